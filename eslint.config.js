@@ -1,0 +1,37 @@
+// Lint: the TypeScript-aware recommended sets, plus the rules that keep tests honest
+// (no focused or skipped tests) and the code free of floating promises.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'cdk.out/', '.tongban/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'it', property: 'skip', message: 'Every test runs.' },
+        { object: 'it', property: 'only', message: 'Every test runs.' },
+        { object: 'it', property: 'todo', message: 'No placeholder tests.' },
+        { object: 'describe', property: 'skip', message: 'Every test runs.' },
+        { object: 'describe', property: 'only', message: 'Every test runs.' },
+        { object: 'test', property: 'skip', message: 'Every test runs.' },
+        { object: 'test', property: 'only', message: 'Every test runs.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
+    },
+  },
+);

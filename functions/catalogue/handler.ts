@@ -1,0 +1,66 @@
+// Lambda: the service-item catalogue (every /v1/items route).
+import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-clients.ts';
+import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
+import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
+import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
+import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import { CatalogueService } from '../../shared/domain/items/catalogue-service.ts';
+import type { SuspendInput } from '../../shared/domain/items/catalogue-service.ts';
+import { apiHandler } from '../http/api-handler.ts';
+
+const db = dynamoDocumentClient();
+const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
+const catalogue = new CatalogueService({
+  store: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),
+  directory: () => directory.load(),
+  calendar: officialCalendar,
+});
+
+type Versioned = { baseVersion: number };
+const code = (p: Record<string, unknown>) => p.code as string;
+
+export const handler = apiHandler(
+  'catalogue',
+  {
+    listItems: ({ caller, query }) => {
+      const { department, type, state, limit, cursor } = query as {
+        department?: string;
+        type?: ServiceGuide['type'];
+        state?: 'draft' | 'submitted' | 'returned';
+        limit: number;
+        cursor?: string;
+      };
+      return catalogue.list(
+        caller,
+        { ...(department ? { departmentId: department } : {}), ...(type ? { type } : {}), ...(state ? { state } : {}) },
+        { limit, ...(cursor ? { cursor } : {}) },
+      );
+    },
+    createItem: ({ caller, body }) => catalogue.create(caller, (body as { guide: ServiceGuide }).guide),
+    getItem: ({ caller, params }) => catalogue.published(caller, code(params)),
+    getItemVersion: ({ caller, params }) => catalogue.version(caller, code(params), params.n as number | 'latest'),
+    editItem: ({ caller, params, body }) => {
+      const b = body as Versioned & { guide: ServiceGuide };
+      return catalogue.edit(caller, code(params), b.baseVersion, b.guide);
+    },
+    reviseItem: ({ caller, params, body }) => {
+      const b = body as Versioned & { guide: ServiceGuide };
+      return catalogue.revise(caller, code(params), b.baseVersion, b.guide);
+    },
+    submitItem: ({ caller, params, body }) => catalogue.submit(caller, code(params), (body as Versioned).baseVersion),
+    reviewItem: ({ caller, params, body }) => {
+      const b = body as Versioned & { decision: 'publish' | 'return'; reasons: string[] };
+      return catalogue.review(caller, code(params), b.baseVersion, b.decision, b.reasons);
+    },
+    suspendItem: ({ caller, params, body }) => {
+      const { baseVersion, ...input } = body as Versioned & SuspendInput;
+      return catalogue.suspend(caller, code(params), baseVersion, input);
+    },
+    resumeItem: ({ caller, params, body }) => catalogue.resume(caller, code(params), (body as Versioned).baseVersion),
+    terminateItem: ({ caller, params, body }) => {
+      const b = body as Versioned & { reason: string };
+      return catalogue.terminate(caller, code(params), b.baseVersion, b.reason);
+    },
+  },
+  { directory: () => directory.load() },
+);

@@ -1,0 +1,145 @@
+// The edge every API function shares: find the route, check the caller, validate the request with
+// the route's own schemas, run the operation, turn the outcome into an HTTP response. Handlers
+// only supply the operations.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import type { Directory } from '../../shared/contracts/directory.ts';
+import type { FunctionName, RouteSpec } from '../../shared/contracts/routes.ts';
+import { routesOf } from '../../shared/contracts/routes.ts';
+import type { Caller } from '../../shared/domain/access/caller.ts';
+import { requireRole, resolveCaller } from '../../shared/domain/access/caller.ts';
+import { DomainError, invalid } from '../../shared/domain/errors.ts';
+import { errorResponse, internalError, jsonResponse } from './http-errors.ts';
+import { logger, metrics, tracer } from './observability.ts';
+
+/** Bodies larger than this are refused before parsing (a service guide is a few KiB). */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface ApiRequest {
+  route: RouteSpec;
+  /** Undefined only on public routes. */
+  caller: Caller | undefined;
+  params: Record<string, unknown>;
+  query: Record<string, unknown>;
+  body: unknown;
+  requestId: string;
+}
+
+/** On public routes `caller` is undefined at run time; their operations must not read it. */
+export type Operation = (req: ApiRequest & { caller: Caller }) => Promise<unknown>;
+
+export interface ApiHandlerOptions {
+  directory?: () => Promise<Directory>;
+}
+
+export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export function apiHandler(
+  fn: FunctionName,
+  operations: Record<string, Operation>,
+  options: ApiHandlerOptions = {},
+): ApiHandler {
+  const routes = routesOf(fn);
+  for (const r of routes) {
+    if (!operations[r.operationId]) throw new Error(`function ${fn} has no operation for route ${r.operationId}`);
+  }
+
+  const base = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    const route = routes.find((r) => r.method === event.httpMethod && r.path === event.resource);
+    if (!route) {
+      return errorResponse(
+        new DomainError({ code: 'ROUTE_NOT_FOUND', kind: 'not-found', messageZh: '接口不存在', message: `no route ${event.httpMethod} ${event.resource}` }),
+        requestId,
+      );
+    }
+    try {
+      let caller: Caller | undefined;
+      if (route.auth === 'iam') {
+        if (!options.directory) throw new Error(`function ${fn} serves signed routes but has no directory`);
+        caller = resolveCaller(event.requestContext?.identity?.userArn, await options.directory());
+        if (route.roles) requireRole(caller, ...route.roles);
+        logger.appendKeys({ principal: caller.name, role: caller.role });
+      }
+      const req: ApiRequest = {
+        route,
+        caller,
+        requestId,
+        params: parse(route.params, event.pathParameters ?? {}, 'path'),
+        query: parse(route.query, event.queryStringParameters ?? {}, 'query'),
+        body: route.body ? parse(route.body, parseJsonBody(event), 'body') : undefined,
+      };
+      const operation = operations[route.operationId] as Operation;
+      const result = await operation(req as ApiRequest & { caller: Caller });
+      metrics.addMetric(`${route.operationId}Succeeded`, 'Count', 1);
+      return jsonResponse(route.successStatus ?? 200, result);
+    } catch (e) {
+      if (e instanceof ValidationFailure) return errorResponse(e.error, requestId, e.issues);
+      if (e instanceof DomainError) {
+        logger.info('request refused', { code: e.code, field: e.field, operation: route.operationId });
+        return errorResponse(e, requestId);
+      }
+      logger.error('request failed', { operation: route.operationId, error: e as Error });
+      return internalError(requestId);
+    }
+  };
+
+  return middy(base)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(captureLambdaHandler(tracer)) as unknown as ApiHandler;
+}
+
+class ValidationFailure extends Error {
+  constructor(
+    readonly error: DomainError,
+    readonly issues: { field: string; message: string }[],
+  ) {
+    super(error.message);
+  }
+}
+
+function parse(schema: z.ZodType | undefined, input: unknown, where: 'path' | 'query' | 'body'): Record<string, unknown> {
+  if (!schema) return {};
+  const result = schema.safeParse(input);
+  if (result.success) return result.data as Record<string, unknown>;
+  const issues = result.error.issues.map((i) => ({ field: i.path.map(String).join('.') || where, message: i.message }));
+  const first = issues[0] ?? { field: where, message: 'invalid' };
+  throw new ValidationFailure(
+    invalid(
+      'VALIDATION_FAILED',
+      first.field,
+      `请求参数有误：${first.field}（${first.message}）`,
+      `invalid ${where}: ${first.field}: ${first.message}`,
+    ),
+    issues,
+  );
+}
+
+function parseJsonBody(event: APIGatewayProxyEvent): unknown {
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new DomainError({
+      code: 'PAYLOAD_TOO_LARGE',
+      kind: 'too-large',
+      field: 'body',
+      messageZh: `请求体超过 ${MAX_BODY_BYTES / 1024} KiB 上限`,
+      message: `request body exceeds ${MAX_BODY_BYTES} bytes`,
+    });
+  }
+  if (text.trim() === '') throw invalid('BODY_REQUIRED', 'body', '缺少请求体', 'this route needs a JSON body');
+  const contentType = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  if (contentType && !/^application\/json\b/i.test(contentType)) {
+    throw invalid('UNSUPPORTED_MEDIA_TYPE', 'content-type', '请求体须为 JSON（application/json）', `expected application/json, got ${contentType}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw invalid('MALFORMED_JSON', 'body', '请求体不是合法的 JSON', `the body is not valid JSON: ${(e as Error).message}`);
+  }
+}

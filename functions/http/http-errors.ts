@@ -1,0 +1,55 @@
+// The one place where domain errors become HTTP responses.
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { ErrorKind } from '../../shared/domain/errors.ts';
+import { DomainError } from '../../shared/domain/errors.ts';
+
+const STATUS: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 403,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'too-large': 413,
+  // The request is fine but the platform cannot compute it yet (e.g. next year's calendar is not loaded).
+  unavailable: 422,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; messageZh: string; field?: string; requestId?: string; issues?: { field: string; message: string }[] };
+}
+
+export function errorResponse(error: DomainError, requestId?: string, issues?: { field: string; message: string }[]): APIGatewayProxyResult {
+  const body: ErrorBody = {
+    error: {
+      code: error.code,
+      message: error.message,
+      messageZh: error.messageZh,
+      ...(error.field !== undefined ? { field: error.field } : {}),
+      ...(requestId ? { requestId } : {}),
+      ...(issues && issues.length > 0 ? { issues } : {}),
+    },
+  };
+  return jsonResponse(STATUS[error.kind], body);
+}
+
+export function internalError(requestId?: string): APIGatewayProxyResult {
+  const body: ErrorBody = {
+    error: { code: 'INTERNAL_ERROR', message: 'internal error; retry later', messageZh: '系统内部错误，请稍后重试', ...(requestId ? { requestId } : {}) },
+  };
+  return jsonResponse(500, body);
+}
+
+export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+    },
+    body: JSON.stringify(body),
+  };
+}
+
+export { DomainError };

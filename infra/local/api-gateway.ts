@@ -1,0 +1,243 @@
+// The embedded stand-in for API Gateway (REST API, Lambda proxy integration, payload v1): a
+// node:http server that routes with the same route table the CDK stack deploys, checks SigV4 the
+// way IAM authorisation does, and hands the very same handlers the event shape they get on AWS.
+// Gaps against AWS: no WAF, no throttling, no usage plans.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { FunctionName, RouteSpec } from '../../shared/contracts/routes.ts';
+import { ROUTES } from '../../shared/contracts/routes.ts';
+import { DomainError } from '../../shared/domain/errors.ts';
+import { errorResponse } from '../../functions/http/http-errors.ts';
+import type { ApiHandler } from '../../functions/http/api-handler.ts';
+import type { SigV4Verifier } from './sigv4-verifier.ts';
+
+/** API Gateway's own payload limit is 10 MB; the handlers apply their tighter one. */
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+export const LOCAL_ACCOUNT = '000000000000';
+
+export interface GatewayOptions {
+  handlers: Record<FunctionName, ApiHandler>;
+  verifier: SigV4Verifier;
+  /** principal name → the IAM ARN its requests carry (`requestContext.identity.userArn`). */
+  principalArns: Map<string, string>;
+  region: string;
+  host: string;
+  port: number;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startApiGateway(opts: GatewayOptions): Promise<RunningGateway> {
+  const server = createServer((req, res) => {
+    handle(req, res, opts).catch((e: unknown) => {
+      console.error('gateway failure', e);
+      if (!res.headersSent) send(res, { statusCode: 500, body: JSON.stringify({ error: { code: 'INTERNAL_ERROR', message: 'internal error', messageZh: '系统内部错误' } }) });
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await listen(server, opts.port, opts.host);
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${opts.host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, opts: GatewayOptions): Promise<void> {
+  const requestId = randomUUID();
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const match = matchRoute(req.method ?? 'GET', url.pathname);
+  if (!match.route) {
+    await drain(req);
+    const error = match.pathKnown
+      ? new DomainError({ code: 'METHOD_NOT_ALLOWED', kind: 'not-found', messageZh: '该接口不支持此方法', message: `${req.method} is not supported on ${url.pathname}` })
+      : new DomainError({ code: 'ROUTE_NOT_FOUND', kind: 'not-found', messageZh: '接口不存在', message: `no route ${req.method} ${url.pathname}` });
+    return send(res, errorResponse(error, requestId));
+  }
+  const body = await readBody(req);
+  if (body === 'too-large') {
+    return send(res, errorResponse(new DomainError({ code: 'PAYLOAD_TOO_LARGE', kind: 'too-large', field: 'body', messageZh: '请求体过大', message: 'request body too large' }), requestId));
+  }
+  const headers = lowerCaseHeaders(req);
+
+  let identity: { accessKey: string | null; userArn: string | null; caller: string | null } = { accessKey: null, userArn: null, caller: null };
+  if (match.route.auth === 'iam') {
+    try {
+      const credential = await opts.verifier.verify({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body });
+      identity = { accessKey: credential.accessKeyId, userArn: opts.principalArns.get(credential.principal) ?? null, caller: credential.principal };
+    } catch (e) {
+      if (e instanceof DomainError) return send(res, errorResponse(e, requestId));
+      throw e;
+    }
+  }
+
+  const event = toEvent(req, url, match.route, match.params, headers, body, identity, requestId, opts.region);
+  const result = await opts.handlers[match.route.function](event, lambdaContext(match.route.function, requestId));
+  send(res, result);
+}
+
+export function matchRoute(method: string, pathname: string): { route?: RouteSpec; params: Record<string, string>; pathKnown: boolean } {
+  const segments = pathname.split('/').filter(Boolean);
+  let pathKnown = false;
+  for (const route of ROUTES as readonly RouteSpec[]) {
+    const template = route.path.split('/').filter(Boolean);
+    if (template.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    const ok = template.every((t, i) => {
+      const s = segments[i]!;
+      if (t.startsWith('{') && t.endsWith('}')) {
+        try {
+          params[t.slice(1, -1)] = decodeURIComponent(s);
+        } catch {
+          return false;
+        }
+        return true;
+      }
+      return t === s;
+    });
+    if (!ok) continue;
+    pathKnown = true;
+    if (route.method === method) return { route, params, pathKnown };
+  }
+  return { params: {}, pathKnown };
+}
+
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: RouteSpec,
+  params: Record<string, string>,
+  headers: Record<string, string>,
+  body: Buffer,
+  identity: { accessKey: string | null; userArn: string | null; caller: string | null },
+  requestId: string,
+  region: string,
+): APIGatewayProxyEvent {
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [k, v] of url.searchParams) {
+    query[k] = v; // API Gateway keeps the last value in the single-value map
+    (multiQuery[k] ??= []).push(v);
+  }
+  const multiHeaders: Record<string, string[]> = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]]));
+  const now = Date.now();
+  const hasQuery = Object.keys(query).length > 0;
+  return {
+    resource: route.path,
+    path: url.pathname,
+    httpMethod: route.method,
+    headers,
+    multiValueHeaders: multiHeaders,
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    pathParameters: Object.keys(params).length > 0 ? params : null,
+    stageVariables: null,
+    body: body.length > 0 ? body.toString('utf8') : null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: LOCAL_ACCOUNT,
+      apiId: 'local',
+      authorizer: null,
+      protocol: `HTTP/${req.httpVersion}`,
+      httpMethod: route.method,
+      path: `/local${url.pathname}`,
+      stage: 'local',
+      requestId,
+      requestTimeEpoch: now,
+      resourceId: route.operationId,
+      resourcePath: route.path,
+      identity: {
+        accessKey: identity.accessKey,
+        accountId: identity.userArn ? LOCAL_ACCOUNT : null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: identity.caller,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        user: identity.caller,
+        userAgent: headers['user-agent'] ?? null,
+        userArn: identity.userArn,
+      },
+    },
+  } as APIGatewayProxyEvent & { region?: string } as APIGatewayProxyEvent;
+  void region;
+}
+
+function lambdaContext(fn: FunctionName, requestId: string): Context {
+  const started = Date.now();
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `tongban-local-${fn}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:${LOCAL_ACCOUNT}:function:tongban-local-${fn}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/tongban-local-${fn}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, 10_000 - (Date.now() - started)),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  }
+  return out;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function drain(req: IncomingMessage): Promise<void> {
+  for await (const _ of req) {
+    // discard
+  }
+}
+
+function send(res: ServerResponse, result: APIGatewayProxyResult): void {
+  const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body ?? '', 'utf8');
+  const headers: Record<string, string | number> = { 'content-length': body.length };
+  for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+  res.writeHead(result.statusCode, headers);
+  res.end(body);
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

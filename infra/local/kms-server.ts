@@ -1,0 +1,1201 @@
+// Local stand-in for AWS KMS asymmetric signing keys, speaking the real KMS wire protocol
+// (AWS JSON 1.1: `POST /`, `X-Amz-Target: TrentService.<Operation>`, base64 blobs, errors as
+// `{"__type": "...", "message": "..."}`), so the unmodified `@aws-sdk/client-kms` works against it
+// with nothing but an `endpoint` override (or `AWS_ENDPOINT_URL_KMS`).
+//
+// What it is:
+// - Keys: `ECC_NIST_P256` (`ECDSA_SHA_256`) and `SM2` (`SM2DSA`, distinguishing ID
+//   `1234567812345678` as KMS uses), both `SIGN_VERIFY`. Signatures are DER `ECDSA-Sig-Value`
+//   (SEQUENCE { r INTEGER, s INTEGER }), public keys DER SubjectPublicKeyInfo, exactly as KMS.
+// - Operations: CreateKey, DescribeKey, ListKeys, CreateAlias, ListAliases, ListResourceTags,
+//   GetPublicKey, Sign, Verify, EnableKey, DisableKey. Anything else is `UnknownOperationException`.
+// - Keys persist under `dataDir` (`keys/<key-id>.json` with the private key as JWK,
+//   `aliases/<hex of alias name>.json`), each file written atomically (temp file, fsync, rename),
+//   so a restarted process keeps every key.
+//
+// What it is not (by design; see the "Local stand-ins" table in the architecture doc):
+// - No authentication: SigV4 `Authorization` headers are accepted and NOT verified. Only the
+//   region is read from the credential scope (it goes into ARNs). Key policies, grants and grant
+//   tokens are accepted and ignored. Bind it to loopback only.
+// - No key custody: private keys sit in plain JSON files (mode 0600) under `dataDir`.
+// - One namespace: a key created "in" one region is visible from every region (its ARN keeps the
+//   region it was created in). SM2 is offered in every region, not only the China regions.
+// - One process per `dataDir`: two servers on the same directory would not see each other's writes.
+// - Not constant-time everywhere: k·G comes from OpenSSL (node:crypto ECDH), but the modular
+//   arithmetic around the private scalar for DIGEST and SM2 signing is JavaScript BigInt.
+//
+// Why some signing is done by hand: node:crypto cannot sign a precomputed digest with an EC key
+// (`crypto.sign(null, digest, ecKey)` hashes the digest again with SHA-256) and cannot produce SM2
+// signatures with a distinguishing ID. So `MessageType: RAW` with P-256 uses OpenSSL
+// (`crypto.sign('sha256', …)`), while P-256 `DIGEST` and all SM2 signing run the textbook
+// algorithms (FIPS 186-5 ECDSA; GB/T 32918.2 SM2) over BigInt, with the nonce's point k·G computed
+// by OpenSSL via `createECDH().setPrivateKey(k)` and k drawn from the OS CSPRNG (384 random bits
+// reduced mod n, so the bias is ~2^-128). Verification of those paths is plain affine/Jacobian
+// arithmetic on public values. The integration test cross-checks every path against independent
+// implementations (node:crypto / OpenSSL for P-256, `sm-crypto` for SM2).
+import {
+  createECDH,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  getCurves,
+  getHashes,
+  randomBytes,
+  randomUUID,
+  sign as nodeSign,
+  verify as nodeVerify,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { KeySpec as SdkKeySpec, KeyUsageType, MessageType, SigningAlgorithmSpec } from '@aws-sdk/client-kms';
+import { z } from 'zod';
+
+export interface LocalKmsOptions {
+  /** Directory that holds the key store; created if missing. */
+  dataDir: string;
+  /** TCP port; 0 or omitted picks a free one. */
+  port?: number;
+  /** Interface to bind; defaults to 127.0.0.1. */
+  host?: string;
+}
+
+export interface LocalKms {
+  /** `http://host:port`, ready for `new KMSClient({ endpoint })` or `AWS_ENDPOINT_URL_KMS`. */
+  endpoint: string;
+  port: number;
+  /** Stops accepting requests, drops open connections and waits for pending writes. */
+  close(): Promise<void>;
+}
+
+export const LOCAL_KMS_ACCOUNT_ID = '000000000000';
+const DEFAULT_REGION = 'us-east-1';
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_DRAIN_BYTES = 8 * 1024 * 1024;
+const MAX_RAW_MESSAGE_BYTES = 4096;
+const MAX_SIGNATURE_BYTES = 6144;
+const SM2_DEFAULT_ID = Buffer.from('1234567812345678', 'utf8');
+const FORMAT_VERSION = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Errors in the KMS shape
+// ---------------------------------------------------------------------------------------------
+
+/** An error answered to the client as `{"__type": type, "message": message}`. */
+class KmsError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+const notFound = (message: string): KmsError => new KmsError('NotFoundException', message);
+const validation = (message: string): KmsError => new KmsError('ValidationException', message);
+const serialization = (message: string): KmsError => new KmsError('SerializationException', message);
+
+/** The message AWS front ends produce for a violated constraint on one member. */
+function constraint(value: unknown, member: string, rule: string): KmsError {
+  const shown = value === undefined || value === null ? 'null' : `'${String(value)}'`;
+  return validation(`1 validation error detected: Value ${shown} at '${member}' failed to satisfy constraint: ${rule}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elliptic-curve arithmetic (public values only, plus the signing equations)
+// ---------------------------------------------------------------------------------------------
+
+type CurveName = 'P-256' | 'SM2';
+
+interface Curve {
+  name: CurveName;
+  /** Name for node:crypto `createECDH`. */
+  ecdhName: string;
+  p: bigint;
+  a: bigint;
+  b: bigint;
+  n: bigint;
+  gx: bigint;
+  gy: bigint;
+}
+
+const CURVES: Record<CurveName, Curve> = {
+  'P-256': {
+    name: 'P-256',
+    ecdhName: 'prime256v1',
+    p: 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn,
+    a: 0xffffffff00000001000000000000000000000000fffffffffffffffffffffffcn,
+    b: 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn,
+    n: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
+    gx: 0x6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296n,
+    gy: 0x4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5n,
+  },
+  // GB/T 32918.5-2017 recommended curve (sm2p256v1).
+  SM2: {
+    name: 'SM2',
+    ecdhName: 'SM2',
+    p: 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn,
+    a: 0xfffffffeffffffffffffffffffffffffffffffff00000000fffffffffffffffcn,
+    b: 0x28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93n,
+    n: 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n,
+    gx: 0x32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7n,
+    gy: 0xbc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0n,
+  },
+};
+
+/** DER prefix of an SPKI for an SM2 public key: id-ecPublicKey with curve 1.2.156.10197.1.301. */
+const SM2_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a811ccf5501822d034200', 'hex');
+
+const SM2_AVAILABLE = getCurves().includes('SM2') && getHashes().includes('sm3');
+
+function mod(a: bigint, m: bigint): bigint {
+  const r = a % m;
+  return r >= 0n ? r : r + m;
+}
+
+/** Inverse modulo a prime m, by the extended Euclidean algorithm. */
+function invert(a: bigint, m: bigint): bigint {
+  let [oldR, r] = [mod(a, m), m];
+  let [oldS, s] = [1n, 0n];
+  while (r !== 0n) {
+    const q = oldR / r;
+    [oldR, r] = [r, oldR - q * r];
+    [oldS, s] = [s, oldS - q * s];
+  }
+  if (oldR !== 1n) throw new Error('value is not invertible');
+  return mod(oldS, m);
+}
+
+interface Jacobian {
+  x: bigint;
+  y: bigint;
+  z: bigint; // 0 means the point at infinity
+}
+
+const INFINITY: Jacobian = { x: 1n, y: 1n, z: 0n };
+
+function jacobianDouble(c: Curve, P: Jacobian): Jacobian {
+  if (P.z === 0n || P.y === 0n) return INFINITY;
+  const { p } = c;
+  const yy = mod(P.y * P.y, p);
+  const s = mod(4n * P.x * yy, p);
+  const zz = mod(P.z * P.z, p);
+  const m = mod(3n * P.x * P.x + c.a * zz * zz, p);
+  const x = mod(m * m - 2n * s, p);
+  const y = mod(m * (s - x) - 8n * yy * yy, p);
+  const z = mod(2n * P.y * P.z, p);
+  return { x, y, z };
+}
+
+function jacobianAdd(c: Curve, P: Jacobian, Q: Jacobian): Jacobian {
+  if (P.z === 0n) return Q;
+  if (Q.z === 0n) return P;
+  const { p } = c;
+  const z1z1 = mod(P.z * P.z, p);
+  const z2z2 = mod(Q.z * Q.z, p);
+  const u1 = mod(P.x * z2z2, p);
+  const u2 = mod(Q.x * z1z1, p);
+  const s1 = mod(P.y * Q.z * z2z2, p);
+  const s2 = mod(Q.y * P.z * z1z1, p);
+  if (u1 === u2) return s1 === s2 ? jacobianDouble(c, P) : INFINITY;
+  const h = mod(u2 - u1, p);
+  const r = mod(s2 - s1, p);
+  const hh = mod(h * h, p);
+  const hhh = mod(h * hh, p);
+  const v = mod(u1 * hh, p);
+  const x = mod(r * r - hhh - 2n * v, p);
+  const y = mod(r * (v - x) - s1 * hhh, p);
+  const z = mod(h * P.z * Q.z, p);
+  return { x, y, z };
+}
+
+/** k·P by double-and-add. Variable time: use only with public scalars (verification). */
+function multiplyPublic(c: Curve, P: Jacobian, k: bigint): Jacobian {
+  let acc = INFINITY;
+  for (let i = BigInt(k.toString(2).length - 1); i >= 0n; i--) {
+    acc = jacobianDouble(c, acc);
+    if ((k >> i) & 1n) acc = jacobianAdd(c, acc, P);
+  }
+  return acc;
+}
+
+function affineX(c: Curve, P: Jacobian): bigint | undefined {
+  if (P.z === 0n) return undefined;
+  const zInv = invert(P.z, c.p);
+  return mod(P.x * zInv * zInv, c.p);
+}
+
+function isOnCurve(c: Curve, x: bigint, y: bigint): boolean {
+  if (x < 0n || x >= c.p || y < 0n || y >= c.p) return false;
+  return mod(y * y - (x * x * x + c.a * x + c.b), c.p) === 0n;
+}
+
+function toBigInt(bytes: Uint8Array): bigint {
+  return bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
+}
+
+function toBytes32(v: bigint): Buffer {
+  return Buffer.from(v.toString(16).padStart(64, '0'), 'hex');
+}
+
+/** Uniform scalar in [1, max] from 384 CSPRNG bits (reduction bias about 2^-128). */
+function randomScalar(max: bigint): bigint {
+  return mod(toBigInt(randomBytes(48)), max) + 1n;
+}
+
+/** k·G computed by OpenSSL (constant-time for these curves); returns the affine x coordinate. */
+function baseMultiplyX(c: Curve, k: bigint): bigint {
+  const ecdh = createECDH(c.ecdhName);
+  ecdh.setPrivateKey(toBytes32(k));
+  return toBigInt(ecdh.getPublicKey().subarray(1, 33));
+}
+
+/** Uncompressed public point d·G computed by OpenSSL. */
+function publicPoint(c: Curve, d: bigint): { x: bigint; y: bigint } {
+  const ecdh = createECDH(c.ecdhName);
+  ecdh.setPrivateKey(toBytes32(d));
+  const pub = ecdh.getPublicKey();
+  return { x: toBigInt(pub.subarray(1, 33)), y: toBigInt(pub.subarray(33, 65)) };
+}
+
+// --- DER ECDSA-Sig-Value ---------------------------------------------------------------------
+
+function derLength(n: number): Buffer {
+  if (n < 0x80) return Buffer.from([n]);
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 0xff);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+
+function derInteger(v: bigint): Buffer {
+  let hex = v.toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  let body = Buffer.from(hex, 'hex');
+  if ((body[0] ?? 0) & 0x80) body = Buffer.concat([Buffer.from([0]), body]);
+  return Buffer.concat([Buffer.from([0x02]), derLength(body.length), body]);
+}
+
+function encodeSignature(r: bigint, s: bigint): Buffer {
+  const body = Buffer.concat([derInteger(r), derInteger(s)]);
+  return Buffer.concat([Buffer.from([0x30]), derLength(body.length), body]);
+}
+
+/** Strict DER decoding of SEQUENCE { INTEGER r, INTEGER s }; undefined when malformed. */
+function decodeSignature(sig: Buffer): { r: bigint; s: bigint } | undefined {
+  let pos = 0;
+  const readLength = (): number | undefined => {
+    const first = sig[pos++];
+    if (first === undefined) return undefined;
+    if (first < 0x80) return first;
+    const count = first & 0x7f;
+    if (count === 0 || count > 2) return undefined;
+    let len = 0;
+    for (let i = 0; i < count; i++) {
+      const b = sig[pos++];
+      if (b === undefined || (i === 0 && b === 0)) return undefined;
+      len = (len << 8) | b;
+    }
+    return len < 0x80 ? undefined : len; // long form only when needed
+  };
+  const readInteger = (): bigint | undefined => {
+    if (sig[pos++] !== 0x02) return undefined;
+    const len = readLength();
+    if (len === undefined || len === 0 || pos + len > sig.length) return undefined;
+    const body = sig.subarray(pos, pos + len);
+    pos += len;
+    const b0 = body[0] ?? 0;
+    const b1 = body[1];
+    if (b0 & 0x80) return undefined; // negative
+    if (b0 === 0 && b1 !== undefined && (b1 & 0x80) === 0) return undefined; // non-minimal padding
+    return toBigInt(body);
+  };
+  if (sig[pos++] !== 0x30) return undefined;
+  const seqLen = readLength();
+  if (seqLen === undefined || pos + seqLen !== sig.length) return undefined;
+  const r = readInteger();
+  const s = readInteger();
+  if (r === undefined || s === undefined || pos !== sig.length) return undefined;
+  return { r, s };
+}
+
+// --- ECDSA over a precomputed digest (FIPS 186-5 §6.4) ----------------------------------------
+
+function ecdsaSignDigest(c: Curve, d: bigint, digest: Buffer): Buffer {
+  const e = toBigInt(digest); // 256-bit digest, 256-bit n: no truncation needed
+  for (;;) {
+    const k = randomScalar(c.n - 1n);
+    const r = mod(baseMultiplyX(c, k), c.n);
+    if (r === 0n) continue;
+    const s = mod(invert(k, c.n) * (e + r * d), c.n);
+    if (s === 0n) continue;
+    return encodeSignature(r, s);
+  }
+}
+
+function ecdsaVerifyDigest(c: Curve, qx: bigint, qy: bigint, digest: Buffer, sig: Buffer): boolean {
+  const rs = decodeSignature(sig);
+  if (!rs) return false;
+  const { r, s } = rs;
+  if (r < 1n || r >= c.n || s < 1n || s >= c.n) return false;
+  const e = toBigInt(digest);
+  const w = invert(s, c.n);
+  const u1 = mod(e * w, c.n);
+  const u2 = mod(r * w, c.n);
+  const point = jacobianAdd(
+    c,
+    multiplyPublic(c, { x: c.gx, y: c.gy, z: 1n }, u1),
+    multiplyPublic(c, { x: qx, y: qy, z: 1n }, u2),
+  );
+  const x = affineX(c, point);
+  return x !== undefined && mod(x, c.n) === r;
+}
+
+// --- SM2 (GB/T 32918.2-2016) -----------------------------------------------------------------
+
+/** e = SM3(Z_A ‖ M), Z_A = SM3(ENTL ‖ ID ‖ a ‖ b ‖ xG ‖ yG ‖ xA ‖ yA), ID = 1234567812345678. */
+function sm2Digest(qx: bigint, qy: bigint, message: Buffer): Buffer {
+  const c = CURVES.SM2;
+  const entl = Buffer.alloc(2);
+  entl.writeUInt16BE(SM2_DEFAULT_ID.length * 8);
+  const za = createHash('sm3')
+    .update(entl)
+    .update(SM2_DEFAULT_ID)
+    .update(toBytes32(c.a))
+    .update(toBytes32(c.b))
+    .update(toBytes32(c.gx))
+    .update(toBytes32(c.gy))
+    .update(toBytes32(qx))
+    .update(toBytes32(qy))
+    .digest();
+  return createHash('sm3').update(za).update(message).digest();
+}
+
+function sm2SignDigest(d: bigint, digest: Buffer): Buffer {
+  const c = CURVES.SM2;
+  const e = toBigInt(digest);
+  const dInv = invert(1n + d, c.n);
+  for (;;) {
+    const k = randomScalar(c.n - 1n);
+    const r = mod(e + baseMultiplyX(c, k), c.n);
+    if (r === 0n || r + k === c.n) continue;
+    const s = mod(dInv * (k - r * d), c.n);
+    if (s === 0n) continue;
+    return encodeSignature(r, s);
+  }
+}
+
+function sm2VerifyDigest(qx: bigint, qy: bigint, digest: Buffer, sig: Buffer): boolean {
+  const c = CURVES.SM2;
+  const rs = decodeSignature(sig);
+  if (!rs) return false;
+  const { r, s } = rs;
+  if (r < 1n || r >= c.n || s < 1n || s >= c.n) return false;
+  const t = mod(r + s, c.n);
+  if (t === 0n) return false;
+  const point = jacobianAdd(
+    c,
+    multiplyPublic(c, { x: c.gx, y: c.gy, z: 1n }, s),
+    multiplyPublic(c, { x: qx, y: qy, z: 1n }, t),
+  );
+  const x1 = affineX(c, point);
+  return x1 !== undefined && mod(toBigInt(digest) + x1, c.n) === r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key specs this stand-in implements
+// ---------------------------------------------------------------------------------------------
+
+type SupportedKeySpec = 'ECC_NIST_P256' | 'SM2';
+type SupportedAlgorithm = 'ECDSA_SHA_256' | 'SM2DSA';
+
+const SPEC_INFO: Record<SupportedKeySpec, { curve: CurveName; algorithm: SupportedAlgorithm; digestBytes: number }> = {
+  ECC_NIST_P256: { curve: 'P-256', algorithm: 'ECDSA_SHA_256', digestBytes: 32 },
+  SM2: { curve: 'SM2', algorithm: 'SM2DSA', digestBytes: 32 },
+};
+
+/** Key usages real KMS allows per key spec (for telling ValidationException from "not here"). */
+function usagesFor(spec: string): string[] {
+  if (spec === 'SYMMETRIC_DEFAULT') return ['ENCRYPT_DECRYPT'];
+  if (spec.startsWith('RSA_')) return ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'];
+  if (spec.startsWith('HMAC_')) return ['GENERATE_VERIFY_MAC'];
+  if (spec === 'SM2') return ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'KEY_AGREEMENT'];
+  if (spec.startsWith('ML_DSA_') || spec === 'ECC_NIST_EDWARDS25519') return ['SIGN_VERIFY'];
+  if (spec.startsWith('ML_KEM_')) return ['ENCAPSULATE_DECAPSULATE'];
+  if (spec.startsWith('ECC_')) return ['SIGN_VERIFY', 'KEY_AGREEMENT'];
+  return [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Persistent store
+// ---------------------------------------------------------------------------------------------
+
+const jwkSchema = z.object({
+  kty: z.literal('EC'),
+  crv: z.enum(['P-256', 'SM2']),
+  x: z.string(),
+  y: z.string(),
+  d: z.string(),
+});
+
+const tagSchema = z.object({ TagKey: z.string(), TagValue: z.string() });
+type Tag = z.infer<typeof tagSchema>;
+
+const keyFileSchema = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  keyId: z.uuid(),
+  arn: z.string(),
+  awsAccountId: z.string(),
+  creationDate: z.number(),
+  enabled: z.boolean(),
+  description: z.string(),
+  keyUsage: z.literal('SIGN_VERIFY'),
+  keySpec: z.enum(['ECC_NIST_P256', 'SM2']),
+  origin: z.literal('AWS_KMS'),
+  tags: z.array(tagSchema),
+  privateKeyJwk: jwkSchema,
+});
+type KeyFile = z.infer<typeof keyFileSchema>;
+
+const aliasFileSchema = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  aliasName: z.string(),
+  aliasArn: z.string(),
+  targetKeyId: z.uuid(),
+  creationDate: z.number(),
+  lastUpdatedDate: z.number(),
+});
+type AliasFile = z.infer<typeof aliasFileSchema>;
+
+interface KeyEntry {
+  file: KeyFile;
+  curve: Curve;
+  d: bigint;
+  qx: bigint;
+  qy: bigint;
+  spki: Buffer;
+  /** node:crypto key objects, for the P-256 RAW path (OpenSSL does the hashing and signing). */
+  nodePrivate: KeyObject | undefined;
+  nodePublic: KeyObject | undefined;
+}
+
+const b64url = (v: bigint): string => toBytes32(v).toString('base64url');
+const fromB64url = (s: string): bigint => toBigInt(Buffer.from(s, 'base64url'));
+
+function keyEntryFromFile(file: KeyFile): KeyEntry {
+  const spec = SPEC_INFO[file.keySpec];
+  const curve = CURVES[spec.curve];
+  if (file.privateKeyJwk.crv !== curve.name) throw new Error(`key ${file.keyId}: JWK curve does not match ${file.keySpec}`);
+  const d = fromB64url(file.privateKeyJwk.d);
+  const maxD = curve.name === 'SM2' ? curve.n - 2n : curve.n - 1n;
+  if (d < 1n || d > maxD) throw new Error(`key ${file.keyId}: private scalar out of range`);
+  if (curve.name === 'SM2' && !SM2_AVAILABLE) throw new Error(`key ${file.keyId}: this Node build lacks SM2/SM3`);
+  const { x: qx, y: qy } = publicPoint(curve, d);
+  if (b64url(qx) !== file.privateKeyJwk.x || b64url(qy) !== file.privateKeyJwk.y || !isOnCurve(curve, qx, qy)) {
+    throw new Error(`key ${file.keyId}: public key does not match the private key`);
+  }
+  let nodePrivate: KeyObject | undefined;
+  let nodePublic: KeyObject | undefined;
+  let spki: Buffer;
+  if (curve.name === 'P-256') {
+    nodePrivate = createPrivateKey({ key: file.privateKeyJwk as JsonWebKey, format: 'jwk' });
+    nodePublic = createPublicKey(nodePrivate);
+    spki = nodePublic.export({ type: 'spki', format: 'der' });
+  } else {
+    spki = Buffer.concat([SM2_SPKI_PREFIX, Buffer.from([0x04]), toBytes32(qx), toBytes32(qy)]);
+  }
+  return { file, curve, d, qx, qy, spki, nodePrivate, nodePublic };
+}
+
+function generateJwk(spec: SupportedKeySpec): KeyFile['privateKeyJwk'] {
+  if (spec === 'ECC_NIST_P256') {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    return jwkSchema.parse(privateKey.export({ format: 'jwk' }));
+  }
+  // SM2: d in [1, n-2] (1 + d must be invertible mod n), public point from OpenSSL.
+  const c = CURVES.SM2;
+  const d = randomScalar(c.n - 2n);
+  const { x, y } = publicPoint(c, d);
+  return { kty: 'EC', crv: 'SM2', x: b64url(x), y: b64url(y), d: b64url(d) };
+}
+
+class KeyStore {
+  readonly keys = new Map<string, KeyEntry>();
+  /** Key ids in creation order (the ListKeys order). */
+  readonly keyOrder: string[] = [];
+  readonly aliases = new Map<string, AliasFile>();
+  private readonly writes = new Map<string, Promise<void>>();
+
+  constructor(private readonly dataDir: string) {}
+
+  private get keysDir(): string {
+    return join(this.dataDir, 'keys');
+  }
+
+  private get aliasesDir(): string {
+    return join(this.dataDir, 'aliases');
+  }
+
+  keyPath(keyId: string): string {
+    return join(this.keysDir, `${keyId}.json`);
+  }
+
+  aliasPath(aliasName: string): string {
+    return join(this.aliasesDir, `${Buffer.from(aliasName, 'utf8').toString('hex')}.json`);
+  }
+
+  async load(): Promise<void> {
+    await mkdir(this.keysDir, { recursive: true, mode: 0o700 });
+    await mkdir(this.aliasesDir, { recursive: true, mode: 0o700 });
+    const loaded: KeyEntry[] = [];
+    for (const name of await readdir(this.keysDir)) {
+      if (name.endsWith('.tmp')) {
+        await rm(join(this.keysDir, name), { force: true }); // left by a crash before rename
+        continue;
+      }
+      if (!name.endsWith('.json')) continue;
+      const path = join(this.keysDir, name);
+      const file = parseStored(keyFileSchema, path, await readFile(path, 'utf8'));
+      if (`${file.keyId}.json` !== name) throw new Error(`${path}: key id does not match the file name`);
+      loaded.push(keyEntryFromFile(file));
+    }
+    loaded.sort((a, b) => a.file.creationDate - b.file.creationDate || a.file.keyId.localeCompare(b.file.keyId));
+    for (const entry of loaded) {
+      this.keys.set(entry.file.keyId, entry);
+      this.keyOrder.push(entry.file.keyId);
+    }
+    for (const name of await readdir(this.aliasesDir)) {
+      if (name.endsWith('.tmp')) {
+        await rm(join(this.aliasesDir, name), { force: true });
+        continue;
+      }
+      if (!name.endsWith('.json')) continue;
+      const path = join(this.aliasesDir, name);
+      const alias = parseStored(aliasFileSchema, path, await readFile(path, 'utf8'));
+      if (this.aliasPath(alias.aliasName) !== path) throw new Error(`${path}: alias name does not match the file name`);
+      if (!this.keys.has(alias.targetKeyId)) throw new Error(`${path}: alias points at missing key ${alias.targetKeyId}`);
+      this.aliases.set(alias.aliasName, alias);
+    }
+  }
+
+  /**
+   * Writes `snapshot()` to `path` atomically. Writes to one path run one after another, and each
+   * takes its snapshot when it starts, so the last write always carries the newest state.
+   */
+  persist(path: string, snapshot: () => unknown): Promise<void> {
+    const previous = this.writes.get(path) ?? Promise.resolve();
+    const next = previous
+      .catch(() => undefined)
+      .then(() => writeFileAtomic(path, `${JSON.stringify(snapshot(), null, 2)}\n`));
+    this.writes.set(path, next);
+    void next.finally(() => {
+      if (this.writes.get(path) === next) this.writes.delete(path);
+    }).catch(() => undefined);
+    return next;
+  }
+
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.writes.values()]);
+  }
+}
+
+/** Parses a stored record; a damaged store stops the start-up rather than losing a key silently. */
+function parseStored<T>(schema: z.ZodType<T>, path: string, text: string): T {
+  const result = schema.safeParse(JSON.parse(text));
+  if (!result.success) throw new Error(`${path}: not a valid local KMS record: ${result.error.message}`);
+  return result.data;
+}
+
+async function writeFileAtomic(path: string, data: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const handle = await open(tmp, 'wx', 0o600);
+  try {
+    await handle.writeFile(data, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request parsing
+// ---------------------------------------------------------------------------------------------
+
+type Json = Record<string, unknown>;
+
+interface Ctx {
+  region: string;
+  partition: string;
+}
+
+function memberName(field: string): string {
+  return field.charAt(0).toLowerCase() + field.slice(1);
+}
+
+function optString(input: Json, field: string, min = 0, max = Number.MAX_SAFE_INTEGER): string | undefined {
+  const v = input[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw serialization(`STRING_VALUE can not be converted to ${field}: expected a string`);
+  if (v.length < min) throw constraint(v, memberName(field), `Member must have length greater than or equal to ${min}`);
+  if (v.length > max) throw constraint(v, memberName(field), `Member must have length less than or equal to ${max}`);
+  return v;
+}
+
+function reqString(input: Json, field: string, min = 1, max = Number.MAX_SAFE_INTEGER): string {
+  const v = optString(input, field, min, max);
+  if (v === undefined) throw constraint(undefined, memberName(field), 'Member must not be null');
+  return v;
+}
+
+function optEnum<T extends string>(input: Json, field: string, values: readonly T[]): T | undefined {
+  const v = optString(input, field);
+  if (v === undefined) return undefined;
+  if (!(values as readonly string[]).includes(v)) {
+    throw constraint(v, memberName(field), `Member must satisfy enum value set: [${values.join(', ')}]`);
+  }
+  return v as T;
+}
+
+function reqEnum<T extends string>(input: Json, field: string, values: readonly T[]): T {
+  const v = optEnum(input, field, values);
+  if (v === undefined) throw constraint(undefined, memberName(field), 'Member must not be null');
+  return v;
+}
+
+function optBoolean(input: Json, field: string): boolean | undefined {
+  const v = input[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean') throw serialization(`Value for ${field} must be a boolean`);
+  return v;
+}
+
+function optLimit(input: Json, max: number): number | undefined {
+  const v = input['Limit'];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw serialization('Value for Limit must be an integer');
+  if (v < 1) throw constraint(v, 'limit', 'Member must have value greater than or equal to 1');
+  if (v > max) throw constraint(v, 'limit', `Member must have value less than or equal to ${max}`);
+  return v;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function reqBlob(input: Json, field: string, max: number): Buffer {
+  const v = input[field];
+  if (v === undefined || v === null) throw constraint(undefined, memberName(field), 'Member must not be null');
+  if (typeof v !== 'string' || !BASE64.test(v)) throw serialization(`Value for ${field} is not valid base64`);
+  const bytes = Buffer.from(v, 'base64');
+  const shown = `java.nio.HeapByteBuffer[pos=0 lim=${bytes.length} cap=${bytes.length}]`;
+  if (bytes.length < 1) throw constraint(shown, memberName(field), 'Member must have length greater than or equal to 1');
+  if (bytes.length > max) {
+    throw constraint(shown, memberName(field), `Member must have length less than or equal to ${max}`);
+  }
+  return bytes;
+}
+
+function regionFromAuthorization(header: string | undefined): string {
+  const m = header?.match(/Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/kms\/aws4_request/);
+  return m?.[1] ?? DEFAULT_REGION;
+}
+
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+// ---------------------------------------------------------------------------------------------
+
+const ALL_KEY_SPECS = Object.values(SdkKeySpec);
+const ALL_KEY_USAGES = Object.values(KeyUsageType);
+const ALL_ALGORITHMS = Object.values(SigningAlgorithmSpec);
+const ALL_MESSAGE_TYPES = Object.values(MessageType);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ARN = /^arn:([a-z-]+):kms:([a-z0-9-]+):(\d{12}):(key|alias)\/(.+)$/;
+
+type Handler = (input: Json, ctx: Ctx) => Promise<Json | undefined>;
+
+function createHandlers(store: KeyStore): Record<string, Handler> {
+  const nowSeconds = (): number => Date.now() / 1000;
+
+  /** Resolves a KeyId parameter: key id, key ARN, and (where KMS allows it) alias name or ARN. */
+  function resolveKey(keyIdParam: string, ctx: Ctx, allowAlias: boolean): KeyEntry {
+    const arn = ARN.exec(keyIdParam);
+    if (arn) {
+      if (arn[4] === 'key') {
+        const entry = store.keys.get(arn[5] ?? '');
+        if (!entry || entry.file.arn !== keyIdParam) throw notFound(`Key '${keyIdParam}' does not exist`);
+        return entry;
+      }
+      if (allowAlias) {
+        const alias = store.aliases.get(`alias/${arn[5] ?? ''}`);
+        if (!alias || alias.aliasArn !== keyIdParam) throw notFound(`Alias ${keyIdParam} is not found.`);
+        return store.keys.get(alias.targetKeyId) as KeyEntry;
+      }
+    } else if (keyIdParam.startsWith('alias/')) {
+      if (allowAlias) {
+        const alias = store.aliases.get(keyIdParam);
+        if (!alias) {
+          throw notFound(`Alias arn:${ctx.partition}:kms:${ctx.region}:${LOCAL_KMS_ACCOUNT_ID}:${keyIdParam} is not found.`);
+        }
+        return store.keys.get(alias.targetKeyId) as KeyEntry;
+      }
+    } else if (UUID.test(keyIdParam)) {
+      const entry = store.keys.get(keyIdParam);
+      if (!entry) {
+        throw notFound(`Key 'arn:${ctx.partition}:kms:${ctx.region}:${LOCAL_KMS_ACCOUNT_ID}:key/${keyIdParam}' does not exist`);
+      }
+      return entry;
+    }
+    throw notFound(`Invalid keyId '${keyIdParam}'`);
+  }
+
+  function requireEnabled(entry: KeyEntry): void {
+    if (!entry.file.enabled) throw new KmsError('DisabledException', `${entry.file.arn} is disabled.`);
+  }
+
+  function keyMetadata(entry: KeyEntry): Json {
+    const f = entry.file;
+    return {
+      AWSAccountId: f.awsAccountId,
+      KeyId: f.keyId,
+      Arn: f.arn,
+      CreationDate: f.creationDate,
+      Enabled: f.enabled,
+      Description: f.description,
+      KeyUsage: f.keyUsage,
+      KeyState: f.enabled ? 'Enabled' : 'Disabled',
+      Origin: f.origin,
+      KeyManager: 'CUSTOMER',
+      CustomerMasterKeySpec: f.keySpec,
+      KeySpec: f.keySpec,
+      SigningAlgorithms: [SPEC_INFO[f.keySpec].algorithm],
+      MultiRegion: false,
+    };
+  }
+
+  async function persistKey(entry: KeyEntry): Promise<void> {
+    try {
+      await store.persist(store.keyPath(entry.file.keyId), () => entry.file);
+    } catch (err) {
+      throw new KmsError('KMSInternalException', `Could not persist key: ${(err as Error).message}`, 500);
+    }
+  }
+
+  function parseTags(input: Json): Tag[] {
+    const raw = input['Tags'];
+    if (raw === undefined || raw === null) return [];
+    if (!Array.isArray(raw)) throw serialization('Value for Tags must be a list');
+    const tags: Tag[] = [];
+    const seen = new Set<string>();
+    for (const item of raw as unknown[]) {
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+        throw serialization('Each Tags entry must be a structure');
+      }
+      const tag = item as Json;
+      const TagKey = reqString(tag, 'TagKey', 1, 128);
+      const TagValue = optString(tag, 'TagValue', 0, 256);
+      if (TagValue === undefined) throw constraint(undefined, 'tagValue', 'Member must not be null');
+      if (seen.has(TagKey)) throw new KmsError('TagException', `Duplicate tag key ${TagKey}`);
+      if (TagKey.startsWith('aws:')) throw new KmsError('TagException', 'Tag keys beginning with aws: are reserved');
+      seen.add(TagKey);
+      tags.push({ TagKey, TagValue });
+    }
+    if (tags.length > 50) throw new KmsError('TagException', 'A key can have at most 50 tags');
+    return tags;
+  }
+
+  /** Decodes an opaque pagination marker written by `encodeMarker`. */
+  function decodeMarker(input: Json): string | undefined {
+    const marker = optString(input, 'Marker', 1, 1024);
+    if (marker === undefined) return undefined;
+    const decoded = Buffer.from(marker, 'base64url').toString('utf8');
+    if (!decoded.startsWith('after:')) throw new KmsError('InvalidMarkerException', 'Invalid marker');
+    return decoded.slice('after:'.length);
+  }
+
+  const encodeMarker = (after: string): string => Buffer.from(`after:${after}`, 'utf8').toString('base64url');
+
+  function page<T>(items: T[], startAfter: number, limit: number, markerOf: (item: T) => string) {
+    const slice = items.slice(startAfter, startAfter + limit);
+    const truncated = startAfter + limit < items.length;
+    const last = slice[slice.length - 1];
+    return { slice, truncated, nextMarker: truncated && last !== undefined ? encodeMarker(markerOf(last)) : undefined };
+  }
+
+  /** Shared by Sign and Verify: field validation first (as the AWS front end does), then the key. */
+  function checkSigningRequest(input: Json, ctx: Ctx, withSignature: boolean) {
+    const keyIdParam = reqString(input, 'KeyId', 1, 2048);
+    const messageType = optEnum(input, 'MessageType', ALL_MESSAGE_TYPES) ?? 'RAW';
+    const message = reqBlob(input, 'Message', MAX_RAW_MESSAGE_BYTES);
+    const signature = withSignature ? reqBlob(input, 'Signature', MAX_SIGNATURE_BYTES) : Buffer.alloc(0);
+    const algorithm = reqEnum(input, 'SigningAlgorithm', ALL_ALGORITHMS);
+    const dryRun = optBoolean(input, 'DryRun') ?? false;
+    const entry = resolveKey(keyIdParam, ctx, true);
+    requireEnabled(entry);
+    const spec = SPEC_INFO[entry.file.keySpec];
+    if (algorithm !== spec.algorithm) {
+      throw new KmsError('InvalidKeyUsageException', `Algorithm ${algorithm} is incompatible with key spec ${entry.file.keySpec}.`);
+    }
+    if (messageType === 'EXTERNAL_MU') {
+      throw validation(`MessageType EXTERNAL_MU is valid only with ML_DSA_SHAKE_256, not ${algorithm}.`);
+    }
+    if (messageType === 'DIGEST' && message.length !== spec.digestBytes) {
+      throw validation(`Digest is invalid length for algorithm ${algorithm}.`);
+    }
+    return { entry, messageType, message, signature, algorithm, dryRun };
+  }
+
+  function dryRunOk(): KmsError {
+    return new KmsError('DryRunOperationException', 'The request would have succeeded, but the DryRun option is set.');
+  }
+
+  return {
+    async CreateKey(input, ctx) {
+      optString(input, 'Policy', 1, 32768);
+      const description = optString(input, 'Description', 0, 8192) ?? '';
+      const keyUsage = optEnum(input, 'KeyUsage', ALL_KEY_USAGES) ?? 'ENCRYPT_DECRYPT';
+      const keySpecParam = optEnum(input, 'KeySpec', ALL_KEY_SPECS);
+      const cmkSpecParam = optEnum(input, 'CustomerMasterKeySpec', ALL_KEY_SPECS);
+      if (keySpecParam !== undefined && cmkSpecParam !== undefined) {
+        throw validation('You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec is deprecated.');
+      }
+      const keySpec = keySpecParam ?? cmkSpecParam ?? 'SYMMETRIC_DEFAULT';
+      const origin = optEnum(input, 'Origin', ['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE']) ?? 'AWS_KMS';
+      const multiRegion = optBoolean(input, 'MultiRegion') ?? false;
+      optBoolean(input, 'BypassPolicyLockoutSafetyCheck');
+      const tags = parseTags(input);
+      if (!usagesFor(keySpec).includes(keyUsage)) {
+        throw validation(`KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
+      }
+      if (origin !== 'AWS_KMS' || optString(input, 'CustomKeyStoreId') !== undefined || optString(input, 'XksKeyId') !== undefined) {
+        throw new KmsError('UnsupportedOperationException', 'The local KMS creates only keys with Origin AWS_KMS, outside custom key stores.');
+      }
+      if (multiRegion) throw new KmsError('UnsupportedOperationException', 'The local KMS does not create multi-Region keys.');
+      if (keyUsage !== 'SIGN_VERIFY' || (keySpec !== 'ECC_NIST_P256' && keySpec !== 'SM2')) {
+        throw new KmsError(
+          'UnsupportedOperationException',
+          `The local KMS supports only KeyUsage SIGN_VERIFY with KeySpec ECC_NIST_P256 or SM2, not ${keyUsage} with ${keySpec}.`,
+        );
+      }
+      if (keySpec === 'SM2' && !SM2_AVAILABLE) {
+        throw new KmsError('UnsupportedOperationException', 'This Node.js build has no SM2/SM3 support, so SM2 keys are unavailable.');
+      }
+      const keyId = randomUUID();
+      const file: KeyFile = {
+        formatVersion: FORMAT_VERSION,
+        keyId,
+        arn: `arn:${ctx.partition}:kms:${ctx.region}:${LOCAL_KMS_ACCOUNT_ID}:key/${keyId}`,
+        awsAccountId: LOCAL_KMS_ACCOUNT_ID,
+        creationDate: nowSeconds(),
+        enabled: true,
+        description,
+        keyUsage: 'SIGN_VERIFY',
+        keySpec,
+        origin: 'AWS_KMS',
+        tags,
+        privateKeyJwk: generateJwk(keySpec),
+      };
+      const entry = keyEntryFromFile(file);
+      await persistKey(entry); // only a persisted key becomes visible
+      store.keys.set(keyId, entry);
+      store.keyOrder.push(keyId);
+      return { KeyMetadata: keyMetadata(entry) };
+    },
+
+    async DescribeKey(input, ctx) {
+      const entry = resolveKey(reqString(input, 'KeyId', 1, 2048), ctx, true);
+      return { KeyMetadata: keyMetadata(entry) };
+    },
+
+    async ListKeys(input) {
+      const limit = optLimit(input, 1000) ?? 100;
+      const after = decodeMarker(input);
+      let start = 0;
+      if (after !== undefined) {
+        const i = store.keyOrder.indexOf(after);
+        if (i < 0) throw new KmsError('InvalidMarkerException', 'Invalid marker');
+        start = i + 1;
+      }
+      const { slice, truncated, nextMarker } = page(store.keyOrder, start, limit, (id) => id);
+      return {
+        Keys: slice.map((id) => ({ KeyId: id, KeyArn: store.keys.get(id)?.file.arn })),
+        Truncated: truncated,
+        ...(nextMarker ? { NextMarker: nextMarker } : {}),
+      };
+    },
+
+    async CreateAlias(input, ctx) {
+      const aliasName = reqString(input, 'AliasName', 1, 256);
+      const targetKeyId = reqString(input, 'TargetKeyId', 1, 2048);
+      if (!/^[a-zA-Z0-9:/_-]+$/.test(aliasName)) {
+        throw constraint(aliasName, 'aliasName', 'Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$');
+      }
+      if (!aliasName.startsWith('alias/') || aliasName.length === 'alias/'.length) {
+        throw new KmsError('InvalidAliasNameException', `Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html`);
+      }
+      if (aliasName.startsWith('alias/aws/')) {
+        throw new KmsError('NotAuthorizedException', 'Cannot create alias with prefix \'alias/aws/\'');
+      }
+      const entry = resolveKey(targetKeyId, ctx, false);
+      const aliasArn = `arn:${ctx.partition}:kms:${ctx.region}:${LOCAL_KMS_ACCOUNT_ID}:${aliasName}`;
+      if (store.aliases.has(aliasName)) throw new KmsError('AlreadyExistsException', `An alias with the name ${aliasArn} already exists`);
+      const now = Math.floor(nowSeconds());
+      const alias: AliasFile = {
+        formatVersion: FORMAT_VERSION,
+        aliasName,
+        aliasArn,
+        targetKeyId: entry.file.keyId,
+        creationDate: now,
+        lastUpdatedDate: now,
+      };
+      store.aliases.set(aliasName, alias); // reserve the name before the first await
+      try {
+        await store.persist(store.aliasPath(aliasName), () => alias);
+      } catch (err) {
+        store.aliases.delete(aliasName);
+        throw new KmsError('KMSInternalException', `Could not persist alias: ${(err as Error).message}`, 500);
+      }
+      return undefined;
+    },
+
+    async ListAliases(input, ctx) {
+      const keyIdParam = optString(input, 'KeyId', 1, 2048);
+      const limit = optLimit(input, 100) ?? 50;
+      const after = decodeMarker(input);
+      const target = keyIdParam === undefined ? undefined : resolveKey(keyIdParam, ctx, false).file.keyId;
+      const all = [...store.aliases.values()]
+        .filter((a) => target === undefined || a.targetKeyId === target)
+        .sort((a, b) => (a.aliasName < b.aliasName ? -1 : a.aliasName > b.aliasName ? 1 : 0));
+      const start = after === undefined ? 0 : all.filter((a) => a.aliasName <= after).length;
+      const { slice, truncated, nextMarker } = page(all, start, limit, (a) => a.aliasName);
+      return {
+        Aliases: slice.map((a) => ({
+          AliasName: a.aliasName,
+          AliasArn: a.aliasArn,
+          TargetKeyId: a.targetKeyId,
+          CreationDate: a.creationDate,
+          LastUpdatedDate: a.lastUpdatedDate,
+        })),
+        Truncated: truncated,
+        ...(nextMarker ? { NextMarker: nextMarker } : {}),
+      };
+    },
+
+    async ListResourceTags(input, ctx) {
+      const entry = resolveKey(reqString(input, 'KeyId', 1, 2048), ctx, false);
+      const limit = optLimit(input, 50) ?? 50;
+      const after = decodeMarker(input);
+      const tags = entry.file.tags;
+      const start = after === undefined ? 0 : tags.findIndex((t) => t.TagKey === after) + 1;
+      if (after !== undefined && start === 0) throw new KmsError('InvalidMarkerException', 'Invalid marker');
+      const { slice, truncated, nextMarker } = page(tags, start, limit, (t) => t.TagKey);
+      return { Tags: slice, Truncated: truncated, ...(nextMarker ? { NextMarker: nextMarker } : {}) };
+    },
+
+    async GetPublicKey(input, ctx) {
+      const entry = resolveKey(reqString(input, 'KeyId', 1, 2048), ctx, true);
+      requireEnabled(entry);
+      return {
+        KeyId: entry.file.arn,
+        PublicKey: entry.spki.toString('base64'),
+        CustomerMasterKeySpec: entry.file.keySpec,
+        KeySpec: entry.file.keySpec,
+        KeyUsage: entry.file.keyUsage,
+        SigningAlgorithms: [SPEC_INFO[entry.file.keySpec].algorithm],
+      };
+    },
+
+    async Sign(input, ctx) {
+      const { entry, messageType, message, algorithm, dryRun } = checkSigningRequest(input, ctx, false);
+      if (dryRun) throw dryRunOk();
+      let signature: Buffer;
+      if (entry.curve.name === 'P-256') {
+        signature =
+          messageType === 'RAW'
+            ? nodeSign('sha256', message, { key: entry.nodePrivate as KeyObject, dsaEncoding: 'der' })
+            : ecdsaSignDigest(entry.curve, entry.d, message);
+      } else {
+        const digest = messageType === 'RAW' ? sm2Digest(entry.qx, entry.qy, message) : message;
+        signature = sm2SignDigest(entry.d, digest);
+      }
+      return { KeyId: entry.file.arn, Signature: signature.toString('base64'), SigningAlgorithm: algorithm };
+    },
+
+    async Verify(input, ctx) {
+      const { entry, messageType, message, signature, algorithm, dryRun } = checkSigningRequest(input, ctx, true);
+      if (dryRun) throw dryRunOk();
+      let valid: boolean;
+      if (entry.curve.name === 'P-256') {
+        valid =
+          messageType === 'RAW'
+            ? nodeVerify('sha256', message, { key: entry.nodePublic as KeyObject, dsaEncoding: 'der' }, signature) &&
+              decodeSignature(signature) !== undefined // OpenSSL is lenient about some BER forms; KMS is not
+            : ecdsaVerifyDigest(entry.curve, entry.qx, entry.qy, message, signature);
+      } else {
+        const digest = messageType === 'RAW' ? sm2Digest(entry.qx, entry.qy, message) : message;
+        valid = sm2VerifyDigest(entry.qx, entry.qy, digest, signature);
+      }
+      if (!valid) throw new KmsError('KMSInvalidSignatureException', 'The signature is not valid for the message and key.');
+      return { KeyId: entry.file.arn, SignatureValid: true, SigningAlgorithm: algorithm };
+    },
+
+    async EnableKey(input, ctx) {
+      const entry = resolveKey(reqString(input, 'KeyId', 1, 2048), ctx, false);
+      entry.file.enabled = true;
+      await persistKey(entry);
+      return undefined;
+    },
+
+    async DisableKey(input, ctx) {
+      const entry = resolveKey(reqString(input, 'KeyId', 1, 2048), ctx, false);
+      entry.file.enabled = false;
+      await persistKey(entry);
+      return undefined;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+// ---------------------------------------------------------------------------------------------
+
+const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
+
+function send(res: ServerResponse, status: number, body: Json | undefined, extra: Record<string, string> = {}): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': JSON_CONTENT_TYPE,
+    'Content-Length': Buffer.byteLength(text),
+    'x-amzn-RequestId': randomUUID(),
+    ...extra,
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, err: KmsError, extra: Record<string, string> = {}): void {
+  send(res, err.status, { __type: err.type, message: err.message }, extra);
+}
+
+/**
+ * Reads the body up to `MAX_BODY_BYTES`. A larger body is answered 413 at once and the rest of it
+ * is read and dropped (so the client sees the answer rather than a reset connection), up to
+ * `MAX_DRAIN_BYTES`, after which the connection is cut. Resolves undefined when it answered 413.
+ */
+function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let rejected = false;
+    const tooLarge = (): void => {
+      rejected = true;
+      chunks.length = 0;
+      sendError(res, new KmsError('RequestEntityTooLargeException', `Request body exceeds ${MAX_BODY_BYTES} bytes`, 413), {
+        Connection: 'close',
+      });
+      resolve(undefined);
+    };
+    if (Number(req.headers['content-length'] ?? '0') > MAX_BODY_BYTES) tooLarge();
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (rejected) {
+        if (size > MAX_BODY_BYTES + MAX_DRAIN_BYTES) req.destroy();
+        return;
+      }
+      if (size > MAX_BODY_BYTES) {
+        tooLarge();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!rejected) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (err) => {
+      if (!rejected) reject(err);
+    });
+  });
+}
+
+export async function startLocalKms(opts: LocalKmsOptions): Promise<LocalKms> {
+  const host = opts.host ?? '127.0.0.1';
+  const store = new KeyStore(opts.dataDir);
+  await store.load();
+  const handlers = createHandlers(store);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const body = await readBody(req, res);
+    if (body === undefined) return;
+    if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/') {
+      sendError(res, new KmsError('UnknownOperationException', `${req.method ?? ''} ${req.url ?? ''} is not a KMS operation`, 404));
+      return;
+    }
+    const target = req.headers['x-amz-target'];
+    const operation = typeof target === 'string' && target.startsWith('TrentService.') ? target.slice('TrentService.'.length) : undefined;
+    const handler = operation === undefined ? undefined : Object.hasOwn(handlers, operation) ? handlers[operation] : undefined;
+    if (!handler) {
+      sendError(res, new KmsError('UnknownOperationException', `Unknown or unsupported operation ${String(target ?? '(no X-Amz-Target)')}`));
+      return;
+    }
+    let input: unknown;
+    try {
+      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    } catch {
+      sendError(res, serialization('Request body is not valid JSON'));
+      return;
+    }
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      sendError(res, serialization('Request body must be a JSON object'));
+      return;
+    }
+    const region = regionFromAuthorization(req.headers.authorization);
+    const output = await handler(input as Json, { region, partition: partitionOf(region) });
+    send(res, 200, output);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      const kmsErr = err instanceof KmsError ? err : new KmsError('KMSInternalException', (err as Error)?.message ?? String(err), 500);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      sendError(res, kmsErr);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  return {
+    endpoint: `http://${urlHost}:${port}`,
+    port,
+    async close() {
+      await new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+      await store.flush();
+    },
+  };
+}

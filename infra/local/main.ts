@@ -1,0 +1,48 @@
+// `npm start`: the embedded platform on 127.0.0.1:3000 (PORT overrides), data under ./.tongban
+// (TONGBAN_DATA_DIR overrides).
+import { relative } from 'node:path';
+import { DEFAULT_PORT, startPlatform } from './platform.ts';
+
+// Lambda runs Node 22; locally Node 20 is supported by this project, so the SDK need not warn about it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const started = performance.now();
+const port = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT;
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a port number (0-65535), got ${process.env.PORT}`);
+  process.exit(2);
+}
+
+try {
+  const platform = await startPlatform({ dataDir: process.env.TONGBAN_DATA_DIR ?? '.tongban', port });
+  const names = Object.entries(platform.credentials.principals)
+    .map(([name, p]) => `${name} (${p.role})`)
+    .join(', ');
+  console.log(
+    [
+      `Tongban is ready on ${platform.endpoint}  (${Math.round(performance.now() - started)} ms${platform.seeded ? ', sample data seeded' : ''})`,
+      `credentials: ${relative(process.cwd(), platform.credentialsPath) || platform.credentialsPath}`,
+      `principals:  ${names}`,
+      `try:         npx tongban items list --as portal`,
+    ].join('\n'),
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    platform.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+} catch (e) {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'EADDRINUSE') console.error(`port ${port} is in use: stop the other process or set PORT`);
+  else console.error(e);
+  process.exit(1);
+}

@@ -1,0 +1,251 @@
+// The embedded deployment: DynamoDB (dynalite), S3 (s3rver) and KMS (the local signer) in this
+// process, all persisting under one data directory, the same Lambda handlers behind a local API
+// Gateway, and sample data on first start. The handlers find the local services through the
+// standard AWS_ENDPOINT_URL_<SERVICE> variables, exactly as they would find any other endpoint.
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import type { FunctionName } from '../../shared/contracts/routes.ts';
+import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
+import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
+import { DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import type { ApiHandler } from '../../functions/http/api-handler.ts';
+import { LOCAL_ACCOUNT, startApiGateway } from './api-gateway.ts';
+import { startLocalKms } from './kms-server.ts';
+import { seedPlatform } from './seed.ts';
+import { PRINCIPALS } from './seed-data.ts';
+import { SigV4Verifier } from './sigv4-verifier.ts';
+
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_REGION = 'cn-north-1';
+const ITEMS_TABLE_NAME = 'tongban-local-items';
+const DIRECTORY_TABLE_NAME = 'tongban-local-directory';
+
+export interface PlatformOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  region?: string;
+}
+
+export interface CredentialsFile {
+  endpoint: string;
+  region: string;
+  service: 'execute-api';
+  principals: Record<string, { accessKeyId: string; secretAccessKey: string; role: string; departmentId?: string; channelId?: string; arn: string }>;
+}
+
+export interface RunningPlatform {
+  endpoint: string;
+  port: number;
+  credentialsPath: string;
+  credentials: CredentialsFile;
+  seeded: boolean;
+  close(): Promise<void>;
+}
+
+export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatform> {
+  const dataDir = resolve(opts.dataDir);
+  const host = opts.host ?? '127.0.0.1';
+  const region = opts.region ?? DEFAULT_REGION;
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const [dynamo, s3, kms] = await Promise.all([startDynalite(join(dataDir, 'dynamodb'), host), startS3(join(dataDir, 's3'), host), startLocalKms({ dataDir: join(dataDir, 'kms'), host })]);
+    closers.push(dynamo.close, s3.close, kms.close);
+
+    Object.assign(process.env, {
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_KMS: kms.endpoint,
+      ITEMS_TABLE: ITEMS_TABLE_NAME,
+      DIRECTORY_TABLE: DIRECTORY_TABLE_NAME,
+      POWERTOOLS_SERVICE_NAME: 'tongban',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    });
+    delete process.env.AWS_PROFILE;
+    delete process.env.AWS_SESSION_TOKEN;
+
+    const raw = new DynamoDBClient({ region, endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    closers.push(async () => raw.destroy());
+    await ensureTables(raw);
+    const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+
+    const credentialsPath = join(dataDir, 'credentials.json');
+    const existing = await readCredentials(credentialsPath);
+    const keys = existing ?? newKeys();
+    const directory = new DynamoDirectory(db, DIRECTORY_TABLE_NAME);
+    const store = new DynamoItemStore(db, ITEMS_TABLE_NAME);
+    // Seeding is idempotent and the credentials file is written last: a start that was cut off
+    // half-way finishes the seed next time instead of leaving half a catalogue.
+    const seeded = existing === undefined;
+    if (seeded) await seedPlatform({ directory, store, principalArn });
+
+    const handlers = await loadHandlers();
+    const gateway = await startApiGateway({
+      handlers,
+      verifier: new SigV4Verifier(
+        Object.entries(keys).map(([principal, k]) => ({ principal, ...k })),
+        region,
+      ),
+      principalArns: new Map(PRINCIPALS.map((p) => [p.name, principalArn(p.name)])),
+      region,
+      host,
+      port: opts.port ?? DEFAULT_PORT,
+    });
+    closers.unshift(gateway.close);
+
+    const credentials: CredentialsFile = {
+      endpoint: gateway.url,
+      region,
+      service: 'execute-api',
+      principals: Object.fromEntries(
+        PRINCIPALS.map((p) => [
+          p.name,
+          {
+            ...keys[p.name]!,
+            role: p.role,
+            ...(p.departmentId ? { departmentId: p.departmentId } : {}),
+            ...(p.channelId ? { channelId: p.channelId } : {}),
+            arn: principalArn(p.name),
+          },
+        ]),
+      ),
+    };
+    await writeAtomically(credentialsPath, JSON.stringify(credentials, null, 2) + '\n');
+
+    return {
+      endpoint: gateway.url,
+      port: gateway.port,
+      credentialsPath,
+      credentials,
+      seeded,
+      close: () => closeAll(closers),
+    };
+  } catch (e) {
+    await closeAll(closers).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** The IAM identity a local principal's requests carry, as API Gateway would report it. */
+export function principalArn(name: string): string {
+  return `arn:aws:iam::${LOCAL_ACCOUNT}:user/${name}`;
+}
+
+async function loadHandlers(): Promise<Record<FunctionName, ApiHandler>> {
+  // Imported only now: the handler modules build their AWS clients from the environment set above.
+  const [catalogue, platform] = await Promise.all([import('../../functions/catalogue/handler.ts'), import('../../functions/platform/handler.ts')]);
+  return { catalogue: catalogue.handler, platform: platform.handler };
+}
+
+function newKeys(): Record<string, { accessKeyId: string; secretAccessKey: string }> {
+  return Object.fromEntries(
+    PRINCIPALS.map((p) => [
+      p.name,
+      { accessKeyId: `AKLT${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') },
+    ]),
+  );
+}
+
+async function readCredentials(path: string): Promise<Record<string, { accessKeyId: string; secretAccessKey: string }> | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const parsed = JSON.parse(text) as CredentialsFile;
+  const keys = Object.fromEntries(Object.entries(parsed.principals).map(([name, p]) => [name, { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey }]));
+  // A principal added to the seed since this data directory was made gets its own key.
+  const fresh = newKeys();
+  for (const p of PRINCIPALS) keys[p.name] ??= fresh[p.name]!;
+  return keys;
+}
+
+async function ensureTables(client: DynamoDBClient): Promise<void> {
+  const { indexes } = ITEMS_TABLE;
+  const tables: CreateTableCommandInput[] = [
+    {
+      TableName: ITEMS_TABLE_NAME,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: ITEMS_TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: ITEMS_TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        ...[ITEMS_TABLE.partitionKey, ITEMS_TABLE.sortKey].map((a) => ({ AttributeName: a, AttributeType: 'S' as const })),
+        ...[...new Set(Object.values(indexes).flatMap((ix) => [ix.partitionKey, ix.sortKey]))].map((a) => ({ AttributeName: a, AttributeType: 'S' as const })),
+      ],
+      GlobalSecondaryIndexes: Object.values(indexes).map((ix) => ({
+        IndexName: ix.name,
+        KeySchema: [
+          { AttributeName: ix.partitionKey, KeyType: 'HASH' as const },
+          { AttributeName: ix.sortKey, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'ALL' as const },
+      })),
+    },
+    {
+      TableName: DIRECTORY_TABLE_NAME,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: DIRECTORY_TABLE.partitionKey, KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: DIRECTORY_TABLE.partitionKey, AttributeType: 'S' }],
+    },
+  ];
+  for (const table of tables) {
+    try {
+      await client.send(new DescribeTableCommand({ TableName: table.TableName }));
+    } catch (e) {
+      if (!(e instanceof ResourceNotFoundException)) throw e;
+      await client.send(new CreateTableCommand(table));
+    }
+  }
+}
+
+async function startDynalite(path: string, host: string): Promise<{ endpoint: string; close: () => Promise<void> }> {
+  await mkdir(path, { recursive: true });
+  const server: Server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((res, rej) => {
+    server.once('error', rej);
+    server.listen(0, host, () => res());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((res) => {
+        server.close(() => res());
+        server.closeAllConnections?.();
+      }),
+  };
+}
+
+async function startS3(directory: string, host: string): Promise<{ endpoint: string; close: () => Promise<void> }> {
+  await mkdir(directory, { recursive: true });
+  const s3 = new S3rver({ port: 0, address: host, directory, silent: true });
+  const { port } = (await s3.run()) as AddressInfo;
+  return { endpoint: `http://${host}:${port}`, close: async () => void (await s3.close()) };
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, text, { mode: 0o600 });
+  await rename(tmp, path);
+}
+
+async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
+  for (const close of closers) await close();
+}

@@ -1,0 +1,169 @@
+// ItemStore on DynamoDB. Each version is its own item (`ITEM#<code>` / `V#<n>`), written once with
+// a condition that it does not exist yet: that write is the action's serialisation point. A head
+// item (`ITEM#<code>` / `HEAD`) is a projection of the newest version for the listing indexes; it is
+// moved forward after the version write, and any reader that finds it behind rolls it forward, so a
+// crash between the two writes loses nothing (no transactions needed: dynalite has none).
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { invalid } from '../domain/errors.ts';
+import { versionConflict } from '../domain/items/catalogue-service.ts';
+import type { ItemHead, ItemRecord } from '../domain/items/item-record.ts';
+import { headOf } from '../domain/items/item-record.ts';
+import type { ItemQuery, ItemStore } from '../domain/items/item-store.ts';
+import { ITEMS_TABLE } from './table-layout.ts';
+
+const { indexes } = ITEMS_TABLE;
+
+export class DynamoItemStore implements ItemStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async append(record: ItemRecord, published: ItemRecord | undefined): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: itemKey(record.code), sk: versionKey(record.version), ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) throw versionConflict(record.code, record.version - 1, record.version);
+      throw e;
+    }
+    await this.moveHead(record, published);
+  }
+
+  async latest(code: string): Promise<ItemRecord | undefined> {
+    const [newest, head] = await Promise.all([
+      this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
+          ExpressionAttributeValues: { ':pk': itemKey(code), ':v': 'V#' },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      ),
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: itemKey(code), sk: 'HEAD' }, ConsistentRead: true })),
+    ]);
+    const item = newest.Items?.[0];
+    if (!item) return undefined;
+    const record = toRecord(item);
+    if (((head.Item?.version as number | undefined) ?? 0) < record.version) {
+      const published =
+        record.publishedVersion === undefined || record.publishedVersion === record.version
+          ? record.publishedVersion === undefined ? undefined : record
+          : await this.version(code, record.publishedVersion);
+      await this.moveHead(record, published);
+    }
+    return record;
+  }
+
+  async version(code: string, n: number): Promise<ItemRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: itemKey(code), sk: versionKey(n) }, ConsistentRead: true }));
+    return out.Item ? toRecord(out.Item) : undefined;
+  }
+
+  async list(query: ItemQuery, page: { limit: number; cursor?: string }): Promise<{ heads: ItemHead[]; nextCursor?: string }> {
+    const key = keyCondition(query);
+    const fingerprint = JSON.stringify(query);
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: key.index,
+        KeyConditionExpression: key.sortPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+        ExpressionAttributeNames: key.sortPrefix ? { '#pk': key.pkName, '#sk': key.skName } : { '#pk': key.pkName },
+        ExpressionAttributeValues: key.sortPrefix ? { ':pk': key.pk, ':prefix': key.sortPrefix } : { ':pk': key.pk },
+        Limit: page.limit,
+        ...(page.cursor ? { ExclusiveStartKey: decodeCursor(page.cursor, fingerprint) } : {}),
+      }),
+    );
+    const heads = (out.Items ?? []).map(toHead);
+    return out.LastEvaluatedKey ? { heads, nextCursor: encodeCursor(out.LastEvaluatedKey, fingerprint) } : { heads };
+  }
+
+  private async moveHead(latest: ItemRecord, published: ItemRecord | undefined): Promise<void> {
+    const head = headOf(latest, published);
+    const listed = head.publishedVersion !== undefined && head.publicState !== 'terminated';
+    const inProgress = head.state !== 'published' && head.publicState !== 'terminated';
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: itemKey(latest.code),
+            sk: 'HEAD',
+            ...head,
+            ...(listed ? { catPk: 'LISTED', catDeptPk: `LISTED#${head.departmentId}`, catSk: `${head.type}#${head.code}` } : {}),
+            ...(inProgress ? { workPk: `STATE#${head.state}`, workSk: `${head.departmentId}#${head.code}` } : {}),
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR version < :v',
+          ExpressionAttributeValues: { ':v': head.version },
+        }),
+      );
+    } catch (e) {
+      // Someone already moved the head to this version or past it: nothing to do.
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    }
+  }
+}
+
+function keyCondition(query: ItemQuery) {
+  if (query.kind === 'work') {
+    const ix = indexes.work;
+    return {
+      index: ix.name,
+      pkName: ix.partitionKey,
+      skName: ix.sortKey,
+      pk: `STATE#${query.state}`,
+      sortPrefix: query.departmentId ? `${query.departmentId}#` : undefined,
+    };
+  }
+  const ix = query.departmentId ? indexes.catalogueByDepartment : indexes.catalogue;
+  return {
+    index: ix.name,
+    pkName: ix.partitionKey,
+    skName: ix.sortKey,
+    pk: query.departmentId ? `LISTED#${query.departmentId}` : 'LISTED',
+    sortPrefix: query.type ? `${query.type}#` : undefined,
+  };
+}
+
+const itemKey = (code: string) => `ITEM#${code}`;
+const versionKey = (n: number) => `V#${String(n).padStart(10, '0')}`;
+
+function toRecord(item: Record<string, unknown>): ItemRecord {
+  const { pk: _pk, sk: _sk, ...record } = item;
+  return record as ItemRecord;
+}
+
+function toHead(item: Record<string, unknown>): ItemHead {
+  const { pk: _a, sk: _b, catPk: _c, catDeptPk: _d, catSk: _e, workPk: _f, workSk: _g, ...head } = item;
+  return head as unknown as ItemHead;
+}
+
+/** Cursors are opaque to clients and bound to the query they came from. */
+function encodeCursor(lastKey: Record<string, unknown>, fingerprint: string): string {
+  return Buffer.from(JSON.stringify({ q: fingerprint, k: lastKey })).toString('base64url');
+}
+
+function decodeCursor(cursor: string, fingerprint: string): Record<string, unknown> {
+  const bad = () => invalid('INVALID_CURSOR', 'cursor', '分页游标无效或与查询条件不符', 'the cursor is malformed or belongs to another query');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw bad();
+  const { q, k } = parsed as { q?: unknown; k?: unknown };
+  if (q !== fingerprint || typeof k !== 'object' || k === null) throw bad();
+  const values = Object.values(k as Record<string, unknown>);
+  if (values.length === 0 || values.length > 4 || !values.every((v) => typeof v === 'string')) throw bad();
+  return k as Record<string, unknown>;
+}

@@ -1,0 +1,84 @@
+// A small signed HTTP client for the Tongban API: SigV4 (service execute-api) with the SDK's own
+// signer, credentials from the AWS chain (profiles, environment, SSO…) or from the embedded
+// platform's credentials file.
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { readFile } from 'node:fs/promises';
+
+export interface ClientTarget {
+  endpoint: string;
+  region: string;
+  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+}
+
+export class ApiClient {
+  private readonly signer: SignatureV4;
+  private readonly base: URL;
+
+  constructor(target: ClientTarget) {
+    this.base = new URL(target.endpoint.endsWith('/') ? target.endpoint : `${target.endpoint}/`);
+    this.signer = new SignatureV4({ service: 'execute-api', region: target.region, credentials: target.credentials, sha256: Sha256 });
+  }
+
+  async request(method: 'GET' | 'POST' | 'PUT', path: string, opts: { query?: Record<string, string | undefined>; body?: unknown } = {}): Promise<ApiResponse> {
+    const url = new URL(path.replace(/^\//, ''), this.base);
+    const query: Record<string, string> = {};
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) query[k] = v;
+    const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const headers: Record<string, string> = { host: url.host, accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const signed = await this.signer.sign(
+      new HttpRequest({ method, protocol: url.protocol, hostname: url.hostname, ...(url.port ? { port: Number(url.port) } : {}), path: url.pathname, query, headers, ...(body !== undefined ? { body } : {}) }),
+    );
+    const search = new URLSearchParams(query).toString();
+    const res = await fetch(`${url.origin}${url.pathname}${search ? `?${search}` : ''}`, {
+      method,
+      headers: signed.headers as Record<string, string>,
+      ...(body !== undefined ? { body } : {}),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text (e.g. an HTML error page from a proxy)
+    }
+    return { status: res.status, body: parsed };
+  }
+}
+
+export interface LocalCredentialsFile {
+  endpoint: string;
+  region: string;
+  principals: Record<string, { accessKeyId: string; secretAccessKey: string; role: string; departmentId?: string; channelId?: string }>;
+}
+
+/** Target for `--as <principal>`: the embedded platform's credentials file. */
+export async function localTarget(credentialsPath: string, principal: string, endpointOverride?: string): Promise<ClientTarget> {
+  let file: LocalCredentialsFile;
+  try {
+    file = JSON.parse(await readFile(credentialsPath, 'utf8')) as LocalCredentialsFile;
+  } catch (e) {
+    throw new UsageError(`cannot read ${credentialsPath} (${(e as Error).message}); start the platform with \`npm start\` or pass --credentials`);
+  }
+  const p = file.principals[principal];
+  if (!p) throw new UsageError(`no principal "${principal}" in ${credentialsPath}; known: ${Object.keys(file.principals).join(', ')}`);
+  return { endpoint: endpointOverride ?? file.endpoint, region: file.region, credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey } };
+}
+
+/** Target for a deployed API: the standard AWS credential chain, optionally a named profile. */
+export function awsTarget(endpoint: string | undefined, region: string | undefined, profile: string | undefined): ClientTarget {
+  if (!endpoint) throw new UsageError('no endpoint: pass --endpoint (the API URL printed by `cdk deploy`) or set TONGBAN_ENDPOINT');
+  if (!region) throw new UsageError('no region: pass --region or set AWS_REGION');
+  return { endpoint, region, credentials: fromNodeProviderChain(profile ? { profile } : {}) };
+}
+
+export class UsageError extends Error {}

@@ -1,0 +1,233 @@
+// `tongban items list|show|create|edit|revise|submit|review|suspend|resume|terminate`
+// Human-readable output by default, `--json` for scripts. Exit codes: 0 done, 1 refused by the API
+// (the error code and field are printed), 2 usage error, 3 cannot reach the API.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { ApiResponse, ClientTarget } from './api-client.ts';
+import { ApiClient, UsageError, awsTarget, localTarget } from './api-client.ts';
+import { printError, printItem, printList, printVersion } from './output.ts';
+
+const HELP = `tongban: the Tongban (通办) command line
+
+Usage: tongban items <command> [options]
+
+Commands:
+  list     [--department <code>] [--type <type>] [--state draft|submitted|returned] [--limit N] [--cursor C] [--all]
+  show     <code> [--version N|latest]
+  create   --file <guide.json>                      draft a new item (the file holds the service guide)
+  edit     <code> --file <guide.json> [--base N]    change a draft or returned item
+  revise   <code> --file <guide.json> [--base N]    start a new version of a published item
+  submit   <code> [--base N]                        submit for review
+  review   <code> --publish | --return --reason <text> [--reason <text>…] [--base N]
+  suspend  <code> --planned --from <YYYY-MM-DD> --reason <text> [--notice <text>] [--base N]
+           <code> --emergency --notice <text> --reason <text> [--base N]
+  resume   <code> [--base N]
+  terminate <code> --reason <text> [--base N]
+
+Who you are (one of):
+  --as <principal>        a principal of the embedded platform, from .tongban/credentials.json
+                          (--credentials <path> or TONGBAN_CREDENTIALS to use another file)
+  --profile <name>        the AWS credential chain (default chain without it), with
+                          --endpoint <url> (or TONGBAN_ENDPOINT) and --region (or AWS_REGION)
+
+  --json                  print the API's JSON answer as it is
+  --base N                the version you act on (default: the newest, read just before)
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        as: { type: 'string' },
+        profile: { type: 'string' },
+        endpoint: { type: 'string' },
+        region: { type: 'string' },
+        credentials: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        department: { type: 'string' },
+        type: { type: 'string' },
+        state: { type: 'string' },
+        limit: { type: 'string' },
+        cursor: { type: 'string' },
+        all: { type: 'boolean', default: false },
+        version: { type: 'string' },
+        file: { type: 'string' },
+        base: { type: 'string' },
+        publish: { type: 'boolean', default: false },
+        return: { type: 'boolean', default: false },
+        reason: { type: 'string', multiple: true },
+        planned: { type: 'boolean', default: false },
+        emergency: { type: 'boolean', default: false },
+        from: { type: 'string' },
+        notice: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    console.error(`${(e as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values: o, positionals } = parsed;
+  const [group, command, code] = positionals;
+  if (o.help || !group) {
+    console.log(HELP);
+    return o.help ? 0 : 2;
+  }
+  try {
+    if (group !== 'items') throw new UsageError(`unknown command group "${group}"`);
+    const target = await resolveTarget(o);
+    const api = new ApiClient(target);
+    const out = (res: ApiResponse, print: (body: never) => void): number => {
+      if (res.status >= 400) {
+        printError(res, o.json);
+        return 1;
+      }
+      if (o.json) console.log(JSON.stringify(res.body, null, 2));
+      else print(res.body as never);
+      return 0;
+    };
+    const needCode = (): string => {
+      if (!code) throw new UsageError(`items ${command} needs the item's implementation code`);
+      return code;
+    };
+    const base = async (c: string): Promise<number> => {
+      if (o.base !== undefined) return positiveInt(o.base, '--base');
+      const res = await api.request('GET', `/v1/items/${encodeURIComponent(c)}/versions/latest`);
+      if (res.status >= 400) throw new ApiRefusal(res);
+      return (res.body as { version: number }).version;
+    };
+
+    switch (command) {
+      case 'list': {
+        const query = {
+          department: o.department,
+          type: o.type,
+          state: o.state,
+          limit: o.limit,
+          cursor: o.cursor,
+        };
+        if (!o.all) return out(await api.request('GET', '/v1/items', { query }), printList);
+        // --all follows the cursor to the end
+        const items: unknown[] = [];
+        let cursor = o.cursor;
+        for (;;) {
+          const res = await api.request('GET', '/v1/items', { query: { ...query, cursor } });
+          if (res.status >= 400) return out(res, printList);
+          const page = res.body as { items: unknown[]; nextCursor?: string };
+          items.push(...page.items);
+          if (!page.nextCursor) break;
+          cursor = page.nextCursor;
+        }
+        return out({ status: 200, body: { items } }, printList);
+      }
+      case 'show': {
+        const c = needCode();
+        if (o.version !== undefined) {
+          const v = o.version === 'latest' ? 'latest' : positiveInt(o.version, '--version');
+          return out(await api.request('GET', `/v1/items/${encodeURIComponent(c)}/versions/${v}`), printVersion);
+        }
+        return out(await api.request('GET', `/v1/items/${encodeURIComponent(c)}`), printItem);
+      }
+      case 'create': {
+        const guide = await readGuide(o.file);
+        return out(await api.request('POST', '/v1/items', { body: { guide } }), printVersion);
+      }
+      case 'edit':
+      case 'revise': {
+        const c = needCode();
+        const guide = await readGuide(o.file);
+        const body = { baseVersion: await base(c), guide };
+        const res =
+          command === 'edit'
+            ? await api.request('PUT', `/v1/items/${encodeURIComponent(c)}`, { body })
+            : await api.request('POST', `/v1/items/${encodeURIComponent(c)}/revisions`, { body });
+        return out(res, printVersion);
+      }
+      case 'submit':
+      case 'resume': {
+        const c = needCode();
+        return out(await api.request('POST', `/v1/items/${encodeURIComponent(c)}/${command}`, { body: { baseVersion: await base(c) } }), printVersion);
+      }
+      case 'review': {
+        const c = needCode();
+        if (o.publish === o.return) throw new UsageError('items review needs exactly one of --publish or --return');
+        const body = { baseVersion: await base(c), decision: o.publish ? 'publish' : 'return', reasons: o.reason ?? [] };
+        return out(await api.request('POST', `/v1/items/${encodeURIComponent(c)}/review`, { body }), printVersion);
+      }
+      case 'suspend': {
+        const c = needCode();
+        if (o.planned === o.emergency) throw new UsageError('items suspend needs exactly one of --planned or --emergency');
+        const body = {
+          baseVersion: await base(c),
+          kind: o.planned ? 'planned' : 'emergency',
+          ...(o.from ? { effectiveFrom: o.from } : {}),
+          reason: oneReason(o.reason, 'suspend'),
+          ...(o.notice ? { notice: o.notice } : {}),
+        };
+        return out(await api.request('POST', `/v1/items/${encodeURIComponent(c)}/suspend`, { body }), printVersion);
+      }
+      case 'terminate': {
+        const c = needCode();
+        const body = { baseVersion: await base(c), reason: oneReason(o.reason, 'terminate') };
+        return out(await api.request('POST', `/v1/items/${encodeURIComponent(c)}/terminate`, { body }), printVersion);
+      }
+      default:
+        throw new UsageError(command ? `unknown command "items ${command}"` : 'items needs a command');
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`tongban: ${e.message}\nRun \`tongban --help\` for usage.`);
+      return 2;
+    }
+    if (e instanceof ApiRefusal) {
+      printError(e.response, o.json);
+      return 1;
+    }
+    const cause = (e as { cause?: { code?: string } }).cause;
+    if (e instanceof TypeError && cause?.code) {
+      console.error(`tongban: cannot reach the API (${cause.code}); is the platform running?`);
+      return 3;
+    }
+    throw e;
+  }
+}
+
+class ApiRefusal extends Error {
+  constructor(readonly response: ApiResponse) {
+    super(`HTTP ${response.status}`);
+  }
+}
+
+async function resolveTarget(o: { as?: string; profile?: string; endpoint?: string; region?: string; credentials?: string }): Promise<ClientTarget> {
+  if (o.as !== undefined && o.profile !== undefined) throw new UsageError('use either --as (embedded platform) or --profile (AWS), not both');
+  if (o.as !== undefined) {
+    return localTarget(o.credentials ?? process.env.TONGBAN_CREDENTIALS ?? '.tongban/credentials.json', o.as, o.endpoint);
+  }
+  return awsTarget(o.endpoint ?? process.env.TONGBAN_ENDPOINT, o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION, o.profile);
+}
+
+async function readGuide(file: string | undefined): Promise<unknown> {
+  if (!file) throw new UsageError('--file <guide.json> is required');
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`cannot read the guide from ${file}: ${(e as Error).message}`);
+  }
+  // Accept either the guide itself or a request body `{ "guide": … }`.
+  return json !== null && typeof json === 'object' && 'guide' in json ? (json as { guide: unknown }).guide : json;
+}
+
+function positiveInt(s: string, flag: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number, got "${s}"`);
+  return n;
+}
+
+function oneReason(reasons: string[] | undefined, command: string): string {
+  if (!reasons || reasons.length !== 1) throw new UsageError(`items ${command} needs one --reason <text>`);
+  return reasons[0]!;
+}

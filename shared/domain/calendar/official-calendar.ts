@@ -1,0 +1,237 @@
+// The official working-day calendar: weekends and statutory holidays are days off, except the
+// weekend days the State Council designates as make-up working days (调休上班). Statutory time limits
+// are counted in working days (行政许可法 art. 82), so a deadline is only as right as this data.
+//
+// Every year's data is published by the General Office of the State Council, usually in November of
+// the year before, and lives here as one JSON file per year (see README.md). A day in a year without
+// data is never guessed from the weekday: that would silently put deadlines on holidays, so such a
+// computation fails with DEADLINE_CALENDAR_MISSING and the platform team adds the year.
+//
+// The data files are imported statically (import attributes, `with { type: 'json' }`) so that the
+// Lambda bundle carries them and there is no file-system read at run time. Checked: tsx, vitest and
+// an esbuild bundle (--platform=node --format=esm) all load it; Node itself accepts `with` from 20.10.
+
+import { z } from 'zod';
+import { DomainError, invalid } from '../errors.ts';
+import { assertIsoDate, dayNumber, fromDayNumber, isIsoDate, weekday } from './china-date.ts';
+import cn2026 from './data/cn-2026.json' with { type: 'json' };
+
+export { chinaDate } from './china-date.ts';
+
+/** One year of the State Council's holiday arrangement, as stored in `data/cn-YYYY.json`. */
+export interface CalendarYearData {
+  year: number;
+  /** The notice the data was taken from, with its date. */
+  source: string;
+  /** Raised whenever a published file is corrected, so a deadline can say which data it used. */
+  version: number;
+  holidays: { name: string; days: string[] }[];
+  /** Weekend days that are working days. */
+  makeupWorkdays: string[];
+}
+
+/** Shape and consistency rules of a year's data; the platform team's edits must pass them. */
+export const calendarYearSchema = z
+  .strictObject({
+    year: z.number().int().min(1949).max(9999),
+    source: z.string().trim().min(1),
+    version: z.number().int().positive(),
+    holidays: z.array(
+      z.strictObject({
+        name: z.string().trim().min(1),
+        days: z.array(isoDateString()).min(1),
+      }),
+    ),
+    makeupWorkdays: z.array(isoDateString()),
+  })
+  .superRefine((data, ctx) => {
+    const issue = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
+    const inYear = (date: string): boolean => date.startsWith(`${data.year}-`);
+    const holidayDays = new Set<string>();
+    const names = new Set<string>();
+    data.holidays.forEach((holiday, h) => {
+      if (names.has(holiday.name)) issue(['holidays', h, 'name'], `holiday "${holiday.name}" is listed twice`);
+      names.add(holiday.name);
+      holiday.days.forEach((day, d) => {
+        if (!isIsoDate(day)) return; // already reported by the field's own rule
+        const path = ['holidays', h, 'days', d];
+        if (!inYear(day)) issue(path, `${day} is not in ${data.year}`);
+        if (holidayDays.has(day)) issue(path, `${day} is listed as a holiday twice`);
+        holidayDays.add(day);
+      });
+    });
+    const makeup = new Set<string>();
+    data.makeupWorkdays.forEach((day, m) => {
+      if (!isIsoDate(day)) return;
+      const path = ['makeupWorkdays', m];
+      if (!inYear(day)) issue(path, `${day} is not in ${data.year}`);
+      const dow = weekday(day);
+      if (dow !== 0 && dow !== 6) issue(path, `${day} is a weekday, so it cannot be a make-up working day`);
+      if (holidayDays.has(day)) issue(path, `${day} is both a holiday and a make-up working day`);
+      if (makeup.has(day)) issue(path, `${day} is listed as a make-up day twice`);
+      makeup.add(day);
+    });
+  });
+
+/**
+ * Validates one year's data; throws `INVALID_CALENDAR_DATA` listing every problem, with `field` the
+ * path of the first (`holidays.1.days.0`). `origin` names the file in the message.
+ */
+export function parseCalendarYear(data: unknown, origin = 'calendar data'): CalendarYearData {
+  const result = calendarYearSchema.safeParse(data);
+  if (result.success) return result.data;
+  const issues = result.error.issues;
+  const lines = issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+  throw invalid(
+    'INVALID_CALENDAR_DATA',
+    issues[0]?.path.join('.') || undefined,
+    `节假日数据（${origin}）不合格：${lines}`,
+    `${origin} is not valid holiday data: ${lines}`,
+  );
+}
+
+/**
+ * Working days over the years whose data it was built from. Dates are China calendar dates
+ * `YYYY-MM-DD` (see `chinaDate`); a malformed date throws `INVALID_DATE`, and any day that must be
+ * looked at in a year without data throws `DEADLINE_CALENDAR_MISSING` (kind `unavailable`).
+ */
+export class WorkingDayCalendar {
+  readonly #years = new Map<number, YearIndex>();
+
+  /** Validates every year; tests inject extra or altered years here. */
+  constructor(data: readonly CalendarYearData[]) {
+    for (const raw of data) {
+      const year = parseCalendarYear(raw, typeof raw.year === 'number' ? `cn-${raw.year}` : undefined);
+      if (this.#years.has(year.year)) {
+        throw invalid(
+          'INVALID_CALENDAR_DATA',
+          'year',
+          `${year.year}年的节假日数据重复提供`,
+          `holiday data for ${year.year} is given twice`,
+        );
+      }
+      this.#years.set(year.year, {
+        data: deepFreeze(year),
+        holidays: new Set(year.holidays.flatMap((h) => h.days)),
+        makeupWorkdays: new Set(year.makeupWorkdays),
+      });
+    }
+  }
+
+  /** The years with data, ascending. */
+  years(): number[] {
+    return [...this.#years.keys()].sort((a, b) => a - b);
+  }
+
+  /** Which notice and data version each year comes from, for recording next to a computed deadline. */
+  sources(): { year: number; version: number; source: string }[] {
+    return this.years().map((year) => {
+      const { data } = this.#years.get(year)!;
+      return { year, version: data.version, source: data.source };
+    });
+  }
+
+  isWorkingDay(date: string): boolean {
+    assertIsoDate(date, 'date');
+    return this.#isWorkingDay(date);
+  }
+
+  /** The first working day strictly after `date`. */
+  nextWorkingDay(date: string): string {
+    assertIsoDate(date, 'date');
+    return this.#nextWorkingDay(dayNumber(date));
+  }
+
+  /**
+   * The n-th working day after `date`, `date` itself not counted: from Wednesday 2026-09-30, n = 1
+   * gives 2026-10-08 because of the National Day holiday. n = 0 gives `date` if it is a working day,
+   * else the next working day: that is the earliest day something due "immediately" can be handled,
+   * and it is how to move a receipt on a day off to the working day it counts as received, before
+   * adding a time limit, where a rule says so. For n ≥ 1, `countWorkingDays(date, result) === n`.
+   */
+  addWorkingDays(date: string, n: number): string {
+    assertIsoDate(date, 'date');
+    if (!Number.isSafeInteger(n) || n < 0) {
+      throw invalid(
+        'INVALID_WORKING_DAYS',
+        'n',
+        `工作日数应为非负整数，实际为${n}`,
+        `working days must be a non-negative integer, got ${n}`,
+      );
+    }
+    if (n === 0) return this.#isWorkingDay(date) ? date : this.#nextWorkingDay(dayNumber(date));
+    let current = dayNumber(date);
+    for (let i = 0; i < n; i++) current = dayNumber(this.#nextWorkingDay(current));
+    return fromDayNumber(current);
+  }
+
+  /**
+   * Working days in (fromExclusive, toInclusive]; negative, −count(to, from), when `to` is before
+   * `from`, so that elapsed and remaining time come out of the same call.
+   */
+  countWorkingDays(fromExclusive: string, toInclusive: string): number {
+    assertIsoDate(fromExclusive, 'fromExclusive');
+    assertIsoDate(toInclusive, 'toInclusive');
+    const from = dayNumber(fromExclusive);
+    const to = dayNumber(toInclusive);
+    const [low, high, sign] = from <= to ? [from, to, 1] : [to, from, -1];
+    let count = 0;
+    for (let day = low + 1; day <= high; day++) if (this.#isWorkingDay(fromDayNumber(day))) count++;
+    return sign * count;
+  }
+
+  /** −1, 0 or 1 as `a` is before, the same as, or after `b`; needs no calendar data. */
+  compareDates(a: string, b: string): -1 | 0 | 1 {
+    assertIsoDate(a, 'a');
+    assertIsoDate(b, 'b');
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
+  #isWorkingDay(date: string): boolean {
+    const year = Number(date.slice(0, 4));
+    const index = this.#years.get(year);
+    if (!index) throw calendarMissing(year);
+    if (index.holidays.has(date)) return false;
+    if (index.makeupWorkdays.has(date)) return true;
+    const dow = weekday(date);
+    return dow !== 0 && dow !== 6;
+  }
+
+  #nextWorkingDay(day: number): string {
+    // Terminates: each step either finds a working day or reaches a year without data and throws.
+    for (let next = day + 1; ; next++) {
+      const date = fromDayNumber(next);
+      if (this.#isWorkingDay(date)) return date;
+    }
+  }
+}
+
+/** The calendar built from the data shipped with the platform. */
+export const officialCalendar = new WorkingDayCalendar([cn2026]);
+
+interface YearIndex {
+  data: CalendarYearData;
+  holidays: Set<string>;
+  makeupWorkdays: Set<string>;
+}
+
+function isoDateString() {
+  return z.string().refine(isIsoDate, { message: 'not a real calendar date in YYYY-MM-DD form' });
+}
+
+function calendarMissing(year: number): DomainError {
+  return new DomainError({
+    code: 'DEADLINE_CALENDAR_MISSING',
+    kind: 'unavailable',
+    messageZh: `尚未载入${year}年的法定节假日安排，无法计算工作日`,
+    message: `no official holiday calendar is loaded for ${year}; working days cannot be computed`,
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

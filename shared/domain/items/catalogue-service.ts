@@ -1,0 +1,283 @@
+// The service-item catalogue: who may do what to which item, and in what order. One source for
+// every channel (004 §4(三)): everyone reads the same published version.
+import type { Directory } from '../../contracts/directory.ts';
+import type { ItemType, ServiceGuide } from '../../contracts/service-item.ts';
+import type { Caller } from '../access/caller.ts';
+import { requireRole } from '../access/caller.ts';
+import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
+import { chinaDate } from '../calendar/official-calendar.ts';
+import { DomainError, forbidden, invalid, notFound } from '../errors.ts';
+import { checkGuide } from './guide-rules.ts';
+import type { ItemHead, ItemRecord } from './item-record.ts';
+import { effectivePublicState } from './item-record.ts';
+import type { ActionContext, ItemCommand } from './item-lifecycle.ts';
+import { firstVersion, nextVersion } from './item-lifecycle.ts';
+import type { ItemQuery, ItemStore } from './item-store.ts';
+
+/** Working days between a planned suspension's announcement and its effect (001 §11, 004 §14). */
+export const PLANNED_SUSPENSION_NOTICE_DAYS = 5;
+/** Working days the reviewer has to answer a submission (001 §10). */
+export const REVIEW_DAYS = 2;
+
+export interface CatalogueDeps {
+  store: ItemStore;
+  directory: () => Promise<Directory>;
+  calendar: WorkingDayCalendar;
+  now?: () => Date;
+}
+
+export interface PublishedItem {
+  code: string;
+  publishedVersion: number;
+  publishedAt: string;
+  latestVersion: number;
+  publicState: ItemRecord['publicState'];
+  effectivePublicState: ItemRecord['publicState'];
+  suspension?: ItemRecord['suspension'];
+  guide: ServiceGuide;
+}
+
+export type ItemSummary = Omit<ItemHead, 'suspensionFrom' | 'submittedAt'> & { effectivePublicState: ItemRecord['publicState'] };
+
+export type SuspendInput = { kind: 'planned' | 'emergency'; effectiveFrom?: string; reason: string; notice?: string };
+
+export class CatalogueService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: CatalogueDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async create(caller: Caller, guide: ServiceGuide): Promise<ItemRecord> {
+    requireRole(caller, 'department');
+    this.requireOwnDepartment(caller, guide.departmentId, 'guide.departmentId');
+    checkGuide(guide, await this.knownDepartments());
+    const record = firstVersion(guide.implementationCode, guide, this.context(caller));
+    await this.deps.store.append(record, undefined).catch((e: unknown) => {
+      if (e instanceof DomainError && e.code === 'ITEM_VERSION_CONFLICT') {
+        throw new DomainError({
+          code: 'ITEM_EXISTS',
+          kind: 'conflict',
+          field: 'guide.implementationCode',
+          messageZh: `实施编码 ${guide.implementationCode} 已存在`,
+          message: `an item with implementation code ${guide.implementationCode} already exists`,
+        });
+      }
+      throw e;
+    });
+    return record;
+  }
+
+  async edit(caller: Caller, code: string, baseVersion: number, guide: ServiceGuide): Promise<ItemRecord> {
+    return this.changeGuide(caller, code, baseVersion, guide, 'edit');
+  }
+
+  /** Starts a new draft version of a published item; the published version stays as it is. */
+  async revise(caller: Caller, code: string, baseVersion: number, guide: ServiceGuide): Promise<ItemRecord> {
+    return this.changeGuide(caller, code, baseVersion, guide, 'revise');
+  }
+
+  async submit(caller: Caller, code: string, baseVersion: number): Promise<ItemRecord> {
+    const today = this.today();
+    return this.act(caller, code, baseVersion, 'department', () => ({
+      action: 'submit',
+      reviewDueDate: this.deps.calendar.addWorkingDays(today, REVIEW_DAYS),
+    }));
+  }
+
+  async review(caller: Caller, code: string, baseVersion: number, decision: 'publish' | 'return', reasons: string[]): Promise<ItemRecord> {
+    return this.act(caller, code, baseVersion, 'platform', () => (decision === 'publish' ? { action: 'publish' } : { action: 'return', reasons }));
+  }
+
+  async suspend(caller: Caller, code: string, baseVersion: number, input: SuspendInput): Promise<ItemRecord> {
+    const today = this.today();
+    return this.act(caller, code, baseVersion, 'department', () => {
+      if (input.kind === 'emergency') {
+        if (!input.notice) {
+          throw invalid('SUSPENSION_NOTICE_REQUIRED', 'notice', '紧急暂停须同时发布公告', 'an emergency suspension must publish a notice');
+        }
+        if (input.effectiveFrom !== undefined && input.effectiveFrom !== today) {
+          throw invalid('SUSPENSION_EMERGENCY_DATE', 'effectiveFrom', '紧急暂停立即生效，不能指定其他日期', 'an emergency suspension takes effect today');
+        }
+        return { action: 'suspend', kind: 'emergency', effectiveFrom: today, reason: input.reason, notice: input.notice };
+      }
+      if (!input.effectiveFrom) {
+        throw invalid('SUSPENSION_DATE_REQUIRED', 'effectiveFrom', '计划暂停须指定生效日期', 'a planned suspension needs its effective date');
+      }
+      const earliest = this.deps.calendar.addWorkingDays(today, PLANNED_SUSPENSION_NOTICE_DAYS);
+      if (input.effectiveFrom < earliest) {
+        throw invalid(
+          'SUSPENSION_NOTICE_TOO_SHORT',
+          'effectiveFrom',
+          `计划暂停须提前${PLANNED_SUSPENSION_NOTICE_DAYS}个工作日报备，最早生效日为 ${earliest}`,
+          `a planned suspension needs ${PLANNED_SUSPENSION_NOTICE_DAYS} working days' notice: the earliest effective date is ${earliest}`,
+        );
+      }
+      return {
+        action: 'suspend',
+        kind: 'planned',
+        effectiveFrom: input.effectiveFrom,
+        reason: input.reason,
+        ...(input.notice ? { notice: input.notice } : {}),
+      };
+    });
+  }
+
+  async resume(caller: Caller, code: string, baseVersion: number): Promise<ItemRecord> {
+    return this.act(caller, code, baseVersion, 'department', () => ({ action: 'resume' }));
+  }
+
+  async terminate(caller: Caller, code: string, baseVersion: number, reason: string): Promise<ItemRecord> {
+    return this.act(caller, code, baseVersion, 'department', () => ({ action: 'terminate', reason }));
+  }
+
+  /** The version every channel reads, with today's public state. */
+  async published(_caller: Caller, code: string): Promise<PublishedItem> {
+    const latest = await this.deps.store.latest(code);
+    if (!latest || latest.publishedVersion === undefined) throw itemNotFound(code, true);
+    const published = latest.publishedVersion === latest.version ? latest : await this.deps.store.version(code, latest.publishedVersion);
+    if (!published) throw new Error(`item ${code}: published version ${latest.publishedVersion} is missing`);
+    return {
+      code,
+      publishedVersion: published.version,
+      publishedAt: published.at,
+      latestVersion: latest.version,
+      publicState: latest.publicState,
+      effectivePublicState: effectivePublicState(latest, this.today()),
+      ...(latest.suspension ? { suspension: latest.suspension } : {}),
+      guide: published.guide,
+    };
+  }
+
+  /**
+   * One version. Versions that were public at some point (from the first publication on) are open
+   * to every authenticated caller; drafts only to their department and the reviewers.
+   */
+  async version(caller: Caller, code: string, n: number | 'latest'): Promise<ItemRecord & { effectivePublicState: ItemRecord['publicState'] }> {
+    const record = n === 'latest' ? await this.latestVisible(caller, code) : await this.deps.store.version(code, n);
+    if (!record) throw itemNotFound(code, false, n === 'latest' ? undefined : n);
+    const isPublic = record.publishedVersion !== undefined && record.publishedVersion === record.version;
+    if (!isPublic && !this.mayReadWork(caller, record.guide.departmentId)) throw itemNotFound(code, false, record.version);
+    return { ...record, effectivePublicState: effectivePublicState(record, this.today()) };
+  }
+
+  async list(
+    caller: Caller,
+    filter: { departmentId?: string; type?: ItemType; state?: 'draft' | 'submitted' | 'returned' },
+    page: { limit: number; cursor?: string },
+  ): Promise<{ items: ItemSummary[]; nextCursor?: string }> {
+    let query: ItemQuery;
+    if (filter.state) {
+      requireRole(caller, 'platform', 'department');
+      if (caller.role === 'department' && filter.departmentId && filter.departmentId !== caller.departmentId) {
+        throw forbidden('ITEM_DEPARTMENT_FORBIDDEN', '只能查看本部门的在办事项', 'a department sees only its own items in progress', 'department');
+      }
+      const departmentId = caller.role === 'department' ? caller.departmentId : filter.departmentId;
+      query = { kind: 'work', state: filter.state, ...(departmentId ? { departmentId } : {}) };
+    } else {
+      query = { kind: 'catalogue', ...(filter.departmentId ? { departmentId: filter.departmentId } : {}), ...(filter.type ? { type: filter.type } : {}) };
+    }
+    if (filter.state && filter.type) {
+      throw invalid('LIST_FILTER_UNSUPPORTED', 'type', '在办事项列表不支持按类型筛选', 'items in progress cannot be filtered by type');
+    }
+    const today = this.today();
+    const { heads, nextCursor } = await this.deps.store.list(query, page);
+    const items = heads.map(({ suspensionFrom, submittedAt: _s, ...head }) => ({
+      ...head,
+      effectivePublicState:
+        head.publicState === 'published' && suspensionFrom !== undefined && suspensionFrom <= today ? ('suspended' as const) : head.publicState,
+    }));
+    return nextCursor ? { items, nextCursor } : { items };
+  }
+
+  private async changeGuide(caller: Caller, code: string, baseVersion: number, guide: ServiceGuide, action: 'edit' | 'revise') {
+    if (guide.implementationCode !== code) {
+      throw invalid('ITEM_CODE_MISMATCH', 'guide.implementationCode', '实施编码不能修改', `the implementation code of item ${code} cannot change`);
+    }
+    return this.act(caller, code, baseVersion, 'department', async (latest) => {
+      this.requireOwnDepartment(caller, guide.departmentId, 'guide.departmentId');
+      if (guide.departmentId !== latest.guide.departmentId) {
+        throw invalid('ITEM_DEPARTMENT_CHANGE', 'guide.departmentId', '实施机构不能变更', 'the implementing department of an item cannot change');
+      }
+      checkGuide(guide, await this.knownDepartments());
+      return { action, guide };
+    });
+  }
+
+  private async act(
+    caller: Caller,
+    code: string,
+    baseVersion: number,
+    role: 'department' | 'platform',
+    command: (latest: ItemRecord) => ItemCommand | Promise<ItemCommand>,
+  ): Promise<ItemRecord> {
+    requireRole(caller, role);
+    const latest = await this.deps.store.latest(code);
+    if (!latest || (role === 'department' && !this.mayReadWork(caller, latest.guide.departmentId))) {
+      // Another department's item: it exists publicly, but it is not the caller's to change.
+      if (latest?.publishedVersion !== undefined) {
+        throw forbidden('ITEM_DEPARTMENT_FORBIDDEN', '只能变更本部门的事项', `item ${code} belongs to department ${latest.guide.departmentId}`);
+      }
+      throw itemNotFound(code, false);
+    }
+    if (baseVersion !== latest.version) throw versionConflict(code, baseVersion, latest.version);
+    const next = nextVersion(latest, await command(latest), this.context(caller));
+    const published =
+      next.publishedVersion === undefined
+        ? undefined
+        : next.publishedVersion === next.version
+          ? next
+          : await this.deps.store.version(code, next.publishedVersion);
+    await this.deps.store.append(next, published);
+    return next;
+  }
+
+  /** The newest version for the item's department and reviewers; for everyone else, the published one. */
+  private async latestVisible(caller: Caller, code: string): Promise<ItemRecord | undefined> {
+    const latest = await this.deps.store.latest(code);
+    if (!latest || this.mayReadWork(caller, latest.guide.departmentId)) return latest;
+    if (latest.publishedVersion === undefined) return undefined;
+    return latest.publishedVersion === latest.version ? latest : this.deps.store.version(code, latest.publishedVersion);
+  }
+
+  private mayReadWork(caller: Caller, departmentId: string): boolean {
+    return caller.role === 'platform' || (caller.role === 'department' && caller.departmentId === departmentId);
+  }
+
+  private requireOwnDepartment(caller: Caller, departmentId: string, field: string): void {
+    if (caller.departmentId !== departmentId) {
+      throw forbidden('ITEM_DEPARTMENT_FORBIDDEN', '只能编制本部门的事项', `caller ${caller.name} acts for department ${caller.departmentId}, not ${departmentId}`, field);
+    }
+  }
+
+  private async knownDepartments(): Promise<Set<string>> {
+    return new Set((await this.deps.directory()).departments.map((d) => d.id));
+  }
+
+  private context(caller: Caller): ActionContext {
+    const now = this.now();
+    return { actor: caller.name, at: now.toISOString(), today: chinaDate(now) };
+  }
+
+  private today(): string {
+    return chinaDate(this.now());
+  }
+}
+
+export function versionConflict(code: string, expected: number, actual: number): DomainError {
+  return new DomainError({
+    code: 'ITEM_VERSION_CONFLICT',
+    kind: 'conflict',
+    field: 'baseVersion',
+    messageZh: `事项已被他人更新（当前为第${actual}版），请刷新后重试`,
+    message: `item ${code} is at version ${actual}, not ${expected}; reload and retry`,
+  });
+}
+
+function itemNotFound(code: string, published: boolean, n?: number): DomainError {
+  return notFound(
+    published ? 'ITEM_NOT_PUBLISHED' : 'ITEM_NOT_FOUND',
+    published ? `事项 ${code} 不存在或尚未发布` : `事项 ${code}${n ? ` 第${n}版` : ''} 不存在`,
+    published ? `item ${code} does not exist or has never been published` : `item ${code}${n ? ` version ${n}` : ''} not found`,
+  );
+}
