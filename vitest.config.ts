@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     restoreMocks: true,
+    // Lambda runs Node 22; the suite also runs on Node 20, which the SDK would warn about at every import.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

@@ -2,31 +2,26 @@
 // process, all persisting under one data directory, the same Lambda handlers behind a local API
 // Gateway, and sample data on first start. The handlers find the local services through the
 // standard AWS_ENDPOINT_URL_<SERVICE> variables, exactly as they would find any other endpoint.
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import type { FunctionName } from '../../shared/contracts/routes.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
-import { DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { ApiHandler } from '../../functions/http/api-handler.ts';
 import { LOCAL_ACCOUNT, startApiGateway } from './api-gateway.ts';
 import { startLocalKms } from './kms-server.ts';
+import { LOCAL_TABLES, ensureTables, startDynalite } from './local-dynamodb.ts';
 import { seedPlatform } from './seed.ts';
 import { PRINCIPALS } from './seed-data.ts';
 import { SigV4Verifier } from './sigv4-verifier.ts';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_REGION = 'cn-north-1';
-const ITEMS_TABLE_NAME = 'tongban-local-items';
-const DIRECTORY_TABLE_NAME = 'tongban-local-directory';
 
 export interface PlatformOptions {
   dataDir: string;
@@ -68,8 +63,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_KMS: kms.endpoint,
-      ITEMS_TABLE: ITEMS_TABLE_NAME,
-      DIRECTORY_TABLE: DIRECTORY_TABLE_NAME,
+      ITEMS_TABLE: LOCAL_TABLES.items,
+      DIRECTORY_TABLE: LOCAL_TABLES.directory,
       POWERTOOLS_SERVICE_NAME: 'tongban',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
@@ -80,14 +75,14 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
 
     const raw = new DynamoDBClient({ region, endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     closers.push(async () => raw.destroy());
-    await ensureTables(raw);
+    await ensureTables(raw, LOCAL_TABLES);
     const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
 
     const credentialsPath = join(dataDir, 'credentials.json');
     const existing = await readCredentials(credentialsPath);
     const keys = existing ?? newKeys();
-    const directory = new DynamoDirectory(db, DIRECTORY_TABLE_NAME);
-    const store = new DynamoItemStore(db, ITEMS_TABLE_NAME);
+    const directory = new DynamoDirectory(db, LOCAL_TABLES.directory);
+    const store = new DynamoItemStore(db, LOCAL_TABLES.items);
     // Seeding is idempotent and the credentials file is written last: a start that was cut off
     // half-way finishes the seed next time instead of leaving half a catalogue.
     const seeded = existing === undefined;
@@ -173,64 +168,6 @@ async function readCredentials(path: string): Promise<Record<string, { accessKey
   const fresh = newKeys();
   for (const p of PRINCIPALS) keys[p.name] ??= fresh[p.name]!;
   return keys;
-}
-
-async function ensureTables(client: DynamoDBClient): Promise<void> {
-  const { indexes } = ITEMS_TABLE;
-  const tables: CreateTableCommandInput[] = [
-    {
-      TableName: ITEMS_TABLE_NAME,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: ITEMS_TABLE.partitionKey, KeyType: 'HASH' },
-        { AttributeName: ITEMS_TABLE.sortKey, KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        ...[ITEMS_TABLE.partitionKey, ITEMS_TABLE.sortKey].map((a) => ({ AttributeName: a, AttributeType: 'S' as const })),
-        ...[...new Set(Object.values(indexes).flatMap((ix) => [ix.partitionKey, ix.sortKey]))].map((a) => ({ AttributeName: a, AttributeType: 'S' as const })),
-      ],
-      GlobalSecondaryIndexes: Object.values(indexes).map((ix) => ({
-        IndexName: ix.name,
-        KeySchema: [
-          { AttributeName: ix.partitionKey, KeyType: 'HASH' as const },
-          { AttributeName: ix.sortKey, KeyType: 'RANGE' as const },
-        ],
-        Projection: { ProjectionType: 'ALL' as const },
-      })),
-    },
-    {
-      TableName: DIRECTORY_TABLE_NAME,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: DIRECTORY_TABLE.partitionKey, KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: DIRECTORY_TABLE.partitionKey, AttributeType: 'S' }],
-    },
-  ];
-  for (const table of tables) {
-    try {
-      await client.send(new DescribeTableCommand({ TableName: table.TableName }));
-    } catch (e) {
-      if (!(e instanceof ResourceNotFoundException)) throw e;
-      await client.send(new CreateTableCommand(table));
-    }
-  }
-}
-
-async function startDynalite(path: string, host: string): Promise<{ endpoint: string; close: () => Promise<void> }> {
-  await mkdir(path, { recursive: true });
-  const server: Server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((res, rej) => {
-    server.once('error', rej);
-    server.listen(0, host, () => res());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://${host}:${port}`,
-    close: () =>
-      new Promise<void>((res) => {
-        server.close(() => res());
-        server.closeAllConnections?.();
-      }),
-  };
 }
 
 async function startS3(directory: string, host: string): Promise<{ endpoint: string; close: () => Promise<void> }> {

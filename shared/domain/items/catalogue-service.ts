@@ -50,8 +50,9 @@ export class CatalogueService {
 
   async create(caller: Caller, guide: ServiceGuide): Promise<ItemRecord> {
     requireRole(caller, 'department');
-    this.requireOwnDepartment(caller, guide.departmentId, 'guide.departmentId');
+    // Content first: a guide that cannot be anybody's is bad input (400) before it is someone else's (403).
     checkGuide(guide, await this.knownDepartments());
+    this.requireOwnDepartment(caller, guide.departmentId, 'guide.departmentId');
     const record = firstVersion(guide.implementationCode, guide, this.context(caller));
     await this.deps.store.append(record, undefined).catch((e: unknown) => {
       if (e instanceof DomainError && e.code === 'ITEM_VERSION_CONFLICT') {
@@ -195,11 +196,10 @@ export class CatalogueService {
       throw invalid('ITEM_CODE_MISMATCH', 'guide.implementationCode', '实施编码不能修改', `the implementation code of item ${code} cannot change`);
     }
     return this.act(caller, code, baseVersion, 'department', async (latest) => {
-      this.requireOwnDepartment(caller, guide.departmentId, 'guide.departmentId');
+      checkGuide(guide, await this.knownDepartments());
       if (guide.departmentId !== latest.guide.departmentId) {
         throw invalid('ITEM_DEPARTMENT_CHANGE', 'guide.departmentId', '实施机构不能变更', 'the implementing department of an item cannot change');
       }
-      checkGuide(guide, await this.knownDepartments());
       return { action, guide };
     });
   }

@@ -1,0 +1,367 @@
+// End to end: `npm start`'s command on a free port with a fresh data directory, then signed HTTP
+// calls (the SDK's SigV4 signer, curl --aws-sigv4 and the tongban CLI) through the whole item
+// lifecycle, the refusals, and a restart that must keep everything.
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
+import { officialCalendar, chinaDate } from '../../shared/domain/calendar/official-calendar.ts';
+import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
+import { ApiClient } from '../../shared/cli/api-client.ts';
+import type { PlatformProcess } from '../support/platform-process.ts';
+import { startPlatformProcess } from '../support/platform-process.ts';
+
+const run = promisify(execFile);
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+let dataDir: string;
+let platform: PlatformProcess;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'tongban-e2e-'));
+  platform = await startPlatformProcess(dataDir);
+});
+
+afterAll(async () => {
+  await platform?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function as(principal: string): ApiClient {
+  const p = platform.credentials.principals[principal];
+  if (!p) throw new Error(`no principal ${principal}`);
+  return new ApiClient({ endpoint: platform.endpoint, region: platform.credentials.region, credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey } });
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function newGuide(suffix: string, overrides: Json = {}): Json {
+  return { ...SEED_ITEMS[0]!, implementationCode: `${DEPARTMENTS.market.id}${suffix}`, name: `端到端测试事项${suffix}`, ...overrides };
+}
+
+async function noItem(code: string): Promise<void> {
+  const res = await as('market').request('GET', `/v1/items/${code}/versions/latest`);
+  expect(res.status).toBe(404);
+}
+
+describe('the embedded platform', () => {
+  it('serves health and the OpenAPI document without a signature', async () => {
+    const health = await fetch(`${platform.endpoint}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+
+    const doc = (await (await fetch(`${platform.endpoint}/v1/openapi.json`)).json()) as Json;
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/items', '/v1/items/{code}', '/v1/items/{code}/versions/{n}']));
+  });
+
+  it('serves the seeded catalogue: published items with complete guides, one joint-handled with two co-departments', async () => {
+    const res = await as('portal').request('GET', '/v1/items', { query: { limit: '100' } });
+    expect(res.status).toBe(200);
+    const items = (res.body as Json).items as Json[];
+    expect(items.length).toBeGreaterThanOrEqual(3);
+    expect(items.every((i) => i.effectivePublicState === 'published')).toBe(true);
+
+    const joint = items.find((i) => i.jointHandling);
+    expect(joint).toBeDefined();
+    const item = (await as('portal').request('GET', `/v1/items/${joint!.code}`)).body as Json;
+    expect(item.guide.jointHandling.coDepartments).toHaveLength(2);
+    expect(item.guide.materials.length).toBeGreaterThan(0);
+    expect(item.guide.timeLimits.promisedDays).toBeLessThanOrEqual(item.guide.timeLimits.statutoryDays);
+  });
+
+  it('filters the catalogue by department and type and pages with a cursor', async () => {
+    const byDept = (await as('portal').request('GET', '/v1/items', { query: { department: DEPARTMENTS.market.id } })).body as Json;
+    expect(byDept.items.length).toBeGreaterThanOrEqual(2);
+    expect(byDept.items.every((i: Json) => i.departmentId === DEPARTMENTS.market.id)).toBe(true);
+
+    const byType = (await as('portal').request('GET', '/v1/items', { query: { type: 'public-service' } })).body as Json;
+    expect(byType.items.length).toBeGreaterThanOrEqual(1);
+    expect(byType.items.every((i: Json) => i.type === 'public-service')).toBe(true);
+
+    const first = (await as('portal').request('GET', '/v1/items', { query: { limit: '1' } })).body as Json;
+    expect(first.items).toHaveLength(1);
+    const second = (await as('portal').request('GET', '/v1/items', { query: { limit: '1', cursor: first.nextCursor } })).body as Json;
+    expect(second.items).toHaveLength(1);
+    expect(second.items[0].code).not.toBe(first.items[0].code);
+  });
+});
+
+describe('signatures', () => {
+  const path = '/v1/items';
+
+  it('refuses unsigned, malformed, wrong-secret, unknown-key and stale requests with 403 and a stable code', async () => {
+    const unsigned = await fetch(`${platform.endpoint}${path}`);
+    expect(unsigned.status).toBe(403);
+    expect(((await unsigned.json()) as Json).error.code).toBe('SIGNATURE_MISSING');
+
+    const malformed = await fetch(`${platform.endpoint}${path}`, { headers: { authorization: 'AWS4-HMAC-SHA256 nonsense' } });
+    expect(malformed.status).toBe(403);
+    expect(((await malformed.json()) as Json).error.code).toBe('SIGNATURE_MALFORMED');
+
+    const portal = platform.credentials.principals.portal!;
+    const cases: [string, { accessKeyId: string; secretAccessKey: string }, Date, string][] = [
+      ['wrong secret', { accessKeyId: portal.accessKeyId, secretAccessKey: `${portal.secretAccessKey}x` }, new Date(), 'SIGNATURE_MISMATCH'],
+      ['unknown key', { accessKeyId: 'AKLTUNKNOWN00000', secretAccessKey: portal.secretAccessKey }, new Date(), 'SIGNATURE_UNKNOWN_KEY'],
+      ['stale', portal, new Date(Date.now() - 16 * 60 * 1000), 'SIGNATURE_EXPIRED'],
+    ];
+    for (const [label, credentials, signingDate, code] of cases) {
+      const res = await signedFetch(path, credentials, signingDate);
+      expect(res.status, label).toBe(403);
+      expect(((await res.json()) as Json).error.code, label).toBe(code);
+    }
+    // a fresh signature with the right secret passes
+    expect((await signedFetch(path, portal, new Date())).status).toBe(200);
+  });
+
+  it('accepts curl --aws-sigv4 unchanged', async () => {
+    const p = platform.credentials.principals.portal!;
+    const { stdout } = await run('curl', [
+      '-sS',
+      '--aws-sigv4',
+      `aws:amz:${platform.credentials.region}:execute-api`,
+      '--user',
+      `${p.accessKeyId}:${p.secretAccessKey}`,
+      `${platform.endpoint}/v1/items?type=administrative-licence`,
+    ]);
+    const body = JSON.parse(stdout) as Json;
+    expect(body.items.length).toBeGreaterThanOrEqual(1);
+    expect(body.items.every((i: Json) => i.type === 'administrative-licence')).toBe(true);
+  });
+
+  async function signedFetch(p: string, credentials: { accessKeyId: string; secretAccessKey: string }, signingDate: Date) {
+    const url = new URL(p, platform.endpoint);
+    const signer = new SignatureV4({ service: 'execute-api', region: platform.credentials.region, credentials, sha256: Sha256 });
+    const signed = await signer.sign(
+      new HttpRequest({ method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, headers: { host: url.host } }),
+      { signingDate },
+    );
+    return fetch(url, { headers: signed.headers as Record<string, string> });
+  }
+});
+
+describe('the item lifecycle, signed, through the API', () => {
+  it('drafts, returns, publishes, revises, suspends, resumes and terminates an item; every change is a new version', async () => {
+    const market = as('market');
+    const reviewer = as('reviewer');
+    const portal = as('portal');
+    const code = `${DEPARTMENTS.market.id}800000000001`;
+
+    // draft and edit
+    const v1 = await market.request('POST', '/v1/items', { body: { guide: newGuide('800000000001') } });
+    expect(v1.status).toBe(201);
+    expect(v1.body).toMatchObject({ code, version: 1, state: 'draft', publicState: 'unpublished' });
+    const v2 = await market.request('PUT', `/v1/items/${code}`, { body: { baseVersion: 1, guide: newGuide('800000000001', { name: '端到端测试事项（修改）' }) } });
+    expect(v2.status).toBe(200);
+    expect(v2.body).toMatchObject({ version: 2, action: 'edit', state: 'draft' });
+
+    // not public yet: channels cannot see it at all
+    expect((await portal.request('GET', `/v1/items/${code}`)).status).toBe(404);
+    expect((await portal.request('GET', `/v1/items/${code}/versions/2`)).status).toBe(404);
+
+    // submit, returned with reasons, edit, submit, publish
+    const v3 = await market.request('POST', `/v1/items/${code}/submit`, { body: { baseVersion: 2 } });
+    expect(v3.body).toMatchObject({ version: 3, state: 'submitted', reviewDueDate: officialCalendar.addWorkingDays(chinaDate(new Date()), 2) });
+    const queue = (await reviewer.request('GET', '/v1/items', { query: { state: 'submitted' } })).body as Json;
+    expect(queue.items.map((i: Json) => i.code)).toContain(code);
+    const v4 = await reviewer.request('POST', `/v1/items/${code}/review`, { body: { baseVersion: 3, decision: 'return', reasons: ['受理条件表述不完整'] } });
+    expect(v4.body).toMatchObject({ version: 4, state: 'returned', reasons: ['受理条件表述不完整'] });
+    await market.request('PUT', `/v1/items/${code}`, { body: { baseVersion: 4, guide: newGuide('800000000001', { name: '端到端测试事项（第二稿）' }) } });
+    await market.request('POST', `/v1/items/${code}/submit`, { body: { baseVersion: 5 } });
+    const v7 = await reviewer.request('POST', `/v1/items/${code}/review`, { body: { baseVersion: 6, decision: 'publish' } });
+    expect(v7.body).toMatchObject({ version: 7, state: 'published', publicState: 'published', publishedVersion: 7 });
+
+    // every channel reads the published version
+    const published = (await portal.request('GET', `/v1/items/${code}`)).body as Json;
+    expect(published).toMatchObject({ publishedVersion: 7, effectivePublicState: 'published' });
+    expect(published.guide.name).toBe('端到端测试事项（第二稿）');
+
+    // a published version cannot be edited; a revision leaves it in force
+    const editPublished = await market.request('PUT', `/v1/items/${code}`, { body: { baseVersion: 7, guide: newGuide('800000000001') } });
+    expect(editPublished.status).toBe(409);
+    expect((editPublished.body as Json).error.code).toBe('ITEM_VERSION_PUBLISHED');
+    const v8 = await market.request('POST', `/v1/items/${code}/revisions`, { body: { baseVersion: 7, guide: newGuide('800000000001', { name: '端到端测试事项（修订中）' }) } });
+    expect(v8.status).toBe(201);
+    expect(((await portal.request('GET', `/v1/items/${code}`)).body as Json).guide.name).toBe('端到端测试事项（第二稿）');
+    const old = (await portal.request('GET', `/v1/items/${code}/versions/7`)).body as Json;
+    expect(old.guide.name).toBe('端到端测试事项（第二稿）');
+
+    // planned suspension: 5 working days' notice
+    const today = chinaDate(new Date());
+    const tooSoon = officialCalendar.addWorkingDays(today, 4);
+    const refused = await market.request('POST', `/v1/items/${code}/suspend`, { body: { baseVersion: 8, kind: 'planned', effectiveFrom: tooSoon, reason: '系统升级' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: { code: 'SUSPENSION_NOTICE_TOO_SHORT', field: 'effectiveFrom' } });
+    const from = officialCalendar.addWorkingDays(today, 5);
+    const v9 = await market.request('POST', `/v1/items/${code}/suspend`, { body: { baseVersion: 8, kind: 'planned', effectiveFrom: from, reason: '系统升级', notice: `${from}起暂停网上办理` } });
+    expect(v9.body).toMatchObject({ version: 9, publicState: 'published', suspension: { kind: 'planned', effectiveFrom: from } });
+    expect(((await portal.request('GET', `/v1/items/${code}`)).body as Json).effectivePublicState).toBe('published');
+    await market.request('POST', `/v1/items/${code}/resume`, { body: { baseVersion: 9 } });
+
+    // emergency suspension: at once, with a notice
+    const noNotice = await market.request('POST', `/v1/items/${code}/suspend`, { body: { baseVersion: 10, kind: 'emergency', reason: '系统故障' } });
+    expect((noNotice.body as Json).error.code).toBe('SUSPENSION_NOTICE_REQUIRED');
+    await market.request('POST', `/v1/items/${code}/suspend`, { body: { baseVersion: 10, kind: 'emergency', reason: '系统故障', notice: '因系统故障暂停办理' } });
+    const suspended = (await portal.request('GET', `/v1/items/${code}`)).body as Json;
+    expect(suspended).toMatchObject({ effectivePublicState: 'suspended', suspension: { kind: 'emergency', notice: '因系统故障暂停办理' } });
+    await market.request('POST', `/v1/items/${code}/resume`, { body: { baseVersion: 11 } });
+
+    // illegal transition and stale version
+    const resumeAgain = await market.request('POST', `/v1/items/${code}/resume`, { body: { baseVersion: 12 } });
+    expect(resumeAgain.status).toBe(409);
+    expect((resumeAgain.body as Json).error.code).toBe('ITEM_ILLEGAL_TRANSITION');
+    const stale = await market.request('POST', `/v1/items/${code}/terminate`, { body: { baseVersion: 3, reason: '职能调整' } });
+    expect(stale.status).toBe(409);
+    expect((stale.body as Json).error.code).toBe('ITEM_VERSION_CONFLICT');
+
+    // terminate: final
+    const v13 = await market.request('POST', `/v1/items/${code}/terminate`, { body: { baseVersion: 12, reason: '职能调整' } });
+    expect(v13.body).toMatchObject({ version: 13, publicState: 'terminated' });
+    const after = await market.request('POST', `/v1/items/${code}/submit`, { body: { baseVersion: 13 } });
+    expect(after.status).toBe(409);
+    expect((after.body as Json).error.code).toBe('ITEM_TERMINATED');
+    const listed = (await portal.request('GET', '/v1/items', { query: { department: DEPARTMENTS.market.id, limit: '100' } })).body as Json;
+    expect(listed.items.map((i: Json) => i.code)).not.toContain(code);
+
+    // the history is complete and chained
+    let previous: string | undefined;
+    for (let n = 1; n <= 13; n++) {
+      const v = (await market.request('GET', `/v1/items/${code}/versions/${n}`)).body as Json;
+      expect(v.version).toBe(n);
+      expect(v.previousHash).toBe(previous);
+      previous = v.hash;
+    }
+  });
+});
+
+describe('no 越权 and no partial state', () => {
+  const seeded = SEED_ITEMS[0]!;
+
+  it('refuses another department editing an item, a channel drafting and a department publishing', async () => {
+    const latest = (await as('market').request('GET', `/v1/items/${seeded.implementationCode}/versions/latest`)).body as Json;
+    const housingEdit = await as('housing').request('PUT', `/v1/items/${seeded.implementationCode}`, { body: { baseVersion: latest.version, guide: seeded } });
+    expect(housingEdit.status).toBe(403);
+    expect((housingEdit.body as Json).error.code).toBe('ITEM_DEPARTMENT_FORBIDDEN');
+
+    const housingForMarket = await as('housing').request('POST', '/v1/items', { body: { guide: newGuide('800000000002') } });
+    expect(housingForMarket.status).toBe(403);
+    expect((housingForMarket.body as Json).error).toMatchObject({ code: 'ITEM_DEPARTMENT_FORBIDDEN', field: 'guide.departmentId' });
+
+    const channelDraft = await as('portal').request('POST', '/v1/items', { body: { guide: newGuide('800000000003') } });
+    expect(channelDraft.status).toBe(403);
+    expect((channelDraft.body as Json).error.code).toBe('ROLE_FORBIDDEN');
+
+    await as('market').request('POST', '/v1/items', { body: { guide: newGuide('800000000004') } });
+    const code = `${DEPARTMENTS.market.id}800000000004`;
+    await as('market').request('POST', `/v1/items/${code}/submit`, { body: { baseVersion: 1 } });
+    const selfPublish = await as('market').request('POST', `/v1/items/${code}/review`, { body: { baseVersion: 2, decision: 'publish' } });
+    expect(selfPublish.status).toBe(403);
+    expect((selfPublish.body as Json).error.code).toBe('ROLE_FORBIDDEN');
+    expect(((await as('market').request('GET', `/v1/items/${code}/versions/latest`)).body as Json).version).toBe(2);
+
+    // another department's draft is not even visible
+    expect((await as('housing').request('GET', `/v1/items/${code}/versions/1`)).status).toBe(404);
+
+    await noItem(`${DEPARTMENTS.market.id}800000000002`);
+    await noItem(`${DEPARTMENTS.market.id}800000000003`);
+  });
+
+  it('answers bad input with 4xx, a stable code, the field and a Chinese message, and writes nothing', async () => {
+    const market = as('market');
+    const cases: [string, Json, number, string, string][] = [
+      ['credit code with a letter never used (O)', newGuide('800000000010', { departmentId: '11530100015283015O' }), 400, 'VALIDATION_FAILED', 'guide.departmentId'],
+      ['bad credit code checksum', newGuide('800000000011', { departmentId: makeCreditCode('11530100', '01528301').slice(0, 17) + '0' }), 400, 'INVALID_CREDIT_CODE', 'guide.departmentId'],
+      ['implementation code of another department', { ...newGuide('800000000012'), implementationCode: `${DEPARTMENTS.housing.id}800000000012` }, 400, 'IMPLEMENTATION_CODE_DEPARTMENT_MISMATCH', 'guide.implementationCode'],
+      ['promised > statutory', newGuide('800000000013', { timeLimits: { statutoryDays: 10, promisedDays: 11 } }), 400, 'ITEM_PROMISED_EXCEEDS_STATUTORY', 'guide.timeLimits.promisedDays'],
+      [
+        'unknown co-department',
+        newGuide('800000000014', { jointHandling: { coDepartments: [{ departmentId: makeCreditCode('11530100', '09999999'), responsibility: '协办', timeLimitDays: 3 }] } }),
+        400,
+        'ITEM_UNKNOWN_CO_DEPARTMENT',
+        'guide.jointHandling.coDepartments.0.departmentId',
+      ],
+    ];
+    for (const [label, guide, status, code, field] of cases) {
+      const res = await market.request('POST', '/v1/items', { body: { guide } });
+      expect(res.status, label).toBe(status);
+      const error = (res.body as Json).error;
+      expect(error, label).toMatchObject({ code, field });
+      expect(error.messageZh, label).toMatch(/[\u4e00-\u9fff]/);
+      await noItem(guide.implementationCode);
+    }
+  });
+
+  it('refuses malformed and oversized JSON before anything is written', async () => {
+    const p = platform.credentials.principals.market!;
+    const signer = new SignatureV4({ service: 'execute-api', region: platform.credentials.region, credentials: p, sha256: Sha256 });
+    const send = async (body: string) => {
+      const url = new URL('/v1/items', platform.endpoint);
+      const signed = await signer.sign(
+        new HttpRequest({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, headers: { host: url.host, 'content-type': 'application/json' }, body }),
+      );
+      const res = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body });
+      return { status: res.status, body: (await res.json()) as Json };
+    };
+    const malformed = await send('{"guide": {"implementationCode": ');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toMatchObject({ code: 'MALFORMED_JSON', field: 'body' });
+
+    const huge = JSON.stringify({ guide: newGuide('800000000020', { legalBasis: ['x'.repeat(300 * 1024)] }) });
+    const oversized = await send(huge);
+    expect(oversized.status).toBe(413);
+    expect(oversized.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', field: 'body' });
+    await noItem(`${DEPARTMENTS.market.id}800000000020`);
+  });
+});
+
+describe('the tongban CLI against the embedded platform', () => {
+  const cli = (...args: string[]) => run(process.execPath, [join(ROOT, 'shared/cli/bin.mjs'), ...args, '--credentials', join(dataDir, 'credentials.json')], { cwd: ROOT });
+
+  it('lists, creates, submits, publishes and shows an item', async () => {
+    const list = await cli('items', 'list', '--as', 'portal', '--json');
+    expect((JSON.parse(list.stdout) as Json).items.length).toBeGreaterThanOrEqual(3);
+    const human = await cli('items', 'list', '--as', 'portal');
+    expect(human.stdout).toContain('食品经营许可证核发');
+
+    const file = join(dataDir, 'guide.json');
+    const code = `${DEPARTMENTS.market.id}800000000030`;
+    await writeFile(file, JSON.stringify(newGuide('800000000030', { name: '命令行创建的事项' })));
+    await cli('items', 'create', '--as', 'market', '--file', file);
+    await cli('items', 'submit', code, '--as', 'market');
+    await cli('items', 'review', code, '--publish', '--as', 'reviewer');
+    const shown = JSON.parse((await cli('items', 'show', code, '--as', 'portal', '--json')).stdout) as Json;
+    expect(shown).toMatchObject({ code, publishedVersion: 3, guide: { name: '命令行创建的事项' } });
+  });
+
+  it('prints the API error and exits 1 when refused', async () => {
+    const failure = await cli('items', 'review', SEED_ITEMS[0]!.implementationCode, '--publish', '--as', 'portal').then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain('ROLE_FORBIDDEN');
+  });
+});
+
+describe('a restart', () => {
+  it('keeps every item, version and credential', async () => {
+    const code = `${DEPARTMENTS.market.id}800000000001`;
+    const before = (await as('market').request('GET', `/v1/items/${code}/versions/latest`)).body as Json;
+    const credentials = platform.credentials;
+    expect(await platform.stop()).toBe(0);
+
+    platform = await startPlatformProcess(dataDir);
+    expect(platform.output()).not.toContain('sample data seeded');
+    expect(platform.credentials.principals.market).toEqual(credentials.principals.market);
+    const after = (await as('market').request('GET', `/v1/items/${code}/versions/latest`)).body as Json;
+    expect(after).toEqual(before);
+    const catalogue = (await as('portal').request('GET', '/v1/items', { query: { limit: '100' } })).body as Json;
+    expect(catalogue.items.map((i: Json) => i.code)).toContain(`${DEPARTMENTS.market.id}800000000030`);
+  });
+});

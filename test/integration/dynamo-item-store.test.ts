@@ -1,0 +1,195 @@
+// The DynamoDB adapters against dynalite over the real DynamoDB wire protocol: conditional version
+// writes, head roll-forward after a crash between the two writes, the listing indexes and cursors.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
+import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
+import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
+import type { Caller } from '../../shared/domain/access/caller.ts';
+import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import { DomainError } from '../../shared/domain/errors.ts';
+import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
+import { CatalogueService } from '../../shared/domain/items/catalogue-service.ts';
+import { hashRecord } from '../../shared/domain/items/record-hash.ts';
+import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
+import { seedDirectory } from '../../infra/local/seed.ts';
+import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
+
+let stop: () => Promise<void>;
+let db: DynamoDBDocumentClient;
+let store: DynamoItemStore;
+let catalogue: CatalogueService;
+const directory = seedDirectory((name) => `arn:aws:iam::000000000000:user/${name}`);
+const market: Caller = { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id };
+const reviewer: Caller = { name: 'reviewer', role: 'platform' };
+const now = () => new Date('2026-11-23T02:00:00Z');
+
+beforeAll(async () => {
+  const dynamo = await startDynalite(undefined);
+  const raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  await ensureTables(raw, LOCAL_TABLES);
+  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  store = new DynamoItemStore(db, LOCAL_TABLES.items);
+  catalogue = new CatalogueService({ store, directory: async () => directory, calendar: officialCalendar, now });
+  stop = async () => {
+    raw.destroy();
+    await dynamo.close();
+  };
+});
+
+afterAll(async () => stop());
+
+/** A valid guide of the market department with its own implementation code suffix. */
+function guide(suffix: string, overrides: Record<string, unknown> = {}) {
+  const base = SEED_ITEMS[0]!;
+  return ServiceGuideSchema.parse({ ...base, implementationCode: `${DEPARTMENTS.market.id}${suffix}`, name: `测试事项${suffix}`, ...overrides });
+}
+
+async function publish(suffix: string, overrides: Record<string, unknown> = {}) {
+  const v1 = await catalogue.create(market, guide(suffix, overrides));
+  const v2 = await catalogue.submit(market, v1.code, 1);
+  return catalogue.review(reviewer, v1.code, v2.version, 'publish', []);
+}
+
+describe('DynamoItemStore', () => {
+  it('keeps every version, reads the newest consistently and chains the hashes', async () => {
+    // Prepare / Act
+    const published = await publish('900000000001');
+    const v1 = await store.version(published.code, 1);
+    const v2 = await store.version(published.code, 2);
+    const latest = await store.latest(published.code);
+
+    // Assess
+    expect(latest).toEqual(published);
+    expect(v1?.state).toBe('draft');
+    expect(v2?.state).toBe('submitted');
+    expect(v2?.previousHash).toBe(v1?.hash);
+    expect(latest?.previousHash).toBe(v2?.hash);
+    const { hash, ...rest } = latest!;
+    expect(hashRecord(rest)).toBe(hash);
+  });
+
+  it('lets exactly one of two concurrent actions on the same version win', async () => {
+    // Prepare
+    const v1 = await catalogue.create(market, guide('900000000002'));
+
+    // Act: two edits from version 1 at once
+    const results = await Promise.allSettled([
+      catalogue.edit(market, v1.code, 1, guide('900000000002', { name: '并发修改甲' })),
+      catalogue.edit(market, v1.code, 1, guide('900000000002', { name: '并发修改乙' })),
+    ]);
+
+    // Assess
+    const fulfilled = results.filter((r) => r.status === 'fulfilled');
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(fulfilled).toHaveLength(1);
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.reason).toBeInstanceOf(DomainError);
+    expect((rejected[0]!.reason as DomainError).code).toBe('ITEM_VERSION_CONFLICT');
+    const latest = await store.latest(v1.code);
+    expect(latest?.version).toBe(2);
+    expect(await store.version(v1.code, 3)).toBeUndefined();
+  });
+
+  it('refuses a second item with the same implementation code and keeps the first intact', async () => {
+    const first = await catalogue.create(market, guide('900000000003'));
+    await expect(catalogue.create(market, guide('900000000003', { name: '重复' }))).rejects.toMatchObject({ code: 'ITEM_EXISTS', kind: 'conflict' });
+    expect(await store.latest(first.code)).toEqual(first);
+  });
+
+  it('rolls a head that is behind its newest version forward when the item is read', async () => {
+    // Prepare: publish, then simulate a crash between the version write and the head write by
+    // deleting the head (the listing indexes then do not show the item).
+    const published = await publish('900000000004');
+    await db.send(new DeleteCommand({ TableName: LOCAL_TABLES.items, Key: { pk: `ITEM#${published.code}`, sk: 'HEAD' } }));
+    const before = await catalogue.list(market, { departmentId: DEPARTMENTS.market.id }, { limit: 100 });
+    expect(before.items.map((i) => i.code)).not.toContain(published.code);
+
+    // Act
+    await store.latest(published.code);
+
+    // Assess
+    const head = await db.send(new GetCommand({ TableName: LOCAL_TABLES.items, Key: { pk: `ITEM#${published.code}`, sk: 'HEAD' } }));
+    expect(head.Item?.version).toBe(published.version);
+    const after = await catalogue.list(market, { departmentId: DEPARTMENTS.market.id }, { limit: 100 });
+    expect(after.items.map((i) => i.code)).toContain(published.code);
+  });
+
+  it('never moves a head backwards', async () => {
+    const published = await publish('900000000005');
+    const older = await store.version(published.code, 2);
+    // An old writer arriving late tries to project version 2 onto the head.
+    await store['moveHead'](older!, undefined);
+    const head = await db.send(new GetCommand({ TableName: LOCAL_TABLES.items, Key: { pk: `ITEM#${published.code}`, sk: 'HEAD' } }));
+    expect(head.Item?.version).toBe(3);
+  });
+
+  it('lists the catalogue by department and type with cursors that walk every page once', async () => {
+    // Prepare: five published items of one department in a fresh type, and one draft
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++) codes.push((await publish(`91000000000${i}`, { type: 'administrative-reward' })).code);
+    const draft = await catalogue.create(market, guide('910000000009', { type: 'administrative-reward' }));
+
+    // Act: pages of two
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await catalogue.list(market, { departmentId: DEPARTMENTS.market.id, type: 'administrative-reward' }, { limit: 2, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((i) => i.code));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+
+    // Assess
+    expect(seen).toEqual([...codes].sort());
+    expect(seen).not.toContain(draft.code);
+    const other = await catalogue.list(market, { departmentId: DEPARTMENTS.housing.id, type: 'administrative-reward' }, { limit: 10 });
+    expect(other.items).toEqual([]);
+  });
+
+  it('refuses a cursor from another query or a forged one', async () => {
+    for (let i = 0; i < 3; i++) await publish(`92000000000${i}`, { type: 'administrative-ruling' });
+    const page = await catalogue.list(market, { type: 'administrative-ruling' }, { limit: 1 });
+    expect(page.nextCursor).toBeDefined();
+    await expect(catalogue.list(market, { type: 'public-service' }, { limit: 1, cursor: page.nextCursor! })).rejects.toMatchObject({ code: 'INVALID_CURSOR', field: 'cursor' });
+    await expect(catalogue.list(market, {}, { limit: 1, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+  });
+
+  it('keeps the work queue by state: submitted items appear for the reviewer and leave it when published', async () => {
+    const v1 = await catalogue.create(market, guide('930000000001'));
+    const v2 = await catalogue.submit(market, v1.code, 1);
+    const queue = await catalogue.list(reviewer, { state: 'submitted' }, { limit: 100 });
+    expect(queue.items.map((i) => i.code)).toContain(v1.code);
+
+    await catalogue.review(reviewer, v1.code, v2.version, 'publish', []);
+    const after = await catalogue.list(reviewer, { state: 'submitted' }, { limit: 100 });
+    expect(after.items.map((i) => i.code)).not.toContain(v1.code);
+  });
+
+  it('drops terminated items from the catalogue', async () => {
+    const published = await publish('940000000001', { type: 'other-administrative-power' });
+    await catalogue.terminate(market, published.code, published.version, '职能划转');
+    const page = await catalogue.list(market, { type: 'other-administrative-power' }, { limit: 100 });
+    expect(page.items.map((i) => i.code)).not.toContain(published.code);
+    expect((await store.latest(published.code))?.publicState).toBe('terminated');
+  });
+});
+
+describe('DynamoDirectory', () => {
+  it('stores the directory as one validated record and reads it back', async () => {
+    const dir = new DynamoDirectory(db, LOCAL_TABLES.directory);
+    await dir.save(directory);
+    expect(await new DynamoDirectory(db, LOCAL_TABLES.directory).load()).toEqual(directory);
+  });
+
+  it('refuses to save a directory whose principal names an unknown department', async () => {
+    const dir = new DynamoDirectory(db, LOCAL_TABLES.directory);
+    const bad = {
+      ...directory,
+      principals: [...directory.principals, { name: 'ghost', role: 'department' as const, departmentId: makeCreditCode('11530100', '09999999'), arn: 'arn:aws:iam::000000000000:user/ghost' }],
+    };
+    await expect(dir.save(bad)).rejects.toThrow(/unknown department/);
+  });
+});

@@ -1,0 +1,53 @@
+// Starts the embedded platform the way a user does (`npm start`'s command) as a child process on a
+// free port, and waits for its ready line: readiness is read from the process, never guessed.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CredentialsFile } from '../../infra/local/platform.ts';
+
+export interface PlatformProcess {
+  endpoint: string;
+  credentials: CredentialsFile;
+  output: () => string;
+  stop: () => Promise<number | null>;
+}
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+export async function startPlatformProcess(dataDir: string, timeoutMs = 60_000): Promise<PlatformProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', TONGBAN_DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`platform not ready after ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const check = () => {
+      const m = /ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`platform exited with ${code} before it was ready:\n${out}`));
+    });
+  });
+  const credentials = JSON.parse(await readFile(join(dataDir, 'credentials.json'), 'utf8')) as CredentialsFile;
+  return { endpoint, credentials, output: () => out, stop: () => stop(child) };
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
