@@ -18,7 +18,10 @@ export interface LocalCredential {
 
 export interface SignedRequest {
   method: string;
-  /** Path as received, without the query string. */
+  /**
+   * Path exactly as received (still percent-encoded), without the query string: for execute-api the
+   * canonical URI encodes the sent path once more, as the signer does with it.
+   */
   path: string;
   query: URLSearchParams;
   /** Lower-case header names. */
@@ -90,7 +93,7 @@ export class SigV4Verifier {
       query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
     }
     const signed = await signer.sign(
-      new HttpRequest({ method: req.method, protocol: 'http:', hostname: headers['host']!.split(':')[0]!, path: decodePath(req.path), query, headers, body: req.body }),
+      new HttpRequest({ method: req.method, protocol: 'http:', hostname: headers['host']!.split(':')[0]!, path: req.path, query, headers, body: req.body }),
       { signingDate, signableHeaders: new Set(signedHeaders) },
     );
     const expected = /Signature=([0-9a-f]{64})$/.exec(String(signed.headers['authorization']))?.[1] ?? '';
@@ -120,14 +123,6 @@ function parseAmzDate(s: string): Date | undefined {
   if (!m) return undefined;
   const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
   return Number.isNaN(d.getTime()) ? undefined : d;
-}
-
-function decodePath(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    throw refused('SIGNATURE_MALFORMED', 'the request path is not valid percent-encoding');
-  }
 }
 
 function sha256Hex(body: Buffer): string {

@@ -14,10 +14,11 @@ export interface OpenApiDocument {
 }
 
 export function openApiDocument(): OpenApiDocument {
+  const schemas = new NamedSchemas();
   const paths: OpenApiDocument['paths'] = {};
   for (const route of ROUTES as readonly RouteSpec[]) {
     paths[route.path] ??= {};
-    paths[route.path]![route.method.toLowerCase()] = operation(route);
+    paths[route.path]![route.method.toLowerCase()] = operation(route, schemas);
   }
   return {
     openapi: '3.1.0',
@@ -30,6 +31,7 @@ export function openApiDocument(): OpenApiDocument {
     paths,
     components: {
       schemas: {
+        ...schemas.used(),
         Error: {
           type: 'object',
           required: ['error'],
@@ -55,11 +57,65 @@ export function openApiDocument(): OpenApiDocument {
   };
 }
 
-function operation(route: RouteSpec): Record<string, unknown> {
-  const parameters = [
-    ...objectParameters(route.params, 'path'),
-    ...objectParameters(route.query, 'query'),
-  ];
+/**
+ * Schemas with a zod `id` become components, once as they are read (requests: `<id>Input`, where
+ * defaults make fields optional) and once as they are written (responses: `<id>`); only the ones
+ * some operation reaches are kept.
+ */
+class NamedSchemas {
+  private readonly all: Record<string, Record<string, unknown>> = {};
+  private readonly reached = new Set<string>();
+
+  constructor() {
+    for (const io of ['input', 'output'] as const) {
+      const { schemas } = z.toJSONSchema(z.globalRegistry, { target: 'draft-2020-12', io, uri: (id) => `#/components/schemas/${componentName(id, io)}`, unrepresentable: 'any' });
+      for (const [id, schema] of Object.entries(schemas)) {
+        const { $schema: _s, $id: _i, ...rest } = schema as Record<string, unknown>;
+        this.all[componentName(id, io)] = rest;
+      }
+    }
+  }
+
+  /**
+   * JSON Schema for `schema`: a `$ref` to its component when it is named; inline otherwise (only
+   * parameter objects, which hold no named schemas: the OpenAPI test checks every `$ref` resolves).
+   */
+  toSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+    const id = z.globalRegistry.get(schema)?.id;
+    const json = id
+      ? { $ref: `#/components/schemas/${componentName(id, io)}` }
+      : (({ $schema: _s, ...rest }) => rest)(
+          z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>,
+        );
+    this.reach(json);
+    return json;
+  }
+
+  used(): Record<string, unknown> {
+    return Object.fromEntries([...this.reached].sort().map((name) => [name, this.all[name]]));
+  }
+
+  private reach(node: unknown): void {
+    if (Array.isArray(node)) return node.forEach((n) => this.reach(n));
+    if (node === null || typeof node !== 'object') return;
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string' && v.startsWith('#/components/schemas/')) {
+        const name = v.slice('#/components/schemas/'.length);
+        if (!this.reached.has(name) && this.all[name]) {
+          this.reached.add(name);
+          this.reach(this.all[name]);
+        }
+      } else this.reach(v);
+    }
+  }
+}
+
+function componentName(id: string, io: 'input' | 'output'): string {
+  return io === 'input' ? `${id}Input` : id;
+}
+
+function operation(route: RouteSpec, schemas: NamedSchemas): Record<string, unknown> {
+  const parameters = [...objectParameters(route.params, 'path', schemas), ...objectParameters(route.query, 'query', schemas)];
   const errorResponse = { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   return {
     operationId: route.operationId,
@@ -69,10 +125,10 @@ function operation(route: RouteSpec): Record<string, unknown> {
     security: route.auth === 'iam' ? [{ sigv4: [] }] : [],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } } }
+      ? { requestBody: { required: true, content: { 'application/json': { schema: schemas.toSchema(route.body, 'input') } } } }
       : {}),
     responses: {
-      [String(route.successStatus ?? 200)]: { description: 'success', content: { 'application/json': { schema: toSchema(route.response, 'output') } } },
+      [String(route.successStatus ?? 200)]: { description: 'success', content: { 'application/json': { schema: schemas.toSchema(route.response, 'output') } } },
       ...(route.auth === 'iam' || route.body || route.params || route.query ? { '400': errorResponse, '403': errorResponse } : {}),
       ...(route.params ? { '404': errorResponse } : {}),
       ...(route.method !== 'GET' ? { '409': errorResponse, '413': errorResponse } : {}),
@@ -80,14 +136,9 @@ function operation(route: RouteSpec): Record<string, unknown> {
   };
 }
 
-function toSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
-}
-
-function objectParameters(schema: z.ZodType | undefined, location: 'path' | 'query') {
+function objectParameters(schema: z.ZodType | undefined, location: 'path' | 'query', schemas: NamedSchemas) {
   if (!schema) return [];
-  const json = toSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+  const json = schemas.toSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, s]) => ({
     name,
     in: location,

@@ -151,15 +151,20 @@ export class CatalogueService {
   }
 
   /**
-   * One version. Versions that were public at some point (from the first publication on) are open
-   * to every authenticated caller; drafts only to their department and the reviewers.
+   * One version, with the item's public state today. A version whose content is the published one
+   * (state `published`) is open to every authenticated caller; a version carrying a draft only to its
+   * department and the reviewers. `latest` is the newest version the caller may see.
    */
   async version(caller: Caller, code: string, n: number | 'latest'): Promise<ItemRecord & { effectivePublicState: ItemRecord['publicState'] }> {
-    const record = n === 'latest' ? await this.latestVisible(caller, code) : await this.deps.store.version(code, n);
-    if (!record) throw itemNotFound(code, false, n === 'latest' ? undefined : n);
-    const isPublic = record.publishedVersion !== undefined && record.publishedVersion === record.version;
-    if (!isPublic && !this.mayReadWork(caller, record.guide.departmentId)) throw itemNotFound(code, false, record.version);
-    return { ...record, effectivePublicState: effectivePublicState(record, this.today()) };
+    const latest = await this.deps.store.latest(code);
+    if (!latest) throw itemNotFound(code, false, n === 'latest' ? undefined : n);
+    const insider = this.mayReadWork(caller, latest.guide.departmentId);
+    let record: ItemRecord | undefined;
+    if (n !== 'latest') record = n === latest.version ? latest : await this.deps.store.version(code, n);
+    else if (insider || latest.state === 'published') record = latest;
+    else if (latest.publishedVersion !== undefined) record = await this.deps.store.version(code, latest.publishedVersion);
+    if (!record || (!insider && record.state !== 'published')) throw itemNotFound(code, false, n === 'latest' ? undefined : n);
+    return { ...record, effectivePublicState: effectivePublicState(latest, this.today()) };
   }
 
   async list(
@@ -230,14 +235,6 @@ export class CatalogueService {
           : await this.deps.store.version(code, next.publishedVersion);
     await this.deps.store.append(next, published);
     return next;
-  }
-
-  /** The newest version for the item's department and reviewers; for everyone else, the published one. */
-  private async latestVisible(caller: Caller, code: string): Promise<ItemRecord | undefined> {
-    const latest = await this.deps.store.latest(code);
-    if (!latest || this.mayReadWork(caller, latest.guide.departmentId)) return latest;
-    if (latest.publishedVersion === undefined) return undefined;
-    return latest.publishedVersion === latest.version ? latest : this.deps.store.version(code, latest.publishedVersion);
   }
 
   private mayReadWork(caller: Caller, departmentId: string): boolean {

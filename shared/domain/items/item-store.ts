@@ -13,6 +13,6 @@ export interface ItemStore {
   /** The newest version, read consistently. */
   latest(code: string): Promise<ItemRecord | undefined>;
   version(code: string, n: number): Promise<ItemRecord | undefined>;
-  /** Heads of the items matching the query, ordered by type then code. */
+  /** Heads of the items matching the query: the catalogue ordered by type then code, work by department then code. */
   list(query: ItemQuery, page: { limit: number; cursor?: string }): Promise<{ heads: ItemHead[]; nextCursor?: string }>;
 }

@@ -1,0 +1,487 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ApiHandler, ApiRequest, Operation } from '../../functions/http/api-handler.ts';
+import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
+import type { Directory } from '../../shared/contracts/directory.ts';
+import { routesOf } from '../../shared/contracts/routes.ts';
+import { DomainError } from '../../shared/domain/errors.ts';
+import { TEST_ACCOUNT, apiEvent, lambdaContext } from '../support/api-event.ts';
+import type { ApiEventInit } from '../support/api-event.ts';
+
+// Powertools reads its configuration when observability.ts builds the logger, metrics and tracer, so
+// the variables are set before the handler modules are imported (dynamically, below). POWERTOOLS_DEV
+// makes Metrics write its "no application metrics" warning through the global console, which the
+// tests silence, instead of a private Console on stderr.
+let apiHandler: typeof import('../../functions/http/api-handler.ts').apiHandler;
+let platformHandler: ApiHandler;
+let MAX_BODY_BYTES: number;
+
+beforeAll(async () => {
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+  vi.stubEnv('POWERTOOLS_TRACE_ENABLED', 'false');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  vi.stubEnv('POWERTOOLS_DEV', 'true');
+  ({ apiHandler, MAX_BODY_BYTES } = await import('../../functions/http/api-handler.ts'));
+  ({ handler: platformHandler } = await import('../../functions/platform/handler.ts'));
+});
+
+beforeEach(() => {
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+
+const arn = (kind: 'role' | 'user', name: string) => `arn:aws:iam::${TEST_ACCOUNT}:${kind}/${name}`;
+const ARNS = {
+  market: arn('role', 'tongban-market'),
+  housing: arn('role', 'departments/tongban-housing'), // a role with a path
+  reviewer: arn('role', 'tongban-reviewer'),
+  portal: arn('user', 'tongban-portal'),
+};
+const directory: Directory = {
+  departments: Object.values(DEPARTMENTS),
+  channels: [{ id: 'kunming-portal', name: '昆明市一网通办门户', kind: 'portal' }],
+  principals: [
+    { name: 'market', arn: ARNS.market, role: 'department', departmentId: DEPARTMENTS.market.id },
+    { name: 'housing', arn: ARNS.housing, role: 'department', departmentId: DEPARTMENTS.housing.id },
+    { name: 'reviewer', arn: ARNS.reviewer, role: 'platform' },
+    { name: 'portal', arn: ARNS.portal, role: 'channel', channelId: 'kunming-portal' },
+  ],
+};
+
+const GUIDE = SEED_ITEMS[0]!;
+const CODE = GUIDE.implementationCode;
+
+/** The catalogue edge with fake operations that record what they were called with. */
+function catalogue(overrides: Record<string, Operation> = {}) {
+  const calls: { operationId: string; req: ApiRequest }[] = [];
+  const operations: Record<string, Operation> = {};
+  for (const route of routesOf('catalogue')) {
+    operations[route.operationId] = async (req) => {
+      calls.push({ operationId: route.operationId, req });
+      return { answeredBy: route.operationId };
+    };
+  }
+  const handler = apiHandler('catalogue', { ...operations, ...overrides }, { directory: async () => directory });
+  const call = (init: ApiEventInit) => handler(apiEvent(init), lambdaContext('tongban-catalogue'));
+  return { calls, call };
+}
+
+interface ErrorBody {
+  error: { code: string; message: string; messageZh: string; field?: string; requestId?: string; issues?: { field: string; message: string }[] };
+}
+const errorOf = (res: APIGatewayProxyResult) => (JSON.parse(res.body) as ErrorBody).error;
+
+const createItem = (init: Partial<ApiEventInit> = {}): ApiEventInit => ({
+  method: 'POST',
+  resource: '/v1/items',
+  userArn: ARNS.market,
+  body: { guide: GUIDE },
+  ...init,
+});
+
+describe('construction', () => {
+  it('refuses to build a handler that lacks an operation for one of its routes', () => {
+    // Act / Assess
+    expect(() => apiHandler('catalogue', {}, { directory: async () => directory })).toThrow(/no operation for route listItems/);
+  });
+});
+
+describe('platform handler', () => {
+  it('answers /health without a signature', async () => {
+    // Act
+    const res = await platformHandler(apiEvent({ method: 'GET', resource: '/health', userArn: null }), lambdaContext('tongban-platform'));
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ status: 'ok', version: '0.1.0' });
+    expect(res.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  });
+
+  it('serves the OpenAPI document', async () => {
+    // Act
+    const res = await platformHandler(apiEvent({ method: 'GET', resource: '/v1/openapi.json' }), lambdaContext('tongban-platform'));
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    const document = JSON.parse(res.body) as { openapi: string; paths: Record<string, unknown> };
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths)).toContain('/v1/items/{code}/versions/{n}');
+  });
+
+  it.each([
+    ['GET', '/v1/items'], // another function's route
+    ['POST', '/health'], // a known path with another method
+    ['GET', '/admin'],
+  ])('answers 404 ROUTE_NOT_FOUND to %s %s', async (method, resource) => {
+    // Act
+    const res = await platformHandler(apiEvent({ method, resource }), lambdaContext('tongban-platform'));
+
+    // Assess
+    expect(res.statusCode).toBe(404);
+    expect(errorOf(res)).toMatchObject({ code: 'ROUTE_NOT_FOUND', messageZh: '接口不存在', requestId: 'req-0001' });
+  });
+});
+
+describe('routing', () => {
+  const code = { code: CODE };
+  it.each<[string, string, Record<string, string>, string, number, string, unknown]>([
+    ['GET', '/v1/items', {}, 'listItems', 200, ARNS.portal, undefined],
+    ['POST', '/v1/items', {}, 'createItem', 201, ARNS.market, { guide: GUIDE }],
+    ['GET', '/v1/items/{code}', code, 'getItem', 200, ARNS.portal, undefined],
+    ['PUT', '/v1/items/{code}', code, 'editItem', 200, ARNS.market, { baseVersion: 1, guide: GUIDE }],
+    ['GET', '/v1/items/{code}/versions/{n}', { ...code, n: '2' }, 'getItemVersion', 200, ARNS.portal, undefined],
+    ['POST', '/v1/items/{code}/revisions', code, 'reviseItem', 201, ARNS.market, { baseVersion: 3, guide: GUIDE }],
+    ['POST', '/v1/items/{code}/submit', code, 'submitItem', 200, ARNS.market, { baseVersion: 1 }],
+    ['POST', '/v1/items/{code}/review', code, 'reviewItem', 200, ARNS.reviewer, { baseVersion: 2, decision: 'publish' }],
+    ['POST', '/v1/items/{code}/suspend', code, 'suspendItem', 200, ARNS.market, { baseVersion: 3, kind: 'planned', effectiveFrom: '2026-11-30', reason: '升级' }],
+    ['POST', '/v1/items/{code}/resume', code, 'resumeItem', 200, ARNS.market, { baseVersion: 4 }],
+    ['POST', '/v1/items/{code}/terminate', code, 'terminateItem', 200, ARNS.market, { baseVersion: 5, reason: '取消' }],
+  ])('routes %s %s to its operation', async (method, resource, pathParameters, operationId, status, userArn, body) => {
+    // Prepare
+    const { calls, call } = catalogue();
+
+    // Act
+    const res = await call({ method, resource, pathParameters, userArn, body });
+
+    // Assess
+    expect(res.statusCode).toBe(status);
+    expect(JSON.parse(res.body)).toEqual({ answeredBy: operationId });
+    expect(calls.map((c) => c.operationId)).toEqual([operationId]);
+  });
+
+  it('covers every route of the catalogue function in the table above', () => {
+    // Assess
+    expect(routesOf('catalogue').map((r) => r.operationId).sort()).toEqual(
+      ['listItems', 'createItem', 'getItem', 'editItem', 'getItemVersion', 'reviseItem', 'submitItem', 'reviewItem', 'suspendItem', 'resumeItem', 'terminateItem'].sort(),
+    );
+  });
+
+  it('answers 404 ROUTE_NOT_FOUND for a method the resource does not have, and calls nothing', async () => {
+    // Prepare
+    const { calls, call } = catalogue();
+
+    // Act
+    const res = await call({ method: 'DELETE', resource: '/v1/items/{code}', pathParameters: { code: CODE }, userArn: ARNS.market });
+
+    // Assess
+    expect(res.statusCode).toBe(404);
+    expect(errorOf(res).code).toBe('ROUTE_NOT_FOUND');
+    expect(calls).toEqual([]);
+  });
+
+  it('hands the operation its route, the request id and the validated, coerced parameters', async () => {
+    // Prepare
+    const { calls, call } = catalogue();
+
+    // Act
+    await call({ method: 'GET', resource: '/v1/items/{code}/versions/{n}', pathParameters: { code: CODE, n: '7' }, userArn: ARNS.reviewer, requestId: 'abc-123' });
+    await call({ method: 'GET', resource: '/v1/items/{code}/versions/{n}', pathParameters: { code: CODE, n: 'latest' }, userArn: ARNS.reviewer });
+    await call({ method: 'GET', resource: '/v1/items', query: { limit: '5', state: 'submitted' }, userArn: ARNS.reviewer });
+    await call({ method: 'GET', resource: '/v1/items', userArn: ARNS.reviewer });
+
+    // Assess
+    expect(calls[0]!.req).toMatchObject({ requestId: 'abc-123', params: { code: CODE, n: 7 }, body: undefined });
+    expect(calls[0]!.req.route).toMatchObject({ operationId: 'getItemVersion', method: 'GET' });
+    expect(calls[1]!.req.params).toEqual({ code: CODE, n: 'latest' });
+    expect(calls[2]!.req.query).toEqual({ limit: 5, state: 'submitted' });
+    expect(calls[3]!.req.query).toEqual({ limit: 20 });
+  });
+
+  it('hands the operation the parsed body with schema defaults, decoding a base64 body', async () => {
+    // Prepare
+    const { calls, call } = catalogue();
+    const raw = JSON.stringify({ guide: { ...GUIDE, fees: { charged: false } } });
+
+    // Act
+    const res = await call(createItem({ body: Buffer.from(raw).toString('base64'), isBase64Encoded: true }));
+
+    // Assess
+    expect(res.statusCode).toBe(201);
+    const body = calls[0]!.req.body as { guide: { fees: unknown; name: string } };
+    expect(body.guide.name).toBe(GUIDE.name);
+    expect(body.guide.fees).toEqual({ charged: false, items: [] });
+  });
+});
+
+describe('caller resolution', () => {
+  it('maps the IAM identity to its principal and hands it to the operation', async () => {
+    // Prepare
+    const { calls, call } = catalogue();
+
+    // Act
+    await call(createItem());
+
+    // Assess
+    expect(calls[0]!.req.caller).toEqual({ name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id });
+  });
+
+  it.each([
+    ['market', `arn:aws:sts::${TEST_ACCOUNT}:assumed-role/tongban-market/cli-session`, DEPARTMENTS.market.id],
+    ['housing', `arn:aws:sts::${TEST_ACCOUNT}:assumed-role/tongban-housing/1700000000000`, DEPARTMENTS.housing.id],
+  ])('maps an STS assumed-role session to its role (%s)', async (name, sessionArn, departmentId) => {
+    // Prepare
+    const { calls, call } = catalogue();
+
+    // Act
+    const res = await call({ method: 'GET', resource: '/v1/items', userArn: sessionArn });
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(calls[0]!.req.caller).toEqual({ name, role: 'department', departmentId });
+  });
+
+  it.each([
+    ['an unregistered role', arn('role', 'someone-else')],
+    ['a session of the same role name in another account', 'arn:aws:sts::999988887777:assumed-role/tongban-market/s'],
+    ['a session of a user, not a role', `arn:aws:sts::${TEST_ACCOUNT}:federated-user/tongban-market`],
+    ['no identity at all', null],
+  ])('refuses %s with 403 PRINCIPAL_UNKNOWN', async (_name, userArn) => {
+    // Prepare
+    const { calls, call } = catalogue();
+
+    // Act
+    const res = await call({ method: 'GET', resource: '/v1/items', userArn });
+
+    // Assess
+    expect(res.statusCode).toBe(403);
+    expect(errorOf(res)).toMatchObject({ code: 'PRINCIPAL_UNKNOWN', messageZh: '调用身份未在平台登记' });
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('role check', () => {
+  it.each([
+    ['a channel creating an item', createItem({ userArn: ARNS.portal })],
+    ['the reviewer editing an item', { method: 'PUT', resource: '/v1/items/{code}', pathParameters: { code: CODE }, userArn: ARNS.reviewer, body: { baseVersion: 1, guide: GUIDE } }],
+    ['a department reviewing', { method: 'POST', resource: '/v1/items/{code}/review', pathParameters: { code: CODE }, userArn: ARNS.market, body: { baseVersion: 2, decision: 'publish' } }],
+  ])('refuses %s with 403 ROLE_FORBIDDEN before reading the body', async (_name, init) => {
+    // Prepare
+    const { calls, call } = catalogue();
+
+    // Act
+    const res = await call(init as ApiEventInit);
+    const malformed = await call({ ...(init as ApiEventInit), body: '{not json' });
+
+    // Assess
+    expect(res.statusCode).toBe(403);
+    expect(errorOf(res).code).toBe('ROLE_FORBIDDEN');
+    expect(errorOf(malformed).code).toBe('ROLE_FORBIDDEN');
+    expect(calls).toEqual([]);
+  });
+
+  it('lets a channel read the catalogue', async () => {
+    // Prepare
+    const { calls, call } = catalogue();
+
+    // Act
+    const res = await call({ method: 'GET', resource: '/v1/items', userArn: ARNS.portal });
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(calls[0]!.req.caller).toEqual({ name: 'portal', role: 'channel', channelId: 'kunming-portal' });
+  });
+});
+
+describe('request body', () => {
+  it('refuses malformed JSON with 400 MALFORMED_JSON on field body', async () => {
+    // Prepare
+    const { calls, call } = catalogue();
+
+    // Act
+    const res = await call(createItem({ body: '{"guide": {"name": "x",}' }));
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res)).toMatchObject({ code: 'MALFORMED_JSON', field: 'body', messageZh: '请求体不是合法的 JSON' });
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses a body over 256 KiB with 413 PAYLOAD_TOO_LARGE, counting bytes, not characters', async () => {
+    // Prepare: 90,000 Chinese characters are 270,000 bytes of UTF-8 (over 262,144) but 90,000 UTF-16 units
+    const { calls, call } = catalogue();
+    const body = JSON.stringify({ guide: { ...GUIDE, name: '食'.repeat(90_000) } });
+    expect(body.length).toBeLessThan(256 * 1024);
+
+    // Act
+    const res = await call(createItem({ body }));
+
+    // Assess
+    expect(MAX_BODY_BYTES).toBe(256 * 1024);
+    expect(res.statusCode).toBe(413);
+    expect(errorOf(res)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', field: 'body' });
+    expect(calls).toEqual([]);
+  });
+
+  it('reads a body of exactly 256 KiB (then refuses it on its content, not its size)', async () => {
+    // Prepare: {"guide":"xxx…"} padded to 262,144 bytes, and the same plus one byte
+    const { call } = catalogue();
+    const wrapper = JSON.stringify({ guide: '' });
+    const atLimit = JSON.stringify({ guide: 'x'.repeat(256 * 1024 - wrapper.length) });
+    const overLimit = JSON.stringify({ guide: 'x'.repeat(256 * 1024 - wrapper.length + 1) });
+
+    // Act
+    const at = await call(createItem({ body: atLimit }));
+    const over = await call(createItem({ body: overLimit }));
+
+    // Assess
+    expect(Buffer.byteLength(atLimit)).toBe(262_144);
+    expect([at.statusCode, errorOf(at).code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect([over.statusCode, errorOf(over).code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+  });
+
+  it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'])(
+    'refuses content type %s with 400',
+    async (contentType) => {
+      // Prepare
+      const { calls, call } = catalogue();
+
+      // Act
+      const res = await call(createItem({ headers: { 'Content-Type': contentType } }));
+
+      // Assess
+      expect(res.statusCode).toBe(400);
+      expect(errorOf(res)).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', field: 'content-type' });
+      expect(calls).toEqual([]);
+    },
+  );
+
+  it('accepts application/json with a charset', async () => {
+    // Prepare
+    const { calls, call } = catalogue();
+
+    // Act
+    const res = await call(createItem({ headers: { 'content-type': 'application/json; charset=utf-8' } }));
+
+    // Assess
+    expect(res.statusCode).toBe(201);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('refuses a missing body with 400 BODY_REQUIRED', async () => {
+    // Prepare
+    const { calls, call } = catalogue();
+
+    // Act
+    const res = await call(createItem({ body: undefined }));
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res)).toMatchObject({ code: 'BODY_REQUIRED', field: 'body' });
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('schema validation', () => {
+  it('refuses a schema violation with 400 VALIDATION_FAILED, the offending field and every issue', async () => {
+    // Prepare
+    const { calls, call } = catalogue();
+    const guide = { ...GUIDE, timeLimits: { statutoryDays: 20, promisedDays: 400 }, visits: -1 };
+
+    // Act
+    const res = await call(createItem({ body: { guide } }));
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    const error = errorOf(res);
+    expect(error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'guide.timeLimits.promisedDays' });
+    expect(error.message).toContain('guide.timeLimits.promisedDays');
+    expect(error.messageZh).toContain('guide.timeLimits.promisedDays');
+    expect(error.issues?.map((i) => i.field).sort()).toEqual(['guide.timeLimits.promisedDays', 'guide.visits']);
+    expect(error.issues?.every((i) => i.message.length > 0)).toBe(true);
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses unknown body fields (strict schemas)', async () => {
+    // Prepare
+    const { calls, call } = catalogue();
+
+    // Act
+    const res = await call(createItem({ body: { guide: GUIDE, publishNow: true } }));
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res).code).toBe('VALIDATION_FAILED');
+    expect(errorOf(res).issues?.[0]?.message).toContain('publishNow');
+    expect(calls).toEqual([]);
+  });
+
+  it('validates path parameters and query strings', async () => {
+    // Prepare
+    const { calls, call } = catalogue();
+
+    // Act
+    const badCode = await call({ method: 'GET', resource: '/v1/items/{code}', pathParameters: { code: 'abc' }, userArn: ARNS.portal });
+    const badVersion = await call({ method: 'GET', resource: '/v1/items/{code}/versions/{n}', pathParameters: { code: CODE, n: '0' }, userArn: ARNS.portal });
+    const badLimit = await call({ method: 'GET', resource: '/v1/items', query: { limit: '1000' }, userArn: ARNS.portal });
+    const unknownQuery = await call({ method: 'GET', resource: '/v1/items', query: { sort: 'name' }, userArn: ARNS.portal });
+
+    // Assess
+    expect([badCode.statusCode, errorOf(badCode).field]).toEqual([400, 'code']);
+    expect([badVersion.statusCode, errorOf(badVersion).field]).toEqual([400, 'n']);
+    expect([badLimit.statusCode, errorOf(badLimit).field]).toEqual([400, 'limit']);
+    expect([unknownQuery.statusCode, errorOf(unknownQuery).code, errorOf(unknownQuery).field]).toEqual([400, 'VALIDATION_FAILED', 'query']);
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('outcomes of the operation', () => {
+  it.each([
+    ['conflict', 409],
+    ['not-found', 404],
+    ['forbidden', 403],
+    ['invalid', 400],
+    ['unavailable', 422],
+  ] as const)('maps a DomainError of kind %s to %i with code, message, messageZh and field', async (kind, status) => {
+    // Prepare
+    const { call } = catalogue({
+      createItem: async () => {
+        throw new DomainError({ code: 'SOME_RULE', kind, message: 'english text', messageZh: '中文说明', field: 'guide.name' });
+      },
+    });
+
+    // Act
+    const res = await call(createItem({ requestId: 'r-42' }));
+
+    // Assess
+    expect(res.statusCode).toBe(status);
+    expect(errorOf(res)).toEqual({ code: 'SOME_RULE', message: 'english text', messageZh: '中文说明', field: 'guide.name', requestId: 'r-42' });
+  });
+
+  it('answers 500 INTERNAL_ERROR when the directory cannot be read, and calls nothing', async () => {
+    // Prepare
+    const calls: string[] = [];
+    const operations = Object.fromEntries(routesOf('catalogue').map((r) => [r.operationId, (async () => calls.push(r.operationId)) as Operation]));
+    const handler = apiHandler('catalogue', operations, {
+      directory: async () => {
+        throw new Error('connect ECONNREFUSED 10.0.0.12:443');
+      },
+    });
+
+    // Act
+    const res = await handler(apiEvent(createItem()), lambdaContext());
+
+    // Assess
+    expect(res.statusCode).toBe(500);
+    expect(errorOf(res).code).toBe('INTERNAL_ERROR');
+    expect(res.body).not.toContain('ECONNREFUSED');
+    expect(calls).toEqual([]);
+  });
+
+  it('answers 500 INTERNAL_ERROR to an unexpected exception without leaking its message', async () => {
+    // Prepare
+    const secret = 'ResourceNotFoundException: table tongban-items-prod in account 123456789012';
+    const { call } = catalogue({
+      createItem: async () => {
+        throw new Error(secret);
+      },
+    });
+
+    // Act
+    const res = await call(createItem());
+
+    // Assess
+    expect(res.statusCode).toBe(500);
+    expect(errorOf(res)).toEqual({ code: 'INTERNAL_ERROR', message: 'internal error; retry later', messageZh: '系统内部错误，请稍后重试', requestId: 'req-0001' });
+    expect(res.body).not.toContain('tongban-items-prod');
+    expect(res.body).not.toContain('123456789012');
+  });
+});
