@@ -5,10 +5,10 @@ import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
 import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
-import { DomainError } from '../../shared/domain/errors.ts';
 import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
 import { CatalogueService } from '../../shared/domain/items/catalogue-service.ts';
 import { MemoryItemStore } from '../support/memory-item-store.ts';
+import { rejection } from '../support/refusal.ts';
 
 // 2026-11-23T02:00Z is 10:00 on Monday 2026-11-23 in China. November 2026 has no holiday and no
 // make-up working day (the 2026 notice's last break is National Day, Oct 1-7, and its last make-up
@@ -53,16 +53,6 @@ async function publish({ service }: Setup, guide: ServiceGuide, owner: Caller) {
   return service.review(reviewer, guide.implementationCode, 2, 'publish', []);
 }
 
-/** The DomainError the promise rejects with (fails the test if it resolves or rejects otherwise). */
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    return e as DomainError;
-  }
-  throw new Error('expected a DomainError, the call succeeded');
-}
 
 describe('create', () => {
   it("drafts version 1 of the caller's own department's item and stores it", async () => {
@@ -82,7 +72,7 @@ describe('create', () => {
     const env = setup();
 
     // Act
-    const error = await refusal(env.service.create(housing, FOOD));
+    const error = await rejection(env.service.create(housing, FOOD));
 
     // Assess
     expect(error).toMatchObject({ code: 'ITEM_DEPARTMENT_FORBIDDEN', kind: 'forbidden', field: 'guide.departmentId' });
@@ -98,7 +88,7 @@ describe('create', () => {
     const env = setup();
 
     // Act
-    const error = await refusal(env.service.create(caller, FOOD));
+    const error = await rejection(env.service.create(caller, FOOD));
 
     // Assess
     expect(error).toMatchObject({ code: 'ROLE_FORBIDDEN', kind: 'forbidden' });
@@ -111,7 +101,7 @@ describe('create', () => {
     const first = await env.service.create(market, FOOD);
 
     // Act
-    const error = await refusal(env.service.create(market, { ...FOOD, name: '另一个名称' }));
+    const error = await rejection(env.service.create(market, { ...FOOD, name: '另一个名称' }));
 
     // Assess
     expect(error).toMatchObject({ code: 'ITEM_EXISTS', kind: 'conflict', field: 'guide.implementationCode' });
@@ -128,7 +118,7 @@ describe('create', () => {
     };
 
     // Act
-    const error = await refusal(env.service.create(market, guide));
+    const error = await rejection(env.service.create(market, guide));
 
     // Assess
     expect(error).toMatchObject({ code: 'ITEM_UNKNOWN_CO_DEPARTMENT', field: 'guide.jointHandling.coDepartments.0.departmentId' });
@@ -168,8 +158,8 @@ describe('submit and review', () => {
     await env.service.submit(market, FOOD.implementationCode, 1);
 
     // Act
-    const byOwner = await refusal(env.service.review(market, FOOD.implementationCode, 2, 'publish', []));
-    const byChannel = await refusal(env.service.review(portal, FOOD.implementationCode, 2, 'publish', []));
+    const byOwner = await rejection(env.service.review(market, FOOD.implementationCode, 2, 'publish', []));
+    const byChannel = await rejection(env.service.review(portal, FOOD.implementationCode, 2, 'publish', []));
     const v3 = await env.service.review(reviewer, FOOD.implementationCode, 2, 'publish', []);
 
     // Assess
@@ -186,7 +176,7 @@ describe('submit and review', () => {
     await env.service.submit(market, FOOD.implementationCode, 1);
 
     // Act
-    const withoutReasons = await refusal(env.service.review(reviewer, FOOD.implementationCode, 2, 'return', []));
+    const withoutReasons = await rejection(env.service.review(reviewer, FOOD.implementationCode, 2, 'return', []));
     const returned = await env.service.review(reviewer, FOOD.implementationCode, 2, 'return', ['受理条件表述不清']);
 
     // Assess
@@ -202,9 +192,9 @@ describe('changes by the wrong party or from a stale version', () => {
     await publish(env, FOOD, market);
 
     // Act
-    const edit = await refusal(env.service.edit(housing, FOOD.implementationCode, 3, { ...FOOD, name: '篡改' }));
-    const revise = await refusal(env.service.revise(housing, FOOD.implementationCode, 3, { ...FOOD, name: '篡改' }));
-    const suspend = await refusal(env.service.suspend(housing, FOOD.implementationCode, 3, { kind: 'emergency', reason: 'x', notice: 'x' }));
+    const edit = await rejection(env.service.edit(housing, FOOD.implementationCode, 3, { ...FOOD, name: '篡改' }));
+    const revise = await rejection(env.service.revise(housing, FOOD.implementationCode, 3, { ...FOOD, name: '篡改' }));
+    const suspend = await rejection(env.service.suspend(housing, FOOD.implementationCode, 3, { kind: 'emergency', reason: 'x', notice: 'x' }));
 
     // Assess
     for (const error of [edit, revise, suspend]) expect(error).toMatchObject({ code: 'ITEM_DEPARTMENT_FORBIDDEN', kind: 'forbidden' });
@@ -217,9 +207,9 @@ describe('changes by the wrong party or from a stale version', () => {
     await env.service.create(market, FOOD);
 
     // Act
-    const edit = await refusal(env.service.edit(housing, FOOD.implementationCode, 1, { ...FOOD, name: '篡改' }));
-    const submit = await refusal(env.service.submit(housing, FOOD.implementationCode, 1));
-    const missing = await refusal(env.service.submit(housing, `${DEPARTMENTS.housing.id}999999`, 1));
+    const edit = await rejection(env.service.edit(housing, FOOD.implementationCode, 1, { ...FOOD, name: '篡改' }));
+    const submit = await rejection(env.service.submit(housing, FOOD.implementationCode, 1));
+    const missing = await rejection(env.service.submit(housing, `${DEPARTMENTS.housing.id}999999`, 1));
 
     // Assess
     expect(edit).toMatchObject({ code: 'ITEM_NOT_FOUND', kind: 'not-found' });
@@ -235,7 +225,7 @@ describe('changes by the wrong party or from a stale version', () => {
     await env.service.edit(market, FOOD.implementationCode, 1, { ...FOOD, name: '第二稿' });
 
     // Act
-    const error = await refusal(env.service.edit(market, FOOD.implementationCode, 1, { ...FOOD, name: '基于旧版的修改' }));
+    const error = await rejection(env.service.edit(market, FOOD.implementationCode, 1, { ...FOOD, name: '基于旧版的修改' }));
 
     // Assess
     expect(error).toMatchObject({ code: 'ITEM_VERSION_CONFLICT', kind: 'conflict', field: 'baseVersion' });
@@ -251,8 +241,8 @@ describe('suspension', () => {
     await publish(env, FOOD, market);
 
     // Act
-    const friday = await refusal(env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'planned', effectiveFrom: '2026-11-27', reason: '系统升级' }));
-    const sunday = await refusal(env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'planned', effectiveFrom: '2026-11-29', reason: '系统升级' }));
+    const friday = await rejection(env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'planned', effectiveFrom: '2026-11-27', reason: '系统升级' }));
+    const sunday = await rejection(env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'planned', effectiveFrom: '2026-11-29', reason: '系统升级' }));
 
     // Assess
     for (const error of [friday, sunday]) {
@@ -292,7 +282,7 @@ describe('suspension', () => {
     await publish(env, FOOD, market);
 
     // Act
-    const tooEarly = await refusal(env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'planned', effectiveFrom: '2026-10-09', reason: '系统升级' }));
+    const tooEarly = await rejection(env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'planned', effectiveFrom: '2026-10-09', reason: '系统升级' }));
     const v4 = await env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'planned', effectiveFrom: '2026-10-10', reason: '系统升级' });
 
     // Assess
@@ -306,7 +296,7 @@ describe('suspension', () => {
     await publish(env, FOOD, market);
 
     // Act
-    const error = await refusal(env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'emergency', reason: '系统故障' }));
+    const error = await rejection(env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'emergency', reason: '系统故障' }));
 
     // Assess
     expect(error).toMatchObject({ code: 'SUSPENSION_NOTICE_REQUIRED', kind: 'invalid', field: 'notice' });
@@ -319,8 +309,8 @@ describe('suspension', () => {
     await publish(env, FOOD, market);
 
     // Act
-    const undated = await refusal(env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'planned', reason: '系统升级' }));
-    const postdated = await refusal(
+    const undated = await rejection(env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'planned', reason: '系统升级' }));
+    const postdated = await rejection(
       env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'emergency', effectiveFrom: '2026-11-24', reason: '故障', notice: '公告' }),
     );
 
@@ -359,7 +349,7 @@ describe('terminate', () => {
 
     // Act
     const v4 = await env.service.terminate(market, FOOD.implementationCode, 3, '相关法规废止');
-    const afterwards = await refusal(env.service.revise(market, FOOD.implementationCode, 4, FOOD));
+    const afterwards = await rejection(env.service.revise(market, FOOD.implementationCode, 4, FOOD));
     const view = await env.service.published(portal, FOOD.implementationCode);
 
     // Assess
@@ -395,7 +385,7 @@ describe('published', () => {
     await env.service.create(market, FOOD);
 
     // Act
-    const error = await refusal(env.service.published(market, FOOD.implementationCode));
+    const error = await rejection(env.service.published(market, FOOD.implementationCode));
 
     // Assess
     expect(error).toMatchObject({ code: 'ITEM_NOT_PUBLISHED', kind: 'not-found' });
@@ -411,7 +401,7 @@ describe('version', () => {
     // Act
     const byOwner = await env.service.version(market, FOOD.implementationCode, 1);
     const byReviewer = await env.service.version(reviewer, FOOD.implementationCode, 1);
-    const refused = await Promise.all([housing, portal, auditor].map((c) => refusal(env.service.version(c, FOOD.implementationCode, 1))));
+    const refused = await Promise.all([housing, portal, auditor].map((c) => rejection(env.service.version(c, FOOD.implementationCode, 1))));
 
     // Assess
     expect(byOwner).toMatchObject({ version: 1, state: 'draft', effectivePublicState: 'unpublished' });
@@ -428,8 +418,8 @@ describe('version', () => {
     // Act
     const v3 = await env.service.version(portal, FOOD.implementationCode, 3);
     const v3ByOther = await env.service.version(housing, FOOD.implementationCode, 3);
-    const v4 = await refusal(env.service.version(portal, FOOD.implementationCode, 4));
-    const absent = await refusal(env.service.version(reviewer, FOOD.implementationCode, 9));
+    const v4 = await rejection(env.service.version(portal, FOOD.implementationCode, 4));
+    const absent = await rejection(env.service.version(reviewer, FOOD.implementationCode, 9));
 
     // Assess
     expect(v3).toMatchObject({ version: 3, state: 'published', effectivePublicState: 'published' });
@@ -451,7 +441,7 @@ describe('version', () => {
     const forReviewer = await env.service.version(reviewer, FOOD.implementationCode, 'latest');
     const forChannel = await env.service.version(portal, FOOD.implementationCode, 'latest');
     const forOther = await env.service.version(housing, FOOD.implementationCode, 'latest');
-    const draftForChannel = await refusal(env.service.version(portal, BUILDING.implementationCode, 'latest'));
+    const draftForChannel = await rejection(env.service.version(portal, BUILDING.implementationCode, 'latest'));
 
     // Assess
     expect([forOwner.version, forOwner.guide.name]).toEqual([4, '修订稿']);
@@ -531,9 +521,9 @@ describe('list', () => {
     const env = await catalogue();
 
     // Act
-    const other = await refusal(env.service.list(market, { state: 'submitted', departmentId: DEPARTMENTS.housing.id }, { limit: 20 }));
-    const channel = await refusal(env.service.list(portal, { state: 'draft' }, { limit: 20 }));
-    const withType = await refusal(env.service.list(reviewer, { state: 'draft', type: 'public-service' }, { limit: 20 }));
+    const other = await rejection(env.service.list(market, { state: 'submitted', departmentId: DEPARTMENTS.housing.id }, { limit: 20 }));
+    const channel = await rejection(env.service.list(portal, { state: 'draft' }, { limit: 20 }));
+    const withType = await rejection(env.service.list(reviewer, { state: 'draft', type: 'public-service' }, { limit: 20 }));
 
     // Assess
     expect(other).toMatchObject({ code: 'ITEM_DEPARTMENT_FORBIDDEN', kind: 'forbidden' });
@@ -567,7 +557,7 @@ describe('a year without calendar data', () => {
     await env.service.create(market, FOOD);
 
     // Act
-    const error = await refusal(env.service.submit(market, FOOD.implementationCode, 1));
+    const error = await rejection(env.service.submit(market, FOOD.implementationCode, 1));
 
     // Assess
     expect(error).toMatchObject({ code: 'DEADLINE_CALENDAR_MISSING', kind: 'unavailable' });

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
 import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
-import { DomainError } from '../../shared/domain/errors.ts';
 import { CREDIT_CODE_ALPHABET, makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
 import { checkGuide } from '../../shared/domain/items/guide-rules.ts';
+import { refusal } from '../support/refusal.ts';
 
 const KNOWN = new Set(Object.values(DEPARTMENTS).map((d) => d.id));
 const { market, housing, health, fire } = DEPARTMENTS;
@@ -26,16 +26,6 @@ function guideWith(name: string, change: (g: ServiceGuide) => void): ServiceGuid
   return guide;
 }
 
-/** The DomainError `fn` throws (fails the test if it throws nothing or something else). */
-function refusal(fn: () => void): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    return e as DomainError;
-  }
-  throw new Error('expected a DomainError, nothing was thrown');
-}
 
 /** `code` with its 18th (check) character replaced by another character of the alphabet. */
 function withWrongCheckChar(code: string): string {

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
 import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
-import { DomainError } from '../../shared/domain/errors.ts';
 import type { ActionContext, ItemCommand } from '../../shared/domain/items/item-lifecycle.ts';
 import { firstVersion, nextVersion } from '../../shared/domain/items/item-lifecycle.ts';
 import type { ItemRecord } from '../../shared/domain/items/item-record.ts';
 import { effectivePublicState } from '../../shared/domain/items/item-record.ts';
 import { canonicalJson, hashRecord } from '../../shared/domain/items/record-hash.ts';
+import { refusal } from '../support/refusal.ts';
 
 const GUIDE: ServiceGuide = ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.departmentId === DEPARTMENTS.market.id && !g.jointHandling)!);
 const CODE = GUIDE.implementationCode;
@@ -21,16 +21,6 @@ const reviewer = (minute: number) => by('reviewer', minute);
 
 const renamed = (name: string): ServiceGuide => ({ ...GUIDE, name });
 
-/** The DomainError `fn` throws (fails the test if it throws nothing or something else). */
-function refusal(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    return e as DomainError;
-  }
-  throw new Error('expected a DomainError, nothing was thrown');
-}
 
 /** Applies the commands in order from a fresh draft; returns every version, v1 first. */
 function run(...commands: ItemCommand[]): ItemRecord[] {

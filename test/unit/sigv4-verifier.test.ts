@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { LocalCredential, SignedRequest } from '../../infra/local/sigv4-verifier.ts';
 import { MAX_CLOCK_SKEW_MS, SigV4Verifier } from '../../infra/local/sigv4-verifier.ts';
-import { DomainError } from '../../shared/domain/errors.ts';
+import { rejection } from '../support/refusal.ts';
 
 const REGION = 'cn-north-1';
 const SIGNED_AT = new Date('2026-11-23T02:00:00Z');
@@ -64,16 +64,6 @@ function verifier(now = SIGNED_AT.getTime()) {
   return new SigV4Verifier([MARKET, PORTAL], REGION, 'execute-api', () => now);
 }
 
-/** The DomainError the promise rejects with (fails the test if it resolves or rejects otherwise). */
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    return e as DomainError;
-  }
-  throw new Error('expected a DomainError, the request was accepted');
-}
 
 const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -132,7 +122,7 @@ describe('refused signatures', () => {
     delete req.headers.authorization;
 
     // Act
-    const error = await refusal(verifier().verify(req));
+    const error = await rejection(verifier().verify(req));
 
     // Assess
     expect(error).toMatchObject({ code: 'SIGNATURE_MISSING', kind: 'unauthenticated' });
@@ -149,7 +139,7 @@ describe('refused signatures', () => {
     req.headers.authorization = authorization;
 
     // Act
-    const error = await refusal(verifier().verify(req));
+    const error = await rejection(verifier().verify(req));
 
     // Assess
     expect(error).toMatchObject({ code: 'SIGNATURE_MALFORMED', kind: 'unauthenticated' });
@@ -160,7 +150,7 @@ describe('refused signatures', () => {
     const req = await signed({ credentials: { accessKeyId: MARKET.accessKeyId, secretAccessKey: 'guessed-secret' } });
 
     // Act
-    const error = await refusal(verifier().verify(req));
+    const error = await rejection(verifier().verify(req));
 
     // Assess
     expect(error).toMatchObject({ code: 'SIGNATURE_MISMATCH', kind: 'unauthenticated' });
@@ -175,7 +165,7 @@ describe('refused signatures', () => {
     withoutHash.body = Buffer.from(tampered);
 
     // Act
-    const errors = [await refusal(verifier().verify(withHash)), await refusal(verifier().verify(withoutHash))];
+    const errors = [await rejection(verifier().verify(withHash)), await rejection(verifier().verify(withoutHash))];
 
     // Assess
     expect(tampered).not.toBe(GUIDE_BODY);
@@ -188,7 +178,7 @@ describe('refused signatures', () => {
     req.query.set('limit', '100');
 
     // Act
-    const error = await refusal(verifier().verify(req));
+    const error = await rejection(verifier().verify(req));
 
     // Assess
     expect(error).toMatchObject({ code: 'SIGNATURE_MISMATCH', kind: 'unauthenticated' });
@@ -199,7 +189,7 @@ describe('refused signatures', () => {
     const req = await signed({ body: GUIDE_BODY, headers: { 'x-amz-content-sha256': sha256Hex('{"guide":{}}') } });
 
     // Act
-    const error = await refusal(verifier().verify(req));
+    const error = await rejection(verifier().verify(req));
 
     // Assess
     expect(req.headers.authorization).toContain('x-amz-content-sha256');
@@ -211,7 +201,7 @@ describe('refused signatures', () => {
     const req = await signed({ credentials: { accessKeyId: 'AKIDUNKNOWN000000000', secretAccessKey: 'whatever' } });
 
     // Act
-    const error = await refusal(verifier().verify(req));
+    const error = await rejection(verifier().verify(req));
 
     // Assess
     expect(error).toMatchObject({ code: 'SIGNATURE_UNKNOWN_KEY', kind: 'unauthenticated' });
@@ -225,7 +215,7 @@ describe('refused signatures', () => {
     const req = await signed(scope);
 
     // Act
-    const error = await refusal(verifier().verify(req));
+    const error = await rejection(verifier().verify(req));
 
     // Assess
     expect(error).toMatchObject({ code: 'SIGNATURE_SCOPE_INVALID', kind: 'unauthenticated' });
@@ -261,7 +251,7 @@ describe('clock skew', () => {
     const req = await signed({ body: GUIDE_BODY });
 
     // Act
-    const error = await refusal(verifier(now).verify(req));
+    const error = await rejection(verifier(now).verify(req));
 
     // Assess
     expect(error).toMatchObject({ code: 'SIGNATURE_EXPIRED', kind: 'unauthenticated' });
@@ -273,7 +263,7 @@ describe('clock skew', () => {
     req.headers['x-amz-date'] = '20261124T020000Z';
 
     // Act
-    const error = await refusal(verifier().verify(req));
+    const error = await rejection(verifier().verify(req));
 
     // Assess
     expect(error).toMatchObject({ code: 'SIGNATURE_MALFORMED', kind: 'unauthenticated' });

@@ -1,0 +1,520 @@
+// The CDK app as CloudFormation: the data stack's tables and key, the functions, the API built from
+// the route table with IAM on every non-public route, WAF, per-principal roles that may invoke only
+// their routes, the directory record, and cdk-nag (AWS Solutions) with zero unacknowledged findings.
+// Most syntheses skip bundling and the built-in CloudFormation validation to stay fast; the one on
+// the real cdk.json does both, exactly as `cdk synth` does.
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTongbanApp } from '../../infra/app.ts';
+import type { TongbanApp } from '../../infra/app.ts';
+import { CONFIG_CONTEXT_KEY, loadConfig } from '../../infra/config.ts';
+import { bundleFunction } from '../../infra/lambda-bundling.ts';
+import { CHANNELS, DEPARTMENTS, PRINCIPALS } from '../../infra/local/seed-data.ts';
+import { FUNCTION_NAMES, assertNoWildcardOverreach, invokeResourcePath, routesInvokableBy } from '../../infra/stacks/api-stack.ts';
+import { DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import { DirectorySchema } from '../../shared/contracts/directory.ts';
+import type { RouteSpec } from '../../shared/contracts/routes.ts';
+import { ROUTES } from '../../shared/contracts/routes.ts';
+
+type Cfn = Record<string, unknown>;
+interface CfnResource {
+  Type: string;
+  Properties?: Cfn;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+}
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const CDK_JSON = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { app: string; context: Record<string, unknown> };
+/** The feature flags of cdk.json (everything but the platform configuration), so tests synth as `cdk synth` does. */
+const FEATURE_FLAGS = Object.fromEntries(Object.entries(CDK_JSON.context).filter(([k]) => k !== CONFIG_CONTEXT_KEY));
+const ROUTE_TABLE: readonly RouteSpec[] = ROUTES;
+
+const TEST_CONFIG = {
+  stage: 'test',
+  logRetentionDays: 365,
+  departments: [DEPARTMENTS.market, DEPARTMENTS.housing],
+  channels: [CHANNELS[0]!],
+  principals: [
+    { name: 'reviewer', role: 'platform', trustedAccount: '111111111111' },
+    { name: 'auditor', role: 'auditor', trustedAccount: '111111111111' },
+    { name: 'portal', role: 'channel', channelId: CHANNELS[0]!.id, trustedAccount: '222222222222' },
+    { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id, trustedAccount: '333333333333' },
+    // Brings its own identity: the stack creates nothing for it.
+    { name: 'housing-own', role: 'department', departmentId: DEPARTMENTS.housing.id, arn: 'arn:aws:iam::444444444444:role/housing-integration' },
+  ],
+};
+
+const outdirs: string[] = [];
+afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function newApp(config: unknown, opts: { bundle?: boolean; validation?: boolean } = {}): App {
+  const outdir = mkdtempSync(join(tmpdir(), 'tongban-cdk-'));
+  outdirs.push(outdir);
+  return new App({
+    outdir,
+    builtinCloudFormationValidation: opts.validation ?? false,
+    context: { ...FEATURE_FLAGS, [CONFIG_CONTEXT_KEY]: config, ...(opts.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+  });
+}
+
+function synth(config: unknown, opts: { bundle?: boolean; validation?: boolean } = {}): TongbanApp & { app: App; assembly: CloudAssembly } {
+  const app = newApp(config, opts);
+  const built = buildTongbanApp(app);
+  return { ...built, app, assembly: app.synth() };
+}
+
+function resources(template: Template, type?: string): [string, CfnResource][] {
+  const all = Object.entries((template.toJSON() as { Resources: Record<string, CfnResource> }).Resources);
+  return type ? all.filter(([, r]) => r.Type === type) : all;
+}
+
+function props(r: CfnResource | undefined): Cfn {
+  return r?.Properties ?? {};
+}
+
+/** A CloudFormation value as text: `Ref` → `<Id>`, `Fn::GetAtt` → `<Id.Attr>`, `Fn::Join` joined. */
+function flatten(node: unknown, substitute: (ref: string) => string | undefined = () => undefined): string {
+  if (typeof node === 'string') return node;
+  const o = node as Cfn;
+  if (o['Fn::Join']) {
+    const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+    return parts.map((p) => flatten(p, substitute)).join(sep);
+  }
+  if (o['Fn::GetAtt']) {
+    const [id, attr] = o['Fn::GetAtt'] as [string, string];
+    return substitute(`${id}.${attr}`) ?? `<${id}.${attr}>`;
+  }
+  if (o.Ref) return substitute(o.Ref as string) ?? `<${o.Ref as string}>`;
+  return `<${JSON.stringify(node)}>`;
+}
+
+/** `/v1/items/{code}` etc. for every API Gateway resource, by logical id. */
+function resourcePaths(template: Template): Map<string, string> {
+  const raw = new Map(resources(template, 'AWS::ApiGateway::Resource').map(([id, r]) => [id, props(r)]));
+  const paths = new Map<string, string>();
+  const pathOf = (id: string): string => {
+    const known = paths.get(id);
+    if (known !== undefined) return known;
+    const r = raw.get(id)!;
+    const parent = r.ParentId as Cfn;
+    const parentPath = parent.Ref ? pathOf(parent.Ref as string) : '';
+    const path = `${parentPath}/${r.PathPart as string}`;
+    paths.set(id, path);
+    return path;
+  };
+  for (const id of raw.keys()) pathOf(id);
+  return paths;
+}
+
+/** Does an IAM resource pattern (`*` any run of characters) match `value`? */
+function globMatches(pattern: string, value: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return re.test(value);
+}
+
+function nagFindings(scope: App | Stack): { rule: string; severity: string; paths: string[] }[] {
+  return new AwsSolutionsChecks(undefined, { verbose: true })
+    .validateScope(scope)
+    .violations.map((v) => ({ rule: v.ruleName, severity: v.severity ?? 'error', paths: v.violatingResources.map((r) => r.constructPath ?? '?') }));
+}
+
+describe('the Tongban CDK app (test configuration)', () => {
+  let built: ReturnType<typeof synth>;
+  let data: Template;
+  let api: Template;
+
+  beforeAll(() => {
+    built = synth(TEST_CONFIG);
+    data = Template.fromStack(built.data);
+    api = Template.fromStack(built.api);
+  });
+
+  it('names the stacks after the stage', () => {
+    expect(built.data.stackName).toBe('Tongban-test-Data');
+    expect(built.api.stackName).toBe('Tongban-test-Api');
+  });
+
+  describe('data stack', () => {
+    it('has a customer-managed key with rotation and the stage alias, retained', () => {
+      data.resourceCountIs('AWS::KMS::Key', 1);
+      data.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      data.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/tongban-test-data' });
+    });
+
+    it('has on-demand, point-in-time-recoverable, deletion-protected tables encrypted with that key', () => {
+      const [keyId] = resources(data, 'AWS::KMS::Key').map(([id]) => id);
+      const tables = resources(data, 'AWS::DynamoDB::Table');
+      expect(tables).toHaveLength(2);
+      for (const [, table] of tables) {
+        expect(table.DeletionPolicy).toBe('Retain');
+        expect(table.UpdateReplacePolicy).toBe('Retain');
+        expect(props(table)).toMatchObject({
+          BillingMode: 'PAY_PER_REQUEST',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+          SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+        });
+      }
+    });
+
+    it('lays out the items table and its indexes as table-layout.ts says', () => {
+      data.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: ITEMS_TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: ITEMS_TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: Object.values(ITEMS_TABLE.indexes).map((ix) => ({
+          IndexName: ix.name,
+          KeySchema: [
+            { AttributeName: ix.partitionKey, KeyType: 'HASH' },
+            { AttributeName: ix.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      });
+      expect(Object.values(ITEMS_TABLE.indexes).map((ix) => [ix.name, ix.partitionKey, ix.sortKey])).toEqual([
+        ['catalogue', 'catPk', 'catSk'],
+        ['catalogueByDepartment', 'catDeptPk', 'catSk'],
+        ['work', 'workPk', 'workSk'],
+      ]);
+      data.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [{ AttributeName: DIRECTORY_TABLE.partitionKey, KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: Match.absent(),
+      });
+    });
+  });
+
+  describe('functions', () => {
+    it('has one Node 22 arm64 traced function per function of the route table', () => {
+      expect(FUNCTION_NAMES).toEqual([...new Set(ROUTE_TABLE.map((r) => r.function))]);
+      const fns = resources(api, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'));
+      expect(fns).toHaveLength(FUNCTION_NAMES.length);
+      for (const [, fn] of fns) {
+        expect(props(fn)).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          MemorySize: 512,
+          Timeout: 10,
+          Handler: 'index.handler',
+          TracingConfig: { Mode: 'Active' },
+          Environment: {
+            Variables: {
+              POWERTOOLS_SERVICE_NAME: 'tongban',
+              POWERTOOLS_METRICS_NAMESPACE: 'Tongban',
+              POWERTOOLS_LOG_LEVEL: 'INFO',
+              NODE_OPTIONS: '--enable-source-maps',
+            },
+          },
+        });
+      }
+    });
+
+    it('gives the catalogue the table names and the platform function no table at all', () => {
+      const stack = built.api;
+      const catalogue = props(resources(api).find(([id]) => id === stack.getLogicalId(built.api.functions.catalogue.node.defaultChild as never))?.[1]);
+      const platform = props(resources(api).find(([id]) => id === stack.getLogicalId(built.api.functions.platform.node.defaultChild as never))?.[1]);
+      expect(Object.keys((catalogue.Environment as { Variables: Cfn }).Variables)).toEqual(expect.arrayContaining(['ITEMS_TABLE', 'DIRECTORY_TABLE']));
+      expect(Object.keys((platform.Environment as { Variables: Cfn }).Variables)).not.toContain('ITEMS_TABLE');
+      expect(Object.keys((platform.Environment as { Variables: Cfn }).Variables)).not.toContain('DIRECTORY_TABLE');
+    });
+
+    it('grants least privilege: catalogue reads and writes items without delete or scan, reads the directory; platform only logs and traces', () => {
+      const policies = resources(api, 'AWS::IAM::Policy').map(([, p]) => ({
+        roles: JSON.stringify(props(p).Roles),
+        statements: (props(p).PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement,
+      }));
+      const actionsOf = (roleIdPrefix: string) =>
+        policies.filter((p) => p.roles.includes(roleIdPrefix)).flatMap((p) => p.statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
+      const platform = actionsOf('PlatformFunctionRole');
+      expect(new Set(platform)).toEqual(new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords']));
+      const catalogue = actionsOf('CatalogueFunctionRole');
+      expect(catalogue).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'kms:Decrypt']));
+      for (const forbidden of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan', 'dynamodb:*', 'kms:*']) expect(catalogue).not.toContain(forbidden);
+      expect(catalogue.filter((a) => a.includes('*'))).toEqual([]);
+    });
+
+    it('keeps every log group at least 180 days (the configured retention), retained', () => {
+      const groups = resources(api, 'AWS::Logs::LogGroup');
+      expect(groups.length).toBeGreaterThanOrEqual(FUNCTION_NAMES.length + 1);
+      for (const [, group] of groups) {
+        expect(props(group).RetentionInDays).toBe(TEST_CONFIG.logRetentionDays);
+        expect(props(group).RetentionInDays as number).toBeGreaterThanOrEqual(180);
+        expect(group.DeletionPolicy).toBe('Retain');
+      }
+    });
+  });
+
+  describe('REST API', () => {
+    it('has exactly one method per route, IAM-authorised unless the route is public', () => {
+      const paths = resourcePaths(api);
+      const methods = resources(api, 'AWS::ApiGateway::Method').map(([, m]) => {
+        const p = props(m);
+        const resourceId = p.ResourceId as Cfn;
+        const path = resourceId.Ref ? paths.get(resourceId.Ref as string)! : '/';
+        return { key: `${p.HttpMethod as string} ${path}`, auth: p.AuthorizationType, validator: p.RequestValidatorId, params: p.RequestParameters as Cfn | undefined };
+      });
+      expect(methods).toHaveLength(ROUTE_TABLE.length);
+      expect(new Set(methods.map((m) => m.key))).toEqual(new Set(ROUTE_TABLE.map((r) => `${r.method} ${r.path}`)));
+      for (const m of methods) {
+        const route = ROUTE_TABLE.find((r) => `${r.method} ${r.path}` === m.key)!;
+        expect(m.auth, m.key).toBe(route.auth === 'public' ? 'NONE' : 'AWS_IAM');
+        expect(m.validator, m.key).toBeDefined();
+        for (const [, name] of route.path.matchAll(/\{([^}]+)\}/g)) expect(m.params?.[`method.request.path.${name}`], m.key).toBe(true);
+      }
+      const publicKeys = methods.filter((m) => m.auth === 'NONE').map((m) => m.key);
+      expect(publicKeys.sort()).toEqual(ROUTE_TABLE.filter((r) => r.auth === 'public').map((r) => `${r.method} ${r.path}`).sort());
+      expect(publicKeys.sort()).toEqual(['GET /health', 'GET /v1/openapi.json']);
+    });
+
+    it('is REGIONAL and validates request parameters and bodies', () => {
+      api.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'tongban-test', EndpointConfiguration: { Types: ['REGIONAL'] } });
+      api.resourceCountIs('AWS::ApiGateway::RequestValidator', 1);
+      api.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
+    });
+
+    it('logs access as JSON, logs execution at INFO without bodies, traces and throttles', () => {
+      const [, stage] = resources(api, 'AWS::ApiGateway::Stage')[0]!;
+      const p = props(stage);
+      expect(p.StageName).toBe('test');
+      expect(p.TracingEnabled).toBe(true);
+      const access = p.AccessLogSetting as { DestinationArn: unknown; Format: string };
+      expect(access.DestinationArn).toBeDefined();
+      const format = JSON.parse(access.Format) as Record<string, string>;
+      expect(format).toMatchObject({ requestId: '$context.requestId', userArn: '$context.identity.userArn', status: '$context.status' });
+      expect(p.MethodSettings).toEqual([
+        expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'INFO', DataTraceEnabled: false, MetricsEnabled: true, ThrottlingRateLimit: expect.any(Number), ThrottlingBurstLimit: expect.any(Number) }),
+      ]);
+    });
+
+    it('sits behind a regional WAF web ACL with the AWS common rules and a rate limit', () => {
+      api.hasResourceProperties('AWS::WAFv2::WebACL', {
+        Scope: 'REGIONAL',
+        DefaultAction: { Allow: {} },
+        Rules: Match.arrayWith([
+          Match.objectLike({ Statement: { ManagedRuleGroupStatement: Match.objectLike({ VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' }) } }),
+          Match.objectLike({ Action: { Block: {} }, Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP', Limit: Match.anyValue() }) } }),
+        ]),
+      });
+      const [stageId] = resources(api, 'AWS::ApiGateway::Stage')[0]!;
+      const [aclId] = resources(api, 'AWS::WAFv2::WebACL')[0]!;
+      const [, association] = resources(api, 'AWS::WAFv2::WebACLAssociation')[0]!;
+      expect(props(association).WebACLArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+      expect(JSON.stringify(props(association).ResourceArn)).toContain(stageId);
+    });
+
+    it('outputs the API URL and the principal role ARNs', () => {
+      const outputs = Object.keys(api.toJSON().Outputs as Cfn);
+      expect(outputs).toEqual(expect.arrayContaining(['ApiUrl', 'ExecuteApiArnPrefix', 'RoleArnReviewer', 'RoleArnAuditor', 'RoleArnPortal', 'RoleArnMarket']));
+      expect(outputs.some((o) => o.startsWith('RoleArnHousing'))).toBe(false);
+    });
+  });
+
+  describe('principal roles', () => {
+    function role(name: string): { props: Cfn; invokes: string[] } {
+      const found = resources(api, 'AWS::IAM::Role').find(([, r]) => props(r).RoleName === `tongban-test-${name}`);
+      if (!found) throw new Error(`no role for ${name}`);
+      const p = props(found[1]);
+      const policies = (p.Policies ?? []) as { PolicyDocument: { Statement: { Action: string; Resource: unknown[] }[] } }[];
+      const statements = policies.flatMap((x) => x.PolicyDocument.Statement);
+      expect(new Set(statements.map((s) => s.Action))).toEqual(new Set(['execute-api:Invoke']));
+      const apiId = resources(api, 'AWS::ApiGateway::RestApi')[0]![0];
+      // arn:<partition>:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>, reduced to METHOD/path.
+      const invokes = statements.flatMap((s) => s.Resource).map((r) => {
+        const text = flatten(r);
+        const prefix = `:<${apiId}>/test/`;
+        expect(text).toContain(prefix);
+        return text.slice(text.indexOf(prefix) + prefix.length);
+      });
+      return { props: p, invokes };
+    }
+    const sample = (r: Pick<RouteSpec, 'method' | 'path'>) => `${r.method}${r.path.replace(/\{[^}]+\}/g, 'SAMPLE')}`;
+    const mayInvoke = (invokes: string[], method: string, path: string) => invokes.some((pattern) => globMatches(pattern, sample({ method: method as RouteSpec['method'], path })));
+
+    it('creates tongban-<stage>-<name> for each trustedAccount principal, assumable by that account only', () => {
+      for (const p of TEST_CONFIG.principals.filter((x) => 'trustedAccount' in x)) {
+        const { props: r } = role(p.name);
+        const statement = (r.AssumeRolePolicyDocument as { Statement: { Principal: { AWS: unknown }; Action: string }[] }).Statement;
+        expect(statement).toHaveLength(1);
+        expect(statement[0]!.Action).toBe('sts:AssumeRole');
+        expect(flatten(statement[0]!.Principal.AWS)).toContain(`:iam::${(p as { trustedAccount: string }).trustedAccount}:root`);
+        expect(r.MaxSessionDuration).toBe(3600);
+      }
+    });
+
+    it('creates nothing for a principal that brings its own arn', () => {
+      expect(resources(api, 'AWS::IAM::Role').some(([, r]) => String(props(r).RoleName).includes('housing'))).toBe(false);
+    });
+
+    it('lets each role invoke exactly the routes whose roles include it', () => {
+      for (const p of TEST_CONFIG.principals.filter((x) => 'trustedAccount' in x)) {
+        const { invokes } = role(p.name);
+        const expected = routesInvokableBy(p.role as 'platform').map(invokeResourcePath);
+        expect(new Set(invokes), p.name).toEqual(new Set(expected));
+        for (const route of ROUTE_TABLE.filter((r) => r.auth === 'iam')) {
+          expect(mayInvoke(invokes, route.method, route.path), `${p.name} ${route.method} ${route.path}`).toBe((route.roles ?? []).includes(p.role as 'platform'));
+        }
+      }
+    });
+
+    it('keeps a channel away from review and drafting, and a department away from review', () => {
+      const portal = role('portal').invokes;
+      expect(mayInvoke(portal, 'POST', '/v1/items/{code}/review')).toBe(false);
+      expect(mayInvoke(portal, 'POST', '/v1/items')).toBe(false);
+      expect(mayInvoke(portal, 'GET', '/v1/items/{code}')).toBe(true);
+      const market = role('market').invokes;
+      expect(mayInvoke(market, 'POST', '/v1/items/{code}/review')).toBe(false);
+      expect(mayInvoke(market, 'POST', '/v1/items')).toBe(true);
+      expect(mayInvoke(role('reviewer').invokes, 'POST', '/v1/items/{code}/review')).toBe(true);
+      expect(mayInvoke(role('auditor').invokes, 'PUT', '/v1/items/{code}')).toBe(false);
+    });
+
+    it('refuses at synth a route table whose wildcards would reach a forbidden route', () => {
+      expect(() => assertNoWildcardOverreach()).not.toThrow();
+      expect(globMatches(invokeResourcePath({ method: 'GET', path: '/v1/items/{code}' }), 'GET/v1/items/x/versions/1')).toBe(true);
+    });
+  });
+
+  describe('directory record', () => {
+    function directoryWrite(which: 'Create' | 'Update') {
+      const [, cr] = resources(api, 'Custom::TongbanDirectory')[0]!;
+      const roleArns = new Map(
+        resources(api, 'AWS::IAM::Role')
+          .filter(([, r]) => typeof props(r).RoleName === 'string')
+          .map(([id, r]) => [`${id}.Arn`, `arn:aws:iam::999999999999:role/${props(r).RoleName as string}`]),
+      );
+      const call = JSON.parse(flatten(props(cr)[which], (ref) => roleArns.get(ref) ?? (ref.includes('.') ? undefined : undefined))) as {
+        service: string;
+        action: string;
+        parameters: { TableName: string; Item: Record<string, { S: string }> };
+      };
+      return call;
+    }
+
+    it('puts one item { pk: directory, doc, updatedAt } into the directory table, on create and on update', () => {
+      for (const which of ['Create', 'Update'] as const) {
+        const call = directoryWrite(which);
+        expect(call.service).toBe('DynamoDB');
+        expect(call.action).toBe('putItem');
+        expect(call.parameters.TableName).toContain('DirectoryTable');
+        expect(Object.keys(call.parameters.Item).sort()).toEqual(['doc', 'pk', 'updatedAt']);
+        expect(call.parameters.Item.pk!.S).toBe(DIRECTORY_TABLE.directoryKey);
+        expect(new Date(call.parameters.Item.updatedAt!.S).toISOString()).toBe(call.parameters.Item.updatedAt!.S);
+      }
+    });
+
+    it('holds a directory that DirectorySchema accepts, with the created roles and the given arn', () => {
+      const doc = DirectorySchema.parse(JSON.parse(directoryWrite('Create').parameters.Item.doc!.S));
+      expect(doc.departments).toEqual(TEST_CONFIG.departments);
+      expect(doc.channels).toEqual(TEST_CONFIG.channels);
+      expect(doc.principals.map((p) => [p.name, p.arn])).toEqual([
+        ['reviewer', 'arn:aws:iam::999999999999:role/tongban-test-reviewer'],
+        ['auditor', 'arn:aws:iam::999999999999:role/tongban-test-auditor'],
+        ['portal', 'arn:aws:iam::999999999999:role/tongban-test-portal'],
+        ['market', 'arn:aws:iam::999999999999:role/tongban-test-market'],
+        ['housing-own', 'arn:aws:iam::444444444444:role/housing-integration'],
+      ]);
+      expect(doc.principals.find((p) => p.name === 'market')).toMatchObject({ role: 'department', departmentId: DEPARTMENTS.market.id });
+    });
+  });
+
+  describe('cdk-nag (AWS Solutions)', () => {
+    it('has no unacknowledged error or warning in either stack', () => {
+      for (const stack of [built.data, built.api]) {
+        expect(nagFindings(stack), stack.stackName).toEqual([]);
+        expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')), stack.stackName).toEqual([]);
+        expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')), stack.stackName).toEqual([]);
+        expect(Annotations.fromStack(stack).findError('*', Match.anyValue()), stack.stackName).toEqual([]);
+      }
+    });
+
+    it('writes the acknowledgements, with their reasons, into the templates', () => {
+      const acknowledged = resources(api).flatMap(([, r]) => ((r as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }).Metadata?.cdk_nag?.rules_to_suppress ?? []));
+      expect(acknowledged.length).toBeGreaterThan(0);
+      for (const a of acknowledged) expect(a.reason.length, a.id).toBeGreaterThan(40);
+      expect(new Set(acknowledged.map((a) => a.id.replace(/\[.*$/, '')))).toEqual(new Set(['AwsSolutions-L1', 'AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-APIG4', 'AwsSolutions-COG4']));
+    });
+
+    it('really checks: an unacknowledged finding is reported', () => {
+      const app = new App();
+      const stack = new Stack(app, 'Control');
+      new Table(stack, 'Careless', { partitionKey: { name: 'pk', type: AttributeType.STRING }, billingMode: BillingMode.PAY_PER_REQUEST });
+      expect(nagFindings(stack).map((f) => f.rule)).toContain('AwsSolutions-DDB3');
+    });
+  });
+});
+
+describe('configuration', () => {
+  const withContext = (tongban: unknown) => new App({ context: tongban === undefined ? {} : { [CONFIG_CONTEXT_KEY]: tongban } });
+  const problem = (tongban: unknown) => {
+    try {
+      loadConfig(withContext(tongban));
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  it('accepts the test configuration, also as a JSON string (cdk -c tongban=…)', () => {
+    expect(loadConfig(withContext(TEST_CONFIG)).stage).toBe('test');
+    expect(loadConfig(withContext(JSON.stringify(TEST_CONFIG))).principals).toHaveLength(5);
+  });
+
+  it('says what is missing or wrong', () => {
+    expect(problem(undefined)).toMatch(/missing the "tongban" context/);
+    expect(problem({ ...TEST_CONFIG, logRetentionDays: 90 })).toMatch(/logRetentionDays must be at least 180/);
+    expect(problem({ ...TEST_CONFIG, logRetentionDays: 200 })).toMatch(/CloudWatch Logs retention periods/);
+    expect(problem({ ...TEST_CONFIG, stage: 'Prod!' })).toMatch(/stage must be/);
+    expect(problem({ ...TEST_CONFIG, departments: [{ ...DEPARTMENTS.market, id: '11350100MB0000001N' }] })).toMatch(/not a valid unified social credit code/);
+    expect(problem({ ...TEST_CONFIG, principals: [{ name: 'x1', role: 'auditor', trustedAccount: '111111111111', arn: 'arn:aws:iam::111111111111:role/x' }] })).toMatch(/exactly one of trustedAccount/);
+    expect(problem({ ...TEST_CONFIG, principals: [{ name: 'x1', role: 'auditor' }] })).toMatch(/exactly one of trustedAccount/);
+    expect(problem({ ...TEST_CONFIG, principals: [{ name: 'x1', role: 'auditor', trustedAccount: '12345' }] })).toMatch(/12-digit/);
+    expect(problem({ ...TEST_CONFIG, principals: [{ name: 'x1', role: 'department', trustedAccount: '111111111111' }] })).toMatch(/departmentId is required/);
+    expect(problem({ ...TEST_CONFIG, principals: [{ name: 'x1', role: 'channel', channelId: 'nowhere', trustedAccount: '111111111111' }] })).toMatch(/unknown channel nowhere/);
+    expect(problem({ ...TEST_CONFIG, principals: [TEST_CONFIG.principals[0], TEST_CONFIG.principals[0]] })).toMatch(/duplicate principal name/);
+    expect(problem({ ...TEST_CONFIG, extra: true })).toMatch(/extra/);
+  });
+});
+
+describe('the real cdk.json', () => {
+  it('matches the embedded runtime seed (departments, channels, principals)', () => {
+    const config = loadConfig(new App({ context: CDK_JSON.context }));
+    expect(CDK_JSON.app).toBe('npx tsx infra/app.ts');
+    expect(config.departments).toEqual(Object.values(DEPARTMENTS));
+    expect(config.channels).toEqual(CHANNELS);
+    expect(config.principals.map(({ trustedAccount: _t, arn: _a, ...p }) => p)).toEqual(PRINCIPALS);
+    expect(config.logRetentionDays).toBeGreaterThanOrEqual(180);
+  });
+
+  it('synthesises as `cdk synth` does: real esbuild bundles, CloudFormation validation, cdk-nag clean', async () => {
+    const built = synth(CDK_JSON.context[CONFIG_CONTEXT_KEY], { bundle: true, validation: true });
+    expect(built.assembly.stacks.map((s) => s.stackName).sort()).toEqual(['Tongban-prod-Api', 'Tongban-prod-Data']);
+
+    // Every validation plugin (cdk-nag and CDK's own CloudFormation checks) reported nothing.
+    const report = JSON.parse(readFileSync(join(built.assembly.directory, 'validation-report.json'), 'utf8')) as { pluginReports: { violations?: unknown[] }[] };
+    expect(report.pluginReports.flatMap((r) => r.violations ?? [])).toEqual([]);
+    for (const stack of [built.data, built.api]) expect(nagFindings(stack), stack.stackName).toEqual([]);
+
+    // The deployed bundles: ESM with the createRequire banner, a source map, and byte for byte what
+    // bundleFunction (the benchmark's bundler) produces with the shared options.
+    const template = Template.fromStack(built.api);
+    for (const name of FUNCTION_NAMES) {
+      const logicalId = built.api.getLogicalId(built.api.functions[name].node.defaultChild as never);
+      const code = props(resources(template).find(([id]) => id === logicalId)?.[1]).Code as { S3Key: string };
+      const assetDir = join(built.assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+      const deployed = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+      expect(deployed.startsWith("import { createRequire } from 'node:module';"), name).toBe(true);
+      expect(existsSync(join(assetDir, 'index.mjs.map')), name).toBe(true);
+      const out = mkdtempSync(join(tmpdir(), `tongban-bundle-${name}-`));
+      outdirs.push(out);
+      expect(readFileSync(await bundleFunction(name, out), 'utf8') === deployed, `${name}: bundleFunction output equals the deployed bundle`).toBe(true);
+    }
+  });
+});
