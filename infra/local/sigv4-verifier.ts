@@ -5,6 +5,8 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { GatewayErrorCode } from '../../shared/contracts/gateway-errors.ts';
+import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
 
 /** API Gateway refuses signatures more than 15 minutes off the server clock (either way). */
@@ -104,19 +106,9 @@ export class SigV4Verifier {
   }
 }
 
-function refused(code: string, message: string): DomainError {
-  return new DomainError({ code, kind: 'unauthenticated', messageZh: SIGNATURE_ZH[code] ?? '请求签名无效', message });
+function refused(code: GatewayErrorCode, message: string): DomainError {
+  return new DomainError({ code, kind: 'unauthenticated', messageZh: GATEWAY_ERRORS[code].messageZh, message });
 }
-
-const SIGNATURE_ZH: Record<string, string> = {
-  SIGNATURE_MISSING: '请求未签名（需 AWS SigV4 签名）',
-  SIGNATURE_MALFORMED: '请求签名格式错误',
-  SIGNATURE_SCOPE_INVALID: '签名的服务或区域不符',
-  SIGNATURE_EXPIRED: '签名已过期（超过15分钟）',
-  SIGNATURE_UNKNOWN_KEY: '访问密钥不存在',
-  SIGNATURE_MISMATCH: '签名校验失败',
-  SIGNATURE_QUERY_UNSUPPORTED: '不支持预签名URL',
-};
 
 function parseAmzDate(s: string): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);

@@ -4,6 +4,7 @@
 // Most syntheses skip bundling and the built-in CloudFormation validation to stay fast; the one on
 // the real cdk.json does both, exactly as `cdk synth` does.
 import { App, Stack } from 'aws-cdk-lib';
+import type { CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
@@ -22,6 +23,7 @@ import { DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import type { RouteSpec } from '../../shared/contracts/routes.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
+import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
 
 type Cfn = Record<string, unknown>;
 interface CfnResource {
@@ -80,7 +82,10 @@ function props(r: CfnResource | undefined): Cfn {
   return r?.Properties ?? {};
 }
 
-/** A CloudFormation value as text: `Ref` → `<Id>`, `Fn::GetAtt` → `<Id.Attr>`, `Fn::Join` joined. */
+/**
+ * A CloudFormation value as text: `Ref` → `<Id>`, `Fn::GetAtt` → `<Id.Attr>`, a cross-stack reference
+ * → `<Stack.Output>`, `Fn::Join` joined; `substitute` may give a value instead (by `Id` or `Id.Attr`).
+ */
 function flatten(node: unknown, substitute: (ref: string) => string | undefined = () => undefined): string {
   if (typeof node === 'string') return node;
   const o = node as Cfn;
@@ -93,6 +98,8 @@ function flatten(node: unknown, substitute: (ref: string) => string | undefined 
     return substitute(`${id}.${attr}`) ?? `<${id}.${attr}>`;
   }
   if (o.Ref) return substitute(o.Ref as string) ?? `<${o.Ref as string}>`;
+  if (o['Fn::GetStackOutput']) return `<${(o['Fn::GetStackOutput'] as { StackName: string; OutputName: string }).StackName}.${(o['Fn::GetStackOutput'] as { OutputName: string }).OutputName}>`;
+  if (o['Fn::ImportValue']) return `<${flatten(o['Fn::ImportValue'], substitute)}>`;
   return `<${JSON.stringify(node)}>`;
 }
 
@@ -219,8 +226,8 @@ describe('the Tongban CDK app (test configuration)', () => {
 
     it('gives the catalogue the table names and the platform function no table at all', () => {
       const stack = built.api;
-      const catalogue = props(resources(api).find(([id]) => id === stack.getLogicalId(built.api.functions.catalogue.node.defaultChild as never))?.[1]);
-      const platform = props(resources(api).find(([id]) => id === stack.getLogicalId(built.api.functions.platform.node.defaultChild as never))?.[1]);
+      const catalogue = props(resources(api).find(([id]) => id === stack.getLogicalId(built.api.functions.catalogue.node.defaultChild as CfnElement))?.[1]);
+      const platform = props(resources(api).find(([id]) => id === stack.getLogicalId(built.api.functions.platform.node.defaultChild as CfnElement))?.[1]);
       expect(Object.keys((catalogue.Environment as { Variables: Cfn }).Variables)).toEqual(expect.arrayContaining(['ITEMS_TABLE', 'DIRECTORY_TABLE']));
       expect(Object.keys((platform.Environment as { Variables: Cfn }).Variables)).not.toContain('ITEMS_TABLE');
       expect(Object.keys((platform.Environment as { Variables: Cfn }).Variables)).not.toContain('DIRECTORY_TABLE');
@@ -272,6 +279,24 @@ describe('the Tongban CDK app (test configuration)', () => {
       const publicKeys = methods.filter((m) => m.auth === 'NONE').map((m) => m.key);
       expect(publicKeys.sort()).toEqual(ROUTE_TABLE.filter((r) => r.auth === 'public').map((r) => `${r.method} ${r.path}`).sort());
       expect(publicKeys.sort()).toEqual(['GET /health', 'GET /v1/openapi.json']);
+    });
+
+    it('answers API Gateway\'s own refusals (signature, IAM, size, throttling, WAF) in the platform\'s error envelope', () => {
+      const responses = resources(api, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => props(r));
+      const byType = Object.fromEntries(responses.map((r) => [r.ResponseType as string, r]));
+      for (const [type, code] of [
+        ['MISSING_AUTHENTICATION_TOKEN', 'SIGNATURE_MISSING'],
+        ['INVALID_SIGNATURE', 'SIGNATURE_MISMATCH'],
+        ['EXPIRED_TOKEN', 'SIGNATURE_EXPIRED'],
+        ['ACCESS_DENIED', 'ROUTE_FORBIDDEN'],
+        ['REQUEST_TOO_LARGE', 'PAYLOAD_TOO_LARGE'],
+      ] as const) {
+        const r = byType[type];
+        expect(r, type).toBeDefined();
+        expect(r!.StatusCode).toBe(String(GATEWAY_ERRORS[code].status));
+        const body = JSON.parse((r!.ResponseTemplates as Record<string, string>)['application/json']!) as { error: Record<string, string> };
+        expect(body.error).toMatchObject({ code, messageZh: GATEWAY_ERRORS[code].messageZh, requestId: '$context.requestId' });
+      }
     });
 
     it('is REGIONAL and validates request parameters and bodies', () => {
@@ -390,7 +415,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           .filter(([, r]) => typeof props(r).RoleName === 'string')
           .map(([id, r]) => [`${id}.Arn`, `arn:aws:iam::999999999999:role/${props(r).RoleName as string}`]),
       );
-      const call = JSON.parse(flatten(props(cr)[which], (ref) => roleArns.get(ref) ?? (ref.includes('.') ? undefined : undefined))) as {
+      const call = JSON.parse(flatten(props(cr)[which], (ref) => roleArns.get(ref))) as {
         service: string;
         action: string;
         parameters: { TableName: string; Item: Record<string, { S: string }> };
@@ -442,6 +467,13 @@ describe('the Tongban CDK app (test configuration)', () => {
       expect(new Set(acknowledged.map((a) => a.id.replace(/\[.*$/, '')))).toEqual(new Set(['AwsSolutions-L1', 'AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-APIG4', 'AwsSolutions-COG4']));
     });
 
+    it('fails synth on an unacknowledged finding (the app registers the checks)', () => {
+      const app = newApp(TEST_CONFIG);
+      const { data: dataStack } = buildTongbanApp(app);
+      new Table(dataStack, 'Careless', { partitionKey: { name: 'pk', type: AttributeType.STRING }, billingMode: BillingMode.PAY_PER_REQUEST });
+      expect(() => app.synth()).toThrow(/AwsSolutions-DDB3/);
+    });
+
     it('really checks: an unacknowledged finding is reported', () => {
       const app = new App();
       const stack = new Stack(app, 'Control');
@@ -479,6 +511,15 @@ describe('configuration', () => {
     expect(problem({ ...TEST_CONFIG, principals: [{ name: 'x1', role: 'department', trustedAccount: '111111111111' }] })).toMatch(/departmentId is required/);
     expect(problem({ ...TEST_CONFIG, principals: [{ name: 'x1', role: 'channel', channelId: 'nowhere', trustedAccount: '111111111111' }] })).toMatch(/unknown channel nowhere/);
     expect(problem({ ...TEST_CONFIG, principals: [TEST_CONFIG.principals[0], TEST_CONFIG.principals[0]] })).toMatch(/duplicate principal name/);
+    expect(
+      problem({
+        ...TEST_CONFIG,
+        principals: [
+          { name: 'hall-window', role: 'auditor', trustedAccount: '111111111111' },
+          { name: 'hallwindow', role: 'auditor', trustedAccount: '111111111111' },
+        ],
+      }),
+    ).toMatch(/more than their hyphens/);
     expect(problem({ ...TEST_CONFIG, extra: true })).toMatch(/extra/);
   });
 });
@@ -506,7 +547,7 @@ describe('the real cdk.json', () => {
     // bundleFunction (the benchmark's bundler) produces with the shared options.
     const template = Template.fromStack(built.api);
     for (const name of FUNCTION_NAMES) {
-      const logicalId = built.api.getLogicalId(built.api.functions[name].node.defaultChild as never);
+      const logicalId = built.api.getLogicalId(built.api.functions[name].node.defaultChild as CfnElement);
       const code = props(resources(template).find(([id]) => id === logicalId)?.[1]).Code as { S3Key: string };
       const assetDir = join(built.assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
       const deployed = readFileSync(join(assetDir, 'index.mjs'), 'utf8');

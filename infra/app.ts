@@ -1,0 +1,48 @@
+// The CDK app (cdk.json: `npx tsx infra/app.ts`): the data stack and the API stack of the stage the
+// `tongban` context configures, checked by cdk-nag's AWS Solutions rules. `cdk synth` fails on any
+// finding that is not acknowledged, with its reason, where the resource is defined; the
+// acknowledgements are also written into the templates (resource Metadata `cdk_nag`) as an audit trail.
+//
+// The stacks are environment-agnostic (account and region come from the credentials at deploy time),
+// so synth needs neither credentials nor network, and the same template deploys to the aws and
+// aws-cn partitions.
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from './config.ts';
+import type { TongbanConfig } from './config.ts';
+import { ApiStack } from './stacks/api-stack.ts';
+import { DataStack } from './stacks/data-stack.ts';
+
+export interface TongbanApp {
+  config: TongbanConfig;
+  data: DataStack;
+  api: ApiStack;
+}
+
+/** Adds the stacks configured by the `tongban` context of `app`, and the cdk-nag checks. */
+export function buildTongbanApp(app: App): TongbanApp {
+  const config = loadConfig(app);
+  const data = new DataStack(app, `Tongban-${config.stage}-Data`, {
+    stage: config.stage,
+    description: `Tongban ${config.stage}: data (KMS key, DynamoDB tables), retained on delete`,
+  });
+  const api = new ApiStack(app, `Tongban-${config.stage}-Api`, {
+    config,
+    itemsTable: data.itemsTable,
+    directoryTable: data.directoryTable,
+    dataKey: data.dataKey,
+    description: `Tongban ${config.stage}: API Gateway, Lambda functions, WAF, principal roles, directory`,
+  });
+  Tags.of(app).add('project', 'tongban');
+  Tags.of(app).add('stage', config.stage);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
+  return { config, data, api };
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const app = new App();
+  buildTongbanApp(app);
+  app.synth();
+}

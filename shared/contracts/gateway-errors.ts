@@ -1,0 +1,24 @@
+// Refusals that happen before any handler runs: signature checks and API Gateway's own limits. The
+// embedded gateway answers them itself; on AWS the API stack installs them as API Gateway gateway
+// responses, so callers get the same error envelope and codes from both deployments.
+export interface GatewayError {
+  status: number;
+  messageZh: string;
+  message: string;
+}
+
+export const GATEWAY_ERRORS = {
+  SIGNATURE_MISSING: { status: 403, messageZh: '请求未签名（需 AWS SigV4 签名）', message: 'the request is not signed (AWS SigV4, service execute-api)' },
+  SIGNATURE_MALFORMED: { status: 403, messageZh: '请求签名格式错误', message: 'the Authorization header is not a well-formed AWS4-HMAC-SHA256 signature' },
+  SIGNATURE_SCOPE_INVALID: { status: 403, messageZh: '签名的服务或区域不符', message: 'the signature names another service or region' },
+  SIGNATURE_EXPIRED: { status: 403, messageZh: '签名已过期（超过15分钟）', message: 'the signature is more than 15 minutes off the server clock' },
+  SIGNATURE_UNKNOWN_KEY: { status: 403, messageZh: '访问密钥不存在', message: 'the access key is not known' },
+  SIGNATURE_MISMATCH: { status: 403, messageZh: '签名校验失败', message: 'the signature does not match the request' },
+  SIGNATURE_QUERY_UNSUPPORTED: { status: 403, messageZh: '不支持预签名URL', message: 'presigned URLs are not accepted; sign the Authorization header' },
+  ROUTE_FORBIDDEN: { status: 403, messageZh: '调用身份无权访问该接口', message: 'the caller\'s IAM policy does not allow this route' },
+  PAYLOAD_TOO_LARGE: { status: 413, messageZh: '请求体过大', message: 'request body too large' },
+  THROTTLED: { status: 429, messageZh: '请求过于频繁，请稍后重试', message: 'too many requests; retry later' },
+  REQUEST_BLOCKED: { status: 403, messageZh: '请求被防火墙拦截', message: 'the request was blocked by the web application firewall' },
+} as const satisfies Record<string, GatewayError>;
+
+export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;

@@ -1,0 +1,158 @@
+// `npm run bench`: prints the figures the issues set budgets for. Figures, never assertions.
+//   - time from `npm start` to ready: first start (empty data directory, seeds) and restart
+//   - p50/p95/p99 latency of a signed GET /v1/items and of an item draft (POST /v1/items)
+//   - each Lambda bundle's size (the esbuild options the CDK stack deploys with)
+// Environment: BENCH_REQUESTS (default 300) requests per latency figure, BENCH_STARTS (default 3).
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { bundleFunction } from '../../infra/lambda-bundling.ts';
+import type { CredentialsFile } from '../../infra/local/platform.ts';
+import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
+import { ApiClient } from '../../shared/cli/api-client.ts';
+import type { FunctionName } from '../../shared/contracts/routes.ts';
+import { ROUTES } from '../../shared/contracts/routes.ts';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
+const STARTS = Number(process.env.BENCH_STARTS ?? 3);
+
+interface Started {
+  endpoint: string;
+  ms: number;
+  stop: () => Promise<void>;
+}
+
+async function main(): Promise<void> {
+  console.log(`Tongban benchmark · node ${process.version} · ${new Date().toISOString()}\n`);
+
+  // 1. npm start → ready
+  const first: number[] = [];
+  const restart: number[] = [];
+  let kept: { dir: string; started: Started } | undefined;
+  for (let i = 0; i < STARTS; i++) {
+    const dir = await mkdtemp(join(tmpdir(), 'tongban-bench-'));
+    const a = await npmStart(dir);
+    first.push(a.ms);
+    await a.stop();
+    const b = await npmStart(dir);
+    restart.push(b.ms);
+    if (i === STARTS - 1) kept = { dir, started: b };
+    else {
+      await b.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  console.log('npm start → ready (ms)');
+  table([
+    ['first start (seeds sample data)', ...summary(first)],
+    ['restart (existing data)', ...summary(restart)],
+  ], ['', 'min', 'median', 'max']);
+
+  // 2. latency, through the real HTTP gateway, signing included
+  const { dir, started } = kept!;
+  const credentials = JSON.parse(await readFile(join(dir, 'credentials.json'), 'utf8')) as CredentialsFile;
+  const client = (name: string) => {
+    const p = credentials.principals[name]!;
+    return new ApiClient({ endpoint: started.endpoint, region: credentials.region, credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey } });
+  };
+  const portal = client('portal');
+  const market = client('market');
+  for (let i = 0; i < 20; i++) await portal.request('GET', '/v1/items'); // warm-up: module caches, keep-alive
+
+  const list = await timeEach(REQUESTS, async () => {
+    const res = await portal.request('GET', '/v1/items', { query: { limit: '20' } });
+    if (res.status !== 200) throw new Error(`GET /v1/items answered ${res.status}`);
+  });
+  const draft = await timeEach(REQUESTS, async (i) => {
+    const guide = { ...SEED_ITEMS[0]!, implementationCode: `${DEPARTMENTS.market.id}7${String(i).padStart(11, '0')}`, name: `基准测试事项${i}` };
+    const res = await market.request('POST', '/v1/items', { body: { guide } });
+    if (res.status !== 201) throw new Error(`POST /v1/items answered ${res.status}: ${JSON.stringify(res.body)}`);
+  });
+  console.log(`\nlatency (ms), ${REQUESTS} sequential signed requests each`);
+  table([
+    ['GET /v1/items (limit 20)', ...percentiles(list)],
+    ['POST /v1/items (draft)', ...percentiles(draft)],
+  ], ['', 'p50', 'p95', 'p99', 'max']);
+  await started.stop();
+  await rm(dir, { recursive: true, force: true });
+
+  // 3. bundle sizes
+  const out = await mkdtemp(join(tmpdir(), 'tongban-bundles-'));
+  const names = [...new Set(ROUTES.map((r) => r.function))] as FunctionName[];
+  const rows: string[][] = [];
+  for (const name of names) {
+    const file = await bundleFunction(name, join(out, name));
+    const bytes = (await stat(file)).size;
+    const gz = gzipSync(await readFile(file)).length;
+    rows.push([name, kib(bytes), kib(gz)]);
+  }
+  console.log('\nLambda bundles (esbuild, minified, as deployed)');
+  table(rows, ['function', 'size KiB', 'gzip KiB']);
+  await rm(out, { recursive: true, force: true });
+}
+
+async function npmStart(dataDir: string): Promise<Started> {
+  const t0 = performance.now();
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', TONGBAN_DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let out = '';
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${out}`)));
+  });
+  const ms = performance.now() - t0;
+  return {
+    endpoint,
+    ms,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        process.kill(-child.pid!, 'SIGTERM'); // the whole group: npm and the node it started
+      }),
+  };
+}
+
+async function timeEach(n: number, fn: (i: number) => Promise<void>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+function percentiles(xs: number[]): string[] {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (p: number) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+  return [at(50), at(95), at(99), s[s.length - 1]!].map((x) => x.toFixed(1));
+}
+
+function summary(xs: number[]): string[] {
+  const s = [...xs].sort((a, b) => a - b);
+  return [s[0]!, s[Math.floor(s.length / 2)]!, s[s.length - 1]!].map((x) => x.toFixed(0));
+}
+
+function kib(n: number): string {
+  return (n / 1024).toFixed(1);
+}
+
+function table(rows: string[][], header: string[]): void {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  for (const r of all) console.log('  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+}
+
+await main();
