@@ -7,11 +7,14 @@ import { officialCalendar } from '../../shared/domain/calendar/official-calendar
 import { CatalogueService } from '../../shared/domain/items/catalogue-service.ts';
 import type { SuspendInput } from '../../shared/domain/items/catalogue-service.ts';
 import { apiHandler } from '../http/api-handler.ts';
+import { logger } from '../http/observability.ts';
 
 const db = dynamoDocumentClient();
 const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
 const catalogue = new CatalogueService({
-  store: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),
+  store: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE'), (code, version, error) =>
+    logger.warn('item head lags its newest version; the next read rolls it forward', { code, version, error: error as Error }),
+  ),
   directory: () => directory.load(),
   calendar: officialCalendar,
 });

@@ -19,6 +19,9 @@ export class DynamoItemStore implements ItemStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Told when the head could not follow a written version (the next read rolls it forward). */
+    private readonly onHeadLag: (code: string, version: number, error: unknown) => void = (code, version, error) =>
+      console.warn(JSON.stringify({ level: 'WARN', message: 'item head lags its newest version', code, version, error: String(error) })),
   ) {}
 
   async append(record: ItemRecord, published: ItemRecord | undefined): Promise<void> {
@@ -34,7 +37,9 @@ export class DynamoItemStore implements ItemStore {
       if (e instanceof ConditionalCheckFailedException) throw versionConflict(record.code, record.version - 1, record.version);
       throw e;
     }
-    await this.moveHead(record, published);
+    // The version is written: the action has happened. A head that fails to follow (throttling, a
+    // crash) must not turn that into an error the caller would retry into a conflict.
+    await this.moveHead(record, published).catch((e: unknown) => this.onHeadLag(record.code, record.version, e));
   }
 
   async latest(code: string): Promise<ItemRecord | undefined> {
