@@ -6,6 +6,7 @@ interface Summary {
   name: string;
   type: string;
   departmentId: string;
+  departmentName?: string;
   version: number;
   state: string;
   effectivePublicState: string;
@@ -30,13 +31,21 @@ export function printList(body: { items: Summary[]; nextCursor?: string }): void
     console.log('(no items)');
     return;
   }
-  const rows = body.items.map((i) => [i.code, i.name + (i.jointHandling ? ' [联办]' : ''), i.type, `v${i.version}`, i.state, i.effectivePublicState]);
-  printTable(['CODE', 'NAME', 'TYPE', 'VER', 'STATE', 'PUBLIC'], rows);
+  const rows = body.items.map((i) => [
+    i.code,
+    i.name + (i.jointHandling ? ' [联办]' : ''),
+    i.departmentName ?? i.departmentId,
+    i.type,
+    `v${i.version}`,
+    i.state,
+    i.effectivePublicState,
+  ]);
+  printTable(['CODE', 'NAME', 'DEPARTMENT', 'TYPE', 'VER', 'STATE', 'PUBLIC'], rows);
   if (body.nextCursor) console.log(`\nmore: --cursor ${body.nextCursor}   (or --all)`);
 }
 
-export function printItem(body: { code: string; publishedVersion: number; latestVersion: number; effectivePublicState: string; suspension?: { kind: string; effectiveFrom: string; reason: string }; guide: Guide }): void {
-  console.log(`${body.guide.name}  (${body.code})`);
+export function printItem(body: { code: string; publishedVersion: number; latestVersion: number; departmentName?: string; effectivePublicState: string; suspension?: { kind: string; effectiveFrom: string; reason: string }; guide: Guide }): void {
+  console.log(`${body.guide.name}  (${body.code})${body.departmentName ? `  ${body.departmentName}` : ''}`);
   console.log(`published version ${body.publishedVersion} (newest ${body.latestVersion}) · ${body.effectivePublicState}`);
   if (body.suspension) console.log(`suspension: ${body.suspension.kind} from ${body.suspension.effectiveFrom}: ${body.suspension.reason}`);
   printGuide(body.guide);

@@ -47,6 +47,7 @@ export const PublishedItemSchema = z
     publishedVersion: z.int(),
     publishedAt: z.iso.datetime(),
     latestVersion: z.int(),
+    departmentName: z.string().optional().meta({ description: 'the implementing department\'s name from the directory' }),
     publicState: PublicStateSchema,
     effectivePublicState: PublicStateSchema,
     suspension: SuspensionSchema.optional(),

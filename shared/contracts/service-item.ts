@@ -160,6 +160,7 @@ export const ItemSummarySchema = z
     name: z.string(),
     type: ItemTypeSchema,
     departmentId: z.string(),
+    departmentName: z.string().optional().meta({ description: 'the department\'s name from the directory' }),
     version: z.int(),
     state: WorkingStateSchema,
     publicState: PublicStateSchema,

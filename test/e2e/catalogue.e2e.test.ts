@@ -72,6 +72,7 @@ describe('the embedded platform', () => {
     expect(joint).toBeDefined();
     const item = (await as('portal').request('GET', `/v1/items/${joint!.code}`)).body as Json;
     expect(item.guide.jointHandling.coDepartments).toHaveLength(2);
+    expect(item.departmentName).toBe(DEPARTMENTS.market.name);
     expect(item.guide.materials.length).toBeGreaterThan(0);
     expect(item.guide.timeLimits.promisedDays).toBeLessThanOrEqual(item.guide.timeLimits.statutoryDays);
   });
@@ -79,7 +80,7 @@ describe('the embedded platform', () => {
   it('filters the catalogue by department and type and pages with a cursor', async () => {
     const byDept = (await as('portal').request('GET', '/v1/items', { query: { department: DEPARTMENTS.market.id } })).body as Json;
     expect(byDept.items.length).toBeGreaterThanOrEqual(2);
-    expect(byDept.items.every((i: Json) => i.departmentId === DEPARTMENTS.market.id)).toBe(true);
+    expect(byDept.items.every((i: Json) => i.departmentId === DEPARTMENTS.market.id && i.departmentName === DEPARTMENTS.market.name)).toBe(true);
 
     const byType = (await as('portal').request('GET', '/v1/items', { query: { type: 'public-service' } })).body as Json;
     expect(byType.items.length).toBeGreaterThanOrEqual(1);

@@ -31,13 +31,14 @@ export interface PublishedItem {
   publishedVersion: number;
   publishedAt: string;
   latestVersion: number;
+  departmentName?: string;
   publicState: ItemRecord['publicState'];
   effectivePublicState: ItemRecord['publicState'];
   suspension?: ItemRecord['suspension'];
   guide: ServiceGuide;
 }
 
-export type ItemSummary = Omit<ItemHead, 'suspensionFrom' | 'submittedAt'> & { effectivePublicState: ItemRecord['publicState'] };
+export type ItemSummary = Omit<ItemHead, 'suspensionFrom' | 'submittedAt'> & { departmentName?: string; effectivePublicState: ItemRecord['publicState'] };
 
 export type SuspendInput = { kind: 'planned' | 'emergency'; effectiveFrom?: string; reason: string; notice?: string };
 
@@ -138,11 +139,13 @@ export class CatalogueService {
     if (!latest || latest.publishedVersion === undefined) throw itemNotFound(code, true);
     const published = latest.publishedVersion === latest.version ? latest : await this.deps.store.version(code, latest.publishedVersion);
     if (!published) throw new Error(`item ${code}: published version ${latest.publishedVersion} is missing`);
+    const departmentName = (await this.departmentNames()).get(published.guide.departmentId);
     return {
       code,
       publishedVersion: published.version,
       publishedAt: published.at,
       latestVersion: latest.version,
+      ...(departmentName ? { departmentName } : {}),
       publicState: latest.publicState,
       effectivePublicState: effectivePublicState(latest, this.today()),
       ...(latest.suspension ? { suspension: latest.suspension } : {}),
@@ -187,9 +190,10 @@ export class CatalogueService {
       throw invalid('LIST_FILTER_UNSUPPORTED', 'type', '在办事项列表不支持按类型筛选', 'items in progress cannot be filtered by type');
     }
     const today = this.today();
-    const { heads, nextCursor } = await this.deps.store.list(query, page);
+    const [{ heads, nextCursor }, names] = await Promise.all([this.deps.store.list(query, page), this.departmentNames()]);
     const items = heads.map(({ suspensionFrom, submittedAt: _s, ...head }) => ({
       ...head,
+      ...(names.has(head.departmentId) ? { departmentName: names.get(head.departmentId) } : {}),
       effectivePublicState:
         head.publicState === 'published' && suspensionFrom !== undefined && suspensionFrom <= today ? ('suspended' as const) : head.publicState,
     }));
@@ -248,7 +252,11 @@ export class CatalogueService {
   }
 
   private async knownDepartments(): Promise<Set<string>> {
-    return new Set((await this.deps.directory()).departments.map((d) => d.id));
+    return new Set((await this.departmentNames()).keys());
+  }
+
+  private async departmentNames(): Promise<Map<string, string>> {
+    return new Map((await this.deps.directory()).departments.map((d) => [d.id, d.name]));
   }
 
   private context(caller: Caller): ActionContext {
