@@ -9,61 +9,70 @@ import type { SuspendInput } from '../../shared/domain/items/catalogue-service.t
 import { apiHandler } from '../http/api-handler.ts';
 import { logger } from '../http/observability.ts';
 
-const db = dynamoDocumentClient();
-const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
-const catalogue = new CatalogueService({
-  store: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE'), (code, version, error) =>
-    logger.warn('item head lags its newest version; the next read rolls it forward', { code, version, error: error as Error }),
-  ),
-  directory: () => directory.load(),
-  calendar: officialCalendar,
-});
-
 type Versioned = { baseVersion: number };
 const code = (p: Record<string, unknown>) => p.code as string;
 
-export const handler = apiHandler(
-  'catalogue',
-  {
-    listItems: ({ caller, query }) => {
-      const { department, type, state, limit, cursor } = query as {
-        department?: string;
-        type?: ServiceGuide['type'];
-        state?: 'draft' | 'submitted' | 'returned';
-        limit: number;
-        cursor?: string;
-      };
-      return catalogue.list(
-        caller,
-        { ...(department ? { departmentId: department } : {}), ...(type ? { type } : {}), ...(state ? { state } : {}) },
-        { limit, ...(cursor ? { cursor } : {}) },
-      );
+/**
+ * The handler, built from the environment. `now` is the platform clock: the system clock on AWS;
+ * the embedded runtime may pass a shifted one (TONGBAN_CLOCK_START) for demonstrations and tests.
+ */
+export function catalogueHandler(options: { now?: () => Date } = {}) {
+  const db = dynamoDocumentClient();
+  const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
+  const catalogue = new CatalogueService({
+    store: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE'), (code, version, error) =>
+      logger.warn('item head lags its newest version; the next read rolls it forward', { code, version, error: error as Error }),
+    ),
+    directory: () => directory.load(),
+    calendar: officialCalendar,
+    ...(options.now ? { now: options.now } : {}),
+  });
+
+  return apiHandler(
+    'catalogue',
+    {
+      listItems: ({ caller, query }) => {
+        const { department, type, state, limit, cursor } = query as {
+          department?: string;
+          type?: ServiceGuide['type'];
+          state?: 'draft' | 'submitted' | 'returned';
+          limit: number;
+          cursor?: string;
+        };
+        return catalogue.list(
+          caller,
+          { ...(department ? { departmentId: department } : {}), ...(type ? { type } : {}), ...(state ? { state } : {}) },
+          { limit, ...(cursor ? { cursor } : {}) },
+        );
+      },
+      createItem: ({ caller, body }) => catalogue.create(caller, (body as { guide: ServiceGuide }).guide),
+      getItem: ({ caller, params }) => catalogue.published(caller, code(params)),
+      getItemVersion: ({ caller, params }) => catalogue.version(caller, code(params), params.n as number | 'latest'),
+      editItem: ({ caller, params, body }) => {
+        const b = body as Versioned & { guide: ServiceGuide };
+        return catalogue.edit(caller, code(params), b.baseVersion, b.guide);
+      },
+      reviseItem: ({ caller, params, body }) => {
+        const b = body as Versioned & { guide: ServiceGuide };
+        return catalogue.revise(caller, code(params), b.baseVersion, b.guide);
+      },
+      submitItem: ({ caller, params, body }) => catalogue.submit(caller, code(params), (body as Versioned).baseVersion),
+      reviewItem: ({ caller, params, body }) => {
+        const b = body as Versioned & { decision: 'publish' | 'return'; reasons: string[] };
+        return catalogue.review(caller, code(params), b.baseVersion, b.decision, b.reasons);
+      },
+      suspendItem: ({ caller, params, body }) => {
+        const { baseVersion, ...input } = body as Versioned & SuspendInput;
+        return catalogue.suspend(caller, code(params), baseVersion, input);
+      },
+      resumeItem: ({ caller, params, body }) => catalogue.resume(caller, code(params), (body as Versioned).baseVersion),
+      terminateItem: ({ caller, params, body }) => {
+        const b = body as Versioned & { reason: string };
+        return catalogue.terminate(caller, code(params), b.baseVersion, b.reason);
+      },
     },
-    createItem: ({ caller, body }) => catalogue.create(caller, (body as { guide: ServiceGuide }).guide),
-    getItem: ({ caller, params }) => catalogue.published(caller, code(params)),
-    getItemVersion: ({ caller, params }) => catalogue.version(caller, code(params), params.n as number | 'latest'),
-    editItem: ({ caller, params, body }) => {
-      const b = body as Versioned & { guide: ServiceGuide };
-      return catalogue.edit(caller, code(params), b.baseVersion, b.guide);
-    },
-    reviseItem: ({ caller, params, body }) => {
-      const b = body as Versioned & { guide: ServiceGuide };
-      return catalogue.revise(caller, code(params), b.baseVersion, b.guide);
-    },
-    submitItem: ({ caller, params, body }) => catalogue.submit(caller, code(params), (body as Versioned).baseVersion),
-    reviewItem: ({ caller, params, body }) => {
-      const b = body as Versioned & { decision: 'publish' | 'return'; reasons: string[] };
-      return catalogue.review(caller, code(params), b.baseVersion, b.decision, b.reasons);
-    },
-    suspendItem: ({ caller, params, body }) => {
-      const { baseVersion, ...input } = body as Versioned & SuspendInput;
-      return catalogue.suspend(caller, code(params), baseVersion, input);
-    },
-    resumeItem: ({ caller, params, body }) => catalogue.resume(caller, code(params), (body as Versioned).baseVersion),
-    terminateItem: ({ caller, params, body }) => {
-      const b = body as Versioned & { reason: string };
-      return catalogue.terminate(caller, code(params), b.baseVersion, b.reason);
-    },
-  },
-  { directory: () => directory.load() },
-);
+    { directory: () => directory.load() },
+  );
+}
+
+export const handler = catalogueHandler();

@@ -1,6 +1,9 @@
 // `npm start`: the embedded platform on 127.0.0.1:3000 (PORT overrides), data under ./.tongban
-// (TONGBAN_DATA_DIR overrides).
+// (TONGBAN_DATA_DIR overrides). TONGBAN_CLOCK_START=<ISO instant> starts the platform clock at that
+// instant (it then runs at normal speed): for demonstrations and tests of date rules; signatures are
+// still checked against real time.
 import { relative } from 'node:path';
+import { chinaDate, officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { DEFAULT_PORT, startPlatform } from './platform.ts';
 
 // Lambda runs Node 22; locally Node 20 is supported by this project, so the SDK need not warn about it.
@@ -12,8 +15,15 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
+const clockStart = process.env.TONGBAN_CLOCK_START ? Date.parse(process.env.TONGBAN_CLOCK_START) : undefined;
+if (clockStart !== undefined && Number.isNaN(clockStart)) {
+  console.error(`TONGBAN_CLOCK_START must be an ISO 8601 instant, got ${process.env.TONGBAN_CLOCK_START}`);
+  process.exit(2);
+}
+const now = clockStart === undefined ? undefined : ((offset) => () => new Date(Date.now() + offset))(clockStart - Date.now());
+
 try {
-  const platform = await startPlatform({ dataDir: process.env.TONGBAN_DATA_DIR ?? '.tongban', port });
+  const platform = await startPlatform({ dataDir: process.env.TONGBAN_DATA_DIR ?? '.tongban', port, ...(now ? { now } : {}) });
   const names = Object.entries(platform.credentials.principals)
     .map(([name, p]) => `${name} (${p.role})`)
     .join(', ');
@@ -23,6 +33,7 @@ try {
       `credentials: ${relative(process.cwd(), platform.credentialsPath) || platform.credentialsPath}`,
       `principals:  ${names}`,
       `try:         npx tongban items list --as portal`,
+      ...calendarNotice((now ?? (() => new Date()))()),
     ].join('\n'),
   );
   let stopping = false;
@@ -45,4 +56,15 @@ try {
   if (err.code === 'EADDRINUSE') console.error(`port ${port} is in use: stop the other process or set PORT`);
   else console.error(e);
   process.exit(1);
+}
+
+/** Says so when deadlines will soon reach a year whose official calendar is not loaded yet. */
+function calendarNotice(today: Date): string[] {
+  const lastYear = Math.max(...officialCalendar.years());
+  const horizon = chinaDate(new Date(today.getTime() + 60 * 24 * 3600 * 1000));
+  if (Number(horizon.slice(0, 4)) <= lastYear) return [];
+  return [
+    `calendar:    official working-day data ends with ${lastYear}; deadlines reaching into ${lastYear + 1} are flagged`,
+    `             (DEADLINE_CALENDAR_MISSING) until its data is added (shared/domain/calendar/README.md)`,
+  ];
 }

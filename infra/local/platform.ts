@@ -28,6 +28,8 @@ export interface PlatformOptions {
   port?: number;
   host?: string;
   region?: string;
+  /** The platform clock (default: the system clock); signatures are always checked against real time. */
+  now?: () => Date;
 }
 
 export interface CredentialsFile {
@@ -86,9 +88,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     // Seeding is idempotent and the credentials file is written last: a start that was cut off
     // half-way finishes the seed next time instead of leaving half a catalogue.
     const seeded = existing === undefined;
-    if (seeded) await seedPlatform({ directory, store, principalArn });
+    if (seeded) await seedPlatform({ directory, store, principalArn, ...(opts.now ? { now: opts.now } : {}) });
 
-    const handlers = await loadHandlers();
+    const handlers = await loadHandlers(opts.now);
     const gateway = await startApiGateway({
       handlers,
       verifier: new SigV4Verifier(
@@ -140,10 +142,10 @@ export function principalArn(name: string): string {
   return `arn:aws:iam::${LOCAL_ACCOUNT}:user/${name}`;
 }
 
-async function loadHandlers(): Promise<Record<FunctionName, ApiHandler>> {
+async function loadHandlers(now: (() => Date) | undefined): Promise<Record<FunctionName, ApiHandler>> {
   // Imported only now: the handler modules build their AWS clients from the environment set above.
   const [catalogue, platform] = await Promise.all([import('../../functions/catalogue/handler.ts'), import('../../functions/platform/handler.ts')]);
-  return { catalogue: catalogue.handler, platform: platform.handler };
+  return { catalogue: now ? catalogue.catalogueHandler({ now }) : catalogue.handler, platform: platform.handler };
 }
 
 function newKeys(): Record<string, { accessKeyId: string; secretAccessKey: string }> {

@@ -17,10 +17,10 @@ export function seedDirectory(principalArn: (name: string) => string): Directory
   };
 }
 
-export async function seedPlatform(deps: { directory: DynamoDirectory; store: ItemStore; principalArn: (name: string) => string }): Promise<void> {
+export async function seedPlatform(deps: { directory: DynamoDirectory; store: ItemStore; principalArn: (name: string) => string; now?: () => Date }): Promise<void> {
   const directory = seedDirectory(deps.principalArn);
   await deps.directory.save(directory);
-  const catalogue = new CatalogueService({ store: deps.store, directory: async () => directory, calendar: officialCalendar });
+  const catalogue = new CatalogueService({ store: deps.store, directory: async () => directory, calendar: officialCalendar, ...(deps.now ? { now: deps.now } : {}) });
   const reviewer: Caller = { name: 'reviewer', role: 'platform' };
   const seedActors = new Set(PRINCIPALS.map((p) => p.name));
 

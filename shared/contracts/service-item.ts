@@ -146,7 +146,11 @@ export const ItemVersionSchema = z
     publishedVersion: z.int().min(1).optional(),
     guide: ServiceGuideSchema,
     reasons: z.array(z.string()).optional(),
-    reviewDueDate: z.iso.date().optional(),
+    reviewDueDate: z.iso.date().optional().meta({ description: 'submitted versions: the reviewer answers by this date (001 §10)' }),
+    reviewDueFlag: z
+      .literal('DEADLINE_CALENDAR_MISSING')
+      .optional()
+      .meta({ description: 'submitted versions whose review deadline falls in a year without official calendar data: flagged, not guessed' }),
     suspension: SuspensionSchema.optional(),
     previousHash: z.string().optional(),
     hash: z.string(),

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
-import { officialCalendar, chinaDate } from '../../shared/domain/calendar/official-calendar.ts';
+import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
 import { ApiClient } from '../../shared/cli/api-client.ts';
 import type { PlatformProcess } from '../support/platform-process.ts';
@@ -22,10 +22,13 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 
 let dataDir: string;
 let platform: PlatformProcess;
+/** The platform's clock starts here: Monday 23 November 2026, 10:00 in China. */
+const CLOCK_START = '2026-11-23T02:00:00Z';
+const TODAY = '2026-11-23';
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'tongban-e2e-'));
-  platform = await startPlatformProcess(dataDir);
+  platform = await startPlatformProcess(dataDir, CLOCK_START);
 });
 
 afterAll(async () => {
@@ -168,7 +171,7 @@ describe('the item lifecycle, signed, through the API', () => {
 
     // submit, returned with reasons, edit, submit, publish
     const v3 = await market.request('POST', `/v1/items/${code}/submit`, { body: { baseVersion: 2 } });
-    expect(v3.body).toMatchObject({ version: 3, state: 'submitted', reviewDueDate: officialCalendar.addWorkingDays(chinaDate(new Date()), 2) });
+    expect(v3.body).toMatchObject({ version: 3, state: 'submitted', reviewDueDate: '2026-11-25' }); // Mon 23 Nov + 2 working days
     const queue = (await reviewer.request('GET', '/v1/items', { query: { state: 'submitted' } })).body as Json;
     expect(queue.items.map((i: Json) => i.code)).toContain(code);
     const v4 = await reviewer.request('POST', `/v1/items/${code}/review`, { body: { baseVersion: 3, decision: 'return', reasons: ['受理条件表述不完整'] } });
@@ -194,12 +197,13 @@ describe('the item lifecycle, signed, through the API', () => {
     expect(old.guide.name).toBe('端到端测试事项（第二稿）');
 
     // planned suspension: 5 working days' notice
-    const today = chinaDate(new Date());
-    const tooSoon = officialCalendar.addWorkingDays(today, 4);
+    const tooSoon = officialCalendar.addWorkingDays(TODAY, 4);
+    expect(tooSoon).toBe('2026-11-27');
     const refused = await market.request('POST', `/v1/items/${code}/suspend`, { body: { baseVersion: 8, kind: 'planned', effectiveFrom: tooSoon, reason: '系统升级' } });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ error: { code: 'SUSPENSION_NOTICE_TOO_SHORT', field: 'effectiveFrom' } });
-    const from = officialCalendar.addWorkingDays(today, 5);
+    const from = officialCalendar.addWorkingDays(TODAY, 5);
+    expect(from).toBe('2026-11-30'); // Fri 27 + the weekend → Mon 30 Nov
     const v9 = await market.request('POST', `/v1/items/${code}/suspend`, { body: { baseVersion: 8, kind: 'planned', effectiveFrom: from, reason: '系统升级', notice: `${from}起暂停网上办理` } });
     expect(v9.body).toMatchObject({ version: 9, publicState: 'published', suspension: { kind: 'planned', effectiveFrom: from } });
     expect(((await portal.request('GET', `/v1/items/${code}`)).body as Json).effectivePublicState).toBe('published');
@@ -357,7 +361,7 @@ describe('a restart', () => {
     const credentials = platform.credentials;
     expect(await platform.stop()).toBe(0);
 
-    platform = await startPlatformProcess(dataDir);
+    platform = await startPlatformProcess(dataDir, CLOCK_START);
     expect(platform.output()).not.toContain('sample data seeded');
     expect(platform.credentials.principals.market).toEqual(credentials.principals.market);
     const after = (await as('market').request('GET', `/v1/items/${code}/versions/latest`)).body as Json;

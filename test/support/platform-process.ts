@@ -15,10 +15,14 @@ export interface PlatformProcess {
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-export async function startPlatformProcess(dataDir: string, timeoutMs = 60_000): Promise<PlatformProcess> {
+/**
+ * `clockStart` pins the platform's clock to an instant (it then runs on): date rules are tested on
+ * known days, whatever the day the suite runs.
+ */
+export async function startPlatformProcess(dataDir: string, clockStart?: string, timeoutMs = 60_000): Promise<PlatformProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', TONGBAN_DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    env: { ...process.env, PORT: '0', TONGBAN_DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'ERROR', ...(clockStart ? { TONGBAN_CLOCK_START: clockStart } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

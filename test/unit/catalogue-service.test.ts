@@ -550,18 +550,38 @@ describe('list', () => {
 });
 
 describe('a year without calendar data', () => {
-  it('refuses to submit when the review deadline falls in 2027 (DEADLINE_CALENDAR_MISSING) and writes nothing', async () => {
+  it('accepts a submission whose review deadline falls in 2027 but flags the deadline instead of guessing it', async () => {
     // Prepare: Wednesday 2026-12-30 in China; working day 1 is Thu 31 Dec, day 2 would be in 2027,
     // for which no official calendar is loaded.
     const env = setup(at('2026-12-30T02:00:00Z'));
     await env.service.create(market, FOOD);
 
     // Act
-    const error = await rejection(env.service.submit(market, FOOD.implementationCode, 1));
+    const submitted = await env.service.submit(market, FOOD.implementationCode, 1);
+
+    // Assess
+    expect(submitted).toMatchObject({ state: 'submitted', reviewDueFlag: 'DEADLINE_CALENDAR_MISSING' });
+    expect(submitted.reviewDueDate).toBeUndefined();
+    expect(env.store.history(FOOD.implementationCode).map((v) => v.action)).toEqual(['create', 'submit']);
+  });
+
+  it('refuses a planned suspension it cannot check against the calendar (DEADLINE_CALENDAR_MISSING) and writes nothing', async () => {
+    // Prepare: an item published on Monday 2026-12-21; on Monday 28 Dec, five working days ahead
+    // reaches into 2027, whose calendar is not loaded.
+    const env = setup(at('2026-12-21T02:00:00Z'));
+    await env.service.create(market, FOOD);
+    await env.service.submit(market, FOOD.implementationCode, 1);
+    await env.service.review(reviewer, FOOD.implementationCode, 2, 'publish', []);
+    env.clock.now = at('2026-12-28T02:00:00Z');
+
+    // Act
+    const error = await rejection(
+      env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'planned', effectiveFrom: '2027-01-20', reason: '系统升级' }),
+    );
 
     // Assess
     expect(error).toMatchObject({ code: 'DEADLINE_CALENDAR_MISSING', kind: 'unavailable' });
     expect(error.message).toContain('2027');
-    expect(env.store.history(FOOD.implementationCode).map((v) => v.action)).toEqual(['create']);
+    expect(env.store.history(FOOD.implementationCode)).toHaveLength(3);
   });
 });

@@ -81,10 +81,16 @@ export class CatalogueService {
 
   async submit(caller: Caller, code: string, baseVersion: number): Promise<ItemRecord> {
     const today = this.today();
-    return this.act(caller, code, baseVersion, 'department', () => ({
-      action: 'submit',
-      reviewDueDate: this.deps.calendar.addWorkingDays(today, REVIEW_DAYS),
-    }));
+    return this.act(caller, code, baseVersion, 'department', () => {
+      try {
+        return { action: 'submit', reviewDueDate: this.deps.calendar.addWorkingDays(today, REVIEW_DAYS) };
+      } catch (e) {
+        // The submission stands; only its deadline cannot be known yet. It is flagged on the
+        // version for supervision, never computed as plain weekdays (DOMAIN.md, time limits).
+        if (e instanceof DomainError && e.code === 'DEADLINE_CALENDAR_MISSING') return { action: 'submit', reviewDueFlag: 'DEADLINE_CALENDAR_MISSING' };
+        throw e;
+      }
+    });
   }
 
   async review(caller: Caller, code: string, baseVersion: number, decision: 'publish' | 'return', reasons: string[]): Promise<ItemRecord> {
