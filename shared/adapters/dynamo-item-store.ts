@@ -60,11 +60,16 @@ export class DynamoItemStore implements ItemStore {
     if (!item) return undefined;
     const record = toRecord(item);
     if (((head.Item?.version as number | undefined) ?? 0) < record.version) {
-      const published =
-        record.publishedVersion === undefined || record.publishedVersion === record.version
-          ? record.publishedVersion === undefined ? undefined : record
-          : await this.version(code, record.publishedVersion);
-      await this.moveHead(record, published);
+      // A reader that finds the head behind finishes the writer's job; failing to is no reason to fail the read.
+      try {
+        const published =
+          record.publishedVersion === undefined || record.publishedVersion === record.version
+            ? record.publishedVersion === undefined ? undefined : record
+            : await this.version(code, record.publishedVersion);
+        await this.moveHead(record, published);
+      } catch (e) {
+        this.onHeadLag(code, record.version, e);
+      }
     }
     return record;
   }
@@ -77,17 +82,24 @@ export class DynamoItemStore implements ItemStore {
   async list(query: ItemQuery, page: { limit: number; cursor?: string }): Promise<{ heads: ItemHead[]; nextCursor?: string }> {
     const key = keyCondition(query);
     const fingerprint = JSON.stringify(query);
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: key.index,
-        KeyConditionExpression: key.sortPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
-        ExpressionAttributeNames: key.sortPrefix ? { '#pk': key.pkName, '#sk': key.skName } : { '#pk': key.pkName },
-        ExpressionAttributeValues: key.sortPrefix ? { ':pk': key.pk, ':prefix': key.sortPrefix } : { ':pk': key.pk },
-        Limit: page.limit,
-        ...(page.cursor ? { ExclusiveStartKey: decodeCursor(page.cursor, fingerprint) } : {}),
-      }),
-    );
+    const start = page.cursor ? decodeCursor(page.cursor, fingerprint, key) : undefined;
+    const out = await this.db
+      .send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: key.index,
+          KeyConditionExpression: key.sortPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+          ExpressionAttributeNames: key.sortPrefix ? { '#pk': key.pkName, '#sk': key.skName } : { '#pk': key.pkName },
+          ExpressionAttributeValues: key.sortPrefix ? { ':pk': key.pk, ':prefix': key.sortPrefix } : { ':pk': key.pk },
+          Limit: page.limit,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      )
+      .catch((e: unknown) => {
+        // A start key DynamoDB does not accept can only have come from a forged cursor.
+        if (start && (e as { name?: string }).name === 'ValidationException') throw badCursor();
+        throw e;
+      });
     const heads = (out.Items ?? []).map(toHead);
     return out.LastEvaluatedKey ? { heads, nextCursor: encodeCursor(out.LastEvaluatedKey, fingerprint) } : { heads };
   }
@@ -152,13 +164,16 @@ function toHead(item: Record<string, unknown>): ItemHead {
   return head as unknown as ItemHead;
 }
 
-/** Cursors are opaque to clients and bound to the query they came from. */
+/**
+ * Cursors are opaque to clients and bound to the query they came from: the start key must be an
+ * item key of the queried index, inside the queried partition and sort-key prefix.
+ */
 function encodeCursor(lastKey: Record<string, unknown>, fingerprint: string): string {
   return Buffer.from(JSON.stringify({ q: fingerprint, k: lastKey })).toString('base64url');
 }
 
-function decodeCursor(cursor: string, fingerprint: string): Record<string, unknown> {
-  const bad = () => invalid('INVALID_CURSOR', 'cursor', '分页游标无效或与查询条件不符', 'the cursor is malformed or belongs to another query');
+function decodeCursor(cursor: string, fingerprint: string, key: ReturnType<typeof keyCondition>): Record<string, string> {
+  const bad = badCursor;
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -168,7 +183,15 @@ function decodeCursor(cursor: string, fingerprint: string): Record<string, unkno
   if (typeof parsed !== 'object' || parsed === null) throw bad();
   const { q, k } = parsed as { q?: unknown; k?: unknown };
   if (q !== fingerprint || typeof k !== 'object' || k === null) throw bad();
-  const values = Object.values(k as Record<string, unknown>);
-  if (values.length === 0 || values.length > 4 || !values.every((v) => typeof v === 'string')) throw bad();
-  return k as Record<string, unknown>;
+  const start = k as Record<string, unknown>;
+  const expected = [ITEMS_TABLE.partitionKey, ITEMS_TABLE.sortKey, key.pkName, key.skName].sort();
+  if (JSON.stringify(Object.keys(start).sort()) !== JSON.stringify(expected)) throw bad();
+  if (!Object.values(start).every((v) => typeof v === 'string' && v.length > 0 && v.length <= 1024)) throw bad();
+  if (start[key.pkName] !== key.pk || !(start[key.skName] as string).startsWith(key.sortPrefix ?? '')) throw bad();
+  if (start[ITEMS_TABLE.sortKey] !== 'HEAD' || !(start[ITEMS_TABLE.partitionKey] as string).startsWith('ITEM#')) throw bad();
+  return start as Record<string, string>;
+}
+
+function badCursor() {
+  return invalid('INVALID_CURSOR', 'cursor', '分页游标无效或与查询条件不符', 'the cursor is malformed or belongs to another query');
 }

@@ -157,6 +157,22 @@ describe('DynamoItemStore', () => {
     await expect(catalogue.list(market, {}, { limit: 1, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
   });
 
+  it('refuses cursors that are well-formed JSON but not a start key of the query (never a 500)', async () => {
+    const forge = (k: Record<string, unknown>, q = { kind: 'catalogue' }) => Buffer.from(JSON.stringify({ q: JSON.stringify(q), k })).toString('base64url');
+    const forged = [
+      forge({ pk: 'x' }), // not the index's key attributes
+      forge({ pk: 'ITEM#A', sk: 'HEAD', catPk: 'LISTED#other', catSk: 'public-service#A' }), // another partition
+      forge({ pk: 'ITEM#A', sk: 'V#0000000001', catPk: 'LISTED', catSk: 'public-service#A' }), // not a head
+      forge({ pk: 'ITEM#A', sk: 'HEAD', catPk: 'LISTED', catSk: 7 }), // not a string
+    ];
+    for (const cursor of forged) {
+      await expect(catalogue.list(market, {}, { limit: 1, cursor })).rejects.toMatchObject({ code: 'INVALID_CURSOR', field: 'cursor' });
+    }
+    // a structurally valid start key of the right partition is accepted, even for an item that does not exist
+    const page = await catalogue.list(market, {}, { limit: 1, cursor: forge({ pk: 'ITEM#ZZZ', sk: 'HEAD', catPk: 'LISTED', catSk: 'public-service#ZZZ' }) });
+    expect(page.items.every((i) => `${i.type}#${i.code}` > 'public-service#ZZZ')).toBe(true);
+  });
+
   it('keeps the work queue by state: submitted items appear for the reviewer and leave it when published', async () => {
     const v1 = await catalogue.create(market, guide('930000000001'));
     const v2 = await catalogue.submit(market, v1.code, 1);

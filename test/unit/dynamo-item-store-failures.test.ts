@@ -63,4 +63,16 @@ describe('DynamoItemStore when DynamoDB fails', () => {
     expect(mock.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({ ConsistentRead: true, ScanIndexForward: false, Limit: 1 });
     expect(mock.commandCalls(PutCommand)).toHaveLength(0);
   });
+
+  it('still answers a read when rolling a lagging head forward is throttled', async () => {
+    mock.on(QueryCommand).resolves({ Items: [{ pk: `ITEM#${record.code}`, sk: 'V#0000000001', ...record }] });
+    mock.on(GetCommand).resolves({});
+    mock.on(PutCommand).rejects(new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }));
+    const lag = vi.fn();
+    const store = new DynamoItemStore(db, 'items', lag);
+
+    expect(await store.latest(record.code)).toEqual(record);
+    expect(mock.commandCalls(PutCommand)[0]!.args[0].input.Item?.sk).toBe('HEAD');
+    expect(lag).toHaveBeenCalledWith(record.code, 1, expect.any(ProvisionedThroughputExceededException));
+  });
 });
