@@ -7,12 +7,14 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { locales as zodLocales } from 'zod';
 import type { Directory } from '../../shared/contracts/directory.ts';
 import type { FunctionName, RouteSpec } from '../../shared/contracts/routes.ts';
 import { routesOf } from '../../shared/contracts/routes.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { requireRole, resolveCaller } from '../../shared/domain/access/caller.ts';
 import { DomainError, invalid } from '../../shared/domain/errors.ts';
+import { gatewayError } from '../../shared/contracts/gateway-errors.ts';
 import { errorResponse, internalError, jsonResponse } from './http-errors.ts';
 import { logger, metrics, tracer } from './observability.ts';
 
@@ -52,11 +54,9 @@ export function apiHandler(
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
     const route = routes.find((r) => r.method === event.httpMethod && r.path === event.resource);
     if (!route) {
-      return errorResponse(
-        new DomainError({ code: 'ROUTE_NOT_FOUND', kind: 'not-found', messageZh: '接口不存在', message: `no route ${event.httpMethod} ${event.resource}` }),
-        requestId,
-      );
+      return errorResponse(gatewayError('ROUTE_NOT_FOUND', `no route ${event.httpMethod} ${event.resource}`), requestId);
     }
+    metrics.addDimension('operation', route.operationId);
     try {
       let caller: Caller | undefined;
       if (route.auth === 'iam') {
@@ -75,9 +75,10 @@ export function apiHandler(
       };
       const operation = operations[route.operationId] as Operation;
       const result = await operation(req as ApiRequest & { caller: Caller });
-      metrics.addMetric(`${route.operationId}Succeeded`, 'Count', 1);
+      metrics.addMetric('Succeeded', 'Count', 1);
       return jsonResponse(route.successStatus ?? 200, result);
     } catch (e) {
+      metrics.addMetric('Refused', 'Count', 1);
       if (e instanceof ValidationFailure) return errorResponse(e.error, requestId, e.issues);
       if (e instanceof DomainError) {
         logger.info('request refused', { code: e.code, field: e.field, operation: route.operationId });
@@ -91,13 +92,14 @@ export function apiHandler(
   return middy(base)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .use(captureLambdaHandler(tracer)) as unknown as ApiHandler;
+    // Responses carry personal data once cases arrive: traces record that a call happened, not its answer.
+    .use(captureLambdaHandler(tracer, { captureResponse: false })) as unknown as ApiHandler;
 }
 
 class ValidationFailure extends Error {
   constructor(
     readonly error: DomainError,
-    readonly issues: { field: string; message: string }[],
+    readonly issues: { field: string; message: string; messageZh: string }[],
   ) {
     super(error.message);
   }
@@ -107,30 +109,28 @@ function parse(schema: z.ZodType | undefined, input: unknown, where: 'path' | 'q
   if (!schema) return {};
   const result = schema.safeParse(input);
   if (result.success) return result.data as Record<string, unknown>;
-  const issues = result.error.issues.map((i) => ({ field: i.path.map(String).join('.') || where, message: i.message }));
-  const first = issues[0] ?? { field: where, message: 'invalid' };
+  // The same validation again with zod's Chinese messages: the issues come in the same order.
+  const zh = schema.safeParse(input, { error: zhMessages });
+  const zhIssues = zh.success ? [] : zh.error.issues;
+  const issues = result.error.issues.map((i, n) => ({
+    field: i.path.map(String).join('.') || where,
+    message: i.message,
+    messageZh: zhIssues[n]?.message ?? i.message,
+  }));
+  const first = issues[0] ?? { field: where, message: 'invalid', messageZh: '无效' };
   throw new ValidationFailure(
-    invalid(
-      'VALIDATION_FAILED',
-      first.field,
-      `请求参数有误：${first.field}（${first.message}）`,
-      `invalid ${where}: ${first.field}: ${first.message}`,
-    ),
+    invalid('VALIDATION_FAILED', first.field, `请求参数有误：${first.field}（${first.messageZh}）`, `invalid ${where}: ${first.field}: ${first.message}`),
     issues,
   );
 }
+
+const zhMessages = zodLocales.zhCN().localeError as z.core.$ZodErrorMap;
 
 function parseJsonBody(event: APIGatewayProxyEvent): unknown {
   const raw = event.body ?? '';
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-    throw new DomainError({
-      code: 'PAYLOAD_TOO_LARGE',
-      kind: 'too-large',
-      field: 'body',
-      messageZh: `请求体超过 ${MAX_BODY_BYTES / 1024} KiB 上限`,
-      message: `request body exceeds ${MAX_BODY_BYTES} bytes`,
-    });
+    throw gatewayError('PAYLOAD_TOO_LARGE', `request body exceeds ${MAX_BODY_BYTES} bytes`, 'body');
   }
   if (text.trim() === '') throw invalid('BODY_REQUIRED', 'body', '缺少请求体', 'this route needs a JSON body');
   const contentType = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];

@@ -15,10 +15,17 @@ const STATUS: Record<ErrorKind, number> = {
 };
 
 export interface ErrorBody {
-  error: { code: string; message: string; messageZh: string; field?: string; requestId?: string; issues?: { field: string; message: string }[] };
+  error: {
+    code: string;
+    message: string;
+    messageZh: string;
+    field?: string;
+    requestId?: string;
+    issues?: { field: string; message: string; messageZh: string }[];
+  };
 }
 
-export function errorResponse(error: DomainError, requestId?: string, issues?: { field: string; message: string }[]): APIGatewayProxyResult {
+export function errorResponse(error: DomainError, requestId?: string, issues?: { field: string; message: string; messageZh: string }[]): APIGatewayProxyResult {
   const body: ErrorBody = {
     error: {
       code: error.code,

@@ -10,7 +10,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { FunctionName, RouteSpec } from '../../shared/contracts/routes.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
-import { errorResponse } from '../../functions/http/http-errors.ts';
+import { errorResponse, internalError } from '../../functions/http/http-errors.ts';
+import { gatewayError } from '../../shared/contracts/gateway-errors.ts';
 import type { ApiHandler } from '../../functions/http/api-handler.ts';
 import type { SigV4Verifier } from './sigv4-verifier.ts';
 
@@ -36,9 +37,9 @@ export interface RunningGateway {
 
 export async function startApiGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const server = createServer((req, res) => {
-    handle(req, res, opts).catch((e: unknown) => {
+    handle(req, res, opts, (server.address() as AddressInfo).port).catch((e: unknown) => {
       console.error('gateway failure', e);
-      if (!res.headersSent) send(res, { statusCode: 500, body: JSON.stringify({ error: { code: 'INTERNAL_ERROR', message: 'internal error', messageZh: '系统内部错误' } }) });
+      if (!res.headersSent) send(res, internalError());
     });
   });
   server.keepAliveTimeout = 5_000;
@@ -55,22 +56,31 @@ export async function startApiGateway(opts: GatewayOptions): Promise<RunningGate
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, opts: GatewayOptions): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, opts: GatewayOptions, port: number): Promise<void> {
   const requestId = randomUUID();
   const url = new URL(req.url ?? '/', 'http://localhost');
+  const headers = lowerCaseHeaders(req);
+  // Refusals that need no body are answered before reading one (and the connection is not reused).
+  const early = (error: DomainError) => {
+    res.shouldKeepAlive = false;
+    send(res, errorResponse(error, requestId));
+  };
+  // Like API Gateway, answer only for our own host name: a request addressed elsewhere (DNS
+  // rebinding, a signature made for another endpoint) is not ours to serve.
+  if (!isOwnHost(headers['host'], opts.host, port)) return early(gatewayError('HOST_UNKNOWN', `this gateway does not serve host ${headers['host'] ?? '(none)'}`));
   const match = matchRoute(req.method ?? 'GET', url.pathname);
   if (!match.route) {
-    await drain(req);
-    const error = match.pathKnown
-      ? new DomainError({ code: 'METHOD_NOT_ALLOWED', kind: 'not-found', messageZh: '该接口不支持此方法', message: `${req.method} is not supported on ${url.pathname}` })
-      : new DomainError({ code: 'ROUTE_NOT_FOUND', kind: 'not-found', messageZh: '接口不存在', message: `no route ${req.method} ${url.pathname}` });
-    return send(res, errorResponse(error, requestId));
+    return early(
+      match.pathKnown
+        ? gatewayError('METHOD_NOT_ALLOWED', `${req.method} is not supported on ${url.pathname}`)
+        : gatewayError('ROUTE_NOT_FOUND', `no route ${req.method} ${url.pathname}`),
+    );
+  }
+  if (match.route.auth === 'iam' && !headers['authorization']) {
+    return early(gatewayError(url.searchParams.has('X-Amz-Signature') ? 'SIGNATURE_QUERY_UNSUPPORTED' : 'SIGNATURE_MISSING'));
   }
   const body = await readBody(req);
-  if (body === 'too-large') {
-    return send(res, errorResponse(new DomainError({ code: 'PAYLOAD_TOO_LARGE', kind: 'too-large', field: 'body', messageZh: '请求体过大', message: 'request body too large' }), requestId));
-  }
-  const headers = lowerCaseHeaders(req);
+  if (body === 'too-large') return early(gatewayError('PAYLOAD_TOO_LARGE', `request body exceeds ${MAX_REQUEST_BYTES} bytes`, 'body'));
 
   let identity: { accessKey: string | null; userArn: string | null; caller: string | null } = { accessKey: null, userArn: null, caller: null };
   if (match.route.auth === 'iam') {
@@ -218,10 +228,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   return Buffer.concat(chunks);
 }
 
-async function drain(req: IncomingMessage): Promise<void> {
-  for await (const _ of req) {
-    // discard
-  }
+function isOwnHost(host: string | undefined, listening: string, port: number): boolean {
+  return host === `${listening}:${port}` || host === `localhost:${port}`;
 }
 
 function send(res: ServerResponse, result: APIGatewayProxyResult): void {

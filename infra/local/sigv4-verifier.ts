@@ -6,8 +6,8 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { GatewayErrorCode } from '../../shared/contracts/gateway-errors.ts';
-import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
-import { DomainError } from '../../shared/domain/errors.ts';
+import { gatewayError } from '../../shared/contracts/gateway-errors.ts';
+import type { DomainError } from '../../shared/domain/errors.ts';
 
 /** API Gateway refuses signatures more than 15 minutes off the server clock (either way). */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
@@ -107,7 +107,7 @@ export class SigV4Verifier {
 }
 
 function refused(code: GatewayErrorCode, message: string): DomainError {
-  return new DomainError({ code, kind: 'unauthenticated', messageZh: GATEWAY_ERRORS[code].messageZh, message });
+  return gatewayError(code, message);
 }
 
 function parseAmzDate(s: string): Date | undefined {

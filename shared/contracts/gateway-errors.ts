@@ -1,6 +1,9 @@
 // Refusals that happen before any handler runs: signature checks and API Gateway's own limits. The
 // embedded gateway answers them itself; on AWS the API stack installs them as API Gateway gateway
 // responses, so callers get the same error envelope and codes from both deployments.
+import type { ErrorKind } from '../domain/errors.ts';
+import { DomainError } from '../domain/errors.ts';
+
 export interface GatewayError {
   status: number;
   messageZh: string;
@@ -16,9 +19,20 @@ export const GATEWAY_ERRORS = {
   SIGNATURE_MISMATCH: { status: 403, messageZh: '签名校验失败', message: 'the signature does not match the request' },
   SIGNATURE_QUERY_UNSUPPORTED: { status: 403, messageZh: '不支持预签名URL', message: 'presigned URLs are not accepted; sign the Authorization header' },
   ROUTE_FORBIDDEN: { status: 403, messageZh: '调用身份无权访问该接口', message: 'the caller\'s IAM policy does not allow this route' },
-  PAYLOAD_TOO_LARGE: { status: 413, messageZh: '请求体过大', message: 'request body too large' },
+  HOST_UNKNOWN: { status: 403, messageZh: '请求的主机名不属于本平台', message: 'the request is addressed to another host' },
+  ROUTE_NOT_FOUND: { status: 404, messageZh: '接口不存在', message: 'no such route' },
+  METHOD_NOT_ALLOWED: { status: 404, messageZh: '该接口不支持此方法', message: 'the route does not support this method' },
+  PAYLOAD_TOO_LARGE: { status: 413, messageZh: '请求体超过上限', message: 'request body too large' },
   THROTTLED: { status: 429, messageZh: '请求过于频繁，请稍后重试', message: 'too many requests; retry later' },
   REQUEST_BLOCKED: { status: 403, messageZh: '请求被防火墙拦截', message: 'the request was blocked by the web application firewall' },
 } as const satisfies Record<string, GatewayError>;
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
+
+const KIND_OF_STATUS: Record<number, ErrorKind> = { 403: 'unauthenticated', 404: 'not-found', 413: 'too-large' };
+
+/** The registry's error as a DomainError, with a more specific English message when there is one. */
+export function gatewayError(code: GatewayErrorCode, message?: string, field?: string): DomainError {
+  const e: GatewayError = GATEWAY_ERRORS[code];
+  return new DomainError({ code, kind: KIND_OF_STATUS[e.status] ?? 'invalid', messageZh: e.messageZh, message: message ?? e.message, ...(field ? { field } : {}) });
+}

@@ -5,6 +5,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { execFile } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,6 +123,25 @@ describe('signatures', () => {
     }
     // a fresh signature with the right secret passes
     expect((await signedFetch(path, portal, new Date())).status).toBe(200);
+  });
+
+  it('serves only its own host name, and answers unknown routes with 404', async () => {
+    const url = new URL('/health', platform.endpoint);
+    const foreign = await new Promise<{ status: number; body: Json }>((resolve, reject) => {
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, headers: { host: 'abc123.execute-api.cn-north-1.amazonaws.com.cn' } }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Json }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error.code).toBe('HOST_UNKNOWN');
+
+    const unknown = await fetch(`${platform.endpoint}/v1/nothing-here`);
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as Json).error.code).toBe('ROUTE_NOT_FOUND');
   });
 
   it('accepts curl --aws-sigv4 unchanged', async () => {

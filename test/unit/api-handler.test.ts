@@ -387,6 +387,10 @@ describe('schema validation', () => {
     expect(error.messageZh).toContain('guide.timeLimits.promisedDays');
     expect(error.issues?.map((i) => i.field).sort()).toEqual(['guide.timeLimits.promisedDays', 'guide.visits']);
     expect(error.issues?.every((i) => i.message.length > 0)).toBe(true);
+    // people read Chinese: zod's own wording, translated, not the English one
+    expect(error.messageZh).toMatch(/[\u4e00-\u9fff].*guide\.timeLimits\.promisedDays.*[\u4e00-\u9fff]/);
+    expect(error.messageZh).not.toMatch(/Too big|expected/);
+    expect(error.issues?.every((i) => /[\u4e00-\u9fff]/.test((i as { messageZh?: string }).messageZh ?? ''))).toBe(true);
     expect(calls).toEqual([]);
   });
 
