@@ -15,10 +15,10 @@ Commands:
   list     [--department <code>] [--type <type>] [--state draft|submitted|returned] [--limit N] [--cursor C] [--all]
   show     <code> [--version N|latest]
   create   --file <guide.json>                      draft a new item (the file holds the service guide)
-  edit     <code> --file <guide.json> [--base N]    change a draft or returned item
-  revise   <code> --file <guide.json> [--base N]    start a new version of a published item
+  edit     <code> --file <guide.json> --base N      change a draft or returned item
+  revise   <code> --file <guide.json> --base N      start a new version of a published item
   submit   <code> [--base N]                        submit for review
-  review   <code> --publish | --return --reason <text> [--reason <text>…] [--base N]
+  review   <code> --base N --publish | --return --reason <text> [--reason <text>…]
   suspend  <code> --planned --from <YYYY-MM-DD> --reason <text> [--notice <text>] [--base N]
            <code> --emergency --notice <text> --reason <text> [--base N]
   resume   <code> [--base N]
@@ -31,7 +31,9 @@ Who you are (one of):
                           --endpoint <url> (or TONGBAN_ENDPOINT) and --region (or AWS_REGION)
 
   --json                  print the API's JSON answer as it is
-  --base N                the version you act on (default: the newest, read just before)
+  --base N                the version you act on. Required where it matters what you saw: review
+                          (the version you reviewed), edit and revise (the version you changed);
+                          elsewhere it defaults to the newest version, read just before
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -93,8 +95,9 @@ export async function main(argv: string[]): Promise<number> {
       if (!code) throw new UsageError(`items ${command} needs the item's implementation code`);
       return code;
     };
-    const base = async (c: string): Promise<number> => {
+    const base = async (c: string, required = false): Promise<number> => {
       if (o.base !== undefined) return positiveInt(o.base, '--base');
+      if (required) throw new UsageError(`items ${command} needs --base N: the version you ${command === 'review' ? 'reviewed' : 'changed'} (see \`items show ${c} --version latest\`)`);
       const res = await api.request('GET', `/v1/items/${encodeURIComponent(c)}/versions/latest`);
       if (res.status >= 400) throw new ApiRefusal(res);
       return (res.body as { version: number }).version;
@@ -139,7 +142,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'revise': {
         const c = needCode();
         const guide = await readGuide(o.file);
-        const body = { baseVersion: await base(c), guide };
+        const body = { baseVersion: await base(c, true), guide };
         const res =
           command === 'edit'
             ? await api.request('PUT', `/v1/items/${encodeURIComponent(c)}`, { body })
@@ -154,7 +157,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'review': {
         const c = needCode();
         if (o.publish === o.return) throw new UsageError('items review needs exactly one of --publish or --return');
-        const body = { baseVersion: await base(c), decision: o.publish ? 'publish' : 'return', reasons: o.reason ?? [] };
+        const body = { baseVersion: await base(c, true), decision: o.publish ? 'publish' : 'return', reasons: o.reason ?? [] };
         return out(await api.request('POST', `/v1/items/${encodeURIComponent(c)}/review`, { body }), printVersion);
       }
       case 'suspend': {

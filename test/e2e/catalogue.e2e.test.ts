@@ -359,13 +359,19 @@ describe('the tongban CLI against the embedded platform', () => {
     await writeFile(file, JSON.stringify(newGuide('800000000030', { name: '命令行创建的事项' })));
     await cli('items', 'create', '--as', 'market', '--file', file);
     await cli('items', 'submit', code, '--as', 'market');
-    await cli('items', 'review', code, '--publish', '--as', 'reviewer');
+    const withoutBase = await cli('items', 'review', code, '--publish', '--as', 'reviewer').then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(withoutBase?.code).toBe(2);
+    expect(withoutBase?.stderr).toContain('--base');
+    await cli('items', 'review', code, '--base', '2', '--publish', '--as', 'reviewer');
     const shown = JSON.parse((await cli('items', 'show', code, '--as', 'portal', '--json')).stdout) as Json;
     expect(shown).toMatchObject({ code, publishedVersion: 3, guide: { name: '命令行创建的事项' } });
   });
 
   it('prints the API error and exits 1 when refused', async () => {
-    const failure = await cli('items', 'review', SEED_ITEMS[0]!.implementationCode, '--publish', '--as', 'portal').then(
+    const failure = await cli('items', 'review', SEED_ITEMS[0]!.implementationCode, '--base', '3', '--publish', '--as', 'portal').then(
       () => undefined,
       (e: { code: number; stderr: string }) => e,
     );

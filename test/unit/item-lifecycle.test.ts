@@ -242,6 +242,29 @@ describe('nextVersion: illegal transitions', () => {
   });
 });
 
+describe('nextVersion: an emergency overtakes a planned suspension', () => {
+  const planned = () => nextVersion(published(), { action: 'suspend', kind: 'planned', effectiveFrom: '2026-11-30', reason: '升级' }, dept(9));
+  const emergency: ItemCommand = { action: 'suspend', kind: 'emergency', effectiveFrom: '2026-11-23', reason: '故障', notice: '因故障立即暂停' };
+
+  it('suspends at once while a planned suspension has not begun, replacing it', () => {
+    // Prepare
+    const before = planned();
+
+    // Act
+    const after = nextVersion(before, emergency, dept(10));
+
+    // Assess
+    expect(after).toMatchObject({ publicState: 'suspended', suspension: { kind: 'emergency', effectiveFrom: '2026-11-23', notice: '因故障立即暂停' } });
+    expect(before.suspension).toMatchObject({ kind: 'planned', effectiveFrom: '2026-11-30' });
+  });
+
+  it('refuses once the planned suspension is in effect (the item is suspended already)', () => {
+    const onTheDay = { ...by('market', 0), today: '2026-11-30', at: '2026-11-30T02:00:00.000Z' };
+    const error = refusal(() => nextVersion(planned(), { ...emergency, effectiveFrom: '2026-11-30' }, onTheDay));
+    expect(error).toMatchObject({ code: 'ITEM_ILLEGAL_TRANSITION' });
+  });
+});
+
 describe('hash chain', () => {
   const { hash: _h, ...withoutHash } = published();
   const chain = () =>

@@ -9,7 +9,7 @@ import { chinaDate } from '../calendar/official-calendar.ts';
 import { DomainError, forbidden, invalid, notFound } from '../errors.ts';
 import { checkGuide } from './guide-rules.ts';
 import type { ItemHead, ItemRecord } from './item-record.ts';
-import { effectivePublicState } from './item-record.ts';
+import { effectivePublicState, publicStateOn } from './item-record.ts';
 import type { ActionContext, ItemCommand } from './item-lifecycle.ts';
 import { firstVersion, nextVersion } from './item-lifecycle.ts';
 import type { ItemQuery, ItemStore } from './item-store.ts';
@@ -200,8 +200,7 @@ export class CatalogueService {
     const items = heads.map(({ suspensionFrom, submittedAt: _s, ...head }) => ({
       ...head,
       ...(names.has(head.departmentId) ? { departmentName: names.get(head.departmentId) } : {}),
-      effectivePublicState:
-        head.publicState === 'published' && suspensionFrom !== undefined && suspensionFrom <= today ? ('suspended' as const) : head.publicState,
+      effectivePublicState: publicStateOn(head.publicState, suspensionFrom, today),
     }));
     return nextCursor ? { items, nextCursor } : { items };
   }

@@ -74,7 +74,10 @@ export function nextVersion(latest: ItemRecord, command: ItemCommand, ctx: Actio
       }
       return seal({ ...base, state: 'returned', reasons: command.reasons });
     case 'suspend': {
-      if (latest.publicState !== 'published' || latest.suspension) {
+      // An emergency may overtake a planned suspension that has not begun (001 §11: "立即暂停");
+      // the planned one stays in the history, in the version before this one.
+      const overtakes = command.kind === 'emergency' && latest.suspension?.kind === 'planned' && latest.suspension.effectiveFrom > ctx.today;
+      if (latest.publicState !== 'published' || (latest.suspension && !overtakes)) {
         throw illegal(latest, command.action, ctx.today);
       }
       const { action: _a, ...suspension } = command;

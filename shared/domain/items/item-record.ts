@@ -11,8 +11,11 @@ export type ItemAction = ItemRecord['action'];
 
 /** The public state as of `today`: a planned suspension takes effect on its date. */
 export function effectivePublicState(record: Pick<ItemRecord, 'publicState' | 'suspension'>, today: string): PublicState {
-  if (record.publicState === 'published' && record.suspension && record.suspension.effectiveFrom <= today) return 'suspended';
-  return record.publicState;
+  return publicStateOn(record.publicState, record.suspension?.effectiveFrom, today);
+}
+
+export function publicStateOn(publicState: PublicState, suspensionFrom: string | undefined, today: string): PublicState {
+  return publicState === 'published' && suspensionFrom !== undefined && suspensionFrom <= today ? 'suspended' : publicState;
 }
 
 /**
