@@ -7,8 +7,8 @@ interface Summary {
   type: string;
   departmentId: string;
   departmentName?: string;
-  version: number;
-  state: string;
+  version?: number;
+  state?: string;
   effectivePublicState: string;
   publishedVersion?: number;
   jointHandling: boolean;
@@ -36,8 +36,8 @@ export function printList(body: { items: Summary[]; nextCursor?: string }): void
     i.name + (i.jointHandling ? ' [联办]' : ''),
     i.departmentName ?? i.departmentId,
     i.type,
-    `v${i.version}`,
-    i.state,
+    `v${i.version ?? i.publishedVersion ?? '?'}`,
+    i.state ?? '',
     i.effectivePublicState,
   ]);
   printTable(['CODE', 'NAME', 'DEPARTMENT', 'TYPE', 'VER', 'STATE', 'PUBLIC'], rows);

@@ -165,15 +165,16 @@ export const ItemSummarySchema = z
     type: ItemTypeSchema,
     departmentId: z.string(),
     departmentName: z.string().optional().meta({ description: 'the department\'s name from the directory' }),
-    version: z.int(),
-    state: WorkingStateSchema,
+    version: z.int().optional().meta({ description: 'newest version: for the item\'s department and reviewers only' }),
+    state: WorkingStateSchema.optional().meta({ description: 'working state of the newest version: for the item\'s department and reviewers only' }),
+    updatedAt: z.iso.datetime().optional().meta({ description: 'for the item\'s department and reviewers only' }),
     publicState: PublicStateSchema,
     effectivePublicState: PublicStateSchema,
     publishedVersion: z.int().optional(),
+    publishedAt: z.iso.datetime().optional(),
     jointHandling: z.boolean(),
-    updatedAt: z.iso.datetime(),
   })
-  .meta({ id: 'ItemSummary' });
+  .meta({ id: 'ItemSummary', description: 'what everyone sees is the published item; work in progress only its department and the reviewers see' });
 
 export const ItemListSchema = z
   .object({ items: z.array(ItemSummarySchema), nextCursor: z.string().optional() })

@@ -477,12 +477,31 @@ describe('list', () => {
     for (const view of views) expect(codes(view)).toEqual([FOOD.implementationCode, HUKOU.implementationCode].sort());
     expect(views[0]!.items.find((i) => i.code === FOOD.implementationCode)).toMatchObject({
       name: FOOD.name,
-      state: 'published',
       publicState: 'published',
       effectivePublicState: 'published',
       publishedVersion: 3,
       jointHandling: false,
     });
+  });
+
+  it('shows work in progress (newest version, state) only to the item\'s department and reviewers', async () => {
+    // Prepare: the market department starts a revision of its published item
+    const env = await catalogue();
+    await env.service.revise(market, FOOD.implementationCode, 3, { ...FOOD, name: '修订中的名称' });
+
+    // Act
+    const [forPortal, forHousing, forMarket, forReviewer] = await Promise.all(
+      [portal, housing, market, reviewer].map(async (c) => (await env.service.list(c, {}, { limit: 20 })).items.find((i) => i.code === FOOD.implementationCode)),
+    );
+
+    // Assess
+    for (const outsider of [forPortal, forHousing]) {
+      expect(outsider).toMatchObject({ name: FOOD.name, publishedVersion: 3 });
+      expect(outsider).not.toHaveProperty('version');
+      expect(outsider).not.toHaveProperty('state');
+      expect(outsider).not.toHaveProperty('updatedAt');
+    }
+    for (const insider of [forMarket, forReviewer]) expect(insider).toMatchObject({ name: FOOD.name, version: 4, state: 'draft', publishedVersion: 3 });
   });
 
   it('filters the catalogue by department and by type', async () => {

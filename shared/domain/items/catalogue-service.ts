@@ -38,7 +38,8 @@ export interface PublishedItem {
   guide: ServiceGuide;
 }
 
-export type ItemSummary = Omit<ItemHead, 'suspensionFrom' | 'submittedAt'> & { departmentName?: string; effectivePublicState: ItemRecord['publicState'] };
+export type ItemSummary = Omit<ItemHead, 'suspensionFrom' | 'submittedAt' | 'version' | 'state' | 'updatedAt'> &
+  Partial<Pick<ItemHead, 'version' | 'state' | 'updatedAt'>> & { departmentName?: string; effectivePublicState: ItemRecord['publicState'] };
 
 export type SuspendInput = { kind: 'planned' | 'emergency'; effectiveFrom?: string; reason: string; notice?: string };
 
@@ -197,8 +198,10 @@ export class CatalogueService {
     }
     const today = this.today();
     const [{ heads, nextCursor }, names] = await Promise.all([this.deps.store.list(query, page), this.departmentNames()]);
-    const items = heads.map(({ suspensionFrom, submittedAt: _s, ...head }) => ({
+    const items = heads.map(({ suspensionFrom, submittedAt: _s, version, state, updatedAt, ...head }): ItemSummary => ({
       ...head,
+      // Work in progress (a revision's version and state) is for the department and the reviewers.
+      ...(this.mayReadWork(caller, head.departmentId) ? { version, state, updatedAt } : {}),
       ...(names.has(head.departmentId) ? { departmentName: names.get(head.departmentId) } : {}),
       effectivePublicState: publicStateOn(head.publicState, suspensionFrom, today),
     }));

@@ -31,6 +31,7 @@ export interface ItemHead {
   state: WorkingState;
   publicState: PublicState;
   publishedVersion?: number;
+  publishedAt?: string;
   suspensionFrom?: string;
   jointHandling: boolean;
   updatedAt: string;
@@ -48,6 +49,7 @@ export function headOf(latest: ItemRecord, published: ItemRecord | undefined): I
     state: latest.state,
     publicState: latest.publicState,
     ...(latest.publishedVersion !== undefined ? { publishedVersion: latest.publishedVersion } : {}),
+    ...(published ? { publishedAt: published.at } : {}),
     ...(latest.suspension ? { suspensionFrom: latest.suspension.effectiveFrom } : {}),
     jointHandling: shown.guide.jointHandling !== undefined,
     updatedAt: latest.at,
