@@ -4,17 +4,45 @@
 // time, so a typo fails `cdk synth` with a message instead of a broken deployment.
 //
 // A principal gives exactly one of:
-// - `trustedAccount` (12 digits): the API stack creates the IAM role `tongban-<stage>-<name>` that
-//   this account may assume, allowed to invoke exactly the routes whose `roles` include the
-//   principal's role (see shared/contracts/routes.ts);
+// - `trustedAccount`: the API stack creates the IAM role `tongban-<stage>-<name>`, allowed to invoke
+//   exactly the routes whose `roles` include the principal's role (see shared/contracts/routes.ts),
+//   that identities of the trusted account may assume. The value is a 12-digit account id, or
+//   `"self"`: the account the stack is deployed to (`Stack.of(stack).account`, resolved by
+//   CloudFormation), so a configuration can trust its own account without naming it. The AWS
+//   documentation's example accounts (123456789012, 111122223333, …: DOCUMENTATION_ACCOUNT_IDS) are
+//   refused: a sample configuration copied unchanged must not trust a stranger's account.
+//   Trusting an account lets every identity of it that holds sts:AssumeRole on the role (or on `*`)
+//   assume it; two optional fields narrow that down:
+//   - `trustedPrincipalArns`: only these IAM roles or users may assume the role (trust policy
+//     condition `ArnLike aws:PrincipalArn`; an assumed-role session counts as its role). Each entry
+//     is, in the trusted account:
+//       `role/<path/>name` or `user/<path/>name`  → arn:<partition>:iam::<account>:role/… (user/…)
+//       `name` (no slash)                          → the role `role/name`
+//       `arn:aws…:iam::<account>:role/…` or `…:user/…`, only with a 12-digit `trustedAccount`, and
+//         that account must be the trusted one;
+//     the short forms are expanded at synth with the deployment's partition and the trusted account
+//     (for `"self"` the deploying account, which JSON cannot name); a full ARN keeps the partition
+//     it names, so the short forms suit a configuration deployed to both aws and aws-cn. `*` and
+//     `?` are allowed in the path and name (`role/integration/*`), not in the partition, account or
+//     `role`/`user`. A role with a path is matched with its path (`role/team/name`, `role/*/name`).
+//   - `externalId` (2-1224 characters of letters, digits and `+=,.@:/_-`): the caller must pass it
+//     to sts:AssumeRole (trust policy condition `StringEquals sts:ExternalId`), as AWS recommends
+//     for a role a third party assumes.
+//   Example: { "name": "reviewer", "role": "platform", "trustedAccount": "self",
+//              "trustedPrincipalArns": ["role/tongban-reviewers"] }
+//            { "name": "portal", "role": "channel", "channelId": "kunming-portal",
+//              "trustedAccount": "210987654321", "externalId": "kunming-portal-2026",
+//              "trustedPrincipalArns": ["arn:aws:iam::210987654321:role/portal/gateway-*"] }
 // - `arn`: an existing IAM role or user. The stack creates nothing for it: its owner must grant it
 //   `execute-api:Invoke` on `<ExecuteApiArnPrefix output>/<METHOD>/<path>` (path parameters as `*`)
 //   for each route whose `roles` include the principal's role. An IAM-authorised API Gateway route
 //   only accepts a caller of another account if the API's resource policy also allows it, which
 //   this stack does not add: give principals of other accounts a `trustedAccount` instead.
+//   `trustedPrincipalArns` and `externalId` do not apply (there is no trust policy to narrow).
 //
-// The directory the platform reads is written from this configuration on every deployment (see
-// ApiStack); the role names are fixed (`tongban-<stage>-<name>`) so callers can assume them by name.
+// The directory the platform reads is written from this configuration on every deployment that
+// changes it (see ApiStack); the role names are fixed (`tongban-<stage>-<name>`) so callers can
+// assume them by name.
 import type { App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -44,6 +72,55 @@ export function principalRoleName(stage: string, principalName: string): string 
   return `tongban-${stage}-${principalName}`;
 }
 
+/**
+ * Account ids the AWS documentation uses in its examples (and the all-zero placeholder). They belong
+ * to nobody you mean to trust, so no configuration may name them.
+ */
+export const DOCUMENTATION_ACCOUNT_IDS: ReadonlySet<string> = new Set(['123456789012', '111122223333', '444455556666', '777788889999', '000000000000']);
+
+/** `trustedAccount` value meaning the account the stack is deployed to. */
+export const SELF_ACCOUNT = 'self';
+
+/**
+ * The account of the ARNs the config check gives the roles the stack will create (their real
+ * account is only known at deploy time).
+ */
+const STAND_IN_ACCOUNT = '000000000000';
+
+/** The ARN the config check uses for the role the stack creates for principal `name`. */
+export function standInRoleArn(stage: string, name: string): string {
+  return `arn:aws:iam::${STAND_IN_ACCOUNT}:role/${principalRoleName(stage, name)}`;
+}
+
+const IAM_PATH_AND_NAME = String.raw`(?:[\w+=,.@*?-]+/)*[\w+=,.@*?-]+`;
+/** `role/<path/>name`, `user/<path/>name` (wildcards allowed in path and name). */
+const SHORT_PRINCIPAL_RE = new RegExp(String.raw`^(?:role|user)/${IAM_PATH_AND_NAME}$`);
+/** A bare name: shorthand for `role/<name>`. */
+const BARE_NAME_RE = /^[\w+=,.@*?-]+$/;
+/** A full role or user ARN; group 1 is the account. */
+const FULL_PRINCIPAL_RE = new RegExp(String.raw`^arn:aws[a-z-]*:iam::(\d{12}):(?:role|user)/${IAM_PATH_AND_NAME}$`);
+const PRINCIPAL_ARN_MAX = 600;
+
+const EXTERNAL_ID_RE = /^[\w+=,.@:/-]{2,1224}$/;
+
+/**
+ * A `trustedPrincipalArns` entry as the ARN pattern of the trust policy's `aws:PrincipalArn`
+ * condition: full ARNs as they are, `role/…`/`user/…` and bare role names in `account` (the trusted
+ * account; for `"self"` the stack's account token) of `partition` (the stack's partition token).
+ */
+export function expandTrustedPrincipalArn(entry: string, partition: string, account: string): string {
+  if (entry.startsWith('arn:')) return entry;
+  const resource = entry.includes('/') ? entry : `role/${entry}`;
+  return `arn:${partition}:iam::${account}:${resource}`;
+}
+
+/** Why `account` (a trustedAccount or the account of an ARN) is refused, if it is. */
+function documentationAccountProblem(field: string, account: string): string | undefined {
+  return DOCUMENTATION_ACCOUNT_IDS.has(account)
+    ? `${field}: ${account} is an example account id of the AWS documentation, not an account to trust; use "self" (the deploying account) or the real 12-digit account id`
+    : undefined;
+}
+
 const ConfigPrincipalSchema = z
   .object({
     name: PrincipalSchema.shape.name,
@@ -52,7 +129,18 @@ const ConfigPrincipalSchema = z
     channelId: z.string().optional(),
     trustedAccount: z
       .string()
-      .regex(/^\d{12}$/, 'trustedAccount must be a 12-digit AWS account id')
+      .refine((a) => a === SELF_ACCOUNT || /^\d{12}$/.test(a), 'trustedAccount must be "self" (the deploying account) or a 12-digit AWS account id')
+      .optional(),
+    /** Only these roles/users of the trusted account may assume the role (see the header). */
+    trustedPrincipalArns: z
+      .array(z.string().min(1).max(PRINCIPAL_ARN_MAX))
+      .min(1, 'trustedPrincipalArns, when given, names at least one role or user')
+      .max(50)
+      .optional(),
+    /** The sts:ExternalId the caller must pass when assuming the role. */
+    externalId: z
+      .string()
+      .regex(EXTERNAL_ID_RE, 'externalId must be 2-1224 characters of letters, digits and + = , . @ : / _ -')
       .optional(),
     arn: PrincipalSchema.shape.arn.optional(),
     /** For people reading the configuration; not deployed anywhere. */
@@ -62,6 +150,41 @@ const ConfigPrincipalSchema = z
   .refine((p) => (p.trustedAccount === undefined) !== (p.arn === undefined), {
     message: 'give exactly one of trustedAccount (the stack creates a role that account may assume) or arn (an existing IAM role or user)',
     path: ['trustedAccount'],
+  })
+  .superRefine((p, ctx) => {
+    const refuse = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (p.trustedAccount !== undefined) {
+      const problem = documentationAccountProblem('trustedAccount', p.trustedAccount);
+      if (problem) refuse(['trustedAccount'], problem);
+    }
+    if (p.arn !== undefined) {
+      const problem = documentationAccountProblem('arn', p.arn.split(':')[4] ?? '');
+      if (problem) refuse(['arn'], problem);
+    }
+    if (p.trustedAccount === undefined) {
+      if (p.trustedPrincipalArns !== undefined) refuse(['trustedPrincipalArns'], 'trustedPrincipalArns only applies with trustedAccount (it narrows who may assume the role the stack creates)');
+      if (p.externalId !== undefined) refuse(['externalId'], 'externalId only applies with trustedAccount (it is a condition of the role the stack creates)');
+      return;
+    }
+    const trusted = p.trustedAccount;
+    (p.trustedPrincipalArns ?? []).forEach((entry, j) => {
+      const path = ['trustedPrincipalArns', j];
+      const full = FULL_PRINCIPAL_RE.exec(entry);
+      if (full) {
+        if (trusted === SELF_ACCOUNT) {
+          refuse(path, `trustedPrincipalArns: ${entry} is a full ARN, but trustedAccount is "self": write "role/<name>" or "user/<name>" (expanded to the deploying account), or set trustedAccount to that account id`);
+        } else if (full[1] !== trusted) {
+          refuse(path, `trustedPrincipalArns: ${entry} is not in the trusted account ${trusted}`);
+        }
+        const problem = documentationAccountProblem('trustedPrincipalArns', full[1]!);
+        if (problem) refuse(path, problem);
+      } else if (!SHORT_PRINCIPAL_RE.test(entry) && !BARE_NAME_RE.test(entry)) {
+        refuse(
+          path,
+          `trustedPrincipalArns: ${entry} is neither "role/<path/>name", "user/<path/>name", a role name, nor an IAM role or user ARN (arn:aws:iam::<account>:role/<name>); * and ? are allowed in path and name only`,
+        );
+      }
+    });
   });
 export type ConfigPrincipal = z.infer<typeof ConfigPrincipalSchema>;
 
@@ -103,7 +226,7 @@ export const TongbanConfigSchema = z
     });
     // The same rules the platform applies when it reads the directory (department/channel
     // principals, known ids), checked now with stand-in ARNs for the roles the stack will create.
-    const directory = DirectorySchema.safeParse(directoryFromConfig(c, (p) => `arn:aws:iam::${p.trustedAccount ?? '000000000000'}:role/${principalRoleName(c.stage, p.name)}`));
+    const directory = DirectorySchema.safeParse(directoryFromConfig(c, (p) => standInRoleArn(c.stage, p.name)));
     if (!directory.success) for (const issue of directory.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   });
 export type TongbanConfig = z.infer<typeof TongbanConfigSchema>;

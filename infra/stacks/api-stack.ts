@@ -1,13 +1,17 @@
 // The API of one deployment, built from the route table (shared/contracts/routes.ts): a Lambda
 // function per `function` name, a REST API resource per path segment and a method per route, IAM
 // (SigV4) authorisation on every route not marked public, and an IAM role per configured principal
-// that may invoke exactly the routes of its role. Also writes the directory (departments, channels,
-// principals with the ARNs of those roles) into the directory table.
+// that may invoke exactly the routes of its role, assumable only from its trusted account (the
+// deploying one for "self"), narrowed to the configured principal ARNs and external id. Also writes
+// the directory (departments, channels, principals with the ARNs of those roles) into the directory
+// table, as a record that depends only on the configuration (no synth time), so `cdk diff` is clean
+// when nothing changed.
 //
 // Transport: API Gateway endpoints answer HTTPS only (there is no plain-HTTP listener to deny), so no
 // aws:SecureTransport resource policy is needed; a minimum TLS version can only be pinned on a custom
 // domain name, which a deployment may add in front of this REGIONAL endpoint.
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import {
   AccessLogField,
@@ -35,11 +39,11 @@ import { DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
 import type { GatewayErrorCode } from '../../shared/contracts/gateway-errors.ts';
-import type { Role as PlatformRole } from '../../shared/contracts/directory.ts';
+import type { Directory, Role as PlatformRole } from '../../shared/contracts/directory.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import type { FunctionName, RouteSpec } from '../../shared/contracts/routes.ts';
 import type { ConfigPrincipal, TongbanConfig } from '../config.ts';
-import { directoryFromConfig, principalRoleName } from '../config.ts';
+import { SELF_ACCOUNT, directoryFromConfig, expandTrustedPrincipalArn, principalRoleName, standInRoleArn } from '../config.ts';
 import { DEPS_LOCK_FILE, LAMBDA_BUNDLING, PROJECT_ROOT, functionEntry } from '../lambda-bundling.ts';
 
 export interface ApiStackProps extends StackProps {
@@ -56,13 +60,15 @@ const ROUTE_TABLE: readonly RouteSpec[] = ROUTES;
 export const FUNCTION_NAMES: readonly FunctionName[] = [...new Set(ROUTE_TABLE.map((r) => r.function))];
 
 /**
- * What each function may do with the tables, and nothing more. The item store only reads, queries and
- * writes conditionally (shared/adapters/dynamo-item-store.ts); versions are never deleted, so no
- * function holds DeleteItem, BatchWriteItem (which can delete) or Scan.
+ * What each function may do with the tables, and nothing more: the calls its adapters make. The item
+ * store (shared/adapters/dynamo-item-store.ts) only gets, queries and puts with conditions (a new
+ * version only where none exists); the directory reader only gets. Versions are immutable and never
+ * deleted, so no function holds UpdateItem (which could rewrite a version in place), DeleteItem,
+ * BatchWriteItem (which can delete), Scan, or the batch/transaction reads it does not use.
  */
-const TABLE_ACCESS: Record<FunctionName, { items?: readonly string[]; directory?: readonly string[] }> = {
+export const TABLE_ACCESS: Record<FunctionName, { items?: readonly string[]; directory?: readonly string[] }> = {
   catalogue: {
-    items: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    items: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
     directory: ['dynamodb:GetItem'],
   },
   platform: {},
@@ -342,13 +348,26 @@ export class ApiStack extends Stack {
     }
   }
 
+  /**
+   * The role of a `trustedAccount` principal: assumable from that account ("self": this stack's own),
+   * only by the `trustedPrincipalArns` (ArnLike aws:PrincipalArn) and only with the `externalId`
+   * (StringEquals sts:ExternalId) when they are configured.
+   */
   private principalRole(principal: ConfigPrincipal, trustedAccount: string, stage: string): Role {
     const routes = routesInvokableBy(principal.role);
     const resources = routes.map((r) => this.api.arnForExecuteApi(r.method, r.path.replace(/\{[^}]+\}/g, '*'), stage));
+    const self = trustedAccount === SELF_ACCOUNT;
+    const account = self ? Stack.of(this).account : trustedAccount;
+    const conditions: Record<string, Record<string, unknown>> = {};
+    if (principal.trustedPrincipalArns !== undefined) {
+      conditions.ArnLike = { 'aws:PrincipalArn': principal.trustedPrincipalArns.map((entry) => expandTrustedPrincipalArn(entry, Stack.of(this).partition, account)) };
+    }
+    if (principal.externalId !== undefined) conditions.StringEquals = { 'sts:ExternalId': principal.externalId };
+    const trustee = new AccountPrincipal(account);
     const role = new Role(this, `Principal${pascal(principal.name)}`, {
       roleName: principalRoleName(stage, principal.name),
-      description: `Tongban ${stage}: principal ${principal.name} (${principal.role}), assumed from account ${trustedAccount}`,
-      assumedBy: new AccountPrincipal(trustedAccount),
+      description: `Tongban ${stage}: principal ${principal.name} (${principal.role}), assumed from ${self ? 'the deploying account' : `account ${trustedAccount}`}${principal.trustedPrincipalArns ? ' by the configured principals' : ''}${principal.externalId ? ' with its external id' : ''}`,
+      assumedBy: Object.keys(conditions).length > 0 ? trustee.withConditions(conditions) : trustee,
       maxSessionDuration: Duration.hours(1),
       // A role without routes (none of the route table's roles) gets no permission at all.
       ...(resources.length > 0
@@ -365,13 +384,17 @@ export class ApiStack extends Stack {
     return role;
   }
 
-  /** The directory record, written on create and on every update of the configuration. */
+  /**
+   * The directory record `{ pk, doc, digest }`, written on create and whenever its content changes.
+   * It holds nothing that changes from one synth to the next, so an unchanged configuration gives
+   * an unchanged template and a clean `cdk diff`.
+   */
   private writeDirectory(props: ApiStackProps, retention: RetentionDays): void {
     const { config } = props;
     const arnOf = (p: ConfigPrincipal) => this.principalRoles[p.name]!.roleArn;
-    // Checked with the ARNs the roles will have (their names are fixed), then written with the
-    // role ARNs themselves so CloudFormation creates the roles first.
-    DirectorySchema.parse(directoryFromConfig(config, (p) => `arn:aws:iam::${p.trustedAccount ?? '000000000000'}:role/${principalRoleName(config.stage, p.name)}`));
+    // Checked with stand-in ARNs of the roles (their names are fixed), then written with the role
+    // ARNs themselves so CloudFormation creates the roles first.
+    DirectorySchema.parse(directoryFromConfig(config, (p) => standInRoleArn(config.stage, p.name)));
     const directory = directoryFromConfig(config, arnOf);
     const putItem = {
       service: 'DynamoDB',
@@ -381,9 +404,7 @@ export class ApiStack extends Stack {
         Item: {
           [DIRECTORY_TABLE.partitionKey]: { S: DIRECTORY_TABLE.directoryKey },
           doc: { S: this.toJsonString(directory) },
-          // The synth time: a new value on every deployment, so each deployment rewrites the record
-          // (same document unless the configuration changed) and updatedAt says when it last did.
-          updatedAt: { S: new Date().toISOString() },
+          digest: { S: directoryDigest(directory, config.stage) },
         },
       },
       physicalResourceId: PhysicalResourceId.of(`tongban-${config.stage}-directory`),
@@ -404,6 +425,21 @@ export class ApiStack extends Stack {
     const provider = this.node.findChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
     acknowledgeProvider(provider);
   }
+}
+
+/**
+ * The content digest of the directory record: the SHA-256 (hex) of the directory as JSON, with the
+ * ARN of each role the stack creates written `arn:${AWS::Partition}:iam::${AWS::AccountId}:role/<name>`
+ * (the stored `doc` has the deployment's partition and account there, unknown at synth). The same
+ * configuration always gives the same digest; any change of departments, channels or principals a
+ * different one.
+ */
+export function directoryDigest(directory: Directory, stage: string): string {
+  const canonical: Directory = {
+    ...directory,
+    principals: directory.principals.map((p) => (Token.isUnresolved(p.arn) ? { ...p, arn: `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${principalRoleName(stage, p.name)}` } : p)),
+  };
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
 function acknowledgeProvider(provider: IConstruct): void {

@@ -9,16 +9,17 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTongbanApp } from '../../infra/app.ts';
 import type { TongbanApp } from '../../infra/app.ts';
-import { CONFIG_CONTEXT_KEY, loadConfig } from '../../infra/config.ts';
+import { CONFIG_CONTEXT_KEY, DOCUMENTATION_ACCOUNT_IDS, expandTrustedPrincipalArn, loadConfig } from '../../infra/config.ts';
 import { bundleFunction } from '../../infra/lambda-bundling.ts';
 import { CHANNELS, DEPARTMENTS, PRINCIPALS } from '../../infra/local/seed-data.ts';
-import { FUNCTION_NAMES, assertNoWildcardOverreach, invokeResourcePath, routesInvokableBy } from '../../infra/stacks/api-stack.ts';
+import { FUNCTION_NAMES, TABLE_ACCESS, assertNoWildcardOverreach, invokeResourcePath, routesInvokableBy } from '../../infra/stacks/api-stack.ts';
 import { DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import type { RouteSpec } from '../../shared/contracts/routes.ts';
@@ -45,10 +46,18 @@ const TEST_CONFIG = {
   departments: [DEPARTMENTS.market, DEPARTMENTS.housing],
   channels: [CHANNELS[0]!],
   principals: [
-    { name: 'reviewer', role: 'platform', trustedAccount: '111111111111' },
+    // The deploying account, and in it only these roles (a bare name is a role).
+    { name: 'reviewer', role: 'platform', trustedAccount: 'self', trustedPrincipalArns: ['role/tongban-reviewers', 'platform-ops-*'] },
     { name: 'auditor', role: 'auditor', trustedAccount: '111111111111' },
-    { name: 'portal', role: 'channel', channelId: CHANNELS[0]!.id, trustedAccount: '222222222222' },
-    { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id, trustedAccount: '333333333333' },
+    {
+      name: 'portal',
+      role: 'channel',
+      channelId: CHANNELS[0]!.id,
+      trustedAccount: '222222222222',
+      trustedPrincipalArns: ['arn:aws:iam::222222222222:role/portal/gateway-*'],
+      externalId: 'kunming-portal:2026/01',
+    },
+    { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id, trustedAccount: '333333333333', trustedPrincipalArns: ['user/integration/market-sync'] },
     // Brings its own identity: the stack creates nothing for it.
     { name: 'housing-own', role: 'department', departmentId: DEPARTMENTS.housing.id, arn: 'arn:aws:iam::444444444444:role/housing-integration' },
   ],
@@ -101,6 +110,18 @@ function flatten(node: unknown, substitute: (ref: string) => string | undefined 
   if (o['Fn::GetStackOutput']) return `<${(o['Fn::GetStackOutput'] as { StackName: string; OutputName: string }).StackName}.${(o['Fn::GetStackOutput'] as { OutputName: string }).OutputName}>`;
   if (o['Fn::ImportValue']) return `<${flatten(o['Fn::ImportValue'], substitute)}>`;
   return `<${JSON.stringify(node)}>`;
+}
+
+/** Every CloudFormation value inside arrays and plain objects as text (see flatten). */
+function flattenDeep(node: unknown): unknown {
+  if (typeof node === 'string') return node;
+  if (Array.isArray(node)) return node.map(flattenDeep);
+  if (typeof node === 'object' && node !== null) {
+    const keys = Object.keys(node);
+    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0]!.startsWith('Fn::'))) return flatten(node);
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, flattenDeep(v)]));
+  }
+  return node;
 }
 
 /** `/v1/items/{code}` etc. for every API Gateway resource, by logical id. */
@@ -248,6 +269,23 @@ describe('the Tongban CDK app (test configuration)', () => {
       expect(catalogue.filter((a) => a.includes('*'))).toEqual([]);
     });
 
+    it('gives the catalogue exactly GetItem, Query and PutItem on the items table, Query on its indexes, GetItem on the directory', () => {
+      const grants = resources(api, 'AWS::IAM::Policy')
+        .filter(([, p]) => JSON.stringify(props(p).Roles).includes('CatalogueFunctionRole'))
+        .flatMap(([, p]) => (props(p).PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement)
+        .flatMap((s) => [s.Action].flat().flatMap((action) => [s.Resource].flat().map((r) => ({ action, resource: flatten(r) }))))
+        .filter((g) => g.action.startsWith('dynamodb:'))
+        .map(({ action, resource }) => {
+          const table = resource.includes('ItemsTable') ? 'items' : resource.includes('DirectoryTable') ? 'directory' : resource;
+          const index = /\/index\/(.+)$/.exec(resource)?.[1];
+          return `${action} ${table}${index !== undefined ? `/index/${index}` : ''}`;
+        });
+      const indexes = Object.values(ITEMS_TABLE.indexes).map((ix) => `dynamodb:Query items/index/${ix.name}`);
+      expect(grants.sort()).toEqual(['dynamodb:GetItem items', 'dynamodb:Query items', 'dynamodb:PutItem items', ...indexes, 'dynamodb:GetItem directory'].sort());
+      // No UpdateItem (it could rewrite an immutable version in place) nor reads the adapter never makes.
+      expect(TABLE_ACCESS.catalogue).toEqual({ items: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], directory: ['dynamodb:GetItem'] });
+    });
+
     it('keeps every log group at least 180 days (the configured retention), retained', () => {
       const groups = resources(api, 'AWS::Logs::LogGroup');
       expect(groups.length).toBeGreaterThanOrEqual(FUNCTION_NAMES.length + 1);
@@ -363,15 +401,34 @@ describe('the Tongban CDK app (test configuration)', () => {
     const sample = (r: Pick<RouteSpec, 'method' | 'path'>) => `${r.method}${r.path.replace(/\{[^}]+\}/g, 'SAMPLE')}`;
     const mayInvoke = (invokes: string[], method: string, path: string) => invokes.some((pattern) => globMatches(pattern, sample({ method: method as RouteSpec['method'], path })));
 
-    it('creates tongban-<stage>-<name> for each trustedAccount principal, assumable by that account only', () => {
-      for (const p of TEST_CONFIG.principals.filter((x) => 'trustedAccount' in x)) {
-        const { props: r } = role(p.name);
-        const statement = (r.AssumeRolePolicyDocument as { Statement: { Principal: { AWS: unknown }; Action: string }[] }).Statement;
-        expect(statement).toHaveLength(1);
-        expect(statement[0]!.Action).toBe('sts:AssumeRole');
-        expect(flatten(statement[0]!.Principal.AWS)).toContain(`:iam::${(p as { trustedAccount: string }).trustedAccount}:root`);
-        expect(r.MaxSessionDuration).toBe(3600);
-      }
+    function trust(name: string): { principal: string; condition: unknown } {
+      const statement = (role(name).props.AssumeRolePolicyDocument as { Statement: { Principal: { AWS: unknown }; Action: string; Effect: string; Condition?: unknown }[] }).Statement;
+      expect(statement, name).toHaveLength(1);
+      expect(statement[0]!.Action).toBe('sts:AssumeRole');
+      expect(statement[0]!.Effect).toBe('Allow');
+      expect(Object.keys(statement[0]!.Principal)).toEqual(['AWS']);
+      return { principal: flatten(statement[0]!.Principal.AWS), condition: flattenDeep(statement[0]!.Condition) };
+    }
+
+    it('creates tongban-<stage>-<name> for each trustedAccount principal, with one-hour sessions', () => {
+      for (const p of TEST_CONFIG.principals.filter((x) => 'trustedAccount' in x)) expect(role(p.name).props.MaxSessionDuration, p.name).toBe(3600);
+    });
+
+    it('trusts only the configured account ("self": the deploying one), narrowed to trustedPrincipalArns and externalId', () => {
+      const here = 'arn:<AWS::Partition>:iam::<AWS::AccountId>';
+      expect(trust('reviewer')).toEqual({
+        principal: `${here}:root`,
+        condition: { ArnLike: { 'aws:PrincipalArn': [`${here}:role/tongban-reviewers`, `${here}:role/platform-ops-*`] } },
+      });
+      expect(trust('auditor')).toEqual({ principal: 'arn:<AWS::Partition>:iam::111111111111:root', condition: undefined });
+      expect(trust('portal')).toEqual({
+        principal: 'arn:<AWS::Partition>:iam::222222222222:root',
+        condition: { ArnLike: { 'aws:PrincipalArn': ['arn:aws:iam::222222222222:role/portal/gateway-*'] }, StringEquals: { 'sts:ExternalId': 'kunming-portal:2026/01' } },
+      });
+      expect(trust('market')).toEqual({
+        principal: 'arn:<AWS::Partition>:iam::333333333333:root',
+        condition: { ArnLike: { 'aws:PrincipalArn': ['arn:<AWS::Partition>:iam::333333333333:user/integration/market-sync'] } },
+      });
     });
 
     it('creates nothing for a principal that brings its own arn', () => {
@@ -423,16 +480,38 @@ describe('the Tongban CDK app (test configuration)', () => {
       return call;
     }
 
-    it('puts one item { pk: directory, doc, updatedAt } into the directory table, on create and on update', () => {
+    it('puts one item { pk: directory, doc, digest } into the directory table, on create and on update', () => {
       for (const which of ['Create', 'Update'] as const) {
         const call = directoryWrite(which);
         expect(call.service).toBe('DynamoDB');
         expect(call.action).toBe('putItem');
         expect(call.parameters.TableName).toContain('DirectoryTable');
-        expect(Object.keys(call.parameters.Item).sort()).toEqual(['doc', 'pk', 'updatedAt']);
+        expect(Object.keys(call.parameters.Item).sort()).toEqual(['digest', 'doc', 'pk']);
         expect(call.parameters.Item.pk!.S).toBe(DIRECTORY_TABLE.directoryKey);
-        expect(new Date(call.parameters.Item.updatedAt!.S).toISOString()).toBe(call.parameters.Item.updatedAt!.S);
+        expect(call.parameters.Item.digest!.S).toMatch(/^[0-9a-f]{64}$/);
       }
+    });
+
+    it('digests the directory: sha256 of its JSON, the created roles written arn:${AWS::Partition}:iam::${AWS::AccountId}:role/<name>', () => {
+      const [, cr] = resources(api, 'Custom::TongbanDirectory')[0]!;
+      const roleArns = new Map(
+        resources(api, 'AWS::IAM::Role')
+          .filter(([, r]) => typeof props(r).RoleName === 'string')
+          .map(([id, r]) => [`${id}.Arn`, `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${props(r).RoleName as string}`]),
+      );
+      const item = (JSON.parse(flatten(props(cr).Create, (ref) => roleArns.get(ref))) as { parameters: { Item: Record<string, { S: string }> } }).parameters.Item;
+      expect(item.doc!.S).toContain('"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/tongban-test-reviewer"');
+      expect(item.digest!.S).toBe(createHash('sha256').update(item.doc!.S).digest('hex'));
+    });
+
+    it('is the same on every synth of the same configuration (no synth time), and changes with the directory', () => {
+      const directoryProps = (stack: Stack) => resources(Template.fromStack(stack), 'Custom::TongbanDirectory').map(([id, r]) => [id, props(r)]);
+      const again = synth(TEST_CONFIG);
+      expect(directoryProps(again.api)).toEqual(directoryProps(built.api));
+      expect(Template.fromStack(again.api).toJSON()).toEqual(api.toJSON());
+      const renamed = synth({ ...TEST_CONFIG, channels: [{ ...CHANNELS[0]!, name: '昆明市一网通办门户（新）' }] });
+      const digestOf = (stack: Stack) => JSON.stringify(directoryProps(stack)).match(/digest[^0-9a-f]+([0-9a-f]{64})/)![1];
+      expect(digestOf(renamed.api)).not.toBe(digestOf(built.api));
     });
 
     it('holds a directory that DirectorySchema accepts, with the created roles and the given arn', () => {
@@ -522,6 +601,40 @@ describe('configuration', () => {
     ).toMatch(/more than their hyphens/);
     expect(problem({ ...TEST_CONFIG, extra: true })).toMatch(/extra/);
   });
+
+  const onePrincipal = (p: Record<string, unknown>) => problem({ ...TEST_CONFIG, principals: [{ name: 'x1', role: 'auditor', ...p }] });
+
+  it('refuses the AWS documentation example accounts, naming the field', () => {
+    expect([...DOCUMENTATION_ACCOUNT_IDS]).toEqual(expect.arrayContaining(['123456789012', '111122223333', '444455556666', '777788889999', '000000000000']));
+    for (const account of DOCUMENTATION_ACCOUNT_IDS) {
+      expect(onePrincipal({ trustedAccount: account }), account).toMatch(new RegExp(`trustedAccount: ${account} is an example account id of the AWS documentation`));
+      expect(onePrincipal({ arn: `arn:aws:iam::${account}:role/x` }), account).toMatch(new RegExp(`arn: ${account} is an example account id`));
+    }
+    expect(onePrincipal({ trustedAccount: '210987654321', trustedPrincipalArns: ['arn:aws:iam::111122223333:role/x'] })).toMatch(/trustedPrincipalArns: 111122223333 is an example account id/);
+    expect(onePrincipal({ trustedAccount: '210987654321' })).toBeUndefined();
+  });
+
+  it('accepts "self", trustedPrincipalArns and externalId where they apply, and says what is wrong with them', () => {
+    expect(onePrincipal({ trustedAccount: 'self' })).toBeUndefined();
+    expect(onePrincipal({ trustedAccount: 'self', trustedPrincipalArns: ['tongban-*', 'role/a/b/c?', 'user/ops/alice'], externalId: 'ab' })).toBeUndefined();
+    expect(onePrincipal({ trustedAccount: '210987654321', trustedPrincipalArns: ['arn:aws-cn:iam::210987654321:user/x', 'role/y'], externalId: 'x'.repeat(1224) })).toBeUndefined();
+    expect(onePrincipal({ trustedAccount: 'Self' })).toMatch(/trustedAccount must be "self" \(the deploying account\) or a 12-digit AWS account id/);
+    expect(onePrincipal({ trustedAccount: 'self', trustedPrincipalArns: ['arn:aws:iam::210987654321:role/x'] })).toMatch(/is a full ARN, but trustedAccount is "self"/);
+    expect(onePrincipal({ trustedAccount: '210987654321', trustedPrincipalArns: ['arn:aws:iam::210987654322:role/x'] })).toMatch(/not in the trusted account 210987654321/);
+    for (const bad of ['group/admins', 'role/', 'role/a b', 'arn:aws:iam::*:role/x', 'arn:aws:sts::210987654321:assumed-role/x/y', '*:role/x'])
+      expect(onePrincipal({ trustedAccount: '210987654321', trustedPrincipalArns: [bad] }), bad).toMatch(/trustedPrincipalArns: .* is neither/);
+    expect(onePrincipal({ trustedAccount: 'self', trustedPrincipalArns: [] })).toMatch(/at least one/);
+    for (const bad of ['x', 'a b', 'x'.repeat(1225), 'id#1']) expect(onePrincipal({ trustedAccount: 'self', externalId: bad }), bad).toMatch(/externalId must be 2-1224 characters/);
+    expect(onePrincipal({ arn: 'arn:aws:iam::210987654321:role/x', externalId: 'abc' })).toMatch(/externalId only applies with trustedAccount/);
+    expect(onePrincipal({ arn: 'arn:aws:iam::210987654321:role/x', trustedPrincipalArns: ['role/x'] })).toMatch(/trustedPrincipalArns only applies with trustedAccount/);
+  });
+
+  it('expands trustedPrincipalArns entries in the trusted account: name → role/name, role/… and user/… as given, full ARNs unchanged', () => {
+    expect(expandTrustedPrincipalArn('tongban-reviewers', 'aws-cn', '210987654321')).toBe('arn:aws-cn:iam::210987654321:role/tongban-reviewers');
+    expect(expandTrustedPrincipalArn('role/team/tongban-*', 'aws', '210987654321')).toBe('arn:aws:iam::210987654321:role/team/tongban-*');
+    expect(expandTrustedPrincipalArn('user/ops/alice', 'aws', '210987654321')).toBe('arn:aws:iam::210987654321:user/ops/alice');
+    expect(expandTrustedPrincipalArn('arn:aws:iam::210987654321:role/x', 'aws-cn', '210987654321')).toBe('arn:aws:iam::210987654321:role/x');
+  });
 });
 
 describe('the real cdk.json', () => {
@@ -530,8 +643,27 @@ describe('the real cdk.json', () => {
     expect(CDK_JSON.app).toBe('npx tsx infra/app.ts');
     expect(config.departments).toEqual(Object.values(DEPARTMENTS));
     expect(config.channels).toEqual(CHANNELS);
-    expect(config.principals.map(({ trustedAccount: _t, arn: _a, ...p }) => p)).toEqual(PRINCIPALS);
+    expect(config.principals.map(({ trustedAccount: _t, trustedPrincipalArns: _p, externalId: _e, arn: _a, ...p }) => p)).toEqual(PRINCIPALS);
     expect(config.logRetentionDays).toBeGreaterThanOrEqual(180);
+  });
+
+  it('trusts nobody outside the deploying account: every principal is "self", the reviewer only role/tongban-reviewers', () => {
+    const raw = JSON.stringify(CDK_JSON.context[CONFIG_CONTEXT_KEY]);
+    for (const account of DOCUMENTATION_ACCOUNT_IDS) expect(raw).not.toContain(account);
+    const config = loadConfig(new App({ context: CDK_JSON.context }));
+    expect(config.principals.map((p) => p.trustedAccount)).toEqual(config.principals.map(() => 'self'));
+    expect(config.principals.find((p) => p.name === 'reviewer')?.trustedPrincipalArns).toEqual(['role/tongban-reviewers']);
+
+    const built = synth(CDK_JSON.context[CONFIG_CONTEXT_KEY]);
+    const here = 'arn:<AWS::Partition>:iam::<AWS::AccountId>';
+    const roles = resources(Template.fromStack(built.api), 'AWS::IAM::Role').filter(([, r]) => String(props(r).RoleName).startsWith('tongban-prod-'));
+    expect(roles).toHaveLength(config.principals.length);
+    for (const [, r] of roles) {
+      const statement = (props(r).AssumeRolePolicyDocument as { Statement: { Principal: unknown; Condition?: unknown }[] }).Statement;
+      expect(statement).toHaveLength(1);
+      expect(flattenDeep(statement[0]!.Principal)).toEqual({ AWS: `${here}:root` });
+      expect(flattenDeep(statement[0]!.Condition)).toEqual(props(r).RoleName === 'tongban-prod-reviewer' ? { ArnLike: { 'aws:PrincipalArn': [`${here}:role/tongban-reviewers`] } } : undefined);
+    }
   });
 
   it('synthesises as `cdk synth` does: real esbuild bundles, CloudFormation validation, cdk-nag clean', async () => {
