@@ -10,6 +10,7 @@ export interface OpenApiDocument {
   openapi: '3.1.0';
   info: { title: string; version: string; description: string };
   paths: Record<string, Record<string, unknown>>;
+  'x-tongban-common-error-codes': string[];
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
 }
 
@@ -29,6 +30,8 @@ export function openApiDocument(): OpenApiDocument {
         'Integrated online government-service platform. Every operation but the public ones needs an AWS SigV4 signature (service `execute-api`). Errors: `{ "error": { "code", "message", "messageZh", "field" } }`.',
     },
     paths,
+    // Answers any request can get, whatever its route.
+    'x-tongban-common-error-codes': ['ROUTE_NOT_FOUND', 'METHOD_NOT_ALLOWED', 'HOST_UNKNOWN', 'SIGNATURE_QUERY_UNSUPPORTED', 'REQUEST_BLOCKED', 'INTERNAL_ERROR'],
     components: {
       schemas: {
         ...schemas.used(),
@@ -110,6 +113,21 @@ class NamedSchemas {
   }
 }
 
+/**
+ * Every code a route can answer with: its domain refusals and the edge's own (functions/http and the
+ * gateway), so that a client can rely on the list.
+ */
+export function errorCodes(route: RouteSpec): string[] {
+  const edge = [
+    ...(route.auth === 'iam'
+      ? ['SIGNATURE_MISSING', 'SIGNATURE_MALFORMED', 'SIGNATURE_SCOPE_INVALID', 'SIGNATURE_EXPIRED', 'SIGNATURE_UNKNOWN_KEY', 'SIGNATURE_MISMATCH', 'ROUTE_FORBIDDEN', 'PRINCIPAL_UNKNOWN', 'ROLE_FORBIDDEN', 'THROTTLED']
+      : []),
+    ...(route.params || route.query || route.body ? ['VALIDATION_FAILED'] : []),
+    ...(route.body ? ['BODY_REQUIRED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'] : []),
+  ];
+  return [...new Set([...route.errors, ...edge])];
+}
+
 function componentName(id: string, io: 'input' | 'output'): string {
   return io === 'input' ? `${id}Input` : id;
 }
@@ -121,7 +139,7 @@ function operation(route: RouteSpec, schemas: NamedSchemas): Record<string, unkn
     operationId: route.operationId,
     summary: route.summary,
     ...(route.roles ? { 'x-tongban-roles': route.roles } : {}),
-    ...(route.errors.length > 0 ? { 'x-tongban-error-codes': route.errors } : {}),
+    ...(errorCodes(route).length > 0 ? { 'x-tongban-error-codes': errorCodes(route) } : {}),
     security: route.auth === 'iam' ? [{ sigv4: [] }] : [],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body
@@ -132,6 +150,8 @@ function operation(route: RouteSpec, schemas: NamedSchemas): Record<string, unkn
       ...(route.auth === 'iam' || route.body || route.params || route.query ? { '400': errorResponse, '403': errorResponse } : {}),
       ...(route.params ? { '404': errorResponse } : {}),
       ...(route.method !== 'GET' ? { '409': errorResponse, '413': errorResponse } : {}),
+      ...(route.errors.includes('DEADLINE_CALENDAR_MISSING') ? { '422': errorResponse } : {}),
+      ...(route.auth === 'iam' ? { '429': errorResponse } : {}),
     },
   };
 }

@@ -38,6 +38,10 @@ export interface RouteSpec {
   body?: z.ZodType;
   response: z.ZodType;
   successStatus?: 200 | 201;
+  /**
+   * The domain's refusals this route can answer with. The edge's own (validation, JSON, signature,
+   * role) are added to the OpenAPI document for every route they apply to.
+   */
   errors: readonly string[];
 }
 
@@ -59,6 +63,22 @@ export const HealthSchema = z.object({ status: z.literal('ok'), version: z.strin
 
 const anyone = ['platform', 'department', 'channel', 'auditor'] as const;
 const ITEM_WRITE_ERRORS = ['ITEM_NOT_FOUND', 'ITEM_DEPARTMENT_FORBIDDEN', 'ITEM_VERSION_CONFLICT', 'ITEM_ILLEGAL_TRANSITION', 'ITEM_TERMINATED'];
+/** What shared/domain/items/guide-rules.ts refuses in a service guide. */
+const GUIDE_ERRORS = [
+  'INVALID_CREDIT_CODE',
+  'INVALID_IMPLEMENTATION_CODE',
+  'IMPLEMENTATION_CODE_DEPARTMENT_MISMATCH',
+  'ITEM_PROMISED_EXCEEDS_STATUTORY',
+  'ITEM_MATERIAL_TOLERABLE_NOT_REQUIRED',
+  'ITEM_MATERIAL_DUPLICATE',
+  'ITEM_FEE_BASIS_MISSING',
+  'ITEM_FEE_ITEMS_UNCHARGED',
+  'ITEM_UNKNOWN_CO_DEPARTMENT',
+  'ITEM_CO_DEPARTMENT_IS_LEAD',
+  'ITEM_CO_DEPARTMENT_DUPLICATE',
+  'ITEM_CO_DEPARTMENT_LIMIT_EXCEEDS_PROMISED',
+];
+const GUIDE_CHANGE_ERRORS = [...ITEM_WRITE_ERRORS, ...GUIDE_ERRORS, 'ITEM_CODE_MISMATCH', 'ITEM_DEPARTMENT_CHANGE'];
 
 export const ROUTES = [
   {
@@ -91,7 +111,7 @@ export const ROUTES = [
     summary: 'Published items (the catalogue), or with `state` the items in progress',
     query: ListItemsQuerySchema,
     response: ItemListSchema,
-    errors: ['INVALID_CURSOR', 'ITEM_DEPARTMENT_FORBIDDEN', 'ROLE_FORBIDDEN'],
+    errors: ['INVALID_CURSOR', 'ITEM_DEPARTMENT_FORBIDDEN', 'LIST_FILTER_UNSUPPORTED'],
   },
   {
     operationId: 'createItem',
@@ -104,7 +124,7 @@ export const ROUTES = [
     body: CreateItemRequestSchema,
     response: ItemVersionSchema,
     successStatus: 201,
-    errors: ['INVALID_CREDIT_CODE', 'INVALID_IMPLEMENTATION_CODE', 'IMPLEMENTATION_CODE_DEPARTMENT_MISMATCH', 'ITEM_PROMISED_EXCEEDS_STATUTORY', 'ITEM_UNKNOWN_CO_DEPARTMENT', 'ITEM_DEPARTMENT_FORBIDDEN', 'ITEM_EXISTS'],
+    errors: [...GUIDE_ERRORS, 'ITEM_DEPARTMENT_FORBIDDEN', 'ITEM_EXISTS'],
   },
   {
     operationId: 'getItem',
@@ -129,7 +149,7 @@ export const ROUTES = [
     params: ItemCodeParamsSchema,
     body: EditItemRequestSchema,
     response: ItemVersionSchema,
-    errors: [...ITEM_WRITE_ERRORS, 'ITEM_VERSION_PUBLISHED', 'ITEM_PROMISED_EXCEEDS_STATUTORY', 'ITEM_UNKNOWN_CO_DEPARTMENT'],
+    errors: [...GUIDE_CHANGE_ERRORS, 'ITEM_VERSION_PUBLISHED'],
   },
   {
     operationId: 'getItemVersion',
@@ -155,7 +175,7 @@ export const ROUTES = [
     body: EditItemRequestSchema,
     response: ItemVersionSchema,
     successStatus: 201,
-    errors: ITEM_WRITE_ERRORS,
+    errors: GUIDE_CHANGE_ERRORS,
   },
   {
     operationId: 'submitItem',
@@ -168,7 +188,7 @@ export const ROUTES = [
     params: ItemCodeParamsSchema,
     body: VersionedActionRequestSchema,
     response: ItemVersionSchema,
-    errors: [...ITEM_WRITE_ERRORS, 'DEADLINE_CALENDAR_MISSING'],
+    errors: ITEM_WRITE_ERRORS,
   },
   {
     operationId: 'reviewItem',
@@ -181,7 +201,7 @@ export const ROUTES = [
     params: ItemCodeParamsSchema,
     body: ReviewRequestSchema,
     response: ItemVersionSchema,
-    errors: [...ITEM_WRITE_ERRORS, 'ROLE_FORBIDDEN', 'REVIEW_REASONS_REQUIRED'],
+    errors: [...ITEM_WRITE_ERRORS, 'REVIEW_REASONS_REQUIRED'],
   },
   {
     operationId: 'suspendItem',
@@ -194,7 +214,15 @@ export const ROUTES = [
     params: ItemCodeParamsSchema,
     body: SuspendRequestSchema,
     response: ItemVersionSchema,
-    errors: [...ITEM_WRITE_ERRORS, 'SUSPENSION_NOTICE_TOO_SHORT', 'SUSPENSION_NOTICE_REQUIRED', 'SUSPENSION_DATE_REQUIRED', 'DEADLINE_CALENDAR_MISSING'],
+    errors: [
+      ...ITEM_WRITE_ERRORS,
+      'SUSPENSION_NOTICE_TOO_SHORT',
+      'SUSPENSION_NOTICE_REQUIRED',
+      'SUSPENSION_DATE_REQUIRED',
+      'SUSPENSION_EMERGENCY_DATE',
+      'INVALID_DATE',
+      'DEADLINE_CALENDAR_MISSING',
+    ],
   },
   {
     operationId: 'resumeItem',

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { API_VERSION, openApiDocument } from '../../shared/contracts/openapi.ts';
 import type { RouteSpec } from '../../shared/contracts/routes.ts';
@@ -14,6 +16,7 @@ interface Operation {
   'x-tongban-roles'?: string[];
 }
 
+const ROOT = new URL('../..', import.meta.url).pathname;
 const routes = ROUTES as readonly RouteSpec[];
 const doc = openApiDocument();
 const operationOf = (route: RouteSpec) => doc.paths[route.path]?.[route.method.toLowerCase()] as Operation | undefined;
@@ -205,5 +208,32 @@ describe('OpenAPI document', () => {
     // Assess
     expect(all.length).toBeGreaterThan(0);
     expect(dangling).toEqual([]);
+  });
+});
+
+describe('error codes', () => {
+  /** Codes the code base raises: DomainError constructions and the helpers that make them. */
+  function raisedCodes(): Set<string> {
+    const files = ['shared', 'functions', 'infra/local'].flatMap((dir) =>
+      readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+        .map((f) => join(ROOT, dir, f)),
+    );
+    const pattern = /(?:\b(?:invalid|forbidden|conflict|notFound|refused|gatewayError)\(\s*|\bcode: )'([A-Z][A-Z0-9_]{3,})'/g;
+    const codes = new Set<string>();
+    for (const file of files) for (const m of readFileSync(file, 'utf8').matchAll(pattern)) codes.add(m[1]!);
+    return codes;
+  }
+
+  it('documents every code the platform can answer with, on its routes or as common to all', () => {
+    // Codes raised outside any request: calendar data checked at start-up, guards for programming
+    // errors, identifiers of later capabilities (cases).
+    const notAnswers = new Set(['INVALID_CALENDAR_DATA', 'INVALID_WORKING_DAYS', 'INVALID_RESIDENT_ID']);
+    const documented = new Set([...doc['x-tongban-common-error-codes'], ...routes.flatMap((r) => operationOf(r)?.['x-tongban-error-codes' as keyof Operation] as string[] ?? [])]);
+
+    const raised = raisedCodes();
+    expect(raised.size).toBeGreaterThan(30); // the scan itself works
+    const undocumented = [...raised].filter((c) => !documented.has(c) && !notAnswers.has(c));
+    expect(undocumented).toEqual([]);
   });
 });
