@@ -62,6 +62,14 @@ export class MemoryItemStore implements ItemStore {
   history(code: string): ItemRecord[] {
     return structuredClone(this.#versions.get(code) ?? []);
   }
+
+  /** Changes a stored version in place, as someone with direct table access could. */
+  tamper(code: string, version: number, change: (r: ItemRecord) => ItemRecord): void {
+    const versions = this.#versions.get(code) ?? [];
+    const i = versions.findIndex((v) => v.version === version);
+    if (i < 0) throw new Error(`no version ${version} of ${code}`);
+    versions[i] = change(versions[i]!);
+  }
 }
 
 function matches(head: ItemHead, query: ItemQuery): boolean {

@@ -604,3 +604,16 @@ describe('a year without calendar data', () => {
     expect(env.store.history(FOOD.implementationCode)).toHaveLength(3);
   });
 });
+
+describe('integrity', () => {
+  it('refuses to chain a new version onto one changed in place, and writes nothing', async () => {
+    // Prepare: someone with table access rewrites the newest version's guide without its hash
+    const env = setup();
+    const v1 = await env.service.create(market, FOOD);
+    env.store.tamper(v1.code, 1, (r) => ({ ...r, guide: { ...r.guide, name: '被篡改的名称' } }));
+
+    // Act / Assess
+    await expect(env.service.submit(market, v1.code, 1)).rejects.toThrow(/integrity/);
+    expect(env.store.history(v1.code)).toHaveLength(1);
+  });
+});

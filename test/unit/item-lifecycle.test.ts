@@ -6,7 +6,7 @@ import type { ActionContext, ItemCommand } from '../../shared/domain/items/item-
 import { firstVersion, nextVersion } from '../../shared/domain/items/item-lifecycle.ts';
 import type { ItemRecord } from '../../shared/domain/items/item-record.ts';
 import { effectivePublicState } from '../../shared/domain/items/item-record.ts';
-import { canonicalJson, hashRecord } from '../../shared/domain/items/record-hash.ts';
+import { canonicalJson, hashRecord, verifyHistory } from '../../shared/domain/items/record-hash.ts';
 import { refusal } from '../support/refusal.ts';
 
 const GUIDE: ServiceGuide = ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.departmentId === DEPARTMENTS.market.id && !g.jointHandling)!);
@@ -362,5 +362,29 @@ describe('immutability', () => {
     expect(versions).toEqual(snapshots);
     expect(guide.name).toBe('修订');
     expect(last(versions).publicState).toBe('terminated');
+  });
+});
+
+describe('verifyHistory', () => {
+  const history = () => run(SUBMIT, PUBLISH, { action: 'suspend', kind: 'emergency', effectiveFrom: '2026-11-23', reason: '故障', notice: '公告' });
+
+  it('accepts a history written by the lifecycle', () => {
+    expect(verifyHistory(history())).toEqual({ ok: true });
+  });
+
+  it('finds a version changed in place, a missing version and a broken link', () => {
+    const changed = history().map((v) => (v.version === 3 ? { ...v, guide: { ...v.guide, name: '被篡改' } } : v));
+    expect(verifyHistory(changed)).toMatchObject({ ok: false, version: 3 });
+
+    const gap = history().filter((v) => v.version !== 2);
+    expect(verifyHistory(gap)).toMatchObject({ ok: false, version: 2 });
+
+    // version 3 re-hashed after its change: intact by itself, but no longer what version 4 chains to
+    const rehashed = history().map((v) => {
+      if (v.version !== 3) return v;
+      const { hash: _h, ...rest } = { ...v, guide: { ...v.guide, name: '被篡改' } };
+      return { ...rest, hash: hashRecord(rest) };
+    });
+    expect(verifyHistory(rehashed)).toMatchObject({ ok: false, version: 4 });
   });
 });

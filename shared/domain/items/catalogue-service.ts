@@ -12,6 +12,7 @@ import type { ItemHead, ItemRecord } from './item-record.ts';
 import { effectivePublicState, publicStateOn } from './item-record.ts';
 import type { ActionContext, ItemCommand } from './item-lifecycle.ts';
 import { firstVersion, nextVersion } from './item-lifecycle.ts';
+import { isIntact } from './record-hash.ts';
 import type { ItemQuery, ItemStore } from './item-store.ts';
 
 /** Working days between a planned suspension's announcement and its effect (001 §11, 004 §14). */
@@ -238,6 +239,8 @@ export class CatalogueService {
       throw itemNotFound(code, false);
     }
     if (baseVersion !== latest.version) throw versionConflict(code, baseVersion, latest.version);
+    // Never chain a new version onto one that was changed in place: that is for an operator to see.
+    if (!isIntact(latest)) throw new Error(`integrity: item ${code} version ${latest.version} does not match its hash`);
     const next = nextVersion(latest, await command(latest), this.context(caller));
     const published =
       next.publishedVersion === undefined

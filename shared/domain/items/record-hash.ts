@@ -7,6 +7,27 @@ export function hashRecord(record: Omit<ItemRecord, 'hash'>): string {
   return createHash('sha256').update(canonicalJson(record)).digest('hex');
 }
 
+/** Whether a version still hashes to the hash it was written with (nothing changed it in place). */
+export function isIntact(record: ItemRecord): boolean {
+  const { hash, ...rest } = record;
+  return hashRecord(rest) === hash;
+}
+
+/**
+ * Checks a whole history, oldest first: versions numbered 1…n without gaps, each intact and chained
+ * to the one before. Returns the first version that breaks the chain, if any.
+ */
+export function verifyHistory(records: readonly ItemRecord[]): { ok: true } | { ok: false; version: number; reason: string } {
+  let previous: ItemRecord | undefined;
+  for (const [i, record] of records.entries()) {
+    if (record.version !== i + 1) return { ok: false, version: i + 1, reason: `version ${i + 1} is missing` };
+    if (!isIntact(record)) return { ok: false, version: record.version, reason: 'its content does not match its hash' };
+    if (record.previousHash !== previous?.hash) return { ok: false, version: record.version, reason: 'it is not chained to the version before' };
+    previous = record;
+  }
+  return { ok: true };
+}
+
 /** JSON with object keys sorted at every depth and `undefined` members dropped: one text per value. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
