@@ -9,6 +9,8 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import S3rver from 's3rver';
+import type { LocalCredentials } from '../../shared/contracts/local-credentials.ts';
+import { LocalCredentialsSchema } from '../../shared/contracts/local-credentials.ts';
 import type { FunctionName } from '../../shared/contracts/routes.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
@@ -32,12 +34,7 @@ export interface PlatformOptions {
   now?: () => Date;
 }
 
-export interface CredentialsFile {
-  endpoint: string;
-  region: string;
-  service: 'execute-api';
-  principals: Record<string, { accessKeyId: string; secretAccessKey: string; role: string; departmentId?: string; channelId?: string; arn: string }>;
-}
+export type CredentialsFile = LocalCredentials;
 
 export interface RunningPlatform {
   endpoint: string;
@@ -164,7 +161,7 @@ async function readCredentials(path: string): Promise<Record<string, { accessKey
   } catch {
     return undefined;
   }
-  const parsed = JSON.parse(text) as CredentialsFile;
+  const parsed = LocalCredentialsSchema.parse(JSON.parse(text));
   const keys = Object.fromEntries(Object.entries(parsed.principals).map(([name, p]) => [name, { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey }]));
   // A principal added to the seed since this data directory was made gets its own key.
   const fresh = newKeys();

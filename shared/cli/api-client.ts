@@ -7,6 +7,8 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { readFile } from 'node:fs/promises';
+import type { LocalCredentials } from '../contracts/local-credentials.ts';
+import { LocalCredentialsSchema } from '../contracts/local-credentials.ts';
 
 export interface ClientTarget {
   endpoint: string;
@@ -55,17 +57,11 @@ export class ApiClient {
   }
 }
 
-export interface LocalCredentialsFile {
-  endpoint: string;
-  region: string;
-  principals: Record<string, { accessKeyId: string; secretAccessKey: string; role: string; departmentId?: string; channelId?: string }>;
-}
-
 /** Target for `--as <principal>`: the embedded platform's credentials file. */
 export async function localTarget(credentialsPath: string, principal: string, endpointOverride?: string): Promise<ClientTarget> {
-  let file: LocalCredentialsFile;
+  let file: LocalCredentials;
   try {
-    file = JSON.parse(await readFile(credentialsPath, 'utf8')) as LocalCredentialsFile;
+    file = LocalCredentialsSchema.parse(JSON.parse(await readFile(credentialsPath, 'utf8')));
   } catch (e) {
     throw new UsageError(`cannot read ${credentialsPath} (${(e as Error).message}); start the platform with \`npm start\` or pass --credentials`);
   }

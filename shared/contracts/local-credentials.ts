@@ -1,0 +1,23 @@
+// `.tongban/credentials.json`: the embedded platform writes it, the CLI and the tests read it.
+import { z } from 'zod';
+import { RoleSchema } from './directory.ts';
+
+export const LocalCredentialsSchema = z.object({
+  endpoint: z.url(),
+  region: z.string().min(1),
+  service: z.literal('execute-api'),
+  principals: z.record(
+    z.string(),
+    z.object({
+      accessKeyId: z.string().min(1),
+      secretAccessKey: z.string().min(1),
+      role: RoleSchema,
+      departmentId: z.string().optional(),
+      channelId: z.string().optional(),
+      /** The IAM identity the embedded API Gateway reports for this principal. */
+      arn: z.string(),
+    }),
+  ),
+});
+
+export type LocalCredentials = z.infer<typeof LocalCredentialsSchema>;
