@@ -8,7 +8,6 @@ import { DEFAULT_PORT, startPlatform } from './platform.ts';
 
 // Lambda runs Node 22; locally Node 20 is supported by this project, so the SDK need not warn about it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const started = performance.now();
 const port = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT;
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number (0-65535), got ${process.env.PORT}`);
@@ -29,7 +28,7 @@ try {
     .join(', ');
   console.log(
     [
-      `Tongban is ready on ${platform.endpoint}  (${Math.round(performance.now() - started)} ms${platform.seeded ? ', sample data seeded' : ''})`,
+      `Tongban is ready on ${platform.endpoint}  (${Math.round(performance.now())} ms after the process started${platform.seeded ? ', sample data seeded' : ''})`,
       `credentials: ${relative(process.cwd(), platform.credentialsPath) || platform.credentialsPath}`,
       `principals:  ${names}`,
       `try:         npx tongban items list --as portal`,

@@ -6,7 +6,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { execFile } from 'node:child_process';
 import { request } from 'node:http';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -368,6 +368,28 @@ describe('the tongban CLI against the embedded platform', () => {
     await cli('items', 'review', code, '--base', '2', '--publish', '--as', 'reviewer');
     const shown = JSON.parse((await cli('items', 'show', code, '--as', 'portal', '--json')).stdout) as Json;
     expect(shown).toMatchObject({ code, publishedVersion: 3, guide: { name: '命令行创建的事项' } });
+  });
+
+  it('signs with the AWS credential chain (--profile) as it would against a deployment', async () => {
+    // Prepare: an AWS shared credentials file whose profile holds the market department's key
+    const p = platform.credentials.principals.market!;
+    const awsDir = join(dataDir, 'aws');
+    await mkdir(awsDir, { recursive: true });
+    await writeFile(join(awsDir, 'credentials'), `[tongban-market]\naws_access_key_id = ${p.accessKeyId}\naws_secret_access_key = ${p.secretAccessKey}\n`);
+    await writeFile(join(awsDir, 'config'), '[profile tongban-market]\n');
+    const env = { ...process.env, AWS_SHARED_CREDENTIALS_FILE: join(awsDir, 'credentials'), AWS_CONFIG_FILE: join(awsDir, 'config') };
+    const code = SEED_ITEMS[0]!.implementationCode;
+    const args = ['--profile', 'tongban-market', '--endpoint', platform.endpoint, '--region', platform.credentials.region];
+
+    // Act: a planned suspension, then its cancellation, as the market department
+    const from = officialCalendar.addWorkingDays(TODAY, 6);
+    const suspended = await run(process.execPath, [join(ROOT, 'shared/cli/bin.mjs'), 'items', 'suspend', code, '--planned', '--from', from, '--reason', '系统升级', '--json', ...args], { cwd: ROOT, env });
+    const resumed = await run(process.execPath, [join(ROOT, 'shared/cli/bin.mjs'), 'items', 'resume', code, '--json', ...args], { cwd: ROOT, env });
+
+    // Assess
+    expect(JSON.parse(suspended.stdout)).toMatchObject({ actor: 'market', action: 'suspend', suspension: { kind: 'planned', effectiveFrom: from } });
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ actor: 'market', action: 'resume', publicState: 'published' });
+    expect(JSON.parse(resumed.stdout)).not.toHaveProperty('suspension');
   });
 
   it('prints the API error and exits 1 when refused', async () => {
