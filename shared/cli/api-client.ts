@@ -59,6 +59,16 @@ export class ApiClient {
 
 /** Target for `--as <principal>`: the embedded platform's credentials file. */
 export async function localTarget(credentialsPath: string, principal: string, endpointOverride?: string): Promise<ClientTarget> {
+  const { file, p } = await localPrincipal(credentialsPath, principal);
+  return { endpoint: endpointOverride ?? file.endpoint, region: file.region, credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey } };
+}
+
+/** The department a local principal acts for, if it is a department. */
+export async function departmentOf(credentialsPath: string, principal: string): Promise<string | undefined> {
+  return (await localPrincipal(credentialsPath, principal)).p.departmentId;
+}
+
+async function localPrincipal(credentialsPath: string, principal: string) {
   let file: LocalCredentials;
   try {
     file = LocalCredentialsSchema.parse(JSON.parse(await readFile(credentialsPath, 'utf8')));
@@ -67,7 +77,7 @@ export async function localTarget(credentialsPath: string, principal: string, en
   }
   const p = file.principals[principal];
   if (!p) throw new UsageError(`no principal "${principal}" in ${credentialsPath}; known: ${Object.keys(file.principals).join(', ')}`);
-  return { endpoint: endpointOverride ?? file.endpoint, region: file.region, credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey } };
+  return { file, p };
 }
 
 /** Target for a deployed API: the standard AWS credential chain, optionally a named profile. */

@@ -4,7 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { ApiResponse, ClientTarget } from './api-client.ts';
-import { ApiClient, UsageError, awsTarget, localTarget } from './api-client.ts';
+import { ApiClient, UsageError, awsTarget, departmentOf, localTarget } from './api-client.ts';
+import { guideTemplate } from './guide-template.ts';
 import { printError, printItem, printList, printVersion } from './output.ts';
 
 const HELP = `tongban: the Tongban (通办) command line
@@ -14,6 +15,8 @@ Usage: tongban items <command> [options]
 Commands:
   list     [--department <code>] [--type <type>] [--state draft|submitted|returned] [--limit N] [--cursor C] [--all]
   show     <code> [--version N|latest]
+  template [--department <code>]                    print a complete service guide to start from
+                                                    (the department of --as by default)
   create   --file <guide.json>                      draft a new item (the file holds the service guide)
   edit     <code> --file <guide.json> --base N      change a draft or returned item
   revise   <code> --file <guide.json> --base N      start a new version of a published item
@@ -80,6 +83,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     if (group !== 'items') throw new UsageError(`unknown command group "${group}"`);
+    if (command === 'template') {
+      const department = o.department ?? (o.as !== undefined ? await departmentOf(credentialsPath(o), o.as) : undefined);
+      if (!department) throw new UsageError('items template needs --department <unified social credit code>, or --as a department principal');
+      console.log(JSON.stringify(guideTemplate(department), null, 2));
+      return 0;
+    }
     const target = await resolveTarget(o);
     const api = new ApiClient(target);
     const out = (res: ApiResponse, print: (body: never) => void): number => {
@@ -206,10 +215,12 @@ class ApiRefusal extends Error {
 
 async function resolveTarget(o: { as?: string; profile?: string; endpoint?: string; region?: string; credentials?: string }): Promise<ClientTarget> {
   if (o.as !== undefined && o.profile !== undefined) throw new UsageError('use either --as (embedded platform) or --profile (AWS), not both');
-  if (o.as !== undefined) {
-    return localTarget(o.credentials ?? process.env.TONGBAN_CREDENTIALS ?? '.tongban/credentials.json', o.as, o.endpoint);
-  }
+  if (o.as !== undefined) return localTarget(credentialsPath(o), o.as, o.endpoint);
   return awsTarget(o.endpoint ?? process.env.TONGBAN_ENDPOINT, o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION, o.profile);
+}
+
+function credentialsPath(o: { credentials?: string }): string {
+  return o.credentials ?? process.env.TONGBAN_CREDENTIALS ?? '.tongban/credentials.json';
 }
 
 async function readGuide(file: string | undefined): Promise<unknown> {

@@ -354,9 +354,12 @@ describe('the tongban CLI against the embedded platform', () => {
     const human = await cli('items', 'list', '--as', 'portal');
     expect(human.stdout).toContain('食品经营许可证核发');
 
+    // the template is a complete guide of the caller's department, ready to change
+    const template = JSON.parse((await cli('items', 'template', '--as', 'market')).stdout) as Json;
+    expect(template).toMatchObject({ departmentId: DEPARTMENTS.market.id, implementationCode: `${DEPARTMENTS.market.id}000000000001` });
     const file = join(dataDir, 'guide.json');
     const code = `${DEPARTMENTS.market.id}800000000030`;
-    await writeFile(file, JSON.stringify(newGuide('800000000030', { name: '命令行创建的事项' })));
+    await writeFile(file, JSON.stringify({ ...template, implementationCode: code, name: '命令行创建的事项' }));
     await cli('items', 'create', '--as', 'market', '--file', file);
     await cli('items', 'submit', code, '--as', 'market');
     const withoutBase = await cli('items', 'review', code, '--publish', '--as', 'reviewer').then(
