@@ -51,10 +51,28 @@ export function printItem(body: { code: string; publishedVersion: number; latest
   printGuide(body.guide);
 }
 
-export function printVersion(body: { code: string; version: number; action: string; actor: string; at: string; state: string; publicState: string; reviewDueDate?: string; reasons?: string[]; guide: Guide }): void {
+export function printVersion(body: {
+  code: string;
+  version: number;
+  action: string;
+  actor: string;
+  at: string;
+  state: string;
+  publicState: string;
+  reviewDueDate?: string;
+  reviewDueFlag?: string;
+  suspension?: { kind: string; effectiveFrom: string; reason: string; notice?: string };
+  reasons?: string[];
+  guide: Guide;
+}): void {
   console.log(`${body.guide.name}  (${body.code})`);
   console.log(`version ${body.version}: ${body.action} by ${body.actor} at ${body.at} → ${body.state} / ${body.publicState}`);
   if (body.reviewDueDate) console.log(`review due by ${body.reviewDueDate}`);
+  if (body.reviewDueFlag) console.log(`review deadline unknown (${body.reviewDueFlag}): the official calendar of that year is not loaded`);
+  if (body.suspension) {
+    const s = body.suspension;
+    console.log(`suspension (${s.kind}) from ${s.effectiveFrom}: ${s.reason}${s.notice ? ` — notice: ${s.notice}` : ''}`);
+  }
   if (body.reasons?.length) console.log(`reasons: ${body.reasons.join('; ')}`);
   printGuide(body.guide);
 }
