@@ -6,13 +6,14 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { FunctionName, RouteSpec } from '../../shared/contracts/routes.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
 import { errorResponse, internalError } from '../../functions/http/http-errors.ts';
 import { gatewayError } from '../../shared/contracts/gateway-errors.ts';
 import type { ApiHandler } from '../../functions/http/api-handler.ts';
+import { lambdaContext, proxyEvent } from './proxy-event.ts';
 import type { SigV4Verifier } from './sigv4-verifier.ts';
 
 /** API Gateway's own payload limit is 10 MB; the handlers apply their tighter one. */
@@ -24,7 +25,6 @@ export interface GatewayOptions {
   verifier: SigV4Verifier;
   /** principal name → the IAM ARN its requests carry (`requestContext.identity.userArn`). */
   principalArns: Map<string, string>;
-  region: string;
   host: string;
   port: number;
 }
@@ -93,8 +93,23 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: GatewayOp
     }
   }
 
-  const event = toEvent(req, url, match.route, match.params, headers, body, identity, requestId, opts.region);
-  const result = await opts.handlers[match.route.function](event, lambdaContext(match.route.function, requestId));
+  const event = proxyEvent({
+    method: match.route.method,
+    resource: match.route.path,
+    path: url.pathname,
+    pathParameters: match.params,
+    query: [...url.searchParams],
+    headers,
+    body: body.length > 0 ? body.toString('utf8') : null,
+    requestId,
+    accountId: LOCAL_ACCOUNT,
+    stage: 'local',
+    protocol: `HTTP/${req.httpVersion}`,
+    sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    identity,
+  });
+  const fn = match.route.function;
+  const result = await opts.handlers[fn](event, lambdaContext(`tongban-local-${fn}`, requestId, LOCAL_ACCOUNT));
   send(res, result);
 }
 
@@ -122,90 +137,6 @@ export function matchRoute(method: string, pathname: string): { route?: RouteSpe
     if (route.method === method) return { route, params, pathKnown };
   }
   return { params: {}, pathKnown };
-}
-
-function toEvent(
-  req: IncomingMessage,
-  url: URL,
-  route: RouteSpec,
-  params: Record<string, string>,
-  headers: Record<string, string>,
-  body: Buffer,
-  identity: { accessKey: string | null; userArn: string | null; caller: string | null },
-  requestId: string,
-  region: string,
-): APIGatewayProxyEvent {
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
-  for (const [k, v] of url.searchParams) {
-    query[k] = v; // API Gateway keeps the last value in the single-value map
-    (multiQuery[k] ??= []).push(v);
-  }
-  const multiHeaders: Record<string, string[]> = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]]));
-  const now = Date.now();
-  const hasQuery = Object.keys(query).length > 0;
-  return {
-    resource: route.path,
-    path: url.pathname,
-    httpMethod: route.method,
-    headers,
-    multiValueHeaders: multiHeaders,
-    queryStringParameters: hasQuery ? query : null,
-    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
-    pathParameters: Object.keys(params).length > 0 ? params : null,
-    stageVariables: null,
-    body: body.length > 0 ? body.toString('utf8') : null,
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: LOCAL_ACCOUNT,
-      apiId: 'local',
-      authorizer: null,
-      protocol: `HTTP/${req.httpVersion}`,
-      httpMethod: route.method,
-      path: `/local${url.pathname}`,
-      stage: 'local',
-      requestId,
-      requestTimeEpoch: now,
-      resourceId: route.operationId,
-      resourcePath: route.path,
-      identity: {
-        accessKey: identity.accessKey,
-        accountId: identity.userArn ? LOCAL_ACCOUNT : null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: identity.caller,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-        user: identity.caller,
-        userAgent: headers['user-agent'] ?? null,
-        userArn: identity.userArn,
-      },
-    },
-  } as APIGatewayProxyEvent & { region?: string } as APIGatewayProxyEvent;
-  void region;
-}
-
-function lambdaContext(fn: FunctionName, requestId: string): Context {
-  const started = Date.now();
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `tongban-local-${fn}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:${LOCAL_ACCOUNT}:function:tongban-local-${fn}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/tongban-local-${fn}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, 10_000 - (Date.now() - started)),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {

@@ -95,7 +95,6 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
         region,
       ),
       principalArns: new Map(PRINCIPALS.map((p) => [p.name, principalArn(p.name)])),
-      region,
       host,
       port: opts.port ?? DEFAULT_PORT,
     });

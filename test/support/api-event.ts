@@ -1,6 +1,7 @@
 // API Gateway REST API (payload v1, Lambda proxy integration) events and Lambda contexts for handler
 // tests, shaped like the ones API Gateway sends (and infra/local/api-gateway.ts builds).
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { lambdaContext as localLambdaContext, proxyEvent } from '../../infra/local/proxy-event.ts';
 
 export const TEST_ACCOUNT = '111122223333';
 
@@ -21,71 +22,28 @@ export interface ApiEventInit {
 
 export function apiEvent(init: ApiEventInit): APIGatewayProxyEvent {
   const params = init.pathParameters ?? {};
-  const path = init.resource.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? ''));
   const body = init.body === undefined ? null : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
   const given = init.headers ?? {};
   const hasContentType = Object.keys(given).some((k) => k.toLowerCase() === 'content-type');
-  const headers = { ...(body !== null && !hasContentType ? { 'content-type': 'application/json' } : {}), ...given };
-  const query = init.query && Object.keys(init.query).length > 0 ? init.query : null;
   const userArn = init.userArn ?? null;
-  return {
+  return proxyEvent({
+    method: init.method,
     resource: init.resource,
-    path,
-    httpMethod: init.method,
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-    queryStringParameters: query,
-    multiValueQueryStringParameters: query && Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]])),
-    pathParameters: Object.keys(params).length > 0 ? params : null,
-    stageVariables: null,
+    path: init.resource.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? '')),
+    pathParameters: params,
+    query: Object.entries(init.query ?? {}),
+    headers: { ...(body !== null && !hasContentType ? { 'content-type': 'application/json' } : {}), ...given, 'user-agent': 'vitest' },
     body,
     isBase64Encoded: init.isBase64Encoded ?? false,
-    requestContext: {
-      accountId: TEST_ACCOUNT,
-      apiId: 'testapi',
-      authorizer: null,
-      protocol: 'HTTP/1.1',
-      httpMethod: init.method,
-      path: `/prod${path}`,
-      stage: 'prod',
-      requestId: init.requestId ?? 'req-0001',
-      requestTimeEpoch: Date.parse('2026-11-23T02:00:00Z'),
-      resourceId: 'res123',
-      resourcePath: init.resource,
-      identity: {
-        accessKey: userArn ? 'ASIAEXAMPLE' : null,
-        accountId: userArn ? TEST_ACCOUNT : null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: '203.0.113.10',
-        user: null,
-        userAgent: 'vitest',
-        userArn,
-      },
-    },
-  };
+    requestId: init.requestId ?? 'req-0001',
+    accountId: TEST_ACCOUNT,
+    stage: 'prod',
+    sourceIp: '203.0.113.10',
+    identity: { accessKey: userArn ? 'ASIAEXAMPLE' : null, userArn, caller: null },
+    requestTimeEpoch: Date.parse('2026-11-23T02:00:00Z'),
+  });
 }
 
 export function lambdaContext(functionName = 'tongban-test'): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:cn-north-1:${TEST_ACCOUNT}:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: 'lambda-req-0001',
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  return localLambdaContext(functionName, 'lambda-req-0001', TEST_ACCOUNT);
 }
