@@ -4,7 +4,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { LocalCredential, SignedRequest } from '../../infra/local/sigv4-verifier.ts';
-import { MAX_CLOCK_SKEW_MS, SigV4Verifier } from '../../infra/local/sigv4-verifier.ts';
+import { SigV4Verifier } from '../../infra/local/sigv4-verifier.ts';
 import { rejection } from '../support/refusal.ts';
 
 const REGION = 'cn-north-1';
@@ -225,14 +225,10 @@ describe('refused signatures', () => {
 describe('clock skew', () => {
   const T = SIGNED_AT.getTime();
 
-  it('allows 15 minutes either way', () => {
-    // Assess
-    expect(MAX_CLOCK_SKEW_MS).toBe(15 * 60 * 1000);
-  });
-
+  // The limits are written out (15 minutes = 900 000 ms), not taken from the code under test.
   it.each([
-    ['exactly 15 minutes old', T + MAX_CLOCK_SKEW_MS],
-    ['exactly 15 minutes ahead of the server', T - MAX_CLOCK_SKEW_MS],
+    ['exactly 15 minutes old', T + 900_000],
+    ['exactly 15 minutes ahead of the server', T - 900_000],
     ['fresh', T],
   ])('accepts a signature %s', async (_name, now) => {
     // Prepare
@@ -243,9 +239,9 @@ describe('clock skew', () => {
   });
 
   it.each([
-    ['older than 15 minutes', T + MAX_CLOCK_SKEW_MS + 1],
+    ['older than 15 minutes', T + 900_001],
     ['a day old', T + 86_400_000],
-    ['more than 15 minutes ahead of the server', T - MAX_CLOCK_SKEW_MS - 1],
+    ['more than 15 minutes ahead of the server', T - 900_001],
   ])('refuses a signature %s (SIGNATURE_EXPIRED)', async (_name, now) => {
     // Prepare
     const req = await signed({ body: GUIDE_BODY });
