@@ -4,7 +4,7 @@
 // still checked against real time.
 import { relative } from 'node:path';
 import { chinaDate, officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
-import { DEFAULT_PORT, startPlatform } from './platform.ts';
+import { DEFAULT_PORT, PlatformStartError, startPlatform } from './platform.ts';
 
 // Lambda runs Node 22; locally Node 20 is supported by this project, so the SDK need not warn about it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -53,6 +53,7 @@ try {
 } catch (e) {
   const err = e as NodeJS.ErrnoException;
   if (err.code === 'EADDRINUSE') console.error(`port ${port} is in use: stop the other process or set PORT`);
+  else if (e instanceof PlatformStartError) console.error(e.message);
   else console.error(e);
   process.exit(1);
 }

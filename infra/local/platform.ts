@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import S3rver from 's3rver';
@@ -50,7 +50,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   const host = opts.host ?? '127.0.0.1';
   const region = opts.region ?? DEFAULT_REGION;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const closers: (() => Promise<void>)[] = [];
+  const closers: (() => Promise<void>)[] = [await lockDataDir(dataDir)];
   try {
     const [dynamo, s3, kms] = await Promise.all([startDynalite(join(dataDir, 'dynamodb'), host), startS3(join(dataDir, 's3'), host), startLocalKms({ dataDir: join(dataDir, 'kms'), host })]);
     closers.push(dynamo.close, s3.close, kms.close);
@@ -133,6 +133,40 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   }
 }
 
+/** A start-up failure with a message for people (no stack trace needed). */
+export class PlatformStartError extends Error {}
+
+/**
+ * One process per data directory: dynalite's LevelDB cannot be shared. A lock left by a process
+ * that is gone is taken over.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const path = join(dataDir, 'tongban.pid');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await writeFile(path, String(process.pid), { flag: 'wx', mode: 0o600 });
+      return () => rm(path, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid)) {
+        throw new PlatformStartError(`another Tongban (pid ${pid}) is using ${dataDir}: stop it first, or set TONGBAN_DATA_DIR to another directory`);
+      }
+      await rm(path, { force: true });
+    }
+  }
+  throw new PlatformStartError(`cannot lock ${dataDir}`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** The IAM identity a local principal's requests carry, as API Gateway would report it. */
 export function principalArn(name: string): string {
   return `arn:aws:iam::${LOCAL_ACCOUNT}:user/${name}`;
@@ -160,7 +194,14 @@ async function readCredentials(path: string): Promise<Record<string, { accessKey
   } catch {
     return undefined;
   }
-  const parsed = LocalCredentialsSchema.parse(JSON.parse(text));
+  let parsed;
+  try {
+    parsed = LocalCredentialsSchema.parse(JSON.parse(text));
+  } catch (e) {
+    throw new PlatformStartError(
+      `${path} is not a Tongban credentials file (${e instanceof SyntaxError ? e.message : 'unexpected content'}): move it away and start again to get new keys`,
+    );
+  }
   const keys = Object.fromEntries(Object.entries(parsed.principals).map(([name, p]) => [name, { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey }]));
   // A principal added to the seed since this data directory was made gets its own key.
   const fresh = newKeys();

@@ -406,18 +406,44 @@ describe('the tongban CLI against the embedded platform', () => {
 });
 
 describe('a restart', () => {
-  it('keeps every item, version and credential', async () => {
-    const code = `${DEPARTMENTS.market.id}800000000001`;
-    const before = (await as('market').request('GET', `/v1/items/${code}/versions/latest`)).body as Json;
-    const credentials = platform.credentials;
-    expect(await platform.stop()).toBe(0);
+  it('refuses a second platform on the same data directory, with a message instead of a stack trace', async () => {
+    const second = await startPlatformProcess(dataDir, CLOCK_START).then(
+      async (p) => {
+        await p.stop();
+        return undefined;
+      },
+      (e: Error) => e,
+    );
+    expect(second?.message).toMatch(/another Tongban \(pid \d+\) is using/);
+    expect(second?.message).not.toMatch(/\n\s+at /); // no stack trace
+    expect((await as('portal').request('GET', '/v1/items')).status).toBe(200); // the first one is unharmed
+  });
 
+  it('keeps every item, version and credential', async () => {
+    // Prepare: an item of its own, published, then a draft revision on top
+    const market = as('market');
+    const code = `${DEPARTMENTS.market.id}800000000090`;
+    await market.request('POST', '/v1/items', { body: { guide: newGuide('800000000090', { name: '重启前的事项' }) } });
+    await market.request('POST', `/v1/items/${code}/submit`, { body: { baseVersion: 1 } });
+    await as('reviewer').request('POST', `/v1/items/${code}/review`, { body: { baseVersion: 2, decision: 'publish' } });
+    await market.request('POST', `/v1/items/${code}/revisions`, { body: { baseVersion: 3, guide: newGuide('800000000090', { name: '重启前的修订' }) } });
+    const before = await Promise.all([1, 2, 3, 4].map(async (n) => (await market.request('GET', `/v1/items/${code}/versions/${n}`)).body));
+    const catalogueBefore = (await as('portal').request('GET', '/v1/items', { query: { limit: '100' } })).body as Json;
+    const credentials = platform.credentials;
+
+    // Act
+    expect(await platform.stop()).toBe(0);
     platform = await startPlatformProcess(dataDir, CLOCK_START);
+
+    // Assess
     expect(platform.output()).not.toContain('sample data seeded');
-    expect(platform.credentials.principals.market).toEqual(credentials.principals.market);
-    const after = (await as('market').request('GET', `/v1/items/${code}/versions/latest`)).body as Json;
+    expect(platform.credentials.principals).toEqual(credentials.principals);
+    // (a new port: clients are made anew)
+    const after = await Promise.all([1, 2, 3, 4].map(async (n) => (await as('market').request('GET', `/v1/items/${code}/versions/${n}`)).body));
+    expect((after as Json[]).map((v) => v.version)).toEqual([1, 2, 3, 4]);
     expect(after).toEqual(before);
-    const catalogue = (await as('portal').request('GET', '/v1/items', { query: { limit: '100' } })).body as Json;
-    expect(catalogue.items.map((i: Json) => i.code)).toContain(`${DEPARTMENTS.market.id}800000000030`);
+    const catalogueAfter = (await as('portal').request('GET', '/v1/items', { query: { limit: '100' } })).body as Json;
+    expect(catalogueAfter).toEqual(catalogueBefore);
+    expect(catalogueAfter.items.map((i: Json) => i.code)).toContain(code);
   });
 });
