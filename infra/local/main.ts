@@ -31,7 +31,7 @@ try {
       `Tongban is ready on ${platform.endpoint}  (${Math.round(performance.now())} ms after the process started${platform.seeded ? ', sample data seeded' : ''})`,
       `credentials: ${relative(process.cwd(), platform.credentialsPath) || platform.credentialsPath}`,
       `principals:  ${names}`,
-      `try:         npx tongban items list --as portal`,
+      `try:         npx tongban items list --as portal${process.env.TONGBAN_DATA_DIR ? ` --credentials ${relative(process.cwd(), platform.credentialsPath) || platform.credentialsPath}` : ''}`,
       ...calendarNotice((now ?? (() => new Date()))()),
     ].join('\n'),
   );

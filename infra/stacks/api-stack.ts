@@ -96,7 +96,11 @@ const GATEWAY_RESPONSES: readonly [ResponseType, GatewayErrorCode][] = [
   [ResponseType.REQUEST_TOO_LARGE, 'PAYLOAD_TOO_LARGE'],
   [ResponseType.THROTTLED, 'THROTTLED'],
   [ResponseType.WAF_FILTERED, 'REQUEST_BLOCKED'],
+  // Everything else API Gateway refuses by itself keeps its status, and says what it was.
+  [ResponseType.DEFAULT_4XX, 'REQUEST_REFUSED'],
+  [ResponseType.DEFAULT_5XX, 'GATEWAY_ERROR'],
 ];
+const PASS_THROUGH: ReadonlySet<GatewayErrorCode> = new Set(['REQUEST_REFUSED', 'GATEWAY_ERROR']);
 
 /** Stage-wide throttling: a ceiling for the whole API, well under the account's regional limit. */
 const THROTTLE = { rateLimit: 200, burstLimit: 400 } as const;
@@ -176,13 +180,23 @@ export class ApiStack extends Stack {
     // Refusals API Gateway answers itself speak the platform's error envelope and codes.
     for (const [type, code] of GATEWAY_RESPONSES) {
       const e = GATEWAY_ERRORS[code];
+      const passThrough = PASS_THROUGH.has(code);
+      const body = JSON.stringify({
+        error: {
+          code,
+          message: passThrough ? '$MESSAGE' : e.message,
+          messageZh: e.messageZh,
+          requestId: '$context.requestId',
+          ...(passThrough ? { responseType: '$context.error.responseType' } : {}),
+        },
+      });
       this.api.addGatewayResponse(`GatewayResponse${code}`, {
         type,
-        statusCode: String(e.status),
+        // The catch-alls keep the status API Gateway chose (400, 403, 415, 502, 504…).
+        ...(passThrough ? {} : { statusCode: String(e.status) }),
         responseHeaders: { 'content-type': "'application/json; charset=utf-8'", 'x-content-type-options': "'nosniff'" },
-        templates: {
-          'application/json': JSON.stringify({ error: { code, message: e.message, messageZh: e.messageZh, requestId: '$context.requestId' } }),
-        },
+        // $context.error.messageString is API Gateway's message already quoted as a JSON string.
+        templates: { 'application/json': body.replace('"$MESSAGE"', '$context.error.messageString') },
       });
     }
 

@@ -82,7 +82,11 @@ async function localPrincipal(credentialsPath: string, principal: string) {
 
 /** Target for a deployed API: the standard AWS credential chain, optionally a named profile. */
 export function awsTarget(endpoint: string | undefined, region: string | undefined, profile: string | undefined): ClientTarget {
-  if (!endpoint) throw new UsageError('no endpoint: pass --endpoint (the API URL printed by `cdk deploy`) or set TONGBAN_ENDPOINT');
+  if (!endpoint) {
+    throw new UsageError(
+      'who are you? Against the embedded platform pass --as <principal> (see .tongban/credentials.json); against a deployment pass --endpoint (the API URL printed by `cdk deploy`, or TONGBAN_ENDPOINT) and --profile',
+    );
+  }
   if (!region) throw new UsageError('no region: pass --region or set AWS_REGION');
   return { endpoint, region, credentials: fromNodeProviderChain(profile ? { profile } : {}) };
 }

@@ -72,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (e) {
-    console.error(`${(e as Error).message}\n\n${HELP}`);
+    console.error(`tongban: ${(e as Error).message}\nRun \`tongban --help\` for usage.`);
     return 2;
   }
   const { values: o, positionals } = parsed;

@@ -44,9 +44,10 @@ export function printList(body: { items: Summary[]; nextCursor?: string }): void
   if (body.nextCursor) console.log(`\nmore: --cursor ${body.nextCursor}   (or --all)`);
 }
 
-export function printItem(body: { code: string; publishedVersion: number; latestVersion: number; departmentName?: string; effectivePublicState: string; suspension?: { kind: string; effectiveFrom: string; reason: string }; guide: Guide }): void {
+export function printItem(body: { code: string; publishedVersion: number; latestVersion?: number; departmentName?: string; effectivePublicState: string; suspension?: { kind: string; effectiveFrom: string; reason: string }; guide: Guide }): void {
   console.log(`${body.guide.name}  (${body.code})${body.departmentName ? `  ${body.departmentName}` : ''}`);
-  console.log(`published version ${body.publishedVersion} (newest ${body.latestVersion}) · ${body.effectivePublicState}`);
+  const newest = body.latestVersion !== undefined && body.latestVersion !== body.publishedVersion ? ` (newest: ${body.latestVersion})` : '';
+  console.log(`published version ${body.publishedVersion}${newest} · ${body.effectivePublicState}`);
   if (body.suspension) console.log(`suspension: ${body.suspension.kind} from ${body.suspension.effectiveFrom}: ${body.suspension.reason}`);
   printGuide(body.guide);
 }

@@ -25,6 +25,9 @@ export const GATEWAY_ERRORS = {
   PAYLOAD_TOO_LARGE: { status: 413, messageZh: '请求体超过上限', message: 'request body too large' },
   THROTTLED: { status: 429, messageZh: '请求过于频繁，请稍后重试', message: 'too many requests; retry later' },
   REQUEST_BLOCKED: { status: 403, messageZh: '请求被防火墙拦截', message: 'the request was blocked by the web application firewall' },
+  // On AWS only: any other refusal of API Gateway's own (its message and response type are passed on).
+  REQUEST_REFUSED: { status: 400, messageZh: '请求被网关拒绝', message: 'the request was refused by API Gateway' },
+  GATEWAY_ERROR: { status: 500, messageZh: '网关错误，请稍后重试', message: 'API Gateway could not complete the request; retry later' },
 } as const satisfies Record<string, GatewayError>;
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;

@@ -31,7 +31,7 @@ export function openApiDocument(): OpenApiDocument {
     },
     paths,
     // Answers any request can get, whatever its route.
-    'x-tongban-common-error-codes': ['ROUTE_NOT_FOUND', 'METHOD_NOT_ALLOWED', 'HOST_UNKNOWN', 'SIGNATURE_QUERY_UNSUPPORTED', 'REQUEST_BLOCKED', 'INTERNAL_ERROR'],
+    'x-tongban-common-error-codes': ['ROUTE_NOT_FOUND', 'METHOD_NOT_ALLOWED', 'HOST_UNKNOWN', 'SIGNATURE_QUERY_UNSUPPORTED', 'REQUEST_BLOCKED', 'REQUEST_REFUSED', 'GATEWAY_ERROR', 'INTERNAL_ERROR'],
     components: {
       schemas: {
         ...schemas.used(),

@@ -50,7 +50,7 @@ export const PublishedItemSchema = z
     code: z.string(),
     publishedVersion: z.int(),
     publishedAt: z.iso.datetime(),
-    latestVersion: z.int(),
+    latestVersion: z.int().optional().meta({ description: 'newest version: for the item\'s department and reviewers only' }),
     departmentName: z.string().optional().meta({ description: 'the implementing department\'s name from the directory' }),
     publicState: PublicStateSchema,
     effectivePublicState: PublicStateSchema,

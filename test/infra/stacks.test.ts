@@ -335,6 +335,18 @@ describe('the Tongban CDK app (test configuration)', () => {
         const body = JSON.parse((r!.ResponseTemplates as Record<string, string>)['application/json']!) as { error: Record<string, string> };
         expect(body.error).toMatchObject({ code, messageZh: GATEWAY_ERRORS[code].messageZh, requestId: '$context.requestId' });
       }
+      // the catch-alls keep API Gateway's status and pass its message on, as valid JSON
+      for (const [type, code] of [
+        ['DEFAULT_4XX', 'REQUEST_REFUSED'],
+        ['DEFAULT_5XX', 'GATEWAY_ERROR'],
+      ] as const) {
+        const r = byType[type];
+        expect(r?.StatusCode, type).toBeUndefined();
+        const template = (r!.ResponseTemplates as Record<string, string>)['application/json']!;
+        expect(template).toContain('"message":$context.error.messageString');
+        const sample = JSON.parse(template.replace('$context.error.messageString', JSON.stringify('Unsupported Media Type'))) as { error: Record<string, string> };
+        expect(sample.error).toMatchObject({ code, message: 'Unsupported Media Type', responseType: '$context.error.responseType' });
+      }
     });
 
     it('is REGIONAL and validates request parameters and bodies', () => {

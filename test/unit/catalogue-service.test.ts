@@ -333,10 +333,12 @@ describe('suspension', () => {
 
     // Assess
     expect(v4).toMatchObject({ publicState: 'suspended', suspension: { kind: 'emergency', effectiveFrom: '2026-11-23', notice: '因系统故障暂停网上申请' } });
-    expect(suspended).toMatchObject({ publicState: 'suspended', effectivePublicState: 'suspended', publishedVersion: 3, latestVersion: 4 });
+    expect(suspended).toMatchObject({ publicState: 'suspended', effectivePublicState: 'suspended', publishedVersion: 3 });
+    expect(suspended).not.toHaveProperty('latestVersion'); // a channel is not told about versions in progress
     expect(v5).toMatchObject({ version: 5, action: 'resume', publicState: 'published' });
     expect(v5.suspension).toBeUndefined();
-    expect(resumed).toMatchObject({ publicState: 'published', effectivePublicState: 'published', latestVersion: 5 });
+    expect(resumed).toMatchObject({ publicState: 'published', effectivePublicState: 'published' });
+    expect(await env.service.published(market, FOOD.implementationCode)).toMatchObject({ latestVersion: 5 });
     expect(resumed.suspension).toBeUndefined();
   });
 });
@@ -367,10 +369,11 @@ describe('published', () => {
     await env.service.revise(market, FOOD.implementationCode, 3, { ...FOOD, name: '食品经营许可证核发（2027版）' });
 
     // Act
-    const during = await env.service.published(portal, FOOD.implementationCode);
+    const during = await env.service.published(market, FOOD.implementationCode);
+    expect(await env.service.published(portal, FOOD.implementationCode)).not.toHaveProperty('latestVersion');
     await env.service.submit(market, FOOD.implementationCode, 4);
     await env.service.review(reviewer, FOOD.implementationCode, 5, 'publish', []);
-    const after = await env.service.published(portal, FOOD.implementationCode);
+    const after = await env.service.published(market, FOOD.implementationCode);
 
     // Assess
     expect(during).toMatchObject({ publishedVersion: 3, latestVersion: 4, publishedAt: MONDAY.toISOString() });

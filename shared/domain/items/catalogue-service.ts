@@ -31,7 +31,7 @@ export interface PublishedItem {
   code: string;
   publishedVersion: number;
   publishedAt: string;
-  latestVersion: number;
+  latestVersion?: number;
   departmentName?: string;
   publicState: ItemRecord['publicState'];
   effectivePublicState: ItemRecord['publicState'];
@@ -142,7 +142,7 @@ export class CatalogueService {
   }
 
   /** The version every channel reads, with today's public state. */
-  async published(_caller: Caller, code: string): Promise<PublishedItem> {
+  async published(caller: Caller, code: string): Promise<PublishedItem> {
     const latest = await this.deps.store.latest(code);
     if (!latest || latest.publishedVersion === undefined) throw itemNotFound(code, true);
     const published = latest.publishedVersion === latest.version ? latest : await this.deps.store.version(code, latest.publishedVersion);
@@ -152,7 +152,8 @@ export class CatalogueService {
       code,
       publishedVersion: published.version,
       publishedAt: published.at,
-      latestVersion: latest.version,
+      // Whether a revision is under way is the department's and the reviewers' business.
+      ...(this.mayReadWork(caller, published.guide.departmentId) ? { latestVersion: latest.version } : {}),
       ...(departmentName ? { departmentName } : {}),
       publicState: latest.publicState,
       effectivePublicState: effectivePublicState(latest, this.today()),
