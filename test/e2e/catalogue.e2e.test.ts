@@ -5,16 +5,18 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { execFile } from 'node:child_process';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
 import { ApiClient } from '../../shared/cli/api-client.ts';
+import { main } from '../../shared/cli/main.ts';
 import type { PlatformProcess } from '../support/platform-process.ts';
 import { startPlatformProcess } from '../support/platform-process.ts';
 
@@ -402,6 +404,70 @@ describe('the tongban CLI against the embedded platform', () => {
     );
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toContain('ROLE_FORBIDDEN');
+  });
+});
+
+describe('every CLI command, in process, against the platform', () => {
+  /** Runs `tongban …` through its main function and returns the exit code and what it printed. */
+  async function tongban(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+    const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+    try {
+      const code = await main([...args, '--credentials', join(dataDir, 'credentials.json')]);
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+  }
+
+  it('edits, returns, suspends in an emergency, lists work and terminates, with the exit codes the help promises', async () => {
+    const code = `${DEPARTMENTS.market.id}800000000050`;
+    const file = join(dataDir, 'cli-guide.json');
+    await writeFile(file, JSON.stringify({ guide: newGuide('800000000050', { name: '命令行全流程' }) }));
+
+    expect((await tongban('items', 'create', '--file', file, '--as', 'market')).code).toBe(0);
+    await writeFile(file, JSON.stringify(newGuide('800000000050', { name: '命令行全流程（修改）' })));
+    const edited = await tongban('items', 'edit', code, '--file', file, '--base', '1', '--as', 'market');
+    expect(edited).toMatchObject({ code: 0 });
+    expect(edited.out).toContain('version 2: edit by market');
+
+    expect((await tongban('items', 'submit', code, '--as', 'market')).code).toBe(0);
+    const queue = await tongban('items', 'list', '--state', 'submitted', '--all', '--as', 'reviewer', '--json');
+    expect((JSON.parse(queue.out) as Json).items.map((i: Json) => i.code)).toContain(code);
+
+    const returned = await tongban('items', 'review', code, '--base', '3', '--return', '--reason', '材料清单不完整', '--as', 'reviewer');
+    expect(returned.out).toContain('reasons: 材料清单不完整');
+    await tongban('items', 'edit', code, '--file', file, '--base', '4', '--as', 'market');
+    await tongban('items', 'submit', code, '--as', 'market');
+    expect((await tongban('items', 'review', code, '--base', '6', '--publish', '--as', 'reviewer')).code).toBe(0);
+
+    const emergency = await tongban('items', 'suspend', code, '--emergency', '--notice', '因系统故障暂停', '--reason', '系统故障', '--as', 'market');
+    expect(emergency.out).toContain('suspension (emergency)');
+    const shown = await tongban('items', 'show', code, '--as', 'portal');
+    expect(shown.out).toContain('· suspended');
+
+    const terminated = await tongban('items', 'terminate', code, '--reason', '职能划转', '--as', 'market', '--json');
+    expect(JSON.parse(terminated.out)).toMatchObject({ version: 9, publicState: 'terminated' });
+
+    // refused by the API: 1, with the code; usage: 2; unreachable: 3
+    const again = await tongban('items', 'resume', code, '--as', 'market');
+    expect(again).toMatchObject({ code: 1 });
+    expect(again.err).toContain('ITEM_TERMINATED');
+    expect((await tongban('items', 'suspend', code, '--as', 'market')).code).toBe(2);
+    expect((await tongban('items', 'list', '--bogus', '--as', 'market')).err).toMatch(/^tongban: /);
+    expect((await tongban('items', 'list')).err).toContain('--as');
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port)); // a port nothing listens on any more
+      });
+    });
+    const down = await tongban('items', 'list', '--as', 'portal', '--endpoint', `http://127.0.0.1:${closed}`);
+    expect(down.code).toBe(3);
+    expect(down.err).toContain('cannot reach the API');
   });
 });
 
