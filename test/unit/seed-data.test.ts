@@ -1,0 +1,42 @@
+// The sample data `npm start` seeds must be realistic and valid by the platform's own rules.
+import { describe, expect, it } from 'vitest';
+import { seedDirectory } from '../../infra/local/seed.ts';
+import { DEPARTMENTS, PRINCIPALS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
+import { DirectorySchema } from '../../shared/contracts/directory.ts';
+import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
+import { isCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
+import { checkGuide } from '../../shared/domain/items/guide-rules.ts';
+
+describe('seed data', () => {
+  const departments = Object.values(DEPARTMENTS);
+
+  it('has at least three departments with valid unified social credit codes and Chinese names', () => {
+    expect(departments.length).toBeGreaterThanOrEqual(3);
+    for (const d of departments) {
+      expect(isCreditCode(d.id), d.id).toBe(true);
+      expect(d.name).toMatch(/^[\u4e00-\u9fff]+$/);
+    }
+    expect(new Set(departments.map((d) => d.id)).size).toBe(departments.length);
+  });
+
+  it('has a channel, a platform reviewer, an auditor and one principal per department, forming a valid directory', () => {
+    const roles = PRINCIPALS.map((p) => p.role);
+    expect(roles).toContain('channel');
+    expect(roles).toContain('platform');
+    expect(roles).toContain('auditor');
+    for (const d of departments) expect(PRINCIPALS.filter((p) => p.departmentId === d.id)).toHaveLength(1);
+    expect(() => DirectorySchema.parse(seedDirectory((n) => `arn:aws:iam::000000000000:user/${n}`))).not.toThrow();
+  });
+
+  it('has at least three complete service guides that pass every rule, one joint-handled with two co-departments', () => {
+    const known = new Set(departments.map((d) => d.id));
+    const guides = SEED_ITEMS.map((g) => ServiceGuideSchema.parse(g));
+    expect(guides.length).toBeGreaterThanOrEqual(3);
+    for (const g of guides) {
+      expect(() => checkGuide(g, known), g.name).not.toThrow();
+      expect(g.materials.length, g.name).toBeGreaterThan(0);
+      expect(g.legalBasis.length, g.name).toBeGreaterThan(0);
+    }
+    expect(guides.filter((g) => g.jointHandling?.coDepartments.length === 2)).toHaveLength(1);
+  });
+});
