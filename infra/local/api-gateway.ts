@@ -1,7 +1,7 @@
 // The embedded stand-in for API Gateway (REST API, Lambda proxy integration, payload v1): a
 // node:http server that routes with the same route table the CDK stack deploys, checks SigV4 the
 // way IAM authorisation does, and hands the very same handlers the event shape they get on AWS.
-// Gaps against AWS: no WAF, no throttling, no usage plans.
+// Gaps against AWS: no WAF, no throttling, no usage plans, no presigned (query-string) signatures.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
