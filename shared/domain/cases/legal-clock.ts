@@ -1,0 +1,91 @@
+// The legal clock of a case (行政许可法 Art. 42, 45, 82): time limits run in working days from the day
+// after acceptance; special procedures (hearing, inspection, expert review…, 002 §16, 004 §19) pause
+// it, and paused days do not count. Pure: dates in, dates out, the calendar injected.
+import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
+import { invalid } from '../errors.ts';
+
+/**
+ * A pause of the clock. The working days from `from` up to the day before `to` do not count; a
+ * pause resumed on the day it began excludes nothing. An open pause (`to` absent) stops the clock.
+ */
+export interface ClockPause {
+  from: string;
+  to?: string;
+}
+
+export interface ClockInput {
+  /** China date of acceptance; the first counted day is the next working day. */
+  acceptedOn: string;
+  pauses: readonly ClockPause[];
+}
+
+export type ClockState = 'running' | 'paused' | 'overdue' | 'violation';
+
+export interface ClockReading {
+  state: ClockState;
+  /** Working days counted so far (up to and including `asOf`). */
+  elapsedDays: number;
+  /** Undefined while the clock is paused: the deadline moves with the pause. */
+  promisedDeadline?: string;
+  statutoryDeadline?: string;
+}
+
+export class LegalClock {
+  constructor(private readonly calendar: WorkingDayCalendar) {}
+
+  /**
+   * The date on which the `days`-th counted working day falls, or undefined while paused.
+   * Throws DEADLINE_CALENDAR_MISSING when that date lies in a year without calendar data.
+   */
+  deadline(input: ClockInput, days: number): string | undefined {
+    checkPauses(input);
+    if (input.pauses.some((p) => p.to === undefined)) return undefined;
+    let date = input.acceptedOn;
+    let counted = 0;
+    while (counted < days) {
+      date = this.calendar.nextWorkingDay(date);
+      if (!isPaused(date, input.pauses)) counted++;
+    }
+    return date;
+  }
+
+  /** Counted working days after acceptance up to and including `asOf`. */
+  elapsed(input: ClockInput, asOf: string): number {
+    checkPauses(input);
+    let counted = 0;
+    for (let date = input.acceptedOn; ; ) {
+      date = this.calendar.nextWorkingDay(date);
+      if (date > asOf) return counted;
+      if (!isPaused(date, input.pauses)) counted++;
+    }
+  }
+
+  read(input: ClockInput, limits: { promisedDays: number; statutoryDays: number }, asOf: string): ClockReading {
+    const elapsedDays = this.elapsed(input, asOf);
+    if (input.pauses.some((p) => p.to === undefined)) return { state: 'paused', elapsedDays };
+    const promisedDeadline = this.deadline(input, limits.promisedDays)!;
+    const statutoryDeadline = this.deadline(input, limits.statutoryDays)!;
+    const state: ClockState = asOf > statutoryDeadline ? 'violation' : asOf > promisedDeadline ? 'overdue' : 'running';
+    return { state, elapsedDays, promisedDeadline, statutoryDeadline };
+  }
+}
+
+function isPaused(date: string, pauses: readonly ClockPause[]): boolean {
+  return pauses.some((p) => date >= p.from && (p.to === undefined || date < p.to));
+}
+
+function checkPauses(input: ClockInput): void {
+  let previousEnd = input.acceptedOn;
+  input.pauses.forEach((p, i) => {
+    if (p.from < previousEnd) {
+      throw invalid('CLOCK_PAUSE_OVERLAP', `pauses.${i}.from`, '暂停时段不能早于受理日或与前一时段重叠', `pause ${i} starts before acceptance or before the previous pause ended`);
+    }
+    if (p.to !== undefined && p.to < p.from) {
+      throw invalid('CLOCK_PAUSE_ORDER', `pauses.${i}.to`, '恢复日期不能早于暂停日期', `pause ${i} ends before it begins`);
+    }
+    if (p.to === undefined && i !== input.pauses.length - 1) {
+      throw invalid('CLOCK_PAUSE_OPEN', `pauses.${i}.to`, '只有最后一个暂停时段可以尚未结束', `pause ${i} is open but is not the last one`);
+    }
+    previousEnd = p.to ?? p.from;
+  });
+}

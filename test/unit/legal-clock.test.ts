@@ -1,0 +1,72 @@
+// The legal clock on the real 2026 calendar: National Day (1-7 Oct off) and its make-up Saturday
+// (10 Oct), pauses for special procedures, and the year end. Expected dates are counted by hand.
+import { describe, expect, it } from 'vitest';
+import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import { LegalClock } from '../../shared/domain/cases/legal-clock.ts';
+import { refusal } from '../support/refusal.ts';
+
+const clock = new LegalClock(officialCalendar);
+// Accepted Tuesday 29 September 2026. Counted days: Wed 30 Sep (1), [1-7 Oct holiday], Thu 8 Oct (2),
+// Fri 9 Oct (3), Sat 10 Oct make-up working day (4), [Sun 11], Mon 12 Oct (5), Tue 13 (6), Wed 14 (7).
+const ACCEPTED = '2026-09-29';
+
+describe('LegalClock.deadline', () => {
+  it('counts working days from the day after acceptance, across National Day and its make-up Saturday', () => {
+    expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: [] }, 1)).toBe('2026-09-30');
+    expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: [] }, 2)).toBe('2026-10-08');
+    expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: [] }, 4)).toBe('2026-10-10');
+    expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: [] }, 5)).toBe('2026-10-12');
+  });
+
+  it('does not count the working days of a pause (from its first day up to the day before it is resumed)', () => {
+    // Paused Fri 9 Oct, resumed Tue 13 Oct: 9, 10 (make-up) and 12 Oct do not count.
+    // Counted: 30 Sep (1), 8 Oct (2), 13 Oct (3), 14 Oct (4), 15 Oct (5).
+    const input = { acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-09', to: '2026-10-13' }] };
+    expect(clock.deadline(input, 5)).toBe('2026-10-15');
+  });
+
+  it('excludes nothing for a pause resumed the day it began, and has no deadline while paused', () => {
+    expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-08', to: '2026-10-08' }] }, 5)).toBe('2026-10-12');
+    expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-08' }] }, 5)).toBeUndefined();
+  });
+
+  it('refuses to guess across the year end: DEADLINE_CALENDAR_MISSING', () => {
+    // Accepted Mon 28 Dec 2026: Tue 29 (1), Wed 30 (2), Thu 31 (3), then 2027 has no data.
+    expect(clock.deadline({ acceptedOn: '2026-12-28', pauses: [] }, 3)).toBe('2026-12-31');
+    expect(refusal(() => clock.deadline({ acceptedOn: '2026-12-28', pauses: [] }, 4))).toMatchObject({ code: 'DEADLINE_CALENDAR_MISSING' });
+  });
+
+  it('refuses pauses that overlap, run backwards, or stay open before another', () => {
+    expect(refusal(() => clock.deadline({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-09-01', to: '2026-10-09' }] }, 5))).toMatchObject({ code: 'CLOCK_PAUSE_OVERLAP', field: 'pauses.0.from' });
+    expect(refusal(() => clock.deadline({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-12', to: '2026-10-09' }] }, 5))).toMatchObject({ code: 'CLOCK_PAUSE_ORDER' });
+    expect(
+      refusal(() => clock.deadline({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-08' }, { from: '2026-10-12', to: '2026-10-13' }] }, 5)),
+    ).toMatchObject({ code: 'CLOCK_PAUSE_OPEN' });
+    expect(
+      refusal(() =>
+        clock.deadline({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-08', to: '2026-10-12' }, { from: '2026-10-09', to: '2026-10-13' }] }, 5),
+      ),
+    ).toMatchObject({ code: 'CLOCK_PAUSE_OVERLAP', field: 'pauses.1.from' });
+  });
+});
+
+describe('LegalClock.read', () => {
+  const limits = { promisedDays: 5, statutoryDays: 7 };
+
+  it('is running up to the promised deadline, overdue after it, in violation after the statutory one', () => {
+    const input = { acceptedOn: ACCEPTED, pauses: [] };
+    expect(clock.read(input, limits, '2026-10-12')).toEqual({ state: 'running', elapsedDays: 5, promisedDeadline: '2026-10-12', statutoryDeadline: '2026-10-14' });
+    expect(clock.read(input, limits, '2026-10-13')).toMatchObject({ state: 'overdue', elapsedDays: 6 });
+    expect(clock.read(input, limits, '2026-10-15')).toMatchObject({ state: 'violation', elapsedDays: 8 });
+  });
+
+  it('counts no holiday or paused day as elapsed, and reads paused while a pause is open', () => {
+    expect(clock.elapsed({ acceptedOn: ACCEPTED, pauses: [] }, '2026-10-07')).toBe(1); // only 30 Sep
+    expect(clock.read({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-09' }] }, limits, '2026-10-20')).toEqual({ state: 'paused', elapsedDays: 2 });
+    expect(clock.read({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-09', to: '2026-10-13' }] }, limits, '2026-10-15')).toMatchObject({
+      state: 'running',
+      elapsedDays: 5,
+      promisedDeadline: '2026-10-15',
+    });
+  });
+});
