@@ -6,9 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import S3rver from 's3rver';
 import type { LocalCredentials } from '../../shared/contracts/local-credentials.ts';
 import { LocalCredentialsSchema } from '../../shared/contracts/local-credentials.ts';
 import type { FunctionName } from '../../shared/contracts/routes.ts';
@@ -18,6 +16,7 @@ import type { ApiHandler } from '../../functions/http/api-handler.ts';
 import { LOCAL_ACCOUNT, startApiGateway } from './api-gateway.ts';
 import { startLocalKms } from './kms-server.ts';
 import { LOCAL_TABLES, ensureTables, startDynalite } from './local-dynamodb.ts';
+import { startS3 } from './local-s3.ts';
 import { seedPlatform } from './seed.ts';
 import { PRINCIPALS } from './seed-data.ts';
 import { SigV4Verifier } from './sigv4-verifier.ts';
@@ -207,13 +206,6 @@ async function readCredentials(path: string): Promise<Record<string, { accessKey
   const fresh = newKeys();
   for (const p of PRINCIPALS) keys[p.name] ??= fresh[p.name]!;
   return keys;
-}
-
-async function startS3(directory: string, host: string): Promise<{ endpoint: string; close: () => Promise<void> }> {
-  await mkdir(directory, { recursive: true });
-  const s3 = new S3rver({ port: 0, address: host, directory, silent: true });
-  const { port } = (await s3.run()) as AddressInfo;
-  return { endpoint: `http://${host}:${port}`, close: async () => void (await s3.close()) };
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {

@@ -1,0 +1,17 @@
+// S3 for the embedded runtime and the integration tests: s3rver (the S3 wire protocol on disk).
+// Gaps: no versioning, no Object Lock, no stored checksums, no bucket policies — the adapters are
+// written so that what matters is also checked without them (e.g. checksums by hashing).
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import S3rver from 's3rver';
+
+/** s3rver's fixed credentials: it checks signatures made with them. */
+export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+/** s3rver on a free port, persisted under `directory`, with `buckets` created if missing. */
+export async function startS3(directory: string, host = '127.0.0.1', buckets: string[] = []): Promise<{ endpoint: string; close: () => Promise<void> }> {
+  await mkdir(directory, { recursive: true });
+  const s3 = new S3rver({ port: 0, address: host, directory, silent: true, configureBuckets: buckets.map((name) => ({ name })) });
+  const { port } = (await s3.run()) as AddressInfo;
+  return { endpoint: `http://${host}:${port}`, close: async () => void (await s3.close()) };
+}

@@ -1,0 +1,86 @@
+// Application materials in S3: a presigned PUT bound to the announced size, type and SHA-256 (S3
+// refuses an upload that differs), and a check that the object is really there and is that file
+// before a case may use it. Where the store keeps no checksum (s3rver), the object is hashed as a
+// stream, never read whole into memory.
+import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { invalid } from '../domain/errors.ts';
+import type { UploadRequest } from '../domain/materials/upload-policy.ts';
+import { sha256HexToBase64 } from '../domain/materials/upload-policy.ts';
+
+export interface UploadSlot {
+  objectKey: string;
+  method: 'PUT';
+  url: string;
+  /** Headers the upload must carry exactly: they are part of the signature. */
+  headers: Record<string, string>;
+  expiresAt: string;
+}
+
+export class S3MaterialStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+    private readonly expiresInSeconds = 900,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async createUploadSlot(channelId: string, req: UploadRequest): Promise<UploadSlot> {
+    const objectKey = `uploads/${channelId}/${randomUUID()}`;
+    const checksum = sha256HexToBase64(req.sha256);
+    const command = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: objectKey,
+      ContentType: req.contentType,
+      ContentLength: req.size,
+      ChecksumSHA256: checksum,
+    });
+    const url = await getSignedUrl(this.s3, command, {
+      expiresIn: this.expiresInSeconds,
+      // Signed, so S3 refuses an upload of another size, type or content.
+      signableHeaders: new Set(['content-type', 'content-length', 'x-amz-checksum-sha256']),
+      // A header the uploader must send (S3 checks the body against it), not a query parameter.
+      unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
+    });
+    return {
+      objectKey,
+      method: 'PUT',
+      url,
+      headers: { 'content-type': req.contentType, 'content-length': String(req.size), 'x-amz-checksum-sha256': checksum },
+      expiresAt: new Date(this.now().getTime() + this.expiresInSeconds * 1000).toISOString(),
+    };
+  }
+
+  /** Succeeds only if the object exists and is the announced file; otherwise a 4xx DomainError. */
+  async verify(objectKey: string, expected: UploadRequest, field = 'objectKey'): Promise<void> {
+    let head;
+    try {
+      head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: objectKey, ChecksumMode: 'ENABLED' }));
+    } catch (e) {
+      if (e instanceof NotFound || (e as { name?: string }).name === 'NotFound') {
+        throw invalid('MATERIAL_NOT_UPLOADED', field, '材料尚未上传', `no uploaded object ${objectKey}`);
+      }
+      throw e;
+    }
+    if (head.ContentLength !== expected.size) {
+      throw invalid('MATERIAL_SIZE_MISMATCH', field, '上传的材料大小与申报不符', `object ${objectKey} has ${head.ContentLength} bytes, ${expected.size} were announced`);
+    }
+    if (head.ContentType !== expected.contentType) {
+      throw invalid('MATERIAL_TYPE_MISMATCH', field, '上传的材料格式与申报不符', `object ${objectKey} is ${head.ContentType}, ${expected.contentType} was announced`);
+    }
+    const actual = head.ChecksumSHA256 ? Buffer.from(head.ChecksumSHA256, 'base64').toString('hex') : await this.hashObject(objectKey);
+    if (actual !== expected.sha256) {
+      throw invalid('MATERIAL_CHECKSUM_MISMATCH', field, '上传的材料与申报的 SHA-256 摘要不符', `object ${objectKey} does not match the announced SHA-256`);
+    }
+  }
+
+  private async hashObject(objectKey: string): Promise<string> {
+    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+    const hash = createHash('sha256');
+    for await (const chunk of out.Body as Readable) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  }
+}

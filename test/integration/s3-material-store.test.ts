@@ -1,0 +1,98 @@
+// Materials against s3rver over the real S3 protocol: a presigned PUT carrying the announced type,
+// size and checksum, then the platform's own check that the object is that file.
+import { S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3RVER_CREDENTIALS, startS3 } from '../../infra/local/local-s3.ts';
+import { S3MaterialStore } from '../../shared/adapters/s3-material-store.ts';
+import { checkUploadRequest } from '../../shared/domain/materials/upload-policy.ts';
+import { rejection, refusal } from '../support/refusal.ts';
+
+const BUCKET = 'tongban-test-materials';
+let dir: string;
+let stop: () => Promise<void>;
+let store: S3MaterialStore;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tongban-s3-'));
+  const s3rver = await startS3(dir, '127.0.0.1', [BUCKET]);
+  const client = new S3Client({ endpoint: s3rver.endpoint, region: 'cn-north-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+  store = new S3MaterialStore(client, BUCKET);
+  stop = async () => {
+    client.destroy();
+    await s3rver.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+});
+
+afterAll(async () => stop());
+
+const pdf = Buffer.from('%PDF-1.7\n营业执照扫描件\n%%EOF\n');
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+async function upload(slot: { url: string; headers: Record<string, string> }, body: Buffer) {
+  const { 'content-length': _length, ...headers } = slot.headers; // fetch sets it from the body
+  return fetch(slot.url, { method: 'PUT', headers, body });
+}
+
+describe('S3MaterialStore', () => {
+  it('hands out a presigned PUT that uploads the announced file, and verifies it', async () => {
+    // Prepare
+    const announced = { contentType: 'application/pdf', size: pdf.length, sha256: sha256(pdf) };
+
+    // Act
+    const slot = await store.createUploadSlot('kunming-portal', announced);
+    const res = await upload(slot, pdf);
+
+    // Assess
+    expect(res.status).toBe(200);
+    expect(slot.objectKey).toMatch(/^uploads\/kunming-portal\/[0-9a-f-]{36}$/);
+    expect(new URL(slot.url).searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(
+      expect.arrayContaining(['content-length', 'content-type', 'host', 'x-amz-checksum-sha256']),
+    );
+    await expect(store.verify(slot.objectKey, announced)).resolves.toBeUndefined();
+  });
+
+  it('refuses a material that was never uploaded', async () => {
+    const announced = { contentType: 'application/pdf', size: pdf.length, sha256: sha256(pdf) };
+    const slot = await store.createUploadSlot('kunming-portal', announced);
+    expect(await rejection(store.verify(slot.objectKey, announced, 'materials.营业执照'))).toMatchObject({ code: 'MATERIAL_NOT_UPLOADED', field: 'materials.营业执照' });
+  });
+
+  it('finds another file of the same size uploaded in place of the announced one (checksum)', async () => {
+    // s3rver does not enforce the signed checksum, so the platform's own check must catch it
+    const other = Buffer.from(pdf.toString('latin1').replace('PDF', 'XYZ'), 'latin1');
+    const announced = { contentType: 'application/pdf', size: pdf.length, sha256: sha256(pdf) };
+    const slot = await store.createUploadSlot('kunming-portal', announced);
+    await upload(slot, other);
+    expect(await rejection(store.verify(slot.objectKey, announced))).toMatchObject({ code: 'MATERIAL_CHECKSUM_MISMATCH' });
+  });
+
+  it('finds a different size or type than announced', async () => {
+    const announced = { contentType: 'application/pdf', size: pdf.length, sha256: sha256(pdf) };
+    const slot = await store.createUploadSlot('kunming-portal', announced);
+    await upload(slot, pdf);
+    expect(await rejection(store.verify(slot.objectKey, { ...announced, size: pdf.length + 1 }))).toMatchObject({ code: 'MATERIAL_SIZE_MISMATCH' });
+    expect(await rejection(store.verify(slot.objectKey, { ...announced, contentType: 'image/png' }))).toMatchObject({ code: 'MATERIAL_TYPE_MISMATCH' });
+  });
+});
+
+describe('upload policy', () => {
+  const ok = { contentType: 'application/ofd', size: 1024, sha256: 'a'.repeat(64) };
+
+  it('accepts PDF, OFD, JPEG and PNG within the limit', () => {
+    for (const contentType of ['application/pdf', 'application/ofd', 'image/jpeg', 'image/png']) expect(() => checkUploadRequest({ ...ok, contentType })).not.toThrow();
+    expect(() => checkUploadRequest({ ...ok, size: 50 * 1024 * 1024 })).not.toThrow();
+  });
+
+  it('refuses other types, empty or too large files and malformed checksums, naming the field', () => {
+    expect(refusal(() => checkUploadRequest({ ...ok, contentType: 'application/zip' }))).toMatchObject({ code: 'MATERIAL_TYPE_NOT_ALLOWED', field: 'contentType' });
+    expect(refusal(() => checkUploadRequest({ ...ok, size: 0 }))).toMatchObject({ code: 'MATERIAL_EMPTY', field: 'size' });
+    expect(refusal(() => checkUploadRequest({ ...ok, size: 50 * 1024 * 1024 + 1 }))).toMatchObject({ code: 'MATERIAL_TOO_LARGE', field: 'size' });
+    expect(refusal(() => checkUploadRequest({ ...ok, size: 2048 }, 1024))).toMatchObject({ code: 'MATERIAL_TOO_LARGE' });
+    expect(refusal(() => checkUploadRequest({ ...ok, sha256: 'A'.repeat(64) }))).toMatchObject({ code: 'INVALID_SHA256', field: 'sha256' });
+  });
+});
