@@ -26,7 +26,8 @@ export function buildTongbanApp(app: App): TongbanApp {
   const config = loadConfig(app);
   const data = new DataStack(app, `Tongban-${config.stage}-Data`, {
     stage: config.stage,
-    description: `Tongban ${config.stage}: data (KMS key, DynamoDB tables), retained on delete`,
+    logRetentionDays: config.logRetentionDays,
+    description: `Tongban ${config.stage}: data (KMS key, DynamoDB tables, materials bucket), retained on delete`,
   });
   const api = new ApiStack(app, `Tongban-${config.stage}-Api`, {
     config,

@@ -1,31 +1,49 @@
-// The data of one deployment: the customer-managed key and the DynamoDB tables it encrypts. Kept in
-// its own stack so the API can be torn down and redeployed without touching the data; every
-// resource here is retained when the stack is deleted, and the tables are deletion-protected.
-import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+// The data of one deployment: the customer-managed key, the DynamoDB tables and the materials bucket
+// it encrypts, and the bucket that receives the materials bucket's access logs. Kept in its own
+// stack so the API can be torn down and redeployed without touching the data; every resource here
+// is retained when the stack is deleted, and the tables are deletion-protected.
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 
 export interface DataStackProps extends StackProps {
   stage: string;
+  /** Days the access logs bucket keeps the materials bucket's server access logs (config.logRetentionDays). */
+  logRetentionDays: number;
 }
 
+/** The oldest TLS version both buckets accept (bucket policy condition s3:TlsVersion). */
+export const MIN_TLS_VERSION = 1.2;
+
+/** The key prefix of the materials bucket's server access logs in the access logs bucket. */
+export const MATERIALS_ACCESS_LOGS_PREFIX = 'materials/';
+
 export class DataStack extends Stack {
-  /** Encrypts the tables (and nothing else). */
+  /** Encrypts the tables and the materials bucket. */
   readonly dataKey: Key;
   /** Service items: every version, the head, and the listing indexes (see table-layout.ts). */
   readonly itemsTable: Table;
   /** The directory: one record holding departments, channels and principals. */
   readonly directoryTable: Table;
+  /**
+   * Application materials (see bucket-layout.ts): uploads by presigned PUT under `uploads/`, copied
+   * under `cases/` when a case is filed. SSE-KMS with the data key, TLS only, versioned.
+   */
+  readonly materialsBucket: Bucket;
+  /** Receives the materials bucket's server access logs (SSE-S3: S3 cannot deliver them to SSE-KMS). */
+  readonly accessLogsBucket: Bucket;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
 
     this.dataKey = new Key(this, 'DataKey', {
       alias: `alias/tongban-${props.stage}-data`,
-      description: `Tongban ${props.stage}: encryption at rest of the DynamoDB tables`,
+      description: `Tongban ${props.stage}: encryption at rest of the DynamoDB tables and the materials bucket`,
       enableKeyRotation: true,
       rotationPeriod: Duration.days(365),
       removalPolicy: RemovalPolicy.RETAIN,
@@ -59,8 +77,59 @@ export class DataStack extends Stack {
       partitionKey: { name: DIRECTORY_TABLE.partitionKey, type: AttributeType.STRING },
     });
 
+    // S3 server access logs can only be delivered to a bucket with SSE-S3 (not SSE-KMS) encryption.
+    this.accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: MIN_TLS_VERSION,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(props.logRetentionDays) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.accessLogsBucket.node.findChild('Resource')).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'This is the access logs bucket itself: it receives the server access logs of the materials bucket. Logging its own access into itself would log every log delivery, and a further log bucket would need one in turn; S3 writes here only through the logging service (bucket policy), and it is TLS only with public access blocked.',
+    });
+
+    this.materialsBucket = new Bucket(this, 'MaterialsBucket', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.dataKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: MIN_TLS_VERSION,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Materials are evidence: an overwrite or a delete keeps the earlier version.
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: MATERIALS_ACCESS_LOGS_PREFIX,
+      lifecycleRules: [
+        {
+          // An upload no case has taken up (a filed case copies its materials under cases/).
+          id: 'expire-unreferenced-uploads',
+          prefix: MATERIALS_BUCKET.uploadsPrefix,
+          expiration: Duration.days(MATERIALS_BUCKET.unreferencedUploadExpiryDays),
+          noncurrentVersionExpiration: Duration.days(MATERIALS_BUCKET.unreferencedNoncurrentVersionExpiryDays),
+        },
+        {
+          // An expired upload leaves a delete marker in a versioned bucket: remove it once alone.
+          id: 'remove-expired-upload-markers',
+          prefix: MATERIALS_BUCKET.uploadsPrefix,
+          expiredObjectDeleteMarker: true,
+        },
+        {
+          id: 'abort-incomplete-multipart-uploads',
+          abortIncompleteMultipartUploadAfter: Duration.days(MATERIALS_BUCKET.incompleteMultipartUploadAbortDays),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     new CfnOutput(this, 'ItemsTableName', { value: this.itemsTable.tableName });
     new CfnOutput(this, 'DirectoryTableName', { value: this.directoryTable.tableName });
+    new CfnOutput(this, 'MaterialsBucketName', { value: this.materialsBucket.bucketName });
     new CfnOutput(this, 'DataKeyArn', { value: this.dataKey.keyArn });
   }
 }

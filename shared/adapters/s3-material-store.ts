@@ -8,6 +8,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { invalid } from '../domain/errors.ts';
+import { MATERIALS_BUCKET } from './bucket-layout.ts';
 import type { UploadRequest } from '../domain/materials/upload-policy.ts';
 import { sha256HexToBase64 } from '../domain/materials/upload-policy.ts';
 
@@ -29,7 +30,8 @@ export class S3MaterialStore {
   ) {}
 
   async createUploadSlot(channelId: string, req: UploadRequest): Promise<UploadSlot> {
-    const objectKey = `uploads/${channelId}/${randomUUID()}`;
+    // Under the prefix whose lifecycle rule expires what no case takes up (bucket-layout.ts).
+    const objectKey = `${MATERIALS_BUCKET.uploadsPrefix}${channelId}/${randomUUID()}`;
     const checksum = sha256HexToBase64(req.sha256);
     const command = new PutObjectCommand({
       Bucket: this.bucket,

@@ -1,4 +1,4 @@
-// The CDK app as CloudFormation: the data stack's tables and key, the functions, the API built from
+// The CDK app as CloudFormation: the data stack's tables, key and materials bucket, the functions, the API built from
 // the route table with IAM on every non-public route, WAF, per-principal roles that may invoke only
 // their routes, the directory record, and cdk-nag (AWS Solutions) with zero unacknowledged findings.
 // Most syntheses skip bundling and the built-in CloudFormation validation to stay fast; the one on
@@ -7,6 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { createHash } from 'node:crypto';
@@ -20,6 +21,8 @@ import { CONFIG_CONTEXT_KEY, DOCUMENTATION_ACCOUNT_IDS, expandTrustedPrincipalAr
 import { bundleFunction } from '../../infra/lambda-bundling.ts';
 import { CHANNELS, DEPARTMENTS, PRINCIPALS } from '../../infra/local/seed-data.ts';
 import { FUNCTION_NAMES, TABLE_ACCESS, assertNoWildcardOverreach, invokeResourcePath, routesInvokableBy } from '../../infra/stacks/api-stack.ts';
+import { MATERIALS_ACCESS_LOGS_PREFIX } from '../../infra/stacks/data-stack.ts';
+import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import type { RouteSpec } from '../../shared/contracts/routes.ts';
@@ -216,6 +219,95 @@ describe('the Tongban CDK app (test configuration)', () => {
       data.hasResourceProperties('AWS::DynamoDB::Table', {
         KeySchema: [{ AttributeName: DIRECTORY_TABLE.partitionKey, KeyType: 'HASH' }],
         GlobalSecondaryIndexes: Match.absent(),
+      });
+    });
+
+    describe('materials bucket', () => {
+      const logicalId = (bucket: Bucket) => built.data.getLogicalId(bucket.node.defaultChild as CfnElement);
+      const bucket = (b: Bucket): CfnResource => resources(data, 'AWS::S3::Bucket').find(([id]) => id === logicalId(b))![1];
+      const policyStatements = (b: Bucket) => {
+        const policies = resources(data, 'AWS::S3::BucketPolicy').filter(([, p]) => JSON.stringify(props(p).Bucket) === JSON.stringify({ Ref: logicalId(b) }));
+        expect(policies).toHaveLength(1);
+        return (props(policies[0]![1]).PolicyDocument as { Statement: Cfn[] }).Statement;
+      };
+      const tlsOnly = (b: Bucket) => {
+        const id = logicalId(b);
+        const everywhere = [{ 'Fn::GetAtt': [id, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/*']] }];
+        expect(policyStatements(b)).toEqual(
+          expect.arrayContaining([
+            { Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: everywhere, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+            { Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: everywhere, Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } },
+          ]),
+        );
+      };
+      const locked = { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true };
+
+      it('is exposed as DataStack.materialsBucket, next to one access logs bucket', () => {
+        data.resourceCountIs('AWS::S3::Bucket', 2);
+        expect(resources(data, 'AWS::S3::Bucket').map(([id]) => id).sort()).toEqual([logicalId(built.data.materialsBucket), logicalId(built.data.accessLogsBucket)].sort());
+      });
+
+      it('is SSE-KMS with the data key and a bucket key, versioned, owner-enforced, public access blocked, retained', () => {
+        const [keyId] = resources(data, 'AWS::KMS::Key').map(([id]) => id);
+        const materials = bucket(built.data.materialsBucket);
+        expect(materials.DeletionPolicy).toBe('Retain');
+        expect(materials.UpdateReplacePolicy).toBe('Retain');
+        expect(props(materials)).toMatchObject({
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } } }],
+          },
+          VersioningConfiguration: { Status: 'Enabled' },
+          OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+          PublicAccessBlockConfiguration: locked,
+        });
+        expect(built.data.materialsBucket.encryptionKey).toBe(built.data.dataKey);
+      });
+
+      it('is TLS only: its bucket policy denies requests without TLS (aws:SecureTransport false) and below TLS 1.2', () => {
+        tlsOnly(built.data.materialsBucket);
+        // No Allow: nothing is granted on the bucket yet (the API stack will grant its functions).
+        expect(policyStatements(built.data.materialsBucket).filter((st) => st.Effect !== 'Deny')).toEqual([]);
+      });
+
+      it('expires uploads/ after 3 days and their noncurrent versions after 1, aborts incomplete multipart uploads after 1 day, keeps cases/', () => {
+        expect(MATERIALS_BUCKET).toMatchObject({ uploadsPrefix: 'uploads/', casesPrefix: 'cases/', unreferencedUploadExpiryDays: 3, unreferencedNoncurrentVersionExpiryDays: 1, incompleteMultipartUploadAbortDays: 1 });
+        expect((props(bucket(built.data.materialsBucket)).LifecycleConfiguration as { Rules: Cfn[] }).Rules).toEqual([
+          { Id: 'expire-unreferenced-uploads', Status: 'Enabled', Prefix: 'uploads/', ExpirationInDays: 3, NoncurrentVersionExpiration: { NoncurrentDays: 1 } },
+          { Id: 'remove-expired-upload-markers', Status: 'Enabled', Prefix: 'uploads/', ExpiredObjectDeleteMarker: true },
+          { Id: 'abort-incomplete-multipart-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
+        ]);
+      });
+
+      it('logs its access to the access logs bucket: SSE-S3, TLS only, public access blocked, logs expired after the log retention, retained', () => {
+        const logsId = logicalId(built.data.accessLogsBucket);
+        expect(props(bucket(built.data.materialsBucket)).LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logsId }, LogFilePrefix: MATERIALS_ACCESS_LOGS_PREFIX });
+        const logs = bucket(built.data.accessLogsBucket);
+        expect(logs.DeletionPolicy).toBe('Retain');
+        expect(logs.UpdateReplacePolicy).toBe('Retain');
+        expect(props(logs)).toMatchObject({
+          BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+          PublicAccessBlockConfiguration: locked,
+          OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+          LifecycleConfiguration: { Rules: [{ Id: 'expire-access-logs', Status: 'Enabled', ExpirationInDays: TEST_CONFIG.logRetentionDays }] },
+        });
+        expect(props(logs).LoggingConfiguration).toBeUndefined();
+        tlsOnly(built.data.accessLogsBucket);
+        // S3's logging service may write the materials bucket's logs, under their prefix, and nothing else.
+        expect(policyStatements(built.data.accessLogsBucket).filter((st) => st.Effect === 'Allow')).toEqual([
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Action: 's3:PutObject',
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logsId, 'Arn'] }, `/${MATERIALS_ACCESS_LOGS_PREFIX}*`]] },
+            Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [logicalId(built.data.materialsBucket), 'Arn'] } }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          },
+        ]);
+      });
+
+      it('outputs the bucket name, as it does the table names', () => {
+        const outputs = data.toJSON().Outputs as Record<string, { Value: unknown }>;
+        expect(outputs.MaterialsBucketName?.Value).toEqual({ Ref: logicalId(built.data.materialsBucket) });
+        expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['ItemsTableName', 'DirectoryTableName', 'MaterialsBucketName', 'DataKeyArn']));
       });
     });
   });
@@ -558,11 +650,26 @@ describe('the Tongban CDK app (test configuration)', () => {
       expect(new Set(acknowledged.map((a) => a.id.replace(/\[.*$/, '')))).toEqual(new Set(['AwsSolutions-L1', 'AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-APIG4', 'AwsSolutions-COG4']));
     });
 
+    it('acknowledges in the data stack only that the access logs bucket has no access logs of its own (AwsSolutions-S1)', () => {
+      const acknowledged = resources(data).flatMap(([id, r]) =>
+        ((r as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }).Metadata?.cdk_nag?.rules_to_suppress ?? []).map((a) => ({ resource: id, ...a })),
+      );
+      expect(acknowledged.map(({ resource, id }) => ({ resource, id }))).toEqual([{ resource: built.data.getLogicalId(built.data.accessLogsBucket.node.defaultChild as CfnElement), id: 'AwsSolutions-S1' }]);
+      for (const a of acknowledged) expect(a.reason.length, a.id).toBeGreaterThan(40);
+    });
+
     it('fails synth on an unacknowledged finding (the app registers the checks)', () => {
       const app = newApp(TEST_CONFIG);
       const { data: dataStack } = buildTongbanApp(app);
       new Table(dataStack, 'Careless', { partitionKey: { name: 'pk', type: AttributeType.STRING }, billingMode: BillingMode.PAY_PER_REQUEST });
       expect(() => app.synth()).toThrow(/AwsSolutions-DDB3/);
+    });
+
+    it('fails synth on another bucket without access logs: the S1 acknowledgement covers the access logs bucket alone', () => {
+      const app = newApp(TEST_CONFIG);
+      const { data: dataStack } = buildTongbanApp(app);
+      new Bucket(dataStack, 'Careless', { encryption: BucketEncryption.S3_MANAGED, enforceSSL: true });
+      expect(() => app.synth()).toThrow(/AwsSolutions-S1/);
     });
 
     it('really checks: an unacknowledged finding is reported', () => {
