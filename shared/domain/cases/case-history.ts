@@ -1,0 +1,73 @@
+// Hash chaining of a case's history. Each entry's hash covers its content and the previous entry's
+// hash, so an entry changed in place, removed or moved breaks the chain at that point. The chain
+// alone cannot show that entries were cut off at the end, or that the stored current state no longer
+// matches its history: give the case's current state as `head` to check those too.
+// A history rewritten from the first changed entry on, every hash recomputed, still verifies; that is
+// what anchoring the newest hash elsewhere (the archive's sealed manifest) guards against.
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../items/record-hash.ts';
+import type { CaseHistoryEntry, CaseState } from './case-record.ts';
+
+export type HistoryCheck = { ok: true } | { ok: false; n: number; reason: string };
+
+/**
+ * Checks a case's whole history, oldest first: one case, entries numbered 1…n without gaps or
+ * repeats, each intact, each chained to the one before and starting where it ended, the first one
+ * the filing. With `head`, also that the history ends at that state and the state is unaltered.
+ * Reports the first entry that fails.
+ */
+export function verifyCaseHistory(entries: readonly CaseHistoryEntry[], head?: CaseState): HistoryCheck {
+  const first = entries[0];
+  if (!first) return { ok: false, n: 1, reason: 'the history is empty: a case has at least its filing' };
+  let previous: CaseHistoryEntry | undefined;
+  for (const [i, entry] of entries.entries()) {
+    const expected = i + 1;
+    if (entry.caseNo !== first.caseNo) return { ok: false, n: expected, reason: `entry ${expected} belongs to case ${entry.caseNo}, not ${first.caseNo}` };
+    if (entry.n > expected) return { ok: false, n: expected, reason: `entry ${expected} is missing` };
+    if (entry.n < expected) return { ok: false, n: expected, reason: `entry ${entry.n} appears again at position ${expected}: repeated or out of order` };
+    if (!isEntryIntact(entry)) return { ok: false, n: entry.n, reason: 'its content does not match its hash' };
+    if (entry.previousHash !== previous?.hash) return { ok: false, n: entry.n, reason: 'it is not chained to the entry before' };
+    // Checked after the hash: an intact, chained entry with the wrong start was written wrong, not edited.
+    if (previous ? entry.type === 'file' || entry.from !== previous.to : entry.type !== 'file' || entry.from !== null) {
+      return { ok: false, n: entry.n, reason: previous ? `it starts from ${entry.from ?? 'nothing'}, not from ${previous.to}` : 'the first entry is not the filing' };
+    }
+    previous = entry;
+  }
+  if (head) {
+    const last = entries[entries.length - 1]!;
+    if (head.caseNo !== last.caseNo) return { ok: false, n: last.n, reason: `the state is of case ${head.caseNo}, the history of ${last.caseNo}` };
+    if (head.version > last.n) return { ok: false, n: last.n + 1, reason: `the state is at version ${head.version}; entries from ${last.n + 1} on are missing` };
+    if (head.version !== last.n || head.hash !== last.hash) return { ok: false, n: last.n, reason: `the state (version ${head.version}) does not end at this entry` };
+    if (caseStateDigest(head) !== last.stateDigest) return { ok: false, n: last.n, reason: 'the current state does not match the state this entry recorded' };
+  }
+  return { ok: true };
+}
+
+/** The hash of an entry: SHA-256 over the canonical JSON of every member but `hash`. */
+export function hashCaseEntry(entry: Omit<CaseHistoryEntry, 'hash'>): string {
+  return sha256Hex(canonicalJson(entry));
+}
+
+/** Whether an entry still hashes to the hash it was written with. */
+export function isEntryIntact(entry: CaseHistoryEntry): boolean {
+  const { hash, ...rest } = entry;
+  return hashCaseEntry(rest) === hash;
+}
+
+/**
+ * Digest of a state as an entry records it. `hash` is left out because it is the hash of the entry
+ * that records this digest.
+ */
+export function caseStateDigest(state: Omit<CaseState, 'hash'> & { hash?: string }): string {
+  const { hash: _hash, ...rest } = state;
+  return sha256Hex(canonicalJson(rest));
+}
+
+/** Digest of a command or filing input, for the entry's `payloadDigest`. */
+export function payloadDigest(payload: unknown): string {
+  return sha256Hex(canonicalJson(payload));
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

@@ -1,0 +1,653 @@
+// The case lifecycle (002 §14, 004 §18, 行政许可法 Art. 32, 42, 45) as pure functions: a filing
+// gives a case's first state, and the newest state plus a command gives the next one, each with
+// the history entry that records it — or a DomainError saying why not. Storage, HTTP and the sweep
+// that drives deemed acceptance build on these.
+//
+//   file ─▶ received ──request-supplement──▶ supplement-requested
+//              ▲  │                                   │
+//              └──┼────────── supplement ─────────────┘
+//                 │ accept | accept-pending (department), deem-accepted (system, Art. 32)
+//                 ▼
+//             accepted ──pause / resume (clock only)──▶ accepted ──decide──▶ decided
+//   refuse: received | supplement-requested ─▶ refused
+//   withdraw (channel): received | supplement-requested | accepted ─▶ withdrawn
+//   refused, decided, withdrawn are final: they fix the outcome.
+//
+// Where the later issues slot in, without a new status before `decided`:
+// - Joint handling (联合办理, 002 §17) happens inside `accepted`: actions `dispatch` (lead) and
+//   `opinion` (a co-department: a third kind of actor next to department and channel, checked against
+//   `coDepartmentIds`) keep the status and fill an opinions record with each co-department's due
+//   date. `decide` refuses a joint case now (CASE_JOINT_OPINIONS_MISSING); it will require every
+//   opinion instead.
+// - 容缺 delivery: a channel action `deliver-pending` inside `accepted`; `decide` approving only when
+//   nothing is pending.
+// - Seals and licences: final statuses fix the outcome, not the record. `seal` and `issue-licence`
+//   are actions whose `from` lists final statuses (`decided`; `refused` for the sealed refusal
+//   notice) and that keep the status (from = to). CASE_CLOSED is answered exactly when a final status
+//   is not in an action's `from`, so adding them to the rule table is all it takes.
+// - Archiving: `archive`, the last such action on a final status, recording the bundle's id and
+//   digest; after it the rule table allows nothing.
+import type { ServiceGuide } from '../../contracts/service-item.ts';
+import type { Caller } from '../access/caller.ts';
+import { requireRole } from '../access/caller.ts';
+import { assertIsoDate, chinaDate, dayNumber, fromDayNumber } from '../calendar/china-date.ts';
+import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
+import { DomainError, conflict, forbidden, invalid } from '../errors.ts';
+import { assertCreditCode } from '../identifiers/credit-code.ts';
+import { assertResidentId } from '../identifiers/resident-id.ts';
+import { caseStateDigest, hashCaseEntry, payloadDigest } from './case-history.ts';
+import type {
+  Acceptance,
+  Applicant,
+  CaseAction,
+  CaseEventType,
+  CaseMaterial,
+  CaseState,
+  CaseStatus,
+  CaseTransition,
+  CasePause,
+  DeadlineFlag,
+  JsonValue,
+  MaterialRule,
+  SpecialProcedure,
+  SupplementProblem,
+} from './case-record.ts';
+import { FINAL_STATUSES, SPECIAL_PROCEDURES } from './case-record.ts';
+import { LegalClock } from './legal-clock.ts';
+
+export type CaseCommand =
+  | { action: 'request-supplement'; problems: SupplementProblem[] }
+  | { action: 'supplement'; materials?: Record<string, CaseMaterial>; form?: Record<string, JsonValue> }
+  | { action: 'accept' }
+  | { action: 'accept-pending'; pendingMaterials: string[]; pendingDueOn: string }
+  | { action: 'deem-accepted' }
+  | { action: 'refuse'; reasons: string[] }
+  | { action: 'pause'; procedure: SpecialProcedure; reason: string }
+  | { action: 'resume' }
+  | { action: 'decide'; outcome: 'approved' | 'denied'; reasons?: string[] }
+  | { action: 'withdraw'; reason: string };
+
+export interface CaseContext {
+  actor: Caller;
+  /** Instant of the action, ISO 8601. */
+  at: string;
+  /** China calendar date of `at`. */
+  today: string;
+  calendar: WorkingDayCalendar;
+  /**
+   * Working days a department has to answer a filing or a supplement before the case counts as
+   * accepted (Art. 32); read at filing and kept with the case. Default 5, at most 5: Art. 32 sets
+   * five days as the limit, so a region may shorten it, never lengthen it.
+   */
+  deemedAcceptanceDays?: number;
+}
+
+export interface FileCaseInput {
+  /** Assigned by the caller (the service), unique per platform. */
+  caseNo: string;
+  /** The published item version the case is filed under; checking that it accepts cases is the service's. */
+  item: { code: string; version: number; guide: ServiceGuide };
+  applicant: Applicant;
+  form: Record<string, JsonValue>;
+  materials: Record<string, CaseMaterial>;
+}
+
+/**
+ * The only caller that may apply `deem-accepted`. A deemed acceptance is a consequence of time passing
+ * (Art. 32), not anyone's decision, so no person — not even a platform reviewer — may apply it; the
+ * sweep acts as this caller. The edge must build it itself and never map a request's identity to the
+ * name `system`.
+ */
+export const SYSTEM_CALLER: Caller = { name: 'system', role: 'platform' };
+
+export const DEFAULT_DEEMED_ACCEPTANCE_DAYS = 5;
+export const PRE_REVIEW_DAYS = 2;
+
+/** Who may apply each action, and from which statuses. */
+export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'channel' | 'system'; from: readonly CaseStatus[] }>> = {
+  'request-supplement': { by: 'department', from: ['received'] },
+  supplement: { by: 'channel', from: ['supplement-requested'] },
+  accept: { by: 'department', from: ['received'] },
+  'accept-pending': { by: 'department', from: ['received'] },
+  'deem-accepted': { by: 'system', from: ['received'] },
+  refuse: { by: 'department', from: ['received', 'supplement-requested'] },
+  pause: { by: 'department', from: ['accepted'] },
+  resume: { by: 'department', from: ['accepted'] },
+  decide: { by: 'department', from: ['accepted'] },
+  withdraw: { by: 'channel', from: ['received', 'supplement-requested', 'accepted'] },
+};
+
+/** Files a case for an applicant: validates the application against the item's guide. */
+export function fileCase(input: FileCaseInput, ctx: CaseContext): CaseTransition {
+  checkContext(ctx);
+  requireRole(ctx.actor, 'channel');
+  const channelId = ctx.actor.channelId;
+  if (!channelId) {
+    throw forbidden('CASE_CHANNEL_FORBIDDEN', '调用身份未关联渠道，不能提交办件', `caller ${ctx.actor.name} is not bound to a channel`);
+  }
+  const { guide } = input.item;
+  if (guide.implementationCode !== input.item.code) {
+    // The service loaded the wrong guide: filing against it would check the wrong materials.
+    throw new Error(`fileCase: the guide is of item ${guide.implementationCode}, not ${input.item.code}`);
+  }
+  if (!CASE_NO.test(input.caseNo)) {
+    throw invalid('CASE_NO_INVALID', 'caseNo', '办件编号应为1-64位字母、数字或连字符', `case number "${input.caseNo}" is not 1-64 letters, digits or hyphens`);
+  }
+  checkApplicant(input.applicant, ctx.today);
+
+  const materialRules = guide.materials.map(
+    (m): MaterialRule => ({ name: m.name, required: m.required, tolerable: m.tolerable, ...(m.replaceableByLicenceType ? { licenceType: m.replaceableByLicenceType } : {}) }),
+  );
+  checkMaterials(input.materials, materialRules);
+  for (const rule of materialRules) {
+    if (rule.required && !rule.tolerable && !Object.hasOwn(input.materials, rule.name)) {
+      throw invalid(
+        'CASE_MATERIAL_MISSING',
+        `materials.${rule.name}`,
+        `缺少必需材料“${rule.name}”`,
+        `the required material "${rule.name}" is missing (it is not tolerable, so it cannot follow later)`,
+      );
+    }
+  }
+
+  const days = deemedAcceptanceDays(ctx);
+  const state: Omit<CaseState, 'hash'> = {
+    caseNo: input.caseNo,
+    itemCode: input.item.code,
+    itemVersion: input.item.version,
+    departmentId: guide.departmentId,
+    coDepartmentIds: guide.jointHandling?.coDepartments.map((c) => c.departmentId) ?? [],
+    channelId,
+    applicant: input.applicant,
+    form: input.form,
+    materials: input.materials,
+    materialRules,
+    status: 'received',
+    receivedAt: ctx.at,
+    receivedOn: ctx.today,
+    materialsReceivedOn: ctx.today,
+    deemedAcceptanceDays: days,
+    ...answerDues(ctx.today, days, ctx.calendar),
+    limits: { promisedDays: guide.timeLimits.promisedDays, statutoryDays: guide.timeLimits.statutoryDays },
+    pauses: [],
+    version: 1,
+    updatedAt: ctx.at,
+  };
+  // The guide is identified by item code and version; its text is not part of what the channel sent.
+  const payload = { caseNo: input.caseNo, itemCode: input.item.code, itemVersion: input.item.version, applicant: input.applicant, form: input.form, materials: input.materials };
+  return record(state, 'file', null, payload, undefined, ctx);
+}
+
+/** The next state of a case after `command`, with the history entry recording it. */
+export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: CaseContext): CaseTransition {
+  checkContext(ctx);
+  const rule = CASE_RULES[command.action];
+  // Who may act comes first: an outsider learns nothing about the case's status from the answer.
+  authorize(state, command.action, rule.by, ctx.actor);
+  if (!rule.from.includes(state.status)) {
+    throw FINAL_STATUSES.includes(state.status) ? closed(state, command.action) : illegal(state, command.action);
+  }
+  const { hash: _hash, ...current } = state;
+  const base = { ...current, version: state.version + 1, updatedAt: ctx.at };
+  const next = (changes: Partial<Omit<CaseState, 'hash'>>): Omit<CaseState, 'hash'> => ({ ...base, ...changes });
+  const { today } = ctx;
+
+  switch (command.action) {
+    case 'request-supplement': {
+      requireAnswerInTime(state, command.action, ctx);
+      if (!Array.isArray(command.problems) || command.problems.length === 0) {
+        throw invalid('CASE_PROBLEMS_REQUIRED', 'problems', '一次性告知应列明全部需要补正的问题', 'a supplement request lists every problem; none was given');
+      }
+      command.problems.forEach((p, i) => {
+        if (p.material !== FORM && !state.materialRules.some((r) => r.name === p.material)) {
+          throw unknownMaterial(p.material, `problems.${i}.material`);
+        }
+        if (isBlank(p.problem)) {
+          throw invalid('CASE_PROBLEMS_REQUIRED', `problems.${i}.problem`, `请说明“${p.material}”存在的问题`, `problem ${i} does not say what is wrong with "${p.material}"`);
+        }
+      });
+      return record(next({ status: 'supplement-requested', supplementRequest: command.problems }), command.action, state, command, state.hash, ctx);
+    }
+
+    case 'supplement': {
+      const materials = command.materials ?? {};
+      if (Object.keys(materials).length === 0 && command.form === undefined) {
+        throw invalid('CASE_SUPPLEMENT_EMPTY', 'materials', '补正内容为空：请提交补正材料或更正后的申请表', 'a supplement carries materials, a corrected form, or both; it has neither');
+      }
+      checkMaterials(materials, state.materialRules);
+      const { supplementRequest: _answered, ...rest } = base;
+      // The answer period starts again from the supplement (Art. 32 counts from receipt of the
+      // materials), with the number of days fixed when the case was filed.
+      return record(
+        {
+          ...rest,
+          status: 'received',
+          materials: { ...state.materials, ...materials },
+          ...(command.form !== undefined ? { form: command.form } : {}),
+          materialsReceivedOn: today,
+          ...answerDues(today, state.deemedAcceptanceDays, ctx.calendar),
+        },
+        command.action,
+        state,
+        command,
+        state.hash,
+        ctx,
+      );
+    }
+
+    case 'accept': {
+      requireAnswerInTime(state, command.action, ctx);
+      const absent = absentRequired(state);
+      if (absent) {
+        throw invalid(
+          'CASE_MATERIAL_MISSING',
+          `materials.${absent}`,
+          `缺少必需材料“${absent}”，不能正常受理；该材料允许容缺的，请办理容缺受理`,
+          `the required material "${absent}" has not been delivered; accept with pending materials instead`,
+        );
+      }
+      return record(accepted(base, { on: today, mode: 'normal' }, ctx), command.action, state, command, state.hash, ctx);
+    }
+
+    case 'accept-pending': {
+      requireAnswerInTime(state, command.action, ctx);
+      const pending = command.pendingMaterials;
+      if (!Array.isArray(pending) || pending.length === 0) {
+        throw invalid('CASE_PENDING_MATERIALS_REQUIRED', 'pendingMaterials', '容缺受理应列明容缺的材料', 'accepting with pending materials names at least one pending material');
+      }
+      pending.forEach((name, i) => {
+        const materialRule = state.materialRules.find((r) => r.name === name);
+        if (!materialRule) throw unknownMaterial(name, `pendingMaterials.${i}`);
+        if (!materialRule.tolerable) {
+          throw invalid(
+            'CASE_MATERIAL_NOT_TOLERABLE',
+            `pendingMaterials.${i}`,
+            `材料“${name}”不在本事项的容缺材料清单内，不能容缺受理`,
+            `the guide does not mark "${name}" as tolerable, so it cannot be pending`,
+          );
+        }
+        if (pending.indexOf(name) !== i) {
+          throw invalid('CASE_PENDING_MATERIAL_DUPLICATE', `pendingMaterials.${i}`, `容缺材料“${name}”重复`, `pending material "${name}" is listed twice`);
+        }
+      });
+      const absent = absentRequired(state, pending);
+      if (absent) {
+        throw invalid(
+          'CASE_MATERIAL_MISSING',
+          `materials.${absent}`,
+          `必需材料“${absent}”尚未提交，也未列为容缺材料`,
+          `the required material "${absent}" has not been delivered and is not listed as pending`,
+        );
+      }
+      if (typeof command.pendingDueOn !== 'string') {
+        throw invalid('CASE_PENDING_DUE_INVALID', 'pendingDueOn', '容缺受理应载明补交期限', 'accepting with pending materials needs the date they are due');
+      }
+      assertIsoDate(command.pendingDueOn, 'pendingDueOn');
+      if (command.pendingDueOn <= today) {
+        throw invalid(
+          'CASE_PENDING_DUE_INVALID',
+          'pendingDueOn',
+          `补交期限（${command.pendingDueOn}）应晚于今天（${today}）`,
+          `pending materials are due after today (${today}), not on ${command.pendingDueOn}`,
+        );
+      }
+      const acceptance: Acceptance = { on: today, mode: 'pending-materials', pendingMaterials: pending, pendingDueOn: command.pendingDueOn };
+      return record(accepted(base, acceptance, ctx), command.action, state, command, state.hash, ctx);
+    }
+
+    case 'deem-accepted': {
+      if (!answerPeriodOver(state, today, ctx.calendar)) {
+        const until = state.deemedAcceptedOn ? `（${state.deemedAcceptedOn}）` : '';
+        throw conflict(
+          'CASE_NOT_YET_DEEMED',
+          `部门答复期限${until}尚未届满，办件不能视为受理`,
+          `the department may still answer case ${state.caseNo}${state.deemedAcceptedOn ? ` until ${state.deemedAcceptedOn}` : ''}; it cannot be deemed accepted on ${today}`,
+        );
+      }
+      // Art. 32: not answered in time, the application counts as accepted from the day the
+      // materials were received — so the time limits run from then, not from the sweep.
+      return record(accepted(base, { on: state.materialsReceivedOn, mode: 'deemed' }, ctx), command.action, state, command, state.hash, ctx);
+    }
+
+    case 'refuse': {
+      if (state.status === 'received') requireAnswerInTime(state, command.action, ctx);
+      requireTexts(command.reasons, 'reasons', '不予受理');
+      return record(next({ status: 'refused', refusal: { reasons: command.reasons, on: today } }), command.action, state, command, state.hash, ctx);
+    }
+
+    case 'pause': {
+      if (openPause(state)) throw clockPaused(state, command.action);
+      if (!SPECIAL_PROCEDURES.includes(command.procedure)) {
+        throw invalid(
+          'CASE_PROCEDURE_UNKNOWN',
+          'procedure',
+          `“${String(command.procedure)}”不是可暂停计时的特别程序`,
+          `"${String(command.procedure)}" is not a special procedure; one of ${SPECIAL_PROCEDURES.join(', ')}`,
+        );
+      }
+      requireText(command.reason, 'reason', '暂停计时');
+      // A pause starts the day it is recorded: a backdated pause would take days off a clock that
+      // has already run, and hide an overdue case from supervision.
+      const lastEnd = state.pauses.at(-1)?.to ?? state.acceptance!.on;
+      if (today < lastEnd) throw outOfOrder(state, `暂停日期（${today}）早于受理日或上次恢复日（${lastEnd}）`, `a pause from ${today} would start before ${lastEnd}`);
+      const { deadlines: _stopped, ...rest } = base;
+      const pause: CasePause = { from: today, procedure: command.procedure, reason: command.reason };
+      return record({ ...rest, pauses: [...state.pauses, pause] }, command.action, state, command, state.hash, ctx);
+    }
+
+    case 'resume': {
+      const open = openPause(state);
+      if (!open) {
+        throw conflict('CASE_CLOCK_RUNNING', '办件未暂停计时，无需恢复', `case ${state.caseNo} has no open pause to resume`);
+      }
+      if (today < open.from) throw outOfOrder(state, `恢复日期（${today}）早于暂停日期（${open.from}）`, `resuming on ${today} would end the pause before it began on ${open.from}`);
+      const pauses = [...state.pauses.slice(0, -1), { ...open, to: today }];
+      return record(withDeadlines({ ...base, pauses }, ctx), command.action, state, command, state.hash, ctx);
+    }
+
+    case 'decide': {
+      if (openPause(state)) throw clockPaused(state, command.action);
+      if (state.coDepartmentIds.length > 0) {
+        throw conflict(
+          'CASE_JOINT_OPINIONS_MISSING',
+          '联合办理事项须收齐协办部门意见后方可作出决定',
+          `case ${state.caseNo} is handled jointly; it cannot be decided before the co-departments' opinions`,
+        );
+      }
+      if (command.outcome !== 'approved' && command.outcome !== 'denied') {
+        throw invalid('CASE_OUTCOME_INVALID', 'outcome', '决定结果应为准予（approved）或不予（denied）', `the outcome is approved or denied, not "${String(command.outcome)}"`);
+      }
+      const reasons = command.reasons ?? [];
+      if (command.outcome === 'denied' || reasons.length > 0) requireTexts(reasons, 'reasons', '不予许可');
+      return record(next({ status: 'decided', decision: { outcome: command.outcome, reasons, on: today } }), command.action, state, command, state.hash, ctx);
+    }
+
+    case 'withdraw': {
+      requireText(command.reason, 'reason', '撤回');
+      return record(next({ status: 'withdrawn', withdrawal: { reason: command.reason, on: today } }), command.action, state, command, state.hash, ctx);
+    }
+  }
+}
+
+/**
+ * Whether the department's time to answer (Art. 32) is over on `today`: `deemedAcceptanceDays`
+ * working days after `materialsReceivedOn` have passed in full, i.e. `today` is after
+ * `deemedAcceptedOn`. The department may answer up to and including `deemedAcceptedOn`; from the
+ * next calendar day (a day off included) only the sweep may act, by deeming the case accepted.
+ * Counted up to yesterday rather than compared with the stored date, so that it needs calendar data
+ * only for days already past and works for cases whose `deemedAcceptedOn` was flagged.
+ */
+export function answerPeriodOver(
+  state: Pick<CaseState, 'materialsReceivedOn' | 'deemedAcceptanceDays'>,
+  today: string,
+  calendar: WorkingDayCalendar,
+): boolean {
+  assertIsoDate(today, 'today');
+  if (today <= state.materialsReceivedOn) return false;
+  const yesterday = fromDayNumber(dayNumber(today) - 1);
+  return calendar.countWorkingDays(state.materialsReceivedOn, yesterday) >= state.deemedAcceptanceDays;
+}
+
+const FORM = 'form';
+const CASE_NO = /^[0-9A-Za-z-]{1,64}$/;
+// Mainland mobile, mainland landline with area code, or an international number.
+const PHONE = /^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\+\d{6,15})$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+function record(
+  state: Omit<CaseState, 'hash'>,
+  type: CaseEventType,
+  from: CaseState | null,
+  payload: unknown,
+  previousHash: string | undefined,
+  ctx: CaseContext,
+): CaseTransition {
+  const entryBody = {
+    caseNo: state.caseNo,
+    n: state.version,
+    type,
+    actor: { name: ctx.actor.name, role: ctx.actor.role },
+    at: ctx.at,
+    on: ctx.today,
+    from: from?.status ?? null,
+    to: state.status,
+    payloadDigest: payloadDigest(payload),
+    stateDigest: caseStateDigest(state),
+    ...(previousHash !== undefined ? { previousHash } : {}),
+  };
+  const entry = { ...entryBody, hash: hashCaseEntry(entryBody) };
+  return { state: { ...state, hash: entry.hash }, entry };
+}
+
+function checkContext(ctx: CaseContext): void {
+  assertIsoDate(ctx.today, 'today');
+  const at = new Date(ctx.at);
+  // One clock reading makes both: a mismatch is a bug in the caller, and would put the receipt
+  // date and the counted deadlines on different days.
+  if (Number.isNaN(at.getTime()) || chinaDate(at) !== ctx.today) {
+    throw new Error(`case context: ${ctx.today} is not the China date of ${ctx.at}`);
+  }
+}
+
+function deemedAcceptanceDays(ctx: CaseContext): number {
+  const n = ctx.deemedAcceptanceDays ?? DEFAULT_DEEMED_ACCEPTANCE_DAYS;
+  if (!Number.isSafeInteger(n) || n < 1 || n > DEFAULT_DEEMED_ACCEPTANCE_DAYS) {
+    throw invalid(
+      'CASE_DEEMED_DAYS_INVALID',
+      'deemedAcceptanceDays',
+      `受理答复期限应为1至5个工作日（行政许可法第三十二条），配置为${n}`,
+      `the answer period is 1 to 5 working days (Art. 32); configured: ${n}`,
+    );
+  }
+  return n;
+}
+
+function answerDues(from: string, days: number, calendar: WorkingDayCalendar): Pick<CaseState, 'preReviewDue' | 'deemedAcceptedOn' | 'dueFlag'> {
+  const preReviewDue = dueDate(() => calendar.addWorkingDays(from, PRE_REVIEW_DAYS));
+  const deemedAcceptedOn = dueDate(() => calendar.addWorkingDays(from, days));
+  return {
+    ...(preReviewDue ? { preReviewDue } : {}),
+    ...(deemedAcceptedOn ? { deemedAcceptedOn } : {}),
+    ...(preReviewDue && deemedAcceptedOn ? {} : { dueFlag: 'DEADLINE_CALENDAR_MISSING' as const }),
+  };
+}
+
+/** The date, or undefined when it falls in a year without calendar data (flagged by the caller). */
+function dueDate(compute: () => string | undefined): string | undefined {
+  try {
+    return compute();
+  } catch (e) {
+    if (e instanceof DomainError && e.code === 'DEADLINE_CALENDAR_MISSING') return undefined;
+    throw e;
+  }
+}
+
+function accepted(base: Omit<CaseState, 'hash'>, acceptance: Acceptance, ctx: CaseContext): Omit<CaseState, 'hash'> {
+  return withDeadlines({ ...base, status: 'accepted', acceptance }, ctx);
+}
+
+function withDeadlines(state: Omit<CaseState, 'hash'>, ctx: CaseContext): Omit<CaseState, 'hash'> {
+  const clock = new LegalClock(ctx.calendar);
+  const input = { acceptedOn: state.acceptance!.on, pauses: state.pauses };
+  const promised = dueDate(() => clock.deadline(input, state.limits.promisedDays));
+  const statutory = dueDate(() => clock.deadline(input, state.limits.statutoryDays));
+  const flag: DeadlineFlag = 'DEADLINE_CALENDAR_MISSING';
+  return { ...state, deadlines: promised && statutory ? { promised, statutory } : { flag } };
+}
+
+function authorize(state: CaseState, action: CaseAction, by: 'department' | 'channel' | 'system', actor: Caller): void {
+  switch (by) {
+    case 'department':
+      requireRole(actor, 'department');
+      if (actor.departmentId !== state.departmentId) {
+        throw forbidden(
+          'CASE_DEPARTMENT_FORBIDDEN',
+          '只有该办件的受理部门可以办理此操作',
+          `only the case's department ${state.departmentId} may ${action} case ${state.caseNo}; caller ${actor.name} acts for ${actor.departmentId ?? 'no department'}`,
+        );
+      }
+      return;
+    case 'channel':
+      requireRole(actor, 'channel');
+      if (actor.channelId !== state.channelId) {
+        throw forbidden(
+          'CASE_CHANNEL_FORBIDDEN',
+          '只有提交该办件的渠道可以办理此操作',
+          `only the filing channel ${state.channelId} may ${action} case ${state.caseNo}; caller ${actor.name} is channel ${actor.channelId ?? '(none)'}`,
+        );
+      }
+      return;
+    case 'system':
+      requireRole(actor, 'platform');
+      if (actor.name !== SYSTEM_CALLER.name) {
+        throw forbidden('CASE_SYSTEM_FORBIDDEN', '视为受理只能由系统按期限自动登记', `${action} is applied by the platform's sweep only, not by ${actor.name}`);
+      }
+      return;
+  }
+}
+
+/** Refuses a department's answer once the answer period is over: by then the law has answered. */
+function requireAnswerInTime(state: CaseState, action: CaseAction, ctx: CaseContext): void {
+  if (!answerPeriodOver(state, ctx.today, ctx.calendar)) return;
+  const until = state.deemedAcceptedOn ?? `${state.deemedAcceptanceDays} working days after ${state.materialsReceivedOn}`;
+  throw conflict(
+    'CASE_ANSWER_PERIOD_OVER',
+    `受理答复期限（${until}）已届满，依照行政许可法第三十二条该办件视为受理，不能再“${ACTION_ZH[action]}”，由系统登记视为受理`,
+    `the answer period of case ${state.caseNo} ended ${until}; it counts as accepted (Art. 32), so the department can no longer ${action} it`,
+  );
+}
+
+function checkApplicant(applicant: Applicant, today: string): void {
+  if (applicant.kind === 'person') {
+    assertResidentId(applicant.residentId, 'applicant.residentId', today);
+    requireField(applicant.name, 'applicant.name', '申请人姓名');
+    checkPhone(applicant.phone, 'applicant.phone');
+  } else if (applicant.kind === 'organisation') {
+    assertCreditCode(applicant.creditCode, 'applicant.creditCode');
+    requireField(applicant.name, 'applicant.name', '申请单位名称');
+    requireField(applicant.contact?.name, 'applicant.contact.name', '联系人姓名');
+    checkPhone(applicant.contact.phone, 'applicant.contact.phone');
+  } else {
+    throw invalid('CASE_APPLICANT_KIND_INVALID', 'applicant.kind', '申请人类型应为自然人或法人', 'the applicant is a person or an organisation');
+  }
+}
+
+function checkPhone(value: string, field: string): void {
+  requireField(value, field, '联系电话');
+  if (!PHONE.test(value)) {
+    throw invalid('CASE_PHONE_INVALID', field, `联系电话“${value}”格式不正确`, `"${value}" is not a mobile, landline (with area code) or +international number`);
+  }
+}
+
+function requireField(value: string | undefined, field: string, what: string): void {
+  if (isBlank(value)) throw invalid('CASE_FIELD_REQUIRED', field, `${what}不能为空`, `${field} is required`);
+}
+
+function checkMaterials(materials: Record<string, CaseMaterial>, rules: readonly MaterialRule[]): void {
+  for (const [name, material] of Object.entries(materials)) {
+    const field = `materials.${name}`;
+    const rule = rules.find((r) => r.name === name);
+    if (!rule) throw unknownMaterial(name, field);
+    if (material.kind === 'licence') {
+      if (!rule.licenceType) {
+        throw invalid(
+          'CASE_LICENCE_NOT_ACCEPTED',
+          field,
+          `材料“${name}”不能以电子证照代替，请上传材料`,
+          `the guide accepts no e-licence in place of "${name}"; upload the material`,
+        );
+      }
+      if (isBlank(material.licenceId)) throw materialInvalid(`${field}.licenceId`, '电子证照标识不能为空', 'the licence identifier is empty');
+    } else if (material.kind === 'upload') {
+      if (isBlank(material.objectKey)) throw materialInvalid(`${field}.objectKey`, '材料文件标识不能为空', 'the object key is empty');
+      if (!SHA256_HEX.test(material.sha256)) throw materialInvalid(`${field}.sha256`, 'SHA-256 摘要应为64位小写十六进制', 'sha256 is 64 lower-case hex characters');
+      if (!Number.isSafeInteger(material.size) || material.size < 1) throw materialInvalid(`${field}.size`, '材料大小应为正整数字节', 'size is a positive whole number of bytes');
+      if (isBlank(material.contentType)) throw materialInvalid(`${field}.contentType`, '材料格式不能为空', 'the content type is empty');
+    } else {
+      throw materialInvalid(`${field}.kind`, '材料应为上传文件或电子证照引用', 'a material is an upload or a licence reference');
+    }
+  }
+}
+
+/** The first required material not delivered and not in `pending`, in guide order. */
+function absentRequired(state: CaseState, pending: readonly string[] = []): string | undefined {
+  return state.materialRules.find((r) => r.required && !Object.hasOwn(state.materials, r.name) && !pending.includes(r.name))?.name;
+}
+
+function openPause(state: CaseState): CasePause | undefined {
+  const last = state.pauses.at(-1);
+  return last && last.to === undefined ? last : undefined;
+}
+
+function requireText(value: string | undefined, field: string, what: string): void {
+  if (isBlank(value)) throw invalid('CASE_REASON_REQUIRED', field, `${what}须说明理由`, `${field} is required`);
+}
+
+function requireTexts(values: readonly string[] | undefined, field: string, what: string): void {
+  if (!Array.isArray(values) || values.length === 0) throw invalid('CASE_REASONS_REQUIRED', field, `${what}须说明理由`, `${field} needs at least one reason`);
+  values.forEach((v, i) => {
+    if (isBlank(v)) throw invalid('CASE_REASONS_REQUIRED', `${field}.${i}`, `${what}的理由不能为空`, `${field}.${i} is empty`);
+  });
+}
+
+function isBlank(value: unknown): boolean {
+  return typeof value !== 'string' || value.trim() === '';
+}
+
+function unknownMaterial(name: string, field: string): DomainError {
+  return invalid('CASE_MATERIAL_UNKNOWN', field, `“${name}”不是本事项办事指南列明的材料`, `"${name}" is not a material of the item's guide`);
+}
+
+function materialInvalid(field: string, zh: string, en: string): DomainError {
+  return invalid('CASE_MATERIAL_INVALID', field, zh, en);
+}
+
+function illegal(state: CaseState, action: CaseAction): DomainError {
+  return conflict(
+    'CASE_ILLEGAL_TRANSITION',
+    `办件当前状态为“${STATUS_ZH[state.status]}”，不能“${ACTION_ZH[action]}”`,
+    `cannot ${action} case ${state.caseNo} in status ${state.status}`,
+  );
+}
+
+function closed(state: CaseState, action: CaseAction): DomainError {
+  return conflict(
+    'CASE_CLOSED',
+    `办件状态为“${STATUS_ZH[state.status]}”，已经终结，不能再“${ACTION_ZH[action]}”`,
+    `case ${state.caseNo} is ${state.status}, a final status; cannot ${action} it`,
+  );
+}
+
+function clockPaused(state: CaseState, action: CaseAction): DomainError {
+  return conflict(
+    'CASE_CLOCK_PAUSED',
+    `办件正处于特别程序（计时暂停），不能“${ACTION_ZH[action]}”；请先恢复计时`,
+    `case ${state.caseNo} is paused for a special procedure; resume it before you ${action}`,
+  );
+}
+
+function outOfOrder(state: CaseState, zh: string, en: string): DomainError {
+  return conflict('CASE_DATE_OUT_OF_ORDER', zh, `case ${state.caseNo}: ${en}`);
+}
+
+const STATUS_ZH: Record<CaseStatus, string> = {
+  received: '已收件',
+  'supplement-requested': '待补正',
+  accepted: '已受理',
+  refused: '不予受理',
+  decided: '已作出决定',
+  withdrawn: '已撤回',
+};
+
+const ACTION_ZH: Record<CaseAction, string> = {
+  'request-supplement': '一次性告知补正',
+  supplement: '补正材料',
+  accept: '受理',
+  'accept-pending': '容缺受理',
+  'deem-accepted': '视为受理',
+  refuse: '不予受理',
+  pause: '暂停计时',
+  resume: '恢复计时',
+  decide: '作出决定',
+  withdraw: '撤回',
+};

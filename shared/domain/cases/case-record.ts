@@ -1,0 +1,188 @@
+// A case (办件) as the domain holds it. Every action on a case — filing, a supplement request, an
+// acceptance, a pause — produces the case's next state and one immutable history entry; the entries
+// are hash-chained per case, so a history that was edited, cut or reordered no longer verifies
+// (case-history.ts). The state is a snapshot for reading and indexing; the history is the record.
+import type { Role } from '../../contracts/directory.ts';
+import type { ClockPause } from './legal-clock.ts';
+
+/** Statuses a case passes through. `FINAL_STATUSES` end it; see case-lifecycle.ts for the graph. */
+export type CaseStatus = 'received' | 'supplement-requested' | 'accepted' | 'refused' | 'decided' | 'withdrawn';
+
+export const CASE_STATUSES: readonly CaseStatus[] = ['received', 'supplement-requested', 'accepted', 'refused', 'decided', 'withdrawn'];
+
+/** Outcome statuses: nothing changes the outcome of a case after them (archiving reads them). */
+export const FINAL_STATUSES: readonly CaseStatus[] = ['refused', 'decided', 'withdrawn'];
+
+export type CaseAction =
+  | 'request-supplement'
+  | 'supplement'
+  | 'accept'
+  | 'accept-pending'
+  | 'deem-accepted'
+  | 'refuse'
+  | 'pause'
+  | 'resume'
+  | 'decide'
+  | 'withdraw';
+
+/** What a history entry records: the filing, or one action. */
+export type CaseEventType = 'file' | CaseAction;
+
+/**
+ * Special procedures whose time does not count towards the time limits (行政许可法 Art. 45,
+ * 002 §16, 004 §19): 现场勘验, 听证, 检验检测, 专家评审, 公示, 招标拍卖, 检疫.
+ */
+export const SPECIAL_PROCEDURES = [
+  'site-inspection',
+  'hearing',
+  'testing',
+  'expert-review',
+  'public-notice',
+  'tender-auction',
+  'quarantine',
+] as const;
+export type SpecialProcedure = (typeof SPECIAL_PROCEDURES)[number];
+
+export const SPECIAL_PROCEDURE_ZH: Record<SpecialProcedure, string> = {
+  'site-inspection': '现场勘验',
+  hearing: '听证',
+  testing: '检验检测',
+  'expert-review': '专家评审',
+  'public-notice': '公示',
+  'tender-auction': '招标拍卖',
+  quarantine: '检疫',
+};
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export type Applicant =
+  | { kind: 'person'; residentId: string; name: string; phone: string }
+  | { kind: 'organisation'; creditCode: string; name: string; contact: { name: string; phone: string } };
+
+/**
+ * One delivered material: a file the channel uploaded (its checksum recorded, so the archive can prove
+ * it unchanged), or a reference to one of the applicant's own e-licences that the guide accepts in
+ * its place (免提交, 000 §12, 004 §17).
+ */
+export type CaseMaterial =
+  | { kind: 'upload'; objectKey: string; sha256: string; size: number; contentType: string }
+  | { kind: 'licence'; licenceId: string };
+
+/**
+ * The guide's rule for one material, copied into the case when it is filed. The case keeps the item
+ * version it was filed under; holding that version's material rules itself keeps every later check
+ * (supplements, 容缺) a pure function of the case, with no way to check against another version.
+ */
+export interface MaterialRule {
+  name: string;
+  required: boolean;
+  tolerable: boolean;
+  licenceType?: string;
+}
+
+export interface SupplementProblem {
+  /** A material name of the guide, or `form` for the application form itself. */
+  material: string;
+  problem: string;
+}
+
+export interface Acceptance {
+  /** China date from which the time limits run (the next working day is the first counted). */
+  on: string;
+  mode: 'normal' | 'pending-materials' | 'deemed';
+  pendingMaterials?: string[];
+  pendingDueOn?: string;
+}
+
+export interface CasePause extends ClockPause {
+  procedure: SpecialProcedure;
+  reason: string;
+}
+
+export interface Decision {
+  outcome: 'approved' | 'denied';
+  reasons: string[];
+  on: string;
+}
+
+/** A deadline that would fall in a year without official calendar data is flagged, never guessed. */
+export type DeadlineFlag = 'DEADLINE_CALENDAR_MISSING';
+
+/** A case after its n-th event. */
+export interface CaseState {
+  caseNo: string;
+  itemCode: string;
+  /** The published item version the case was filed under; later versions never apply to it. */
+  itemVersion: number;
+  /** Lead department: the item's implementing department, the only one that may act on the case. */
+  departmentId: string;
+  /** Co-departments of a joint-handling item (they may read the case; opinions come later). */
+  coDepartmentIds: string[];
+  /** The channel that filed the case: the only one that may supplement or withdraw it. */
+  channelId: string;
+  applicant: Applicant;
+  form: Record<string, JsonValue>;
+  /** Per guide material name; a tolerable material not delivered is absent. */
+  materials: Record<string, CaseMaterial>;
+  materialRules: MaterialRule[];
+  status: CaseStatus;
+  receivedAt: string;
+  receivedOn: string;
+  /**
+   * China date the department's current answer runs from: the filing, or the newest supplement.
+   * Art. 32 counts the answer period from the receipt of the materials, and a deemed acceptance
+   * takes effect from that day.
+   */
+  materialsReceivedOn: string;
+  /** Working days the department has to answer before the case counts as accepted (Art. 32). */
+  deemedAcceptanceDays: number;
+  /** Pre-review opinion due: 2 working days after `materialsReceivedOn` (001 §14, 004 §18). */
+  preReviewDue?: string;
+  /** The last day the department may answer; from the day after, the case counts as accepted. */
+  deemedAcceptedOn?: string;
+  /** Set when `preReviewDue` or `deemedAcceptedOn` could not be computed for lack of calendar data. */
+  dueFlag?: DeadlineFlag;
+  /** The problems of the current supplement request (一次性告知), while the applicant's turn. */
+  supplementRequest?: SupplementProblem[];
+  acceptance?: Acceptance;
+  limits: { promisedDays: number; statutoryDays: number };
+  pauses: CasePause[];
+  /**
+   * The time-limit deadlines as of the newest event, for queues and supervision; absent before
+   * acceptance and while the clock is paused (the deadline moves with the pause).
+   */
+  deadlines?: { promised: string; statutory: string } | { flag: DeadlineFlag };
+  decision?: Decision;
+  refusal?: { reasons: string[]; on: string };
+  withdrawal?: { reason: string; on: string };
+  /** Number of events so far, = `n` of the newest history entry. */
+  version: number;
+  /** Instant of the newest event. */
+  updatedAt: string;
+  /** Hash of the newest history entry. */
+  hash: string;
+}
+
+/** One immutable history entry; `hash` covers every other member, `previousHash` links the chain. */
+export interface CaseHistoryEntry {
+  caseNo: string;
+  /** 1 for the filing, then consecutive. */
+  n: number;
+  type: CaseEventType;
+  actor: { name: string; role: Role };
+  at: string;
+  on: string;
+  from: CaseStatus | null;
+  to: CaseStatus;
+  /** SHA-256 (hex) of the canonical JSON of the filing input or the command. */
+  payloadDigest: string;
+  /** SHA-256 (hex) of the canonical JSON of the state after this event, without its `hash`. */
+  stateDigest: string;
+  previousHash?: string;
+  hash: string;
+}
+
+export interface CaseTransition {
+  state: CaseState;
+  entry: CaseHistoryEntry;
+}

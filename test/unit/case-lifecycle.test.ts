@@ -1,0 +1,801 @@
+// The case state machine on the real 2026 calendar: National Day (1-7 Oct off) and its make-up
+// Saturday (10 Oct is a working day). Every expected date is counted by hand in a comment.
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
+import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
+import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
+import type { Caller } from '../../shared/domain/access/caller.ts';
+import { WorkingDayCalendar, officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import cn2026 from '../../shared/domain/calendar/data/cn-2026.json' with { type: 'json' };
+import type { CaseCommand, CaseContext, FileCaseInput } from '../../shared/domain/cases/case-lifecycle.ts';
+import { SYSTEM_CALLER, answerPeriodOver, applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
+import type { CaseAction, CaseHistoryEntry, CaseMaterial, CaseState, CaseStatus } from '../../shared/domain/cases/case-record.ts';
+import { canonicalJson } from '../../shared/domain/items/record-hash.ts';
+import { refusal } from '../support/refusal.ts';
+
+const guideOf = (suffix: string): ServiceGuide => ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.implementationCode.endsWith(suffix))!);
+// 食品经营许可证核发: promised 10, statutory 20 working days; single department (market).
+const FOOD = guideOf('000117001000');
+// 开办餐饮店“一件事”: joint handling, market leads, health and fire co-handle.
+const JOINT = guideOf('000199001000');
+
+const APPLICATION = '食品经营许可申请书'; // required
+const BUSINESS_LICENCE = '营业执照'; // required, replaceable by e-licence type YYZZ
+const LAYOUT = '经营场所平面布局图'; // required, tolerable (容缺)
+const RULES = '食品安全管理制度文本'; // required, tolerable (容缺)
+const PROXY = '委托代理人身份证明及授权委托书'; // optional
+
+const PORTAL: Caller = { name: 'portal', role: 'channel', channelId: 'kunming-portal' };
+const HALL: Caller = { name: 'hall-window', role: 'channel', channelId: 'city-hall-window' };
+const MARKET: Caller = { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id };
+const HOUSING: Caller = { name: 'housing', role: 'department', departmentId: DEPARTMENTS.housing.id };
+const HEALTH: Caller = { name: 'health', role: 'department', departmentId: DEPARTMENTS.health.id };
+const REVIEWER: Caller = { name: 'reviewer', role: 'platform' };
+
+/** 10:00 China time (02:00 UTC) on `date`, plus `minute` minutes. */
+function on(date: string, actor: Caller, minute = 0, extra: Partial<CaseContext> = {}): CaseContext {
+  return { actor, at: `${date}T02:${String(minute).padStart(2, '0')}:00.000Z`, today: date, calendar: officialCalendar, ...extra };
+}
+
+function upload(name: string): CaseMaterial {
+  return {
+    kind: 'upload',
+    objectKey: `uploads/kunming-portal/${createHash('sha256').update(name).digest('hex').slice(0, 16)}.pdf`,
+    sha256: createHash('sha256').update(`content of ${name}`).digest('hex'),
+    size: 245_760,
+    contentType: 'application/pdf',
+  };
+}
+
+const ALL_MATERIALS: Record<string, CaseMaterial> = {
+  [APPLICATION]: upload(APPLICATION),
+  [BUSINESS_LICENCE]: { kind: 'licence', licenceId: '1.2.156.3005.2.YYZZ.91350100M000100Y43.001.001.K' },
+  [LAYOUT]: upload(LAYOUT),
+  [RULES]: upload(RULES),
+};
+const WITHOUT_TOLERABLE: Record<string, CaseMaterial> = { [APPLICATION]: upload(APPLICATION), [BUSINESS_LICENCE]: upload(BUSINESS_LICENCE) };
+
+function input(overrides: Partial<FileCaseInput> = {}, guide: ServiceGuide = FOOD): FileCaseInput {
+  return {
+    caseNo: 'KM20260929000001',
+    item: { code: guide.implementationCode, version: 3, guide },
+    applicant: { kind: 'person', residentId: '11010519491231002X', name: '张三', phone: '13800138000' },
+    form: { 经营项目: ['热食类食品制售'], 经营场所面积: 120 },
+    materials: ALL_MATERIALS,
+    ...overrides,
+  };
+}
+
+/** Applies the steps in order to a state; returns the newest state and every entry, the filing's first. */
+function run(start: { state: CaseState; entry: CaseHistoryEntry }, ...steps: [CaseCommand, CaseContext][]) {
+  const entries = [start.entry];
+  let state = start.state;
+  for (const [command, ctx] of steps) {
+    const next = applyCaseCommand(state, command, ctx);
+    entries.push(next.entry);
+    state = next.state;
+  }
+  return { state, entries };
+}
+
+const received = (date = '2026-09-30', materials = ALL_MATERIALS) => fileCase(input({ materials }), on(date, PORTAL)).state;
+const supplementRequested = () =>
+  applyCaseCommand(received(), { action: 'request-supplement', problems: [{ material: LAYOUT, problem: '图纸不清晰' }] }, on('2026-10-08', MARKET)).state;
+const accepted = () => applyCaseCommand(received(), { action: 'accept' }, on('2026-10-08', MARKET)).state;
+const paused = () => applyCaseCommand(accepted(), { action: 'pause', procedure: 'site-inspection', reason: '核查经营场所' }, on('2026-10-09', MARKET)).state;
+const refused = () => applyCaseCommand(received(), { action: 'refuse', reasons: ['不属于本部门职权范围'] }, on('2026-10-08', MARKET)).state;
+const decided = () => applyCaseCommand(accepted(), { action: 'decide', outcome: 'approved' }, on('2026-10-09', MARKET)).state;
+const withdrawn = () => applyCaseCommand(received(), { action: 'withdraw', reason: '申请人不再经营' }, on('2026-10-08', PORTAL)).state;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+describe('the whole path: file → request-supplement → supplement → accept → pause → resume → decide', () => {
+  // Filed Tue 29 Sep 2026.
+  //   pre-review due, 2 working days: Wed 30 Sep (1), [1-7 Oct off], Thu 8 Oct (2) → 8 Oct.
+  //   answer period, 5 working days: 30 Sep (1), 8 Oct (2), Fri 9 (3), Sat 10 make-up (4), Mon 12 (5) → 12 Oct.
+  // Supplement request Wed 30 Sep. Supplement Sat 3 Oct (a holiday: the portal takes it anyway).
+  //   pre-review due: Thu 8 Oct (1), Fri 9 (2) → 9 Oct.
+  //   answer period: 8 (1), 9 (2), Sat 10 (3), Mon 12 (4), Tue 13 (5) → 13 Oct.
+  // Accepted Thu 8 Oct. Paused Fri 9 Oct (site inspection), resumed Tue 13 Oct: 9, 10 and 12 Oct
+  //   do not count. Promised 10: 13 (1), 14, 15, 16, 19, 20, 21, 22, 23, Mon 26 Oct (10) → 26 Oct.
+  //   Statutory 20: 27 (11), 28, 29, 30, Nov 2, 3, 4, 5, 6, Mon 9 Nov (20) → 9 Nov.
+  // Decided Wed 14 Oct.
+  const SUPPLEMENT_PROBLEMS = [
+    { material: LAYOUT, problem: '未标注食品处理区面积' },
+    { material: 'form', problem: '经营项目未勾选“冷食类食品制售”' },
+  ];
+  const NEW_LAYOUT = upload(`${LAYOUT} v2`);
+  const path = () =>
+    run(
+      fileCase(input(), on('2026-09-29', PORTAL)),
+      [{ action: 'request-supplement', problems: SUPPLEMENT_PROBLEMS }, on('2026-09-30', MARKET)],
+      [{ action: 'supplement', materials: { [LAYOUT]: NEW_LAYOUT }, form: { 经营项目: ['热食类食品制售', '冷食类食品制售'], 经营场所面积: 120 } }, on('2026-10-03', PORTAL)],
+      [{ action: 'accept' }, on('2026-10-08', MARKET)],
+      [{ action: 'pause', procedure: 'site-inspection', reason: '现场核查经营场所布局' }, on('2026-10-09', MARKET)],
+      [{ action: 'resume' }, on('2026-10-13', MARKET)],
+      [{ action: 'decide', outcome: 'approved', reasons: ['符合食品经营许可条件'] }, on('2026-10-14', MARKET)],
+    );
+
+  it('files the case under the item version with the answer dates counted across National Day', () => {
+    // Act
+    const { state, entry } = fileCase(input(), on('2026-09-29', PORTAL));
+
+    // Assess
+    expect(state).toMatchObject({
+      caseNo: 'KM20260929000001',
+      itemCode: FOOD.implementationCode,
+      itemVersion: 3,
+      departmentId: DEPARTMENTS.market.id,
+      coDepartmentIds: [],
+      channelId: 'kunming-portal',
+      status: 'received',
+      receivedAt: '2026-09-29T02:00:00.000Z',
+      receivedOn: '2026-09-29',
+      materialsReceivedOn: '2026-09-29',
+      preReviewDue: '2026-10-08',
+      deemedAcceptedOn: '2026-10-12',
+      deemedAcceptanceDays: 5,
+      limits: { promisedDays: 10, statutoryDays: 20 },
+      pauses: [],
+      version: 1,
+      hash: entry.hash,
+    });
+    expect(state.materials).toEqual(ALL_MATERIALS);
+    expect(state.dueFlag).toBeUndefined();
+    expect(entry).toMatchObject({ caseNo: 'KM20260929000001', n: 1, type: 'file', actor: { name: 'portal', role: 'channel' }, from: null, to: 'received', on: '2026-09-29' });
+    expect(entry.previousHash).toBeUndefined();
+  });
+
+  it('goes through each status with consecutive entries, each by the acting party', () => {
+    // Act
+    const { entries } = path();
+
+    // Assess
+    expect(entries.map((e) => [e.n, e.type, e.actor.name, e.on, e.from, e.to])).toEqual([
+      [1, 'file', 'portal', '2026-09-29', null, 'received'],
+      [2, 'request-supplement', 'market', '2026-09-30', 'received', 'supplement-requested'],
+      [3, 'supplement', 'portal', '2026-10-03', 'supplement-requested', 'received'],
+      [4, 'accept', 'market', '2026-10-08', 'received', 'accepted'],
+      [5, 'pause', 'market', '2026-10-09', 'accepted', 'accepted'],
+      [6, 'resume', 'market', '2026-10-13', 'accepted', 'accepted'],
+      [7, 'decide', 'market', '2026-10-14', 'accepted', 'decided'],
+    ]);
+    expect(entries.slice(1).map((e, i) => e.previousHash === entries[i]!.hash)).toEqual([true, true, true, true, true, true]);
+  });
+
+  it('holds every problem while it is the applicant\'s turn, and restarts the answer period from the supplement', () => {
+    // Prepare
+    const filed = fileCase(input(), on('2026-09-29', PORTAL));
+
+    // Act
+    const requested = applyCaseCommand(filed.state, { action: 'request-supplement', problems: SUPPLEMENT_PROBLEMS }, on('2026-09-30', MARKET)).state;
+    const supplemented = applyCaseCommand(requested, { action: 'supplement', materials: { [LAYOUT]: NEW_LAYOUT } }, on('2026-10-03', PORTAL)).state;
+
+    // Assess
+    expect(requested).toMatchObject({ status: 'supplement-requested', supplementRequest: SUPPLEMENT_PROBLEMS });
+    expect(supplemented).toMatchObject({ status: 'received', receivedOn: '2026-09-29', materialsReceivedOn: '2026-10-03', preReviewDue: '2026-10-09', deemedAcceptedOn: '2026-10-13' });
+    expect(supplemented.supplementRequest).toBeUndefined();
+    expect(supplemented.materials).toEqual({ ...ALL_MATERIALS, [LAYOUT]: NEW_LAYOUT });
+    expect(supplemented.form).toEqual(filed.state.form);
+  });
+
+  it('replaces the form when the supplement carries one', () => {
+    // Act
+    const { entries, state } = path();
+
+    // Assess
+    expect(entries).toHaveLength(7);
+    expect(state.form).toEqual({ 经营项目: ['热食类食品制售', '冷食类食品制售'], 经营场所面积: 120 });
+  });
+
+  it('sets the deadlines on acceptance, drops them while paused and moves them by the paused working days', () => {
+    // Prepare: accepted Thu 8 Oct, no pause yet.
+    //   Promised 10: Fri 9 (1), Sat 10 make-up (2), Mon 12 (3), 13, 14, 15, 16, 19, 20, Wed 21 Oct (10).
+    //   Statutory 20: 22 (11), 23, 26, 27, 28, 29, 30, Nov 2, 3, Wed 4 Nov (20).
+    const states = [fileCase(input(), on('2026-09-29', PORTAL)).state];
+    const commands: [CaseCommand, CaseContext][] = [
+      [{ action: 'accept' }, on('2026-10-08', MARKET)],
+      [{ action: 'pause', procedure: 'site-inspection', reason: '现场核查经营场所布局' }, on('2026-10-09', MARKET)],
+      [{ action: 'resume' }, on('2026-10-13', MARKET)],
+    ];
+
+    // Act
+    for (const [command, ctx] of commands) states.push(applyCaseCommand(states.at(-1)!, command, ctx).state);
+    const [, acceptedState, pausedState, resumedState] = states;
+
+    // Assess
+    expect(acceptedState!.acceptance).toEqual({ on: '2026-10-08', mode: 'normal' });
+    expect(acceptedState!.deadlines).toEqual({ promised: '2026-10-21', statutory: '2026-11-04' });
+    expect(pausedState!.pauses).toEqual([{ from: '2026-10-09', procedure: 'site-inspection', reason: '现场核查经营场所布局' }]);
+    expect(pausedState!.deadlines).toBeUndefined();
+    expect(resumedState!.pauses).toEqual([{ from: '2026-10-09', to: '2026-10-13', procedure: 'site-inspection', reason: '现场核查经营场所布局' }]);
+    expect(resumedState!.deadlines).toEqual({ promised: '2026-10-26', statutory: '2026-11-09' });
+  });
+
+  it('records the decision with its reasons and keeps the deadlines it was made under', () => {
+    // Act
+    const { state } = path();
+
+    // Assess
+    expect(state.status).toBe('decided');
+    expect(state.decision).toEqual({ outcome: 'approved', reasons: ['符合食品经营许可条件'], on: '2026-10-14' });
+    expect(state.deadlines).toEqual({ promised: '2026-10-26', statutory: '2026-11-09' });
+    expect(state.version).toBe(7);
+  });
+
+  it('denies with reasons', () => {
+    // Act
+    const { state } = applyCaseCommand(accepted(), { action: 'decide', outcome: 'denied', reasons: ['经营场所与有毒有害场所距离不足'] }, on('2026-10-09', MARKET));
+
+    // Assess
+    expect(state.decision).toEqual({ outcome: 'denied', reasons: ['经营场所与有毒有害场所距离不足'], on: '2026-10-09' });
+  });
+
+  it('is pure: the given state and command are not changed', () => {
+    // Prepare
+    const before = deepFreeze(paused());
+    const copy = structuredClone(before);
+    const command = deepFreeze<CaseCommand>({ action: 'resume' });
+
+    // Act
+    const after = applyCaseCommand(before, command, on('2026-10-13', MARKET)).state;
+
+    // Assess
+    expect(before).toEqual(copy);
+    expect(after.pauses[0]!.to).toBe('2026-10-13');
+  });
+});
+
+describe('refusal and withdrawal', () => {
+  it('refuses from received or supplement-requested with the reasons', () => {
+    // Act
+    const fromReceived = applyCaseCommand(received(), { action: 'refuse', reasons: ['申请事项依法不需要取得行政许可'] }, on('2026-10-08', MARKET));
+    const fromRequested = applyCaseCommand(supplementRequested(), { action: 'refuse', reasons: ['逾期未补正'] }, on('2026-12-01', MARKET));
+
+    // Assess
+    expect(fromReceived.state).toMatchObject({ status: 'refused', refusal: { reasons: ['申请事项依法不需要取得行政许可'], on: '2026-10-08' } });
+    expect(fromRequested.entry).toMatchObject({ from: 'supplement-requested', to: 'refused' });
+  });
+
+  it.each<[string, () => CaseState]>([
+    ['received', () => received()],
+    ['supplement-requested', supplementRequested],
+    ['accepted', accepted],
+    ['accepted with the clock paused', paused],
+  ])('lets the filing channel withdraw a case that is %s', (_name, from) => {
+    // Act
+    const { state, entry } = applyCaseCommand(from(), { action: 'withdraw', reason: '申请人决定暂不经营' }, on('2026-10-12', PORTAL));
+
+    // Assess
+    expect(state).toMatchObject({ status: 'withdrawn', withdrawal: { reason: '申请人决定暂不经营', on: '2026-10-12' } });
+    expect(entry).toMatchObject({ type: 'withdraw', actor: { name: 'portal', role: 'channel' }, to: 'withdrawn' });
+  });
+});
+
+describe('accept with pending materials (容缺受理)', () => {
+  // Filed Wed 30 Sep without the two tolerable materials; the department answers Thu 8 Oct.
+  const incomplete = () => received('2026-09-30', WITHOUT_TOLERABLE);
+  const acceptPending = (pendingMaterials: string[], pendingDueOn = '2026-10-20'): CaseCommand => ({ action: 'accept-pending', pendingMaterials, pendingDueOn });
+
+  it('files without the tolerable materials, but accepts normally only a complete case', () => {
+    // Prepare
+    const state = incomplete();
+
+    // Act
+    const error = refusal(() => applyCaseCommand(state, { action: 'accept' }, on('2026-10-08', MARKET)));
+
+    // Assess
+    expect(Object.keys(state.materials)).toEqual([APPLICATION, BUSINESS_LICENCE]);
+    expect(error).toMatchObject({ code: 'CASE_MATERIAL_MISSING', kind: 'invalid', field: `materials.${LAYOUT}` });
+  });
+
+  it('accepts with every missing tolerable material pending and a due date after today', () => {
+    // Act
+    const { state, entry } = applyCaseCommand(incomplete(), acceptPending([LAYOUT, RULES]), on('2026-10-08', MARKET));
+
+    // Assess
+    expect(state.status).toBe('accepted');
+    expect(state.acceptance).toEqual({ on: '2026-10-08', mode: 'pending-materials', pendingMaterials: [LAYOUT, RULES], pendingDueOn: '2026-10-20' });
+    expect(entry).toMatchObject({ type: 'accept-pending', from: 'received', to: 'accepted' });
+  });
+
+  it('lets a tolerable material that was delivered but is defective be pending too', () => {
+    // Act
+    const { state } = applyCaseCommand(received(), acceptPending([RULES]), on('2026-10-08', MARKET));
+
+    // Assess
+    expect(state.acceptance).toMatchObject({ mode: 'pending-materials', pendingMaterials: [RULES] });
+  });
+
+  it.each<[string, CaseCommand, string, string]>([
+    ['a material the guide does not mark tolerable', acceptPending([LAYOUT, RULES, APPLICATION]), 'CASE_MATERIAL_NOT_TOLERABLE', 'pendingMaterials.2'],
+    ['an optional material (never tolerable)', acceptPending([PROXY, LAYOUT, RULES]), 'CASE_MATERIAL_NOT_TOLERABLE', 'pendingMaterials.0'],
+    ['a material the guide does not list', acceptPending([LAYOUT, '房产证']), 'CASE_MATERIAL_UNKNOWN', 'pendingMaterials.1'],
+    ['no pending material', acceptPending([]), 'CASE_PENDING_MATERIALS_REQUIRED', 'pendingMaterials'],
+    ['the same material twice', acceptPending([LAYOUT, RULES, LAYOUT]), 'CASE_PENDING_MATERIAL_DUPLICATE', 'pendingMaterials.2'],
+    ['a missing tolerable material left out', acceptPending([LAYOUT]), 'CASE_MATERIAL_MISSING', `materials.${RULES}`],
+    ['a due date of today', acceptPending([LAYOUT, RULES], '2026-10-08'), 'CASE_PENDING_DUE_INVALID', 'pendingDueOn'],
+    ['a due date in the past', acceptPending([LAYOUT, RULES], '2026-09-30'), 'CASE_PENDING_DUE_INVALID', 'pendingDueOn'],
+    ['no due date', { action: 'accept-pending', pendingMaterials: [LAYOUT, RULES] } as unknown as CaseCommand, 'CASE_PENDING_DUE_INVALID', 'pendingDueOn'],
+    ['an impossible due date', acceptPending([LAYOUT, RULES], '2026-10-32'), 'INVALID_DATE', 'pendingDueOn'],
+  ])('refuses %s', (_name, command, code, field) => {
+    // Act
+    const error = refusal(() => applyCaseCommand(incomplete(), command, on('2026-10-08', MARKET)));
+
+    // Assess
+    expect(error).toMatchObject({ code, kind: 'invalid', field });
+  });
+});
+
+describe('deemed acceptance (Art. 32)', () => {
+  // Received Wed 30 Sep 2026. 5 working days: Thu 8 Oct (1), Fri 9 (2), Sat 10 make-up (3),
+  // Mon 12 (4), Tue 13 (5) → deemedAcceptedOn 13 Oct: the department may answer through 13 Oct,
+  // the sweep may deem the case accepted from Wed 14 Oct on.
+  // Pre-review due: 8 Oct (1), 9 Oct (2) → 9 Oct.
+  const DEEM: CaseCommand = { action: 'deem-accepted' };
+
+  it('dates the answer period and the pre-review on the filing', () => {
+    expect(received()).toMatchObject({ deemedAcceptedOn: '2026-10-13', preReviewDue: '2026-10-09' });
+  });
+
+  it('is not deemed accepted through the last day of the answer period', () => {
+    // Act
+    const onTheLastDay = refusal(() => applyCaseCommand(received(), DEEM, on('2026-10-13', SYSTEM_CALLER, 59)));
+    const duringTheHoliday = refusal(() => applyCaseCommand(received(), DEEM, on('2026-10-05', SYSTEM_CALLER)));
+
+    // Assess
+    expect(onTheLastDay).toMatchObject({ code: 'CASE_NOT_YET_DEEMED', kind: 'conflict' });
+    expect(onTheLastDay.messageZh).toContain('2026-10-13');
+    expect(duringTheHoliday).toMatchObject({ code: 'CASE_NOT_YET_DEEMED' });
+  });
+
+  it('the department may still answer on the last day, and no longer from the day after', () => {
+    // Act
+    const lastDay = applyCaseCommand(received(), { action: 'accept' }, on('2026-10-13', MARKET));
+    const late = [
+      { action: 'accept' },
+      { action: 'accept-pending', pendingMaterials: [LAYOUT], pendingDueOn: '2026-10-30' },
+      { action: 'refuse', reasons: ['材料不全'] },
+      { action: 'request-supplement', problems: [{ material: LAYOUT, problem: '不清晰' }] },
+    ].map((command) => refusal(() => applyCaseCommand(received(), command as CaseCommand, on('2026-10-14', MARKET))));
+
+    // Assess
+    expect(lastDay.state.acceptance).toEqual({ on: '2026-10-13', mode: 'normal' });
+    expect(late.map((e) => [e.code, e.kind])).toEqual(late.map(() => ['CASE_ANSWER_PERIOD_OVER', 'conflict']));
+    expect(late[0]!.messageZh).toContain('视为受理');
+  });
+
+  it('is deemed accepted by the sweep from the day after, as of the day the materials were received', () => {
+    // Act
+    const { state, entry } = applyCaseCommand(received(), DEEM, on('2026-10-14', SYSTEM_CALLER));
+
+    // Assess
+    // Clock from 30 Sep: promised 10: 8 Oct (1), 9, 10 (make-up), 12, 13, 14, 15, 16, 19, Tue 20 Oct (10);
+    // statutory 20: 21 (11), 22, 23, 26, 27, 28, 29, 30, Nov 2, Tue 3 Nov (20).
+    expect(state).toMatchObject({ status: 'accepted', acceptance: { on: '2026-09-30', mode: 'deemed' }, deadlines: { promised: '2026-10-20', statutory: '2026-11-03' } });
+    expect(entry).toMatchObject({ type: 'deem-accepted', actor: { name: 'system', role: 'platform' }, on: '2026-10-14', from: 'received', to: 'accepted' });
+  });
+
+  it('counts a day off after the last day as after it: a Friday deadline is deemable on Saturday', () => {
+    // Received Fri 16 Oct: Mon 19 (1), 20, 21, 22, Fri 23 Oct (5). Sat 24 Oct is a day off, but after 23 Oct.
+    const state = received('2026-10-16');
+
+    // Act
+    const friday = refusal(() => applyCaseCommand(state, DEEM, on('2026-10-23', SYSTEM_CALLER)));
+    const saturday = applyCaseCommand(state, DEEM, on('2026-10-24', SYSTEM_CALLER)).state;
+
+    // Assess
+    expect(state.deemedAcceptedOn).toBe('2026-10-23');
+    expect(friday.code).toBe('CASE_NOT_YET_DEEMED');
+    expect(saturday.acceptance).toEqual({ on: '2026-10-16', mode: 'deemed' });
+  });
+
+  it('agrees with the stored date on either side of it (answerPeriodOver)', () => {
+    const state = received();
+    expect(['2026-09-30', '2026-10-08', '2026-10-12', '2026-10-13', '2026-10-14', '2026-10-15'].map((d) => answerPeriodOver(state, d, officialCalendar))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
+  });
+
+  it('restarts after a supplement, counting from the supplement day', () => {
+    // Supplement Fri 9 Oct: Sat 10 make-up (1), Mon 12 (2), 13 (3), 14 (4), Thu 15 Oct (5).
+    const supplemented = applyCaseCommand(supplementRequested(), { action: 'supplement', materials: { [LAYOUT]: upload('new') } }, on('2026-10-09', PORTAL)).state;
+
+    // Act
+    const early = refusal(() => applyCaseCommand(supplemented, DEEM, on('2026-10-15', SYSTEM_CALLER)));
+    const deemed = applyCaseCommand(supplemented, DEEM, on('2026-10-16', SYSTEM_CALLER)).state;
+
+    // Assess
+    expect(supplemented).toMatchObject({ deemedAcceptedOn: '2026-10-15', preReviewDue: '2026-10-12' });
+    expect(early.code).toBe('CASE_NOT_YET_DEEMED');
+    expect(deemed.acceptance).toEqual({ on: '2026-10-09', mode: 'deemed' });
+  });
+
+  it('is not deemed while waiting for the applicant\'s supplement, however long', () => {
+    const error = refusal(() => applyCaseCommand(supplementRequested(), DEEM, on('2026-12-01', SYSTEM_CALLER)));
+    expect(error).toMatchObject({ code: 'CASE_ILLEGAL_TRANSITION' });
+  });
+
+  it('takes a shorter configured period at filing and keeps it for the supplement round', () => {
+    // 3 working days from Wed 30 Sep: 8 Oct (1), 9 (2), Sat 10 make-up (3) → 10 Oct.
+    // Supplement Mon 12 Oct, still 3 days although the platform now says 5: 13 (1), 14 (2), 15 (3).
+    const filed = fileCase(input(), on('2026-09-30', PORTAL, 0, { deemedAcceptanceDays: 3 })).state;
+    const requested = applyCaseCommand(filed, { action: 'request-supplement', problems: [{ material: 'form', problem: '缺少经营面积' }] }, on('2026-10-09', MARKET)).state;
+
+    // Act
+    const supplemented = applyCaseCommand(requested, { action: 'supplement', form: { 经营场所面积: 120 } }, on('2026-10-12', PORTAL, 0, { deemedAcceptanceDays: 5 })).state;
+
+    // Assess
+    expect(filed).toMatchObject({ deemedAcceptanceDays: 3, deemedAcceptedOn: '2026-10-10' });
+    expect(supplemented).toMatchObject({ deemedAcceptanceDays: 3, deemedAcceptedOn: '2026-10-15' });
+  });
+
+  it.each([0, 6, 2.5])('refuses an answer period of %s working days (CASE_DEEMED_DAYS_INVALID)', (days) => {
+    const error = refusal(() => fileCase(input(), on('2026-09-30', PORTAL, 0, { deemedAcceptanceDays: days })));
+    expect(error).toMatchObject({ code: 'CASE_DEEMED_DAYS_INVALID', field: 'deemedAcceptanceDays' });
+  });
+
+  it('flags dates that fall in a year without calendar data instead of guessing, and is not stuck by it', () => {
+    // Filed Mon 28 Dec 2026: pre-review Tue 29 (1), Wed 30 (2) → 30 Dec; the answer period needs 2027.
+    const filed = fileCase(input(), on('2026-12-28', PORTAL)).state;
+    // Test-only 2027 data (not the official arrangement): no holidays, so Fri 1 Jan 2027 counts.
+    // 29 (1), 30 (2), 31 (3), Fri 1 Jan (4), Mon 4 Jan (5): deemable from Tue 5 Jan 2027.
+    const with2027 = new WorkingDayCalendar([cn2026, { year: 2027, source: 'test only', version: 1, holidays: [], makeupWorkdays: [] }]);
+
+    // Act
+    const stillInTime = answerPeriodOver(filed, '2026-12-31', officialCalendar);
+    const notYet = refusal(() => applyCaseCommand(filed, { action: 'deem-accepted' }, { ...on('2027-01-04', SYSTEM_CALLER), calendar: with2027 }));
+    const deemed = applyCaseCommand(filed, { action: 'deem-accepted' }, { ...on('2027-01-05', SYSTEM_CALLER), calendar: with2027 }).state;
+
+    // Assess
+    expect(filed).toMatchObject({ preReviewDue: '2026-12-30', dueFlag: 'DEADLINE_CALENDAR_MISSING' });
+    expect(filed.deemedAcceptedOn).toBeUndefined();
+    expect(stillInTime).toBe(false);
+    expect(notYet.code).toBe('CASE_NOT_YET_DEEMED');
+    expect(deemed.acceptance).toEqual({ on: '2026-12-28', mode: 'deemed' });
+  });
+
+  it('flags time-limit deadlines in a year without calendar data', () => {
+    // Accepted Tue 29 Dec 2026: 10 working days reach into 2027.
+    const { state } = applyCaseCommand(received('2026-12-28'), { action: 'accept' }, on('2026-12-29', MARKET));
+    expect(state.deadlines).toEqual({ flag: 'DEADLINE_CALENDAR_MISSING' });
+  });
+});
+
+describe('filing: bad input', () => {
+  const person = { kind: 'person', residentId: '11010519491231002X', name: '张三', phone: '13800138000' } as const;
+  const organisation = { kind: 'organisation', creditCode: '91350100M000100Y43', name: '昆明某餐饮有限公司', contact: { name: '李四', phone: '0871-65123456' } } as const;
+  const without = (name: string) => Object.fromEntries(Object.entries(ALL_MATERIALS).filter(([n]) => n !== name));
+  const withMaterial = (name: string, material: CaseMaterial) => ({ ...ALL_MATERIALS, [name]: material });
+
+  it('files for an organisation, with an optional material and a licence in place of a replaceable one', () => {
+    // Act
+    const { state } = fileCase(input({ applicant: organisation, materials: { ...ALL_MATERIALS, [PROXY]: upload(PROXY) } }), on('2026-09-30', HALL));
+
+    // Assess
+    expect(state).toMatchObject({ channelId: 'city-hall-window', applicant: organisation });
+    expect(state.materials[BUSINESS_LICENCE]).toEqual({ kind: 'licence', licenceId: '1.2.156.3005.2.YYZZ.91350100M000100Y43.001.001.K' });
+    expect(state.materials[PROXY]).toEqual(upload(PROXY));
+  });
+
+  it.each<[string, Partial<FileCaseInput>, string, string]>([
+    ['a resident ID with a wrong check character', { applicant: { ...person, residentId: '110105194912310021' } }, 'INVALID_RESIDENT_ID', 'applicant.residentId'],
+    ['a resident ID with an impossible birth date', { applicant: { ...person, residentId: '110105194902300026' } }, 'INVALID_RESIDENT_ID', 'applicant.residentId'],
+    ['a resident ID born after the filing day', { applicant: { ...person, residentId: '110105202612010010' } }, 'INVALID_RESIDENT_ID', 'applicant.residentId'],
+    ['a credit code with a wrong check character', { applicant: { ...organisation, creditCode: '91350100M000100Y44' } }, 'INVALID_CREDIT_CODE', 'applicant.creditCode'],
+    ['a person without a name', { applicant: { ...person, name: '  ' } }, 'CASE_FIELD_REQUIRED', 'applicant.name'],
+    ['a person with a malformed phone', { applicant: { ...person, phone: '1380013' } }, 'CASE_PHONE_INVALID', 'applicant.phone'],
+    ['an organisation without a contact name', { applicant: { ...organisation, contact: { name: '', phone: '13800138000' } } }, 'CASE_FIELD_REQUIRED', 'applicant.contact.name'],
+    ['an organisation without a contact phone', { applicant: { ...organisation, contact: { name: '李四', phone: '' } } }, 'CASE_FIELD_REQUIRED', 'applicant.contact.phone'],
+    ['a missing required material', { materials: without(APPLICATION) }, 'CASE_MATERIAL_MISSING', `materials.${APPLICATION}`],
+    ['a missing required material replaceable by a licence', { materials: without(BUSINESS_LICENCE) }, 'CASE_MATERIAL_MISSING', `materials.${BUSINESS_LICENCE}`],
+    ['a material the guide does not list', { materials: withMaterial('房产证', upload('房产证')) }, 'CASE_MATERIAL_UNKNOWN', 'materials.房产证'],
+    ['a licence for a material no licence replaces', { materials: withMaterial(APPLICATION, { kind: 'licence', licenceId: 'x' }) }, 'CASE_LICENCE_NOT_ACCEPTED', `materials.${APPLICATION}`],
+    ['an empty licence identifier', { materials: withMaterial(BUSINESS_LICENCE, { kind: 'licence', licenceId: ' ' }) }, 'CASE_MATERIAL_INVALID', `materials.${BUSINESS_LICENCE}.licenceId`],
+    ['a malformed SHA-256', { materials: withMaterial(APPLICATION, { ...upload(APPLICATION), sha256: 'ABC' } as CaseMaterial) }, 'CASE_MATERIAL_INVALID', `materials.${APPLICATION}.sha256`],
+    ['an empty file', { materials: withMaterial(APPLICATION, { ...upload(APPLICATION), size: 0 } as CaseMaterial) }, 'CASE_MATERIAL_INVALID', `materials.${APPLICATION}.size`],
+    ['an upload without its object key', { materials: withMaterial(APPLICATION, { ...upload(APPLICATION), objectKey: '' } as CaseMaterial) }, 'CASE_MATERIAL_INVALID', `materials.${APPLICATION}.objectKey`],
+    ['an upload without a content type', { materials: withMaterial(APPLICATION, { ...upload(APPLICATION), contentType: '' } as CaseMaterial) }, 'CASE_MATERIAL_INVALID', `materials.${APPLICATION}.contentType`],
+    ['a malformed case number', { caseNo: 'KM 2026/1' }, 'CASE_NO_INVALID', 'caseNo'],
+  ])('refuses %s', (_name, overrides, code, field) => {
+    // Act
+    const error = refusal(() => fileCase(input(overrides), on('2026-09-30', PORTAL)));
+
+    // Assess
+    expect(error).toMatchObject({ code, kind: 'invalid', field });
+  });
+
+  it('is done by a channel only, one that is bound to a channel id', () => {
+    expect(refusal(() => fileCase(input(), on('2026-09-30', MARKET)))).toMatchObject({ code: 'ROLE_FORBIDDEN', kind: 'forbidden' });
+    expect(refusal(() => fileCase(input(), on('2026-09-30', { name: 'odd', role: 'channel' })))).toMatchObject({ code: 'CASE_CHANNEL_FORBIDDEN', kind: 'forbidden' });
+  });
+
+  it('keeps a joint item\'s co-departments', () => {
+    // Prepare
+    const materials = {
+      '开办餐饮店一件事申请表（一表申请）': upload('一表申请'),
+      [BUSINESS_LICENCE]: upload(BUSINESS_LICENCE),
+      '消防安全制度及应急预案': upload('消防'),
+    };
+
+    // Act
+    const { state } = fileCase(input({ materials }, JOINT), on('2026-09-30', PORTAL));
+
+    // Assess
+    expect(state.coDepartmentIds).toEqual([DEPARTMENTS.health.id, DEPARTMENTS.fire.id]);
+    expect(state.limits).toEqual({ promisedDays: 15, statutoryDays: 45 });
+  });
+});
+
+describe('commands: bad input', () => {
+  it.each<[string, () => CaseState, CaseCommand, Caller, string, string]>([
+    ['a supplement request without problems', received, { action: 'request-supplement', problems: [] }, MARKET, 'CASE_PROBLEMS_REQUIRED', 'problems'],
+    [
+      'a supplement request naming a material the guide does not list',
+      received,
+      { action: 'request-supplement', problems: [{ material: LAYOUT, problem: '不清晰' }, { material: '房产证', problem: '缺少' }] },
+      MARKET,
+      'CASE_MATERIAL_UNKNOWN',
+      'problems.1.material',
+    ],
+    ['a supplement request with a blank problem', received, { action: 'request-supplement', problems: [{ material: 'form', problem: ' ' }] }, MARKET, 'CASE_PROBLEMS_REQUIRED', 'problems.0.problem'],
+    ['an empty supplement', supplementRequested, { action: 'supplement', materials: {} }, PORTAL, 'CASE_SUPPLEMENT_EMPTY', 'materials'],
+    ['a supplement of an unlisted material', supplementRequested, { action: 'supplement', materials: { 房产证: upload('房产证') } }, PORTAL, 'CASE_MATERIAL_UNKNOWN', 'materials.房产证'],
+    [
+      'a supplement with a licence no guide rule accepts',
+      supplementRequested,
+      { action: 'supplement', materials: { [LAYOUT]: { kind: 'licence', licenceId: 'x' } } },
+      PORTAL,
+      'CASE_LICENCE_NOT_ACCEPTED',
+      `materials.${LAYOUT}`,
+    ],
+    ['a refusal without reasons', received, { action: 'refuse', reasons: [] }, MARKET, 'CASE_REASONS_REQUIRED', 'reasons'],
+    ['a refusal with a blank reason', received, { action: 'refuse', reasons: ['材料不全', ''] }, MARKET, 'CASE_REASONS_REQUIRED', 'reasons.1'],
+    ['a pause for no special procedure', accepted, { action: 'pause', procedure: 'lunch', reason: '午休' } as unknown as CaseCommand, MARKET, 'CASE_PROCEDURE_UNKNOWN', 'procedure'],
+    ['a pause without reason', accepted, { action: 'pause', procedure: 'hearing', reason: '' }, MARKET, 'CASE_REASON_REQUIRED', 'reason'],
+    ['a denial without reasons', accepted, { action: 'decide', outcome: 'denied' }, MARKET, 'CASE_REASONS_REQUIRED', 'reasons'],
+    ['an approval with a blank reason', accepted, { action: 'decide', outcome: 'approved', reasons: [' '] }, MARKET, 'CASE_REASONS_REQUIRED', 'reasons.0'],
+    ['an outcome that is neither', accepted, { action: 'decide', outcome: 'maybe' } as unknown as CaseCommand, MARKET, 'CASE_OUTCOME_INVALID', 'outcome'],
+    ['a withdrawal without reason', received, { action: 'withdraw', reason: '  ' }, PORTAL, 'CASE_REASON_REQUIRED', 'reason'],
+  ])('refuses %s', (_name, from, command, actor, code, field) => {
+    // Act
+    const error = refusal(() => applyCaseCommand(from(), command, on('2026-10-09', actor)));
+
+    // Assess
+    expect(error).toMatchObject({ code, kind: 'invalid', field });
+  });
+
+  it('refuses a second pause while one is open, a decision while paused, and a resume without a pause', () => {
+    expect(refusal(() => applyCaseCommand(paused(), { action: 'pause', procedure: 'hearing', reason: '听证' }, on('2026-10-12', MARKET)))).toMatchObject({
+      code: 'CASE_CLOCK_PAUSED',
+      kind: 'conflict',
+    });
+    expect(refusal(() => applyCaseCommand(paused(), { action: 'decide', outcome: 'approved' }, on('2026-10-12', MARKET)))).toMatchObject({ code: 'CASE_CLOCK_PAUSED', kind: 'conflict' });
+    expect(refusal(() => applyCaseCommand(accepted(), { action: 'resume' }, on('2026-10-12', MARKET)))).toMatchObject({ code: 'CASE_CLOCK_RUNNING', kind: 'conflict' });
+  });
+
+  it('pauses again after a resume, from the day of the resume on', () => {
+    // Prepare
+    const resumed = applyCaseCommand(paused(), { action: 'resume' }, on('2026-10-12', MARKET)).state;
+
+    // Act
+    const again = applyCaseCommand(resumed, { action: 'pause', procedure: 'expert-review', reason: '专家评审' }, on('2026-10-12', MARKET, 30)).state;
+
+    // Assess
+    expect(again.pauses.map((p) => [p.procedure, p.from, p.to])).toEqual([
+      ['site-inspection', '2026-10-09', '2026-10-12'],
+      ['expert-review', '2026-10-12', undefined],
+    ]);
+  });
+
+  it('refuses dates that run backwards: a resume before the pause, a pause before the acceptance', () => {
+    expect(refusal(() => applyCaseCommand(paused(), { action: 'resume' }, on('2026-10-08', MARKET)))).toMatchObject({ code: 'CASE_DATE_OUT_OF_ORDER', kind: 'conflict' });
+    expect(refusal(() => applyCaseCommand(accepted(), { action: 'pause', procedure: 'testing', reason: '检验' }, on('2026-09-30', MARKET)))).toMatchObject({
+      code: 'CASE_DATE_OUT_OF_ORDER',
+    });
+  });
+
+  it('does not decide a joint case before joint handling exists (CASE_JOINT_OPINIONS_MISSING)', () => {
+    // Prepare
+    const materials = {
+      '开办餐饮店一件事申请表（一表申请）': upload('一表申请'),
+      [BUSINESS_LICENCE]: upload(BUSINESS_LICENCE),
+      '经营场所平面布局图': upload('布局'),
+      '卫生管理制度': upload('卫生'),
+      '消防安全制度及应急预案': upload('消防'),
+    };
+    const filed = fileCase(input({ materials }, JOINT), on('2026-09-30', PORTAL)).state;
+    const jointAccepted = applyCaseCommand(filed, { action: 'accept' }, on('2026-10-08', MARKET)).state;
+
+    // Act
+    const error = refusal(() => applyCaseCommand(jointAccepted, { action: 'decide', outcome: 'approved' }, on('2026-10-09', MARKET)));
+
+    // Assess
+    expect(error).toMatchObject({ code: 'CASE_JOINT_OPINIONS_MISSING', kind: 'conflict' });
+  });
+});
+
+describe('illegal transitions', () => {
+  const STATES: Record<CaseStatus, () => CaseState> = {
+    received: () => received(),
+    'supplement-requested': supplementRequested,
+    accepted,
+    refused,
+    decided,
+    withdrawn,
+  };
+  // A valid command of each action, by the party allowed to give it: only the status can be wrong.
+  const COMMANDS: Record<CaseAction, [CaseCommand, Caller]> = {
+    'request-supplement': [{ action: 'request-supplement', problems: [{ material: LAYOUT, problem: '不清晰' }] }, MARKET],
+    supplement: [{ action: 'supplement', materials: { [LAYOUT]: upload('v2') } }, PORTAL],
+    accept: [{ action: 'accept' }, MARKET],
+    'accept-pending': [{ action: 'accept-pending', pendingMaterials: [LAYOUT], pendingDueOn: '2026-10-30' }, MARKET],
+    'deem-accepted': [{ action: 'deem-accepted' }, SYSTEM_CALLER],
+    refuse: [{ action: 'refuse', reasons: ['材料不全'] }, MARKET],
+    pause: [{ action: 'pause', procedure: 'hearing', reason: '依申请举行听证' }, MARKET],
+    resume: [{ action: 'resume' }, MARKET],
+    decide: [{ action: 'decide', outcome: 'approved' }, MARKET],
+    withdraw: [{ action: 'withdraw', reason: '不再申请' }, PORTAL],
+  };
+  const ZH: Record<CaseStatus, string> = {
+    received: '已收件',
+    'supplement-requested': '待补正',
+    accepted: '已受理',
+    refused: '不予受理',
+    decided: '已作出决定',
+    withdrawn: '已撤回',
+  };
+  // Written out, not derived from the code: what each status must refuse.
+  const ILLEGAL: [CaseStatus, CaseAction[]][] = [
+    ['received', ['supplement', 'pause', 'resume', 'decide']],
+    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'decide']],
+    ['accepted', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse']],
+  ];
+  const ALL_ACTIONS = Object.keys(COMMANDS) as CaseAction[];
+  const cases = ILLEGAL.flatMap(([status, actions]) => actions.map((action) => [status, action] as const));
+  const closedCases = (['refused', 'decided', 'withdrawn'] as const).flatMap((status) => ALL_ACTIONS.map((action) => [status, action] as const));
+
+  it.each(cases)('from %s refuses %s (CASE_ILLEGAL_TRANSITION, naming status and action)', (status, action) => {
+    // Prepare
+    const [command, actor] = COMMANDS[action];
+
+    // Act
+    const error = refusal(() => applyCaseCommand(STATES[status](), command, on('2026-10-14', actor)));
+
+    // Assess
+    expect(error).toMatchObject({ code: 'CASE_ILLEGAL_TRANSITION', kind: 'conflict' });
+    expect(error.message).toContain(action);
+    expect(error.message).toContain(status);
+    expect(error.messageZh).toContain(ZH[status]);
+  });
+
+  it.each(closedCases)('from the final status %s refuses %s (CASE_CLOSED)', (status, action) => {
+    // Prepare
+    const [command, actor] = COMMANDS[action];
+
+    // Act
+    const error = refusal(() => applyCaseCommand(STATES[status](), command, on('2026-10-14', actor)));
+
+    // Assess
+    expect(error).toMatchObject({ code: 'CASE_CLOSED', kind: 'conflict' });
+    expect(error.messageZh).toContain(ZH[status]);
+  });
+
+  it.each<[CaseStatus, CaseAction, CaseStatus, () => CaseState, string]>([
+    ['received', 'request-supplement', 'supplement-requested', () => received(), '2026-10-12'],
+    ['received', 'accept', 'accepted', () => received(), '2026-10-12'],
+    ['received', 'accept-pending', 'accepted', () => received(), '2026-10-12'],
+    ['received', 'deem-accepted', 'accepted', () => received(), '2026-10-14'],
+    ['received', 'refuse', 'refused', () => received(), '2026-10-12'],
+    ['received', 'withdraw', 'withdrawn', () => received(), '2026-10-12'],
+    ['supplement-requested', 'supplement', 'received', supplementRequested, '2026-10-12'],
+    ['supplement-requested', 'refuse', 'refused', supplementRequested, '2026-10-12'],
+    ['supplement-requested', 'withdraw', 'withdrawn', supplementRequested, '2026-10-12'],
+    ['accepted', 'pause', 'accepted', accepted, '2026-10-12'],
+    ['accepted', 'resume', 'accepted', paused, '2026-10-12'],
+    ['accepted', 'decide', 'decided', accepted, '2026-10-12'],
+    ['accepted', 'withdraw', 'withdrawn', accepted, '2026-10-12'],
+  ])('from %s allows %s, to %s', (status, action, to, from, date) => {
+    // Prepare
+    const [command, actor] = COMMANDS[action];
+    const state = from();
+
+    // Act
+    const { entry } = applyCaseCommand(state, command, on(date, actor));
+
+    // Assess
+    expect(state.status).toBe(status);
+    expect(entry).toMatchObject({ type: action, from: status, to });
+  });
+});
+
+describe('who may act', () => {
+  it('lets only the case\'s own department take department actions', () => {
+    expect(refusal(() => applyCaseCommand(received(), { action: 'accept' }, on('2026-10-08', HOUSING)))).toMatchObject({ code: 'CASE_DEPARTMENT_FORBIDDEN', kind: 'forbidden' });
+    expect(refusal(() => applyCaseCommand(paused(), { action: 'resume' }, on('2026-10-12', HOUSING)))).toMatchObject({ code: 'CASE_DEPARTMENT_FORBIDDEN' });
+  });
+
+  it('does not let a co-department act as the lead', () => {
+    // Prepare
+    const materials = { '开办餐饮店一件事申请表（一表申请）': upload('一表'), [BUSINESS_LICENCE]: upload(BUSINESS_LICENCE), '消防安全制度及应急预案': upload('消防') };
+    const joint = fileCase(input({ materials }, JOINT), on('2026-09-30', PORTAL)).state;
+
+    // Act
+    const error = refusal(() => applyCaseCommand(joint, { action: 'refuse', reasons: ['x'] }, on('2026-10-08', HEALTH)));
+
+    // Assess
+    expect(joint.coDepartmentIds).toContain(HEALTH.departmentId);
+    expect(error).toMatchObject({ code: 'CASE_DEPARTMENT_FORBIDDEN', kind: 'forbidden' });
+  });
+
+  it('lets only the filing channel supplement or withdraw', () => {
+    expect(refusal(() => applyCaseCommand(supplementRequested(), { action: 'supplement', materials: { [LAYOUT]: upload('x') } }, on('2026-10-09', HALL)))).toMatchObject({
+      code: 'CASE_CHANNEL_FORBIDDEN',
+      kind: 'forbidden',
+    });
+    expect(refusal(() => applyCaseCommand(accepted(), { action: 'withdraw', reason: '不办了' }, on('2026-10-09', HALL)))).toMatchObject({ code: 'CASE_CHANNEL_FORBIDDEN' });
+  });
+
+  it('refuses a party of the wrong role outright (ROLE_FORBIDDEN)', () => {
+    expect(refusal(() => applyCaseCommand(received(), { action: 'accept' }, on('2026-10-08', PORTAL)))).toMatchObject({ code: 'ROLE_FORBIDDEN', kind: 'forbidden' });
+    expect(refusal(() => applyCaseCommand(received(), { action: 'withdraw', reason: 'x' }, on('2026-10-08', MARKET)))).toMatchObject({ code: 'ROLE_FORBIDDEN' });
+    expect(refusal(() => applyCaseCommand(received(), { action: 'deem-accepted' }, on('2026-10-14', MARKET)))).toMatchObject({ code: 'ROLE_FORBIDDEN' });
+  });
+
+  it('lets only the system deem a case accepted, not a platform reviewer', () => {
+    const error = refusal(() => applyCaseCommand(received(), { action: 'deem-accepted' }, on('2026-10-14', REVIEWER)));
+    expect(error).toMatchObject({ code: 'CASE_SYSTEM_FORBIDDEN', kind: 'forbidden' });
+  });
+
+  it('answers an outsider "forbidden" before telling it anything about the case\'s status', () => {
+    expect(refusal(() => applyCaseCommand(decided(), { action: 'accept' }, on('2026-10-14', HOUSING)))).toMatchObject({ code: 'CASE_DEPARTMENT_FORBIDDEN' });
+    expect(refusal(() => applyCaseCommand(withdrawn(), { action: 'withdraw', reason: 'x' }, on('2026-10-14', HALL)))).toMatchObject({ code: 'CASE_CHANNEL_FORBIDDEN' });
+  });
+});
+
+describe('the history entry', () => {
+  it('digests the command it records, and nothing else', () => {
+    // Prepare
+    const command: CaseCommand = { action: 'refuse', reasons: ['材料不全'] };
+    const expected = createHash('sha256').update(canonicalJson(command)).digest('hex');
+
+    // Act
+    const { entry } = applyCaseCommand(received(), command, on('2026-10-08', MARKET));
+    const other = applyCaseCommand(received(), { action: 'refuse', reasons: ['材料不齐'] }, on('2026-10-08', MARKET)).entry;
+
+    // Assess
+    expect(entry.payloadDigest).toBe(expected);
+    expect(other.payloadDigest).not.toBe(expected);
+  });
+
+  it('digests the filing as the channel sent it: item code and version, applicant, form, materials', () => {
+    // Prepare
+    const filing = input();
+    const expected = createHash('sha256')
+      .update(canonicalJson({ caseNo: filing.caseNo, itemCode: filing.item.code, itemVersion: 3, applicant: filing.applicant, form: filing.form, materials: filing.materials }))
+      .digest('hex');
+
+    // Act
+    const { entry } = fileCase(filing, on('2026-09-30', PORTAL));
+
+    // Assess
+    expect(entry.payloadDigest).toBe(expected);
+  });
+
+  it('refuses a context whose date is not the China date of its instant', () => {
+    // 2026-09-30T20:00Z is 1 Oct 04:00 in China.
+    expect(() => fileCase(input(), { ...on('2026-09-30', PORTAL), at: '2026-09-30T20:00:00.000Z' })).toThrow(/not the China date/);
+  });
+});
