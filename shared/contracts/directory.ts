@@ -24,7 +24,11 @@ export type Channel = z.infer<typeof ChannelSchema>;
 
 export const PrincipalSchema = z
   .object({
-    name: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/),
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,62}$/)
+      // `system` is the platform's own actor (sweeps such as deemed acceptance), never a caller's.
+      .refine((n) => n !== 'system', { message: 'the principal name "system" is reserved for the platform itself' }),
     /** IAM identity: `arn:aws:iam::<account>:role/<name>` or `...:user/<name>`; assumed-role sessions match their role. */
     arn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/),
     role: RoleSchema,

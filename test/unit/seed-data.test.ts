@@ -40,3 +40,13 @@ describe('seed data', () => {
     expect(guides.filter((g) => g.jointHandling?.coDepartments.length === 2)).toHaveLength(1);
   });
 });
+
+describe('directory', () => {
+  it('reserves the principal name "system" for the platform itself', () => {
+    const directory = seedDirectory((n) => `arn:aws:iam::000000000000:user/${n}`);
+    const impostor = { name: 'system', role: 'platform' as const, arn: 'arn:aws:iam::000000000000:user/system' };
+    const result = DirectorySchema.safeParse({ ...directory, principals: [...directory.principals, impostor] });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toContain('reserved');
+  });
+});
