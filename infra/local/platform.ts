@@ -16,13 +16,14 @@ import type { ApiHandler } from '../../functions/http/api-handler.ts';
 import { LOCAL_ACCOUNT, startApiGateway } from './api-gateway.ts';
 import { startLocalKms } from './kms-server.ts';
 import { LOCAL_TABLES, ensureTables, startDynalite } from './local-dynamodb.ts';
-import { startS3 } from './local-s3.ts';
+import { S3RVER_CREDENTIALS, startS3 } from './local-s3.ts';
 import { seedPlatform } from './seed.ts';
 import { PRINCIPALS } from './seed-data.ts';
 import { SigV4Verifier } from './sigv4-verifier.ts';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_REGION = 'cn-north-1';
+export const LOCAL_MATERIALS_BUCKET = 'tongban-local-materials';
 
 export interface PlatformOptions {
   dataDir: string;
@@ -51,18 +52,27 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const closers: (() => Promise<void>)[] = [await lockDataDir(dataDir)];
   try {
-    const [dynamo, s3, kms] = await Promise.all([startDynalite(join(dataDir, 'dynamodb'), host), startS3(join(dataDir, 's3'), host), startLocalKms({ dataDir: join(dataDir, 'kms'), host })]);
+    const [dynamo, s3, kms] = await Promise.all([
+      startDynalite(join(dataDir, 'dynamodb'), host),
+      startS3(join(dataDir, 's3'), host, [LOCAL_MATERIALS_BUCKET]),
+      startLocalKms({ dataDir: join(dataDir, 'kms'), host }),
+    ]);
     closers.push(dynamo.close, s3.close, kms.close);
 
     Object.assign(process.env, {
       AWS_REGION: region,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      // The embedded runtime's own identity towards its stand-ins: s3rver checks signatures made with
+      // its fixed key pair; dynalite and the KMS signer accept any.
+      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_KMS: kms.endpoint,
       ITEMS_TABLE: LOCAL_TABLES.items,
       DIRECTORY_TABLE: LOCAL_TABLES.directory,
+      MATERIALS_BUCKET: LOCAL_MATERIALS_BUCKET,
+      // s3rver serves buckets by path, not by host name.
+      S3_FORCE_PATH_STYLE: 'true',
       POWERTOOLS_SERVICE_NAME: 'tongban',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',

@@ -3,8 +3,16 @@
 // them at its local stand-ins, and no code here knows whether it runs locally.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 
 let documentClient: DynamoDBDocumentClient | undefined;
+let s3: S3Client | undefined;
+
+/** S3, by path when S3_FORCE_PATH_STYLE=true (stores that serve buckets by path, such as s3rver). */
+export function s3Client(): S3Client {
+  s3 ??= new S3Client({ maxAttempts: 3, forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' });
+  return s3;
+}
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3 }), {
