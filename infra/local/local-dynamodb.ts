@@ -6,40 +6,24 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 
-export const LOCAL_TABLES = { items: 'tongban-local-items', directory: 'tongban-local-directory' } as const;
+export const LOCAL_TABLES = { items: 'tongban-local-items', directory: 'tongban-local-directory', cases: 'tongban-local-cases' } as const;
 
-/** Creates the tables the CDK data stack defines (same keys and indexes), if they are missing. */
-export async function ensureTables(client: DynamoDBClient, names: { items: string; directory: string }): Promise<void> {
-  const { indexes } = ITEMS_TABLE;
+/**
+ * Creates the tables the CDK data stack defines (same keys and indexes), if they are missing. The
+ * cases table is created when `names.cases` is given (LOCAL_TABLES gives it).
+ */
+export async function ensureTables(client: DynamoDBClient, names: { items: string; directory: string; cases?: string }): Promise<void> {
   const tables: CreateTableCommandInput[] = [
-    {
-      TableName: names.items,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: ITEMS_TABLE.partitionKey, KeyType: 'HASH' },
-        { AttributeName: ITEMS_TABLE.sortKey, KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        ...[ITEMS_TABLE.partitionKey, ITEMS_TABLE.sortKey].map((a) => ({ AttributeName: a, AttributeType: 'S' as const })),
-        ...[...new Set(Object.values(indexes).flatMap((ix) => [ix.partitionKey, ix.sortKey]))].map((a) => ({ AttributeName: a, AttributeType: 'S' as const })),
-      ],
-      GlobalSecondaryIndexes: Object.values(indexes).map((ix) => ({
-        IndexName: ix.name,
-        KeySchema: [
-          { AttributeName: ix.partitionKey, KeyType: 'HASH' as const },
-          { AttributeName: ix.sortKey, KeyType: 'RANGE' as const },
-        ],
-        Projection: { ProjectionType: 'ALL' as const },
-      })),
-    },
+    withIndexes(names.items, ITEMS_TABLE),
     {
       TableName: names.directory,
       BillingMode: 'PAY_PER_REQUEST',
       KeySchema: [{ AttributeName: DIRECTORY_TABLE.partitionKey, KeyType: 'HASH' }],
       AttributeDefinitions: [{ AttributeName: DIRECTORY_TABLE.partitionKey, AttributeType: 'S' }],
     },
+    ...(names.cases !== undefined ? [withIndexes(names.cases, CASES_TABLE)] : []),
   ];
   for (const table of tables) {
     try {
@@ -49,6 +33,34 @@ export async function ensureTables(client: DynamoDBClient, names: { items: strin
       await client.send(new CreateTableCommand(table));
     }
   }
+}
+
+/** A table with a string partition and sort key and string-keyed GSIs projecting every attribute. */
+function withIndexes(
+  tableName: string,
+  layout: { partitionKey: string; sortKey: string; indexes: Record<string, { name: string; partitionKey: string; sortKey: string }> },
+): CreateTableCommandInput {
+  const indexes = Object.values(layout.indexes);
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [
+      { AttributeName: layout.partitionKey, KeyType: 'HASH' },
+      { AttributeName: layout.sortKey, KeyType: 'RANGE' },
+    ],
+    AttributeDefinitions: [...new Set([layout.partitionKey, layout.sortKey, ...indexes.flatMap((ix) => [ix.partitionKey, ix.sortKey])])].map((a) => ({
+      AttributeName: a,
+      AttributeType: 'S' as const,
+    })),
+    GlobalSecondaryIndexes: indexes.map((ix) => ({
+      IndexName: ix.name,
+      KeySchema: [
+        { AttributeName: ix.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: ix.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    })),
+  };
 }
 
 /** dynalite on a free port; persisted under `path`, or in memory without one. */

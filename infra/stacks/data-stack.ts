@@ -1,7 +1,8 @@
-// The data of one deployment: the customer-managed key, the DynamoDB tables and the materials bucket
-// it encrypts, and the bucket that receives the materials bucket's access logs. Kept in its own
-// stack so the API can be torn down and redeployed without touching the data; every resource here
-// is retained when the stack is deleted, and the tables are deletion-protected.
+// The data of one deployment: the customer-managed key, the DynamoDB tables (items, directory,
+// cases) and the materials bucket it encrypts, and the bucket that receives the materials bucket's
+// access logs. Kept in its own stack so the API can be torn down and redeployed without touching the
+// data; every resource here is retained when the stack is deleted, and the tables are
+// deletion-protected.
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
@@ -9,7 +10,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
-import { DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 
 export interface DataStackProps extends StackProps {
   stage: string;
@@ -30,6 +31,8 @@ export class DataStack extends Stack {
   readonly itemsTable: Table;
   /** The directory: one record holding departments, channels and principals. */
   readonly directoryTable: Table;
+  /** Cases: every history entry, the idempotency records of filings, the head and its indexes (see table-layout.ts). */
+  readonly casesTable: Table;
   /**
    * Application materials (see bucket-layout.ts): uploads by presigned PUT under `uploads/`, copied
    * under `cases/` when a case is filed. SSE-KMS with the data key, TLS only, versioned.
@@ -58,19 +61,29 @@ export class DataStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     } as const;
 
-    this.itemsTable = new Table(this, 'ItemsTable', {
-      ...tableDefaults,
-      partitionKey: { name: ITEMS_TABLE.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: ITEMS_TABLE.sortKey, type: AttributeType.STRING },
-    });
-    for (const index of Object.values(ITEMS_TABLE.indexes)) {
-      this.itemsTable.addGlobalSecondaryIndex({
-        indexName: index.name,
-        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
+    /** A table keyed and indexed as its layout says (string keys, every attribute projected). */
+    const indexedTable = (
+      id: string,
+      layout: { partitionKey: string; sortKey: string; indexes: Record<string, { name: string; partitionKey: string; sortKey: string }> },
+    ): Table => {
+      const table = new Table(this, id, {
+        ...tableDefaults,
+        partitionKey: { name: layout.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: layout.sortKey, type: AttributeType.STRING },
       });
-    }
+      for (const index of Object.values(layout.indexes)) {
+        table.addGlobalSecondaryIndex({
+          indexName: index.name,
+          partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: index.sortKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.ALL,
+        });
+      }
+      return table;
+    };
+
+    this.itemsTable = indexedTable('ItemsTable', ITEMS_TABLE);
+    this.casesTable = indexedTable('CasesTable', CASES_TABLE);
 
     this.directoryTable = new Table(this, 'DirectoryTable', {
       ...tableDefaults,
@@ -129,6 +142,7 @@ export class DataStack extends Stack {
 
     new CfnOutput(this, 'ItemsTableName', { value: this.itemsTable.tableName });
     new CfnOutput(this, 'DirectoryTableName', { value: this.directoryTable.tableName });
+    new CfnOutput(this, 'CasesTableName', { value: this.casesTable.tableName });
     new CfnOutput(this, 'MaterialsBucketName', { value: this.materialsBucket.bucketName });
     new CfnOutput(this, 'DataKeyArn', { value: this.dataKey.keyArn });
   }

@@ -18,3 +18,26 @@ export const DIRECTORY_TABLE = {
   /** The one record holding the whole directory as a JSON document. */
   directoryKey: 'directory',
 } as const;
+
+/**
+ * Cases (see dynamo-case-store.ts for the items and their keys). The indexes are read from the head
+ * item only, and each is sparse where its attributes are absent.
+ */
+export const CASES_TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /**
+   * Shards of a department's queue: its partition key is `DEPT#<departmentId>#<shard>`, the shard a
+   * hash of the case number, so a big department's queue is not one hot key. Changing the number
+   * moves every case to another shard: it needs a rewrite of the heads.
+   */
+  departmentQueueShards: 8,
+  indexes: {
+    /** A department's cases by status, then due date, then case number (`<status>#<due>#<caseNo>`). */
+    departmentQueue: { name: 'departmentQueue', partitionKey: 'deptPk', sortKey: 'deptSk' },
+    /** A channel's cases (`CH#<channelId>`) by applicant, then filing time (`<applicantId>#<receivedAt>#<caseNo>`). */
+    channelCases: { name: 'channelCases', partitionKey: 'chPk', sortKey: 'chSk' },
+    /** Cases marked overdue or in violation (`SUPERVISION#<kind>`), by deadline (`<deadline>#<caseNo>`). */
+    supervision: { name: 'supervision', partitionKey: 'supPk', sortKey: 'supSk' },
+  },
+} as const;

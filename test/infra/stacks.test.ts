@@ -23,7 +23,7 @@ import { CHANNELS, DEPARTMENTS, PRINCIPALS } from '../../infra/local/seed-data.t
 import { FUNCTION_NAMES, TABLE_ACCESS, assertNoWildcardOverreach, invokeResourcePath, routesInvokableBy } from '../../infra/stacks/api-stack.ts';
 import { MATERIALS_ACCESS_LOGS_PREFIX } from '../../infra/stacks/data-stack.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
-import { DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import type { RouteSpec } from '../../shared/contracts/routes.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
@@ -183,7 +183,7 @@ describe('the Tongban CDK app (test configuration)', () => {
     it('has on-demand, point-in-time-recoverable, deletion-protected tables encrypted with that key', () => {
       const [keyId] = resources(data, 'AWS::KMS::Key').map(([id]) => id);
       const tables = resources(data, 'AWS::DynamoDB::Table');
-      expect(tables).toHaveLength(2);
+      expect(tables).toHaveLength(3);
       for (const [, table] of tables) {
         expect(table.DeletionPolicy).toBe('Retain');
         expect(table.UpdateReplacePolicy).toBe('Retain');
@@ -220,6 +220,32 @@ describe('the Tongban CDK app (test configuration)', () => {
         KeySchema: [{ AttributeName: DIRECTORY_TABLE.partitionKey, KeyType: 'HASH' }],
         GlobalSecondaryIndexes: Match.absent(),
       });
+    });
+
+    it('lays out the cases table and its indexes as table-layout.ts says, exposed as DataStack.casesTable', () => {
+      const casesId = built.data.getLogicalId(built.data.casesTable.node.defaultChild as CfnElement);
+      const cases = resources(data, 'AWS::DynamoDB::Table').find(([id]) => id === casesId)?.[1];
+      expect(props(cases)).toMatchObject({
+        KeySchema: [
+          { AttributeName: CASES_TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: CASES_TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: Object.values(CASES_TABLE.indexes).map((ix) => ({
+          IndexName: ix.name,
+          KeySchema: [
+            { AttributeName: ix.partitionKey, KeyType: 'HASH' },
+            { AttributeName: ix.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      });
+      expect(Object.values(CASES_TABLE.indexes).map((ix) => [ix.name, ix.partitionKey, ix.sortKey])).toEqual([
+        ['departmentQueue', 'deptPk', 'deptSk'],
+        ['channelCases', 'chPk', 'chSk'],
+        ['supervision', 'supPk', 'supSk'],
+      ]);
+      const outputs = data.toJSON().Outputs as Record<string, { Value: unknown }>;
+      expect(outputs.CasesTableName?.Value).toEqual({ Ref: casesId });
     });
 
     describe('materials bucket', () => {

@@ -1,0 +1,480 @@
+// CaseStore on DynamoDB, without transactions (dynalite has none). The items of the cases table:
+//
+//   CASE#<caseNo>           / EVT#<n, 10 digits>  history entry n and the state after it. Written once,
+//                                                 on condition it does not exist: the serialisation
+//                                                 point of every action on the case.
+//   CASE#<caseNo>           / HEAD                the newest state, projected for the listing indexes;
+//                                                 moved forward after each entry, never backwards, and
+//                                                 rolled forward by any reader that finds it behind.
+//   IDEM#<channelId>#<key>  / IDEM                a filing's idempotency record: written once, on
+//                                                 condition it does not exist, the serialisation point
+//                                                 of filing. It holds the case number, the request's
+//                                                 digest and the complete first state and entry, so
+//                                                 whoever finds it can finish the filing it started.
+//
+// DynamoDB writes: an action (`append`) is two — the entry, which decides, and the head, which only
+// follows. A filing is three: the idempotency record, the first entry and the head. A replayed filing
+// writes nothing unless the first one stopped before its head. (Each head write also updates the
+// head's entries in the indexes, which AWS bills as index writes.)
+//
+// Index keys of the head (CASES_TABLE.indexes; all sort keys are ASCII, so DynamoDB's byte order and
+// JavaScript's string order agree):
+//   departmentQueue  DEPT#<departmentId>#<shard 0-7>   <status>#<due date or ~>#<caseNo>
+//   channelCases     CH#<channelId>                    <applicantId>#<receivedAt>#<caseNo>
+//   supervision      SUPERVISION#<overdue|violation>   <deadline or ~>#<caseNo>   (sparse)
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { createHash, randomInt } from 'node:crypto';
+import { chinaDate } from '../domain/calendar/china-date.ts';
+import type { Applicant, CaseHistoryEntry, CaseState, CaseStatus, CaseTransition } from '../domain/cases/case-record.ts';
+import { CASE_STATUSES } from '../domain/cases/case-record.ts';
+import type { CaseList, CasePage, CaseStore, FiledCase, SupervisionKind } from '../domain/cases/case-store.ts';
+import { IDEMPOTENCY_KEY_FIELD, MAX_CASE_PAGE_SIZE, caseVersionConflict, idempotencyKeyReused } from '../domain/cases/case-store.ts';
+import { invalid } from '../domain/errors.ts';
+import { CASES_TABLE } from './table-layout.ts';
+
+const { indexes } = CASES_TABLE;
+const SHARDS = CASES_TABLE.departmentQueueShards;
+
+export interface DynamoCaseStoreOptions {
+  /** The clock whose China date starts new case numbers: the filing service's clock. */
+  now?: () => Date;
+  /** Told when the head could not follow a written entry (the next read rolls it forward). */
+  onHeadLag?: (caseNo: string, version: number, error: unknown) => void;
+}
+
+export class DynamoCaseStore implements CaseStore {
+  private readonly now: () => Date;
+  private readonly onHeadLag: (caseNo: string, version: number, error: unknown) => void;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    options: DynamoCaseStoreOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.onHeadLag =
+      options.onHeadLag ??
+      ((caseNo, version, error) =>
+        console.warn(JSON.stringify({ level: 'WARN', message: 'case head lags its newest entry', caseNo, version, error: String(error) })));
+  }
+
+  async file(channelId: string, idempotencyKey: string, requestDigest: string, build: (caseNo: string) => CaseTransition): Promise<FiledCase> {
+    const key = idempotencyRecordKey(channelId, idempotencyKey);
+    // A retry finds the record and is answered from it; `build` (the filing's checks) is not run again.
+    const earlier = await this.idempotencyRecord(key);
+    if (earlier) return this.replay(earlier, channelId, requestDigest);
+
+    const caseNo = newCaseNo(this.now());
+    const filed = build(caseNo);
+    checkFiling(filed, caseNo, channelId);
+    const record: IdempotencyRecord = { channelId, idempotencyKey, requestDigest, caseNo, state: filed.state, entry: filed.entry };
+    try {
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...key, ...record }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      // Another request with this key got there first (a concurrent retry): answer as a retry would.
+      const winner = await this.idempotencyRecord(key);
+      if (!winner) throw new Error(`idempotency record ${key.pk} exists but cannot be read`, { cause: e });
+      return this.replay(winner, channelId, requestDigest);
+    }
+    // The filing is decided. If the writes below fail, the caller's retry finishes them (replay).
+    await this.complete(filed);
+    return { ...filed, replayed: false };
+  }
+
+  async append(state: CaseState, entry: CaseHistoryEntry): Promise<void> {
+    checkTransition(state, entry);
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: caseKey(entry.caseNo), sk: entryKey(entry.n), entry, state },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) throw caseVersionConflict(entry.caseNo, entry.n);
+      throw e;
+    }
+    // The entry is written: the action has happened. A head that fails to follow must not turn that
+    // into an error the caller would retry into a conflict.
+    await this.moveHead(state).catch((e: unknown) => this.onHeadLag(state.caseNo, state.version, e));
+  }
+
+  async get(caseNo: string): Promise<CaseState | undefined> {
+    if (!CASE_NO.test(caseNo)) return undefined;
+    const [newest, head] = await Promise.all([
+      this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :evt)',
+          ExpressionAttributeValues: { ':pk': caseKey(caseNo), ':evt': ENTRY_PREFIX },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      ),
+      this.db.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: caseKey(caseNo), sk: HEAD },
+          ProjectionExpression: '#v',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ConsistentRead: true,
+        }),
+      ),
+    ]);
+    const item = newest.Items?.[0];
+    if (!item) return undefined;
+    const state = item.state as CaseState;
+    if (((head.Item?.version as number | undefined) ?? 0) < state.version) {
+      // A reader that finds the head behind finishes the writer's job; failing to is no reason to fail the read.
+      await this.moveHead(state).catch((e: unknown) => this.onHeadLag(caseNo, state.version, e));
+    }
+    return state;
+  }
+
+  async history(caseNo: string): Promise<CaseHistoryEntry[]> {
+    if (!CASE_NO.test(caseNo)) return [];
+    const entries: CaseHistoryEntry[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out: QueryCommandOutput = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :evt)',
+          ExpressionAttributeValues: { ':pk': caseKey(caseNo), ':evt': ENTRY_PREFIX },
+          ProjectionExpression: '#e',
+          ExpressionAttributeNames: { '#e': 'entry' },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      entries.push(...(out.Items ?? []).map((i) => i.entry as CaseHistoryEntry));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return entries;
+  }
+
+  /**
+   * Reads the department's N shards in parallel, each from the cursor's position, and merges them by
+   * sort key. The cursor is the sort key of the last case returned (`<status>#<due>#<caseNo>`, unique
+   * because it ends with the case number): every shard resumes after that key, so a page holds the
+   * `limit` smallest keys after it over all shards. A shard that stopped early (DynamoDB's Limit or its
+   * 1 MB page) is known only up to its last key, so the page stops there too. A page reads up to
+   * N × limit index entries to return `limit`.
+   */
+  async departmentQueue(departmentId: string, status: CaseStatus, page: CasePage): Promise<CaseList> {
+    checkPage(page);
+    if (!CASE_STATUSES.includes(status)) throw new RangeError(`unknown case status ${String(status)}`);
+    const ix = indexes.departmentQueue;
+    const prefix = `${status}#`;
+    const fingerprint = JSON.stringify({ index: ix.name, departmentId, status });
+    const after = page.cursor ? decodeQueueCursor(page.cursor, fingerprint, prefix) : undefined;
+    const shards = await Promise.all(
+      Array.from({ length: SHARDS }, (_, shard) => {
+        const pk = departmentShardKey(departmentId, shard);
+        return this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: ix.name,
+            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+            ExpressionAttributeNames: { '#pk': ix.partitionKey, '#sk': ix.sortKey },
+            ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+            Limit: page.limit,
+            // A position, not necessarily an entry of this shard: the shard resumes after it.
+            ...(after ? { ExclusiveStartKey: { [ix.partitionKey]: pk, [ix.sortKey]: after.sortKey, [CASES_TABLE.partitionKey]: caseKey(after.caseNo), [CASES_TABLE.sortKey]: HEAD } } : {}),
+          }),
+        );
+      }),
+    );
+    const sortKeyOf = (item: Record<string, unknown>) => item[ix.sortKey] as string;
+    let known: string | undefined;
+    for (const shard of shards) {
+      const last = shard.Items?.at(-1);
+      if (shard.LastEvaluatedKey && last && (known === undefined || sortKeyOf(last) < known)) known = sortKeyOf(last);
+    }
+    const merged = shards.flatMap((s) => s.Items ?? []).sort((a, b) => (sortKeyOf(a) < sortKeyOf(b) ? -1 : 1));
+    const taken = merged.filter((i) => known === undefined || sortKeyOf(i) <= known).slice(0, page.limit);
+    const more = taken.length < merged.length || shards.some((s) => s.LastEvaluatedKey !== undefined);
+    const last = taken.at(-1);
+    const cases = taken.map((i) => i.state as CaseState);
+    return more && last ? { cases, nextCursor: encodeCursor(sortKeyOf(last), fingerprint) } : { cases };
+  }
+
+  async channelCases(channelId: string, applicantId: string | undefined, page: CasePage): Promise<CaseList> {
+    checkPage(page);
+    // Applicant ids (resident ID, credit code) are letters and digits: anything else names nobody,
+    // and must not widen the prefix.
+    if (applicantId !== undefined && !APPLICANT_ID.test(applicantId)) return { cases: [] };
+    return this.listIndex(indexes.channelCases, `CH#${channelId}`, applicantId === undefined ? undefined : `${applicantId}#`, page);
+  }
+
+  async listSupervision(kind: SupervisionKind, page: CasePage): Promise<CaseList> {
+    checkPage(page);
+    if (kind !== 'overdue' && kind !== 'violation') throw new RangeError(`unknown supervision list ${String(kind)}`);
+    return this.listIndex(indexes.supervision, `SUPERVISION#${kind}`, undefined, page);
+  }
+
+  private async listIndex(ix: IndexLayout, pk: string, sortPrefix: string | undefined, page: CasePage): Promise<CaseList> {
+    const fingerprint = JSON.stringify({ index: ix.name, pk, sortPrefix });
+    const start = page.cursor ? decodeStartKey(page.cursor, fingerprint, ix, pk, sortPrefix) : undefined;
+    const out = await this.db
+      .send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: ix.name,
+          KeyConditionExpression: sortPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+          ExpressionAttributeNames: sortPrefix ? { '#pk': ix.partitionKey, '#sk': ix.sortKey } : { '#pk': ix.partitionKey },
+          ExpressionAttributeValues: sortPrefix ? { ':pk': pk, ':prefix': sortPrefix } : { ':pk': pk },
+          Limit: page.limit,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      )
+      .catch((e: unknown) => {
+        // A start key DynamoDB does not accept can only have come from a forged cursor.
+        if (start && (e as { name?: string }).name === 'ValidationException') throw badCursor();
+        throw e;
+      });
+    const cases = (out.Items ?? []).map((i) => i.state as CaseState);
+    return out.LastEvaluatedKey ? { cases, nextCursor: encodeCursor(out.LastEvaluatedKey, fingerprint) } : { cases };
+  }
+
+  private async idempotencyRecord(key: { pk: string; sk: string }): Promise<IdempotencyRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const { pk: _pk, sk: _sk, ...record } = out.Item;
+    return record as IdempotencyRecord;
+  }
+
+  private async replay(record: IdempotencyRecord, channelId: string, requestDigest: string): Promise<FiledCase> {
+    if (record.requestDigest !== requestDigest) throw idempotencyKeyReused(channelId, record.caseNo);
+    const filed: CaseTransition = { state: record.state, entry: record.entry };
+    // The head is written last: if it exists, the filing is complete (one read, no writes).
+    const head = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(record.caseNo), sk: HEAD }, ProjectionExpression: 'pk', ConsistentRead: true }),
+    );
+    if (!head.Item) await this.complete(filed);
+    return { ...filed, replayed: true };
+  }
+
+  /** Writes a decided filing's first entry and head; safe to repeat, by the filer or by a retry. */
+  private async complete(filed: CaseTransition): Promise<void> {
+    const { state, entry } = filed;
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: caseKey(state.caseNo), sk: entryKey(1), entry, state },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      // Written already — by a concurrent retry of this filing, unless two filings drew the same case
+      // number (36^10 numbers a day): then this one must not pass for the other case.
+      const existing = await this.db.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: caseKey(state.caseNo), sk: entryKey(1) },
+          ProjectionExpression: '#e',
+          ExpressionAttributeNames: { '#e': 'entry' },
+          ConsistentRead: true,
+        }),
+      );
+      if ((existing.Item?.entry as CaseHistoryEntry | undefined)?.hash !== entry.hash) {
+        throw new Error(`case number ${state.caseNo} was drawn for two filings; the filing by this key cannot complete`, { cause: e });
+      }
+    }
+    await this.moveHead(state).catch((e: unknown) => this.onHeadLag(state.caseNo, state.version, e));
+  }
+
+  private async moveHead(state: CaseState): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: headItem(state),
+          ConditionExpression: 'attribute_not_exists(pk) OR #v < :v',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ':v': state.version },
+        }),
+      );
+    } catch (e) {
+      // Someone already moved the head to this version or past it: nothing to do.
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    }
+  }
+}
+
+interface IdempotencyRecord {
+  channelId: string;
+  idempotencyKey: string;
+  requestDigest: string;
+  caseNo: string;
+  state: CaseState;
+  entry: CaseHistoryEntry;
+}
+
+type IndexLayout = { name: string; partitionKey: string; sortKey: string };
+
+const HEAD = 'HEAD';
+const ENTRY_PREFIX = 'EVT#';
+/** Sorts after every ISO date: cases without a date come last. */
+const NO_DATE = '~';
+const CASE_NO = /^[0-9A-Za-z-]{1,64}$/;
+const APPLICANT_ID = /^[0-9A-Za-z]{1,64}$/;
+const CHANNEL_ID = /^[a-z][a-z0-9-]{1,62}$/;
+/** Printable ASCII without spaces: a UUID, a ULID or any client token of reasonable length. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+const CASE_NO_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+const caseKey = (caseNo: string) => `CASE#${caseNo}`;
+const entryKey = (n: number) => `${ENTRY_PREFIX}${String(n).padStart(10, '0')}`;
+const departmentShardKey = (departmentId: string, shard: number) => `DEPT#${departmentId}#${shard}`;
+
+/** `IDEM#<channelId>#<key>`: a channel id has no `#`, so the first `#` after it ends it whatever the key holds. */
+function idempotencyRecordKey(channelId: string, idempotencyKey: string): { pk: string; sk: string } {
+  if (!CHANNEL_ID.test(channelId)) throw new Error(`case store: "${channelId}" is not a channel id`);
+  if (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    throw invalid(
+      'IDEMPOTENCY_KEY_INVALID',
+      IDEMPOTENCY_KEY_FIELD,
+      '幂等键应为1-128个可见ASCII字符（不含空格）',
+      'the Idempotency-Key is 1 to 128 printable ASCII characters without spaces',
+    );
+  }
+  return { pk: `IDEM#${channelId}#${idempotencyKey}`, sk: 'IDEM' };
+}
+
+/** `<yyyymmdd><10 of 0-9A-Z>`: the China date of filing, then 51 random bits and a bit more. */
+export function newCaseNo(now: Date): string {
+  let tail = '';
+  for (let i = 0; i < 10; i++) tail += CASE_NO_ALPHABET.charAt(randomInt(CASE_NO_ALPHABET.length));
+  return `${chinaDate(now).replaceAll('-', '')}${tail}`;
+}
+
+/** The shard of a case in its department's queue: stable, and spread evenly by the hash. */
+export function queueShard(caseNo: string): number {
+  return createHash('sha256').update(caseNo).digest().readUInt32BE(0) % SHARDS;
+}
+
+/** The head: the newest state and the index keys it is listed under. */
+function headItem(state: CaseState): Record<string, unknown> {
+  const supervision = supervisionOf(state);
+  return {
+    pk: caseKey(state.caseNo),
+    sk: HEAD,
+    version: state.version,
+    state,
+    [indexes.departmentQueue.partitionKey]: departmentShardKey(state.departmentId, queueShard(state.caseNo)),
+    [indexes.departmentQueue.sortKey]: `${state.status}#${queueDate(state)}#${state.caseNo}`,
+    [indexes.channelCases.partitionKey]: `CH#${state.channelId}`,
+    [indexes.channelCases.sortKey]: `${applicantIdOf(state.applicant)}#${state.receivedAt}#${state.caseNo}`,
+    ...(supervision
+      ? { [indexes.supervision.partitionKey]: `SUPERVISION#${supervision.kind}`, [indexes.supervision.sortKey]: `${supervision.deadline}#${state.caseNo}` }
+      : {}),
+  };
+}
+
+/** The date a case is due in its department's queue (see CaseStore.departmentQueue). */
+function queueDate(state: CaseState): string {
+  switch (state.status) {
+    case 'received':
+    case 'supplement-requested':
+      return state.deemedAcceptedOn ?? NO_DATE;
+    case 'accepted':
+      return state.deadlines && 'promised' in state.deadlines ? state.deadlines.promised : NO_DATE;
+    case 'refused':
+      return state.refusal?.on ?? NO_DATE;
+    case 'decided':
+      return state.decision?.on ?? NO_DATE;
+    case 'withdrawn':
+      return state.withdrawal?.on ?? NO_DATE;
+  }
+}
+
+/**
+ * The supervision list a state is on: its `supervision` member, which the sweep's action will set
+ * (CaseState does not have it yet, so no case is listed until then).
+ */
+function supervisionOf(state: CaseState): { kind: SupervisionKind; deadline: string } | undefined {
+  const kind = 'supervision' in state ? state.supervision : undefined;
+  if (kind !== 'overdue' && kind !== 'violation') return undefined;
+  const deadlines = state.deadlines && 'promised' in state.deadlines ? state.deadlines : undefined;
+  return { kind, deadline: deadlines ? (kind === 'overdue' ? deadlines.promised : deadlines.statutory) : NO_DATE };
+}
+
+function applicantIdOf(applicant: Applicant): string {
+  return applicant.kind === 'person' ? applicant.residentId : applicant.creditCode;
+}
+
+/** What `build` returned must be the first state of the case numbered for it, by the filing channel. */
+function checkFiling({ state, entry }: CaseTransition, caseNo: string, channelId: string): void {
+  if (state.caseNo !== caseNo || entry.caseNo !== caseNo || state.version !== 1 || entry.n !== 1 || entry.type !== 'file' || state.hash !== entry.hash) {
+    throw new Error(`case store: build(${caseNo}) did not return the first state and entry of case ${caseNo}`);
+  }
+  if (state.channelId !== channelId) throw new Error(`case store: case ${caseNo} is filed by ${state.channelId}, not by ${channelId}`);
+}
+
+function checkTransition(state: CaseState, entry: CaseHistoryEntry): void {
+  if (state.caseNo !== entry.caseNo || state.version !== entry.n || state.hash !== entry.hash || !CASE_NO.test(entry.caseNo)) {
+    throw new Error(`case store: the state (case ${state.caseNo}, version ${state.version}) is not the one entry ${entry.n} of case ${entry.caseNo} records`);
+  }
+  if (!Number.isSafeInteger(entry.n) || entry.n < 2) throw new Error(`case store: entry ${entry.n} is not an action (the filing is written by file)`);
+}
+
+function checkPage(page: CasePage): void {
+  if (!Number.isSafeInteger(page.limit) || page.limit < 1 || page.limit > MAX_CASE_PAGE_SIZE) {
+    throw new RangeError(`case store: page limit ${page.limit} is not 1 to ${MAX_CASE_PAGE_SIZE}`);
+  }
+}
+
+/** Cursors are opaque to clients and bound to the query they came from (its fingerprint). */
+function encodeCursor(position: unknown, fingerprint: string): string {
+  return Buffer.from(JSON.stringify({ q: fingerprint, k: position })).toString('base64url');
+}
+
+function decodeCursor(cursor: string, fingerprint: string): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor();
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw badCursor();
+  const { q, k } = parsed as { q?: unknown; k?: unknown };
+  if (q !== fingerprint) throw badCursor();
+  return k;
+}
+
+/** A department queue's cursor: a sort key `<status>#<date or ~>#<caseNo>` of the queried status. */
+function decodeQueueCursor(cursor: string, fingerprint: string, prefix: string): { sortKey: string; caseNo: string } {
+  const k = decodeCursor(cursor, fingerprint);
+  if (typeof k !== 'string' || k.length > 256 || !k.startsWith(prefix)) throw badCursor();
+  const [, date, caseNo, ...rest] = k.split('#');
+  if (rest.length > 0 || date === undefined || caseNo === undefined) throw badCursor();
+  if (date !== NO_DATE && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw badCursor();
+  if (!CASE_NO.test(caseNo)) throw badCursor();
+  return { sortKey: k, caseNo };
+}
+
+/** A single-index query's cursor: a start key of that index, inside the queried partition and prefix, of a head. */
+function decodeStartKey(cursor: string, fingerprint: string, ix: IndexLayout, pk: string, sortPrefix: string | undefined): Record<string, string> {
+  const k = decodeCursor(cursor, fingerprint);
+  if (typeof k !== 'object' || k === null || Array.isArray(k)) throw badCursor();
+  const start = k as Record<string, unknown>;
+  const expected = [CASES_TABLE.partitionKey, CASES_TABLE.sortKey, ix.partitionKey, ix.sortKey].sort();
+  if (JSON.stringify(Object.keys(start).sort()) !== JSON.stringify(expected)) throw badCursor();
+  if (!Object.values(start).every((v) => typeof v === 'string' && v.length > 0 && v.length <= 1024)) throw badCursor();
+  if (start[ix.partitionKey] !== pk || !(start[ix.sortKey] as string).startsWith(sortPrefix ?? '')) throw badCursor();
+  if (start[CASES_TABLE.sortKey] !== HEAD || !(start[CASES_TABLE.partitionKey] as string).startsWith('CASE#')) throw badCursor();
+  return start as Record<string, string>;
+}
+
+function badCursor() {
+  return invalid('INVALID_CURSOR', 'cursor', '分页游标无效或与查询条件不符', 'the cursor is malformed or belongs to another query');
+}

@@ -1,0 +1,102 @@
+// Port: where cases live. A case is its history: each entry is written once, with a condition that it
+// does not exist yet, and that conditional write is the action's serialisation point — of two actions
+// on the same version exactly one wins (CASE_VERSION_CONFLICT for the other). The newest state is also
+// projected onto a head for the listing queries. Nothing here needs transactions (dynalite has none):
+// every write stands alone, and a projection left behind by a crash is completed by the next reader.
+import type { DomainError } from '../errors.ts';
+import { conflict } from '../errors.ts';
+import type { CaseHistoryEntry, CaseState, CaseStatus, CaseTransition } from './case-record.ts';
+
+/** The supervision lists (the legal clock's readings past the promised or the statutory deadline). */
+export type SupervisionKind = 'overdue' | 'violation';
+
+export interface CasePage {
+  /** Page size: a whole number from 1 to MAX_CASE_PAGE_SIZE. */
+  limit: number;
+  /** The `nextCursor` of the previous page of the same query; any other cursor is refused (INVALID_CURSOR). */
+  cursor?: string;
+}
+
+export const MAX_CASE_PAGE_SIZE = 100;
+
+/** Newest states, as the listing indexes hold them (eventually consistent: read a case with `get`). */
+export interface CaseList {
+  cases: CaseState[];
+  /** Present while there may be more: pass it back for the next page. */
+  nextCursor?: string;
+}
+
+export interface FiledCase extends CaseTransition {
+  /** True when an earlier filing with the same channel and key answered: `state` and `entry` are its own. */
+  replayed: boolean;
+}
+
+export interface CaseStore {
+  /**
+   * Files a case once per channel and idempotency key. `build` is given a new case number and returns
+   * the first state and entry (`fileCase`); it is called only when the key has not been used yet, so
+   * every check that may refuse a filing belongs inside it — a retry of an accepted filing is answered
+   * from the record of the first one, however the catalogue changed since.
+   *
+   * The same key with the same `requestDigest` answers the first filing again, `replayed: true` (also
+   * under concurrent retries: exactly one case is created); with another digest it is refused with
+   * IDEMPOTENCY_KEY_REUSED. Keys are per channel: another channel's equal key is another filing.
+   */
+  file(channelId: string, idempotencyKey: string, requestDigest: string, build: (caseNo: string) => CaseTransition): Promise<FiledCase>;
+
+  /**
+   * Records an action: `state` and `entry` are `applyCaseCommand`'s answer for the state `get` gave.
+   * Rejects with CASE_VERSION_CONFLICT when entry `entry.n` already exists: someone acted first.
+   */
+  append(state: CaseState, entry: CaseHistoryEntry): Promise<void>;
+
+  /** The newest state, read consistently; undefined for an unknown case number. */
+  get(caseNo: string): Promise<CaseState | undefined>;
+
+  /** Every history entry of the case, oldest first (empty for an unknown case). */
+  history(caseNo: string): Promise<CaseHistoryEntry[]>;
+
+  /**
+   * A department's cases in one status, soonest due first: accepted cases by their promised deadline,
+   * received and supplement-requested ones by the day their answer is due (`deemedAcceptedOn`),
+   * final ones by the day they ended. Cases without such a date (a paused clock, a date beyond the
+   * calendar data) come last. Ties by case number.
+   */
+  departmentQueue(departmentId: string, status: CaseStatus, page: CasePage): Promise<CaseList>;
+
+  /**
+   * The cases a channel filed, by applicant (resident ID or credit code), then filing time; with
+   * `applicantId`, that applicant's only.
+   */
+  channelCases(channelId: string, applicantId: string | undefined, page: CasePage): Promise<CaseList>;
+
+  /**
+   * The cases on a supervision list, earliest deadline first (the promised deadline for `overdue`, the
+   * statutory one for `violation`). A case is on the list its newest state's `supervision` member
+   * names. CaseState has no such member yet: the periodic sweep that marks cases (an action recorded
+   * through `append`) is the next increment, so until then these lists are empty.
+   */
+  listSupervision(kind: SupervisionKind, page: CasePage): Promise<CaseList>;
+}
+
+/** The answer to the loser of a race on the same entry, and to a retry built on an old state. */
+export function caseVersionConflict(caseNo: string, n: number): DomainError {
+  return conflict(
+    'CASE_VERSION_CONFLICT',
+    '办件已被他人办理（状态已更新），请刷新后重试',
+    `entry ${n} of case ${caseNo} already exists: someone acted on version ${n - 1} first; reload and retry`,
+  );
+}
+
+/** An idempotency key used again by the same channel for a different request. */
+export function idempotencyKeyReused(channelId: string, caseNo: string): DomainError {
+  return conflict(
+    'IDEMPOTENCY_KEY_REUSED',
+    '该幂等键已用于另一份不同的申请，请为新的申请使用新的幂等键',
+    `channel ${channelId} already filed case ${caseNo} with this Idempotency-Key and a different request; use a new key for a new request`,
+    IDEMPOTENCY_KEY_FIELD,
+  );
+}
+
+/** The request header that carries the idempotency key: the field its errors name. */
+export const IDEMPOTENCY_KEY_FIELD = 'Idempotency-Key';

@@ -1,0 +1,455 @@
+// The case store against dynalite over the real DynamoDB wire protocol, with states made by the real
+// case lifecycle on the 2026 calendar: idempotent filing under concurrent retries, one winner of two
+// concurrent decisions with the history still a valid chain, the department queue read over its
+// shards in deadline order, a channel's cases by applicant, cursors bound to their query, and a head
+// left behind by a crash rolled forward on read.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
+import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
+import { DynamoCaseStore, newCaseNo, queueShard } from '../../shared/adapters/dynamo-case-store.ts';
+import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
+import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
+import type { Caller } from '../../shared/domain/access/caller.ts';
+import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import { payloadDigest, verifyCaseHistory } from '../../shared/domain/cases/case-history.ts';
+import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
+import { applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
+import type { Applicant, CaseMaterial, CaseState, JsonValue } from '../../shared/domain/cases/case-record.ts';
+import type { CaseList, CasePage } from '../../shared/domain/cases/case-store.ts';
+import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
+import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
+import { rejection } from '../support/refusal.ts';
+
+const guideOf = (suffix: string): ServiceGuide => ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.implementationCode.endsWith(suffix))!);
+// 食品经营许可证核发 (market): promised 10, statutory 20 working days.
+const FOOD = guideOf('000117001000');
+// 建筑工程施工许可证核发 (housing): another department.
+const BUILDING = guideOf('000117003000');
+
+const PORTAL: Caller = { name: 'portal', role: 'channel', channelId: 'kunming-portal' };
+const HALL: Caller = { name: 'hall-window', role: 'channel', channelId: 'city-hall-window' };
+const MARKET: Caller = { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id };
+const MARKET_COLLEAGUE: Caller = { name: 'market-2', role: 'department', departmentId: DEPARTMENTS.market.id };
+
+const residentId = (first17: string) => `${first17}${residentIdCheckChar(first17)}`;
+const ZHANG_ID = residentId('53010219800101001');
+const LI_ID = residentId('53010219900202002');
+const ZHANG: Applicant = { kind: 'person', residentId: ZHANG_ID, name: '张三', phone: '13800138000' };
+const LI: Applicant = { kind: 'person', residentId: LI_ID, name: '李四', phone: '13900139000' };
+const SHOP: Applicant = { kind: 'organisation', creditCode: makeCreditCode('91530100', '12345678'), name: '昆明示例餐饮有限公司', contact: { name: '王五', phone: '0871-6543210' } };
+
+interface Application {
+  applicant: Applicant;
+  form: Record<string, JsonValue>;
+  materials: Record<string, CaseMaterial>;
+}
+
+let raw: DynamoDBClient;
+let db: DynamoDBDocumentClient;
+let stop: () => Promise<void>;
+let store: DynamoCaseStore;
+/** The filing service's clock, shared with the store (case numbers start with its China date). */
+let clock = new Date('2026-11-23T02:00:00.000Z');
+
+beforeAll(async () => {
+  const dynamo = await startDynalite(undefined);
+  raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  await ensureTables(raw, LOCAL_TABLES);
+  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  store = new DynamoCaseStore(db, LOCAL_TABLES.cases, { now: () => clock });
+  stop = async () => {
+    raw.destroy();
+    await dynamo.close();
+  };
+});
+
+afterAll(async () => stop());
+
+/** A store on a cases table of its own, for tests that count or list everything in it. */
+async function freshStore(table: string): Promise<DynamoCaseStore> {
+  await ensureTables(raw, { ...LOCAL_TABLES, cases: table });
+  return new DynamoCaseStore(db, table, { now: () => clock });
+}
+
+/** 10:00 China time (02:00 UTC) on `date`, plus `minute` minutes. */
+function on(date: string, actor: Caller, minute = 0): CaseContext {
+  return { actor, at: `${date}T02:${String(minute).padStart(2, '0')}:00.000Z`, today: date, calendar: officialCalendar };
+}
+
+function upload(name: string): CaseMaterial {
+  return {
+    kind: 'upload',
+    objectKey: `uploads/kunming-portal/${createHash('sha256').update(name).digest('hex').slice(0, 16)}.pdf`,
+    sha256: createHash('sha256').update(`content of ${name}`).digest('hex'),
+    size: 245_760,
+    contentType: 'application/pdf',
+  };
+}
+
+/** An application with every required material of the guide uploaded. */
+function application(applicant: Applicant, guide: ServiceGuide = FOOD, form: Record<string, JsonValue> = { 经营场所面积: 120 }): Application {
+  return { applicant, form, materials: Object.fromEntries(guide.materials.filter((m) => m.required).map((m) => [m.name, upload(m.name)])) };
+}
+
+/** Files as the filing service will: the request's digest, and the domain's filing inside `build`. */
+function file(request: { store?: DynamoCaseStore; by: Caller; key: string; app: Application; date: string; minute?: number; guide?: ServiceGuide }) {
+  const { by, key, app, date, minute = 0, guide = FOOD } = request;
+  const ctx = on(date, by, minute);
+  clock = new Date(ctx.at);
+  const digest = payloadDigest({ itemCode: guide.implementationCode, ...app });
+  return (request.store ?? store).file(by.channelId!, key, digest, (caseNo) =>
+    fileCase({ caseNo, item: { code: guide.implementationCode, version: 3, guide }, ...app }, ctx),
+  );
+}
+
+/** Reads the case, applies the command and records it, as the case service will. */
+async function act(s: DynamoCaseStore, caseNo: string, command: CaseCommand, ctx: CaseContext): Promise<CaseState> {
+  const current = await s.get(caseNo);
+  const next = applyCaseCommand(current!, command, ctx);
+  await s.append(next.state, next.entry);
+  return next.state;
+}
+
+/** Every page of a listing, following the cursors (fails beyond 100 pages). */
+async function allPages(list: (page: CasePage) => Promise<CaseList>, limit: number): Promise<{ pages: CaseState[][]; cases: CaseState[] }> {
+  const pages: CaseState[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await list({ limit, ...(cursor ? { cursor } : {}) });
+    pages.push(page.cases);
+    cursor = page.nextCursor;
+  } while (cursor && pages.length < 100);
+  expect(cursor).toBeUndefined();
+  return { pages, cases: pages.flat() };
+}
+
+describe('DynamoCaseStore: filing', () => {
+  it('numbers a case with its China filing day and ten random characters', async () => {
+    // Prepare / Act
+    const filed = await file({ by: PORTAL, key: 'number-1', app: application(ZHANG), date: '2026-11-24' });
+    const late = newCaseNo(new Date('2026-11-23T18:30:00.000Z')); // 02:30 on 24 November in China, still the 23rd in UTC
+    const many = Array.from({ length: 500 }, () => newCaseNo(clock));
+
+    // Assess
+    expect(filed.state.caseNo).toMatch(/^20261124[0-9A-Z]{10}$/);
+    expect(late).toMatch(/^20261124[0-9A-Z]{10}$/);
+    expect(new Set(many).size).toBe(many.length);
+  });
+
+  it('answers a retry with the same case and receipt, without running the filing again', async () => {
+    // Prepare
+    const first = await file({ by: PORTAL, key: 'retry-1', app: application(ZHANG), date: '2026-11-23' });
+    const build = vi.fn(() => {
+      throw new Error('a retry must not file again');
+    });
+
+    // Act: the same request again, the next day (the digest is what the filing service computes)
+    clock = new Date('2026-11-24T02:00:00.000Z');
+    const again = await store.file('kunming-portal', 'retry-1', payloadDigest({ itemCode: FOOD.implementationCode, ...application(ZHANG) }), build);
+
+    // Assess
+    expect(first.replayed).toBe(false);
+    expect(again).toEqual({ ...first, replayed: true });
+    expect(build).not.toHaveBeenCalled();
+    expect(await store.get(first.state.caseNo)).toEqual(first.state);
+    expect(await store.history(first.state.caseNo)).toEqual([first.entry]);
+  });
+
+  it('creates exactly one case for 50 concurrent identical filings with one key', async () => {
+    // Prepare
+    const fresh = await freshStore('cases-idempotent-burst');
+
+    // Act
+    const answers = await Promise.all(Array.from({ length: 50 }, () => file({ store: fresh, by: PORTAL, key: 'burst-1', app: application(LI), date: '2026-11-23' })));
+
+    // Assess: one winner, 49 replays of its answer, and nothing else in the table
+    const [winner, ...others] = [...answers].sort((a, b) => Number(a.replayed) - Number(b.replayed));
+    expect(winner!.replayed).toBe(false);
+    expect(others).toHaveLength(49);
+    for (const other of others) expect(other).toEqual({ ...winner, replayed: true });
+    const caseNo = winner!.state.caseNo;
+    expect(await fresh.history(caseNo)).toEqual([winner!.entry]);
+    expect(await fresh.get(caseNo)).toEqual(winner!.state);
+    const items = (await db.send(new ScanCommand({ TableName: 'cases-idempotent-burst' }))).Items ?? [];
+    expect(items.map((i) => `${i.pk as string} ${i.sk as string}`).sort()).toEqual(
+      [`CASE#${caseNo} EVT#0000000001`, `CASE#${caseNo} HEAD`, 'IDEM#kunming-portal#burst-1 IDEM'].sort(),
+    );
+    expect((await fresh.channelCases('kunming-portal', undefined, { limit: 100 })).cases.map((c) => c.caseNo)).toEqual([caseNo]);
+  });
+
+  it('refuses the same key with a different request, and leaves the first case as it was', async () => {
+    // Prepare
+    const first = await file({ by: PORTAL, key: 'reuse-1', app: application(ZHANG), date: '2026-11-23' });
+
+    // Act
+    const error = await rejection(file({ by: PORTAL, key: 'reuse-1', app: application(ZHANG, FOOD, { 经营场所面积: 80 }), date: '2026-11-23', minute: 5 }));
+
+    // Assess
+    expect(error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', kind: 'conflict', field: 'Idempotency-Key' });
+    expect(error.message).toContain(first.state.caseNo);
+    expect(await store.get(first.state.caseNo)).toEqual(first.state);
+    expect(await store.history(first.state.caseNo)).toHaveLength(1);
+  });
+
+  it('keeps keys per channel: the same key from another channel files another case', async () => {
+    const portal = await file({ by: PORTAL, key: 'shared-key-1', app: application(ZHANG), date: '2026-11-23' });
+    const hall = await file({ by: HALL, key: 'shared-key-1', app: application(ZHANG), date: '2026-11-23' });
+
+    expect(portal.replayed).toBe(false);
+    expect(hall.replayed).toBe(false);
+    expect(hall.state.caseNo).not.toBe(portal.state.caseNo);
+    expect(hall.state.channelId).toBe('city-hall-window');
+    expect((await store.get(portal.state.caseNo))?.channelId).toBe('kunming-portal');
+  });
+
+  it('lets a retry finish a filing whose writer stopped after the idempotency record', async () => {
+    // Prepare: file, then take away the first entry and the head, as if the writer had crashed
+    // right after the idempotency record (the only write that decides a filing)
+    const first = await file({ by: PORTAL, key: 'crash-1', app: application(SHOP), date: '2026-11-23' });
+    const caseKey = `CASE#${first.state.caseNo}`;
+    await db.send(new DeleteCommand({ TableName: LOCAL_TABLES.cases, Key: { pk: caseKey, sk: 'EVT#0000000001' } }));
+    await db.send(new DeleteCommand({ TableName: LOCAL_TABLES.cases, Key: { pk: caseKey, sk: 'HEAD' } }));
+    expect(await store.get(first.state.caseNo)).toBeUndefined();
+
+    // Act
+    const retry = await file({ by: PORTAL, key: 'crash-1', app: application(SHOP), date: '2026-11-23', minute: 1 });
+
+    // Assess
+    expect(retry).toEqual({ ...first, replayed: true });
+    expect(await store.get(first.state.caseNo)).toEqual(first.state);
+    expect(await store.history(first.state.caseNo)).toEqual([first.entry]);
+    const head = await db.send(new GetCommand({ TableName: LOCAL_TABLES.cases, Key: { pk: caseKey, sk: 'HEAD' } }));
+    expect(head.Item?.version).toBe(1);
+  });
+
+  it('refuses an idempotency key that cannot be a key', async () => {
+    for (const key of ['', 'with space', 'x'.repeat(129), '键']) {
+      const error = await rejection(file({ by: PORTAL, key, app: application(ZHANG), date: '2026-11-23' }));
+      expect(error).toMatchObject({ code: 'IDEMPOTENCY_KEY_INVALID', kind: 'invalid', field: 'Idempotency-Key' });
+    }
+  });
+});
+
+describe('DynamoCaseStore: actions', () => {
+  it('lets exactly one of two concurrent decisions win, and the history stays a valid chain', async () => {
+    // Prepare: filed and accepted; two market users then decide from the same state
+    const filed = await file({ by: PORTAL, key: 'decide-1', app: application(ZHANG), date: '2026-11-23' });
+    const accepted = await act(store, filed.state.caseNo, { action: 'accept' }, on('2026-11-24', MARKET));
+    const approve = applyCaseCommand(accepted, { action: 'decide', outcome: 'approved' }, on('2026-11-25', MARKET));
+    const deny = applyCaseCommand(accepted, { action: 'decide', outcome: 'denied', reasons: ['经营场所不符合要求'] }, on('2026-11-25', MARKET_COLLEAGUE, 1));
+
+    // Act
+    const results = await Promise.allSettled([store.append(approve.state, approve.entry), store.append(deny.state, deny.entry)]);
+
+    // Assess
+    const won = results.findIndex((r) => r.status === 'fulfilled');
+    const lost = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(lost?.reason).toMatchObject({ code: 'CASE_VERSION_CONFLICT', kind: 'conflict' });
+    const winner = [approve, deny][won]!;
+    const head = await store.get(filed.state.caseNo);
+    const history = await store.history(filed.state.caseNo);
+    expect(head).toEqual(winner.state);
+    expect(history.map((e) => e.type)).toEqual(['file', 'accept', 'decide']);
+    expect(history[2]).toEqual(winner.entry);
+    expect(verifyCaseHistory(history, head)).toEqual({ ok: true });
+  });
+
+  it('rolls a head deleted behind its newest entry forward when the case is read', async () => {
+    // Prepare: accept, then delete the head as if the writer had crashed between its two writes;
+    // the department's queue (read from the head) then misses the case
+    const fresh = await freshStore('cases-roll-forward');
+    const filed = await file({ store: fresh, by: PORTAL, key: 'roll-1', app: application(ZHANG), date: '2026-11-23' });
+    const accepted = await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    await db.send(new DeleteCommand({ TableName: 'cases-roll-forward', Key: { pk: `CASE#${filed.state.caseNo}`, sk: 'HEAD' } }));
+    expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 10 })).cases).toEqual([]);
+
+    // Act
+    const read = await fresh.get(filed.state.caseNo);
+
+    // Assess
+    expect(read).toEqual(accepted);
+    const head = await db.send(new GetCommand({ TableName: 'cases-roll-forward', Key: { pk: `CASE#${filed.state.caseNo}`, sk: 'HEAD' } }));
+    expect(head.Item?.version).toBe(2);
+    expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 10 })).cases).toEqual([accepted]);
+  });
+
+  it('rolls a head left at an older version forward, and never moves it back', async () => {
+    // Prepare: after the decision, put the head back to the accepted state by hand
+    const fresh = await freshStore('cases-head-older');
+    const filed = await file({ store: fresh, by: PORTAL, key: 'older-1', app: application(ZHANG), date: '2026-11-23' });
+    const accepted = await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    const decided = await act(fresh, filed.state.caseNo, { action: 'decide', outcome: 'approved' }, on('2026-11-24', MARKET));
+    await db.send(new DeleteCommand({ TableName: 'cases-head-older', Key: { pk: `CASE#${filed.state.caseNo}`, sk: 'HEAD' } }));
+    await fresh['moveHead'](accepted);
+    expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 10 })).cases).toEqual([accepted]);
+
+    // Act
+    expect(await fresh.get(filed.state.caseNo)).toEqual(decided);
+    await fresh['moveHead'](accepted); // a late writer of version 2
+
+    // Assess
+    expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 10 })).cases).toEqual([]);
+    expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'decided', { limit: 10 })).cases).toEqual([decided]);
+  });
+
+  it('reads nothing for an unknown or malformed case number', async () => {
+    expect(await store.get('20261123ZZZZZZZZZZ')).toBeUndefined();
+    expect(await store.history('20261123ZZZZZZZZZZ')).toEqual([]);
+    expect(await store.get('no#such')).toBeUndefined();
+  });
+});
+
+describe('DynamoCaseStore: listings', () => {
+  it("serves a department's queue from every shard, soonest deadline first, each case once over the pages", async () => {
+    // Prepare: twelve market cases accepted on different days of November 2026 (two on the same day:
+    // equal deadlines, ordered by case number), one of them paused (no deadline: last), two left
+    // received (another status), and one housing case (another department)
+    const fresh = await freshStore('cases-queue');
+    const days = ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06', '2026-11-09', '2026-11-10', '2026-11-11', '2026-11-12', '2026-11-13', '2026-11-13', '2026-11-16'];
+    const accepted: CaseState[] = [];
+    for (const [i, day] of days.entries()) {
+      const filed = await file({ store: fresh, by: PORTAL, key: `queue-${i}`, app: application(ZHANG), date: day, minute: i });
+      accepted.push(await act(fresh, filed.state.caseNo, { action: 'accept' }, on(day, MARKET, 30)));
+    }
+    const paused = await act(fresh, accepted[3]!.caseNo, { action: 'pause', procedure: 'site-inspection', reason: '核查经营场所' }, on('2026-11-17', MARKET));
+    accepted[3] = paused;
+    const received = [
+      (await file({ store: fresh, by: PORTAL, key: 'queue-received-late', app: application(LI), date: '2026-11-20' })).state,
+      (await file({ store: fresh, by: PORTAL, key: 'queue-received-early', app: application(LI), date: '2026-11-18' })).state,
+    ];
+    const housing = await file({ store: fresh, by: PORTAL, key: 'queue-housing', app: application(SHOP, BUILDING), date: '2026-11-05', guide: BUILDING });
+    await act(fresh, housing.state.caseNo, { action: 'accept' }, on('2026-11-05', { name: 'housing', role: 'department', departmentId: DEPARTMENTS.housing.id }, 30));
+
+    // Expected, from the states themselves: by promised deadline, then case number; no deadline last
+    const due = (s: CaseState) => (s.deadlines && 'promised' in s.deadlines ? s.deadlines.promised : '~');
+    const expected = [...accepted].sort((a, b) => (due(a) === due(b) ? (a.caseNo < b.caseNo ? -1 : 1) : due(a) < due(b) ? -1 : 1));
+    expect(new Set(accepted.map((s) => queueShard(s.caseNo))).size).toBeGreaterThan(1);
+    expect(expected.at(-1)).toEqual(paused);
+
+    // Act
+    const byThree = await allPages((page) => fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', page), 3);
+    const byOne = await allPages((page) => fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', page), 1);
+    const whole = await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 100 });
+    const receivedQueue = await fresh.departmentQueue(DEPARTMENTS.market.id, 'received', { limit: 100 });
+
+    // Assess
+    expect(byThree.cases.map((s) => s.caseNo)).toEqual(expected.map((s) => s.caseNo));
+    expect(byThree.pages.every((p) => p.length <= 3)).toBe(true);
+    expect(byThree.pages.slice(0, 4).map((p) => p.length)).toEqual([3, 3, 3, 3]);
+    expect(byOne.cases.map((s) => s.caseNo)).toEqual(expected.map((s) => s.caseNo));
+    expect(whole).toEqual({ cases: expected });
+    // Received cases wait for the department's answer, soonest due first
+    expect(received[1]!.deemedAcceptedOn! < received[0]!.deemedAcceptedOn!).toBe(true);
+    expect(receivedQueue).toEqual({ cases: [received[1], received[0]] });
+    expect((await fresh.departmentQueue(DEPARTMENTS.housing.id, 'accepted', { limit: 100 })).cases.map((s) => s.caseNo)).toEqual([housing.state.caseNo]);
+  });
+
+  it('keeps the queue in order when a shard stops early at DynamoDB’s 1 MB page', async () => {
+    // Prepare: 40 received cases of about 300 KB each (a large form), filed over ten days: 40 cases
+    // on 8 shards put at least 5 on one, and a query of that shard returns 4 (1 MB) whatever its limit
+    const fresh = await freshStore('cases-fat-queue');
+    const big = { 说明: 'x'.repeat(300_000) };
+    const days = ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06', '2026-11-09', '2026-11-10', '2026-11-11', '2026-11-12', '2026-11-13'];
+    const received: CaseState[] = [];
+    for (let i = 0; i < 40; i++) {
+      received.push((await file({ store: fresh, by: PORTAL, key: `fat-${i}`, app: application(ZHANG, FOOD, big), date: days[i % days.length]!, minute: i })).state);
+    }
+    const perShard = new Map<number, number>();
+    for (const s of received) perShard.set(queueShard(s.caseNo), (perShard.get(queueShard(s.caseNo)) ?? 0) + 1);
+    expect(Math.max(...perShard.values())).toBeGreaterThan(4);
+    const expected = [...received].sort((a, b) => (`${a.deemedAcceptedOn!}#${a.caseNo}` < `${b.deemedAcceptedOn!}#${b.caseNo}` ? -1 : 1));
+
+    // Act
+    const pages = await allPages((page) => fresh.departmentQueue(DEPARTMENTS.market.id, 'received', page), 20);
+
+    // Assess
+    expect(pages.cases.map((s) => s.caseNo)).toEqual(expected.map((s) => s.caseNo));
+  });
+
+  it("lists a channel's cases, by applicant and filing time, and one applicant's alone", async () => {
+    // Prepare
+    const fresh = await freshStore('cases-channel');
+    const zhang1 = await file({ store: fresh, by: PORTAL, key: 'ch-1', app: application(ZHANG), date: '2026-11-23', minute: 1 });
+    const li1 = await file({ store: fresh, by: PORTAL, key: 'ch-2', app: application(LI), date: '2026-11-23', minute: 2 });
+    const zhang2 = await file({ store: fresh, by: PORTAL, key: 'ch-3', app: application(ZHANG), date: '2026-11-24', minute: 3 });
+    const shop = await file({ store: fresh, by: PORTAL, key: 'ch-4', app: application(SHOP), date: '2026-11-24', minute: 4 });
+    const zhangAtHall = await file({ store: fresh, by: HALL, key: 'ch-1', app: application(ZHANG), date: '2026-11-24', minute: 5 });
+
+    // Act
+    const zhang = await allPages((page) => fresh.channelCases('kunming-portal', ZHANG_ID, page), 1);
+    const everyone = await allPages((page) => fresh.channelCases('kunming-portal', undefined, page), 2);
+    const hall = await fresh.channelCases('city-hall-window', undefined, { limit: 10 });
+
+    // Assess
+    expect(zhang.cases.map((s) => s.caseNo)).toEqual([zhang1.state.caseNo, zhang2.state.caseNo]);
+    const applicantId = (s: CaseState) => (s.applicant.kind === 'person' ? s.applicant.residentId : s.applicant.creditCode);
+    const expected = [zhang1, li1, zhang2, shop].map((f) => f.state).sort((a, b) => (`${applicantId(a)}#${a.receivedAt}` < `${applicantId(b)}#${b.receivedAt}` ? -1 : 1));
+    expect(everyone.cases).toEqual(expected);
+    expect(hall.cases.map((s) => s.caseNo)).toEqual([zhangAtHall.state.caseNo]);
+    // An id is matched whole: a part of one, or one with a separator in it, names nobody
+    expect((await fresh.channelCases('kunming-portal', ZHANG_ID.slice(0, 6), { limit: 10 })).cases).toEqual([]);
+    expect((await fresh.channelCases('kunming-portal', `${ZHANG_ID.slice(0, 6)}#`, { limit: 10 })).cases).toEqual([]);
+    expect((await fresh.channelCases('kunming-portal', '', { limit: 10 })).cases).toEqual([]);
+  });
+
+  it('refuses cursors of another query and forged ones', async () => {
+    // Prepare: a store with more than a page in each listing
+    const fresh = await freshStore('cases-cursors');
+    for (let i = 0; i < 3; i++) {
+      const filed = await file({ store: fresh, by: PORTAL, key: `cursor-${i}`, app: application(i === 2 ? LI : ZHANG), date: '2026-11-23', minute: i });
+      await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 30 + i));
+    }
+    const queueCursor = (await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 1 })).nextCursor!;
+    const channelCursor = (await fresh.channelCases('kunming-portal', undefined, { limit: 1 })).nextCursor!;
+    const zhangCursor = (await fresh.channelCases('kunming-portal', ZHANG_ID, { limit: 1 })).nextCursor!;
+    expect([queueCursor, channelCursor, zhangCursor].every((c) => typeof c === 'string')).toBe(true);
+
+    // Act / Assess: each cursor works for its own query only
+    expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: queueCursor })).cases).toHaveLength(2);
+    const refused: [string, Promise<unknown>][] = [
+      ['another status', fresh.departmentQueue(DEPARTMENTS.market.id, 'received', { limit: 5, cursor: queueCursor })],
+      ['another department', fresh.departmentQueue(DEPARTMENTS.housing.id, 'accepted', { limit: 5, cursor: queueCursor })],
+      ['a channel listing', fresh.channelCases('kunming-portal', undefined, { limit: 5, cursor: queueCursor })],
+      ['a queue', fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: channelCursor })],
+      ['another applicant', fresh.channelCases('kunming-portal', LI_ID, { limit: 5, cursor: zhangCursor })],
+      ['another channel', fresh.channelCases('city-hall-window', ZHANG_ID, { limit: 5, cursor: zhangCursor })],
+      ['supervision', fresh.listSupervision('overdue', { limit: 5, cursor: channelCursor })],
+      ['garbage', fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: 'not-a-cursor' })],
+    ];
+    for (const [what, call] of refused) {
+      const error = await rejection(call);
+      expect({ what, code: error.code, field: error.field }).toEqual({ what, code: 'INVALID_CURSOR', field: 'cursor' });
+    }
+
+    // Well-formed cursors bound to the right query, with a position that is not one of its keys
+    const queueQuery = JSON.stringify({ index: 'departmentQueue', departmentId: DEPARTMENTS.market.id, status: 'accepted' });
+    const channelQuery = JSON.stringify({ index: 'channelCases', pk: 'CH#kunming-portal' });
+    const forge = (q: string, k: unknown) => Buffer.from(JSON.stringify({ q, k })).toString('base64url');
+    const forged = [
+      fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, 'received#2026-11-30#20261123AAAAAAAAAA') }),
+      fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, 'accepted#2026-11-30#x#y') }),
+      fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, 'accepted#soon#20261123AAAAAAAAAA') }),
+      fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, { deptSk: 'accepted#2026-11-30#A' }) }),
+      fresh.channelCases('kunming-portal', undefined, { limit: 5, cursor: forge(channelQuery, { pk: 'CASE#A', sk: 'HEAD', chPk: 'CH#city-hall-window', chSk: 'A#B#C' }) }),
+      fresh.channelCases('kunming-portal', undefined, { limit: 5, cursor: forge(channelQuery, { pk: 'CASE#A', sk: 'EVT#0000000001', chPk: 'CH#kunming-portal', chSk: 'A#B#C' }) }),
+      fresh.channelCases('kunming-portal', undefined, { limit: 5, cursor: forge(channelQuery, { pk: 'CASE#A', sk: 'HEAD', chPk: 'CH#kunming-portal', chSk: 7 }) }),
+      fresh.channelCases('kunming-portal', undefined, { limit: 5, cursor: forge(channelQuery, { pk: 'x' }) }),
+    ];
+    for (const call of forged) expect(await rejection(call)).toMatchObject({ code: 'INVALID_CURSOR', field: 'cursor' });
+  });
+
+  it('keeps the supervision lists sparse: no case is on them until a sweep marks it', async () => {
+    // The sweep that marks overdue and violating cases is the next increment; until then an
+    // accepted case, even far past its deadline, is not on either list.
+    const fresh = await freshStore('cases-supervision');
+    const filed = await file({ store: fresh, by: PORTAL, key: 'sup-1', app: application(ZHANG), date: '2026-11-02' });
+    await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-02', MARKET, 30));
+    expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 10 })).cases).toHaveLength(1);
+    expect(await fresh.listSupervision('overdue', { limit: 10 })).toEqual({ cases: [] });
+    expect(await fresh.listSupervision('violation', { limit: 10 })).toEqual({ cases: [] });
+  });
+});
