@@ -34,6 +34,7 @@ export function buildTongbanApp(app: App): TongbanApp {
     itemsTable: data.itemsTable,
     directoryTable: data.directoryTable,
     dataKey: data.dataKey,
+    materialsBucket: data.materialsBucket,
     description: `Tongban ${config.stage}: API Gateway, Lambda functions, WAF, principal roles, directory`,
   });
   Tags.of(app).add('project', 'tongban');

@@ -183,8 +183,12 @@ export function principalArn(name: string): string {
 
 async function loadHandlers(now: (() => Date) | undefined): Promise<Record<FunctionName, ApiHandler>> {
   // Imported only now: the handler modules build their AWS clients from the environment set above.
-  const [catalogue, platform] = await Promise.all([import('../../functions/catalogue/handler.ts'), import('../../functions/platform/handler.ts')]);
-  return { catalogue: now ? catalogue.catalogueHandler({ now }) : catalogue.handler, platform: platform.handler };
+  const [catalogue, platform, cases] = await Promise.all([
+    import('../../functions/catalogue/handler.ts'),
+    import('../../functions/platform/handler.ts'),
+    import('../../functions/cases/handler.ts'),
+  ]);
+  return { catalogue: now ? catalogue.catalogueHandler({ now }) : catalogue.handler, platform: platform.handler, cases: cases.handler };
 }
 
 function newKeys(): Record<string, { accessKeyId: string; secretAccessKey: string }> {

@@ -12,6 +12,7 @@
 // domain name, which a deployment may add in front of this REGIONAL endpoint.
 import { createHash } from 'node:crypto';
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import {
   AccessLogField,
@@ -28,19 +29,23 @@ import type { Method } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { AccountPrincipal, Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { WriteNagSuppressionsToCloudFormationAspect } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
+import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
 import type { GatewayErrorCode } from '../../shared/contracts/gateway-errors.ts';
 import type { Directory, Role as PlatformRole } from '../../shared/contracts/directory.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/domain/materials/upload-policy.ts';
 import type { FunctionName, RouteSpec } from '../../shared/contracts/routes.ts';
 import type { ConfigPrincipal, TongbanConfig } from '../config.ts';
 import { SELF_ACCOUNT, directoryFromConfig, expandTrustedPrincipalArn, principalRoleName, standInRoleArn } from '../config.ts';
@@ -50,8 +55,10 @@ export interface ApiStackProps extends StackProps {
   config: TongbanConfig;
   itemsTable: ITable;
   directoryTable: ITable;
-  /** The key encrypting both tables. */
+  /** The key encrypting both tables and the materials bucket. */
   dataKey: IKey;
+  /** Application materials (SSE-KMS with `dataKey`): channels upload to it by presigned PUT under `uploads/`. */
+  materialsBucket: IBucket;
 }
 
 const ROUTE_TABLE: readonly RouteSpec[] = ROUTES;
@@ -72,7 +79,30 @@ export const TABLE_ACCESS: Record<FunctionName, { items?: readonly string[]; dir
     directory: ['dynamodb:GetItem'],
   },
   platform: {},
+  // Resolves callers in the directory; issues upload slots, which touch no table.
+  cases: {
+    directory: ['dynamodb:GetItem'],
+  },
 };
+
+/**
+ * What each function may do in the materials bucket, and nothing more. The cases function presigns
+ * PUTs under `uploads/` (shared/adapters/s3-material-store.ts) with its own credentials, so whatever
+ * it holds there, the uploader holding the URL holds too: PutObject on `uploads/*` only, no read, no
+ * delete, nothing under `cases/`.
+ */
+export const MATERIALS_ACCESS: Record<FunctionName, { uploads?: readonly string[] }> = {
+  catalogue: {},
+  platform: {},
+  cases: { uploads: ['s3:PutObject'] },
+};
+
+/** Why the upload grant ends in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
+export const UPLOADS_WILDCARD_REASON =
+  'Presigned uploads of application materials: for each upload the cases function chooses a new random key, uploads/<channel id>/<random UUID>, and signs a PUT for exactly that key with its own credentials, so no key is known beforehand and the uploads/ prefix is the only stable part of it. The grant is s3:PutObject alone (no read, no delete, nothing under cases/), on this bucket only; the lifecycle rule expires whatever no case takes up under uploads/.';
+
+/** The largest material a channel may upload, in bytes (the cases function's MATERIALS_MAX_BYTES). */
+export const MATERIALS_MAX_BYTES = DEFAULT_MAX_UPLOAD_BYTES;
 
 /**
  * What DynamoDB needs from a caller's identity to use the tables' customer-managed key: reading
@@ -83,6 +113,14 @@ export const TABLE_ACCESS: Record<FunctionName, { items?: readonly string[]; dir
 const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
 const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
 const WRITE_ACTIONS = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']);
+/**
+ * What S3 needs from the uploader's identity to store a single-request PUT encrypted with the
+ * bucket's customer-managed key: kms:GenerateDataKey (S3 asks KMS for the object's, or the bucket
+ * key's, data key on the requester's behalf). Not kms:Decrypt: that only multipart uploads (and
+ * reads) need, and upload slots are single PUTs. Not kms:Encrypt: S3 never calls it for SSE-KMS.
+ * A bucket key changes how often S3 calls KMS, not what the requester must be allowed.
+ */
+const KEY_UPLOAD_ACTIONS = ['kms:GenerateDataKey'];
 
 /**
  * API Gateway's own refusals and the platform codes they carry. MISSING_AUTHENTICATION_TOKEN is
@@ -314,6 +352,16 @@ export class ApiStack extends Stack {
       KEY_READ_ACTIONS.forEach((a) => keyActions.add(a));
       if (access.directory.some((a) => WRITE_ACTIONS.has(a))) KEY_WRITE_ACTIONS.forEach((a) => keyActions.add(a));
     }
+    const materials = MATERIALS_ACCESS[name];
+    if (materials.uploads) {
+      if (props.materialsBucket.encryptionKey !== props.dataKey) throw new Error('the materials bucket must be encrypted with the data key (ApiStackProps.dataKey)');
+      environment.MATERIALS_BUCKET = props.materialsBucket.bucketName;
+      environment.MATERIALS_MAX_BYTES = String(MATERIALS_MAX_BYTES);
+      const uploads = props.materialsBucket.arnForObjects(`${MATERIALS_BUCKET.uploadsPrefix}*`);
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: [...materials.uploads], resources: [uploads] }));
+      KEY_UPLOAD_ACTIONS.forEach((a) => keyActions.add(a));
+      this.acknowledgeUploadsWildcard(role, uploads);
+    }
     if (keyActions.size > 0) role.addToPrincipalPolicy(new PolicyStatement({ actions: [...keyActions], resources: [props.dataKey.keyArn] }));
 
     const fn = new NodejsFunction(this, `${id}Function`, {
@@ -340,9 +388,29 @@ export class ApiStack extends Stack {
     Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so AWS requires Resource "*" for them. Every other statement of this policy names its table, index, key or log group.',
+        'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so AWS requires Resource "*" for them. Every other statement of this policy names its table, index, key, log group or bucket prefix.',
     });
     return fn;
+  }
+
+  /**
+   * Acknowledges cdk-nag's IAM5 finding for the `uploads/*` objects of the materials bucket, naming
+   * the resource as the template holds it. That is a reference to an output of the data stack, which
+   * CDK only creates when it resolves cross-stack references, after construction; so the
+   * acknowledgement is made in this stack's validation, which runs after that and before the template
+   * is written and cdk-nag checks it, from the resolved value itself. cdk-nag's aspect has already
+   * copied the acknowledgements into the template's metadata by then, so it is run again on this policy.
+   */
+  private acknowledgeUploadsWildcard(role: Role, uploads: string): void {
+    const policy = role.node.findChild('DefaultPolicy');
+    const resource = policy.node.defaultChild as CfnResource;
+    this.node.addValidation({
+      validate: () => {
+        Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flattenForNag(this.resolve(uploads))}]`, reason: UPLOADS_WILDCARD_REASON });
+        if (resource.getMetadata('cdk_nag') !== undefined) new WriteNagSuppressionsToCloudFormationAspect().visit(resource);
+        return [];
+      },
+    });
   }
 
   /** Public routes have no authorisation by design; IAM routes use SigV4 instead of Cognito. */

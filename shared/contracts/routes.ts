@@ -20,7 +20,7 @@ import {
 } from './service-item.ts';
 
 /** The Lambda functions behind the API; each is a folder under functions/. */
-export type FunctionName = 'catalogue' | 'platform';
+export type FunctionName = 'catalogue' | 'platform' | 'cases';
 
 export interface RouteSpec {
   operationId: string;
@@ -58,6 +58,25 @@ export const PublishedItemSchema = z
     guide: ServiceGuideSchema,
   })
   .meta({ id: 'PublishedItem' });
+
+export const UploadSlotRequestSchema = z
+  .object({
+    contentType: z.string().min(1).max(100).meta({ description: 'application/pdf, application/ofd, image/jpeg or image/png' }),
+    size: z.int().min(1).meta({ description: 'bytes; at most the platform limit (default 50 MB)' }),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/).meta({ description: 'SHA-256 of the file, lower-case hex' }),
+  })
+  .strict()
+  .meta({ id: 'UploadSlotRequest' });
+
+export const UploadSlotSchema = z
+  .object({
+    objectKey: z.string().meta({ description: 'what the filing names as the material' }),
+    method: z.literal('PUT'),
+    url: z.string().meta({ description: 'presigned S3 URL' }),
+    headers: z.record(z.string(), z.string()).meta({ description: 'send exactly these headers: they are signed' }),
+    expiresAt: z.iso.datetime(),
+  })
+  .meta({ id: 'UploadSlot' });
 
 export const HealthSchema = z.object({ status: z.literal('ok'), version: z.string() }).meta({ id: 'Health' });
 
@@ -249,6 +268,19 @@ export const ROUTES = [
     body: TerminateRequestSchema,
     response: ItemVersionSchema,
     errors: ITEM_WRITE_ERRORS,
+  },
+  {
+    operationId: 'createUploadSlot',
+    method: 'POST',
+    path: '/v1/materials/uploads',
+    function: 'cases',
+    auth: 'iam',
+    roles: ['channel'],
+    summary: 'A presigned S3 PUT for one application material, bound to its type, size and SHA-256',
+    body: UploadSlotRequestSchema,
+    response: UploadSlotSchema,
+    successStatus: 201,
+    errors: ['MATERIAL_TYPE_NOT_ALLOWED', 'MATERIAL_EMPTY', 'MATERIAL_TOO_LARGE', 'INVALID_SHA256'],
   },
 ] as const satisfies readonly RouteSpec[];
 

@@ -4,7 +4,9 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { S3RVER_CREDENTIALS } from '../../infra/local/local-s3.ts';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
@@ -404,6 +407,34 @@ describe('the tongban CLI against the embedded platform', () => {
     );
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toContain('ROLE_FORBIDDEN');
+  });
+});
+
+describe('material uploads (cases, first route)', () => {
+  it('gives a channel a presigned PUT that stores exactly the announced file, and refuses others', async () => {
+    const pdf = Buffer.from('%PDF-1.7\n申请书\n%%EOF\n');
+    const announced = { contentType: 'application/pdf', size: pdf.length, sha256: createHash('sha256').update(pdf).digest('hex') };
+
+    const slot = await as('portal').request('POST', '/v1/materials/uploads', { body: announced });
+    expect(slot.status).toBe(201);
+    const { url, headers, objectKey } = slot.body as { url: string; headers: Record<string, string>; objectKey: string };
+    expect(objectKey).toMatch(/^uploads\/kunming-portal\//);
+    const { 'content-length': _length, ...send } = headers;
+    const put = await fetch(url, { method: 'PUT', headers: send, body: pdf });
+    expect(put.status).toBe(200);
+
+    // the object is there, as announced (read back from the platform's S3 over the S3 protocol)
+    const s3 = new S3Client({ endpoint: new URL(url).origin, region: platform.credentials.region, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+    const head = await s3.send(new HeadObjectCommand({ Bucket: new URL(url).pathname.split('/')[1]!, Key: objectKey }));
+    expect(head).toMatchObject({ ContentLength: pdf.length, ContentType: 'application/pdf' });
+    s3.destroy();
+
+    const zip = await as('portal').request('POST', '/v1/materials/uploads', { body: { ...announced, contentType: 'application/zip' } });
+    expect([zip.status, (zip.body as Json).error.code, (zip.body as Json).error.field]).toEqual([400, 'MATERIAL_TYPE_NOT_ALLOWED', 'contentType']);
+    const huge = await as('portal').request('POST', '/v1/materials/uploads', { body: { ...announced, size: 50 * 1024 * 1024 + 1 } });
+    expect([huge.status, (huge.body as Json).error.code]).toEqual([400, 'MATERIAL_TOO_LARGE']);
+    const department = await as('market').request('POST', '/v1/materials/uploads', { body: announced });
+    expect([department.status, (department.body as Json).error.code]).toEqual([403, 'ROLE_FORBIDDEN']);
   });
 });
 

@@ -7,6 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -20,7 +21,16 @@ import type { TongbanApp } from '../../infra/app.ts';
 import { CONFIG_CONTEXT_KEY, DOCUMENTATION_ACCOUNT_IDS, expandTrustedPrincipalArn, loadConfig } from '../../infra/config.ts';
 import { bundleFunction } from '../../infra/lambda-bundling.ts';
 import { CHANNELS, DEPARTMENTS, PRINCIPALS } from '../../infra/local/seed-data.ts';
-import { FUNCTION_NAMES, TABLE_ACCESS, assertNoWildcardOverreach, invokeResourcePath, routesInvokableBy } from '../../infra/stacks/api-stack.ts';
+import {
+  FUNCTION_NAMES,
+  MATERIALS_ACCESS,
+  MATERIALS_MAX_BYTES,
+  TABLE_ACCESS,
+  UPLOADS_WILDCARD_REASON,
+  assertNoWildcardOverreach,
+  invokeResourcePath,
+  routesInvokableBy,
+} from '../../infra/stacks/api-stack.ts';
 import { MATERIALS_ACCESS_LOGS_PREFIX } from '../../infra/stacks/data-stack.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
@@ -28,6 +38,7 @@ import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import type { RouteSpec } from '../../shared/contracts/routes.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/domain/materials/upload-policy.ts';
 
 type Cfn = Record<string, unknown>;
 interface CfnResource {
@@ -291,7 +302,7 @@ describe('the Tongban CDK app (test configuration)', () => {
 
       it('is TLS only: its bucket policy denies requests without TLS (aws:SecureTransport false) and below TLS 1.2', () => {
         tlsOnly(built.data.materialsBucket);
-        // No Allow: nothing is granted on the bucket yet (the API stack will grant its functions).
+        // No Allow: the bucket policy grants nothing; the API stack grants its functions in their roles.
         expect(policyStatements(built.data.materialsBucket).filter((st) => st.Effect !== 'Deny')).toEqual([]);
       });
 
@@ -370,6 +381,9 @@ describe('the Tongban CDK app (test configuration)', () => {
       expect(Object.keys((catalogue.Environment as { Variables: Cfn }).Variables)).toEqual(expect.arrayContaining(['ITEMS_TABLE', 'DIRECTORY_TABLE']));
       expect(Object.keys((platform.Environment as { Variables: Cfn }).Variables)).not.toContain('ITEMS_TABLE');
       expect(Object.keys((platform.Environment as { Variables: Cfn }).Variables)).not.toContain('DIRECTORY_TABLE');
+      for (const fn of [catalogue, platform]) {
+        expect(Object.keys((fn.Environment as { Variables: Cfn }).Variables).filter((k) => k.startsWith('MATERIALS_'))).toEqual([]);
+      }
     });
 
     it('grants least privilege: catalogue reads and writes items without delete or scan, reads the directory; platform only logs and traces', () => {
@@ -402,6 +416,91 @@ describe('the Tongban CDK app (test configuration)', () => {
       expect(grants.sort()).toEqual(['dynamodb:GetItem items', 'dynamodb:Query items', 'dynamodb:PutItem items', ...indexes, 'dynamodb:GetItem directory'].sort());
       // No UpdateItem (it could rewrite an immutable version in place) nor reads the adapter never makes.
       expect(TABLE_ACCESS.catalogue).toEqual({ items: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], directory: ['dynamodb:GetItem'] });
+    });
+
+    describe('cases function (material upload slots)', () => {
+      const logicalId = (c: { node: { defaultChild?: unknown } }, stack: Stack) => stack.getLogicalId(c.node.defaultChild as CfnElement);
+      /** A value of the API template with each reference to an output of the data stack replaced by that output's value. */
+      const acrossStacks = (node: unknown): string => {
+        const outputs = data.toJSON().Outputs as Record<string, { Value: unknown }>;
+        return flatten(node).replace(/<Tongban-test-Data\.([A-Za-z0-9]+)>/g, (_, name: string) => flatten(outputs[name]!.Value));
+      };
+      const materialsArn = () => `<${logicalId(built.data.materialsBucket, built.data)}.Arn>`;
+      const keyArn = () => `<${logicalId(built.data.dataKey, built.data)}.Arn>`;
+      const directoryArn = () => `<${logicalId(built.data.directoryTable, built.data)}.Arn>`;
+      /** Every (action, resource) an API function's role is allowed, resources as text across the stacks. */
+      const grantsOf = (fn: 'catalogue' | 'platform' | 'cases') => {
+        const roleId = logicalId(built.api.functions[fn].role!, built.api);
+        return resources(api, 'AWS::IAM::Policy')
+          .filter(([, p]) => JSON.stringify(props(p).Roles) === JSON.stringify([{ Ref: roleId }]))
+          .flatMap(([, p]) => (props(p).PolicyDocument as { Statement: { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[] }).Statement)
+          .flatMap((st) => {
+            expect(st.Effect).toBe('Allow');
+            return [st.Action].flat().flatMap((action) => [st.Resource].flat().map((r) => ({ action, resource: acrossStacks(r), condition: st.Condition })));
+          });
+      };
+
+      it('exists as a Node 22 arm64 traced function behind POST /v1/materials/uploads, with exactly DIRECTORY_TABLE, MATERIALS_BUCKET, MATERIALS_MAX_BYTES and the Powertools variables', () => {
+        expect(ROUTE_TABLE.filter((r) => r.function === 'cases').map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/materials/uploads']);
+        expect(FUNCTION_NAMES).toContain('cases');
+        const fn = props(resources(api).find(([id]) => id === logicalId(built.api.functions.cases, built.api))?.[1]);
+        expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
+        const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
+        expect(Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, acrossStacks(v)]))).toEqual({
+          POWERTOOLS_SERVICE_NAME: 'tongban',
+          POWERTOOLS_METRICS_NAMESPACE: 'Tongban',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+          NODE_OPTIONS: '--enable-source-maps',
+          DIRECTORY_TABLE: `<${logicalId(built.data.directoryTable, built.data)}>`,
+          MATERIALS_BUCKET: `<${logicalId(built.data.materialsBucket, built.data)}>`,
+          MATERIALS_MAX_BYTES: '52428800',
+        });
+        // The limit the domain checks by default (upload-policy.ts) is the one the function is given.
+        expect(MATERIALS_MAX_BYTES).toBe(DEFAULT_MAX_UPLOAD_BYTES);
+      });
+
+      it('may PutObject only under uploads/ of the materials bucket, with the data key for SSE-KMS: no read, no delete, nothing under cases/', () => {
+        const grants = grantsOf('cases');
+        const s3 = grants.filter((g) => g.action.startsWith('s3:'));
+        expect(s3).toEqual([{ action: 's3:PutObject', resource: `${materialsArn()}/${MATERIALS_BUCKET.uploadsPrefix}*`, condition: undefined }]);
+        const uploads = s3[0]!.resource;
+        expect(globMatches(uploads, `${materialsArn()}/uploads/kunming-portal/0b5c3f5e-1f3a-4a3b-9d1e-2f5a6c7d8e9f`)).toBe(true);
+        for (const elsewhere of [`${materialsArn()}/cases/2026-000001/a.pdf`, materialsArn(), `${materialsArn()}/uploadsx`, `${materialsArn()}/x/uploads/a`]) {
+          expect(globMatches(uploads, elsewhere), elsewhere).toBe(false);
+        }
+        for (const forbidden of ['s3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:ListBucket', 's3:PutObjectAcl', 's3:*']) {
+          expect(grants.map((g) => g.action), forbidden).not.toContain(forbidden);
+        }
+        // The key: reading the encrypted directory, and the data key S3 generates for the upload.
+        const kms = grants.filter((g) => g.action.startsWith('kms:'));
+        expect(new Set(kms.map((g) => g.resource))).toEqual(new Set([keyArn()]));
+        expect(kms.map((g) => g.action).sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey']);
+        expect(MATERIALS_ACCESS).toEqual({ catalogue: {}, platform: {}, cases: { uploads: ['s3:PutObject'] } });
+      });
+
+      it('reads the directory and writes no table: GetItem on the directory is its only DynamoDB action', () => {
+        const grants = grantsOf('cases');
+        expect(grants.filter((g) => g.action.startsWith('dynamodb:')).map((g) => `${g.action} ${g.resource}`)).toEqual([`dynamodb:GetItem ${directoryArn()}`]);
+        expect(TABLE_ACCESS.cases).toEqual({ directory: ['dynamodb:GetItem'] });
+        // Everything it may do, and nothing else.
+        expect(new Set(grants.map((g) => g.action))).toEqual(
+          new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:GetItem', 's3:PutObject', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey']),
+        );
+        for (const g of grants.filter((x) => !x.action.startsWith('xray:'))) expect(g.resource, g.action).not.toBe('*');
+      });
+
+      it('is the only function with access to the materials bucket: the catalogue and platform functions get no S3 action', () => {
+        for (const fn of ['catalogue', 'platform'] as const) {
+          const grants = grantsOf(fn);
+          expect(grants.length, fn).toBeGreaterThan(0);
+          expect(grants.filter((g) => g.action.startsWith('s3:') || g.resource.includes(materialsArn())), fn).toEqual([]);
+        }
+        // No other policy of the API stack names the bucket.
+        const naming = resources(api, 'AWS::IAM::Policy').filter(([, p]) =>
+          (props(p).PolicyDocument as { Statement: { Resource: unknown }[] }).Statement.some((st) => [st.Resource].flat().some((r) => acrossStacks(r).includes(materialsArn()))),
+        );
+        expect(naming.map(([id]) => id)).toEqual([built.api.getLogicalId(built.api.functions.cases.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnElement)]);
+      });
     });
 
     it('keeps every log group at least 180 days (the configured retention), retained', () => {
@@ -588,6 +687,16 @@ describe('the Tongban CDK app (test configuration)', () => {
       expect(mayInvoke(role('auditor').invokes, 'PUT', '/v1/items/{code}')).toBe(false);
     });
 
+    it('lets a channel role invoke POST /v1/materials/uploads, and no department, platform or auditor role', () => {
+      const route = ROUTE_TABLE.find((r) => r.method === 'POST' && r.path === '/v1/materials/uploads');
+      expect(route).toMatchObject({ function: 'cases', auth: 'iam', roles: ['channel'] });
+      expect(role('portal').invokes).toContain('POST/v1/materials/uploads');
+      expect(mayInvoke(role('portal').invokes, 'POST', '/v1/materials/uploads')).toBe(true);
+      for (const other of ['market', 'reviewer', 'auditor']) expect(mayInvoke(role(other).invokes, 'POST', '/v1/materials/uploads'), other).toBe(false);
+      // Nor does a department's wildcard for another route reach it.
+      expect(role('market').invokes.some((pattern) => globMatches(pattern, 'POST/v1/materials/uploads'))).toBe(false);
+    });
+
     it('refuses at synth a route table whose wildcards would reach a forbidden route', () => {
       expect(() => assertNoWildcardOverreach()).not.toThrow();
       expect(globMatches(invokeResourcePath({ method: 'GET', path: '/v1/items/{code}' }), 'GET/v1/items/x/versions/1')).toBe(true);
@@ -682,6 +791,31 @@ describe('the Tongban CDK app (test configuration)', () => {
       );
       expect(acknowledged.map(({ resource, id }) => ({ resource, id }))).toEqual([{ resource: built.data.getLogicalId(built.data.accessLogsBucket.node.defaultChild as CfnElement), id: 'AwsSolutions-S1' }]);
       for (const a of acknowledged) expect(a.reason.length, a.id).toBeGreaterThan(40);
+    });
+
+    it('acknowledges the cases function\'s uploads/* grant, with its reason, on that policy alone', () => {
+      const policyOf = (fn: 'catalogue' | 'platform' | 'cases') => built.api.functions[fn].role!.node.findChild('DefaultPolicy').node.defaultChild as CfnElement;
+      const suppressions = (el: CfnElement) =>
+        ((resources(api).find(([id]) => id === built.api.getLogicalId(el))?.[1] as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }).Metadata?.cdk_nag
+          ?.rules_to_suppress ?? []);
+      const uploadsAck = (el: CfnElement) => suppressions(el).filter((a) => a.id.endsWith('/uploads/*]'));
+      const [ack, ...more] = uploadsAck(policyOf('cases'));
+      expect(more).toEqual([]);
+      expect(ack?.id).toMatch(/^AwsSolutions-IAM5\[Resource::.*MaterialsBucket.*\/uploads\/\*\]$/);
+      expect(ack?.reason).toBe(UPLOADS_WILDCARD_REASON);
+      expect(UPLOADS_WILDCARD_REASON).toMatch(/random/);
+      expect(UPLOADS_WILDCARD_REASON).toMatch(/only stable part/);
+      expect(UPLOADS_WILDCARD_REASON).toMatch(/lifecycle rule expires/);
+      // The X-Ray acknowledgement stays, and the other functions acknowledge no uploads.
+      expect(suppressions(policyOf('cases')).map((a) => a.id)).toContain('AwsSolutions-IAM5[Resource::*]');
+      for (const fn of ['catalogue', 'platform'] as const) expect(uploadsAck(policyOf(fn)), fn).toEqual([]);
+    });
+
+    it('fails synth when the cases function is granted the whole materials bucket: the acknowledgement covers uploads/* alone', () => {
+      const app = newApp(TEST_CONFIG);
+      const { data: dataStack, api: apiStack } = buildTongbanApp(app);
+      apiStack.functions.cases.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [dataStack.materialsBucket.arnForObjects('*')] }));
+      expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Resource::.*MaterialsBucket.*\/\*\]/);
     });
 
     it('fails synth on an unacknowledged finding (the app registers the checks)', () => {

@@ -240,7 +240,16 @@ describe('error codes', () => {
   it('documents every code the platform can answer with, on its routes or as common to all', () => {
     // Codes raised outside any request: calendar data checked at start-up, guards for programming
     // errors.
-    const notAnswers = new Set(['INVALID_CALENDAR_DATA', 'INVALID_WORKING_DAYS']);
+    const notAnswers = new Set([
+      'INVALID_CALENDAR_DATA',
+      'INVALID_WORKING_DAYS',
+      // S3MaterialStore.verify: served (its module is), but no route calls it until filing
+      // (POST /v1/cases, issue 3) — they move to that route's errors then.
+      'MATERIAL_NOT_UPLOADED',
+      'MATERIAL_SIZE_MISMATCH',
+      'MATERIAL_TYPE_MISMATCH',
+      'MATERIAL_CHECKSUM_MISMATCH',
+    ]);
     const documented = new Set([...doc['x-tongban-common-error-codes'], ...routes.flatMap((r) => operationOf(r)?.['x-tongban-error-codes' as keyof Operation] as string[] ?? [])]);
 
     const raised = raisedCodes();
