@@ -5,7 +5,6 @@
 // left behind by a crash rolled forward on read.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
@@ -22,6 +21,7 @@ import type { CaseList, CasePage } from '../../shared/domain/cases/case-store.ts
 import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
 import { rejection } from '../support/refusal.ts';
+import { upload } from '../support/case-materials.ts';
 
 const guideOf = (suffix: string): ServiceGuide => ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.implementationCode.endsWith(suffix))!);
 // 食品经营许可证核发 (market): promised 10, statutory 20 working days.
@@ -79,15 +79,6 @@ function on(date: string, actor: Caller, minute = 0): CaseContext {
   return { actor, at: `${date}T02:${String(minute).padStart(2, '0')}:00.000Z`, today: date, calendar: officialCalendar };
 }
 
-function upload(name: string): CaseMaterial {
-  return {
-    kind: 'upload',
-    objectKey: `uploads/kunming-portal/${createHash('sha256').update(name).digest('hex').slice(0, 16)}.pdf`,
-    sha256: createHash('sha256').update(`content of ${name}`).digest('hex'),
-    size: 245_760,
-    contentType: 'application/pdf',
-  };
-}
 
 /** An application with every required material of the guide uploaded. */
 function application(applicant: Applicant, guide: ServiceGuide = FOOD, form: Record<string, JsonValue> = { 经营场所面积: 120 }): Application {

@@ -13,6 +13,8 @@ import { SYSTEM_CALLER, answerPeriodOver, applyCaseCommand, fileCase } from '../
 import type { CaseAction, CaseHistoryEntry, CaseMaterial, CaseState, CaseStatus } from '../../shared/domain/cases/case-record.ts';
 import { canonicalJson } from '../../shared/domain/items/record-hash.ts';
 import { refusal } from '../support/refusal.ts';
+import { upload } from '../support/case-materials.ts';
+import { deepFreeze } from '../support/deep-freeze.ts';
 
 const guideOf = (suffix: string): ServiceGuide => ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.implementationCode.endsWith(suffix))!);
 // 食品经营许可证核发: promised 10, statutory 20 working days; single department (market).
@@ -38,15 +40,6 @@ function on(date: string, actor: Caller, minute = 0, extra: Partial<CaseContext>
   return { actor, at: `${date}T02:${String(minute).padStart(2, '0')}:00.000Z`, today: date, calendar: officialCalendar, ...extra };
 }
 
-function upload(name: string): CaseMaterial {
-  return {
-    kind: 'upload',
-    objectKey: `uploads/kunming-portal/${createHash('sha256').update(name).digest('hex').slice(0, 16)}.pdf`,
-    sha256: createHash('sha256').update(`content of ${name}`).digest('hex'),
-    size: 245_760,
-    contentType: 'application/pdf',
-  };
-}
 
 const ALL_MATERIALS: Record<string, CaseMaterial> = {
   [APPLICATION]: upload(APPLICATION),
@@ -88,13 +81,6 @@ const refused = () => applyCaseCommand(received(), { action: 'refuse', reasons: 
 const decided = () => applyCaseCommand(accepted(), { action: 'decide', outcome: 'approved' }, on('2026-10-09', MARKET)).state;
 const withdrawn = () => applyCaseCommand(received(), { action: 'withdraw', reason: '申请人不再经营' }, on('2026-10-08', PORTAL)).state;
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 describe('the whole path: file → request-supplement → supplement → accept → pause → resume → decide', () => {
   // Filed Tue 29 Sep 2026.

@@ -8,6 +8,7 @@ import type { ItemRecord } from '../../shared/domain/items/item-record.ts';
 import { effectivePublicState } from '../../shared/domain/items/item-record.ts';
 import { canonicalJson, hashRecord, verifyHistory } from '../../shared/domain/items/record-hash.ts';
 import { refusal } from '../support/refusal.ts';
+import { deepFreeze } from '../support/deep-freeze.ts';
 
 const GUIDE: ServiceGuide = ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.departmentId === DEPARTMENTS.market.id && !g.jointHandling)!);
 const CODE = GUIDE.implementationCode;
@@ -37,13 +38,6 @@ const SUBMIT: ItemCommand = { action: 'submit', reviewDueDate: '2026-11-25' };
 const PUBLISH: ItemCommand = { action: 'publish' };
 const published = () => last(run(SUBMIT, PUBLISH));
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 describe('firstVersion', () => {
   it('makes version 1: a draft, unpublished, created by the actor at the given instant, with no predecessor', () => {
