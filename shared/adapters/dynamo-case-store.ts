@@ -33,6 +33,7 @@ import { CASE_STATUSES } from '../domain/cases/case-record.ts';
 import type { CaseList, CasePage, CaseStore, FiledCase, SupervisionKind } from '../domain/cases/case-store.ts';
 import { IDEMPOTENCY_KEY_FIELD, MAX_CASE_PAGE_SIZE, caseVersionConflict, idempotencyKeyReused } from '../domain/cases/case-store.ts';
 import { invalid } from '../domain/errors.ts';
+import { badCursor, encodeCursor, openCursor, openHeadStartKey } from './query-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
 
 const { indexes } = CASES_TABLE;
@@ -221,7 +222,9 @@ export class DynamoCaseStore implements CaseStore {
 
   private async listIndex(ix: IndexLayout, pk: string, sortPrefix: string | undefined, page: CasePage): Promise<CaseList> {
     const fingerprint = JSON.stringify({ index: ix.name, pk, sortPrefix });
-    const start = page.cursor ? decodeStartKey(page.cursor, fingerprint, ix, pk, sortPrefix) : undefined;
+    const start = page.cursor
+      ? openHeadStartKey(page.cursor, fingerprint, { table: CASES_TABLE, index: ix, partition: pk, sortPrefix, itemPrefix: 'CASE#', headSortKey: HEAD })
+      : undefined;
     const out = await this.db
       .send(
         new QueryCommand({
@@ -433,48 +436,13 @@ function checkPage(page: CasePage): void {
   }
 }
 
-/** Cursors are opaque to clients and bound to the query they came from (its fingerprint). */
-function encodeCursor(position: unknown, fingerprint: string): string {
-  return Buffer.from(JSON.stringify({ q: fingerprint, k: position })).toString('base64url');
-}
-
-function decodeCursor(cursor: string, fingerprint: string): unknown {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw badCursor();
-  }
-  if (typeof parsed !== 'object' || parsed === null) throw badCursor();
-  const { q, k } = parsed as { q?: unknown; k?: unknown };
-  if (q !== fingerprint) throw badCursor();
-  return k;
-}
-
 /** A department queue's cursor: a sort key `<status>#<date or ~>#<caseNo>` of the queried status. */
 function decodeQueueCursor(cursor: string, fingerprint: string, prefix: string): { sortKey: string; caseNo: string } {
-  const k = decodeCursor(cursor, fingerprint);
+  const k = openCursor(cursor, fingerprint);
   if (typeof k !== 'string' || k.length > 256 || !k.startsWith(prefix)) throw badCursor();
   const [, date, caseNo, ...rest] = k.split('#');
   if (rest.length > 0 || date === undefined || caseNo === undefined) throw badCursor();
   if (date !== NO_DATE && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw badCursor();
   if (!CASE_NO.test(caseNo)) throw badCursor();
   return { sortKey: k, caseNo };
-}
-
-/** A single-index query's cursor: a start key of that index, inside the queried partition and prefix, of a head. */
-function decodeStartKey(cursor: string, fingerprint: string, ix: IndexLayout, pk: string, sortPrefix: string | undefined): Record<string, string> {
-  const k = decodeCursor(cursor, fingerprint);
-  if (typeof k !== 'object' || k === null || Array.isArray(k)) throw badCursor();
-  const start = k as Record<string, unknown>;
-  const expected = [CASES_TABLE.partitionKey, CASES_TABLE.sortKey, ix.partitionKey, ix.sortKey].sort();
-  if (JSON.stringify(Object.keys(start).sort()) !== JSON.stringify(expected)) throw badCursor();
-  if (!Object.values(start).every((v) => typeof v === 'string' && v.length > 0 && v.length <= 1024)) throw badCursor();
-  if (start[ix.partitionKey] !== pk || !(start[ix.sortKey] as string).startsWith(sortPrefix ?? '')) throw badCursor();
-  if (start[CASES_TABLE.sortKey] !== HEAD || !(start[CASES_TABLE.partitionKey] as string).startsWith('CASE#')) throw badCursor();
-  return start as Record<string, string>;
-}
-
-function badCursor() {
-  return invalid('INVALID_CURSOR', 'cursor', '分页游标无效或与查询条件不符', 'the cursor is malformed or belongs to another query');
 }

@@ -6,11 +6,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { invalid } from '../domain/errors.ts';
 import { versionConflict } from '../domain/items/catalogue-service.ts';
 import type { ItemHead, ItemRecord } from '../domain/items/item-record.ts';
 import { headOf } from '../domain/items/item-record.ts';
 import type { ItemQuery, ItemStore } from '../domain/items/item-store.ts';
+import { badCursor, encodeCursor, openHeadStartKey } from './query-cursor.ts';
 import { ITEMS_TABLE } from './table-layout.ts';
 
 const { indexes } = ITEMS_TABLE;
@@ -82,7 +82,16 @@ export class DynamoItemStore implements ItemStore {
   async list(query: ItemQuery, page: { limit: number; cursor?: string }): Promise<{ heads: ItemHead[]; nextCursor?: string }> {
     const key = keyCondition(query);
     const fingerprint = JSON.stringify(query);
-    const start = page.cursor ? decodeCursor(page.cursor, fingerprint, key) : undefined;
+    const start = page.cursor
+      ? openHeadStartKey(page.cursor, fingerprint, {
+          table: ITEMS_TABLE,
+          index: { partitionKey: key.pkName, sortKey: key.skName },
+          partition: key.pk,
+          sortPrefix: key.sortPrefix,
+          itemPrefix: 'ITEM#',
+          headSortKey: 'HEAD',
+        })
+      : undefined;
     const out = await this.db
       .send(
         new QueryCommand({
@@ -162,36 +171,4 @@ function toRecord(item: Record<string, unknown>): ItemRecord {
 function toHead(item: Record<string, unknown>): ItemHead {
   const { pk: _a, sk: _b, catPk: _c, catDeptPk: _d, catSk: _e, workPk: _f, workSk: _g, ...head } = item;
   return head as unknown as ItemHead;
-}
-
-/**
- * Cursors are opaque to clients and bound to the query they came from: the start key must be an
- * item key of the queried index, inside the queried partition and sort-key prefix.
- */
-function encodeCursor(lastKey: Record<string, unknown>, fingerprint: string): string {
-  return Buffer.from(JSON.stringify({ q: fingerprint, k: lastKey })).toString('base64url');
-}
-
-function decodeCursor(cursor: string, fingerprint: string, key: ReturnType<typeof keyCondition>): Record<string, string> {
-  const bad = badCursor;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw bad();
-  }
-  if (typeof parsed !== 'object' || parsed === null) throw bad();
-  const { q, k } = parsed as { q?: unknown; k?: unknown };
-  if (q !== fingerprint || typeof k !== 'object' || k === null) throw bad();
-  const start = k as Record<string, unknown>;
-  const expected = [ITEMS_TABLE.partitionKey, ITEMS_TABLE.sortKey, key.pkName, key.skName].sort();
-  if (JSON.stringify(Object.keys(start).sort()) !== JSON.stringify(expected)) throw bad();
-  if (!Object.values(start).every((v) => typeof v === 'string' && v.length > 0 && v.length <= 1024)) throw bad();
-  if (start[key.pkName] !== key.pk || !(start[key.skName] as string).startsWith(key.sortPrefix ?? '')) throw bad();
-  if (start[ITEMS_TABLE.sortKey] !== 'HEAD' || !(start[ITEMS_TABLE.partitionKey] as string).startsWith('ITEM#')) throw bad();
-  return start as Record<string, string>;
-}
-
-function badCursor() {
-  return invalid('INVALID_CURSOR', 'cursor', '分页游标无效或与查询条件不符', 'the cursor is malformed or belongs to another query');
 }
