@@ -1,6 +1,9 @@
-// An uploaded material as a filing names it, derived from the material's name so tests can repeat it.
+// Case test fixtures: an uploaded material as a filing names it (derived from its name so tests can
+// repeat it), and a run of commands from a filing.
 import { createHash } from 'node:crypto';
-import type { CaseMaterial } from '../../shared/domain/cases/case-record.ts';
+import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
+import { applyCaseCommand } from '../../shared/domain/cases/case-lifecycle.ts';
+import type { CaseHistoryEntry, CaseMaterial, CaseState } from '../../shared/domain/cases/case-record.ts';
 
 export function upload(name: string): CaseMaterial {
   return {
@@ -10,4 +13,16 @@ export function upload(name: string): CaseMaterial {
     size: 245_760,
     contentType: 'application/pdf',
   };
+}
+
+/** Applies the steps in order; returns the newest state and every entry, the filing's first. */
+export function runCase(start: { state: CaseState; entry: CaseHistoryEntry }, ...steps: [CaseCommand, CaseContext][]) {
+  const entries = [start.entry];
+  let state = start.state;
+  for (const [command, ctx] of steps) {
+    const next = applyCaseCommand(state, command, ctx);
+    entries.push(next.entry);
+    state = next.state;
+  }
+  return { state, entries };
 }

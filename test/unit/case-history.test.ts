@@ -8,8 +8,9 @@ import type { Caller } from '../../shared/domain/access/caller.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { caseStateDigest, hashCaseEntry, isEntryIntact, verifyCaseHistory } from '../../shared/domain/cases/case-history.ts';
 import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
-import { applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
-import type { CaseHistoryEntry, CaseMaterial, CaseState } from '../../shared/domain/cases/case-record.ts';
+import { fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
+import type { CaseHistoryEntry, CaseState } from '../../shared/domain/cases/case-record.ts';
+import { runCase, upload } from '../support/case-materials.ts';
 import { canonicalJson } from '../../shared/domain/items/record-hash.ts';
 
 const FOOD = ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.implementationCode.endsWith('000117001000'))!);
@@ -17,14 +18,6 @@ const PORTAL: Caller = { name: 'portal', role: 'channel', channelId: 'kunming-po
 const MARKET: Caller = { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id };
 
 const on = (date: string, actor: Caller): CaseContext => ({ actor, at: `${date}T02:00:00.000Z`, today: date, calendar: officialCalendar });
-const upload = (name: string): CaseMaterial => ({
-  kind: 'upload',
-  objectKey: `uploads/${name}.pdf`,
-  sha256: createHash('sha256').update(name).digest('hex'),
-  size: 1024,
-  contentType: 'application/pdf',
-});
-
 /** One case's history from filing to decision, and its current state. */
 function history(caseNo = 'KM20260929000001'): { entries: CaseHistoryEntry[]; state: CaseState } {
   const filed = fileCase(
@@ -45,14 +38,7 @@ function history(caseNo = 'KM20260929000001'): { entries: CaseHistoryEntry[]; st
     [{ action: 'resume' }, on('2026-10-13', MARKET)],
     [{ action: 'decide', outcome: 'approved', reasons: ['符合条件'] }, on('2026-10-14', MARKET)],
   ];
-  const entries = [filed.entry];
-  let state = filed.state;
-  for (const [command, ctx] of steps) {
-    const next = applyCaseCommand(state, command, ctx);
-    entries.push(next.entry);
-    state = next.state;
-  }
-  return { entries, state };
+  return runCase(filed, ...steps);
 }
 
 /** Re-seals an entry after a change, as a forger who knows the hashing would. */

@@ -10,10 +10,10 @@ import { WorkingDayCalendar, officialCalendar } from '../../shared/domain/calend
 import cn2026 from '../../shared/domain/calendar/data/cn-2026.json' with { type: 'json' };
 import type { CaseCommand, CaseContext, FileCaseInput } from '../../shared/domain/cases/case-lifecycle.ts';
 import { SYSTEM_CALLER, answerPeriodOver, applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
-import type { CaseAction, CaseHistoryEntry, CaseMaterial, CaseState, CaseStatus } from '../../shared/domain/cases/case-record.ts';
+import type { CaseAction, CaseMaterial, CaseState, CaseStatus } from '../../shared/domain/cases/case-record.ts';
 import { canonicalJson } from '../../shared/domain/items/record-hash.ts';
 import { refusal } from '../support/refusal.ts';
-import { upload } from '../support/case-materials.ts';
+import { runCase, upload } from '../support/case-materials.ts';
 import { deepFreeze } from '../support/deep-freeze.ts';
 
 const guideOf = (suffix: string): ServiceGuide => ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.implementationCode.endsWith(suffix))!);
@@ -60,17 +60,6 @@ function input(overrides: Partial<FileCaseInput> = {}, guide: ServiceGuide = FOO
   };
 }
 
-/** Applies the steps in order to a state; returns the newest state and every entry, the filing's first. */
-function run(start: { state: CaseState; entry: CaseHistoryEntry }, ...steps: [CaseCommand, CaseContext][]) {
-  const entries = [start.entry];
-  let state = start.state;
-  for (const [command, ctx] of steps) {
-    const next = applyCaseCommand(state, command, ctx);
-    entries.push(next.entry);
-    state = next.state;
-  }
-  return { state, entries };
-}
 
 const received = (date = '2026-09-30', materials = ALL_MATERIALS) => fileCase(input({ materials }), on(date, PORTAL)).state;
 const supplementRequested = () =>
@@ -99,7 +88,7 @@ describe('the whole path: file → request-supplement → supplement → accept 
   ];
   const NEW_LAYOUT = upload(`${LAYOUT} v2`);
   const path = () =>
-    run(
+    runCase(
       fileCase(input(), on('2026-09-29', PORTAL)),
       [{ action: 'request-supplement', problems: SUPPLEMENT_PROBLEMS }, on('2026-09-30', MARKET)],
       [{ action: 'supplement', materials: { [LAYOUT]: NEW_LAYOUT }, form: { 经营项目: ['热食类食品制售', '冷食类食品制售'], 经营场所面积: 120 } }, on('2026-10-03', PORTAL)],
