@@ -1,25 +1,80 @@
-// Lambda: cases — for now the upload slots for application materials (issue 3, point 1).
-import { requiredEnv, s3Client, dynamoDocumentClient } from '../../shared/adapters/aws-clients.ts';
+// Lambda: cases — upload slots for materials, filing, the departments' and channels' actions on a
+// case, reads, queues and the supervision lists (every /v1/cases, /v1/materials, /v1/queue and
+// /v1/supervision route).
+import { dynamoDocumentClient, requiredEnv, s3Client } from '../../shared/adapters/aws-clients.ts';
+import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
+import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import { S3MaterialStore } from '../../shared/adapters/s3-material-store.ts';
-import { DEFAULT_MAX_UPLOAD_BYTES, checkUploadRequest } from '../../shared/domain/materials/upload-policy.ts';
+import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import type { ActionRequest, FilingRequest } from '../../shared/domain/cases/case-service.ts';
+import { CaseService } from '../../shared/domain/cases/case-service.ts';
+import type { CaseStatus } from '../../shared/domain/cases/case-record.ts';
+import type { SupervisionKind } from '../../shared/domain/cases/case-store.ts';
+import { checkUploadRequest } from '../../shared/domain/materials/upload-policy.ts';
 import type { UploadRequest } from '../../shared/domain/materials/upload-policy.ts';
+import type { Operation } from '../http/api-handler.ts';
 import { apiHandler } from '../http/api-handler.ts';
+import { logger } from '../http/observability.ts';
+import { caseServiceConfig } from './config.ts';
 
-export function casesHandler() {
-  const directory = new DynamoDirectory(dynamoDocumentClient(), requiredEnv('DIRECTORY_TABLE'));
+type Page = { limit: number; cursor?: string };
+const page = (q: Record<string, unknown>): Page => ({ limit: q.limit as number, ...(q.cursor ? { cursor: q.cursor as string } : {}) });
+const caseNo = (p: Record<string, unknown>) => p.caseNo as string;
+
+/** The handler, built from the environment; `now` as for the catalogue (the embedded clock may be shifted). */
+export function casesHandler(options: { now?: () => Date } = {}) {
+  const db = dynamoDocumentClient();
+  const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
   const materials = new S3MaterialStore(s3Client(), requiredEnv('MATERIALS_BUCKET'));
-  const maxBytes = Number(process.env.MATERIALS_MAX_BYTES ?? DEFAULT_MAX_UPLOAD_BYTES);
+  const config = caseServiceConfig(process.env);
+  const cases = new CaseService({
+    store: new DynamoCaseStore(db, requiredEnv('CASES_TABLE'), {
+      ...(options.now ? { now: options.now } : {}),
+      onHeadLag: (caseNo, version, error) => logger.warn('case head lags its newest entry; the next read rolls it forward', { caseNo, version, error: error as Error }),
+    }),
+    items: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),
+    materials,
+    calendar: officialCalendar,
+    ...config,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  /** An action whose command is the body plus the action's name. */
+  const action =
+    (name: ActionRequest['action'], shape: (body: Record<string, unknown>) => Record<string, unknown> = (b) => b): Operation =>
+    ({ caller, params, body }) =>
+      cases.act(caller, caseNo(params), { ...shape(body as Record<string, unknown>), action: name } as ActionRequest);
 
   return apiHandler(
     'cases',
     {
       createUploadSlot: async ({ caller, body }) => {
         const request = body as UploadRequest;
-        checkUploadRequest(request, maxBytes);
+        checkUploadRequest(request, config.maxUploadBytes);
         // The route admits channels only, so every caller here has a channel.
         return materials.createUploadSlot(caller.channelId!, request);
       },
+      fileCase: ({ caller, headers, body }) => cases.file(caller, headers['idempotency-key'], body as FilingRequest),
+      listChannelCases: ({ caller, query }) => cases.channelCases(caller, query.applicant as string | undefined, page(query)),
+      getCase: ({ caller, params }) => cases.get(caller, caseNo(params)),
+      getCaseHistory: ({ caller, params }) => cases.history(caller, caseNo(params)),
+      acceptCase: ({ caller, params, body }) => {
+        const { pendingMaterials, pendingDueOn, baseVersion } = body as { pendingMaterials?: string[]; pendingDueOn?: string; baseVersion?: number };
+        const base = baseVersion !== undefined ? { baseVersion } : {};
+        // With pending materials (or a due date for them) it is a 容缺 acceptance, checked as one.
+        return pendingMaterials !== undefined || pendingDueOn !== undefined
+          ? cases.act(caller, caseNo(params), { action: 'accept-pending', pendingMaterials: pendingMaterials ?? [], pendingDueOn: pendingDueOn as string, ...base })
+          : cases.act(caller, caseNo(params), { action: 'accept', ...base });
+      },
+      requestSupplement: action('request-supplement'),
+      supplementCase: action('supplement'),
+      refuseCase: action('refuse'),
+      pauseCase: action('pause'),
+      resumeCase: action('resume'),
+      decideCase: action('decide'),
+      withdrawCase: action('withdraw'),
+      departmentQueue: ({ caller, query }) => cases.queue(caller, query.status as CaseStatus, page(query)),
+      supervisionList: ({ caller, params, query }) => cases.supervision(caller, params.kind as SupervisionKind, page(query)),
     },
     { directory: () => directory.load() },
   );

@@ -28,6 +28,8 @@ export interface ApiRequest {
   params: Record<string, unknown>;
   query: Record<string, unknown>;
   body: unknown;
+  /** Request headers, names lower-cased (API Gateway keeps the client's case). */
+  headers: Record<string, string>;
   requestId: string;
 }
 
@@ -72,6 +74,7 @@ export function apiHandler(
         params: parse(route.params, event.pathParameters ?? {}, 'path'),
         query: parse(route.query, event.queryStringParameters ?? {}, 'query'),
         body: route.body ? parse(route.body, parseJsonBody(event), 'body') : undefined,
+        headers: Object.fromEntries(Object.entries(event.headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), v]]))),
       };
       const operation = operations[route.operationId] as Operation;
       const result = await operation(req as ApiRequest & { caller: Caller });

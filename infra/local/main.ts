@@ -1,7 +1,8 @@
 // `npm start`: the embedded platform on 127.0.0.1:3000 (PORT overrides), data under ./.tongban
 // (TONGBAN_DATA_DIR overrides). TONGBAN_CLOCK_START=<ISO instant> starts the platform clock at that
 // instant (it then runs at normal speed): for demonstrations and tests of date rules; signatures are
-// still checked against real time.
+// still checked against real time. TONGBAN_SWEEP_INTERVAL_SECONDS sets how often the case sweep runs
+// (default 60; 0 turns the timer off).
 import { relative } from 'node:path';
 import { chinaDate, officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { DEFAULT_PORT, PlatformStartError, startPlatform } from './platform.ts';
@@ -19,10 +20,20 @@ if (clockStart !== undefined && Number.isNaN(clockStart)) {
   console.error(`TONGBAN_CLOCK_START must be an ISO 8601 instant, got ${process.env.TONGBAN_CLOCK_START}`);
   process.exit(2);
 }
+const sweepSeconds = process.env.TONGBAN_SWEEP_INTERVAL_SECONDS;
+if (sweepSeconds !== undefined && !/^\d+$/.test(sweepSeconds)) {
+  console.error(`TONGBAN_SWEEP_INTERVAL_SECONDS must be a whole number of seconds (0 turns the sweep timer off), got ${sweepSeconds}`);
+  process.exit(2);
+}
 const now = clockStart === undefined ? undefined : ((offset) => () => new Date(Date.now() + offset))(clockStart - Date.now());
 
 try {
-  const platform = await startPlatform({ dataDir: process.env.TONGBAN_DATA_DIR ?? '.tongban', port, ...(now ? { now } : {}) });
+  const platform = await startPlatform({
+    dataDir: process.env.TONGBAN_DATA_DIR ?? '.tongban',
+    port,
+    ...(now ? { now } : {}),
+    ...(sweepSeconds !== undefined ? { sweepIntervalMs: Number(sweepSeconds) * 1000 } : {}),
+  });
   const names = Object.entries(platform.credentials.principals)
     .map(([name, p]) => `${name} (${p.role})`)
     .join(', ');

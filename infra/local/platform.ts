@@ -13,6 +13,7 @@ import type { FunctionName } from '../../shared/contracts/routes.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import type { ApiHandler } from '../../functions/http/api-handler.ts';
+import type { SweepReport } from '../../shared/domain/cases/case-sweep.ts';
 import { LOCAL_ACCOUNT, startApiGateway } from './api-gateway.ts';
 import { startLocalKms } from './kms-server.ts';
 import { LOCAL_TABLES, ensureTables, startDynalite } from './local-dynamodb.ts';
@@ -32,7 +33,14 @@ export interface PlatformOptions {
   region?: string;
   /** The platform clock (default: the system clock); signatures are always checked against real time. */
   now?: () => Date;
+  /**
+   * How often the case sweep (deemed acceptance, overdue and violation marks) runs, in milliseconds;
+   * it also runs once at start. 0 turns the timer off (tests then call `sweep()`). Default 60 s.
+   */
+  sweepIntervalMs?: number;
 }
+
+export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 
 export type CredentialsFile = LocalCredentials;
 
@@ -42,6 +50,8 @@ export interface RunningPlatform {
   credentialsPath: string;
   credentials: CredentialsFile;
   seeded: boolean;
+  /** Runs the case sweep now (waiting for a run the timer started, if one is under way). */
+  sweep(): Promise<SweepReport>;
   close(): Promise<void>;
 }
 
@@ -70,6 +80,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       AWS_ENDPOINT_URL_KMS: kms.endpoint,
       ITEMS_TABLE: LOCAL_TABLES.items,
       DIRECTORY_TABLE: LOCAL_TABLES.directory,
+      CASES_TABLE: LOCAL_TABLES.cases,
       MATERIALS_BUCKET: LOCAL_MATERIALS_BUCKET,
       // s3rver serves buckets by path, not by host name.
       S3_FORCE_PATH_STYLE: 'true',
@@ -128,12 +139,17 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     };
     await writeAtomically(credentialsPath, JSON.stringify(credentials, null, 2) + '\n');
 
+    const sweeper = await startSweeper(opts.now, opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
+    // Stopped first: no sweep writes into stores that are closing.
+    closers.unshift(sweeper.stop);
+
     return {
       endpoint: gateway.url,
       port: gateway.port,
       credentialsPath,
       credentials,
       seeded,
+      sweep: sweeper.run,
       close: () => closeAll(closers),
     };
   } catch (e) {
@@ -188,7 +204,45 @@ async function loadHandlers(now: (() => Date) | undefined): Promise<Record<Funct
     import('../../functions/platform/handler.ts'),
     import('../../functions/cases/handler.ts'),
   ]);
-  return { catalogue: now ? catalogue.catalogueHandler({ now }) : catalogue.handler, platform: platform.handler, cases: cases.handler };
+  return {
+    catalogue: now ? catalogue.catalogueHandler({ now }) : catalogue.handler,
+    platform: platform.handler,
+    cases: now ? cases.casesHandler({ now }) : cases.handler,
+  };
+}
+
+/**
+ * The embedded stand-in for the EventBridge schedule: the same sweep handler, on a timer. Runs never
+ * overlap: a tick while one is under way waits for the next, and `run()` joins the one under way.
+ */
+async function startSweeper(now: (() => Date) | undefined, intervalMs: number): Promise<{ run: () => Promise<SweepReport>; stop: () => Promise<void> }> {
+  const { sweepHandler } = await import('../../functions/sweep/handler.ts');
+  const handler = sweepHandler(now ? { now } : {});
+  let current: Promise<SweepReport> | undefined;
+  const run = () => {
+    current ??= handler().finally(() => {
+      current = undefined;
+    });
+    return current;
+  };
+  const tick = () => {
+    run().then(
+      (report) => {
+        if (report.failed.length > 0) console.warn(`case sweep: ${report.failed.length} case(s) could not be moved; the next run tries again`);
+      },
+      (e: unknown) => console.warn(`case sweep failed: ${e instanceof Error ? e.message : String(e)}; the next run tries again`),
+    );
+  };
+  const timer = intervalMs > 0 ? setInterval(tick, intervalMs) : undefined;
+  timer?.unref();
+  if (timer) tick();
+  return {
+    run,
+    stop: async () => {
+      if (timer) clearInterval(timer);
+      await current?.catch(() => undefined);
+    },
+  };
 }
 
 function newKeys(): Record<string, { accessKeyId: string; secretAccessKey: string }> {

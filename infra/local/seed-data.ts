@@ -32,6 +32,7 @@ export const PRINCIPALS: SeedPrincipal[] = [
   { name: 'portal', role: 'channel', channelId: 'kunming-portal', description: '一网通办门户' },
   { name: 'hall-window', role: 'channel', channelId: 'city-hall-window', description: '政务服务中心窗口' },
   { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id, description: DEPARTMENTS.market.name },
+  { name: 'market-deputy', role: 'department', departmentId: DEPARTMENTS.market.id, description: `${DEPARTMENTS.market.name}（第二位经办人）` },
   { name: 'housing', role: 'department', departmentId: DEPARTMENTS.housing.id, description: DEPARTMENTS.housing.name },
   { name: 'police', role: 'department', departmentId: DEPARTMENTS.police.id, description: DEPARTMENTS.police.name },
   { name: 'health', role: 'department', departmentId: DEPARTMENTS.health.id, description: DEPARTMENTS.health.name },

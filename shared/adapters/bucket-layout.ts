@@ -5,11 +5,13 @@
 // is filed, the platform copies the objects the case references under `cases/<caseNo>/…`
 // (server-side copy), so an object still under `uploads/` after a few days is one no case took up:
 // the lifecycle rules expire it. Nothing under `cases/` ever expires.
+import { CASES_PREFIX, UPLOADS_PREFIX } from '../domain/materials/material-vault.ts';
+
 export const MATERIALS_BUCKET = {
   /** Where presigned uploads land: `uploads/<channelId>/<uuid>`. */
-  uploadsPrefix: 'uploads/',
+  uploadsPrefix: UPLOADS_PREFIX,
   /** Where a filed case keeps the materials it references: `cases/<caseNo>/…`. */
-  casesPrefix: 'cases/',
+  casesPrefix: CASES_PREFIX,
   /**
    * Days after which an upload no case has taken up (still under `uploads/`) expires. An applicant
    * has this long between uploading a material and filing the case that references it.

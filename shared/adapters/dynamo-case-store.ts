@@ -62,14 +62,20 @@ export class DynamoCaseStore implements CaseStore {
         console.warn(JSON.stringify({ level: 'WARN', message: 'case head lags its newest entry', caseNo, version, error: String(error) })));
   }
 
-  async file(channelId: string, idempotencyKey: string, requestDigest: string, build: (caseNo: string) => CaseTransition): Promise<FiledCase> {
+  async file(
+    channelId: string,
+    idempotencyKey: string,
+    requestDigest: string,
+    build: (caseNo: string) => Promise<CaseTransition>,
+    beforeComplete: (filed: CaseTransition) => Promise<void> = async () => {},
+  ): Promise<FiledCase> {
     const key = idempotencyRecordKey(channelId, idempotencyKey);
     // A retry finds the record and is answered from it; `build` (the filing's checks) is not run again.
     const earlier = await this.idempotencyRecord(key);
-    if (earlier) return this.replay(earlier, channelId, requestDigest);
+    if (earlier) return this.replay(earlier, channelId, requestDigest, beforeComplete);
 
     const caseNo = newCaseNo(this.now());
-    const filed = build(caseNo);
+    const filed = await build(caseNo);
     checkFiling(filed, caseNo, channelId);
     const record: IdempotencyRecord = { channelId, idempotencyKey, requestDigest, caseNo, state: filed.state, entry: filed.entry };
     try {
@@ -79,9 +85,10 @@ export class DynamoCaseStore implements CaseStore {
       // Another request with this key got there first (a concurrent retry): answer as a retry would.
       const winner = await this.idempotencyRecord(key);
       if (!winner) throw new Error(`idempotency record ${key.pk} exists but cannot be read`, { cause: e });
-      return this.replay(winner, channelId, requestDigest);
+      return this.replay(winner, channelId, requestDigest, beforeComplete);
     }
-    // The filing is decided. If the writes below fail, the caller's retry finishes them (replay).
+    // The filing is decided. If the steps below fail, the caller's retry finishes them (replay).
+    await beforeComplete(filed);
     await this.complete(filed);
     return { ...filed, replayed: false };
   }
@@ -220,6 +227,38 @@ export class DynamoCaseStore implements CaseStore {
     return this.listIndex(indexes.supervision, `SUPERVISION#${kind}`, undefined, page);
   }
 
+  async *sweepCandidates(departmentId: string, status: 'received' | 'accepted', before: string): AsyncIterable<CaseState> {
+    if (status !== 'received' && status !== 'accepted') throw new RangeError(`the sweep reads received or accepted cases, not ${String(status)}`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(before)) throw new RangeError(`sweep date ${before} is not an ISO date`);
+    const ix = indexes.departmentQueue;
+    // Dated keys `<status>#<date>#<caseNo>` sort between `<status>#` and `<status>#<before>` exactly when
+    // the date is before `before`; undated ones are `<status>#~#<caseNo>`.
+    const ranges = [
+      { condition: '#pk = :pk AND #sk BETWEEN :lo AND :hi', values: { ':lo': `${status}#`, ':hi': `${status}#${before}` } },
+      { condition: '#pk = :pk AND begins_with(#sk, :lo)', values: { ':lo': `${status}#${NO_DATE}#` } },
+    ];
+    for (let shard = 0; shard < SHARDS; shard++) {
+      const pk = departmentShardKey(departmentId, shard);
+      for (const range of ranges) {
+        let start: Record<string, unknown> | undefined;
+        do {
+          const out: QueryCommandOutput = await this.db.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: ix.name,
+              KeyConditionExpression: range.condition,
+              ExpressionAttributeNames: { '#pk': ix.partitionKey, '#sk': ix.sortKey },
+              ExpressionAttributeValues: { ':pk': pk, ...range.values },
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            }),
+          );
+          for (const item of out.Items ?? []) yield item.state as CaseState;
+          start = out.LastEvaluatedKey;
+        } while (start);
+      }
+    }
+  }
+
   private async listIndex(ix: IndexLayout, pk: string, sortPrefix: string | undefined, page: CasePage): Promise<CaseList> {
     const fingerprint = JSON.stringify({ index: ix.name, pk, sortPrefix });
     const start = page.cursor
@@ -253,14 +292,22 @@ export class DynamoCaseStore implements CaseStore {
     return record as IdempotencyRecord;
   }
 
-  private async replay(record: IdempotencyRecord, channelId: string, requestDigest: string): Promise<FiledCase> {
+  private async replay(
+    record: IdempotencyRecord,
+    channelId: string,
+    requestDigest: string,
+    beforeComplete: (filed: CaseTransition) => Promise<void>,
+  ): Promise<FiledCase> {
     if (record.requestDigest !== requestDigest) throw idempotencyKeyReused(channelId, record.caseNo);
     const filed: CaseTransition = { state: record.state, entry: record.entry };
     // The head is written last: if it exists, the filing is complete (one read, no writes).
     const head = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(record.caseNo), sk: HEAD }, ProjectionExpression: 'pk', ConsistentRead: true }),
     );
-    if (!head.Item) await this.complete(filed);
+    if (!head.Item) {
+      await beforeComplete(filed);
+      await this.complete(filed);
+    }
     return { ...filed, replayed: true };
   }
 
@@ -400,13 +447,10 @@ function queueDate(state: CaseState): string {
   }
 }
 
-/**
- * The supervision list a state is on: its `supervision` member, which the sweep's action will set
- * (CaseState does not have it yet, so no case is listed until then).
- */
+/** The supervision list a state is on: the sweep's mark, listed by the deadline it passed. */
 function supervisionOf(state: CaseState): { kind: SupervisionKind; deadline: string } | undefined {
-  const kind = 'supervision' in state ? state.supervision : undefined;
-  if (kind !== 'overdue' && kind !== 'violation') return undefined;
+  const kind = state.supervision;
+  if (kind === undefined) return undefined;
   const deadlines = state.deadlines && 'promised' in state.deadlines ? state.deadlines : undefined;
   return { kind, deadline: deadlines ? (kind === 'overdue' ? deadlines.promised : deadlines.statutory) : NO_DATE };
 }

@@ -2,13 +2,14 @@
 // refuses an upload that differs), and a check that the object is really there and is that file
 // before a case may use it. Where the store keeps no checksum (s3rver), the object is hashed as a
 // stream, never read whole into memory.
-import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { invalid } from '../domain/errors.ts';
 import { MATERIALS_BUCKET } from './bucket-layout.ts';
+import type { MaterialVault } from '../domain/materials/material-vault.ts';
 import type { UploadRequest } from '../domain/materials/upload-policy.ts';
 import { sha256HexToBase64 } from '../domain/materials/upload-policy.ts';
 
@@ -21,7 +22,7 @@ export interface UploadSlot {
   expiresAt: string;
 }
 
-export class S3MaterialStore {
+export class S3MaterialStore implements MaterialVault {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
@@ -76,6 +77,34 @@ export class S3MaterialStore {
     const actual = head.ChecksumSHA256 ? Buffer.from(head.ChecksumSHA256, 'base64').toString('hex') : await this.hashObject(objectKey);
     if (actual !== expected.sha256) {
       throw invalid('MATERIAL_CHECKSUM_MISMATCH', field, '上传的材料与申报的 SHA-256 摘要不符', `object ${objectKey} does not match the announced SHA-256`);
+    }
+  }
+
+  async keep(uploadKey: string, caseKey: string): Promise<void> {
+    if (await this.exists(caseKey)) return;
+    // Server-side: the bytes never pass through the function, whatever their size (up to 5 GB).
+    await this.s3.send(
+      new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: caseKey,
+        CopySource: `${this.bucket}/${uploadKey.split('/').map(encodeURIComponent).join('/')}`,
+        ChecksumAlgorithm: 'SHA256',
+      }),
+    ).catch((e: unknown) => {
+      if ((e as { name?: string }).name === 'NoSuchKey') {
+        throw invalid('MATERIAL_NOT_UPLOADED', 'materials', '材料已过期或尚未上传，请重新上传', `upload ${uploadKey} is gone (expired?); upload it again`);
+      }
+      throw e;
+    });
+  }
+
+  private async exists(key: string): Promise<boolean> {
+    try {
+      await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (e) {
+      if (e instanceof NotFound || (e as { name?: string }).name === 'NotFound') return false;
+      throw e;
     }
   }
 

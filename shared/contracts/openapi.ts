@@ -133,7 +133,11 @@ function componentName(id: string, io: 'input' | 'output'): string {
 }
 
 function operation(route: RouteSpec, schemas: NamedSchemas): Record<string, unknown> {
-  const parameters = [...objectParameters(route.params, 'path', schemas), ...objectParameters(route.query, 'query', schemas)];
+  const parameters = [
+    ...objectParameters(route.params, 'path', schemas),
+    ...objectParameters(route.query, 'query', schemas),
+    ...(route.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: h.required, description: h.description, schema: { type: 'string' } })),
+  ];
   const errorResponse = { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   return {
     operationId: route.operationId,

@@ -18,6 +18,27 @@ import {
   TerminateRequestSchema,
   VersionedActionRequestSchema,
 } from './service-item.ts';
+import {
+  AcceptRequestSchema,
+  CaseHistorySchema,
+  CaseListSchema,
+  CaseNoParamsSchema,
+  CaseStateSchema,
+  ChannelCasesQuerySchema,
+  DecideRequestSchema,
+  FilingRequestSchema,
+  FilingResultSchema,
+  PauseRequestSchema,
+  QueueQuerySchema,
+  ReasonsRequestSchema,
+  ResumeRequestSchema,
+  SupervisionListSchema,
+  SupervisionParamsSchema,
+  SupervisionQuerySchema,
+  SupplementRequestRequestSchema,
+  SupplementSchema,
+  WithdrawRequestSchema,
+} from './cases.ts';
 
 /** The Lambda functions behind the API; each is a folder under functions/. */
 export type FunctionName = 'catalogue' | 'platform' | 'cases';
@@ -36,6 +57,8 @@ export interface RouteSpec {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** Request headers the operation reads (the edge hands every header over, names lower-cased). */
+  headers?: readonly { name: string; required: boolean; description: string }[];
   response: z.ZodType;
   successStatus?: 200 | 201;
   /**
@@ -97,6 +120,47 @@ const GUIDE_ERRORS = [
   'ITEM_CO_DEPARTMENT_DUPLICATE',
   'ITEM_CO_DEPARTMENT_LIMIT_EXCEEDS_PROMISED',
 ];
+/** What checking an uploaded material refuses: its key, type and size, and the stored object itself. */
+const MATERIAL_ERRORS = [
+  'MATERIAL_KEY_INVALID',
+  'MATERIAL_UPLOAD_FORBIDDEN',
+  'MATERIAL_TYPE_NOT_ALLOWED',
+  'MATERIAL_EMPTY',
+  'MATERIAL_TOO_LARGE',
+  'INVALID_SHA256',
+  'MATERIAL_NOT_UPLOADED',
+  'MATERIAL_SIZE_MISMATCH',
+  'MATERIAL_TYPE_MISMATCH',
+  'MATERIAL_CHECKSUM_MISMATCH',
+  'CASE_MATERIAL_UNKNOWN',
+  'CASE_MATERIAL_INVALID',
+  'CASE_LICENCE_NOT_ACCEPTED',
+];
+/** Every action on a case: it must exist, the caller be its party, the status allow it, nobody act first. */
+const CASE_ACTION_ERRORS = ['CASE_NOT_FOUND', 'CASE_VERSION_CONFLICT', 'CASE_ILLEGAL_TRANSITION', 'CASE_CLOSED'];
+const DEPARTMENT_ACTION_ERRORS = [...CASE_ACTION_ERRORS, 'CASE_DEPARTMENT_FORBIDDEN'];
+const CHANNEL_ACTION_ERRORS = [...CASE_ACTION_ERRORS, 'CASE_CHANNEL_FORBIDDEN'];
+const caseAction = (
+  operationId: string,
+  action: string,
+  roles: readonly ('department' | 'channel')[],
+  summary: string,
+  body: z.ZodType,
+  errors: readonly string[],
+) =>
+  ({
+    operationId,
+    method: 'POST',
+    path: `/v1/cases/{caseNo}/${action}`,
+    function: 'cases',
+    auth: 'iam',
+    roles,
+    summary,
+    params: CaseNoParamsSchema,
+    body,
+    response: CaseStateSchema,
+    errors,
+  }) as const;
 const GUIDE_CHANGE_ERRORS = [...ITEM_WRITE_ERRORS, ...GUIDE_ERRORS, 'ITEM_CODE_MISMATCH', 'ITEM_DEPARTMENT_CHANGE'];
 
 export const ROUTES = [
@@ -281,6 +345,150 @@ export const ROUTES = [
     response: UploadSlotSchema,
     successStatus: 201,
     errors: ['MATERIAL_TYPE_NOT_ALLOWED', 'MATERIAL_EMPTY', 'MATERIAL_TOO_LARGE', 'INVALID_SHA256'],
+  },
+  {
+    operationId: 'fileCase',
+    method: 'POST',
+    path: '/v1/cases',
+    function: 'cases',
+    auth: 'iam',
+    roles: ['channel'],
+    summary: 'File an application for an applicant: 201 with the case number and the receipt (收件回执); the same Idempotency-Key answers the same case',
+    headers: [{ name: 'Idempotency-Key', required: true, description: 'one unique value per application (1-128 printable ASCII), the same on every retry' }],
+    body: FilingRequestSchema,
+    response: FilingResultSchema,
+    successStatus: 201,
+    errors: [
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'IDEMPOTENCY_KEY_INVALID',
+      'IDEMPOTENCY_KEY_REUSED',
+      'CASE_CHANNEL_FORBIDDEN',
+      'CASE_ITEM_NOT_PUBLISHED',
+      'CASE_ITEM_SUSPENDED',
+      'CASE_ITEM_TERMINATED',
+      'INVALID_RESIDENT_ID',
+      'INVALID_CREDIT_CODE',
+      'CASE_APPLICANT_KIND_INVALID',
+      'CASE_FIELD_REQUIRED',
+      'CASE_PHONE_INVALID',
+      'CASE_MATERIAL_MISSING',
+      ...MATERIAL_ERRORS,
+    ],
+  },
+  {
+    operationId: 'listChannelCases',
+    method: 'GET',
+    path: '/v1/cases',
+    function: 'cases',
+    auth: 'iam',
+    roles: ['channel'],
+    summary: 'The cases the calling channel filed, by applicant then filing time; `applicant` narrows to one applicant',
+    query: ChannelCasesQuerySchema,
+    response: CaseListSchema,
+    errors: ['INVALID_CURSOR'],
+  },
+  {
+    operationId: 'getCase',
+    method: 'GET',
+    path: '/v1/cases/{caseNo}',
+    function: 'cases',
+    auth: 'iam',
+    roles: ['department', 'channel'],
+    summary: 'A case as it stands: for its department, its co-departments and the channel that filed it',
+    params: CaseNoParamsSchema,
+    response: CaseStateSchema,
+    errors: ['CASE_NOT_FOUND', 'CASE_READ_FORBIDDEN'],
+  },
+  {
+    operationId: 'getCaseHistory',
+    method: 'GET',
+    path: '/v1/cases/{caseNo}/history',
+    function: 'cases',
+    auth: 'iam',
+    roles: ['department', 'channel'],
+    summary: 'Every entry of the case\'s hash-chained history, with the chain check',
+    params: CaseNoParamsSchema,
+    response: CaseHistorySchema,
+    errors: ['CASE_NOT_FOUND', 'CASE_READ_FORBIDDEN'],
+  },
+  caseAction(
+    'acceptCase',
+    'accept',
+    ['department'],
+    'Accept the case (受理); with pendingMaterials, accept while tolerable materials follow by pendingDueOn (容缺受理)',
+    AcceptRequestSchema,
+    [...DEPARTMENT_ACTION_ERRORS, 'CASE_ANSWER_PERIOD_OVER', 'CASE_MATERIAL_MISSING', 'CASE_MATERIAL_UNKNOWN', 'CASE_MATERIAL_NOT_TOLERABLE', 'CASE_PENDING_MATERIAL_DUPLICATE', 'CASE_PENDING_MATERIALS_REQUIRED', 'CASE_PENDING_DUE_INVALID', 'INVALID_DATE'],
+  ),
+  caseAction(
+    'requestSupplement',
+    'supplement-request',
+    ['department'],
+    'Ask for supplements, listing every problem at once (一次性告知)',
+    SupplementRequestRequestSchema,
+    [...DEPARTMENT_ACTION_ERRORS, 'CASE_ANSWER_PERIOD_OVER', 'CASE_PROBLEMS_REQUIRED', 'CASE_MATERIAL_UNKNOWN'],
+  ),
+  caseAction(
+    'supplementCase',
+    'supplement',
+    ['channel'],
+    'Deliver the supplements asked for (materials, a corrected form or both); the department answers again',
+    SupplementSchema,
+    [...CHANNEL_ACTION_ERRORS, 'CASE_SUPPLEMENT_EMPTY', ...MATERIAL_ERRORS],
+  ),
+  caseAction('refuseCase', 'refuse', ['department'], 'Refuse to accept the case (不予受理), with reasons', ReasonsRequestSchema, [
+    ...DEPARTMENT_ACTION_ERRORS,
+    'CASE_ANSWER_PERIOD_OVER',
+    'CASE_REASONS_REQUIRED',
+  ]),
+  caseAction(
+    'pauseCase',
+    'pause',
+    ['department'],
+    'Pause the clock for a special procedure (hearing, inspection…): its days do not count',
+    PauseRequestSchema,
+    [...DEPARTMENT_ACTION_ERRORS, 'CASE_CLOCK_PAUSED', 'CASE_PROCEDURE_UNKNOWN', 'CASE_REASON_REQUIRED', 'CASE_DATE_OUT_OF_ORDER'],
+  ),
+  caseAction('resumeCase', 'resume', ['department'], 'Resume the clock after a special procedure', ResumeRequestSchema, [
+    ...DEPARTMENT_ACTION_ERRORS,
+    'CASE_CLOCK_RUNNING',
+    'CASE_DATE_OUT_OF_ORDER',
+    'DEADLINE_CALENDAR_MISSING',
+  ]),
+  caseAction('decideCase', 'decide', ['department'], 'Decide an accepted case: approve, or deny with reasons', DecideRequestSchema, [
+    ...DEPARTMENT_ACTION_ERRORS,
+    'CASE_CLOCK_PAUSED',
+    'CASE_JOINT_OPINIONS_MISSING',
+    'CASE_OUTCOME_INVALID',
+    'CASE_REASONS_REQUIRED',
+  ]),
+  caseAction('withdrawCase', 'withdraw', ['channel'], 'Withdraw the case for its applicant (撤回), with a reason, before a decision', WithdrawRequestSchema, [
+    ...CHANNEL_ACTION_ERRORS,
+    'CASE_REASON_REQUIRED',
+  ]),
+  {
+    operationId: 'departmentQueue',
+    method: 'GET',
+    path: '/v1/queue',
+    function: 'cases',
+    auth: 'iam',
+    roles: ['department'],
+    summary: 'The calling department\'s cases in one status (default received), soonest due first',
+    query: QueueQuerySchema,
+    response: CaseListSchema,
+    errors: ['INVALID_CURSOR'],
+  },
+  {
+    operationId: 'supervisionList',
+    method: 'GET',
+    path: '/v1/supervision/{kind}',
+    function: 'cases',
+    auth: 'iam',
+    roles: ['platform'],
+    summary: 'Cases past their promised deadline (overdue) or their statutory one (violation), earliest deadline first',
+    params: SupervisionParamsSchema,
+    query: SupervisionQuerySchema,
+    response: SupervisionListSchema,
+    errors: ['INVALID_CURSOR'],
   },
 ] as const satisfies readonly RouteSpec[];
 

@@ -15,7 +15,7 @@ import type { Caller } from '../../shared/domain/access/caller.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { payloadDigest, verifyCaseHistory } from '../../shared/domain/cases/case-history.ts';
 import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
-import { applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
+import { SYSTEM_CALLER, applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
 import type { Applicant, CaseMaterial, CaseState, JsonValue } from '../../shared/domain/cases/case-record.ts';
 import type { CaseList, CasePage } from '../../shared/domain/cases/case-store.ts';
 import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
@@ -91,7 +91,7 @@ function file(request: { store?: DynamoCaseStore; by: Caller; key: string; app: 
   const ctx = on(date, by, minute);
   clock = new Date(ctx.at);
   const digest = payloadDigest({ itemCode: guide.implementationCode, ...app });
-  return (request.store ?? store).file(by.channelId!, key, digest, (caseNo) =>
+  return (request.store ?? store).file(by.channelId!, key, digest, async (caseNo) =>
     fileCase({ caseNo, item: { code: guide.implementationCode, version: 3, guide }, ...app }, ctx),
   );
 }
@@ -433,14 +433,58 @@ describe('DynamoCaseStore: listings', () => {
     for (const call of forged) expect(await rejection(call)).toMatchObject({ code: 'INVALID_CURSOR', field: 'cursor' });
   });
 
-  it('keeps the supervision lists sparse: no case is on them until a sweep marks it', async () => {
-    // The sweep that marks overdue and violating cases is the next increment; until then an
-    // accepted case, even far past its deadline, is not on either list.
+  it('lists a case on a supervision list once the sweep marks it, by the deadline it passed, and not before', async () => {
+    // Prepare: accepted Mon 2 Nov (FOOD: promised 10 working days → Mon 16 Nov, statutory 20 → Mon 30 Nov)
     const fresh = await freshStore('cases-supervision');
     const filed = await file({ store: fresh, by: PORTAL, key: 'sup-1', app: application(ZHANG), date: '2026-11-02' });
-    await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-02', MARKET, 30));
-    expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 10 })).cases).toHaveLength(1);
+    const accepted = await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-02', MARKET, 30));
+    expect(accepted.deadlines).toEqual({ promised: '2026-11-16', statutory: '2026-11-30' });
     expect(await fresh.listSupervision('overdue', { limit: 10 })).toEqual({ cases: [] });
-    expect(await fresh.listSupervision('violation', { limit: 10 })).toEqual({ cases: [] });
+
+    // Act
+    await act(fresh, filed.state.caseNo, { action: 'mark-overdue' }, on('2026-11-17', SYSTEM_CALLER));
+    const overdue = await fresh.listSupervision('overdue', { limit: 10 });
+    await act(fresh, filed.state.caseNo, { action: 'mark-violation' }, on('2026-12-01', SYSTEM_CALLER));
+
+    // Assess
+    expect(overdue.cases.map((c) => [c.caseNo, c.supervision])).toEqual([[filed.state.caseNo, 'overdue']]);
+    expect(await fresh.listSupervision('overdue', { limit: 10 })).toEqual({ cases: [] });
+    expect((await fresh.listSupervision('violation', { limit: 10 })).cases.map((c) => c.caseNo)).toEqual([filed.state.caseNo]);
+    expect(verifyCaseHistory(await fresh.history(filed.state.caseNo))).toEqual({ ok: true });
+  });
+
+  it('gives the sweep every case due before a day, over all shards and pages, with the undated ones, and no other', async () => {
+    // Prepare: 12 received cases filed on three days (answer periods end 9, 10 and 11 Nov), one
+    // accepted case, one paused (undated in the queue) and one of another department.
+    const fresh = await freshStore('cases-sweep');
+    const byDay: Record<string, string[]> = {};
+    for (const [i, date] of ['2026-11-02', '2026-11-03', '2026-11-04'].flatMap((d) => [d, d, d, d]).entries()) {
+      const filed = await file({ store: fresh, by: PORTAL, key: `sweep-${i}`, app: application(ZHANG), date, minute: i });
+      (byDay[filed.state.deemedAcceptedOn!] ??= []).push(filed.state.caseNo);
+    }
+    expect(Object.keys(byDay).sort()).toEqual(['2026-11-09', '2026-11-10', '2026-11-11']);
+    const toAccept = await file({ store: fresh, by: PORTAL, key: 'sweep-accepted', app: application(LI), date: '2026-11-02' });
+    await act(fresh, toAccept.state.caseNo, { action: 'accept' }, on('2026-11-02', MARKET, 40));
+    const toPause = await file({ store: fresh, by: PORTAL, key: 'sweep-paused', app: application(LI), date: '2026-11-02', minute: 50 });
+    await act(fresh, toPause.state.caseNo, { action: 'accept' }, on('2026-11-02', MARKET, 51));
+    await act(fresh, toPause.state.caseNo, { action: 'pause', procedure: 'hearing', reason: '听证' }, on('2026-11-03', MARKET));
+    await file({ store: fresh, by: PORTAL, key: 'sweep-housing', app: application(ZHANG, BUILDING), date: '2026-11-02', guide: BUILDING });
+    const collect = async (status: 'received' | 'accepted', before: string) => {
+      const found: string[] = [];
+      for await (const c of fresh.sweepCandidates(DEPARTMENTS.market.id, status, before)) found.push(c.caseNo);
+      return found.sort();
+    };
+
+    // Act
+    const receivedBefore11 = await collect('received', '2026-11-11');
+    const receivedBefore9 = await collect('received', '2026-11-09');
+    const acceptedBefore = await collect('accepted', '2026-11-10');
+    const acceptedLater = await collect('accepted', '2026-12-31');
+
+    // Assess
+    expect(receivedBefore11).toEqual([...byDay['2026-11-09']!, ...byDay['2026-11-10']!].sort());
+    expect(receivedBefore9).toEqual([]);
+    expect(acceptedBefore).toEqual([toPause.state.caseNo]); // undated while paused: the sweep looks at it
+    expect(acceptedLater).toEqual([toAccept.state.caseNo, toPause.state.caseNo].sort());
   });
 });

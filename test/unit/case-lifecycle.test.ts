@@ -9,7 +9,7 @@ import type { Caller } from '../../shared/domain/access/caller.ts';
 import { WorkingDayCalendar, officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import cn2026 from '../../shared/domain/calendar/data/cn-2026.json' with { type: 'json' };
 import type { CaseCommand, CaseContext, FileCaseInput } from '../../shared/domain/cases/case-lifecycle.ts';
-import { SYSTEM_CALLER, answerPeriodOver, applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
+import { SYSTEM_CALLER, answerPeriodOver, applyCaseCommand, fileCase, supervisionDue, sweepCommand } from '../../shared/domain/cases/case-lifecycle.ts';
 import type { CaseAction, CaseMaterial, CaseState, CaseStatus } from '../../shared/domain/cases/case-record.ts';
 import { canonicalJson } from '../../shared/domain/items/record-hash.ts';
 import { refusal } from '../support/refusal.ts';
@@ -623,6 +623,8 @@ describe('illegal transitions', () => {
     resume: [{ action: 'resume' }, MARKET],
     decide: [{ action: 'decide', outcome: 'approved' }, MARKET],
     withdraw: [{ action: 'withdraw', reason: '不再申请' }, PORTAL],
+    'mark-overdue': [{ action: 'mark-overdue' }, SYSTEM_CALLER],
+    'mark-violation': [{ action: 'mark-violation' }, SYSTEM_CALLER],
   };
   const ZH: Record<CaseStatus, string> = {
     received: '已收件',
@@ -634,8 +636,8 @@ describe('illegal transitions', () => {
   };
   // Written out, not derived from the code: what each status must refuse.
   const ILLEGAL: [CaseStatus, CaseAction[]][] = [
-    ['received', ['supplement', 'pause', 'resume', 'decide']],
-    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'decide']],
+    ['received', ['supplement', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation']],
+    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation']],
     ['accepted', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse']],
   ];
   const ALL_ACTIONS = Object.keys(COMMANDS) as CaseAction[];
@@ -772,5 +774,89 @@ describe('the history entry', () => {
   it('refuses a context whose date is not the China date of its instant', () => {
     // 2026-09-30T20:00Z is 1 Oct 04:00 in China.
     expect(() => fileCase(input(), { ...on('2026-09-30', PORTAL), at: '2026-09-30T20:00:00.000Z' })).toThrow(/not the China date/);
+  });
+});
+
+describe('the sweep: deemed acceptance, then overdue and violation marks', () => {
+  // Accepted Thu 8 Oct 2026 (FOOD: promised 10, statutory 20 working days).
+  //   promised: Fri 9 (1), Sat 10 make-up (2), 12 (3), 13 (4), 14 (5), 15 (6), 16 (7), 19 (8), 20 (9), Wed 21 Oct (10).
+  //   statutory: 22 (11), 23 (12), 26 (13), 27 (14), 28 (15), 29 (16), 30 (17), Mon 2 Nov (18), 3 (19), Wed 4 Nov (20).
+  const sweepTo = (state: CaseState, today: string) => {
+    let current = state;
+    const actions: string[] = [];
+    for (let command = sweepCommand(current, today, officialCalendar); command; command = sweepCommand(current, today, officialCalendar)) {
+      current = applyCaseCommand(current, command, on(today, SYSTEM_CALLER)).state;
+      actions.push(command.action);
+    }
+    return { state: current, actions };
+  };
+
+  it('computes the deadlines on acceptance as counted by hand', () => {
+    expect(accepted().deadlines).toEqual({ promised: '2026-10-21', statutory: '2026-11-04' });
+  });
+
+  it('leaves a case alone up to and including its promised deadline day', () => {
+    // Act
+    const result = sweepTo(accepted(), '2026-10-21');
+
+    // Assess
+    expect(result.actions).toEqual([]);
+    expect(supervisionDue(accepted(), '2026-10-21')).toBeUndefined();
+  });
+
+  it('marks a case overdue the day after its promised deadline, once, and records the system as actor', () => {
+    // Act
+    const first = sweepTo(accepted(), '2026-10-22');
+    const again = sweepTo(first.state, '2026-10-23');
+
+    // Assess
+    expect(first.actions).toEqual(['mark-overdue']);
+    expect(first.state).toMatchObject({ status: 'accepted', supervision: 'overdue' });
+    expect(again.actions).toEqual([]);
+    const error = refusal(() => applyCaseCommand(first.state, { action: 'mark-overdue' }, on('2026-10-23', SYSTEM_CALLER)));
+    expect(error).toMatchObject({ code: 'CASE_NOT_LATE', kind: 'conflict' });
+  });
+
+  it('moves an overdue case to the violation list the day after the statutory deadline', () => {
+    // Prepare
+    const overdue = sweepTo(accepted(), '2026-10-22').state;
+
+    // Act
+    const onDeadline = sweepTo(overdue, '2026-11-04');
+    const after = sweepTo(overdue, '2026-11-05');
+
+    // Assess
+    expect(onDeadline.actions).toEqual([]);
+    expect(after.actions).toEqual(['mark-violation']);
+    expect(after.state.supervision).toBe('violation');
+  });
+
+  it('takes a case nobody answered from received to deemed accepted and on to violation in one sweep', () => {
+    // Prepare: filed Tue 29 Sep; the department may answer until Mon 12 Oct; deemed accepted from
+    // 29 Sep, so promised falls 10 working days after: 30 Sep (1), 8 (2), 9 (3), 10 (4), 12 (5), 13 (6),
+    // 14 (7), 15 (8), 16 (9), Mon 19 Oct (10); statutory 20 (11) … 30 (19), Mon 2 Nov (20).
+    const filed = fileCase(input(), on('2026-09-29', PORTAL)).state;
+
+    // Act
+    const result = sweepTo(filed, '2026-11-03');
+
+    // Assess
+    expect(result.actions).toEqual(['deem-accepted', 'mark-violation']);
+    expect(result.state).toMatchObject({ status: 'accepted', supervision: 'violation', acceptance: { mode: 'deemed', on: '2026-09-29' } });
+    expect(result.state.deadlines).toEqual({ promised: '2026-10-19', statutory: '2026-11-02' });
+  });
+
+  it('does not mark a paused case, nor one without computable deadlines', () => {
+    expect(sweepCommand(paused(), '2026-12-01', officialCalendar)).toBeUndefined();
+    const flagged: CaseState = { ...accepted(), deadlines: { flag: 'DEADLINE_CALENDAR_MISSING' } };
+    expect(sweepCommand(flagged, '2026-12-01', officialCalendar)).toBeUndefined();
+  });
+
+  it('lets no person apply a mark, not even a platform reviewer', () => {
+    // Act
+    const error = refusal(() => applyCaseCommand(accepted(), { action: 'mark-overdue' }, on('2026-10-22', REVIEWER)));
+
+    // Assess
+    expect(error).toMatchObject({ code: 'CASE_SYSTEM_FORBIDDEN', kind: 'forbidden' });
   });
 });

@@ -243,12 +243,19 @@ describe('error codes', () => {
     const notAnswers = new Set([
       'INVALID_CALENDAR_DATA',
       'INVALID_WORKING_DAYS',
-      // S3MaterialStore.verify: served (its module is), but no route calls it until filing
-      // (POST /v1/cases, issue 3) — they move to that route's errors then.
-      'MATERIAL_NOT_UPLOADED',
-      'MATERIAL_SIZE_MISMATCH',
-      'MATERIAL_TYPE_MISMATCH',
-      'MATERIAL_CHECKSUM_MISMATCH',
+      // The legal clock's own checks of a pause list: the lifecycle never builds a list that fails
+      // them (it answers CASE_DATE_OUT_OF_ORDER / CASE_CLOCK_* first); they guard stored data.
+      'CLOCK_PAUSE_OVERLAP',
+      'CLOCK_PAUSE_ORDER',
+      'CLOCK_PAUSE_OPEN',
+      // Case numbers are drawn by the store, never taken from a request.
+      'CASE_NO_INVALID',
+      // The sweep's actions (system actor only): no route applies them.
+      'CASE_NOT_YET_DEEMED',
+      'CASE_NOT_LATE',
+      'CASE_SYSTEM_FORBIDDEN',
+      // Configuration, checked when the function starts (functions/cases/config.ts).
+      'CASE_DEEMED_DAYS_INVALID',
     ]);
     const documented = new Set([...doc['x-tongban-common-error-codes'], ...routes.flatMap((r) => operationOf(r)?.['x-tongban-error-codes' as keyof Operation] as string[] ?? [])]);
 

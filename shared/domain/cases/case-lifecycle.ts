@@ -50,6 +50,7 @@ import type {
   JsonValue,
   MaterialRule,
   SpecialProcedure,
+  SupervisionMark,
   SupplementProblem,
 } from './case-record.ts';
 import { FINAL_STATUSES, SPECIAL_PROCEDURES } from './case-record.ts';
@@ -65,7 +66,9 @@ export type CaseCommand =
   | { action: 'pause'; procedure: SpecialProcedure; reason: string }
   | { action: 'resume' }
   | { action: 'decide'; outcome: 'approved' | 'denied'; reasons?: string[] }
-  | { action: 'withdraw'; reason: string };
+  | { action: 'withdraw'; reason: string }
+  | { action: 'mark-overdue' }
+  | { action: 'mark-violation' };
 
 export interface CaseContext {
   actor: Caller;
@@ -115,6 +118,8 @@ export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'chann
   resume: { by: 'department', from: ['accepted'] },
   decide: { by: 'department', from: ['accepted'] },
   withdraw: { by: 'channel', from: ['received', 'supplement-requested', 'accepted'] },
+  'mark-overdue': { by: 'system', from: ['accepted'] },
+  'mark-violation': { by: 'system', from: ['accepted'] },
 };
 
 /** Files a case for an applicant: validates the application against the item's guide. */
@@ -154,6 +159,7 @@ export function fileCase(input: FileCaseInput, ctx: CaseContext): CaseTransition
   const state: Omit<CaseState, 'hash'> = {
     caseNo: input.caseNo,
     itemCode: input.item.code,
+    itemName: guide.name,
     itemVersion: input.item.version,
     departmentId: guide.departmentId,
     coDepartmentIds: guide.jointHandling?.coDepartments.map((c) => c.departmentId) ?? [],
@@ -366,7 +372,47 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
       requireText(command.reason, 'reason', '撤回');
       return record(next({ status: 'withdrawn', withdrawal: { reason: command.reason, on: today } }), command.action, state, command, state.hash, ctx);
     }
+
+    case 'mark-overdue':
+    case 'mark-violation': {
+      const mark: SupervisionMark = command.action === 'mark-overdue' ? 'overdue' : 'violation';
+      const due = supervisionDue(state, today);
+      // Exactly the mark due: a case past its statutory deadline goes straight to the violation list.
+      if (due !== mark) {
+        throw conflict(
+          'CASE_NOT_LATE',
+          `办件${mark === 'overdue' ? '未超过承诺时限' : '未超过法定时限'}或已登记，不能登记为“${ACTION_ZH[command.action]}”`,
+          `case ${state.caseNo} is not ${mark} on ${today} (or is marked already)`,
+        );
+      }
+      return record(next({ supervision: mark }), command.action, state, command, state.hash, ctx);
+    }
   }
+}
+
+/**
+ * The supervision mark a case has earned by `today` and not yet received: `violation` once the day
+ * after the statutory deadline has come, else `overdue` once the day after the promised one has
+ * (a department may act up to and including a deadline day). Undefined while nothing is due: not
+ * accepted, clock paused, deadlines flagged, or the mark already made.
+ */
+export function supervisionDue(state: CaseState, today: string): SupervisionMark | undefined {
+  if (state.status !== 'accepted' || !state.deadlines || !('promised' in state.deadlines)) return undefined;
+  if (today > state.deadlines.statutory && state.supervision !== 'violation') return 'violation';
+  if (today > state.deadlines.promised && state.supervision === undefined) return 'overdue';
+  return undefined;
+}
+
+/**
+ * What the periodic sweep does to a case today, if anything: deem it accepted once the department's
+ * answer period is over (Art. 32), then mark it late. Applied repeatedly until it answers undefined,
+ * so one sweep takes a case as far as the calendar says it has come (a deemed acceptance dated back
+ * to the receipt of the materials may already be overdue).
+ */
+export function sweepCommand(state: CaseState, today: string, calendar: WorkingDayCalendar): CaseCommand | undefined {
+  if (state.status === 'received') return answerPeriodOver(state, today, calendar) ? { action: 'deem-accepted' } : undefined;
+  const due = supervisionDue(state, today);
+  return due === 'violation' ? { action: 'mark-violation' } : due === 'overdue' ? { action: 'mark-overdue' } : undefined;
 }
 
 /**
@@ -500,7 +546,7 @@ function authorize(state: CaseState, action: CaseAction, by: 'department' | 'cha
     case 'system':
       requireRole(actor, 'platform');
       if (actor.name !== SYSTEM_CALLER.name) {
-        throw forbidden('CASE_SYSTEM_FORBIDDEN', '视为受理只能由系统按期限自动登记', `${action} is applied by the platform's sweep only, not by ${actor.name}`);
+        throw forbidden('CASE_SYSTEM_FORBIDDEN', `“${ACTION_ZH[action]}”只能由系统按期限自动登记`, `${action} is applied by the platform's sweep only, not by ${actor.name}`);
       }
       return;
   }
@@ -650,4 +696,6 @@ const ACTION_ZH: Record<CaseAction, string> = {
   resume: '恢复计时',
   decide: '作出决定',
   withdraw: '撤回',
+  'mark-overdue': '超期',
+  'mark-violation': '超过法定时限',
 };

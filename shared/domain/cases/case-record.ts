@@ -23,7 +23,9 @@ export type CaseAction =
   | 'pause'
   | 'resume'
   | 'decide'
-  | 'withdraw';
+  | 'withdraw'
+  | 'mark-overdue'
+  | 'mark-violation';
 
 /** What a history entry records: the filing, or one action. */
 export type CaseEventType = 'file' | CaseAction;
@@ -105,6 +107,8 @@ export interface Decision {
   on: string;
 }
 
+export type SupervisionMark = 'overdue' | 'violation';
+
 /** A deadline that would fall in a year without official calendar data is flagged, never guessed. */
 export type DeadlineFlag = 'DEADLINE_CALENDAR_MISSING';
 
@@ -112,6 +116,8 @@ export type DeadlineFlag = 'DEADLINE_CALENDAR_MISSING';
 export interface CaseState {
   caseNo: string;
   itemCode: string;
+  /** The item's name in the version filed under, for receipts and queues. */
+  itemName: string;
   /** The published item version the case was filed under; later versions never apply to it. */
   itemVersion: number;
   /** Lead department: the item's implementing department, the only one that may act on the case. */
@@ -152,6 +158,12 @@ export interface CaseState {
    * acceptance and while the clock is paused (the deadline moves with the pause).
    */
   deadlines?: { promised: string; statutory: string } | { flag: DeadlineFlag };
+  /**
+   * Set by the sweep when the clock has passed the promised deadline (`overdue`) or the statutory one
+   * (`violation`, 行政许可法 Art. 82): what the supervision lists hold. A mark is never taken back —
+   * a later pause cannot undo days already over — and `violation` supersedes `overdue`.
+   */
+  supervision?: SupervisionMark;
   decision?: Decision;
   refusal?: { reasons: string[]; on: string };
   withdrawal?: { reason: string; on: string };

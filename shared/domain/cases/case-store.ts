@@ -38,11 +38,21 @@ export interface CaseStore {
    * every check that may refuse a filing belongs inside it — a retry of an accepted filing is answered
    * from the record of the first one, however the catalogue changed since.
    *
+   * `beforeComplete` runs once the filing is decided (the key is taken) and before the case becomes
+   * readable; a replay that finds the filing unfinished runs it again, so it must be idempotent. The
+   * service keeps the materials there: a readable case never names a file that is not in place.
+   *
    * The same key with the same `requestDigest` answers the first filing again, `replayed: true` (also
    * under concurrent retries: exactly one case is created); with another digest it is refused with
    * IDEMPOTENCY_KEY_REUSED. Keys are per channel: another channel's equal key is another filing.
    */
-  file(channelId: string, idempotencyKey: string, requestDigest: string, build: (caseNo: string) => CaseTransition): Promise<FiledCase>;
+  file(
+    channelId: string,
+    idempotencyKey: string,
+    requestDigest: string,
+    build: (caseNo: string) => Promise<CaseTransition>,
+    beforeComplete?: (filed: CaseTransition) => Promise<void>,
+  ): Promise<FiledCase>;
 
   /**
    * Records an action: `state` and `entry` are `applyCaseCommand`'s answer for the state `get` gave.
@@ -72,11 +82,17 @@ export interface CaseStore {
 
   /**
    * The cases on a supervision list, earliest deadline first (the promised deadline for `overdue`, the
-   * statutory one for `violation`). A case is on the list its newest state's `supervision` member
-   * names. CaseState has no such member yet: the periodic sweep that marks cases (an action recorded
-   * through `append`) is the next increment, so until then these lists are empty.
+   * statutory one for `violation`): those whose newest state's `supervision` mark names it, decided
+   * ones included (a late decision stays on record for supervision).
    */
   listSupervision(kind: SupervisionKind, page: CasePage): Promise<CaseList>;
+
+  /**
+   * What the periodic sweep must look at in a department: its cases in `status` whose queue date lies
+   * before `before` (received: the answer period's last day; accepted: the promised deadline), and
+   * those without a date (flagged, or paused), all of them, page after page. Served by the queue index.
+   */
+  sweepCandidates(departmentId: string, status: 'received' | 'accepted', before: string): AsyncIterable<CaseState>;
 }
 
 /** The answer to the loser of a race on the same entry, and to a retry built on an old state. */

@@ -1,0 +1,38 @@
+// Lambda: the case sweep, run on a schedule (EventBridge; embedded, a timer). It deems accepted the
+// cases whose department did not answer in time and marks the ones past a deadline (case-sweep.ts),
+// department by department as the directory lists them. A case it could not move is logged and
+// counted; the next run tries again, and an alarm watches the count.
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-clients.ts';
+import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
+import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
+import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import type { SweepReport } from '../../shared/domain/cases/case-sweep.ts';
+import { CaseSweep } from '../../shared/domain/cases/case-sweep.ts';
+import { logger, metrics } from '../http/observability.ts';
+
+export function sweepHandler(options: { now?: () => Date } = {}) {
+  const db = dynamoDocumentClient();
+  const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
+  const sweep = new CaseSweep({
+    store: new DynamoCaseStore(db, requiredEnv('CASES_TABLE'), options.now ? { now: options.now } : {}),
+    calendar: officialCalendar,
+    ...(options.now ? { now: options.now } : {}),
+  });
+
+  return async (): Promise<SweepReport> => {
+    const { departments } = await directory.load();
+    const report = await sweep.run(departments.map((d) => d.id));
+    const { failed, ...counts } = report;
+    logger.info('case sweep done', { ...counts, failed: failed.length });
+    for (const f of failed) logger.error('case sweep could not move a case', f);
+    metrics.addMetric('DeemedAccepted', MetricUnit.Count, report.deemedAccepted);
+    metrics.addMetric('MarkedOverdue', MetricUnit.Count, report.markedOverdue);
+    metrics.addMetric('MarkedViolation', MetricUnit.Count, report.markedViolation);
+    metrics.addMetric('SweepFailures', MetricUnit.Count, failed.length);
+    metrics.publishStoredMetrics();
+    return report;
+  };
+}
+
+export const handler = sweepHandler();

@@ -1,0 +1,222 @@
+// Cases (办件) on the wire: requests and answers of the /v1/cases routes as zod schemas. They check
+// shapes and sizes only; identifiers' checksums, phone numbers and the guide's material rules are the
+// domain's (shared/domain/cases), which answers with specific error codes.
+import { z } from 'zod';
+import { CASE_STATUSES, SPECIAL_PROCEDURES } from '../domain/cases/case-record.ts';
+import { MAX_CASE_PAGE_SIZE } from '../domain/cases/case-store.ts';
+
+const text = (max: number) => z.string().max(max);
+const JsonValueSchema: z.ZodType = z
+  .lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValueSchema), z.record(z.string(), JsonValueSchema)]))
+  .meta({ id: 'JsonValue' });
+
+export const ApplicantSchema = z
+  .discriminatedUnion('kind', [
+    z
+      .object({
+        kind: z.literal('person'),
+        residentId: text(18).meta({ description: '居民身份证号码 (GB 11643, checked with its check character and birth date)' }),
+        name: text(100),
+        phone: text(20),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('organisation'),
+        creditCode: text(18).meta({ description: '统一社会信用代码 (GB 32100, checked with its check characters)' }),
+        name: text(200),
+        contact: z.object({ name: text(100), phone: text(20) }).strict(),
+      })
+      .strict(),
+  ])
+  .meta({ id: 'Applicant' });
+
+export const UploadedMaterialSchema = z
+  .object({
+    kind: z.literal('upload'),
+    objectKey: text(300).meta({ description: 'on filing: the key of an upload slot (uploads/…); on a case: the key it is kept under (cases/…)' }),
+    sha256: text(64),
+    size: z.int(),
+    contentType: text(100),
+  })
+  .strict()
+  .meta({ id: 'UploadedMaterial' });
+
+export const CaseMaterialSchema = z
+  .union([UploadedMaterialSchema, z.object({ kind: z.literal('licence'), licenceId: text(100) }).strict()])
+  .meta({ id: 'CaseMaterial' });
+
+const MaterialsSchema = z.record(text(200), UploadedMaterialSchema).refine((m) => Object.keys(m).length <= 100, 'at most 100 materials');
+
+export const FilingRequestSchema = z
+  .object({
+    itemCode: text(40).meta({ description: 'implementation code of a published item that accepts applications' }),
+    applicant: ApplicantSchema,
+    form: z.record(z.string().max(200), JsonValueSchema).meta({ description: 'the application form, as the item defines it' }),
+    materials: MaterialsSchema.meta({ description: 'per material name of the guide: the uploaded file (every required material unless 容缺-tolerable)' }),
+  })
+  .strict()
+  .meta({ id: 'FilingRequest' });
+
+const date = z.iso.date();
+const baseVersion = z.int().min(1).optional().meta({ description: 'when given, must be the case\'s newest version (optimistic concurrency)' });
+
+export const CaseStateSchema = z
+  .object({
+    caseNo: z.string(),
+    itemCode: z.string(),
+    itemName: z.string(),
+    itemVersion: z.int(),
+    departmentId: z.string(),
+    coDepartmentIds: z.array(z.string()),
+    channelId: z.string(),
+    applicant: ApplicantSchema,
+    form: z.record(z.string(), JsonValueSchema),
+    materials: z.record(z.string(), CaseMaterialSchema),
+    materialRules: z.array(z.object({ name: z.string(), required: z.boolean(), tolerable: z.boolean(), licenceType: z.string().optional() })),
+    status: z.enum(CASE_STATUSES as [string, ...string[]]),
+    receivedAt: z.iso.datetime(),
+    receivedOn: date,
+    materialsReceivedOn: date,
+    deemedAcceptanceDays: z.int(),
+    preReviewDue: date.optional(),
+    deemedAcceptedOn: date.optional().meta({ description: 'the last day the department may answer; after it the case counts as accepted (Art. 32)' }),
+    dueFlag: z.literal('DEADLINE_CALENDAR_MISSING').optional(),
+    supplementRequest: z.array(z.object({ material: z.string(), problem: z.string() })).optional(),
+    acceptance: z
+      .object({ on: date, mode: z.enum(['normal', 'pending-materials', 'deemed']), pendingMaterials: z.array(z.string()).optional(), pendingDueOn: date.optional() })
+      .optional(),
+    limits: z.object({ promisedDays: z.int(), statutoryDays: z.int() }),
+    pauses: z.array(z.object({ from: date, to: date.optional(), procedure: z.enum(SPECIAL_PROCEDURES), reason: z.string() })),
+    deadlines: z.union([z.object({ promised: date, statutory: date }), z.object({ flag: z.literal('DEADLINE_CALENDAR_MISSING') })]).optional(),
+    supervision: z.enum(['overdue', 'violation']).optional(),
+    decision: z.object({ outcome: z.enum(['approved', 'denied']), reasons: z.array(z.string()), on: date }).optional(),
+    refusal: z.object({ reasons: z.array(z.string()), on: date }).optional(),
+    withdrawal: z.object({ reason: z.string(), on: date }).optional(),
+    version: z.int(),
+    updatedAt: z.iso.datetime(),
+    hash: z.string(),
+  })
+  .meta({ id: 'Case' });
+
+export const ReceiptSchema = z
+  .object({
+    caseNo: z.string(),
+    itemCode: z.string(),
+    itemName: z.string(),
+    itemVersion: z.int(),
+    departmentId: z.string(),
+    channelId: z.string(),
+    receivedAt: z.iso.datetime(),
+    materials: z.array(z.object({ name: z.string(), sha256: z.string(), size: z.int(), contentType: z.string() })),
+    preReviewDue: date.optional(),
+    answerDueOn: date.optional().meta({ description: 'the date by which the department must answer' }),
+    dueFlag: z.literal('DEADLINE_CALENDAR_MISSING').optional(),
+    entryHash: z.string().meta({ description: 'hash of the filing\'s history entry' }),
+  })
+  .meta({ id: 'Receipt', description: '收件回执' });
+
+export const FilingResultSchema = z
+  .object({ caseNo: z.string(), receipt: ReceiptSchema, case: CaseStateSchema, replayed: z.boolean() })
+  .meta({ id: 'FilingResult' });
+
+export const CaseListSchema = z.object({ cases: z.array(CaseStateSchema), nextCursor: z.string().optional() }).meta({ id: 'CaseList' });
+
+export const CaseHistoryEntrySchema = z
+  .object({
+    caseNo: z.string(),
+    n: z.int(),
+    type: z.string(),
+    actor: z.object({ name: z.string(), role: z.string() }),
+    at: z.iso.datetime(),
+    on: date,
+    from: z.string().nullable(),
+    to: z.string(),
+    payloadDigest: z.string(),
+    stateDigest: z.string(),
+    previousHash: z.string().optional(),
+    hash: z.string(),
+  })
+  .meta({ id: 'CaseHistoryEntry' });
+
+export const CaseHistorySchema = z
+  .object({
+    caseNo: z.string(),
+    entries: z.array(CaseHistoryEntrySchema),
+    check: z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), n: z.int(), reason: z.string() })]),
+  })
+  .meta({ id: 'CaseHistory' });
+
+export const SupervisionListSchema = z
+  .object({
+    cases: z.array(
+      z.object({
+        caseNo: z.string(),
+        itemCode: z.string(),
+        itemName: z.string(),
+        departmentId: z.string(),
+        status: z.string(),
+        supervision: z.enum(['overdue', 'violation']),
+        acceptedOn: date.optional(),
+        deadlines: CaseStateSchema.shape.deadlines,
+        decidedOn: date.optional(),
+      }),
+    ),
+    nextCursor: z.string().optional(),
+  })
+  .meta({ id: 'SupervisionList' });
+
+// ---- actions ----
+
+export const AcceptRequestSchema = z
+  .object({
+    baseVersion,
+    pendingMaterials: z.array(text(200)).max(100).optional().meta({ description: '容缺受理: tolerable materials to be delivered later' }),
+    pendingDueOn: date.optional().meta({ description: 'with pendingMaterials: the day they are due' }),
+  })
+  .strict()
+  .meta({ id: 'AcceptRequest' });
+
+export const SupplementRequestRequestSchema = z
+  .object({ baseVersion, problems: z.array(z.object({ material: text(200), problem: text(1000) }).strict()).max(100) })
+  .strict()
+  .meta({ id: 'SupplementRequestRequest', description: '一次性告知: every problem at once' });
+
+export const SupplementSchema = z
+  .object({ baseVersion, materials: MaterialsSchema.optional(), form: z.record(z.string().max(200), JsonValueSchema).optional() })
+  .strict()
+  .meta({ id: 'Supplement' });
+
+export const ReasonsRequestSchema = z.object({ baseVersion, reasons: z.array(text(1000)).max(50) }).strict().meta({ id: 'ReasonsRequest' });
+
+export const PauseRequestSchema = z
+  .object({ baseVersion, procedure: z.enum(SPECIAL_PROCEDURES), reason: text(1000) })
+  .strict()
+  .meta({ id: 'PauseRequest' });
+
+export const ResumeRequestSchema = z.object({ baseVersion }).strict().meta({ id: 'ResumeRequest' });
+
+export const DecideRequestSchema = z
+  .object({ baseVersion, outcome: z.enum(['approved', 'denied']), reasons: z.array(text(1000)).max(50).optional() })
+  .strict()
+  .meta({ id: 'DecideRequest' });
+
+export const WithdrawRequestSchema = z.object({ baseVersion, reason: text(1000) }).strict().meta({ id: 'WithdrawRequest' });
+
+// ---- parameters ----
+
+export const CaseNoParamsSchema = z.object({ caseNo: z.string().regex(/^[0-9A-Za-z-]{1,64}$/) }).strict();
+
+const limit = z.coerce.number().int().min(1).max(MAX_CASE_PAGE_SIZE).default(20);
+const cursor = z.string().max(2048).optional();
+
+export const QueueQuerySchema = z
+  .object({ status: z.enum(CASE_STATUSES as [string, ...string[]]).default('received'), limit, cursor })
+  .strict();
+
+export const ChannelCasesQuerySchema = z
+  .object({ applicant: z.string().max(64).optional().meta({ description: 'resident ID or credit code' }), limit, cursor })
+  .strict();
+
+export const SupervisionParamsSchema = z.object({ kind: z.enum(['overdue', 'violation']) }).strict();
+export const SupervisionQuerySchema = z.object({ limit, cursor }).strict();

@@ -1,0 +1,301 @@
+// The case service: who may file, act on and read which case, and the sweep that lets time act
+// (deemed acceptance, overdue and violation marks). The lifecycle rules are case-lifecycle.ts's;
+// this module adds what needs the stores — the item's published version, the uploaded files, the
+// case's current state — and the access rules for reading (only the case's department, its
+// co-departments and the filing channel).
+import type { Caller } from '../access/caller.ts';
+import { requireRole } from '../access/caller.ts';
+import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
+import { chinaDate } from '../calendar/official-calendar.ts';
+import { conflict, forbidden, invalid, notFound } from '../errors.ts';
+import type { ItemStore } from '../items/item-store.ts';
+import { effectivePublicState } from '../items/item-record.ts';
+import type { MaterialVault } from '../materials/material-vault.ts';
+import { caseMaterialKey, uploadKeyOf, checkUploadedMaterial } from '../materials/material-vault.ts';
+import type { HistoryCheck } from './case-history.ts';
+import { payloadDigest, verifyCaseHistory } from './case-history.ts';
+import type { CaseCommand, CaseContext } from './case-lifecycle.ts';
+import { applyCaseCommand, fileCase } from './case-lifecycle.ts';
+import type { Applicant, CaseHistoryEntry, CaseMaterial, CaseState, CaseStatus, JsonValue } from './case-record.ts';
+import type { CaseList, CasePage, CaseStore, SupervisionKind } from './case-store.ts';
+import { IDEMPOTENCY_KEY_FIELD } from './case-store.ts';
+
+export interface CaseServiceDeps {
+  store: CaseStore;
+  items: ItemStore;
+  materials: MaterialVault;
+  calendar: WorkingDayCalendar;
+  now?: () => Date;
+  /** Working days a department has to answer before a case counts as accepted (1-5, default 5). */
+  deemedAcceptanceDays?: number;
+  /** The upload size limit the upload slots enforce (default 50 MB). */
+  maxUploadBytes?: number;
+}
+
+/** What a channel sends to file a case (the route's body). */
+export interface FilingRequest {
+  itemCode: string;
+  applicant: Applicant;
+  form: Record<string, JsonValue>;
+  materials: Record<string, CaseMaterial>;
+}
+
+/** 收件回执: what the applicant is given on filing; the same for every retry of the filing. */
+export interface Receipt {
+  caseNo: string;
+  itemCode: string;
+  itemName: string;
+  itemVersion: number;
+  departmentId: string;
+  channelId: string;
+  receivedAt: string;
+  materials: { name: string; sha256: string; size: number; contentType: string }[];
+  /** Pre-review opinion due (2 working days). */
+  preReviewDue?: string;
+  /** The last day the department may answer; after it the case counts as accepted (Art. 32). */
+  answerDueOn?: string;
+  dueFlag?: 'DEADLINE_CALENDAR_MISSING';
+  /** Hash of the filing's history entry: ties the receipt to the case's record. */
+  entryHash: string;
+}
+
+export interface FilingResult {
+  caseNo: string;
+  receipt: Receipt;
+  case: CaseState;
+  /** True when the answer is a retry's: the case was filed by an earlier request with this key. */
+  replayed: boolean;
+}
+
+export interface CaseHistoryView {
+  caseNo: string;
+  entries: CaseHistoryEntry[];
+  /** The chain check over every entry and the newest state. */
+  check: HistoryCheck;
+}
+
+/** A case on a supervision list: what supervision needs, no applicant's personal data. */
+export interface SupervisionEntry {
+  caseNo: string;
+  itemCode: string;
+  itemName: string;
+  departmentId: string;
+  status: CaseStatus;
+  supervision: SupervisionKind;
+  acceptedOn?: string;
+  deadlines?: CaseState['deadlines'];
+  decidedOn?: string;
+}
+
+/** Body of a department's or channel's action; `baseVersion`, when given, must be the newest version. */
+export type ActionRequest = CaseCommand & { baseVersion?: number };
+
+export class CaseService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: CaseServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async file(caller: Caller, idempotencyKey: string | undefined, request: FilingRequest): Promise<FilingResult> {
+    requireRole(caller, 'channel');
+    const channelId = caller.channelId;
+    if (!channelId) throw forbidden('CASE_CHANNEL_FORBIDDEN', '调用身份未关联渠道，不能提交办件', `caller ${caller.name} is not bound to a channel`);
+    if (idempotencyKey === undefined || idempotencyKey === '') {
+      throw invalid(
+        'IDEMPOTENCY_KEY_REQUIRED',
+        IDEMPOTENCY_KEY_FIELD,
+        '提交办件须带 Idempotency-Key 请求头（每份申请一个唯一值，重试时不变）',
+        'filing needs an Idempotency-Key header: one unique value per application, the same on every retry',
+      );
+    }
+    const digest = payloadDigest(request);
+    const filed = await this.deps.store.file(
+      channelId,
+      idempotencyKey,
+      digest,
+      async (caseNo) => {
+        const ctx = this.context(caller);
+        const item = await this.acceptingItem(request.itemCode, ctx.today);
+        const uploads = this.uploadsOf(request.materials, channelId, 'materials');
+        const transition = fileCase(
+          { caseNo, item, applicant: request.applicant, form: request.form, materials: keptMaterials(request.materials, caseNo) },
+          ctx,
+        );
+        // The files last: the cheap checks of the application come first.
+        await this.verifyUploads(uploads);
+        return transition;
+      },
+      // Before the case becomes readable, its files are in its keeping (idempotent: a retry finishes it).
+      (first) => this.keepMaterials(first.state.caseNo, first.state.channelId, first.state.materials),
+    );
+    return { caseNo: filed.state.caseNo, receipt: receiptOf(filed.state, filed.entry), case: filed.state, replayed: filed.replayed };
+  }
+
+  async act(caller: Caller, caseNo: string, request: ActionRequest): Promise<CaseState> {
+    const { baseVersion, ...command } = request;
+    const state = await this.existing(caseNo);
+    const ctx = this.context(caller);
+    const supplied = command.action === 'supplement' ? (command.materials ?? {}) : {};
+    // The lifecycle decides first (who may, in which status, with what content); the files after.
+    const next = applyCaseCommand(state, command.action === 'supplement' ? { ...command, materials: keptMaterials(supplied, caseNo) } : command, ctx);
+    if (baseVersion !== undefined && baseVersion !== state.version) {
+      throw conflict(
+        'CASE_VERSION_CONFLICT',
+        `办件已更新至第${state.version}版，请刷新后重试`,
+        `case ${caseNo} is at version ${state.version}, not ${baseVersion}; reload and retry`,
+        'baseVersion',
+      );
+    }
+    if (command.action === 'supplement') {
+      const uploads = this.uploadsOf(supplied, state.channelId, 'materials');
+      await this.verifyUploads(uploads);
+      // Kept before the entry is written: a case never names a file that is not in place. A lost race
+      // leaves copies that no entry names (see the closing note on orphans).
+      await this.keepMaterials(caseNo, state.channelId, next.state.materials, Object.keys(supplied));
+    }
+    await this.deps.store.append(next.state, next.entry);
+    return next.state;
+  }
+
+  async get(caller: Caller, caseNo: string): Promise<CaseState> {
+    const state = await this.existing(caseNo);
+    requireReader(caller, state);
+    return state;
+  }
+
+  async history(caller: Caller, caseNo: string): Promise<CaseHistoryView> {
+    const state = await this.existing(caseNo);
+    requireReader(caller, state);
+    const entries = await this.deps.store.history(caseNo);
+    return { caseNo, entries, check: verifyCaseHistory(entries, state) };
+  }
+
+  async queue(caller: Caller, status: CaseStatus, page: CasePage): Promise<CaseList> {
+    requireRole(caller, 'department');
+    return this.deps.store.departmentQueue(caller.departmentId!, status, page);
+  }
+
+  async channelCases(caller: Caller, applicantId: string | undefined, page: CasePage): Promise<CaseList> {
+    requireRole(caller, 'channel');
+    return this.deps.store.channelCases(caller.channelId!, applicantId, page);
+  }
+
+  async supervision(caller: Caller, kind: SupervisionKind, page: CasePage): Promise<{ cases: SupervisionEntry[]; nextCursor?: string }> {
+    requireRole(caller, 'platform');
+    const { cases, nextCursor } = await this.deps.store.listSupervision(kind, page);
+    const entries = cases.map(
+      (c): SupervisionEntry => ({
+        caseNo: c.caseNo,
+        itemCode: c.itemCode,
+        itemName: c.itemName,
+        departmentId: c.departmentId,
+        status: c.status,
+        supervision: c.supervision ?? kind,
+        ...(c.acceptance ? { acceptedOn: c.acceptance.on } : {}),
+        ...(c.deadlines ? { deadlines: c.deadlines } : {}),
+        ...(c.decision ? { decidedOn: c.decision.on } : {}),
+      }),
+    );
+    return nextCursor ? { cases: entries, nextCursor } : { cases: entries };
+  }
+
+  private context(actor: Caller): CaseContext {
+    const at = this.now();
+    return {
+      actor,
+      at: at.toISOString(),
+      today: chinaDate(at),
+      calendar: this.deps.calendar,
+      ...(this.deps.deemedAcceptanceDays !== undefined ? { deemedAcceptanceDays: this.deps.deemedAcceptanceDays } : {}),
+    };
+  }
+
+  private async existing(caseNo: string): Promise<CaseState> {
+    const state = await this.deps.store.get(caseNo);
+    if (!state) throw notFound('CASE_NOT_FOUND', `办件 ${caseNo} 不存在`, `no case ${caseNo}`);
+    return state;
+  }
+
+  /** The published version of an item that accepts applications today. */
+  private async acceptingItem(code: string, today: string) {
+    const latest = await this.deps.items.latest(code);
+    if (!latest || latest.publishedVersion === undefined) {
+      throw conflict('CASE_ITEM_NOT_PUBLISHED', `事项 ${code} 不存在或尚未发布，不能申请`, `item ${code} does not exist or has never been published`, 'itemCode');
+    }
+    const state = effectivePublicState(latest, today);
+    if (state === 'suspended') {
+      throw conflict('CASE_ITEM_SUSPENDED', `事项 ${code} 已暂停办理，暂不受理申请`, `item ${code} is suspended and accepts no applications`, 'itemCode');
+    }
+    if (state === 'terminated') {
+      throw conflict('CASE_ITEM_TERMINATED', `事项 ${code} 已取消，不再受理申请`, `item ${code} is terminated`, 'itemCode');
+    }
+    const published = latest.publishedVersion === latest.version ? latest : await this.deps.items.version(code, latest.publishedVersion);
+    if (!published) throw new Error(`item ${code}: published version ${latest.publishedVersion} is missing`);
+    return { code, version: published.version, guide: published.guide };
+  }
+
+  /** The uploads named by a request, each the channel's own and within the upload policy. */
+  private uploadsOf(materials: Record<string, CaseMaterial>, channelId: string, prefix: string) {
+    return Object.entries(materials).flatMap(([name, m]) => {
+      if (m.kind !== 'upload') return [];
+      const field = `${prefix}.${name}`;
+      checkUploadedMaterial(m, channelId, field, this.deps.maxUploadBytes);
+      return [{ field, material: m }];
+    });
+  }
+
+  private async verifyUploads(uploads: { field: string; material: Extract<CaseMaterial, { kind: 'upload' }> }[]): Promise<void> {
+    await Promise.all(uploads.map(({ field, material: m }) => this.deps.materials.verify(m.objectKey, m, `${field}.objectKey`)));
+  }
+
+  private async keepMaterials(caseNo: string, channelId: string, materials: Record<string, CaseMaterial>, only?: readonly string[]): Promise<void> {
+    await Promise.all(
+      Object.entries(materials)
+        .filter(([name, m]) => m.kind === 'upload' && (only === undefined || only.includes(name)))
+        .map(([, m]) => {
+          const kept = m as Extract<CaseMaterial, { kind: 'upload' }>;
+          return this.deps.materials.keep(uploadKeyOf(kept.objectKey, caseNo, channelId), kept.objectKey);
+        }),
+    );
+  }
+}
+
+/** The materials as the case records them: each upload under the case's own key. */
+function keptMaterials(materials: Record<string, CaseMaterial>, caseNo: string): Record<string, CaseMaterial> {
+  return Object.fromEntries(
+    Object.entries(materials).map(([name, m]) => [name, m.kind === 'upload' ? { ...m, objectKey: caseMaterialKey(caseNo, m.objectKey) } : m]),
+  );
+}
+
+function receiptOf(state: CaseState, entry: CaseHistoryEntry): Receipt {
+  return {
+    caseNo: state.caseNo,
+    itemCode: state.itemCode,
+    itemName: state.itemName,
+    itemVersion: state.itemVersion,
+    departmentId: state.departmentId,
+    channelId: state.channelId,
+    receivedAt: state.receivedAt,
+    materials: Object.entries(state.materials).flatMap(([name, m]) =>
+      m.kind === 'upload' ? [{ name, sha256: m.sha256, size: m.size, contentType: m.contentType }] : [],
+    ),
+    ...(state.preReviewDue ? { preReviewDue: state.preReviewDue } : {}),
+    ...(state.deemedAcceptedOn ? { answerDueOn: state.deemedAcceptedOn } : {}),
+    ...(state.dueFlag ? { dueFlag: state.dueFlag } : {}),
+    entryHash: entry.hash,
+  };
+}
+
+/** Only the case's department, its co-departments and the filing channel may read a case. */
+function requireReader(caller: Caller, state: CaseState): void {
+  const department = caller.role === 'department' && (caller.departmentId === state.departmentId || state.coDepartmentIds.includes(caller.departmentId ?? ''));
+  const channel = caller.role === 'channel' && caller.channelId === state.channelId;
+  if (!department && !channel) {
+    throw forbidden(
+      'CASE_READ_FORBIDDEN',
+      '只有办件的受理部门、协办部门和提交渠道可以查看该办件',
+      `case ${state.caseNo} is readable by its department, its co-departments and the channel that filed it; not by ${caller.name}`,
+    );
+  }
+}

@@ -1,0 +1,81 @@
+// The sweep that lets time act on cases (行政许可法 Art. 32, 42, 82): a case the department did not
+// answer in time is deemed accepted, and an accepted case past its promised or statutory deadline is
+// marked for supervision. On AWS a schedule runs it; the embedded platform, a timer. Every step is an
+// action recorded in the case's history by the system actor, and refuses once done, so the sweep is
+// safe to run at any time, as often as wanted, and by two runners at once.
+import { chinaDate } from '../calendar/official-calendar.ts';
+import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
+import { DomainError } from '../errors.ts';
+import type { CaseContext } from './case-lifecycle.ts';
+import { SYSTEM_CALLER, applyCaseCommand, sweepCommand } from './case-lifecycle.ts';
+import type { CaseStore } from './case-store.ts';
+
+export interface CaseSweepDeps {
+  store: CaseStore;
+  calendar: WorkingDayCalendar;
+  now?: () => Date;
+}
+
+export interface SweepReport {
+  today: string;
+  examined: number;
+  deemedAccepted: number;
+  markedOverdue: number;
+  markedViolation: number;
+  /** Cases the sweep could not move this time (logged by the caller; the next sweep tries again). */
+  failed: { caseNo: string; error: string }[];
+}
+
+export class CaseSweep {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: CaseSweepDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * Lets time act on every department's cases: deems accepted those whose answer period is over, and
+   * marks those past a deadline. Safe to run at any time and as often as wanted (each step is an
+   * action that refuses once done); a case someone acted on meanwhile is read again.
+   */
+  async run(departmentIds: readonly string[]): Promise<SweepReport> {
+    const at = this.now();
+    const today = chinaDate(at);
+    const report: SweepReport = { today, examined: 0, deemedAccepted: 0, markedOverdue: 0, markedViolation: 0, failed: [] };
+    for (const departmentId of departmentIds) {
+      for (const status of ['received', 'accepted'] as const) {
+        for await (const candidate of this.deps.store.sweepCandidates(departmentId, status, today)) {
+          report.examined++;
+          try {
+            await this.sweepCase(candidate.caseNo, at, report);
+          } catch (e) {
+            report.failed.push({ caseNo: candidate.caseNo, error: e instanceof Error ? e.message : String(e) });
+          }
+        }
+      }
+    }
+    return report;
+  }
+
+  private async sweepCase(caseNo: string, at: Date, report: SweepReport): Promise<void> {
+    const ctx: CaseContext = { actor: SYSTEM_CALLER, calendar: this.deps.calendar, at: at.toISOString(), today: chinaDate(at) };
+    // Read consistently (the index may lag), act, and on a lost race read again; bounded.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const state = await this.deps.store.get(caseNo);
+      const command = state && sweepCommand(state, ctx.today, this.deps.calendar);
+      if (!state || !command) return;
+      const next = applyCaseCommand(state, command, ctx);
+      try {
+        await this.deps.store.append(next.state, next.entry);
+      } catch (e) {
+        if (e instanceof DomainError && e.code === 'CASE_VERSION_CONFLICT') continue;
+        throw e;
+      }
+      if (command.action === 'deem-accepted') report.deemedAccepted++;
+      else if (command.action === 'mark-overdue') report.markedOverdue++;
+      else report.markedViolation++;
+      attempt = -1; // moved on: the next step (if any) gets its own attempts
+    }
+    throw new Error(`case ${caseNo} changed under the sweep 5 times in a row; the next sweep tries again`);
+  }
+}
