@@ -30,12 +30,17 @@ export class ApiClient {
     this.signer = new SignatureV4({ service: 'execute-api', region: target.region, credentials: target.credentials, sha256: Sha256 });
   }
 
-  async request(method: 'GET' | 'POST' | 'PUT', path: string, opts: { query?: Record<string, string | undefined>; body?: unknown } = {}): Promise<ApiResponse> {
+  async request(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    opts: { query?: Record<string, string | undefined>; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse> {
     const url = new URL(path.replace(/^\//, ''), this.base);
     const query: Record<string, string> = {};
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) query[k] = v;
     const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-    const headers: Record<string, string> = { host: url.host, accept: 'application/json' };
+    // Extra headers (Idempotency-Key) are signed along with the rest.
+    const headers: Record<string, string> = { ...opts.headers, host: url.host, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const signed = await this.signer.sign(
       new HttpRequest({ method, protocol: url.protocol, hostname: url.hostname, ...(url.port ? { port: Number(url.port) } : {}), path: url.pathname, query, headers, ...(body !== undefined ? { body } : {}) }),
@@ -92,3 +97,10 @@ export function awsTarget(endpoint: string | undefined, region: string | undefin
 }
 
 export class UsageError extends Error {}
+
+/** The platform (or the storage it sent us to) refused: printed as its error, exit 1. */
+export class ApiRefusal extends Error {
+  constructor(readonly response: ApiResponse) {
+    super(`HTTP ${response.status}`);
+  }
+}
