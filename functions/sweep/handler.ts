@@ -29,6 +29,7 @@ export function sweepHandler(options: { now?: () => Date } = {}) {
     metrics.addMetric('DeemedAccepted', MetricUnit.Count, report.deemedAccepted);
     metrics.addMetric('MarkedOverdue', MetricUnit.Count, report.markedOverdue);
     metrics.addMetric('MarkedViolation', MetricUnit.Count, report.markedViolation);
+    metrics.addMetric('DeadlinesCompleted', MetricUnit.Count, report.deadlinesCompleted);
     metrics.addMetric('SweepFailures', MetricUnit.Count, failed.length);
     metrics.publishStoredMetrics();
     return report;

@@ -110,7 +110,7 @@ describe('the sweep timer of the embedded platform', () => {
     // Assess
     expect((listed.cases as Json[]).find((c) => c.caseNo === caseNo)).toMatchObject({ supervision: 'overdue', status: 'accepted', deadlines: { promised: '2026-12-07' } });
     expect((listed.cases as Json[])[0]).not.toHaveProperty('applicant');
-    expect([again.deemedAccepted, again.markedOverdue, again.markedViolation, again.failed]).toEqual([0, 0, 0, []]);
+    expect([again.deemedAccepted, again.markedOverdue, again.markedViolation, again.deadlinesCompleted, again.failed]).toEqual([0, 0, 0, 0, []]);
     const types = ((await as('market').request('GET', `/v1/cases/${caseNo}/history`)).body as Json).entries.map((e: Json) => e.type);
     expect(types.filter((t: string) => t === 'mark-overdue')).toHaveLength(1);
     const departmentAsks = await as('market').request('GET', '/v1/supervision/overdue');

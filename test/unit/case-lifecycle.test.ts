@@ -447,6 +447,31 @@ describe('deemed acceptance (Art. 32)', () => {
     const { state } = applyCaseCommand(received('2026-12-28'), { action: 'accept' }, on('2026-12-29', MARKET));
     expect(state.deadlines).toEqual({ flag: 'DEADLINE_CALENDAR_MISSING' });
   });
+
+  it('has the sweep compute flagged dates once the year\'s data is loaded, and only then', () => {
+    // Prepare: test-only 2027 data without holidays. Filed Mon 28 Dec 2026: answer period 29 (1),
+    // 30 (2), 31 (3), Fri 1 Jan (4), Mon 4 Jan 2027 (5). Accepted Tue 29 Dec: promised 10 working days
+    // 30, 31, 1, 4, 5, 6, 7, 8, 11, Tue 12 Jan (10); statutory 20: 13 … 22, 25, Tue 26 Jan (20).
+    const with2027 = new WorkingDayCalendar([cn2026, { year: 2027, source: 'test only', version: 1, holidays: [], makeupWorkdays: [] }]);
+    const filed = received('2026-12-28');
+    const accepted = applyCaseCommand(filed, { action: 'accept' }, on('2026-12-29', MARKET)).state;
+
+    // Act
+    const withoutData = [sweepCommand(filed, '2026-12-29', officialCalendar), sweepCommand(accepted, '2026-12-30', officialCalendar)];
+    const completedFiling = applyCaseCommand(filed, { action: 'complete-deadlines' }, { ...on('2026-12-29', SYSTEM_CALLER), calendar: with2027 }).state;
+    const completedAcceptance = applyCaseCommand(accepted, { action: 'complete-deadlines' }, { ...on('2026-12-30', SYSTEM_CALLER), calendar: with2027 }).state;
+    const twice = refusal(() =>
+      applyCaseCommand(completedAcceptance, { action: 'complete-deadlines' }, { ...on('2026-12-30', SYSTEM_CALLER), calendar: with2027 }),
+    );
+
+    // Assess
+    expect(withoutData).toEqual([undefined, undefined]);
+    expect(sweepCommand(accepted, '2026-12-30', with2027)).toEqual({ action: 'complete-deadlines' });
+    expect(completedFiling).toMatchObject({ status: 'received', preReviewDue: '2026-12-30', deemedAcceptedOn: '2027-01-04' });
+    expect(completedFiling.dueFlag).toBeUndefined();
+    expect(completedAcceptance.deadlines).toEqual({ promised: '2027-01-12', statutory: '2027-01-26' });
+    expect(twice.code).toBe('CASE_DEADLINES_UNCHANGED');
+  });
 });
 
 describe('filing: bad input', () => {
@@ -625,6 +650,7 @@ describe('illegal transitions', () => {
     withdraw: [{ action: 'withdraw', reason: '不再申请' }, PORTAL],
     'mark-overdue': [{ action: 'mark-overdue' }, SYSTEM_CALLER],
     'mark-violation': [{ action: 'mark-violation' }, SYSTEM_CALLER],
+    'complete-deadlines': [{ action: 'complete-deadlines' }, SYSTEM_CALLER],
   };
   const ZH: Record<CaseStatus, string> = {
     received: '已收件',
@@ -637,7 +663,7 @@ describe('illegal transitions', () => {
   // Written out, not derived from the code: what each status must refuse.
   const ILLEGAL: [CaseStatus, CaseAction[]][] = [
     ['received', ['supplement', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation']],
-    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation']],
+    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'complete-deadlines']],
     ['accepted', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse']],
   ];
   const ALL_ACTIONS = Object.keys(COMMANDS) as CaseAction[];
@@ -848,8 +874,9 @@ describe('the sweep: deemed acceptance, then overdue and violation marks', () =>
 
   it('does not mark a paused case, nor one without computable deadlines', () => {
     expect(sweepCommand(paused(), '2026-12-01', officialCalendar)).toBeUndefined();
-    const flagged: CaseState = { ...accepted(), deadlines: { flag: 'DEADLINE_CALENDAR_MISSING' } };
-    expect(sweepCommand(flagged, '2026-12-01', officialCalendar)).toBeUndefined();
+    // Accepted Tue 29 Dec 2026: the deadlines need 2027 data, which is not loaded.
+    const flagged = applyCaseCommand(received('2026-12-28'), { action: 'accept' }, on('2026-12-29', MARKET)).state;
+    expect(sweepCommand(flagged, '2027-06-01', officialCalendar)).toBeUndefined();
   });
 
   it('lets no person apply a mark, not even a platform reviewer', () => {

@@ -254,6 +254,7 @@ describe('error codes', () => {
       'CASE_NOT_YET_DEEMED',
       'CASE_NOT_LATE',
       'CASE_SYSTEM_FORBIDDEN',
+      'CASE_DEADLINES_UNCHANGED',
       // Configuration, checked when the function starts (functions/cases/config.ts).
       'CASE_DEEMED_DAYS_INVALID',
     ]);

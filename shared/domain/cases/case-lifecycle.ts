@@ -68,7 +68,8 @@ export type CaseCommand =
   | { action: 'decide'; outcome: 'approved' | 'denied'; reasons?: string[] }
   | { action: 'withdraw'; reason: string }
   | { action: 'mark-overdue' }
-  | { action: 'mark-violation' };
+  | { action: 'mark-violation' }
+  | { action: 'complete-deadlines' };
 
 export interface CaseContext {
   actor: Caller;
@@ -120,6 +121,7 @@ export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'chann
   withdraw: { by: 'channel', from: ['received', 'supplement-requested', 'accepted'] },
   'mark-overdue': { by: 'system', from: ['accepted'] },
   'mark-violation': { by: 'system', from: ['accepted'] },
+  'complete-deadlines': { by: 'system', from: ['received', 'accepted'] },
 };
 
 /** Files a case for an applicant: validates the application against the item's guide. */
@@ -348,7 +350,7 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
       }
       if (today < open.from) throw outOfOrder(state, `恢复日期（${today}）早于暂停日期（${open.from}）`, `resuming on ${today} would end the pause before it began on ${open.from}`);
       const pauses = [...state.pauses.slice(0, -1), { ...open, to: today }];
-      return record(withDeadlines({ ...base, pauses }, ctx), command.action, state, command, state.hash, ctx);
+      return record(withDeadlines({ ...base, pauses }, ctx.calendar), command.action, state, command, state.hash, ctx);
     }
 
     case 'decide': {
@@ -387,7 +389,36 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
       }
       return record(next({ supervision: mark }), command.action, state, command, state.hash, ctx);
     }
+
+    case 'complete-deadlines': {
+      // Dates that were flagged for lack of calendar data, computed once the data is there; the
+      // rules are those of the event that flagged them (filing or supplement; acceptance or resume).
+      const completed = completeDeadlines(state, ctx.calendar);
+      if (!completed) {
+        throw conflict(
+          'CASE_DEADLINES_UNCHANGED',
+          '办件的期限已完整，或所需年份的工作日历尚未加载',
+          `case ${state.caseNo} has no flagged date that the calendar data can now compute`,
+        );
+      }
+      return record({ ...completed, version: base.version, updatedAt: base.updatedAt }, command.action, state, command, state.hash, ctx);
+    }
   }
+}
+
+/** The state with its flagged dates computed, or undefined if none is flagged or the data still lacks. */
+function completeDeadlines(state: CaseState, calendar: WorkingDayCalendar): Omit<CaseState, 'hash'> | undefined {
+  const { hash: _hash, ...current } = state;
+  if (state.status === 'received' && state.dueFlag) {
+    const { dueFlag: _flag, ...rest } = current;
+    const dues = answerDues(state.materialsReceivedOn, state.deemedAcceptanceDays, calendar);
+    return dues.dueFlag ? undefined : { ...rest, ...dues };
+  }
+  if (state.status === 'accepted' && state.deadlines && 'flag' in state.deadlines) {
+    const withDates = withDeadlines(current, calendar);
+    return withDates.deadlines && 'flag' in withDates.deadlines ? undefined : withDates;
+  }
+  return undefined;
 }
 
 /**
@@ -405,12 +436,14 @@ export function supervisionDue(state: CaseState, today: string): SupervisionMark
 
 /**
  * What the periodic sweep does to a case today, if anything: deem it accepted once the department's
- * answer period is over (Art. 32), then mark it late. Applied repeatedly until it answers undefined,
+ * answer period is over (Art. 32), compute dates that were flagged for lack of calendar data once
+ * the data is loaded, then mark it late. Applied repeatedly until it answers undefined,
  * so one sweep takes a case as far as the calendar says it has come (a deemed acceptance dated back
  * to the receipt of the materials may already be overdue).
  */
 export function sweepCommand(state: CaseState, today: string, calendar: WorkingDayCalendar): CaseCommand | undefined {
-  if (state.status === 'received') return answerPeriodOver(state, today, calendar) ? { action: 'deem-accepted' } : undefined;
+  if (state.status === 'received' && answerPeriodOver(state, today, calendar)) return { action: 'deem-accepted' };
+  if (completeDeadlines(state, calendar)) return { action: 'complete-deadlines' };
   const due = supervisionDue(state, today);
   return due === 'violation' ? { action: 'mark-violation' } : due === 'overdue' ? { action: 'mark-overdue' } : undefined;
 }
@@ -509,11 +542,11 @@ function dueDate(compute: () => string | undefined): string | undefined {
 }
 
 function accepted(base: Omit<CaseState, 'hash'>, acceptance: Acceptance, ctx: CaseContext): Omit<CaseState, 'hash'> {
-  return withDeadlines({ ...base, status: 'accepted', acceptance }, ctx);
+  return withDeadlines({ ...base, status: 'accepted', acceptance }, ctx.calendar);
 }
 
-function withDeadlines(state: Omit<CaseState, 'hash'>, ctx: CaseContext): Omit<CaseState, 'hash'> {
-  const clock = new LegalClock(ctx.calendar);
+function withDeadlines(state: Omit<CaseState, 'hash'>, calendar: WorkingDayCalendar): Omit<CaseState, 'hash'> {
+  const clock = new LegalClock(calendar);
   const input = { acceptedOn: state.acceptance!.on, pauses: state.pauses };
   const promised = dueDate(() => clock.deadline(input, state.limits.promisedDays));
   const statutory = dueDate(() => clock.deadline(input, state.limits.statutoryDays));
@@ -698,4 +731,5 @@ const ACTION_ZH: Record<CaseAction, string> = {
   withdraw: '撤回',
   'mark-overdue': '超期',
   'mark-violation': '超过法定时限',
+  'complete-deadlines': '补算期限',
 };

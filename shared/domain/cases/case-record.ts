@@ -25,7 +25,8 @@ export type CaseAction =
   | 'decide'
   | 'withdraw'
   | 'mark-overdue'
-  | 'mark-violation';
+  | 'mark-violation'
+  | 'complete-deadlines';
 
 /** What a history entry records: the filing, or one action. */
 export type CaseEventType = 'file' | CaseAction;

@@ -22,6 +22,8 @@ export interface SweepReport {
   deemedAccepted: number;
   markedOverdue: number;
   markedViolation: number;
+  /** Cases whose flagged dates could be computed now that the calendar data is loaded. */
+  deadlinesCompleted: number;
   /** Cases the sweep could not move this time (logged by the caller; the next sweep tries again). */
   failed: { caseNo: string; error: string }[];
 }
@@ -41,7 +43,7 @@ export class CaseSweep {
   async run(departmentIds: readonly string[]): Promise<SweepReport> {
     const at = this.now();
     const today = chinaDate(at);
-    const report: SweepReport = { today, examined: 0, deemedAccepted: 0, markedOverdue: 0, markedViolation: 0, failed: [] };
+    const report: SweepReport = { today, examined: 0, deemedAccepted: 0, markedOverdue: 0, markedViolation: 0, deadlinesCompleted: 0, failed: [] };
     for (const departmentId of departmentIds) {
       for (const status of ['received', 'accepted'] as const) {
         for await (const candidate of this.deps.store.sweepCandidates(departmentId, status, today)) {
@@ -73,7 +75,8 @@ export class CaseSweep {
       }
       if (command.action === 'deem-accepted') report.deemedAccepted++;
       else if (command.action === 'mark-overdue') report.markedOverdue++;
-      else report.markedViolation++;
+      else if (command.action === 'mark-violation') report.markedViolation++;
+      else report.deadlinesCompleted++;
       attempt = -1; // moved on: the next step (if any) gets its own attempts
     }
     throw new Error(`case ${caseNo} changed under the sweep 5 times in a row; the next sweep tries again`);
