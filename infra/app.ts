@@ -33,9 +33,10 @@ export function buildTongbanApp(app: App): TongbanApp {
     config,
     itemsTable: data.itemsTable,
     directoryTable: data.directoryTable,
+    casesTable: data.casesTable,
     dataKey: data.dataKey,
     materialsBucket: data.materialsBucket,
-    description: `Tongban ${config.stage}: API Gateway, Lambda functions, WAF, principal roles, directory`,
+    description: `Tongban ${config.stage}: API Gateway, Lambda functions, WAF, principal roles, directory, case sweep schedule`,
   });
   Tags.of(app).add('project', 'tongban');
   Tags.of(app).add('stage', config.stage);

@@ -40,6 +40,12 @@
 //   this stack does not add: give principals of other accounts a `trustedAccount` instead.
 //   `trustedPrincipalArns` and `externalId` do not apply (there is no trust policy to narrow).
 //
+// Cases (both optional):
+// - `deemedAcceptanceDays` (1-5): working days a department has to answer a filing before the case is
+//   deemed accepted (行政许可法 Art. 32: at most 5). Unset, the cases function uses its default, 5.
+// - `sweepIntervalMinutes` (1-1440, default 15): how often the case sweep runs (deemed acceptance,
+//   overdue and violation marks). One run at a time; a failed run goes to the sweep's dead-letter queue.
+//
 // The directory the platform reads is written from this configuration on every deployment that
 // changes it (see ApiStack); the role names are fixed (`tongban-<stage>-<name>`) so callers can
 // assume them by name.
@@ -50,6 +56,7 @@ import { z } from 'zod';
 import type { Directory } from '../shared/contracts/directory.ts';
 import { ChannelSchema, DepartmentSchema, DirectorySchema, PrincipalSchema, RoleSchema } from '../shared/contracts/directory.ts';
 import { CreditCodeSchema } from '../shared/contracts/service-item.ts';
+import { DEFAULT_DEEMED_ACCEPTANCE_DAYS } from '../shared/domain/cases/case-lifecycle.ts';
 import { isCreditCode } from '../shared/domain/identifiers/credit-code.ts';
 
 /** The context key holding the configuration. */
@@ -66,6 +73,11 @@ export const LOG_RETENTION_CHOICES: readonly number[] = Object.values(RetentionD
   .sort((a, b) => a - b);
 
 const IAM_ROLE_NAME_MAX = 64;
+
+/** Minutes between two runs of the case sweep when the configuration names none. */
+export const DEFAULT_SWEEP_INTERVAL_MINUTES = 15;
+/** The longest sweep interval: a day (CloudWatch alarms look at most one day back). */
+export const MAX_SWEEP_INTERVAL_MINUTES = 1440;
 
 /** The name of the IAM role the API stack creates for a `trustedAccount` principal. */
 export function principalRoleName(stage: string, principalName: string): string {
@@ -203,6 +215,20 @@ export const TongbanConfigSchema = z
     departments: z.array(DepartmentSchema).min(1, 'configure at least one department'),
     channels: z.array(ChannelSchema),
     principals: z.array(ConfigPrincipalSchema),
+    /** DEEMED_ACCEPTANCE_DAYS of the cases function; unset, its default (5). */
+    deemedAcceptanceDays: z
+      .number()
+      .int()
+      .min(1, 'deemedAcceptanceDays must be 1 to 5 working days (行政许可法 Art. 32: at most 5)')
+      .max(DEFAULT_DEEMED_ACCEPTANCE_DAYS, 'deemedAcceptanceDays must be 1 to 5 working days (行政许可法 Art. 32: at most 5)')
+      .optional(),
+    /** Minutes between two runs of the case sweep. */
+    sweepIntervalMinutes: z
+      .number()
+      .int()
+      .min(1, 'sweepIntervalMinutes must be a whole number of minutes from 1 to 1440 (one day)')
+      .max(MAX_SWEEP_INTERVAL_MINUTES, 'sweepIntervalMinutes must be a whole number of minutes from 1 to 1440 (one day)')
+      .default(DEFAULT_SWEEP_INTERVAL_MINUTES),
   })
   .strict()
   .superRefine((c, ctx) => {

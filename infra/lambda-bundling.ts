@@ -21,8 +21,17 @@ import type { FunctionName } from '../shared/contracts/routes.ts';
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEPS_LOCK_FILE = join(PROJECT_ROOT, 'package-lock.json');
 
+/**
+ * Functions no route invokes: the case sweep, which a schedule runs (functions/sweep/handler.ts).
+ * Bundled, deployed and observed like the API functions.
+ */
+export const SCHEDULED_FUNCTION_NAMES = ['sweep'] as const;
+export type ScheduledFunctionName = (typeof SCHEDULED_FUNCTION_NAMES)[number];
+/** Every Lambda function of the app: the route table's and the scheduled ones. */
+export type LambdaName = FunctionName | ScheduledFunctionName;
+
 /** The handler module of a function: `functions/<name>/handler.ts`, exporting `handler`. */
-export function functionEntry(name: FunctionName): string {
+export function functionEntry(name: LambdaName): string {
   return join(PROJECT_ROOT, 'functions', name, 'handler.ts');
 }
 
@@ -60,7 +69,7 @@ export const LAMBDA_BUNDLING: BundlingOptions = {
  * Bundles `functions/<name>/handler.ts` into `<outdir>/index.mjs` (and its `.map`) exactly as a
  * deployment would, and returns the bundle's path.
  */
-export async function bundleFunction(name: FunctionName, outdir: string): Promise<string> {
+export async function bundleFunction(name: LambdaName, outdir: string): Promise<string> {
   const outfile = join(outdir, 'index.mjs');
   await build({
     ...LAMBDA_ESBUILD_OPTIONS,

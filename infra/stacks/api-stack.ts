@@ -7,11 +7,19 @@
 // table, as a record that depends only on the configuration (no synth time), so `cdk diff` is clean
 // when nothing changed.
 //
+// Beside the API, the case sweep: a function no route reaches, run by an EventBridge schedule one run
+// at a time, its failed runs kept in a dead-letter queue and watched by alarms.
+//
 // Transport: API Gateway endpoints answer HTTPS only (there is no plain-HTTP listener to deny), so no
 // aws:SecureTransport resource policy is needed; a minimum TLS version can only be pinned on a custom
 // domain name, which a deployment may add in front of this REGIONAL endpoint.
 import { createHash } from 'node:crypto';
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { CfnResource } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import {
@@ -39,7 +47,7 @@ import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from '
 import { WriteNagSuppressionsToCloudFormationAspect } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
-import { DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
 import type { GatewayErrorCode } from '../../shared/contracts/gateway-errors.ts';
@@ -50,12 +58,14 @@ import type { FunctionName, RouteSpec } from '../../shared/contracts/routes.ts';
 import type { ConfigPrincipal, TongbanConfig } from '../config.ts';
 import { SELF_ACCOUNT, directoryFromConfig, expandTrustedPrincipalArn, principalRoleName, standInRoleArn } from '../config.ts';
 import { DEPS_LOCK_FILE, LAMBDA_BUNDLING, PROJECT_ROOT, functionEntry } from '../lambda-bundling.ts';
+import type { LambdaName } from '../lambda-bundling.ts';
 
 export interface ApiStackProps extends StackProps {
   config: TongbanConfig;
   itemsTable: ITable;
   directoryTable: ITable;
-  /** The key encrypting both tables and the materials bucket. */
+  casesTable: ITable;
+  /** The key encrypting the tables and the materials bucket. */
   dataKey: IKey;
   /** Application materials (SSE-KMS with `dataKey`): channels upload to it by presigned PUT under `uploads/`. */
   materialsBucket: IBucket;
@@ -66,40 +76,87 @@ const ROUTE_TABLE: readonly RouteSpec[] = ROUTES;
 /** Every function the route table names, in first-use order. */
 export const FUNCTION_NAMES: readonly FunctionName[] = [...new Set(ROUTE_TABLE.map((r) => r.function))];
 
+/** The tables a function may be granted, as `TABLE_ACCESS` names them. */
+export type TableName = 'items' | 'directory' | 'cases';
+
+/** A function's grant on one table: item actions on the table itself, and the indexes it queries. */
+export interface TableGrant {
+  actions: readonly string[];
+  /** Indexes (their names in table-layout.ts) the function queries: dynamodb:Query on each, nothing else. */
+  indexes?: readonly string[];
+}
+
+const indexNames = (layout: { indexes: Record<string, { name: string }> }): string[] => Object.values(layout.indexes).map((ix) => ix.name);
+
 /**
  * What each function may do with the tables, and nothing more: the calls its adapters make. The item
- * store (shared/adapters/dynamo-item-store.ts) only gets, queries and puts with conditions (a new
- * version only where none exists); the directory reader only gets. Versions are immutable and never
- * deleted, so no function holds UpdateItem (which could rewrite a version in place), DeleteItem,
- * BatchWriteItem (which can delete), Scan, or the batch/transaction reads it does not use.
+ * store (shared/adapters/dynamo-item-store.ts) gets, queries and puts with conditions (a new version
+ * only where none exists); the case store (dynamo-case-store.ts) likewise: a conditional put per
+ * history entry, a put of the head, gets, and queries of the table and its indexes; the directory
+ * reader only gets. Versions and history entries are immutable and never deleted, so no function
+ * holds UpdateItem (which could rewrite one in place), DeleteItem, BatchWriteItem (which can delete),
+ * Scan, or the batch/transaction reads it does not use.
  */
-export const TABLE_ACCESS: Record<FunctionName, { items?: readonly string[]; directory?: readonly string[] }> = {
+export const TABLE_ACCESS: Record<LambdaName, Partial<Record<TableName, TableGrant>>> = {
   catalogue: {
-    items: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
-    directory: ['dynamodb:GetItem'],
+    items: { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], indexes: indexNames(ITEMS_TABLE) },
+    directory: { actions: ['dynamodb:GetItem'] },
   },
   platform: {},
-  // Resolves callers in the directory; issues upload slots, which touch no table.
+  // Files cases and records actions (entries and head), reads cases, the department queues, a
+  // channel's cases and the supervision lists; reads the item a case is filed under (its head, by
+  // Query, and a version, by GetItem: no item index); resolves callers in the directory.
   cases: {
-    directory: ['dynamodb:GetItem'],
+    cases: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], indexes: indexNames(CASES_TABLE) },
+    items: { actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
+    directory: { actions: ['dynamodb:GetItem'] },
+  },
+  // Walks each department's queue (the departmentQueue index alone), reads each candidate and records
+  // the system's action on it; lists the departments from the directory.
+  sweep: {
+    cases: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], indexes: [CASES_TABLE.indexes.departmentQueue.name] },
+    directory: { actions: ['dynamodb:GetItem'] },
   },
 };
+
+/** The areas of the materials bucket (bucket-layout.ts) a function may be granted, by `MATERIALS_ACCESS`. */
+export type MaterialsArea = 'uploads' | 'cases';
+const MATERIALS_PREFIXES: Record<MaterialsArea, string> = { uploads: MATERIALS_BUCKET.uploadsPrefix, cases: MATERIALS_BUCKET.casesPrefix };
 
 /**
- * What each function may do in the materials bucket, and nothing more. The cases function presigns
- * PUTs under `uploads/` (shared/adapters/s3-material-store.ts) with its own credentials, so whatever
- * it holds there, the uploader holding the URL holds too: PutObject on `uploads/*` only, no read, no
- * delete, nothing under `cases/`.
+ * What each function may do in the materials bucket, by area, and nothing more: the calls of
+ * shared/adapters/s3-material-store.ts. The cases function
+ * - presigns PUTs under `uploads/` (s3:PutObject; the URL authorises that one signed request only);
+ * - checks that an upload is the announced file (HeadObject, GetObject: s3:GetObject on `uploads/*`);
+ * - keeps a filed case's materials by server-side copy to `cases/<caseNo>/…` (CopyObject: s3:GetObject
+ *   on the source under `uploads/`, s3:PutObject on the target under `cases/`), after a HeadObject of
+ *   the target (s3:GetObject on `cases/*`) so a retried filing does not copy twice.
+ * No delete (materials are evidence, and the bucket versions them), no ACL or tagging actions.
+ *
+ * s3:ListBucket: without it S3 answers a HeadObject or CopyObject of a missing key with 403
+ * AccessDenied instead of 404 NotFound / NoSuchKey, and the adapter tells "not uploaded (yet)" or
+ * "already copied" only from the 404. So the function holds s3:ListBucket on the bucket, narrowed by
+ * an `s3:prefix` condition to the areas it uses (the missing key lies under one of them); it lets the
+ * function list keys it may already read, nothing more. Should S3 ever answer 403 all the same, the
+ * adapter fails the request (500), it never takes a refusal for an absence.
  */
-export const MATERIALS_ACCESS: Record<FunctionName, { uploads?: readonly string[] }> = {
+export const MATERIALS_ACCESS: Record<LambdaName, Partial<Record<MaterialsArea, readonly string[]>>> = {
   catalogue: {},
   platform: {},
-  cases: { uploads: ['s3:PutObject'] },
+  cases: {
+    uploads: ['s3:PutObject', 's3:GetObject', 's3:ListBucket'],
+    cases: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
+  },
+  sweep: {},
 };
 
-/** Why the upload grant ends in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
+/** Why the grants under uploads/ end in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
 export const UPLOADS_WILDCARD_REASON =
-  'Presigned uploads of application materials: for each upload the cases function chooses a new random key, uploads/<channel id>/<random UUID>, and signs a PUT for exactly that key with its own credentials, so no key is known beforehand and the uploads/ prefix is the only stable part of it. The grant is s3:PutObject alone (no read, no delete, nothing under cases/), on this bucket only; the lifecycle rule expires whatever no case takes up under uploads/.';
+  'Presigned uploads of application materials: for each upload the cases function chooses a new random key, uploads/<channel id>/<random UUID>, signs a PUT for exactly that key with its own credentials, and later reads that object to check it is the announced file and to copy it into a case; no key is known beforehand, so the uploads/ prefix is the only stable part of it. The grant is s3:PutObject and s3:GetObject (no delete, no ACL), on this bucket only; the lifecycle rule expires whatever no case takes up under uploads/.';
+
+/** Why the grants under cases/ end in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
+export const CASES_WILDCARD_REASON =
+  'Materials a filed case keeps: the cases function copies each upload a case references, server-side, to cases/<case number>/<upload id> when the case is filed or supplemented, after checking whether the copy is already there; the case number is only issued at filing, so the cases/ prefix is the only stable part of the key. The grant is s3:GetObject (HeadObject of the copy) and s3:PutObject (the copy target), no delete, on this bucket only; the bucket is versioned, so nothing kept there can be lost by an overwrite.';
 
 /** The largest material a channel may upload, in bytes (the cases function's MATERIALS_MAX_BYTES). */
 export const MATERIALS_MAX_BYTES = DEFAULT_MAX_UPLOAD_BYTES;
@@ -114,13 +171,28 @@ const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
 const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
 const WRITE_ACTIONS = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']);
 /**
- * What S3 needs from the uploader's identity to store a single-request PUT encrypted with the
- * bucket's customer-managed key: kms:GenerateDataKey (S3 asks KMS for the object's, or the bucket
- * key's, data key on the requester's behalf). Not kms:Decrypt: that only multipart uploads (and
- * reads) need, and upload slots are single PUTs. Not kms:Encrypt: S3 never calls it for SSE-KMS.
- * A bucket key changes how often S3 calls KMS, not what the requester must be allowed.
+ * What S3 needs from the requester's identity for objects encrypted with the bucket's customer-managed
+ * key (SSE-KMS): writing an object (a single-request PUT, or the target of a copy) takes
+ * kms:GenerateDataKey, S3 asking KMS for the object's, or the bucket key's, data key on the
+ * requester's behalf; reading one (GetObject, HeadObject, the source of a copy) takes kms:Decrypt.
+ * Not kms:Encrypt: S3 never calls it for SSE-KMS. A bucket key changes how often S3 calls KMS, not
+ * what the requester must be allowed.
  */
-const KEY_UPLOAD_ACTIONS = ['kms:GenerateDataKey'];
+const KEY_OBJECT_WRITE_ACTIONS = ['kms:GenerateDataKey'];
+const KEY_OBJECT_READ_ACTIONS = ['kms:Decrypt'];
+
+/** Settings of a function that come from the configuration, as its environment. */
+const CONFIG_ENVIRONMENT: Partial<Record<LambdaName, (config: TongbanConfig) => Record<string, string>>> = {
+  // Unset: the function's own default (5 working days, Art. 32's longest).
+  cases: (config): Record<string, string> => (config.deemedAcceptanceDays !== undefined ? { DEEMED_ACCEPTANCE_DAYS: String(config.deemedAcceptanceDays) } : {}),
+};
+
+/** How often a failed sweep is retried, by EventBridge (delivery) and by Lambda (a run that threw). */
+export const SWEEP_RETRY_ATTEMPTS = 2;
+/** The longest a sweep run may take: the interval, at most 5 minutes (a run never outlasts its slot). */
+const SWEEP_MAX_TIMEOUT_MINUTES = 5;
+/** Days the dead-letter queue keeps a failed sweep event (SQS's longest). */
+const SWEEP_DLQ_RETENTION_DAYS = 14;
 
 /**
  * API Gateway's own refusals and the platform codes they carry. MISSING_AUTHENTICATION_TOKEN is
@@ -175,6 +247,8 @@ export function assertNoWildcardOverreach(): void {
 export class ApiStack extends Stack {
   readonly api: RestApi;
   readonly functions: Record<FunctionName, NodejsFunction>;
+  /** The case sweep (functions/sweep), its schedule, the queue of its failed runs and their alarms. */
+  readonly sweep: { function: NodejsFunction; schedule: Rule; deadLetters: Queue; alarms: { errors: Alarm; failures: Alarm; deadLetters: Alarm } };
   /** The roles created for `trustedAccount` principals, by principal name. */
   readonly principalRoles: Record<string, Role> = {};
 
@@ -186,8 +260,14 @@ export class ApiStack extends Stack {
 
     // Functions --------------------------------------------------------------------------------
     const functions: Partial<Record<FunctionName, NodejsFunction>> = {};
-    for (const name of FUNCTION_NAMES) functions[name] = this.lambdaFunction(name, props, retention);
+    for (const name of FUNCTION_NAMES) {
+      functions[name] = this.lambdaFunction(name, props, retention, {
+        description: `Tongban ${config.stage}: ${name} (${ROUTE_TABLE.filter((r) => r.function === name).length} routes)`,
+        timeout: Duration.seconds(10),
+      });
+    }
     this.functions = functions as Record<FunctionName, NodejsFunction>;
+    this.sweep = this.caseSweep(props, retention);
 
     // REST API ---------------------------------------------------------------------------------
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention, removalPolicy: RemovalPolicy.RETAIN });
@@ -319,7 +399,75 @@ export class ApiStack extends Stack {
     }
   }
 
-  private lambdaFunction(name: FunctionName, props: ApiStackProps, retention: RetentionDays): NodejsFunction {
+  /**
+   * The case sweep: the same function construct as the API's (bundling, runtime, log group, tracing,
+   * role built from TABLE_ACCESS), run every `sweepIntervalMinutes` by an EventBridge rule.
+   * - One run at a time: reserved concurrency 1, and a timeout no longer than the interval.
+   * - A failed run is retried (EventBridge retries delivering the event, Lambda retries a run that
+   *   threw) and then kept in the dead-letter queue: both EventBridge's and the function's
+   *   asynchronous-invocation DLQ are this one queue (SSE-SQS, TLS only). An event older than the
+   *   interval is dropped there too: the next scheduled run has taken its place.
+   * - Alarms: the function's Errors, the SweepFailures metric the handler publishes (cases it could
+   *   not move), and messages waiting in the dead-letter queue.
+   */
+  private caseSweep(props: ApiStackProps, retention: RetentionDays): ApiStack['sweep'] {
+    const { config } = props;
+    const minutes = config.sweepIntervalMinutes;
+    const interval = Duration.minutes(minutes);
+    const deadLetters = new Queue(this, 'SweepDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(SWEEP_DLQ_RETENTION_DAYS),
+    });
+    const fn = this.lambdaFunction('sweep', props, retention, {
+      description: `Tongban ${config.stage}: case sweep (deemed acceptance, overdue and violation marks), every ${minutes} min`,
+      timeout: Duration.minutes(Math.min(minutes, SWEEP_MAX_TIMEOUT_MINUTES)),
+      reservedConcurrentExecutions: 1,
+      deadLetterQueue: deadLetters,
+    });
+    // Lambda keeps an event at most 6 hours, EventBridge at most 24 (and at least a minute).
+    const eventAge = (most: number) => Duration.seconds(Math.max(60, Math.min(minutes * 60, most)));
+    fn.configureAsyncInvoke({ retryAttempts: SWEEP_RETRY_ATTEMPTS, maxEventAge: eventAge(6 * 3600) });
+    const schedule = new Rule(this, 'SweepSchedule', {
+      description: `Tongban ${config.stage}: runs the case sweep every ${minutes} min`,
+      schedule: Schedule.rate(interval),
+    });
+    schedule.addTarget(new LambdaFunction(fn, { deadLetterQueue: deadLetters, retryAttempts: SWEEP_RETRY_ATTEMPTS, maxEventAge: eventAge(24 * 3600) }));
+
+    // One datapoint per run: a period of the interval (CloudWatch allows up to a day, the longest interval).
+    const alarm = (id: string, metric: Metric, description: string) =>
+      new Alarm(this, id, {
+        alarmName: `tongban-${config.stage}-${id.replace(/Alarm$/, '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`,
+        alarmDescription: `Tongban ${config.stage}: ${description}`,
+        metric,
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    const alarms = {
+      errors: alarm('SweepErrorsAlarm', fn.metricErrors({ period: interval, statistic: 'Sum' }), 'a case sweep run failed (the function threw or timed out)'),
+      failures: alarm(
+        'SweepFailuresAlarm',
+        // Published by functions/sweep/handler.ts through Powertools (EMF), with its service dimension.
+        new Metric({ namespace: 'Tongban', metricName: 'SweepFailures', dimensionsMap: { service: 'tongban' }, statistic: 'Maximum', period: interval }),
+        'the case sweep could not move some case (see its log: "case sweep could not move a case")',
+      ),
+      deadLetters: alarm(
+        'SweepDeadLettersAlarm',
+        deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        'a case sweep event is in the dead-letter queue (the run failed after its retries, or could not be delivered)',
+      ),
+    };
+    return { function: fn, schedule, deadLetters, alarms };
+  }
+
+  private lambdaFunction(
+    name: LambdaName,
+    props: ApiStackProps,
+    retention: RetentionDays,
+    options: { description: string; timeout: Duration; reservedConcurrentExecutions?: number; deadLetterQueue?: IQueue },
+  ): NodejsFunction {
     const id = pascal(name);
     const access = TABLE_ACCESS[name];
     const logGroup = new LogGroup(this, `${id}Logs`, { retention, removalPolicy: RemovalPolicy.RETAIN });
@@ -338,34 +486,50 @@ export class ApiStack extends Stack {
       NODE_OPTIONS: '--enable-source-maps',
     };
     const keyActions = new Set<string>();
-    if (access.items) {
-      environment.ITEMS_TABLE = props.itemsTable.tableName;
-      const indexArns = Object.values(ITEMS_TABLE.indexes).map((ix) => `${props.itemsTable.tableArn}/index/${ix.name}`);
-      role.addToPrincipalPolicy(new PolicyStatement({ actions: [...access.items], resources: [props.itemsTable.tableArn] }));
-      if (access.items.includes('dynamodb:Query')) role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: indexArns }));
+    const tables: Record<TableName, { table: ITable; variable: string; indexes: readonly string[] }> = {
+      items: { table: props.itemsTable, variable: 'ITEMS_TABLE', indexes: indexNames(ITEMS_TABLE) },
+      directory: { table: props.directoryTable, variable: 'DIRECTORY_TABLE', indexes: [] },
+      cases: { table: props.casesTable, variable: 'CASES_TABLE', indexes: indexNames(CASES_TABLE) },
+    };
+    for (const [tableName, grant] of Object.entries(access) as [TableName, TableGrant][]) {
+      const { table, variable, indexes } = tables[tableName];
+      environment[variable] = table.tableName;
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: [...grant.actions], resources: [table.tableArn] }));
+      const unknown = (grant.indexes ?? []).filter((ix) => !indexes.includes(ix));
+      if (unknown.length > 0) throw new Error(`TABLE_ACCESS.${name}.${tableName}: no index ${unknown.join(', ')} in the table layout`);
+      if (grant.indexes !== undefined && grant.indexes.length > 0) {
+        role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: grant.indexes.map((ix) => `${table.tableArn}/index/${ix}`) }));
+      }
       KEY_READ_ACTIONS.forEach((a) => keyActions.add(a));
-      if (access.items.some((a) => WRITE_ACTIONS.has(a))) KEY_WRITE_ACTIONS.forEach((a) => keyActions.add(a));
+      if (grant.actions.some((a) => WRITE_ACTIONS.has(a))) KEY_WRITE_ACTIONS.forEach((a) => keyActions.add(a));
     }
-    if (access.directory) {
-      environment.DIRECTORY_TABLE = props.directoryTable.tableName;
-      role.addToPrincipalPolicy(new PolicyStatement({ actions: [...access.directory], resources: [props.directoryTable.tableArn] }));
-      KEY_READ_ACTIONS.forEach((a) => keyActions.add(a));
-      if (access.directory.some((a) => WRITE_ACTIONS.has(a))) KEY_WRITE_ACTIONS.forEach((a) => keyActions.add(a));
-    }
-    const materials = MATERIALS_ACCESS[name];
-    if (materials.uploads) {
+    const materials = Object.entries(MATERIALS_ACCESS[name]) as [MaterialsArea, readonly string[]][];
+    if (materials.length > 0) {
       if (props.materialsBucket.encryptionKey !== props.dataKey) throw new Error('the materials bucket must be encrypted with the data key (ApiStackProps.dataKey)');
       environment.MATERIALS_BUCKET = props.materialsBucket.bucketName;
       environment.MATERIALS_MAX_BYTES = String(MATERIALS_MAX_BYTES);
-      const uploads = props.materialsBucket.arnForObjects(`${MATERIALS_BUCKET.uploadsPrefix}*`);
-      role.addToPrincipalPolicy(new PolicyStatement({ actions: [...materials.uploads], resources: [uploads] }));
-      KEY_UPLOAD_ACTIONS.forEach((a) => keyActions.add(a));
-      this.acknowledgeUploadsWildcard(role, uploads);
+      const listed: string[] = [];
+      const wildcards: { objects: string; reason: string }[] = [];
+      for (const [area, actions] of materials) {
+        const objectActions = actions.filter((a) => a !== 's3:ListBucket');
+        const objects = props.materialsBucket.arnForObjects(`${MATERIALS_PREFIXES[area]}*`);
+        role.addToPrincipalPolicy(new PolicyStatement({ actions: objectActions, resources: [objects] }));
+        if (actions.includes('s3:ListBucket')) listed.push(`${MATERIALS_PREFIXES[area]}*`);
+        if (objectActions.includes('s3:PutObject')) KEY_OBJECT_WRITE_ACTIONS.forEach((a) => keyActions.add(a));
+        if (objectActions.includes('s3:GetObject')) KEY_OBJECT_READ_ACTIONS.forEach((a) => keyActions.add(a));
+        wildcards.push({ objects, reason: area === 'uploads' ? UPLOADS_WILDCARD_REASON : CASES_WILDCARD_REASON });
+      }
+      // See MATERIALS_ACCESS: so that a missing key is a 404, listing only within the areas granted.
+      if (listed.length > 0) {
+        role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.materialsBucket.bucketArn], conditions: { StringLike: { 's3:prefix': listed } } }));
+      }
+      this.acknowledgeMaterialsWildcards(role, wildcards);
     }
+    Object.assign(environment, CONFIG_ENVIRONMENT[name]?.(props.config) ?? {});
     if (keyActions.size > 0) role.addToPrincipalPolicy(new PolicyStatement({ actions: [...keyActions], resources: [props.dataKey.keyArn] }));
 
     const fn = new NodejsFunction(this, `${id}Function`, {
-      description: `Tongban ${props.config.stage}: ${name} (${ROUTE_TABLE.filter((r) => r.function === name).length} routes)`,
+      description: options.description,
       entry: functionEntry(name),
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
@@ -373,14 +537,17 @@ export class ApiStack extends Stack {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
-      timeout: Duration.seconds(10),
+      timeout: options.timeout,
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
       environment,
       bundling: LAMBDA_BUNDLING,
+      ...(options.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: options.reservedConcurrentExecutions } : {}),
+      ...(options.deadLetterQueue !== undefined ? { deadLetterQueue: options.deadLetterQueue } : {}),
     });
-    Validations.of(fn).acknowledge({
+    // On the function resource itself, not on what may later be added under it (its async invoke config).
+    Validations.of(fn.node.defaultChild!).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
         'nodejs22.x is the runtime the design fixes and the code is tested for (it must also run on the Node 20 of the embedded runtime); moving to a newer Node runtime is a deliberate, tested upgrade, not an automatic one.',
@@ -388,25 +555,28 @@ export class ApiStack extends Stack {
     Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so AWS requires Resource "*" for them. Every other statement of this policy names its table, index, key, log group or bucket prefix.',
+        'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so AWS requires Resource "*" for them. Every other statement of this policy names its table, index, key, log group, queue or bucket prefix.',
     });
     return fn;
   }
 
   /**
-   * Acknowledges cdk-nag's IAM5 finding for the `uploads/*` objects of the materials bucket, naming
-   * the resource as the template holds it. That is a reference to an output of the data stack, which
-   * CDK only creates when it resolves cross-stack references, after construction; so the
-   * acknowledgement is made in this stack's validation, which runs after that and before the template
-   * is written and cdk-nag checks it, from the resolved value itself. cdk-nag's aspect has already
-   * copied the acknowledgements into the template's metadata by then, so it is run again on this policy.
+   * Acknowledges cdk-nag's IAM5 finding for the `uploads/*` and `cases/*` objects of the materials
+   * bucket, each with its own reason, naming the resource as the template holds it. That is a
+   * reference to an output of the data stack, which CDK only creates when it resolves cross-stack
+   * references, after construction; so the acknowledgement is made in this stack's validation, which
+   * runs after that and before the template is written and cdk-nag checks it, from the resolved value
+   * itself. cdk-nag's aspect has already copied the acknowledgements into the template's metadata by
+   * then, so it is run again on this policy.
    */
-  private acknowledgeUploadsWildcard(role: Role, uploads: string): void {
+  private acknowledgeMaterialsWildcards(role: Role, wildcards: readonly { objects: string; reason: string }[]): void {
     const policy = role.node.findChild('DefaultPolicy');
     const resource = policy.node.defaultChild as CfnResource;
     this.node.addValidation({
       validate: () => {
-        Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flattenForNag(this.resolve(uploads))}]`, reason: UPLOADS_WILDCARD_REASON });
+        for (const { objects, reason } of wildcards) {
+          Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flattenForNag(this.resolve(objects))}]`, reason });
+        }
         if (resource.getMetadata('cdk_nag') !== undefined) new WriteNagSuppressionsToCloudFormationAspect().visit(resource);
         return [];
       },
@@ -460,7 +630,7 @@ export class ApiStack extends Stack {
       if (!route.path.includes('{')) continue;
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${flattenForNag(this.resolve(resources[i]))}]`,
-        reason: `The * stands for the path parameter of ${route.method} ${route.path} (any item code), on this one API and stage; synth checks (assertNoWildcardOverreach) that it matches no route the ${principal.role} role may not call.`,
+        reason: `The * stands for the path parameter of ${route.method} ${route.path} (${[...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => `any ${m[1]!}`).join(', ')}), on this one API and stage; synth checks (assertNoWildcardOverreach) that it matches no route the ${principal.role} role may not call.`,
       });
     }
     return role;

@@ -1,6 +1,7 @@
 // The CDK app as CloudFormation: the data stack's tables, key and materials bucket, the functions, the API built from
 // the route table with IAM on every non-public route, WAF, per-principal roles that may invoke only
-// their routes, the directory record, and cdk-nag (AWS Solutions) with zero unacknowledged findings.
+// their routes, the directory record, the case sweep (schedule, dead-letter queue, alarms), and
+// cdk-nag (AWS Solutions) with zero unacknowledged findings.
 // Most syntheses skip bundling and the built-in CloudFormation validation to stay fast; the one on
 // the real cdk.json does both, exactly as `cdk synth` does.
 import { App, Stack } from 'aws-cdk-lib';
@@ -18,13 +19,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTongbanApp } from '../../infra/app.ts';
 import type { TongbanApp } from '../../infra/app.ts';
-import { CONFIG_CONTEXT_KEY, DOCUMENTATION_ACCOUNT_IDS, expandTrustedPrincipalArn, loadConfig } from '../../infra/config.ts';
-import { bundleFunction } from '../../infra/lambda-bundling.ts';
+import { CONFIG_CONTEXT_KEY, DEFAULT_SWEEP_INTERVAL_MINUTES, DOCUMENTATION_ACCOUNT_IDS, expandTrustedPrincipalArn, loadConfig } from '../../infra/config.ts';
+import { SCHEDULED_FUNCTION_NAMES, bundleFunction } from '../../infra/lambda-bundling.ts';
 import { CHANNELS, DEPARTMENTS, PRINCIPALS } from '../../infra/local/seed-data.ts';
 import {
+  CASES_WILDCARD_REASON,
   FUNCTION_NAMES,
   MATERIALS_ACCESS,
   MATERIALS_MAX_BYTES,
+  SWEEP_RETRY_ATTEMPTS,
   TABLE_ACCESS,
   UPLOADS_WILDCARD_REASON,
   assertNoWildcardOverreach,
@@ -350,16 +353,19 @@ describe('the Tongban CDK app (test configuration)', () => {
   });
 
   describe('functions', () => {
-    it('has one Node 22 arm64 traced function per function of the route table', () => {
+    it('has one Node 22 arm64 traced function per function of the route table, and the sweep', () => {
       expect(FUNCTION_NAMES).toEqual([...new Set(ROUTE_TABLE.map((r) => r.function))]);
+      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep']);
       const fns = resources(api, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'));
-      expect(fns).toHaveLength(FUNCTION_NAMES.length);
-      for (const [, fn] of fns) {
-        expect(props(fn)).toMatchObject({
+      expect(fns).toHaveLength(FUNCTION_NAMES.length + 1);
+      const sweepId = built.api.getLogicalId(built.api.sweep.function.node.defaultChild as CfnElement);
+      for (const [id, fn] of fns) {
+        expect(props(fn), id).toMatchObject({
           Runtime: 'nodejs22.x',
           Architectures: ['arm64'],
           MemorySize: 512,
-          Timeout: 10,
+          // The API functions answer within API Gateway's limit; the sweep within its interval (below).
+          Timeout: id === sweepId ? 300 : 10,
           Handler: 'index.handler',
           TracingConfig: { Mode: 'Active' },
           Environment: {
@@ -415,10 +421,13 @@ describe('the Tongban CDK app (test configuration)', () => {
       const indexes = Object.values(ITEMS_TABLE.indexes).map((ix) => `dynamodb:Query items/index/${ix.name}`);
       expect(grants.sort()).toEqual(['dynamodb:GetItem items', 'dynamodb:Query items', 'dynamodb:PutItem items', ...indexes, 'dynamodb:GetItem directory'].sort());
       // No UpdateItem (it could rewrite an immutable version in place) nor reads the adapter never makes.
-      expect(TABLE_ACCESS.catalogue).toEqual({ items: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], directory: ['dynamodb:GetItem'] });
+      expect(TABLE_ACCESS.catalogue).toEqual({
+        items: { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], indexes: ['catalogue', 'catalogueByDepartment', 'work'] },
+        directory: { actions: ['dynamodb:GetItem'] },
+      });
     });
 
-    describe('cases function (material upload slots)', () => {
+    describe('cases function and case sweep', () => {
       const logicalId = (c: { node: { defaultChild?: unknown } }, stack: Stack) => stack.getLogicalId(c.node.defaultChild as CfnElement);
       /** A value of the API template with each reference to an output of the data stack replaced by that output's value. */
       const acrossStacks = (node: unknown): string => {
@@ -427,10 +436,14 @@ describe('the Tongban CDK app (test configuration)', () => {
       };
       const materialsArn = () => `<${logicalId(built.data.materialsBucket, built.data)}.Arn>`;
       const keyArn = () => `<${logicalId(built.data.dataKey, built.data)}.Arn>`;
-      const directoryArn = () => `<${logicalId(built.data.directoryTable, built.data)}.Arn>`;
-      /** Every (action, resource) an API function's role is allowed, resources as text across the stacks. */
-      const grantsOf = (fn: 'catalogue' | 'platform' | 'cases') => {
-        const roleId = logicalId(built.api.functions[fn].role!, built.api);
+      const tableArn = (t: 'items' | 'directory' | 'cases') =>
+        `<${logicalId({ items: built.data.itemsTable, directory: built.data.directoryTable, cases: built.data.casesTable }[t], built.data)}.Arn>`;
+      const tableRef = (t: Table) => `<${logicalId(t, built.data)}>`;
+      type Fn = 'catalogue' | 'platform' | 'cases' | 'sweep';
+      const functionOf = (fn: Fn) => (fn === 'sweep' ? built.api.sweep.function : built.api.functions[fn]);
+      /** Every (action, resource) a function's role is allowed, resources as text across the stacks. */
+      const grantsOf = (fn: Fn) => {
+        const roleId = logicalId(functionOf(fn).role!, built.api);
         return resources(api, 'AWS::IAM::Policy')
           .filter(([, p]) => JSON.stringify(props(p).Roles) === JSON.stringify([{ Ref: roleId }]))
           .flatMap(([, p]) => (props(p).PolicyDocument as { Statement: { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[] }).Statement)
@@ -439,19 +452,57 @@ describe('the Tongban CDK app (test configuration)', () => {
             return [st.Action].flat().flatMap((action) => [st.Resource].flat().map((r) => ({ action, resource: acrossStacks(r), condition: st.Condition })));
           });
       };
+      /** `action resource` of a function's DynamoDB grants, tables by name (`cases`, `cases/index/supervision`). */
+      const dynamoGrantsOf = (fn: Fn) =>
+        grantsOf(fn)
+          .filter((g) => g.action.startsWith('dynamodb:'))
+          .map((g) => {
+            const table = (['items', 'directory', 'cases'] as const).find((t) => g.resource === tableArn(t) || g.resource.startsWith(`${tableArn(t)}/index/`));
+            expect(table, g.resource).toBeDefined();
+            return `${g.action} ${g.resource.replace(tableArn(table!), table!)}`;
+          })
+          .sort();
+      const environmentOf = (fn: Fn, template = api, stack = built.api) => {
+        const f = props(resources(template).find(([id]) => id === stack.getLogicalId(functionOf(fn).node.defaultChild as CfnElement))?.[1]);
+        return Object.fromEntries(Object.entries((f.Environment as { Variables: Record<string, unknown> }).Variables).map(([k, v]) => [k, acrossStacks(v)]));
+      };
+      const POWERTOOLS = { POWERTOOLS_SERVICE_NAME: 'tongban', POWERTOOLS_METRICS_NAMESPACE: 'Tongban', POWERTOOLS_LOG_LEVEL: 'INFO', NODE_OPTIONS: '--enable-source-maps' };
+      /** Key actions DynamoDB needs for a table written with the CMK (CDK's grantReadWriteData, spelled out). */
+      const TABLE_WRITE_KEY = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
+      const NEVER = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan', 'dynamodb:*', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:*', 's3:PutObjectAcl', 'kms:*'];
 
-      it('exists as a Node 22 arm64 traced function behind POST /v1/materials/uploads, with exactly DIRECTORY_TABLE, MATERIALS_BUCKET, MATERIALS_MAX_BYTES and the Powertools variables', () => {
-        expect(ROUTE_TABLE.filter((r) => r.function === 'cases').map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/materials/uploads']);
+      it('serves every upload, filing, case action, read, queue and supervision route behind one Node 22 arm64 traced function', () => {
+        expect(ROUTE_TABLE.filter((r) => r.function === 'cases').map((r) => `${r.method} ${r.path}`)).toEqual([
+          'POST /v1/materials/uploads',
+          'POST /v1/cases',
+          'GET /v1/cases',
+          'GET /v1/cases/{caseNo}',
+          'GET /v1/cases/{caseNo}/history',
+          'POST /v1/cases/{caseNo}/accept',
+          'POST /v1/cases/{caseNo}/supplement-request',
+          'POST /v1/cases/{caseNo}/supplement',
+          'POST /v1/cases/{caseNo}/refuse',
+          'POST /v1/cases/{caseNo}/pause',
+          'POST /v1/cases/{caseNo}/resume',
+          'POST /v1/cases/{caseNo}/decide',
+          'POST /v1/cases/{caseNo}/withdraw',
+          'GET /v1/queue',
+          'GET /v1/supervision/{kind}',
+        ]);
         expect(FUNCTION_NAMES).toContain('cases');
-        const fn = props(resources(api).find(([id]) => id === logicalId(built.api.functions.cases, built.api))?.[1]);
-        expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
-        const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
-        expect(Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, acrossStacks(v)]))).toEqual({
-          POWERTOOLS_SERVICE_NAME: 'tongban',
-          POWERTOOLS_METRICS_NAMESPACE: 'Tongban',
-          POWERTOOLS_LOG_LEVEL: 'INFO',
-          NODE_OPTIONS: '--enable-source-maps',
-          DIRECTORY_TABLE: `<${logicalId(built.data.directoryTable, built.data)}>`,
+        const fnId = logicalId(built.api.functions.cases, built.api);
+        expect(props(resources(api).find(([id]) => id === fnId)?.[1])).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
+        // Every one of its routes is a method integrated with this function.
+        const integrated = resources(api, 'AWS::ApiGateway::Method').filter(([, m]) => JSON.stringify(props(m).Integration).includes(fnId));
+        expect(integrated).toHaveLength(15);
+      });
+
+      it('gives the cases function exactly CASES_TABLE, ITEMS_TABLE, DIRECTORY_TABLE, MATERIALS_BUCKET, MATERIALS_MAX_BYTES and the Powertools variables', () => {
+        expect(environmentOf('cases')).toEqual({
+          ...POWERTOOLS,
+          CASES_TABLE: tableRef(built.data.casesTable),
+          ITEMS_TABLE: tableRef(built.data.itemsTable),
+          DIRECTORY_TABLE: tableRef(built.data.directoryTable),
           MATERIALS_BUCKET: `<${logicalId(built.data.materialsBucket, built.data)}>`,
           MATERIALS_MAX_BYTES: '52428800',
         });
@@ -459,38 +510,88 @@ describe('the Tongban CDK app (test configuration)', () => {
         expect(MATERIALS_MAX_BYTES).toBe(DEFAULT_MAX_UPLOAD_BYTES);
       });
 
-      it('may PutObject only under uploads/ of the materials bucket, with the data key for SSE-KMS: no read, no delete, nothing under cases/', () => {
-        const grants = grantsOf('cases');
-        const s3 = grants.filter((g) => g.action.startsWith('s3:'));
-        expect(s3).toEqual([{ action: 's3:PutObject', resource: `${materialsArn()}/${MATERIALS_BUCKET.uploadsPrefix}*`, condition: undefined }]);
-        const uploads = s3[0]!.resource;
-        expect(globMatches(uploads, `${materialsArn()}/uploads/kunming-portal/0b5c3f5e-1f3a-4a3b-9d1e-2f5a6c7d8e9f`)).toBe(true);
-        for (const elsewhere of [`${materialsArn()}/cases/2026-000001/a.pdf`, materialsArn(), `${materialsArn()}/uploadsx`, `${materialsArn()}/x/uploads/a`]) {
-          expect(globMatches(uploads, elsewhere), elsewhere).toBe(false);
-        }
-        for (const forbidden of ['s3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:ListBucket', 's3:PutObjectAcl', 's3:*']) {
-          expect(grants.map((g) => g.action), forbidden).not.toContain(forbidden);
-        }
-        // The key: reading the encrypted directory, and the data key S3 generates for the upload.
-        const kms = grants.filter((g) => g.action.startsWith('kms:'));
-        expect(new Set(kms.map((g) => g.resource))).toEqual(new Set([keyArn()]));
-        expect(kms.map((g) => g.action).sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey']);
-        expect(MATERIALS_ACCESS).toEqual({ catalogue: {}, platform: {}, cases: { uploads: ['s3:PutObject'] } });
+      it('passes deemedAcceptanceDays, when configured, as DEEMED_ACCEPTANCE_DAYS to the cases function alone', () => {
+        const three = synth({ ...TEST_CONFIG, deemedAcceptanceDays: 3 });
+        const variables = (fn: Fn) => {
+          const f = fn === 'sweep' ? three.api.sweep.function : three.api.functions[fn];
+          const p = props(resources(Template.fromStack(three.api)).find(([id]) => id === three.api.getLogicalId(f.node.defaultChild as CfnElement))?.[1]);
+          return (p.Environment as { Variables: Record<string, unknown> }).Variables;
+        };
+        expect(variables('cases').DEEMED_ACCEPTANCE_DAYS).toBe('3');
+        for (const fn of ['catalogue', 'platform', 'sweep'] as const) expect(variables(fn).DEEMED_ACCEPTANCE_DAYS, fn).toBeUndefined();
+        expect(environmentOf('cases').DEEMED_ACCEPTANCE_DAYS).toBeUndefined();
       });
 
-      it('reads the directory and writes no table: GetItem on the directory is its only DynamoDB action', () => {
+      it('grants the cases function GetItem, PutItem and Query on the cases table and Query on its indexes, GetItem and Query on items, GetItem on the directory', () => {
+        const caseIndexes = Object.values(CASES_TABLE.indexes).map((ix) => `dynamodb:Query cases/index/${ix.name}`);
+        expect(dynamoGrantsOf('cases')).toEqual(
+          ['dynamodb:GetItem cases', 'dynamodb:PutItem cases', 'dynamodb:Query cases', ...caseIndexes, 'dynamodb:GetItem items', 'dynamodb:Query items', 'dynamodb:GetItem directory'].sort(),
+        );
+        expect(caseIndexes).toHaveLength(3);
+        // Reads the item a case is filed under, but no item index, and writes no item.
+        expect(dynamoGrantsOf('cases').filter((g) => g.includes('items/index') || (g.endsWith(' items') && !/GetItem|Query/.test(g)))).toEqual([]);
+        expect(TABLE_ACCESS.cases).toEqual({
+          cases: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], indexes: ['departmentQueue', 'channelCases', 'supervision'] },
+          items: { actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
+          directory: { actions: ['dynamodb:GetItem'] },
+        });
+      });
+
+      it('lets the cases function read and write objects under uploads/ and cases/ only, list only those prefixes, and delete nothing', () => {
         const grants = grantsOf('cases');
-        expect(grants.filter((g) => g.action.startsWith('dynamodb:')).map((g) => `${g.action} ${g.resource}`)).toEqual([`dynamodb:GetItem ${directoryArn()}`]);
-        expect(TABLE_ACCESS.cases).toEqual({ directory: ['dynamodb:GetItem'] });
+        const s3 = grants.filter((g) => g.action.startsWith('s3:'));
+        const uploads = `${materialsArn()}/${MATERIALS_BUCKET.uploadsPrefix}*`;
+        const cases = `${materialsArn()}/${MATERIALS_BUCKET.casesPrefix}*`;
+        expect(s3.map((g) => `${g.action} ${g.resource}`).sort()).toEqual(
+          [`s3:PutObject ${uploads}`, `s3:GetObject ${uploads}`, `s3:GetObject ${cases}`, `s3:PutObject ${cases}`, `s3:ListBucket ${materialsArn()}`].sort(),
+        );
+        for (const g of s3.filter((x) => x.action !== 's3:ListBucket')) expect(g.condition, g.action).toBeUndefined();
+        // Listing: the bucket, only under the two prefixes (so that a missing key is a 404, not a 403).
+        expect(s3.filter((g) => g.action === 's3:ListBucket').map((g) => g.condition)).toEqual([{ StringLike: { 's3:prefix': ['uploads/*', 'cases/*'] } }]);
+        // The object grants reach uploads/… and cases/…, nothing else in the bucket.
+        const objectPatterns = s3.filter((g) => g.action !== 's3:ListBucket').map((g) => g.resource);
+        expect(objectPatterns.every((p) => p === uploads || p === cases)).toBe(true);
+        expect(globMatches(uploads, `${materialsArn()}/uploads/kunming-portal/0b5c3f5e-1f3a-4a3b-9d1e-2f5a6c7d8e9f`)).toBe(true);
+        expect(globMatches(cases, `${materialsArn()}/cases/2026-000001/0b5c3f5e`)).toBe(true);
+        for (const elsewhere of [materialsArn(), `${materialsArn()}/uploadsx`, `${materialsArn()}/x/uploads/a`, `${materialsArn()}/casesx/a`, `${materialsArn()}/other/a`]) {
+          expect(objectPatterns.some((p) => globMatches(p, elsewhere)), elsewhere).toBe(false);
+        }
+        for (const forbidden of [...NEVER, 's3:GetObjectVersion', 's3:PutObjectTagging', 's3:ListBucketVersions']) expect(grants.map((g) => g.action), forbidden).not.toContain(forbidden);
+        expect(MATERIALS_ACCESS).toEqual({
+          catalogue: {},
+          platform: {},
+          cases: { uploads: ['s3:PutObject', 's3:GetObject', 's3:ListBucket'], cases: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'] },
+          sweep: {},
+        });
+      });
+
+      it('gives the cases function the data key for its tables (DynamoDB with the CMK) and for SSE-KMS objects, and nothing else', () => {
+        const grants = grantsOf('cases');
+        const kms = grants.filter((g) => g.action.startsWith('kms:'));
+        expect(new Set(kms.map((g) => g.resource))).toEqual(new Set([keyArn()]));
+        // GenerateDataKey (new objects, copy targets) and Decrypt (reads, copy sources) are among them.
+        expect(kms.map((g) => g.action).sort()).toEqual(TABLE_WRITE_KEY);
         // Everything it may do, and nothing else.
         expect(new Set(grants.map((g) => g.action))).toEqual(
-          new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:GetItem', 's3:PutObject', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey']),
+          new Set([
+            'logs:CreateLogStream',
+            'logs:PutLogEvents',
+            'xray:PutTraceSegments',
+            'xray:PutTelemetryRecords',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:Query',
+            's3:PutObject',
+            's3:GetObject',
+            's3:ListBucket',
+            ...TABLE_WRITE_KEY,
+          ]),
         );
         for (const g of grants.filter((x) => !x.action.startsWith('xray:'))) expect(g.resource, g.action).not.toBe('*');
       });
 
-      it('is the only function with access to the materials bucket: the catalogue and platform functions get no S3 action', () => {
-        for (const fn of ['catalogue', 'platform'] as const) {
+      it('lets only the cases function into the materials bucket: the catalogue, platform and sweep functions get no S3 action', () => {
+        for (const fn of ['catalogue', 'platform', 'sweep'] as const) {
           const grants = grantsOf(fn);
           expect(grants.length, fn).toBeGreaterThan(0);
           expect(grants.filter((g) => g.action.startsWith('s3:') || g.resource.includes(materialsArn())), fn).toEqual([]);
@@ -500,6 +601,148 @@ describe('the Tongban CDK app (test configuration)', () => {
           (props(p).PolicyDocument as { Statement: { Resource: unknown }[] }).Statement.some((st) => [st.Resource].flat().some((r) => acrossStacks(r).includes(materialsArn()))),
         );
         expect(naming.map(([id]) => id)).toEqual([built.api.getLogicalId(built.api.functions.cases.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnElement)]);
+      });
+
+      describe('case sweep', () => {
+        const sweepId = () => logicalId(built.api.sweep.function, built.api);
+        const queueId = () => logicalId(built.api.sweep.deadLetters, built.api);
+
+        it('is not an API function: no route, no method integrates it', () => {
+          expect(FUNCTION_NAMES as readonly string[]).not.toContain('sweep');
+          expect(ROUTE_TABLE.map((r) => r.function as string)).not.toContain('sweep');
+          expect(resources(api, 'AWS::ApiGateway::Method').filter(([, m]) => JSON.stringify(props(m)).includes(sweepId()))).toEqual([]);
+        });
+
+        it('runs functions/sweep/handler.ts on Node 22 arm64, traced, one at a time, with CASES_TABLE, DIRECTORY_TABLE and the Powertools variables', () => {
+          const fn = props(resources(api).find(([id]) => id === sweepId())?.[1]);
+          expect(fn).toMatchObject({
+            Runtime: 'nodejs22.x',
+            Architectures: ['arm64'],
+            Handler: 'index.handler',
+            TracingConfig: { Mode: 'Active' },
+            ReservedConcurrentExecutions: 1,
+            // At most the interval (15 min here), at most 5 minutes.
+            Timeout: 300,
+            DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [queueId(), 'Arn'] } },
+          });
+          expect(environmentOf('sweep')).toEqual({ ...POWERTOOLS, CASES_TABLE: tableRef(built.data.casesTable), DIRECTORY_TABLE: tableRef(built.data.directoryTable) });
+          // Its own log group, kept as long as the others.
+          const logGroup = (fn.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+          const group = resources(api, 'AWS::Logs::LogGroup').find(([id]) => id === logGroup)?.[1];
+          expect(props(group).RetentionInDays).toBe(TEST_CONFIG.logRetentionDays);
+          expect(group?.DeletionPolicy).toBe('Retain');
+          const apiGroups = FUNCTION_NAMES.map((n) => (props(resources(api).find(([id]) => id === logicalId(built.api.functions[n], built.api))?.[1]).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref);
+          expect(apiGroups).not.toContain(logGroup);
+        });
+
+        it('may get, put and query cases (the table, and the departmentQueue index alone), get the directory, use the data key and send to its dead-letter queue; nothing else', () => {
+          expect(dynamoGrantsOf('sweep')).toEqual(['dynamodb:GetItem cases', 'dynamodb:PutItem cases', 'dynamodb:Query cases', 'dynamodb:Query cases/index/departmentQueue', 'dynamodb:GetItem directory'].sort());
+          const grants = grantsOf('sweep');
+          expect(grants.filter((g) => g.action.startsWith('kms:')).map((g) => `${g.action} ${g.resource}`).sort()).toEqual(TABLE_WRITE_KEY.map((a) => `${a} ${keyArn()}`));
+          expect(grants.filter((g) => g.action.startsWith('sqs:')).map((g) => `${g.action} ${g.resource}`)).toEqual([`sqs:SendMessage <${queueId()}.Arn>`]);
+          expect(new Set(grants.map((g) => g.action))).toEqual(
+            new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'sqs:SendMessage', ...TABLE_WRITE_KEY]),
+          );
+          for (const forbidden of NEVER) expect(grants.map((g) => g.action), forbidden).not.toContain(forbidden);
+          for (const g of grants.filter((x) => !x.action.startsWith('xray:'))) expect(g.resource, g.action).not.toBe('*');
+          expect(grants.some((g) => g.resource.includes(tableArn('items')))).toBe(false);
+        });
+
+        it('is run by a schedule rule at the configured rate, with retries and the dead-letter queue; Lambda retries and keeps failed runs there too', () => {
+          const rules = resources(api, 'AWS::Events::Rule');
+          expect(rules).toHaveLength(1);
+          const rule = props(rules[0]![1]);
+          expect(DEFAULT_SWEEP_INTERVAL_MINUTES).toBe(15);
+          expect(rule.ScheduleExpression).toBe('rate(15 minutes)');
+          expect(rule.State).toBe('ENABLED');
+          expect(rule.Targets).toEqual([
+            {
+              Id: expect.any(String),
+              Arn: { 'Fn::GetAtt': [sweepId(), 'Arn'] },
+              DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId(), 'Arn'] } },
+              RetryPolicy: { MaximumRetryAttempts: SWEEP_RETRY_ATTEMPTS, MaximumEventAgeInSeconds: 900 },
+            },
+          ]);
+          // Only this rule may invoke the sweep.
+          const permissions = resources(api, 'AWS::Lambda::Permission').filter(([, p]) => JSON.stringify(props(p).FunctionName).includes(sweepId()));
+          expect(permissions.map(([, p]) => props(p))).toEqual([
+            { Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [sweepId(), 'Arn'] }, Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [rules[0]![0], 'Arn'] } },
+          ]);
+          // A run that throws: Lambda retries, then drops the event into the function's dead-letter queue.
+          const invokeConfigs = resources(api, 'AWS::Lambda::EventInvokeConfig').filter(([, c]) => JSON.stringify(props(c).FunctionName).includes(sweepId()));
+          expect(invokeConfigs.map(([, c]) => props(c))).toEqual([{ FunctionName: { Ref: sweepId() }, Qualifier: '$LATEST', MaximumRetryAttempts: SWEEP_RETRY_ATTEMPTS, MaximumEventAgeInSeconds: 900 }]);
+        });
+
+        it('takes its rate and timeout from sweepIntervalMinutes', () => {
+          for (const [minutes, expression, timeout] of [
+            [1, 'rate(1 minute)', 60],
+            [3, 'rate(3 minutes)', 180],
+            [60, 'rate(1 hour)', 300],
+            [1440, 'rate(1 day)', 300],
+          ] as const) {
+            const other = synth({ ...TEST_CONFIG, sweepIntervalMinutes: minutes });
+            const template = Template.fromStack(other.api);
+            template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: expression });
+            const fn = props(resources(template).find(([id]) => id === other.api.getLogicalId(other.api.sweep.function.node.defaultChild as CfnElement))?.[1]);
+            expect(fn.Timeout, String(minutes)).toBe(timeout);
+            // Events keep no longer than Lambda (6 h) and EventBridge (24 h) allow.
+            template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumEventAgeInSeconds: Math.max(60, Math.min(minutes * 60, 6 * 3600)) });
+            template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ RetryPolicy: Match.objectLike({ MaximumEventAgeInSeconds: Math.max(60, Math.min(minutes * 60, 24 * 3600)) }) })] });
+          }
+        });
+
+        it('keeps failed runs in an encrypted, TLS-only queue that only the rule (and the function\'s role) may send to', () => {
+          const queue = resources(api, 'AWS::SQS::Queue');
+          expect(queue.map(([id]) => id)).toEqual([queueId()]);
+          expect(props(queue[0]![1])).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+          const [policy, ...more] = resources(api, 'AWS::SQS::QueuePolicy');
+          expect(more).toEqual([]);
+          const statements = (props(policy![1]).PolicyDocument as { Statement: Cfn[] }).Statement;
+          expect(statements).toEqual(
+            expect.arrayContaining([
+              expect.objectContaining({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+              expect.objectContaining({
+                Effect: 'Allow',
+                Principal: { Service: 'events.amazonaws.com' },
+                Action: 'sqs:SendMessage',
+                Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [resources(api, 'AWS::Events::Rule')[0]![0], 'Arn'] } } },
+              }),
+            ]),
+          );
+          expect(statements).toHaveLength(2);
+        });
+
+        it('alarms on the function\'s errors, on SweepFailures (namespace Tongban, service tongban) and on messages in the dead-letter queue', () => {
+          const alarms = Object.fromEntries(resources(api, 'AWS::CloudWatch::Alarm').map(([, a]) => [props(a).AlarmName as string, props(a)]));
+          expect(Object.keys(alarms).sort()).toEqual(['tongban-test-sweep-dead-letters', 'tongban-test-sweep-errors', 'tongban-test-sweep-failures']);
+          const aboveZero = { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' };
+          expect(alarms['tongban-test-sweep-errors']).toMatchObject({
+            ...aboveZero,
+            Namespace: 'AWS/Lambda',
+            MetricName: 'Errors',
+            Statistic: 'Sum',
+            Period: 900,
+            Dimensions: [{ Name: 'FunctionName', Value: { Ref: sweepId() } }],
+          });
+          // As Powertools emits it (functions/http/observability.ts: namespace Tongban, serviceName tongban).
+          expect(alarms['tongban-test-sweep-failures']).toMatchObject({
+            ...aboveZero,
+            Namespace: 'Tongban',
+            MetricName: 'SweepFailures',
+            Statistic: 'Maximum',
+            Period: 900,
+            Dimensions: [{ Name: 'service', Value: 'tongban' }],
+          });
+          expect(readFileSync(join(ROOT, 'functions/sweep/handler.ts'), 'utf8')).toContain("'SweepFailures'");
+          expect(readFileSync(join(ROOT, 'functions/http/observability.ts'), 'utf8')).toContain("new Metrics({ namespace: 'Tongban', serviceName: 'tongban' })");
+          expect(alarms['tongban-test-sweep-dead-letters']).toMatchObject({
+            ...aboveZero,
+            Namespace: 'AWS/SQS',
+            MetricName: 'ApproximateNumberOfMessagesVisible',
+            Statistic: 'Maximum',
+            Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId(), 'QueueName'] } }],
+          });
+        });
       });
     });
 
@@ -697,6 +940,55 @@ describe('the Tongban CDK app (test configuration)', () => {
       expect(role('market').invokes.some((pattern) => globMatches(pattern, 'POST/v1/materials/uploads'))).toBe(false);
     });
 
+    it('keeps each case route to its roles: channels file, supplement and withdraw; departments accept, decide and read their queue; the platform supervises', () => {
+      const portal = role('portal').invokes;
+      const market = role('market').invokes;
+      const reviewer = role('reviewer').invokes;
+      const auditor = role('auditor').invokes;
+      const may = (invokes: string[], method: string, path: string) => mayInvoke(invokes, method, path);
+      // Channel
+      for (const [method, path] of [
+        ['POST', '/v1/cases'],
+        ['GET', '/v1/cases'],
+        ['GET', '/v1/cases/{caseNo}'],
+        ['GET', '/v1/cases/{caseNo}/history'],
+        ['POST', '/v1/cases/{caseNo}/supplement'],
+        ['POST', '/v1/cases/{caseNo}/withdraw'],
+      ] as const)
+        expect(may(portal, method, path), `portal ${method} ${path}`).toBe(true);
+      for (const action of ['accept', 'supplement-request', 'refuse', 'pause', 'resume', 'decide']) expect(may(portal, 'POST', `/v1/cases/{caseNo}/${action}`), `portal ${action}`).toBe(false);
+      expect(may(portal, 'GET', '/v1/queue')).toBe(false);
+      expect(may(portal, 'GET', '/v1/supervision/{kind}')).toBe(false);
+      // Department
+      for (const action of ['accept', 'supplement-request', 'refuse', 'pause', 'resume', 'decide']) expect(may(market, 'POST', `/v1/cases/{caseNo}/${action}`), `market ${action}`).toBe(true);
+      for (const [method, path] of [
+        ['GET', '/v1/queue'],
+        ['GET', '/v1/cases/{caseNo}'],
+        ['GET', '/v1/cases/{caseNo}/history'],
+      ] as const)
+        expect(may(market, method, path), `market ${method} ${path}`).toBe(true);
+      for (const [method, path] of [
+        ['POST', '/v1/cases'],
+        ['GET', '/v1/cases'],
+        ['POST', '/v1/cases/{caseNo}/supplement'],
+        ['POST', '/v1/cases/{caseNo}/withdraw'],
+        ['POST', '/v1/materials/uploads'],
+        ['GET', '/v1/supervision/{kind}'],
+      ] as const)
+        expect(may(market, method, path), `market ${method} ${path}`).toBe(false);
+      // Platform: supervision, and no case of its own to read or act on.
+      expect(may(reviewer, 'GET', '/v1/supervision/{kind}')).toBe(true);
+      for (const route of ROUTE_TABLE.filter((r) => r.function === 'cases' && r.path !== '/v1/supervision/{kind}')) expect(may(reviewer, route.method, route.path), `reviewer ${route.path}`).toBe(false);
+      // The auditor: no case route at all.
+      for (const route of ROUTE_TABLE.filter((r) => r.function === 'cases')) expect(may(auditor, route.method, route.path), `auditor ${route.path}`).toBe(false);
+      // The patterns as IAM matches them (`*` also matches `/`): a department's GET/v1/cases/* reaches
+      // history (allowed) but not the channel's list, and no channel pattern reaches a department action.
+      expect(market).toContain('GET/v1/cases/*');
+      expect(market.some((p) => globMatches(p, 'GET/v1/cases'))).toBe(false);
+      expect(market.some((p) => globMatches(p, 'POST/v1/cases'))).toBe(false);
+      for (const action of ['accept', 'supplement-request', 'refuse', 'pause', 'resume', 'decide']) expect(portal.some((p) => globMatches(p, `POST/v1/cases/2026-000001/${action}`)), action).toBe(false);
+    });
+
     it('refuses at synth a route table whose wildcards would reach a forbidden route', () => {
       expect(() => assertNoWildcardOverreach()).not.toThrow();
       expect(globMatches(invokeResourcePath({ method: 'GET', path: '/v1/items/{code}' }), 'GET/v1/items/x/versions/1')).toBe(true);
@@ -793,22 +1085,37 @@ describe('the Tongban CDK app (test configuration)', () => {
       for (const a of acknowledged) expect(a.reason.length, a.id).toBeGreaterThan(40);
     });
 
-    it('acknowledges the cases function\'s uploads/* grant, with its reason, on that policy alone', () => {
-      const policyOf = (fn: 'catalogue' | 'platform' | 'cases') => built.api.functions[fn].role!.node.findChild('DefaultPolicy').node.defaultChild as CfnElement;
+    it('acknowledges the cases function\'s uploads/* and cases/* grants, each with its reason, on that policy alone', () => {
+      const policyOf = (fn: 'catalogue' | 'platform' | 'cases' | 'sweep') =>
+        (fn === 'sweep' ? built.api.sweep.function : built.api.functions[fn]).role!.node.findChild('DefaultPolicy').node.defaultChild as CfnElement;
       const suppressions = (el: CfnElement) =>
         ((resources(api).find(([id]) => id === built.api.getLogicalId(el))?.[1] as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }).Metadata?.cdk_nag
           ?.rules_to_suppress ?? []);
-      const uploadsAck = (el: CfnElement) => suppressions(el).filter((a) => a.id.endsWith('/uploads/*]'));
-      const [ack, ...more] = uploadsAck(policyOf('cases'));
-      expect(more).toEqual([]);
-      expect(ack?.id).toMatch(/^AwsSolutions-IAM5\[Resource::.*MaterialsBucket.*\/uploads\/\*\]$/);
-      expect(ack?.reason).toBe(UPLOADS_WILDCARD_REASON);
+      const bucketAcks = (el: CfnElement) => suppressions(el).filter((a) => /MaterialsBucket/.test(a.id));
+      const acks = bucketAcks(policyOf('cases'));
+      expect(acks.map((a) => a.id.replace(/^AwsSolutions-IAM5\[Resource::.*MaterialsBucket[^/]*/, 'IAM5 ')).sort()).toEqual(['IAM5 /cases/*]', 'IAM5 /uploads/*]']);
+      expect(acks.find((a) => a.id.endsWith('/uploads/*]'))?.reason).toBe(UPLOADS_WILDCARD_REASON);
+      expect(acks.find((a) => a.id.endsWith('/cases/*]'))?.reason).toBe(CASES_WILDCARD_REASON);
       expect(UPLOADS_WILDCARD_REASON).toMatch(/random/);
       expect(UPLOADS_WILDCARD_REASON).toMatch(/only stable part/);
       expect(UPLOADS_WILDCARD_REASON).toMatch(/lifecycle rule expires/);
-      // The X-Ray acknowledgement stays, and the other functions acknowledge no uploads.
+      expect(CASES_WILDCARD_REASON).toMatch(/case number is only issued at filing/);
+      expect(CASES_WILDCARD_REASON).toMatch(/no delete/);
+      // The X-Ray acknowledgement stays, and the other functions acknowledge nothing in the bucket.
       expect(suppressions(policyOf('cases')).map((a) => a.id)).toContain('AwsSolutions-IAM5[Resource::*]');
-      for (const fn of ['catalogue', 'platform'] as const) expect(uploadsAck(policyOf(fn)), fn).toEqual([]);
+      for (const fn of ['catalogue', 'platform', 'sweep'] as const) expect(bucketAcks(policyOf(fn)), fn).toEqual([]);
+      // The sweep acknowledges X-Ray's Resource * and nothing else on its policy, and its runtime (L1) on its function alone.
+      expect(suppressions(policyOf('sweep')).map((a) => a.id)).toEqual(['AwsSolutions-IAM5[Resource::*]']);
+      const acknowledgedOn = (id: string) => resources(api).filter(([, r]) => JSON.stringify((r as { Metadata?: unknown }).Metadata ?? {}).includes(`"${id}"`)).map(([logical]) => logical);
+      const functionIds = [...FUNCTION_NAMES.map((n) => built.api.functions[n]), built.api.sweep.function].map((f) => built.api.getLogicalId(f.node.defaultChild as CfnElement));
+      expect(acknowledgedOn('AwsSolutions-L1').sort()).toEqual(functionIds.sort());
+    });
+
+    it('fails synth when the cases function is granted another prefix of the materials bucket: the acknowledgements cover uploads/* and cases/* alone', () => {
+      const app = newApp(TEST_CONFIG);
+      const { data: dataStack, api: apiStack } = buildTongbanApp(app);
+      apiStack.functions.cases.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [dataStack.materialsBucket.arnForObjects('other/*')] }));
+      expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Resource::.*MaterialsBucket.*\/other\/\*\]/);
     });
 
     it('fails synth when the cases function is granted the whole materials bucket: the acknowledgement covers uploads/* alone', () => {
@@ -879,6 +1186,15 @@ describe('configuration', () => {
       }),
     ).toMatch(/more than their hyphens/);
     expect(problem({ ...TEST_CONFIG, extra: true })).toMatch(/extra/);
+  });
+
+  it('takes deemedAcceptanceDays (1-5, unset by default) and sweepIntervalMinutes (1-1440, 15 by default)', () => {
+    const config = loadConfig(withContext(TEST_CONFIG));
+    expect(config.deemedAcceptanceDays).toBeUndefined();
+    expect(config.sweepIntervalMinutes).toBe(15);
+    expect(loadConfig(withContext({ ...TEST_CONFIG, deemedAcceptanceDays: 1, sweepIntervalMinutes: 1440 }))).toMatchObject({ deemedAcceptanceDays: 1, sweepIntervalMinutes: 1440 });
+    for (const bad of [0, 6, 2.5, '3']) expect(problem({ ...TEST_CONFIG, deemedAcceptanceDays: bad }), String(bad)).toMatch(/deemedAcceptanceDays/);
+    for (const bad of [0, 1441, 1.5, '15']) expect(problem({ ...TEST_CONFIG, sweepIntervalMinutes: bad }), String(bad)).toMatch(/sweepIntervalMinutes/);
   });
 
   const onePrincipal = (p: Record<string, unknown>) => problem({ ...TEST_CONFIG, principals: [{ name: 'x1', role: 'auditor', ...p }] });
@@ -957,8 +1273,8 @@ describe('the real cdk.json', () => {
     // The deployed bundles: ESM with the createRequire banner, a source map, and byte for byte what
     // bundleFunction (the benchmark's bundler) produces with the shared options.
     const template = Template.fromStack(built.api);
-    for (const name of FUNCTION_NAMES) {
-      const logicalId = built.api.getLogicalId(built.api.functions[name].node.defaultChild as CfnElement);
+    for (const name of [...FUNCTION_NAMES, ...SCHEDULED_FUNCTION_NAMES]) {
+      const logicalId = built.api.getLogicalId((name === 'sweep' ? built.api.sweep.function : built.api.functions[name]).node.defaultChild as CfnElement);
       const code = props(resources(template).find(([id]) => id === logicalId)?.[1]).Code as { S3Key: string };
       const assetDir = join(built.assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
       const deployed = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
