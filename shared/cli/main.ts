@@ -1,18 +1,22 @@
-// `tongban items list|show|create|edit|revise|submit|review|suspend|resume|terminate`
+// `tongban items …`, `tongban cases …` and `tongban supervision …` (see HELP).
 // Human-readable output by default, `--json` for scripts. Exit codes: 0 done, 1 refused by the API
 // (the error code and field are printed), 2 usage error, 3 cannot reach the API.
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { ApiResponse, ClientTarget } from './api-client.ts';
-import { ApiClient, UsageError, awsTarget, departmentOf, localTarget } from './api-client.ts';
+import { ApiClient, ApiRefusal, UsageError, awsTarget, departmentOf, localTarget } from './api-client.ts';
+import { positiveInt, readJsonObject } from './args.ts';
+import type { CommandContext } from './cases-commands.ts';
+import { casesCommand, supervisionCommand } from './cases-commands.ts';
 import { guideTemplate } from './guide-template.ts';
 import { printError, printItem, printList, printVersion } from './output.ts';
 
 const HELP = `tongban: the Tongban (通办) command line
 
 Usage: tongban items <command> [options]
+       tongban cases <command> [options]
+       tongban supervision overdue|violation [--limit N] [--cursor C]
 
-Commands:
+Items (事项):
   list     [--department <code>] [--type <type>] [--state draft|submitted|returned] [--limit N] [--cursor C] [--all]
   show     <code> [--version N|latest]
   template [--department <code>]                    print a complete service guide to start from
@@ -27,6 +31,35 @@ Commands:
   resume   <code> [--base N]
   terminate <code> --reason <text> [--base N]
 
+Cases (办件):
+  file     --item <code> --applicant <applicant.json> [--form <form.json>]
+           --material <NAME>=<path> … [--idempotency-key <key>]
+                                  channel: upload every material (.pdf .ofd .jpg .jpeg .png) and
+                                  file; prints the receipt (收件回执). Retry with the printed key
+                                  to get the same case, never a second one (the uploads are
+                                  remembered in filings/ beside the credentials file)
+  show     <caseNo>
+  history  <caseNo>               every entry and the chain check (exit 1 if it does not verify)
+  accept   <caseNo> [--pending <material> … --pending-due <YYYY-MM-DD>]
+                                  department: accept (受理); with --pending, 容缺受理
+  supplement <caseNo> --problem "<material>:<problem>" …
+                                  department: ask for supplements, every problem at once (一次性告知)
+  supplement <caseNo> --material <NAME>=<path> … [--form <form.json>]
+                                  channel: deliver the supplements
+  refuse   <caseNo> --reason <text> [--reason <text>…]             department: 不予受理
+  decide   <caseNo> --outcome approved|denied [--reason <text>…]   department
+  pause    <caseNo> --procedure <procedure> --reason <text>        department: special procedure
+                                  (site-inspection, hearing, testing, expert-review, public-notice,
+                                  tender-auction, quarantine, or its Chinese name)
+  resume   <caseNo>                                                department
+  withdraw <caseNo> --reason <text>                                channel: 撤回
+  queue    [--status <status>] [--limit N] [--cursor C]            department: its cases (default received)
+  list     [--applicant <ID>] [--limit N] [--cursor C]             channel: the cases it filed
+  (every action takes [--base N]: the case version you saw; refused if the case moved on)
+
+Supervision (platform):
+  supervision overdue|violation   cases past their promised / statutory deadline
+
 Who you are (one of):
   --as <principal>        a principal of the embedded platform, from .tongban/credentials.json
                           (--credentials <path> or TONGBAN_CREDENTIALS to use another file)
@@ -34,9 +67,13 @@ Who you are (one of):
                           --endpoint <url> (or TONGBAN_ENDPOINT) and --region (or AWS_REGION)
 
   --json                  print the API's JSON answer as it is
-  --base N                the version you act on. Required where it matters what you saw: review
-                          (the version you reviewed), edit and revise (the version you changed);
-                          elsewhere it defaults to the newest version, read just before
+  --base N                the version you act on. Items: required where it matters what you saw:
+                          review (the version you reviewed), edit and revise (the version you
+                          changed); elsewhere it defaults to the newest version, read just before.
+                          Cases: optional; without it the action applies to the case as it is
+
+Exit codes: 0 done, 1 refused by the platform (its code, field and message are printed),
+2 usage error, 3 cannot reach the API.
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -69,6 +106,17 @@ export async function main(argv: string[]): Promise<number> {
         emergency: { type: 'boolean', default: false },
         from: { type: 'string' },
         notice: { type: 'string' },
+        item: { type: 'string' },
+        applicant: { type: 'string' },
+        form: { type: 'string' },
+        material: { type: 'string', multiple: true },
+        'idempotency-key': { type: 'string' },
+        pending: { type: 'string', multiple: true },
+        'pending-due': { type: 'string' },
+        problem: { type: 'string', multiple: true },
+        outcome: { type: 'string' },
+        procedure: { type: 'string' },
+        status: { type: 'string' },
       },
     });
   } catch (e) {
@@ -82,7 +130,7 @@ export async function main(argv: string[]): Promise<number> {
     return o.help ? 0 : 2;
   }
   try {
-    if (group !== 'items') throw new UsageError(`unknown command group "${group}"`);
+    if (group !== 'items' && group !== 'cases' && group !== 'supervision') throw new UsageError(`unknown command group "${group}"`);
     if (command === 'template') {
       const department = o.department ?? (o.as !== undefined ? await departmentOf(credentialsPath(o), o.as) : undefined);
       if (!department) throw new UsageError('items template needs --department <unified social credit code>, or --as a department principal');
@@ -100,6 +148,14 @@ export async function main(argv: string[]): Promise<number> {
       else print(res.body as never);
       return 0;
     };
+    if (group !== 'items') {
+      const ctx: CommandContext = {
+        api,
+        o,
+        out,
+      };
+      return group === 'cases' ? await casesCommand(ctx, command, code) : await supervisionCommand(ctx, command);
+    }
     const needCode = (): string => {
       if (!code) throw new UsageError(`items ${command} needs the item's implementation code`);
       return code;
@@ -207,12 +263,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-class ApiRefusal extends Error {
-  constructor(readonly response: ApiResponse) {
-    super(`HTTP ${response.status}`);
-  }
-}
-
 async function resolveTarget(o: { as?: string; profile?: string; endpoint?: string; region?: string; credentials?: string }): Promise<ClientTarget> {
   if (o.as !== undefined && o.profile !== undefined) throw new UsageError('use either --as (embedded platform) or --profile (AWS), not both');
   if (o.as !== undefined) return localTarget(credentialsPath(o), o.as, o.endpoint);
@@ -225,20 +275,8 @@ function credentialsPath(o: { credentials?: string }): string {
 
 async function readGuide(file: string | undefined): Promise<unknown> {
   if (!file) throw new UsageError('--file <guide.json> is required');
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`cannot read the guide from ${file}: ${(e as Error).message}`);
-  }
-  // Accept either the guide itself or a request body `{ "guide": … }`.
-  return json !== null && typeof json === 'object' && 'guide' in json ? (json as { guide: unknown }).guide : json;
-}
-
-function positiveInt(s: string, flag: string): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number, got "${s}"`);
-  return n;
+  // Either the guide itself or a request body `{ "guide": … }`.
+  return readJsonObject(file, 'the guide', 'guide');
 }
 
 function oneReason(reasons: string[] | undefined, command: string): string {

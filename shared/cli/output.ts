@@ -101,7 +101,7 @@ function printGuide(g: Guide): void {
   for (const co of g.jointHandling?.coDepartments ?? []) console.log(`  co-department ${co.departmentId}: ${co.responsibility}, ${co.timeLimitDays} working days`);
 }
 
-function printTable(header: string[], rows: string[][]): void {
+export function printTable(header: string[], rows: string[][]): void {
   const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\uffff]/.test(ch) ? 2 : 1), 0);
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
   const line = (r: string[]) => r.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join('  ').trimEnd();

@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3RVER_CREDENTIALS } from '../../infra/local/local-s3.ts';
 import { LOCAL_MATERIALS_BUCKET } from '../../infra/local/platform.ts';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
-import { ApiClient } from '../../shared/cli/api-client.ts';
 import type { ApiResponse } from '../../shared/cli/api-client.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
+import { signedClients } from '../support/signed-clients.ts';
 import type { PlatformProcess } from '../support/platform-process.ts';
 import { startPlatformProcess } from '../support/platform-process.ts';
 
@@ -33,11 +33,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function as(principal: string): ApiClient {
-  const p = platform.credentials.principals[principal];
-  if (!p) throw new Error(`no principal ${principal}`);
-  return new ApiClient({ endpoint: platform.endpoint, region: platform.credentials.region, credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey } });
-}
+const as = signedClients(() => platform);
 
 const FOOD = SEED_ITEMS.find((g) => g.implementationCode.endsWith('000117001000'))!;
 const APPLICATION = '食品经营许可申请书';

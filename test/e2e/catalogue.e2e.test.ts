@@ -13,15 +13,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3RVER_CREDENTIALS } from '../../infra/local/local-s3.ts';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
-import { ApiClient } from '../../shared/cli/api-client.ts';
-import { main } from '../../shared/cli/main.ts';
 import type { PlatformProcess } from '../support/platform-process.ts';
 import { startPlatformProcess } from '../support/platform-process.ts';
+import { runCli, signedClients } from '../support/signed-clients.ts';
 
 const run = promisify(execFile);
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -42,11 +41,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function as(principal: string): ApiClient {
-  const p = platform.credentials.principals[principal];
-  if (!p) throw new Error(`no principal ${principal}`);
-  return new ApiClient({ endpoint: platform.endpoint, region: platform.credentials.region, credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey } });
-}
+const as = signedClients(() => platform);
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -439,20 +434,7 @@ describe('material uploads (cases, first route)', () => {
 });
 
 describe('every CLI command, in process, against the platform', () => {
-  /** Runs `tongban …` through its main function and returns the exit code and what it printed. */
-  async function tongban(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-    const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-    try {
-      const code = await main([...args, '--credentials', join(dataDir, 'credentials.json')]);
-      return { code, out: out.join('\n'), err: err.join('\n') };
-    } finally {
-      log.mockRestore();
-      error.mockRestore();
-    }
-  }
+  const tongban = (...args: string[]) => runCli(join(dataDir, 'credentials.json'), ...args);
 
   it('edits, returns, suspends in an emergency, lists work and terminates, with the exit codes the help promises', async () => {
     const code = `${DEPARTMENTS.market.id}800000000050`;

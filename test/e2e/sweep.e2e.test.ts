@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningPlatform } from '../../infra/local/platform.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
 import { SEED_ITEMS } from '../../infra/local/seed-data.ts';
-import { ApiClient } from '../../shared/cli/api-client.ts';
+import { signedClients } from '../support/signed-clients.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -31,10 +31,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function as(principal: string): ApiClient {
-  const p = platform.credentials.principals[principal]!;
-  return new ApiClient({ endpoint: platform.endpoint, region: platform.credentials.region, credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey } });
-}
+const as = signedClients(() => platform);
 
 /** Polls `read` until `done` holds (the timer runs every 100 ms); fails after 15 s with the last value. */
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {

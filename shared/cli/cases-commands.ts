@@ -1,0 +1,147 @@
+// `tongban cases file|show|history|accept|supplement|refuse|decide|pause|resume|withdraw|queue|list`
+// and `tongban supervision overdue|violation`: each builds the route's request from the options,
+// and prints the answer through the caller's `out` (JSON with --json, exit 1 when refused).
+import { randomUUID } from 'node:crypto';
+import type { CaseHistoryView } from '../domain/cases/case-service.ts';
+import { SPECIAL_PROCEDURES, SPECIAL_PROCEDURE_ZH } from '../domain/cases/case-record.ts';
+import type { ApiClient, ApiResponse } from './api-client.ts';
+import { UsageError } from './api-client.ts';
+import { baseVersion, exactlyOne, isoDate, positiveInt, readJsonObject } from './args.ts';
+import { printCase, printCaseList, printHistory, printReceipt, printSupervisionList } from './cases-output.ts';
+import { readMaterials, uploadMaterials } from './upload.ts';
+
+export interface CaseOptions {
+  json: boolean;
+  base?: string;
+  item?: string;
+  applicant?: string;
+  form?: string;
+  material?: string[];
+  'idempotency-key'?: string;
+  pending?: string[];
+  'pending-due'?: string;
+  problem?: string[];
+  reason?: string[];
+  outcome?: string;
+  procedure?: string;
+  status?: string;
+  limit?: string;
+  cursor?: string;
+}
+
+export interface CommandContext {
+  api: ApiClient;
+  o: CaseOptions;
+  /** Prints the answer (as JSON with --json) and returns the exit code: 0, or 1 when refused. */
+  out: (res: ApiResponse, print: (body: never) => void) => number;
+}
+
+export async function casesCommand(ctx: CommandContext, command: string | undefined, caseNo: string | undefined): Promise<number> {
+  const { api, o, out } = ctx;
+  const path = (suffix = '') => {
+    if (!caseNo) throw new UsageError(`cases ${command} needs the case number`);
+    return `/v1/cases/${encodeURIComponent(caseNo)}${suffix}`;
+  };
+  const act = async (action: string, body: Record<string, unknown>) => {
+    const p = path(`/${action}`);
+    return out(await api.request('POST', p, { body: { ...baseVersion(o.base), ...body } }), printCase);
+  };
+
+  switch (command) {
+    case 'file':
+      return fileCase(ctx);
+    case 'show':
+      return out(await api.request('GET', path()), printCase);
+    case 'history': {
+      const res = await api.request('GET', path('/history'));
+      const code = out(res, printHistory);
+      // A history that does not verify is a failure, whatever the format asked for.
+      return code === 0 && !(res.body as CaseHistoryView).check.ok ? 1 : code;
+    }
+    case 'accept': {
+      const pending = o.pending !== undefined || o['pending-due'] !== undefined;
+      if (o['pending-due'] !== undefined) isoDate(o['pending-due'], '--pending-due');
+      return act('accept', pending ? { pendingMaterials: o.pending ?? [], ...(o['pending-due'] ? { pendingDueOn: o['pending-due'] } : {}) } : {});
+    }
+    case 'supplement':
+      return supplement(ctx, path('/supplement'), path('/supplement-request'));
+    case 'refuse':
+      if (!o.reason?.length) throw new UsageError('cases refuse needs --reason <text> (one or more)');
+      return act('refuse', { reasons: o.reason });
+    case 'decide': {
+      if (o.outcome !== 'approved' && o.outcome !== 'denied') throw new UsageError('cases decide needs --outcome approved|denied');
+      return act('decide', { outcome: o.outcome, ...(o.reason?.length ? { reasons: o.reason } : {}) });
+    }
+    case 'pause':
+      return act('pause', { procedure: procedureOf(o.procedure), reason: exactlyOne(o.reason, '--reason', 'cases pause') });
+    case 'resume':
+      return act('resume', {});
+    case 'withdraw':
+      return act('withdraw', { reason: exactlyOne(o.reason, '--reason', 'cases withdraw') });
+    case 'queue':
+      return out(await api.request('GET', '/v1/queue', { query: { status: o.status, ...page(o) } }), printCaseList);
+    case 'list':
+      return out(await api.request('GET', '/v1/cases', { query: { applicant: o.applicant, ...page(o) } }), printCaseList);
+    default:
+      throw new UsageError(command ? `unknown command "cases ${command}"` : 'cases needs a command');
+  }
+}
+
+export async function supervisionCommand(ctx: CommandContext, kind: string | undefined): Promise<number> {
+  if (kind !== 'overdue' && kind !== 'violation') throw new UsageError('supervision needs overdue or violation');
+  return ctx.out(await ctx.api.request('GET', `/v1/supervision/${kind}`, { query: page(ctx.o) }), printSupervisionList);
+}
+
+/** Uploads every material, then files; the Idempotency-Key is printed so that a retry can reuse it. */
+async function fileCase({ api, o, out }: CommandContext): Promise<number> {
+  if (!o.item) throw new UsageError('cases file needs --item <implementation code>');
+  if (!o.applicant) throw new UsageError('cases file needs --applicant <applicant.json>');
+  const applicant = await readJsonObject(o.applicant, 'the applicant', 'applicant');
+  const form = o.form ? await readJsonObject(o.form, 'the form', 'form') : {};
+  const local = await readMaterials(o.material ?? []);
+  const key = o['idempotency-key'] ?? randomUUID();
+  const retry = `tongban: Idempotency-Key ${key} (retry with --idempotency-key ${key})`;
+  try {
+    // A retry uploads the files again: the platform compares materials by content, not by upload key.
+    const materials = await uploadMaterials(api, local);
+    const res = await api.request('POST', '/v1/cases', { headers: { 'Idempotency-Key': key }, body: { itemCode: o.item, applicant, form, materials } });
+    const code = out(res, (body: never) => printReceipt(body, key));
+    if (code !== 0 || o.json) console.error(retry);
+    return code;
+  } catch (e) {
+    console.error(retry);
+    throw e;
+  }
+}
+
+/** A department's supplement request (--problem) or a channel's supplement (--material/--form). */
+async function supplement({ api, o, out }: CommandContext, supplementPath: string, requestPath: string): Promise<number> {
+  const delivers = o.material !== undefined || o.form !== undefined;
+  if (delivers === (o.problem !== undefined)) {
+    throw new UsageError('cases supplement needs either --problem "MATERIAL:PROBLEM" (department) or --material NAME=PATH / --form <form.json> (channel), not both');
+  }
+  if (o.problem) {
+    const problems = o.problem.map((p) => {
+      const at = p.search(/[:：]/); // a full-width colon is as good
+      if (at < 1 || at === p.length - 1) throw new UsageError(`--problem needs "MATERIAL:PROBLEM" (MATERIAL a material's name or form), got "${p}"`);
+      return { material: p.slice(0, at).trim(), problem: p.slice(at + 1).trim() };
+    });
+    return out(await api.request('POST', requestPath, { body: { ...baseVersion(o.base), problems } }), printCase);
+  }
+  const form = o.form ? await readJsonObject(o.form, 'the form', 'form') : undefined;
+  const local = await readMaterials(o.material ?? []);
+  const materials = local.length ? await uploadMaterials(api, local) : undefined;
+  const body = { ...baseVersion(o.base), ...(materials ? { materials } : {}), ...(form ? { form } : {}) };
+  return out(await api.request('POST', supplementPath, { body }), printCase);
+}
+
+/** A special procedure by its name (site-inspection…) or its Chinese name (现场勘验…). */
+function procedureOf(name: string | undefined): string {
+  const known = SPECIAL_PROCEDURES.find((p) => p === name || SPECIAL_PROCEDURE_ZH[p] === name);
+  if (!known) throw new UsageError(`cases pause needs --procedure, one of ${SPECIAL_PROCEDURES.map((p) => `${p} (${SPECIAL_PROCEDURE_ZH[p]})`).join(', ')}`);
+  return known;
+}
+
+function page(o: CaseOptions): { limit?: string; cursor?: string } {
+  return { ...(o.limit !== undefined ? { limit: String(positiveInt(o.limit, '--limit')) } : {}), ...(o.cursor ? { cursor: o.cursor } : {}) };
+}

@@ -1,0 +1,101 @@
+// Human-readable rendering of cases for the terminal: the receipt (收件回执), a case, its history
+// with the chain check, queues and the supervision lists. Chinese first, English after.
+import type { CaseHistoryView, FilingResult, SupervisionEntry } from '../domain/cases/case-service.ts';
+import type { CaseState, CaseStatus } from '../domain/cases/case-record.ts';
+import { SPECIAL_PROCEDURE_ZH } from '../domain/cases/case-record.ts';
+import { printTable } from './output.ts';
+
+const STATUS: Record<CaseStatus, string> = {
+  received: '已收件 received',
+  'supplement-requested': '待补正 supplement requested',
+  accepted: '已受理 accepted',
+  refused: '不予受理 refused',
+  decided: '已办结 decided',
+  withdrawn: '已撤回 withdrawn',
+};
+
+const statusOf = (s: string) => STATUS[s as CaseStatus] ?? s;
+
+export function printReceipt(body: FilingResult, idempotencyKey: string): void {
+  const r = body.receipt;
+  console.log(`收件回执 / receipt${body.replayed ? '  (重复提交，返回原办件 / a retry: the case filed earlier with this key)' : ''}`);
+  console.log(`办件编号 case no:       ${r.caseNo}`);
+  console.log(`事项 item:              ${r.itemName}  (${r.itemCode}, version ${r.itemVersion})`);
+  console.log(`收件时间 received:      ${r.receivedAt}`);
+  console.log('材料 materials:');
+  for (const m of r.materials) console.log(`  - ${m.name}  ${m.contentType}, ${m.size} bytes, sha256 ${m.sha256}`);
+  if (r.answerDueOn) console.log(`答复期限 answer due:    ${r.answerDueOn}  (逾期未答复视为受理 / deemed accepted after it)`);
+  if (r.dueFlag) console.log(`答复期限 answer due:    未知 unknown (${r.dueFlag})`);
+  console.log(`Idempotency-Key:        ${idempotencyKey}  (重试请用 / retry with --idempotency-key ${idempotencyKey})`);
+}
+
+export function printCase(c: CaseState): void {
+  console.log(`${c.caseNo}  ${c.itemName} (${c.itemCode}, version ${c.itemVersion})`);
+  console.log(`状态 status: ${statusOf(c.status)}${c.supervision ? `  [${c.supervision === 'overdue' ? '超期 overdue' : '超法定时限 violation'}]` : ''} · case version ${c.version}`);
+  console.log(`申请人 applicant: ${c.applicant.name} (${c.applicant.kind === 'person' ? c.applicant.residentId : c.applicant.creditCode}) · channel ${c.channelId} · department ${c.departmentId}`);
+  console.log(`收件 received: ${c.receivedAt}${c.deemedAcceptedOn ? ` · 答复期限 answer due ${c.deemedAcceptedOn}` : ''}`);
+  for (const p of c.supplementRequest ?? []) console.log(`  补正 supplement: ${p.material}: ${p.problem}`);
+  if (c.acceptance) {
+    const pending = c.acceptance.pendingMaterials?.length ? ` · 容缺 pending ${c.acceptance.pendingMaterials.join(', ')} due ${c.acceptance.pendingDueOn ?? '?'}` : '';
+    console.log(`受理 accepted on ${c.acceptance.on} (${c.acceptance.mode})${pending}`);
+  }
+  if (c.deadlines) {
+    console.log('flag' in c.deadlines ? `时限 deadlines: unknown (${c.deadlines.flag})` : `时限 deadlines: 承诺 promised ${c.deadlines.promised} · 法定 statutory ${c.deadlines.statutory}`);
+  }
+  for (const p of c.pauses) console.log(`  暂停 pause ${p.from} → ${p.to ?? '…'}: ${SPECIAL_PROCEDURE_ZH[p.procedure]} ${p.procedure}: ${p.reason}`);
+  if (c.decision) console.log(`决定 decision on ${c.decision.on}: ${c.decision.outcome === 'approved' ? '准予 approved' : '不予 denied'}${reasons(c.decision.reasons)}`);
+  if (c.refusal) console.log(`不予受理 refused on ${c.refusal.on}${reasons(c.refusal.reasons)}`);
+  if (c.withdrawal) console.log(`撤回 withdrawn on ${c.withdrawal.on}: ${c.withdrawal.reason}`);
+  console.log('材料 materials:');
+  for (const [name, m] of Object.entries(c.materials)) {
+    console.log(`  - ${name}  ${m.kind === 'upload' ? `${m.contentType}, ${m.size} bytes, sha256 ${m.sha256}` : `电子证照 licence ${m.licenceId}`}`);
+  }
+}
+
+/** The history, one entry a line, then the chain check. */
+export function printHistory(h: CaseHistoryView): void {
+  console.log(`${h.caseNo}: ${h.entries.length} entries`);
+  for (const e of h.entries) console.log(`${e.n}  ${e.at}  ${e.actor.name} (${e.actor.role})  ${e.from ?? '—'}→${e.to}  ${e.type}`);
+  console.log(h.check.ok ? '链校验通过 / chain intact' : `链校验失败 / chain broken at entry ${h.check.n}: ${h.check.reason}`);
+}
+
+export function printCaseList(body: { cases: CaseState[]; nextCursor?: string }): void {
+  if (body.cases.length === 0) console.log('(no cases)');
+  else {
+    const rows = body.cases.map((c) => [c.caseNo, c.itemName, statusOf(c.status), dueOf(c), c.applicant.name]);
+    printTable(['CASE NO', 'ITEM', 'STATUS', 'DUE', 'APPLICANT'], rows);
+  }
+  more(body.nextCursor);
+}
+
+export function printSupervisionList(body: { cases: SupervisionEntry[]; nextCursor?: string }): void {
+  if (body.cases.length === 0) console.log('(no cases)');
+  else {
+    const rows = body.cases.map((c) => [
+      c.caseNo,
+      c.itemName,
+      c.departmentId,
+      statusOf(c.status),
+      c.supervision,
+      c.deadlines && 'promised' in c.deadlines ? c.deadlines.promised : '',
+      c.deadlines && 'statutory' in c.deadlines ? c.deadlines.statutory : '',
+    ]);
+    printTable(['CASE NO', 'ITEM', 'DEPARTMENT', 'STATUS', 'MARK', 'PROMISED', 'STATUTORY'], rows);
+  }
+  more(body.nextCursor);
+}
+
+/** What a queue sorts by: the answer's last day while received, the promised deadline once accepted. */
+function dueOf(c: CaseState): string {
+  if (c.status === 'received' || c.status === 'supplement-requested') return c.deemedAcceptedOn ?? c.dueFlag ?? '';
+  if (c.deadlines) return 'promised' in c.deadlines ? c.deadlines.promised : c.deadlines.flag;
+  return '';
+}
+
+function reasons(list: string[]): string {
+  return list.length ? `: ${list.join('; ')}` : '';
+}
+
+function more(cursor: string | undefined): void {
+  if (cursor) console.log(`\nmore: --cursor ${cursor}`);
+}

@@ -1,0 +1,31 @@
+// Signed API clients for the tests' principals, from an embedded platform's credentials file, and
+// the CLI run in process: what every end-to-end test calls the platform with.
+import { vi } from 'vitest';
+import type { CredentialsFile } from '../../infra/local/platform.ts';
+import { ApiClient } from '../../shared/cli/api-client.ts';
+import { main } from '../../shared/cli/main.ts';
+
+/** `as(principal)`: a client signing as that principal with its key pair from `credentials`. */
+export function signedClients(platform: () => { endpoint: string; credentials: CredentialsFile }): (principal: string) => ApiClient {
+  return (principal) => {
+    const { endpoint, credentials } = platform();
+    const p = credentials.principals[principal];
+    if (!p) throw new Error(`no principal ${principal}`);
+    return new ApiClient({ endpoint, region: credentials.region, credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey } });
+  };
+}
+
+/** Runs `tongban …` through its main function with `--credentials`; answers the exit code and what it printed. */
+export async function runCli(credentialsPath: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  try {
+    const code = await main([...args, '--credentials', credentialsPath]);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
