@@ -82,20 +82,29 @@ export class S3MaterialStore implements MaterialVault {
 
   async keep(uploadKey: string, caseKey: string): Promise<void> {
     if (await this.exists(caseKey)) return;
-    // Server-side: the bytes never pass through the function, whatever their size (up to 5 GB).
-    await this.s3.send(
-      new CopyObjectCommand({
-        Bucket: this.bucket,
-        Key: caseKey,
-        CopySource: `${this.bucket}/${uploadKey.split('/').map(encodeURIComponent).join('/')}`,
-        ChecksumAlgorithm: 'SHA256',
-      }),
-    ).catch((e: unknown) => {
-      if ((e as { name?: string }).name === 'NoSuchKey') {
-        throw invalid('MATERIAL_NOT_UPLOADED', 'materials', '材料已过期或尚未上传，请重新上传', `upload ${uploadKey} is gone (expired?); upload it again`);
+    // Concurrent retries of one filing each keep its materials. S3 takes concurrent copies to one key
+    // (the last wins, with the same bytes); a store that refuses one (s3rver copies plain files) has
+    // the copy in place once the other finishes, so a failed copy is checked and tried again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // Server-side: the bytes never pass through the function, whatever their size (up to 5 GB).
+        await this.s3.send(
+          new CopyObjectCommand({
+            Bucket: this.bucket,
+            Key: caseKey,
+            CopySource: `${this.bucket}/${uploadKey.split('/').map(encodeURIComponent).join('/')}`,
+            ChecksumAlgorithm: 'SHA256',
+          }),
+        );
+        return;
+      } catch (e) {
+        if ((e as { name?: string }).name === 'NoSuchKey') {
+          throw invalid('MATERIAL_NOT_UPLOADED', 'materials', '材料已过期或尚未上传，请重新上传', `upload ${uploadKey} is gone (expired?); upload it again`);
+        }
+        if (await this.exists(caseKey)) return;
+        if (attempt >= 3) throw e;
       }
-      throw e;
-    });
+    }
   }
 
   private async exists(key: string): Promise<boolean> {

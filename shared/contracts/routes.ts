@@ -353,7 +353,8 @@ export const ROUTES = [
     function: 'cases',
     auth: 'iam',
     roles: ['channel'],
-    summary: 'File an application for an applicant: 201 with the case number and the receipt (收件回执); the same Idempotency-Key answers the same case',
+    summary:
+      'File an application for an applicant: 201 with the case number and the receipt (收件回执). The same Idempotency-Key with the same application (materials compared by content: SHA-256, size, type) answers the same case',
     headers: [{ name: 'Idempotency-Key', required: true, description: 'one unique value per application (1-128 printable ASCII), the same on every retry' }],
     body: FilingRequestSchema,
     response: FilingResultSchema,

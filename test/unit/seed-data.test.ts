@@ -19,12 +19,12 @@ describe('seed data', () => {
     expect(new Set(departments.map((d) => d.id)).size).toBe(departments.length);
   });
 
-  it('has a channel, a platform reviewer, an auditor and one principal per department, forming a valid directory', () => {
+  it('has a channel, a platform reviewer, an auditor and a principal per department (two for market, to act at once), forming a valid directory', () => {
     const roles = PRINCIPALS.map((p) => p.role);
     expect(roles).toContain('channel');
     expect(roles).toContain('platform');
     expect(roles).toContain('auditor');
-    for (const d of departments) expect(PRINCIPALS.filter((p) => p.departmentId === d.id)).toHaveLength(1);
+    for (const d of departments) expect(PRINCIPALS.filter((p) => p.departmentId === d.id), d.name).toHaveLength(d.id === DEPARTMENTS.market.id ? 2 : 1);
     expect(() => DirectorySchema.parse(seedDirectory((n) => `arn:aws:iam::000000000000:user/${n}`))).not.toThrow();
   });
 

@@ -223,7 +223,9 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
         throw invalid('CASE_SUPPLEMENT_EMPTY', 'materials', '补正内容为空：请提交补正材料或更正后的申请表', 'a supplement carries materials, a corrected form, or both; it has neither');
       }
       checkMaterials(materials, state.materialRules);
-      const { supplementRequest: _answered, ...rest } = base;
+      // The answer period's dates are all computed anew (a date the calendar cannot give now is
+      // flagged, never left over from the previous period).
+      const { supplementRequest: _answered, preReviewDue: _p, deemedAcceptedOn: _d, dueFlag: _f, ...rest } = base;
       // The answer period starts again from the supplement (Art. 32 counts from receipt of the
       // materials), with the number of days fixed when the case was filed.
       return record(

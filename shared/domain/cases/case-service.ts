@@ -109,7 +109,14 @@ export class CaseService {
         'filing needs an Idempotency-Key header: one unique value per application, the same on every retry',
       );
     }
-    const digest = payloadDigest(request);
+    // The request as the applicant sees it: a material is its content (SHA-256, size, type), not the
+    // upload slot it went through, so a retry that uploaded the same files again is the same request.
+    const digest = payloadDigest({
+      ...request,
+      materials: Object.fromEntries(
+        Object.entries(request.materials).map(([name, m]) => [name, m.kind === 'upload' ? { kind: m.kind, sha256: m.sha256, size: m.size, contentType: m.contentType } : m]),
+      ),
+    });
     const filed = await this.deps.store.file(
       channelId,
       idempotencyKey,

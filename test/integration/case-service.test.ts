@@ -1,0 +1,745 @@
+// The case service and the sweep against the real local stand-ins: dynalite for the items, directory
+// and cases tables, s3rver for the materials (uploaded through the presigned slots, kept by server-side
+// copy), the catalogue seeded through the real catalogue service, and the official 2026 calendar. One
+// clock drives the service, the store's case numbers and the sweep, so deadlines crossing the National
+// Day holiday (1-7 Oct off, Saturday 10 Oct worked) can be reached by moving it.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
+import { S3RVER_CREDENTIALS, startS3 } from '../../infra/local/local-s3.ts';
+import { seedPlatform } from '../../infra/local/seed.ts';
+import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
+import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
+import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
+import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
+import { S3MaterialStore } from '../../shared/adapters/s3-material-store.ts';
+import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
+import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
+import type { Caller } from '../../shared/domain/access/caller.ts';
+import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import type { Applicant, CaseMaterial } from '../../shared/domain/cases/case-record.ts';
+import type { FilingRequest } from '../../shared/domain/cases/case-service.ts';
+import { CaseService } from '../../shared/domain/cases/case-service.ts';
+import type { SweepReport } from '../../shared/domain/cases/case-sweep.ts';
+import { CaseSweep } from '../../shared/domain/cases/case-sweep.ts';
+import type { DomainError } from '../../shared/domain/errors.ts';
+import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
+import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
+import { CatalogueService } from '../../shared/domain/items/catalogue-service.ts';
+import { rejection } from '../support/refusal.ts';
+
+const BUCKET = 'tongban-test-case-materials';
+
+const guideOf = (suffix: string): ServiceGuide => ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.implementationCode.endsWith(suffix))!);
+// 食品经营许可证核发 (market): promised 10, statutory 20 working days; 4 required materials, 2 of them tolerable.
+const FOOD = guideOf('000117001000');
+// 开办餐饮店“一件事” (market leads; health and fire are co-departments).
+const JOINT = guideOf('000199001000');
+// 建筑工程施工许可证核发 (housing): suspended by one test.
+const BUILDING = guideOf('000117003000');
+// 户口迁移（市内迁移） (police): terminated by one test.
+const HUKOU = guideOf('000120014000');
+
+const PORTAL: Caller = { name: 'portal', role: 'channel', channelId: 'kunming-portal' };
+const HALL: Caller = { name: 'hall-window', role: 'channel', channelId: 'city-hall-window' };
+const MARKET: Caller = { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id };
+const MARKET_DEPUTY: Caller = { name: 'market-deputy', role: 'department', departmentId: DEPARTMENTS.market.id };
+const HOUSING: Caller = { name: 'housing', role: 'department', departmentId: DEPARTMENTS.housing.id };
+const POLICE: Caller = { name: 'police', role: 'department', departmentId: DEPARTMENTS.police.id };
+const HEALTH: Caller = { name: 'health', role: 'department', departmentId: DEPARTMENTS.health.id };
+const FIRE: Caller = { name: 'fire', role: 'department', departmentId: DEPARTMENTS.fire.id };
+const REVIEWER: Caller = { name: 'reviewer', role: 'platform' };
+const ALL_DEPARTMENTS = Object.values(DEPARTMENTS).map((d) => d.id);
+
+type Person = Extract<Applicant, { kind: 'person' }>;
+type Organisation = Extract<Applicant, { kind: 'organisation' }>;
+const residentId = (first17: string) => `${first17}${residentIdCheckChar(first17)}`;
+/** The identifier with another last (check) character. */
+const wrongCheckChar = (id: string) => `${id.slice(0, -1)}${id.endsWith('0') ? '1' : '0'}`;
+const ZHANG: Person = { kind: 'person', residentId: residentId('53010219800101001'), name: '张三', phone: '13800138000' };
+const LI: Person = { kind: 'person', residentId: residentId('53010219900202002'), name: '李四', phone: '13900139000' };
+const SHOP: Organisation = { kind: 'organisation', creditCode: makeCreditCode('91530100', '12345678'), name: '昆明示例餐饮有限公司', contact: { name: '王五', phone: '0871-6543210' } };
+
+type Upload = Extract<CaseMaterial, { kind: 'upload' }>;
+
+/** The one clock of the service, the case store (case numbers) and the sweep. */
+let clock = new Date('2026-11-23T02:00:00Z');
+const now = () => clock;
+/** Sets the clock to `time` in China (UTC+8) on `date`. */
+function at(date: string, time = '10:00'): void {
+  clock = new Date(`${date}T${time}:00+08:00`);
+}
+
+let raw: DynamoDBClient;
+let db: DynamoDBDocumentClient;
+let s3: S3Client;
+let vault: S3MaterialStore;
+let items: DynamoItemStore;
+let catalogue: CatalogueService;
+let stop: () => Promise<void>;
+
+beforeAll(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tongban-cases-'));
+  const [dynamo, s3rver] = await Promise.all([startDynalite(undefined), startS3(dir, '127.0.0.1', [BUCKET])]);
+  raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  await ensureTables(raw, LOCAL_TABLES);
+  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  s3 = new S3Client({ endpoint: s3rver.endpoint, region: 'cn-north-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+  vault = new S3MaterialStore(s3, BUCKET, 900, now);
+  items = new DynamoItemStore(db, LOCAL_TABLES.items);
+  const directory = new DynamoDirectory(db, LOCAL_TABLES.directory);
+  // The catalogue is published well before the first filing (30 September).
+  at('2026-09-01');
+  await seedPlatform({ directory, store: items, principalArn: (name) => `arn:aws:iam::000000000000:user/${name}`, now });
+  catalogue = new CatalogueService({ store: items, directory: () => directory.load(), calendar: officialCalendar, now });
+  stop = async () => {
+    raw.destroy();
+    s3.destroy();
+    await Promise.all([dynamo.close(), s3rver.close()]);
+    await rm(dir, { recursive: true, force: true });
+  };
+});
+
+afterAll(async () => stop());
+
+interface Stand {
+  service: CaseService;
+  sweep: CaseSweep;
+}
+
+/** A case service and a sweep on a cases table of their own (the catalogue and the bucket are shared). */
+async function stand(table: string): Promise<Stand> {
+  await ensureTables(raw, { ...LOCAL_TABLES, cases: `tongban-test-${table}` });
+  const store = new DynamoCaseStore(db, `tongban-test-${table}`, { now });
+  return {
+    service: new CaseService({ store, items, materials: vault, calendar: officialCalendar, now }),
+    sweep: new CaseSweep({ store, calendar: officialCalendar, now }),
+  };
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+/** A small PDF whose bytes no other call makes. */
+const pdf = (label: string) => Buffer.from(`%PDF-1.7\n${label} ${randomUUID()}\n%%EOF\n`);
+
+/** Uploads `body` through a presigned slot of the channel, as its client would; answers the material naming it. */
+async function upload(channelId: string, body: Buffer): Promise<Upload> {
+  const announced = { contentType: 'application/pdf', size: body.length, sha256: sha256(body) };
+  const slot = await vault.createUploadSlot(channelId, announced);
+  const { 'content-length': _length, ...headers } = slot.headers; // fetch sets it from the body
+  const res = await fetch(slot.url, { method: slot.method, headers, body });
+  expect(res.status).toBe(200);
+  return { kind: 'upload', objectKey: slot.objectKey, ...announced };
+}
+
+/** An application for `guide` with the named materials (default: the required ones) uploaded by `by`'s channel. */
+async function application(by: Caller, guide: ServiceGuide, applicant: Applicant, names?: string[]): Promise<FilingRequest> {
+  const wanted = names ?? guide.materials.filter((m) => m.required).map((m) => m.name);
+  const materials = await Promise.all(wanted.map(async (name) => [name, await upload(by.channelId!, pdf(name))] as const));
+  return { itemCode: guide.implementationCode, applicant, form: { 经营场所面积: 120 }, materials: Object.fromEntries(materials) };
+}
+
+/** The object as S3 holds it: size and type from HeadObject, SHA-256 of the bytes GetObject returns. */
+async function stored(key: string): Promise<{ size?: number; contentType?: string; sha256: string }> {
+  const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+  const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+  return { size: head.ContentLength, contentType: head.ContentType, sha256: sha256(await object.Body!.transformToByteArray()) };
+}
+
+/** `uploads/<channel>/<id>` → `cases/<caseNo>/<id>`. */
+const keptKey = (caseNo: string, upload: CaseMaterial) => `cases/${caseNo}/${(upload as Upload).objectKey.split('/').at(-1)}`;
+
+const page = { limit: 100 };
+
+describe('CaseService: filing', () => {
+  let s: Stand;
+  beforeAll(async () => {
+    s = await stand('filing');
+  });
+
+  it('files a case with a receipt whose dates are counted on the 2026 calendar, and keeps its files under cases/<caseNo>/', async () => {
+    // Prepare: Wednesday 30 September 2026, 10:00 in Kunming, the eve of the National Day holiday
+    at('2026-09-30');
+    const published = await catalogue.published(PORTAL, FOOD.implementationCode);
+    const request = await application(PORTAL, FOOD, SHOP, FOOD.materials.map((m) => m.name)); // the optional one too
+
+    // Act
+    const filed = await s.service.file(PORTAL, 'receipt-1', request);
+
+    // Assess: working days after Wed 30 Sep (1-7 Oct off, Sat 10 Oct worked, Sun 11 Oct off):
+    //   Thu 8 Oct (1), Fri 9 Oct (2)                      → pre-review due 2026-10-09
+    //   Sat 10 Oct (3), Mon 12 Oct (4), Tue 13 Oct (5)    → answer due 2026-10-13
+    const history = await s.service.history(PORTAL, filed.caseNo);
+    expect(filed.replayed).toBe(false);
+    expect(filed.caseNo).toMatch(/^20260930[0-9A-Z]{10}$/);
+    expect(filed.receipt).toEqual({
+      caseNo: filed.caseNo,
+      itemCode: FOOD.implementationCode,
+      itemName: '食品经营许可证核发',
+      itemVersion: published.publishedVersion,
+      departmentId: DEPARTMENTS.market.id,
+      channelId: 'kunming-portal',
+      receivedAt: '2026-09-30T02:00:00.000Z',
+      materials: FOOD.materials.map((m) => {
+        const u = request.materials[m.name] as Upload;
+        return { name: m.name, sha256: u.sha256, size: u.size, contentType: 'application/pdf' };
+      }),
+      preReviewDue: '2026-10-09',
+      answerDueOn: '2026-10-13',
+      entryHash: history.entries[0]!.hash,
+    });
+    expect(filed.case).toMatchObject({ status: 'received', version: 1, itemVersion: published.publishedVersion, materialsReceivedOn: '2026-09-30' });
+    expect(history.entries).toHaveLength(1);
+    expect(history.check).toEqual({ ok: true });
+    for (const [name, material] of Object.entries(request.materials)) {
+      const key = keptKey(filed.caseNo, material);
+      const u = material as Upload;
+      expect(filed.case.materials[name]).toEqual({ ...u, objectKey: key });
+      expect(await stored(key)).toEqual({ size: u.size, contentType: 'application/pdf', sha256: u.sha256 });
+    }
+  });
+
+  it('keeps the item version a case was filed under after the item is revised and republished', async () => {
+    // Prepare: a case filed under the published version
+    at('2026-10-12');
+    const before = await catalogue.published(MARKET, FOOD.implementationCode);
+    const filed = await s.service.file(PORTAL, 'revision-1', await application(PORTAL, FOOD, ZHANG));
+
+    // Act: the department revises the guide (a new optional material), the reviewer publishes it
+    const latest = await catalogue.version(MARKET, FOOD.implementationCode, 'latest');
+    const extra = { name: '法定代表人身份证明', required: false, tolerable: false, form: 'electronic' as const, copies: 1 };
+    const draft = await catalogue.revise(MARKET, FOOD.implementationCode, latest.version, { ...latest.guide, materials: [...latest.guide.materials, extra] });
+    const submitted = await catalogue.submit(MARKET, FOOD.implementationCode, draft.version);
+    const republished = await catalogue.review(REVIEWER, FOOD.implementationCode, submitted.version, 'publish', []);
+    const later = await s.service.file(PORTAL, 'revision-2', await application(PORTAL, FOOD, LI));
+
+    // Assess
+    const kept = await s.service.get(PORTAL, filed.caseNo);
+    expect(republished.publishedVersion).toBeGreaterThan(before.publishedVersion);
+    expect(kept.itemVersion).toBe(before.publishedVersion);
+    expect(kept.materialRules.map((r) => r.name)).toEqual(FOOD.materials.map((m) => m.name));
+    expect(kept).toEqual(filed.case);
+    expect(later.receipt.itemVersion).toBe(republished.publishedVersion);
+    expect(later.case.materialRules.map((r) => r.name)).toContain('法定代表人身份证明');
+  });
+});
+
+describe('CaseService: refusing a filing, with no case made', () => {
+  let s: Stand;
+  beforeAll(async () => {
+    s = await stand('refusals');
+    at('2026-11-23');
+  });
+
+  /**
+   * Nothing was filed: the channel has no case, and the key was not taken (the same request is refused
+   * again instead of being answered from a filing).
+   */
+  async function expectNothingFiled(key: string | undefined, request: FilingRequest, refused: DomainError): Promise<void> {
+    if (key !== undefined) expect(await rejection(s.service.file(HALL, key, request))).toMatchObject({ code: refused.code, field: refused.field });
+    expect((await s.service.channelCases(HALL, undefined, page)).cases).toEqual([]);
+  }
+
+  /** The hall's application for the food licence with `name` replaced by `material`. */
+  async function withMaterial(name: string, material: Upload): Promise<FilingRequest> {
+    const request = await application(HALL, FOOD, SHOP);
+    return { ...request, materials: { ...request.materials, [name]: material } };
+  }
+
+  it('refuses a resident ID whose check character is wrong', async () => {
+    // Prepare
+    const request = await application(HALL, FOOD, { ...ZHANG, residentId: wrongCheckChar(ZHANG.residentId) });
+
+    // Act
+    const refused = await rejection(s.service.file(HALL, 'id-checksum', request));
+
+    // Assess
+    expect(refused).toMatchObject({ code: 'INVALID_RESIDENT_ID', kind: 'invalid', field: 'applicant.residentId' });
+    await expectNothingFiled('id-checksum', request, refused);
+  });
+
+  it('refuses a resident ID with an impossible birth date (30 February), even with a valid check character', async () => {
+    // Prepare
+    const request = await application(HALL, FOOD, { ...ZHANG, residentId: residentId('53010219800230003') });
+
+    // Act
+    const refused = await rejection(s.service.file(HALL, 'id-birth', request));
+
+    // Assess
+    expect(refused).toMatchObject({ code: 'INVALID_RESIDENT_ID', field: 'applicant.residentId' });
+    expect(refused.message).toMatch(/birth date/);
+    await expectNothingFiled('id-birth', request, refused);
+  });
+
+  it('refuses an invalid unified social credit code', async () => {
+    // Prepare
+    const request = await application(HALL, FOOD, { ...SHOP, creditCode: wrongCheckChar(SHOP.creditCode) });
+
+    // Act
+    const refused = await rejection(s.service.file(HALL, 'credit-code', request));
+
+    // Assess
+    expect(refused).toMatchObject({ code: 'INVALID_CREDIT_CODE', kind: 'invalid', field: 'applicant.creditCode' });
+    await expectNothingFiled('credit-code', request, refused);
+  });
+
+  it('refuses an item that does not exist', async () => {
+    // Prepare
+    const request = { ...(await application(HALL, FOOD, SHOP)), itemCode: `${DEPARTMENTS.market.id}000117999000` };
+
+    // Act
+    const refused = await rejection(s.service.file(HALL, 'unknown-item', request));
+
+    // Assess
+    expect(refused).toMatchObject({ code: 'CASE_ITEM_NOT_PUBLISHED', kind: 'conflict', field: 'itemCode' });
+    await expectNothingFiled('unknown-item', request, refused);
+  });
+
+  it('refuses an item under emergency suspension', async () => {
+    // Prepare: the housing department suspends its item today
+    const latest = await catalogue.version(HOUSING, BUILDING.implementationCode, 'latest');
+    await catalogue.suspend(HOUSING, BUILDING.implementationCode, latest.version, { kind: 'emergency', reason: '审批系统升级', notice: '11月23日起暂停受理' });
+    const request = await application(HALL, BUILDING, SHOP);
+
+    // Act
+    const refused = await rejection(s.service.file(HALL, 'suspended-item', request));
+
+    // Assess
+    expect((await catalogue.published(HALL, BUILDING.implementationCode)).effectivePublicState).toBe('suspended');
+    expect(refused).toMatchObject({ code: 'CASE_ITEM_SUSPENDED', kind: 'conflict', field: 'itemCode' });
+    await expectNothingFiled('suspended-item', request, refused);
+  });
+
+  it('refuses a terminated item', async () => {
+    // Prepare: the police department terminates its item
+    const latest = await catalogue.version(POLICE, HUKOU.implementationCode, 'latest');
+    await catalogue.terminate(POLICE, HUKOU.implementationCode, latest.version, '事项调整至区级实施');
+    const request = await application(HALL, HUKOU, ZHANG);
+
+    // Act
+    const refused = await rejection(s.service.file(HALL, 'terminated-item', request));
+
+    // Assess
+    expect(refused).toMatchObject({ code: 'CASE_ITEM_TERMINATED', kind: 'conflict', field: 'itemCode' });
+    await expectNothingFiled('terminated-item', request, refused);
+  });
+
+  it('refuses a material whose slot was taken but nothing uploaded', async () => {
+    // Prepare
+    const body = pdf('营业执照');
+    const announced = { contentType: 'application/pdf', size: body.length, sha256: sha256(body) };
+    const slot = await vault.createUploadSlot('city-hall-window', announced);
+    const request = await withMaterial('营业执照', { kind: 'upload', objectKey: slot.objectKey, ...announced });
+
+    // Act
+    const refused = await rejection(s.service.file(HALL, 'not-uploaded', request));
+
+    // Assess
+    expect(refused).toMatchObject({ code: 'MATERIAL_NOT_UPLOADED', field: 'materials.营业执照.objectKey' });
+    await expectNothingFiled('not-uploaded', request, refused);
+  });
+
+  it('refuses a material named with another file’s checksum than the bytes uploaded', async () => {
+    // Prepare: file A uploaded under its own slot, named with file B's SHA-256 and size (same length)
+    const a = await upload('city-hall-window', Buffer.from('%PDF-1.7\nAAAAAAAA\n%%EOF\n'));
+    const b = Buffer.from('%PDF-1.7\nBBBBBBBB\n%%EOF\n');
+    const request = await withMaterial('营业执照', { ...a, sha256: sha256(b), size: b.length });
+
+    // Act
+    const refused = await rejection(s.service.file(HALL, 'checksum', request));
+
+    // Assess
+    expect(b.length).toBe(a.size);
+    expect(refused).toMatchObject({ code: 'MATERIAL_CHECKSUM_MISMATCH', field: 'materials.营业执照.objectKey' });
+    await expectNothingFiled('checksum', request, refused);
+  });
+
+  it('refuses a material type the platform does not take, and a type other than the one uploaded', async () => {
+    // Prepare: a PDF uploaded, announced as a ZIP, then as a PNG
+    const uploaded = await upload('city-hall-window', pdf('营业执照'));
+    const asZip = await withMaterial('营业执照', { ...uploaded, contentType: 'application/zip' });
+    const asPng = await withMaterial('营业执照', { ...uploaded, contentType: 'image/png' });
+
+    // Act
+    const zip = await rejection(s.service.file(HALL, 'type-zip', asZip));
+    const png = await rejection(s.service.file(HALL, 'type-png', asPng));
+
+    // Assess
+    expect(zip).toMatchObject({ code: 'MATERIAL_TYPE_NOT_ALLOWED', field: 'materials.营业执照.contentType' });
+    expect(png).toMatchObject({ code: 'MATERIAL_TYPE_MISMATCH', field: 'materials.营业执照.objectKey' });
+    await expectNothingFiled('type-zip', asZip, zip);
+    await expectNothingFiled('type-png', asPng, png);
+  });
+
+  it('refuses a material over the 50 MB limit', async () => {
+    // Prepare
+    const uploaded = await upload('city-hall-window', pdf('营业执照'));
+    const request = await withMaterial('营业执照', { ...uploaded, size: 50 * 1024 * 1024 + 1 });
+
+    // Act
+    const refused = await rejection(s.service.file(HALL, 'too-large', request));
+
+    // Assess
+    expect(refused).toMatchObject({ code: 'MATERIAL_TOO_LARGE', field: 'materials.营业执照.size' });
+    await expectNothingFiled('too-large', request, refused);
+  });
+
+  it('refuses another channel’s upload', async () => {
+    // Prepare: the portal's upload, named by the hall
+    const portals = await upload('kunming-portal', pdf('营业执照'));
+    const request = await withMaterial('营业执照', portals);
+
+    // Act
+    const refused = await rejection(s.service.file(HALL, 'other-channel', request));
+
+    // Assess
+    expect(refused).toMatchObject({ code: 'MATERIAL_UPLOAD_FORBIDDEN', kind: 'forbidden', field: 'materials.营业执照.objectKey' });
+    await expectNothingFiled('other-channel', request, refused);
+  });
+
+  it('refuses a filing without an Idempotency-Key', async () => {
+    // Prepare
+    const request = await application(HALL, FOOD, SHOP);
+
+    // Act
+    const missing = await rejection(s.service.file(HALL, undefined, request));
+    const empty = await rejection(s.service.file(HALL, '', request));
+
+    // Assess
+    expect(missing).toMatchObject({ code: 'IDEMPOTENCY_KEY_REQUIRED', kind: 'invalid', field: 'Idempotency-Key' });
+    expect(empty).toMatchObject({ code: 'IDEMPOTENCY_KEY_REQUIRED', field: 'Idempotency-Key' });
+    await expectNothingFiled(undefined, request, missing);
+  });
+
+  it('refuses a missing required material; the same key then files the application without the tolerable ones', async () => {
+    // Prepare: runs last here, as it files the hall's first case
+    const complete = await application(HALL, FOOD, SHOP, ['食品经营许可申请书', '营业执照']);
+    const { 营业执照: _licence, ...withoutLicence } = complete.materials;
+    const incomplete = { ...complete, materials: withoutLicence };
+
+    // Act
+    const refused = await rejection(s.service.file(HALL, 'missing-material', incomplete));
+    const nothingBefore = (await s.service.channelCases(HALL, undefined, page)).cases;
+    const filed = await s.service.file(HALL, 'missing-material', complete);
+
+    // Assess: 经营场所平面布局图 and 食品安全管理制度文本 are required but tolerable: they may follow
+    expect(refused).toMatchObject({ code: 'CASE_MATERIAL_MISSING', kind: 'invalid', field: 'materials.营业执照' });
+    expect(nothingBefore).toEqual([]);
+    expect(filed.replayed).toBe(false);
+    expect(Object.keys(filed.case.materials)).toEqual(['食品经营许可申请书', '营业执照']);
+    expect((await s.service.channelCases(HALL, undefined, page)).cases.map((c) => c.caseNo)).toEqual([filed.caseNo]);
+  });
+});
+
+describe('CaseService: idempotent filing', () => {
+  it('files 50 concurrent identical requests with one key as exactly one case', async () => {
+    // Prepare
+    const s = await stand('idempotency-fifty');
+    at('2026-11-23');
+    const request = await application(PORTAL, FOOD, SHOP);
+
+    // Act
+    const answers = await Promise.all(Array.from({ length: 50 }, () => s.service.file(PORTAL, 'fifty', request)));
+
+    // Assess
+    const caseNo = answers[0]!.caseNo;
+    expect(new Set(answers.map((a) => a.caseNo))).toEqual(new Set([caseNo]));
+    for (const a of answers) expect(a.receipt).toEqual(answers[0]!.receipt);
+    expect(answers.filter((a) => !a.replayed)).toHaveLength(1);
+    expect((await s.service.channelCases(PORTAL, undefined, page)).cases.map((c) => c.caseNo)).toEqual([caseNo]);
+    const history = await s.service.history(PORTAL, caseNo);
+    expect(history.entries).toHaveLength(1);
+    expect(history.check).toEqual({ ok: true });
+    for (const material of Object.values(request.materials)) expect((await stored(keptKey(caseNo, material))).sha256).toBe((material as Upload).sha256);
+  });
+
+  it('refuses the same key with a different request, and files nothing for it', async () => {
+    // Prepare
+    const s = await stand('idempotency-reused');
+    at('2026-11-23');
+    const first = await s.service.file(PORTAL, 'reused', await application(PORTAL, FOOD, ZHANG));
+    const other = await application(PORTAL, FOOD, LI);
+
+    // Act
+    const refused = await rejection(s.service.file(PORTAL, 'reused', other));
+
+    // Assess
+    expect(refused).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', kind: 'conflict', field: 'Idempotency-Key' });
+    expect((await s.service.channelCases(PORTAL, undefined, page)).cases.map((c) => c.caseNo)).toEqual([first.caseNo]);
+    expect(await s.service.get(PORTAL, first.caseNo)).toEqual(first.case);
+  });
+});
+
+describe('CaseService: who may read and act', () => {
+  let s: Stand;
+  beforeAll(async () => {
+    s = await stand('access');
+  });
+
+  it('refuses a channel reading another channel’s case', async () => {
+    // Prepare
+    at('2026-11-23');
+    const filed = await s.service.file(PORTAL, 'read-1', await application(PORTAL, FOOD, ZHANG));
+
+    // Act
+    const byHall = await rejection(s.service.get(HALL, filed.caseNo));
+    const historyByHall = await rejection(s.service.history(HALL, filed.caseNo));
+    const byPortal = await s.service.get(PORTAL, filed.caseNo);
+
+    // Assess
+    expect(byHall).toMatchObject({ code: 'CASE_READ_FORBIDDEN', kind: 'forbidden' });
+    expect(historyByHall).toMatchObject({ code: 'CASE_READ_FORBIDDEN', kind: 'forbidden' });
+    expect(byPortal).toEqual(filed.case);
+  });
+
+  it('refuses a department acting on another department’s case', async () => {
+    // Prepare
+    at('2026-11-23');
+    const filed = await s.service.file(PORTAL, 'department-1', await application(PORTAL, FOOD, ZHANG));
+
+    // Act
+    const accept = await rejection(s.service.act(HOUSING, filed.caseNo, { action: 'accept' }));
+    const read = await rejection(s.service.get(HOUSING, filed.caseNo));
+
+    // Assess
+    expect(accept).toMatchObject({ code: 'CASE_DEPARTMENT_FORBIDDEN', kind: 'forbidden' });
+    expect(read).toMatchObject({ code: 'CASE_READ_FORBIDDEN' });
+    expect(await s.service.get(MARKET, filed.caseNo)).toEqual(filed.case);
+  });
+
+  it('lets a co-department of a joint item read the case but not accept it', async () => {
+    // Prepare
+    at('2026-11-23');
+    const filed = await s.service.file(PORTAL, 'joint-1', await application(PORTAL, JOINT, SHOP));
+
+    // Act
+    const byHealth = await s.service.get(HEALTH, filed.caseNo);
+    const historyByFire = await s.service.history(FIRE, filed.caseNo);
+    const acceptByHealth = await rejection(s.service.act(HEALTH, filed.caseNo, { action: 'accept' }));
+    const acceptByMarket = await s.service.act(MARKET, filed.caseNo, { action: 'accept' });
+
+    // Assess
+    expect(filed.case.coDepartmentIds).toEqual([DEPARTMENTS.health.id, DEPARTMENTS.fire.id]);
+    expect(byHealth.caseNo).toBe(filed.caseNo);
+    expect(historyByFire.entries.map((e) => e.type)).toEqual(['file']);
+    expect(acceptByHealth).toMatchObject({ code: 'CASE_DEPARTMENT_FORBIDDEN', kind: 'forbidden' });
+    expect(acceptByMarket).toMatchObject({ status: 'accepted', version: 2 });
+  });
+
+  it('lets exactly one of two users of the department decide an accepted case at once', async () => {
+    // Prepare
+    at('2026-11-23');
+    const filed = await s.service.file(PORTAL, 'decide-1', await application(PORTAL, FOOD, SHOP));
+    at('2026-11-24');
+    const accepted = await s.service.act(MARKET, filed.caseNo, { action: 'accept' });
+    at('2026-11-25');
+
+    // Act
+    const outcomes = await Promise.allSettled([
+      s.service.act(MARKET, filed.caseNo, { action: 'decide', outcome: 'approved', baseVersion: accepted.version }),
+      s.service.act(MARKET_DEPUTY, filed.caseNo, { action: 'decide', outcome: 'denied', reasons: ['经营场所与平面布局图不符'], baseVersion: accepted.version }),
+    ]);
+
+    // Assess
+    const won = outcomes.filter((o) => o.status === 'fulfilled');
+    const lost = outcomes.filter((o) => o.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]!.reason).toMatchObject({ kind: 'conflict', code: expect.stringMatching(/^(CASE_VERSION_CONFLICT|CASE_CLOSED)$/) });
+    const history = await s.service.history(MARKET, filed.caseNo);
+    expect(history.check).toEqual({ ok: true });
+    expect(history.entries.filter((e) => e.type === 'decide')).toHaveLength(1);
+    expect(await s.service.get(MARKET, filed.caseNo)).toEqual(won[0]!.value);
+  });
+});
+
+describe('CaseService: supplement and the order of actions', () => {
+  let s: Stand;
+  beforeAll(async () => {
+    s = await stand('supplement');
+  });
+
+  it('takes a supplement with a newly uploaded file into the case, then accepts it', async () => {
+    // Prepare: filed Monday 23 November; the department asks on the 24th for a better floor plan
+    at('2026-11-23');
+    const filed = await s.service.file(PORTAL, 'supplement-1', await application(PORTAL, FOOD, SHOP));
+    at('2026-11-24');
+    const problems = [{ material: '经营场所平面布局图', problem: '未标注食品处理区面积' }];
+    const asked = await s.service.act(MARKET, filed.caseNo, { action: 'request-supplement', problems, baseVersion: filed.case.version });
+    const plan = await upload('kunming-portal', pdf('经营场所平面布局图（修订）'));
+
+    // Act: the applicant supplements on Thursday 26th; the department accepts on Friday 27th
+    at('2026-11-26');
+    const supplemented = await s.service.act(PORTAL, filed.caseNo, { action: 'supplement', materials: { 经营场所平面布局图: plan } });
+    at('2026-11-27');
+    const accepted = await s.service.act(MARKET, filed.caseNo, { action: 'accept', baseVersion: supplemented.version });
+
+    // Assess: the answer period runs again from Thu 26 Nov: Fri 27 (1), Mon 30 (2) → pre-review 11-30;
+    // Tue 1 Dec (3), Wed 2 (4), Thu 3 (5) → answer due 12-03. Accepted Fri 27 Nov: Mon 30 Nov (1) …
+    // Fri 11 Dec (10) → promised 12-11; Mon 14 Dec (11) … Fri 25 Dec (20) → statutory 12-25.
+    const planKey = keptKey(filed.caseNo, plan);
+    expect(asked).toMatchObject({ status: 'supplement-requested', supplementRequest: problems });
+    expect(supplemented).toMatchObject({ status: 'received', materialsReceivedOn: '2026-11-26', preReviewDue: '2026-11-30', deemedAcceptedOn: '2026-12-03' });
+    expect(supplemented.supplementRequest).toBeUndefined();
+    expect(supplemented.materials).toEqual({ ...filed.case.materials, 经营场所平面布局图: { ...plan, objectKey: planKey } });
+    expect(await stored(planKey)).toEqual({ size: plan.size, contentType: 'application/pdf', sha256: plan.sha256 });
+    const original = filed.case.materials['经营场所平面布局图'] as Upload;
+    expect((await stored(original.objectKey)).sha256).toBe(original.sha256); // the first plan stays kept
+    expect(accepted).toMatchObject({ status: 'accepted', acceptance: { on: '2026-11-27', mode: 'normal' }, deadlines: { promised: '2026-12-11', statutory: '2026-12-25' } });
+    const history = await s.service.history(PORTAL, filed.caseNo);
+    expect(history.entries.map((e) => e.type)).toEqual(['file', 'request-supplement', 'supplement', 'accept']);
+    expect(history.check).toEqual({ ok: true });
+  });
+
+  it('refuses a decision before acceptance', async () => {
+    // Prepare
+    at('2026-11-23');
+    const filed = await s.service.file(PORTAL, 'early-decision', await application(PORTAL, FOOD, ZHANG));
+
+    // Act
+    const onReceived = await rejection(s.service.act(MARKET, filed.caseNo, { action: 'decide', outcome: 'approved' }));
+    await s.service.act(MARKET, filed.caseNo, { action: 'request-supplement', problems: [{ material: 'form', problem: '经营场所面积与平面布局图不一致' }] });
+    const onSupplementRequested = await rejection(s.service.act(MARKET, filed.caseNo, { action: 'decide', outcome: 'approved' }));
+
+    // Assess
+    expect(onReceived).toMatchObject({ code: 'CASE_ILLEGAL_TRANSITION', kind: 'conflict' });
+    expect(onSupplementRequested).toMatchObject({ code: 'CASE_ILLEGAL_TRANSITION', kind: 'conflict' });
+    expect((await s.service.history(MARKET, filed.caseNo)).entries.map((e) => e.type)).toEqual(['file', 'request-supplement']);
+  });
+});
+
+describe('CaseSweep', () => {
+  const sum = (reports: SweepReport[], count: 'deemedAccepted' | 'markedOverdue' | 'markedViolation') => reports.reduce((n, r) => n + r[count], 0);
+
+  it('deems a case nobody answered accepted once its fifth working day is over, and not on that day', async () => {
+    // Prepare: filed Wednesday 30 September; answer due Tue 13 Oct (8, 9, Sat 10, 12, 13 Oct)
+    const s = await stand('sweep-deemed');
+    at('2026-09-30');
+    const filed = await s.service.file(PORTAL, 'deemed', await application(PORTAL, FOOD, ZHANG));
+
+    // Act: the sweep late on the fifth working day, then just after midnight
+    at('2026-10-13', '23:30');
+    const onTheDay = await s.sweep.run(ALL_DEPARTMENTS);
+    const stillReceived = await s.service.get(MARKET, filed.caseNo);
+    at('2026-10-14', '00:30');
+    const dayAfter = await s.sweep.run(ALL_DEPARTMENTS);
+
+    // Assess: deemed accepted as of the receipt (30 Sep): promised 10 working days → 8, 9, 10, 12, 13,
+    // 14, 15, 16, 19, 20 Oct = 2026-10-20; statutory 20 → 21, 22, 23, 26, 27, 28, 29, 30 Oct, 2, 3 Nov = 2026-11-03
+    expect(filed.receipt.answerDueOn).toBe('2026-10-13');
+    expect(onTheDay).toMatchObject({ today: '2026-10-13', deemedAccepted: 0, failed: [] });
+    expect(stillReceived).toMatchObject({ status: 'received', version: 1 });
+    expect(dayAfter).toMatchObject({ today: '2026-10-14', deemedAccepted: 1, markedOverdue: 0, markedViolation: 0, failed: [] });
+    expect(await s.service.get(MARKET, filed.caseNo)).toMatchObject({
+      status: 'accepted',
+      acceptance: { on: '2026-09-30', mode: 'deemed' },
+      deadlines: { promised: '2026-10-20', statutory: '2026-11-03' },
+    });
+    const history = await s.service.history(MARKET, filed.caseNo);
+    expect(history.check).toEqual({ ok: true });
+    expect(history.entries).toHaveLength(2);
+    expect(history.entries.at(-1)).toMatchObject({ type: 'deem-accepted', actor: { name: 'system', role: 'platform' }, on: '2026-10-14', from: 'received', to: 'accepted' });
+  });
+
+  it('marks an accepted case overdue the day after its promised deadline, and a violation the day after its statutory one', async () => {
+    // Prepare: filed Mon 28 Sep, accepted Tue 29 Sep. Promised 10 working days: 30 Sep, 8, 9, Sat 10,
+    // 12, 13, 14, 15, 16, 19 Oct → 2026-10-19; statutory 20: 20-23, 26-30 Oct, 2 Nov → 2026-11-02.
+    const s = await stand('sweep-late');
+    at('2026-09-28');
+    const filed = await s.service.file(PORTAL, 'late', await application(PORTAL, FOOD, SHOP));
+    at('2026-09-29');
+    const accepted = await s.service.act(MARKET, filed.caseNo, { action: 'accept' });
+    const list = async (kind: 'overdue' | 'violation') => (await s.service.supervision(REVIEWER, kind, page)).cases;
+
+    // Act
+    at('2026-10-19', '23:30');
+    const onPromised = await s.sweep.run(ALL_DEPARTMENTS);
+    const overdueOnPromised = await list('overdue');
+    at('2026-10-20');
+    const afterPromised = await s.sweep.run(ALL_DEPARTMENTS);
+    const overdueAfterPromised = await list('overdue');
+    at('2026-11-02', '23:30');
+    const onStatutory = await s.sweep.run(ALL_DEPARTMENTS);
+    at('2026-11-03');
+    const afterStatutory = await s.sweep.run(ALL_DEPARTMENTS);
+    const [overdueAtLast, violationAtLast] = [await list('overdue'), await list('violation')];
+
+    // Assess
+    const deadlines = { promised: '2026-10-19', statutory: '2026-11-02' };
+    expect(accepted.deadlines).toEqual(deadlines);
+    expect(onPromised).toMatchObject({ markedOverdue: 0, markedViolation: 0, failed: [] });
+    expect(overdueOnPromised).toEqual([]);
+    expect(afterPromised).toMatchObject({ markedOverdue: 1, markedViolation: 0, failed: [] });
+    expect(overdueAfterPromised).toEqual([
+      { caseNo: filed.caseNo, itemCode: FOOD.implementationCode, itemName: FOOD.name, departmentId: DEPARTMENTS.market.id, status: 'accepted', supervision: 'overdue', acceptedOn: '2026-09-29', deadlines },
+    ]);
+    expect(onStatutory).toMatchObject({ markedOverdue: 0, markedViolation: 0, failed: [] });
+    expect(afterStatutory).toMatchObject({ markedOverdue: 0, markedViolation: 1, failed: [] });
+    expect(violationAtLast.map((c) => [c.caseNo, c.supervision])).toEqual([[filed.caseNo, 'violation']]);
+    expect(overdueAtLast).toEqual([]);
+    expect(await rejection(s.service.supervision(MARKET, 'overdue', page))).toMatchObject({ code: 'ROLE_FORBIDDEN' });
+    const history = await s.service.history(MARKET, filed.caseNo);
+    expect(history.check).toEqual({ ok: true });
+    expect(history.entries.map((e) => [e.type, e.actor.name, e.on])).toEqual([
+      ['file', 'portal', '2026-09-28'],
+      ['accept', 'market', '2026-09-29'],
+      ['mark-overdue', 'system', '2026-10-20'],
+      ['mark-violation', 'system', '2026-11-03'],
+    ]);
+  });
+
+  it('changes nothing when run again', async () => {
+    // Prepare: filed Wed 30 Sep, never answered; on Wed 21 Oct it is past the answer period (13 Oct)
+    // and, accepted as of 30 Sep, past the promised deadline (20 Oct) too
+    const s = await stand('sweep-again');
+    at('2026-09-30');
+    const filed = await s.service.file(PORTAL, 'again', await application(PORTAL, FOOD, ZHANG));
+    at('2026-10-21');
+    const first = await s.sweep.run(ALL_DEPARTMENTS);
+    const afterFirst = await s.service.history(MARKET, filed.caseNo);
+
+    // Act
+    const second = await s.sweep.run(ALL_DEPARTMENTS);
+
+    // Assess
+    expect(first).toMatchObject({ deemedAccepted: 1, markedOverdue: 1, markedViolation: 0, failed: [] });
+    expect(second).toMatchObject({ today: '2026-10-21', examined: 1, failed: [] });
+    const { today: _today, examined: _examined, failed: _failed, ...moved } = second;
+    expect(Object.keys(moved)).toEqual(expect.arrayContaining(['deemedAccepted', 'markedOverdue', 'markedViolation']));
+    expect(Object.values(moved).filter((n) => n !== 0)).toEqual([]); // every step counter, present and future
+    expect(afterFirst.entries.map((e) => e.type)).toEqual(['file', 'deem-accepted', 'mark-overdue']);
+    expect(await s.service.history(MARKET, filed.caseNo)).toEqual(afterFirst);
+  });
+
+  it('records each step once when two sweeps run at the same time', async () => {
+    // Prepare: A filed Wed 30 Sep and never answered (deemed accepted as of 30 Sep: statutory deadline
+    // 3 Nov). B filed Tue 20 Oct, accepted Wed 21 Oct: promised 22, 23, 26-30 Oct, 2, 3, 4 Nov → 11-04.
+    const s = await stand('sweep-concurrent');
+    at('2026-09-30');
+    const a = await s.service.file(PORTAL, 'concurrent-a', await application(PORTAL, FOOD, ZHANG));
+    at('2026-10-20');
+    const b = await s.service.file(PORTAL, 'concurrent-b', await application(PORTAL, FOOD, LI));
+    at('2026-10-21');
+    await s.service.act(MARKET, b.caseNo, { action: 'accept' });
+    at('2026-11-05');
+
+    // Act
+    const reports = await Promise.all([s.sweep.run(ALL_DEPARTMENTS), s.sweep.run(ALL_DEPARTMENTS)]);
+
+    // Assess: A is deemed accepted and goes straight to violation; B is overdue
+    expect(reports.flatMap((r) => r.failed)).toEqual([]);
+    expect([sum(reports, 'deemedAccepted'), sum(reports, 'markedOverdue'), sum(reports, 'markedViolation')]).toEqual([1, 1, 1]);
+    const [historyA, historyB] = [await s.service.history(MARKET, a.caseNo), await s.service.history(MARKET, b.caseNo)];
+    expect(historyA.entries.map((e) => e.type)).toEqual(['file', 'deem-accepted', 'mark-violation']);
+    expect(historyB.entries.map((e) => e.type)).toEqual(['file', 'accept', 'mark-overdue']);
+    expect(historyA.check).toEqual({ ok: true });
+    expect(historyB.check).toEqual({ ok: true });
+    expect((await s.service.supervision(REVIEWER, 'violation', page)).cases.map((c) => c.caseNo)).toEqual([a.caseNo]);
+    expect((await s.service.supervision(REVIEWER, 'overdue', page)).cases.map((c) => c.caseNo)).toEqual([b.caseNo]);
+  });
+});
