@@ -135,10 +135,11 @@ const MATERIALS_PREFIXES: Record<MaterialsArea, string> = { uploads: MATERIALS_B
  *
  * s3:ListBucket: without it S3 answers a HeadObject or CopyObject of a missing key with 403
  * AccessDenied instead of 404 NotFound / NoSuchKey, and the adapter tells "not uploaded (yet)" or
- * "already copied" only from the 404. So the function holds s3:ListBucket on the bucket, narrowed by
- * an `s3:prefix` condition to the areas it uses (the missing key lies under one of them); it lets the
- * function list keys it may already read, nothing more. Should S3 ever answer 403 all the same, the
- * adapter fails the request (500), it never takes a refusal for an absence.
+ * "already copied" only from the 404. So the function holds s3:ListBucket on the bucket, without an
+ * `s3:prefix` condition: a HeadObject carries no prefix, so a condition on it would not reliably
+ * count for the 404, and the two areas are all the bucket holds — listing shows the function the
+ * names of objects it may read anyway. Should S3 answer 403 all the same, the adapter fails the
+ * request (500); it never takes a refusal for an absence.
  */
 export const MATERIALS_ACCESS: Record<LambdaName, Partial<Record<MaterialsArea, readonly string[]>>> = {
   catalogue: {},
@@ -508,21 +509,19 @@ export class ApiStack extends Stack {
       if (props.materialsBucket.encryptionKey !== props.dataKey) throw new Error('the materials bucket must be encrypted with the data key (ApiStackProps.dataKey)');
       environment.MATERIALS_BUCKET = props.materialsBucket.bucketName;
       environment.MATERIALS_MAX_BYTES = String(MATERIALS_MAX_BYTES);
-      const listed: string[] = [];
+      let lists = false;
       const wildcards: { objects: string; reason: string }[] = [];
       for (const [area, actions] of materials) {
         const objectActions = actions.filter((a) => a !== 's3:ListBucket');
         const objects = props.materialsBucket.arnForObjects(`${MATERIALS_PREFIXES[area]}*`);
         role.addToPrincipalPolicy(new PolicyStatement({ actions: objectActions, resources: [objects] }));
-        if (actions.includes('s3:ListBucket')) listed.push(`${MATERIALS_PREFIXES[area]}*`);
+        if (actions.includes('s3:ListBucket')) lists = true;
         if (objectActions.includes('s3:PutObject')) KEY_OBJECT_WRITE_ACTIONS.forEach((a) => keyActions.add(a));
         if (objectActions.includes('s3:GetObject')) KEY_OBJECT_READ_ACTIONS.forEach((a) => keyActions.add(a));
         wildcards.push({ objects, reason: area === 'uploads' ? UPLOADS_WILDCARD_REASON : CASES_WILDCARD_REASON });
       }
-      // See MATERIALS_ACCESS: so that a missing key is a 404, listing only within the areas granted.
-      if (listed.length > 0) {
-        role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.materialsBucket.bucketArn], conditions: { StringLike: { 's3:prefix': listed } } }));
-      }
+      // See MATERIALS_ACCESS: so that a missing key is a 404.
+      if (lists) role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.materialsBucket.bucketArn] }));
       this.acknowledgeMaterialsWildcards(role, wildcards);
     }
     Object.assign(environment, CONFIG_ENVIRONMENT[name]?.(props.config) ?? {});

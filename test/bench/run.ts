@@ -2,10 +2,15 @@
 //   - time from `npm start` to ready: first start (empty data directory, seeds) and restart
 //   - p50/p95/p99 latency of a signed GET /v1/items and of an item draft (POST /v1/items)
 //   - each Lambda bundle's size (the esbuild options the CDK stack deploys with)
-// Environment: BENCH_REQUESTS (default 300) requests per latency figure, BENCH_STARTS (default 3).
+//   - cases (issue 3): filings per second sustained, and their latency, at a fixed concurrency; with
+//     BENCH_CASES cases filed, the latency of a department's queue query and of a filing; the
+//     DynamoDB writes of a filing, of each action and of a replayed filing, counted (test/bench/case-writes.ts)
+// Environment: BENCH_REQUESTS (default 300) requests per latency figure, BENCH_STARTS (default 3),
+// BENCH_FILING_SECONDS (default 30) and BENCH_CONCURRENCY (default 16) for the filing rate,
+// BENCH_CASES (default 10000) cases in the table for the queue figures.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { bundleFunction } from '../../infra/lambda-bundling.ts';
@@ -14,6 +19,9 @@ import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import { ApiClient } from '../../shared/cli/api-client.ts';
 import type { FunctionName } from '../../shared/contracts/routes.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
+import { benchCases } from './cases.ts';
+import { countCaseWrites } from './case-writes.ts';
+import { percentiles, table, timeEach } from './figures.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -26,7 +34,8 @@ interface Started {
 }
 
 async function main(): Promise<void> {
-  console.log(`Tongban benchmark · node ${process.version} · ${new Date().toISOString()}\n`);
+  const t0 = performance.now();
+  console.log(`Tongban benchmark · node ${process.version} · ${availableParallelism()} CPUs, load average ${load()} · ${new Date().toISOString()}\n`);
 
   // 1. npm start → ready
   const first: number[] = [];
@@ -76,10 +85,16 @@ async function main(): Promise<void> {
     ['GET /v1/items (limit 20)', ...percentiles(list)],
     ['POST /v1/items (draft)', ...percentiles(draft)],
   ], ['', 'p50', 'p95', 'p99', 'max']);
+
+  // 3. cases, on the same platform: filing rate, then the queue with BENCH_CASES cases filed
+  await benchCases(client);
   await started.stop();
   await rm(dir, { recursive: true, force: true });
 
-  // 3. bundle sizes
+  // 4. DynamoDB writes per transition, counted on an in-process case store
+  await countCaseWrites();
+
+  // 5. bundle sizes
   const out = await mkdtemp(join(tmpdir(), 'tongban-bundles-'));
   const names = [...new Set(ROUTES.map((r) => r.function))] as FunctionName[];
   const rows: string[][] = [];
@@ -92,6 +107,7 @@ async function main(): Promise<void> {
   console.log('\nLambda bundles (esbuild, minified, as deployed)');
   table(rows, ['function', 'size KiB', 'gzip KiB']);
   await rm(out, { recursive: true, force: true });
+  console.log(`\nwhole bench: ${((performance.now() - t0) / 1000).toFixed(0)} s (load average now ${load()})`);
 }
 
 async function npmStart(dataDir: string): Promise<Started> {
@@ -124,35 +140,20 @@ async function npmStart(dataDir: string): Promise<Started> {
   };
 }
 
-async function timeEach(n: number, fn: (i: number) => Promise<void>): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn(i);
-    times.push(performance.now() - t0);
-  }
-  return times;
-}
-
-function percentiles(xs: number[]): string[] {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (p: number) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-  return [at(50), at(95), at(99), s[s.length - 1]!].map((x) => x.toFixed(1));
-}
-
 function summary(xs: number[]): string[] {
   const s = [...xs].sort((a, b) => a - b);
   return [s[0]!, s[Math.floor(s.length / 2)]!, s[s.length - 1]!].map((x) => x.toFixed(0));
 }
 
-function kib(n: number): string {
-  return (n / 1024).toFixed(1);
+/** The 1, 5 and 15 minute load averages: other work on the machine skews every figure above. */
+function load(): string {
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 }
 
-function table(rows: string[][], header: string[]): void {
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  for (const r of all) console.log('  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+function kib(n: number): string {
+  return (n / 1024).toFixed(1);
 }
 
 await main();
