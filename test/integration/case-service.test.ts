@@ -300,6 +300,20 @@ describe('CaseService: refusing a filing, with no case made', () => {
     await expectNothingFiled('unknown-item', request, refused);
   });
 
+  it('refuses an item that exists only as a draft, never published', async () => {
+    // Prepare: the market department drafts a new item (version 1, draft) from the food licence's guide
+    const code = `${DEPARTMENTS.market.id}000117990000`;
+    await catalogue.create(MARKET, { ...FOOD, implementationCode: code, name: '尚未发布的测试事项' });
+    const request = { ...(await application(HALL, FOOD, SHOP)), itemCode: code };
+
+    // Act
+    const refused = await rejection(s.service.file(HALL, 'draft-item', request));
+
+    // Assess
+    expect(refused).toMatchObject({ code: 'CASE_ITEM_NOT_PUBLISHED', kind: 'conflict', field: 'itemCode' });
+    await expectNothingFiled('draft-item', request, refused);
+  });
+
   it('refuses an item under emergency suspension', async () => {
     // Prepare: the housing department suspends its item today
     const latest = await catalogue.version(HOUSING, BUILDING.implementationCode, 'latest');
