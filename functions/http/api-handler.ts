@@ -140,9 +140,33 @@ function parseJsonBody(event: APIGatewayProxyEvent): unknown {
   if (contentType && !/^application\/json\b/i.test(contentType)) {
     throw invalid('UNSUPPORTED_MEDIA_TYPE', 'content-type', '请求体须为 JSON（application/json）', `expected application/json, got ${contentType}`);
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (e) {
     throw invalid('MALFORMED_JSON', 'body', '请求体不是合法的 JSON', `the body is not valid JSON: ${(e as Error).message}`);
   }
+  // Checked before any schema walks it: validating a body nested thousands of levels deep would
+  // exhaust the stack (a 500) where it is simply bad input.
+  if (nestingDepth(parsed) > MAX_BODY_DEPTH) {
+    throw invalid('VALIDATION_FAILED', 'body', `请求体嵌套层级超过 ${MAX_BODY_DEPTH} 层`, `the body is nested deeper than ${MAX_BODY_DEPTH} levels`);
+  }
+  return parsed;
+}
+
+/** The deepest nesting a request body may have (a service guide or an application form needs < 10). */
+export const MAX_BODY_DEPTH = 32;
+
+/** Depth of nested arrays and objects, counted without recursion (the value may be arbitrarily deep). */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_BODY_DEPTH) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }

@@ -13,7 +13,8 @@
 //                                                 whoever finds it can finish the filing it started.
 //
 // DynamoDB writes: an action (`append`) is two — the entry, which decides, and the head, which only
-// follows. A filing is three: the idempotency record, the first entry and the head. A replayed filing
+// follows (a head that fails to follow an action is rolled forward by the next read of the case; one
+// that fails after a filing fails the filing, whose retry completes it). A filing is three: the idempotency record, the first entry and the head. A replayed filing
 // writes nothing unless the first one stopped before its head. (Each head write also updates the
 // head's entries in the indexes, which AWS bills as index writes.)
 //
@@ -339,7 +340,9 @@ export class DynamoCaseStore implements CaseStore {
         throw new Error(`case number ${state.caseNo} was drawn for two filings; the filing by this key cannot complete`, { cause: e });
       }
     }
-    await this.moveHead(state).catch((e: unknown) => this.onHeadLag(state.caseNo, state.version, e));
+    // Not swallowed, unlike after an action: a case without a head is in no queue and no sweep, and
+    // nobody would read it to roll the head forward. The caller's retry (a replay) writes it.
+    await this.moveHead(state);
   }
 
   private async moveHead(state: CaseState): Promise<void> {

@@ -48,6 +48,7 @@ interface Application {
 }
 
 let raw: DynamoDBClient;
+let dynamoEndpoint: string;
 let db: DynamoDBDocumentClient;
 let stop: () => Promise<void>;
 let store: DynamoCaseStore;
@@ -56,6 +57,7 @@ let clock = new Date('2026-11-23T02:00:00.000Z');
 
 beforeAll(async () => {
   const dynamo = await startDynalite(undefined);
+  dynamoEndpoint = dynamo.endpoint;
   raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   await ensureTables(raw, LOCAL_TABLES);
   db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
@@ -214,6 +216,39 @@ describe('DynamoCaseStore: filing', () => {
     expect(await store.history(first.state.caseNo)).toEqual([first.entry]);
     const head = await db.send(new GetCommand({ TableName: LOCAL_TABLES.cases, Key: { pk: caseKey, sk: 'HEAD' } }));
     expect(head.Item?.version).toBe(1);
+  });
+
+  it('fails a filing whose head cannot be written, and lets its retry complete it into the queues', async () => {
+    // Prepare: a client whose first write of a head fails (as a throttled PutItem would, after the
+    // SDK's own retries); the idempotency record and the first entry go through
+    const flaky = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    let failures = 1;
+    flaky.middlewareStack.add(
+      (next) => async (args) => {
+        // Before or after the document client's marshalling, whichever this step sees
+        const sk = (args.input as { Item?: { sk?: string | { S?: string } } }).Item?.sk;
+        if ((sk === 'HEAD' || (typeof sk === 'object' && sk.S === 'HEAD')) && failures-- > 0) throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+        return next(args);
+      },
+      { step: 'initialize', name: 'failFirstHead' },
+    );
+    const fresh = await freshStore('cases-head-fails');
+    const flakyStore = new DynamoCaseStore(DynamoDBDocumentClient.from(flaky, { marshallOptions: { removeUndefinedValues: true } }), 'cases-head-fails', { now: () => clock });
+
+    // Act
+    const failed = await file({ store: flakyStore, by: PORTAL, key: 'head-1', app: application(ZHANG), date: '2026-11-23' }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    const queuedBefore = (await fresh.departmentQueue(DEPARTMENTS.market.id, 'received', { limit: 10 })).cases;
+    const retry = await file({ store: flakyStore, by: PORTAL, key: 'head-1', app: application(ZHANG), date: '2026-11-23', minute: 1 });
+    flaky.destroy();
+
+    // Assess: the caller saw the failure (so it retries), and the retry put the case in the queue
+    expect(failed?.message).toBe('throttled');
+    expect(queuedBefore).toEqual([]);
+    expect(retry.replayed).toBe(true);
+    expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'received', { limit: 10 })).cases.map((c) => c.caseNo)).toEqual([retry.state.caseNo]);
   });
 
   it('refuses an idempotency key that cannot be a key', async () => {

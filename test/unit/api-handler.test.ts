@@ -295,6 +295,25 @@ describe('request body', () => {
     expect(calls).toEqual([]);
   });
 
+  it('refuses a body nested deeper than 32 levels with 400 before any schema walks it, and takes 32', async () => {
+    // Prepare: 60,000 nested arrays (120 KB) would exhaust the stack of a recursive validator
+    const { calls, call } = catalogue();
+    const deep = `{"guide": {"name": ${'['.repeat(60_000)}${']'.repeat(60_000)}}}`;
+    const nested = (levels: number) => `{"guide": ${'{"a": '.repeat(levels - 1)}1${'}'.repeat(levels - 1)}}`; // the outer object is level 1
+
+    // Act
+    const res = await call(createItem({ body: deep }));
+    const limit = await call(createItem({ body: nested(32) }));
+    const over = await call(createItem({ body: nested(33) }));
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res)).toMatchObject({ code: 'VALIDATION_FAILED', field: 'body' });
+    expect(errorOf(limit).message).not.toMatch(/nested deeper/); // refused by the guide schema instead
+    expect(errorOf(over)).toMatchObject({ code: 'VALIDATION_FAILED', field: 'body', message: 'the body is nested deeper than 32 levels' });
+    expect(calls).toEqual([]);
+  });
+
   it('refuses a body over 256 KiB with 413 PAYLOAD_TOO_LARGE, counting bytes, not characters', async () => {
     // Prepare: 90,000 Chinese characters are 270,000 bytes of UTF-8 (over 262,144) but 90,000 UTF-16 units
     const { calls, call } = catalogue();

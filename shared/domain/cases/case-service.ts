@@ -157,8 +157,9 @@ export class CaseService {
     if (command.action === 'supplement') {
       const uploads = this.uploadsOf(supplied, state.channelId, 'materials');
       await this.verifyUploads(uploads);
-      // Kept before the entry is written: a case never names a file that is not in place. A lost race
-      // leaves copies that no entry names (see the closing note on orphans).
+      // Kept before the entry is written: a case never names a file that is not in place. If another
+      // action wins the race for this entry, the copies stay under cases/<caseNo>/ named by no entry
+      // (they do not expire; a supplement retried after the conflict copies its files again).
       await this.keepMaterials(caseNo, state.channelId, next.state.materials, Object.keys(supplied));
     }
     await this.deps.store.append(next.state, next.entry);
@@ -174,7 +175,9 @@ export class CaseService {
   async history(caller: Caller, caseNo: string): Promise<CaseHistoryView> {
     const state = await this.existing(caseNo);
     requireReader(caller, state);
-    const entries = await this.deps.store.history(caseNo);
+    // Entries an action appended after the state was read are left for the next read: the check is
+    // of the history up to the state it ends in.
+    const entries = (await this.deps.store.history(caseNo)).slice(0, state.version);
     return { caseNo, entries, check: verifyCaseHistory(entries, state) };
   }
 

@@ -48,6 +48,9 @@ export class CaseSweep {
       for (const status of ['received', 'accepted'] as const) {
         for await (const candidate of this.deps.store.sweepCandidates(departmentId, status, today)) {
           report.examined++;
+          // Decided on the listed state first: most candidates (marked already, paused) need nothing,
+          // and only those that do are read consistently and moved.
+          if (!sweepCommand(candidate, today, this.deps.calendar)) continue;
           try {
             await this.sweepCase(candidate.caseNo, at, report);
           } catch (e) {
