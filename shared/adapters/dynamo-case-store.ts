@@ -440,6 +440,7 @@ function queueDate(state: CaseState): string {
     case 'supplement-requested':
       return state.deemedAcceptedOn ?? NO_DATE;
     case 'accepted':
+    case 'opinions-complete':
       return state.deadlines && 'promised' in state.deadlines ? state.deadlines.promised : NO_DATE;
     case 'refused':
       return state.refusal?.on ?? NO_DATE;

@@ -9,6 +9,7 @@ const STATUS: Record<CaseStatus, string> = {
   received: '已收件 received',
   'supplement-requested': '待补正 supplement requested',
   accepted: '已受理 accepted',
+  'opinions-complete': '协办意见已齐 opinions complete',
   refused: '不予受理 refused',
   decided: '已办结 decided',
   withdrawn: '已撤回 withdrawn',

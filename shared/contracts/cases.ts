@@ -61,6 +61,20 @@ export const FilingRequestSchema = z
 const date = z.iso.date();
 const baseVersion = z.int().min(1).optional().meta({ description: 'when given, must be the case\'s newest version (optimistic concurrency)' });
 
+const JointTaskSchema = z
+  .object({
+    departmentId: z.string(),
+    dueOn: date.optional(),
+    dueFlag: z.literal('DEADLINE_CALENDAR_MISSING').optional(),
+    status: z.enum(['pending', 'escalated', 'answered', 'missing']),
+    escalatedOn: date.optional(),
+    missingOn: date.optional(),
+    opinion: z
+      .object({ outcome: z.enum(['agree', 'disagree']), reasons: z.array(z.string()), attachments: z.record(z.string(), CaseMaterialSchema), on: date, by: z.string() })
+      .optional(),
+  })
+  .meta({ id: 'JointTask' });
+
 export const CaseStateSchema = z
   .object({
     caseNo: z.string(),
@@ -69,6 +83,8 @@ export const CaseStateSchema = z
     itemVersion: z.int(),
     departmentId: z.string(),
     coDepartmentIds: z.array(z.string()),
+    coDepartmentDays: z.record(z.string(), z.int()).optional().meta({ description: 'joint items: working days each co-department has for its opinion' }),
+    jointTasks: z.array(JointTaskSchema).optional().meta({ description: 'joint items after dispatch: one task per co-department' }),
     channelId: z.string(),
     applicant: ApplicantSchema,
     form: z.record(z.string(), JsonValueSchema),
@@ -90,7 +106,15 @@ export const CaseStateSchema = z
     pauses: z.array(z.object({ from: date, to: date.optional(), procedure: z.enum(SPECIAL_PROCEDURES), reason: z.string() })),
     deadlines: z.union([z.object({ promised: date, statutory: date }), z.object({ flag: z.literal('DEADLINE_CALENDAR_MISSING') })]).optional(),
     supervision: z.enum(['overdue', 'violation']).optional(),
-    decision: z.object({ outcome: z.enum(['approved', 'denied']), reasons: z.array(z.string()), on: date }).optional(),
+    decision: z
+      .object({
+        outcome: z.enum(['approved', 'denied']),
+        reasons: z.array(z.string()),
+        on: date,
+        opinions: z.array(JointTaskSchema).optional().meta({ description: 'joint items: every opinion as it stood at the decision' }),
+        overrideReasons: z.array(z.string()).optional().meta({ description: 'approved over a disagreeing opinion: the lead\'s reasons' }),
+      })
+      .optional(),
     refusal: z.object({ reasons: z.array(z.string()), on: date }).optional(),
     withdrawal: z.object({ reason: z.string(), on: date }).optional(),
     version: z.int(),
@@ -197,7 +221,12 @@ export const PauseRequestSchema = z
 export const ResumeRequestSchema = z.object({ baseVersion }).strict().meta({ id: 'ResumeRequest' });
 
 export const DecideRequestSchema = z
-  .object({ baseVersion, outcome: z.enum(['approved', 'denied']), reasons: z.array(text(1000)).max(50).optional() })
+  .object({
+    baseVersion,
+    outcome: z.enum(['approved', 'denied']),
+    reasons: z.array(text(1000)).max(50).optional(),
+    overrideReasons: z.array(text(1000)).max(50).optional().meta({ description: 'joint items: required to approve over a disagreeing opinion' }),
+  })
   .strict()
   .meta({ id: 'DecideRequest' });
 

@@ -70,6 +70,36 @@ const refused = () => applyCaseCommand(received(), { action: 'refuse', reasons: 
 const decided = () => applyCaseCommand(accepted(), { action: 'decide', outcome: 'approved' }, on('2026-10-09', MARKET)).state;
 const withdrawn = () => applyCaseCommand(received(), { action: 'withdraw', reason: '申请人不再经营' }, on('2026-10-08', PORTAL)).state;
 
+// The joint item (market leads; health 8 and fire 10 working days for their opinions), filed Wed
+// 30 Sep, accepted Thu 8 Oct, dispatched the same day.
+const FIRE: Caller = { name: 'fire', role: 'department', departmentId: DEPARTMENTS.fire.id };
+const JOINT_MATERIALS = {
+  '开办餐饮店一件事申请表（一表申请）': upload('一表申请'),
+  [BUSINESS_LICENCE]: upload(BUSINESS_LICENCE),
+  '经营场所平面布局图': upload('布局'),
+  '卫生管理制度': upload('卫生'),
+  '消防安全制度及应急预案': upload('消防'),
+};
+const jointDispatched = () => {
+  const filed = fileCase(input({ materials: JOINT_MATERIALS }, JOINT), on('2026-09-30', PORTAL));
+  return runCase(filed, [{ action: 'accept' }, on('2026-10-08', MARKET)], [{ action: 'dispatch' }, on('2026-10-08', SYSTEM_CALLER, 1)]);
+};
+/** Dispatched, then health and fire answer (on 9 and 12 Oct) with the given outcomes. */
+const jointRun = (health: 'agree' | 'disagree', fire: 'agree' | 'disagree') => {
+  const start = jointDispatched();
+  const opinion = (outcome: 'agree' | 'disagree'): CaseCommand => ({ action: 'opinion', outcome, ...(outcome === 'disagree' ? { reasons: ['消防通道宽度不足'] } : {}) });
+  let state = start.state;
+  for (const [command, ctx] of [
+    [opinion(health), on('2026-10-09', HEALTH)],
+    [opinion(fire), on('2026-10-12', FIRE)],
+  ] as [CaseCommand, CaseContext][]) {
+    const next = applyCaseCommand(state, command, ctx);
+    start.entries.push(next.entry);
+    state = next.state;
+  }
+  return { state, entries: start.entries };
+};
+
 
 describe('the whole path: file → request-supplement → supplement → accept → pause → resume → decide', () => {
   // Filed Tue 29 Sep 2026.
@@ -606,25 +636,6 @@ describe('commands: bad input', () => {
       code: 'CASE_DATE_OUT_OF_ORDER',
     });
   });
-
-  it('does not decide a joint case before joint handling exists (CASE_JOINT_OPINIONS_MISSING)', () => {
-    // Prepare
-    const materials = {
-      '开办餐饮店一件事申请表（一表申请）': upload('一表申请'),
-      [BUSINESS_LICENCE]: upload(BUSINESS_LICENCE),
-      '经营场所平面布局图': upload('布局'),
-      '卫生管理制度': upload('卫生'),
-      '消防安全制度及应急预案': upload('消防'),
-    };
-    const filed = fileCase(input({ materials }, JOINT), on('2026-09-30', PORTAL)).state;
-    const jointAccepted = applyCaseCommand(filed, { action: 'accept' }, on('2026-10-08', MARKET)).state;
-
-    // Act
-    const error = refusal(() => applyCaseCommand(jointAccepted, { action: 'decide', outcome: 'approved' }, on('2026-10-09', MARKET)));
-
-    // Assess
-    expect(error).toMatchObject({ code: 'CASE_JOINT_OPINIONS_MISSING', kind: 'conflict' });
-  });
 });
 
 describe('illegal transitions', () => {
@@ -632,12 +643,14 @@ describe('illegal transitions', () => {
     received: () => received(),
     'supplement-requested': supplementRequested,
     accepted,
+    'opinions-complete': () => jointRun('agree', 'agree').state,
     refused,
     decided,
     withdrawn,
   };
   // A valid command of each action, by the party allowed to give it: only the status can be wrong.
-  const COMMANDS: Record<CaseAction, [CaseCommand, Caller]> = {
+  // (The co-department's opinion has its own table: its actor depends on the case's item.)
+  const COMMANDS: Record<Exclude<CaseAction, 'opinion'>, [CaseCommand, Caller]> = {
     'request-supplement': [{ action: 'request-supplement', problems: [{ material: LAYOUT, problem: '不清晰' }] }, MARKET],
     supplement: [{ action: 'supplement', materials: { [LAYOUT]: upload('v2') } }, PORTAL],
     accept: [{ action: 'accept' }, MARKET],
@@ -651,22 +664,27 @@ describe('illegal transitions', () => {
     'mark-overdue': [{ action: 'mark-overdue' }, SYSTEM_CALLER],
     'mark-violation': [{ action: 'mark-violation' }, SYSTEM_CALLER],
     'complete-deadlines': [{ action: 'complete-deadlines' }, SYSTEM_CALLER],
+    dispatch: [{ action: 'dispatch' }, SYSTEM_CALLER],
+    escalate: [{ action: 'escalate', departmentId: DEPARTMENTS.health.id }, SYSTEM_CALLER],
+    'record-missing': [{ action: 'record-missing', departmentId: DEPARTMENTS.health.id }, SYSTEM_CALLER],
   };
   const ZH: Record<CaseStatus, string> = {
     received: '已收件',
     'supplement-requested': '待补正',
     accepted: '已受理',
+    'opinions-complete': '协办意见已齐',
     refused: '不予受理',
     decided: '已作出决定',
     withdrawn: '已撤回',
   };
   // Written out, not derived from the code: what each status must refuse.
-  const ILLEGAL: [CaseStatus, CaseAction[]][] = [
-    ['received', ['supplement', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation']],
-    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'complete-deadlines']],
+  const ILLEGAL: [CaseStatus, (keyof typeof COMMANDS)[]][] = [
+    ['received', ['supplement', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'dispatch', 'escalate', 'record-missing']],
+    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'complete-deadlines', 'dispatch', 'escalate', 'record-missing']],
     ['accepted', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse']],
+    ['opinions-complete', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'dispatch', 'escalate', 'record-missing']],
   ];
-  const ALL_ACTIONS = Object.keys(COMMANDS) as CaseAction[];
+  const ALL_ACTIONS = Object.keys(COMMANDS) as (keyof typeof COMMANDS)[];
   const cases = ILLEGAL.flatMap(([status, actions]) => actions.map((action) => [status, action] as const));
   const closedCases = (['refused', 'decided', 'withdrawn'] as const).flatMap((status) => ALL_ACTIONS.map((action) => [status, action] as const));
 
@@ -696,7 +714,7 @@ describe('illegal transitions', () => {
     expect(error.messageZh).toContain(ZH[status]);
   });
 
-  it.each<[CaseStatus, CaseAction, CaseStatus, () => CaseState, string]>([
+  it.each<[CaseStatus, keyof typeof COMMANDS, CaseStatus, () => CaseState, string]>([
     ['received', 'request-supplement', 'supplement-requested', () => received(), '2026-10-12'],
     ['received', 'accept', 'accepted', () => received(), '2026-10-12'],
     ['received', 'accept-pending', 'accepted', () => received(), '2026-10-12'],
@@ -887,3 +905,112 @@ describe('the sweep: deemed acceptance, then overdue and violation marks', () =>
     expect(error).toMatchObject({ code: 'CASE_SYSTEM_FORBIDDEN', kind: 'forbidden' });
   });
 });
+
+describe('joint handling (联合办理): dispatch, opinions, escalation, consolidated decision', () => {
+  it('dispatches to every co-department with its own due date in working days', () => {
+    // Dispatched Thu 8 Oct. Health, 8 working days: 9 (1), Sat 10 make-up (2), 12 (3), 13 (4), 14 (5),
+    // 15 (6), 16 (7), Mon 19 Oct (8). Fire, 10: 20 (9), Wed 21 Oct (10).
+    const { state } = jointDispatched();
+    expect(state.status).toBe('accepted');
+    expect(state.jointTasks).toEqual([
+      { departmentId: DEPARTMENTS.health.id, status: 'pending', dueOn: '2026-10-19' },
+      { departmentId: DEPARTMENTS.fire.id, status: 'pending', dueOn: '2026-10-21' },
+    ]);
+    expect(refusal(() => applyCaseCommand(state, { action: 'dispatch' }, on('2026-10-09', SYSTEM_CALLER)))).toMatchObject({ code: 'CASE_NOT_DISPATCHABLE' });
+    expect(refusal(() => applyCaseCommand(accepted(), { action: 'dispatch' }, on('2026-10-09', SYSTEM_CALLER)))).toMatchObject({ code: 'CASE_NOT_DISPATCHABLE' });
+  });
+
+  it('completes the opinions when the last co-department answers, and then lets the lead decide', () => {
+    // Act
+    const { state, entries } = jointRun('agree', 'agree');
+    const decided = applyCaseCommand(state, { action: 'decide', outcome: 'approved' }, on('2026-10-13', MARKET)).state;
+
+    // Assess
+    expect(entries.map((e) => [e.type, e.to])).toEqual([
+      ['file', 'received'],
+      ['accept', 'accepted'],
+      ['dispatch', 'accepted'],
+      ['opinion', 'accepted'],
+      ['opinion', 'opinions-complete'],
+    ]);
+    expect(decided.decision?.opinions?.map((o) => [o.departmentId, o.opinion?.outcome])).toEqual([
+      [DEPARTMENTS.health.id, 'agree'],
+      [DEPARTMENTS.fire.id, 'agree'],
+    ]);
+  });
+
+  it('refuses an opinion before dispatch, and after the decision', () => {
+    const filed = fileCase(input({ materials: JOINT_MATERIALS }, JOINT), on('2026-09-30', PORTAL)).state;
+    const acceptedJoint = applyCaseCommand(filed, { action: 'accept' }, on('2026-10-08', MARKET)).state;
+    const decidedJoint = applyCaseCommand(jointRun('agree', 'agree').state, { action: 'decide', outcome: 'approved' }, on('2026-10-13', MARKET)).state;
+    expect(refusal(() => applyCaseCommand(filed, { action: 'opinion', outcome: 'agree' }, on('2026-10-01', HEALTH)))).toMatchObject({ code: 'CASE_ILLEGAL_TRANSITION' });
+    expect(refusal(() => applyCaseCommand(acceptedJoint, { action: 'opinion', outcome: 'agree' }, on('2026-10-09', HEALTH)))).toMatchObject({ code: 'CASE_NOT_DISPATCHED' });
+    expect(refusal(() => applyCaseCommand(decidedJoint, { action: 'opinion', outcome: 'agree' }, on('2026-10-14', HEALTH)))).toMatchObject({ code: 'CASE_CLOSED' });
+  });
+
+  it('refuses a decision before the opinions are complete', () => {
+    const { state } = jointDispatched();
+    expect(refusal(() => applyCaseCommand(state, { action: 'decide', outcome: 'approved' }, on('2026-10-09', MARKET)))).toMatchObject({
+      code: 'CASE_JOINT_OPINIONS_MISSING',
+      kind: 'conflict',
+    });
+  });
+
+  it('lets only an assigned co-department answer, once, and a disagreement needs reasons', () => {
+    // Prepare
+    const { state } = jointDispatched();
+    const answered = applyCaseCommand(state, { action: 'opinion', outcome: 'agree' }, on('2026-10-09', HEALTH)).state;
+
+    // Act / Assess
+    expect(refusal(() => applyCaseCommand(state, { action: 'opinion', outcome: 'agree' }, on('2026-10-09', MARKET)))).toMatchObject({ code: 'CASE_CO_DEPARTMENT_FORBIDDEN', kind: 'forbidden' });
+    expect(refusal(() => applyCaseCommand(state, { action: 'opinion', outcome: 'agree' }, on('2026-10-09', HOUSING)))).toMatchObject({ code: 'CASE_CO_DEPARTMENT_FORBIDDEN' });
+    expect(refusal(() => applyCaseCommand(answered, { action: 'opinion', outcome: 'disagree', reasons: ['改变主意'] }, on('2026-10-10', HEALTH)))).toMatchObject({ code: 'CASE_OPINION_EXISTS', kind: 'conflict' });
+    expect(refusal(() => applyCaseCommand(state, { action: 'opinion', outcome: 'disagree' }, on('2026-10-09', FIRE)))).toMatchObject({ code: 'CASE_REASONS_REQUIRED', field: 'reasons' });
+  });
+
+  it('requires the lead\'s reasons to approve over a disagreeing opinion, and records them', () => {
+    // Prepare
+    const { state } = jointRun('agree', 'disagree');
+
+    // Act
+    const unexplained = refusal(() => applyCaseCommand(state, { action: 'decide', outcome: 'approved' }, on('2026-10-13', MARKET)));
+    const explained = applyCaseCommand(state, { action: 'decide', outcome: 'approved', overrideReasons: ['申请人已提交整改承诺并经复核'] }, on('2026-10-13', MARKET)).state;
+    const denied = applyCaseCommand(state, { action: 'decide', outcome: 'denied', reasons: ['消防安全条件不符合'] }, on('2026-10-13', MARKET)).state;
+
+    // Assess
+    expect(unexplained).toMatchObject({ code: 'CASE_REASONS_REQUIRED', field: 'overrideReasons' });
+    expect(explained.decision).toMatchObject({ outcome: 'approved', overrideReasons: ['申请人已提交整改承诺并经复核'] });
+    expect(denied.decision?.overrideReasons).toBeUndefined();
+  });
+
+  it('escalates a late co-department the day after its due date, keeps waiting, and records it missing only after the statutory deadline', () => {
+    // Prepare: health answers; fire (due Wed 21 Oct) does not. The case's statutory deadline is
+    // 40 working days after 8 Oct (the joint item's limit), counted by the clock.
+    const { state } = jointDispatched();
+    const healthAnswered = applyCaseCommand(state, { action: 'opinion', outcome: 'agree' }, on('2026-10-09', HEALTH)).state;
+    const statutory = (healthAnswered.deadlines as { statutory: string }).statutory;
+    const fire = DEPARTMENTS.fire.id;
+
+    // Act
+    const tooEarly = refusal(() => applyCaseCommand(healthAnswered, { action: 'escalate', departmentId: fire }, on('2026-10-21', SYSTEM_CALLER)));
+    const escalated = applyCaseCommand(healthAnswered, { action: 'escalate', departmentId: fire }, on('2026-10-22', SYSTEM_CALLER)).state;
+    const notYetMissing = refusal(() => applyCaseCommand(escalated, { action: 'record-missing', departmentId: fire }, { ...on(statutory, SYSTEM_CALLER) }));
+    const lateAnswer = applyCaseCommand(escalated, { action: 'opinion', outcome: 'agree' }, on('2026-10-23', FIRE)).state;
+    const dayAfter = fromDayNumberIso(statutory, 1);
+    const missing = applyCaseCommand(escalated, { action: 'record-missing', departmentId: fire }, on(dayAfter, SYSTEM_CALLER)).state;
+
+    // Assess
+    expect(tooEarly.code).toBe('CASE_TASK_NOT_LATE');
+    expect(escalated.jointTasks![1]).toMatchObject({ status: 'escalated', escalatedOn: '2026-10-22' });
+    expect(escalated.status).toBe('accepted');
+    expect(notYetMissing.code).toBe('CASE_TASK_NOT_MISSING');
+    expect(lateAnswer.status).toBe('opinions-complete');
+    expect(missing.jointTasks![1]).toMatchObject({ status: 'missing', missingOn: dayAfter });
+    expect(missing.status).toBe('opinions-complete');
+  });
+});
+
+/** `date` plus `days` calendar days, as an ISO date. */
+function fromDayNumberIso(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -9,16 +9,20 @@
 //                 │ accept | accept-pending (department), deem-accepted (system, Art. 32)
 //                 ▼
 //             accepted ──pause / resume (clock only)──▶ accepted ──decide──▶ decided
+//                 │ joint items: dispatch (system, when the workflow starts) gives each
+//                 │ co-department a task; opinion (that co-department), escalate and
+//                 │ record-missing (system) end or mark them; the last one ended moves the case to
+//                 ▼
+//           opinions-complete ──decide (every opinion listed; approving over a disagreement
+//                                       needs overrideReasons)──▶ decided
 //   refuse: received | supplement-requested ─▶ refused
-//   withdraw (channel): received | supplement-requested | accepted ─▶ withdrawn
+//   withdraw (channel): received | supplement-requested | accepted | opinions-complete ─▶ withdrawn
 //   refused, decided, withdrawn are final: they fix the outcome.
+//   The sweep (system): deem-accepted, mark-overdue / mark-violation, complete-deadlines.
 //
-// Where the later issues slot in, without a new status before `decided`:
-// - Joint handling (联合办理, 002 §17) happens inside `accepted`: actions `dispatch` (lead) and
-//   `opinion` (a co-department: a third kind of actor next to department and channel, checked against
-//   `coDepartmentIds`) keep the status and fill an opinions record with each co-department's due
-//   date. `decide` refuses a joint case now (CASE_JOINT_OPINIONS_MISSING); it will require every
-//   opinion instead.
+// Where the later issues slot in:
+// - Joint handling's workflow (Step Functions) applies dispatch, escalate and record-missing as
+//   the system actor, and the opinions route applies opinion; the rules are all here.
 // - 容缺 delivery: a channel action `deliver-pending` inside `accepted`; `decide` approving only when
 //   nothing is pending.
 // - Seals and licences: final statuses fix the outcome, not the record. `seal` and `issue-licence`
@@ -50,6 +54,7 @@ import type {
   JsonValue,
   MaterialRule,
   SpecialProcedure,
+  JointTask,
   SupervisionMark,
   SupplementProblem,
 } from './case-record.ts';
@@ -65,11 +70,15 @@ export type CaseCommand =
   | { action: 'refuse'; reasons: string[] }
   | { action: 'pause'; procedure: SpecialProcedure; reason: string }
   | { action: 'resume' }
-  | { action: 'decide'; outcome: 'approved' | 'denied'; reasons?: string[] }
+  | { action: 'decide'; outcome: 'approved' | 'denied'; reasons?: string[]; overrideReasons?: string[] }
   | { action: 'withdraw'; reason: string }
   | { action: 'mark-overdue' }
   | { action: 'mark-violation' }
-  | { action: 'complete-deadlines' };
+  | { action: 'complete-deadlines' }
+  | { action: 'dispatch' }
+  | { action: 'opinion'; outcome: 'agree' | 'disagree'; reasons?: string[]; attachments?: Record<string, CaseMaterial> }
+  | { action: 'escalate'; departmentId: string }
+  | { action: 'record-missing'; departmentId: string };
 
 export interface CaseContext {
   actor: Caller;
@@ -108,20 +117,24 @@ export const DEFAULT_DEEMED_ACCEPTANCE_DAYS = 5;
 export const PRE_REVIEW_DAYS = 2;
 
 /** Who may apply each action, and from which statuses. */
-export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'channel' | 'system'; from: readonly CaseStatus[] }>> = {
+export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'co-department' | 'channel' | 'system'; from: readonly CaseStatus[] }>> = {
   'request-supplement': { by: 'department', from: ['received'] },
   supplement: { by: 'channel', from: ['supplement-requested'] },
   accept: { by: 'department', from: ['received'] },
   'accept-pending': { by: 'department', from: ['received'] },
   'deem-accepted': { by: 'system', from: ['received'] },
   refuse: { by: 'department', from: ['received', 'supplement-requested'] },
-  pause: { by: 'department', from: ['accepted'] },
-  resume: { by: 'department', from: ['accepted'] },
-  decide: { by: 'department', from: ['accepted'] },
-  withdraw: { by: 'channel', from: ['received', 'supplement-requested', 'accepted'] },
-  'mark-overdue': { by: 'system', from: ['accepted'] },
-  'mark-violation': { by: 'system', from: ['accepted'] },
-  'complete-deadlines': { by: 'system', from: ['received', 'accepted'] },
+  pause: { by: 'department', from: ['accepted', 'opinions-complete'] },
+  resume: { by: 'department', from: ['accepted', 'opinions-complete'] },
+  decide: { by: 'department', from: ['accepted', 'opinions-complete'] },
+  withdraw: { by: 'channel', from: ['received', 'supplement-requested', 'accepted', 'opinions-complete'] },
+  'mark-overdue': { by: 'system', from: ['accepted', 'opinions-complete'] },
+  'mark-violation': { by: 'system', from: ['accepted', 'opinions-complete'] },
+  'complete-deadlines': { by: 'system', from: ['received', 'accepted', 'opinions-complete'] },
+  dispatch: { by: 'system', from: ['accepted'] },
+  opinion: { by: 'co-department', from: ['accepted'] },
+  escalate: { by: 'system', from: ['accepted'] },
+  'record-missing': { by: 'system', from: ['accepted'] },
 };
 
 /** Files a case for an applicant: validates the application against the item's guide. */
@@ -165,6 +178,7 @@ export function fileCase(input: FileCaseInput, ctx: CaseContext): CaseTransition
     itemVersion: input.item.version,
     departmentId: guide.departmentId,
     coDepartmentIds: guide.jointHandling?.coDepartments.map((c) => c.departmentId) ?? [],
+    ...(guide.jointHandling ? { coDepartmentDays: Object.fromEntries(guide.jointHandling.coDepartments.map((c) => [c.departmentId, c.timeLimitDays])) } : {}),
     channelId,
     applicant: input.applicant,
     form: input.form,
@@ -357,11 +371,12 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
 
     case 'decide': {
       if (openPause(state)) throw clockPaused(state, command.action);
-      if (state.coDepartmentIds.length > 0) {
+      const joint = state.coDepartmentIds.length > 0;
+      if (joint && state.status !== 'opinions-complete') {
         throw conflict(
           'CASE_JOINT_OPINIONS_MISSING',
-          '联合办理事项须收齐协办部门意见后方可作出决定',
-          `case ${state.caseNo} is handled jointly; it cannot be decided before the co-departments' opinions`,
+          '联合办理事项须收齐协办部门意见（或法定期限届满后登记缺失）后方可作出决定',
+          `case ${state.caseNo} is handled jointly; it is decided once every co-department's opinion is in or recorded missing`,
         );
       }
       if (command.outcome !== 'approved' && command.outcome !== 'denied') {
@@ -369,7 +384,75 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
       }
       const reasons = command.reasons ?? [];
       if (command.outcome === 'denied' || reasons.length > 0) requireTexts(reasons, 'reasons', '不予许可');
-      return record(next({ status: 'decided', decision: { outcome: command.outcome, reasons, on: today } }), command.action, state, command, state.hash, ctx);
+      const opinions = state.jointTasks ?? [];
+      const overridden = command.outcome === 'approved' && opinions.some((t) => t.opinion?.outcome === 'disagree');
+      if (overridden) requireTexts(command.overrideReasons, 'overrideReasons', '不采纳协办部门的不同意见');
+      const decision = {
+        outcome: command.outcome,
+        reasons,
+        on: today,
+        ...(joint ? { opinions } : {}),
+        ...(overridden ? { overrideReasons: command.overrideReasons! } : {}),
+      };
+      return record(next({ status: 'decided', decision }), command.action, state, command, state.hash, ctx);
+    }
+
+    case 'dispatch': {
+      if (state.coDepartmentIds.length === 0 || state.jointTasks) {
+        throw conflict(
+          'CASE_NOT_DISPATCHABLE',
+          state.jointTasks ? '办件已分送协办部门' : '该办件不是联合办理事项',
+          state.jointTasks ? `case ${state.caseNo} is dispatched already` : `case ${state.caseNo} has no co-departments`,
+        );
+      }
+      const jointTasks = state.coDepartmentIds.map((departmentId): JointTask => {
+        const days = state.coDepartmentDays?.[departmentId];
+        if (days === undefined) throw new Error(`case ${state.caseNo}: no time limit for co-department ${departmentId}`);
+        const dueOn = dueDate(() => ctx.calendar.addWorkingDays(today, days));
+        return { departmentId, status: 'pending', ...(dueOn ? { dueOn } : { dueFlag: 'DEADLINE_CALENDAR_MISSING' }) };
+      });
+      return record(next({ jointTasks }), command.action, state, command, state.hash, ctx);
+    }
+
+    case 'opinion': {
+      const task = jointTask(state, ctx.actor.departmentId!);
+      if (task.status === 'answered' || task.status === 'missing') {
+        throw conflict(
+          'CASE_OPINION_EXISTS',
+          task.status === 'answered' ? '本部门已就该办件提出意见，不能重复提出' : '本部门的意见已因逾期登记为缺失',
+          `department ${task.departmentId} has ${task.status === 'answered' ? 'given its opinion on' : 'been recorded missing for'} case ${state.caseNo}`,
+        );
+      }
+      if (command.outcome !== 'agree' && command.outcome !== 'disagree') {
+        throw invalid('CASE_OPINION_INVALID', 'outcome', '意见应为同意（agree）或不同意（disagree）', `an opinion is agree or disagree, not "${String(command.outcome)}"`);
+      }
+      const reasons = command.reasons ?? [];
+      if (command.outcome === 'disagree' || reasons.length > 0) requireTexts(reasons, 'reasons', '不同意');
+      const attachments = command.attachments ?? {};
+      checkAttachments(attachments);
+      const answered: JointTask = { ...task, status: 'answered', opinion: { outcome: command.outcome, reasons, attachments, on: today, by: ctx.actor.name } };
+      return record(withTask(base, state, answered), command.action, state, command, state.hash, ctx);
+    }
+
+    case 'escalate': {
+      const task = jointTask(state, command.departmentId);
+      if (task.status !== 'pending' || task.dueOn === undefined || today <= task.dueOn) {
+        throw conflict('CASE_TASK_NOT_LATE', '协办部门的意见期限尚未届满或已处理', `the opinion of ${command.departmentId} on case ${state.caseNo} is not late on ${today}, or not pending`);
+      }
+      return record(withTask(base, state, { ...task, status: 'escalated', escalatedOn: today }), command.action, state, command, state.hash, ctx);
+    }
+
+    case 'record-missing': {
+      const task = jointTask(state, command.departmentId);
+      const statutory = state.deadlines && 'statutory' in state.deadlines ? state.deadlines.statutory : undefined;
+      if ((task.status !== 'pending' && task.status !== 'escalated') || statutory === undefined || today <= statutory) {
+        throw conflict(
+          'CASE_TASK_NOT_MISSING',
+          '办件法定期限尚未届满，协办部门意见不能登记为缺失',
+          `the opinion of ${command.departmentId} on case ${state.caseNo} is still awaited (statutory deadline ${statutory ?? 'unknown'}) or in`,
+        );
+      }
+      return record(withTask(base, state, { ...task, status: 'missing', missingOn: today }), command.action, state, command, state.hash, ctx);
     }
 
     case 'withdraw': {
@@ -408,6 +491,32 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
   }
 }
 
+/** The co-department's task on a dispatched joint case. */
+function jointTask(state: CaseState, departmentId: string): JointTask {
+  if (!state.jointTasks) {
+    throw conflict('CASE_NOT_DISPATCHED', '办件尚未分送协办部门', `case ${state.caseNo} has not been dispatched to its co-departments`);
+  }
+  const task = state.jointTasks.find((t) => t.departmentId === departmentId);
+  if (!task) throw new Error(`case ${state.caseNo}: ${departmentId} is no co-department`);
+  return task;
+}
+
+/** The state with one task replaced; once no task is awaited any more, the opinions are complete. */
+function withTask(base: Omit<CaseState, 'hash'>, state: CaseState, task: JointTask): Omit<CaseState, 'hash'> {
+  const jointTasks = state.jointTasks!.map((t) => (t.departmentId === task.departmentId ? task : t));
+  const complete = jointTasks.every((t) => t.status === 'answered' || t.status === 'missing');
+  return { ...base, jointTasks, ...(complete ? { status: 'opinions-complete' as const } : {}) };
+}
+
+function checkAttachments(attachments: Record<string, CaseMaterial>): void {
+  for (const [name, m] of Object.entries(attachments)) {
+    const field = `attachments.${name}`;
+    if (m?.kind !== 'upload') throw materialInvalid(`${field}.kind`, '意见附件应为上传文件', 'an attachment is an uploaded file');
+    if (!SHA256_HEX.test(m.sha256)) throw materialInvalid(`${field}.sha256`, 'SHA-256 摘要应为64位小写十六进制', 'sha256 is 64 lower-case hex characters');
+    if (!Number.isSafeInteger(m.size) || m.size < 1) throw materialInvalid(`${field}.size`, '附件大小应为正整数字节', 'size is a positive whole number of bytes');
+  }
+}
+
 /** The state with its flagged dates computed, or undefined if none is flagged or the data still lacks. */
 function completeDeadlines(state: CaseState, calendar: WorkingDayCalendar): Omit<CaseState, 'hash'> | undefined {
   const { hash: _hash, ...current } = state;
@@ -416,7 +525,7 @@ function completeDeadlines(state: CaseState, calendar: WorkingDayCalendar): Omit
     const dues = answerDues(state.materialsReceivedOn, state.deemedAcceptanceDays, calendar);
     return dues.dueFlag ? undefined : { ...rest, ...dues };
   }
-  if (state.status === 'accepted' && state.deadlines && 'flag' in state.deadlines) {
+  if ((state.status === 'accepted' || state.status === 'opinions-complete') && state.deadlines && 'flag' in state.deadlines) {
     const withDates = withDeadlines(current, calendar);
     return withDates.deadlines && 'flag' in withDates.deadlines ? undefined : withDates;
   }
@@ -430,7 +539,7 @@ function completeDeadlines(state: CaseState, calendar: WorkingDayCalendar): Omit
  * accepted, clock paused, deadlines flagged, or the mark already made.
  */
 export function supervisionDue(state: CaseState, today: string): SupervisionMark | undefined {
-  if (state.status !== 'accepted' || !state.deadlines || !('promised' in state.deadlines)) return undefined;
+  if ((state.status !== 'accepted' && state.status !== 'opinions-complete') || !state.deadlines || !('promised' in state.deadlines)) return undefined;
   if (today > state.deadlines.statutory && state.supervision !== 'violation') return 'violation';
   if (today > state.deadlines.promised && state.supervision === undefined) return 'overdue';
   return undefined;
@@ -556,8 +665,18 @@ function withDeadlines(state: Omit<CaseState, 'hash'>, calendar: WorkingDayCalen
   return { ...state, deadlines: promised && statutory ? { promised, statutory } : { flag } };
 }
 
-function authorize(state: CaseState, action: CaseAction, by: 'department' | 'channel' | 'system', actor: Caller): void {
+function authorize(state: CaseState, action: CaseAction, by: 'department' | 'co-department' | 'channel' | 'system', actor: Caller): void {
   switch (by) {
+    case 'co-department':
+      requireRole(actor, 'department');
+      if (!actor.departmentId || !state.coDepartmentIds.includes(actor.departmentId)) {
+        throw forbidden(
+          'CASE_CO_DEPARTMENT_FORBIDDEN',
+          '只有该办件的协办部门可以提出协办意见，牵头部门和其他部门不能代为提出',
+          `only a co-department of case ${state.caseNo} (${state.coDepartmentIds.join(', ') || 'none'}) may ${action} it; caller ${actor.name} acts for ${actor.departmentId ?? 'no department'}`,
+        );
+      }
+      return;
     case 'department':
       requireRole(actor, 'department');
       if (actor.departmentId !== state.departmentId) {
@@ -715,6 +834,7 @@ const STATUS_ZH: Record<CaseStatus, string> = {
   received: '已收件',
   'supplement-requested': '待补正',
   accepted: '已受理',
+  'opinions-complete': '协办意见已齐',
   refused: '不予受理',
   decided: '已作出决定',
   withdrawn: '已撤回',
@@ -734,4 +854,8 @@ const ACTION_ZH: Record<CaseAction, string> = {
   'mark-overdue': '超期',
   'mark-violation': '超过法定时限',
   'complete-deadlines': '补算期限',
+  dispatch: '分送协办部门',
+  opinion: '提出协办意见',
+  escalate: '协办超期督办',
+  'record-missing': '登记协办意见缺失',
 };

@@ -6,9 +6,9 @@ import type { Role } from '../../contracts/directory.ts';
 import type { ClockPause } from './legal-clock.ts';
 
 /** Statuses a case passes through. `FINAL_STATUSES` end it; see case-lifecycle.ts for the graph. */
-export type CaseStatus = 'received' | 'supplement-requested' | 'accepted' | 'refused' | 'decided' | 'withdrawn';
+export type CaseStatus = 'received' | 'supplement-requested' | 'accepted' | 'opinions-complete' | 'refused' | 'decided' | 'withdrawn';
 
-export const CASE_STATUSES: readonly CaseStatus[] = ['received', 'supplement-requested', 'accepted', 'refused', 'decided', 'withdrawn'];
+export const CASE_STATUSES: readonly CaseStatus[] = ['received', 'supplement-requested', 'accepted', 'opinions-complete', 'refused', 'decided', 'withdrawn'];
 
 /** Outcome statuses: nothing changes the outcome of a case after them (archiving reads them). */
 export const FINAL_STATUSES: readonly CaseStatus[] = ['refused', 'decided', 'withdrawn'];
@@ -26,7 +26,11 @@ export type CaseAction =
   | 'withdraw'
   | 'mark-overdue'
   | 'mark-violation'
-  | 'complete-deadlines';
+  | 'complete-deadlines'
+  | 'dispatch'
+  | 'opinion'
+  | 'escalate'
+  | 'record-missing';
 
 /** What a history entry records: the filing, or one action. */
 export type CaseEventType = 'file' | CaseAction;
@@ -106,6 +110,25 @@ export interface Decision {
   outcome: 'approved' | 'denied';
   reasons: string[];
   on: string;
+  /** Joint cases: every co-department's opinion as it stood when the lead decided. */
+  opinions?: JointTask[];
+  /** Joint cases approved over a disagreeing opinion: the lead's reasons for overriding it. */
+  overrideReasons?: string[];
+}
+
+/**
+ * A co-department's part in a joint case (联合办理, 002 §17, 004 §18): its opinion is due
+ * `timeLimitDays` working days after dispatch; past that it is escalated (and still awaited), and
+ * once the case's statutory deadline has passed without it, it is recorded as missing.
+ */
+export interface JointTask {
+  departmentId: string;
+  dueOn?: string;
+  dueFlag?: DeadlineFlag;
+  status: 'pending' | 'escalated' | 'answered' | 'missing';
+  escalatedOn?: string;
+  missingOn?: string;
+  opinion?: { outcome: 'agree' | 'disagree'; reasons: string[]; attachments: Record<string, CaseMaterial>; on: string; by: string };
 }
 
 export type SupervisionMark = 'overdue' | 'violation';
@@ -123,8 +146,12 @@ export interface CaseState {
   itemVersion: number;
   /** Lead department: the item's implementing department, the only one that may act on the case. */
   departmentId: string;
-  /** Co-departments of a joint-handling item (they may read the case; opinions come later). */
+  /** Co-departments of a joint-handling item: they may read the case and give their opinion. */
   coDepartmentIds: string[];
+  /** Working days each co-department has for its opinion, from the item version filed under. */
+  coDepartmentDays?: Record<string, number>;
+  /** Joint cases after dispatch: one task per co-department, in `coDepartmentIds` order. */
+  jointTasks?: JointTask[];
   /** The channel that filed the case: the only one that may supplement or withdraw it. */
   channelId: string;
   applicant: Applicant;
