@@ -80,11 +80,29 @@ export class S3MaterialStore implements MaterialVault {
     }
   }
 
-  async keep(uploadKey: string, caseKey: string): Promise<void> {
+  /**
+   * Copies run one at a time per target key in this process (a chain per key): concurrent retries
+   * of one filing, answered by one process, then copy once and find the copy in place after. S3
+   * itself takes concurrent copies to one key (the last wins, with the same bytes); a store that
+   * refuses them (s3rver copies plain files) is never asked to.
+   */
+  keep(uploadKey: string, caseKey: string): Promise<void> {
+    const previous = this.keeping.get(caseKey) ?? Promise.resolve();
+    const current = previous.catch(() => undefined).then(() => this.keepOnce(uploadKey, caseKey));
+    this.keeping.set(caseKey, current);
+    current
+      .finally(() => {
+        if (this.keeping.get(caseKey) === current) this.keeping.delete(caseKey);
+      })
+      .catch(() => undefined); // the caller handles the failure
+    return current;
+  }
+
+  private readonly keeping = new Map<string, Promise<void>>();
+
+  private async keepOnce(uploadKey: string, caseKey: string): Promise<void> {
     if (await this.exists(caseKey)) return;
-    // Concurrent retries of one filing each keep its materials. S3 takes concurrent copies to one key
-    // (the last wins, with the same bytes); a store that refuses one (s3rver copies plain files) has
-    // the copy in place once the other finishes, so a failed copy is checked and tried again.
+    // Another process may copy the same object at the same time: a failed copy is checked and tried again.
     for (let attempt = 1; ; attempt++) {
       try {
         // Server-side: the bytes never pass through the function, whatever their size (up to 5 GB).
