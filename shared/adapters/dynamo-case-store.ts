@@ -455,8 +455,7 @@ function queueDate(state: CaseState): string {
 function supervisionOf(state: CaseState): { kind: SupervisionKind; deadline: string } | undefined {
   const kind = state.supervision;
   if (kind === undefined) return undefined;
-  const deadlines = state.deadlines && 'promised' in state.deadlines ? state.deadlines : undefined;
-  return { kind, deadline: deadlines ? (kind === 'overdue' ? deadlines.promised : deadlines.statutory) : NO_DATE };
+  return { kind, deadline: state.supervisionDeadline ?? NO_DATE };
 }
 
 function applicantIdOf(applicant: Applicant): string {

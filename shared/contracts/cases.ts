@@ -106,6 +106,7 @@ export const CaseStateSchema = z
     pauses: z.array(z.object({ from: date, to: date.optional(), procedure: z.enum(SPECIAL_PROCEDURES), reason: z.string() })),
     deadlines: z.union([z.object({ promised: date, statutory: date }), z.object({ flag: z.literal('DEADLINE_CALENDAR_MISSING') })]).optional(),
     supervision: z.enum(['overdue', 'violation']).optional(),
+    supervisionDeadline: date.optional().meta({ description: 'the deadline the case had passed when it was marked' }),
     decision: z
       .object({
         outcome: z.enum(['approved', 'denied']),
@@ -181,6 +182,7 @@ export const SupervisionListSchema = z
         departmentId: z.string(),
         status: z.string(),
         supervision: z.enum(['overdue', 'violation']),
+        passedDeadline: date.optional().meta({ description: 'the deadline it had passed when marked: the list is sorted by it' }),
         acceptedOn: date.optional(),
         deadlines: CaseStateSchema.shape.deadlines,
         decidedOn: date.optional(),

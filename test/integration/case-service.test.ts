@@ -690,11 +690,11 @@ describe('CaseSweep', () => {
     expect(overdueOnPromised).toEqual([]);
     expect(afterPromised).toMatchObject({ markedOverdue: 1, markedViolation: 0, failed: [] });
     expect(overdueAfterPromised).toEqual([
-      { caseNo: filed.caseNo, itemCode: FOOD.implementationCode, itemName: FOOD.name, departmentId: DEPARTMENTS.market.id, status: 'accepted', supervision: 'overdue', acceptedOn: '2026-09-29', deadlines },
+      { caseNo: filed.caseNo, itemCode: FOOD.implementationCode, itemName: FOOD.name, departmentId: DEPARTMENTS.market.id, status: 'accepted', supervision: 'overdue', passedDeadline: '2026-10-19', acceptedOn: '2026-09-29', deadlines },
     ]);
     expect(onStatutory).toMatchObject({ markedOverdue: 0, markedViolation: 0, failed: [] });
     expect(afterStatutory).toMatchObject({ markedOverdue: 0, markedViolation: 1, failed: [] });
-    expect(violationAtLast.map((c) => [c.caseNo, c.supervision])).toEqual([[filed.caseNo, 'violation']]);
+    expect(violationAtLast.map((c) => [c.caseNo, c.supervision, c.passedDeadline])).toEqual([[filed.caseNo, 'violation', '2026-11-02']]);
     expect(overdueAtLast).toEqual([]);
     expect(await rejection(s.service.supervision(MARKET, 'overdue', page))).toMatchObject({ code: 'ROLE_FORBIDDEN' });
     const history = await s.service.history(MARKET, filed.caseNo);

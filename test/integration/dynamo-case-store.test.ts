@@ -482,10 +482,33 @@ describe('DynamoCaseStore: listings', () => {
     await act(fresh, filed.state.caseNo, { action: 'mark-violation' }, on('2026-12-01', SYSTEM_CALLER));
 
     // Assess
-    expect(overdue.cases.map((c) => [c.caseNo, c.supervision])).toEqual([[filed.state.caseNo, 'overdue']]);
+    expect(overdue.cases.map((c) => [c.caseNo, c.supervision, c.supervisionDeadline])).toEqual([[filed.state.caseNo, 'overdue', '2026-11-16']]);
     expect(await fresh.listSupervision('overdue', { limit: 10 })).toEqual({ cases: [] });
     expect((await fresh.listSupervision('violation', { limit: 10 })).cases.map((c) => c.caseNo)).toEqual([filed.state.caseNo]);
     expect(verifyCaseHistory(await fresh.history(filed.state.caseNo))).toEqual({ ok: true });
+  });
+
+  it('keeps a marked case in its place on the list when its clock is paused later', async () => {
+    // Prepare: case A accepted Mon 2 Nov (promised Mon 16 Nov), case B accepted Tue 3 Nov (promised
+    // Tue 17 Nov); both marked overdue on Wed 18 Nov; then A is paused (its deadlines are withdrawn)
+    const fresh = await freshStore('cases-supervision-order');
+    const a = await file({ store: fresh, by: PORTAL, key: 'order-a', app: application(ZHANG), date: '2026-11-02' });
+    const b = await file({ store: fresh, by: PORTAL, key: 'order-b', app: application(LI), date: '2026-11-03' });
+    await act(fresh, a.state.caseNo, { action: 'accept' }, on('2026-11-02', MARKET, 30));
+    await act(fresh, b.state.caseNo, { action: 'accept' }, on('2026-11-03', MARKET, 30));
+    await act(fresh, a.state.caseNo, { action: 'mark-overdue' }, on('2026-11-18', SYSTEM_CALLER));
+    await act(fresh, b.state.caseNo, { action: 'mark-overdue' }, on('2026-11-18', SYSTEM_CALLER, 1));
+
+    // Act
+    const paused = await act(fresh, a.state.caseNo, { action: 'pause', procedure: 'expert-review', reason: '专家评审' }, on('2026-11-19', MARKET));
+    const list = await fresh.listSupervision('overdue', { limit: 10 });
+
+    // Assess
+    expect(paused.deadlines).toBeUndefined();
+    expect(list.cases.map((c) => [c.caseNo, c.supervisionDeadline])).toEqual([
+      [a.state.caseNo, '2026-11-16'],
+      [b.state.caseNo, '2026-11-17'],
+    ]);
   });
 
   it('gives the sweep every case due before a day, over all shards and pages, with the undated ones, and no other', async () => {

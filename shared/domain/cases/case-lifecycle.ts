@@ -472,7 +472,9 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
           `case ${state.caseNo} is not ${mark} on ${today} (or is marked already)`,
         );
       }
-      return record(next({ supervision: mark }), command.action, state, command, state.hash, ctx);
+      // The deadline it passed is kept with the mark: a later pause takes the deadlines away, not the lateness.
+      const passed = (state.deadlines as { promised: string; statutory: string })[mark === 'overdue' ? 'promised' : 'statutory'];
+      return record(next({ supervision: mark, supervisionDeadline: passed }), command.action, state, command, state.hash, ctx);
     }
 
     case 'complete-deadlines': {

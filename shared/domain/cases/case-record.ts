@@ -192,6 +192,8 @@ export interface CaseState {
    * a later pause cannot undo days already over — and `violation` supersedes `overdue`.
    */
   supervision?: SupervisionMark;
+  /** The deadline the case had passed when it was marked (the supervision lists sort by it). */
+  supervisionDeadline?: string;
   decision?: Decision;
   refusal?: { reasons: string[]; on: string };
   withdrawal?: { reason: string; on: string };

@@ -82,6 +82,8 @@ export interface SupervisionEntry {
   departmentId: string;
   status: CaseStatus;
   supervision: SupervisionKind;
+  /** The deadline the case had passed when it was marked. */
+  passedDeadline?: string;
   acceptedOn?: string;
   deadlines?: CaseState['deadlines'];
   decidedOn?: string;
@@ -202,6 +204,7 @@ export class CaseService {
         departmentId: c.departmentId,
         status: c.status,
         supervision: c.supervision ?? kind,
+        ...(c.supervisionDeadline ? { passedDeadline: c.supervisionDeadline } : {}),
         ...(c.acceptance ? { acceptedOn: c.acceptance.on } : {}),
         ...(c.deadlines ? { deadlines: c.deadlines } : {}),
         ...(c.decision ? { decidedOn: c.decision.on } : {}),
