@@ -2,20 +2,11 @@
 // with the chain check, queues and the supervision lists. Chinese first, English after.
 import type { CaseHistoryView, FilingResult, SupervisionEntry } from '../domain/cases/case-service.ts';
 import type { CaseState, CaseStatus } from '../domain/cases/case-record.ts';
-import { SPECIAL_PROCEDURE_ZH } from '../domain/cases/case-record.ts';
+import { CASE_STATUS_ZH, SPECIAL_PROCEDURE_ZH } from '../domain/cases/case-record.ts';
 import { printTable } from './output.ts';
 
-const STATUS: Record<CaseStatus, string> = {
-  received: '已收件 received',
-  'supplement-requested': '待补正 supplement requested',
-  accepted: '已受理 accepted',
-  'opinions-complete': '协办意见已齐 opinions complete',
-  refused: '不予受理 refused',
-  decided: '已办结 decided',
-  withdrawn: '已撤回 withdrawn',
-};
 
-const statusOf = (s: string) => STATUS[s as CaseStatus] ?? s;
+const statusOf = (s: string) => (CASE_STATUS_ZH[s as CaseStatus] ? `${CASE_STATUS_ZH[s as CaseStatus]} ${s}` : s);
 
 export function printReceipt(body: FilingResult, idempotencyKey: string): void {
   const r = body.receipt;

@@ -132,7 +132,7 @@ describe('tongban cases, from filing to decision', () => {
   it('asks for a supplement (department), takes it (channel), then accepts, pauses, resumes and decides', async () => {
     const asked = await tongban('cases', 'supplement', filed.caseNo, '--problem', `${LAYOUT}:图纸不清晰，请重新上传`, '--as', 'market');
     expect(asked).toMatchObject({ code: 0 });
-    expect(asked.out).toContain('待补正 supplement requested');
+    expect(asked.out).toContain('待补正 supplement-requested');
     expect(asked.out).toContain(`补正 supplement: ${LAYOUT}: 图纸不清晰，请重新上传`);
 
     const redrawn = await material('layout-v2.png', '平面布局图（第二稿）');
@@ -159,7 +159,7 @@ describe('tongban cases, from filing to decision', () => {
 
     const decided = await tongban('cases', 'decide', filed.caseNo, '--outcome', 'approved', '--as', 'market');
     expect(decided).toMatchObject({ code: 0 });
-    expect(decided.out).toContain('已办结 decided');
+    expect(decided.out).toContain('已作出决定 decided');
     expect(decided.out).toContain(`决定 decision on ${TODAY}: 准予 approved`);
   });
 

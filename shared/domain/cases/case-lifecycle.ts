@@ -58,7 +58,7 @@ import type {
   SupervisionMark,
   SupplementProblem,
 } from './case-record.ts';
-import { FINAL_STATUSES, SPECIAL_PROCEDURES } from './case-record.ts';
+import { CASE_STATUS_ZH as STATUS_ZH, FINAL_STATUSES, SPECIAL_PROCEDURES } from './case-record.ts';
 import { LegalClock } from './legal-clock.ts';
 
 export type CaseCommand =
@@ -832,15 +832,6 @@ function outOfOrder(state: CaseState, zh: string, en: string): DomainError {
   return conflict('CASE_DATE_OUT_OF_ORDER', zh, `case ${state.caseNo}: ${en}`);
 }
 
-const STATUS_ZH: Record<CaseStatus, string> = {
-  received: '已收件',
-  'supplement-requested': '待补正',
-  accepted: '已受理',
-  'opinions-complete': '协办意见已齐',
-  refused: '不予受理',
-  decided: '已作出决定',
-  withdrawn: '已撤回',
-};
 
 const ACTION_ZH: Record<CaseAction, string> = {
   'request-supplement': '一次性告知补正',

@@ -10,6 +10,17 @@ export type CaseStatus = 'received' | 'supplement-requested' | 'accepted' | 'opi
 
 export const CASE_STATUSES: readonly CaseStatus[] = ['received', 'supplement-requested', 'accepted', 'opinions-complete', 'refused', 'decided', 'withdrawn'];
 
+/** What a status is called in Chinese: in refusals, and wherever a case is shown to people. */
+export const CASE_STATUS_ZH: Readonly<Record<CaseStatus, string>> = {
+  received: '已收件',
+  'supplement-requested': '待补正',
+  accepted: '已受理',
+  'opinions-complete': '协办意见已齐',
+  refused: '不予受理',
+  decided: '已作出决定',
+  withdrawn: '已撤回',
+};
+
 /** Outcome statuses: nothing changes the outcome of a case after them (archiving reads them). */
 export const FINAL_STATUSES: readonly CaseStatus[] = ['refused', 'decided', 'withdrawn'];
 
