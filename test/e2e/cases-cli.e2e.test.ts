@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
-import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
+import { ZHANG } from '../support/case-fixtures.ts';
 import type { PlatformProcess } from '../support/platform-process.ts';
 import { startPlatformProcess } from '../support/platform-process.ts';
 import { runCli } from '../support/signed-clients.ts';
@@ -24,7 +24,6 @@ const BUSINESS_LICENCE = '营业执照';
 const LAYOUT = '经营场所平面布局图'; // required, tolerable
 const RULES = '食品安全管理制度文本'; // required, tolerable: follows later (容缺)
 const PENDING_DUE = '2026-12-04';
-const ZHANG = { kind: 'person', residentId: `53010219800101001${residentIdCheckChar('53010219800101001')}`, name: '张三', phone: '13800138000' };
 
 let dataDir: string;
 let files: string;

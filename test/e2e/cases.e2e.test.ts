@@ -3,7 +3,7 @@
 // it, the platform clock pinned to Monday 23 November 2026, 10:00 in China. Deadlines are counted
 // by hand on the 2026 calendar in the comments.
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +12,8 @@ import { S3RVER_CREDENTIALS } from '../../infra/local/local-s3.ts';
 import { LOCAL_MATERIALS_BUCKET } from '../../infra/local/platform.ts';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { ApiResponse } from '../../shared/cli/api-client.ts';
-import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
-import { signedClients } from '../support/signed-clients.ts';
+import { ZHANG } from '../support/case-fixtures.ts';
+import { signedClients, uploadPdf } from '../support/signed-clients.ts';
 import type { PlatformProcess } from '../support/platform-process.ts';
 import { startPlatformProcess } from '../support/platform-process.ts';
 
@@ -40,20 +40,9 @@ const APPLICATION = '食品经营许可申请书';
 const BUSINESS_LICENCE = '营业执照';
 const LAYOUT = '经营场所平面布局图'; // tolerable
 const RULES = '食品安全管理制度文本'; // tolerable
-const ZHANG = { kind: 'person', residentId: `53010219800101001${residentIdCheckChar('53010219800101001')}`, name: '张三', phone: '13800138000' };
 
-/** Uploads `content` as `principal` through a presigned slot; answers what a filing names. */
-async function upload(content: string, principal = 'portal'): Promise<Json> {
-  const bytes = Buffer.from(`%PDF-1.7\n${content}\n%%EOF\n`);
-  const announced = { contentType: 'application/pdf', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
-  const slot = await as(principal).request('POST', '/v1/materials/uploads', { body: announced });
-  expect(slot.status).toBe(201);
-  const { url, headers, objectKey } = slot.body as { url: string; headers: Record<string, string>; objectKey: string };
-  const { 'content-length': _length, ...send } = headers;
-  const put = await fetch(url, { method: 'PUT', headers: send, body: bytes });
-  expect(put.status).toBe(200);
-  return { kind: 'upload', objectKey, ...announced };
-}
+/** Uploads a PDF as the portal. */
+const upload = (content: string) => uploadPdf(as('portal'), content);
 
 /** Files as `principal`; `key` null sends no Idempotency-Key at all. */
 function file(body: Json, key: string | null = randomUUID(), principal = 'portal'): Promise<ApiResponse> {

@@ -1,7 +1,7 @@
 // The embedded platform's case sweep, in process so that the test can move the platform clock:
 // a case nobody answers is deemed accepted by the timer once the answer period is over (Art. 32),
 // then marked overdue and listed for supervision — each step seen through signed HTTP calls.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningPlatform } from '../../infra/local/platform.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
 import { SEED_ITEMS } from '../../infra/local/seed-data.ts';
-import { signedClients } from '../support/signed-clients.ts';
+import { signedClients, uploadPdf } from '../support/signed-clients.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -43,14 +43,7 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
   }
 }
 
-async function upload(content: string): Promise<Json> {
-  const bytes = Buffer.from(`%PDF-1.7\n${content}\n%%EOF\n`);
-  const announced = { contentType: 'application/pdf', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
-  const slot = (await as('portal').request('POST', '/v1/materials/uploads', { body: announced })).body as Json;
-  const { 'content-length': _length, ...send } = slot.headers as Record<string, string>;
-  expect((await fetch(slot.url as string, { method: 'PUT', headers: send, body: bytes })).status).toBe(200);
-  return { kind: 'upload', objectKey: slot.objectKey, ...announced };
-}
+const upload = (content: string) => uploadPdf(as('portal'), content);
 
 describe('the sweep timer of the embedded platform', () => {
   const FOOD = SEED_ITEMS.find((g) => g.implementationCode.endsWith('000117001000'))!;

@@ -14,13 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
 import { S3RVER_CREDENTIALS, startS3 } from '../../infra/local/local-s3.ts';
 import { seedPlatform } from '../../infra/local/seed.ts';
-import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
+import { DEPARTMENTS } from '../../infra/local/seed-data.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import { S3MaterialStore } from '../../shared/adapters/s3-material-store.ts';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
-import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import type { Applicant, CaseMaterial } from '../../shared/domain/cases/case-record.ts';
@@ -29,42 +28,19 @@ import { CaseService } from '../../shared/domain/cases/case-service.ts';
 import type { SweepReport } from '../../shared/domain/cases/case-sweep.ts';
 import { CaseSweep } from '../../shared/domain/cases/case-sweep.ts';
 import type { DomainError } from '../../shared/domain/errors.ts';
-import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
-import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
 import { CatalogueService } from '../../shared/domain/items/catalogue-service.ts';
 import { rejection } from '../support/refusal.ts';
+import { BUILDING, FIRE, FOOD, HALL, HEALTH, HOUSING, JOINT, LI, MARKET, MARKET_DEPUTY, POLICE, PORTAL, REVIEWER, SHOP, ZHANG, guideOf, residentId } from '../support/case-fixtures.ts';
 
 const BUCKET = 'tongban-test-case-materials';
 
-const guideOf = (suffix: string): ServiceGuide => ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.implementationCode.endsWith(suffix))!);
-// 食品经营许可证核发 (market): promised 10, statutory 20 working days; 4 required materials, 2 of them tolerable.
-const FOOD = guideOf('000117001000');
-// 开办餐饮店“一件事” (market leads; health and fire are co-departments).
-const JOINT = guideOf('000199001000');
-// 建筑工程施工许可证核发 (housing): suspended by one test.
-const BUILDING = guideOf('000117003000');
-// 户口迁移（市内迁移） (police): terminated by one test.
+// 户口迁移（市内迁移） (police): terminated by one test; 建筑工程施工许可证核发 (BUILDING) is suspended by one.
 const HUKOU = guideOf('000120014000');
 
-const PORTAL: Caller = { name: 'portal', role: 'channel', channelId: 'kunming-portal' };
-const HALL: Caller = { name: 'hall-window', role: 'channel', channelId: 'city-hall-window' };
-const MARKET: Caller = { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id };
-const MARKET_DEPUTY: Caller = { name: 'market-deputy', role: 'department', departmentId: DEPARTMENTS.market.id };
-const HOUSING: Caller = { name: 'housing', role: 'department', departmentId: DEPARTMENTS.housing.id };
-const POLICE: Caller = { name: 'police', role: 'department', departmentId: DEPARTMENTS.police.id };
-const HEALTH: Caller = { name: 'health', role: 'department', departmentId: DEPARTMENTS.health.id };
-const FIRE: Caller = { name: 'fire', role: 'department', departmentId: DEPARTMENTS.fire.id };
-const REVIEWER: Caller = { name: 'reviewer', role: 'platform' };
 const ALL_DEPARTMENTS = Object.values(DEPARTMENTS).map((d) => d.id);
 
-type Person = Extract<Applicant, { kind: 'person' }>;
-type Organisation = Extract<Applicant, { kind: 'organisation' }>;
-const residentId = (first17: string) => `${first17}${residentIdCheckChar(first17)}`;
 /** The identifier with another last (check) character. */
 const wrongCheckChar = (id: string) => `${id.slice(0, -1)}${id.endsWith('0') ? '1' : '0'}`;
-const ZHANG: Person = { kind: 'person', residentId: residentId('53010219800101001'), name: '张三', phone: '13800138000' };
-const LI: Person = { kind: 'person', residentId: residentId('53010219900202002'), name: '李四', phone: '13900139000' };
-const SHOP: Organisation = { kind: 'organisation', creditCode: makeCreditCode('91530100', '12345678'), name: '昆明示例餐饮有限公司', contact: { name: '王五', phone: '0871-6543210' } };
 
 type Upload = Extract<CaseMaterial, { kind: 'upload' }>;
 

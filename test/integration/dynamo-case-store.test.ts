@@ -7,10 +7,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
-import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
+import { DEPARTMENTS } from '../../infra/local/seed-data.ts';
 import { DynamoCaseStore, newCaseNo, queueShard } from '../../shared/adapters/dynamo-case-store.ts';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
-import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { payloadDigest, verifyCaseHistory } from '../../shared/domain/cases/case-history.ts';
@@ -18,28 +17,15 @@ import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-li
 import { SYSTEM_CALLER, applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
 import type { Applicant, CaseMaterial, CaseState, JsonValue } from '../../shared/domain/cases/case-record.ts';
 import type { CaseList, CasePage } from '../../shared/domain/cases/case-store.ts';
-import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
-import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
 import { rejection } from '../support/refusal.ts';
 import { upload } from '../support/case-materials.ts';
+import { BUILDING, FOOD, HALL, LI, MARKET, MARKET_DEPUTY, PORTAL, SHOP, ZHANG } from '../support/case-fixtures.ts';
 
-const guideOf = (suffix: string): ServiceGuide => ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.implementationCode.endsWith(suffix))!);
-// 食品经营许可证核发 (market): promised 10, statutory 20 working days.
-const FOOD = guideOf('000117001000');
-// 建筑工程施工许可证核发 (housing): another department.
-const BUILDING = guideOf('000117003000');
+const ZHANG_ID = ZHANG.residentId;
+const LI_ID = LI.residentId;
 
-const PORTAL: Caller = { name: 'portal', role: 'channel', channelId: 'kunming-portal' };
-const HALL: Caller = { name: 'hall-window', role: 'channel', channelId: 'city-hall-window' };
-const MARKET: Caller = { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id };
-const MARKET_COLLEAGUE: Caller = { name: 'market-2', role: 'department', departmentId: DEPARTMENTS.market.id };
 
-const residentId = (first17: string) => `${first17}${residentIdCheckChar(first17)}`;
-const ZHANG_ID = residentId('53010219800101001');
-const LI_ID = residentId('53010219900202002');
-const ZHANG: Applicant = { kind: 'person', residentId: ZHANG_ID, name: '张三', phone: '13800138000' };
-const LI: Applicant = { kind: 'person', residentId: LI_ID, name: '李四', phone: '13900139000' };
-const SHOP: Applicant = { kind: 'organisation', creditCode: makeCreditCode('91530100', '12345678'), name: '昆明示例餐饮有限公司', contact: { name: '王五', phone: '0871-6543210' } };
+
 
 interface Application {
   applicant: Applicant;
@@ -265,7 +251,7 @@ describe('DynamoCaseStore: actions', () => {
     const filed = await file({ by: PORTAL, key: 'decide-1', app: application(ZHANG), date: '2026-11-23' });
     const accepted = await act(store, filed.state.caseNo, { action: 'accept' }, on('2026-11-24', MARKET));
     const approve = applyCaseCommand(accepted, { action: 'decide', outcome: 'approved' }, on('2026-11-25', MARKET));
-    const deny = applyCaseCommand(accepted, { action: 'decide', outcome: 'denied', reasons: ['经营场所不符合要求'] }, on('2026-11-25', MARKET_COLLEAGUE, 1));
+    const deny = applyCaseCommand(accepted, { action: 'decide', outcome: 'denied', reasons: ['经营场所不符合要求'] }, on('2026-11-25', MARKET_DEPUTY, 1));
 
     // Act
     const results = await Promise.allSettled([store.append(approve.state, approve.entry), store.append(deny.state, deny.entry)]);

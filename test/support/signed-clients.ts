@@ -1,9 +1,12 @@
 // Signed API clients for the tests' principals, from an embedded platform's credentials file, and
-// the CLI run in process: what every end-to-end test calls the platform with.
+// the CLI run in process, and uploads: what every end-to-end test calls the platform with.
+import { createHash } from 'node:crypto';
 import { vi } from 'vitest';
 import type { CredentialsFile } from '../../infra/local/platform.ts';
 import { ApiClient } from '../../shared/cli/api-client.ts';
 import { main } from '../../shared/cli/main.ts';
+import type { UploadedMaterial } from '../../shared/cli/upload.ts';
+import { uploadMaterials } from '../../shared/cli/upload.ts';
 
 /** `as(principal)`: a client signing as that principal with its key pair from `credentials`. */
 export function signedClients(platform: () => { endpoint: string; credentials: CredentialsFile }): (principal: string) => ApiClient {
@@ -28,4 +31,11 @@ export async function runCli(credentialsPath: string, ...args: string[]): Promis
     log.mockRestore();
     error.mockRestore();
   }
+}
+
+/** Uploads a small PDF with `content` through a presigned slot, as the CLI does; answers what a filing names. */
+export async function uploadPdf(client: ApiClient, content: string): Promise<UploadedMaterial> {
+  const bytes = Buffer.from(`%PDF-1.7\n${content}\n%%EOF\n`);
+  const material = { name: content, path: '(memory)', bytes, contentType: 'application/pdf', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return (await uploadMaterials(client, [material]))[content]!;
 }
