@@ -126,13 +126,13 @@ export class CaseService {
       async (caseNo) => {
         const ctx = this.context(caller);
         const item = await this.acceptingItem(request.itemCode, ctx.today);
-        const uploads = this.uploadsOf(request.materials, channelId, 'materials');
+        // In the same order as for a supplement: the application's own rules, then whose uploads
+        // they are and the upload policy, then the stored files.
         const transition = fileCase(
           { caseNo, item, applicant: request.applicant, form: request.form, materials: keptMaterials(request.materials, caseNo) },
           ctx,
         );
-        // The files last: the cheap checks of the application come first.
-        await this.verifyUploads(uploads);
+        await this.verifyUploads(this.uploadsOf(request.materials, channelId, 'materials'));
         return transition;
       },
       // Before the case becomes readable, its files are in its keeping (idempotent: a retry finishes it).
