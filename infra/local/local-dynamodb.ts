@@ -8,13 +8,20 @@ import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 
-export const LOCAL_TABLES = { items: 'tongban-local-items', directory: 'tongban-local-directory', cases: 'tongban-local-cases' } as const;
+export const LOCAL_TABLES = { items: 'tongban-local-items', directory: 'tongban-local-directory', cases: 'tongban-local-cases', stepFunctions: 'tongban-local-stepfunctions' } as const;
+
+/**
+ * The executions of the local Step Functions stand-in (infra/local/stepfunctions-server.ts): one
+ * item per execution, keyed by its ARN. Local only: on AWS, Step Functions keeps its executions itself.
+ */
+export const STEP_FUNCTIONS_TABLE = { partitionKey: 'executionArn' } as const;
 
 /**
  * Creates the tables the CDK data stack defines (same keys and indexes), if they are missing. The
- * cases table is created when `names.cases` is given (LOCAL_TABLES gives it).
+ * cases table is created when `names.cases` is given (LOCAL_TABLES gives it), the local Step
+ * Functions executions table when `names.stepFunctions` is given (LOCAL_TABLES gives it too).
  */
-export async function ensureTables(client: DynamoDBClient, names: { items: string; directory: string; cases?: string }): Promise<void> {
+export async function ensureTables(client: DynamoDBClient, names: { items: string; directory: string; cases?: string; stepFunctions?: string }): Promise<void> {
   const tables: CreateTableCommandInput[] = [
     withIndexes(names.items, ITEMS_TABLE),
     {
@@ -24,6 +31,16 @@ export async function ensureTables(client: DynamoDBClient, names: { items: strin
       AttributeDefinitions: [{ AttributeName: DIRECTORY_TABLE.partitionKey, AttributeType: 'S' }],
     },
     ...(names.cases !== undefined ? [withIndexes(names.cases, CASES_TABLE)] : []),
+    ...(names.stepFunctions !== undefined
+      ? [
+          {
+            TableName: names.stepFunctions,
+            BillingMode: 'PAY_PER_REQUEST' as const,
+            KeySchema: [{ AttributeName: STEP_FUNCTIONS_TABLE.partitionKey, KeyType: 'HASH' as const }],
+            AttributeDefinitions: [{ AttributeName: STEP_FUNCTIONS_TABLE.partitionKey, AttributeType: 'S' as const }],
+          },
+        ]
+      : []),
   ];
   for (const table of tables) {
     try {
