@@ -36,7 +36,7 @@ export function buildTongbanApp(app: App): TongbanApp {
     casesTable: data.casesTable,
     dataKey: data.dataKey,
     materialsBucket: data.materialsBucket,
-    description: `Tongban ${config.stage}: API Gateway, Lambda functions, WAF, principal roles, directory, case sweep schedule`,
+    description: `Tongban ${config.stage}: API Gateway, Lambda functions, WAF, principal roles, directory, case sweep schedule, joint-handling state machine`,
   });
   Tags.of(app).add('project', 'tongban');
   Tags.of(app).add('stage', config.stage);

@@ -1,11 +1,13 @@
 // Lambda: cases — upload slots for materials, filing, the departments' and channels' actions on a
 // case, reads, queues and the supervision lists (every /v1/cases, /v1/materials, /v1/queue and
-// /v1/supervision route).
-import { dynamoDocumentClient, requiredEnv, s3Client } from '../../shared/adapters/aws-clients.ts';
+// /v1/supervision route), and the co-departments' opinions on joint cases, which resume the joint
+// workflow (the only function allowed to).
+import { dynamoDocumentClient, requiredEnv, s3Client, sfnClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import { S3MaterialStore } from '../../shared/adapters/s3-material-store.ts';
+import { SfnJointWorkflow } from '../../shared/adapters/sfn-joint-workflow.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import type { ActionRequest, FilingRequest } from '../../shared/domain/cases/case-service.ts';
 import { CaseService } from '../../shared/domain/cases/case-service.ts';
@@ -36,6 +38,12 @@ export function casesHandler(options: { now?: () => Date } = {}) {
     items: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),
     materials,
     calendar: officialCalendar,
+    workflow: new SfnJointWorkflow(sfnClient(), requiredEnv('JOINT_STATE_MACHINE_ARN')),
+    onWorkflowLag: (caseNo, what, error) =>
+      logger.error(what === 'start' ? 'joint handling did not start; the sweep starts it' : 'an opinion did not resume its wait; the branch finds it on its next check', {
+        caseNo,
+        error: error as Error,
+      }),
     ...config,
     ...(options.now ? { now: options.now } : {}),
   });
@@ -51,8 +59,8 @@ export function casesHandler(options: { now?: () => Date } = {}) {
       createUploadSlot: async ({ caller, body }) => {
         const request = body as UploadRequest;
         checkUploadRequest(request, config.maxUploadBytes);
-        // The route admits channels only, so every caller here has a channel.
-        return materials.createUploadSlot(caller.channelId!, request);
+        // The route admits channels (application materials) and departments (opinion attachments).
+        return materials.createUploadSlot((caller.channelId ?? caller.departmentId)!, request);
       },
       fileCase: ({ caller, headers, body }) => cases.file(caller, headers['idempotency-key'], body as FilingRequest),
       listChannelCases: ({ caller, query }) => cases.channelCases(caller, query.applicant as string | undefined, page(query)),
@@ -73,6 +81,8 @@ export function casesHandler(options: { now?: () => Date } = {}) {
       resumeCase: action('resume'),
       decideCase: action('decide'),
       withdrawCase: action('withdraw'),
+      giveOpinion: action('opinion'),
+      jointTaskQueue: ({ caller, query }) => cases.jointTasks(caller, page(query)),
       departmentQueue: ({ caller, query }) => cases.queue(caller, query.status as CaseStatus, page(query)),
       supervisionList: ({ caller, params, query }) => cases.supervision(caller, params.kind as SupervisionKind, page(query)),
     },

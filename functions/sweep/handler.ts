@@ -1,9 +1,11 @@
 // Lambda: the case sweep, run on a schedule (EventBridge; embedded, a timer). It deems accepted the
 // cases whose department did not answer in time and marks the ones past a deadline (case-sweep.ts),
 // department by department as the directory lists them. A case it could not move is logged and
-// counted; the next run tries again, and an alarm watches the count.
+// counted; the next run tries again, and an alarm watches the count. It also starts the joint handling
+// of accepted joint cases whose workflow has not started.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-clients.ts';
+import { dynamoDocumentClient, requiredEnv, sfnClient } from '../../shared/adapters/aws-clients.ts';
+import { SfnJointWorkflow } from '../../shared/adapters/sfn-joint-workflow.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
@@ -17,6 +19,7 @@ export function sweepHandler(options: { now?: () => Date } = {}) {
   const sweep = new CaseSweep({
     store: new DynamoCaseStore(db, requiredEnv('CASES_TABLE'), options.now ? { now: options.now } : {}),
     calendar: officialCalendar,
+    workflow: new SfnJointWorkflow(sfnClient(), requiredEnv('JOINT_STATE_MACHINE_ARN')),
     ...(options.now ? { now: options.now } : {}),
   });
 
@@ -30,6 +33,7 @@ export function sweepHandler(options: { now?: () => Date } = {}) {
     metrics.addMetric('MarkedOverdue', MetricUnit.Count, report.markedOverdue);
     metrics.addMetric('MarkedViolation', MetricUnit.Count, report.markedViolation);
     metrics.addMetric('DeadlinesCompleted', MetricUnit.Count, report.deadlinesCompleted);
+    metrics.addMetric('JointHandlingStarted', MetricUnit.Count, report.jointStarted);
     metrics.addMetric('SweepFailures', MetricUnit.Count, failed.length);
     metrics.publishStoredMetrics();
     return report;

@@ -42,6 +42,7 @@ try {
       `Tongban is ready on ${platform.endpoint}  (${Math.round(performance.now())} ms after the process started${platform.seeded ? ', sample data seeded' : ''})`,
       `credentials: ${relative(process.cwd(), platform.credentialsPath) || platform.credentialsPath}`,
       `principals:  ${names}`,
+      `workflows:   ${platform.stepFunctions.endpoint} (Step Functions stand-in; joint handling: ${platform.jointStateMachineArn})`,
       `try:         npx tongban items list --as portal${process.env.TONGBAN_DATA_DIR ? ` --credentials ${relative(process.cwd(), platform.credentialsPath) || platform.credentialsPath}` : ''}`,
       ...calendarNotice((now ?? (() => new Date()))()),
     ].join('\n'),

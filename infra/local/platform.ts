@@ -1,6 +1,8 @@
-// The embedded deployment: DynamoDB (dynalite), S3 (s3rver) and KMS (the local signer) in this
+// The embedded deployment: DynamoDB (dynalite), S3 (s3rver), KMS (the local signer) and Step Functions
+// (aws-local-stepfunctions running the joint-handling definition the CDK app synthesises) in this
 // process, all persisting under one data directory, the same Lambda handlers behind a local API
-// Gateway, and sample data on first start. The handlers find the local services through the
+// Gateway, and sample data on first start. Joint-handling executions still running when the platform
+// stopped are run again from their start when it starts (every step is idempotent). The handlers find the local services through the
 // standard AWS_ENDPOINT_URL_<SERVICE> variables, exactly as they would find any other endpoint.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -18,6 +20,8 @@ import { LOCAL_ACCOUNT, startApiGateway } from './api-gateway.ts';
 import { startLocalKms } from './kms-server.ts';
 import { LOCAL_TABLES, ensureTables, startDynalite } from './local-dynamodb.ts';
 import { S3RVER_CREDENTIALS, startS3 } from './local-s3.ts';
+import type { LocalStepFunctions } from './stepfunctions-server.ts';
+import { partitionOf, startLocalStepFunctions } from './stepfunctions-server.ts';
 import { seedPlatform } from './seed.ts';
 import { PRINCIPALS } from './seed-data.ts';
 import { SigV4Verifier } from './sigv4-verifier.ts';
@@ -25,6 +29,8 @@ import { SigV4Verifier } from './sigv4-verifier.ts';
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_REGION = 'cn-north-1';
 export const LOCAL_MATERIALS_BUCKET = 'tongban-local-materials';
+/** The joint-handling state machine as the embedded platform names it (the CDK app: tongban-<stage>-joint-handling). */
+export const LOCAL_JOINT_STATE_MACHINE = 'tongban-local-joint-handling';
 
 export interface PlatformOptions {
   dataDir: string;
@@ -50,6 +56,10 @@ export interface RunningPlatform {
   credentialsPath: string;
   credentials: CredentialsFile;
   seeded: boolean;
+  /** The Step Functions stand-in (tests and the benchmark await executions and task tokens through it). */
+  stepFunctions: LocalStepFunctions;
+  /** The joint-handling state machine's ARN. */
+  jointStateMachineArn: string;
   /** Runs the case sweep now (waiting for a run the timer started, if one is under way). */
   sweep(): Promise<SweepReport>;
   close(): Promise<void>;
@@ -107,6 +117,12 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     const seeded = existing === undefined;
     if (seeded) await seedPlatform({ directory, store, principalArn, ...(opts.now ? { now: opts.now } : {}) });
 
+    // Joint handling: the definition the CDK app deploys, its Lambda steps run by the same handler.
+    const stepFunctions = await startJointHandling(db, host, region, opts.now);
+    closers.unshift(stepFunctions.close);
+    const jointStateMachineArn = stepFunctions.stateMachineArn(LOCAL_JOINT_STATE_MACHINE);
+    Object.assign(process.env, { AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint, JOINT_STATE_MACHINE_ARN: jointStateMachineArn });
+
     const handlers = await loadHandlers(opts.now);
     const gateway = await startApiGateway({
       handlers,
@@ -142,6 +158,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     const sweeper = await startSweeper(opts.now, opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
     // Stopped first: no sweep writes into stores that are closing.
     closers.unshift(sweeper.stop);
+    // Executions the last run left RUNNING go on (from their start: their steps are idempotent).
+    const resumed = await stepFunctions.resumeRunning();
+    if (resumed > 0) console.log(`joint handling: ${resumed} execution(s) resumed`);
 
     return {
       endpoint: gateway.url,
@@ -149,6 +168,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       credentialsPath,
       credentials,
       seeded,
+      stepFunctions,
+      jointStateMachineArn,
       sweep: sweeper.run,
       close: () => closeAll(closers),
     };
@@ -209,6 +230,29 @@ async function loadHandlers(now: (() => Date) | undefined): Promise<Record<Funct
     platform: platform.handler,
     cases: now ? cases.casesHandler({ now }) : cases.handler,
   };
+}
+
+/**
+ * The embedded stand-in for Step Functions with the joint-handling state machine: its definition is
+ * synthesised from the same CDK construct the deployed app uses (infra/constructs/joint-handling.ts),
+ * and its Lambda steps call the joint function's handler in this process.
+ */
+async function startJointHandling(db: DynamoDBDocumentClient, host: string, region: string, now: (() => Date) | undefined): Promise<LocalStepFunctions> {
+  const [{ embeddedJointDefinition }, joint] = await Promise.all([import('../constructs/joint-definition.ts'), import('../../functions/joint/handler.ts')]);
+  const functionArn = `arn:${partitionOf(region)}:lambda:${region}:${LOCAL_ACCOUNT}:function:tongban-local-joint`;
+  const handler = now ? joint.jointHandler({ now }) : joint.handler;
+  return startLocalStepFunctions({
+    host,
+    region,
+    db,
+    table: LOCAL_TABLES.stepFunctions,
+    stateMachines: { [LOCAL_JOINT_STATE_MACHINE]: embeddedJointDefinition(functionArn) },
+    functions: { [functionArn]: (event) => handler(event as Parameters<typeof handler>[0]) },
+    onEvent: (notice) => {
+      if (notice.type === 'failure') console.warn(`joint handling: ${notice.message}`);
+      else if (notice.status !== 'SUCCEEDED') console.warn(`joint handling: ${notice.executionArn} ended ${notice.status}${notice.error ? ` (${notice.error})` : ''}`);
+    },
+  });
 }
 
 /**

@@ -10,6 +10,12 @@
 // Beside the API, the case sweep: a function no route reaches, run by an EventBridge schedule one run
 // at a time, its failed runs kept in a dead-letter queue and watched by alarms.
 //
+// And joint handling (联合办理): a Step Functions state machine (infra/constructs/joint-handling.ts)
+// whose every step is the joint function, also reached by no route. The cases function starts an
+// execution when a case goes to joint handling and, serving the opinion route, answers the waiting
+// branch with its task token (states:SendTaskSuccess: the only role that may); the sweep starts the
+// execution of a case whose start failed. Nobody may fail, heartbeat or stop an execution.
+//
 // Transport: API Gateway endpoints answer HTTPS only (there is no plain-HTTP listener to deny), so no
 // aws:SecureTransport resource policy is needed; a minimum TLS version can only be pinned on a custom
 // domain name, which a deployment may add in front of this REGIONAL endpoint.
@@ -43,6 +49,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import type { IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { WriteNagSuppressionsToCloudFormationAspect } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
@@ -50,12 +57,14 @@ import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
+import { JOINT_STEP_TIMEOUT_SECONDS } from '../../shared/contracts/joint-workflow.ts';
 import type { GatewayErrorCode } from '../../shared/contracts/gateway-errors.ts';
 import type { Directory, Role as PlatformRole } from '../../shared/contracts/directory.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/domain/materials/upload-policy.ts';
 import type { FunctionName, RouteSpec } from '../../shared/contracts/routes.ts';
 import type { ConfigPrincipal, TongbanConfig } from '../config.ts';
+import { JointHandling } from '../constructs/joint-handling.ts';
 import { SELF_ACCOUNT, directoryFromConfig, expandTrustedPrincipalArn, principalRoleName, standInRoleArn } from '../config.ts';
 import { DEPS_LOCK_FILE, LAMBDA_BUNDLING, PROJECT_ROOT, functionEntry } from '../lambda-bundling.ts';
 import type { LambdaName } from '../lambda-bundling.ts';
@@ -95,7 +104,9 @@ const indexNames = (layout: { indexes: Record<string, { name: string }> }): stri
  * history entry, a put of the head, gets, and queries of the table and its indexes; the directory
  * reader only gets. Versions and history entries are immutable and never deleted, so no function
  * holds UpdateItem (which could rewrite one in place), DeleteItem, BatchWriteItem (which can delete),
- * Scan, or the batch/transaction reads it does not use.
+ * Scan, or the batch/transaction reads it does not use. The joint function goes through the same case
+ * store, for one case at a time: it gets and queries that case's records and puts its entries and
+ * head, through no index.
  */
 export const TABLE_ACCESS: Record<LambdaName, Partial<Record<TableName, TableGrant>>> = {
   catalogue: {
@@ -116,6 +127,11 @@ export const TABLE_ACCESS: Record<LambdaName, Partial<Record<TableName, TableGra
   sweep: {
     cases: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], indexes: [CASES_TABLE.indexes.departmentQueue.name] },
     directory: { actions: ['dynamodb:GetItem'] },
+  },
+  // The joint-handling steps: read a case (its head, and its entries by Query on the case's own
+  // partition), record the joint actions on it (entries and head), store a branch's task token.
+  joint: {
+    cases: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] },
   },
 };
 
@@ -149,7 +165,43 @@ export const MATERIALS_ACCESS: Record<LambdaName, Partial<Record<MaterialsArea, 
     cases: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
   },
   sweep: {},
+  joint: {},
 };
+
+/** What a function may do with the joint-handling state machine (JOINT_ACCESS). */
+export type JointAction = 'states:StartExecution' | 'states:SendTaskSuccess';
+
+/**
+ * What each function may do with the joint-handling state machine, on that state machine alone, and
+ * nothing more. The cases function starts a case's execution (one per case, named after it, so a
+ * repeated start is refused, not doubled) and, when a co-department gives its opinion, sends task
+ * success with the token the branch stored: it is the only role that may answer a task, so only an
+ * opinion recorded through the API ends a wait. The sweep starts the execution of a case whose start
+ * failed. Nobody holds SendTaskFailure, SendTaskHeartbeat or StopExecution: a branch ends on its
+ * opinion or its deadline (the task's own timeout), never because someone failed it.
+ */
+export const JOINT_ACCESS: Record<LambdaName, readonly JointAction[]> = {
+  catalogue: [],
+  platform: [],
+  cases: ['states:StartExecution', 'states:SendTaskSuccess'],
+  sweep: ['states:StartExecution'],
+  joint: [],
+};
+
+/**
+ * What Step Functions needs from the identity that starts an execution or answers a task of a state
+ * machine encrypted with a customer-managed key: it encrypts the input or output with a data key it
+ * generates (kms:GenerateDataKey) and reads the execution's data (kms:Decrypt).
+ */
+const KEY_STATE_MACHINE_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
+
+/** Why the state machine may invoke any version of the joint function: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
+export const JOINT_INVOKE_WILDCARD_REASON =
+  'The joint-handling state machine invokes the joint function for each of its Lambda steps. CDK grants lambda:InvokeFunction on the function ARN and on <function ARN>:* (its versions and aliases, so a step pinned to a qualifier keeps working); the * stands for a version or alias of this one function only, and the state machine role may invoke no other function.';
+
+/** Why the state machine role has statements on Resource *: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
+export const JOINT_ROLE_STAR_REASON =
+  'The joint-handling state machine logs every event (level ALL) to its log group and traces with X-Ray. Logging goes through CloudWatch Logs vended log delivery, whose actions (logs:CreateLogDelivery, logs:GetLogDelivery, logs:UpdateLogDelivery, logs:DeleteLogDelivery, logs:ListLogDeliveries, logs:PutResourcePolicy, logs:DescribeResourcePolicies, logs:DescribeLogGroups) and the X-Ray actions (xray:PutTraceSegments, xray:PutTelemetryRecords, xray:GetSamplingRules, xray:GetSamplingTargets) do not support resource-level permissions, so AWS requires Resource "*" for them. Its other statements name the joint function and the workflow\'s own key.';
 
 /** Why the grants under uploads/ end in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
 export const UPLOADS_WILDCARD_REASON =
@@ -250,6 +302,8 @@ export class ApiStack extends Stack {
   readonly functions: Record<FunctionName, NodejsFunction>;
   /** The case sweep (functions/sweep), its schedule, the queue of its failed runs and their alarms. */
   readonly sweep: { function: NodejsFunction; schedule: Rule; deadLetters: Queue; alarms: { errors: Alarm; failures: Alarm; deadLetters: Alarm } };
+  /** Joint handling: the function of its steps (functions/joint), the state machine and its alarm. */
+  readonly joint: { function: NodejsFunction; stateMachine: StateMachine; key: IKey; alarm: Alarm };
   /** The roles created for `trustedAccount` principals, by principal name. */
   readonly principalRoles: Record<string, Role> = {};
 
@@ -259,12 +313,17 @@ export class ApiStack extends Stack {
     const retention = config.logRetentionDays as RetentionDays;
     assertNoWildcardOverreach();
 
+    // Joint handling -----------------------------------------------------------------------------
+    // First: the functions that start or answer it are given its ARN.
+    this.joint = this.jointHandling(props, retention);
+
     // Functions --------------------------------------------------------------------------------
     const functions: Partial<Record<FunctionName, NodejsFunction>> = {};
     for (const name of FUNCTION_NAMES) {
       functions[name] = this.lambdaFunction(name, props, retention, {
         description: `Tongban ${config.stage}: ${name} (${ROUTE_TABLE.filter((r) => r.function === name).length} routes)`,
         timeout: Duration.seconds(10),
+        joint: this.joint,
       });
     }
     this.functions = functions as Record<FunctionName, NodejsFunction>;
@@ -425,6 +484,7 @@ export class ApiStack extends Stack {
       timeout: Duration.minutes(Math.min(minutes, SWEEP_MAX_TIMEOUT_MINUTES)),
       reservedConcurrentExecutions: 1,
       deadLetterQueue: deadLetters,
+      joint: this.joint,
     });
     // Lambda keeps an event at most 6 hours, EventBridge at most 24 (and at least a minute).
     const eventAge = (most: number) => Duration.seconds(Math.max(60, Math.min(minutes * 60, most)));
@@ -463,11 +523,31 @@ export class ApiStack extends Stack {
     return { function: fn, schedule, deadLetters, alarms };
   }
 
+  /**
+   * Joint handling: the joint function (the same function construct as the others, its role built
+   * from TABLE_ACCESS; its timeout is the steps' task timeout), the state machine running it
+   * (encrypted with a key of its own), and the acknowledgements of the state machine role's wildcards.
+   */
+  private jointHandling(props: ApiStackProps, retention: RetentionDays): ApiStack['joint'] {
+    const { config } = props;
+    const fn = this.lambdaFunction('joint', props, retention, {
+      description: `Tongban ${config.stage}: joint-handling steps (dispatch, check, await, escalate, record-missing, fail), run by the joint-handling state machine`,
+      timeout: Duration.seconds(JOINT_STEP_TIMEOUT_SECONDS),
+    });
+    const handling = new JointHandling(this, 'JointHandling', { stage: config.stage, jointFunction: fn, logRetention: retention });
+    // The role CDK made for the state machine: invoke the joint function (and its versions), log, trace, use the key.
+    Validations.of(handling.stateMachine.role.node.findChild('DefaultPolicy')).acknowledge(
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: JOINT_ROLE_STAR_REASON },
+      { id: `AwsSolutions-IAM5[Resource::${flattenForNag(this.resolve(`${fn.functionArn}:*`))}]`, reason: JOINT_INVOKE_WILDCARD_REASON },
+    );
+    return { function: fn, stateMachine: handling.stateMachine, key: handling.key, alarm: handling.alarm };
+  }
+
   private lambdaFunction(
     name: LambdaName,
     props: ApiStackProps,
     retention: RetentionDays,
-    options: { description: string; timeout: Duration; reservedConcurrentExecutions?: number; deadLetterQueue?: IQueue },
+    options: { description: string; timeout: Duration; reservedConcurrentExecutions?: number; deadLetterQueue?: IQueue; joint?: { stateMachine: IStateMachine; key: IKey } },
   ): NodejsFunction {
     const id = pascal(name);
     const access = TABLE_ACCESS[name];
@@ -523,6 +603,14 @@ export class ApiStack extends Stack {
       // See MATERIALS_ACCESS: so that a missing key is a 404.
       if (lists) role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.materialsBucket.bucketArn] }));
       this.acknowledgeMaterialsWildcards(role, wildcards);
+    }
+    const joint = JOINT_ACCESS[name];
+    if (joint.length > 0) {
+      if (options.joint === undefined) throw new Error(`JOINT_ACCESS.${name}: the ${name} function is built without the joint-handling state machine`);
+      environment.JOINT_STATE_MACHINE_ARN = options.joint.stateMachine.stateMachineArn;
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: [...joint], resources: [options.joint.stateMachine.stateMachineArn] }));
+      // The state machine is encrypted with its own key (JointHandling).
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: [...KEY_STATE_MACHINE_ACTIONS], resources: [options.joint.key.keyArn] }));
     }
     Object.assign(environment, CONFIG_ENVIRONMENT[name]?.(props.config) ?? {});
     if (keyActions.size > 0) role.addToPrincipalPolicy(new PolicyStatement({ actions: [...keyActions], resources: [props.dataKey.keyArn] }));

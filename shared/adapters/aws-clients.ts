@@ -4,6 +4,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
@@ -25,4 +26,12 @@ export function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`environment variable ${name} is not set`);
   return value;
+}
+
+let sfn: SFNClient | undefined;
+
+/** Step Functions (AWS_ENDPOINT_URL_SFN locally: the embedded runtime's stand-in). */
+export function sfnClient(): SFNClient {
+  sfn ??= new SFNClient({ maxAttempts: 3 });
+  return sfn;
 }

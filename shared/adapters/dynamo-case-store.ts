@@ -6,6 +6,11 @@
 //   CASE#<caseNo>           / HEAD                the newest state, projected for the listing indexes;
 //                                                 moved forward after each entry, never backwards, and
 //                                                 rolled forward by any reader that finds it behind.
+//   CASE#<caseNo>           / TASK#<departmentId> a co-department's joint task, projected for its queue
+//                                                 like the head (written before it, so a head that is
+//                                                 up to date means the tasks are too).
+//   CASE#<caseNo>           / TOKEN#<departmentId> the workflow's callback token for that co-department's
+//                                                 opinion (the newest wait's; not part of the history).
 //   IDEM#<channelId>#<key>  / IDEM                a filing's idempotency record: written once, on
 //                                                 condition it does not exist, the serialisation point
 //                                                 of filing. It holds the case number, the request's
@@ -21,6 +26,8 @@
 // Index keys of the head (CASES_TABLE.indexes; all sort keys are ASCII, so DynamoDB's byte order and
 // JavaScript's string order agree):
 //   departmentQueue  DEPT#<departmentId>#<shard 0-7>   <status>#<due date or ~>#<caseNo>
+//                    (a joint task: DEPT#<co-department>#<shard>, `opinion#<due or ~>#<caseNo>` while it
+//                    is open, `opinion-ended#<case updated on>#<caseNo>` after; no case status starts so)
 //   channelCases     CH#<channelId>                    <applicantId>#<receivedAt>#<caseNo>
 //   supervision      SUPERVISION#<overdue|violation>   <deadline or ~>#<caseNo>   (sparse)
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -33,6 +40,7 @@ import type { Applicant, CaseHistoryEntry, CaseState, CaseStatus, CaseTransition
 import { CASE_STATUSES } from '../domain/cases/case-record.ts';
 import type { CaseList, CasePage, CaseStore, FiledCase, SupervisionKind } from '../domain/cases/case-store.ts';
 import { IDEMPOTENCY_KEY_FIELD, MAX_CASE_PAGE_SIZE, caseVersionConflict, idempotencyKeyReused } from '../domain/cases/case-store.ts';
+import { awaitsJointStart } from '../domain/cases/joint-handling.ts';
 import { invalid } from '../domain/errors.ts';
 import { badCursor, encodeCursor, openCursor, openHeadStartKey } from './query-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
@@ -177,12 +185,38 @@ export class DynamoCaseStore implements CaseStore {
    * N × limit index entries to return `limit`.
    */
   async departmentQueue(departmentId: string, status: CaseStatus, page: CasePage): Promise<CaseList> {
-    checkPage(page);
     if (!CASE_STATUSES.includes(status)) throw new RangeError(`unknown case status ${String(status)}`);
+    return this.shardedQueue(departmentId, `${status}#`, HEAD, page);
+  }
+
+  async jointTaskQueue(departmentId: string, page: CasePage): Promise<CaseList> {
+    return this.shardedQueue(departmentId, `${OPEN_TASK}#`, taskKey(departmentId), page);
+  }
+
+  async putTaskToken(caseNo: string, departmentId: string, token: string): Promise<void> {
+    if (!CASE_NO.test(caseNo)) throw new Error(`case store: "${caseNo}" is not a case number`);
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: caseKey(caseNo), sk: tokenKey(departmentId), token } }));
+  }
+
+  async taskToken(caseNo: string, departmentId: string): Promise<string | undefined> {
+    if (!CASE_NO.test(caseNo)) return undefined;
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(caseNo), sk: tokenKey(departmentId) }, ConsistentRead: true }));
+    return out.Item?.token as string | undefined;
+  }
+
+  /**
+   * Reads the department's N shards in parallel, each from the cursor's position, and merges them by
+   * sort key. The cursor is the sort key of the last case returned (`<prefix><due>#<caseNo>`, unique
+   * because it ends with the case number): every shard resumes after that key, so a page holds the
+   * `limit` smallest keys after it over all shards. A shard that stopped early (DynamoDB's Limit or its
+   * 1 MB page) is known only up to its last key, so the page stops there too. A page reads up to
+   * N × limit index entries to return `limit`.
+   */
+  private async shardedQueue(departmentId: string, prefix: string, itemSortKey: string, page: CasePage): Promise<CaseList> {
+    checkPage(page);
     const ix = indexes.departmentQueue;
-    const prefix = `${status}#`;
-    const fingerprint = JSON.stringify({ index: ix.name, departmentId, status });
-    const after = page.cursor ? decodeQueueCursor(page.cursor, fingerprint, prefix) : undefined;
+    const fingerprint = JSON.stringify({ index: ix.name, departmentId, prefix });
+    const after = page.cursor ? decodeQueueCursor(page.cursor, fingerprint, prefix, itemSortKey) : undefined;
     const shards = await Promise.all(
       Array.from({ length: SHARDS }, (_, shard) => {
         const pk = departmentShardKey(departmentId, shard);
@@ -195,7 +229,7 @@ export class DynamoCaseStore implements CaseStore {
             ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
             Limit: page.limit,
             // A position, not necessarily an entry of this shard: the shard resumes after it.
-            ...(after ? { ExclusiveStartKey: { [ix.partitionKey]: pk, [ix.sortKey]: after.sortKey, [CASES_TABLE.partitionKey]: caseKey(after.caseNo), [CASES_TABLE.sortKey]: HEAD } } : {}),
+            ...(after ? { ExclusiveStartKey: { [ix.partitionKey]: pk, [ix.sortKey]: after.sortKey, [CASES_TABLE.partitionKey]: caseKey(after.caseNo), [CASES_TABLE.sortKey]: after.itemSortKey } } : {}),
           }),
         );
       }),
@@ -345,19 +379,25 @@ export class DynamoCaseStore implements CaseStore {
     await this.moveHead(state);
   }
 
+  /** Moves the projections forward: the joint task items first, then the head (which says they are done). */
   private async moveHead(state: CaseState): Promise<void> {
+    await Promise.all(taskItems(state).map((item) => this.putProjection(item, state.version)));
+    await this.putProjection(headItem(state), state.version);
+  }
+
+  private async putProjection(item: Record<string, unknown>, version: number): Promise<void> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: headItem(state),
+          Item: item,
           ConditionExpression: 'attribute_not_exists(pk) OR #v < :v',
           ExpressionAttributeNames: { '#v': 'version' },
-          ExpressionAttributeValues: { ':v': state.version },
+          ExpressionAttributeValues: { ':v': version },
         }),
       );
     } catch (e) {
-      // Someone already moved the head to this version or past it: nothing to do.
+      // Someone already moved it to this version or past it: nothing to do.
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
     }
   }
@@ -375,6 +415,9 @@ interface IdempotencyRecord {
 type IndexLayout = { name: string; partitionKey: string; sortKey: string };
 
 const HEAD = 'HEAD';
+/** Sort-key prefixes of joint task items in the department queue index (no case status starts so). */
+const OPEN_TASK = 'opinion';
+const ENDED_TASK = 'opinion-ended';
 const ENTRY_PREFIX = 'EVT#';
 /** Sorts after every ISO date: cases without a date come last. */
 const NO_DATE = '~';
@@ -388,6 +431,8 @@ const CASE_NO_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const caseKey = (caseNo: string) => `CASE#${caseNo}`;
 const entryKey = (n: number) => `${ENTRY_PREFIX}${String(n).padStart(10, '0')}`;
 const departmentShardKey = (departmentId: string, shard: number) => `DEPT#${departmentId}#${shard}`;
+const tokenKey = (departmentId: string) => `TOKEN#${departmentId}`;
+const taskKey = (departmentId: string) => `TASK#${departmentId}`;
 
 /** `IDEM#<channelId>#<key>`: a channel id has no `#`, so the first `#` after it ends it whatever the key holds. */
 function idempotencyRecordKey(channelId: string, idempotencyKey: string): { pk: string; sk: string } {
@@ -433,6 +478,25 @@ function headItem(state: CaseState): Record<string, unknown> {
   };
 }
 
+/**
+ * A joint case's task items, one per co-department, listed in that co-department's queue: open while
+ * the task is pending or escalated on a case still awaiting opinions (by its due date), ended after.
+ */
+function taskItems(state: CaseState): Record<string, unknown>[] {
+  return (state.jointTasks ?? []).map((task) => {
+    const open = state.status === 'accepted' && (task.status === 'pending' || task.status === 'escalated');
+    const sortKey = open ? `${OPEN_TASK}#${task.dueOn ?? NO_DATE}#${state.caseNo}` : `${ENDED_TASK}#${state.updatedAt.slice(0, 10)}#${state.caseNo}`;
+    return {
+      pk: caseKey(state.caseNo),
+      sk: taskKey(task.departmentId),
+      version: state.version,
+      state,
+      [indexes.departmentQueue.partitionKey]: departmentShardKey(task.departmentId, queueShard(state.caseNo)),
+      [indexes.departmentQueue.sortKey]: sortKey,
+    };
+  });
+}
+
 /** The date a case is due in its department's queue (see CaseStore.departmentQueue). */
 function queueDate(state: CaseState): string {
   switch (state.status) {
@@ -441,6 +505,8 @@ function queueDate(state: CaseState): string {
       return state.deemedAcceptedOn ?? NO_DATE;
     case 'accepted':
     case 'opinions-complete':
+      // A joint case not dispatched yet is undated: the sweep lists every undated case, and starts its workflow.
+      if (awaitsJointStart(state)) return NO_DATE;
       return state.deadlines && 'promised' in state.deadlines ? state.deadlines.promised : NO_DATE;
     case 'refused':
       return state.refusal?.on ?? NO_DATE;
@@ -484,12 +550,13 @@ function checkPage(page: CasePage): void {
 }
 
 /** A department queue's cursor: a sort key `<status>#<date or ~>#<caseNo>` of the queried status. */
-function decodeQueueCursor(cursor: string, fingerprint: string, prefix: string): { sortKey: string; caseNo: string } {
+/** `itemSortKey`: the sort key of the listed items (a case's head, or a co-department's task item). */
+function decodeQueueCursor(cursor: string, fingerprint: string, prefix: string, itemSortKey: string): { sortKey: string; caseNo: string; itemSortKey: string } {
   const k = openCursor(cursor, fingerprint);
   if (typeof k !== 'string' || k.length > 256 || !k.startsWith(prefix)) throw badCursor();
   const [, date, caseNo, ...rest] = k.split('#');
   if (rest.length > 0 || date === undefined || caseNo === undefined) throw badCursor();
   if (date !== NO_DATE && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw badCursor();
   if (!CASE_NO.test(caseNo)) throw badCursor();
-  return { sortKey: k, caseNo };
+  return { sortKey: k, caseNo, itemSortKey };
 }

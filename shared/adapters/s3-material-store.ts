@@ -30,9 +30,10 @@ export class S3MaterialStore implements MaterialVault {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async createUploadSlot(channelId: string, req: UploadRequest): Promise<UploadSlot> {
+  /** `owner`: the uploading channel's id, or a department's credit code (opinion attachments). */
+  async createUploadSlot(owner: string, req: UploadRequest): Promise<UploadSlot> {
     // Under the prefix whose lifecycle rule expires what no case takes up (bucket-layout.ts).
-    const objectKey = `${MATERIALS_BUCKET.uploadsPrefix}${channelId}/${randomUUID()}`;
+    const objectKey = `${MATERIALS_BUCKET.uploadsPrefix}${owner}/${randomUUID()}`;
     const checksum = sha256HexToBase64(req.sha256);
     const command = new PutObjectCommand({
       Bucket: this.bucket,

@@ -1,4 +1,4 @@
-// `tongban cases file|show|history|accept|supplement|refuse|decide|pause|resume|withdraw|queue|list`
+// `tongban cases file|show|history|accept|supplement|refuse|decide|opinion|pause|resume|withdraw|queue|list`
 // and `tongban supervision overdue|violation`: each builds the route's request from the options,
 // and prints the answer through the caller's `out` (JSON with --json, exit 1 when refused).
 import { randomUUID } from 'node:crypto';
@@ -7,7 +7,7 @@ import { SPECIAL_PROCEDURES, SPECIAL_PROCEDURE_ZH } from '../domain/cases/case-r
 import type { ApiClient, ApiResponse } from './api-client.ts';
 import { UsageError } from './api-client.ts';
 import { baseVersion, exactlyOne, isoDate, positiveInt, readJsonObject } from './args.ts';
-import { printCase, printCaseList, printHistory, printReceipt, printSupervisionList } from './cases-output.ts';
+import { printCase, printCaseList, printHistory, printJointTaskList, printReceipt, printSupervisionList } from './cases-output.ts';
 import { readMaterials, uploadMaterials } from './upload.ts';
 
 export interface CaseOptions {
@@ -23,6 +23,9 @@ export interface CaseOptions {
   problem?: string[];
   reason?: string[];
   outcome?: string;
+  'override-reason'?: string[];
+  attachment?: string[];
+  opinions?: boolean;
   procedure?: string;
   status?: string;
   limit?: string;
@@ -70,7 +73,21 @@ export async function casesCommand(ctx: CommandContext, command: string | undefi
       return act('refuse', { reasons: o.reason });
     case 'decide': {
       if (o.outcome !== 'approved' && o.outcome !== 'denied') throw new UsageError('cases decide needs --outcome approved|denied');
-      return act('decide', { outcome: o.outcome, ...(o.reason?.length ? { reasons: o.reason } : {}) });
+      return act('decide', {
+        outcome: o.outcome,
+        ...(o.reason?.length ? { reasons: o.reason } : {}),
+        ...(o['override-reason']?.length ? { overrideReasons: o['override-reason'] } : {}),
+      });
+    }
+    case 'opinion': {
+      if (o.outcome !== 'agree' && o.outcome !== 'disagree') throw new UsageError('cases opinion needs --outcome agree|disagree');
+      if (o.outcome === 'disagree' && !o.reason?.length) throw new UsageError('cases opinion --outcome disagree needs --reason <text> (one or more)');
+      // Resolved before the case path, so a usage error never leaves uploads behind.
+      const target = path('/opinions');
+      const local = await readMaterials(o.attachment ?? [], '--attachment');
+      const attachments = local.length ? await uploadMaterials(api, local) : undefined;
+      const body = { ...baseVersion(o.base), outcome: o.outcome, ...(o.reason?.length ? { reasons: o.reason } : {}), ...(attachments ? { attachments } : {}) };
+      return out(await api.request('POST', target, { body }), printCase);
     }
     case 'pause':
       return act('pause', { procedure: procedureOf(o.procedure), reason: exactlyOne(o.reason, '--reason', 'cases pause') });
@@ -79,6 +96,10 @@ export async function casesCommand(ctx: CommandContext, command: string | undefi
     case 'withdraw':
       return act('withdraw', { reason: exactlyOne(o.reason, '--reason', 'cases withdraw') });
     case 'queue':
+      if (o.opinions) {
+        if (o.status !== undefined) throw new UsageError('cases queue takes --opinions or --status, not both');
+        return out(await api.request('GET', '/v1/queue/opinions', { query: page(o) }), printJointTaskList);
+      }
       return out(await api.request('GET', '/v1/queue', { query: { status: o.status, ...page(o) } }), printCaseList);
     case 'list':
       return out(await api.request('GET', '/v1/cases', { query: { applicant: o.applicant, ...page(o) } }), printCaseList);

@@ -1,6 +1,7 @@
 // Human-readable rendering of cases for the terminal: the receipt (收件回执), a case, its history
 // with the chain check, queues and the supervision lists. Chinese first, English after.
-import type { CaseHistoryView, FilingResult, SupervisionEntry } from '../domain/cases/case-service.ts';
+import type { CaseHistoryView, FilingResult, JointTaskEntry, SupervisionEntry } from '../domain/cases/case-service.ts';
+import type { JointTask } from '../domain/cases/case-record.ts';
 import type { CaseState, CaseStatus } from '../domain/cases/case-record.ts';
 import { CASE_STATUS_ZH, SPECIAL_PROCEDURE_ZH } from '../domain/cases/case-record.ts';
 import { printTable } from './output.ts';
@@ -35,7 +36,13 @@ export function printCase(c: CaseState): void {
     console.log('flag' in c.deadlines ? `时限 deadlines: unknown (${c.deadlines.flag})` : `时限 deadlines: 承诺 promised ${c.deadlines.promised} · 法定 statutory ${c.deadlines.statutory}`);
   }
   for (const p of c.pauses) console.log(`  暂停 pause ${p.from} → ${p.to ?? '…'}: ${SPECIAL_PROCEDURE_ZH[p.procedure]} ${p.procedure}: ${p.reason}`);
+  if (c.coDepartmentIds.length > 0) {
+    console.log(`联合办理 joint handling: co-departments ${c.coDepartmentIds.join(', ')}${c.jointTasks ? '' : ' (not dispatched yet)'}`);
+    for (const t of c.jointTasks ?? []) console.log(`  ${taskLine(t)}`);
+    if (c.jointFailure) console.log(`  流程故障 workflow failed on ${c.jointFailure.on}: ${c.jointFailure.error} ${c.jointFailure.cause}`);
+  }
   if (c.decision) console.log(`决定 decision on ${c.decision.on}: ${c.decision.outcome === 'approved' ? '准予 approved' : '不予 denied'}${reasons(c.decision.reasons)}`);
+  if (c.decision?.overrideReasons) console.log(`  不采纳协办意见的理由 override reasons${reasons(c.decision.overrideReasons)}`);
   if (c.refusal) console.log(`不予受理 refused on ${c.refusal.on}${reasons(c.refusal.reasons)}`);
   if (c.withdrawal) console.log(`撤回 withdrawn on ${c.withdrawal.on}: ${c.withdrawal.reason}`);
   console.log('材料 materials:');
@@ -58,6 +65,37 @@ export function printCaseList(body: { cases: CaseState[]; nextCursor?: string })
     printTable(['CASE NO', 'ITEM', 'STATUS', 'DUE', 'APPLICANT'], rows);
   }
   more(body.nextCursor);
+}
+
+/** A co-department's joint tasks: its own task on each case, soonest due first. */
+export function printJointTaskList(body: { tasks: JointTaskEntry[]; nextCursor?: string }): void {
+  if (body.tasks.length === 0) console.log('(no joint tasks)');
+  else {
+    const rows = body.tasks.map((t) => [
+      t.caseNo,
+      t.itemName,
+      t.leadDepartmentId,
+      TASK_STATUS_ZH[t.task.status],
+      t.task.dueOn ?? t.task.dueFlag ?? '',
+      t.deadlines && 'statutory' in t.deadlines ? t.deadlines.statutory : '',
+    ]);
+    printTable(['CASE NO', 'ITEM', 'LEAD', 'TASK', 'DUE', 'STATUTORY'], rows);
+  }
+  more(body.nextCursor);
+}
+
+const TASK_STATUS_ZH: Record<JointTask['status'], string> = {
+  pending: '待提出意见 pending',
+  escalated: '已超期督办 escalated',
+  answered: '已提出意见 answered',
+  missing: '意见缺失 missing',
+};
+
+function taskLine(t: JointTask): string {
+  const due = t.dueOn ? `due ${t.dueOn}` : `due unknown (${t.dueFlag ?? '?'})`;
+  const opinion = t.opinion ? ` · ${t.opinion.outcome === 'agree' ? '同意 agree' : '不同意 disagree'} on ${t.opinion.on} by ${t.opinion.by}${reasons(t.opinion.reasons)}` : '';
+  const marks = `${t.escalatedOn ? ` · escalated ${t.escalatedOn}` : ''}${t.missingOn ? ` · missing ${t.missingOn}` : ''}`;
+  return `${t.departmentId}: ${TASK_STATUS_ZH[t.status]} · ${due}${marks}${opinion}`;
 }
 
 export function printSupervisionList(body: { cases: SupervisionEntry[]; nextCursor?: string }): void {

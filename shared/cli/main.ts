@@ -47,13 +47,20 @@ Cases (办件):
   supplement <caseNo> --material <NAME>=<path> … [--form <form.json>]
                                   channel: deliver the supplements
   refuse   <caseNo> --reason <text> [--reason <text>…]             department: 不予受理
-  decide   <caseNo> --outcome approved|denied [--reason <text>…]   department
+  decide   <caseNo> --outcome approved|denied [--reason <text>…] [--override-reason <text>…]
+                                  department; a joint case once its opinions are complete
+                                  (--override-reason: approving over a co-department's disagreement)
+  opinion  <caseNo> --outcome agree|disagree [--reason <text>…] [--attachment <NAME>=<path> …]
+                                  co-department of a joint case: its opinion (协办意见), once;
+                                  disagree needs --reason; attachments are uploaded first
   pause    <caseNo> --procedure <procedure> --reason <text>        department: special procedure
                                   (site-inspection, hearing, testing, expert-review, public-notice,
                                   tender-auction, quarantine, or its Chinese name)
   resume   <caseNo>                                                department
   withdraw <caseNo> --reason <text>                                channel: 撤回
   queue    [--status <status>] [--limit N] [--cursor C]            department: its cases (default received)
+  queue    --opinions [--limit N] [--cursor C]                     co-department: the joint tasks awaiting
+                                  its opinion, soonest due first (escalated ones are overdue)
   list     [--applicant <ID>] [--limit N] [--cursor C]             channel: the cases it filed
   (every action takes [--base N]: the case version you saw; refused if the case moved on)
 
@@ -115,6 +122,9 @@ export async function main(argv: string[]): Promise<number> {
         'pending-due': { type: 'string' },
         problem: { type: 'string', multiple: true },
         outcome: { type: 'string' },
+        'override-reason': { type: 'string', multiple: true },
+        attachment: { type: 'string', multiple: true },
+        opinions: { type: 'boolean', default: false },
         procedure: { type: 'string' },
         status: { type: 'string' },
       },

@@ -40,14 +40,14 @@ export function contentTypeOf(path: string): string {
 }
 
 /** Every `NAME=PATH`, read and checked before anything is sent: a usage error uploads nothing. */
-export async function readMaterials(specs: readonly string[]): Promise<LocalMaterial[]> {
+export async function readMaterials(specs: readonly string[], option = '--material'): Promise<LocalMaterial[]> {
   const seen = new Set<string>();
   const parsed = specs.map((spec) => {
     const at = spec.indexOf('=');
-    if (at < 1 || at === spec.length - 1) throw new UsageError(`--material needs NAME=PATH, got "${spec}"`);
+    if (at < 1 || at === spec.length - 1) throw new UsageError(`${option} needs NAME=PATH, got "${spec}"`);
     const name = spec.slice(0, at);
     const path = spec.slice(at + 1);
-    if (seen.has(name)) throw new UsageError(`--material "${name}" is given twice`);
+    if (seen.has(name)) throw new UsageError(`${option} "${name}" is given twice`);
     seen.add(name);
     return { name, path, contentType: contentTypeOf(path) };
   });

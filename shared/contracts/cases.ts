@@ -61,7 +61,7 @@ export const FilingRequestSchema = z
 const date = z.iso.date();
 const baseVersion = z.int().min(1).optional().meta({ description: 'when given, must be the case\'s newest version (optimistic concurrency)' });
 
-const JointTaskSchema = z
+export const JointTaskSchema = z
   .object({
     departmentId: z.string(),
     dueOn: date.optional(),
@@ -116,6 +116,10 @@ export const CaseStateSchema = z
         overrideReasons: z.array(z.string()).optional().meta({ description: 'approved over a disagreeing opinion: the lead\'s reasons' }),
       })
       .optional(),
+    jointFailure: z
+      .object({ error: z.string(), cause: z.string(), on: date })
+      .optional()
+      .meta({ description: 'joint items: the workflow failed for good (the platform team is alerted)' }),
     refusal: z.object({ reasons: z.array(z.string()), on: date }).optional(),
     withdrawal: z.object({ reason: z.string(), on: date }).optional(),
     version: z.int(),
@@ -232,6 +236,16 @@ export const DecideRequestSchema = z
   .strict()
   .meta({ id: 'DecideRequest' });
 
+export const OpinionRequestSchema = z
+  .object({
+    baseVersion,
+    outcome: z.enum(['agree', 'disagree']).meta({ description: 'the co-department agrees, or disagrees (with reasons)' }),
+    reasons: z.array(text(1000)).max(50).optional().meta({ description: 'required when disagreeing' }),
+    attachments: MaterialsSchema.optional().meta({ description: 'per attachment name: a file the co-department uploaded through an upload slot' }),
+  })
+  .strict()
+  .meta({ id: 'OpinionRequest' });
+
 export const WithdrawRequestSchema = z.object({ baseVersion, reason: text(1000) }).strict().meta({ id: 'WithdrawRequest' });
 
 // ---- parameters ----
@@ -251,3 +265,21 @@ export const ChannelCasesQuerySchema = z
 
 export const SupervisionParamsSchema = z.object({ kind: z.enum(['overdue', 'violation']) }).strict();
 export const SupervisionQuerySchema = z.object({ limit, cursor }).strict();
+export const JointTaskQueueQuerySchema = z.object({ limit, cursor }).strict();
+
+export const JointTaskListSchema = z
+  .object({
+    tasks: z.array(
+      z.object({
+        caseNo: z.string(),
+        itemCode: z.string(),
+        itemName: z.string(),
+        leadDepartmentId: z.string(),
+        caseStatus: z.enum(CASE_STATUSES as [string, ...string[]]),
+        task: JointTaskSchema,
+        deadlines: z.union([z.object({ promised: date, statutory: date }), z.object({ flag: z.literal('DEADLINE_CALENDAR_MISSING') })]).optional(),
+      }),
+    ),
+    nextCursor: z.string().optional(),
+  })
+  .meta({ id: 'JointTaskList' });

@@ -428,8 +428,12 @@ describe('material uploads (cases, first route)', () => {
     expect([zip.status, (zip.body as Json).error.code, (zip.body as Json).error.field]).toEqual([400, 'MATERIAL_TYPE_NOT_ALLOWED', 'contentType']);
     const huge = await as('portal').request('POST', '/v1/materials/uploads', { body: { ...announced, size: 50 * 1024 * 1024 + 1 } });
     expect([huge.status, (huge.body as Json).error.code]).toEqual([400, 'MATERIAL_TOO_LARGE']);
+    // A department gets slots too (its opinions' attachments), under its own prefix; the platform does not.
     const department = await as('market').request('POST', '/v1/materials/uploads', { body: announced });
-    expect([department.status, (department.body as Json).error.code]).toEqual([403, 'ROLE_FORBIDDEN']);
+    expect(department.status).toBe(201);
+    expect((department.body as Json).objectKey).toMatch(new RegExp(`^uploads/${DEPARTMENTS.market.id}/[0-9a-f-]{36}$`));
+    const reviewer = await as('reviewer').request('POST', '/v1/materials/uploads', { body: announced });
+    expect([reviewer.status, (reviewer.body as Json).error.code]).toEqual([403, 'ROLE_FORBIDDEN']);
   });
 });
 

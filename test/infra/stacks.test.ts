@@ -353,19 +353,21 @@ describe('the Tongban CDK app (test configuration)', () => {
   });
 
   describe('functions', () => {
-    it('has one Node 22 arm64 traced function per function of the route table, and the sweep', () => {
+    it('has one Node 22 arm64 traced function per function of the route table, the sweep and the joint function', () => {
       expect(FUNCTION_NAMES).toEqual([...new Set(ROUTE_TABLE.map((r) => r.function))]);
-      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep']);
+      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'joint']);
       const fns = resources(api, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'));
-      expect(fns).toHaveLength(FUNCTION_NAMES.length + 1);
+      expect(fns).toHaveLength(FUNCTION_NAMES.length + SCHEDULED_FUNCTION_NAMES.length);
       const sweepId = built.api.getLogicalId(built.api.sweep.function.node.defaultChild as CfnElement);
+      const jointId = built.api.getLogicalId(built.api.joint.function.node.defaultChild as CfnElement);
       for (const [id, fn] of fns) {
         expect(props(fn), id).toMatchObject({
           Runtime: 'nodejs22.x',
           Architectures: ['arm64'],
           MemorySize: 512,
-          // The API functions answer within API Gateway's limit; the sweep within its interval (below).
-          Timeout: id === sweepId ? 300 : 10,
+          // The API functions answer within API Gateway's limit; the sweep within its interval (below);
+          // the joint function within its steps' task timeout.
+          Timeout: id === sweepId ? 300 : id === jointId ? 60 : 10,
           Handler: 'index.handler',
           TracingConfig: { Mode: 'Active' },
           Environment: {
@@ -436,6 +438,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       };
       const materialsArn = () => `<${logicalId(built.data.materialsBucket, built.data)}.Arn>`;
       const keyArn = () => `<${logicalId(built.data.dataKey, built.data)}.Arn>`;
+      const workflowKeyArn = () => `<${logicalId(built.api.joint.key, built.api)}.Arn>`;
       const tableArn = (t: 'items' | 'directory' | 'cases') =>
         `<${logicalId({ items: built.data.itemsTable, directory: built.data.directoryTable, cases: built.data.casesTable }[t], built.data)}.Arn>`;
       const tableRef = (t: Table) => `<${logicalId(t, built.data)}>`;
@@ -485,8 +488,10 @@ describe('the Tongban CDK app (test configuration)', () => {
           'POST /v1/cases/{caseNo}/pause',
           'POST /v1/cases/{caseNo}/resume',
           'POST /v1/cases/{caseNo}/decide',
+          'POST /v1/cases/{caseNo}/opinions',
           'POST /v1/cases/{caseNo}/withdraw',
           'GET /v1/queue',
+          'GET /v1/queue/opinions',
           'GET /v1/supervision/{kind}',
         ]);
         expect(FUNCTION_NAMES).toContain('cases');
@@ -494,7 +499,7 @@ describe('the Tongban CDK app (test configuration)', () => {
         expect(props(resources(api).find(([id]) => id === fnId)?.[1])).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
         // Every one of its routes is a method integrated with this function.
         const integrated = resources(api, 'AWS::ApiGateway::Method').filter(([, m]) => JSON.stringify(props(m).Integration).includes(fnId));
-        expect(integrated).toHaveLength(15);
+        expect(integrated).toHaveLength(17);
       });
 
       it('gives the cases function exactly CASES_TABLE, ITEMS_TABLE, DIRECTORY_TABLE, MATERIALS_BUCKET, MATERIALS_MAX_BYTES and the Powertools variables', () => {
@@ -505,6 +510,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           DIRECTORY_TABLE: tableRef(built.data.directoryTable),
           MATERIALS_BUCKET: `<${logicalId(built.data.materialsBucket, built.data)}>`,
           MATERIALS_MAX_BYTES: '52428800',
+          JOINT_STATE_MACHINE_ARN: `<${logicalId(built.api.joint.stateMachine, built.api)}>`,
         });
         // The limit the domain checks by default (upload-policy.ts) is the one the function is given.
         expect(MATERIALS_MAX_BYTES).toBe(DEFAULT_MAX_UPLOAD_BYTES);
@@ -561,15 +567,18 @@ describe('the Tongban CDK app (test configuration)', () => {
           platform: {},
           cases: { uploads: ['s3:PutObject', 's3:GetObject', 's3:ListBucket'], cases: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'] },
           sweep: {},
+          joint: {},
         });
       });
 
-      it('gives the cases function the data key for its tables (DynamoDB with the CMK) and for SSE-KMS objects, and nothing else', () => {
+      it('gives the cases function the data key for its tables (DynamoDB with the CMK) and for SSE-KMS objects, the workflow key for joint handling, and nothing else', () => {
         const grants = grantsOf('cases');
         const kms = grants.filter((g) => g.action.startsWith('kms:'));
-        expect(new Set(kms.map((g) => g.resource))).toEqual(new Set([keyArn()]));
+        expect(new Set(kms.map((g) => g.resource))).toEqual(new Set([keyArn(), workflowKeyArn()]));
         // GenerateDataKey (new objects, copy targets) and Decrypt (reads, copy sources) are among them.
-        expect(kms.map((g) => g.action).sort()).toEqual(TABLE_WRITE_KEY);
+        expect(kms.filter((g) => g.resource === keyArn()).map((g) => g.action).sort()).toEqual(TABLE_WRITE_KEY);
+        // The encrypted executions: starting one, answering a task.
+        expect(kms.filter((g) => g.resource === workflowKeyArn()).map((g) => g.action).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
         // Everything it may do, and nothing else.
         expect(new Set(grants.map((g) => g.action))).toEqual(
           new Set([
@@ -583,6 +592,8 @@ describe('the Tongban CDK app (test configuration)', () => {
             's3:PutObject',
             's3:GetObject',
             's3:ListBucket',
+            'states:StartExecution',
+            'states:SendTaskSuccess',
             ...TABLE_WRITE_KEY,
           ]),
         );
@@ -624,7 +635,12 @@ describe('the Tongban CDK app (test configuration)', () => {
             Timeout: 300,
             DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [queueId(), 'Arn'] } },
           });
-          expect(environmentOf('sweep')).toEqual({ ...POWERTOOLS, CASES_TABLE: tableRef(built.data.casesTable), DIRECTORY_TABLE: tableRef(built.data.directoryTable) });
+          expect(environmentOf('sweep')).toEqual({
+            ...POWERTOOLS,
+            CASES_TABLE: tableRef(built.data.casesTable),
+            DIRECTORY_TABLE: tableRef(built.data.directoryTable),
+            JOINT_STATE_MACHINE_ARN: `<${logicalId(built.api.joint.stateMachine, built.api)}>`,
+          });
           // Its own log group, kept as long as the others.
           const logGroup = (fn.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
           const group = resources(api, 'AWS::Logs::LogGroup').find(([id]) => id === logGroup)?.[1];
@@ -637,10 +653,12 @@ describe('the Tongban CDK app (test configuration)', () => {
         it('may get, put and query cases (the table, and the departmentQueue index alone), get the directory, use the data key and send to its dead-letter queue; nothing else', () => {
           expect(dynamoGrantsOf('sweep')).toEqual(['dynamodb:GetItem cases', 'dynamodb:PutItem cases', 'dynamodb:Query cases', 'dynamodb:Query cases/index/departmentQueue', 'dynamodb:GetItem directory'].sort());
           const grants = grantsOf('sweep');
-          expect(grants.filter((g) => g.action.startsWith('kms:')).map((g) => `${g.action} ${g.resource}`).sort()).toEqual(TABLE_WRITE_KEY.map((a) => `${a} ${keyArn()}`));
+          expect(grants.filter((g) => g.action.startsWith('kms:')).map((g) => `${g.action} ${g.resource}`).sort()).toEqual(
+            [...TABLE_WRITE_KEY.map((a) => `${a} ${keyArn()}`), `kms:Decrypt ${workflowKeyArn()}`, `kms:GenerateDataKey ${workflowKeyArn()}`].sort(),
+          );
           expect(grants.filter((g) => g.action.startsWith('sqs:')).map((g) => `${g.action} ${g.resource}`)).toEqual([`sqs:SendMessage <${queueId()}.Arn>`]);
           expect(new Set(grants.map((g) => g.action))).toEqual(
-            new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'sqs:SendMessage', ...TABLE_WRITE_KEY]),
+            new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'sqs:SendMessage', 'states:StartExecution', ...TABLE_WRITE_KEY]),
           );
           for (const forbidden of NEVER) expect(grants.map((g) => g.action), forbidden).not.toContain(forbidden);
           for (const g of grants.filter((x) => !x.action.startsWith('xray:'))) expect(g.resource, g.action).not.toBe('*');
@@ -713,7 +731,8 @@ describe('the Tongban CDK app (test configuration)', () => {
 
         it('alarms on the function\'s errors, on SweepFailures (namespace Tongban, service tongban) and on messages in the dead-letter queue', () => {
           const alarms = Object.fromEntries(resources(api, 'AWS::CloudWatch::Alarm').map(([, a]) => [props(a).AlarmName as string, props(a)]));
-          expect(Object.keys(alarms).sort()).toEqual(['tongban-test-sweep-dead-letters', 'tongban-test-sweep-errors', 'tongban-test-sweep-failures']);
+          // And joint handling's (test/infra/joint-handling.test.ts).
+          expect(Object.keys(alarms).sort()).toEqual(['tongban-test-joint-handling-failed', 'tongban-test-sweep-dead-letters', 'tongban-test-sweep-errors', 'tongban-test-sweep-failures']);
           const aboveZero = { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' };
           expect(alarms['tongban-test-sweep-errors']).toMatchObject({
             ...aboveZero,
@@ -929,14 +948,12 @@ describe('the Tongban CDK app (test configuration)', () => {
       expect(mayInvoke(role('auditor').invokes, 'PUT', '/v1/items/{code}')).toBe(false);
     });
 
-    it('lets a channel role invoke POST /v1/materials/uploads, and no department, platform or auditor role', () => {
+    it('lets channel (materials) and department (opinion attachments) roles invoke POST /v1/materials/uploads, and no platform or auditor role', () => {
       const route = ROUTE_TABLE.find((r) => r.method === 'POST' && r.path === '/v1/materials/uploads');
-      expect(route).toMatchObject({ function: 'cases', auth: 'iam', roles: ['channel'] });
+      expect(route).toMatchObject({ function: 'cases', auth: 'iam', roles: ['channel', 'department'] });
       expect(role('portal').invokes).toContain('POST/v1/materials/uploads');
-      expect(mayInvoke(role('portal').invokes, 'POST', '/v1/materials/uploads')).toBe(true);
-      for (const other of ['market', 'reviewer', 'auditor']) expect(mayInvoke(role(other).invokes, 'POST', '/v1/materials/uploads'), other).toBe(false);
-      // Nor does a department's wildcard for another route reach it.
-      expect(role('market').invokes.some((pattern) => globMatches(pattern, 'POST/v1/materials/uploads'))).toBe(false);
+      for (const allowed of ['portal', 'market']) expect(mayInvoke(role(allowed).invokes, 'POST', '/v1/materials/uploads'), allowed).toBe(true);
+      for (const other of ['reviewer', 'auditor']) expect(mayInvoke(role(other).invokes, 'POST', '/v1/materials/uploads'), other).toBe(false);
     });
 
     it('keeps each case route to its roles: channels file, supplement and withdraw; departments accept, decide and read their queue; the platform supervises', () => {
@@ -955,13 +972,16 @@ describe('the Tongban CDK app (test configuration)', () => {
         ['POST', '/v1/cases/{caseNo}/withdraw'],
       ] as const)
         expect(may(portal, method, path), `portal ${method} ${path}`).toBe(true);
-      for (const action of ['accept', 'supplement-request', 'refuse', 'pause', 'resume', 'decide']) expect(may(portal, 'POST', `/v1/cases/{caseNo}/${action}`), `portal ${action}`).toBe(false);
+      for (const action of ['accept', 'supplement-request', 'refuse', 'pause', 'resume', 'decide', 'opinions']) expect(may(portal, 'POST', `/v1/cases/{caseNo}/${action}`), `portal ${action}`).toBe(false);
       expect(may(portal, 'GET', '/v1/queue')).toBe(false);
+      expect(may(portal, 'GET', '/v1/queue/opinions')).toBe(false);
       expect(may(portal, 'GET', '/v1/supervision/{kind}')).toBe(false);
       // Department
-      for (const action of ['accept', 'supplement-request', 'refuse', 'pause', 'resume', 'decide']) expect(may(market, 'POST', `/v1/cases/{caseNo}/${action}`), `market ${action}`).toBe(true);
+      for (const action of ['accept', 'supplement-request', 'refuse', 'pause', 'resume', 'decide', 'opinions']) expect(may(market, 'POST', `/v1/cases/{caseNo}/${action}`), `market ${action}`).toBe(true);
       for (const [method, path] of [
         ['GET', '/v1/queue'],
+        ['GET', '/v1/queue/opinions'],
+        ['POST', '/v1/materials/uploads'],
         ['GET', '/v1/cases/{caseNo}'],
         ['GET', '/v1/cases/{caseNo}/history'],
       ] as const)
@@ -971,7 +991,6 @@ describe('the Tongban CDK app (test configuration)', () => {
         ['GET', '/v1/cases'],
         ['POST', '/v1/cases/{caseNo}/supplement'],
         ['POST', '/v1/cases/{caseNo}/withdraw'],
-        ['POST', '/v1/materials/uploads'],
         ['GET', '/v1/supervision/{kind}'],
       ] as const)
         expect(may(market, method, path), `market ${method} ${path}`).toBe(false);
@@ -1106,7 +1125,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       // The sweep acknowledges X-Ray's Resource * and nothing else on its policy, and its runtime (L1) on its function alone.
       expect(suppressions(policyOf('sweep')).map((a) => a.id)).toEqual(['AwsSolutions-IAM5[Resource::*]']);
       const acknowledgedOn = (id: string) => resources(api).filter(([, r]) => JSON.stringify((r as { Metadata?: unknown }).Metadata ?? {}).includes(`"${id}"`)).map(([logical]) => logical);
-      const functionIds = [...FUNCTION_NAMES.map((n) => built.api.functions[n]), built.api.sweep.function].map((f) => built.api.getLogicalId(f.node.defaultChild as CfnElement));
+      const functionIds = [...FUNCTION_NAMES.map((n) => built.api.functions[n]), built.api.sweep.function, built.api.joint.function].map((f) => built.api.getLogicalId(f.node.defaultChild as CfnElement));
       expect(acknowledgedOn('AwsSolutions-L1').sort()).toEqual(functionIds.sort());
     });
 
@@ -1273,7 +1292,8 @@ describe('the real cdk.json', () => {
     // bundleFunction (the benchmark's bundler) produces with the shared options.
     const template = Template.fromStack(built.api);
     for (const name of [...FUNCTION_NAMES, ...SCHEDULED_FUNCTION_NAMES]) {
-      const logicalId = built.api.getLogicalId((name === 'sweep' ? built.api.sweep.function : built.api.functions[name]).node.defaultChild as CfnElement);
+      const fn = name === 'sweep' ? built.api.sweep.function : name === 'joint' ? built.api.joint.function : built.api.functions[name];
+      const logicalId = built.api.getLogicalId(fn.node.defaultChild as CfnElement);
       const code = props(resources(template).find(([id]) => id === logicalId)?.[1]).Code as { S3Key: string };
       const assetDir = join(built.assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
       const deployed = readFileSync(join(assetDir, 'index.mjs'), 'utf8');

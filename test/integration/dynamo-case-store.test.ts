@@ -19,7 +19,7 @@ import type { Applicant, CaseMaterial, CaseState, JsonValue } from '../../shared
 import type { CaseList, CasePage } from '../../shared/domain/cases/case-store.ts';
 import { rejection } from '../support/refusal.ts';
 import { upload } from '../support/case-materials.ts';
-import { BUILDING, FOOD, HALL, LI, MARKET, MARKET_DEPUTY, PORTAL, SHOP, ZHANG } from '../support/case-fixtures.ts';
+import { BUILDING, FIRE, FOOD, HALL, HEALTH, JOINT, LI, MARKET, MARKET_DEPUTY, PORTAL, SHOP, ZHANG } from '../support/case-fixtures.ts';
 
 const ZHANG_ID = ZHANG.residentId;
 const LI_ID = LI.residentId;
@@ -530,5 +530,64 @@ describe('DynamoCaseStore: listings', () => {
     expect(receivedBefore9).toEqual([]);
     expect(acceptedBefore).toEqual([toPause.state.caseNo]); // undated while paused: the sweep looks at it
     expect(acceptedLater).toEqual([toAccept.state.caseNo, toPause.state.caseNo].sort());
+  });
+});
+
+describe('DynamoCaseStore: joint tasks', () => {
+  // The joint item: market leads; health has 8 working days for its opinion, fire 10.
+  const joint = async (fresh: DynamoCaseStore, key: string, date: string, minute = 0) => {
+    const filed = await file({ store: fresh, by: PORTAL, key, app: application(ZHANG, JOINT), date, minute, guide: JOINT });
+    await act(fresh, filed.state.caseNo, { action: 'accept' }, on(date, MARKET, minute + 1));
+    return filed.state.caseNo;
+  };
+
+  it("lists each co-department's open tasks by due date over the shards, and drops them once answered or the case ends", async () => {
+    // Prepare: five joint cases accepted on five days of September (their 45-day statutory deadlines
+    // fall in November, within the loaded calendar); four dispatched, one not (no tasks yet)
+    const fresh = await freshStore('cases-joint-queue');
+    const days = ['2026-09-07', '2026-09-01', '2026-09-03', '2026-09-02', '2026-09-04'];
+    const caseNos: string[] = [];
+    for (const [i, day] of days.entries()) caseNos.push(await joint(fresh, `joint-${i}`, day, i * 2));
+    for (const [i, caseNo] of caseNos.slice(0, 4).entries()) await act(fresh, caseNo, { action: 'dispatch' }, on(days[i]!, SYSTEM_CALLER, 30));
+    const dispatched = await Promise.all(caseNos.slice(0, 4).map((n) => fresh.get(n)));
+    const dueOf = (s: CaseState | undefined, dept: string) => s!.jointTasks!.find((t) => t.departmentId === dept)!.dueOn!;
+    const byHealthDue = [...dispatched].sort((a, b) => (dueOf(a, HEALTH.departmentId!) < dueOf(b, HEALTH.departmentId!) ? -1 : 1)).map((s) => s!.caseNo);
+    expect(new Set(caseNos.slice(0, 4).map(queueShard)).size).toBeGreaterThan(1);
+
+    // Act: health answers one case; the channel withdraws another
+    await act(fresh, byHealthDue[0]!, { action: 'opinion', outcome: 'agree' }, on('2026-09-08', HEALTH));
+    await act(fresh, byHealthDue[1]!, { action: 'withdraw', reason: '不再开办' }, on('2026-09-08', PORTAL));
+    const health = await allPages((page) => fresh.jointTaskQueue(HEALTH.departmentId!, page), 1);
+    const fire = await fresh.jointTaskQueue(FIRE.departmentId!, { limit: 100 });
+    const lead = await fresh.jointTaskQueue(MARKET.departmentId!, { limit: 100 });
+
+    // Assess: health still owes the two others, soonest due first; fire owes three (not the withdrawn
+    // case); the lead has no tasks; the undispatched case is nobody's task yet
+    expect(health.cases.map((s) => s.caseNo)).toEqual(byHealthDue.slice(2));
+    expect(fire.cases.map((s) => s.caseNo).sort()).toEqual(byHealthDue.filter((n) => n !== byHealthDue[1]).sort());
+    expect(lead.cases).toEqual([]);
+    // The listed state is the newest: health's answer on the first case shows in fire's listing
+    expect(fire.cases.find((s) => s.caseNo === byHealthDue[0])!.jointTasks![0]).toMatchObject({ status: 'answered' });
+    // The market queue lists the undispatched joint case undated (the sweep then starts its workflow)
+    const candidates: string[] = [];
+    for await (const c of fresh.sweepCandidates(MARKET.departmentId!, 'accepted', '2026-09-01')) candidates.push(c.caseNo);
+    expect(candidates).toEqual([caseNos[4]]);
+  });
+
+  it('keeps the newest callback token per case and co-department, apart from the history', async () => {
+    const fresh = await freshStore('cases-joint-tokens');
+    const caseNo = await joint(fresh, 'joint-token', '2026-09-02');
+    const before = await fresh.history(caseNo);
+
+    await fresh.putTaskToken(caseNo, HEALTH.departmentId!, 'token-1');
+    await fresh.putTaskToken(caseNo, HEALTH.departmentId!, 'token-2');
+    await fresh.putTaskToken(caseNo, FIRE.departmentId!, 'token-fire');
+
+    expect(await fresh.taskToken(caseNo, HEALTH.departmentId!)).toBe('token-2');
+    expect(await fresh.taskToken(caseNo, FIRE.departmentId!)).toBe('token-fire');
+    expect(await fresh.taskToken(caseNo, MARKET.departmentId!)).toBeUndefined();
+    expect(await fresh.taskToken('not a case', HEALTH.departmentId!)).toBeUndefined();
+    expect(await fresh.history(caseNo)).toEqual(before);
+    expect((await fresh.get(caseNo))!.version).toBe(2);
   });
 });

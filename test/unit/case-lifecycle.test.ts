@@ -667,6 +667,7 @@ describe('illegal transitions', () => {
     dispatch: [{ action: 'dispatch' }, SYSTEM_CALLER],
     escalate: [{ action: 'escalate', departmentId: DEPARTMENTS.health.id }, SYSTEM_CALLER],
     'record-missing': [{ action: 'record-missing', departmentId: DEPARTMENTS.health.id }, SYSTEM_CALLER],
+    'joint-failed': [{ action: 'joint-failed', error: 'States.TaskFailed', cause: 'the function failed' }, SYSTEM_CALLER],
   };
   const ZH: Record<CaseStatus, string> = {
     received: '已收件',
@@ -679,8 +680,8 @@ describe('illegal transitions', () => {
   };
   // Written out, not derived from the code: what each status must refuse.
   const ILLEGAL: [CaseStatus, (keyof typeof COMMANDS)[]][] = [
-    ['received', ['supplement', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'dispatch', 'escalate', 'record-missing']],
-    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'complete-deadlines', 'dispatch', 'escalate', 'record-missing']],
+    ['received', ['supplement', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'dispatch', 'escalate', 'record-missing', 'joint-failed']],
+    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'complete-deadlines', 'dispatch', 'escalate', 'record-missing', 'joint-failed']],
     ['accepted', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse']],
     ['opinions-complete', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'dispatch', 'escalate', 'record-missing']],
   ];

@@ -255,15 +255,10 @@ describe('error codes', () => {
       'CASE_NOT_LATE',
       'CASE_SYSTEM_FORBIDDEN',
       'CASE_DEADLINES_UNCHANGED',
-      // Joint handling (issue 4): the lifecycle's actions exist; the opinions route and the workflow
-      // that applies dispatch, escalate and record-missing come next — the codes move to them then.
+      // Joint handling's system actions, applied by the workflow's steps only when due (joint-handling.ts).
       'CASE_NOT_DISPATCHABLE',
-      'CASE_NOT_DISPATCHED',
-      'CASE_OPINION_EXISTS',
-      'CASE_OPINION_INVALID',
       'CASE_TASK_NOT_LATE',
       'CASE_TASK_NOT_MISSING',
-      'CASE_CO_DEPARTMENT_FORBIDDEN',
       // Configuration, checked when the function starts (functions/cases/config.ts).
       'CASE_DEEMED_DAYS_INVALID',
     ]);

@@ -19,6 +19,8 @@
 //   withdraw (channel): received | supplement-requested | accepted | opinions-complete ─▶ withdrawn
 //   refused, decided, withdrawn are final: they fix the outcome.
 //   The sweep (system): deem-accepted, mark-overdue / mark-violation, complete-deadlines.
+//   The joint workflow (system): dispatch, escalate, record-missing, and joint-failed when it fails
+//   for good (the status stays; the case shows jointFailure).
 //
 // Where the later issues slot in:
 // - Joint handling's workflow (Step Functions) applies dispatch, escalate and record-missing as
@@ -78,7 +80,8 @@ export type CaseCommand =
   | { action: 'dispatch' }
   | { action: 'opinion'; outcome: 'agree' | 'disagree'; reasons?: string[]; attachments?: Record<string, CaseMaterial> }
   | { action: 'escalate'; departmentId: string }
-  | { action: 'record-missing'; departmentId: string };
+  | { action: 'record-missing'; departmentId: string }
+  | { action: 'joint-failed'; error: string; cause: string };
 
 export interface CaseContext {
   actor: Caller;
@@ -135,6 +138,7 @@ export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'co-de
   opinion: { by: 'co-department', from: ['accepted'] },
   escalate: { by: 'system', from: ['accepted'] },
   'record-missing': { by: 'system', from: ['accepted'] },
+  'joint-failed': { by: 'system', from: ['accepted', 'opinions-complete'] },
 };
 
 /** Files a case for an applicant: validates the application against the item's guide. */
@@ -453,6 +457,14 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
         );
       }
       return record(withTask(base, state, { ...task, status: 'missing', missingOn: today }), command.action, state, command, state.hash, ctx);
+    }
+
+    case 'joint-failed': {
+      if (state.coDepartmentIds.length === 0) {
+        throw conflict('CASE_NOT_DISPATCHABLE', '该办件不是联合办理事项', `case ${state.caseNo} has no co-departments`);
+      }
+      const jointFailure = { error: String(command.error ?? '').slice(0, 256) || 'unknown', cause: String(command.cause ?? '').slice(0, 2000), on: today };
+      return record(next({ jointFailure }), command.action, state, command, state.hash, ctx);
     }
 
     case 'withdraw': {
@@ -851,4 +863,5 @@ const ACTION_ZH: Record<CaseAction, string> = {
   opinion: '提出协办意见',
   escalate: '协办超期督办',
   'record-missing': '登记协办意见缺失',
+  'joint-failed': '登记联合办理流程故障',
 };

@@ -41,7 +41,8 @@ export type CaseAction =
   | 'dispatch'
   | 'opinion'
   | 'escalate'
-  | 'record-missing';
+  | 'record-missing'
+  | 'joint-failed';
 
 /** What a history entry records: the filing, or one action. */
 export type CaseEventType = 'file' | CaseAction;
@@ -206,6 +207,11 @@ export interface CaseState {
   /** The deadline the case had passed when it was marked (the supervision lists sort by it). */
   supervisionDeadline?: string;
   decision?: Decision;
+  /**
+   * Joint cases whose workflow failed for good (after its retries): what failed, recorded by the
+   * workflow's last step so the lead sees it on the case (an alarm tells the platform team).
+   */
+  jointFailure?: { error: string; cause: string; on: string };
   refusal?: { reasons: string[]; on: string };
   withdrawal?: { reason: string; on: string };
   /** Number of events so far, = `n` of the newest history entry. */

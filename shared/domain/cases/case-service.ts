@@ -16,7 +16,9 @@ import type { HistoryCheck } from './case-history.ts';
 import { payloadDigest, verifyCaseHistory } from './case-history.ts';
 import type { CaseCommand, CaseContext } from './case-lifecycle.ts';
 import { applyCaseCommand, fileCase } from './case-lifecycle.ts';
-import type { Applicant, CaseHistoryEntry, CaseMaterial, CaseState, CaseStatus, JsonValue } from './case-record.ts';
+import type { JointWorkflow } from './joint-handling.ts';
+import { awaitsJointStart } from './joint-handling.ts';
+import type { Applicant, CaseHistoryEntry, CaseMaterial, CaseState, CaseStatus, JointTask, JsonValue } from './case-record.ts';
 import type { CaseList, CasePage, CaseStore, SupervisionKind } from './case-store.ts';
 import { IDEMPOTENCY_KEY_FIELD } from './case-store.ts';
 
@@ -30,6 +32,14 @@ export interface CaseServiceDeps {
   deemedAcceptanceDays?: number;
   /** The upload size limit the upload slots enforce (default 50 MB). */
   maxUploadBytes?: number;
+  /** Joint handling's workflow: started when a joint case is accepted, resumed by each opinion. */
+  workflow?: JointWorkflow;
+  /**
+   * Told when the workflow could not be started or resumed after the case's entry was written: the
+   * action stands (the sweep starts a joint case's workflow that did not start; a branch that was not
+   * resumed finds the opinion on its next check).
+   */
+  onWorkflowLag?: (caseNo: string, what: 'start' | 'resume', error: unknown) => void;
 }
 
 /** What a channel sends to file a case (the route's body). */
@@ -89,6 +99,19 @@ export interface SupervisionEntry {
   decidedOn?: string;
 }
 
+/** A co-department's open joint task, as its queue lists it. */
+export interface JointTaskEntry {
+  caseNo: string;
+  itemCode: string;
+  itemName: string;
+  /** The lead department, which decides once the opinions are complete. */
+  leadDepartmentId: string;
+  caseStatus: CaseStatus;
+  task: JointTask;
+  /** The case's time limits: the opinion is recorded missing after the statutory one. */
+  deadlines?: CaseState['deadlines'];
+}
+
 /** Body of a department's or channel's action; `baseVersion`, when given, must be the newest version. */
 export type ActionRequest = CaseCommand & { baseVersion?: number };
 
@@ -145,9 +168,13 @@ export class CaseService {
     const { baseVersion, ...command } = request;
     const state = await this.existing(caseNo);
     const ctx = this.context(caller);
-    const supplied = command.action === 'supplement' ? (command.materials ?? {}) : {};
+    // Files the command brings: a channel's supplement materials, a co-department's opinion attachments.
+    const supplied = command.action === 'supplement' ? (command.materials ?? {}) : command.action === 'opinion' ? (command.attachments ?? {}) : {};
+    const kept = keptMaterials(supplied, caseNo);
+    const withKept: CaseCommand =
+      command.action === 'supplement' ? { ...command, materials: kept } : command.action === 'opinion' ? { ...command, attachments: kept } : command;
     // The lifecycle decides first (who may, in which status, with what content); the files after.
-    const next = applyCaseCommand(state, command.action === 'supplement' ? { ...command, materials: keptMaterials(supplied, caseNo) } : command, ctx);
+    const next = applyCaseCommand(state, withKept, ctx);
     if (baseVersion !== undefined && baseVersion !== state.version) {
       throw conflict(
         'CASE_VERSION_CONFLICT',
@@ -156,16 +183,50 @@ export class CaseService {
         'baseVersion',
       );
     }
-    if (command.action === 'supplement') {
-      const uploads = this.uploadsOf(supplied, state.channelId, 'materials');
-      await this.verifyUploads(uploads);
+    if (Object.keys(supplied).length > 0) {
+      // The uploader: the filing channel for a supplement, the co-department for its attachments.
+      const owner = command.action === 'supplement' ? state.channelId : caller.departmentId!;
+      const field = command.action === 'supplement' ? 'materials' : 'attachments';
+      await this.verifyUploads(this.uploadsOf(supplied, owner, field));
       // Kept before the entry is written: a case never names a file that is not in place. If another
       // action wins the race for this entry, the copies stay under cases/<caseNo>/ named by no entry
-      // (they do not expire; a supplement retried after the conflict copies its files again).
-      await this.keepMaterials(caseNo, state.channelId, next.state.materials, Object.keys(supplied));
+      // (they do not expire; a command retried after the conflict copies its files again).
+      await this.keepMaterials(caseNo, owner, kept);
     }
     await this.deps.store.append(next.state, next.entry);
+    await this.afterAction(next.state, command, caller);
     return next.state;
+  }
+
+  /** A co-department's open joint tasks, soonest due first: its own task on each case, and what it needs of the case. */
+  async jointTasks(caller: Caller, page: CasePage): Promise<{ tasks: JointTaskEntry[]; nextCursor?: string }> {
+    requireRole(caller, 'department');
+    const departmentId = caller.departmentId!;
+    const { cases, nextCursor } = await this.deps.store.jointTaskQueue(departmentId, page);
+    const tasks = cases.flatMap((c): JointTaskEntry[] => {
+      const task = c.jointTasks?.find((t) => t.departmentId === departmentId);
+      if (!task) return [];
+      return [{ caseNo: c.caseNo, itemCode: c.itemCode, itemName: c.itemName, leadDepartmentId: c.departmentId, caseStatus: c.status, task, ...(c.deadlines ? { deadlines: c.deadlines } : {}) }];
+    });
+    return nextCursor ? { tasks, nextCursor } : { tasks };
+  }
+
+  /** What follows an action in the joint workflow: its start on acceptance, the branch's resumption on an opinion. */
+  private async afterAction(state: CaseState, command: CaseCommand, caller: Caller): Promise<void> {
+    const workflow = this.deps.workflow;
+    if (!workflow) return;
+    const lag = this.deps.onWorkflowLag ?? (() => undefined);
+    if (awaitsJointStart(state)) {
+      await workflow.start(state.caseNo).catch((e: unknown) => lag(state.caseNo, 'start', e));
+    } else if (command.action === 'opinion') {
+      const departmentId = caller.departmentId!;
+      try {
+        const token = await this.deps.store.taskToken(state.caseNo, departmentId);
+        if (token) await workflow.resume(token, { departmentId, outcome: command.outcome });
+      } catch (e) {
+        lag(state.caseNo, 'resume', e);
+      }
+    }
   }
 
   async get(caller: Caller, caseNo: string): Promise<CaseState> {
@@ -262,13 +323,14 @@ export class CaseService {
     await Promise.all(uploads.map(({ field, material: m }) => this.deps.materials.verify(m.objectKey, m, `${field}.objectKey`)));
   }
 
-  private async keepMaterials(caseNo: string, channelId: string, materials: Record<string, CaseMaterial>, only?: readonly string[]): Promise<void> {
+  /** Copies each upload the materials name (kept keys, cases/<caseNo>/…) from `owner`'s uploads. */
+  private async keepMaterials(caseNo: string, owner: string, materials: Record<string, CaseMaterial>): Promise<void> {
     await Promise.all(
-      Object.entries(materials)
-        .filter(([name, m]) => m.kind === 'upload' && (only === undefined || only.includes(name)))
-        .map(([, m]) => {
+      Object.values(materials)
+        .filter((m) => m.kind === 'upload')
+        .map((m) => {
           const kept = m as Extract<CaseMaterial, { kind: 'upload' }>;
-          return this.deps.materials.keep(uploadKeyOf(kept.objectKey, caseNo, channelId), kept.objectKey);
+          return this.deps.materials.keep(uploadKeyOf(kept.objectKey, caseNo, owner), kept.objectKey);
         }),
     );
   }

@@ -93,6 +93,22 @@ export interface CaseStore {
    * those without a date (flagged, or paused), all of them, page after page. Served by the queue index.
    */
   sweepCandidates(departmentId: string, status: 'received' | 'accepted', before: string): AsyncIterable<CaseState>;
+
+  /**
+   * A co-department's open joint tasks (pending or escalated, on cases still awaiting opinions), soonest
+   * due first (tasks without a due date last), as the cases they belong to. Eventually consistent, like
+   * every listing.
+   */
+  jointTaskQueue(departmentId: string, page: CasePage): Promise<CaseList>;
+
+  /**
+   * Keeps the callback token of the workflow's wait for a co-department's opinion (the newest one
+   * replaces the one before). Not part of the case's history: a token is the workflow's, not the case's.
+   */
+  putTaskToken(caseNo: string, departmentId: string, token: string): Promise<void>;
+
+  /** The newest callback token kept for the co-department's opinion, if any. */
+  taskToken(caseNo: string, departmentId: string): Promise<string | undefined>;
 }
 
 /** The answer to the loser of a race on the same entry, and to a retry built on an old state. */

@@ -1,6 +1,7 @@
 // The sweep that lets time act on cases (行政许可法 Art. 32, 42, 82): a case the department did not
 // answer in time is deemed accepted, and an accepted case past its promised or statutory deadline is
-// marked for supervision. On AWS a schedule runs it; the embedded platform, a timer. Every step is an
+// marked for supervision. It also starts the joint handling of an accepted joint case whose workflow
+// did not start (a deemed acceptance, or a start that failed after the acceptance was recorded). On AWS a schedule runs it; the embedded platform, a timer. Every step is an
 // action recorded in the case's history by the system actor, and refuses once done, so the sweep is
 // safe to run at any time, as often as wanted, and by two runners at once.
 import { chinaDate } from '../calendar/official-calendar.ts';
@@ -9,11 +10,15 @@ import { DomainError } from '../errors.ts';
 import type { CaseContext } from './case-lifecycle.ts';
 import { SYSTEM_CALLER, applyCaseCommand, sweepCommand } from './case-lifecycle.ts';
 import type { CaseStore } from './case-store.ts';
+import type { JointWorkflow } from './joint-handling.ts';
+import { awaitsJointStart } from './joint-handling.ts';
 
 export interface CaseSweepDeps {
   store: CaseStore;
   calendar: WorkingDayCalendar;
   now?: () => Date;
+  /** Starts the joint handling of accepted joint cases whose workflow did not start (harmless if it did). */
+  workflow?: JointWorkflow;
 }
 
 export interface SweepReport {
@@ -24,6 +29,8 @@ export interface SweepReport {
   markedViolation: number;
   /** Cases whose flagged dates could be computed now that the calendar data is loaded. */
   deadlinesCompleted: number;
+  /** Joint cases accepted but not dispatched whose workflow the sweep (re)started. */
+  jointStarted: number;
   /** Cases the sweep could not move this time (logged by the caller; the next sweep tries again). */
   failed: { caseNo: string; error: string }[];
 }
@@ -43,11 +50,20 @@ export class CaseSweep {
   async run(departmentIds: readonly string[]): Promise<SweepReport> {
     const at = this.now();
     const today = chinaDate(at);
-    const report: SweepReport = { today, examined: 0, deemedAccepted: 0, markedOverdue: 0, markedViolation: 0, deadlinesCompleted: 0, failed: [] };
+    const report: SweepReport = { today, examined: 0, deemedAccepted: 0, markedOverdue: 0, markedViolation: 0, deadlinesCompleted: 0, jointStarted: 0, failed: [] };
     for (const departmentId of departmentIds) {
       for (const status of ['received', 'accepted'] as const) {
         for await (const candidate of this.deps.store.sweepCandidates(departmentId, status, today)) {
           report.examined++;
+          // Listed undated until dispatched (the store's queue date), so every run sees it.
+          if (this.deps.workflow && awaitsJointStart(candidate)) {
+            try {
+              await this.deps.workflow.start(candidate.caseNo);
+              report.jointStarted++;
+            } catch (e) {
+              report.failed.push({ caseNo: candidate.caseNo, error: e instanceof Error ? e.message : String(e) });
+            }
+          }
           // Decided on the listed state first: most candidates (marked already, paused) need nothing,
           // and only those that do are read consistently and moved.
           if (!sweepCommand(candidate, today, this.deps.calendar)) continue;

@@ -1,5 +1,5 @@
 // Port: where application materials are kept. A channel uploads a file under its own prefix
-// (`uploads/<channelId>/<id>`); a case that names it takes it into its own keeping
+// (`uploads/<channelId>/<id>`; a co-department its opinion's attachments under its credit code); a case that names it takes it into its own keeping
 // (`cases/<caseNo>/<id>`), from where nothing expires it. The key of the kept copy is a function of
 // the upload's key and the case number, and back, so a filing that stopped half-way can be finished
 // from the case's record alone.
@@ -51,7 +51,7 @@ export function checkUploadedMaterial(material: Upload, channelId: string, field
     );
   }
   if (!key.startsWith(own)) {
-    throw forbidden('MATERIAL_UPLOAD_FORBIDDEN', '只能使用本渠道上传的材料', `${key} was not uploaded by channel ${channelId}`, `${field}.objectKey`);
+    throw forbidden('MATERIAL_UPLOAD_FORBIDDEN', '只能使用本渠道（本部门）自己上传的文件', `${key} was not uploaded by ${channelId}`, `${field}.objectKey`);
   }
   try {
     checkUploadRequest({ contentType: material.contentType, size: material.size, sha256: material.sha256 }, maxBytes);

@@ -1,0 +1,86 @@
+// Lambda: the joint-handling workflow's steps (shared/contracts/joint-workflow.ts). No route reaches it:
+// only the joint-handling state machine invokes it, one step per call, and every step is idempotent
+// (shared/domain/cases/joint-handling.ts), so Step Functions may retry any of them. An escalation is
+// the co-department's reminder: it is in the case's history and at the top of the co-department's
+// queue, and counted (JointTaskEscalated) for whoever watches the metric.
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-clients.ts';
+import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
+import type { CheckResult, DispatchResult, JointStepEvent } from '../../shared/contracts/joint-workflow.ts';
+import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import { JointHandling } from '../../shared/domain/cases/joint-handling.ts';
+import { logger, metrics } from '../http/observability.ts';
+
+export type JointStepResult = DispatchResult | CheckResult | { departmentId: string; status?: string } | { recorded: true } | undefined;
+
+/** JOINT_MAX_WAIT_SECONDS: the longest single wait for an opinion (default 7 days). */
+function maxWaitSeconds(env: Record<string, string | undefined>): number | undefined {
+  const value = env.JOINT_MAX_WAIT_SECONDS;
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 365 * 24 * 3600) {
+    throw new Error(`JOINT_MAX_WAIT_SECONDS=${value}: expected a whole number of seconds from 1 to one year`);
+  }
+  return Number(value);
+}
+
+export function jointHandler(options: { now?: () => Date } = {}) {
+  const wait = maxWaitSeconds(process.env);
+  const joint = new JointHandling({
+    store: new DynamoCaseStore(dynamoDocumentClient(), requiredEnv('CASES_TABLE'), options.now ? { now: options.now } : {}),
+    calendar: officialCalendar,
+    ...(options.now ? { now: options.now } : {}),
+    ...(wait !== undefined ? { maxWaitSeconds: wait } : {}),
+  });
+
+  return async (event: JointStepEvent): Promise<JointStepResult> => {
+    // Keys per message, not appended to the shared logger: the embedded runtime runs branches of
+    // several cases in one process at once.
+    const keys = { caseNo: event.caseNo, step: event.step, ...('departmentId' in event ? { departmentId: event.departmentId } : {}) };
+    let counted = false;
+    const count = (name: string) => {
+      metrics.addMetric(name, MetricUnit.Count, 1);
+      counted = true;
+    };
+    try {
+      switch (event.step) {
+        case 'dispatch': {
+          const result = await joint.dispatch(event.caseNo);
+          logger.info('joint case dispatched', { ...keys, branches: result.branches.length });
+          return result;
+        }
+        case 'check':
+          return await joint.check(event);
+        case 'await':
+          await joint.awaitOpinion(event, event.taskToken);
+          return undefined;
+        case 'escalate': {
+          const task = await joint.escalate(event);
+          if (task?.status === 'escalated') {
+            logger.warn('co-department opinion overdue: escalated and reminded', { ...keys, dueOn: task.dueOn, escalatedOn: task.escalatedOn });
+            count('JointTaskEscalated');
+          }
+          return { departmentId: event.departmentId, ...(task ? { status: task.status } : {}) };
+        }
+        case 'record-missing': {
+          const task = await joint.recordMissing(event);
+          if (task?.status === 'missing') {
+            logger.warn('co-department opinion recorded missing after the statutory deadline', keys);
+            count('JointOpinionMissing');
+          }
+          return { departmentId: event.departmentId, ...(task ? { status: task.status } : {}) };
+        }
+        case 'fail':
+          await joint.fail(event.caseNo, event.failure ?? {});
+          logger.error('joint handling failed for good', { ...keys, failure: event.failure });
+          count('JointHandlingFailed');
+          return { recorded: true };
+        default:
+          throw new Error(`unknown joint step ${(event as { step?: unknown }).step as string}`);
+      }
+    } finally {
+      if (counted) metrics.publishStoredMetrics();
+    }
+  };
+}
+
+export const handler = jointHandler();

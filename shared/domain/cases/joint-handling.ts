@@ -1,0 +1,197 @@
+// Joint handling (联合办理, 002 §17, 004 §18 and §21): the steps the workflow takes on a joint case, as
+// the system actor. The workflow (Step Functions on AWS, the same definition embedded) only sequences
+// them; every decision is read from the case's own record here, so a step that runs twice — a Lambda
+// retry, a replayed execution after a restart — changes nothing the second time:
+//
+// - dispatch: gives every co-department its task, due in its own working days (once);
+// - check: what one co-department's branch does next — wait (until the end of its due day, then of the
+//   case's statutory deadline day), escalate (its due day has passed: the task is marked, the history
+//   records it, the co-department is reminded), record it missing (the statutory deadline has passed),
+//   or nothing (its opinion is in, or the case has moved on);
+// - await: keeps the callback token of the branch's wait, so that the opinion can resume it;
+// - fail: records on the case that its joint handling failed for good.
+//
+// The case moves to opinions-complete with the last task that ends (case-lifecycle.ts), whether that
+// is an opinion or a missing record, so the lead may decide at once.
+import { chinaDate, dayNumber, fromDayNumber } from '../calendar/china-date.ts';
+import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
+import { DomainError } from '../errors.ts';
+import type { CaseCommand, CaseContext } from './case-lifecycle.ts';
+import { SYSTEM_CALLER, applyCaseCommand } from './case-lifecycle.ts';
+import type { CaseState, JointTask } from './case-record.ts';
+import type { CaseStore } from './case-store.ts';
+
+/** What a co-department's branch does next (the workflow's CheckTask answer). */
+export interface BranchStep {
+  next: 'wait' | 'escalate' | 'record-missing' | 'done';
+  /** With `wait`: how long, in whole seconds (at least 1, at most the configured longest wait). */
+  waitSeconds: number;
+}
+
+/** One co-department's branch of the workflow. */
+export interface Branch {
+  caseNo: string;
+  departmentId: string;
+}
+
+/** How the workflow is started and resumed: Step Functions on AWS, the embedded runtime locally. */
+export interface JointWorkflow {
+  /** Starts the case's joint handling; harmless when it is started already (one execution per case). */
+  start(caseNo: string): Promise<void>;
+  /**
+   * Resumes the wait whose callback token this is, with `output`. Resolves `false` when that wait is
+   * over already (timed out, or its execution ended): the branch then finds the opinion on its own
+   * next check.
+   */
+  resume(token: string, output: unknown): Promise<boolean>;
+}
+
+/** The `await` step's refusal when the co-department's task ended before its token was kept. */
+export class JointTaskEnded extends Error {
+  constructor(branch: Branch, status: string) {
+    super(`the task of ${branch.departmentId} on case ${branch.caseNo} has ended (${status}); nothing to wait for`);
+    // Step Functions names a Lambda function's error by its type, which the runtime takes from `name`.
+    this.name = 'JointTaskEnded';
+  }
+}
+
+export const DEFAULT_MAX_WAIT_SECONDS = 7 * 24 * 3600;
+
+export interface JointHandlingDeps {
+  store: CaseStore;
+  calendar: WorkingDayCalendar;
+  now?: () => Date;
+  /** Longest single wait; a moved deadline (a paused clock) or a case that ended is seen within it. */
+  maxWaitSeconds?: number;
+}
+
+/** The end of a China calendar day (the next day's 00:00 at UTC+8), as an instant. */
+export function endOfChinaDay(date: string): Date {
+  const next = fromDayNumber(dayNumber(date) + 1);
+  return new Date(`${next}T00:00:00+08:00`);
+}
+
+/**
+ * What the branch of `departmentId` does next on `state` at `now`. A task is late from the day after
+ * its due day, and missing from the day after the case's statutory deadline (the department may act up
+ * to and including a deadline day, as everywhere in the platform).
+ */
+export function branchStep(state: CaseState, departmentId: string, now: Date, maxWaitSeconds = DEFAULT_MAX_WAIT_SECONDS): BranchStep {
+  const done: BranchStep = { next: 'done', waitSeconds: 1 };
+  const task = state.jointTasks?.find((t) => t.departmentId === departmentId);
+  if (!task) throw new Error(`case ${state.caseNo}: no joint task for ${departmentId}`);
+  // Opinions complete, decided, withdrawn: nothing is awaited from anyone any more.
+  if (state.status !== 'accepted' || task.status === 'answered' || task.status === 'missing') return done;
+  const today = chinaDate(now);
+  const wait = (until: string | undefined): BranchStep => {
+    const seconds = until === undefined ? maxWaitSeconds : Math.ceil((endOfChinaDay(until).getTime() - now.getTime()) / 1000);
+    return { next: 'wait', waitSeconds: Math.min(Math.max(seconds, 1), maxWaitSeconds) };
+  };
+  if (task.status === 'pending') {
+    // Without a due date (its year's calendar is not loaded) it cannot be late yet: look again later.
+    if (task.dueOn === undefined) return wait(undefined);
+    return today > task.dueOn ? { next: 'escalate', waitSeconds: 1 } : wait(task.dueOn);
+  }
+  // Escalated: awaited until the case's statutory deadline, which a paused clock moves (and hides).
+  const statutory = state.deadlines && 'statutory' in state.deadlines ? state.deadlines.statutory : undefined;
+  if (statutory !== undefined && today > statutory) return { next: 'record-missing', waitSeconds: 1 };
+  return wait(statutory);
+}
+
+export class JointHandling {
+  private readonly now: () => Date;
+  private readonly maxWaitSeconds: number;
+
+  constructor(private readonly deps: JointHandlingDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.maxWaitSeconds = deps.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
+    if (!Number.isSafeInteger(this.maxWaitSeconds) || this.maxWaitSeconds < 1) throw new RangeError(`maxWaitSeconds ${this.maxWaitSeconds} is not a positive whole number`);
+  }
+
+  /**
+   * Gives each co-department its task (once) and answers one branch per co-department. A case that is
+   * no longer accepted before it was dispatched (withdrawn) has no branches: nothing to wait for.
+   */
+  async dispatch(caseNo: string): Promise<{ caseNo: string; branches: Branch[] }> {
+    const state = await this.applySystem(caseNo, (s) => (s.status === 'accepted' && !s.jointTasks && s.coDepartmentIds.length > 0 ? { action: 'dispatch' } : undefined));
+    if (state.coDepartmentIds.length === 0) throw new Error(`case ${caseNo} is not a joint case: it has no co-departments`);
+    const branches = (state.jointTasks ?? []).map((t) => ({ caseNo, departmentId: t.departmentId }));
+    return { caseNo, branches };
+  }
+
+  async check(branch: Branch): Promise<BranchStep> {
+    return branchStep(await this.existing(branch.caseNo), branch.departmentId, this.now(), this.maxWaitSeconds);
+  }
+
+  /** Marks the task escalated if it is late and still pending; otherwise changes nothing. Answers the task. */
+  async escalate(branch: Branch): Promise<JointTask | undefined> {
+    const state = await this.applySystem(branch.caseNo, (s) =>
+      branchStep(s, branch.departmentId, this.now(), this.maxWaitSeconds).next === 'escalate' ? { action: 'escalate', departmentId: branch.departmentId } : undefined,
+    );
+    return state.jointTasks?.find((t) => t.departmentId === branch.departmentId);
+  }
+
+  /** Records the opinion missing if the statutory deadline has passed without it; otherwise changes nothing. */
+  async recordMissing(branch: Branch): Promise<JointTask | undefined> {
+    const state = await this.applySystem(branch.caseNo, (s) =>
+      branchStep(s, branch.departmentId, this.now(), this.maxWaitSeconds).next === 'record-missing' ? { action: 'record-missing', departmentId: branch.departmentId } : undefined,
+    );
+    return state.jointTasks?.find((t) => t.departmentId === branch.departmentId);
+  }
+
+  /**
+   * Keeps the wait's callback token for the opinion to resume, then looks at the task again: an opinion
+   * that came in before the token was kept would find no token to resume, so the branch must not wait
+   * for it (JointTaskEnded). The opinion is written before its token is read, and the token before the
+   * task is read here, so one of the two always sees the other.
+   */
+  async awaitOpinion(branch: Branch, token: string): Promise<void> {
+    if (typeof token !== 'string' || token.length === 0) throw new Error(`await ${branch.caseNo}/${branch.departmentId}: no task token`);
+    await this.deps.store.putTaskToken(branch.caseNo, branch.departmentId, token);
+    const step = branchStep(await this.existing(branch.caseNo), branch.departmentId, this.now(), this.maxWaitSeconds);
+    if (step.next === 'done') throw new JointTaskEnded(branch, 'opinion in, or the case moved on');
+  }
+
+  /** Records on the case that its joint handling failed for good (the lead sees it; an alarm fires). */
+  async fail(caseNo: string, failure: { Error?: string; Cause?: string }): Promise<void> {
+    await this.applySystem(caseNo, (s) =>
+      (s.status === 'accepted' || s.status === 'opinions-complete') && s.coDepartmentIds.length > 0
+        ? { action: 'joint-failed', error: failure.Error ?? 'unknown', cause: failure.Cause ?? '' }
+        : undefined,
+    );
+  }
+
+  private async existing(caseNo: string): Promise<CaseState> {
+    const state = await this.deps.store.get(caseNo);
+    if (!state) throw new Error(`case ${caseNo} does not exist`);
+    return state;
+  }
+
+  /**
+   * Applies the system command `decide` asks for on the newest state, if any; reads again and decides
+   * anew when someone acted first (bounded). Answers the state it ended on.
+   */
+  private async applySystem(caseNo: string, decide: (state: CaseState) => CaseCommand | undefined): Promise<CaseState> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const state = await this.existing(caseNo);
+      const command = decide(state);
+      if (!command) return state;
+      const at = this.now();
+      const ctx: CaseContext = { actor: SYSTEM_CALLER, calendar: this.deps.calendar, at: at.toISOString(), today: chinaDate(at) };
+      const next = applyCaseCommand(state, command, ctx);
+      try {
+        await this.deps.store.append(next.state, next.entry);
+        return next.state;
+      } catch (e) {
+        if (e instanceof DomainError && e.code === 'CASE_VERSION_CONFLICT') continue;
+        throw e;
+      }
+    }
+    throw new Error(`case ${caseNo} changed under the joint workflow 5 times in a row; the step is retried`);
+  }
+}
+
+/** Whether a case is accepted for joint handling and not dispatched yet: its workflow must be (re)started. */
+export function awaitsJointStart(state: CaseState): boolean {
+  return state.status === 'accepted' && state.coDepartmentIds.length > 0 && state.jointTasks === undefined && state.jointFailure === undefined;
+}

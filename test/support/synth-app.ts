@@ -1,0 +1,50 @@
+// Synthesises the CDK app for the infrastructure tests as `cdk synth` would (the feature flags of
+// cdk.json, cdk-nag registered by buildTongbanApp), into temporary directories removed by
+// `removeSynthOutputs`. Without bundling and without CloudFormation validation unless asked: most
+// tests look at the templates only, and stay fast.
+import { App } from 'aws-cdk-lib';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildTongbanApp } from '../../infra/app.ts';
+import type { TongbanApp } from '../../infra/app.ts';
+import { CONFIG_CONTEXT_KEY } from '../../infra/config.ts';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+/** cdk.json: the app command and the context (feature flags and the platform configuration). */
+export const CDK_JSON = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { app: string; context: Record<string, unknown> };
+/** The feature flags of cdk.json (everything but the platform configuration). */
+export const FEATURE_FLAGS = Object.fromEntries(Object.entries(CDK_JSON.context).filter(([k]) => k !== CONFIG_CONTEXT_KEY));
+
+export interface SynthOptions {
+  /** Bundle the functions with esbuild (slow). */
+  bundle?: boolean;
+  /** Run CDK's built-in CloudFormation validation. */
+  validation?: boolean;
+}
+
+const outdirs: string[] = [];
+
+/** A new app with `config` as its `tongban` context, writing into a temporary directory. */
+export function newApp(config: unknown, opts: SynthOptions = {}): App {
+  const outdir = mkdtempSync(join(tmpdir(), 'tongban-cdk-'));
+  outdirs.push(outdir);
+  return new App({
+    outdir,
+    builtinCloudFormationValidation: opts.validation ?? false,
+    context: { ...FEATURE_FLAGS, [CONFIG_CONTEXT_KEY]: config, ...(opts.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+  });
+}
+
+/** The app of `config`, built and synthesised. */
+export function synthApp(config: unknown, opts: SynthOptions = {}): TongbanApp & { app: App; assembly: CloudAssembly } {
+  const app = newApp(config, opts);
+  const built = buildTongbanApp(app);
+  return { ...built, app, assembly: app.synth() };
+}
+
+/** Removes the directories of every app made so far (call it in afterAll). */
+export function removeSynthOutputs(): void {
+  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
