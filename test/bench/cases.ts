@@ -101,7 +101,7 @@ export async function benchCases(as: (principal: string) => ApiClient): Promise<
 }
 
 /** Uploads a small PDF through a presigned slot; answers the material as a filing names it. */
-async function upload(channel: ApiClient, content: string): Promise<Json> {
+export async function upload(channel: ApiClient, content: string): Promise<Json> {
   const bytes = Buffer.from(`%PDF-1.7\n${content}\n%%EOF\n`);
   const announced = { contentType: 'application/pdf', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
   const slot = await channel.request('POST', '/v1/materials/uploads', { body: announced });

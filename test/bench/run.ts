@@ -5,21 +5,25 @@
 //   - cases (issue 3): filings per second sustained, and their latency, at a fixed concurrency; with
 //     BENCH_CASES cases filed, the latency of a department's queue query and of a filing; the
 //     DynamoDB writes of a filing, of each action and of a replayed filing, counted (test/bench/case-writes.ts)
+//   - joint handling (issue 4): state transitions per case with 1-4 co-departments and their cost; the
+//     time from the last opinion to "opinions complete" and to the execution's end (test/bench/joint.ts)
 // Environment: BENCH_REQUESTS (default 300) requests per latency figure, BENCH_STARTS (default 3),
 // BENCH_FILING_SECONDS (default 30) and BENCH_CONCURRENCY (default 16) for the filing rate,
-// BENCH_CASES (default 10000) cases in the table for the queue figures.
+// BENCH_CASES (default 10000) cases in the table for the queue figures, BENCH_JOINT_RUNS (default 30)
+// joint cases for the last-opinion figures.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { bundleFunction } from '../../infra/lambda-bundling.ts';
+import { SCHEDULED_FUNCTION_NAMES, bundleFunction } from '../../infra/lambda-bundling.ts';
+import type { LambdaName } from '../../infra/lambda-bundling.ts';
 import type { CredentialsFile } from '../../infra/local/platform.ts';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import { ApiClient } from '../../shared/cli/api-client.ts';
-import type { FunctionName } from '../../shared/contracts/routes.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { benchCases } from './cases.ts';
+import { benchJoint } from './joint.ts';
 import { countCaseWrites } from './case-writes.ts';
 import { percentiles, table, timeEach } from './figures.ts';
 
@@ -94,9 +98,12 @@ async function main(): Promise<void> {
   // 4. DynamoDB writes per transition, counted on an in-process case store
   await countCaseWrites();
 
-  // 5. bundle sizes
+  // 5. joint handling, on an embedded platform in this process
+  await benchJoint();
+
+  // 6. bundle sizes
   const out = await mkdtemp(join(tmpdir(), 'tongban-bundles-'));
-  const names = [...new Set(ROUTES.map((r) => r.function))] as FunctionName[];
+  const names: LambdaName[] = [...new Set(ROUTES.map((r) => r.function)), ...SCHEDULED_FUNCTION_NAMES];
   const rows: string[][] = [];
   for (const name of names) {
     const file = await bundleFunction(name, join(out, name));
