@@ -10,15 +10,12 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
-import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTongbanApp } from '../../infra/app.ts';
-import type { TongbanApp } from '../../infra/app.ts';
 import { CONFIG_CONTEXT_KEY, DEFAULT_SWEEP_INTERVAL_MINUTES, DOCUMENTATION_ACCOUNT_IDS, expandTrustedPrincipalArn, loadConfig } from '../../infra/config.ts';
 import { SCHEDULED_FUNCTION_NAMES, bundleFunction } from '../../infra/lambda-bundling.ts';
 import { CHANNELS, DEPARTMENTS, PRINCIPALS } from '../../infra/local/seed-data.ts';
@@ -42,6 +39,7 @@ import type { RouteSpec } from '../../shared/contracts/routes.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/domain/materials/upload-policy.ts';
+import { CDK_JSON, newApp, removeSynthOutputs, synthApp, tempDir } from '../support/synth-app.ts';
 
 type Cfn = Record<string, unknown>;
 interface CfnResource {
@@ -52,9 +50,6 @@ interface CfnResource {
 }
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const CDK_JSON = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { app: string; context: Record<string, unknown> };
-/** The feature flags of cdk.json (everything but the platform configuration), so tests synth as `cdk synth` does. */
-const FEATURE_FLAGS = Object.fromEntries(Object.entries(CDK_JSON.context).filter(([k]) => k !== CONFIG_CONTEXT_KEY));
 const ROUTE_TABLE: readonly RouteSpec[] = ROUTES;
 
 const TEST_CONFIG = {
@@ -80,24 +75,8 @@ const TEST_CONFIG = {
   ],
 };
 
-const outdirs: string[] = [];
-afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function newApp(config: unknown, opts: { bundle?: boolean; validation?: boolean } = {}): App {
-  const outdir = mkdtempSync(join(tmpdir(), 'tongban-cdk-'));
-  outdirs.push(outdir);
-  return new App({
-    outdir,
-    builtinCloudFormationValidation: opts.validation ?? false,
-    context: { ...FEATURE_FLAGS, [CONFIG_CONTEXT_KEY]: config, ...(opts.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
-  });
-}
-
-function synth(config: unknown, opts: { bundle?: boolean; validation?: boolean } = {}): TongbanApp & { app: App; assembly: CloudAssembly } {
-  const app = newApp(config, opts);
-  const built = buildTongbanApp(app);
-  return { ...built, app, assembly: app.synth() };
-}
+afterAll(removeSynthOutputs);
+const synth = synthApp;
 
 function resources(template: Template, type?: string): [string, CfnResource][] {
   const all = Object.entries((template.toJSON() as { Resources: Record<string, CfnResource> }).Resources);
@@ -1299,8 +1278,7 @@ describe('the real cdk.json', () => {
       const deployed = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
       expect(deployed.startsWith("import { createRequire } from 'node:module';"), name).toBe(true);
       expect(existsSync(join(assetDir, 'index.mjs.map')), name).toBe(true);
-      const out = mkdtempSync(join(tmpdir(), `tongban-bundle-${name}-`));
-      outdirs.push(out);
+      const out = tempDir(`tongban-bundle-${name}-`);
       expect(readFileSync(await bundleFunction(name, out), 'utf8') === deployed, `${name}: bundleFunction output equals the deployed bundle`).toBe(true);
     }
   });

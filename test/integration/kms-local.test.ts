@@ -30,6 +30,7 @@ import {
   type KeyMetadata,
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failure } from '../support/refusal.ts';
 import { startLocalKms, type LocalKms } from '../../infra/local/kms-server.ts';
 
 interface SmCrypto {
@@ -49,15 +50,6 @@ let client: KMSClient;
 
 function clientFor(server: LocalKms, region = REGION): KMSClient {
   return new KMSClient({ endpoint: server.endpoint, region, credentials, maxAttempts: 1 });
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
 }
 
 async function createSigningKey(c: KMSClient, extra: { Description?: string; Tags?: { TagKey: string; TagValue: string }[] } = {}) {
@@ -137,14 +129,14 @@ describe('local KMS: keys and aliases', () => {
     const all = await client.send(new ListAliasesCommand({}));
     expect(all.Aliases?.map((a) => a.AliasName)).toEqual(expect.arrayContaining(['alias/seal-resolve', 'alias/seal-other']));
 
-    const dup = await rejection(client.send(new CreateAliasCommand({ AliasName: 'alias/seal-resolve', TargetKeyId: other.KeyId })));
+    const dup = await failure(client.send(new CreateAliasCommand({ AliasName: 'alias/seal-resolve', TargetKeyId: other.KeyId })));
     expect(dup).toBeInstanceOf(AlreadyExistsException);
     // The failed attempt did not move the alias.
     const still = await client.send(new DescribeKeyCommand({ KeyId: 'alias/seal-resolve' }));
     expect(still.KeyMetadata?.KeyId).toBe(meta.KeyId);
 
     const wrongRegionArn = `arn:aws:kms:eu-west-1:000000000000:key/${meta.KeyId}`;
-    expect(await rejection(client.send(new DescribeKeyCommand({ KeyId: wrongRegionArn })))).toBeInstanceOf(NotFoundException);
+    expect(await failure(client.send(new DescribeKeyCommand({ KeyId: wrongRegionArn })))).toBeInstanceOf(NotFoundException);
   });
 
   it('pages ListKeys with Limit and Marker and rejects a forged marker', async () => {
@@ -170,8 +162,8 @@ describe('local KMS: keys and aliases', () => {
     expect(seen).toEqual(expected);
     expect(pages).toBe(Math.ceil(expected.length / 2));
 
-    expect(await rejection(client.send(new ListKeysCommand({ Marker: 'bm90LWEtbWFya2Vy' })))).toBeInstanceOf(InvalidMarkerException);
-    const badLimit = (await rejection(client.send(new ListKeysCommand({ Limit: 0 })))) as KMSServiceException;
+    expect(await failure(client.send(new ListKeysCommand({ Marker: 'bm90LWEtbWFya2Vy' })))).toBeInstanceOf(InvalidMarkerException);
+    const badLimit = (await failure(client.send(new ListKeysCommand({ Limit: 0 })))) as KMSServiceException;
     expect(badLimit.name).toBe('ValidationException');
   });
 });
@@ -218,7 +210,7 @@ describe('local KMS: ECDSA P-256 signing', () => {
     );
     expect(verified).toMatchObject({ KeyId: meta.Arn, SignatureValid: true, SigningAlgorithm: 'ECDSA_SHA_256' });
 
-    const tampered = await rejection(
+    const tampered = await failure(
       client.send(
         new VerifyCommand({ KeyId: meta.KeyId, Message: Buffer.from('tampered'), Signature: signature, SigningAlgorithm: 'ECDSA_SHA_256' }),
       ),
@@ -258,7 +250,7 @@ describe('local KMS: ECDSA P-256 signing', () => {
     expect(nodeVerify('sha256', digest, { key, dsaEncoding: 'der' }, rawSig)).toBe(true);
     expect(nodeVerify('sha256', document, { key, dsaEncoding: 'der' }, rawSig)).toBe(false);
 
-    const shortDigest = (await rejection(
+    const shortDigest = (await failure(
       client.send(new SignCommand({ KeyId: meta.KeyId, Message: digest.subarray(0, 31), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' })),
     )) as KMSServiceException;
     expect(shortDigest).toBeInstanceOf(KMSServiceException);
@@ -282,14 +274,14 @@ describe('local KMS: ECDSA P-256 signing', () => {
     expect(ok.SignatureValid).toBe(true);
 
     const otherDigest = createHash('sha256').update('seal record 43').digest();
-    const bad = await rejection(
+    const bad = await failure(
       client.send(
         new VerifyCommand({ KeyId: meta.KeyId, Message: otherDigest, MessageType: 'DIGEST', Signature: signature, SigningAlgorithm: 'ECDSA_SHA_256' }),
       ),
     );
     expect(bad).toBeInstanceOf(KMSInvalidSignatureException);
 
-    const garbage = await rejection(
+    const garbage = await failure(
       client.send(
         new VerifyCommand({ KeyId: meta.KeyId, Message: digest, MessageType: 'DIGEST', Signature: Buffer.from('not a signature'), SigningAlgorithm: 'ECDSA_SHA_256' }),
       ),
@@ -301,11 +293,11 @@ describe('local KMS: ECDSA P-256 signing', () => {
 describe('local KMS: errors the SDK maps to its exception classes', () => {
   it('answers NotFoundException for unknown keys and aliases', async () => {
     for (const id of ['1234abcd-12ab-34cd-56ef-1234567890ab', 'alias/no-such-alias', 'not-a-key-id']) {
-      const err = await rejection(client.send(new DescribeKeyCommand({ KeyId: id })));
+      const err = await failure(client.send(new DescribeKeyCommand({ KeyId: id })));
       expect(err).toBeInstanceOf(NotFoundException);
       expect((err as NotFoundException).$metadata.httpStatusCode).toBe(400);
     }
-    const err = await rejection(
+    const err = await failure(
       client.send(new SignCommand({ KeyId: 'alias/no-such-alias', Message: Buffer.from('x'), SigningAlgorithm: 'ECDSA_SHA_256' })),
     );
     expect(err).toBeInstanceOf(NotFoundException);
@@ -313,7 +305,7 @@ describe('local KMS: errors the SDK maps to its exception classes', () => {
 
   it('answers ValidationException for a RAW message over 4096 bytes, and signs exactly 4096', async () => {
     const meta = await createSigningKey(client);
-    const err = (await rejection(
+    const err = (await failure(
       client.send(new SignCommand({ KeyId: meta.KeyId, Message: Buffer.alloc(4097, 1), MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' })),
     )) as KMSServiceException;
     expect(err).toBeInstanceOf(KMSServiceException);
@@ -327,11 +319,11 @@ describe('local KMS: errors the SDK maps to its exception classes', () => {
 
   it('answers InvalidKeyUsageException for an algorithm the key cannot do, ValidationException for no algorithm at all', async () => {
     const meta = await createSigningKey(client);
-    const wrong = await rejection(
+    const wrong = await failure(
       client.send(new SignCommand({ KeyId: meta.KeyId, Message: Buffer.from('x'), SigningAlgorithm: 'RSASSA_PSS_SHA_256' })),
     );
     expect(wrong).toBeInstanceOf(InvalidKeyUsageException);
-    const bogus = (await rejection(
+    const bogus = (await failure(
       client.send(new SignCommand({ KeyId: meta.KeyId, Message: Buffer.from('x'), SigningAlgorithm: 'ECDSA_SHA_1' as never })),
     )) as KMSServiceException;
     expect(bogus.name).toBe('ValidationException');
@@ -344,9 +336,9 @@ describe('local KMS: errors the SDK maps to its exception classes', () => {
     const described = await client.send(new DescribeKeyCommand({ KeyId: meta.Arn }));
     expect(described.KeyMetadata).toMatchObject({ Enabled: false, KeyState: 'Disabled' });
 
-    const err = await rejection(client.send(new SignCommand({ KeyId: meta.KeyId, Message: Buffer.from('x'), SigningAlgorithm: 'ECDSA_SHA_256' })));
+    const err = await failure(client.send(new SignCommand({ KeyId: meta.KeyId, Message: Buffer.from('x'), SigningAlgorithm: 'ECDSA_SHA_256' })));
     expect(err).toBeInstanceOf(DisabledException);
-    expect(await rejection(client.send(new GetPublicKeyCommand({ KeyId: meta.KeyId })))).toBeInstanceOf(DisabledException);
+    expect(await failure(client.send(new GetPublicKeyCommand({ KeyId: meta.KeyId })))).toBeInstanceOf(DisabledException);
 
     await client.send(new EnableKeyCommand({ KeyId: meta.KeyId }));
     const ok = await client.send(new SignCommand({ KeyId: meta.KeyId, Message: Buffer.from('x'), SigningAlgorithm: 'ECDSA_SHA_256' }));
@@ -354,11 +346,11 @@ describe('local KMS: errors the SDK maps to its exception classes', () => {
   });
 
   it('refuses key specs it does not implement with UnsupportedOperationException, bad combinations with ValidationException', async () => {
-    const rsa = await rejection(client.send(new CreateKeyCommand({ KeyUsage: 'SIGN_VERIFY', KeySpec: 'RSA_2048' })));
+    const rsa = await failure(client.send(new CreateKeyCommand({ KeyUsage: 'SIGN_VERIFY', KeySpec: 'RSA_2048' })));
     expect(rsa).toBeInstanceOf(UnsupportedOperationException);
-    const symmetric = await rejection(client.send(new CreateKeyCommand({})));
+    const symmetric = await failure(client.send(new CreateKeyCommand({})));
     expect(symmetric).toBeInstanceOf(UnsupportedOperationException);
-    const mismatch = (await rejection(
+    const mismatch = (await failure(
       client.send(new CreateKeyCommand({ KeyUsage: 'ENCRYPT_DECRYPT', KeySpec: 'ECC_NIST_P256' })),
     )) as KMSServiceException;
     expect(mismatch.name).toBe('ValidationException');
@@ -473,14 +465,14 @@ describe('local KMS: SM2 (SM2DSA, distinguishing ID 1234567812345678)', () => {
     const sig = Buffer.from(smCrypto.sm2.doSignature(message, dHex, { der: true, hash: true }), 'hex');
     const ok = await c.send(new VerifyCommand({ KeyId: meta.KeyId, Message: message, Signature: sig, SigningAlgorithm: 'SM2DSA' }));
     expect(ok.SignatureValid).toBe(true);
-    const bad = await rejection(
+    const bad = await failure(
       c.send(new VerifyCommand({ KeyId: meta.KeyId, Message: Buffer.from('joint handling opinion!'), Signature: sig, SigningAlgorithm: 'SM2DSA' })),
     );
     expect(bad).toBeInstanceOf(KMSInvalidSignatureException);
   });
 
   it('refuses ECDSA_SHA_256 on an SM2 key', async () => {
-    const err = await rejection(c.send(new SignCommand({ KeyId: meta.KeyId, Message: Buffer.from('x'), SigningAlgorithm: 'ECDSA_SHA_256' })));
+    const err = await failure(c.send(new SignCommand({ KeyId: meta.KeyId, Message: Buffer.from('x'), SigningAlgorithm: 'ECDSA_SHA_256' })));
     expect(err).toBeInstanceOf(InvalidKeyUsageException);
   });
 });

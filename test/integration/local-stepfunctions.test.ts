@@ -24,6 +24,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failure } from '../support/refusal.ts';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
 import {
   TASK_TOKEN_SENTINEL,
@@ -191,15 +192,6 @@ const requestsOf = (caseNo: string): RequestEvent[] => requests.filter((r) => r.
 
 const credentials = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-secret' };
 
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
-
 interface Store {
   db: DynamoDBDocumentClient;
   close(): Promise<void>;
@@ -294,25 +286,25 @@ describe('StartExecution and DescribeExecution', () => {
     expect(requestsOf('IDEM-1')).toHaveLength(1);
 
     const other = JSON.stringify(callbackInput('IDEM-2'));
-    expect(await rejection(client.send(new StartExecutionCommand({ stateMachineArn, name: 'idem-1', input: other })))).toBeInstanceOf(ExecutionAlreadyExists);
+    expect(await failure(client.send(new StartExecutionCommand({ stateMachineArn, name: 'idem-1', input: other })))).toBeInstanceOf(ExecutionAlreadyExists);
 
     await client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"opinion":"agree"}' }));
     expect((await sfn.waitForExecution(first.executionArn!)).status).toBe('SUCCEEDED');
     // As on AWS: once the execution is closed, its name is taken whatever the input.
-    expect(await rejection(client.send(new StartExecutionCommand({ stateMachineArn, name: 'idem-1', input })))).toBeInstanceOf(ExecutionAlreadyExists);
+    expect(await failure(client.send(new StartExecutionCommand({ stateMachineArn, name: 'idem-1', input })))).toBeInstanceOf(ExecutionAlreadyExists);
     expect(requestsOf('IDEM-1')).toHaveLength(1);
   });
 
   it('refuses an unknown state machine, an invalid name, input that is not JSON, and an unknown execution', async () => {
     const unknownMachine = `arn:aws-cn:states:${REGION}:${ACCOUNT}:stateMachine:Nope`;
-    expect(await rejection(client.send(new StartExecutionCommand({ stateMachineArn: unknownMachine, input: '{}' })))).toBeInstanceOf(StateMachineDoesNotExist);
+    expect(await failure(client.send(new StartExecutionCommand({ stateMachineArn: unknownMachine, input: '{}' })))).toBeInstanceOf(StateMachineDoesNotExist);
     const stateMachineArn = sfn.stateMachineArn('Double');
     for (const name of ['has space', 'a/b', 'x'.repeat(81), 'tab\u0001']) {
-      expect(await rejection(client.send(new StartExecutionCommand({ stateMachineArn, name, input: '{"n":1}' })))).toBeInstanceOf(InvalidName);
+      expect(await failure(client.send(new StartExecutionCommand({ stateMachineArn, name, input: '{"n":1}' })))).toBeInstanceOf(InvalidName);
     }
-    expect(await rejection(client.send(new StartExecutionCommand({ stateMachineArn, name: 'bad-input', input: '{n:1}' })))).toBeInstanceOf(InvalidExecutionInput);
+    expect(await failure(client.send(new StartExecutionCommand({ stateMachineArn, name: 'bad-input', input: '{n:1}' })))).toBeInstanceOf(InvalidExecutionInput);
     const missing = `arn:aws-cn:states:${REGION}:${ACCOUNT}:execution:Double:never-started`;
-    expect(await rejection(client.send(new DescribeExecutionCommand({ executionArn: missing })))).toBeInstanceOf(ExecutionDoesNotExist);
+    expect(await failure(client.send(new DescribeExecutionCommand({ executionArn: missing })))).toBeInstanceOf(ExecutionDoesNotExist);
   });
 
   it('answers UnknownOperationException for an operation it does not offer', async () => {
@@ -335,14 +327,14 @@ describe('callback tasks', () => {
     expect(token).not.toContain(TASK_TOKEN_SENTINEL);
 
     await client.send(new SendTaskHeartbeatCommand({ taskToken: token }));
-    expect(await rejection(client.send(new SendTaskSuccessCommand({ taskToken: token, output: 'not json' })))).toBeInstanceOf(InvalidOutput);
+    expect(await failure(client.send(new SendTaskSuccessCommand({ taskToken: token, output: 'not json' })))).toBeInstanceOf(InvalidOutput);
     await client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"opinion":"agree"}' }));
     const end = await sfn.waitForExecution(arn);
     expect(end.status).toBe('SUCCEEDED');
     expect(JSON.parse(end.output!)).toEqual({ ...callbackInput('CB-1'), answer: { opinion: 'agree' } });
 
-    expect(await rejection(client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })))).toBeInstanceOf(TaskTimedOut);
-    expect(await rejection(client.send(new SendTaskHeartbeatCommand({ taskToken: token })))).toBeInstanceOf(TaskTimedOut);
+    expect(await failure(client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })))).toBeInstanceOf(TaskTimedOut);
+    expect(await failure(client.send(new SendTaskHeartbeatCommand({ taskToken: token })))).toBeInstanceOf(TaskTimedOut);
   });
 
   it('takes the Catch path on SendTaskFailure, with the error and cause sent', async () => {
@@ -351,7 +343,7 @@ describe('callback tasks', () => {
     await client.send(new SendTaskFailureCommand({ taskToken: token, error: 'Refused', cause: 'not our department' }));
     const end = await sfn.waitForExecution(arn);
     expect(end).toMatchObject({ status: 'FAILED', error: 'Refused', cause: 'not our department' });
-    expect(await rejection(client.send(new SendTaskFailureCommand({ taskToken: token, error: 'Again' })))).toBeInstanceOf(TaskTimedOut);
+    expect(await failure(client.send(new SendTaskFailureCommand({ taskToken: token, error: 'Again' })))).toBeInstanceOf(TaskTimedOut);
   });
 
   it('fails the task with the error a function throws, and retires the token it was given', async () => {
@@ -361,14 +353,14 @@ describe('callback tasks', () => {
     expect(end.error).toBe('JointTaskEnded');
     expect(JSON.parse(end.cause!)).toEqual({ errorType: 'JointTaskEnded', errorMessage: 'the task of CB-3 has ended' });
     const [request] = requestsOf('CB-3');
-    expect(await rejection(client.send(new SendTaskSuccessCommand({ taskToken: request!.taskToken, output: '{}' })))).toBeInstanceOf(TaskTimedOut);
+    expect(await failure(client.send(new SendTaskSuccessCommand({ taskToken: request!.taskToken, output: '{}' })))).toBeInstanceOf(TaskTimedOut);
   });
 
   it('answers InvalidToken for tokens never issued', async () => {
-    expect(await rejection(client.send(new SendTaskSuccessCommand({ taskToken: 'made-up', output: '{}' })))).toBeInstanceOf(InvalidToken);
+    expect(await failure(client.send(new SendTaskSuccessCommand({ taskToken: 'made-up', output: '{}' })))).toBeInstanceOf(InvalidToken);
     // Shaped like a token, for an execution that does not exist.
     const forged = `${Buffer.from(`arn:aws-cn:states:${REGION}:${ACCOUNT}:execution:Callback:nobody`).toString('base64url')}.${'A'.repeat(43)}`;
-    expect(await rejection(client.send(new SendTaskSuccessCommand({ taskToken: forged, output: '{}' })))).toBeInstanceOf(InvalidToken);
+    expect(await failure(client.send(new SendTaskSuccessCommand({ taskToken: forged, output: '{}' })))).toBeInstanceOf(InvalidToken);
   });
 
   it('times out after TimeoutSecondsPath (Catch States.Timeout, not States.TaskFailed); the late token answers TaskTimedOut', async () => {
@@ -378,7 +370,7 @@ describe('callback tasks', () => {
     const next = await sfn.waitForTaskToken(arn, 'AwaitAgain');
     expect(next).not.toBe(expired);
     expect((await client.send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe('RUNNING');
-    expect(await rejection(client.send(new SendTaskSuccessCommand({ taskToken: expired, output: '{"late":true}' })))).toBeInstanceOf(TaskTimedOut);
+    expect(await failure(client.send(new SendTaskSuccessCommand({ taskToken: expired, output: '{"late":true}' })))).toBeInstanceOf(TaskTimedOut);
 
     await client.send(new SendTaskSuccessCommand({ taskToken: next, output: '{"opinion":"late but fine"}' }));
     const end = await sfn.waitForExecution(arn);
@@ -398,7 +390,7 @@ describe('callback tasks', () => {
     expect(await ended).toMatchObject({ status: 'ABORTED', error: 'Withdrawn', cause: 'the applicant withdrew' });
     const d = await client.send(new DescribeExecutionCommand({ executionArn: arn }));
     expect(d).toMatchObject({ status: 'ABORTED', error: 'Withdrawn', cause: 'the applicant withdrew' });
-    expect(await rejection(client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })))).toBeInstanceOf(TaskTimedOut);
+    expect(await failure(client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })))).toBeInstanceOf(TaskTimedOut);
 
     const aborted = await client.send(new ListExecutionsCommand({ stateMachineArn: sfn.stateMachineArn('Callback'), statusFilter: 'ABORTED' }));
     expect(aborted.executions?.map((e) => e.name)).toEqual(['cb-stop']);
@@ -450,7 +442,7 @@ describe('restart', () => {
         const newToken = await second.waitForTaskToken(arn);
         expect(newToken).not.toBe(oldToken);
         expect(requestsOf('RS-1').map((r) => r.taskToken)).toEqual([oldToken, newToken]);
-        expect(await rejection(secondClient.send(new SendTaskSuccessCommand({ taskToken: oldToken, output: '{}' })))).toBeInstanceOf(TaskTimedOut);
+        expect(await failure(secondClient.send(new SendTaskSuccessCommand({ taskToken: oldToken, output: '{}' })))).toBeInstanceOf(TaskTimedOut);
 
         await secondClient.send(new SendTaskSuccessCommand({ taskToken: newToken, output: '{"opinion":"after restart"}' }));
         const end = await second.waitForExecution(arn);
@@ -484,7 +476,7 @@ describe('definitions refused at start-up', () => {
   }
 
   it('answers errors in the AWS shape the SDK understands', async () => {
-    const err = await rejection(client.send(new SendTaskSuccessCommand({ taskToken: 'made-up', output: '{}' })));
+    const err = await failure(client.send(new SendTaskSuccessCommand({ taskToken: 'made-up', output: '{}' })));
     expect(err).toBeInstanceOf(SFNServiceException);
     expect((err as SFNServiceException).$metadata.httpStatusCode).toBe(400);
   });

@@ -21,3 +21,13 @@ export async function rejection(promise: Promise<unknown>): Promise<DomainError>
   }
   throw new Error('expected a DomainError, the call succeeded');
 }
+
+/** The error a call fails with, whatever its kind (an AWS SDK exception, say); the test fails if it succeeds. */
+export async function failure(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected the call to fail, it succeeded');
+}

@@ -26,10 +26,16 @@ export interface SynthOptions {
 
 const outdirs: string[] = [];
 
+/** A temporary directory, removed with the synthesis outputs by `removeSynthOutputs`. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  outdirs.push(dir);
+  return dir;
+}
+
 /** A new app with `config` as its `tongban` context, writing into a temporary directory. */
 export function newApp(config: unknown, opts: SynthOptions = {}): App {
-  const outdir = mkdtempSync(join(tmpdir(), 'tongban-cdk-'));
-  outdirs.push(outdir);
+  const outdir = tempDir('tongban-cdk-');
   return new App({
     outdir,
     builtinCloudFormationValidation: opts.validation ?? false,
