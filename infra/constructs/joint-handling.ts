@@ -217,7 +217,7 @@ export class JointHandling extends Construct {
     const sm = this.stateMachine;
     this.alarm = new Alarm(this, 'FailedAlarm', {
       alarmName: `${name}-failed`,
-      alarmDescription: `Tongban ${props.stage}: a joint handling execution failed, timed out or was aborted: the case shows jointFailure; see the execution history`,
+      alarmDescription: `Tongban ${props.stage}: a joint handling execution failed, timed out or was aborted: see the execution history (the case shows jointFailure when its last step could record it); a failed execution can be redriven`,
       metric: new MathExpression({
         expression: 'failed + timedOut + aborted',
         usingMetrics: {

@@ -14,7 +14,9 @@
 // whose every step is the joint function, also reached by no route. The cases function starts an
 // execution when a case goes to joint handling and, serving the opinion route, answers the waiting
 // branch with its task token (states:SendTaskSuccess: the only role that may); the sweep starts the
-// execution of a case whose start failed. Nobody may fail, heartbeat or stop an execution.
+// execution of an accepted joint case that has none (a deemed acceptance, a start that failed), and
+// reports one whose execution ended without dispatching it. Nobody may fail, heartbeat or stop an
+// execution.
 //
 // Transport: API Gateway endpoints answer HTTPS only (there is no plain-HTTP listener to deny), so no
 // aws:SecureTransport resource policy is needed; a minimum TLS version can only be pinned on a custom
@@ -57,7 +59,7 @@ import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
-import { JOINT_STEP_TIMEOUT_SECONDS } from '../../shared/contracts/joint-workflow.ts';
+import { JOINT_FUNCTION_TIMEOUT_SECONDS } from '../../shared/contracts/joint-workflow.ts';
 import type { GatewayErrorCode } from '../../shared/contracts/gateway-errors.ts';
 import type { Directory, Role as PlatformRole } from '../../shared/contracts/directory.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
@@ -205,7 +207,7 @@ export const JOINT_ROLE_STAR_REASON =
 
 /** Why the grants under uploads/ end in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
 export const UPLOADS_WILDCARD_REASON =
-  'Presigned uploads of application materials: for each upload the cases function chooses a new random key, uploads/<channel id>/<random UUID>, signs a PUT for exactly that key with its own credentials, and later reads that object to check it is the announced file and to copy it into a case; no key is known beforehand, so the uploads/ prefix is the only stable part of it. The grant is s3:PutObject and s3:GetObject (no delete, no ACL), on this bucket only; the lifecycle rule expires whatever no case takes up under uploads/.';
+  'Presigned uploads of application materials (a channel\'s) and of opinion attachments (a co-department\'s): for each upload the cases function chooses a new random key, uploads/<channel id or department credit code>/<random UUID>, signs a PUT for exactly that key with its own credentials, and later reads that object to check it is the announced file and to copy it into a case; no key is known beforehand, so the uploads/ prefix is the only stable part of it. The grant is s3:PutObject and s3:GetObject (no delete, no ACL), on this bucket only; the lifecycle rule expires whatever no case takes up under uploads/.';
 
 /** Why the grants under cases/ end in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
 export const CASES_WILDCARD_REASON =
@@ -525,14 +527,14 @@ export class ApiStack extends Stack {
 
   /**
    * Joint handling: the joint function (the same function construct as the others, its role built
-   * from TABLE_ACCESS; its timeout is the steps' task timeout), the state machine running it
+   * from TABLE_ACCESS; its timeout well under the steps' task timeout), the state machine running it
    * (encrypted with a key of its own), and the acknowledgements of the state machine role's wildcards.
    */
   private jointHandling(props: ApiStackProps, retention: RetentionDays): ApiStack['joint'] {
     const { config } = props;
     const fn = this.lambdaFunction('joint', props, retention, {
       description: `Tongban ${config.stage}: joint-handling steps (dispatch, check, await, escalate, record-missing, fail), run by the joint-handling state machine`,
-      timeout: Duration.seconds(JOINT_STEP_TIMEOUT_SECONDS),
+      timeout: Duration.seconds(JOINT_FUNCTION_TIMEOUT_SECONDS),
     });
     const handling = new JointHandling(this, 'JointHandling', { stage: config.stage, jointFunction: fn, logRetention: retention });
     // The role CDK made for the state machine: invoke the joint function (and its versions), log, trace, use the key.

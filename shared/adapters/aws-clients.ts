@@ -30,8 +30,12 @@ export function requiredEnv(name: string): string {
 
 let sfn: SFNClient | undefined;
 
-/** Step Functions (AWS_ENDPOINT_URL_SFN locally: the embedded runtime's stand-in). */
+/**
+ * Step Functions (AWS_ENDPOINT_URL_SFN locally: the embedded runtime's stand-in). Called after a case's
+ * entry is written, so it must not hang the request: short timeouts, two attempts. A start or resume
+ * that does not get through is caught up by the sweep (start) or by the branch's next check (resume).
+ */
 export function sfnClient(): SFNClient {
-  sfn ??= new SFNClient({ maxAttempts: 3 });
+  sfn ??= new SFNClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } });
   return sfn;
 }

@@ -38,7 +38,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { chinaDate } from '../domain/calendar/china-date.ts';
 import type { Applicant, CaseHistoryEntry, CaseState, CaseStatus, CaseTransition } from '../domain/cases/case-record.ts';
 import { CASE_STATUSES } from '../domain/cases/case-record.ts';
-import type { CaseList, CasePage, CaseStore, FiledCase, SupervisionKind } from '../domain/cases/case-store.ts';
+import type { CaseList, CasePage, CaseStore, FiledCase, SupervisionKind, SweepStatus } from '../domain/cases/case-store.ts';
 import { IDEMPOTENCY_KEY_FIELD, MAX_CASE_PAGE_SIZE, caseVersionConflict, idempotencyKeyReused } from '../domain/cases/case-store.ts';
 import { awaitsJointStart } from '../domain/cases/joint-handling.ts';
 import { invalid } from '../domain/errors.ts';
@@ -262,8 +262,8 @@ export class DynamoCaseStore implements CaseStore {
     return this.listIndex(indexes.supervision, `SUPERVISION#${kind}`, undefined, page);
   }
 
-  async *sweepCandidates(departmentId: string, status: 'received' | 'accepted', before: string): AsyncIterable<CaseState> {
-    if (status !== 'received' && status !== 'accepted') throw new RangeError(`the sweep reads received or accepted cases, not ${String(status)}`);
+  async *sweepCandidates(departmentId: string, status: SweepStatus, before: string): AsyncIterable<CaseState> {
+    if (status !== 'received' && status !== 'accepted' && status !== 'opinions-complete') throw new RangeError(`the sweep reads received, accepted or opinions-complete cases, not ${String(status)}`);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(before)) throw new RangeError(`sweep date ${before} is not an ISO date`);
     const ix = indexes.departmentQueue;
     // Dated keys `<status>#<date>#<caseNo>` sort between `<status>#` and `<status>#<before>` exactly when

@@ -14,14 +14,15 @@ export class SfnJointWorkflow implements JointWorkflow {
     private readonly stateMachineArn: string,
   ) {}
 
-  async start(caseNo: string): Promise<void> {
+  async start(caseNo: string): Promise<'running' | 'ended'> {
     const input: JointExecutionInput = { caseNo };
     try {
+      // The same name with the same input while it runs answers the running execution.
       await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: jointExecutionName(caseNo), input: JSON.stringify(input) }));
+      return 'running';
     } catch (e) {
-      // The same name with the same input while it runs answers the running execution; once it has
-      // ended, the name is taken: either way this case's joint handling was started.
-      if (e instanceof ExecutionAlreadyExists) return;
+      // Always the same input for a name: so the execution has ended ("regardless of input" once closed).
+      if (e instanceof ExecutionAlreadyExists) return 'ended';
       throw e;
     }
   }

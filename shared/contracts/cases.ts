@@ -64,6 +64,7 @@ const baseVersion = z.int().min(1).optional().meta({ description: 'when given, m
 export const JointTaskSchema = z
   .object({
     departmentId: z.string(),
+    dispatchedOn: date,
     dueOn: date.optional(),
     dueFlag: z.literal('DEADLINE_CALENDAR_MISSING').optional(),
     status: z.enum(['pending', 'escalated', 'answered', 'missing']),

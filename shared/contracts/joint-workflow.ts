@@ -93,5 +93,11 @@ export const WAIT_SECONDS_PATH = '$.Payload.waitSeconds';
 
 /** Longest single wait of AwaitOpinion by default (7 days), far below any timer limit of a runtime. */
 export const DEFAULT_JOINT_MAX_WAIT_SECONDS = 7 * 24 * 3600;
-/** Timeout of the Lambda steps (they each make a few DynamoDB calls). */
+/** Timeout of the Lambda steps as the state machine counts it (from scheduling: a cold start included). */
 export const JOINT_STEP_TIMEOUT_SECONDS = 60;
+/**
+ * Timeout of the joint function itself (each step makes a few DynamoDB calls): well under the step's,
+ * so a slow invocation fails as a function error, which the state machine retries, rather than as the
+ * step's States.Timeout, which it does not.
+ */
+export const JOINT_FUNCTION_TIMEOUT_SECONDS = 20;

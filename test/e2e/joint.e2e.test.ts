@@ -98,8 +98,8 @@ describe('a joint case: one filing, opinions from two co-departments, one decisi
     expect((accepted.body as Json).status).toBe('accepted');
     const dispatched = await caseWhen(caseNo, (c) => Array.isArray(c.jointTasks));
     expect(dispatched.jointTasks).toEqual([
-      { departmentId: HEALTH, status: 'pending', dueOn: '2026-09-11' },
-      { departmentId: FIRE, status: 'pending', dueOn: '2026-09-15' },
+      { departmentId: HEALTH, dispatchedOn: '2026-09-01', status: 'pending', dueOn: '2026-09-11' },
+      { departmentId: FIRE, dispatchedOn: '2026-09-01', status: 'pending', dueOn: '2026-09-15' },
     ]);
     expect(dispatched.deadlines).toEqual({ promised: '2026-09-21', statutory: '2026-11-09' });
     expect((await executionWhen(caseNo, (s) => s === 'RUNNING')).status).toBe('RUNNING');
@@ -113,11 +113,19 @@ describe('a joint case: one filing, opinions from two co-departments, one decisi
 
     expect(health.status).toBe(200);
     expect((health.body as Json).tasks).toEqual([
-      expect.objectContaining({ caseNo, leadDepartmentId: DEPARTMENTS.market.id, caseStatus: 'accepted', task: { departmentId: HEALTH, status: 'pending', dueOn: '2026-09-11' } }),
+      expect.objectContaining({ caseNo, leadDepartmentId: DEPARTMENTS.market.id, caseStatus: 'accepted', task: { departmentId: HEALTH, dispatchedOn: '2026-09-01', status: 'pending', dueOn: '2026-09-11' } }),
     ]);
     expect((fire.body as Json).tasks.map((t: Json) => [t.caseNo, t.task.dueOn])).toEqual([[caseNo, '2026-09-15']]);
     expect((police.body as Json).tasks).toEqual([]);
     expect(errorOf(portal)[0]).toBe(403);
+    // The same through the CLI, as a co-department and as the lead
+    const credentials = join(dataDir, 'credentials.json');
+    const queue = await runCli(credentials, 'cases', 'queue', '--opinions', '--as', 'health');
+    const shown = await runCli(credentials, 'cases', 'show', caseNo, '--as', 'market');
+    expect(queue.code).toBe(0);
+    expect(queue.out).toMatch(new RegExp(`${caseNo}.*待提出意见 pending.*2026-09-11.*2026-11-09`));
+    expect(shown.out).toContain(`${HEALTH}: 待提出意见 pending · due 2026-09-11`);
+    expect(shown.out).toContain(`${FIRE}: 待提出意见 pending · due 2026-09-15`);
   });
 
   it('refuses an opinion from the lead (it cannot answer for a co-department) and from a department not assigned', async () => {

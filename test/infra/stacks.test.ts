@@ -345,8 +345,8 @@ describe('the Tongban CDK app (test configuration)', () => {
           Architectures: ['arm64'],
           MemorySize: 512,
           // The API functions answer within API Gateway's limit; the sweep within its interval (below);
-          // the joint function within its steps' task timeout.
-          Timeout: id === sweepId ? 300 : id === jointId ? 60 : 10,
+          // the joint function well within its steps' task timeout.
+          Timeout: id === sweepId ? 300 : id === jointId ? 20 : 10,
           Handler: 'index.handler',
           TracingConfig: { Mode: 'Active' },
           Environment: {

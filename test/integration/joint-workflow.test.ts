@@ -25,9 +25,10 @@ import { SfnJointWorkflow } from '../../shared/adapters/sfn-joint-workflow.ts';
 import { JOINT_STATES, jointExecutionName } from '../../shared/contracts/joint-workflow.ts';
 import type { JointStepEvent } from '../../shared/contracts/joint-workflow.ts';
 import { payloadDigest } from '../../shared/domain/cases/case-history.ts';
-import { fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
+import { applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
 import type { CaseState } from '../../shared/domain/cases/case-record.ts';
 import { CaseService } from '../../shared/domain/cases/case-service.ts';
+import { CaseSweep } from '../../shared/domain/cases/case-sweep.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { MemoryItemStore } from '../support/memory-item-store.ts';
 import { FIRE, HEALTH, JOINT, MARKET, PORTAL, ZHANG } from '../support/case-fixtures.ts';
@@ -50,14 +51,16 @@ let raw: DynamoDBClient;
 let store: DynamoCaseStore;
 let sfn: LocalStepFunctions;
 let service: CaseService;
+let client: SFNClient;
 /** Every call the state machine made to the joint function, and a way to make the next ones fail. */
 const calls: JointStepEvent[] = [];
 let failNext: { step: JointStepEvent['step']; times: number } | undefined;
+let failAlso: { step: JointStepEvent['step']; times: number } | undefined;
 let stop: () => Promise<void>;
 
 beforeAll(async () => {
   process.env.JOINT_MAX_WAIT_SECONDS = '2';
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const dynamo = await startDynalite(undefined);
   raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
@@ -87,9 +90,11 @@ beforeAll(async () => {
       [FUNCTION_ARN]: async (event) => {
         const step = event as JointStepEvent;
         calls.push(step);
-        if (failNext?.step === step.step && failNext.times > 0) {
-          failNext.times--;
-          throw new Error(`injected: the ${step.step} step crashed`);
+        for (const failing of [failNext, failAlso]) {
+          if (failing?.step === step.step && failing.times > 0) {
+            failing.times--;
+            throw new Error(`injected: the ${step.step} step crashed`);
+          }
         }
         return handler(step);
       },
@@ -97,7 +102,7 @@ beforeAll(async () => {
     // The retries' waits are the definition's (2 s, backoff 2): shortened here, counted all the same.
     retryIntervalOverrides: Object.fromEntries(Object.values(JOINT_STATES).map((s) => [s, 10])),
   });
-  const client = new SFNClient({ endpoint: sfn.endpoint, region: REGION, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  client = new SFNClient({ endpoint: sfn.endpoint, region: REGION, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   service = new CaseService({
     store,
     items: new MemoryItemStore(),
@@ -154,6 +159,19 @@ async function caseWhen(caseNo: string, holds: (state: CaseState) => boolean): P
   throw new Error(`case ${caseNo} never reached the expected state`);
 }
 
+/** Resolves once `n` more waits have started (each branch waits again after every check). */
+const nextWaits = (n: number) =>
+  new Promise<void>((resolve) => {
+    let seen = 0;
+    const listener = () => {
+      if (++seen === n) {
+        sfn.events.off('task-token', listener);
+        resolve();
+      }
+    };
+    sfn.events.on('task-token', listener);
+  });
+
 /** Waits until both co-departments' branches wait for their opinion. */
 const bothWaiting = (caseNo: string) =>
   caseWhen(caseNo, (s) => s.jointTasks !== undefined).then(async (s) => {
@@ -163,8 +181,14 @@ const bothWaiting = (caseNo: string) =>
     return s;
   });
 
-/** How often the branches of the case ran CheckTask. */
+/** How often the branches of the case ran CheckTask, and AwaitOpinion. */
 const checksOf = (caseNo: string) => calls.filter((c) => c.step === 'check' && c.caseNo === caseNo).length;
+const awaitsOf = (caseNo: string) => calls.filter((c) => c.step === 'await' && c.caseNo === caseNo).length;
+/**
+ * The transitions of a run of both branches without escalation or retry, from the steps invoked:
+ * Dispatch, the Map and OpinionsComplete; per branch a NextStep after each CheckTask, and BranchDone.
+ */
+const transitionsOf = (caseNo: string) => 3 + 2 * checksOf(caseNo) + awaitsOf(caseNo) + 2;
 
 const types = async (caseNo: string) => (await store.history(caseNo)).map((e) => (e.type === 'file' ? 'file' : `${e.type}:${e.actor.name}`));
 
@@ -185,9 +209,11 @@ describe('the joint-handling workflow on aws-local-stepfunctions, with the synth
     expect(execution.status).toBe('SUCCEEDED');
     expect(await types(caseNo)).toEqual(['file', 'accept:market', 'dispatch:system', 'opinion:health', 'opinion:fire']);
     // Dispatch, the Map, each branch's CheckTask, NextStep, AwaitOpinion and BranchDone (2 × 4),
-    // OpinionsComplete; and 3 more (CheckTask, NextStep, AwaitOpinion) for each wait that ran out
-    // (at most 2 s here) before the opinion came: one CheckTask call more each.
-    expect(execution.stateTransitions).toBe(11 + 3 * (checksOf(caseNo) - 2));
+    // OpinionsComplete = 11 when every opinion comes within the first wait. A wait that runs out first
+    // (at most 2 s here) adds a CheckTask and a NextStep, and an AwaitOpinion unless that check finds
+    // the opinion in: counted from the steps the state machine invoked.
+    expect(transitionsOf(caseNo)).toBe(11 + 2 * (checksOf(caseNo) - 2) + (awaitsOf(caseNo) - 2));
+    expect(execution.stateTransitions).toBe(transitionsOf(caseNo));
   });
 
   it('one disagrees: the opinions are complete all the same, and approving over the disagreement needs the lead\'s reasons', async () => {
@@ -240,6 +266,8 @@ describe('the joint-handling workflow on aws-local-stepfunctions, with the synth
     setClock('2026-09-16');
     const bothEscalated = await caseWhen(caseNo, (s) => s.jointTasks!.every((t) => t.status === 'escalated'));
     setClock('2026-11-09', '23:59:50');
+    // One full round of both branches on the deadline day itself (each waits again: nothing recorded)
+    await nextWaits(2);
     const stillAwaited = (await store.get(caseNo))!;
     setClock('2026-11-10', '00:00:01');
     const execution = await sfn.waitForExecution(executionArn);
@@ -257,8 +285,12 @@ describe('the joint-handling workflow on aws-local-stepfunctions, with the synth
     const history = await types(caseNo);
     expect(history.filter((t) => t === 'escalate:system')).toHaveLength(2);
     expect(history.filter((t) => t === 'record-missing:system')).toHaveLength(2);
-    // A late opinion is refused now; the lead decides with both opinions missing
+    // A late opinion is refused now. The sweep looks at cases awaiting the lead's decision too: this
+    // one is past its statutory deadline, so it goes on the violation list
     await expect(service.act(HEALTH, caseNo, { action: 'opinion', outcome: 'agree' })).rejects.toMatchObject({ code: 'CASE_ILLEGAL_TRANSITION' });
+    const report = await new CaseSweep({ store, calendar: officialCalendar, now }).run([MARKET.departmentId!]);
+    expect(report.markedViolation).toBeGreaterThanOrEqual(1);
+    expect((await store.get(caseNo))!).toMatchObject({ status: 'opinions-complete', supervision: 'violation', supervisionDeadline: '2026-11-09' });
     const decided = await service.act(MARKET, caseNo, { action: 'decide', outcome: 'denied', reasons: ['协办部门逾期未提出意见，申请材料不足以认定'] });
     expect(decided.decision!.opinions!.map((t) => t.status)).toEqual(['missing', 'missing']);
   });
@@ -282,7 +314,7 @@ describe('the joint-handling workflow on aws-local-stepfunctions, with the synth
     expect(before.filter((e) => e.type === 'dispatch')).toHaveLength(1);
     expect(execution.status).toBe('SUCCEEDED');
     // The retry is a transition of its own: one more than the plain run above.
-    expect(execution.stateTransitions).toBe(12 + 3 * (checksOf(caseNo) - 2));
+    expect(execution.stateTransitions).toBe(transitionsOf(caseNo) + 1);
   });
 
   it('a step that keeps failing is caught into JointHandlingFailed, and the case shows it', async () => {
@@ -297,6 +329,43 @@ describe('the joint-handling workflow on aws-local-stepfunctions, with the synth
     expect(state.jointFailure!.cause).toContain('injected: the dispatch step crashed');
     expect(state.status).toBe('accepted');
     expect(await types(caseNo)).toEqual(['file', 'accept:market', 'joint-failed:system']);
+  });
+
+  it('the sweep starts the workflow of an accepted joint case that has none, and reports one whose execution ended without dispatching it', async () => {
+    // Prepare: a case accepted without the service (so nothing started its workflow), and a case whose
+    // execution failed so thoroughly that even its failure could not be recorded
+    setClock('2026-09-01', '09:00:00');
+    const materials = Object.fromEntries(JOINT.materials.filter((m) => m.required).map((m) => [m.name, upload(m.name)]));
+    const app = { applicant: ZHANG, form: {}, materials };
+    const ctx = (actor: typeof PORTAL) => ({ actor, at: now().toISOString(), today: '2026-09-01', calendar: officialCalendar });
+    const quiet = await store.file(PORTAL.channelId!, `joint-quiet-${++filed}`, payloadDigest(app), async (caseNo) =>
+      fileCase({ caseNo, item: { code: JOINT.implementationCode, version: 1, guide: JOINT }, ...app }, ctx(PORTAL)),
+    );
+    const accepted = applyCaseCommand(quiet.state, { action: 'accept' }, ctx(MARKET));
+    await store.append(accepted.state, accepted.entry);
+    failNext = { step: 'dispatch', times: 100 };
+    failAlso = { step: 'fail', times: 100 };
+    const broken = await acceptedJointCase();
+    const brokenEnd = await sfn.waitForExecution(broken.executionArn);
+    failNext = undefined;
+    failAlso = undefined;
+    const sweep = new CaseSweep({ store, calendar: officialCalendar, now, workflow: new SfnJointWorkflow(client, sfn.stateMachineArn(MACHINE)) });
+
+    // Act
+    const report = await sweep.run([MARKET.departmentId!]);
+    const started = await bothWaiting(quiet.state.caseNo);
+
+    // Assess: the quiet case is dispatched by its new execution; the broken one is reported (an alarm watches the count)
+    expect(brokenEnd.status).toBe('FAILED');
+    expect((await store.get(broken.caseNo))!.jointFailure).toBeUndefined();
+    expect(report.jointStarted).toBe(1);
+    expect(started.jointTasks!.map((t) => t.status)).toEqual(['pending', 'pending']);
+    expect(report.failed).toEqual([{ caseNo: broken.caseNo, error: expect.stringContaining('ended without dispatching it') }]);
+    // A second sweep finds the started case running: harmless
+    expect((await sweep.run([MARKET.departmentId!])).failed.map((f) => f.caseNo)).toEqual([broken.caseNo]);
+    await service.act(HEALTH, quiet.state.caseNo, { action: 'opinion', outcome: 'agree' });
+    await service.act(FIRE, quiet.state.caseNo, { action: 'opinion', outcome: 'agree' });
+    expect((await sfn.waitForExecution(`${sfn.stateMachineArn(MACHINE).replace(':stateMachine:', ':execution:')}:${jointExecutionName(quiet.state.caseNo)}`)).status).toBe('SUCCEEDED');
   });
 
   it("the wait step refuses to wait for a task that has already ended (an opinion that came before its token)", async () => {

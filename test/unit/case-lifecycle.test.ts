@@ -914,8 +914,8 @@ describe('joint handling (联合办理): dispatch, opinions, escalation, consoli
     const { state } = jointDispatched();
     expect(state.status).toBe('accepted');
     expect(state.jointTasks).toEqual([
-      { departmentId: DEPARTMENTS.health.id, status: 'pending', dueOn: '2026-10-19' },
-      { departmentId: DEPARTMENTS.fire.id, status: 'pending', dueOn: '2026-10-21' },
+      { departmentId: DEPARTMENTS.health.id, dispatchedOn: '2026-10-08', status: 'pending', dueOn: '2026-10-19' },
+      { departmentId: DEPARTMENTS.fire.id, dispatchedOn: '2026-10-08', status: 'pending', dueOn: '2026-10-21' },
     ]);
     expect(refusal(() => applyCaseCommand(state, { action: 'dispatch' }, on('2026-10-09', SYSTEM_CALLER)))).toMatchObject({ code: 'CASE_NOT_DISPATCHABLE' });
     expect(refusal(() => applyCaseCommand(accepted(), { action: 'dispatch' }, on('2026-10-09', SYSTEM_CALLER)))).toMatchObject({ code: 'CASE_NOT_DISPATCHABLE' });

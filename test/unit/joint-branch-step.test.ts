@@ -8,9 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEPARTMENTS } from '../../infra/local/seed-data.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
-import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import { WorkingDayCalendar, officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import cn2026 from '../../shared/domain/calendar/data/cn-2026.json' with { type: 'json' };
 import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
-import { SYSTEM_CALLER, applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
+import { SYSTEM_CALLER, applyCaseCommand, fileCase, sweepCommand } from '../../shared/domain/cases/case-lifecycle.ts';
 import type { CaseState } from '../../shared/domain/cases/case-record.ts';
 import { DEFAULT_MAX_WAIT_SECONDS, branchStep, endOfChinaDay } from '../../shared/domain/cases/joint-handling.ts';
 import { FIRE, HEALTH, JOINT, MARKET, PORTAL, ZHANG } from '../support/case-fixtures.ts';
@@ -28,21 +29,21 @@ const china = (date: string, time: string) => new Date(`${date}T${time}+08:00`);
 
 const MATERIALS = Object.fromEntries(JOINT.materials.filter((m) => m.required).map((m) => [m.name, upload(m.name)]));
 
-function dispatched(): CaseState {
+function dispatched(filedOn = '2026-09-30', acceptedOn = '2026-10-08', calendar = officialCalendar): CaseState {
   const filed = fileCase(
     { caseNo: 'KM20260930JOINT01', item: { code: JOINT.implementationCode, version: 1, guide: JOINT }, applicant: ZHANG, form: {}, materials: MATERIALS },
-    on('2026-09-30', PORTAL),
+    { ...on(filedOn, PORTAL), calendar },
   );
-  return runCase(filed, [{ action: 'accept' }, on('2026-10-08', MARKET)], [{ action: 'dispatch' }, on('2026-10-08', SYSTEM_CALLER, 1)]).state;
+  return runCase(filed, [{ action: 'accept' }, { ...on(acceptedOn, MARKET), calendar }], [{ action: 'dispatch' }, { ...on(acceptedOn, SYSTEM_CALLER, 1), calendar }]).state;
 }
 const then = (state: CaseState, command: CaseCommand, ctx: CaseContext) => applyCaseCommand(state, command, ctx).state;
 
 describe('branchStep: what a co-department\'s branch does next', () => {
   it('the dispatched case has the due dates and the statutory deadline counted above', () => {
     const state = dispatched();
-    expect(state.jointTasks?.map((t) => [t.departmentId, t.dueOn, t.status])).toEqual([
-      [HEALTH_ID, '2026-10-19', 'pending'],
-      [FIRE_ID, '2026-10-21', 'pending'],
+    expect(state.jointTasks?.map((t) => [t.departmentId, t.dispatchedOn, t.dueOn, t.status])).toEqual([
+      [HEALTH_ID, '2026-10-08', '2026-10-19', 'pending'],
+      [FIRE_ID, '2026-10-08', '2026-10-21', 'pending'],
     ]);
     expect(state.deadlines).toMatchObject({ statutory: '2026-12-09' });
   });
@@ -91,6 +92,32 @@ describe('branchStep: what a co-department\'s branch does next', () => {
     const withdrawn = then(dispatched(), { action: 'withdraw', reason: '不再开办' }, on('2026-10-09', PORTAL));
     // Health's task is still pending on the record, but nothing is awaited from a withdrawn case.
     expect(branchStep(withdrawn, HEALTH_ID, china('2026-10-30', '10:00:00')).next).toBe('done');
+  });
+
+  it('records a task missing after the statutory deadline even if it was never escalated', () => {
+    // Fire's due day (21 Oct) has passed too, but the statutory deadline (9 Dec) decides.
+    expect(branchStep(dispatched(), FIRE_ID, china('2026-12-10', '08:00:00')).next).toBe('record-missing');
+    const missing = then(dispatched(), { action: 'record-missing', departmentId: FIRE_ID }, on('2026-12-10', SYSTEM_CALLER));
+    expect(missing.jointTasks![1]).toMatchObject({ status: 'missing', missingOn: '2026-12-10' });
+  });
+
+  it('a task whose due date needs a year without calendar data waits (never guessed); the sweep fills it in once the data is there', () => {
+    // Filed Mon 21 Dec, accepted and dispatched Tue 22 Dec 2026: health's 8 working days reach into 2027.
+    const flagged = dispatched('2026-12-21', '2026-12-22');
+    expect(flagged.jointTasks![0]).toMatchObject({ status: 'pending', dispatchedOn: '2026-12-22', dueFlag: 'DEADLINE_CALENDAR_MISSING' });
+    expect(flagged.jointTasks![0]!.dueOn).toBeUndefined();
+    expect(flagged.deadlines).toEqual({ flag: 'DEADLINE_CALENDAR_MISSING' });
+    expect(branchStep(flagged, HEALTH_ID, china('2027-03-01', '10:00:00'), 3600)).toEqual({ next: 'wait', waitSeconds: 3600 });
+    // Test-only 2027 data (no holidays): 23 (1), 24, 25, 28, 29, 30, 31 Dec (7), Fri 1 Jan 2027 (8).
+    const with2027 = new WorkingDayCalendar([cn2026, { year: 2027, source: 'test only', version: 1, holidays: [], makeupWorkdays: [] }]);
+    expect(sweepCommand(flagged, '2026-12-23', with2027)).toEqual({ action: 'complete-deadlines' });
+    const completed = applyCaseCommand(flagged, { action: 'complete-deadlines' }, { ...on('2026-12-23', SYSTEM_CALLER), calendar: with2027 }).state;
+    expect(completed.jointTasks!.map((t) => [t.dueOn, t.dueFlag])).toEqual([
+      ['2027-01-01', undefined],
+      // fire, 10 working days: Mon 4 (9), Tue 5 Jan (10).
+      ['2027-01-05', undefined],
+    ]);
+    expect(branchStep(completed, HEALTH_ID, china('2027-01-02', '10:00:00')).next).toBe('escalate');
   });
 
   it('refuses a department that has no task on the case (a wrong branch is a bug, not a wait)', () => {

@@ -409,12 +409,7 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
           state.jointTasks ? `case ${state.caseNo} is dispatched already` : `case ${state.caseNo} has no co-departments`,
         );
       }
-      const jointTasks = state.coDepartmentIds.map((departmentId): JointTask => {
-        const days = state.coDepartmentDays?.[departmentId];
-        if (days === undefined) throw new Error(`case ${state.caseNo}: no time limit for co-department ${departmentId}`);
-        const dueOn = dueDate(() => ctx.calendar.addWorkingDays(today, days));
-        return { departmentId, status: 'pending', ...(dueOn ? { dueOn } : { dueFlag: 'DEADLINE_CALENDAR_MISSING' }) };
-      });
+      const jointTasks = state.coDepartmentIds.map((departmentId): JointTask => ({ departmentId, dispatchedOn: today, status: 'pending', ...taskDue(state, departmentId, today, ctx.calendar) }));
       return record(next({ jointTasks }), command.action, state, command, state.hash, ctx);
     }
 
@@ -505,6 +500,14 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
   }
 }
 
+/** A task's due date: the co-department's working days after `dispatchedOn`, or flagged for lack of calendar data. */
+function taskDue(state: Pick<CaseState, 'caseNo' | 'coDepartmentDays'>, departmentId: string, dispatchedOn: string, calendar: WorkingDayCalendar): Pick<JointTask, 'dueOn' | 'dueFlag'> {
+  const days = state.coDepartmentDays?.[departmentId];
+  if (days === undefined) throw new Error(`case ${state.caseNo}: no time limit for co-department ${departmentId}`);
+  const dueOn = dueDate(() => calendar.addWorkingDays(dispatchedOn, days));
+  return dueOn ? { dueOn } : { dueFlag: 'DEADLINE_CALENDAR_MISSING' };
+}
+
 /** The co-department's task on a dispatched joint case. */
 function jointTask(state: CaseState, departmentId: string): JointTask {
   if (!state.jointTasks) {
@@ -531,7 +534,10 @@ function checkAttachments(attachments: Record<string, CaseMaterial>): void {
   }
 }
 
-/** The state with its flagged dates computed, or undefined if none is flagged or the data still lacks. */
+/**
+ * The state with its flagged dates computed — the answer period's, the time limits', the open joint
+ * tasks' due dates — or undefined if none is flagged or the calendar data still lacks for all of them.
+ */
 function completeDeadlines(state: CaseState, calendar: WorkingDayCalendar): Omit<CaseState, 'hash'> | undefined {
   const { hash: _hash, ...current } = state;
   if (state.status === 'received' && state.dueFlag) {
@@ -539,11 +545,28 @@ function completeDeadlines(state: CaseState, calendar: WorkingDayCalendar): Omit
     const dues = answerDues(state.materialsReceivedOn, state.deemedAcceptanceDays, calendar);
     return dues.dueFlag ? undefined : { ...rest, ...dues };
   }
-  if ((state.status === 'accepted' || state.status === 'opinions-complete') && state.deadlines && 'flag' in state.deadlines) {
+  if (state.status !== 'accepted' && state.status !== 'opinions-complete') return undefined;
+  let next: Omit<CaseState, 'hash'> = current;
+  let changed = false;
+  if (state.deadlines && 'flag' in state.deadlines) {
     const withDates = withDeadlines(current, calendar);
-    return withDates.deadlines && 'flag' in withDates.deadlines ? undefined : withDates;
+    if (!(withDates.deadlines && 'flag' in withDates.deadlines)) {
+      next = withDates;
+      changed = true;
+    }
   }
-  return undefined;
+  if (state.status === 'accepted' && state.jointTasks?.some((t) => t.dueFlag && (t.status === 'pending' || t.status === 'escalated'))) {
+    const jointTasks = state.jointTasks.map((t) => {
+      if (!t.dueFlag || (t.status !== 'pending' && t.status !== 'escalated')) return t;
+      const due = taskDue(state, t.departmentId, t.dispatchedOn, calendar);
+      if (!due.dueOn) return t;
+      changed = true;
+      const { dueFlag: _flag, ...rest } = t;
+      return { ...rest, dueOn: due.dueOn };
+    });
+    next = { ...next, jointTasks };
+  }
+  return changed ? next : undefined;
 }
 
 /**

@@ -131,10 +131,13 @@ export interface Decision {
 /**
  * A co-department's part in a joint case (联合办理, 002 §17, 004 §18): its opinion is due
  * `timeLimitDays` working days after dispatch; past that it is escalated (and still awaited), and
- * once the case's statutory deadline has passed without it, it is recorded as missing.
+ * once the case's statutory deadline has passed without it, it is recorded as missing. A due date in
+ * a year without calendar data is flagged (`dueFlag`) and computed by the sweep once the data is there.
  */
 export interface JointTask {
   departmentId: string;
+  /** The day the task was given (its working days count from the next one). */
+  dispatchedOn: string;
   dueOn?: string;
   dueFlag?: DeadlineFlag;
   status: 'pending' | 'escalated' | 'answered' | 'missing';

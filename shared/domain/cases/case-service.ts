@@ -217,7 +217,12 @@ export class CaseService {
     if (!workflow) return;
     const lag = this.deps.onWorkflowLag ?? (() => undefined);
     if (awaitsJointStart(state)) {
-      await workflow.start(state.caseNo).catch((e: unknown) => lag(state.caseNo, 'start', e));
+      try {
+        const started = await workflow.start(state.caseNo);
+        if (started === 'ended') lag(state.caseNo, 'start', new Error(`the joint handling of case ${state.caseNo} has ended already`));
+      } catch (e) {
+        lag(state.caseNo, 'start', e);
+      }
     } else if (command.action === 'opinion') {
       const departmentId = caller.departmentId!;
       try {

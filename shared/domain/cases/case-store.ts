@@ -19,6 +19,9 @@ export interface CasePage {
 
 export const MAX_CASE_PAGE_SIZE = 100;
 
+/** The statuses in which time still acts on a case: the sweep's. */
+export type SweepStatus = 'received' | 'accepted' | 'opinions-complete';
+
 /** Newest states, as the listing indexes hold them (eventually consistent: read a case with `get`). */
 export interface CaseList {
   cases: CaseState[];
@@ -89,10 +92,11 @@ export interface CaseStore {
 
   /**
    * What the periodic sweep must look at in a department: its cases in `status` whose queue date lies
-   * before `before` (received: the answer period's last day; accepted: the promised deadline), and
+   * before `before` (received: the answer period's last day; accepted and opinions-complete: the
+   * promised deadline), and
    * those without a date (flagged, or paused), all of them, page after page. Served by the queue index.
    */
-  sweepCandidates(departmentId: string, status: 'received' | 'accepted', before: string): AsyncIterable<CaseState>;
+  sweepCandidates(departmentId: string, status: SweepStatus, before: string): AsyncIterable<CaseState>;
 
   /**
    * A co-department's open joint tasks (pending or escalated, on cases still awaiting opinions), soonest

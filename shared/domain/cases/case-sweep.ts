@@ -29,7 +29,7 @@ export interface SweepReport {
   markedViolation: number;
   /** Cases whose flagged dates could be computed now that the calendar data is loaded. */
   deadlinesCompleted: number;
-  /** Joint cases accepted but not dispatched whose workflow the sweep (re)started. */
+  /** Joint cases accepted but not dispatched whose workflow the sweep started (or found running). */
   jointStarted: number;
   /** Cases the sweep could not move this time (logged by the caller; the next sweep tries again). */
   failed: { caseNo: string; error: string }[];
@@ -52,16 +52,21 @@ export class CaseSweep {
     const today = chinaDate(at);
     const report: SweepReport = { today, examined: 0, deemedAccepted: 0, markedOverdue: 0, markedViolation: 0, deadlinesCompleted: 0, jointStarted: 0, failed: [] };
     for (const departmentId of departmentIds) {
-      for (const status of ['received', 'accepted'] as const) {
+      for (const status of ['received', 'accepted', 'opinions-complete'] as const) {
         for await (const candidate of this.deps.store.sweepCandidates(departmentId, status, today)) {
           report.examined++;
           // Listed undated until dispatched (the store's queue date), so every run sees it.
           if (this.deps.workflow && awaitsJointStart(candidate)) {
             try {
-              await this.deps.workflow.start(candidate.caseNo);
+              if ((await this.deps.workflow.start(candidate.caseNo)) === 'ended') {
+                // Ended without dispatching and without recording why (its last step failed too):
+                // counted, so the alarm on sweep failures fires; its execution can be redriven.
+                throw new Error(`the joint handling of case ${candidate.caseNo} ended without dispatching it: redrive its execution`);
+              }
               report.jointStarted++;
             } catch (e) {
               report.failed.push({ caseNo: candidate.caseNo, error: e instanceof Error ? e.message : String(e) });
+              continue;
             }
           }
           // Decided on the listed state first: most candidates (marked already, paused) need nothing,

@@ -36,8 +36,12 @@ export interface Branch {
 
 /** How the workflow is started and resumed: Step Functions on AWS, the embedded runtime locally. */
 export interface JointWorkflow {
-  /** Starts the case's joint handling; harmless when it is started already (one execution per case). */
-  start(caseNo: string): Promise<void>;
+  /**
+   * Starts the case's joint handling (one execution per case): `running` when it runs (started now,
+   * or already running), `ended` when the case's execution has ended already — it cannot be started
+   * again under its name; a failed one can be redriven.
+   */
+  start(caseNo: string): Promise<'running' | 'ended'>;
   /**
    * Resumes the wait whose callback token this is, with `output`. Resolves `false` when that wait is
    * over already (timed out, or its execution ended): the branch then finds the opinion on its own
@@ -73,8 +77,8 @@ export function endOfChinaDay(date: string): Date {
 
 /**
  * What the branch of `departmentId` does next on `state` at `now`. A task is late from the day after
- * its due day, and missing from the day after the case's statutory deadline (the department may act up
- * to and including a deadline day, as everywhere in the platform).
+ * its due day, and missing from the day after the case's statutory deadline, escalated first or not
+ * (the department may act up to and including a deadline day, as everywhere in the platform).
  */
 export function branchStep(state: CaseState, departmentId: string, now: Date, maxWaitSeconds = DEFAULT_MAX_WAIT_SECONDS): BranchStep {
   const done: BranchStep = { next: 'done', waitSeconds: 1 };
@@ -87,14 +91,18 @@ export function branchStep(state: CaseState, departmentId: string, now: Date, ma
     const seconds = until === undefined ? maxWaitSeconds : Math.ceil((endOfChinaDay(until).getTime() - now.getTime()) / 1000);
     return { next: 'wait', waitSeconds: Math.min(Math.max(seconds, 1), maxWaitSeconds) };
   };
-  if (task.status === 'pending') {
-    // Without a due date (its year's calendar is not loaded) it cannot be late yet: look again later.
-    if (task.dueOn === undefined) return wait(undefined);
-    return today > task.dueOn ? { next: 'escalate', waitSeconds: 1 } : wait(task.dueOn);
-  }
-  // Escalated: awaited until the case's statutory deadline, which a paused clock moves (and hides).
+  // The case's statutory deadline ends every wait: a paused clock moves it (and hides it meanwhile), and
+  // a year without calendar data leaves it unknown — then nothing is recorded missing on a guess.
   const statutory = state.deadlines && 'statutory' in state.deadlines ? state.deadlines.statutory : undefined;
   if (statutory !== undefined && today > statutory) return { next: 'record-missing', waitSeconds: 1 };
+  if (task.status === 'pending') {
+    // Without a due date (its year's calendar is not loaded; the sweep fills it in once it is) the
+    // task cannot be late yet: look again later.
+    if (task.dueOn !== undefined && today > task.dueOn) return { next: 'escalate', waitSeconds: 1 };
+    const until = [task.dueOn, statutory].filter((d): d is string => d !== undefined).sort()[0];
+    return wait(until);
+  }
+  // Escalated: awaited until the end of the statutory deadline day.
   return wait(statutory);
 }
 
@@ -152,10 +160,10 @@ export class JointHandling {
     if (step.next === 'done') throw new JointTaskEnded(branch, 'opinion in, or the case moved on');
   }
 
-  /** Records on the case that its joint handling failed for good (the lead sees it; an alarm fires). */
+  /** Records on the case, once, that its joint handling failed for good (the lead sees it; an alarm fires). */
   async fail(caseNo: string, failure: { Error?: string; Cause?: string }): Promise<void> {
     await this.applySystem(caseNo, (s) =>
-      (s.status === 'accepted' || s.status === 'opinions-complete') && s.coDepartmentIds.length > 0
+      (s.status === 'accepted' || s.status === 'opinions-complete') && s.coDepartmentIds.length > 0 && s.jointFailure === undefined
         ? { action: 'joint-failed', error: failure.Error ?? 'unknown', cause: failure.Cause ?? '' }
         : undefined,
     );

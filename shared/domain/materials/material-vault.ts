@@ -1,5 +1,6 @@
 // Port: where application materials are kept. A channel uploads a file under its own prefix
-// (`uploads/<channelId>/<id>`; a co-department its opinion's attachments under its credit code); a case that names it takes it into its own keeping
+// (`uploads/<channelId>/<id>`; a department — the attachments of a co-department's opinion — under its
+// credit code, which no channel id can be: channel ids start with a lower-case letter); a case that names it takes it into its own keeping
 // (`cases/<caseNo>/<id>`), from where nothing expires it. The key of the kept copy is a function of
 // the upload's key and the case number, and back, so a filing that stopped half-way can be finished
 // from the case's record alone.
