@@ -22,6 +22,7 @@ import { LOCAL_TABLES, ensureTables, startDynalite } from './local-dynamodb.ts';
 import { S3RVER_CREDENTIALS, startS3 } from './local-s3.ts';
 import type { LocalStepFunctions } from './stepfunctions-server.ts';
 import { partitionOf, startLocalStepFunctions } from './stepfunctions-server.ts';
+import { JOINT_DEFINITION_FILE, definitionFingerprint, definitionRecord, keptDefinition } from './joint-definition-cache.ts';
 import { seedPlatform } from './seed.ts';
 import { PRINCIPALS } from './seed-data.ts';
 import { SigV4Verifier } from './sigv4-verifier.ts';
@@ -118,7 +119,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     if (seeded) await seedPlatform({ directory, store, principalArn, ...(opts.now ? { now: opts.now } : {}) });
 
     // Joint handling: the definition the CDK app deploys, its Lambda steps run by the same handler.
-    const stepFunctions = await startJointHandling(db, host, region, opts.now);
+    const stepFunctions = await startJointHandling(dataDir, db, host, region, opts.now);
     closers.unshift(stepFunctions.close);
     const jointStateMachineArn = stepFunctions.stateMachineArn(LOCAL_JOINT_STATE_MACHINE);
     Object.assign(process.env, { AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint, JOINT_STATE_MACHINE_ARN: jointStateMachineArn });
@@ -235,24 +236,34 @@ async function loadHandlers(now: (() => Date) | undefined): Promise<Record<Funct
 /**
  * The embedded stand-in for Step Functions with the joint-handling state machine: its definition is
  * synthesised from the same CDK construct the deployed app uses (infra/constructs/joint-handling.ts),
- * and its Lambda steps call the joint function's handler in this process.
+ * or kept from an earlier start that synthesised it from the very same sources, and its Lambda steps
+ * call the joint function's handler in this process.
  */
-async function startJointHandling(db: DynamoDBDocumentClient, host: string, region: string, now: (() => Date) | undefined): Promise<LocalStepFunctions> {
-  const [{ embeddedJointDefinition }, joint] = await Promise.all([import('../constructs/joint-definition.ts'), import('../../functions/joint/handler.ts')]);
+async function startJointHandling(dataDir: string, db: DynamoDBDocumentClient, host: string, region: string, now: (() => Date) | undefined): Promise<LocalStepFunctions> {
+  const joint = await import('../../functions/joint/handler.ts');
   const functionArn = `arn:${partitionOf(region)}:lambda:${region}:${LOCAL_ACCOUNT}:function:tongban-local-joint`;
   const handler = now ? joint.jointHandler({ now }) : joint.handler;
-  return startLocalStepFunctions({
+  // Kept from an earlier start when nothing it is made from has changed (joint-definition-cache.ts).
+  const fingerprint = await definitionFingerprint(functionArn);
+  const keptPath = join(dataDir, JOINT_DEFINITION_FILE);
+  const kept = keptDefinition(await readFile(keptPath, 'utf8').catch(() => undefined), fingerprint);
+  const definition = kept ?? (await import('../constructs/joint-definition.ts')).embeddedJointDefinition(functionArn);
+  const stepFunctions = await startLocalStepFunctions({
     host,
     region,
     db,
     table: LOCAL_TABLES.stepFunctions,
-    stateMachines: { [LOCAL_JOINT_STATE_MACHINE]: embeddedJointDefinition(functionArn) },
+    stateMachines: { [LOCAL_JOINT_STATE_MACHINE]: definition },
+    ...(kept ? { validated: [LOCAL_JOINT_STATE_MACHINE] } : {}),
     functions: { [functionArn]: (event) => handler(event as Parameters<typeof handler>[0]) },
     onEvent: (notice) => {
       if (notice.type === 'failure') console.warn(`joint handling: ${notice.message}`);
       else if (notice.status !== 'SUCCEEDED') console.warn(`joint handling: ${notice.executionArn} ended ${notice.status}${notice.error ? ` (${notice.error})` : ''}`);
     },
   });
+  // Kept once the engine has accepted it.
+  if (!kept) await writeAtomically(keptPath, definitionRecord(fingerprint, definition));
+  return stepFunctions;
 }
 
 /**

@@ -188,6 +188,12 @@ export interface LocalStepFunctionsOptions {
   functions: Record<string, LocalFunction>;
   /** Told about execution ends and failures of the stand-in (the platform logs them). */
   onEvent?: (notice: StepFunctionsNotice) => void;
+  /**
+   * State machines whose definitions passed the engine's validation before (in an earlier run: the
+   * embedded platform keeps them): not validated again, which takes up to a second. What this
+   * stand-in supports is still checked.
+   */
+  validated?: readonly string[];
   /** Tests: retry waits in milliseconds by state name, passed to the engine (`overrides.retryIntervalOverrides`). */
   retryIntervalOverrides?: Record<string, number | number[]>;
 }
@@ -350,10 +356,10 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
  * Validates a definition (asl-validator, through the engine) and what this stand-in supports, and
  * builds its engine with a task spec for every Task state, however deeply nested.
  */
-function prepareMachine(region: string, name: string, definition: object, resolveFunction: (name: string) => LocalFunction | undefined): PreparedMachine {
+function prepareMachine(region: string, name: string, definition: object, resolveFunction: (name: string) => LocalFunction | undefined, validated: boolean): PreparedMachine {
   const where = (state: string): string => `state machine ${name}, state ${state}`;
   // The validator first, so that a malformed definition is reported as such.
-  validate(definition);
+  if (!validated) validate(definition);
   const copy = structuredClone(definition) as Json;
   if (copy.QueryLanguage === 'JSONata') throw new DefinitionError(`state machine ${name}: JSONata is not supported by the local engine`);
   const tasks = new Map<string, TaskSpec>();
@@ -624,7 +630,7 @@ export async function startLocalStepFunctions(opts: LocalStepFunctionsOptions): 
   const machines = new Map<string, PreparedMachine>();
   for (const [name, definition] of Object.entries(opts.stateMachines)) {
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new DefinitionError(`state machine name ${name} is not valid`);
-    machines.set(name, prepareMachine(region, name, definition, resolveFunction));
+    machines.set(name, prepareMachine(region, name, definition, resolveFunction, opts.validated?.includes(name) ?? false));
   }
 
   const lives = new Map<string, LiveExecution>();
