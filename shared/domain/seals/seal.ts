@@ -1,0 +1,186 @@
+// E-seals (电子印章, 000 §13-16): a department's seal over a document is a detached JWS (RFC 7515
+// appendix F) with an unencoded payload (RFC 7797, `"b64": false`): the document stays as it is — its
+// canonical bytes (jcs.ts) — and the seal carries only the protected header and the signature. The
+// JWS signing input is `BASE64URL(header) || "." || document`; the signature is made by the
+// department's key, which never leaves KMS (or the local signer), over that input:
+//
+//   - signing inputs up to 4096 bytes are sent as they are (KMS MessageType RAW);
+//   - larger ones are sent as their SHA-256 (MessageType DIGEST), which for ECDSA_SHA_256 is the same
+//     signature: any JWS ES256 verifier accepts either, and the header says which was sent.
+//
+// The header names the department (its credit code), the seal, the key (`kid`), the algorithm and
+// the time; `tongban:digest` is the document's SHA-256, so a seal can be matched to its document
+// without the document. ES256 is the JOSE name for ECDSA P-256 with SHA-256 (KMS: ECC_NIST_P256,
+// ECDSA_SHA_256). SM2 seals (China regions) will name their algorithm `SM2-SM3`.
+//
+// Verification (verifySeal) needs only the document, the seal and the public key (JWKS): no platform.
+import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+
+/** The largest message KMS signs as it is (MessageType RAW). */
+export const KMS_RAW_MESSAGE_LIMIT = 4096;
+
+export type SealAlgorithm = 'ES256';
+
+/** The protected header of a seal. */
+export interface SealHeader {
+  alg: SealAlgorithm;
+  /** The signing key (its KMS key id or ARN; the JWKS entry's `kid`). */
+  kid: string;
+  b64: false;
+  crit: ['b64'];
+  typ: 'tongban-seal+jws';
+  /** The sealing department's unified social credit code. */
+  'tongban:department': string;
+  /** The seal's identifier (a department may hold several seals over time). */
+  'tongban:seal': string;
+  /** When it was sealed, ISO 8601. */
+  'tongban:sealedAt': string;
+  /** SHA-256 of the document (hex). */
+  'tongban:digest': string;
+  /** How the signing input went to the signer: as it is, or as its SHA-256 (inputs over 4096 bytes). */
+  'tongban:signed': 'raw' | 'digest';
+}
+
+/** A seal: the JWS flattened JSON serialisation without its (detached) payload. */
+export interface Seal {
+  protected: string;
+  signature: string;
+}
+
+/** What signs: KMS Sign with the key's ECDSA_SHA_256, answering the DER signature KMS returns. */
+export interface SealSigner {
+  sign(keyId: string, message: Uint8Array, messageType: 'RAW' | 'DIGEST'): Promise<Uint8Array>;
+}
+
+export interface SealRequest {
+  keyId: string;
+  department: string;
+  seal: string;
+  sealedAt: string;
+}
+
+/** Seals `document` (its canonical bytes) with the key of `request`: one Sign call. */
+export async function sealDocument(document: Uint8Array, request: SealRequest, signer: SealSigner): Promise<Seal> {
+  const digest = sha256(document).toString('hex');
+  const build = (signed: SealHeader['tongban:signed']) => {
+    const header: SealHeader = {
+      alg: 'ES256',
+      kid: request.keyId,
+      b64: false,
+      crit: ['b64'],
+      typ: 'tongban-seal+jws',
+      'tongban:department': request.department,
+      'tongban:seal': request.seal,
+      'tongban:sealedAt': request.sealedAt,
+      'tongban:digest': digest,
+      'tongban:signed': signed,
+    };
+    const protectedHeader = base64url(Buffer.from(JSON.stringify(header), 'utf8'));
+    return { protectedHeader, input: signingInput(protectedHeader, document) };
+  };
+  let signed: SealHeader['tongban:signed'] = 'raw';
+  let { protectedHeader, input } = build(signed);
+  if (input.length > KMS_RAW_MESSAGE_LIMIT) {
+    signed = 'digest';
+    ({ protectedHeader, input } = build(signed));
+  }
+  const der = signed === 'raw' ? await signer.sign(request.keyId, input, 'RAW') : await signer.sign(request.keyId, sha256(input), 'DIGEST');
+  return { protected: protectedHeader, signature: base64url(derToJose(der)) };
+}
+
+/** Why a seal does not verify, or that it does. */
+export type SealCheck =
+  | { valid: true; header: SealHeader }
+  | { valid: false; reason: 'malformed' | 'unknown-key' | 'digest-mismatch' | 'bad-signature'; detail: string; header?: SealHeader };
+
+/**
+ * Verifies `seal` over `document` with the public key its header names, found by `keyOf` (SPKI DER or
+ * a JWK, as the JWKS publishes it). Checks the document's digest in the header and the signature.
+ */
+export function verifySeal(document: Uint8Array, seal: Seal, keyOf: (kid: string) => KeyObject | undefined): SealCheck {
+  let header: SealHeader;
+  try {
+    header = JSON.parse(Buffer.from(seal.protected, 'base64url').toString('utf8')) as SealHeader;
+  } catch {
+    return { valid: false, reason: 'malformed', detail: 'the protected header is not base64url JSON' };
+  }
+  if (header.alg !== 'ES256' || header.b64 !== false || !Array.isArray(header.crit) || !header.crit.includes('b64') || typeof header.kid !== 'string') {
+    return { valid: false, reason: 'malformed', detail: `unsupported header (alg ${String(header.alg)}, b64 ${String(header.b64)})`, header };
+  }
+  if (header['tongban:digest'] !== sha256(document).toString('hex')) {
+    return { valid: false, reason: 'digest-mismatch', detail: 'the document is not the one sealed (its SHA-256 differs)', header };
+  }
+  const key = keyOf(header.kid);
+  if (!key) return { valid: false, reason: 'unknown-key', detail: `no published key ${header.kid}`, header };
+  const signature = Buffer.from(seal.signature, 'base64url');
+  const ok = signature.length === 64 && verifySignature('sha256', signingInput(seal.protected, document), { key, dsaEncoding: 'ieee-p1363' }, signature);
+  return ok ? { valid: true, header } : { valid: false, reason: 'bad-signature', detail: 'the signature does not verify with the key', header };
+}
+
+/** A public key from its DER SubjectPublicKeyInfo (what KMS GetPublicKey answers). */
+export function publicKeyFromSpki(der: Uint8Array): KeyObject {
+  return createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+}
+
+/** `BASE64URL(header) || "." || payload`: the JWS signing input with an unencoded payload. */
+export function signingInput(protectedHeader: string, document: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from(`${protectedHeader}.`, 'ascii'), document]);
+}
+
+/**
+ * A DER `ECDSA-Sig-Value` (SEQUENCE { r INTEGER, s INTEGER }, as KMS answers) as JOSE's R‖S, each
+ * left-padded to 32 bytes.
+ */
+export function derToJose(der: Uint8Array): Buffer {
+  const b = Buffer.from(der);
+  let i = 0;
+  const expect = (tag: number) => {
+    if (b[i++] !== tag) throw new Error('not a DER ECDSA signature');
+  };
+  const length = (): number => {
+    const first = b[i++]!;
+    if (first < 0x80) return first;
+    const n = first & 0x7f;
+    let len = 0;
+    for (let k = 0; k < n; k++) len = (len << 8) | b[i++]!;
+    return len;
+  };
+  expect(0x30);
+  const total = length();
+  if (i + total !== b.length) throw new Error('not a DER ECDSA signature: wrong length');
+  const integer = (): Buffer => {
+    expect(0x02);
+    const len = length();
+    let v = b.subarray(i, i + len);
+    i += len;
+    while (v.length > 32 && v[0] === 0) v = v.subarray(1);
+    if (v.length > 32) throw new Error('not a P-256 signature: integer longer than 32 bytes');
+    return Buffer.concat([Buffer.alloc(32 - v.length), v]);
+  };
+  const r = integer();
+  const s = integer();
+  if (i !== b.length) throw new Error('not a DER ECDSA signature: trailing bytes');
+  return Buffer.concat([r, s]);
+}
+
+/** JOSE's R‖S as a DER `ECDSA-Sig-Value` (what OpenSSL verifies). */
+export function joseToDer(raw: Uint8Array): Buffer {
+  if (raw.length !== 64) throw new Error('a P-256 JOSE signature is 64 bytes');
+  const integer = (v: Buffer): Buffer => {
+    let x = v;
+    while (x.length > 1 && x[0] === 0 && x[1]! < 0x80) x = x.subarray(1);
+    if (x[0]! >= 0x80) x = Buffer.concat([Buffer.from([0]), x]);
+    return Buffer.concat([Buffer.from([0x02, x.length]), x]);
+  };
+  const body = Buffer.concat([integer(Buffer.from(raw.subarray(0, 32))), integer(Buffer.from(raw.subarray(32)))]);
+  return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+}
+
+function sha256(bytes: Uint8Array): Buffer {
+  return createHash('sha256').update(bytes).digest();
+}
+
+function base64url(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64url');
+}
