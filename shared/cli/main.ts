@@ -8,6 +8,7 @@ import { positiveInt, readJsonObject } from './args.ts';
 import type { CommandContext } from './cases-commands.ts';
 import { casesCommand, supervisionCommand } from './cases-commands.ts';
 import { guideTemplate } from './guide-template.ts';
+import { verifyCommand } from './verify-command.ts';
 import { printError, printItem, printList, printVersion } from './output.ts';
 
 const HELP = `tongban: the Tongban (通办) command line
@@ -15,6 +16,7 @@ const HELP = `tongban: the Tongban (通办) command line
 Usage: tongban items <command> [options]
        tongban cases <command> [options]
        tongban supervision overdue|violation [--limit N] [--cursor C]
+       tongban verify <document> <seal> --jwks <jwks.json>   offline: no network, no credentials
 
 Items (事项):
   list     [--department <code>] [--type <type>] [--state draft|submitted|returned] [--limit N] [--cursor C] [--all]
@@ -66,6 +68,11 @@ Cases (办件):
 
 Supervision (platform):
   supervision overdue|violation   cases past their promised / statutory deadline
+
+Seals (anyone, offline):
+  verify <document> <seal> --jwks <file>
+                                  checks a seal over a document (its bytes as issued) with the published
+                                  keys: valid (exit 0) or invalid with the reason (exit 1)
 
 Who you are (one of):
   --as <principal>        a principal of the embedded platform, from .tongban/credentials.json
@@ -125,6 +132,7 @@ export async function main(argv: string[]): Promise<number> {
         'override-reason': { type: 'string', multiple: true },
         attachment: { type: 'string', multiple: true },
         opinions: { type: 'boolean', default: false },
+        jwks: { type: 'string' },
         procedure: { type: 'string' },
         status: { type: 'string' },
       },
@@ -140,6 +148,8 @@ export async function main(argv: string[]): Promise<number> {
     return o.help ? 0 : 2;
   }
   try {
+    // Offline: before any credentials or endpoint are looked for.
+    if (group === 'verify') return await verifyCommand(command, code, o.jwks, o.json);
     if (group !== 'items' && group !== 'cases' && group !== 'supervision') throw new UsageError(`unknown command group "${group}"`);
     if (command === 'template') {
       const department = o.department ?? (o.as !== undefined ? await departmentOf(credentialsPath(o), o.as) : undefined);

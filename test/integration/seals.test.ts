@@ -16,11 +16,16 @@ import { canonicalBytes } from '../../shared/domain/seals/jcs.ts';
 import type { Seal, SealHeader } from '../../shared/domain/seals/seal.ts';
 import { KMS_RAW_MESSAGE_LIMIT, joseToDer, publicKeyFromSpki, sealDocument, signingInput, verifySeal } from '../../shared/domain/seals/seal.ts';
 import { DEPARTMENTS } from '../../infra/local/seed-data.ts';
+import { main } from '../../shared/cli/main.ts';
+import type { Jwks } from '../../shared/domain/seals/jwks.ts';
+import { sealJwk, verifySealWithJwks } from '../../shared/domain/seals/jwks.ts';
+import { readFileSync } from 'node:fs';
+import { vi } from 'vitest';
 
 let dir: string;
 let kms: KMSClient;
 let close: () => Promise<void>;
-const keys = new Map<string, { key: KeyObject; pem: string }>();
+const keys = new Map<string, { key: KeyObject; pem: string; spki: Uint8Array }>();
 let market: string;
 let health: string;
 
@@ -29,7 +34,7 @@ async function newSealKey(): Promise<string> {
   const id = created.KeyMetadata!.KeyId!;
   const pub = await kms.send(new GetPublicKeyCommand({ KeyId: id }));
   const key = publicKeyFromSpki(pub.PublicKey!);
-  keys.set(id, { key, pem: key.export({ type: 'spki', format: 'pem' }) as string });
+  keys.set(id, { key, pem: key.export({ type: 'spki', format: 'pem' }) as string, spki: pub.PublicKey! });
   return id;
 }
 
@@ -123,5 +128,105 @@ describe('seals made by the embedded KMS signer', () => {
       expect(await withJose(doc, seal_, pem)).toBe(false);
       expect(await openssl(doc, seal_, pem)).toBe(false);
     }
+  });
+});
+
+/** The published keys: market's (active) and health's (retired at the end of 30 Nov 2026). */
+function jwks(): Jwks {
+  return {
+    keys: [
+      sealJwk(keys.get(market)!.spki, { kid: market, department: DEPARTMENTS.market.id, seal: 'market-seal-1' }),
+      sealJwk(keys.get(health)!.spki, { kid: health, department: DEPARTMENTS.health.id, seal: 'health-seal-1', retiredAt: '2026-11-30T16:00:00.000Z' }),
+    ],
+  };
+}
+
+/** Runs `tongban …` in process; answers the exit code and what it printed. */
+async function tongban(...args: string[]): Promise<{ code: number; out: string }> {
+  const out: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  try {
+    return { code: await main(args), out: out.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+describe('published keys (JWKS) and verifying offline', () => {
+  it('checks that the key is the department\'s the seal names, and that it was not retired when the seal was made', async () => {
+    const document = decision();
+    const byMarket = await seal(document);
+    // Health's key, but the seal claims market's department.
+    const claimed = await seal(document, health);
+    const healthSeal = (sealedAt: string) =>
+      sealDocument(document, { keyId: health, department: DEPARTMENTS.health.id, seal: 'health-seal-1', sealedAt }, new KmsSealSigner(kms));
+
+    expect(verifySealWithJwks(document, byMarket, jwks())).toMatchObject({ valid: true });
+    expect(verifySealWithJwks(document, claimed, jwks())).toMatchObject({ valid: false, reason: 'department-mismatch' });
+    // A seal made before the key was retired keeps verifying; one made after does not.
+    expect(verifySealWithJwks(document, await healthSeal('2026-11-30T15:59:59.000Z'), jwks())).toMatchObject({ valid: true });
+    expect(verifySealWithJwks(document, await healthSeal('2026-12-01T09:00:00.000Z'), jwks())).toMatchObject({ valid: false, reason: 'retired-key' });
+    expect(verifySealWithJwks(document, byMarket, { keys: jwks().keys.slice(1) })).toMatchObject({ valid: false, reason: 'unknown-key' });
+    expect(jwks().keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', 'tongban:status': 'active' });
+    expect(jwks().keys[1]).toMatchObject({ 'tongban:status': 'retired', 'tongban:retiredAt': '2026-11-30T16:00:00.000Z' });
+  });
+
+  it('tongban verify: with files only, valid (exit 0) or invalid with the reason (exit 1); bad arguments exit 2', async () => {
+    const document = decision();
+    const s = await seal(document);
+    const files = join(dir, 'cli');
+    await writeFile(`${files}-decision.json`, document);
+    await writeFile(`${files}-seal.json`, JSON.stringify(s));
+    await writeFile(`${files}-jwks.json`, JSON.stringify(jwks()));
+    const changed = Buffer.from(document.toString('utf8').replace('符合条件', '不符合条件'));
+    await writeFile(`${files}-changed.json`, changed);
+
+    const valid = await tongban('verify', `${files}-decision.json`, `${files}-seal.json`, '--jwks', `${files}-jwks.json`);
+    const invalid = await tongban('verify', `${files}-changed.json`, `${files}-seal.json`, '--jwks', `${files}-jwks.json`);
+    const asJson = await tongban('verify', `${files}-changed.json`, `${files}-seal.json`, '--jwks', `${files}-jwks.json`, '--json');
+    const noJwks = await tongban('verify', `${files}-decision.json`, `${files}-seal.json`);
+    const notSeal = await tongban('verify', `${files}-decision.json`, `${files}-jwks.json`, '--jwks', `${files}-jwks.json`);
+
+    expect(valid.code).toBe(0);
+    expect(valid.out).toContain(`印章有效 / seal valid: department ${DEPARTMENTS.market.id}, seal market-seal-1, key ${market}`);
+    expect(invalid).toMatchObject({ code: 1 });
+    expect(invalid.out).toContain('digest-mismatch');
+    expect(JSON.parse(asJson.out)).toMatchObject({ valid: false, reason: 'digest-mismatch' });
+    expect(noJwks.code).toBe(2);
+    expect(notSeal.code).toBe(2);
+  });
+
+  it("the README's OpenSSL commands verify a seal, and refuse a changed document", async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const script = /<!-- openssl-verify[^>]*-->\n```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(script).toBeDefined();
+    const run = async (document: Uint8Array, s: Seal) => {
+      const work = await mkdtemp(join(dir, 'openssl-'));
+      await writeFile(join(work, 'decision.json'), document);
+      await writeFile(join(work, 'decision.seal.json'), JSON.stringify(s));
+      await writeFile(join(work, 'key.der'), Buffer.from(jwks().keys[0]!['tongban:spki'], 'base64'));
+      try {
+        return execFileSync('bash', ['-e', '-c', script!], { cwd: work, encoding: 'utf8' });
+      } catch (e) {
+        return `failed: ${String((e as { stdout?: string }).stdout ?? e)}`;
+      }
+    };
+    // Seals whose R has its top bit set (DER needs a leading zero byte) and whose S starts with a zero
+    // byte (DER drops it): the conversion in the script must get both right.
+    const document = decision({ scans: 'y'.repeat(6000) });
+    const found: { highR?: Seal; zeroS?: Seal } = {};
+    for (let i = 0; i < 4000 && !(found.highR && found.zeroS); i++) {
+      const candidate = await seal(document);
+      const raw = Buffer.from(candidate.signature, 'base64url');
+      if (raw[0]! >= 0x80) found.highR ??= candidate;
+      if (raw[32] === 0) found.zeroS ??= candidate;
+    }
+    expect(found.highR && found.zeroS).toBeTruthy();
+
+    expect(await run(document, found.highR!)).toContain('Verified OK');
+    expect(await run(document, found.zeroS!)).toContain('Verified OK');
+    expect(await run(decision(), found.highR!)).toMatch(/^failed: Verification failure/);
   });
 });

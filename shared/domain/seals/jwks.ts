@@ -1,0 +1,92 @@
+// The published seal keys (JWKS, RFC 7517): every key a department ever sealed with, active or
+// retired, so that anyone can verify a seal without the platform — years later too. A key is never
+// removed: rotating a seal means a new key, and the old one stays listed, retired from a date on.
+// Each entry names its department and seal, and carries its DER SubjectPublicKeyInfo as well
+// (`tongban:spki`, base64), which OpenSSL reads as it is.
+import { createPublicKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import type { Seal, SealCheck, SealHeader } from './seal.ts';
+import { verifySeal } from './seal.ts';
+
+export interface SealJwk {
+  kty: 'EC';
+  crv: 'P-256';
+  x: string;
+  y: string;
+  kid: string;
+  use: 'sig';
+  alg: 'ES256';
+  /** The department's unified social credit code. */
+  'tongban:department': string;
+  'tongban:seal': string;
+  'tongban:status': 'active' | 'retired';
+  /** Seals made after this instant with this key are not valid (the key was retired then). */
+  'tongban:retiredAt'?: string;
+  /** The DER SubjectPublicKeyInfo, base64 (what KMS GetPublicKey answers). */
+  'tongban:spki': string;
+}
+
+export interface Jwks {
+  keys: SealJwk[];
+}
+
+export interface SealKeyInfo {
+  kid: string;
+  department: string;
+  seal: string;
+  retiredAt?: string;
+}
+
+/** A JWKS entry for a key given as its DER SubjectPublicKeyInfo. */
+export function sealJwk(spki: Uint8Array, info: SealKeyInfo): SealJwk {
+  const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  const jwk = key.export({ format: 'jwk' });
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.x || !jwk.y) throw new Error(`key ${info.kid} is not an ECC_NIST_P256 key`);
+  return {
+    kty: 'EC',
+    crv: 'P-256',
+    x: jwk.x,
+    y: jwk.y,
+    kid: info.kid,
+    use: 'sig',
+    alg: 'ES256',
+    'tongban:department': info.department,
+    'tongban:seal': info.seal,
+    'tongban:status': info.retiredAt ? 'retired' : 'active',
+    ...(info.retiredAt ? { 'tongban:retiredAt': info.retiredAt } : {}),
+    'tongban:spki': Buffer.from(spki).toString('base64'),
+  };
+}
+
+export type JwksSealCheck =
+  | SealCheck
+  | { valid: false; reason: 'department-mismatch' | 'retired-key'; detail: string; header: SealHeader };
+
+/**
+ * Verifies a seal against published keys: the signature (verifySeal), then that the key belongs to the
+ * department the seal names, and that the seal was not made after its key was retired. A seal made
+ * while its key was active stays valid after the key is retired.
+ */
+export function verifySealWithJwks(document: Uint8Array, seal: Seal, jwks: Jwks): JwksSealCheck {
+  const byKid = new Map(jwks.keys.map((k) => [k.kid, k]));
+  const keyOf = (kid: string): KeyObject | undefined => {
+    const jwk = byKid.get(kid);
+    return jwk ? createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' }) : undefined;
+  };
+  const check = verifySeal(document, seal, keyOf);
+  if (!check.valid) return check;
+  const jwk = byKid.get(check.header.kid)!;
+  if (jwk['tongban:department'] !== check.header['tongban:department']) {
+    return {
+      valid: false,
+      reason: 'department-mismatch',
+      detail: `the seal names department ${check.header['tongban:department']}, but key ${jwk.kid} is department ${jwk['tongban:department']}'s`,
+      header: check.header,
+    };
+  }
+  const retiredAt = jwk['tongban:retiredAt'];
+  if (retiredAt !== undefined && !(Date.parse(check.header['tongban:sealedAt']) <= Date.parse(retiredAt))) {
+    return { valid: false, reason: 'retired-key', detail: `key ${jwk.kid} was retired at ${retiredAt}; the seal claims ${check.header['tongban:sealedAt']}`, header: check.header };
+  }
+  return check;
+}
