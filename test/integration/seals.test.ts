@@ -14,7 +14,8 @@ import { startLocalKms } from '../../infra/local/kms-server.ts';
 import { KmsSealSigner } from '../../shared/adapters/kms-seal-signer.ts';
 import { canonicalBytes } from '../../shared/domain/seals/jcs.ts';
 import type { Seal, SealHeader } from '../../shared/domain/seals/seal.ts';
-import { KMS_RAW_MESSAGE_LIMIT, joseToDer, publicKeyFromSpki, sealDocument, signingInput, verifySeal } from '../../shared/domain/seals/seal.ts';
+import { KMS_RAW_MESSAGE_LIMIT, joseToDer, sealDocument, signingInput, verifySeal } from '../../shared/domain/seals/seal.ts';
+import { createPublicKey } from 'node:crypto';
 import { DEPARTMENTS } from '../../infra/local/seed-data.ts';
 import { main } from '../../shared/cli/main.ts';
 import type { Jwks } from '../../shared/domain/seals/jwks.ts';
@@ -33,7 +34,7 @@ async function newSealKey(): Promise<string> {
   const created = await kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }));
   const id = created.KeyMetadata!.KeyId!;
   const pub = await kms.send(new GetPublicKeyCommand({ KeyId: id }));
-  const key = publicKeyFromSpki(pub.PublicKey!);
+  const key = createPublicKey({ key: Buffer.from(pub.PublicKey!), format: 'der', type: 'spki' });
   keys.set(id, { key, pem: key.export({ type: 'spki', format: 'pem' }) as string, spki: pub.PublicKey! });
   return id;
 }
@@ -55,7 +56,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const keyOf = (kid: string) => keys.get(kid)?.key;
+const keyOf = (kid: string) => (keys.has(kid) ? { alg: 'ES256' as const, spki: keys.get(kid)!.spki } : undefined);
 const decision = (extra: Record<string, unknown> = {}) =>
   canonicalBytes({ caseNo: '20261123ABCDEFGHIJ', outcome: 'approved', department: DEPARTMENTS.market.id, decidedOn: '2026-11-30', reasons: ['符合条件'], ...extra });
 const seal = (document: Uint8Array, keyId = market) =>
@@ -228,5 +229,53 @@ describe('published keys (JWKS) and verifying offline', () => {
     expect(await run(document, found.highR!)).toContain('Verified OK');
     expect(await run(document, found.zeroS!)).toContain('Verified OK');
     expect(await run(decision(), found.highR!)).toMatch(/^failed: Verification failure/);
+  });
+});
+
+describe('SM2 seals (China regions): SM2DSA keys, the same code path', () => {
+  it('seal RAW and DIGEST, verify here and with OpenSSL (SM3, distinguishing ID 1234567812345678), and refuse tampering', async () => {
+    const created = await kms.send(new CreateKeyCommand({ KeySpec: 'SM2', KeyUsage: 'SIGN_VERIFY' }));
+    const kid = created.KeyMetadata!.KeyId!;
+    const spki = (await kms.send(new GetPublicKeyCommand({ KeyId: kid }))).PublicKey!;
+    const pem = `-----BEGIN PUBLIC KEY-----\n${Buffer.from(spki).toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END PUBLIC KEY-----\n`;
+    const sm2KeyOf = (k: string) => (k === kid ? { alg: 'SM2-SM3' as const, spki } : undefined);
+    const sealSm2 = (document: Uint8Array) =>
+      sealDocument(document, { keyId: kid, alg: 'SM2-SM3', spki, department: DEPARTMENTS.market.id, seal: 'market-sm2', sealedAt: '2026-11-30T02:00:00.000Z' }, new KmsSealSigner(kms));
+    const opensslSm2 = async (document: Uint8Array, s: Seal): Promise<boolean> => {
+      const base = join(dir, `sm2-${Math.random().toString(36).slice(2)}`);
+      await writeFile(`${base}.pem`, pem);
+      await writeFile(`${base}.sig`, joseToDer(Buffer.from(s.signature, 'base64url')));
+      await writeFile(`${base}.input`, signingInput(s.protected, document));
+      try {
+        const args = ['dgst', '-sm3', '-verify', `${base}.pem`, '-sigopt', 'distid:1234567812345678', '-signature', `${base}.sig`, `${base}.input`];
+        return execFileSync('openssl', args, { encoding: 'utf8' }).includes('Verified OK');
+      } catch {
+        return false;
+      }
+    };
+
+    for (const [document, signed] of [
+      [decision(), 'raw'],
+      [decision({ scans: 'z'.repeat(8000) }), 'digest'],
+    ] as const) {
+      const s = await sealSm2(document);
+      expect(headerOf(s)).toMatchObject({ alg: 'SM2-SM3', kid, 'tongban:signed': signed });
+      expect(verifySeal(document, s, sm2KeyOf), signed).toMatchObject({ valid: true });
+      expect(await opensslSm2(document, s), `openssl, ${signed}`).toBe(true);
+      expect(verifySealWithJwks(document, s, { keys: [sealJwk(spki, { kid, alg: 'SM2-SM3', department: DEPARTMENTS.market.id, seal: 'market-sm2' })] })).toMatchObject({ valid: true });
+    }
+    const document = decision();
+    const s = await sealSm2(document);
+    const changed = decision({ reasons: ['不符合条件'] });
+    expect(verifySeal(changed, s, sm2KeyOf)).toMatchObject({ valid: false, reason: 'digest-mismatch' });
+    expect(await opensslSm2(changed, s)).toBe(false);
+    // An SM2 seal checked against a P-256 key of the same kid, and an ES256 seal against the SM2 key.
+    expect(verifySeal(document, s, (k) => (k === kid ? { alg: 'ES256', spki: keys.get(market)!.spki } : undefined))).toMatchObject({ valid: false, reason: 'bad-signature' });
+    const es = await seal(document);
+    expect(verifySeal(document, es, () => ({ alg: 'SM2-SM3', spki }))).toMatchObject({ valid: false, reason: 'bad-signature' });
+    // A large SM2 seal needs the public key for Z: without it, no seal is made.
+    await expect(
+      sealDocument(decision({ scans: 'z'.repeat(8000) }), { keyId: kid, alg: 'SM2-SM3', department: DEPARTMENTS.market.id, seal: 'market-sm2', sealedAt: '2026-11-30T02:00:00.000Z' }, new KmsSealSigner(kms)),
+    ).rejects.toThrow(/needs its public key/);
   });
 });

@@ -7,7 +7,7 @@ import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KmsSealSigner } from '../../shared/adapters/kms-seal-signer.ts';
 import { canonicalBytes } from '../../shared/domain/seals/jcs.ts';
-import { publicKeyFromSpki, sealDocument, signingInput, verifySeal } from '../../shared/domain/seals/seal.ts';
+import { sealDocument, signingInput, verifySeal } from '../../shared/domain/seals/seal.ts';
 
 const KEY_ARN = 'arn:aws-cn:kms:cn-north-1:111122223333:key/5f0c1e4a-0000-4000-8000-000000000001';
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -33,7 +33,7 @@ describe('sealing through KMS', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]!.args[0].input).toMatchObject({ KeyId: KEY_ARN, SigningAlgorithm: 'ECDSA_SHA_256', MessageType: 'RAW' });
     expect(Buffer.from(calls[0]!.args[0].input.Message!).equals(signingInput(s.protected, document))).toBe(true);
-    expect(verifySeal(document, s, (kid) => (kid === KEY_ARN ? publicKeyFromSpki(spki) : undefined))).toMatchObject({ valid: true });
+    expect(verifySeal(document, s, (kid) => (kid === KEY_ARN ? { alg: 'ES256', spki } : undefined))).toMatchObject({ valid: true });
   });
 
   it('signs a large signing input as its SHA-256: DIGEST, 32 bytes, and says so in the header', async () => {

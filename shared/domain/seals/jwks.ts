@@ -3,19 +3,18 @@
 // removed: rotating a seal means a new key, and the old one stays listed, retired from a date on.
 // Each entry names its department and seal, and carries its DER SubjectPublicKeyInfo as well
 // (`tongban:spki`, base64), which OpenSSL reads as it is.
-import { createPublicKey } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
-import type { Seal, SealCheck, SealHeader } from './seal.ts';
-import { verifySeal } from './seal.ts';
+import type { Seal, SealAlgorithm, SealCheck, SealHeader, SealPublicKey } from './seal.ts';
+import { ecPoint, verifySeal } from './seal.ts';
 
 export interface SealJwk {
   kty: 'EC';
-  crv: 'P-256';
+  /** `SM2` is not a registered JOSE curve: SM2 keys are listed for this platform's verifiers and OpenSSL. */
+  crv: 'P-256' | 'SM2';
   x: string;
   y: string;
   kid: string;
   use: 'sig';
-  alg: 'ES256';
+  alg: SealAlgorithm;
   /** The department's unified social credit code. */
   'tongban:department': string;
   'tongban:seal': string;
@@ -32,6 +31,8 @@ export interface Jwks {
 
 export interface SealKeyInfo {
   kid: string;
+  /** ES256 (ECC_NIST_P256) unless SM2-SM3 (an SM2 key). */
+  alg?: SealAlgorithm;
   department: string;
   seal: string;
   retiredAt?: string;
@@ -39,17 +40,16 @@ export interface SealKeyInfo {
 
 /** A JWKS entry for a key given as its DER SubjectPublicKeyInfo. */
 export function sealJwk(spki: Uint8Array, info: SealKeyInfo): SealJwk {
-  const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
-  const jwk = key.export({ format: 'jwk' });
-  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.x || !jwk.y) throw new Error(`key ${info.kid} is not an ECC_NIST_P256 key`);
+  const point = ecPoint(spki);
+  const alg = info.alg ?? 'ES256';
   return {
     kty: 'EC',
-    crv: 'P-256',
-    x: jwk.x,
-    y: jwk.y,
+    crv: alg === 'ES256' ? 'P-256' : 'SM2',
+    x: point.subarray(1, 33).toString('base64url'),
+    y: point.subarray(33, 65).toString('base64url'),
     kid: info.kid,
     use: 'sig',
-    alg: 'ES256',
+    alg,
     'tongban:department': info.department,
     'tongban:seal': info.seal,
     'tongban:status': info.retiredAt ? 'retired' : 'active',
@@ -69,9 +69,9 @@ export type JwksSealCheck =
  */
 export function verifySealWithJwks(document: Uint8Array, seal: Seal, jwks: Jwks): JwksSealCheck {
   const byKid = new Map(jwks.keys.map((k) => [k.kid, k]));
-  const keyOf = (kid: string): KeyObject | undefined => {
+  const keyOf = (kid: string): SealPublicKey | undefined => {
     const jwk = byKid.get(kid);
-    return jwk ? createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' }) : undefined;
+    return jwk ? { alg: jwk.alg, spki: Buffer.from(jwk['tongban:spki'], 'base64') } : undefined;
   };
   const check = verifySeal(document, seal, keyOf);
   if (!check.valid) return check;

@@ -10,17 +10,30 @@
 //
 // The header names the department (its credit code), the seal, the key (`kid`), the algorithm and
 // the time; `tongban:digest` is the document's SHA-256, so a seal can be matched to its document
-// without the document. ES256 is the JOSE name for ECDSA P-256 with SHA-256 (KMS: ECC_NIST_P256,
-// ECDSA_SHA_256). SM2 seals (China regions) will name their algorithm `SM2-SM3`.
+// without the document. Two algorithms, one code path:
+//   - `ES256`, the JOSE name for ECDSA P-256 with SHA-256 (KMS: ECC_NIST_P256, ECDSA_SHA_256);
+//   - `SM2-SM3` (not registered with IANA; named plainly): SM2 with SM3 and the distinguishing ID
+//     1234567812345678, as KMS's SM2DSA uses it in the China regions. Its RAW signature covers
+//     SM3(Z‖input); for a large input the caller sends that hash itself (DIGEST), which needs Z, a
+//     function of the public key.
+// Signatures are R‖S, 32 bytes each, for both (the JOSE form); KMS answers DER.
 //
 // Verification (verifySeal) needs only the document, the seal and the public key (JWKS): no platform.
 import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import { createRequire } from 'node:module';
 
 /** The largest message KMS signs as it is (MessageType RAW). */
 export const KMS_RAW_MESSAGE_LIMIT = 4096;
 
-export type SealAlgorithm = 'ES256';
+export type SealAlgorithm = 'ES256' | 'SM2-SM3';
+
+export const SEAL_ALGORITHMS: readonly SealAlgorithm[] = ['ES256', 'SM2-SM3'];
+
+/** A public seal key as KMS GetPublicKey gives it: its algorithm and DER SubjectPublicKeyInfo. */
+export interface SealPublicKey {
+  alg: SealAlgorithm;
+  spki: Uint8Array;
+}
 
 /** The protected header of a seal. */
 export interface SealHeader {
@@ -48,13 +61,17 @@ export interface Seal {
   signature: string;
 }
 
-/** What signs: KMS Sign with the key's ECDSA_SHA_256, answering the DER signature KMS returns. */
+/** What signs: KMS Sign with the key's algorithm, answering the DER signature KMS returns. */
 export interface SealSigner {
-  sign(keyId: string, message: Uint8Array, messageType: 'RAW' | 'DIGEST'): Promise<Uint8Array>;
+  sign(keyId: string, message: Uint8Array, messageType: 'RAW' | 'DIGEST', alg: SealAlgorithm): Promise<Uint8Array>;
 }
 
 export interface SealRequest {
   keyId: string;
+  /** The key's algorithm: ES256 (ECC_NIST_P256) unless an SM2 key. */
+  alg?: SealAlgorithm;
+  /** SM2 only: the key's SubjectPublicKeyInfo, to hash a large input with its Z. */
+  spki?: Uint8Array;
   department: string;
   seal: string;
   sealedAt: string;
@@ -63,9 +80,10 @@ export interface SealRequest {
 /** Seals `document` (its canonical bytes) with the key of `request`: one Sign call. */
 export async function sealDocument(document: Uint8Array, request: SealRequest, signer: SealSigner): Promise<Seal> {
   const digest = sha256(document).toString('hex');
+  const alg = request.alg ?? 'ES256';
   const build = (signed: SealHeader['tongban:signed']) => {
     const header: SealHeader = {
-      alg: 'ES256',
+      alg,
       kid: request.keyId,
       b64: false,
       crit: ['b64'],
@@ -85,7 +103,13 @@ export async function sealDocument(document: Uint8Array, request: SealRequest, s
     signed = 'digest';
     ({ protectedHeader, input } = build(signed));
   }
-  const der = signed === 'raw' ? await signer.sign(request.keyId, input, 'RAW') : await signer.sign(request.keyId, sha256(input), 'DIGEST');
+  let der: Uint8Array;
+  if (signed === 'raw') der = await signer.sign(request.keyId, input, 'RAW', alg);
+  else if (alg === 'ES256') der = await signer.sign(request.keyId, sha256(input), 'DIGEST', alg);
+  else {
+    if (!request.spki) throw new Error(`sealing ${input.length} bytes with SM2 key ${request.keyId} needs its public key (Z is hashed with the input)`);
+    der = await signer.sign(request.keyId, sm2Hash(ecPoint(request.spki), input), 'DIGEST', alg);
+  }
   return { protected: protectedHeader, signature: base64url(derToJose(der)) };
 }
 
@@ -95,17 +119,17 @@ export type SealCheck =
   | { valid: false; reason: 'malformed' | 'unknown-key' | 'digest-mismatch' | 'bad-signature'; detail: string; header?: SealHeader };
 
 /**
- * Verifies `seal` over `document` with the public key its header names, found by `keyOf` (SPKI DER or
- * a JWK, as the JWKS publishes it). Checks the document's digest in the header and the signature.
+ * Verifies `seal` over `document` with the public key its header names, found by `keyOf` (as KMS
+ * GetPublicKey or the JWKS gives it). Checks the document's digest in the header and the signature.
  */
-export function verifySeal(document: Uint8Array, seal: Seal, keyOf: (kid: string) => KeyObject | undefined): SealCheck {
+export function verifySeal(document: Uint8Array, seal: Seal, keyOf: (kid: string) => SealPublicKey | undefined): SealCheck {
   let header: SealHeader;
   try {
     header = JSON.parse(Buffer.from(seal.protected, 'base64url').toString('utf8')) as SealHeader;
   } catch {
     return { valid: false, reason: 'malformed', detail: 'the protected header is not base64url JSON' };
   }
-  if (header.alg !== 'ES256' || header.b64 !== false || !Array.isArray(header.crit) || !header.crit.includes('b64') || typeof header.kid !== 'string') {
+  if (!SEAL_ALGORITHMS.includes(header.alg) || header.b64 !== false || !Array.isArray(header.crit) || !header.crit.includes('b64') || typeof header.kid !== 'string') {
     return { valid: false, reason: 'malformed', detail: `unsupported header (alg ${String(header.alg)}, b64 ${String(header.b64)})`, header };
   }
   if (header['tongban:digest'] !== sha256(document).toString('hex')) {
@@ -113,14 +137,62 @@ export function verifySeal(document: Uint8Array, seal: Seal, keyOf: (kid: string
   }
   const key = keyOf(header.kid);
   if (!key) return { valid: false, reason: 'unknown-key', detail: `no published key ${header.kid}`, header };
+  if (key.alg !== header.alg) return { valid: false, reason: 'bad-signature', detail: `key ${header.kid} is an ${key.alg} key, the seal says ${header.alg}`, header };
   const signature = Buffer.from(seal.signature, 'base64url');
-  const ok = signature.length === 64 && verifySignature('sha256', signingInput(seal.protected, document), { key, dsaEncoding: 'ieee-p1363' }, signature);
+  const input = signingInput(seal.protected, document);
+  const ok =
+    signature.length === 64 &&
+    (key.alg === 'ES256'
+      ? verifySignature('sha256', input, { key: createPublicKey({ key: Buffer.from(key.spki), format: 'der', type: 'spki' }), dsaEncoding: 'ieee-p1363' }, signature)
+      : sm2Verify(input, signature, ecPoint(key.spki)));
   return ok ? { valid: true, header } : { valid: false, reason: 'bad-signature', detail: 'the signature does not verify with the key', header };
 }
 
-/** A public key from its DER SubjectPublicKeyInfo (what KMS GetPublicKey answers). */
-export function publicKeyFromSpki(der: Uint8Array): KeyObject {
-  return createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+/**
+ * The uncompressed EC point (04‖x‖y, 65 bytes) of a P-256 or SM2 SubjectPublicKeyInfo: the last 65
+ * bytes of its BIT STRING (Node's crypto does not read SM2 keys, so the point is taken from the DER).
+ */
+export function ecPoint(spki: Uint8Array): Buffer {
+  const der = Buffer.from(spki);
+  const point = der.subarray(der.length - 65);
+  if (der.length < 65 + 3 || point[0] !== 0x04 || der[der.length - 66] !== 0x00 || der[der.length - 68] !== 0x03) {
+    throw new Error('not the SubjectPublicKeyInfo of an uncompressed P-256 or SM2 key');
+  }
+  return point;
+}
+
+interface SmCrypto {
+  sm2: { doVerifySignature(msg: number[], signatureHex: string, publicKeyHex: string, opts: { der: boolean; hash: boolean }): boolean };
+  sm3(input: number[]): string;
+}
+const smCrypto = createRequire(import.meta.url)('sm-crypto') as SmCrypto;
+
+/** SM2 verification of R‖S over `input` (SM3 with Z of the default ID), by sm-crypto. */
+function sm2Verify(input: Buffer, signature: Buffer, point: Buffer): boolean {
+  return smCrypto.sm2.doVerifySignature([...input], signature.toString('hex'), point.toString('hex'), { der: false, hash: true });
+}
+
+const SM2_ID = Buffer.from('1234567812345678', 'utf8');
+const SM2_CURVE = {
+  a: 'FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFC',
+  b: '28E9FA9E9D9F5E344D5A9E4BCF6509A7F39789F515AB8F92DDBCBD414D940E93',
+  gx: '32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7',
+  gy: 'BC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0',
+};
+
+/** e = SM3(Z‖input), Z = SM3(ENTL‖ID‖a‖b‖xG‖yG‖xA‖yA): what an SM2 DIGEST signature signs (GB/T 32918.2). */
+export function sm2Hash(point: Buffer, input: Uint8Array): Buffer {
+  const entl = Buffer.alloc(2);
+  entl.writeUInt16BE(SM2_ID.length * 8);
+  const z = Buffer.concat([
+    entl,
+    SM2_ID,
+    ...[SM2_CURVE.a, SM2_CURVE.b, SM2_CURVE.gx, SM2_CURVE.gy].map((h) => Buffer.from(h, 'hex')),
+    point.subarray(1, 33),
+    point.subarray(33, 65),
+  ]);
+  const za = Buffer.from(smCrypto.sm3([...z]), 'hex');
+  return Buffer.from(smCrypto.sm3([...za, ...input]), 'hex');
 }
 
 /** `BASE64URL(header) || "." || payload`: the JWS signing input with an unencoded payload. */
