@@ -1,0 +1,69 @@
+// E-licences as pure functions: issued from an approved case with a GB/T 36904 identifier, their
+// status on a day, revocation (issuing department only, once, with a reason), the sealed document
+// (never the revocation), and the reuse check of a filing (holder, type, status, validity).
+import { describe, expect, it } from 'vitest';
+import { isLicenceId } from '../../shared/domain/identifiers/licence-id.ts';
+import { checkReusable, issueLicence, licenceDocument, licenceStatus, revokeLicence } from '../../shared/domain/licences/licence.ts';
+import { canonicalize } from '../../shared/domain/seals/jcs.ts';
+import { HEALTH, LI, MARKET, MARKET_DEPUTY, PORTAL, SHOP, ZHANG } from '../support/case-fixtures.ts';
+import { refusal } from '../support/refusal.ts';
+
+const issued = (overrides: Partial<Parameters<typeof issueLicence>[0]> = {}) =>
+  issueLicence({
+    caseNo: '20261123ABCDEFGHIJ',
+    itemCode: '115301000152830159000117001000',
+    departmentId: MARKET.departmentId!,
+    applicant: SHOP,
+    typeCode: 'SPJYXKZ',
+    name: '食品经营许可证',
+    serial: '2026000001',
+    issuedOn: '2026-11-30',
+    validUntil: '2031-11-29',
+    data: { 经营项目: ['热食类食品制售'], 经营场所: '昆明市五华区示例路1号' },
+    ...overrides,
+  });
+
+describe('e-licences', () => {
+  it('issues a licence to the applicant with a valid identifier of the issuing department', () => {
+    const licence = issued();
+    expect(isLicenceId(licence.id)).toBe(true);
+    expect(licence.id).toContain(`.SPJYXKZ.${MARKET.departmentId}.2026000001.001.`);
+    expect(licence.holder).toEqual({ kind: 'organisation', id: SHOP.creditCode, name: SHOP.name });
+    expect(issued({ applicant: ZHANG }).holder).toEqual({ kind: 'person', id: ZHANG.residentId, name: ZHANG.name });
+    expect(licence).toMatchObject({ validFrom: '2026-11-30', validUntil: '2031-11-29', issuer: MARKET.departmentId });
+    expect(refusal(() => issued({ validUntil: '2026-11-29' }))).toMatchObject({ code: 'LICENCE_VALIDITY_INVALID', field: 'validUntil' });
+  });
+
+  it('is valid until its last day, expired after it, and revoked once revoked', () => {
+    const licence = issued();
+    expect(licenceStatus(licence, '2031-11-29')).toBe('valid');
+    expect(licenceStatus(licence, '2031-11-30')).toBe('expired');
+    expect(licenceStatus(issued({ validUntil: undefined }), '2099-01-01')).toBe('valid');
+    expect(licenceStatus(revokeLicence(licence, MARKET, '以欺骗手段取得', '2027-01-05'), '2027-01-05')).toBe('revoked');
+  });
+
+  it('lets only the issuing department revoke, once, with a reason; the sealed document never changes', () => {
+    const licence = issued();
+    const revoked = revokeLicence(licence, MARKET_DEPUTY, '以欺骗手段取得', '2027-01-05');
+    expect(revoked.revocation).toEqual({ reason: '以欺骗手段取得', on: '2027-01-05', by: 'market-deputy' });
+    expect(canonicalize(licenceDocument(revoked))).toBe(canonicalize(licenceDocument(licence)));
+    expect(refusal(() => revokeLicence(licence, HEALTH, '理由', '2027-01-05'))).toMatchObject({ code: 'LICENCE_DEPARTMENT_FORBIDDEN', kind: 'forbidden' });
+    expect(refusal(() => revokeLicence(licence, PORTAL, '理由', '2027-01-05'))).toMatchObject({ kind: 'forbidden' });
+    expect(refusal(() => revokeLicence(revoked, MARKET, '再次', '2027-01-06'))).toMatchObject({ code: 'LICENCE_REVOKED', kind: 'conflict' });
+    expect(refusal(() => revokeLicence(licence, MARKET, ' ', '2027-01-05'))).toMatchObject({ code: 'LICENCE_REASON_REQUIRED', field: 'reason' });
+  });
+
+  it("accepts in place of a material only the applicant's own licence of the accepted type, valid today", () => {
+    const licence = issued({ typeCode: 'YYZZ', name: '营业执照', validUntil: '2027-06-30' });
+    const want = { holderId: SHOP.creditCode, typeCode: 'YYZZ', today: '2026-12-01', field: 'materials.营业执照.licenceId' };
+    expect(checkReusable(licence, want)).toBe(licence);
+    // Somebody else's licence answers exactly like one that does not exist.
+    const other = refusal(() => checkReusable(licence, { ...want, holderId: LI.residentId }));
+    const none = refusal(() => checkReusable(undefined, want));
+    expect([other.code, other.field, other.messageZh]).toEqual([none.code, none.field, none.messageZh]);
+    expect(none).toMatchObject({ code: 'CASE_LICENCE_UNKNOWN', kind: 'invalid', field: 'materials.营业执照.licenceId' });
+    expect(refusal(() => checkReusable(licence, { ...want, typeCode: 'SPJYXKZ' }))).toMatchObject({ code: 'CASE_LICENCE_TYPE_MISMATCH' });
+    expect(refusal(() => checkReusable(licence, { ...want, today: '2027-07-01' }))).toMatchObject({ code: 'CASE_LICENCE_EXPIRED', kind: 'conflict' });
+    expect(refusal(() => checkReusable(revokeLicence(licence, MARKET, '吊销', '2026-12-01'), want))).toMatchObject({ code: 'CASE_LICENCE_REVOKED', kind: 'conflict' });
+  });
+});
