@@ -13,7 +13,8 @@ import cn2026 from '../../shared/domain/calendar/data/cn-2026.json' with { type:
 import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
 import { SYSTEM_CALLER, applyCaseCommand, fileCase, sweepCommand } from '../../shared/domain/cases/case-lifecycle.ts';
 import type { CaseState } from '../../shared/domain/cases/case-record.ts';
-import { DEFAULT_MAX_WAIT_SECONDS, branchStep, endOfChinaDay } from '../../shared/domain/cases/joint-handling.ts';
+import { DEFAULT_JOINT_MAX_WAIT_SECONDS } from '../../shared/contracts/joint-workflow.ts';
+import { branchStep, endOfChinaDay } from '../../shared/domain/cases/joint-handling.ts';
 import { FIRE, HEALTH, JOINT, MARKET, PORTAL, ZHANG } from '../support/case-fixtures.ts';
 import { runCase, upload } from '../support/case-materials.ts';
 
@@ -56,7 +57,7 @@ describe('branchStep: what a co-department\'s branch does next', () => {
   });
 
   it('never waits longer than the longest wait, so a moved deadline or an ended case is seen in time', () => {
-    expect(branchStep(dispatched(), FIRE_ID, china('2026-10-08', '10:05:00'))).toEqual({ next: 'wait', waitSeconds: DEFAULT_MAX_WAIT_SECONDS });
+    expect(branchStep(dispatched(), FIRE_ID, china('2026-10-08', '10:05:00'))).toEqual({ next: 'wait', waitSeconds: DEFAULT_JOINT_MAX_WAIT_SECONDS });
     expect(branchStep(dispatched(), FIRE_ID, china('2026-10-08', '10:05:00'), 60)).toEqual({ next: 'wait', waitSeconds: 60 });
   });
 
@@ -70,7 +71,7 @@ describe('branchStep: what a co-department\'s branch does next', () => {
     const escalated = then(dispatched(), { action: 'escalate', departmentId: HEALTH_ID }, on('2026-10-20', SYSTEM_CALLER));
     expect(escalated.jointTasks?.[0]).toMatchObject({ status: 'escalated', escalatedOn: '2026-10-20' });
     // From 10:00 on 2 Dec to midnight after 9 Dec: 7 days and 14 hours, above the longest wait.
-    expect(branchStep(escalated, HEALTH_ID, china('2026-12-02', '10:00:00'))).toEqual({ next: 'wait', waitSeconds: DEFAULT_MAX_WAIT_SECONDS });
+    expect(branchStep(escalated, HEALTH_ID, china('2026-12-02', '10:00:00'))).toEqual({ next: 'wait', waitSeconds: DEFAULT_JOINT_MAX_WAIT_SECONDS });
     expect(branchStep(escalated, HEALTH_ID, china('2026-12-09', '22:00:00'))).toEqual({ next: 'wait', waitSeconds: 2 * 3600 });
     expect(branchStep(escalated, HEALTH_ID, china('2026-12-10', '00:00:00')).next).toBe('record-missing');
   });

@@ -6,12 +6,11 @@
 // safe to run at any time, as often as wanted, and by two runners at once.
 import { chinaDate } from '../calendar/official-calendar.ts';
 import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
-import { DomainError } from '../errors.ts';
-import type { CaseContext } from './case-lifecycle.ts';
-import { SYSTEM_CALLER, applyCaseCommand, sweepCommand } from './case-lifecycle.ts';
+import { sweepCommand } from './case-lifecycle.ts';
 import type { CaseStore } from './case-store.ts';
 import type { JointWorkflow } from './joint-handling.ts';
 import { awaitsJointStart } from './joint-handling.ts';
+import { applySystemCommands } from './system-actions.ts';
 
 export interface CaseSweepDeps {
   store: CaseStore;
@@ -84,25 +83,12 @@ export class CaseSweep {
   }
 
   private async sweepCase(caseNo: string, at: Date, report: SweepReport): Promise<void> {
-    const ctx: CaseContext = { actor: SYSTEM_CALLER, calendar: this.deps.calendar, at: at.toISOString(), today: chinaDate(at) };
-    // Read consistently (the index may lag), act, and on a lost race read again; bounded.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const state = await this.deps.store.get(caseNo);
-      const command = state && sweepCommand(state, ctx.today, this.deps.calendar);
-      if (!state || !command) return;
-      const next = applyCaseCommand(state, command, ctx);
-      try {
-        await this.deps.store.append(next.state, next.entry);
-      } catch (e) {
-        if (e instanceof DomainError && e.code === 'CASE_VERSION_CONFLICT') continue;
-        throw e;
-      }
+    // Read consistently (the index may lag), and take the case as far as the calendar says it has come.
+    await applySystemCommands(this.deps, caseNo, at, (state) => sweepCommand(state, chinaDate(at), this.deps.calendar), (command) => {
       if (command.action === 'deem-accepted') report.deemedAccepted++;
       else if (command.action === 'mark-overdue') report.markedOverdue++;
       else if (command.action === 'mark-violation') report.markedViolation++;
       else report.deadlinesCompleted++;
-      attempt = -1; // moved on: the next step (if any) gets its own attempts
-    }
-    throw new Error(`case ${caseNo} changed under the sweep 5 times in a row; the next sweep tries again`);
+    });
   }
 }

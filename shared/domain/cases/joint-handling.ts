@@ -13,26 +13,20 @@
 //
 // The case moves to opinions-complete with the last task that ends (case-lifecycle.ts), whether that
 // is an opinion or a missing record, so the lead may decide at once.
+import type { CheckResult, DispatchResult, JointBranchInput } from '../../contracts/joint-workflow.ts';
+import { DEFAULT_JOINT_MAX_WAIT_SECONDS, JOINT_TASK_ENDED } from '../../contracts/joint-workflow.ts';
 import { chinaDate, dayNumber, fromDayNumber } from '../calendar/china-date.ts';
 import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
-import { DomainError } from '../errors.ts';
-import type { CaseCommand, CaseContext } from './case-lifecycle.ts';
-import { SYSTEM_CALLER, applyCaseCommand } from './case-lifecycle.ts';
+import type { CaseCommand } from './case-lifecycle.ts';
 import type { CaseState, JointTask } from './case-record.ts';
 import type { CaseStore } from './case-store.ts';
+import { applySystemCommands } from './system-actions.ts';
 
-/** What a co-department's branch does next (the workflow's CheckTask answer). */
-export interface BranchStep {
-  next: 'wait' | 'escalate' | 'record-missing' | 'done';
-  /** With `wait`: how long, in whole seconds (at least 1, at most the configured longest wait). */
-  waitSeconds: number;
-}
+/** What a co-department's branch does next: the workflow's CheckTask answer (the contract's). */
+export type BranchStep = CheckResult;
 
 /** One co-department's branch of the workflow. */
-export interface Branch {
-  caseNo: string;
-  departmentId: string;
-}
+export type Branch = JointBranchInput;
 
 /** How the workflow is started and resumed: Step Functions on AWS, the embedded runtime locally. */
 export interface JointWorkflow {
@@ -55,11 +49,10 @@ export class JointTaskEnded extends Error {
   constructor(branch: Branch, status: string) {
     super(`the task of ${branch.departmentId} on case ${branch.caseNo} has ended (${status}); nothing to wait for`);
     // Step Functions names a Lambda function's error by its type, which the runtime takes from `name`.
-    this.name = 'JointTaskEnded';
+    this.name = JOINT_TASK_ENDED;
   }
 }
 
-export const DEFAULT_MAX_WAIT_SECONDS = 7 * 24 * 3600;
 
 export interface JointHandlingDeps {
   store: CaseStore;
@@ -80,7 +73,7 @@ export function endOfChinaDay(date: string): Date {
  * its due day, and missing from the day after the case's statutory deadline, escalated first or not
  * (the department may act up to and including a deadline day, as everywhere in the platform).
  */
-export function branchStep(state: CaseState, departmentId: string, now: Date, maxWaitSeconds = DEFAULT_MAX_WAIT_SECONDS): BranchStep {
+export function branchStep(state: CaseState, departmentId: string, now: Date, maxWaitSeconds = DEFAULT_JOINT_MAX_WAIT_SECONDS): BranchStep {
   const done: BranchStep = { next: 'done', waitSeconds: 1 };
   const task = state.jointTasks?.find((t) => t.departmentId === departmentId);
   if (!task) throw new Error(`case ${state.caseNo}: no joint task for ${departmentId}`);
@@ -112,7 +105,7 @@ export class JointHandling {
 
   constructor(private readonly deps: JointHandlingDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.maxWaitSeconds = deps.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
+    this.maxWaitSeconds = deps.maxWaitSeconds ?? DEFAULT_JOINT_MAX_WAIT_SECONDS;
     if (!Number.isSafeInteger(this.maxWaitSeconds) || this.maxWaitSeconds < 1) throw new RangeError(`maxWaitSeconds ${this.maxWaitSeconds} is not a positive whole number`);
   }
 
@@ -120,7 +113,7 @@ export class JointHandling {
    * Gives each co-department its task (once) and answers one branch per co-department. A case that is
    * no longer accepted before it was dispatched (withdrawn) has no branches: nothing to wait for.
    */
-  async dispatch(caseNo: string): Promise<{ caseNo: string; branches: Branch[] }> {
+  async dispatch(caseNo: string): Promise<DispatchResult> {
     const state = await this.applySystem(caseNo, (s) => (s.status === 'accepted' && !s.jointTasks && s.coDepartmentIds.length > 0 ? { action: 'dispatch' } : undefined));
     if (state.coDepartmentIds.length === 0) throw new Error(`case ${caseNo} is not a joint case: it has no co-departments`);
     const branches = (state.jointTasks ?? []).map((t) => ({ caseNo, departmentId: t.departmentId }));
@@ -175,27 +168,11 @@ export class JointHandling {
     return state;
   }
 
-  /**
-   * Applies the system command `decide` asks for on the newest state, if any; reads again and decides
-   * anew when someone acted first (bounded). Answers the state it ended on.
-   */
+  /** Applies what `decide` asks for, as the system actor (system-actions.ts); answers the state it ended on. */
   private async applySystem(caseNo: string, decide: (state: CaseState) => CaseCommand | undefined): Promise<CaseState> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const state = await this.existing(caseNo);
-      const command = decide(state);
-      if (!command) return state;
-      const at = this.now();
-      const ctx: CaseContext = { actor: SYSTEM_CALLER, calendar: this.deps.calendar, at: at.toISOString(), today: chinaDate(at) };
-      const next = applyCaseCommand(state, command, ctx);
-      try {
-        await this.deps.store.append(next.state, next.entry);
-        return next.state;
-      } catch (e) {
-        if (e instanceof DomainError && e.code === 'CASE_VERSION_CONFLICT') continue;
-        throw e;
-      }
-    }
-    throw new Error(`case ${caseNo} changed under the joint workflow 5 times in a row; the step is retried`);
+    const state = await applySystemCommands(this.deps, caseNo, this.now(), decide);
+    if (!state) throw new Error(`case ${caseNo} does not exist`);
+    return state;
   }
 }
 
