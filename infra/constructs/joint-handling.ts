@@ -17,7 +17,8 @@
 //   RecordFailure, which marks the case (its jointFailure), then JointHandlingFailed, which the alarm
 //   counts.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { MathExpression } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -44,6 +45,7 @@ import {
 import type { IChainable, QueryLanguage, TaskStateBase } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { occurrenceAlarm } from './occurrence-alarm.ts';
 import { CHECK_RESULT_PATH, JOINT_STATES, JOINT_STEP_TIMEOUT_SECONDS, JOINT_TASK_ENDED, WAIT_SECONDS_PATH } from '../../shared/contracts/joint-workflow.ts';
 import type { CheckResult, JointStepEvent } from '../../shared/contracts/joint-workflow.ts';
 
@@ -215,7 +217,7 @@ export class JointHandling extends Construct {
 
     const period = Duration.minutes(5);
     const sm = this.stateMachine;
-    this.alarm = new Alarm(this, 'FailedAlarm', {
+    this.alarm = occurrenceAlarm(this, 'FailedAlarm', {
       alarmName: `${name}-failed`,
       alarmDescription: `Tongban ${props.stage}: a joint handling execution failed, timed out or was aborted: see the execution history (the case shows jointFailure when its last step could record it); a failed execution can be redriven`,
       metric: new MathExpression({
@@ -228,10 +230,6 @@ export class JointHandling extends Construct {
         label: 'executions failed, timed out or aborted',
         period,
       }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
   }
 }

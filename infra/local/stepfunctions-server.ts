@@ -536,6 +536,18 @@ function toRecord(item: Record<string, unknown>): ExecutionRecord {
 
 const epochSeconds = (d: Date): number => d.getTime() / 1000;
 
+/** An execution as ListExecutions lists it, and as DescribeExecution begins its answer. */
+function executionListItem(r: ExecutionRecord): Record<string, unknown> {
+  return {
+    executionArn: r.executionArn,
+    stateMachineArn: r.stateMachineArn,
+    name: r.name,
+    status: r.status,
+    startDate: epochSeconds(r.startDate),
+    ...(r.stopDate ? { stopDate: epochSeconds(r.stopDate) } : {}),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The server
 // ---------------------------------------------------------------------------------------------
@@ -1009,12 +1021,7 @@ export async function startLocalStepFunctions(opts: LocalStepFunctionsOptions): 
     async DescribeExecution(input) {
       const r = await existingExecution(input.executionArn);
       return {
-        executionArn: r.executionArn,
-        stateMachineArn: r.stateMachineArn,
-        name: r.name,
-        status: r.status,
-        startDate: epochSeconds(r.startDate),
-        ...(r.stopDate ? { stopDate: epochSeconds(r.stopDate) } : {}),
+        ...executionListItem(r),
         input: r.input,
         inputDetails: { included: true },
         ...(r.output !== undefined ? { output: r.output, outputDetails: { included: true } } : {}),
@@ -1035,14 +1042,7 @@ export async function startLocalStepFunctions(opts: LocalStepFunctionsOptions): 
       );
       records.sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
       return {
-        executions: records.map((r) => ({
-          executionArn: r.executionArn,
-          stateMachineArn: r.stateMachineArn,
-          name: r.name,
-          status: r.status,
-          startDate: epochSeconds(r.startDate),
-          ...(r.stopDate ? { stopDate: epochSeconds(r.stopDate) } : {}),
-        })),
+        executions: records.map(executionListItem),
       };
     },
 

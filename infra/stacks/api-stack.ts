@@ -23,7 +23,8 @@
 // domain name, which a deployment may add in front of this REGIONAL endpoint.
 import { createHash } from 'node:crypto';
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -67,6 +68,7 @@ import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/domain/materials/upload-p
 import type { FunctionName, RouteSpec } from '../../shared/contracts/routes.ts';
 import type { ConfigPrincipal, TongbanConfig } from '../config.ts';
 import { JointHandling } from '../constructs/joint-handling.ts';
+import { occurrenceAlarm } from '../constructs/occurrence-alarm.ts';
 import { SELF_ACCOUNT, directoryFromConfig, expandTrustedPrincipalArn, principalRoleName, standInRoleArn } from '../config.ts';
 import { DEPS_LOCK_FILE, LAMBDA_BUNDLING, PROJECT_ROOT, functionEntry } from '../lambda-bundling.ts';
 import type { LambdaName } from '../lambda-bundling.ts';
@@ -499,14 +501,10 @@ export class ApiStack extends Stack {
 
     // One datapoint per run: a period of the interval (CloudWatch allows up to a day, the longest interval).
     const alarm = (id: string, metric: Metric, description: string) =>
-      new Alarm(this, id, {
+      occurrenceAlarm(this, id, {
         alarmName: `tongban-${config.stage}-${id.replace(/Alarm$/, '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`,
         alarmDescription: `Tongban ${config.stage}: ${description}`,
         metric,
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       });
     const alarms = {
       errors: alarm('SweepErrorsAlarm', fn.metricErrors({ period: interval, statistic: 'Sum' }), 'a case sweep run failed (the function threw or timed out)'),

@@ -61,6 +61,9 @@ export const FilingRequestSchema = z
 const date = z.iso.date();
 const baseVersion = z.int().min(1).optional().meta({ description: 'when given, must be the case\'s newest version (optimistic concurrency)' });
 
+/** A case's time-limit deadlines, or the flag that the calendar data for them is missing. */
+const DeadlinesSchema = z.union([z.object({ promised: date, statutory: date }), z.object({ flag: z.literal('DEADLINE_CALENDAR_MISSING') })]);
+
 export const JointTaskSchema = z
   .object({
     departmentId: z.string(),
@@ -105,7 +108,7 @@ export const CaseStateSchema = z
       .optional(),
     limits: z.object({ promisedDays: z.int(), statutoryDays: z.int() }),
     pauses: z.array(z.object({ from: date, to: date.optional(), procedure: z.enum(SPECIAL_PROCEDURES), reason: z.string() })),
-    deadlines: z.union([z.object({ promised: date, statutory: date }), z.object({ flag: z.literal('DEADLINE_CALENDAR_MISSING') })]).optional(),
+    deadlines: DeadlinesSchema.optional(),
     supervision: z.enum(['overdue', 'violation']).optional(),
     supervisionDeadline: date.optional().meta({ description: 'the deadline the case had passed when it was marked' }),
     decision: z
@@ -278,7 +281,7 @@ export const JointTaskListSchema = z
         leadDepartmentId: z.string(),
         caseStatus: z.enum(CASE_STATUSES as [string, ...string[]]),
         task: JointTaskSchema,
-        deadlines: z.union([z.object({ promised: date, statutory: date }), z.object({ flag: z.literal('DEADLINE_CALENDAR_MISSING') })]).optional(),
+        deadlines: DeadlinesSchema.optional(),
       }),
     ),
     nextCursor: z.string().optional(),
