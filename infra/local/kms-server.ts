@@ -49,11 +49,11 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { KeySpec as SdkKeySpec, KeyUsageType, MessageType, SigningAlgorithmSpec } from '@aws-sdk/client-kms';
 import { z } from 'zod';
+import { AwsJsonError, serveAwsJson } from './aws-json-server.ts';
 
 export interface LocalKmsOptions {
   /** Directory that holds the key store; created if missing. */
@@ -74,8 +74,6 @@ export interface LocalKms {
 
 export const LOCAL_KMS_ACCOUNT_ID = '000000000000';
 const DEFAULT_REGION = 'us-east-1';
-const MAX_BODY_BYTES = 1024 * 1024;
-const MAX_DRAIN_BYTES = 8 * 1024 * 1024;
 const MAX_RAW_MESSAGE_BYTES = 4096;
 const MAX_SIGNATURE_BYTES = 6144;
 const SM2_DEFAULT_ID = Buffer.from('1234567812345678', 'utf8');
@@ -85,17 +83,8 @@ const FORMAT_VERSION = 1;
 // Errors in the KMS shape
 // ---------------------------------------------------------------------------------------------
 
-/** An error answered to the client as `{"__type": type, "message": message}`. */
-class KmsError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-    this.name = type;
-  }
-}
+/** An error answered in the KMS error shape (aws-json-server.ts). */
+class KmsError extends AwsJsonError {}
 
 const notFound = (message: string): KmsError => new KmsError('NotFoundException', message);
 const validation = (message: string): KmsError => new KmsError('ValidationException', message);
@@ -1073,128 +1062,35 @@ function createHandlers(store: KeyStore): Record<string, Handler> {
 // HTTP
 // ---------------------------------------------------------------------------------------------
 
-const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
-
-function send(res: ServerResponse, status: number, body: Json | undefined, extra: Record<string, string> = {}): void {
-  const text = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': JSON_CONTENT_TYPE,
-    'Content-Length': Buffer.byteLength(text),
-    'x-amzn-RequestId': randomUUID(),
-    ...extra,
-  });
-  res.end(text);
-}
-
-function sendError(res: ServerResponse, err: KmsError, extra: Record<string, string> = {}): void {
-  send(res, err.status, { __type: err.type, message: err.message }, extra);
-}
-
-/**
- * Reads the body up to `MAX_BODY_BYTES`. A larger body is answered 413 at once and the rest of it
- * is read and dropped (so the client sees the answer rather than a reset connection), up to
- * `MAX_DRAIN_BYTES`, after which the connection is cut. Resolves undefined when it answered 413.
- */
-function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let rejected = false;
-    const tooLarge = (): void => {
-      rejected = true;
-      chunks.length = 0;
-      sendError(res, new KmsError('RequestEntityTooLargeException', `Request body exceeds ${MAX_BODY_BYTES} bytes`, 413), {
-        Connection: 'close',
-      });
-      resolve(undefined);
-    };
-    if (Number(req.headers['content-length'] ?? '0') > MAX_BODY_BYTES) tooLarge();
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (rejected) {
-        if (size > MAX_BODY_BYTES + MAX_DRAIN_BYTES) req.destroy();
-        return;
-      }
-      if (size > MAX_BODY_BYTES) {
-        tooLarge();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!rejected) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', (err) => {
-      if (!rejected) reject(err);
-    });
-  });
-}
-
 export async function startLocalKms(opts: LocalKmsOptions): Promise<LocalKms> {
   const host = opts.host ?? '127.0.0.1';
   const store = new KeyStore(opts.dataDir);
   await store.load();
   const handlers = createHandlers(store);
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const body = await readBody(req, res);
-    if (body === undefined) return;
-    if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/') {
-      sendError(res, new KmsError('UnknownOperationException', `${req.method ?? ''} ${req.url ?? ''} is not a KMS operation`, 404));
-      return;
-    }
-    const target = req.headers['x-amz-target'];
-    const operation = typeof target === 'string' && target.startsWith('TrentService.') ? target.slice('TrentService.'.length) : undefined;
-    const handler = operation === undefined ? undefined : Object.hasOwn(handlers, operation) ? handlers[operation] : undefined;
-    if (!handler) {
-      sendError(res, new KmsError('UnknownOperationException', `Unknown or unsupported operation ${String(target ?? '(no X-Amz-Target)')}`));
-      return;
-    }
-    let input: unknown;
-    try {
-      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } catch {
-      sendError(res, serialization('Request body is not valid JSON'));
-      return;
-    }
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-      sendError(res, serialization('Request body must be a JSON object'));
-      return;
-    }
-    const region = regionFromAuthorization(req.headers.authorization);
-    const output = await handler(input as Json, { region, partition: partitionOf(region) });
-    send(res, 200, output);
-  };
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      const kmsErr = err instanceof KmsError ? err : new KmsError('KMSInternalException', (err as Error)?.message ?? String(err), 500);
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      sendError(res, kmsErr);
-    });
+  // Each operation gets the region of the request's credential scope (it goes into ARNs).
+  const server = await serveAwsJson({
+    host,
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
+    contentType: 'application/x-amz-json-1.1',
+    targetPrefix: 'TrentService.',
+    operations: Object.fromEntries(
+      Object.entries(handlers).map(([name, handler]) => [
+        name,
+        (input: Json, req: IncomingMessage) => {
+          const region = regionFromAuthorization(req.headers.authorization);
+          return handler(input, { region, partition: partitionOf(region) });
+        },
+      ]),
+    ),
+    internalErrorType: 'KMSInternalException',
   });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
 
   return {
-    endpoint: `http://${urlHost}:${port}`,
-    port,
+    endpoint: server.endpoint,
+    port: server.port,
     async close() {
-      await new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      });
+      await server.close();
       await store.flush();
     },
   };

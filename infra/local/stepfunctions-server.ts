@@ -61,9 +61,8 @@
 // 181 in a trial). See `installTransitionCounting` below.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AwsJsonError, serveAwsJson } from './aws-json-server.ts';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { LOCAL_ACCOUNT } from './api-gateway.ts';
 
@@ -456,17 +455,8 @@ function validate(definition: object): void {
 // Errors
 // ---------------------------------------------------------------------------------------------
 
-/** An error answered to the client as `{"__type": code, "message": message}`. */
-class SfnError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-    this.name = code;
-  }
-}
+/** An error answered in the Step Functions error shape (aws-json-server.ts). */
+class SfnError extends AwsJsonError {}
 
 function constraint(value: unknown, member: string, rule: string): SfnError {
   const shown = value === undefined || value === null ? 'null' : `'${String(value)}'`;
@@ -579,9 +569,6 @@ interface LiveExecution {
   settled: Promise<void>;
 }
 
-const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
-const TARGET_PREFIX = 'AWSStepFunctions.';
-const MAX_BODY_BYTES = 1024 * 1024;
 /** AWS's limit on execution input, task output and the like (256 KiB of UTF-8). */
 const MAX_PAYLOAD_BYTES = 256 * 1024;
 const NAME_FORBIDDEN_CHARACTERS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/u;
@@ -1107,80 +1094,18 @@ export async function startLocalStepFunctions(opts: LocalStepFunctionsOptions): 
 
   // --- HTTP --------------------------------------------------------------------------------------
 
-  const send = (res: ServerResponse, status: number, body: Json): void => {
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': randomUUID() });
-    res.end(text);
-  };
-  const sendError = (res: ServerResponse, err: SfnError): void => send(res, err.status, { __type: err.code, message: err.message });
-
-  /** The body, or undefined when it was too large (answered 413 and the connection closed). */
-  const readBody = (req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> =>
-    new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-          if (!res.headersSent) {
-            res.setHeader('Connection', 'close');
-            sendError(res, new SfnError('RequestEntityTooLargeException', `Request body exceeds ${MAX_BODY_BYTES} bytes`, 413));
-            res.on('finish', () => req.destroy());
-          }
-          resolve(undefined);
-          return;
-        }
-        chunks.push(chunk);
-      });
-      req.on('end', () => resolve(Buffer.concat(chunks)));
-      req.on('error', reject);
-    });
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const body = await readBody(req, res);
-    if (body === undefined) return;
-    const target = req.headers['x-amz-target'];
-    const operation = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
-    if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/' || operation === undefined || !Object.hasOwn(operations, operation)) {
-      sendError(res, new SfnError('UnknownOperationException', `Unknown or unsupported operation ${String(target ?? '(no X-Amz-Target)')}`));
-      return;
-    }
-    let input: unknown;
-    try {
-      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } catch {
-      sendError(res, new SfnError('SerializationException', 'Request body is not valid JSON'));
-      return;
-    }
-    if (!isObject(input)) {
-      sendError(res, new SfnError('SerializationException', 'Request body must be a JSON object'));
-      return;
-    }
-    send(res, 200, await operations[operation]!(input));
-  };
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      sendError(res, err instanceof SfnError ? err : new SfnError('InternalServerError', (err as Error)?.message ?? String(err), 500));
-    });
+  const server = await serveAwsJson({
+    host: opts.host,
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
+    contentType: 'application/x-amz-json-1.0',
+    targetPrefix: 'AWSStepFunctions.',
+    operations,
+    internalErrorType: 'InternalServerError',
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
 
   return {
-    endpoint: `http://${urlHost}:${port}`,
-    port,
+    endpoint: server.endpoint,
+    port: server.port,
     events,
     stateMachineArn(name) {
       const machine = machines.get(name);
@@ -1257,10 +1182,7 @@ export async function startLocalStepFunctions(opts: LocalStepFunctionsOptions): 
     },
 
     async close() {
-      await new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      });
+      await server.close();
       for (const live of lives.values()) {
         if (live.closing) continue;
         live.closing = 'detached';
