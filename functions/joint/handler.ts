@@ -10,21 +10,13 @@ import type { CheckResult, DispatchResult, JointStepEvent } from '../../shared/c
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { JointHandling } from '../../shared/domain/cases/joint-handling.ts';
 import { logger, metrics } from '../http/observability.ts';
+import { wholeNumberSetting } from '../http/settings.ts';
 
 export type JointStepResult = DispatchResult | CheckResult | { departmentId: string; status?: string } | { recorded: true } | undefined;
 
-/** JOINT_MAX_WAIT_SECONDS: the longest single wait for an opinion (default 7 days). */
-function maxWaitSeconds(env: Record<string, string | undefined>): number | undefined {
-  const value = env.JOINT_MAX_WAIT_SECONDS;
-  if (value === undefined || value === '') return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 365 * 24 * 3600) {
-    throw new Error(`JOINT_MAX_WAIT_SECONDS=${value}: expected a whole number of seconds from 1 to one year`);
-  }
-  return Number(value);
-}
-
 export function jointHandler(options: { now?: () => Date } = {}) {
-  const wait = maxWaitSeconds(process.env);
+  // JOINT_MAX_WAIT_SECONDS: the longest single wait for an opinion (default 7 days).
+  const wait = wholeNumberSetting(process.env, 'JOINT_MAX_WAIT_SECONDS', 1, 365 * 24 * 3600);
   const joint = new JointHandling({
     store: new DynamoCaseStore(dynamoDocumentClient(), requiredEnv('CASES_TABLE'), options.now ? { now: options.now } : {}),
     calendar: officialCalendar,

@@ -63,14 +63,18 @@ const seal = (document: Uint8Array, keyId = market) =>
   sealDocument(document, { keyId, department: DEPARTMENTS.market.id, seal: 'market-seal-1', sealedAt: '2026-11-30T02:00:00.000Z' }, new KmsSealSigner(kms));
 const headerOf = (s: Seal) => JSON.parse(Buffer.from(s.protected, 'base64url').toString('utf8')) as SealHeader;
 
-/** Verifies with OpenSSL alone: the public key as PEM, the signature as DER, the JWS signing input as a file. */
-async function openssl(document: Uint8Array, s: Seal, pem: string): Promise<boolean> {
+/**
+ * Verifies with OpenSSL alone: the public key as PEM, the signature as DER, the JWS signing input as a
+ * file; ES256 with SHA-256, SM2 with SM3 and the distinguishing ID KMS uses.
+ */
+async function openssl(document: Uint8Array, s: Seal, pem: string, alg: 'ES256' | 'SM2-SM3' = 'ES256'): Promise<boolean> {
   const base = join(dir, `openssl-${Math.random().toString(36).slice(2)}`);
   await writeFile(`${base}.pem`, pem);
   await writeFile(`${base}.sig`, joseToDer(Buffer.from(s.signature, 'base64url')));
   await writeFile(`${base}.input`, signingInput(s.protected, document));
+  const digest = alg === 'ES256' ? ['-sha256'] : ['-sm3', '-sigopt', 'distid:1234567812345678'];
   try {
-    return execFileSync('openssl', ['dgst', '-sha256', '-verify', `${base}.pem`, '-signature', `${base}.sig`, `${base}.input`], { encoding: 'utf8' }).includes('Verified OK');
+    return execFileSync('openssl', ['dgst', ...digest, '-verify', `${base}.pem`, '-signature', `${base}.sig`, `${base}.input`], { encoding: 'utf8' }).includes('Verified OK');
   } catch {
     return false;
   }
@@ -241,18 +245,7 @@ describe('SM2 seals (China regions): SM2DSA keys, the same code path', () => {
     const sm2KeyOf = (k: string) => (k === kid ? { alg: 'SM2-SM3' as const, spki } : undefined);
     const sealSm2 = (document: Uint8Array) =>
       sealDocument(document, { keyId: kid, alg: 'SM2-SM3', spki, department: DEPARTMENTS.market.id, seal: 'market-sm2', sealedAt: '2026-11-30T02:00:00.000Z' }, new KmsSealSigner(kms));
-    const opensslSm2 = async (document: Uint8Array, s: Seal): Promise<boolean> => {
-      const base = join(dir, `sm2-${Math.random().toString(36).slice(2)}`);
-      await writeFile(`${base}.pem`, pem);
-      await writeFile(`${base}.sig`, joseToDer(Buffer.from(s.signature, 'base64url')));
-      await writeFile(`${base}.input`, signingInput(s.protected, document));
-      try {
-        const args = ['dgst', '-sm3', '-verify', `${base}.pem`, '-sigopt', 'distid:1234567812345678', '-signature', `${base}.sig`, `${base}.input`];
-        return execFileSync('openssl', args, { encoding: 'utf8' }).includes('Verified OK');
-      } catch {
-        return false;
-      }
-    };
+    const opensslSm2 = (document: Uint8Array, s: Seal) => openssl(document, s, pem, 'SM2-SM3');
 
     for (const [document, signed] of [
       [decision(), 'raw'],
