@@ -1,8 +1,12 @@
 // Lambda: cases — upload slots for materials, filing, the departments' and channels' actions on a
 // case, reads, queues and the supervision lists (every /v1/cases, /v1/materials, /v1/queue and
 // /v1/supervision route), and the co-departments' opinions on joint cases, which resume the joint
-// workflow (the only function allowed to).
-import { dynamoDocumentClient, requiredEnv, s3Client, sfnClient } from '../../shared/adapters/aws-clients.ts';
+// workflow (the only function allowed to); a decision is sealed at once by the sealing function. Also
+// the e-licences: reads, revocation, and a channel's list of an applicant's valid licences.
+import { dynamoDocumentClient, lambdaClient, requiredEnv, s3Client, sfnClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoLicenceStore } from '../../shared/adapters/dynamo-licence-store.ts';
+import { LambdaCaseSealer } from '../../shared/adapters/lambda-case-sealer.ts';
+import { LicenceService } from '../../shared/domain/licences/licence-service.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
@@ -30,6 +34,8 @@ export function casesHandler(options: { now?: () => Date } = {}) {
   const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
   const materials = new S3MaterialStore(s3Client(), requiredEnv('MATERIALS_BUCKET'));
   const config = caseServiceConfig(process.env);
+  const licenceStore = new DynamoLicenceStore(db, requiredEnv('CASES_TABLE'));
+  const licences = new LicenceService({ licences: licenceStore, ...(options.now ? { now: options.now } : {}) });
   const cases = new CaseService({
     store: new DynamoCaseStore(db, requiredEnv('CASES_TABLE'), {
       ...(options.now ? { now: options.now } : {}),
@@ -44,6 +50,9 @@ export function casesHandler(options: { now?: () => Date } = {}) {
         caseNo,
         error: error as Error,
       }),
+    licences: licenceStore,
+    sealer: new LambdaCaseSealer(lambdaClient(), requiredEnv('SEALING_FUNCTION_NAME')),
+    onSealLag: (caseNo, error) => logger.error('a decided case was not sealed; the sweep seals it', { caseNo, error: error as Error }),
     ...config,
     ...(options.now ? { now: options.now } : {}),
   });
@@ -85,6 +94,9 @@ export function casesHandler(options: { now?: () => Date } = {}) {
       jointTaskQueue: ({ caller, query }) => cases.jointTasks(caller, page(query)),
       departmentQueue: ({ caller, query }) => cases.queue(caller, query.status as CaseStatus, page(query)),
       supervisionList: ({ caller, params, query }) => cases.supervision(caller, params.kind as SupervisionKind, page(query)),
+      getLicence: ({ caller, params, query }) => licences.get(caller, params.licenceId as string, query.holder as string | undefined),
+      revokeLicence: ({ caller, params, body }) => licences.revoke(caller, params.licenceId as string, (body as { reason: string }).reason),
+      listLicences: ({ caller, query }) => licences.listValid(caller, query.holder as string, query.type as string | undefined, page(query)),
     },
     { directory: () => directory.load() },
   );

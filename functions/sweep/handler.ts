@@ -2,9 +2,11 @@
 // cases whose department did not answer in time and marks the ones past a deadline (case-sweep.ts),
 // department by department as the directory lists them. A case it could not move is logged and
 // counted; the next run tries again, and an alarm watches the count. It also starts the joint handling
-// of accepted joint cases whose workflow has not started.
+// of accepted joint cases whose workflow has not started, and has decided cases whose sealing failed
+// sealed (through the sealing function).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { dynamoDocumentClient, requiredEnv, sfnClient } from '../../shared/adapters/aws-clients.ts';
+import { dynamoDocumentClient, lambdaClient, requiredEnv, sfnClient } from '../../shared/adapters/aws-clients.ts';
+import { LambdaCaseSealer } from '../../shared/adapters/lambda-case-sealer.ts';
 import { SfnJointWorkflow } from '../../shared/adapters/sfn-joint-workflow.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
@@ -20,6 +22,7 @@ export function sweepHandler(options: { now?: () => Date } = {}) {
     store: new DynamoCaseStore(db, requiredEnv('CASES_TABLE'), options.now ? { now: options.now } : {}),
     calendar: officialCalendar,
     workflow: new SfnJointWorkflow(sfnClient(), requiredEnv('JOINT_STATE_MACHINE_ARN')),
+    sealer: new LambdaCaseSealer(lambdaClient(), requiredEnv('SEALING_FUNCTION_NAME')),
     ...(options.now ? { now: options.now } : {}),
   });
 
@@ -34,6 +37,7 @@ export function sweepHandler(options: { now?: () => Date } = {}) {
     metrics.addMetric('MarkedViolation', MetricUnit.Count, report.markedViolation);
     metrics.addMetric('DeadlinesCompleted', MetricUnit.Count, report.deadlinesCompleted);
     metrics.addMetric('JointHandlingStarted', MetricUnit.Count, report.jointStarted);
+    metrics.addMetric('ResultsSealedBySweep', MetricUnit.Count, report.sealed);
     metrics.addMetric('SweepFailures', MetricUnit.Count, failed.length);
     metrics.publishStoredMetrics();
     return report;

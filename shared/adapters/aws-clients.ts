@@ -5,6 +5,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
@@ -38,4 +40,26 @@ let sfn: SFNClient | undefined;
 export function sfnClient(): SFNClient {
   sfn ??= new SFNClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } });
   return sfn;
+}
+
+let kms: KMSClient | undefined;
+
+/** KMS (AWS_ENDPOINT_URL_KMS locally: the embedded signer). */
+export function kmsClient(): KMSClient {
+  kms ??= new KMSClient({ maxAttempts: 3 });
+  return kms;
+}
+
+let lambda: LambdaClient | undefined;
+
+/**
+ * Lambda, for the sealing function the cases function and the sweep invoke (AWS_ENDPOINT_URL_LAMBDA
+ * locally: the embedded runtime's stand-in). Sealing makes one KMS call per document and a few
+ * DynamoDB writes. The answer is awaited 6 s at most, well inside the cases function's 10 s, so a slow
+ * sealing never turns a recorded decision into a gateway timeout: the decision is answered without
+ * its results, and the sealing (which goes on) or the sweep seals it. No SDK retry.
+ */
+export function lambdaClient(): LambdaClient {
+  lambda ??= new LambdaClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 1000, requestTimeout: 6000 } });
+  return lambda;
 }

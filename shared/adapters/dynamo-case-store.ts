@@ -263,13 +263,16 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async *sweepCandidates(departmentId: string, status: SweepStatus, before: string): AsyncIterable<CaseState> {
-    if (status !== 'received' && status !== 'accepted' && status !== 'opinions-complete') throw new RangeError(`the sweep reads received, accepted or opinions-complete cases, not ${String(status)}`);
+    if (status !== 'received' && status !== 'accepted' && status !== 'opinions-complete' && status !== 'decided') {
+      throw new RangeError(`the sweep reads received, accepted, opinions-complete or decided cases, not ${String(status)}`);
+    }
     if (!/^\d{4}-\d{2}-\d{2}$/.test(before)) throw new RangeError(`sweep date ${before} is not an ISO date`);
     const ix = indexes.departmentQueue;
     // Dated keys `<status>#<date>#<caseNo>` sort between `<status>#` and `<status>#<before>` exactly when
     // the date is before `before`; undated ones are `<status>#~#<caseNo>`.
+    // Decided cases: only the undated ones (not sealed yet); every decided case is past its date.
     const ranges = [
-      { condition: '#pk = :pk AND #sk BETWEEN :lo AND :hi', values: { ':lo': `${status}#`, ':hi': `${status}#${before}` } },
+      ...(status === 'decided' ? [] : [{ condition: '#pk = :pk AND #sk BETWEEN :lo AND :hi', values: { ':lo': `${status}#`, ':hi': `${status}#${before}` } }]),
       { condition: '#pk = :pk AND begins_with(#sk, :lo)', values: { ':lo': `${status}#${NO_DATE}#` } },
     ];
     for (let shard = 0; shard < SHARDS; shard++) {
@@ -511,7 +514,8 @@ function queueDate(state: CaseState): string {
     case 'refused':
       return state.refusal?.on ?? NO_DATE;
     case 'decided':
-      return state.decision?.on ?? NO_DATE;
+      // Undated until its results are sealed: the sweep lists every undated decided case, and seals it.
+      return state.results ? (state.decision?.on ?? NO_DATE) : NO_DATE;
     case 'withdrawn':
       return state.withdrawal?.on ?? NO_DATE;
   }

@@ -20,8 +20,9 @@ export const DIRECTORY_TABLE = {
 } as const;
 
 /**
- * Cases (see dynamo-case-store.ts for the items and their keys). The indexes are read from the head
- * item only, and each is sparse where its attributes are absent.
+ * Cases (see dynamo-case-store.ts for the items and their keys) and the e-licences they issue
+ * (dynamo-licence-store.ts). The case indexes are read from the head item only, the licence index
+ * from licence items only; each is sparse where its attributes are absent.
  */
 export const CASES_TABLE = {
   partitionKey: 'pk',
@@ -39,5 +40,7 @@ export const CASES_TABLE = {
     channelCases: { name: 'channelCases', partitionKey: 'chPk', sortKey: 'chSk' },
     /** Cases marked overdue or in violation (`SUPERVISION#<kind>`), by deadline (`<deadline>#<caseNo>`). */
     supervision: { name: 'supervision', partitionKey: 'supPk', sortKey: 'supSk' },
+    /** E-licences by holder (`HOLDER#<resident ID or credit code>`), newest first by `<issuedOn>#<licence id>`. */
+    licenceHolder: { name: 'licenceHolder', partitionKey: 'holderPk', sortKey: 'holderSk' },
   },
 } as const;

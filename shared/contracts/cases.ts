@@ -6,7 +6,7 @@ import { CASE_STATUSES, SPECIAL_PROCEDURES } from '../domain/cases/case-record.t
 import { MAX_CASE_PAGE_SIZE } from '../domain/cases/case-store.ts';
 
 const text = (max: number) => z.string().max(max);
-const JsonValueSchema: z.ZodType = z
+export const JsonValueSchema: z.ZodType = z
   .lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValueSchema), z.record(z.string(), JsonValueSchema)]))
   .meta({ id: 'JsonValue' });
 
@@ -42,18 +42,28 @@ export const UploadedMaterialSchema = z
   .strict()
   .meta({ id: 'UploadedMaterial' });
 
-export const CaseMaterialSchema = z
-  .union([UploadedMaterialSchema, z.object({ kind: z.literal('licence'), licenceId: text(100) }).strict()])
-  .meta({ id: 'CaseMaterial' });
+export const LicenceReferenceSchema = z
+  .object({
+    kind: z.literal('licence'),
+    licenceId: text(100).meta({ description: 'GB/T 36904 identifier of a valid e-licence of the applicant, of the type the guide accepts for this material (免提交)' }),
+  })
+  .strict()
+  .meta({ id: 'LicenceReference' });
+
+export const CaseMaterialSchema = z.union([UploadedMaterialSchema, LicenceReferenceSchema]).meta({ id: 'CaseMaterial' });
 
 const MaterialsSchema = z.record(text(200), UploadedMaterialSchema).refine((m) => Object.keys(m).length <= 100, 'at most 100 materials');
+/** An applicant's materials: uploads, or for a material the guide marks replaceable, a licence reference. */
+const ApplicationMaterialsSchema = z.record(text(200), CaseMaterialSchema).refine((m) => Object.keys(m).length <= 100, 'at most 100 materials');
 
 export const FilingRequestSchema = z
   .object({
     itemCode: text(40).meta({ description: 'implementation code of a published item that accepts applications' }),
     applicant: ApplicantSchema,
     form: z.record(z.string().max(200), JsonValueSchema).meta({ description: 'the application form, as the item defines it' }),
-    materials: MaterialsSchema.meta({ description: 'per material name of the guide: the uploaded file (every required material unless 容缺-tolerable)' }),
+    materials: ApplicationMaterialsSchema.meta({
+      description: 'per material name of the guide: the uploaded file, or the applicant\'s e-licence where the guide accepts one (every required material unless 容缺-tolerable)',
+    }),
   })
   .strict()
   .meta({ id: 'FilingRequest' });
@@ -78,6 +88,39 @@ export const JointTaskSchema = z
       .optional(),
   })
   .meta({ id: 'JointTask' });
+
+/** A seal: a detached JWS (flattened serialisation without its payload). */
+export const SealSchema = z
+  .object({
+    protected: z.string().max(8192).meta({ description: 'BASE64URL of the protected header (alg, kid, b64:false, tongban:department, tongban:seal, tongban:sealedAt, tongban:digest)' }),
+    signature: z.string().max(1024).meta({ description: 'BASE64URL of R‖S' }),
+  })
+  .strict()
+  .meta({ id: 'Seal' });
+
+export const SealedDocumentSchema = z
+  .object({
+    document: z.string().meta({ description: 'the sealed document: canonical JSON (RFC 8785); its UTF-8 bytes are what the seal covers' }),
+    seal: SealSchema,
+  })
+  .meta({ id: 'SealedDocument' });
+
+export const CaseResultsSchema = z
+  .object({
+    decision: SealedDocumentSchema.meta({ description: '决定书, sealed by the deciding department' }),
+    licenceId: z.string().optional().meta({ description: 'the e-licence issued (GET /v1/licences/{licenceId})' }),
+    sealedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'CaseResults' });
+
+/** What the deciding department sets for the e-licence an approval issues. */
+export const LicenceTermsSchema = z
+  .object({
+    validUntil: date.optional().meta({ description: 'the last valid day; absent: valid without end' }),
+    data: z.record(z.string().max(100), JsonValueSchema).optional().meta({ description: 'the licence\'s data fields (经营项目, 地址…)' }),
+  })
+  .strict()
+  .meta({ id: 'LicenceTerms' });
 
 export const CaseStateSchema = z
   .object({
@@ -118,6 +161,7 @@ export const CaseStateSchema = z
         on: date,
         opinions: z.array(JointTaskSchema).optional().meta({ description: 'joint items: every opinion as it stood at the decision' }),
         overrideReasons: z.array(z.string()).optional().meta({ description: 'approved over a disagreeing opinion: the lead\'s reasons' }),
+        licence: LicenceTermsSchema.optional(),
       })
       .optional(),
     jointFailure: z
@@ -126,6 +170,7 @@ export const CaseStateSchema = z
       .meta({ description: 'joint items: the workflow failed for good (the platform team is alerted)' }),
     refusal: z.object({ reasons: z.array(z.string()), on: date }).optional(),
     withdrawal: z.object({ reason: z.string(), on: date }).optional(),
+    results: CaseResultsSchema.optional().meta({ description: 'decided cases: the sealed decision document and the e-licence issued (absent until sealed)' }),
     version: z.int(),
     updatedAt: z.iso.datetime(),
     hash: z.string(),
@@ -217,7 +262,7 @@ export const SupplementRequestRequestSchema = z
   .meta({ id: 'SupplementRequestRequest', description: '一次性告知: every problem at once' });
 
 export const SupplementSchema = z
-  .object({ baseVersion, materials: MaterialsSchema.optional(), form: z.record(z.string().max(200), JsonValueSchema).optional() })
+  .object({ baseVersion, materials: ApplicationMaterialsSchema.optional(), form: z.record(z.string().max(200), JsonValueSchema).optional() })
   .strict()
   .meta({ id: 'Supplement' });
 
@@ -236,6 +281,7 @@ export const DecideRequestSchema = z
     outcome: z.enum(['approved', 'denied']),
     reasons: z.array(text(1000)).max(50).optional(),
     overrideReasons: z.array(text(1000)).max(50).optional().meta({ description: 'joint items: required to approve over a disagreeing opinion' }),
+    licence: LicenceTermsSchema.optional().meta({ description: 'approvals of items that issue an e-licence: its validity and data fields' }),
   })
   .strict()
   .meta({ id: 'DecideRequest' });

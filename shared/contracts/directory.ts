@@ -46,16 +46,50 @@ export const PrincipalSchema = z
   });
 export type Principal = z.infer<typeof PrincipalSchema>;
 
+/**
+ * A department's seal key (电子印章): the asymmetric KMS key that seals the department's results.
+ * Rotating a seal means a new key: the old one stays listed, retired from `retiredAt` on, so the
+ * seals it made keep verifying (the JWKS publishes every key ever used).
+ */
+export const SealKeySchema = z
+  .object({
+    department: CreditCodeSchema,
+    /** The seal's name within its department (`seal-1`, `seal-2` after a rotation…). */
+    seal: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/),
+    /** The KMS key (ARN on AWS; the local signer's ARN embedded). */
+    keyId: z.string().min(1).max(2048),
+    /** ES256 for an ECC_NIST_P256 key, SM2-SM3 for an SM2 key (China regions). */
+    alg: z.enum(['ES256', 'SM2-SM3']),
+    /** Set once the key is retired: it seals nothing after this instant. */
+    retiredAt: z.iso.datetime().optional(),
+  })
+  .strict();
+export type SealKey = z.infer<typeof SealKeySchema>;
+
 export const DirectorySchema = z
   .object({
     departments: z.array(DepartmentSchema).min(1),
     channels: z.array(ChannelSchema),
     principals: z.array(PrincipalSchema),
+    /** Every seal key ever used, by department; at most one active (not retired) per department. */
+    seals: z.array(SealKeySchema).optional(),
   })
   .strict()
   .superRefine((d, ctx) => {
     const departments = new Set(d.departments.map((x) => x.id));
     const channels = new Set(d.channels.map((x) => x.id));
+    const active = new Set<string>();
+    const named = new Set<string>();
+    (d.seals ?? []).forEach((k, i) => {
+      if (!departments.has(k.department)) ctx.addIssue({ code: 'custom', path: ['seals', i, 'department'], message: `unknown department ${k.department}` });
+      if (named.has(`${k.department}/${k.seal}`) || named.has(`key:${k.keyId}`))
+        ctx.addIssue({ code: 'custom', path: ['seals', i, 'seal'], message: `seal ${k.seal} of ${k.department} (or its key) is listed twice` });
+      named.add(`${k.department}/${k.seal}`).add(`key:${k.keyId}`);
+      if (k.retiredAt === undefined) {
+        if (active.has(k.department)) ctx.addIssue({ code: 'custom', path: ['seals', i, 'retiredAt'], message: `department ${k.department} has two active seals: retire all but one` });
+        active.add(k.department);
+      }
+    });
     d.principals.forEach((p, i) => {
       if (p.departmentId && !departments.has(p.departmentId))
         ctx.addIssue({ code: 'custom', path: ['principals', i, 'departmentId'], message: `unknown department ${p.departmentId}` });

@@ -42,9 +42,20 @@ import {
   SupplementSchema,
   WithdrawRequestSchema,
 } from './cases.ts';
+import {
+  JwksSchema,
+  LicenceIdParamsSchema,
+  LicenceListQuerySchema,
+  LicenceListSchema,
+  LicenceReadQuerySchema,
+  LicenceViewSchema,
+  RevokeLicenceRequestSchema,
+  SealVerificationSchema,
+  VerifySealRequestSchema,
+} from './licences.ts';
 
 /** The Lambda functions behind the API; each is a folder under functions/. */
-export type FunctionName = 'catalogue' | 'platform' | 'cases';
+export type FunctionName = 'catalogue' | 'platform' | 'cases' | 'seals';
 
 export interface RouteSpec {
   operationId: string;
@@ -138,6 +149,12 @@ const MATERIAL_ERRORS = [
   'CASE_MATERIAL_UNKNOWN',
   'CASE_MATERIAL_INVALID',
   'CASE_LICENCE_NOT_ACCEPTED',
+  // A licence named instead of the material (免提交): the applicant's own, of the type, valid.
+  'INVALID_LICENCE_ID',
+  'CASE_LICENCE_UNKNOWN',
+  'CASE_LICENCE_TYPE_MISMATCH',
+  'CASE_LICENCE_REVOKED',
+  'CASE_LICENCE_EXPIRED',
 ];
 /** Every action on a case: it must exist, the caller be its party, the status allow it, nobody act first. */
 const CASE_ACTION_ERRORS = ['CASE_NOT_FOUND', 'CASE_VERSION_CONFLICT', 'CASE_ILLEGAL_TRANSITION', 'CASE_CLOSED'];
@@ -458,13 +475,14 @@ export const ROUTES = [
     'CASE_DATE_OUT_OF_ORDER',
     'DEADLINE_CALENDAR_MISSING',
   ]),
-  caseAction('decideCase', 'decide', ['department'], 'Decide an accepted case: approve, or deny with reasons', DecideRequestSchema, [
-    ...DEPARTMENT_ACTION_ERRORS,
-    'CASE_CLOCK_PAUSED',
-    'CASE_JOINT_OPINIONS_MISSING',
-    'CASE_OUTCOME_INVALID',
-    'CASE_REASONS_REQUIRED',
-  ]),
+  caseAction(
+    'decideCase',
+    'decide',
+    ['department'],
+    'Decide an accepted case: approve, or deny with reasons. The decision document — and, approving an item that issues one, the e-licence — is sealed with the department\'s e-seal at once (the case\'s `results`)',
+    DecideRequestSchema,
+    [...DEPARTMENT_ACTION_ERRORS, 'CASE_CLOCK_PAUSED', 'CASE_JOINT_OPINIONS_MISSING', 'CASE_OUTCOME_INVALID', 'CASE_REASONS_REQUIRED', 'CASE_LICENCE_TERMS_INVALID'],
+  ),
   caseAction(
     'giveOpinion',
     'opinions',
@@ -521,6 +539,68 @@ export const ROUTES = [
     query: SupervisionQuerySchema,
     response: SupervisionListSchema,
     errors: ['INVALID_CURSOR'],
+  },
+  {
+    operationId: 'getLicence',
+    method: 'GET',
+    path: '/v1/licences/{licenceId}',
+    function: 'cases',
+    auth: 'iam',
+    roles: ['platform', 'department', 'channel', 'auditor'],
+    summary:
+      'An e-licence with its sealed document, seal and status (valid / revoked / expired). Departments see the licences they issued; channels name the applicant they act for (`holder`), who must hold it',
+    params: LicenceIdParamsSchema,
+    query: LicenceReadQuerySchema,
+    response: LicenceViewSchema,
+    errors: ['INVALID_LICENCE_ID', 'LICENCE_NOT_FOUND'],
+  },
+  {
+    operationId: 'revokeLicence',
+    method: 'POST',
+    path: '/v1/licences/{licenceId}/revoke',
+    function: 'cases',
+    auth: 'iam',
+    roles: ['department'],
+    summary: 'Revoke an e-licence (issuing department only, with a reason, once); its seal stays valid, its status becomes revoked',
+    params: LicenceIdParamsSchema,
+    body: RevokeLicenceRequestSchema,
+    response: LicenceViewSchema,
+    errors: ['INVALID_LICENCE_ID', 'LICENCE_NOT_FOUND', 'LICENCE_DEPARTMENT_FORBIDDEN', 'LICENCE_REVOKED', 'LICENCE_REASON_REQUIRED'],
+  },
+  {
+    operationId: 'listLicences',
+    method: 'GET',
+    path: '/v1/licences',
+    function: 'cases',
+    auth: 'iam',
+    roles: ['channel'],
+    summary: 'The valid e-licences of the applicant the calling channel acts for (`holder`), newest first: what can replace materials when filing (免提交)',
+    query: LicenceListQuerySchema,
+    response: LicenceListSchema,
+    errors: ['INVALID_CURSOR', 'LICENCE_HOLDER_INVALID'],
+  },
+  {
+    operationId: 'verifySeal',
+    method: 'POST',
+    path: '/v1/seals/verify',
+    function: 'seals',
+    auth: 'iam',
+    roles: anyone,
+    summary:
+      'Verify a sealed document: valid, or invalid with the reason (malformed, unknown key, digest mismatch, bad signature, department mismatch, retired key, revoked / expired / unknown licence). Answers 200 either way',
+    body: VerifySealRequestSchema,
+    response: SealVerificationSchema,
+    errors: [],
+  },
+  {
+    operationId: 'sealKeys',
+    method: 'GET',
+    path: '/v1/.well-known/jwks.json',
+    function: 'seals',
+    auth: 'public',
+    summary: 'The published seal keys (JWKS): every key any department ever sealed with, active or retired, with its department, seal and status — for verifying seals offline',
+    response: JwksSchema,
+    errors: [],
   },
 ] as const satisfies readonly RouteSpec[];
 

@@ -92,6 +92,7 @@ export const ServiceGuideSchema = z
     visits: z.int().min(0).max(10).meta({ description: '到场次数' }),
     resultSample: text(1000).optional().meta({ description: '结果样本: what the applicant receives' }),
     resultLicenceType: z.string().regex(/^[0-9A-Z]{1,32}$/).optional().meta({ description: 'e-licence type issued on approval' }),
+    resultLicenceName: text(100).optional().meta({ description: 'the e-licence\'s name (e.g. 食品经营许可证); default: the result sample' }),
     contact: z
       .object({
         consultationPhone: text(50),

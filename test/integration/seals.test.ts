@@ -14,7 +14,7 @@ import { startLocalKms } from '../../infra/local/kms-server.ts';
 import { KmsSealSigner } from '../../shared/adapters/kms-seal-signer.ts';
 import { canonicalBytes } from '../../shared/domain/seals/jcs.ts';
 import type { Seal, SealHeader } from '../../shared/domain/seals/seal.ts';
-import { KMS_RAW_MESSAGE_LIMIT, joseToDer, sealDocument, signingInput, verifySeal } from '../../shared/domain/seals/seal.ts';
+import { KMS_RAW_MESSAGE_LIMIT, joseToDer, sealDocument, sealSigningInput, verifySeal } from '../../shared/domain/seals/seal.ts';
 import { createPublicKey } from 'node:crypto';
 import { DEPARTMENTS } from '../../infra/local/seed-data.ts';
 import { main } from '../../shared/cli/main.ts';
@@ -71,7 +71,7 @@ async function openssl(document: Uint8Array, s: Seal, pem: string, alg: 'ES256' 
   const base = join(dir, `openssl-${Math.random().toString(36).slice(2)}`);
   await writeFile(`${base}.pem`, pem);
   await writeFile(`${base}.sig`, joseToDer(Buffer.from(s.signature, 'base64url')));
-  await writeFile(`${base}.input`, signingInput(s.protected, document));
+  await writeFile(`${base}.input`, sealSigningInput(s, JSON.parse(Buffer.from(s.protected, 'base64url').toString('utf8')) as SealHeader, document));
   const digest = alg === 'ES256' ? ['-sha256'] : ['-sm3', '-sigopt', 'distid:1234567812345678'];
   try {
     return execFileSync('openssl', ['dgst', ...digest, '-verify', `${base}.pem`, '-signature', `${base}.sig`, `${base}.input`], { encoding: 'utf8' }).includes('Verified OK');
@@ -244,12 +244,13 @@ describe('SM2 seals (China regions): SM2DSA keys, the same code path', () => {
     const pem = `-----BEGIN PUBLIC KEY-----\n${Buffer.from(spki).toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END PUBLIC KEY-----\n`;
     const sm2KeyOf = (k: string) => (k === kid ? { alg: 'SM2-SM3' as const, spki } : undefined);
     const sealSm2 = (document: Uint8Array) =>
-      sealDocument(document, { keyId: kid, alg: 'SM2-SM3', spki, department: DEPARTMENTS.market.id, seal: 'market-sm2', sealedAt: '2026-11-30T02:00:00.000Z' }, new KmsSealSigner(kms));
+      sealDocument(document, { keyId: kid, alg: 'SM2-SM3', department: DEPARTMENTS.market.id, seal: 'market-sm2', sealedAt: '2026-11-30T02:00:00.000Z' }, new KmsSealSigner(kms));
     const opensslSm2 = (document: Uint8Array, s: Seal) => openssl(document, s, pem, 'SM2-SM3');
 
     for (const [document, signed] of [
       [decision(), 'raw'],
-      [decision({ scans: 'z'.repeat(8000) }), 'digest'],
+      // Over 4096 bytes: the signature covers the header alone, which names the document's SHA-256.
+      [decision({ scans: 'z'.repeat(8000) }), 'header'],
     ] as const) {
       const s = await sealSm2(document);
       expect(headerOf(s)).toMatchObject({ alg: 'SM2-SM3', kid, 'tongban:signed': signed });
@@ -266,9 +267,12 @@ describe('SM2 seals (China regions): SM2DSA keys, the same code path', () => {
     expect(verifySeal(document, s, (k) => (k === kid ? { alg: 'ES256', spki: keys.get(market)!.spki } : undefined))).toMatchObject({ valid: false, reason: 'bad-signature' });
     const es = await seal(document);
     expect(verifySeal(document, es, () => ({ alg: 'SM2-SM3', spki }))).toMatchObject({ valid: false, reason: 'bad-signature' });
-    // A large SM2 seal needs the public key for Z: without it, no seal is made.
-    await expect(
-      sealDocument(decision({ scans: 'z'.repeat(8000) }), { keyId: kid, alg: 'SM2-SM3', department: DEPARTMENTS.market.id, seal: 'market-sm2', sealedAt: '2026-11-30T02:00:00.000Z' }, new KmsSealSigner(kms)),
-    ).rejects.toThrow(/needs its public key/);
+    // A large SM2 seal binds its document through the header's digest: another document fails there,
+    // and an ES256 seal claiming to have signed its header alone is refused as malformed.
+    const large = decision({ scans: 'z'.repeat(8000) });
+    const sealedLarge = await sealSm2(large);
+    expect(verifySeal(decision({ scans: 'y'.repeat(8000) }), sealedLarge, sm2KeyOf)).toMatchObject({ valid: false, reason: 'digest-mismatch' });
+    const esHeader = { ...headerOf(es), 'tongban:signed': 'header' };
+    expect(verifySeal(document, { ...es, protected: Buffer.from(JSON.stringify(esHeader)).toString('base64url') }, keyOf)).toMatchObject({ valid: false, reason: 'malformed' });
   });
 });

@@ -598,6 +598,9 @@ describe('commands: bad input', () => {
     ['a denial without reasons', accepted, { action: 'decide', outcome: 'denied' }, MARKET, 'CASE_REASONS_REQUIRED', 'reasons'],
     ['an approval with a blank reason', accepted, { action: 'decide', outcome: 'approved', reasons: [' '] }, MARKET, 'CASE_REASONS_REQUIRED', 'reasons.0'],
     ['an outcome that is neither', accepted, { action: 'decide', outcome: 'maybe' } as unknown as CaseCommand, MARKET, 'CASE_OUTCOME_INVALID', 'outcome'],
+    ['licence terms with a denial', accepted, { action: 'decide', outcome: 'denied', reasons: ['不符合条件'], licence: { validUntil: '2031-10-14' } }, MARKET, 'CASE_LICENCE_TERMS_INVALID', 'licence'],
+    ['a licence valid until a day that does not exist', accepted, { action: 'decide', outcome: 'approved', licence: { validUntil: '2027-02-30' } }, MARKET, 'CASE_LICENCE_TERMS_INVALID', 'licence.validUntil'],
+    ['a licence valid until before the decision', accepted, { action: 'decide', outcome: 'approved', licence: { validUntil: '2026-10-08' } }, MARKET, 'CASE_LICENCE_TERMS_INVALID', 'licence.validUntil'],
     ['a withdrawal without reason', received, { action: 'withdraw', reason: '  ' }, PORTAL, 'CASE_REASON_REQUIRED', 'reason'],
   ])('refuses %s', (_name, from, command, actor, code, field) => {
     // Act
@@ -638,6 +641,31 @@ describe('commands: bad input', () => {
   });
 });
 
+describe('decisions that issue an e-licence, and their seal', () => {
+  it('records the licence terms with an approval, valid from the decision day on', () => {
+    // Act
+    const decided = applyCaseCommand(accepted(), { action: 'decide', outcome: 'approved', licence: { validUntil: '2026-10-09', data: { 经营项目: '热食类食品制售' } } }, on('2026-10-09', MARKET)).state;
+
+    // Assess
+    expect(decided.decision).toMatchObject({ outcome: 'approved', on: '2026-10-09', licence: { validUntil: '2026-10-09', data: { 经营项目: '热食类食品制售' } } });
+  });
+
+  it('seals a decided case once, as the system, keeping its status', () => {
+    // Prepare
+    const decided = applyCaseCommand(accepted(), { action: 'decide', outcome: 'approved' }, on('2026-10-09', MARKET)).state;
+    const results = { decision: { document: '{"type":"tongban/decision"}', seal: { protected: 'e30', signature: 'AA' } }, sealedAt: '2026-10-09T02:00:00.000Z' };
+
+    // Act
+    const sealed = applyCaseCommand(decided, { action: 'seal', results }, on('2026-10-09', SYSTEM_CALLER, 1));
+
+    // Assess
+    expect(sealed.state).toMatchObject({ status: 'decided', results, version: decided.version + 1 });
+    expect(sealed.entry).toMatchObject({ type: 'seal', from: 'decided', to: 'decided', actor: { name: 'system' } });
+    expect(refusal(() => applyCaseCommand(sealed.state, { action: 'seal', results }, on('2026-10-09', SYSTEM_CALLER, 2)))).toMatchObject({ code: 'CASE_SEALED', kind: 'conflict' });
+    expect(refusal(() => applyCaseCommand(decided, { action: 'seal', results }, on('2026-10-09', MARKET, 1)))).toMatchObject({ kind: 'forbidden' });
+  });
+});
+
 describe('illegal transitions', () => {
   const STATES: Record<CaseStatus, () => CaseState> = {
     received: () => received(),
@@ -668,6 +696,7 @@ describe('illegal transitions', () => {
     escalate: [{ action: 'escalate', departmentId: DEPARTMENTS.health.id }, SYSTEM_CALLER],
     'record-missing': [{ action: 'record-missing', departmentId: DEPARTMENTS.health.id }, SYSTEM_CALLER],
     'joint-failed': [{ action: 'joint-failed', error: 'States.TaskFailed', cause: 'the function failed' }, SYSTEM_CALLER],
+    seal: [{ action: 'seal', results: { decision: { document: '{}', seal: { protected: 'e30', signature: 'AA' } }, sealedAt: '2026-10-14T02:00:00.000Z' } }, SYSTEM_CALLER],
   };
   const ZH: Record<CaseStatus, string> = {
     received: '已收件',
@@ -680,14 +709,17 @@ describe('illegal transitions', () => {
   };
   // Written out, not derived from the code: what each status must refuse.
   const ILLEGAL: [CaseStatus, (keyof typeof COMMANDS)[]][] = [
-    ['received', ['supplement', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'dispatch', 'escalate', 'record-missing', 'joint-failed']],
-    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'complete-deadlines', 'dispatch', 'escalate', 'record-missing', 'joint-failed']],
-    ['accepted', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse']],
-    ['opinions-complete', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'dispatch', 'escalate', 'record-missing']],
+    ['received', ['supplement', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal']],
+    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'complete-deadlines', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal']],
+    ['accepted', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'seal']],
+    ['opinions-complete', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'dispatch', 'escalate', 'record-missing', 'seal']],
   ];
   const ALL_ACTIONS = Object.keys(COMMANDS) as (keyof typeof COMMANDS)[];
   const cases = ILLEGAL.flatMap(([status, actions]) => actions.map((action) => [status, action] as const));
-  const closedCases = (['refused', 'decided', 'withdrawn'] as const).flatMap((status) => ALL_ACTIONS.map((action) => [status, action] as const));
+  // A decided case is sealed once (the `seal` action keeps its status); nothing else acts on a final status.
+  const closedCases = (['refused', 'decided', 'withdrawn'] as const).flatMap((status) =>
+    ALL_ACTIONS.filter((action) => !(status === 'decided' && action === 'seal')).map((action) => [status, action] as const),
+  );
 
   it.each(cases)('from %s refuses %s (CASE_ILLEGAL_TRANSITION, naming status and action)', (status, action) => {
     // Prepare

@@ -90,7 +90,7 @@ describe('OpenAPI document', () => {
     for (const route of routes) {
       expect(operationOf(route)?.security, route.operationId).toEqual(route.auth === 'public' ? [] : [{ sigv4: [] }]);
     }
-    expect(routes.filter((r) => r.auth === 'public').map((r) => r.operationId).sort()).toEqual(['health', 'openapi']);
+    expect(routes.filter((r) => r.auth === 'public').map((r) => r.operationId).sort()).toEqual(['health', 'openapi', 'sealKeys']);
   });
 
   it('lists the roles that may call each signed route', () => {
@@ -261,6 +261,13 @@ describe('error codes', () => {
       'CASE_TASK_NOT_MISSING',
       // Configuration, checked when the function starts (functions/cases/config.ts).
       'CASE_DEEMED_DAYS_INVALID',
+      // The sealing function's (case-sealing.ts): no route reaches it; a decision it could not seal is
+      // answered without results and sealed by the sweep, and the failure logged.
+      'CASE_NOT_DECIDED',
+      'CASE_SEALED',
+      'SEAL_KEY_MISSING',
+      // issueLicence's guard: the decision's licence terms are checked first (CASE_LICENCE_TERMS_INVALID).
+      'LICENCE_VALIDITY_INVALID',
     ]);
     const documented = new Set([...doc['x-tongban-common-error-codes'], ...routes.flatMap((r) => operationOf(r)?.['x-tongban-error-codes' as keyof Operation] as string[] ?? [])]);
 

@@ -36,7 +36,7 @@
 import type { ServiceGuide } from '../../contracts/service-item.ts';
 import type { Caller } from '../access/caller.ts';
 import { requireRole } from '../access/caller.ts';
-import { assertIsoDate, chinaDate, dayNumber, fromDayNumber } from '../calendar/china-date.ts';
+import { assertIsoDate, chinaDate, dayNumber, fromDayNumber, isIsoDate } from '../calendar/china-date.ts';
 import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
 import { DomainError, conflict, forbidden, invalid } from '../errors.ts';
 import { assertCreditCode } from '../identifiers/credit-code.ts';
@@ -48,7 +48,9 @@ import type {
   CaseAction,
   CaseEventType,
   CaseMaterial,
+  CaseResults,
   CaseState,
+  LicenceTerms,
   CaseStatus,
   CaseTransition,
   CasePause,
@@ -72,7 +74,7 @@ export type CaseCommand =
   | { action: 'refuse'; reasons: string[] }
   | { action: 'pause'; procedure: SpecialProcedure; reason: string }
   | { action: 'resume' }
-  | { action: 'decide'; outcome: 'approved' | 'denied'; reasons?: string[]; overrideReasons?: string[] }
+  | { action: 'decide'; outcome: 'approved' | 'denied'; reasons?: string[]; overrideReasons?: string[]; licence?: LicenceTerms }
   | { action: 'withdraw'; reason: string }
   | { action: 'mark-overdue' }
   | { action: 'mark-violation' }
@@ -81,7 +83,8 @@ export type CaseCommand =
   | { action: 'opinion'; outcome: 'agree' | 'disagree'; reasons?: string[]; attachments?: Record<string, CaseMaterial> }
   | { action: 'escalate'; departmentId: string }
   | { action: 'record-missing'; departmentId: string }
-  | { action: 'joint-failed'; error: string; cause: string };
+  | { action: 'joint-failed'; error: string; cause: string }
+  | { action: 'seal'; results: CaseResults };
 
 export interface CaseContext {
   actor: Caller;
@@ -139,6 +142,7 @@ export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'co-de
   escalate: { by: 'system', from: ['accepted'] },
   'record-missing': { by: 'system', from: ['accepted'] },
   'joint-failed': { by: 'system', from: ['accepted', 'opinions-complete'] },
+  seal: { by: 'system', from: ['decided'] },
 };
 
 /** Files a case for an applicant: validates the application against the item's guide. */
@@ -391,12 +395,14 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
       const opinions = state.jointTasks ?? [];
       const overridden = command.outcome === 'approved' && opinions.some((t) => t.opinion?.outcome === 'disagree');
       if (overridden) requireTexts(command.overrideReasons, 'overrideReasons', '不采纳协办部门的不同意见');
+      if (command.licence !== undefined) checkLicenceTerms(command.licence, command.outcome, today);
       const decision = {
         outcome: command.outcome,
         reasons,
         on: today,
         ...(joint ? { opinions } : {}),
         ...(overridden ? { overrideReasons: command.overrideReasons! } : {}),
+        ...(command.licence !== undefined ? { licence: command.licence } : {}),
       };
       return record(next({ status: 'decided', decision }), command.action, state, command, state.hash, ctx);
     }
@@ -460,6 +466,14 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
       }
       const jointFailure = { error: String(command.error ?? '').slice(0, 256) || 'unknown', cause: String(command.cause ?? '').slice(0, 2000), on: today };
       return record(next({ jointFailure }), command.action, state, command, state.hash, ctx);
+    }
+
+    case 'seal': {
+      // Once: a case's results are sealed a single time, and never replaced.
+      if (state.results) {
+        throw conflict('CASE_SEALED', `办件结果已于${state.results.sealedAt}加盖电子印章`, `the results of case ${state.caseNo} were sealed at ${state.results.sealedAt}`);
+      }
+      return record(next({ results: command.results }), command.action, state, command, state.hash, ctx);
     }
 
     case 'withdraw': {
@@ -780,6 +794,18 @@ function requireField(value: string | undefined, field: string, what: string): v
   if (isBlank(value)) throw invalid('CASE_FIELD_REQUIRED', field, `${what}不能为空`, `${field} is required`);
 }
 
+/** The e-licence terms of a decision: only with an approval, and valid from the day of the decision. */
+function checkLicenceTerms(terms: LicenceTerms, outcome: 'approved' | 'denied', today: string): void {
+  const refuse = (field: string, zh: string, en: string) => invalid('CASE_LICENCE_TERMS_INVALID', `licence${field}`, zh, en);
+  if (outcome !== 'approved') throw refuse('', '只有准予许可的决定才颁发电子证照', 'only an approval issues an e-licence: a denial takes no licence terms');
+  if (terms.validUntil !== undefined) {
+    if (typeof terms.validUntil !== 'string' || !isIsoDate(terms.validUntil)) {
+      throw refuse('.validUntil', '有效期截止日应为 YYYY-MM-DD 格式的日期', `validUntil "${String(terms.validUntil)}" is not a date (YYYY-MM-DD)`);
+    }
+    if (terms.validUntil < today) throw refuse('.validUntil', `有效期截止日（${terms.validUntil}）早于决定日（${today}）`, `a licence valid until ${terms.validUntil} cannot be issued on ${today}`);
+  }
+}
+
 function checkMaterials(materials: Record<string, CaseMaterial>, rules: readonly MaterialRule[]): void {
   for (const [name, material] of Object.entries(materials)) {
     const field = `materials.${name}`;
@@ -887,4 +913,5 @@ const ACTION_ZH: Record<CaseAction, string> = {
   escalate: '协办超期督办',
   'record-missing': '登记协办意见缺失',
   'joint-failed': '登记联合办理流程故障',
+  seal: '加盖电子印章',
 };

@@ -42,7 +42,8 @@ export type CaseAction =
   | 'opinion'
   | 'escalate'
   | 'record-missing'
-  | 'joint-failed';
+  | 'joint-failed'
+  | 'seal';
 
 /** What a history entry records: the filing, or one action. */
 export type CaseEventType = 'file' | CaseAction;
@@ -126,6 +127,37 @@ export interface Decision {
   opinions?: JointTask[];
   /** Joint cases approved over a disagreeing opinion: the lead's reasons for overriding it. */
   overrideReasons?: string[];
+  /** Approvals of items that issue an e-licence: what the department set for it. */
+  licence?: LicenceTerms;
+}
+
+/** The deciding department's terms for the e-licence an approval issues. */
+export interface LicenceTerms {
+  /** The last valid day; absent for a licence without an end. */
+  validUntil?: string;
+  /** The licence's data fields (经营项目, 地址…). */
+  data?: Record<string, JsonValue>;
+}
+
+/**
+ * A sealed document (000 §13-16): its bytes — canonical JSON (RFC 8785), UTF-8 — and its seal, a
+ * detached JWS (shared/domain/seals/seal.ts). Anyone holding both can verify them with the published
+ * keys, without the platform.
+ */
+export interface SealedDocument {
+  document: string;
+  seal: { protected: string; signature: string };
+}
+
+/**
+ * What a decided case issues, sealed by the deciding department (its `seal` entry): the decision
+ * document (决定书), and for an approval of an item that issues an e-licence, that licence (kept in the
+ * licence store under `licenceId`, with its own seal).
+ */
+export interface CaseResults {
+  decision: SealedDocument;
+  licenceId?: string;
+  sealedAt: string;
 }
 
 /**
@@ -215,6 +247,8 @@ export interface CaseState {
    * workflow's last step so the lead sees it on the case (an alarm tells the platform team).
    */
   jointFailure?: { error: string; cause: string; on: string };
+  /** A decided case's sealed results (the sealing function's `seal` entry); absent until sealed. */
+  results?: CaseResults;
   refusal?: { reasons: string[]; on: string };
   withdrawal?: { reason: string; on: string };
   /** Number of events so far, = `n` of the newest history entry. */

@@ -20,6 +20,10 @@ import type { JointWorkflow } from './joint-handling.ts';
 import { awaitsJointStart } from './joint-handling.ts';
 import type { Applicant, CaseHistoryEntry, CaseMaterial, CaseState, CaseStatus, JointTask, JsonValue } from './case-record.ts';
 import type { CaseList, CasePage, CaseStore, SupervisionKind } from './case-store.ts';
+import type { CaseSealer } from './case-sealing.ts';
+import { parseLicenceId } from '../identifiers/licence-id.ts';
+import { checkReusable } from '../licences/licence.ts';
+import type { LicenceStore } from '../licences/licence-store.ts';
 import { IDEMPOTENCY_KEY_FIELD } from './case-store.ts';
 
 export interface CaseServiceDeps {
@@ -40,6 +44,15 @@ export interface CaseServiceDeps {
    * resumed finds the opinion on its next check).
    */
   onWorkflowLag?: (caseNo: string, what: 'start' | 'resume', error: unknown) => void;
+  /** Issued e-licences: what a filing may name instead of a material (免提交). */
+  licences?: LicenceStore;
+  /** Seals a decided case's results (the sealing function). */
+  sealer?: CaseSealer;
+  /**
+   * Told when a decided case could not be sealed at once: the decision stands, and the sweep seals
+   * it on its next run.
+   */
+  onSealLag?: (caseNo: string, error: unknown) => void;
 }
 
 /** What a channel sends to file a case (the route's body). */
@@ -156,6 +169,7 @@ export class CaseService {
           ctx,
         );
         await this.verifyUploads(this.uploadsOf(request.materials, channelId, 'materials'));
+        await this.checkLicences(transition.state, request.materials, 'materials', ctx.today);
         return transition;
       },
       // Before the case becomes readable, its files are in its keeping (idempotent: a retry finishes it).
@@ -188,6 +202,7 @@ export class CaseService {
       const owner = command.action === 'supplement' ? state.channelId : caller.departmentId!;
       const field = command.action === 'supplement' ? 'materials' : 'attachments';
       await this.verifyUploads(this.uploadsOf(supplied, owner, field));
+      if (command.action === 'supplement') await this.checkLicences(state, supplied, field, ctx.today);
       // Kept before the entry is written: a case never names a file that is not in place. If another
       // action wins the race for this entry, the copies stay under cases/<caseNo>/ named by no entry
       // (they do not expire; a command retried after the conflict copies its files again).
@@ -195,7 +210,34 @@ export class CaseService {
     }
     await this.deps.store.append(next.state, next.entry);
     await this.afterAction(next.state, command, caller);
-    return next.state;
+    return command.action === 'decide' ? this.sealed(next.state) : next.state;
+  }
+
+  /**
+   * A decided case with its results sealed (one KMS signature per document). Sealing that fails does
+   * not undo the decision: the case is answered without results, and the sweep seals it.
+   */
+  private async sealed(state: CaseState): Promise<CaseState> {
+    if (!this.deps.sealer) return state;
+    try {
+      return await this.deps.sealer.seal(state.caseNo);
+    } catch (e) {
+      (this.deps.onSealLag ?? (() => undefined))(state.caseNo, e);
+      return state;
+    }
+  }
+
+  /** The licences an application names instead of materials: each the applicant's own, of the accepted type, valid today. */
+  private async checkLicences(state: CaseState, materials: Record<string, CaseMaterial>, prefix: string, today: string): Promise<void> {
+    const holderId = state.applicant.kind === 'person' ? state.applicant.residentId : state.applicant.creditCode;
+    for (const [name, material] of Object.entries(materials)) {
+      if (material.kind !== 'licence') continue;
+      const field = `${prefix}.${name}.licenceId`;
+      parseLicenceId(material.licenceId, field);
+      const rule = state.materialRules.find((r) => r.name === name)!;
+      const issued = await this.deps.licences?.get(material.licenceId);
+      checkReusable(issued?.licence, { holderId, typeCode: rule.licenceType!, today, field });
+    }
   }
 
   /** A co-department's open joint tasks, soonest due first: its own task on each case, and what it needs of the case. */

@@ -1,7 +1,8 @@
 // The sweep that lets time act on cases (行政许可法 Art. 32, 42, 82): a case the department did not
 // answer in time is deemed accepted, and an accepted case past its promised or statutory deadline is
 // marked for supervision. It also starts the joint handling of an accepted joint case whose workflow
-// did not start (a deemed acceptance, or a start that failed after the acceptance was recorded). On AWS a schedule runs it; the embedded platform, a timer. Every step is an
+// did not start (a deemed acceptance, or a start that failed after the acceptance was recorded), and
+// seals the results of a decided case whose sealing failed when it was decided. On AWS a schedule runs it; the embedded platform, a timer. Every step is an
 // action recorded in the case's history by the system actor, and refuses once done, so the sweep is
 // safe to run at any time, as often as wanted, and by two runners at once.
 import { chinaDate } from '../calendar/official-calendar.ts';
@@ -11,6 +12,7 @@ import type { CaseStore } from './case-store.ts';
 import type { JointWorkflow } from './joint-handling.ts';
 import { awaitsJointStart } from './joint-handling.ts';
 import { applySystemCommands } from './system-actions.ts';
+import type { CaseSealer } from './case-sealing.ts';
 
 export interface CaseSweepDeps {
   store: CaseStore;
@@ -18,6 +20,8 @@ export interface CaseSweepDeps {
   now?: () => Date;
   /** Starts the joint handling of accepted joint cases whose workflow did not start (harmless if it did). */
   workflow?: JointWorkflow;
+  /** Seals decided cases whose results were not sealed when they were decided. */
+  sealer?: CaseSealer;
 }
 
 export interface SweepReport {
@@ -30,6 +34,8 @@ export interface SweepReport {
   deadlinesCompleted: number;
   /** Joint cases accepted but not dispatched whose workflow the sweep started (or found running). */
   jointStarted: number;
+  /** Decided cases whose results the sweep sealed (their sealing had failed at the decision). */
+  sealed: number;
   /** Cases the sweep could not move this time (logged by the caller; the next sweep tries again). */
   failed: { caseNo: string; error: string }[];
 }
@@ -49,8 +55,21 @@ export class CaseSweep {
   async run(departmentIds: readonly string[]): Promise<SweepReport> {
     const at = this.now();
     const today = chinaDate(at);
-    const report: SweepReport = { today, examined: 0, deemedAccepted: 0, markedOverdue: 0, markedViolation: 0, deadlinesCompleted: 0, jointStarted: 0, failed: [] };
+    const report: SweepReport = { today, examined: 0, deemedAccepted: 0, markedOverdue: 0, markedViolation: 0, deadlinesCompleted: 0, jointStarted: 0, sealed: 0, failed: [] };
     for (const departmentId of departmentIds) {
+      if (this.deps.sealer) {
+        // Decided cases are listed undated until their results are sealed.
+        for await (const candidate of this.deps.store.sweepCandidates(departmentId, 'decided', today)) {
+          report.examined++;
+          if (candidate.results) continue;
+          try {
+            await this.deps.sealer.seal(candidate.caseNo);
+            report.sealed++;
+          } catch (e) {
+            report.failed.push({ caseNo: candidate.caseNo, error: e instanceof Error ? e.message : String(e) });
+          }
+        }
+      }
       for (const status of ['received', 'accepted', 'opinions-complete'] as const) {
         for await (const candidate of this.deps.store.sweepCandidates(departmentId, status, today)) {
           report.examined++;

@@ -96,10 +96,13 @@ export function licenceStatus(licence: Licence, today: string): LicenceStatus {
   return 'valid';
 }
 
+/** The `type` member of a sealed licence document: verifiers tell it from a decision by it. */
+export const LICENCE_DOCUMENT_TYPE = 'tongban/e-licence';
+
 /** The sealed document of a licence: its content, never its revocation (status is read beside it). */
-export function licenceDocument(licence: Licence): LicenceContent {
+export function licenceDocument(licence: Licence): LicenceContent & { type: typeof LICENCE_DOCUMENT_TYPE } {
   const { revocation: _revocation, ...content } = licence;
-  return content;
+  return { type: LICENCE_DOCUMENT_TYPE, ...content };
 }
 
 /** Revokes a licence: only its issuing department, with a reason, once. */

@@ -5,8 +5,11 @@
 // department's key, which never leaves KMS (or the local signer), over that input:
 //
 //   - signing inputs up to 4096 bytes are sent as they are (KMS MessageType RAW);
-//   - larger ones are sent as their SHA-256 (MessageType DIGEST), which for ECDSA_SHA_256 is the same
-//     signature: any JWS ES256 verifier accepts either, and the header says which was sent.
+//   - larger ones, with ES256, are sent as their SHA-256 (MessageType DIGEST), which for ECDSA_SHA_256
+//     is the same signature: any JWS ES256 verifier accepts either, and the header says which was sent;
+//   - larger ones, with SM2-SM3, are not sent at all: the signature covers the protected header alone
+//     (`tongban:signed: header`, RAW), which names the document's SHA-256. An SM2 DIGEST would be
+//     SM3(Z‖input), and Z needs the key's public key, which only the publishing path may read.
 //
 // The header names the department (its credit code), the seal, the key (`kid`), the algorithm and
 // the time; `tongban:digest` is the document's SHA-256, so a seal can be matched to its document
@@ -14,8 +17,7 @@
 //   - `ES256`, the JOSE name for ECDSA P-256 with SHA-256 (KMS: ECC_NIST_P256, ECDSA_SHA_256);
 //   - `SM2-SM3` (not registered with IANA; named plainly): SM2 with SM3 and the distinguishing ID
 //     1234567812345678, as KMS's SM2DSA uses it in the China regions. Its RAW signature covers
-//     SM3(Z‖input); for a large input the caller sends that hash itself (DIGEST), which needs Z, a
-//     function of the public key.
+//     SM3(Z‖input).
 // Signatures are R‖S, 32 bytes each, for both (the JOSE form); KMS answers DER.
 //
 // Verification (verifySeal) needs only the document, the seal and the public key (JWKS): no platform.
@@ -51,8 +53,12 @@ export interface SealHeader {
   'tongban:sealedAt': string;
   /** SHA-256 of the document (hex). */
   'tongban:digest': string;
-  /** How the signing input went to the signer: as it is, or as its SHA-256 (inputs over 4096 bytes). */
-  'tongban:signed': 'raw' | 'digest';
+  /**
+   * What was signed: the JWS signing input as it is (`raw`), or as its SHA-256 (`digest`: ES256, inputs
+   * over 4096 bytes), or the protected header alone (`header`: SM2-SM3, inputs over 4096 bytes; the
+   * header's `tongban:digest` binds the document).
+   */
+  'tongban:signed': 'raw' | 'digest' | 'header';
 }
 
 /** A seal: the JWS flattened JSON serialisation without its (detached) payload. */
@@ -70,8 +76,6 @@ export interface SealRequest {
   keyId: string;
   /** The key's algorithm: ES256 (ECC_NIST_P256) unless an SM2 key. */
   alg?: SealAlgorithm;
-  /** SM2 only: the key's SubjectPublicKeyInfo, to hash a large input with its Z. */
-  spki?: Uint8Array;
   department: string;
   seal: string;
   sealedAt: string;
@@ -100,16 +104,13 @@ export async function sealDocument(document: Uint8Array, request: SealRequest, s
   let signed: SealHeader['tongban:signed'] = 'raw';
   let { protectedHeader, input } = build(signed);
   if (input.length > KMS_RAW_MESSAGE_LIMIT) {
-    signed = 'digest';
+    signed = alg === 'ES256' ? 'digest' : 'header';
     ({ protectedHeader, input } = build(signed));
   }
   let der: Uint8Array;
   if (signed === 'raw') der = await signer.sign(request.keyId, input, 'RAW', alg);
-  else if (alg === 'ES256') der = await signer.sign(request.keyId, sha256(input), 'DIGEST', alg);
-  else {
-    if (!request.spki) throw new Error(`sealing ${input.length} bytes with SM2 key ${request.keyId} needs its public key (Z is hashed with the input)`);
-    der = await signer.sign(request.keyId, sm2Hash(ecPoint(request.spki), input), 'DIGEST', alg);
-  }
+  else if (signed === 'digest') der = await signer.sign(request.keyId, sha256(input), 'DIGEST', alg);
+  else der = await signer.sign(request.keyId, Buffer.from(protectedHeader, 'ascii'), 'RAW', alg);
   return { protected: protectedHeader, signature: base64url(derToJose(der)) };
 }
 
@@ -138,8 +139,11 @@ export function verifySeal(document: Uint8Array, seal: Seal, keyOf: (kid: string
   const key = keyOf(header.kid);
   if (!key) return { valid: false, reason: 'unknown-key', detail: `no published key ${header.kid}`, header };
   if (key.alg !== header.alg) return { valid: false, reason: 'bad-signature', detail: `key ${header.kid} is an ${key.alg} key, the seal says ${header.alg}`, header };
+  if (header['tongban:signed'] === 'header' && header.alg !== 'SM2-SM3') {
+    return { valid: false, reason: 'malformed', detail: 'only an SM2-SM3 seal signs its header alone', header };
+  }
   const signature = Buffer.from(seal.signature, 'base64url');
-  const input = signingInput(seal.protected, document);
+  const input = sealSigningInput(seal, header, document);
   const ok =
     signature.length === 64 &&
     (key.alg === 'ES256'
@@ -163,7 +167,6 @@ export function ecPoint(spki: Uint8Array): Buffer {
 
 interface SmCrypto {
   sm2: { doVerifySignature(msg: number[], signatureHex: string, publicKeyHex: string, opts: { der: boolean; hash: boolean }): boolean };
-  sm3(input: number[]): string;
 }
 const smCrypto = createRequire(import.meta.url)('sm-crypto') as SmCrypto;
 
@@ -172,27 +175,12 @@ function sm2Verify(input: Buffer, signature: Buffer, point: Buffer): boolean {
   return smCrypto.sm2.doVerifySignature([...input], signature.toString('hex'), point.toString('hex'), { der: false, hash: true });
 }
 
-const SM2_ID = Buffer.from('1234567812345678', 'utf8');
-const SM2_CURVE = {
-  a: 'FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFC',
-  b: '28E9FA9E9D9F5E344D5A9E4BCF6509A7F39789F515AB8F92DDBCBD414D940E93',
-  gx: '32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7',
-  gy: 'BC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0',
-};
-
-/** e = SM3(Z‖input), Z = SM3(ENTL‖ID‖a‖b‖xG‖yG‖xA‖yA): what an SM2 DIGEST signature signs (GB/T 32918.2). */
-export function sm2Hash(point: Buffer, input: Uint8Array): Buffer {
-  const entl = Buffer.alloc(2);
-  entl.writeUInt16BE(SM2_ID.length * 8);
-  const z = Buffer.concat([
-    entl,
-    SM2_ID,
-    ...[SM2_CURVE.a, SM2_CURVE.b, SM2_CURVE.gx, SM2_CURVE.gy].map((h) => Buffer.from(h, 'hex')),
-    point.subarray(1, 33),
-    point.subarray(33, 65),
-  ]);
-  const za = Buffer.from(smCrypto.sm3([...z]), 'hex');
-  return Buffer.from(smCrypto.sm3([...za, ...input]), 'hex');
+/**
+ * What a seal's signature covers (its header says which): the JWS signing input, or for a large SM2-SM3
+ * document the protected header alone (its `tongban:digest` binds the document).
+ */
+export function sealSigningInput(seal: Seal, header: Pick<SealHeader, 'tongban:signed'>, document: Uint8Array): Buffer {
+  return header['tongban:signed'] === 'header' ? Buffer.from(seal.protected, 'ascii') : signingInput(seal.protected, document);
 }
 
 /** `BASE64URL(header) || "." || payload`: the JWS signing input with an unencoded payload. */

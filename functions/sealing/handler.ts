@@ -1,0 +1,47 @@
+// Lambda: the sealing function — the only holder of kms:Sign on the departments' seal keys. No route
+// reaches it: the cases function invokes it right after a decision, and the sweep for a decided case
+// whose sealing failed then. It takes a case number and nothing else (shared/domain/cases/case-sealing.ts
+// builds every document from the stored case), so no caller can have it seal anything but a decided
+// case's own results with that case's department's seal. Idempotent: a sealed case is answered as it is.
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { dynamoDocumentClient, kmsClient, requiredEnv } from '../../shared/adapters/aws-clients.ts';
+import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
+import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
+import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
+import { DynamoLicenceStore } from '../../shared/adapters/dynamo-licence-store.ts';
+import { KmsSealSigner } from '../../shared/adapters/kms-seal-signer.ts';
+import type { SealingEvent } from '../../shared/adapters/lambda-case-sealer.ts';
+import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import { CaseSealing } from '../../shared/domain/cases/case-sealing.ts';
+import type { CaseState } from '../../shared/domain/cases/case-record.ts';
+import { logger, metrics } from '../http/observability.ts';
+
+export function sealingHandler(options: { now?: () => Date } = {}) {
+  const db = dynamoDocumentClient();
+  const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
+  const casesTable = requiredEnv('CASES_TABLE');
+  const sealing = new CaseSealing({
+    store: new DynamoCaseStore(db, casesTable, options.now ? { now: options.now } : {}),
+    items: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),
+    licences: new DynamoLicenceStore(db, casesTable),
+    signer: new KmsSealSigner(kmsClient()),
+    calendar: officialCalendar,
+    sealKeys: async () => (await directory.load()).seals ?? [],
+    ...(options.now ? { now: options.now } : {}),
+  });
+
+  return async (event: SealingEvent): Promise<CaseState> => {
+    const caseNo = (event as { caseNo?: unknown } | null)?.caseNo;
+    if (typeof caseNo !== 'string' || !/^[0-9A-Za-z-]{1,64}$/.test(caseNo)) throw new Error('the sealing function is invoked with { "caseNo": "<case number>" }');
+    const before = Date.now();
+    const state = await sealing.seal(caseNo);
+    if (state.results && Date.parse(state.results.sealedAt) >= before - 1000) {
+      logger.info('case results sealed', { caseNo, licenceId: state.results.licenceId, sealedAt: state.results.sealedAt });
+      metrics.addMetric('ResultsSealed', MetricUnit.Count, 1);
+      metrics.publishStoredMetrics();
+    }
+    return state;
+  };
+}
+
+export const handler = sealingHandler();

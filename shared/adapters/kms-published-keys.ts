@@ -1,0 +1,44 @@
+// The published seal keys (JWKS) from KMS: every key of the directory's seal registry, active or
+// retired, with its public key as KMS GetPublicKey gives it (a DER SubjectPublicKeyInfo). A key's
+// public key never changes, so each is fetched once per process; the registry itself is the
+// directory's (cached as the directory is). Only this path — the seals function — may call
+// kms:GetPublicKey on the seal keys.
+import { GetPublicKeyCommand } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { SealKey } from '../contracts/directory.ts';
+import type { Jwks } from '../domain/seals/jwks.ts';
+import { sealJwk } from '../domain/seals/jwks.ts';
+
+export class KmsPublishedKeys {
+  private readonly publicKeys = new Map<string, Promise<Uint8Array>>();
+
+  constructor(
+    private readonly kms: KMSClient,
+    private readonly registry: () => Promise<readonly SealKey[]>,
+  ) {}
+
+  async jwks(): Promise<Jwks> {
+    const keys = await this.registry();
+    return {
+      keys: await Promise.all(
+        keys.map(async (k) =>
+          sealJwk(await this.publicKey(k.keyId), { kid: k.keyId, alg: k.alg, department: k.department, seal: k.seal, ...(k.retiredAt ? { retiredAt: k.retiredAt } : {}) }),
+        ),
+      ),
+    };
+  }
+
+  private publicKey(keyId: string): Promise<Uint8Array> {
+    let known = this.publicKeys.get(keyId);
+    if (!known) {
+      known = this.kms.send(new GetPublicKeyCommand({ KeyId: keyId })).then((out) => {
+        if (!out.PublicKey) throw new Error(`KMS returned no public key for ${keyId}`);
+        return out.PublicKey;
+      });
+      // A failed fetch is not kept: the next request asks again.
+      known.catch(() => this.publicKeys.delete(keyId));
+      this.publicKeys.set(keyId, known);
+    }
+    return known;
+  }
+}

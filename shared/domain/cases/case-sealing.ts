@@ -1,0 +1,146 @@
+// Sealing a decided case's results (000 §13-16, 004 §22): the decision document (决定书) and, when an
+// approved item issues one, the e-licence, each as canonical JSON (RFC 8785) sealed with the deciding
+// department's active seal — one signature per document — and recorded as the case's `seal` entry by
+// the system actor. This is the sealing function's whole job: it is given only a case number and
+// builds every document from the stored case, so whoever asks can cause a department's seal to be used
+// only on that department's own decided case, and only for what it decided.
+//
+// Safe to run again at any time: a sealed case is answered as it is; a licence issued by an earlier,
+// interrupted run is taken up as it was stored (its identifier is derived from the case number, so a
+// retry names the same one); two runs at once both sign, and the first `seal` entry stands.
+import type { SealKey } from '../../contracts/directory.ts';
+import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
+import { conflict, notFound } from '../errors.ts';
+import type { ItemStore } from '../items/item-store.ts';
+import type { LicenceStore } from '../licences/licence-store.ts';
+import { holderOf, issueLicence, licenceDocument } from '../licences/licence.ts';
+import { canonicalize } from '../seals/jcs.ts';
+import type { SealSigner } from '../seals/seal.ts';
+import { sealDocument } from '../seals/seal.ts';
+import type { CaseResults, CaseState, SealedDocument } from './case-record.ts';
+import type { CaseStore } from './case-store.ts';
+import { applySystemCommands } from './system-actions.ts';
+
+/** The `type` member of a sealed decision document. */
+export const DECISION_DOCUMENT_TYPE = 'tongban/decision';
+
+export interface CaseSealingDeps {
+  store: CaseStore;
+  items: ItemStore;
+  licences: LicenceStore;
+  signer: SealSigner;
+  calendar: WorkingDayCalendar;
+  /** Every seal key (the directory's registry). */
+  sealKeys: () => Promise<readonly SealKey[]>;
+  now?: () => Date;
+}
+
+/** Port: seals a decided case's results (the sealing function, or in tests this module itself). */
+export interface CaseSealer {
+  seal(caseNo: string): Promise<CaseState>;
+}
+
+export class CaseSealing implements CaseSealer {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: CaseSealingDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async seal(caseNo: string): Promise<CaseState> {
+    const state = await this.deps.store.get(caseNo);
+    if (!state) throw notFound('CASE_NOT_FOUND', `办件 ${caseNo} 不存在`, `no case ${caseNo}`);
+    if (state.results) return state;
+    const decision = state.decision;
+    if (state.status !== 'decided' || !decision) {
+      throw conflict('CASE_NOT_DECIDED', '办件尚未作出决定，没有可加盖印章的结果', `case ${caseNo} is ${state.status}: only a decided case's results are sealed`);
+    }
+    // Only a case's lead department decides it (the lifecycle's rule), so its seal is the one.
+    const key = activeKey(await this.deps.sealKeys(), state.departmentId);
+    const at = this.now();
+    const sealedAt = at.toISOString();
+    const sealWith = async (document: string): Promise<SealedDocument> => ({
+      document,
+      seal: await sealDocument(
+        Buffer.from(document, 'utf8'),
+        { keyId: key.keyId, alg: key.alg, department: key.department, seal: key.seal, sealedAt },
+        this.deps.signer,
+      ),
+    });
+
+    let licenceId: string | undefined;
+    const licenceType = decision.outcome === 'approved' ? await this.licenceTypeOf(state) : undefined;
+    if (licenceType) {
+      const licence = issueLicence({
+        caseNo,
+        itemCode: state.itemCode,
+        departmentId: state.departmentId,
+        applicant: state.applicant,
+        typeCode: licenceType.typeCode,
+        name: licenceType.name,
+        // The case number is unique and upper-case alphanumeric: a retry names the same licence.
+        serial: caseNo.toUpperCase().replace(/[^0-9A-Z]/g, ''),
+        issuedOn: decision.on,
+        ...(decision.licence?.validUntil !== undefined ? { validUntil: decision.licence.validUntil } : {}),
+        data: decision.licence?.data ?? {},
+      });
+      const existing = await this.deps.licences.get(licence.id);
+      const issued = existing ?? (await this.deps.licences.issue({ licence, sealed: await sealWith(canonicalize(licenceDocument(licence))) }));
+      licenceId = issued.licence.id;
+    }
+
+    const results: CaseResults = { decision: await sealWith(canonicalize(decisionDocument(state, licenceId))), ...(licenceId ? { licenceId } : {}), sealedAt };
+    const sealed = await applySystemCommands({ store: this.deps.store, calendar: this.deps.calendar }, caseNo, at, (s) => (s.results ? undefined : { action: 'seal', results }));
+    if (!sealed) throw notFound('CASE_NOT_FOUND', `办件 ${caseNo} 不存在`, `no case ${caseNo}`);
+    return sealed;
+  }
+
+  /** The e-licence the item version the case was filed under issues on approval, if any. */
+  private async licenceTypeOf(state: CaseState): Promise<{ typeCode: string; name: string } | undefined> {
+    const item = await this.deps.items.version(state.itemCode, state.itemVersion);
+    if (!item) throw new Error(`item ${state.itemCode} version ${state.itemVersion}, which case ${state.caseNo} was filed under, is missing`);
+    const typeCode = item.guide.resultLicenceType;
+    return typeCode ? { typeCode, name: item.guide.resultLicenceName ?? item.guide.resultSample ?? item.guide.name } : undefined;
+  }
+}
+
+/** A department's active seal key. */
+function activeKey(keys: readonly SealKey[], departmentId: string): SealKey {
+  const key = keys.find((k) => k.department === departmentId && k.retiredAt === undefined);
+  if (!key) {
+    throw conflict('SEAL_KEY_MISSING', '该部门没有可用的电子印章，请联系平台管理员', `department ${departmentId} has no active seal key in the directory`);
+  }
+  return key;
+}
+
+/**
+ * The decision document: who decided what for whom, when, and on which record — the decide entry's
+ * version and hash tie it to the case's history.
+ */
+export function decisionDocument(state: CaseState, licenceId: string | undefined) {
+  const decision = state.decision!;
+  return {
+    type: DECISION_DOCUMENT_TYPE,
+    caseNo: state.caseNo,
+    itemCode: state.itemCode,
+    itemName: state.itemName,
+    itemVersion: state.itemVersion,
+    department: state.departmentId,
+    applicant: holderOf(state.applicant),
+    outcome: decision.outcome,
+    reasons: decision.reasons,
+    decidedOn: decision.on,
+    ...(decision.opinions
+      ? {
+          opinions: decision.opinions.map((t) => ({
+            department: t.departmentId,
+            status: t.status,
+            ...(t.opinion ? { outcome: t.opinion.outcome, reasons: t.opinion.reasons, on: t.opinion.on } : {}),
+          })),
+        }
+      : {}),
+    ...(decision.overrideReasons ? { overrideReasons: decision.overrideReasons } : {}),
+    ...(licenceId ? { licenceId } : {}),
+    record: { version: state.version, hash: state.hash },
+  };
+}
