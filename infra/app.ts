@@ -10,7 +10,7 @@ import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from './config.ts';
+import { configuredSeals, loadConfig } from './config.ts';
 import type { TongbanConfig } from './config.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
@@ -27,7 +27,9 @@ export function buildTongbanApp(app: App): TongbanApp {
   const data = new DataStack(app, `Tongban-${config.stage}-Data`, {
     stage: config.stage,
     logRetentionDays: config.logRetentionDays,
-    description: `Tongban ${config.stage}: data (KMS key, DynamoDB tables, materials bucket), retained on delete`,
+    departments: config.departments,
+    seals: configuredSeals(config),
+    description: `Tongban ${config.stage}: data (KMS key, DynamoDB tables, materials bucket, departments' seal keys), retained on delete`,
   });
   const api = new ApiStack(app, `Tongban-${config.stage}-Api`, {
     config,
@@ -36,7 +38,8 @@ export function buildTongbanApp(app: App): TongbanApp {
     casesTable: data.casesTable,
     dataKey: data.dataKey,
     materialsBucket: data.materialsBucket,
-    description: `Tongban ${config.stage}: API Gateway, Lambda functions, WAF, principal roles, directory, case sweep schedule, joint-handling state machine`,
+    sealKeys: data.sealKeys,
+    description: `Tongban ${config.stage}: API Gateway, Lambda functions, WAF, principal roles, directory, case sweep schedule, joint-handling state machine, sealing function`,
   });
   Tags.of(app).add('project', 'tongban');
   Tags.of(app).add('stage', config.stage);

@@ -46,14 +46,41 @@
 // - `sweepIntervalMinutes` (1-1440, default 15): how often the case sweep runs (deemed acceptance,
 //   overdue and violation marks). One run at a time; a failed run goes to the sweep's dead-letter queue.
 //
+// Seals (电子印章; the keys: infra/constructs/seal-keys.ts), both optional:
+// - `sealKeySpec`: the KMS key spec of the seal keys, `"ECC_NIST_P256"` (the default: ES256 seals,
+//   KMS signing algorithm ECDSA_SHA_256) or `"SM2"` (SM2-SM3 seals, SM2DSA), which KMS offers in the
+//   China regions only: with a region known at synth (the stacks are environment-agnostic unless
+//   given one) other than `cn-…`, synth fails. Choose it before the first deployment: a key's spec
+//   cannot change, CloudFormation would replace every key that takes the new spec — see `keySpec`.
+// - `seals`: the departments' seals, `{ "department": <credit code of a configured department>,
+//   "seal": <1-40 characters of a-z, 0-9 and "-", not starting with "-">, "keySpec"?: <as
+//   sealKeySpec, which it overrides>, "retiredAt"?: <ISO 8601 date-time in UTC> }`. Each seal is an
+//   asymmetric SIGN_VERIFY KMS key, alias `alias/tongban-<stage>-seal-<credit code, lower
+//   case>-<seal>`, retained on delete. A department no entry names has one active seal, `seal-1`
+//   (of `sealKeySpec`). A department has at most one active (not retired) seal, a (department, seal)
+//   pair is listed once, the department must be configured.
+//   Rotation: give the old seal's entry `retiredAt` — listing it, with its `keySpec` if it had
+//   another, if it was the default `seal-1` — and add the new seal, in one deployment. From that
+//   deployment on nobody may sign with the retired key (its key policy denies kms:Sign to all) and
+//   the sealing function signs with the new one; the old public key stays published. Seals made
+//   before `retiredAt` keep verifying, later ones would not: set it to the time of the deployment,
+//   never earlier (the key may have sealed until then). Never remove an entry
+//   nor change a deployed seal's key spec: the key would stay in KMS, but leave the directory and
+//   the published keys, and its seals would no longer verify. To move to SM2, list every deployed
+//   seal with `"keySpec": "ECC_NIST_P256"` first.
+//   Example: "seals": [{ "department": "115301000152830159", "seal": "seal-1", "retiredAt": "2027-01-01T00:00:00Z" },
+//                      { "department": "115301000152830159", "seal": "seal-2" }]
+//
 // The directory the platform reads is written from this configuration on every deployment that
 // changes it (see ApiStack); the role names are fixed (`tongban-<stage>-<name>`) so callers can
-// assume them by name.
+// assume them by name. So are the roles of the two functions the seal keys' policies name
+// (`tongban-<stage>-sealing-function`, `tongban-<stage>-seals-function`): no principal may take
+// those names.
 import type { App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
-import type { Directory } from '../shared/contracts/directory.ts';
+import type { Directory, SealKey } from '../shared/contracts/directory.ts';
 import { ChannelSchema, DepartmentSchema, DirectorySchema, PrincipalSchema, RoleSchema } from '../shared/contracts/directory.ts';
 import { CreditCodeSchema } from '../shared/contracts/service-item.ts';
 import { DEFAULT_DEEMED_ACCEPTANCE_DAYS } from '../shared/domain/cases/case-lifecycle.ts';
@@ -79,6 +106,30 @@ export const DEFAULT_SWEEP_INTERVAL_MINUTES = 15;
 /** The longest sweep interval: a day (CloudWatch alarms look at most one day back). */
 export const MAX_SWEEP_INTERVAL_MINUTES = 1440;
 
+/** The KMS key specs a seal key may have (`sealKeySpec`). */
+export const SEAL_KEY_SPECS = ['ECC_NIST_P256', 'SM2'] as const;
+export type SealKeySpecName = (typeof SEAL_KEY_SPECS)[number];
+export const DEFAULT_SEAL_KEY_SPEC: SealKeySpecName = 'ECC_NIST_P256';
+/** The seal algorithm (as the directory and the seal header name it) of each key spec. */
+export const SEAL_ALGORITHM_OF_SPEC: Record<SealKeySpecName, SealKey['alg']> = { ECC_NIST_P256: 'ES256', SM2: 'SM2-SM3' };
+/** The KMS signing algorithm of each key spec (the sealing role may sign with this one alone). */
+export const KMS_SIGNING_ALGORITHM_OF_SPEC: Record<SealKeySpecName, string> = { ECC_NIST_P256: 'ECDSA_SHA_256', SM2: 'SM2DSA' };
+/** The seal a department gets when `seals` names none of its own. */
+export const DEFAULT_SEAL_NAME = 'seal-1';
+const SEAL_NAME_RE = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+/**
+ * The functions whose roles the seal keys' policies name (infra/constructs/seal-keys.ts): the only
+ * one that may sign, the only one that may read the public keys. Their roles have fixed names, since
+ * the keys (data stack) cannot refer to the roles (API stack) but by name.
+ */
+export const SEAL_FUNCTIONS = { signer: 'sealing', publisher: 'seals' } as const;
+
+/** The fixed name of the role of the function `name` (one of SEAL_FUNCTIONS). */
+export function functionRoleName(stage: string, name: string): string {
+  return `tongban-${stage}-${name}-function`;
+}
+
 /** The name of the IAM role the API stack creates for a `trustedAccount` principal. */
 export function principalRoleName(stage: string, principalName: string): string {
   return `tongban-${stage}-${principalName}`;
@@ -102,6 +153,16 @@ const STAND_IN_ACCOUNT = '000000000000';
 /** The ARN the config check uses for the role the stack creates for principal `name`. */
 export function standInRoleArn(stage: string, name: string): string {
   return `arn:aws:iam::${STAND_IN_ACCOUNT}:role/${principalRoleName(stage, name)}`;
+}
+
+/** The alias of the KMS key of a department's seal. */
+export function sealAliasName(stage: string, department: string, seal: string): string {
+  return `alias/tongban-${stage}-seal-${department.toLowerCase()}-${seal}`;
+}
+
+/** The key ARN the config check uses for a seal's key (its real ARN is only known at deploy time). */
+export function standInSealKeyArn(stage: string, seal: ConfiguredSeal): string {
+  return `arn:aws:kms:cn-north-1:${STAND_IN_ACCOUNT}:${sealAliasName(stage, seal.department, seal.seal)}`;
 }
 
 const IAM_PATH_AND_NAME = String.raw`(?:[\w+=,.@*?-]+/)*[\w+=,.@*?-]+`;
@@ -200,6 +261,27 @@ const ConfigPrincipalSchema = z
   });
 export type ConfigPrincipal = z.infer<typeof ConfigPrincipalSchema>;
 
+const SealKeySpecSchema = z.enum(SEAL_KEY_SPECS, { message: `the seal key spec must be one of ${SEAL_KEY_SPECS.join(', ')} (SM2 in the China regions only)` });
+
+const ConfigSealSchema = z
+  .object({
+    department: CreditCodeSchema,
+    seal: z.string().regex(SEAL_NAME_RE, 'seal must be 1-40 characters of a-z, 0-9 and "-", not starting with "-" (seal-1, seal-2…)'),
+    /** This seal's key spec; unset, `sealKeySpec`'s. */
+    keySpec: SealKeySpecSchema.optional(),
+    /** Retired: its key signs nothing any more, its public key stays published. */
+    retiredAt: z.iso.datetime('retiredAt must be an ISO 8601 date-time in UTC (2027-01-01T00:00:00Z)').optional(),
+  })
+  .strict();
+
+/** A seal of the deployment: configured, or the default `seal-1` of a department; its key spec resolved. */
+export interface ConfiguredSeal {
+  department: string;
+  seal: string;
+  keySpec: SealKeySpecName;
+  retiredAt?: string;
+}
+
 export const TongbanConfigSchema = z
   .object({
     stage: z
@@ -229,6 +311,10 @@ export const TongbanConfigSchema = z
       .min(1, 'sweepIntervalMinutes must be a whole number of minutes from 1 to 1440 (one day)')
       .max(MAX_SWEEP_INTERVAL_MINUTES, 'sweepIntervalMinutes must be a whole number of minutes from 1 to 1440 (one day)')
       .default(DEFAULT_SWEEP_INTERVAL_MINUTES),
+    /** The KMS key spec of the seal keys: ECC_NIST_P256 (ES256) or, in the China regions, SM2 (SM2-SM3). */
+    sealKeySpec: SealKeySpecSchema.default(DEFAULT_SEAL_KEY_SPEC),
+    /** The departments' seals (a department named by none gets `seal-1`); see the header. */
+    seals: z.array(ConfigSealSchema).optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -245,15 +331,30 @@ export const TongbanConfigSchema = z
     duplicates(c.principals.map((p) => p.arn ?? `role:${p.name}`)).forEach((i) =>
       ctx.addIssue({ code: 'custom', path: ['principals', i, 'arn'], message: 'two principals share one arn: the platform could not tell them apart' }),
     );
+    const functionRoles = new Set(Object.values(SEAL_FUNCTIONS).map((fn) => functionRoleName(c.stage, fn)));
     c.principals.forEach((p, i) => {
       const roleName = principalRoleName(c.stage, p.name);
       if (p.trustedAccount !== undefined && roleName.length > IAM_ROLE_NAME_MAX)
         ctx.addIssue({ code: 'custom', path: ['principals', i, 'name'], message: `the role name ${roleName} would exceed ${IAM_ROLE_NAME_MAX} characters: shorten the principal name or the stage` });
+      if (p.trustedAccount !== undefined && functionRoles.has(roleName))
+        ctx.addIssue({ code: 'custom', path: ['principals', i, 'name'], message: `the role name ${roleName} is the one of a platform function (the seal keys name it): choose another principal name` });
     });
     // The same rules the platform applies when it reads the directory (department/channel
-    // principals, known ids), checked now with stand-in ARNs for the roles the stack will create.
-    const directory = DirectorySchema.safeParse(directoryFromConfig(c, (p) => standInRoleArn(c.stage, p.name)));
-    if (!directory.success) for (const issue of directory.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    // principals, known ids; seals of known departments, listed once, one active per department),
+    // checked now with stand-in ARNs for the roles and keys the stack will create. The directory
+    // lists the configured seals first, in their order, so an issue's path names the entry of `seals`.
+    const directory = DirectorySchema.safeParse(
+      directoryFromConfig(
+        c,
+        (p) => standInRoleArn(c.stage, p.name),
+        (seal) => standInSealKeyArn(c.stage, seal),
+      ),
+    );
+    // A seal entry or key spec the shape check refused is reported once, by that check.
+    const sealsShaped = SEAL_KEY_SPECS.includes(c.sealKeySpec) && (c.seals ?? []).every((seal) => ConfigSealSchema.safeParse(seal).success);
+    if (!directory.success) {
+      for (const issue of directory.error.issues) if (sealsShaped || issue.path[0] !== 'seals') ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
   });
 export type TongbanConfig = z.infer<typeof TongbanConfigSchema>;
 
@@ -278,10 +379,28 @@ export function loadConfig(app: App | Construct): TongbanConfig {
 }
 
 /**
- * The directory as the platform stores it: `arnOf` gives the ARN of the role the stack creates for a
- * `trustedAccount` principal (a token at synth time); `arn` principals keep theirs.
+ * Every seal of the configuration: the configured ones in their order, then `seal-1` for each
+ * department none of them names.
  */
-export function directoryFromConfig(config: Pick<TongbanConfig, 'departments' | 'channels' | 'principals'>, arnOf: (p: ConfigPrincipal) => string): Directory {
+export function configuredSeals(config: Pick<TongbanConfig, 'departments' | 'sealKeySpec' | 'seals'>): ConfiguredSeal[] {
+  const configured = config.seals ?? [];
+  const named = new Set(configured.map((s) => s.department));
+  return [
+    ...configured.map((s) => ({ ...s, keySpec: s.keySpec ?? config.sealKeySpec })),
+    ...config.departments.filter((d) => !named.has(d.id)).map((d) => ({ department: d.id, seal: DEFAULT_SEAL_NAME, keySpec: config.sealKeySpec })),
+  ];
+}
+
+/**
+ * The directory as the platform stores it: `arnOf` gives the ARN of the role the stack creates for a
+ * `trustedAccount` principal (a token at synth time); `arn` principals keep theirs. `keyArnOf` gives
+ * the ARN of a seal's key (a token at synth time); the seals are listed as configuredSeals orders them.
+ */
+export function directoryFromConfig(
+  config: Pick<TongbanConfig, 'departments' | 'channels' | 'principals' | 'sealKeySpec' | 'seals'>,
+  arnOf: (p: ConfigPrincipal) => string,
+  keyArnOf: (seal: ConfiguredSeal) => string,
+): Directory {
   return {
     departments: config.departments,
     channels: config.channels,
@@ -291,6 +410,13 @@ export function directoryFromConfig(config: Pick<TongbanConfig, 'departments' | 
       role: p.role,
       ...(p.departmentId !== undefined ? { departmentId: p.departmentId } : {}),
       ...(p.channelId !== undefined ? { channelId: p.channelId } : {}),
+    })),
+    seals: configuredSeals(config).map((s) => ({
+      department: s.department,
+      seal: s.seal,
+      keyId: keyArnOf(s),
+      alg: SEAL_ALGORITHM_OF_SPEC[s.keySpec],
+      ...(s.retiredAt !== undefined ? { retiredAt: s.retiredAt } : {}),
     })),
   };
 }

@@ -2,7 +2,8 @@
 // (TONGBAN_DATA_DIR overrides). TONGBAN_CLOCK_START=<ISO instant> starts the platform clock at that
 // instant (it then runs at normal speed): for demonstrations and tests of date rules; signatures are
 // still checked against real time. TONGBAN_SWEEP_INTERVAL_SECONDS sets how often the case sweep runs
-// (default 60; 0 turns the timer off).
+// (default 60; 0 turns the timer off). TONGBAN_SEAL_KEY_SPEC=SM2 gives departments that have no seal
+// yet an SM2 seal key (SM2-SM3, as in the China regions) instead of ECC_NIST_P256 (ES256).
 import { relative } from 'node:path';
 import { chinaDate, officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { DEFAULT_PORT, PlatformStartError, startPlatform } from './platform.ts';
@@ -25,6 +26,11 @@ if (sweepSeconds !== undefined && !/^\d+$/.test(sweepSeconds)) {
   console.error(`TONGBAN_SWEEP_INTERVAL_SECONDS must be a whole number of seconds (0 turns the sweep timer off), got ${sweepSeconds}`);
   process.exit(2);
 }
+const sealKeySpec = process.env.TONGBAN_SEAL_KEY_SPEC;
+if (sealKeySpec !== undefined && sealKeySpec !== 'ECC_NIST_P256' && sealKeySpec !== 'SM2') {
+  console.error(`TONGBAN_SEAL_KEY_SPEC must be ECC_NIST_P256 or SM2, got ${sealKeySpec}`);
+  process.exit(2);
+}
 const now = clockStart === undefined ? undefined : ((offset) => () => new Date(Date.now() + offset))(clockStart - Date.now());
 
 try {
@@ -33,6 +39,7 @@ try {
     port,
     ...(now ? { now } : {}),
     ...(sweepSeconds !== undefined ? { sweepIntervalMs: Number(sweepSeconds) * 1000 } : {}),
+    ...(sealKeySpec !== undefined ? { sealKeySpec } : {}),
   });
   const names = Object.entries(platform.credentials.principals)
     .map(([name, p]) => `${name} (${p.role})`)
@@ -43,6 +50,7 @@ try {
       `credentials: ${relative(process.cwd(), platform.credentialsPath) || platform.credentialsPath}`,
       `principals:  ${names}`,
       `workflows:   ${platform.stepFunctions.endpoint} (Step Functions stand-in; joint handling: ${platform.jointStateMachineArn})`,
+      `seal keys:   ${platform.endpoint}/v1/.well-known/jwks.json (public; verify offline: npx tongban verify <document> <seal> --jwks <file>)`,
       `try:         npx tongban items list --as portal${process.env.TONGBAN_DATA_DIR ? ` --credentials ${relative(process.cwd(), platform.credentialsPath) || platform.credentialsPath}` : ''}`,
       ...calendarNotice((now ?? (() => new Date()))()),
     ].join('\n'),

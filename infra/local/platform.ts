@@ -1,10 +1,12 @@
 // The embedded deployment: DynamoDB (dynalite), S3 (s3rver), KMS (the local signer) and Step Functions
-// (aws-local-stepfunctions running the joint-handling definition the CDK app synthesises) in this
+// (aws-local-stepfunctions running the joint-handling definition the CDK app synthesises) and Lambda
+// (the Invoke API, for the sealing function) in this
 // process, all persisting under one data directory, the same Lambda handlers behind a local API
 // Gateway, and sample data on first start. Joint-handling executions still running when the platform
 // stopped are run again from their start when it starts (every step is idempotent). The handlers find the local services through the
 // standard AWS_ENDPOINT_URL_<SERVICE> variables, exactly as they would find any other endpoint.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -24,6 +26,9 @@ import type { LocalStepFunctions } from './stepfunctions-server.ts';
 import { partitionOf, startLocalStepFunctions } from './stepfunctions-server.ts';
 import { JOINT_DEFINITION_FILE, definitionFingerprint, definitionRecord, keptDefinition } from './joint-definition-cache.ts';
 import { seedPlatform } from './seed.ts';
+import { startLocalLambda } from './lambda-server.ts';
+import type { LocalSealKeySpec } from './seal-keys.ts';
+import { ensureSealKeys } from './seal-keys.ts';
 import { PRINCIPALS } from './seed-data.ts';
 import { SigV4Verifier } from './sigv4-verifier.ts';
 
@@ -32,6 +37,8 @@ export const DEFAULT_REGION = 'cn-north-1';
 export const LOCAL_MATERIALS_BUCKET = 'tongban-local-materials';
 /** The joint-handling state machine as the embedded platform names it (the CDK app: tongban-<stage>-joint-handling). */
 export const LOCAL_JOINT_STATE_MACHINE = 'tongban-local-joint-handling';
+/** The sealing function as the embedded platform names it (the cases function and the sweep invoke it). */
+export const LOCAL_SEALING_FUNCTION = 'tongban-local-sealing';
 
 export interface PlatformOptions {
   dataDir: string;
@@ -45,6 +52,8 @@ export interface PlatformOptions {
    * it also runs once at start. 0 turns the timer off (tests then call `sweep()`). Default 60 s.
    */
   sweepIntervalMs?: number;
+  /** The departments' seal keys: ECC_NIST_P256 (ES256, the default) or SM2 (SM2-SM3, as in the China regions). */
+  sealKeySpec?: LocalSealKeySpec;
 }
 
 export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
@@ -117,12 +126,24 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     // half-way finishes the seed next time instead of leaving half a catalogue.
     const seeded = existing === undefined;
     if (seeded) await seedPlatform({ directory, store, principalArn, ...(opts.now ? { now: opts.now } : {}) });
+    // Every department has an active seal key in the local signer (also in data directories seeded
+    // before seals existed).
+    const kmsClient = new KMSClient({ region, endpoint: kms.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    closers.push(async () => kmsClient.destroy());
+    await ensureSealKeys(kmsClient, directory, opts.sealKeySpec ?? 'ECC_NIST_P256');
 
     // Joint handling: the definition the CDK app deploys, its Lambda steps run by the same handler.
     const stepFunctions = await startJointHandling(dataDir, db, host, region, opts.now);
     closers.unshift(stepFunctions.close);
     const jointStateMachineArn = stepFunctions.stateMachineArn(LOCAL_JOINT_STATE_MACHINE);
     Object.assign(process.env, { AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint, JOINT_STATE_MACHINE_ARN: jointStateMachineArn });
+
+    // The sealing function, which the cases function and the sweep invoke through the Lambda API.
+    const { sealingHandler } = await import('../../functions/sealing/handler.ts');
+    const sealing = sealingHandler(opts.now ? { now: opts.now } : {});
+    const lambda = await startLocalLambda({ host, functions: { [LOCAL_SEALING_FUNCTION]: (event) => sealing(event as Parameters<typeof sealing>[0]) } });
+    closers.unshift(lambda.close);
+    Object.assign(process.env, { AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint, SEALING_FUNCTION_NAME: LOCAL_SEALING_FUNCTION });
 
     const handlers = await loadHandlers(opts.now);
     const gateway = await startApiGateway({
@@ -221,15 +242,17 @@ export function principalArn(name: string): string {
 
 async function loadHandlers(now: (() => Date) | undefined): Promise<Record<FunctionName, ApiHandler>> {
   // Imported only now: the handler modules build their AWS clients from the environment set above.
-  const [catalogue, platform, cases] = await Promise.all([
+  const [catalogue, platform, cases, seals] = await Promise.all([
     import('../../functions/catalogue/handler.ts'),
     import('../../functions/platform/handler.ts'),
     import('../../functions/cases/handler.ts'),
+    import('../../functions/seals/handler.ts'),
   ]);
   return {
     catalogue: now ? catalogue.catalogueHandler({ now }) : catalogue.handler,
     platform: platform.handler,
     cases: now ? cases.casesHandler({ now }) : cases.handler,
+    seals: now ? seals.sealsHandler({ now }) : seals.handler,
   };
 }
 

@@ -18,6 +18,14 @@
 // reports one whose execution ended without dispatching it. Nobody may fail, heartbeat or stop an
 // execution.
 //
+// And seals (电子印章): the sealing function, reached by no route, seals a decided case's results
+// (the decision document, the e-licence) with its department's active seal key — the only role that
+// may kms:Sign with the seal keys (the keys' own policies say so too: infra/constructs/seal-keys.ts).
+// Only the cases function (right after a decision) and the sweep (a sealing that failed) may invoke
+// it, and it takes a case number only: it builds every document from the stored case itself. The seals
+// function serves the published seal keys (JWKS, public) and the verification of sealed documents:
+// the only role that may read the keys' public keys.
+//
 // Transport: API Gateway endpoints answer HTTPS only (there is no plain-HTTP listener to deny), so no
 // aws:SecureTransport resource policy is needed; a minimum TLS version can only be pinned on a custom
 // domain name, which a deployment may add in front of this REGIONAL endpoint.
@@ -53,6 +61,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { WriteNagSuppressionsToCloudFormationAspect } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
@@ -66,10 +75,22 @@ import type { Directory, Role as PlatformRole } from '../../shared/contracts/dir
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/domain/materials/upload-policy.ts';
 import type { FunctionName, RouteSpec } from '../../shared/contracts/routes.ts';
-import type { ConfigPrincipal, TongbanConfig } from '../config.ts';
+import type { ConfigPrincipal, ConfiguredSeal, TongbanConfig } from '../config.ts';
 import { JointHandling } from '../constructs/joint-handling.ts';
+import type { SealKeys } from '../constructs/seal-keys.ts';
 import { occurrenceAlarm } from '../constructs/occurrence-alarm.ts';
-import { SELF_ACCOUNT, directoryFromConfig, expandTrustedPrincipalArn, principalRoleName, standInRoleArn } from '../config.ts';
+import {
+  KMS_SIGNING_ALGORITHM_OF_SPEC,
+  SEAL_FUNCTIONS,
+  SELF_ACCOUNT,
+  directoryFromConfig,
+  expandTrustedPrincipalArn,
+  functionRoleName,
+  principalRoleName,
+  sealAliasName,
+  standInRoleArn,
+  standInSealKeyArn,
+} from '../config.ts';
 import { DEPS_LOCK_FILE, LAMBDA_BUNDLING, PROJECT_ROOT, functionEntry } from '../lambda-bundling.ts';
 import type { LambdaName } from '../lambda-bundling.ts';
 
@@ -82,6 +103,8 @@ export interface ApiStackProps extends StackProps {
   dataKey: IKey;
   /** Application materials (SSE-KMS with `dataKey`): channels upload to it by presigned PUT under `uploads/`. */
   materialsBucket: IBucket;
+  /** The departments' seal keys (data stack), whose policies name the sealing and seals roles by their fixed names. */
+  sealKeys: SealKeys;
 }
 
 const ROUTE_TABLE: readonly RouteSpec[] = ROUTES;
@@ -110,7 +133,10 @@ const indexNames = (layout: { indexes: Record<string, { name: string }> }): stri
  * holds UpdateItem (which could rewrite one in place), DeleteItem, BatchWriteItem (which can delete),
  * Scan, or the batch/transaction reads it does not use. The joint function goes through the same case
  * store, for one case at a time: it gets and queries that case's records and puts its entries and
- * head, through no index.
+ * head, through no index. So does the sealing function, which also reads the item version the case
+ * was filed under, puts the e-licence it issues (`LICENCE#<id>`, conditionally: once) in the cases
+ * table, and reads the seal registry from the directory. The seals function only reads: the seal
+ * registry, and a licence (its status, for verifying a sealed licence).
  */
 export const TABLE_ACCESS: Record<LambdaName, Partial<Record<TableName, TableGrant>>> = {
   catalogue: {
@@ -136,6 +162,19 @@ export const TABLE_ACCESS: Record<LambdaName, Partial<Record<TableName, TableGra
   // partition), record the joint actions on it (entries and head), store a branch's task token.
   joint: {
     cases: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] },
+  },
+  // Reads one case (head by GetItem, entries by Query on its partition) and the item version it was
+  // filed under (GetItem, or the head by Query); writes the `seal` entry and the head, and the
+  // licence (GetItem first: a retry takes up the one an interrupted run stored); the seal registry.
+  sealing: {
+    cases: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] },
+    items: { actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
+    directory: { actions: ['dynamodb:GetItem'] },
+  },
+  // The seal registry (JWKS, and the key a seal names), and a sealed licence's status.
+  seals: {
+    cases: { actions: ['dynamodb:GetItem'] },
+    directory: { actions: ['dynamodb:GetItem'] },
   },
 };
 
@@ -170,6 +209,8 @@ export const MATERIALS_ACCESS: Record<LambdaName, Partial<Record<MaterialsArea, 
   },
   sweep: {},
   joint: {},
+  sealing: {},
+  seals: {},
 };
 
 /** What a function may do with the joint-handling state machine (JOINT_ACCESS). */
@@ -190,6 +231,50 @@ export const JOINT_ACCESS: Record<LambdaName, readonly JointAction[]> = {
   cases: ['states:StartExecution', 'states:SendTaskSuccess'],
   sweep: ['states:StartExecution'],
   joint: [],
+  sealing: [],
+  seals: [],
+};
+
+/** What a function may do with the seal keys (SEAL_KEY_ACCESS). */
+export type SealKeyAction = 'kms:Sign' | 'kms:GetPublicKey';
+
+/**
+ * What each function may do with the seal keys, and nothing more. The sealing function signs with
+ * the active keys alone (the only kms:Sign anywhere; each key's policy also denies it to every other
+ * principal, and a retired key's to all), with the key's own signing algorithm only
+ * (kms:SigningAlgorithm). The seals function reads every key's public key, retired ones included, to
+ * publish them (JWKS) and to verify seals (the only kms:GetPublicKey; the key policies deny it to any
+ * other principal). Nobody holds kms:Verify: seals are verified offline, with the public keys.
+ */
+export const SEAL_KEY_ACCESS: Record<LambdaName, readonly SealKeyAction[]> = {
+  catalogue: [],
+  platform: [],
+  cases: [],
+  sweep: [],
+  joint: [],
+  sealing: ['kms:Sign'],
+  seals: ['kms:GetPublicKey'],
+};
+
+/**
+ * Who may invoke the sealing function (lambda:InvokeFunction on it, and its name as
+ * SEALING_FUNCTION_NAME): the cases function seals a case right after its decision, the sweep seals a
+ * decided case whose sealing failed. Nobody else.
+ */
+export const SEALING_INVOKERS: readonly LambdaName[] = ['cases', 'sweep'];
+
+/** The longest a sealing may take: a few reads, one KMS Sign per document, a few conditional writes. */
+export const SEALING_FUNCTION_TIMEOUT_SECONDS = 20;
+
+/**
+ * What each public route reads and returns: the reason it needs no authorisation, in its cdk-nag
+ * acknowledgement. A new public route must say it here, or synth fails.
+ */
+export const PUBLIC_ROUTE_DATA: Readonly<Record<string, string>> = {
+  health: 'It reads no table and returns no personal or case data: the health status alone.',
+  openapi: 'It reads no table and returns no personal or case data: the OpenAPI description of this API.',
+  sealKeys:
+    "It reads the directory's seal registry and the seal keys' public keys (kms:GetPublicKey, which the keys allow the seals function alone) and returns only public keys, each with its department's credit code, seal name, algorithm and status: no personal or case data and nothing secret — publishing them is what lets anyone verify a seal offline.",
 };
 
 /**
@@ -308,6 +393,8 @@ export class ApiStack extends Stack {
   readonly sweep: { function: NodejsFunction; schedule: Rule; deadLetters: Queue; alarms: { errors: Alarm; failures: Alarm; deadLetters: Alarm } };
   /** Joint handling: the function of its steps (functions/joint), the state machine and its alarm. */
   readonly joint: { function: NodejsFunction; stateMachine: StateMachine; key: IKey; alarm: Alarm };
+  /** The sealing function (functions/sealing): the only one that signs with the seal keys. */
+  readonly sealing: NodejsFunction;
   /** The roles created for `trustedAccount` principals, by principal name. */
   readonly principalRoles: Record<string, Role> = {};
 
@@ -321,6 +408,13 @@ export class ApiStack extends Stack {
     // First: the functions that start or answer it are given its ARN.
     this.joint = this.jointHandling(props, retention);
 
+    // Sealing ------------------------------------------------------------------------------------
+    // Before the functions that invoke it, which are given its name.
+    this.sealing = this.lambdaFunction('sealing', props, retention, {
+      description: `Tongban ${config.stage}: seals a decided case's results (decision, e-licence) with its department's active seal; invoked by the cases function and the sweep alone`,
+      timeout: Duration.seconds(SEALING_FUNCTION_TIMEOUT_SECONDS),
+    });
+
     // Functions --------------------------------------------------------------------------------
     const functions: Partial<Record<FunctionName, NodejsFunction>> = {};
     for (const name of FUNCTION_NAMES) {
@@ -328,6 +422,7 @@ export class ApiStack extends Stack {
         description: `Tongban ${config.stage}: ${name} (${ROUTE_TABLE.filter((r) => r.function === name).length} routes)`,
         timeout: Duration.seconds(10),
         joint: this.joint,
+        sealing: this.sealing,
       });
     }
     this.functions = functions as Record<FunctionName, NodejsFunction>;
@@ -489,6 +584,7 @@ export class ApiStack extends Stack {
       reservedConcurrentExecutions: 1,
       deadLetterQueue: deadLetters,
       joint: this.joint,
+      sealing: this.sealing,
     });
     // Lambda keeps an event at most 6 hours, EventBridge at most 24 (and at least a minute).
     const eventAge = (most: number) => Duration.seconds(Math.max(60, Math.min(minutes * 60, most)));
@@ -547,16 +643,26 @@ export class ApiStack extends Stack {
     name: LambdaName,
     props: ApiStackProps,
     retention: RetentionDays,
-    options: { description: string; timeout: Duration; reservedConcurrentExecutions?: number; deadLetterQueue?: IQueue; joint?: { stateMachine: IStateMachine; key: IKey } },
+    options: {
+      description: string;
+      timeout: Duration;
+      reservedConcurrentExecutions?: number;
+      deadLetterQueue?: IQueue;
+      joint?: { stateMachine: IStateMachine; key: IKey };
+      sealing?: IFunction;
+    },
   ): NodejsFunction {
     const id = pascal(name);
     const access = TABLE_ACCESS[name];
     const logGroup = new LogGroup(this, `${id}Logs`, { retention, removalPolicy: RemovalPolicy.RETAIN });
     // Our own role instead of the AWSLambdaBasicExecutionRole managed policy: logs only to this
-    // function's log group, which exists already (no logs:CreateLogGroup).
+    // function's log group, which exists already (no logs:CreateLogGroup). The seal keys' policies
+    // name the sealing and seals roles by their fixed names.
+    const sealFunction = (Object.values(SEAL_FUNCTIONS) as string[]).includes(name);
     const role = new Role(this, `${id}FunctionRole`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Tongban ${props.config.stage}: the ${name} function`,
+      ...(sealFunction ? { roleName: functionRoleName(props.config.stage, name) } : {}),
     });
     logGroup.grantWrite(role);
 
@@ -612,6 +718,13 @@ export class ApiStack extends Stack {
       // The state machine is encrypted with its own key (JointHandling).
       role.addToPrincipalPolicy(new PolicyStatement({ actions: [...KEY_STATE_MACHINE_ACTIONS], resources: [options.joint.key.keyArn] }));
     }
+    this.grantSealKeys(name, role, props.sealKeys);
+    if (SEALING_INVOKERS.includes(name)) {
+      if (options.sealing === undefined) throw new Error(`SEALING_INVOKERS: the ${name} function is built without the sealing function`);
+      environment.SEALING_FUNCTION_NAME = options.sealing.functionName;
+      // The function itself (unqualified), not `:*`: it is invoked by name, never by version or alias.
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [options.sealing.functionArn] }));
+    }
     Object.assign(environment, CONFIG_ENVIRONMENT[name]?.(props.config) ?? {});
     if (keyActions.size > 0) role.addToPrincipalPolicy(new PolicyStatement({ actions: [...keyActions], resources: [props.dataKey.keyArn] }));
 
@@ -642,9 +755,35 @@ export class ApiStack extends Stack {
     Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so AWS requires Resource "*" for them. Every other statement of this policy names its table, index, key, log group, queue or bucket prefix.',
+        'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so AWS requires Resource "*" for them. Every other statement of this policy names its table, index, key, log group, queue, function or bucket prefix.',
     });
     return fn;
+  }
+
+  /**
+   * The function's SEAL_KEY_ACCESS on the seal keys: kms:Sign on the active keys, each with its own
+   * signing algorithm; kms:GetPublicKey on every key. Only the function the key policies name may
+   * hold each (SEAL_FUNCTIONS), or the grant would be refused by the keys themselves.
+   */
+  private grantSealKeys(name: LambdaName, role: Role, sealKeys: SealKeys): void {
+    const actions = SEAL_KEY_ACCESS[name];
+    if (actions.includes('kms:Sign')) {
+      if (name !== SEAL_FUNCTIONS.signer) throw new Error(`SEAL_KEY_ACCESS.${name}: the seal keys let the ${SEAL_FUNCTIONS.signer} function alone sign`);
+      const active = sealKeys.keys.filter((k) => k.active);
+      for (const spec of new Set(active.map((k) => k.seal.keySpec))) {
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            actions: ['kms:Sign'],
+            resources: active.filter((k) => k.seal.keySpec === spec).map((k) => k.key.keyArn),
+            conditions: { StringEquals: { 'kms:SigningAlgorithm': KMS_SIGNING_ALGORITHM_OF_SPEC[spec] } },
+          }),
+        );
+      }
+    }
+    if (actions.includes('kms:GetPublicKey')) {
+      if (name !== SEAL_FUNCTIONS.publisher) throw new Error(`SEAL_KEY_ACCESS.${name}: the seal keys let the ${SEAL_FUNCTIONS.publisher} function alone read their public keys`);
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: ['kms:GetPublicKey'], resources: sealKeys.keys.map((k) => k.key.keyArn) }));
+    }
   }
 
   /**
@@ -673,7 +812,9 @@ export class ApiStack extends Stack {
   /** Public routes have no authorisation by design; IAM routes use SigV4 instead of Cognito. */
   private acknowledgeMethodAuthorization(method: Method, route: RouteSpec): void {
     if (route.auth === 'public') {
-      const why = `${route.method} ${route.path} (${route.operationId}) is public by design: ${route.summary}. It reads no table and returns no personal or case data (health status, or the OpenAPI description of this API).`;
+      const data = PUBLIC_ROUTE_DATA[route.operationId];
+      if (data === undefined) throw new Error(`public route ${route.method} ${route.path} (${route.operationId}): say in PUBLIC_ROUTE_DATA what it reads and returns`);
+      const why = `${route.method} ${route.path} (${route.operationId}) is public by design: ${route.summary}. ${data}`;
       Validations.of(method).acknowledge(
         { id: 'AwsSolutions-APIG4', reason: why },
         { id: 'AwsSolutions-COG4', reason: why },
@@ -731,10 +872,17 @@ export class ApiStack extends Stack {
   private writeDirectory(props: ApiStackProps, retention: RetentionDays): void {
     const { config } = props;
     const arnOf = (p: ConfigPrincipal) => this.principalRoles[p.name]!.roleArn;
-    // Checked with stand-in ARNs of the roles (their names are fixed), then written with the role
+    const keyArnOf = (s: ConfiguredSeal) => props.sealKeys.keyOf(s.department, s.seal).keyArn;
+    // Checked with stand-in ARNs of the roles (their names are fixed) and keys, then written with the
     // ARNs themselves so CloudFormation creates the roles first.
-    DirectorySchema.parse(directoryFromConfig(config, (p) => standInRoleArn(config.stage, p.name)));
-    const directory = directoryFromConfig(config, arnOf);
+    DirectorySchema.parse(
+      directoryFromConfig(
+        config,
+        (p) => standInRoleArn(config.stage, p.name),
+        (s) => standInSealKeyArn(config.stage, s),
+      ),
+    );
+    const directory = directoryFromConfig(config, arnOf, keyArnOf);
     const putItem = {
       service: 'DynamoDB',
       action: 'putItem',
@@ -769,14 +917,17 @@ export class ApiStack extends Stack {
 /**
  * The content digest of the directory record: the SHA-256 (hex) of the directory as JSON, with the
  * ARN of each role the stack creates written `arn:${AWS::Partition}:iam::${AWS::AccountId}:role/<name>`
- * (the stored `doc` has the deployment's partition and account there, unknown at synth). The same
- * configuration always gives the same digest; any change of departments, channels or principals a
- * different one.
+ * and the ARN of each seal key `key:<its alias>` (the stored `doc` has the deployment's partition,
+ * account and key ids there, unknown at synth). The same configuration always gives the same digest;
+ * any change of departments, channels, principals or seals a different one.
  */
 export function directoryDigest(directory: Directory, stage: string): string {
   const canonical: Directory = {
     ...directory,
     principals: directory.principals.map((p) => (Token.isUnresolved(p.arn) ? { ...p, arn: `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${principalRoleName(stage, p.name)}` } : p)),
+    ...(directory.seals !== undefined
+      ? { seals: directory.seals.map((k) => (Token.isUnresolved(k.keyId) ? { ...k, keyId: `key:${sealAliasName(stage, k.department, k.seal)}` } : k)) }
+      : {}),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }

@@ -1,9 +1,10 @@
 // The data of one deployment: the customer-managed key, the DynamoDB tables (items, directory,
-// cases) and the materials bucket it encrypts, and the bucket that receives the materials bucket's
-// access logs. Kept in its own stack so the API can be torn down and redeployed without touching the
-// data; every resource here is retained when the stack is deleted, and the tables are
-// deletion-protected.
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+// cases) and the materials bucket it encrypts, the bucket that receives the materials bucket's
+// access logs, and the departments' seal keys (infra/constructs/seal-keys.ts: what they seal must
+// stay verifiable for as long as the records last). Kept in its own stack so the API can be torn down
+// and redeployed without touching the data; every resource here is retained when the stack is
+// deleted, and the tables are deletion-protected.
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -11,11 +12,19 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import type { Construct } from 'constructs';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import type { Department } from '../../shared/contracts/directory.ts';
+import type { ConfiguredSeal } from '../config.ts';
+import { SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
+import { SealKeys } from '../constructs/seal-keys.ts';
 
 export interface DataStackProps extends StackProps {
   stage: string;
   /** Days the access logs bucket keeps the materials bucket's server access logs (config.logRetentionDays). */
   logRetentionDays: number;
+  /** The configured departments. */
+  departments: readonly Department[];
+  /** Every seal of the deployment (config.ts: configuredSeals): a KMS key each. */
+  seals: readonly ConfiguredSeal[];
 }
 
 /** The oldest TLS version both buckets accept (bucket policy condition s3:TlsVersion). */
@@ -40,6 +49,8 @@ export class DataStack extends Stack {
   readonly materialsBucket: Bucket;
   /** Receives the materials bucket's server access logs (SSE-S3: S3 cannot deliver them to SSE-KMS). */
   readonly accessLogsBucket: Bucket;
+  /** The departments' seal keys: only the sealing function signs, only the seals function reads the public keys. */
+  readonly sealKeys: SealKeys;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -138,6 +149,17 @@ export class DataStack extends Stack {
         },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // The roles the key policies name live in the API stack, under fixed names.
+    const roleArn = (fn: string) =>
+      this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: functionRoleName(props.stage, fn), arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    this.sealKeys = new SealKeys(this, 'SealKeys', {
+      stage: props.stage,
+      departments: props.departments,
+      seals: props.seals,
+      signerRoleArn: roleArn(SEAL_FUNCTIONS.signer),
+      publisherRoleArn: roleArn(SEAL_FUNCTIONS.publisher),
     });
 
     new CfnOutput(this, 'ItemsTableName', { value: this.itemsTable.tableName });

@@ -271,6 +271,8 @@ describe('joint handling (test configuration)', () => {
         cases: ['states:StartExecution', 'states:SendTaskSuccess'],
         sweep: ['states:StartExecution'],
         joint: [],
+        sealing: [],
+        seals: [],
       });
     });
 
