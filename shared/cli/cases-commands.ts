@@ -30,6 +30,9 @@ export interface CaseOptions {
   status?: string;
   limit?: string;
   cursor?: string;
+  licence?: string[];
+  'valid-until'?: string;
+  'licence-data'?: string;
 }
 
 export interface CommandContext {
@@ -73,10 +76,14 @@ export async function casesCommand(ctx: CommandContext, command: string | undefi
       return act('refuse', { reasons: o.reason });
     case 'decide': {
       if (o.outcome !== 'approved' && o.outcome !== 'denied') throw new UsageError('cases decide needs --outcome approved|denied');
+      if (o['valid-until'] !== undefined) isoDate(o['valid-until'], '--valid-until');
+      const data = o['licence-data'] ? await readJsonObject(o['licence-data'], 'the licence data', 'data') : undefined;
+      const terms = { ...(o['valid-until'] ? { validUntil: o['valid-until'] } : {}), ...(data ? { data } : {}) };
       return act('decide', {
         outcome: o.outcome,
         ...(o.reason?.length ? { reasons: o.reason } : {}),
         ...(o['override-reason']?.length ? { overrideReasons: o['override-reason'] } : {}),
+        ...(Object.keys(terms).length > 0 ? { licence: terms } : {}),
       });
     }
     case 'opinion': {
@@ -120,11 +127,12 @@ async function fileCase({ api, o, out }: CommandContext): Promise<number> {
   const applicant = await readJsonObject(o.applicant, 'the applicant', 'applicant');
   const form = o.form ? await readJsonObject(o.form, 'the form', 'form') : {};
   const local = await readMaterials(o.material ?? []);
+  const licences = licenceReferences(o.licence ?? [], local.map((m) => m.name));
   const key = o['idempotency-key'] ?? randomUUID();
   const retry = `tongban: Idempotency-Key ${key} (retry with --idempotency-key ${key})`;
   try {
     // A retry uploads the files again: the platform compares materials by content, not by upload key.
-    const materials = await uploadMaterials(api, local);
+    const materials = { ...(await uploadMaterials(api, local)), ...licences };
     const res = await api.request('POST', '/v1/cases', { headers: { 'Idempotency-Key': key }, body: { itemCode: o.item, applicant, form, materials } });
     const code = out(res, (body: never) => printReceipt(body, key));
     if (code !== 0 || o.json) console.error(retry);
@@ -137,7 +145,7 @@ async function fileCase({ api, o, out }: CommandContext): Promise<number> {
 
 /** A department's supplement request (--problem) or a channel's supplement (--material/--form). */
 async function supplement({ api, o, out }: CommandContext, supplementPath: string, requestPath: string): Promise<number> {
-  const delivers = o.material !== undefined || o.form !== undefined;
+  const delivers = o.material !== undefined || o.licence !== undefined || o.form !== undefined;
   if (delivers === (o.problem !== undefined)) {
     throw new UsageError('cases supplement needs either --problem "MATERIAL:PROBLEM" (department) or --material NAME=PATH / --form <form.json> (channel), not both');
   }
@@ -151,9 +159,23 @@ async function supplement({ api, o, out }: CommandContext, supplementPath: strin
   }
   const form = o.form ? await readJsonObject(o.form, 'the form', 'form') : undefined;
   const local = await readMaterials(o.material ?? []);
-  const materials = local.length ? await uploadMaterials(api, local) : undefined;
+  const licences = licenceReferences(o.licence ?? [], local.map((m) => m.name));
+  const materials = local.length || Object.keys(licences).length ? { ...(await uploadMaterials(api, local)), ...licences } : undefined;
   const body = { ...baseVersion(o.base), ...(materials ? { materials } : {}), ...(form ? { form } : {}) };
   return out(await api.request('POST', supplementPath, { body }), printCase);
+}
+
+/** `--licence NAME=<licence id>`: a material given as the applicant's e-licence (免提交). */
+function licenceReferences(specs: readonly string[], uploaded: readonly string[]): Record<string, { kind: 'licence'; licenceId: string }> {
+  const refs: Record<string, { kind: 'licence'; licenceId: string }> = {};
+  for (const spec of specs) {
+    const at = spec.indexOf('=');
+    if (at < 1 || at === spec.length - 1) throw new UsageError(`--licence needs NAME=<licence id>, got "${spec}"`);
+    const name = spec.slice(0, at);
+    if (name in refs || uploaded.includes(name)) throw new UsageError(`material "${name}" is given twice (--material and --licence name one material each)`);
+    refs[name] = { kind: 'licence', licenceId: spec.slice(at + 1) };
+  }
+  return refs;
 }
 
 /** A special procedure by its name (site-inspection…) or its Chinese name (现场勘验…). */

@@ -43,6 +43,10 @@ export function printCase(c: CaseState): void {
   }
   if (c.decision) console.log(`决定 decision on ${c.decision.on}: ${c.decision.outcome === 'approved' ? '准予 approved' : '不予 denied'}${reasons(c.decision.reasons)}`);
   if (c.decision?.overrideReasons) console.log(`  不采纳协办意见的理由 override reasons${reasons(c.decision.overrideReasons)}`);
+  if (c.results) {
+    const header = JSON.parse(Buffer.from(c.results.decision.seal.protected, 'base64url').toString('utf8')) as Record<string, string>;
+    console.log(`电子印章 sealed at ${c.results.sealedAt}: ${header['tongban:seal']} of ${header['tongban:department']} (${header.alg})${c.results.licenceId ? ` · 电子证照 licence ${c.results.licenceId}` : ''}`);
+  } else if (c.status === 'decided') console.log('电子印章 seal: 待加盖 pending (the sweep seals it)');
   if (c.refusal) console.log(`不予受理 refused on ${c.refusal.on}${reasons(c.refusal.reasons)}`);
   if (c.withdrawal) console.log(`撤回 withdrawn on ${c.withdrawal.on}: ${c.withdrawal.reason}`);
   console.log('材料 materials:');

@@ -1,4 +1,5 @@
-// `tongban items …`, `tongban cases …` and `tongban supervision …` (see HELP).
+// `tongban items …`, `tongban cases …`, `tongban licences …`, `tongban supervision …` and the offline
+// `tongban verify` (see HELP).
 // Human-readable output by default, `--json` for scripts. Exit codes: 0 done, 1 refused by the API
 // (the error code and field are printed), 2 usage error, 3 cannot reach the API.
 import { parseArgs } from 'node:util';
@@ -7,6 +8,7 @@ import { ApiClient, ApiRefusal, UsageError, awsTarget, departmentOf, localTarget
 import { positiveInt, readJsonObject } from './args.ts';
 import type { CommandContext } from './cases-commands.ts';
 import { casesCommand, supervisionCommand } from './cases-commands.ts';
+import { licencesCommand } from './licences-commands.ts';
 import { guideTemplate } from './guide-template.ts';
 import { verifyCommand } from './verify-command.ts';
 import { printError, printItem, printList, printVersion } from './output.ts';
@@ -15,6 +17,7 @@ const HELP = `tongban: the Tongban (通办) command line
 
 Usage: tongban items <command> [options]
        tongban cases <command> [options]
+       tongban licences show|revoke|list [options]
        tongban supervision overdue|violation [--limit N] [--cursor C]
        tongban verify <document> <seal> --jwks <jwks.json>   offline: no network, no credentials
 
@@ -35,11 +38,11 @@ Items (事项):
 
 Cases (办件):
   file     --item <code> --applicant <applicant.json> [--form <form.json>]
-           --material <NAME>=<path> … [--idempotency-key <key>]
+           --material <NAME>=<path> … [--licence <NAME>=<licence id> …] [--idempotency-key <key>]
                                   channel: upload every material (.pdf .ofd .jpg .jpeg .png) and
-                                  file; prints the receipt (收件回执). Retry with the printed key
-                                  to get the same case, never a second one (the uploads are
-                                  remembered in filings/ beside the credentials file)
+                                  file; prints the receipt (收件回执). --licence names the applicant's
+                                  valid e-licence instead of a file where the guide accepts one (免提交).
+                                  Retry with the printed key to get the same case, never a second one
   show     <caseNo>
   history  <caseNo>               every entry and the chain check (exit 1 if it does not verify)
   accept   <caseNo> [--pending <material> … --pending-due <YYYY-MM-DD>]
@@ -50,8 +53,12 @@ Cases (办件):
                                   channel: deliver the supplements
   refuse   <caseNo> --reason <text> [--reason <text>…]             department: 不予受理
   decide   <caseNo> --outcome approved|denied [--reason <text>…] [--override-reason <text>…]
+           [--valid-until <YYYY-MM-DD>] [--licence-data <data.json>]
                                   department; a joint case once its opinions are complete
-                                  (--override-reason: approving over a co-department's disagreement)
+                                  (--override-reason: approving over a co-department's disagreement).
+                                  The decision — and the item's e-licence, approving — is sealed at once
+                                  with the department's seal; --valid-until and --licence-data set the
+                                  licence's last valid day (default: no end) and its data fields
   opinion  <caseNo> --outcome agree|disagree [--reason <text>…] [--attachment <NAME>=<path> …]
                                   co-department of a joint case: its opinion (协办意见), once;
                                   disagree needs --reason; attachments are uploaded first
@@ -65,6 +72,15 @@ Cases (办件):
                                   its opinion, soonest due first (escalated ones are overdue)
   list     [--applicant <ID>] [--limit N] [--cursor C]             channel: the cases it filed
   (every action takes [--base N]: the case version you saw; refused if the case moved on)
+
+Licences (电子证照):
+  show     <licence id> [--holder <ID>] [--document <file>] [--seal <file>]
+                                  the licence, its status and its seal (departments: their own; channels:
+                                  --holder the applicant they act for; platform, auditors: any).
+                                  --document/--seal save the sealed document and seal for \`tongban verify\`
+  revoke   <licence id> --reason <text>                         issuing department: 撤销 (once)
+  list     --holder <ID> [--type <type code>] [--limit N] [--cursor C]
+                                  channel: the applicant's valid licences, what filings may name
 
 Supervision (platform):
   supervision overdue|violation   cases past their promised / statutory deadline
@@ -135,6 +151,12 @@ export async function main(argv: string[]): Promise<number> {
         jwks: { type: 'string' },
         procedure: { type: 'string' },
         status: { type: 'string' },
+        licence: { type: 'string', multiple: true },
+        'valid-until': { type: 'string' },
+        'licence-data': { type: 'string' },
+        holder: { type: 'string' },
+        document: { type: 'string' },
+        seal: { type: 'string' },
       },
     });
   } catch (e) {
@@ -150,7 +172,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     // Offline: before any credentials or endpoint are looked for.
     if (group === 'verify') return await verifyCommand(command, code, o.jwks, o.json);
-    if (group !== 'items' && group !== 'cases' && group !== 'supervision') throw new UsageError(`unknown command group "${group}"`);
+    if (group !== 'items' && group !== 'cases' && group !== 'licences' && group !== 'supervision') throw new UsageError(`unknown command group "${group}"`);
     if (command === 'template') {
       const department = o.department ?? (o.as !== undefined ? await departmentOf(credentialsPath(o), o.as) : undefined);
       if (!department) throw new UsageError('items template needs --department <unified social credit code>, or --as a department principal');
@@ -174,6 +196,7 @@ export async function main(argv: string[]): Promise<number> {
         o,
         out,
       };
+      if (group === 'licences') return await licencesCommand(ctx, command, code);
       return group === 'cases' ? await casesCommand(ctx, command, code) : await supervisionCommand(ctx, command);
     }
     const needCode = (): string => {

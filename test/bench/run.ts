@@ -7,10 +7,13 @@
 //     DynamoDB writes of a filing, of each action and of a replayed filing, counted (test/bench/case-writes.ts)
 //   - joint handling (issue 4): state transitions per case with 1-4 co-departments and their cost; the
 //     time from the last opinion to "opinions complete" and to the execution's end (test/bench/joint.ts)
+//   - e-seals (issue 5): KMS requests per decided case, the size of a sealed licence, seals per second
+//     (test/bench/seals.ts, in a process of its own)
 // Environment: BENCH_REQUESTS (default 300) requests per latency figure, BENCH_STARTS (default 3),
 // BENCH_FILING_SECONDS (default 30) and BENCH_CONCURRENCY (default 16) for the filing rate,
 // BENCH_CASES (default 10000) cases in the table for the queue figures, BENCH_JOINT_RUNS (default 30)
-// joint cases for the last-opinion figures.
+// joint cases for the last-opinion figures, BENCH_SEAL_RUNS (default 30) decided cases per kind and
+// BENCH_SEALS (default 300) seals per seal-rate figure.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -101,7 +104,10 @@ async function main(): Promise<void> {
   // 5. joint handling, on an embedded platform in this process
   await benchJoint();
 
-  // 6. bundle sizes
+  // 6. e-seals, on an embedded platform in a process of its own
+  await runScript(join(ROOT, 'test/bench/seals.ts'));
+
+  // 7. bundle sizes
   const out = await mkdtemp(join(tmpdir(), 'tongban-bundles-'));
   const names: LambdaName[] = [...new Set(ROUTES.map((r) => r.function)), ...SCHEDULED_FUNCTION_NAMES];
   const rows: string[][] = [];
@@ -164,3 +170,13 @@ function kib(n: number): string {
 }
 
 await main();
+
+/** Runs a benchmark script in a node process of its own, its output passed through; fails if it does. */
+async function runScript(script: string): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`${script} exited with ${code}`);
+}

@@ -214,6 +214,7 @@ describe('a joint case: one filing, opinions from two co-departments, one decisi
       ['opinion', 'health'],
       ['opinion', 'fire'],
       ['decide', 'market'],
+      ['seal', 'system'],
     ]);
   });
 });
