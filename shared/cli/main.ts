@@ -11,6 +11,7 @@ import { casesCommand, supervisionCommand } from './cases-commands.ts';
 import { licencesCommand } from './licences-commands.ts';
 import { guideTemplate } from './guide-template.ts';
 import { verifyCommand } from './verify-command.ts';
+import { auditCommand } from './audit-command.ts';
 import { printError, printItem, printList, printVersion } from './output.ts';
 
 const HELP = `tongban: the Tongban (通办) command line
@@ -20,6 +21,7 @@ Usage: tongban items <command> [options]
        tongban licences show|revoke|list [options]
        tongban supervision overdue|violation [--limit N] [--cursor C]
        tongban verify <document> <seal> --jwks <jwks.json>   offline: no network, no credentials
+       tongban audit verify <bundle.tar> [--jwks <jwks.json>]   offline: an archive bundle's four-property check
 
 Items (事项):
   list     [--department <code>] [--type <type>] [--state draft|submitted|returned] [--limit N] [--cursor C] [--all]
@@ -89,6 +91,13 @@ Seals (anyone, offline):
   verify <document> <seal> --jwks <file>
                                   checks a seal over a document (its bytes as issued) with the published
                                   keys: valid (exit 0) or invalid with the reason (exit 1)
+
+Archive (auditors, offline):
+  audit verify <bundle.tar> [--jwks <file>]
+                                  the four-property check (authenticity, integrity, usability, security)
+                                  of an archive bundle: every seal and the history chain, every file
+                                  against the manifests, formats, encryption, ClamAV where installed.
+                                  Exit 0 all passed, 1 any failed (each finding named)
 
 Who you are (one of):
   --as <principal>        a principal of the embedded platform, from .tongban/credentials.json
@@ -172,6 +181,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     // Offline: before any credentials or endpoint are looked for.
     if (group === 'verify') return await verifyCommand(command, code, o.jwks, o.json);
+    if (group === 'audit') return await auditCommand(command, code, o.jwks, o.json);
     if (group !== 'items' && group !== 'cases' && group !== 'licences' && group !== 'supervision') throw new UsageError(`unknown command group "${group}"`);
     if (command === 'template') {
       const department = o.department ?? (o.as !== undefined ? await departmentOf(credentialsPath(o), o.as) : undefined);

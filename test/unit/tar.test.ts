@@ -1,0 +1,86 @@
+// The bundle's tar format: what writeTar writes, GNU tar lists and extracts byte for byte (pax headers
+// for Chinese and long paths included); what GNU tar writes, readTar reads; and damage is refused.
+import { execFileSync } from 'node:child_process';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TarEntry } from '../../shared/domain/archive/tar.ts';
+import { readTar, writeTar } from '../../shared/domain/archive/tar.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tongban-tar-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const entry = (path: string, content: Buffer): TarEntry => ({ path, size: content.length, content: [content.subarray(0, 7), content.subarray(7)] });
+const bytesOf = async (stream: AsyncIterable<Buffer>) => {
+  const parts: Buffer[] = [];
+  for await (const c of stream) parts.push(c);
+  return Buffer.concat(parts);
+};
+async function readAll(stream: AsyncIterable<Uint8Array>): Promise<[string, string][]> {
+  const out: [string, string][] = [];
+  for await (const f of readTar(stream)) out.push([f.path, (await bytesOf(f.content)).toString('utf8')]);
+  return out;
+}
+
+describe('tar', () => {
+  const FILES: [string, string][] = [
+    ['bag/bagit.txt', 'BagIt-Version: 1.0\n'],
+    ['bag/data/materials/营业执照.pdf', '%PDF-1.7 营业执照'],
+    [`bag/data/${'长'.repeat(60)}.txt`, 'a long name'],
+    ['bag/data/empty.txt', ''],
+    ['bag/data/block.bin', 'x'.repeat(512)],
+  ];
+
+  it('writes what GNU tar extracts byte for byte, and reads it back', async () => {
+    const path = join(dir, 'ours.tar');
+    await pipeline(Readable.from(writeTar(FILES.map(([p, c]) => entry(p, Buffer.from(c))))), createWriteStream(path));
+
+    const listed = execFileSync('tar', ['-tf', path], { encoding: 'utf8' }).trim().split('\n');
+    const out = await mkdtemp(join(dir, 'x-'));
+    execFileSync('tar', ['-xf', path, '-C', out]);
+
+    expect(listed).toEqual(FILES.map(([p]) => p));
+    for (const [p, c] of FILES) expect(await readFile(join(out, p), 'utf8')).toBe(c);
+    expect(await readAll(createReadStream(path))).toEqual(FILES);
+  });
+
+  it('reads what GNU tar writes (skipping its directory entries), in any chunking', async () => {
+    const src = await mkdtemp(join(dir, 'src-'));
+    execFileSync('mkdir', ['-p', join(src, 'bag/data')]);
+    await writeFile(join(src, 'bag/data/a.txt'), 'alpha');
+    await writeFile(join(src, 'bag/data/材料.txt'), '乙'.repeat(300));
+    const path = join(dir, 'gnu.tar');
+    execFileSync('tar', ['-cf', path, '-C', src, 'bag']);
+
+    const whole = await readFile(path);
+    const byteByByte = (async function* () {
+      for (let i = 0; i < whole.length; i += 97) yield whole.subarray(i, i + 97);
+    })();
+
+    expect((await readAll(byteByByte)).sort()).toEqual([
+      ['bag/data/a.txt', 'alpha'],
+      ['bag/data/材料.txt', '乙'.repeat(300)],
+    ]);
+  });
+
+  it('refuses damage: a header whose checksum fails, an archive cut short, content of another size, unsafe paths', async () => {
+    const good = await bytesOf(writeTar([entry('bag/a.txt', Buffer.from('hello world'))]));
+    const flipped = Buffer.from(good);
+    flipped[0] = 0x41;
+
+    await expect(readAll(Readable.from([flipped]))).rejects.toThrow(/checksum/);
+    await expect(readAll(Readable.from([good.subarray(0, 600)]))).rejects.toThrow(/cut short|ends without/);
+    await expect(bytesOf(writeTar([{ path: 'bag/a.txt', size: 3, content: [Buffer.from('four')] }]))).rejects.toThrow(/more than the announced/);
+    await expect(bytesOf(writeTar([{ path: 'bag/a.txt', size: 5, content: [Buffer.from('four')] }]))).rejects.toThrow(/4 bytes, 5 announced/);
+    for (const unsafe of ['/etc/passwd', '../up.txt', 'bag//double', '']) await expect(bytesOf(writeTar([entry(unsafe, Buffer.from('x'))]))).rejects.toThrow(/unsafe path/);
+  });
+});
