@@ -1,11 +1,13 @@
 // Lambda: cases — upload slots for materials, filing, the departments' and channels' actions on a
 // case, reads, queues and the supervision lists (every /v1/cases, /v1/materials, /v1/queue and
 // /v1/supervision route), and the co-departments' opinions on joint cases, which resume the joint
-// workflow (the only function allowed to); a decision is sealed at once by the sealing function. Also
+// workflow (the only function allowed to); a decision is sealed at once by the sealing function, and an
+// ended case's archiving is started (the archive function, asynchronously). Also
 // the e-licences: reads, revocation, and a channel's list of an applicant's valid licences.
 import { dynamoDocumentClient, lambdaClient, requiredEnv, s3Client, sfnClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoLicenceStore } from '../../shared/adapters/dynamo-licence-store.ts';
 import { LambdaCaseSealer } from '../../shared/adapters/lambda-case-sealer.ts';
+import { LambdaArchiveStarter } from '../../shared/adapters/lambda-archive-starter.ts';
 import { LicenceService } from '../../shared/domain/licences/licence-service.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
@@ -53,6 +55,8 @@ export function casesHandler(options: { now?: () => Date } = {}) {
     licences: licenceStore,
     sealer: new LambdaCaseSealer(lambdaClient(), requiredEnv('SEALING_FUNCTION_NAME')),
     onSealLag: (caseNo, error) => logger.error('a decided case was not sealed; the sweep seals it', { caseNo, error: error as Error }),
+    archiver: new LambdaArchiveStarter(lambdaClient(), requiredEnv('ARCHIVE_FUNCTION_NAME')),
+    onArchiveLag: (caseNo, error) => logger.error('the archiving of an ended case did not start; the sweep starts it', { caseNo, error: error as Error }),
     ...config,
     ...(options.now ? { now: options.now } : {}),
   });

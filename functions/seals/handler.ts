@@ -16,7 +16,11 @@ export function sealsHandler(options: { now?: () => Date } = {}) {
   const db = dynamoDocumentClient();
   const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
   const licences = new DynamoLicenceStore(db, requiredEnv('CASES_TABLE'));
-  const published = new KmsPublishedKeys(kmsClient(), async () => (await directory.load()).seals ?? []);
+  const published = new KmsPublishedKeys(
+    kmsClient(),
+    async () => (await directory.load()).seals ?? [],
+    async () => (await directory.load()).archiveKey,
+  );
 
   return apiHandler(
     'seals',

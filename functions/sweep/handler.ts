@@ -3,10 +3,11 @@
 // department by department as the directory lists them. A case it could not move is logged and
 // counted; the next run tries again, and an alarm watches the count. It also starts the joint handling
 // of accepted joint cases whose workflow has not started, and has decided cases whose sealing failed
-// sealed (through the sealing function).
+// sealed (through the sealing function), and starts the archiving of ended cases not archived yet.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { dynamoDocumentClient, lambdaClient, requiredEnv, sfnClient } from '../../shared/adapters/aws-clients.ts';
 import { LambdaCaseSealer } from '../../shared/adapters/lambda-case-sealer.ts';
+import { LambdaArchiveStarter } from '../../shared/adapters/lambda-archive-starter.ts';
 import { SfnJointWorkflow } from '../../shared/adapters/sfn-joint-workflow.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
@@ -23,6 +24,7 @@ export function sweepHandler(options: { now?: () => Date } = {}) {
     calendar: officialCalendar,
     workflow: new SfnJointWorkflow(sfnClient(), requiredEnv('JOINT_STATE_MACHINE_ARN')),
     sealer: new LambdaCaseSealer(lambdaClient(), requiredEnv('SEALING_FUNCTION_NAME')),
+    archiver: new LambdaArchiveStarter(lambdaClient(), requiredEnv('ARCHIVE_FUNCTION_NAME')),
     ...(options.now ? { now: options.now } : {}),
   });
 
@@ -38,6 +40,7 @@ export function sweepHandler(options: { now?: () => Date } = {}) {
     metrics.addMetric('DeadlinesCompleted', MetricUnit.Count, report.deadlinesCompleted);
     metrics.addMetric('JointHandlingStarted', MetricUnit.Count, report.jointStarted);
     metrics.addMetric('ResultsSealedBySweep', MetricUnit.Count, report.sealed);
+    metrics.addMetric('ArchivingStartedBySweep', MetricUnit.Count, report.archivingStarted);
     metrics.addMetric('SweepFailures', MetricUnit.Count, failed.length);
     metrics.publishStoredMetrics();
     return report;

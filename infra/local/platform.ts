@@ -1,6 +1,6 @@
 // The embedded deployment: DynamoDB (dynalite), S3 (s3rver), KMS (the local signer) and Step Functions
 // (aws-local-stepfunctions running the joint-handling definition the CDK app synthesises) and Lambda
-// (the Invoke API, for the sealing function) in this
+// (the Invoke API, for the sealing and archive functions) in this
 // process, all persisting under one data directory, the same Lambda handlers behind a local API
 // Gateway, and sample data on first start. Joint-handling executions still running when the platform
 // stopped are run again from their start when it starts (every step is idempotent). The handlers find the local services through the
@@ -28,17 +28,21 @@ import { JOINT_DEFINITION_FILE, definitionFingerprint, definitionRecord, keptDef
 import { seedPlatform } from './seed.ts';
 import { startLocalLambda } from './lambda-server.ts';
 import type { LocalSealKeySpec } from './seal-keys.ts';
-import { ensureSealKeys } from './seal-keys.ts';
+import { ensureArchiveKey, ensureSealKeys } from './seal-keys.ts';
 import { PRINCIPALS } from './seed-data.ts';
 import { SigV4Verifier } from './sigv4-verifier.ts';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_REGION = 'cn-north-1';
 export const LOCAL_MATERIALS_BUCKET = 'tongban-local-materials';
+/** The archive bucket (s3rver has no Object Lock: bundles are not write-protected embedded). */
+export const LOCAL_ARCHIVE_BUCKET = 'tongban-local-archive';
 /** The joint-handling state machine as the embedded platform names it (the CDK app: tongban-<stage>-joint-handling). */
 export const LOCAL_JOINT_STATE_MACHINE = 'tongban-local-joint-handling';
 /** The sealing function as the embedded platform names it (the cases function and the sweep invoke it). */
 export const LOCAL_SEALING_FUNCTION = 'tongban-local-sealing';
+/** The archive function as the embedded platform names it. */
+export const LOCAL_ARCHIVE_FUNCTION = 'tongban-local-archive';
 
 export interface PlatformOptions {
   dataDir: string;
@@ -84,7 +88,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   try {
     const [dynamo, s3, kms] = await Promise.all([
       startDynalite(join(dataDir, 'dynamodb'), host),
-      startS3(join(dataDir, 's3'), host, [LOCAL_MATERIALS_BUCKET]),
+      startS3(join(dataDir, 's3'), host, [LOCAL_MATERIALS_BUCKET, LOCAL_ARCHIVE_BUCKET]),
       startLocalKms({ dataDir: join(dataDir, 'kms'), host }),
     ]);
     closers.push(dynamo.close, s3.close, kms.close);
@@ -102,6 +106,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       DIRECTORY_TABLE: LOCAL_TABLES.directory,
       CASES_TABLE: LOCAL_TABLES.cases,
       MATERIALS_BUCKET: LOCAL_MATERIALS_BUCKET,
+      ARCHIVE_BUCKET: LOCAL_ARCHIVE_BUCKET,
       // s3rver serves buckets by path, not by host name.
       S3_FORCE_PATH_STYLE: 'true',
       POWERTOOLS_SERVICE_NAME: 'tongban',
@@ -131,6 +136,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     const kmsClient = new KMSClient({ region, endpoint: kms.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     closers.push(async () => kmsClient.destroy());
     await ensureSealKeys(kmsClient, directory, opts.sealKeySpec ?? 'ECC_NIST_P256');
+    await ensureArchiveKey(kmsClient, directory, opts.sealKeySpec ?? 'ECC_NIST_P256');
 
     // Joint handling: the definition the CDK app deploys, its Lambda steps run by the same handler.
     const stepFunctions = await startJointHandling(dataDir, db, host, region, opts.now);
@@ -141,9 +147,14 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     // The sealing function, which the cases function and the sweep invoke through the Lambda API.
     const { sealingHandler } = await import('../../functions/sealing/handler.ts');
     const sealing = sealingHandler(opts.now ? { now: opts.now } : {});
-    const lambda = await startLocalLambda({ host, functions: { [LOCAL_SEALING_FUNCTION]: (event) => sealing(event as Parameters<typeof sealing>[0]) } });
+    const lambdaFunctions: Record<string, (event: unknown) => Promise<unknown>> = { [LOCAL_SEALING_FUNCTION]: (event) => sealing(event as Parameters<typeof sealing>[0]) };
+    const lambda = await startLocalLambda({
+      host,
+      functions: lambdaFunctions,
+      onAsyncError: (name, e) => console.warn(`${name}: ${e instanceof Error ? e.message : String(e)} (the sweep tries again)`),
+    });
     closers.unshift(lambda.close);
-    Object.assign(process.env, { AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint, SEALING_FUNCTION_NAME: LOCAL_SEALING_FUNCTION });
+    Object.assign(process.env, { AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint, SEALING_FUNCTION_NAME: LOCAL_SEALING_FUNCTION, ARCHIVE_FUNCTION_NAME: LOCAL_ARCHIVE_FUNCTION });
 
     const handlers = await loadHandlers(opts.now);
     const gateway = await startApiGateway({
@@ -157,11 +168,17 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       port: opts.port ?? DEFAULT_PORT,
     });
     closers.unshift(gateway.close);
+    // The archive function puts the published keys into each bundle, fetched as anyone fetches them.
+    process.env.PUBLISHED_KEYS_URL = `${gateway.url}/v1/.well-known/jwks.json`;
+    const { archiveHandler } = await import('../../functions/archive/handler.ts');
+    const archive = archiveHandler(opts.now ? { now: opts.now } : {});
+    lambdaFunctions[LOCAL_ARCHIVE_FUNCTION] = (event) => archive(event as Parameters<typeof archive>[0]);
 
     const credentials: CredentialsFile = {
       endpoint: gateway.url,
       region,
       service: 'execute-api',
+      archive: { endpoint: s3.endpoint, bucket: LOCAL_ARCHIVE_BUCKET, ...S3RVER_CREDENTIALS },
       principals: Object.fromEntries(
         PRINCIPALS.map((p) => [
           p.name,

@@ -1,4 +1,4 @@
-// The embedded platform's seal keys: one asymmetric key per department in the local KMS signer
+// The embedded platform's seal keys — one asymmetric key per department, and the archive key — in the local KMS signer
 // (ECC_NIST_P256, or SM2 with TONGBAN_SEAL_KEY_SPEC=SM2), found again by its alias on every start, and
 // the directory's seal registry filled in for any department without an active seal.
 import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, NotFoundException } from '@aws-sdk/client-kms';
@@ -52,4 +52,14 @@ async function newKey(kms: KMSClient, alias: string, keySpec: LocalSealKeySpec, 
   const keyId = created.KeyMetadata!.Arn!;
   await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: keyId }));
   return keyId;
+}
+
+/** The platform's archive key (it seals archive bundles), found by its alias or made; the directory names it. */
+export async function ensureArchiveKey(kms: KMSClient, directory: DynamoDirectory, keySpec: LocalSealKeySpec): Promise<void> {
+  const current = await directory.load();
+  if (current.archiveKey) return;
+  const alias = 'alias/tongban-local-archive-seal';
+  const keyId = (await existingKey(kms, alias)) ?? (await newKey(kms, alias, keySpec, 'Tongban 电子档案封装印章 archive seal'));
+  const spec = (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata?.KeySpec;
+  await directory.save({ ...current, archiveKey: { keyId, alg: spec === 'SM2' ? 'SM2-SM3' : 'ES256' } });
 }

@@ -263,16 +263,17 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async *sweepCandidates(departmentId: string, status: SweepStatus, before: string): AsyncIterable<CaseState> {
-    if (status !== 'received' && status !== 'accepted' && status !== 'opinions-complete' && status !== 'decided') {
-      throw new RangeError(`the sweep reads received, accepted, opinions-complete or decided cases, not ${String(status)}`);
+    if (!['received', 'accepted', 'opinions-complete', 'decided', 'refused', 'withdrawn'].includes(status)) {
+      throw new RangeError(`the sweep reads received, accepted, opinions-complete or ended cases, not ${String(status)}`);
     }
     if (!/^\d{4}-\d{2}-\d{2}$/.test(before)) throw new RangeError(`sweep date ${before} is not an ISO date`);
     const ix = indexes.departmentQueue;
     // Dated keys `<status>#<date>#<caseNo>` sort between `<status>#` and `<status>#<before>` exactly when
     // the date is before `before`; undated ones are `<status>#~#<caseNo>`.
-    // Decided cases: only the undated ones (not sealed yet); every decided case is past its date.
+    // Ended cases: only the undated ones (not sealed or not archived yet); they are all past their date.
+    const ended = status === 'decided' || status === 'refused' || status === 'withdrawn';
     const ranges = [
-      ...(status === 'decided' ? [] : [{ condition: '#pk = :pk AND #sk BETWEEN :lo AND :hi', values: { ':lo': `${status}#`, ':hi': `${status}#${before}` } }]),
+      ...(ended ? [] : [{ condition: '#pk = :pk AND #sk BETWEEN :lo AND :hi', values: { ':lo': `${status}#`, ':hi': `${status}#${before}` } }]),
       { condition: '#pk = :pk AND begins_with(#sk, :lo)', values: { ':lo': `${status}#${NO_DATE}#` } },
     ];
     for (let shard = 0; shard < SHARDS; shard++) {
@@ -511,13 +512,14 @@ function queueDate(state: CaseState): string {
       // A joint case not dispatched yet is undated: the sweep lists every undated case, and starts its workflow.
       if (awaitsJointStart(state)) return NO_DATE;
       return state.deadlines && 'promised' in state.deadlines ? state.deadlines.promised : NO_DATE;
+    // An ended case is undated until it is sealed (decided) and archived: the sweep lists every
+    // undated ended case, seals it if need be and starts its archiving.
     case 'refused':
-      return state.refusal?.on ?? NO_DATE;
+      return state.archive?.state === 'archived' ? (state.refusal?.on ?? NO_DATE) : NO_DATE;
     case 'decided':
-      // Undated until its results are sealed: the sweep lists every undated decided case, and seals it.
-      return state.results ? (state.decision?.on ?? NO_DATE) : NO_DATE;
+      return state.results && state.archive?.state === 'archived' ? (state.decision?.on ?? NO_DATE) : NO_DATE;
     case 'withdrawn':
-      return state.withdrawal?.on ?? NO_DATE;
+      return state.archive?.state === 'archived' ? (state.withdrawal?.on ?? NO_DATE) : NO_DATE;
   }
 }
 

@@ -6,6 +6,7 @@
 import { GetPublicKeyCommand } from '@aws-sdk/client-kms';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { SealKey } from '../contracts/directory.ts';
+import { ARCHIVE_SEAL } from '../domain/archive/case-bundle.ts';
 import type { Jwks } from '../domain/seals/jwks.ts';
 import { sealJwk } from '../domain/seals/jwks.ts';
 
@@ -15,16 +16,20 @@ export class KmsPublishedKeys {
   constructor(
     private readonly kms: KMSClient,
     private readonly registry: () => Promise<readonly SealKey[]>,
+    /** The archive key, published beside the seal keys (it seals archive bundles). */
+    private readonly archiveKey: () => Promise<{ keyId: string; alg: SealKey['alg'] } | undefined> = async () => undefined,
   ) {}
 
   async jwks(): Promise<Jwks> {
     const keys = await this.registry();
+    const archive = await this.archiveKey();
     return {
-      keys: await Promise.all(
-        keys.map(async (k) =>
+      keys: await Promise.all([
+        ...keys.map(async (k) =>
           sealJwk(await this.publicKey(k.keyId), { kid: k.keyId, alg: k.alg, department: k.department, seal: k.seal, ...(k.retiredAt ? { retiredAt: k.retiredAt } : {}) }),
         ),
-      ),
+        ...(archive ? [sealJwk(await this.publicKey(archive.keyId), { kid: archive.keyId, alg: archive.alg, department: ARCHIVE_SEAL.department, seal: ARCHIVE_SEAL.seal })] : []),
+      ]),
     };
   }
 

@@ -1,20 +1,122 @@
-// `tongban audit verify <bundle.tar> [--jwks <published jwks.json>]`: an auditor's four-property check
-// of an archive bundle, offline — no network, no credentials. Prints the report (--json: as JSON) and
-// exits 0 when every property holds, 1 when any fails, 2 on a usage error. With --jwks (the platform's
-// published keys, fetched once from GET /v1/.well-known/jwks.json), the bundle's own keys must be among
-// them; without it the bundle's keys are taken as they are, and the report says so.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+// `tongban audit list|fetch|verify`: an auditor's access to the archive.
+// - list [--department <code>] [--item <code>] [--from <date>] [--to <date>]: the bundles, by the day
+//   their case ended, read straight from the archive bucket (on AWS with the auditor's own role:
+//   --profile and --bucket or TONGBAN_ARCHIVE_BUCKET; embedded, --as auditor uses the local archive);
+// - fetch <bundle key> [--out <file>]: downloads one bundle;
+// - verify <bundle.tar> [--jwks <published jwks.json>]: its four-property check, offline — no network,
+//   no credentials. Prints the report (--json: as JSON) and exits 0 when every property holds, 1 when
+//   any fails, 2 on a usage error. With --jwks (the platform's published keys, fetched once from
+//   GET /v1/.well-known/jwks.json), the bundle's own keys must be among them; without it the bundle's
+//   keys are taken as they are, and the report says so.
+import { S3Client } from '@aws-sdk/client-s3';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { S3ArchiveStore } from '../adapters/s3-archive-store.ts';
+import { LocalCredentialsSchema } from '../contracts/local-credentials.ts';
+import type { BundleListing } from '../domain/archive/archive-store.ts';
+import { BUNDLES_PREFIX } from '../domain/archive/case-archiving.ts';
 import { clamAvScan } from '../adapters/clamav-scanner.ts';
 import type { ArchiveReport } from '../domain/archive/bag-assessment.ts';
 import { PROPERTY_ZH } from '../domain/archive/bag-assessment.ts';
 import { auditBundle } from '../domain/archive/bundle-audit.ts';
 import type { Jwks } from '../domain/seals/jwks.ts';
 import { UsageError } from './api-client.ts';
-import { readJsonFile } from './args.ts';
+import { isoDate, positiveInt, readJsonFile } from './args.ts';
+import { printTable } from './output.ts';
 
-export async function auditCommand(command: string | undefined, file: string | undefined, jwksPath: string | undefined, json: boolean): Promise<number> {
-  if (command !== 'verify') throw new UsageError(command ? `unknown command "audit ${command}"` : 'audit needs a command: verify');
+export interface AuditOptions {
+  json: boolean;
+  jwks?: string;
+  department?: string;
+  item?: string;
+  from?: string;
+  to?: string;
+  out?: string;
+  bucket?: string;
+  limit?: string;
+  cursor?: string;
+  as?: string;
+  profile?: string;
+  region?: string;
+  credentials?: string;
+}
+
+export async function auditCommand(command: string | undefined, arg: string | undefined, o: AuditOptions): Promise<number> {
+  if (command === 'list') return listBundles(o);
+  if (command === 'fetch') return fetchBundle(arg, o);
+  if (command !== 'verify') throw new UsageError(command ? `unknown command "audit ${command}"` : 'audit needs a command: list, fetch or verify');
+  return verifyBundle(arg, o.jwks, o.json);
+}
+
+/** The archive store an auditor reads: the embedded platform's (--as) or the deployment's (--profile/--bucket). */
+async function archiveOf(o: AuditOptions): Promise<S3ArchiveStore> {
+  if (o.as !== undefined) {
+    const path = o.credentials ?? process.env.TONGBAN_CREDENTIALS ?? '.tongban/credentials.json';
+    let file;
+    try {
+      file = LocalCredentialsSchema.parse(JSON.parse(await readFile(path, 'utf8')));
+    } catch (e) {
+      throw new UsageError(`cannot read ${path} (${(e as Error).message}); start the platform with \`npm start\` or pass --credentials`);
+    }
+    if (!file.principals[o.as]) throw new UsageError(`no principal ${o.as} in ${path}`);
+    if (file.principals[o.as]!.role !== 'auditor' && file.principals[o.as]!.role !== 'platform') throw new UsageError(`${o.as} is not an auditor: the archive is read by auditors`);
+    if (!file.archive) throw new UsageError(`${path} names no archive: restart the platform to update it`);
+    const { endpoint, bucket, accessKeyId, secretAccessKey } = file.archive;
+    return new S3ArchiveStore(new S3Client({ endpoint, region: file.region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } }), bucket);
+  }
+  const bucket = o.bucket ?? process.env.TONGBAN_ARCHIVE_BUCKET;
+  if (!bucket) throw new UsageError('which archive? pass --as auditor (embedded platform), or --bucket <ArchiveBucketName output> (or TONGBAN_ARCHIVE_BUCKET) with --profile');
+  const region = o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new UsageError('no region: pass --region or set AWS_REGION');
+  return new S3ArchiveStore(new S3Client({ region, credentials: fromNodeProviderChain(o.profile ? { profile: o.profile } : {}) }), bucket);
+}
+
+async function listBundles(o: AuditOptions): Promise<number> {
+  if (o.item && !o.department) throw new UsageError('audit list --item needs --department (bundles are kept by department, then item)');
+  for (const [flag, value] of [['--from', o.from], ['--to', o.to]] as const) if (value !== undefined) isoDate(value, flag);
+  const store = await archiveOf(o);
+  const prefix = `${BUNDLES_PREFIX}${o.department ? `${o.department}/` : ''}${o.item ? `${o.item}/` : ''}`;
+  const limit = o.limit !== undefined ? positiveInt(o.limit, '--limit') : 1000;
+  const bundles: BundleListing[] = [];
+  let cursor = o.cursor;
+  // Every page (dates are filtered here: the keys are by department and item first).
+  do {
+    const page = await store.list(prefix, { limit, ...(cursor ? { cursor } : {}) });
+    bundles.push(...page.bundles);
+    cursor = page.nextCursor;
+  } while (cursor);
+  const dated = bundles
+    .map((b) => ({ ...b, endedOn: b.key.split('/').at(-2) ?? '' }))
+    .filter((b) => (!o.from || b.endedOn >= o.from) && (!o.to || b.endedOn <= o.to))
+    .sort((a, b) => (a.endedOn < b.endedOn ? -1 : a.endedOn > b.endedOn ? 1 : a.key < b.key ? -1 : 1));
+  if (o.json) console.log(JSON.stringify({ bundles: dated }, null, 2));
+  else {
+    printTable(['ended on', 'case', 'department', 'item', 'bytes', 'key'], dated.map((b) => {
+      const [, department = '', item = '', , file = ''] = b.key.split('/');
+      return [b.endedOn, file.replace(/\.tar$/, ''), department, item, String(b.size), b.key];
+    }));
+  }
+  return 0;
+}
+
+async function fetchBundle(key: string | undefined, o: AuditOptions): Promise<number> {
+  if (!key || !key.startsWith(BUNDLES_PREFIX) || !key.endsWith('.tar')) throw new UsageError('audit fetch needs a bundle key (bundles/…/<caseNo>.tar, as audit list prints it)');
+  const store = await archiveOf(o);
+  if (!(await store.find(key))) {
+    console.error(`tongban: no bundle ${key}`);
+    return 1;
+  }
+  const out = o.out ?? basename(key);
+  await pipeline(Readable.from(store.read(key)), createWriteStream(out, { flags: 'wx' }));
+  console.log(`${key} → ${out} (${(await stat(out)).size} bytes); check it: tongban audit verify ${out} --jwks <published jwks.json>`);
+  return 0;
+}
+
+async function verifyBundle(file: string | undefined, jwksPath: string | undefined, json: boolean): Promise<number> {
   if (!file) throw new UsageError('audit verify needs <bundle file> (the .tar)');
   try {
     await stat(file);

@@ -47,6 +47,11 @@ export function printCase(c: CaseState): void {
     const header = JSON.parse(Buffer.from(c.results.decision.seal.protected, 'base64url').toString('utf8')) as Record<string, string>;
     console.log(`电子印章 sealed at ${c.results.sealedAt}: ${header['tongban:seal']} of ${header['tongban:department']} (${header.alg})${c.results.licenceId ? ` · 电子证照 licence ${c.results.licenceId}` : ''}`);
   } else if (c.status === 'decided') console.log('电子印章 seal: 待加盖 pending (the sweep seals it)');
+  if (c.archive?.state === 'archived') console.log(`归档 archived at ${c.archive.archivedAt}: ${c.archive.bundleKey} (${c.archive.size} bytes, kept until ${c.archive.retainUntil.slice(0, 10)}${c.archive.legalHold ? ', legal hold' : ''})`);
+  if (c.archive?.state === 'failed') {
+    console.log(`归档失败 archiving FAILED on ${c.archive.on} (attempt ${c.archive.attempts}; tried again by the sweep):`);
+    for (const f of c.archive.findings) console.log(`  ✗ ${f.property} ${f.code}${f.path ? ` ${f.path}` : ''}: ${f.message}`);
+  }
   if (c.refusal) console.log(`不予受理 refused on ${c.refusal.on}${reasons(c.refusal.reasons)}`);
   if (c.withdrawal) console.log(`撤回 withdrawn on ${c.withdrawal.on}: ${c.withdrawal.reason}`);
   console.log('材料 materials:');

@@ -21,7 +21,7 @@ Usage: tongban items <command> [options]
        tongban licences show|revoke|list [options]
        tongban supervision overdue|violation [--limit N] [--cursor C]
        tongban verify <document> <seal> --jwks <jwks.json>   offline: no network, no credentials
-       tongban audit verify <bundle.tar> [--jwks <jwks.json>]   offline: an archive bundle's four-property check
+       tongban audit list|fetch|verify [options]             the archive (auditors)
 
 Items (事项):
   list     [--department <code>] [--type <type>] [--state draft|submitted|returned] [--limit N] [--cursor C] [--all]
@@ -92,8 +92,12 @@ Seals (anyone, offline):
                                   checks a seal over a document (its bytes as issued) with the published
                                   keys: valid (exit 0) or invalid with the reason (exit 1)
 
-Archive (auditors, offline):
-  audit verify <bundle.tar> [--jwks <file>]
+Archive (auditors):
+  audit list  [--department <code>] [--item <code>] [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>]
+                                  the bundles by the day their case ended (read from the archive bucket:
+                                  --as auditor embedded; on AWS --profile and --bucket <ArchiveBucketName>)
+  audit fetch <bundle key> [--out <file>]                       download one bundle
+  audit verify <bundle.tar> [--jwks <file>]               offline, no credentials:
                                   the four-property check (authenticity, integrity, usability, security)
                                   of an archive bundle: every seal and the history chain, every file
                                   against the manifests, formats, encryption, ClamAV where installed.
@@ -166,6 +170,9 @@ export async function main(argv: string[]): Promise<number> {
         holder: { type: 'string' },
         document: { type: 'string' },
         seal: { type: 'string' },
+        to: { type: 'string' },
+        out: { type: 'string' },
+        bucket: { type: 'string' },
       },
     });
   } catch (e) {
@@ -181,7 +188,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     // Offline: before any credentials or endpoint are looked for.
     if (group === 'verify') return await verifyCommand(command, code, o.jwks, o.json);
-    if (group === 'audit') return await auditCommand(command, code, o.jwks, o.json);
+    if (group === 'audit') return await auditCommand(command, code, o);
     if (group !== 'items' && group !== 'cases' && group !== 'licences' && group !== 'supervision') throw new UsageError(`unknown command group "${group}"`);
     if (command === 'template') {
       const department = o.department ?? (o.as !== undefined ? await departmentOf(credentialsPath(o), o.as) : undefined);

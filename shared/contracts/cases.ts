@@ -171,6 +171,27 @@ export const CaseStateSchema = z
     refusal: z.object({ reasons: z.array(z.string()), on: date }).optional(),
     withdrawal: z.object({ reason: z.string(), on: date }).optional(),
     results: CaseResultsSchema.optional().meta({ description: 'decided cases: the sealed decision document and the e-licence issued (absent until sealed)' }),
+    archive: z
+      .union([
+        z.object({
+          state: z.literal('archived'),
+          bundleKey: z.string(),
+          sha256: z.string(),
+          size: z.int(),
+          retention: z.enum(['permanent', '30y', '10y']),
+          retainUntil: z.iso.datetime(),
+          legalHold: z.boolean(),
+          archivedAt: z.iso.datetime(),
+        }),
+        z.object({
+          state: z.literal('failed'),
+          on: date,
+          attempts: z.int(),
+          findings: z.array(z.object({ property: z.string(), code: z.string(), path: z.string().optional(), message: z.string() })),
+        }),
+      ])
+      .optional()
+      .meta({ description: 'ended cases: the archive bundle (written once, locked until retainUntil), or why archiving failed (retried)' }),
     version: z.int(),
     updatedAt: z.iso.datetime(),
     hash: z.string(),

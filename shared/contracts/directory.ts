@@ -73,6 +73,8 @@ export const DirectorySchema = z
     principals: z.array(PrincipalSchema),
     /** Every seal key ever used, by department; at most one active (not retired) per department. */
     seals: z.array(SealKeySchema).optional(),
+    /** The platform's archive key: it seals each archive bundle's tag manifest. */
+    archiveKey: z.object({ keyId: z.string().min(1).max(2048), alg: z.enum(['ES256', 'SM2-SM3']) }).strict().optional(),
   })
   .strict()
   .superRefine((d, ctx) => {

@@ -18,6 +18,12 @@ export const LocalCredentialsSchema = z.object({
       arn: z.string(),
     }),
   ),
+  /**
+   * The archive bucket of the embedded platform (s3rver) and the key pair it takes: what
+   * `tongban audit list|fetch --as auditor` reads bundles with. On AWS auditors read the archive bucket
+   * with their own role instead (--profile, --bucket).
+   */
+  archive: z.object({ endpoint: z.url(), bucket: z.string().min(3), accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) }).optional(),
 });
 
 export type LocalCredentials = z.infer<typeof LocalCredentialsSchema>;

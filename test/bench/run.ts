@@ -9,11 +9,14 @@
 //     time from the last opinion to "opinions complete" and to the execution's end (test/bench/joint.ts)
 //   - e-seals (issue 5): KMS requests per decided case, the size of a sealed licence, seals per second
 //     (test/bench/seals.ts, in a process of its own)
+//   - e-archive (issue 6): bundle build throughput and peak memory for a case of 1 GB of files, S3
+//     requests and stored bytes per archived case, overhead (test/bench/archive.ts, a process of its own)
 // Environment: BENCH_REQUESTS (default 300) requests per latency figure, BENCH_STARTS (default 3),
 // BENCH_FILING_SECONDS (default 30) and BENCH_CONCURRENCY (default 16) for the filing rate,
 // BENCH_CASES (default 10000) cases in the table for the queue figures, BENCH_JOINT_RUNS (default 30)
 // joint cases for the last-opinion figures, BENCH_SEAL_RUNS (default 30) decided cases per kind and
-// BENCH_SEALS (default 300) seals per seal-rate figure.
+// BENCH_SEALS (default 300) seals per seal-rate figure, BENCH_ARCHIVE_MB (default 1024) MB of files
+// in the archived case.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -107,7 +110,10 @@ async function main(): Promise<void> {
   // 6. e-seals, on an embedded platform in a process of its own
   await runScript(join(ROOT, 'test/bench/seals.ts'));
 
-  // 7. bundle sizes
+  // 7. e-archive, in a process of its own (its peak memory is the figure)
+  await runScript(join(ROOT, 'test/bench/archive.ts'));
+
+  // 8. bundle sizes
   const out = await mkdtemp(join(tmpdir(), 'tongban-bundles-'));
   const names: LambdaName[] = [...new Set(ROUTES.map((r) => r.function)), ...SCHEDULED_FUNCTION_NAMES];
   const rows: string[][] = [];

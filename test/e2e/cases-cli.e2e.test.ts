@@ -167,7 +167,8 @@ describe('tongban cases, from filing to decision', () => {
 
     expect(history.code).toBe(0);
     const lines = history.out.split('\n').filter((l) => /^\d+ {2}/.test(l));
-    expect(lines.map((l) => l.split(/\s+/).at(-1))).toEqual(['file', 'request-supplement', 'supplement', 'accept-pending', 'pause', 'resume', 'decide', 'seal']);
+    // The archive entry follows the seal once the archive function (started after the answer) is done.
+    expect(lines.map((l) => l.split(/\s+/).at(-1)).slice(0, 8)).toEqual(['file', 'request-supplement', 'supplement', 'accept-pending', 'pause', 'resume', 'decide', 'seal']);
     expect(lines[0]).toMatch(/^1 {2}2026-11-2\dT\S+ {2}portal \(channel\) {2}—→received {2}file$/);
     expect(lines[1]).toContain('market (department)  received→supplement-requested');
     expect(lines[6]).toContain('accepted→decided');
@@ -176,7 +177,7 @@ describe('tongban cases, from filing to decision', () => {
     expect(history.out.split('\n').at(-1)).toBe('链校验通过 / chain intact');
     const json = JSON.parse((await tongban('cases', 'history', filed.caseNo, '--as', 'market', '--json')).out) as Json;
     expect(json.check).toEqual({ ok: true });
-    expect(json.entries).toHaveLength(8);
+    expect(json.entries.length).toBeGreaterThanOrEqual(8);
   });
 });
 

@@ -10,7 +10,7 @@ import { WorkingDayCalendar, officialCalendar } from '../../shared/domain/calend
 import cn2026 from '../../shared/domain/calendar/data/cn-2026.json' with { type: 'json' };
 import type { CaseCommand, CaseContext, FileCaseInput } from '../../shared/domain/cases/case-lifecycle.ts';
 import { SYSTEM_CALLER, answerPeriodOver, applyCaseCommand, fileCase, supervisionDue, sweepCommand } from '../../shared/domain/cases/case-lifecycle.ts';
-import type { CaseAction, CaseMaterial, CaseState, CaseStatus } from '../../shared/domain/cases/case-record.ts';
+import type { CaseAction, CaseArchive, CaseMaterial, CaseState, CaseStatus } from '../../shared/domain/cases/case-record.ts';
 import { canonicalJson } from '../../shared/domain/items/record-hash.ts';
 import { refusal } from '../support/refusal.ts';
 import { runCase, upload } from '../support/case-materials.ts';
@@ -666,6 +666,42 @@ describe('decisions that issue an e-licence, and their seal', () => {
   });
 });
 
+const ARCHIVED: Extract<CaseArchive, { state: 'archived' }> = {
+  state: 'archived',
+  bundleKey: 'bundles/115301000152830159/x/2026-10-14/KM20260929000001.tar',
+  sha256: 'a'.repeat(64),
+  size: 1024,
+  retention: '30y',
+  retainUntil: '2056-10-14T00:00:00.000Z',
+  legalHold: false,
+  archivedAt: '2026-10-14T02:00:00.000Z',
+};
+
+describe('archiving an ended case', () => {
+  it('records a failed attempt (counted), then the archive; after that nothing more', () => {
+    // Prepare
+    const ended = refused();
+    const failed: CaseCommand = { action: 'archive-failed', findings: [{ property: 'integrity', code: 'CHECKSUM_MISMATCH', path: 'data/x.pdf', message: 'x' }] };
+
+    // Act
+    const once = applyCaseCommand(ended, failed, on('2026-10-14', SYSTEM_CALLER)).state;
+    const twice = applyCaseCommand(once, failed, on('2026-10-14', SYSTEM_CALLER, 1)).state;
+    const archived = applyCaseCommand(twice, { action: 'archive', archive: ARCHIVED }, on('2026-10-15', SYSTEM_CALLER));
+
+    // Assess
+    expect(once.archive).toMatchObject({ state: 'failed', attempts: 1, on: '2026-10-14' });
+    expect(twice.archive).toMatchObject({ state: 'failed', attempts: 2 });
+    expect(archived.state).toMatchObject({ status: 'refused', archive: ARCHIVED });
+    expect(archived.entry).toMatchObject({ type: 'archive', from: 'refused', to: 'refused' });
+    expect(refusal(() => applyCaseCommand(archived.state, failed, on('2026-10-15', SYSTEM_CALLER, 1)))).toMatchObject({ code: 'CASE_ARCHIVED', kind: 'conflict' });
+    expect(refusal(() => applyCaseCommand(ended, { action: 'archive', archive: ARCHIVED }, on('2026-10-15', MARKET)))).toMatchObject({ kind: 'forbidden' });
+  });
+
+  it('waits for a decided case\'s seal', () => {
+    expect(refusal(() => applyCaseCommand(decided(), { action: 'archive', archive: ARCHIVED }, on('2026-10-15', SYSTEM_CALLER)))).toMatchObject({ code: 'CASE_NOT_SEALED', kind: 'conflict' });
+  });
+});
+
 describe('illegal transitions', () => {
   const STATES: Record<CaseStatus, () => CaseState> = {
     received: () => received(),
@@ -697,6 +733,8 @@ describe('illegal transitions', () => {
     'record-missing': [{ action: 'record-missing', departmentId: DEPARTMENTS.health.id }, SYSTEM_CALLER],
     'joint-failed': [{ action: 'joint-failed', error: 'States.TaskFailed', cause: 'the function failed' }, SYSTEM_CALLER],
     seal: [{ action: 'seal', results: { decision: { document: '{}', seal: { protected: 'e30', signature: 'AA' } }, sealedAt: '2026-10-14T02:00:00.000Z' } }, SYSTEM_CALLER],
+    archive: [{ action: 'archive', archive: ARCHIVED }, SYSTEM_CALLER],
+    'archive-failed': [{ action: 'archive-failed', findings: [{ property: 'integrity', code: 'CHECKSUM_MISMATCH', message: 'x' }] }, SYSTEM_CALLER],
   };
   const ZH: Record<CaseStatus, string> = {
     received: '已收件',
@@ -709,16 +747,16 @@ describe('illegal transitions', () => {
   };
   // Written out, not derived from the code: what each status must refuse.
   const ILLEGAL: [CaseStatus, (keyof typeof COMMANDS)[]][] = [
-    ['received', ['supplement', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal']],
-    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'complete-deadlines', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal']],
-    ['accepted', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'seal']],
-    ['opinions-complete', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'dispatch', 'escalate', 'record-missing', 'seal']],
+    ['received', ['supplement', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed']],
+    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'complete-deadlines', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed']],
+    ['accepted', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'seal', 'archive', 'archive-failed']],
+    ['opinions-complete', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'dispatch', 'escalate', 'record-missing', 'seal', 'archive', 'archive-failed']],
   ];
   const ALL_ACTIONS = Object.keys(COMMANDS) as (keyof typeof COMMANDS)[];
   const cases = ILLEGAL.flatMap(([status, actions]) => actions.map((action) => [status, action] as const));
   // A decided case is sealed once (the `seal` action keeps its status); nothing else acts on a final status.
   const closedCases = (['refused', 'decided', 'withdrawn'] as const).flatMap((status) =>
-    ALL_ACTIONS.filter((action) => !(status === 'decided' && action === 'seal')).map((action) => [status, action] as const),
+    ALL_ACTIONS.filter((action) => !(status === 'decided' && action === 'seal') && action !== 'archive' && action !== 'archive-failed').map((action) => [status, action] as const),
   );
 
   it.each(cases)('from %s refuses %s (CASE_ILLEGAL_TRANSITION, naming status and action)', (status, action) => {

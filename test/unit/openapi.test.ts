@@ -266,6 +266,13 @@ describe('error codes', () => {
       'CASE_NOT_DECIDED',
       'CASE_SEALED',
       'SEAL_KEY_MISSING',
+      // The archive function's (case-archiving.ts): no route reaches it; what it cannot do yet is left
+      // to the sweep, and a failed bundle is recorded on the case.
+      'CASE_ARCHIVED',
+      'CASE_NOT_SEALED',
+      'CASE_NOT_ENDED',
+      // A finding of the four-property report (bundle-audit.ts), not an API error.
+      'BAG_ROOT_INVALID',
       // issueLicence's guard: the decision's licence terms are checked first (CASE_LICENCE_TERMS_INVALID).
       'LICENCE_VALIDITY_INVALID',
     ]);

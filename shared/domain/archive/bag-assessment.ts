@@ -73,7 +73,8 @@ export interface BundleFileRecord {
   /** What it is: the case material of that name, a superseded version of one, an opinion attachment… */
   role: 'material' | 'superseded-material' | 'attachment' | 'record';
   name?: string;
-  sha256: string;
+  /** As the case recorded it (superseded versions: absent; the manifest has every file's). */
+  sha256?: string;
   size: number;
   contentType: string;
 }

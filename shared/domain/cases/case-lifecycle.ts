@@ -48,6 +48,7 @@ import type {
   CaseAction,
   CaseEventType,
   CaseMaterial,
+  CaseArchive,
   CaseResults,
   CaseState,
   LicenceTerms,
@@ -84,7 +85,9 @@ export type CaseCommand =
   | { action: 'escalate'; departmentId: string }
   | { action: 'record-missing'; departmentId: string }
   | { action: 'joint-failed'; error: string; cause: string }
-  | { action: 'seal'; results: CaseResults };
+  | { action: 'seal'; results: CaseResults }
+  | { action: 'archive'; archive: Extract<CaseArchive, { state: 'archived' }> }
+  | { action: 'archive-failed'; findings: Extract<CaseArchive, { state: 'failed' }>['findings'] };
 
 export interface CaseContext {
   actor: Caller;
@@ -143,6 +146,8 @@ export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'co-de
   'record-missing': { by: 'system', from: ['accepted'] },
   'joint-failed': { by: 'system', from: ['accepted', 'opinions-complete'] },
   seal: { by: 'system', from: ['decided'] },
+  archive: { by: 'system', from: ['decided', 'refused', 'withdrawn'] },
+  'archive-failed': { by: 'system', from: ['decided', 'refused', 'withdrawn'] },
 };
 
 /** Files a case for an applicant: validates the application against the item's guide. */
@@ -474,6 +479,22 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
         throw conflict('CASE_SEALED', `办件结果已于${state.results.sealedAt}加盖电子印章`, `the results of case ${state.caseNo} were sealed at ${state.results.sealedAt}`);
       }
       return record(next({ results: command.results }), command.action, state, command, state.hash, ctx);
+    }
+
+    case 'archive':
+    case 'archive-failed': {
+      // Once archived, for good; a failed attempt is recorded (and counted) until one succeeds.
+      if (state.archive?.state === 'archived') {
+        throw conflict('CASE_ARCHIVED', `办件已于${state.archive.archivedAt}归档`, `case ${state.caseNo} was archived at ${state.archive.archivedAt} as ${state.archive.bundleKey}`);
+      }
+      if (state.status === 'decided' && !state.results) {
+        throw conflict('CASE_NOT_SEALED', '办件结果尚未加盖电子印章，暂不能归档', `case ${state.caseNo} is decided but its results are not sealed yet`);
+      }
+      const archive: CaseArchive =
+        command.action === 'archive'
+          ? command.archive
+          : { state: 'failed', on: today, findings: command.findings, attempts: (state.archive?.state === 'failed' ? state.archive.attempts : 0) + 1 };
+      return record(next({ archive }), command.action, state, command, state.hash, ctx);
     }
 
     case 'withdraw': {
@@ -914,4 +935,6 @@ const ACTION_ZH: Record<CaseAction, string> = {
   'record-missing': '登记协办意见缺失',
   'joint-failed': '登记联合办理流程故障',
   seal: '加盖电子印章',
+  archive: '归档',
+  'archive-failed': '归档失败',
 };

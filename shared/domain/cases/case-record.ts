@@ -43,7 +43,9 @@ export type CaseAction =
   | 'escalate'
   | 'record-missing'
   | 'joint-failed'
-  | 'seal';
+  | 'seal'
+  | 'archive'
+  | 'archive-failed';
 
 /** What a history entry records: the filing, or one action. */
 export type CaseEventType = 'file' | CaseAction;
@@ -161,6 +163,16 @@ export interface CaseResults {
 }
 
 /**
+ * Where an ended case's archive bundle is (电子档案, 000 §15): written once to the archive bucket,
+ * locked until `retainUntil` (and under legal hold when kept permanently), its four-property check
+ * passed at ingest; or, when the bundle failed its check or could not be written, why — visibly, until
+ * a later attempt archives it.
+ */
+export type CaseArchive =
+  | { state: 'archived'; bundleKey: string; sha256: string; size: number; retention: 'permanent' | '30y' | '10y'; retainUntil: string; legalHold: boolean; archivedAt: string }
+  | { state: 'failed'; on: string; findings: { property: string; code: string; path?: string; message: string }[]; attempts: number };
+
+/**
  * A co-department's part in a joint case (联合办理, 002 §17, 004 §18): its opinion is due
  * `timeLimitDays` working days after dispatch; past that it is escalated (and still awaited), and
  * once the case's statutory deadline has passed without it, it is recorded as missing. A due date in
@@ -249,6 +261,8 @@ export interface CaseState {
   jointFailure?: { error: string; cause: string; on: string };
   /** A decided case's sealed results (the sealing function's `seal` entry); absent until sealed. */
   results?: CaseResults;
+  /** An ended case's archive bundle, or why archiving it failed (the archive function's entries). */
+  archive?: CaseArchive;
   refusal?: { reasons: string[]; on: string };
   withdrawal?: { reason: string; on: string };
   /** Number of events so far, = `n` of the newest history entry. */

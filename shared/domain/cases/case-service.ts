@@ -21,6 +21,8 @@ import { awaitsJointStart } from './joint-handling.ts';
 import type { Applicant, CaseHistoryEntry, CaseMaterial, CaseState, CaseStatus, JointTask, JsonValue } from './case-record.ts';
 import type { CaseList, CasePage, CaseStore, SupervisionKind } from './case-store.ts';
 import type { CaseSealer } from './case-sealing.ts';
+import { FINAL_STATUSES } from './case-record.ts';
+import type { ArchiveStarter } from '../archive/archive-store.ts';
 import { parseLicenceId } from '../identifiers/licence-id.ts';
 import { checkReusable } from '../licences/licence.ts';
 import type { LicenceStore } from '../licences/licence-store.ts';
@@ -48,11 +50,15 @@ export interface CaseServiceDeps {
   licences?: LicenceStore;
   /** Seals a decided case's results (the sealing function). */
   sealer?: CaseSealer;
+  /** Starts an ended case's archiving (the archive function), without waiting for it. */
+  archiver?: ArchiveStarter;
   /**
    * Told when a decided case could not be sealed at once: the decision stands, and the sweep seals
    * it on its next run.
    */
   onSealLag?: (caseNo: string, error: unknown) => void;
+  /** Told when an ended case's archiving could not be started: the sweep starts it. */
+  onArchiveLag?: (caseNo: string, error: unknown) => void;
 }
 
 /** What a channel sends to file a case (the route's body). */
@@ -210,7 +216,19 @@ export class CaseService {
     }
     await this.deps.store.append(next.state, next.entry);
     await this.afterAction(next.state, command, caller);
-    return command.action === 'decide' ? this.sealed(next.state) : next.state;
+    const ended = command.action === 'decide' ? await this.sealed(next.state) : next.state;
+    if (FINAL_STATUSES.includes(ended.status) && (ended.status !== 'decided' || ended.results)) await this.startArchiving(ended.caseNo);
+    return ended;
+  }
+
+  /** Archiving starts as a case ends (decided and sealed, refused, withdrawn); the sweep catches up what does not start. */
+  private async startArchiving(caseNo: string): Promise<void> {
+    if (!this.deps.archiver) return;
+    try {
+      await this.deps.archiver.start(caseNo);
+    } catch (e) {
+      (this.deps.onArchiveLag ?? (() => undefined))(caseNo, e);
+    }
   }
 
   /**

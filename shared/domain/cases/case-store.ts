@@ -20,7 +20,7 @@ export interface CasePage {
 export const MAX_CASE_PAGE_SIZE = 100;
 
 /** The statuses in which time still acts on a case: the sweep's. */
-export type SweepStatus = 'received' | 'accepted' | 'opinions-complete' | 'decided';
+export type SweepStatus = 'received' | 'accepted' | 'opinions-complete' | 'decided' | 'refused' | 'withdrawn';
 
 /** Newest states, as the listing indexes hold them (eventually consistent: read a case with `get`). */
 export interface CaseList {
@@ -94,8 +94,9 @@ export interface CaseStore {
    * What the periodic sweep must look at in a department: its cases in `status` whose queue date lies
    * before `before` (received: the answer period's last day; accepted and opinions-complete: the
    * promised deadline), and
-   * those without a date (flagged, or paused), all of them, page after page; `decided`: only those
-   * without a date, which are the ones whose results are not sealed yet. Served by the queue index.
+   * those without a date (flagged, or paused), all of them, page after page; `decided`, `refused`,
+   * `withdrawn`: only those without a date, which are the ones not sealed (decided) or not archived
+   * yet. Served by the queue index.
    */
   sweepCandidates(departmentId: string, status: SweepStatus, before: string): AsyncIterable<CaseState>;
 

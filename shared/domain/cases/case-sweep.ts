@@ -2,7 +2,8 @@
 // answer in time is deemed accepted, and an accepted case past its promised or statutory deadline is
 // marked for supervision. It also starts the joint handling of an accepted joint case whose workflow
 // did not start (a deemed acceptance, or a start that failed after the acceptance was recorded), and
-// seals the results of a decided case whose sealing failed when it was decided. On AWS a schedule runs it; the embedded platform, a timer. Every step is an
+// seals the results of a decided case whose sealing failed when it was decided, and starts the
+// archiving of every ended case that is not archived yet. On AWS a schedule runs it; the embedded platform, a timer. Every step is an
 // action recorded in the case's history by the system actor, and refuses once done, so the sweep is
 // safe to run at any time, as often as wanted, and by two runners at once.
 import { chinaDate } from '../calendar/official-calendar.ts';
@@ -13,6 +14,8 @@ import type { JointWorkflow } from './joint-handling.ts';
 import { awaitsJointStart } from './joint-handling.ts';
 import { applySystemCommands } from './system-actions.ts';
 import type { CaseSealer } from './case-sealing.ts';
+import type { CaseState } from './case-record.ts';
+import type { ArchiveStarter } from '../archive/archive-store.ts';
 
 export interface CaseSweepDeps {
   store: CaseStore;
@@ -22,6 +25,8 @@ export interface CaseSweepDeps {
   workflow?: JointWorkflow;
   /** Seals decided cases whose results were not sealed when they were decided. */
   sealer?: CaseSealer;
+  /** Starts the archiving of ended cases not archived yet (or whose archiving failed). */
+  archiver?: ArchiveStarter;
 }
 
 export interface SweepReport {
@@ -36,6 +41,8 @@ export interface SweepReport {
   jointStarted: number;
   /** Decided cases whose results the sweep sealed (their sealing had failed at the decision). */
   sealed: number;
+  /** Ended cases whose archiving the sweep started (not archived yet, or failed before). */
+  archivingStarted: number;
   /** Cases the sweep could not move this time (logged by the caller; the next sweep tries again). */
   failed: { caseNo: string; error: string }[];
 }
@@ -55,18 +62,14 @@ export class CaseSweep {
   async run(departmentIds: readonly string[]): Promise<SweepReport> {
     const at = this.now();
     const today = chinaDate(at);
-    const report: SweepReport = { today, examined: 0, deemedAccepted: 0, markedOverdue: 0, markedViolation: 0, deadlinesCompleted: 0, jointStarted: 0, sealed: 0, failed: [] };
+    const report: SweepReport = { today, examined: 0, deemedAccepted: 0, markedOverdue: 0, markedViolation: 0, deadlinesCompleted: 0, jointStarted: 0, sealed: 0, archivingStarted: 0, failed: [] };
     for (const departmentId of departmentIds) {
-      if (this.deps.sealer) {
-        // Decided cases are listed undated until their results are sealed.
-        for await (const candidate of this.deps.store.sweepCandidates(departmentId, 'decided', today)) {
-          report.examined++;
-          if (candidate.results) continue;
-          try {
-            await this.deps.sealer.seal(candidate.caseNo);
-            report.sealed++;
-          } catch (e) {
-            report.failed.push({ caseNo: candidate.caseNo, error: e instanceof Error ? e.message : String(e) });
+      // Ended cases are listed undated until they are sealed (decided ones) and archived.
+      if (this.deps.sealer || this.deps.archiver) {
+        for (const status of ['decided', 'refused', 'withdrawn'] as const) {
+          for await (const candidate of this.deps.store.sweepCandidates(departmentId, status, today)) {
+            report.examined++;
+            await this.endedCase(candidate, report);
           }
         }
       }
@@ -99,6 +102,24 @@ export class CaseSweep {
       }
     }
     return report;
+  }
+
+  /** An ended case: sealed if it is decided and not sealed, then its archiving started unless archived. */
+  private async endedCase(candidate: CaseState, report: SweepReport): Promise<void> {
+    try {
+      let state = candidate;
+      if (state.status === 'decided' && !state.results) {
+        if (!this.deps.sealer) return;
+        state = await this.deps.sealer.seal(state.caseNo);
+        report.sealed++;
+      }
+      if (state.archive?.state !== 'archived' && this.deps.archiver) {
+        await this.deps.archiver.start(state.caseNo);
+        report.archivingStarted++;
+      }
+    } catch (e) {
+      report.failed.push({ caseNo: candidate.caseNo, error: e instanceof Error ? e.message : String(e) });
+    }
   }
 
   private async sweepCase(caseNo: string, at: Date, report: SweepReport): Promise<void> {

@@ -1,0 +1,63 @@
+// Lambda: the archive function — packs an ended case into its bundle and writes it once to the archive
+// bucket (shared/domain/archive/case-archiving.ts). No route reaches it: the cases function starts it
+// (asynchronously) when a case ends, the sweep for an ended case not archived yet; Lambda retries a
+// failed run twice, then its dead-letter queue keeps the event. A bundle that fails its four-property
+// check is recorded on the case (`archive-failed`, visible to its department) and counted
+// (ArchiveFailed, which an alarm watches). The only holder of kms:Sign on the archive key.
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { dynamoDocumentClient, kmsClient, requiredEnv, s3Client } from '../../shared/adapters/aws-clients.ts';
+import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
+import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
+import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
+import { DynamoLicenceStore } from '../../shared/adapters/dynamo-licence-store.ts';
+import { HttpPublishedKeys } from '../../shared/adapters/http-published-keys.ts';
+import { KmsSealSigner } from '../../shared/adapters/kms-seal-signer.ts';
+import type { ArchivingEvent } from '../../shared/adapters/lambda-archive-starter.ts';
+import { S3ArchiveStore } from '../../shared/adapters/s3-archive-store.ts';
+import { S3CaseFiles } from '../../shared/adapters/s3-case-files.ts';
+import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import { CaseArchiving } from '../../shared/domain/archive/case-archiving.ts';
+import type { CaseState } from '../../shared/domain/cases/case-record.ts';
+import { logger, metrics } from '../http/observability.ts';
+
+export function archiveHandler(options: { now?: () => Date } = {}) {
+  const db = dynamoDocumentClient();
+  const casesTable = requiredEnv('CASES_TABLE');
+  const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
+  const published = new HttpPublishedKeys(requiredEnv('PUBLISHED_KEYS_URL'));
+  let archiving: CaseArchiving | undefined;
+  const archivingOf = async () => {
+    const key = (await directory.load()).archiveKey;
+    if (!key) throw new Error('the directory names no archive key: bundles cannot be sealed');
+    archiving ??= new CaseArchiving({
+      store: new DynamoCaseStore(db, casesTable, options.now ? { now: options.now } : {}),
+      items: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),
+      licences: new DynamoLicenceStore(db, casesTable),
+      files: new S3CaseFiles(s3Client(), requiredEnv('MATERIALS_BUCKET')),
+      archive: new S3ArchiveStore(s3Client(), requiredEnv('ARCHIVE_BUCKET')),
+      signer: new KmsSealSigner(kmsClient()),
+      calendar: officialCalendar,
+      archiveKey: key,
+      publishedKeys: () => published.jwks(),
+      ...(options.now ? { now: options.now } : {}),
+    });
+    return archiving;
+  };
+
+  return async (event: ArchivingEvent): Promise<CaseState> => {
+    const caseNo = (event as { caseNo?: unknown } | null)?.caseNo;
+    if (typeof caseNo !== 'string' || !/^[0-9A-Za-z-]{1,64}$/.test(caseNo)) throw new Error('the archive function is invoked with { "caseNo": "<case number>" }');
+    const state = await (await archivingOf()).archive(caseNo);
+    if (state.archive?.state === 'archived') {
+      logger.info('case archived', { caseNo, bundleKey: state.archive.bundleKey, size: state.archive.size, retainUntil: state.archive.retainUntil });
+      metrics.addMetric('CasesArchived', MetricUnit.Count, 1);
+    } else if (state.archive?.state === 'failed') {
+      logger.error('case bundle failed its four-property check: not archived', { caseNo, attempts: state.archive.attempts, findings: state.archive.findings });
+      metrics.addMetric('ArchiveFailed', MetricUnit.Count, 1);
+    }
+    metrics.publishStoredMetrics();
+    return state;
+  };
+}
+
+export const handler = archiveHandler();

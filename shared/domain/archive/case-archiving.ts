@@ -1,0 +1,192 @@
+// Archiving an ended case (电子档案, 000 §15, 002 §21, 004 §27): once a case is decided (and sealed),
+// refused or withdrawn, its bundle (case-bundle.ts) is streamed from the case's kept files into the
+// archive store, written once under a key fixed by the case, locked for the item's retention period
+// (10 or 30 years; permanent: 100 years and a legal hold), with the four-property check made on the
+// way. A bundle that fails the check is not completed (the upload is aborted): the case records
+// `archive-failed` with the findings, visibly, and a later run tries again. A stored bundle is read back
+// and checked again as an auditor would before the case records `archive`. Safe to run again at any
+// time: an archived case is answered as it is; a bundle an interrupted run stored is found under its
+// key, checked and recorded, never written twice.
+import { createHash } from 'node:crypto';
+import type { ServiceGuide } from '../../contracts/service-item.ts';
+import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
+import type { CaseArchive, CaseState } from '../cases/case-record.ts';
+import { FINAL_STATUSES } from '../cases/case-record.ts';
+import type { CaseStore } from '../cases/case-store.ts';
+import { applySystemCommands } from '../cases/system-actions.ts';
+import { conflict, notFound } from '../errors.ts';
+import type { ItemStore } from '../items/item-store.ts';
+import type { LicenceStore } from '../licences/licence-store.ts';
+import type { Jwks } from '../seals/jwks.ts';
+import type { Seal, SealAlgorithm, SealSigner } from '../seals/seal.ts';
+import type { ArchiveStore, CaseFiles } from './archive-store.ts';
+import { BundleExistsError } from './archive-store.ts';
+import type { ArchiveReport, BundleFileRecord, Property, ScanResult } from './bag-assessment.ts';
+import { auditBundle } from './bundle-audit.ts';
+import type { BundleMaterial } from './case-bundle.ts';
+import { bundleFilePath, caseBundle } from './case-bundle.ts';
+
+export const BUNDLES_PREFIX = 'bundles/';
+/** Years a bundle is locked for, by retention period; permanent records also get a legal hold. */
+export const RETENTION_YEARS: Record<ServiceGuide['retention'], number> = { '10y': 10, '30y': 30, permanent: 100 };
+
+export interface CaseArchivingDeps {
+  store: CaseStore;
+  items: ItemStore;
+  licences: LicenceStore;
+  files: CaseFiles;
+  archive: ArchiveStore;
+  signer: SealSigner;
+  calendar: WorkingDayCalendar;
+  archiveKey: { keyId: string; alg: SealAlgorithm };
+  /** The platform's published seal keys (the JWKS, with the archive key). */
+  publishedKeys: () => Promise<Jwks>;
+  /** The virus scan of the ingest check (default: none ran, and the report says so). */
+  scan?: () => Promise<ScanResult>;
+  now?: () => Date;
+}
+
+/** Thrown out of the bundle's stream when its check fails, so the upload is abandoned. */
+class IngestCheckFailed extends Error {
+  constructor(readonly report: ArchiveReport) {
+    super('the bundle failed its four-property check at ingest');
+  }
+}
+
+/** The key of a case's bundle: by department, item and the day the case ended, so auditors can list by each. */
+export function bundleKey(state: CaseState): string {
+  const ended = state.decision?.on ?? state.refusal?.on ?? state.withdrawal?.on ?? state.receivedOn;
+  return `${BUNDLES_PREFIX}${state.departmentId}/${state.itemCode}/${ended}/${state.caseNo}.tar`;
+}
+
+export class CaseArchiving {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: CaseArchivingDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async archive(caseNo: string): Promise<CaseState> {
+    const state = await this.deps.store.get(caseNo);
+    if (!state) throw notFound('CASE_NOT_FOUND', `办件 ${caseNo} 不存在`, `no case ${caseNo}`);
+    if (state.archive?.state === 'archived') return state;
+    if (!FINAL_STATUSES.includes(state.status)) throw conflict('CASE_NOT_ENDED', '办件尚未办结，不能归档', `case ${caseNo} is ${state.status}: only an ended case is archived`);
+    if (state.status === 'decided' && !state.results) throw conflict('CASE_NOT_SEALED', '办件结果尚未加盖电子印章，暂不能归档', `case ${caseNo} is decided but not sealed yet`);
+
+    const at = this.now();
+    const item = await this.deps.items.version(state.itemCode, state.itemVersion);
+    if (!item) throw new Error(`item ${state.itemCode} version ${state.itemVersion} of case ${caseNo} is missing`);
+    const retention = item.guide.retention;
+    const key = bundleKey(state);
+    const retainUntil = new Date(at);
+    retainUntil.setUTCFullYear(retainUntil.getUTCFullYear() + RETENTION_YEARS[retention]);
+    const legalHold = retention === 'permanent';
+    const published = await this.deps.publishedKeys();
+    const scan = this.deps.scan ?? (async () => ({ ran: false, scanner: 'no virus scanner in this runtime', infected: [] }));
+
+    let stored = await this.deps.archive.find(key);
+    if (!stored) {
+      const licence = state.results?.licenceId ? await this.deps.licences.get(state.results.licenceId) : undefined;
+      const bundle = caseBundle({
+        state,
+        history: await this.deps.store.history(caseNo),
+        retention,
+        ...(licence ? { licence: licence.sealed } : {}),
+        materials: await this.materials(state),
+        jwks: keysFor(published, [state.results?.decision.seal, licence?.sealed.seal], this.deps.archiveKey.keyId),
+        archiveKey: this.deps.archiveKey,
+        signer: this.deps.signer,
+        scan: await scan(),
+        archivedAt: at,
+      });
+      const checked = (async function* () {
+        yield* bundle.stream;
+        const report = await bundle.report;
+        if (!report.passed) throw new IngestCheckFailed(report);
+      })();
+      try {
+        stored = await this.deps.archive.write(key, checked, {
+          retainUntil,
+          legalHold,
+          metadata: { caseno: state.caseNo, department: state.departmentId, item: state.itemCode, status: state.status, retention },
+        });
+      } catch (e) {
+        if (e instanceof IngestCheckFailed) return this.recordFailure(caseNo, at, findingsOf(e.report));
+        if (!(e instanceof BundleExistsError)) throw e;
+        stored = await this.deps.archive.find(key);
+        if (!stored) throw e;
+      }
+    }
+    // Read back and checked as an auditor would, with the published keys.
+    const audit = await auditBundle(this.deps.archive.read(key), { scan: { ran: false, scanner: 'scanned at ingest', infected: [] }, publishedJwks: published, now: this.now });
+    if (!audit.report.passed) return this.recordFailure(caseNo, at, findingsOf(audit.report));
+    const archive: Extract<CaseArchive, { state: 'archived' }> = {
+      state: 'archived',
+      bundleKey: key,
+      sha256: stored.sha256 || (await sha256Of(this.deps.archive.read(key))),
+      size: stored.size,
+      retention,
+      retainUntil: retainUntil.toISOString(),
+      legalHold,
+      archivedAt: at.toISOString(),
+    };
+    const done = await applySystemCommands({ store: this.deps.store, calendar: this.deps.calendar }, caseNo, at, (s) => (s.archive?.state === 'archived' ? undefined : { action: 'archive', archive }));
+    return done!;
+  }
+
+  /** Records a failed attempt (once per attempt: a conflict re-reads, and one recorded meanwhile counts). */
+  private async recordFailure(caseNo: string, at: Date, findings: Extract<CaseArchive, { state: 'failed' }>['findings']): Promise<CaseState> {
+    const attempts = (s: CaseState) => (s.archive?.state === 'failed' ? s.archive.attempts : 0);
+    let before: number | undefined;
+    const done = await applySystemCommands({ store: this.deps.store, calendar: this.deps.calendar }, caseNo, at, (s) => {
+      before ??= attempts(s);
+      return s.archive?.state === 'archived' || attempts(s) > before ? undefined : { action: 'archive-failed', findings };
+    });
+    return done!;
+  }
+
+  /** Every file the case keeps, current materials by name, opinion attachments by department, superseded versions by key. */
+  private async materials(state: CaseState): Promise<BundleMaterial[]> {
+    const kept = await this.deps.files.list(state.caseNo);
+    const byKey = new Map(kept.map((f) => [f.key, f]));
+    const out: BundleMaterial[] = [];
+    const used = new Set<string>();
+    const add = (key: string, record: Omit<BundleFileRecord, 'size' | 'contentType'> & { contentType?: string }) => {
+      const file = byKey.get(key);
+      if (!file || used.has(key)) return;
+      used.add(key);
+      out.push({ record: { ...record, size: file.size, contentType: record.contentType ?? file.contentType }, open: () => this.deps.files.open(key) });
+    };
+    for (const [name, m] of Object.entries(state.materials)) {
+      if (m.kind === 'upload') add(m.objectKey, { path: bundleFilePath('materials', name, m.contentType), role: 'material', name, sha256: m.sha256, contentType: m.contentType });
+    }
+    for (const task of state.jointTasks ?? []) {
+      for (const [name, m] of Object.entries(task.opinion?.attachments ?? {})) {
+        if (m.kind === 'upload') add(m.objectKey, { path: bundleFilePath(`opinions/${task.departmentId}`, name, m.contentType), role: 'attachment', name, sha256: m.sha256, contentType: m.contentType });
+      }
+    }
+    for (const f of kept) {
+      add(f.key, { path: bundleFilePath('materials/superseded', f.key.slice(f.key.lastIndexOf('/') + 1), f.contentType), role: 'superseded-material' });
+    }
+    return out;
+  }
+}
+
+/** The published keys the bundle's seals name (and the archive key): what an auditor needs, nothing more. */
+function keysFor(published: Jwks, seals: (Seal | undefined)[], archiveKid: string): Jwks {
+  const kids = new Set([archiveKid, ...seals.flatMap((s) => (s ? [(JSON.parse(Buffer.from(s.protected, 'base64url').toString('utf8')) as { kid: string }).kid] : []))]);
+  return { keys: published.keys.filter((k) => kids.has(k.kid)) };
+}
+
+function findingsOf(report: ArchiveReport): Extract<CaseArchive, { state: 'failed' }>['findings'] {
+  return (Object.entries(report.properties) as [Property, ArchiveReport['properties'][Property]][]).flatMap(([property, r]) =>
+    r.findings.map((f) => ({ property, code: f.code, message: f.message, ...(f.path ? { path: f.path } : {}) })),
+  );
+}
+
+async function sha256Of(body: AsyncIterable<Uint8Array>): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of body) hash.update(chunk);
+  return hash.digest('hex');
+}
+

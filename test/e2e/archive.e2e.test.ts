@@ -1,0 +1,130 @@
+// End to end: the e-archive through the embedded platform (`npm start`'s command as a child process).
+// A company registration is decided (sealed, licence issued) and another filing refused: as each case
+// ends, the archive function packs it into a bundle and writes it to the archive bucket (s3rver, no
+// Object Lock embedded), and the case records where. An auditor lists the bundles, fetches one and
+// verifies it offline — with `tongban audit verify` and the published keys, and with tar, sha256sum
+// and openssl alone.
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
+import type { ApiResponse } from '../../shared/cli/api-client.ts';
+import { BAG_PATHS } from '../../shared/domain/archive/bag-assessment.ts';
+import { bundleFilePath } from '../../shared/domain/archive/case-bundle.ts';
+import { SHOP } from '../support/case-fixtures.ts';
+import { runCli, signedClients, uploadPdf } from '../support/signed-clients.ts';
+import type { PlatformProcess } from '../support/platform-process.ts';
+import { startPlatformProcess } from '../support/platform-process.ts';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const CLOCK_START = '2026-09-01T02:00:00Z';
+const REGISTRATION = SEED_ITEMS.find((g) => g.resultLicenceType === 'YYZZ')!;
+const MARKET = DEPARTMENTS.market.id;
+
+let dataDir: string;
+let platform: PlatformProcess;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'tongban-archive-e2e-'));
+  platform = await startPlatformProcess(dataDir, CLOCK_START);
+});
+
+afterAll(async () => {
+  await platform?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const as = signedClients(() => platform);
+const cli = (...args: string[]) => runCli(join(dataDir, 'credentials.json'), ...args);
+
+async function file(applicant: Json): Promise<string> {
+  const materials: Json = {};
+  for (const m of REGISTRATION.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
+  const filed = await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: REGISTRATION.implementationCode, applicant, form: { 注册资本: '100万元' }, materials } });
+  expect(filed.status).toBe(201);
+  return (filed.body as Json).caseNo as string;
+}
+
+/** The case once it is archived (the archive function runs after the answer: read again, bounded). */
+async function archived(caseNo: string): Promise<Json> {
+  for (let i = 0; i < 600; i++) {
+    const res: ApiResponse = await as('market').request('GET', `/v1/cases/${caseNo}`);
+    const c = res.body as Json;
+    if (c.archive) return c;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error(`case ${caseNo} was never archived`);
+}
+
+describe('every ended case archived, and an auditor verifying it alone', () => {
+  let decided: Json;
+  let refused: Json;
+
+  it('archives a decided case and a refused one as they end, locked for the item\'s retention', async () => {
+    const a = await file(SHOP);
+    expect((await as('market').request('POST', `/v1/cases/${a}/accept`, { body: {} })).status).toBe(200);
+    expect((await as('market').request('POST', `/v1/cases/${a}/decide`, { body: { outcome: 'approved' } })).status).toBe(200);
+    const b = await file({ ...SHOP, creditCode: DEPARTMENTS.fire.id, name: '被驳回公司' });
+    expect((await as('market').request('POST', `/v1/cases/${b}/refuse`, { body: { reasons: ['不属于本部门职权范围'] } })).status).toBe(200);
+
+    decided = await archived(a);
+    refused = await archived(b);
+
+    // 有限责任公司设立登记 is kept permanently: 100 years' lock and a legal hold
+    expect(decided.archive).toMatchObject({ state: 'archived', bundleKey: `bundles/${MARKET}/${REGISTRATION.implementationCode}/2026-09-01/${a}.tar`, retention: 'permanent', legalHold: true });
+    expect(decided.archive.retainUntil.slice(0, 4)).toBe('2126');
+    expect(refused.archive).toMatchObject({ state: 'archived', bundleKey: `bundles/${MARKET}/${REGISTRATION.implementationCode}/2026-09-01/${b}.tar` });
+    const history = (await as('market').request('GET', `/v1/cases/${a}/history`)).body as Json;
+    expect(history.entries.map((e: Json) => e.type).slice(-3)).toEqual(['decide', 'seal', 'archive']);
+    expect(history.check).toEqual({ ok: true });
+  });
+
+  it('lets the auditor list the bundles, fetch one and verify it offline with the published keys', async () => {
+    const listed = await cli('audit', 'list', '--as', 'auditor', '--department', MARKET, '--from', '2026-09-01', '--json');
+    const out = join(dataDir, 'bundle.tar');
+    const fetched = await cli('audit', 'fetch', decided.archive.bundleKey, '--as', 'auditor', '--out', out);
+    const jwks = join(dataDir, 'jwks.json');
+    await writeFile(jwks, await (await fetch(`${platform.endpoint}/v1/.well-known/jwks.json`)).text());
+    const verified = await cli('audit', 'verify', out, '--jwks', jwks);
+    const channel = await cli('audit', 'list', '--as', 'portal');
+
+    expect(listed.code, listed.err).toBe(0);
+    expect((JSON.parse(listed.out) as Json).bundles.map((b: Json) => b.key)).toEqual(expect.arrayContaining([decided.archive.bundleKey, refused.archive.bundleKey]));
+    expect(fetched.code, fetched.err).toBe(0);
+    expect(verified.code, verified.out).toBe(0);
+    expect(verified.out).toContain(`办件 case ${decided.caseNo}: 四性检测 four-property check 通过 passed`);
+    expect(channel.code).toBe(2);
+    // The bundle is the one the case records
+    expect(execFileSync('sha256sum', [out], { encoding: 'utf8' }).split(' ')[0]).toBe(decided.archive.sha256);
+  });
+
+  it('holds the whole case, and opens and checks with tar and sha256sum alone', async () => {
+    const work = await mkdtemp(join(dataDir, 'bag-'));
+    execFileSync('tar', ['-xf', join(dataDir, 'bundle.tar'), '-C', work]);
+    const bag = join(work, `tongban-case-${decided.caseNo}`);
+
+    expect(execFileSync('sha256sum', ['-c', 'manifest-sha256.txt'], { cwd: bag, encoding: 'utf8' })).not.toMatch(/FAILED/);
+    expect(execFileSync('sha256sum', ['-c', 'tagmanifest-sha256.txt'], { cwd: bag, encoding: 'utf8' })).not.toMatch(/FAILED/);
+    const metadata = JSON.parse(await readFile(join(bag, BAG_PATHS.metadata), 'utf8')) as Json;
+    expect(metadata).toMatchObject({ caseNo: decided.caseNo, itemCode: REGISTRATION.implementationCode, departmentId: MARKET, status: 'decided', retention: 'permanent', result: { outcome: 'approved', licenceId: decided.results.licenceId } });
+    expect(await readFile(join(bag, BAG_PATHS.decision), 'utf8')).toBe(decided.results.decision.document);
+    expect(JSON.parse(await readFile(join(bag, BAG_PATHS.licence), 'utf8'))).toMatchObject({ id: decided.results.licenceId, type: 'tongban/e-licence' });
+    for (const m of REGISTRATION.materials.filter((x) => x.required)) {
+      expect(execFileSync('sha256sum', [join(bag, bundleFilePath('materials', m.name, 'application/pdf'))], { encoding: 'utf8' }).split(' ')[0]).toBe(decided.materials[m.name].sha256);
+    }
+    const report = JSON.parse(await readFile(join(bag, BAG_PATHS.report), 'utf8')) as Json;
+    expect(report).toMatchObject({ at: 'ingest', passed: true });
+  });
+
+  it('archives a case once: the sweep finds nothing more to do, and the case says where its bundle is', async () => {
+    const shown = await cli('cases', 'show', decided.caseNo, '--as', 'market');
+    expect(shown.out).toContain(`归档 archived at ${decided.archive.archivedAt}: ${decided.archive.bundleKey}`);
+    const listed = await cli('audit', 'list', '--as', 'auditor', '--json');
+    const keys = (JSON.parse(listed.out) as Json).bundles.map((b: Json) => b.key);
+    expect(keys.filter((k: string) => k.endsWith(`${decided.caseNo}.tar`))).toHaveLength(1);
+  });
+});
