@@ -1,0 +1,217 @@
+// Archiving ended cases (case-archiving.ts) against the real local stand-ins: dynalite for the cases,
+// items and directory, s3rver for the materials and the archive bucket, the local KMS signer for the
+// seal and archive keys. Each bundle is read back from the archive and checked as an auditor would.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalKms } from '../../infra/local/kms-server.ts';
+import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
+import { S3RVER_CREDENTIALS, startS3 } from '../../infra/local/local-s3.ts';
+import { ensureArchiveKey, ensureSealKeys } from '../../infra/local/seal-keys.ts';
+import { seedPlatform } from '../../infra/local/seed.ts';
+import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
+import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
+import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
+import { DynamoLicenceStore } from '../../shared/adapters/dynamo-licence-store.ts';
+import { KmsPublishedKeys } from '../../shared/adapters/kms-published-keys.ts';
+import { KmsSealSigner } from '../../shared/adapters/kms-seal-signer.ts';
+import { S3ArchiveStore } from '../../shared/adapters/s3-archive-store.ts';
+import { S3CaseFiles } from '../../shared/adapters/s3-case-files.ts';
+import { S3MaterialStore } from '../../shared/adapters/s3-material-store.ts';
+import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import type { ArchiveStore } from '../../shared/domain/archive/archive-store.ts';
+import { auditBundle } from '../../shared/domain/archive/bundle-audit.ts';
+import { CaseArchiving, bundleKey } from '../../shared/domain/archive/case-archiving.ts';
+import type { CaseMaterial } from '../../shared/domain/cases/case-record.ts';
+import { CaseService } from '../../shared/domain/cases/case-service.ts';
+import { CaseSealing } from '../../shared/domain/cases/case-sealing.ts';
+import { CaseSweep } from '../../shared/domain/cases/case-sweep.ts';
+import { rejection } from '../support/refusal.ts';
+import { FOOD, MARKET, PORTAL, SHOP } from '../support/case-fixtures.ts';
+
+const MATERIALS = 'tongban-test-archiving-materials';
+const ARCHIVE = 'tongban-test-archiving-archive';
+const REGION = 'cn-north-1';
+const CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'x' };
+
+let clock = new Date('2026-09-01T02:00:00Z');
+const now = () => clock;
+
+let dir: string;
+let raw: DynamoDBClient;
+let s3: S3Client;
+let kms: KMSClient;
+let store: DynamoCaseStore;
+let cases: CaseService;
+let archive: S3ArchiveStore;
+let published: KmsPublishedKeys;
+let archiving: (over?: Partial<ConstructorParameters<typeof CaseArchiving>[0]>) => CaseArchiving;
+let stop: () => Promise<void>;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tongban-archiving-'));
+  const [dynamo, s3rver, localKms] = await Promise.all([startDynalite(undefined), startS3(join(dir, 's3'), '127.0.0.1', [MATERIALS, ARCHIVE]), startLocalKms({ dataDir: join(dir, 'kms') })]);
+  raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: CREDENTIALS });
+  await ensureTables(raw, LOCAL_TABLES);
+  const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  s3 = new S3Client({ endpoint: s3rver.endpoint, region: REGION, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+  kms = new KMSClient({ endpoint: localKms.endpoint, region: REGION, credentials: CREDENTIALS });
+  const items = new DynamoItemStore(db, LOCAL_TABLES.items);
+  const directory = new DynamoDirectory(db, LOCAL_TABLES.directory);
+  await seedPlatform({ directory, store: items, principalArn: (name) => `arn:aws:iam::000000000000:user/${name}`, now });
+  await ensureSealKeys(kms, directory, 'ECC_NIST_P256');
+  await ensureArchiveKey(kms, directory, 'ECC_NIST_P256');
+  const registry = await directory.load();
+  published = new KmsPublishedKeys(kms, async () => registry.seals ?? [], async () => registry.archiveKey);
+  store = new DynamoCaseStore(db, LOCAL_TABLES.cases, { now });
+  const licences = new DynamoLicenceStore(db, LOCAL_TABLES.cases);
+  const signer = new KmsSealSigner(kms);
+  archive = new S3ArchiveStore(s3, ARCHIVE);
+  archiving = (over = {}) =>
+    new CaseArchiving({
+      store,
+      items,
+      licences,
+      files: new S3CaseFiles(s3, MATERIALS),
+      archive,
+      signer,
+      calendar: officialCalendar,
+      archiveKey: registry.archiveKey!,
+      publishedKeys: () => published.jwks(),
+      now,
+      ...over,
+    });
+  cases = new CaseService({
+    store,
+    items,
+    materials: new S3MaterialStore(s3, MATERIALS, 900, now),
+    calendar: officialCalendar,
+    licences,
+    sealer: new CaseSealing({ store, items, licences, signer, calendar: officialCalendar, sealKeys: async () => registry.seals ?? [], now }),
+    now,
+  });
+  stop = async () => {
+    raw.destroy();
+    s3.destroy();
+    kms.destroy();
+    await Promise.all([dynamo.close(), s3rver.close(), localKms.close()]);
+  };
+});
+
+afterAll(async () => {
+  await stop?.();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A PDF uploaded as the portal would, and the filing's material naming it. */
+async function uploaded(text: string): Promise<CaseMaterial> {
+  const bytes = Buffer.from(`%PDF-1.7\n${text}\n%%EOF\n`);
+  const objectKey = `uploads/kunming-portal/${randomUUID()}`;
+  await s3.send(new PutObjectCommand({ Bucket: MATERIALS, Key: objectKey, Body: bytes, ContentType: 'application/pdf' }));
+  return { kind: 'upload', objectKey, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, contentType: 'application/pdf' };
+}
+
+async function filed(): Promise<string> {
+  clock = new Date('2026-09-01T02:00:00Z');
+  const materials: Record<string, CaseMaterial> = {};
+  for (const m of FOOD.materials.filter((x) => x.required)) materials[m.name] = await uploaded(`${m.name} ${randomUUID()}`);
+  const result = await cases.file(PORTAL, randomUUID(), { itemCode: FOOD.implementationCode, applicant: SHOP, form: {}, materials });
+  return result.caseNo;
+}
+
+const refusedCase = async () => {
+  const caseNo = await filed();
+  await cases.act(MARKET, caseNo, { action: 'refuse', reasons: ['不属于本部门职权范围'] });
+  return caseNo;
+};
+
+describe('archiving an ended case', () => {
+  it('writes its bundle once, checked on the way and read back, and records where it is', async () => {
+    const caseNo = await refusedCase();
+    clock = new Date('2026-09-02T02:00:00Z');
+
+    const state = await archiving().archive(caseNo);
+    const again = await archiving().archive(caseNo);
+
+    expect(state.archive).toMatchObject({ state: 'archived', bundleKey: bundleKey(state), retention: FOOD.retention, legalHold: false, archivedAt: '2026-09-02T02:00:00.000Z' });
+    expect(state.archive).toMatchObject({ retainUntil: '2056-09-02T02:00:00.000Z' });
+    expect(again).toEqual(state);
+    const listed = await archive.list('bundles/', { limit: 100 });
+    expect(listed.bundles.filter((b) => b.key === bundleKey(state))).toHaveLength(1);
+    const audit = await auditBundle(archive.read(bundleKey(state)), { scan: { ran: false, scanner: 'test', infected: [] }, publishedJwks: await published.jwks() });
+    expect(audit.report.passed).toBe(true);
+    expect((await store.history(caseNo)).map((e) => e.type)).toEqual(['file', 'refuse', 'archive']);
+  });
+
+  it('leaves the case not archived when the write fails, and archives it on the next run', async () => {
+    const caseNo = await refusedCase();
+    let fail = true;
+    const flaky: ArchiveStore = {
+      find: (k) => archive.find(k),
+      read: (k) => archive.read(k),
+      list: (p, page) => archive.list(p, page),
+      write: async (k, body, options) => {
+        if (fail) {
+          fail = false;
+          throw Object.assign(new Error('We encountered an internal error. Please try again.'), { name: 'InternalError' });
+        }
+        return archive.write(k, body, options);
+      },
+    };
+
+    await expect(archiving({ archive: flaky }).archive(caseNo)).rejects.toThrow(/internal error/);
+    expect((await store.get(caseNo))!.archive).toBeUndefined();
+    expect(await archive.find(bundleKey((await store.get(caseNo))!))).toBeUndefined();
+    expect((await archiving({ archive: flaky }).archive(caseNo)).archive).toMatchObject({ state: 'archived' });
+  });
+
+  it('does not store a bundle that fails its check: the case shows why, and a later run archives it once the file is back', async () => {
+    const caseNo = await refusedCase();
+    const state = (await store.get(caseNo))!;
+    const kept = Object.values(state.materials)[0] as Extract<CaseMaterial, { kind: 'upload' }>;
+    const original = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: MATERIALS, Key: kept.objectKey }))).Body!.transformToByteArray());
+    const damaged = Buffer.from(original);
+    damaged[12] = damaged[12]! ^ 0x20;
+    await s3.send(new PutObjectCommand({ Bucket: MATERIALS, Key: kept.objectKey, Body: damaged, ContentType: 'application/pdf' }));
+
+    const failed = await archiving().archive(caseNo);
+
+    expect(failed.archive).toMatchObject({ state: 'failed', attempts: 1, findings: expect.arrayContaining([expect.objectContaining({ property: 'authenticity', code: 'MATERIAL_NOT_AS_RECORDED' })]) });
+    expect(await archive.find(bundleKey(failed))).toBeUndefined();
+    await s3.send(new PutObjectCommand({ Bucket: MATERIALS, Key: kept.objectKey, Body: original, ContentType: 'application/pdf' }));
+    expect((await archiving().archive(caseNo)).archive).toMatchObject({ state: 'archived' });
+    expect((await store.history(caseNo)).map((e) => e.type)).toEqual(['file', 'refuse', 'archive-failed', 'archive']);
+  });
+
+  it('archives a decided case only once it is sealed, and no case that has not ended', async () => {
+    const open = await filed();
+    await cases.act(MARKET, open, { action: 'accept' });
+    expect(await rejection(archiving().archive(open))).toMatchObject({ code: 'CASE_NOT_ENDED' });
+    const decided = await cases.act(MARKET, open, { action: 'decide', outcome: 'approved' });
+    expect(decided.results).toBeDefined();
+    const archived = await archiving().archive(open);
+    expect(archived.archive).toMatchObject({ state: 'archived' });
+    const audit = await auditBundle(archive.read(bundleKey(archived)), { scan: { ran: false, scanner: 'test', infected: [] }, publishedJwks: await published.jwks() });
+    expect(audit.report.passed).toBe(true);
+    expect(audit.report.properties.authenticity.checked).toContain('the decision document seal verifies with the bundled keys');
+  });
+
+  it('lets the sweep start the archiving of every ended case not archived yet, and of no other', async () => {
+    const waiting = await refusedCase();
+    const started: string[] = [];
+    const sweep = new CaseSweep({ store, calendar: officialCalendar, now, archiver: { start: async (caseNo) => void started.push(caseNo) } });
+
+    const report = await sweep.run([MARKET.departmentId!]);
+
+    expect(started).toContain(waiting);
+    expect(report.archivingStarted).toBe(started.length);
+    // Every case the earlier tests archived is left alone
+    for (const caseNo of started) expect((await store.get(caseNo))!.archive?.state).not.toBe('archived');
+  });
+});
