@@ -14,6 +14,7 @@ import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { ApiResponse } from '../../shared/cli/api-client.ts';
 import { BAG_PATHS } from '../../shared/domain/archive/bag-assessment.ts';
 import { bundleFilePath } from '../../shared/domain/archive/case-bundle.ts';
+import { joseToDer } from '../../shared/domain/seals/seal.ts';
 import { SHOP } from '../support/case-fixtures.ts';
 import { runCli, signedClients, uploadPdf } from '../support/signed-clients.ts';
 import type { PlatformProcess } from '../support/platform-process.ts';
@@ -102,7 +103,7 @@ describe('every ended case archived, and an auditor verifying it alone', () => {
     expect(execFileSync('sha256sum', [out], { encoding: 'utf8' }).split(' ')[0]).toBe(decided.archive.sha256);
   });
 
-  it('holds the whole case, and opens and checks with tar and sha256sum alone', async () => {
+  it('holds the whole case, and opens and checks with tar, sha256sum and openssl alone', async () => {
     const work = await mkdtemp(join(dataDir, 'bag-'));
     execFileSync('tar', ['-xf', join(dataDir, 'bundle.tar'), '-C', work]);
     const bag = join(work, `tongban-case-${decided.caseNo}`);
@@ -118,6 +119,15 @@ describe('every ended case archived, and an auditor verifying it alone', () => {
     }
     const report = JSON.parse(await readFile(join(bag, BAG_PATHS.report), 'utf8')) as Json;
     expect(report).toMatchObject({ at: 'ingest', passed: true });
+    // The archive seal over the tag manifest, with openssl and the archive key of the published JWKS
+    const jwks = JSON.parse(await readFile(join(dataDir, 'jwks.json'), 'utf8')) as Json;
+    const archiveKey = jwks.keys.find((k: Json) => k['tongban:department'] === 'tongban-archive');
+    const seal = JSON.parse(await readFile(join(bag, BAG_PATHS.tagManifestSeal), 'utf8')) as Json;
+    await writeFile(join(work, 'key.der'), Buffer.from(archiveKey['tongban:spki'], 'base64'));
+    await writeFile(join(work, 'input'), Buffer.concat([Buffer.from(`${seal.protected}.`), await readFile(join(bag, BAG_PATHS.tagManifest))]));
+    await writeFile(join(work, 'signature.der'), joseToDer(Buffer.from(seal.signature, 'base64url')));
+    execFileSync('openssl', ['pkey', '-pubin', '-inform', 'DER', '-in', join(work, 'key.der'), '-out', join(work, 'key.pem')]);
+    expect(execFileSync('openssl', ['dgst', '-sha256', '-verify', join(work, 'key.pem'), '-signature', join(work, 'signature.der'), join(work, 'input')], { encoding: 'utf8' })).toContain('Verified OK');
   });
 
   it('archives a case once: the sweep finds nothing more to do, and the case says where its bundle is', async () => {
