@@ -29,7 +29,8 @@ export function buildTongbanApp(app: App): TongbanApp {
     logRetentionDays: config.logRetentionDays,
     departments: config.departments,
     seals: configuredSeals(config),
-    description: `Tongban ${config.stage}: data (KMS key, DynamoDB tables, materials bucket, departments' seal keys), retained on delete`,
+    sealKeySpec: config.sealKeySpec,
+    description: `Tongban ${config.stage}: data (KMS key, DynamoDB tables, materials bucket, departments' seal keys, archive bucket and its keys), retained on delete`,
   });
   const api = new ApiStack(app, `Tongban-${config.stage}-Api`, {
     config,
@@ -39,7 +40,11 @@ export function buildTongbanApp(app: App): TongbanApp {
     dataKey: data.dataKey,
     materialsBucket: data.materialsBucket,
     sealKeys: data.sealKeys,
-    description: `Tongban ${config.stage}: API Gateway, Lambda functions, WAF, principal roles, directory, case sweep schedule, joint-handling state machine, sealing function`,
+    archiveBucket: data.archiveBucket,
+    archiveKey: data.archiveKey,
+    archiveSealKey: data.archiveSealKey,
+    archiveSealKeySpec: data.archiveSealKeySpec,
+    description: `Tongban ${config.stage}: API Gateway, Lambda functions, WAF, principal roles (auditors also read the archive), directory, case sweep schedule, joint-handling state machine, sealing function, archive function`,
   });
   Tags.of(app).add('project', 'tongban');
   Tags.of(app).add('stage', config.stage);

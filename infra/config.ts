@@ -47,11 +47,13 @@
 //   overdue and violation marks). One run at a time; a failed run goes to the sweep's dead-letter queue.
 //
 // Seals (电子印章; the keys: infra/constructs/seal-keys.ts), both optional:
-// - `sealKeySpec`: the KMS key spec of the seal keys, `"ECC_NIST_P256"` (the default: ES256 seals,
-//   KMS signing algorithm ECDSA_SHA_256) or `"SM2"` (SM2-SM3 seals, SM2DSA), which KMS offers in the
-//   China regions only: with a region known at synth (the stacks are environment-agnostic unless
-//   given one) other than `cn-…`, synth fails. Choose it before the first deployment: a key's spec
-//   cannot change, CloudFormation would replace every key that takes the new spec — see `keySpec`.
+// - `sealKeySpec`: the KMS key spec of the seal keys and of the archive seal key, `"ECC_NIST_P256"`
+//   (the default: ES256 seals, KMS signing algorithm ECDSA_SHA_256) or `"SM2"` (SM2-SM3 seals,
+//   SM2DSA), which KMS offers in the China regions only: with a region known at synth (the stacks
+//   are environment-agnostic unless given one) other than `cn-…`, synth fails. Choose it before the
+//   first deployment: a key's spec cannot change, CloudFormation would replace every key that takes
+//   the new spec — see `keySpec` (the archive seal key has no such pin: it always follows
+//   `sealKeySpec`, so changing it replaces the archive seal key; the old one is retained).
 // - `seals`: the departments' seals, `{ "department": <credit code of a configured department>,
 //   "seal": <1-40 characters of a-z, 0-9 and "-", not starting with "-">, "keySpec"?: <as
 //   sealKeySpec, which it overrides>, "retiredAt"?: <ISO 8601 date-time in UTC> }`. Each seal is an
@@ -71,11 +73,16 @@
 //   Example: "seals": [{ "department": "115301000152830159", "seal": "seal-1", "retiredAt": "2027-01-01T00:00:00Z" },
 //                      { "department": "115301000152830159", "seal": "seal-2" }]
 //
+// The e-archive (电子档案; infra/constructs/archive-keys.ts, DataStack; the archive function, ApiStack):
+// no settings of its own. The archive seal key has the spec `sealKeySpec` gives, the directory names
+// it (`archiveKey`: its ARN and algorithm), and `auditor` principals with a `trustedAccount` may read
+// the archived bundles (ApiStack: ARCHIVE_AUDITOR_ACCESS).
+//
 // The directory the platform reads is written from this configuration on every deployment that
 // changes it (see ApiStack); the role names are fixed (`tongban-<stage>-<name>`) so callers can
-// assume them by name. So are the roles of the two functions the seal keys' policies name
-// (`tongban-<stage>-sealing-function`, `tongban-<stage>-seals-function`): no principal may take
-// those names.
+// assume them by name. So are the roles of the functions the key policies name
+// (`tongban-<stage>-sealing-function`, `tongban-<stage>-seals-function`, and the archive
+// function's `tongban-<stage>-archive-function`): no principal may take those names.
 import type { App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -125,7 +132,17 @@ const SEAL_NAME_RE = /^[a-z0-9][a-z0-9-]{0,39}$/;
  */
 export const SEAL_FUNCTIONS = { signer: 'sealing', publisher: 'seals' } as const;
 
-/** The fixed name of the role of the function `name` (one of SEAL_FUNCTIONS). */
+/**
+ * The function that will pack each ended case into its archive bundle and seal the bundle's tag
+ * manifest with the archive seal key (infra/constructs/archive-keys.ts): the only role that may sign
+ * with that key. Its role has a fixed name for the same reason as the seal functions'.
+ */
+export const ARCHIVE_FUNCTION = 'archive';
+
+/** Every function whose role has a fixed name, because a key policy of the data stack names it. */
+export const FIXED_ROLE_FUNCTIONS: readonly string[] = [...Object.values(SEAL_FUNCTIONS), ARCHIVE_FUNCTION];
+
+/** The fixed name of the role of the function `name` (one of FIXED_ROLE_FUNCTIONS). */
 export function functionRoleName(stage: string, name: string): string {
   return `tongban-${stage}-${name}-function`;
 }
@@ -160,9 +177,19 @@ export function sealAliasName(stage: string, department: string, seal: string): 
   return `alias/tongban-${stage}-seal-${department.toLowerCase()}-${seal}`;
 }
 
+/** The alias of the archive seal key, which seals each archive bundle's tag manifest. */
+export function archiveSealAliasName(stage: string): string {
+  return `alias/tongban-${stage}-archive-seal`;
+}
+
 /** The key ARN the config check uses for a seal's key (its real ARN is only known at deploy time). */
 export function standInSealKeyArn(stage: string, seal: ConfiguredSeal): string {
   return `arn:aws:kms:cn-north-1:${STAND_IN_ACCOUNT}:${sealAliasName(stage, seal.department, seal.seal)}`;
+}
+
+/** The key ARN the config check uses for the archive seal key. */
+export function standInArchiveSealKeyArn(stage: string): string {
+  return `arn:aws:kms:cn-north-1:${STAND_IN_ACCOUNT}:${archiveSealAliasName(stage)}`;
 }
 
 const IAM_PATH_AND_NAME = String.raw`(?:[\w+=,.@*?-]+/)*[\w+=,.@*?-]+`;
@@ -311,7 +338,7 @@ export const TongbanConfigSchema = z
       .min(1, 'sweepIntervalMinutes must be a whole number of minutes from 1 to 1440 (one day)')
       .max(MAX_SWEEP_INTERVAL_MINUTES, 'sweepIntervalMinutes must be a whole number of minutes from 1 to 1440 (one day)')
       .default(DEFAULT_SWEEP_INTERVAL_MINUTES),
-    /** The KMS key spec of the seal keys: ECC_NIST_P256 (ES256) or, in the China regions, SM2 (SM2-SM3). */
+    /** The KMS key spec of the seal keys and the archive seal key: ECC_NIST_P256 (ES256) or, in the China regions, SM2 (SM2-SM3). */
     sealKeySpec: SealKeySpecSchema.default(DEFAULT_SEAL_KEY_SPEC),
     /** The departments' seals (a department named by none gets `seal-1`); see the header. */
     seals: z.array(ConfigSealSchema).optional(),
@@ -331,13 +358,13 @@ export const TongbanConfigSchema = z
     duplicates(c.principals.map((p) => p.arn ?? `role:${p.name}`)).forEach((i) =>
       ctx.addIssue({ code: 'custom', path: ['principals', i, 'arn'], message: 'two principals share one arn: the platform could not tell them apart' }),
     );
-    const functionRoles = new Set(Object.values(SEAL_FUNCTIONS).map((fn) => functionRoleName(c.stage, fn)));
+    const functionRoles = new Set(FIXED_ROLE_FUNCTIONS.map((fn) => functionRoleName(c.stage, fn)));
     c.principals.forEach((p, i) => {
       const roleName = principalRoleName(c.stage, p.name);
       if (p.trustedAccount !== undefined && roleName.length > IAM_ROLE_NAME_MAX)
         ctx.addIssue({ code: 'custom', path: ['principals', i, 'name'], message: `the role name ${roleName} would exceed ${IAM_ROLE_NAME_MAX} characters: shorten the principal name or the stage` });
       if (p.trustedAccount !== undefined && functionRoles.has(roleName))
-        ctx.addIssue({ code: 'custom', path: ['principals', i, 'name'], message: `the role name ${roleName} is the one of a platform function (the seal keys name it): choose another principal name` });
+        ctx.addIssue({ code: 'custom', path: ['principals', i, 'name'], message: `the role name ${roleName} is the one of a platform function (the seal or archive keys' policies name it): choose another principal name` });
     });
     // The same rules the platform applies when it reads the directory (department/channel
     // principals, known ids; seals of known departments, listed once, one active per department),
@@ -348,6 +375,8 @@ export const TongbanConfigSchema = z
         c,
         (p) => standInRoleArn(c.stage, p.name),
         (seal) => standInSealKeyArn(c.stage, seal),
+        // A key spec the shape check refused gives no archive key algorithm: reported once, by that check.
+        SEAL_KEY_SPECS.includes(c.sealKeySpec) ? standInArchiveSealKeyArn(c.stage) : undefined,
       ),
     );
     // A seal entry or key spec the shape check refused is reported once, by that check.
@@ -395,11 +424,13 @@ export function configuredSeals(config: Pick<TongbanConfig, 'departments' | 'sea
  * The directory as the platform stores it: `arnOf` gives the ARN of the role the stack creates for a
  * `trustedAccount` principal (a token at synth time); `arn` principals keep theirs. `keyArnOf` gives
  * the ARN of a seal's key (a token at synth time); the seals are listed as configuredSeals orders them.
+ * `archiveKeyArn`, the archive seal key's ARN, makes the directory's `archiveKey` (of `sealKeySpec`).
  */
 export function directoryFromConfig(
   config: Pick<TongbanConfig, 'departments' | 'channels' | 'principals' | 'sealKeySpec' | 'seals'>,
   arnOf: (p: ConfigPrincipal) => string,
   keyArnOf: (seal: ConfiguredSeal) => string,
+  archiveKeyArn?: string,
 ): Directory {
   return {
     departments: config.departments,
@@ -418,6 +449,7 @@ export function directoryFromConfig(
       alg: SEAL_ALGORITHM_OF_SPEC[s.keySpec],
       ...(s.retiredAt !== undefined ? { retiredAt: s.retiredAt } : {}),
     })),
+    ...(archiveKeyArn !== undefined ? { archiveKey: { keyId: archiveKeyArn, alg: SEAL_ALGORITHM_OF_SPEC[config.sealKeySpec] } } : {}),
   };
 }
 

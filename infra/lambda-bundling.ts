@@ -23,11 +23,12 @@ export const DEPS_LOCK_FILE = join(PROJECT_ROOT, 'package-lock.json');
 
 /**
  * Functions no route invokes: the case sweep (a schedule runs it, functions/sweep/handler.ts), the
- * joint-handling steps (the state machine runs them, functions/joint/handler.ts) and the sealing of a
- * decided case's results (the cases function and the sweep invoke it, functions/sealing/handler.ts).
- * Bundled, deployed and observed like the API functions.
+ * joint-handling steps (the state machine runs them, functions/joint/handler.ts), the sealing of a
+ * decided case's results (the cases function and the sweep invoke it, functions/sealing/handler.ts)
+ * and the archiving of an ended case (the cases function and the sweep invoke it asynchronously,
+ * functions/archive/handler.ts). Bundled, deployed and observed like the API functions.
  */
-export const SCHEDULED_FUNCTION_NAMES = ['sweep', 'joint', 'sealing'] as const;
+export const SCHEDULED_FUNCTION_NAMES = ['sweep', 'joint', 'sealing', 'archive'] as const;
 export type ScheduledFunctionName = (typeof SCHEDULED_FUNCTION_NAMES)[number];
 /** Every Lambda function of the app: the route table's and the ones no route invokes. */
 export type LambdaName = FunctionName | ScheduledFunctionName;

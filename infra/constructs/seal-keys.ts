@@ -6,8 +6,8 @@
 // Who may use them is in each key's policy, not only in IAM. The default key policy gives the
 // account (its root) kms:* so that IAM policies apply at all (feature flag
 // @aws-cdk/aws-kms:defaultKeyPolicies, always on in CDK v2); any identity of the account that IAM
-// allows kms:* on `*` could then sign. So each key policy adds Deny statements, which no IAM policy
-// can outweigh:
+// allows kms:* on `*` could then sign. So each key policy adds Deny statements (key-policy.ts),
+// which no IAM policy can outweigh:
 // - kms:Sign: denied to every principal but the sealing function's role (`ArnNotEquals
 //   aws:PrincipalArn`); a retired seal's key, to every principal without exception;
 // - kms:GetPublicKey: denied to every principal but the seals function's role (the JWKS it
@@ -21,12 +21,12 @@
 // their fixed names (config.ts: functionRoleName). The Allow statements are the roles' own IAM
 // policies (ApiStack: SEAL_KEY_ACCESS).
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { Department, SealKey } from '../../shared/contracts/directory.ts';
 import type { ConfiguredSeal, SealKeySpecName } from '../config.ts';
 import { SEAL_ALGORITHM_OF_SPEC, sealAliasName } from '../config.ts';
+import { keyUseDenial } from './key-policy.ts';
 
 export interface SealKeysProps {
   stage: string;
@@ -86,28 +86,10 @@ export class SealKeys extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
       });
       key.addToResourcePolicy(
-        active
-          ? new PolicyStatement({
-              sid: SEAL_KEY_STATEMENT_IDS.signer,
-              effect: Effect.DENY,
-              principals: [new AnyPrincipal()],
-              actions: ['kms:Sign'],
-              resources: ['*'],
-              conditions: { ArnNotEquals: { 'aws:PrincipalArn': props.signerRoleArn } },
-            })
-          : new PolicyStatement({ sid: SEAL_KEY_STATEMENT_IDS.retired, effect: Effect.DENY, principals: [new AnyPrincipal()], actions: ['kms:Sign'], resources: ['*'] }),
+        active ? keyUseDenial(SEAL_KEY_STATEMENT_IDS.signer, ['kms:Sign'], [props.signerRoleArn]) : keyUseDenial(SEAL_KEY_STATEMENT_IDS.retired, ['kms:Sign']),
       );
-      key.addToResourcePolicy(
-        new PolicyStatement({
-          sid: SEAL_KEY_STATEMENT_IDS.publisher,
-          effect: Effect.DENY,
-          principals: [new AnyPrincipal()],
-          actions: ['kms:GetPublicKey'],
-          resources: ['*'],
-          conditions: { ArnNotEquals: { 'aws:PrincipalArn': props.publisherRoleArn } },
-        }),
-      );
-      key.addToResourcePolicy(new PolicyStatement({ sid: SEAL_KEY_STATEMENT_IDS.verify, effect: Effect.DENY, principals: [new AnyPrincipal()], actions: ['kms:Verify'], resources: ['*'] }));
+      key.addToResourcePolicy(keyUseDenial(SEAL_KEY_STATEMENT_IDS.publisher, ['kms:GetPublicKey'], [props.publisherRoleArn]));
+      key.addToResourcePolicy(keyUseDenial(SEAL_KEY_STATEMENT_IDS.verify, ['kms:Verify']));
       return { seal, key, active };
     });
     this.entries = this.keys.map(({ seal, key }) => ({

@@ -26,13 +26,26 @@
 // function serves the published seal keys (JWKS, public) and the verification of sealed documents:
 // the only role that may read the keys' public keys.
 //
+// And the e-archive (电子档案, the bucket and its keys in the data stack): the archive function, reached
+// by no route, packs an ended case into its bundle (materials, history, sealed results, the public keys
+// that verify them), seals the bundle's tag manifest with the archive seal key (the only role that may
+// kms:Sign with it) and writes it once under `bundles/`, with its own Object Lock retention
+// (ARCHIVE_WRITER_ACCESS: no delete anywhere). The cases function (a case that ends) and the sweep (an
+// ended case not archived yet) start it asynchronously; Lambda retries a failed run twice, then its
+// dead-letter queue keeps the event, and alarms watch the queue, the function's errors and the bundles
+// that failed their check (ArchiveFailed). The role of every `auditor` principal with a
+// `trustedAccount` also holds one more policy, `tongban-<stage>-archive-read`
+// (ARCHIVE_AUDITOR_ACCESS): list the archive bucket, read the bundles under `bundles/` with their
+// retention and legal hold, decrypt them through S3; nothing else. The directory names the archive
+// seal key (`archiveKey`), and the seals function publishes its public key with the seal keys'.
+//
 // Transport: API Gateway endpoints answer HTTPS only (there is no plain-HTTP listener to deny), so no
 // aws:SecureTransport resource policy is needed; a minimum TLS version can only be pinned on a custom
 // domain name, which a deployment may add in front of this REGIONAL endpoint.
 import { createHash } from 'node:crypto';
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm, IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -52,7 +65,7 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import type { Method } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { AccountPrincipal, Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AccountPrincipal, Effect, Policy, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -75,24 +88,29 @@ import type { Directory, Role as PlatformRole } from '../../shared/contracts/dir
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/domain/materials/upload-policy.ts';
 import type { FunctionName, RouteSpec } from '../../shared/contracts/routes.ts';
-import type { ConfigPrincipal, ConfiguredSeal, TongbanConfig } from '../config.ts';
+import type { ConfigPrincipal, ConfiguredSeal, SealKeySpecName, TongbanConfig } from '../config.ts';
 import { JointHandling } from '../constructs/joint-handling.ts';
 import type { SealKeys } from '../constructs/seal-keys.ts';
 import { occurrenceAlarm } from '../constructs/occurrence-alarm.ts';
 import {
+  ARCHIVE_FUNCTION,
+  FIXED_ROLE_FUNCTIONS,
   KMS_SIGNING_ALGORITHM_OF_SPEC,
   SEAL_FUNCTIONS,
   SELF_ACCOUNT,
+  archiveSealAliasName,
   directoryFromConfig,
   expandTrustedPrincipalArn,
   functionRoleName,
   principalRoleName,
   sealAliasName,
+  standInArchiveSealKeyArn,
   standInRoleArn,
   standInSealKeyArn,
 } from '../config.ts';
 import { DEPS_LOCK_FILE, LAMBDA_BUNDLING, PROJECT_ROOT, functionEntry } from '../lambda-bundling.ts';
 import type { LambdaName } from '../lambda-bundling.ts';
+import { ARCHIVE_BUNDLES_PREFIX } from './data-stack.ts';
 
 export interface ApiStackProps extends StackProps {
   config: TongbanConfig;
@@ -105,6 +123,14 @@ export interface ApiStackProps extends StackProps {
   materialsBucket: IBucket;
   /** The departments' seal keys (data stack), whose policies name the sealing and seals roles by their fixed names. */
   sealKeys: SealKeys;
+  /** The e-archive (SSE-KMS with `archiveKey`): the archive function writes the bundles under `bundles/`, auditors read them. */
+  archiveBucket: IBucket;
+  /** The key encrypting the archive bucket. */
+  archiveKey: IKey;
+  /** The archive seal key (data stack), whose policy names the archive and seals roles by their fixed names. */
+  archiveSealKey: IKey;
+  /** Its key spec (config.sealKeySpec): the archive function signs with its algorithm alone. */
+  archiveSealKeySpec: SealKeySpecName;
 }
 
 const ROUTE_TABLE: readonly RouteSpec[] = ROUTES;
@@ -136,7 +162,10 @@ const indexNames = (layout: { indexes: Record<string, { name: string }> }): stri
  * head, through no index. So does the sealing function, which also reads the item version the case
  * was filed under, puts the e-licence it issues (`LICENCE#<id>`, conditionally: once) in the cases
  * table, and reads the seal registry from the directory. The seals function only reads: the seal
- * registry, and a licence (its status, for verifying a sealed licence).
+ * registry, and a licence (its status, for verifying a sealed licence). The archive function reads one
+ * ended case (head by GetItem, entries by Query on its partition, its licence by GetItem), the item
+ * version it was filed under (GetItem only) and the archive key from the directory, and records the
+ * `archive` or `archive-failed` entry and the head (PutItem); no index.
  */
 export const TABLE_ACCESS: Record<LambdaName, Partial<Record<TableName, TableGrant>>> = {
   catalogue: {
@@ -176,6 +205,13 @@ export const TABLE_ACCESS: Record<LambdaName, Partial<Record<TableName, TableGra
     cases: { actions: ['dynamodb:GetItem'] },
     directory: { actions: ['dynamodb:GetItem'] },
   },
+  // One ended case: its head, entries and licence; records its archiving (entry and head). The item
+  // version it was filed under (its retention period); the directory's archive key.
+  archive: {
+    cases: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] },
+    items: { actions: ['dynamodb:GetItem'] },
+    directory: { actions: ['dynamodb:GetItem'] },
+  },
 };
 
 /** The areas of the materials bucket (bucket-layout.ts) a function may be granted, by `MATERIALS_ACCESS`. */
@@ -192,13 +228,19 @@ const MATERIALS_PREFIXES: Record<MaterialsArea, string> = { uploads: MATERIALS_B
  *   the target (s3:GetObject on `cases/*`) so a retried filing does not copy twice.
  * No delete (materials are evidence, and the bucket versions them), no ACL or tagging actions.
  *
+ * The archive function (shared/adapters/s3-case-files.ts) lists what an ended case keeps under
+ * `cases/<caseNo>/` (ListObjectsV2 with that prefix), heads each object it listed and reads it
+ * (s3:GetObject on `cases/*`). Nothing else, and nothing under `uploads/`.
+ *
  * s3:ListBucket: without it S3 answers a HeadObject or CopyObject of a missing key with 403
- * AccessDenied instead of 404 NotFound / NoSuchKey, and the adapter tells "not uploaded (yet)" or
- * "already copied" only from the 404. So the function holds s3:ListBucket on the bucket, without an
- * `s3:prefix` condition: a HeadObject carries no prefix, so a condition on it would not reliably
- * count for the 404, and the two areas are all the bucket holds — listing shows the function the
- * names of objects it may read anyway. Should S3 answer 403 all the same, the adapter fails the
- * request (500); it never takes a refusal for an absence.
+ * AccessDenied instead of 404 NotFound / NoSuchKey, and the cases function's adapter tells "not
+ * uploaded (yet)" or "already copied" only from the 404. So the cases function (MATERIALS_LIST_ANY)
+ * holds s3:ListBucket on the bucket without an `s3:prefix` condition: a HeadObject carries no prefix,
+ * so a condition on it would not reliably count for the 404, and the two areas are all the bucket
+ * holds — listing shows the function the names of objects it may read anyway. Should S3 answer 403
+ * all the same, the adapter fails the request (500); it never takes a refusal for an absence. Any
+ * other function lists only under the areas it holds s3:ListBucket for (`StringLike s3:prefix
+ * <area>/*`): the archive function heads only objects it has just listed, so it needs no 404.
  */
 export const MATERIALS_ACCESS: Record<LambdaName, Partial<Record<MaterialsArea, readonly string[]>>> = {
   catalogue: {},
@@ -211,7 +253,17 @@ export const MATERIALS_ACCESS: Record<LambdaName, Partial<Record<MaterialsArea, 
   joint: {},
   sealing: {},
   seals: {},
+  archive: {
+    cases: ['s3:GetObject', 's3:ListBucket'],
+  },
 };
+
+/**
+ * The functions whose s3:ListBucket on the materials bucket is unconditioned (see MATERIALS_ACCESS:
+ * they tell a missing object from a refused one by the 404); every other function's is conditioned on
+ * the `s3:prefix` of the areas it holds it for.
+ */
+export const MATERIALS_LIST_ANY: readonly LambdaName[] = ['cases'];
 
 /** What a function may do with the joint-handling state machine (JOINT_ACCESS). */
 export type JointAction = 'states:StartExecution' | 'states:SendTaskSuccess';
@@ -233,6 +285,7 @@ export const JOINT_ACCESS: Record<LambdaName, readonly JointAction[]> = {
   joint: [],
   sealing: [],
   seals: [],
+  archive: [],
 };
 
 /** What a function may do with the seal keys (SEAL_KEY_ACCESS). */
@@ -254,17 +307,116 @@ export const SEAL_KEY_ACCESS: Record<LambdaName, readonly SealKeyAction[]> = {
   joint: [],
   sealing: ['kms:Sign'],
   seals: ['kms:GetPublicKey'],
+  archive: [],
 };
 
 /**
- * Who may invoke the sealing function (lambda:InvokeFunction on it, and its name as
- * SEALING_FUNCTION_NAME): the cases function seals a case right after its decision, the sweep seals a
- * decided case whose sealing failed. Nobody else.
+ * What each function may do with the archive seal key, and nothing more. The archive function signs
+ * each bundle's tag manifest with it, with the key's own signing algorithm only (kms:SigningAlgorithm;
+ * the key's policy denies kms:Sign to every other principal). The seals function reads its public key,
+ * to publish it in the JWKS with the seal keys' (the archive function takes the public keys from that
+ * JWKS: shared/adapters/http-published-keys.ts, so it holds no kms:GetPublicKey, although the key's
+ * policy would let it). Nobody holds kms:Verify.
  */
-export const SEALING_INVOKERS: readonly LambdaName[] = ['cases', 'sweep'];
+export const ARCHIVE_SEAL_KEY_ACCESS: Record<LambdaName, readonly SealKeyAction[]> = {
+  catalogue: [],
+  platform: [],
+  cases: [],
+  sweep: [],
+  joint: [],
+  sealing: [],
+  seals: ['kms:GetPublicKey'],
+  archive: ['kms:Sign'],
+};
+
+/**
+ * The functions other functions invoke, who may invoke each (lambda:InvokeFunction on that function
+ * alone, unqualified) and the variable that gives them its name. Nobody else may invoke them, and no
+ * route reaches them.
+ * - sealing: the cases function seals a case right after its decision, the sweep seals a decided case
+ *   whose sealing failed (shared/adapters/lambda-case-sealer.ts);
+ * - archive: the cases function starts archiving a case that ends, the sweep an ended case not
+ *   archived yet, both asynchronously (InvocationType Event: shared/adapters/lambda-archive-starter.ts).
+ */
+export const INVOKED_FUNCTIONS = {
+  sealing: { invokers: ['cases', 'sweep'], variable: 'SEALING_FUNCTION_NAME' },
+  archive: { invokers: ['cases', 'sweep'], variable: 'ARCHIVE_FUNCTION_NAME' },
+} as const satisfies Partial<Record<LambdaName, { invokers: readonly LambdaName[]; variable: string }>>;
+export type InvokedFunctionName = keyof typeof INVOKED_FUNCTIONS;
+
+/** Who may invoke the sealing function (INVOKED_FUNCTIONS.sealing). */
+export const SEALING_INVOKERS: readonly LambdaName[] = INVOKED_FUNCTIONS.sealing.invokers;
+/** Who may invoke the archive function (INVOKED_FUNCTIONS.archive). */
+export const ARCHIVE_INVOKERS: readonly LambdaName[] = INVOKED_FUNCTIONS.archive.invokers;
+
+/**
+ * The environment variables of the archive function beside its tables' and MATERIALS_BUCKET: the
+ * archive bucket's name, and the URL of this API's public JWKS (GET /v1/.well-known/jwks.json), whose
+ * keys each bundle carries.
+ */
+export const ARCHIVE_ENVIRONMENT = { bucket: 'ARCHIVE_BUCKET', publishedKeys: 'PUBLISHED_KEYS_URL' } as const;
+
+/**
+ * What the archive function may do in the e-archive, and nothing more (shared/adapters/s3-archive-store.ts):
+ * - the bucket: s3:ListBucket, unconditioned, so that the HeadObject of a bundle not written yet is a
+ *   404 (the store tells "not archived yet" only from it, see MATERIALS_ACCESS);
+ * - the bundles under `bundles/`: s3:PutObject (a single PutObject, or CreateMultipartUpload,
+ *   UploadPart and CompleteMultipartUpload, all with If-None-Match on the final request: written
+ *   once), s3:PutObjectRetention and s3:PutObjectLegalHold (the bundle's own COMPLIANCE retention and
+ *   legal hold, given with the write), s3:GetObject (HeadObject: is it there; reading it back for its
+ *   check), s3:AbortMultipartUpload (discarding the parts of a failed upload: no object is deleted,
+ *   an unfinished upload is none). Not s3:ListMultipartUploadParts: the store never lists parts;
+ * - the archive key, through S3 only (kms:ViaService): kms:GenerateDataKey (writing) and kms:Decrypt
+ *   (completing a multipart upload, reading back).
+ * No delete of any kind, no version or ACL action, no lifecycle; the bucket's policy denies deletes to
+ * everyone anyway.
+ */
+export const ARCHIVE_WRITER_ACCESS = {
+  bucket: ['s3:ListBucket'],
+  bundles: ['s3:PutObject', 's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:GetObject', 's3:AbortMultipartUpload'],
+  key: ['kms:GenerateDataKey', 'kms:Decrypt'],
+} as const;
+
+/** Why the archive function's grant under bundles/ ends in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
+export const ARCHIVE_WRITER_BUNDLES_WILDCARD_REASON =
+  'The archive function writes each ended case\'s bundle once, under bundles/<department>/<item>/<day the case ended>/<case number>.tar, when the case ends, so no key is known beforehand and the bundles/ prefix is the only stable part of it. The grant is s3:PutObject (single or multipart upload, with If-None-Match: written once), s3:PutObjectRetention and s3:PutObjectLegalHold (the bundle\'s own COMPLIANCE retention and legal hold), s3:GetObject (is it there, reading it back for its check) and s3:AbortMultipartUpload (a failed upload leaves nothing): no delete, on the archive bucket alone, whose own policy denies every delete and whose bundles are held under Object Lock (COMPLIANCE).';
+
+/** Why the archive function's grant under cases/ of the materials bucket ends in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
+export const ARCHIVE_CASE_FILES_WILDCARD_REASON =
+  'The archive function packs into an ended case\'s bundle every object the case keeps under cases/<case number>/ (materials, superseded versions, opinion attachments); the case is only known when it ends, so the cases/ prefix is the only stable part of the key. The grant is read only (s3:GetObject), on this bucket only, and its listing of the bucket is conditioned on the same prefix (s3:prefix cases/*): no put, no delete, nothing under uploads/.';
+
+/**
+ * What an auditor may do in the e-archive, and nothing more: the policy `tongban-<stage>-archive-read`
+ * of the role of every `auditor` principal with a `trustedAccount` (a principal given by `arn` gets
+ * nothing from this stack). List the bucket, its versions included; read the bundles under
+ * `bundles/`, any version of them, their retention, legal hold and attributes; decrypt them, with the
+ * archive key alone and only through S3 (kms:ViaService). No put, no delete, no other bucket or key;
+ * no kms:GetPublicKey (each bundle carries the public keys that verify it). Its API routes stay those
+ * of the auditor role.
+ */
+export const ARCHIVE_AUDITOR_ACCESS = {
+  bucket: ['s3:ListBucket', 's3:ListBucketVersions'],
+  bundles: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
+  key: ['kms:Decrypt'],
+} as const;
+
+/** Why the auditors' grant under bundles/ ends in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
+export const ARCHIVE_BUNDLES_WILDCARD_REASON =
+  'Auditors read the archived case bundles: the archive function writes one bundle per ended case under bundles/, named after the case, when the case ends, so no key is known beforehand and the bundles/ prefix is the only stable part of it. The grant is read only (s3:GetObject, s3:GetObjectVersion, s3:GetObjectRetention, s3:GetObjectLegalHold, s3:GetObjectAttributes): no put, no delete, on the archive bucket alone, whose own policy denies every delete and whose bundles are held under Object Lock (COMPLIANCE).';
 
 /** The longest a sealing may take: a few reads, one KMS Sign per document, a few conditional writes. */
 export const SEALING_FUNCTION_TIMEOUT_SECONDS = 20;
+
+/**
+ * The archive function: up to Lambda's longest run (a bundle streams every material of a case up in
+ * 8 MiB parts, then is read back and checked), with memory for one part at a time, the tar stream and
+ * the hashes (and the CPU share that comes with it).
+ */
+export const ARCHIVE_FUNCTION_TIMEOUT_MINUTES = 15;
+export const ARCHIVE_FUNCTION_MEMORY_MB = 1024;
+/** How often Lambda retries a failed archive run (asynchronous invocation), and how long it keeps trying. */
+export const ARCHIVE_RETRY_ATTEMPTS = 2;
+export const ARCHIVE_MAX_EVENT_AGE_HOURS = 6;
 
 /**
  * What each public route reads and returns: the reason it needs no authorisation, in its cdk-nag
@@ -296,9 +448,15 @@ export const JOINT_ROLE_STAR_REASON =
 export const UPLOADS_WILDCARD_REASON =
   'Presigned uploads of application materials (a channel\'s) and of opinion attachments (a co-department\'s): for each upload the cases function chooses a new random key, uploads/<channel id or department credit code>/<random UUID>, signs a PUT for exactly that key with its own credentials, and later reads that object to check it is the announced file and to copy it into a case; no key is known beforehand, so the uploads/ prefix is the only stable part of it. The grant is s3:PutObject and s3:GetObject (no delete, no ACL), on this bucket only; the lifecycle rule expires whatever no case takes up under uploads/.';
 
-/** Why the grants under cases/ end in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
+/** Why the cases function's grants under cases/ end in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
 export const CASES_WILDCARD_REASON =
   'Materials a filed case keeps: the cases function copies each upload a case references, server-side, to cases/<case number>/<upload id> when the case is filed or supplemented, after checking whether the copy is already there; the case number is only issued at filing, so the cases/ prefix is the only stable part of the key. The grant is s3:GetObject (HeadObject of the copy) and s3:PutObject (the copy target), no delete, on this bucket only; the bucket is versioned, so nothing kept there can be lost by an overwrite.';
+
+/** Why each function's grant under each area of the materials bucket ends in a wildcard (MATERIALS_ACCESS): their acknowledgements. */
+export const MATERIALS_WILDCARD_REASONS: Partial<Record<LambdaName, Partial<Record<MaterialsArea, string>>>> = {
+  cases: { uploads: UPLOADS_WILDCARD_REASON, cases: CASES_WILDCARD_REASON },
+  archive: { cases: ARCHIVE_CASE_FILES_WILDCARD_REASON },
+};
 
 /** The largest material a channel may upload, in bytes (the cases function's MATERIALS_MAX_BYTES). */
 export const MATERIALS_MAX_BYTES = DEFAULT_MAX_UPLOAD_BYTES;
@@ -333,8 +491,8 @@ const CONFIG_ENVIRONMENT: Partial<Record<LambdaName, (config: TongbanConfig) => 
 export const SWEEP_RETRY_ATTEMPTS = 2;
 /** The longest a sweep run may take: the interval, at most 5 minutes (a run never outlasts its slot). */
 const SWEEP_MAX_TIMEOUT_MINUTES = 5;
-/** Days the dead-letter queue keeps a failed sweep event (SQS's longest). */
-const SWEEP_DLQ_RETENTION_DAYS = 14;
+/** Days a dead-letter queue (the sweep's, the archive function's) keeps a failed event (SQS's longest). */
+const DEAD_LETTER_RETENTION_DAYS = 14;
 
 /**
  * API Gateway's own refusals and the platform codes they carry. MISSING_AUTHENTICATION_TOKEN is
@@ -395,8 +553,17 @@ export class ApiStack extends Stack {
   readonly joint: { function: NodejsFunction; stateMachine: StateMachine; key: IKey; alarm: Alarm };
   /** The sealing function (functions/sealing): the only one that signs with the seal keys. */
   readonly sealing: NodejsFunction;
+  /**
+   * The archive function (functions/archive): the only one that writes the archive bucket and signs
+   * with the archive seal key; the queue of its failed runs and its alarms.
+   */
+  readonly archive: { function: NodejsFunction; deadLetters: Queue; alarms: { errors: Alarm; failed: Alarm; deadLetters: Alarm } };
+  /** Every function of the stack, by name. */
+  private readonly lambdas: Partial<Record<LambdaName, NodejsFunction>> = {};
   /** The roles created for `trustedAccount` principals, by principal name. */
   readonly principalRoles: Record<string, Role> = {};
+  /** The auditors' archive-reading policy (ARCHIVE_AUDITOR_ACCESS), on the auditor principals' roles; none without such a role. */
+  readonly archiveRead: Policy | undefined;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -415,18 +582,23 @@ export class ApiStack extends Stack {
       timeout: Duration.seconds(SEALING_FUNCTION_TIMEOUT_SECONDS),
     });
 
+    // Archiving --------------------------------------------------------------------------------
+    // Before the functions that invoke it, which are given its name; given the API's JWKS URL below.
+    this.archive = this.archiving(props, retention);
+
     // Functions --------------------------------------------------------------------------------
+    const invokes = { sealing: this.sealing, archive: this.archive.function };
     const functions: Partial<Record<FunctionName, NodejsFunction>> = {};
     for (const name of FUNCTION_NAMES) {
       functions[name] = this.lambdaFunction(name, props, retention, {
         description: `Tongban ${config.stage}: ${name} (${ROUTE_TABLE.filter((r) => r.function === name).length} routes)`,
         timeout: Duration.seconds(10),
         joint: this.joint,
-        sealing: this.sealing,
+        invokes,
       });
     }
     this.functions = functions as Record<FunctionName, NodejsFunction>;
-    this.sweep = this.caseSweep(props, retention);
+    this.sweep = this.caseSweep(props, retention, invokes);
 
     // REST API ---------------------------------------------------------------------------------
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention, removalPolicy: RemovalPolicy.RETAIN });
@@ -448,6 +620,7 @@ export class ApiStack extends Stack {
         throttlingBurstLimit: THROTTLE.burstLimit,
       },
     });
+    this.archive.function.addEnvironment(ARCHIVE_ENVIRONMENT.publishedKeys, this.publishedKeysUrl(config.stage));
     Validations.of(this.api.node.findChild('CloudWatchRole')).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       reason:
@@ -544,6 +717,9 @@ export class ApiStack extends Stack {
       if (principal.trustedAccount !== undefined) this.principalRoles[principal.name] = this.principalRole(principal, principal.trustedAccount, config.stage);
     }
 
+    // The e-archive: what auditors may read -------------------------------------------------------
+    this.archiveRead = this.archiveReadPolicy(props);
+
     // Directory ----------------------------------------------------------------------------------
     this.writeDirectory(props, retention);
 
@@ -558,6 +734,89 @@ export class ApiStack extends Stack {
     }
   }
 
+  /** A function of the stack by name: an API function, the sweep, the joint, sealing or archive function. */
+  lambda(name: LambdaName): NodejsFunction {
+    const fn = this.lambdas[name];
+    if (fn === undefined) throw new Error(`no ${name} function in this stack`);
+    return fn;
+  }
+
+  /**
+   * The URL of this API's public JWKS (the route `sealKeys`). Built from the REST API's id and the
+   * configured stage name rather than from `api.url`, which refers to the stage resource: the stage
+   * waits for the deployment, the deployment for the methods, the methods for the cases function, and
+   * the cases function for the archive function (it is given its name) — which would then wait for the
+   * stage, a dependency cycle. The REST API resource itself depends on none of them.
+   */
+  private publishedKeysUrl(stage: string): string {
+    const route = ROUTE_TABLE.find((r) => r.operationId === 'sealKeys');
+    if (route === undefined || route.auth !== 'public') throw new Error('the route table has no public sealKeys route (the JWKS the archive function reads)');
+    return `https://${this.api.restApiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/${stage}${route.path}`;
+  }
+
+  /** `kms:ViaService` of a KMS call S3 makes on the caller's behalf, in this stack's region and partition (amazonaws.com, or amazonaws.com.cn in China). */
+  private s3ViaService(): string {
+    return `s3.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`;
+  }
+
+  /**
+   * An alarm on something that should never happen (occurrence-alarm.ts), named
+   * `tongban-<stage>-<id in kebab case, without "Alarm">`.
+   */
+  private occurrence(id: string, stage: string, metric: IMetric, description: string): Alarm {
+    return occurrenceAlarm(this, id, {
+      alarmName: `tongban-${stage}-${id.replace(/Alarm$/, '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`,
+      alarmDescription: `Tongban ${stage}: ${description}`,
+      metric,
+    });
+  }
+
+  /**
+   * The archive function: the same function construct as the others (its role built from the access
+   * tables: TABLE_ACCESS, MATERIALS_ACCESS, ARCHIVE_WRITER_ACCESS, ARCHIVE_SEAL_KEY_ACCESS; its role
+   * name fixed, for the archive seal key's policy), invoked asynchronously by the cases function and
+   * the sweep alone (INVOKED_FUNCTIONS).
+   * - A run that throws is retried twice by Lambda, an event is kept at most 6 hours, and then it goes
+   *   to the dead-letter queue (SSE-SQS, TLS only, 14 days): its message is the event itself,
+   *   `{ "caseNo": … }`, ready to be sent again. The sweep also starts any ended case not archived yet.
+   * - Alarms: the function's Errors, the ArchiveFailed metric the handler publishes (a bundle that
+   *   failed its four-property check, recorded on the case as `archive-failed`), and messages waiting
+   *   in the dead-letter queue.
+   */
+  private archiving(props: ApiStackProps, retention: RetentionDays): ApiStack['archive'] {
+    const { stage } = props.config;
+    const deadLetters = new Queue(this, 'ArchiveDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
+    });
+    const fn = this.lambdaFunction(ARCHIVE_FUNCTION, props, retention, {
+      description: `Tongban ${stage}: archives an ended case (its sealed BagIt bundle, under Object Lock) into the archive bucket; invoked asynchronously by the cases function and the sweep alone`,
+      timeout: Duration.minutes(ARCHIVE_FUNCTION_TIMEOUT_MINUTES),
+      memorySize: ARCHIVE_FUNCTION_MEMORY_MB,
+      deadLetterQueue: deadLetters,
+    });
+    fn.configureAsyncInvoke({ retryAttempts: ARCHIVE_RETRY_ATTEMPTS, maxEventAge: Duration.hours(ARCHIVE_MAX_EVENT_AGE_HOURS) });
+    const period = Duration.minutes(5);
+    const alarms = {
+      errors: this.occurrence('ArchiveErrorsAlarm', stage, fn.metricErrors({ period, statistic: 'Sum' }), 'an archive run failed (the function threw or timed out); Lambda retries it twice, then keeps the event in the dead-letter queue'),
+      failed: this.occurrence(
+        'ArchiveFailedAlarm',
+        stage,
+        // Published by functions/archive/handler.ts through Powertools (EMF), with its service dimension.
+        new Metric({ namespace: 'Tongban', metricName: 'ArchiveFailed', dimensionsMap: { service: 'tongban' }, statistic: 'Maximum', period }),
+        'a case bundle failed its four-property check and was not archived (the case records archive-failed; see the archive function\'s log: "case bundle failed its four-property check")',
+      ),
+      deadLetters: this.occurrence(
+        'ArchiveDeadLettersAlarm',
+        stage,
+        deadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+        'an archive event is in the dead-letter queue (the run failed after its retries, or the event expired): the case is not archived',
+      ),
+    };
+    return { function: fn, deadLetters, alarms };
+  }
+
   /**
    * The case sweep: the same function construct as the API's (bundling, runtime, log group, tracing,
    * role built from TABLE_ACCESS), run every `sweepIntervalMinutes` by an EventBridge rule.
@@ -569,14 +828,14 @@ export class ApiStack extends Stack {
    * - Alarms: the function's Errors, the SweepFailures metric the handler publishes (cases it could
    *   not move), and messages waiting in the dead-letter queue.
    */
-  private caseSweep(props: ApiStackProps, retention: RetentionDays): ApiStack['sweep'] {
+  private caseSweep(props: ApiStackProps, retention: RetentionDays, invokes: Partial<Record<InvokedFunctionName, IFunction>>): ApiStack['sweep'] {
     const { config } = props;
     const minutes = config.sweepIntervalMinutes;
     const interval = Duration.minutes(minutes);
     const deadLetters = new Queue(this, 'SweepDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(SWEEP_DLQ_RETENTION_DAYS),
+      retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
     });
     const fn = this.lambdaFunction('sweep', props, retention, {
       description: `Tongban ${config.stage}: case sweep (deemed acceptance, overdue and violation marks), every ${minutes} min`,
@@ -584,7 +843,7 @@ export class ApiStack extends Stack {
       reservedConcurrentExecutions: 1,
       deadLetterQueue: deadLetters,
       joint: this.joint,
-      sealing: this.sealing,
+      invokes,
     });
     // Lambda keeps an event at most 6 hours, EventBridge at most 24 (and at least a minute).
     const eventAge = (most: number) => Duration.seconds(Math.max(60, Math.min(minutes * 60, most)));
@@ -596,12 +855,7 @@ export class ApiStack extends Stack {
     schedule.addTarget(new LambdaFunction(fn, { deadLetterQueue: deadLetters, retryAttempts: SWEEP_RETRY_ATTEMPTS, maxEventAge: eventAge(24 * 3600) }));
 
     // One datapoint per run: a period of the interval (CloudWatch allows up to a day, the longest interval).
-    const alarm = (id: string, metric: Metric, description: string) =>
-      occurrenceAlarm(this, id, {
-        alarmName: `tongban-${config.stage}-${id.replace(/Alarm$/, '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`,
-        alarmDescription: `Tongban ${config.stage}: ${description}`,
-        metric,
-      });
+    const alarm = (id: string, metric: Metric, description: string) => this.occurrence(id, config.stage, metric, description);
     const alarms = {
       errors: alarm('SweepErrorsAlarm', fn.metricErrors({ period: interval, statistic: 'Sum' }), 'a case sweep run failed (the function threw or timed out)'),
       failures: alarm(
@@ -646,23 +900,25 @@ export class ApiStack extends Stack {
     options: {
       description: string;
       timeout: Duration;
+      memorySize?: number;
       reservedConcurrentExecutions?: number;
       deadLetterQueue?: IQueue;
       joint?: { stateMachine: IStateMachine; key: IKey };
-      sealing?: IFunction;
+      /** The functions it may invoke (INVOKED_FUNCTIONS: those it is an invoker of). */
+      invokes?: Partial<Record<InvokedFunctionName, IFunction>>;
     },
   ): NodejsFunction {
     const id = pascal(name);
     const access = TABLE_ACCESS[name];
     const logGroup = new LogGroup(this, `${id}Logs`, { retention, removalPolicy: RemovalPolicy.RETAIN });
     // Our own role instead of the AWSLambdaBasicExecutionRole managed policy: logs only to this
-    // function's log group, which exists already (no logs:CreateLogGroup). The seal keys' policies
-    // name the sealing and seals roles by their fixed names.
-    const sealFunction = (Object.values(SEAL_FUNCTIONS) as string[]).includes(name);
+    // function's log group, which exists already (no logs:CreateLogGroup). The seal and archive keys'
+    // policies name the sealing, seals and archive roles by their fixed names.
+    const fixedRole = FIXED_ROLE_FUNCTIONS.includes(name);
     const role = new Role(this, `${id}FunctionRole`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Tongban ${props.config.stage}: the ${name} function`,
-      ...(sealFunction ? { roleName: functionRoleName(props.config.stage, name) } : {}),
+      ...(fixedRole ? { roleName: functionRoleName(props.config.stage, name) } : {}),
     });
     logGroup.grantWrite(role);
 
@@ -690,26 +946,38 @@ export class ApiStack extends Stack {
       KEY_READ_ACTIONS.forEach((a) => keyActions.add(a));
       if (grant.actions.some((a) => WRITE_ACTIONS.has(a))) KEY_WRITE_ACTIONS.forEach((a) => keyActions.add(a));
     }
+    // The wildcards under the data stack's buckets this role is granted, acknowledged once all are known.
+    const wildcards: { objects: string; reason: string }[] = [];
     const materials = Object.entries(MATERIALS_ACCESS[name]) as [MaterialsArea, readonly string[]][];
     if (materials.length > 0) {
       if (props.materialsBucket.encryptionKey !== props.dataKey) throw new Error('the materials bucket must be encrypted with the data key (ApiStackProps.dataKey)');
       environment.MATERIALS_BUCKET = props.materialsBucket.bucketName;
-      environment.MATERIALS_MAX_BYTES = String(MATERIALS_MAX_BYTES);
-      let lists = false;
-      const wildcards: { objects: string; reason: string }[] = [];
+      // The upload limit, for the functions that presign uploads.
+      if (MATERIALS_ACCESS[name].uploads?.includes('s3:PutObject')) environment.MATERIALS_MAX_BYTES = String(MATERIALS_MAX_BYTES);
+      const listed: string[] = [];
       for (const [area, actions] of materials) {
         const objectActions = actions.filter((a) => a !== 's3:ListBucket');
         const objects = props.materialsBucket.arnForObjects(`${MATERIALS_PREFIXES[area]}*`);
         role.addToPrincipalPolicy(new PolicyStatement({ actions: objectActions, resources: [objects] }));
-        if (actions.includes('s3:ListBucket')) lists = true;
+        if (actions.includes('s3:ListBucket')) listed.push(`${MATERIALS_PREFIXES[area]}*`);
         if (objectActions.includes('s3:PutObject')) KEY_OBJECT_WRITE_ACTIONS.forEach((a) => keyActions.add(a));
         if (objectActions.includes('s3:GetObject')) KEY_OBJECT_READ_ACTIONS.forEach((a) => keyActions.add(a));
-        wildcards.push({ objects, reason: area === 'uploads' ? UPLOADS_WILDCARD_REASON : CASES_WILDCARD_REASON });
+        const reason = MATERIALS_WILDCARD_REASONS[name]?.[area];
+        if (reason === undefined) throw new Error(`MATERIALS_ACCESS.${name}.${area}: say in MATERIALS_WILDCARD_REASONS why the ${name} function needs ${MATERIALS_PREFIXES[area]}*`);
+        wildcards.push({ objects, reason });
       }
-      // See MATERIALS_ACCESS: so that a missing key is a 404.
-      if (lists) role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.materialsBucket.bucketArn] }));
-      this.acknowledgeMaterialsWildcards(role, wildcards);
+      // See MATERIALS_ACCESS: the whole bucket so that a missing key is a 404 (MATERIALS_LIST_ANY), or only under the areas.
+      if (listed.length > 0) {
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            actions: ['s3:ListBucket'],
+            resources: [props.materialsBucket.bucketArn],
+            ...(MATERIALS_LIST_ANY.includes(name) ? {} : { conditions: { StringLike: { 's3:prefix': listed.length === 1 ? listed[0]! : listed } } }),
+          }),
+        );
+      }
     }
+    if (name === ARCHIVE_FUNCTION) wildcards.push(this.grantArchiveWriting(role, props, environment));
     const joint = JOINT_ACCESS[name];
     if (joint.length > 0) {
       if (options.joint === undefined) throw new Error(`JOINT_ACCESS.${name}: the ${name} function is built without the joint-handling state machine`);
@@ -718,13 +986,16 @@ export class ApiStack extends Stack {
       // The state machine is encrypted with its own key (JointHandling).
       role.addToPrincipalPolicy(new PolicyStatement({ actions: [...KEY_STATE_MACHINE_ACTIONS], resources: [options.joint.key.keyArn] }));
     }
-    this.grantSealKeys(name, role, props.sealKeys);
-    if (SEALING_INVOKERS.includes(name)) {
-      if (options.sealing === undefined) throw new Error(`SEALING_INVOKERS: the ${name} function is built without the sealing function`);
-      environment.SEALING_FUNCTION_NAME = options.sealing.functionName;
+    this.grantSealKeys(name, role, props);
+    for (const [target, { invokers, variable }] of Object.entries(INVOKED_FUNCTIONS) as [InvokedFunctionName, (typeof INVOKED_FUNCTIONS)[InvokedFunctionName]][]) {
+      if (!(invokers as readonly LambdaName[]).includes(name)) continue;
+      const invoked = options.invokes?.[target];
+      if (invoked === undefined) throw new Error(`INVOKED_FUNCTIONS.${target}: the ${name} function is built without the ${target} function`);
+      environment[variable] = invoked.functionName;
       // The function itself (unqualified), not `:*`: it is invoked by name, never by version or alias.
-      role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [options.sealing.functionArn] }));
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [invoked.functionArn] }));
     }
+    if (wildcards.length > 0) this.acknowledgeResolvedWildcards(role.node.findChild('DefaultPolicy'), wildcards);
     Object.assign(environment, CONFIG_ENVIRONMENT[name]?.(props.config) ?? {});
     if (keyActions.size > 0) role.addToPrincipalPolicy(new PolicyStatement({ actions: [...keyActions], resources: [props.dataKey.keyArn] }));
 
@@ -736,7 +1007,7 @@ export class ApiStack extends Stack {
       depsLockFilePath: DEPS_LOCK_FILE,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
-      memorySize: 512,
+      memorySize: options.memorySize ?? 512,
       timeout: options.timeout,
       tracing: Tracing.ACTIVE,
       logGroup,
@@ -757,16 +1028,36 @@ export class ApiStack extends Stack {
       reason:
         'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so AWS requires Resource "*" for them. Every other statement of this policy names its table, index, key, log group, queue, function or bucket prefix.',
     });
+    this.lambdas[name] = fn;
     return fn;
   }
 
   /**
-   * The function's SEAL_KEY_ACCESS on the seal keys: kms:Sign on the active keys, each with its own
-   * signing algorithm; kms:GetPublicKey on every key. Only the function the key policies name may
-   * hold each (SEAL_FUNCTIONS), or the grant would be refused by the keys themselves.
+   * The archive function's ARCHIVE_WRITER_ACCESS to the archive bucket and its key, and the bucket's
+   * name (ARCHIVE_BUCKET); returns the `bundles/*` wildcard for its acknowledgement.
    */
-  private grantSealKeys(name: LambdaName, role: Role, sealKeys: SealKeys): void {
+  private grantArchiveWriting(role: Role, props: ApiStackProps, environment: Record<string, string>): { objects: string; reason: string } {
+    if (props.archiveBucket.encryptionKey !== props.archiveKey) throw new Error('the archive bucket must be encrypted with the archive key (ApiStackProps.archiveKey)');
+    environment[ARCHIVE_ENVIRONMENT.bucket] = props.archiveBucket.bucketName;
+    const bundles = props.archiveBucket.arnForObjects(`${ARCHIVE_BUNDLES_PREFIX}*`);
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: [...ARCHIVE_WRITER_ACCESS.bucket], resources: [props.archiveBucket.bucketArn] }));
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: [...ARCHIVE_WRITER_ACCESS.bundles], resources: [bundles] }));
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: [...ARCHIVE_WRITER_ACCESS.key], resources: [props.archiveKey.keyArn], conditions: { StringEquals: { 'kms:ViaService': this.s3ViaService() } } }),
+    );
+    return { objects: bundles, reason: ARCHIVE_WRITER_BUNDLES_WILDCARD_REASON };
+  }
+
+  /**
+   * The function's SEAL_KEY_ACCESS on the seal keys — kms:Sign on the active keys, each with its own
+   * signing algorithm; kms:GetPublicKey on every key — and its ARCHIVE_SEAL_KEY_ACCESS on the archive
+   * seal key (kms:Sign with its algorithm, kms:GetPublicKey). Only a function the keys' policies name
+   * may hold each (SEAL_FUNCTIONS, ARCHIVE_FUNCTION), or the grant would be refused by the keys themselves.
+   */
+  private grantSealKeys(name: LambdaName, role: Role, props: ApiStackProps): void {
+    const { sealKeys } = props;
     const actions = SEAL_KEY_ACCESS[name];
+    const archive = ARCHIVE_SEAL_KEY_ACCESS[name];
     if (actions.includes('kms:Sign')) {
       if (name !== SEAL_FUNCTIONS.signer) throw new Error(`SEAL_KEY_ACCESS.${name}: the seal keys let the ${SEAL_FUNCTIONS.signer} function alone sign`);
       const active = sealKeys.keys.filter((k) => k.active);
@@ -780,30 +1071,75 @@ export class ApiStack extends Stack {
         );
       }
     }
+    if (archive.includes('kms:Sign')) {
+      if (name !== ARCHIVE_FUNCTION) throw new Error(`ARCHIVE_SEAL_KEY_ACCESS.${name}: the archive seal key lets the ${ARCHIVE_FUNCTION} function alone sign`);
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['kms:Sign'],
+          resources: [props.archiveSealKey.keyArn],
+          conditions: { StringEquals: { 'kms:SigningAlgorithm': KMS_SIGNING_ALGORITHM_OF_SPEC[props.archiveSealKeySpec] } },
+        }),
+      );
+    }
+    const publicKeys: string[] = [];
     if (actions.includes('kms:GetPublicKey')) {
       if (name !== SEAL_FUNCTIONS.publisher) throw new Error(`SEAL_KEY_ACCESS.${name}: the seal keys let the ${SEAL_FUNCTIONS.publisher} function alone read their public keys`);
-      role.addToPrincipalPolicy(new PolicyStatement({ actions: ['kms:GetPublicKey'], resources: sealKeys.keys.map((k) => k.key.keyArn) }));
+      publicKeys.push(...sealKeys.keys.map((k) => k.key.keyArn));
     }
+    if (archive.includes('kms:GetPublicKey')) {
+      if (name !== SEAL_FUNCTIONS.publisher && name !== ARCHIVE_FUNCTION) {
+        throw new Error(`ARCHIVE_SEAL_KEY_ACCESS.${name}: the archive seal key lets the ${ARCHIVE_FUNCTION} and ${SEAL_FUNCTIONS.publisher} functions alone read its public key`);
+      }
+      publicKeys.push(props.archiveSealKey.keyArn);
+    }
+    if (publicKeys.length > 0) role.addToPrincipalPolicy(new PolicyStatement({ actions: ['kms:GetPublicKey'], resources: publicKeys }));
   }
 
   /**
-   * Acknowledges cdk-nag's IAM5 finding for the `uploads/*` and `cases/*` objects of the materials
-   * bucket, each with its own reason, naming the resource as the template holds it. That is a
+   * The auditors' archive-reading policy (ARCHIVE_AUDITOR_ACCESS), attached to the role of every
+   * `auditor` principal this stack creates; none when it creates no such role.
+   */
+  private archiveReadPolicy(props: ApiStackProps): Policy | undefined {
+    const { config } = props;
+    const auditors = config.principals.filter((p) => p.role === 'auditor' && this.principalRoles[p.name] !== undefined).map((p) => this.principalRoles[p.name]!);
+    if (auditors.length === 0) return undefined;
+    if (props.archiveBucket.encryptionKey !== props.archiveKey) throw new Error('the archive bucket must be encrypted with the archive key (ApiStackProps.archiveKey)');
+    const bundles = props.archiveBucket.arnForObjects(`${ARCHIVE_BUNDLES_PREFIX}*`);
+    const policy = new Policy(this, 'ArchiveRead', {
+      policyName: `tongban-${config.stage}-archive-read`,
+      roles: auditors,
+      statements: [
+        new PolicyStatement({ actions: [...ARCHIVE_AUDITOR_ACCESS.bucket], resources: [props.archiveBucket.bucketArn] }),
+        new PolicyStatement({ actions: [...ARCHIVE_AUDITOR_ACCESS.bundles], resources: [bundles] }),
+        new PolicyStatement({
+          actions: [...ARCHIVE_AUDITOR_ACCESS.key],
+          resources: [props.archiveKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': this.s3ViaService() } },
+        }),
+      ],
+    });
+    this.acknowledgeResolvedWildcards(policy, [{ objects: bundles, reason: ARCHIVE_BUNDLES_WILDCARD_REASON }]);
+    return policy;
+  }
+
+  /**
+   * Acknowledges cdk-nag's IAM5 finding for a wildcard under a bucket of the data stack (the
+   * `uploads/*` and `cases/*` objects of the materials bucket, the `bundles/*` of the archive bucket)
+   * on `policy`, each with its own reason, naming the resource as the template holds it. That is a
    * reference to an output of the data stack, which CDK only creates when it resolves cross-stack
    * references, after construction; so the acknowledgement is made in this stack's validation, which
    * runs after that and before the template is written and cdk-nag checks it, from the resolved value
    * itself. cdk-nag's aspect has already copied the acknowledgements into the template's metadata by
-   * then, so it is run again on this policy.
+   * then (or found none to copy), so it is run again on this policy.
    */
-  private acknowledgeMaterialsWildcards(role: Role, wildcards: readonly { objects: string; reason: string }[]): void {
-    const policy = role.node.findChild('DefaultPolicy');
+  private acknowledgeResolvedWildcards(policy: IConstruct, wildcards: readonly { objects: string; reason: string }[]): void {
     const resource = policy.node.defaultChild as CfnResource;
     this.node.addValidation({
       validate: () => {
         for (const { objects, reason } of wildcards) {
           Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flattenForNag(this.resolve(objects))}]`, reason });
         }
-        if (resource.getMetadata('cdk_nag') !== undefined) new WriteNagSuppressionsToCloudFormationAspect().visit(resource);
+        new WriteNagSuppressionsToCloudFormationAspect().visit(resource);
         return [];
       },
     });
@@ -873,6 +1209,8 @@ export class ApiStack extends Stack {
     const { config } = props;
     const arnOf = (p: ConfigPrincipal) => this.principalRoles[p.name]!.roleArn;
     const keyArnOf = (s: ConfiguredSeal) => props.sealKeys.keyOf(s.department, s.seal).keyArn;
+    // The directory's archiveKey.alg follows config.sealKeySpec: the key must be of that spec.
+    if (props.archiveSealKeySpec !== config.sealKeySpec) throw new Error(`the archive seal key is ${props.archiveSealKeySpec}, the configuration's sealKeySpec ${config.sealKeySpec}`);
     // Checked with stand-in ARNs of the roles (their names are fixed) and keys, then written with the
     // ARNs themselves so CloudFormation creates the roles first.
     DirectorySchema.parse(
@@ -880,9 +1218,10 @@ export class ApiStack extends Stack {
         config,
         (p) => standInRoleArn(config.stage, p.name),
         (s) => standInSealKeyArn(config.stage, s),
+        standInArchiveSealKeyArn(config.stage),
       ),
     );
-    const directory = directoryFromConfig(config, arnOf, keyArnOf);
+    const directory = directoryFromConfig(config, arnOf, keyArnOf, props.archiveSealKey.keyArn);
     const putItem = {
       service: 'DynamoDB',
       action: 'putItem',
@@ -917,9 +1256,10 @@ export class ApiStack extends Stack {
 /**
  * The content digest of the directory record: the SHA-256 (hex) of the directory as JSON, with the
  * ARN of each role the stack creates written `arn:${AWS::Partition}:iam::${AWS::AccountId}:role/<name>`
- * and the ARN of each seal key `key:<its alias>` (the stored `doc` has the deployment's partition,
- * account and key ids there, unknown at synth). The same configuration always gives the same digest;
- * any change of departments, channels, principals or seals a different one.
+ * and the ARN of each seal key and of the archive seal key `key:<its alias>` (the stored `doc` has the
+ * deployment's partition, account and key ids there, unknown at synth). The same configuration always
+ * gives the same digest; any change of departments, channels, principals, seals or the archive key
+ * (its algorithm) a different one.
  */
 export function directoryDigest(directory: Directory, stage: string): string {
   const canonical: Directory = {
@@ -928,6 +1268,7 @@ export function directoryDigest(directory: Directory, stage: string): string {
     ...(directory.seals !== undefined
       ? { seals: directory.seals.map((k) => (Token.isUnresolved(k.keyId) ? { ...k, keyId: `key:${sealAliasName(stage, k.department, k.seal)}` } : k)) }
       : {}),
+    ...(directory.archiveKey !== undefined && Token.isUnresolved(directory.archiveKey.keyId) ? { archiveKey: { ...directory.archiveKey, keyId: `key:${archiveSealAliasName(stage)}` } } : {}),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }

@@ -1,20 +1,31 @@
 // The data of one deployment: the customer-managed key, the DynamoDB tables (items, directory,
-// cases) and the materials bucket it encrypts, the bucket that receives the materials bucket's
-// access logs, and the departments' seal keys (infra/constructs/seal-keys.ts: what they seal must
-// stay verifiable for as long as the records last). Kept in its own stack so the API can be torn down
-// and redeployed without touching the data; every resource here is retained when the stack is
-// deleted, and the tables are deletion-protected.
+// cases) and the materials bucket it encrypts, the bucket that receives the materials and archive
+// buckets' access logs, the departments' seal keys (infra/constructs/seal-keys.ts: what they seal
+// must stay verifiable for as long as the records last), and the e-archive (电子档案): the archive
+// bucket, its own key, and the archive seal key (infra/constructs/archive-keys.ts). Kept in its own
+// stack so the API can be torn down and redeployed without touching the data; every resource here is
+// retained when the stack is deleted, and the tables are deletion-protected.
+//
+// The archive bucket receives each ended case (decided, refused, withdrawn) once, as a BagIt bundle
+// (one tar file) under `bundles/`, written by the archive function (ApiStack) with its own
+// S3 Object Lock retention: COMPLIANCE mode, retain-until from the item's retention period, and a
+// legal hold for permanent records. So the bucket has Object Lock on but no default retention. Its
+// bucket policy denies deletes, lifecycle rules, bypassing governance retention and changing the
+// Object Lock configuration to every principal: Compliance mode already refuses a delete before
+// retain-until, the policy makes "never deleted" explicit, also once the retention has passed.
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { Department } from '../../shared/contracts/directory.ts';
-import type { ConfiguredSeal } from '../config.ts';
-import { SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
+import type { ConfiguredSeal, SealKeySpecName } from '../config.ts';
+import { ARCHIVE_FUNCTION, DEFAULT_SEAL_KEY_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
+import { ArchiveSealKey } from '../constructs/archive-keys.ts';
 import { SealKeys } from '../constructs/seal-keys.ts';
 
 export interface DataStackProps extends StackProps {
@@ -25,13 +36,37 @@ export interface DataStackProps extends StackProps {
   departments: readonly Department[];
   /** Every seal of the deployment (config.ts: configuredSeals): a KMS key each. */
   seals: readonly ConfiguredSeal[];
+  /** The key spec of the archive seal key (config.sealKeySpec); unset, ECC_NIST_P256. */
+  sealKeySpec?: SealKeySpecName;
 }
 
-/** The oldest TLS version both buckets accept (bucket policy condition s3:TlsVersion). */
+/** The oldest TLS version every bucket accepts (bucket policy condition s3:TlsVersion). */
 export const MIN_TLS_VERSION = 1.2;
 
 /** The key prefix of the materials bucket's server access logs in the access logs bucket. */
 export const MATERIALS_ACCESS_LOGS_PREFIX = 'materials/';
+
+/** The key prefix of the archive bucket's server access logs in the access logs bucket. */
+export const ARCHIVE_ACCESS_LOGS_PREFIX = 'archive/';
+
+/** Where the archive bucket keeps the bundles (`bundles/…`): the prefix the auditors may read. */
+export const ARCHIVE_BUNDLES_PREFIX = 'bundles/';
+
+/**
+ * What the archive bucket's policy denies to every principal, on the bucket and every object in it:
+ * deleting an object or a version, lifecycle rules (which could expire them), bypassing governance
+ * retention, changing the Object Lock configuration.
+ */
+export const ARCHIVE_DENIED_ACTIONS = [
+  's3:DeleteObject',
+  's3:DeleteObjectVersion',
+  's3:PutLifecycleConfiguration',
+  's3:BypassGovernanceRetention',
+  's3:PutBucketObjectLockConfiguration',
+] as const;
+
+/** The Sid of that statement. */
+export const ARCHIVE_NEVER_DELETED_SID = 'ArchiveRecordsAreNeverDeleted';
 
 export class DataStack extends Stack {
   /** Encrypts the tables and the materials bucket. */
@@ -47,10 +82,22 @@ export class DataStack extends Stack {
    * under `cases/` when a case is filed. SSE-KMS with the data key, TLS only, versioned.
    */
   readonly materialsBucket: Bucket;
-  /** Receives the materials bucket's server access logs (SSE-S3: S3 cannot deliver them to SSE-KMS). */
+  /** Receives the materials and archive buckets' server access logs (SSE-S3: S3 cannot deliver them to SSE-KMS). */
   readonly accessLogsBucket: Bucket;
   /** The departments' seal keys: only the sealing function signs, only the seals function reads the public keys. */
   readonly sealKeys: SealKeys;
+  /** Encrypts the archive bucket, and nothing else. */
+  readonly archiveKey: Key;
+  /**
+   * The e-archive: one BagIt bundle per ended case under `bundles/`, written once, each with its own
+   * Object Lock retention (COMPLIANCE). SSE-KMS with the archive key, TLS only, versioned, never
+   * deleted (bucket policy), no lifecycle rule.
+   */
+  readonly archiveBucket: Bucket;
+  /** Seals each bundle's tag manifest: only the archive function signs, only it and the seals function read the public key. */
+  readonly archiveSealKey: Key;
+  /** The archive seal key's spec (props.sealKeySpec): its signing algorithm, and the directory's `archiveKey.alg`. */
+  readonly archiveSealKeySpec: SealKeySpecName;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -162,10 +209,56 @@ export class DataStack extends Stack {
       publisherRoleArn: roleArn(SEAL_FUNCTIONS.publisher),
     });
 
+    // The e-archive ------------------------------------------------------------------------------
+    this.archiveKey = new Key(this, 'ArchiveKey', {
+      alias: `alias/tongban-${props.stage}-archive`,
+      description: `Tongban ${props.stage}: encryption at rest of the archive bucket (the archived case bundles)`,
+      enableKeyRotation: true,
+      rotationPeriod: Duration.days(365),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.archiveBucket = new Bucket(this, 'ArchiveBucket', {
+      // Each bundle sets its own retention (COMPLIANCE, retain-until from its item's retention
+      // period; a legal hold for permanent records): Object Lock on, no default retention.
+      objectLockEnabled: true,
+      // Object Lock requires versioning.
+      versioned: true,
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.archiveKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: MIN_TLS_VERSION,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: ARCHIVE_ACCESS_LOGS_PREFIX,
+      // No lifecycle rule: nothing archived ever expires.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.archiveBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: ARCHIVE_NEVER_DELETED_SID,
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: [...ARCHIVE_DENIED_ACTIONS],
+        resources: [this.archiveBucket.bucketArn, this.archiveBucket.arnForObjects('*')],
+      }),
+    );
+    const archiveSeal = new ArchiveSealKey(this, 'ArchiveSeal', {
+      stage: props.stage,
+      keySpec: props.sealKeySpec ?? DEFAULT_SEAL_KEY_SPEC,
+      signerRoleArn: roleArn(ARCHIVE_FUNCTION),
+      publisherRoleArns: [roleArn(ARCHIVE_FUNCTION), roleArn(SEAL_FUNCTIONS.publisher)],
+    });
+    this.archiveSealKey = archiveSeal.key;
+    this.archiveSealKeySpec = archiveSeal.keySpec;
+
     new CfnOutput(this, 'ItemsTableName', { value: this.itemsTable.tableName });
     new CfnOutput(this, 'DirectoryTableName', { value: this.directoryTable.tableName });
     new CfnOutput(this, 'CasesTableName', { value: this.casesTable.tableName });
     new CfnOutput(this, 'MaterialsBucketName', { value: this.materialsBucket.bucketName });
     new CfnOutput(this, 'DataKeyArn', { value: this.dataKey.keyArn });
+    new CfnOutput(this, 'ArchiveBucketName', { value: this.archiveBucket.bucketName, description: 'The e-archive: one BagIt bundle per ended case under bundles/, Object Lock (COMPLIANCE) per bundle' });
+    new CfnOutput(this, 'ArchiveSealKeyArn', { value: this.archiveSealKey.keyArn, description: "The archive seal key, which seals each bundle's tag manifest (its public key is in every bundle)" });
   }
 }

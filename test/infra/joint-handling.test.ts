@@ -273,6 +273,7 @@ describe('joint handling (test configuration)', () => {
         joint: [],
         sealing: [],
         seals: [],
+        archive: [],
       });
     });
 

@@ -10,6 +10,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_CONTEXT_KEY, DEFAULT_SEAL_KEY_SPEC, configuredSeals, functionRoleName, loadConfig } from '../../infra/config.ts';
 import { SCHEDULED_FUNCTION_NAMES } from '../../infra/lambda-bundling.ts';
+import type { LambdaName } from '../../infra/lambda-bundling.ts';
 import { CHANNELS, DEPARTMENTS } from '../../infra/local/seed-data.ts';
 import { FUNCTION_NAMES, PUBLIC_ROUTE_DATA, SEALING_FUNCTION_TIMEOUT_SECONDS, SEALING_INVOKERS, SEAL_KEY_ACCESS, TABLE_ACCESS } from '../../infra/stacks/api-stack.ts';
 import { DataStack } from '../../infra/stacks/data-stack.ts';
@@ -103,8 +104,9 @@ function inspect(built: ReturnType<typeof synthApp>) {
   const keyOf = (department: string, seal: string) => built.data.sealKeys.keyOf(department, seal);
   const keyArn = (department: string, seal: string) => `<${dataId(keyOf(department, seal))}.Arn>`;
   const keyPolicy = (department: string, seal: string) => (dataJson.Resources[dataId(keyOf(department, seal))]!.Properties!.KeyPolicy as { Statement: Statement[] }).Statement;
-  const roleId = (fn: 'cases' | 'sweep' | 'joint' | 'sealing' | 'seals' | 'catalogue' | 'platform') =>
-    apiId((fn === 'sweep' ? built.api.sweep.function : fn === 'joint' ? built.api.joint.function : fn === 'sealing' ? built.api.sealing : built.api.functions[fn]).role!);
+  const roleId = (fn: LambdaName) => apiId(built.api.lambda(fn).role!);
+  /** The archive seal key's ARN (test/infra/archive.test.ts tests its own grants). */
+  const archiveSealKeyArn = `<${dataId(built.data.archiveSealKey)}.Arn>`;
   /** Every IAM statement of both stacks, with the roles it applies to. */
   const statements = (): { roles: string[]; statement: Statement }[] =>
     [dataJson, apiJson].flatMap((t) =>
@@ -129,13 +131,14 @@ function inspect(built: ReturnType<typeof synthApp>) {
     statements()
       .filter(({ roles }) => roles.includes(roleId(fn)))
       .flatMap(({ statement }) => [statement.Action].flat().flatMap((a) => [statement.Resource].flat().map((r) => `${a} ${acrossStacks(r)}`)));
-  const environmentOf = (fn: 'sealing' | 'seals' | 'cases' | 'sweep' | 'catalogue' | 'platform' | 'joint') => {
-    const f = fn === 'sealing' ? built.api.sealing : fn === 'sweep' ? built.api.sweep.function : fn === 'joint' ? built.api.joint.function : built.api.functions[fn];
+  const environmentOf = (fn: LambdaName) => {
+    const f = built.api.lambda(fn);
     const variables = (apiJson.Resources[apiId(f)]!.Properties!.Environment as { Variables: Json }).Variables;
     return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, acrossStacks(v)]));
   };
-  const sealKeys = () => Object.entries(dataJson.Resources).filter(([, r]) => r.Type === 'AWS::KMS::Key' && r.Properties?.KeySpec !== undefined);
-  return { dataJson, apiJson, dataId, apiId, acrossStacks, keyArn, keyPolicy, roleId, holders, grantsOf, environmentOf, sealKeys };
+  // The departments' seal keys: the asymmetric keys but the archive seal key (test/infra/archive.test.ts).
+  const sealKeys = () => Object.entries(dataJson.Resources).filter(([id, r]) => r.Type === 'AWS::KMS::Key' && r.Properties?.KeySpec !== undefined && id !== dataId(built.data.archiveSealKey));
+  return { dataJson, apiJson, dataId, apiId, acrossStacks, keyArn, archiveSealKeyArn, keyPolicy, roleId, holders, grantsOf, environmentOf, sealKeys };
 }
 
 const POWERTOOLS = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
@@ -230,28 +233,33 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
 
   describe('grants', () => {
     it('let the sealing function alone sign, with the active keys only and ECDSA_SHA_256 only; nobody may verify', () => {
-      // Act
-      const sign = t.holders('kms:Sign');
+      // Act: the seal keys (the archive function signs with the archive seal key alone: archive.test.ts).
+      const sign = t.holders('kms:Sign').filter((h) => !h.resources.includes(t.archiveSealKeyArn));
       // Assess
       expect(sign).toEqual([
         { roles: [t.roleId('sealing')], resources: [t.keyArn(MARKET, 'seal-2'), t.keyArn(HOUSING, 'seal-1')].sort(), condition: { StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } } },
       ]);
       expect(t.holders('kms:Verify')).toEqual([]);
-      expect(SEAL_KEY_ACCESS).toEqual({ catalogue: [], platform: [], cases: [], sweep: [], joint: [], sealing: ['kms:Sign'], seals: ['kms:GetPublicKey'] });
+      expect(t.holders('kms:Sign').filter((h) => h.resources.includes(t.archiveSealKeyArn))).toEqual([
+        { roles: [t.roleId('archive')], resources: [t.archiveSealKeyArn], condition: { StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } } },
+      ]);
+      expect(SEAL_KEY_ACCESS).toEqual({ catalogue: [], platform: [], cases: [], sweep: [], joint: [], sealing: ['kms:Sign'], seals: ['kms:GetPublicKey'], archive: [] });
     });
 
-    it('let the seals function alone read the public keys, of every seal key, retired ones included', () => {
+    it('let the seals function alone read the public keys, of every seal key, retired ones included, and of the archive seal key (the JWKS publishes it too)', () => {
       // Act
       const read = t.holders('kms:GetPublicKey');
       // Assess
-      expect(read).toEqual([{ roles: [t.roleId('seals')], resources: [t.keyArn(MARKET, 'seal-1'), t.keyArn(MARKET, 'seal-2'), t.keyArn(HOUSING, 'seal-1')].sort(), condition: undefined }]);
+      expect(read).toEqual([
+        { roles: [t.roleId('seals')], resources: [t.keyArn(MARKET, 'seal-1'), t.keyArn(MARKET, 'seal-2'), t.keyArn(HOUSING, 'seal-1'), t.archiveSealKeyArn].sort(), condition: undefined },
+      ]);
     });
 
     it('name no seal key in any other grant', () => {
       // Arrange
       const keys = [t.keyArn(MARKET, 'seal-1'), t.keyArn(MARKET, 'seal-2'), t.keyArn(HOUSING, 'seal-1')];
       // Act
-      const naming = (['catalogue', 'platform', 'cases', 'sweep', 'joint', 'sealing', 'seals'] as const).flatMap((fn) => t.grantsOf(fn).filter((g) => keys.some((k) => g.endsWith(` ${k}`))));
+      const naming = (['catalogue', 'platform', 'cases', 'sweep', 'joint', 'sealing', 'seals', 'archive'] as const).flatMap((fn) => t.grantsOf(fn).filter((g) => keys.some((k) => g.endsWith(` ${k}`))));
       // Assess
       expect(naming.sort()).toEqual([...keys.map((k) => `kms:GetPublicKey ${k}`), `kms:Sign ${t.keyArn(MARKET, 'seal-2')}`, `kms:Sign ${t.keyArn(HOUSING, 'seal-1')}`].sort());
     });
@@ -259,16 +267,17 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
     it('let the cases function and the sweep alone invoke the sealing function, that one function, and give them its name', () => {
       // Arrange
       const sealingId = t.apiId(built.api.sealing);
-      // Act
+      // Act: the statements naming it (the cases function's and the sweep's also name the archive function: archive.test.ts).
       const invoke = t.holders('lambda:InvokeFunction').filter((h) => h.resources.some((r) => r.includes(sealingId)));
       // Assess
-      expect(invoke).toEqual([
-        { roles: [t.roleId('cases')], resources: [`<${sealingId}.Arn>`], condition: undefined },
-        { roles: [t.roleId('sweep')], resources: [`<${sealingId}.Arn>`], condition: undefined },
+      expect(invoke.map((h) => ({ roles: h.roles, condition: h.condition }))).toEqual([
+        { roles: [t.roleId('cases')], condition: undefined },
+        { roles: [t.roleId('sweep')], condition: undefined },
       ]);
+      for (const h of invoke) expect(h.resources.filter((r) => r.includes(sealingId))).toEqual([`<${sealingId}.Arn>`]);
       expect(SEALING_INVOKERS).toEqual(['cases', 'sweep']);
       for (const fn of ['cases', 'sweep'] as const) expect(t.environmentOf(fn).SEALING_FUNCTION_NAME, fn).toBe(`<${sealingId}>`);
-      for (const fn of ['catalogue', 'platform', 'seals', 'joint', 'sealing'] as const) expect(t.environmentOf(fn).SEALING_FUNCTION_NAME, fn).toBeUndefined();
+      for (const fn of ['catalogue', 'platform', 'seals', 'joint', 'sealing', 'archive'] as const) expect(t.environmentOf(fn).SEALING_FUNCTION_NAME, fn).toBeUndefined();
       // No resource policy lets anyone else in, and no route reaches it.
       expect(Object.values(t.apiJson.Resources).filter((r) => r.Type === 'AWS::Lambda::Permission' && JSON.stringify(r.Properties).includes(sealingId))).toEqual([]);
       expect(Object.values(t.apiJson.Resources).filter((r) => r.Type === 'AWS::ApiGateway::Method' && JSON.stringify(r.Properties).includes(sealingId))).toEqual([]);
@@ -434,17 +443,22 @@ describe('SM2 seals', () => {
     for (const [, k] of t.sealKeys()) expect(k.Properties!.KeyUsage).toBe('SIGN_VERIFY');
   });
 
-  it('lets the sealing function sign with each active key by that key\'s algorithm only: SM2DSA for SM2, ECDSA_SHA_256 for P-256', () => {
+  it('lets the sealing function sign with each active key by that key\'s algorithm only: SM2DSA for SM2, ECDSA_SHA_256 for P-256; the archive function with the (SM2) archive seal key by SM2DSA', () => {
     expect(t.holders('kms:Sign')).toEqual([
       { roles: [t.roleId('sealing')], resources: [t.keyArn(MARKET, 'seal-2')], condition: { StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } } },
       { roles: [t.roleId('sealing')], resources: [t.keyArn(HOUSING, 'seal-1')], condition: { StringEquals: { 'kms:SigningAlgorithm': 'SM2DSA' } } },
+      { roles: [t.roleId('archive')], resources: [t.archiveSealKeyArn], condition: { StringEquals: { 'kms:SigningAlgorithm': 'SM2DSA' } } },
     ]);
   });
 
-  it('writes SM2-SM3 into the directory for the SM2 keys', () => {
+  it('writes SM2-SM3 into the directory for the SM2 keys and the (SM2) archive key', () => {
     const [cr] = Object.values(t.apiJson.Resources).filter((r) => r.Type === 'Custom::TongbanDirectory');
-    const doc = JSON.parse((JSON.parse(t.acrossStacks(cr!.Properties!.Create)) as { parameters: { Item: { doc: { S: string } } } }).parameters.Item.doc.S) as { seals: { seal: string; department: string; alg: string }[] };
+    const doc = JSON.parse((JSON.parse(t.acrossStacks(cr!.Properties!.Create)) as { parameters: { Item: { doc: { S: string } } } }).parameters.Item.doc.S) as {
+      seals: { seal: string; department: string; alg: string }[];
+      archiveKey: { keyId: string; alg: string };
+    };
     expect(doc.seals.map((s) => `${s.department}/${s.seal} ${s.alg}`)).toEqual([`${MARKET}/seal-1 ES256`, `${MARKET}/seal-2 ES256`, `${HOUSING}/seal-1 SM2-SM3`]);
+    expect(doc.archiveKey).toEqual({ keyId: t.archiveSealKeyArn, alg: 'SM2-SM3' });
   });
 
   it('fails synth when the stack\'s region is known and not a China region; synthesises in cn-north-1 or without a region', () => {

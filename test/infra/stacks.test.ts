@@ -24,6 +24,7 @@ import {
   CASES_WILDCARD_REASON,
   FUNCTION_NAMES,
   MATERIALS_ACCESS,
+  MATERIALS_LIST_ANY,
   MATERIALS_MAX_BYTES,
   SWEEP_RETRY_ATTEMPTS,
   TABLE_ACCESS,
@@ -32,7 +33,7 @@ import {
   invokeResourcePath,
   routesInvokableBy,
 } from '../../infra/stacks/api-stack.ts';
-import { MATERIALS_ACCESS_LOGS_PREFIX } from '../../infra/stacks/data-stack.ts';
+import { ARCHIVE_ACCESS_LOGS_PREFIX, MATERIALS_ACCESS_LOGS_PREFIX } from '../../infra/stacks/data-stack.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
@@ -169,10 +170,10 @@ describe('the Tongban CDK app (test configuration)', () => {
   });
 
   describe('data stack', () => {
-    it('has a customer-managed key with rotation and the stage alias, retained (its only symmetric key: the others are the seal keys)', () => {
+    it('has a customer-managed key with rotation and the stage alias, retained (its only symmetric key but the archive bucket\'s: the others are the seal keys and the archive seal key)', () => {
       const symmetric = resources(data, 'AWS::KMS::Key').filter(([, k]) => props(k).KeySpec === undefined);
-      expect(symmetric.map(([id]) => id)).toEqual([dataKeyId()]);
-      expect(resources(data, 'AWS::KMS::Key')).toHaveLength(1 + TEST_CONFIG.departments.length);
+      expect(symmetric.map(([id]) => id).sort()).toEqual([dataKeyId(), built.data.getLogicalId(built.data.archiveKey.node.defaultChild as CfnElement)].sort());
+      expect(resources(data, 'AWS::KMS::Key')).toHaveLength(1 + TEST_CONFIG.departments.length + 2);
       data.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
       data.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/tongban-test-data', TargetKeyId: { 'Fn::GetAtt': [dataKeyId(), 'Arn'] } });
     });
@@ -266,9 +267,11 @@ describe('the Tongban CDK app (test configuration)', () => {
       };
       const locked = { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true };
 
-      it('is exposed as DataStack.materialsBucket, next to one access logs bucket', () => {
-        data.resourceCountIs('AWS::S3::Bucket', 2);
-        expect(resources(data, 'AWS::S3::Bucket').map(([id]) => id).sort()).toEqual([logicalId(built.data.materialsBucket), logicalId(built.data.accessLogsBucket)].sort());
+      it('is exposed as DataStack.materialsBucket, next to one access logs bucket (and the archive bucket: test/infra/archive.test.ts)', () => {
+        data.resourceCountIs('AWS::S3::Bucket', 3);
+        expect(resources(data, 'AWS::S3::Bucket').map(([id]) => id).sort()).toEqual(
+          [logicalId(built.data.materialsBucket), logicalId(built.data.accessLogsBucket), logicalId(built.data.archiveBucket)].sort(),
+        );
       });
 
       it('is SSE-KMS with the data key and a bucket key, versioned, owner-enforced, public access blocked, retained', () => {
@@ -316,15 +319,17 @@ describe('the Tongban CDK app (test configuration)', () => {
         });
         expect(props(logs).LoggingConfiguration).toBeUndefined();
         tlsOnly(built.data.accessLogsBucket);
-        // S3's logging service may write the materials bucket's logs, under their prefix, and nothing else.
+        // S3's logging service may write the materials (and archive) bucket's logs, each under its prefix, and nothing else.
+        const delivery = (source: Bucket, prefix: string) => ({
+          Effect: 'Allow',
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logsId, 'Arn'] }, `/${prefix}*`]] },
+          Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [logicalId(source), 'Arn'] } }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        });
         expect(policyStatements(built.data.accessLogsBucket).filter((st) => st.Effect === 'Allow')).toEqual([
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'logging.s3.amazonaws.com' },
-            Action: 's3:PutObject',
-            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logsId, 'Arn'] }, `/${MATERIALS_ACCESS_LOGS_PREFIX}*`]] },
-            Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [logicalId(built.data.materialsBucket), 'Arn'] } }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-          },
+          delivery(built.data.materialsBucket, MATERIALS_ACCESS_LOGS_PREFIX),
+          delivery(built.data.archiveBucket, ARCHIVE_ACCESS_LOGS_PREFIX),
         ]);
       });
 
@@ -337,23 +342,25 @@ describe('the Tongban CDK app (test configuration)', () => {
   });
 
   describe('functions', () => {
-    it('has one Node 22 arm64 traced function per function of the route table, the sweep, the joint and the sealing function', () => {
+    it('has one Node 22 arm64 traced function per function of the route table, the sweep, the joint, the sealing and the archive function', () => {
       expect(FUNCTION_NAMES).toEqual([...new Set(ROUTE_TABLE.map((r) => r.function))]);
-      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'joint', 'sealing']);
+      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'joint', 'sealing', 'archive']);
       const fns = resources(api, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'));
       expect(fns).toHaveLength(FUNCTION_NAMES.length + SCHEDULED_FUNCTION_NAMES.length);
       const sweepId = built.api.getLogicalId(built.api.sweep.function.node.defaultChild as CfnElement);
       const jointId = built.api.getLogicalId(built.api.joint.function.node.defaultChild as CfnElement);
       const sealingId = built.api.getLogicalId(built.api.sealing.node.defaultChild as CfnElement);
+      const archiveId = built.api.getLogicalId(built.api.archive.function.node.defaultChild as CfnElement);
       for (const [id, fn] of fns) {
         expect(props(fn), id).toMatchObject({
           Runtime: 'nodejs22.x',
           Architectures: ['arm64'],
-          MemorySize: 512,
+          // The archive function streams bundles in 8 MiB parts (test/infra/archive.test.ts).
+          MemorySize: id === archiveId ? 1024 : 512,
           // The API functions answer within API Gateway's limit; the sweep within its interval (below);
           // the joint function well within its steps' task timeout; the sealing function a few reads,
-          // signatures and writes.
-          Timeout: id === sweepId ? 300 : id === jointId || id === sealingId ? 20 : 10,
+          // signatures and writes; the archive function a whole case's bundle, up to Lambda's 15 minutes.
+          Timeout: id === sweepId ? 300 : id === jointId || id === sealingId ? 20 : id === archiveId ? 900 : 10,
           Handler: 'index.handler',
           TracingConfig: { Mode: 'Active' },
           Environment: {
@@ -491,7 +498,7 @@ describe('the Tongban CDK app (test configuration)', () => {
         expect(integrated).toHaveLength(20);
       });
 
-      it('gives the cases function exactly CASES_TABLE, ITEMS_TABLE, DIRECTORY_TABLE, MATERIALS_BUCKET, MATERIALS_MAX_BYTES, JOINT_STATE_MACHINE_ARN, SEALING_FUNCTION_NAME and the Powertools variables', () => {
+      it('gives the cases function exactly CASES_TABLE, ITEMS_TABLE, DIRECTORY_TABLE, MATERIALS_BUCKET, MATERIALS_MAX_BYTES, JOINT_STATE_MACHINE_ARN, SEALING_FUNCTION_NAME, ARCHIVE_FUNCTION_NAME and the Powertools variables', () => {
         expect(environmentOf('cases')).toEqual({
           ...POWERTOOLS,
           CASES_TABLE: tableRef(built.data.casesTable),
@@ -501,6 +508,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           MATERIALS_MAX_BYTES: '52428800',
           JOINT_STATE_MACHINE_ARN: `<${logicalId(built.api.joint.stateMachine, built.api)}>`,
           SEALING_FUNCTION_NAME: `<${logicalId(built.api.sealing, built.api)}>`,
+          ARCHIVE_FUNCTION_NAME: `<${logicalId(built.api.archive.function, built.api)}>`,
         });
         // The limit the domain checks by default (upload-policy.ts) is the one the function is given.
         expect(MATERIALS_MAX_BYTES).toBe(DEFAULT_MAX_UPLOAD_BYTES);
@@ -560,7 +568,9 @@ describe('the Tongban CDK app (test configuration)', () => {
           joint: {},
           sealing: {},
           seals: {},
+          archive: { cases: ['s3:GetObject', 's3:ListBucket'] },
         });
+        expect(MATERIALS_LIST_ANY).toEqual(['cases']);
       });
 
       it('gives the cases function the data key for its tables (DynamoDB with the CMK) and for SSE-KMS objects, the workflow key for joint handling, and nothing else', () => {
@@ -593,7 +603,7 @@ describe('the Tongban CDK app (test configuration)', () => {
         for (const g of grants.filter((x) => !x.action.startsWith('xray:'))) expect(g.resource, g.action).not.toBe('*');
       });
 
-      it('lets only the cases function into the materials bucket: the catalogue, platform and sweep functions get no S3 action', () => {
+      it('lets only the cases function (and the archive function, reading cases/: test/infra/archive.test.ts) into the materials bucket: the catalogue, platform and sweep functions get no S3 action', () => {
         for (const fn of ['catalogue', 'platform', 'sweep'] as const) {
           const grants = grantsOf(fn);
           expect(grants.length, fn).toBeGreaterThan(0);
@@ -603,7 +613,9 @@ describe('the Tongban CDK app (test configuration)', () => {
         const naming = resources(api, 'AWS::IAM::Policy').filter(([, p]) =>
           (props(p).PolicyDocument as { Statement: { Resource: unknown }[] }).Statement.some((st) => [st.Resource].flat().some((r) => acrossStacks(r).includes(materialsArn()))),
         );
-        expect(naming.map(([id]) => id)).toEqual([built.api.getLogicalId(built.api.functions.cases.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnElement)]);
+        expect(naming.map(([id]) => id).sort()).toEqual(
+          [built.api.functions.cases, built.api.archive.function].map((f) => built.api.getLogicalId(f.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnElement)).sort(),
+        );
       });
 
       describe('case sweep', () => {
@@ -634,6 +646,7 @@ describe('the Tongban CDK app (test configuration)', () => {
             DIRECTORY_TABLE: tableRef(built.data.directoryTable),
             JOINT_STATE_MACHINE_ARN: `<${logicalId(built.api.joint.stateMachine, built.api)}>`,
             SEALING_FUNCTION_NAME: `<${logicalId(built.api.sealing, built.api)}>`,
+            ARCHIVE_FUNCTION_NAME: `<${logicalId(built.api.archive.function, built.api)}>`,
           });
           // Its own log group, kept as long as the others.
           const logGroup = (fn.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
@@ -644,7 +657,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           expect(apiGroups).not.toContain(logGroup);
         });
 
-        it('may get, put and query cases (the table, and the departmentQueue index alone), get the directory, use the data key, send to its dead-letter queue, start joint handling and invoke the sealing function; nothing else', () => {
+        it('may get, put and query cases (the table, and the departmentQueue index alone), get the directory, use the data key, send to its dead-letter queue, start joint handling and invoke the sealing and archive functions; nothing else', () => {
           expect(dynamoGrantsOf('sweep')).toEqual(['dynamodb:GetItem cases', 'dynamodb:PutItem cases', 'dynamodb:Query cases', 'dynamodb:Query cases/index/departmentQueue', 'dynamodb:GetItem directory'].sort());
           const grants = grantsOf('sweep');
           expect(grants.filter((g) => g.action.startsWith('kms:')).map((g) => `${g.action} ${g.resource}`).sort()).toEqual(
@@ -715,10 +728,11 @@ describe('the Tongban CDK app (test configuration)', () => {
         });
 
         it('keeps failed runs in an encrypted, TLS-only queue that only the rule (and the function\'s role) may send to', () => {
-          const queue = resources(api, 'AWS::SQS::Queue');
+          // And the archive function's (test/infra/archive.test.ts).
+          const queue = resources(api, 'AWS::SQS::Queue').filter(([id]) => id !== logicalId(built.api.archive.deadLetters, built.api));
           expect(queue.map(([id]) => id)).toEqual([queueId()]);
           expect(props(queue[0]![1])).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
-          const [policy, ...more] = resources(api, 'AWS::SQS::QueuePolicy');
+          const [policy, ...more] = resources(api, 'AWS::SQS::QueuePolicy').filter(([, p]) => JSON.stringify(props(p).Queues).includes(queueId()));
           expect(more).toEqual([]);
           const statements = (props(policy![1]).PolicyDocument as { Statement: Cfn[] }).Statement;
           expect(statements).toEqual(
@@ -737,8 +751,16 @@ describe('the Tongban CDK app (test configuration)', () => {
 
         it('alarms on the function\'s errors, on SweepFailures (namespace Tongban, service tongban) and on messages in the dead-letter queue', () => {
           const alarms = Object.fromEntries(resources(api, 'AWS::CloudWatch::Alarm').map(([, a]) => [props(a).AlarmName as string, props(a)]));
-          // And joint handling's (test/infra/joint-handling.test.ts).
-          expect(Object.keys(alarms).sort()).toEqual(['tongban-test-joint-handling-failed', 'tongban-test-sweep-dead-letters', 'tongban-test-sweep-errors', 'tongban-test-sweep-failures']);
+          // And joint handling's (test/infra/joint-handling.test.ts) and the archive function's (test/infra/archive.test.ts).
+          expect(Object.keys(alarms).sort()).toEqual([
+            'tongban-test-archive-dead-letters',
+            'tongban-test-archive-errors',
+            'tongban-test-archive-failed',
+            'tongban-test-joint-handling-failed',
+            'tongban-test-sweep-dead-letters',
+            'tongban-test-sweep-errors',
+            'tongban-test-sweep-failures',
+          ]);
           const aboveZero = { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' };
           expect(alarms['tongban-test-sweep-errors']).toMatchObject({
             ...aboveZero,
@@ -1067,6 +1089,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       const item = (JSON.parse(doc) as { parameters: { Item: Record<string, { S: string }> } }).parameters.Item;
       expect(item.doc!.S).toContain('"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/tongban-test-reviewer"');
       expect(item.doc!.S).toContain(`"keyId":"key:alias/tongban-test-seal-${DEPARTMENTS.market.id.toLowerCase()}-seal-1"`);
+      expect(item.doc!.S).toContain('"archiveKey":{"keyId":"key:alias/tongban-test-archive-seal","alg":"ES256"}');
       expect(item.digest!.S).toBe(createHash('sha256').update(item.doc!.S).digest('hex'));
     });
 
@@ -1142,7 +1165,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       // The sweep acknowledges X-Ray's Resource * and nothing else on its policy, and its runtime (L1) on its function alone.
       expect(suppressions(policyOf('sweep')).map((a) => a.id)).toEqual(['AwsSolutions-IAM5[Resource::*]']);
       const acknowledgedOn = (id: string) => resources(api).filter(([, r]) => JSON.stringify((r as { Metadata?: unknown }).Metadata ?? {}).includes(`"${id}"`)).map(([logical]) => logical);
-      const functionIds = [...FUNCTION_NAMES.map((n) => built.api.functions[n]), built.api.sweep.function, built.api.joint.function, built.api.sealing].map((f) =>
+      const functionIds = [...FUNCTION_NAMES, ...SCHEDULED_FUNCTION_NAMES].map((n) => built.api.lambda(n)).map((f) =>
         built.api.getLogicalId(f.node.defaultChild as CfnElement),
       );
       expect(acknowledgedOn('AwsSolutions-L1').sort()).toEqual(functionIds.sort());
@@ -1312,7 +1335,7 @@ describe('the real cdk.json', () => {
     // bundleFunction (the benchmark's bundler) produces with the shared options.
     const template = Template.fromStack(built.api);
     for (const name of [...FUNCTION_NAMES, ...SCHEDULED_FUNCTION_NAMES]) {
-      const fn = name === 'sweep' ? built.api.sweep.function : name === 'joint' ? built.api.joint.function : name === 'sealing' ? built.api.sealing : built.api.functions[name];
+      const fn = built.api.lambda(name);
       const logicalId = built.api.getLogicalId(fn.node.defaultChild as CfnElement);
       const code = props(resources(template).find(([id]) => id === logicalId)?.[1]).Code as { S3Key: string };
       const assetDir = join(built.assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
