@@ -11,6 +11,7 @@ import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import { DynamoLicenceStore } from '../../shared/adapters/dynamo-licence-store.ts';
 import { HttpPublishedKeys } from '../../shared/adapters/http-published-keys.ts';
+import { clamAvStreamScanner } from '../../shared/adapters/clamav-scanner.ts';
 import { KmsSealSigner } from '../../shared/adapters/kms-seal-signer.ts';
 import type { ArchivingEvent } from '../../shared/adapters/lambda-archive-starter.ts';
 import { S3ArchiveStore } from '../../shared/adapters/s3-archive-store.ts';
@@ -25,6 +26,7 @@ export function archiveHandler(options: { now?: () => Date } = {}) {
   const casesTable = requiredEnv('CASES_TABLE');
   const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
   const published = new HttpPublishedKeys(requiredEnv('PUBLISHED_KEYS_URL'));
+  const scanner = clamAvStreamScanner();
   let archiving: CaseArchiving | undefined;
   const archivingOf = async () => {
     const key = (await directory.load()).archiveKey;
@@ -39,6 +41,8 @@ export function archiveHandler(options: { now?: () => Date } = {}) {
       calendar: officialCalendar,
       archiveKey: key,
       publishedKeys: () => published.jwks(),
+      // ClamAV where the runtime has it (not in the Lambda runtime: the report then says no scan ran).
+      ...(scanner ? { scanner } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
     return archiving;

@@ -28,7 +28,8 @@ import { sealJwk } from '../../shared/domain/seals/jwks.ts';
 import { canonicalize } from '../../shared/domain/seals/jcs.ts';
 import type { Seal, SealSigner } from '../../shared/domain/seals/seal.ts';
 import { joseToDer, sealDocument } from '../../shared/domain/seals/seal.ts';
-import { clamAvScan } from '../../shared/adapters/clamav-scanner.ts';
+import { clamAvScan, clamAvStreamScanner } from '../../shared/adapters/clamav-scanner.ts';
+import type { StreamScanner } from '../../shared/domain/archive/bag-assessment.ts';
 import { FOOD, MARKET, PORTAL, SHOP } from '../support/case-fixtures.ts';
 import { runCli } from '../support/signed-clients.ts';
 
@@ -95,8 +96,9 @@ afterAll(async () => {
 });
 
 /** Builds the bundle into `<dir>/<name>.tar`; answers its path and the ingest report. */
-async function build(name: string): Promise<{ path: string; report: ArchiveReport; root: string }> {
+async function build(name: string, scanner?: StreamScanner): Promise<{ path: string; report: ArchiveReport; root: string }> {
   const bundle = caseBundle({
+    ...(scanner ? { scanner } : {}),
     state,
     history,
     retention: FOOD.retention,
@@ -277,5 +279,26 @@ describe('tongban audit verify, and the virus-scan hook', () => {
     expect(found).toEqual({ ran: true, scanner: 'ClamAV clamscan', infected: [{ path: bundle.path, signature: 'Eicar-Test-Signature' }] });
     expect(none).toMatchObject({ ran: false, infected: [] });
     expect(none.scanner).toContain('not installed');
+  });
+
+  it('streams every file through ClamAV at ingest where it is installed, and refuses what it finds', async () => {
+    // A stand-in for clamscan reading the file on its standard input, as `clamscan -` does
+    const fake = join(dir, 'fake-streaming-clamscan');
+    await writeFile(fake, '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "ClamAV 1.0 (fake)"; exit 0; fi\nif grep -q EICAR-FAKE; then echo "stdin: Fake-Signature FOUND"; exit 1; fi\nexit 0\n');
+    await chmod(fake, 0o755);
+    const scanner = clamAvStreamScanner(fake)!;
+    const clean = await build('scanned-clean', scanner);
+    const original = files.get('营业执照')!;
+    files.set('营业执照', Buffer.concat([original.subarray(0, original.length - 20), Buffer.from('EICAR-FAKE'.padEnd(19) + '\n')]));
+    try {
+      const infected = await build('scanned-infected', scanner);
+
+      expect(clean.report.passed).toBe(true);
+      expect(clean.report.properties.security.checked).toContain(`virus scan by ${scanner.name}`);
+      expect(codes(infected.report)).toContain(`VIRUS_FOUND ${bundleFilePath('materials', '营业执照', 'application/pdf')}`);
+      expect(clamAvStreamScanner(join(dir, 'no-such-clamscan'))).toBeUndefined();
+    } finally {
+      files.set('营业执照', original);
+    }
   });
 });

@@ -67,6 +67,17 @@ export interface ScanResult {
   infected: { path: string; signature: string }[];
 }
 
+/** A virus scanner fed each file's bytes as they stream into the bundle (ClamAV where installed). */
+export interface StreamScanner {
+  name: string;
+  start(path: string): {
+    /** Resolves when the scanner has taken the chunk (backpressure). */
+    write(chunk: Uint8Array): Promise<void>;
+    /** The signature found, or undefined when clean. */
+    end(): Promise<string | undefined>;
+  };
+}
+
 /** A file of a bundle as it was metadata-described (data/metadata.json `files`). */
 export interface BundleFileRecord {
   path: string;

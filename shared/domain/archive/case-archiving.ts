@@ -21,7 +21,7 @@ import type { Jwks } from '../seals/jwks.ts';
 import type { Seal, SealAlgorithm, SealSigner } from '../seals/seal.ts';
 import type { ArchiveStore, CaseFiles } from './archive-store.ts';
 import { BundleExistsError } from './archive-store.ts';
-import type { ArchiveReport, BundleFileRecord, Property, ScanResult } from './bag-assessment.ts';
+import type { ArchiveReport, BundleFileRecord, Property, StreamScanner } from './bag-assessment.ts';
 import { auditBundle } from './bundle-audit.ts';
 import type { BundleMaterial } from './case-bundle.ts';
 import { bundleFilePath, caseBundle } from './case-bundle.ts';
@@ -41,8 +41,8 @@ export interface CaseArchivingDeps {
   archiveKey: { keyId: string; alg: SealAlgorithm };
   /** The platform's published seal keys (the JWKS, with the archive key). */
   publishedKeys: () => Promise<Jwks>;
-  /** The virus scan of the ingest check (default: none ran, and the report says so). */
-  scan?: () => Promise<ScanResult>;
+  /** The virus scanner every file streams through at ingest (ClamAV where installed); without one the report says so. */
+  scanner?: StreamScanner;
   now?: () => Date;
 }
 
@@ -82,7 +82,6 @@ export class CaseArchiving {
     retainUntil.setUTCFullYear(retainUntil.getUTCFullYear() + RETENTION_YEARS[retention]);
     const legalHold = retention === 'permanent';
     const published = await this.deps.publishedKeys();
-    const scan = this.deps.scan ?? (async () => ({ ran: false, scanner: 'no virus scanner in this runtime', infected: [] }));
 
     let stored = await this.deps.archive.find(key);
     if (!stored) {
@@ -96,7 +95,8 @@ export class CaseArchiving {
         jwks: keysFor(published, [state.results?.decision.seal, licence?.sealed.seal], this.deps.archiveKey.keyId),
         archiveKey: this.deps.archiveKey,
         signer: this.deps.signer,
-        scan: await scan(),
+        ...(this.deps.scanner ? { scanner: this.deps.scanner } : {}),
+        scan: { ran: false, scanner: 'no virus scanner (ClamAV) installed in this runtime', infected: [] },
         archivedAt: at,
       });
       const checked = (async function* () {

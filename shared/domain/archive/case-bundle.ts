@@ -11,7 +11,7 @@ import { canonicalize } from '../seals/jcs.ts';
 import type { Jwks } from '../seals/jwks.ts';
 import type { SealAlgorithm, SealSigner } from '../seals/seal.ts';
 import { sealDocument } from '../seals/seal.ts';
-import type { ArchiveReport, BundleFileRecord, ScanResult } from './bag-assessment.ts';
+import type { ArchiveReport, BundleFileRecord, ScanResult, StreamScanner } from './bag-assessment.ts';
 import { BAGIT_TXT, BAG_PATHS, assessBag, manifestText } from './bag-assessment.ts';
 import type { FileFacts } from './file-inspection.ts';
 import { FileInspector, extensionOf, inspectBytes } from './file-inspection.ts';
@@ -39,7 +39,9 @@ export interface BundleInput {
   jwks: Jwks;
   archiveKey: { keyId: string; alg: SealAlgorithm };
   signer: SealSigner;
-  /** The virus scan's word (a scanner runs over the files before; see the archive adapter). */
+  /** The scanner each file streams through (ClamAV where installed). */
+  scanner?: StreamScanner;
+  /** Without a scanner: what the report says of the virus scan (that none ran, and why). */
   scan: ScanResult;
   archivedAt: Date;
 }
@@ -106,20 +108,27 @@ async function* entries(input: BundleInput, root: string, settle: (r: ArchiveRep
     yield small(BAG_PATHS.licence, input.licence.document);
     yield small(BAG_PATHS.licenceSeal, canonicalize(input.licence.seal));
   }
+  const scanned: Promise<{ path: string; signature: string | undefined }>[] = [];
   for (const m of input.materials) {
     const inspector = new FileInspector(m.record.path);
+    const scan = input.scanner?.start(m.record.path);
     yield {
       path: `${root}/${m.record.path}`,
       size: m.record.size,
       content: (async function* () {
         for await (const chunk of m.open()) {
           inspector.update(chunk);
+          await scan?.write(chunk);
           yield chunk;
         }
         facts.set(m.record.path, inspector.facts());
+        if (scan) scanned.push(scan.end().then((signature) => ({ path: m.record.path, signature })));
       })(),
     };
   }
+  const scanResult: ScanResult = input.scanner
+    ? { ran: true, scanner: input.scanner.name, infected: (await Promise.all(scanned)).flatMap((r) => (r.signature ? [{ path: r.path, signature: r.signature }] : [])) }
+    : input.scan;
 
   const payload = [...facts].filter(([p]) => p.startsWith('data/'));
   yield small(
@@ -137,7 +146,7 @@ async function* entries(input: BundleInput, root: string, settle: (r: ArchiveRep
   );
   yield small(BAG_PATHS.manifest, manifestText(payload));
   yield small(BAG_PATHS.jwks, canonicalize(input.jwks));
-  const report = assessBag({ files: facts, texts }, { at: 'ingest', checkedAt: input.archivedAt.toISOString(), scan: input.scan });
+  const report = assessBag({ files: facts, texts }, { at: 'ingest', checkedAt: input.archivedAt.toISOString(), scan: scanResult });
   yield small(BAG_PATHS.report, canonicalize(report));
   const tags = [...facts].filter(([p]) => !p.startsWith('data/'));
   const tagManifest = small(BAG_PATHS.tagManifest, manifestText(tags));
