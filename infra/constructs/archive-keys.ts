@@ -7,10 +7,9 @@
 // gives the account kms:*, so that IAM policies apply, and Deny statements (key-policy.ts), which no
 // IAM policy can outweigh, keep the key's use to the roles named:
 // - kms:Sign: denied to every principal but the archive function's role;
-// - kms:GetPublicKey: denied to every principal but the archive function's role and the seals
-//   function's (the JWKS publishes the archive key too). Only the seals function's role holds it in
-//   IAM: the archive function writes into each bundle the public keys of the published JWKS
-//   (ApiStack: ARCHIVE_SEAL_KEY_ACCESS);
+// - kms:GetPublicKey: denied to every principal but the seals function's role (the JWKS publishes the
+//   archive key too); the archive function writes into each bundle the public keys of the published
+//   JWKS, so it needs none (ApiStack: ARCHIVE_SEAL_KEY_ACCESS);
 // - kms:Verify: denied to everyone: bundles are verified offline.
 // The roles are in the API stack, the key in the data stack; the policy names the roles by ARN, built
 // from their fixed names (config.ts: functionRoleName, FIXED_ROLE_FUNCTIONS).
@@ -55,7 +54,7 @@ export class ArchiveSealKey extends Construct {
     this.keySpec = props.keySpec;
     this.key = new Key(this, 'Key', {
       alias: archiveSealAliasName(props.stage),
-      description: `Tongban ${props.stage}: archive seal, ${props.keySpec}: seals each archive bundle's tag manifest; signed with by the archive function alone; its public key is read by the archive and seals functions`,
+      description: `Tongban ${props.stage}: archive seal, ${props.keySpec}: seals each archive bundle's tag manifest; signed with by the archive function alone; its public key is read by the seals function alone (it publishes it)`,
       keySpec: KMS_KEY_SPEC[props.keySpec],
       keyUsage: KeyUsage.SIGN_VERIFY,
       removalPolicy: RemovalPolicy.RETAIN,

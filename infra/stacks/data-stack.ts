@@ -94,7 +94,7 @@ export class DataStack extends Stack {
    * deleted (bucket policy), no lifecycle rule.
    */
   readonly archiveBucket: Bucket;
-  /** Seals each bundle's tag manifest: only the archive function signs, only it and the seals function read the public key. */
+  /** Seals each bundle's tag manifest: only the archive function signs, only the seals function reads the public key (it publishes it). */
   readonly archiveSealKey: Key;
   /** The archive seal key's spec (props.sealKeySpec): its signing algorithm, and the directory's `archiveKey.alg`. */
   readonly archiveSealKeySpec: SealKeySpecName;
@@ -248,7 +248,7 @@ export class DataStack extends Stack {
       stage: props.stage,
       keySpec: props.sealKeySpec ?? DEFAULT_SEAL_KEY_SPEC,
       signerRoleArn: roleArn(ARCHIVE_FUNCTION),
-      publisherRoleArns: [roleArn(ARCHIVE_FUNCTION), roleArn(SEAL_FUNCTIONS.publisher)],
+      publisherRoleArns: [roleArn(SEAL_FUNCTIONS.publisher)],
     });
     this.archiveSealKey = archiveSeal.key;
     this.archiveSealKeySpec = archiveSeal.keySpec;
