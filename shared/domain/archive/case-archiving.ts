@@ -117,13 +117,25 @@ export class CaseArchiving {
         if (!stored) throw e;
       }
     }
-    // Read back and checked as an auditor would, with the published keys.
-    const audit = await auditBundle(this.deps.archive.read(key), { scan: { ran: false, scanner: 'scanned at ingest', infected: [] }, publishedJwks: published, now: this.now });
+    // Read back and checked as an auditor would, with the published keys; hashed on the same read (a
+    // bundle an earlier run stored in parts has no whole-object SHA-256 in its metadata).
+    const whole = createHash('sha256');
+    const readBack = (async function* (bytes: AsyncIterable<Uint8Array>) {
+      for await (const chunk of bytes) {
+        whole.update(chunk);
+        yield chunk;
+      }
+    })(this.deps.archive.read(key));
+    const audit = await auditBundle(readBack, { scan: { ran: false, scanner: 'scanned at ingest', infected: [] }, publishedJwks: published, now: this.now });
     if (!audit.report.passed) return this.recordFailure(caseNo, at, findingsOf(audit.report));
+    const sha256 = whole.digest('hex');
+    if (stored.sha256 && stored.sha256 !== sha256) {
+      return this.recordFailure(caseNo, at, [{ property: 'integrity', code: 'CHECKSUM_MISMATCH', path: key, message: `the stored bundle reads back as SHA-256 ${sha256}, written as ${stored.sha256}` }]);
+    }
     const archive: Extract<CaseArchive, { state: 'archived' }> = {
       state: 'archived',
       bundleKey: key,
-      sha256: stored.sha256 || (await sha256Of(this.deps.archive.read(key))),
+      sha256,
       size: stored.size,
       retention,
       retainUntil: retainUntil.toISOString(),
@@ -183,10 +195,3 @@ function findingsOf(report: ArchiveReport): Extract<CaseArchive, { state: 'faile
     r.findings.map((f) => ({ property, code: f.code, message: f.message, ...(f.path ? { path: f.path } : {}) })),
   );
 }
-
-async function sha256Of(body: AsyncIterable<Uint8Array>): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of body) hash.update(chunk);
-  return hash.digest('hex');
-}
-
