@@ -13,7 +13,7 @@ import { DynamoLicenceStore } from '../../shared/adapters/dynamo-licence-store.t
 import { HttpPublishedKeys } from '../../shared/adapters/http-published-keys.ts';
 import { clamAvStreamScanner } from '../../shared/adapters/clamav-scanner.ts';
 import { KmsSealSigner } from '../../shared/adapters/kms-seal-signer.ts';
-import type { ArchivingEvent } from '../../shared/adapters/lambda-archive-starter.ts';
+import type { ArchivingEvent } from '../../shared/adapters/lambda-case-functions.ts';
 import { S3ArchiveStore } from '../../shared/adapters/s3-archive-store.ts';
 import { S3CaseFiles } from '../../shared/adapters/s3-case-files.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';

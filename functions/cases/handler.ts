@@ -6,8 +6,7 @@
 // the e-licences: reads, revocation, and a channel's list of an applicant's valid licences.
 import { dynamoDocumentClient, lambdaClient, requiredEnv, s3Client, sfnClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoLicenceStore } from '../../shared/adapters/dynamo-licence-store.ts';
-import { LambdaCaseSealer } from '../../shared/adapters/lambda-case-sealer.ts';
-import { LambdaArchiveStarter } from '../../shared/adapters/lambda-archive-starter.ts';
+import { LambdaArchiveStarter, LambdaCaseSealer } from '../../shared/adapters/lambda-case-functions.ts';
 import { LicenceService } from '../../shared/domain/licences/licence-service.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';

@@ -10,7 +10,7 @@ import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import { DynamoLicenceStore } from '../../shared/adapters/dynamo-licence-store.ts';
 import { KmsSealSigner } from '../../shared/adapters/kms-seal-signer.ts';
-import type { SealingEvent } from '../../shared/adapters/lambda-case-sealer.ts';
+import type { SealingEvent } from '../../shared/adapters/lambda-case-functions.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { CaseSealing } from '../../shared/domain/cases/case-sealing.ts';
 import type { CaseState } from '../../shared/domain/cases/case-record.ts';

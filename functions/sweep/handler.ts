@@ -6,8 +6,7 @@
 // sealed (through the sealing function), and starts the archiving of ended cases not archived yet.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { dynamoDocumentClient, lambdaClient, requiredEnv, sfnClient } from '../../shared/adapters/aws-clients.ts';
-import { LambdaCaseSealer } from '../../shared/adapters/lambda-case-sealer.ts';
-import { LambdaArchiveStarter } from '../../shared/adapters/lambda-archive-starter.ts';
+import { LambdaArchiveStarter, LambdaCaseSealer } from '../../shared/adapters/lambda-case-functions.ts';
 import { SfnJointWorkflow } from '../../shared/adapters/sfn-joint-workflow.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';

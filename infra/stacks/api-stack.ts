@@ -334,9 +334,9 @@ export const ARCHIVE_SEAL_KEY_ACCESS: Record<LambdaName, readonly SealKeyAction[
  * alone, unqualified) and the variable that gives them its name. Nobody else may invoke them, and no
  * route reaches them.
  * - sealing: the cases function seals a case right after its decision, the sweep seals a decided case
- *   whose sealing failed (shared/adapters/lambda-case-sealer.ts);
+ *   whose sealing failed (shared/adapters/lambda-case-functions.ts);
  * - archive: the cases function starts archiving a case that ends, the sweep an ended case not
- *   archived yet, both asynchronously (InvocationType Event: shared/adapters/lambda-archive-starter.ts).
+ *   archived yet, both asynchronously (InvocationType Event: shared/adapters/lambda-case-functions.ts).
  */
 export const INVOKED_FUNCTIONS = {
   sealing: { invokers: ['cases', 'sweep'], variable: 'SEALING_FUNCTION_NAME' },

@@ -1,0 +1,59 @@
+// The case functions no route reaches, invoked through Lambda with a case number and nothing else:
+// - the sealing function (functions/sealing), the only holder of kms:Sign on the seal keys: invoked and
+//   awaited (RequestResponse); it answers the sealed case, or an error the caller reports (the sweep
+//   seals the case later);
+// - the archive function (functions/archive): started without waiting (Event); Lambda retries a failed
+//   run twice and then hands it to the function's dead-letter queue, and the sweep starts it again for
+//   any ended case not archived yet.
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { ArchiveStarter } from '../domain/archive/archive-store.ts';
+import type { CaseSealer } from '../domain/cases/case-sealing.ts';
+import type { CaseState } from '../domain/cases/case-record.ts';
+
+/** What a case function is invoked with. */
+export interface CaseFunctionEvent {
+  caseNo: string;
+}
+export type SealingEvent = CaseFunctionEvent;
+export type ArchivingEvent = CaseFunctionEvent;
+
+function invoke(lambda: LambdaClient, functionName: string, caseNo: string, type: 'RequestResponse' | 'Event') {
+  const event: CaseFunctionEvent = { caseNo };
+  return lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: type, Payload: Buffer.from(JSON.stringify(event)) }));
+}
+
+export class LambdaCaseSealer implements CaseSealer {
+  constructor(
+    private readonly lambda: LambdaClient,
+    private readonly functionName: string,
+  ) {}
+
+  async seal(caseNo: string): Promise<CaseState> {
+    const out = await invoke(this.lambda, this.functionName, caseNo, 'RequestResponse');
+    const text = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
+    if (out.FunctionError) {
+      let message = text;
+      try {
+        const body = JSON.parse(text) as { errorType?: string; errorMessage?: string };
+        message = `${body.errorType ?? 'Error'}: ${body.errorMessage ?? text}`;
+      } catch {
+        // not JSON: the text as it is
+      }
+      throw new Error(`sealing case ${caseNo} failed (${out.FunctionError}): ${message}`);
+    }
+    return JSON.parse(text) as CaseState;
+  }
+}
+
+export class LambdaArchiveStarter implements ArchiveStarter {
+  constructor(
+    private readonly lambda: LambdaClient,
+    private readonly functionName: string,
+  ) {}
+
+  async start(caseNo: string): Promise<void> {
+    const out = await invoke(this.lambda, this.functionName, caseNo, 'Event');
+    if (out.StatusCode !== 202) throw new Error(`starting the archiving of case ${caseNo}: Lambda answered ${out.StatusCode}`);
+  }
+}
