@@ -42,7 +42,7 @@ import type { CaseList, CasePage, CaseStore, FiledCase, SupervisionKind, SweepSt
 import { IDEMPOTENCY_KEY_FIELD, MAX_CASE_PAGE_SIZE, caseVersionConflict, idempotencyKeyReused } from '../domain/cases/case-store.ts';
 import { awaitsJointStart } from '../domain/cases/joint-handling.ts';
 import { invalid } from '../domain/errors.ts';
-import { badCursor, encodeCursor, openCursor, openHeadStartKey } from './query-cursor.ts';
+import { badCursor, encodeCursor, openCursor, queryIndexPage } from './query-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
 
 const { indexes } = CASES_TABLE;
@@ -299,29 +299,18 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   private async listIndex(ix: IndexLayout, pk: string, sortPrefix: string | undefined, page: CasePage): Promise<CaseList> {
-    const fingerprint = JSON.stringify({ index: ix.name, pk, sortPrefix });
-    const start = page.cursor
-      ? openHeadStartKey(page.cursor, fingerprint, { table: CASES_TABLE, index: ix, partition: pk, sortPrefix, itemPrefix: 'CASE#', headSortKey: HEAD })
-      : undefined;
-    const out = await this.db
-      .send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: ix.name,
-          KeyConditionExpression: sortPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
-          ExpressionAttributeNames: sortPrefix ? { '#pk': ix.partitionKey, '#sk': ix.sortKey } : { '#pk': ix.partitionKey },
-          ExpressionAttributeValues: sortPrefix ? { ':pk': pk, ':prefix': sortPrefix } : { ':pk': pk },
-          Limit: page.limit,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      )
-      .catch((e: unknown) => {
-        // A start key DynamoDB does not accept can only have come from a forged cursor.
-        if (start && (e as { name?: string }).name === 'ValidationException') throw badCursor();
-        throw e;
-      });
-    const cases = (out.Items ?? []).map((i) => i.state as CaseState);
-    return out.LastEvaluatedKey ? { cases, nextCursor: encodeCursor(out.LastEvaluatedKey, fingerprint) } : { cases };
+    const { items, nextCursor } = await queryIndexPage(this.db, {
+      tableName: this.tableName,
+      table: CASES_TABLE,
+      index: ix,
+      partition: pk,
+      ...(sortPrefix !== undefined ? { sortPrefix } : {}),
+      itemPrefix: 'CASE#',
+      headSortKey: HEAD,
+      page,
+    });
+    const cases = items.map((i) => i.state as CaseState);
+    return nextCursor ? { cases, nextCursor } : { cases };
   }
 
   private async idempotencyRecord(key: { pk: string; sk: string }): Promise<IdempotencyRecord | undefined> {

@@ -6,11 +6,11 @@
 // so of two revocations one wins and nothing else about the licence can change.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../domain/errors.ts';
 import type { IssuedLicence, LicencePage, LicenceStore } from '../domain/licences/licence-store.ts';
 import type { Licence } from '../domain/licences/licence.ts';
-import { badCursor, encodeCursor, openHeadStartKey } from './query-cursor.ts';
+import { queryIndexPage } from './query-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
 
 const ix = CASES_TABLE.indexes.licenceHolder;
@@ -64,31 +64,19 @@ export class DynamoLicenceStore implements LicenceStore {
   }
 
   async byHolder(holderId: string, typeCode: string | undefined, page: LicencePage): Promise<{ licences: IssuedLicence[]; nextCursor?: string }> {
-    const pk = `HOLDER#${holderId}`;
-    const fingerprint = JSON.stringify({ index: ix.name, pk, typeCode });
-    const start = page.cursor
-      ? openHeadStartKey(page.cursor, fingerprint, { table: CASES_TABLE, index: ix, partition: pk, sortPrefix: undefined, itemPrefix: 'LICENCE#', headSortKey: SORT })
-      : undefined;
-    const out = await this.db
-      .send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: ix.name,
-          KeyConditionExpression: '#pk = :pk',
-          ...(typeCode ? { FilterExpression: '#licence.#type = :type' } : {}),
-          ExpressionAttributeNames: { '#pk': ix.partitionKey, ...(typeCode ? { '#licence': 'licence', '#type': 'typeCode' } : {}) },
-          ExpressionAttributeValues: { ':pk': pk, ...(typeCode ? { ':type': typeCode } : {}) },
-          ScanIndexForward: false,
-          Limit: page.limit,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      )
-      .catch((e: unknown) => {
-        if (start && (e as { name?: string }).name === 'ValidationException') throw badCursor();
-        throw e;
-      });
-    const licences = (out.Items ?? []).map((i) => ({ licence: i.licence, sealed: i.sealed }) as IssuedLicence);
-    return out.LastEvaluatedKey ? { licences, nextCursor: encodeCursor(out.LastEvaluatedKey, fingerprint) } : { licences };
+    const { items, nextCursor } = await queryIndexPage(this.db, {
+      tableName: this.tableName,
+      table: CASES_TABLE,
+      index: ix,
+      partition: `HOLDER#${holderId}`,
+      itemPrefix: 'LICENCE#',
+      headSortKey: SORT,
+      page,
+      newestFirst: true,
+      ...(typeCode ? { filter: { expression: '#licence.#type = :type', names: { '#licence': 'licence', '#type': 'typeCode' }, values: { ':type': typeCode } } } : {}),
+    });
+    const licences = items.map((i) => ({ licence: i.licence, sealed: i.sealed }) as IssuedLicence);
+    return nextCursor ? { licences, nextCursor } : { licences };
   }
 }
 

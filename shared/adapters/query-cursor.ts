@@ -1,5 +1,7 @@
 // Pagination cursors of the DynamoDB stores: opaque to clients, bound to the query they came from
 // (its fingerprint), and checked before DynamoDB sees them, so a forged one is a 400, never a 500.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { invalid } from '../domain/errors.ts';
 import type { DomainError } from '../domain/errors.ts';
 
@@ -49,4 +51,48 @@ export function openHeadStartKey(cursor: string, fingerprint: string, shape: Hea
 
 export function badCursor(): DomainError {
   return invalid('INVALID_CURSOR', 'cursor', '分页游标无效或与查询条件不符', 'the cursor is malformed or belongs to another query');
+}
+
+/** One page of a sparse index whose items are aggregates' heads (`<itemPrefix>…` / `headSortKey`). */
+export interface IndexPageQuery {
+  tableName: string;
+  table: { partitionKey: string; sortKey: string };
+  index: { name: string; partitionKey: string; sortKey: string };
+  partition: string;
+  sortPrefix?: string;
+  itemPrefix: string;
+  headSortKey: string;
+  page: { limit: number; cursor?: string };
+  newestFirst?: boolean;
+  /** A filter on the items (the page may then hold fewer than `limit`); part of the cursor's query. */
+  filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+}
+
+/** Queries one page; the cursor is checked against this very query before DynamoDB sees it. */
+export async function queryIndexPage(db: DynamoDBDocumentClient, q: IndexPageQuery): Promise<{ items: Record<string, unknown>[]; nextCursor?: string }> {
+  const fingerprint = JSON.stringify({ index: q.index.name, pk: q.partition, sortPrefix: q.sortPrefix, ...(q.filter ? { filter: q.filter.values } : {}) });
+  const start = q.page.cursor
+    ? openHeadStartKey(q.page.cursor, fingerprint, { table: q.table, index: q.index, partition: q.partition, sortPrefix: q.sortPrefix, itemPrefix: q.itemPrefix, headSortKey: q.headSortKey })
+    : undefined;
+  const out = await db
+    .send(
+      new QueryCommand({
+        TableName: q.tableName,
+        IndexName: q.index.name,
+        KeyConditionExpression: q.sortPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': q.index.partitionKey, ...(q.sortPrefix ? { '#sk': q.index.sortKey } : {}), ...q.filter?.names },
+        ExpressionAttributeValues: { ':pk': q.partition, ...(q.sortPrefix ? { ':prefix': q.sortPrefix } : {}), ...q.filter?.values },
+        ...(q.filter ? { FilterExpression: q.filter.expression } : {}),
+        ...(q.newestFirst ? { ScanIndexForward: false } : {}),
+        Limit: q.page.limit,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    )
+    .catch((e: unknown) => {
+      // A start key DynamoDB does not accept can only have come from a forged cursor.
+      if (start && (e as { name?: string }).name === 'ValidationException') throw badCursor();
+      throw e;
+    });
+  const items = out.Items ?? [];
+  return out.LastEvaluatedKey ? { items, nextCursor: encodeCursor(out.LastEvaluatedKey, fingerprint) } : { items };
 }
