@@ -271,8 +271,9 @@ describe('error codes', () => {
       'CASE_ARCHIVED',
       'CASE_NOT_SEALED',
       'CASE_NOT_ENDED',
-      // A finding of the four-property report (bundle-audit.ts), not an API error.
+      // Findings of the four-property report (bundle-audit.ts, case-archiving.ts), not API errors.
       'BAG_ROOT_INVALID',
+      'CHECKSUM_MISMATCH',
       // issueLicence's guard: the decision's licence terms are checked first (CASE_LICENCE_TERMS_INVALID).
       'LICENCE_VALIDITY_INVALID',
     ]);
