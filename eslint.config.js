@@ -37,6 +37,27 @@ export default tseslint.config(
     },
   },
   {
+    // What runs in a Lambda bundle (and in the packed CLI) must be visible to esbuild: a module loaded
+    // by a run-time require or a computed import is left out of the bundle and fails on AWS.
+    files: ['functions/**/*.ts', 'shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['node:module', 'module'].map((name) => ({
+            name,
+            importNames: ['createRequire'],
+            message: 'Import the package statically: esbuild does not bundle what a created require loads, so the deployed function cannot find it.',
+          })),
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ImportExpression[source.type!="Literal"]', message: 'Import a named module: esbuild cannot bundle a computed import.' },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {

@@ -1,6 +1,6 @@
 // How every Lambda handler is bundled: one set of esbuild options, used by the CDK API stack
-// (NodejsFunction, local esbuild, never Docker) and by `bundleFunction`, which runs esbuild itself
-// with the very same options so a benchmark can measure what would be deployed.
+// (NodejsFunction, local esbuild, never Docker). test/e2e/lambda-bundles.e2e.test.ts runs each bundle
+// the synthesis builds as Lambda would (alone in an empty folder), and the benchmark measures them.
 //
 // - ESM output (`index.mjs`) for Node 22, minified, with a source map (without the sources' text:
 //   the map only has to turn minified stack traces into file:line, NODE_OPTIONS=--enable-source-maps).
@@ -8,8 +8,11 @@
 //   call `require('node:…')` at run time (esbuild cannot rewrite those into imports).
 // - Nothing is external, the AWS SDK included: the bundle carries the SDK versions the tests ran
 //   with instead of whatever the Lambda runtime ships that month, and tree-shaken, minified code
-//   loads faster at cold start than the runtime's full SDK packages.
-import { build } from 'esbuild';
+//   loads faster at cold start than the runtime's full SDK packages. The runtime lends a bundle no
+//   package: every import must be one esbuild can see (lint refuses createRequire and computed
+//   imports in functions/ and shared/). The one require left unresolved on purpose is the SDK's
+//   optional `@aws-sdk/signature-v4-crt`, tried inside try/catch for SigV4a (S3 Multi-Region Access
+//   Points), which Tongban does not use.
 import type { BuildOptions } from 'esbuild';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -54,7 +57,7 @@ export const LAMBDA_ESBUILD_OPTIONS = {
   external: [],
 } as const satisfies BuildOptions;
 
-/** The same options for `NodejsFunction` (which writes `index.mjs` for ESM, as `bundleFunction` does). */
+/** The same options for `NodejsFunction` (which writes `index.mjs` for ESM). */
 export const LAMBDA_BUNDLING: BundlingOptions = {
   target: LAMBDA_ESBUILD_OPTIONS.target,
   format: OutputFormat.ESM,
@@ -68,20 +71,3 @@ export const LAMBDA_BUNDLING: BundlingOptions = {
   forceDockerBundling: false,
 };
 
-/**
- * Bundles `functions/<name>/handler.ts` into `<outdir>/index.mjs` (and its `.map`) exactly as a
- * deployment would, and returns the bundle's path.
- */
-export async function bundleFunction(name: LambdaName, outdir: string): Promise<string> {
-  const outfile = join(outdir, 'index.mjs');
-  await build({
-    ...LAMBDA_ESBUILD_OPTIONS,
-    mainFields: [...LAMBDA_ESBUILD_OPTIONS.mainFields],
-    external: [...LAMBDA_ESBUILD_OPTIONS.external],
-    entryPoints: [functionEntry(name)],
-    outfile,
-    absWorkingDir: PROJECT_ROOT,
-    logLevel: 'warning',
-  });
-  return outfile;
-}

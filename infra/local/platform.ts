@@ -8,17 +8,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { LocalCredentials } from '../../shared/contracts/local-credentials.ts';
 import { LocalCredentialsSchema } from '../../shared/contracts/local-credentials.ts';
 import type { FunctionName } from '../../shared/contracts/routes.ts';
+import type { LambdaName } from '../lambda-bundling.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import type { ApiHandler } from '../../functions/http/api-handler.ts';
 import type { SweepReport } from '../../shared/domain/cases/case-sweep.ts';
 import { LOCAL_ACCOUNT, startApiGateway } from './api-gateway.ts';
+import type { LocalFunction } from './lambda-server.ts';
 import { startLocalKms } from './kms-server.ts';
 import { LOCAL_TABLES, ensureTables, startDynalite } from './local-dynamodb.ts';
 import { S3RVER_CREDENTIALS, startS3 } from './local-s3.ts';
@@ -58,6 +60,13 @@ export interface PlatformOptions {
   sweepIntervalMs?: number;
   /** The departments' seal keys: ECC_NIST_P256 (ES256, the default) or SM2 (SM2-SM3, as in the China regions). */
   sealKeySpec?: LocalSealKeySpec;
+  /**
+   * Functions run instead of this process's own handlers, by name: each is given the event its
+   * handler would be given (an API Gateway proxy event, a joint-handling step, `{ caseNo }`, the
+   * schedule's event) and answers what the handler would. The bundle test runs the Lambda bundles the
+   * CDK app deploys this way, each in a Node process of its own.
+   */
+  functions?: Partial<Record<LambdaName, LocalFunction>>;
 }
 
 export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
@@ -74,6 +83,9 @@ export interface RunningPlatform {
   stepFunctions: LocalStepFunctions;
   /** The joint-handling state machine's ARN. */
   jointStateMachineArn: string;
+  region: string;
+  /** The local stand-ins' endpoints, as AWS_ENDPOINT_URL_<SERVICE> gives them to the handlers. */
+  services: { dynamodb: string; s3: string; kms: string; sfn: string; lambda: string };
   /** Runs the case sweep now (waiting for a run the timer started, if one is under way). */
   sweep(): Promise<SweepReport>;
   close(): Promise<void>;
@@ -139,7 +151,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     await ensureArchiveKey(kmsClient, directory, opts.sealKeySpec ?? 'ECC_NIST_P256');
 
     // Joint handling: the definition the CDK app deploys, its Lambda steps run by the same handler.
-    const stepFunctions = await startJointHandling(dataDir, db, host, region, opts.now);
+    const stepFunctions = await startJointHandling(dataDir, db, host, region, opts.now, opts.functions?.joint);
     closers.unshift(stepFunctions.close);
     const jointStateMachineArn = stepFunctions.stateMachineArn(LOCAL_JOINT_STATE_MACHINE);
     Object.assign(process.env, { AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint, JOINT_STATE_MACHINE_ARN: jointStateMachineArn });
@@ -147,7 +159,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     // The sealing function, which the cases function and the sweep invoke through the Lambda API.
     const { sealingHandler } = await import('../../functions/sealing/handler.ts');
     const sealing = sealingHandler(opts.now ? { now: opts.now } : {});
-    const lambdaFunctions: Record<string, (event: unknown) => Promise<unknown>> = { [LOCAL_SEALING_FUNCTION]: (event) => sealing(event as Parameters<typeof sealing>[0]) };
+    const lambdaFunctions: Record<string, LocalFunction> = { [LOCAL_SEALING_FUNCTION]: opts.functions?.sealing ?? ((event) => sealing(event as Parameters<typeof sealing>[0])) };
     const lambda = await startLocalLambda({
       host,
       functions: lambdaFunctions,
@@ -156,7 +168,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     closers.unshift(lambda.close);
     Object.assign(process.env, { AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint, SEALING_FUNCTION_NAME: LOCAL_SEALING_FUNCTION, ARCHIVE_FUNCTION_NAME: LOCAL_ARCHIVE_FUNCTION });
 
-    const handlers = await loadHandlers(opts.now);
+    const handlers = await loadHandlers(opts.now, opts.functions);
     const gateway = await startApiGateway({
       handlers,
       verifier: new SigV4Verifier(
@@ -172,7 +184,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     process.env.PUBLISHED_KEYS_URL = `${gateway.url}/v1/.well-known/jwks.json`;
     const { archiveHandler } = await import('../../functions/archive/handler.ts');
     const archive = archiveHandler(opts.now ? { now: opts.now } : {});
-    lambdaFunctions[LOCAL_ARCHIVE_FUNCTION] = (event) => archive(event as Parameters<typeof archive>[0]);
+    lambdaFunctions[LOCAL_ARCHIVE_FUNCTION] = opts.functions?.archive ?? ((event) => archive(event as Parameters<typeof archive>[0]));
 
     const credentials: CredentialsFile = {
       endpoint: gateway.url,
@@ -194,7 +206,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     };
     await writeAtomically(credentialsPath, JSON.stringify(credentials, null, 2) + '\n');
 
-    const sweeper = await startSweeper(opts.now, opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
+    const sweeper = await startSweeper(opts.now, opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS, opts.functions?.sweep, region);
     // Stopped first: no sweep writes into stores that are closing.
     closers.unshift(sweeper.stop);
     // Executions the last run left RUNNING go on (from their start: their steps are idempotent).
@@ -209,6 +221,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       seeded,
       stepFunctions,
       jointStateMachineArn,
+      region,
+      services: { dynamodb: dynamo.endpoint, s3: s3.endpoint, kms: kms.endpoint, sfn: stepFunctions.endpoint, lambda: lambda.endpoint },
       sweep: sweeper.run,
       close: () => closeAll(closers),
     };
@@ -257,7 +271,7 @@ export function principalArn(name: string): string {
   return `arn:aws:iam::${LOCAL_ACCOUNT}:user/${name}`;
 }
 
-async function loadHandlers(now: (() => Date) | undefined): Promise<Record<FunctionName, ApiHandler>> {
+async function loadHandlers(now: (() => Date) | undefined, replaced: PlatformOptions['functions']): Promise<Record<FunctionName, ApiHandler>> {
   // Imported only now: the handler modules build their AWS clients from the environment set above.
   const [catalogue, platform, cases, seals] = await Promise.all([
     import('../../functions/catalogue/handler.ts'),
@@ -265,12 +279,17 @@ async function loadHandlers(now: (() => Date) | undefined): Promise<Record<Funct
     import('../../functions/cases/handler.ts'),
     import('../../functions/seals/handler.ts'),
   ]);
-  return {
+  const handlers: Record<FunctionName, ApiHandler> = {
     catalogue: now ? catalogue.catalogueHandler({ now }) : catalogue.handler,
     platform: platform.handler,
     cases: now ? cases.casesHandler({ now }) : cases.handler,
     seals: now ? seals.sealsHandler({ now }) : seals.handler,
   };
+  for (const name of Object.keys(handlers) as FunctionName[]) {
+    const fn = replaced?.[name];
+    if (fn) handlers[name] = async (event) => (await fn(event)) as Awaited<ReturnType<ApiHandler>>;
+  }
+  return handlers;
 }
 
 /**
@@ -279,7 +298,14 @@ async function loadHandlers(now: (() => Date) | undefined): Promise<Record<Funct
  * or kept from an earlier start that synthesised it from the very same sources, and its Lambda steps
  * call the joint function's handler in this process.
  */
-async function startJointHandling(dataDir: string, db: DynamoDBDocumentClient, host: string, region: string, now: (() => Date) | undefined): Promise<LocalStepFunctions> {
+async function startJointHandling(
+  dataDir: string,
+  db: DynamoDBDocumentClient,
+  host: string,
+  region: string,
+  now: (() => Date) | undefined,
+  replaced: LocalFunction | undefined,
+): Promise<LocalStepFunctions> {
   const joint = await import('../../functions/joint/handler.ts');
   const functionArn = `arn:${partitionOf(region)}:lambda:${region}:${LOCAL_ACCOUNT}:function:tongban-local-joint`;
   const handler = now ? joint.jointHandler({ now }) : joint.handler;
@@ -295,7 +321,7 @@ async function startJointHandling(dataDir: string, db: DynamoDBDocumentClient, h
     table: LOCAL_TABLES.stepFunctions,
     stateMachines: { [LOCAL_JOINT_STATE_MACHINE]: definition },
     ...(kept ? { validated: [LOCAL_JOINT_STATE_MACHINE] } : {}),
-    functions: { [functionArn]: (event) => handler(event as Parameters<typeof handler>[0]) },
+    functions: { [functionArn]: replaced ?? ((event) => handler(event as Parameters<typeof handler>[0])) },
     onEvent: (notice) => {
       if (notice.type === 'failure') console.warn(`joint handling: ${notice.message}`);
       else if (notice.status !== 'SUCCEEDED') console.warn(`joint handling: ${notice.executionArn} ended ${notice.status}${notice.error ? ` (${notice.error})` : ''}`);
@@ -310,9 +336,14 @@ async function startJointHandling(dataDir: string, db: DynamoDBDocumentClient, h
  * The embedded stand-in for the EventBridge schedule: the same sweep handler, on a timer. Runs never
  * overlap: a tick while one is under way waits for the next, and `run()` joins the one under way.
  */
-async function startSweeper(now: (() => Date) | undefined, intervalMs: number): Promise<{ run: () => Promise<SweepReport>; stop: () => Promise<void> }> {
+async function startSweeper(
+  now: (() => Date) | undefined,
+  intervalMs: number,
+  replaced: LocalFunction | undefined,
+  region: string,
+): Promise<{ run: () => Promise<SweepReport>; stop: () => Promise<void> }> {
   const { sweepHandler } = await import('../../functions/sweep/handler.ts');
-  const handler = sweepHandler(now ? { now } : {});
+  const handler = replaced ? async () => (await replaced(scheduledEvent(region))) as SweepReport : sweepHandler(now ? { now } : {});
   let current: Promise<SweepReport> | undefined;
   const run = () => {
     current ??= handler().finally(() => {
@@ -337,6 +368,21 @@ async function startSweeper(now: (() => Date) | undefined, intervalMs: number): 
       if (timer) clearInterval(timer);
       await current?.catch(() => undefined);
     },
+  };
+}
+
+/** The event an EventBridge schedule gives the sweep (which reads none of it). */
+function scheduledEvent(region: string) {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: LOCAL_ACCOUNT,
+    time: new Date().toISOString(),
+    region,
+    resources: [`arn:${partitionOf(region)}:events:${region}:${LOCAL_ACCOUNT}:rule/tongban-local-sweep`],
+    detail: {},
   };
 }
 

@@ -1,7 +1,8 @@
 // `npm run bench`: prints the figures the issues set budgets for. Figures, never assertions.
 //   - time from `npm start` to ready: first start (empty data directory, seeds) and restart
 //   - p50/p95/p99 latency of a signed GET /v1/items and of an item draft (POST /v1/items)
-//   - each Lambda bundle's size (the esbuild options the CDK stack deploys with)
+//   - the artifacts (issue 12): each Lambda bundle as the CDK synthesis builds it, its size and its
+//     handler's load time in a fresh process from an empty folder; the packed CLI (test/bench/bundles.ts)
 //   - cases (issue 3): filings per second sustained, and their latency, at a fixed concurrency; with
 //     BENCH_CASES cases filed, the latency of a department's queue query and of a filing; the
 //     DynamoDB writes of a filing, of each action and of a replayed filing, counted (test/bench/case-writes.ts)
@@ -18,16 +19,13 @@
 // BENCH_SEALS (default 300) seals per seal-rate figure, BENCH_ARCHIVE_MB (default 1024) MB of files
 // in the archived case.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { SCHEDULED_FUNCTION_NAMES, bundleFunction } from '../../infra/lambda-bundling.ts';
-import type { LambdaName } from '../../infra/lambda-bundling.ts';
 import type { CredentialsFile } from '../../infra/local/platform.ts';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import { ApiClient } from '../../shared/cli/api-client.ts';
-import { ROUTES } from '../../shared/contracts/routes.ts';
+import { benchBundles } from './bundles.ts';
 import { benchCases } from './cases.ts';
 import { benchJoint } from './joint.ts';
 import { countCaseWrites } from './case-writes.ts';
@@ -113,19 +111,8 @@ async function main(): Promise<void> {
   // 7. e-archive, in a process of its own (its peak memory is the figure)
   await runScript(join(ROOT, 'test/bench/archive.ts'));
 
-  // 8. bundle sizes
-  const out = await mkdtemp(join(tmpdir(), 'tongban-bundles-'));
-  const names: LambdaName[] = [...new Set(ROUTES.map((r) => r.function)), ...SCHEDULED_FUNCTION_NAMES];
-  const rows: string[][] = [];
-  for (const name of names) {
-    const file = await bundleFunction(name, join(out, name));
-    const bytes = (await stat(file)).size;
-    const gz = gzipSync(await readFile(file)).length;
-    rows.push([name, kib(bytes), kib(gz)]);
-  }
-  console.log('\nLambda bundles (esbuild, minified, as deployed)');
-  table(rows, ['function', 'size KiB', 'gzip KiB']);
-  await rm(out, { recursive: true, force: true });
+  // 8. the artifacts: each Lambda bundle as synthesised (size, load in a fresh process), the packed CLI
+  await benchBundles();
   console.log(`\nwhole bench: ${((performance.now() - t0) / 1000).toFixed(0)} s (load average now ${load()})`);
 }
 
@@ -169,10 +156,6 @@ function load(): string {
   return loadavg()
     .map((x) => x.toFixed(2))
     .join(' ');
-}
-
-function kib(n: number): string {
-  return (n / 1024).toFixed(1);
 }
 
 await main();

@@ -3,7 +3,7 @@
 // ECDSA P-256, `sm-crypto` for SM2.
 import { createHash, createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import smCrypto from 'sm-crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -33,13 +33,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure } from '../support/refusal.ts';
 import { startLocalKms, type LocalKms } from '../../infra/local/kms-server.ts';
 
-interface SmCrypto {
-  sm2: {
-    doSignature(msg: Uint8Array, privateKeyHex: string, opts: { der: boolean; hash: boolean }): string;
-    doVerifySignature(msg: Uint8Array, signatureHex: string, publicKeyHex: string, opts: { der: boolean; hash: boolean }): boolean;
-  };
-}
-const smCrypto = createRequire(import.meta.url)('sm-crypto') as SmCrypto;
 
 const credentials = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-secret' };
 const REGION = 'us-west-2';

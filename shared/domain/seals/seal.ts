@@ -22,7 +22,7 @@
 //
 // Verification (verifySeal) needs only the document, the seal and the public key (JWKS): no platform.
 import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
-import { createRequire } from 'node:module';
+import smCrypto from 'sm-crypto';
 
 /** The largest message KMS signs as it is (MessageType RAW). */
 export const KMS_RAW_MESSAGE_LIMIT = 4096;
@@ -164,11 +164,6 @@ export function ecPoint(spki: Uint8Array): Buffer {
   }
   return point;
 }
-
-interface SmCrypto {
-  sm2: { doVerifySignature(msg: number[], signatureHex: string, publicKeyHex: string, opts: { der: boolean; hash: boolean }): boolean };
-}
-const smCrypto = createRequire(import.meta.url)('sm-crypto') as SmCrypto;
 
 /** SM2 verification of R‖S over `input` (SM3 with Z of the default ID), by sm-crypto. */
 function sm2Verify(input: Buffer, signature: Buffer, point: Buffer): boolean {

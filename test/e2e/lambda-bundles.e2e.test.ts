@@ -1,0 +1,185 @@
+// The Lambda bundles as they deploy: the CDK app is synthesised with bundling (the assets `cdk deploy`
+// uploads, built with the deployed esbuild options), and every function's bundle is run as Lambda
+// runs it — in a Node process of its own, from an empty folder holding nothing but the bundle (no
+// node_modules anywhere above it), with only the environment its template gives it (references
+// resolved to the embedded platform's counterparts) plus Lambda's own variables. The embedded
+// platform then serves the API, runs the joint-handling state machine, the Lambda Invoke API and the
+// sweep with these processes instead of its own handlers, and a case goes from filing through
+// sealing to the archive, a joint case through both opinions, and the sweep runs: every function
+// answers from its bundle. A package that escapes a bundle fails here, not on AWS.
+import { randomUUID } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LambdaName } from '../../infra/lambda-bundling.ts';
+import type { RunningPlatform } from '../../infra/local/platform.ts';
+import { startPlatform } from '../../infra/local/platform.ts';
+import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
+import { jointExecutionName } from '../../shared/contracts/joint-workflow.ts';
+import { JOINT, SHOP, ZHANG } from '../support/case-fixtures.ts';
+import type { DeployedFunction, FunctionRuntime } from '../support/deployed-functions.ts';
+import { LAMBDA_NAMES, deployedFunctions, embeddedCounterparts, localServiceEnvironment, resolvedEnvironment, startFunction } from '../support/deployed-functions.ts';
+import { signedClients, uploadPdf } from '../support/signed-clients.ts';
+import { CDK_JSON, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const REGISTRATION = SEED_ITEMS.find((g) => g.resultLicenceType === 'YYZZ')!;
+
+let dataDir: string;
+let platform: RunningPlatform;
+let xray: Socket;
+let segments = 0;
+let deployed: DeployedFunction[];
+const runtimes = new Map<LambdaName, FunctionRuntime>();
+const runtime = (name: LambdaName) => runtimes.get(name) ?? (() => { throw new Error(`the ${name} function is not running`); })();
+
+beforeAll(async () => {
+  // The assets `cdk deploy` would upload: bundled by the synthesis itself.
+  const synth = synthApp(CDK_JSON.context.tongban, { bundle: true });
+  deployed = deployedFunctions(synth);
+
+  // The platform, with every function replaced by its bundle's process (started below, once the
+  // endpoints their environment names are known).
+  dataDir = await mkdtemp(join(tmpdir(), 'tongban-bundles-'));
+  const functions = Object.fromEntries(LAMBDA_NAMES.map((name) => [name, (event: unknown) => runtime(name).invoke(event)]));
+  platform = await startPlatform({ dataDir, port: 0, sweepIntervalMs: 0, functions });
+
+  // Active tracing: the X-Ray SDK sends its segments to the daemon's UDP address — here a socket on loopback.
+  xray = createSocket('udp4');
+  xray.on('message', () => segments++);
+  await new Promise<void>((resolve) => xray.bind(0, '127.0.0.1', resolve));
+
+  const counterparts = embeddedCounterparts(synth, platform);
+  const extra = localServiceEnvironment(platform, `127.0.0.1:${(xray.address() as AddressInfo).port}`);
+  // Started together; if one fails to load, the others are still stopped in afterAll.
+  const started = await Promise.allSettled(deployed.map(async (fn) => runtimes.set(fn.name, await startFunction(fn, resolvedEnvironment(fn, synth, counterparts), extra))));
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  removeSynthOutputs();
+}, 240_000);
+
+afterAll(async () => {
+  await platform?.close();
+  await Promise.all([...runtimes.values()].map((r) => r.stop()));
+  await new Promise<void>((resolve) => (xray ? xray.close(() => resolve()) : resolve()));
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  removeSynthOutputs();
+});
+
+const as = signedClients(() => platform);
+
+describe('every Lambda bundle, as deployed, in an empty folder', () => {
+  it('is the asset of each function of the template, and each loads alone and exports its handler', () => {
+    // Assess: the eight functions, each an ESM bundle and its source map, nothing else
+    expect(deployed.map((f) => f.name).sort()).toEqual([...LAMBDA_NAMES].sort());
+    for (const fn of deployed) {
+      const r = runtime(fn.name);
+      expect([fn.name, fn.runtime, fn.handler]).toEqual([fn.name, 'nodejs22.x', 'index.handler']);
+      expect([fn.name, r.files]).toEqual([fn.name, ['index.mjs', 'index.mjs.map']]);
+      expect([fn.name, r.handlerType, r.exports]).toEqual([fn.name, 'function', expect.arrayContaining(['handler'])]);
+      // The folder reaches no package: whatever the bundle needs, it carries.
+      expect([fn.name, r.resolvable]).toEqual([fn.name, []]);
+    }
+  });
+
+  it('gets the environment its template gives: tables, buckets, functions and the state machine by their embedded counterparts', () => {
+    const env = (name: LambdaName) => Object.keys(deployed.find((f) => f.name === name)!.environment).sort();
+    expect(env('seals')).toEqual(expect.arrayContaining(['CASES_TABLE', 'DIRECTORY_TABLE', 'NODE_OPTIONS']));
+    expect(env('archive')).toEqual(expect.arrayContaining(['ARCHIVE_BUCKET', 'MATERIALS_BUCKET', 'PUBLISHED_KEYS_URL']));
+    expect(env('cases')).toEqual(expect.arrayContaining(['ARCHIVE_FUNCTION_NAME', 'JOINT_STATE_MACHINE_ARN', 'SEALING_FUNCTION_NAME']));
+  });
+
+  it('seals: publishes the JWKS from the embedded KMS', async () => {
+    // Act: the public route, unsigned
+    const res = await fetch(`${platform.endpoint}/v1/.well-known/jwks.json`);
+
+    // Assess: a key per department seal, and the archive key
+    expect(res.status).toBe(200);
+    const jwks = (await res.json()) as Json;
+    const departments = new Set(jwks.keys.map((k: Json) => k['tongban:department']));
+    for (const d of Object.values(DEPARTMENTS)) expect(departments.has(d.id)).toBe(true);
+    expect(jwks.keys.every((k: Json) => typeof k['tongban:spki'] === 'string')).toBe(true);
+  });
+
+  it('platform and catalogue: health, the OpenAPI document and the published items', async () => {
+    const health = await fetch(`${platform.endpoint}/health`);
+    const openapi = await fetch(`${platform.endpoint}/v1/openapi.json`);
+    const items = await as('portal').request('GET', '/v1/items?limit=50');
+
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as Json).status).toBe('ok');
+    expect(openapi.status).toBe(200);
+    expect(Object.keys(((await openapi.json()) as Json).paths)).toEqual(expect.arrayContaining(['/v1/cases/{caseNo}/decide', '/v1/.well-known/jwks.json']));
+    expect(items.status).toBe(200);
+    expect((items.body as Json).items.map((i: Json) => i.code)).toEqual(expect.arrayContaining([REGISTRATION.implementationCode, JOINT.implementationCode]));
+  });
+
+  it('cases, sealing and archive: a case filed, decided, sealed with KMS and archived by the bundles', async () => {
+    // Prepare: the materials through presigned slots the cases bundle signs
+    const materials: Json = {};
+    for (const m of REGISTRATION.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
+    const filed = await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: REGISTRATION.implementationCode, applicant: SHOP, form: { 注册资本: '100万元' }, materials } });
+    expect(filed.status).toBe(201);
+    const caseNo = (filed.body as Json).caseNo as string;
+    const accepted = await as('market').request('POST', `/v1/cases/${caseNo}/accept`, { body: {} });
+    expect(accepted.status).toBe(200);
+    const archivingBefore = runtime('archive').endedCount();
+
+    // Act: the decision, sealed at once by the sealing bundle, then archived by the archive bundle
+    const decided = await as('market').request('POST', `/v1/cases/${caseNo}/decide`, { body: { outcome: 'approved' } });
+    await runtime('archive').ended(archivingBefore + 1);
+    const shown = await as('market').request('GET', `/v1/cases/${caseNo}`);
+
+    // Assess
+    expect(decided.status).toBe(200);
+    expect((decided.body as Json).results).toMatchObject({ licenceId: expect.stringMatching(/^1\.2\.156\.3005\.2\.YYZZ\./) });
+    expect(shown.status).toBe(200);
+    expect((shown.body as Json).archive).toMatchObject({ state: 'archived', bundleKey: expect.stringMatching(new RegExp(`/${caseNo}\\.tar$`)) });
+    const verified = await as('portal').request('POST', '/v1/seals/verify', { body: (shown.body as Json).results.decision });
+    expect((verified.body as Json).valid).toBe(true);
+  });
+
+  it('joint: the state machine runs its steps in the joint bundle, and both opinions complete the case', async () => {
+    // Prepare
+    const materials: Json = {};
+    for (const m of JOINT.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
+    const filed = await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: JOINT.implementationCode, applicant: ZHANG, form: { 经营场所面积: 150 }, materials } });
+    expect(filed.status).toBe(201);
+    const caseNo = (filed.body as Json).caseNo as string;
+    const executionArn = platform.jointStateMachineArn.replace(':stateMachine:', ':execution:') + `:${jointExecutionName(caseNo)}`;
+
+    // Act: acceptance starts the execution; each co-department answers once its task waits
+    expect((await as('market').request('POST', `/v1/cases/${caseNo}/accept`, { body: {} })).status).toBe(200);
+    await platform.stepFunctions.waitForTaskToken(executionArn, 'AwaitOpinion');
+    for (const department of ['health', 'fire']) {
+      const answered = await as(department).request('POST', `/v1/cases/${caseNo}/opinions`, { body: { outcome: 'agree' } });
+      expect([department, answered.status]).toEqual([department, 200]);
+    }
+    const execution = await platform.stepFunctions.waitForExecution(executionArn);
+    const shown = await as('market').request('GET', `/v1/cases/${caseNo}`);
+
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    expect((shown.body as Json).status).toBe('opinions-complete');
+    expect((shown.body as Json).jointTasks.map((t: Json) => t.status)).toEqual(['answered', 'answered']);
+  });
+
+  it('sweep: a scheduled run through the sweep bundle answers its report and publishes its metrics', async () => {
+    const report = (await platform.sweep()) as unknown as Json;
+
+    expect(report).toMatchObject({ deemedAccepted: expect.any(Number), markedOverdue: expect.any(Number), failed: [] });
+    // EMF, as CloudWatch reads it from the function's output
+    expect(runtime('sweep').output()).toMatch(/"SweepFailures":0/);
+  });
+
+  it('ran every function from its bundle, traced through the X-Ray SDK to the daemon address Lambda gives it', () => {
+    // Nothing above was answered by the platform's own handlers: each bundle's process ran invocations.
+    expect(LAMBDA_NAMES.filter((name) => runtime(name).endedCount() === 0)).toEqual([]);
+    expect(segments).toBeGreaterThan(0);
+  });
+});
