@@ -78,13 +78,16 @@ try {
   process.exit(1);
 }
 
-/** Says so when deadlines will soon reach a year whose official calendar is not loaded yet. */
+/** Says so when deadlines will soon reach a year whose official arrangement is not loaded yet. */
 function calendarNotice(today: Date): string[] {
-  const lastYear = Math.max(...officialCalendar.years());
+  const day = chinaDate(today);
+  const until = officialCalendar.loadedUntil(day);
   const horizon = chinaDate(new Date(today.getTime() + 60 * 24 * 3600 * 1000));
-  if (Number(horizon.slice(0, 4)) <= lastYear) return [];
+  if (until !== undefined && horizon <= until) return [];
   return [
-    `calendar:    official working-day data ends with ${lastYear}; deadlines reaching into ${lastYear + 1} are flagged`,
-    `             (DEADLINE_CALENDAR_MISSING) until its data is added (shared/domain/calendar/README.md)`,
+    until === undefined
+      ? `calendar:    the official holiday arrangement of ${day.slice(0, 4)} is not loaded: dates are counted provisionally on its statutory holidays`
+      : `calendar:    official holiday data ends on ${until}; dates beyond it are counted provisionally on the statutory holidays`,
+    `             (marked provisional, never used to mark a case late) until the year is added (shared/domain/calendar/README.md)`,
   ];
 }

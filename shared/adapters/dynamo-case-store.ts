@@ -500,7 +500,7 @@ function queueDate(state: CaseState): string {
     case 'opinions-complete':
       // A joint case not dispatched yet is undated: the sweep lists every undated case, and starts its workflow.
       if (awaitsJointStart(state)) return NO_DATE;
-      return state.deadlines && 'promised' in state.deadlines ? state.deadlines.promised : NO_DATE;
+      return state.deadlines?.promised ?? NO_DATE;
     // An ended case is undated until it is sealed (decided) and archived: the sweep lists every
     // undated ended case, seals it if need be and starts its archiving.
     case 'refused':

@@ -7,6 +7,11 @@ import { CASE_STATUS_ZH, SPECIAL_PROCEDURE_ZH } from '../domain/cases/case-recor
 import { printTable } from './output.ts';
 
 
+/** A date, marked when it is provisional (counted across a year whose holiday arrangement is not loaded). */
+const PROVISIONAL = ' (暂定 provisional)';
+const dated = (c: { provisional?: string[] }, path: string, date: string | undefined, flag?: string): string =>
+  date ? `${date}${c.provisional?.includes(path) ? PROVISIONAL : ''}` : flag ? `未知 unknown (${flag})` : '';
+
 const statusOf = (s: string) => (CASE_STATUS_ZH[s as CaseStatus] ? `${CASE_STATUS_ZH[s as CaseStatus]} ${s}` : s);
 
 export function printReceipt(body: FilingResult, idempotencyKey: string): void {
@@ -16,8 +21,8 @@ export function printReceipt(body: FilingResult, idempotencyKey: string): void {
   console.log(`事项 item:              ${r.itemName}  (${r.itemCode}, version ${r.itemVersion})`);
   console.log(`收件时间 received:      ${r.receivedAt}`);
   console.log('材料 materials:');
-  for (const m of r.materials) console.log(`  - ${m.name}  ${m.contentType}, ${m.size} bytes, sha256 ${m.sha256}`);
-  if (r.answerDueOn) console.log(`答复期限 answer due:    ${r.answerDueOn}  (逾期未答复视为受理 / deemed accepted after it)`);
+  for (const m of r.materials) console.log(`  - ${m.name}  ${m.kind === 'upload' ? `${m.contentType}, ${m.size} bytes, sha256 ${m.sha256}` : `电子证照 licence ${m.licenceId} (免提交)`}`);
+  if (r.answerDueOn) console.log(`答复期限 answer due:    ${dated(r, 'answerDueOn', r.answerDueOn)}  (逾期未答复视为受理 / deemed accepted after it)`);
   if (r.dueFlag) console.log(`答复期限 answer due:    未知 unknown (${r.dueFlag})`);
   console.log(`Idempotency-Key:        ${idempotencyKey}  (重试请用 / retry with --idempotency-key ${idempotencyKey})`);
 }
@@ -26,19 +31,20 @@ export function printCase(c: CaseState): void {
   console.log(`${c.caseNo}  ${c.itemName} (${c.itemCode}, version ${c.itemVersion})`);
   console.log(`状态 status: ${statusOf(c.status)}${c.supervision ? `  [${c.supervision === 'overdue' ? '超期 overdue' : '超法定时限 violation'}]` : ''} · case version ${c.version}`);
   console.log(`申请人 applicant: ${c.applicant.name} (${c.applicant.kind === 'person' ? c.applicant.residentId : c.applicant.creditCode}) · channel ${c.channelId} · department ${c.departmentId}`);
-  console.log(`收件 received: ${c.receivedAt}${c.deemedAcceptedOn ? ` · 答复期限 answer due ${c.deemedAcceptedOn}` : ''}`);
+  console.log(`收件 received: ${c.receivedAt}${c.deemedAcceptedOn ? ` · 答复期限 answer due ${dated(c, 'deemedAcceptedOn', c.deemedAcceptedOn)}` : ''}`);
   for (const p of c.supplementRequest ?? []) console.log(`  补正 supplement: ${p.material}: ${p.problem}`);
   if (c.acceptance) {
     const pending = c.acceptance.pendingMaterials?.length ? ` · 容缺 pending ${c.acceptance.pendingMaterials.join(', ')} due ${c.acceptance.pendingDueOn ?? '?'}` : '';
     console.log(`受理 accepted on ${c.acceptance.on} (${c.acceptance.mode})${pending}`);
   }
   if (c.deadlines) {
-    console.log('flag' in c.deadlines ? `时限 deadlines: unknown (${c.deadlines.flag})` : `时限 deadlines: 承诺 promised ${c.deadlines.promised} · 法定 statutory ${c.deadlines.statutory}`);
+    const flag = c.deadlines.flag;
+    console.log(`时限 deadlines: 承诺 promised ${dated(c, 'deadlines.promised', c.deadlines.promised, flag)} · 法定 statutory ${dated(c, 'deadlines.statutory', c.deadlines.statutory, flag)}`);
   }
   for (const p of c.pauses) console.log(`  暂停 pause ${p.from} → ${p.to ?? '…'}: ${SPECIAL_PROCEDURE_ZH[p.procedure]} ${p.procedure}: ${p.reason}`);
   if (c.coDepartmentIds.length > 0) {
     console.log(`联合办理 joint handling: co-departments ${c.coDepartmentIds.join(', ')}${c.jointTasks ? '' : ' (not dispatched yet)'}`);
-    for (const t of c.jointTasks ?? []) console.log(`  ${taskLine(t)}`);
+    for (const t of c.jointTasks ?? []) console.log(`  ${taskLine(c, t)}`);
     if (c.jointFailure) console.log(`  流程故障 workflow failed on ${c.jointFailure.on}: ${c.jointFailure.error} ${c.jointFailure.cause}`);
   }
   if (c.decision) console.log(`决定 decision on ${c.decision.on}: ${c.decision.outcome === 'approved' ? '准予 approved' : '不予 denied'}${reasons(c.decision.reasons)}`);
@@ -85,8 +91,8 @@ export function printJointTaskList(body: { tasks: JointTaskEntry[]; nextCursor?:
       t.itemName,
       t.leadDepartmentId,
       TASK_STATUS_ZH[t.task.status],
-      t.task.dueOn ?? t.task.dueFlag ?? '',
-      t.deadlines && 'statutory' in t.deadlines ? t.deadlines.statutory : '',
+      dated(t, `jointTasks.${t.task.departmentId}.dueOn`, t.task.dueOn, t.task.dueFlag),
+      dated(t, 'deadlines.statutory', t.deadlines?.statutory, t.deadlines?.flag),
     ]);
     printTable(['CASE NO', 'ITEM', 'LEAD', 'TASK', 'DUE', 'STATUTORY'], rows);
   }
@@ -100,8 +106,8 @@ const TASK_STATUS_ZH: Record<JointTask['status'], string> = {
   missing: '意见缺失 missing',
 };
 
-function taskLine(t: JointTask): string {
-  const due = t.dueOn ? `due ${t.dueOn}` : `due unknown (${t.dueFlag ?? '?'})`;
+function taskLine(c: CaseState, t: JointTask): string {
+  const due = `due ${dated(c, `jointTasks.${t.departmentId}.dueOn`, t.dueOn, t.dueFlag ?? '?')}`;
   const opinion = t.opinion ? ` · ${t.opinion.outcome === 'agree' ? '同意 agree' : '不同意 disagree'} on ${t.opinion.on} by ${t.opinion.by}${reasons(t.opinion.reasons)}` : '';
   const marks = `${t.escalatedOn ? ` · escalated ${t.escalatedOn}` : ''}${t.missingOn ? ` · missing ${t.missingOn}` : ''}`;
   return `${t.departmentId}: ${TASK_STATUS_ZH[t.status]} · ${due}${marks}${opinion}`;
@@ -116,8 +122,8 @@ export function printSupervisionList(body: { cases: SupervisionEntry[]; nextCurs
       c.departmentId,
       statusOf(c.status),
       c.supervision,
-      c.deadlines && 'promised' in c.deadlines ? c.deadlines.promised : '',
-      c.deadlines && 'statutory' in c.deadlines ? c.deadlines.statutory : '',
+      c.deadlines?.promised ?? '',
+      c.deadlines?.statutory ?? '',
     ]);
     printTable(['CASE NO', 'ITEM', 'DEPARTMENT', 'STATUS', 'MARK', 'PROMISED', 'STATUTORY'], rows);
   }
@@ -126,8 +132,8 @@ export function printSupervisionList(body: { cases: SupervisionEntry[]; nextCurs
 
 /** What a queue sorts by: the answer's last day while received, the promised deadline once accepted. */
 function dueOf(c: CaseState): string {
-  if (c.status === 'received' || c.status === 'supplement-requested') return c.deemedAcceptedOn ?? c.dueFlag ?? '';
-  if (c.deadlines) return 'promised' in c.deadlines ? c.deadlines.promised : c.deadlines.flag;
+  if (c.status === 'received' || c.status === 'supplement-requested') return dated(c, 'deemedAcceptedOn', c.deemedAcceptedOn, c.dueFlag);
+  if (c.deadlines) return dated(c, 'deadlines.promised', c.deadlines.promised, c.deadlines.flag);
   return '';
 }
 

@@ -61,6 +61,7 @@ export function printVersion(body: {
   state: string;
   publicState: string;
   reviewDueDate?: string;
+  reviewDueProvisional?: boolean;
   reviewDueFlag?: string;
   suspension?: { kind: string; effectiveFrom: string; reason: string; notice?: string };
   reasons?: string[];
@@ -68,8 +69,8 @@ export function printVersion(body: {
 }): void {
   console.log(`${body.guide.name}  (${body.code})`);
   console.log(`version ${body.version}: ${body.action} by ${body.actor} at ${body.at} → ${body.state} / ${body.publicState}`);
-  if (body.reviewDueDate) console.log(`review due by ${body.reviewDueDate}`);
-  if (body.reviewDueFlag) console.log(`review deadline unknown (${body.reviewDueFlag}): the official calendar of that year is not loaded`);
+  if (body.reviewDueDate) console.log(`review due by ${body.reviewDueDate}${body.reviewDueProvisional ? ' (暂定 provisional: that year\'s holiday arrangement is not loaded yet)' : ''}`);
+  if (body.reviewDueFlag) console.log(`review deadline unknown (${body.reviewDueFlag}): the statutory holidays of that year are not known`);
   if (body.suspension) {
     const s = body.suspension;
     console.log(`suspension (${s.kind}) from ${s.effectiveFrom}: ${s.reason}${s.notice ? ` — notice: ${s.notice}` : ''}`);

@@ -71,8 +71,23 @@ export const FilingRequestSchema = z
 const date = z.iso.date();
 const baseVersion = z.int().min(1).optional().meta({ description: 'when given, must be the case\'s newest version (optimistic concurrency)' });
 
-/** A case's time-limit deadlines, or the flag that the calendar data for them is missing. */
-const DeadlinesSchema = z.union([z.object({ promised: date, statutory: date }), z.object({ flag: z.literal('DEADLINE_CALENDAR_MISSING') })]);
+/** A case's time-limit deadlines, each computed on its own; `flag` when one could not be computed at all. */
+const DeadlinesSchema = z
+  .object({
+    promised: date.optional(),
+    statutory: date.optional(),
+    flag: z.literal('DEADLINE_CALENDAR_MISSING').optional().meta({ description: 'a deadline falls in a year whose statutory holidays are not known: not computed' }),
+  })
+  .meta({ id: 'Deadlines' });
+
+/** The paths of the provisional dates of a case. */
+const ProvisionalSchema = z
+  .array(z.string())
+  .optional()
+  .meta({
+    description:
+      'the dates counted across a year whose official holiday arrangement is not loaded yet, on its statutory holidays alone (preReviewDue, deemedAcceptedOn, deadlines.promised, deadlines.statutory, jointTasks.<department>.dueOn): provisional, never used to mark a case late, replaced when the year is loaded',
+  });
 
 export const JointTaskSchema = z
   .object({
@@ -152,6 +167,11 @@ export const CaseStateSchema = z
     limits: z.object({ promisedDays: z.int(), statutoryDays: z.int() }),
     pauses: z.array(z.object({ from: date, to: date.optional(), procedure: z.enum(SPECIAL_PROCEDURES), reason: z.string() })),
     deadlines: DeadlinesSchema.optional(),
+    provisional: ProvisionalSchema,
+    calendarVersions: z
+      .record(z.string(), z.int())
+      .optional()
+      .meta({ description: 'the official calendar data version of each year the live dates were counted across; 0: counted provisionally' }),
     supervision: z.enum(['overdue', 'violation']).optional(),
     supervisionDeadline: date.optional().meta({ description: 'the deadline the case had passed when it was marked' }),
     decision: z
@@ -207,9 +227,18 @@ export const ReceiptSchema = z
     departmentId: z.string(),
     channelId: z.string(),
     receivedAt: z.iso.datetime(),
-    materials: z.array(z.object({ name: z.string(), sha256: z.string(), size: z.int(), contentType: z.string() })),
+    materials: z.array(
+      z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('upload'), name: z.string(), sha256: z.string(), size: z.int(), contentType: z.string() }),
+        z.object({ kind: z.literal('licence'), name: z.string(), licenceId: z.string().meta({ description: 'the applicant\'s e-licence supplied instead of a file (免提交)' }) }),
+      ]),
+    ),
     preReviewDue: date.optional(),
     answerDueOn: date.optional().meta({ description: 'the date by which the department must answer' }),
+    provisional: z
+      .array(z.enum(['preReviewDue', 'answerDueOn']))
+      .optional()
+      .meta({ description: 'the dates above counted across a year whose holiday arrangement is not loaded yet: provisional' }),
     dueFlag: z.literal('DEADLINE_CALENDAR_MISSING').optional(),
     entryHash: z.string().meta({ description: 'hash of the filing\'s history entry' }),
   })
@@ -349,6 +378,7 @@ export const JointTaskListSchema = z
         caseStatus: z.enum(CASE_STATUSES as [string, ...string[]]),
         task: JointTaskSchema,
         deadlines: DeadlinesSchema.optional(),
+        provisional: ProvisionalSchema,
       }),
     ),
     nextCursor: z.string().optional(),

@@ -148,10 +148,14 @@ export const ItemVersionSchema = z
     guide: ServiceGuideSchema,
     reasons: z.array(z.string()).optional(),
     reviewDueDate: z.iso.date().optional().meta({ description: 'submitted versions: the reviewer answers by this date (001 §10)' }),
+    reviewDueProvisional: z
+      .literal(true)
+      .optional()
+      .meta({ description: 'the review deadline was counted across a year whose official arrangement is not loaded, on its statutory holidays alone' }),
     reviewDueFlag: z
       .literal('DEADLINE_CALENDAR_MISSING')
       .optional()
-      .meta({ description: 'submitted versions whose review deadline falls in a year without official calendar data: flagged, not guessed' }),
+      .meta({ description: 'submitted versions whose review deadline falls in a year whose statutory holidays are not known: flagged, not guessed' }),
     suspension: SuspensionSchema.optional(),
     previousHash: z.string().optional(),
     hash: z.string(),

@@ -88,7 +88,7 @@ describe('tongban cases, from filing to decision', () => {
     for (const [name, f] of [[APPLICATION, application], [BUSINESS_LICENCE, licence], [LAYOUT, layout]] as const) {
       expect(res.out).toContain(`${name}  ${name === LAYOUT ? 'image/png' : 'application/pdf'}, ${f.size} bytes, sha256 ${f.sha256}`);
     }
-    expect(res.out).toContain(`答复期限 answer due:    ${officialCalendar.addWorkingDays(TODAY, 5)}`);
+    expect(res.out).toContain(`答复期限 answer due:    ${officialCalendar.addWorkingDays(TODAY, 5).date}`);
     // the platform holds what the receipt says
     const shown = JSON.parse((await tongban('cases', 'show', filed.caseNo, '--as', 'portal', '--json')).out) as Json;
     expect(shown).toMatchObject({ status: 'received', itemCode: FOOD.implementationCode, applicant: ZHANG, form: { 经营场所面积: 120 } });
@@ -118,7 +118,7 @@ describe('tongban cases, from filing to decision', () => {
     expect(row).toBeDefined();
     expect(row).toContain(FOOD.name);
     expect(row).toContain('已收件 received');
-    expect(row).toContain(officialCalendar.addWorkingDays(TODAY, 5));
+    expect(row).toContain(officialCalendar.addWorkingDays(TODAY, 5).date);
     expect(row).toContain(ZHANG.name);
 
     const list = JSON.parse((await tongban('cases', 'list', '--as', 'portal', '--applicant', ZHANG.residentId, '--json')).out) as Json;

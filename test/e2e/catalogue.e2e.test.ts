@@ -217,12 +217,12 @@ describe('the item lifecycle, signed, through the API', () => {
     expect(old.guide.name).toBe('端到端测试事项（第二稿）');
 
     // planned suspension: 5 working days' notice
-    const tooSoon = officialCalendar.addWorkingDays(TODAY, 4);
+    const tooSoon = officialCalendar.addWorkingDays(TODAY, 4).date;
     expect(tooSoon).toBe('2026-11-27');
     const refused = await market.request('POST', `/v1/items/${code}/suspend`, { body: { baseVersion: 8, kind: 'planned', effectiveFrom: tooSoon, reason: '系统升级' } });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ error: { code: 'SUSPENSION_NOTICE_TOO_SHORT', field: 'effectiveFrom' } });
-    const from = officialCalendar.addWorkingDays(TODAY, 5);
+    const from = officialCalendar.addWorkingDays(TODAY, 5).date;
     expect(from).toBe('2026-11-30'); // Fri 27 + the weekend → Mon 30 Nov
     const v9 = await market.request('POST', `/v1/items/${code}/suspend`, { body: { baseVersion: 8, kind: 'planned', effectiveFrom: from, reason: '系统升级', notice: `${from}起暂停网上办理` } });
     expect(v9.body).toMatchObject({ version: 9, publicState: 'published', suspension: { kind: 'planned', effectiveFrom: from } });
@@ -385,7 +385,7 @@ describe('the tongban CLI against the embedded platform', () => {
     const args = ['--profile', 'tongban-market', '--endpoint', platform.endpoint, '--region', platform.credentials.region];
 
     // Act: a planned suspension, then its cancellation, as the market department
-    const from = officialCalendar.addWorkingDays(TODAY, 6);
+    const from = officialCalendar.addWorkingDays(TODAY, 6).date;
     const suspended = await run(process.execPath, [join(ROOT, 'shared/cli/bin.mjs'), 'items', 'suspend', code, '--planned', '--from', from, '--reason', '系统升级', '--json', ...args], { cwd: ROOT, env });
     const resumed = await run(process.execPath, [join(ROOT, 'shared/cli/bin.mjs'), 'items', 'resume', code, '--json', ...args], { cwd: ROOT, env });
 

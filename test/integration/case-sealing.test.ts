@@ -615,7 +615,8 @@ describe('CaseService: filing with an e-licence instead of a material (免提交
     // Assess
     expect(filed.case.status).toBe('received');
     expect(filed.case.materials.营业执照).toEqual({ kind: 'licence', licenceId: ids.shop });
-    expect(filed.receipt.materials.map((m) => m.name)).not.toContain('营业执照');
+    // The receipt lists it too, as the licence supplied instead of a file.
+    expect(filed.receipt.materials.find((m) => m.name === '营业执照')).toEqual({ kind: 'licence', name: '营业执照', licenceId: ids.shop });
     expect(notTheirs).toMatchObject({ code: 'CASE_LICENCE_UNKNOWN', field: 'materials.营业执照.licenceId' });
     expect(theirs).toMatchObject({ status: 'received', materials: { 营业执照: { kind: 'licence', licenceId: ids.shop } } });
     expect((await s.service.history(MARKET, filed.caseNo)).entries.map((e) => e.type)).toEqual(['file', 'request-supplement', 'supplement']);

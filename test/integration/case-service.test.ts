@@ -5,7 +5,7 @@
 // Day holiday (1-7 Oct off, Saturday 10 Oct worked) can be reached by moving it.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -163,7 +163,7 @@ describe('CaseService: filing', () => {
       receivedAt: '2026-09-30T02:00:00.000Z',
       materials: FOOD.materials.map((m) => {
         const u = request.materials[m.name] as Upload;
-        return { name: m.name, sha256: u.sha256, size: u.size, contentType: 'application/pdf' };
+        return { kind: 'upload', name: m.name, sha256: u.sha256, size: u.size, contentType: 'application/pdf' };
       }),
       preReviewDue: '2026-10-09',
       answerDueOn: '2026-10-13',
@@ -704,6 +704,38 @@ describe('CaseSweep', () => {
     expect(Object.values(moved).filter((n) => n !== 0)).toEqual([]); // every step counter, present and future
     expect(afterFirst.entries.map((e) => e.type)).toEqual(['file', 'deem-accepted', 'mark-overdue']);
     expect(await s.service.history(MARKET, filed.caseNo)).toEqual(afterFirst);
+  });
+
+  it('goes on past a case it cannot move: reports it, and moves every other case of the run', async () => {
+    // Prepare: A (market) and B (housing, swept after market) filed Wed 30 Sep and never answered
+    // (deemable from 14 Oct). A's stored record is then damaged — accepted, with pauses that overlap,
+    // which no rule can be applied to — as a bad write could leave it.
+    const s = await stand('sweep-broken');
+    at('2026-09-30');
+    const a = await s.service.file(PORTAL, 'broken-a', await application(PORTAL, FOOD, ZHANG));
+    const b = await s.service.file(PORTAL, 'broken-b', await application(PORTAL, BUILDING, SHOP));
+    const overlapping = [{ from: '2026-10-01', to: '2026-10-09', procedure: 'hearing', reason: '听证' }, { from: '2026-10-05', to: '2026-10-12', procedure: 'hearing', reason: '听证' }];
+    // The newest entry's state (what a consistent read gives) and the head (what the queue lists).
+    for (const sk of ['EVT#0000000001', 'HEAD']) {
+      await db.send(
+        new UpdateCommand({
+          TableName: 'tongban-test-sweep-broken',
+          Key: { pk: `CASE#${a.caseNo}`, sk },
+          UpdateExpression: 'SET #state.#status = :accepted, #state.#acceptance = :acceptance, #state.#pauses = :pauses, #queue = :queue',
+          ExpressionAttributeNames: { '#state': 'state', '#status': 'status', '#acceptance': 'acceptance', '#pauses': 'pauses', '#queue': 'deptSk' },
+          ExpressionAttributeValues: { ':accepted': 'accepted', ':acceptance': { on: '2026-09-30', mode: 'normal' }, ':pauses': overlapping, ':queue': 'accepted#~#' + a.caseNo },
+        }),
+      );
+    }
+
+    // Act
+    at('2026-10-14');
+    const report = await s.sweep.run(ALL_DEPARTMENTS);
+
+    // Assess: A reported with why, B deemed accepted all the same
+    expect(report.failed).toEqual([{ caseNo: a.caseNo, error: expect.stringMatching(/pause/) }]);
+    expect(report.deemedAccepted).toBe(1);
+    expect(await s.service.get(HOUSING, b.caseNo)).toMatchObject({ status: 'accepted', acceptance: { on: '2026-09-30', mode: 'deemed' } });
   });
 
   it('records each step once when two sweeps run at the same time', async () => {

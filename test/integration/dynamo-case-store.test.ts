@@ -337,7 +337,7 @@ describe('DynamoCaseStore: listings', () => {
     await act(fresh, housing.state.caseNo, { action: 'accept' }, on('2026-11-05', { name: 'housing', role: 'department', departmentId: DEPARTMENTS.housing.id }, 30));
 
     // Expected, from the states themselves: by promised deadline, then case number; no deadline last
-    const due = (s: CaseState) => (s.deadlines && 'promised' in s.deadlines ? s.deadlines.promised : '~');
+    const due = (s: CaseState) => s.deadlines?.promised ?? '~';
     const expected = [...accepted].sort((a, b) => (due(a) === due(b) ? (a.caseNo < b.caseNo ? -1 : 1) : due(a) < due(b) ? -1 : 1));
     expect(new Set(accepted.map((s) => queueShard(s.caseNo))).size).toBeGreaterThan(1);
     expect(expected.at(-1)).toEqual(paused);

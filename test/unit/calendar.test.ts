@@ -8,13 +8,15 @@ import {
   officialCalendar,
   parseCalendarYear,
 } from '../../shared/domain/calendar/official-calendar.ts';
+import { statutoryHolidays } from '../../shared/domain/calendar/statutory-holidays.ts';
 
-// Test fixture, not the State Council's arrangement: 2027 is not published yet.
+// Test fixture, not the State Council's arrangement: the statutory days off of 2027 (the law's) and
+// New Year's weekend, no make-up days.
 const fixture2027: CalendarYearData = {
   year: 2027,
   source: 'test fixture',
   version: 1,
-  holidays: [{ name: '元旦', days: ['2027-01-01', '2027-01-02', '2027-01-03'] }],
+  holidays: statutoryHolidays(2027).map((h) => (h.name === '元旦' ? { name: h.name, days: ['2027-01-01', '2027-01-02', '2027-01-03'] } : h)),
   makeupWorkdays: [],
 };
 
@@ -38,7 +40,7 @@ describe('shipped 2026 data', () => {
   });
 
   it('gives 248 working days in 2026: 261 weekdays, 19 of them off, 6 weekend days worked', () => {
-    expect(officialCalendar.countWorkingDays('2025-12-31', '2026-12-31')).toBe(248);
+    expect(officialCalendar.countWorkingDays('2025-12-31', '2026-12-31').days).toBe(248);
   });
 });
 
@@ -69,31 +71,31 @@ describe('isWorkingDay', () => {
 
 describe('addWorkingDays and nextWorkingDay', () => {
   it('jumps the National Day break and counts the make-up Saturday', () => {
-    expect(officialCalendar.addWorkingDays('2026-09-30', 1)).toBe('2026-10-08');
-    expect(officialCalendar.addWorkingDays('2026-09-30', 2)).toBe('2026-10-09');
-    expect(officialCalendar.addWorkingDays('2026-09-30', 3)).toBe('2026-10-10');
-    expect(officialCalendar.addWorkingDays('2026-09-30', 4)).toBe('2026-10-12');
-    expect(officialCalendar.nextWorkingDay('2026-09-30')).toBe('2026-10-08');
+    expect(officialCalendar.addWorkingDays('2026-09-30', 1).date).toBe('2026-10-08');
+    expect(officialCalendar.addWorkingDays('2026-09-30', 2).date).toBe('2026-10-09');
+    expect(officialCalendar.addWorkingDays('2026-09-30', 3).date).toBe('2026-10-10');
+    expect(officialCalendar.addWorkingDays('2026-09-30', 4).date).toBe('2026-10-12');
+    expect(officialCalendar.nextWorkingDay('2026-09-30').date).toBe('2026-10-08');
   });
 
   it('lands on make-up weekend days', () => {
-    expect(officialCalendar.addWorkingDays('2026-09-19', 1)).toBe('2026-09-20');
-    expect(officialCalendar.addWorkingDays('2026-09-18', 1)).toBe('2026-09-20');
-    expect(officialCalendar.nextWorkingDay('2026-02-13')).toBe('2026-02-14');
+    expect(officialCalendar.addWorkingDays('2026-09-19', 1).date).toBe('2026-09-20');
+    expect(officialCalendar.addWorkingDays('2026-09-18', 1).date).toBe('2026-09-20');
+    expect(officialCalendar.nextWorkingDay('2026-02-13').date).toBe('2026-02-14');
   });
 
   it('crosses the Spring Festival', () => {
-    expect(officialCalendar.addWorkingDays('2026-02-13', 2)).toBe('2026-02-24');
+    expect(officialCalendar.addWorkingDays('2026-02-13', 2).date).toBe('2026-02-24');
     // A 20-working-day decision limit from acceptance on Tue 2026-02-10: Feb 11, 12, 13, 14 (make-up
     // Sat), 24, 25, 26, 27, 28 (make-up Sat), Mar 2-6, 9-13, 16.
-    expect(officialCalendar.addWorkingDays('2026-02-10', 20)).toBe('2026-03-16');
+    expect(officialCalendar.addWorkingDays('2026-02-10', 20).date).toBe('2026-03-16');
   });
 
   it('with n = 0 returns a working day itself, else the next working day', () => {
-    expect(officialCalendar.addWorkingDays('2026-09-30', 0)).toBe('2026-09-30');
-    expect(officialCalendar.addWorkingDays('2026-10-10', 0)).toBe('2026-10-10');
-    expect(officialCalendar.addWorkingDays('2026-10-01', 0)).toBe('2026-10-08');
-    expect(officialCalendar.addWorkingDays('2026-01-10', 0)).toBe('2026-01-12');
+    expect(officialCalendar.addWorkingDays('2026-09-30', 0).date).toBe('2026-09-30');
+    expect(officialCalendar.addWorkingDays('2026-10-10', 0).date).toBe('2026-10-10');
+    expect(officialCalendar.addWorkingDays('2026-10-01', 0).date).toBe('2026-10-08');
+    expect(officialCalendar.addWorkingDays('2026-01-10', 0).date).toBe('2026-01-12');
   });
 
   it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses n = %s', (n) => {
@@ -108,10 +110,10 @@ describe('addWorkingDays and nextWorkingDay', () => {
     for (let day = 0; day < 330; day++) {
       const start = new Date(Date.UTC(2026, 0, 1 + day)).toISOString().slice(0, 10);
       for (const n of [1, 2, 5, 20]) {
-        const end = officialCalendar.addWorkingDays(start, n);
+        const end = officialCalendar.addWorkingDays(start, n).date;
         expect(officialCalendar.isWorkingDay(end)).toBe(true);
-        expect(officialCalendar.countWorkingDays(start, end)).toBe(n);
-        expect(officialCalendar.countWorkingDays(end, start)).toBe(-n);
+        expect(officialCalendar.countWorkingDays(start, end).days).toBe(n);
+        expect(officialCalendar.countWorkingDays(end, start).days).toBe(-n);
       }
     }
   });
@@ -120,38 +122,59 @@ describe('addWorkingDays and nextWorkingDay', () => {
 describe('countWorkingDays', () => {
   it('counts (from, to] across the Spring Festival, negative when reversed', () => {
     // Feb 14 (make-up Sat), 24, 25, 26, 27, 28 (make-up Sat).
-    expect(officialCalendar.countWorkingDays('2026-02-13', '2026-02-28')).toBe(6);
-    expect(officialCalendar.countWorkingDays('2026-02-28', '2026-02-13')).toBe(-6);
-    expect(officialCalendar.countWorkingDays('2026-02-14', '2026-02-23')).toBe(0);
-    expect(officialCalendar.countWorkingDays('2026-05-06', '2026-05-06')).toBe(0);
+    expect(officialCalendar.countWorkingDays('2026-02-13', '2026-02-28').days).toBe(6);
+    expect(officialCalendar.countWorkingDays('2026-02-28', '2026-02-13').days).toBe(-6);
+    expect(officialCalendar.countWorkingDays('2026-02-14', '2026-02-23').days).toBe(0);
+    expect(officialCalendar.countWorkingDays('2026-05-06', '2026-05-06').days).toBe(0);
   });
 });
 
-describe('missing calendar data', () => {
-  it('refuses to reach into 2027 instead of guessing weekdays', () => {
-    expect(officialCalendar.addWorkingDays('2026-12-28', 3)).toBe('2026-12-31');
-    const error = caught(() => officialCalendar.addWorkingDays('2026-12-28', 5));
+describe('a year without data: counted provisionally on the statutory holidays', () => {
+  it('counts into 2027 with weekends and the law\'s days off, and says the result is provisional', () => {
+    // Dec 29, 30, 31, then Fri Jan 1 (元旦, the law's) and the weekend, then Mon Jan 4 and Tue Jan 5.
+    expect(officialCalendar.addWorkingDays('2026-12-28', 3)).toEqual({ date: '2026-12-31' });
+    expect(officialCalendar.addWorkingDays('2026-12-28', 5)).toEqual({ date: '2027-01-05', provisional: true });
+    expect(officialCalendar.nextWorkingDay('2026-12-31')).toEqual({ date: '2027-01-04', provisional: true });
+    expect(officialCalendar.countWorkingDays('2026-12-30', '2027-01-04')).toEqual({ days: 2, provisional: true });
+    expect(officialCalendar.countWorkingDays('2026-12-01', '2026-12-31')).toEqual({ days: 22 });
+  });
+
+  it('gives the Spring Festival of 2027 its eve and first three days off, and no make-up days', () => {
+    // Thu Feb 4; Fri Feb 5 除夕, Sat-Mon Feb 6-8 初一至初三; Tue Feb 9.
+    expect(officialCalendar.addWorkingDays('2027-02-04', 1)).toEqual({ date: '2027-02-09', provisional: true });
+    expect(officialCalendar.dayStatus('2027-02-05')).toEqual({ working: false, provisional: true });
+    expect(officialCalendar.dayStatus('2027-01-02')).toEqual({ working: false, provisional: true });
+    expect(officialCalendar.dayStatus('2026-01-04')).toEqual({ working: true });
+  });
+
+  it('answers whether a day is a working day officially only where the year is loaded', () => {
+    const error = caught(() => officialCalendar.isWorkingDay('2027-01-04'));
     expect(error).toMatchObject({ code: 'DEADLINE_CALENDAR_MISSING', kind: 'unavailable' });
-    expect(error.message).toContain('2027');
     expect(error.messageZh).toContain('2027年');
-    expect(caught(() => officialCalendar.nextWorkingDay('2026-12-31')).code).toBe('DEADLINE_CALENDAR_MISSING');
-    expect(caught(() => officialCalendar.countWorkingDays('2026-12-30', '2027-01-04')).code).toBe('DEADLINE_CALENDAR_MISSING');
   });
 
-  it('names the missing year when looking back, too', () => {
-    const error = caught(() => officialCalendar.isWorkingDay('2025-12-31'));
-    expect(error).toMatchObject({ code: 'DEADLINE_CALENDAR_MISSING', kind: 'unavailable' });
-    expect(error.message).toContain('2025');
-    expect(caught(() => officialCalendar.countWorkingDays('2026-01-05', '2025-12-30')).message).toContain('2025');
+  it('refuses a year whose statutory holidays are not known, instead of guessing weekdays', () => {
+    expect(caught(() => officialCalendar.dayStatus('2007-12-31'))).toMatchObject({ code: 'DEADLINE_CALENDAR_MISSING', kind: 'unavailable' });
+    expect(caught(() => officialCalendar.countWorkingDays('2026-01-05', '2007-12-30')).message).toContain('2007');
   });
 
-  it('works across the year end once the next year is injected', () => {
+  it('records which data version each year was counted with (0: provisionally), and where the loaded data ends', () => {
+    expect(officialCalendar.versionsBetween('2026-12-28', '2027-01-05')).toEqual({ 2026: 1, 2027: 0 });
+    expect(officialCalendar.version(2026)).toBe(1);
+    expect(officialCalendar.version(2027)).toBeUndefined();
+    expect(officialCalendar.loadedUntil('2026-12-06')).toBe('2026-12-31');
+    expect(officialCalendar.loadedUntil('2027-01-04')).toBeUndefined();
+    expect(new WorkingDayCalendar([fixture2027, shipped2026]).loadedUntil('2026-12-06')).toBe('2027-12-31');
+  });
+
+  it('counts officially across the year end once the next year is loaded', () => {
     const calendar = new WorkingDayCalendar([fixture2027, shipped2026]);
     expect(calendar.years()).toEqual([2026, 2027]);
     // Dec 29, 30, 31, then Jan 1-3 off, then Mon Jan 4 and Tue Jan 5.
-    expect(calendar.addWorkingDays('2026-12-28', 5)).toBe('2027-01-05');
-    expect(calendar.countWorkingDays('2026-12-30', '2027-01-04')).toBe(2);
-    expect(calendar.nextWorkingDay('2026-12-31')).toBe('2027-01-04');
+    expect(calendar.addWorkingDays('2026-12-28', 5)).toEqual({ date: '2027-01-05' });
+    expect(calendar.countWorkingDays('2026-12-30', '2027-01-04')).toEqual({ days: 2 });
+    expect(calendar.nextWorkingDay('2026-12-31')).toEqual({ date: '2027-01-04' });
+    expect(calendar.versionsBetween('2026-12-28', '2027-01-05')).toEqual({ 2026: 1, 2027: 1 });
   });
 
   it('compares dates without needing data', () => {
@@ -189,9 +212,12 @@ describe('data validation', () => {
     ['a day both off and worked', (d) => ({ ...d, makeupWorkdays: ['2027-01-02'] }), 'makeupWorkdays.0', 'both a holiday and a make-up working day'],
     ['a date that does not exist', (d) => ({ ...d, holidays: [{ name: '春节', days: ['2027-02-29'] }] }), 'holidays.0.days.0', 'not a real calendar date'],
     ['a date in another format', (d) => ({ ...d, makeupWorkdays: ['2027/02/06'] }), 'makeupWorkdays.0', 'not a real calendar date'],
-    ['a holiday day listed twice', (d) => ({ ...d, holidays: [...d.holidays, { name: '春节', days: ['2027-01-03'] }] }), 'holidays.1.days.0', 'listed as a holiday twice'],
-    ['a holiday name listed twice', (d) => ({ ...d, holidays: [...d.holidays, { name: '元旦', days: ['2027-02-08'] }] }), 'holidays.1.name', 'listed twice'],
+    ['a holiday day listed twice', (d) => ({ ...d, holidays: [...d.holidays, { name: '调休', days: ['2027-01-03'] }] }), 'holidays.7.days.0', 'listed as a holiday twice'],
+    ['a holiday name listed twice', (d) => ({ ...d, holidays: [...d.holidays, { name: '元旦', days: ['2027-02-10'] }] }), 'holidays.7.name', 'listed twice'],
     ['an empty holiday', (d) => ({ ...d, holidays: [{ name: '元旦', days: [] }] }), 'holidays.0.days', ''],
+    ['a statutory holiday worked', (d) => ({ ...d, holidays: d.holidays.filter((h) => h.name !== '清明节') }), 'holidays', '2027-04-05 is a statutory holiday'],
+    ['the Spring Festival eve worked (a Friday)', (d) => ({ ...d, holidays: d.holidays.map((h) => (h.name === '春节' ? { ...h, days: h.days.slice(1) } : h)) }), 'holidays', '2027-02-05 is a statutory holiday'],
+    ['a statutory holiday on a weekend made a working day', (d) => ({ ...d, holidays: d.holidays.map((h) => (h.name === '春节' ? { ...h, days: h.days.filter((x) => x !== '2027-02-06') } : h)), makeupWorkdays: ['2027-02-06'] }), 'holidays', '2027-02-06 is a statutory holiday'],
     ['a misspelt field', (d) => ({ ...d, makeupWorkday: [] }), '', 'makeupWorkday'],
     ['a missing source', (d) => ({ ...d, source: '' }), 'source', ''],
     ['a version that is not a positive integer', (d) => ({ ...d, version: 0 }), 'version', ''],

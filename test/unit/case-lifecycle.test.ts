@@ -13,6 +13,7 @@ import { SYSTEM_CALLER, answerPeriodOver, applyCaseCommand, fileCase, supervisio
 import type { CaseAction, CaseArchive, CaseMaterial, CaseState, CaseStatus } from '../../shared/domain/cases/case-record.ts';
 import { canonicalJson } from '../../shared/domain/items/record-hash.ts';
 import { refusal } from '../support/refusal.ts';
+import { statutoryArrangement } from '../support/calendar-fixtures.ts';
 import { runCase, upload } from '../support/case-materials.ts';
 import { deepFreeze } from '../support/deep-freeze.ts';
 
@@ -452,55 +453,63 @@ describe('deemed acceptance (Art. 32)', () => {
     expect(error).toMatchObject({ code: 'CASE_DEEMED_DAYS_INVALID', field: 'deemedAcceptanceDays' });
   });
 
-  it('flags dates that fall in a year without calendar data instead of guessing, and is not stuck by it', () => {
-    // Filed Mon 28 Dec 2026: pre-review Tue 29 (1), Wed 30 (2) → 30 Dec; the answer period needs 2027.
+  it('counts dates into a year without data provisionally (its statutory holidays off), marks them, and is not stuck by it', () => {
+    // Filed Mon 28 Dec 2026: pre-review Tue 29 (1), Wed 30 (2) → 30 Dec, official. The answer period:
+    // 29 (1), 30 (2), 31 (3), [Fri 1 Jan 2027 元旦 by law, the weekend], Mon 4 Jan (4), Tue 5 Jan (5) — provisional.
     const filed = fileCase(input(), on('2026-12-28', PORTAL)).state;
-    // Test-only 2027 data (not the official arrangement): no holidays, so Fri 1 Jan 2027 counts.
-    // 29 (1), 30 (2), 31 (3), Fri 1 Jan (4), Mon 4 Jan (5): deemable from Tue 5 Jan 2027.
-    const with2027 = new WorkingDayCalendar([cn2026, { year: 2027, source: 'test only', version: 1, holidays: [], makeupWorkdays: [] }]);
 
     // Act
-    const stillInTime = answerPeriodOver(filed, '2026-12-31', officialCalendar);
-    const notYet = refusal(() => applyCaseCommand(filed, { action: 'deem-accepted' }, { ...on('2027-01-04', SYSTEM_CALLER), calendar: with2027 }));
-    const deemed = applyCaseCommand(filed, { action: 'deem-accepted' }, { ...on('2027-01-05', SYSTEM_CALLER), calendar: with2027 }).state;
+    const stillInTime = answerPeriodOver(filed, '2027-01-05', officialCalendar);
+    const notYet = refusal(() => applyCaseCommand(filed, { action: 'deem-accepted' }, on('2027-01-05', SYSTEM_CALLER)));
+    const deemed = applyCaseCommand(filed, { action: 'deem-accepted' }, on('2027-01-06', SYSTEM_CALLER)).state;
 
     // Assess
-    expect(filed).toMatchObject({ preReviewDue: '2026-12-30', dueFlag: 'DEADLINE_CALENDAR_MISSING' });
-    expect(filed.deemedAcceptedOn).toBeUndefined();
+    expect(filed).toMatchObject({ preReviewDue: '2026-12-30', deemedAcceptedOn: '2027-01-05', provisional: ['deemedAcceptedOn'], calendarVersions: { 2026: 1, 2027: 0 } });
+    expect(filed.dueFlag).toBeUndefined();
     expect(stillInTime).toBe(false);
     expect(notYet.code).toBe('CASE_NOT_YET_DEEMED');
     expect(deemed.acceptance).toEqual({ on: '2026-12-28', mode: 'deemed' });
   });
 
-  it('flags time-limit deadlines in a year without calendar data', () => {
-    // Accepted Tue 29 Dec 2026: 10 working days reach into 2027.
-    const { state } = applyCaseCommand(received('2026-12-28'), { action: 'accept' }, on('2026-12-29', MARKET));
-    expect(state.deadlines).toEqual({ flag: 'DEADLINE_CALENDAR_MISSING' });
+  it('counts each time limit on its own: a promised deadline inside 2026 official, the statutory one into 2027 provisional', () => {
+    // Accepted Mon 7 Dec 2026 (food licence: promised 10, statutory 20 working days): promised Dec 8-11,
+    // 14-18, Mon 21 (10); statutory Dec 22-25, 28-31 (18), Mon 4 Jan (19), Tue 5 Jan 2027 (20).
+    const { state } = applyCaseCommand(received('2026-12-07'), { action: 'accept' }, on('2026-12-07', MARKET));
+
+    // Assess: late on the official date, never on the provisional one
+    expect(state.deadlines).toEqual({ promised: '2026-12-21', statutory: '2027-01-05' });
+    expect(state.provisional).toEqual(['deadlines.statutory']);
+    expect(supervisionDue(state, '2026-12-21')).toBeUndefined();
+    expect(supervisionDue(state, '2026-12-22')).toBe('overdue');
+    const overdue = applyCaseCommand(state, { action: 'mark-overdue' }, on('2026-12-22', SYSTEM_CALLER)).state;
+    expect(supervisionDue(overdue, '2027-01-06')).toBeUndefined();
+    expect(refusal(() => applyCaseCommand(overdue, { action: 'mark-violation' }, on('2027-01-06', SYSTEM_CALLER))).code).toBe('CASE_NOT_LATE');
   });
 
-  it('has the sweep compute flagged dates once the year\'s data is loaded, and only then', () => {
-    // Prepare: test-only 2027 data without holidays. Filed Mon 28 Dec 2026: answer period 29 (1),
-    // 30 (2), 31 (3), Fri 1 Jan (4), Mon 4 Jan 2027 (5). Accepted Tue 29 Dec: promised 10 working days
-    // 30, 31, 1, 4, 5, 6, 7, 8, 11, Tue 12 Jan (10); statutory 20: 13 … 22, 25, Tue 26 Jan (20).
-    const with2027 = new WorkingDayCalendar([cn2026, { year: 2027, source: 'test only', version: 1, holidays: [], makeupWorkdays: [] }]);
+  it('has the sweep compute the dates again when a year they were counted across is loaded or corrected, recording the versions', () => {
     const filed = received('2026-12-28');
-    const accepted = applyCaseCommand(filed, { action: 'accept' }, on('2026-12-29', MARKET)).state;
+    const accepted = applyCaseCommand(received('2026-12-07'), { action: 'accept' }, on('2026-12-07', MARKET)).state;
+    // Test-only 2027 data: the statutory days off; version 2 also gives Mon 4 Jan off.
+    const v1 = new WorkingDayCalendar([cn2026, statutoryArrangement(2027)]);
+    const v2 = new WorkingDayCalendar([cn2026, statutoryArrangement(2027, { version: 2, extraDaysOff: ['2027-01-04'] })]);
+    const system = (date: string, calendar: WorkingDayCalendar) => ({ ...on(date, SYSTEM_CALLER), calendar });
 
     // Act
-    const withoutData = [sweepCommand(filed, '2026-12-29', officialCalendar), sweepCommand(accepted, '2026-12-30', officialCalendar)];
-    const completedFiling = applyCaseCommand(filed, { action: 'complete-deadlines' }, { ...on('2026-12-29', SYSTEM_CALLER), calendar: with2027 }).state;
-    const completedAcceptance = applyCaseCommand(accepted, { action: 'complete-deadlines' }, { ...on('2026-12-30', SYSTEM_CALLER), calendar: with2027 }).state;
-    const twice = refusal(() =>
-      applyCaseCommand(completedAcceptance, { action: 'complete-deadlines' }, { ...on('2026-12-30', SYSTEM_CALLER), calendar: with2027 }),
-    );
+    const unchanged = [sweepCommand(filed, '2026-12-29', officialCalendar), sweepCommand(accepted, '2026-12-21', officialCalendar)];
+    const loadedFiling = applyCaseCommand(filed, { action: 'recompute-dates' }, system('2026-12-29', v1)).state;
+    const loaded = applyCaseCommand(accepted, { action: 'recompute-dates' }, system('2026-12-30', v1)).state;
+    const twice = refusal(() => applyCaseCommand(loaded, { action: 'recompute-dates' }, system('2026-12-30', v1)));
+    const corrected = applyCaseCommand(loaded, { action: 'recompute-dates' }, system('2026-12-31', v2)).state;
 
     // Assess
-    expect(withoutData).toEqual([undefined, undefined]);
-    expect(sweepCommand(accepted, '2026-12-30', with2027)).toEqual({ action: 'complete-deadlines' });
-    expect(completedFiling).toMatchObject({ status: 'received', preReviewDue: '2026-12-30', deemedAcceptedOn: '2027-01-04' });
-    expect(completedFiling.dueFlag).toBeUndefined();
-    expect(completedAcceptance.deadlines).toEqual({ promised: '2027-01-12', statutory: '2027-01-26' });
+    expect(unchanged).toEqual([undefined, undefined]);
+    expect(sweepCommand(accepted, '2026-12-30', v1)).toEqual({ action: 'recompute-dates' });
+    expect(loadedFiling).toMatchObject({ status: 'received', preReviewDue: '2026-12-30', deemedAcceptedOn: '2027-01-05', calendarVersions: { 2026: 1, 2027: 1 } });
+    expect(loadedFiling.provisional).toBeUndefined();
+    expect(loaded.deadlines).toEqual({ promised: '2026-12-21', statutory: '2027-01-05' });
+    expect([loaded.provisional, loaded.calendarVersions]).toEqual([undefined, { 2026: 1, 2027: 1 }]);
     expect(twice.code).toBe('CASE_DEADLINES_UNCHANGED');
+    expect([corrected.deadlines, corrected.calendarVersions]).toEqual([{ promised: '2026-12-21', statutory: '2027-01-06' }, { 2026: 1, 2027: 2 }]);
   });
 });
 
@@ -727,7 +736,7 @@ describe('illegal transitions', () => {
     withdraw: [{ action: 'withdraw', reason: '不再申请' }, PORTAL],
     'mark-overdue': [{ action: 'mark-overdue' }, SYSTEM_CALLER],
     'mark-violation': [{ action: 'mark-violation' }, SYSTEM_CALLER],
-    'complete-deadlines': [{ action: 'complete-deadlines' }, SYSTEM_CALLER],
+    'recompute-dates': [{ action: 'recompute-dates' }, SYSTEM_CALLER],
     dispatch: [{ action: 'dispatch' }, SYSTEM_CALLER],
     escalate: [{ action: 'escalate', departmentId: DEPARTMENTS.health.id }, SYSTEM_CALLER],
     'record-missing': [{ action: 'record-missing', departmentId: DEPARTMENTS.health.id }, SYSTEM_CALLER],
@@ -748,7 +757,7 @@ describe('illegal transitions', () => {
   // Written out, not derived from the code: what each status must refuse.
   const ILLEGAL: [CaseStatus, (keyof typeof COMMANDS)[]][] = [
     ['received', ['supplement', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed']],
-    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'complete-deadlines', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed']],
+    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'recompute-dates', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed']],
     ['accepted', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'seal', 'archive', 'archive-failed']],
     ['opinions-complete', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'dispatch', 'escalate', 'record-missing', 'seal', 'archive', 'archive-failed']],
   ];

@@ -572,9 +572,9 @@ describe('list', () => {
 });
 
 describe('a year without calendar data', () => {
-  it('accepts a submission whose review deadline falls in 2027 but flags the deadline instead of guessing it', async () => {
-    // Prepare: Wednesday 2026-12-30 in China; working day 1 is Thu 31 Dec, day 2 would be in 2027,
-    // for which no official calendar is loaded.
+  it('accepts a submission whose review deadline falls in 2027 and gives it provisionally, counted on the statutory holidays', async () => {
+    // Prepare: Wednesday 2026-12-30 in China; working day 1 is Thu 31 Dec, day 2 — Fri 1 Jan 2027 is
+    // 元旦 by law, then the weekend — Mon 4 Jan 2027, provisional: no 2027 arrangement is loaded.
     const env = setup(at('2026-12-30T02:00:00Z'));
     await env.service.create(market, FOOD);
 
@@ -582,14 +582,14 @@ describe('a year without calendar data', () => {
     const submitted = await env.service.submit(market, FOOD.implementationCode, 1);
 
     // Assess
-    expect(submitted).toMatchObject({ state: 'submitted', reviewDueFlag: 'DEADLINE_CALENDAR_MISSING' });
-    expect(submitted.reviewDueDate).toBeUndefined();
+    expect(submitted).toMatchObject({ state: 'submitted', reviewDueDate: '2027-01-04', reviewDueProvisional: true });
+    expect(submitted.reviewDueFlag).toBeUndefined();
     expect(env.store.history(FOOD.implementationCode).map((v) => v.action)).toEqual(['create', 'submit']);
   });
 
-  it('refuses a planned suspension it cannot check against the calendar (DEADLINE_CALENDAR_MISSING) and writes nothing', async () => {
-    // Prepare: an item published on Monday 2026-12-21; on Monday 28 Dec, five working days ahead
-    // reaches into 2027, whose calendar is not loaded.
+  it('checks a planned suspension reaching into 2027 on the provisional count: five working days after the weekend of 元旦', async () => {
+    // Prepare: an item published on Monday 2026-12-21; on Monday 28 Dec, five working days ahead are
+    // 29, 30, 31, [1 Jan 元旦, the weekend], Mon 4 and Tue 5 Jan 2027 (provisional).
     const env = setup(at('2026-12-21T02:00:00Z'));
     await env.service.create(market, FOOD);
     await env.service.submit(market, FOOD.implementationCode, 1);
@@ -597,14 +597,14 @@ describe('a year without calendar data', () => {
     env.clock.now = at('2026-12-28T02:00:00Z');
 
     // Act
-    const error = await rejection(
-      env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'planned', effectiveFrom: '2027-01-20', reason: '系统升级' }),
-    );
+    const tooSoon = await rejection(env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'planned', effectiveFrom: '2027-01-04', reason: '系统升级' }));
+    const suspended = await env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'planned', effectiveFrom: '2027-01-05', reason: '系统升级' });
 
     // Assess
-    expect(error).toMatchObject({ code: 'DEADLINE_CALENDAR_MISSING', kind: 'unavailable' });
-    expect(error.message).toContain('2027');
-    expect(env.store.history(FOOD.implementationCode)).toHaveLength(3);
+    expect(tooSoon).toMatchObject({ code: 'SUSPENSION_NOTICE_TOO_SHORT', field: 'effectiveFrom' });
+    expect(tooSoon.message).toContain('2027-01-05 (provisional');
+    expect(suspended).toMatchObject({ action: 'suspend', suspension: { kind: 'planned', effectiveFrom: '2027-01-05' } });
+    expect(env.store.history(FOOD.implementationCode)).toHaveLength(4);
   });
 });
 

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DEPARTMENTS } from '../../infra/local/seed-data.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { WorkingDayCalendar, officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import { statutoryArrangement } from '../support/calendar-fixtures.ts';
 import cn2026 from '../../shared/domain/calendar/data/cn-2026.json' with { type: 'json' };
 import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
 import { SYSTEM_CALLER, applyCaseCommand, fileCase, sweepCommand } from '../../shared/domain/cases/case-lifecycle.ts';
@@ -102,23 +103,25 @@ describe('branchStep: what a co-department\'s branch does next', () => {
     expect(missing.jointTasks![1]).toMatchObject({ status: 'missing', missingOn: '2026-12-10' });
   });
 
-  it('a task whose due date needs a year without calendar data waits (never guessed); the sweep fills it in once the data is there', () => {
-    // Filed Mon 21 Dec, accepted and dispatched Tue 22 Dec 2026: health's 8 working days reach into 2027.
-    const flagged = dispatched('2026-12-21', '2026-12-22');
-    expect(flagged.jointTasks![0]).toMatchObject({ status: 'pending', dispatchedOn: '2026-12-22', dueFlag: 'DEADLINE_CALENDAR_MISSING' });
-    expect(flagged.jointTasks![0]!.dueOn).toBeUndefined();
-    expect(flagged.deadlines).toEqual({ flag: 'DEADLINE_CALENDAR_MISSING' });
-    expect(branchStep(flagged, HEALTH_ID, china('2027-03-01', '10:00:00'), 3600)).toEqual({ next: 'wait', waitSeconds: 3600 });
-    // Test-only 2027 data (no holidays): 23 (1), 24, 25, 28, 29, 30, 31 Dec (7), Fri 1 Jan 2027 (8).
-    const with2027 = new WorkingDayCalendar([cn2026, { year: 2027, source: 'test only', version: 1, holidays: [], makeupWorkdays: [] }]);
-    expect(sweepCommand(flagged, '2026-12-23', with2027)).toEqual({ action: 'complete-deadlines' });
-    const completed = applyCaseCommand(flagged, { action: 'complete-deadlines' }, { ...on('2026-12-23', SYSTEM_CALLER), calendar: with2027 }).state;
-    expect(completed.jointTasks!.map((t) => [t.dueOn, t.dueFlag])).toEqual([
-      ['2027-01-01', undefined],
-      // fire, 10 working days: Mon 4 (9), Tue 5 Jan (10).
-      ['2027-01-05', undefined],
+  it('a task due in a year without calendar data is due provisionally: never escalated on it; the sweep makes it official once the year is loaded', () => {
+    // Filed Mon 21 Dec, accepted and dispatched Tue 22 Dec 2026: health's 8 working days are 23, 24, 25,
+    // 28-31 Dec (7), [Fri 1 Jan 元旦 by law, the weekend], Mon 4 Jan 2027 (8) — provisional.
+    const provisional = dispatched('2026-12-21', '2026-12-22');
+    expect(provisional.jointTasks![0]).toMatchObject({ status: 'pending', dispatchedOn: '2026-12-22', dueOn: '2027-01-04' });
+    // fire, 10 working days: Tue 5 (9), Wed 6 Jan (10).
+    expect(provisional.jointTasks![1]).toMatchObject({ dueOn: '2027-01-06' });
+    expect(provisional.provisional).toEqual(expect.arrayContaining([`jointTasks.${HEALTH_ID}.dueOn`, 'deadlines.statutory']));
+    expect(branchStep(provisional, HEALTH_ID, china('2027-01-05', '10:00:00'), 3600)).toEqual({ next: 'wait', waitSeconds: 3600 });
+    // Test-only 2027 data: the statutory days off, nothing else.
+    const with2027 = new WorkingDayCalendar([cn2026, statutoryArrangement(2027)]);
+    expect(sweepCommand(provisional, '2026-12-23', with2027)).toEqual({ action: 'recompute-dates' });
+    const official = applyCaseCommand(provisional, { action: 'recompute-dates' }, { ...on('2026-12-23', SYSTEM_CALLER), calendar: with2027 }).state;
+    expect(official.jointTasks!.map((t) => [t.dueOn, t.dueFlag])).toEqual([
+      ['2027-01-04', undefined],
+      ['2027-01-06', undefined],
     ]);
-    expect(branchStep(completed, HEALTH_ID, china('2027-01-02', '10:00:00')).next).toBe('escalate');
+    expect(official.provisional).toBeUndefined();
+    expect(branchStep(official, HEALTH_ID, china('2027-01-05', '10:00:00')).next).toBe('escalate');
   });
 
   it('refuses a department that has no task on the case (a wrong branch is a bug, not a wait)', () => {

@@ -12,28 +12,44 @@ const ACCEPTED = '2026-09-29';
 
 describe('LegalClock.deadline', () => {
   it('counts working days from the day after acceptance, across National Day and its make-up Saturday', () => {
-    expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: [] }, 1)).toBe('2026-09-30');
-    expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: [] }, 2)).toBe('2026-10-08');
-    expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: [] }, 4)).toBe('2026-10-10');
-    expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: [] }, 5)).toBe('2026-10-12');
+    expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: [] }, 1)).toEqual({ date: '2026-09-30' });
+    expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: [] }, 2)).toEqual({ date: '2026-10-08' });
+    expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: [] }, 4)).toEqual({ date: '2026-10-10' });
+    expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: [] }, 5)).toEqual({ date: '2026-10-12' });
   });
 
   it('does not count the working days of a pause (from its first day up to the day before it is resumed)', () => {
     // Paused Fri 9 Oct, resumed Tue 13 Oct: 9, 10 (make-up) and 12 Oct do not count.
     // Counted: 30 Sep (1), 8 Oct (2), 13 Oct (3), 14 Oct (4), 15 Oct (5).
     const input = { acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-09', to: '2026-10-13' }] };
-    expect(clock.deadline(input, 5)).toBe('2026-10-15');
+    expect(clock.deadline(input, 5)).toEqual({ date: '2026-10-15' });
   });
 
   it('excludes nothing for a pause resumed the day it began, and has no deadline while paused', () => {
-    expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-08', to: '2026-10-08' }] }, 5)).toBe('2026-10-12');
+    expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-08', to: '2026-10-08' }] }, 5)).toEqual({ date: '2026-10-12' });
     expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-08' }] }, 5)).toBeUndefined();
   });
 
-  it('refuses to guess across the year end: DEADLINE_CALENDAR_MISSING', () => {
-    // Accepted Mon 28 Dec 2026: Tue 29 (1), Wed 30 (2), Thu 31 (3), then 2027 has no data.
-    expect(clock.deadline({ acceptedOn: '2026-12-28', pauses: [] }, 3)).toBe('2026-12-31');
-    expect(refusal(() => clock.deadline({ acceptedOn: '2026-12-28', pauses: [] }, 4))).toMatchObject({ code: 'DEADLINE_CALENDAR_MISSING' });
+  it('counts provisionally across the year end into 2027, which has no data, and says so', () => {
+    // Accepted Mon 28 Dec 2026: Tue 29 (1), Wed 30 (2), Thu 31 (3), [Fri 1 Jan 元旦, the weekend], Mon 4 Jan (4).
+    expect(clock.deadline({ acceptedOn: '2026-12-28', pauses: [] }, 3)).toEqual({ date: '2026-12-31' });
+    expect(clock.deadline({ acceptedOn: '2026-12-28', pauses: [] }, 4)).toEqual({ date: '2027-01-04', provisional: true });
+  });
+
+  it('never reads a provisional deadline as overdue or in violation', () => {
+    // Accepted Mon 7 Dec 2026: promised 5 → Mon 14 Dec; statutory 20 → Dec 8-31 is 18 days, then Jan 4, 5 (provisional).
+    const input = { acceptedOn: '2026-12-07', pauses: [] };
+    expect(clock.read(input, { promisedDays: 5, statutoryDays: 20 }, '2027-01-06')).toEqual({
+      state: 'overdue',
+      elapsedDays: 21,
+      promisedDeadline: '2026-12-14',
+      statutoryDeadline: '2027-01-05',
+      provisional: true,
+    });
+  });
+
+  it('refuses a year whose statutory holidays are not known: DEADLINE_CALENDAR_MISSING', () => {
+    expect(refusal(() => clock.deadline({ acceptedOn: '2099-12-28', pauses: [] }, 5))).toMatchObject({ code: 'DEADLINE_CALENDAR_MISSING' });
   });
 
   it('refuses pauses that overlap, run backwards, or stay open before another', () => {

@@ -3,9 +3,11 @@
 // are counted in working days (行政许可法 art. 82), so a deadline is only as right as this data.
 //
 // Every year's data is published by the General Office of the State Council, usually in November of
-// the year before, and lives here as one JSON file per year (see README.md). A day in a year without
-// data is never guessed from the weekday: that would silently put deadlines on holidays, so such a
-// computation fails with DEADLINE_CALENDAR_MISSING and the platform team adds the year.
+// the year before (see README.md). A loaded year must give every statutory holiday of the law off
+// (statutory-holidays.ts). A day in a year without data is never counted as a plain weekday: it is
+// counted *provisionally* on the law alone — weekends and the statutory holidays off, no make-up days —
+// and everything computed across it says so (`provisional`), until the year is loaded. Only a year
+// the law's holidays are not known for (before 2008, after 2099) fails, with DEADLINE_CALENDAR_MISSING.
 //
 // The data files are imported statically (import attributes, `with { type: 'json' }`) so that the
 // Lambda bundle carries them and there is no file-system read at run time. Checked: tsx, vitest and
@@ -14,6 +16,7 @@
 import { z } from 'zod';
 import { DomainError, invalid } from '../errors.ts';
 import { assertIsoDate, dayNumber, fromDayNumber, isIsoDate, weekday } from './china-date.ts';
+import { STATUTORY_YEARS, statutoryDaysOff } from './statutory-holidays.ts';
 import cn2026 from './data/cn-2026.json' with { type: 'json' };
 
 export { chinaDate } from './china-date.ts';
@@ -61,6 +64,7 @@ export const calendarYearSchema = z
       });
     });
     const makeup = new Set<string>();
+    const makeupDays = new Set(data.makeupWorkdays);
     data.makeupWorkdays.forEach((day, m) => {
       if (!isIsoDate(day)) return;
       const path = ['makeupWorkdays', m];
@@ -71,6 +75,14 @@ export const calendarYearSchema = z
       if (makeup.has(day)) issue(path, `${day} is listed as a make-up day twice`);
       makeup.add(day);
     });
+    // The law's own days off (全国年节及纪念日放假办法) must be off: a holiday, or a weekend day not worked.
+    if (data.year >= STATUTORY_YEARS.first && data.year <= STATUTORY_YEARS.last) {
+      for (const day of [...statutoryDaysOff(data.year)].sort()) {
+        const dow = weekday(day);
+        const off = holidayDays.has(day) || ((dow === 0 || dow === 6) && !makeupDays.has(day));
+        if (!off) issue(['holidays'], `${day} is a statutory holiday (全国年节及纪念日放假办法) but the arrangement makes it a working day`);
+      }
+    }
   });
 
 /**
@@ -90,13 +102,33 @@ export function parseCalendarYear(data: unknown, origin = 'calendar data'): Cale
   );
 }
 
+/** A date counted in working days; `provisional` when the count crossed a year with no data loaded. */
+export interface CountedDate {
+  date: string;
+  provisional?: true;
+}
+
+/** A number of working days; `provisional` when counted across a year with no data loaded. */
+export interface DayCount {
+  days: number;
+  provisional?: true;
+}
+
+/** Whether a day is a working day, and whether that is only the law's provisional answer. */
+export interface DayStatus {
+  working: boolean;
+  provisional?: true;
+}
+
 /**
- * Working days over the years whose data it was built from. Dates are China calendar dates
- * `YYYY-MM-DD` (see `chinaDate`); a malformed date throws `INVALID_DATE`, and any day that must be
- * looked at in a year without data throws `DEADLINE_CALENDAR_MISSING` (kind `unavailable`).
+ * Working days over the years whose data it was built from, and provisionally (on the statutory
+ * holidays alone) over the years without. Dates are China calendar dates `YYYY-MM-DD` (see
+ * `chinaDate`); a malformed date throws `INVALID_DATE`; a day in a year the law's holidays are not
+ * known for throws `DEADLINE_CALENDAR_MISSING` (kind `unavailable`).
  */
 export class WorkingDayCalendar {
   readonly #years = new Map<number, YearIndex>();
+  readonly #statutory = new Map<number, ReadonlySet<string>>();
 
   /** Validates every year; tests inject extra or altered years here. */
   constructor(data: readonly CalendarYearData[]) {
@@ -131,15 +163,51 @@ export class WorkingDayCalendar {
     });
   }
 
+  /** The data version of a loaded year; undefined for a year counted provisionally. */
+  version(year: number): number | undefined {
+    return this.#years.get(year)?.data.version;
+  }
+
+  /** The last day of the last year of the unbroken run of loaded years that holds `today`'s year, if loaded. */
+  loadedUntil(today: string): string | undefined {
+    let year = Number(today.slice(0, 4));
+    if (!this.#years.has(year)) return undefined;
+    while (this.#years.has(year + 1)) year++;
+    return `${year}-12-31`;
+  }
+
+  /**
+   * The data version each year from `from` to `to` (inclusive) is counted with: its loaded version,
+   * or 0 for a year counted provisionally. What a case records beside its computed dates, so that a
+   * later version of one of those years tells it to compute them again.
+   */
+  versionsBetween(from: string, to: string): Record<string, number> {
+    assertIsoDate(from, 'from');
+    assertIsoDate(to, 'to');
+    const [low, high] = [Number(from.slice(0, 4)), Number(to.slice(0, 4))].sort((a, b) => a - b) as [number, number];
+    const versions: Record<string, number> = {};
+    for (let year = low; year <= high; year++) versions[String(year)] = this.version(year) ?? 0;
+    return versions;
+  }
+
+  /** Whether `date` is a working day by the loaded data; throws DEADLINE_CALENDAR_MISSING for a year not loaded. */
   isWorkingDay(date: string): boolean {
     assertIsoDate(date, 'date');
-    return this.#isWorkingDay(date);
+    const status = this.#status(date);
+    if (status.provisional) throw calendarMissing(Number(date.slice(0, 4)));
+    return status.working;
+  }
+
+  /** Whether `date` is a working day: by the loaded data, or provisionally by the law alone. */
+  dayStatus(date: string): DayStatus {
+    assertIsoDate(date, 'date');
+    return this.#status(date);
   }
 
   /** The first working day strictly after `date`. */
-  nextWorkingDay(date: string): string {
+  nextWorkingDay(date: string): CountedDate {
     assertIsoDate(date, 'date');
-    return this.#nextWorkingDay(dayNumber(date));
+    return this.#next(dayNumber(date));
   }
 
   /**
@@ -147,9 +215,9 @@ export class WorkingDayCalendar {
    * gives 2026-10-08 because of the National Day holiday. n = 0 gives `date` if it is a working day,
    * else the next working day: that is the earliest day something due "immediately" can be handled,
    * and it is how to move a receipt on a day off to the working day it counts as received, before
-   * adding a time limit, where a rule says so. For n ≥ 1, `countWorkingDays(date, result) === n`.
+   * adding a time limit, where a rule says so. For n ≥ 1, `countWorkingDays(date, result).days === n`.
    */
-  addWorkingDays(date: string, n: number): string {
+  addWorkingDays(date: string, n: number): CountedDate {
     assertIsoDate(date, 'date');
     if (!Number.isSafeInteger(n) || n < 0) {
       throw invalid(
@@ -159,25 +227,38 @@ export class WorkingDayCalendar {
         `working days must be a non-negative integer, got ${n}`,
       );
     }
-    if (n === 0) return this.#isWorkingDay(date) ? date : this.#nextWorkingDay(dayNumber(date));
+    if (n === 0) {
+      const status = this.#status(date);
+      return status.working ? counted(date, status.provisional === true) : this.#next(dayNumber(date), status.provisional === true);
+    }
     let current = dayNumber(date);
-    for (let i = 0; i < n; i++) current = dayNumber(this.#nextWorkingDay(current));
-    return fromDayNumber(current);
+    let provisional = false;
+    for (let i = 0; i < n; i++) {
+      const next = this.#next(current, provisional);
+      provisional = next.provisional === true;
+      current = dayNumber(next.date);
+    }
+    return counted(fromDayNumber(current), provisional);
   }
 
   /**
    * Working days in (fromExclusive, toInclusive]; negative, −count(to, from), when `to` is before
    * `from`, so that elapsed and remaining time come out of the same call.
    */
-  countWorkingDays(fromExclusive: string, toInclusive: string): number {
+  countWorkingDays(fromExclusive: string, toInclusive: string): DayCount {
     assertIsoDate(fromExclusive, 'fromExclusive');
     assertIsoDate(toInclusive, 'toInclusive');
     const from = dayNumber(fromExclusive);
     const to = dayNumber(toInclusive);
     const [low, high, sign] = from <= to ? [from, to, 1] : [to, from, -1];
     let count = 0;
-    for (let day = low + 1; day <= high; day++) if (this.#isWorkingDay(fromDayNumber(day))) count++;
-    return sign * count;
+    let provisional = false;
+    for (let day = low + 1; day <= high; day++) {
+      const status = this.#status(fromDayNumber(day));
+      if (status.provisional) provisional = true;
+      if (status.working) count++;
+    }
+    return provisional ? { days: sign * count, provisional: true } : { days: sign * count };
   }
 
   /** −1, 0 or 1 as `a` is before, the same as, or after `b`; needs no calendar data. */
@@ -187,23 +268,39 @@ export class WorkingDayCalendar {
     return a < b ? -1 : a > b ? 1 : 0;
   }
 
-  #isWorkingDay(date: string): boolean {
+  #status(date: string): DayStatus {
     const year = Number(date.slice(0, 4));
     const index = this.#years.get(year);
-    if (!index) throw calendarMissing(year);
-    if (index.holidays.has(date)) return false;
-    if (index.makeupWorkdays.has(date)) return true;
     const dow = weekday(date);
-    return dow !== 0 && dow !== 6;
+    const weekend = dow === 0 || dow === 6;
+    if (index) {
+      if (index.holidays.has(date)) return { working: false };
+      if (index.makeupWorkdays.has(date)) return { working: true };
+      return { working: !weekend };
+    }
+    if (year < STATUTORY_YEARS.first || year > STATUTORY_YEARS.last) throw calendarMissing(year);
+    let daysOff = this.#statutory.get(year);
+    if (!daysOff) {
+      daysOff = statutoryDaysOff(year);
+      this.#statutory.set(year, daysOff);
+    }
+    return { working: !weekend && !daysOff.has(date), provisional: true };
   }
 
-  #nextWorkingDay(day: number): string {
-    // Terminates: each step either finds a working day or reaches a year without data and throws.
+  /** The first working day after day number `day`; provisional if `provisional` already, or if a day looked at is. */
+  #next(day: number, provisional = false): CountedDate {
+    // Terminates: each step either finds a working day or reaches a year the law is not known for and throws.
     for (let next = day + 1; ; next++) {
       const date = fromDayNumber(next);
-      if (this.#isWorkingDay(date)) return date;
+      const status = this.#status(date);
+      if (status.provisional) provisional = true;
+      if (status.working) return counted(date, provisional);
     }
   }
+}
+
+function counted(date: string, provisional: boolean): CountedDate {
+  return provisional ? { date, provisional: true } : { date };
 }
 
 /** The calendar built from the data shipped with the platform. */
@@ -224,7 +321,7 @@ function calendarMissing(year: number): DomainError {
     code: 'DEADLINE_CALENDAR_MISSING',
     kind: 'unavailable',
     messageZh: `尚未载入${year}年的法定节假日安排，无法计算工作日`,
-    message: `no official holiday calendar is loaded for ${year}; working days cannot be computed`,
+    message: `no official holiday calendar is loaded for ${year}, and its statutory holidays are not known here; working days cannot be computed`,
   });
 }
 

@@ -18,7 +18,7 @@
 //   refuse: received | supplement-requested ─▶ refused
 //   withdraw (channel): received | supplement-requested | accepted | opinions-complete ─▶ withdrawn
 //   refused, decided, withdrawn are final: they fix the outcome.
-//   The sweep (system): deem-accepted, mark-overdue / mark-violation, complete-deadlines.
+//   The sweep (system): deem-accepted, mark-overdue / mark-violation, recompute-dates (case-dates.ts).
 //   The joint workflow (system): dispatch, escalate, record-missing, and joint-failed when it fails
 //   for good (the status stays; the case shows jointFailure).
 //
@@ -55,7 +55,6 @@ import type {
   CaseStatus,
   CaseTransition,
   CasePause,
-  DeadlineFlag,
   JsonValue,
   MaterialRule,
   SpecialProcedure,
@@ -64,7 +63,7 @@ import type {
   SupplementProblem,
 } from './case-record.ts';
 import { CASE_STATUS_ZH as STATUS_ZH, FINAL_STATUSES, SPECIAL_PROCEDURES } from './case-record.ts';
-import { LegalClock } from './legal-clock.ts';
+import { PRE_REVIEW_DAYS, datesToRecompute, isProvisional, withComputedDates } from './case-dates.ts';
 
 export type CaseCommand =
   | { action: 'request-supplement'; problems: SupplementProblem[] }
@@ -79,7 +78,7 @@ export type CaseCommand =
   | { action: 'withdraw'; reason: string }
   | { action: 'mark-overdue' }
   | { action: 'mark-violation' }
-  | { action: 'complete-deadlines' }
+  | { action: 'recompute-dates' }
   | { action: 'dispatch' }
   | { action: 'opinion'; outcome: 'agree' | 'disagree'; reasons?: string[]; attachments?: Record<string, CaseMaterial> }
   | { action: 'escalate'; departmentId: string }
@@ -123,7 +122,7 @@ export interface FileCaseInput {
 export const SYSTEM_CALLER: Caller = { name: 'system', role: 'platform' };
 
 export const DEFAULT_DEEMED_ACCEPTANCE_DAYS = 5;
-export const PRE_REVIEW_DAYS = 2;
+export { PRE_REVIEW_DAYS };
 
 /** Who may apply each action, and from which statuses. */
 export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'co-department' | 'channel' | 'system'; from: readonly CaseStatus[] }>> = {
@@ -139,7 +138,7 @@ export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'co-de
   withdraw: { by: 'channel', from: ['received', 'supplement-requested', 'accepted', 'opinions-complete'] },
   'mark-overdue': { by: 'system', from: ['accepted', 'opinions-complete'] },
   'mark-violation': { by: 'system', from: ['accepted', 'opinions-complete'] },
-  'complete-deadlines': { by: 'system', from: ['received', 'accepted', 'opinions-complete'] },
+  'recompute-dates': { by: 'system', from: ['received', 'accepted', 'opinions-complete'] },
   dispatch: { by: 'system', from: ['accepted'] },
   opinion: { by: 'co-department', from: ['accepted'] },
   escalate: { by: 'system', from: ['accepted'] },
@@ -202,7 +201,6 @@ export function fileCase(input: FileCaseInput, ctx: CaseContext): CaseTransition
     receivedOn: ctx.today,
     materialsReceivedOn: ctx.today,
     deemedAcceptanceDays: days,
-    ...answerDues(ctx.today, days, ctx.calendar),
     limits: { promisedDays: guide.timeLimits.promisedDays, statutoryDays: guide.timeLimits.statutoryDays },
     pauses: [],
     version: 1,
@@ -210,7 +208,7 @@ export function fileCase(input: FileCaseInput, ctx: CaseContext): CaseTransition
   };
   // The guide is identified by item code and version; its text is not part of what the channel sent.
   const payload = { caseNo: input.caseNo, itemCode: input.item.code, itemVersion: input.item.version, applicant: input.applicant, form: input.form, materials: input.materials };
-  return record(state, 'file', null, payload, undefined, ctx);
+  return record(withComputedDates(state, ctx.calendar), 'file', null, payload, undefined, ctx);
 }
 
 /** The next state of a case after `command`, with the history entry recording it. */
@@ -250,20 +248,20 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
         throw invalid('CASE_SUPPLEMENT_EMPTY', 'materials', '补正内容为空：请提交补正材料或更正后的申请表', 'a supplement carries materials, a corrected form, or both; it has neither');
       }
       checkMaterials(materials, state.materialRules);
-      // The answer period's dates are all computed anew (a date the calendar cannot give now is
-      // flagged, never left over from the previous period).
-      const { supplementRequest: _answered, preReviewDue: _p, deemedAcceptedOn: _d, dueFlag: _f, ...rest } = base;
+      const { supplementRequest: _answered, ...rest } = base;
       // The answer period starts again from the supplement (Art. 32 counts from receipt of the
-      // materials), with the number of days fixed when the case was filed.
+      // materials), with the number of days fixed when the case was filed; its dates all computed anew.
       return record(
-        {
-          ...rest,
-          status: 'received',
-          materials: { ...state.materials, ...materials },
-          ...(command.form !== undefined ? { form: command.form } : {}),
-          materialsReceivedOn: today,
-          ...answerDues(today, state.deemedAcceptanceDays, ctx.calendar),
-        },
+        withComputedDates(
+          {
+            ...rest,
+            status: 'received',
+            materials: { ...state.materials, ...materials },
+            ...(command.form !== undefined ? { form: command.form } : {}),
+            materialsReceivedOn: today,
+          },
+          ctx.calendar,
+        ),
         command.action,
         state,
         command,
@@ -367,9 +365,9 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
       // has already run, and hide an overdue case from supervision.
       const lastEnd = state.pauses.at(-1)?.to ?? state.acceptance!.on;
       if (today < lastEnd) throw outOfOrder(state, `暂停日期（${today}）早于受理日或上次恢复日（${lastEnd}）`, `a pause from ${today} would start before ${lastEnd}`);
-      const { deadlines: _stopped, ...rest } = base;
       const pause: CasePause = { from: today, procedure: command.procedure, reason: command.reason };
-      return record({ ...rest, pauses: [...state.pauses, pause] }, command.action, state, command, state.hash, ctx);
+      // The deadlines go while the clock stands still: they move with the pause.
+      return record(withComputedDates({ ...base, pauses: [...state.pauses, pause] }, ctx.calendar), command.action, state, command, state.hash, ctx);
     }
 
     case 'resume': {
@@ -379,7 +377,7 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
       }
       if (today < open.from) throw outOfOrder(state, `恢复日期（${today}）早于暂停日期（${open.from}）`, `resuming on ${today} would end the pause before it began on ${open.from}`);
       const pauses = [...state.pauses.slice(0, -1), { ...open, to: today }];
-      return record(withDeadlines({ ...base, pauses }, ctx.calendar), command.action, state, command, state.hash, ctx);
+      return record(withComputedDates({ ...base, pauses }, ctx.calendar), command.action, state, command, state.hash, ctx);
     }
 
     case 'decide': {
@@ -420,8 +418,8 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
           state.jointTasks ? `case ${state.caseNo} is dispatched already` : `case ${state.caseNo} has no co-departments`,
         );
       }
-      const jointTasks = state.coDepartmentIds.map((departmentId): JointTask => ({ departmentId, dispatchedOn: today, status: 'pending', ...taskDue(state, departmentId, today, ctx.calendar) }));
-      return record(next({ jointTasks }), command.action, state, command, state.hash, ctx);
+      const jointTasks = state.coDepartmentIds.map((departmentId): JointTask => ({ departmentId, dispatchedOn: today, status: 'pending' }));
+      return record(withComputedDates(next({ jointTasks }), ctx.calendar), command.action, state, command, state.hash, ctx);
     }
 
     case 'opinion': {
@@ -446,7 +444,8 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
 
     case 'escalate': {
       const task = jointTask(state, command.departmentId);
-      if (task.status !== 'pending' || task.dueOn === undefined || today <= task.dueOn) {
+      // A provisional due date makes nobody late: the co-department is escalated once it is official.
+      if (task.status !== 'pending' || task.dueOn === undefined || today <= task.dueOn || isProvisional(state, `jointTasks.${task.departmentId}.dueOn`)) {
         throw conflict('CASE_TASK_NOT_LATE', '协办部门的意见期限尚未届满或已处理', `the opinion of ${command.departmentId} on case ${state.caseNo} is not late on ${today}, or not pending`);
       }
       return record(withTask(base, state, { ...task, status: 'escalated', escalatedOn: today }), command.action, state, command, state.hash, ctx);
@@ -454,7 +453,7 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
 
     case 'record-missing': {
       const task = jointTask(state, command.departmentId);
-      const statutory = state.deadlines && 'statutory' in state.deadlines ? state.deadlines.statutory : undefined;
+      const statutory = isProvisional(state, 'deadlines.statutory') ? undefined : state.deadlines?.statutory;
       if ((task.status !== 'pending' && task.status !== 'escalated') || statutory === undefined || today <= statutory) {
         throw conflict(
           'CASE_TASK_NOT_MISSING',
@@ -515,32 +514,19 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
         );
       }
       // The deadline it passed is kept with the mark: a later pause takes the deadlines away, not the lateness.
-      const passed = (state.deadlines as { promised: string; statutory: string })[mark === 'overdue' ? 'promised' : 'statutory'];
+      const passed = state.deadlines![mark === 'overdue' ? 'promised' : 'statutory']!;
       return record(next({ supervision: mark, supervisionDeadline: passed }), command.action, state, command, state.hash, ctx);
     }
 
-    case 'complete-deadlines': {
-      // Dates that were flagged for lack of calendar data, computed once the data is there; the
-      // rules are those of the event that flagged them (filing or supplement; acceptance or resume).
-      const completed = completeDeadlines(state, ctx.calendar);
-      if (!completed) {
-        throw conflict(
-          'CASE_DEADLINES_UNCHANGED',
-          '办件的期限已完整，或所需年份的工作日历尚未加载',
-          `case ${state.caseNo} has no flagged date that the calendar data can now compute`,
-        );
+    case 'recompute-dates': {
+      // The calendar data changed for a year the case's dates were counted across (loaded, or a new
+      // version): every live date computed again, with the versions it now rests on.
+      if (!datesToRecompute(state, ctx.calendar)) {
+        throw conflict('CASE_DEADLINES_UNCHANGED', '办件的期限与现行工作日历一致，无需重算', `case ${state.caseNo}'s dates are those the current calendar data gives`);
       }
-      return record({ ...completed, version: base.version, updatedAt: base.updatedAt }, command.action, state, command, state.hash, ctx);
+      return record(withComputedDates(base, ctx.calendar), command.action, state, command, state.hash, ctx);
     }
   }
-}
-
-/** A task's due date: the co-department's working days after `dispatchedOn`, or flagged for lack of calendar data. */
-function taskDue(state: Pick<CaseState, 'caseNo' | 'coDepartmentDays'>, departmentId: string, dispatchedOn: string, calendar: WorkingDayCalendar): Pick<JointTask, 'dueOn' | 'dueFlag'> {
-  const days = state.coDepartmentDays?.[departmentId];
-  if (days === undefined) throw new Error(`case ${state.caseNo}: no time limit for co-department ${departmentId}`);
-  const dueOn = dueDate(() => calendar.addWorkingDays(dispatchedOn, days));
-  return dueOn ? { dueOn } : { dueFlag: 'DEADLINE_CALENDAR_MISSING' };
 }
 
 /** The co-department's task on a dispatched joint case. */
@@ -570,63 +556,32 @@ function checkAttachments(attachments: Record<string, CaseMaterial>): void {
 }
 
 /**
- * The state with its flagged dates computed — the answer period's, the time limits', the open joint
- * tasks' due dates — or undefined if none is flagged or the calendar data still lacks for all of them.
- */
-function completeDeadlines(state: CaseState, calendar: WorkingDayCalendar): Omit<CaseState, 'hash'> | undefined {
-  const { hash: _hash, ...current } = state;
-  if (state.status === 'received' && state.dueFlag) {
-    const { dueFlag: _flag, ...rest } = current;
-    const dues = answerDues(state.materialsReceivedOn, state.deemedAcceptanceDays, calendar);
-    return dues.dueFlag ? undefined : { ...rest, ...dues };
-  }
-  if (state.status !== 'accepted' && state.status !== 'opinions-complete') return undefined;
-  let next: Omit<CaseState, 'hash'> = current;
-  let changed = false;
-  if (state.deadlines && 'flag' in state.deadlines) {
-    const withDates = withDeadlines(current, calendar);
-    if (!(withDates.deadlines && 'flag' in withDates.deadlines)) {
-      next = withDates;
-      changed = true;
-    }
-  }
-  if (state.status === 'accepted' && state.jointTasks?.some((t) => t.dueFlag && (t.status === 'pending' || t.status === 'escalated'))) {
-    const jointTasks = state.jointTasks.map((t) => {
-      if (!t.dueFlag || (t.status !== 'pending' && t.status !== 'escalated')) return t;
-      const due = taskDue(state, t.departmentId, t.dispatchedOn, calendar);
-      if (!due.dueOn) return t;
-      changed = true;
-      const { dueFlag: _flag, ...rest } = t;
-      return { ...rest, dueOn: due.dueOn };
-    });
-    next = { ...next, jointTasks };
-  }
-  return changed ? next : undefined;
-}
-
-/**
  * The supervision mark a case has earned by `today` and not yet received: `violation` once the day
  * after the statutory deadline has come, else `overdue` once the day after the promised one has
  * (a department may act up to and including a deadline day). Undefined while nothing is due: not
- * accepted, clock paused, deadlines flagged, or the mark already made.
+ * accepted, clock paused, the deadline flagged or only provisional, or the mark already made.
  */
 export function supervisionDue(state: CaseState, today: string): SupervisionMark | undefined {
-  if ((state.status !== 'accepted' && state.status !== 'opinions-complete') || !state.deadlines || !('promised' in state.deadlines)) return undefined;
-  if (today > state.deadlines.statutory && state.supervision !== 'violation') return 'violation';
-  if (today > state.deadlines.promised && state.supervision === undefined) return 'overdue';
+  if ((state.status !== 'accepted' && state.status !== 'opinions-complete') || !state.deadlines) return undefined;
+  const passed = (which: 'promised' | 'statutory') => {
+    const deadline = state.deadlines?.[which];
+    return deadline !== undefined && today > deadline && !isProvisional(state, `deadlines.${which}`);
+  };
+  if (passed('statutory') && state.supervision !== 'violation') return 'violation';
+  if (passed('promised') && state.supervision === undefined) return 'overdue';
   return undefined;
 }
 
 /**
  * What the periodic sweep does to a case today, if anything: deem it accepted once the department's
- * answer period is over (Art. 32), compute dates that were flagged for lack of calendar data once
- * the data is loaded, then mark it late. Applied repeatedly until it answers undefined,
+ * answer period is over (Art. 32), compute its dates again when the calendar data they were counted
+ * with has changed (a year loaded or corrected), then mark it late. Applied repeatedly until it answers undefined,
  * so one sweep takes a case as far as the calendar says it has come (a deemed acceptance dated back
  * to the receipt of the materials may already be overdue).
  */
 export function sweepCommand(state: CaseState, today: string, calendar: WorkingDayCalendar): CaseCommand | undefined {
   if (state.status === 'received' && answerPeriodOver(state, today, calendar)) return { action: 'deem-accepted' };
-  if (completeDeadlines(state, calendar)) return { action: 'complete-deadlines' };
+  if (datesToRecompute(state, calendar)) return { action: 'recompute-dates' };
   const due = supervisionDue(state, today);
   return due === 'violation' ? { action: 'mark-violation' } : due === 'overdue' ? { action: 'mark-overdue' } : undefined;
 }
@@ -647,7 +602,8 @@ export function answerPeriodOver(
   assertIsoDate(today, 'today');
   if (today <= state.materialsReceivedOn) return false;
   const yesterday = fromDayNumber(dayNumber(today) - 1);
-  return calendar.countWorkingDays(state.materialsReceivedOn, yesterday) >= state.deemedAcceptanceDays;
+  // Provisionally, across a year not loaded yet: the answer period is not left open for want of data.
+  return calendar.countWorkingDays(state.materialsReceivedOn, yesterday).days >= state.deemedAcceptanceDays;
 }
 
 const FORM = 'form';
@@ -704,37 +660,8 @@ function deemedAcceptanceDays(ctx: CaseContext): number {
   return n;
 }
 
-function answerDues(from: string, days: number, calendar: WorkingDayCalendar): Pick<CaseState, 'preReviewDue' | 'deemedAcceptedOn' | 'dueFlag'> {
-  const preReviewDue = dueDate(() => calendar.addWorkingDays(from, PRE_REVIEW_DAYS));
-  const deemedAcceptedOn = dueDate(() => calendar.addWorkingDays(from, days));
-  return {
-    ...(preReviewDue ? { preReviewDue } : {}),
-    ...(deemedAcceptedOn ? { deemedAcceptedOn } : {}),
-    ...(preReviewDue && deemedAcceptedOn ? {} : { dueFlag: 'DEADLINE_CALENDAR_MISSING' as const }),
-  };
-}
-
-/** The date, or undefined when it falls in a year without calendar data (flagged by the caller). */
-function dueDate(compute: () => string | undefined): string | undefined {
-  try {
-    return compute();
-  } catch (e) {
-    if (e instanceof DomainError && e.code === 'DEADLINE_CALENDAR_MISSING') return undefined;
-    throw e;
-  }
-}
-
 function accepted(base: Omit<CaseState, 'hash'>, acceptance: Acceptance, ctx: CaseContext): Omit<CaseState, 'hash'> {
-  return withDeadlines({ ...base, status: 'accepted', acceptance }, ctx.calendar);
-}
-
-function withDeadlines(state: Omit<CaseState, 'hash'>, calendar: WorkingDayCalendar): Omit<CaseState, 'hash'> {
-  const clock = new LegalClock(calendar);
-  const input = { acceptedOn: state.acceptance!.on, pauses: state.pauses };
-  const promised = dueDate(() => clock.deadline(input, state.limits.promisedDays));
-  const statutory = dueDate(() => clock.deadline(input, state.limits.statutoryDays));
-  const flag: DeadlineFlag = 'DEADLINE_CALENDAR_MISSING';
-  return { ...state, deadlines: promised && statutory ? { promised, statutory } : { flag } };
+  return withComputedDates({ ...base, status: 'accepted', acceptance }, ctx.calendar);
 }
 
 function authorize(state: CaseState, action: CaseAction, by: 'department' | 'co-department' | 'channel' | 'system', actor: Caller): void {
@@ -928,7 +855,7 @@ const ACTION_ZH: Record<CaseAction, string> = {
   withdraw: '撤回',
   'mark-overdue': '超期',
   'mark-violation': '超过法定时限',
-  'complete-deadlines': '补算期限',
+  'recompute-dates': '按工作日历重算期限',
   dispatch: '分送协办部门',
   opinion: '提出协办意见',
   escalate: '协办超期督办',

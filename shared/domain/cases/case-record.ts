@@ -37,7 +37,7 @@ export type CaseAction =
   | 'withdraw'
   | 'mark-overdue'
   | 'mark-violation'
-  | 'complete-deadlines'
+  | 'recompute-dates'
   | 'dispatch'
   | 'opinion'
   | 'escalate'
@@ -47,8 +47,11 @@ export type CaseAction =
   | 'archive'
   | 'archive-failed';
 
-/** What a history entry records: the filing, or one action. */
-export type CaseEventType = 'file' | CaseAction;
+/**
+ * What a history entry records: the filing, or one action. `complete-deadlines` is how entries made
+ * before `recompute-dates` replaced it name the same step.
+ */
+export type CaseEventType = 'file' | CaseAction | 'complete-deadlines';
 
 /**
  * Special procedures whose time does not count towards the time limits (行政许可法 Art. 45,
@@ -175,8 +178,9 @@ export type CaseArchive =
 /**
  * A co-department's part in a joint case (联合办理, 002 §17, 004 §18): its opinion is due
  * `timeLimitDays` working days after dispatch; past that it is escalated (and still awaited), and
- * once the case's statutory deadline has passed without it, it is recorded as missing. A due date in
- * a year without calendar data is flagged (`dueFlag`) and computed by the sweep once the data is there.
+ * once the case's statutory deadline has passed without it, it is recorded as missing. A due date
+ * counted across a year without official calendar data is provisional (the case's `provisional`
+ * lists `jointTasks.<department>.dueOn`); one that cannot be counted at all is flagged (`dueFlag`).
  */
 export interface JointTask {
   departmentId: string;
@@ -192,7 +196,10 @@ export interface JointTask {
 
 export type SupervisionMark = 'overdue' | 'violation';
 
-/** A deadline that would fall in a year without official calendar data is flagged, never guessed. */
+/**
+ * A date that cannot be counted even provisionally (a year whose statutory holidays are not known) is
+ * flagged, never guessed.
+ */
 export type DeadlineFlag = 'DEADLINE_CALENDAR_MISSING';
 
 /** A case after its n-th event. */
@@ -233,7 +240,7 @@ export interface CaseState {
   preReviewDue?: string;
   /** The last day the department may answer; from the day after, the case counts as accepted. */
   deemedAcceptedOn?: string;
-  /** Set when `preReviewDue` or `deemedAcceptedOn` could not be computed for lack of calendar data. */
+  /** Set when `preReviewDue` or `deemedAcceptedOn` could not be computed at all. */
   dueFlag?: DeadlineFlag;
   /** The problems of the current supplement request (一次性告知), while the applicant's turn. */
   supplementRequest?: SupplementProblem[];
@@ -242,9 +249,19 @@ export interface CaseState {
   pauses: CasePause[];
   /**
    * The time-limit deadlines as of the newest event, for queues and supervision; absent before
-   * acceptance and while the clock is paused (the deadline moves with the pause).
+   * acceptance and while the clock is paused (the deadline moves with the pause). Each is computed on
+   * its own; `flag` says one of them could not be computed at all.
    */
-  deadlines?: { promised: string; statutory: string } | { flag: DeadlineFlag };
+  deadlines?: { promised?: string; statutory?: string; flag?: DeadlineFlag };
+  /**
+   * The computed dates that are provisional, by their place in the case (`preReviewDue`,
+   * `deemedAcceptedOn`, `deadlines.promised`, `deadlines.statutory`, `jointTasks.<department>.dueOn`):
+   * counted across a year whose official arrangement is not loaded, on its statutory holidays alone.
+   * A provisional date makes nobody late; it is replaced when the year is loaded.
+   */
+  provisional?: string[];
+  /** The calendar data version of each year the live dates were counted across; 0: counted provisionally. */
+  calendarVersions?: Record<string, number>;
   /**
    * Set by the sweep when the clock has passed the promised deadline (`overdue`) or the statutory one
    * (`violation`, 行政许可法 Art. 82): what the supervision lists hold. A mark is never taken back —

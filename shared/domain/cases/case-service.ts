@@ -16,6 +16,7 @@ import type { HistoryCheck } from './case-history.ts';
 import { payloadDigest, verifyCaseHistory } from './case-history.ts';
 import type { CaseCommand, CaseContext } from './case-lifecycle.ts';
 import { applyCaseCommand, fileCase } from './case-lifecycle.ts';
+import { isProvisional } from './case-dates.ts';
 import type { JointWorkflow } from './joint-handling.ts';
 import { awaitsJointStart } from './joint-handling.ts';
 import type { Applicant, CaseHistoryEntry, CaseMaterial, CaseState, CaseStatus, JointTask, JsonValue } from './case-record.ts';
@@ -78,11 +79,14 @@ export interface Receipt {
   departmentId: string;
   channelId: string;
   receivedAt: string;
-  materials: { name: string; sha256: string; size: number; contentType: string }[];
+  /** Every material: the files uploaded, and the e-licences supplied instead of a file (免提交). */
+  materials: ({ kind: 'upload'; name: string; sha256: string; size: number; contentType: string } | { kind: 'licence'; name: string; licenceId: string })[];
   /** Pre-review opinion due (2 working days). */
   preReviewDue?: string;
   /** The last day the department may answer; after it the case counts as accepted (Art. 32). */
   answerDueOn?: string;
+  /** Which of the two dates above are provisional (counted across a year whose arrangement is not loaded). */
+  provisional?: ('preReviewDue' | 'answerDueOn')[];
   dueFlag?: 'DEADLINE_CALENDAR_MISSING';
   /** Hash of the filing's history entry: ties the receipt to the case's record. */
   entryHash: string;
@@ -129,6 +133,8 @@ export interface JointTaskEntry {
   task: JointTask;
   /** The case's time limits: the opinion is recorded missing after the statutory one. */
   deadlines?: CaseState['deadlines'];
+  /** The case's provisional dates (the task's due date among them, if it is). */
+  provisional?: string[];
 }
 
 /** Body of a department's or channel's action; `baseVersion`, when given, must be the newest version. */
@@ -266,7 +272,7 @@ export class CaseService {
     const tasks = cases.flatMap((c): JointTaskEntry[] => {
       const task = c.jointTasks?.find((t) => t.departmentId === departmentId);
       if (!task) return [];
-      return [{ caseNo: c.caseNo, itemCode: c.itemCode, itemName: c.itemName, leadDepartmentId: c.departmentId, caseStatus: c.status, task, ...(c.deadlines ? { deadlines: c.deadlines } : {}) }];
+      return [{ caseNo: c.caseNo, itemCode: c.itemCode, itemName: c.itemName, leadDepartmentId: c.departmentId, caseStatus: c.status, task, ...(c.deadlines ? { deadlines: c.deadlines } : {}), ...(c.provisional ? { provisional: c.provisional } : {}) }];
     });
     return nextCursor ? { tasks, nextCursor } : { tasks };
   }
@@ -417,14 +423,19 @@ function receiptOf(state: CaseState, entry: CaseHistoryEntry): Receipt {
     departmentId: state.departmentId,
     channelId: state.channelId,
     receivedAt: state.receivedAt,
-    materials: Object.entries(state.materials).flatMap(([name, m]) =>
-      m.kind === 'upload' ? [{ name, sha256: m.sha256, size: m.size, contentType: m.contentType }] : [],
+    materials: Object.entries(state.materials).map(([name, m]) =>
+      m.kind === 'upload' ? { kind: 'upload' as const, name, sha256: m.sha256, size: m.size, contentType: m.contentType } : { kind: 'licence' as const, name, licenceId: m.licenceId },
     ),
     ...(state.preReviewDue ? { preReviewDue: state.preReviewDue } : {}),
     ...(state.deemedAcceptedOn ? { answerDueOn: state.deemedAcceptedOn } : {}),
+    ...(receiptProvisional(state).length > 0 ? { provisional: receiptProvisional(state) } : {}),
     ...(state.dueFlag ? { dueFlag: state.dueFlag } : {}),
     entryHash: entry.hash,
   };
+}
+
+function receiptProvisional(state: CaseState): ('preReviewDue' | 'answerDueOn')[] {
+  return [...(isProvisional(state, 'preReviewDue') ? ['preReviewDue' as const] : []), ...(isProvisional(state, 'deemedAcceptedOn') ? ['answerDueOn' as const] : [])];
 }
 
 /** Only the case's department, its co-departments and the filing channel may read a case. */

@@ -35,7 +35,7 @@ export interface SweepReport {
   deemedAccepted: number;
   markedOverdue: number;
   markedViolation: number;
-  /** Cases whose flagged dates could be computed now that the calendar data is loaded. */
+  /** Cases whose dates were computed again: a year they were counted across was loaded or corrected. */
   deadlinesCompleted: number;
   /** Joint cases accepted but not dispatched whose workflow the sweep started (or found running). */
   jointStarted: number;
@@ -76,25 +76,9 @@ export class CaseSweep {
       for (const status of ['received', 'accepted', 'opinions-complete'] as const) {
         for await (const candidate of this.deps.store.sweepCandidates(departmentId, status, today)) {
           report.examined++;
-          // Listed undated until dispatched (the store's queue date), so every run sees it.
-          if (this.deps.workflow && awaitsJointStart(candidate)) {
-            try {
-              if ((await this.deps.workflow.start(candidate.caseNo)) === 'ended') {
-                // Ended without dispatching and without recording why (its last step failed too):
-                // counted, so the alarm on sweep failures fires; its execution can be redriven.
-                throw new Error(`the joint handling of case ${candidate.caseNo} ended without dispatching it: redrive its execution`);
-              }
-              report.jointStarted++;
-            } catch (e) {
-              report.failed.push({ caseNo: candidate.caseNo, error: e instanceof Error ? e.message : String(e) });
-              continue;
-            }
-          }
-          // Decided on the listed state first: most candidates (marked already, paused) need nothing,
-          // and only those that do are read consistently and moved.
-          if (!sweepCommand(candidate, today, this.deps.calendar)) continue;
+          // One case that cannot be moved never stops the run: it is reported (and counted), the run goes on.
           try {
-            await this.sweepCase(candidate.caseNo, at, report);
+            await this.openCase(candidate, at, today, report);
           } catch (e) {
             report.failed.push({ caseNo: candidate.caseNo, error: e instanceof Error ? e.message : String(e) });
           }
@@ -102,6 +86,22 @@ export class CaseSweep {
       }
     }
     return report;
+  }
+
+  /** A case still open: its joint handling started if it awaits that, then time let act on it. */
+  private async openCase(candidate: CaseState, at: Date, today: string, report: SweepReport): Promise<void> {
+    // Listed undated until dispatched (the store's queue date), so every run sees it.
+    if (this.deps.workflow && awaitsJointStart(candidate)) {
+      if ((await this.deps.workflow.start(candidate.caseNo)) === 'ended') {
+        // Ended without dispatching and without recording why (its last step failed too):
+        // counted, so the alarm on sweep failures fires; its execution can be redriven.
+        throw new Error(`the joint handling of case ${candidate.caseNo} ended without dispatching it: redrive its execution`);
+      }
+      report.jointStarted++;
+    }
+    // Decided on the listed state first: most candidates (marked already, paused) need nothing,
+    // and only those that do are read consistently and moved.
+    if (sweepCommand(candidate, today, this.deps.calendar)) await this.sweepCase(candidate.caseNo, at, report);
   }
 
   /** An ended case: sealed if it is decided and not sealed, then its archiving started unless archived. */

@@ -18,6 +18,7 @@ import { DEFAULT_JOINT_MAX_WAIT_SECONDS, JOINT_TASK_ENDED } from '../../contract
 import { chinaDate, dayNumber, fromDayNumber } from '../calendar/china-date.ts';
 import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
 import type { CaseCommand } from './case-lifecycle.ts';
+import { isProvisional } from './case-dates.ts';
 import type { CaseState, JointTask } from './case-record.ts';
 import type { CaseStore } from './case-store.ts';
 import { applySystemCommands } from './system-actions.ts';
@@ -84,19 +85,21 @@ export function branchStep(state: CaseState, departmentId: string, now: Date, ma
     const seconds = until === undefined ? maxWaitSeconds : Math.ceil((endOfChinaDay(until).getTime() - now.getTime()) / 1000);
     return { next: 'wait', waitSeconds: Math.min(Math.max(seconds, 1), maxWaitSeconds) };
   };
-  // The case's statutory deadline ends every wait: a paused clock moves it (and hides it meanwhile), and
-  // a year without calendar data leaves it unknown — then nothing is recorded missing on a guess.
-  const statutory = state.deadlines && 'statutory' in state.deadlines ? state.deadlines.statutory : undefined;
-  if (statutory !== undefined && today > statutory) return { next: 'record-missing', waitSeconds: 1 };
+  // The case's statutory deadline ends every wait: a paused clock moves it (and hides it meanwhile).
+  // A provisional date (counted across a year whose arrangement is not loaded) bounds a wait but makes
+  // nobody late: past it the branch looks again later, until the year is loaded and the date official.
+  const statutory = state.deadlines?.statutory;
+  const statutoryOfficial = statutory !== undefined && !isProvisional(state, 'deadlines.statutory');
+  if (statutoryOfficial && today > statutory) return { next: 'record-missing', waitSeconds: 1 };
+  const upcoming = (date: string | undefined) => (date !== undefined && today <= date ? date : undefined);
   if (task.status === 'pending') {
-    // Without a due date (its year's calendar is not loaded; the sweep fills it in once it is) the
-    // task cannot be late yet: look again later.
-    if (task.dueOn !== undefined && today > task.dueOn) return { next: 'escalate', waitSeconds: 1 };
-    const until = [task.dueOn, statutory].filter((d): d is string => d !== undefined).sort()[0];
+    const dueOfficial = task.dueOn !== undefined && !isProvisional(state, `jointTasks.${departmentId}.dueOn`);
+    if (dueOfficial && today > task.dueOn!) return { next: 'escalate', waitSeconds: 1 };
+    const until = [upcoming(task.dueOn), upcoming(statutory)].filter((d): d is string => d !== undefined).sort()[0];
     return wait(until);
   }
   // Escalated: awaited until the end of the statutory deadline day.
-  return wait(statutory);
+  return wait(upcoming(statutory));
 }
 
 export class JointHandling {

@@ -1,7 +1,7 @@
 // The legal clock of a case (行政许可法 Art. 42, 45, 82): time limits run in working days from the day
 // after acceptance; special procedures (hearing, inspection, expert review…, 002 §16, 004 §19) pause
 // it, and paused days do not count. Pure: dates in, dates out, the calendar injected.
-import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
+import type { CountedDate, WorkingDayCalendar } from '../calendar/official-calendar.ts';
 import { invalid } from '../errors.ts';
 
 /**
@@ -28,25 +28,30 @@ export interface ClockReading {
   /** Undefined while the clock is paused: the deadline moves with the pause. */
   promisedDeadline?: string;
   statutoryDeadline?: string;
+  /** Set when a date above was counted across a year without official data (statutory holidays alone). */
+  provisional?: true;
 }
 
 export class LegalClock {
   constructor(private readonly calendar: WorkingDayCalendar) {}
 
   /**
-   * The date on which the `days`-th counted working day falls, or undefined while paused.
-   * Throws DEADLINE_CALENDAR_MISSING when that date lies in a year without calendar data.
+   * The date on which the `days`-th counted working day falls, or undefined while paused;
+   * provisional when the count crossed a year without official calendar data.
    */
-  deadline(input: ClockInput, days: number): string | undefined {
+  deadline(input: ClockInput, days: number): CountedDate | undefined {
     checkPauses(input);
     if (input.pauses.some((p) => p.to === undefined)) return undefined;
     let date = input.acceptedOn;
     let counted = 0;
+    let provisional = false;
     while (counted < days) {
-      date = this.calendar.nextWorkingDay(date);
+      const next = this.calendar.nextWorkingDay(date);
+      date = next.date;
+      if (next.provisional) provisional = true;
       if (!isPaused(date, input.pauses)) counted++;
     }
-    return date;
+    return provisional ? { date, provisional: true } : { date };
   }
 
   /** Counted working days after acceptance up to and including `asOf`. */
@@ -54,19 +59,27 @@ export class LegalClock {
     checkPauses(input);
     let counted = 0;
     for (let date = input.acceptedOn; ; ) {
-      date = this.calendar.nextWorkingDay(date);
+      date = this.calendar.nextWorkingDay(date).date;
       if (date > asOf) return counted;
       if (!isPaused(date, input.pauses)) counted++;
     }
   }
 
+  /** The clock on `asOf`; a provisional deadline never makes it overdue or in violation. */
   read(input: ClockInput, limits: { promisedDays: number; statutoryDays: number }, asOf: string): ClockReading {
     const elapsedDays = this.elapsed(input, asOf);
     if (input.pauses.some((p) => p.to === undefined)) return { state: 'paused', elapsedDays };
-    const promisedDeadline = this.deadline(input, limits.promisedDays)!;
-    const statutoryDeadline = this.deadline(input, limits.statutoryDays)!;
-    const state: ClockState = asOf > statutoryDeadline ? 'violation' : asOf > promisedDeadline ? 'overdue' : 'running';
-    return { state, elapsedDays, promisedDeadline, statutoryDeadline };
+    const promised = this.deadline(input, limits.promisedDays)!;
+    const statutory = this.deadline(input, limits.statutoryDays)!;
+    const state: ClockState =
+      asOf > statutory.date && !statutory.provisional ? 'violation' : asOf > promised.date && !promised.provisional ? 'overdue' : 'running';
+    return {
+      state,
+      elapsedDays,
+      promisedDeadline: promised.date,
+      statutoryDeadline: statutory.date,
+      ...(promised.provisional || statutory.provisional ? { provisional: true as const } : {}),
+    };
   }
 }
 

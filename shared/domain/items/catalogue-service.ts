@@ -85,10 +85,11 @@ export class CatalogueService {
     const today = this.today();
     return this.act(caller, code, baseVersion, 'department', () => {
       try {
-        return { action: 'submit', reviewDueDate: this.deps.calendar.addWorkingDays(today, REVIEW_DAYS) };
+        const due = this.deps.calendar.addWorkingDays(today, REVIEW_DAYS);
+        return { action: 'submit', reviewDueDate: due.date, ...(due.provisional ? { reviewDueProvisional: true as const } : {}) };
       } catch (e) {
-        // The submission stands; only its deadline cannot be known yet. It is flagged on the
-        // version for supervision, never computed as plain weekdays (DOMAIN.md, time limits).
+        // The submission stands; only its deadline cannot be known at all (a year whose statutory
+        // holidays are not known). It is flagged on the version, never computed as plain weekdays.
         if (e instanceof DomainError && e.code === 'DEADLINE_CALENDAR_MISSING') return { action: 'submit', reviewDueFlag: 'DEADLINE_CALENDAR_MISSING' };
         throw e;
       }
@@ -114,13 +115,14 @@ export class CatalogueService {
       if (!input.effectiveFrom) {
         throw invalid('SUSPENSION_DATE_REQUIRED', 'effectiveFrom', '计划暂停须指定生效日期', 'a planned suspension needs its effective date');
       }
-      const earliest = this.deps.calendar.addWorkingDays(today, PLANNED_SUSPENSION_NOTICE_DAYS);
+      // Counted provisionally across a year whose arrangement is not loaded yet (its statutory holidays off).
+      const { date: earliest, provisional } = this.deps.calendar.addWorkingDays(today, PLANNED_SUSPENSION_NOTICE_DAYS);
       if (input.effectiveFrom < earliest) {
         throw invalid(
           'SUSPENSION_NOTICE_TOO_SHORT',
           'effectiveFrom',
-          `计划暂停须提前${PLANNED_SUSPENSION_NOTICE_DAYS}个工作日报备，最早生效日为 ${earliest}`,
-          `a planned suspension needs ${PLANNED_SUSPENSION_NOTICE_DAYS} working days' notice: the earliest effective date is ${earliest}`,
+          `计划暂停须提前${PLANNED_SUSPENSION_NOTICE_DAYS}个工作日报备，最早生效日为 ${earliest}${provisional ? '（暂定：该年度节假日安排尚未载入，按法定节假日计算）' : ''}`,
+          `a planned suspension needs ${PLANNED_SUSPENSION_NOTICE_DAYS} working days' notice: the earliest effective date is ${earliest}${provisional ? ' (provisional: counted on the statutory holidays of a year whose arrangement is not loaded)' : ''}`,
         );
       }
       return {

@@ -14,7 +14,7 @@ import { hashRecord } from './record-hash.ts';
 
 export type ItemCommand =
   | { action: 'edit' | 'revise'; guide: ServiceGuide }
-  | { action: 'submit'; reviewDueDate: string }
+  | { action: 'submit'; reviewDueDate: string; reviewDueProvisional?: true }
   | { action: 'submit'; reviewDueFlag: 'DEADLINE_CALENDAR_MISSING' }
   | { action: 'publish' }
   | { action: 'return'; reasons: string[] }
@@ -39,7 +39,7 @@ export function nextVersion(latest: ItemRecord, command: ItemCommand, ctx: Actio
     throw conflict('ITEM_TERMINATED', '事项已终止，不能再办理任何变更', `item ${latest.code} is terminated; no further action is possible`);
   }
   // Everything but the fields an action changes carries over; reasons and due dates belong to one step only.
-  const { hash: _h, previousHash: _p, reasons: _r, reviewDueDate: _d, reviewDueFlag: _f, ...carried } = latest;
+  const { hash: _h, previousHash: _p, reasons: _r, reviewDueDate: _d, reviewDueProvisional: _v, reviewDueFlag: _f, ...carried } = latest;
   const base = { ...carried, version: latest.version + 1, action: command.action, actor: ctx.actor, at: ctx.at, previousHash: latest.hash };
 
   switch (command.action) {
@@ -58,7 +58,7 @@ export function nextVersion(latest: ItemRecord, command: ItemCommand, ctx: Actio
       return seal({ ...base, state: 'draft', guide: command.guide });
     case 'submit':
       expectState(latest, command.action, 'draft', 'returned');
-      return seal({ ...base, state: 'submitted', ...('reviewDueDate' in command ? { reviewDueDate: command.reviewDueDate } : { reviewDueFlag: command.reviewDueFlag }) });
+      return seal({ ...base, state: 'submitted', ...('reviewDueDate' in command ? { reviewDueDate: command.reviewDueDate, ...(command.reviewDueProvisional ? { reviewDueProvisional: true as const } : {}) } : { reviewDueFlag: command.reviewDueFlag }) });
     case 'publish':
       expectState(latest, command.action, 'submitted');
       return seal({

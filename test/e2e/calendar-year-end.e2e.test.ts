@@ -1,0 +1,149 @@
+// The legal clock across the year end, with no 2027 holiday arrangement loaded — as the platform runs
+// every December until the State Council publishes the next year's: the embedded platform in process,
+// its clock moved from 7 December 2026 to 6 January 2027, every call signed over HTTP. Nothing stops:
+// dates reaching into 2027 are counted provisionally on its statutory holidays (元旦 on Fri 1 Jan, the
+// weekend after it) and marked so, each deadline on its own; departments act on cases received in
+// December; the sweep deems, marks and goes on; a provisional date makes nobody late.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningPlatform } from '../../infra/local/platform.ts';
+import { startPlatform } from '../../infra/local/platform.ts';
+import { BUILDING, FOOD, LI, SHOP, ZHANG } from '../support/case-fixtures.ts';
+import { startPlatformProcess } from '../support/platform-process.ts';
+import { runCli, signedClients, uploadPdf } from '../support/signed-clients.ts';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let dataDir: string;
+let platform: RunningPlatform;
+/** The platform clock, moved by the tests (10:00 in China on the day set). */
+let clock = new Date('2026-12-07T02:00:00Z');
+const day = (date: string) => (clock = new Date(`${date}T02:00:00Z`));
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+  dataDir = await mkdtemp(join(tmpdir(), 'tongban-year-end-e2e-'));
+  platform = await startPlatform({ dataDir, port: 0, now: () => clock, sweepIntervalMs: 0 });
+});
+
+afterAll(async () => {
+  await platform?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const as = signedClients(() => platform);
+
+async function file(guide: typeof FOOD, applicant: Json): Promise<Json> {
+  const materials: Json = {};
+  for (const m of guide.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
+  const res = await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: guide.implementationCode, applicant, form: {}, materials } });
+  expect(res.status).toBe(201);
+  return res.body as Json;
+}
+const act = async (who: string, caseNo: string, action: string, body: Json = {}) => {
+  const res = await as(who).request('POST', `/v1/cases/${caseNo}/${action}`, { body });
+  return [res.status, res.body as Json] as const;
+};
+const show = async (caseNo: string, who = 'market') => (await as(who).request('GET', `/v1/cases/${caseNo}`)).body as Json;
+const listed = async (kind: 'overdue' | 'violation') => (((await as('reviewer').request('GET', `/v1/supervision/${kind}`)).body as Json).cases as Json[]).map((c) => c.caseNo);
+
+describe('across the year end without the 2027 arrangement', () => {
+  const cases: Record<string, string> = {};
+
+  it('gives a case accepted on 7 Dec its promised deadline in 2026, officially, and its statutory one provisionally', async () => {
+    // Food licence: promised 10 working days → Dec 8-11, 14-18, Mon 21 Dec; statutory 20 → Dec 22-25,
+    // 28-31 (18), [Fri 1 Jan 元旦, the weekend], Mon 4 (19), Tue 5 Jan 2027 (20): provisional.
+    day('2026-12-07');
+    cases.a = (await file(FOOD, ZHANG)).caseNo;
+    const [status, accepted] = await act('market', cases.a!, 'accept');
+
+    expect(status).toBe(200);
+    expect(accepted.deadlines).toEqual({ promised: '2026-12-21', statutory: '2027-01-05' });
+    expect(accepted.provisional).toEqual(['deadlines.statutory']);
+    expect(accepted.calendarVersions).toEqual({ 2026: 1, 2027: 0 });
+    const shown = await runCli(platform.credentialsPath, 'cases', 'show', cases.a!, '--as', 'market');
+    expect(shown.out).toContain('承诺 promised 2026-12-21 · 法定 statutory 2027-01-05 (暂定 provisional)');
+  });
+
+  it('puts it on the overdue list on 22 Dec, the day after its promised deadline', async () => {
+    day('2026-12-14');
+    cases.g = (await file(FOOD, LI)).caseNo; // promised 10: Dec 15-18, 21-25, Mon 28 Dec
+    await act('market', cases.g!, 'accept');
+    day('2026-12-21');
+    cases.e = (await file(FOOD, SHOP)).caseNo; // nobody answers: due Dec 22-25, Mon 28 Dec
+    day('2026-12-22');
+
+    const report = await platform.sweep();
+
+    expect(report).toMatchObject({ markedOverdue: 1, failed: [] });
+    expect(await listed('overdue')).toEqual([cases.a]);
+  });
+
+  it('files on 28 Dec with an answer due in 2027, provisionally, and says so on the receipt', async () => {
+    day('2026-12-28');
+    const filed = await Promise.all([file(FOOD, ZHANG), file(FOOD, LI), file(FOOD, SHOP), file(BUILDING, SHOP)]);
+    [cases.b, cases.c, cases.d, cases.h] = filed.map((f) => f.caseNo);
+
+    // 29, 30, 31 Dec, [1-3 Jan], Mon 4, Tue 5 Jan 2027; the pre-review opinion (2 days) is due 30 Dec.
+    for (const f of filed) {
+      expect(f.receipt).toMatchObject({ preReviewDue: '2026-12-30', answerDueOn: '2027-01-05', provisional: ['answerDueOn'] });
+      expect(f.case.provisional).toEqual(['deemedAcceptedOn']);
+    }
+  });
+
+  it('lets the departments accept, refuse and ask for supplements on 4 Jan 2027, with no 2027 data', async () => {
+    day('2027-01-04');
+
+    const [accepted, refused, supplement, housing] = await Promise.all([
+      act('market', cases.b!, 'accept'),
+      act('market', cases.c!, 'refuse', { reasons: ['不属于本机关职权范围'] }),
+      act('market', cases.d!, 'supplement-request', { problems: [{ material: '营业执照', problem: '复印件不清晰' }] }),
+      act('housing', cases.h!, 'accept'),
+    ]);
+
+    expect([accepted[0], refused[0], supplement[0], housing[0]]).toEqual([200, 200, 200, 200]);
+    // Accepted Mon 4 Jan: promised 10 → 5-8, 11-15, Mon 18 Jan; both provisional.
+    expect(accepted[1]).toMatchObject({ status: 'accepted', deadlines: { promised: '2027-01-18' }, provisional: ['deadlines.promised', 'deadlines.statutory'] });
+    expect([refused[1].status, supplement[1].status, housing[1].status]).toEqual(['refused', 'supplement-requested', 'accepted']);
+  });
+
+  it('has the sweep deem, mark and go on on 4 Jan, and no provisional date makes a case late', async () => {
+    const report = await platform.sweep();
+
+    // E (filed 21 Dec, due 28 Dec) deemed accepted as of 21 Dec; G overdue (promised 28 Dec, official).
+    expect(report).toMatchObject({ today: '2027-01-04', deemedAccepted: 1, markedOverdue: 1, markedViolation: 0, failed: [] });
+    expect(await show(cases.e!)).toMatchObject({ status: 'accepted', acceptance: { on: '2026-12-21', mode: 'deemed' } });
+    expect((await listed('overdue')).sort()).toEqual([cases.a, cases.g].sort());
+
+    // Wed 6 Jan: A is past its statutory deadline (5 Jan), but that date is provisional.
+    day('2027-01-06');
+    const later = await platform.sweep();
+    expect(later).toMatchObject({ markedViolation: 0, failed: [] });
+    expect(await listed('violation')).toEqual([]);
+  });
+
+  it('checks a planned suspension’s five working days on the provisional count', async () => {
+    // On Wed 6 Jan: 7, 8, 11, 12, 13 Jan → the earliest effective day is Wed 13 Jan 2027.
+    const latest = (await as('market').request('GET', `/v1/items/${FOOD.implementationCode}/versions/latest`)).body as Json;
+    const tooSoon = await as('market').request('POST', `/v1/items/${FOOD.implementationCode}/suspend`, { body: { baseVersion: latest.version, kind: 'planned', effectiveFrom: '2027-01-12', reason: '系统升级' } });
+    const planned = await as('market').request('POST', `/v1/items/${FOOD.implementationCode}/suspend`, { body: { baseVersion: latest.version, kind: 'planned', effectiveFrom: '2027-01-13', reason: '系统升级' } });
+
+    expect([tooSoon.status, (tooSoon.body as Json).error.code]).toEqual([400, 'SUSPENSION_NOTICE_TOO_SHORT']);
+    expect((tooSoon.body as Json).error.message).toContain('2027-01-13 (provisional');
+    expect(planned.status).toBe(200);
+  });
+
+  it('says at start when the loaded holiday data does not cover the coming days', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tongban-year-end-start-'));
+    const started = await startPlatformProcess(dir, '2027-01-04T02:00:00Z');
+    try {
+      expect(started.output()).toContain('the official holiday arrangement of 2027 is not loaded: dates are counted provisionally on its statutory holidays');
+    } finally {
+      await started.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,16 @@
+// Calendar data for tests of years whose arrangement is not published: NOT the State Council's
+// arrangement, only what the law fixes (statutory-holidays.ts) plus what a test asks for, so it
+// passes the same validation as a real year.
+import type { CalendarYearData } from '../../shared/domain/calendar/official-calendar.ts';
+import { statutoryHolidays } from '../../shared/domain/calendar/statutory-holidays.ts';
+
+/** The statutory days off of `year` as an arrangement, with `extraDaysOff` added to New Year and `makeupWorkdays`. */
+export function statutoryArrangement(year: number, opts: { version?: number; extraDaysOff?: string[]; makeupWorkdays?: string[] } = {}): CalendarYearData {
+  return {
+    year,
+    source: `test fixture: the statutory holidays of ${year} (not the State Council's arrangement)`,
+    version: opts.version ?? 1,
+    holidays: statutoryHolidays(year).map((h) => (h.name === '元旦' ? { name: h.name, days: [...h.days, ...(opts.extraDaysOff ?? [])].sort() } : h)),
+    makeupWorkdays: opts.makeupWorkdays ?? [],
+  };
+}
