@@ -707,23 +707,23 @@ describe('CaseSweep', () => {
   });
 
   it('goes on past a case it cannot move: reports it, and moves every other case of the run', async () => {
-    // Prepare: A (market) and B (housing, swept after market) filed Wed 30 Sep and never answered
-    // (deemable from 14 Oct). A's stored record is then damaged — accepted, with pauses that overlap,
-    // which no rule can be applied to — as a bad write could leave it.
+    // Prepare: A filed Tue 29 Sep and B Wed 30 Sep, never answered (A listed first: due 12 Oct, B 13 Oct).
+    // A's stored record is then damaged — a receipt date that is no date, which no rule can count
+    // from — as a bad write could leave it.
     const s = await stand('sweep-broken');
-    at('2026-09-30');
+    at('2026-09-29');
     const a = await s.service.file(PORTAL, 'broken-a', await application(PORTAL, FOOD, ZHANG));
-    const b = await s.service.file(PORTAL, 'broken-b', await application(PORTAL, BUILDING, SHOP));
-    const overlapping = [{ from: '2026-10-01', to: '2026-10-09', procedure: 'hearing', reason: '听证' }, { from: '2026-10-05', to: '2026-10-12', procedure: 'hearing', reason: '听证' }];
+    at('2026-09-30');
+    const b = await s.service.file(PORTAL, 'broken-b', await application(PORTAL, FOOD, LI));
     // The newest entry's state (what a consistent read gives) and the head (what the queue lists).
     for (const sk of ['EVT#0000000001', 'HEAD']) {
       await db.send(
         new UpdateCommand({
           TableName: 'tongban-test-sweep-broken',
           Key: { pk: `CASE#${a.caseNo}`, sk },
-          UpdateExpression: 'SET #state.#status = :accepted, #state.#acceptance = :acceptance, #state.#pauses = :pauses, #queue = :queue',
-          ExpressionAttributeNames: { '#state': 'state', '#status': 'status', '#acceptance': 'acceptance', '#pauses': 'pauses', '#queue': 'deptSk' },
-          ExpressionAttributeValues: { ':accepted': 'accepted', ':acceptance': { on: '2026-09-30', mode: 'normal' }, ':pauses': overlapping, ':queue': 'accepted#~#' + a.caseNo },
+          UpdateExpression: 'SET #state.#received = :bad',
+          ExpressionAttributeNames: { '#state': 'state', '#received': 'materialsReceivedOn' },
+          ExpressionAttributeValues: { ':bad': '2026-09-31' },
         }),
       );
     }
@@ -733,9 +733,9 @@ describe('CaseSweep', () => {
     const report = await s.sweep.run(ALL_DEPARTMENTS);
 
     // Assess: A reported with why, B deemed accepted all the same
-    expect(report.failed).toEqual([{ caseNo: a.caseNo, error: expect.stringMatching(/pause/) }]);
+    expect(report.failed).toEqual([{ caseNo: a.caseNo, error: expect.stringMatching(/2026-09-31/) }]);
     expect(report.deemedAccepted).toBe(1);
-    expect(await s.service.get(HOUSING, b.caseNo)).toMatchObject({ status: 'accepted', acceptance: { on: '2026-09-30', mode: 'deemed' } });
+    expect(await s.service.get(MARKET, b.caseNo)).toMatchObject({ status: 'accepted', acceptance: { on: '2026-09-30', mode: 'deemed' } });
   });
 
   it('records each step once when two sweeps run at the same time', async () => {
