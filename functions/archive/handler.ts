@@ -16,12 +16,13 @@ import { KmsSealSigner } from '../../shared/adapters/kms-seal-signer.ts';
 import type { ArchivingEvent } from '../../shared/adapters/lambda-case-functions.ts';
 import { S3ArchiveStore } from '../../shared/adapters/s3-archive-store.ts';
 import { S3CaseFiles } from '../../shared/adapters/s3-case-files.ts';
-import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { CaseArchiving } from '../../shared/domain/archive/case-archiving.ts';
 import type { CaseState } from '../../shared/domain/cases/case-record.ts';
 import { logger, metrics } from '../http/observability.ts';
+import { storedCalendar } from '../http/calendar.ts';
+import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 
-export function archiveHandler(options: { now?: () => Date } = {}) {
+export function archiveHandler(options: { now?: () => Date; calendar?: CalendarSource } = {}) {
   const db = dynamoDocumentClient();
   const casesTable = requiredEnv('CASES_TABLE');
   const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
@@ -38,7 +39,7 @@ export function archiveHandler(options: { now?: () => Date } = {}) {
       files: new S3CaseFiles(s3Client(), requiredEnv('MATERIALS_BUCKET')),
       archive: new S3ArchiveStore(s3Client(), requiredEnv('ARCHIVE_BUCKET')),
       signer: new KmsSealSigner(kmsClient()),
-      calendar: officialCalendar,
+      calendar: options.calendar ?? storedCalendar(db),
       archiveKey: key,
       publishedKeys: () => published.jwks(),
       // ClamAV where the runtime has it (not in the Lambda runtime: the report then says no scan ran).

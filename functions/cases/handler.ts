@@ -13,7 +13,6 @@ import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import { S3MaterialStore } from '../../shared/adapters/s3-material-store.ts';
 import { SfnJointWorkflow } from '../../shared/adapters/sfn-joint-workflow.ts';
-import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import type { ActionRequest, FilingRequest } from '../../shared/domain/cases/case-service.ts';
 import { CaseService } from '../../shared/domain/cases/case-service.ts';
 import type { CaseStatus } from '../../shared/domain/cases/case-record.ts';
@@ -23,6 +22,8 @@ import type { UploadRequest } from '../../shared/domain/materials/upload-policy.
 import type { Operation } from '../http/api-handler.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { logger } from '../http/observability.ts';
+import { storedCalendar } from '../http/calendar.ts';
+import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 import { caseServiceConfig } from './config.ts';
 
 type Page = { limit: number; cursor?: string };
@@ -30,7 +31,7 @@ const page = (q: Record<string, unknown>): Page => ({ limit: q.limit as number, 
 const caseNo = (p: Record<string, unknown>) => p.caseNo as string;
 
 /** The handler, built from the environment; `now` as for the catalogue (the embedded clock may be shifted). */
-export function casesHandler(options: { now?: () => Date } = {}) {
+export function casesHandler(options: { now?: () => Date; calendar?: CalendarSource } = {}) {
   const db = dynamoDocumentClient();
   const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
   const materials = new S3MaterialStore(s3Client(), requiredEnv('MATERIALS_BUCKET'));
@@ -44,7 +45,7 @@ export function casesHandler(options: { now?: () => Date } = {}) {
     }),
     items: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),
     materials,
-    calendar: officialCalendar,
+    calendar: options.calendar ?? storedCalendar(db),
     workflow: new SfnJointWorkflow(sfnClient(), requiredEnv('JOINT_STATE_MACHINE_ARN')),
     onWorkflowLag: (caseNo, what, error) =>
       logger.error(what === 'start' ? 'joint handling did not start; the sweep starts it' : 'an opinion did not resume its wait; the branch finds it on its next check', {

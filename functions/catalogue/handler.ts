@@ -3,11 +3,12 @@ import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-cli
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
-import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { CatalogueService } from '../../shared/domain/items/catalogue-service.ts';
 import type { SuspendInput } from '../../shared/domain/items/catalogue-service.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { logger } from '../http/observability.ts';
+import { storedCalendar } from '../http/calendar.ts';
+import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 
 type Versioned = { baseVersion: number };
 const code = (p: Record<string, unknown>) => p.code as string;
@@ -16,7 +17,7 @@ const code = (p: Record<string, unknown>) => p.code as string;
  * The handler, built from the environment. `now` is the platform clock: the system clock on AWS;
  * the embedded runtime may pass a shifted one (TONGBAN_CLOCK_START) for demonstrations and tests.
  */
-export function catalogueHandler(options: { now?: () => Date } = {}) {
+export function catalogueHandler(options: { now?: () => Date; calendar?: CalendarSource } = {}) {
   const db = dynamoDocumentClient();
   const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
   const catalogue = new CatalogueService({
@@ -24,7 +25,7 @@ export function catalogueHandler(options: { now?: () => Date } = {}) {
       logger.warn('item head lags its newest version; the next read rolls it forward', { code, version, error: error as Error }),
     ),
     directory: () => directory.load(),
-    calendar: officialCalendar,
+    calendar: options.calendar ?? storedCalendar(db),
     ...(options.now ? { now: options.now } : {}),
   });
 

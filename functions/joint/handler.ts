@@ -7,19 +7,20 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import type { CheckResult, DispatchResult, JointStepEvent } from '../../shared/contracts/joint-workflow.ts';
-import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { JointHandling } from '../../shared/domain/cases/joint-handling.ts';
 import { logger, metrics } from '../http/observability.ts';
+import { storedCalendar } from '../http/calendar.ts';
+import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 import { wholeNumberSetting } from '../http/settings.ts';
 
 export type JointStepResult = DispatchResult | CheckResult | { departmentId: string; status?: string } | { recorded: true } | undefined;
 
-export function jointHandler(options: { now?: () => Date } = {}) {
+export function jointHandler(options: { now?: () => Date; calendar?: CalendarSource } = {}) {
   // JOINT_MAX_WAIT_SECONDS: the longest single wait for an opinion (default 7 days).
   const wait = wholeNumberSetting(process.env, 'JOINT_MAX_WAIT_SECONDS', 1, 365 * 24 * 3600);
   const joint = new JointHandling({
     store: new DynamoCaseStore(dynamoDocumentClient(), requiredEnv('CASES_TABLE'), options.now ? { now: options.now } : {}),
-    calendar: officialCalendar,
+    calendar: options.calendar ?? storedCalendar(dynamoDocumentClient()),
     ...(options.now ? { now: options.now } : {}),
     ...(wait !== undefined ? { maxWaitSeconds: wait } : {}),
   });

@@ -1,10 +1,63 @@
-// Lambda: the public platform routes (health, the OpenAPI document).
+// Lambda: the platform's own routes — health (with how far the official holiday data reaches), the
+// OpenAPI document, and the official holiday arrangements: read by everyone, loaded by the platform
+// role (shared/domain/calendar/calendar-service.ts).
+import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-clients.ts';
+import { DynamoCalendarStore } from '../../shared/adapters/dynamo-calendar-store.ts';
+import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { openApiDocument } from '../../shared/contracts/openapi.ts';
+import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
+import { chinaDate } from '../../shared/domain/calendar/china-date.ts';
+import { dayNumber } from '../../shared/domain/calendar/china-date.ts';
+import { CalendarService } from '../../shared/domain/calendar/calendar-service.ts';
+import { SHIPPED_CALENDAR_YEARS } from '../../shared/domain/calendar/official-calendar.ts';
+import type { CalendarYearData } from '../../shared/domain/calendar/official-calendar.ts';
 import { apiHandler } from '../http/api-handler.ts';
+import { storedCalendar } from '../http/calendar.ts';
+import { logger } from '../http/observability.ts';
 
 const document = openApiDocument();
 
-export const handler = apiHandler('platform', {
-  health: async () => ({ status: 'ok', version: document.info.version }),
-  openapi: async () => document,
-});
+export function platformHandler(options: { now?: () => Date; calendar?: CalendarSource & { invalidate?: () => void; healthy?: () => boolean } } = {}) {
+  const db = dynamoDocumentClient();
+  const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
+  const source = options.calendar ?? storedCalendar(db);
+  const now = options.now ?? (() => new Date());
+  const calendars = new CalendarService({
+    store: new DynamoCalendarStore(db, requiredEnv('ITEMS_TABLE')),
+    shipped: SHIPPED_CALENDAR_YEARS,
+    source,
+    now,
+  });
+
+  return apiHandler(
+    'platform',
+    {
+      health: async () => {
+        const today = chinaDate(now());
+        try {
+          const calendar = await source.current();
+          const loadedUntil = calendar.loadedUntil(today);
+          return {
+            status: source.healthy?.() === false ? 'degraded' : 'ok',
+            version: document.info.version,
+            calendar: { ...(loadedUntil ? { loadedUntil } : {}), daysLeft: loadedUntil ? dayNumber(loadedUntil) - dayNumber(today) : 0, years: calendar.years() },
+          };
+        } catch (e) {
+          logger.error('health: the calendar cannot be read', { error: e as Error });
+          return { status: 'degraded', version: document.info.version };
+        }
+      },
+      openapi: async () => document,
+      listCalendar: ({ caller }) => calendars.overview(caller),
+      getCalendarYear: ({ caller, params }) => calendars.year(caller, params.year as number),
+      loadCalendarYear: async ({ caller, params, body }) => {
+        const loaded = await calendars.load(caller, params.year as number, body as CalendarYearData);
+        if (!loaded.replayed) logger.info('official holiday arrangement loaded', { year: loaded.version.year, version: loaded.version.version, loadedBy: loaded.version.loadedBy, source: loaded.version.data.source });
+        return loaded;
+      },
+    },
+    { directory: () => directory.load() },
+  );
+}
+
+export const handler = platformHandler();

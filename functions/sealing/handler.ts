@@ -11,12 +11,13 @@ import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import { DynamoLicenceStore } from '../../shared/adapters/dynamo-licence-store.ts';
 import { KmsSealSigner } from '../../shared/adapters/kms-seal-signer.ts';
 import type { SealingEvent } from '../../shared/adapters/lambda-case-functions.ts';
-import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { CaseSealing } from '../../shared/domain/cases/case-sealing.ts';
 import type { CaseState } from '../../shared/domain/cases/case-record.ts';
 import { logger, metrics } from '../http/observability.ts';
+import { storedCalendar } from '../http/calendar.ts';
+import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 
-export function sealingHandler(options: { now?: () => Date } = {}) {
+export function sealingHandler(options: { now?: () => Date; calendar?: CalendarSource } = {}) {
   const db = dynamoDocumentClient();
   const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
   const casesTable = requiredEnv('CASES_TABLE');
@@ -25,7 +26,7 @@ export function sealingHandler(options: { now?: () => Date } = {}) {
     items: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),
     licences: new DynamoLicenceStore(db, casesTable),
     signer: new KmsSealSigner(kmsClient()),
-    calendar: officialCalendar,
+    calendar: options.calendar ?? storedCalendar(db),
     sealKeys: async () => (await directory.load()).seals ?? [],
     ...(options.now ? { now: options.now } : {}),
   });

@@ -10,17 +10,18 @@ import { LambdaArchiveStarter, LambdaCaseSealer } from '../../shared/adapters/la
 import { SfnJointWorkflow } from '../../shared/adapters/sfn-joint-workflow.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
-import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import type { SweepReport } from '../../shared/domain/cases/case-sweep.ts';
 import { CaseSweep } from '../../shared/domain/cases/case-sweep.ts';
 import { logger, metrics } from '../http/observability.ts';
+import { storedCalendar } from '../http/calendar.ts';
+import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 
-export function sweepHandler(options: { now?: () => Date } = {}) {
+export function sweepHandler(options: { now?: () => Date; calendar?: CalendarSource } = {}) {
   const db = dynamoDocumentClient();
   const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
   const sweep = new CaseSweep({
     store: new DynamoCaseStore(db, requiredEnv('CASES_TABLE'), options.now ? { now: options.now } : {}),
-    calendar: officialCalendar,
+    calendar: options.calendar ?? storedCalendar(db),
     workflow: new SfnJointWorkflow(sfnClient(), requiredEnv('JOINT_STATE_MACHINE_ARN')),
     sealer: new LambdaCaseSealer(lambdaClient(), requiredEnv('SEALING_FUNCTION_NAME')),
     archiver: new LambdaArchiveStarter(lambdaClient(), requiredEnv('ARCHIVE_FUNCTION_NAME')),
@@ -41,6 +42,9 @@ export function sweepHandler(options: { now?: () => Date } = {}) {
     metrics.addMetric('ResultsSealedBySweep', MetricUnit.Count, report.sealed);
     metrics.addMetric('ArchivingStartedBySweep', MetricUnit.Count, report.archivingStarted);
     metrics.addMetric('SweepFailures', MetricUnit.Count, failed.length);
+    // The days left until the loaded official holiday data ends: an alarm fires below 60.
+    metrics.addMetric('CalendarDaysLeft', MetricUnit.Count, report.calendar.daysLeft);
+    if (report.calendar.changed) logger.info('calendar data changed: every open case looked at', { deadlinesCompleted: report.deadlinesCompleted });
     metrics.publishStoredMetrics();
     return report;
   };

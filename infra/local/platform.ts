@@ -17,6 +17,10 @@ import type { FunctionName } from '../../shared/contracts/routes.ts';
 import type { LambdaName } from '../lambda-bundling.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
+import { DynamoCalendarStore } from '../../shared/adapters/dynamo-calendar-store.ts';
+import { StoredCalendar } from '../../shared/domain/calendar/calendar-source.ts';
+import { CalendarService } from '../../shared/domain/calendar/calendar-service.ts';
+import { SHIPPED_CALENDAR_YEARS } from '../../shared/domain/calendar/official-calendar.ts';
 import type { ApiHandler } from '../../functions/http/api-handler.ts';
 import type { SweepReport } from '../../shared/domain/cases/case-sweep.ts';
 import { LOCAL_ACCOUNT, startApiGateway } from './api-gateway.ts';
@@ -142,7 +146,14 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     // Seeding is idempotent and the credentials file is written last: a start that was cut off
     // half-way finishes the seed next time instead of leaving half a catalogue.
     const seeded = existing === undefined;
-    if (seeded) await seedPlatform({ directory, store, principalArn, ...(opts.now ? { now: opts.now } : {}) });
+    // The official holiday arrangements: the years shipped in the repository are version 1 of theirs
+    // (also in data directories made before the calendar was stored). One calendar for every function
+    // of this process, so a load is counted on at once; on AWS each function reads it within a minute.
+    const calendarStore = new DynamoCalendarStore(db, LOCAL_TABLES.items);
+    const calendar = new StoredCalendar({ store: calendarStore, shipped: SHIPPED_CALENDAR_YEARS });
+    await new CalendarService({ store: calendarStore, shipped: SHIPPED_CALENDAR_YEARS }).seed();
+    const handlerOptions = { ...(opts.now ? { now: opts.now } : {}), calendar };
+    if (seeded) await seedPlatform({ directory, store, principalArn, calendar, ...(opts.now ? { now: opts.now } : {}) });
     // Every department has an active seal key in the local signer (also in data directories seeded
     // before seals existed).
     const kmsClient = new KMSClient({ region, endpoint: kms.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -151,14 +162,14 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     await ensureArchiveKey(kmsClient, directory, opts.sealKeySpec ?? 'ECC_NIST_P256');
 
     // Joint handling: the definition the CDK app deploys, its Lambda steps run by the same handler.
-    const stepFunctions = await startJointHandling(dataDir, db, host, region, opts.now, opts.functions?.joint);
+    const stepFunctions = await startJointHandling(dataDir, db, host, region, handlerOptions, opts.functions?.joint);
     closers.unshift(stepFunctions.close);
     const jointStateMachineArn = stepFunctions.stateMachineArn(LOCAL_JOINT_STATE_MACHINE);
     Object.assign(process.env, { AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint, JOINT_STATE_MACHINE_ARN: jointStateMachineArn });
 
     // The sealing function, which the cases function and the sweep invoke through the Lambda API.
     const { sealingHandler } = await import('../../functions/sealing/handler.ts');
-    const sealing = sealingHandler(opts.now ? { now: opts.now } : {});
+    const sealing = sealingHandler(handlerOptions);
     const lambdaFunctions: Record<string, LocalFunction> = { [LOCAL_SEALING_FUNCTION]: opts.functions?.sealing ?? ((event) => sealing(event as Parameters<typeof sealing>[0])) };
     const lambda = await startLocalLambda({
       host,
@@ -168,7 +179,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     closers.unshift(lambda.close);
     Object.assign(process.env, { AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint, SEALING_FUNCTION_NAME: LOCAL_SEALING_FUNCTION, ARCHIVE_FUNCTION_NAME: LOCAL_ARCHIVE_FUNCTION });
 
-    const handlers = await loadHandlers(opts.now, opts.functions);
+    const handlers = await loadHandlers(handlerOptions, opts.functions);
     const gateway = await startApiGateway({
       handlers,
       verifier: new SigV4Verifier(
@@ -183,7 +194,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     // The archive function puts the published keys into each bundle, fetched as anyone fetches them.
     process.env.PUBLISHED_KEYS_URL = `${gateway.url}/v1/.well-known/jwks.json`;
     const { archiveHandler } = await import('../../functions/archive/handler.ts');
-    const archive = archiveHandler(opts.now ? { now: opts.now } : {});
+    const archive = archiveHandler(handlerOptions);
     lambdaFunctions[LOCAL_ARCHIVE_FUNCTION] = opts.functions?.archive ?? ((event) => archive(event as Parameters<typeof archive>[0]));
 
     const credentials: CredentialsFile = {
@@ -206,7 +217,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     };
     await writeAtomically(credentialsPath, JSON.stringify(credentials, null, 2) + '\n');
 
-    const sweeper = await startSweeper(opts.now, opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS, opts.functions?.sweep, region);
+    const sweeper = await startSweeper(handlerOptions, opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS, opts.functions?.sweep, region);
     // Stopped first: no sweep writes into stores that are closing.
     closers.unshift(sweeper.stop);
     // Executions the last run left RUNNING go on (from their start: their steps are idempotent).
@@ -271,7 +282,10 @@ export function principalArn(name: string): string {
   return `arn:aws:iam::${LOCAL_ACCOUNT}:user/${name}`;
 }
 
-async function loadHandlers(now: (() => Date) | undefined, replaced: PlatformOptions['functions']): Promise<Record<FunctionName, ApiHandler>> {
+/** What every in-process handler is built with: the platform clock and the one calendar of the process. */
+type HandlerOptions = { now?: () => Date; calendar: StoredCalendar };
+
+async function loadHandlers(options: HandlerOptions, replaced: PlatformOptions['functions']): Promise<Record<FunctionName, ApiHandler>> {
   // Imported only now: the handler modules build their AWS clients from the environment set above.
   const [catalogue, platform, cases, seals] = await Promise.all([
     import('../../functions/catalogue/handler.ts'),
@@ -280,10 +294,10 @@ async function loadHandlers(now: (() => Date) | undefined, replaced: PlatformOpt
     import('../../functions/seals/handler.ts'),
   ]);
   const handlers: Record<FunctionName, ApiHandler> = {
-    catalogue: now ? catalogue.catalogueHandler({ now }) : catalogue.handler,
-    platform: platform.handler,
-    cases: now ? cases.casesHandler({ now }) : cases.handler,
-    seals: now ? seals.sealsHandler({ now }) : seals.handler,
+    catalogue: catalogue.catalogueHandler(options),
+    platform: platform.platformHandler(options),
+    cases: cases.casesHandler(options),
+    seals: options.now ? seals.sealsHandler({ now: options.now }) : seals.handler,
   };
   for (const name of Object.keys(handlers) as FunctionName[]) {
     const fn = replaced?.[name];
@@ -303,12 +317,12 @@ async function startJointHandling(
   db: DynamoDBDocumentClient,
   host: string,
   region: string,
-  now: (() => Date) | undefined,
+  options: HandlerOptions,
   replaced: LocalFunction | undefined,
 ): Promise<LocalStepFunctions> {
   const joint = await import('../../functions/joint/handler.ts');
   const functionArn = `arn:${partitionOf(region)}:lambda:${region}:${LOCAL_ACCOUNT}:function:tongban-local-joint`;
-  const handler = now ? joint.jointHandler({ now }) : joint.handler;
+  const handler = joint.jointHandler(options);
   // Kept from an earlier start when nothing it is made from has changed (joint-definition-cache.ts).
   const fingerprint = await definitionFingerprint(functionArn);
   const keptPath = join(dataDir, JOINT_DEFINITION_FILE);
@@ -337,13 +351,13 @@ async function startJointHandling(
  * overlap: a tick while one is under way waits for the next, and `run()` joins the one under way.
  */
 async function startSweeper(
-  now: (() => Date) | undefined,
+  options: HandlerOptions,
   intervalMs: number,
   replaced: LocalFunction | undefined,
   region: string,
 ): Promise<{ run: () => Promise<SweepReport>; stop: () => Promise<void> }> {
   const { sweepHandler } = await import('../../functions/sweep/handler.ts');
-  const handler = replaced ? async () => (await replaced(scheduledEvent(region))) as SweepReport : sweepHandler(now ? { now } : {});
+  const handler = replaced ? async () => (await replaced(scheduledEvent(region))) as SweepReport : sweepHandler(options);
   let current: Promise<SweepReport> | undefined;
   const run = () => {
     current ??= handler().finally(() => {

@@ -4,6 +4,7 @@ import type { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts'
 import type { Directory } from '../../shared/contracts/directory.ts';
 import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
+import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { CatalogueService } from '../../shared/domain/items/catalogue-service.ts';
 import type { ItemStore } from '../../shared/domain/items/item-store.ts';
@@ -17,10 +18,10 @@ export function seedDirectory(principalArn: (name: string) => string): Directory
   };
 }
 
-export async function seedPlatform(deps: { directory: DynamoDirectory; store: ItemStore; principalArn: (name: string) => string; now?: () => Date }): Promise<void> {
+export async function seedPlatform(deps: { directory: DynamoDirectory; store: ItemStore; principalArn: (name: string) => string; calendar?: CalendarSource; now?: () => Date }): Promise<void> {
   const directory = seedDirectory(deps.principalArn);
   await deps.directory.save(directory);
-  const catalogue = new CatalogueService({ store: deps.store, directory: async () => directory, calendar: officialCalendar, ...(deps.now ? { now: deps.now } : {}) });
+  const catalogue = new CatalogueService({ store: deps.store, directory: async () => directory, calendar: deps.calendar ?? officialCalendar, ...(deps.now ? { now: deps.now } : {}) });
   const reviewer: Caller = { name: 'reviewer', role: 'platform' };
   const seedActors = new Set(PRINCIPALS.map((p) => p.name));
 

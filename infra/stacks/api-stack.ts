@@ -44,8 +44,8 @@
 // domain name, which a deployment may add in front of this REGIONAL endpoint.
 import { createHash } from 'node:crypto';
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import type { Alarm, IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -172,7 +172,10 @@ export const TABLE_ACCESS: Record<LambdaName, Partial<Record<TableName, TableGra
     items: { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], indexes: indexNames(ITEMS_TABLE) },
     directory: { actions: ['dynamodb:GetItem'] },
   },
-  platform: {},
+  // The directory: who calls the calendar routes (the calendar itself: CALENDAR_ACCESS).
+  platform: {
+    directory: { actions: ['dynamodb:GetItem'] },
+  },
   // Files cases and records actions (entries and head), reads cases, the department queues, a
   // channel's cases and the supervision lists; reads the item a case is filed under (its head, by
   // Query, and a version, by GetItem: no item index); resolves callers in the directory.
@@ -264,6 +267,30 @@ export const MATERIALS_ACCESS: Record<LambdaName, Partial<Record<MaterialsArea, 
  * the `s3:prefix` of the areas it holds it for.
  */
 export const MATERIALS_LIST_ANY: readonly LambdaName[] = ['cases'];
+
+/** The alarm fires this many days before the loaded holiday data ends. */
+export const CALENDAR_WARNING_DAYS = 60;
+
+/** What a function may do with the official holiday arrangements (CALENDAR_ACCESS). */
+export type CalendarAction = 'dynamodb:Query' | 'dynamodb:PutItem';
+
+/**
+ * What each function may do with the official holiday arrangements — the items table's `CALENDAR`
+ * partition (shared/adapters/dynamo-calendar-store.ts), and only that partition (IAM condition
+ * dynamodb:LeadingKeys): every function that counts working days reads it (one Query); the platform
+ * function, which serves PUT /v1/calendar/{year}, writes a new version there (a conditional PutItem,
+ * never over an existing one). The seals function counts no days.
+ */
+export const CALENDAR_ACCESS: Record<LambdaName, readonly CalendarAction[]> = {
+  catalogue: ['dynamodb:Query'],
+  platform: ['dynamodb:Query', 'dynamodb:PutItem'],
+  cases: ['dynamodb:Query'],
+  sweep: ['dynamodb:Query'],
+  joint: ['dynamodb:Query'],
+  sealing: ['dynamodb:Query'],
+  seals: [],
+  archive: ['dynamodb:Query'],
+};
 
 /** What a function may do with the joint-handling state machine (JOINT_ACCESS). */
 export type JointAction = 'states:StartExecution' | 'states:SendTaskSuccess';
@@ -423,7 +450,8 @@ export const ARCHIVE_MAX_EVENT_AGE_HOURS = 6;
  * acknowledgement. A new public route must say it here, or synth fails.
  */
 export const PUBLIC_ROUTE_DATA: Readonly<Record<string, string>> = {
-  health: 'It reads no table and returns no personal or case data: the health status alone.',
+  health:
+    "It reads the official holiday arrangements (the items table's CALENDAR partition: public data, published by the State Council) and returns the health status, the years loaded and the last day the loaded data reaches: no personal or case data.",
   openapi: 'It reads no table and returns no personal or case data: the OpenAPI description of this API.',
   sealKeys:
     "It reads the directory's seal registry and the seal keys' public keys (kms:GetPublicKey, which the keys allow the seals function alone) and returns only public keys, each with its department's credit code, seal name, algorithm and status: no personal or case data and nothing secret — publishing them is what lets anyone verify a seal offline.",
@@ -548,7 +576,7 @@ export class ApiStack extends Stack {
   readonly api: RestApi;
   readonly functions: Record<FunctionName, NodejsFunction>;
   /** The case sweep (functions/sweep), its schedule, the queue of its failed runs and their alarms. */
-  readonly sweep: { function: NodejsFunction; schedule: Rule; deadLetters: Queue; alarms: { errors: Alarm; failures: Alarm; deadLetters: Alarm } };
+  readonly sweep: { function: NodejsFunction; schedule: Rule; deadLetters: Queue; alarms: { errors: Alarm; failures: Alarm; deadLetters: Alarm; calendarEnding: Alarm } };
   /** Joint handling: the function of its steps (functions/joint), the state machine and its alarm. */
   readonly joint: { function: NodejsFunction; stateMachine: StateMachine; key: IKey; alarm: Alarm };
   /** The sealing function (functions/sealing): the only one that signs with the seal keys. */
@@ -869,6 +897,16 @@ export class ApiStack extends Stack {
         deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
         'a case sweep event is in the dead-letter queue (the run failed after its retries, or could not be delivered)',
       ),
+      // Each run publishes the days left until the loaded holiday data ends (0: today's year is not loaded).
+      calendarEnding: new Alarm(this, 'CalendarEndingAlarm', {
+        alarmName: `tongban-${config.stage}-calendar-ending`,
+        alarmDescription: `Tongban ${config.stage}: the official holiday data loaded ends within ${CALENDAR_WARNING_DAYS} days: load the next year's arrangement (PUT /v1/calendar/{year}, tongban calendar load); until then dates beyond it are provisional`,
+        metric: new Metric({ namespace: 'Tongban', metricName: 'CalendarDaysLeft', dimensionsMap: { service: 'tongban' }, statistic: 'Minimum', period: interval }),
+        threshold: CALENDAR_WARNING_DAYS,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
     };
     return { function: fn, schedule, deadLetters, alarms };
   }
@@ -978,6 +1016,19 @@ export class ApiStack extends Stack {
       }
     }
     if (name === ARCHIVE_FUNCTION) wildcards.push(this.grantArchiveWriting(role, props, environment));
+    const calendar = CALENDAR_ACCESS[name];
+    if (calendar.length > 0) {
+      environment[tables.items.variable] = props.itemsTable.tableName;
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: [...calendar],
+          resources: [props.itemsTable.tableArn],
+          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [ITEMS_TABLE.calendarPartition] } },
+        }),
+      );
+      KEY_READ_ACTIONS.forEach((a) => keyActions.add(a));
+      if (calendar.includes('dynamodb:PutItem')) KEY_WRITE_ACTIONS.forEach((a) => keyActions.add(a));
+    }
     const joint = JOINT_ACCESS[name];
     if (joint.length > 0) {
       if (options.joint === undefined) throw new Error(`JOINT_ACCESS.${name}: the ${name} function is built without the joint-handling state machine`);

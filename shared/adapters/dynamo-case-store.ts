@@ -176,6 +176,15 @@ export class DynamoCaseStore implements CaseStore {
     return entries;
   }
 
+  async calendarApplied(): Promise<Record<string, number> | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: CALENDAR_APPLIED_KEY, ConsistentRead: true }));
+    return out.Item?.versions as Record<string, number> | undefined;
+  }
+
+  async recordCalendarApplied(versions: Record<string, number>): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...CALENDAR_APPLIED_KEY, versions, at: new Date().toISOString() } }));
+  }
+
   /**
    * Reads the department's N shards in parallel, each from the cursor's position, and merges them by
    * sort key. The cursor is the sort key of the last case returned (`<status>#<due>#<caseNo>`, unique
@@ -408,6 +417,8 @@ interface IdempotencyRecord {
 type IndexLayout = { name: string; partitionKey: string; sortKey: string };
 
 const HEAD = 'HEAD';
+/** The sweep's note of the calendar versions it last brought every open case in line with. */
+const CALENDAR_APPLIED_KEY = { pk: 'SWEEP', sk: 'CALENDAR' } as const;
 /** Sort-key prefixes of joint task items in the department queue index (no case status starts so). */
 const OPEN_TASK = 'opinion';
 const ENDED_TASK = 'opinion-ended';

@@ -3,6 +3,8 @@
 export const ITEMS_TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
+  /** The official holiday arrangements' partition (dynamo-calendar-store.ts): `<year>#<version>` items. */
+  calendarPartition: 'CALENDAR',
   indexes: {
     /** Every listed item (published or suspended, not terminated), by type then code. */
     catalogue: { name: 'catalogue', partitionKey: 'catPk', sortKey: 'catSk' },

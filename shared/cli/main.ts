@@ -9,6 +9,7 @@ import { positiveInt, readJsonObject } from './args.ts';
 import type { CommandContext } from './cases-commands.ts';
 import { casesCommand, supervisionCommand } from './cases-commands.ts';
 import { licencesCommand } from './licences-commands.ts';
+import { calendarCommand } from './calendar-commands.ts';
 import { guideTemplate } from './guide-template.ts';
 import { verifyCommand } from './verify-command.ts';
 import { auditCommand } from './audit-command.ts';
@@ -20,6 +21,7 @@ Usage: tongban items <command> [options]
        tongban cases <command> [options]
        tongban licences show|revoke|list [options]
        tongban supervision overdue|violation [--limit N] [--cursor C]
+       tongban calendar list|show <year>|load <file>          the official holiday arrangements
        tongban verify <document> <seal> --jwks <jwks.json>   offline: no network, no credentials
        tongban audit list|fetch|verify [options]             the archive (auditors)
 
@@ -86,6 +88,14 @@ Licences (电子证照):
 
 Supervision (platform):
   supervision overdue|violation   cases past their promised / statutory deadline
+
+Calendar (法定节假日安排; everyone reads, the platform role loads):
+  calendar list                   every year loaded: version, source, who loaded it; how far the data
+                                  reaches (dates beyond it are provisional, on the statutory holidays)
+  calendar show <year>            the year's days off and make-up working days, every version, the chain
+                                  check, and the statutory holidays it must give off
+  calendar load <file>            platform: load a year's arrangement (the cn-YYYY.json format) as its
+                                  next version ("version": one more than the last); a correction too
 
 Seals (anyone, offline):
   verify <document> <seal> --jwks <file>
@@ -189,7 +199,7 @@ export async function main(argv: string[]): Promise<number> {
     // Offline: before any credentials or endpoint are looked for.
     if (group === 'verify') return await verifyCommand(command, code, o.jwks, o.json);
     if (group === 'audit') return await auditCommand(command, code, o);
-    if (group !== 'items' && group !== 'cases' && group !== 'licences' && group !== 'supervision') throw new UsageError(`unknown command group "${group}"`);
+    if (group !== 'items' && group !== 'cases' && group !== 'licences' && group !== 'supervision' && group !== 'calendar') throw new UsageError(`unknown command group "${group}"`);
     if (command === 'template') {
       const department = o.department ?? (o.as !== undefined ? await departmentOf(credentialsPath(o), o.as) : undefined);
       if (!department) throw new UsageError('items template needs --department <unified social credit code>, or --as a department principal');
@@ -214,6 +224,7 @@ export async function main(argv: string[]): Promise<number> {
         out,
       };
       if (group === 'licences') return await licencesCommand(ctx, command, code);
+      if (group === 'calendar') return await calendarCommand(ctx, command, code);
       return group === 'cases' ? await casesCommand(ctx, command, code) : await supervisionCommand(ctx, command);
     }
     const needCode = (): string => {

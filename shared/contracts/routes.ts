@@ -2,6 +2,7 @@
 // the embedded server routes with it, the handlers validate with its schemas and the OpenAPI
 // document is generated from it: one list, so the four cannot drift apart.
 import { z } from 'zod';
+import { CALENDAR_LOAD_ERRORS, CalendarLoadResultSchema, CalendarOverviewSchema, CalendarYearDocumentSchema, CalendarYearParamsSchema, CalendarYearViewSchema } from './calendar.ts';
 import {
   CreateItemRequestSchema,
   EditItemRequestSchema,
@@ -115,7 +116,19 @@ export const UploadSlotSchema = z
   })
   .meta({ id: 'UploadSlot' });
 
-export const HealthSchema = z.object({ status: z.literal('ok'), version: z.string() }).meta({ id: 'Health' });
+export const HealthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']).meta({ description: '`degraded`: the stored calendar could not be read (the last one read, or the shipped one, is counted on)' }),
+    version: z.string(),
+    calendar: z
+      .object({
+        loadedUntil: z.iso.date().optional().meta({ description: 'the last day of the official holiday data that holds today; absent: today\'s year is not loaded' }),
+        daysLeft: z.int().meta({ description: 'days until then (0: today\'s year is counted provisionally)' }),
+        years: z.array(z.int()),
+      })
+      .optional(),
+  })
+  .meta({ id: 'Health' });
 
 const anyone = ['platform', 'department', 'channel', 'auditor'] as const;
 const ITEM_WRITE_ERRORS = ['ITEM_NOT_FOUND', 'ITEM_DEPARTMENT_FORBIDDEN', 'ITEM_VERSION_CONFLICT', 'ITEM_ILLEGAL_TRANSITION', 'ITEM_TERMINATED'];
@@ -190,7 +203,7 @@ export const ROUTES = [
     path: '/health',
     function: 'platform',
     auth: 'public',
-    summary: 'Liveness: answers without a signature and reveals no data',
+    summary: 'Liveness, and how far the official holiday data reaches: answers without a signature and reveals no personal data',
     response: HealthSchema,
     errors: [],
   },
@@ -591,6 +604,42 @@ export const ROUTES = [
     body: VerifySealRequestSchema,
     response: SealVerificationSchema,
     errors: [],
+  },
+  {
+    operationId: 'listCalendar',
+    method: 'GET',
+    path: '/v1/calendar',
+    function: 'platform',
+    auth: 'iam',
+    roles: anyone,
+    summary: 'The official holiday arrangements loaded: each year\'s newest version, its source and who loaded it, and the last day the loaded data reaches',
+    response: CalendarOverviewSchema,
+    errors: [],
+  },
+  {
+    operationId: 'getCalendarYear',
+    method: 'GET',
+    path: '/v1/calendar/{year}',
+    function: 'platform',
+    auth: 'iam',
+    roles: anyone,
+    summary: 'One year\'s arrangement: its newest version, every version (hash-chained, with the chain check) and the statutory holidays it must give off',
+    params: CalendarYearParamsSchema,
+    response: CalendarYearViewSchema,
+    errors: ['CALENDAR_YEAR_NOT_LOADED'],
+  },
+  {
+    operationId: 'loadCalendarYear',
+    method: 'PUT',
+    path: '/v1/calendar/{year}',
+    function: 'platform',
+    auth: 'iam',
+    roles: ['platform'],
+    summary: 'Loads a year\'s arrangement (or a correction) as its next version; open cases whose dates rest on that year are computed again by the sweep',
+    params: CalendarYearParamsSchema,
+    body: CalendarYearDocumentSchema,
+    response: CalendarLoadResultSchema,
+    errors: [...CALENDAR_LOAD_ERRORS],
   },
   {
     operationId: 'sealKeys',

@@ -5,13 +5,14 @@
 // weekend after it) and marked so, each deadline on its own; departments act on cases received in
 // December; the sweep deems, marks and goes on; a provisional date makes nobody late.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningPlatform } from '../../infra/local/platform.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
 import { BUILDING, FOOD, LI, SHOP, ZHANG } from '../support/case-fixtures.ts';
+import { statutoryArrangement } from '../support/calendar-fixtures.ts';
 import { startPlatformProcess } from '../support/platform-process.ts';
 import { runCli, signedClients, uploadPdf } from '../support/signed-clients.ts';
 
@@ -134,6 +135,46 @@ describe('across the year end without the 2027 arrangement', () => {
     expect([tooSoon.status, (tooSoon.body as Json).error.code]).toEqual([400, 'SUSPENSION_NOTICE_TOO_SHORT']);
     expect((tooSoon.body as Json).error.message).toContain('2027-01-13 (provisional');
     expect(planned.status).toBe(200);
+  });
+
+  it('makes the dates official once the platform loads 2027 — through the CLI — and the sweep marks what is now late', async () => {
+    // Prepare: 2027 as a test fixture (the law's days off, nothing else: not the State Council's arrangement)
+    const file = join(dataDir, 'cn-2027.json');
+    await writeFile(file, JSON.stringify(statutoryArrangement(2027)));
+    const worked = statutoryArrangement(2027);
+    worked.holidays = worked.holidays.filter((h) => h.name !== '清明节'); // Mon 5 Apr 2027 worked
+
+    // Act
+    const byDepartment = await runCli(platform.credentialsPath, 'calendar', 'load', file, '--as', 'market');
+    const refused = await as('reviewer').request('PUT', '/v1/calendar/2027', { body: worked });
+    const loaded = await runCli(platform.credentialsPath, 'calendar', 'load', file, '--as', 'reviewer');
+    const report = await platform.sweep();
+    const listed2 = await runCli(platform.credentialsPath, 'calendar', 'list', '--as', 'portal');
+    const shown = await runCli(platform.credentialsPath, 'calendar', 'show', '2027', '--as', 'auditor');
+    const health = (await (await fetch(`${platform.endpoint}/health`)).json()) as Json;
+
+    // Assess
+    expect(byDepartment.code).toBe(1);
+    expect(byDepartment.err + byDepartment.out).toContain('ROLE_FORBIDDEN');
+    expect([refused.status, (refused.body as Json).error.code, (refused.body as Json).error.field]).toEqual([400, 'VALIDATION_FAILED', 'holidays']);
+    expect((refused.body as Json).error.message).toContain('2027-04-05 is a statutory holiday');
+    expect(loaded.code, loaded.err).toBe(0);
+    expect(loaded.out).toContain('2027 version 1 loaded by reviewer');
+    // Every open case computed again; A's statutory deadline (5 Jan) is official now, and past.
+    expect(report).toMatchObject({ calendar: { changed: true, loadedUntil: '2027-12-31' }, markedViolation: 1, failed: [] });
+    expect(report.deadlinesCompleted).toBeGreaterThanOrEqual(4);
+    expect(await listed('violation')).toEqual([cases.a]);
+    const b = await show(cases.b!);
+    expect(b.provisional).toBeUndefined();
+    expect(b.calendarVersions).toEqual({ 2027: 1 });
+    // Accepted Mon 4 Jan: statutory 20 → 5-8, 11-15, 18-22, 25-29 Jan, Mon 1 Feb.
+    expect(b.deadlines).toEqual({ promised: '2027-01-18', statutory: '2027-02-01' });
+    const history = ((await as('market').request('GET', `/v1/cases/${cases.a}/history`)).body as Json).entries as Json[];
+    expect(history.map((e) => e.type)).toEqual(['file', 'accept', 'mark-overdue', 'recompute-dates', 'mark-violation']);
+    expect(listed2.out).toContain('loaded until 2027-12-31');
+    expect(shown.out).toContain('链校验通过 / chain intact');
+    expect(shown.out).toContain('versions: 1 (reviewer');
+    expect(health.calendar).toEqual({ loadedUntil: '2027-12-31', daysLeft: 359, years: [2026, 2027] });
   });
 
   it('says at start when the loaded holiday data does not cover the coming days', async () => {

@@ -539,6 +539,8 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
           `dynamodb:PutItem ${arn(built.data.casesTable)}`,
           `dynamodb:Query ${arn(built.data.casesTable)}`,
           `dynamodb:GetItem ${arn(built.data.itemsTable)}`,
+          // The official holiday arrangements (the dates an archiving entry is recorded with).
+          `dynamodb:Query ${arn(built.data.itemsTable)} {"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":["CALENDAR"]}}`,
           `dynamodb:GetItem ${arn(built.data.directoryTable)}`,
           // The tables' key (DynamoDB with the customer-managed key: read and write), which also decrypts the materials.
           ...['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'].map((a) => `${a} ${dataKey}`),

@@ -340,7 +340,7 @@ describe('joint handling (test configuration)', () => {
       expect(new Set(own.flatMap(({ statement }) => actions(statement)).map((a) => a.split(':')[0]))).toEqual(new Set(['lambda', 'kms', 'logs', 'xray']));
     });
 
-    it('runs the joint function on Node 22 arm64, traced, 60 s, with the cases table alone: GetItem, PutItem and Query, no index', () => {
+    it('runs the joint function on Node 22 arm64, traced, 60 s, with the cases table (GetItem, PutItem and Query, no index) and the calendar partition of items (Query)', () => {
       expect(SCHEDULED_FUNCTION_NAMES).toContain('joint');
       expect(FUNCTION_NAMES as readonly string[]).not.toContain('joint');
       const fn = resource(id(built.api.joint.function)).Properties!;
@@ -348,14 +348,20 @@ describe('joint handling (test configuration)', () => {
       // A slow invocation fails as a function error (retried), before the step's own timeout (not retried).
       expect(JOINT_FUNCTION_TIMEOUT_SECONDS * 2).toBeLessThan(JOINT_STEP_TIMEOUT_SECONDS);
       const variables = (fn.Environment as { Variables: Json }).Variables;
-      expect(Object.keys(variables).sort()).toEqual(['CASES_TABLE', 'NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME']);
+      expect(Object.keys(variables).sort()).toEqual(['CASES_TABLE', 'ITEMS_TABLE', 'NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME']);
       expect(TABLE_ACCESS.joint).toEqual({ cases: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] } });
       expect(MATERIALS_ACCESS.joint).toEqual({});
       const casesArn = `<${built.data.getLogicalId(built.data.casesTable.node.defaultChild as CfnElement)}.Arn>`;
       const grants = statements()
         .filter(({ roles }) => roles.includes(roleOf('joint')))
         .flatMap(({ statement }) => actions(statement).flatMap((a) => resources(statement).map((r) => `${a} ${acrossStacks(r)}`)));
-      expect(grants.filter((g) => g.startsWith('dynamodb:')).sort()).toEqual([`dynamodb:GetItem ${casesArn}`, `dynamodb:PutItem ${casesArn}`, `dynamodb:Query ${casesArn}`]);
+      const itemsArn = `<${built.data.getLogicalId(built.data.itemsTable.node.defaultChild as CfnElement)}.Arn>`;
+      expect(grants.filter((g) => g.startsWith('dynamodb:')).sort()).toEqual([`dynamodb:GetItem ${casesArn}`, `dynamodb:PutItem ${casesArn}`, `dynamodb:Query ${casesArn}`, `dynamodb:Query ${itemsArn}`].sort());
+      // The items table only through the calendar partition (dynamodb:LeadingKeys).
+      const onItems = statements()
+        .filter(({ roles }) => roles.includes(roleOf('joint')))
+        .filter(({ statement }) => resources(statement).some((r) => acrossStacks(r) === itemsArn));
+      expect(onItems.map(({ statement }) => (statement as { Condition?: unknown }).Condition)).toEqual([{ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CALENDAR'] } }]);
       expect(new Set(grants.map((g) => g.split(':')[0]))).toEqual(new Set(['logs', 'xray', 'dynamodb', 'kms']));
       expect(grants.filter((g) => g.startsWith('states:') || g.startsWith('s3:') || g.includes('/index/'))).toEqual([]);
     });

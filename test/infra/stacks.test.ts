@@ -28,6 +28,7 @@ import {
   MATERIALS_MAX_BYTES,
   SWEEP_RETRY_ATTEMPTS,
   TABLE_ACCESS,
+  CALENDAR_WARNING_DAYS,
   UPLOADS_WILDCARD_REASON,
   assertNoWildcardOverreach,
   invokeResourcePath,
@@ -375,19 +376,19 @@ describe('the Tongban CDK app (test configuration)', () => {
       }
     });
 
-    it('gives the catalogue the table names and the platform function no table at all', () => {
+    it('gives the catalogue the table names, and the platform function the items table (its calendar partition) and the directory', () => {
       const stack = built.api;
       const catalogue = props(resources(api).find(([id]) => id === stack.getLogicalId(built.api.functions.catalogue.node.defaultChild as CfnElement))?.[1]);
       const platform = props(resources(api).find(([id]) => id === stack.getLogicalId(built.api.functions.platform.node.defaultChild as CfnElement))?.[1]);
       expect(Object.keys((catalogue.Environment as { Variables: Cfn }).Variables)).toEqual(expect.arrayContaining(['ITEMS_TABLE', 'DIRECTORY_TABLE']));
-      expect(Object.keys((platform.Environment as { Variables: Cfn }).Variables)).not.toContain('ITEMS_TABLE');
-      expect(Object.keys((platform.Environment as { Variables: Cfn }).Variables)).not.toContain('DIRECTORY_TABLE');
+      expect(Object.keys((platform.Environment as { Variables: Cfn }).Variables)).toEqual(expect.arrayContaining(['ITEMS_TABLE', 'DIRECTORY_TABLE']));
+      expect(Object.keys((platform.Environment as { Variables: Cfn }).Variables)).not.toContain('CASES_TABLE');
       for (const fn of [catalogue, platform]) {
         expect(Object.keys((fn.Environment as { Variables: Cfn }).Variables).filter((k) => k.startsWith('MATERIALS_'))).toEqual([]);
       }
     });
 
-    it('grants least privilege: catalogue reads and writes items without delete or scan, reads the directory; platform only logs and traces', () => {
+    it('grants least privilege: catalogue reads and writes items without delete or scan, reads the directory; platform reads the directory and reads and writes the calendar partition alone', () => {
       const policies = resources(api, 'AWS::IAM::Policy').map(([, p]) => ({
         roles: JSON.stringify(props(p).Roles),
         statements: (props(p).PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement,
@@ -395,7 +396,21 @@ describe('the Tongban CDK app (test configuration)', () => {
       const actionsOf = (roleIdPrefix: string) =>
         policies.filter((p) => p.roles.includes(roleIdPrefix)).flatMap((p) => p.statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
       const platform = actionsOf('PlatformFunctionRole');
-      expect(new Set(platform)).toEqual(new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords']));
+      expect(new Set(platform)).toEqual(
+        new Set([
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'xray:PutTraceSegments',
+          'xray:PutTelemetryRecords',
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          ...['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+        ]),
+      );
+      const platformStatements = policies.filter((p) => p.roles.includes('PlatformFunctionRole')).flatMap((p) => p.statements);
+      const onItems = platformStatements.filter((s) => JSON.stringify(s.Resource).includes('ItemsTable'));
+      expect(onItems.map((s) => [[s.Action].flat().sort(), calendarPartitionOf((s as { Condition?: unknown }).Condition)])).toEqual([[['dynamodb:PutItem', 'dynamodb:Query'], 'CALENDAR']]);
       const catalogue = actionsOf('CatalogueFunctionRole');
       expect(catalogue).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'kms:Decrypt']));
       for (const forbidden of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan', 'dynamodb:*', 'kms:*']) expect(catalogue).not.toContain(forbidden);
@@ -414,7 +429,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           return `${action} ${table}${index !== undefined ? `/index/${index}` : ''}`;
         });
       const indexes = Object.values(ITEMS_TABLE.indexes).map((ix) => `dynamodb:Query items/index/${ix.name}`);
-      expect(grants.sort()).toEqual(['dynamodb:GetItem items', 'dynamodb:Query items', 'dynamodb:PutItem items', ...indexes, 'dynamodb:GetItem directory'].sort());
+      expect(grants.sort()).toEqual(['dynamodb:GetItem items', 'dynamodb:Query items', 'dynamodb:Query items', 'dynamodb:PutItem items', ...indexes, 'dynamodb:GetItem directory'].sort());
       // No UpdateItem (it could rewrite an immutable version in place) nor reads the adapter never makes.
       expect(TABLE_ACCESS.catalogue).toEqual({
         items: { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], indexes: ['catalogue', 'catalogueByDepartment', 'work'] },
@@ -455,7 +470,9 @@ describe('the Tongban CDK app (test configuration)', () => {
           .map((g) => {
             const table = (['items', 'directory', 'cases'] as const).find((t) => g.resource === tableArn(t) || g.resource.startsWith(`${tableArn(t)}/index/`));
             expect(table, g.resource).toBeDefined();
-            return `${g.action} ${g.resource.replace(tableArn(table!), table!)}`;
+            // The official holiday arrangements: the items table's CALENDAR partition alone.
+            const partition = calendarPartitionOf(g.condition);
+            return `${g.action} ${g.resource.replace(tableArn(table!), table!)}${partition ? `[${partition}]` : ''}`;
           })
           .sort();
       const environmentOf = (fn: Fn, template = api, stack = built.api) => {
@@ -529,7 +546,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       it('grants the cases function GetItem, PutItem and Query on the cases table and Query on its indexes, GetItem and Query on items, GetItem on the directory', () => {
         const caseIndexes = Object.values(CASES_TABLE.indexes).map((ix) => `dynamodb:Query cases/index/${ix.name}`);
         expect(dynamoGrantsOf('cases')).toEqual(
-          ['dynamodb:GetItem cases', 'dynamodb:PutItem cases', 'dynamodb:Query cases', ...caseIndexes, 'dynamodb:GetItem items', 'dynamodb:Query items', 'dynamodb:GetItem directory'].sort(),
+          ['dynamodb:GetItem cases', 'dynamodb:PutItem cases', 'dynamodb:Query cases', ...caseIndexes, 'dynamodb:GetItem items', 'dynamodb:Query items', 'dynamodb:Query items[CALENDAR]', 'dynamodb:GetItem directory'].sort(),
         );
         expect(caseIndexes).toHaveLength(4);
         // Reads the item a case is filed under, but no item index, and writes no item.
@@ -628,7 +645,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           expect(resources(api, 'AWS::ApiGateway::Method').filter(([, m]) => JSON.stringify(props(m)).includes(sweepId()))).toEqual([]);
         });
 
-        it('runs functions/sweep/handler.ts on Node 22 arm64, traced, one at a time, with CASES_TABLE, DIRECTORY_TABLE and the Powertools variables', () => {
+        it('runs functions/sweep/handler.ts on Node 22 arm64, traced, one at a time, with CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE (its calendar) and the Powertools variables', () => {
           const fn = props(resources(api).find(([id]) => id === sweepId())?.[1]);
           expect(fn).toMatchObject({
             Runtime: 'nodejs22.x',
@@ -644,6 +661,7 @@ describe('the Tongban CDK app (test configuration)', () => {
             ...POWERTOOLS,
             CASES_TABLE: tableRef(built.data.casesTable),
             DIRECTORY_TABLE: tableRef(built.data.directoryTable),
+            ITEMS_TABLE: tableRef(built.data.itemsTable),
             JOINT_STATE_MACHINE_ARN: `<${logicalId(built.api.joint.stateMachine, built.api)}>`,
             SEALING_FUNCTION_NAME: `<${logicalId(built.api.sealing, built.api)}>`,
             ARCHIVE_FUNCTION_NAME: `<${logicalId(built.api.archive.function, built.api)}>`,
@@ -657,8 +675,10 @@ describe('the Tongban CDK app (test configuration)', () => {
           expect(apiGroups).not.toContain(logGroup);
         });
 
-        it('may get, put and query cases (the table, and the departmentQueue index alone), get the directory, use the data key, send to its dead-letter queue, start joint handling and invoke the sealing and archive functions; nothing else', () => {
-          expect(dynamoGrantsOf('sweep')).toEqual(['dynamodb:GetItem cases', 'dynamodb:PutItem cases', 'dynamodb:Query cases', 'dynamodb:Query cases/index/departmentQueue', 'dynamodb:GetItem directory'].sort());
+        it('may get, put and query cases (the table, and the departmentQueue index alone), get the directory, query the calendar partition of items, use the data key, send to its dead-letter queue, start joint handling and invoke the sealing and archive functions; nothing else', () => {
+          expect(dynamoGrantsOf('sweep')).toEqual(
+            ['dynamodb:GetItem cases', 'dynamodb:PutItem cases', 'dynamodb:Query cases', 'dynamodb:Query cases/index/departmentQueue', 'dynamodb:GetItem directory', 'dynamodb:Query items[CALENDAR]'].sort(),
+          );
           const grants = grantsOf('sweep');
           expect(grants.filter((g) => g.action.startsWith('kms:')).map((g) => `${g.action} ${g.resource}`).sort()).toEqual(
             [...TABLE_WRITE_KEY.map((a) => `${a} ${keyArn()}`), `kms:Decrypt ${workflowKeyArn()}`, `kms:GenerateDataKey ${workflowKeyArn()}`].sort(),
@@ -681,7 +701,8 @@ describe('the Tongban CDK app (test configuration)', () => {
           );
           for (const forbidden of NEVER) expect(grants.map((g) => g.action), forbidden).not.toContain(forbidden);
           for (const g of grants.filter((x) => !x.action.startsWith('xray:'))) expect(g.resource, g.action).not.toBe('*');
-          expect(grants.some((g) => g.resource.includes(tableArn('items')))).toBe(false);
+          // Of the items table, the calendar partition alone.
+          expect(grants.filter((g) => g.resource.includes(tableArn('items'))).map((g) => [g.action, calendarPartitionOf(g.condition)])).toEqual([['dynamodb:Query', 'CALENDAR']]);
         });
 
         it('is run by a schedule rule at the configured rate, with retries and the dead-letter queue; Lambda retries and keeps failed runs there too', () => {
@@ -756,6 +777,7 @@ describe('the Tongban CDK app (test configuration)', () => {
             'tongban-test-archive-dead-letters',
             'tongban-test-archive-errors',
             'tongban-test-archive-failed',
+            'tongban-test-calendar-ending',
             'tongban-test-joint-handling-failed',
             'tongban-test-sweep-dead-letters',
             'tongban-test-sweep-errors',
@@ -788,6 +810,19 @@ describe('the Tongban CDK app (test configuration)', () => {
             Statistic: 'Maximum',
             Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId(), 'QueueName'] } }],
           });
+          // 60 days before the loaded holiday data ends (each run publishes the days left).
+          expect(alarms['tongban-test-calendar-ending']).toMatchObject({
+            Namespace: 'Tongban',
+            MetricName: 'CalendarDaysLeft',
+            Statistic: 'Minimum',
+            Period: 900,
+            Threshold: CALENDAR_WARNING_DAYS,
+            ComparisonOperator: 'LessThanThreshold',
+            EvaluationPeriods: 1,
+            TreatMissingData: 'notBreaching',
+          });
+          expect(CALENDAR_WARNING_DAYS).toBe(60);
+          expect(readFileSync(join(ROOT, 'functions/sweep/handler.ts'), 'utf8')).toContain("'CalendarDaysLeft'");
         });
       });
     });
@@ -1345,3 +1380,9 @@ describe('the real cdk.json', () => {
     }
   });
 });
+
+/** The partition an IAM statement's `dynamodb:LeadingKeys` condition limits it to, if any. */
+function calendarPartitionOf(condition: unknown): string | undefined {
+  const keys = (condition as { 'ForAllValues:StringEquals'?: { 'dynamodb:LeadingKeys'?: string[] } } | undefined)?.['ForAllValues:StringEquals']?.['dynamodb:LeadingKeys'];
+  return keys?.join(',');
+}

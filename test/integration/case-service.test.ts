@@ -699,7 +699,7 @@ describe('CaseSweep', () => {
     // Assess
     expect(first).toMatchObject({ deemedAccepted: 1, markedOverdue: 1, markedViolation: 0, failed: [] });
     expect(second).toMatchObject({ today: '2026-10-21', examined: 1, failed: [] });
-    const { today: _today, examined: _examined, failed: _failed, ...moved } = second;
+    const { today: _today, examined: _examined, failed: _failed, calendar: _calendar, ...moved } = second;
     expect(Object.keys(moved)).toEqual(expect.arrayContaining(['deemedAccepted', 'markedOverdue', 'markedViolation']));
     expect(Object.values(moved).filter((n) => n !== 0)).toEqual([]); // every step counter, present and future
     expect(afterFirst.entries.map((e) => e.type)).toEqual(['file', 'deem-accepted', 'mark-overdue']);

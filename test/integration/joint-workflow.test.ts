@@ -68,6 +68,7 @@ beforeAll(async () => {
   await ensureTables(raw, tables);
   const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   process.env.CASES_TABLE = tables.cases;
+  process.env.ITEMS_TABLE = tables.items;
   process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
   process.env.AWS_REGION = REGION;
   process.env.AWS_ACCESS_KEY_ID ??= 'x';

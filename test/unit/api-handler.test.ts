@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiHandler, ApiRequest, Operation } from '../../functions/http/api-handler.ts';
+import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { Directory } from '../../shared/contracts/directory.ts';
 import { routesOf } from '../../shared/contracts/routes.ts';
@@ -21,8 +22,12 @@ beforeAll(async () => {
   vi.stubEnv('POWERTOOLS_TRACE_ENABLED', 'false');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   vi.stubEnv('POWERTOOLS_DEV', 'true');
+  // The platform function's tables: named, never reached (its calendar is the shipped one here).
+  vi.stubEnv('DIRECTORY_TABLE', 'tongban-unit-directory');
+  vi.stubEnv('ITEMS_TABLE', 'tongban-unit-items');
   ({ apiHandler, MAX_BODY_BYTES } = await import('../../functions/http/api-handler.ts'));
-  ({ handler: platformHandler } = await import('../../functions/platform/handler.ts'));
+  const { platformHandler: platform } = await import('../../functions/platform/handler.ts');
+  platformHandler = platform({ calendar: officialCalendar, now: () => new Date('2026-12-06T02:00:00Z') });
 });
 
 beforeEach(() => {
@@ -86,13 +91,13 @@ describe('construction', () => {
 });
 
 describe('platform handler', () => {
-  it('answers /health without a signature', async () => {
+  it('answers /health without a signature, with how far the official holiday data reaches', async () => {
     // Act
     const res = await platformHandler(apiEvent({ method: 'GET', resource: '/health', userArn: null }), lambdaContext('tongban-platform'));
 
-    // Assess
+    // Assess: on 6 Dec 2026, the loaded 2026 data ends in 25 days
     expect(res.statusCode).toBe(200);
-    expect(JSON.parse(res.body)).toEqual({ status: 'ok', version: '0.1.0' });
+    expect(JSON.parse(res.body)).toEqual({ status: 'ok', version: '0.1.0', calendar: { loadedUntil: '2026-12-31', daysLeft: 25, years: [2026] } });
     expect(res.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   });
 

@@ -9,7 +9,7 @@
 // key, checked and recorded, never written twice.
 import { createHash } from 'node:crypto';
 import type { ServiceGuide } from '../../contracts/service-item.ts';
-import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
+import type { CalendarSource } from '../calendar/calendar-source.ts';
 import type { CaseArchive, CaseState } from '../cases/case-record.ts';
 import { FINAL_STATUSES } from '../cases/case-record.ts';
 import type { CaseStore } from '../cases/case-store.ts';
@@ -37,7 +37,7 @@ export interface CaseArchivingDeps {
   files: CaseFiles;
   archive: ArchiveStore;
   signer: SealSigner;
-  calendar: WorkingDayCalendar;
+  calendar: CalendarSource;
   archiveKey: { keyId: string; alg: SealAlgorithm };
   /** The platform's published seal keys (the JWKS, with the archive key). */
   publishedKeys: () => Promise<Jwks>;

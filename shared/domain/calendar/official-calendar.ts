@@ -150,6 +150,11 @@ export class WorkingDayCalendar {
     }
   }
 
+  /** A calendar is its own source: it stays as it is (tests, and the shipped data). */
+  async current(): Promise<WorkingDayCalendar> {
+    return this;
+  }
+
   /** The years with data, ascending. */
   years(): number[] {
     return [...this.#years.keys()].sort((a, b) => a - b);
@@ -161,6 +166,11 @@ export class WorkingDayCalendar {
       const { data } = this.#years.get(year)!;
       return { year, version: data.version, source: data.source };
     });
+  }
+
+  /** The data version of every loaded year (year → version). */
+  versions(): Record<string, number> {
+    return Object.fromEntries(this.years().map((year) => [String(year), this.#years.get(year)!.data.version]));
   }
 
   /** The data version of a loaded year; undefined for a year counted provisionally. */
@@ -303,8 +313,11 @@ function counted(date: string, provisional: boolean): CountedDate {
   return provisional ? { date, provisional: true } : { date };
 }
 
+/** The years shipped in the repository: version 1 of each, seeding the stored arrangements (calendar-service.ts). */
+export const SHIPPED_CALENDAR_YEARS: readonly CalendarYearData[] = [cn2026];
+
 /** The calendar built from the data shipped with the platform. */
-export const officialCalendar = new WorkingDayCalendar([cn2026]);
+export const officialCalendar = new WorkingDayCalendar(SHIPPED_CALENDAR_YEARS);
 
 interface YearIndex {
   data: CalendarYearData;

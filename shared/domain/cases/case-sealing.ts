@@ -9,7 +9,7 @@
 // interrupted run is taken up as it was stored (its identifier is derived from the case number, so a
 // retry names the same one); two runs at once both sign, and the first `seal` entry stands.
 import type { SealKey } from '../../contracts/directory.ts';
-import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
+import type { CalendarSource } from '../calendar/calendar-source.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { ItemStore } from '../items/item-store.ts';
 import type { LicenceStore } from '../licences/licence-store.ts';
@@ -29,7 +29,7 @@ export interface CaseSealingDeps {
   items: ItemStore;
   licences: LicenceStore;
   signer: SealSigner;
-  calendar: WorkingDayCalendar;
+  calendar: CalendarSource;
   /** Every seal key (the directory's registry). */
   sealKeys: () => Promise<readonly SealKey[]>;
   now?: () => Date;

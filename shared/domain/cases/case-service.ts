@@ -5,7 +5,7 @@
 // co-departments and the filing channel).
 import type { Caller } from '../access/caller.ts';
 import { requireRole } from '../access/caller.ts';
-import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
+import type { CalendarSource } from '../calendar/calendar-source.ts';
 import { chinaDate } from '../calendar/official-calendar.ts';
 import { conflict, forbidden, invalid, notFound } from '../errors.ts';
 import type { ItemStore } from '../items/item-store.ts';
@@ -33,7 +33,8 @@ export interface CaseServiceDeps {
   store: CaseStore;
   items: ItemStore;
   materials: MaterialVault;
-  calendar: WorkingDayCalendar;
+  /** The working-day calendar as of each action (the stored arrangements, read at most a minute ago). */
+  calendar: CalendarSource;
   now?: () => Date;
   /** Working days a department has to answer before a case counts as accepted (1-5, default 5). */
   deemedAcceptanceDays?: number;
@@ -172,7 +173,7 @@ export class CaseService {
       idempotencyKey,
       digest,
       async (caseNo) => {
-        const ctx = this.context(caller);
+        const ctx = await this.context(caller);
         const item = await this.acceptingItem(request.itemCode, ctx.today);
         // In the same order as for a supplement: the application's own rules, then whose uploads
         // they are and the upload policy, then the stored files.
@@ -193,7 +194,7 @@ export class CaseService {
   async act(caller: Caller, caseNo: string, request: ActionRequest): Promise<CaseState> {
     const { baseVersion, ...command } = request;
     const state = await this.existing(caseNo);
-    const ctx = this.context(caller);
+    const ctx = await this.context(caller);
     // Files the command brings: a channel's supplement materials, a co-department's opinion attachments.
     const supplied = command.action === 'supplement' ? (command.materials ?? {}) : command.action === 'opinion' ? (command.attachments ?? {}) : {};
     const kept = keptMaterials(supplied, caseNo);
@@ -345,13 +346,13 @@ export class CaseService {
     return nextCursor ? { cases: entries, nextCursor } : { cases: entries };
   }
 
-  private context(actor: Caller): CaseContext {
+  private async context(actor: Caller): Promise<CaseContext> {
     const at = this.now();
     return {
       actor,
       at: at.toISOString(),
       today: chinaDate(at),
-      calendar: this.deps.calendar,
+      calendar: await this.deps.calendar.current(),
       ...(this.deps.deemedAcceptanceDays !== undefined ? { deemedAcceptanceDays: this.deps.deemedAcceptanceDays } : {}),
     };
   }

@@ -115,6 +115,13 @@ export interface CaseStore {
 
   /** The newest callback token kept for the co-department's opinion, if any. */
   taskToken(caseNo: string, departmentId: string): Promise<string | undefined>;
+
+  /**
+   * The calendar data versions (year → version) whose dates every open case was last brought in line
+   * with by the sweep, if any run did; and recording them once a run has. Not part of any case.
+   */
+  calendarApplied(): Promise<Record<string, number> | undefined>;
+  recordCalendarApplied(versions: Record<string, number>): Promise<void>;
 }
 
 /** The answer to the loser of a race on the same entry, and to a retry built on an old state. */

@@ -7,7 +7,10 @@
 // action recorded in the case's history by the system actor, and refuses once done, so the sweep is
 // safe to run at any time, as often as wanted, and by two runners at once.
 import { chinaDate } from '../calendar/official-calendar.ts';
+import { dayNumber } from '../calendar/china-date.ts';
+import { canonicalJson } from '../items/record-hash.ts';
 import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
+import type { CalendarSource } from '../calendar/calendar-source.ts';
 import { sweepCommand } from './case-lifecycle.ts';
 import type { CaseStore } from './case-store.ts';
 import type { JointWorkflow } from './joint-handling.ts';
@@ -19,7 +22,7 @@ import type { ArchiveStarter } from '../archive/archive-store.ts';
 
 export interface CaseSweepDeps {
   store: CaseStore;
-  calendar: WorkingDayCalendar;
+  calendar: CalendarSource;
   now?: () => Date;
   /** Starts the joint handling of accepted joint cases whose workflow did not start (harmless if it did). */
   workflow?: JointWorkflow;
@@ -43,9 +46,21 @@ export interface SweepReport {
   sealed: number;
   /** Ended cases whose archiving the sweep started (not archived yet, or failed before). */
   archivingStarted: number;
+  /** The working-day calendar the run counted on. */
+  calendar: {
+    /** The calendar data changed since the last run: every open case was looked at, not only those due. */
+    changed: boolean;
+    /** The last day of the loaded holiday data that holds today, if today's year is loaded. */
+    loadedUntil?: string;
+    /** Days from today to that day (0 when today's year is not loaded): an alarm watches it. */
+    daysLeft: number;
+  };
   /** Cases the sweep could not move this time (logged by the caller; the next sweep tries again). */
   failed: { caseNo: string; error: string }[];
 }
+
+/** Lists every open case, whatever its date: the sweep's pass after a change of the calendar data. */
+const EVERY_DATE = '9999-12-31';
 
 export class CaseSweep {
   private readonly now: () => Date;
@@ -56,13 +71,31 @@ export class CaseSweep {
 
   /**
    * Lets time act on every department's cases: deems accepted those whose answer period is over, and
-   * marks those past a deadline. Safe to run at any time and as often as wanted (each step is an
-   * action that refuses once done); a case someone acted on meanwhile is read again.
+   * marks those past a deadline; after the calendar data changed (a year loaded or corrected), first
+   * computes the dates of every open case again. Safe to run at any time and as often as wanted (each
+   * step is an action that refuses once done); a case someone acted on meanwhile is read again.
    */
   async run(departmentIds: readonly string[]): Promise<SweepReport> {
     const at = this.now();
     const today = chinaDate(at);
-    const report: SweepReport = { today, examined: 0, deemedAccepted: 0, markedOverdue: 0, markedViolation: 0, deadlinesCompleted: 0, jointStarted: 0, sealed: 0, archivingStarted: 0, failed: [] };
+    const calendar = await this.deps.calendar.current();
+    const versions = calendar.versions();
+    const applied = await this.deps.store.calendarApplied();
+    const calendarChanged = canonicalJson(applied ?? null) !== canonicalJson(versions);
+    const loadedUntil = calendar.loadedUntil(today);
+    const report: SweepReport = {
+      today,
+      examined: 0,
+      deemedAccepted: 0,
+      markedOverdue: 0,
+      markedViolation: 0,
+      deadlinesCompleted: 0,
+      jointStarted: 0,
+      sealed: 0,
+      archivingStarted: 0,
+      calendar: { changed: calendarChanged, ...(loadedUntil ? { loadedUntil } : {}), daysLeft: loadedUntil ? dayNumber(loadedUntil) - dayNumber(today) : 0 },
+      failed: [],
+    };
     for (const departmentId of departmentIds) {
       // Ended cases are listed undated until they are sealed (decided ones) and archived.
       if (this.deps.sealer || this.deps.archiver) {
@@ -74,22 +107,25 @@ export class CaseSweep {
         }
       }
       for (const status of ['received', 'accepted', 'opinions-complete'] as const) {
-        for await (const candidate of this.deps.store.sweepCandidates(departmentId, status, today)) {
+        // After a change of the calendar data, every open case: its dates may rest on the changed year.
+        for await (const candidate of this.deps.store.sweepCandidates(departmentId, status, calendarChanged ? EVERY_DATE : today)) {
           report.examined++;
           // One case that cannot be moved never stops the run: it is reported (and counted), the run goes on.
           try {
-            await this.openCase(candidate, at, today, report);
+            await this.openCase(candidate, at, calendar, report);
           } catch (e) {
             report.failed.push({ caseNo: candidate.caseNo, error: e instanceof Error ? e.message : String(e) });
           }
         }
       }
     }
+    // Noted once every open case has been looked at; a case that failed is reported, and retried when due.
+    if (calendarChanged) await this.deps.store.recordCalendarApplied(versions);
     return report;
   }
 
   /** A case still open: its joint handling started if it awaits that, then time let act on it. */
-  private async openCase(candidate: CaseState, at: Date, today: string, report: SweepReport): Promise<void> {
+  private async openCase(candidate: CaseState, at: Date, calendar: WorkingDayCalendar, report: SweepReport): Promise<void> {
     // Listed undated until dispatched (the store's queue date), so every run sees it.
     if (this.deps.workflow && awaitsJointStart(candidate)) {
       if ((await this.deps.workflow.start(candidate.caseNo)) === 'ended') {
@@ -101,7 +137,7 @@ export class CaseSweep {
     }
     // Decided on the listed state first: most candidates (marked already, paused) need nothing,
     // and only those that do are read consistently and moved.
-    if (sweepCommand(candidate, today, this.deps.calendar)) await this.sweepCase(candidate.caseNo, at, report);
+    if (sweepCommand(candidate, chinaDate(at), calendar)) await this.sweepCase(candidate.caseNo, at, calendar, report);
   }
 
   /** An ended case: sealed if it is decided and not sealed, then its archiving started unless archived. */
@@ -122,9 +158,9 @@ export class CaseSweep {
     }
   }
 
-  private async sweepCase(caseNo: string, at: Date, report: SweepReport): Promise<void> {
+  private async sweepCase(caseNo: string, at: Date, calendar: WorkingDayCalendar, report: SweepReport): Promise<void> {
     // Read consistently (the index may lag), and take the case as far as the calendar says it has come.
-    await applySystemCommands(this.deps, caseNo, at, (state) => sweepCommand(state, chinaDate(at), this.deps.calendar), (command) => {
+    await applySystemCommands({ store: this.deps.store, calendar }, caseNo, at, (state) => sweepCommand(state, chinaDate(at), calendar), (command) => {
       if (command.action === 'deem-accepted') report.deemedAccepted++;
       else if (command.action === 'mark-overdue') report.markedOverdue++;
       else if (command.action === 'mark-violation') report.markedViolation++;

@@ -16,7 +16,7 @@
 import type { CheckResult, DispatchResult, JointBranchInput } from '../../contracts/joint-workflow.ts';
 import { DEFAULT_JOINT_MAX_WAIT_SECONDS, JOINT_TASK_ENDED } from '../../contracts/joint-workflow.ts';
 import { chinaDate, dayNumber, fromDayNumber } from '../calendar/china-date.ts';
-import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
+import type { CalendarSource } from '../calendar/calendar-source.ts';
 import type { CaseCommand } from './case-lifecycle.ts';
 import { isProvisional } from './case-dates.ts';
 import type { CaseState, JointTask } from './case-record.ts';
@@ -57,7 +57,7 @@ export class JointTaskEnded extends Error {
 
 export interface JointHandlingDeps {
   store: CaseStore;
-  calendar: WorkingDayCalendar;
+  calendar: CalendarSource;
   now?: () => Date;
   /** Longest single wait; a moved deadline (a paused clock) or a case that ended is seen within it. */
   maxWaitSeconds?: number;

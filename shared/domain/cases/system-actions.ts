@@ -2,7 +2,7 @@
 // reads the newest state, applies the command a rule asks for, and goes on with the state it wrote
 // until the rule asks for nothing more. Someone acting first (CASE_VERSION_CONFLICT) means reading
 // again and deciding anew; that is bounded, and what is left is for the caller's next run or retry.
-import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
+import type { CalendarSource } from '../calendar/calendar-source.ts';
 import { chinaDate } from '../calendar/china-date.ts';
 import { DomainError } from '../errors.ts';
 import type { CaseCommand, CaseContext } from './case-lifecycle.ts';
@@ -18,13 +18,13 @@ const MAX_CONFLICTS = 5;
  * other; `onApplied` is told of each. Answers the state it ended on, or undefined for an unknown case.
  */
 export async function applySystemCommands(
-  deps: { store: CaseStore; calendar: WorkingDayCalendar },
+  deps: { store: CaseStore; calendar: CalendarSource },
   caseNo: string,
   at: Date,
   decide: (state: CaseState) => CaseCommand | undefined,
   onApplied: (command: CaseCommand) => void = () => undefined,
 ): Promise<CaseState | undefined> {
-  const ctx: CaseContext = { actor: SYSTEM_CALLER, calendar: deps.calendar, at: at.toISOString(), today: chinaDate(at) };
+  const ctx: CaseContext = { actor: SYSTEM_CALLER, calendar: await deps.calendar.current(), at: at.toISOString(), today: chinaDate(at) };
   let state = await deps.store.get(caseNo);
   for (let conflicts = 0; state; ) {
     const command = decide(state);

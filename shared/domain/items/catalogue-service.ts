@@ -4,7 +4,7 @@ import type { Directory } from '../../contracts/directory.ts';
 import type { ItemType, ServiceGuide } from '../../contracts/service-item.ts';
 import type { Caller } from '../access/caller.ts';
 import { requireRole } from '../access/caller.ts';
-import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
+import type { CalendarSource } from '../calendar/calendar-source.ts';
 import { chinaDate } from '../calendar/official-calendar.ts';
 import { DomainError, forbidden, invalid, notFound } from '../errors.ts';
 import { checkGuide } from './guide-rules.ts';
@@ -23,7 +23,8 @@ export const REVIEW_DAYS = 2;
 export interface CatalogueDeps {
   store: ItemStore;
   directory: () => Promise<Directory>;
-  calendar: WorkingDayCalendar;
+  /** The working-day calendar as of each action (the stored arrangements, read at most a minute ago). */
+  calendar: CalendarSource;
   now?: () => Date;
 }
 
@@ -83,9 +84,10 @@ export class CatalogueService {
 
   async submit(caller: Caller, code: string, baseVersion: number): Promise<ItemRecord> {
     const today = this.today();
+    const calendar = await this.deps.calendar.current();
     return this.act(caller, code, baseVersion, 'department', () => {
       try {
-        const due = this.deps.calendar.addWorkingDays(today, REVIEW_DAYS);
+        const due = calendar.addWorkingDays(today, REVIEW_DAYS);
         return { action: 'submit', reviewDueDate: due.date, ...(due.provisional ? { reviewDueProvisional: true as const } : {}) };
       } catch (e) {
         // The submission stands; only its deadline cannot be known at all (a year whose statutory
@@ -102,6 +104,7 @@ export class CatalogueService {
 
   async suspend(caller: Caller, code: string, baseVersion: number, input: SuspendInput): Promise<ItemRecord> {
     const today = this.today();
+    const calendar = await this.deps.calendar.current();
     return this.act(caller, code, baseVersion, 'department', () => {
       if (input.kind === 'emergency') {
         if (!input.notice) {
@@ -116,7 +119,7 @@ export class CatalogueService {
         throw invalid('SUSPENSION_DATE_REQUIRED', 'effectiveFrom', '计划暂停须指定生效日期', 'a planned suspension needs its effective date');
       }
       // Counted provisionally across a year whose arrangement is not loaded yet (its statutory holidays off).
-      const { date: earliest, provisional } = this.deps.calendar.addWorkingDays(today, PLANNED_SUSPENSION_NOTICE_DAYS);
+      const { date: earliest, provisional } = calendar.addWorkingDays(today, PLANNED_SUSPENSION_NOTICE_DAYS);
       if (input.effectiveFrom < earliest) {
         throw invalid(
           'SUSPENSION_NOTICE_TOO_SHORT',

@@ -1,14 +1,21 @@
-// Hash chaining of item versions: each version's hash covers its own content and the previous
-// version's hash, so a changed or removed version breaks every hash after it.
+// Hash chaining of versioned records — item versions, calendar versions: each version's hash covers
+// its own content and the previous version's hash, so a changed or removed version breaks every hash
+// after it.
 import { createHash } from 'node:crypto';
-import type { ItemRecord } from './item-record.ts';
 
-export function hashRecord(record: Omit<ItemRecord, 'hash'>): string {
+/** A record kept as numbered versions, each chained to the one before. */
+export interface ChainedRecord {
+  version: number;
+  previousHash?: string;
+  hash: string;
+}
+
+export function hashRecord<R extends ChainedRecord>(record: Omit<R, 'hash'>): string {
   return createHash('sha256').update(canonicalJson(record)).digest('hex');
 }
 
 /** Whether a version still hashes to the hash it was written with (nothing changed it in place). */
-export function isIntact(record: ItemRecord): boolean {
+export function isIntact(record: ChainedRecord): boolean {
   const { hash, ...rest } = record;
   return hashRecord(rest) === hash;
 }
@@ -17,8 +24,8 @@ export function isIntact(record: ItemRecord): boolean {
  * Checks a whole history, oldest first: versions numbered 1…n without gaps, each intact and chained
  * to the one before. Returns the first version that breaks the chain, if any.
  */
-export function verifyHistory(records: readonly ItemRecord[]): { ok: true } | { ok: false; version: number; reason: string } {
-  let previous: ItemRecord | undefined;
+export function verifyHistory(records: readonly ChainedRecord[]): { ok: true } | { ok: false; version: number; reason: string } {
+  let previous: ChainedRecord | undefined;
   for (const [i, record] of records.entries()) {
     if (record.version !== i + 1) return { ok: false, version: i + 1, reason: `version ${i + 1} is missing` };
     if (!isIntact(record)) return { ok: false, version: record.version, reason: 'its content does not match its hash' };

@@ -1,0 +1,66 @@
+// The official holiday arrangements as the API carries them: a year's document is exactly the file
+// format of shared/domain/calendar/data/ (its schema, with the consistency rules, is the domain's),
+// and what is kept of each load.
+import { z } from 'zod';
+import { calendarYearSchema } from '../domain/calendar/official-calendar.ts';
+import { STATUTORY_YEARS } from '../domain/calendar/statutory-holidays.ts';
+
+const date = z.iso.date();
+
+export const CalendarYearDocumentSchema = calendarYearSchema.meta({
+  id: 'CalendarYear',
+  description:
+    'one year of the State Council\'s holiday arrangement (国务院办公厅关于YYYY年部分节假日安排的通知): every day off by holiday, the weekend days worked (调休上班); every statutory holiday of 《全国年节及纪念日放假办法》 must be off',
+});
+
+export const CalendarYearParamsSchema = z
+  .object({ year: z.coerce.number().int().min(STATUTORY_YEARS.first).max(STATUTORY_YEARS.last).meta({ description: 'the year, 2008-2099' }) })
+  .strict();
+
+const CalendarVersionSchema = z
+  .object({
+    year: z.int(),
+    version: z.int(),
+    data: CalendarYearDocumentSchema,
+    loadedAt: z.iso.datetime(),
+    loadedBy: z.string().meta({ description: 'the principal that loaded it; `system` for a year shipped with the platform' }),
+    previousHash: z.string().optional(),
+    hash: z.string(),
+  })
+  .meta({ id: 'CalendarVersion' });
+
+export const CalendarOverviewSchema = z
+  .object({
+    years: z.array(
+      z.object({
+        year: z.int(),
+        version: z.int(),
+        source: z.string(),
+        loadedAt: z.iso.datetime(),
+        loadedBy: z.string(),
+        hash: z.string(),
+        shipped: z.literal(true).optional().meta({ description: 'shipped with the platform and not stored by a load yet' }),
+      }),
+    ),
+    today: date,
+    loadedUntil: date.optional().meta({ description: 'the last day of the loaded run of years that holds today; absent: today\'s year is not loaded' }),
+    provisionalFrom: date.meta({ description: 'from this day on, working days are counted provisionally on the statutory holidays alone' }),
+  })
+  .meta({ id: 'CalendarOverview' });
+
+export const CalendarYearViewSchema = z
+  .object({
+    year: z.int(),
+    current: CalendarVersionSchema,
+    versions: z.array(CalendarVersionSchema),
+    check: z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), version: z.int(), reason: z.string() })]),
+    statutoryHolidays: z.array(z.object({ name: z.string(), days: z.array(date) })).optional(),
+  })
+  .meta({ id: 'CalendarYearView' });
+
+export const CalendarLoadResultSchema = z
+  .object({ version: CalendarVersionSchema, replayed: z.boolean().meta({ description: 'the same document was loaded before: answered as stored' }) })
+  .meta({ id: 'CalendarLoadResult' });
+
+/** A document that breaks the format or its rules (a statutory holiday worked…) is refused at the edge: VALIDATION_FAILED with the field. */
+export const CALENDAR_LOAD_ERRORS = ['CALENDAR_YEAR_MISMATCH', 'CALENDAR_VERSION_CONFLICT'] as const;
