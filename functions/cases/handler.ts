@@ -92,6 +92,7 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
       refuseCase: action('refuse'),
       pauseCase: action('pause'),
       resumeCase: action('resume'),
+      extendCase: action('extend'),
       decideCase: action('decide'),
       withdrawCase: action('withdraw'),
       giveOpinion: action('opinion'),

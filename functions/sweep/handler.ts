@@ -13,11 +13,14 @@ import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import type { SweepReport } from '../../shared/domain/cases/case-sweep.ts';
 import { CaseSweep } from '../../shared/domain/cases/case-sweep.ts';
 import { logger, metrics } from '../http/observability.ts';
+import { wholeNumberSetting } from '../http/settings.ts';
 import { storedCalendar } from '../http/calendar.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 
 export function sweepHandler(options: { now?: () => Date; calendar?: CalendarSource } = {}) {
   const db = dynamoDocumentClient();
+  // SWEEP_CONCURRENCY: open cases moved at a time (default 8).
+  const concurrency = wholeNumberSetting(process.env, 'SWEEP_CONCURRENCY', 1, 64);
   const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
   const sweep = new CaseSweep({
     store: new DynamoCaseStore(db, requiredEnv('CASES_TABLE'), options.now ? { now: options.now } : {}),
@@ -26,6 +29,7 @@ export function sweepHandler(options: { now?: () => Date; calendar?: CalendarSou
     sealer: new LambdaCaseSealer(lambdaClient(), requiredEnv('SEALING_FUNCTION_NAME')),
     archiver: new LambdaArchiveStarter(lambdaClient(), requiredEnv('ARCHIVE_FUNCTION_NAME')),
     ...(options.now ? { now: options.now } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
   });
 
   return async (): Promise<SweepReport> => {

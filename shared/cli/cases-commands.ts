@@ -27,6 +27,8 @@ export interface CaseOptions {
   attachment?: string[];
   opinions?: boolean;
   procedure?: string;
+  days?: string;
+  'approved-by'?: string;
   status?: string;
   limit?: string;
   cursor?: string;
@@ -96,8 +98,16 @@ export async function casesCommand(ctx: CommandContext, command: string | undefi
       const body = { ...baseVersion(o.base), outcome: o.outcome, ...(o.reason?.length ? { reasons: o.reason } : {}), ...(attachments ? { attachments } : {}) };
       return out(await api.request('POST', target, { body }), printCase);
     }
-    case 'pause':
-      return act('pause', { procedure: procedureOf(o.procedure), reason: exactlyOne(o.reason, '--reason', 'cases pause') });
+    case 'pause': {
+      if (o.days === undefined) throw new UsageError('cases pause needs --days N: the working days the special procedure is expected to take');
+      return act('pause', { procedure: procedureOf(o.procedure), reason: exactlyOne(o.reason, '--reason', 'cases pause'), expectedDays: positiveInt(o.days, '--days') });
+    }
+    case 'extend': {
+      if (o.days === undefined) throw new UsageError('cases extend needs --days N (at most 10; 15 for joint handling)');
+      if (!o['approved-by']) throw new UsageError('cases extend needs --approved-by <the head of the department who approved it>');
+      if (!o.reason?.length) throw new UsageError('cases extend needs --reason <text> (one or more)');
+      return act('extend', { days: positiveInt(o.days, '--days'), approvedBy: o['approved-by'], reasons: o.reason });
+    }
     case 'resume':
       return act('resume', {});
     case 'withdraw':

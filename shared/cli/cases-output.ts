@@ -41,7 +41,11 @@ export function printCase(c: CaseState): void {
     const flag = c.deadlines.flag;
     console.log(`时限 deadlines: 承诺 promised ${dated(c, 'deadlines.promised', c.deadlines.promised, flag)} · 法定 statutory ${dated(c, 'deadlines.statutory', c.deadlines.statutory, flag)}`);
   }
-  for (const p of c.pauses) console.log(`  暂停 pause ${p.from} → ${p.to ?? '…'}: ${SPECIAL_PROCEDURE_ZH[p.procedure]} ${p.procedure}: ${p.reason}`);
+  for (const [i, p] of c.pauses.entries()) {
+    const expected = p.expectedDays !== undefined ? ` · 预计 expected ${p.expectedDays} working days${p.expectedUntil ? ` (until ${dated(c, `pauses.${i}.expectedUntil`, p.expectedUntil)})` : ''}` : '';
+    console.log(`  暂停 pause ${p.from} → ${p.to ?? '…'}: ${SPECIAL_PROCEDURE_ZH[p.procedure]} ${p.procedure}: ${p.reason}${expected}`);
+  }
+  if (c.extension) console.log(`  延长 extended on ${c.extension.on} by ${c.extension.days} working days, approved by ${c.extension.approvedBy}${reasons(c.extension.reasons)}`);
   if (c.coDepartmentIds.length > 0) {
     console.log(`联合办理 joint handling: co-departments ${c.coDepartmentIds.join(', ')}${c.jointTasks ? '' : ' (not dispatched yet)'}`);
     for (const t of c.jointTasks ?? []) console.log(`  ${taskLine(c, t)}`);

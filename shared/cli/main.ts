@@ -66,9 +66,14 @@ Cases (办件):
   opinion  <caseNo> --outcome agree|disagree [--reason <text>…] [--attachment <NAME>=<path> …]
                                   co-department of a joint case: its opinion (协办意见), once;
                                   disagree needs --reason; attachments are uploaded first
-  pause    <caseNo> --procedure <procedure> --reason <text>        department: special procedure
-                                  (site-inspection, hearing, testing, expert-review, public-notice,
-                                  tender-auction, quarantine, or its Chinese name)
+  pause    <caseNo> --procedure <procedure> --reason <text> --days N
+                                  department: special procedure (site-inspection, hearing, testing,
+                                  expert-review, public-notice, tender-auction, quarantine, or its
+                                  Chinese name) expected to take N working days; a working day the
+                                  clock stands still for all of does not count
+  extend   <caseNo> --days N --approved-by <head> --reason <text>…
+                                  department: extend the statutory limit once (Art. 42), by at most 10
+                                  working days (15 for joint handling), approved by the department's head
   resume   <caseNo>                                                department
   withdraw <caseNo> --reason <text>                                channel: 撤回
   queue    [--status <status>] [--limit N] [--cursor C]            department: its cases (default received)
@@ -173,6 +178,8 @@ export async function main(argv: string[]): Promise<number> {
         opinions: { type: 'boolean', default: false },
         jwks: { type: 'string' },
         procedure: { type: 'string' },
+        days: { type: 'string' },
+        'approved-by': { type: 'string' },
         status: { type: 'string' },
         licence: { type: 'string', multiple: true },
         'valid-until': { type: 'string' },

@@ -161,11 +161,28 @@ export const CaseStateSchema = z
     deemedAcceptedOn: date.optional().meta({ description: 'the last day the department may answer; after it the case counts as accepted (Art. 32)' }),
     dueFlag: z.literal('DEADLINE_CALENDAR_MISSING').optional(),
     supplementRequest: z.array(z.object({ material: z.string(), problem: z.string() })).optional(),
+    lastSupplement: z
+      .object({ on: date, delivered: z.array(z.string()) })
+      .optional()
+      .meta({ description: 'what the newest supplement delivered (material names; `form`): a new supplement request may name problems in these only (一次性告知)' }),
     acceptance: z
       .object({ on: date, mode: z.enum(['normal', 'pending-materials', 'deemed']), pendingMaterials: z.array(z.string()).optional(), pendingDueOn: date.optional() })
       .optional(),
     limits: z.object({ promisedDays: z.int(), statutoryDays: z.int() }),
-    pauses: z.array(z.object({ from: date, to: date.optional(), procedure: z.enum(SPECIAL_PROCEDURES), reason: z.string() })),
+    pauses: z.array(
+      z.object({
+        from: date,
+        to: date.optional(),
+        procedure: z.enum(SPECIAL_PROCEDURES),
+        reason: z.string(),
+        expectedDays: z.int().optional().meta({ description: 'working days the procedure is expected to take' }),
+        expectedUntil: date.optional().meta({ description: 'the open pause: the day it is expected to end' }),
+      }),
+    ),
+    extension: z
+      .object({ days: z.int(), approvedBy: z.string(), reasons: z.array(z.string()), on: date })
+      .optional()
+      .meta({ description: 'the statutory limit extended (行政许可法 Art. 42): by how many working days, approved by whom, why' }),
     deadlines: DeadlinesSchema.optional(),
     provisional: ProvisionalSchema,
     calendarVersions: z
@@ -319,11 +336,26 @@ export const SupplementSchema = z
 export const ReasonsRequestSchema = z.object({ baseVersion, reasons: z.array(text(1000)).max(50) }).strict().meta({ id: 'ReasonsRequest' });
 
 export const PauseRequestSchema = z
-  .object({ baseVersion, procedure: z.enum(SPECIAL_PROCEDURES), reason: text(1000) })
+  .object({
+    baseVersion,
+    procedure: z.enum(SPECIAL_PROCEDURES),
+    reason: text(1000),
+    expectedDays: z.int().min(1).max(120).meta({ description: 'working days the procedure is expected to take (Art. 45, 004 §19): the applicant is told' }),
+  })
   .strict()
   .meta({ id: 'PauseRequest' });
 
 export const ResumeRequestSchema = z.object({ baseVersion }).strict().meta({ id: 'ResumeRequest' });
+
+export const ExtendRequestSchema = z
+  .object({
+    baseVersion,
+    days: z.int().min(1).max(15).meta({ description: 'working days: at most 10, 15 for joint handling (行政许可法 Art. 42)' }),
+    approvedBy: text(200).meta({ description: 'the head of the department who approved the extension' }),
+    reasons: z.array(text(1000)).min(1).max(20),
+  })
+  .strict()
+  .meta({ id: 'ExtendRequest' });
 
 export const DecideRequestSchema = z
   .object({

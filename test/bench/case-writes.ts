@@ -83,7 +83,7 @@ export async function countCaseWrites(): Promise<void> {
     const row = (label: string, m: { writes: number; commands: string }) => rows.push([label, String(m.writes), m.commands]);
     row('file (new case)', await measure(file));
     row('accept', await measure(act({ action: 'accept' }, 1)));
-    row('pause', await measure(act({ action: 'pause', procedure: 'site-inspection', reason: '核查经营场所' }, 2)));
+    row('pause', await measure(act({ action: 'pause', procedure: 'site-inspection', reason: '核查经营场所', expectedDays: 10 }, 2)));
     row('resume', await measure(act({ action: 'resume' }, 3)));
     row('decide', await measure(act({ action: 'decide', outcome: 'approved' }, 4)));
     row('file again (replay, same key)', await measure(file));

@@ -1,6 +1,8 @@
 // `npm run bench`: prints the figures the issues set budgets for. Figures, never assertions.
 //   - time from `npm start` to ready: first start (empty data directory, seeds) and restart
 //   - p50/p95/p99 latency of a signed GET /v1/items and of an item draft (POST /v1/items)
+//   - the calendar (issue 13): a year loaded through the API with open cases resting on it, and the
+//     cases the next sweep recomputes per second (test/bench/calendar.ts, a process of its own)
 //   - the artifacts (issue 12): each Lambda bundle as the CDK synthesis builds it, its size and its
 //     handler's load time in a fresh process from an empty folder; the packed CLI (test/bench/bundles.ts)
 //   - cases (issue 3): filings per second sustained, and their latency, at a fixed concurrency; with
@@ -111,7 +113,10 @@ async function main(): Promise<void> {
   // 7. e-archive, in a process of its own (its peak memory is the figure)
   await runScript(join(ROOT, 'test/bench/archive.ts'));
 
-  // 8. the artifacts: each Lambda bundle as synthesised (size, load in a fresh process), the packed CLI
+  // 8. the calendar as operated data: a load of 2027 and the sweep's pass over the open cases
+  await runScript(join(ROOT, 'test/bench/calendar.ts'));
+
+  // 9. the artifacts: each Lambda bundle as synthesised (size, load in a fresh process), the packed CLI
   await benchBundles();
   console.log(`\nwhole bench: ${((performance.now() - t0) / 1000).toFixed(0)} s (load average now ${load()})`);
 }

@@ -150,7 +150,7 @@ describe('tongban cases, from filing to decision', () => {
     const acceptedCase = JSON.parse(accepted.out) as Json;
     expect(acceptedCase).toMatchObject({ status: 'accepted', acceptance: { on: TODAY, mode: 'pending-materials', pendingMaterials: [RULES], pendingDueOn: PENDING_DUE } });
 
-    const paused = await tongban('cases', 'pause', filed.caseNo, '--procedure', '现场勘验', '--reason', '现场核查经营场所', '--as', 'market', '--base', String(acceptedCase.version));
+    const paused = await tongban('cases', 'pause', filed.caseNo, '--procedure', '现场勘验', '--reason', '现场核查经营场所', '--days', '5', '--as', 'market', '--base', String(acceptedCase.version));
     expect(paused).toMatchObject({ code: 0 });
     expect(paused.out).toContain(`暂停 pause ${TODAY} → …: 现场勘验 site-inspection: 现场核查经营场所`);
     const resumed = await tongban('cases', 'resume', filed.caseNo, '--as', 'market');

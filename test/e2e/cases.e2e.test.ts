@@ -137,6 +137,10 @@ describe('a case from upload to decision, with a supplement round and a pause', 
     expect((supplement.body as Json).status).toBe('received');
     expect(Object.keys((supplement.body as Json).materials).sort()).toEqual([APPLICATION, BUSINESS_LICENCE, LAYOUT, RULES].sort());
     expect((supplement.body as Json).materials[RULES].objectKey).toMatch(new RegExp(`^cases/${caseNo}/`));
+    // 一次性告知: what was not part of the supplement cannot be asked for now (refused, nothing written).
+    const late = await as('market').request('POST', `/v1/cases/${caseNo}/supplement-request`, { body: { problems: [{ material: BUSINESS_LICENCE, problem: '复印件不清晰' }] } });
+    expect([late.status, (late.body as Json).error.code, (late.body as Json).error.field]).toEqual([400, 'CASE_PROBLEM_NOT_IN_SUPPLEMENT', 'problems.0.material']);
+    expect(((await as('market').request('GET', `/v1/cases/${caseNo}`)).body as Json).version).toBe((supplement.body as Json).version);
   });
 
   it('shows the case in the department\'s queue while it waits for an answer, and the channel\'s list by applicant', async () => {
@@ -171,7 +175,7 @@ describe('a case from upload to decision, with a supplement round and a pause', 
   it('accepts with the deadlines counted in working days, pauses and resumes the clock', async () => {
     // Act
     const accepted = await as('market').request('POST', `/v1/cases/${caseNo}/accept`, { body: {} });
-    const paused = await as('market').request('POST', `/v1/cases/${caseNo}/pause`, { body: { procedure: 'site-inspection', reason: '核查经营场所' } });
+    const paused = await as('market').request('POST', `/v1/cases/${caseNo}/pause`, { body: { procedure: 'site-inspection', reason: '核查经营场所', expectedDays: 5 } });
     const decideWhilePaused = await as('market').request('POST', `/v1/cases/${caseNo}/decide`, { body: { outcome: 'approved' } });
     const resumed = await as('market').request('POST', `/v1/cases/${caseNo}/resume`, { body: {} });
 

@@ -327,7 +327,7 @@ describe('DynamoCaseStore: listings', () => {
       const filed = await file({ store: fresh, by: PORTAL, key: `queue-${i}`, app: application(ZHANG), date: day, minute: i });
       accepted.push(await act(fresh, filed.state.caseNo, { action: 'accept' }, on(day, MARKET, 30)));
     }
-    const paused = await act(fresh, accepted[3]!.caseNo, { action: 'pause', procedure: 'site-inspection', reason: '核查经营场所' }, on('2026-11-17', MARKET));
+    const paused = await act(fresh, accepted[3]!.caseNo, { action: 'pause', procedure: 'site-inspection', reason: '核查经营场所', expectedDays: 10 }, on('2026-11-17', MARKET));
     accepted[3] = paused;
     const received = [
       (await file({ store: fresh, by: PORTAL, key: 'queue-received-late', app: application(LI), date: '2026-11-20' })).state,
@@ -486,7 +486,7 @@ describe('DynamoCaseStore: listings', () => {
     await act(fresh, b.state.caseNo, { action: 'mark-overdue' }, on('2026-11-18', SYSTEM_CALLER, 1));
 
     // Act
-    const paused = await act(fresh, a.state.caseNo, { action: 'pause', procedure: 'expert-review', reason: '专家评审' }, on('2026-11-19', MARKET));
+    const paused = await act(fresh, a.state.caseNo, { action: 'pause', procedure: 'expert-review', reason: '专家评审', expectedDays: 10 }, on('2026-11-19', MARKET));
     const list = await fresh.listSupervision('overdue', { limit: 10 });
 
     // Assess
@@ -511,7 +511,7 @@ describe('DynamoCaseStore: listings', () => {
     await act(fresh, toAccept.state.caseNo, { action: 'accept' }, on('2026-11-02', MARKET, 40));
     const toPause = await file({ store: fresh, by: PORTAL, key: 'sweep-paused', app: application(LI), date: '2026-11-02', minute: 50 });
     await act(fresh, toPause.state.caseNo, { action: 'accept' }, on('2026-11-02', MARKET, 51));
-    await act(fresh, toPause.state.caseNo, { action: 'pause', procedure: 'hearing', reason: '听证' }, on('2026-11-03', MARKET));
+    await act(fresh, toPause.state.caseNo, { action: 'pause', procedure: 'hearing', reason: '听证', expectedDays: 10 }, on('2026-11-03', MARKET));
     await file({ store: fresh, by: PORTAL, key: 'sweep-housing', app: application(ZHANG, BUILDING), date: '2026-11-02', guide: BUILDING });
     const collect = async (status: 'received' | 'accepted', before: string) => {
       const found: string[] = [];

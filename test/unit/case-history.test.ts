@@ -34,7 +34,7 @@ function history(caseNo = 'KM20260929000001'): { entries: CaseHistoryEntry[]; st
     [{ action: 'request-supplement', problems: [{ material: '经营场所平面布局图', problem: '未标注面积' }] }, on('2026-09-30', MARKET)],
     [{ action: 'supplement', materials: { 经营场所平面布局图: upload('布局图v2') } }, on('2026-10-03', PORTAL)],
     [{ action: 'accept' }, on('2026-10-08', MARKET)],
-    [{ action: 'pause', procedure: 'site-inspection', reason: '现场核查' }, on('2026-10-09', MARKET)],
+    [{ action: 'pause', procedure: 'site-inspection', reason: '现场核查', expectedDays: 10 }, on('2026-10-09', MARKET)],
     [{ action: 'resume' }, on('2026-10-13', MARKET)],
     [{ action: 'decide', outcome: 'approved', reasons: ['符合条件'] }, on('2026-10-14', MARKET)],
   ];

@@ -66,7 +66,7 @@ const received = (date = '2026-09-30', materials = ALL_MATERIALS) => fileCase(in
 const supplementRequested = () =>
   applyCaseCommand(received(), { action: 'request-supplement', problems: [{ material: LAYOUT, problem: '图纸不清晰' }] }, on('2026-10-08', MARKET)).state;
 const accepted = () => applyCaseCommand(received(), { action: 'accept' }, on('2026-10-08', MARKET)).state;
-const paused = () => applyCaseCommand(accepted(), { action: 'pause', procedure: 'site-inspection', reason: '核查经营场所' }, on('2026-10-09', MARKET)).state;
+const paused = () => applyCaseCommand(accepted(), { action: 'pause', procedure: 'site-inspection', reason: '核查经营场所', expectedDays: 10 }, on('2026-10-09', MARKET)).state;
 const refused = () => applyCaseCommand(received(), { action: 'refuse', reasons: ['不属于本部门职权范围'] }, on('2026-10-08', MARKET)).state;
 const decided = () => applyCaseCommand(accepted(), { action: 'decide', outcome: 'approved' }, on('2026-10-09', MARKET)).state;
 const withdrawn = () => applyCaseCommand(received(), { action: 'withdraw', reason: '申请人不再经营' }, on('2026-10-08', PORTAL)).state;
@@ -124,7 +124,7 @@ describe('the whole path: file → request-supplement → supplement → accept 
       [{ action: 'request-supplement', problems: SUPPLEMENT_PROBLEMS }, on('2026-09-30', MARKET)],
       [{ action: 'supplement', materials: { [LAYOUT]: NEW_LAYOUT }, form: { 经营项目: ['热食类食品制售', '冷食类食品制售'], 经营场所面积: 120 } }, on('2026-10-03', PORTAL)],
       [{ action: 'accept' }, on('2026-10-08', MARKET)],
-      [{ action: 'pause', procedure: 'site-inspection', reason: '现场核查经营场所布局' }, on('2026-10-09', MARKET)],
+      [{ action: 'pause', procedure: 'site-inspection', reason: '现场核查经营场所布局', expectedDays: 10 }, on('2026-10-09', MARKET)],
       [{ action: 'resume' }, on('2026-10-13', MARKET)],
       [{ action: 'decide', outcome: 'approved', reasons: ['符合食品经营许可条件'] }, on('2026-10-14', MARKET)],
     );
@@ -201,14 +201,14 @@ describe('the whole path: file → request-supplement → supplement → accept 
     expect(state.form).toEqual({ 经营项目: ['热食类食品制售', '冷食类食品制售'], 经营场所面积: 120 });
   });
 
-  it('sets the deadlines on acceptance, drops them while paused and moves them by the paused working days', () => {
+  it('sets the deadlines on acceptance, drops them while paused and moves them by the working days the clock stood still for all of', () => {
     // Prepare: accepted Thu 8 Oct, no pause yet.
     //   Promised 10: Fri 9 (1), Sat 10 make-up (2), Mon 12 (3), 13, 14, 15, 16, 19, 20, Wed 21 Oct (10).
     //   Statutory 20: 22 (11), 23, 26, 27, 28, 29, 30, Nov 2, 3, Wed 4 Nov (20).
     const states = [fileCase(input(), on('2026-09-29', PORTAL)).state];
     const commands: [CaseCommand, CaseContext][] = [
       [{ action: 'accept' }, on('2026-10-08', MARKET)],
-      [{ action: 'pause', procedure: 'site-inspection', reason: '现场核查经营场所布局' }, on('2026-10-09', MARKET)],
+      [{ action: 'pause', procedure: 'site-inspection', reason: '现场核查经营场所布局', expectedDays: 10 }, on('2026-10-09', MARKET)],
       [{ action: 'resume' }, on('2026-10-13', MARKET)],
     ];
 
@@ -219,10 +219,14 @@ describe('the whole path: file → request-supplement → supplement → accept 
     // Assess
     expect(acceptedState!.acceptance).toEqual({ on: '2026-10-08', mode: 'normal' });
     expect(acceptedState!.deadlines).toEqual({ promised: '2026-10-21', statutory: '2026-11-04' });
-    expect(pausedState!.pauses).toEqual([{ from: '2026-10-09', procedure: 'site-inspection', reason: '现场核查经营场所布局' }]);
+    // Expected to take 10 working days: Sat 10 (make-up), 12-16, 19-22 Oct → Thu 22 Oct.
+    const pause = { from: '2026-10-09', procedure: 'site-inspection', reason: '现场核查经营场所布局', expectedDays: 10, expectedUntil: '2026-10-22' };
+    expect(pausedState!.pauses).toEqual([pause]);
     expect(pausedState!.deadlines).toBeUndefined();
-    expect(resumedState!.pauses).toEqual([{ from: '2026-10-09', to: '2026-10-13', procedure: 'site-inspection', reason: '现场核查经营场所布局' }]);
-    expect(resumedState!.deadlines).toEqual({ promised: '2026-10-26', statutory: '2026-11-09' });
+    expect(resumedState!.pauses).toEqual([{ ...pause, to: '2026-10-13' }]);
+    // The clock stood still for all of Sat 10 (make-up) and Mon 12 Oct only: the days it was paused
+    // (Fri 9) and resumed (Tue 13) ran in part, and count. Both deadlines move by two working days.
+    expect(resumedState!.deadlines).toEqual({ promised: '2026-10-23', statutory: '2026-11-06' });
   });
 
   it('records the decision with its reasons and keeps the deadlines it was made under', () => {
@@ -232,7 +236,7 @@ describe('the whole path: file → request-supplement → supplement → accept 
     // Assess
     expect(state.status).toBe('decided');
     expect(state.decision).toEqual({ outcome: 'approved', reasons: ['符合食品经营许可条件'], on: '2026-10-14' });
-    expect(state.deadlines).toEqual({ promised: '2026-10-26', statutory: '2026-11-09' });
+    expect(state.deadlines).toEqual({ promised: '2026-10-23', statutory: '2026-11-06' });
     expect(state.version).toBe(7);
   });
 
@@ -256,6 +260,88 @@ describe('the whole path: file → request-supplement → supplement → accept 
     // Assess
     expect(before).toEqual(copy);
     expect(after.pauses[0]!.to).toBe('2026-10-13');
+  });
+});
+
+describe('the law\'s clock rules: extension (Art. 42), special procedures (Art. 45), lateness recorded at once', () => {
+  // Accepted Thu 8 Oct 2026 (food licence): promised 10 → Wed 21 Oct; statutory 20 → Wed 4 Nov.
+  it('extends the statutory limit once, by at most 10 working days, approved by the head, with reasons the channel reads', () => {
+    // Act
+    const extended = applyCaseCommand(accepted(), { action: 'extend', days: 10, approvedBy: '  王局长 ', reasons: ['需组织专家论证'] }, on('2026-10-20', MARKET)).state;
+    const again = refusal(() => applyCaseCommand(extended, { action: 'extend', days: 1, approvedBy: '王局长', reasons: ['再延'] }, on('2026-10-21', MARKET)));
+    const tooLong = refusal(() => applyCaseCommand(accepted(), { action: 'extend', days: 11, approvedBy: '王局长', reasons: ['x'] }, on('2026-10-20', MARKET)));
+    const unapproved = refusal(() => applyCaseCommand(accepted(), { action: 'extend', days: 5, approvedBy: ' ', reasons: ['x'] }, on('2026-10-20', MARKET)));
+    const noReason = refusal(() => applyCaseCommand(accepted(), { action: 'extend', days: 5, approvedBy: '王局长', reasons: [] }, on('2026-10-20', MARKET)));
+    const byChannel = refusal(() => applyCaseCommand(accepted(), { action: 'extend', days: 5, approvedBy: '王局长', reasons: ['x'] }, on('2026-10-20', PORTAL)));
+
+    // Assess: statutory 4 Nov + 10 working days → 5, 6, 9-13, 16, 17, Wed 18 Nov; the promised one stays
+    expect(extended.extension).toEqual({ days: 10, approvedBy: '王局长', reasons: ['需组织专家论证'], on: '2026-10-20' });
+    expect(extended.deadlines).toEqual({ promised: '2026-10-21', statutory: '2026-11-18' });
+    expect([again.code, tooLong.code, tooLong.field, unapproved.code, unapproved.field, noReason.code, byChannel.code]).toEqual([
+      'CASE_ALREADY_EXTENDED',
+      'CASE_EXTENSION_DAYS_INVALID',
+      'days',
+      'CASE_EXTENSION_APPROVER_REQUIRED',
+      'approvedBy',
+      'CASE_REASONS_REQUIRED',
+      'ROLE_FORBIDDEN',
+    ]);
+  });
+
+  it('is late only after the extended deadline, and cannot be extended once the statutory one has passed', () => {
+    const extended = applyCaseCommand(accepted(), { action: 'extend', days: 3, approvedBy: '王局长', reasons: ['检验报告未出'] }, on('2026-11-04', MARKET)).state;
+    const tooLate = refusal(() => applyCaseCommand(accepted(), { action: 'extend', days: 3, approvedBy: '王局长', reasons: ['x'] }, on('2026-11-05', MARKET)));
+
+    // 4 Nov + 3 → Mon 9 Nov: overdue (promised) on 5 Nov, in violation only from 10 Nov.
+    expect(extended.deadlines!.statutory).toBe('2026-11-09');
+    expect(supervisionDue({ ...extended, supervision: 'overdue' }, '2026-11-09')).toBeUndefined();
+    expect(supervisionDue({ ...extended, supervision: 'overdue' }, '2026-11-10')).toBe('violation');
+    expect(tooLate.code).toBe('CASE_EXTENSION_TOO_LATE');
+  });
+
+  it('lets a joint case be extended by up to 15 working days (Art. 42 ¶2), no more', () => {
+    const joint = jointRun('agree', 'agree').state;
+    const fifteen = applyCaseCommand(joint, { action: 'extend', days: 15, approvedBy: '王局长', reasons: ['联合审查'] }, on('2026-10-20', MARKET)).state;
+    const sixteen = refusal(() => applyCaseCommand(joint, { action: 'extend', days: 16, approvedBy: '王局长', reasons: ['x'] }, on('2026-10-20', MARKET)));
+
+    expect(fifteen.extension?.days).toBe(15);
+    expect(sixteen).toMatchObject({ code: 'CASE_EXTENSION_DAYS_INVALID', field: 'days' });
+  });
+
+  it('makes a special procedure name its expected length, and tells the day it is expected to end', () => {
+    const missing = refusal(() => applyCaseCommand(accepted(), { action: 'pause', procedure: 'testing', reason: '送检', expectedDays: 0 }, on('2026-10-09', MARKET)));
+
+    expect(missing).toMatchObject({ code: 'CASE_PROCEDURE_DAYS_INVALID', field: 'expectedDays' });
+    // Paused Fri 9 Oct for 10 working days: Sat 10 (make-up), 12-16, 19-22 Oct.
+    expect(paused().pauses.at(-1)).toMatchObject({ from: '2026-10-09', expectedDays: 10, expectedUntil: '2026-10-22' });
+  });
+
+  it('records the lateness at once when a pause or a decision comes after a deadline the sweep has not marked yet', () => {
+    const pausedLate = applyCaseCommand(accepted(), { action: 'pause', procedure: 'expert-review', reason: '专家评审', expectedDays: 5 }, on('2026-10-22', MARKET)).state;
+    const decidedLate = applyCaseCommand(accepted(), { action: 'decide', outcome: 'approved' }, on('2026-11-05', MARKET)).state;
+    const inTime = applyCaseCommand(accepted(), { action: 'decide', outcome: 'approved' }, on('2026-10-21', MARKET)).state;
+
+    expect([pausedLate.supervision, pausedLate.supervisionDeadline, pausedLate.deadlines]).toEqual(['overdue', '2026-10-21', undefined]);
+    expect([decidedLate.supervision, decidedLate.supervisionDeadline]).toEqual(['violation', '2026-11-04']);
+    expect(inTime.supervision).toBeUndefined();
+  });
+});
+
+describe('one-time notice (一次性告知, Art. 32)', () => {
+  it('after a supplement, asks again only about what that supplement delivered', () => {
+    // Prepare: asked for the layout and the form on 8 Oct; the channel delivered the layout only
+    const asked = applyCaseCommand(received(), { action: 'request-supplement', problems: [{ material: LAYOUT, problem: '图纸不清晰' }] }, on('2026-10-08', MARKET)).state;
+    const supplemented = applyCaseCommand(asked, { action: 'supplement', materials: { [LAYOUT]: upload('v2') } }, on('2026-10-09', PORTAL)).state;
+
+    // Act
+    const again = applyCaseCommand(supplemented, { action: 'request-supplement', problems: [{ material: LAYOUT, problem: '新图纸缺少比例尺' }] }, on('2026-10-10', MARKET)).state;
+    const newProblem = refusal(() => applyCaseCommand(supplemented, { action: 'request-supplement', problems: [{ material: LAYOUT, problem: '缺比例尺' }, { material: BUSINESS_LICENCE, problem: '已过期' }] }, on('2026-10-10', MARKET)));
+
+    // Assess
+    expect(supplemented.lastSupplement).toEqual({ on: '2026-10-09', delivered: [LAYOUT] });
+    expect(again.status).toBe('supplement-requested');
+    expect(newProblem).toMatchObject({ code: 'CASE_PROBLEM_NOT_IN_SUPPLEMENT', field: 'problems.1.material' });
+    expect(newProblem.messageZh).toContain('一次性告知');
   });
 });
 
@@ -602,8 +688,8 @@ describe('commands: bad input', () => {
     ],
     ['a refusal without reasons', received, { action: 'refuse', reasons: [] }, MARKET, 'CASE_REASONS_REQUIRED', 'reasons'],
     ['a refusal with a blank reason', received, { action: 'refuse', reasons: ['材料不全', ''] }, MARKET, 'CASE_REASONS_REQUIRED', 'reasons.1'],
-    ['a pause for no special procedure', accepted, { action: 'pause', procedure: 'lunch', reason: '午休' } as unknown as CaseCommand, MARKET, 'CASE_PROCEDURE_UNKNOWN', 'procedure'],
-    ['a pause without reason', accepted, { action: 'pause', procedure: 'hearing', reason: '' }, MARKET, 'CASE_REASON_REQUIRED', 'reason'],
+    ['a pause for no special procedure', accepted, { action: 'pause', procedure: 'lunch', reason: '午休', expectedDays: 10 } as unknown as CaseCommand, MARKET, 'CASE_PROCEDURE_UNKNOWN', 'procedure'],
+    ['a pause without reason', accepted, { action: 'pause', procedure: 'hearing', reason: '', expectedDays: 10 }, MARKET, 'CASE_REASON_REQUIRED', 'reason'],
     ['a denial without reasons', accepted, { action: 'decide', outcome: 'denied' }, MARKET, 'CASE_REASONS_REQUIRED', 'reasons'],
     ['an approval with a blank reason', accepted, { action: 'decide', outcome: 'approved', reasons: [' '] }, MARKET, 'CASE_REASONS_REQUIRED', 'reasons.0'],
     ['an outcome that is neither', accepted, { action: 'decide', outcome: 'maybe' } as unknown as CaseCommand, MARKET, 'CASE_OUTCOME_INVALID', 'outcome'],
@@ -620,7 +706,7 @@ describe('commands: bad input', () => {
   });
 
   it('refuses a second pause while one is open, a decision while paused, and a resume without a pause', () => {
-    expect(refusal(() => applyCaseCommand(paused(), { action: 'pause', procedure: 'hearing', reason: '听证' }, on('2026-10-12', MARKET)))).toMatchObject({
+    expect(refusal(() => applyCaseCommand(paused(), { action: 'pause', procedure: 'hearing', reason: '听证', expectedDays: 10 }, on('2026-10-12', MARKET)))).toMatchObject({
       code: 'CASE_CLOCK_PAUSED',
       kind: 'conflict',
     });
@@ -633,7 +719,7 @@ describe('commands: bad input', () => {
     const resumed = applyCaseCommand(paused(), { action: 'resume' }, on('2026-10-12', MARKET)).state;
 
     // Act
-    const again = applyCaseCommand(resumed, { action: 'pause', procedure: 'expert-review', reason: '专家评审' }, on('2026-10-12', MARKET, 30)).state;
+    const again = applyCaseCommand(resumed, { action: 'pause', procedure: 'expert-review', reason: '专家评审', expectedDays: 10 }, on('2026-10-12', MARKET, 30)).state;
 
     // Assess
     expect(again.pauses.map((p) => [p.procedure, p.from, p.to])).toEqual([
@@ -644,7 +730,7 @@ describe('commands: bad input', () => {
 
   it('refuses dates that run backwards: a resume before the pause, a pause before the acceptance', () => {
     expect(refusal(() => applyCaseCommand(paused(), { action: 'resume' }, on('2026-10-08', MARKET)))).toMatchObject({ code: 'CASE_DATE_OUT_OF_ORDER', kind: 'conflict' });
-    expect(refusal(() => applyCaseCommand(accepted(), { action: 'pause', procedure: 'testing', reason: '检验' }, on('2026-09-30', MARKET)))).toMatchObject({
+    expect(refusal(() => applyCaseCommand(accepted(), { action: 'pause', procedure: 'testing', reason: '检验', expectedDays: 10 }, on('2026-09-30', MARKET)))).toMatchObject({
       code: 'CASE_DATE_OUT_OF_ORDER',
     });
   });
@@ -730,8 +816,9 @@ describe('illegal transitions', () => {
     'accept-pending': [{ action: 'accept-pending', pendingMaterials: [LAYOUT], pendingDueOn: '2026-10-30' }, MARKET],
     'deem-accepted': [{ action: 'deem-accepted' }, SYSTEM_CALLER],
     refuse: [{ action: 'refuse', reasons: ['材料不全'] }, MARKET],
-    pause: [{ action: 'pause', procedure: 'hearing', reason: '依申请举行听证' }, MARKET],
+    pause: [{ action: 'pause', procedure: 'hearing', reason: '依申请举行听证', expectedDays: 10 }, MARKET],
     resume: [{ action: 'resume' }, MARKET],
+    extend: [{ action: 'extend', days: 5, approvedBy: '王局长', reasons: ['需现场复核'] }, MARKET],
     decide: [{ action: 'decide', outcome: 'approved' }, MARKET],
     withdraw: [{ action: 'withdraw', reason: '不再申请' }, PORTAL],
     'mark-overdue': [{ action: 'mark-overdue' }, SYSTEM_CALLER],
@@ -756,8 +843,8 @@ describe('illegal transitions', () => {
   };
   // Written out, not derived from the code: what each status must refuse.
   const ILLEGAL: [CaseStatus, (keyof typeof COMMANDS)[]][] = [
-    ['received', ['supplement', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed']],
-    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'decide', 'mark-overdue', 'mark-violation', 'recompute-dates', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed']],
+    ['received', ['supplement', 'pause', 'resume', 'extend', 'decide', 'mark-overdue', 'mark-violation', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed']],
+    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'extend', 'decide', 'mark-overdue', 'mark-violation', 'recompute-dates', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed']],
     ['accepted', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'seal', 'archive', 'archive-failed']],
     ['opinions-complete', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'dispatch', 'escalate', 'record-missing', 'seal', 'archive', 'archive-failed']],
   ];

@@ -79,7 +79,7 @@ describe('branchStep: what a co-department\'s branch does next', () => {
 
   it('an escalated task on a paused case (no statutory deadline while paused) waits the longest wait', () => {
     const escalated = then(dispatched(), { action: 'escalate', departmentId: HEALTH_ID }, on('2026-10-20', SYSTEM_CALLER));
-    const paused = then(escalated, { action: 'pause', procedure: 'site-inspection', reason: '现场核查' }, on('2026-10-21', MARKET));
+    const paused = then(escalated, { action: 'pause', procedure: 'site-inspection', reason: '现场核查', expectedDays: 10 }, on('2026-10-21', MARKET));
     expect(paused.deadlines).toBeUndefined();
     expect(branchStep(paused, HEALTH_ID, china('2026-12-15', '10:00:00'), 3600)).toEqual({ next: 'wait', waitSeconds: 3600 });
   });

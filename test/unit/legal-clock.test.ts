@@ -18,11 +18,22 @@ describe('LegalClock.deadline', () => {
     expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: [] }, 5)).toEqual({ date: '2026-10-12' });
   });
 
-  it('does not count the working days of a pause (from its first day up to the day before it is resumed)', () => {
-    // Paused Fri 9 Oct, resumed Tue 13 Oct: 9, 10 (make-up) and 12 Oct do not count.
-    // Counted: 30 Sep (1), 8 Oct (2), 13 Oct (3), 14 Oct (4), 15 Oct (5).
+  it('does not count a working day the clock stood still for all of: those strictly between the pause and the resumption', () => {
+    // Paused Fri 9 Oct, resumed Tue 13 Oct: only 10 (make-up) and 12 Oct do not count; 9 and 13 ran in part.
+    // Counted: 30 Sep (1), 8 Oct (2), 9 Oct (3), 13 Oct (4), 14 Oct (5).
     const input = { acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-09', to: '2026-10-13' }] };
-    expect(clock.deadline(input, 5)).toEqual({ date: '2026-10-15' });
+    expect(clock.deadline(input, 5)).toEqual({ date: '2026-10-14' });
+  });
+
+  it('stops nothing for pauses every evening resumed every morning', () => {
+    // Paused on the evenings of 8, 9 and 12 Oct, resumed the next mornings: no day stood still in full.
+    const nightly = [
+      { from: '2026-10-08', to: '2026-10-09' },
+      { from: '2026-10-09', to: '2026-10-10' },
+      { from: '2026-10-12', to: '2026-10-13' },
+    ];
+    expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: nightly }, 5)).toEqual(clock.deadline({ acceptedOn: ACCEPTED, pauses: [] }, 5));
+    expect(clock.deadline({ acceptedOn: ACCEPTED, pauses: nightly }, 5)).toEqual({ date: '2026-10-12' });
   });
 
   it('excludes nothing for a pause resumed the day it began, and has no deadline while paused', () => {
@@ -78,11 +89,14 @@ describe('LegalClock.read', () => {
 
   it('counts no holiday or paused day as elapsed, and reads paused while a pause is open', () => {
     expect(clock.elapsed({ acceptedOn: ACCEPTED, pauses: [] }, '2026-10-07')).toBe(1); // only 30 Sep
-    expect(clock.read({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-09' }] }, limits, '2026-10-20')).toEqual({ state: 'paused', elapsedDays: 2 });
+    // 30 Sep, 8 Oct and the day the pause began (9 Oct) count; then the clock stands still.
+    expect(clock.read({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-09' }] }, limits, '2026-10-20')).toEqual({ state: 'paused', elapsedDays: 3 });
+    // 30 Sep, 8, 9, 13, 14, 15 Oct: past the promised deadline (14 Oct), within the statutory one (16 Oct).
     expect(clock.read({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-09', to: '2026-10-13' }] }, limits, '2026-10-15')).toMatchObject({
-      state: 'running',
-      elapsedDays: 5,
-      promisedDeadline: '2026-10-15',
+      state: 'overdue',
+      elapsedDays: 6,
+      promisedDeadline: '2026-10-14',
+      statutoryDeadline: '2026-10-16',
     });
   });
 });

@@ -54,11 +54,21 @@ export function withComputedDates<S extends DatedState>(state: S, calendar: Work
     const clock = new LegalClock(calendar);
     const input = { acceptedOn: state.acceptance.on, pauses: state.pauses };
     const promised = take('deadlines.promised', input.acceptedOn, () => clock.deadline(input, state.limits.promisedDays));
-    const statutory = take('deadlines.statutory', input.acceptedOn, () => clock.deadline(input, state.limits.statutoryDays));
+    // Art. 42: an extension lengthens the statutory limit (the promised one is the department's own).
+    const statutory = take('deadlines.statutory', input.acceptedOn, () => clock.deadline(input, state.limits.statutoryDays + (state.extension?.days ?? 0)));
     out.deadlines = { ...(promised ? { promised } : {}), ...(statutory ? { statutory } : {}), ...(promised && statutory ? {} : { flag: FLAG }) };
   } else if (state.deadlines && !(state.status === 'accepted' || state.status === 'opinions-complete')) {
     // A decided, refused or withdrawn case keeps the deadlines it had.
     out.deadlines = state.deadlines;
+  }
+
+  // The open pause's expected end (Art. 45: the applicant is told how long the procedure takes).
+  const open = state.pauses.at(-1);
+  if (open && open.to === undefined && open.expectedDays !== undefined) {
+    const { expectedUntil: _old, ...pause } = open;
+    const i = state.pauses.length - 1;
+    const expectedUntil = take(`pauses.${i}.expectedUntil`, open.from, () => calendar.addWorkingDays(open.from, open.expectedDays!));
+    out.pauses = [...state.pauses.slice(0, -1), expectedUntil ? { ...pause, expectedUntil } : pause];
   }
 
   if (state.jointTasks) {

@@ -72,7 +72,8 @@ export type CaseCommand =
   | { action: 'accept-pending'; pendingMaterials: string[]; pendingDueOn: string }
   | { action: 'deem-accepted' }
   | { action: 'refuse'; reasons: string[] }
-  | { action: 'pause'; procedure: SpecialProcedure; reason: string }
+  | { action: 'pause'; procedure: SpecialProcedure; reason: string; expectedDays: number }
+  | { action: 'extend'; days: number; approvedBy: string; reasons: string[] }
   | { action: 'resume' }
   | { action: 'decide'; outcome: 'approved' | 'denied'; reasons?: string[]; overrideReasons?: string[]; licence?: LicenceTerms }
   | { action: 'withdraw'; reason: string }
@@ -122,6 +123,11 @@ export interface FileCaseInput {
 export const SYSTEM_CALLER: Caller = { name: 'system', role: 'platform' };
 
 export const DEFAULT_DEEMED_ACCEPTANCE_DAYS = 5;
+/** Art. 42: the statutory limit may be extended by up to 10 working days, 15 for joint handling. */
+export const MAX_EXTENSION_DAYS = 10;
+export const MAX_JOINT_EXTENSION_DAYS = 15;
+/** The longest expected length a special procedure may name. */
+export const MAX_PROCEDURE_DAYS = 120;
 export { PRE_REVIEW_DAYS };
 
 /** Who may apply each action, and from which statuses. */
@@ -139,6 +145,7 @@ export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'co-de
   'mark-overdue': { by: 'system', from: ['accepted', 'opinions-complete'] },
   'mark-violation': { by: 'system', from: ['accepted', 'opinions-complete'] },
   'recompute-dates': { by: 'system', from: ['received', 'accepted', 'opinions-complete'] },
+  extend: { by: 'department', from: ['accepted', 'opinions-complete'] },
   dispatch: { by: 'system', from: ['accepted'] },
   opinion: { by: 'co-department', from: ['accepted'] },
   escalate: { by: 'system', from: ['accepted'] },
@@ -235,6 +242,16 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
         if (p.material !== FORM && !state.materialRules.some((r) => r.name === p.material)) {
           throw unknownMaterial(p.material, `problems.${i}.material`);
         }
+        // 一次性告知 (Art. 32): every problem was to be named the first time; after a supplement, only
+        // what that supplement delivered can still be found wanting.
+        if (state.lastSupplement && !state.lastSupplement.delivered.includes(p.material)) {
+          throw invalid(
+            'CASE_PROBLEM_NOT_IN_SUPPLEMENT',
+            `problems.${i}.material`,
+            `应一次性告知全部问题：“${p.material}”不在${state.lastSupplement.on}补正的内容之列，不能再次要求补正（本次补正：${state.lastSupplement.delivered.join('、')}）`,
+            `all problems are named at once (Art. 32): "${p.material}" was not part of the supplement of ${state.lastSupplement.on} (${state.lastSupplement.delivered.join(', ')}), so it cannot be asked for again`,
+          );
+        }
         if (isBlank(p.problem)) {
           throw invalid('CASE_PROBLEMS_REQUIRED', `problems.${i}.problem`, `请说明“${p.material}”存在的问题`, `problem ${i} does not say what is wrong with "${p.material}"`);
         }
@@ -259,6 +276,7 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
             materials: { ...state.materials, ...materials },
             ...(command.form !== undefined ? { form: command.form } : {}),
             materialsReceivedOn: today,
+            lastSupplement: { on: today, delivered: [...Object.keys(materials), ...(command.form !== undefined ? [FORM] : [])] },
           },
           ctx.calendar,
         ),
@@ -361,13 +379,22 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
         );
       }
       requireText(command.reason, 'reason', '暂停计时');
+      if (!Number.isSafeInteger(command.expectedDays) || command.expectedDays < 1 || command.expectedDays > MAX_PROCEDURE_DAYS) {
+        throw invalid(
+          'CASE_PROCEDURE_DAYS_INVALID',
+          'expectedDays',
+          `特别程序应载明所需时间（1至${MAX_PROCEDURE_DAYS}个工作日）`,
+          `a special procedure names the working days it is expected to take, 1 to ${MAX_PROCEDURE_DAYS}`,
+        );
+      }
       // A pause starts the day it is recorded: a backdated pause would take days off a clock that
       // has already run, and hide an overdue case from supervision.
       const lastEnd = state.pauses.at(-1)?.to ?? state.acceptance!.on;
       if (today < lastEnd) throw outOfOrder(state, `暂停日期（${today}）早于受理日或上次恢复日（${lastEnd}）`, `a pause from ${today} would start before ${lastEnd}`);
-      const pause: CasePause = { from: today, procedure: command.procedure, reason: command.reason };
+      const pause: CasePause = { from: today, procedure: command.procedure, reason: command.reason, expectedDays: command.expectedDays };
+      // A deadline passed already is recorded now: the pause takes the deadlines away, not the lateness.
       // The deadlines go while the clock stands still: they move with the pause.
-      return record(withComputedDates({ ...base, pauses: [...state.pauses, pause] }, ctx.calendar), command.action, state, command, state.hash, ctx);
+      return record(withComputedDates({ ...base, ...lateness(state, today), pauses: [...state.pauses, pause] }, ctx.calendar), command.action, state, command, state.hash, ctx);
     }
 
     case 'resume': {
@@ -407,7 +434,8 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
         ...(overridden ? { overrideReasons: command.overrideReasons! } : {}),
         ...(command.licence !== undefined ? { licence: command.licence } : {}),
       };
-      return record(next({ status: 'decided', decision }), command.action, state, command, state.hash, ctx);
+      // Decided after a deadline the sweep has not marked yet: the lateness is recorded with the decision.
+      return record(next({ status: 'decided', decision, ...lateness(state, today) }), command.action, state, command, state.hash, ctx);
     }
 
     case 'dispatch': {
@@ -518,6 +546,30 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
       return record(next({ supervision: mark, supervisionDeadline: passed }), command.action, state, command, state.hash, ctx);
     }
 
+    case 'extend': {
+      // Art. 42: once, approved by the head of the department, before the statutory limit has run out.
+      if (state.extension) {
+        throw conflict('CASE_ALREADY_EXTENDED', `办理期限已于${state.extension.on}延长，只能延长一次`, `the time limit of case ${state.caseNo} was extended on ${state.extension.on}; it is extended once`);
+      }
+      const most = state.coDepartmentIds.length > 0 ? MAX_JOINT_EXTENSION_DAYS : MAX_EXTENSION_DAYS;
+      if (!Number.isSafeInteger(command.days) || command.days < 1 || command.days > most) {
+        throw invalid(
+          'CASE_EXTENSION_DAYS_INVALID',
+          'days',
+          `延长期限为1至${most}个工作日（行政许可法第四十二条）`,
+          `an extension is 1 to ${most} working days (Art. 42${most === MAX_JOINT_EXTENSION_DAYS ? ', joint handling' : ''})`,
+        );
+      }
+      if (isBlank(command.approvedBy)) throw invalid('CASE_EXTENSION_APPROVER_REQUIRED', 'approvedBy', '延长期限须经本行政机关负责人批准，请载明批准人', 'an extension names the head of the department who approved it');
+      requireTexts(command.reasons, 'reasons', '延长办理期限');
+      const statutory = state.deadlines?.statutory;
+      if (statutory !== undefined && today > statutory && !isProvisional(state, 'deadlines.statutory')) {
+        throw conflict('CASE_EXTENSION_TOO_LATE', `法定办理期限已于${statutory}届满，不能再延长`, `the statutory time limit of case ${state.caseNo} ended on ${statutory}: it can no longer be extended`);
+      }
+      const extension = { days: command.days, approvedBy: command.approvedBy.trim(), reasons: command.reasons, on: today };
+      return record(withComputedDates(next({ extension }), ctx.calendar), command.action, state, command, state.hash, ctx);
+    }
+
     case 'recompute-dates': {
       // The calendar data changed for a year the case's dates were counted across (loaded, or a new
       // version): every live date computed again, with the versions it now rests on.
@@ -570,6 +622,13 @@ export function supervisionDue(state: CaseState, today: string): SupervisionMark
   if (passed('statutory') && state.supervision !== 'violation') return 'violation';
   if (passed('promised') && state.supervision === undefined) return 'overdue';
   return undefined;
+}
+
+/** The supervision mark a case has earned by `today` and not received yet, as the state records it. */
+function lateness(state: CaseState, today: string): Pick<CaseState, 'supervision' | 'supervisionDeadline'> {
+  const mark = supervisionDue(state, today);
+  if (!mark) return {};
+  return { supervision: mark, supervisionDeadline: state.deadlines![mark === 'overdue' ? 'promised' : 'statutory']! };
 }
 
 /**
@@ -856,6 +915,7 @@ const ACTION_ZH: Record<CaseAction, string> = {
   'mark-overdue': '超期',
   'mark-violation': '超过法定时限',
   'recompute-dates': '按工作日历重算期限',
+  extend: '延长办理期限',
   dispatch: '分送协办部门',
   opinion: '提出协办意见',
   escalate: '协办超期督办',

@@ -38,6 +38,7 @@ export type CaseAction =
   | 'mark-overdue'
   | 'mark-violation'
   | 'recompute-dates'
+  | 'extend'
   | 'dispatch'
   | 'opinion'
   | 'escalate'
@@ -122,6 +123,21 @@ export interface Acceptance {
 export interface CasePause extends ClockPause {
   procedure: SpecialProcedure;
   reason: string;
+  /** Working days the procedure is expected to take (Art. 45, 004 §19): the applicant is told. */
+  expectedDays?: number;
+  /** The day it is expected to end: `expectedDays` working days after `from` (computed). */
+  expectedUntil?: string;
+}
+
+/**
+ * An extension of the statutory time limit (行政许可法 Art. 42): once, approved by the head of the
+ * department, with reasons the applicant is told; up to 10 working days (15 for joint handling).
+ */
+export interface CaseExtension {
+  days: number;
+  approvedBy: string;
+  reasons: string[];
+  on: string;
 }
 
 export interface Decision {
@@ -244,9 +260,16 @@ export interface CaseState {
   dueFlag?: DeadlineFlag;
   /** The problems of the current supplement request (一次性告知), while the applicant's turn. */
   supplementRequest?: SupplementProblem[];
+  /**
+   * What the newest supplement delivered (material names, and `form` for a corrected form): after a
+   * supplement, a new request may name problems in these only (一次性告知, 行政许可法 Art. 32).
+   */
+  lastSupplement?: { on: string; delivered: string[] };
   acceptance?: Acceptance;
   limits: { promisedDays: number; statutoryDays: number };
   pauses: CasePause[];
+  /** The statutory limit's extension (Art. 42), if the department granted one. */
+  extension?: CaseExtension;
   /**
    * The time-limit deadlines as of the newest event, for queues and supervision; absent before
    * acceptance and while the clock is paused (the deadline moves with the pause). Each is computed on

@@ -30,6 +30,8 @@ export interface CaseSweepDeps {
   sealer?: CaseSealer;
   /** Starts the archiving of ended cases not archived yet (or whose archiving failed). */
   archiver?: ArchiveStarter;
+  /** Open cases moved at a time (default SWEEP_CONCURRENCY). */
+  concurrency?: number;
 }
 
 export interface SweepReport {
@@ -62,11 +64,16 @@ export interface SweepReport {
 /** Lists every open case, whatever its date: the sweep's pass after a change of the calendar data. */
 const EVERY_DATE = '9999-12-31';
 
+/** Open cases the sweep moves at a time, by default. */
+export const SWEEP_CONCURRENCY = 8;
+
 export class CaseSweep {
   private readonly now: () => Date;
+  private readonly concurrency: number;
 
   constructor(private readonly deps: CaseSweepDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.concurrency = deps.concurrency ?? SWEEP_CONCURRENCY;
   }
 
   /**
@@ -108,7 +115,8 @@ export class CaseSweep {
       }
       for (const status of ['received', 'accepted', 'opinions-complete'] as const) {
         // After a change of the calendar data, every open case: its dates may rest on the changed year.
-        for await (const candidate of this.deps.store.sweepCandidates(departmentId, status, calendarChanged ? EVERY_DATE : today)) {
+        // Several cases at a time (each case's steps are conditional writes of its own).
+        await eachConcurrently(this.deps.store.sweepCandidates(departmentId, status, calendarChanged ? EVERY_DATE : today), this.concurrency, async (candidate) => {
           report.examined++;
           // One case that cannot be moved never stops the run: it is reported (and counted), the run goes on.
           try {
@@ -116,7 +124,7 @@ export class CaseSweep {
           } catch (e) {
             report.failed.push({ caseNo: candidate.caseNo, error: e instanceof Error ? e.message : String(e) });
           }
-        }
+        });
       }
     }
     // Noted once every open case has been looked at; a case that failed is reported, and retried when due.
@@ -167,4 +175,15 @@ export class CaseSweep {
       else report.deadlinesCompleted++;
     });
   }
+}
+
+/** Runs `fn` on each item as it is listed, at most `limit` at a time; `fn` must not reject. */
+async function eachConcurrently<T>(items: AsyncIterable<T>, limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  const running = new Set<Promise<void>>();
+  for await (const item of items) {
+    const run: Promise<void> = fn(item).finally(() => running.delete(run));
+    running.add(run);
+    if (running.size >= limit) await Promise.race(running);
+  }
+  await Promise.all(running);
 }

@@ -1,12 +1,16 @@
 // The legal clock of a case (行政许可法 Art. 42, 45, 82): time limits run in working days from the day
 // after acceptance; special procedures (hearing, inspection, expert review…, 002 §16, 004 §19) pause
-// it, and paused days do not count. Pure: dates in, dates out, the calendar injected.
+// it, and a working day does not count only if the clock stood still for all of it: the day a pause
+// began and the day it ended ran in part, and count. Pausing every evening and resuming every
+// morning stops nothing. Pure: dates in, dates out, the calendar injected.
 import type { CountedDate, WorkingDayCalendar } from '../calendar/official-calendar.ts';
 import { invalid } from '../errors.ts';
 
 /**
- * A pause of the clock. The working days from `from` up to the day before `to` do not count; a
- * pause resumed on the day it began excludes nothing. An open pause (`to` absent) stops the clock.
+ * A pause of the clock, from the day it began to the day it ended. The working days strictly between
+ * them do not count (the clock stood still for all of them); `from` and `to` themselves count. A
+ * pause ended on the day it began, or the next day, excludes nothing. An open pause (`to` absent)
+ * stops the clock: no deadline until it ends.
  */
 export interface ClockPause {
   from: string;
@@ -83,8 +87,9 @@ export class LegalClock {
   }
 }
 
+/** Whether the clock stood still for all of `date`: strictly after a pause began and before it ended. */
 function isPaused(date: string, pauses: readonly ClockPause[]): boolean {
-  return pauses.some((p) => date >= p.from && (p.to === undefined || date < p.to));
+  return pauses.some((p) => date > p.from && (p.to === undefined || date < p.to));
 }
 
 function checkPauses(input: ClockInput): void {

@@ -1,0 +1,87 @@
+// The law's clock rules end to end, on the embedded platform in process (its clock moved through
+// October 2026), through the CLI as a department uses it and the API as the channel reads the case:
+// an extension of the statutory limit (行政许可法 Art. 42), a special procedure with its expected
+// length (Art. 45) counted by whole days, and a decision after the promised deadline, whose lateness
+// is recorded with it although no sweep ran.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningPlatform } from '../../infra/local/platform.ts';
+import { startPlatform } from '../../infra/local/platform.ts';
+import { FOOD, ZHANG } from '../support/case-fixtures.ts';
+import { runCli, signedClients, uploadPdf } from '../support/signed-clients.ts';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let dataDir: string;
+let platform: RunningPlatform;
+let clock = new Date('2026-10-08T02:00:00Z');
+const day = (date: string) => (clock = new Date(`${date}T02:00:00Z`));
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+  dataDir = await mkdtemp(join(tmpdir(), 'tongban-clock-e2e-'));
+  platform = await startPlatform({ dataDir, port: 0, now: () => clock, sweepIntervalMs: 0 });
+});
+
+afterAll(async () => {
+  await platform?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const as = signedClients(() => platform);
+const cli = (...args: string[]) => runCli(platform.credentialsPath, ...args);
+
+describe('the clock rules of the 行政许可法, as a department and a channel use them', () => {
+  let caseNo: string;
+
+  it('extends the statutory limit once, approved by the head, and the channel sees it with its reasons', async () => {
+    // Prepare: accepted Thu 8 Oct (promised 10 → 21 Oct, statutory 20 → 4 Nov)
+    day('2026-10-08');
+    const materials: Json = {};
+    for (const m of FOOD.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
+    caseNo = ((await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: FOOD.implementationCode, applicant: ZHANG, form: {}, materials } })).body as Json).caseNo;
+    expect((await as('market').request('POST', `/v1/cases/${caseNo}/accept`, { body: {} })).status).toBe(200);
+
+    // Act
+    day('2026-10-12');
+    const extended = await cli('cases', 'extend', caseNo, '--days', '10', '--approved-by', '王局长', '--reason', '需组织专家论证', '--as', 'market');
+    const twice = await cli('cases', 'extend', caseNo, '--days', '2', '--approved-by', '王局长', '--reason', '再延', '--as', 'market');
+    const seen = (await as('portal').request('GET', `/v1/cases/${caseNo}`)).body as Json;
+
+    // Assess: statutory 4 Nov + 10 → 18 Nov
+    expect(extended.code, extended.err).toBe(0);
+    expect(extended.out).toContain('延长 extended on 2026-10-12 by 10 working days, approved by 王局长: 需组织专家论证');
+    expect(twice.code).toBe(1);
+    expect(twice.err + twice.out).toContain('CASE_ALREADY_EXTENDED');
+    expect(seen).toMatchObject({ extension: { days: 10, approvedBy: '王局长', reasons: ['需组织专家论证'] }, deadlines: { promised: '2026-10-21', statutory: '2026-11-18' } });
+  });
+
+  it('pauses for a special procedure with its expected length, which the channel sees, and counts only whole days stood still', async () => {
+    // Act: paused Tue 13 Oct for testing, expected 3 working days (14, 15, 16 Oct); resumed Fri 16 Oct
+    day('2026-10-13');
+    const paused = await cli('cases', 'pause', caseNo, '--procedure', '检验检测', '--reason', '样品送检', '--days', '3', '--as', 'market');
+    const seen = (await as('portal').request('GET', `/v1/cases/${caseNo}`)).body as Json;
+    const withoutDays = await cli('cases', 'pause', caseNo, '--procedure', '检验检测', '--reason', '样品送检', '--as', 'market');
+    day('2026-10-16');
+    const resumed = (await as('market').request('POST', `/v1/cases/${caseNo}/resume`, { body: {} })).body as Json;
+
+    // Assess: 14 and 15 Oct stood still in full: both deadlines move by two working days
+    expect(paused.code, paused.err).toBe(0);
+    expect(paused.out).toContain('预计 expected 3 working days (until 2026-10-16)');
+    expect(seen.pauses).toEqual([{ from: '2026-10-13', procedure: 'testing', reason: '样品送检', expectedDays: 3, expectedUntil: '2026-10-16' }]);
+    expect(withoutDays.code).toBe(2);
+    expect(resumed.deadlines).toEqual({ promised: '2026-10-23', statutory: '2026-11-20' });
+  });
+
+  it('records the lateness with a decision made after the promised deadline, though no sweep ran', async () => {
+    day('2026-10-26');
+    const decided = (await as('market').request('POST', `/v1/cases/${caseNo}/decide`, { body: { outcome: 'approved' } })).body as Json;
+    const overdue = ((await as('reviewer').request('GET', '/v1/supervision/overdue')).body as Json).cases as Json[];
+
+    expect(decided).toMatchObject({ status: 'decided', supervision: 'overdue', supervisionDeadline: '2026-10-23' });
+    expect(overdue.map((c) => [c.caseNo, c.passedDeadline])).toEqual([[caseNo, '2026-10-23']]);
+  });
+});
