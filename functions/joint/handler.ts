@@ -8,6 +8,7 @@ import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-cli
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import type { CheckResult, DispatchResult, JointStepEvent } from '../../shared/contracts/joint-workflow.ts';
 import { JointHandling } from '../../shared/domain/cases/joint-handling.ts';
+import { MAX_JOINT_GRACE_DAYS } from '../../shared/domain/cases/case-lifecycle.ts';
 import { logger, metrics } from '../http/observability.ts';
 import { storedCalendar } from '../http/calendar.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
@@ -18,11 +19,14 @@ export type JointStepResult = DispatchResult | CheckResult | { departmentId: str
 export function jointHandler(options: { now?: () => Date; calendar?: CalendarSource } = {}) {
   // JOINT_MAX_WAIT_SECONDS: the longest single wait for an opinion (default 7 days).
   const wait = wholeNumberSetting(process.env, 'JOINT_MAX_WAIT_SECONDS', 1, 365 * 24 * 3600);
+  // JOINT_GRACE_DAYS: working days a silent co-department is awaited after its due day (default 2).
+  const grace = wholeNumberSetting(process.env, 'JOINT_GRACE_DAYS', 0, MAX_JOINT_GRACE_DAYS);
   const joint = new JointHandling({
     store: new DynamoCaseStore(dynamoDocumentClient(), requiredEnv('CASES_TABLE'), options.now ? { now: options.now } : {}),
     calendar: options.calendar ?? storedCalendar(dynamoDocumentClient()),
     ...(options.now ? { now: options.now } : {}),
     ...(wait !== undefined ? { maxWaitSeconds: wait } : {}),
+    ...(grace !== undefined ? { graceDays: grace } : {}),
   });
 
   return async (event: JointStepEvent): Promise<JointStepResult> => {

@@ -95,6 +95,8 @@ export const JointTaskSchema = z
     dispatchedOn: date,
     dueOn: date.optional(),
     dueFlag: z.literal('DEADLINE_CALENDAR_MISSING').optional(),
+    graceDays: z.int().optional().meta({ description: 'working days the opinion is still awaited after its due day (escalated)' }),
+    graceUntil: date.optional().meta({ description: 'the last day it is awaited: from the next day it is recorded missing (or after the statutory deadline, if sooner)' }),
     status: z.enum(['pending', 'escalated', 'answered', 'missing']),
     escalatedOn: date.optional(),
     missingOn: date.optional(),

@@ -98,8 +98,8 @@ describe('a joint case: one filing, opinions from two co-departments, one decisi
     expect((accepted.body as Json).status).toBe('accepted');
     const dispatched = await caseWhen(caseNo, (c) => Array.isArray(c.jointTasks));
     expect(dispatched.jointTasks).toEqual([
-      { departmentId: HEALTH, dispatchedOn: '2026-09-01', status: 'pending', dueOn: '2026-09-11' },
-      { departmentId: FIRE, dispatchedOn: '2026-09-01', status: 'pending', dueOn: '2026-09-15' },
+      { departmentId: HEALTH, dispatchedOn: '2026-09-01', status: 'pending', dueOn: '2026-09-11', graceDays: 2, graceUntil: '2026-09-15' },
+      { departmentId: FIRE, dispatchedOn: '2026-09-01', status: 'pending', dueOn: '2026-09-15', graceDays: 2, graceUntil: '2026-09-17' },
     ]);
     expect(dispatched.deadlines).toEqual({ promised: '2026-09-21', statutory: '2026-11-09' });
     expect((await executionWhen(caseNo, (s) => s === 'RUNNING')).status).toBe('RUNNING');
@@ -113,7 +113,7 @@ describe('a joint case: one filing, opinions from two co-departments, one decisi
 
     expect(health.status).toBe(200);
     expect((health.body as Json).tasks).toEqual([
-      expect.objectContaining({ caseNo, leadDepartmentId: DEPARTMENTS.market.id, caseStatus: 'accepted', task: { departmentId: HEALTH, dispatchedOn: '2026-09-01', status: 'pending', dueOn: '2026-09-11' } }),
+      expect.objectContaining({ caseNo, leadDepartmentId: DEPARTMENTS.market.id, caseStatus: 'accepted', task: { departmentId: HEALTH, dispatchedOn: '2026-09-01', status: 'pending', dueOn: '2026-09-11', graceDays: 2, graceUntil: '2026-09-15' } }),
     ]);
     expect((fire.body as Json).tasks.map((t: Json) => [t.caseNo, t.task.dueOn])).toEqual([[caseNo, '2026-09-15']]);
     expect((police.body as Json).tasks).toEqual([]);

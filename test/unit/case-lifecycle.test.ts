@@ -1076,12 +1076,13 @@ describe('the sweep: deemed acceptance, then overdue and violation marks', () =>
 describe('joint handling (联合办理): dispatch, opinions, escalation, consolidated decision', () => {
   it('dispatches to every co-department with its own due date in working days', () => {
     // Dispatched Thu 8 Oct. Health, 8 working days: 9 (1), Sat 10 make-up (2), 12 (3), 13 (4), 14 (5),
-    // 15 (6), 16 (7), Mon 19 Oct (8). Fire, 10: 20 (9), Wed 21 Oct (10).
+    // 15 (6), 16 (7), Mon 19 Oct (8). Fire, 10: 20 (9), Wed 21 Oct (10). Each awaited 2 more working
+    // days after its due day (health: 20, Wed 21 Oct; fire: 22, Fri 23 Oct), then recorded missing.
     const { state } = jointDispatched();
     expect(state.status).toBe('accepted');
     expect(state.jointTasks).toEqual([
-      { departmentId: DEPARTMENTS.health.id, dispatchedOn: '2026-10-08', status: 'pending', dueOn: '2026-10-19' },
-      { departmentId: DEPARTMENTS.fire.id, dispatchedOn: '2026-10-08', status: 'pending', dueOn: '2026-10-21' },
+      { departmentId: DEPARTMENTS.health.id, dispatchedOn: '2026-10-08', status: 'pending', dueOn: '2026-10-19', graceDays: 2, graceUntil: '2026-10-21' },
+      { departmentId: DEPARTMENTS.fire.id, dispatchedOn: '2026-10-08', status: 'pending', dueOn: '2026-10-21', graceDays: 2, graceUntil: '2026-10-23' },
     ]);
     expect(refusal(() => applyCaseCommand(state, { action: 'dispatch' }, on('2026-10-09', SYSTEM_CALLER)))).toMatchObject({ code: 'CASE_NOT_DISPATCHABLE' });
     expect(refusal(() => applyCaseCommand(accepted(), { action: 'dispatch' }, on('2026-10-09', SYSTEM_CALLER)))).toMatchObject({ code: 'CASE_NOT_DISPATCHABLE' });
@@ -1150,34 +1151,39 @@ describe('joint handling (联合办理): dispatch, opinions, escalation, consoli
     expect(denied.decision?.overrideReasons).toBeUndefined();
   });
 
-  it('escalates a late co-department the day after its due date, keeps waiting, and records it missing only after the statutory deadline', () => {
-    // Prepare: health answers; fire (due Wed 21 Oct) does not. The case's statutory deadline is
-    // 40 working days after 8 Oct (the joint item's limit), counted by the clock.
+  it('escalates a late co-department the day after its due date, awaits it through its grace, then records it missing — well before the statutory deadline', () => {
+    // Prepare: health answers; fire (due Wed 21 Oct, grace until Fri 23 Oct) does not.
     const { state } = jointDispatched();
     const healthAnswered = applyCaseCommand(state, { action: 'opinion', outcome: 'agree' }, on('2026-10-09', HEALTH)).state;
-    const statutory = (healthAnswered.deadlines as { statutory: string }).statutory;
     const fire = DEPARTMENTS.fire.id;
 
     // Act
     const tooEarly = refusal(() => applyCaseCommand(healthAnswered, { action: 'escalate', departmentId: fire }, on('2026-10-21', SYSTEM_CALLER)));
     const escalated = applyCaseCommand(healthAnswered, { action: 'escalate', departmentId: fire }, on('2026-10-22', SYSTEM_CALLER)).state;
-    const notYetMissing = refusal(() => applyCaseCommand(escalated, { action: 'record-missing', departmentId: fire }, { ...on(statutory, SYSTEM_CALLER) }));
+    const notYetMissing = refusal(() => applyCaseCommand(escalated, { action: 'record-missing', departmentId: fire }, on('2026-10-23', SYSTEM_CALLER)));
     const lateAnswer = applyCaseCommand(escalated, { action: 'opinion', outcome: 'agree' }, on('2026-10-23', FIRE)).state;
-    const dayAfter = fromDayNumberIso(statutory, 1);
-    const missing = applyCaseCommand(escalated, { action: 'record-missing', departmentId: fire }, on(dayAfter, SYSTEM_CALLER)).state;
+    const missing = applyCaseCommand(escalated, { action: 'record-missing', departmentId: fire }, on('2026-10-24', SYSTEM_CALLER)).state;
 
     // Assess
     expect(tooEarly.code).toBe('CASE_TASK_NOT_LATE');
-    expect(escalated.jointTasks![1]).toMatchObject({ status: 'escalated', escalatedOn: '2026-10-22' });
+    expect(escalated.jointTasks![1]).toMatchObject({ status: 'escalated', escalatedOn: '2026-10-22', graceUntil: '2026-10-23' });
     expect(escalated.status).toBe('accepted');
     expect(notYetMissing.code).toBe('CASE_TASK_NOT_MISSING');
     expect(lateAnswer.status).toBe('opinions-complete');
-    expect(missing.jointTasks![1]).toMatchObject({ status: 'missing', missingOn: dayAfter });
+    expect(missing.jointTasks![1]).toMatchObject({ status: 'missing', missingOn: '2026-10-24' });
     expect(missing.status).toBe('opinions-complete');
+    expect(missing.deadlines!.statutory! > '2026-11-30').toBe(true);
+  });
+
+  it('takes the grace the joint function is configured with, and refuses one out of range', () => {
+    const filed = fileCase(input({ materials: JOINT_MATERIALS }, JOINT), on('2026-09-30', PORTAL));
+    const accepted = applyCaseCommand(filed.state, { action: 'accept' }, on('2026-10-08', MARKET)).state;
+    const none = applyCaseCommand(accepted, { action: 'dispatch', graceDays: 0 }, on('2026-10-08', SYSTEM_CALLER)).state;
+    expect(none.jointTasks!.map((t) => [t.dueOn, t.graceUntil])).toEqual([
+      ['2026-10-19', '2026-10-19'],
+      ['2026-10-21', '2026-10-21'],
+    ]);
+    expect(() => applyCaseCommand(accepted, { action: 'dispatch', graceDays: 21 }, on('2026-10-08', SYSTEM_CALLER))).toThrow(RangeError);
   });
 });
 
-/** `date` plus `days` calendar days, as an ISO date. */
-function fromDayNumberIso(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}

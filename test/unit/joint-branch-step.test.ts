@@ -68,20 +68,20 @@ describe('branchStep: what a co-department\'s branch does next', () => {
     expect(branchStep(dispatched(), FIRE_ID, china('2026-10-20', '00:00:00')).next).toBe('wait');
   });
 
-  it('once escalated, waits until the end of the statutory deadline day, then records the opinion missing', () => {
+  it('once escalated, waits until the end of its grace (2 working days after its due day), then records the opinion missing', () => {
     const escalated = then(dispatched(), { action: 'escalate', departmentId: HEALTH_ID }, on('2026-10-20', SYSTEM_CALLER));
-    expect(escalated.jointTasks?.[0]).toMatchObject({ status: 'escalated', escalatedOn: '2026-10-20' });
-    // From 10:00 on 2 Dec to midnight after 9 Dec: 7 days and 14 hours, above the longest wait.
-    expect(branchStep(escalated, HEALTH_ID, china('2026-12-02', '10:00:00'))).toEqual({ next: 'wait', waitSeconds: DEFAULT_JOINT_MAX_WAIT_SECONDS });
-    expect(branchStep(escalated, HEALTH_ID, china('2026-12-09', '22:00:00'))).toEqual({ next: 'wait', waitSeconds: 2 * 3600 });
-    expect(branchStep(escalated, HEALTH_ID, china('2026-12-10', '00:00:00')).next).toBe('record-missing');
+    // Due Mon 19 Oct; awaited through Tue 20 and Wed 21 Oct.
+    expect(escalated.jointTasks?.[0]).toMatchObject({ status: 'escalated', escalatedOn: '2026-10-20', graceUntil: '2026-10-21' });
+    expect(branchStep(escalated, HEALTH_ID, china('2026-10-21', '22:00:00'))).toEqual({ next: 'wait', waitSeconds: 2 * 3600 });
+    expect(branchStep(escalated, HEALTH_ID, china('2026-10-22', '00:00:00')).next).toBe('record-missing');
   });
 
-  it('an escalated task on a paused case (no statutory deadline while paused) waits the longest wait', () => {
+  it('an escalated task on a paused case is awaited through its own grace: the lead\'s pause does not move the co-department\'s days', () => {
     const escalated = then(dispatched(), { action: 'escalate', departmentId: HEALTH_ID }, on('2026-10-20', SYSTEM_CALLER));
     const paused = then(escalated, { action: 'pause', procedure: 'site-inspection', reason: '现场核查', expectedDays: 10 }, on('2026-10-21', MARKET));
     expect(paused.deadlines).toBeUndefined();
-    expect(branchStep(paused, HEALTH_ID, china('2026-12-15', '10:00:00'), 3600)).toEqual({ next: 'wait', waitSeconds: 3600 });
+    expect(branchStep(paused, HEALTH_ID, china('2026-10-21', '23:00:00'), 3600)).toEqual({ next: 'wait', waitSeconds: 3600 });
+    expect(branchStep(paused, HEALTH_ID, china('2026-10-22', '10:00:00')).next).toBe('record-missing');
   });
 
   it('is done once the opinion is in, once recorded missing, and once the case has moved on', () => {

@@ -74,11 +74,14 @@ export function withComputedDates<S extends DatedState>(state: S, calendar: Work
   if (state.jointTasks) {
     out.jointTasks = state.jointTasks.map((task): JointTask => {
       if (task.status !== 'pending' && task.status !== 'escalated') return task;
-      const { dueOn: _due, dueFlag: _flag, ...kept } = task;
+      const { dueOn: _due, dueFlag: _flag, graceUntil: _grace, ...kept } = task;
       const days = state.coDepartmentDays?.[task.departmentId];
       if (days === undefined) throw new Error(`case ${state.caseNo}: no time limit for co-department ${task.departmentId}`);
       const dueOn = take(`jointTasks.${task.departmentId}.dueOn`, task.dispatchedOn, () => calendar.addWorkingDays(task.dispatchedOn, days));
-      return dueOn ? { ...kept, dueOn } : { ...kept, dueFlag: FLAG };
+      if (!dueOn) return { ...kept, dueFlag: FLAG };
+      // Awaited a grace of working days after its due day (escalated), then recorded missing, so the lead can decide in time.
+      const graceUntil = task.graceDays !== undefined ? take(`jointTasks.${task.departmentId}.graceUntil`, dueOn, () => calendar.addWorkingDays(dueOn, task.graceDays!)) : undefined;
+      return { ...kept, dueOn, ...(graceUntil ? { graceUntil } : {}) };
     });
   }
 

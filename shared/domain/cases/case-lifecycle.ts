@@ -80,7 +80,7 @@ export type CaseCommand =
   | { action: 'mark-overdue' }
   | { action: 'mark-violation' }
   | { action: 'recompute-dates' }
-  | { action: 'dispatch' }
+  | { action: 'dispatch'; graceDays?: number }
   | { action: 'opinion'; outcome: 'agree' | 'disagree'; reasons?: string[]; attachments?: Record<string, CaseMaterial> }
   | { action: 'escalate'; departmentId: string }
   | { action: 'record-missing'; departmentId: string }
@@ -123,6 +123,9 @@ export interface FileCaseInput {
 export const SYSTEM_CALLER: Caller = { name: 'system', role: 'platform' };
 
 export const DEFAULT_DEEMED_ACCEPTANCE_DAYS = 5;
+/** A silent co-department is awaited this many working days after its due day, then recorded missing. */
+export const DEFAULT_JOINT_GRACE_DAYS = 2;
+export const MAX_JOINT_GRACE_DAYS = 20;
 /** Art. 42: the statutory limit may be extended by up to 10 working days, 15 for joint handling. */
 export const MAX_EXTENSION_DAYS = 10;
 export const MAX_JOINT_EXTENSION_DAYS = 15;
@@ -446,7 +449,9 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
           state.jointTasks ? `case ${state.caseNo} is dispatched already` : `case ${state.caseNo} has no co-departments`,
         );
       }
-      const jointTasks = state.coDepartmentIds.map((departmentId): JointTask => ({ departmentId, dispatchedOn: today, status: 'pending' }));
+      const graceDays = command.graceDays ?? DEFAULT_JOINT_GRACE_DAYS;
+      if (!Number.isSafeInteger(graceDays) || graceDays < 0 || graceDays > MAX_JOINT_GRACE_DAYS) throw new RangeError(`dispatch: a grace of ${graceDays} working days is not 0-${MAX_JOINT_GRACE_DAYS}`);
+      const jointTasks = state.coDepartmentIds.map((departmentId): JointTask => ({ departmentId, dispatchedOn: today, status: 'pending', graceDays }));
       return record(withComputedDates(next({ jointTasks }), ctx.calendar), command.action, state, command, state.hash, ctx);
     }
 
@@ -481,8 +486,11 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
 
     case 'record-missing': {
       const task = jointTask(state, command.departmentId);
+      // Missing once its grace after the due day (or the case's statutory deadline) has passed, officially.
       const statutory = isProvisional(state, 'deadlines.statutory') ? undefined : state.deadlines?.statutory;
-      if ((task.status !== 'pending' && task.status !== 'escalated') || statutory === undefined || today <= statutory) {
+      const grace = isProvisional(state, `jointTasks.${task.departmentId}.graceUntil`) ? undefined : task.graceUntil;
+      const passed = (date: string | undefined) => date !== undefined && today > date;
+      if ((task.status !== 'pending' && task.status !== 'escalated') || !(passed(statutory) || passed(grace))) {
         throw conflict(
           'CASE_TASK_NOT_MISSING',
           '办件法定期限尚未届满，协办部门意见不能登记为缺失',

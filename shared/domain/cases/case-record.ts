@@ -204,6 +204,10 @@ export interface JointTask {
   dispatchedOn: string;
   dueOn?: string;
   dueFlag?: DeadlineFlag;
+  /** Working days the opinion is still awaited after its due day (escalated), before it is recorded missing. */
+  graceDays?: number;
+  /** The last day the opinion is awaited: `graceDays` working days after `dueOn` (computed). */
+  graceUntil?: string;
   status: 'pending' | 'escalated' | 'answered' | 'missing';
   escalatedOn?: string;
   missingOn?: string;

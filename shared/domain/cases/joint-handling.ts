@@ -61,6 +61,8 @@ export interface JointHandlingDeps {
   now?: () => Date;
   /** Longest single wait; a moved deadline (a paused clock) or a case that ended is seen within it. */
   maxWaitSeconds?: number;
+  /** Working days a silent co-department is awaited after its due day (default DEFAULT_JOINT_GRACE_DAYS). */
+  graceDays?: number;
 }
 
 /** The end of a China calendar day (the next day's 00:00 at UTC+8), as an instant. */
@@ -91,6 +93,9 @@ export function branchStep(state: CaseState, departmentId: string, now: Date, ma
   const statutory = state.deadlines?.statutory;
   const statutoryOfficial = statutory !== undefined && !isProvisional(state, 'deadlines.statutory');
   if (statutoryOfficial && today > statutory) return { next: 'record-missing', waitSeconds: 1 };
+  // A silent co-department is recorded missing after its grace, so the lead can still decide in time.
+  const graceOfficial = task.graceUntil !== undefined && !isProvisional(state, `jointTasks.${departmentId}.graceUntil`);
+  if (graceOfficial && today > task.graceUntil!) return { next: 'record-missing', waitSeconds: 1 };
   const upcoming = (date: string | undefined) => (date !== undefined && today <= date ? date : undefined);
   if (task.status === 'pending') {
     const dueOfficial = task.dueOn !== undefined && !isProvisional(state, `jointTasks.${departmentId}.dueOn`);
@@ -98,8 +103,8 @@ export function branchStep(state: CaseState, departmentId: string, now: Date, ma
     const until = [upcoming(task.dueOn), upcoming(statutory)].filter((d): d is string => d !== undefined).sort()[0];
     return wait(until);
   }
-  // Escalated: awaited until the end of the statutory deadline day.
-  return wait(upcoming(statutory));
+  // Escalated: awaited until the end of its grace (or of the statutory deadline day, if sooner).
+  return wait([upcoming(task.graceUntil), upcoming(statutory)].filter((d): d is string => d !== undefined).sort()[0]);
 }
 
 export class JointHandling {
@@ -117,7 +122,8 @@ export class JointHandling {
    * no longer accepted before it was dispatched (withdrawn) has no branches: nothing to wait for.
    */
   async dispatch(caseNo: string): Promise<DispatchResult> {
-    const state = await this.applySystem(caseNo, (s) => (s.status === 'accepted' && !s.jointTasks && s.coDepartmentIds.length > 0 ? { action: 'dispatch' } : undefined));
+    const grace = this.deps.graceDays !== undefined ? { graceDays: this.deps.graceDays } : {};
+    const state = await this.applySystem(caseNo, (s) => (s.status === 'accepted' && !s.jointTasks && s.coDepartmentIds.length > 0 ? { action: 'dispatch', ...grace } : undefined));
     if (state.coDepartmentIds.length === 0) throw new Error(`case ${caseNo} is not a joint case: it has no co-departments`);
     const branches = (state.jointTasks ?? []).map((t) => ({ caseNo, departmentId: t.departmentId }));
     return { caseNo, branches };
