@@ -93,6 +93,7 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
       pauseCase: action('pause'),
       resumeCase: action('resume'),
       extendCase: action('extend'),
+      deliverCase: action('deliver'),
       decideCase: action('decide'),
       withdrawCase: action('withdraw'),
       giveOpinion: action('opinion'),

@@ -73,6 +73,13 @@ export async function casesCommand(ctx: CommandContext, command: string | undefi
     }
     case 'supplement':
       return supplement(ctx, path('/supplement'), path('/supplement-request'));
+    case 'deliver': {
+      // 容缺: the channel delivers the pending materials.
+      if (!o.material?.length && !o.licence?.length) throw new UsageError('cases deliver needs --material NAME=PATH (or --licence NAME=<licence id>) for each pending material it delivers');
+      const local = await readMaterials(o.material ?? []);
+      const materials = { ...(await uploadMaterials(api, local)), ...licenceReferences(o.licence ?? [], local.map((m) => m.name)) };
+      return out(await api.request('POST', path('/deliver'), { body: { ...baseVersion(o.base), materials } }), printCase);
+    }
     case 'refuse':
       if (!o.reason?.length) throw new UsageError('cases refuse needs --reason <text> (one or more)');
       return act('refuse', { reasons: o.reason });

@@ -35,7 +35,8 @@ export function printCase(c: CaseState): void {
   for (const p of c.supplementRequest ?? []) console.log(`  补正 supplement: ${p.material}: ${p.problem}`);
   if (c.acceptance) {
     const pending = c.acceptance.pendingMaterials?.length ? ` · 容缺 pending ${c.acceptance.pendingMaterials.join(', ')} due ${c.acceptance.pendingDueOn ?? '?'}` : '';
-    console.log(`受理 accepted on ${c.acceptance.on} (${c.acceptance.mode})${pending}`);
+    const delivered = c.acceptance.delivered?.length ? ` · 已补交 delivered ${c.acceptance.delivered.map((d) => `${d.material} (${d.on})`).join(', ')}` : '';
+    console.log(`受理 accepted on ${c.acceptance.on} (${c.acceptance.mode})${pending}${delivered}`);
   }
   if (c.deadlines) {
     const flag = c.deadlines.flag;

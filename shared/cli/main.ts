@@ -55,6 +55,9 @@ Cases (办件):
                                   department: ask for supplements, every problem at once (一次性告知)
   supplement <caseNo> --material <NAME>=<path> … [--form <form.json>]
                                   channel: deliver the supplements
+  deliver  <caseNo> --material <NAME>=<path> … [--licence <NAME>=<licence id> …]
+                                  channel: deliver the materials a 容缺 acceptance let follow
+                                  (an approval waits until none is pending)
   refuse   <caseNo> --reason <text> [--reason <text>…]             department: 不予受理
   decide   <caseNo> --outcome approved|denied [--reason <text>…] [--override-reason <text>…]
            [--valid-until <YYYY-MM-DD>] [--licence-data <data.json>]

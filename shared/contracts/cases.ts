@@ -168,7 +168,13 @@ export const CaseStateSchema = z
       .optional()
       .meta({ description: 'what the newest supplement delivered (material names; `form`): a new supplement request may name problems in these only (一次性告知)' }),
     acceptance: z
-      .object({ on: date, mode: z.enum(['normal', 'pending-materials', 'deemed']), pendingMaterials: z.array(z.string()).optional(), pendingDueOn: date.optional() })
+      .object({
+        on: date,
+        mode: z.enum(['normal', 'pending-materials', 'deemed']),
+        pendingMaterials: z.array(z.string()).optional().meta({ description: '容缺: the materials still to be delivered' }),
+        pendingDueOn: date.optional(),
+        delivered: z.array(z.object({ material: z.string(), on: date })).optional().meta({ description: '容缺: the pending materials delivered, and when' }),
+      })
       .optional(),
     limits: z.object({ promisedDays: z.int(), statutoryDays: z.int() }),
     pauses: z.array(
@@ -334,6 +340,11 @@ export const SupplementSchema = z
   .object({ baseVersion, materials: ApplicationMaterialsSchema.optional(), form: z.record(z.string().max(200), JsonValueSchema).optional() })
   .strict()
   .meta({ id: 'Supplement' });
+
+export const DeliverRequestSchema = z
+  .object({ baseVersion, materials: ApplicationMaterialsSchema.meta({ description: 'per pending material name: the uploaded file (or the applicant\'s e-licence where the guide accepts one)' }) })
+  .strict()
+  .meta({ id: 'Delivery' });
 
 export const ReasonsRequestSchema = z.object({ baseVersion, reasons: z.array(text(1000)).max(50) }).strict().meta({ id: 'ReasonsRequest' });
 

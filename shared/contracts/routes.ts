@@ -34,6 +34,7 @@ import {
   OpinionRequestSchema,
   PauseRequestSchema,
   ExtendRequestSchema,
+  DeliverRequestSchema,
   QueueQuerySchema,
   ReasonsRequestSchema,
   ResumeRequestSchema,
@@ -470,6 +471,14 @@ export const ROUTES = [
     SupplementSchema,
     [...CHANNEL_ACTION_ERRORS, 'CASE_SUPPLEMENT_EMPTY', ...MATERIAL_ERRORS],
   ),
+  caseAction(
+    'deliverCase',
+    'deliver',
+    ['channel'],
+    'Deliver materials the case was accepted without (容缺, 004 §18): an approval waits until none is pending',
+    DeliverRequestSchema,
+    [...CHANNEL_ACTION_ERRORS, 'CASE_NOTHING_PENDING', 'CASE_DELIVERY_EMPTY', 'CASE_MATERIAL_NOT_PENDING', ...MATERIAL_ERRORS],
+  ),
   caseAction('refuseCase', 'refuse', ['department'], 'Refuse to accept the case (不予受理), with reasons', ReasonsRequestSchema, [
     ...DEPARTMENT_ACTION_ERRORS,
     'CASE_ANSWER_PERIOD_OVER',
@@ -503,7 +512,7 @@ export const ROUTES = [
     ['department'],
     'Decide an accepted case: approve, or deny with reasons. The decision document — and, approving an item that issues one, the e-licence — is sealed with the department\'s e-seal at once (the case\'s `results`)',
     DecideRequestSchema,
-    [...DEPARTMENT_ACTION_ERRORS, 'CASE_CLOCK_PAUSED', 'CASE_JOINT_OPINIONS_MISSING', 'CASE_OUTCOME_INVALID', 'CASE_REASONS_REQUIRED', 'CASE_LICENCE_TERMS_INVALID'],
+    [...DEPARTMENT_ACTION_ERRORS, 'CASE_CLOCK_PAUSED', 'CASE_JOINT_OPINIONS_MISSING', 'CASE_OUTCOME_INVALID', 'CASE_REASONS_REQUIRED', 'CASE_LICENCE_TERMS_INVALID', 'CASE_PENDING_MATERIALS_OUTSTANDING'],
   ),
   caseAction(
     'giveOpinion',

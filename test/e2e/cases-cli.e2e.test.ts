@@ -156,6 +156,15 @@ describe('tongban cases, from filing to decision', () => {
     const resumed = await tongban('cases', 'resume', filed.caseNo, '--as', 'market');
     expect(resumed.out).toContain(`暂停 pause ${TODAY} → ${TODAY}`);
 
+    // 容缺: an approval waits for the pending material, which the channel delivers
+    const early = await tongban('cases', 'decide', filed.caseNo, '--outcome', 'approved', '--as', 'market');
+    expect(early.code).toBe(1);
+    expect(early.err).toContain('CASE_PENDING_MATERIALS_OUTSTANDING');
+    const rules = await material('rules.pdf', '食品安全管理制度');
+    const delivered = await tongban('cases', 'deliver', filed.caseNo, '--material', `${RULES}=${rules.path}`, '--as', 'portal');
+    expect(delivered).toMatchObject({ code: 0 });
+    expect(delivered.out).toContain(`已补交 delivered ${RULES} (${TODAY})`);
+
     const decided = await tongban('cases', 'decide', filed.caseNo, '--outcome', 'approved', '--as', 'market');
     expect(decided).toMatchObject({ code: 0 });
     expect(decided.out).toContain('已作出决定 decided');
@@ -168,16 +177,17 @@ describe('tongban cases, from filing to decision', () => {
     expect(history.code).toBe(0);
     const lines = history.out.split('\n').filter((l) => /^\d+ {2}/.test(l));
     // The archive entry follows the seal once the archive function (started after the answer) is done.
-    expect(lines.map((l) => l.split(/\s+/).at(-1)).slice(0, 8)).toEqual(['file', 'request-supplement', 'supplement', 'accept-pending', 'pause', 'resume', 'decide', 'seal']);
+    expect(lines.map((l) => l.split(/\s+/).at(-1)).slice(0, 9)).toEqual(['file', 'request-supplement', 'supplement', 'accept-pending', 'pause', 'resume', 'deliver', 'decide', 'seal']);
     expect(lines[0]).toMatch(/^1 {2}2026-11-2\dT\S+ {2}portal \(channel\) {2}—→received {2}file$/);
     expect(lines[1]).toContain('market (department)  received→supplement-requested');
-    expect(lines[6]).toContain('accepted→decided');
+    expect(lines[6]).toContain('portal (channel)  accepted→accepted');
+    expect(lines[7]).toContain('accepted→decided');
     // The decision sealed at once by the sealing function, as the system
-    expect(lines[7]).toContain('system (platform)  decided→decided');
+    expect(lines[8]).toContain('system (platform)  decided→decided');
     expect(history.out.split('\n').at(-1)).toBe('链校验通过 / chain intact');
     const json = JSON.parse((await tongban('cases', 'history', filed.caseNo, '--as', 'market', '--json')).out) as Json;
     expect(json.check).toEqual({ ok: true });
-    expect(json.entries.length).toBeGreaterThanOrEqual(8);
+    expect(json.entries.length).toBeGreaterThanOrEqual(9);
   });
 });
 

@@ -2,9 +2,10 @@
 // October 2026), through the CLI as a department uses it and the API as the channel reads the case:
 // an extension of the statutory limit (行政许可法 Art. 42), a special procedure with its expected
 // length (Art. 45) counted by whole days, and a decision after the promised deadline, whose lateness
-// is recorded with it although no sweep ran.
+// is recorded with it although no sweep ran; and a 容缺 acceptance, whose approval waits for the
+// channel to deliver the pending materials.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,5 +84,32 @@ describe('the clock rules of the 行政许可法, as a department and a channel 
 
     expect(decided).toMatchObject({ status: 'decided', supervision: 'overdue', supervisionDeadline: '2026-10-23' });
     expect(overdue.map((c) => [c.caseNo, c.passedDeadline])).toEqual([[caseNo, '2026-10-23']]);
+  });
+
+  it('accepts with materials pending (容缺), refuses an approval until the channel delivers them through the CLI, then approves', async () => {
+    // Prepare: filed on Mon 2 Nov without the two tolerable materials; accepted with them due 16 Nov
+    day('2026-11-02');
+    const materials: Json = {};
+    for (const m of FOOD.materials.filter((x) => x.required && !x.tolerable)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
+    const filed = ((await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: FOOD.implementationCode, applicant: ZHANG, form: {}, materials } })).body as Json).caseNo as string;
+    const pending = ['经营场所平面布局图', '食品安全管理制度文本'];
+    expect((await as('market').request('POST', `/v1/cases/${filed}/accept`, { body: { pendingMaterials: pending, pendingDueOn: '2026-11-16' } })).status).toBe(200);
+    const layout = join(dataDir, 'layout.pdf');
+    const rules = join(dataDir, 'rules.pdf');
+    await writeFile(layout, `%PDF-1.7\nlayout ${randomUUID()}\n%%EOF\n`);
+    await writeFile(rules, `%PDF-1.7\nrules ${randomUUID()}\n%%EOF\n`);
+
+    // Act
+    const tooSoon = await as('market').request('POST', `/v1/cases/${filed}/decide`, { body: { outcome: 'approved' } });
+    day('2026-11-05');
+    const delivered = await cli('cases', 'deliver', filed, '--material', `经营场所平面布局图=${layout}`, '--material', `食品安全管理制度文本=${rules}`, '--as', 'portal');
+    const approved = await as('market').request('POST', `/v1/cases/${filed}/decide`, { body: { outcome: 'approved' } });
+
+    // Assess
+    expect([tooSoon.status, (tooSoon.body as Json).error.code]).toEqual([409, 'CASE_PENDING_MATERIALS_OUTSTANDING']);
+    expect(delivered.code, delivered.err).toBe(0);
+    expect(delivered.out).toContain('已补交 delivered 经营场所平面布局图 (2026-11-05), 食品安全管理制度文本 (2026-11-05)');
+    expect(approved.status).toBe(200);
+    expect((approved.body as Json).acceptance).toMatchObject({ pendingMaterials: [], delivered: [{ material: '经营场所平面布局图', on: '2026-11-05' }, { material: '食品安全管理制度文本', on: '2026-11-05' }] });
   });
 });

@@ -398,6 +398,37 @@ describe('accept with pending materials (容缺受理)', () => {
     expect(entry).toMatchObject({ type: 'accept-pending', from: 'received', to: 'accepted' });
   });
 
+  it('takes the pending materials from the filing channel, shows what was delivered when, and approves only once none is pending', () => {
+    // Prepare: accepted Thu 8 Oct with the layout and the rules pending until 20 Oct
+    const pending = applyCaseCommand(incomplete(), acceptPending([LAYOUT, RULES]), on('2026-10-08', MARKET)).state;
+
+    // Act
+    const tooSoon = refusal(() => applyCaseCommand(pending, { action: 'decide', outcome: 'approved' }, on('2026-10-09', MARKET)));
+    const first = applyCaseCommand(pending, { action: 'deliver', materials: { [LAYOUT]: upload('布局图') } }, on('2026-10-12', PORTAL)).state;
+    const notPending = refusal(() => applyCaseCommand(first, { action: 'deliver', materials: { [APPLICATION]: upload('申请书 v2') } }, on('2026-10-13', PORTAL)));
+    const empty = refusal(() => applyCaseCommand(first, { action: 'deliver', materials: {} }, on('2026-10-13', PORTAL)));
+    const byDepartment = refusal(() => applyCaseCommand(first, { action: 'deliver', materials: { [RULES]: upload('制度') } }, on('2026-10-13', MARKET)));
+    const all = applyCaseCommand(first, { action: 'deliver', materials: { [RULES]: upload('制度') } }, on('2026-10-14', PORTAL)).state;
+    const nothingLeft = refusal(() => applyCaseCommand(all, { action: 'deliver', materials: { [RULES]: upload('制度 v2') } }, on('2026-10-15', PORTAL)));
+    const approved = applyCaseCommand(all, { action: 'decide', outcome: 'approved' }, on('2026-10-15', MARKET)).state;
+    const deniedMeanwhile = applyCaseCommand(pending, { action: 'decide', outcome: 'denied', reasons: ['经营场所不符合要求'] }, on('2026-10-09', MARKET)).state;
+
+    // Assess
+    expect(tooSoon.code).toBe('CASE_PENDING_MATERIALS_OUTSTANDING');
+    expect(first.acceptance).toMatchObject({ pendingMaterials: [RULES], pendingDueOn: '2026-10-20', delivered: [{ material: LAYOUT, on: '2026-10-12' }] });
+    expect(first.materials[LAYOUT]).toBeDefined();
+    expect([notPending.code, notPending.field, empty.code, byDepartment.code, nothingLeft.code]).toEqual([
+      'CASE_MATERIAL_NOT_PENDING',
+      `materials.${APPLICATION}`,
+      'CASE_DELIVERY_EMPTY',
+      'ROLE_FORBIDDEN',
+      'CASE_NOTHING_PENDING',
+    ]);
+    expect(all.acceptance!.pendingMaterials).toEqual([]);
+    expect(approved.status).toBe('decided');
+    expect(deniedMeanwhile.decision!.outcome).toBe('denied');
+  });
+
   it('lets a tolerable material that was delivered but is defective be pending too', () => {
     // Act
     const { state } = applyCaseCommand(received(), acceptPending([RULES]), on('2026-10-08', MARKET));
@@ -819,6 +850,7 @@ describe('illegal transitions', () => {
     pause: [{ action: 'pause', procedure: 'hearing', reason: '依申请举行听证', expectedDays: 10 }, MARKET],
     resume: [{ action: 'resume' }, MARKET],
     extend: [{ action: 'extend', days: 5, approvedBy: '王局长', reasons: ['需现场复核'] }, MARKET],
+    deliver: [{ action: 'deliver', materials: { [LAYOUT]: upload('补交') } }, PORTAL],
     decide: [{ action: 'decide', outcome: 'approved' }, MARKET],
     withdraw: [{ action: 'withdraw', reason: '不再申请' }, PORTAL],
     'mark-overdue': [{ action: 'mark-overdue' }, SYSTEM_CALLER],
@@ -843,8 +875,8 @@ describe('illegal transitions', () => {
   };
   // Written out, not derived from the code: what each status must refuse.
   const ILLEGAL: [CaseStatus, (keyof typeof COMMANDS)[]][] = [
-    ['received', ['supplement', 'pause', 'resume', 'extend', 'decide', 'mark-overdue', 'mark-violation', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed']],
-    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'extend', 'decide', 'mark-overdue', 'mark-violation', 'recompute-dates', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed']],
+    ['received', ['supplement', 'pause', 'resume', 'extend', 'deliver', 'decide', 'mark-overdue', 'mark-violation', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed']],
+    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'extend', 'deliver', 'decide', 'mark-overdue', 'mark-violation', 'recompute-dates', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed']],
     ['accepted', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'seal', 'archive', 'archive-failed']],
     ['opinions-complete', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'dispatch', 'escalate', 'record-missing', 'seal', 'archive', 'archive-failed']],
   ];

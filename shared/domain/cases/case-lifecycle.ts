@@ -74,6 +74,7 @@ export type CaseCommand =
   | { action: 'refuse'; reasons: string[] }
   | { action: 'pause'; procedure: SpecialProcedure; reason: string; expectedDays: number }
   | { action: 'extend'; days: number; approvedBy: string; reasons: string[] }
+  | { action: 'deliver'; materials?: Record<string, CaseMaterial> }
   | { action: 'resume' }
   | { action: 'decide'; outcome: 'approved' | 'denied'; reasons?: string[]; overrideReasons?: string[]; licence?: LicenceTerms }
   | { action: 'withdraw'; reason: string }
@@ -149,6 +150,7 @@ export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'co-de
   'mark-violation': { by: 'system', from: ['accepted', 'opinions-complete'] },
   'recompute-dates': { by: 'system', from: ['received', 'accepted', 'opinions-complete'] },
   extend: { by: 'department', from: ['accepted', 'opinions-complete'] },
+  deliver: { by: 'channel', from: ['accepted', 'opinions-complete'] },
   dispatch: { by: 'system', from: ['accepted'] },
   opinion: { by: 'co-department', from: ['accepted'] },
   escalate: { by: 'system', from: ['accepted'] },
@@ -426,6 +428,15 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
       const reasons = command.reasons ?? [];
       if (command.outcome === 'denied' || reasons.length > 0) requireTexts(reasons, 'reasons', '不予许可');
       const opinions = state.jointTasks ?? [];
+      // 容缺 (004 §18): an approval waits until the pending materials are delivered; a denial need not.
+      const pendingNow = state.acceptance?.pendingMaterials ?? [];
+      if (command.outcome === 'approved' && pendingNow.length > 0) {
+        throw conflict(
+          'CASE_PENDING_MATERIALS_OUTSTANDING',
+          `容缺材料尚未补交（${pendingNow.join('、')}，期限${state.acceptance?.pendingDueOn ?? ''}），暂不能作出准予决定`,
+          `case ${state.caseNo} still waits for its pending materials (${pendingNow.join(', ')}, due ${state.acceptance?.pendingDueOn ?? '?'}): it cannot be approved before they are delivered`,
+        );
+      }
       const overridden = command.outcome === 'approved' && opinions.some((t) => t.opinion?.outcome === 'disagree');
       if (overridden) requireTexts(command.overrideReasons, 'overrideReasons', '不采纳协办部门的不同意见');
       if (command.licence !== undefined) checkLicenceTerms(command.licence, command.outcome, today);
@@ -552,6 +563,30 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
       // The deadline it passed is kept with the mark: a later pause takes the deadlines away, not the lateness.
       const passed = state.deadlines![mark === 'overdue' ? 'promised' : 'statutory']!;
       return record(next({ supervision: mark, supervisionDeadline: passed }), command.action, state, command, state.hash, ctx);
+    }
+
+    case 'deliver': {
+      // 容缺 (004 §18): the channel delivers the materials the case was accepted without.
+      const pending = state.acceptance?.pendingMaterials ?? [];
+      const materials = command.materials ?? {};
+      if (pending.length === 0) {
+        throw conflict('CASE_NOTHING_PENDING', '该办件没有待补交的容缺材料', `case ${state.caseNo} waits for no pending material`);
+      }
+      if (Object.keys(materials).length === 0) {
+        throw invalid('CASE_DELIVERY_EMPTY', 'materials', `请补交容缺材料：${pending.join('、')}`, `a delivery carries at least one of the pending materials: ${pending.join(', ')}`);
+      }
+      checkMaterials(materials, state.materialRules);
+      for (const name of Object.keys(materials)) {
+        if (!pending.includes(name)) {
+          throw invalid('CASE_MATERIAL_NOT_PENDING', `materials.${name}`, `“${name}”不是待补交的容缺材料（待补交：${pending.join('、')}）`, `"${name}" is not a pending material of case ${state.caseNo} (${pending.join(', ')})`);
+        }
+      }
+      const acceptance: Acceptance = {
+        ...state.acceptance!,
+        pendingMaterials: pending.filter((name) => !Object.hasOwn(materials, name)),
+        delivered: [...(state.acceptance!.delivered ?? []), ...Object.keys(materials).map((material) => ({ material, on: today }))],
+      };
+      return record(next({ materials: { ...state.materials, ...materials }, acceptance }), command.action, state, command, state.hash, ctx);
     }
 
     case 'extend': {
@@ -924,6 +959,7 @@ const ACTION_ZH: Record<CaseAction, string> = {
   'mark-violation': '超过法定时限',
   'recompute-dates': '按工作日历重算期限',
   extend: '延长办理期限',
+  deliver: '补交容缺材料',
   dispatch: '分送协办部门',
   opinion: '提出协办意见',
   escalate: '协办超期督办',

@@ -39,6 +39,7 @@ export type CaseAction =
   | 'mark-violation'
   | 'recompute-dates'
   | 'extend'
+  | 'deliver'
   | 'dispatch'
   | 'opinion'
   | 'escalate'
@@ -116,8 +117,11 @@ export interface Acceptance {
   /** China date from which the time limits run (the next working day is the first counted). */
   on: string;
   mode: 'normal' | 'pending-materials' | 'deemed';
+  /** 容缺: the tolerable materials still to be delivered (delivered ones leave the list). */
   pendingMaterials?: string[];
   pendingDueOn?: string;
+  /** 容缺: each pending material as it was delivered, and when. */
+  delivered?: { material: string; on: string }[];
 }
 
 export interface CasePause extends ClockPause {

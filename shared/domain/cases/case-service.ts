@@ -195,11 +195,11 @@ export class CaseService {
     const { baseVersion, ...command } = request;
     const state = await this.existing(caseNo);
     const ctx = await this.context(caller);
-    // Files the command brings: a channel's supplement materials, a co-department's opinion attachments.
-    const supplied = command.action === 'supplement' ? (command.materials ?? {}) : command.action === 'opinion' ? (command.attachments ?? {}) : {};
+    // Files the command brings: a channel's supplement or pending (容缺) materials, a co-department's opinion attachments.
+    const bringsMaterials = command.action === 'supplement' || command.action === 'deliver';
+    const supplied = bringsMaterials ? (command.materials ?? {}) : command.action === 'opinion' ? (command.attachments ?? {}) : {};
     const kept = keptMaterials(supplied, caseNo);
-    const withKept: CaseCommand =
-      command.action === 'supplement' ? { ...command, materials: kept } : command.action === 'opinion' ? { ...command, attachments: kept } : command;
+    const withKept: CaseCommand = bringsMaterials ? { ...command, materials: kept } : command.action === 'opinion' ? { ...command, attachments: kept } : command;
     // The lifecycle decides first (who may, in which status, with what content); the files after.
     const next = applyCaseCommand(state, withKept, ctx);
     if (baseVersion !== undefined && baseVersion !== state.version) {
@@ -212,10 +212,10 @@ export class CaseService {
     }
     if (Object.keys(supplied).length > 0) {
       // The uploader: the filing channel for a supplement, the co-department for its attachments.
-      const owner = command.action === 'supplement' ? state.channelId : caller.departmentId!;
-      const field = command.action === 'supplement' ? 'materials' : 'attachments';
+      const owner = bringsMaterials ? state.channelId : caller.departmentId!;
+      const field = bringsMaterials ? 'materials' : 'attachments';
       await this.verifyUploads(this.uploadsOf(supplied, owner, field));
-      if (command.action === 'supplement') await this.checkLicences(state, supplied, field, ctx.today);
+      if (bringsMaterials) await this.checkLicences(state, supplied, field, ctx.today);
       // Kept before the entry is written: a case never names a file that is not in place. If another
       // action wins the race for this entry, the copies stay under cases/<caseNo>/ named by no entry
       // (they do not expire; a command retried after the conflict copies its files again).
