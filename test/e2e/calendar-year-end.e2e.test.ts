@@ -10,30 +10,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningPlatform } from '../../infra/local/platform.ts';
-import { startPlatform } from '../../infra/local/platform.ts';
 import { BUILDING, FOOD, LI, SHOP, ZHANG } from '../support/case-fixtures.ts';
 import { statutoryArrangement } from '../support/calendar-fixtures.ts';
 import { startPlatformProcess } from '../support/platform-process.ts';
+import type { ClockedPlatform } from '../support/clocked-platform.ts';
+import { startClockedPlatform } from '../support/clocked-platform.ts';
 import { runCli, signedClients, uploadPdf } from '../support/signed-clients.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-let dataDir: string;
+let env: ClockedPlatform;
 let platform: RunningPlatform;
-/** The platform clock, moved by the tests (10:00 in China on the day set). */
-let clock = new Date('2026-12-07T02:00:00Z');
-const day = (date: string) => (clock = new Date(`${date}T02:00:00Z`));
+let dataDir: string;
+const day = (date: string) => env.day(date);
 
 beforeAll(async () => {
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  dataDir = await mkdtemp(join(tmpdir(), 'tongban-year-end-e2e-'));
-  platform = await startPlatform({ dataDir, port: 0, now: () => clock, sweepIntervalMs: 0 });
+  env = await startClockedPlatform('tongban-year-end-e2e-', '2026-12-07');
+  ({ platform, dataDir } = env);
 });
 
-afterAll(async () => {
-  await platform?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(async () => env?.stop());
 
 const as = signedClients(() => platform);
 

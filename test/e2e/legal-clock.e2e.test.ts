@@ -5,32 +5,28 @@
 // is recorded with it although no sweep ran; and a 容缺 acceptance, whose approval waits for the
 // channel to deliver the pending materials.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningPlatform } from '../../infra/local/platform.ts';
-import { startPlatform } from '../../infra/local/platform.ts';
 import { FOOD, ZHANG } from '../support/case-fixtures.ts';
+import type { ClockedPlatform } from '../support/clocked-platform.ts';
+import { startClockedPlatform } from '../support/clocked-platform.ts';
 import { runCli, signedClients, uploadPdf } from '../support/signed-clients.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-let dataDir: string;
+let env: ClockedPlatform;
 let platform: RunningPlatform;
-let clock = new Date('2026-10-08T02:00:00Z');
-const day = (date: string) => (clock = new Date(`${date}T02:00:00Z`));
+let dataDir: string;
+const day = (date: string) => env.day(date);
 
 beforeAll(async () => {
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  dataDir = await mkdtemp(join(tmpdir(), 'tongban-clock-e2e-'));
-  platform = await startPlatform({ dataDir, port: 0, now: () => clock, sweepIntervalMs: 0 });
+  env = await startClockedPlatform('tongban-clock-e2e-', '2026-10-08');
+  ({ platform, dataDir } = env);
 });
 
-afterAll(async () => {
-  await platform?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(async () => env?.stop());
 
 const as = signedClients(() => platform);
 const cli = (...args: string[]) => runCli(platform.credentialsPath, ...args);
