@@ -94,6 +94,7 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
       resumeCase: action('resume'),
       extendCase: action('extend'),
       deliverCase: action('deliver'),
+      preReviewCase: action('pre-review'),
       decideCase: action('decide'),
       withdrawCase: action('withdraw'),
       giveOpinion: action('opinion'),

@@ -29,6 +29,8 @@ export interface CaseOptions {
   procedure?: string;
   days?: string;
   'approved-by'?: string;
+  missing?: string[];
+  'next-steps'?: string;
   status?: string;
   limit?: string;
   cursor?: string;
@@ -73,6 +75,11 @@ export async function casesCommand(ctx: CommandContext, command: string | undefi
     }
     case 'supplement':
       return supplement(ctx, path('/supplement'), path('/supplement-request'));
+    case 'pre-review': {
+      if (o.outcome !== 'passes' && o.outcome !== 'incomplete') throw new UsageError('cases pre-review needs --outcome passes|incomplete');
+      if (!o['next-steps']) throw new UsageError('cases pre-review needs --next-steps <what the applicant does next>');
+      return act('pre-review', { outcome: o.outcome, ...(o.missing?.length ? { missing: o.missing } : {}), nextSteps: o['next-steps'] });
+    }
     case 'deliver': {
       // 容缺: the channel delivers the pending materials.
       if (!o.material?.length && !o.licence?.length) throw new UsageError('cases deliver needs --material NAME=PATH (or --licence NAME=<licence id>) for each pending material it delivers');

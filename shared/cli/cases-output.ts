@@ -32,6 +32,9 @@ export function printCase(c: CaseState): void {
   console.log(`状态 status: ${statusOf(c.status)}${c.supervision ? `  [${c.supervision === 'overdue' ? '超期 overdue' : '超法定时限 violation'}]` : ''} · case version ${c.version}`);
   console.log(`申请人 applicant: ${c.applicant.name} (${c.applicant.kind === 'person' ? c.applicant.residentId : c.applicant.creditCode}) · channel ${c.channelId} · department ${c.departmentId}`);
   console.log(`收件 received: ${c.receivedAt}${c.deemedAcceptedOn ? ` · 答复期限 answer due ${dated(c, 'deemedAcceptedOn', c.deemedAcceptedOn)}` : ''}`);
+  if (c.preReview) {
+    console.log(`预审 pre-review on ${c.preReview.on}${c.preReview.late ? ' (逾期 late)' : ''}: ${c.preReview.outcome === 'passes' ? '通过 passes' : `材料不全 incomplete: ${c.preReview.missing.join('; ')}`} · 下一步 next: ${c.preReview.nextSteps}`);
+  } else if (c.preReviewOffered && c.status === 'received' && c.preReviewDue) console.log(`预审 pre-review due ${dated(c, 'preReviewDue', c.preReviewDue)}`);
   for (const p of c.supplementRequest ?? []) console.log(`  补正 supplement: ${p.material}: ${p.problem}`);
   if (c.acceptance) {
     const pending = c.acceptance.pendingMaterials?.length ? ` · 容缺 pending ${c.acceptance.pendingMaterials.join(', ')} due ${c.acceptance.pendingDueOn ?? '?'}` : '';

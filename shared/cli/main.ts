@@ -55,6 +55,9 @@ Cases (办件):
                                   department: ask for supplements, every problem at once (一次性告知)
   supplement <caseNo> --material <NAME>=<path> … [--form <form.json>]
                                   channel: deliver the supplements
+  pre-review <caseNo> --outcome passes|incomplete [--missing <text>…] --next-steps <text>
+                                  department, items with online pre-review: the opinion on the
+                                  materials, due within 2 working days of their receipt
   deliver  <caseNo> --material <NAME>=<path> … [--licence <NAME>=<licence id> …]
                                   channel: deliver the materials a 容缺 acceptance let follow
                                   (an approval waits until none is pending)
@@ -183,6 +186,8 @@ export async function main(argv: string[]): Promise<number> {
         procedure: { type: 'string' },
         days: { type: 'string' },
         'approved-by': { type: 'string' },
+        missing: { type: 'string', multiple: true },
+        'next-steps': { type: 'string' },
         status: { type: 'string' },
         licence: { type: 'string', multiple: true },
         'valid-until': { type: 'string' },

@@ -160,6 +160,11 @@ export const CaseStateSchema = z
     materialsReceivedOn: date,
     deemedAcceptanceDays: z.int(),
     preReviewDue: date.optional(),
+    preReviewOffered: z.boolean().optional().meta({ description: 'the item offers online pre-review (网上预审+窗口): the department owes its opinion by preReviewDue' }),
+    preReview: z
+      .object({ outcome: z.enum(['passes', 'incomplete']), missing: z.array(z.string()), nextSteps: z.string(), on: date, late: z.boolean() })
+      .optional()
+      .meta({ description: 'the pre-review opinion on the materials as last received (001 §14, 004 §18); late if given after preReviewDue' }),
     deemedAcceptedOn: date.optional().meta({ description: 'the last day the department may answer; after it the case counts as accepted (Art. 32)' }),
     dueFlag: z.literal('DEADLINE_CALENDAR_MISSING').optional(),
     supplementRequest: z.array(z.object({ material: z.string(), problem: z.string() })).optional(),
@@ -340,6 +345,16 @@ export const SupplementSchema = z
   .object({ baseVersion, materials: ApplicationMaterialsSchema.optional(), form: z.record(z.string().max(200), JsonValueSchema).optional() })
   .strict()
   .meta({ id: 'Supplement' });
+
+export const PreReviewRequestSchema = z
+  .object({
+    baseVersion,
+    outcome: z.enum(['passes', 'incomplete']),
+    missing: z.array(text(500)).max(50).optional().meta({ description: 'incomplete: what is missing or does not meet the requirements' }),
+    nextSteps: text(1000).meta({ description: 'what the applicant does next (bring the originals to the window, supplement…)' }),
+  })
+  .strict()
+  .meta({ id: 'PreReviewRequest' });
 
 export const DeliverRequestSchema = z
   .object({ baseVersion, materials: ApplicationMaterialsSchema.meta({ description: 'per pending material name: the uploaded file (or the applicant\'s e-licence where the guide accepts one)' }) })

@@ -35,6 +35,7 @@ import {
   PauseRequestSchema,
   ExtendRequestSchema,
   DeliverRequestSchema,
+  PreReviewRequestSchema,
   QueueQuerySchema,
   ReasonsRequestSchema,
   ResumeRequestSchema,
@@ -470,6 +471,14 @@ export const ROUTES = [
     'Deliver the supplements asked for (materials, a corrected form or both); the department answers again',
     SupplementSchema,
     [...CHANNEL_ACTION_ERRORS, 'CASE_SUPPLEMENT_EMPTY', ...MATERIAL_ERRORS],
+  ),
+  caseAction(
+    'preReviewCase',
+    'pre-review',
+    ['department'],
+    'The online pre-review opinion (网上预审, 001 §14, 004 §18) where the item offers it: the materials pass, or what is missing, with the next steps — due within 2 working days of their receipt',
+    PreReviewRequestSchema,
+    [...DEPARTMENT_ACTION_ERRORS, 'CASE_PRE_REVIEW_NOT_OFFERED', 'CASE_PRE_REVIEW_GIVEN', 'CASE_PRE_REVIEW_INVALID'],
   ),
   caseAction(
     'deliverCase',

@@ -3,13 +3,13 @@
 // an extension of the statutory limit (行政许可法 Art. 42), a special procedure with its expected
 // length (Art. 45) counted by whole days, and a decision after the promised deadline, whose lateness
 // is recorded with it although no sweep ran; and a 容缺 acceptance, whose approval waits for the
-// channel to deliver the pending materials.
+// channel to deliver the pending materials; and an online pre-review opinion.
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningPlatform } from '../../infra/local/platform.ts';
-import { FOOD, ZHANG } from '../support/case-fixtures.ts';
+import { BUILDING, FOOD, SHOP, ZHANG } from '../support/case-fixtures.ts';
 import type { ClockedPlatform } from '../support/clocked-platform.ts';
 import { startClockedPlatform } from '../support/clocked-platform.ts';
 import { runCli, signedClients, uploadPdf } from '../support/signed-clients.ts';
@@ -107,5 +107,24 @@ describe('the clock rules of the 行政许可法, as a department and a channel 
     expect(delivered.out).toContain('已补交 delivered 经营场所平面布局图 (2026-11-05), 食品安全管理制度文本 (2026-11-05)');
     expect(approved.status).toBe(200);
     expect((approved.body as Json).acceptance).toMatchObject({ pendingMaterials: [], delivered: [{ material: '经营场所平面布局图', on: '2026-11-05' }, { material: '食品安全管理制度文本', on: '2026-11-05' }] });
+  });
+
+  it('gives the online pre-review opinion through the CLI where the item offers it; the channel reads it with the next steps', async () => {
+    // Prepare: a building permit (online pre-review) filed Mon 9 Nov: the opinion is due Wed 11 Nov
+    day('2026-11-09');
+    const materials: Json = {};
+    for (const m of BUILDING.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
+    const filed = (await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: BUILDING.implementationCode, applicant: SHOP, form: {}, materials } })).body as Json;
+
+    // Act
+    day('2026-11-10');
+    const given = await cli('cases', 'pre-review', filed.caseNo, '--outcome', 'incomplete', '--missing', '施工图设计文件审查合格书', '--next-steps', '补正后再次提交', '--as', 'housing');
+    const seen = (await as('portal').request('GET', `/v1/cases/${filed.caseNo}`)).body as Json;
+
+    // Assess
+    expect(filed.case).toMatchObject({ preReviewOffered: true, preReviewDue: '2026-11-11' });
+    expect(given.code, given.err).toBe(0);
+    expect(given.out).toContain('预审 pre-review on 2026-11-10: 材料不全 incomplete: 施工图设计文件审查合格书 · 下一步 next: 补正后再次提交');
+    expect(seen.preReview).toEqual({ outcome: 'incomplete', missing: ['施工图设计文件审查合格书'], nextSteps: '补正后再次提交', on: '2026-11-10', late: false });
   });
 });

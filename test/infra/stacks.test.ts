@@ -494,6 +494,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           'POST /v1/cases/{caseNo}/accept',
           'POST /v1/cases/{caseNo}/supplement-request',
           'POST /v1/cases/{caseNo}/supplement',
+          'POST /v1/cases/{caseNo}/pre-review',
           'POST /v1/cases/{caseNo}/deliver',
           'POST /v1/cases/{caseNo}/refuse',
           'POST /v1/cases/{caseNo}/pause',
@@ -514,7 +515,7 @@ describe('the Tongban CDK app (test configuration)', () => {
         expect(props(resources(api).find(([id]) => id === fnId)?.[1])).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
         // Every one of its routes is a method integrated with this function.
         const integrated = resources(api, 'AWS::ApiGateway::Method').filter(([, m]) => JSON.stringify(props(m).Integration).includes(fnId));
-        expect(integrated).toHaveLength(22);
+        expect(integrated).toHaveLength(23);
       });
 
       it('gives the cases function exactly CASES_TABLE, ITEMS_TABLE, DIRECTORY_TABLE, MATERIALS_BUCKET, MATERIALS_MAX_BYTES, JOINT_STATE_MACHINE_ARN, SEALING_FUNCTION_NAME, ARCHIVE_FUNCTION_NAME and the Powertools variables', () => {

@@ -345,6 +345,37 @@ describe('one-time notice (一次性告知, Art. 32)', () => {
   });
 });
 
+describe('online pre-review (网上预审, 001 §14, 004 §18)', () => {
+  // 建筑工程施工许可证核发 offers online pre-review; filed Wed 30 Sep, the opinion is due Fri 9 Oct.
+  const BUILDING = guideOf('000117003000');
+  const HOUSING: Caller = { name: 'housing', role: 'department', departmentId: DEPARTMENTS.housing.id };
+  const building = () =>
+    fileCase(input({ materials: Object.fromEntries(BUILDING.materials.filter((m) => m.required).map((m) => [m.name, upload(m.name)])) }, BUILDING), on('2026-09-30', PORTAL)).state;
+
+  it('takes the department\'s opinion once per receipt of the materials, marks it late after its due day, and tells the next steps', () => {
+    // Act
+    const inTime = applyCaseCommand(building(), { action: 'pre-review', outcome: 'passes', nextSteps: '请携带原件到窗口办理' }, on('2026-10-09', HOUSING)).state;
+    const late = applyCaseCommand(building(), { action: 'pre-review', outcome: 'incomplete', missing: ['施工图设计文件审查合格书'], nextSteps: '补正后再提交' }, on('2026-10-12', HOUSING)).state;
+    const twice = refusal(() => applyCaseCommand(inTime, { action: 'pre-review', outcome: 'passes', nextSteps: '再次' }, on('2026-10-10', HOUSING)));
+    const nothingMissing = refusal(() => applyCaseCommand(building(), { action: 'pre-review', outcome: 'incomplete', missing: [], nextSteps: '补正' }, on('2026-10-09', HOUSING)));
+    const noNextSteps = refusal(() => applyCaseCommand(building(), { action: 'pre-review', outcome: 'passes', nextSteps: ' ' }, on('2026-10-09', HOUSING)));
+    const notOffered = refusal(() => applyCaseCommand(received(), { action: 'pre-review', outcome: 'passes', nextSteps: '到窗口办理' }, on('2026-10-09', MARKET)));
+
+    // Assess
+    expect(building()).toMatchObject({ preReviewOffered: true, preReviewDue: '2026-10-09' });
+    expect(inTime.preReview).toEqual({ outcome: 'passes', missing: [], nextSteps: '请携带原件到窗口办理', on: '2026-10-09', late: false });
+    expect(inTime.status).toBe('received');
+    expect(late.preReview).toMatchObject({ outcome: 'incomplete', missing: ['施工图设计文件审查合格书'], late: true });
+    expect([twice.code, nothingMissing.code, nothingMissing.field, noNextSteps.field, notOffered.code]).toEqual([
+      'CASE_PRE_REVIEW_GIVEN',
+      'CASE_PRE_REVIEW_INVALID',
+      'missing',
+      'nextSteps',
+      'CASE_PRE_REVIEW_NOT_OFFERED',
+    ]);
+  });
+});
+
 describe('refusal and withdrawal', () => {
   it('refuses from received or supplement-requested with the reasons', () => {
     // Act
@@ -851,6 +882,7 @@ describe('illegal transitions', () => {
     resume: [{ action: 'resume' }, MARKET],
     extend: [{ action: 'extend', days: 5, approvedBy: '王局长', reasons: ['需现场复核'] }, MARKET],
     deliver: [{ action: 'deliver', materials: { [LAYOUT]: upload('补交') } }, PORTAL],
+    'pre-review': [{ action: 'pre-review', outcome: 'passes', nextSteps: '请携带原件到窗口办理' }, MARKET],
     decide: [{ action: 'decide', outcome: 'approved' }, MARKET],
     withdraw: [{ action: 'withdraw', reason: '不再申请' }, PORTAL],
     'mark-overdue': [{ action: 'mark-overdue' }, SYSTEM_CALLER],
@@ -876,9 +908,9 @@ describe('illegal transitions', () => {
   // Written out, not derived from the code: what each status must refuse.
   const ILLEGAL: [CaseStatus, (keyof typeof COMMANDS)[]][] = [
     ['received', ['supplement', 'pause', 'resume', 'extend', 'deliver', 'decide', 'mark-overdue', 'mark-violation', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed']],
-    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'extend', 'deliver', 'decide', 'mark-overdue', 'mark-violation', 'recompute-dates', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed']],
-    ['accepted', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'seal', 'archive', 'archive-failed']],
-    ['opinions-complete', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'dispatch', 'escalate', 'record-missing', 'seal', 'archive', 'archive-failed']],
+    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'extend', 'deliver', 'pre-review', 'decide', 'mark-overdue', 'mark-violation', 'recompute-dates', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed']],
+    ['accepted', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'pre-review', 'seal', 'archive', 'archive-failed']],
+    ['opinions-complete', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'pre-review', 'dispatch', 'escalate', 'record-missing', 'seal', 'archive', 'archive-failed']],
   ];
   const ALL_ACTIONS = Object.keys(COMMANDS) as (keyof typeof COMMANDS)[];
   const cases = ILLEGAL.flatMap(([status, actions]) => actions.map((action) => [status, action] as const));

@@ -75,6 +75,7 @@ export type CaseCommand =
   | { action: 'pause'; procedure: SpecialProcedure; reason: string; expectedDays: number }
   | { action: 'extend'; days: number; approvedBy: string; reasons: string[] }
   | { action: 'deliver'; materials?: Record<string, CaseMaterial> }
+  | { action: 'pre-review'; outcome: 'passes' | 'incomplete'; missing?: string[]; nextSteps: string }
   | { action: 'resume' }
   | { action: 'decide'; outcome: 'approved' | 'denied'; reasons?: string[]; overrideReasons?: string[]; licence?: LicenceTerms }
   | { action: 'withdraw'; reason: string }
@@ -151,6 +152,7 @@ export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'co-de
   'recompute-dates': { by: 'system', from: ['received', 'accepted', 'opinions-complete'] },
   extend: { by: 'department', from: ['accepted', 'opinions-complete'] },
   deliver: { by: 'channel', from: ['accepted', 'opinions-complete'] },
+  'pre-review': { by: 'department', from: ['received'] },
   dispatch: { by: 'system', from: ['accepted'] },
   opinion: { by: 'co-department', from: ['accepted'] },
   escalate: { by: 'system', from: ['accepted'] },
@@ -213,6 +215,7 @@ export function fileCase(input: FileCaseInput, ctx: CaseContext): CaseTransition
     receivedOn: ctx.today,
     materialsReceivedOn: ctx.today,
     deemedAcceptanceDays: days,
+    preReviewOffered: guide.handlingMode === 'online-prereview-window',
     limits: { promisedDays: guide.timeLimits.promisedDays, statutoryDays: guide.timeLimits.statutoryDays },
     pauses: [],
     version: 1,
@@ -563,6 +566,31 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
       // The deadline it passed is kept with the mark: a later pause takes the deadlines away, not the lateness.
       const passed = state.deadlines![mark === 'overdue' ? 'promised' : 'statutory']!;
       return record(next({ supervision: mark, supervisionDeadline: passed }), command.action, state, command, state.hash, ctx);
+    }
+
+    case 'pre-review': {
+      // 001 §14, 004 §18: where the item offers online pre-review, the department's opinion on the
+      // materials as received — they pass, or what is missing and what to do next — within 2 working days.
+      if (!state.preReviewOffered) {
+        throw conflict('CASE_PRE_REVIEW_NOT_OFFERED', '该事项不提供网上预审', `the item of case ${state.caseNo} offers no online pre-review`);
+      }
+      if (state.preReview && state.preReview.on >= state.materialsReceivedOn) {
+        throw conflict('CASE_PRE_REVIEW_GIVEN', `已于${state.preReview.on}出具预审意见`, `the pre-review opinion on case ${state.caseNo}'s materials was given on ${state.preReview.on}`);
+      }
+      if (command.outcome !== 'passes' && command.outcome !== 'incomplete') {
+        throw invalid('CASE_PRE_REVIEW_INVALID', 'outcome', '预审意见应为通过（passes）或材料不全（incomplete）', `a pre-review opinion is passes or incomplete, not "${String(command.outcome)}"`);
+      }
+      const missing = command.missing ?? [];
+      if (command.outcome === 'incomplete' && (!Array.isArray(missing) || missing.length === 0 || missing.some(isBlank))) {
+        throw invalid('CASE_PRE_REVIEW_INVALID', 'missing', '预审未通过须列明缺少或不符合要求的材料', 'an incomplete pre-review names what is missing');
+      }
+      if (isBlank(command.nextSteps)) {
+        throw invalid('CASE_PRE_REVIEW_INVALID', 'nextSteps', '预审意见须告知申请人下一步如何办理', 'a pre-review opinion tells the applicant the next steps');
+      }
+      const due = state.preReviewDue;
+      const late = due !== undefined && today > due && !isProvisional(state, 'preReviewDue');
+      const preReview = { outcome: command.outcome, missing, nextSteps: command.nextSteps, on: today, late };
+      return record(next({ preReview }), command.action, state, command, state.hash, ctx);
     }
 
     case 'deliver': {
@@ -960,6 +988,7 @@ const ACTION_ZH: Record<CaseAction, string> = {
   'recompute-dates': '按工作日历重算期限',
   extend: '延长办理期限',
   deliver: '补交容缺材料',
+  'pre-review': '出具预审意见',
   dispatch: '分送协办部门',
   opinion: '提出协办意见',
   escalate: '协办超期督办',

@@ -40,6 +40,7 @@ export type CaseAction =
   | 'recompute-dates'
   | 'extend'
   | 'deliver'
+  | 'pre-review'
   | 'dispatch'
   | 'opinion'
   | 'escalate'
@@ -262,6 +263,10 @@ export interface CaseState {
   deemedAcceptanceDays: number;
   /** Pre-review opinion due: 2 working days after `materialsReceivedOn` (001 §14, 004 §18). */
   preReviewDue?: string;
+  /** Whether the item offers online pre-review (办理形式 网上预审+窗口): the department then owes the opinion. */
+  preReviewOffered?: boolean;
+  /** The department's pre-review opinion on the materials as last received; `late` if given after `preReviewDue`. */
+  preReview?: { outcome: 'passes' | 'incomplete'; missing: string[]; nextSteps: string; on: string; late: boolean };
   /** The last day the department may answer; from the day after, the case counts as accepted. */
   deemedAcceptedOn?: string;
   /** Set when `preReviewDue` or `deemedAcceptedOn` could not be computed at all. */
