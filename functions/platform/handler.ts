@@ -7,7 +7,6 @@ import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { openApiDocument } from '../../shared/contracts/openapi.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 import { chinaDate } from '../../shared/domain/calendar/china-date.ts';
-import { dayNumber } from '../../shared/domain/calendar/china-date.ts';
 import { CalendarService } from '../../shared/domain/calendar/calendar-service.ts';
 import { SHIPPED_CALENDAR_YEARS } from '../../shared/domain/calendar/official-calendar.ts';
 import type { CalendarYearData } from '../../shared/domain/calendar/official-calendar.ts';
@@ -36,11 +35,10 @@ export function platformHandler(options: { now?: () => Date; calendar?: Calendar
         const today = chinaDate(now());
         try {
           const calendar = await source.current();
-          const loadedUntil = calendar.loadedUntil(today);
           return {
             status: source.healthy?.() === false ? 'degraded' : 'ok',
             version: document.info.version,
-            calendar: { ...(loadedUntil ? { loadedUntil } : {}), daysLeft: loadedUntil ? dayNumber(loadedUntil) - dayNumber(today) : 0, years: calendar.years() },
+            calendar: { ...calendar.coverage(today), years: calendar.years() },
           };
         } catch (e) {
           logger.error('health: the calendar cannot be read', { error: e as Error });

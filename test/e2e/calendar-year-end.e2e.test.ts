@@ -8,30 +8,18 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningPlatform } from '../../infra/local/platform.ts';
+import { describe, expect, it } from 'vitest';
 import { BUILDING, FOOD, LI, SHOP, ZHANG } from '../support/case-fixtures.ts';
 import { statutoryArrangement } from '../support/calendar-fixtures.ts';
 import { startPlatformProcess } from '../support/platform-process.ts';
-import type { ClockedPlatform } from '../support/clocked-platform.ts';
-import { startClockedPlatform } from '../support/clocked-platform.ts';
+import { useClockedPlatform } from '../support/clocked-platform.ts';
 import { runCli, signedClients, uploadPdf } from '../support/signed-clients.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-let env: ClockedPlatform;
-let platform: RunningPlatform;
-let dataDir: string;
+const env = useClockedPlatform('tongban-year-end-e2e-', '2026-12-07');
 const day = (date: string) => env.day(date);
-
-beforeAll(async () => {
-  env = await startClockedPlatform('tongban-year-end-e2e-', '2026-12-07');
-  ({ platform, dataDir } = env);
-});
-
-afterAll(async () => env?.stop());
-
-const as = signedClients(() => platform);
+const as = signedClients(() => env.platform);
 
 async function file(guide: typeof FOOD, applicant: Json): Promise<Json> {
   const materials: Json = {};
@@ -61,7 +49,7 @@ describe('across the year end without the 2027 arrangement', () => {
     expect(accepted.deadlines).toEqual({ promised: '2026-12-21', statutory: '2027-01-05' });
     expect(accepted.provisional).toEqual(['deadlines.statutory']);
     expect(accepted.calendarVersions).toEqual({ 2026: 1, 2027: 0 });
-    const shown = await runCli(platform.credentialsPath, 'cases', 'show', cases.a!, '--as', 'market');
+    const shown = await runCli(env.platform.credentialsPath, 'cases', 'show', cases.a!, '--as', 'market');
     expect(shown.out).toContain('承诺 promised 2026-12-21 · 法定 statutory 2027-01-05 (暂定 provisional)');
   });
 
@@ -73,7 +61,7 @@ describe('across the year end without the 2027 arrangement', () => {
     cases.e = (await file(FOOD, SHOP)).caseNo; // nobody answers: due Dec 22-25, Mon 28 Dec
     day('2026-12-22');
 
-    const report = await platform.sweep();
+    const report = await env.platform.sweep();
 
     expect(report).toMatchObject({ markedOverdue: 1, failed: [] });
     expect(await listed('overdue')).toEqual([cases.a]);
@@ -108,7 +96,7 @@ describe('across the year end without the 2027 arrangement', () => {
   });
 
   it('has the sweep deem, mark and go on on 4 Jan, and no provisional date makes a case late', async () => {
-    const report = await platform.sweep();
+    const report = await env.platform.sweep();
 
     // E (filed 21 Dec, due 28 Dec) deemed accepted as of 21 Dec; G overdue (promised 28 Dec, official).
     expect(report).toMatchObject({ today: '2027-01-04', deemedAccepted: 1, markedOverdue: 1, markedViolation: 0, failed: [] });
@@ -117,7 +105,7 @@ describe('across the year end without the 2027 arrangement', () => {
 
     // Wed 6 Jan: A is past its statutory deadline (5 Jan), but that date is provisional.
     day('2027-01-06');
-    const later = await platform.sweep();
+    const later = await env.platform.sweep();
     expect(later).toMatchObject({ markedViolation: 0, failed: [] });
     expect(await listed('violation')).toEqual([]);
   });
@@ -135,19 +123,19 @@ describe('across the year end without the 2027 arrangement', () => {
 
   it('makes the dates official once the platform loads 2027 — through the CLI — and the sweep marks what is now late', async () => {
     // Prepare: 2027 as a test fixture (the law's days off, nothing else: not the State Council's arrangement)
-    const file = join(dataDir, 'cn-2027.json');
+    const file = join(env.dataDir, 'cn-2027.json');
     await writeFile(file, JSON.stringify(statutoryArrangement(2027)));
     const worked = statutoryArrangement(2027);
     worked.holidays = worked.holidays.filter((h) => h.name !== '清明节'); // Mon 5 Apr 2027 worked
 
     // Act
-    const byDepartment = await runCli(platform.credentialsPath, 'calendar', 'load', file, '--as', 'market');
+    const byDepartment = await runCli(env.platform.credentialsPath, 'calendar', 'load', file, '--as', 'market');
     const refused = await as('reviewer').request('PUT', '/v1/calendar/2027', { body: worked });
-    const loaded = await runCli(platform.credentialsPath, 'calendar', 'load', file, '--as', 'reviewer');
-    const report = await platform.sweep();
-    const listed2 = await runCli(platform.credentialsPath, 'calendar', 'list', '--as', 'portal');
-    const shown = await runCli(platform.credentialsPath, 'calendar', 'show', '2027', '--as', 'auditor');
-    const health = (await (await fetch(`${platform.endpoint}/health`)).json()) as Json;
+    const loaded = await runCli(env.platform.credentialsPath, 'calendar', 'load', file, '--as', 'reviewer');
+    const report = await env.platform.sweep();
+    const listed2 = await runCli(env.platform.credentialsPath, 'calendar', 'list', '--as', 'portal');
+    const shown = await runCli(env.platform.credentialsPath, 'calendar', 'show', '2027', '--as', 'auditor');
+    const health = (await (await fetch(`${env.platform.endpoint}/health`)).json()) as Json;
 
     // Assess
     expect(byDepartment.code).toBe(1);

@@ -7,29 +7,17 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningPlatform } from '../../infra/local/platform.ts';
+import { describe, expect, it } from 'vitest';
 import { BUILDING, FOOD, SHOP, ZHANG } from '../support/case-fixtures.ts';
-import type { ClockedPlatform } from '../support/clocked-platform.ts';
-import { startClockedPlatform } from '../support/clocked-platform.ts';
+import { useClockedPlatform } from '../support/clocked-platform.ts';
 import { runCli, signedClients, uploadPdf } from '../support/signed-clients.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-let env: ClockedPlatform;
-let platform: RunningPlatform;
-let dataDir: string;
+const env = useClockedPlatform('tongban-clock-e2e-', '2026-10-08');
 const day = (date: string) => env.day(date);
-
-beforeAll(async () => {
-  env = await startClockedPlatform('tongban-clock-e2e-', '2026-10-08');
-  ({ platform, dataDir } = env);
-});
-
-afterAll(async () => env?.stop());
-
-const as = signedClients(() => platform);
-const cli = (...args: string[]) => runCli(platform.credentialsPath, ...args);
+const as = signedClients(() => env.platform);
+const cli = (...args: string[]) => runCli(env.platform.credentialsPath, ...args);
 
 describe('the clock rules of the 行政许可法, as a department and a channel use them', () => {
   let caseNo: string;
@@ -90,8 +78,8 @@ describe('the clock rules of the 行政许可法, as a department and a channel 
     const filed = ((await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: FOOD.implementationCode, applicant: ZHANG, form: {}, materials } })).body as Json).caseNo as string;
     const pending = ['经营场所平面布局图', '食品安全管理制度文本'];
     expect((await as('market').request('POST', `/v1/cases/${filed}/accept`, { body: { pendingMaterials: pending, pendingDueOn: '2026-11-16' } })).status).toBe(200);
-    const layout = join(dataDir, 'layout.pdf');
-    const rules = join(dataDir, 'rules.pdf');
+    const layout = join(env.dataDir, 'layout.pdf');
+    const rules = join(env.dataDir, 'rules.pdf');
     await writeFile(layout, `%PDF-1.7\nlayout ${randomUUID()}\n%%EOF\n`);
     await writeFile(rules, `%PDF-1.7\nrules ${randomUUID()}\n%%EOF\n`);
 

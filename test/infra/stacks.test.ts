@@ -405,7 +405,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           'dynamodb:GetItem',
           'dynamodb:Query',
           'dynamodb:PutItem',
-          ...['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+          ...TABLE_WRITE_KEY,
         ]),
       );
       const platformStatements = policies.filter((p) => p.roles.includes('PlatformFunctionRole')).flatMap((p) => p.statements);
@@ -480,8 +480,6 @@ describe('the Tongban CDK app (test configuration)', () => {
         return Object.fromEntries(Object.entries((f.Environment as { Variables: Record<string, unknown> }).Variables).map(([k, v]) => [k, acrossStacks(v)]));
       };
       const POWERTOOLS = { POWERTOOLS_SERVICE_NAME: 'tongban', POWERTOOLS_METRICS_NAMESPACE: 'Tongban', POWERTOOLS_LOG_LEVEL: 'INFO', NODE_OPTIONS: '--enable-source-maps' };
-      /** Key actions DynamoDB needs for a table written with the CMK (CDK's grantReadWriteData, spelled out). */
-      const TABLE_WRITE_KEY = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
       const NEVER = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan', 'dynamodb:*', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:*', 's3:PutObjectAcl', 'kms:*'];
 
       it('serves every upload, filing, case action, read, queue and supervision route behind one Node 22 arm64 traced function', () => {
@@ -1389,3 +1387,6 @@ function calendarPartitionOf(condition: unknown): string | undefined {
   const keys = (condition as { 'ForAllValues:StringEquals'?: { 'dynamodb:LeadingKeys'?: string[] } } | undefined)?.['ForAllValues:StringEquals']?.['dynamodb:LeadingKeys'];
   return keys?.join(',');
 }
+
+/** Key actions DynamoDB needs for a table written with the CMK (CDK's grantReadWriteData, spelled out). */
+const TABLE_WRITE_KEY = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];

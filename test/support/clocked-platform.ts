@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { RunningPlatform } from '../../infra/local/platform.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
 
@@ -29,5 +30,27 @@ export async function startClockedPlatform(prefix: string, startDay: string): Pr
       await platform.close();
       await rm(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The clocked platform of a test file: started before its tests, stopped after them. `platform` and
+ * `dataDir` are read once it has started.
+ */
+export function useClockedPlatform(prefix: string, startDay: string): { readonly platform: RunningPlatform; readonly dataDir: string; day(date: string, time?: string): void } {
+  let env: ClockedPlatform | undefined;
+  beforeAll(async () => {
+    env = await startClockedPlatform(prefix, startDay);
+  });
+  afterAll(async () => env?.stop());
+  const started = () => env ?? (() => { throw new Error('the clocked platform has not started'); })();
+  return {
+    get platform() {
+      return started().platform;
+    },
+    get dataDir() {
+      return started().dataDir;
+    },
+    day: (date, time) => started().day(date, time),
   };
 }

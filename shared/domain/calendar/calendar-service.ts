@@ -13,9 +13,10 @@ import { chinaDate } from './china-date.ts';
 import { DomainError, conflict, invalid, notFound } from '../errors.ts';
 import { canonicalJson, hashRecord, verifyHistory } from '../items/record-hash.ts';
 import type { CalendarStore, CalendarVersion } from './calendar-store.ts';
+import { newestVersions } from './calendar-store.ts';
 import type { CalendarSource } from './calendar-source.ts';
 import type { CalendarYearData } from './official-calendar.ts';
-import { parseCalendarYear } from './official-calendar.ts';
+import { coverage, parseCalendarYear } from './official-calendar.ts';
 import type { StatutoryHoliday } from './statutory-holidays.ts';
 import { STATUTORY_YEARS, statutoryHolidays } from './statutory-holidays.ts';
 
@@ -72,22 +73,13 @@ export class CalendarService {
   /** Every year: its newest version (stored, or shipped), and how far the loaded data reaches. */
   async overview(caller: Caller): Promise<CalendarOverview> {
     requireRole(caller, 'platform', 'department', 'channel', 'auditor');
-    const newest = new Map<number, CalendarYearSummary>();
-    for (const v of await this.deps.store.versions()) {
-      if ((newest.get(v.year)?.version ?? 0) < v.version) newest.set(v.year, summary(v));
-    }
+    const newest = new Map([...newestVersions(await this.deps.store.versions())].map(([year, v]) => [year, summary(v)]));
     for (const data of this.deps.shipped) {
       if (!newest.has(data.year)) newest.set(data.year, { ...summary(shippedVersion(data)), shipped: true });
     }
     const years = [...newest.values()].sort((a, b) => a.year - b.year);
     const today = chinaDate(this.now());
-    let loadedUntil: string | undefined;
-    const loaded = new Set(years.map((y) => y.year));
-    if (loaded.has(Number(today.slice(0, 4)))) {
-      let year = Number(today.slice(0, 4));
-      while (loaded.has(year + 1)) year++;
-      loadedUntil = `${year}-12-31`;
-    }
+    const { loadedUntil } = coverage(years.map((y) => y.year), today);
     return { years, today, ...(loadedUntil ? { loadedUntil } : {}), provisionalFrom: loadedUntil ? `${Number(loadedUntil.slice(0, 4)) + 1}-01-01` : today };
   }
 

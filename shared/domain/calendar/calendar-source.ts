@@ -3,6 +3,7 @@
 // load reaches every function within a minute — never a redeploy. A read that fails keeps the last
 // calendar read, or the shipped one: a storage hiccup is never an outage of the legal clock.
 import type { CalendarStore } from './calendar-store.ts';
+import { newestVersions } from './calendar-store.ts';
 import type { CalendarYearData } from './official-calendar.ts';
 import { WorkingDayCalendar } from './official-calendar.ts';
 
@@ -50,10 +51,7 @@ export class StoredCalendar implements CalendarSource {
 
   private async read(now: number): Promise<WorkingDayCalendar> {
     try {
-      const newest = new Map<number, CalendarYearData>();
-      for (const v of await this.deps.store.versions()) {
-        if ((newest.get(v.year)?.version ?? 0) < v.version) newest.set(v.year, v.data);
-      }
+      const newest = new Map([...newestVersions(await this.deps.store.versions())].map(([year, v]) => [year, v.data]));
       for (const year of this.deps.shipped) if (!newest.has(year.year)) newest.set(year.year, year);
       const calendar = new WorkingDayCalendar([...newest.values()]);
       this.cached = { calendar, at: now };

@@ -26,5 +26,12 @@ export interface CalendarStore {
   put(version: CalendarVersion): Promise<void>;
 }
 
+/** The newest stored version of each year. */
+export function newestVersions(versions: readonly CalendarVersion[]): Map<number, CalendarVersion> {
+  const newest = new Map<number, CalendarVersion>();
+  for (const v of versions) if ((newest.get(v.year)?.version ?? 0) < v.version) newest.set(v.year, v);
+  return newest;
+}
+
 /** At most this many stored versions are read (years × corrections): far above any real use. */
 export const MAX_CALENDAR_VERSIONS = 1000;

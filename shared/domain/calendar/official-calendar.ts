@@ -180,10 +180,12 @@ export class WorkingDayCalendar {
 
   /** The last day of the last year of the unbroken run of loaded years that holds `today`'s year, if loaded. */
   loadedUntil(today: string): string | undefined {
-    let year = Number(today.slice(0, 4));
-    if (!this.#years.has(year)) return undefined;
-    while (this.#years.has(year + 1)) year++;
-    return `${year}-12-31`;
+    return coverage(this.#years.keys(), today).loadedUntil;
+  }
+
+  /** How far the loaded data reaches from `today`: its last day and the days left (0: today's year is not loaded). */
+  coverage(today: string): CalendarCoverage {
+    return coverage(this.#years.keys(), today);
   }
 
   /**
@@ -307,6 +309,21 @@ export class WorkingDayCalendar {
       if (status.working) return counted(date, provisional);
     }
   }
+}
+
+export interface CalendarCoverage {
+  loadedUntil?: string;
+  daysLeft: number;
+}
+
+/** The coverage of `today` by the loaded `years`: the unbroken run of years that holds today's. */
+export function coverage(years: Iterable<number>, today: string): CalendarCoverage {
+  const loaded = new Set(years);
+  let year = Number(today.slice(0, 4));
+  if (!loaded.has(year)) return { daysLeft: 0 };
+  while (loaded.has(year + 1)) year++;
+  const loadedUntil = `${year}-12-31`;
+  return { loadedUntil, daysLeft: dayNumber(loadedUntil) - dayNumber(today) };
 }
 
 function counted(date: string, provisional: boolean): CountedDate {

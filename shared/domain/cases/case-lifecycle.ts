@@ -564,8 +564,7 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
         );
       }
       // The deadline it passed is kept with the mark: a later pause takes the deadlines away, not the lateness.
-      const passed = state.deadlines![mark === 'overdue' ? 'promised' : 'statutory']!;
-      return record(next({ supervision: mark, supervisionDeadline: passed }), command.action, state, command, state.hash, ctx);
+      return record(next(lateness(state, today)), command.action, state, command, state.hash, ctx);
     }
 
     case 'pre-review': {

@@ -7,7 +7,6 @@
 // action recorded in the case's history by the system actor, and refuses once done, so the sweep is
 // safe to run at any time, as often as wanted, and by two runners at once.
 import { chinaDate } from '../calendar/official-calendar.ts';
-import { dayNumber } from '../calendar/china-date.ts';
 import { canonicalJson } from '../items/record-hash.ts';
 import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
 import type { CalendarSource } from '../calendar/calendar-source.ts';
@@ -89,7 +88,6 @@ export class CaseSweep {
     const versions = calendar.versions();
     const applied = await this.deps.store.calendarApplied();
     const calendarChanged = canonicalJson(applied ?? null) !== canonicalJson(versions);
-    const loadedUntil = calendar.loadedUntil(today);
     const report: SweepReport = {
       today,
       examined: 0,
@@ -100,7 +98,7 @@ export class CaseSweep {
       jointStarted: 0,
       sealed: 0,
       archivingStarted: 0,
-      calendar: { changed: calendarChanged, ...(loadedUntil ? { loadedUntil } : {}), daysLeft: loadedUntil ? dayNumber(loadedUntil) - dayNumber(today) : 0 },
+      calendar: { changed: calendarChanged, ...calendar.coverage(today) },
       failed: [],
     };
     for (const departmentId of departmentIds) {
