@@ -41,6 +41,7 @@ export function sweepHandler(options: { now?: () => Date; calendar?: CalendarSou
     metrics.addMetric('DeemedAccepted', MetricUnit.Count, report.deemedAccepted);
     metrics.addMetric('MarkedOverdue', MetricUnit.Count, report.markedOverdue);
     metrics.addMetric('MarkedViolation', MetricUnit.Count, report.markedViolation);
+    metrics.addMetric('FindingsRecorded', MetricUnit.Count, report.findingsRecorded);
     metrics.addMetric('DeadlinesCompleted', MetricUnit.Count, report.deadlinesCompleted);
     metrics.addMetric('JointHandlingStarted', MetricUnit.Count, report.jointStarted);
     metrics.addMetric('ResultsSealedBySweep', MetricUnit.Count, report.sealed);

@@ -9,6 +9,8 @@
 //   CASE#<caseNo>           / TASK#<departmentId> a co-department's joint task, projected for its queue
 //                                                 like the head (written before it, so a head that is
 //                                                 up to date means the tasks are too).
+//   CASE#<caseNo>           / FINDING#<kind>#<due> a supervision finding (case-findings.ts), projected for
+//                                                 its supervision list like a task item.
 //   CASE#<caseNo>           / TOKEN#<departmentId> the workflow's callback token for that co-department's
 //                                                 opinion (the newest wait's; not part of the history).
 //   IDEM#<channelId>#<key>  / IDEM                a filing's idempotency record: written once, on
@@ -30,6 +32,7 @@
 //                    is open, `opinion-ended#<case updated on>#<caseNo>` after; no case status starts so)
 //   channelCases     CH#<channelId>                    <applicantId>#<receivedAt>#<caseNo>
 //   supervision      SUPERVISION#<overdue|violation>   <deadline or ~>#<caseNo>   (sparse)
+//                    (a finding item: SUPERVISION#<finding kind>, `<due>#<caseNo>`)
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -38,8 +41,9 @@ import { createHash, randomInt } from 'node:crypto';
 import { chinaDate } from '../domain/calendar/china-date.ts';
 import type { Applicant, CaseHistoryEntry, CaseState, CaseStatus, CaseTransition } from '../domain/cases/case-record.ts';
 import { CASE_STATUSES } from '../domain/cases/case-record.ts';
-import type { CaseList, CasePage, CaseStore, FiledCase, SupervisionKind, SweepStatus } from '../domain/cases/case-store.ts';
-import { IDEMPOTENCY_KEY_FIELD, MAX_CASE_PAGE_SIZE, caseVersionConflict, idempotencyKeyReused } from '../domain/cases/case-store.ts';
+import type { CaseList, CasePage, CaseStore, FiledCase, SupervisionKind, SupervisionList, SweepStatus } from '../domain/cases/case-store.ts';
+import { IDEMPOTENCY_KEY_FIELD, SUPERVISION_KINDS, MAX_CASE_PAGE_SIZE, caseVersionConflict, idempotencyKeyReused } from '../domain/cases/case-store.ts';
+import { findingsAwaited } from '../domain/cases/case-findings.ts';
 import { awaitsJointStart } from '../domain/cases/joint-handling.ts';
 import { invalid } from '../domain/errors.ts';
 import { badCursor, encodeCursor, openCursor, queryIndexPage } from './query-cursor.ts';
@@ -265,10 +269,15 @@ export class DynamoCaseStore implements CaseStore {
     return this.listIndex(indexes.channelCases, `CH#${channelId}`, applicantId === undefined ? undefined : `${applicantId}#`, page);
   }
 
-  async listSupervision(kind: SupervisionKind, page: CasePage): Promise<CaseList> {
+  async listSupervision(kind: SupervisionKind, page: CasePage): Promise<SupervisionList> {
     checkPage(page);
-    if (kind !== 'overdue' && kind !== 'violation') throw new RangeError(`unknown supervision list ${String(kind)}`);
-    return this.listIndex(indexes.supervision, `SUPERVISION#${kind}`, undefined, page);
+    if (!SUPERVISION_KINDS.includes(kind)) throw new RangeError(`unknown supervision list ${String(kind)}`);
+    const { items, nextCursor } = await this.indexPage(indexes.supervision, `SUPERVISION#${kind}`, undefined, page);
+    const cases = items.map((i) => {
+      const passed = String(i[indexes.supervision.sortKey]).split('#')[0]!;
+      return { state: i.state as CaseState, ...(passed !== NO_DATE ? { passedDeadline: passed } : {}) };
+    });
+    return nextCursor ? { cases, nextCursor } : { cases };
   }
 
   async *sweepCandidates(departmentId: string, status: SweepStatus, before: string): AsyncIterable<CaseState> {
@@ -308,18 +317,23 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   private async listIndex(ix: IndexLayout, pk: string, sortPrefix: string | undefined, page: CasePage): Promise<CaseList> {
-    const { items, nextCursor } = await queryIndexPage(this.db, {
+    const { items, nextCursor } = await this.indexPage(ix, pk, sortPrefix, page);
+    const cases = items.map((i) => i.state as CaseState);
+    return nextCursor ? { cases, nextCursor } : { cases };
+  }
+
+  /** One page of a listing index whose items are heads or finding items (each carries the newest state). */
+  private indexPage(ix: IndexLayout, pk: string, sortPrefix: string | undefined, page: CasePage) {
+    return queryIndexPage(this.db, {
       tableName: this.tableName,
       table: CASES_TABLE,
       index: ix,
       partition: pk,
       ...(sortPrefix !== undefined ? { sortPrefix } : {}),
       itemPrefix: 'CASE#',
-      headSortKey: HEAD,
+      listedSortKey: LISTED_SORT_KEY,
       page,
     });
-    const cases = items.map((i) => i.state as CaseState);
-    return nextCursor ? { cases, nextCursor } : { cases };
   }
 
   private async idempotencyRecord(key: { pk: string; sk: string }): Promise<IdempotencyRecord | undefined> {
@@ -381,9 +395,9 @@ export class DynamoCaseStore implements CaseStore {
     await this.moveHead(state);
   }
 
-  /** Moves the projections forward: the joint task items first, then the head (which says they are done). */
+  /** Moves the projections forward: the joint task and finding items first, then the head (which says they are done). */
   private async moveHead(state: CaseState): Promise<void> {
-    await Promise.all(taskItems(state).map((item) => this.putProjection(item, state.version)));
+    await Promise.all([...taskItems(state), ...findingItems(state)].map((item) => this.putProjection(item, state.version)));
     await this.putProjection(headItem(state), state.version);
   }
 
@@ -437,6 +451,9 @@ const entryKey = (n: number) => `${ENTRY_PREFIX}${String(n).padStart(10, '0')}`;
 const departmentShardKey = (departmentId: string, shard: number) => `DEPT#${departmentId}#${shard}`;
 const tokenKey = (departmentId: string) => `TOKEN#${departmentId}`;
 const taskKey = (departmentId: string) => `TASK#${departmentId}`;
+const findingKey = (kind: string, due: string) => `FINDING#${kind}#${due}`;
+/** The items the listing indexes hold: heads, and finding items on the supervision lists. */
+const LISTED_SORT_KEY = /^(?:HEAD|FINDING#[a-z-]+#\d{4}-\d{2}-\d{2})$/;
 
 /** `IDEM#<channelId>#<key>`: a channel id has no `#`, so the first `#` after it ends it whatever the key holds. */
 function idempotencyRecordKey(channelId: string, idempotencyKey: string): { pk: string; sk: string } {
@@ -501,17 +518,32 @@ function taskItems(state: CaseState): Record<string, unknown>[] {
   });
 }
 
+/**
+ * A case's supervision findings, one item each, listed on the finding's supervision list by its due
+ * day; like the task items, each carries the newest state and moves forward with the head.
+ */
+function findingItems(state: CaseState): Record<string, unknown>[] {
+  return (state.findings ?? []).map((finding) => ({
+    pk: caseKey(state.caseNo),
+    sk: findingKey(finding.kind, finding.due),
+    version: state.version,
+    state,
+    [indexes.supervision.partitionKey]: `SUPERVISION#${finding.kind}`,
+    [indexes.supervision.sortKey]: `${finding.due}#${state.caseNo}`,
+  }));
+}
+
 /** The date a case is due in its department's queue (see CaseStore.departmentQueue). */
 function queueDate(state: CaseState): string {
   switch (state.status) {
     case 'received':
     case 'supplement-requested':
-      return state.deemedAcceptedOn ?? NO_DATE;
+      return soonest(state.deemedAcceptedOn, ...findingsAwaited(state).map((f) => f.due));
     case 'accepted':
     case 'opinions-complete':
       // A joint case not dispatched yet is undated: the sweep lists every undated case, and starts its workflow.
       if (awaitsJointStart(state)) return NO_DATE;
-      return state.deadlines?.promised ?? NO_DATE;
+      return soonest(state.deadlines?.promised, ...findingsAwaited(state).map((f) => f.due));
     // An ended case is undated until it is sealed (decided) and archived: the sweep lists every
     // undated ended case, seals it if need be and starts its archiving.
     case 'refused':
@@ -521,6 +553,11 @@ function queueDate(state: CaseState): string {
     case 'withdrawn':
       return state.archive?.state === 'archived' ? (state.withdrawal?.on ?? NO_DATE) : NO_DATE;
   }
+}
+
+/** The soonest of the dates given, or NO_DATE without any. */
+function soonest(...dates: (string | undefined)[]): string {
+  return dates.filter((d): d is string => d !== undefined).sort()[0] ?? NO_DATE;
 }
 
 /** The supervision list a state is on: the sweep's mark, listed by the deadline it passed. */

@@ -89,7 +89,7 @@ export class DynamoItemStore implements ItemStore {
           partition: key.pk,
           sortPrefix: key.sortPrefix,
           itemPrefix: 'ITEM#',
-          headSortKey: 'HEAD',
+          listedSortKey: 'HEAD',
         })
       : undefined;
     const out = await this.db

@@ -70,7 +70,7 @@ export class DynamoLicenceStore implements LicenceStore {
       index: ix,
       partition: `HOLDER#${holderId}`,
       itemPrefix: 'LICENCE#',
-      headSortKey: SORT,
+      listedSortKey: SORT,
       page,
       newestFirst: true,
       ...(typeCode ? { filter: { expression: '#licence.#type = :type', names: { '#licence': 'licence', '#type': 'typeCode' }, values: { ':type': typeCode } } } : {}),

@@ -31,9 +31,13 @@ export interface HeadStartKeyShape {
   /** The queried partition and sort-key prefix. */
   partition: string;
   sortPrefix: string | undefined;
-  /** Table partition keys of the store's aggregates start so (`ITEM#`, `CASE#`); their heads' sort key. */
+  /**
+   * Table partition keys of the store's aggregates start so (`ITEM#`, `CASE#`); the sort key of the
+   * items the index lists: their heads' (a string), or those a pattern matches (a head and the
+   * aggregate's other projections, such as a case's supervision findings).
+   */
   itemPrefix: string;
-  headSortKey: string;
+  listedSortKey: string | RegExp;
 }
 
 /** A cursor holding a start key of a single-index query: a head's key, inside the queried partition. */
@@ -45,7 +49,9 @@ export function openHeadStartKey(cursor: string, fingerprint: string, shape: Hea
   if (JSON.stringify(Object.keys(start).sort()) !== JSON.stringify(expected)) throw badCursor();
   if (!Object.values(start).every((v) => typeof v === 'string' && v.length > 0 && v.length <= 1024)) throw badCursor();
   if (start[shape.index.partitionKey] !== shape.partition || !(start[shape.index.sortKey] as string).startsWith(shape.sortPrefix ?? '')) throw badCursor();
-  if (start[shape.table.sortKey] !== shape.headSortKey || !(start[shape.table.partitionKey] as string).startsWith(shape.itemPrefix)) throw badCursor();
+  const sk = start[shape.table.sortKey] as string;
+  const listed = typeof shape.listedSortKey === 'string' ? sk === shape.listedSortKey : shape.listedSortKey.test(sk);
+  if (!listed || !(start[shape.table.partitionKey] as string).startsWith(shape.itemPrefix)) throw badCursor();
   return start as Record<string, string>;
 }
 
@@ -53,7 +59,7 @@ export function badCursor(): DomainError {
   return invalid('INVALID_CURSOR', 'cursor', '分页游标无效或与查询条件不符', 'the cursor is malformed or belongs to another query');
 }
 
-/** One page of a sparse index whose items are aggregates' heads (`<itemPrefix>…` / `headSortKey`). */
+/** One page of a sparse index whose items are aggregates' heads (`<itemPrefix>…` / `listedSortKey`). */
 export interface IndexPageQuery {
   tableName: string;
   table: { partitionKey: string; sortKey: string };
@@ -61,7 +67,7 @@ export interface IndexPageQuery {
   partition: string;
   sortPrefix?: string;
   itemPrefix: string;
-  headSortKey: string;
+  listedSortKey: string | RegExp;
   page: { limit: number; cursor?: string };
   newestFirst?: boolean;
   /** A filter on the items (the page may then hold fewer than `limit`); part of the cursor's query. */
@@ -72,7 +78,7 @@ export interface IndexPageQuery {
 export async function queryIndexPage(db: DynamoDBDocumentClient, q: IndexPageQuery): Promise<{ items: Record<string, unknown>[]; nextCursor?: string }> {
   const fingerprint = JSON.stringify({ index: q.index.name, pk: q.partition, sortPrefix: q.sortPrefix, ...(q.filter ? { filter: q.filter.values } : {}) });
   const start = q.page.cursor
-    ? openHeadStartKey(q.page.cursor, fingerprint, { table: q.table, index: q.index, partition: q.partition, sortPrefix: q.sortPrefix, itemPrefix: q.itemPrefix, headSortKey: q.headSortKey })
+    ? openHeadStartKey(q.page.cursor, fingerprint, { table: q.table, index: q.index, partition: q.partition, sortPrefix: q.sortPrefix, itemPrefix: q.itemPrefix, listedSortKey: q.listedSortKey })
     : undefined;
   const out = await db
     .send(

@@ -1,9 +1,11 @@
 // `tongban cases file|show|history|accept|supplement|refuse|decide|opinion|pause|resume|withdraw|queue|list`
-// and `tongban supervision overdue|violation`: each builds the route's request from the options,
+// and `tongban supervision <list>`: each builds the route's request from the options,
 // and prints the answer through the caller's `out` (JSON with --json, exit 1 when refused).
 import { randomUUID } from 'node:crypto';
 import type { CaseHistoryView } from '../domain/cases/case-service.ts';
 import { SPECIAL_PROCEDURES, SPECIAL_PROCEDURE_ZH } from '../domain/cases/case-record.ts';
+import type { SupervisionKind } from '../domain/cases/case-store.ts';
+import { SUPERVISION_KINDS } from '../domain/cases/case-store.ts';
 import type { ApiClient, ApiResponse } from './api-client.ts';
 import { UsageError } from './api-client.ts';
 import { baseVersion, exactlyOne, isoDate, positiveInt, readJsonObject } from './args.ts';
@@ -140,7 +142,7 @@ export async function casesCommand(ctx: CommandContext, command: string | undefi
 }
 
 export async function supervisionCommand(ctx: CommandContext, kind: string | undefined): Promise<number> {
-  if (kind !== 'overdue' && kind !== 'violation') throw new UsageError('supervision needs overdue or violation');
+  if (!SUPERVISION_KINDS.includes(kind as SupervisionKind)) throw new UsageError(`supervision needs one of ${SUPERVISION_KINDS.join(', ')}`);
   return ctx.out(await ctx.api.request('GET', `/v1/supervision/${kind}`, { query: page(ctx.o) }), printSupervisionList);
 }
 

@@ -4,6 +4,7 @@ import type { CaseHistoryView, FilingResult, JointTaskEntry, SupervisionEntry } 
 import type { JointTask } from '../domain/cases/case-record.ts';
 import type { CaseState, CaseStatus } from '../domain/cases/case-record.ts';
 import { CASE_STATUS_ZH, SPECIAL_PROCEDURE_ZH } from '../domain/cases/case-record.ts';
+import type { SupervisionKind } from '../domain/cases/case-store.ts';
 import { printTable } from './output.ts';
 
 
@@ -29,7 +30,8 @@ export function printReceipt(body: FilingResult, idempotencyKey: string): void {
 
 export function printCase(c: CaseState): void {
   console.log(`${c.caseNo}  ${c.itemName} (${c.itemCode}, version ${c.itemVersion})`);
-  console.log(`状态 status: ${statusOf(c.status)}${c.supervision ? `  [${c.supervision === 'overdue' ? '超期 overdue' : '超法定时限 violation'}]` : ''} · case version ${c.version}`);
+  console.log(`状态 status: ${statusOf(c.status)}${c.supervision ? `  [${SUPERVISION_ZH[c.supervision]}]` : ''} · case version ${c.version}`);
+  for (const f of c.findings ?? []) console.log(`督查 finding: ${SUPERVISION_ZH[f.kind]} (due ${f.due}, recorded ${f.on})`);
   console.log(`申请人 applicant: ${c.applicant.name} (${c.applicant.kind === 'person' ? c.applicant.residentId : c.applicant.creditCode}) · channel ${c.channelId} · department ${c.departmentId}`);
   console.log(`收件 received: ${c.receivedAt}${c.deemedAcceptedOn ? ` · 答复期限 answer due ${dated(c, 'deemedAcceptedOn', c.deemedAcceptedOn)}` : ''}`);
   if (c.preReview) {
@@ -121,6 +123,14 @@ function taskLine(c: CaseState, t: JointTask): string {
   return `${t.departmentId}: ${TASK_STATUS_ZH[t.status]} · ${due}${marks}${opinion}`;
 }
 
+const SUPERVISION_ZH: Record<SupervisionKind, string> = {
+  overdue: '超期 overdue',
+  violation: '超法定时限 violation',
+  'procedure-overrun': '特别程序超时 procedure-overrun',
+  'pre-review-late': '预审逾期 pre-review-late',
+  'materials-late': '容缺材料逾期 materials-late',
+};
+
 export function printSupervisionList(body: { cases: SupervisionEntry[]; nextCursor?: string }): void {
   if (body.cases.length === 0) console.log('(no cases)');
   else {
@@ -129,11 +139,12 @@ export function printSupervisionList(body: { cases: SupervisionEntry[]; nextCurs
       c.itemName,
       c.departmentId,
       statusOf(c.status),
-      c.supervision,
+      SUPERVISION_ZH[c.supervision],
+      c.passedDeadline ?? '',
       c.deadlines?.promised ?? '',
       c.deadlines?.statutory ?? '',
     ]);
-    printTable(['CASE NO', 'ITEM', 'DEPARTMENT', 'STATUS', 'MARK', 'PROMISED', 'STATUTORY'], rows);
+    printTable(['CASE NO', 'ITEM', 'DEPARTMENT', 'STATUS', 'LIST', 'PASSED', 'PROMISED', 'STATUTORY'], rows);
   }
   more(body.nextCursor);
 }

@@ -20,7 +20,7 @@ const HELP = `tongban: the Tongban (通办) command line
 Usage: tongban items <command> [options]
        tongban cases <command> [options]
        tongban licences show|revoke|list [options]
-       tongban supervision overdue|violation [--limit N] [--cursor C]
+       tongban supervision <list> [--limit N] [--cursor C]
        tongban calendar list|show <year>|load <file>          the official holiday arrangements
        tongban verify <document> <seal> --jwks <jwks.json>   offline: no network, no credentials
        tongban audit list|fetch|verify [options]             the archive (auditors)
@@ -99,6 +99,9 @@ Licences (电子证照):
 
 Supervision (platform):
   supervision overdue|violation   cases past their promised / statutory deadline
+  supervision procedure-overrun|pre-review-late|materials-late
+                                  cases with that finding: a special procedure past its stated
+                                  length, a late pre-review opinion, 容缺 materials not delivered
 
 Calendar (法定节假日安排; everyone reads, the platform role loads):
   calendar list                   every year loaded: version, source, who loaded it; how far the data

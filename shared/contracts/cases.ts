@@ -2,8 +2,8 @@
 // shapes and sizes only; identifiers' checksums, phone numbers and the guide's material rules are the
 // domain's (shared/domain/cases), which answers with specific error codes.
 import { z } from 'zod';
-import { CASE_STATUSES, SPECIAL_PROCEDURES } from '../domain/cases/case-record.ts';
-import { MAX_CASE_PAGE_SIZE } from '../domain/cases/case-store.ts';
+import { CASE_STATUSES, FINDING_KINDS, SPECIAL_PROCEDURES } from '../domain/cases/case-record.ts';
+import { MAX_CASE_PAGE_SIZE, SUPERVISION_KINDS } from '../domain/cases/case-store.ts';
 
 const text = (max: number) => z.string().max(max);
 export const JsonValueSchema: z.ZodType = z
@@ -204,6 +204,13 @@ export const CaseStateSchema = z
       .meta({ description: 'the official calendar data version of each year the live dates were counted across; 0: counted provisionally' }),
     supervision: z.enum(['overdue', 'violation']).optional(),
     supervisionDeadline: date.optional().meta({ description: 'the deadline the case had passed when it was marked' }),
+    findings: z
+      .array(z.object({ kind: z.enum(FINDING_KINDS), due: date, on: date }))
+      .optional()
+      .meta({
+        description:
+          'supervision findings, each on its own list: a special procedure past its stated length (procedure-overrun), the pre-review opinion late (pre-review-late), 容缺 materials not delivered by their due day (materials-late); `due`: the day it was due, `on`: the day it was recorded',
+      }),
     decision: z
       .object({
         outcome: z.enum(['approved', 'denied']),
@@ -314,8 +321,8 @@ export const SupervisionListSchema = z
         itemName: z.string(),
         departmentId: z.string(),
         status: z.string(),
-        supervision: z.enum(['overdue', 'violation']),
-        passedDeadline: date.optional().meta({ description: 'the deadline it had passed when marked: the list is sorted by it' }),
+        supervision: z.enum(SUPERVISION_KINDS),
+        passedDeadline: date.optional().meta({ description: 'the deadline it had passed when marked, or the finding\'s due day: the list is sorted by it' }),
         acceptedOn: date.optional(),
         deadlines: CaseStateSchema.shape.deadlines,
         decidedOn: date.optional(),
@@ -423,7 +430,7 @@ export const ChannelCasesQuerySchema = z
   .object({ applicant: z.string().max(64).optional().meta({ description: 'resident ID or credit code' }), limit, cursor })
   .strict();
 
-export const SupervisionParamsSchema = z.object({ kind: z.enum(['overdue', 'violation']) }).strict();
+export const SupervisionParamsSchema = z.object({ kind: z.enum(SUPERVISION_KINDS) }).strict();
 export const SupervisionQuerySchema = z.object({ limit, cursor }).strict();
 export const JointTaskQueueQuerySchema = z.object({ limit, cursor }).strict();
 

@@ -574,7 +574,8 @@ export const ROUTES = [
     function: 'cases',
     auth: 'iam',
     roles: ['platform'],
-    summary: 'Cases past their promised deadline (overdue) or their statutory one (violation), earliest deadline first',
+    summary:
+      'Cases past their promised deadline (overdue) or their statutory one (violation), or with a finding: a special procedure past its stated length (procedure-overrun), a late pre-review (pre-review-late), 容缺 materials late (materials-late); earliest passed date first',
     params: SupervisionParamsSchema,
     query: SupervisionQuerySchema,
     response: SupervisionListSchema,

@@ -3,7 +3,8 @@
 // an extension of the statutory limit (行政许可法 Art. 42), a special procedure with its expected
 // length (Art. 45) counted by whole days, and a decision after the promised deadline, whose lateness
 // is recorded with it although no sweep ran; and a 容缺 acceptance, whose approval waits for the
-// channel to deliver the pending materials; and an online pre-review opinion.
+// channel to deliver the pending materials; and an online pre-review opinion; and the supervision
+// lists of what the sweep finds late on a case's own dates.
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -114,5 +115,49 @@ describe('the clock rules of the 行政许可法, as a department and a channel 
     expect(given.code, given.err).toBe(0);
     expect(given.out).toContain('预审 pre-review on 2026-11-10: 材料不全 incomplete: 施工图设计文件审查合格书 · 下一步 next: 补正后再次提交');
     expect(seen.preReview).toEqual({ outcome: 'incomplete', missing: ['施工图设计文件审查合格书'], nextSteps: '补正后再次提交', on: '2026-11-10', late: false });
+  });
+
+  it('puts what the sweep finds late on its supervision list: a pre-review not given, a procedure past its length, 容缺 materials not delivered', async () => {
+    // Prepare, on Mon 16 Nov: a building permit filed (pre-review due Wed 18 Nov); a food licence
+    // accepted with two materials pending until Fri 20 Nov; one paused for 2 working days (until Wed 18 Nov).
+    day('2026-11-16');
+    const file = async (guide: typeof FOOD, applicant: Json, only: (m: (typeof FOOD.materials)[number]) => boolean) => {
+      const materials: Json = {};
+      for (const m of guide.materials.filter(only)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
+      const filed = await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: guide.implementationCode, applicant, form: {}, materials } });
+      return (filed.body as Json).caseNo as string;
+    };
+    const building = await file(BUILDING, SHOP, (m) => m.required);
+    const pending = await file(FOOD, ZHANG, (m) => m.required && !m.tolerable);
+    const paused = await file(FOOD, ZHANG, (m) => m.required);
+    expect((await as('market').request('POST', `/v1/cases/${pending}/accept`, { body: { pendingMaterials: ['经营场所平面布局图', '食品安全管理制度文本'], pendingDueOn: '2026-11-20' } })).status).toBe(200);
+    expect((await as('market').request('POST', `/v1/cases/${paused}/accept`, { body: {} })).status).toBe(200);
+    expect((await as('market').request('POST', `/v1/cases/${paused}/pause`, { body: { procedure: 'testing', reason: '样品送检', expectedDays: 2 } })).status).toBe(200);
+    const listed = async (kind: string) => (((await as('reviewer').request('GET', `/v1/supervision/${kind}`)).body as Json).cases as Json[]).map((c) => [c.caseNo, c.passedDeadline]);
+    const mine = (rows: unknown[][]) => rows.filter(([no]) => [building, pending, paused].includes(no as string));
+
+    // Act: nothing found on a due day itself (Wed 18 Nov); the sweep of Mon 23 Nov finds all three
+    day('2026-11-18');
+    await env.platform.sweep();
+    const onDueDays = [...mine(await listed('pre-review-late')), ...mine(await listed('procedure-overrun')), ...mine(await listed('materials-late'))];
+    day('2026-11-23');
+    const report = await env.platform.sweep();
+    const cliList = await cli('supervision', 'procedure-overrun', '--as', 'reviewer');
+    const byDepartment = await cli('supervision', 'materials-late', '--as', 'market');
+    const seen = (await as('portal').request('GET', `/v1/cases/${pending}`)).body as Json;
+
+    // Assess
+    expect(onDueDays).toEqual([]);
+    expect(report.findingsRecorded).toBe(3);
+    expect(report.failed).toEqual([]);
+    expect(mine(await listed('pre-review-late'))).toEqual([[building, '2026-11-18']]);
+    expect(mine(await listed('procedure-overrun'))).toEqual([[paused, '2026-11-18']]);
+    expect(mine(await listed('materials-late'))).toEqual([[pending, '2026-11-20']]);
+    expect(cliList.code, cliList.err).toBe(0);
+    expect(cliList.out).toContain(paused);
+    expect(cliList.out).toContain('特别程序超时 procedure-overrun');
+    expect(byDepartment.code).toBe(1);
+    expect(byDepartment.err + byDepartment.out).toContain('ROLE_FORBIDDEN');
+    expect(seen.findings).toEqual([{ kind: 'materials-late', due: '2026-11-20', on: '2026-11-23' }]);
   });
 });

@@ -468,9 +468,9 @@ describe('DynamoCaseStore: listings', () => {
     await act(fresh, filed.state.caseNo, { action: 'mark-violation' }, on('2026-12-01', SYSTEM_CALLER));
 
     // Assess
-    expect(overdue.cases.map((c) => [c.caseNo, c.supervision, c.supervisionDeadline])).toEqual([[filed.state.caseNo, 'overdue', '2026-11-16']]);
+    expect(overdue.cases.map((c) => [c.state.caseNo, c.state.supervision, c.passedDeadline])).toEqual([[filed.state.caseNo, 'overdue', '2026-11-16']]);
     expect(await fresh.listSupervision('overdue', { limit: 10 })).toEqual({ cases: [] });
-    expect((await fresh.listSupervision('violation', { limit: 10 })).cases.map((c) => c.caseNo)).toEqual([filed.state.caseNo]);
+    expect((await fresh.listSupervision('violation', { limit: 10 })).cases.map((c) => c.state.caseNo)).toEqual([filed.state.caseNo]);
     expect(verifyCaseHistory(await fresh.history(filed.state.caseNo))).toEqual({ ok: true });
   });
 
@@ -491,15 +491,73 @@ describe('DynamoCaseStore: listings', () => {
 
     // Assess
     expect(paused.deadlines).toBeUndefined();
-    expect(list.cases.map((c) => [c.caseNo, c.supervisionDeadline])).toEqual([
+    expect(list.cases.map((c) => [c.state.caseNo, c.passedDeadline])).toEqual([
       [a.state.caseNo, '2026-11-16'],
       [b.state.caseNo, '2026-11-17'],
     ]);
   });
 
+  it('lists a case once per finding on the finding\'s list, by the day it was due, page by page; and gives the sweep a case the day after something falls due on it', async () => {
+    // Prepare: A accepted Mon 2 Nov, paused Tue 3 Nov for 2 working days (until Thu 5 Nov), resumed
+    // late Mon 9 Nov, paused again Tue 10 Nov for 1 day (until Wed 11 Nov); B paused Wed 4 Nov for
+    // 1 day (until Thu 5 Nov). C, a building permit filed Mon 2 Nov, awaits its pre-review (due Wed 4 Nov).
+    const fresh = await freshStore('cases-findings');
+    const a = (await file({ store: fresh, by: PORTAL, key: 'find-a', app: application(ZHANG), date: '2026-11-02' })).state.caseNo;
+    const b = (await file({ store: fresh, by: PORTAL, key: 'find-b', app: application(LI), date: '2026-11-02', minute: 1 })).state.caseNo;
+    const c = (await file({ store: fresh, by: PORTAL, key: 'find-c', app: application(SHOP, BUILDING), date: '2026-11-02', minute: 2, guide: BUILDING })).state.caseNo;
+    const pause = (expectedDays: number): CaseCommand => ({ action: 'pause', procedure: 'testing', reason: '送检', expectedDays });
+    await act(fresh, a, { action: 'accept' }, on('2026-11-02', MARKET, 30));
+    await act(fresh, b, { action: 'accept' }, on('2026-11-02', MARKET, 31));
+    await act(fresh, a, pause(2), on('2026-11-03', MARKET));
+    await act(fresh, b, pause(1), on('2026-11-04', MARKET));
+    const candidatesOn = async (status: 'received' | 'accepted', before: string) => {
+      const found: string[] = [];
+      for await (const x of fresh.sweepCandidates(DEPARTMENTS.housing.id, status, before)) found.push(x.caseNo);
+      for await (const x of fresh.sweepCandidates(DEPARTMENTS.market.id, status, before)) found.push(x.caseNo);
+      return found;
+    };
+    const receivedOnDueDay = await candidatesOn('received', '2026-11-04');
+    const receivedDayAfter = await candidatesOn('received', '2026-11-05');
+    await act(fresh, a, { action: 'resume' }, on('2026-11-09', MARKET));
+    await act(fresh, a, pause(1), on('2026-11-10', MARKET));
+    await act(fresh, b, { action: 'record-findings' }, on('2026-11-09', SYSTEM_CALLER));
+    await act(fresh, a, { action: 'record-findings' }, on('2026-11-12', SYSTEM_CALLER));
+    await act(fresh, c, { action: 'record-findings' }, on('2026-11-05', SYSTEM_CALLER));
+
+    // Act
+    const overrun: [string, string | undefined][] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await fresh.listSupervision('procedure-overrun', { limit: 2, ...(cursor ? { cursor } : {}) });
+      overrun.push(...page.cases.map((x): [string, string | undefined] => [x.state.caseNo, x.passedDeadline]));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    const preReview = await fresh.listSupervision('pre-review-late', { limit: 10 });
+    const materials = await fresh.listSupervision('materials-late', { limit: 10 });
+
+    // Assess: a day-after candidate, on no list before; listed by due day, then case number, each carrying the newest state
+    expect([receivedOnDueDay, receivedDayAfter]).toEqual([[], [c]]);
+    expect(overrun.slice(0, 2).map(([, due]) => due)).toEqual(['2026-11-05', '2026-11-05']);
+    expect(overrun).toEqual(
+      expect.arrayContaining([
+        [a, '2026-11-05'],
+        [b, '2026-11-05'],
+        [a, '2026-11-11'],
+      ]),
+    );
+    expect([overrun.length, pages]).toEqual([3, 2]);
+    expect(preReview.cases.map((x) => [x.state.caseNo, x.passedDeadline, x.state.findings])).toEqual([[c, '2026-11-04', [{ kind: 'pre-review-late', due: '2026-11-04', on: '2026-11-05' }]]]);
+    expect(materials.cases).toEqual([]);
+    const newestOfA = await fresh.get(a);
+    expect((await fresh.listSupervision('procedure-overrun', { limit: 10 })).cases.filter((x) => x.state.caseNo === a).map((x) => x.state.version)).toEqual([newestOfA!.version, newestOfA!.version]);
+  });
+
   it('gives the sweep every case due before a day, over all shards and pages, with the undated ones, and no other', async () => {
     // Prepare: 12 received cases filed on three days (answer periods end 9, 10 and 11 Nov), one
-    // accepted case, one paused (undated in the queue) and one of another department.
+    // accepted case (promised Mon 16 Nov), one paused (in the queue by its expected end, Tue 17 Nov: 4-6, 9-13, 16, 17 Nov) and
+    // one of another department.
     const fresh = await freshStore('cases-sweep');
     const byDay: Record<string, string[]> = {};
     for (const [i, date] of ['2026-11-02', '2026-11-03', '2026-11-04'].flatMap((d) => [d, d, d, d]).entries()) {
@@ -522,13 +580,17 @@ describe('DynamoCaseStore: listings', () => {
     // Act
     const receivedBefore11 = await collect('received', '2026-11-11');
     const receivedBefore9 = await collect('received', '2026-11-09');
-    const acceptedBefore = await collect('accepted', '2026-11-10');
+    const acceptedBefore = await collect('accepted', '2026-11-16');
+    const acceptedAfterPromised = await collect('accepted', '2026-11-17');
+    const acceptedAfterPause = await collect('accepted', '2026-11-18');
     const acceptedLater = await collect('accepted', '2026-12-31');
 
     // Assess
     expect(receivedBefore11).toEqual([...byDay['2026-11-09']!, ...byDay['2026-11-10']!].sort());
     expect(receivedBefore9).toEqual([]);
-    expect(acceptedBefore).toEqual([toPause.state.caseNo]); // undated while paused: the sweep looks at it
+    expect(acceptedBefore).toEqual([]);
+    expect(acceptedAfterPromised).toEqual([toAccept.state.caseNo]); // promised Mon 16 Nov
+    expect(acceptedAfterPause).toEqual([toAccept.state.caseNo, toPause.state.caseNo].sort()); // the day after its expected end
     expect(acceptedLater).toEqual([toAccept.state.caseNo, toPause.state.caseNo].sort());
   });
 });

@@ -42,6 +42,17 @@ function on(date: string, actor: Caller, minute = 0, extra: Partial<CaseContext>
 }
 
 
+/** What one sweep on `today` does to the case: its commands applied until it answers none. */
+function sweepTo(state: CaseState, today: string) {
+  let current = state;
+  const actions: string[] = [];
+  for (let command = sweepCommand(current, today, officialCalendar); command; command = sweepCommand(current, today, officialCalendar)) {
+    current = applyCaseCommand(current, command, on(today, SYSTEM_CALLER)).state;
+    actions.push(command.action);
+  }
+  return { state: current, actions };
+}
+
 const ALL_MATERIALS: Record<string, CaseMaterial> = {
   [APPLICATION]: upload(APPLICATION),
   [BUSINESS_LICENCE]: { kind: 'licence', licenceId: '1.2.156.3005.2.YYZZ.91350100M000100Y43.001.001.K' },
@@ -373,6 +384,105 @@ describe('online pre-review (网上预审, 001 §14, 004 §18)', () => {
       'nextSteps',
       'CASE_PRE_REVIEW_NOT_OFFERED',
     ]);
+  });
+});
+
+describe('supervision findings: a procedure past its length, a late pre-review, 容缺 materials late', () => {
+  const BUILDING = guideOf('000117003000');
+  const building = () =>
+    fileCase(input({ materials: Object.fromEntries(BUILDING.materials.filter((m) => m.required).map((m) => [m.name, upload(m.name)])) }, BUILDING), on('2026-09-30', PORTAL)).state;
+  const pendingUntil20Oct = () =>
+    applyCaseCommand(received('2026-09-30', WITHOUT_TOLERABLE), { action: 'accept-pending', pendingMaterials: [LAYOUT, RULES], pendingDueOn: '2026-10-20' }, on('2026-10-08', MARKET)).state;
+
+  it('has the sweep record a pre-review not given by its due day (Fri 9 Oct) from the day after, once', () => {
+    // Act
+    const onDueDay = sweepTo(building(), '2026-10-09');
+    const dayAfter = sweepTo(building(), '2026-10-12');
+    const again = sweepTo(dayAfter.state, '2026-10-13');
+
+    // Assess
+    expect(onDueDay.actions).toEqual([]);
+    expect(dayAfter.actions).toEqual(['record-findings']);
+    expect(dayAfter.state.findings).toEqual([{ kind: 'pre-review-late', due: '2026-10-09', on: '2026-10-12' }]);
+    expect(dayAfter.state.status).toBe('received');
+    expect(again.actions).toEqual([]);
+    expect(refusal(() => applyCaseCommand(dayAfter.state, { action: 'record-findings' }, on('2026-10-13', SYSTEM_CALLER))).code).toBe('CASE_NO_FINDINGS');
+  });
+
+  it('records the lateness with the late step itself: a late pre-review, a late acceptance without one', () => {
+    // Act
+    const latePreReview = applyCaseCommand(building(), { action: 'pre-review', outcome: 'passes', nextSteps: '到窗口办理' }, on('2026-10-12', HOUSING)).state;
+    const inTime = applyCaseCommand(building(), { action: 'pre-review', outcome: 'passes', nextSteps: '到窗口办理' }, on('2026-10-09', HOUSING)).state;
+    const acceptedWithout = applyCaseCommand(building(), { action: 'accept' }, on('2026-10-12', HOUSING)).state;
+    const acceptedInTime = applyCaseCommand(building(), { action: 'accept' }, on('2026-10-09', HOUSING)).state;
+
+    // Assess
+    expect(latePreReview.findings).toEqual([{ kind: 'pre-review-late', due: '2026-10-09', on: '2026-10-12' }]);
+    expect(acceptedWithout.findings).toEqual([{ kind: 'pre-review-late', due: '2026-10-09', on: '2026-10-12' }]);
+    expect([inTime.findings, acceptedInTime.findings]).toEqual([undefined, undefined]);
+  });
+
+  it('records a special procedure still running after its expected end (Thu 22 Oct), by the sweep or by a late resume', () => {
+    // Act
+    const lastDay = sweepTo(paused(), '2026-10-22');
+    const dayAfter = sweepTo(paused(), '2026-10-23');
+    const resumedLate = applyCaseCommand(paused(), { action: 'resume' }, on('2026-10-26', MARKET)).state;
+    const resumedInTime = applyCaseCommand(paused(), { action: 'resume' }, on('2026-10-22', MARKET)).state;
+    const resumedAfterSweep = applyCaseCommand(dayAfter.state, { action: 'resume' }, on('2026-10-26', MARKET)).state;
+
+    // Assess
+    expect(lastDay.actions).toEqual([]);
+    expect(dayAfter.actions).toEqual(['record-findings']);
+    expect(dayAfter.state.findings).toEqual([{ kind: 'procedure-overrun', due: '2026-10-22', on: '2026-10-23' }]);
+    expect(resumedLate.findings).toEqual([{ kind: 'procedure-overrun', due: '2026-10-22', on: '2026-10-26' }]);
+    expect(resumedInTime.findings).toBeUndefined();
+    expect(resumedAfterSweep.findings).toEqual(dayAfter.state.findings);
+  });
+
+  it('records a second overrun for a second procedure, each by the day it was due', () => {
+    // Prepare: overran the first (ended 22 Oct, resumed 26 Oct); a second pause on 27 Oct for 2 days: Wed 28, Thu 29 Oct
+    const resumed = applyCaseCommand(paused(), { action: 'resume' }, on('2026-10-26', MARKET)).state;
+    const again = applyCaseCommand(resumed, { action: 'pause', procedure: 'testing', reason: '送检', expectedDays: 2 }, on('2026-10-27', MARKET)).state;
+
+    // Act
+    const swept = sweepTo(again, '2026-10-30');
+
+    // Assess
+    expect(swept.state.findings!.map((f) => [f.kind, f.due])).toEqual([
+      ['procedure-overrun', '2026-10-22'],
+      ['procedure-overrun', '2026-10-29'],
+    ]);
+  });
+
+  it('records 容缺 materials still pending after their due day, and not once they were delivered in time', () => {
+    // Act
+    const onDueDay = sweepTo(pendingUntil20Oct(), '2026-10-20');
+    const dayAfter = sweepTo(pendingUntil20Oct(), '2026-10-21');
+    const deliveredLate = applyCaseCommand(pendingUntil20Oct(), { action: 'deliver', materials: { [LAYOUT]: upload('布局图') } }, on('2026-10-21', PORTAL)).state;
+    const deliveredInTime = applyCaseCommand(pendingUntil20Oct(), { action: 'deliver', materials: { [LAYOUT]: upload('布局图'), [RULES]: upload('制度') } }, on('2026-10-20', PORTAL)).state;
+
+    // Assess
+    expect(onDueDay.actions).toEqual([]);
+    expect(dayAfter.actions).toEqual(['record-findings']);
+    expect(dayAfter.state.findings).toEqual([{ kind: 'materials-late', due: '2026-10-20', on: '2026-10-21' }]);
+    expect(deliveredLate.findings).toEqual([{ kind: 'materials-late', due: '2026-10-20', on: '2026-10-21' }]);
+    expect(deliveredInTime.findings).toBeUndefined();
+    expect(sweepTo(deliveredInTime, '2026-10-21').actions).toEqual([]);
+  });
+
+  it('finds nobody late on a provisional date: a procedure expected to end in a year not loaded', () => {
+    // Prepare: accepted Mon 7 Dec 2026, paused Mon 21 Dec for 10 working days: Dec 22-25, 28-31 (8),
+    // [1 Jan 元旦 by law], Mon 4 Jan (9), Tue 5 Jan 2027 (10) — provisional without the 2027 data.
+    const accepted = applyCaseCommand(received('2026-12-07'), { action: 'accept' }, on('2026-12-07', MARKET)).state;
+    const pausedOverNewYear = applyCaseCommand(accepted, { action: 'pause', procedure: 'expert-review', reason: '专家评审', expectedDays: 10 }, on('2026-12-21', MARKET)).state;
+
+    // Act
+    const swept = sweepTo(pausedOverNewYear, '2027-01-07');
+
+    // Assess
+    expect(pausedOverNewYear.pauses.at(-1)!.expectedUntil).toBe('2027-01-05');
+    expect(pausedOverNewYear.provisional).toContain('pauses.0.expectedUntil');
+    expect(swept.state.findings).toBeUndefined();
   });
 });
 
@@ -887,6 +997,7 @@ describe('illegal transitions', () => {
     withdraw: [{ action: 'withdraw', reason: '不再申请' }, PORTAL],
     'mark-overdue': [{ action: 'mark-overdue' }, SYSTEM_CALLER],
     'mark-violation': [{ action: 'mark-violation' }, SYSTEM_CALLER],
+    'record-findings': [{ action: 'record-findings' }, SYSTEM_CALLER],
     'recompute-dates': [{ action: 'recompute-dates' }, SYSTEM_CALLER],
     dispatch: [{ action: 'dispatch' }, SYSTEM_CALLER],
     escalate: [{ action: 'escalate', departmentId: DEPARTMENTS.health.id }, SYSTEM_CALLER],
@@ -1056,16 +1167,6 @@ describe('the sweep: deemed acceptance, then overdue and violation marks', () =>
   // Accepted Thu 8 Oct 2026 (FOOD: promised 10, statutory 20 working days).
   //   promised: Fri 9 (1), Sat 10 make-up (2), 12 (3), 13 (4), 14 (5), 15 (6), 16 (7), 19 (8), 20 (9), Wed 21 Oct (10).
   //   statutory: 22 (11), 23 (12), 26 (13), 27 (14), 28 (15), 29 (16), 30 (17), Mon 2 Nov (18), 3 (19), Wed 4 Nov (20).
-  const sweepTo = (state: CaseState, today: string) => {
-    let current = state;
-    const actions: string[] = [];
-    for (let command = sweepCommand(current, today, officialCalendar); command; command = sweepCommand(current, today, officialCalendar)) {
-      current = applyCaseCommand(current, command, on(today, SYSTEM_CALLER)).state;
-      actions.push(command.action);
-    }
-    return { state: current, actions };
-  };
-
   it('computes the deadlines on acceptance as counted by hand', () => {
     expect(accepted().deadlines).toEqual({ promised: '2026-10-21', statutory: '2026-11-04' });
   });
@@ -1122,7 +1223,9 @@ describe('the sweep: deemed acceptance, then overdue and violation marks', () =>
   });
 
   it('does not mark a paused case, nor one without computable deadlines', () => {
-    expect(sweepCommand(paused(), '2026-12-01', officialCalendar)).toBeUndefined();
+    // Paused 9 Oct, expected to end 22 Oct: the procedure's overrun is found, no mark is made.
+    expect(sweepTo(paused(), '2026-12-01').actions).toEqual(['record-findings']);
+    expect(sweepTo(paused(), '2026-12-01').state.supervision).toBeUndefined();
     // Accepted Tue 29 Dec 2026: the deadlines need 2027 data, which is not loaded.
     const flagged = applyCaseCommand(received('2026-12-28'), { action: 'accept' }, on('2026-12-29', MARKET)).state;
     expect(sweepCommand(flagged, '2027-06-01', officialCalendar)).toBeUndefined();

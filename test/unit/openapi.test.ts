@@ -258,6 +258,7 @@ describe('error codes', () => {
       'CASE_NOT_LATE',
       'CASE_SYSTEM_FORBIDDEN',
       'CASE_DEADLINES_UNCHANGED',
+      'CASE_NO_FINDINGS',
       // Joint handling's system actions, applied by the workflow's steps only when due (joint-handling.ts).
       'CASE_NOT_DISPATCHABLE',
       'CASE_TASK_NOT_LATE',

@@ -18,7 +18,9 @@
 //   refuse: received | supplement-requested ─▶ refused
 //   withdraw (channel): received | supplement-requested | accepted | opinions-complete ─▶ withdrawn
 //   refused, decided, withdrawn are final: they fix the outcome.
-//   The sweep (system): deem-accepted, mark-overdue / mark-violation, recompute-dates (case-dates.ts).
+//   The sweep (system): deem-accepted, mark-overdue / mark-violation, recompute-dates (case-dates.ts),
+//   record-findings (case-findings.ts: every action records the findings due before it; this one
+//   records them when nobody acted).
 //   The joint workflow (system): dispatch, escalate, record-missing, and joint-failed when it fails
 //   for good (the status stays; the case shows jointFailure).
 //
@@ -41,6 +43,7 @@ import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
 import { DomainError, conflict, forbidden, invalid } from '../errors.ts';
 import { assertCreditCode } from '../identifiers/credit-code.ts';
 import { assertResidentId } from '../identifiers/resident-id.ts';
+import { findingsDue, withFindings } from './case-findings.ts';
 import { caseStateDigest, hashCaseEntry, payloadDigest } from './case-history.ts';
 import type {
   Acceptance,
@@ -81,6 +84,7 @@ export type CaseCommand =
   | { action: 'withdraw'; reason: string }
   | { action: 'mark-overdue' }
   | { action: 'mark-violation' }
+  | { action: 'record-findings' }
   | { action: 'recompute-dates' }
   | { action: 'dispatch'; graceDays?: number }
   | { action: 'opinion'; outcome: 'agree' | 'disagree'; reasons?: string[]; attachments?: Record<string, CaseMaterial> }
@@ -149,6 +153,7 @@ export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'co-de
   withdraw: { by: 'channel', from: ['received', 'supplement-requested', 'accepted', 'opinions-complete'] },
   'mark-overdue': { by: 'system', from: ['accepted', 'opinions-complete'] },
   'mark-violation': { by: 'system', from: ['accepted', 'opinions-complete'] },
+  'record-findings': { by: 'system', from: ['received', 'accepted', 'opinions-complete'] },
   'recompute-dates': { by: 'system', from: ['received', 'accepted', 'opinions-complete'] },
   extend: { by: 'department', from: ['accepted', 'opinions-complete'] },
   deliver: { by: 'channel', from: ['accepted', 'opinions-complete'] },
@@ -235,10 +240,12 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
   if (!rule.from.includes(state.status)) {
     throw FINAL_STATUSES.includes(state.status) ? closed(state, command.action) : illegal(state, command.action);
   }
-  const { hash: _hash, ...current } = state;
-  const base = { ...current, version: state.version + 1, updatedAt: ctx.at };
-  const next = (changes: Partial<Omit<CaseState, 'hash'>>): Omit<CaseState, 'hash'> => ({ ...base, ...changes });
   const { today } = ctx;
+  const { hash: _hash, ...current } = state;
+  // Whatever the action, it records what supervision found late before it (case-findings.ts): a late
+  // step never hides its own lateness.
+  const base = { ...current, ...withFindings(state, today), version: state.version + 1, updatedAt: ctx.at };
+  const next = (changes: Partial<Omit<CaseState, 'hash'>>): Omit<CaseState, 'hash'> => ({ ...base, ...changes });
 
   switch (command.action) {
     case 'request-supplement': {
@@ -567,6 +574,14 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
       return record(next(lateness(state, today)), command.action, state, command, state.hash, ctx);
     }
 
+    case 'record-findings': {
+      // The sweep's: findings nobody's action has recorded yet (base records them).
+      if (findingsDue(state, today).length === 0) {
+        throw conflict('CASE_NO_FINDINGS', '办件没有待登记的督查发现', `case ${state.caseNo} has nothing late to record on ${today} (or it is recorded already)`);
+      }
+      return record(base, command.action, state, command, state.hash, ctx);
+    }
+
     case 'pre-review': {
       // 001 §14, 004 §18: where the item offers online pre-review, the department's opinion on the
       // materials as received — they pass, or what is missing and what to do next — within 2 working days.
@@ -704,7 +719,8 @@ function lateness(state: CaseState, today: string): Pick<CaseState, 'supervision
 /**
  * What the periodic sweep does to a case today, if anything: deem it accepted once the department's
  * answer period is over (Art. 32), compute its dates again when the calendar data they were counted
- * with has changed (a year loaded or corrected), then mark it late. Applied repeatedly until it answers undefined,
+ * with has changed (a year loaded or corrected), then mark it late, or record what else it found late
+ * (case-findings.ts). Applied repeatedly until it answers undefined,
  * so one sweep takes a case as far as the calendar says it has come (a deemed acceptance dated back
  * to the receipt of the materials may already be overdue).
  */
@@ -712,7 +728,8 @@ export function sweepCommand(state: CaseState, today: string, calendar: WorkingD
   if (state.status === 'received' && answerPeriodOver(state, today, calendar)) return { action: 'deem-accepted' };
   if (datesToRecompute(state, calendar)) return { action: 'recompute-dates' };
   const due = supervisionDue(state, today);
-  return due === 'violation' ? { action: 'mark-violation' } : due === 'overdue' ? { action: 'mark-overdue' } : undefined;
+  if (due) return due === 'violation' ? { action: 'mark-violation' } : { action: 'mark-overdue' };
+  return findingsDue(state, today).length > 0 ? { action: 'record-findings' } : undefined;
 }
 
 /**
@@ -984,6 +1001,7 @@ const ACTION_ZH: Record<CaseAction, string> = {
   withdraw: '撤回',
   'mark-overdue': '超期',
   'mark-violation': '超过法定时限',
+  'record-findings': '登记督查发现',
   'recompute-dates': '按工作日历重算期限',
   extend: '延长办理期限',
   deliver: '补交容缺材料',

@@ -37,6 +37,7 @@ export type CaseAction =
   | 'withdraw'
   | 'mark-overdue'
   | 'mark-violation'
+  | 'record-findings'
   | 'recompute-dates'
   | 'extend'
   | 'deliver'
@@ -222,6 +223,22 @@ export interface JointTask {
 export type SupervisionMark = 'overdue' | 'violation';
 
 /**
+ * A supervision finding besides the time limits' marks: a special procedure running past the length
+ * it stated (行政许可法 Art. 45, 004 §19), a pre-review opinion not given within its 2 working days
+ * (001 §14, 004 §18), 容缺 materials not delivered by their due day (004 §18).
+ */
+export type FindingKind = 'procedure-overrun' | 'pre-review-late' | 'materials-late';
+export const FINDING_KINDS: readonly FindingKind[] = ['procedure-overrun', 'pre-review-late', 'materials-late'];
+
+export interface CaseFinding {
+  kind: FindingKind;
+  /** The day it was due: late from the day after. */
+  due: string;
+  /** The day it was recorded. */
+  on: string;
+}
+
+/**
  * A date that cannot be counted even provisionally (a year whose statutory holidays are not known) is
  * flagged, never guessed.
  */
@@ -306,6 +323,11 @@ export interface CaseState {
   supervision?: SupervisionMark;
   /** The deadline the case had passed when it was marked (the supervision lists sort by it). */
   supervisionDeadline?: string;
+  /**
+   * What else supervision found late on the case (case-findings.ts): each recorded once, by the first
+   * action (the sweep's included) taken after the day it fell due; never taken back.
+   */
+  findings?: CaseFinding[];
   decision?: Decision;
   /**
    * Joint cases whose workflow failed for good (after its retries): what failed, recorded by the

@@ -116,7 +116,7 @@ export interface SupervisionEntry {
   departmentId: string;
   status: CaseStatus;
   supervision: SupervisionKind;
-  /** The deadline the case had passed when it was marked. */
+  /** The deadline the case had passed when it was marked, or the finding's due day. */
   passedDeadline?: string;
   acceptedOn?: string;
   deadlines?: CaseState['deadlines'];
@@ -330,14 +330,14 @@ export class CaseService {
     requireRole(caller, 'platform');
     const { cases, nextCursor } = await this.deps.store.listSupervision(kind, page);
     const entries = cases.map(
-      (c): SupervisionEntry => ({
+      ({ state: c, passedDeadline }): SupervisionEntry => ({
         caseNo: c.caseNo,
         itemCode: c.itemCode,
         itemName: c.itemName,
         departmentId: c.departmentId,
         status: c.status,
-        supervision: c.supervision ?? kind,
-        ...(c.supervisionDeadline ? { passedDeadline: c.supervisionDeadline } : {}),
+        supervision: kind,
+        ...(passedDeadline ? { passedDeadline } : {}),
         ...(c.acceptance ? { acceptedOn: c.acceptance.on } : {}),
         ...(c.deadlines ? { deadlines: c.deadlines } : {}),
         ...(c.decision ? { decidedOn: c.decision.on } : {}),

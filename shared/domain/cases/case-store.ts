@@ -5,10 +5,21 @@
 // every write stands alone, and a projection left behind by a crash is completed by the next reader.
 import type { DomainError } from '../errors.ts';
 import { conflict } from '../errors.ts';
-import type { CaseHistoryEntry, CaseState, CaseStatus, CaseTransition } from './case-record.ts';
+import type { CaseHistoryEntry, CaseState, CaseStatus, CaseTransition, FindingKind, SupervisionMark } from './case-record.ts';
+import { FINDING_KINDS } from './case-record.ts';
 
-/** The supervision lists (the legal clock's readings past the promised or the statutory deadline). */
-export type SupervisionKind = 'overdue' | 'violation';
+/**
+ * The supervision lists: the legal clock's readings past the promised or the statutory deadline, and
+ * one list per kind of finding (case-findings.ts).
+ */
+export type SupervisionKind = SupervisionMark | FindingKind;
+export const SUPERVISION_KINDS: readonly SupervisionKind[] = ['overdue', 'violation', ...FINDING_KINDS];
+
+/** A supervision list's page: each case with the date it passed (a case is listed once per finding). */
+export interface SupervisionList {
+  cases: { state: CaseState; passedDeadline?: string }[];
+  nextCursor?: string;
+}
 
 export interface CasePage {
   /** Page size: a whole number from 1 to MAX_CASE_PAGE_SIZE. */
@@ -71,8 +82,9 @@ export interface CaseStore {
 
   /**
    * A department's cases in one status, soonest due first: accepted cases by their promised deadline,
-   * received and supplement-requested ones by the day their answer is due (`deemedAcceptedOn`),
-   * final ones by the day they ended. Cases without such a date (a paused clock, a date beyond the
+   * received and supplement-requested ones by the day their answer is due (`deemedAcceptedOn`) — each
+   * sooner if something else falls due on it before (a pre-review opinion, the end of a special
+   * procedure, 容缺 materials: case-findings.ts' `findingsAwaited`) — final ones by the day they ended. Cases without such a date (a paused clock, a date beyond the
    * calendar data) come last. Ties by case number.
    */
   departmentQueue(departmentId: string, status: CaseStatus, page: CasePage): Promise<CaseList>;
@@ -84,11 +96,12 @@ export interface CaseStore {
   channelCases(channelId: string, applicantId: string | undefined, page: CasePage): Promise<CaseList>;
 
   /**
-   * The cases on a supervision list, earliest deadline first (the promised deadline for `overdue`, the
-   * statutory one for `violation`): those whose newest state's `supervision` mark names it, decided
-   * ones included (a late decision stays on record for supervision).
+   * The cases on a supervision list, earliest passed date first (the promised deadline for `overdue`,
+   * the statutory one for `violation`, a finding's due day for a finding's list): those whose newest
+   * state's `supervision` mark names it or that have such a finding (once per finding), ended ones
+   * included (lateness stays on record for supervision).
    */
-  listSupervision(kind: SupervisionKind, page: CasePage): Promise<CaseList>;
+  listSupervision(kind: SupervisionKind, page: CasePage): Promise<SupervisionList>;
 
   /**
    * What the periodic sweep must look at in a department: its cases in `status` whose queue date lies

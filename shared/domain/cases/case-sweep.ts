@@ -1,6 +1,6 @@
 // The sweep that lets time act on cases (行政许可法 Art. 32, 42, 82): a case the department did not
 // answer in time is deemed accepted, and an accepted case past its promised or statutory deadline is
-// marked for supervision. It also starts the joint handling of an accepted joint case whose workflow
+// marked for supervision, as is a case late on its own dates (case-findings.ts). It also starts the joint handling of an accepted joint case whose workflow
 // did not start (a deemed acceptance, or a start that failed after the acceptance was recorded), and
 // seals the results of a decided case whose sealing failed when it was decided, and starts the
 // archiving of every ended case that is not archived yet. On AWS a schedule runs it; the embedded platform, a timer. Every step is an
@@ -39,6 +39,8 @@ export interface SweepReport {
   deemedAccepted: number;
   markedOverdue: number;
   markedViolation: number;
+  /** Cases with supervision findings recorded (a procedure past its length, a late pre-review, 容缺 materials late). */
+  findingsRecorded: number;
   /** Cases whose dates were computed again: a year they were counted across was loaded or corrected. */
   deadlinesCompleted: number;
   /** Joint cases accepted but not dispatched whose workflow the sweep started (or found running). */
@@ -94,6 +96,7 @@ export class CaseSweep {
       deemedAccepted: 0,
       markedOverdue: 0,
       markedViolation: 0,
+      findingsRecorded: 0,
       deadlinesCompleted: 0,
       jointStarted: 0,
       sealed: 0,
@@ -170,6 +173,7 @@ export class CaseSweep {
       if (command.action === 'deem-accepted') report.deemedAccepted++;
       else if (command.action === 'mark-overdue') report.markedOverdue++;
       else if (command.action === 'mark-violation') report.markedViolation++;
+      else if (command.action === 'record-findings') report.findingsRecorded++;
       else report.deadlinesCompleted++;
     });
   }
