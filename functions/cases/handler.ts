@@ -97,6 +97,7 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
       preReviewCase: action('pre-review'),
       decideCase: action('decide'),
       withdrawCase: action('withdraw'),
+      acceptArchiveFindings: action('accept-archive-findings'),
       giveOpinion: action('opinion'),
       jointTaskQueue: ({ caller, query }) => cases.jointTasks(caller, page(query)),
       departmentQueue: ({ caller, query }) => cases.queue(caller, query.status as CaseStatus, page(query)),

@@ -1,17 +1,22 @@
 // Application materials in S3: a presigned PUT bound to the announced size, type and SHA-256 (S3
-// refuses an upload that differs), and a check that the object is really there and is that file
-// before a case may use it. Where the store keeps no checksum (s3rver), the object is hashed as a
-// stream, never read whole into memory.
+// refuses an upload that differs), and a check that the object is really there and is that file —
+// and, by its bytes, what its type says and not encrypted (material-inspection.ts) — before a case
+// may use it. Where the store keeps no checksum (s3rver), the object is hashed on the same read; it
+// is streamed, never read whole into memory.
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { invalid } from '../domain/errors.ts';
 import { MATERIALS_BUCKET } from './bucket-layout.ts';
 import type { MaterialVault } from '../domain/materials/material-vault.ts';
 import type { UploadRequest } from '../domain/materials/upload-policy.ts';
 import { sha256HexToBase64 } from '../domain/materials/upload-policy.ts';
+import { inspectionNeedsWholeFile, materialInspector, refuseUnarchivable } from '../domain/materials/material-inspection.ts';
+
+/** The bytes a JPEG's or PNG's signature takes (the longest, PNG's). */
+const SIGNATURE_BYTES = 8;
 
 export interface UploadSlot {
   objectKey: string;
@@ -75,10 +80,18 @@ export class S3MaterialStore implements MaterialVault {
     if (head.ContentType !== expected.contentType) {
       throw invalid('MATERIAL_TYPE_MISMATCH', field, '上传的材料格式与申报不符', `object ${objectKey} is ${head.ContentType}, ${expected.contentType} was announced`);
     }
-    const actual = head.ChecksumSHA256 ? Buffer.from(head.ChecksumSHA256, 'base64').toString('hex') : await this.hashObject(objectKey);
-    if (actual !== expected.sha256) {
+    // Its bytes, as the archive will check them: read whole where the format check needs every byte or
+    // the store keeps no checksum (s3rver), else only the first few. Streamed: memory stays flat.
+    const stored = head.ChecksumSHA256 ? Buffer.from(head.ChecksumSHA256, 'base64').toString('hex') : undefined;
+    const whole = stored === undefined || inspectionNeedsWholeFile(expected.contentType);
+    const inspector = materialInspector(expected.contentType);
+    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey, ...(whole ? {} : { Range: `bytes=0-${SIGNATURE_BYTES - 1}` }) }));
+    for await (const chunk of out.Body as Readable) inspector.update(chunk as Buffer);
+    const facts = inspector.facts();
+    if ((stored ?? facts.sha256) !== expected.sha256) {
       throw invalid('MATERIAL_CHECKSUM_MISMATCH', field, '上传的材料与申报的 SHA-256 摘要不符', `object ${objectKey} does not match the announced SHA-256`);
     }
+    refuseUnarchivable(facts, expected.contentType, field);
   }
 
   /**
@@ -136,10 +149,4 @@ export class S3MaterialStore implements MaterialVault {
     }
   }
 
-  private async hashObject(objectKey: string): Promise<string> {
-    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
-    const hash = createHash('sha256');
-    for await (const chunk of out.Body as Readable) hash.update(chunk as Buffer);
-    return hash.digest('hex');
-  }
 }

@@ -149,6 +149,7 @@ function printReport(report: ArchiveReport, ingest: ArchiveReport | undefined, p
   for (const [property, result] of Object.entries(report.properties) as [keyof typeof PROPERTY_ZH, ArchiveReport['properties']['integrity']][]) {
     console.log(`  ${PROPERTY_ZH[property]} ${property}: ${result.passed ? 'ok' : 'FAILED'}`);
     for (const f of result.findings) console.log(`    ✗ ${f.code}${f.path ? ` ${f.path}` : ''}: ${f.message}`);
+    for (const f of result.accepted ?? []) console.log(`    ! ${f.code} ${f.path ?? ''}: ${f.message} — 已接受 accepted on ${f.on} by ${f.acceptedBy}: ${f.reasons.join('; ')}`);
     for (const c of result.checked) console.log(`    · ${c}`);
   }
   console.log(ingest ? `入库检测 ingest check (${ingest.checkedAt}): ${ingest.passed ? 'passed' : 'FAILED'}` : '入库检测 ingest check: no report in the bundle');

@@ -128,6 +128,9 @@ export async function casesCommand(ctx: CommandContext, command: string | undefi
       return act('resume', {});
     case 'withdraw':
       return act('withdraw', { reason: exactlyOne(o.reason, '--reason', 'cases withdraw') });
+    case 'accept-archive-findings':
+      if (!o.reason?.length) throw new UsageError('cases accept-archive-findings needs --reason <text> (one or more): why the file is archived as it is');
+      return act('accept-archive-findings', { reasons: o.reason });
     case 'queue':
       if (o.opinions) {
         if (o.status !== undefined) throw new UsageError('cases queue takes --opinions or --status, not both');

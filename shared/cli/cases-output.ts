@@ -68,6 +68,9 @@ export function printCase(c: CaseState): void {
     console.log(`归档失败 archiving FAILED on ${c.archive.on} (attempt ${c.archive.attempts}; tried again by the sweep):`);
     for (const f of c.archive.findings) console.log(`  ✗ ${f.property} ${f.code}${f.path ? ` ${f.path}` : ''}: ${f.message}`);
   }
+  for (const e of c.archiveExceptions ?? []) {
+    console.log(`  接受 accepted ${e.code} ${e.path} on ${e.on} by ${e.acceptedBy}: ${e.reasons.join('; ')}`);
+  }
   if (c.refusal) console.log(`不予受理 refused on ${c.refusal.on}${reasons(c.refusal.reasons)}`);
   if (c.withdrawal) console.log(`撤回 withdrawn on ${c.withdrawal.on}: ${c.withdrawal.reason}`);
   console.log('材料 materials:');

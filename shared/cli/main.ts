@@ -82,6 +82,10 @@ Cases (办件):
                                   working days (15 for joint handling), approved by the department's head
   resume   <caseNo>                                                department
   withdraw <caseNo> --reason <text>                                channel: 撤回
+  accept-archive-findings <caseNo> --reason <text>…
+                                  platform: a case that ended before intake refused such files is
+                                  archived with what the check found of a file (UNREADABLE, ENCRYPTED)
+                                  listed as accepted, with the reasons, in its bundle's report
   queue    [--status <status>] [--limit N] [--cursor C]            department: its cases (default received)
   queue    --opinions [--limit N] [--cursor C]                     co-department: the joint tasks awaiting
                                   its opinion, soonest due first (escalated ones are overdue)

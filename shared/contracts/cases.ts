@@ -204,6 +204,10 @@ export const CaseStateSchema = z
       .meta({ description: 'the official calendar data version of each year the live dates were counted across; 0: counted provisionally' }),
     supervision: z.enum(['overdue', 'violation']).optional(),
     supervisionDeadline: date.optional().meta({ description: 'the deadline the case had passed when it was marked' }),
+    archiveExceptions: z
+      .array(z.object({ code: z.string(), path: z.string(), message: z.string(), reasons: z.array(z.string()), acceptedBy: z.string(), on: date }))
+      .optional()
+      .meta({ description: 'findings of the archive\'s check of a file the platform role accepted, with its reasons (cases that ended before intake refused such files)' }),
     findings: z
       .array(z.object({ kind: z.enum(FINDING_KINDS), due: date, on: date }))
       .optional()

@@ -162,6 +162,9 @@ const MATERIAL_ERRORS = [
   'MATERIAL_SIZE_MISMATCH',
   'MATERIAL_TYPE_MISMATCH',
   'MATERIAL_CHECKSUM_MISMATCH',
+  // Its bytes as the archive's check reads them: not its type's format, or encrypted (the check's codes).
+  'UNREADABLE',
+  'ENCRYPTED',
   'CASE_MATERIAL_UNKNOWN',
   'CASE_MATERIAL_INVALID',
   'CASE_LICENCE_NOT_ACCEPTED',
@@ -179,7 +182,7 @@ const CHANNEL_ACTION_ERRORS = [...CASE_ACTION_ERRORS, 'CASE_CHANNEL_FORBIDDEN'];
 const caseAction = (
   operationId: string,
   action: string,
-  roles: readonly ('department' | 'channel')[],
+  roles: readonly ('department' | 'channel' | 'platform')[],
   summary: string,
   body: z.ZodType,
   errors: readonly string[],
@@ -508,6 +511,14 @@ export const ROUTES = [
     'Extend the statutory time limit once, by up to 10 working days (15 for joint handling), approved by the head of the department, with reasons the applicant is told (行政许可法 Art. 42)',
     ExtendRequestSchema,
     [...DEPARTMENT_ACTION_ERRORS, 'CASE_ALREADY_EXTENDED', 'CASE_EXTENSION_DAYS_INVALID', 'CASE_EXTENSION_APPROVER_REQUIRED', 'CASE_REASONS_REQUIRED', 'CASE_EXTENSION_TOO_LATE'],
+  ),
+  caseAction(
+    'acceptArchiveFindings',
+    'accept-archive-findings',
+    ['platform'],
+    'For a case that ended before intake refused such files: accept, with reasons, what the last archiving attempt found of a file (UNREADABLE: not of its type\'s format; ENCRYPTED) — nothing else can be accepted. The case is archived at once, its bundle\'s check report listing those findings as accepted, with the reasons, by whom and when',
+    ReasonsRequestSchema,
+    [...CASE_ACTION_ERRORS, 'CASE_ARCHIVED', 'CASE_ARCHIVE_NOTHING_TO_ACCEPT', 'CASE_REASONS_REQUIRED'],
   ),
   caseAction('resumeCase', 'resume', ['department'], 'Resume the clock after a special procedure', ResumeRequestSchema, [
     ...DEPARTMENT_ACTION_ERRORS,

@@ -3,7 +3,7 @@
 // ends, the archive function packs it into a bundle and writes it to the archive bucket (s3rver, no
 // Object Lock embedded), and the case records where. An auditor lists the bundles, fetches one and
 // verifies it offline — with `tongban audit verify` and the published keys, and with tar, sha256sum
-// and openssl alone.
+// and openssl alone. One material is a real PDF: it comes out of the bundle byte for byte.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,7 +16,8 @@ import { BAG_PATHS } from '../../shared/domain/archive/bag-assessment.ts';
 import { bundleFilePath } from '../../shared/domain/archive/case-bundle.ts';
 import { joseToDer } from '../../shared/domain/seals/seal.ts';
 import { SHOP } from '../support/case-fixtures.ts';
-import { runCli, signedClients, uploadPdf } from '../support/signed-clients.ts';
+import { realPdf } from '../support/pdf-fixtures.ts';
+import { runCli, signedClients, uploadBytes, uploadPdf } from '../support/signed-clients.ts';
 import type { PlatformProcess } from '../support/platform-process.ts';
 import { startPlatformProcess } from '../support/platform-process.ts';
 
@@ -42,9 +43,14 @@ afterAll(async () => {
 const as = signedClients(() => platform);
 const cli = (...args: string[]) => runCli(join(dataDir, 'credentials.json'), ...args);
 
-async function file(applicant: Json): Promise<string> {
+/** A real PDF (page tree, text, cross-reference table): the decided case's first material. */
+const REAL_PDF = realPdf(`Articles of association ${randomUUID()}`);
+const FIRST_MATERIAL = REGISTRATION.materials.find((x) => x.required)!.name;
+
+async function file(applicant: Json, real?: Buffer): Promise<string> {
   const materials: Json = {};
   for (const m of REGISTRATION.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
+  if (real) materials[FIRST_MATERIAL] = await uploadBytes(as('portal'), real);
   const filed = await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: REGISTRATION.implementationCode, applicant, form: { 注册资本: '100万元' }, materials } });
   expect(filed.status).toBe(201);
   return (filed.body as Json).caseNo as string;
@@ -66,7 +72,7 @@ describe('every ended case archived, and an auditor verifying it alone', () => {
   let refused: Json;
 
   it('archives a decided case and a refused one as they end, locked for the item\'s retention', async () => {
-    const a = await file(SHOP);
+    const a = await file(SHOP, REAL_PDF);
     expect((await as('market').request('POST', `/v1/cases/${a}/accept`, { body: {} })).status).toBe(200);
     expect((await as('market').request('POST', `/v1/cases/${a}/decide`, { body: { outcome: 'approved' } })).status).toBe(200);
     const b = await file({ ...SHOP, creditCode: DEPARTMENTS.fire.id, name: '被驳回公司' });
@@ -117,6 +123,8 @@ describe('every ended case archived, and an auditor verifying it alone', () => {
     for (const m of REGISTRATION.materials.filter((x) => x.required)) {
       expect(execFileSync('sha256sum', [join(bag, bundleFilePath('materials', m.name, 'application/pdf'))], { encoding: 'utf8' }).split(' ')[0]).toBe(decided.materials[m.name].sha256);
     }
+    // The real PDF, byte for byte as the applicant uploaded it
+    expect((await readFile(join(bag, bundleFilePath('materials', FIRST_MATERIAL, 'application/pdf')))).equals(REAL_PDF)).toBe(true);
     const report = JSON.parse(await readFile(join(bag, BAG_PATHS.report), 'utf8')) as Json;
     expect(report).toMatchObject({ at: 'ingest', passed: true });
     // The archive seal over the tag manifest, with openssl and the archive key of the published JWKS

@@ -45,7 +45,9 @@ const tongban = (...args: string[]) => runCli(join(dataDir, 'credentials.json'),
 
 /** Writes a file of distinct content; answers its path and SHA-256. */
 async function material(name: string, content: string): Promise<{ path: string; sha256: string; size: number }> {
-  const bytes = Buffer.from(name.endsWith('.png') ? `\x89PNG\r\n${content}` : `%PDF-1.7\n${content}\n%%EOF\n`);
+  // Bytes of the format the name says (the platform checks them as the archive will): a PNG signature, a PDF header.
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const bytes = name.endsWith('.png') ? Buffer.concat([png, Buffer.from(content)]) : Buffer.from(`%PDF-1.7\n${content}\n%%EOF\n`);
   const path = join(files, name);
   await writeFile(path, bytes);
   return { path, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };

@@ -13,7 +13,8 @@ import { LOCAL_MATERIALS_BUCKET } from '../../infra/local/platform.ts';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { ApiResponse } from '../../shared/cli/api-client.ts';
 import { ZHANG } from '../support/case-fixtures.ts';
-import { signedClients, uploadPdf } from '../support/signed-clients.ts';
+import { encryptedPdf, randomBytes } from '../support/pdf-fixtures.ts';
+import { signedClients, uploadBytes, uploadPdf } from '../support/signed-clients.ts';
 import type { PlatformProcess } from '../support/platform-process.ts';
 import { startPlatformProcess } from '../support/platform-process.ts';
 
@@ -269,6 +270,33 @@ describe('filing refusals over HTTP', () => {
     // Assess
     expect(errorOf(res)).toEqual([400, 'MATERIAL_NOT_UPLOADED', `materials.${APPLICATION}.objectKey`]);
     expect(errorOf(department).slice(0, 2)).toEqual([403, 'ROLE_FORBIDDEN']);
+  });
+
+  it('refuses at filing and at supplement a "PDF" that is not one, and an encrypted PDF, with the archive check\'s codes, changing nothing', async () => {
+    // Prepare: random bytes and a PDF with an /Encrypt dictionary, each uploaded as application/pdf
+    // (the upload itself cannot tell: S3 takes any bytes of the announced size and checksum)
+    const body = await application();
+    const notPdf = await uploadBytes(as('portal'), randomBytes(`not a pdf ${randomUUID()}`));
+    const locked = await uploadBytes(as('portal'), encryptedPdf(`locked ${randomUUID()}`));
+    const before = ((await as('portal').request('GET', '/v1/cases', { query: { limit: '100' } })).body as Json).cases.length;
+    const filed = await file(body);
+    const caseNo = (filed.body as Json).caseNo as string;
+    expect((await as('market').request('POST', `/v1/cases/${caseNo}/supplement-request`, { body: { problems: [{ material: APPLICATION, problem: '缺少签字' }] } })).status).toBe(200);
+    const asked = (await as('portal').request('GET', `/v1/cases/${caseNo}`)).body as Json;
+
+    // Act
+    const random = await file({ ...body, materials: { ...body.materials, [APPLICATION]: notPdf } });
+    const encrypted = await file({ ...body, materials: { ...body.materials, [BUSINESS_LICENCE]: locked } });
+    const supplement = await as('portal').request('POST', `/v1/cases/${caseNo}/supplement`, { body: { materials: { [APPLICATION]: locked } } });
+
+    // Assess
+    expect(errorOf(random)).toEqual([400, 'UNREADABLE', `materials.${APPLICATION}.objectKey`]);
+    expect((random.body as Json).error.messageZh).toContain('不是有效的 PDF 文件');
+    expect(errorOf(encrypted)).toEqual([400, 'ENCRYPTED', `materials.${BUSINESS_LICENCE}.objectKey`]);
+    expect((encrypted.body as Json).error.messageZh).toContain('已加密');
+    expect(errorOf(supplement)).toEqual([400, 'ENCRYPTED', `materials.${APPLICATION}.objectKey`]);
+    expect(((await as('portal').request('GET', '/v1/cases', { query: { limit: '100' } })).body as Json).cases).toHaveLength(before + 1);
+    expect((await as('portal').request('GET', `/v1/cases/${caseNo}`)).body).toMatchObject({ status: 'supplement-requested', version: asked.version });
   });
 
   it('documents the case routes and the Idempotency-Key header in the OpenAPI document', async () => {

@@ -497,6 +497,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           'POST /v1/cases/{caseNo}/refuse',
           'POST /v1/cases/{caseNo}/pause',
           'POST /v1/cases/{caseNo}/extend',
+          'POST /v1/cases/{caseNo}/accept-archive-findings',
           'POST /v1/cases/{caseNo}/resume',
           'POST /v1/cases/{caseNo}/decide',
           'POST /v1/cases/{caseNo}/opinions',
@@ -513,7 +514,7 @@ describe('the Tongban CDK app (test configuration)', () => {
         expect(props(resources(api).find(([id]) => id === fnId)?.[1])).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
         // Every one of its routes is a method integrated with this function.
         const integrated = resources(api, 'AWS::ApiGateway::Method').filter(([, m]) => JSON.stringify(props(m).Integration).includes(fnId));
-        expect(integrated).toHaveLength(23);
+        expect(integrated).toHaveLength(24);
       });
 
       it('gives the cases function exactly CASES_TABLE, ITEMS_TABLE, DIRECTORY_TABLE, MATERIALS_BUCKET, MATERIALS_MAX_BYTES, JOINT_STATE_MACHINE_ARN, SEALING_FUNCTION_NAME, ARCHIVE_FUNCTION_NAME and the Powertools variables', () => {
@@ -1058,10 +1059,10 @@ describe('the Tongban CDK app (test configuration)', () => {
         ['GET', '/v1/supervision/{kind}'],
       ] as const)
         expect(may(market, method, path), `market ${method} ${path}`).toBe(false);
-      // Platform: supervision and reading a licence, and no case of its own to read or act on.
-      expect(may(reviewer, 'GET', '/v1/supervision/{kind}')).toBe(true);
-      expect(may(reviewer, 'GET', '/v1/licences/{licenceId}')).toBe(true);
-      for (const route of ROUTE_TABLE.filter((r) => r.function === 'cases' && r.path !== '/v1/supervision/{kind}' && r.path !== '/v1/licences/{licenceId}'))
+      // Platform: supervision, reading a licence and accepting an ended case's archive findings; no case to read or act on otherwise.
+      const PLATFORM_CASE_ROUTES = ['/v1/supervision/{kind}', '/v1/licences/{licenceId}', '/v1/cases/{caseNo}/accept-archive-findings'];
+      for (const path of PLATFORM_CASE_ROUTES) expect(may(reviewer, path.endsWith('findings') ? 'POST' : 'GET', path), `reviewer ${path}`).toBe(true);
+      for (const route of ROUTE_TABLE.filter((r) => r.function === 'cases' && !PLATFORM_CASE_ROUTES.includes(r.path)))
         expect(may(reviewer, route.method, route.path), `reviewer ${route.method} ${route.path}`).toBe(false);
       // The auditor: reading a licence, no other case route.
       expect(may(auditor, 'GET', '/v1/licences/{licenceId}')).toBe(true);

@@ -28,12 +28,17 @@ import { officialCalendar } from '../../shared/domain/calendar/official-calendar
 import type { ArchiveStore } from '../../shared/domain/archive/archive-store.ts';
 import { auditBundle } from '../../shared/domain/archive/bundle-audit.ts';
 import { CaseArchiving, bundleKey } from '../../shared/domain/archive/case-archiving.ts';
+import { bundleFilePath } from '../../shared/domain/archive/case-bundle.ts';
 import type { CaseMaterial } from '../../shared/domain/cases/case-record.ts';
+import { ACCEPTABLE_ARCHIVE_FINDINGS } from '../../shared/domain/cases/case-record.ts';
+import { DomainError } from '../../shared/domain/errors.ts';
+import type { MaterialVault } from '../../shared/domain/materials/material-vault.ts';
+import { encryptedPdf } from '../support/pdf-fixtures.ts';
 import { CaseService } from '../../shared/domain/cases/case-service.ts';
 import { CaseSealing } from '../../shared/domain/cases/case-sealing.ts';
 import { CaseSweep } from '../../shared/domain/cases/case-sweep.ts';
 import { rejection } from '../support/refusal.ts';
-import { FOOD, MARKET, PORTAL, SHOP } from '../support/case-fixtures.ts';
+import { FOOD, MARKET, PORTAL, REVIEWER, SHOP } from '../support/case-fixtures.ts';
 
 const MATERIALS = 'tongban-test-archiving-materials';
 const ARCHIVE = 'tongban-test-archiving-archive';
@@ -48,6 +53,7 @@ let raw: DynamoDBClient;
 let s3: S3Client;
 let kms: KMSClient;
 let store: DynamoCaseStore;
+let itemStore: DynamoItemStore;
 let cases: CaseService;
 let archive: S3ArchiveStore;
 let published: KmsPublishedKeys;
@@ -63,6 +69,7 @@ beforeAll(async () => {
   s3 = new S3Client({ endpoint: s3rver.endpoint, region: REGION, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
   kms = new KMSClient({ endpoint: localKms.endpoint, region: REGION, credentials: CREDENTIALS });
   const items = new DynamoItemStore(db, LOCAL_TABLES.items);
+  itemStore = items;
   const directory = new DynamoDirectory(db, LOCAL_TABLES.directory);
   await seedPlatform({ directory, store: items, principalArn: (name) => `arn:aws:iam::000000000000:user/${name}`, now });
   await ensureSealKeys(kms, directory, 'ECC_NIST_P256');
@@ -109,9 +116,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A PDF uploaded as the portal would, and the filing's material naming it. */
-async function uploaded(text: string): Promise<CaseMaterial> {
-  const bytes = Buffer.from(`%PDF-1.7\n${text}\n%%EOF\n`);
+/** A PDF uploaded as the portal would, and the filing's material naming it: of `text`, or these bytes. */
+async function uploaded(text: string | Buffer): Promise<CaseMaterial> {
+  const bytes = typeof text === 'string' ? Buffer.from(`%PDF-1.7\n${text}\n%%EOF\n`) : text;
   const objectKey = `uploads/kunming-portal/${randomUUID()}`;
   await s3.send(new PutObjectCommand({ Bucket: MATERIALS, Key: objectKey, Body: bytes, ContentType: 'application/pdf' }));
   return { kind: 'upload', objectKey, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, contentType: 'application/pdf' };
@@ -187,6 +194,53 @@ describe('archiving an ended case', () => {
     await s3.send(new PutObjectCommand({ Bucket: MATERIALS, Key: kept.objectKey, Body: original, ContentType: 'application/pdf' }));
     expect((await archiving().archive(caseNo)).archive).toMatchObject({ state: 'archived' });
     expect((await store.history(caseNo)).map((e) => e.type)).toEqual(['file', 'refuse', 'archive-failed', 'archive']);
+  });
+
+  it('archives a case that ended before intake refused encrypted files once the platform role accepts the finding, which its report lists', async () => {
+    // Prepare: filed through intake as it was before it read the bytes (every other check made), with
+    // an encrypted PDF as the application form; refused; its archiving fails on the file.
+    const kept = new S3MaterialStore(s3, MATERIALS, 900, now);
+    const earlierIntake: MaterialVault = {
+      verify: (key, expected, field) =>
+        kept.verify(key, expected, field).catch((e: unknown) => {
+          if (!(e instanceof DomainError && ACCEPTABLE_ARCHIVE_FINDINGS.includes(e.code))) throw e;
+        }),
+      keep: (from, to) => kept.keep(from, to),
+    };
+    const earlier = new CaseService({ store, items: itemStore, materials: earlierIntake, calendar: officialCalendar, now });
+    clock = new Date('2026-09-01T02:00:00Z');
+    const locked = encryptedPdf(`locked ${randomUUID()}`);
+    const name = FOOD.materials.find((x) => x.required)!.name;
+    const materials: Record<string, CaseMaterial> = {};
+    for (const m of FOOD.materials.filter((x) => x.required)) materials[m.name] = await uploaded(`${m.name} ${randomUUID()}`);
+    materials[name] = await uploaded(locked);
+    const refusedNow = await rejection(cases.file(PORTAL, randomUUID(), { itemCode: FOOD.implementationCode, applicant: SHOP, form: {}, materials }));
+    const caseNo = (await earlier.file(PORTAL, randomUUID(), { itemCode: FOOD.implementationCode, applicant: SHOP, form: {}, materials })).caseNo;
+    await cases.act(MARKET, caseNo, { action: 'refuse', reasons: ['不属于本部门职权范围'] });
+    const failed = await archiving().archive(caseNo);
+    const path = bundleFilePath('materials', name, 'application/pdf');
+
+    // Act
+    const byDepartment = await rejection(cases.act(MARKET, caseNo, { action: 'accept-archive-findings', reasons: ['原件加密'] }));
+    const withoutReasons = await rejection(cases.act(REVIEWER, caseNo, { action: 'accept-archive-findings', reasons: [] }));
+    const accepted = await cases.act(REVIEWER, caseNo, { action: 'accept-archive-findings', reasons: ['2026年12月前收件；申请人无法提供未加密的原件'] });
+    const done = await archiving().archive(caseNo);
+    const again = await rejection(cases.act(REVIEWER, caseNo, { action: 'accept-archive-findings', reasons: ['再次'] }));
+
+    // Assess
+    expect(refusedNow).toMatchObject({ code: 'ENCRYPTED', field: `materials.${name}.objectKey` });
+    expect(failed.archive).toMatchObject({ state: 'failed', findings: [{ property: 'security', code: 'ENCRYPTED', path }] });
+    expect([byDepartment.code, withoutReasons.code, again.code]).toEqual(['ROLE_FORBIDDEN', 'CASE_REASONS_REQUIRED', 'CASE_ARCHIVED']);
+    expect(accepted.archiveExceptions).toEqual([
+      { code: 'ENCRYPTED', path, message: expect.any(String), reasons: ['2026年12月前收件；申请人无法提供未加密的原件'], acceptedBy: 'reviewer', on: '2026-09-01' },
+    ]);
+    expect(done.archive).toMatchObject({ state: 'archived' });
+    const audit = await auditBundle(archive.read(bundleKey(done)), { scan: { ran: false, scanner: 'test', infected: [] }, publishedJwks: await published.jwks() });
+    expect(audit.report.passed).toBe(true);
+    for (const report of [audit.report, audit.ingest!]) {
+      expect(report.properties.security).toMatchObject({ passed: true, findings: [], accepted: [{ code: 'ENCRYPTED', path, acceptedBy: 'reviewer', reasons: ['2026年12月前收件；申请人无法提供未加密的原件'] }] });
+    }
+    expect((await store.history(caseNo)).map((e) => e.type)).toEqual(['file', 'refuse', 'archive-failed', 'accept-archive-findings', 'archive']);
   });
 
   it('archives a decided case only once it is sealed, and no case that has not ended', async () => {

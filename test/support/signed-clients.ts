@@ -35,7 +35,12 @@ export async function runCli(credentialsPath: string, ...args: string[]): Promis
 
 /** Uploads a small PDF with `content` through a presigned slot, as the CLI does; answers what a filing names. */
 export async function uploadPdf(client: ApiClient, content: string): Promise<UploadedMaterial> {
-  const bytes = Buffer.from(`%PDF-1.7\n${content}\n%%EOF\n`);
-  const material = { name: content, path: '(memory)', bytes, contentType: 'application/pdf', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
-  return (await uploadMaterials(client, [material]))[content]!;
+  return uploadBytes(client, Buffer.from(`%PDF-1.7\n${content}\n%%EOF\n`));
+}
+
+/** Uploads `bytes` as a file of `contentType` (default PDF), whatever they are, as the CLI does. */
+export async function uploadBytes(client: ApiClient, bytes: Buffer, contentType = 'application/pdf'): Promise<UploadedMaterial> {
+  const name = createHash('sha256').update(bytes).digest('hex');
+  const material = { name, path: '(memory)', bytes, contentType, size: bytes.length, sha256: name };
+  return (await uploadMaterials(client, [material]))[name]!;
 }

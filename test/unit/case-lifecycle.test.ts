@@ -964,6 +964,32 @@ describe('archiving an ended case', () => {
     expect(refusal(() => applyCaseCommand(ended, { action: 'archive', archive: ARCHIVED }, on('2026-10-15', MARKET)))).toMatchObject({ kind: 'forbidden' });
   });
 
+  it('lets the platform role accept, with reasons, only what is about a file\'s format or encryption, once each', () => {
+    // Prepare: an attempt that found an encrypted file, an unreadable one and a checksum mismatch
+    const findings = [
+      { property: 'security', code: 'ENCRYPTED', path: 'data/materials/a.pdf', message: 'encrypted' },
+      { property: 'usability', code: 'UNREADABLE', path: 'data/materials/b.png', message: 'not a PNG' },
+      { property: 'integrity', code: 'CHECKSUM_MISMATCH', path: 'data/materials/c.pdf', message: 'x' },
+    ];
+    const failed = applyCaseCommand(refused(), { action: 'archive-failed', findings }, on('2026-10-14', SYSTEM_CALLER)).state;
+    const accept: CaseCommand = { action: 'accept-archive-findings', reasons: ['旧办件的加密原件'] };
+
+    // Act
+    const accepted = applyCaseCommand(failed, accept, on('2026-10-15', REVIEWER)).state;
+    const twice = refusal(() => applyCaseCommand(accepted, accept, on('2026-10-15', REVIEWER, 1)));
+    const beforeAnyAttempt = refusal(() => applyCaseCommand(refused(), accept, on('2026-10-15', REVIEWER)));
+    const onlyIntegrity = applyCaseCommand(refused(), { action: 'archive-failed', findings: findings.slice(2) }, on('2026-10-14', SYSTEM_CALLER)).state;
+
+    // Assess
+    expect(accepted.archiveExceptions!.map((e) => [e.code, e.path, e.acceptedBy, e.on])).toEqual([
+      ['ENCRYPTED', 'data/materials/a.pdf', 'reviewer', '2026-10-15'],
+      ['UNREADABLE', 'data/materials/b.png', 'reviewer', '2026-10-15'],
+    ]);
+    expect([twice.code, beforeAnyAttempt.code]).toEqual(['CASE_ARCHIVE_NOTHING_TO_ACCEPT', 'CASE_ARCHIVE_NOTHING_TO_ACCEPT']);
+    expect(refusal(() => applyCaseCommand(onlyIntegrity, accept, on('2026-10-15', REVIEWER))).code).toBe('CASE_ARCHIVE_NOTHING_TO_ACCEPT');
+    expect(refusal(() => applyCaseCommand(failed, accept, on('2026-10-15', MARKET))).code).toBe('ROLE_FORBIDDEN');
+  });
+
   it('waits for a decided case\'s seal', () => {
     expect(refusal(() => applyCaseCommand(decided(), { action: 'archive', archive: ARCHIVED }, on('2026-10-15', SYSTEM_CALLER)))).toMatchObject({ code: 'CASE_NOT_SEALED', kind: 'conflict' });
   });
@@ -1006,6 +1032,7 @@ describe('illegal transitions', () => {
     seal: [{ action: 'seal', results: { decision: { document: '{}', seal: { protected: 'e30', signature: 'AA' } }, sealedAt: '2026-10-14T02:00:00.000Z' } }, SYSTEM_CALLER],
     archive: [{ action: 'archive', archive: ARCHIVED }, SYSTEM_CALLER],
     'archive-failed': [{ action: 'archive-failed', findings: [{ property: 'integrity', code: 'CHECKSUM_MISMATCH', message: 'x' }] }, SYSTEM_CALLER],
+    'accept-archive-findings': [{ action: 'accept-archive-findings', reasons: ['2026年12月前收件的加密原件'] }, REVIEWER],
   };
   const ZH: Record<CaseStatus, string> = {
     received: '已收件',
@@ -1018,16 +1045,17 @@ describe('illegal transitions', () => {
   };
   // Written out, not derived from the code: what each status must refuse.
   const ILLEGAL: [CaseStatus, (keyof typeof COMMANDS)[]][] = [
-    ['received', ['supplement', 'pause', 'resume', 'extend', 'deliver', 'decide', 'mark-overdue', 'mark-violation', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed']],
-    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'extend', 'deliver', 'pre-review', 'decide', 'mark-overdue', 'mark-violation', 'recompute-dates', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed']],
-    ['accepted', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'pre-review', 'seal', 'archive', 'archive-failed']],
-    ['opinions-complete', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'pre-review', 'dispatch', 'escalate', 'record-missing', 'seal', 'archive', 'archive-failed']],
+    ['received', ['supplement', 'pause', 'resume', 'extend', 'deliver', 'decide', 'mark-overdue', 'mark-violation', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed', 'accept-archive-findings']],
+    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'extend', 'deliver', 'pre-review', 'decide', 'mark-overdue', 'mark-violation', 'record-findings', 'recompute-dates', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed', 'accept-archive-findings']],
+    ['accepted', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'pre-review', 'seal', 'archive', 'archive-failed', 'accept-archive-findings']],
+    ['opinions-complete', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'pre-review', 'dispatch', 'escalate', 'record-missing', 'seal', 'archive', 'archive-failed', 'accept-archive-findings']],
   ];
   const ALL_ACTIONS = Object.keys(COMMANDS) as (keyof typeof COMMANDS)[];
   const cases = ILLEGAL.flatMap(([status, actions]) => actions.map((action) => [status, action] as const));
-  // A decided case is sealed once (the `seal` action keeps its status); nothing else acts on a final status.
+  // A decided case is sealed once (the `seal` action keeps its status); nothing but its archiving acts on a final status.
+  const ARCHIVING = ['archive', 'archive-failed', 'accept-archive-findings'];
   const closedCases = (['refused', 'decided', 'withdrawn'] as const).flatMap((status) =>
-    ALL_ACTIONS.filter((action) => !(status === 'decided' && action === 'seal') && action !== 'archive' && action !== 'archive-failed').map((action) => [status, action] as const),
+    ALL_ACTIONS.filter((action) => !(status === 'decided' && action === 'seal') && !ARCHIVING.includes(action)).map((action) => [status, action] as const),
   );
 
   it.each(cases)('from %s refuses %s (CASE_ILLEGAL_TRANSITION, naming status and action)', (status, action) => {

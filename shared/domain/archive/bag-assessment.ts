@@ -10,6 +10,7 @@
 //   - usability (可用性): every file in a bundle format and readable as that format;
 //   - security (安全性): nothing encrypted, nothing of an unknown format, and the virus scan's word.
 import type { CaseHistoryEntry, CaseState, SealedDocument } from '../cases/case-record.ts';
+import { ACCEPTABLE_ARCHIVE_FINDINGS } from '../cases/case-record.ts';
 import { verifyCaseHistory } from '../cases/case-history.ts';
 import type { Jwks } from '../seals/jwks.ts';
 import { verifySealWithJwks } from '../seals/jwks.ts';
@@ -43,11 +44,20 @@ export interface Finding {
   message: string;
 }
 
+/** A finding the platform role accepted for the case (its `archiveExceptions`): listed, not failing the property. */
+export interface AcceptedFinding extends Finding {
+  reasons: string[];
+  acceptedBy: string;
+  on: string;
+}
+
 export interface PropertyResult {
   passed: boolean;
   /** What was checked, in words. */
   checked: string[];
   findings: Finding[];
+  /** Findings the case's record says the platform role accepted, with why, by whom and when. */
+  accepted?: AcceptedFinding[];
 }
 
 export interface ArchiveReport {
@@ -202,10 +212,19 @@ export function assessBag(bag: CollectedBag, opts: AssessOptions): ArchiveReport
   // Usability and security --------------------------------------------------------------------------
   checked('usability', 'every file is in a bundle format (PDF, OFD, JPEG, PNG, JSON, text) and reads as that format');
   checked('security', 'no file is encrypted or of an unknown format');
+  // A file of a case that ended before intake refused such files may carry a finding the platform
+  // role accepted (the case's archiveExceptions, in data/case.json): listed as accepted, not failing.
+  const exceptions = state?.archiveExceptions ?? [];
+  if (exceptions.length > 0) checked('usability', 'findings the platform role accepted for the case (data/case.json archiveExceptions) are listed as accepted');
+  const findOfFile = (p: Property, code: string, message: string, path: string) => {
+    const exception = ACCEPTABLE_ARCHIVE_FINDINGS.includes(code) ? exceptions.find((e) => e.code === code && e.path === path) : undefined;
+    if (!exception) return find(p, code, message, path);
+    (results[p].accepted ??= []).push({ code, message, path, reasons: exception.reasons, acceptedBy: exception.acceptedBy, on: exception.on });
+  };
   for (const [path, facts] of bag.files) {
     if (facts.unknownFormat) find('security', 'UNKNOWN_FORMAT', facts.unreadable ?? 'unknown format', path);
-    else if (!facts.readable) find('usability', 'UNREADABLE', facts.unreadable ?? 'unreadable', path);
-    if (facts.encrypted) find('security', 'ENCRYPTED', 'the file is encrypted: it could not be read without its key', path);
+    else if (!facts.readable) findOfFile('usability', 'UNREADABLE', facts.unreadable ?? 'unreadable', path);
+    if (facts.encrypted) findOfFile('security', 'ENCRYPTED', 'the file is encrypted: it could not be read without its key', path);
   }
   checked('security', opts.scan.ran ? `virus scan by ${opts.scan.scanner}` : `virus scan not run: ${opts.scan.scanner}`);
   for (const v of opts.scan.infected) find('security', 'VIRUS_FOUND', `${opts.scan.scanner} found ${v.signature}`, v.path);

@@ -65,7 +65,7 @@ import type {
   SupervisionMark,
   SupplementProblem,
 } from './case-record.ts';
-import { CASE_STATUS_ZH as STATUS_ZH, FINAL_STATUSES, SPECIAL_PROCEDURES } from './case-record.ts';
+import { ACCEPTABLE_ARCHIVE_FINDINGS, CASE_STATUS_ZH as STATUS_ZH, FINAL_STATUSES, SPECIAL_PROCEDURES } from './case-record.ts';
 import { PRE_REVIEW_DAYS, datesToRecompute, isProvisional, withComputedDates } from './case-dates.ts';
 
 export type CaseCommand =
@@ -85,6 +85,7 @@ export type CaseCommand =
   | { action: 'mark-overdue' }
   | { action: 'mark-violation' }
   | { action: 'record-findings' }
+  | { action: 'accept-archive-findings'; reasons: string[] }
   | { action: 'recompute-dates' }
   | { action: 'dispatch'; graceDays?: number }
   | { action: 'opinion'; outcome: 'agree' | 'disagree'; reasons?: string[]; attachments?: Record<string, CaseMaterial> }
@@ -140,7 +141,7 @@ export const MAX_PROCEDURE_DAYS = 120;
 export { PRE_REVIEW_DAYS };
 
 /** Who may apply each action, and from which statuses. */
-export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'co-department' | 'channel' | 'system'; from: readonly CaseStatus[] }>> = {
+export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'co-department' | 'channel' | 'platform' | 'system'; from: readonly CaseStatus[] }>> = {
   'request-supplement': { by: 'department', from: ['received'] },
   supplement: { by: 'channel', from: ['supplement-requested'] },
   accept: { by: 'department', from: ['received'] },
@@ -166,6 +167,7 @@ export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'co-de
   seal: { by: 'system', from: ['decided'] },
   archive: { by: 'system', from: ['decided', 'refused', 'withdrawn'] },
   'archive-failed': { by: 'system', from: ['decided', 'refused', 'withdrawn'] },
+  'accept-archive-findings': { by: 'platform', from: ['decided', 'refused', 'withdrawn'] },
 };
 
 /** Files a case for an applicant: validates the application against the item's guide. */
@@ -553,6 +555,30 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
       return record(next({ archive }), command.action, state, command, state.hash, ctx);
     }
 
+    case 'accept-archive-findings': {
+      // A case that ended before intake refused such files: the platform role accepts what the
+      // archive's check found of a file (not of its format, encrypted), with reasons; the next
+      // archiving lists those findings as accepted in the bundle's report instead of failing on them.
+      if (state.archive?.state === 'archived') {
+        throw conflict('CASE_ARCHIVED', `办件已于${state.archive.archivedAt}归档`, `case ${state.caseNo} was archived at ${state.archive.archivedAt} as ${state.archive.bundleKey}`);
+      }
+      const accepted = state.archiveExceptions ?? [];
+      const open = (state.archive?.state === 'failed' ? state.archive.findings : []).filter(
+        (f): f is typeof f & { path: string } =>
+          ACCEPTABLE_ARCHIVE_FINDINGS.includes(f.code) && f.path !== undefined && !accepted.some((a) => a.code === f.code && a.path === f.path),
+      );
+      if (open.length === 0) {
+        throw conflict(
+          'CASE_ARCHIVE_NOTHING_TO_ACCEPT',
+          '该办件最近一次归档检测没有可接受的发现（只有文件格式不符、文件加密两类可以接受）',
+          `the last archiving attempt of case ${state.caseNo} found nothing that may be accepted (only ${ACCEPTABLE_ARCHIVE_FINDINGS.join(' and ')} of a file)`,
+        );
+      }
+      requireTexts(command.reasons, 'reasons', '接受归档检测发现');
+      const exceptions = open.map((f) => ({ code: f.code, path: f.path, message: f.message, reasons: command.reasons, acceptedBy: ctx.actor.name, on: today }));
+      return record(next({ archiveExceptions: [...accepted, ...exceptions] }), command.action, state, command, state.hash, ctx);
+    }
+
     case 'withdraw': {
       requireText(command.reason, 'reason', '撤回');
       return record(next({ status: 'withdrawn', withdrawal: { reason: command.reason, on: today } }), command.action, state, command, state.hash, ctx);
@@ -810,8 +836,11 @@ function accepted(base: Omit<CaseState, 'hash'>, acceptance: Acceptance, ctx: Ca
   return withComputedDates({ ...base, status: 'accepted', acceptance }, ctx.calendar);
 }
 
-function authorize(state: CaseState, action: CaseAction, by: 'department' | 'co-department' | 'channel' | 'system', actor: Caller): void {
+function authorize(state: CaseState, action: CaseAction, by: 'department' | 'co-department' | 'channel' | 'platform' | 'system', actor: Caller): void {
   switch (by) {
+    case 'platform':
+      requireRole(actor, 'platform');
+      return;
     case 'co-department':
       requireRole(actor, 'department');
       if (!actor.departmentId || !state.coDepartmentIds.includes(actor.departmentId)) {
@@ -1014,4 +1043,5 @@ const ACTION_ZH: Record<CaseAction, string> = {
   seal: '加盖电子印章',
   archive: '归档',
   'archive-failed': '归档失败',
+  'accept-archive-findings': '接受归档检测发现',
 };

@@ -49,7 +49,8 @@ export type CaseAction =
   | 'joint-failed'
   | 'seal'
   | 'archive'
-  | 'archive-failed';
+  | 'archive-failed'
+  | 'accept-archive-findings';
 
 /**
  * What a history entry records: the filing, or one action. `complete-deadlines` is how entries made
@@ -198,6 +199,24 @@ export type CaseArchive =
   | { state: 'failed'; on: string; findings: { property: string; code: string; path?: string; message: string }[]; attempts: number };
 
 /**
+ * The findings of the archive's check the platform role may accept for a file of a case that ended
+ * before intake refused such files (material-inspection.ts): a file not of its type's format, an
+ * encrypted one. Nothing else — a material not as recorded, a broken chain — can ever be accepted.
+ */
+export const ACCEPTABLE_ARCHIVE_FINDINGS: readonly string[] = ['UNREADABLE', 'ENCRYPTED'];
+
+/** An archive check finding the platform role accepted, with its reasons: the bundle's report lists it as accepted. */
+export interface ArchiveException {
+  code: string;
+  /** The file in the bundle it is about. */
+  path: string;
+  message: string;
+  reasons: string[];
+  acceptedBy: string;
+  on: string;
+}
+
+/**
  * A co-department's part in a joint case (联合办理, 002 §17, 004 §18): its opinion is due
  * `timeLimitDays` working days after dispatch; past that it is escalated (and still awaited), and
  * once the case's statutory deadline has passed without it, it is recorded as missing. A due date
@@ -338,6 +357,8 @@ export interface CaseState {
   results?: CaseResults;
   /** An ended case's archive bundle, or why archiving it failed (the archive function's entries). */
   archive?: CaseArchive;
+  /** Findings of the archive's check the platform role accepted (`accept-archive-findings`), each with its reasons. */
+  archiveExceptions?: ArchiveException[];
   refusal?: { reasons: string[]; on: string };
   withdrawal?: { reason: string; on: string };
   /** Number of events so far, = `n` of the newest history entry. */

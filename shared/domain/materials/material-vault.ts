@@ -13,7 +13,10 @@ export const UPLOADS_PREFIX = 'uploads/';
 export const CASES_PREFIX = 'cases/';
 
 export interface MaterialVault {
-  /** Succeeds only if the upload exists and is the announced file; otherwise a MATERIAL_* refusal naming `field`. */
+  /**
+   * Succeeds only if the upload exists and is the announced file, of the format its type says and not
+   * encrypted; otherwise a MATERIAL_* refusal (UNREADABLE, ENCRYPTED: material-inspection.ts) naming `field`.
+   */
   verify(objectKey: string, expected: UploadRequest, field: string): Promise<void>;
   /** Copies an upload into a case's keeping. Idempotent: a copy already in place is left as it is. */
   keep(uploadKey: string, caseKey: string): Promise<void>;
