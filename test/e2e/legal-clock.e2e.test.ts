@@ -1,7 +1,7 @@
 // The law's clock rules end to end, on the embedded platform in process (its clock moved through
-// October 2026), through the CLI as a department uses it and the API as the channel reads the case:
+// October to December 2026), through the CLI as a department uses it and the API as the channel reads the case:
 // an extension of the statutory limit (行政许可法 Art. 42), a special procedure with its expected
-// length (Art. 45) counted by whole days, and a decision after the promised deadline, whose lateness
+// length (Art. 45) counted by whole days, and a decision (and a pause) after the promised deadline, whose lateness
 // is recorded with it although no sweep ran; and a 容缺 acceptance, whose approval waits for the
 // channel to deliver the pending materials; and an online pre-review opinion; and the supervision
 // lists of what the sweep finds late on a case's own dates.
@@ -159,5 +159,26 @@ describe('the clock rules of the 行政许可法, as a department and a channel 
     expect(byDepartment.code).toBe(1);
     expect(byDepartment.err + byDepartment.out).toContain('ROLE_FORBIDDEN');
     expect(seen.findings).toEqual([{ kind: 'materials-late', due: '2026-11-20', on: '2026-11-23' }]);
+  });
+
+  it('records the lateness with a pause made after the promised deadline, though no sweep ran', async () => {
+    // Prepare: accepted Tue 24 Nov (promised 10 working days: 25-27, 30 Nov, 1-4, 7, 8 Dec → Tue 8 Dec)
+    day('2026-11-24');
+    const materials: Json = {};
+    for (const m of FOOD.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
+    const late = ((await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: FOOD.implementationCode, applicant: ZHANG, form: {}, materials } })).body as Json).caseNo as string;
+    expect((await as('market').request('POST', `/v1/cases/${late}/accept`, { body: {} })).body).toMatchObject({ deadlines: { promised: '2026-12-08' } });
+
+    // Act: paused on Wed 9 Dec
+    day('2026-12-09');
+    const paused = await cli('cases', 'pause', late, '--procedure', 'expert-review', '--reason', '专家评审', '--days', '5', '--as', 'market');
+    const seen = (await as('market').request('GET', `/v1/cases/${late}`)).body as Json;
+    const overdue = ((await as('reviewer').request('GET', '/v1/supervision/overdue')).body as Json).cases as Json[];
+
+    // Assess: the pause takes the deadlines away, not the lateness
+    expect(paused.code, paused.err).toBe(0);
+    expect(seen).toMatchObject({ supervision: 'overdue', supervisionDeadline: '2026-12-08' });
+    expect(seen.deadlines).toBeUndefined();
+    expect(overdue.filter((c) => c.caseNo === late).map((c) => c.passedDeadline)).toEqual(['2026-12-08']);
   });
 });
