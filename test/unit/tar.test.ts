@@ -72,6 +72,40 @@ describe('tar', () => {
     ]);
   });
 
+  it('refuses a crafted 64 MB pax header with memory that stays flat, and never yields the file after it', async () => {
+    // Prepare: a pax header announcing 64 MiB, its body streamed in 64 KiB chunks, then a small file
+    const pax = 64 * 1024 * 1024;
+    const header = tarHeader('PaxHeaders/evil', pax, 'x');
+    const small = await bytesOf(writeTar([entry('bag/after.txt', Buffer.from('after the header'))]));
+    let fed = 0;
+    let peak = 0;
+    const base = memory();
+    async function* crafted(): AsyncGenerator<Buffer> {
+      yield header;
+      const chunk = Buffer.alloc(64 * 1024, 0x41);
+      for (; fed < pax; fed += chunk.length) {
+        peak = Math.max(peak, memory() - base);
+        yield chunk;
+      }
+      yield small;
+    }
+    const yielded: string[] = [];
+
+    // Act
+    const error = await (async () => {
+      try {
+        for await (const f of readTar(crafted())) yielded.push(f.path);
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+
+    // Assess
+    expect(error?.message).toMatch(/ExtendedHeader header .* is 67108864 bytes; at most 65536 are read/);
+    expect(yielded).toEqual([]);
+    expect(peak).toBeLessThan(16 * 1024 * 1024);
+  });
+
   it('refuses damage: a header whose checksum fails, an archive cut short, content of another size, unsafe paths', async () => {
     const good = await bytesOf(writeTar([entry('bag/a.txt', Buffer.from('hello world'))]));
     const flipped = Buffer.from(good);
@@ -84,3 +118,25 @@ describe('tar', () => {
     for (const unsafe of ['/etc/passwd', '../up.txt', 'bag//double', '']) await expect(bytesOf(writeTar([entry(unsafe, Buffer.from('x'))]))).rejects.toThrow(/unsafe path/);
   });
 });
+
+/** Heap and buffers in use: what reading an archive could hold. */
+function memory(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+/** A ustar header of `type` announcing `size` bytes (what a crafted archive would carry). */
+function tarHeader(path: string, size: number, type: string): Buffer {
+  const b = Buffer.alloc(512);
+  b.write(path, 0, 100, 'ascii');
+  b.write('0000644\0', 100, 'ascii');
+  b.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'ascii');
+  b.write(`${'0'.repeat(11)}\0`, 136, 'ascii');
+  b.write('        ', 148, 'ascii');
+  b.write(type, 156, 'ascii');
+  b.write('ustar\0' + '00', 257, 'ascii');
+  let sum = 0;
+  for (const byte of b) sum += byte;
+  b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+  return b;
+}

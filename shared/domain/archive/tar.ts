@@ -1,9 +1,11 @@
-// A streaming tar (POSIX ustar, with pax extended headers for long or non-ASCII paths) writer and
-// reader: an archive bundle is one tar file that `tar` opens, written and read a chunk at a time, so a
-// case of any size passes through in flat memory. Regular files only (directories are implied by the
-// paths, as `tar` creates them on extraction).
+// A streaming tar (POSIX ustar, with pax extended headers for long or non-ASCII paths) writer, and a
+// reader on node-tar's parser: an archive bundle is one tar file that `tar` opens, written and read a
+// chunk at a time, so a case of any size passes through in flat memory. Regular files only
+// (directories are implied by the paths, as `tar` creates them on extraction).
+import { Parser } from 'tar';
+import type { ReadEntry } from 'tar';
+
 const BLOCK = 512;
-const ZERO_BLOCK = Buffer.alloc(BLOCK);
 /** The largest file ustar's 11 octal digits can size (8 GiB − 1). */
 export const TAR_MAX_FILE_SIZE = 8 ** 11 - 1;
 
@@ -48,47 +50,116 @@ export interface TarFile {
   content: AsyncIterable<Buffer>;
 }
 
-/** The regular files of a tar stream, one at a time (other entry types are skipped, links refused). */
+/**
+ * The most a pax extended header may hold when read: a bundle's carry one path. An archive from
+ * outside with a larger one (a crafted 400 MB header would otherwise be held whole) is refused, and
+ * its bytes are never held.
+ */
+export const MAX_TAR_META_BYTES = 64 * 1024;
+
+const REGULAR: readonly string[] = ['File', 'OldFile', 'ContiguousFile'];
+
+/**
+ * The regular files of a tar stream, one at a time (directories skipped; links and other entry types
+ * refused), parsed by node-tar's parser: memory stays flat whatever the archive holds — the input is
+ * fed as the files are read, and a pax header over MAX_TAR_META_BYTES is refused unread.
+ */
 export async function* readTar(stream: AsyncIterable<Uint8Array>): AsyncGenerator<TarFile> {
-  const reader = new ChunkReader(stream[Symbol.asyncIterator]());
-  let paxPath: string | undefined;
-  for (;;) {
-    const block = await reader.read(BLOCK);
-    if (!block || block.length < BLOCK) throw new Error('tar: the archive ends without its end-of-archive blocks');
-    if (block.equals(ZERO_BLOCK)) return;
-    const fields = parseHeader(block);
-    const padding = (BLOCK - (fields.size % BLOCK)) % BLOCK;
-    if (fields.type === 'x') {
-      const record = await reader.read(fields.size);
-      await reader.read(padding);
-      paxPath = parsePax(record ?? Buffer.alloc(0)).path;
-      continue;
+  const parser = new Parser({ strict: true, maxMetaEntrySize: MAX_TAR_META_BYTES });
+  const inbox = new Inbox<ReadEntry>();
+  let sawEnd = false;
+  parser.on('entry', (entry: ReadEntry) => inbox.put(entry));
+  parser.on('eof', () => (sawEnd = true));
+  parser.on('ignoredEntry', (entry: ReadEntry) =>
+    inbox.fail(new Error(`tar: the ${entry.type} header before ${entry.path || 'an entry'} is ${entry.size} bytes; at most ${MAX_TAR_META_BYTES} are read`)),
+  );
+  parser.on('error', (e: Error) => inbox.fail(new Error(`tar: ${/Truncated/.test(e.message) ? `the archive is cut short (${e.message})` : e.message}`)));
+  parser.on('end', () => inbox.close());
+  // Fed as the consumer reads: the parser says when its current entry is full (write answers false).
+  const feeding = (async () => {
+    for await (const chunk of stream) {
+      if (inbox.settled) return;
+      if (!parser.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length))) await inbox.until(new Promise((resolve) => parser.once('drain', resolve)));
     }
-    if (fields.type === '0' || fields.type === '\0') {
-      const path = paxPath ?? fields.path;
-      paxPath = undefined;
-      let left = fields.size;
+    parser.end();
+  })().catch((e: unknown) => inbox.fail(e instanceof Error ? e : new Error(String(e))));
+  try {
+    for (let entry = await inbox.next(); entry; entry = await inbox.next()) {
+      if (entry.type === 'Directory') {
+        await inbox.until(drain(entry));
+        continue;
+      }
+      if (!REGULAR.includes(entry.type)) throw new Error(`tar: entry ${entry.path} is of type ${entry.type}: a bundle holds regular files only`);
+      const current = entry;
       let done = false;
       const content = (async function* () {
-        while (left > 0) {
-          const chunk = await reader.readSome(left);
-          if (!chunk) throw new Error(`tar: ${path} is cut short`);
-          left -= chunk.length;
-          yield chunk;
-        }
+        const chunks = current[Symbol.asyncIterator]();
+        for (let next = await inbox.until(chunks.next()); !next.done; next = await inbox.until(chunks.next())) yield next.value;
         done = true;
       })();
-      yield { path, size: fields.size, content };
+      yield { path: current.path, size: current.size, content };
       if (!done) for await (const _ of content); // the caller skipped it
-      await reader.read(padding);
-      continue;
     }
-    if (fields.type === '5' || fields.type === 'g') {
-      await reader.read(fields.size + padding);
-      paxPath = undefined;
-      continue;
-    }
-    throw new Error(`tar: entry ${fields.path} is of type ${JSON.stringify(fields.type)}: a bundle holds regular files only`);
+    if (!sawEnd) throw new Error('tar: the archive ends without its end-of-archive blocks');
+  } finally {
+    inbox.fail(new Error('tar: reading stopped'));
+    await feeding;
+  }
+}
+
+/** Reads an entry through to its end. */
+async function drain(entry: ReadEntry): Promise<void> {
+  for await (const _ of entry);
+}
+
+/** Entries handed from the parser's events to the reading generator, or the failure that ends it. */
+class Inbox<T> {
+  private readonly items: T[] = [];
+  private waiting: ((item: T | undefined) => void) | undefined;
+  private failure: Error | undefined;
+  private closed = false;
+  private readonly failed: Promise<never>;
+  private rejectFailed!: (e: Error) => void;
+
+  constructor() {
+    this.failed = new Promise<never>((_, reject) => (this.rejectFailed = reject));
+    this.failed.catch(() => undefined);
+  }
+
+  get settled(): boolean {
+    return this.failure !== undefined;
+  }
+
+  put(item: T): void {
+    if (this.waiting) {
+      const wake = this.waiting;
+      this.waiting = undefined;
+      wake(item);
+    } else this.items.push(item);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.waiting?.(undefined);
+  }
+
+  fail(e: Error): void {
+    if (this.failure) return;
+    this.failure = e;
+    this.rejectFailed(e);
+  }
+
+  /** The next entry, undefined once the archive has ended; rejects once reading failed. */
+  next(): Promise<T | undefined> {
+    const item = this.items.shift();
+    if (item !== undefined) return Promise.resolve(item);
+    if (this.closed) return this.failure ? Promise.reject(this.failure) : Promise.resolve(undefined);
+    return this.until(new Promise<T | undefined>((resolve) => (this.waiting = resolve)));
+  }
+
+  /** `promise`, unless reading fails first. */
+  until<R>(promise: Promise<R>): Promise<R> {
+    return Promise.race([this.failed, promise]);
   }
 }
 
@@ -110,21 +181,6 @@ function paxRecord(key: string, value: string): Buffer {
   return Buffer.from(`${bodyLength + digits}${body}`, 'utf8');
 }
 
-function parsePax(record: Buffer): { path?: string } {
-  const out: { path?: string } = {};
-  let at = 0;
-  while (at < record.length) {
-    const space = record.indexOf(0x20, at);
-    if (space < 0) break;
-    const length = Number(record.subarray(at, space).toString('ascii'));
-    if (!Number.isInteger(length) || length <= 0) throw new Error('tar: malformed pax header');
-    const line = record.subarray(space + 1, at + length - 1).toString('utf8');
-    const eq = line.indexOf('=');
-    if (line.slice(0, eq) === 'path') out.path = line.slice(eq + 1);
-    at += length;
-  }
-  return out;
-}
 
 function header(h: { path: string; size: number; mtime: number; type: '0' | 'x' }): Buffer {
   const b = Buffer.alloc(BLOCK);
@@ -144,76 +200,9 @@ function header(h: { path: string; size: number; mtime: number; type: '0' | 'x' 
   return b;
 }
 
-function parseHeader(b: Buffer): { path: string; size: number; type: string } {
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : b[i]!;
-  const stored = parseInt(b.subarray(148, 156).toString('ascii').replace(/\0.*$/s, '').trim(), 8);
-  if (stored !== sum) throw new Error('tar: a header checksum does not match (the archive is damaged)');
-  const text = (from: number, to: number) => b.subarray(from, to).toString('utf8').replace(/\0.*$/s, '');
-  const prefix = text(345, 500);
-  const name = text(0, 100);
-  const size = parseInt(text(124, 136).trim() || '0', 8);
-  if (!Number.isSafeInteger(size) || size < 0) throw new Error(`tar: ${name} has a malformed size`);
-  return { path: prefix ? `${prefix}/${name}` : name, size, type: String.fromCharCode(b[156]!) };
-}
 
 function* padded(record: Buffer): Generator<Buffer> {
   yield record;
   const rest = record.length % BLOCK;
   if (rest > 0) yield Buffer.alloc(BLOCK - rest);
-}
-
-/** Reads exact lengths, or what is there up to a length, from an iterator of chunks. */
-class ChunkReader {
-  private buffered: Buffer[] = [];
-  private size = 0;
-  private ended = false;
-
-  constructor(private readonly source: AsyncIterator<Uint8Array>) {}
-
-  private async fill(want: number): Promise<void> {
-    while (this.size < want && !this.ended) {
-      const next = await this.source.next();
-      if (next.done) this.ended = true;
-      else if (next.value.length > 0) {
-        const chunk = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length);
-        this.buffered.push(chunk);
-        this.size += chunk.length;
-      }
-    }
-  }
-
-  /** Exactly `n` bytes, or fewer at the end of the stream (undefined when nothing is left). */
-  async read(n: number): Promise<Buffer | undefined> {
-    if (n === 0) return Buffer.alloc(0);
-    await this.fill(n);
-    if (this.size === 0) return undefined;
-    return this.take(Math.min(n, this.size));
-  }
-
-  /** At most `n` bytes: what is buffered, or the next chunk. */
-  async readSome(n: number): Promise<Buffer | undefined> {
-    await this.fill(1);
-    if (this.size === 0) return undefined;
-    return this.take(Math.min(n, this.buffered[0]!.length));
-  }
-
-  private take(n: number): Buffer {
-    const out: Buffer[] = [];
-    let need = n;
-    while (need > 0) {
-      const head = this.buffered[0]!;
-      if (head.length <= need) {
-        out.push(head);
-        this.buffered.shift();
-        need -= head.length;
-      } else {
-        out.push(head.subarray(0, need));
-        this.buffered[0] = head.subarray(need);
-        need = 0;
-      }
-    }
-    this.size -= n;
-    return out.length === 1 ? out[0]! : Buffer.concat(out);
-  }
 }
