@@ -21,6 +21,7 @@ import type { CaseState } from '../../shared/domain/cases/case-record.ts';
 import { logger, metrics } from '../http/observability.ts';
 import { storedCalendar } from '../http/calendar.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
+import { isCaseNo } from '../../shared/domain/identifiers/case-number.ts';
 
 export function archiveHandler(options: { now?: () => Date; calendar?: CalendarSource } = {}) {
   const db = dynamoDocumentClient();
@@ -51,7 +52,7 @@ export function archiveHandler(options: { now?: () => Date; calendar?: CalendarS
 
   return async (event: ArchivingEvent): Promise<CaseState> => {
     const caseNo = (event as { caseNo?: unknown } | null)?.caseNo;
-    if (typeof caseNo !== 'string' || !/^[0-9A-Za-z-]{1,64}$/.test(caseNo)) throw new Error('the archive function is invoked with { "caseNo": "<case number>" }');
+    if (!isCaseNo(caseNo)) throw new Error('the archive function is invoked with { "caseNo": "<case number>" }');
     const state = await (await archivingOf()).archive(caseNo);
     if (state.archive?.state === 'archived') {
       logger.info('case archived', { caseNo, bundleKey: state.archive.bundleKey, size: state.archive.size, retainUntil: state.archive.retainUntil });

@@ -16,6 +16,7 @@ import type { CaseState } from '../../shared/domain/cases/case-record.ts';
 import { logger, metrics } from '../http/observability.ts';
 import { storedCalendar } from '../http/calendar.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
+import { isCaseNo } from '../../shared/domain/identifiers/case-number.ts';
 
 export function sealingHandler(options: { now?: () => Date; calendar?: CalendarSource } = {}) {
   const db = dynamoDocumentClient();
@@ -33,7 +34,7 @@ export function sealingHandler(options: { now?: () => Date; calendar?: CalendarS
 
   return async (event: SealingEvent): Promise<CaseState> => {
     const caseNo = (event as { caseNo?: unknown } | null)?.caseNo;
-    if (typeof caseNo !== 'string' || !/^[0-9A-Za-z-]{1,64}$/.test(caseNo)) throw new Error('the sealing function is invoked with { "caseNo": "<case number>" }');
+    if (!isCaseNo(caseNo)) throw new Error('the sealing function is invoked with { "caseNo": "<case number>" }');
     const before = Date.now();
     const state = await sealing.seal(caseNo);
     if (state.results && Date.parse(state.results.sealedAt) >= before - 1000) {

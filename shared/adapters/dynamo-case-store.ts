@@ -37,15 +37,15 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { createHash, randomInt } from 'node:crypto';
-import { chinaDate } from '../domain/calendar/china-date.ts';
+import { createHash } from 'node:crypto';
 import type { Applicant, CaseHistoryEntry, CaseState, CaseStatus, CaseTransition } from '../domain/cases/case-record.ts';
 import { CASE_STATUSES } from '../domain/cases/case-record.ts';
 import type { CaseList, CasePage, CaseStore, FiledCase, SupervisionKind, SupervisionList, SweepStatus } from '../domain/cases/case-store.ts';
 import { IDEMPOTENCY_KEY_FIELD, SUPERVISION_KINDS, MAX_CASE_PAGE_SIZE, caseVersionConflict, idempotencyKeyReused } from '../domain/cases/case-store.ts';
 import { findingsAwaited } from '../domain/cases/case-findings.ts';
-import { awaitsJointStart } from '../domain/cases/joint-handling.ts';
+import { followUps } from '../domain/cases/case-follow-ups.ts';
 import { invalid } from '../domain/errors.ts';
+import { isCaseNo, newCaseNo } from '../domain/identifiers/case-number.ts';
 import { badCursor, encodeCursor, openCursor, queryIndexPage } from './query-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
 
@@ -126,7 +126,7 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async get(caseNo: string): Promise<CaseState | undefined> {
-    if (!CASE_NO.test(caseNo)) return undefined;
+    if (!isCaseNo(caseNo)) return undefined;
     const [newest, head] = await Promise.all([
       this.db.send(
         new QueryCommand({
@@ -159,7 +159,7 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async history(caseNo: string): Promise<CaseHistoryEntry[]> {
-    if (!CASE_NO.test(caseNo)) return [];
+    if (!isCaseNo(caseNo)) return [];
     const entries: CaseHistoryEntry[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -207,12 +207,12 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async putTaskToken(caseNo: string, departmentId: string, token: string): Promise<void> {
-    if (!CASE_NO.test(caseNo)) throw new Error(`case store: "${caseNo}" is not a case number`);
+    if (!isCaseNo(caseNo)) throw new Error(`case store: "${caseNo}" is not a case number`);
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: caseKey(caseNo), sk: tokenKey(departmentId), token } }));
   }
 
   async taskToken(caseNo: string, departmentId: string): Promise<string | undefined> {
-    if (!CASE_NO.test(caseNo)) return undefined;
+    if (!isCaseNo(caseNo)) return undefined;
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(caseNo), sk: tokenKey(departmentId) }, ConsistentRead: true }));
     return out.Item?.token as string | undefined;
   }
@@ -439,12 +439,10 @@ const ENDED_TASK = 'opinion-ended';
 const ENTRY_PREFIX = 'EVT#';
 /** Sorts after every ISO date: cases without a date come last. */
 const NO_DATE = '~';
-const CASE_NO = /^[0-9A-Za-z-]{1,64}$/;
 const APPLICANT_ID = /^[0-9A-Za-z]{1,64}$/;
 const CHANNEL_ID = /^[a-z][a-z0-9-]{1,62}$/;
 /** Printable ASCII without spaces: a UUID, a ULID or any client token of reasonable length. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
-const CASE_NO_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 const caseKey = (caseNo: string) => `CASE#${caseNo}`;
 const entryKey = (n: number) => `${ENTRY_PREFIX}${String(n).padStart(10, '0')}`;
@@ -469,12 +467,6 @@ function idempotencyRecordKey(channelId: string, idempotencyKey: string): { pk: 
   return { pk: `IDEM#${channelId}#${idempotencyKey}`, sk: 'IDEM' };
 }
 
-/** `<yyyymmdd><10 of 0-9A-Z>`: the China date of filing, then 51 random bits and a bit more. */
-export function newCaseNo(now: Date): string {
-  let tail = '';
-  for (let i = 0; i < 10; i++) tail += CASE_NO_ALPHABET.charAt(randomInt(CASE_NO_ALPHABET.length));
-  return `${chinaDate(now).replaceAll('-', '')}${tail}`;
-}
 
 /** The shard of a case in its department's queue: stable, and spread evenly by the hash. */
 export function queueShard(caseNo: string): number {
@@ -535,23 +527,23 @@ function findingItems(state: CaseState): Record<string, unknown>[] {
 
 /** The date a case is due in its department's queue (see CaseStore.departmentQueue). */
 function queueDate(state: CaseState): string {
+  // A case the platform still owes a step (its joint handling started, its results sealed, its
+  // archiving) is undated: the sweep lists every undated case, and takes the step.
+  if (followUps(state).length > 0) return NO_DATE;
   switch (state.status) {
     case 'received':
     case 'supplement-requested':
       return soonest(state.deemedAcceptedOn, ...findingsAwaited(state).map((f) => f.due));
     case 'accepted':
     case 'opinions-complete':
-      // A joint case not dispatched yet is undated: the sweep lists every undated case, and starts its workflow.
-      if (awaitsJointStart(state)) return NO_DATE;
       return soonest(state.deadlines?.promised, ...findingsAwaited(state).map((f) => f.due));
-    // An ended case is undated until it is sealed (decided) and archived: the sweep lists every
-    // undated ended case, seals it if need be and starts its archiving.
+    // An ended case, sealed and archived: by the day it ended.
     case 'refused':
-      return state.archive?.state === 'archived' ? (state.refusal?.on ?? NO_DATE) : NO_DATE;
+      return state.refusal?.on ?? NO_DATE;
     case 'decided':
-      return state.results && state.archive?.state === 'archived' ? (state.decision?.on ?? NO_DATE) : NO_DATE;
+      return state.decision?.on ?? NO_DATE;
     case 'withdrawn':
-      return state.archive?.state === 'archived' ? (state.withdrawal?.on ?? NO_DATE) : NO_DATE;
+      return state.withdrawal?.on ?? NO_DATE;
   }
 }
 
@@ -580,7 +572,7 @@ function checkFiling({ state, entry }: CaseTransition, caseNo: string, channelId
 }
 
 function checkTransition(state: CaseState, entry: CaseHistoryEntry): void {
-  if (state.caseNo !== entry.caseNo || state.version !== entry.n || state.hash !== entry.hash || !CASE_NO.test(entry.caseNo)) {
+  if (state.caseNo !== entry.caseNo || state.version !== entry.n || state.hash !== entry.hash || !isCaseNo(entry.caseNo)) {
     throw new Error(`case store: the state (case ${state.caseNo}, version ${state.version}) is not the one entry ${entry.n} of case ${entry.caseNo} records`);
   }
   if (!Number.isSafeInteger(entry.n) || entry.n < 2) throw new Error(`case store: entry ${entry.n} is not an action (the filing is written by file)`);
@@ -600,6 +592,6 @@ function decodeQueueCursor(cursor: string, fingerprint: string, prefix: string, 
   const [, date, caseNo, ...rest] = k.split('#');
   if (rest.length > 0 || date === undefined || caseNo === undefined) throw badCursor();
   if (date !== NO_DATE && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw badCursor();
-  if (!CASE_NO.test(caseNo)) throw badCursor();
+  if (!isCaseNo(caseNo)) throw badCursor();
   return { sortKey: k, caseNo, itemSortKey };
 }

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { CASE_STATUSES, FINDING_KINDS, SPECIAL_PROCEDURES } from '../domain/cases/case-record.ts';
 import { MAX_CASE_PAGE_SIZE, SUPERVISION_KINDS } from '../domain/cases/case-store.ts';
+import { CASE_NO_PATTERN } from '../domain/identifiers/case-number.ts';
 
 const text = (max: number) => z.string().max(max);
 export const JsonValueSchema: z.ZodType = z
@@ -421,7 +422,7 @@ export const WithdrawRequestSchema = z.object({ baseVersion, reason: text(1000) 
 
 // ---- parameters ----
 
-export const CaseNoParamsSchema = z.object({ caseNo: z.string().regex(/^[0-9A-Za-z-]{1,64}$/) }).strict();
+export const CaseNoParamsSchema = z.object({ caseNo: z.string().regex(CASE_NO_PATTERN) }).strict();
 
 const limit = z.coerce.number().int().min(1).max(MAX_CASE_PAGE_SIZE).default(20);
 const cursor = z.string().max(2048).optional();

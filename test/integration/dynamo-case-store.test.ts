@@ -8,7 +8,8 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
 import { DEPARTMENTS } from '../../infra/local/seed-data.ts';
-import { DynamoCaseStore, newCaseNo, queueShard } from '../../shared/adapters/dynamo-case-store.ts';
+import { DynamoCaseStore, queueShard } from '../../shared/adapters/dynamo-case-store.ts';
+import { newCaseNo } from '../../shared/domain/identifiers/case-number.ts';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';

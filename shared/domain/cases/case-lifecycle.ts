@@ -41,6 +41,7 @@ import { requireRole } from '../access/caller.ts';
 import { assertIsoDate, chinaDate, dayNumber, fromDayNumber, isIsoDate } from '../calendar/china-date.ts';
 import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
 import { DomainError, conflict, forbidden, invalid } from '../errors.ts';
+import { isCaseNo } from '../identifiers/case-number.ts';
 import { assertCreditCode } from '../identifiers/credit-code.ts';
 import { assertResidentId } from '../identifiers/resident-id.ts';
 import { findingsDue, withFindings } from './case-findings.ts';
@@ -183,7 +184,7 @@ export function fileCase(input: FileCaseInput, ctx: CaseContext): CaseTransition
     // The service loaded the wrong guide: filing against it would check the wrong materials.
     throw new Error(`fileCase: the guide is of item ${guide.implementationCode}, not ${input.item.code}`);
   }
-  if (!CASE_NO.test(input.caseNo)) {
+  if (!isCaseNo(input.caseNo)) {
     throw invalid('CASE_NO_INVALID', 'caseNo', '办件编号应为1-64位字母、数字或连字符', `case number "${input.caseNo}" is not 1-64 letters, digits or hyphens`);
   }
   checkApplicant(input.applicant, ctx.today);
@@ -779,7 +780,6 @@ export function answerPeriodOver(
 }
 
 const FORM = 'form';
-const CASE_NO = /^[0-9A-Za-z-]{1,64}$/;
 // Mainland mobile, mainland landline with area code, or an international number.
 const PHONE = /^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\+\d{6,15})$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;

@@ -18,16 +18,15 @@ import type { CaseCommand, CaseContext } from './case-lifecycle.ts';
 import { applyCaseCommand, fileCase } from './case-lifecycle.ts';
 import { isProvisional } from './case-dates.ts';
 import type { JointWorkflow } from './joint-handling.ts';
-import { awaitsJointStart } from './joint-handling.ts';
 import type { Applicant, CaseHistoryEntry, CaseMaterial, CaseState, CaseStatus, JointTask, JsonValue } from './case-record.ts';
 import type { CaseList, CasePage, CaseStore, SupervisionKind } from './case-store.ts';
 import type { CaseSealer } from './case-sealing.ts';
-import { FINAL_STATUSES } from './case-record.ts';
 import type { ArchiveStarter } from '../archive/archive-store.ts';
 import { parseLicenceId } from '../identifiers/licence-id.ts';
 import { checkReusable } from '../licences/licence.ts';
 import type { LicenceStore } from '../licences/licence-store.ts';
 import { IDEMPOTENCY_KEY_FIELD } from './case-store.ts';
+import { followUps, needs } from './case-follow-ups.ts';
 
 export interface CaseServiceDeps {
   store: CaseStore;
@@ -222,10 +221,24 @@ export class CaseService {
       await this.keepMaterials(caseNo, owner, kept);
     }
     await this.deps.store.append(next.state, next.entry);
-    await this.afterAction(next.state, command, caller);
-    const ended = command.action === 'decide' ? await this.sealed(next.state) : next.state;
-    if (FINAL_STATUSES.includes(ended.status) && (ended.status !== 'decided' || ended.results)) await this.startArchiving(ended.caseNo);
-    return ended;
+    return this.followUp(next.state, command, caller);
+  }
+
+  /**
+   * What follows the recorded action, before it is answered: the steps the new state still needs
+   * (case-follow-ups.ts) — the joint handling started, the results sealed, the archiving started —
+   * and a co-department's opinion handed to the workflow's wait. A step that fails is left to the
+   * sweep (and logged); the answer is the case as it then stands.
+   */
+  private async followUp(state: CaseState, command: CaseCommand, caller: Caller): Promise<CaseState> {
+    let current = state;
+    for (const step of followUps(state)) {
+      if (step === 'start-joint') await this.startJoint(current);
+      else if (step === 'seal') current = await this.sealed(current);
+      else if (step === 'archive' && !needs(current, 'seal')) await this.startArchiving(current.caseNo);
+    }
+    if (command.action === 'opinion') await this.resumeWait(state, command, caller);
+    return current;
   }
 
   /** Archiving starts as a case ends (decided and sealed, refused, withdrawn); the sweep catches up what does not start. */
@@ -279,26 +292,30 @@ export class CaseService {
   }
 
   /** What follows an action in the joint workflow: its start on acceptance, the branch's resumption on an opinion. */
-  private async afterAction(state: CaseState, command: CaseCommand, caller: Caller): Promise<void> {
-    const workflow = this.deps.workflow;
-    if (!workflow) return;
-    const lag = this.deps.onWorkflowLag ?? (() => undefined);
-    if (awaitsJointStart(state)) {
-      try {
-        const started = await workflow.start(state.caseNo);
-        if (started === 'ended') lag(state.caseNo, 'start', new Error(`the joint handling of case ${state.caseNo} has ended already`));
-      } catch (e) {
-        lag(state.caseNo, 'start', e);
-      }
-    } else if (command.action === 'opinion') {
-      const departmentId = caller.departmentId!;
-      try {
-        const token = await this.deps.store.taskToken(state.caseNo, departmentId);
-        if (token) await workflow.resume(token, { departmentId, outcome: command.outcome });
-      } catch (e) {
-        lag(state.caseNo, 'resume', e);
-      }
+  private async startJoint(state: CaseState): Promise<void> {
+    if (!this.deps.workflow) return;
+    try {
+      const started = await this.deps.workflow.start(state.caseNo);
+      if (started === 'ended') this.workflowLag(state.caseNo, 'start', new Error(`the joint handling of case ${state.caseNo} has ended already`));
+    } catch (e) {
+      this.workflowLag(state.caseNo, 'start', e);
     }
+  }
+
+  /** A co-department's opinion resumes the workflow's wait for it (its newest callback token). */
+  private async resumeWait(state: CaseState, command: Extract<CaseCommand, { action: 'opinion' }>, caller: Caller): Promise<void> {
+    if (!this.deps.workflow) return;
+    const departmentId = caller.departmentId!;
+    try {
+      const token = await this.deps.store.taskToken(state.caseNo, departmentId);
+      if (token) await this.deps.workflow.resume(token, { departmentId, outcome: command.outcome });
+    } catch (e) {
+      this.workflowLag(state.caseNo, 'resume', e);
+    }
+  }
+
+  private workflowLag(caseNo: string, step: 'start' | 'resume', e: unknown): void {
+    (this.deps.onWorkflowLag ?? (() => undefined))(caseNo, step, e);
   }
 
   async get(caller: Caller, caseNo: string): Promise<CaseState> {

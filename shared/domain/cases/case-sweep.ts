@@ -13,7 +13,7 @@ import type { CalendarSource } from '../calendar/calendar-source.ts';
 import { sweepCommand } from './case-lifecycle.ts';
 import type { CaseStore } from './case-store.ts';
 import type { JointWorkflow } from './joint-handling.ts';
-import { awaitsJointStart } from './joint-handling.ts';
+import { needs } from './case-follow-ups.ts';
 import { applySystemCommands } from './system-actions.ts';
 import type { CaseSealer } from './case-sealing.ts';
 import type { CaseState } from './case-record.ts';
@@ -136,7 +136,7 @@ export class CaseSweep {
   /** A case still open: its joint handling started if it awaits that, then time let act on it. */
   private async openCase(candidate: CaseState, at: Date, calendar: WorkingDayCalendar, report: SweepReport): Promise<void> {
     // Listed undated until dispatched (the store's queue date), so every run sees it.
-    if (this.deps.workflow && awaitsJointStart(candidate)) {
+    if (this.deps.workflow && needs(candidate, 'start-joint')) {
       if ((await this.deps.workflow.start(candidate.caseNo)) === 'ended') {
         // Ended without dispatching and without recording why (its last step failed too):
         // counted, so the alarm on sweep failures fires; its execution can be redriven.
@@ -153,12 +153,12 @@ export class CaseSweep {
   private async endedCase(candidate: CaseState, report: SweepReport): Promise<void> {
     try {
       let state = candidate;
-      if (state.status === 'decided' && !state.results) {
+      if (needs(state, 'seal')) {
         if (!this.deps.sealer) return;
         state = await this.deps.sealer.seal(state.caseNo);
         report.sealed++;
       }
-      if (state.archive?.state !== 'archived' && this.deps.archiver) {
+      if (needs(state, 'archive') && this.deps.archiver) {
         await this.deps.archiver.start(state.caseNo);
         report.archivingStarted++;
       }
