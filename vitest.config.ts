@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // One temporary folder for the run, removed at its end (test/support/test-temp.ts).
+    globalSetup: ['test/support/test-temp.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
