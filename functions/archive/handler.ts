@@ -18,10 +18,12 @@ import { S3ArchiveStore } from '../../shared/adapters/s3-archive-store.ts';
 import { S3CaseFiles } from '../../shared/adapters/s3-case-files.ts';
 import { CaseArchiving } from '../../shared/domain/archive/case-archiving.ts';
 import type { CaseState } from '../../shared/domain/cases/case-record.ts';
-import { logger, metrics } from '../http/observability.ts';
+import { observability, observed } from '../http/observability.ts';
 import { storedCalendar } from '../http/calendar.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 import { isCaseNo } from '../../shared/domain/identifiers/case-number.ts';
+
+const { logger, metrics } = observability('archive');
 
 export function archiveHandler(options: { now?: () => Date; calendar?: CalendarSource } = {}) {
   const db = dynamoDocumentClient();
@@ -40,7 +42,7 @@ export function archiveHandler(options: { now?: () => Date; calendar?: CalendarS
       files: new S3CaseFiles(s3Client(), requiredEnv('MATERIALS_BUCKET')),
       archive: new S3ArchiveStore(s3Client(), requiredEnv('ARCHIVE_BUCKET')),
       signer: new KmsSealSigner(kmsClient()),
-      calendar: options.calendar ?? storedCalendar(db),
+      calendar: options.calendar ?? storedCalendar(db, logger),
       archiveKey: key,
       publishedKeys: () => published.jwks(),
       // ClamAV where the runtime has it (not in the Lambda runtime: the report then says no scan ran).
@@ -50,7 +52,7 @@ export function archiveHandler(options: { now?: () => Date; calendar?: CalendarS
     return archiving;
   };
 
-  return async (event: ArchivingEvent): Promise<CaseState> => {
+  return observed('archive', async (event: ArchivingEvent): Promise<CaseState> => {
     const caseNo = (event as { caseNo?: unknown } | null)?.caseNo;
     if (!isCaseNo(caseNo)) throw new Error('the archive function is invoked with { "caseNo": "<case number>" }');
     const state = await (await archivingOf()).archive(caseNo);
@@ -61,9 +63,8 @@ export function archiveHandler(options: { now?: () => Date; calendar?: CalendarS
       logger.error('case bundle failed its four-property check: not archived', { caseNo, attempts: state.archive.attempts, findings: state.archive.findings });
       metrics.addMetric('ArchiveFailed', MetricUnit.Count, 1);
     }
-    metrics.publishStoredMetrics();
     return state;
-  };
+  });
 }
 
 export const handler = archiveHandler();

@@ -21,10 +21,12 @@ import { checkUploadRequest } from '../../shared/domain/materials/upload-policy.
 import type { UploadRequest } from '../../shared/domain/materials/upload-policy.ts';
 import type { Operation } from '../http/api-handler.ts';
 import { apiHandler } from '../http/api-handler.ts';
-import { logger } from '../http/observability.ts';
+import { observability } from '../http/observability.ts';
 import { storedCalendar } from '../http/calendar.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 import { caseServiceConfig } from './config.ts';
+
+const { logger } = observability('cases');
 
 type Page = { limit: number; cursor?: string };
 const page = (q: Record<string, unknown>): Page => ({ limit: q.limit as number, ...(q.cursor ? { cursor: q.cursor as string } : {}) });
@@ -45,7 +47,7 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
     }),
     items: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),
     materials,
-    calendar: options.calendar ?? storedCalendar(db),
+    calendar: options.calendar ?? storedCalendar(db, logger),
     workflow: new SfnJointWorkflow(sfnClient(), requiredEnv('JOINT_STATE_MACHINE_ARN')),
     onWorkflowLag: (caseNo, what, error) =>
       logger.error(what === 'start' ? 'joint handling did not start; the sweep starts it' : 'an opinion did not resume its wait; the branch finds it on its next check', {

@@ -6,9 +6,11 @@ import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
 import { CatalogueService } from '../../shared/domain/items/catalogue-service.ts';
 import type { SuspendInput } from '../../shared/domain/items/catalogue-service.ts';
 import { apiHandler } from '../http/api-handler.ts';
-import { logger } from '../http/observability.ts';
+import { observability } from '../http/observability.ts';
 import { storedCalendar } from '../http/calendar.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
+
+const { logger } = observability('catalogue');
 
 type Versioned = { baseVersion: number };
 const code = (p: Record<string, unknown>) => p.code as string;
@@ -25,7 +27,7 @@ export function catalogueHandler(options: { now?: () => Date; calendar?: Calenda
       logger.warn('item head lags its newest version; the next read rolls it forward', { code, version, error: error as Error }),
     ),
     directory: () => directory.load(),
-    calendar: options.calendar ?? storedCalendar(db),
+    calendar: options.calendar ?? storedCalendar(db, logger),
     ...(options.now ? { now: options.now } : {}),
   });
 

@@ -1,10 +1,6 @@
 // The edge every API function shares: find the route, check the caller, validate the request with
 // the route's own schemas, run the operation, turn the outcome into an HTTP response. Handlers
 // only supply the operations.
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { locales as zodLocales } from 'zod';
@@ -16,7 +12,7 @@ import { requireRole, resolveCaller } from '../../shared/domain/access/caller.ts
 import { DomainError, invalid } from '../../shared/domain/errors.ts';
 import { gatewayError } from '../../shared/contracts/gateway-errors.ts';
 import { errorResponse, internalError, jsonResponse } from './http-errors.ts';
-import { logger, metrics, tracer } from './observability.ts';
+import { observability, observed } from './observability.ts';
 
 /** Bodies larger than this are refused before parsing (a service guide is a few KiB). */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -52,13 +48,20 @@ export function apiHandler(
     if (!operations[r.operationId]) throw new Error(`function ${fn} has no operation for route ${r.operationId}`);
   }
 
+  const { logger, metrics } = observability(fn);
   const base = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
     const route = routes.find((r) => r.method === event.httpMethod && r.path === event.resource);
     if (!route) {
       return errorResponse(gatewayError('ROUTE_NOT_FOUND', `no route ${event.httpMethod} ${event.resource}`), requestId);
     }
-    metrics.addDimension('operation', route.operationId);
+    // Per invocation, with its operation: a single metric, flushed at once (never a dimension shared
+    // with a concurrent invocation).
+    const count = (name: 'Succeeded' | 'Refused') => {
+      const single = metrics.singleMetric();
+      single.addDimension('operation', route.operationId);
+      single.addMetric(name, 'Count', 1);
+    };
     try {
       let caller: Caller | undefined;
       if (route.auth === 'iam') {
@@ -78,10 +81,10 @@ export function apiHandler(
       };
       const operation = operations[route.operationId] as Operation;
       const result = await operation(req as ApiRequest & { caller: Caller });
-      metrics.addMetric('Succeeded', 'Count', 1);
+      count('Succeeded');
       return jsonResponse(route.successStatus ?? 200, result);
     } catch (e) {
-      metrics.addMetric('Refused', 'Count', 1);
+      count('Refused');
       if (e instanceof ValidationFailure) return errorResponse(e.error, requestId, e.issues);
       if (e instanceof DomainError) {
         logger.info('request refused', { code: e.code, field: e.field, operation: route.operationId });
@@ -92,11 +95,7 @@ export function apiHandler(
     }
   };
 
-  return middy(base)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    // Responses carry personal data once cases arrive: traces record that a call happened, not its answer.
-    .use(captureLambdaHandler(tracer, { captureResponse: false })) as unknown as ApiHandler;
+  return observed(fn, base);
 }
 
 class ValidationFailure extends Error {

@@ -6,9 +6,9 @@ import { requiredEnv } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCalendarStore } from '../../shared/adapters/dynamo-calendar-store.ts';
 import { StoredCalendar } from '../../shared/domain/calendar/calendar-source.ts';
 import { SHIPPED_CALENDAR_YEARS } from '../../shared/domain/calendar/official-calendar.ts';
-import { logger } from './observability.ts';
+import type { Logger } from '@aws-lambda-powertools/logger';
 
-export function storedCalendar(db: DynamoDBDocumentClient): StoredCalendar {
+export function storedCalendar(db: DynamoDBDocumentClient, logger: Pick<Logger, 'warn'>): StoredCalendar {
   return new StoredCalendar({
     store: new DynamoCalendarStore(db, requiredEnv('ITEMS_TABLE')),
     shipped: SHIPPED_CALENDAR_YEARS,

@@ -1,10 +1,73 @@
-// Powertools for every handler: structured JSON logs, CloudWatch metrics (EMF) and X-Ray traces.
-// Locally the embedded runtime turns metrics and tracing off through the standard Powertools
-// variables (POWERTOOLS_METRICS_DISABLED, POWERTOOLS_TRACE_ENABLED).
+// Powertools for every handler — API, scheduled, invoked, Step Functions task — the same way:
+// structured JSON logs with the Lambda context, CloudWatch metrics (EMF) flushed at the end of each
+// invocation, an X-Ray segment per invocation and a subsegment per AWS SDK call. Each function logs
+// and traces under its own service name (`tongban-<function>`); its metrics keep the one `service`
+// dimension the alarms watch (`tongban`). Metrics that carry a dimension of their own (the API's
+// operation) are single metrics, flushed at once, so concurrent invocations in one process (the
+// embedded platform) never share a dimension. Locally the embedded runtime turns metrics and tracing
+// off through the standard Powertools variables (POWERTOOLS_METRICS_DISABLED, POWERTOOLS_TRACE_ENABLED).
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { traceAwsClients } from '../../shared/adapters/aws-clients.ts';
 
-export const logger = new Logger({ serviceName: 'tongban' });
-export const metrics = new Metrics({ namespace: 'Tongban', serviceName: 'tongban' });
-export const tracer = new Tracer({ serviceName: 'tongban' });
+export interface Observability {
+  logger: Logger;
+  metrics: Metrics;
+  tracer: Tracer;
+}
+
+const tools = new Map<string, Observability>();
+
+/** The logger, metrics and tracer of the function `name` (one set per function and process). */
+export function observability(name: string): Observability {
+  let o = tools.get(name);
+  if (!o) {
+    const serviceName = `tongban-${name}`;
+    o = { logger: new Logger({ serviceName }), metrics: new Metrics({ namespace: 'Tongban', serviceName: 'tongban' }), tracer: new Tracer({ serviceName }) };
+    tools.set(name, o);
+    // The SDK clients the function builds from now on are traced (the first function's tracer in a
+    // process that runs several, as the embedded platform does, where tracing is off).
+    traceAwsClients(o.tracer);
+  }
+  return o;
+}
+
+/**
+ * `handler` with the middy stack every function has: the Lambda context in its logs, its metrics
+ * flushed when the invocation ends, a trace segment (responses are not recorded: they carry personal
+ * data). Called without a context — in process, by the embedded platform or a test — it is given one
+ * that names the function.
+ */
+export function observed<E, R>(name: string, handler: (event: E, context: Context) => Promise<R>): (event: E, context?: Context) => Promise<R> {
+  const { logger, metrics, tracer } = observability(name);
+  const wrapped = middy(handler)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }));
+  return (event, context) => wrapped(event, context ?? inProcessContext(name));
+}
+
+function inProcessContext(name: string): Context {
+  const functionName = `tongban-${name}`;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'in-process',
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

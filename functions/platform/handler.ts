@@ -12,14 +12,16 @@ import { SHIPPED_CALENDAR_YEARS } from '../../shared/domain/calendar/official-ca
 import type { CalendarYearData } from '../../shared/domain/calendar/official-calendar.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { storedCalendar } from '../http/calendar.ts';
-import { logger } from '../http/observability.ts';
+import { observability } from '../http/observability.ts';
+
+const { logger } = observability('platform');
 
 const document = openApiDocument();
 
 export function platformHandler(options: { now?: () => Date; calendar?: CalendarSource & { invalidate?: () => void; healthy?: () => boolean } } = {}) {
   const db = dynamoDocumentClient();
   const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
-  const source = options.calendar ?? storedCalendar(db);
+  const source = options.calendar ?? storedCalendar(db, logger);
   const now = options.now ?? (() => new Date());
   const calendars = new CalendarService({
     store: new DynamoCalendarStore(db, requiredEnv('ITEMS_TABLE')),

@@ -13,10 +13,12 @@ import { KmsSealSigner } from '../../shared/adapters/kms-seal-signer.ts';
 import type { SealingEvent } from '../../shared/adapters/lambda-case-functions.ts';
 import { CaseSealing } from '../../shared/domain/cases/case-sealing.ts';
 import type { CaseState } from '../../shared/domain/cases/case-record.ts';
-import { logger, metrics } from '../http/observability.ts';
+import { observability, observed } from '../http/observability.ts';
 import { storedCalendar } from '../http/calendar.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 import { isCaseNo } from '../../shared/domain/identifiers/case-number.ts';
+
+const { logger, metrics } = observability('sealing');
 
 export function sealingHandler(options: { now?: () => Date; calendar?: CalendarSource } = {}) {
   const db = dynamoDocumentClient();
@@ -27,12 +29,12 @@ export function sealingHandler(options: { now?: () => Date; calendar?: CalendarS
     items: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),
     licences: new DynamoLicenceStore(db, casesTable),
     signer: new KmsSealSigner(kmsClient()),
-    calendar: options.calendar ?? storedCalendar(db),
+    calendar: options.calendar ?? storedCalendar(db, logger),
     sealKeys: async () => (await directory.load()).seals ?? [],
     ...(options.now ? { now: options.now } : {}),
   });
 
-  return async (event: SealingEvent): Promise<CaseState> => {
+  return observed('sealing', async (event: SealingEvent): Promise<CaseState> => {
     const caseNo = (event as { caseNo?: unknown } | null)?.caseNo;
     if (!isCaseNo(caseNo)) throw new Error('the sealing function is invoked with { "caseNo": "<case number>" }');
     const before = Date.now();
@@ -40,10 +42,9 @@ export function sealingHandler(options: { now?: () => Date; calendar?: CalendarS
     if (state.results && Date.parse(state.results.sealedAt) >= before - 1000) {
       logger.info('case results sealed', { caseNo, licenceId: state.results.licenceId, sealedAt: state.results.sealedAt });
       metrics.addMetric('ResultsSealed', MetricUnit.Count, 1);
-      metrics.publishStoredMetrics();
     }
     return state;
-  };
+  });
 }
 
 export const handler = sealingHandler();

@@ -12,10 +12,12 @@ import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import type { SweepReport } from '../../shared/domain/cases/case-sweep.ts';
 import { CaseSweep } from '../../shared/domain/cases/case-sweep.ts';
-import { logger, metrics } from '../http/observability.ts';
+import { observability, observed } from '../http/observability.ts';
 import { wholeNumberSetting } from '../http/settings.ts';
 import { storedCalendar } from '../http/calendar.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
+
+const { logger, metrics } = observability('sweep');
 
 export function sweepHandler(options: { now?: () => Date; calendar?: CalendarSource } = {}) {
   const db = dynamoDocumentClient();
@@ -24,7 +26,7 @@ export function sweepHandler(options: { now?: () => Date; calendar?: CalendarSou
   const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
   const sweep = new CaseSweep({
     store: new DynamoCaseStore(db, requiredEnv('CASES_TABLE'), options.now ? { now: options.now } : {}),
-    calendar: options.calendar ?? storedCalendar(db),
+    calendar: options.calendar ?? storedCalendar(db, logger),
     workflow: new SfnJointWorkflow(sfnClient(), requiredEnv('JOINT_STATE_MACHINE_ARN')),
     sealer: new LambdaCaseSealer(lambdaClient(), requiredEnv('SEALING_FUNCTION_NAME')),
     archiver: new LambdaArchiveStarter(lambdaClient(), requiredEnv('ARCHIVE_FUNCTION_NAME')),
@@ -32,7 +34,7 @@ export function sweepHandler(options: { now?: () => Date; calendar?: CalendarSou
     ...(concurrency !== undefined ? { concurrency } : {}),
   });
 
-  return async (): Promise<SweepReport> => {
+  return observed('sweep', async (): Promise<SweepReport> => {
     const { departments } = await directory.load();
     const report = await sweep.run(departments.map((d) => d.id));
     const { failed, ...counts } = report;
@@ -50,9 +52,8 @@ export function sweepHandler(options: { now?: () => Date; calendar?: CalendarSou
     // The days left until the loaded official holiday data ends: an alarm fires below 60.
     metrics.addMetric('CalendarDaysLeft', MetricUnit.Count, report.calendar.daysLeft);
     if (report.calendar.changed) logger.info('calendar data changed: every open case looked at', { deadlinesCompleted: report.deadlinesCompleted });
-    metrics.publishStoredMetrics();
     return report;
-  };
+  });
 }
 
 export const handler = sweepHandler();

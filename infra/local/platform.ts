@@ -357,7 +357,8 @@ async function startSweeper(
   region: string,
 ): Promise<{ run: () => Promise<SweepReport>; stop: () => Promise<void> }> {
   const { sweepHandler } = await import('../../functions/sweep/handler.ts');
-  const handler = replaced ? async () => (await replaced(scheduledEvent(region))) as SweepReport : sweepHandler(options);
+  const sweep = sweepHandler(options);
+  const handler = replaced ? async () => (await replaced(scheduledEvent(region))) as SweepReport : () => sweep(scheduledEvent(region));
   let current: Promise<SweepReport> | undefined;
   const run = () => {
     current ??= handler().finally(() => {

@@ -11,14 +11,22 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 let documentClient: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
 
+/** What traces an SDK client's calls (Powertools' tracer: a subsegment per call); none until set. */
+let capture: <T>(client: T) => T = (client) => client;
+
+/** Traces every client built from now on (each function sets its tracer as it starts). */
+export function traceAwsClients(tracer: { captureAWSv3Client<T>(client: T): T }): void {
+  capture = (client) => tracer.captureAWSv3Client(client);
+}
+
 /** S3, by path when S3_FORCE_PATH_STYLE=true (stores that serve buckets by path, such as s3rver). */
 export function s3Client(): S3Client {
-  s3 ??= new S3Client({ maxAttempts: 3, forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' });
+  s3 ??= capture(new S3Client({ maxAttempts: 3, forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' }));
   return s3;
 }
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3 }), {
+  documentClient ??= DynamoDBDocumentClient.from(capture(new DynamoDBClient({ maxAttempts: 3 })), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;
@@ -38,7 +46,7 @@ let sfn: SFNClient | undefined;
  * that does not get through is caught up by the sweep (start) or by the branch's next check (resume).
  */
 export function sfnClient(): SFNClient {
-  sfn ??= new SFNClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } });
+  sfn ??= capture(new SFNClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } }));
   return sfn;
 }
 
@@ -46,7 +54,7 @@ let kms: KMSClient | undefined;
 
 /** KMS (AWS_ENDPOINT_URL_KMS locally: the embedded signer). */
 export function kmsClient(): KMSClient {
-  kms ??= new KMSClient({ maxAttempts: 3 });
+  kms ??= capture(new KMSClient({ maxAttempts: 3 }));
   return kms;
 }
 
@@ -60,6 +68,6 @@ let lambda: LambdaClient | undefined;
  * its results, and the sealing (which goes on) or the sweep seals it. No SDK retry.
  */
 export function lambdaClient(): LambdaClient {
-  lambda ??= new LambdaClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 1000, requestTimeout: 6000 } });
+  lambda ??= capture(new LambdaClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 1000, requestTimeout: 6000 } }));
   return lambda;
 }
