@@ -53,7 +53,8 @@ export function archiveHandler(options: { now?: () => Date; calendar?: CalendarS
   };
 
   return observed('archive', async (event: ArchivingEvent): Promise<CaseState> => {
-    const caseNo = (event as { caseNo?: unknown } | null)?.caseNo;
+    // Checked, whatever the invoker sent: a case number and nothing else.
+    const caseNo: unknown = typeof event === 'object' && event !== null ? Reflect.get(event, 'caseNo') : undefined;
     if (!isCaseNo(caseNo)) throw new Error('the archive function is invoked with { "caseNo": "<case number>" }');
     const state = await (await archivingOf()).archive(caseNo);
     if (state.archive?.state === 'archived') {

@@ -13,13 +13,8 @@ import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import { S3MaterialStore } from '../../shared/adapters/s3-material-store.ts';
 import { SfnJointWorkflow } from '../../shared/adapters/sfn-joint-workflow.ts';
-import type { ActionRequest, FilingRequest } from '../../shared/domain/cases/case-service.ts';
 import { CaseService } from '../../shared/domain/cases/case-service.ts';
-import type { CaseStatus } from '../../shared/domain/cases/case-record.ts';
-import type { SupervisionKind } from '../../shared/domain/cases/case-store.ts';
 import { checkUploadRequest } from '../../shared/domain/materials/upload-policy.ts';
-import type { UploadRequest } from '../../shared/domain/materials/upload-policy.ts';
-import type { Operation } from '../http/api-handler.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { observability } from '../http/observability.ts';
 import { storedCalendar } from '../http/calendar.ts';
@@ -28,9 +23,8 @@ import { caseServiceConfig } from './config.ts';
 
 const { logger } = observability('cases');
 
-type Page = { limit: number; cursor?: string };
-const page = (q: Record<string, unknown>): Page => ({ limit: q.limit as number, ...(q.cursor ? { cursor: q.cursor as string } : {}) });
-const caseNo = (p: Record<string, unknown>) => p.caseNo as string;
+/** A page as the routes' queries give it (`limit` parsed and defaulted, `cursor` optional). */
+const page = (q: { limit: number; cursor?: string | undefined }) => ({ limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
 
 /** The handler, built from the environment; `now` as for the catalogue (the embedded clock may be shifted). */
 export function casesHandler(options: { now?: () => Date; calendar?: CalendarSource } = {}) {
@@ -43,7 +37,7 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
   const cases = new CaseService({
     store: new DynamoCaseStore(db, requiredEnv('CASES_TABLE'), {
       ...(options.now ? { now: options.now } : {}),
-      onHeadLag: (caseNo, version, error) => logger.warn('case head lags its newest entry; the next read rolls it forward', { caseNo, version, error: error as Error }),
+      onHeadLag: (caseNo, version, error) => logger.warn('case head lags its newest entry; the next read rolls it forward', { caseNo, version, error }),
     }),
     items: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),
     materials,
@@ -52,61 +46,57 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
     onWorkflowLag: (caseNo, what, error) =>
       logger.error(what === 'start' ? 'joint handling did not start; the sweep starts it' : 'an opinion did not resume its wait; the branch finds it on its next check', {
         caseNo,
-        error: error as Error,
+        error,
       }),
     licences: licenceStore,
     sealer: new LambdaCaseSealer(lambdaClient(), requiredEnv('SEALING_FUNCTION_NAME')),
-    onSealLag: (caseNo, error) => logger.error('a decided case was not sealed; the sweep seals it', { caseNo, error: error as Error }),
+    onSealLag: (caseNo, error) => logger.error('a decided case was not sealed; the sweep seals it', { caseNo, error }),
     archiver: new LambdaArchiveStarter(lambdaClient(), requiredEnv('ARCHIVE_FUNCTION_NAME')),
-    onArchiveLag: (caseNo, error) => logger.error('the archiving of an ended case did not start; the sweep starts it', { caseNo, error: error as Error }),
+    onArchiveLag: (caseNo, error) => logger.error('the archiving of an ended case did not start; the sweep starts it', { caseNo, error }),
     ...config,
     ...(options.now ? { now: options.now } : {}),
   });
-  /** An action whose command is the body plus the action's name. */
-  const action =
-    (name: ActionRequest['action'], shape: (body: Record<string, unknown>) => Record<string, unknown> = (b) => b): Operation =>
-    ({ caller, params, body }) =>
-      cases.act(caller, caseNo(params), { ...shape(body as Record<string, unknown>), action: name } as ActionRequest);
 
   return apiHandler(
     'cases',
     {
       createUploadSlot: async ({ caller, body }) => {
-        const request = body as UploadRequest;
-        checkUploadRequest(request, config.maxUploadBytes);
+        checkUploadRequest(body, config.maxUploadBytes);
         // The route admits channels (application materials) and departments (opinion attachments).
-        return materials.createUploadSlot((caller.channelId ?? caller.departmentId)!, request);
+        return materials.createUploadSlot((caller.channelId ?? caller.departmentId)!, body);
       },
-      fileCase: ({ caller, headers, body }) => cases.file(caller, headers['idempotency-key'], body as FilingRequest),
-      listChannelCases: ({ caller, query }) => cases.channelCases(caller, query.applicant as string | undefined, page(query)),
-      getCase: ({ caller, params }) => cases.get(caller, caseNo(params)),
-      getCaseHistory: ({ caller, params }) => cases.history(caller, caseNo(params)),
+      fileCase: ({ caller, headers, body }) => cases.file(caller, headers['idempotency-key'], body),
+      listChannelCases: ({ caller, query }) => cases.channelCases(caller, query.applicant, page(query)),
+      getCase: ({ caller, params }) => cases.get(caller, params.caseNo),
+      getCaseHistory: ({ caller, params }) => cases.history(caller, params.caseNo),
       acceptCase: ({ caller, params, body }) => {
-        const { pendingMaterials, pendingDueOn, baseVersion } = body as { pendingMaterials?: string[]; pendingDueOn?: string; baseVersion?: number };
+        const { pendingMaterials, pendingDueOn, baseVersion } = body;
         const base = baseVersion !== undefined ? { baseVersion } : {};
-        // With pending materials (or a due date for them) it is a 容缺 acceptance, checked as one.
+        // With pending materials (or a due date for them) it is a 容缺 acceptance, checked as one
+        // (a missing due date is the domain's CASE_PENDING_DUE_INVALID).
         return pendingMaterials !== undefined || pendingDueOn !== undefined
-          ? cases.act(caller, caseNo(params), { action: 'accept-pending', pendingMaterials: pendingMaterials ?? [], pendingDueOn: pendingDueOn as string, ...base })
-          : cases.act(caller, caseNo(params), { action: 'accept', ...base });
+          ? cases.act(caller, params.caseNo, { action: 'accept-pending', pendingMaterials: pendingMaterials ?? [], pendingDueOn: pendingDueOn ?? '', ...base })
+          : cases.act(caller, params.caseNo, { action: 'accept', ...base });
       },
-      requestSupplement: action('request-supplement'),
-      supplementCase: action('supplement'),
-      refuseCase: action('refuse'),
-      pauseCase: action('pause'),
-      resumeCase: action('resume'),
-      extendCase: action('extend'),
-      deliverCase: action('deliver'),
-      preReviewCase: action('pre-review'),
-      decideCase: action('decide'),
-      withdrawCase: action('withdraw'),
-      acceptArchiveFindings: action('accept-archive-findings'),
-      giveOpinion: action('opinion'),
+      // Each action's command: the body, typed by its route's schema, and the action's name.
+      requestSupplement: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'request-supplement' }),
+      supplementCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'supplement' }),
+      refuseCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'refuse' }),
+      pauseCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'pause' }),
+      resumeCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'resume' }),
+      extendCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'extend' }),
+      deliverCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'deliver' }),
+      preReviewCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'pre-review' }),
+      decideCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'decide' }),
+      withdrawCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'withdraw' }),
+      acceptArchiveFindings: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'accept-archive-findings' }),
+      giveOpinion: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'opinion' }),
       jointTaskQueue: ({ caller, query }) => cases.jointTasks(caller, page(query)),
-      departmentQueue: ({ caller, query }) => cases.queue(caller, query.status as CaseStatus, page(query)),
-      supervisionList: ({ caller, params, query }) => cases.supervision(caller, params.kind as SupervisionKind, page(query)),
-      getLicence: ({ caller, params, query }) => licences.get(caller, params.licenceId as string, query.holder as string | undefined),
-      revokeLicence: ({ caller, params, body }) => licences.revoke(caller, params.licenceId as string, (body as { reason: string }).reason),
-      listLicences: ({ caller, query }) => licences.listValid(caller, query.holder as string, query.type as string | undefined, page(query)),
+      departmentQueue: ({ caller, query }) => cases.queue(caller, query.status, page(query)),
+      supervisionList: ({ caller, params, query }) => cases.supervision(caller, params.kind, page(query)),
+      getLicence: ({ caller, params, query }) => licences.get(caller, params.licenceId, query.holder),
+      revokeLicence: ({ caller, params, body }) => licences.revoke(caller, params.licenceId, body.reason),
+      listLicences: ({ caller, query }) => licences.listValid(caller, query.holder, query.type, page(query)),
     },
     { directory: () => directory.load() },
   );

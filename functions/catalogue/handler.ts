@@ -2,9 +2,7 @@
 import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
-import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
 import { CatalogueService } from '../../shared/domain/items/catalogue-service.ts';
-import type { SuspendInput } from '../../shared/domain/items/catalogue-service.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { observability } from '../http/observability.ts';
 import { storedCalendar } from '../http/calendar.ts';
@@ -12,8 +10,6 @@ import type { CalendarSource } from '../../shared/domain/calendar/calendar-sourc
 
 const { logger } = observability('catalogue');
 
-type Versioned = { baseVersion: number };
-const code = (p: Record<string, unknown>) => p.code as string;
 
 /**
  * The handler, built from the environment. `now` is the platform clock: the system clock on AWS;
@@ -24,7 +20,7 @@ export function catalogueHandler(options: { now?: () => Date; calendar?: Calenda
   const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
   const catalogue = new CatalogueService({
     store: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE'), (code, version, error) =>
-      logger.warn('item head lags its newest version; the next read rolls it forward', { code, version, error: error as Error }),
+      logger.warn('item head lags its newest version; the next read rolls it forward', { code, version, error }),
     ),
     directory: () => directory.load(),
     calendar: options.calendar ?? storedCalendar(db, logger),
@@ -35,44 +31,26 @@ export function catalogueHandler(options: { now?: () => Date; calendar?: Calenda
     'catalogue',
     {
       listItems: ({ caller, query }) => {
-        const { department, type, state, limit, cursor } = query as {
-          department?: string;
-          type?: ServiceGuide['type'];
-          state?: 'draft' | 'submitted' | 'returned';
-          limit: number;
-          cursor?: string;
-        };
+        const { department, type, state, limit, cursor } = query;
         return catalogue.list(
           caller,
           { ...(department ? { departmentId: department } : {}), ...(type ? { type } : {}), ...(state ? { state } : {}) },
           { limit, ...(cursor ? { cursor } : {}) },
         );
       },
-      createItem: ({ caller, body }) => catalogue.create(caller, (body as { guide: ServiceGuide }).guide),
-      getItem: ({ caller, params }) => catalogue.published(caller, code(params)),
-      getItemVersion: ({ caller, params }) => catalogue.version(caller, code(params), params.n as number | 'latest'),
-      editItem: ({ caller, params, body }) => {
-        const b = body as Versioned & { guide: ServiceGuide };
-        return catalogue.edit(caller, code(params), b.baseVersion, b.guide);
-      },
-      reviseItem: ({ caller, params, body }) => {
-        const b = body as Versioned & { guide: ServiceGuide };
-        return catalogue.revise(caller, code(params), b.baseVersion, b.guide);
-      },
-      submitItem: ({ caller, params, body }) => catalogue.submit(caller, code(params), (body as Versioned).baseVersion),
-      reviewItem: ({ caller, params, body }) => {
-        const b = body as Versioned & { decision: 'publish' | 'return'; reasons: string[] };
-        return catalogue.review(caller, code(params), b.baseVersion, b.decision, b.reasons);
-      },
+      createItem: ({ caller, body }) => catalogue.create(caller, body.guide),
+      getItem: ({ caller, params }) => catalogue.published(caller, params.code),
+      getItemVersion: ({ caller, params }) => catalogue.version(caller, params.code, params.n),
+      editItem: ({ caller, params, body }) => catalogue.edit(caller, params.code, body.baseVersion, body.guide),
+      reviseItem: ({ caller, params, body }) => catalogue.revise(caller, params.code, body.baseVersion, body.guide),
+      submitItem: ({ caller, params, body }) => catalogue.submit(caller, params.code, body.baseVersion),
+      reviewItem: ({ caller, params, body }) => catalogue.review(caller, params.code, body.baseVersion, body.decision, body.reasons),
       suspendItem: ({ caller, params, body }) => {
-        const { baseVersion, ...input } = body as Versioned & SuspendInput;
-        return catalogue.suspend(caller, code(params), baseVersion, input);
+        const { baseVersion, ...input } = body;
+        return catalogue.suspend(caller, params.code, baseVersion, input);
       },
-      resumeItem: ({ caller, params, body }) => catalogue.resume(caller, code(params), (body as Versioned).baseVersion),
-      terminateItem: ({ caller, params, body }) => {
-        const b = body as Versioned & { reason: string };
-        return catalogue.terminate(caller, code(params), b.baseVersion, b.reason);
-      },
+      resumeItem: ({ caller, params, body }) => catalogue.resume(caller, params.code, body.baseVersion),
+      terminateItem: ({ caller, params, body }) => catalogue.terminate(caller, params.code, body.baseVersion, body.reason),
     },
     { directory: () => directory.load() },
   );

@@ -5,7 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { z } from 'zod';
 import { locales as zodLocales } from 'zod';
 import type { Directory } from '../../shared/contracts/directory.ts';
-import type { FunctionName, RouteSpec } from '../../shared/contracts/routes.ts';
+import type { FunctionName, ROUTES, RouteSpec } from '../../shared/contracts/routes.ts';
 import { routesOf } from '../../shared/contracts/routes.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { requireRole, resolveCaller } from '../../shared/domain/access/caller.ts';
@@ -32,20 +32,38 @@ export interface ApiRequest {
 /** On public routes `caller` is undefined at run time; their operations must not read it. */
 export type Operation = (req: ApiRequest & { caller: Caller }) => Promise<unknown>;
 
+/** The routes of function `F`, each with its own schemas' types. */
+type RouteOf<F extends FunctionName> = Extract<(typeof ROUTES)[number], { function: F }>;
+/** What the edge hands an operation for the part `K` of route `R`: its schema's output, parsed. */
+type Parsed<R, K extends 'params' | 'query' | 'body'> = R extends { readonly [P in K]: infer S extends z.ZodType } ? z.output<S> : K extends 'body' ? undefined : Record<string, never>;
+
+/** The request an operation of route `R` gets: params, query and body parsed and typed, the caller on a signed route. */
+export interface RequestOf<R> {
+  route: RouteSpec;
+  caller: R extends { readonly auth: 'iam' } ? Caller : undefined;
+  params: Parsed<R, 'params'>;
+  query: Parsed<R, 'query'>;
+  body: Parsed<R, 'body'>;
+  /** Request headers, names lower-cased (API Gateway keeps the client's case). */
+  headers: Record<string, string>;
+  requestId: string;
+}
+
+/** One operation per route of function `F`, by operation id, each typed by its route. */
+export type OperationsOf<F extends FunctionName> = { [R in RouteOf<F> as R['operationId']]: (req: RequestOf<R>) => Promise<unknown> };
+
 export interface ApiHandlerOptions {
   directory?: () => Promise<Directory>;
 }
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-export function apiHandler(
-  fn: FunctionName,
-  operations: Record<string, Operation>,
-  options: ApiHandlerOptions = {},
-): ApiHandler {
+export function apiHandler<F extends FunctionName>(fn: F, operations: NoInfer<OperationsOf<F>>, options: ApiHandlerOptions = {}): ApiHandler {
   const routes = routesOf(fn);
+  // Looked up by the route's operation id at run time (the types have paired each with its route).
+  const operationOf = (operationId: string): unknown => Reflect.get(operations, operationId);
   for (const r of routes) {
-    if (!operations[r.operationId]) throw new Error(`function ${fn} has no operation for route ${r.operationId}`);
+    if (typeof operationOf(r.operationId) !== 'function') throw new Error(`function ${fn} has no operation for route ${r.operationId}`);
   }
 
   const { logger, metrics } = observability(fn);
@@ -79,8 +97,9 @@ export function apiHandler(
         body: route.body ? parse(route.body, parseJsonBody(event), 'body') : undefined,
         headers: Object.fromEntries(Object.entries(event.headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), v]]))),
       };
-      const operation = operations[route.operationId] as Operation;
-      const result = await operation(req as ApiRequest & { caller: Caller });
+      const operation = operationOf(route.operationId);
+      if (typeof operation !== 'function') throw new Error(`function ${fn} has no operation for route ${route.operationId}`);
+      const result: unknown = await operation(req);
       count('Succeeded');
       return jsonResponse(route.successStatus ?? 200, result);
     } catch (e) {
@@ -90,7 +109,7 @@ export function apiHandler(
         logger.info('request refused', { code: e.code, field: e.field, operation: route.operationId });
         return errorResponse(e, requestId);
       }
-      logger.error('request failed', { operation: route.operationId, error: e as Error });
+      logger.error('request failed', { operation: route.operationId, error: e });
       return internalError(requestId);
     }
   };
@@ -110,7 +129,11 @@ class ValidationFailure extends Error {
 function parse(schema: z.ZodType | undefined, input: unknown, where: 'path' | 'query' | 'body'): Record<string, unknown> {
   if (!schema) return {};
   const result = schema.safeParse(input);
-  if (result.success) return result.data as Record<string, unknown>;
+  if (result.success) {
+    // The routes' params, query and body schemas are objects.
+    const data: unknown = result.data;
+    return typeof data === 'object' && data !== null ? { ...data } : {};
+  }
   // The same validation again with zod's Chinese messages: the issues come in the same order.
   const zh = schema.safeParse(input, { error: zhMessages });
   const zhIssues = zh.success ? [] : zh.error.issues;
@@ -126,7 +149,7 @@ function parse(schema: z.ZodType | undefined, input: unknown, where: 'path' | 'q
   );
 }
 
-const zhMessages = zodLocales.zhCN().localeError as z.core.$ZodErrorMap;
+const zhMessages: z.core.$ZodErrorMap = zodLocales.zhCN().localeError;
 
 function parseJsonBody(event: APIGatewayProxyEvent): unknown {
   const raw = event.body ?? '';
@@ -143,7 +166,7 @@ function parseJsonBody(event: APIGatewayProxyEvent): unknown {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw invalid('MALFORMED_JSON', 'body', '请求体不是合法的 JSON', `the body is not valid JSON: ${(e as Error).message}`);
+    throw invalid('MALFORMED_JSON', 'body', '请求体不是合法的 JSON', `the body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
   // Checked before any schema walks it: validating a body nested thousands of levels deep would
   // exhaust the stack (a 500) where it is simply bad input.

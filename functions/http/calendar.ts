@@ -12,6 +12,6 @@ export function storedCalendar(db: DynamoDBDocumentClient, logger: Pick<Logger, 
   return new StoredCalendar({
     store: new DynamoCalendarStore(db, requiredEnv('ITEMS_TABLE')),
     shipped: SHIPPED_CALENDAR_YEARS,
-    onReadError: (error) => logger.warn('calendar store unreadable: counting on the last calendar read', { error: error as Error }),
+    onReadError: (error) => logger.warn('calendar store unreadable: counting on the last calendar read', { error }),
   });
 }

@@ -69,7 +69,7 @@ export function jointHandler(options: { now?: () => Date; calendar?: CalendarSou
         count('JointHandlingFailed');
         return { recorded: true };
       default:
-        throw new Error(`unknown joint step ${(event as { step?: unknown }).step as string}`);
+        throw new Error(`unknown joint step ${String(Reflect.get(event, 'step'))}`);
     }
   });
 }

@@ -9,7 +9,6 @@ import type { CalendarSource } from '../../shared/domain/calendar/calendar-sourc
 import { chinaDate } from '../../shared/domain/calendar/china-date.ts';
 import { CalendarService } from '../../shared/domain/calendar/calendar-service.ts';
 import { SHIPPED_CALENDAR_YEARS } from '../../shared/domain/calendar/official-calendar.ts';
-import type { CalendarYearData } from '../../shared/domain/calendar/official-calendar.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { storedCalendar } from '../http/calendar.ts';
 import { observability } from '../http/observability.ts';
@@ -43,15 +42,15 @@ export function platformHandler(options: { now?: () => Date; calendar?: Calendar
             calendar: { ...calendar.coverage(today), years: calendar.years() },
           };
         } catch (e) {
-          logger.error('health: the calendar cannot be read', { error: e as Error });
+          logger.error('health: the calendar cannot be read', { error: e });
           return { status: 'degraded', version: document.info.version };
         }
       },
       openapi: async () => document,
       listCalendar: ({ caller }) => calendars.overview(caller),
-      getCalendarYear: ({ caller, params }) => calendars.year(caller, params.year as number),
+      getCalendarYear: ({ caller, params }) => calendars.year(caller, params.year),
       loadCalendarYear: async ({ caller, params, body }) => {
-        const loaded = await calendars.load(caller, params.year as number, body as CalendarYearData);
+        const loaded = await calendars.load(caller, params.year, body);
         if (!loaded.replayed) logger.info('official holiday arrangement loaded', { year: loaded.version.year, version: loaded.version.version, loadedBy: loaded.version.loadedBy, source: loaded.version.data.source });
         return loaded;
       },

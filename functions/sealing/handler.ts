@@ -35,7 +35,8 @@ export function sealingHandler(options: { now?: () => Date; calendar?: CalendarS
   });
 
   return observed('sealing', async (event: SealingEvent): Promise<CaseState> => {
-    const caseNo = (event as { caseNo?: unknown } | null)?.caseNo;
+    // Checked, whatever the invoker sent: a case number and nothing else.
+    const caseNo: unknown = typeof event === 'object' && event !== null ? Reflect.get(event, 'caseNo') : undefined;
     if (!isCaseNo(caseNo)) throw new Error('the sealing function is invoked with { "caseNo": "<case number>" }');
     const before = Date.now();
     const state = await sealing.seal(caseNo);

@@ -8,7 +8,6 @@ import { DynamoLicenceStore } from '../../shared/adapters/dynamo-licence-store.t
 import { KmsPublishedKeys } from '../../shared/adapters/kms-published-keys.ts';
 import { chinaDate } from '../../shared/domain/calendar/china-date.ts';
 import { checkSealedDocument } from '../../shared/domain/seals/document-check.ts';
-import type { Seal } from '../../shared/domain/seals/seal.ts';
 import { apiHandler } from '../http/api-handler.ts';
 
 export function sealsHandler(options: { now?: () => Date } = {}) {
@@ -27,7 +26,7 @@ export function sealsHandler(options: { now?: () => Date } = {}) {
     {
       sealKeys: () => published.jwks(),
       verifySeal: async ({ body }) => {
-        const { document, seal } = body as { document: string; seal: Seal };
+        const { document, seal } = body;
         return checkSealedDocument(document, seal, await published.jwks(), {
           licenceOf: async (id) => (await licences.get(id))?.licence,
           today: chinaDate(now()),

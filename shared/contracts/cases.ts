@@ -3,11 +3,12 @@
 // domain's (shared/domain/cases), which answers with specific error codes.
 import { z } from 'zod';
 import { CASE_STATUSES, FINDING_KINDS, SPECIAL_PROCEDURES } from '../domain/cases/case-record.ts';
+import type { JsonValue } from '../domain/cases/case-record.ts';
 import { MAX_CASE_PAGE_SIZE, SUPERVISION_KINDS } from '../domain/cases/case-store.ts';
 import { CASE_NO_PATTERN } from '../domain/identifiers/case-number.ts';
 
 const text = (max: number) => z.string().max(max);
-export const JsonValueSchema: z.ZodType = z
+export const JsonValueSchema: z.ZodType<JsonValue> = z
   .lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValueSchema), z.record(z.string(), JsonValueSchema)]))
   .meta({ id: 'JsonValue' });
 
@@ -428,7 +429,7 @@ const limit = z.coerce.number().int().min(1).max(MAX_CASE_PAGE_SIZE).default(20)
 const cursor = z.string().max(2048).optional();
 
 export const QueueQuerySchema = z
-  .object({ status: z.enum(CASE_STATUSES as [string, ...string[]]).default('received'), limit, cursor })
+  .object({ status: z.enum(CASE_STATUSES).default('received'), limit, cursor })
   .strict();
 
 export const ChannelCasesQuerySchema = z

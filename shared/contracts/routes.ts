@@ -179,18 +179,18 @@ const MATERIAL_ERRORS = [
 const CASE_ACTION_ERRORS = ['CASE_NOT_FOUND', 'CASE_VERSION_CONFLICT', 'CASE_ILLEGAL_TRANSITION', 'CASE_CLOSED'];
 const DEPARTMENT_ACTION_ERRORS = [...CASE_ACTION_ERRORS, 'CASE_DEPARTMENT_FORBIDDEN'];
 const CHANNEL_ACTION_ERRORS = [...CASE_ACTION_ERRORS, 'CASE_CHANNEL_FORBIDDEN'];
-const caseAction = (
-  operationId: string,
-  action: string,
-  roles: readonly ('department' | 'channel' | 'platform')[],
+const caseAction = <const O extends string, const A extends string, const Ro extends readonly ('department' | 'channel' | 'platform')[], B extends z.ZodType>(
+  operationId: O,
+  action: A,
+  roles: Ro,
   summary: string,
-  body: z.ZodType,
+  body: B,
   errors: readonly string[],
 ) =>
   ({
     operationId,
     method: 'POST',
-    path: `/v1/cases/{caseNo}/${action}`,
+    path: `/v1/cases/{caseNo}/${action}` as const,
     function: 'cases',
     auth: 'iam',
     roles,
