@@ -21,26 +21,16 @@
 // - One namespace: a key created "in" one region is visible from every region (its ARN keeps the
 //   region it was created in). SM2 is offered in every region, not only the China regions.
 // - One process per `dataDir`: two servers on the same directory would not see each other's writes.
-// - Not constant-time everywhere: k·G comes from OpenSSL (node:crypto ECDH), but the modular
-//   arithmetic around the private scalar for DIGEST and SM2 signing is JavaScript BigInt.
-//
-// Why some signing is done by hand: node:crypto cannot sign a precomputed digest with an EC key
-// (`crypto.sign(null, digest, ecKey)` hashes the digest again with SHA-256) and cannot produce SM2
-// signatures with a distinguishing ID. So `MessageType: RAW` with P-256 uses OpenSSL
-// (`crypto.sign('sha256', …)`), while P-256 `DIGEST` and all SM2 signing run the textbook
-// algorithms (FIPS 186-5 ECDSA; GB/T 32918.2 SM2) over BigInt, with the nonce's point k·G computed
-// by OpenSSL via `createECDH().setPrivateKey(k)` and k drawn from the OS CSPRNG (384 random bits
-// reduced mod n, so the bias is ~2^-128). Verification of those paths is plain affine/Jacobian
-// arithmetic on public values. The integration test cross-checks every path against independent
-// implementations (node:crypto / OpenSSL for P-256, `sm-crypto` for SM2).
+// - The curve arithmetic is the libraries': P-256 DIGEST signing and verification by @noble/curves
+//   (constant-time scalar multiplication), P-256 RAW by node:crypto (OpenSSL), SM2 (GB/T 32918.2,
+//   distinguishing ID 1234567812345678) by sm-crypto-v2, which is built on @noble/curves. node:crypto
+//   alone cannot sign a precomputed digest with an EC key (it hashes it again) nor sign SM2 with an ID.
+//   The integration test cross-checks every path against independent implementations (node:crypto /
+//   OpenSSL for P-256, `sm-crypto` for SM2).
 import {
-  createECDH,
-  createHash,
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
-  getCurves,
-  getHashes,
   randomBytes,
   randomUUID,
   sign as nodeSign,
@@ -52,6 +42,8 @@ import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { KeySpec as SdkKeySpec, KeyUsageType, MessageType, SigningAlgorithmSpec } from '@aws-sdk/client-kms';
+import { p256 } from '@noble/curves/p256';
+import { sm2 } from 'sm-crypto-v2';
 import { z } from 'zod';
 import { AwsJsonError, serveAwsJson } from './aws-json-server.ts';
 
@@ -76,7 +68,6 @@ export const LOCAL_KMS_ACCOUNT_ID = '000000000000';
 const DEFAULT_REGION = 'us-east-1';
 const MAX_RAW_MESSAGE_BYTES = 4096;
 const MAX_SIGNATURE_BYTES = 6144;
-const SM2_DEFAULT_ID = Buffer.from('1234567812345678', 'utf8');
 const FORMAT_VERSION = 1;
 
 // ---------------------------------------------------------------------------------------------
@@ -97,133 +88,26 @@ function constraint(value: unknown, member: string, rule: string): KmsError {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Elliptic-curve arithmetic (public values only, plus the signing equations)
+// Elliptic curves: keys, and signing and verification by the libraries
 // ---------------------------------------------------------------------------------------------
 
 type CurveName = 'P-256' | 'SM2';
 
 interface Curve {
   name: CurveName;
-  /** Name for node:crypto `createECDH`. */
-  ecdhName: string;
-  p: bigint;
-  a: bigint;
-  b: bigint;
+  /** The group order. */
   n: bigint;
-  gx: bigint;
-  gy: bigint;
 }
 
 const CURVES: Record<CurveName, Curve> = {
-  'P-256': {
-    name: 'P-256',
-    ecdhName: 'prime256v1',
-    p: 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn,
-    a: 0xffffffff00000001000000000000000000000000fffffffffffffffffffffffcn,
-    b: 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn,
-    n: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
-    gx: 0x6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296n,
-    gy: 0x4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5n,
-  },
+  'P-256': { name: 'P-256', n: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n },
   // GB/T 32918.5-2017 recommended curve (sm2p256v1).
-  SM2: {
-    name: 'SM2',
-    ecdhName: 'SM2',
-    p: 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn,
-    a: 0xfffffffeffffffffffffffffffffffffffffffff00000000fffffffffffffffcn,
-    b: 0x28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93n,
-    n: 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n,
-    gx: 0x32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7n,
-    gy: 0xbc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0n,
-  },
+  SM2: { name: 'SM2', n: 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n },
 };
 
 /** DER prefix of an SPKI for an SM2 public key: id-ecPublicKey with curve 1.2.156.10197.1.301. */
 const SM2_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a811ccf5501822d034200', 'hex');
 
-const SM2_AVAILABLE = getCurves().includes('SM2') && getHashes().includes('sm3');
-
-function mod(a: bigint, m: bigint): bigint {
-  const r = a % m;
-  return r >= 0n ? r : r + m;
-}
-
-/** Inverse modulo a prime m, by the extended Euclidean algorithm. */
-function invert(a: bigint, m: bigint): bigint {
-  let [oldR, r] = [mod(a, m), m];
-  let [oldS, s] = [1n, 0n];
-  while (r !== 0n) {
-    const q = oldR / r;
-    [oldR, r] = [r, oldR - q * r];
-    [oldS, s] = [s, oldS - q * s];
-  }
-  if (oldR !== 1n) throw new Error('value is not invertible');
-  return mod(oldS, m);
-}
-
-interface Jacobian {
-  x: bigint;
-  y: bigint;
-  z: bigint; // 0 means the point at infinity
-}
-
-const INFINITY: Jacobian = { x: 1n, y: 1n, z: 0n };
-
-function jacobianDouble(c: Curve, P: Jacobian): Jacobian {
-  if (P.z === 0n || P.y === 0n) return INFINITY;
-  const { p } = c;
-  const yy = mod(P.y * P.y, p);
-  const s = mod(4n * P.x * yy, p);
-  const zz = mod(P.z * P.z, p);
-  const m = mod(3n * P.x * P.x + c.a * zz * zz, p);
-  const x = mod(m * m - 2n * s, p);
-  const y = mod(m * (s - x) - 8n * yy * yy, p);
-  const z = mod(2n * P.y * P.z, p);
-  return { x, y, z };
-}
-
-function jacobianAdd(c: Curve, P: Jacobian, Q: Jacobian): Jacobian {
-  if (P.z === 0n) return Q;
-  if (Q.z === 0n) return P;
-  const { p } = c;
-  const z1z1 = mod(P.z * P.z, p);
-  const z2z2 = mod(Q.z * Q.z, p);
-  const u1 = mod(P.x * z2z2, p);
-  const u2 = mod(Q.x * z1z1, p);
-  const s1 = mod(P.y * Q.z * z2z2, p);
-  const s2 = mod(Q.y * P.z * z1z1, p);
-  if (u1 === u2) return s1 === s2 ? jacobianDouble(c, P) : INFINITY;
-  const h = mod(u2 - u1, p);
-  const r = mod(s2 - s1, p);
-  const hh = mod(h * h, p);
-  const hhh = mod(h * hh, p);
-  const v = mod(u1 * hh, p);
-  const x = mod(r * r - hhh - 2n * v, p);
-  const y = mod(r * (v - x) - s1 * hhh, p);
-  const z = mod(h * P.z * Q.z, p);
-  return { x, y, z };
-}
-
-/** k·P by double-and-add. Variable time: use only with public scalars (verification). */
-function multiplyPublic(c: Curve, P: Jacobian, k: bigint): Jacobian {
-  let acc = INFINITY;
-  for (let i = BigInt(k.toString(2).length - 1); i >= 0n; i--) {
-    acc = jacobianDouble(c, acc);
-    if ((k >> i) & 1n) acc = jacobianAdd(c, acc, P);
-  }
-  return acc;
-}
-
-function affineX(c: Curve, P: Jacobian): bigint | undefined {
-  if (P.z === 0n) return undefined;
-  const zInv = invert(P.z, c.p);
-  return mod(P.x * zInv * zInv, c.p);
-}
-
-function isOnCurve(c: Curve, x: bigint, y: bigint): boolean {
-  if (x < 0n || x >= c.p || y < 0n || y >= c.p) return false;
-  return mod(y * y - (x * x * x + c.a * x + c.b), c.p) === 0n;
-}
 
 function toBigInt(bytes: Uint8Array): bigint {
   return bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
@@ -231,48 +115,6 @@ function toBigInt(bytes: Uint8Array): bigint {
 
 function toBytes32(v: bigint): Buffer {
   return Buffer.from(v.toString(16).padStart(64, '0'), 'hex');
-}
-
-/** Uniform scalar in [1, max] from 384 CSPRNG bits (reduction bias about 2^-128). */
-function randomScalar(max: bigint): bigint {
-  return mod(toBigInt(randomBytes(48)), max) + 1n;
-}
-
-/** k·G computed by OpenSSL (constant-time for these curves); returns the affine x coordinate. */
-function baseMultiplyX(c: Curve, k: bigint): bigint {
-  const ecdh = createECDH(c.ecdhName);
-  ecdh.setPrivateKey(toBytes32(k));
-  return toBigInt(ecdh.getPublicKey().subarray(1, 33));
-}
-
-/** Uncompressed public point d·G computed by OpenSSL. */
-function publicPoint(c: Curve, d: bigint): { x: bigint; y: bigint } {
-  const ecdh = createECDH(c.ecdhName);
-  ecdh.setPrivateKey(toBytes32(d));
-  const pub = ecdh.getPublicKey();
-  return { x: toBigInt(pub.subarray(1, 33)), y: toBigInt(pub.subarray(33, 65)) };
-}
-
-// --- DER ECDSA-Sig-Value ---------------------------------------------------------------------
-
-function derLength(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
-function derInteger(v: bigint): Buffer {
-  let hex = v.toString(16);
-  if (hex.length % 2) hex = `0${hex}`;
-  let body = Buffer.from(hex, 'hex');
-  if ((body[0] ?? 0) & 0x80) body = Buffer.concat([Buffer.from([0]), body]);
-  return Buffer.concat([Buffer.from([0x02]), derLength(body.length), body]);
-}
-
-function encodeSignature(r: bigint, s: bigint): Buffer {
-  const body = Buffer.concat([derInteger(r), derInteger(s)]);
-  return Buffer.concat([Buffer.from([0x30]), derLength(body.length), body]);
 }
 
 /** Strict DER decoding of SEQUENCE { INTEGER r, INTEGER s }; undefined when malformed. */
@@ -313,87 +155,56 @@ function decodeSignature(sig: Buffer): { r: bigint; s: bigint } | undefined {
   return { r, s };
 }
 
-// --- ECDSA over a precomputed digest (FIPS 186-5 §6.4) ----------------------------------------
+const hex32 = (v: bigint): string => toBytes32(v).toString('hex');
 
-function ecdsaSignDigest(c: Curve, d: bigint, digest: Buffer): Buffer {
-  const e = toBigInt(digest); // 256-bit digest, 256-bit n: no truncation needed
-  for (;;) {
-    const k = randomScalar(c.n - 1n);
-    const r = mod(baseMultiplyX(c, k), c.n);
-    if (r === 0n) continue;
-    const s = mod(invert(k, c.n) * (e + r * d), c.n);
-    if (s === 0n) continue;
-    return encodeSignature(r, s);
+/** The public point of private scalar `d` (by the curve's library). */
+function publicPoint(c: Curve, d: bigint): { x: bigint; y: bigint } {
+  const uncompressed = c.name === 'P-256' ? Buffer.from(p256.getPublicKey(toBytes32(d), false)) : Buffer.from(sm2.getPublicKeyFromPrivateKey(hex32(d)), 'hex');
+  return { x: toBigInt(uncompressed.subarray(1, 33)), y: toBigInt(uncompressed.subarray(33, 65)) };
+}
+
+function isOnCurve(c: Curve, x: bigint, y: bigint): boolean {
+  try {
+    if (c.name === 'P-256') p256.ProjectivePoint.fromAffine({ x, y }).assertValidity();
+    else if (!sm2.verifyPublicKey(`04${hex32(x)}${hex32(y)}`)) return false;
+    return true;
+  } catch {
+    return false;
   }
 }
 
-function ecdsaVerifyDigest(c: Curve, qx: bigint, qy: bigint, digest: Buffer, sig: Buffer): boolean {
-  const rs = decodeSignature(sig);
-  if (!rs) return false;
-  const { r, s } = rs;
-  if (r < 1n || r >= c.n || s < 1n || s >= c.n) return false;
-  const e = toBigInt(digest);
-  const w = invert(s, c.n);
-  const u1 = mod(e * w, c.n);
-  const u2 = mod(r * w, c.n);
-  const point = jacobianAdd(
-    c,
-    multiplyPublic(c, { x: c.gx, y: c.gy, z: 1n }, u1),
-    multiplyPublic(c, { x: qx, y: qy, z: 1n }, u2),
-  );
-  const x = affineX(c, point);
-  return x !== undefined && mod(x, c.n) === r;
+// --- ECDSA over a precomputed digest (FIPS 186-5 §6.4), by @noble/curves ----------------------
+
+function ecdsaSignDigest(d: bigint, digest: Buffer): Buffer {
+  // The digest is the message hash already; KMS does not normalise s (no low-S), and its nonce is
+  // fresh each time (hedged: RFC 6979 with fresh randomness).
+  return Buffer.from(p256.sign(digest, toBytes32(d), { lowS: false, extraEntropy: true }).toDERRawBytes());
 }
 
-// --- SM2 (GB/T 32918.2-2016) -----------------------------------------------------------------
-
-/** e = SM3(Z_A ‖ M), Z_A = SM3(ENTL ‖ ID ‖ a ‖ b ‖ xG ‖ yG ‖ xA ‖ yA), ID = 1234567812345678. */
-function sm2Digest(qx: bigint, qy: bigint, message: Buffer): Buffer {
-  const c = CURVES.SM2;
-  const entl = Buffer.alloc(2);
-  entl.writeUInt16BE(SM2_DEFAULT_ID.length * 8);
-  const za = createHash('sm3')
-    .update(entl)
-    .update(SM2_DEFAULT_ID)
-    .update(toBytes32(c.a))
-    .update(toBytes32(c.b))
-    .update(toBytes32(c.gx))
-    .update(toBytes32(c.gy))
-    .update(toBytes32(qx))
-    .update(toBytes32(qy))
-    .digest();
-  return createHash('sm3').update(za).update(message).digest();
-}
-
-function sm2SignDigest(d: bigint, digest: Buffer): Buffer {
-  const c = CURVES.SM2;
-  const e = toBigInt(digest);
-  const dInv = invert(1n + d, c.n);
-  for (;;) {
-    const k = randomScalar(c.n - 1n);
-    const r = mod(e + baseMultiplyX(c, k), c.n);
-    if (r === 0n || r + k === c.n) continue;
-    const s = mod(dInv * (k - r * d), c.n);
-    if (s === 0n) continue;
-    return encodeSignature(r, s);
+function ecdsaVerifyDigest(qx: bigint, qy: bigint, digest: Buffer, sig: Buffer): boolean {
+  if (!decodeSignature(sig)) return false;
+  try {
+    return p256.verify(sig, digest, Buffer.concat([Buffer.from([4]), toBytes32(qx), toBytes32(qy)]), { lowS: false });
+  } catch {
+    return false;
   }
 }
 
-function sm2VerifyDigest(qx: bigint, qy: bigint, digest: Buffer, sig: Buffer): boolean {
-  const c = CURVES.SM2;
-  const rs = decodeSignature(sig);
-  if (!rs) return false;
-  const { r, s } = rs;
-  if (r < 1n || r >= c.n || s < 1n || s >= c.n) return false;
-  const t = mod(r + s, c.n);
-  if (t === 0n) return false;
-  const point = jacobianAdd(
-    c,
-    multiplyPublic(c, { x: c.gx, y: c.gy, z: 1n }, s),
-    multiplyPublic(c, { x: qx, y: qy, z: 1n }, t),
-  );
-  const x1 = affineX(c, point);
-  return x1 !== undefined && mod(toBigInt(digest) + x1, c.n) === r;
+// --- SM2 (GB/T 32918.2-2016), by sm-crypto-v2 --------------------------------------------------
+// RAW: the library computes e = SM3(Z_A ‖ M) with the default distinguishing ID 1234567812345678;
+// DIGEST: the message is e itself.
+
+function sm2Sign(d: bigint, qx: bigint, qy: bigint, message: Buffer, raw: boolean): Buffer {
+  return Buffer.from(sm2.doSignature(message, hex32(d), { der: true, hash: raw, publicKey: `04${hex32(qx)}${hex32(qy)}` }), 'hex');
+}
+
+function sm2Verify(qx: bigint, qy: bigint, message: Buffer, sig: Buffer, raw: boolean): boolean {
+  if (!decodeSignature(sig)) return false;
+  try {
+    return sm2.doVerifySignature(message, sig.toString('hex'), `04${hex32(qx)}${hex32(qy)}`, { der: true, hash: raw });
+  } catch {
+    return false;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -483,7 +294,6 @@ function keyEntryFromFile(file: KeyFile): KeyEntry {
   const d = fromB64url(file.privateKeyJwk.d);
   const maxD = curve.name === 'SM2' ? curve.n - 2n : curve.n - 1n;
   if (d < 1n || d > maxD) throw new Error(`key ${file.keyId}: private scalar out of range`);
-  if (curve.name === 'SM2' && !SM2_AVAILABLE) throw new Error(`key ${file.keyId}: this Node build lacks SM2/SM3`);
   const { x: qx, y: qy } = publicPoint(curve, d);
   if (b64url(qx) !== file.privateKeyJwk.x || b64url(qy) !== file.privateKeyJwk.y || !isOnCurve(curve, qx, qy)) {
     throw new Error(`key ${file.keyId}: public key does not match the private key`);
@@ -506,9 +316,10 @@ function generateJwk(spec: SupportedKeySpec): KeyFile['privateKeyJwk'] {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     return jwkSchema.parse(privateKey.export({ format: 'jwk' }));
   }
-  // SM2: d in [1, n-2] (1 + d must be invertible mod n), public point from OpenSSL.
+  // SM2: d in [1, n-2] (1 + d must be invertible mod n), drawn by the library from the OS CSPRNG.
   const c = CURVES.SM2;
-  const d = randomScalar(c.n - 2n);
+  let d = 0n;
+  while (d < 1n || d > c.n - 2n) d = BigInt(`0x${sm2.generateKeyPairHex().privateKey}`);
   const { x, y } = publicPoint(c, d);
   return { kty: 'EC', crv: 'SM2', x: b64url(x), y: b64url(y), d: b64url(d) };
 }
@@ -880,9 +691,6 @@ function createHandlers(store: KeyStore): Record<string, Handler> {
           `The local KMS supports only KeyUsage SIGN_VERIFY with KeySpec ECC_NIST_P256 or SM2, not ${keyUsage} with ${keySpec}.`,
         );
       }
-      if (keySpec === 'SM2' && !SM2_AVAILABLE) {
-        throw new KmsError('UnsupportedOperationException', 'This Node.js build has no SM2/SM3 support, so SM2 keys are unavailable.');
-      }
       const keyId = randomUUID();
       const file: KeyFile = {
         formatVersion: FORMAT_VERSION,
@@ -1016,10 +824,9 @@ function createHandlers(store: KeyStore): Record<string, Handler> {
         signature =
           messageType === 'RAW'
             ? nodeSign('sha256', message, { key: entry.nodePrivate as KeyObject, dsaEncoding: 'der' })
-            : ecdsaSignDigest(entry.curve, entry.d, message);
+            : ecdsaSignDigest(entry.d, message);
       } else {
-        const digest = messageType === 'RAW' ? sm2Digest(entry.qx, entry.qy, message) : message;
-        signature = sm2SignDigest(entry.d, digest);
+        signature = sm2Sign(entry.d, entry.qx, entry.qy, message, messageType === 'RAW');
       }
       return { KeyId: entry.file.arn, Signature: signature.toString('base64'), SigningAlgorithm: algorithm };
     },
@@ -1033,10 +840,9 @@ function createHandlers(store: KeyStore): Record<string, Handler> {
           messageType === 'RAW'
             ? nodeVerify('sha256', message, { key: entry.nodePublic as KeyObject, dsaEncoding: 'der' }, signature) &&
               decodeSignature(signature) !== undefined // OpenSSL is lenient about some BER forms; KMS is not
-            : ecdsaVerifyDigest(entry.curve, entry.qx, entry.qy, message, signature);
+            : ecdsaVerifyDigest(entry.qx, entry.qy, message, signature);
       } else {
-        const digest = messageType === 'RAW' ? sm2Digest(entry.qx, entry.qy, message) : message;
-        valid = sm2VerifyDigest(entry.qx, entry.qy, digest, signature);
+        valid = sm2Verify(entry.qx, entry.qy, message, signature, messageType === 'RAW');
       }
       if (!valid) throw new KmsError('KMSInvalidSignatureException', 'The signature is not valid for the message and key.');
       return { KeyId: entry.file.arn, SignatureValid: true, SigningAlgorithm: algorithm };
