@@ -37,7 +37,10 @@ type RouteOf<F extends FunctionName> = Extract<(typeof ROUTES)[number], { functi
 /** What the edge hands an operation for the part `K` of route `R`: its schema's output, parsed. */
 type Parsed<R, K extends 'params' | 'query' | 'body'> = R extends { readonly [P in K]: infer S extends z.ZodType } ? z.output<S> : K extends 'body' ? undefined : Record<string, never>;
 
-/** The request an operation of route `R` gets: params, query and body parsed and typed, the caller on a signed route. */
+/** The headers route `R` declares required, by their lower-cased key: checked by the edge, present. */
+type DeclaredHeaders<R> = R extends { readonly headers: readonly (infer H)[] } ? { [K in H extends { key: infer N extends string; required: true } ? N : never]: string } : unknown;
+
+/** The request an operation of route `R` gets: params, query, body and declared headers parsed and typed, the caller on a signed route. */
 export interface RequestOf<R> {
   route: RouteSpec;
   caller: R extends { readonly auth: 'iam' } ? Caller : undefined;
@@ -45,7 +48,7 @@ export interface RequestOf<R> {
   query: Parsed<R, 'query'>;
   body: Parsed<R, 'body'>;
   /** Request headers, names lower-cased (API Gateway keeps the client's case). */
-  headers: Record<string, string>;
+  headers: Record<string, string> & DeclaredHeaders<R>;
   requestId: string;
 }
 
@@ -95,7 +98,7 @@ export function apiHandler<F extends FunctionName>(fn: F, operations: NoInfer<Op
         params: parse(route.params, event.pathParameters ?? {}, 'path'),
         query: parse(route.query, event.queryStringParameters ?? {}, 'query'),
         body: route.body ? parse(route.body, parseJsonBody(event), 'body') : undefined,
-        headers: Object.fromEntries(Object.entries(event.headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), v]]))),
+        headers: checkedHeaders(route, event),
       };
       const operation = operationOf(route.operationId);
       if (typeof operation !== 'function') throw new Error(`function ${fn} has no operation for route ${route.operationId}`);
@@ -147,6 +150,20 @@ function parse(schema: z.ZodType | undefined, input: unknown, where: 'path' | 'q
     invalid('VALIDATION_FAILED', first.field, `请求参数有误：${first.field}（${first.messageZh}）`, `invalid ${where}: ${first.field}: ${first.message}`),
     issues,
   );
+}
+
+/** The request's headers, names lower-cased, after the route's declared ones are checked (missing, invalid). */
+function checkedHeaders(route: RouteSpec, event: APIGatewayProxyEvent): Record<string, string> {
+  const headers: Record<string, string> = Object.fromEntries(Object.entries(event.headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), v]])));
+  for (const h of route.headers ?? []) {
+    const value = headers[h.key];
+    if (value === undefined || value === '') {
+      if (h.required) throw invalid(h.missing.code, h.name, h.missing.messageZh, h.missing.message);
+      continue;
+    }
+    if (!h.pattern.test(value)) throw invalid(h.invalid.code, h.name, h.invalid.messageZh, h.invalid.message);
+  }
+  return headers;
 }
 
 const zhMessages: z.core.$ZodErrorMap = zodLocales.zhCN().localeError;

@@ -41,12 +41,12 @@ import { createHash } from 'node:crypto';
 import type { Applicant, CaseHistoryEntry, CaseState, CaseStatus, CaseTransition } from '../domain/cases/case-record.ts';
 import { CASE_STATUSES } from '../domain/cases/case-record.ts';
 import type { CaseList, CasePage, CaseStore, FiledCase, SupervisionKind, SupervisionList, SweepStatus } from '../domain/cases/case-store.ts';
-import { IDEMPOTENCY_KEY_FIELD, SUPERVISION_KINDS, MAX_CASE_PAGE_SIZE, caseVersionConflict, idempotencyKeyReused } from '../domain/cases/case-store.ts';
+import { SUPERVISION_KINDS, MAX_CASE_PAGE_SIZE, caseVersionConflict, idempotencyKeyReused } from '../domain/cases/case-store.ts';
 import { findingsAwaited } from '../domain/cases/case-findings.ts';
 import { followUps } from '../domain/cases/case-follow-ups.ts';
-import { invalid } from '../domain/errors.ts';
 import { isCaseNo, newCaseNo } from '../domain/identifiers/case-number.ts';
 import { badCursor, encodeCursor, openCursor, queryIndexPage } from './query-cursor.ts';
+import { IDEMPOTENCY_KEY_HEADER } from '../contracts/headers.ts';
 import { CASES_TABLE } from './table-layout.ts';
 
 const { indexes } = CASES_TABLE;
@@ -441,8 +441,6 @@ const ENTRY_PREFIX = 'EVT#';
 const NO_DATE = '~';
 const APPLICANT_ID = /^[0-9A-Za-z]{1,64}$/;
 const CHANNEL_ID = /^[a-z][a-z0-9-]{1,62}$/;
-/** Printable ASCII without spaces: a UUID, a ULID or any client token of reasonable length. */
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 const caseKey = (caseNo: string) => `CASE#${caseNo}`;
 const entryKey = (n: number) => `${ENTRY_PREFIX}${String(n).padStart(10, '0')}`;
@@ -456,13 +454,9 @@ const LISTED_SORT_KEY = /^(?:HEAD|FINDING#[a-z-]+#\d{4}-\d{2}-\d{2})$/;
 /** `IDEM#<channelId>#<key>`: a channel id has no `#`, so the first `#` after it ends it whatever the key holds. */
 function idempotencyRecordKey(channelId: string, idempotencyKey: string): { pk: string; sk: string } {
   if (!CHANNEL_ID.test(channelId)) throw new Error(`case store: "${channelId}" is not a channel id`);
-  if (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-    throw invalid(
-      'IDEMPOTENCY_KEY_INVALID',
-      IDEMPOTENCY_KEY_FIELD,
-      '幂等键应为1-128个可见ASCII字符（不含空格）',
-      'the Idempotency-Key is 1 to 128 printable ASCII characters without spaces',
-    );
+  // Checked by the edge (IDEMPOTENCY_KEY_HEADER); a key that is not one here is a caller's bug.
+  if (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY_HEADER.pattern.test(idempotencyKey)) {
+    throw new Error(`case store: ${JSON.stringify(idempotencyKey)} is not an idempotency key`);
   }
   return { pk: `IDEM#${channelId}#${idempotencyKey}`, sk: 'IDEM' };
 }

@@ -2,6 +2,8 @@
 // the embedded server routes with it, the handlers validate with its schemas and the OpenAPI
 // document is generated from it: one list, so the four cannot drift apart.
 import { z } from 'zod';
+import type { HeaderSpec } from './headers.ts';
+import { IDEMPOTENCY_KEY_HEADER } from './headers.ts';
 import { CALENDAR_LOAD_ERRORS, CalendarLoadResultSchema, CalendarOverviewSchema, CalendarYearDocumentSchema, CalendarYearParamsSchema, CalendarYearViewSchema } from './calendar.ts';
 import {
   CreateItemRequestSchema,
@@ -75,8 +77,11 @@ export interface RouteSpec {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
-  /** Request headers the operation reads (the edge hands every header over, names lower-cased). */
-  headers?: readonly { name: string; required: boolean; description: string }[];
+  /**
+   * Request headers the operation reads, validated by the edge once (the edge hands every header
+   * over, names lower-cased; a declared one arrives checked under its `key`).
+   */
+  headers?: readonly HeaderSpec[];
   response: z.ZodType;
   successStatus?: 200 | 201;
   /**
@@ -394,7 +399,7 @@ export const ROUTES = [
     roles: ['channel'],
     summary:
       'File an application for an applicant: 201 with the case number and the receipt (收件回执). The same Idempotency-Key with the same application (materials compared by content: SHA-256, size, type) answers the same case',
-    headers: [{ name: 'Idempotency-Key', required: true, description: 'one unique value per application (1-128 printable ASCII), the same on every retry' }],
+    headers: [IDEMPOTENCY_KEY_HEADER],
     body: FilingRequestSchema,
     response: FilingResultSchema,
     successStatus: 201,

@@ -392,19 +392,8 @@ describe('CaseService: refusing a filing, with no case made', () => {
     await expectNothingFiled('other-channel', request, refused);
   });
 
-  it('refuses a filing without an Idempotency-Key', async () => {
-    // Prepare
-    const request = await application(HALL, FOOD, SHOP);
-
-    // Act
-    const missing = await rejection(s.service.file(HALL, undefined, request));
-    const empty = await rejection(s.service.file(HALL, '', request));
-
-    // Assess
-    expect(missing).toMatchObject({ code: 'IDEMPOTENCY_KEY_REQUIRED', kind: 'invalid', field: 'Idempotency-Key' });
-    expect(empty).toMatchObject({ code: 'IDEMPOTENCY_KEY_REQUIRED', field: 'Idempotency-Key' });
-    await expectNothingFiled(undefined, request, missing);
-  });
+  // A filing without an Idempotency-Key, or with one that cannot be a key, is refused by the edge
+  // (IDEMPOTENCY_KEY_HEADER): test/unit/api-handler.test.ts.
 
   it('refuses a missing required material; the same key then files the application without the tolerable ones', async () => {
     // Prepare: runs last here, as it files the hall's first case

@@ -84,6 +84,52 @@ const createItem = (init: Partial<ApiEventInit> = {}): ApiEventInit => ({
   ...init,
 });
 
+describe('declared headers: the filing\'s Idempotency-Key, checked at the edge once', () => {
+  const filingOps = () => {
+    const keys: string[] = [];
+    const ops = Object.fromEntries(
+      routesOf('cases').map((r) => [r.operationId, async (req: ApiRequest) => (r.operationId === 'fileCase' ? keys.push(req.headers['idempotency-key']!) : undefined)]),
+    );
+    // Built at run time from the route table: typed as the function's operations.
+    const handler = apiHandler('cases', ops as unknown as OperationsOf<'cases'>, { directory: async () => directory });
+    const file = (headers: Record<string, string>) =>
+      handler(apiEvent({ method: 'POST', resource: '/v1/cases', userArn: ARNS.portal, headers, body: FILING }), lambdaContext('tongban-cases'));
+    return { keys, file };
+  };
+  const FILING = { itemCode: CODE, applicant: { kind: 'person', residentId: '110101199003070000', name: '张三', phone: '13800138000' }, form: {}, materials: {} };
+
+  it('refuses a filing without one, or with an empty one (IDEMPOTENCY_KEY_REQUIRED), and files nothing', async () => {
+    // Prepare
+    const { keys, file } = filingOps();
+
+    // Act
+    const missing = await file({});
+    const empty = await file({ 'Idempotency-Key': '' });
+
+    // Assess
+    for (const res of [missing, empty]) {
+      expect(res.statusCode).toBe(400);
+      expect(errorOf(res)).toMatchObject({ code: 'IDEMPOTENCY_KEY_REQUIRED', field: 'Idempotency-Key' });
+      expect(errorOf(res).messageZh).toContain('Idempotency-Key');
+    }
+    expect(keys).toEqual([]);
+  });
+
+  it('refuses one that cannot be a key (IDEMPOTENCY_KEY_INVALID), and hands a good one over under its lower-cased name, whatever its case', async () => {
+    // Prepare
+    const { keys, file } = filingOps();
+
+    // Act
+    const bad = await Promise.all(['with space', 'x'.repeat(129), '键'].map((key) => file({ 'Idempotency-Key': key })));
+    const good = await file({ 'idempotency-KEY': 'f7a1c0de-2026-12-06' });
+
+    // Assess
+    for (const res of bad) expect(errorOf(res)).toMatchObject({ code: 'IDEMPOTENCY_KEY_INVALID', field: 'Idempotency-Key' });
+    expect(good.statusCode).toBe(201);
+    expect(keys).toEqual(['f7a1c0de-2026-12-06']);
+  });
+});
+
 describe('construction', () => {
   it('refuses to build a handler that lacks an operation for one of its routes', () => {
     // Act / Assess

@@ -7,7 +7,7 @@ import type { Caller } from '../access/caller.ts';
 import { requireRole } from '../access/caller.ts';
 import type { CalendarSource } from '../calendar/calendar-source.ts';
 import { chinaDate } from '../calendar/official-calendar.ts';
-import { conflict, forbidden, invalid, notFound } from '../errors.ts';
+import { conflict, forbidden, notFound } from '../errors.ts';
 import type { ItemStore } from '../items/item-store.ts';
 import { effectivePublicState } from '../items/item-record.ts';
 import type { MaterialVault } from '../materials/material-vault.ts';
@@ -25,7 +25,6 @@ import type { ArchiveStarter } from '../archive/archive-store.ts';
 import { parseLicenceId } from '../identifiers/licence-id.ts';
 import { checkReusable } from '../licences/licence.ts';
 import type { LicenceStore } from '../licences/licence-store.ts';
-import { IDEMPOTENCY_KEY_FIELD } from './case-store.ts';
 import { followUps, needs } from './case-follow-ups.ts';
 
 export interface CaseServiceDeps {
@@ -147,18 +146,11 @@ export class CaseService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async file(caller: Caller, idempotencyKey: string | undefined, request: FilingRequest): Promise<FilingResult> {
+  /** `idempotencyKey`: the request's Idempotency-Key, checked by the edge (IDEMPOTENCY_KEY_HEADER). */
+  async file(caller: Caller, idempotencyKey: string, request: FilingRequest): Promise<FilingResult> {
     requireRole(caller, 'channel');
     const channelId = caller.channelId;
     if (!channelId) throw forbidden('CASE_CHANNEL_FORBIDDEN', '调用身份未关联渠道，不能提交办件', `caller ${caller.name} is not bound to a channel`);
-    if (idempotencyKey === undefined || idempotencyKey === '') {
-      throw invalid(
-        'IDEMPOTENCY_KEY_REQUIRED',
-        IDEMPOTENCY_KEY_FIELD,
-        '提交办件须带 Idempotency-Key 请求头（每份申请一个唯一值，重试时不变）',
-        'filing needs an Idempotency-Key header: one unique value per application, the same on every retry',
-      );
-    }
     // The request as the applicant sees it: a material is its content (SHA-256, size, type), not the
     // upload slot it went through, so a retry that uploaded the same files again is the same request.
     const digest = payloadDigest({

@@ -1,0 +1,36 @@
+// The request headers routes read, each with what a valid value is and the refusal when it is
+// missing or not: the edge (functions/http/api-handler.ts) checks them once, before any operation.
+/** A request header a route reads: what a valid value is, and the refusal when it is missing or not. */
+export interface HeaderSpec {
+  /** As documented and sent (HTTP header names are case-insensitive). */
+  name: string;
+  /** Lower-cased: the name the operation reads it under. */
+  key: string;
+  required: boolean;
+  description: string;
+  pattern: RegExp;
+  missing: { code: string; messageZh: string; message: string };
+  invalid: { code: string; messageZh: string; message: string };
+}
+
+/**
+ * The filing's Idempotency-Key: one unique value per application, the same on every retry; printable
+ * ASCII without spaces (a UUID, a ULID or any client token of reasonable length).
+ */
+export const IDEMPOTENCY_KEY_HEADER = {
+  name: 'Idempotency-Key',
+  key: 'idempotency-key',
+  required: true,
+  description: 'one unique value per application (1-128 printable ASCII), the same on every retry',
+  pattern: /^[\x21-\x7e]{1,128}$/,
+  missing: {
+    code: 'IDEMPOTENCY_KEY_REQUIRED',
+    messageZh: '提交办件须带 Idempotency-Key 请求头（每份申请一个唯一值，重试时不变）',
+    message: 'filing needs an Idempotency-Key header: one unique value per application, the same on every retry',
+  },
+  invalid: {
+    code: 'IDEMPOTENCY_KEY_INVALID',
+    messageZh: '幂等键应为1-128个可见ASCII字符（不含空格）',
+    message: 'the Idempotency-Key is 1 to 128 printable ASCII characters without spaces',
+  },
+} as const satisfies HeaderSpec;
