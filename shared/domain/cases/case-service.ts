@@ -1,31 +1,32 @@
-// The case service: who may file, act on and read which case, and the sweep that lets time act
-// (deemed acceptance, overdue and violation marks). The lifecycle rules are case-lifecycle.ts's;
-// this module adds what needs the stores — the item's published version, the uploaded files, the
-// case's current state — and the access rules for reading (only the case's department, its
-// co-departments and the filing channel).
+// The case service: filing and acting on cases. The lifecycle rules are case-lifecycle.ts's; this
+// module adds what needs the stores — the item's published version, the uploaded files, the case's
+// current state — and what follows an action (case-follow-ups.ts). Reading is case-queries.ts's,
+// which it extends; the answers' shapes are case-views.ts's.
 import type { Caller } from '../access/caller.ts';
 import { requireRole } from '../access/caller.ts';
 import type { CalendarSource } from '../calendar/calendar-source.ts';
 import { chinaDate } from '../calendar/official-calendar.ts';
-import { conflict, forbidden, notFound } from '../errors.ts';
+import { conflict, forbidden } from '../errors.ts';
 import type { ItemStore } from '../items/item-store.ts';
 import { effectivePublicState } from '../items/item-record.ts';
 import type { MaterialVault } from '../materials/material-vault.ts';
 import { caseMaterialKey, uploadKeyOf, checkUploadedMaterial } from '../materials/material-vault.ts';
-import type { HistoryCheck } from './case-history.ts';
-import { payloadDigest, verifyCaseHistory } from './case-history.ts';
+import { payloadDigest } from './case-history.ts';
 import type { CaseCommand, CaseContext } from './case-lifecycle.ts';
 import { applyCaseCommand, fileCase } from './case-lifecycle.ts';
-import { isProvisional } from './case-dates.ts';
 import type { JointWorkflow } from './joint-handling.ts';
-import type { Applicant, CaseHistoryEntry, CaseMaterial, CaseState, CaseStatus, JointTask, JsonValue } from './case-record.ts';
-import type { CaseList, CasePage, CaseStore, SupervisionKind } from './case-store.ts';
+import type { CaseMaterial, CaseState } from './case-record.ts';
+import type { CaseStore } from './case-store.ts';
 import type { CaseSealer } from './case-sealing.ts';
 import type { ArchiveStarter } from '../archive/archive-store.ts';
 import { parseLicenceId } from '../identifiers/licence-id.ts';
 import { checkReusable } from '../licences/licence.ts';
 import type { LicenceStore } from '../licences/licence-store.ts';
 import { followUps, needs } from './case-follow-ups.ts';
+import { CaseQueries } from './case-queries.ts';
+import type { FilingRequest, FilingResult } from './case-views.ts';
+import { receiptOf } from './case-views.ts';
+export type { CaseHistoryView, FilingRequest, FilingResult, JointTaskEntry, Receipt, SupervisionEntry } from './case-views.ts';
 
 export interface CaseServiceDeps {
   store: CaseStore;
@@ -62,87 +63,13 @@ export interface CaseServiceDeps {
 }
 
 /** What a channel sends to file a case (the route's body). */
-export interface FilingRequest {
-  itemCode: string;
-  applicant: Applicant;
-  form: Record<string, JsonValue>;
-  materials: Record<string, CaseMaterial>;
-}
-
-/** 收件回执: what the applicant is given on filing; the same for every retry of the filing. */
-export interface Receipt {
-  caseNo: string;
-  itemCode: string;
-  itemName: string;
-  itemVersion: number;
-  departmentId: string;
-  channelId: string;
-  receivedAt: string;
-  /** Every material: the files uploaded, and the e-licences supplied instead of a file (免提交). */
-  materials: ({ kind: 'upload'; name: string; sha256: string; size: number; contentType: string } | { kind: 'licence'; name: string; licenceId: string })[];
-  /** Pre-review opinion due (2 working days). */
-  preReviewDue?: string;
-  /** The last day the department may answer; after it the case counts as accepted (Art. 32). */
-  answerDueOn?: string;
-  /** Which of the two dates above are provisional (counted across a year whose arrangement is not loaded). */
-  provisional?: ('preReviewDue' | 'answerDueOn')[];
-  dueFlag?: 'DEADLINE_CALENDAR_MISSING';
-  /** Hash of the filing's history entry: ties the receipt to the case's record. */
-  entryHash: string;
-}
-
-export interface FilingResult {
-  caseNo: string;
-  receipt: Receipt;
-  case: CaseState;
-  /** True when the answer is a retry's: the case was filed by an earlier request with this key. */
-  replayed: boolean;
-}
-
-export interface CaseHistoryView {
-  caseNo: string;
-  entries: CaseHistoryEntry[];
-  /** The chain check over every entry and the newest state. */
-  check: HistoryCheck;
-}
-
-/** A case on a supervision list: what supervision needs, no applicant's personal data. */
-export interface SupervisionEntry {
-  caseNo: string;
-  itemCode: string;
-  itemName: string;
-  departmentId: string;
-  status: CaseStatus;
-  supervision: SupervisionKind;
-  /** The deadline the case had passed when it was marked, or the finding's due day. */
-  passedDeadline?: string;
-  acceptedOn?: string;
-  deadlines?: CaseState['deadlines'];
-  decidedOn?: string;
-}
-
-/** A co-department's open joint task, as its queue lists it. */
-export interface JointTaskEntry {
-  caseNo: string;
-  itemCode: string;
-  itemName: string;
-  /** The lead department, which decides once the opinions are complete. */
-  leadDepartmentId: string;
-  caseStatus: CaseStatus;
-  task: JointTask;
-  /** The case's time limits: the opinion is recorded missing after the statutory one. */
-  deadlines?: CaseState['deadlines'];
-  /** The case's provisional dates (the task's due date among them, if it is). */
-  provisional?: string[];
-}
-
-/** Body of a department's or channel's action; `baseVersion`, when given, must be the newest version. */
 export type ActionRequest = CaseCommand & { baseVersion?: number };
 
-export class CaseService {
+export class CaseService extends CaseQueries<CaseServiceDeps> {
   private readonly now: () => Date;
 
-  constructor(private readonly deps: CaseServiceDeps) {
+  constructor(deps: CaseServiceDeps) {
+    super(deps);
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -270,18 +197,6 @@ export class CaseService {
     }
   }
 
-  /** A co-department's open joint tasks, soonest due first: its own task on each case, and what it needs of the case. */
-  async jointTasks(caller: Caller, page: CasePage): Promise<{ tasks: JointTaskEntry[]; nextCursor?: string }> {
-    requireRole(caller, 'department');
-    const departmentId = caller.departmentId!;
-    const { cases, nextCursor } = await this.deps.store.jointTaskQueue(departmentId, page);
-    const tasks = cases.flatMap((c): JointTaskEntry[] => {
-      const task = c.jointTasks?.find((t) => t.departmentId === departmentId);
-      if (!task) return [];
-      return [{ caseNo: c.caseNo, itemCode: c.itemCode, itemName: c.itemName, leadDepartmentId: c.departmentId, caseStatus: c.status, task, ...(c.deadlines ? { deadlines: c.deadlines } : {}), ...(c.provisional ? { provisional: c.provisional } : {}) }];
-    });
-    return nextCursor ? { tasks, nextCursor } : { tasks };
-  }
 
   /** What follows an action in the joint workflow: its start on acceptance, the branch's resumption on an opinion. */
   private async startJoint(state: CaseState): Promise<void> {
@@ -310,50 +225,10 @@ export class CaseService {
     (this.deps.onWorkflowLag ?? (() => undefined))(caseNo, step, e);
   }
 
-  async get(caller: Caller, caseNo: string): Promise<CaseState> {
-    const state = await this.existing(caseNo);
-    requireReader(caller, state);
-    return state;
-  }
 
-  async history(caller: Caller, caseNo: string): Promise<CaseHistoryView> {
-    const state = await this.existing(caseNo);
-    requireReader(caller, state);
-    // Entries an action appended after the state was read are left for the next read: the check is
-    // of the history up to the state it ends in.
-    const entries = (await this.deps.store.history(caseNo)).slice(0, state.version);
-    return { caseNo, entries, check: verifyCaseHistory(entries, state) };
-  }
 
-  async queue(caller: Caller, status: CaseStatus, page: CasePage): Promise<CaseList> {
-    requireRole(caller, 'department');
-    return this.deps.store.departmentQueue(caller.departmentId!, status, page);
-  }
 
-  async channelCases(caller: Caller, applicantId: string | undefined, page: CasePage): Promise<CaseList> {
-    requireRole(caller, 'channel');
-    return this.deps.store.channelCases(caller.channelId!, applicantId, page);
-  }
 
-  async supervision(caller: Caller, kind: SupervisionKind, page: CasePage): Promise<{ cases: SupervisionEntry[]; nextCursor?: string }> {
-    requireRole(caller, 'platform');
-    const { cases, nextCursor } = await this.deps.store.listSupervision(kind, page);
-    const entries = cases.map(
-      ({ state: c, passedDeadline }): SupervisionEntry => ({
-        caseNo: c.caseNo,
-        itemCode: c.itemCode,
-        itemName: c.itemName,
-        departmentId: c.departmentId,
-        status: c.status,
-        supervision: kind,
-        ...(passedDeadline ? { passedDeadline } : {}),
-        ...(c.acceptance ? { acceptedOn: c.acceptance.on } : {}),
-        ...(c.deadlines ? { deadlines: c.deadlines } : {}),
-        ...(c.decision ? { decidedOn: c.decision.on } : {}),
-      }),
-    );
-    return nextCursor ? { cases: entries, nextCursor } : { cases: entries };
-  }
 
   private async context(actor: Caller): Promise<CaseContext> {
     const at = this.now();
@@ -366,11 +241,6 @@ export class CaseService {
     };
   }
 
-  private async existing(caseNo: string): Promise<CaseState> {
-    const state = await this.deps.store.get(caseNo);
-    if (!state) throw notFound('CASE_NOT_FOUND', `办件 ${caseNo} 不存在`, `no case ${caseNo}`);
-    return state;
-  }
 
   /** The published version of an item that accepts applications today. */
   private async acceptingItem(code: string, today: string) {
@@ -424,39 +294,3 @@ function keptMaterials(materials: Record<string, CaseMaterial>, caseNo: string):
   );
 }
 
-function receiptOf(state: CaseState, entry: CaseHistoryEntry): Receipt {
-  return {
-    caseNo: state.caseNo,
-    itemCode: state.itemCode,
-    itemName: state.itemName,
-    itemVersion: state.itemVersion,
-    departmentId: state.departmentId,
-    channelId: state.channelId,
-    receivedAt: state.receivedAt,
-    materials: Object.entries(state.materials).map(([name, m]) =>
-      m.kind === 'upload' ? { kind: 'upload' as const, name, sha256: m.sha256, size: m.size, contentType: m.contentType } : { kind: 'licence' as const, name, licenceId: m.licenceId },
-    ),
-    ...(state.preReviewDue ? { preReviewDue: state.preReviewDue } : {}),
-    ...(state.deemedAcceptedOn ? { answerDueOn: state.deemedAcceptedOn } : {}),
-    ...(receiptProvisional(state).length > 0 ? { provisional: receiptProvisional(state) } : {}),
-    ...(state.dueFlag ? { dueFlag: state.dueFlag } : {}),
-    entryHash: entry.hash,
-  };
-}
-
-function receiptProvisional(state: CaseState): ('preReviewDue' | 'answerDueOn')[] {
-  return [...(isProvisional(state, 'preReviewDue') ? ['preReviewDue' as const] : []), ...(isProvisional(state, 'deemedAcceptedOn') ? ['answerDueOn' as const] : [])];
-}
-
-/** Only the case's department, its co-departments and the filing channel may read a case. */
-function requireReader(caller: Caller, state: CaseState): void {
-  const department = caller.role === 'department' && (caller.departmentId === state.departmentId || state.coDepartmentIds.includes(caller.departmentId ?? ''));
-  const channel = caller.role === 'channel' && caller.channelId === state.channelId;
-  if (!department && !channel) {
-    throw forbidden(
-      'CASE_READ_FORBIDDEN',
-      '只有办件的受理部门、协办部门和提交渠道可以查看该办件',
-      `case ${state.caseNo} is readable by its department, its co-departments and the channel that filed it; not by ${caller.name}`,
-    );
-  }
-}

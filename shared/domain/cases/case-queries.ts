@@ -1,0 +1,92 @@
+// Reading cases: a case and its history for those who may read it (its department, its
+// co-departments, the filing channel), a department's queue, a channel's cases, a co-department's
+// open joint tasks, and the supervision lists for the platform role. The case service (which acts)
+// extends it.
+import type { Caller } from '../access/caller.ts';
+import { requireRole } from '../access/caller.ts';
+import { forbidden, notFound } from '../errors.ts';
+import { verifyCaseHistory } from './case-history.ts';
+import type { CaseState, CaseStatus } from './case-record.ts';
+import type { CaseList, CasePage, CaseStore, SupervisionKind } from './case-store.ts';
+import type { CaseHistoryView, JointTaskEntry, SupervisionEntry } from './case-views.ts';
+
+export class CaseQueries<D extends { store: CaseStore } = { store: CaseStore }> {
+  constructor(protected readonly deps: D) {}
+
+  /** A co-department's open joint tasks, soonest due first: its own task on each case, and what it needs of the case. */
+  async jointTasks(caller: Caller, page: CasePage): Promise<{ tasks: JointTaskEntry[]; nextCursor?: string }> {
+    requireRole(caller, 'department');
+    const departmentId = caller.departmentId!;
+    const { cases, nextCursor } = await this.deps.store.jointTaskQueue(departmentId, page);
+    const tasks = cases.flatMap((c): JointTaskEntry[] => {
+      const task = c.jointTasks?.find((t) => t.departmentId === departmentId);
+      if (!task) return [];
+      return [{ caseNo: c.caseNo, itemCode: c.itemCode, itemName: c.itemName, leadDepartmentId: c.departmentId, caseStatus: c.status, task, ...(c.deadlines ? { deadlines: c.deadlines } : {}), ...(c.provisional ? { provisional: c.provisional } : {}) }];
+    });
+    return nextCursor ? { tasks, nextCursor } : { tasks };
+  }
+
+  async get(caller: Caller, caseNo: string): Promise<CaseState> {
+    const state = await this.existing(caseNo);
+    requireReader(caller, state);
+    return state;
+  }
+
+  async history(caller: Caller, caseNo: string): Promise<CaseHistoryView> {
+    const state = await this.existing(caseNo);
+    requireReader(caller, state);
+    // Entries an action appended after the state was read are left for the next read: the check is
+    // of the history up to the state it ends in.
+    const entries = (await this.deps.store.history(caseNo)).slice(0, state.version);
+    return { caseNo, entries, check: verifyCaseHistory(entries, state) };
+  }
+
+  async queue(caller: Caller, status: CaseStatus, page: CasePage): Promise<CaseList> {
+    requireRole(caller, 'department');
+    return this.deps.store.departmentQueue(caller.departmentId!, status, page);
+  }
+
+  async channelCases(caller: Caller, applicantId: string | undefined, page: CasePage): Promise<CaseList> {
+    requireRole(caller, 'channel');
+    return this.deps.store.channelCases(caller.channelId!, applicantId, page);
+  }
+
+  async supervision(caller: Caller, kind: SupervisionKind, page: CasePage): Promise<{ cases: SupervisionEntry[]; nextCursor?: string }> {
+    requireRole(caller, 'platform');
+    const { cases, nextCursor } = await this.deps.store.listSupervision(kind, page);
+    const entries = cases.map(
+      ({ state: c, passedDeadline }): SupervisionEntry => ({
+        caseNo: c.caseNo,
+        itemCode: c.itemCode,
+        itemName: c.itemName,
+        departmentId: c.departmentId,
+        status: c.status,
+        supervision: kind,
+        ...(passedDeadline ? { passedDeadline } : {}),
+        ...(c.acceptance ? { acceptedOn: c.acceptance.on } : {}),
+        ...(c.deadlines ? { deadlines: c.deadlines } : {}),
+        ...(c.decision ? { decidedOn: c.decision.on } : {}),
+      }),
+    );
+    return nextCursor ? { cases: entries, nextCursor } : { cases: entries };
+  }
+
+  protected async existing(caseNo: string): Promise<CaseState> {
+    const state = await this.deps.store.get(caseNo);
+    if (!state) throw notFound('CASE_NOT_FOUND', `办件 ${caseNo} 不存在`, `no case ${caseNo}`);
+    return state;
+  }
+}
+
+/** Only the case's department, its co-departments and the filing channel may read a case. */
+function requireReader(caller: Caller, state: CaseState): void {
+  const department = caller.role === 'department' && (caller.departmentId === state.departmentId || state.coDepartmentIds.includes(caller.departmentId ?? ''));
+  const channel = caller.role === 'channel' && caller.channelId === state.channelId;
+  if (!department && !channel) {
+    throw forbidden(
+      'CASE_READ_FORBIDDEN',
+      '只有办件的受理部门、协办部门和提交渠道可以查看该办件',
+      `case ${state.caseNo} is readable by its department, its co-departments and the channel that filed it; not by ${caller.name}`,
+    );
+  }
+}
