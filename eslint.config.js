@@ -51,10 +51,7 @@ export default tseslint.config(
           })),
         },
       ],
-      'no-restricted-syntax': [
-        'error',
-        { selector: 'ImportExpression[source.type!="Literal"]', message: 'Import a named module: esbuild cannot bundle a computed import.' },
-      ],
+      'no-restricted-syntax': ['error', { selector: 'ImportExpression[source.type!="Literal"]', message: 'Import a named module: esbuild cannot bundle a computed import.' }],
     },
   },
   {

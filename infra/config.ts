@@ -232,16 +232,9 @@ const ConfigPrincipalSchema = z
       .refine((a) => a === SELF_ACCOUNT || /^\d{12}$/.test(a), 'trustedAccount must be "self" (the deploying account) or a 12-digit AWS account id')
       .optional(),
     /** Only these roles/users of the trusted account may assume the role (see the header). */
-    trustedPrincipalArns: z
-      .array(z.string().min(1).max(PRINCIPAL_ARN_MAX))
-      .min(1, 'trustedPrincipalArns, when given, names at least one role or user')
-      .max(50)
-      .optional(),
+    trustedPrincipalArns: z.array(z.string().min(1).max(PRINCIPAL_ARN_MAX)).min(1, 'trustedPrincipalArns, when given, names at least one role or user').max(50).optional(),
     /** The sts:ExternalId the caller must pass when assuming the role. */
-    externalId: z
-      .string()
-      .regex(EXTERNAL_ID_RE, 'externalId must be 2-1224 characters of letters, digits and + = , . @ : / _ -')
-      .optional(),
+    externalId: z.string().regex(EXTERNAL_ID_RE, 'externalId must be 2-1224 characters of letters, digits and + = , . @ : / _ -').optional(),
     arn: PrincipalSchema.shape.arn.optional(),
     /** For people reading the configuration; not deployed anywhere. */
     description: z.string().max(200).optional(),
@@ -262,7 +255,8 @@ const ConfigPrincipalSchema = z
       if (problem) refuse(['arn'], problem);
     }
     if (p.trustedAccount === undefined) {
-      if (p.trustedPrincipalArns !== undefined) refuse(['trustedPrincipalArns'], 'trustedPrincipalArns only applies with trustedAccount (it narrows who may assume the role the stack creates)');
+      if (p.trustedPrincipalArns !== undefined)
+        refuse(['trustedPrincipalArns'], 'trustedPrincipalArns only applies with trustedAccount (it narrows who may assume the role the stack creates)');
       if (p.externalId !== undefined) refuse(['externalId'], 'externalId only applies with trustedAccount (it is a condition of the role the stack creates)');
       return;
     }
@@ -272,7 +266,10 @@ const ConfigPrincipalSchema = z
       const full = FULL_PRINCIPAL_RE.exec(entry);
       if (full) {
         if (trusted === SELF_ACCOUNT) {
-          refuse(path, `trustedPrincipalArns: ${entry} is a full ARN, but trustedAccount is "self": write "role/<name>" or "user/<name>" (expanded to the deploying account), or set trustedAccount to that account id`);
+          refuse(
+            path,
+            `trustedPrincipalArns: ${entry} is a full ARN, but trustedAccount is "self": write "role/<name>" or "user/<name>" (expanded to the deploying account), or set trustedAccount to that account id`,
+          );
         } else if (full[1] !== trusted) {
           refuse(path, `trustedPrincipalArns: ${entry} is not in the trusted account ${trusted}`);
         }
@@ -311,9 +308,7 @@ export interface ConfiguredSeal {
 
 export const TongbanConfigSchema = z
   .object({
-    stage: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{1,15}$/, 'stage must be 2-16 characters of a-z, 0-9 and "-", starting with a letter'),
+    stage: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, 'stage must be 2-16 characters of a-z, 0-9 and "-", starting with a letter'),
     logRetentionDays: z
       .number()
       .int()
@@ -362,9 +357,17 @@ export const TongbanConfigSchema = z
     c.principals.forEach((p, i) => {
       const roleName = principalRoleName(c.stage, p.name);
       if (p.trustedAccount !== undefined && roleName.length > IAM_ROLE_NAME_MAX)
-        ctx.addIssue({ code: 'custom', path: ['principals', i, 'name'], message: `the role name ${roleName} would exceed ${IAM_ROLE_NAME_MAX} characters: shorten the principal name or the stage` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['principals', i, 'name'],
+          message: `the role name ${roleName} would exceed ${IAM_ROLE_NAME_MAX} characters: shorten the principal name or the stage`,
+        });
       if (p.trustedAccount !== undefined && functionRoles.has(roleName))
-        ctx.addIssue({ code: 'custom', path: ['principals', i, 'name'], message: `the role name ${roleName} is the one of a platform function (the seal or archive keys' policies name it): choose another principal name` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['principals', i, 'name'],
+          message: `the role name ${roleName} is the one of a platform function (the seal or archive keys' policies name it): choose another principal name`,
+        });
     });
     // The same rules the platform applies when it reads the directory (department/channel
     // principals, known ids; seals of known departments, listed once, one active per department),

@@ -70,4 +70,3 @@ export const LAMBDA_BUNDLING: BundlingOptions = {
   // esbuild is a dev dependency: bundle with it, and fail rather than fall back to Docker.
   forceDockerBundling: false,
 };
-

@@ -10,7 +10,6 @@ import type { CalendarSource } from '../../shared/domain/calendar/calendar-sourc
 
 const { logger } = observability('catalogue');
 
-
 /**
  * The handler, built from the environment. `now` is the platform clock: the system clock on AWS;
  * the embedded runtime may pass a shifted one (TONGBAN_CLOCK_START) for demonstrations and tests.

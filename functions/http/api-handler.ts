@@ -35,7 +35,11 @@ export type Operation = (req: ApiRequest & { caller: Caller }) => Promise<unknow
 /** The routes of function `F`, each with its own schemas' types. */
 type RouteOf<F extends FunctionName> = Extract<(typeof ROUTES)[number], { function: F }>;
 /** What the edge hands an operation for the part `K` of route `R`: its schema's output, parsed. */
-type Parsed<R, K extends 'params' | 'query' | 'body'> = R extends { readonly [P in K]: infer S extends z.ZodType } ? z.output<S> : K extends 'body' ? undefined : Record<string, never>;
+type Parsed<R, K extends 'params' | 'query' | 'body'> = R extends { readonly [P in K]: infer S extends z.ZodType }
+  ? z.output<S>
+  : K extends 'body'
+    ? undefined
+    : Record<string, never>;
 
 /** The headers route `R` declares required, by their lower-cased key: checked by the edge, present. */
 type DeclaredHeaders<R> = R extends { readonly headers: readonly (infer H)[] } ? { [K in H extends { key: infer N extends string; required: true } ? N : never]: string } : unknown;

@@ -51,7 +51,13 @@ export function platformHandler(options: { now?: () => Date; calendar?: Calendar
       getCalendarYear: ({ caller, params }) => calendars.year(caller, params.year),
       loadCalendarYear: async ({ caller, params, body }) => {
         const loaded = await calendars.load(caller, params.year, body);
-        if (!loaded.replayed) logger.info('official holiday arrangement loaded', { year: loaded.version.year, version: loaded.version.version, loadedBy: loaded.version.loadedBy, source: loaded.version.data.source });
+        if (!loaded.replayed)
+          logger.info('official holiday arrangement loaded', {
+            year: loaded.version.year,
+            version: loaded.version.version,
+            loadedBy: loaded.version.loadedBy,
+            source: loaded.version.data.source,
+          });
         return loaded;
       },
     },

@@ -17,8 +17,6 @@ export function keyUseDenial(sid: string, actions: readonly string[], exceptRole
     principals: [new AnyPrincipal()],
     actions: [...actions],
     resources: ['*'],
-    ...(exceptRoleArns.length > 0
-      ? { conditions: { ArnNotEquals: { 'aws:PrincipalArn': exceptRoleArns.length === 1 ? exceptRoleArns[0]! : [...exceptRoleArns] } } }
-      : {}),
+    ...(exceptRoleArns.length > 0 ? { conditions: { ArnNotEquals: { 'aws:PrincipalArn': exceptRoleArns.length === 1 ? exceptRoleArns[0]! : [...exceptRoleArns] } } } : {}),
   });
 }

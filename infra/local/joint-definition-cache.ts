@@ -13,7 +13,12 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The sources the definition is built from, relative to the repository root. */
-export const JOINT_DEFINITION_SOURCES = ['infra/constructs/joint-handling.ts', 'infra/constructs/occurrence-alarm.ts', 'infra/constructs/joint-definition.ts', 'shared/contracts/joint-workflow.ts'] as const;
+export const JOINT_DEFINITION_SOURCES = [
+  'infra/constructs/joint-handling.ts',
+  'infra/constructs/occurrence-alarm.ts',
+  'infra/constructs/joint-definition.ts',
+  'shared/contracts/joint-workflow.ts',
+] as const;
 /** The packages whose code builds or judges it (as installed: npm's flat node_modules). */
 export const JOINT_DEFINITION_PACKAGES = ['aws-cdk-lib', 'constructs', 'aws-local-stepfunctions'] as const;
 

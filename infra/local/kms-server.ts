@@ -108,7 +108,6 @@ const CURVES: Record<CurveName, Curve> = {
 /** DER prefix of an SPKI for an SM2 public key: id-ecPublicKey with curve 1.2.156.10197.1.301. */
 const SM2_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a811ccf5501822d034200', 'hex');
 
-
 function toBigInt(bytes: Uint8Array): bigint {
   return bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
 }
@@ -389,13 +388,13 @@ class KeyStore {
    */
   persist(path: string, snapshot: () => unknown): Promise<void> {
     const previous = this.writes.get(path) ?? Promise.resolve();
-    const next = previous
-      .catch(() => undefined)
-      .then(() => writeFileAtomic(path, `${JSON.stringify(snapshot(), null, 2)}\n`));
+    const next = previous.catch(() => undefined).then(() => writeFileAtomic(path, `${JSON.stringify(snapshot(), null, 2)}\n`));
     this.writes.set(path, next);
-    void next.finally(() => {
-      if (this.writes.get(path) === next) this.writes.delete(path);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.writes.get(path) === next) this.writes.delete(path);
+      })
+      .catch(() => undefined);
     return next;
   }
 
@@ -686,10 +685,7 @@ function createHandlers(store: KeyStore): Record<string, Handler> {
       }
       if (multiRegion) throw new KmsError('UnsupportedOperationException', 'The local KMS does not create multi-Region keys.');
       if (keyUsage !== 'SIGN_VERIFY' || (keySpec !== 'ECC_NIST_P256' && keySpec !== 'SM2')) {
-        throw new KmsError(
-          'UnsupportedOperationException',
-          `The local KMS supports only KeyUsage SIGN_VERIFY with KeySpec ECC_NIST_P256 or SM2, not ${keyUsage} with ${keySpec}.`,
-        );
+        throw new KmsError('UnsupportedOperationException', `The local KMS supports only KeyUsage SIGN_VERIFY with KeySpec ECC_NIST_P256 or SM2, not ${keyUsage} with ${keySpec}.`);
       }
       const keyId = randomUUID();
       const file: KeyFile = {
@@ -742,10 +738,13 @@ function createHandlers(store: KeyStore): Record<string, Handler> {
         throw constraint(aliasName, 'aliasName', 'Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$');
       }
       if (!aliasName.startsWith('alias/') || aliasName.length === 'alias/'.length) {
-        throw new KmsError('InvalidAliasNameException', `Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html`);
+        throw new KmsError(
+          'InvalidAliasNameException',
+          `Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html`,
+        );
       }
       if (aliasName.startsWith('alias/aws/')) {
-        throw new KmsError('NotAuthorizedException', 'Cannot create alias with prefix \'alias/aws/\'');
+        throw new KmsError('NotAuthorizedException', "Cannot create alias with prefix 'alias/aws/'");
       }
       const entry = resolveKey(targetKeyId, ctx, false);
       const aliasArn = `arn:${ctx.partition}:kms:${ctx.region}:${LOCAL_KMS_ACCOUNT_ID}:${aliasName}`;
@@ -821,10 +820,7 @@ function createHandlers(store: KeyStore): Record<string, Handler> {
       if (dryRun) throw dryRunOk();
       let signature: Buffer;
       if (entry.curve.name === 'P-256') {
-        signature =
-          messageType === 'RAW'
-            ? nodeSign('sha256', message, { key: entry.nodePrivate as KeyObject, dsaEncoding: 'der' })
-            : ecdsaSignDigest(entry.d, message);
+        signature = messageType === 'RAW' ? nodeSign('sha256', message, { key: entry.nodePrivate as KeyObject, dsaEncoding: 'der' }) : ecdsaSignDigest(entry.d, message);
       } else {
         signature = sm2Sign(entry.d, entry.qx, entry.qy, message, messageType === 'RAW');
       }
@@ -838,8 +834,7 @@ function createHandlers(store: KeyStore): Record<string, Handler> {
       if (entry.curve.name === 'P-256') {
         valid =
           messageType === 'RAW'
-            ? nodeVerify('sha256', message, { key: entry.nodePublic as KeyObject, dsaEncoding: 'der' }, signature) &&
-              decodeSignature(signature) !== undefined // OpenSSL is lenient about some BER forms; KMS is not
+            ? nodeVerify('sha256', message, { key: entry.nodePublic as KeyObject, dsaEncoding: 'der' }, signature) && decodeSignature(signature) !== undefined // OpenSSL is lenient about some BER forms; KMS is not
             : ecdsaVerifyDigest(entry.qx, entry.qy, message, signature);
       } else {
         valid = sm2Verify(entry.qx, entry.qy, message, signature, messageType === 'RAW');

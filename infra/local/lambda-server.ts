@@ -39,7 +39,8 @@ export async function startLocalLambda(opts: {
 
   const server = createServer((req, res) => {
     const match = INVOKE_PATH.exec((req.url ?? '').split('?')[0]!);
-    if (req.method !== 'POST' || !match) return refuse(res, 404, 'UnknownOperationException', `the local Lambda serves POST /2015-03-31/functions/<name>/invocations only, not ${req.method} ${req.url}`);
+    if (req.method !== 'POST' || !match)
+      return refuse(res, 404, 'UnknownOperationException', `the local Lambda serves POST /2015-03-31/functions/<name>/invocations only, not ${req.method} ${req.url}`);
     // A function is named by name or ARN (arn:…:function:<name>).
     const named = decodeURIComponent(match[1]!);
     const name = named.includes(':function:') ? named.split(':function:')[1]!.split(':')[0]! : named;
@@ -53,7 +54,8 @@ export async function startLocalLambda(opts: {
     });
     req.on('end', () => {
       if (!fn) return refuse(res, 404, 'ResourceNotFoundException', `Function not found: ${named}`);
-      if (type !== undefined && type !== 'RequestResponse' && type !== 'Event') return refuse(res, 400, 'InvalidParameterValueException', `the local Lambda runs RequestResponse and Event invocations, not ${String(type)}`);
+      if (type !== undefined && type !== 'RequestResponse' && type !== 'Event')
+        return refuse(res, 400, 'InvalidParameterValueException', `the local Lambda runs RequestResponse and Event invocations, not ${String(type)}`);
       if (size > MAX_PAYLOAD_BYTES) return refuse(res, 413, 'RequestTooLargeException', `the payload exceeds ${MAX_PAYLOAD_BYTES} bytes`);
       let event: unknown;
       try {

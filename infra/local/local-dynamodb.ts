@@ -8,7 +8,12 @@ import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 
-export const LOCAL_TABLES = { items: 'tongban-local-items', directory: 'tongban-local-directory', cases: 'tongban-local-cases', stepFunctions: 'tongban-local-stepfunctions' } as const;
+export const LOCAL_TABLES = {
+  items: 'tongban-local-items',
+  directory: 'tongban-local-directory',
+  cases: 'tongban-local-cases',
+  stepFunctions: 'tongban-local-stepfunctions',
+} as const;
 
 /**
  * The executions of the local Step Functions stand-in (infra/local/stepfunctions-server.ts): one
@@ -98,4 +103,3 @@ export async function startDynalite(path: string | undefined, host = '127.0.0.1'
       }),
   };
 }
-

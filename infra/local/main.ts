@@ -31,7 +31,13 @@ if (sealKeySpec !== undefined && sealKeySpec !== 'ECC_NIST_P256' && sealKeySpec 
   console.error(`TONGBAN_SEAL_KEY_SPEC must be ECC_NIST_P256 or SM2, got ${sealKeySpec}`);
   process.exit(2);
 }
-const now = clockStart === undefined ? undefined : ((offset) => () => new Date(Date.now() + offset))(clockStart - Date.now());
+const now =
+  clockStart === undefined
+    ? undefined
+    : (
+        (offset) => () =>
+          new Date(Date.now() + offset)
+      )(clockStart - Date.now());
 
 try {
   const platform = await startPlatform({

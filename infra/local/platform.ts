@@ -403,10 +403,7 @@ function scheduledEvent(region: string) {
 
 function newKeys(): Record<string, { accessKeyId: string; secretAccessKey: string }> {
   return Object.fromEntries(
-    PRINCIPALS.map((p) => [
-      p.name,
-      { accessKeyId: `AKLT${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') },
-    ]),
+    PRINCIPALS.map((p) => [p.name, { accessKeyId: `AKLT${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') }]),
   );
 }
 

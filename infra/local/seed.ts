@@ -18,10 +18,21 @@ export function seedDirectory(principalArn: (name: string) => string): Directory
   };
 }
 
-export async function seedPlatform(deps: { directory: DynamoDirectory; store: ItemStore; principalArn: (name: string) => string; calendar?: CalendarSource; now?: () => Date }): Promise<void> {
+export async function seedPlatform(deps: {
+  directory: DynamoDirectory;
+  store: ItemStore;
+  principalArn: (name: string) => string;
+  calendar?: CalendarSource;
+  now?: () => Date;
+}): Promise<void> {
   const directory = seedDirectory(deps.principalArn);
   await deps.directory.save(directory);
-  const catalogue = new CatalogueService({ store: deps.store, directory: async () => directory, calendar: deps.calendar ?? officialCalendar, ...(deps.now ? { now: deps.now } : {}) });
+  const catalogue = new CatalogueService({
+    store: deps.store,
+    directory: async () => directory,
+    calendar: deps.calendar ?? officialCalendar,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   const reviewer: Caller = { name: 'reviewer', role: 'platform' };
   const seedActors = new Set(PRINCIPALS.map((p) => p.name));
 

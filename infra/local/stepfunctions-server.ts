@@ -256,7 +256,12 @@ interface EngineLogger {
   dispatchStateEnteredEvent: (...args: unknown[]) => void;
   dispatchStateRetriedEvent: (...args: unknown[]) => void;
 }
-type EngineExecute = (this: unknown, input: unknown, options: { runOptions?: { [TRANSITION_COUNTER]?: TransitionCounter }; eventLogger?: EngineLogger }, cleanup: unknown) => unknown;
+type EngineExecute = (
+  this: unknown,
+  input: unknown,
+  options: { runOptions?: { [TRANSITION_COUNTER]?: TransitionCounter }; eventLogger?: EngineLogger },
+  cleanup: unknown,
+) => unknown;
 
 /**
  * Counts state transitions exactly: wraps the engine's (private) `StateMachine.prototype.execute`,
@@ -874,15 +879,18 @@ export async function startLocalStepFunctions(opts: LocalStepFunctionsOptions): 
     }
     let run: ReturnType<StateMachine['run']>;
     try {
-      run = machine.engine.run(JSON.parse(record.input) as JsonValue, {
-        context: {
-          Task: { Token: TASK_TOKEN_SENTINEL },
-          Execution: { Id: record.executionArn, Name: record.name },
-          StateMachine: { Id: machine.arn, Name: machine.name },
-        },
-        overrides: { taskResourceLocalHandlers: handlers, ...(opts.retryIntervalOverrides ? { retryIntervalOverrides: opts.retryIntervalOverrides } : {}) },
-        [TRANSITION_COUNTER]: counter,
-      } as RunOptions);
+      run = machine.engine.run(
+        JSON.parse(record.input) as JsonValue,
+        {
+          context: {
+            Task: { Token: TASK_TOKEN_SENTINEL },
+            Execution: { Id: record.executionArn, Name: record.name },
+            StateMachine: { Id: machine.arn, Name: machine.name },
+          },
+          overrides: { taskResourceLocalHandlers: handlers, ...(opts.retryIntervalOverrides ? { retryIntervalOverrides: opts.retryIntervalOverrides } : {}) },
+          [TRANSITION_COUNTER]: counter,
+        } as RunOptions,
+      );
     } catch (e) {
       lives.delete(record.executionArn);
       throw e;
@@ -944,7 +952,8 @@ export async function startLocalStepFunctions(opts: LocalStepFunctionsOptions): 
 
   const existingExecution = async (arn: unknown): Promise<ExecutionRecord> => {
     if (typeof arn !== 'string') throw constraint(arn, 'executionArn', 'Member must not be null');
-    if (!/^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/.test(arn)) throw new SfnError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn}'`);
+    if (!/^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/.test(arn))
+      throw new SfnError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn}'`);
     const record = await describe(arn);
     if (!record) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return record;
@@ -1023,10 +1032,10 @@ export async function startLocalStepFunctions(opts: LocalStepFunctionsOptions): 
       if (statusFilter !== undefined && statusFilter !== null && (typeof statusFilter !== 'string' || !STATUSES.includes(statusFilter))) {
         throw constraint(statusFilter, 'statusFilter', `Member must satisfy enum value set: [${STATUSES.join(', ')}]`);
       }
-      const records = await scan(
-        typeof statusFilter === 'string' ? 'stateMachineArn = :arn AND #status = :status' : 'stateMachineArn = :arn',
-        { ':arn': machine.arn, ...(typeof statusFilter === 'string' ? { ':status': statusFilter } : {}) },
-      );
+      const records = await scan(typeof statusFilter === 'string' ? 'stateMachineArn = :arn AND #status = :status' : 'stateMachineArn = :arn', {
+        ':arn': machine.arn,
+        ...(typeof statusFilter === 'string' ? { ':status': statusFilter } : {}),
+      });
       records.sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
       return {
         executions: records.map(executionListItem),
@@ -1150,7 +1159,8 @@ export async function startLocalStepFunctions(opts: LocalStepFunctionsOptions): 
     },
 
     waitForTaskToken(executionArn, stateName) {
-      const matches = (task: { executionArn: string; stateName: string }): boolean => task.executionArn === executionArn && (stateName === undefined || task.stateName === stateName);
+      const matches = (task: { executionArn: string; stateName: string }): boolean =>
+        task.executionArn === executionArn && (stateName === undefined || task.stateName === stateName);
       for (const task of pending.values()) {
         if (task.announced && matches({ executionArn: task.live.record.executionArn, stateName: task.stateName })) return Promise.resolve(task.token);
       }

@@ -406,11 +406,11 @@ export const ARCHIVE_WRITER_ACCESS = {
 
 /** Why the archive function's grant under bundles/ ends in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
 export const ARCHIVE_WRITER_BUNDLES_WILDCARD_REASON =
-  'The archive function writes each ended case\'s bundle once, under bundles/<department>/<item>/<day the case ended>/<case number>.tar, when the case ends, so no key is known beforehand and the bundles/ prefix is the only stable part of it. The grant is s3:PutObject (single or multipart upload, with If-None-Match: written once), s3:PutObjectRetention and s3:PutObjectLegalHold (the bundle\'s own COMPLIANCE retention and legal hold), s3:GetObject (is it there, reading it back for its check) and s3:AbortMultipartUpload (a failed upload leaves nothing): no delete, on the archive bucket alone, whose own policy denies every delete and whose bundles are held under Object Lock (COMPLIANCE).';
+  "The archive function writes each ended case's bundle once, under bundles/<department>/<item>/<day the case ended>/<case number>.tar, when the case ends, so no key is known beforehand and the bundles/ prefix is the only stable part of it. The grant is s3:PutObject (single or multipart upload, with If-None-Match: written once), s3:PutObjectRetention and s3:PutObjectLegalHold (the bundle's own COMPLIANCE retention and legal hold), s3:GetObject (is it there, reading it back for its check) and s3:AbortMultipartUpload (a failed upload leaves nothing): no delete, on the archive bucket alone, whose own policy denies every delete and whose bundles are held under Object Lock (COMPLIANCE).";
 
 /** Why the archive function's grant under cases/ of the materials bucket ends in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
 export const ARCHIVE_CASE_FILES_WILDCARD_REASON =
-  'The archive function packs into an ended case\'s bundle every object the case keeps under cases/<case number>/ (materials, superseded versions, opinion attachments); the case is only known when it ends, so the cases/ prefix is the only stable part of the key. The grant is read only (s3:GetObject), on this bucket only, and its listing of the bucket is conditioned on the same prefix (s3:prefix cases/*): no put, no delete, nothing under uploads/.';
+  "The archive function packs into an ended case's bundle every object the case keeps under cases/<case number>/ (materials, superseded versions, opinion attachments); the case is only known when it ends, so the cases/ prefix is the only stable part of the key. The grant is read only (s3:GetObject), on this bucket only, and its listing of the bucket is conditioned on the same prefix (s3:prefix cases/*): no put, no delete, nothing under uploads/.";
 
 /**
  * What an auditor may do in the e-archive, and nothing more: the policy `tongban-<stage>-archive-read`
@@ -474,7 +474,7 @@ export const JOINT_ROLE_STAR_REASON =
 
 /** Why the grants under uploads/ end in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
 export const UPLOADS_WILDCARD_REASON =
-  'Presigned uploads of application materials (a channel\'s) and of opinion attachments (a co-department\'s): for each upload the cases function chooses a new random key, uploads/<channel id or department credit code>/<random UUID>, signs a PUT for exactly that key with its own credentials, and later reads that object to check it is the announced file and to copy it into a case; no key is known beforehand, so the uploads/ prefix is the only stable part of it. The grant is s3:PutObject and s3:GetObject (no delete, no ACL), on this bucket only; the lifecycle rule expires whatever no case takes up under uploads/.';
+  "Presigned uploads of application materials (a channel's) and of opinion attachments (a co-department's): for each upload the cases function chooses a new random key, uploads/<channel id or department credit code>/<random UUID>, signs a PUT for exactly that key with its own credentials, and later reads that object to check it is the announced file and to copy it into a case; no key is known beforehand, so the uploads/ prefix is the only stable part of it. The grant is s3:PutObject and s3:GetObject (no delete, no ACL), on this bucket only; the lifecycle rule expires whatever no case takes up under uploads/.";
 
 /** Why the cases function's grants under cases/ end in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
 export const CASES_WILDCARD_REASON =
@@ -566,7 +566,9 @@ export function assertNoWildcardOverreach(): void {
     for (const other of ROUTE_TABLE.filter((r) => r.auth === 'iam' && !(r.roles ?? []).includes(role))) {
       const sample = `${other.method}${other.path.replace(/\{[^}]+\}/g, 'x')}`;
       if (allowed.some((re) => re.test(sample))) {
-        throw new Error(`the execute-api permissions of role ${role} would also match ${other.method} ${other.path}, which that role may not call: rename the route or narrow the policy`);
+        throw new Error(
+          `the execute-api permissions of role ${role} would also match ${other.method} ${other.path}, which that role may not call: rename the route or narrow the policy`,
+        );
       }
     }
   }
@@ -687,9 +689,10 @@ export class ApiStack extends Stack {
       validateRequestParameters: true,
       validateRequestBody: true,
     });
-    const integrations = Object.fromEntries(
-      FUNCTION_NAMES.map((name) => [name, new LambdaIntegration(this.functions[name], { proxy: true, allowTestInvoke: false })]),
-    ) as Record<FunctionName, LambdaIntegration>;
+    const integrations = Object.fromEntries(FUNCTION_NAMES.map((name) => [name, new LambdaIntegration(this.functions[name], { proxy: true, allowTestInvoke: false })])) as Record<
+      FunctionName,
+      LambdaIntegration
+    >;
 
     for (const route of ROUTE_TABLE) {
       const resource = this.api.root.resourceForPath(route.path);
@@ -793,7 +796,10 @@ export class ApiStack extends Stack {
    */
   private occurrence(id: string, stage: string, metric: IMetric, description: string): Alarm {
     return occurrenceAlarm(this, id, {
-      alarmName: `tongban-${stage}-${id.replace(/Alarm$/, '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`,
+      alarmName: `tongban-${stage}-${id
+        .replace(/Alarm$/, '')
+        .replace(/([a-z])([A-Z])/g, '$1-$2')
+        .toLowerCase()}`,
       alarmDescription: `Tongban ${stage}: ${description}`,
       metric,
     });
@@ -827,7 +833,12 @@ export class ApiStack extends Stack {
     fn.configureAsyncInvoke({ retryAttempts: ARCHIVE_RETRY_ATTEMPTS, maxEventAge: Duration.hours(ARCHIVE_MAX_EVENT_AGE_HOURS) });
     const period = Duration.minutes(5);
     const alarms = {
-      errors: this.occurrence('ArchiveErrorsAlarm', stage, fn.metricErrors({ period, statistic: 'Sum' }), 'an archive run failed (the function threw or timed out); Lambda retries it twice, then keeps the event in the dead-letter queue'),
+      errors: this.occurrence(
+        'ArchiveErrorsAlarm',
+        stage,
+        fn.metricErrors({ period, statistic: 'Sum' }),
+        'an archive run failed (the function threw or timed out); Lambda retries it twice, then keeps the event in the dead-letter queue',
+      ),
       failed: this.occurrence(
         'ArchiveFailedAlarm',
         stage,
@@ -1001,7 +1012,8 @@ export class ApiStack extends Stack {
         if (objectActions.includes('s3:PutObject')) KEY_OBJECT_WRITE_ACTIONS.forEach((a) => keyActions.add(a));
         if (objectActions.includes('s3:GetObject')) KEY_OBJECT_READ_ACTIONS.forEach((a) => keyActions.add(a));
         const reason = MATERIALS_WILDCARD_REASONS[name]?.[area];
-        if (reason === undefined) throw new Error(`MATERIALS_ACCESS.${name}.${area}: say in MATERIALS_WILDCARD_REASONS why the ${name} function needs ${MATERIALS_PREFIXES[area]}*`);
+        if (reason === undefined)
+          throw new Error(`MATERIALS_ACCESS.${name}.${area}: say in MATERIALS_WILDCARD_REASONS why the ${name} function needs ${MATERIALS_PREFIXES[area]}*`);
         wildcards.push({ objects, reason });
       }
       // See MATERIALS_ACCESS: the whole bucket so that a missing key is a 404 (MATERIALS_LIST_ANY), or only under the areas.
@@ -1094,7 +1106,11 @@ export class ApiStack extends Stack {
     role.addToPrincipalPolicy(new PolicyStatement({ actions: [...ARCHIVE_WRITER_ACCESS.bucket], resources: [props.archiveBucket.bucketArn] }));
     role.addToPrincipalPolicy(new PolicyStatement({ actions: [...ARCHIVE_WRITER_ACCESS.bundles], resources: [bundles] }));
     role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: [...ARCHIVE_WRITER_ACCESS.key], resources: [props.archiveKey.keyArn], conditions: { StringEquals: { 'kms:ViaService': this.s3ViaService() } } }),
+      new PolicyStatement({
+        actions: [...ARCHIVE_WRITER_ACCESS.key],
+        resources: [props.archiveKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': this.s3ViaService() } },
+      }),
     );
     return { objects: bundles, reason: ARCHIVE_WRITER_BUNDLES_WILDCARD_REASON };
   }
@@ -1202,10 +1218,7 @@ export class ApiStack extends Stack {
       const data = PUBLIC_ROUTE_DATA[route.operationId];
       if (data === undefined) throw new Error(`public route ${route.method} ${route.path} (${route.operationId}): say in PUBLIC_ROUTE_DATA what it reads and returns`);
       const why = `${route.method} ${route.path} (${route.operationId}) is public by design: ${route.summary}. ${data}`;
-      Validations.of(method).acknowledge(
-        { id: 'AwsSolutions-APIG4', reason: why },
-        { id: 'AwsSolutions-COG4', reason: why },
-      );
+      Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason: why }, { id: 'AwsSolutions-COG4', reason: why });
     } else {
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-COG4',
@@ -1261,7 +1274,8 @@ export class ApiStack extends Stack {
     const arnOf = (p: ConfigPrincipal) => this.principalRoles[p.name]!.roleArn;
     const keyArnOf = (s: ConfiguredSeal) => props.sealKeys.keyOf(s.department, s.seal).keyArn;
     // The directory's archiveKey.alg follows config.sealKeySpec: the key must be of that spec.
-    if (props.archiveSealKeySpec !== config.sealKeySpec) throw new Error(`the archive seal key is ${props.archiveSealKeySpec}, the configuration's sealKeySpec ${config.sealKeySpec}`);
+    if (props.archiveSealKeySpec !== config.sealKeySpec)
+      throw new Error(`the archive seal key is ${props.archiveSealKeySpec}, the configuration's sealKeySpec ${config.sealKeySpec}`);
     // Checked with stand-in ARNs of the roles (their names are fixed) and keys, then written with the
     // ARNs themselves so CloudFormation creates the roles first.
     DirectorySchema.parse(
@@ -1315,11 +1329,15 @@ export class ApiStack extends Stack {
 export function directoryDigest(directory: Directory, stage: string): string {
   const canonical: Directory = {
     ...directory,
-    principals: directory.principals.map((p) => (Token.isUnresolved(p.arn) ? { ...p, arn: `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${principalRoleName(stage, p.name)}` } : p)),
+    principals: directory.principals.map((p) =>
+      Token.isUnresolved(p.arn) ? { ...p, arn: `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${principalRoleName(stage, p.name)}` } : p,
+    ),
     ...(directory.seals !== undefined
       ? { seals: directory.seals.map((k) => (Token.isUnresolved(k.keyId) ? { ...k, keyId: `key:${sealAliasName(stage, k.department, k.seal)}` } : k)) }
       : {}),
-    ...(directory.archiveKey !== undefined && Token.isUnresolved(directory.archiveKey.keyId) ? { archiveKey: { ...directory.archiveKey, keyId: `key:${archiveSealAliasName(stage)}` } } : {}),
+    ...(directory.archiveKey !== undefined && Token.isUnresolved(directory.archiveKey.keyId)
+      ? { archiveKey: { ...directory.archiveKey, keyId: `key:${archiveSealAliasName(stage)}` } }
+      : {}),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
@@ -1374,7 +1392,12 @@ function pascal(name: string): string {
 
 /** An IAM resource pattern as a regular expression (`*` any run of characters, `?` one). */
 function globRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 }
 
 /**

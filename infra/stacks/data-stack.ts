@@ -258,7 +258,13 @@ export class DataStack extends Stack {
     new CfnOutput(this, 'CasesTableName', { value: this.casesTable.tableName });
     new CfnOutput(this, 'MaterialsBucketName', { value: this.materialsBucket.bucketName });
     new CfnOutput(this, 'DataKeyArn', { value: this.dataKey.keyArn });
-    new CfnOutput(this, 'ArchiveBucketName', { value: this.archiveBucket.bucketName, description: 'The e-archive: one BagIt bundle per ended case under bundles/, Object Lock (COMPLIANCE) per bundle' });
-    new CfnOutput(this, 'ArchiveSealKeyArn', { value: this.archiveSealKey.keyArn, description: "The archive seal key, which seals each bundle's tag manifest (its public key is in every bundle)" });
+    new CfnOutput(this, 'ArchiveBucketName', {
+      value: this.archiveBucket.bucketName,
+      description: 'The e-archive: one BagIt bundle per ended case under bundles/, Object Lock (COMPLIANCE) per bundle',
+    });
+    new CfnOutput(this, 'ArchiveSealKeyArn', {
+      value: this.archiveSealKey.keyArn,
+      description: "The archive seal key, which seals each bundle's tag manifest (its public key is in every bundle)",
+    });
   }
 }

@@ -39,7 +39,11 @@ export class DynamoCalendarStore implements CalendarStore {
       );
     } catch (e) {
       if (e instanceof ConditionalCheckFailedException) {
-        throw conflict('CALENDAR_VERSION_CONFLICT', `${version.year}年节假日安排的第${version.version}版已由他人载入`, `version ${version.version} of the ${version.year} arrangement was stored meanwhile`);
+        throw conflict(
+          'CALENDAR_VERSION_CONFLICT',
+          `${version.year}年节假日安排的第${version.version}版已由他人载入`,
+          `version ${version.version} of the ${version.year} arrangement was stored meanwhile`,
+        );
       }
       throw e;
     }

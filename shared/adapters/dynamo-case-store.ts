@@ -71,8 +71,7 @@ export class DynamoCaseStore implements CaseStore {
     this.now = options.now ?? (() => new Date());
     this.onHeadLag =
       options.onHeadLag ??
-      ((caseNo, version, error) =>
-        console.warn(JSON.stringify({ level: 'WARN', message: 'case head lags its newest entry', caseNo, version, error: String(error) })));
+      ((caseNo, version, error) => console.warn(JSON.stringify({ level: 'WARN', message: 'case head lags its newest entry', caseNo, version, error: String(error) })));
   }
 
   async file(
@@ -242,7 +241,16 @@ export class DynamoCaseStore implements CaseStore {
             ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
             Limit: page.limit,
             // A position, not necessarily an entry of this shard: the shard resumes after it.
-            ...(after ? { ExclusiveStartKey: { [ix.partitionKey]: pk, [ix.sortKey]: after.sortKey, [CASES_TABLE.partitionKey]: caseKey(after.caseNo), [CASES_TABLE.sortKey]: after.itemSortKey } } : {}),
+            ...(after
+              ? {
+                  ExclusiveStartKey: {
+                    [ix.partitionKey]: pk,
+                    [ix.sortKey]: after.sortKey,
+                    [CASES_TABLE.partitionKey]: caseKey(after.caseNo),
+                    [CASES_TABLE.sortKey]: after.itemSortKey,
+                  },
+                }
+              : {}),
           }),
         );
       }),
@@ -343,18 +351,11 @@ export class DynamoCaseStore implements CaseStore {
     return record as IdempotencyRecord;
   }
 
-  private async replay(
-    record: IdempotencyRecord,
-    channelId: string,
-    requestDigest: string,
-    beforeComplete: (filed: CaseTransition) => Promise<void>,
-  ): Promise<FiledCase> {
+  private async replay(record: IdempotencyRecord, channelId: string, requestDigest: string, beforeComplete: (filed: CaseTransition) => Promise<void>): Promise<FiledCase> {
     if (record.requestDigest !== requestDigest) throw idempotencyKeyReused(channelId, record.caseNo);
     const filed: CaseTransition = { state: record.state, entry: record.entry };
     // The head is written last: if it exists, the filing is complete (one read, no writes).
-    const head = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(record.caseNo), sk: HEAD }, ProjectionExpression: 'pk', ConsistentRead: true }),
-    );
+    const head = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(record.caseNo), sk: HEAD }, ProjectionExpression: 'pk', ConsistentRead: true }));
     if (!head.Item) {
       await beforeComplete(filed);
       await this.complete(filed);
@@ -461,7 +462,6 @@ function idempotencyRecordKey(channelId: string, idempotencyKey: string): { pk: 
   return { pk: `IDEM#${channelId}#${idempotencyKey}`, sk: 'IDEM' };
 }
 
-
 /** The shard of a case in its department's queue: stable, and spread evenly by the hash. */
 export function queueShard(caseNo: string): number {
   return createHash('sha256').update(caseNo).digest().readUInt32BE(0) % SHARDS;
@@ -479,9 +479,7 @@ function headItem(state: CaseState): Record<string, unknown> {
     [indexes.departmentQueue.sortKey]: `${state.status}#${queueDate(state)}#${state.caseNo}`,
     [indexes.channelCases.partitionKey]: `CH#${state.channelId}`,
     [indexes.channelCases.sortKey]: `${applicantIdOf(state.applicant)}#${state.receivedAt}#${state.caseNo}`,
-    ...(supervision
-      ? { [indexes.supervision.partitionKey]: `SUPERVISION#${supervision.kind}`, [indexes.supervision.sortKey]: `${supervision.deadline}#${state.caseNo}` }
-      : {}),
+    ...(supervision ? { [indexes.supervision.partitionKey]: `SUPERVISION#${supervision.kind}`, [indexes.supervision.sortKey]: `${supervision.deadline}#${state.caseNo}` } : {}),
   };
 }
 

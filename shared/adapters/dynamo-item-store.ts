@@ -64,7 +64,9 @@ export class DynamoItemStore implements ItemStore {
       try {
         const published =
           record.publishedVersion === undefined || record.publishedVersion === record.version
-            ? record.publishedVersion === undefined ? undefined : record
+            ? record.publishedVersion === undefined
+              ? undefined
+              : record
             : await this.version(code, record.publishedVersion);
         await this.moveHead(record, published);
       } catch (e) {

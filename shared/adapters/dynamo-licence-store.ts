@@ -26,7 +26,12 @@ export class DynamoLicenceStore implements LicenceStore {
   async issue(issued: IssuedLicence): Promise<IssuedLicence> {
     try {
       await this.db.send(
-        new PutCommand({ TableName: this.tableName, Item: item(issued), ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': CASES_TABLE.partitionKey } }),
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item(issued),
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': CASES_TABLE.partitionKey },
+        }),
       );
       return issued;
     } catch (e) {

@@ -78,7 +78,14 @@ export interface IndexPageQuery {
 export async function queryIndexPage(db: DynamoDBDocumentClient, q: IndexPageQuery): Promise<{ items: Record<string, unknown>[]; nextCursor?: string }> {
   const fingerprint = JSON.stringify({ index: q.index.name, pk: q.partition, sortPrefix: q.sortPrefix, ...(q.filter ? { filter: q.filter.values } : {}) });
   const start = q.page.cursor
-    ? openHeadStartKey(q.page.cursor, fingerprint, { table: q.table, index: q.index, partition: q.partition, sortPrefix: q.sortPrefix, itemPrefix: q.itemPrefix, listedSortKey: q.listedSortKey })
+    ? openHeadStartKey(q.page.cursor, fingerprint, {
+        table: q.table,
+        index: q.index,
+        partition: q.partition,
+        sortPrefix: q.sortPrefix,
+        itemPrefix: q.itemPrefix,
+        listedSortKey: q.listedSortKey,
+      })
     : undefined;
   const out = await db
     .send(

@@ -88,7 +88,9 @@ export class S3ArchiveStore implements ArchiveStore {
       const upload = async (part: Buffer) => {
         const n = done.length + 1;
         const checksum = base64Sha256(part);
-        const out = await this.s3.send(new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: n, Body: part, ContentLength: part.length, ChecksumSHA256: checksum }));
+        const out = await this.s3.send(
+          new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: n, Body: part, ContentLength: part.length, ChecksumSHA256: checksum }),
+        );
         done.push({ PartNumber: n, ETag: out.ETag!, ChecksumSHA256: out.ChecksumSHA256 ?? checksum });
         size += part.length;
       };

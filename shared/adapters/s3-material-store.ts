@@ -148,5 +148,4 @@ export class S3MaterialStore implements MaterialVault {
       throw e;
     }
   }
-
 }

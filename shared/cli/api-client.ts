@@ -43,7 +43,16 @@ export class ApiClient {
     const headers: Record<string, string> = { ...opts.headers, host: url.host, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const signed = await this.signer.sign(
-      new HttpRequest({ method, protocol: url.protocol, hostname: url.hostname, ...(url.port ? { port: Number(url.port) } : {}), path: url.pathname, query, headers, ...(body !== undefined ? { body } : {}) }),
+      new HttpRequest({
+        method,
+        protocol: url.protocol,
+        hostname: url.hostname,
+        ...(url.port ? { port: Number(url.port) } : {}),
+        path: url.pathname,
+        query,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+      }),
     );
     const search = new URLSearchParams(query).toString();
     const res = await fetch(`${url.origin}${url.pathname}${search ? `?${search}` : ''}`, {

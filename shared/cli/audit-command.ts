@@ -77,7 +77,11 @@ async function archiveOf(o: AuditOptions): Promise<S3ArchiveStore> {
 
 async function listBundles(o: AuditOptions): Promise<number> {
   if (o.item && !o.department) throw new UsageError('audit list --item needs --department (bundles are kept by department, then item)');
-  for (const [flag, value] of [['--from', o.from], ['--to', o.to]] as const) if (value !== undefined) isoDate(value, flag);
+  for (const [flag, value] of [
+    ['--from', o.from],
+    ['--to', o.to],
+  ] as const)
+    if (value !== undefined) isoDate(value, flag);
   const store = await archiveOf(o);
   const prefix = `${BUNDLES_PREFIX}${o.department ? `${o.department}/` : ''}${o.item ? `${o.item}/` : ''}`;
   const limit = o.limit !== undefined ? positiveInt(o.limit, '--limit') : 1000;
@@ -95,10 +99,13 @@ async function listBundles(o: AuditOptions): Promise<number> {
     .sort((a, b) => (a.endedOn < b.endedOn ? -1 : a.endedOn > b.endedOn ? 1 : a.key < b.key ? -1 : 1));
   if (o.json) console.log(JSON.stringify({ bundles: dated }, null, 2));
   else {
-    printTable(['ended on', 'case', 'department', 'item', 'bytes', 'key'], dated.map((b) => {
-      const [, department = '', item = '', , file = ''] = b.key.split('/');
-      return [b.endedOn, file.replace(/\.tar$/, ''), department, item, String(b.size), b.key];
-    }));
+    printTable(
+      ['ended on', 'case', 'department', 'item', 'bytes', 'key'],
+      dated.map((b) => {
+        const [, department = '', item = '', , file = ''] = b.key.split('/');
+        return [b.endedOn, file.replace(/\.tar$/, ''), department, item, String(b.size), b.key];
+      }),
+    );
   }
   return 0;
 }
@@ -153,5 +160,5 @@ function printReport(report: ArchiveReport, ingest: ArchiveReport | undefined, p
     for (const c of result.checked) console.log(`    · ${c}`);
   }
   console.log(ingest ? `入库检测 ingest check (${ingest.checkedAt}): ${ingest.passed ? 'passed' : 'FAILED'}` : '入库检测 ingest check: no report in the bundle');
-  if (!publishedChecked) console.log('note: the bundle\'s own keys were used; pass --jwks <published jwks.json> to check they are the platform\'s');
+  if (!publishedChecked) console.log("note: the bundle's own keys were used; pass --jwks <published jwks.json> to check they are the platform's");
 }

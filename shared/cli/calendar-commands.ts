@@ -16,7 +16,7 @@ export async function calendarCommand(ctx: CommandContext, command: string | und
     case 'show':
       return out(await api.request('GET', `/v1/calendar/${year(arg, 'show')}`), printYear);
     case 'load': {
-      if (!arg) throw new UsageError('calendar load needs the file of the year\'s arrangement (the format of shared/domain/calendar/data/cn-YYYY.json)');
+      if (!arg) throw new UsageError("calendar load needs the file of the year's arrangement (the format of shared/domain/calendar/data/cn-YYYY.json)");
       const document = await readJsonFile(arg, 'the holiday arrangement');
       const y = (document as { year?: unknown }).year;
       if (typeof y !== 'number') throw new UsageError(`${arg} names no year ("year": YYYY)`);
@@ -34,7 +34,11 @@ function year(arg: string | undefined, command: string): number {
 
 function printOverview(o: CalendarOverview): void {
   if (o.years.length === 0) console.log('(no year loaded)');
-  else printTable(['YEAR', 'VERSION', 'SOURCE', 'LOADED', 'BY'], o.years.map((y) => [String(y.year), String(y.version), y.source, y.shipped ? 'shipped' : y.loadedAt, y.loadedBy]));
+  else
+    printTable(
+      ['YEAR', 'VERSION', 'SOURCE', 'LOADED', 'BY'],
+      o.years.map((y) => [String(y.year), String(y.version), y.source, y.shipped ? 'shipped' : y.loadedAt, y.loadedBy]),
+    );
   console.log(
     o.loadedUntil
       ? `\n已载入至 loaded until ${o.loadedUntil}; 此后的日期为暂定 dates from ${o.provisionalFrom} on are provisional (counted on the statutory holidays alone)`

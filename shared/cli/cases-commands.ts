@@ -84,9 +84,16 @@ export async function casesCommand(ctx: CommandContext, command: string | undefi
     }
     case 'deliver': {
       // 容缺: the channel delivers the pending materials.
-      if (!o.material?.length && !o.licence?.length) throw new UsageError('cases deliver needs --material NAME=PATH (or --licence NAME=<licence id>) for each pending material it delivers');
+      if (!o.material?.length && !o.licence?.length)
+        throw new UsageError('cases deliver needs --material NAME=PATH (or --licence NAME=<licence id>) for each pending material it delivers');
       const local = await readMaterials(o.material ?? []);
-      const materials = { ...(await uploadMaterials(api, local)), ...licenceReferences(o.licence ?? [], local.map((m) => m.name)) };
+      const materials = {
+        ...(await uploadMaterials(api, local)),
+        ...licenceReferences(
+          o.licence ?? [],
+          local.map((m) => m.name),
+        ),
+      };
       return out(await api.request('POST', path('/deliver'), { body: { ...baseVersion(o.base), materials } }), printCase);
     }
     case 'refuse':
@@ -156,7 +163,10 @@ async function fileCase({ api, o, out }: CommandContext): Promise<number> {
   const applicant = await readJsonObject(o.applicant, 'the applicant', 'applicant');
   const form = o.form ? await readJsonObject(o.form, 'the form', 'form') : {};
   const local = await readMaterials(o.material ?? []);
-  const licences = licenceReferences(o.licence ?? [], local.map((m) => m.name));
+  const licences = licenceReferences(
+    o.licence ?? [],
+    local.map((m) => m.name),
+  );
   const key = o['idempotency-key'] ?? randomUUID();
   const retry = `tongban: Idempotency-Key ${key} (retry with --idempotency-key ${key})`;
   try {
@@ -188,7 +198,10 @@ async function supplement({ api, o, out }: CommandContext, supplementPath: strin
   }
   const form = o.form ? await readJsonObject(o.form, 'the form', 'form') : undefined;
   const local = await readMaterials(o.material ?? []);
-  const licences = licenceReferences(o.licence ?? [], local.map((m) => m.name));
+  const licences = licenceReferences(
+    o.licence ?? [],
+    local.map((m) => m.name),
+  );
   const materials = local.length || Object.keys(licences).length ? { ...(await uploadMaterials(api, local)), ...licences } : undefined;
   const body = { ...baseVersion(o.base), ...(materials ? { materials } : {}), ...(form ? { form } : {}) };
   return out(await api.request('POST', supplementPath, { body }), printCase);

@@ -7,7 +7,6 @@ import { CASE_STATUS_ZH, SPECIAL_PROCEDURE_ZH } from '../domain/cases/case-recor
 import type { SupervisionKind } from '../domain/cases/case-store.ts';
 import { printTable } from './output.ts';
 
-
 /** A date, marked when it is provisional (counted across a year whose holiday arrangement is not loaded). */
 const PROVISIONAL = ' (暂定 provisional)';
 const dated = (c: { provisional?: string[] }, path: string, date: string | undefined, flag?: string): string =>
@@ -22,7 +21,8 @@ export function printReceipt(body: FilingResult, idempotencyKey: string): void {
   console.log(`事项 item:              ${r.itemName}  (${r.itemCode}, version ${r.itemVersion})`);
   console.log(`收件时间 received:      ${r.receivedAt}`);
   console.log('材料 materials:');
-  for (const m of r.materials) console.log(`  - ${m.name}  ${m.kind === 'upload' ? `${m.contentType}, ${m.size} bytes, sha256 ${m.sha256}` : `电子证照 licence ${m.licenceId} (免提交)`}`);
+  for (const m of r.materials)
+    console.log(`  - ${m.name}  ${m.kind === 'upload' ? `${m.contentType}, ${m.size} bytes, sha256 ${m.sha256}` : `电子证照 licence ${m.licenceId} (免提交)`}`);
   if (r.answerDueOn) console.log(`答复期限 answer due:    ${dated(r, 'answerDueOn', r.answerDueOn)}  (逾期未答复视为受理 / deemed accepted after it)`);
   if (r.dueFlag) console.log(`答复期限 answer due:    未知 unknown (${r.dueFlag})`);
   console.log(`Idempotency-Key:        ${idempotencyKey}  (重试请用 / retry with --idempotency-key ${idempotencyKey})`);
@@ -32,10 +32,14 @@ export function printCase(c: CaseState): void {
   console.log(`${c.caseNo}  ${c.itemName} (${c.itemCode}, version ${c.itemVersion})`);
   console.log(`状态 status: ${statusOf(c.status)}${c.supervision ? `  [${SUPERVISION_ZH[c.supervision]}]` : ''} · case version ${c.version}`);
   for (const f of c.findings ?? []) console.log(`督查 finding: ${SUPERVISION_ZH[f.kind]} (due ${f.due}, recorded ${f.on})`);
-  console.log(`申请人 applicant: ${c.applicant.name} (${c.applicant.kind === 'person' ? c.applicant.residentId : c.applicant.creditCode}) · channel ${c.channelId} · department ${c.departmentId}`);
+  console.log(
+    `申请人 applicant: ${c.applicant.name} (${c.applicant.kind === 'person' ? c.applicant.residentId : c.applicant.creditCode}) · channel ${c.channelId} · department ${c.departmentId}`,
+  );
   console.log(`收件 received: ${c.receivedAt}${c.deemedAcceptedOn ? ` · 答复期限 answer due ${dated(c, 'deemedAcceptedOn', c.deemedAcceptedOn)}` : ''}`);
   if (c.preReview) {
-    console.log(`预审 pre-review on ${c.preReview.on}${c.preReview.late ? ' (逾期 late)' : ''}: ${c.preReview.outcome === 'passes' ? '通过 passes' : `材料不全 incomplete: ${c.preReview.missing.join('; ')}`} · 下一步 next: ${c.preReview.nextSteps}`);
+    console.log(
+      `预审 pre-review on ${c.preReview.on}${c.preReview.late ? ' (逾期 late)' : ''}: ${c.preReview.outcome === 'passes' ? '通过 passes' : `材料不全 incomplete: ${c.preReview.missing.join('; ')}`} · 下一步 next: ${c.preReview.nextSteps}`,
+    );
   } else if (c.preReviewOffered && c.status === 'received' && c.preReviewDue) console.log(`预审 pre-review due ${dated(c, 'preReviewDue', c.preReviewDue)}`);
   for (const p of c.supplementRequest ?? []) console.log(`  补正 supplement: ${p.material}: ${p.problem}`);
   if (c.acceptance) {
@@ -45,10 +49,15 @@ export function printCase(c: CaseState): void {
   }
   if (c.deadlines) {
     const flag = c.deadlines.flag;
-    console.log(`时限 deadlines: 承诺 promised ${dated(c, 'deadlines.promised', c.deadlines.promised, flag)} · 法定 statutory ${dated(c, 'deadlines.statutory', c.deadlines.statutory, flag)}`);
+    console.log(
+      `时限 deadlines: 承诺 promised ${dated(c, 'deadlines.promised', c.deadlines.promised, flag)} · 法定 statutory ${dated(c, 'deadlines.statutory', c.deadlines.statutory, flag)}`,
+    );
   }
   for (const [i, p] of c.pauses.entries()) {
-    const expected = p.expectedDays !== undefined ? ` · 预计 expected ${p.expectedDays} working days${p.expectedUntil ? ` (until ${dated(c, `pauses.${i}.expectedUntil`, p.expectedUntil)})` : ''}` : '';
+    const expected =
+      p.expectedDays !== undefined
+        ? ` · 预计 expected ${p.expectedDays} working days${p.expectedUntil ? ` (until ${dated(c, `pauses.${i}.expectedUntil`, p.expectedUntil)})` : ''}`
+        : '';
     console.log(`  暂停 pause ${p.from} → ${p.to ?? '…'}: ${SPECIAL_PROCEDURE_ZH[p.procedure]} ${p.procedure}: ${p.reason}${expected}`);
   }
   if (c.extension) console.log(`  延长 extended on ${c.extension.on} by ${c.extension.days} working days, approved by ${c.extension.approvedBy}${reasons(c.extension.reasons)}`);
@@ -61,9 +70,14 @@ export function printCase(c: CaseState): void {
   if (c.decision?.overrideReasons) console.log(`  不采纳协办意见的理由 override reasons${reasons(c.decision.overrideReasons)}`);
   if (c.results) {
     const header = JSON.parse(Buffer.from(c.results.decision.seal.protected, 'base64url').toString('utf8')) as Record<string, string>;
-    console.log(`电子印章 sealed at ${c.results.sealedAt}: ${header['tongban:seal']} of ${header['tongban:department']} (${header.alg})${c.results.licenceId ? ` · 电子证照 licence ${c.results.licenceId}` : ''}`);
+    console.log(
+      `电子印章 sealed at ${c.results.sealedAt}: ${header['tongban:seal']} of ${header['tongban:department']} (${header.alg})${c.results.licenceId ? ` · 电子证照 licence ${c.results.licenceId}` : ''}`,
+    );
   } else if (c.status === 'decided') console.log('电子印章 seal: 待加盖 pending (the sweep seals it)');
-  if (c.archive?.state === 'archived') console.log(`归档 archived at ${c.archive.archivedAt}: ${c.archive.bundleKey} (${c.archive.size} bytes, kept until ${c.archive.retainUntil.slice(0, 10)}${c.archive.legalHold ? ', legal hold' : ''})`);
+  if (c.archive?.state === 'archived')
+    console.log(
+      `归档 archived at ${c.archive.archivedAt}: ${c.archive.bundleKey} (${c.archive.size} bytes, kept until ${c.archive.retainUntil.slice(0, 10)}${c.archive.legalHold ? ', legal hold' : ''})`,
+    );
   if (c.archive?.state === 'failed') {
     console.log(`归档失败 archiving FAILED on ${c.archive.on} (attempt ${c.archive.attempts}; tried again by the sweep):`);
     for (const f of c.archive.findings) console.log(`  ✗ ${f.property} ${f.code}${f.path ? ` ${f.path}` : ''}: ${f.message}`);

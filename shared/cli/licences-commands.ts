@@ -39,7 +39,12 @@ export async function licencesCommand(ctx: CommandContext & { o: LicenceOptions 
       return out(await api.request('POST', path('/revoke'), { body: { reason: exactlyOne(ctx.o.reason, '--reason', 'licences revoke') } }), printLicence);
     case 'list': {
       if (!o.holder) throw new UsageError('licences list needs --holder <resident ID or credit code>: the applicant the channel acts for');
-      const query = { holder: o.holder, type: o.type, ...(ctx.o.limit !== undefined ? { limit: String(positiveInt(ctx.o.limit, '--limit')) } : {}), ...(ctx.o.cursor ? { cursor: ctx.o.cursor } : {}) };
+      const query = {
+        holder: o.holder,
+        type: o.type,
+        ...(ctx.o.limit !== undefined ? { limit: String(positiveInt(ctx.o.limit, '--limit')) } : {}),
+        ...(ctx.o.cursor ? { cursor: ctx.o.cursor } : {}),
+      };
       return out(await api.request('GET', '/v1/licences', { query }), printLicenceList);
     }
     default:

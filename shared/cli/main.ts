@@ -255,7 +255,8 @@ export async function main(argv: string[]): Promise<number> {
     };
     const base = async (c: string, required = false): Promise<number> => {
       if (o.base !== undefined) return positiveInt(o.base, '--base');
-      if (required) throw new UsageError(`items ${command} needs --base N: the version you ${command === 'review' ? 'reviewed' : 'changed'} (see \`items show ${c} --version latest\`)`);
+      if (required)
+        throw new UsageError(`items ${command} needs --base N: the version you ${command === 'review' ? 'reviewed' : 'changed'} (see \`items show ${c} --version latest\`)`);
       const res = await api.request('GET', `/v1/items/${encodeURIComponent(c)}/versions/latest`);
       if (res.status >= 400) throw new ApiRefusal(res);
       return (res.body as { version: number }).version;

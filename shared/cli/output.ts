@@ -44,7 +44,15 @@ export function printList(body: { items: Summary[]; nextCursor?: string }): void
   if (body.nextCursor) console.log(`\nmore: --cursor ${body.nextCursor}   (or --all)`);
 }
 
-export function printItem(body: { code: string; publishedVersion: number; latestVersion?: number; departmentName?: string; effectivePublicState: string; suspension?: { kind: string; effectiveFrom: string; reason: string }; guide: Guide }): void {
+export function printItem(body: {
+  code: string;
+  publishedVersion: number;
+  latestVersion?: number;
+  departmentName?: string;
+  effectivePublicState: string;
+  suspension?: { kind: string; effectiveFrom: string; reason: string };
+  guide: Guide;
+}): void {
   console.log(`${body.guide.name}  (${body.code})${body.departmentName ? `  ${body.departmentName}` : ''}`);
   const newest = body.latestVersion !== undefined && body.latestVersion !== body.publishedVersion ? ` (newest: ${body.latestVersion})` : '';
   console.log(`published version ${body.publishedVersion}${newest} · ${body.effectivePublicState}`);
@@ -69,7 +77,8 @@ export function printVersion(body: {
 }): void {
   console.log(`${body.guide.name}  (${body.code})`);
   console.log(`version ${body.version}: ${body.action} by ${body.actor} at ${body.at} → ${body.state} / ${body.publicState}`);
-  if (body.reviewDueDate) console.log(`review due by ${body.reviewDueDate}${body.reviewDueProvisional ? ' (暂定 provisional: that year\'s holiday arrangement is not loaded yet)' : ''}`);
+  if (body.reviewDueDate)
+    console.log(`review due by ${body.reviewDueDate}${body.reviewDueProvisional ? " (暂定 provisional: that year's holiday arrangement is not loaded yet)" : ''}`);
   if (body.reviewDueFlag) console.log(`review deadline unknown (${body.reviewDueFlag}): the statutory holidays of that year are not known`);
   if (body.suspension) {
     const s = body.suspension;
@@ -105,7 +114,11 @@ function printGuide(g: Guide): void {
 export function printTable(header: string[], rows: string[][]): void {
   const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\uffff]/.test(ch) ? 2 : 1), 0);
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
-  const line = (r: string[]) => r.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c + ' '.repeat(widths[i]! - width(c)))
+      .join('  ')
+      .trimEnd();
   console.log(line(header));
   for (const r of rows) console.log(line(r));
 }

@@ -10,7 +10,7 @@ const date = z.iso.date();
 export const CalendarYearDocumentSchema = calendarYearSchema.meta({
   id: 'CalendarYear',
   description:
-    'one year of the State Council\'s holiday arrangement (国务院办公厅关于YYYY年部分节假日安排的通知): every day off by holiday, the weekend days worked (调休上班); every statutory holiday of 《全国年节及纪念日放假办法》 must be off',
+    "one year of the State Council's holiday arrangement (国务院办公厅关于YYYY年部分节假日安排的通知): every day off by holiday, the weekend days worked (调休上班); every statutory holiday of 《全国年节及纪念日放假办法》 must be off",
 });
 
 export const CalendarYearParamsSchema = z
@@ -43,7 +43,7 @@ export const CalendarOverviewSchema = z
       }),
     ),
     today: date,
-    loadedUntil: date.optional().meta({ description: 'the last day of the loaded run of years that holds today; absent: today\'s year is not loaded' }),
+    loadedUntil: date.optional().meta({ description: "the last day of the loaded run of years that holds today; absent: today's year is not loaded" }),
     provisionalFrom: date.meta({ description: 'from this day on, working days are counted provisionally on the statutory holidays alone' }),
   })
   .meta({ id: 'CalendarOverview' });

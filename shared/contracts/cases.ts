@@ -64,14 +64,14 @@ export const FilingRequestSchema = z
     applicant: ApplicantSchema,
     form: z.record(z.string().max(200), JsonValueSchema).meta({ description: 'the application form, as the item defines it' }),
     materials: ApplicationMaterialsSchema.meta({
-      description: 'per material name of the guide: the uploaded file, or the applicant\'s e-licence where the guide accepts one (every required material unless 容缺-tolerable)',
+      description: "per material name of the guide: the uploaded file, or the applicant's e-licence where the guide accepts one (every required material unless 容缺-tolerable)",
     }),
   })
   .strict()
   .meta({ id: 'FilingRequest' });
 
 const date = z.iso.date();
-const baseVersion = z.int().min(1).optional().meta({ description: 'when given, must be the case\'s newest version (optimistic concurrency)' });
+const baseVersion = z.int().min(1).optional().meta({ description: "when given, must be the case's newest version (optimistic concurrency)" });
 
 /** A case's time-limit deadlines, each computed on its own; `flag` when one could not be computed at all. */
 const DeadlinesSchema = z
@@ -83,13 +83,10 @@ const DeadlinesSchema = z
   .meta({ id: 'Deadlines' });
 
 /** The paths of the provisional dates of a case. */
-const ProvisionalSchema = z
-  .array(z.string())
-  .optional()
-  .meta({
-    description:
-      'the dates counted across a year whose official holiday arrangement is not loaded yet, on its statutory holidays alone (preReviewDue, deemedAcceptedOn, deadlines.promised, deadlines.statutory, jointTasks.<department>.dueOn): provisional, never used to mark a case late, replaced when the year is loaded',
-  });
+const ProvisionalSchema = z.array(z.string()).optional().meta({
+  description:
+    'the dates counted across a year whose official holiday arrangement is not loaded yet, on its statutory holidays alone (preReviewDue, deemedAcceptedOn, deadlines.promised, deadlines.statutory, jointTasks.<department>.dueOn): provisional, never used to mark a case late, replaced when the year is loaded',
+});
 
 export const JointTaskSchema = z
   .object({
@@ -111,7 +108,10 @@ export const JointTaskSchema = z
 /** A seal: a detached JWS (flattened serialisation without its payload). */
 export const SealSchema = z
   .object({
-    protected: z.string().max(8192).meta({ description: 'BASE64URL of the protected header (alg, kid, b64:false, tongban:department, tongban:seal, tongban:sealedAt, tongban:digest)' }),
+    protected: z
+      .string()
+      .max(8192)
+      .meta({ description: 'BASE64URL of the protected header (alg, kid, b64:false, tongban:department, tongban:seal, tongban:sealedAt, tongban:digest)' }),
     signature: z.string().max(1024).meta({ description: 'BASE64URL of R‖S' }),
   })
   .strict()
@@ -136,7 +136,7 @@ export const CaseResultsSchema = z
 export const LicenceTermsSchema = z
   .object({
     validUntil: date.optional().meta({ description: 'the last valid day; absent: valid without end' }),
-    data: z.record(z.string().max(100), JsonValueSchema).optional().meta({ description: 'the licence\'s data fields (经营项目, 地址…)' }),
+    data: z.record(z.string().max(100), JsonValueSchema).optional().meta({ description: "the licence's data fields (经营项目, 地址…)" }),
   })
   .strict()
   .meta({ id: 'LicenceTerms' });
@@ -180,7 +180,10 @@ export const CaseStateSchema = z
         mode: z.enum(['normal', 'pending-materials', 'deemed']),
         pendingMaterials: z.array(z.string()).optional().meta({ description: '容缺: the materials still to be delivered' }),
         pendingDueOn: date.optional(),
-        delivered: z.array(z.object({ material: z.string(), on: date })).optional().meta({ description: '容缺: the pending materials delivered, and when' }),
+        delivered: z
+          .array(z.object({ material: z.string(), on: date }))
+          .optional()
+          .meta({ description: '容缺: the pending materials delivered, and when' }),
       })
       .optional(),
     limits: z.object({ promisedDays: z.int(), statutoryDays: z.int() }),
@@ -209,7 +212,7 @@ export const CaseStateSchema = z
     archiveExceptions: z
       .array(z.object({ code: z.string(), path: z.string(), message: z.string(), reasons: z.array(z.string()), acceptedBy: z.string(), on: date }))
       .optional()
-      .meta({ description: 'findings of the archive\'s check of a file the platform role accepted, with its reasons (cases that ended before intake refused such files)' }),
+      .meta({ description: "findings of the archive's check of a file the platform role accepted, with its reasons (cases that ended before intake refused such files)" }),
     findings: z
       .array(z.object({ kind: z.enum(FINDING_KINDS), due: date, on: date }))
       .optional()
@@ -223,7 +226,7 @@ export const CaseStateSchema = z
         reasons: z.array(z.string()),
         on: date,
         opinions: z.array(JointTaskSchema).optional().meta({ description: 'joint items: every opinion as it stood at the decision' }),
-        overrideReasons: z.array(z.string()).optional().meta({ description: 'approved over a disagreeing opinion: the lead\'s reasons' }),
+        overrideReasons: z.array(z.string()).optional().meta({ description: "approved over a disagreeing opinion: the lead's reasons" }),
         licence: LicenceTermsSchema.optional(),
       })
       .optional(),
@@ -273,7 +276,7 @@ export const ReceiptSchema = z
     materials: z.array(
       z.discriminatedUnion('kind', [
         z.object({ kind: z.literal('upload'), name: z.string(), sha256: z.string(), size: z.int(), contentType: z.string() }),
-        z.object({ kind: z.literal('licence'), name: z.string(), licenceId: z.string().meta({ description: 'the applicant\'s e-licence supplied instead of a file (免提交)' }) }),
+        z.object({ kind: z.literal('licence'), name: z.string(), licenceId: z.string().meta({ description: "the applicant's e-licence supplied instead of a file (免提交)" }) }),
       ]),
     ),
     preReviewDue: date.optional(),
@@ -283,13 +286,11 @@ export const ReceiptSchema = z
       .optional()
       .meta({ description: 'the dates above counted across a year whose holiday arrangement is not loaded yet: provisional' }),
     dueFlag: z.literal('DEADLINE_CALENDAR_MISSING').optional(),
-    entryHash: z.string().meta({ description: 'hash of the filing\'s history entry' }),
+    entryHash: z.string().meta({ description: "hash of the filing's history entry" }),
   })
   .meta({ id: 'Receipt', description: '收件回执' });
 
-export const FilingResultSchema = z
-  .object({ caseNo: z.string(), receipt: ReceiptSchema, case: CaseStateSchema, replayed: z.boolean() })
-  .meta({ id: 'FilingResult' });
+export const FilingResultSchema = z.object({ caseNo: z.string(), receipt: ReceiptSchema, case: CaseStateSchema, replayed: z.boolean() }).meta({ id: 'FilingResult' });
 
 export const CaseListSchema = z.object({ cases: z.array(CaseStateSchema), nextCursor: z.string().optional() }).meta({ id: 'CaseList' });
 
@@ -328,7 +329,7 @@ export const SupervisionListSchema = z
         departmentId: z.string(),
         status: z.string(),
         supervision: z.enum(SUPERVISION_KINDS),
-        passedDeadline: date.optional().meta({ description: 'the deadline it had passed when marked, or the finding\'s due day: the list is sorted by it' }),
+        passedDeadline: date.optional().meta({ description: "the deadline it had passed when marked, or the finding's due day: the list is sorted by it" }),
         acceptedOn: date.optional(),
         deadlines: CaseStateSchema.shape.deadlines,
         decidedOn: date.optional(),
@@ -370,11 +371,17 @@ export const PreReviewRequestSchema = z
   .meta({ id: 'PreReviewRequest' });
 
 export const DeliverRequestSchema = z
-  .object({ baseVersion, materials: ApplicationMaterialsSchema.meta({ description: 'per pending material name: the uploaded file (or the applicant\'s e-licence where the guide accepts one)' }) })
+  .object({
+    baseVersion,
+    materials: ApplicationMaterialsSchema.meta({ description: "per pending material name: the uploaded file (or the applicant's e-licence where the guide accepts one)" }),
+  })
   .strict()
   .meta({ id: 'Delivery' });
 
-export const ReasonsRequestSchema = z.object({ baseVersion, reasons: z.array(text(1000)).max(50) }).strict().meta({ id: 'ReasonsRequest' });
+export const ReasonsRequestSchema = z
+  .object({ baseVersion, reasons: z.array(text(1000)).max(50) })
+  .strict()
+  .meta({ id: 'ReasonsRequest' });
 
 export const PauseRequestSchema = z
   .object({
@@ -419,7 +426,10 @@ export const OpinionRequestSchema = z
   .strict()
   .meta({ id: 'OpinionRequest' });
 
-export const WithdrawRequestSchema = z.object({ baseVersion, reason: text(1000) }).strict().meta({ id: 'WithdrawRequest' });
+export const WithdrawRequestSchema = z
+  .object({ baseVersion, reason: text(1000) })
+  .strict()
+  .meta({ id: 'WithdrawRequest' });
 
 // ---- parameters ----
 
@@ -428,13 +438,9 @@ export const CaseNoParamsSchema = z.object({ caseNo: z.string().regex(CASE_NO_PA
 const limit = z.coerce.number().int().min(1).max(MAX_CASE_PAGE_SIZE).default(20);
 const cursor = z.string().max(2048).optional();
 
-export const QueueQuerySchema = z
-  .object({ status: z.enum(CASE_STATUSES).default('received'), limit, cursor })
-  .strict();
+export const QueueQuerySchema = z.object({ status: z.enum(CASE_STATUSES).default('received'), limit, cursor }).strict();
 
-export const ChannelCasesQuerySchema = z
-  .object({ applicant: z.string().max(64).optional().meta({ description: 'resident ID or credit code' }), limit, cursor })
-  .strict();
+export const ChannelCasesQuerySchema = z.object({ applicant: z.string().max(64).optional().meta({ description: 'resident ID or credit code' }), limit, cursor }).strict();
 
 export const SupervisionParamsSchema = z.object({ kind: z.enum(SUPERVISION_KINDS) }).strict();
 export const SupervisionQuerySchema = z.object({ limit, cursor }).strict();

@@ -8,9 +8,7 @@ import { CreditCodeSchema } from './service-item.ts';
 export const RoleSchema = z.enum(['platform', 'department', 'channel', 'auditor']);
 export type Role = z.infer<typeof RoleSchema>;
 
-export const DepartmentSchema = z
-  .object({ id: CreditCodeSchema, name: z.string().min(2).max(100), region: z.string().max(100).optional() })
-  .strict();
+export const DepartmentSchema = z.object({ id: CreditCodeSchema, name: z.string().min(2).max(100), region: z.string().max(100).optional() }).strict();
 export type Department = z.infer<typeof DepartmentSchema>;
 
 export const ChannelSchema = z
@@ -74,7 +72,10 @@ export const DirectorySchema = z
     /** Every seal key ever used, by department; at most one active (not retired) per department. */
     seals: z.array(SealKeySchema).optional(),
     /** The platform's archive key: it seals each archive bundle's tag manifest. */
-    archiveKey: z.object({ keyId: z.string().min(1).max(2048), alg: z.enum(['ES256', 'SM2-SM3']) }).strict().optional(),
+    archiveKey: z
+      .object({ keyId: z.string().min(1).max(2048), alg: z.enum(['ES256', 'SM2-SM3']) })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((d, ctx) => {
@@ -88,15 +89,15 @@ export const DirectorySchema = z
         ctx.addIssue({ code: 'custom', path: ['seals', i, 'seal'], message: `seal ${k.seal} of ${k.department} (or its key) is listed twice` });
       named.add(`${k.department}/${k.seal}`).add(`key:${k.keyId}`);
       if (k.retiredAt === undefined) {
-        if (active.has(k.department)) ctx.addIssue({ code: 'custom', path: ['seals', i, 'retiredAt'], message: `department ${k.department} has two active seals: retire all but one` });
+        if (active.has(k.department))
+          ctx.addIssue({ code: 'custom', path: ['seals', i, 'retiredAt'], message: `department ${k.department} has two active seals: retire all but one` });
         active.add(k.department);
       }
     });
     d.principals.forEach((p, i) => {
       if (p.departmentId && !departments.has(p.departmentId))
         ctx.addIssue({ code: 'custom', path: ['principals', i, 'departmentId'], message: `unknown department ${p.departmentId}` });
-      if (p.channelId && !channels.has(p.channelId))
-        ctx.addIssue({ code: 'custom', path: ['principals', i, 'channelId'], message: `unknown channel ${p.channelId}` });
+      if (p.channelId && !channels.has(p.channelId)) ctx.addIssue({ code: 'custom', path: ['principals', i, 'channelId'], message: `unknown channel ${p.channelId}` });
     });
   });
 export type Directory = z.infer<typeof DirectorySchema>;

@@ -18,7 +18,7 @@ export const GATEWAY_ERRORS = {
   SIGNATURE_UNKNOWN_KEY: { status: 403, messageZh: '访问密钥不存在', message: 'the access key is not known' },
   SIGNATURE_MISMATCH: { status: 403, messageZh: '签名校验失败', message: 'the signature does not match the request' },
   SIGNATURE_QUERY_UNSUPPORTED: { status: 403, messageZh: '不支持预签名URL', message: 'presigned URLs are not accepted; sign the Authorization header' },
-  ROUTE_FORBIDDEN: { status: 403, messageZh: '调用身份无权访问该接口', message: 'the caller\'s IAM policy does not allow this route' },
+  ROUTE_FORBIDDEN: { status: 403, messageZh: '调用身份无权访问该接口', message: "the caller's IAM policy does not allow this route" },
   HOST_UNKNOWN: { status: 403, messageZh: '请求的主机名不属于本平台', message: 'the request is addressed to another host' },
   ROUTE_NOT_FOUND: { status: 404, messageZh: '接口不存在', message: 'no such route' },
   METHOD_NOT_ALLOWED: { status: 404, messageZh: '该接口不支持此方法', message: 'the route does not support this method' },

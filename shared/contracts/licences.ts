@@ -12,19 +12,26 @@ export const LicenceIdParamsSchema = z
   .strict();
 
 export const LicenceReadQuerySchema = z
-  .object({ holder: z.string().max(64).optional().meta({ description: 'channels: the applicant they act for (resident ID or credit code); must be the licence\'s holder' }) })
+  .object({ holder: z.string().max(64).optional().meta({ description: "channels: the applicant they act for (resident ID or credit code); must be the licence's holder" }) })
   .strict();
 
 export const LicenceListQuerySchema = z
   .object({
     holder: z.string().min(1).max(64).meta({ description: 'the applicant the channel acts for: resident ID or unified social credit code' }),
-    type: z.string().regex(/^[0-9A-Z]{1,32}$/).optional().meta({ description: 'only licences of this type code' }),
+    type: z
+      .string()
+      .regex(/^[0-9A-Z]{1,32}$/)
+      .optional()
+      .meta({ description: 'only licences of this type code' }),
     limit: z.coerce.number().int().min(1).max(MAX_CASE_PAGE_SIZE).default(20),
     cursor: z.string().max(2048).optional(),
   })
   .strict();
 
-export const RevokeLicenceRequestSchema = z.object({ reason: z.string().max(1000) }).strict().meta({ id: 'RevokeLicenceRequest' });
+export const RevokeLicenceRequestSchema = z
+  .object({ reason: z.string().max(1000) })
+  .strict()
+  .meta({ id: 'RevokeLicenceRequest' });
 
 export const LicenceSchema = z
   .object({
@@ -32,7 +39,7 @@ export const LicenceSchema = z
     typeCode: z.string(),
     name: z.string(),
     holder: z.object({ kind: z.enum(['person', 'organisation']), id: z.string(), name: z.string() }),
-    issuer: z.string().meta({ description: 'the issuing department\'s unified social credit code' }),
+    issuer: z.string().meta({ description: "the issuing department's unified social credit code" }),
     caseNo: z.string(),
     itemCode: z.string(),
     issuedOn: date,
@@ -52,9 +59,7 @@ export const LicenceViewSchema = z
   })
   .meta({ id: 'LicenceView' });
 
-export const LicenceListSchema = z
-  .object({ licences: z.array(LicenceViewSchema), nextCursor: z.string().optional() })
-  .meta({ id: 'LicenceList' });
+export const LicenceListSchema = z.object({ licences: z.array(LicenceViewSchema), nextCursor: z.string().optional() }).meta({ id: 'LicenceList' });
 
 export const VerifySealRequestSchema = z
   .object({
@@ -64,7 +69,17 @@ export const VerifySealRequestSchema = z
   .strict()
   .meta({ id: 'VerifySealRequest' });
 
-export const SEAL_CHECK_REASONS = ['malformed', 'unknown-key', 'digest-mismatch', 'bad-signature', 'department-mismatch', 'retired-key', 'licence-revoked', 'licence-expired', 'licence-unknown'] as const;
+export const SEAL_CHECK_REASONS = [
+  'malformed',
+  'unknown-key',
+  'digest-mismatch',
+  'bad-signature',
+  'department-mismatch',
+  'retired-key',
+  'licence-revoked',
+  'licence-expired',
+  'licence-unknown',
+] as const;
 
 export const SealVerificationSchema = z
   .object({
@@ -77,7 +92,7 @@ export const SealVerificationSchema = z
     alg: z.string().optional(),
     sealedAt: z.iso.datetime().optional(),
     documentType: z.string().optional().meta({ description: 'tongban/decision or tongban/e-licence' }),
-    licenceStatus: z.enum(['valid', 'revoked', 'expired']).optional().meta({ description: 'e-licences: the licence\'s status today' }),
+    licenceStatus: z.enum(['valid', 'revoked', 'expired']).optional().meta({ description: "e-licences: the licence's status today" }),
   })
   .meta({ id: 'SealVerification' });
 

@@ -31,7 +31,16 @@ export function openApiDocument(): OpenApiDocument {
     },
     paths,
     // Answers any request can get, whatever its route.
-    'x-tongban-common-error-codes': ['ROUTE_NOT_FOUND', 'METHOD_NOT_ALLOWED', 'HOST_UNKNOWN', 'SIGNATURE_QUERY_UNSUPPORTED', 'REQUEST_BLOCKED', 'REQUEST_REFUSED', 'GATEWAY_ERROR', 'INTERNAL_ERROR'],
+    'x-tongban-common-error-codes': [
+      'ROUTE_NOT_FOUND',
+      'METHOD_NOT_ALLOWED',
+      'HOST_UNKNOWN',
+      'SIGNATURE_QUERY_UNSUPPORTED',
+      'REQUEST_BLOCKED',
+      'REQUEST_REFUSED',
+      'GATEWAY_ERROR',
+      'INTERNAL_ERROR',
+    ],
     components: {
       schemas: {
         ...schemas.used(),
@@ -87,9 +96,7 @@ class NamedSchemas {
     const id = z.globalRegistry.get(schema)?.id;
     const json = id
       ? { $ref: `#/components/schemas/${componentName(id, io)}` }
-      : (({ $schema: _s, ...rest }) => rest)(
-          z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>,
-        );
+      : (({ $schema: _s, ...rest }) => rest)(z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>);
     this.reach(json);
     return json;
   }
@@ -120,7 +127,18 @@ class NamedSchemas {
 export function errorCodes(route: RouteSpec): string[] {
   const edge = [
     ...(route.auth === 'iam'
-      ? ['SIGNATURE_MISSING', 'SIGNATURE_MALFORMED', 'SIGNATURE_SCOPE_INVALID', 'SIGNATURE_EXPIRED', 'SIGNATURE_UNKNOWN_KEY', 'SIGNATURE_MISMATCH', 'ROUTE_FORBIDDEN', 'PRINCIPAL_UNKNOWN', 'ROLE_FORBIDDEN', 'THROTTLED']
+      ? [
+          'SIGNATURE_MISSING',
+          'SIGNATURE_MALFORMED',
+          'SIGNATURE_SCOPE_INVALID',
+          'SIGNATURE_EXPIRED',
+          'SIGNATURE_UNKNOWN_KEY',
+          'SIGNATURE_MISMATCH',
+          'ROUTE_FORBIDDEN',
+          'PRINCIPAL_UNKNOWN',
+          'ROLE_FORBIDDEN',
+          'THROTTLED',
+        ]
       : []),
     ...(route.params || route.query || route.body ? ['VALIDATION_FAILED'] : []),
     ...(route.body ? ['BODY_REQUIRED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'] : []),
@@ -146,9 +164,7 @@ function operation(route: RouteSpec, schemas: NamedSchemas): Record<string, unkn
     ...(errorCodes(route).length > 0 ? { 'x-tongban-error-codes': errorCodes(route) } : {}),
     security: route.auth === 'iam' ? [{ sigv4: [] }] : [],
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(route.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: schemas.toSchema(route.body, 'input') } } } }
-      : {}),
+    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemas.toSchema(route.body, 'input') } } } } : {}),
     responses: {
       [String(route.successStatus ?? 200)]: { description: 'success', content: { 'application/json': { schema: schemas.toSchema(route.response, 'output') } } },
       ...(route.auth === 'iam' || route.body || route.params || route.query ? { '400': errorResponse, '403': errorResponse } : {}),

@@ -4,7 +4,14 @@
 import { z } from 'zod';
 import type { HeaderSpec } from './headers.ts';
 import { IDEMPOTENCY_KEY_HEADER } from './headers.ts';
-import { CALENDAR_LOAD_ERRORS, CalendarLoadResultSchema, CalendarOverviewSchema, CalendarYearDocumentSchema, CalendarYearParamsSchema, CalendarYearViewSchema } from './calendar.ts';
+import {
+  CALENDAR_LOAD_ERRORS,
+  CalendarLoadResultSchema,
+  CalendarOverviewSchema,
+  CalendarYearDocumentSchema,
+  CalendarYearParamsSchema,
+  CalendarYearViewSchema,
+} from './calendar.ts';
 import {
   CreateItemRequestSchema,
   EditItemRequestSchema,
@@ -96,8 +103,8 @@ export const PublishedItemSchema = z
     code: z.string(),
     publishedVersion: z.int(),
     publishedAt: z.iso.datetime(),
-    latestVersion: z.int().optional().meta({ description: 'newest version: for the item\'s department and reviewers only' }),
-    departmentName: z.string().optional().meta({ description: 'the implementing department\'s name from the directory' }),
+    latestVersion: z.int().optional().meta({ description: "newest version: for the item's department and reviewers only" }),
+    departmentName: z.string().optional().meta({ description: "the implementing department's name from the directory" }),
     publicState: PublicStateSchema,
     effectivePublicState: PublicStateSchema,
     suspension: SuspensionSchema.optional(),
@@ -109,7 +116,10 @@ export const UploadSlotRequestSchema = z
   .object({
     contentType: z.string().min(1).max(100).meta({ description: 'application/pdf, application/ofd, image/jpeg or image/png' }),
     size: z.int().min(1).meta({ description: 'bytes; at most the platform limit (default 50 MB)' }),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/).meta({ description: 'SHA-256 of the file, lower-case hex' }),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .meta({ description: 'SHA-256 of the file, lower-case hex' }),
   })
   .strict()
   .meta({ id: 'UploadSlotRequest' });
@@ -130,8 +140,8 @@ export const HealthSchema = z
     version: z.string(),
     calendar: z
       .object({
-        loadedUntil: z.iso.date().optional().meta({ description: 'the last day of the official holiday data that holds today; absent: today\'s year is not loaded' }),
-        daysLeft: z.int().meta({ description: 'days until then (0: today\'s year is counted provisionally)' }),
+        loadedUntil: z.iso.date().optional().meta({ description: "the last day of the official holiday data that holds today; absent: today's year is not loaded" }),
+        daysLeft: z.int().meta({ description: "days until then (0: today's year is counted provisionally)" }),
         years: z.array(z.int()),
       })
       .optional(),
@@ -247,7 +257,7 @@ export const ROUTES = [
     function: 'catalogue',
     auth: 'iam',
     roles: ['department'],
-    summary: 'Draft a new item of the caller\'s own department (version 1, draft)',
+    summary: "Draft a new item of the caller's own department (version 1, draft)",
     body: CreateItemRequestSchema,
     response: ItemVersionSchema,
     successStatus: 201,
@@ -260,7 +270,7 @@ export const ROUTES = [
     function: 'catalogue',
     auth: 'iam',
     roles: anyone,
-    summary: 'The current published version, with today\'s public state',
+    summary: "The current published version, with today's public state",
     params: ItemCodeParamsSchema,
     response: PublishedItemSchema,
     errors: ['ITEM_NOT_PUBLISHED'],
@@ -384,7 +394,7 @@ export const ROUTES = [
     function: 'cases',
     auth: 'iam',
     roles: ['channel', 'department'],
-    summary: 'A presigned S3 PUT for one file — a channel\'s application material, a co-department\'s opinion attachment — bound to its type, size and SHA-256',
+    summary: "A presigned S3 PUT for one file — a channel's application material, a co-department's opinion attachment — bound to its type, size and SHA-256",
     body: UploadSlotRequestSchema,
     response: UploadSlotSchema,
     successStatus: 201,
@@ -451,7 +461,7 @@ export const ROUTES = [
     function: 'cases',
     auth: 'iam',
     roles: ['department', 'channel'],
-    summary: 'Every entry of the case\'s hash-chained history, with the chain check',
+    summary: "Every entry of the case's hash-chained history, with the chain check",
     params: CaseNoParamsSchema,
     response: CaseHistorySchema,
     errors: ['CASE_NOT_FOUND', 'CASE_READ_FORBIDDEN'],
@@ -462,7 +472,17 @@ export const ROUTES = [
     ['department'],
     'Accept the case (受理); with pendingMaterials, accept while tolerable materials follow by pendingDueOn (容缺受理)',
     AcceptRequestSchema,
-    [...DEPARTMENT_ACTION_ERRORS, 'CASE_ANSWER_PERIOD_OVER', 'CASE_MATERIAL_MISSING', 'CASE_MATERIAL_UNKNOWN', 'CASE_MATERIAL_NOT_TOLERABLE', 'CASE_PENDING_MATERIAL_DUPLICATE', 'CASE_PENDING_MATERIALS_REQUIRED', 'CASE_PENDING_DUE_INVALID', 'INVALID_DATE'],
+    [
+      ...DEPARTMENT_ACTION_ERRORS,
+      'CASE_ANSWER_PERIOD_OVER',
+      'CASE_MATERIAL_MISSING',
+      'CASE_MATERIAL_UNKNOWN',
+      'CASE_MATERIAL_NOT_TOLERABLE',
+      'CASE_PENDING_MATERIAL_DUPLICATE',
+      'CASE_PENDING_MATERIALS_REQUIRED',
+      'CASE_PENDING_DUE_INVALID',
+      'INVALID_DATE',
+    ],
   ),
   caseAction(
     'requestSupplement',
@@ -521,7 +541,7 @@ export const ROUTES = [
     'acceptArchiveFindings',
     'accept-archive-findings',
     ['platform'],
-    'For a case that ended before intake refused such files: accept, with reasons, what the last archiving attempt found of a file (UNREADABLE: not of its type\'s format; ENCRYPTED) — nothing else can be accepted. The case is archived at once, its bundle\'s check report listing those findings as accepted, with the reasons, by whom and when',
+    "For a case that ended before intake refused such files: accept, with reasons, what the last archiving attempt found of a file (UNREADABLE: not of its type's format; ENCRYPTED) — nothing else can be accepted. The case is archived at once, its bundle's check report listing those findings as accepted, with the reasons, by whom and when",
     ReasonsRequestSchema,
     [...CASE_ACTION_ERRORS, 'CASE_ARCHIVED', 'CASE_ARCHIVE_NOTHING_TO_ACCEPT', 'CASE_REASONS_REQUIRED'],
   ),
@@ -535,25 +555,25 @@ export const ROUTES = [
     'decideCase',
     'decide',
     ['department'],
-    'Decide an accepted case: approve, or deny with reasons. The decision document — and, approving an item that issues one, the e-licence — is sealed with the department\'s e-seal at once (the case\'s `results`)',
+    "Decide an accepted case: approve, or deny with reasons. The decision document — and, approving an item that issues one, the e-licence — is sealed with the department's e-seal at once (the case's `results`)",
     DecideRequestSchema,
-    [...DEPARTMENT_ACTION_ERRORS, 'CASE_CLOCK_PAUSED', 'CASE_JOINT_OPINIONS_MISSING', 'CASE_OUTCOME_INVALID', 'CASE_REASONS_REQUIRED', 'CASE_LICENCE_TERMS_INVALID', 'CASE_PENDING_MATERIALS_OUTSTANDING'],
+    [
+      ...DEPARTMENT_ACTION_ERRORS,
+      'CASE_CLOCK_PAUSED',
+      'CASE_JOINT_OPINIONS_MISSING',
+      'CASE_OUTCOME_INVALID',
+      'CASE_REASONS_REQUIRED',
+      'CASE_LICENCE_TERMS_INVALID',
+      'CASE_PENDING_MATERIALS_OUTSTANDING',
+    ],
   ),
   caseAction(
     'giveOpinion',
     'opinions',
     ['department'],
-    'A co-department\'s opinion on a joint case (协办意见): agree, or disagree with reasons, with optional uploaded attachments; once per co-department; resumes the workflow\'s wait for it',
+    "A co-department's opinion on a joint case (协办意见): agree, or disagree with reasons, with optional uploaded attachments; once per co-department; resumes the workflow's wait for it",
     OpinionRequestSchema,
-    [
-      ...CASE_ACTION_ERRORS,
-      'CASE_CO_DEPARTMENT_FORBIDDEN',
-      'CASE_NOT_DISPATCHED',
-      'CASE_OPINION_EXISTS',
-      'CASE_OPINION_INVALID',
-      'CASE_REASONS_REQUIRED',
-      ...MATERIAL_ERRORS,
-    ],
+    [...CASE_ACTION_ERRORS, 'CASE_CO_DEPARTMENT_FORBIDDEN', 'CASE_NOT_DISPATCHED', 'CASE_OPINION_EXISTS', 'CASE_OPINION_INVALID', 'CASE_REASONS_REQUIRED', ...MATERIAL_ERRORS],
   ),
   caseAction('withdrawCase', 'withdraw', ['channel'], 'Withdraw the case for its applicant (撤回), with a reason, before a decision', WithdrawRequestSchema, [
     ...CHANNEL_ACTION_ERRORS,
@@ -566,7 +586,7 @@ export const ROUTES = [
     function: 'cases',
     auth: 'iam',
     roles: ['department'],
-    summary: 'The calling department\'s cases in one status (default received), soonest due first',
+    summary: "The calling department's cases in one status (default received), soonest due first",
     query: QueueQuerySchema,
     response: CaseListSchema,
     errors: ['INVALID_CURSOR'],
@@ -578,7 +598,7 @@ export const ROUTES = [
     function: 'cases',
     auth: 'iam',
     roles: ['department'],
-    summary: 'The calling co-department\'s open joint tasks (opinions awaited from it), soonest due first; escalated ones are past their due day',
+    summary: "The calling co-department's open joint tasks (opinions awaited from it), soonest due first; escalated ones are past their due day",
     query: JointTaskQueueQuerySchema,
     response: JointTaskListSchema,
     errors: ['INVALID_CURSOR'],
@@ -656,7 +676,7 @@ export const ROUTES = [
     function: 'platform',
     auth: 'iam',
     roles: anyone,
-    summary: 'The official holiday arrangements loaded: each year\'s newest version, its source and who loaded it, and the last day the loaded data reaches',
+    summary: "The official holiday arrangements loaded: each year's newest version, its source and who loaded it, and the last day the loaded data reaches",
     response: CalendarOverviewSchema,
     errors: [],
   },
@@ -667,7 +687,7 @@ export const ROUTES = [
     function: 'platform',
     auth: 'iam',
     roles: anyone,
-    summary: 'One year\'s arrangement: its newest version, every version (hash-chained, with the chain check) and the statutory holidays it must give off',
+    summary: "One year's arrangement: its newest version, every version (hash-chained, with the chain check) and the statutory holidays it must give off",
     params: CalendarYearParamsSchema,
     response: CalendarYearViewSchema,
     errors: ['CALENDAR_YEAR_NOT_LOADED'],
@@ -679,7 +699,7 @@ export const ROUTES = [
     function: 'platform',
     auth: 'iam',
     roles: ['platform'],
-    summary: 'Loads a year\'s arrangement (or a correction) as its next version; open cases whose dates rest on that year are computed again by the sweep',
+    summary: "Loads a year's arrangement (or a correction) as its next version; open cases whose dates rest on that year are computed again by the sweep",
     params: CalendarYearParamsSchema,
     body: CalendarYearDocumentSchema,
     response: CalendarLoadResultSchema,

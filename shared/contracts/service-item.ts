@@ -15,7 +15,7 @@ export const CreditCodeSchema = z
 export const ImplementationCodeSchema = z
   .string()
   .regex(/^[0-9A-Z]{19,36}$/, '实施编码为19至36位数字或大写字母 (19-36 characters of 0-9 A-Z)')
-  .meta({ description: '实施编码: the implementing department\'s credit code followed by the item\'s own part (GB/T 39554.1-2020)' });
+  .meta({ description: "实施编码: the implementing department's credit code followed by the item's own part (GB/T 39554.1-2020)" });
 
 export const ItemTypeSchema = z
   .enum([
@@ -29,9 +29,7 @@ export const ItemTypeSchema = z
   ])
   .meta({ description: '办件类型 / item type' });
 
-export const RetentionSchema = z
-  .enum(['permanent', '30y', '10y'])
-  .meta({ description: '保管期限 of the case files: permanent, 30 years or 10 years' });
+export const RetentionSchema = z.enum(['permanent', '30y', '10y']).meta({ description: '保管期限 of the case files: permanent, 30 years or 10 years' });
 
 export const HandlingModeSchema = z
   .enum(['fully-online', 'online-prereview-window', 'window'])
@@ -64,7 +62,11 @@ export const CoDepartmentSchema = z
 export const ServiceGuideSchema = z
   .object({
     implementationCode: ImplementationCodeSchema,
-    basicCode: z.string().regex(/^[0-9A-Z]{1,12}$/).optional().meta({ description: '基本编码, up to 12 characters' }),
+    basicCode: z
+      .string()
+      .regex(/^[0-9A-Z]{1,12}$/)
+      .optional()
+      .meta({ description: '基本编码, up to 12 characters' }),
     name: text(200).meta({ description: '事项名称' }),
     type: ItemTypeSchema,
     departmentId: CreditCodeSchema.meta({ description: '实施机构 (implementing department)' }),
@@ -91,8 +93,12 @@ export const ServiceGuideSchema = z
     handlingMode: HandlingModeSchema,
     visits: z.int().min(0).max(10).meta({ description: '到场次数' }),
     resultSample: text(1000).optional().meta({ description: '结果样本: what the applicant receives' }),
-    resultLicenceType: z.string().regex(/^[0-9A-Z]{1,32}$/).optional().meta({ description: 'e-licence type issued on approval' }),
-    resultLicenceName: text(100).optional().meta({ description: 'the e-licence\'s name (e.g. 食品经营许可证); default: the result sample' }),
+    resultLicenceType: z
+      .string()
+      .regex(/^[0-9A-Z]{1,32}$/)
+      .optional()
+      .meta({ description: 'e-licence type issued on approval' }),
+    resultLicenceName: text(100).optional().meta({ description: "the e-licence's name (e.g. 食品经营许可证); default: the result sample" }),
     contact: z
       .object({
         consultationPhone: text(50),
@@ -169,10 +175,10 @@ export const ItemSummarySchema = z
     name: z.string(),
     type: ItemTypeSchema,
     departmentId: z.string(),
-    departmentName: z.string().optional().meta({ description: 'the department\'s name from the directory' }),
-    version: z.int().optional().meta({ description: 'newest version: for the item\'s department and reviewers only' }),
-    state: WorkingStateSchema.optional().meta({ description: 'working state of the newest version: for the item\'s department and reviewers only' }),
-    updatedAt: z.iso.datetime().optional().meta({ description: 'for the item\'s department and reviewers only' }),
+    departmentName: z.string().optional().meta({ description: "the department's name from the directory" }),
+    version: z.int().optional().meta({ description: "newest version: for the item's department and reviewers only" }),
+    state: WorkingStateSchema.optional().meta({ description: "working state of the newest version: for the item's department and reviewers only" }),
+    updatedAt: z.iso.datetime().optional().meta({ description: "for the item's department and reviewers only" }),
     publicState: PublicStateSchema,
     effectivePublicState: PublicStateSchema,
     publishedVersion: z.int().optional(),
@@ -181,9 +187,7 @@ export const ItemSummarySchema = z
   })
   .meta({ id: 'ItemSummary', description: 'what everyone sees is the published item; work in progress only its department and the reviewers see' });
 
-export const ItemListSchema = z
-  .object({ items: z.array(ItemSummarySchema), nextCursor: z.string().optional() })
-  .meta({ id: 'ItemList' });
+export const ItemListSchema = z.object({ items: z.array(ItemSummarySchema), nextCursor: z.string().optional() }).meta({ id: 'ItemList' });
 
 // ---- request payloads ----
 
@@ -243,8 +247,6 @@ export const ItemCodeParamsSchema = z.object({ code: ImplementationCodeSchema })
 export const ItemVersionParamsSchema = z
   .object({
     code: ImplementationCodeSchema,
-    n: z
-      .union([z.literal('latest'), z.coerce.number().int().min(1)])
-      .meta({ description: 'version number, or `latest` for the newest version the caller may see' }),
+    n: z.union([z.literal('latest'), z.coerce.number().int().min(1)]).meta({ description: 'version number, or `latest` for the newest version the caller may see' }),
   })
   .strict();

@@ -31,11 +31,8 @@ export class DomainError extends Error {
 export const invalid = (code: string, field: string | undefined, messageZh: string, message: string): DomainError =>
   new DomainError({ code, kind: 'invalid', field, messageZh, message });
 
-export const forbidden = (code: string, messageZh: string, message: string, field?: string): DomainError =>
-  new DomainError({ code, kind: 'forbidden', field, messageZh, message });
+export const forbidden = (code: string, messageZh: string, message: string, field?: string): DomainError => new DomainError({ code, kind: 'forbidden', field, messageZh, message });
 
-export const conflict = (code: string, messageZh: string, message: string, field?: string): DomainError =>
-  new DomainError({ code, kind: 'conflict', field, messageZh, message });
+export const conflict = (code: string, messageZh: string, message: string, field?: string): DomainError => new DomainError({ code, kind: 'conflict', field, messageZh, message });
 
-export const notFound = (code: string, messageZh: string, message: string): DomainError =>
-  new DomainError({ code, kind: 'not-found', messageZh, message });
+export const notFound = (code: string, messageZh: string, message: string): DomainError => new DomainError({ code, kind: 'not-found', messageZh, message });

@@ -87,14 +87,29 @@ export async function benchArchive(): Promise<void> {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const signer: SealSigner = { sign: async (_k, message) => sign('sha256', message, privateKey) };
   const kid = 'arn:aws-cn:kms:cn-north-1:000000000000:key/bench';
-  const jwks = { keys: [sealJwk(publicKey.export({ type: 'spki', format: 'der' }), { kid, department: FOOD.departmentId, seal: 'seal-1' }), sealJwk(publicKey.export({ type: 'spki', format: 'der' }), { kid: `${kid}-archive`, department: ARCHIVE_SEAL.department, seal: ARCHIVE_SEAL.seal })] };
+  const jwks = {
+    keys: [
+      sealJwk(publicKey.export({ type: 'spki', format: 'der' }), { kid, department: FOOD.departmentId, seal: 'seal-1' }),
+      sealJwk(publicKey.export({ type: 'spki', format: 'der' }), { kid: `${kid}-archive`, department: ARCHIVE_SEAL.department, seal: ARCHIVE_SEAL.seal }),
+    ],
+  };
 
   // The case: four current materials (the first four files), the rest superseded versions.
   const current = FOOD.materials.filter((m) => m.required).slice(0, 4);
   const materials: Record<string, CaseMaterial> = {};
-  for (const [i, m] of current.entries()) materials[m.name] = { kind: 'upload', objectKey: `cases/20261009BENCH00001/${i}`, sha256: await sha256Of(i, sizes[i]!), size: sizes[i]!, contentType: 'application/pdf' };
+  for (const [i, m] of current.entries())
+    materials[m.name] = { kind: 'upload', objectKey: `cases/20261009BENCH00001/${i}`, sha256: await sha256Of(i, sizes[i]!), size: sizes[i]!, contentType: 'application/pdf' };
   const ctx = (date: string, actor: Parameters<typeof fileCase>[1]['actor']) => ({ actor, at: `${date}T02:00:00.000Z`, today: date, calendar: officialCalendar });
-  const filed = fileCase({ caseNo: '20261009BENCH00001', item: { code: FOOD.implementationCode, version: 1, guide: FOOD }, applicant: { kind: 'person', residentId: '11010519491231002X', name: '张三', phone: '13800138000' }, form: {}, materials }, ctx('2026-10-09', { name: 'portal', role: 'channel', channelId: 'kunming-portal' }));
+  const filed = fileCase(
+    {
+      caseNo: '20261009BENCH00001',
+      item: { code: FOOD.implementationCode, version: 1, guide: FOOD },
+      applicant: { kind: 'person', residentId: '11010519491231002X', name: '张三', phone: '13800138000' },
+      form: {},
+      materials,
+    },
+    ctx('2026-10-09', { name: 'portal', role: 'channel', channelId: 'kunming-portal' }),
+  );
   let state: CaseState = filed.state;
   const history: CaseHistoryEntry[] = [filed.entry];
   for (const [command, c] of [
@@ -107,7 +122,11 @@ export async function benchArchive(): Promise<void> {
   }
   const document = canonicalize(decisionDocument(state, undefined));
   const seal = await sealDocument(Buffer.from(document), { keyId: kid, department: FOOD.departmentId, seal: 'seal-1', sealedAt: '2026-10-12T02:00:01.000Z' }, signer);
-  const sealed = applyCaseCommand(state, { action: 'seal', results: { decision: { document, seal }, sealedAt: '2026-10-12T02:00:01.000Z' } }, { ...ctx('2026-10-12', SYSTEM_CALLER), at: '2026-10-12T02:00:01.000Z' });
+  const sealed = applyCaseCommand(
+    state,
+    { action: 'seal', results: { decision: { document, seal }, sealedAt: '2026-10-12T02:00:01.000Z' } },
+    { ...ctx('2026-10-12', SYSTEM_CALLER), at: '2026-10-12T02:00:01.000Z' },
+  );
   history.push(sealed.entry);
   state = sealed.state;
 
@@ -116,13 +135,30 @@ export async function benchArchive(): Promise<void> {
       const m = current[i];
       return {
         record: m
-          ? { path: bundleFilePath('materials', m.name, 'application/pdf'), role: 'material', name: m.name, sha256: (materials[m.name] as { sha256: string }).sha256, size, contentType: 'application/pdf' }
+          ? {
+              path: bundleFilePath('materials', m.name, 'application/pdf'),
+              role: 'material',
+              name: m.name,
+              sha256: (materials[m.name] as { sha256: string }).sha256,
+              size,
+              contentType: 'application/pdf',
+            }
           : { path: bundleFilePath('materials/superseded', `v${i}`, 'application/pdf'), role: 'superseded-material', size, contentType: 'application/pdf' },
         open: () => fileBytes(i, size),
       };
     });
   const bundle = () =>
-    caseBundle({ state, history, retention: FOOD.retention, materials: bundleMaterials(), jwks, archiveKey: { keyId: `${kid}-archive`, alg: 'ES256' }, signer, scan: { ran: false, scanner: 'bench: none', infected: [] }, archivedAt: new Date('2026-10-12T03:00:00.000Z') });
+    caseBundle({
+      state,
+      history,
+      retention: FOOD.retention,
+      materials: bundleMaterials(),
+      jwks,
+      archiveKey: { keyId: `${kid}-archive`, alg: 'ES256' },
+      signer,
+      scan: { ran: false, scanner: 'bench: none', infected: [] },
+      archivedAt: new Date('2026-10-12T03:00:00.000Z'),
+    });
 
   let peak = 0;
   const seen = (rss: number) => (peak = Math.max(peak, rss));
@@ -144,7 +180,10 @@ export async function benchArchive(): Promise<void> {
     const s3server = await s3rverProcess(dir);
     const client = new S3Client({ endpoint: s3server.endpoint, region: 'cn-north-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
     const requests = new Map<string, number>();
-    client.middlewareStack.add((next, context) => (args) => (requests.set(context.commandName ?? '?', (requests.get(context.commandName ?? '?') ?? 0) + 1), next(args)), { step: 'initialize', name: 'benchCount' });
+    client.middlewareStack.add((next, context) => (args) => (requests.set(context.commandName ?? '?', (requests.get(context.commandName ?? '?') ?? 0) + 1), next(args)), {
+      step: 'initialize',
+      name: 'benchCount',
+    });
     const store = new S3ArchiveStore(client, 'bench-archive');
     try {
       peak = 0;
@@ -152,13 +191,28 @@ export async function benchArchive(): Promise<void> {
       const written = bundle();
       const stored = await store.write('bundles/bench.tar', sampled(written.stream, seen), { retainUntil: new Date('2056-10-12T00:00:00Z'), legalHold: false, metadata: {} });
       const writeSeconds = (performance.now() - t) / 1000;
-      rows.push(['build + write to s3rver (multipart)', mb(stored.size), (stored.size / 1024 / 1024 / writeSeconds).toFixed(0), mb(peak), (await written.report).passed ? 'passed' : 'FAILED']);
+      rows.push([
+        'build + write to s3rver (multipart)',
+        mb(stored.size),
+        (stored.size / 1024 / 1024 / writeSeconds).toFixed(0),
+        mb(peak),
+        (await written.report).passed ? 'passed' : 'FAILED',
+      ]);
       const writeRequests = [...requests].map(([c, n]) => `${c.replace(/Command$/, '')} ×${n}`).join(', ');
       requests.clear();
       peak = 0;
       t = performance.now();
-      const audit = await auditBundle(sampled(store.read('bundles/bench.tar') as AsyncIterable<Buffer>, seen), { scan: { ran: false, scanner: 'bench: none', infected: [] }, publishedJwks: jwks });
-      rows.push(['read back + four-property check', mb(stored.size), (stored.size / 1024 / 1024 / ((performance.now() - t) / 1000)).toFixed(0), mb(peak), audit.report.passed ? 'passed' : 'FAILED']);
+      const audit = await auditBundle(sampled(store.read('bundles/bench.tar') as AsyncIterable<Buffer>, seen), {
+        scan: { ran: false, scanner: 'bench: none', infected: [] },
+        publishedJwks: jwks,
+      });
+      rows.push([
+        'read back + four-property check',
+        mb(stored.size),
+        (stored.size / 1024 / 1024 / ((performance.now() - t) / 1000)).toFixed(0),
+        mb(peak),
+        audit.report.passed ? 'passed' : 'FAILED',
+      ]);
       const readRequests = [...requests].map(([c, n]) => `${c.replace(/Command$/, '')} ×${n}`).join(', ');
       const raw = sizes.reduce((a, b) => a + b, 0);
       console.log(`\nE-archive: a case whose files total ${mb(raw)} MB (${files} files of up to 50 MB), bundled, written and checked`);

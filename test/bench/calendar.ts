@@ -30,16 +30,23 @@ export async function benchCalendar(): Promise<void> {
       return new ApiClient({ endpoint: platform.endpoint, region: platform.credentials.region, credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey } });
     };
     // Prepare: open cases whose statutory deadline lies in 2027 (provisional), filed and accepted 8 at a time.
-    const { ms: prepareMs } = await timeConcurrent(8, (i) => i < CASES, async (_w, i) => {
-      const materials: Record<string, unknown> = {};
-      for (const m of FOOD.materials.filter((x) => x.required)) materials[m.name] = await upload(as('portal'), `${m.name} ${randomUUID()}`);
-      const first17 = `53010219800101${String((i % 999) + 1).padStart(3, '0')}`;
-      const applicant = { kind: 'person', residentId: `${first17}${residentIdCheckChar(first17)}`, name: '张三', phone: '13800138000' };
-      const filed = await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: FOOD.implementationCode, applicant, form: {}, materials } });
-      if (filed.status !== 201) throw new Error(`filing answered ${filed.status}`);
-      const accepted = await as('market').request('POST', `/v1/cases/${(filed.body as { caseNo: string }).caseNo}/accept`, { body: {} });
-      if (accepted.status !== 200) throw new Error(`accept answered ${accepted.status}`);
-    });
+    const { ms: prepareMs } = await timeConcurrent(
+      8,
+      (i) => i < CASES,
+      async (_w, i) => {
+        const materials: Record<string, unknown> = {};
+        for (const m of FOOD.materials.filter((x) => x.required)) materials[m.name] = await upload(as('portal'), `${m.name} ${randomUUID()}`);
+        const first17 = `53010219800101${String((i % 999) + 1).padStart(3, '0')}`;
+        const applicant = { kind: 'person', residentId: `${first17}${residentIdCheckChar(first17)}`, name: '张三', phone: '13800138000' };
+        const filed = await as('portal').request('POST', '/v1/cases', {
+          headers: { 'Idempotency-Key': randomUUID() },
+          body: { itemCode: FOOD.implementationCode, applicant, form: {}, materials },
+        });
+        if (filed.status !== 201) throw new Error(`filing answered ${filed.status}`);
+        const accepted = await as('market').request('POST', `/v1/cases/${(filed.body as { caseNo: string }).caseNo}/accept`, { body: {} });
+        if (accepted.status !== 200) throw new Error(`accept answered ${accepted.status}`);
+      },
+    );
     await platform.sweep(); // the calendar as it stands noted: the next run is after a change only
 
     // Act

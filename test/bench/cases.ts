@@ -53,7 +53,11 @@ export async function benchCases(as: (principal: string) => ApiClient): Promise<
   // 1. filing rate, sustained
   const deadline = performance.now() + FILING_SECONDS * 1000;
   const before = { filed, refused };
-  const rate = await timeConcurrent(CONCURRENCY, () => performance.now() < deadline, (w, i) => fileAs(workers[w]!, i));
+  const rate = await timeConcurrent(
+    CONCURRENCY,
+    () => performance.now() < deadline,
+    (w, i) => fileAs(workers[w]!, i),
+  );
   const rateFiled = filed - before.filed;
   const rateRefused = refused - before.refused;
   console.log(
@@ -68,7 +72,11 @@ export async function benchCases(as: (principal: string) => ApiClient): Promise<
 
   // 2. fill the table to CASES cases with more filings, at the same concurrency
   const need = Math.max(0, CASES - filed);
-  const fill = await timeConcurrent(CONCURRENCY, (i) => i < need, (w, i) => fileAs(workers[w]!, i));
+  const fill = await timeConcurrent(
+    CONCURRENCY,
+    (i) => i < need,
+    (w, i) => fileAs(workers[w]!, i),
+  );
   console.log(
     `\ncases table filled to ${filed} cases (${need} more filings at concurrency ${CONCURRENCY} in ${(fill.ms / 1000).toFixed(1)} s, ` +
       `${(need / (fill.ms / 1000 || 1)).toFixed(1)}/s; not 201 in all: ${refused})`,

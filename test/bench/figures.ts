@@ -16,11 +16,7 @@ export async function timeEach(n: number, fn: (i: number) => Promise<void>): Pro
  * they start) is made while `more(i)` holds; each loop stops at the first call it may not make, so
  * `more` must turn false by itself (a deadline, a count). Answers each call's time and the wall time.
  */
-export async function timeConcurrent(
-  workers: number,
-  more: (i: number) => boolean,
-  fn: (worker: number, i: number) => Promise<void>,
-): Promise<{ times: number[]; ms: number }> {
+export async function timeConcurrent(workers: number, more: (i: number) => boolean, fn: (worker: number, i: number) => Promise<void>): Promise<{ times: number[]; ms: number }> {
   const times: number[] = [];
   let next = 0;
   const t0 = performance.now();

@@ -61,10 +61,13 @@ export async function benchJoint(): Promise<void> {
       ended.push(run.executionEndMs);
     }
     console.log(`\njoint handling, ${RUNS} cases with 2 co-departments: from sending the last opinion (ms)`);
-    table([
-      ['its answer (the case: opinions complete)', ...percentiles(request)],
-      ['the execution ended (SUCCEEDED)', ...percentiles(ended)],
-    ], ['', 'p50', 'p95', 'p99', 'max']);
+    table(
+      [
+        ['its answer (the case: opinions complete)', ...percentiles(request)],
+        ['the execution ended (SUCCEEDED)', ...percentiles(ended)],
+      ],
+      ['', 'p50', 'p95', 'p99', 'max'],
+    );
   } finally {
     await platform.close();
     await rm(dataDir, { recursive: true, force: true });

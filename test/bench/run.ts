@@ -65,10 +65,13 @@ async function main(): Promise<void> {
     }
   }
   console.log('npm start → ready (ms)');
-  table([
-    ['first start (seeds sample data)', ...summary(first)],
-    ['restart (existing data)', ...summary(restart)],
-  ], ['', 'min', 'median', 'max']);
+  table(
+    [
+      ['first start (seeds sample data)', ...summary(first)],
+      ['restart (existing data)', ...summary(restart)],
+    ],
+    ['', 'min', 'median', 'max'],
+  );
 
   // 2. latency, through the real HTTP gateway, signing included
   const { dir, started } = kept!;
@@ -91,10 +94,13 @@ async function main(): Promise<void> {
     if (res.status !== 201) throw new Error(`POST /v1/items answered ${res.status}: ${JSON.stringify(res.body)}`);
   });
   console.log(`\nlatency (ms), ${REQUESTS} sequential signed requests each`);
-  table([
-    ['GET /v1/items (limit 20)', ...percentiles(list)],
-    ['POST /v1/items (draft)', ...percentiles(draft)],
-  ], ['', 'p50', 'p95', 'p99', 'max']);
+  table(
+    [
+      ['GET /v1/items (limit 20)', ...percentiles(list)],
+      ['POST /v1/items (draft)', ...percentiles(draft)],
+    ],
+    ['', 'p50', 'p95', 'p99', 'max'],
+  );
 
   // 3. cases, on the same platform: filing rate, then the queue with BENCH_CASES cases filed
   await benchCases(client);

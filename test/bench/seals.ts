@@ -59,13 +59,16 @@ export async function benchSeals(): Promise<void> {
         const caseNo = await acceptedCase(platform, as, i + (outcome === 'denied' ? RUNS : 0));
         kmsCalls.clear();
         const t = performance.now();
-        const decided = await as('market').request('POST', `/v1/cases/${caseNo}/decide`, { body: outcome === 'approved' ? { outcome, licence: { data: { 住所: '昆明市呈贡区示例路1号', 注册资本: '100万元' } } } : { outcome, reasons: ['名称与已登记企业重复'] } });
+        const decided = await as('market').request('POST', `/v1/cases/${caseNo}/decide`, {
+          body: outcome === 'approved' ? { outcome, licence: { data: { 住所: '昆明市呈贡区示例路1号', 注册资本: '100万元' } } } : { outcome, reasons: ['名称与已登记企业重复'] },
+        });
         roundTrips.push(performance.now() - t);
         const body = decided.body as Json;
         if (decided.status !== 200 || !body.results) throw new Error(`decide answered ${decided.status} ${JSON.stringify(body).slice(0, 300)}`);
         licenceId ||= body.results.licenceId ?? '';
         calls += [...kmsCalls.values()].reduce((a, b) => a + b, 0);
-        if (i === 0) rows.push([outcome === 'approved' ? 'approved (decision + e-licence)' : 'denied (decision only)', [...kmsCalls].map(([c, n]) => `${c} ×${n}`).join(', ') || 'none']);
+        if (i === 0)
+          rows.push([outcome === 'approved' ? 'approved (decision + e-licence)' : 'denied (decision only)', [...kmsCalls].map(([c, n]) => `${c} ×${n}`).join(', ') || 'none']);
       }
       rows[rows.length - 1]!.push((calls / RUNS).toFixed(2));
     }
@@ -96,7 +99,11 @@ export async function benchSeals(): Promise<void> {
     const large = Buffer.from(canonicalize({ ...JSON.parse(v.document), data: { 经营范围: '餐饮服务'.repeat(600) } }));
     const sealLarge = () => sealDocument(large, { keyId: key.keyId, alg: key.alg, department: key.department, seal: key.seal, sealedAt: new Date().toISOString() }, signer);
     const rate = async (label: string, concurrency: number, fn: () => Promise<unknown>) => {
-      const { times, ms } = await timeConcurrent(concurrency, (i) => i < SEALS, async () => void (await fn()));
+      const { times, ms } = await timeConcurrent(
+        concurrency,
+        (i) => i < SEALS,
+        async () => void (await fn()),
+      );
       return [label, String(concurrency), (SEALS / (ms / 1000)).toFixed(0), ...percentiles(times).slice(0, 2)];
     };
     console.log(`\nE-seals per second on the embedded platform (${SEALS} seals each; the local KMS signer over its wire protocol)`);
@@ -119,8 +126,16 @@ export async function benchSeals(): Promise<void> {
 async function acceptedCase(platform: RunningPlatform, as: (name: string) => ApiClient, i: number): Promise<string> {
   const materials: Json = {};
   for (const m of REGISTRATION.materials.filter((x) => x.required)) materials[m.name] = await upload(as('portal'), `${m.name} ${randomUUID()}`);
-  const applicant = { kind: 'organisation', creditCode: makeCreditCode('91530100', String(20000000 + i)), name: `基准测试公司${i}`, contact: { name: '王五', phone: '0871-6543210' } };
-  const filed = await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: REGISTRATION.implementationCode, applicant, form: {}, materials } });
+  const applicant = {
+    kind: 'organisation',
+    creditCode: makeCreditCode('91530100', String(20000000 + i)),
+    name: `基准测试公司${i}`,
+    contact: { name: '王五', phone: '0871-6543210' },
+  };
+  const filed = await as('portal').request('POST', '/v1/cases', {
+    headers: { 'Idempotency-Key': randomUUID() },
+    body: { itemCode: REGISTRATION.implementationCode, applicant, form: {}, materials },
+  });
   if (filed.status !== 201) throw new Error(`filing answered ${filed.status} ${JSON.stringify(filed.body).slice(0, 300)} (${platform.endpoint})`);
   const caseNo = (filed.body as Json).caseNo as string;
   const accepted = await as('market').request('POST', `/v1/cases/${caseNo}/accept`, { body: {} });

@@ -51,7 +51,10 @@ async function file(applicant: Json, real?: Buffer): Promise<string> {
   const materials: Json = {};
   for (const m of REGISTRATION.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
   if (real) materials[FIRST_MATERIAL] = await uploadBytes(as('portal'), real);
-  const filed = await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: REGISTRATION.implementationCode, applicant, form: { 注册资本: '100万元' }, materials } });
+  const filed = await as('portal').request('POST', '/v1/cases', {
+    headers: { 'Idempotency-Key': randomUUID() },
+    body: { itemCode: REGISTRATION.implementationCode, applicant, form: { 注册资本: '100万元' }, materials },
+  });
   expect(filed.status).toBe(201);
   return (filed.body as Json).caseNo as string;
 }
@@ -71,7 +74,7 @@ describe('every ended case archived, and an auditor verifying it alone', () => {
   let decided: Json;
   let refused: Json;
 
-  it('archives a decided case and a refused one as they end, locked for the item\'s retention', async () => {
+  it("archives a decided case and a refused one as they end, locked for the item's retention", async () => {
     const a = await file(SHOP, REAL_PDF);
     expect((await as('market').request('POST', `/v1/cases/${a}/accept`, { body: {} })).status).toBe(200);
     expect((await as('market').request('POST', `/v1/cases/${a}/decide`, { body: { outcome: 'approved' } })).status).toBe(200);
@@ -82,7 +85,12 @@ describe('every ended case archived, and an auditor verifying it alone', () => {
     refused = await archived(b);
 
     // 有限责任公司设立登记 is kept permanently: 100 years' lock and a legal hold
-    expect(decided.archive).toMatchObject({ state: 'archived', bundleKey: `bundles/${MARKET}/${REGISTRATION.implementationCode}/2026-09-01/${a}.tar`, retention: 'permanent', legalHold: true });
+    expect(decided.archive).toMatchObject({
+      state: 'archived',
+      bundleKey: `bundles/${MARKET}/${REGISTRATION.implementationCode}/2026-09-01/${a}.tar`,
+      retention: 'permanent',
+      legalHold: true,
+    });
     expect(decided.archive.retainUntil.slice(0, 4)).toBe('2126');
     expect(refused.archive).toMatchObject({ state: 'archived', bundleKey: `bundles/${MARKET}/${REGISTRATION.implementationCode}/2026-09-01/${b}.tar` });
     const history = (await as('market').request('GET', `/v1/cases/${a}/history`)).body as Json;
@@ -117,11 +125,20 @@ describe('every ended case archived, and an auditor verifying it alone', () => {
     expect(execFileSync('sha256sum', ['-c', 'manifest-sha256.txt'], { cwd: bag, encoding: 'utf8' })).not.toMatch(/FAILED/);
     expect(execFileSync('sha256sum', ['-c', 'tagmanifest-sha256.txt'], { cwd: bag, encoding: 'utf8' })).not.toMatch(/FAILED/);
     const metadata = JSON.parse(await readFile(join(bag, BAG_PATHS.metadata), 'utf8')) as Json;
-    expect(metadata).toMatchObject({ caseNo: decided.caseNo, itemCode: REGISTRATION.implementationCode, departmentId: MARKET, status: 'decided', retention: 'permanent', result: { outcome: 'approved', licenceId: decided.results.licenceId } });
+    expect(metadata).toMatchObject({
+      caseNo: decided.caseNo,
+      itemCode: REGISTRATION.implementationCode,
+      departmentId: MARKET,
+      status: 'decided',
+      retention: 'permanent',
+      result: { outcome: 'approved', licenceId: decided.results.licenceId },
+    });
     expect(await readFile(join(bag, BAG_PATHS.decision), 'utf8')).toBe(decided.results.decision.document);
     expect(JSON.parse(await readFile(join(bag, BAG_PATHS.licence), 'utf8'))).toMatchObject({ id: decided.results.licenceId, type: 'tongban/e-licence' });
     for (const m of REGISTRATION.materials.filter((x) => x.required)) {
-      expect(execFileSync('sha256sum', [join(bag, bundleFilePath('materials', m.name, 'application/pdf'))], { encoding: 'utf8' }).split(' ')[0]).toBe(decided.materials[m.name].sha256);
+      expect(execFileSync('sha256sum', [join(bag, bundleFilePath('materials', m.name, 'application/pdf'))], { encoding: 'utf8' }).split(' ')[0]).toBe(
+        decided.materials[m.name].sha256,
+      );
     }
     // The real PDF, byte for byte as the applicant uploaded it
     expect((await readFile(join(bag, bundleFilePath('materials', FIRST_MATERIAL, 'application/pdf')))).equals(REAL_PDF)).toBe(true);
@@ -135,7 +152,9 @@ describe('every ended case archived, and an auditor verifying it alone', () => {
     await writeFile(join(work, 'input'), Buffer.concat([Buffer.from(`${seal.protected}.`), await readFile(join(bag, BAG_PATHS.tagManifest))]));
     await writeFile(join(work, 'signature.der'), joseToDer(Buffer.from(seal.signature, 'base64url')));
     execFileSync('openssl', ['pkey', '-pubin', '-inform', 'DER', '-in', join(work, 'key.der'), '-out', join(work, 'key.pem')]);
-    expect(execFileSync('openssl', ['dgst', '-sha256', '-verify', join(work, 'key.pem'), '-signature', join(work, 'signature.der'), join(work, 'input')], { encoding: 'utf8' })).toContain('Verified OK');
+    expect(
+      execFileSync('openssl', ['dgst', '-sha256', '-verify', join(work, 'key.pem'), '-signature', join(work, 'signature.der'), join(work, 'input')], { encoding: 'utf8' }),
+    ).toContain('Verified OK');
   });
 
   it('archives a case once: the sweep finds nothing more to do, and the case says where its bundle is', async () => {

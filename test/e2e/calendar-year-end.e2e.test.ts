@@ -24,7 +24,10 @@ const as = signedClients(() => env.platform);
 async function file(guide: typeof FOOD, applicant: Json): Promise<Json> {
   const materials: Json = {};
   for (const m of guide.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
-  const res = await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: guide.implementationCode, applicant, form: {}, materials } });
+  const res = await as('portal').request('POST', '/v1/cases', {
+    headers: { 'Idempotency-Key': randomUUID() },
+    body: { itemCode: guide.implementationCode, applicant, form: {}, materials },
+  });
   expect(res.status).toBe(201);
   return res.body as Json;
 }
@@ -113,8 +116,12 @@ describe('across the year end without the 2027 arrangement', () => {
   it('checks a planned suspension’s five working days on the provisional count', async () => {
     // On Wed 6 Jan: 7, 8, 11, 12, 13 Jan → the earliest effective day is Wed 13 Jan 2027.
     const latest = (await as('market').request('GET', `/v1/items/${FOOD.implementationCode}/versions/latest`)).body as Json;
-    const tooSoon = await as('market').request('POST', `/v1/items/${FOOD.implementationCode}/suspend`, { body: { baseVersion: latest.version, kind: 'planned', effectiveFrom: '2027-01-12', reason: '系统升级' } });
-    const planned = await as('market').request('POST', `/v1/items/${FOOD.implementationCode}/suspend`, { body: { baseVersion: latest.version, kind: 'planned', effectiveFrom: '2027-01-13', reason: '系统升级' } });
+    const tooSoon = await as('market').request('POST', `/v1/items/${FOOD.implementationCode}/suspend`, {
+      body: { baseVersion: latest.version, kind: 'planned', effectiveFrom: '2027-01-12', reason: '系统升级' },
+    });
+    const planned = await as('market').request('POST', `/v1/items/${FOOD.implementationCode}/suspend`, {
+      body: { baseVersion: latest.version, kind: 'planned', effectiveFrom: '2027-01-13', reason: '系统升级' },
+    });
 
     expect([tooSoon.status, (tooSoon.body as Json).error.code]).toEqual([400, 'SUSPENSION_NOTICE_TOO_SHORT']);
     expect((tooSoon.body as Json).error.message).toContain('2027-01-13 (provisional');

@@ -71,8 +71,22 @@ describe('tongban cases, from filing to decision', () => {
     licence = await material('licence.pdf', '营业执照');
     layout = await material('layout.png', '平面布局图（第一稿）');
     fileArgs = [
-      'cases', 'file', '--as', 'portal', '--item', FOOD.implementationCode, '--applicant', applicant, '--form', join(files, 'form.json'),
-      '--material', `${APPLICATION}=${application.path}`, '--material', `${BUSINESS_LICENCE}=${licence.path}`, '--material', `${LAYOUT}=${layout.path}`,
+      'cases',
+      'file',
+      '--as',
+      'portal',
+      '--item',
+      FOOD.implementationCode,
+      '--applicant',
+      applicant,
+      '--form',
+      join(files, 'form.json'),
+      '--material',
+      `${APPLICATION}=${application.path}`,
+      '--material',
+      `${BUSINESS_LICENCE}=${licence.path}`,
+      '--material',
+      `${LAYOUT}=${layout.path}`,
     ];
   });
 
@@ -87,7 +101,11 @@ describe('tongban cases, from filing to decision', () => {
     filed = { caseNo: caseNo!, key: key! };
     expect(res.out).toContain('收件回执');
     expect(res.out).toContain(`${FOOD.name}  (${FOOD.implementationCode}, version`);
-    for (const [name, f] of [[APPLICATION, application], [BUSINESS_LICENCE, licence], [LAYOUT, layout]] as const) {
+    for (const [name, f] of [
+      [APPLICATION, application],
+      [BUSINESS_LICENCE, licence],
+      [LAYOUT, layout],
+    ] as const) {
       expect(res.out).toContain(`${name}  ${name === LAYOUT ? 'image/png' : 'application/pdf'}, ${f.size} bytes, sha256 ${f.sha256}`);
     }
     expect(res.out).toContain(`答复期限 answer due:    ${officialCalendar.addWorkingDays(TODAY, 5).date}`);
@@ -152,7 +170,21 @@ describe('tongban cases, from filing to decision', () => {
     const acceptedCase = JSON.parse(accepted.out) as Json;
     expect(acceptedCase).toMatchObject({ status: 'accepted', acceptance: { on: TODAY, mode: 'pending-materials', pendingMaterials: [RULES], pendingDueOn: PENDING_DUE } });
 
-    const paused = await tongban('cases', 'pause', filed.caseNo, '--procedure', '现场勘验', '--reason', '现场核查经营场所', '--days', '5', '--as', 'market', '--base', String(acceptedCase.version));
+    const paused = await tongban(
+      'cases',
+      'pause',
+      filed.caseNo,
+      '--procedure',
+      '现场勘验',
+      '--reason',
+      '现场核查经营场所',
+      '--days',
+      '5',
+      '--as',
+      'market',
+      '--base',
+      String(acceptedCase.version),
+    );
     expect(paused).toMatchObject({ code: 0 });
     expect(paused.out).toContain(`暂停 pause ${TODAY} → …: 现场勘验 site-inspection: 现场核查经营场所`);
     const resumed = await tongban('cases', 'resume', filed.caseNo, '--as', 'market');
@@ -179,7 +211,17 @@ describe('tongban cases, from filing to decision', () => {
     expect(history.code).toBe(0);
     const lines = history.out.split('\n').filter((l) => /^\d+ {2}/.test(l));
     // The archive entry follows the seal once the archive function (started after the answer) is done.
-    expect(lines.map((l) => l.split(/\s+/).at(-1)).slice(0, 9)).toEqual(['file', 'request-supplement', 'supplement', 'accept-pending', 'pause', 'resume', 'deliver', 'decide', 'seal']);
+    expect(lines.map((l) => l.split(/\s+/).at(-1)).slice(0, 9)).toEqual([
+      'file',
+      'request-supplement',
+      'supplement',
+      'accept-pending',
+      'pause',
+      'resume',
+      'deliver',
+      'decide',
+      'seal',
+    ]);
     expect(lines[0]).toMatch(/^1 {2}2026-11-2\dT\S+ {2}portal \(channel\) {2}—→received {2}file$/);
     expect(lines[1]).toContain('market (department)  received→supplement-requested');
     expect(lines[6]).toContain('portal (channel)  accepted→accepted');

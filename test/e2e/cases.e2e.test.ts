@@ -123,7 +123,12 @@ describe('a case from upload to decision, with a supplement round and a pause', 
   it('lets the department ask for every problem at once, and the channel supplement', async () => {
     // Act
     const request = await as('market').request('POST', `/v1/cases/${caseNo}/supplement-request`, {
-      body: { problems: [{ material: LAYOUT, problem: '平面图比例不清晰' }, { material: RULES, problem: '未提交' }] },
+      body: {
+        problems: [
+          { material: LAYOUT, problem: '平面图比例不清晰' },
+          { material: RULES, problem: '未提交' },
+        ],
+      },
     });
     const portalView = await as('portal').request('GET', `/v1/cases/${caseNo}`);
     const supplement = await as('portal').request('POST', `/v1/cases/${caseNo}/supplement`, {
@@ -144,7 +149,7 @@ describe('a case from upload to decision, with a supplement round and a pause', 
     expect(((await as('market').request('GET', `/v1/cases/${caseNo}`)).body as Json).version).toBe((supplement.body as Json).version);
   });
 
-  it('shows the case in the department\'s queue while it waits for an answer, and the channel\'s list by applicant', async () => {
+  it("shows the case in the department's queue while it waits for an answer, and the channel's list by applicant", async () => {
     // Act
     const queue = await as('market').request('GET', '/v1/queue', { query: { status: 'received', limit: '100' } });
     const mine = await as('portal').request('GET', '/v1/cases', { query: { applicant: ZHANG.residentId } });
@@ -281,7 +286,9 @@ describe('filing refusals over HTTP', () => {
     const before = ((await as('portal').request('GET', '/v1/cases', { query: { limit: '100' } })).body as Json).cases.length;
     const filed = await file(body);
     const caseNo = (filed.body as Json).caseNo as string;
-    expect((await as('market').request('POST', `/v1/cases/${caseNo}/supplement-request`, { body: { problems: [{ material: APPLICATION, problem: '缺少签字' }] } })).status).toBe(200);
+    expect((await as('market').request('POST', `/v1/cases/${caseNo}/supplement-request`, { body: { problems: [{ material: APPLICATION, problem: '缺少签字' }] } })).status).toBe(
+      200,
+    );
     const asked = (await as('portal').request('GET', `/v1/cases/${caseNo}`)).body as Json;
 
     // Act

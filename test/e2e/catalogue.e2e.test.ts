@@ -224,7 +224,9 @@ describe('the item lifecycle, signed, through the API', () => {
     expect(refused.body).toMatchObject({ error: { code: 'SUSPENSION_NOTICE_TOO_SHORT', field: 'effectiveFrom' } });
     const from = officialCalendar.addWorkingDays(TODAY, 5).date;
     expect(from).toBe('2026-11-30'); // Fri 27 + the weekend → Mon 30 Nov
-    const v9 = await market.request('POST', `/v1/items/${code}/suspend`, { body: { baseVersion: 8, kind: 'planned', effectiveFrom: from, reason: '系统升级', notice: `${from}起暂停网上办理` } });
+    const v9 = await market.request('POST', `/v1/items/${code}/suspend`, {
+      body: { baseVersion: 8, kind: 'planned', effectiveFrom: from, reason: '系统升级', notice: `${from}起暂停网上办理` },
+    });
     expect(v9.body).toMatchObject({ version: 9, publicState: 'published', suspension: { kind: 'planned', effectiveFrom: from } });
     expect(((await portal.request('GET', `/v1/items/${code}`)).body as Json).effectivePublicState).toBe('published');
     await market.request('POST', `/v1/items/${code}/resume`, { body: { baseVersion: 9 } });
@@ -301,9 +303,27 @@ describe('no 越权 and no partial state', () => {
     const market = as('market');
     const cases: [string, Json, number, string, string][] = [
       ['credit code with a letter never used (O)', newGuide('800000000010', { departmentId: '11530100015283015O' }), 400, 'VALIDATION_FAILED', 'guide.departmentId'],
-      ['bad credit code checksum', newGuide('800000000011', { departmentId: makeCreditCode('11530100', '01528301').slice(0, 17) + '0' }), 400, 'INVALID_CREDIT_CODE', 'guide.departmentId'],
-      ['implementation code of another department', { ...newGuide('800000000012'), implementationCode: `${DEPARTMENTS.housing.id}800000000012` }, 400, 'IMPLEMENTATION_CODE_DEPARTMENT_MISMATCH', 'guide.implementationCode'],
-      ['promised > statutory', newGuide('800000000013', { timeLimits: { statutoryDays: 10, promisedDays: 11 } }), 400, 'ITEM_PROMISED_EXCEEDS_STATUTORY', 'guide.timeLimits.promisedDays'],
+      [
+        'bad credit code checksum',
+        newGuide('800000000011', { departmentId: makeCreditCode('11530100', '01528301').slice(0, 17) + '0' }),
+        400,
+        'INVALID_CREDIT_CODE',
+        'guide.departmentId',
+      ],
+      [
+        'implementation code of another department',
+        { ...newGuide('800000000012'), implementationCode: `${DEPARTMENTS.housing.id}800000000012` },
+        400,
+        'IMPLEMENTATION_CODE_DEPARTMENT_MISMATCH',
+        'guide.implementationCode',
+      ],
+      [
+        'promised > statutory',
+        newGuide('800000000013', { timeLimits: { statutoryDays: 10, promisedDays: 11 } }),
+        400,
+        'ITEM_PROMISED_EXCEEDS_STATUTORY',
+        'guide.timeLimits.promisedDays',
+      ],
       [
         'unknown co-department',
         newGuide('800000000014', { jointHandling: { coDepartments: [{ departmentId: makeCreditCode('11530100', '09999999'), responsibility: '协办', timeLimitDays: 3 }] } }),
@@ -328,7 +348,15 @@ describe('no 越权 and no partial state', () => {
     const send = async (body: string) => {
       const url = new URL('/v1/items', platform.endpoint);
       const signed = await signer.sign(
-        new HttpRequest({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, headers: { host: url.host, 'content-type': 'application/json' }, body }),
+        new HttpRequest({
+          method: 'POST',
+          protocol: 'http:',
+          hostname: url.hostname,
+          port: Number(url.port),
+          path: url.pathname,
+          headers: { host: url.host, 'content-type': 'application/json' },
+          body,
+        }),
       );
       const res = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body });
       return { status: res.status, body: (await res.json()) as Json };
@@ -386,7 +414,11 @@ describe('the tongban CLI against the embedded platform', () => {
 
     // Act: a planned suspension, then its cancellation, as the market department
     const from = officialCalendar.addWorkingDays(TODAY, 6).date;
-    const suspended = await run(process.execPath, [join(ROOT, 'shared/cli/bin.mjs'), 'items', 'suspend', code, '--planned', '--from', from, '--reason', '系统升级', '--json', ...args], { cwd: ROOT, env });
+    const suspended = await run(
+      process.execPath,
+      [join(ROOT, 'shared/cli/bin.mjs'), 'items', 'suspend', code, '--planned', '--from', from, '--reason', '系统升级', '--json', ...args],
+      { cwd: ROOT, env },
+    );
     const resumed = await run(process.execPath, [join(ROOT, 'shared/cli/bin.mjs'), 'items', 'resume', code, '--json', ...args], { cwd: ROOT, env });
 
     // Assess

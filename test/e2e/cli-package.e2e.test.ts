@@ -80,7 +80,10 @@ describe('the CLI as a user installs it', () => {
     // Prepare: a company registration filed, accepted and decided: its decision sealed by the market's key
     const materials: Json = {};
     for (const m of REGISTRATION.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
-    const filed = await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: REGISTRATION.implementationCode, applicant: SHOP, form: { 注册资本: '100万元' }, materials } });
+    const filed = await as('portal').request('POST', '/v1/cases', {
+      headers: { 'Idempotency-Key': randomUUID() },
+      body: { itemCode: REGISTRATION.implementationCode, applicant: SHOP, form: { 注册资本: '100万元' }, materials },
+    });
     const caseNo = (filed.body as Json).caseNo as string;
     expect((await as('market').request('POST', `/v1/cases/${caseNo}/accept`, { body: {} })).status).toBe(200);
     const decided = await as('market').request('POST', `/v1/cases/${caseNo}/decide`, { body: { outcome: 'approved' } });

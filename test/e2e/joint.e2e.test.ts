@@ -113,7 +113,12 @@ describe('a joint case: one filing, opinions from two co-departments, one decisi
 
     expect(health.status).toBe(200);
     expect((health.body as Json).tasks).toEqual([
-      expect.objectContaining({ caseNo, leadDepartmentId: DEPARTMENTS.market.id, caseStatus: 'accepted', task: { departmentId: HEALTH, dispatchedOn: '2026-09-01', status: 'pending', dueOn: '2026-09-11', graceDays: 2, graceUntil: '2026-09-15' } }),
+      expect.objectContaining({
+        caseNo,
+        leadDepartmentId: DEPARTMENTS.market.id,
+        caseStatus: 'accepted',
+        task: { departmentId: HEALTH, dispatchedOn: '2026-09-01', status: 'pending', dueOn: '2026-09-11', graceDays: 2, graceUntil: '2026-09-15' },
+      }),
     ]);
     expect((fire.body as Json).tasks.map((t: Json) => [t.caseNo, t.task.dueOn])).toEqual([[caseNo, '2026-09-15']]);
     expect((police.body as Json).tasks).toEqual([]);
@@ -189,7 +194,7 @@ describe('a joint case: one filing, opinions from two co-departments, one decisi
     expect(execution.status).toBe('SUCCEEDED');
   });
 
-  it('decides once, listing every opinion; approving over the disagreement needs the lead\'s reasons', async () => {
+  it("decides once, listing every opinion; approving over the disagreement needs the lead's reasons", async () => {
     const bare = await as('market').request('POST', `/v1/cases/${caseNo}/decide`, { body: { outcome: 'approved' } });
     const decided = await as('market').request('POST', `/v1/cases/${caseNo}/decide`, {
       body: { outcome: 'approved', overrideReasons: ['申请人已书面承诺开业前拓宽疏散通道，消防部门将开业前复查'] },

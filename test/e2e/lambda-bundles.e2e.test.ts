@@ -36,7 +36,11 @@ let xray: Socket;
 let segments = 0;
 let deployed: DeployedFunction[];
 const runtimes = new Map<LambdaName, FunctionRuntime>();
-const runtime = (name: LambdaName) => runtimes.get(name) ?? (() => { throw new Error(`the ${name} function is not running`); })();
+const runtime = (name: LambdaName) =>
+  runtimes.get(name) ??
+  (() => {
+    throw new Error(`the ${name} function is not running`);
+  })();
 
 beforeAll(async () => {
   // The assets `cdk deploy` would upload: bundled by the synthesis itself.
@@ -123,7 +127,10 @@ describe('every Lambda bundle, as deployed, in an empty folder', () => {
     // Prepare: the materials through presigned slots the cases bundle signs
     const materials: Json = {};
     for (const m of REGISTRATION.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
-    const filed = await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: REGISTRATION.implementationCode, applicant: SHOP, form: { 注册资本: '100万元' }, materials } });
+    const filed = await as('portal').request('POST', '/v1/cases', {
+      headers: { 'Idempotency-Key': randomUUID() },
+      body: { itemCode: REGISTRATION.implementationCode, applicant: SHOP, form: { 注册资本: '100万元' }, materials },
+    });
     expect(filed.status).toBe(201);
     const caseNo = (filed.body as Json).caseNo as string;
     const accepted = await as('market').request('POST', `/v1/cases/${caseNo}/accept`, { body: {} });
@@ -148,7 +155,10 @@ describe('every Lambda bundle, as deployed, in an empty folder', () => {
     // Prepare
     const materials: Json = {};
     for (const m of JOINT.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
-    const filed = await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: JOINT.implementationCode, applicant: ZHANG, form: { 经营场所面积: 150 }, materials } });
+    const filed = await as('portal').request('POST', '/v1/cases', {
+      headers: { 'Idempotency-Key': randomUUID() },
+      body: { itemCode: JOINT.implementationCode, applicant: ZHANG, form: { 经营场所面积: 150 }, materials },
+    });
     expect(filed.status).toBe(201);
     const caseNo = (filed.body as Json).caseNo as string;
     const executionArn = platform.jointStateMachineArn.replace(':stateMachine:', ':execution:') + `:${jointExecutionName(caseNo)}`;

@@ -28,7 +28,14 @@ describe('the clock rules of the 行政许可法, as a department and a channel 
     day('2026-10-08');
     const materials: Json = {};
     for (const m of FOOD.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
-    caseNo = ((await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: FOOD.implementationCode, applicant: ZHANG, form: {}, materials } })).body as Json).caseNo;
+    caseNo = (
+      (
+        await as('portal').request('POST', '/v1/cases', {
+          headers: { 'Idempotency-Key': randomUUID() },
+          body: { itemCode: FOOD.implementationCode, applicant: ZHANG, form: {}, materials },
+        })
+      ).body as Json
+    ).caseNo;
     expect((await as('market').request('POST', `/v1/cases/${caseNo}/accept`, { body: {} })).status).toBe(200);
 
     // Act
@@ -76,7 +83,14 @@ describe('the clock rules of the 行政许可法, as a department and a channel 
     day('2026-11-02');
     const materials: Json = {};
     for (const m of FOOD.materials.filter((x) => x.required && !x.tolerable)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
-    const filed = ((await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: FOOD.implementationCode, applicant: ZHANG, form: {}, materials } })).body as Json).caseNo as string;
+    const filed = (
+      (
+        await as('portal').request('POST', '/v1/cases', {
+          headers: { 'Idempotency-Key': randomUUID() },
+          body: { itemCode: FOOD.implementationCode, applicant: ZHANG, form: {}, materials },
+        })
+      ).body as Json
+    ).caseNo as string;
     const pending = ['经营场所平面布局图', '食品安全管理制度文本'];
     expect((await as('market').request('POST', `/v1/cases/${filed}/accept`, { body: { pendingMaterials: pending, pendingDueOn: '2026-11-16' } })).status).toBe(200);
     const layout = join(env.dataDir, 'layout.pdf');
@@ -95,7 +109,13 @@ describe('the clock rules of the 行政许可法, as a department and a channel 
     expect(delivered.code, delivered.err).toBe(0);
     expect(delivered.out).toContain('已补交 delivered 经营场所平面布局图 (2026-11-05), 食品安全管理制度文本 (2026-11-05)');
     expect(approved.status).toBe(200);
-    expect((approved.body as Json).acceptance).toMatchObject({ pendingMaterials: [], delivered: [{ material: '经营场所平面布局图', on: '2026-11-05' }, { material: '食品安全管理制度文本', on: '2026-11-05' }] });
+    expect((approved.body as Json).acceptance).toMatchObject({
+      pendingMaterials: [],
+      delivered: [
+        { material: '经营场所平面布局图', on: '2026-11-05' },
+        { material: '食品安全管理制度文本', on: '2026-11-05' },
+      ],
+    });
   });
 
   it('gives the online pre-review opinion through the CLI where the item offers it; the channel reads it with the next steps', async () => {
@@ -103,11 +123,28 @@ describe('the clock rules of the 行政许可法, as a department and a channel 
     day('2026-11-09');
     const materials: Json = {};
     for (const m of BUILDING.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
-    const filed = (await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: BUILDING.implementationCode, applicant: SHOP, form: {}, materials } })).body as Json;
+    const filed = (
+      await as('portal').request('POST', '/v1/cases', {
+        headers: { 'Idempotency-Key': randomUUID() },
+        body: { itemCode: BUILDING.implementationCode, applicant: SHOP, form: {}, materials },
+      })
+    ).body as Json;
 
     // Act
     day('2026-11-10');
-    const given = await cli('cases', 'pre-review', filed.caseNo, '--outcome', 'incomplete', '--missing', '施工图设计文件审查合格书', '--next-steps', '补正后再次提交', '--as', 'housing');
+    const given = await cli(
+      'cases',
+      'pre-review',
+      filed.caseNo,
+      '--outcome',
+      'incomplete',
+      '--missing',
+      '施工图设计文件审查合格书',
+      '--next-steps',
+      '补正后再次提交',
+      '--as',
+      'housing',
+    );
     const seen = (await as('portal').request('GET', `/v1/cases/${filed.caseNo}`)).body as Json;
 
     // Assess
@@ -124,16 +161,26 @@ describe('the clock rules of the 行政许可法, as a department and a channel 
     const file = async (guide: typeof FOOD, applicant: Json, only: (m: (typeof FOOD.materials)[number]) => boolean) => {
       const materials: Json = {};
       for (const m of guide.materials.filter(only)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
-      const filed = await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: guide.implementationCode, applicant, form: {}, materials } });
+      const filed = await as('portal').request('POST', '/v1/cases', {
+        headers: { 'Idempotency-Key': randomUUID() },
+        body: { itemCode: guide.implementationCode, applicant, form: {}, materials },
+      });
       return (filed.body as Json).caseNo as string;
     };
     const building = await file(BUILDING, SHOP, (m) => m.required);
     const pending = await file(FOOD, ZHANG, (m) => m.required && !m.tolerable);
     const paused = await file(FOOD, ZHANG, (m) => m.required);
-    expect((await as('market').request('POST', `/v1/cases/${pending}/accept`, { body: { pendingMaterials: ['经营场所平面布局图', '食品安全管理制度文本'], pendingDueOn: '2026-11-20' } })).status).toBe(200);
+    expect(
+      (
+        await as('market').request('POST', `/v1/cases/${pending}/accept`, {
+          body: { pendingMaterials: ['经营场所平面布局图', '食品安全管理制度文本'], pendingDueOn: '2026-11-20' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await as('market').request('POST', `/v1/cases/${paused}/accept`, { body: {} })).status).toBe(200);
     expect((await as('market').request('POST', `/v1/cases/${paused}/pause`, { body: { procedure: 'testing', reason: '样品送检', expectedDays: 2 } })).status).toBe(200);
-    const listed = async (kind: string) => (((await as('reviewer').request('GET', `/v1/supervision/${kind}`)).body as Json).cases as Json[]).map((c) => [c.caseNo, c.passedDeadline]);
+    const listed = async (kind: string) =>
+      (((await as('reviewer').request('GET', `/v1/supervision/${kind}`)).body as Json).cases as Json[]).map((c) => [c.caseNo, c.passedDeadline]);
     const mine = (rows: unknown[][]) => rows.filter(([no]) => [building, pending, paused].includes(no as string));
 
     // Act: nothing found on a due day itself (Wed 18 Nov); the sweep of Mon 23 Nov finds all three
@@ -166,7 +213,14 @@ describe('the clock rules of the 行政许可法, as a department and a channel 
     day('2026-11-24');
     const materials: Json = {};
     for (const m of FOOD.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
-    const late = ((await as('portal').request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: FOOD.implementationCode, applicant: ZHANG, form: {}, materials } })).body as Json).caseNo as string;
+    const late = (
+      (
+        await as('portal').request('POST', '/v1/cases', {
+          headers: { 'Idempotency-Key': randomUUID() },
+          body: { itemCode: FOOD.implementationCode, applicant: ZHANG, form: {}, materials },
+        })
+      ).body as Json
+    ).caseNo as string;
     expect((await as('market').request('POST', `/v1/cases/${late}/accept`, { body: {} })).body).toMatchObject({ deadlines: { promised: '2026-12-08' } });
 
     // Act: paused on Wed 9 Dec

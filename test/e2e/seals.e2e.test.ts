@@ -62,7 +62,7 @@ describe('a decision sealed, a licence issued and reused', () => {
   let decided: Json;
   let licence: Json;
 
-  it('seals the decision document and issues the item\'s e-licence when the department approves', async () => {
+  it("seals the decision document and issues the item's e-licence when the department approves", async () => {
     decided = await fileAndDecide(REGISTRATION, SHOP, { outcome: 'approved', licence: { data: { 住所: '昆明市呈贡区示例路1号', 注册资本: '100万元' } } });
 
     expect(decided.status).toBe('decided');
@@ -89,7 +89,10 @@ describe('a decision sealed, a licence issued and reused', () => {
 
     expect(issuer.status).toBe(200);
     licence = issuer.body as Json;
-    expect(licence).toMatchObject({ status: 'valid', licence: { id, typeCode: 'YYZZ', issuer: MARKET, holder: { kind: 'organisation', id: SHOP.creditCode, name: SHOP.name }, issuedOn: '2026-09-01' } });
+    expect(licence).toMatchObject({
+      status: 'valid',
+      licence: { id, typeCode: 'YYZZ', issuer: MARKET, holder: { kind: 'organisation', id: SHOP.creditCode, name: SHOP.name }, issuedOn: '2026-09-01' },
+    });
     expect(licence.licence.validUntil).toBeUndefined();
     expect(JSON.parse(licence.document)).toMatchObject({ type: 'tongban/e-licence', id, data: { 住所: '昆明市呈贡区示例路1号' } });
     expect(channel.body).toEqual(licence);
@@ -122,10 +125,23 @@ describe('a decision sealed, a licence issued and reused', () => {
     expect(decision.body).toMatchObject({ valid: true, documentType: 'tongban/decision' });
   });
 
-  it('does the same through the CLI: show and save the licence, verify it offline, list the holder\'s licences', async () => {
+  it("does the same through the CLI: show and save the licence, verify it offline, list the holder's licences", async () => {
     const credentials = join(dataDir, 'credentials.json');
     const files = { document: join(dataDir, 'cli-licence.json'), seal: join(dataDir, 'cli-licence.seal.json'), jwks: join(dataDir, 'jwks.json') };
-    const shown = await runCli(credentials, 'licences', 'show', licence.licence.id, '--as', 'portal', '--holder', SHOP.creditCode, '--document', files.document, '--seal', files.seal);
+    const shown = await runCli(
+      credentials,
+      'licences',
+      'show',
+      licence.licence.id,
+      '--as',
+      'portal',
+      '--holder',
+      SHOP.creditCode,
+      '--document',
+      files.document,
+      '--seal',
+      files.seal,
+    );
     const listed = await runCli(credentials, 'licences', 'list', '--holder', SHOP.creditCode, '--as', 'portal');
     const verified = await runCli(credentials, 'verify', files.document, files.seal, '--jwks', files.jwks);
     const noHolder = await runCli(credentials, 'licences', 'list', '--as', 'portal');
@@ -148,7 +164,7 @@ describe('a decision sealed, a licence issued and reused', () => {
     expect(moved.body).toMatchObject({ valid: false, reason: 'digest-mismatch' });
   });
 
-  it('lets a channel list the holder\'s valid licences, and file with one instead of uploading the material', async () => {
+  it("lets a channel list the holder's valid licences, and file with one instead of uploading the material", async () => {
     const listed = await as('portal').request('GET', '/v1/licences', { query: { holder: SHOP.creditCode } });
     const others = await as('portal').request('GET', '/v1/licences', { query: { holder: LI.residentId } });
     expect((listed.body as Json).licences.map((l: Json) => l.licence.id)).toEqual([licence.licence.id]);
@@ -171,12 +187,40 @@ describe('a decision sealed, a licence issued and reused', () => {
     for (const u of uploads) await writeFile(u.path, `%PDF-1.7\n${u.name} ${randomUUID()}\n%%EOF\n`);
     await writeFile(paths.data, JSON.stringify({ 经营项目: '热食类食品制售' }));
 
-    const filed = await runCli(credentials, 'cases', 'file', '--item', FOOD.implementationCode, '--applicant', paths.applicant, ...uploads.flatMap((u) => ['--material', `${u.name}=${u.path}`]), '--licence', `营业执照=${licence.licence.id}`, '--as', 'portal', '--json');
+    const filed = await runCli(
+      credentials,
+      'cases',
+      'file',
+      '--item',
+      FOOD.implementationCode,
+      '--applicant',
+      paths.applicant,
+      ...uploads.flatMap((u) => ['--material', `${u.name}=${u.path}`]),
+      '--licence',
+      `营业执照=${licence.licence.id}`,
+      '--as',
+      'portal',
+      '--json',
+    );
     expect(filed.code, filed.out + filed.err).toBe(0);
     const caseNo = (JSON.parse(filed.out) as Json).caseNo as string;
     const accepted = await runCli(credentials, 'cases', 'accept', caseNo, '--as', 'market');
     expect(accepted.code, accepted.out + accepted.err).toBe(0);
-    const decided = await runCli(credentials, 'cases', 'decide', caseNo, '--outcome', 'approved', '--valid-until', '2031-08-31', '--licence-data', paths.data, '--as', 'market', '--json');
+    const decided = await runCli(
+      credentials,
+      'cases',
+      'decide',
+      caseNo,
+      '--outcome',
+      'approved',
+      '--valid-until',
+      '2031-08-31',
+      '--licence-data',
+      paths.data,
+      '--as',
+      'market',
+      '--json',
+    );
 
     expect(decided.code, decided.out + decided.err).toBe(0);
     const licenceId = (JSON.parse(decided.out) as Json).results.licenceId as string;

@@ -103,7 +103,13 @@ function flatten(node: unknown): string {
 
 /** Does an IAM pattern (`*`, `?`) match `value`? */
 function globMatches(pattern: string, value: string, flags = ''): boolean {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags).test(value);
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    flags,
+  ).test(value);
 }
 const actionMatches = (pattern: string, action: string) => globMatches(pattern, action, 'i');
 
@@ -141,7 +147,9 @@ function inspect(built: ReturnType<typeof synthApp>) {
   const sealKeyArn = `<${dataId(built.data.archiveSealKey)}.Arn>`;
   const bucket = () => dataJson.Resources[bucketId]!;
   const bucketPolicy = () => {
-    const policies = Object.values(dataJson.Resources).filter((r) => r.Type === 'AWS::S3::BucketPolicy' && JSON.stringify(r.Properties!.Bucket) === JSON.stringify({ Ref: bucketId }));
+    const policies = Object.values(dataJson.Resources).filter(
+      (r) => r.Type === 'AWS::S3::BucketPolicy' && JSON.stringify(r.Properties!.Bucket) === JSON.stringify({ Ref: bucketId }),
+    );
     expect(policies).toHaveLength(1);
     return (policies[0]!.Properties!.PolicyDocument as { Statement: Statement[] }).Statement;
   };
@@ -183,12 +191,35 @@ function inspect(built: ReturnType<typeof synthApp>) {
         return [statement.Action].flat().flatMap((a) => resourcesOf(statement).map((r) => `${a} ${r}${condition}`));
       })
       .sort();
-  return { dataJson, apiJson, dataId, apiId, fnId, acrossStacks, bucketId, bucketArn, archiveKeyArn, sealKeyArn, bucket, bucketPolicy, statements, resourcesOf, roleId, sealKeyPolicy, environmentOf, grantsOf };
+  return {
+    dataJson,
+    apiJson,
+    dataId,
+    apiId,
+    fnId,
+    acrossStacks,
+    bucketId,
+    bucketArn,
+    archiveKeyArn,
+    sealKeyArn,
+    bucket,
+    bucketPolicy,
+    statements,
+    resourcesOf,
+    roleId,
+    sealKeyPolicy,
+    environmentOf,
+    grantsOf,
+  };
 }
 
 /** A condition with each CloudFormation value as text (`Ref` → `<Id>`, `Fn::Join` joined). */
 const normalCondition = (condition: unknown): unknown =>
-  JSON.parse(JSON.stringify(condition, (_k, v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).some((k) => k === 'Ref' || k.startsWith('Fn::')) ? flatten(v) : v)));
+  JSON.parse(
+    JSON.stringify(condition, (_k, v: unknown) =>
+      typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).some((k) => k === 'Ref' || k.startsWith('Fn::')) ? flatten(v) : v,
+    ),
+  );
 
 /** The resources each resource of a template refers to (Ref, Fn::GetAtt, ${…} of Fn::Sub, DependsOn), among its own. */
 function dependencies(resources: Record<string, Resource>): Map<string, Set<string>> {
@@ -204,9 +235,7 @@ function dependencies(resources: Record<string, Resource>): Map<string, Set<stri
     }
     return into;
   };
-  return new Map(
-    Object.entries(resources).map(([id, r]) => [id, new Set([...refs(r.Properties ?? {}, new Set()), ...[r.DependsOn ?? []].flat()].filter((d) => d in resources))]),
-  );
+  return new Map(Object.entries(resources).map(([id, r]) => [id, new Set([...refs(r.Properties ?? {}, new Set()), ...[r.DependsOn ?? []].flat()].filter((d) => d in resources))]));
 }
 
 /** Everything `from` depends on, directly or not. */
@@ -231,7 +260,8 @@ const normal = (t: ReturnType<typeof inspect>, st: Statement) => ({
   ...(st.Condition !== undefined ? { condition: normalCondition(st.Condition) } : {}),
 });
 
-const nagViolations = (built: ReturnType<typeof synthApp>) => [built.data, built.api].flatMap((stack) => new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack).violations);
+const nagViolations = (built: ReturnType<typeof synthApp>) =>
+  [built.data, built.api].flatMap((stack) => new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack).violations);
 
 afterAll(removeSynthOutputs);
 
@@ -247,7 +277,9 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
   describe('archive bucket', () => {
     it('is a bucket of the data stack (it outlives the API), exposed as DataStack.archiveBucket, with no hard-coded name', () => {
       // Act
-      const buckets = Object.entries(t.dataJson.Resources).filter(([, r]) => r.Type === 'AWS::S3::Bucket').map(([id]) => id);
+      const buckets = Object.entries(t.dataJson.Resources)
+        .filter(([, r]) => r.Type === 'AWS::S3::Bucket')
+        .map(([id]) => id);
       // Assess
       expect(buckets).toContain(t.bucketId);
       expect(Object.values(t.apiJson.Resources).filter((r) => r.Type === 'AWS::S3::Bucket')).toEqual([]);
@@ -278,7 +310,9 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       const alias = Object.values(t.dataJson.Resources).find((r) => r.Type === 'AWS::KMS::Alias' && flatten(r.Properties!.TargetKeyId) === t.archiveKeyArn);
       // Assess
       expect(t.bucket().Properties!.BucketEncryption).toEqual({
-        ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } } }],
+        ServerSideEncryptionConfiguration: [
+          { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } } },
+        ],
       });
       expect(built.data.archiveBucket.encryptionKey).toBe(built.data.archiveKey);
       expect(built.data.archiveKey).not.toBe(built.data.dataKey);
@@ -320,7 +354,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(policy).toHaveLength(3);
     });
 
-    it('logs its access into the access logs bucket under archive/, which S3\'s logging service may write for this bucket only', () => {
+    it("logs its access into the access logs bucket under archive/, which S3's logging service may write for this bucket only", () => {
       // Arrange
       const logsId = t.dataId(built.data.accessLogsBucket);
       // Act
@@ -334,7 +368,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       ]);
     });
 
-    it('outputs its name (ArchiveBucketName) and the archive seal key\'s ARN (ArchiveSealKeyArn)', () => {
+    it("outputs its name (ArchiveBucketName) and the archive seal key's ARN (ArchiveSealKeyArn)", () => {
       expect(t.dataJson.Outputs.ArchiveBucketName?.Value).toEqual({ Ref: t.bucketId });
       expect(flatten(t.dataJson.Outputs.ArchiveSealKeyArn?.Value)).toBe(t.sealKeyArn);
     });
@@ -343,7 +377,14 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
   describe('grants', () => {
     it('nowhere allow deleting from the archive bucket or setting its lifecycle: no IAM policy, no bucket policy, by name or wildcard', () => {
       // Arrange: a resource that is, or may be, the archive bucket or one of its objects.
-      const mayBeArchive = (resource: string) => resource === '*' || resource.includes(t.bucketId) || (/^arn:[^:]*:s3:::/.test(resource) && resource.slice(resource.indexOf(':::') + 3).split('/')[0]!.includes('*'));
+      const mayBeArchive = (resource: string) =>
+        resource === '*' ||
+        resource.includes(t.bucketId) ||
+        (/^arn:[^:]*:s3:::/.test(resource) &&
+          resource
+            .slice(resource.indexOf(':::') + 3)
+            .split('/')[0]!
+            .includes('*'));
       const forbidden = ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutLifecycleConfiguration', 's3:BypassGovernanceRetention', 's3:PutBucketObjectLockConfiguration'];
       // Act
       const allowing = t
@@ -356,7 +397,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(t.statements().some(({ statement }) => t.resourcesOf(statement).some((r) => r.includes(t.bucketId)) && statement.Effect === 'Allow')).toBe(true);
     });
 
-    it('name the archive bucket and its key in the auditors\' policy and the archive function\'s role alone, the archive seal key in the archive function\'s (Sign) and the seals function\'s (GetPublicKey) alone', () => {
+    it("name the archive bucket and its key in the auditors' policy and the archive function's role alone, the archive seal key in the archive function's (Sign) and the seals function's (GetPublicKey) alone", () => {
       // Act
       const naming = (arn: (r: string) => boolean) =>
         t
@@ -414,7 +455,10 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
         const actions = new Set(held.flatMap(({ statement }) => [statement.Action].flat()));
         // Assess
         expect(actions, roleName).toEqual(new Set(['execute-api:Invoke', ...ARCHIVE_AUDITOR_ACCESS.bucket, ...ARCHIVE_AUDITOR_ACCESS.bundles, ...ARCHIVE_AUDITOR_ACCESS.key]));
-        expect(held.every(({ statement }) => statement.Effect === 'Allow'), roleName).toBe(true);
+        expect(
+          held.every(({ statement }) => statement.Effect === 'Allow'),
+          roleName,
+        ).toBe(true);
         for (const { statement } of held.filter(({ statement: st }) => [st.Action].flat().some((a) => a.startsWith('s3:') || a.startsWith('kms:'))))
           for (const resource of t.resourcesOf(statement)) expect(resource === t.archiveKeyArn || resource.startsWith(t.bucketArn), `${roleName} ${resource}`).toBe(true);
       }
@@ -477,14 +521,20 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       // One 8 MiB part at a time, with room to spare.
       expect(ARCHIVE_PART_BYTES * 8).toBeLessThan(ARCHIVE_FUNCTION_MEMORY_MB * 1024 * 1024);
       expect(role.RoleName).toBe(functionRoleName('test', ARCHIVE_FUNCTION));
-      expect(role.AssumeRolePolicyDocument).toEqual({ Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }], Version: '2012-10-17' });
+      expect(role.AssumeRolePolicyDocument).toEqual({
+        Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }],
+        Version: '2012-10-17',
+      });
       // No route, no resource policy: it is invoked by the roles granted below, and by nobody else.
       for (const type of ['AWS::ApiGateway::Method', 'AWS::Lambda::Permission', 'AWS::Lambda::Url']) {
-        expect(Object.values(t.apiJson.Resources).filter((r) => r.Type === type && JSON.stringify(r.Properties).includes(t.fnId('archive'))), type).toEqual([]);
+        expect(
+          Object.values(t.apiJson.Resources).filter((r) => r.Type === type && JSON.stringify(r.Properties).includes(t.fnId('archive'))),
+          type,
+        ).toEqual([]);
       }
     });
 
-    it('is given its tables, MATERIALS_BUCKET, ARCHIVE_BUCKET and PUBLISHED_KEYS_URL (this API\'s public JWKS), and nothing else', () => {
+    it("is given its tables, MATERIALS_BUCKET, ARCHIVE_BUCKET and PUBLISHED_KEYS_URL (this API's public JWKS), and nothing else", () => {
       // Act
       const variables = t.environmentOf('archive');
       // Assess
@@ -515,8 +565,12 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       // Assess
       expect(cycle).toBeUndefined();
       expect(upstream).toContain(t.apiId(built.api.api));
-      const of = (type: string) => Object.entries(t.apiJson.Resources).filter(([, r]) => r.Type === type).map(([id]) => id);
-      for (const id of [...of('AWS::ApiGateway::Stage'), ...of('AWS::ApiGateway::Deployment'), ...of('AWS::ApiGateway::Method'), t.fnId('cases'), t.fnId('sweep')]) expect(upstream.has(id), id).toBe(false);
+      const of = (type: string) =>
+        Object.entries(t.apiJson.Resources)
+          .filter(([, r]) => r.Type === type)
+          .map(([id]) => id);
+      for (const id of [...of('AWS::ApiGateway::Stage'), ...of('AWS::ApiGateway::Deployment'), ...of('AWS::ApiGateway::Method'), t.fnId('cases'), t.fnId('sweep')])
+        expect(upstream.has(id), id).toBe(false);
       // …which the cases function and the sweep do, on it.
       for (const fn of ['cases', 'sweep'] as const) expect(dependsOn(graph, t.fnId(fn)).has(t.fnId('archive')), fn).toBe(true);
     });
@@ -528,7 +582,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       const materials = arn(built.data.materialsBucket);
       const dataKey = arn(built.data.dataKey);
       const via = ` ${JSON.stringify(VIA_S3)}`;
-      const logGroup = ((archiveFn().Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup).Ref;
+      const logGroup = (archiveFn().Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
       expect(grants).toEqual(
         [
           `logs:CreateLogStream <${logGroup}.Arn>`,
@@ -543,7 +597,9 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
           `dynamodb:Query ${arn(built.data.itemsTable)} {"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":["CALENDAR"]}}`,
           `dynamodb:GetItem ${arn(built.data.directoryTable)}`,
           // The tables' key (DynamoDB with the customer-managed key: read and write), which also decrypts the materials.
-          ...['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'].map((a) => `${a} ${dataKey}`),
+          ...['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'].map(
+            (a) => `${a} ${dataKey}`,
+          ),
           `s3:GetObject ${materials}/cases/*`,
           `s3:ListBucket ${materials} {"StringLike":{"s3:prefix":"cases/*"}}`,
           `s3:ListBucket ${t.bucketArn}`,
@@ -577,7 +633,16 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(actions.filter((a) => a.startsWith('lambda:') || a.startsWith('states:') || a === 'kms:GetPublicKey' || a === 'kms:Verify')).toEqual([]);
       expect(grants.filter((g) => g.includes('/index/') || g.includes('/uploads/'))).toEqual([]);
       // Of the data stack: these and nothing else (the rest are its own log group and queue).
-      const known = [t.bucketArn, t.archiveKeyArn, t.sealKeyArn, arn(built.data.materialsBucket), arn(built.data.dataKey), arn(built.data.casesTable), arn(built.data.itemsTable), arn(built.data.directoryTable)];
+      const known = [
+        t.bucketArn,
+        t.archiveKeyArn,
+        t.sealKeyArn,
+        arn(built.data.materialsBucket),
+        arn(built.data.dataKey),
+        arn(built.data.casesTable),
+        arn(built.data.itemsTable),
+        arn(built.data.directoryTable),
+      ];
       const own = [`<${t.apiId(built.api.archive.deadLetters)}.Arn>`, `<${(archiveFn().Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref}.Arn>`];
       for (const g of grants) {
         const resource = g.split(' ')[1]!;
@@ -609,9 +674,13 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       const configs = Object.values(t.apiJson.Resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && JSON.stringify(r.Properties).includes(t.fnId('archive')));
       const queue = t.apiJson.Resources[queueId()]!;
       const queuePolicies = Object.values(t.apiJson.Resources).filter((r) => r.Type === 'AWS::SQS::QueuePolicy' && JSON.stringify(r.Properties!.Queues).includes(queueId()));
-      const senders = t.statements().filter(({ statement }) => [statement.Action].flat().some((a) => a.startsWith('sqs:')) && t.resourcesOf(statement).some((r) => r.includes(queueId())));
+      const senders = t
+        .statements()
+        .filter(({ statement }) => [statement.Action].flat().some((a) => a.startsWith('sqs:')) && t.resourcesOf(statement).some((r) => r.includes(queueId())));
       // Assess
-      expect(configs.map((c) => c.Properties)).toEqual([{ FunctionName: { Ref: t.fnId('archive') }, Qualifier: '$LATEST', MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 6 * 3600 }]);
+      expect(configs.map((c) => c.Properties)).toEqual([
+        { FunctionName: { Ref: t.fnId('archive') }, Qualifier: '$LATEST', MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 6 * 3600 },
+      ]);
       expect([ARCHIVE_RETRY_ATTEMPTS, ARCHIVE_MAX_EVENT_AGE_HOURS]).toEqual([2, 6]);
       expect(archiveFn().Properties!.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [queueId(), 'Arn'] } });
       expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
@@ -632,8 +701,20 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       // Assess
       const aboveZero = { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching', Period: 300 };
       expect(Object.keys(alarms).sort()).toEqual(['tongban-test-archive-dead-letters', 'tongban-test-archive-errors', 'tongban-test-archive-failed']);
-      expect(alarms['tongban-test-archive-failed']).toMatchObject({ ...aboveZero, Namespace: 'Tongban', MetricName: 'ArchiveFailed', Statistic: 'Maximum', Dimensions: [{ Name: 'service', Value: 'tongban' }] });
-      expect(alarms['tongban-test-archive-errors']).toMatchObject({ ...aboveZero, Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Dimensions: [{ Name: 'FunctionName', Value: { Ref: t.fnId('archive') } }] });
+      expect(alarms['tongban-test-archive-failed']).toMatchObject({
+        ...aboveZero,
+        Namespace: 'Tongban',
+        MetricName: 'ArchiveFailed',
+        Statistic: 'Maximum',
+        Dimensions: [{ Name: 'service', Value: 'tongban' }],
+      });
+      expect(alarms['tongban-test-archive-errors']).toMatchObject({
+        ...aboveZero,
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Statistic: 'Sum',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: t.fnId('archive') } }],
+      });
       expect(alarms['tongban-test-archive-dead-letters']).toMatchObject({
         ...aboveZero,
         Namespace: 'AWS/SQS',
@@ -644,7 +725,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       for (const alarm of Object.values(alarms)) expect(String(alarm.AlarmDescription)).toMatch(/^Tongban test: /);
     });
 
-    it('acknowledges X-Ray\'s Resource *, cases/* of the materials bucket and bundles/* of the archive bucket on its policy, each with its reason, and nothing else', () => {
+    it("acknowledges X-Ray's Resource *, cases/* of the materials bucket and bundles/* of the archive bucket on its policy, each with its reason, and nothing else", () => {
       // Act
       const acks = t.apiJson.Resources[t.apiId(built.api.archive.function.role!.node.findChild('DefaultPolicy'))]!.Metadata?.cdk_nag?.rules_to_suppress ?? [];
       // Assess
@@ -660,7 +741,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
   });
 
   describe('the seals function and the directory', () => {
-    it('let the seals function read the archive seal key\'s public key (it publishes it in the JWKS), with the seal keys\'', () => {
+    it("let the seals function read the archive seal key's public key (it publishes it in the JWKS), with the seal keys'", () => {
       // Act
       const publicKeys = t.grantsOf(SEALS_ROLE).filter((g) => g.startsWith('kms:GetPublicKey '));
       // Assess
@@ -680,7 +761,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
   });
 
   describe('archive seal key', () => {
-    it('is one asymmetric SIGN_VERIFY ECC_NIST_P256 key (sealKeySpec\'s default) in the data stack, aliased alias/tongban-<stage>-archive-seal, never rotated, retained', () => {
+    it("is one asymmetric SIGN_VERIFY ECC_NIST_P256 key (sealKeySpec's default) in the data stack, aliased alias/tongban-<stage>-archive-seal, never rotated, retained", () => {
       // Act
       const key = t.dataJson.Resources[t.dataId(built.data.archiveSealKey)]!;
       const alias = Object.values(t.dataJson.Resources).find((r) => r.Type === 'AWS::KMS::Alias' && flatten(r.Properties!.TargetKeyId) === t.sealKeyArn);
@@ -693,17 +774,28 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(key.Properties!.Description).toContain('archive seal');
     });
 
-    it('keeps the account\'s administration and denies kms:Sign to any principal but the archive function\'s role, kms:GetPublicKey to any but the seals function\'s role (the archive function too), kms:Verify to all', () => {
+    it("keeps the account's administration and denies kms:Sign to any principal but the archive function's role, kms:GetPublicKey to any but the seals function's role (the archive function too), kms:Verify to all", () => {
       // Arrange
       const archive = roleArn('tongban-test-archive-function');
       const seals = roleArn('tongban-test-seals-function');
-      const others = [roleArn('Admin'), roleArn('tongban-test-sealing-function'), roleArn('tongban-test-auditor'), 'arn:<AWS::Partition>:iam::<AWS::AccountId>:root', roleArn('tongban-test-archive-function-2')];
+      const others = [
+        roleArn('Admin'),
+        roleArn('tongban-test-sealing-function'),
+        roleArn('tongban-test-auditor'),
+        'arn:<AWS::Partition>:iam::<AWS::AccountId>:root',
+        roleArn('tongban-test-archive-function-2'),
+      ];
       // Act
       const policy = t.sealKeyPolicy();
       // Assess
       expect(functionRoleName('test', ARCHIVE_FUNCTION)).toBe('tongban-test-archive-function');
       expect(policy.filter((st) => st.Effect === 'Allow')).toEqual([
-        { Effect: 'Allow', Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } }, Action: 'kms:*', Resource: '*' },
+        {
+          Effect: 'Allow',
+          Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } },
+          Action: 'kms:*',
+          Resource: '*',
+        },
       ]);
       expect(policy.filter((st) => st.Effect === 'Deny').map((st) => st.Sid)).toEqual(Object.values(ARCHIVE_SEAL_KEY_STATEMENT_IDS));
       expect(keyPolicyDenies(policy, 'kms:Sign', archive)).toBe(false);
@@ -723,7 +815,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(nagViolations(sm2)).toEqual([]);
     });
 
-    it('fails synth with SM2 when the stack\'s region is known and not a China region; ECC_NIST_P256 unless given', () => {
+    it("fails synth with SM2 when the stack's region is known and not a China region; ECC_NIST_P256 unless given", () => {
       // Arrange
       const dataStack = (region: string | undefined, sealKeySpec?: 'SM2' | 'ECC_NIST_P256') => () =>
         new DataStack(new App({ context: FEATURE_FLAGS }), 'Data', {
@@ -741,7 +833,9 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(dataStack('cn-north-1', 'SM2')).not.toThrow();
       expect(dataStack(undefined, 'SM2')).not.toThrow();
       const unset = dataStack('eu-west-1')() as DataStack;
-      expect((Template.fromStack(unset).toJSON().Resources as Record<string, Resource>)[unset.getLogicalId(unset.archiveSealKey.node.defaultChild as CfnElement)]!.Properties!.KeySpec).toBe('ECC_NIST_P256');
+      expect(
+        (Template.fromStack(unset).toJSON().Resources as Record<string, Resource>)[unset.getLogicalId(unset.archiveSealKey.node.defaultChild as CfnElement)]!.Properties!.KeySpec,
+      ).toBe('ECC_NIST_P256');
     });
   });
 
@@ -755,7 +849,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       }
     };
 
-    it('keeps the archive function\'s role name from the principals', () => {
+    it("keeps the archive function's role name from the principals", () => {
       expect(FIXED_ROLE_FUNCTIONS).toEqual(['sealing', 'seals', 'archive']);
       expect(problem({ ...CONFIG, principals: [{ name: 'archive-function', role: 'auditor', trustedAccount: 'self' }] })).toMatch(
         /the role name tongban-test-archive-function is the one of a platform function \(the seal or archive keys' policies name it\): choose another principal name/,
@@ -769,7 +863,8 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
   describe('cdk-nag', () => {
     it('has no unacknowledged AwsSolutions finding, and acknowledges nothing on the archive bucket and keys', () => {
       expect(nagViolations(built)).toEqual([]);
-      for (const c of [built.data.archiveBucket, built.data.archiveKey, built.data.archiveSealKey]) expect(t.dataJson.Resources[t.dataId(c)]!.Metadata?.cdk_nag, t.dataId(c)).toBeUndefined();
+      for (const c of [built.data.archiveBucket, built.data.archiveKey, built.data.archiveSealKey])
+        expect(t.dataJson.Resources[t.dataId(c)]!.Metadata?.cdk_nag, t.dataId(c)).toBeUndefined();
     });
   });
 });

@@ -12,7 +12,14 @@ import { JOINT_FAILED_CAUSE, JOINT_RETRY } from '../../infra/constructs/joint-ha
 import { SCHEDULED_FUNCTION_NAMES } from '../../infra/lambda-bundling.ts';
 import { CHANNELS, DEPARTMENTS } from '../../infra/local/seed-data.ts';
 import { FUNCTION_NAMES, JOINT_ACCESS, JOINT_INVOKE_WILDCARD_REASON, JOINT_ROLE_STAR_REASON, MATERIALS_ACCESS, TABLE_ACCESS } from '../../infra/stacks/api-stack.ts';
-import { CHECK_RESULT_PATH, JOINT_FUNCTION_TIMEOUT_SECONDS, JOINT_STATES, JOINT_STEP_TIMEOUT_SECONDS, JOINT_TASK_ENDED, WAIT_SECONDS_PATH } from '../../shared/contracts/joint-workflow.ts';
+import {
+  CHECK_RESULT_PATH,
+  JOINT_FUNCTION_TIMEOUT_SECONDS,
+  JOINT_STATES,
+  JOINT_STEP_TIMEOUT_SECONDS,
+  JOINT_TASK_ENDED,
+  WAIT_SECONDS_PATH,
+} from '../../shared/contracts/joint-workflow.ts';
 import { removeSynthOutputs, synthApp } from '../support/synth-app.ts';
 
 type Json = Record<string, unknown>;
@@ -58,7 +65,13 @@ function flatten(node: unknown): string {
 
 /** Does an IAM action pattern (`*`, `?`) match `action`? */
 function actionMatches(pattern: string, action: string): boolean {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(action);
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  ).test(action);
 }
 
 describe('joint handling (test configuration)', () => {
@@ -109,7 +122,9 @@ describe('joint handling (test configuration)', () => {
   describe('state machine', () => {
     it('is one STANDARD state machine named after the stage, logging every event without execution data, traced, encrypted with a key of its own', () => {
       api.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-      const groups = Object.entries(apiJson.Resources).filter(([, r]) => r.Type === 'AWS::Logs::LogGroup' && r.Properties?.LogGroupName === '/aws/vendedlogs/states/tongban-test-joint-handling');
+      const groups = Object.entries(apiJson.Resources).filter(
+        ([, r]) => r.Type === 'AWS::Logs::LogGroup' && r.Properties?.LogGroupName === '/aws/vendedlogs/states/tongban-test-joint-handling',
+      );
       expect(groups).toHaveLength(1);
       const [groupId, group] = groups[0]!;
       expect(group.Properties?.RetentionInDays).toBe(CONFIG.logRetentionDays);
@@ -249,7 +264,11 @@ describe('joint handling (test configuration)', () => {
           ...['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted'].map((metricName) =>
             Match.objectLike({
               ReturnData: false,
-              MetricStat: { Metric: { Namespace: 'AWS/States', MetricName: metricName, Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: machineId() } }] }, Period: 300, Stat: 'Sum' },
+              MetricStat: {
+                Metric: { Namespace: 'AWS/States', MetricName: metricName, Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: machineId() } }] },
+                Period: 300,
+                Stat: 'Sum',
+              },
             }),
           ),
         ]),
@@ -282,7 +301,11 @@ describe('joint handling (test configuration)', () => {
       expect(start.flatMap((h) => h.roles).sort()).toEqual([roleOf('cases'), roleOf('sweep')].sort());
       for (const h of start) expect(h.resources).toEqual([{ Ref: machineId() }]);
       // No other states: action anywhere.
-      const states = statements().flatMap(({ roles, statement }) => actions(statement).filter((a) => a.startsWith('states:')).map((a) => `${roles.join(',')} ${a}`));
+      const states = statements().flatMap(({ roles, statement }) =>
+        actions(statement)
+          .filter((a) => a.startsWith('states:'))
+          .map((a) => `${roles.join(',')} ${a}`),
+      );
       expect(states.sort()).toEqual([`${roleOf('cases')} states:StartExecution`, `${roleOf('cases')} states:SendTaskSuccess`, `${roleOf('sweep')} states:StartExecution`].sort());
       for (const fn of [built.api.functions.cases, built.api.sweep.function]) {
         expect((resource(id(fn)).Properties!.Environment as { Variables: Json }).Variables.JOINT_STATE_MACHINE_ARN).toEqual({ Ref: machineId() });
@@ -302,14 +325,19 @@ describe('joint handling (test configuration)', () => {
         }
       }
       // Nobody else may use the workflow key but the state machine role.
-      const users = statements().filter(({ statement }) => resources(statement).map(acrossStacks).includes(workflowKey)).flatMap(({ roles }) => roles);
+      const users = statements()
+        .filter(({ statement }) => resources(statement).map(acrossStacks).includes(workflowKey))
+        .flatMap(({ roles }) => roles);
       expect(new Set(users)).toEqual(new Set([roleOf('cases'), roleOf('sweep'), machineRoleId()]));
     });
 
     it('keeps the data key policy as it was (the log-delivery decrypt statement goes on the workflow key, which rotates and is retained)', () => {
       const dataKey = Object.values(Template.fromStack(built.data).toJSON().Resources as Record<string, Resource>).find((r) => r.Type === 'AWS::KMS::Key')!;
       const principals = (k: Resource) =>
-        (k.Properties!.KeyPolicy as { Statement: (Statement & { Principal: { AWS?: unknown; Service?: unknown } })[] }).Statement.map((st) => ({ ...st, Principal: flatten(st.Principal.AWS ?? st.Principal.Service) }));
+        (k.Properties!.KeyPolicy as { Statement: (Statement & { Principal: { AWS?: unknown; Service?: unknown } })[] }).Statement.map((st) => ({
+          ...st,
+          Principal: flatten(st.Principal.AWS ?? st.Principal.Service),
+        }));
       expect(principals(dataKey)).toEqual([{ Effect: 'Allow', Action: 'kms:*', Principal: 'arn:<AWS::Partition>:iam::<AWS::AccountId>:root', Resource: '*' }]);
       const workflowKey = resource(built.api.getLogicalId(built.api.joint.key.node.defaultChild as CfnElement));
       expect(workflowKey).toMatchObject({ DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
@@ -327,12 +355,23 @@ describe('joint handling (test configuration)', () => {
       expect(invoke.map(({ statement }) => actions(statement))).toEqual([['lambda:InvokeFunction']]);
       expect(resources(invoke[0]!.statement).map(flatten)).toEqual([`<${fnId}.Arn>`, `<${fnId}.Arn>:*`]);
       // No other role may invoke the joint function, and no resource policy lets anything else.
-      expect(holders('lambda:InvokeFunction').filter((h) => h.resources.some((r) => flatten(r).includes(fnId))).map((h) => h.roles)).toEqual([[machineRoleId()]]);
+      expect(
+        holders('lambda:InvokeFunction')
+          .filter((h) => h.resources.some((r) => flatten(r).includes(fnId)))
+          .map((h) => h.roles),
+      ).toEqual([[machineRoleId()]]);
       expect(Object.values(apiJson.Resources).filter((r) => r.Type === 'AWS::Lambda::Permission' && JSON.stringify(r.Properties).includes(fnId))).toEqual([]);
       expect(Object.values(apiJson.Resources).filter((r) => r.Type === 'AWS::ApiGateway::Method' && JSON.stringify(r.Properties).includes(fnId))).toEqual([]);
       // Resource "*": log delivery and X-Ray only.
       const star = own.filter(({ statement }) => resources(statement).includes('*')).flatMap(({ statement }) => actions(statement));
-      expect(star.every((a) => /^(logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)|xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets))$/.test(a)), star.join()).toBe(true);
+      expect(
+        star.every((a) =>
+          /^(logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)|xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets))$/.test(
+            a,
+          ),
+        ),
+        star.join(),
+      ).toBe(true);
       // The key: only with the encryption context of this state machine, or of log delivery.
       const kms = own.filter(({ statement }) => actions(statement).some((a) => a.startsWith('kms:')));
       expect(kms.length).toBeGreaterThan(0);
@@ -344,11 +383,24 @@ describe('joint handling (test configuration)', () => {
       expect(SCHEDULED_FUNCTION_NAMES).toContain('joint');
       expect(FUNCTION_NAMES as readonly string[]).not.toContain('joint');
       const fn = resource(id(built.api.joint.function)).Properties!;
-      expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' }, Timeout: JOINT_FUNCTION_TIMEOUT_SECONDS });
+      expect(fn).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        Timeout: JOINT_FUNCTION_TIMEOUT_SECONDS,
+      });
       // A slow invocation fails as a function error (retried), before the step's own timeout (not retried).
       expect(JOINT_FUNCTION_TIMEOUT_SECONDS * 2).toBeLessThan(JOINT_STEP_TIMEOUT_SECONDS);
       const variables = (fn.Environment as { Variables: Json }).Variables;
-      expect(Object.keys(variables).sort()).toEqual(['CASES_TABLE', 'ITEMS_TABLE', 'NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME']);
+      expect(Object.keys(variables).sort()).toEqual([
+        'CASES_TABLE',
+        'ITEMS_TABLE',
+        'NODE_OPTIONS',
+        'POWERTOOLS_LOG_LEVEL',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'POWERTOOLS_SERVICE_NAME',
+      ]);
       expect(TABLE_ACCESS.joint).toEqual({ cases: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] } });
       expect(MATERIALS_ACCESS.joint).toEqual({});
       const casesArn = `<${built.data.getLogicalId(built.data.casesTable.node.defaultChild as CfnElement)}.Arn>`;
@@ -356,7 +408,9 @@ describe('joint handling (test configuration)', () => {
         .filter(({ roles }) => roles.includes(roleOf('joint')))
         .flatMap(({ statement }) => actions(statement).flatMap((a) => resources(statement).map((r) => `${a} ${acrossStacks(r)}`)));
       const itemsArn = `<${built.data.getLogicalId(built.data.itemsTable.node.defaultChild as CfnElement)}.Arn>`;
-      expect(grants.filter((g) => g.startsWith('dynamodb:')).sort()).toEqual([`dynamodb:GetItem ${casesArn}`, `dynamodb:PutItem ${casesArn}`, `dynamodb:Query ${casesArn}`, `dynamodb:Query ${itemsArn}`].sort());
+      expect(grants.filter((g) => g.startsWith('dynamodb:')).sort()).toEqual(
+        [`dynamodb:GetItem ${casesArn}`, `dynamodb:PutItem ${casesArn}`, `dynamodb:Query ${casesArn}`, `dynamodb:Query ${itemsArn}`].sort(),
+      );
       // The items table only through the calendar partition (dynamodb:LeadingKeys).
       const onItems = statements()
         .filter(({ roles }) => roles.includes(roleOf('joint')))
@@ -400,10 +454,23 @@ describe('joint handling (test configuration)', () => {
         '"Resource":"arn:aws-cn:states:::lambda:invoke","Parameters":{"FunctionName":"arn:aws-cn:lambda:cn-north-1:210987654321:function:tongban-prod-joint"',
       );
       const machine = (definitionString: unknown, extra: Record<string, Resource> = {}) => ({
-        Resources: { Fn: { Type: 'AWS::Lambda::Function' }, Other: { Type: 'AWS::SQS::Queue' }, M: { Type: 'AWS::StepFunctions::StateMachine', Properties: { DefinitionString: definitionString } }, ...extra },
+        Resources: {
+          Fn: { Type: 'AWS::Lambda::Function' },
+          Other: { Type: 'AWS::SQS::Queue' },
+          M: { Type: 'AWS::StepFunctions::StateMachine', Properties: { DefinitionString: definitionString } },
+          ...extra,
+        },
       });
       const join = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
-      const ok = join('{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"', { 'Fn::GetAtt': ['Fn', 'Arn'] }, '","Comment":"', { Ref: 'AWS::Region' }, ' ', { Ref: 'AWS::AccountId' }, '"}}}');
+      const ok = join(
+        '{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"',
+        { 'Fn::GetAtt': ['Fn', 'Arn'] },
+        '","Comment":"',
+        { Ref: 'AWS::Region' },
+        ' ',
+        { Ref: 'AWS::AccountId' },
+        '"}}}',
+      );
       expect(definitionFromTemplate(machine(ok), LOCAL_ARN).States.A).toEqual({ Type: 'Task', Resource: LOCAL_ARN, Comment: 'cn-north-1 000000000000' });
       expect(() => definitionFromTemplate(machine(join('{"StartAt":"', { Ref: 'Other' }, '"}')), LOCAL_ARN)).toThrow(/cannot resolve/);
       expect(() => definitionFromTemplate(machine(join('{"StartAt":"', { 'Fn::GetAtt': ['Other', 'Arn'] }, '"}')), LOCAL_ARN)).toThrow(/cannot resolve/);

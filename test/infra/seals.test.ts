@@ -71,7 +71,13 @@ function flatten(node: unknown): string {
 
 /** Does an IAM action pattern (`*`, `?`) match `action`? */
 function actionMatches(pattern: string, action: string): boolean {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(action);
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  ).test(action);
 }
 
 /** The ARN `aws:PrincipalArn` has for a session of the role `roleName`, as the key policies write it. */
@@ -137,7 +143,8 @@ function inspect(built: ReturnType<typeof synthApp>) {
     return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, acrossStacks(v)]));
   };
   // The departments' seal keys: the asymmetric keys but the archive seal key (test/infra/archive.test.ts).
-  const sealKeys = () => Object.entries(dataJson.Resources).filter(([id, r]) => r.Type === 'AWS::KMS::Key' && r.Properties?.KeySpec !== undefined && id !== dataId(built.data.archiveSealKey));
+  const sealKeys = () =>
+    Object.entries(dataJson.Resources).filter(([id, r]) => r.Type === 'AWS::KMS::Key' && r.Properties?.KeySpec !== undefined && id !== dataId(built.data.archiveSealKey));
   return { dataJson, apiJson, dataId, apiId, acrossStacks, keyArn, archiveSealKeyArn, keyPolicy, roleId, holders, grantsOf, environmentOf, sealKeys };
 }
 
@@ -189,7 +196,7 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
       expect(description(MARKET, 'seal-1')).toContain(`retired ${RETIRED_AT}, signs nothing`);
     });
 
-    it('keep the account\'s administration of each key and deny kms:Sign to any principal but the sealing function\'s role, kms:GetPublicKey to any but the seals function\'s role, kms:Verify to all', () => {
+    it("keep the account's administration of each key and deny kms:Sign to any principal but the sealing function's role, kms:GetPublicKey to any but the seals function's role, kms:Verify to all", () => {
       // Arrange: the roles as the API stack creates them, and some other identity of the account.
       const roleName = (fn: 'sealing' | 'seals') => t.apiJson.Resources[t.roleId(fn)]!.Properties!.RoleName;
       expect(roleName('sealing')).toBe(functionRoleName('test', 'sealing'));
@@ -205,9 +212,18 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
         const policy = t.keyPolicy(department, seal);
         // Assess
         expect(policy.filter((st) => st.Effect === 'Allow')).toEqual([
-          { Effect: 'Allow', Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } }, Action: 'kms:*', Resource: '*' },
+          {
+            Effect: 'Allow',
+            Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } },
+            Action: 'kms:*',
+            Resource: '*',
+          },
         ]);
-        expect(policy.filter((st) => st.Effect === 'Deny').map((st) => st.Sid)).toEqual(['OnlyTheSealingFunctionSigns', 'OnlyTheSealsFunctionReadsThePublicKey', 'SealsAreVerifiedOffline']);
+        expect(policy.filter((st) => st.Effect === 'Deny').map((st) => st.Sid)).toEqual([
+          'OnlyTheSealingFunctionSigns',
+          'OnlyTheSealsFunctionReadsThePublicKey',
+          'SealsAreVerifiedOffline',
+        ]);
         expect(keyPolicyDenies(policy, 'kms:Sign', sealing), seal).toBe(false);
         expect(keyPolicyDenies(policy, 'kms:GetPublicKey', seals), seal).toBe(false);
         for (const other of [seals, ...others]) expect(keyPolicyDenies(policy, 'kms:Sign', other), other).toBe(true);
@@ -218,14 +234,20 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
       }
     });
 
-    it('deny kms:Sign with a retired seal\'s key to everyone, the sealing function included; its public key stays readable by the seals function', () => {
+    it("deny kms:Sign with a retired seal's key to everyone, the sealing function included; its public key stays readable by the seals function", () => {
       // Arrange
       const policy = t.keyPolicy(MARKET, 'seal-1');
       // Act
       const signs = [roleArn('tongban-test-sealing-function'), roleArn('tongban-test-seals-function'), roleArn('Admin')].filter((p) => !keyPolicyDenies(policy, 'kms:Sign', p));
       // Assess
       expect(signs).toEqual([]);
-      expect(policy.find((st) => st.Sid === 'RetiredSealSignsNothing')).toEqual({ Sid: 'RetiredSealSignsNothing', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:Sign', Resource: '*' });
+      expect(policy.find((st) => st.Sid === 'RetiredSealSignsNothing')).toEqual({
+        Sid: 'RetiredSealSignsNothing',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'kms:Sign',
+        Resource: '*',
+      });
       expect(policy.find((st) => st.Sid === 'OnlyTheSealingFunctionSigns')).toBeUndefined();
       expect(keyPolicyDenies(policy, 'kms:GetPublicKey', roleArn('tongban-test-seals-function'))).toBe(false);
     });
@@ -237,7 +259,11 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
       const sign = t.holders('kms:Sign').filter((h) => !h.resources.includes(t.archiveSealKeyArn));
       // Assess
       expect(sign).toEqual([
-        { roles: [t.roleId('sealing')], resources: [t.keyArn(MARKET, 'seal-2'), t.keyArn(HOUSING, 'seal-1')].sort(), condition: { StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } } },
+        {
+          roles: [t.roleId('sealing')],
+          resources: [t.keyArn(MARKET, 'seal-2'), t.keyArn(HOUSING, 'seal-1')].sort(),
+          condition: { StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } },
+        },
       ]);
       expect(t.holders('kms:Verify')).toEqual([]);
       expect(t.holders('kms:Sign').filter((h) => h.resources.includes(t.archiveSealKeyArn))).toEqual([
@@ -251,7 +277,11 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
       const read = t.holders('kms:GetPublicKey');
       // Assess
       expect(read).toEqual([
-        { roles: [t.roleId('seals')], resources: [t.keyArn(MARKET, 'seal-1'), t.keyArn(MARKET, 'seal-2'), t.keyArn(HOUSING, 'seal-1'), t.archiveSealKeyArn].sort(), condition: undefined },
+        {
+          roles: [t.roleId('seals')],
+          resources: [t.keyArn(MARKET, 'seal-1'), t.keyArn(MARKET, 'seal-2'), t.keyArn(HOUSING, 'seal-1'), t.archiveSealKeyArn].sort(),
+          condition: undefined,
+        },
       ]);
     });
 
@@ -259,7 +289,9 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
       // Arrange
       const keys = [t.keyArn(MARKET, 'seal-1'), t.keyArn(MARKET, 'seal-2'), t.keyArn(HOUSING, 'seal-1')];
       // Act
-      const naming = (['catalogue', 'platform', 'cases', 'sweep', 'joint', 'sealing', 'seals', 'archive'] as const).flatMap((fn) => t.grantsOf(fn).filter((g) => keys.some((k) => g.endsWith(` ${k}`))));
+      const naming = (['catalogue', 'platform', 'cases', 'sweep', 'joint', 'sealing', 'seals', 'archive'] as const).flatMap((fn) =>
+        t.grantsOf(fn).filter((g) => keys.some((k) => g.endsWith(` ${k}`))),
+      );
       // Assess
       expect(naming.sort()).toEqual([...keys.map((k) => `kms:GetPublicKey ${k}`), `kms:Sign ${t.keyArn(MARKET, 'seal-2')}`, `kms:Sign ${t.keyArn(HOUSING, 'seal-1')}`].sort());
     });
@@ -282,7 +314,9 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
       expect(Object.values(t.apiJson.Resources).filter((r) => r.Type === 'AWS::Lambda::Permission' && JSON.stringify(r.Properties).includes(sealingId))).toEqual([]);
       expect(Object.values(t.apiJson.Resources).filter((r) => r.Type === 'AWS::ApiGateway::Method' && JSON.stringify(r.Properties).includes(sealingId))).toEqual([]);
       // Nobody may invoke any function by a wildcard.
-      expect(t.holders('lambda:InvokeFunction').filter((h) => h.resources.some((r) => r.includes('*')) && !h.roles.includes(t.apiId(built.api.joint.stateMachine.role)))).toEqual([]);
+      expect(t.holders('lambda:InvokeFunction').filter((h) => h.resources.some((r) => r.includes('*')) && !h.roles.includes(t.apiId(built.api.joint.stateMachine.role)))).toEqual(
+        [],
+      );
     });
   });
 
@@ -295,7 +329,13 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
       // Assess
       expect(SCHEDULED_FUNCTION_NAMES).toContain('sealing');
       expect(FUNCTION_NAMES as readonly string[]).not.toContain('sealing');
-      expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' }, Timeout: SEALING_FUNCTION_TIMEOUT_SECONDS });
+      expect(fn).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        Timeout: SEALING_FUNCTION_TIMEOUT_SECONDS,
+      });
       expect(SEALING_FUNCTION_TIMEOUT_SECONDS).toBe(20);
       expect(Object.keys(variables).sort()).toEqual(['CASES_TABLE', 'DIRECTORY_TABLE', 'ITEMS_TABLE', ...POWERTOOLS].sort());
     });
@@ -356,10 +396,22 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
       const dynamo = t.grantsOf('seals').filter((g) => g.startsWith('dynamodb:'));
       // Assess
       expect(routes).toEqual(['POST /v1/seals/verify iam', 'GET /v1/.well-known/jwks.json public']);
-      expect(dynamo.map((g) => g.replace(/<(DirectoryTable|CasesTable)[A-Za-z0-9]*\.Arn>/, '$1')).sort()).toEqual(['dynamodb:GetItem CasesTable', 'dynamodb:GetItem DirectoryTable']);
+      expect(dynamo.map((g) => g.replace(/<(DirectoryTable|CasesTable)[A-Za-z0-9]*\.Arn>/, '$1')).sort()).toEqual([
+        'dynamodb:GetItem CasesTable',
+        'dynamodb:GetItem DirectoryTable',
+      ]);
       expect(Object.keys(t.environmentOf('seals')).sort()).toEqual(['CASES_TABLE', 'DIRECTORY_TABLE', ...POWERTOOLS].sort());
       expect(new Set(t.grantsOf('seals').map((g) => g.split(' ')[0]))).toEqual(
-        new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:GetItem', 'kms:GetPublicKey', 'kms:Decrypt', 'kms:DescribeKey']),
+        new Set([
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'xray:PutTraceSegments',
+          'xray:PutTelemetryRecords',
+          'dynamodb:GetItem',
+          'kms:GetPublicKey',
+          'kms:Decrypt',
+          'kms:DescribeKey',
+        ]),
       );
     });
 
@@ -369,7 +421,11 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
       // Act
       const reasons = methods.map((m) => m.Metadata?.cdk_nag?.rules_to_suppress.find((a) => a.id === 'AwsSolutions-APIG4')?.reason ?? '');
       // Assess
-      expect(Object.keys(PUBLIC_ROUTE_DATA).sort()).toEqual(ROUTES.filter((r) => r.auth === 'public').map((r) => r.operationId).sort());
+      expect(Object.keys(PUBLIC_ROUTE_DATA).sort()).toEqual(
+        ROUTES.filter((r) => r.auth === 'public')
+          .map((r) => r.operationId)
+          .sort(),
+      );
       expect(reasons).toHaveLength(3);
       const jwks = reasons.find((r) => r.startsWith('GET /v1/.well-known/jwks.json (sealKeys) is public by design'));
       expect(jwks).toContain("reads the directory's seal registry and the seal keys' public keys");
@@ -383,7 +439,7 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
   });
 
   describe('directory record', () => {
-    it('lists every seal with its key\'s ARN, its algorithm and, retired, its retiredAt; DirectorySchema accepts it', () => {
+    it("lists every seal with its key's ARN, its algorithm and, retired, its retiredAt; DirectorySchema accepts it", () => {
       // Arrange
       const [cr] = Object.values(t.apiJson.Resources).filter((r) => r.Type === 'Custom::TongbanDirectory');
       // Act
@@ -402,19 +458,25 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
 
     it('changes its digest when a seal is rotated', () => {
       // Arrange
-      const digest = (b: ReturnType<typeof synthApp>) => /digest[^0-9a-f]+([0-9a-f]{64})/.exec(JSON.stringify(Template.fromStack(b.api).findResources('Custom::TongbanDirectory')))![1];
+      const digest = (b: ReturnType<typeof synthApp>) =>
+        /digest[^0-9a-f]+([0-9a-f]{64})/.exec(JSON.stringify(Template.fromStack(b.api).findResources('Custom::TongbanDirectory')))![1];
       // Act
-      const rotated = synthApp({ ...CONFIG, seals: [...CONFIG.seals.slice(0, 1), { department: MARKET, seal: 'seal-2', retiredAt: '2028-01-01T00:00:00Z' }, { department: MARKET, seal: 'seal-3' }] });
+      const rotated = synthApp({
+        ...CONFIG,
+        seals: [...CONFIG.seals.slice(0, 1), { department: MARKET, seal: 'seal-2', retiredAt: '2028-01-01T00:00:00Z' }, { department: MARKET, seal: 'seal-3' }],
+      });
       // Assess
       expect(digest(rotated)).not.toBe(digest(built));
-      expect(Template.fromStack(rotated.data).findResources('AWS::KMS::Alias', { Properties: { AliasName: `alias/tongban-test-seal-${MARKET.toLowerCase()}-seal-3` } })).not.toEqual({});
+      expect(
+        Template.fromStack(rotated.data).findResources('AWS::KMS::Alias', { Properties: { AliasName: `alias/tongban-test-seal-${MARKET.toLowerCase()}-seal-3` } }),
+      ).not.toEqual({});
       // The keys that were there stay the same resources.
       expect(rotated.data.getLogicalId(rotated.data.sealKeys.keyOf(MARKET, 'seal-2').node.defaultChild as CfnElement)).toBe(t.keyArn(MARKET, 'seal-2').slice(1, -'.Arn>'.length));
     });
   });
 
   describe('cdk-nag', () => {
-    it('has no unacknowledged AwsSolutions finding, and acknowledges nothing on the keys or the sealing and seals roles but X-Ray\'s Resource *', () => {
+    it("has no unacknowledged AwsSolutions finding, and acknowledges nothing on the keys or the sealing and seals roles but X-Ray's Resource *", () => {
       for (const stack of [built.data, built.api]) expect(new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack).violations, stack.stackName).toEqual([]);
       for (const [id] of t.sealKeys()) expect(t.dataJson.Resources[id]!.Metadata?.cdk_nag, id).toBeUndefined();
       for (const fn of [built.api.sealing, built.api.functions.seals]) {
@@ -448,7 +510,7 @@ describe('SM2 seals', () => {
     for (const [, k] of t.sealKeys()) expect(k.Properties!.KeyUsage).toBe('SIGN_VERIFY');
   });
 
-  it('lets the sealing function sign with each active key by that key\'s algorithm only: SM2DSA for SM2, ECDSA_SHA_256 for P-256; the archive function with the (SM2) archive seal key by SM2DSA', () => {
+  it("lets the sealing function sign with each active key by that key's algorithm only: SM2DSA for SM2, ECDSA_SHA_256 for P-256; the archive function with the (SM2) archive seal key by SM2DSA", () => {
     expect(t.holders('kms:Sign')).toEqual([
       { roles: [t.roleId('sealing')], resources: [t.keyArn(MARKET, 'seal-2')], condition: { StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } } },
       { roles: [t.roleId('sealing')], resources: [t.keyArn(HOUSING, 'seal-1')], condition: { StringEquals: { 'kms:SigningAlgorithm': 'SM2DSA' } } },
@@ -466,7 +528,7 @@ describe('SM2 seals', () => {
     expect(doc.archiveKey).toEqual({ keyId: t.archiveSealKeyArn, alg: 'SM2-SM3' });
   });
 
-  it('fails synth when the stack\'s region is known and not a China region; synthesises in cn-north-1 or without a region', () => {
+  it("fails synth when the stack's region is known and not a China region; synthesises in cn-north-1 or without a region", () => {
     // Arrange
     const dataStack = (region: string | undefined, keySpec: 'SM2' | 'ECC_NIST_P256') => () =>
       new DataStack(new App({ context: FEATURE_FLAGS }), 'Data', {
@@ -523,7 +585,9 @@ describe('seal configuration', () => {
   });
 
   it('refuses a seal of a department the configuration does not have', () => {
-    expect(withSeals([{ department: DEPARTMENTS.police.id, seal: 'seal-1' }])).toMatch(new RegExp(`unknown department ${DEPARTMENTS.police.id}\\n\\s+→ at seals\\[0\\]\\.department`));
+    expect(withSeals([{ department: DEPARTMENTS.police.id, seal: 'seal-1' }])).toMatch(
+      new RegExp(`unknown department ${DEPARTMENTS.police.id}\\n\\s+→ at seals\\[0\\]\\.department`),
+    );
   });
 
   it('refuses a (department, seal) pair listed twice', () => {
@@ -535,22 +599,27 @@ describe('seal configuration', () => {
     ).toMatch(/seal seal-1 of 115301000152830159 \(or its key\) is listed twice\n\s+→ at seals\[1\]\.seal/);
   });
 
-  it('says what is wrong with a seal\'s name, retiredAt, key spec or fields, once', () => {
+  it("says what is wrong with a seal's name, retiredAt, key spec or fields, once", () => {
     for (const bad of ['Seal-1', '-seal', 'seal_1', 'x'.repeat(41), '']) {
       const message = withSeals([{ department: MARKET, seal: bad }]);
       expect(message, bad).toMatch(/seal must be 1-40 characters of a-z, 0-9 and "-", not starting with "-" \(seal-1, seal-2…\)\n\s+→ at seals\[0\]\.seal/);
       expect(message!.match(/✖/g), bad).toHaveLength(1);
     }
-    for (const bad of ['2027-01-01', '2027-01-01T00:00:00+08:00', 'soon']) expect(withSeals([{ department: MARKET, seal: 'seal-1', retiredAt: bad }]), bad).toMatch(/retiredAt must be an ISO 8601 date-time in UTC/);
+    for (const bad of ['2027-01-01', '2027-01-01T00:00:00+08:00', 'soon'])
+      expect(withSeals([{ department: MARKET, seal: 'seal-1', retiredAt: bad }]), bad).toMatch(/retiredAt must be an ISO 8601 date-time in UTC/);
     expect(withSeals([{ department: MARKET, seal: 'seal-1', keySpec: 'RSA_2048' }])).toMatch(/the seal key spec must be one of ECC_NIST_P256, SM2/);
-    expect(problem({ ...CONFIG, sealKeySpec: 'ECC_SECG_P256K1' })).toMatch(/the seal key spec must be one of ECC_NIST_P256, SM2 \(SM2 in the China regions only\)\n\s+→ at sealKeySpec/);
+    expect(problem({ ...CONFIG, sealKeySpec: 'ECC_SECG_P256K1' })).toMatch(
+      /the seal key spec must be one of ECC_NIST_P256, SM2 \(SM2 in the China regions only\)\n\s+→ at sealKeySpec/,
+    );
     expect(withSeals([{ department: MARKET, seal: 'seal-1', alg: 'ES256' }])).toMatch(/Unrecognized key: "alg"/);
     expect(withSeals([{ department: MARKET, seal: 'seal-1', retiredAt: RETIRED_AT }])).toBeUndefined();
   });
 
-  it('keeps the names of the sealing and seals functions\' roles from the principals', () => {
+  it("keeps the names of the sealing and seals functions' roles from the principals", () => {
     for (const name of ['sealing-function', 'seals-function'])
-      expect(problem({ ...CONFIG, principals: [{ name, role: 'auditor', trustedAccount: 'self' }] }), name).toMatch(new RegExp(`the role name tongban-test-${name} is the one of a platform function`));
+      expect(problem({ ...CONFIG, principals: [{ name, role: 'auditor', trustedAccount: 'self' }] }), name).toMatch(
+        new RegExp(`the role name tongban-test-${name} is the one of a platform function`),
+      );
     expect(problem({ ...CONFIG, principals: [{ name: 'sealing-function', role: 'auditor', arn: 'arn:aws:iam::210987654321:role/x' }] })).toBeUndefined();
   });
 });

@@ -106,7 +106,8 @@ function flatten(node: unknown, substitute: (ref: string) => string | undefined 
     return substitute(`${id}.${attr}`) ?? `<${id}.${attr}>`;
   }
   if (o.Ref) return substitute(o.Ref as string) ?? `<${o.Ref as string}>`;
-  if (o['Fn::GetStackOutput']) return `<${(o['Fn::GetStackOutput'] as { StackName: string; OutputName: string }).StackName}.${(o['Fn::GetStackOutput'] as { OutputName: string }).OutputName}>`;
+  if (o['Fn::GetStackOutput'])
+    return `<${(o['Fn::GetStackOutput'] as { StackName: string; OutputName: string }).StackName}.${(o['Fn::GetStackOutput'] as { OutputName: string }).OutputName}>`;
   if (o['Fn::ImportValue']) return `<${flatten(o['Fn::ImportValue'], substitute)}>`;
   return `<${JSON.stringify(node)}>`;
 }
@@ -143,7 +144,12 @@ function resourcePaths(template: Template): Map<string, string> {
 
 /** Does an IAM resource pattern (`*` any run of characters) match `value`? */
 function globMatches(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(value);
 }
 
@@ -171,7 +177,7 @@ describe('the Tongban CDK app (test configuration)', () => {
   });
 
   describe('data stack', () => {
-    it('has a customer-managed key with rotation and the stage alias, retained (its only symmetric key but the archive bucket\'s: the others are the seal keys and the archive seal key)', () => {
+    it("has a customer-managed key with rotation and the stage alias, retained (its only symmetric key but the archive bucket's: the others are the seal keys and the archive seal key)", () => {
       const symmetric = resources(data, 'AWS::KMS::Key').filter(([, k]) => props(k).KeySpec === undefined);
       expect(symmetric.map(([id]) => id).sort()).toEqual([dataKeyId(), built.data.getLogicalId(built.data.archiveKey.node.defaultChild as CfnElement)].sort());
       expect(resources(data, 'AWS::KMS::Key')).toHaveLength(1 + TEST_CONFIG.departments.length + 2);
@@ -270,9 +276,11 @@ describe('the Tongban CDK app (test configuration)', () => {
 
       it('is exposed as DataStack.materialsBucket, next to one access logs bucket (and the archive bucket: test/infra/archive.test.ts)', () => {
         data.resourceCountIs('AWS::S3::Bucket', 3);
-        expect(resources(data, 'AWS::S3::Bucket').map(([id]) => id).sort()).toEqual(
-          [logicalId(built.data.materialsBucket), logicalId(built.data.accessLogsBucket), logicalId(built.data.archiveBucket)].sort(),
-        );
+        expect(
+          resources(data, 'AWS::S3::Bucket')
+            .map(([id]) => id)
+            .sort(),
+        ).toEqual([logicalId(built.data.materialsBucket), logicalId(built.data.accessLogsBucket), logicalId(built.data.archiveBucket)].sort());
       });
 
       it('is SSE-KMS with the data key and a bucket key, versioned, owner-enforced, public access blocked, retained', () => {
@@ -282,7 +290,9 @@ describe('the Tongban CDK app (test configuration)', () => {
         expect(materials.UpdateReplacePolicy).toBe('Retain');
         expect(props(materials)).toMatchObject({
           BucketEncryption: {
-            ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } } }],
+            ServerSideEncryptionConfiguration: [
+              { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } } },
+            ],
           },
           VersioningConfiguration: { Status: 'Enabled' },
           OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
@@ -298,7 +308,13 @@ describe('the Tongban CDK app (test configuration)', () => {
       });
 
       it('expires uploads/ after 3 days and their noncurrent versions after 1, aborts incomplete multipart uploads after 1 day, keeps cases/', () => {
-        expect(MATERIALS_BUCKET).toMatchObject({ uploadsPrefix: 'uploads/', casesPrefix: 'cases/', unreferencedUploadExpiryDays: 3, unreferencedNoncurrentVersionExpiryDays: 1, incompleteMultipartUploadAbortDays: 1 });
+        expect(MATERIALS_BUCKET).toMatchObject({
+          uploadsPrefix: 'uploads/',
+          casesPrefix: 'cases/',
+          unreferencedUploadExpiryDays: 3,
+          unreferencedNoncurrentVersionExpiryDays: 1,
+          incompleteMultipartUploadAbortDays: 1,
+        });
         expect((props(bucket(built.data.materialsBucket)).LifecycleConfiguration as { Rules: Cfn[] }).Rules).toEqual([
           { Id: 'expire-unreferenced-uploads', Status: 'Enabled', Prefix: 'uploads/', ExpirationInDays: 3, NoncurrentVersionExpiration: { NoncurrentDays: 1 } },
           { Id: 'remove-expired-upload-markers', Status: 'Enabled', Prefix: 'uploads/', ExpiredObjectDeleteMarker: true },
@@ -410,7 +426,9 @@ describe('the Tongban CDK app (test configuration)', () => {
       );
       const platformStatements = policies.filter((p) => p.roles.includes('PlatformFunctionRole')).flatMap((p) => p.statements);
       const onItems = platformStatements.filter((s) => JSON.stringify(s.Resource).includes('ItemsTable'));
-      expect(onItems.map((s) => [[s.Action].flat().sort(), calendarPartitionOf((s as { Condition?: unknown }).Condition)])).toEqual([[['dynamodb:PutItem', 'dynamodb:Query'], 'CALENDAR']]);
+      expect(onItems.map((s) => [[s.Action].flat().sort(), calendarPartitionOf((s as { Condition?: unknown }).Condition)])).toEqual([
+        [['dynamodb:PutItem', 'dynamodb:Query'], 'CALENDAR'],
+      ]);
       const catalogue = actionsOf('CatalogueFunctionRole');
       expect(catalogue).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'kms:Decrypt']));
       for (const forbidden of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan', 'dynamodb:*', 'kms:*']) expect(catalogue).not.toContain(forbidden);
@@ -429,7 +447,9 @@ describe('the Tongban CDK app (test configuration)', () => {
           return `${action} ${table}${index !== undefined ? `/index/${index}` : ''}`;
         });
       const indexes = Object.values(ITEMS_TABLE.indexes).map((ix) => `dynamodb:Query items/index/${ix.name}`);
-      expect(grants.sort()).toEqual(['dynamodb:GetItem items', 'dynamodb:Query items', 'dynamodb:Query items', 'dynamodb:PutItem items', ...indexes, 'dynamodb:GetItem directory'].sort());
+      expect(grants.sort()).toEqual(
+        ['dynamodb:GetItem items', 'dynamodb:Query items', 'dynamodb:Query items', 'dynamodb:PutItem items', ...indexes, 'dynamodb:GetItem directory'].sort(),
+      );
       // No UpdateItem (it could rewrite an immutable version in place) nor reads the adapter never makes.
       expect(TABLE_ACCESS.catalogue).toEqual({
         items: { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], indexes: ['catalogue', 'catalogueByDepartment', 'work'] },
@@ -480,7 +500,18 @@ describe('the Tongban CDK app (test configuration)', () => {
         return Object.fromEntries(Object.entries((f.Environment as { Variables: Record<string, unknown> }).Variables).map(([k, v]) => [k, acrossStacks(v)]));
       };
       const POWERTOOLS = { POWERTOOLS_SERVICE_NAME: 'tongban', POWERTOOLS_METRICS_NAMESPACE: 'Tongban', POWERTOOLS_LOG_LEVEL: 'INFO', NODE_OPTIONS: '--enable-source-maps' };
-      const NEVER = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan', 'dynamodb:*', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:*', 's3:PutObjectAcl', 'kms:*'];
+      const NEVER = [
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:Scan',
+        'dynamodb:*',
+        's3:DeleteObject',
+        's3:DeleteObjectVersion',
+        's3:*',
+        's3:PutObjectAcl',
+        'kms:*',
+      ];
 
       it('serves every upload, filing, case action, read, queue and supervision route behind one Node 22 arm64 traced function', () => {
         expect(ROUTE_TABLE.filter((r) => r.function === 'cases').map((r) => `${r.method} ${r.path}`)).toEqual([
@@ -511,7 +542,12 @@ describe('the Tongban CDK app (test configuration)', () => {
         ]);
         expect(FUNCTION_NAMES).toContain('cases');
         const fnId = logicalId(built.api.functions.cases, built.api);
-        expect(props(resources(api).find(([id]) => id === fnId)?.[1])).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
+        expect(props(resources(api).find(([id]) => id === fnId)?.[1])).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          TracingConfig: { Mode: 'Active' },
+          Handler: 'index.handler',
+        });
         // Every one of its routes is a method integrated with this function.
         const integrated = resources(api, 'AWS::ApiGateway::Method').filter(([, m]) => JSON.stringify(props(m).Integration).includes(fnId));
         expect(integrated).toHaveLength(24);
@@ -548,7 +584,16 @@ describe('the Tongban CDK app (test configuration)', () => {
       it('grants the cases function GetItem, PutItem and Query on the cases table and Query on its indexes, GetItem and Query on items, GetItem on the directory', () => {
         const caseIndexes = Object.values(CASES_TABLE.indexes).map((ix) => `dynamodb:Query cases/index/${ix.name}`);
         expect(dynamoGrantsOf('cases')).toEqual(
-          ['dynamodb:GetItem cases', 'dynamodb:PutItem cases', 'dynamodb:Query cases', ...caseIndexes, 'dynamodb:GetItem items', 'dynamodb:Query items', 'dynamodb:Query items[CALENDAR]', 'dynamodb:GetItem directory'].sort(),
+          [
+            'dynamodb:GetItem cases',
+            'dynamodb:PutItem cases',
+            'dynamodb:Query cases',
+            ...caseIndexes,
+            'dynamodb:GetItem items',
+            'dynamodb:Query items',
+            'dynamodb:Query items[CALENDAR]',
+            'dynamodb:GetItem directory',
+          ].sort(),
         );
         expect(caseIndexes).toHaveLength(4);
         // Reads the item a case is filed under, but no item index, and writes no item.
@@ -576,9 +621,16 @@ describe('the Tongban CDK app (test configuration)', () => {
         expect(globMatches(uploads, `${materialsArn()}/uploads/kunming-portal/0b5c3f5e-1f3a-4a3b-9d1e-2f5a6c7d8e9f`)).toBe(true);
         expect(globMatches(cases, `${materialsArn()}/cases/2026-000001/0b5c3f5e`)).toBe(true);
         for (const elsewhere of [materialsArn(), `${materialsArn()}/uploadsx`, `${materialsArn()}/x/uploads/a`, `${materialsArn()}/casesx/a`, `${materialsArn()}/other/a`]) {
-          expect(objectPatterns.some((p) => globMatches(p, elsewhere)), elsewhere).toBe(false);
+          expect(
+            objectPatterns.some((p) => globMatches(p, elsewhere)),
+            elsewhere,
+          ).toBe(false);
         }
-        for (const forbidden of [...NEVER, 's3:GetObjectVersion', 's3:PutObjectTagging', 's3:ListBucketVersions']) expect(grants.map((g) => g.action), forbidden).not.toContain(forbidden);
+        for (const forbidden of [...NEVER, 's3:GetObjectVersion', 's3:PutObjectTagging', 's3:ListBucketVersions'])
+          expect(
+            grants.map((g) => g.action),
+            forbidden,
+          ).not.toContain(forbidden);
         expect(MATERIALS_ACCESS).toEqual({
           catalogue: {},
           platform: {},
@@ -597,9 +649,19 @@ describe('the Tongban CDK app (test configuration)', () => {
         const kms = grants.filter((g) => g.action.startsWith('kms:'));
         expect(new Set(kms.map((g) => g.resource))).toEqual(new Set([keyArn(), workflowKeyArn()]));
         // GenerateDataKey (new objects, copy targets) and Decrypt (reads, copy sources) are among them.
-        expect(kms.filter((g) => g.resource === keyArn()).map((g) => g.action).sort()).toEqual(TABLE_WRITE_KEY);
+        expect(
+          kms
+            .filter((g) => g.resource === keyArn())
+            .map((g) => g.action)
+            .sort(),
+        ).toEqual(TABLE_WRITE_KEY);
         // The encrypted executions: starting one, answering a task.
-        expect(kms.filter((g) => g.resource === workflowKeyArn()).map((g) => g.action).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+        expect(
+          kms
+            .filter((g) => g.resource === workflowKeyArn())
+            .map((g) => g.action)
+            .sort(),
+        ).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
         // Everything it may do, and nothing else.
         expect(new Set(grants.map((g) => g.action))).toEqual(
           new Set([
@@ -626,14 +688,19 @@ describe('the Tongban CDK app (test configuration)', () => {
         for (const fn of ['catalogue', 'platform', 'sweep'] as const) {
           const grants = grantsOf(fn);
           expect(grants.length, fn).toBeGreaterThan(0);
-          expect(grants.filter((g) => g.action.startsWith('s3:') || g.resource.includes(materialsArn())), fn).toEqual([]);
+          expect(
+            grants.filter((g) => g.action.startsWith('s3:') || g.resource.includes(materialsArn())),
+            fn,
+          ).toEqual([]);
         }
         // No other policy of the API stack names the bucket.
         const naming = resources(api, 'AWS::IAM::Policy').filter(([, p]) =>
           (props(p).PolicyDocument as { Statement: { Resource: unknown }[] }).Statement.some((st) => [st.Resource].flat().some((r) => acrossStacks(r).includes(materialsArn()))),
         );
         expect(naming.map(([id]) => id).sort()).toEqual(
-          [built.api.functions.cases, built.api.archive.function].map((f) => built.api.getLogicalId(f.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnElement)).sort(),
+          [built.api.functions.cases, built.api.archive.function]
+            .map((f) => built.api.getLogicalId(f.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnElement))
+            .sort(),
         );
       });
 
@@ -673,18 +740,30 @@ describe('the Tongban CDK app (test configuration)', () => {
           const group = resources(api, 'AWS::Logs::LogGroup').find(([id]) => id === logGroup)?.[1];
           expect(props(group).RetentionInDays).toBe(TEST_CONFIG.logRetentionDays);
           expect(group?.DeletionPolicy).toBe('Retain');
-          const apiGroups = FUNCTION_NAMES.map((n) => (props(resources(api).find(([id]) => id === logicalId(built.api.functions[n], built.api))?.[1]).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref);
+          const apiGroups = FUNCTION_NAMES.map(
+            (n) => (props(resources(api).find(([id]) => id === logicalId(built.api.functions[n], built.api))?.[1]).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref,
+          );
           expect(apiGroups).not.toContain(logGroup);
         });
 
         it('may get, put and query cases (the table, and the departmentQueue index alone), get the directory, query the calendar partition of items, use the data key, send to its dead-letter queue, start joint handling and invoke the sealing and archive functions; nothing else', () => {
           expect(dynamoGrantsOf('sweep')).toEqual(
-            ['dynamodb:GetItem cases', 'dynamodb:PutItem cases', 'dynamodb:Query cases', 'dynamodb:Query cases/index/departmentQueue', 'dynamodb:GetItem directory', 'dynamodb:Query items[CALENDAR]'].sort(),
+            [
+              'dynamodb:GetItem cases',
+              'dynamodb:PutItem cases',
+              'dynamodb:Query cases',
+              'dynamodb:Query cases/index/departmentQueue',
+              'dynamodb:GetItem directory',
+              'dynamodb:Query items[CALENDAR]',
+            ].sort(),
           );
           const grants = grantsOf('sweep');
-          expect(grants.filter((g) => g.action.startsWith('kms:')).map((g) => `${g.action} ${g.resource}`).sort()).toEqual(
-            [...TABLE_WRITE_KEY.map((a) => `${a} ${keyArn()}`), `kms:Decrypt ${workflowKeyArn()}`, `kms:GenerateDataKey ${workflowKeyArn()}`].sort(),
-          );
+          expect(
+            grants
+              .filter((g) => g.action.startsWith('kms:'))
+              .map((g) => `${g.action} ${g.resource}`)
+              .sort(),
+          ).toEqual([...TABLE_WRITE_KEY.map((a) => `${a} ${keyArn()}`), `kms:Decrypt ${workflowKeyArn()}`, `kms:GenerateDataKey ${workflowKeyArn()}`].sort());
           expect(grants.filter((g) => g.action.startsWith('sqs:')).map((g) => `${g.action} ${g.resource}`)).toEqual([`sqs:SendMessage <${queueId()}.Arn>`]);
           expect(new Set(grants.map((g) => g.action))).toEqual(
             new Set([
@@ -701,7 +780,11 @@ describe('the Tongban CDK app (test configuration)', () => {
               ...TABLE_WRITE_KEY,
             ]),
           );
-          for (const forbidden of NEVER) expect(grants.map((g) => g.action), forbidden).not.toContain(forbidden);
+          for (const forbidden of NEVER)
+            expect(
+              grants.map((g) => g.action),
+              forbidden,
+            ).not.toContain(forbidden);
           for (const g of grants.filter((x) => !x.action.startsWith('xray:'))) expect(g.resource, g.action).not.toBe('*');
           // Of the items table, the calendar partition alone.
           expect(grants.filter((g) => g.resource.includes(tableArn('items'))).map((g) => [g.action, calendarPartitionOf(g.condition)])).toEqual([['dynamodb:Query', 'CALENDAR']]);
@@ -725,11 +808,18 @@ describe('the Tongban CDK app (test configuration)', () => {
           // Only this rule may invoke the sweep.
           const permissions = resources(api, 'AWS::Lambda::Permission').filter(([, p]) => JSON.stringify(props(p).FunctionName).includes(sweepId()));
           expect(permissions.map(([, p]) => props(p))).toEqual([
-            { Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [sweepId(), 'Arn'] }, Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [rules[0]![0], 'Arn'] } },
+            {
+              Action: 'lambda:InvokeFunction',
+              FunctionName: { 'Fn::GetAtt': [sweepId(), 'Arn'] },
+              Principal: 'events.amazonaws.com',
+              SourceArn: { 'Fn::GetAtt': [rules[0]![0], 'Arn'] },
+            },
           ]);
           // A run that throws: Lambda retries, then drops the event into the function's dead-letter queue.
           const invokeConfigs = resources(api, 'AWS::Lambda::EventInvokeConfig').filter(([, c]) => JSON.stringify(props(c).FunctionName).includes(sweepId()));
-          expect(invokeConfigs.map(([, c]) => props(c))).toEqual([{ FunctionName: { Ref: sweepId() }, Qualifier: '$LATEST', MaximumRetryAttempts: SWEEP_RETRY_ATTEMPTS, MaximumEventAgeInSeconds: 900 }]);
+          expect(invokeConfigs.map(([, c]) => props(c))).toEqual([
+            { FunctionName: { Ref: sweepId() }, Qualifier: '$LATEST', MaximumRetryAttempts: SWEEP_RETRY_ATTEMPTS, MaximumEventAgeInSeconds: 900 },
+          ]);
         });
 
         it('takes its rate and timeout from sweepIntervalMinutes', () => {
@@ -746,11 +836,13 @@ describe('the Tongban CDK app (test configuration)', () => {
             expect(fn.Timeout, String(minutes)).toBe(timeout);
             // Events keep no longer than Lambda (6 h) and EventBridge (24 h) allow.
             template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumEventAgeInSeconds: Math.max(60, Math.min(minutes * 60, 6 * 3600)) });
-            template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ RetryPolicy: Match.objectLike({ MaximumEventAgeInSeconds: Math.max(60, Math.min(minutes * 60, 24 * 3600)) }) })] });
+            template.hasResourceProperties('AWS::Events::Rule', {
+              Targets: [Match.objectLike({ RetryPolicy: Match.objectLike({ MaximumEventAgeInSeconds: Math.max(60, Math.min(minutes * 60, 24 * 3600)) }) })],
+            });
           }
         });
 
-        it('keeps failed runs in an encrypted, TLS-only queue that only the rule (and the function\'s role) may send to', () => {
+        it("keeps failed runs in an encrypted, TLS-only queue that only the rule (and the function's role) may send to", () => {
           // And the archive function's (test/infra/archive.test.ts).
           const queue = resources(api, 'AWS::SQS::Queue').filter(([id]) => id !== logicalId(built.api.archive.deadLetters, built.api));
           expect(queue.map(([id]) => id)).toEqual([queueId()]);
@@ -772,7 +864,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           expect(statements).toHaveLength(2);
         });
 
-        it('alarms on the function\'s errors, on SweepFailures (namespace Tongban, service tongban) and on messages in the dead-letter queue', () => {
+        it("alarms on the function's errors, on SweepFailures (namespace Tongban, service tongban) and on messages in the dead-letter queue", () => {
           const alarms = Object.fromEntries(resources(api, 'AWS::CloudWatch::Alarm').map(([, a]) => [props(a).AlarmName as string, props(a)]));
           // And joint handling's (test/infra/joint-handling.test.ts) and the archive function's (test/infra/archive.test.ts).
           expect(Object.keys(alarms).sort()).toEqual([
@@ -858,11 +950,15 @@ describe('the Tongban CDK app (test configuration)', () => {
         for (const [, name] of route.path.matchAll(/\{([^}]+)\}/g)) expect(m.params?.[`method.request.path.${name}`], m.key).toBe(true);
       }
       const publicKeys = methods.filter((m) => m.auth === 'NONE').map((m) => m.key);
-      expect(publicKeys.sort()).toEqual(ROUTE_TABLE.filter((r) => r.auth === 'public').map((r) => `${r.method} ${r.path}`).sort());
+      expect(publicKeys.sort()).toEqual(
+        ROUTE_TABLE.filter((r) => r.auth === 'public')
+          .map((r) => `${r.method} ${r.path}`)
+          .sort(),
+      );
       expect(publicKeys.sort()).toEqual(['GET /health', 'GET /v1/.well-known/jwks.json', 'GET /v1/openapi.json']);
     });
 
-    it('answers API Gateway\'s own refusals (signature, IAM, size, throttling, WAF) in the platform\'s error envelope', () => {
+    it("answers API Gateway's own refusals (signature, IAM, size, throttling, WAF) in the platform's error envelope", () => {
       const responses = resources(api, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => props(r));
       const byType = Object.fromEntries(responses.map((r) => [r.ResponseType as string, r]));
       for (const [type, code] of [
@@ -908,7 +1004,15 @@ describe('the Tongban CDK app (test configuration)', () => {
       const format = JSON.parse(access.Format) as Record<string, string>;
       expect(format).toMatchObject({ requestId: '$context.requestId', userArn: '$context.identity.userArn', status: '$context.status' });
       expect(p.MethodSettings).toEqual([
-        expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'INFO', DataTraceEnabled: false, MetricsEnabled: true, ThrottlingRateLimit: expect.any(Number), ThrottlingBurstLimit: expect.any(Number) }),
+        expect.objectContaining({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'INFO',
+          DataTraceEnabled: false,
+          MetricsEnabled: true,
+          ThrottlingRateLimit: expect.any(Number),
+          ThrottlingBurstLimit: expect.any(Number),
+        }),
       ]);
     });
 
@@ -945,19 +1049,22 @@ describe('the Tongban CDK app (test configuration)', () => {
       expect(new Set(statements.map((s) => s.Action))).toEqual(new Set(['execute-api:Invoke']));
       const apiId = resources(api, 'AWS::ApiGateway::RestApi')[0]![0];
       // arn:<partition>:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>, reduced to METHOD/path.
-      const invokes = statements.flatMap((s) => s.Resource).map((r) => {
-        const text = flatten(r);
-        const prefix = `:<${apiId}>/test/`;
-        expect(text).toContain(prefix);
-        return text.slice(text.indexOf(prefix) + prefix.length);
-      });
+      const invokes = statements
+        .flatMap((s) => s.Resource)
+        .map((r) => {
+          const text = flatten(r);
+          const prefix = `:<${apiId}>/test/`;
+          expect(text).toContain(prefix);
+          return text.slice(text.indexOf(prefix) + prefix.length);
+        });
       return { props: p, invokes };
     }
     const sample = (r: Pick<RouteSpec, 'method' | 'path'>) => `${r.method}${r.path.replace(/\{[^}]+\}/g, 'SAMPLE')}`;
     const mayInvoke = (invokes: string[], method: string, path: string) => invokes.some((pattern) => globMatches(pattern, sample({ method: method as RouteSpec['method'], path })));
 
     function trust(name: string): { principal: string; condition: unknown } {
-      const statement = (role(name).props.AssumeRolePolicyDocument as { Statement: { Principal: { AWS: unknown }; Action: string; Effect: string; Condition?: unknown }[] }).Statement;
+      const statement = (role(name).props.AssumeRolePolicyDocument as { Statement: { Principal: { AWS: unknown }; Action: string; Effect: string; Condition?: unknown }[] })
+        .Statement;
       expect(statement, name).toHaveLength(1);
       expect(statement[0]!.Action).toBe('sts:AssumeRole');
       expect(statement[0]!.Effect).toBe('Allow');
@@ -1037,12 +1144,14 @@ describe('the Tongban CDK app (test configuration)', () => {
         ['POST', '/v1/cases/{caseNo}/withdraw'],
       ] as const)
         expect(may(portal, method, path), `portal ${method} ${path}`).toBe(true);
-      for (const action of ['accept', 'supplement-request', 'refuse', 'pause', 'resume', 'decide', 'opinions']) expect(may(portal, 'POST', `/v1/cases/{caseNo}/${action}`), `portal ${action}`).toBe(false);
+      for (const action of ['accept', 'supplement-request', 'refuse', 'pause', 'resume', 'decide', 'opinions'])
+        expect(may(portal, 'POST', `/v1/cases/{caseNo}/${action}`), `portal ${action}`).toBe(false);
       expect(may(portal, 'GET', '/v1/queue')).toBe(false);
       expect(may(portal, 'GET', '/v1/queue/opinions')).toBe(false);
       expect(may(portal, 'GET', '/v1/supervision/{kind}')).toBe(false);
       // Department
-      for (const action of ['accept', 'supplement-request', 'refuse', 'pause', 'resume', 'decide', 'opinions']) expect(may(market, 'POST', `/v1/cases/{caseNo}/${action}`), `market ${action}`).toBe(true);
+      for (const action of ['accept', 'supplement-request', 'refuse', 'pause', 'resume', 'decide', 'opinions'])
+        expect(may(market, 'POST', `/v1/cases/{caseNo}/${action}`), `market ${action}`).toBe(true);
       for (const [method, path] of [
         ['GET', '/v1/queue'],
         ['GET', '/v1/queue/opinions'],
@@ -1066,13 +1175,18 @@ describe('the Tongban CDK app (test configuration)', () => {
         expect(may(reviewer, route.method, route.path), `reviewer ${route.method} ${route.path}`).toBe(false);
       // The auditor: reading a licence, no other case route.
       expect(may(auditor, 'GET', '/v1/licences/{licenceId}')).toBe(true);
-      for (const route of ROUTE_TABLE.filter((r) => r.function === 'cases' && r.path !== '/v1/licences/{licenceId}')) expect(may(auditor, route.method, route.path), `auditor ${route.method} ${route.path}`).toBe(false);
+      for (const route of ROUTE_TABLE.filter((r) => r.function === 'cases' && r.path !== '/v1/licences/{licenceId}'))
+        expect(may(auditor, route.method, route.path), `auditor ${route.method} ${route.path}`).toBe(false);
       // The patterns as IAM matches them (`*` also matches `/`): a department's GET/v1/cases/* reaches
       // history (allowed) but not the channel's list, and no channel pattern reaches a department action.
       expect(market).toContain('GET/v1/cases/*');
       expect(market.some((p) => globMatches(p, 'GET/v1/cases'))).toBe(false);
       expect(market.some((p) => globMatches(p, 'POST/v1/cases'))).toBe(false);
-      for (const action of ['accept', 'supplement-request', 'refuse', 'pause', 'resume', 'decide']) expect(portal.some((p) => globMatches(p, `POST/v1/cases/2026-000001/${action}`)), action).toBe(false);
+      for (const action of ['accept', 'supplement-request', 'refuse', 'pause', 'resume', 'decide'])
+        expect(
+          portal.some((p) => globMatches(p, `POST/v1/cases/2026-000001/${action}`)),
+          action,
+        ).toBe(false);
     });
 
     it('refuses at synth a route table whose wildcards would reach a forbidden route', () => {
@@ -1166,26 +1280,35 @@ describe('the Tongban CDK app (test configuration)', () => {
     });
 
     it('writes the acknowledgements, with their reasons, into the templates', () => {
-      const acknowledged = resources(api).flatMap(([, r]) => ((r as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }).Metadata?.cdk_nag?.rules_to_suppress ?? []));
+      const acknowledged = resources(api).flatMap(
+        ([, r]) => (r as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }).Metadata?.cdk_nag?.rules_to_suppress ?? [],
+      );
       expect(acknowledged.length).toBeGreaterThan(0);
       for (const a of acknowledged) expect(a.reason.length, a.id).toBeGreaterThan(40);
-      expect(new Set(acknowledged.map((a) => a.id.replace(/\[.*$/, '')))).toEqual(new Set(['AwsSolutions-L1', 'AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-APIG4', 'AwsSolutions-COG4']));
+      expect(new Set(acknowledged.map((a) => a.id.replace(/\[.*$/, '')))).toEqual(
+        new Set(['AwsSolutions-L1', 'AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-APIG4', 'AwsSolutions-COG4']),
+      );
     });
 
     it('acknowledges in the data stack only that the access logs bucket has no access logs of its own (AwsSolutions-S1)', () => {
       const acknowledged = resources(data).flatMap(([id, r]) =>
-        ((r as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }).Metadata?.cdk_nag?.rules_to_suppress ?? []).map((a) => ({ resource: id, ...a })),
+        ((r as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }).Metadata?.cdk_nag?.rules_to_suppress ?? []).map((a) => ({
+          resource: id,
+          ...a,
+        })),
       );
-      expect(acknowledged.map(({ resource, id }) => ({ resource, id }))).toEqual([{ resource: built.data.getLogicalId(built.data.accessLogsBucket.node.defaultChild as CfnElement), id: 'AwsSolutions-S1' }]);
+      expect(acknowledged.map(({ resource, id }) => ({ resource, id }))).toEqual([
+        { resource: built.data.getLogicalId(built.data.accessLogsBucket.node.defaultChild as CfnElement), id: 'AwsSolutions-S1' },
+      ]);
       for (const a of acknowledged) expect(a.reason.length, a.id).toBeGreaterThan(40);
     });
 
-    it('acknowledges the cases function\'s uploads/* and cases/* grants, each with its reason, on that policy alone', () => {
+    it("acknowledges the cases function's uploads/* and cases/* grants, each with its reason, on that policy alone", () => {
       const policyOf = (fn: 'catalogue' | 'platform' | 'cases' | 'sweep') =>
         (fn === 'sweep' ? built.api.sweep.function : built.api.functions[fn]).role!.node.findChild('DefaultPolicy').node.defaultChild as CfnElement;
       const suppressions = (el: CfnElement) =>
-        ((resources(api).find(([id]) => id === built.api.getLogicalId(el))?.[1] as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }).Metadata?.cdk_nag
-          ?.rules_to_suppress ?? []);
+        (resources(api).find(([id]) => id === built.api.getLogicalId(el))?.[1] as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }).Metadata
+          ?.cdk_nag?.rules_to_suppress ?? [];
       const bucketAcks = (el: CfnElement) => suppressions(el).filter((a) => /MaterialsBucket/.test(a.id));
       const acks = bucketAcks(policyOf('cases'));
       expect(acks.map((a) => a.id.replace(/^AwsSolutions-IAM5\[Resource::.*MaterialsBucket[^/]*/, 'IAM5 ')).sort()).toEqual(['IAM5 /cases/*]', 'IAM5 /uploads/*]']);
@@ -1201,10 +1324,11 @@ describe('the Tongban CDK app (test configuration)', () => {
       for (const fn of ['catalogue', 'platform', 'sweep'] as const) expect(bucketAcks(policyOf(fn)), fn).toEqual([]);
       // The sweep acknowledges X-Ray's Resource * and nothing else on its policy, and its runtime (L1) on its function alone.
       expect(suppressions(policyOf('sweep')).map((a) => a.id)).toEqual(['AwsSolutions-IAM5[Resource::*]']);
-      const acknowledgedOn = (id: string) => resources(api).filter(([, r]) => JSON.stringify((r as { Metadata?: unknown }).Metadata ?? {}).includes(`"${id}"`)).map(([logical]) => logical);
-      const functionIds = [...FUNCTION_NAMES, ...SCHEDULED_FUNCTION_NAMES].map((n) => built.api.lambda(n)).map((f) =>
-        built.api.getLogicalId(f.node.defaultChild as CfnElement),
-      );
+      const acknowledgedOn = (id: string) =>
+        resources(api)
+          .filter(([, r]) => JSON.stringify((r as { Metadata?: unknown }).Metadata ?? {}).includes(`"${id}"`))
+          .map(([logical]) => logical);
+      const functionIds = [...FUNCTION_NAMES, ...SCHEDULED_FUNCTION_NAMES].map((n) => built.api.lambda(n)).map((f) => built.api.getLogicalId(f.node.defaultChild as CfnElement));
       expect(acknowledgedOn('AwsSolutions-L1').sort()).toEqual(functionIds.sort());
     });
 
@@ -1267,7 +1391,9 @@ describe('configuration', () => {
     expect(problem({ ...TEST_CONFIG, logRetentionDays: 200 })).toMatch(/CloudWatch Logs retention periods/);
     expect(problem({ ...TEST_CONFIG, stage: 'Prod!' })).toMatch(/stage must be/);
     expect(problem({ ...TEST_CONFIG, departments: [{ ...DEPARTMENTS.market, id: '11350100MB0000001N' }] })).toMatch(/not a valid unified social credit code/);
-    expect(problem({ ...TEST_CONFIG, principals: [{ name: 'x1', role: 'auditor', trustedAccount: '111111111111', arn: 'arn:aws:iam::111111111111:role/x' }] })).toMatch(/exactly one of trustedAccount/);
+    expect(problem({ ...TEST_CONFIG, principals: [{ name: 'x1', role: 'auditor', trustedAccount: '111111111111', arn: 'arn:aws:iam::111111111111:role/x' }] })).toMatch(
+      /exactly one of trustedAccount/,
+    );
     expect(problem({ ...TEST_CONFIG, principals: [{ name: 'x1', role: 'auditor' }] })).toMatch(/exactly one of trustedAccount/);
     expect(problem({ ...TEST_CONFIG, principals: [{ name: 'x1', role: 'auditor', trustedAccount: '12345' }] })).toMatch(/12-digit/);
     expect(problem({ ...TEST_CONFIG, principals: [{ name: 'x1', role: 'department', trustedAccount: '111111111111' }] })).toMatch(/departmentId is required/);
@@ -1302,7 +1428,9 @@ describe('configuration', () => {
       expect(onePrincipal({ trustedAccount: account }), account).toMatch(new RegExp(`trustedAccount: ${account} is an example account id of the AWS documentation`));
       expect(onePrincipal({ arn: `arn:aws:iam::${account}:role/x` }), account).toMatch(new RegExp(`arn: ${account} is an example account id`));
     }
-    expect(onePrincipal({ trustedAccount: '210987654321', trustedPrincipalArns: ['arn:aws:iam::111122223333:role/x'] })).toMatch(/trustedPrincipalArns: 111122223333 is an example account id/);
+    expect(onePrincipal({ trustedAccount: '210987654321', trustedPrincipalArns: ['arn:aws:iam::111122223333:role/x'] })).toMatch(
+      /trustedPrincipalArns: 111122223333 is an example account id/,
+    );
     expect(onePrincipal({ trustedAccount: '210987654321' })).toBeUndefined();
   });
 
@@ -1316,7 +1444,8 @@ describe('configuration', () => {
     for (const bad of ['group/admins', 'role/', 'role/a b', 'arn:aws:iam::*:role/x', 'arn:aws:sts::210987654321:assumed-role/x/y', '*:role/x'])
       expect(onePrincipal({ trustedAccount: '210987654321', trustedPrincipalArns: [bad] }), bad).toMatch(/trustedPrincipalArns: .* is neither/);
     expect(onePrincipal({ trustedAccount: 'self', trustedPrincipalArns: [] })).toMatch(/at least one/);
-    for (const bad of ['x', 'a b', 'x'.repeat(1225), 'id#1']) expect(onePrincipal({ trustedAccount: 'self', externalId: bad }), bad).toMatch(/externalId must be 2-1224 characters/);
+    for (const bad of ['x', 'a b', 'x'.repeat(1225), 'id#1'])
+      expect(onePrincipal({ trustedAccount: 'self', externalId: bad }), bad).toMatch(/externalId must be 2-1224 characters/);
     expect(onePrincipal({ arn: 'arn:aws:iam::210987654321:role/x', externalId: 'abc' })).toMatch(/externalId only applies with trustedAccount/);
     expect(onePrincipal({ arn: 'arn:aws:iam::210987654321:role/x', trustedPrincipalArns: ['role/x'] })).toMatch(/trustedPrincipalArns only applies with trustedAccount/);
   });
@@ -1349,13 +1478,17 @@ describe('the real cdk.json', () => {
     const built = synth(CDK_JSON.context[CONFIG_CONTEXT_KEY]);
     const here = 'arn:<AWS::Partition>:iam::<AWS::AccountId>';
     // The principals' roles (the sealing and seals functions' roles have fixed names too, assumed by Lambda alone).
-    const roles = resources(Template.fromStack(built.api), 'AWS::IAM::Role').filter(([, r]) => String(props(r).RoleName).startsWith('tongban-prod-') && !String(props(r).RoleName).endsWith('-function'));
+    const roles = resources(Template.fromStack(built.api), 'AWS::IAM::Role').filter(
+      ([, r]) => String(props(r).RoleName).startsWith('tongban-prod-') && !String(props(r).RoleName).endsWith('-function'),
+    );
     expect(roles).toHaveLength(config.principals.length);
     for (const [, r] of roles) {
       const statement = (props(r).AssumeRolePolicyDocument as { Statement: { Principal: unknown; Condition?: unknown }[] }).Statement;
       expect(statement).toHaveLength(1);
       expect(flattenDeep(statement[0]!.Principal)).toEqual({ AWS: `${here}:root` });
-      expect(flattenDeep(statement[0]!.Condition)).toEqual(props(r).RoleName === 'tongban-prod-reviewer' ? { ArnLike: { 'aws:PrincipalArn': [`${here}:role/tongban-reviewers`] } } : undefined);
+      expect(flattenDeep(statement[0]!.Condition)).toEqual(
+        props(r).RoleName === 'tongban-prod-reviewer' ? { ArnLike: { 'aws:PrincipalArn': [`${here}:role/tongban-reviewers`] } } : undefined,
+      );
     }
   });
 

@@ -48,7 +48,12 @@ beforeAll(async () => {
   const s3 = await startS3(s3dir, '127.0.0.1', ['tongban-test-calendar-materials']);
   const client = new S3Client({ endpoint: s3.endpoint, region: 'cn-north-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
   vault = new S3MaterialStore(client, 'tongban-test-calendar-materials');
-  await seedPlatform({ directory: new DynamoDirectory(db, LOCAL_TABLES.directory), store: new DynamoItemStore(db, LOCAL_TABLES.items), principalArn: (n) => `arn:aws:iam::000000000000:user/${n}`, now: () => new Date('2026-11-02T02:00:00Z') });
+  await seedPlatform({
+    directory: new DynamoDirectory(db, LOCAL_TABLES.directory),
+    store: new DynamoItemStore(db, LOCAL_TABLES.items),
+    principalArn: (n) => `arn:aws:iam::000000000000:user/${n}`,
+    now: () => new Date('2026-11-02T02:00:00Z'),
+  });
   stop = async () => {
     client.destroy();
     raw.destroy();
@@ -104,7 +109,7 @@ describe('the official holiday arrangements, loaded and versioned', () => {
     expect((await service.overview(PORTAL)).loadedUntil).toBe('2027-12-31');
   });
 
-  it('refuses a year that works on a statutory holiday, a skipped or reused version, another year\'s document and anyone but the platform — and stores nothing', async () => {
+  it("refuses a year that works on a statutory holiday, a skipped or reused version, another year's document and anyone but the platform — and stores nothing", async () => {
     const { service, store } = setup();
     const worksOnEve = statutoryArrangement(2028);
     worksOnEve.holidays = worksOnEve.holidays.map((h) => (h.name === '春节' ? { ...h, days: h.days.slice(1) } : h));
@@ -217,7 +222,11 @@ describe('the sweep after a load', () => {
     const settled = await sweep.run([MARKET.departmentId!]);
 
     // Act: 2027 loaded, giving Mon 4 and Tue 5 Jan off besides the law's days
-    await new CalendarService({ store: calendarStore, shipped: SHIPPED_CALENDAR_YEARS, source, now }).load(REVIEWER, 2027, statutoryArrangement(2027, { extraDaysOff: ['2027-01-04', '2027-01-05'] }));
+    await new CalendarService({ store: calendarStore, shipped: SHIPPED_CALENDAR_YEARS, source, now }).load(
+      REVIEWER,
+      2027,
+      statutoryArrangement(2027, { extraDaysOff: ['2027-01-04', '2027-01-05'] }),
+    );
     const afterLoad = await sweep.run([MARKET.departmentId!]);
     const again = await sweep.run([MARKET.departmentId!]);
     const state = await service.get(MARKET, caseNo);

@@ -62,7 +62,11 @@ let stop: () => Promise<void>;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tongban-archiving-'));
-  const [dynamo, s3rver, localKms] = await Promise.all([startDynalite(undefined), startS3(join(dir, 's3'), '127.0.0.1', [MATERIALS, ARCHIVE]), startLocalKms({ dataDir: join(dir, 'kms') })]);
+  const [dynamo, s3rver, localKms] = await Promise.all([
+    startDynalite(undefined),
+    startS3(join(dir, 's3'), '127.0.0.1', [MATERIALS, ARCHIVE]),
+    startLocalKms({ dataDir: join(dir, 'kms') }),
+  ]);
   raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: CREDENTIALS });
   await ensureTables(raw, LOCAL_TABLES);
   const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
@@ -75,7 +79,11 @@ beforeAll(async () => {
   await ensureSealKeys(kms, directory, 'ECC_NIST_P256');
   await ensureArchiveKey(kms, directory, 'ECC_NIST_P256');
   const registry = await directory.load();
-  published = new KmsPublishedKeys(kms, async () => registry.seals ?? [], async () => registry.archiveKey);
+  published = new KmsPublishedKeys(
+    kms,
+    async () => registry.seals ?? [],
+    async () => registry.archiveKey,
+  );
   store = new DynamoCaseStore(db, LOCAL_TABLES.cases, { now });
   const licences = new DynamoLicenceStore(db, LOCAL_TABLES.cases);
   const signer = new KmsSealSigner(kms);
@@ -189,7 +197,11 @@ describe('archiving an ended case', () => {
 
     const failed = await archiving().archive(caseNo);
 
-    expect(failed.archive).toMatchObject({ state: 'failed', attempts: 1, findings: expect.arrayContaining([expect.objectContaining({ property: 'authenticity', code: 'MATERIAL_NOT_AS_RECORDED' })]) });
+    expect(failed.archive).toMatchObject({
+      state: 'failed',
+      attempts: 1,
+      findings: expect.arrayContaining([expect.objectContaining({ property: 'authenticity', code: 'MATERIAL_NOT_AS_RECORDED' })]),
+    });
     expect(await archive.find(bundleKey(failed))).toBeUndefined();
     await s3.send(new PutObjectCommand({ Bucket: MATERIALS, Key: kept.objectKey, Body: original, ContentType: 'application/pdf' }));
     expect((await archiving().archive(caseNo)).archive).toMatchObject({ state: 'archived' });
@@ -238,7 +250,11 @@ describe('archiving an ended case', () => {
     const audit = await auditBundle(archive.read(bundleKey(done)), { scan: { ran: false, scanner: 'test', infected: [] }, publishedJwks: await published.jwks() });
     expect(audit.report.passed).toBe(true);
     for (const report of [audit.report, audit.ingest!]) {
-      expect(report.properties.security).toMatchObject({ passed: true, findings: [], accepted: [{ code: 'ENCRYPTED', path, acceptedBy: 'reviewer', reasons: ['2026年12月前收件；申请人无法提供未加密的原件'] }] });
+      expect(report.properties.security).toMatchObject({
+        passed: true,
+        findings: [],
+        accepted: [{ code: 'ENCRYPTED', path, acceptedBy: 'reviewer', reasons: ['2026年12月前收件；申请人无法提供未加密的原件'] }],
+      });
     }
     expect((await store.history(caseNo)).map((e) => e.type)).toEqual(['file', 'refuse', 'archive-failed', 'accept-archive-findings', 'archive']);
   });

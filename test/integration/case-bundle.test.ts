@@ -56,7 +56,12 @@ const JWKS: Jwks = {
 };
 const NO_SCAN: ScanResult = { ran: false, scanner: 'ClamAV is not installed here', infected: [] };
 
-const on = (date: string, actor: Caller, minute = 0): CaseContext => ({ actor, at: `${date}T02:${String(minute).padStart(2, '0')}:00.000Z`, today: date, calendar: officialCalendar });
+const on = (date: string, actor: Caller, minute = 0): CaseContext => ({
+  actor,
+  at: `${date}T02:${String(minute).padStart(2, '0')}:00.000Z`,
+  today: date,
+  calendar: officialCalendar,
+});
 const pdf = (text: string) => Buffer.from(`%PDF-1.7\n${text}\n${'x'.repeat(3000)}\n%%EOF\n`);
 
 let dir: string;
@@ -71,9 +76,18 @@ beforeAll(async () => {
   for (const m of FOOD.materials.filter((x) => x.required)) {
     const bytes = pdf(m.name);
     files.set(m.name, bytes);
-    materials[m.name] = { kind: 'upload', objectKey: `cases/20261009ABCDEFGHIJ/${m.name}`, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, contentType: 'application/pdf' };
+    materials[m.name] = {
+      kind: 'upload',
+      objectKey: `cases/20261009ABCDEFGHIJ/${m.name}`,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      size: bytes.length,
+      contentType: 'application/pdf',
+    };
   }
-  const filed = fileCase({ caseNo: '20261009ABCDEFGHIJ', item: { code: FOOD.implementationCode, version: 1, guide: FOOD }, applicant: SHOP, form: { 经营项目: ['热食类食品制售'] }, materials }, on('2026-10-09', PORTAL));
+  const filed = fileCase(
+    { caseNo: '20261009ABCDEFGHIJ', item: { code: FOOD.implementationCode, version: 1, guide: FOOD }, applicant: SHOP, form: { 经营项目: ['热食类食品制售'] }, materials },
+    on('2026-10-09', PORTAL),
+  );
   history = [filed.entry];
   state = filed.state;
   for (const [command, ctx] of [
@@ -105,7 +119,14 @@ async function build(name: string, scanner?: StreamScanner): Promise<{ path: str
     materials: Object.entries(state.materials).map(([materialName, m]) => {
       const u = m as Extract<CaseMaterial, { kind: 'upload' }>;
       return {
-        record: { path: bundleFilePath('materials', materialName, u.contentType), role: 'material', name: materialName, sha256: u.sha256, size: u.size, contentType: u.contentType },
+        record: {
+          path: bundleFilePath('materials', materialName, u.contentType),
+          role: 'material',
+          name: materialName,
+          sha256: u.sha256,
+          size: u.size,
+          contentType: u.contentType,
+        },
         // In chunks, as storage streams it.
         open: () => Readable.from([files.get(materialName)!.subarray(0, 1000), files.get(materialName)!.subarray(1000)]),
       };
@@ -164,7 +185,9 @@ describe('a case bundle', () => {
     await writeFile(join(work, 'input'), Buffer.concat([Buffer.from(`${seal.protected}.`), await readFile(join(bag, BAG_PATHS.tagManifest))]));
     await writeFile(join(work, 'sig.der'), joseToDer(Buffer.from(seal.signature, 'base64url')));
     await writeFile(join(work, 'key.pem'), keys.get(ARCHIVE_KEY)!.pem);
-    expect(execFileSync('openssl', ['dgst', '-sha256', '-verify', join(work, 'key.pem'), '-signature', join(work, 'sig.der'), join(work, 'input')], { encoding: 'utf8' })).toContain('Verified OK');
+    expect(
+      execFileSync('openssl', ['dgst', '-sha256', '-verify', join(work, 'key.pem'), '-signature', join(work, 'sig.der'), join(work, 'input')], { encoding: 'utf8' }),
+    ).toContain('Verified OK');
   });
 
   it('names a changed byte in a material', async () => {
@@ -199,7 +222,13 @@ describe('a case bundle', () => {
   it('names an edited tag manifest', async () => {
     const path = await tampered(built.path, built.root, 'edited-tag-manifest', async (bag) => {
       const text = await readFile(join(bag, BAG_PATHS.tagManifest), 'utf8');
-      await writeFile(join(bag, BAG_PATHS.tagManifest), text.split('\n').filter((l) => !l.endsWith(BAG_PATHS.report)).join('\n'));
+      await writeFile(
+        join(bag, BAG_PATHS.tagManifest),
+        text
+          .split('\n')
+          .filter((l) => !l.endsWith(BAG_PATHS.report))
+          .join('\n'),
+      );
     });
 
     const found = codes((await audit(path)).report);
@@ -284,7 +313,10 @@ describe('tongban audit verify, and the virus-scan hook', () => {
   it('streams every file through ClamAV at ingest where it is installed, and refuses what it finds', async () => {
     // A stand-in for clamscan reading the file on its standard input, as `clamscan -` does
     const fake = join(dir, 'fake-streaming-clamscan');
-    await writeFile(fake, '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "ClamAV 1.0 (fake)"; exit 0; fi\nif grep -q EICAR-FAKE; then echo "stdin: Fake-Signature FOUND"; exit 1; fi\nexit 0\n');
+    await writeFile(
+      fake,
+      '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "ClamAV 1.0 (fake)"; exit 0; fi\nif grep -q EICAR-FAKE; then echo "stdin: Fake-Signature FOUND"; exit 1; fi\nexit 0\n',
+    );
     await chmod(fake, 0o755);
     const scanner = clamAvStreamScanner(fake)!;
     const clean = await build('scanned-clean', scanner);

@@ -63,7 +63,12 @@ const REGISTRATION = guideOf('000117002000');
 const HUKOU = guideOf('000120014000');
 const MARKET_ID = DEPARTMENTS.market.id;
 
-const org = (body: string, name: string): Organisation => ({ kind: 'organisation', creditCode: makeCreditCode('91530100', body), name, contact: { name: '赵六', phone: '0871-6000000' } });
+const org = (body: string, name: string): Organisation => ({
+  kind: 'organisation',
+  creditCode: makeCreditCode('91530100', body),
+  name,
+  contact: { name: '赵六', phone: '0871-6000000' },
+});
 const SECOND = org('23456789', '昆明第二示例有限公司');
 const THIRD = org('34567890', '昆明第三示例有限公司');
 
@@ -214,7 +219,12 @@ async function accepted(service: CaseService, guide: ServiceGuide, applicant: Ap
 }
 
 /** A case filed, accepted and decided by its department through `service`. */
-async function decided(service: CaseService, guide: ServiceGuide, applicant: Applicant, decision: Omit<Extract<ActionRequest, { action: 'decide' }>, 'action'>): Promise<CaseState> {
+async function decided(
+  service: CaseService,
+  guide: ServiceGuide,
+  applicant: Applicant,
+  decision: Omit<Extract<ActionRequest, { action: 'decide' }>, 'action'>,
+): Promise<CaseState> {
   const state = await accepted(service, guide, applicant);
   return service.act(departmentOf(guide), state.caseNo, { action: 'decide', ...decision });
 }
@@ -227,7 +237,7 @@ const page = { limit: 100 };
 
 const LICENCE_TERMS: LicenceTerms = { validUntil: '2046-11-22', data: { 住所: '昆明市呈贡区示例路1号', 注册资本: '100万元', 法定代表人: '王五' } };
 
-describe('CaseSealing: sealing a decided case with its department\'s key', () => {
+describe("CaseSealing: sealing a decided case with its department's key", () => {
   let s: Stand;
   beforeAll(async () => {
     s = await stand('seal');
@@ -383,7 +393,12 @@ describe('CaseSealing: sealing a decided case with its department\'s key', () =>
   it('takes up the licence an interrupted run issued: the same licence and seal, and signs only the decision', async () => {
     // Prepare: a run that signed the licence, stored it, and failed at the decision's signature
     at('2026-11-23');
-    const state = await decided(s.service, REGISTRATION, { ...SHOP, creditCode: makeCreditCode('91530100', '45678901'), name: '中断示例有限公司' }, { outcome: 'approved', licence: LICENCE_TERMS });
+    const state = await decided(
+      s.service,
+      REGISTRATION,
+      { ...SHOP, creditCode: makeCreditCode('91530100', '45678901'), name: '中断示例有限公司' },
+      { outcome: 'approved', licence: LICENCE_TERMS },
+    );
     const failing = new CountingSigner(new KmsSealSigner(kms), 2);
     const interrupted = await failure(sealingOf(s, { signer: failing }).seal(state.caseNo));
     const left = await s.licences.get(licenceIdOf(state.caseNo, 'YYZZ'));
@@ -411,10 +426,15 @@ describe('CaseSealing: sealing a decided case with its department\'s key', () =>
     expect(sealed.results!.sealedAt).toBe('2026-11-23T02:30:00.000Z');
   });
 
-  it('takes up a licence stored under the case\'s identifier as it is, without sealing it again', async () => {
+  it("takes up a licence stored under the case's identifier as it is, without sealing it again", async () => {
     // Prepare: the licence is in the store already (an earlier run), with its own seal
     at('2026-11-23');
-    const state = await decided(s.service, REGISTRATION, { ...SHOP, creditCode: makeCreditCode('91530100', '56789012'), name: '先发证示例有限公司' }, { outcome: 'approved', licence: LICENCE_TERMS });
+    const state = await decided(
+      s.service,
+      REGISTRATION,
+      { ...SHOP, creditCode: makeCreditCode('91530100', '56789012'), name: '先发证示例有限公司' },
+      { outcome: 'approved', licence: LICENCE_TERMS },
+    );
     const earlier = new CountingSigner(new KmsSealSigner(kms), 2);
     await failure(sealingOf(s, { signer: earlier }).seal(state.caseNo));
     const stored = (await s.licences.get(licenceIdOf(state.caseNo, 'YYZZ')))!;
@@ -454,7 +474,12 @@ describe('CaseSealing: sealing a decided case with its department\'s key', () =>
   it('refuses a case whose department has no active seal key (SEAL_KEY_MISSING), signing and writing nothing', async () => {
     // Prepare: the registry lists market's key retired, and other departments' active keys
     at('2026-11-23');
-    const state = await decided(s.service, REGISTRATION, { ...SHOP, creditCode: makeCreditCode('91530100', '67890123'), name: '无印章示例有限公司' }, { outcome: 'approved', licence: LICENCE_TERMS });
+    const state = await decided(
+      s.service,
+      REGISTRATION,
+      { ...SHOP, creditCode: makeCreditCode('91530100', '67890123'), name: '无印章示例有限公司' },
+      { outcome: 'approved', licence: LICENCE_TERMS },
+    );
     const retired = seals.map((k) => (k.department === MARKET_ID ? { ...k, retiredAt: '2026-11-01T00:00:00.000Z' } : k));
     const signer = new CountingSigner(new KmsSealSigner(kms));
 
@@ -476,7 +501,7 @@ describe('CaseSealing: sealing a decided case with its department\'s key', () =>
 });
 
 describe('CaseSealing with SM2 seal keys (China regions)', () => {
-  it('seals with the department\'s SM2 key (SM2-SM3), a large licence by its header (which names its digest), and both verify with the published SM2 keys', async () => {
+  it("seals with the department's SM2 key (SM2-SM3), a large licence by its header (which names its digest), and both verify with the published SM2 keys", async () => {
     // Prepare: a directory of its own whose departments got SM2 keys in a KMS of their own
     const sm2Directory = new DynamoDirectory(db, 'tongban-test-sealing-directory-sm2');
     const s = await stand('sm2', 'tongban-test-sealing-directory-sm2');
@@ -521,7 +546,16 @@ describe('CaseService and CaseSweep with a sealer', () => {
     const sealing = sealingOf(s, { signer });
     const lags: { caseNo: string; error: unknown }[] = [];
     const withSealer = (sealer: CaseSealer) =>
-      new CaseService({ store: s.store, items, materials: vault, calendar: officialCalendar, now, licences: s.licences, sealer, onSealLag: (caseNo, error) => lags.push({ caseNo, error }) });
+      new CaseService({
+        store: s.store,
+        items,
+        materials: vault,
+        calendar: officialCalendar,
+        now,
+        licences: s.licences,
+        sealer,
+        onSealLag: (caseNo, error) => lags.push({ caseNo, error }),
+      });
     const down: CaseSealer = {
       seal: async (caseNo) => {
         throw new Error(`the sealing function timed out sealing ${caseNo}`);
@@ -581,7 +615,8 @@ describe('CaseService: filing with an e-licence instead of a material (免提交
   beforeAll(async () => {
     s = await stand('reuse');
     const service = new CaseService({ store: s.store, items, materials: vault, calendar: officialCalendar, now, licences: s.licences, sealer: sealingOf(s) });
-    const licenceOf = async (guide: ServiceGuide, applicant: Applicant, terms = LICENCE_TERMS) => (await decided(service, guide, applicant, { outcome: 'approved', licence: terms })).results!.licenceId!;
+    const licenceOf = async (guide: ServiceGuide, applicant: Applicant, terms = LICENCE_TERMS) =>
+      (await decided(service, guide, applicant, { outcome: 'approved', licence: terms })).results!.licenceId!;
     at('2026-11-23');
     ids.shop = await licenceOf(REGISTRATION, SHOP);
     ids.shopFood = await licenceOf(FOOD, SHOP, { validUntil: '2031-11-22', data: { 经营项目: ['热食类食品制售'] } });
@@ -715,7 +750,9 @@ describe('LambdaCaseSealer: the sealing function through the Lambda Invoke API',
     const broken = await failure(new LambdaCaseSealer(lambda, 'tongban-test-broken').seal(state.caseNo));
 
     expect(notDecided).toBeInstanceOf(Error);
-    expect((notDecided as Error).message).toBe(`sealing case ${state.caseNo} failed (Unhandled): DomainError: case ${state.caseNo} is accepted: only a decided case's results are sealed`);
+    expect((notDecided as Error).message).toBe(
+      `sealing case ${state.caseNo} failed (Unhandled): DomainError: case ${state.caseNo} is accepted: only a decided case's results are sealed`,
+    );
     expect(broken).toBeInstanceOf(Error);
     expect((broken as Error).message).toBe(`sealing case ${state.caseNo} failed (Unhandled): TypeError: fetch failed: connect ECONNREFUSED kms.cn-north-1.amazonaws.com.cn`);
     expect(await s.store.get(state.caseNo)).toEqual(state);

@@ -30,7 +30,25 @@ import { CaseSweep } from '../../shared/domain/cases/case-sweep.ts';
 import type { DomainError } from '../../shared/domain/errors.ts';
 import { CatalogueService } from '../../shared/domain/items/catalogue-service.ts';
 import { rejection } from '../support/refusal.ts';
-import { BUILDING, FIRE, FOOD, HALL, HEALTH, HOUSING, JOINT, LI, MARKET, MARKET_DEPUTY, POLICE, PORTAL, REVIEWER, SHOP, ZHANG, guideOf, residentId } from '../support/case-fixtures.ts';
+import {
+  BUILDING,
+  FIRE,
+  FOOD,
+  HALL,
+  HEALTH,
+  HOUSING,
+  JOINT,
+  LI,
+  MARKET,
+  MARKET_DEPUTY,
+  POLICE,
+  PORTAL,
+  REVIEWER,
+  SHOP,
+  ZHANG,
+  guideOf,
+  residentId,
+} from '../support/case-fixtures.ts';
 
 const BUCKET = 'tongban-test-case-materials';
 
@@ -142,7 +160,12 @@ describe('CaseService: filing', () => {
     // Prepare: Wednesday 30 September 2026, 10:00 in Kunming, the eve of the National Day holiday
     at('2026-09-30');
     const published = await catalogue.published(PORTAL, FOOD.implementationCode);
-    const request = await application(PORTAL, FOOD, SHOP, FOOD.materials.map((m) => m.name)); // the optional one too
+    const request = await application(
+      PORTAL,
+      FOOD,
+      SHOP,
+      FOOD.materials.map((m) => m.name),
+    ); // the optional one too
 
     // Act
     const filed = await s.service.file(PORTAL, 'receipt-1', request);
@@ -655,7 +678,17 @@ describe('CaseSweep', () => {
     expect(overdueOnPromised).toEqual([]);
     expect(afterPromised).toMatchObject({ markedOverdue: 1, markedViolation: 0, failed: [] });
     expect(overdueAfterPromised).toEqual([
-      { caseNo: filed.caseNo, itemCode: FOOD.implementationCode, itemName: FOOD.name, departmentId: DEPARTMENTS.market.id, status: 'accepted', supervision: 'overdue', passedDeadline: '2026-10-19', acceptedOn: '2026-09-29', deadlines },
+      {
+        caseNo: filed.caseNo,
+        itemCode: FOOD.implementationCode,
+        itemName: FOOD.name,
+        departmentId: DEPARTMENTS.market.id,
+        status: 'accepted',
+        supervision: 'overdue',
+        passedDeadline: '2026-10-19',
+        acceptedOn: '2026-09-29',
+        deadlines,
+      },
     ]);
     expect(onStatutory).toMatchObject({ markedOverdue: 0, markedViolation: 0, failed: [] });
     expect(afterStatutory).toMatchObject({ markedOverdue: 0, markedViolation: 1, failed: [] });

@@ -25,9 +25,6 @@ import { BUILDING, FIRE, FOOD, HALL, HEALTH, JOINT, LI, MARKET, MARKET_DEPUTY, P
 const ZHANG_ID = ZHANG.residentId;
 const LI_ID = LI.residentId;
 
-
-
-
 interface Application {
   applicant: Applicant;
   form: Record<string, JsonValue>;
@@ -67,7 +64,6 @@ async function freshStore(table: string): Promise<DynamoCaseStore> {
 function on(date: string, actor: Caller, minute = 0): CaseContext {
   return { actor, at: `${date}T02:${String(minute).padStart(2, '0')}:00.000Z`, today: date, calendar: officialCalendar };
 }
-
 
 /** An application with every required material of the guide uploaded. */
 function application(applicant: Applicant, guide: ServiceGuide = FOOD, form: Record<string, JsonValue> = { 经营场所面积: 120 }): Application {
@@ -214,7 +210,8 @@ describe('DynamoCaseStore: filing', () => {
       (next) => async (args) => {
         // Before or after the document client's marshalling, whichever this step sees
         const sk = (args.input as { Item?: { sk?: string | { S?: string } } }).Item?.sk;
-        if ((sk === 'HEAD' || (typeof sk === 'object' && sk.S === 'HEAD')) && failures-- > 0) throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+        if ((sk === 'HEAD' || (typeof sk === 'object' && sk.S === 'HEAD')) && failures-- > 0)
+          throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
         return next(args);
       },
       { step: 'initialize', name: 'failFirstHead' },
@@ -321,7 +318,20 @@ describe('DynamoCaseStore: listings', () => {
     // equal deadlines, ordered by case number), one of them paused (no deadline: last), two left
     // received (another status), and one housing case (another department)
     const fresh = await freshStore('cases-queue');
-    const days = ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06', '2026-11-09', '2026-11-10', '2026-11-11', '2026-11-12', '2026-11-13', '2026-11-13', '2026-11-16'];
+    const days = [
+      '2026-11-02',
+      '2026-11-03',
+      '2026-11-04',
+      '2026-11-05',
+      '2026-11-06',
+      '2026-11-09',
+      '2026-11-10',
+      '2026-11-11',
+      '2026-11-12',
+      '2026-11-13',
+      '2026-11-13',
+      '2026-11-16',
+    ];
     const accepted: CaseState[] = [];
     for (const [i, day] of days.entries()) {
       const filed = await file({ store: fresh, by: PORTAL, key: `queue-${i}`, app: application(ZHANG), date: day, minute: i });
@@ -497,7 +507,7 @@ describe('DynamoCaseStore: listings', () => {
     ]);
   });
 
-  it('lists a case once per finding on the finding\'s list, by the day it was due, page by page; and gives the sweep a case the day after something falls due on it', async () => {
+  it("lists a case once per finding on the finding's list, by the day it was due, page by page; and gives the sweep a case the day after something falls due on it", async () => {
     // Prepare: A accepted Mon 2 Nov, paused Tue 3 Nov for 2 working days (until Thu 5 Nov), resumed
     // late Mon 9 Nov, paused again Tue 10 Nov for 1 day (until Wed 11 Nov); B paused Wed 4 Nov for
     // 1 day (until Thu 5 Nov). C, a building permit filed Mon 2 Nov, awaits its pre-review (due Wed 4 Nov).
@@ -548,10 +558,15 @@ describe('DynamoCaseStore: listings', () => {
       ]),
     );
     expect([overrun.length, pages]).toEqual([3, 2]);
-    expect(preReview.cases.map((x) => [x.state.caseNo, x.passedDeadline, x.state.findings])).toEqual([[c, '2026-11-04', [{ kind: 'pre-review-late', due: '2026-11-04', on: '2026-11-05' }]]]);
+    expect(preReview.cases.map((x) => [x.state.caseNo, x.passedDeadline, x.state.findings])).toEqual([
+      [c, '2026-11-04', [{ kind: 'pre-review-late', due: '2026-11-04', on: '2026-11-05' }]],
+    ]);
     expect(materials.cases).toEqual([]);
     const newestOfA = await fresh.get(a);
-    expect((await fresh.listSupervision('procedure-overrun', { limit: 10 })).cases.filter((x) => x.state.caseNo === a).map((x) => x.state.version)).toEqual([newestOfA!.version, newestOfA!.version]);
+    expect((await fresh.listSupervision('procedure-overrun', { limit: 10 })).cases.filter((x) => x.state.caseNo === a).map((x) => x.state.version)).toEqual([
+      newestOfA!.version,
+      newestOfA!.version,
+    ]);
   });
 
   it('gives the sweep every case due before a day, over all shards and pages, with the undated ones, and no other', async () => {

@@ -204,7 +204,10 @@ describe('DynamoDirectory', () => {
     const dir = new DynamoDirectory(db, LOCAL_TABLES.directory);
     const bad = {
       ...directory,
-      principals: [...directory.principals, { name: 'ghost', role: 'department' as const, departmentId: makeCreditCode('11530100', '09999999'), arn: 'arn:aws:iam::000000000000:user/ghost' }],
+      principals: [
+        ...directory.principals,
+        { name: 'ghost', role: 'department' as const, departmentId: makeCreditCode('11530100', '09999999'), arn: 'arn:aws:iam::000000000000:user/ghost' },
+      ],
     };
     await expect(dir.save(bad)).rejects.toThrow(/unknown department/);
   });

@@ -137,12 +137,15 @@ async function acceptedJointCase(): Promise<{ caseNo: string; executionArn: stri
   const materials = Object.fromEntries(JOINT.materials.filter((m) => m.required).map((m) => [m.name, upload(m.name)]));
   const app = { applicant: ZHANG, form: {}, materials };
   const first = await store.file(PORTAL.channelId!, `joint-${++filed}`, payloadDigest(app), async (caseNo) =>
-    fileCase({ caseNo, item: { code: JOINT.implementationCode, version: 1, guide: JOINT }, ...app }, {
-      actor: PORTAL,
-      at: now().toISOString(),
-      today: '2026-09-01',
-      calendar: officialCalendar,
-    }),
+    fileCase(
+      { caseNo, item: { code: JOINT.implementationCode, version: 1, guide: JOINT }, ...app },
+      {
+        actor: PORTAL,
+        at: now().toISOString(),
+        today: '2026-09-01',
+        calendar: officialCalendar,
+      },
+    ),
   );
   setClock('2026-09-01');
   await service.act(MARKET, first.state.caseNo, { action: 'accept' });
@@ -217,7 +220,7 @@ describe('the joint-handling workflow on aws-local-stepfunctions, with the synth
     expect(execution.stateTransitions).toBe(transitionsOf(caseNo));
   });
 
-  it('one disagrees: the opinions are complete all the same, and approving over the disagreement needs the lead\'s reasons', async () => {
+  it("one disagrees: the opinions are complete all the same, and approving over the disagreement needs the lead's reasons", async () => {
     const { caseNo, executionArn } = await acceptedJointCase();
     await bothWaiting(caseNo);
 
@@ -320,7 +323,13 @@ describe('the joint-handling workflow on aws-local-stepfunctions, with the synth
     const execution = await sfn.waitForExecution(executionArn);
 
     expect(dispatchCalls).toHaveLength(2);
-    expect(replay).toEqual({ caseNo, branches: [{ caseNo, departmentId: HEALTH_ID }, { caseNo, departmentId: FIRE_ID }] });
+    expect(replay).toEqual({
+      caseNo,
+      branches: [
+        { caseNo, departmentId: HEALTH_ID },
+        { caseNo, departmentId: FIRE_ID },
+      ],
+    });
     expect((await store.history(caseNo)).slice(0, before.length)).toEqual(before);
     expect(before.filter((e) => e.type === 'dispatch')).toHaveLength(1);
     expect(execution.status).toBe('SUCCEEDED');
@@ -376,10 +385,12 @@ describe('the joint-handling workflow on aws-local-stepfunctions, with the synth
     expect((await sweep.run([MARKET.departmentId!])).failed.map((f) => f.caseNo)).toEqual([broken.caseNo]);
     await service.act(HEALTH, quiet.state.caseNo, { action: 'opinion', outcome: 'agree' });
     await service.act(FIRE, quiet.state.caseNo, { action: 'opinion', outcome: 'agree' });
-    expect((await sfn.waitForExecution(`${sfn.stateMachineArn(MACHINE).replace(':stateMachine:', ':execution:')}:${jointExecutionName(quiet.state.caseNo)}`)).status).toBe('SUCCEEDED');
+    expect((await sfn.waitForExecution(`${sfn.stateMachineArn(MACHINE).replace(':stateMachine:', ':execution:')}:${jointExecutionName(quiet.state.caseNo)}`)).status).toBe(
+      'SUCCEEDED',
+    );
   });
 
-  it("the wait step refuses to wait for a task that has already ended (an opinion that came before its token)", async () => {
+  it('the wait step refuses to wait for a task that has already ended (an opinion that came before its token)', async () => {
     const { caseNo, executionArn } = await acceptedJointCase();
     await bothWaiting(caseNo);
     await service.act(HEALTH, caseNo, { action: 'opinion', outcome: 'agree' });

@@ -33,7 +33,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure } from '../support/refusal.ts';
 import { startLocalKms, type LocalKms } from '../../infra/local/kms-server.ts';
 
-
 const credentials = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-secret' };
 const REGION = 'us-west-2';
 
@@ -115,9 +114,7 @@ describe('local KMS: keys and aliases', () => {
     }
 
     const forKey = await client.send(new ListAliasesCommand({ KeyId: meta.KeyId }));
-    expect(forKey.Aliases?.map((a) => [a.AliasName, a.AliasArn, a.TargetKeyId])).toEqual([
-      ['alias/seal-resolve', aliasArn, meta.KeyId],
-    ]);
+    expect(forKey.Aliases?.map((a) => [a.AliasName, a.AliasArn, a.TargetKeyId])).toEqual([['alias/seal-resolve', aliasArn, meta.KeyId]]);
     expect(forKey.Aliases?.[0]?.CreationDate).toBeInstanceOf(Date);
     const all = await client.send(new ListAliasesCommand({}));
     expect(all.Aliases?.map((a) => a.AliasName)).toEqual(expect.arrayContaining(['alias/seal-resolve', 'alias/seal-other']));
@@ -186,9 +183,7 @@ describe('local KMS: ECDSA P-256 signing', () => {
 
   it('signs RAW messages: DER signatures that KMS Verify and OpenSSL both accept', async () => {
     const message = Buffer.from('办件 2024-000123: 准予许可', 'utf8');
-    const out = await client.send(
-      new SignCommand({ KeyId: 'alias/dept-seal', Message: message, MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }),
-    );
+    const out = await client.send(new SignCommand({ KeyId: 'alias/dept-seal', Message: message, MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }));
     expect(out.KeyId).toBe(meta.Arn);
     expect(out.SigningAlgorithm).toBe('ECDSA_SHA_256');
     const signature = Buffer.from(out.Signature ?? new Uint8Array());
@@ -198,15 +193,11 @@ describe('local KMS: ECDSA P-256 signing', () => {
     expect(nodeVerify('sha256', message, { key, dsaEncoding: 'der' }, signature)).toBe(true);
     expect(nodeVerify('sha256', Buffer.from('tampered'), { key, dsaEncoding: 'der' }, signature)).toBe(false);
 
-    const verified = await client.send(
-      new VerifyCommand({ KeyId: meta.KeyId, Message: message, Signature: signature, SigningAlgorithm: 'ECDSA_SHA_256' }),
-    );
+    const verified = await client.send(new VerifyCommand({ KeyId: meta.KeyId, Message: message, Signature: signature, SigningAlgorithm: 'ECDSA_SHA_256' }));
     expect(verified).toMatchObject({ KeyId: meta.Arn, SignatureValid: true, SigningAlgorithm: 'ECDSA_SHA_256' });
 
     const tampered = await failure(
-      client.send(
-        new VerifyCommand({ KeyId: meta.KeyId, Message: Buffer.from('tampered'), Signature: signature, SigningAlgorithm: 'ECDSA_SHA_256' }),
-      ),
+      client.send(new VerifyCommand({ KeyId: meta.KeyId, Message: Buffer.from('tampered'), Signature: signature, SigningAlgorithm: 'ECDSA_SHA_256' })),
     );
     expect(tampered).toBeInstanceOf(KMSInvalidSignatureException);
     expect((tampered as KMSServiceException).$metadata.httpStatusCode).toBe(400);
@@ -223,16 +214,12 @@ describe('local KMS: ECDSA P-256 signing', () => {
 
     const signatures = new Set<string>();
     for (let i = 0; i < 5; i++) {
-      const out = await client.send(
-        new SignCommand({ KeyId: meta.Arn, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }),
-      );
+      const out = await client.send(new SignCommand({ KeyId: meta.Arn, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
       const signature = Buffer.from(out.Signature ?? new Uint8Array());
       signatures.add(signature.toString('hex'));
       expect(nodeVerify('sha256', document, { key, dsaEncoding: 'der' }, signature)).toBe(true);
       expect(nodeVerify('sha256', digest, { key, dsaEncoding: 'der' }, signature)).toBe(false);
-      const byDigest = await client.send(
-        new VerifyCommand({ KeyId: meta.KeyId, Message: digest, MessageType: 'DIGEST', Signature: signature, SigningAlgorithm: 'ECDSA_SHA_256' }),
-      );
+      const byDigest = await client.send(new VerifyCommand({ KeyId: meta.KeyId, Message: digest, MessageType: 'DIGEST', Signature: signature, SigningAlgorithm: 'ECDSA_SHA_256' }));
       expect(byDigest.SignatureValid).toBe(true);
     }
     expect(signatures.size).toBe(5); // a fresh nonce every time
@@ -261,23 +248,17 @@ describe('local KMS: ECDSA P-256 signing', () => {
     const digest = createHash('sha256').update(message).digest();
     const signature = nodeSign('sha256', message, { key: privateKey, dsaEncoding: 'der' });
 
-    const ok = await client.send(
-      new VerifyCommand({ KeyId: meta.KeyId, Message: digest, MessageType: 'DIGEST', Signature: signature, SigningAlgorithm: 'ECDSA_SHA_256' }),
-    );
+    const ok = await client.send(new VerifyCommand({ KeyId: meta.KeyId, Message: digest, MessageType: 'DIGEST', Signature: signature, SigningAlgorithm: 'ECDSA_SHA_256' }));
     expect(ok.SignatureValid).toBe(true);
 
     const otherDigest = createHash('sha256').update('seal record 43').digest();
     const bad = await failure(
-      client.send(
-        new VerifyCommand({ KeyId: meta.KeyId, Message: otherDigest, MessageType: 'DIGEST', Signature: signature, SigningAlgorithm: 'ECDSA_SHA_256' }),
-      ),
+      client.send(new VerifyCommand({ KeyId: meta.KeyId, Message: otherDigest, MessageType: 'DIGEST', Signature: signature, SigningAlgorithm: 'ECDSA_SHA_256' })),
     );
     expect(bad).toBeInstanceOf(KMSInvalidSignatureException);
 
     const garbage = await failure(
-      client.send(
-        new VerifyCommand({ KeyId: meta.KeyId, Message: digest, MessageType: 'DIGEST', Signature: Buffer.from('not a signature'), SigningAlgorithm: 'ECDSA_SHA_256' }),
-      ),
+      client.send(new VerifyCommand({ KeyId: meta.KeyId, Message: digest, MessageType: 'DIGEST', Signature: Buffer.from('not a signature'), SigningAlgorithm: 'ECDSA_SHA_256' })),
     );
     expect(garbage).toBeInstanceOf(KMSInvalidSignatureException);
   });
@@ -290,9 +271,7 @@ describe('local KMS: errors the SDK maps to its exception classes', () => {
       expect(err).toBeInstanceOf(NotFoundException);
       expect((err as NotFoundException).$metadata.httpStatusCode).toBe(400);
     }
-    const err = await failure(
-      client.send(new SignCommand({ KeyId: 'alias/no-such-alias', Message: Buffer.from('x'), SigningAlgorithm: 'ECDSA_SHA_256' })),
-    );
+    const err = await failure(client.send(new SignCommand({ KeyId: 'alias/no-such-alias', Message: Buffer.from('x'), SigningAlgorithm: 'ECDSA_SHA_256' })));
     expect(err).toBeInstanceOf(NotFoundException);
   });
 
@@ -312,13 +291,9 @@ describe('local KMS: errors the SDK maps to its exception classes', () => {
 
   it('answers InvalidKeyUsageException for an algorithm the key cannot do, ValidationException for no algorithm at all', async () => {
     const meta = await createSigningKey(client);
-    const wrong = await failure(
-      client.send(new SignCommand({ KeyId: meta.KeyId, Message: Buffer.from('x'), SigningAlgorithm: 'RSASSA_PSS_SHA_256' })),
-    );
+    const wrong = await failure(client.send(new SignCommand({ KeyId: meta.KeyId, Message: Buffer.from('x'), SigningAlgorithm: 'RSASSA_PSS_SHA_256' })));
     expect(wrong).toBeInstanceOf(InvalidKeyUsageException);
-    const bogus = (await failure(
-      client.send(new SignCommand({ KeyId: meta.KeyId, Message: Buffer.from('x'), SigningAlgorithm: 'ECDSA_SHA_1' as never })),
-    )) as KMSServiceException;
+    const bogus = (await failure(client.send(new SignCommand({ KeyId: meta.KeyId, Message: Buffer.from('x'), SigningAlgorithm: 'ECDSA_SHA_1' as never })))) as KMSServiceException;
     expect(bogus.name).toBe('ValidationException');
     expect(bogus.message).toMatch(/enum value set/);
   });
@@ -343,9 +318,7 @@ describe('local KMS: errors the SDK maps to its exception classes', () => {
     expect(rsa).toBeInstanceOf(UnsupportedOperationException);
     const symmetric = await failure(client.send(new CreateKeyCommand({})));
     expect(symmetric).toBeInstanceOf(UnsupportedOperationException);
-    const mismatch = (await failure(
-      client.send(new CreateKeyCommand({ KeyUsage: 'ENCRYPT_DECRYPT', KeySpec: 'ECC_NIST_P256' })),
-    )) as KMSServiceException;
+    const mismatch = (await failure(client.send(new CreateKeyCommand({ KeyUsage: 'ENCRYPT_DECRYPT', KeySpec: 'ECC_NIST_P256' })))) as KMSServiceException;
     expect(mismatch.name).toBe('ValidationException');
   });
 
@@ -430,9 +403,7 @@ describe('local KMS: SM2 (SM2DSA, distinguishing ID 1234567812345678)', () => {
     const sigHex = Buffer.from(out.Signature ?? new Uint8Array()).toString('hex');
     expect(smCrypto.sm2.doVerifySignature(message, sigHex, publicKeyHex, { der: true, hash: true })).toBe(true);
     expect(smCrypto.sm2.doVerifySignature(Buffer.from('电子证照 伪造'), sigHex, publicKeyHex, { der: true, hash: true })).toBe(false);
-    const verified = await c.send(
-      new VerifyCommand({ KeyId: meta.Arn, Message: message, Signature: Buffer.from(sigHex, 'hex'), SigningAlgorithm: 'SM2DSA' }),
-    );
+    const verified = await c.send(new VerifyCommand({ KeyId: meta.Arn, Message: message, Signature: Buffer.from(sigHex, 'hex'), SigningAlgorithm: 'SM2DSA' }));
     expect(verified.SignatureValid).toBe(true);
   });
 
@@ -458,9 +429,7 @@ describe('local KMS: SM2 (SM2DSA, distinguishing ID 1234567812345678)', () => {
     const sig = Buffer.from(smCrypto.sm2.doSignature(message, dHex, { der: true, hash: true }), 'hex');
     const ok = await c.send(new VerifyCommand({ KeyId: meta.KeyId, Message: message, Signature: sig, SigningAlgorithm: 'SM2DSA' }));
     expect(ok.SignatureValid).toBe(true);
-    const bad = await failure(
-      c.send(new VerifyCommand({ KeyId: meta.KeyId, Message: Buffer.from('joint handling opinion!'), Signature: sig, SigningAlgorithm: 'SM2DSA' })),
-    );
+    const bad = await failure(c.send(new VerifyCommand({ KeyId: meta.KeyId, Message: Buffer.from('joint handling opinion!'), Signature: sig, SigningAlgorithm: 'SM2DSA' })));
     expect(bad).toBeInstanceOf(KMSInvalidSignatureException);
   });
 

@@ -428,7 +428,9 @@ describe('restart', () => {
     try {
       const first = await startLocalStepFunctions(options(own.db));
       const firstClient = clientFor(first);
-      const started = await firstClient.send(new StartExecutionCommand({ stateMachineArn: first.stateMachineArn('Callback'), name: 'restart-1', input: JSON.stringify(callbackInput('RS-1')) }));
+      const started = await firstClient.send(
+        new StartExecutionCommand({ stateMachineArn: first.stateMachineArn('Callback'), name: 'restart-1', input: JSON.stringify(callbackInput('RS-1')) }),
+      );
       const arn = started.executionArn!;
       const oldToken = await first.waitForTaskToken(arn);
       firstClient.destroy();
@@ -463,9 +465,17 @@ describe('restart', () => {
 describe('definitions refused at start-up', () => {
   const task = (extra: object): object => ({ StartAt: 'T', States: { T: { Type: 'Task', End: true, ...extra } } });
   const cases: [string, object, RegExp][] = [
-    ['an unsupported Resource', task({ Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: 'q', MessageBody: 'm' } }), /Resource arn:aws:states:::sqs:sendMessage is not supported/],
+    [
+      'an unsupported Resource',
+      task({ Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: 'q', MessageBody: 'm' } }),
+      /Resource arn:aws:states:::sqs:sendMessage is not supported/,
+    ],
     ['a function with no handler', task({ Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'missing' } }), /no local handler for the function missing/],
-    ['HeartbeatSeconds', task({ Resource: CALLBACK_RESOURCE, HeartbeatSeconds: 60, Parameters: { FunctionName: 'echo', Payload: { 't.$': '$$.Task.Token' } } }), /HeartbeatSeconds/],
+    [
+      'HeartbeatSeconds',
+      task({ Resource: CALLBACK_RESOURCE, HeartbeatSeconds: 60, Parameters: { FunctionName: 'echo', Payload: { 't.$': '$$.Task.Token' } } }),
+      /HeartbeatSeconds/,
+    ],
     ['a callback without $$.Task.Token', task({ Resource: CALLBACK_RESOURCE, Parameters: { FunctionName: 'echo' } }), /\$\$\.Task\.Token/],
     ['a TimeoutSecondsPath beyond member paths', task({ Resource: functionArn('echo'), TimeoutSecondsPath: '$.a[0]' }), /TimeoutSecondsPath/],
   ];

@@ -160,13 +160,12 @@ async function tongban(...args: string[]): Promise<{ code: number; out: string }
 }
 
 describe('published keys (JWKS) and verifying offline', () => {
-  it('checks that the key is the department\'s the seal names, and that it was not retired when the seal was made', async () => {
+  it("checks that the key is the department's the seal names, and that it was not retired when the seal was made", async () => {
     const document = decision();
     const byMarket = await seal(document);
     // Health's key, but the seal claims market's department.
     const claimed = await seal(document, health);
-    const healthSeal = (sealedAt: string) =>
-      sealDocument(document, { keyId: health, department: DEPARTMENTS.health.id, seal: 'health-seal-1', sealedAt }, new KmsSealSigner(kms));
+    const healthSeal = (sealedAt: string) => sealDocument(document, { keyId: health, department: DEPARTMENTS.health.id, seal: 'health-seal-1', sealedAt }, new KmsSealSigner(kms));
 
     expect(verifySealWithJwks(document, byMarket, jwks())).toMatchObject({ valid: true });
     expect(verifySealWithJwks(document, claimed, jwks())).toMatchObject({ valid: false, reason: 'department-mismatch' });
@@ -241,7 +240,9 @@ describe('SM2 seals (China regions): SM2DSA keys, the same code path', () => {
     const created = await kms.send(new CreateKeyCommand({ KeySpec: 'SM2', KeyUsage: 'SIGN_VERIFY' }));
     const kid = created.KeyMetadata!.KeyId!;
     const spki = (await kms.send(new GetPublicKeyCommand({ KeyId: kid }))).PublicKey!;
-    const pem = `-----BEGIN PUBLIC KEY-----\n${Buffer.from(spki).toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END PUBLIC KEY-----\n`;
+    const pem = `-----BEGIN PUBLIC KEY-----\n${Buffer.from(spki)
+      .toString('base64')
+      .replace(/(.{64})/g, '$1\n')}\n-----END PUBLIC KEY-----\n`;
     const sm2KeyOf = (k: string) => (k === kid ? { alg: 'SM2-SM3' as const, spki } : undefined);
     const sealSm2 = (document: Uint8Array) =>
       sealDocument(document, { keyId: kid, alg: 'SM2-SM3', department: DEPARTMENTS.market.id, seal: 'market-sm2', sealedAt: '2026-11-30T02:00:00.000Z' }, new KmsSealSigner(kms));
@@ -256,7 +257,9 @@ describe('SM2 seals (China regions): SM2DSA keys, the same code path', () => {
       expect(headerOf(s)).toMatchObject({ alg: 'SM2-SM3', kid, 'tongban:signed': signed });
       expect(verifySeal(document, s, sm2KeyOf), signed).toMatchObject({ valid: true });
       expect(await opensslSm2(document, s), `openssl, ${signed}`).toBe(true);
-      expect(verifySealWithJwks(document, s, { keys: [sealJwk(spki, { kid, alg: 'SM2-SM3', department: DEPARTMENTS.market.id, seal: 'market-sm2' })] })).toMatchObject({ valid: true });
+      expect(verifySealWithJwks(document, s, { keys: [sealJwk(spki, { kid, alg: 'SM2-SM3', department: DEPARTMENTS.market.id, seal: 'market-sm2' })] })).toMatchObject({
+        valid: true,
+      });
     }
     const document = decision();
     const s = await sealSm2(document);

@@ -11,11 +11,13 @@ export function statutoryArrangement(year: number, opts: { version?: number; ext
     source: `test fixture: the statutory holidays of ${year} (not the State Council's arrangement)`,
     version: opts.version ?? 1,
     // A day two holidays share (中秋 on 1 October) is listed once, under the first.
-    holidays: statutoryHolidays(year).map((h, i, all) => {
-      const earlier = new Set(all.slice(0, i).flatMap((x) => x.days));
-      const days = h.days.filter((d) => !earlier.has(d));
-      return { name: h.name, days: h.name === '元旦' ? [...days, ...(opts.extraDaysOff ?? [])].sort() : days };
-    }).filter((h) => h.days.length > 0),
+    holidays: statutoryHolidays(year)
+      .map((h, i, all) => {
+        const earlier = new Set(all.slice(0, i).flatMap((x) => x.days));
+        const days = h.days.filter((d) => !earlier.has(d));
+        return { name: h.name, days: h.name === '元旦' ? [...days, ...(opts.extraDaysOff ?? [])].sort() : days };
+      })
+      .filter((h) => h.days.length > 0),
     makeupWorkdays: opts.makeupWorkdays ?? [],
   };
 }

@@ -34,4 +34,9 @@ export type Organisation = Extract<Applicant, { kind: 'organisation' }>;
 export const residentId = (first17: string) => `${first17}${residentIdCheckChar(first17)}`;
 export const ZHANG: Person = { kind: 'person', residentId: residentId('53010219800101001'), name: '张三', phone: '13800138000' };
 export const LI: Person = { kind: 'person', residentId: residentId('53010219900202002'), name: '李四', phone: '13900139000' };
-export const SHOP: Organisation = { kind: 'organisation', creditCode: makeCreditCode('91530100', '12345678'), name: '昆明示例餐饮有限公司', contact: { name: '王五', phone: '0871-6543210' } };
+export const SHOP: Organisation = {
+  kind: 'organisation',
+  creditCode: makeCreditCode('91530100', '12345678'),
+  name: '昆明示例餐饮有限公司',
+  contact: { name: '王五', phone: '0871-6543210' },
+};

@@ -43,7 +43,11 @@ export function useClockedPlatform(prefix: string, startDay: string): { readonly
     env = await startClockedPlatform(prefix, startDay);
   });
   afterAll(async () => env?.stop());
-  const started = () => env ?? (() => { throw new Error('the clocked platform has not started'); })();
+  const started = () =>
+    env ??
+    (() => {
+      throw new Error('the clocked platform has not started');
+    })();
   return {
     get platform() {
       return started().platform;

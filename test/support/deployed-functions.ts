@@ -40,7 +40,10 @@ export interface DeployedFunction {
 }
 
 type Synthesised = TongbanApp & { assembly: CloudAssembly };
-type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }>; Outputs?: Record<string, { Value: unknown }> };
+type Template = {
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
+  Outputs?: Record<string, { Value: unknown }>;
+};
 
 /** Every function of the app as its template deploys it (the app must be synthesised with bundling). */
 export function deployedFunctions(synth: Synthesised): DeployedFunction[] {
@@ -50,7 +53,14 @@ export function deployedFunctions(synth: Synthesised): DeployedFunction[] {
     const logicalId = logicalIdOf(stack, synth.api.lambda(name).node.defaultChild as CfnElement);
     const resource = template.Resources[logicalId];
     if (resource?.Type !== 'AWS::Lambda::Function') throw new Error(`the ${name} function is not ${logicalId} of ${stack.stackName}`);
-    const props = resource.Properties as { Handler: string; Runtime: string; MemorySize?: number; Timeout?: number; Code: { S3Key?: unknown }; Environment?: { Variables?: Record<string, unknown> } };
+    const props = resource.Properties as {
+      Handler: string;
+      Runtime: string;
+      MemorySize?: number;
+      Timeout?: number;
+      Code: { S3Key?: unknown };
+      Environment?: { Variables?: Record<string, unknown> };
+    };
     // The code's S3 key is the asset's hash: `<hash>.zip`, from the folder `asset.<hash>` of the assembly.
     const key = props.Code.S3Key;
     if (typeof key !== 'string' || !/^[0-9a-f]{64}\.zip$/.test(key)) throw new Error(`the ${name} function's code is not a file asset (${JSON.stringify(key)})`);
@@ -136,7 +146,12 @@ export function localServiceEnvironment(platform: Pick<RunningPlatform, 'region'
 export function resolvedEnvironment(fn: DeployedFunction, synth: Synthesised, counterparts: EmbeddedCounterparts): Record<string, string> {
   const byId = new Map<string, string>();
   for (const [element, value] of counterparts.refs) byId.set(`${element.stack.stackName}/${logicalIdOf(element.stack, element)}`, value);
-  const pseudo: Record<string, string> = { 'AWS::Region': counterparts.region, 'AWS::URLSuffix': 'amazonaws.com', 'AWS::Partition': counterparts.region.startsWith('cn-') ? 'aws-cn' : 'aws', 'AWS::AccountId': '000000000000' };
+  const pseudo: Record<string, string> = {
+    'AWS::Region': counterparts.region,
+    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::Partition': counterparts.region.startsWith('cn-') ? 'aws-cn' : 'aws',
+    'AWS::AccountId': '000000000000',
+  };
 
   const evaluate = (variable: string, stackName: string, value: unknown): string => {
     if (typeof value === 'string') return value;
@@ -161,7 +176,9 @@ export function resolvedEnvironment(fn: DeployedFunction, synth: Synthesised, co
       }
       case 'Fn::ImportValue': {
         for (const stack of synth.assembly.stacks) {
-          const exported = Object.values((stack.template as { Outputs?: Record<string, { Value: unknown; Export?: { Name?: unknown } }> }).Outputs ?? {}).find((o) => o.Export?.Name === arg);
+          const exported = Object.values((stack.template as { Outputs?: Record<string, { Value: unknown; Export?: { Name?: unknown } }> }).Outputs ?? {}).find(
+            (o) => o.Export?.Name === arg,
+          );
           if (exported) return evaluate(variable, stack.stackName, exported.Value);
         }
         return fail('no such export');

@@ -44,9 +44,7 @@ export class MemoryItemStore implements ItemStore {
 
   async list(query: ItemQuery, page: { limit: number; cursor?: string }): Promise<{ heads: ItemHead[]; nextCursor?: string }> {
     const fingerprint = JSON.stringify(query);
-    const matching = [...this.#heads.values()]
-      .filter((h) => matches(h, query))
-      .sort((a, b) => compare(sortKey(a), sortKey(b)));
+    const matching = [...this.#heads.values()].filter((h) => matches(h, query)).sort((a, b) => compare(sortKey(a), sortKey(b)));
     let start = 0;
     if (page.cursor) {
       const after = decodeCursor(page.cursor, fingerprint);

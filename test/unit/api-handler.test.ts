@@ -84,7 +84,7 @@ const createItem = (init: Partial<ApiEventInit> = {}): ApiEventInit => ({
   ...init,
 });
 
-describe('declared headers: the filing\'s Idempotency-Key, checked at the edge once', () => {
+describe("declared headers: the filing's Idempotency-Key, checked at the edge once", () => {
   const filingOps = () => {
     const keys: string[] = [];
     const ops = Object.fromEntries(
@@ -203,9 +203,11 @@ describe('routing', () => {
 
   it('covers every route of the catalogue function in the table above', () => {
     // Assess
-    expect(routesOf('catalogue').map((r) => r.operationId).sort()).toEqual(
-      ['listItems', 'createItem', 'getItem', 'editItem', 'getItemVersion', 'reviseItem', 'submitItem', 'reviewItem', 'suspendItem', 'resumeItem', 'terminateItem'].sort(),
-    );
+    expect(
+      routesOf('catalogue')
+        .map((r) => r.operationId)
+        .sort(),
+    ).toEqual(['listItems', 'createItem', 'getItem', 'editItem', 'getItemVersion', 'reviseItem', 'submitItem', 'reviewItem', 'suspendItem', 'resumeItem', 'terminateItem'].sort());
   });
 
   it('answers 404 ROUTE_NOT_FOUND for a method the resource does not have, and calls nothing', async () => {
@@ -304,8 +306,14 @@ describe('caller resolution', () => {
 describe('role check', () => {
   it.each([
     ['a channel creating an item', createItem({ userArn: ARNS.portal })],
-    ['the reviewer editing an item', { method: 'PUT', resource: '/v1/items/{code}', pathParameters: { code: CODE }, userArn: ARNS.reviewer, body: { baseVersion: 1, guide: GUIDE } }],
-    ['a department reviewing', { method: 'POST', resource: '/v1/items/{code}/review', pathParameters: { code: CODE }, userArn: ARNS.market, body: { baseVersion: 2, decision: 'publish' } }],
+    [
+      'the reviewer editing an item',
+      { method: 'PUT', resource: '/v1/items/{code}', pathParameters: { code: CODE }, userArn: ARNS.reviewer, body: { baseVersion: 1, guide: GUIDE } },
+    ],
+    [
+      'a department reviewing',
+      { method: 'POST', resource: '/v1/items/{code}/review', pathParameters: { code: CODE }, userArn: ARNS.market, body: { baseVersion: 2, decision: 'publish' } },
+    ],
   ])('refuses %s with 403 ROLE_FORBIDDEN before reading the body', async (_name, init) => {
     // Prepare
     const { calls, call } = catalogue();
@@ -400,21 +408,18 @@ describe('request body', () => {
     expect([over.statusCode, errorOf(over).code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
   });
 
-  it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'])(
-    'refuses content type %s with 400',
-    async (contentType) => {
-      // Prepare
-      const { calls, call } = catalogue();
+  it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'])('refuses content type %s with 400', async (contentType) => {
+    // Prepare
+    const { calls, call } = catalogue();
 
-      // Act
-      const res = await call(createItem({ headers: { 'Content-Type': contentType } }));
+    // Act
+    const res = await call(createItem({ headers: { 'Content-Type': contentType } }));
 
-      // Assess
-      expect(res.statusCode).toBe(400);
-      expect(errorOf(res)).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', field: 'content-type' });
-      expect(calls).toEqual([]);
-    },
-  );
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res)).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', field: 'content-type' });
+    expect(calls).toEqual([]);
+  });
 
   it('accepts application/json with a charset', async () => {
     // Prepare

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/domain/errors.ts';
 import shipped2026 from '../../shared/domain/calendar/data/cn-2026.json' with { type: 'json' };
-import {
-  type CalendarYearData,
-  WorkingDayCalendar,
-  chinaDate,
-  officialCalendar,
-  parseCalendarYear,
-} from '../../shared/domain/calendar/official-calendar.ts';
+import { type CalendarYearData, WorkingDayCalendar, chinaDate, officialCalendar, parseCalendarYear } from '../../shared/domain/calendar/official-calendar.ts';
 import { statutoryHolidays } from '../../shared/domain/calendar/statutory-holidays.ts';
 
 // Test fixture, not the State Council's arrangement: the statutory days off of 2027 (the law's) and
@@ -23,9 +17,7 @@ const fixture2027: CalendarYearData = {
 describe('shipped 2026 data', () => {
   it('holds the notice of 2025-11-04 with each break under its holiday', () => {
     expect(officialCalendar.years()).toEqual([2026]);
-    expect(officialCalendar.sources()).toEqual([
-      { year: 2026, version: 1, source: '国务院办公厅关于2026年部分节假日安排的通知 (2025-11-04)' },
-    ]);
+    expect(officialCalendar.sources()).toEqual([{ year: 2026, version: 1, source: '国务院办公厅关于2026年部分节假日安排的通知 (2025-11-04)' }]);
     const ranges = Object.fromEntries(shipped2026.holidays.map((h) => [h.name, [h.days[0], h.days.at(-1), h.days.length]]));
     expect(ranges).toEqual({
       元旦: ['2026-01-01', '2026-01-03', 3],
@@ -130,7 +122,7 @@ describe('countWorkingDays', () => {
 });
 
 describe('a year without data: counted provisionally on the statutory holidays', () => {
-  it('counts into 2027 with weekends and the law\'s days off, and says the result is provisional', () => {
+  it("counts into 2027 with weekends and the law's days off, and says the result is provisional", () => {
     // Dec 29, 30, 31, then Fri Jan 1 (元旦, the law's) and the weekend, then Mon Jan 4 and Tue Jan 5.
     expect(officialCalendar.addWorkingDays('2026-12-28', 3)).toEqual({ date: '2026-12-31' });
     expect(officialCalendar.addWorkingDays('2026-12-28', 5)).toEqual({ date: '2027-01-05', provisional: true });
@@ -216,8 +208,18 @@ describe('data validation', () => {
     ['a holiday name listed twice', (d) => ({ ...d, holidays: [...d.holidays, { name: '元旦', days: ['2027-02-10'] }] }), 'holidays.7.name', 'listed twice'],
     ['an empty holiday', (d) => ({ ...d, holidays: [{ name: '元旦', days: [] }] }), 'holidays.0.days', ''],
     ['a statutory holiday worked', (d) => ({ ...d, holidays: d.holidays.filter((h) => h.name !== '清明节') }), 'holidays', '2027-04-05 is a statutory holiday'],
-    ['the Spring Festival eve worked (a Friday)', (d) => ({ ...d, holidays: d.holidays.map((h) => (h.name === '春节' ? { ...h, days: h.days.slice(1) } : h)) }), 'holidays', '2027-02-05 is a statutory holiday'],
-    ['a statutory holiday on a weekend made a working day', (d) => ({ ...d, holidays: d.holidays.map((h) => (h.name === '春节' ? { ...h, days: h.days.filter((x) => x !== '2027-02-06') } : h)), makeupWorkdays: ['2027-02-06'] }), 'holidays', '2027-02-06 is a statutory holiday'],
+    [
+      'the Spring Festival eve worked (a Friday)',
+      (d) => ({ ...d, holidays: d.holidays.map((h) => (h.name === '春节' ? { ...h, days: h.days.slice(1) } : h)) }),
+      'holidays',
+      '2027-02-05 is a statutory holiday',
+    ],
+    [
+      'a statutory holiday on a weekend made a working day',
+      (d) => ({ ...d, holidays: d.holidays.map((h) => (h.name === '春节' ? { ...h, days: h.days.filter((x) => x !== '2027-02-06') } : h)), makeupWorkdays: ['2027-02-06'] }),
+      'holidays',
+      '2027-02-06 is a statutory holiday',
+    ],
     ['a misspelt field', (d) => ({ ...d, makeupWorkday: [] }), '', 'makeupWorkday'],
     ['a missing source', (d) => ({ ...d, source: '' }), 'source', ''],
     ['a version that is not a positive integer', (d) => ({ ...d, version: 0 }), 'version', ''],

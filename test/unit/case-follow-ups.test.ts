@@ -10,14 +10,34 @@ import type { CaseState } from '../../shared/domain/cases/case-record.ts';
 import { FOOD, JOINT, MARKET, PORTAL, ZHANG } from '../support/case-fixtures.ts';
 import { runCase, upload } from '../support/case-materials.ts';
 
-const on = (date: string, actor: Caller, minute = 0): CaseContext => ({ actor, at: `${date}T02:${String(minute).padStart(2, '0')}:00.000Z`, today: date, calendar: officialCalendar });
+const on = (date: string, actor: Caller, minute = 0): CaseContext => ({
+  actor,
+  at: `${date}T02:${String(minute).padStart(2, '0')}:00.000Z`,
+  today: date,
+  calendar: officialCalendar,
+});
 const filed = (guide = FOOD) =>
   fileCase(
-    { caseNo: `2026090${guide === FOOD ? 1 : 2}ABCDEFGHIJ`, item: { code: guide.implementationCode, version: 1, guide }, applicant: ZHANG, form: {}, materials: Object.fromEntries(guide.materials.filter((m) => m.required).map((m) => [m.name, upload(m.name)])) },
+    {
+      caseNo: `2026090${guide === FOOD ? 1 : 2}ABCDEFGHIJ`,
+      item: { code: guide.implementationCode, version: 1, guide },
+      applicant: ZHANG,
+      form: {},
+      materials: Object.fromEntries(guide.materials.filter((m) => m.required).map((m) => [m.name, upload(m.name)])),
+    },
     on('2026-09-01', PORTAL),
   );
 const SEALED = { decision: { document: '{}', seal: { protected: 'e30', signature: 'AA' } }, sealedAt: '2026-09-02T02:00:00.000Z' };
-const ARCHIVED = { state: 'archived', bundleKey: 'bundles/x.tar', sha256: 'a'.repeat(64), size: 1, retention: '10y', retainUntil: '2036-09-02T00:00:00.000Z', legalHold: false, archivedAt: '2026-09-02T02:00:00.000Z' } as const;
+const ARCHIVED = {
+  state: 'archived',
+  bundleKey: 'bundles/x.tar',
+  sha256: 'a'.repeat(64),
+  size: 1,
+  retention: '10y',
+  retainUntil: '2036-09-02T00:00:00.000Z',
+  legalHold: false,
+  archivedAt: '2026-09-02T02:00:00.000Z',
+} as const;
 
 describe('what a case still needs', () => {
   it('needs nothing while its department works on it', () => {

@@ -41,7 +41,6 @@ function on(date: string, actor: Caller, minute = 0, extra: Partial<CaseContext>
   return { actor, at: `${date}T02:${String(minute).padStart(2, '0')}:00.000Z`, today: date, calendar: officialCalendar, ...extra };
 }
 
-
 /** What one sweep on `today` does to the case: its commands applied until it answers none. */
 function sweepTo(state: CaseState, today: string) {
   let current = state;
@@ -72,7 +71,6 @@ function input(overrides: Partial<FileCaseInput> = {}, guide: ServiceGuide = FOO
   };
 }
 
-
 const received = (date = '2026-09-30', materials = ALL_MATERIALS) => fileCase(input({ materials }), on(date, PORTAL)).state;
 const supplementRequested = () =>
   applyCaseCommand(received(), { action: 'request-supplement', problems: [{ material: LAYOUT, problem: '图纸不清晰' }] }, on('2026-10-08', MARKET)).state;
@@ -88,9 +86,9 @@ const FIRE: Caller = { name: 'fire', role: 'department', departmentId: DEPARTMEN
 const JOINT_MATERIALS = {
   '开办餐饮店一件事申请表（一表申请）': upload('一表申请'),
   [BUSINESS_LICENCE]: upload(BUSINESS_LICENCE),
-  '经营场所平面布局图': upload('布局'),
-  '卫生管理制度': upload('卫生'),
-  '消防安全制度及应急预案': upload('消防'),
+  经营场所平面布局图: upload('布局'),
+  卫生管理制度: upload('卫生'),
+  消防安全制度及应急预案: upload('消防'),
 };
 const jointDispatched = () => {
   const filed = fileCase(input({ materials: JOINT_MATERIALS }, JOINT), on('2026-09-30', PORTAL));
@@ -111,7 +109,6 @@ const jointRun = (health: 'agree' | 'disagree', fire: 'agree' | 'disagree') => {
   }
   return { state, entries: start.entries };
 };
-
 
 describe('the whole path: file → request-supplement → supplement → accept → pause → resume → decide', () => {
   // Filed Tue 29 Sep 2026.
@@ -187,7 +184,7 @@ describe('the whole path: file → request-supplement → supplement → accept 
     expect(entries.slice(1).map((e, i) => e.previousHash === entries[i]!.hash)).toEqual([true, true, true, true, true, true]);
   });
 
-  it('holds every problem while it is the applicant\'s turn, and restarts the answer period from the supplement', () => {
+  it("holds every problem while it is the applicant's turn, and restarts the answer period from the supplement", () => {
     // Prepare
     const filed = fileCase(input(), on('2026-09-29', PORTAL));
 
@@ -197,7 +194,13 @@ describe('the whole path: file → request-supplement → supplement → accept 
 
     // Assess
     expect(requested).toMatchObject({ status: 'supplement-requested', supplementRequest: SUPPLEMENT_PROBLEMS });
-    expect(supplemented).toMatchObject({ status: 'received', receivedOn: '2026-09-29', materialsReceivedOn: '2026-10-03', preReviewDue: '2026-10-09', deemedAcceptedOn: '2026-10-13' });
+    expect(supplemented).toMatchObject({
+      status: 'received',
+      receivedOn: '2026-09-29',
+      materialsReceivedOn: '2026-10-03',
+      preReviewDue: '2026-10-09',
+      deemedAcceptedOn: '2026-10-13',
+    });
     expect(supplemented.supplementRequest).toBeUndefined();
     expect(supplemented.materials).toEqual({ ...ALL_MATERIALS, [LAYOUT]: NEW_LAYOUT });
     expect(supplemented.form).toEqual(filed.state.form);
@@ -274,7 +277,7 @@ describe('the whole path: file → request-supplement → supplement → accept 
   });
 });
 
-describe('the law\'s clock rules: extension (Art. 42), special procedures (Art. 45), lateness recorded at once', () => {
+describe("the law's clock rules: extension (Art. 42), special procedures (Art. 45), lateness recorded at once", () => {
   // Accepted Thu 8 Oct 2026 (food licence): promised 10 → Wed 21 Oct; statutory 20 → Wed 4 Nov.
   it('extends the statutory limit once, by at most 10 working days, approved by the head, with reasons the channel reads', () => {
     // Act
@@ -346,7 +349,19 @@ describe('one-time notice (一次性告知, Art. 32)', () => {
 
     // Act
     const again = applyCaseCommand(supplemented, { action: 'request-supplement', problems: [{ material: LAYOUT, problem: '新图纸缺少比例尺' }] }, on('2026-10-10', MARKET)).state;
-    const newProblem = refusal(() => applyCaseCommand(supplemented, { action: 'request-supplement', problems: [{ material: LAYOUT, problem: '缺比例尺' }, { material: BUSINESS_LICENCE, problem: '已过期' }] }, on('2026-10-10', MARKET)));
+    const newProblem = refusal(() =>
+      applyCaseCommand(
+        supplemented,
+        {
+          action: 'request-supplement',
+          problems: [
+            { material: LAYOUT, problem: '缺比例尺' },
+            { material: BUSINESS_LICENCE, problem: '已过期' },
+          ],
+        },
+        on('2026-10-10', MARKET),
+      ),
+    );
 
     // Assess
     expect(supplemented.lastSupplement).toEqual({ on: '2026-10-09', delivered: [LAYOUT] });
@@ -363,10 +378,14 @@ describe('online pre-review (网上预审, 001 §14, 004 §18)', () => {
   const building = () =>
     fileCase(input({ materials: Object.fromEntries(BUILDING.materials.filter((m) => m.required).map((m) => [m.name, upload(m.name)])) }, BUILDING), on('2026-09-30', PORTAL)).state;
 
-  it('takes the department\'s opinion once per receipt of the materials, marks it late after its due day, and tells the next steps', () => {
+  it("takes the department's opinion once per receipt of the materials, marks it late after its due day, and tells the next steps", () => {
     // Act
     const inTime = applyCaseCommand(building(), { action: 'pre-review', outcome: 'passes', nextSteps: '请携带原件到窗口办理' }, on('2026-10-09', HOUSING)).state;
-    const late = applyCaseCommand(building(), { action: 'pre-review', outcome: 'incomplete', missing: ['施工图设计文件审查合格书'], nextSteps: '补正后再提交' }, on('2026-10-12', HOUSING)).state;
+    const late = applyCaseCommand(
+      building(),
+      { action: 'pre-review', outcome: 'incomplete', missing: ['施工图设计文件审查合格书'], nextSteps: '补正后再提交' },
+      on('2026-10-12', HOUSING),
+    ).state;
     const twice = refusal(() => applyCaseCommand(inTime, { action: 'pre-review', outcome: 'passes', nextSteps: '再次' }, on('2026-10-10', HOUSING)));
     const nothingMissing = refusal(() => applyCaseCommand(building(), { action: 'pre-review', outcome: 'incomplete', missing: [], nextSteps: '补正' }, on('2026-10-09', HOUSING)));
     const noNextSteps = refusal(() => applyCaseCommand(building(), { action: 'pre-review', outcome: 'passes', nextSteps: ' ' }, on('2026-10-09', HOUSING)));
@@ -392,7 +411,11 @@ describe('supervision findings: a procedure past its length, a late pre-review, 
   const building = () =>
     fileCase(input({ materials: Object.fromEntries(BUILDING.materials.filter((m) => m.required).map((m) => [m.name, upload(m.name)])) }, BUILDING), on('2026-09-30', PORTAL)).state;
   const pendingUntil20Oct = () =>
-    applyCaseCommand(received('2026-09-30', WITHOUT_TOLERABLE), { action: 'accept-pending', pendingMaterials: [LAYOUT, RULES], pendingDueOn: '2026-10-20' }, on('2026-10-08', MARKET)).state;
+    applyCaseCommand(
+      received('2026-09-30', WITHOUT_TOLERABLE),
+      { action: 'accept-pending', pendingMaterials: [LAYOUT, RULES], pendingDueOn: '2026-10-20' },
+      on('2026-10-08', MARKET),
+    ).state;
 
   it('has the sweep record a pre-review not given by its due day (Fri 9 Oct) from the day after, once', () => {
     // Act
@@ -459,7 +482,11 @@ describe('supervision findings: a procedure past its length, a late pre-review, 
     const onDueDay = sweepTo(pendingUntil20Oct(), '2026-10-20');
     const dayAfter = sweepTo(pendingUntil20Oct(), '2026-10-21');
     const deliveredLate = applyCaseCommand(pendingUntil20Oct(), { action: 'deliver', materials: { [LAYOUT]: upload('布局图') } }, on('2026-10-21', PORTAL)).state;
-    const deliveredInTime = applyCaseCommand(pendingUntil20Oct(), { action: 'deliver', materials: { [LAYOUT]: upload('布局图'), [RULES]: upload('制度') } }, on('2026-10-20', PORTAL)).state;
+    const deliveredInTime = applyCaseCommand(
+      pendingUntil20Oct(),
+      { action: 'deliver', materials: { [LAYOUT]: upload('布局图'), [RULES]: upload('制度') } },
+      on('2026-10-20', PORTAL),
+    ).state;
 
     // Assess
     expect(onDueDay.actions).toEqual([]);
@@ -687,7 +714,7 @@ describe('deemed acceptance (Art. 32)', () => {
     expect(deemed.acceptance).toEqual({ on: '2026-10-09', mode: 'deemed' });
   });
 
-  it('is not deemed while waiting for the applicant\'s supplement, however long', () => {
+  it("is not deemed while waiting for the applicant's supplement, however long", () => {
     const error = refusal(() => applyCaseCommand(supplementRequested(), DEEM, on('2026-12-01', SYSTEM_CALLER)));
     expect(error).toMatchObject({ code: 'CASE_ILLEGAL_TRANSITION' });
   });
@@ -767,7 +794,10 @@ describe('deemed acceptance (Art. 32)', () => {
     expect(loaded.deadlines).toEqual({ promised: '2026-12-21', statutory: '2027-01-05' });
     expect([loaded.provisional, loaded.calendarVersions]).toEqual([undefined, { 2026: 1, 2027: 1 }]);
     expect(twice.code).toBe('CASE_DEADLINES_UNCHANGED');
-    expect([corrected.deadlines, corrected.calendarVersions]).toEqual([{ promised: '2026-12-21', statutory: '2027-01-06' }, { 2026: 1, 2027: 2 }]);
+    expect([corrected.deadlines, corrected.calendarVersions]).toEqual([
+      { promised: '2026-12-21', statutory: '2027-01-06' },
+      { 2026: 1, 2027: 2 },
+    ]);
   });
 });
 
@@ -799,12 +829,37 @@ describe('filing: bad input', () => {
     ['a missing required material', { materials: without(APPLICATION) }, 'CASE_MATERIAL_MISSING', `materials.${APPLICATION}`],
     ['a missing required material replaceable by a licence', { materials: without(BUSINESS_LICENCE) }, 'CASE_MATERIAL_MISSING', `materials.${BUSINESS_LICENCE}`],
     ['a material the guide does not list', { materials: withMaterial('房产证', upload('房产证')) }, 'CASE_MATERIAL_UNKNOWN', 'materials.房产证'],
-    ['a licence for a material no licence replaces', { materials: withMaterial(APPLICATION, { kind: 'licence', licenceId: 'x' }) }, 'CASE_LICENCE_NOT_ACCEPTED', `materials.${APPLICATION}`],
-    ['an empty licence identifier', { materials: withMaterial(BUSINESS_LICENCE, { kind: 'licence', licenceId: ' ' }) }, 'CASE_MATERIAL_INVALID', `materials.${BUSINESS_LICENCE}.licenceId`],
-    ['a malformed SHA-256', { materials: withMaterial(APPLICATION, { ...upload(APPLICATION), sha256: 'ABC' } as CaseMaterial) }, 'CASE_MATERIAL_INVALID', `materials.${APPLICATION}.sha256`],
+    [
+      'a licence for a material no licence replaces',
+      { materials: withMaterial(APPLICATION, { kind: 'licence', licenceId: 'x' }) },
+      'CASE_LICENCE_NOT_ACCEPTED',
+      `materials.${APPLICATION}`,
+    ],
+    [
+      'an empty licence identifier',
+      { materials: withMaterial(BUSINESS_LICENCE, { kind: 'licence', licenceId: ' ' }) },
+      'CASE_MATERIAL_INVALID',
+      `materials.${BUSINESS_LICENCE}.licenceId`,
+    ],
+    [
+      'a malformed SHA-256',
+      { materials: withMaterial(APPLICATION, { ...upload(APPLICATION), sha256: 'ABC' } as CaseMaterial) },
+      'CASE_MATERIAL_INVALID',
+      `materials.${APPLICATION}.sha256`,
+    ],
     ['an empty file', { materials: withMaterial(APPLICATION, { ...upload(APPLICATION), size: 0 } as CaseMaterial) }, 'CASE_MATERIAL_INVALID', `materials.${APPLICATION}.size`],
-    ['an upload without its object key', { materials: withMaterial(APPLICATION, { ...upload(APPLICATION), objectKey: '' } as CaseMaterial) }, 'CASE_MATERIAL_INVALID', `materials.${APPLICATION}.objectKey`],
-    ['an upload without a content type', { materials: withMaterial(APPLICATION, { ...upload(APPLICATION), contentType: '' } as CaseMaterial) }, 'CASE_MATERIAL_INVALID', `materials.${APPLICATION}.contentType`],
+    [
+      'an upload without its object key',
+      { materials: withMaterial(APPLICATION, { ...upload(APPLICATION), objectKey: '' } as CaseMaterial) },
+      'CASE_MATERIAL_INVALID',
+      `materials.${APPLICATION}.objectKey`,
+    ],
+    [
+      'an upload without a content type',
+      { materials: withMaterial(APPLICATION, { ...upload(APPLICATION), contentType: '' } as CaseMaterial) },
+      'CASE_MATERIAL_INVALID',
+      `materials.${APPLICATION}.contentType`,
+    ],
     ['a malformed case number', { caseNo: 'KM 2026/1' }, 'CASE_NO_INVALID', 'caseNo'],
   ])('refuses %s', (_name, overrides, code, field) => {
     // Act
@@ -819,12 +874,12 @@ describe('filing: bad input', () => {
     expect(refusal(() => fileCase(input(), on('2026-09-30', { name: 'odd', role: 'channel' })))).toMatchObject({ code: 'CASE_CHANNEL_FORBIDDEN', kind: 'forbidden' });
   });
 
-  it('keeps a joint item\'s co-departments', () => {
+  it("keeps a joint item's co-departments", () => {
     // Prepare
     const materials = {
       '开办餐饮店一件事申请表（一表申请）': upload('一表申请'),
       [BUSINESS_LICENCE]: upload(BUSINESS_LICENCE),
-      '消防安全制度及应急预案': upload('消防'),
+      消防安全制度及应急预案: upload('消防'),
     };
 
     // Act
@@ -842,14 +897,34 @@ describe('commands: bad input', () => {
     [
       'a supplement request naming a material the guide does not list',
       received,
-      { action: 'request-supplement', problems: [{ material: LAYOUT, problem: '不清晰' }, { material: '房产证', problem: '缺少' }] },
+      {
+        action: 'request-supplement',
+        problems: [
+          { material: LAYOUT, problem: '不清晰' },
+          { material: '房产证', problem: '缺少' },
+        ],
+      },
       MARKET,
       'CASE_MATERIAL_UNKNOWN',
       'problems.1.material',
     ],
-    ['a supplement request with a blank problem', received, { action: 'request-supplement', problems: [{ material: 'form', problem: ' ' }] }, MARKET, 'CASE_PROBLEMS_REQUIRED', 'problems.0.problem'],
+    [
+      'a supplement request with a blank problem',
+      received,
+      { action: 'request-supplement', problems: [{ material: 'form', problem: ' ' }] },
+      MARKET,
+      'CASE_PROBLEMS_REQUIRED',
+      'problems.0.problem',
+    ],
     ['an empty supplement', supplementRequested, { action: 'supplement', materials: {} }, PORTAL, 'CASE_SUPPLEMENT_EMPTY', 'materials'],
-    ['a supplement of an unlisted material', supplementRequested, { action: 'supplement', materials: { 房产证: upload('房产证') } }, PORTAL, 'CASE_MATERIAL_UNKNOWN', 'materials.房产证'],
+    [
+      'a supplement of an unlisted material',
+      supplementRequested,
+      { action: 'supplement', materials: { 房产证: upload('房产证') } },
+      PORTAL,
+      'CASE_MATERIAL_UNKNOWN',
+      'materials.房产证',
+    ],
     [
       'a supplement with a licence no guide rule accepts',
       supplementRequested,
@@ -860,14 +935,42 @@ describe('commands: bad input', () => {
     ],
     ['a refusal without reasons', received, { action: 'refuse', reasons: [] }, MARKET, 'CASE_REASONS_REQUIRED', 'reasons'],
     ['a refusal with a blank reason', received, { action: 'refuse', reasons: ['材料不全', ''] }, MARKET, 'CASE_REASONS_REQUIRED', 'reasons.1'],
-    ['a pause for no special procedure', accepted, { action: 'pause', procedure: 'lunch', reason: '午休', expectedDays: 10 } as unknown as CaseCommand, MARKET, 'CASE_PROCEDURE_UNKNOWN', 'procedure'],
+    [
+      'a pause for no special procedure',
+      accepted,
+      { action: 'pause', procedure: 'lunch', reason: '午休', expectedDays: 10 } as unknown as CaseCommand,
+      MARKET,
+      'CASE_PROCEDURE_UNKNOWN',
+      'procedure',
+    ],
     ['a pause without reason', accepted, { action: 'pause', procedure: 'hearing', reason: '', expectedDays: 10 }, MARKET, 'CASE_REASON_REQUIRED', 'reason'],
     ['a denial without reasons', accepted, { action: 'decide', outcome: 'denied' }, MARKET, 'CASE_REASONS_REQUIRED', 'reasons'],
     ['an approval with a blank reason', accepted, { action: 'decide', outcome: 'approved', reasons: [' '] }, MARKET, 'CASE_REASONS_REQUIRED', 'reasons.0'],
     ['an outcome that is neither', accepted, { action: 'decide', outcome: 'maybe' } as unknown as CaseCommand, MARKET, 'CASE_OUTCOME_INVALID', 'outcome'],
-    ['licence terms with a denial', accepted, { action: 'decide', outcome: 'denied', reasons: ['不符合条件'], licence: { validUntil: '2031-10-14' } }, MARKET, 'CASE_LICENCE_TERMS_INVALID', 'licence'],
-    ['a licence valid until a day that does not exist', accepted, { action: 'decide', outcome: 'approved', licence: { validUntil: '2027-02-30' } }, MARKET, 'CASE_LICENCE_TERMS_INVALID', 'licence.validUntil'],
-    ['a licence valid until before the decision', accepted, { action: 'decide', outcome: 'approved', licence: { validUntil: '2026-10-08' } }, MARKET, 'CASE_LICENCE_TERMS_INVALID', 'licence.validUntil'],
+    [
+      'licence terms with a denial',
+      accepted,
+      { action: 'decide', outcome: 'denied', reasons: ['不符合条件'], licence: { validUntil: '2031-10-14' } },
+      MARKET,
+      'CASE_LICENCE_TERMS_INVALID',
+      'licence',
+    ],
+    [
+      'a licence valid until a day that does not exist',
+      accepted,
+      { action: 'decide', outcome: 'approved', licence: { validUntil: '2027-02-30' } },
+      MARKET,
+      'CASE_LICENCE_TERMS_INVALID',
+      'licence.validUntil',
+    ],
+    [
+      'a licence valid until before the decision',
+      accepted,
+      { action: 'decide', outcome: 'approved', licence: { validUntil: '2026-10-08' } },
+      MARKET,
+      'CASE_LICENCE_TERMS_INVALID',
+      'licence.validUntil',
+    ],
     ['a withdrawal without reason', received, { action: 'withdraw', reason: '  ' }, PORTAL, 'CASE_REASON_REQUIRED', 'reason'],
   ])('refuses %s', (_name, from, command, actor, code, field) => {
     // Act
@@ -882,7 +985,10 @@ describe('commands: bad input', () => {
       code: 'CASE_CLOCK_PAUSED',
       kind: 'conflict',
     });
-    expect(refusal(() => applyCaseCommand(paused(), { action: 'decide', outcome: 'approved' }, on('2026-10-12', MARKET)))).toMatchObject({ code: 'CASE_CLOCK_PAUSED', kind: 'conflict' });
+    expect(refusal(() => applyCaseCommand(paused(), { action: 'decide', outcome: 'approved' }, on('2026-10-12', MARKET)))).toMatchObject({
+      code: 'CASE_CLOCK_PAUSED',
+      kind: 'conflict',
+    });
     expect(refusal(() => applyCaseCommand(accepted(), { action: 'resume' }, on('2026-10-12', MARKET)))).toMatchObject({ code: 'CASE_CLOCK_RUNNING', kind: 'conflict' });
   });
 
@@ -911,7 +1017,11 @@ describe('commands: bad input', () => {
 describe('decisions that issue an e-licence, and their seal', () => {
   it('records the licence terms with an approval, valid from the decision day on', () => {
     // Act
-    const decided = applyCaseCommand(accepted(), { action: 'decide', outcome: 'approved', licence: { validUntil: '2026-10-09', data: { 经营项目: '热食类食品制售' } } }, on('2026-10-09', MARKET)).state;
+    const decided = applyCaseCommand(
+      accepted(),
+      { action: 'decide', outcome: 'approved', licence: { validUntil: '2026-10-09', data: { 经营项目: '热食类食品制售' } } },
+      on('2026-10-09', MARKET),
+    ).state;
 
     // Assess
     expect(decided.decision).toMatchObject({ outcome: 'approved', on: '2026-10-09', licence: { validUntil: '2026-10-09', data: { 经营项目: '热食类食品制售' } } });
@@ -964,7 +1074,7 @@ describe('archiving an ended case', () => {
     expect(refusal(() => applyCaseCommand(ended, { action: 'archive', archive: ARCHIVED }, on('2026-10-15', MARKET)))).toMatchObject({ kind: 'forbidden' });
   });
 
-  it('lets the platform role accept, with reasons, only what is about a file\'s format or encryption, once each', () => {
+  it("lets the platform role accept, with reasons, only what is about a file's format or encryption, once each", () => {
     // Prepare: an attempt that found an encrypted file, an unreadable one and a checksum mismatch
     const findings = [
       { property: 'security', code: 'ENCRYPTED', path: 'data/materials/a.pdf', message: 'encrypted' },
@@ -990,8 +1100,11 @@ describe('archiving an ended case', () => {
     expect(refusal(() => applyCaseCommand(failed, accept, on('2026-10-15', MARKET))).code).toBe('ROLE_FORBIDDEN');
   });
 
-  it('waits for a decided case\'s seal', () => {
-    expect(refusal(() => applyCaseCommand(decided(), { action: 'archive', archive: ARCHIVED }, on('2026-10-15', SYSTEM_CALLER)))).toMatchObject({ code: 'CASE_NOT_SEALED', kind: 'conflict' });
+  it("waits for a decided case's seal", () => {
+    expect(refusal(() => applyCaseCommand(decided(), { action: 'archive', archive: ARCHIVED }, on('2026-10-15', SYSTEM_CALLER)))).toMatchObject({
+      code: 'CASE_NOT_SEALED',
+      kind: 'conflict',
+    });
   });
 });
 
@@ -1045,10 +1158,77 @@ describe('illegal transitions', () => {
   };
   // Written out, not derived from the code: what each status must refuse.
   const ILLEGAL: [CaseStatus, (keyof typeof COMMANDS)[]][] = [
-    ['received', ['supplement', 'pause', 'resume', 'extend', 'deliver', 'decide', 'mark-overdue', 'mark-violation', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed', 'accept-archive-findings']],
-    ['supplement-requested', ['request-supplement', 'accept', 'accept-pending', 'deem-accepted', 'pause', 'resume', 'extend', 'deliver', 'pre-review', 'decide', 'mark-overdue', 'mark-violation', 'record-findings', 'recompute-dates', 'dispatch', 'escalate', 'record-missing', 'joint-failed', 'seal', 'archive', 'archive-failed', 'accept-archive-findings']],
-    ['accepted', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'pre-review', 'seal', 'archive', 'archive-failed', 'accept-archive-findings']],
-    ['opinions-complete', ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'pre-review', 'dispatch', 'escalate', 'record-missing', 'seal', 'archive', 'archive-failed', 'accept-archive-findings']],
+    [
+      'received',
+      [
+        'supplement',
+        'pause',
+        'resume',
+        'extend',
+        'deliver',
+        'decide',
+        'mark-overdue',
+        'mark-violation',
+        'dispatch',
+        'escalate',
+        'record-missing',
+        'joint-failed',
+        'seal',
+        'archive',
+        'archive-failed',
+        'accept-archive-findings',
+      ],
+    ],
+    [
+      'supplement-requested',
+      [
+        'request-supplement',
+        'accept',
+        'accept-pending',
+        'deem-accepted',
+        'pause',
+        'resume',
+        'extend',
+        'deliver',
+        'pre-review',
+        'decide',
+        'mark-overdue',
+        'mark-violation',
+        'record-findings',
+        'recompute-dates',
+        'dispatch',
+        'escalate',
+        'record-missing',
+        'joint-failed',
+        'seal',
+        'archive',
+        'archive-failed',
+        'accept-archive-findings',
+      ],
+    ],
+    [
+      'accepted',
+      ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'pre-review', 'seal', 'archive', 'archive-failed', 'accept-archive-findings'],
+    ],
+    [
+      'opinions-complete',
+      [
+        'request-supplement',
+        'supplement',
+        'accept',
+        'accept-pending',
+        'deem-accepted',
+        'refuse',
+        'pre-review',
+        'dispatch',
+        'escalate',
+        'record-missing',
+        'seal',
+        'archive',
+        'archive-failed',
+        'accept-archive-findings',
+      ],
+    ],
   ];
   const ALL_ACTIONS = Object.keys(COMMANDS) as (keyof typeof COMMANDS)[];
   const cases = ILLEGAL.flatMap(([status, actions]) => actions.map((action) => [status, action] as const));
@@ -1113,14 +1293,14 @@ describe('illegal transitions', () => {
 });
 
 describe('who may act', () => {
-  it('lets only the case\'s own department take department actions', () => {
+  it("lets only the case's own department take department actions", () => {
     expect(refusal(() => applyCaseCommand(received(), { action: 'accept' }, on('2026-10-08', HOUSING)))).toMatchObject({ code: 'CASE_DEPARTMENT_FORBIDDEN', kind: 'forbidden' });
     expect(refusal(() => applyCaseCommand(paused(), { action: 'resume' }, on('2026-10-12', HOUSING)))).toMatchObject({ code: 'CASE_DEPARTMENT_FORBIDDEN' });
   });
 
   it('does not let a co-department act as the lead', () => {
     // Prepare
-    const materials = { '开办餐饮店一件事申请表（一表申请）': upload('一表'), [BUSINESS_LICENCE]: upload(BUSINESS_LICENCE), '消防安全制度及应急预案': upload('消防') };
+    const materials = { '开办餐饮店一件事申请表（一表申请）': upload('一表'), [BUSINESS_LICENCE]: upload(BUSINESS_LICENCE), 消防安全制度及应急预案: upload('消防') };
     const joint = fileCase(input({ materials }, JOINT), on('2026-09-30', PORTAL)).state;
 
     // Act
@@ -1325,13 +1505,22 @@ describe('joint handling (联合办理): dispatch, opinions, escalation, consoli
     const answered = applyCaseCommand(state, { action: 'opinion', outcome: 'agree' }, on('2026-10-09', HEALTH)).state;
 
     // Act / Assess
-    expect(refusal(() => applyCaseCommand(state, { action: 'opinion', outcome: 'agree' }, on('2026-10-09', MARKET)))).toMatchObject({ code: 'CASE_CO_DEPARTMENT_FORBIDDEN', kind: 'forbidden' });
+    expect(refusal(() => applyCaseCommand(state, { action: 'opinion', outcome: 'agree' }, on('2026-10-09', MARKET)))).toMatchObject({
+      code: 'CASE_CO_DEPARTMENT_FORBIDDEN',
+      kind: 'forbidden',
+    });
     expect(refusal(() => applyCaseCommand(state, { action: 'opinion', outcome: 'agree' }, on('2026-10-09', HOUSING)))).toMatchObject({ code: 'CASE_CO_DEPARTMENT_FORBIDDEN' });
-    expect(refusal(() => applyCaseCommand(answered, { action: 'opinion', outcome: 'disagree', reasons: ['改变主意'] }, on('2026-10-10', HEALTH)))).toMatchObject({ code: 'CASE_OPINION_EXISTS', kind: 'conflict' });
-    expect(refusal(() => applyCaseCommand(state, { action: 'opinion', outcome: 'disagree' }, on('2026-10-09', FIRE)))).toMatchObject({ code: 'CASE_REASONS_REQUIRED', field: 'reasons' });
+    expect(refusal(() => applyCaseCommand(answered, { action: 'opinion', outcome: 'disagree', reasons: ['改变主意'] }, on('2026-10-10', HEALTH)))).toMatchObject({
+      code: 'CASE_OPINION_EXISTS',
+      kind: 'conflict',
+    });
+    expect(refusal(() => applyCaseCommand(state, { action: 'opinion', outcome: 'disagree' }, on('2026-10-09', FIRE)))).toMatchObject({
+      code: 'CASE_REASONS_REQUIRED',
+      field: 'reasons',
+    });
   });
 
-  it('requires the lead\'s reasons to approve over a disagreeing opinion, and records them', () => {
+  it("requires the lead's reasons to approve over a disagreeing opinion, and records them", () => {
     // Prepare
     const { state } = jointRun('agree', 'disagree');
 
@@ -1381,4 +1570,3 @@ describe('joint handling (联合办理): dispatch, opinions, escalation, consoli
     expect(() => applyCaseCommand(accepted, { action: 'dispatch', graceDays: 21 }, on('2026-10-08', SYSTEM_CALLER))).toThrow(RangeError);
   });
 });
-

@@ -53,7 +53,6 @@ async function publish({ service }: Setup, guide: ServiceGuide, owner: Caller) {
   return service.review(reviewer, guide.implementationCode, 2, 'publish', []);
 }
 
-
 describe('create', () => {
   it("drafts version 1 of the caller's own department's item and stores it", async () => {
     // Prepare
@@ -63,7 +62,15 @@ describe('create', () => {
     const v1 = await env.service.create(market, FOOD);
 
     // Assess
-    expect(v1).toMatchObject({ code: FOOD.implementationCode, version: 1, action: 'create', actor: 'market', at: MONDAY.toISOString(), state: 'draft', publicState: 'unpublished' });
+    expect(v1).toMatchObject({
+      code: FOOD.implementationCode,
+      version: 1,
+      action: 'create',
+      actor: 'market',
+      at: MONDAY.toISOString(),
+      state: 'draft',
+      publicState: 'unpublished',
+    });
     expect(env.store.history(FOOD.implementationCode)).toEqual([v1]);
   });
 
@@ -186,7 +193,7 @@ describe('submit and review', () => {
 });
 
 describe('changes by the wrong party or from a stale version', () => {
-  it("refuses another department editing or revising a published item (ITEM_DEPARTMENT_FORBIDDEN)", async () => {
+  it('refuses another department editing or revising a published item (ITEM_DEPARTMENT_FORBIDDEN)', async () => {
     // Prepare
     const env = setup();
     await publish(env, FOOD, market);
@@ -201,7 +208,7 @@ describe('changes by the wrong party or from a stale version', () => {
     expect(env.store.history(FOOD.implementationCode)).toHaveLength(3);
   });
 
-  it("answers ITEM_NOT_FOUND to another department acting on an unpublished item: its existence is not leaked", async () => {
+  it('answers ITEM_NOT_FOUND to another department acting on an unpublished item: its existence is not leaked', async () => {
     // Prepare
     const env = setup();
     await env.service.create(market, FOOD);
@@ -268,7 +275,12 @@ describe('suspension', () => {
     const after = await env.service.published(portal, FOOD.implementationCode);
 
     // Assess
-    expect(v4).toMatchObject({ version: 4, action: 'suspend', publicState: 'published', suspension: { kind: 'planned', effectiveFrom: '2026-11-30', announcedAt: MONDAY.toISOString() } });
+    expect(v4).toMatchObject({
+      version: 4,
+      action: 'suspend',
+      publicState: 'published',
+      suspension: { kind: 'planned', effectiveFrom: '2026-11-30', announcedAt: MONDAY.toISOString() },
+    });
     expect(onMonday).toBe('published');
     expect(lastDay).toMatchObject({ publicState: 'published', effectivePublicState: 'published' });
     expect(fromDate).toMatchObject({ publicState: 'published', effectivePublicState: 'suspended', suspension: { effectiveFrom: '2026-11-30' } });
@@ -310,9 +322,7 @@ describe('suspension', () => {
 
     // Act
     const undated = await rejection(env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'planned', reason: '系统升级' }));
-    const postdated = await rejection(
-      env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'emergency', effectiveFrom: '2026-11-24', reason: '故障', notice: '公告' }),
-    );
+    const postdated = await rejection(env.service.suspend(market, FOOD.implementationCode, 3, { kind: 'emergency', effectiveFrom: '2026-11-24', reason: '故障', notice: '公告' }));
 
     // Assess
     expect(undated).toMatchObject({ code: 'SUSPENSION_DATE_REQUIRED', field: 'effectiveFrom' });
@@ -487,7 +497,7 @@ describe('list', () => {
     });
   });
 
-  it('shows work in progress (newest version, state) only to the item\'s department and reviewers', async () => {
+  it("shows work in progress (newest version, state) only to the item's department and reviewers", async () => {
     // Prepare: the market department starts a revision of its published item
     const env = await catalogue();
     await env.service.revise(market, FOOD.implementationCode, 3, { ...FOOD, name: '修订中的名称' });

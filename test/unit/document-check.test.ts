@@ -86,7 +86,15 @@ describe('checkSealedDocument: the seal', () => {
     const check = await checkSealedDocument(document, seal, jwks(), deps);
 
     // Assess
-    expect(check).toEqual({ valid: true, department: MARKET_ID, seal: 'seal-1', kid: MARKET_KEY, alg: 'ES256', sealedAt: '2026-11-23T02:00:00.000Z', documentType: 'tongban/decision' });
+    expect(check).toEqual({
+      valid: true,
+      department: MARKET_ID,
+      seal: 'seal-1',
+      kid: MARKET_KEY,
+      alg: 'ES256',
+      sealedAt: '2026-11-23T02:00:00.000Z',
+      documentType: 'tongban/decision',
+    });
     expect(deps.licenceOf).not.toHaveBeenCalled();
   });
 
@@ -109,7 +117,7 @@ describe('checkSealedDocument: the seal', () => {
     expect(onLicence.licenceStatus).toBeUndefined();
   });
 
-  it("reports department-mismatch for a seal naming a department the key is not listed under", async () => {
+  it('reports department-mismatch for a seal naming a department the key is not listed under', async () => {
     // Prepare: market's key, a seal claiming health; and the JWKS listing market's key under health
     const document = decision();
     const claimsHealth = await sealAs(document, { department: HEALTH_ID });

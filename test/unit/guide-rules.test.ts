@@ -26,7 +26,6 @@ function guideWith(name: string, change: (g: ServiceGuide) => void): ServiceGuid
   return guide;
 }
 
-
 /** `code` with its 18th (check) character replaced by another character of the alphabet. */
 function withWrongCheckChar(code: string): string {
   const last = code.charAt(17);

@@ -8,10 +8,7 @@ import {
   makeCreditCode,
   organizationCodeCheckChar,
 } from '../../shared/domain/identifiers/credit-code.ts';
-import {
-  assertImplementationCode,
-  isImplementationCodeFormat,
-} from '../../shared/domain/identifiers/implementation-code.ts';
+import { assertImplementationCode, isImplementationCodeFormat } from '../../shared/domain/identifiers/implementation-code.ts';
 import { assertResidentId, isResidentId, residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
 
 describe('unified social credit code', () => {
@@ -169,7 +166,7 @@ describe('service-item implementation code', () => {
     expect(isImplementationCodeFormat(code)).toBe(false);
   });
 
-  it("refuses a well-formed code of another department", () => {
+  it('refuses a well-formed code of another department', () => {
     const code = `${otherDepartment}000001`;
     expect(isImplementationCodeFormat(code)).toBe(true);
     const error = caught(() => assertImplementationCode(code, department, 'item.implementationCode'));

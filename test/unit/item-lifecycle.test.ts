@@ -22,7 +22,6 @@ const reviewer = (minute: number) => by('reviewer', minute);
 
 const renamed = (name: string): ServiceGuide => ({ ...GUIDE, name });
 
-
 /** Applies the commands in order from a fresh draft; returns every version, v1 first. */
 function run(...commands: ItemCommand[]): ItemRecord[] {
   const versions = [firstVersion(CODE, GUIDE, dept(0))];
@@ -37,7 +36,6 @@ const last = (versions: ItemRecord[]) => versions.at(-1)!;
 const SUBMIT: ItemCommand = { action: 'submit', reviewDueDate: '2026-11-25' };
 const PUBLISH: ItemCommand = { action: 'publish' };
 const published = () => last(run(SUBMIT, PUBLISH));
-
 
 describe('firstVersion', () => {
   it('makes version 1: a draft, unpublished, created by the actor at the given instant, with no predecessor', () => {
@@ -104,7 +102,18 @@ describe('nextVersion: the full review path', () => {
     const versions = path();
 
     // Assess
-    expect(versions.map((v) => v.guide.name)).toEqual([GUIDE.name, GUIDE.name, GUIDE.name, REVISED.name, EDITED.name, EDITED.name, EDITED.name, FINAL.name, FINAL.name, FINAL.name]);
+    expect(versions.map((v) => v.guide.name)).toEqual([
+      GUIDE.name,
+      GUIDE.name,
+      GUIDE.name,
+      REVISED.name,
+      EDITED.name,
+      EDITED.name,
+      EDITED.name,
+      FINAL.name,
+      FINAL.name,
+      FINAL.name,
+    ]);
     expect(versions.map((v) => v.reviewDueDate)).toEqual([undefined, '2026-11-25', undefined, undefined, undefined, '2026-11-25', undefined, undefined, '2026-11-25', undefined]);
     expect(versions.map((v) => v.reasons)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, ['收费依据不明确'], undefined, undefined, undefined]);
   });
@@ -206,8 +215,7 @@ describe('nextVersion: illegal transitions', () => {
   const draft = () => last(run());
   const submitted = () => last(run(SUBMIT));
   const planned = () => nextVersion(published(), { action: 'suspend', kind: 'planned', effectiveFrom: '2026-11-30', reason: '升级' }, dept(9));
-  const suspended = () =>
-    nextVersion(published(), { action: 'suspend', kind: 'emergency', effectiveFrom: '2026-11-23', reason: '故障', notice: '公告' }, dept(9));
+  const suspended = () => nextVersion(published(), { action: 'suspend', kind: 'emergency', effectiveFrom: '2026-11-23', reason: '故障', notice: '公告' }, dept(9));
 
   it.each<[string, () => ItemRecord, ItemCommand]>([
     ['publish a draft', draft, PUBLISH],

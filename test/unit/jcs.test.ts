@@ -13,10 +13,20 @@ describe('RFC 8785 canonical JSON', () => {
   });
 
   it('sorts members by UTF-16 code units (§3.2.3), integer-like names included', () => {
-    const input = { '\u20ac': 'Euro Sign', '\r': 'Carriage Return', '\ufb33': 'Hebrew Letter Dalet With Dagesh', '1': 'One', '\ud83d\ude00': 'Emoji: Grinning Face', '\u0080': 'Control', '\u00f6': 'Latin Small Letter O With Diaeresis' };
+    const input = {
+      '\u20ac': 'Euro Sign',
+      '\r': 'Carriage Return',
+      '\ufb33': 'Hebrew Letter Dalet With Dagesh',
+      '1': 'One',
+      '\ud83d\ude00': 'Emoji: Grinning Face',
+      '\u0080': 'Control',
+      '\u00f6': 'Latin Small Letter O With Diaeresis',
+    };
     // Read from the text: JSON.parse would put the integer-like name first again.
     const text = canonicalize(input);
-    const positions = ['Carriage Return', 'One', 'Control', 'Latin Small Letter O With Diaeresis', 'Euro Sign', 'Emoji: Grinning Face', 'Hebrew Letter Dalet With Dagesh'].map((v) => text.indexOf(v));
+    const positions = ['Carriage Return', 'One', 'Control', 'Latin Small Letter O With Diaeresis', 'Euro Sign', 'Emoji: Grinning Face', 'Hebrew Letter Dalet With Dagesh'].map(
+      (v) => text.indexOf(v),
+    );
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     expect(positions.every((p) => p > 0)).toBe(true);
     expect(canonicalize({ 9: 'b', 10: 'a', x: { 2: 1, 10: 2 } })).toBe('{"10":"a","9":"b","x":{"10":2,"2":1}}');

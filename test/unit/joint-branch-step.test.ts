@@ -40,7 +40,7 @@ function dispatched(filedOn = '2026-09-30', acceptedOn = '2026-10-08', calendar 
 }
 const then = (state: CaseState, command: CaseCommand, ctx: CaseContext) => applyCaseCommand(state, command, ctx).state;
 
-describe('branchStep: what a co-department\'s branch does next', () => {
+describe("branchStep: what a co-department's branch does next", () => {
   it('the dispatched case has the due dates and the statutory deadline counted above', () => {
     const state = dispatched();
     expect(state.jointTasks?.map((t) => [t.departmentId, t.dispatchedOn, t.dueOn, t.status])).toEqual([
@@ -76,7 +76,7 @@ describe('branchStep: what a co-department\'s branch does next', () => {
     expect(branchStep(escalated, HEALTH_ID, china('2026-10-22', '00:00:00')).next).toBe('record-missing');
   });
 
-  it('an escalated task on a paused case is awaited through its own grace: the lead\'s pause does not move the co-department\'s days', () => {
+  it("an escalated task on a paused case is awaited through its own grace: the lead's pause does not move the co-department's days", () => {
     const escalated = then(dispatched(), { action: 'escalate', departmentId: HEALTH_ID }, on('2026-10-20', SYSTEM_CALLER));
     const paused = then(escalated, { action: 'pause', procedure: 'site-inspection', reason: '现场核查', expectedDays: 10 }, on('2026-10-21', MARKET));
     expect(paused.deadlines).toBeUndefined();
@@ -128,7 +128,7 @@ describe('branchStep: what a co-department\'s branch does next', () => {
     expect(() => branchStep(dispatched(), DEPARTMENTS.police.id, china('2026-10-12', '10:00:00'))).toThrow(/no joint task/);
   });
 
-  it('endOfChinaDay is the next day\'s midnight at UTC+8', () => {
+  it("endOfChinaDay is the next day's midnight at UTC+8", () => {
     expect(endOfChinaDay('2026-12-31').toISOString()).toBe('2026-12-31T16:00:00.000Z');
   });
 });

@@ -20,7 +20,9 @@ afterEach(() => kms.reset());
  * sign a given digest, so for DIGEST the signature is only well-formed: these tests look at the call).
  */
 function signLikeKms(): void {
-  kms.on(SignCommand).callsFake((input: { Message: Uint8Array }) => ({ Signature: sign('sha256', Buffer.from(input.Message), privateKey), KeyId: KEY_ARN, SigningAlgorithm: 'ECDSA_SHA_256' }));
+  kms
+    .on(SignCommand)
+    .callsFake((input: { Message: Uint8Array }) => ({ Signature: sign('sha256', Buffer.from(input.Message), privateKey), KeyId: KEY_ARN, SigningAlgorithm: 'ECDSA_SHA_256' }));
 }
 const request = { keyId: KEY_ARN, department: '11530100015283015U', seal: 'seal-1', sealedAt: '2026-11-30T02:00:00.000Z' };
 
@@ -50,8 +52,16 @@ describe('sealing through KMS', () => {
 
   it('fails the seal when KMS denies the key (IAM) or the key is disabled (a retired seal), and makes no seal', async () => {
     const document = canonicalBytes({ caseNo: 'A3' });
-    const denied = new KMSServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'User is not authorized to perform: kms:Sign' });
-    kms.on(SignCommand).rejectsOnce(denied).rejectsOnce(new DisabledException({ message: 'key is disabled', $metadata: {} }));
+    const denied = new KMSServiceException({
+      name: 'AccessDeniedException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+      message: 'User is not authorized to perform: kms:Sign',
+    });
+    kms
+      .on(SignCommand)
+      .rejectsOnce(denied)
+      .rejectsOnce(new DisabledException({ message: 'key is disabled', $metadata: {} }));
     const signer = new KmsSealSigner(new KMSClient({ region: 'cn-north-1' }));
     await expect(sealDocument(document, request, signer)).rejects.toMatchObject({ name: 'AccessDeniedException' });
     await expect(sealDocument(document, request, signer)).rejects.toBeInstanceOf(DisabledException);

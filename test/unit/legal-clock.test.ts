@@ -64,14 +64,26 @@ describe('LegalClock.deadline', () => {
   });
 
   it('refuses pauses that overlap, run backwards, or stay open before another', () => {
-    expect(refusal(() => clock.deadline({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-09-01', to: '2026-10-09' }] }, 5))).toMatchObject({ code: 'CLOCK_PAUSE_OVERLAP', field: 'pauses.0.from' });
+    expect(refusal(() => clock.deadline({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-09-01', to: '2026-10-09' }] }, 5))).toMatchObject({
+      code: 'CLOCK_PAUSE_OVERLAP',
+      field: 'pauses.0.from',
+    });
     expect(refusal(() => clock.deadline({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-12', to: '2026-10-09' }] }, 5))).toMatchObject({ code: 'CLOCK_PAUSE_ORDER' });
-    expect(
-      refusal(() => clock.deadline({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-08' }, { from: '2026-10-12', to: '2026-10-13' }] }, 5)),
-    ).toMatchObject({ code: 'CLOCK_PAUSE_OPEN' });
+    expect(refusal(() => clock.deadline({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-08' }, { from: '2026-10-12', to: '2026-10-13' }] }, 5))).toMatchObject({
+      code: 'CLOCK_PAUSE_OPEN',
+    });
     expect(
       refusal(() =>
-        clock.deadline({ acceptedOn: ACCEPTED, pauses: [{ from: '2026-10-08', to: '2026-10-12' }, { from: '2026-10-09', to: '2026-10-13' }] }, 5),
+        clock.deadline(
+          {
+            acceptedOn: ACCEPTED,
+            pauses: [
+              { from: '2026-10-08', to: '2026-10-12' },
+              { from: '2026-10-09', to: '2026-10-13' },
+            ],
+          },
+          5,
+        ),
       ),
     ).toMatchObject({ code: 'CLOCK_PAUSE_OVERLAP', field: 'pauses.1.from' });
   });

@@ -89,7 +89,12 @@ describe('LicenceService.get: who may read a licence', () => {
     const views = await Promise.all([MARKET, MARKET_DEPUTY, REVIEWER, AUDITOR].map((caller) => service.get(caller, licence.id)));
 
     // Assess
-    const expected = { licence, status: 'valid', document: canonicalize(licenceDocument(licence)), seal: { protected: `header-${licence.id}`, signature: `signature-${licence.id}` } };
+    const expected = {
+      licence,
+      status: 'valid',
+      document: canonicalize(licenceDocument(licence)),
+      seal: { protected: `header-${licence.id}`, signature: `signature-${licence.id}` },
+    };
     for (const view of views) expect(view).toEqual(expected);
   });
 
@@ -117,7 +122,11 @@ describe('LicenceService.get: who may read a licence', () => {
     const service = serviceAt(store, DEC_1);
 
     // Act
-    const [byCompany, byPerson, byHall] = await Promise.all([service.get(PORTAL, company.id, SHOP.creditCode), service.get(PORTAL, person.id, ZHANG.residentId), service.get(HALL, person.id, ZHANG.residentId)]);
+    const [byCompany, byPerson, byHall] = await Promise.all([
+      service.get(PORTAL, company.id, SHOP.creditCode),
+      service.get(PORTAL, person.id, ZHANG.residentId),
+      service.get(HALL, person.id, ZHANG.residentId),
+    ]);
     const refusals = await Promise.all([
       rejection(service.get(PORTAL, company.id)),
       rejection(service.get(PORTAL, company.id, ZHANG.residentId)),
@@ -261,7 +270,10 @@ describe('LicenceService: status on the service clock', () => {
 
     // Act
     const [onLastDay, afterIt] = await Promise.all([lastMoment.get(MARKET, licence.id), nextDay.get(MARKET, licence.id)]);
-    const [listedOnLastDay, listedAfter] = await Promise.all([lastMoment.listValid(PORTAL, SHOP.creditCode, undefined, page), nextDay.listValid(PORTAL, SHOP.creditCode, undefined, page)]);
+    const [listedOnLastDay, listedAfter] = await Promise.all([
+      lastMoment.listValid(PORTAL, SHOP.creditCode, undefined, page),
+      nextDay.listValid(PORTAL, SHOP.creditCode, undefined, page),
+    ]);
 
     // Assess
     expect(onLastDay.status).toBe('valid');

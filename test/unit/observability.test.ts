@@ -22,7 +22,7 @@ const context = (requestId: string): Context => ({
 });
 
 describe('observed handlers', () => {
-  it('log with the Lambda context under the function\'s service name, and flush their metrics per invocation', async () => {
+  it("log with the Lambda context under the function's service name, and flush their metrics per invocation", async () => {
     // Prepare
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
     vi.stubEnv('POWERTOOLS_TRACE_ENABLED', 'false');
@@ -46,7 +46,10 @@ describe('observed handlers', () => {
     spy.mockRestore();
 
     // Assess
-    const lines = written.flatMap((w) => w.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = written
+      .flatMap((w) => w.split('\n'))
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const logs = lines.filter((l) => l.message === 'step done');
     const emf = lines.filter((l) => l._aws !== undefined);
     expect([first, second]).toEqual([2, 4]);

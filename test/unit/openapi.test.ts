@@ -25,7 +25,11 @@ const routeById = (id: string) => routes.find((r) => r.operationId === id)!;
 /** The value a JSON Pointer (`#/a/b`) designates in `root`, or undefined. */
 function pointer(root: unknown, ref: string): unknown {
   if (!ref.startsWith('#')) return undefined;
-  const tokens = ref.slice(1).split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const tokens = ref
+    .slice(1)
+    .split('/')
+    .slice(1)
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
   let node: unknown = root;
   for (const token of tokens) {
     if (node === null || typeof node !== 'object' || !(token in node)) return undefined;
@@ -90,7 +94,12 @@ describe('OpenAPI document', () => {
     for (const route of routes) {
       expect(operationOf(route)?.security, route.operationId).toEqual(route.auth === 'public' ? [] : [{ sigv4: [] }]);
     }
-    expect(routes.filter((r) => r.auth === 'public').map((r) => r.operationId).sort()).toEqual(['health', 'openapi', 'sealKeys']);
+    expect(
+      routes
+        .filter((r) => r.auth === 'public')
+        .map((r) => r.operationId)
+        .sort(),
+    ).toEqual(['health', 'openapi', 'sealKeys']);
   });
 
   it('lists the roles that may call each signed route', () => {
@@ -281,7 +290,10 @@ describe('error codes', () => {
       // issueLicence's guard: the decision's licence terms are checked first (CASE_LICENCE_TERMS_INVALID).
       'LICENCE_VALIDITY_INVALID',
     ]);
-    const documented = new Set([...doc['x-tongban-common-error-codes'], ...routes.flatMap((r) => operationOf(r)?.['x-tongban-error-codes' as keyof Operation] as string[] ?? [])]);
+    const documented = new Set([
+      ...doc['x-tongban-common-error-codes'],
+      ...routes.flatMap((r) => (operationOf(r)?.['x-tongban-error-codes' as keyof Operation] as string[]) ?? []),
+    ]);
 
     const raised = raisedCodes();
     expect(raised.size).toBeGreaterThan(30); // the scan itself works: it reaches the domain through the handlers

@@ -11,7 +11,7 @@ import type { SpecialProcedure } from '../../shared/domain/cases/case-record.ts'
 type RequestFor<F extends FunctionName, O extends keyof OperationsOf<F>> = OperationsOf<F>[O] extends (req: infer Q) => unknown ? Q : never;
 
 describe('typed edges', () => {
-  it('gives each operation its route\'s params, query and body as their schemas parse them', () => {
+  it("gives each operation its route's params, query and body as their schemas parse them", () => {
     expectTypeOf<RequestFor<'cases', 'getCase'>['params']>().toEqualTypeOf<{ caseNo: string }>();
     expectTypeOf<RequestFor<'cases', 'pauseCase'>['body']['procedure']>().toEqualTypeOf<SpecialProcedure>();
     expectTypeOf<RequestFor<'cases', 'pauseCase'>['body']['expectedDays']>().toEqualTypeOf<number>();

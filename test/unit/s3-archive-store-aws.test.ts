@@ -35,7 +35,11 @@ describe('S3ArchiveStore on AWS', () => {
     const bytes = Buffer.from('a small bundle');
     const retainUntil = new Date('2036-10-12T03:00:00.000Z');
 
-    const stored = await new S3ArchiveStore(s3, 'archive').write(KEY, body(bytes.subarray(0, 5), bytes.subarray(5)), { retainUntil, legalHold: false, metadata: { caseno: '20261009ABCDEFGHIJ' } });
+    const stored = await new S3ArchiveStore(s3, 'archive').write(KEY, body(bytes.subarray(0, 5), bytes.subarray(5)), {
+      retainUntil,
+      legalHold: false,
+      metadata: { caseno: '20261009ABCDEFGHIJ' },
+    });
 
     expect(mock.commandCalls(PutObjectCommand)).toHaveLength(1);
     expect(mock.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
@@ -65,26 +69,40 @@ describe('S3ArchiveStore on AWS', () => {
       metadata: {},
     });
 
-    expect(mock.commandCalls(CreateMultipartUploadCommand)[0]!.args[0].input).toMatchObject({ ObjectLockMode: 'COMPLIANCE', ObjectLockLegalHoldStatus: 'ON', ChecksumAlgorithm: 'SHA256' });
+    expect(mock.commandCalls(CreateMultipartUploadCommand)[0]!.args[0].input).toMatchObject({
+      ObjectLockMode: 'COMPLIANCE',
+      ObjectLockLegalHoldStatus: 'ON',
+      ChecksumAlgorithm: 'SHA256',
+    });
     const parts = mock.commandCalls(UploadPartCommand).map((c) => c.args[0].input);
     expect(parts.map((p) => [p.PartNumber, (p.Body as Buffer).length, p.ChecksumSHA256])).toEqual([
       [1, 10, sha(whole.subarray(0, 10))],
       [2, 10, sha(whole.subarray(10, 20))],
       [3, 5, sha(whole.subarray(20))],
     ]);
-    expect(mock.commandCalls(CompleteMultipartUploadCommand)[0]!.args[0].input).toMatchObject({ UploadId: 'u1', IfNoneMatch: '*', MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"e1"' }, { PartNumber: 2 }, { PartNumber: 3 }] } });
+    expect(mock.commandCalls(CompleteMultipartUploadCommand)[0]!.args[0].input).toMatchObject({
+      UploadId: 'u1',
+      IfNoneMatch: '*',
+      MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"e1"' }, { PartNumber: 2 }, { PartNumber: 3 }] },
+    });
     expect(stored.sha256).toBe(createHash('sha256').update(whole).digest('hex'));
   });
 
   it('never overwrites: refuses when a bundle is there, and when S3 finds one there at completion (412)', async () => {
     mock.on(HeadObjectCommand).resolves({ ContentLength: 10, Metadata: { sha256: 'ab' } });
-    await expect(new S3ArchiveStore(s3, 'archive').write(KEY, body(Buffer.from('x')), { retainUntil: new Date(), legalHold: false, metadata: {} })).rejects.toBeInstanceOf(BundleExistsError);
+    await expect(new S3ArchiveStore(s3, 'archive').write(KEY, body(Buffer.from('x')), { retainUntil: new Date(), legalHold: false, metadata: {} })).rejects.toBeInstanceOf(
+      BundleExistsError,
+    );
     expect(mock.commandCalls(PutObjectCommand)).toHaveLength(0);
 
     mock.reset();
     mock.on(HeadObjectCommand).rejects(notFound());
-    mock.on(PutObjectCommand).rejects(Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } }));
-    await expect(new S3ArchiveStore(s3, 'archive').write(KEY, body(Buffer.from('x')), { retainUntil: new Date(), legalHold: false, metadata: {} })).rejects.toBeInstanceOf(BundleExistsError);
+    mock
+      .on(PutObjectCommand)
+      .rejects(Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } }));
+    await expect(new S3ArchiveStore(s3, 'archive').write(KEY, body(Buffer.from('x')), { retainUntil: new Date(), legalHold: false, metadata: {} })).rejects.toBeInstanceOf(
+      BundleExistsError,
+    );
   });
 
   it('aborts the multipart upload when a part fails, or when the bundle stream itself fails, leaving nothing', async () => {

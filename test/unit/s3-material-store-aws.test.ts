@@ -50,7 +50,9 @@ describe('S3MaterialStore on AWS', () => {
     mock.on(GetObjectCommand).resolves(body(pdf));
 
     // Act
-    const refused = await rejection(new S3MaterialStore(s3, 'materials').verify('uploads/p/2', { contentType: 'application/pdf', size: pdf.length, sha256: sha256.toString('hex') }));
+    const refused = await rejection(
+      new S3MaterialStore(s3, 'materials').verify('uploads/p/2', { contentType: 'application/pdf', size: pdf.length, sha256: sha256.toString('hex') }),
+    );
 
     // Assess
     expect(refused).toMatchObject({ code: 'ENCRYPTED', kind: 'invalid' });

@@ -24,7 +24,11 @@ describe('seed data', () => {
     expect(roles).toContain('channel');
     expect(roles).toContain('platform');
     expect(roles).toContain('auditor');
-    for (const d of departments) expect(PRINCIPALS.filter((p) => p.departmentId === d.id), d.name).toHaveLength(d.id === DEPARTMENTS.market.id ? 2 : 1);
+    for (const d of departments)
+      expect(
+        PRINCIPALS.filter((p) => p.departmentId === d.id),
+        d.name,
+      ).toHaveLength(d.id === DEPARTMENTS.market.id ? 2 : 1);
     expect(() => DirectorySchema.parse(seedDirectory((n) => `arn:aws:iam::000000000000:user/${n}`))).not.toThrow();
   });
 

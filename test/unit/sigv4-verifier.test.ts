@@ -64,7 +64,6 @@ function verifier(now = SIGNED_AT.getTime()) {
   return new SigV4Verifier([MARKET, PORTAL], REGION, 'execute-api', () => now);
 }
 
-
 const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
 
 describe('accepted signatures', () => {

@@ -135,7 +135,8 @@ export function assessBag(bag: CollectedBag, opts: AssessOptions): ArchiveReport
 
   // Integrity ---------------------------------------------------------------------------------------
   checked('integrity', 'bagit.txt declares BagIt 1.0, UTF-8');
-  if (bag.texts.get(BAG_PATHS.bagit)?.toString('utf8') !== BAGIT_TXT) find('integrity', 'BAGIT_DECLARATION_INVALID', 'bagit.txt is missing or not the BagIt 1.0 declaration', BAG_PATHS.bagit);
+  if (bag.texts.get(BAG_PATHS.bagit)?.toString('utf8') !== BAGIT_TXT)
+    find('integrity', 'BAGIT_DECLARATION_INVALID', 'bagit.txt is missing or not the BagIt 1.0 declaration', BAG_PATHS.bagit);
   const manifest = parseManifest(bag.texts.get(BAG_PATHS.manifest));
   checked('integrity', 'every payload file listed in manifest-sha256.txt is present with its SHA-256, and none is unlisted');
   if (!manifest) find('integrity', 'MANIFEST_MISSING', 'manifest-sha256.txt is missing', BAG_PATHS.manifest);
@@ -150,11 +151,16 @@ export function assessBag(bag: CollectedBag, opts: AssessOptions): ArchiveReport
   const payload = [...bag.files].filter(([p]) => p.startsWith('data/'));
   checked('integrity', 'Payload-Oxum in bag-info.txt counts the payload');
   if (!oxum || Number(oxum[1]) !== payload.reduce((n, [, f]) => n + f.size, 0) || Number(oxum[2]) !== payload.length) {
-    find('integrity', 'PAYLOAD_OXUM_MISMATCH', `bag-info.txt's Payload-Oxum is ${oxum ? `${oxum[1]}.${oxum[2]}` : 'missing'}; the payload is ${payload.reduce((n, [, f]) => n + f.size, 0)}.${payload.length}`, BAG_PATHS.bagInfo);
+    find(
+      'integrity',
+      'PAYLOAD_OXUM_MISMATCH',
+      `bag-info.txt's Payload-Oxum is ${oxum ? `${oxum[1]}.${oxum[2]}` : 'missing'}; the payload is ${payload.reduce((n, [, f]) => n + f.size, 0)}.${payload.length}`,
+      BAG_PATHS.bagInfo,
+    );
   }
   const state = json<CaseState>(BAG_PATHS.caseState);
   const history = json<CaseHistoryEntry[]>(BAG_PATHS.history);
-  checked('integrity', 'the case history is complete: entries 1…n without gaps, ending at the case\'s state');
+  checked('integrity', "the case history is complete: entries 1…n without gaps, ending at the case's state");
   checked('authenticity', 'the case history is hash-chained, every entry intact');
   if (!state) find('integrity', 'CASE_RECORD_MISSING', 'data/case.json is missing or not JSON', BAG_PATHS.caseState);
   if (!history || !Array.isArray(history)) find('integrity', 'HISTORY_MISSING', 'data/history.json is missing or not a list of entries', BAG_PATHS.history);
@@ -191,14 +197,16 @@ export function assessBag(bag: CollectedBag, opts: AssessOptions): ArchiveReport
   if (!metadata || !state) find('authenticity', 'METADATA_MISSING', 'data/metadata.json is missing or not JSON', BAG_PATHS.metadata);
   else {
     for (const field of ['caseNo', 'itemCode', 'departmentId', 'status'] as const) {
-      if (metadata[field] !== state[field]) find('authenticity', 'METADATA_MISMATCH', `metadata ${field} is ${String(metadata[field])}, the case says ${state[field]}`, BAG_PATHS.metadata);
+      if (metadata[field] !== state[field])
+        find('authenticity', 'METADATA_MISMATCH', `metadata ${field} is ${String(metadata[field])}, the case says ${state[field]}`, BAG_PATHS.metadata);
     }
     for (const [name, m] of Object.entries(state.materials)) {
       if (m.kind !== 'upload') continue;
       const record = metadata.files?.find((f) => f.role === 'material' && f.name === name);
       const facts = record ? bag.files.get(record.path) : undefined;
       if (!record || !facts) find('integrity', 'MATERIAL_MISSING', `the material "${name}" is not in the bundle`);
-      else if (facts.sha256 !== m.sha256) find('authenticity', 'MATERIAL_NOT_AS_RECORDED', `"${name}" is not the file the case recorded (SHA-256 ${facts.sha256}, recorded ${m.sha256})`, record.path);
+      else if (facts.sha256 !== m.sha256)
+        find('authenticity', 'MATERIAL_NOT_AS_RECORDED', `"${name}" is not the file the case recorded (SHA-256 ${facts.sha256}, recorded ${m.sha256})`, record.path);
     }
   }
   if (opts.publishedJwks && jwks) {

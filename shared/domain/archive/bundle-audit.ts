@@ -38,9 +38,15 @@ export async function auditBundle(stream: AsyncIterable<Uint8Array>, opts: { sca
     facts.set(path, inspector.facts());
     if (kept) texts.set(path, Buffer.concat(kept));
   }
-  const report = assessBag({ files: facts, texts }, { at: 'audit', checkedAt: (opts.now ?? (() => new Date()))().toISOString(), scan: opts.scan, ...(opts.publishedJwks ? { publishedJwks: opts.publishedJwks } : {}) });
+  const report = assessBag(
+    { files: facts, texts },
+    { at: 'audit', checkedAt: (opts.now ?? (() => new Date()))().toISOString(), scan: opts.scan, ...(opts.publishedJwks ? { publishedJwks: opts.publishedJwks } : {}) },
+  );
   if (roots.size !== 1) {
-    report.properties.integrity.findings.push({ code: 'BAG_ROOT_INVALID', message: `a bundle is one bag under one top directory; this one has ${roots.size === 0 ? 'none' : [...roots].join(', ')}` });
+    report.properties.integrity.findings.push({
+      code: 'BAG_ROOT_INVALID',
+      message: `a bundle is one bag under one top directory; this one has ${roots.size === 0 ? 'none' : [...roots].join(', ')}`,
+    });
     report.properties.integrity.passed = false;
     report.passed = false;
   }

@@ -130,7 +130,9 @@ export class CaseArchiving {
     if (!audit.report.passed) return this.recordFailure(caseNo, at, findingsOf(audit.report));
     const sha256 = whole.digest('hex');
     if (stored.sha256 && stored.sha256 !== sha256) {
-      return this.recordFailure(caseNo, at, [{ property: 'integrity', code: 'CHECKSUM_MISMATCH', path: key, message: `the stored bundle reads back as SHA-256 ${sha256}, written as ${stored.sha256}` }]);
+      return this.recordFailure(caseNo, at, [
+        { property: 'integrity', code: 'CHECKSUM_MISMATCH', path: key, message: `the stored bundle reads back as SHA-256 ${sha256}, written as ${stored.sha256}` },
+      ]);
     }
     const archive: Extract<CaseArchive, { state: 'archived' }> = {
       state: 'archived',
@@ -142,7 +144,9 @@ export class CaseArchiving {
       legalHold,
       archivedAt: at.toISOString(),
     };
-    const done = await applySystemCommands({ store: this.deps.store, calendar: this.deps.calendar }, caseNo, at, (s) => (s.archive?.state === 'archived' ? undefined : { action: 'archive', archive }));
+    const done = await applySystemCommands({ store: this.deps.store, calendar: this.deps.calendar }, caseNo, at, (s) =>
+      s.archive?.state === 'archived' ? undefined : { action: 'archive', archive },
+    );
     return done!;
   }
 
@@ -174,7 +178,8 @@ export class CaseArchiving {
     }
     for (const task of state.jointTasks ?? []) {
       for (const [name, m] of Object.entries(task.opinion?.attachments ?? {})) {
-        if (m.kind === 'upload') add(m.objectKey, { path: bundleFilePath(`opinions/${task.departmentId}`, name, m.contentType), role: 'attachment', name, sha256: m.sha256, contentType: m.contentType });
+        if (m.kind === 'upload')
+          add(m.objectKey, { path: bundleFilePath(`opinions/${task.departmentId}`, name, m.contentType), role: 'attachment', name, sha256: m.sha256, contentType: m.contentType });
       }
     }
     for (const f of kept) {

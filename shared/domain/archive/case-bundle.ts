@@ -59,7 +59,11 @@ export const bundleRoot = (caseNo: string) => `tongban-case-${caseNo}`;
 
 /** Where a file of the case goes in the bag: a safe name (letters, digits, CJK, `-_.()（）`) with its format's extension. */
 export function bundleFilePath(folder: string, name: string, contentType: string): string {
-  const safe = name.normalize('NFC').replace(/[^\p{L}\p{N}\-_.()（）]/gu, '_').slice(0, 120) || 'file';
+  const safe =
+    name
+      .normalize('NFC')
+      .replace(/[^\p{L}\p{N}\-_.()（）]/gu, '_')
+      .slice(0, 120) || 'file';
   return `data/${folder}/${safe}.${extensionOf(contentType) ?? 'bin'}`;
 }
 
@@ -171,7 +175,10 @@ function metadataOf(input: BundleInput) {
     departmentId: s.departmentId,
     coDepartmentIds: s.coDepartmentIds,
     channelId: s.channelId,
-    applicant: s.applicant.kind === 'person' ? { kind: 'person', id: s.applicant.residentId, name: s.applicant.name } : { kind: 'organisation', id: s.applicant.creditCode, name: s.applicant.name },
+    applicant:
+      s.applicant.kind === 'person'
+        ? { kind: 'person', id: s.applicant.residentId, name: s.applicant.name }
+        : { kind: 'organisation', id: s.applicant.creditCode, name: s.applicant.name },
     status: s.status,
     dates: {
       receivedAt: s.receivedAt,
@@ -181,7 +188,11 @@ function metadataOf(input: BundleInput) {
       ...(s.withdrawal ? { withdrawnOn: s.withdrawal.on } : {}),
       archivedAt: input.archivedAt.toISOString(),
     },
-    result: s.decision ? { outcome: s.decision.outcome, ...(s.results?.licenceId ? { licenceId: s.results.licenceId } : {}) } : s.refusal ? { outcome: 'refused' } : { outcome: 'withdrawn' },
+    result: s.decision
+      ? { outcome: s.decision.outcome, ...(s.results?.licenceId ? { licenceId: s.results.licenceId } : {}) }
+      : s.refusal
+        ? { outcome: 'refused' }
+        : { outcome: 'withdrawn' },
     retention: input.retention,
     historyEntries: input.history.length,
     files: input.materials.map((m) => m.record),

@@ -75,7 +75,14 @@ export class FileInspector {
   facts(): FileFacts {
     const unknownFormat = !BUNDLE_FORMATS[this.extension];
     const unreadable = unknownFormat ? `.${this.extension} is not a format a bundle holds` : this.formatProblem();
-    return { sha256: this.hash.digest('hex'), size: this.size, readable: unreadable === undefined, ...(unreadable ? { unreadable } : {}), encrypted: this.encrypted, unknownFormat };
+    return {
+      sha256: this.hash.digest('hex'),
+      size: this.size,
+      readable: unreadable === undefined,
+      ...(unreadable ? { unreadable } : {}),
+      encrypted: this.encrypted,
+      unknownFormat,
+    };
   }
 
   private formatProblem(): string | undefined {
@@ -90,7 +97,7 @@ export class FileInspector {
       case 'png':
         return h.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) ? undefined : 'not a PNG (no signature)';
       case 'json':
-        if (this.size > MAX_JSON_BYTES) return 'JSON larger than a bundle\'s metadata may be';
+        if (this.size > MAX_JSON_BYTES) return "JSON larger than a bundle's metadata may be";
         try {
           JSON.parse(Buffer.concat(this.json!).toString('utf8'));
           return undefined;

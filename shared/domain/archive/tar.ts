@@ -164,7 +164,8 @@ class Inbox<T> {
 }
 
 function checkPath(path: string): void {
-  if (path === '' || path.startsWith('/') || path.split('/').some((p) => p === '..' || p === '') || path.includes('\0')) throw new Error(`tar: unsafe path ${JSON.stringify(path)}`);
+  if (path === '' || path.startsWith('/') || path.split('/').some((p) => p === '..' || p === '') || path.includes('\0'))
+    throw new Error(`tar: unsafe path ${JSON.stringify(path)}`);
 }
 
 function asciiTail(path: string): string {
@@ -180,7 +181,6 @@ function paxRecord(key: string, value: string): Buffer {
   while (String(bodyLength + digits).length !== digits) digits++;
   return Buffer.from(`${bodyLength + digits}${body}`, 'utf8');
 }
-
 
 function header(h: { path: string; size: number; mtime: number; type: '0' | 'x' }): Buffer {
   const b = Buffer.alloc(BLOCK);
@@ -199,7 +199,6 @@ function header(h: { path: string; size: number; mtime: number; type: '0' | 'x' 
   b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
   return b;
 }
-
 
 function* padded(record: Buffer): Generator<Buffer> {
   yield record;

@@ -79,7 +79,10 @@ export class CalendarService {
     }
     const years = [...newest.values()].sort((a, b) => a.year - b.year);
     const today = chinaDate(this.now());
-    const { loadedUntil } = coverage(years.map((y) => y.year), today);
+    const { loadedUntil } = coverage(
+      years.map((y) => y.year),
+      today,
+    );
     return { years, today, ...(loadedUntil ? { loadedUntil } : {}), provisionalFrom: loadedUntil ? `${Number(loadedUntil.slice(0, 4)) + 1}-01-01` : today };
   }
 
@@ -90,7 +93,11 @@ export class CalendarService {
     const shipped = this.deps.shipped.find((d) => d.year === year);
     const versions = stored.length > 0 ? stored : shipped ? [shippedVersion(shipped)] : [];
     if (versions.length === 0) {
-      throw notFound('CALENDAR_YEAR_NOT_LOADED', `尚未载入${year}年的节假日安排（期间的日期按法定节假日暂定计算）`, `no holiday arrangement of ${year} is loaded (dates in it are counted provisionally on its statutory holidays)`);
+      throw notFound(
+        'CALENDAR_YEAR_NOT_LOADED',
+        `尚未载入${year}年的节假日安排（期间的日期按法定节假日暂定计算）`,
+        `no holiday arrangement of ${year} is loaded (dates in it are counted provisionally on its statutory holidays)`,
+      );
     }
     return {
       year,
@@ -111,7 +118,12 @@ export class CalendarService {
     requireRole(caller, 'platform');
     const data = parseCalendarYear(document, `${year}年节假日安排`);
     if (data.year !== year) {
-      throw invalid('CALENDAR_YEAR_MISMATCH', 'year', `文件所载年份（${data.year}）与地址中的年份（${year}）不一致`, `the document is the arrangement of ${data.year}, not of ${year}`);
+      throw invalid(
+        'CALENDAR_YEAR_MISMATCH',
+        'year',
+        `文件所载年份（${data.year}）与地址中的年份（${year}）不一致`,
+        `the document is the arrangement of ${data.year}, not of ${year}`,
+      );
     }
     // A year shipped in the repository is version 1: stored first, so a correction chains to it.
     await this.seed();

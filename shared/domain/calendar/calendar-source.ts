@@ -59,7 +59,10 @@ export class StoredCalendar implements CalendarSource {
       return calendar;
     } catch (e) {
       this.lastReadFailed = true;
-      (this.deps.onReadError ?? ((error: unknown) => console.warn(JSON.stringify({ level: 'WARN', message: 'calendar store unreadable: counting on the last calendar read', error: String(error) }))))(e);
+      (
+        this.deps.onReadError ??
+        ((error: unknown) => console.warn(JSON.stringify({ level: 'WARN', message: 'calendar store unreadable: counting on the last calendar read', error: String(error) })))
+      )(e);
       // Tried again on the next call; meanwhile the last good calendar, or the shipped years.
       return this.cached?.calendar ?? new WorkingDayCalendar(this.deps.shipped);
     }

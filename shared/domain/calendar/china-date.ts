@@ -9,12 +9,7 @@ import { invalid } from '../errors.ts';
 export function chinaDate(instant: Date): string {
   const ms = instant.getTime();
   if (Number.isNaN(ms)) {
-    throw invalid(
-      'INVALID_DATE',
-      undefined,
-      '时间点无效，无法换算为日期',
-      'cannot take the calendar date of an invalid Date',
-    );
+    throw invalid('INVALID_DATE', undefined, '时间点无效，无法换算为日期', 'cannot take the calendar date of an invalid Date');
   }
   return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
@@ -22,12 +17,7 @@ export function chinaDate(instant: Date): string {
 /** Throws `INVALID_DATE` on `field` unless `value` is a real calendar date written `YYYY-MM-DD`. */
 export function assertIsoDate(value: string, field: string): void {
   if (!isIsoDate(value)) {
-    throw invalid(
-      'INVALID_DATE',
-      field,
-      `日期“${value}”无效，应为真实存在的日期，格式为YYYY-MM-DD`,
-      `"${value}" is not a real calendar date in YYYY-MM-DD form`,
-    );
+    throw invalid('INVALID_DATE', field, `日期“${value}”无效，应为真实存在的日期，格式为YYYY-MM-DD`, `"${value}" is not a real calendar date in YYYY-MM-DD form`);
   }
 }
 

@@ -94,12 +94,7 @@ export function parseCalendarYear(data: unknown, origin = 'calendar data'): Cale
   if (result.success) return result.data;
   const issues = result.error.issues;
   const lines = issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-  throw invalid(
-    'INVALID_CALENDAR_DATA',
-    issues[0]?.path.join('.') || undefined,
-    `节假日数据（${origin}）不合格：${lines}`,
-    `${origin} is not valid holiday data: ${lines}`,
-  );
+  throw invalid('INVALID_CALENDAR_DATA', issues[0]?.path.join('.') || undefined, `节假日数据（${origin}）不合格：${lines}`, `${origin} is not valid holiday data: ${lines}`);
 }
 
 /** A date counted in working days; `provisional` when the count crossed a year with no data loaded. */
@@ -135,12 +130,7 @@ export class WorkingDayCalendar {
     for (const raw of data) {
       const year = parseCalendarYear(raw, typeof raw.year === 'number' ? `cn-${raw.year}` : undefined);
       if (this.#years.has(year.year)) {
-        throw invalid(
-          'INVALID_CALENDAR_DATA',
-          'year',
-          `${year.year}年的节假日数据重复提供`,
-          `holiday data for ${year.year} is given twice`,
-        );
+        throw invalid('INVALID_CALENDAR_DATA', 'year', `${year.year}年的节假日数据重复提供`, `holiday data for ${year.year} is given twice`);
       }
       this.#years.set(year.year, {
         data: deepFreeze(year),
@@ -232,12 +222,7 @@ export class WorkingDayCalendar {
   addWorkingDays(date: string, n: number): CountedDate {
     assertIsoDate(date, 'date');
     if (!Number.isSafeInteger(n) || n < 0) {
-      throw invalid(
-        'INVALID_WORKING_DAYS',
-        'n',
-        `工作日数应为非负整数，实际为${n}`,
-        `working days must be a non-negative integer, got ${n}`,
-      );
+      throw invalid('INVALID_WORKING_DAYS', 'n', `工作日数应为非负整数，实际为${n}`, `working days must be a non-negative integer, got ${n}`);
     }
     if (n === 0) {
       const status = this.#status(date);

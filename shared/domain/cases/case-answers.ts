@@ -123,10 +123,19 @@ const preReviewStep: Step<'pre-review'> = (state, command, { next, today }) => {
     throw conflict('CASE_PRE_REVIEW_NOT_OFFERED', '该事项不提供网上预审', `the item of case ${state.caseNo} offers no online pre-review`);
   }
   if (state.preReview && state.preReview.on >= state.materialsReceivedOn) {
-    throw conflict('CASE_PRE_REVIEW_GIVEN', `已于${state.preReview.on}出具预审意见`, `the pre-review opinion on case ${state.caseNo}'s materials was given on ${state.preReview.on}`);
+    throw conflict(
+      'CASE_PRE_REVIEW_GIVEN',
+      `已于${state.preReview.on}出具预审意见`,
+      `the pre-review opinion on case ${state.caseNo}'s materials was given on ${state.preReview.on}`,
+    );
   }
   if (command.outcome !== 'passes' && command.outcome !== 'incomplete') {
-    throw invalid('CASE_PRE_REVIEW_INVALID', 'outcome', '预审意见应为通过（passes）或材料不全（incomplete）', `a pre-review opinion is passes or incomplete, not "${String(command.outcome)}"`);
+    throw invalid(
+      'CASE_PRE_REVIEW_INVALID',
+      'outcome',
+      '预审意见应为通过（passes）或材料不全（incomplete）',
+      `a pre-review opinion is passes or incomplete, not "${String(command.outcome)}"`,
+    );
   }
   const missing = command.missing ?? [];
   if (command.outcome === 'incomplete' && (!Array.isArray(missing) || missing.length === 0 || missing.some(isBlank))) {
@@ -149,11 +158,7 @@ const preReviewStep: Step<'pre-review'> = (state, command, { next, today }) => {
  * Counted up to yesterday rather than compared with the stored date, so that it needs calendar data
  * only for days already past and works for cases whose `deemedAcceptedOn` was flagged.
  */
-export function answerPeriodOver(
-  state: Pick<CaseState, 'materialsReceivedOn' | 'deemedAcceptanceDays'>,
-  today: string,
-  calendar: WorkingDayCalendar,
-): boolean {
+export function answerPeriodOver(state: Pick<CaseState, 'materialsReceivedOn' | 'deemedAcceptanceDays'>, today: string, calendar: WorkingDayCalendar): boolean {
   assertIsoDate(today, 'today');
   if (today <= state.materialsReceivedOn) return false;
   const yesterday = fromDayNumber(dayNumber(today) - 1);
@@ -178,9 +183,9 @@ export function accepted(base: Omit<CaseState, 'hash'>, acceptance: Acceptance, 
 
 export const ANSWER_STEPS = {
   'request-supplement': requestSupplementStep,
-  'accept': acceptStep,
+  accept: acceptStep,
   'accept-pending': acceptPendingStep,
   'deem-accepted': deemAcceptedStep,
-  'refuse': refuseStep,
+  refuse: refuseStep,
   'pre-review': preReviewStep,
 } satisfies Partial<Steps>;

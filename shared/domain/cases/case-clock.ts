@@ -77,7 +77,11 @@ const recordFindingsStep: Step<'record-findings'> = (state, _command, { base, to
 const extendStep: Step<'extend'> = (state, command, { next, today, ctx }) => {
   // Art. 42: once, approved by the head of the department, before the statutory limit has run out.
   if (state.extension) {
-    throw conflict('CASE_ALREADY_EXTENDED', `办理期限已于${state.extension.on}延长，只能延长一次`, `the time limit of case ${state.caseNo} was extended on ${state.extension.on}; it is extended once`);
+    throw conflict(
+      'CASE_ALREADY_EXTENDED',
+      `办理期限已于${state.extension.on}延长，只能延长一次`,
+      `the time limit of case ${state.caseNo} was extended on ${state.extension.on}; it is extended once`,
+    );
   }
   const most = state.coDepartmentIds.length > 0 ? MAX_JOINT_EXTENSION_DAYS : MAX_EXTENSION_DAYS;
   if (!Number.isSafeInteger(command.days) || command.days < 1 || command.days > most) {
@@ -88,11 +92,21 @@ const extendStep: Step<'extend'> = (state, command, { next, today, ctx }) => {
       `an extension is 1 to ${most} working days (Art. 42${most === MAX_JOINT_EXTENSION_DAYS ? ', joint handling' : ''})`,
     );
   }
-  if (isBlank(command.approvedBy)) throw invalid('CASE_EXTENSION_APPROVER_REQUIRED', 'approvedBy', '延长期限须经本行政机关负责人批准，请载明批准人', 'an extension names the head of the department who approved it');
+  if (isBlank(command.approvedBy))
+    throw invalid(
+      'CASE_EXTENSION_APPROVER_REQUIRED',
+      'approvedBy',
+      '延长期限须经本行政机关负责人批准，请载明批准人',
+      'an extension names the head of the department who approved it',
+    );
   requireTexts(command.reasons, 'reasons', '延长办理期限');
   const statutory = state.deadlines?.statutory;
   if (statutory !== undefined && today > statutory && !isProvisional(state, 'deadlines.statutory')) {
-    throw conflict('CASE_EXTENSION_TOO_LATE', `法定办理期限已于${statutory}届满，不能再延长`, `the statutory time limit of case ${state.caseNo} ended on ${statutory}: it can no longer be extended`);
+    throw conflict(
+      'CASE_EXTENSION_TOO_LATE',
+      `法定办理期限已于${statutory}届满，不能再延长`,
+      `the statutory time limit of case ${state.caseNo} ended on ${statutory}: it can no longer be extended`,
+    );
   }
   const extension = { days: command.days, approvedBy: command.approvedBy.trim(), reasons: command.reasons, on: today };
   return withComputedDates(next({ extension }), ctx.calendar);
@@ -148,11 +162,11 @@ export function sweepCommand(state: CaseState, today: string, calendar: WorkingD
 }
 
 export const CLOCK_STEPS = {
-  'pause': pauseStep,
-  'resume': resumeStep,
+  pause: pauseStep,
+  resume: resumeStep,
   'mark-overdue': markLateStep,
   'mark-violation': markLateStep,
   'record-findings': recordFindingsStep,
-  'extend': extendStep,
+  extend: extendStep,
   'recompute-dates': recomputeDatesStep,
 } satisfies Partial<Steps>;

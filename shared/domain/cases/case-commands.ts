@@ -5,7 +5,19 @@
 import type { ServiceGuide } from '../../contracts/service-item.ts';
 import type { Caller } from '../access/caller.ts';
 import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
-import type { Applicant, CaseAction, CaseMaterial, CaseArchive, CaseResults, CaseState, LicenceTerms, CaseStatus, JsonValue, SpecialProcedure, SupplementProblem } from './case-record.ts';
+import type {
+  Applicant,
+  CaseAction,
+  CaseMaterial,
+  CaseArchive,
+  CaseResults,
+  CaseState,
+  LicenceTerms,
+  CaseStatus,
+  JsonValue,
+  SpecialProcedure,
+  SupplementProblem,
+} from './case-record.ts';
 import { PRE_REVIEW_DAYS } from './case-dates.ts';
 
 export type CaseCommand =

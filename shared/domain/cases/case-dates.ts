@@ -47,7 +47,12 @@ export function withComputedDates<S extends DatedState>(state: S, calendar: Work
     Object.assign(out, preReviewDue ? { preReviewDue } : {}, deemedAcceptedOn ? { deemedAcceptedOn } : {}, preReviewDue && deemedAcceptedOn ? {} : { dueFlag: FLAG });
   } else {
     // Kept as they were: what the answer period was, for the record.
-    Object.assign(out, state.preReviewDue ? { preReviewDue: state.preReviewDue } : {}, state.deemedAcceptedOn ? { deemedAcceptedOn: state.deemedAcceptedOn } : {}, state.dueFlag ? { dueFlag: state.dueFlag } : {});
+    Object.assign(
+      out,
+      state.preReviewDue ? { preReviewDue: state.preReviewDue } : {},
+      state.deemedAcceptedOn ? { deemedAcceptedOn: state.deemedAcceptedOn } : {},
+      state.dueFlag ? { dueFlag: state.dueFlag } : {},
+    );
   }
 
   if (state.acceptance && (state.status === 'accepted' || state.status === 'opinions-complete') && !state.pauses.some((p) => p.to === undefined)) {
@@ -80,7 +85,8 @@ export function withComputedDates<S extends DatedState>(state: S, calendar: Work
       const dueOn = take(`jointTasks.${task.departmentId}.dueOn`, task.dispatchedOn, () => calendar.addWorkingDays(task.dispatchedOn, days));
       if (!dueOn) return { ...kept, dueFlag: FLAG };
       // Awaited a grace of working days after its due day (escalated), then recorded missing, so the lead can decide in time.
-      const graceUntil = task.graceDays !== undefined ? take(`jointTasks.${task.departmentId}.graceUntil`, dueOn, () => calendar.addWorkingDays(dueOn, task.graceDays!)) : undefined;
+      const graceUntil =
+        task.graceDays !== undefined ? take(`jointTasks.${task.departmentId}.graceUntil`, dueOn, () => calendar.addWorkingDays(dueOn, task.graceDays!)) : undefined;
       return { ...kept, dueOn, ...(graceUntil ? { graceUntil } : {}) };
     });
   }
@@ -88,7 +94,10 @@ export function withComputedDates<S extends DatedState>(state: S, calendar: Work
   if (provisional.length > 0) out.provisional = provisional.sort();
   if (spans.length > 0) {
     const from = spans.map(([f]) => f).sort()[0]!;
-    const to = spans.map(([, t]) => t).sort().at(-1)!;
+    const to = spans
+      .map(([, t]) => t)
+      .sort()
+      .at(-1)!;
     out.calendarVersions = calendar.versionsBetween(from, to);
   }
   return out as S;

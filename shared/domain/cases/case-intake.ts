@@ -28,9 +28,12 @@ export function fileCase(input: FileCaseInput, ctx: CaseContext): CaseTransition
   }
   checkApplicant(input.applicant, ctx.today);
 
-  const materialRules = guide.materials.map(
-    (m): MaterialRule => ({ name: m.name, required: m.required, tolerable: m.tolerable, ...(m.replaceableByLicenceType ? { licenceType: m.replaceableByLicenceType } : {}) }),
-  );
+  const materialRules = guide.materials.map((m): MaterialRule => ({
+    name: m.name,
+    required: m.required,
+    tolerable: m.tolerable,
+    ...(m.replaceableByLicenceType ? { licenceType: m.replaceableByLicenceType } : {}),
+  }));
   checkMaterials(input.materials, materialRules);
   for (const rule of materialRules) {
     if (rule.required && !rule.tolerable && !Object.hasOwn(input.materials, rule.name)) {
@@ -89,23 +92,28 @@ export function deemedAcceptanceDays(ctx: CaseContext): number {
 const supplementStep: Step<'supplement'> = (state, command, { base, today, ctx }) => {
   const materials = command.materials ?? {};
   if (Object.keys(materials).length === 0 && command.form === undefined) {
-    throw invalid('CASE_SUPPLEMENT_EMPTY', 'materials', '补正内容为空：请提交补正材料或更正后的申请表', 'a supplement carries materials, a corrected form, or both; it has neither');
+    throw invalid(
+      'CASE_SUPPLEMENT_EMPTY',
+      'materials',
+      '补正内容为空：请提交补正材料或更正后的申请表',
+      'a supplement carries materials, a corrected form, or both; it has neither',
+    );
   }
   checkMaterials(materials, state.materialRules);
   const { supplementRequest: _answered, ...rest } = base;
   // The answer period starts again from the supplement (Art. 32 counts from receipt of the
   // materials), with the number of days fixed when the case was filed; its dates all computed anew.
   return withComputedDates(
-      {
-        ...rest,
-        status: 'received',
-        materials: { ...state.materials, ...materials },
-        ...(command.form !== undefined ? { form: command.form } : {}),
-        materialsReceivedOn: today,
-        lastSupplement: { on: today, delivered: [...Object.keys(materials), ...(command.form !== undefined ? [FORM] : [])] },
-      },
-      ctx.calendar,
-    );
+    {
+      ...rest,
+      status: 'received',
+      materials: { ...state.materials, ...materials },
+      ...(command.form !== undefined ? { form: command.form } : {}),
+      materialsReceivedOn: today,
+      lastSupplement: { on: today, delivered: [...Object.keys(materials), ...(command.form !== undefined ? [FORM] : [])] },
+    },
+    ctx.calendar,
+  );
 };
 
 const withdrawStep: Step<'withdraw'> = (_state, command, { next, today }) => {
@@ -126,7 +134,12 @@ const deliverStep: Step<'deliver'> = (state, command, { next, today }) => {
   checkMaterials(materials, state.materialRules);
   for (const name of Object.keys(materials)) {
     if (!pending.includes(name)) {
-      throw invalid('CASE_MATERIAL_NOT_PENDING', `materials.${name}`, `“${name}”不是待补交的容缺材料（待补交：${pending.join('、')}）`, `"${name}" is not a pending material of case ${state.caseNo} (${pending.join(', ')})`);
+      throw invalid(
+        'CASE_MATERIAL_NOT_PENDING',
+        `materials.${name}`,
+        `“${name}”不是待补交的容缺材料（待补交：${pending.join('、')}）`,
+        `"${name}" is not a pending material of case ${state.caseNo} (${pending.join(', ')})`,
+      );
     }
   }
   const acceptance: Acceptance = {
@@ -138,7 +151,7 @@ const deliverStep: Step<'deliver'> = (state, command, { next, today }) => {
 };
 
 export const INTAKE_STEPS = {
-  'supplement': supplementStep,
-  'withdraw': withdrawStep,
-  'deliver': deliverStep,
+  supplement: supplementStep,
+  withdraw: withdrawStep,
+  deliver: deliverStep,
 } satisfies Partial<Steps>;

@@ -16,7 +16,8 @@ const dispatchStep: Step<'dispatch'> = (state, command, { next, today, ctx }) =>
     );
   }
   const graceDays = command.graceDays ?? DEFAULT_JOINT_GRACE_DAYS;
-  if (!Number.isSafeInteger(graceDays) || graceDays < 0 || graceDays > MAX_JOINT_GRACE_DAYS) throw new RangeError(`dispatch: a grace of ${graceDays} working days is not 0-${MAX_JOINT_GRACE_DAYS}`);
+  if (!Number.isSafeInteger(graceDays) || graceDays < 0 || graceDays > MAX_JOINT_GRACE_DAYS)
+    throw new RangeError(`dispatch: a grace of ${graceDays} working days is not 0-${MAX_JOINT_GRACE_DAYS}`);
   const jointTasks = state.coDepartmentIds.map((departmentId): JointTask => ({ departmentId, dispatchedOn: today, status: 'pending', graceDays }));
   return withComputedDates(next({ jointTasks }), ctx.calendar);
 };
@@ -45,7 +46,11 @@ const escalateStep: Step<'escalate'> = (state, command, { base, today }) => {
   const task = jointTask(state, command.departmentId);
   // A provisional due date makes nobody late: the co-department is escalated once it is official.
   if (task.status !== 'pending' || task.dueOn === undefined || today <= task.dueOn || isProvisional(state, `jointTasks.${task.departmentId}.dueOn`)) {
-    throw conflict('CASE_TASK_NOT_LATE', '协办部门的意见期限尚未届满或已处理', `the opinion of ${command.departmentId} on case ${state.caseNo} is not late on ${today}, or not pending`);
+    throw conflict(
+      'CASE_TASK_NOT_LATE',
+      '协办部门的意见期限尚未届满或已处理',
+      `the opinion of ${command.departmentId} on case ${state.caseNo} is not late on ${today}, or not pending`,
+    );
   }
   return withTask(base, state, { ...task, status: 'escalated', escalatedOn: today });
 };
@@ -92,9 +97,9 @@ export function withTask(base: Omit<CaseState, 'hash'>, state: CaseState, task: 
 }
 
 export const JOINT_STEPS = {
-  'dispatch': dispatchStep,
-  'opinion': opinionStep,
-  'escalate': escalateStep,
+  dispatch: dispatchStep,
+  opinion: opinionStep,
+  escalate: escalateStep,
   'record-missing': recordMissingStep,
   'joint-failed': jointFailedStep,
 } satisfies Partial<Steps>;

@@ -21,7 +21,18 @@ export class CaseQueries<D extends { store: CaseStore } = { store: CaseStore }> 
     const tasks = cases.flatMap((c): JointTaskEntry[] => {
       const task = c.jointTasks?.find((t) => t.departmentId === departmentId);
       if (!task) return [];
-      return [{ caseNo: c.caseNo, itemCode: c.itemCode, itemName: c.itemName, leadDepartmentId: c.departmentId, caseStatus: c.status, task, ...(c.deadlines ? { deadlines: c.deadlines } : {}), ...(c.provisional ? { provisional: c.provisional } : {}) }];
+      return [
+        {
+          caseNo: c.caseNo,
+          itemCode: c.itemCode,
+          itemName: c.itemName,
+          leadDepartmentId: c.departmentId,
+          caseStatus: c.status,
+          task,
+          ...(c.deadlines ? { deadlines: c.deadlines } : {}),
+          ...(c.provisional ? { provisional: c.provisional } : {}),
+        },
+      ];
     });
     return nextCursor ? { tasks, nextCursor } : { tasks };
   }
@@ -54,20 +65,18 @@ export class CaseQueries<D extends { store: CaseStore } = { store: CaseStore }> 
   async supervision(caller: Caller, kind: SupervisionKind, page: CasePage): Promise<{ cases: SupervisionEntry[]; nextCursor?: string }> {
     requireRole(caller, 'platform');
     const { cases, nextCursor } = await this.deps.store.listSupervision(kind, page);
-    const entries = cases.map(
-      ({ state: c, passedDeadline }): SupervisionEntry => ({
-        caseNo: c.caseNo,
-        itemCode: c.itemCode,
-        itemName: c.itemName,
-        departmentId: c.departmentId,
-        status: c.status,
-        supervision: kind,
-        ...(passedDeadline ? { passedDeadline } : {}),
-        ...(c.acceptance ? { acceptedOn: c.acceptance.on } : {}),
-        ...(c.deadlines ? { deadlines: c.deadlines } : {}),
-        ...(c.decision ? { decidedOn: c.decision.on } : {}),
-      }),
-    );
+    const entries = cases.map(({ state: c, passedDeadline }): SupervisionEntry => ({
+      caseNo: c.caseNo,
+      itemCode: c.itemCode,
+      itemName: c.itemName,
+      departmentId: c.departmentId,
+      status: c.status,
+      supervision: kind,
+      ...(passedDeadline ? { passedDeadline } : {}),
+      ...(c.acceptance ? { acceptedOn: c.acceptance.on } : {}),
+      ...(c.deadlines ? { deadlines: c.deadlines } : {}),
+      ...(c.decision ? { decidedOn: c.decision.on } : {}),
+    }));
     return nextCursor ? { cases: entries, nextCursor } : { cases: entries };
   }
 

@@ -62,15 +62,7 @@ export type CaseEventType = 'file' | CaseAction | 'complete-deadlines';
  * Special procedures whose time does not count towards the time limits (行政许可法 Art. 45,
  * 002 §16, 004 §19): 现场勘验, 听证, 检验检测, 专家评审, 公示, 招标拍卖, 检疫.
  */
-export const SPECIAL_PROCEDURES = [
-  'site-inspection',
-  'hearing',
-  'testing',
-  'expert-review',
-  'public-notice',
-  'tender-auction',
-  'quarantine',
-] as const;
+export const SPECIAL_PROCEDURES = ['site-inspection', 'hearing', 'testing', 'expert-review', 'public-notice', 'tender-auction', 'quarantine'] as const;
 export type SpecialProcedure = (typeof SPECIAL_PROCEDURES)[number];
 
 export const SPECIAL_PROCEDURE_ZH: Record<SpecialProcedure, string> = {
@@ -86,17 +78,14 @@ export const SPECIAL_PROCEDURE_ZH: Record<SpecialProcedure, string> = {
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 export type Applicant =
-  | { kind: 'person'; residentId: string; name: string; phone: string }
-  | { kind: 'organisation'; creditCode: string; name: string; contact: { name: string; phone: string } };
+  { kind: 'person'; residentId: string; name: string; phone: string } | { kind: 'organisation'; creditCode: string; name: string; contact: { name: string; phone: string } };
 
 /**
  * One delivered material: a file the channel uploaded (its checksum recorded, so the archive can prove
  * it unchanged), or a reference to one of the applicant's own e-licences that the guide accepts in
  * its place (免提交, 000 §12, 004 §17).
  */
-export type CaseMaterial =
-  | { kind: 'upload'; objectKey: string; sha256: string; size: number; contentType: string }
-  | { kind: 'licence'; licenceId: string };
+export type CaseMaterial = { kind: 'upload'; objectKey: string; sha256: string; size: number; contentType: string } | { kind: 'licence'; licenceId: string };
 
 /**
  * The guide's rule for one material, copied into the case when it is filed. The case keeps the item

@@ -80,8 +80,7 @@ const acceptArchiveFindingsStep: Step<'accept-archive-findings'> = (state, comma
   }
   const accepted = state.archiveExceptions ?? [];
   const open = (state.archive?.state === 'failed' ? state.archive.findings : []).filter(
-    (f): f is typeof f & { path: string } =>
-      ACCEPTABLE_ARCHIVE_FINDINGS.includes(f.code) && f.path !== undefined && !accepted.some((a) => a.code === f.code && a.path === f.path),
+    (f): f is typeof f & { path: string } => ACCEPTABLE_ARCHIVE_FINDINGS.includes(f.code) && f.path !== undefined && !accepted.some((a) => a.code === f.code && a.path === f.path),
   );
   if (open.length === 0) {
     throw conflict(
@@ -103,14 +102,15 @@ export function checkLicenceTerms(terms: LicenceTerms, outcome: 'approved' | 'de
     if (typeof terms.validUntil !== 'string' || !isIsoDate(terms.validUntil)) {
       throw refuse('.validUntil', '有效期截止日应为 YYYY-MM-DD 格式的日期', `validUntil "${String(terms.validUntil)}" is not a date (YYYY-MM-DD)`);
     }
-    if (terms.validUntil < today) throw refuse('.validUntil', `有效期截止日（${terms.validUntil}）早于决定日（${today}）`, `a licence valid until ${terms.validUntil} cannot be issued on ${today}`);
+    if (terms.validUntil < today)
+      throw refuse('.validUntil', `有效期截止日（${terms.validUntil}）早于决定日（${today}）`, `a licence valid until ${terms.validUntil} cannot be issued on ${today}`);
   }
 }
 
 export const RESULT_STEPS = {
-  'decide': decideStep,
-  'seal': sealStep,
-  'archive': archiveStep,
+  decide: decideStep,
+  seal: sealStep,
+  archive: archiveStep,
   'archive-failed': archiveStep,
   'accept-archive-findings': acceptArchiveFindingsStep,
 } satisfies Partial<Steps>;

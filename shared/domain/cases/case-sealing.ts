@@ -61,11 +61,7 @@ export class CaseSealing implements CaseSealer {
     const sealedAt = at.toISOString();
     const sealWith = async (document: string): Promise<SealedDocument> => ({
       document,
-      seal: await sealDocument(
-        Buffer.from(document, 'utf8'),
-        { keyId: key.keyId, alg: key.alg, department: key.department, seal: key.seal, sealedAt },
-        this.deps.signer,
-      ),
+      seal: await sealDocument(Buffer.from(document, 'utf8'), { keyId: key.keyId, alg: key.alg, department: key.department, seal: key.seal, sealedAt }, this.deps.signer),
     });
 
     let licenceId: string | undefined;

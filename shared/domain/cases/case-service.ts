@@ -95,10 +95,7 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
         const item = await this.acceptingItem(request.itemCode, ctx.today);
         // In the same order as for a supplement: the application's own rules, then whose uploads
         // they are and the upload policy, then the stored files.
-        const transition = fileCase(
-          { caseNo, item, applicant: request.applicant, form: request.form, materials: keptMaterials(request.materials, caseNo) },
-          ctx,
-        );
+        const transition = fileCase({ caseNo, item, applicant: request.applicant, form: request.form, materials: keptMaterials(request.materials, caseNo) }, ctx);
         await this.verifyUploads(this.uploadsOf(request.materials, channelId, 'materials'));
         await this.checkLicences(transition.state, request.materials, 'materials', ctx.today);
         return transition;
@@ -197,7 +194,6 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
     }
   }
 
-
   /** What follows an action in the joint workflow: its start on acceptance, the branch's resumption on an opinion. */
   private async startJoint(state: CaseState): Promise<void> {
     if (!this.deps.workflow) return;
@@ -225,11 +221,6 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
     (this.deps.onWorkflowLag ?? (() => undefined))(caseNo, step, e);
   }
 
-
-
-
-
-
   private async context(actor: Caller): Promise<CaseContext> {
     const at = this.now();
     return {
@@ -240,7 +231,6 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
       ...(this.deps.deemedAcceptanceDays !== undefined ? { deemedAcceptanceDays: this.deps.deemedAcceptanceDays } : {}),
     };
   }
-
 
   /** The published version of an item that accepts applications today. */
   private async acceptingItem(code: string, today: string) {
@@ -289,8 +279,5 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
 
 /** The materials as the case records them: each upload under the case's own key. */
 function keptMaterials(materials: Record<string, CaseMaterial>, caseNo: string): Record<string, CaseMaterial> {
-  return Object.fromEntries(
-    Object.entries(materials).map(([name, m]) => [name, m.kind === 'upload' ? { ...m, objectKey: caseMaterialKey(caseNo, m.objectKey) } : m]),
-  );
+  return Object.fromEntries(Object.entries(materials).map(([name, m]) => [name, m.kind === 'upload' ? { ...m, objectKey: caseMaterialKey(caseNo, m.objectKey) } : m]));
 }
-

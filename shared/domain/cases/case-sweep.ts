@@ -169,13 +169,19 @@ export class CaseSweep {
 
   private async sweepCase(caseNo: string, at: Date, calendar: WorkingDayCalendar, report: SweepReport): Promise<void> {
     // Read consistently (the index may lag), and take the case as far as the calendar says it has come.
-    await applySystemCommands({ store: this.deps.store, calendar }, caseNo, at, (state) => sweepCommand(state, chinaDate(at), calendar), (command) => {
-      if (command.action === 'deem-accepted') report.deemedAccepted++;
-      else if (command.action === 'mark-overdue') report.markedOverdue++;
-      else if (command.action === 'mark-violation') report.markedViolation++;
-      else if (command.action === 'record-findings') report.findingsRecorded++;
-      else report.deadlinesCompleted++;
-    });
+    await applySystemCommands(
+      { store: this.deps.store, calendar },
+      caseNo,
+      at,
+      (state) => sweepCommand(state, chinaDate(at), calendar),
+      (command) => {
+        if (command.action === 'deem-accepted') report.deemedAccepted++;
+        else if (command.action === 'mark-overdue') report.markedOverdue++;
+        else if (command.action === 'mark-violation') report.markedViolation++;
+        else if (command.action === 'record-findings') report.findingsRecorded++;
+        else report.deadlinesCompleted++;
+      },
+    );
   }
 }
 

@@ -92,7 +92,9 @@ export function receiptOf(state: CaseState, entry: CaseHistoryEntry): Receipt {
     channelId: state.channelId,
     receivedAt: state.receivedAt,
     materials: Object.entries(state.materials).map(([name, m]) =>
-      m.kind === 'upload' ? { kind: 'upload' as const, name, sha256: m.sha256, size: m.size, contentType: m.contentType } : { kind: 'licence' as const, name, licenceId: m.licenceId },
+      m.kind === 'upload'
+        ? { kind: 'upload' as const, name, sha256: m.sha256, size: m.size, contentType: m.contentType }
+        : { kind: 'licence' as const, name, licenceId: m.licenceId },
     ),
     ...(state.preReviewDue ? { preReviewDue: state.preReviewDue } : {}),
     ...(state.deemedAcceptedOn ? { answerDueOn: state.deemedAcceptedOn } : {}),

@@ -54,7 +54,6 @@ export class JointTaskEnded extends Error {
   }
 }
 
-
 export interface JointHandlingDeps {
   store: CaseStore;
   calendar: CalendarSource;

@@ -62,7 +62,7 @@ export class LegalClock {
   elapsed(input: ClockInput, asOf: string): number {
     checkPauses(input);
     let counted = 0;
-    for (let date = input.acceptedOn; ; ) {
+    for (let date = input.acceptedOn; ;) {
       date = this.calendar.nextWorkingDay(date).date;
       if (date > asOf) return counted;
       if (!isPaused(date, input.pauses)) counted++;
@@ -75,8 +75,7 @@ export class LegalClock {
     if (input.pauses.some((p) => p.to === undefined)) return { state: 'paused', elapsedDays };
     const promised = this.deadline(input, limits.promisedDays)!;
     const statutory = this.deadline(input, limits.statutoryDays)!;
-    const state: ClockState =
-      asOf > statutory.date && !statutory.provisional ? 'violation' : asOf > promised.date && !promised.provisional ? 'overdue' : 'running';
+    const state: ClockState = asOf > statutory.date && !statutory.provisional ? 'violation' : asOf > promised.date && !promised.provisional ? 'overdue' : 'running';
     return {
       state,
       elapsedDays,

@@ -26,7 +26,7 @@ export async function applySystemCommands(
 ): Promise<CaseState | undefined> {
   const ctx: CaseContext = { actor: SYSTEM_CALLER, calendar: await deps.calendar.current(), at: at.toISOString(), today: chinaDate(at) };
   let state = await deps.store.get(caseNo);
-  for (let conflicts = 0; state; ) {
+  for (let conflicts = 0; state;) {
     const command = decide(state);
     if (!command) return state;
     const next = applyCaseCommand(state, command, ctx);

@@ -110,9 +110,7 @@ function creditCodeProblem(s: string): Problem | undefined {
     const ch = s.charAt(bad);
     return {
       zh: `统一社会信用代码第${bad + 1}位的字符“${ch}”不合法：只能是数字或大写字母，且不含I、O、S、V、Z`,
-      en:
-        `character "${ch}" at position ${bad + 1} is not allowed in a unified social credit code ` +
-        '(digits and upper-case letters except I, O, S, V, Z)',
+      en: `character "${ch}" at position ${bad + 1} is not allowed in a unified social credit code ` + '(digits and upper-case letters except I, O, S, V, Z)',
     };
   }
   if (organizationCodeCheckChar(s.slice(8, 16)) !== s.charAt(16)) {

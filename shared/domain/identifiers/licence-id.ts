@@ -63,7 +63,8 @@ export function parseLicenceId(id: string, field = 'licenceId'): LicenceIdParts 
   const fail = (zh: string, en: string) => invalid('INVALID_LICENCE_ID', field, `电子证照标识“${id}”无效：${zh}`, `"${id}" is not an e-licence identifier: ${en}`);
   if (typeof id !== 'string' || !id.startsWith(`${LICENCE_ID_ARC}.`)) throw fail(`应以 ${LICENCE_ID_ARC}. 开头`, `it does not start with ${LICENCE_ID_ARC}.`);
   const rest = id.slice(LICENCE_ID_ARC.length + 1).split('.');
-  if (rest.length !== 5) throw fail('应由证照类型代码、颁发机构代码、顺序号、版本号和校验位五段组成', 'it has not the five parts type code, issuer, serial, version and check character');
+  if (rest.length !== 5)
+    throw fail('应由证照类型代码、颁发机构代码、顺序号、版本号和校验位五段组成', 'it has not the five parts type code, issuer, serial, version and check character');
   const [typeCode, issuer, serial, version, check] = rest as [string, string, string, string, string];
   const parts = { typeCode, issuer, serial, version };
   const problem = partsProblem(parts);

@@ -12,12 +12,7 @@ import { invalid } from '../errors.ts';
 /** The 18th character of a resident ID whose first 17 characters are `first17` (all digits). */
 export function residentIdCheckChar(first17: string): string {
   if (!/^\d{17}$/.test(first17)) {
-    throw invalid(
-      'INVALID_RESIDENT_ID',
-      undefined,
-      '计算身份证校验码需要17位数字',
-      `computing a resident ID check character needs 17 digits, got "${first17}"`,
-    );
+    throw invalid('INVALID_RESIDENT_ID', undefined, '计算身份证校验码需要17位数字', `computing a resident ID check character needs 17 digits, got "${first17}"`);
   }
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += Number(first17.charAt(i)) * WEIGHTS[i]!;

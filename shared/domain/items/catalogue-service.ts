@@ -248,12 +248,7 @@ export class CatalogueService {
     // Never chain a new version onto one that was changed in place: that is for an operator to see.
     if (!isIntact(latest)) throw new Error(`integrity: item ${code} version ${latest.version} does not match its hash`);
     const next = nextVersion(latest, await command(latest), this.context(caller));
-    const published =
-      next.publishedVersion === undefined
-        ? undefined
-        : next.publishedVersion === next.version
-          ? next
-          : await this.deps.store.version(code, next.publishedVersion);
+    const published = next.publishedVersion === undefined ? undefined : next.publishedVersion === next.version ? next : await this.deps.store.version(code, next.publishedVersion);
     await this.deps.store.append(next, published);
     return next;
   }

@@ -58,7 +58,13 @@ export function nextVersion(latest: ItemRecord, command: ItemCommand, ctx: Actio
       return seal({ ...base, state: 'draft', guide: command.guide });
     case 'submit':
       expectState(latest, command.action, 'draft', 'returned');
-      return seal({ ...base, state: 'submitted', ...('reviewDueDate' in command ? { reviewDueDate: command.reviewDueDate, ...(command.reviewDueProvisional ? { reviewDueProvisional: true as const } : {}) } : { reviewDueFlag: command.reviewDueFlag }) });
+      return seal({
+        ...base,
+        state: 'submitted',
+        ...('reviewDueDate' in command
+          ? { reviewDueDate: command.reviewDueDate, ...(command.reviewDueProvisional ? { reviewDueProvisional: true as const } : {}) }
+          : { reviewDueFlag: command.reviewDueFlag }),
+      });
     case 'publish':
       expectState(latest, command.action, 'submitted');
       return seal({

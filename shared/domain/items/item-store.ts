@@ -3,9 +3,7 @@
 import type { ItemType } from '../../contracts/service-item.ts';
 import type { ItemHead, ItemRecord, WorkingState } from './item-record.ts';
 
-export type ItemQuery =
-  | { kind: 'catalogue'; departmentId?: string; type?: ItemType }
-  | { kind: 'work'; state: Exclude<WorkingState, 'published'>; departmentId?: string };
+export type ItemQuery = { kind: 'catalogue'; departmentId?: string; type?: ItemType } | { kind: 'work'; state: Exclude<WorkingState, 'published'>; departmentId?: string };
 
 export interface ItemStore {
   /** Appends `record` as the next version. Rejects with ITEM_VERSION_CONFLICT if that version exists. */

@@ -47,7 +47,12 @@ export class LicenceService {
   async listValid(caller: Caller, holderId: string, typeCode: string | undefined, page: LicencePage): Promise<{ licences: LicenceView[]; nextCursor?: string }> {
     requireRole(caller, 'channel');
     if (!isResidentId(holderId) && !isCreditCode(holderId)) {
-      throw invalid('LICENCE_HOLDER_INVALID', 'holder', '持证人应为有效的居民身份证号码或统一社会信用代码', `holder "${holderId}" is neither a resident ID nor a unified social credit code`);
+      throw invalid(
+        'LICENCE_HOLDER_INVALID',
+        'holder',
+        '持证人应为有效的居民身份证号码或统一社会信用代码',
+        `holder "${holderId}" is neither a resident ID nor a unified social credit code`,
+      );
     }
     const { licences, nextCursor } = await this.deps.licences.byHolder(holderId, typeCode, page);
     const views = licences.map((l) => this.view(l)).filter((v) => v.status === 'valid');

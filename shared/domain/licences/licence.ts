@@ -72,7 +72,12 @@ export function issueLicence(input: IssueInput): Licence {
   if (input.validUntil !== undefined) {
     assertIsoDate(input.validUntil, 'validUntil');
     if (input.validUntil < input.issuedOn) {
-      throw invalid('LICENCE_VALIDITY_INVALID', 'validUntil', `有效期截止日（${input.validUntil}）早于颁发日（${input.issuedOn}）`, `a licence valid until ${input.validUntil} cannot be issued on ${input.issuedOn}`);
+      throw invalid(
+        'LICENCE_VALIDITY_INVALID',
+        'validUntil',
+        `有效期截止日（${input.validUntil}）早于颁发日（${input.issuedOn}）`,
+        `a licence valid until ${input.validUntil} cannot be issued on ${input.issuedOn}`,
+      );
     }
   }
   return {
@@ -109,7 +114,11 @@ export function licenceDocument(licence: Licence): LicenceContent & { type: type
 export function revokeLicence(licence: Licence, actor: Caller, reason: string, today: string): Licence {
   requireRole(actor, 'department');
   if (actor.departmentId !== licence.issuer) {
-    throw forbidden('LICENCE_DEPARTMENT_FORBIDDEN', '只有颁发该证照的部门可以撤销', `only the issuing department ${licence.issuer} may revoke licence ${licence.id}; caller ${actor.name} acts for ${actor.departmentId ?? 'no department'}`);
+    throw forbidden(
+      'LICENCE_DEPARTMENT_FORBIDDEN',
+      '只有颁发该证照的部门可以撤销',
+      `only the issuing department ${licence.issuer} may revoke licence ${licence.id}; caller ${actor.name} acts for ${actor.departmentId ?? 'no department'}`,
+    );
   }
   if (licence.revocation) {
     throw conflict('LICENCE_REVOKED', `证照已于${licence.revocation.on}撤销`, `licence ${licence.id} was revoked on ${licence.revocation.on}`);
@@ -128,10 +137,17 @@ export function checkReusable(licence: Licence | undefined, want: { holderId: st
     throw invalid('CASE_LICENCE_UNKNOWN', want.field, '申请人名下没有该电子证照', 'the applicant holds no licence with this identifier');
   }
   if (licence.typeCode !== want.typeCode) {
-    throw invalid('CASE_LICENCE_TYPE_MISMATCH', want.field, `该证照类型为${licence.typeCode}，本材料只接受${want.typeCode}`, `licence ${licence.id} is of type ${licence.typeCode}; this material accepts ${want.typeCode}`);
+    throw invalid(
+      'CASE_LICENCE_TYPE_MISMATCH',
+      want.field,
+      `该证照类型为${licence.typeCode}，本材料只接受${want.typeCode}`,
+      `licence ${licence.id} is of type ${licence.typeCode}; this material accepts ${want.typeCode}`,
+    );
   }
   const status = licenceStatus(licence, want.today);
-  if (status === 'revoked') throw conflict('CASE_LICENCE_REVOKED', `该证照已于${licence.revocation!.on}撤销，不能代替材料`, `licence ${licence.id} was revoked on ${licence.revocation!.on}`, want.field);
-  if (status === 'expired') throw conflict('CASE_LICENCE_EXPIRED', `该证照已于${licence.validUntil}到期，不能代替材料`, `licence ${licence.id} expired after ${licence.validUntil}`, want.field);
+  if (status === 'revoked')
+    throw conflict('CASE_LICENCE_REVOKED', `该证照已于${licence.revocation!.on}撤销，不能代替材料`, `licence ${licence.id} was revoked on ${licence.revocation!.on}`, want.field);
+  if (status === 'expired')
+    throw conflict('CASE_LICENCE_EXPIRED', `该证照已于${licence.validUntil}到期，不能代替材料`, `licence ${licence.id} expired after ${licence.validUntil}`, want.field);
   return licence;
 }

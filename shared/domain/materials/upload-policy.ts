@@ -32,12 +32,7 @@ export function checkUploadRequest(req: UploadRequest, maxBytes = DEFAULT_MAX_UP
     throw invalid('MATERIAL_EMPTY', 'size', '材料不能为空文件', 'the file size must be a positive whole number of bytes');
   }
   if (req.size > maxBytes) {
-    throw invalid(
-      'MATERIAL_TOO_LARGE',
-      'size',
-      `材料超过 ${Math.floor(maxBytes / 1024 / 1024)} MB 上限`,
-      `the file is ${req.size} bytes; the limit is ${maxBytes}`,
-    );
+    throw invalid('MATERIAL_TOO_LARGE', 'size', `材料超过 ${Math.floor(maxBytes / 1024 / 1024)} MB 上限`, `the file is ${req.size} bytes; the limit is ${maxBytes}`);
   }
   if (!/^[0-9a-f]{64}$/.test(req.sha256)) {
     throw invalid('INVALID_SHA256', 'sha256', 'SHA-256 摘要应为64位小写十六进制', 'sha256 must be 64 lower-case hexadecimal characters');

@@ -10,15 +10,7 @@ import { verifySealWithJwks } from './jwks.ts';
 import type { Seal } from './seal.ts';
 
 export type DocumentCheckReason =
-  | 'malformed'
-  | 'unknown-key'
-  | 'digest-mismatch'
-  | 'bad-signature'
-  | 'department-mismatch'
-  | 'retired-key'
-  | 'licence-revoked'
-  | 'licence-expired'
-  | 'licence-unknown';
+  'malformed' | 'unknown-key' | 'digest-mismatch' | 'bad-signature' | 'department-mismatch' | 'retired-key' | 'licence-revoked' | 'licence-expired' | 'licence-unknown';
 
 export interface DocumentCheck {
   valid: boolean;
@@ -57,7 +49,8 @@ export async function checkSealedDocument(
     return { ...typed, reason: 'department-mismatch', detail: `licence ${id} was issued by ${licence.issuer}, the seal is department ${header!['tongban:department']}'s` };
   }
   const status = licenceStatus(licence, deps.today);
-  if (status === 'revoked') return { ...typed, licenceStatus: status, reason: 'licence-revoked', detail: `licence ${id} was revoked on ${licence.revocation!.on}: ${licence.revocation!.reason}` };
+  if (status === 'revoked')
+    return { ...typed, licenceStatus: status, reason: 'licence-revoked', detail: `licence ${id} was revoked on ${licence.revocation!.on}: ${licence.revocation!.reason}` };
   if (status === 'expired') return { ...typed, licenceStatus: status, reason: 'licence-expired', detail: `licence ${id} expired after ${licence.validUntil}` };
   return { ...typed, valid: true, licenceStatus: status };
 }

@@ -58,9 +58,7 @@ export function sealJwk(spki: Uint8Array, info: SealKeyInfo): SealJwk {
   };
 }
 
-export type JwksSealCheck =
-  | SealCheck
-  | { valid: false; reason: 'department-mismatch' | 'retired-key'; detail: string; header: SealHeader };
+export type JwksSealCheck = SealCheck | { valid: false; reason: 'department-mismatch' | 'retired-key'; detail: string; header: SealHeader };
 
 /**
  * Verifies a seal against published keys: the signature (verifySeal), then that the key belongs to the

@@ -116,8 +116,7 @@ export async function sealDocument(document: Uint8Array, request: SealRequest, s
 
 /** Why a seal does not verify, or that it does. */
 export type SealCheck =
-  | { valid: true; header: SealHeader }
-  | { valid: false; reason: 'malformed' | 'unknown-key' | 'digest-mismatch' | 'bad-signature'; detail: string; header?: SealHeader };
+  { valid: true; header: SealHeader } | { valid: false; reason: 'malformed' | 'unknown-key' | 'digest-mismatch' | 'bad-signature'; detail: string; header?: SealHeader };
 
 /**
  * Verifies `seal` over `document` with the public key its header names, found by `keyOf` (as KMS
