@@ -84,8 +84,10 @@ export interface CaseStore {
    * A department's cases in one status, soonest due first: accepted cases by their promised deadline,
    * received and supplement-requested ones by the day their answer is due (`deemedAcceptedOn`) — each
    * sooner if something else falls due on it before (a pre-review opinion, the end of a special
-   * procedure, 容缺 materials: case-findings.ts' `findingsAwaited`) — final ones by the day they ended. Cases without such a date (a paused clock, a date beyond the
-   * calendar data) come last. Ties by case number.
+   * procedure, 容缺 materials: case-findings.ts' `findingsAwaited`; a paused case by the day its
+   * procedure is expected to end) — final ones by the day they ended. Cases without such a date (a
+   * pause without an expected length, a date not computable, a step the platform still owes: joint
+   * start, seal, archive) come last. Ties by case number.
    */
   departmentQueue(departmentId: string, status: CaseStatus, page: CasePage): Promise<CaseList>;
 
