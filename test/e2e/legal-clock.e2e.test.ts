@@ -20,22 +20,24 @@ const day = (date: string) => env.day(date);
 const as = signedClients(() => env.platform);
 const cli = (...args: string[]) => runCli(env.platform.credentialsPath, ...args);
 
+/** Files an application through the API as the portal, uploading the guide's materials that `only` picks (default: the required ones); answers the filing's body. */
+async function file(guide: typeof FOOD, applicant: Json, only: (m: (typeof FOOD.materials)[number]) => boolean = (m) => m.required): Promise<Json> {
+  const materials: Json = {};
+  for (const m of guide.materials.filter(only)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
+  const filed = await as('portal').request('POST', '/v1/cases', {
+    headers: { 'Idempotency-Key': randomUUID() },
+    body: { itemCode: guide.implementationCode, applicant, form: {}, materials },
+  });
+  return filed.body as Json;
+}
+
 describe('the clock rules of the 行政许可法, as a department and a channel use them', () => {
   let caseNo: string;
 
   it('extends the statutory limit once, approved by the head, and the channel sees it with its reasons', async () => {
     // Prepare: accepted Thu 8 Oct (promised 10 → 21 Oct, statutory 20 → 4 Nov)
     day('2026-10-08');
-    const materials: Json = {};
-    for (const m of FOOD.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
-    caseNo = (
-      (
-        await as('portal').request('POST', '/v1/cases', {
-          headers: { 'Idempotency-Key': randomUUID() },
-          body: { itemCode: FOOD.implementationCode, applicant: ZHANG, form: {}, materials },
-        })
-      ).body as Json
-    ).caseNo;
+    caseNo = (await file(FOOD, ZHANG)).caseNo;
     expect((await as('market').request('POST', `/v1/cases/${caseNo}/accept`, { body: {} })).status).toBe(200);
 
     // Act
@@ -81,16 +83,7 @@ describe('the clock rules of the 行政许可法, as a department and a channel 
   it('accepts with materials pending (容缺), refuses an approval until the channel delivers them through the CLI, then approves', async () => {
     // Prepare: filed on Mon 2 Nov without the two tolerable materials; accepted with them due 16 Nov
     day('2026-11-02');
-    const materials: Json = {};
-    for (const m of FOOD.materials.filter((x) => x.required && !x.tolerable)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
-    const filed = (
-      (
-        await as('portal').request('POST', '/v1/cases', {
-          headers: { 'Idempotency-Key': randomUUID() },
-          body: { itemCode: FOOD.implementationCode, applicant: ZHANG, form: {}, materials },
-        })
-      ).body as Json
-    ).caseNo as string;
+    const filed = (await file(FOOD, ZHANG, (m) => m.required && !m.tolerable)).caseNo as string;
     const pending = ['经营场所平面布局图', '食品安全管理制度文本'];
     expect((await as('market').request('POST', `/v1/cases/${filed}/accept`, { body: { pendingMaterials: pending, pendingDueOn: '2026-11-16' } })).status).toBe(200);
     const layout = join(env.dataDir, 'layout.pdf');
@@ -121,14 +114,7 @@ describe('the clock rules of the 行政许可法, as a department and a channel 
   it('gives the online pre-review opinion through the CLI where the item offers it; the channel reads it with the next steps', async () => {
     // Prepare: a building permit (online pre-review) filed Mon 9 Nov: the opinion is due Wed 11 Nov
     day('2026-11-09');
-    const materials: Json = {};
-    for (const m of BUILDING.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
-    const filed = (
-      await as('portal').request('POST', '/v1/cases', {
-        headers: { 'Idempotency-Key': randomUUID() },
-        body: { itemCode: BUILDING.implementationCode, applicant: SHOP, form: {}, materials },
-      })
-    ).body as Json;
+    const filed = await file(BUILDING, SHOP);
 
     // Act
     day('2026-11-10');
@@ -158,18 +144,9 @@ describe('the clock rules of the 行政许可法, as a department and a channel 
     // Prepare, on Mon 16 Nov: a building permit filed (pre-review due Wed 18 Nov); a food licence
     // accepted with two materials pending until Fri 20 Nov; one paused for 2 working days (until Wed 18 Nov).
     day('2026-11-16');
-    const file = async (guide: typeof FOOD, applicant: Json, only: (m: (typeof FOOD.materials)[number]) => boolean) => {
-      const materials: Json = {};
-      for (const m of guide.materials.filter(only)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
-      const filed = await as('portal').request('POST', '/v1/cases', {
-        headers: { 'Idempotency-Key': randomUUID() },
-        body: { itemCode: guide.implementationCode, applicant, form: {}, materials },
-      });
-      return (filed.body as Json).caseNo as string;
-    };
-    const building = await file(BUILDING, SHOP, (m) => m.required);
-    const pending = await file(FOOD, ZHANG, (m) => m.required && !m.tolerable);
-    const paused = await file(FOOD, ZHANG, (m) => m.required);
+    const building = (await file(BUILDING, SHOP)).caseNo as string;
+    const pending = (await file(FOOD, ZHANG, (m) => m.required && !m.tolerable)).caseNo as string;
+    const paused = (await file(FOOD, ZHANG)).caseNo as string;
     expect(
       (
         await as('market').request('POST', `/v1/cases/${pending}/accept`, {
@@ -211,16 +188,7 @@ describe('the clock rules of the 行政许可法, as a department and a channel 
   it('records the lateness with a pause made after the promised deadline, though no sweep ran', async () => {
     // Prepare: accepted Tue 24 Nov (promised 10 working days: 25-27, 30 Nov, 1-4, 7, 8 Dec → Tue 8 Dec)
     day('2026-11-24');
-    const materials: Json = {};
-    for (const m of FOOD.materials.filter((x) => x.required)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
-    const late = (
-      (
-        await as('portal').request('POST', '/v1/cases', {
-          headers: { 'Idempotency-Key': randomUUID() },
-          body: { itemCode: FOOD.implementationCode, applicant: ZHANG, form: {}, materials },
-        })
-      ).body as Json
-    ).caseNo as string;
+    const late = (await file(FOOD, ZHANG)).caseNo as string;
     expect((await as('market').request('POST', `/v1/cases/${late}/accept`, { body: {} })).body).toMatchObject({ deadlines: { promised: '2026-12-08' } });
 
     // Act: paused on Wed 9 Dec

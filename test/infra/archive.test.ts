@@ -40,6 +40,7 @@ import { ARCHIVE_PART_BYTES } from '../../shared/adapters/s3-archive-store.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { BUNDLES_PREFIX } from '../../shared/domain/archive/case-archiving.ts';
+import { actionMatches } from '../support/iam-patterns.ts';
 import { FEATURE_FLAGS, newApp, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
 
 type Json = Record<string, unknown>;
@@ -100,18 +101,6 @@ function flatten(node: unknown): string {
   if (o['Fn::ImportValue']) return `<${flatten(o['Fn::ImportValue'])}>`;
   return `<${JSON.stringify(node)}>`;
 }
-
-/** Does an IAM pattern (`*`, `?`) match `value`? */
-function globMatches(pattern: string, value: string, flags = ''): boolean {
-  return new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    flags,
-  ).test(value);
-}
-const actionMatches = (pattern: string, action: string) => globMatches(pattern, action, 'i');
 
 /** The ARN `aws:PrincipalArn` has for a session of the role `roleName`, as the key policies write it. */
 const roleArn = (roleName: string) => `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/${roleName}`;

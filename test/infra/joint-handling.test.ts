@@ -21,6 +21,7 @@ import {
   WAIT_SECONDS_PATH,
 } from '../../shared/contracts/joint-workflow.ts';
 import { removeSynthOutputs, synthApp } from '../support/synth-app.ts';
+import { actionMatches } from '../support/iam-patterns.ts';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -61,17 +62,6 @@ function flatten(node: unknown): string {
   }
   if (o['Fn::ImportValue']) return `<${flatten(o['Fn::ImportValue'])}>`;
   return `<${JSON.stringify(node)}>`;
-}
-
-/** Does an IAM action pattern (`*`, `?`) match `action`? */
-function actionMatches(pattern: string, action: string): boolean {
-  return new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  ).test(action);
 }
 
 describe('joint handling (test configuration)', () => {

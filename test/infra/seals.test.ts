@@ -17,6 +17,7 @@ import { DataStack } from '../../infra/stacks/data-stack.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { FEATURE_FLAGS, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
+import { actionMatches } from '../support/iam-patterns.ts';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -67,17 +68,6 @@ function flatten(node: unknown): string {
     return `<${StackName}.${OutputName}>`;
   }
   return `<${JSON.stringify(node)}>`;
-}
-
-/** Does an IAM action pattern (`*`, `?`) match `action`? */
-function actionMatches(pattern: string, action: string): boolean {
-  return new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  ).test(action);
 }
 
 /** The ARN `aws:PrincipalArn` has for a session of the role `roleName`, as the key policies write it. */

@@ -43,6 +43,7 @@ import { ROUTES } from '../../shared/contracts/routes.ts';
 import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/domain/materials/upload-policy.ts';
 import { CDK_JSON, newApp, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
+import { globMatches } from '../support/iam-patterns.ts';
 
 type Cfn = Record<string, unknown>;
 interface CfnResource {
@@ -140,17 +141,6 @@ function resourcePaths(template: Template): Map<string, string> {
   };
   for (const id of raw.keys()) pathOf(id);
   return paths;
-}
-
-/** Does an IAM resource pattern (`*` any run of characters) match `value`? */
-function globMatches(pattern: string, value: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
-  return re.test(value);
 }
 
 function nagFindings(scope: App | Stack): { rule: string; severity: string; paths: string[] }[] {
