@@ -29,9 +29,6 @@ export interface ApiRequest {
   requestId: string;
 }
 
-/** On public routes `caller` is undefined at run time; their operations must not read it. */
-export type Operation = (req: ApiRequest & { caller: Caller }) => Promise<unknown>;
-
 /** The routes of function `F`, each with its own schemas' types. */
 type RouteOf<F extends FunctionName> = Extract<(typeof ROUTES)[number], { function: F }>;
 /** What the edge hands an operation for the part `K` of route `R`: its schema's output, parsed. */

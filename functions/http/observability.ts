@@ -16,6 +16,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { traceAwsClients } from '../../shared/adapters/aws-clients.ts';
+import { lambdaContext } from './lambda-context.ts';
 
 export interface Observability {
   logger: Logger;
@@ -32,8 +33,8 @@ export function observability(name: string): Observability {
     const serviceName = `tongban-${name}`;
     o = { logger: new Logger({ serviceName }), metrics: new Metrics({ namespace: 'Tongban', serviceName: 'tongban' }), tracer: new Tracer({ serviceName }) };
     tools.set(name, o);
-    // The SDK clients the function builds from now on are traced (the first function's tracer in a
-    // process that runs several, as the embedded platform does, where tracing is off).
+    // The SDK clients built from now on are traced: each client, built once per process, with the
+    // tracer of the function that built it (in the embedded platform, which runs several, tracing is off).
     traceAwsClients(o.tracer);
   }
   return o;
@@ -51,23 +52,5 @@ export function observed<E, R>(name: string, handler: (event: E, context: Contex
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .use(captureLambdaHandler(tracer, { captureResponse: false }));
-  return (event, context) => wrapped(event, context ?? inProcessContext(name));
-}
-
-function inProcessContext(name: string): Context {
-  const functionName = `tongban-${name}`;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'in-process',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  return (event, context) => wrapped(event, context ?? lambdaContext(`tongban-${name}`, randomUUID(), '000000000000', 60_000));
 }

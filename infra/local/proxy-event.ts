@@ -1,6 +1,9 @@
 // The event API Gateway (REST API, Lambda proxy integration, payload v1) hands a function, and the
 // Lambda context beside it: built in one place for the embedded gateway and the handler tests.
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+
+/** The Lambda context beside it: the one functions/http/lambda-context.ts builds. */
+export { lambdaContext } from '../../functions/http/lambda-context.ts';
 
 export interface ProxyEventInit {
   method: string;
@@ -76,23 +79,5 @@ export function proxyEvent(init: ProxyEventInit): APIGatewayProxyEvent {
         userArn: identity.userArn,
       },
     },
-  };
-}
-
-export function lambdaContext(functionName: string, requestId: string, accountId: string, timeoutMs = 10_000): Context {
-  const started = Date.now();
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:${accountId}:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiHandler, ApiRequest, Operation, OperationsOf } from '../../functions/http/api-handler.ts';
+import type { ApiHandler, ApiRequest, OperationsOf } from '../../functions/http/api-handler.ts';
+import type { Caller } from '../../shared/domain/access/caller.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { Directory } from '../../shared/contracts/directory.ts';
@@ -54,6 +55,9 @@ const directory: Directory = {
 
 const GUIDE = SEED_ITEMS[0]!;
 const CODE = GUIDE.implementationCode;
+
+/** A fake operation, untyped: the tests build the operation tables from the route table at run time. */
+type Operation = (req: ApiRequest & { caller: Caller }) => Promise<unknown>;
 
 /** The catalogue edge with fake operations that record what they were called with. */
 function catalogue(overrides: Record<string, Operation> = {}) {

@@ -1,25 +1,12 @@
 // The middy stack every function has (functions/http/observability.ts): its logs carry the Lambda
 // context under the function's own service name, and its metrics are flushed as EMF when each
 // invocation ends, under the `service` dimension the alarms watch.
-import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../functions/http/lambda-context.ts';
 
 afterEach(() => vi.unstubAllEnvs());
 
-const context = (requestId: string): Context => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'tongban-prod-sweep',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:cn-north-1:123456789012:function:tongban-prod-sweep',
-  memoryLimitInMB: '512',
-  awsRequestId: requestId,
-  logGroupName: '/aws/lambda/tongban-prod-sweep',
-  logStreamName: 's',
-  getRemainingTimeInMillis: () => 1000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+const context = (requestId: string) => lambdaContext('tongban-prod-sweep', requestId, '123456789012');
 
 describe('observed handlers', () => {
   it("log with the Lambda context under the function's service name, and flush their metrics per invocation", async () => {
