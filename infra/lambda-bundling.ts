@@ -18,26 +18,13 @@ import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FunctionName } from '../shared/contracts/routes.ts';
 
 /** The repository root (holds package.json, package-lock.json and functions/). */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEPS_LOCK_FILE = join(PROJECT_ROOT, 'package-lock.json');
 
-/**
- * Functions no route invokes: the case sweep (a schedule runs it, functions/sweep/handler.ts), the
- * joint-handling steps (the state machine runs them, functions/joint/handler.ts), the sealing of a
- * decided case's results (the cases function and the sweep invoke it, functions/sealing/handler.ts)
- * and the archiving of an ended case (the cases function and the sweep invoke it asynchronously,
- * functions/archive/handler.ts). Bundled, deployed and observed like the API functions.
- */
-export const SCHEDULED_FUNCTION_NAMES = ['sweep', 'joint', 'sealing', 'archive'] as const;
-export type ScheduledFunctionName = (typeof SCHEDULED_FUNCTION_NAMES)[number];
-/** Every Lambda function of the app: the route table's and the ones no route invokes. */
-export type LambdaName = FunctionName | ScheduledFunctionName;
-
 /** The handler module of a function: `functions/<name>/handler.ts`, exporting `handler`. */
-export function functionEntry(name: LambdaName): string {
+export function functionEntry(name: string): string {
   return join(PROJECT_ROOT, 'functions', name, 'handler.ts');
 }
 

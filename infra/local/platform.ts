@@ -14,7 +14,11 @@ import { join, resolve } from 'node:path';
 import type { LocalCredentials } from '../../shared/contracts/local-credentials.ts';
 import { LocalCredentialsSchema } from '../../shared/contracts/local-credentials.ts';
 import type { FunctionName } from '../../shared/contracts/routes.ts';
-import type { LambdaName } from '../lambda-bundling.ts';
+import type { LambdaName } from '../../functions/manifests.ts';
+import { FUNCTION_MANIFESTS, LAMBDA_NAMES, MANIFESTS } from '../../functions/manifests.ts';
+import type { EventFunctionManifest, EventHandler, HandlerOptions, Trigger } from '../../functions/manifest.ts';
+import { PUBLISHED_KEYS_VARIABLE } from '../../functions/manifest.ts';
+import { FUNCTION_NAMES } from '../function-access.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import { DynamoCalendarStore } from '../../shared/adapters/dynamo-calendar-store.ts';
@@ -46,9 +50,9 @@ export const LOCAL_ARCHIVE_BUCKET = 'tongban-local-archive';
 /** The joint-handling state machine as the embedded platform names it (the CDK app: tongban-<stage>-joint-handling). */
 export const LOCAL_JOINT_STATE_MACHINE = 'tongban-local-joint-handling';
 /** The sealing function as the embedded platform names it (the cases function and the sweep invoke it). */
-export const LOCAL_SEALING_FUNCTION = 'tongban-local-sealing';
+export const LOCAL_SEALING_FUNCTION = localFunctionName('sealing');
 /** The archive function as the embedded platform names it. */
-export const LOCAL_ARCHIVE_FUNCTION = 'tongban-local-archive';
+export const LOCAL_ARCHIVE_FUNCTION = localFunctionName('archive');
 
 export interface PlatformOptions {
   dataDir: string;
@@ -162,22 +166,22 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     await ensureArchiveKey(kmsClient, directory, opts.sealKeySpec ?? 'ECC_NIST_P256');
 
     // Joint handling: the definition the CDK app deploys, its Lambda steps run by the same handler.
-    const stepFunctions = await startJointHandling(dataDir, db, host, region, handlerOptions, opts.functions?.joint);
+    const stepFunctions = await startJointHandling(dataDir, db, host, region, handlerOptions, opts.functions);
     closers.unshift(stepFunctions.close);
     const jointStateMachineArn = stepFunctions.stateMachineArn(LOCAL_JOINT_STATE_MACHINE);
     Object.assign(process.env, { AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint, JOINT_STATE_MACHINE_ARN: jointStateMachineArn });
 
-    // The sealing function, which the cases function and the sweep invoke through the Lambda API.
-    const { sealingHandler } = await import('../../functions/sealing/handler.ts');
-    const sealing = sealingHandler(handlerOptions);
-    const lambdaFunctions: Record<string, LocalFunction> = { [LOCAL_SEALING_FUNCTION]: opts.functions?.sealing ?? ((event) => sealing(event as Parameters<typeof sealing>[0])) };
+    // The functions other functions invoke through the Lambda API (their manifests' `invoked`
+    // trigger), each under its local name, given to its invokers in the variable its manifest names.
+    const lambdaFunctions: Record<string, LocalFunction> = {};
     const lambda = await startLocalLambda({
       host,
       functions: lambdaFunctions,
       onAsyncError: (name, e) => console.warn(`${name}: ${e instanceof Error ? e.message : String(e)} (the sweep tries again)`),
     });
     closers.unshift(lambda.close);
-    Object.assign(process.env, { AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint, SEALING_FUNCTION_NAME: LOCAL_SEALING_FUNCTION, ARCHIVE_FUNCTION_NAME: LOCAL_ARCHIVE_FUNCTION });
+    process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.endpoint;
+    for (const manifest of manifestsTriggeredBy('invoked')) process.env[manifest.trigger.variable] = localFunctionName(manifest.name);
 
     const handlers = await loadHandlers(handlerOptions, opts.functions);
     const gateway = await startApiGateway({
@@ -191,11 +195,13 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       port: opts.port ?? DEFAULT_PORT,
     });
     closers.unshift(gateway.close);
-    // The archive function puts the published keys into each bundle, fetched as anyone fetches them.
-    process.env.PUBLISHED_KEYS_URL = `${gateway.url}/v1/.well-known/jwks.json`;
-    const { archiveHandler } = await import('../../functions/archive/handler.ts');
-    const archive = archiveHandler(handlerOptions);
-    lambdaFunctions[LOCAL_ARCHIVE_FUNCTION] = opts.functions?.archive ?? ((event) => archive(event as Parameters<typeof archive>[0]));
+    // The published keys (a manifest's `readsPublishedKeys`: the archive function puts them into each
+    // bundle), fetched as anyone fetches them.
+    process.env[PUBLISHED_KEYS_VARIABLE] = `${gateway.url}/v1/.well-known/jwks.json`;
+    // Built once every variable they read is set; the Lambda stand-in looks them up at each invocation.
+    for (const manifest of manifestsTriggeredBy('invoked')) {
+      lambdaFunctions[localFunctionName(manifest.name)] = opts.functions?.[manifest.name] ?? asLocalFunction((await manifest.load())(handlerOptions));
+    }
 
     const credentials: CredentialsFile = {
       endpoint: gateway.url,
@@ -217,7 +223,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     };
     await writeAtomically(credentialsPath, JSON.stringify(credentials, null, 2) + '\n');
 
-    const sweeper = await startSweeper(handlerOptions, opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS, opts.functions?.sweep, region);
+    const sweeper = await startSweeper(handlerOptions, opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS, opts.functions, region);
     // Stopped first: no sweep writes into stores that are closing.
     closers.unshift(sweeper.stop);
     // Executions the last run left RUNNING go on (from their start: their steps are idempotent).
@@ -282,26 +288,29 @@ export function principalArn(name: string): string {
   return `arn:aws:iam::${LOCAL_ACCOUNT}:user/${name}`;
 }
 
-/** What every in-process handler is built with: the platform clock and the one calendar of the process. */
-type HandlerOptions = { now?: () => Date; calendar: StoredCalendar };
+/** The name a function has in the embedded platform (the CDK app: tongban-<stage>-…, generated). */
+export function localFunctionName(name: LambdaName): string {
+  return `tongban-local-${name}`;
+}
+
+/** The manifests of the functions started by `kind` (functions/manifests.ts). */
+function manifestsTriggeredBy<K extends Trigger['kind']>(kind: K): (EventFunctionManifest & { trigger: Extract<Trigger, { kind: K }>; name: LambdaName })[] {
+  return LAMBDA_NAMES.map((name) => FUNCTION_MANIFESTS[name]).filter(
+    (m): m is EventFunctionManifest & { trigger: Extract<Trigger, { kind: K }>; name: LambdaName } => m.trigger.kind === kind,
+  );
+}
+
+/** A handler as the stand-ins call it: with the event they were given (each handler checks its own). */
+function asLocalFunction(handler: EventHandler): LocalFunction {
+  return (event) => (handler as (event: unknown) => Promise<unknown>)(event);
+}
 
 async function loadHandlers(options: HandlerOptions, replaced: PlatformOptions['functions']): Promise<Record<FunctionName, ApiHandler>> {
   // Imported only now: the handler modules build their AWS clients from the environment set above.
-  const [catalogue, platform, cases, seals] = await Promise.all([
-    import('../../functions/catalogue/handler.ts'),
-    import('../../functions/platform/handler.ts'),
-    import('../../functions/cases/handler.ts'),
-    import('../../functions/seals/handler.ts'),
-  ]);
-  const handlers: Record<FunctionName, ApiHandler> = {
-    catalogue: catalogue.catalogueHandler(options),
-    platform: platform.platformHandler(options),
-    cases: cases.casesHandler(options),
-    seals: options.now ? seals.sealsHandler({ now: options.now }) : seals.handler,
-  };
-  for (const name of Object.keys(handlers) as FunctionName[]) {
+  const handlers = {} as Record<FunctionName, ApiHandler>;
+  for (const name of FUNCTION_NAMES) {
     const fn = replaced?.[name];
-    if (fn) handlers[name] = async (event) => (await fn(event)) as Awaited<ReturnType<ApiHandler>>;
+    handlers[name] = fn ? async (event) => (await fn(event)) as Awaited<ReturnType<ApiHandler>> : (await MANIFESTS[name].load())(options);
   }
   return handlers;
 }
@@ -318,11 +327,13 @@ async function startJointHandling(
   host: string,
   region: string,
   options: HandlerOptions,
-  replaced: LocalFunction | undefined,
+  replacedFunctions: PlatformOptions['functions'],
 ): Promise<LocalStepFunctions> {
-  const joint = await import('../../functions/joint/handler.ts');
-  const functionArn = `arn:${partitionOf(region)}:lambda:${region}:${LOCAL_ACCOUNT}:function:tongban-local-joint`;
-  const handler = joint.jointHandler(options);
+  const [manifest] = manifestsTriggeredBy('state-machine');
+  if (manifest === undefined) throw new Error('no function is run by the joint-handling state machine');
+  const functionArn = `arn:${partitionOf(region)}:lambda:${region}:${LOCAL_ACCOUNT}:function:${localFunctionName(manifest.name)}`;
+  const replaced = replacedFunctions?.[manifest.name];
+  const handler = replaced ?? asLocalFunction((await manifest.load())(options));
   // Kept from an earlier start when nothing it is made from has changed (joint-definition-cache.ts).
   const fingerprint = await definitionFingerprint(functionArn);
   const keptPath = join(dataDir, JOINT_DEFINITION_FILE);
@@ -335,7 +346,7 @@ async function startJointHandling(
     table: LOCAL_TABLES.stepFunctions,
     stateMachines: { [LOCAL_JOINT_STATE_MACHINE]: definition },
     ...(kept ? { validated: [LOCAL_JOINT_STATE_MACHINE] } : {}),
-    functions: { [functionArn]: replaced ?? ((event) => handler(event as Parameters<typeof handler>[0])) },
+    functions: { [functionArn]: handler },
     onEvent: (notice) => {
       if (notice.type === 'failure') console.warn(`joint handling: ${notice.message}`);
       else if (notice.status !== 'SUCCEEDED') console.warn(`joint handling: ${notice.executionArn} ended ${notice.status}${notice.error ? ` (${notice.error})` : ''}`);
@@ -353,12 +364,14 @@ async function startJointHandling(
 async function startSweeper(
   options: HandlerOptions,
   intervalMs: number,
-  replaced: LocalFunction | undefined,
+  replacedFunctions: PlatformOptions['functions'],
   region: string,
 ): Promise<{ run: () => Promise<SweepReport>; stop: () => Promise<void> }> {
-  const { sweepHandler } = await import('../../functions/sweep/handler.ts');
-  const sweep = sweepHandler(options);
-  const handler = replaced ? async () => (await replaced(scheduledEvent(region))) as SweepReport : () => sweep(scheduledEvent(region));
+  const [manifest] = manifestsTriggeredBy('schedule');
+  if (manifest === undefined) throw new Error('no function is run by a schedule');
+  const sweep = replacedFunctions?.[manifest.name] ?? asLocalFunction((await manifest.load())(options));
+  // The sweep's answer (functions/sweep/handler.ts).
+  const handler = async () => (await sweep(scheduledEvent(region))) as SweepReport;
   let current: Promise<SweepReport> | undefined;
   const run = () => {
     current ??= handler().finally(() => {

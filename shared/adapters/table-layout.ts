@@ -46,3 +46,8 @@ export const CASES_TABLE = {
     licenceHolder: { name: 'licenceHolder', partitionKey: 'holderPk', sortKey: 'holderSk' },
   },
 } as const;
+
+/** The names of a table's indexes (a function granted Query on all of them). */
+export function indexNames(layout: { indexes: Record<string, { name: string }> }): string[] {
+  return Object.values(layout.indexes).map((ix) => ix.name);
+}

@@ -15,7 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LambdaName } from '../../infra/lambda-bundling.ts';
+import type { LambdaName } from '../../functions/manifests.ts';
 import type { RunningPlatform } from '../../infra/local/platform.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';

@@ -15,26 +15,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTongbanApp } from '../../infra/app.ts';
 import { ARCHIVE_FUNCTION, CONFIG_CONTEXT_KEY, FIXED_ROLE_FUNCTIONS, functionRoleName, loadConfig } from '../../infra/config.ts';
 import { ARCHIVE_SEAL_KEY_STATEMENT_IDS } from '../../infra/constructs/archive-keys.ts';
-import { SCHEDULED_FUNCTION_NAMES } from '../../infra/lambda-bundling.ts';
-import type { LambdaName } from '../../infra/lambda-bundling.ts';
+import type { LambdaName } from '../../functions/manifests.ts';
 import { CHANNELS, DEPARTMENTS } from '../../infra/local/seed-data.ts';
 import {
-  ARCHIVE_AUDITOR_ACCESS,
-  ARCHIVE_BUNDLES_WILDCARD_REASON,
-  ARCHIVE_CASE_FILES_WILDCARD_REASON,
-  ARCHIVE_ENVIRONMENT,
-  ARCHIVE_FUNCTION_MEMORY_MB,
-  ARCHIVE_FUNCTION_TIMEOUT_MINUTES,
   ARCHIVE_INVOKERS,
-  ARCHIVE_MAX_EVENT_AGE_HOURS,
-  ARCHIVE_RETRY_ATTEMPTS,
   ARCHIVE_SEAL_KEY_ACCESS,
   ARCHIVE_WRITER_ACCESS,
-  ARCHIVE_WRITER_BUNDLES_WILDCARD_REASON,
   FUNCTION_NAMES,
   MATERIALS_ACCESS,
+  SCHEDULED_FUNCTION_NAMES,
   TABLE_ACCESS,
-} from '../../infra/stacks/api-stack.ts';
+} from '../../infra/function-access.ts';
+import { ARCHIVE_AUDITOR_ACCESS, ARCHIVE_BUNDLES_WILDCARD_REASON } from '../../infra/constructs/principal-roles.ts';
+import { MANIFESTS } from '../../functions/manifests.ts';
+import { PUBLISHED_KEYS_VARIABLE } from '../../functions/manifest.ts';
 import { ARCHIVE_ACCESS_LOGS_PREFIX, ARCHIVE_BUNDLES_PREFIX, ARCHIVE_DENIED_ACTIONS, ARCHIVE_NEVER_DELETED_SID, DataStack } from '../../infra/stacks/data-stack.ts';
 import { ARCHIVE_PART_BYTES } from '../../shared/adapters/s3-archive-store.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
@@ -42,6 +36,15 @@ import { ROUTES } from '../../shared/contracts/routes.ts';
 import { BUNDLES_PREFIX } from '../../shared/domain/archive/case-archiving.ts';
 import { actionMatches } from '../support/iam-patterns.ts';
 import { FEATURE_FLAGS, newApp, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
+
+// Facts of the manifests (functions/<name>/manifest.ts) the assertions below name.
+const ARCHIVE_CASE_FILES_WILDCARD_REASON = MANIFESTS.archive.materials.areas.cases.wildcardReason;
+const ARCHIVE_ENVIRONMENT = { bucket: 'ARCHIVE_BUCKET', publishedKeys: PUBLISHED_KEYS_VARIABLE };
+const ARCHIVE_FUNCTION_MEMORY_MB = MANIFESTS.archive.limits.memoryMb;
+const ARCHIVE_FUNCTION_TIMEOUT_MINUTES = MANIFESTS.archive.limits.timeoutSeconds / 60;
+const ARCHIVE_MAX_EVENT_AGE_HOURS = MANIFESTS.archive.limits.maxEventAgeHours;
+const ARCHIVE_RETRY_ATTEMPTS = MANIFESTS.archive.limits.retryAttempts;
+const ARCHIVE_WRITER_BUNDLES_WILDCARD_REASON = MANIFESTS.archive.archive.wildcardReason;
 
 type Json = Record<string, unknown>;
 interface Resource {

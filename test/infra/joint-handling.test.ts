@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definitionFromTemplate, embeddedJointDefinition } from '../../infra/constructs/joint-definition.ts';
 import type { StateMachineDefinitionJson } from '../../infra/constructs/joint-definition.ts';
 import { JOINT_FAILED_CAUSE, JOINT_RETRY } from '../../infra/constructs/joint-handling.ts';
-import { SCHEDULED_FUNCTION_NAMES } from '../../infra/lambda-bundling.ts';
 import { CHANNELS, DEPARTMENTS } from '../../infra/local/seed-data.ts';
-import { FUNCTION_NAMES, JOINT_ACCESS, JOINT_INVOKE_WILDCARD_REASON, JOINT_ROLE_STAR_REASON, MATERIALS_ACCESS, TABLE_ACCESS } from '../../infra/stacks/api-stack.ts';
+import { FUNCTION_NAMES, JOINT_ACCESS, MATERIALS_ACCESS, SCHEDULED_FUNCTION_NAMES, TABLE_ACCESS } from '../../infra/function-access.ts';
+import { JOINT_INVOKE_WILDCARD_REASON, JOINT_ROLE_STAR_REASON } from '../../infra/constructs/case-functions.ts';
 import {
   CHECK_RESULT_PATH,
   JOINT_FUNCTION_TIMEOUT_SECONDS,

@@ -9,15 +9,18 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_CONTEXT_KEY, DEFAULT_SEAL_KEY_SPEC, configuredSeals, functionRoleName, loadConfig } from '../../infra/config.ts';
-import { SCHEDULED_FUNCTION_NAMES } from '../../infra/lambda-bundling.ts';
-import type { LambdaName } from '../../infra/lambda-bundling.ts';
+import type { LambdaName } from '../../functions/manifests.ts';
 import { CHANNELS, DEPARTMENTS } from '../../infra/local/seed-data.ts';
-import { FUNCTION_NAMES, PUBLIC_ROUTE_DATA, SEALING_FUNCTION_TIMEOUT_SECONDS, SEALING_INVOKERS, SEAL_KEY_ACCESS, TABLE_ACCESS } from '../../infra/stacks/api-stack.ts';
+import { FUNCTION_NAMES, PUBLIC_ROUTE_DATA, SCHEDULED_FUNCTION_NAMES, SEALING_INVOKERS, SEAL_KEY_ACCESS, TABLE_ACCESS } from '../../infra/function-access.ts';
+import { MANIFESTS } from '../../functions/manifests.ts';
 import { DataStack } from '../../infra/stacks/data-stack.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { FEATURE_FLAGS, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
 import { actionMatches } from '../support/iam-patterns.ts';
+
+// Facts of the manifests (functions/<name>/manifest.ts) the assertions below name.
+const SEALING_FUNCTION_TIMEOUT_SECONDS = MANIFESTS.sealing.limits.timeoutSeconds;
 
 type Json = Record<string, unknown>;
 interface Resource {

@@ -18,22 +18,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTongbanApp } from '../../infra/app.ts';
 import { CONFIG_CONTEXT_KEY, DEFAULT_SWEEP_INTERVAL_MINUTES, DOCUMENTATION_ACCOUNT_IDS, expandTrustedPrincipalArn, loadConfig } from '../../infra/config.ts';
-import { SCHEDULED_FUNCTION_NAMES } from '../../infra/lambda-bundling.ts';
 import { CHANNELS, DEPARTMENTS, PRINCIPALS } from '../../infra/local/seed-data.ts';
-import {
-  CASES_WILDCARD_REASON,
-  FUNCTION_NAMES,
-  MATERIALS_ACCESS,
-  MATERIALS_LIST_ANY,
-  MATERIALS_MAX_BYTES,
-  SWEEP_RETRY_ATTEMPTS,
-  TABLE_ACCESS,
-  CALENDAR_WARNING_DAYS,
-  UPLOADS_WILDCARD_REASON,
-  assertNoWildcardOverreach,
-  invokeResourcePath,
-  routesInvokableBy,
-} from '../../infra/stacks/api-stack.ts';
+import { FUNCTION_NAMES, MATERIALS_ACCESS, MATERIALS_LIST_ANY, MATERIALS_MAX_BYTES, SCHEDULED_FUNCTION_NAMES, TABLE_ACCESS } from '../../infra/function-access.ts';
+import { assertNoWildcardOverreach, invokeResourcePath, routesInvokableBy } from '../../infra/constructs/principal-roles.ts';
+import { CALENDAR_WARNING_DAYS } from '../../functions/sweep/manifest.ts';
+import { MANIFESTS } from '../../functions/manifests.ts';
 import { ARCHIVE_ACCESS_LOGS_PREFIX, MATERIALS_ACCESS_LOGS_PREFIX } from '../../infra/stacks/data-stack.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
@@ -44,6 +33,11 @@ import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/domain/materials/upload-policy.ts';
 import { CDK_JSON, newApp, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
 import { globMatches } from '../support/iam-patterns.ts';
+
+// Facts of the manifests (functions/<name>/manifest.ts) the assertions below name.
+const CASES_WILDCARD_REASON = MANIFESTS.cases.materials.areas.cases.wildcardReason;
+const SWEEP_RETRY_ATTEMPTS = MANIFESTS.sweep.limits.retryAttempts;
+const UPLOADS_WILDCARD_REASON = MANIFESTS.cases.materials.areas.uploads.wildcardReason;
 
 type Cfn = Record<string, unknown>;
 interface CfnResource {

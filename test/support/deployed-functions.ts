@@ -18,9 +18,8 @@ import { LOCAL_TABLES } from '../../infra/local/local-dynamodb.ts';
 import { S3RVER_CREDENTIALS } from '../../infra/local/local-s3.ts';
 import type { RunningPlatform } from '../../infra/local/platform.ts';
 import { LOCAL_ARCHIVE_BUCKET, LOCAL_ARCHIVE_FUNCTION, LOCAL_MATERIALS_BUCKET, LOCAL_SEALING_FUNCTION } from '../../infra/local/platform.ts';
-import type { LambdaName } from '../../infra/lambda-bundling.ts';
-import { SCHEDULED_FUNCTION_NAMES } from '../../infra/lambda-bundling.ts';
-import { FUNCTION_NAMES } from '../../infra/stacks/api-stack.ts';
+import type { LambdaName } from '../../functions/manifests.ts';
+import { FUNCTION_NAMES, SCHEDULED_FUNCTION_NAMES } from '../../infra/function-access.ts';
 
 export const LAMBDA_NAMES: readonly LambdaName[] = [...FUNCTION_NAMES, ...SCHEDULED_FUNCTION_NAMES];
 

@@ -1,0 +1,150 @@
+// What a Lambda function is, said once, beside its handler: what starts it, what it may do to each
+// table, bucket area, key, state machine and other function, its environment and its limits. Each
+// `functions/<name>/manifest.ts` declares one; the CDK app (infra/constructs/tongban-function.ts)
+// builds the function and its role from it, and the embedded platform (infra/local/platform.ts)
+// runs its handler from it. No AWS or CDK imports here: a manifest is data.
+//
+// Every grant says which adapter call needs it: a function holds what its adapters call, nothing
+// more. The grants-match test (test/infra/function-manifests.test.ts) checks that each synthesised
+// role holds exactly what its manifest says.
+import type { FunctionName } from '../shared/contracts/routes.ts';
+import type { CalendarSource } from '../shared/domain/calendar/calendar-source.ts';
+import type { ApiHandler } from './http/api-handler.ts';
+
+/** The tables a function may be granted (shared/adapters/table-layout.ts), by the names the manifests use. */
+export type TableName = 'items' | 'directory' | 'cases';
+
+/** A function's grant on one table: item actions on the table itself, and the indexes it queries. */
+export interface TableGrant {
+  actions: readonly TableAction[];
+  /** Indexes (their names in table-layout.ts) the function queries: dynamodb:Query on each, nothing else. */
+  indexes?: readonly string[];
+}
+
+/**
+ * The table actions a manifest may grant. Versions and history entries are immutable and never
+ * deleted, so no function may hold UpdateItem (which could rewrite one in place), DeleteItem,
+ * BatchWriteItem (which can delete), Scan, or the batch and transaction reads no adapter uses.
+ */
+export type TableAction = 'dynamodb:GetItem' | 'dynamodb:Query' | 'dynamodb:PutItem';
+
+/** The areas of the materials bucket (shared/adapters/bucket-layout.ts). */
+export type MaterialsArea = 'uploads' | 'cases';
+export type MaterialsAction = 's3:PutObject' | 's3:GetObject' | 's3:ListBucket';
+
+/** A function's grant on one area of the materials bucket, and why it must end in a wildcard (its cdk-nag acknowledgement). */
+export interface MaterialsGrant {
+  actions: readonly MaterialsAction[];
+  wildcardReason: string;
+}
+
+/** What a function may do with the official holiday arrangements (the items table's `CALENDAR` partition alone). */
+export type CalendarAction = 'dynamodb:Query' | 'dynamodb:PutItem';
+/** What a function may do with the joint-handling state machine. */
+export type JointAction = 'states:StartExecution' | 'states:SendTaskSuccess';
+/** What a function may do with a seal key. Nobody holds kms:Verify: seals are verified offline. */
+export type SealKeyAction = 'kms:Sign' | 'kms:GetPublicKey';
+/** What a function may do in the e-archive (the archive bucket, under `bundles/`, and its key through S3). */
+export interface ArchiveGrant {
+  bucket: readonly string[];
+  bundles: readonly string[];
+  key: readonly string[];
+  /** Why the grant under bundles/ ends in a wildcard: its cdk-nag acknowledgement. */
+  wildcardReason: string;
+}
+
+/** The variable that gives a function the URL of the API's published seal keys (a manifest's `readsPublishedKeys`). */
+export const PUBLISHED_KEYS_VARIABLE = 'PUBLISHED_KEYS_URL';
+
+/** What every handler is built with when it runs in the embedded platform: its clock, and the process's one calendar. */
+export interface HandlerOptions {
+  now?: () => Date;
+  calendar: CalendarSource & { invalidate?: () => void; healthy?: () => boolean };
+}
+
+/** A handler the embedded platform runs in process: given the event Lambda would give it. */
+export type EventHandler = (event: never) => Promise<unknown>;
+
+/**
+ * What starts the function:
+ * - `api`: API Gateway, for the routes whose `function` is this one (shared/contracts/routes.ts);
+ * - `schedule`: an EventBridge schedule (a run never outlasts its interval);
+ * - `state-machine`: the joint-handling state machine, for each of its Lambda steps;
+ * - `invoked`: other functions, by name (`variable` gives it to them), synchronously or not;
+ *   `invokers` are the only functions that may.
+ */
+export type Trigger =
+  { kind: 'api' } | { kind: 'schedule' } | { kind: 'state-machine' } | { kind: 'invoked'; invokers: readonly string[]; variable: string; invocation: 'RequestResponse' | 'Event' };
+
+/**
+ * An alarm on the function (named `tongban-<stage>-<id in kebab case, without "Alarm">`): on its
+ * errors, on events in its dead-letter queue, or on a metric its handler publishes (namespace
+ * Tongban, dimension service=tongban). Without `below`, it fires on any occurrence (one datapoint
+ * above zero); with it, on a value under it.
+ */
+export interface AlarmSpec {
+  id: string;
+  watch: 'errors' | 'dead-letters' | { metric: string; statistic: 'Maximum' | 'Minimum'; below?: number };
+  description: string;
+}
+
+interface ManifestBase<N extends string> {
+  name: N;
+  /** What it does, for the function's description (after `Tongban <stage>: `). */
+  description: string;
+  trigger: Trigger;
+  tables?: Partial<Record<TableName, TableGrant>>;
+  /** Holiday arrangements: every function that counts working days reads them. */
+  calendar?: readonly CalendarAction[];
+  materials?: {
+    areas: Partial<Record<MaterialsArea, MaterialsGrant>>;
+    /**
+     * s3:ListBucket on the whole bucket instead of under its areas: for a function that tells a
+     * missing object from a refused one by S3's 404 (which needs ListBucket on the bucket).
+     */
+    listAnywhere?: true;
+    /** It presigns uploads: it gets the largest upload allowed (MATERIALS_MAX_BYTES). */
+    presignsUploads?: true;
+  };
+  archive?: ArchiveGrant;
+  joint?: readonly JointAction[];
+  sealKeys?: readonly SealKeyAction[];
+  archiveSealKey?: readonly SealKeyAction[];
+  /** Functions it invokes (each an `invoked` function that lists this one among its invokers). */
+  invokes?: readonly string[];
+  /** It reads the API's published seal keys (GET /v1/.well-known/jwks.json) over HTTPS: PUBLISHED_KEYS_URL. */
+  readsPublishedKeys?: true;
+  /** Why each public route it serves needs no authorisation: what it reads and returns (its cdk-nag acknowledgement). */
+  publicRoutes?: Readonly<Record<string, string>>;
+  /** Environment from the deployment's configuration (unset settings: the function's own defaults). */
+  environment?: (config: { deemedAcceptanceDays?: number | undefined }) => Record<string, string>;
+  /** Its alarms, by the name the stack gives them (`sweep.alarms.failures`). */
+  alarms?: Readonly<Record<string, AlarmSpec>>;
+  limits: {
+    /** The longest one run may take (a scheduled function's is also capped at its interval). */
+    timeoutSeconds: number;
+    /** Default 512. */
+    memoryMb?: number;
+    /** Runs at a time (one for the sweep). */
+    reservedConcurrency?: number;
+    /**
+     * Asynchronous invocations (a schedule's, an `Event` invocation's): how often a failed run is
+     * retried and how long its event is kept, before it goes to the function's dead-letter queue.
+     */
+    retryAttempts?: number;
+    maxEventAgeHours?: number;
+  };
+}
+
+export interface ApiFunctionManifest<N extends FunctionName = FunctionName> extends ManifestBase<N> {
+  trigger: { kind: 'api' };
+  /** The handler, for the embedded platform (imported only when it runs: handlers build their clients from the environment). */
+  load: () => Promise<(options: HandlerOptions) => ApiHandler>;
+}
+
+export interface EventFunctionManifest<N extends string = string> extends ManifestBase<N> {
+  trigger: Exclude<Trigger, { kind: 'api' }>;
+  load: () => Promise<(options: HandlerOptions) => EventHandler>;
+}
+
+export type FunctionManifest = ApiFunctionManifest | EventFunctionManifest;

@@ -1,0 +1,21 @@
+// Every Lambda function of the platform, by name: the manifests the CDK app and the embedded platform
+// build from (functions/manifest.ts). A new function is a folder with its handler and its manifest,
+// listed here.
+import { archive } from './archive/manifest.ts';
+import { cases } from './cases/manifest.ts';
+import { catalogue } from './catalogue/manifest.ts';
+import { joint } from './joint/manifest.ts';
+import type { FunctionManifest } from './manifest.ts';
+import { platform } from './platform/manifest.ts';
+import { sealing } from './sealing/manifest.ts';
+import { seals } from './seals/manifest.ts';
+import { sweep } from './sweep/manifest.ts';
+
+export const MANIFESTS = { platform, catalogue, cases, seals, sweep, joint, sealing, archive } as const satisfies Record<string, FunctionManifest>;
+
+/** Every Lambda function of the app: the route table's and the ones no route invokes. */
+export type LambdaName = keyof typeof MANIFESTS;
+export const LAMBDA_NAMES = Object.keys(MANIFESTS) as LambdaName[];
+
+/** The same, each read as a FunctionManifest (every field, declared or not). */
+export const FUNCTION_MANIFESTS: Readonly<Record<LambdaName, FunctionManifest>> = MANIFESTS;

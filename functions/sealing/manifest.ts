@@ -1,0 +1,27 @@
+// The sealing function: seals a decided case's results (the decision document, the e-licence) with
+// its department's active seal key. Invoked by the cases function (right after a decision) and the
+// sweep (a sealing that failed), with a case number only.
+import type { EventFunctionManifest } from '../manifest.ts';
+
+export const sealing = {
+  name: 'sealing',
+  description: "seals a decided case's results (decision, e-licence) with its department's active seal; invoked by the cases function and the sweep alone",
+  trigger: { kind: 'invoked', invokers: ['cases', 'sweep'], variable: 'SEALING_FUNCTION_NAME', invocation: 'RequestResponse' },
+  tables: {
+    // One case (head by GetItem, entries by Query on its partition); writes the `seal` entry and the
+    // head, and the licence (`LICENCE#<id>`, GetItem first: a retry takes up the one an interrupted
+    // run stored, then a conditional put: once).
+    cases: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] },
+    // The item version the case was filed under (GetItem, or the head by Query).
+    items: { actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
+    // The seal registry.
+    directory: { actions: ['dynamodb:GetItem'] },
+  },
+  calendar: ['dynamodb:Query'],
+  // Signs with the active seal keys alone (the only kms:Sign on them; each key's policy also denies it
+  // to every other principal, and a retired key's to all), with the key's own algorithm only.
+  sealKeys: ['kms:Sign'],
+  // A few reads, one KMS Sign per document, a few conditional writes.
+  limits: { timeoutSeconds: 20 },
+  load: async () => (await import('./handler.ts')).sealingHandler,
+} as const satisfies EventFunctionManifest<'sealing'>;

@@ -1,0 +1,178 @@
+// Every Lambda function of the platform, built from the manifests (functions/manifests.ts) in the
+// order their references need, with what its trigger brings:
+// - `state-machine` (the joint function): first, with the joint-handling state machine that runs it
+//   (infra/constructs/joint-handling.ts), whose ARN the functions that start or answer it are given;
+// - `invoked` (sealing, archive): before their invokers, which are given their names; an `Event`
+//   function is retried by Lambda and keeps the events of its failed runs in a dead-letter queue;
+// - `api` (catalogue, platform, cases, seals): the API (infra/constructs/tongban-api.ts) integrates them;
+// - `schedule` (the sweep): an EventBridge rule runs it every `sweepIntervalMinutes`, one run at a
+//   time, a run never longer than the interval; a failed run is retried (EventBridge retries delivering
+//   the event, Lambda a run that threw) and then kept in the dead-letter queue: both EventBridge's and
+//   the function's asynchronous-invocation DLQ are that one queue. An event older than the interval is
+//   dropped there too: the next scheduled run has taken its place.
+// Dead-letter queues are SSE-SQS, TLS only, and keep an event 14 days; each manifest's alarms watch
+// its errors, its queue, and the metrics its handler publishes.
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import type { AlarmSpec, FunctionManifest } from '../../functions/manifest.ts';
+import type { LambdaName } from '../../functions/manifests.ts';
+import { FUNCTION_MANIFESTS, LAMBDA_NAMES } from '../../functions/manifests.ts';
+import { ROUTES } from '../../shared/contracts/routes.ts';
+import { JointHandling } from './joint-handling.ts';
+import { flattenForNag, pascal } from './nag.ts';
+import { occurrenceAlarm } from './occurrence-alarm.ts';
+import type { FunctionContext } from './tongban-function.ts';
+import { tongbanFunction } from './tongban-function.ts';
+
+/** Days a dead-letter queue keeps a failed event (SQS's longest). */
+const DEAD_LETTER_RETENTION_DAYS = 14;
+/** The longest a scheduled run may take, whatever the interval. */
+const SCHEDULE_MAX_TIMEOUT_MINUTES = 5;
+
+/** Why the state machine may invoke any version of the joint function: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
+export const JOINT_INVOKE_WILDCARD_REASON =
+  'The joint-handling state machine invokes the joint function for each of its Lambda steps. CDK grants lambda:InvokeFunction on the function ARN and on <function ARN>:* (its versions and aliases, so a step pinned to a qualifier keeps working); the * stands for a version or alias of this one function only, and the state machine role may invoke no other function.';
+
+/** Why the state machine role has statements on Resource *: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
+export const JOINT_ROLE_STAR_REASON =
+  'The joint-handling state machine logs every event (level ALL) to its log group and traces with X-Ray. Logging goes through CloudWatch Logs vended log delivery, whose actions (logs:CreateLogDelivery, logs:GetLogDelivery, logs:UpdateLogDelivery, logs:DeleteLogDelivery, logs:ListLogDeliveries, logs:PutResourcePolicy, logs:DescribeResourcePolicies, logs:DescribeLogGroups) and the X-Ray actions (xray:PutTraceSegments, xray:PutTelemetryRecords, xray:GetSamplingRules, xray:GetSamplingTargets) do not support resource-level permissions, so AWS requires Resource "*" for them. Its other statements name the joint function and the workflow\'s own key.';
+
+/** One function as built, with what its trigger brought. */
+export interface BuiltFunction {
+  function: NodejsFunction;
+  deadLetters?: Queue;
+  schedule?: Rule;
+  alarms: Record<string, Alarm>;
+}
+
+export class CaseFunctions {
+  readonly built: Record<LambdaName, BuiltFunction>;
+  /** The joint-handling state machine, its key and its alarm. */
+  readonly jointHandling: { stateMachine: StateMachine; key: IKey; alarm: Alarm };
+
+  constructor(scope: Construct, context: Pick<FunctionContext, 'config' | 'retention' | 'data'>) {
+    const { config } = context;
+    const built: Partial<Record<LambdaName, BuiltFunction>> = {};
+    const invoked: Record<string, { function: IFunction; variable: string }> = {};
+    let jointHandling: CaseFunctions['jointHandling'] | undefined;
+    const build = (name: LambdaName, extra: Partial<FunctionContext> = {}): NodejsFunction =>
+      tongbanFunction(scope, FUNCTION_MANIFESTS[name], { ...context, invoked, ...(jointHandling ? { joint: jointHandling } : {}), ...extra });
+
+    for (const name of buildOrder()) {
+      const manifest = FUNCTION_MANIFESTS[name];
+      const { trigger } = manifest;
+      const interval = Duration.minutes(config.sweepIntervalMinutes);
+      if (trigger.kind === 'state-machine') {
+        const fn = build(name);
+        const handling = new JointHandling(scope, 'JointHandling', { stage: config.stage, jointFunction: fn, logRetention: context.retention });
+        // The role CDK made for the state machine: invoke the joint function (and its versions), log, trace, use the key.
+        Validations.of(handling.stateMachine.role.node.findChild('DefaultPolicy')).acknowledge(
+          { id: 'AwsSolutions-IAM5[Resource::*]', reason: JOINT_ROLE_STAR_REASON },
+          { id: `AwsSolutions-IAM5[Resource::${flattenForNag(Stack.of(scope).resolve(`${fn.functionArn}:*`))}]`, reason: JOINT_INVOKE_WILDCARD_REASON },
+        );
+        jointHandling = { stateMachine: handling.stateMachine, key: handling.key, alarm: handling.alarm };
+        built[name] = { function: fn, alarms: {} };
+      } else if (trigger.kind === 'invoked') {
+        const deadLetters = trigger.invocation === 'Event' ? deadLetterQueue(scope, name) : undefined;
+        const fn = build(name, deadLetters ? { deadLetterQueue: deadLetters } : {});
+        if (deadLetters) {
+          fn.configureAsyncInvoke({
+            retryAttempts: manifest.limits.retryAttempts ?? 2,
+            maxEventAge: Duration.hours(manifest.limits.maxEventAgeHours ?? 6),
+          });
+        }
+        invoked[name] = { function: fn, variable: trigger.variable };
+        built[name] = { function: fn, ...(deadLetters ? { deadLetters } : {}), alarms: {} };
+      } else if (trigger.kind === 'api') {
+        const routes = ROUTES.filter((r) => r.function === name).length;
+        built[name] = { function: build(name, { description: `${name} (${routes} routes)` }), alarms: {} };
+      } else {
+        const minutes = config.sweepIntervalMinutes;
+        const deadLetters = deadLetterQueue(scope, name);
+        const fn = build(name, {
+          description: `${manifest.description}, every ${minutes} min`,
+          timeout: Duration.seconds(Math.min(minutes * 60, manifest.limits.timeoutSeconds, SCHEDULE_MAX_TIMEOUT_MINUTES * 60)),
+          deadLetterQueue: deadLetters,
+        });
+        const retryAttempts = manifest.limits.retryAttempts ?? 2;
+        // Lambda keeps an event at most 6 hours, EventBridge at most 24 (and at least a minute).
+        const eventAge = (most: number) => Duration.seconds(Math.max(60, Math.min(minutes * 60, most)));
+        fn.configureAsyncInvoke({ retryAttempts, maxEventAge: eventAge(6 * 3600) });
+        const schedule = new Rule(scope, `${pascal(name)}Schedule`, {
+          description: `Tongban ${config.stage}: runs the ${manifest.description.replace(/ \(.*$/, '')} every ${minutes} min`,
+          schedule: Schedule.rate(interval),
+        });
+        schedule.addTarget(new LambdaFunction(fn, { deadLetterQueue: deadLetters, retryAttempts, maxEventAge: eventAge(24 * 3600) }));
+        built[name] = { function: fn, deadLetters, schedule, alarms: {} };
+      }
+      const one = built[name]!;
+      // One datapoint per run for a scheduled function: a period of the interval.
+      const period = trigger.kind === 'schedule' ? interval : Duration.minutes(5);
+      for (const [key, spec] of Object.entries(manifest.alarms ?? {})) one.alarms[key] = alarm(scope, config.stage, spec, one, period);
+    }
+    if (jointHandling === undefined) throw new Error('no function is run by the joint-handling state machine');
+    this.jointHandling = jointHandling;
+    this.built = built as Record<LambdaName, BuiltFunction>;
+  }
+}
+
+/**
+ * The functions in the order their references need: the state machine's first, then each invoked
+ * function before its invokers, then the rest in manifest order.
+ */
+export function buildOrder(): LambdaName[] {
+  const rank = (m: FunctionManifest) => ({ 'state-machine': 0, invoked: 1, api: 2, schedule: 3 })[m.trigger.kind];
+  const order = [...LAMBDA_NAMES].sort((a, b) => rank(FUNCTION_MANIFESTS[a]) - rank(FUNCTION_MANIFESTS[b]));
+  for (const [i, name] of order.entries()) {
+    const later = (FUNCTION_MANIFESTS[name].invokes ?? []).filter((target) => order.indexOf(target as LambdaName) >= i);
+    if (later.length > 0) throw new Error(`${name} invokes ${later.join(', ')}, which is built after it: an invoked function may not invoke another`);
+  }
+  return order;
+}
+
+function deadLetterQueue(scope: Construct, name: string): Queue {
+  return new Queue(scope, `${pascal(name)}DeadLetters`, {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
+  });
+}
+
+/** A manifest's alarm, named `tongban-<stage>-<id in kebab case, without "Alarm">`. */
+function alarm(scope: Construct, stage: string, spec: AlarmSpec, fn: BuiltFunction, period: Duration): Alarm {
+  const alarmName = `tongban-${stage}-${spec.id
+    .replace(/Alarm$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1-$2')
+    .toLowerCase()}`;
+  const alarmDescription = `Tongban ${stage}: ${spec.description}`;
+  let metric: IMetric;
+  if (spec.watch === 'errors') metric = fn.function.metricErrors({ period, statistic: 'Sum' });
+  else if (spec.watch === 'dead-letters') {
+    if (fn.deadLetters === undefined) throw new Error(`${spec.id}: the function has no dead-letter queue`);
+    metric = fn.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
+  } else {
+    // Published by the handler through Powertools (EMF), with its service dimension.
+    metric = new Metric({ namespace: 'Tongban', metricName: spec.watch.metric, dimensionsMap: { service: 'tongban' }, statistic: spec.watch.statistic, period });
+    if (spec.watch.below !== undefined) {
+      return new Alarm(scope, spec.id, {
+        alarmName,
+        alarmDescription,
+        metric,
+        threshold: spec.watch.below,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    }
+  }
+  return occurrenceAlarm(scope, spec.id, { alarmName, alarmDescription, metric });
+}

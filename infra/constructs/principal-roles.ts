@@ -1,0 +1,157 @@
+// The IAM role of every configured principal with a `trustedAccount`: it may invoke exactly the routes
+// of its platform role, and is assumable only from its trusted account (the deploying one for "self"),
+// narrowed to the configured principal ARNs and external id. The role of every `auditor` principal
+// also holds `tongban-<stage>-archive-read` (ARCHIVE_AUDITOR_ACCESS): list the archive bucket, read
+// the bundles under `bundles/` with their retention and legal hold, decrypt them through S3; nothing
+// else. A principal given by `arn` brings its own identity: nothing is created for it.
+//
+// Its resources go into the stack's own scope, with the ids they have always had (the roles have
+// fixed names: a replaced one would clash with the old).
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import { AccountPrincipal, Effect, Policy, PolicyDocument, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import type { Role as PlatformRole } from '../../shared/contracts/directory.ts';
+import { ROUTES } from '../../shared/contracts/routes.ts';
+import type { RouteSpec } from '../../shared/contracts/routes.ts';
+import type { ConfigPrincipal, TongbanConfig } from '../config.ts';
+import { SELF_ACCOUNT, expandTrustedPrincipalArn, principalRoleName } from '../config.ts';
+import { ARCHIVE_BUNDLES_PREFIX } from '../stacks/data-stack.ts';
+import { acknowledgeResolvedWildcards, flattenForNag, pascal } from './nag.ts';
+import { s3ViaService } from './tongban-function.ts';
+
+/**
+ * What an auditor may do in the e-archive, and nothing more: the policy `tongban-<stage>-archive-read`
+ * of the role of every `auditor` principal with a `trustedAccount`. List the bucket, its versions
+ * included; read the bundles under `bundles/`, any version of them, their retention, legal hold and
+ * attributes; decrypt them, with the archive key alone and only through S3 (kms:ViaService). No put,
+ * no delete, no other bucket or key; no kms:GetPublicKey (each bundle carries the public keys that
+ * verify it). Its API routes stay those of the auditor role.
+ */
+export const ARCHIVE_AUDITOR_ACCESS = {
+  bucket: ['s3:ListBucket', 's3:ListBucketVersions'],
+  bundles: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
+  key: ['kms:Decrypt'],
+} as const;
+
+/** Why the auditors' grant under bundles/ ends in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
+export const ARCHIVE_BUNDLES_WILDCARD_REASON =
+  'Auditors read the archived case bundles: the archive function writes one bundle per ended case under bundles/, named after the case, when the case ends, so no key is known beforehand and the bundles/ prefix is the only stable part of it. The grant is read only (s3:GetObject, s3:GetObjectVersion, s3:GetObjectRetention, s3:GetObjectLegalHold, s3:GetObjectAttributes): no put, no delete, on the archive bucket alone, whose own policy denies every delete and whose bundles are held under Object Lock (COMPLIANCE).';
+
+const ROUTE_TABLE: readonly RouteSpec[] = ROUTES;
+
+/** The routes a principal of `role` may invoke: the IAM routes whose `roles` include it. */
+export function routesInvokableBy(role: PlatformRole): RouteSpec[] {
+  return ROUTE_TABLE.filter((r) => r.auth === 'iam' && (r.roles ?? []).includes(role));
+}
+
+/** The execute-api resource path of a route (`METHOD/path`), each `{parameter}` becoming `*`. */
+export function invokeResourcePath(route: Pick<RouteSpec, 'method' | 'path'>): string {
+  return `${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`;
+}
+
+/**
+ * IAM's `*` also matches `/`, so `GET/v1/items/*` would allow `GET/v1/items/{code}/versions/{n}` too.
+ * Fails synth if some role's patterns reach a route that role is not given, so a new route can never
+ * be opened to a role by accident.
+ */
+export function assertNoWildcardOverreach(): void {
+  for (const role of ['platform', 'department', 'channel', 'auditor'] as const) {
+    const allowed = routesInvokableBy(role).map((r) => globRegExp(invokeResourcePath(r)));
+    for (const other of ROUTE_TABLE.filter((r) => r.auth === 'iam' && !(r.roles ?? []).includes(role))) {
+      const sample = `${other.method}${other.path.replace(/\{[^}]+\}/g, 'x')}`;
+      if (allowed.some((re) => re.test(sample))) {
+        throw new Error(
+          `the execute-api permissions of role ${role} would also match ${other.method} ${other.path}, which that role may not call: rename the route or narrow the policy`,
+        );
+      }
+    }
+  }
+}
+
+export class PrincipalRoles {
+  /** The roles created for `trustedAccount` principals, by principal name. */
+  readonly roles: Record<string, Role> = {};
+  /** The auditors' archive-reading policy, on the auditor principals' roles; none without such a role. */
+  readonly archiveRead: Policy | undefined;
+
+  constructor(scope: Construct, props: { config: TongbanConfig; api: RestApi; archiveBucket: IBucket; archiveKey: IKey }) {
+    const { config } = props;
+    for (const principal of config.principals) {
+      if (principal.trustedAccount !== undefined) this.roles[principal.name] = principalRole(scope, props.api, principal, principal.trustedAccount, config.stage);
+    }
+    this.archiveRead = this.archiveReadPolicy(scope, props);
+  }
+
+  private archiveReadPolicy(scope: Construct, props: { config: TongbanConfig; archiveBucket: IBucket; archiveKey: IKey }): Policy | undefined {
+    const { config, archiveBucket, archiveKey } = props;
+    const auditors = config.principals.filter((p) => p.role === 'auditor' && this.roles[p.name] !== undefined).map((p) => this.roles[p.name]!);
+    if (auditors.length === 0) return undefined;
+    if (archiveBucket.encryptionKey !== archiveKey) throw new Error('the archive bucket must be encrypted with the archive key (ApiStackProps.archiveKey)');
+    const bundles = archiveBucket.arnForObjects(`${ARCHIVE_BUNDLES_PREFIX}*`);
+    const policy = new Policy(scope, 'ArchiveRead', {
+      policyName: `tongban-${config.stage}-archive-read`,
+      roles: auditors,
+      statements: [
+        new PolicyStatement({ actions: [...ARCHIVE_AUDITOR_ACCESS.bucket], resources: [archiveBucket.bucketArn] }),
+        new PolicyStatement({ actions: [...ARCHIVE_AUDITOR_ACCESS.bundles], resources: [bundles] }),
+        new PolicyStatement({
+          actions: [...ARCHIVE_AUDITOR_ACCESS.key],
+          resources: [archiveKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': s3ViaService(scope) } },
+        }),
+      ],
+    });
+    acknowledgeResolvedWildcards(policy, [{ objects: bundles, reason: ARCHIVE_BUNDLES_WILDCARD_REASON }]);
+    return policy;
+  }
+}
+
+/**
+ * The role of a `trustedAccount` principal: assumable from that account ("self": this stack's own),
+ * only by the `trustedPrincipalArns` (ArnLike aws:PrincipalArn) and only with the `externalId`
+ * (StringEquals sts:ExternalId) when they are configured.
+ */
+function principalRole(scope: Construct, api: RestApi, principal: ConfigPrincipal, trustedAccount: string, stage: string): Role {
+  const stack = Stack.of(scope);
+  const routes = routesInvokableBy(principal.role);
+  const resources = routes.map((r) => api.arnForExecuteApi(r.method, r.path.replace(/\{[^}]+\}/g, '*'), stage));
+  const self = trustedAccount === SELF_ACCOUNT;
+  const account = self ? stack.account : trustedAccount;
+  const conditions: Record<string, Record<string, unknown>> = {};
+  if (principal.trustedPrincipalArns !== undefined) {
+    conditions.ArnLike = { 'aws:PrincipalArn': principal.trustedPrincipalArns.map((entry) => expandTrustedPrincipalArn(entry, stack.partition, account)) };
+  }
+  if (principal.externalId !== undefined) conditions.StringEquals = { 'sts:ExternalId': principal.externalId };
+  const trustee = new AccountPrincipal(account);
+  const role = new Role(scope, `Principal${pascal(principal.name)}`, {
+    roleName: principalRoleName(stage, principal.name),
+    description: `Tongban ${stage}: principal ${principal.name} (${principal.role}), assumed from ${self ? 'the deploying account' : `account ${trustedAccount}`}${principal.trustedPrincipalArns ? ' by the configured principals' : ''}${principal.externalId ? ' with its external id' : ''}`,
+    assumedBy: Object.keys(conditions).length > 0 ? trustee.withConditions(conditions) : trustee,
+    maxSessionDuration: Duration.hours(1),
+    // A role without routes (none of the route table's roles) gets no permission at all.
+    ...(resources.length > 0
+      ? { inlinePolicies: { InvokeTongbanApi: new PolicyDocument({ statements: [new PolicyStatement({ effect: Effect.ALLOW, actions: ['execute-api:Invoke'], resources })] }) } }
+      : {}),
+  });
+  for (const [i, route] of routes.entries()) {
+    if (!route.path.includes('{')) continue;
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${flattenForNag(stack.resolve(resources[i]))}]`,
+      reason: `The * stands for the path parameter of ${route.method} ${route.path} (${[...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => `any ${m[1]!}`).join(', ')}), on this one API and stage; synth checks (assertNoWildcardOverreach) that it matches no route the ${principal.role} role may not call.`,
+    });
+  }
+  return role;
+}
+
+/** An IAM resource pattern as a regular expression (`*` any run of characters, `?` one). */
+function globRegExp(pattern: string): RegExp {
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+}

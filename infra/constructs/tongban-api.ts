@@ -1,0 +1,244 @@
+// The REST API of one deployment, built from the route table (shared/contracts/routes.ts): a resource
+// per path segment and a method per route, integrated with the function the route names, IAM (SigV4)
+// authorisation on every route not marked public (a public one says in its function's manifest what
+// it reads and returns), API Gateway's own refusals in the platform's error envelope, access logs,
+// stage throttling and a WAF web ACL (AWS common rules, a rate limit per client IP).
+//
+// Transport: API Gateway endpoints answer HTTPS only (there is no plain-HTTP listener to deny), so no
+// aws:SecureTransport resource policy is needed; a minimum TLS version can only be pinned on a custom
+// domain name, which a deployment may add in front of this REGIONAL endpoint.
+//
+// Its resources go into the stack's own scope, with the ids they have always had: a new logical id
+// would replace the API, and with it its URL.
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogField,
+  AccessLogFormat,
+  AuthorizationType,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  ResponseType,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { Method } from 'aws-cdk-lib/aws-apigateway';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import type { Construct } from 'constructs';
+import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
+import type { GatewayErrorCode } from '../../shared/contracts/gateway-errors.ts';
+import { ROUTES } from '../../shared/contracts/routes.ts';
+import type { FunctionName, RouteSpec } from '../../shared/contracts/routes.ts';
+import { PUBLIC_ROUTE_DATA } from '../function-access.ts';
+
+/**
+ * API Gateway's own refusals and the platform codes they carry. MISSING_AUTHENTICATION_TOKEN is
+ * also API Gateway's answer to an unknown path, which it cannot tell from an unsigned request.
+ */
+const GATEWAY_RESPONSES: readonly [ResponseType, GatewayErrorCode][] = [
+  [ResponseType.MISSING_AUTHENTICATION_TOKEN, 'SIGNATURE_MISSING'],
+  [ResponseType.INVALID_SIGNATURE, 'SIGNATURE_MISMATCH'],
+  [ResponseType.EXPIRED_TOKEN, 'SIGNATURE_EXPIRED'],
+  [ResponseType.ACCESS_DENIED, 'ROUTE_FORBIDDEN'],
+  [ResponseType.REQUEST_TOO_LARGE, 'PAYLOAD_TOO_LARGE'],
+  [ResponseType.THROTTLED, 'THROTTLED'],
+  [ResponseType.WAF_FILTERED, 'REQUEST_BLOCKED'],
+  // Everything else API Gateway refuses by itself keeps its status, and says what it was.
+  [ResponseType.DEFAULT_4XX, 'REQUEST_REFUSED'],
+  [ResponseType.DEFAULT_5XX, 'GATEWAY_ERROR'],
+];
+const PASS_THROUGH: ReadonlySet<GatewayErrorCode> = new Set(['REQUEST_REFUSED', 'GATEWAY_ERROR']);
+
+/** Stage-wide throttling: a ceiling for the whole API, well under the account's regional limit. */
+const THROTTLE = { rateLimit: 200, burstLimit: 400 } as const;
+/** WAF rate-based rule: requests per client IP per 5 minutes. */
+const WAF_RATE_LIMIT_PER_5_MIN = 3000;
+
+export class TongbanApi {
+  readonly api: RestApi;
+
+  constructor(scope: Construct, props: { stage: string; retention: RetentionDays; functions: Readonly<Record<FunctionName, IFunction>> }) {
+    const { stage } = props;
+    const accessLogs = new LogGroup(scope, 'ApiAccessLogs', { retention: props.retention, removalPolicy: RemovalPolicy.RETAIN });
+    const api = new RestApi(scope, 'Api', {
+      restApiName: `tongban-${stage}`,
+      description: `Tongban ${stage}: the government-service platform API`,
+      endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: stage,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: accessLogFormat(),
+        loggingLevel: MethodLoggingLevel.INFO,
+        // Request and response bodies carry personal data: never copied into execution logs.
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        throttlingRateLimit: THROTTLE.rateLimit,
+        throttlingBurstLimit: THROTTLE.burstLimit,
+      },
+    });
+    this.api = api;
+    Validations.of(api.node.findChild('CloudWatchRole')).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        'The account-level role API Gateway uses to write execution and access logs to CloudWatch Logs (cloudWatchRole: true). The AWS managed policy is the one AWS documents for this service role; it only grants CloudWatch Logs actions, to API Gateway alone.',
+    });
+
+    // Refusals API Gateway answers itself speak the platform's error envelope and codes.
+    for (const [type, code] of GATEWAY_RESPONSES) {
+      const e = GATEWAY_ERRORS[code];
+      const passThrough = PASS_THROUGH.has(code);
+      const body = JSON.stringify({
+        error: {
+          code,
+          message: passThrough ? '$MESSAGE' : e.message,
+          messageZh: e.messageZh,
+          requestId: '$context.requestId',
+          ...(passThrough ? { responseType: '$context.error.responseType' } : {}),
+        },
+      });
+      api.addGatewayResponse(`GatewayResponse${code}`, {
+        type,
+        // The catch-alls keep the status API Gateway chose (400, 403, 415, 502, 504…).
+        ...(passThrough ? {} : { statusCode: String(e.status) }),
+        responseHeaders: { 'content-type': "'application/json; charset=utf-8'", 'x-content-type-options': "'nosniff'" },
+        // $context.error.messageString is API Gateway's message already quoted as a JSON string.
+        templates: { 'application/json': body.replace('"$MESSAGE"', '$context.error.messageString') },
+      });
+    }
+
+    // API Gateway rejects a request without its path parameters. Bodies have no API Gateway model,
+    // so body validation (on, as APIG2 asks) passes them through: the handlers validate bodies,
+    // queries and parameter formats against the zod schemas of the route table. Models would be a
+    // second, JSON-Schema-draft-4 copy of those rules, bound to drift.
+    const validator = api.addRequestValidator('RequestValidator', {
+      requestValidatorName: 'parameters-and-body',
+      validateRequestParameters: true,
+      validateRequestBody: true,
+    });
+    const integrations = new Map<FunctionName, LambdaIntegration>();
+    const integrationOf = (name: FunctionName): LambdaIntegration => {
+      let integration = integrations.get(name);
+      if (integration === undefined) {
+        integration = new LambdaIntegration(props.functions[name], { proxy: true, allowTestInvoke: false });
+        integrations.set(name, integration);
+      }
+      return integration;
+    };
+    for (const route of ROUTES) {
+      const resource = api.root.resourceForPath(route.path);
+      const pathParameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+      const method = resource.addMethod(route.method, integrationOf(route.function), {
+        operationName: route.operationId,
+        authorizationType: route.auth === 'public' ? AuthorizationType.NONE : AuthorizationType.IAM,
+        requestValidator: validator,
+        requestParameters: Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true])),
+      });
+      acknowledgeMethodAuthorization(method, route);
+    }
+
+    // WAF ----------------------------------------------------------------------------------------
+    const webAcl = new CfnWebACL(scope, 'WebAcl', {
+      name: `tongban-${stage}-api`,
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility(`tongban-${stage}-api`),
+      rules: [
+        {
+          name: 'aws-common-rule-set',
+          priority: 0,
+          overrideAction: { none: {} },
+          statement: {
+            managedRuleGroupStatement: {
+              vendorName: 'AWS',
+              name: 'AWSManagedRulesCommonRuleSet',
+              // A complete service guide (materials, legal basis, process…) is legitimately larger
+              // than the rule set's 8 KB body limit: count such requests instead of blocking them.
+              // API Gateway still caps payloads at 10 MB and the handlers validate every field.
+              ruleActionOverrides: [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }],
+            },
+          },
+          visibilityConfig: visibility('aws-common-rule-set'),
+        },
+        {
+          name: 'rate-limit-per-ip',
+          priority: 1,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: WAF_RATE_LIMIT_PER_5_MIN, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+          visibilityConfig: visibility('rate-limit-per-ip'),
+        },
+      ],
+    });
+    new CfnWebACLAssociation(scope, 'WebAclAssociation', { resourceArn: api.deploymentStage.stageArn, webAclArn: webAcl.attrArn });
+  }
+
+  /**
+   * The URL of a public route of this API (the archive function reads the JWKS, `sealKeys`). Built
+   * from the REST API's id and the stage name rather than from `api.url`, which refers to the stage
+   * resource: the stage waits for the deployment, the deployment for the methods, the methods for the
+   * functions, and a function that is given this URL may be one of those (or invoked by one) — a
+   * dependency cycle. The REST API resource itself depends on none of them.
+   */
+  publicRouteUrl(operationId: string, stage: string): string {
+    const route = ROUTES.find((r) => r.operationId === operationId);
+    if (route === undefined || route.auth !== 'public') throw new Error(`the route table has no public ${operationId} route`);
+    const stack = Stack.of(this.api);
+    return `https://${this.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stage}${route.path}`;
+  }
+}
+
+/** Public routes have no authorisation by design; IAM routes use SigV4 instead of Cognito. */
+function acknowledgeMethodAuthorization(method: Method, route: RouteSpec): void {
+  if (route.auth === 'public') {
+    const data = PUBLIC_ROUTE_DATA[route.operationId];
+    if (data === undefined) {
+      throw new Error(
+        `public route ${route.method} ${route.path} (${route.operationId}): say in the ${route.function} function's manifest (publicRoutes) what it reads and returns`,
+      );
+    }
+    const why = `${route.method} ${route.path} (${route.operationId}) is public by design: ${route.summary}. ${data}`;
+    Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason: why }, { id: 'AwsSolutions-COG4', reason: why });
+  } else {
+    Validations.of(method).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason:
+        'Callers are systems (departments, channels, reviewers, auditors) with AWS identities, not people signing in to a user pool: the method uses IAM (SigV4) authorisation, and each principal role may invoke only the routes of its platform role.',
+    });
+  }
+}
+
+function accessLogFormat(): AccessLogFormat {
+  const f = AccessLogField;
+  return AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: f.contextRequestId(),
+      extendedRequestId: f.contextExtendedRequestId(),
+      requestTime: f.contextRequestTime(),
+      ip: f.contextIdentitySourceIp(),
+      userAgent: f.contextIdentityUserAgent(),
+      accountId: f.contextIdentityAccountId(),
+      caller: f.contextIdentityCaller(),
+      userArn: f.contextIdentityUserArn(),
+      httpMethod: f.contextHttpMethod(),
+      resourcePath: f.contextResourcePath(),
+      path: f.contextPath(),
+      protocol: f.contextProtocol(),
+      status: f.contextStatus(),
+      responseLength: f.contextResponseLength(),
+      responseLatency: f.contextResponseLatency(),
+      integrationLatency: f.contextIntegrationLatency(),
+      integrationStatus: f.contextIntegrationStatus(),
+      errorMessage: f.contextErrorMessage(),
+      wafStatus: f.contextWafResponseCode(),
+      xrayTraceId: f.contextXrayTraceId(),
+    }),
+  );
+}
+
+function visibility(metricName: string): CfnWebACL.VisibilityConfigProperty {
+  return { cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true };
+}

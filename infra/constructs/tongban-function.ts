@@ -1,0 +1,291 @@
+// One Lambda function of the platform, built from its manifest (functions/<name>/manifest.ts): its
+// log group, its own role holding exactly the manifest's grants (and the KMS actions they bring with
+// them), its environment and limits, the function itself, and the acknowledgements of the wildcards
+// its grants need. Every function is built here, so every one is bundled, deployed, logged and traced
+// the same way (infra/lambda-bundling.ts, Powertools' environment).
+//
+// Its resources go into the stack's own scope, with the ids they have always had (`<Name>Function`,
+// `<Name>FunctionRole`, `<Name>Logs`): a resource whose logical id changes is replaced on deploy,
+// which for the roles with fixed names would clash with the old one.
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import type { FunctionManifest, MaterialsArea, TableName } from '../../functions/manifest.ts';
+import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
+import { CASES_TABLE, ITEMS_TABLE, indexNames } from '../../shared/adapters/table-layout.ts';
+import type { SealKeySpecName, TongbanConfig } from '../config.ts';
+import { ARCHIVE_FUNCTION, FIXED_ROLE_FUNCTIONS, KMS_SIGNING_ALGORITHM_OF_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
+import {
+  KEY_OBJECT_READ_ACTIONS,
+  KEY_OBJECT_WRITE_ACTIONS,
+  KEY_READ_ACTIONS,
+  KEY_STATE_MACHINE_ACTIONS,
+  KEY_WRITE_ACTIONS,
+  MATERIALS_MAX_BYTES,
+  TABLE_WRITE_ACTIONS,
+} from '../function-access.ts';
+import { DEPS_LOCK_FILE, LAMBDA_BUNDLING, PROJECT_ROOT, functionEntry } from '../lambda-bundling.ts';
+import { ARCHIVE_BUNDLES_PREFIX } from '../stacks/data-stack.ts';
+import type { Wildcard } from './nag.ts';
+import { acknowledgeResolvedWildcards, pascal } from './nag.ts';
+import type { SealKeys } from './seal-keys.ts';
+
+/** What the functions are granted on: the data stack's tables, buckets and keys. */
+export interface DataResources {
+  itemsTable: ITable;
+  directoryTable: ITable;
+  casesTable: ITable;
+  /** The key encrypting the tables and the materials bucket. */
+  dataKey: IKey;
+  /** Application materials (SSE-KMS with `dataKey`). */
+  materialsBucket: IBucket;
+  /** The departments' seal keys, whose policies name the sealing and seals roles by their fixed names. */
+  sealKeys: SealKeys;
+  /** The e-archive (SSE-KMS with `archiveKey`). */
+  archiveBucket: IBucket;
+  archiveKey: IKey;
+  /** The archive seal key, whose policy names the archive and seals roles by their fixed names. */
+  archiveSealKey: IKey;
+  /** Its key spec (config.sealKeySpec): the archive function signs with its algorithm alone. */
+  archiveSealKeySpec: SealKeySpecName;
+}
+
+/** What a function is built with beside its manifest. */
+export interface FunctionContext {
+  config: TongbanConfig;
+  retention: RetentionDays;
+  data: DataResources;
+  /** The joint-handling state machine and its key, for a function whose manifest grants `joint`. */
+  joint?: { stateMachine: IStateMachine; key: IKey };
+  /** The functions it may invoke (its manifest's `invokes`), by name, with the variable that gives it their names. */
+  invoked: Readonly<Record<string, { function: IFunction; variable: string }>>;
+  /** Its description, when not the manifest's (the API functions say how many routes they serve). */
+  description?: string;
+  /** Its timeout, when shorter than the manifest's (a scheduled run never outlasts its interval). */
+  timeout?: Duration;
+  deadLetterQueue?: IQueue;
+}
+
+/** The function of `manifest` in `scope` (the stack). */
+export function tongbanFunction(scope: Construct, manifest: FunctionManifest, context: FunctionContext): NodejsFunction {
+  const { name } = manifest;
+  const { config, data } = context;
+  const id = pascal(name);
+  const logGroup = new LogGroup(scope, `${id}Logs`, { retention: context.retention, removalPolicy: RemovalPolicy.RETAIN });
+  // Our own role instead of the AWSLambdaBasicExecutionRole managed policy: logs only to this
+  // function's log group, which exists already (no logs:CreateLogGroup). The seal and archive keys'
+  // policies name the sealing, seals and archive roles by their fixed names.
+  const role = new Role(scope, `${id}FunctionRole`, {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    description: `Tongban ${config.stage}: the ${name} function`,
+    ...(FIXED_ROLE_FUNCTIONS.includes(name) ? { roleName: functionRoleName(config.stage, name) } : {}),
+  });
+  logGroup.grantWrite(role);
+
+  const environment: Record<string, string> = {
+    POWERTOOLS_SERVICE_NAME: 'tongban',
+    POWERTOOLS_METRICS_NAMESPACE: 'Tongban',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+  const grant = (statement: PolicyStatement) => role.addToPrincipalPolicy(statement);
+  const keyActions = new Set<string>();
+  const wildcards: Wildcard[] = [];
+
+  grantTables(manifest, data, environment, grant, keyActions);
+  grantMaterials(manifest, data, environment, grant, keyActions, wildcards);
+  if (manifest.archive !== undefined) {
+    if (data.archiveBucket.encryptionKey !== data.archiveKey) throw new Error('the archive bucket must be encrypted with the archive key (DataResources.archiveKey)');
+    environment.ARCHIVE_BUCKET = data.archiveBucket.bucketName;
+    const bundles = data.archiveBucket.arnForObjects(`${ARCHIVE_BUNDLES_PREFIX}*`);
+    grant(new PolicyStatement({ actions: [...manifest.archive.bucket], resources: [data.archiveBucket.bucketArn] }));
+    grant(new PolicyStatement({ actions: [...manifest.archive.bundles], resources: [bundles] }));
+    grant(
+      new PolicyStatement({ actions: [...manifest.archive.key], resources: [data.archiveKey.keyArn], conditions: { StringEquals: { 'kms:ViaService': s3ViaService(scope) } } }),
+    );
+    wildcards.push({ objects: bundles, reason: manifest.archive.wildcardReason });
+  }
+  const calendar = manifest.calendar ?? [];
+  if (calendar.length > 0) {
+    environment.ITEMS_TABLE = data.itemsTable.tableName;
+    grant(
+      new PolicyStatement({
+        actions: [...calendar],
+        resources: [data.itemsTable.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [ITEMS_TABLE.calendarPartition] } },
+      }),
+    );
+    KEY_READ_ACTIONS.forEach((a) => keyActions.add(a));
+    if (calendar.includes('dynamodb:PutItem')) KEY_WRITE_ACTIONS.forEach((a) => keyActions.add(a));
+  }
+  const joint = manifest.joint ?? [];
+  if (joint.length > 0) {
+    if (context.joint === undefined) throw new Error(`${name}: the function is built without the joint-handling state machine`);
+    environment.JOINT_STATE_MACHINE_ARN = context.joint.stateMachine.stateMachineArn;
+    grant(new PolicyStatement({ actions: [...joint], resources: [context.joint.stateMachine.stateMachineArn] }));
+    // The state machine is encrypted with its own key (JointHandling).
+    grant(new PolicyStatement({ actions: [...KEY_STATE_MACHINE_ACTIONS], resources: [context.joint.key.keyArn] }));
+  }
+  grantSealKeys(manifest, data, grant);
+  for (const target of manifest.invokes ?? []) {
+    const invoked = context.invoked[target];
+    if (invoked === undefined) throw new Error(`${name}: invokes ${target}, which is built after it or not at all`);
+    environment[invoked.variable] = invoked.function.functionName;
+    // The function itself (unqualified), not `:*`: it is invoked by name, never by version or alias.
+    grant(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [invoked.function.functionArn] }));
+  }
+  if (wildcards.length > 0) acknowledgeResolvedWildcards(role.node.findChild('DefaultPolicy'), wildcards);
+  Object.assign(environment, manifest.environment?.(config) ?? {});
+  if (keyActions.size > 0) grant(new PolicyStatement({ actions: [...keyActions], resources: [data.dataKey.keyArn] }));
+
+  const fn = new NodejsFunction(scope, `${id}Function`, {
+    description: `Tongban ${config.stage}: ${context.description ?? manifest.description}`,
+    entry: functionEntry(name),
+    handler: 'handler',
+    projectRoot: PROJECT_ROOT,
+    depsLockFilePath: DEPS_LOCK_FILE,
+    runtime: Runtime.NODEJS_22_X,
+    architecture: Architecture.ARM_64,
+    memorySize: manifest.limits.memoryMb ?? 512,
+    timeout: context.timeout ?? Duration.seconds(manifest.limits.timeoutSeconds),
+    tracing: Tracing.ACTIVE,
+    logGroup,
+    role,
+    environment,
+    bundling: LAMBDA_BUNDLING,
+    ...(manifest.limits.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: manifest.limits.reservedConcurrency } : {}),
+    ...(context.deadLetterQueue !== undefined ? { deadLetterQueue: context.deadLetterQueue } : {}),
+  });
+  // On the function resource itself, not on what may later be added under it (its async invoke config).
+  Validations.of(fn.node.defaultChild!).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason:
+      'nodejs22.x is the runtime the design fixes and the code is tested for (it must also run on the Node 20 of the embedded runtime); moving to a newer Node runtime is a deliberate, tested upgrade, not an automatic one.',
+  });
+  Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so AWS requires Resource "*" for them. Every other statement of this policy names its table, index, key, log group, queue, function or bucket prefix.',
+  });
+  return fn;
+}
+
+type Grant = (statement: PolicyStatement) => void;
+
+/** The manifest's table grants: item actions on each table, Query on the indexes it names; the table's name in the environment. */
+function grantTables(manifest: FunctionManifest, data: DataResources, environment: Record<string, string>, grant: Grant, keyActions: Set<string>): void {
+  const tables: Record<TableName, { table: ITable; variable: string; indexes: readonly string[] }> = {
+    items: { table: data.itemsTable, variable: 'ITEMS_TABLE', indexes: indexNames(ITEMS_TABLE) },
+    directory: { table: data.directoryTable, variable: 'DIRECTORY_TABLE', indexes: [] },
+    cases: { table: data.casesTable, variable: 'CASES_TABLE', indexes: indexNames(CASES_TABLE) },
+  };
+  for (const [tableName, access] of Object.entries(manifest.tables ?? {}) as [TableName, NonNullable<FunctionManifest['tables']>[TableName]][]) {
+    if (access === undefined) continue;
+    const { table, variable, indexes } = tables[tableName];
+    environment[variable] = table.tableName;
+    grant(new PolicyStatement({ actions: [...access.actions], resources: [table.tableArn] }));
+    const unknown = (access.indexes ?? []).filter((ix) => !indexes.includes(ix));
+    if (unknown.length > 0) throw new Error(`${manifest.name}: no index ${unknown.join(', ')} in the ${tableName} table's layout`);
+    if (access.indexes !== undefined && access.indexes.length > 0) {
+      grant(new PolicyStatement({ actions: ['dynamodb:Query'], resources: access.indexes.map((ix) => `${table.tableArn}/index/${ix}`) }));
+    }
+    KEY_READ_ACTIONS.forEach((a) => keyActions.add(a));
+    if (access.actions.some((a) => TABLE_WRITE_ACTIONS.has(a))) KEY_WRITE_ACTIONS.forEach((a) => keyActions.add(a));
+  }
+}
+
+const MATERIALS_PREFIXES: Record<MaterialsArea, string> = { uploads: MATERIALS_BUCKET.uploadsPrefix, cases: MATERIALS_BUCKET.casesPrefix };
+
+/**
+ * The manifest's grants in the materials bucket: the object actions under each area, and s3:ListBucket
+ * on the whole bucket (`listAnywhere`) or conditioned on the prefixes of the areas that hold it.
+ */
+function grantMaterials(manifest: FunctionManifest, data: DataResources, environment: Record<string, string>, grant: Grant, keyActions: Set<string>, wildcards: Wildcard[]): void {
+  const materials = manifest.materials;
+  const areas = Object.entries(materials?.areas ?? {}) as [MaterialsArea, NonNullable<NonNullable<FunctionManifest['materials']>['areas'][MaterialsArea]>][];
+  if (materials === undefined || areas.length === 0) return;
+  if (data.materialsBucket.encryptionKey !== data.dataKey) throw new Error('the materials bucket must be encrypted with the data key (DataResources.dataKey)');
+  environment.MATERIALS_BUCKET = data.materialsBucket.bucketName;
+  if (materials.presignsUploads) environment.MATERIALS_MAX_BYTES = String(MATERIALS_MAX_BYTES);
+  const listed: string[] = [];
+  for (const [area, { actions, wildcardReason }] of areas) {
+    const objectActions = actions.filter((a) => a !== 's3:ListBucket');
+    const objects = data.materialsBucket.arnForObjects(`${MATERIALS_PREFIXES[area]}*`);
+    grant(new PolicyStatement({ actions: objectActions, resources: [objects] }));
+    if (actions.includes('s3:ListBucket')) listed.push(`${MATERIALS_PREFIXES[area]}*`);
+    if (objectActions.includes('s3:PutObject')) KEY_OBJECT_WRITE_ACTIONS.forEach((a) => keyActions.add(a));
+    if (objectActions.includes('s3:GetObject')) KEY_OBJECT_READ_ACTIONS.forEach((a) => keyActions.add(a));
+    wildcards.push({ objects, reason: wildcardReason });
+  }
+  if (listed.length > 0) {
+    grant(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [data.materialsBucket.bucketArn],
+        ...(materials.listAnywhere ? {} : { conditions: { StringLike: { 's3:prefix': listed.length === 1 ? listed[0]! : listed } } }),
+      }),
+    );
+  }
+}
+
+/**
+ * The manifest's seal-key grants — kms:Sign on the active seal keys, each with its own signing
+ * algorithm; kms:GetPublicKey on every key — and on the archive seal key (kms:Sign with its
+ * algorithm, kms:GetPublicKey). Only a function the keys' policies name may hold each
+ * (SEAL_FUNCTIONS, ARCHIVE_FUNCTION), or the grant would be refused by the keys themselves.
+ */
+function grantSealKeys(manifest: FunctionManifest, data: DataResources, grant: Grant): void {
+  const { name } = manifest;
+  const actions = manifest.sealKeys ?? [];
+  const archive = manifest.archiveSealKey ?? [];
+  if (actions.includes('kms:Sign')) {
+    if (name !== SEAL_FUNCTIONS.signer) throw new Error(`${name}: the seal keys let the ${SEAL_FUNCTIONS.signer} function alone sign`);
+    const active = data.sealKeys.keys.filter((k) => k.active);
+    for (const spec of new Set(active.map((k) => k.seal.keySpec))) {
+      grant(
+        new PolicyStatement({
+          actions: ['kms:Sign'],
+          resources: active.filter((k) => k.seal.keySpec === spec).map((k) => k.key.keyArn),
+          conditions: { StringEquals: { 'kms:SigningAlgorithm': KMS_SIGNING_ALGORITHM_OF_SPEC[spec] } },
+        }),
+      );
+    }
+  }
+  if (archive.includes('kms:Sign')) {
+    if (name !== ARCHIVE_FUNCTION) throw new Error(`${name}: the archive seal key lets the ${ARCHIVE_FUNCTION} function alone sign`);
+    grant(
+      new PolicyStatement({
+        actions: ['kms:Sign'],
+        resources: [data.archiveSealKey.keyArn],
+        conditions: { StringEquals: { 'kms:SigningAlgorithm': KMS_SIGNING_ALGORITHM_OF_SPEC[data.archiveSealKeySpec] } },
+      }),
+    );
+  }
+  const publicKeys: string[] = [];
+  if (actions.includes('kms:GetPublicKey')) {
+    if (name !== SEAL_FUNCTIONS.publisher) throw new Error(`${name}: the seal keys let the ${SEAL_FUNCTIONS.publisher} function alone read their public keys`);
+    publicKeys.push(...data.sealKeys.keys.map((k) => k.key.keyArn));
+  }
+  if (archive.includes('kms:GetPublicKey')) {
+    if (name !== SEAL_FUNCTIONS.publisher && name !== ARCHIVE_FUNCTION) {
+      throw new Error(`${name}: the archive seal key lets the ${ARCHIVE_FUNCTION} and ${SEAL_FUNCTIONS.publisher} functions alone read its public key`);
+    }
+    publicKeys.push(data.archiveSealKey.keyArn);
+  }
+  if (publicKeys.length > 0) grant(new PolicyStatement({ actions: ['kms:GetPublicKey'], resources: publicKeys }));
+}
+
+/** `kms:ViaService` of a KMS call S3 makes on the caller's behalf, in this stack's region and partition (amazonaws.com, or amazonaws.com.cn in China). */
+export function s3ViaService(scope: Construct): string {
+  return `s3.${Stack.of(scope).region}.${Stack.of(scope).urlSuffix}`;
+}
