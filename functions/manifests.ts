@@ -15,7 +15,7 @@ export const MANIFESTS = { platform, catalogue, cases, seals, sweep, joint, seal
 
 /** Every Lambda function of the app: the route table's and the ones no route invokes. */
 export type LambdaName = keyof typeof MANIFESTS;
-export const LAMBDA_NAMES = Object.keys(MANIFESTS) as LambdaName[];
+export const LAMBDA_NAMES: readonly LambdaName[] = Object.values(MANIFESTS).map((m) => m.name);
 
 /** The same, each read as a FunctionManifest (every field, declared or not). */
 export const FUNCTION_MANIFESTS: Readonly<Record<LambdaName, FunctionManifest>> = MANIFESTS;

@@ -5,7 +5,12 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import S3rver from 's3rver';
 
-/** s3rver's fixed credentials: it checks signatures made with them. */
+/**
+ * s3rver's fixed credentials. It wants this access key id but does not verify SigV4 signatures (3.7.1:
+ * "Signature version 4 calculation is unimplemented"); its maintained fork, @20minutes/s3rver, does,
+ * but canonicalises bucket-level paths without their trailing slash (ListObjectsV2, HeadBucket and
+ * DeleteObjects fail every signature), and 5.x needs Node 24: so 3.7.1 stays.
+ */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 /** s3rver on a free port, persisted under `directory`, with `buckets` created if missing. */

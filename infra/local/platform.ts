@@ -115,8 +115,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
 
     Object.assign(process.env, {
       AWS_REGION: region,
-      // The embedded runtime's own identity towards its stand-ins: s3rver checks signatures made with
-      // its fixed key pair; dynalite and the KMS signer accept any.
+      // The embedded runtime's own identity towards its stand-ins: s3rver wants its fixed access key
+      // id (it does not verify SigV4 signatures: README, Embedded vs AWS); dynalite and the KMS signer
+      // accept any.
       AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,

@@ -114,7 +114,7 @@ export function embeddedCounterparts(synth: Synthesised, platform: Pick<RunningP
 /**
  * What a function is given beside its stack's environment to reach the local stand-ins: the region,
  * the endpoints (AWS_ENDPOINT_URL_<SERVICE>, as the embedded handlers have them), the credentials
- * Lambda would give its role (s3rver checks signatures made with its own), and the X-Ray daemon's
+ * Lambda would give its role (s3rver wants its own access key id), and the X-Ray daemon's
  * address (Lambda's is not on loopback: a socket of the caller's, or a closed port).
  */
 export function localServiceEnvironment(platform: Pick<RunningPlatform, 'region' | 'services'>, xrayDaemon = '127.0.0.1:2000'): Record<string, string> {
