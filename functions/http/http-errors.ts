@@ -1,5 +1,7 @@
 // The one place where domain errors become HTTP responses.
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { GatewayError, GatewayErrorCode } from '../../shared/contracts/gateway-errors.ts';
+import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
 import type { ErrorKind } from '../../shared/domain/errors.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
 
@@ -13,6 +15,17 @@ const STATUS: Record<ErrorKind, number> = {
   // The request is fine but the platform cannot compute it yet (e.g. next year's calendar is not loaded).
   unavailable: 422,
 };
+
+const KIND_OF_STATUS: Record<number, ErrorKind> = { 403: 'unauthenticated', 404: 'not-found', 413: 'too-large' };
+
+/**
+ * A refusal of the gateway's registry (shared/contracts/gateway-errors.ts) as a DomainError, with a
+ * more specific English message when there is one: what the embedded gateway and the edge answer.
+ */
+export function gatewayError(code: GatewayErrorCode, message?: string, field?: string): DomainError {
+  const e: GatewayError = GATEWAY_ERRORS[code];
+  return new DomainError({ code, kind: KIND_OF_STATUS[e.status] ?? 'invalid', messageZh: e.messageZh, message: message ?? e.message, ...(field ? { field } : {}) });
+}
 
 export interface ErrorBody {
   error: {

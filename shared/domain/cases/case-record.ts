@@ -2,13 +2,13 @@
 // acceptance, a pause — produces the case's next state and one immutable history entry; the entries
 // are hash-chained per case, so a history that was edited, cut or reordered no longer verifies
 // (case-history.ts). The state is a snapshot for reading and indexing; the history is the record.
+import type { CaseStatus, FindingKind, JsonValue, SpecialProcedure, SupervisionMark } from '../../contracts/case-vocabulary.ts';
 import type { Role } from '../../contracts/directory.ts';
 import type { ClockPause } from './legal-clock.ts';
 
-/** Statuses a case passes through. `FINAL_STATUSES` end it; see case-lifecycle.ts for the graph. */
-export type CaseStatus = 'received' | 'supplement-requested' | 'accepted' | 'opinions-complete' | 'refused' | 'decided' | 'withdrawn';
-
-export const CASE_STATUSES: readonly CaseStatus[] = ['received', 'supplement-requested', 'accepted', 'opinions-complete', 'refused', 'decided', 'withdrawn'];
+// The statuses, special procedures and supervision findings are the wire's words (shared/contracts).
+export { CASE_STATUSES, FINDING_KINDS, SPECIAL_PROCEDURES } from '../../contracts/case-vocabulary.ts';
+export type { CaseStatus, FindingKind, JsonValue, SpecialProcedure, SupervisionMark };
 
 /** What a status is called in Chinese: in refusals, and wherever a case is shown to people. */
 export const CASE_STATUS_ZH: Readonly<Record<CaseStatus, string>> = {
@@ -58,13 +58,6 @@ export type CaseAction =
  */
 export type CaseEventType = 'file' | CaseAction | 'complete-deadlines';
 
-/**
- * Special procedures whose time does not count towards the time limits (行政许可法 Art. 45,
- * 002 §16, 004 §19): 现场勘验, 听证, 检验检测, 专家评审, 公示, 招标拍卖, 检疫.
- */
-export const SPECIAL_PROCEDURES = ['site-inspection', 'hearing', 'testing', 'expert-review', 'public-notice', 'tender-auction', 'quarantine'] as const;
-export type SpecialProcedure = (typeof SPECIAL_PROCEDURES)[number];
-
 export const SPECIAL_PROCEDURE_ZH: Record<SpecialProcedure, string> = {
   'site-inspection': '现场勘验',
   hearing: '听证',
@@ -74,8 +67,6 @@ export const SPECIAL_PROCEDURE_ZH: Record<SpecialProcedure, string> = {
   'tender-auction': '招标拍卖',
   quarantine: '检疫',
 };
-
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 export type Applicant =
   { kind: 'person'; residentId: string; name: string; phone: string } | { kind: 'organisation'; creditCode: string; name: string; contact: { name: string; phone: string } };
@@ -227,16 +218,6 @@ export interface JointTask {
   missingOn?: string;
   opinion?: { outcome: 'agree' | 'disagree'; reasons: string[]; attachments: Record<string, CaseMaterial>; on: string; by: string };
 }
-
-export type SupervisionMark = 'overdue' | 'violation';
-
-/**
- * A supervision finding besides the time limits' marks: a special procedure running past the length
- * it stated (行政许可法 Art. 45, 004 §19), a pre-review opinion not given within its 2 working days
- * (001 §14, 004 §18), 容缺 materials not delivered by their due day (004 §18).
- */
-export type FindingKind = 'procedure-overrun' | 'pre-review-late' | 'materials-late';
-export const FINDING_KINDS: readonly FindingKind[] = ['procedure-overrun', 'pre-review-late', 'materials-late'];
 
 export interface CaseFinding {
   kind: FindingKind;
