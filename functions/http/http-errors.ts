@@ -2,7 +2,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { GatewayError, GatewayErrorCode } from '../../shared/contracts/gateway-errors.ts';
 import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
-import type { ErrorKind } from '../../shared/domain/errors.ts';
+import type { ErrorCode, ErrorKind } from '../../shared/domain/errors.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
 
 const STATUS: Record<ErrorKind, number> = {
@@ -14,6 +14,7 @@ const STATUS: Record<ErrorKind, number> = {
   'too-large': 413,
   // The request is fine but the platform cannot compute it yet (e.g. next year's calendar is not loaded).
   unavailable: 422,
+  internal: 500,
 };
 
 const KIND_OF_STATUS: Record<number, ErrorKind> = { 403: 'unauthenticated', 404: 'not-found', 413: 'too-large' };
@@ -29,7 +30,7 @@ export function gatewayError(code: GatewayErrorCode, message?: string, field?: s
 
 export interface ErrorBody {
   error: {
-    code: string;
+    code: ErrorCode;
     message: string;
     messageZh: string;
     field?: string;

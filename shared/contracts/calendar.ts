@@ -3,6 +3,7 @@
 // among them, are the domain's: calendarYearSchema refines this one, and the platform function's edge
 // checks a load with it), and what is kept of each load.
 import { z } from 'zod';
+import type { ErrorCode } from './error-codes.ts';
 import { isIsoDate } from './iso-date.ts';
 
 const date = z.iso.date();
@@ -81,4 +82,4 @@ export const CalendarLoadResultSchema = z
   .meta({ id: 'CalendarLoadResult' });
 
 /** A document that breaks the format or its rules (a statutory holiday worked…) is refused at the edge: VALIDATION_FAILED with the field. */
-export const CALENDAR_LOAD_ERRORS = ['CALENDAR_YEAR_MISMATCH', 'CALENDAR_VERSION_CONFLICT'] as const;
+export const CALENDAR_LOAD_ERRORS = ['CALENDAR_YEAR_MISMATCH', 'CALENDAR_VERSION_CONFLICT'] as const satisfies readonly ErrorCode[];

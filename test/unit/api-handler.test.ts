@@ -538,17 +538,18 @@ describe('schema validation', () => {
 });
 
 describe('outcomes of the operation', () => {
+  // A registered code of each kind (the raisers take no other); the edge reads the kind, never the code.
   it.each([
-    ['conflict', 409],
-    ['not-found', 404],
-    ['forbidden', 403],
-    ['invalid', 400],
-    ['unavailable', 422],
-  ] as const)('maps a DomainError of kind %s to %i with code, message, messageZh and field', async (kind, status) => {
+    ['conflict', 409, 'ITEM_ILLEGAL_TRANSITION'],
+    ['not-found', 404, 'ITEM_NOT_FOUND'],
+    ['forbidden', 403, 'ITEM_DEPARTMENT_FORBIDDEN'],
+    ['invalid', 400, 'ITEM_FEE_BASIS_MISSING'],
+    ['unavailable', 422, 'DEADLINE_CALENDAR_MISSING'],
+  ] as const)('maps a DomainError of kind %s to %i with code, message, messageZh and field', async (kind, status, code) => {
     // Prepare
     const { call } = catalogue({
       createItem: async () => {
-        throw new DomainError({ code: 'SOME_RULE', kind, message: 'english text', messageZh: '中文说明', field: 'guide.name' });
+        throw new DomainError({ code, kind, message: 'english text', messageZh: '中文说明', field: 'guide.name' });
       },
     });
 
@@ -557,7 +558,7 @@ describe('outcomes of the operation', () => {
 
     // Assess
     expect(res.statusCode).toBe(status);
-    expect(errorOf(res)).toEqual({ code: 'SOME_RULE', message: 'english text', messageZh: '中文说明', field: 'guide.name', requestId: 'r-42' });
+    expect(errorOf(res)).toEqual({ code, message: 'english text', messageZh: '中文说明', field: 'guide.name', requestId: 'r-42' });
   });
 
   it('answers 500 INTERNAL_ERROR when the directory cannot be read, and calls nothing', async () => {

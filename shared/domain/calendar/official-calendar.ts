@@ -14,7 +14,8 @@
 // an esbuild bundle (--platform=node --format=esm) all load it; Node itself accepts `with` from 20.10.
 
 import { CalendarYearDocumentSchema } from '../../contracts/calendar.ts';
-import { DomainError, invalid } from '../errors.ts';
+import type { DomainError } from '../errors.ts';
+import { invalid, unavailable } from '../errors.ts';
 import { assertIsoDate, dayNumber, fromDayNumber, isIsoDate, weekday } from './china-date.ts';
 import { STATUTORY_YEARS, statutoryDaysOff } from './statutory-holidays.ts';
 import cn2026 from './data/cn-2026.json' with { type: 'json' };
@@ -318,12 +319,11 @@ interface YearIndex {
 }
 
 function calendarMissing(year: number): DomainError {
-  return new DomainError({
-    code: 'DEADLINE_CALENDAR_MISSING',
-    kind: 'unavailable',
-    messageZh: `尚未载入${year}年的法定节假日安排，无法计算工作日`,
-    message: `no official holiday calendar is loaded for ${year}, and its statutory holidays are not known here; working days cannot be computed`,
-  });
+  return unavailable(
+    'DEADLINE_CALENDAR_MISSING',
+    `尚未载入${year}年的法定节假日安排，无法计算工作日`,
+    `no official holiday calendar is loaded for ${year}, and its statutory holidays are not known here; working days cannot be computed`,
+  );
 }
 
 function deepFreeze<T>(value: T): T {
