@@ -348,8 +348,11 @@ export const AcceptRequestSchema = z
   .strict()
   .meta({ id: 'AcceptRequest' });
 
+/** One problem a supplement request names: `material` is a material name of the guide, or `form` for the application form itself. */
+export const SupplementProblemSchema = z.object({ material: text(200), problem: text(1000) }).strict();
+
 export const SupplementRequestRequestSchema = z
-  .object({ baseVersion, problems: z.array(z.object({ material: text(200), problem: text(1000) }).strict()).max(100) })
+  .object({ baseVersion, problems: z.array(SupplementProblemSchema).max(100) })
   .strict()
   .meta({ id: 'SupplementRequestRequest', description: '一次性告知: every problem at once' });
 
