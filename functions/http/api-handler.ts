@@ -10,8 +10,7 @@ import { routesOf } from '../../shared/contracts/routes.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { requireRole, resolveCaller } from '../../shared/domain/access/caller.ts';
 import { DomainError, invalid } from '../../shared/domain/errors.ts';
-import { gatewayError } from '../../shared/contracts/gateway-errors.ts';
-import { errorResponse, internalError, jsonResponse } from './http-errors.ts';
+import { errorResponse, gatewayError, internalError, jsonResponse } from './http-errors.ts';
 import { observability, observed } from './observability.ts';
 
 /** Bodies larger than this are refused before parsing (a service guide is a few KiB). */
@@ -56,14 +55,21 @@ export interface RequestOf<R> {
 /** One operation per route of function `F`, by operation id, each typed by its route. */
 export type OperationsOf<F extends FunctionName> = { [R in RouteOf<F> as R['operationId']]: (req: RequestOf<R>) => Promise<unknown> };
 
-export interface ApiHandlerOptions {
+export interface ApiHandlerOptions<F extends FunctionName> {
   directory?: () => Promise<Directory>;
+  /**
+   * The domain's own rules over a route's body, where the route's schema holds its shape only (the
+   * wire's schemas import no domain code): a refinement of that schema, which the edge checks the body
+   * with in its place — refused alike, VALIDATION_FAILED with the field and every issue.
+   */
+  bodyRules?: { [R in RouteOf<F> as R['operationId']]?: R extends { readonly body: infer S extends z.ZodType } ? z.ZodType<z.output<S>> : never };
 }
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-export function apiHandler<F extends FunctionName>(fn: F, operations: NoInfer<OperationsOf<F>>, options: ApiHandlerOptions = {}): ApiHandler {
+export function apiHandler<F extends FunctionName>(fn: F, operations: NoInfer<OperationsOf<F>>, options: NoInfer<ApiHandlerOptions<F>> = {}): ApiHandler {
   const routes = routesOf(fn);
+  const bodyRules: Partial<Record<string, z.ZodType>> = options.bodyRules ?? {};
   // Looked up by the route's operation id at run time (the types have paired each with its route).
   const operationOf = (operationId: string): unknown => Reflect.get(operations, operationId);
   for (const r of routes) {
@@ -98,7 +104,7 @@ export function apiHandler<F extends FunctionName>(fn: F, operations: NoInfer<Op
         requestId,
         params: parse(route.params, event.pathParameters ?? {}, 'path'),
         query: parse(route.query, event.queryStringParameters ?? {}, 'query'),
-        body: route.body ? parse(route.body, parseJsonBody(event), 'body') : undefined,
+        body: route.body ? parse(bodyRules[route.operationId] ?? route.body, parseJsonBody(event), 'body') : undefined,
         headers: checkedHeaders(route, event),
       };
       const operation = operationOf(route.operationId);

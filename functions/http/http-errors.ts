@@ -1,6 +1,8 @@
 // The one place where domain errors become HTTP responses.
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { ErrorKind } from '../../shared/domain/errors.ts';
+import type { GatewayError, GatewayErrorCode } from '../../shared/contracts/gateway-errors.ts';
+import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
+import type { ErrorCode, ErrorKind } from '../../shared/domain/errors.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
 
 const STATUS: Record<ErrorKind, number> = {
@@ -12,11 +14,23 @@ const STATUS: Record<ErrorKind, number> = {
   'too-large': 413,
   // The request is fine but the platform cannot compute it yet (e.g. next year's calendar is not loaded).
   unavailable: 422,
+  internal: 500,
 };
+
+const KIND_OF_STATUS: Record<number, ErrorKind> = { 403: 'unauthenticated', 404: 'not-found', 413: 'too-large' };
+
+/**
+ * A refusal of the gateway's registry (shared/contracts/gateway-errors.ts) as a DomainError, with a
+ * more specific English message when there is one: what the embedded gateway and the edge answer.
+ */
+export function gatewayError(code: GatewayErrorCode, message?: string, field?: string): DomainError {
+  const e: GatewayError = GATEWAY_ERRORS[code];
+  return new DomainError({ code, kind: KIND_OF_STATUS[e.status] ?? 'invalid', messageZh: e.messageZh, message: message ?? e.message, ...(field ? { field } : {}) });
+}
 
 export interface ErrorBody {
   error: {
-    code: string;
+    code: ErrorCode;
     message: string;
     messageZh: string;
     field?: string;

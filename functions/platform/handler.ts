@@ -8,7 +8,7 @@ import { openApiDocument } from '../../shared/contracts/openapi.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 import { chinaDate } from '../../shared/domain/calendar/china-date.ts';
 import { CalendarService } from '../../shared/domain/calendar/calendar-service.ts';
-import { SHIPPED_CALENDAR_YEARS } from '../../shared/domain/calendar/official-calendar.ts';
+import { SHIPPED_CALENDAR_YEARS, calendarYearSchema } from '../../shared/domain/calendar/official-calendar.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { storedCalendar } from '../http/calendar.ts';
 import { observability } from '../http/observability.ts';
@@ -61,7 +61,8 @@ export function platformHandler(options: { now?: () => Date; calendar?: Calendar
         return loaded;
       },
     },
-    { directory: () => directory.load() },
+    // A year's document is checked at the edge with the calendar's rules, not its shape alone: a statutory holiday worked is VALIDATION_FAILED.
+    { directory: () => directory.load(), bodyRules: { loadCalendarYear: calendarYearSchema } },
   );
 }
 

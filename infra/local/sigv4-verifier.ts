@@ -6,7 +6,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { GatewayErrorCode } from '../../shared/contracts/gateway-errors.ts';
-import { gatewayError } from '../../shared/contracts/gateway-errors.ts';
+import { gatewayError } from '../../functions/http/http-errors.ts';
 import type { DomainError } from '../../shared/domain/errors.ts';
 
 /** API Gateway refuses signatures more than 15 minutes off the server clock (either way). */

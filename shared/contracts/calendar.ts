@@ -1,17 +1,36 @@
 // The official holiday arrangements as the API carries them: a year's document is exactly the file
-// format of shared/domain/calendar/data/ (its schema, with the consistency rules, is the domain's),
-// and what is kept of each load.
+// format of shared/domain/calendar/data/ (its shape here; its consistency rules, the law's holidays
+// among them, are the domain's: calendarYearSchema refines this one, and the platform function's edge
+// checks a load with it), and what is kept of each load.
 import { z } from 'zod';
-import { calendarYearSchema } from '../domain/calendar/official-calendar.ts';
-import { STATUTORY_YEARS } from '../domain/calendar/statutory-holidays.ts';
+import type { ErrorCode } from './error-codes.ts';
+import { isIsoDate } from './iso-date.ts';
 
 const date = z.iso.date();
 
-export const CalendarYearDocumentSchema = calendarYearSchema.meta({
-  id: 'CalendarYear',
-  description:
-    "one year of the State Council's holiday arrangement (国务院办公厅关于YYYY年部分节假日安排的通知): every day off by holiday, the weekend days worked (调休上班); every statutory holiday of 《全国年节及纪念日放假办法》 must be off",
-});
+/** The first and last year whose statutory holidays the platform knows (the revisions from 2008; checked to 2099). */
+export const STATUTORY_YEARS = { first: 2008, last: 2099 } as const;
+
+const isoDateString = () => z.string().refine(isIsoDate, { message: 'not a real calendar date in YYYY-MM-DD form' });
+
+export const CalendarYearDocumentSchema = z
+  .strictObject({
+    year: z.number().int().min(1949).max(9999),
+    source: z.string().trim().min(1),
+    version: z.number().int().positive(),
+    holidays: z.array(
+      z.strictObject({
+        name: z.string().trim().min(1),
+        days: z.array(isoDateString()).min(1),
+      }),
+    ),
+    makeupWorkdays: z.array(isoDateString()),
+  })
+  .meta({
+    id: 'CalendarYear',
+    description:
+      "one year of the State Council's holiday arrangement (国务院办公厅关于YYYY年部分节假日安排的通知): every day off by holiday, the weekend days worked (调休上班); every statutory holiday of 《全国年节及纪念日放假办法》 must be off",
+  });
 
 export const CalendarYearParamsSchema = z
   .object({ year: z.coerce.number().int().min(STATUTORY_YEARS.first).max(STATUTORY_YEARS.last).meta({ description: 'the year, 2008-2099' }) })
@@ -63,4 +82,4 @@ export const CalendarLoadResultSchema = z
   .meta({ id: 'CalendarLoadResult' });
 
 /** A document that breaks the format or its rules (a statutory holiday worked…) is refused at the edge: VALIDATION_FAILED with the field. */
-export const CALENDAR_LOAD_ERRORS = ['CALENDAR_YEAR_MISMATCH', 'CALENDAR_VERSION_CONFLICT'] as const;
+export const CALENDAR_LOAD_ERRORS = ['CALENDAR_YEAR_MISMATCH', 'CALENDAR_VERSION_CONFLICT'] as const satisfies readonly ErrorCode[];

@@ -2,10 +2,8 @@
 // shapes and sizes only; identifiers' checksums, phone numbers and the guide's material rules are the
 // domain's (shared/domain/cases), which answers with specific error codes.
 import { z } from 'zod';
-import { CASE_STATUSES, FINDING_KINDS, SPECIAL_PROCEDURES } from '../domain/cases/case-record.ts';
-import type { JsonValue } from '../domain/cases/case-record.ts';
-import { MAX_CASE_PAGE_SIZE, SUPERVISION_KINDS } from '../domain/cases/case-store.ts';
-import { CASE_NO_PATTERN } from '../domain/identifiers/case-number.ts';
+import type { JsonValue } from './case-vocabulary.ts';
+import { CASE_NO_PATTERN, CASE_STATUSES, FINDING_KINDS, MAX_CASE_PAGE_SIZE, SPECIAL_PROCEDURES, SUPERVISION_KINDS } from './case-vocabulary.ts';
 
 const text = (max: number) => z.string().max(max);
 export const JsonValueSchema: z.ZodType<JsonValue> = z
@@ -350,8 +348,11 @@ export const AcceptRequestSchema = z
   .strict()
   .meta({ id: 'AcceptRequest' });
 
+/** One problem a supplement request names: `material` is a material name of the guide, or `form` for the application form itself. */
+export const SupplementProblemSchema = z.object({ material: text(200), problem: text(1000) }).strict();
+
 export const SupplementRequestRequestSchema = z
-  .object({ baseVersion, problems: z.array(z.object({ material: text(200), problem: text(1000) }).strict()).max(100) })
+  .object({ baseVersion, problems: z.array(SupplementProblemSchema).max(100) })
   .strict()
   .meta({ id: 'SupplementRequestRequest', description: '一次性告知: every problem at once' });
 

@@ -1,8 +1,7 @@
 // Refusals that happen before any handler runs: signature checks and API Gateway's own limits. The
-// embedded gateway answers them itself; on AWS the API stack installs them as API Gateway gateway
-// responses, so callers get the same error envelope and codes from both deployments.
-import type { ErrorKind } from '../domain/errors.ts';
-import { DomainError } from '../domain/errors.ts';
+// embedded gateway answers them itself (gatewayError, functions/http/http-errors.ts); on AWS the API
+// stack installs them as API Gateway gateway responses, so callers get the same error envelope and
+// codes from both deployments.
 
 export interface GatewayError {
   status: number;
@@ -31,11 +30,3 @@ export const GATEWAY_ERRORS = {
 } as const satisfies Record<string, GatewayError>;
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
-
-const KIND_OF_STATUS: Record<number, ErrorKind> = { 403: 'unauthenticated', 404: 'not-found', 413: 'too-large' };
-
-/** The registry's error as a DomainError, with a more specific English message when there is one. */
-export function gatewayError(code: GatewayErrorCode, message?: string, field?: string): DomainError {
-  const e: GatewayError = GATEWAY_ERRORS[code];
-  return new DomainError({ code, kind: KIND_OF_STATUS[e.status] ?? 'invalid', messageZh: e.messageZh, message: message ?? e.message, ...(field ? { field } : {}) });
-}

@@ -1,5 +1,7 @@
 // The request headers routes read, each with what a valid value is and the refusal when it is
 // missing or not: the edge (functions/http/api-handler.ts) checks them once, before any operation.
+import type { CodeOfKind } from './error-codes.ts';
+
 /** A request header a route reads: what a valid value is, and the refusal when it is missing or not. */
 export interface HeaderSpec {
   /** As documented and sent (HTTP header names are case-insensitive). */
@@ -9,8 +11,8 @@ export interface HeaderSpec {
   required: boolean;
   description: string;
   pattern: RegExp;
-  missing: { code: string; messageZh: string; message: string };
-  invalid: { code: string; messageZh: string; message: string };
+  missing: { code: CodeOfKind<'invalid'>; messageZh: string; message: string };
+  invalid: { code: CodeOfKind<'invalid'>; messageZh: string; message: string };
 }
 
 /**

@@ -2,7 +2,7 @@
 // requests and answers. Shapes and sizes only; identifiers' check characters, who may see which
 // licence and what a seal proves are the domain's (shared/domain/licences, shared/domain/seals).
 import { z } from 'zod';
-import { MAX_CASE_PAGE_SIZE } from '../domain/cases/case-store.ts';
+import { MAX_CASE_PAGE_SIZE } from './case-vocabulary.ts';
 import { JsonValueSchema, SealSchema } from './cases.ts';
 
 const date = z.iso.date();

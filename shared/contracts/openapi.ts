@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document, generated from the route table and the very zod schemas that validate
 // requests (OpenAPI 3.1 uses JSON Schema 2020-12, which zod emits natively).
 import { z } from 'zod';
+import type { ErrorCode } from './error-codes.ts';
 import type { RouteSpec } from './routes.ts';
 import { ROUTES } from './routes.ts';
 
@@ -10,7 +11,7 @@ export interface OpenApiDocument {
   openapi: '3.1.0';
   info: { title: string; version: string; description: string };
   paths: Record<string, Record<string, unknown>>;
-  'x-tongban-common-error-codes': string[];
+  'x-tongban-common-error-codes': ErrorCode[];
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
 }
 
@@ -124,27 +125,32 @@ class NamedSchemas {
  * Every code a route can answer with: its domain refusals and the edge's own (functions/http and the
  * gateway), so that a client can rely on the list.
  */
-export function errorCodes(route: RouteSpec): string[] {
-  const edge = [
-    ...(route.auth === 'iam'
-      ? [
-          'SIGNATURE_MISSING',
-          'SIGNATURE_MALFORMED',
-          'SIGNATURE_SCOPE_INVALID',
-          'SIGNATURE_EXPIRED',
-          'SIGNATURE_UNKNOWN_KEY',
-          'SIGNATURE_MISMATCH',
-          'ROUTE_FORBIDDEN',
-          'PRINCIPAL_UNKNOWN',
-          'ROLE_FORBIDDEN',
-          'THROTTLED',
-        ]
-      : []),
-    ...(route.params || route.query || route.body ? ['VALIDATION_FAILED'] : []),
-    ...(route.body ? ['BODY_REQUIRED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'] : []),
+export function errorCodes(route: RouteSpec): ErrorCode[] {
+  const edge: ErrorCode[] = [
+    ...(route.auth === 'iam' ? SIGNED_ROUTE_ERRORS : []),
+    ...(route.params || route.query || route.body ? INPUT_ERRORS : []),
+    ...(route.body ? BODY_ERRORS : []),
   ];
   return [...new Set([...route.errors, ...edge])];
 }
+
+/** The gateway's and the edge's refusals of a signed request: its signature, the caller's IAM policy, principal and role, the rate. */
+const SIGNED_ROUTE_ERRORS: readonly ErrorCode[] = [
+  'SIGNATURE_MISSING',
+  'SIGNATURE_MALFORMED',
+  'SIGNATURE_SCOPE_INVALID',
+  'SIGNATURE_EXPIRED',
+  'SIGNATURE_UNKNOWN_KEY',
+  'SIGNATURE_MISMATCH',
+  'ROUTE_FORBIDDEN',
+  'PRINCIPAL_UNKNOWN',
+  'ROLE_FORBIDDEN',
+  'THROTTLED',
+];
+/** The edge's refusal of parameters, a query or a body its route's schemas refuse. */
+const INPUT_ERRORS: readonly ErrorCode[] = ['VALIDATION_FAILED'];
+/** The edge's (and the gateway's) refusals of a body it cannot read. */
+const BODY_ERRORS: readonly ErrorCode[] = ['BODY_REQUIRED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'];
 
 function componentName(id: string, io: 'input' | 'output'): string {
   return io === 'input' ? `${id}Input` : id;

@@ -2,6 +2,7 @@
 // the embedded server routes with it, the handlers validate with its schemas and the OpenAPI
 // document is generated from it: one list, so the four cannot drift apart.
 import { z } from 'zod';
+import type { ErrorCode } from './error-codes.ts';
 import type { HeaderSpec } from './headers.ts';
 import { IDEMPOTENCY_KEY_HEADER } from './headers.ts';
 import {
@@ -95,7 +96,7 @@ export interface RouteSpec {
    * The domain's refusals this route can answer with. The edge's own (validation, JSON, signature,
    * role) are added to the OpenAPI document for every route they apply to.
    */
-  errors: readonly string[];
+  errors: readonly ErrorCode[];
 }
 
 export const PublishedItemSchema = z
@@ -149,9 +150,9 @@ export const HealthSchema = z
   .meta({ id: 'Health' });
 
 const anyone = ['platform', 'department', 'channel', 'auditor'] as const;
-const ITEM_WRITE_ERRORS = ['ITEM_NOT_FOUND', 'ITEM_DEPARTMENT_FORBIDDEN', 'ITEM_VERSION_CONFLICT', 'ITEM_ILLEGAL_TRANSITION', 'ITEM_TERMINATED'];
+const ITEM_WRITE_ERRORS: readonly ErrorCode[] = ['ITEM_NOT_FOUND', 'ITEM_DEPARTMENT_FORBIDDEN', 'ITEM_VERSION_CONFLICT', 'ITEM_ILLEGAL_TRANSITION', 'ITEM_TERMINATED'];
 /** What shared/domain/items/guide-rules.ts refuses in a service guide. */
-const GUIDE_ERRORS = [
+const GUIDE_ERRORS: readonly ErrorCode[] = [
   'INVALID_CREDIT_CODE',
   'INVALID_IMPLEMENTATION_CODE',
   'IMPLEMENTATION_CODE_DEPARTMENT_MISMATCH',
@@ -166,7 +167,7 @@ const GUIDE_ERRORS = [
   'ITEM_CO_DEPARTMENT_LIMIT_EXCEEDS_PROMISED',
 ];
 /** What checking an uploaded material refuses: its key, type and size, and the stored object itself. */
-const MATERIAL_ERRORS = [
+const MATERIAL_CHECK_ERRORS: readonly ErrorCode[] = [
   'MATERIAL_KEY_INVALID',
   'MATERIAL_UPLOAD_FORBIDDEN',
   'MATERIAL_TYPE_NOT_ALLOWED',
@@ -191,16 +192,16 @@ const MATERIAL_ERRORS = [
   'CASE_LICENCE_EXPIRED',
 ];
 /** Every action on a case: it must exist, the caller be its party, the status allow it, nobody act first. */
-const CASE_ACTION_ERRORS = ['CASE_NOT_FOUND', 'CASE_VERSION_CONFLICT', 'CASE_ILLEGAL_TRANSITION', 'CASE_CLOSED'];
-const DEPARTMENT_ACTION_ERRORS = [...CASE_ACTION_ERRORS, 'CASE_DEPARTMENT_FORBIDDEN'];
-const CHANNEL_ACTION_ERRORS = [...CASE_ACTION_ERRORS, 'CASE_CHANNEL_FORBIDDEN'];
+const CASE_ACTION_ERRORS: readonly ErrorCode[] = ['CASE_NOT_FOUND', 'CASE_VERSION_CONFLICT', 'CASE_ILLEGAL_TRANSITION', 'CASE_CLOSED'];
+const DEPARTMENT_ACTION_ERRORS: readonly ErrorCode[] = [...CASE_ACTION_ERRORS, 'CASE_DEPARTMENT_FORBIDDEN'];
+const CHANNEL_ACTION_ERRORS: readonly ErrorCode[] = [...CASE_ACTION_ERRORS, 'CASE_CHANNEL_FORBIDDEN'];
 const caseAction = <const O extends string, const A extends string, const Ro extends readonly ('department' | 'channel' | 'platform')[], B extends z.ZodType>(
   operationId: O,
   action: A,
   roles: Ro,
   summary: string,
   body: B,
-  errors: readonly string[],
+  errors: readonly ErrorCode[],
 ) =>
   ({
     operationId,
@@ -215,7 +216,7 @@ const caseAction = <const O extends string, const A extends string, const Ro ext
     response: CaseStateSchema,
     errors,
   }) as const;
-const GUIDE_CHANGE_ERRORS = [...ITEM_WRITE_ERRORS, ...GUIDE_ERRORS, 'ITEM_CODE_MISMATCH', 'ITEM_DEPARTMENT_CHANGE'];
+const GUIDE_CHANGE_ERRORS: readonly ErrorCode[] = [...ITEM_WRITE_ERRORS, ...GUIDE_ERRORS, 'ITEM_CODE_MISMATCH', 'ITEM_DEPARTMENT_CHANGE'];
 
 export const ROUTES = [
   {
@@ -427,7 +428,7 @@ export const ROUTES = [
       'CASE_FIELD_REQUIRED',
       'CASE_PHONE_INVALID',
       'CASE_MATERIAL_MISSING',
-      ...MATERIAL_ERRORS,
+      ...MATERIAL_CHECK_ERRORS,
     ],
   },
   {
@@ -498,7 +499,7 @@ export const ROUTES = [
     ['channel'],
     'Deliver the supplements asked for (materials, a corrected form or both); the department answers again',
     SupplementSchema,
-    [...CHANNEL_ACTION_ERRORS, 'CASE_SUPPLEMENT_EMPTY', ...MATERIAL_ERRORS],
+    [...CHANNEL_ACTION_ERRORS, 'CASE_SUPPLEMENT_EMPTY', ...MATERIAL_CHECK_ERRORS],
   ),
   caseAction(
     'preReviewCase',
@@ -514,7 +515,7 @@ export const ROUTES = [
     ['channel'],
     'Deliver materials the case was accepted without (容缺, 004 §18): an approval waits until none is pending',
     DeliverRequestSchema,
-    [...CHANNEL_ACTION_ERRORS, 'CASE_NOTHING_PENDING', 'CASE_DELIVERY_EMPTY', 'CASE_MATERIAL_NOT_PENDING', ...MATERIAL_ERRORS],
+    [...CHANNEL_ACTION_ERRORS, 'CASE_NOTHING_PENDING', 'CASE_DELIVERY_EMPTY', 'CASE_MATERIAL_NOT_PENDING', ...MATERIAL_CHECK_ERRORS],
   ),
   caseAction('refuseCase', 'refuse', ['department'], 'Refuse to accept the case (不予受理), with reasons', ReasonsRequestSchema, [
     ...DEPARTMENT_ACTION_ERRORS,
@@ -573,7 +574,15 @@ export const ROUTES = [
     ['department'],
     "A co-department's opinion on a joint case (协办意见): agree, or disagree with reasons, with optional uploaded attachments; once per co-department; resumes the workflow's wait for it",
     OpinionRequestSchema,
-    [...CASE_ACTION_ERRORS, 'CASE_CO_DEPARTMENT_FORBIDDEN', 'CASE_NOT_DISPATCHED', 'CASE_OPINION_EXISTS', 'CASE_OPINION_INVALID', 'CASE_REASONS_REQUIRED', ...MATERIAL_ERRORS],
+    [
+      ...CASE_ACTION_ERRORS,
+      'CASE_CO_DEPARTMENT_FORBIDDEN',
+      'CASE_NOT_DISPATCHED',
+      'CASE_OPINION_EXISTS',
+      'CASE_OPINION_INVALID',
+      'CASE_REASONS_REQUIRED',
+      ...MATERIAL_CHECK_ERRORS,
+    ],
   ),
   caseAction('withdrawCase', 'withdraw', ['channel'], 'Withdraw the case for its applicant (撤回), with a reason, before a decision', WithdrawRequestSchema, [
     ...CHANNEL_ACTION_ERRORS,

@@ -2,13 +2,16 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiHandler, ApiRequest, OperationsOf } from '../../functions/http/api-handler.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
-import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import type { CalendarYearData } from '../../shared/domain/calendar/official-calendar.ts';
+import { calendarYearSchema, officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import { CalendarYearDocumentSchema } from '../../shared/contracts/calendar.ts';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { Directory } from '../../shared/contracts/directory.ts';
 import { routesOf } from '../../shared/contracts/routes.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
 import { TEST_ACCOUNT, apiEvent, lambdaContext } from '../support/api-event.ts';
 import type { ApiEventInit } from '../support/api-event.ts';
+import { statutoryArrangement } from '../support/calendar-fixtures.ts';
 
 // Powertools reads its configuration when observability.ts builds the logger, metrics and tracer, so
 // the variables are set before the handler modules are imported (dynamically, below). POWERTOOLS_DEV
@@ -489,6 +492,32 @@ describe('schema validation', () => {
     expect(calls).toEqual([]);
   });
 
+  it("checks a body with the function's own rules where the route's schema has its shape only: a year's arrangement that works on a statutory holiday", async () => {
+    // Prepare: the platform function's edge, as platformHandler builds it, with fake operations
+    const loads: unknown[] = [];
+    const ops = Object.fromEntries(
+      routesOf('platform').map((r) => [r.operationId, async (req: ApiRequest) => (r.operationId === 'loadCalendarYear' ? loads.push(req.body) : undefined)]),
+    );
+    // Built at run time from the route table: typed as the function's operations.
+    const handler = apiHandler('platform', ops as unknown as OperationsOf<'platform'>, { directory: async () => directory, bodyRules: { loadCalendarYear: calendarYearSchema } });
+    const load = (body: CalendarYearData) =>
+      handler(apiEvent({ method: 'PUT', resource: '/v1/calendar/{year}', pathParameters: { year: '2027' }, userArn: ARNS.reviewer, body }), lambdaContext());
+    const noQingming = statutoryArrangement(2027);
+    noQingming.holidays = noQingming.holidays.filter((h) => h.name !== '清明节');
+
+    // Act
+    const refused = await load(noQingming);
+    const accepted = await load(statutoryArrangement(2027));
+
+    // Assess: the shape alone takes it; the rules refuse it as the schema would, and nothing is loaded
+    expect(CalendarYearDocumentSchema.safeParse(noQingming).success).toBe(true);
+    expect(refused.statusCode).toBe(400);
+    expect(errorOf(refused)).toMatchObject({ code: 'VALIDATION_FAILED', field: 'holidays' });
+    expect(errorOf(refused).message).toContain('2027-04-05 is a statutory holiday');
+    expect(accepted.statusCode).toBe(200);
+    expect(loads).toEqual([statutoryArrangement(2027)]);
+  });
+
   it('validates path parameters and query strings', async () => {
     // Prepare
     const { calls, call } = catalogue();
@@ -509,17 +538,18 @@ describe('schema validation', () => {
 });
 
 describe('outcomes of the operation', () => {
+  // A registered code of each kind (the raisers take no other); the edge reads the kind, never the code.
   it.each([
-    ['conflict', 409],
-    ['not-found', 404],
-    ['forbidden', 403],
-    ['invalid', 400],
-    ['unavailable', 422],
-  ] as const)('maps a DomainError of kind %s to %i with code, message, messageZh and field', async (kind, status) => {
+    ['conflict', 409, 'ITEM_ILLEGAL_TRANSITION'],
+    ['not-found', 404, 'ITEM_NOT_FOUND'],
+    ['forbidden', 403, 'ITEM_DEPARTMENT_FORBIDDEN'],
+    ['invalid', 400, 'ITEM_FEE_BASIS_MISSING'],
+    ['unavailable', 422, 'DEADLINE_CALENDAR_MISSING'],
+  ] as const)('maps a DomainError of kind %s to %i with code, message, messageZh and field', async (kind, status, code) => {
     // Prepare
     const { call } = catalogue({
       createItem: async () => {
-        throw new DomainError({ code: 'SOME_RULE', kind, message: 'english text', messageZh: '中文说明', field: 'guide.name' });
+        throw new DomainError({ code, kind, message: 'english text', messageZh: '中文说明', field: 'guide.name' });
       },
     });
 
@@ -528,7 +558,7 @@ describe('outcomes of the operation', () => {
 
     // Assess
     expect(res.statusCode).toBe(status);
-    expect(errorOf(res)).toEqual({ code: 'SOME_RULE', message: 'english text', messageZh: '中文说明', field: 'guide.name', requestId: 'r-42' });
+    expect(errorOf(res)).toEqual({ code, message: 'english text', messageZh: '中文说明', field: 'guide.name', requestId: 'r-42' });
   });
 
   it('answers 500 INTERNAL_ERROR when the directory cannot be read, and calls nothing', async () => {

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ErrorEntry } from '../../shared/contracts/error-codes.ts';
+import { ERROR_REGISTRIES } from '../../shared/contracts/error-codes.ts';
+import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
 import { API_VERSION, openApiDocument } from '../../shared/contracts/openapi.ts';
 import type { RouteSpec } from '../../shared/contracts/routes.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
@@ -16,7 +17,6 @@ interface Operation {
   'x-tongban-roles'?: string[];
 }
 
-const ROOT = new URL('../..', import.meta.url).pathname;
 const routes = ROUTES as readonly RouteSpec[];
 const doc = openApiDocument();
 const operationOf = (route: RouteSpec) => doc.paths[route.path]?.[route.method.toLowerCase()] as Operation | undefined;
@@ -221,85 +221,44 @@ describe('OpenAPI document', () => {
 });
 
 describe('error codes', () => {
-  /**
-   * Codes the served code raises: every module the API's handlers and the embedded gateway import,
-   * followed through relative imports (code not reachable from a route cannot answer a request).
-   */
-  function raisedCodes(): Set<string> {
-    const entries = [...readdirSync(join(ROOT, 'functions'), { recursive: true, encoding: 'utf8' })]
-      .filter((f) => f.endsWith('handler.ts'))
-      .map((f) => join(ROOT, 'functions', f))
-      .concat([join(ROOT, 'infra/local/api-gateway.ts'), join(ROOT, 'infra/local/sigv4-verifier.ts')]);
-    const seen = new Set<string>();
-    const pending = [...entries];
-    while (pending.length > 0) {
-      const file = pending.pop()!;
-      if (seen.has(file)) continue;
-      seen.add(file);
-      for (const m of readFileSync(file, 'utf8').matchAll(/from '(\.{1,2}\/[^']+\.ts)'|import\('(\.{1,2}\/[^']+\.ts)'\)/g)) {
-        pending.push(join(dirname(file), (m[1] ?? m[2])!));
-      }
-    }
-    const pattern = /(?:\b(?:invalid|forbidden|conflict|notFound|refused|gatewayError)\(\s*|\bcode: )'([A-Z][A-Z0-9_]{3,})'/g;
-    const codes = new Set<string>();
-    for (const file of seen) for (const m of readFileSync(file, 'utf8').matchAll(pattern)) codes.add(m[1]!);
-    return codes;
-  }
+  const documented = new Set<string>([
+    ...doc['x-tongban-common-error-codes'],
+    ...routes.flatMap((r) => (operationOf(r)?.['x-tongban-error-codes' as keyof Operation] as string[]) ?? []),
+  ]);
+  /** Every registered code with its entry: the modules' registries, then the gateway's (all of which API Gateway or the embedded gateway answers). */
+  const registered = [
+    ...Object.values(ERROR_REGISTRIES).flatMap((registry) =>
+      Object.entries(registry).map(([code, entry]: [string, ErrorEntry]) => ({ code, notAnswered: typeof entry === 'string' ? undefined : entry.notAnswered })),
+    ),
+    ...Object.keys(GATEWAY_ERRORS).map((code) => ({ code, notAnswered: undefined })),
+  ];
 
   it('documents every code the platform can answer with, on its routes or as common to all', () => {
-    // Codes raised outside any request: calendar data checked at start-up, guards for programming
-    // errors.
-    const notAnswers = new Set([
-      'INVALID_CALENDAR_DATA',
-      'INVALID_WORKING_DAYS',
-      // The calendar asks for the law's holidays only in the years they are known for; outside them it
-      // answers DEADLINE_CALENDAR_MISSING (official-calendar.ts).
-      'CALENDAR_YEAR_UNSUPPORTED',
-      // The legal clock's own checks of a pause list: the lifecycle never builds a list that fails
-      // them (it answers CASE_DATE_OUT_OF_ORDER / CASE_CLOCK_* first); they guard stored data.
-      'CLOCK_PAUSE_OVERLAP',
-      'CLOCK_PAUSE_ORDER',
-      'CLOCK_PAUSE_OPEN',
-      // Case numbers are drawn by the store, never taken from a request.
-      'CASE_NO_INVALID',
-      // The sweep's actions (system actor only): no route applies them.
-      'CASE_NOT_YET_DEEMED',
-      'CASE_NOT_LATE',
-      'CASE_SYSTEM_FORBIDDEN',
-      'CASE_DEADLINES_UNCHANGED',
-      'CASE_NO_FINDINGS',
-      // Joint handling's system actions, applied by the workflow's steps only when due (joint-handling.ts).
-      'CASE_NOT_DISPATCHABLE',
-      'CASE_TASK_NOT_LATE',
-      'CASE_TASK_NOT_MISSING',
-      // Configuration, checked when the function starts (functions/cases/config.ts).
-      'CASE_DEEMED_DAYS_INVALID',
-      // The sealing function's (case-sealing.ts): no route reaches it; a decision it could not seal is
-      // answered without results and sealed by the sweep, and the failure logged.
-      'CASE_NOT_DECIDED',
-      'CASE_SEALED',
-      'SEAL_KEY_MISSING',
-      // The archive function's (case-archiving.ts): no route reaches it; what it cannot do yet is left
-      // to the sweep, and a failed bundle is recorded on the case.
-      'CASE_ARCHIVED',
-      'CASE_NOT_SEALED',
-      'CASE_NOT_ENDED',
-      // Findings of the four-property report (bundle-audit.ts, case-archiving.ts), not API errors.
-      'BAG_ROOT_INVALID',
-      'CHECKSUM_MISMATCH',
-      // issueLicence's guard: the decision's licence terms are checked first (CASE_LICENCE_TERMS_INVALID).
-      'LICENCE_VALIDITY_INVALID',
-    ]);
-    const documented = new Set([
-      ...doc['x-tongban-common-error-codes'],
-      ...routes.flatMap((r) => (operationOf(r)?.['x-tongban-error-codes' as keyof Operation] as string[]) ?? []),
-    ]);
+    // Act: codes raised outside any request (calendar data checked when a calendar is built, the
+    // system's own actions, guards…) are declared so in their registry, each with the reason.
+    const undocumented = registered.filter((c) => c.notAnswered === undefined && !documented.has(c.code)).map((c) => c.code);
 
-    const raised = raisedCodes();
-    expect(raised.size).toBeGreaterThan(30); // the scan itself works: it reaches the domain through the handlers
-    expect(raised).toContain('ITEM_PROMISED_EXCEEDS_STATUTORY');
-    for (const code of notAnswers) expect(raised, `${code} is no longer raised: drop it from the list`).toContain(code);
-    const undocumented = [...raised].filter((c) => !documented.has(c) && !notAnswers.has(c));
+    // Assess
+    expect(registered.length).toBeGreaterThan(100); // the registries are read: every module's codes
+    expect(registered.map((c) => c.code)).toContain('ITEM_PROMISED_EXCEEDS_STATUTORY');
     expect(undocumented).toEqual([]);
+  });
+
+  it('documents no code declared never answered, and says of each why no request gets it', () => {
+    // Act
+    const notAnswered = registered.filter((c) => c.notAnswered !== undefined);
+
+    // Assess
+    expect(notAnswered.map((c) => c.code)).toEqual(
+      expect.arrayContaining(['INVALID_CALENDAR_DATA', 'CLOCK_PAUSE_OVERLAP', 'CASE_NOT_YET_DEEMED', 'SEAL_KEY_MISSING', 'CASE_NOT_ENDED']),
+    );
+    expect(notAnswered.filter((c) => documented.has(c.code)).map((c) => c.code)).toEqual([]);
+    for (const c of notAnswered) expect(c.notAnswered!.length, c.code).toBeGreaterThan(20);
+  });
+
+  it('documents registered codes only', () => {
+    // Assess: the route table's types refuse any other; the document is checked as what it is, data
+    const codes = new Set(registered.map((c) => c.code));
+    expect([...documented].filter((c) => !codes.has(c))).toEqual([]);
   });
 });

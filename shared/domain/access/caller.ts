@@ -1,6 +1,6 @@
 // Who is calling, in domain terms. Built at the edge from the request's authenticated identity.
 import type { Directory, Principal, Role } from '../../contracts/directory.ts';
-import { DomainError, forbidden } from '../errors.ts';
+import { forbidden } from '../errors.ts';
 
 export interface Caller {
   name: string;
@@ -18,12 +18,7 @@ export interface Caller {
 export function resolveCaller(identityArn: string | null | undefined, directory: Directory): Caller {
   const principal = identityArn ? findPrincipal(identityArn, directory.principals) : undefined;
   if (!principal) {
-    throw new DomainError({
-      code: 'PRINCIPAL_UNKNOWN',
-      kind: 'forbidden',
-      messageZh: '调用身份未在平台登记',
-      message: `the identity ${identityArn ?? '(none)'} is not a registered principal`,
-    });
+    throw forbidden('PRINCIPAL_UNKNOWN', '调用身份未在平台登记', `the identity ${identityArn ?? '(none)'} is not a registered principal`);
   }
   return {
     name: principal.name,

@@ -3,7 +3,10 @@
 // any counting; China has used UTC+8 without daylight saving since 1992, so a fixed offset is exact
 // for every date the platform handles and needs no time-zone database.
 
+import { isIsoDate } from '../../contracts/iso-date.ts';
 import { invalid } from '../errors.ts';
+
+export { isIsoDate };
 
 /** The Asia/Shanghai calendar date (`YYYY-MM-DD`) of an instant. */
 export function chinaDate(instant: Date): string {
@@ -19,15 +22,6 @@ export function assertIsoDate(value: string, field: string): void {
   if (!isIsoDate(value)) {
     throw invalid('INVALID_DATE', field, `日期“${value}”无效，应为真实存在的日期，格式为YYYY-MM-DD`, `"${value}" is not a real calendar date in YYYY-MM-DD form`);
   }
-}
-
-export function isIsoDate(value: string): boolean {
-  const m = ISO_DATE.exec(value);
-  if (!m) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  // Date.UTC rolls 2026-02-30 over to March 2; a real date survives the round trip unchanged.
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  return probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
 }
 
 /** Days since 1970-01-01 of a date already known to be valid; makes date arithmetic plain integers. */
@@ -46,6 +40,3 @@ export function weekday(date: string): number {
 
 const DAY_MS = 86_400_000;
 const CHINA_OFFSET_MS = 8 * 3_600_000;
-// Date.UTC reads years 0-99 as 1900-1999, so years 0000-0099 fail the round trip and are refused;
-// no deadline or birth date falls there.
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

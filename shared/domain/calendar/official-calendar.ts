@@ -13,8 +13,9 @@
 // Lambda bundle carries them and there is no file-system read at run time. Checked: tsx, vitest and
 // an esbuild bundle (--platform=node --format=esm) all load it; Node itself accepts `with` from 20.10.
 
-import { z } from 'zod';
-import { DomainError, invalid } from '../errors.ts';
+import { CalendarYearDocumentSchema } from '../../contracts/calendar.ts';
+import type { DomainError } from '../errors.ts';
+import { invalid, unavailable } from '../errors.ts';
 import { assertIsoDate, dayNumber, fromDayNumber, isIsoDate, weekday } from './china-date.ts';
 import { STATUTORY_YEARS, statutoryDaysOff } from './statutory-holidays.ts';
 import cn2026 from './data/cn-2026.json' with { type: 'json' };
@@ -33,57 +34,47 @@ export interface CalendarYearData {
   makeupWorkdays: string[];
 }
 
-/** Shape and consistency rules of a year's data; the platform team's edits must pass them. */
-export const calendarYearSchema = z
-  .strictObject({
-    year: z.number().int().min(1949).max(9999),
-    source: z.string().trim().min(1),
-    version: z.number().int().positive(),
-    holidays: z.array(
-      z.strictObject({
-        name: z.string().trim().min(1),
-        days: z.array(isoDateString()).min(1),
-      }),
-    ),
-    makeupWorkdays: z.array(isoDateString()),
-  })
-  .superRefine((data, ctx) => {
-    const issue = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
-    const inYear = (date: string): boolean => date.startsWith(`${data.year}-`);
-    const holidayDays = new Set<string>();
-    const names = new Set<string>();
-    data.holidays.forEach((holiday, h) => {
-      if (names.has(holiday.name)) issue(['holidays', h, 'name'], `holiday "${holiday.name}" is listed twice`);
-      names.add(holiday.name);
-      holiday.days.forEach((day, d) => {
-        if (!isIsoDate(day)) return; // already reported by the field's own rule
-        const path = ['holidays', h, 'days', d];
-        if (!inYear(day)) issue(path, `${day} is not in ${data.year}`);
-        if (holidayDays.has(day)) issue(path, `${day} is listed as a holiday twice`);
-        holidayDays.add(day);
-      });
-    });
-    const makeup = new Set<string>();
-    const makeupDays = new Set(data.makeupWorkdays);
-    data.makeupWorkdays.forEach((day, m) => {
-      if (!isIsoDate(day)) return;
-      const path = ['makeupWorkdays', m];
+/**
+ * Shape (the wire's, shared/contracts/calendar.ts) and consistency rules of a year's data; the platform
+ * team's edits must pass them, and so must a load (the platform function's edge checks its body with them).
+ */
+export const calendarYearSchema = CalendarYearDocumentSchema.superRefine((data, ctx) => {
+  const issue = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
+  const inYear = (date: string): boolean => date.startsWith(`${data.year}-`);
+  const holidayDays = new Set<string>();
+  const names = new Set<string>();
+  data.holidays.forEach((holiday, h) => {
+    if (names.has(holiday.name)) issue(['holidays', h, 'name'], `holiday "${holiday.name}" is listed twice`);
+    names.add(holiday.name);
+    holiday.days.forEach((day, d) => {
+      if (!isIsoDate(day)) return; // already reported by the field's own rule
+      const path = ['holidays', h, 'days', d];
       if (!inYear(day)) issue(path, `${day} is not in ${data.year}`);
-      const dow = weekday(day);
-      if (dow !== 0 && dow !== 6) issue(path, `${day} is a weekday, so it cannot be a make-up working day`);
-      if (holidayDays.has(day)) issue(path, `${day} is both a holiday and a make-up working day`);
-      if (makeup.has(day)) issue(path, `${day} is listed as a make-up day twice`);
-      makeup.add(day);
+      if (holidayDays.has(day)) issue(path, `${day} is listed as a holiday twice`);
+      holidayDays.add(day);
     });
-    // The law's own days off (全国年节及纪念日放假办法) must be off: a holiday, or a weekend day not worked.
-    if (data.year >= STATUTORY_YEARS.first && data.year <= STATUTORY_YEARS.last) {
-      for (const day of [...statutoryDaysOff(data.year)].sort()) {
-        const dow = weekday(day);
-        const off = holidayDays.has(day) || ((dow === 0 || dow === 6) && !makeupDays.has(day));
-        if (!off) issue(['holidays'], `${day} is a statutory holiday (全国年节及纪念日放假办法) but the arrangement makes it a working day`);
-      }
-    }
   });
+  const makeup = new Set<string>();
+  const makeupDays = new Set(data.makeupWorkdays);
+  data.makeupWorkdays.forEach((day, m) => {
+    if (!isIsoDate(day)) return;
+    const path = ['makeupWorkdays', m];
+    if (!inYear(day)) issue(path, `${day} is not in ${data.year}`);
+    const dow = weekday(day);
+    if (dow !== 0 && dow !== 6) issue(path, `${day} is a weekday, so it cannot be a make-up working day`);
+    if (holidayDays.has(day)) issue(path, `${day} is both a holiday and a make-up working day`);
+    if (makeup.has(day)) issue(path, `${day} is listed as a make-up day twice`);
+    makeup.add(day);
+  });
+  // The law's own days off (全国年节及纪念日放假办法) must be off: a holiday, or a weekend day not worked.
+  if (data.year >= STATUTORY_YEARS.first && data.year <= STATUTORY_YEARS.last) {
+    for (const day of [...statutoryDaysOff(data.year)].sort()) {
+      const dow = weekday(day);
+      const off = holidayDays.has(day) || ((dow === 0 || dow === 6) && !makeupDays.has(day));
+      if (!off) issue(['holidays'], `${day} is a statutory holiday (全国年节及纪念日放假办法) but the arrangement makes it a working day`);
+    }
+  }
+});
 
 /**
  * Validates one year's data; throws `INVALID_CALENDAR_DATA` listing every problem, with `field` the
@@ -327,17 +318,12 @@ interface YearIndex {
   makeupWorkdays: Set<string>;
 }
 
-function isoDateString() {
-  return z.string().refine(isIsoDate, { message: 'not a real calendar date in YYYY-MM-DD form' });
-}
-
 function calendarMissing(year: number): DomainError {
-  return new DomainError({
-    code: 'DEADLINE_CALENDAR_MISSING',
-    kind: 'unavailable',
-    messageZh: `尚未载入${year}年的法定节假日安排，无法计算工作日`,
-    message: `no official holiday calendar is loaded for ${year}, and its statutory holidays are not known here; working days cannot be computed`,
-  });
+  return unavailable(
+    'DEADLINE_CALENDAR_MISSING',
+    `尚未载入${year}年的法定节假日安排，无法计算工作日`,
+    `no official holiday calendar is loaded for ${year}, and its statutory holidays are not known here; working days cannot be computed`,
+  );
 }
 
 function deepFreeze<T>(value: T): T {

@@ -14,6 +14,7 @@
 // precise enough here: it puts 正月初一 of 2027 and of 2030 a day off, both new moons falling within
 // minutes of midnight. Checked against the published arrangements of 2008-2026 and an independent
 // lunar table to 2099 (test/unit/statutory-holidays.test.ts).
+import { STATUTORY_YEARS } from '../../contracts/calendar.ts';
 import { invalid } from '../errors.ts';
 import { LunarDay, SolarTerm } from 'tyme4ts';
 import type { SolarDay } from 'tyme4ts';
@@ -25,8 +26,8 @@ export interface StatutoryHoliday {
   days: string[];
 }
 
-/** The first and last year whose statutory holidays this module knows (the revisions from 2008; checked to 2099). */
-export const STATUTORY_YEARS = { first: 2008, last: 2099 } as const;
+/** The first and last year whose statutory holidays this module knows: the route's years (shared/contracts/calendar.ts). */
+export { STATUTORY_YEARS };
 
 /**
  * The statutory days off of `year`, by holiday, under the revision in force that year. Throws

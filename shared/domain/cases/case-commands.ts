@@ -2,45 +2,59 @@
 // action is taken in, the rule table (by whom, from which statuses) and the limits the law sets —
 // what every step module (case-intake, case-answers, case-clock, case-joint-steps, case-results)
 // and applyCaseCommand (case-lifecycle.ts) share.
+import type { z } from 'zod';
+import type {
+  AcceptRequestSchema,
+  DecideRequestSchema,
+  DeliverRequestSchema,
+  ExtendRequestSchema,
+  OpinionRequestSchema,
+  PauseRequestSchema,
+  PreReviewRequestSchema,
+  ReasonsRequestSchema,
+  ResumeRequestSchema,
+  SupplementRequestRequestSchema,
+  SupplementSchema,
+  WithdrawRequestSchema,
+} from '../../contracts/cases.ts';
 import type { ServiceGuide } from '../../contracts/service-item.ts';
 import type { Caller } from '../access/caller.ts';
 import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
-import type {
-  Applicant,
-  CaseAction,
-  CaseMaterial,
-  CaseArchive,
-  CaseResults,
-  CaseState,
-  LicenceTerms,
-  CaseStatus,
-  JsonValue,
-  SpecialProcedure,
-  SupplementProblem,
-} from './case-record.ts';
+import type { Applicant, CaseAction, CaseMaterial, CaseArchive, CaseResults, CaseState, CaseStatus, JsonValue } from './case-record.ts';
 import { PRE_REVIEW_DAYS } from './case-dates.ts';
 
+/** What an action's route gives its command: the body as its schema parses it, less the version the service checks (baseVersion). */
+type Payload<S extends z.ZodType> = Omit<z.output<S>, 'baseVersion'>;
+/** Every field given: what the edge defaults before it hands an optional one over. */
+type Given<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };
+
+/**
+ * The actions: those a route applies carry its body (shared/contracts/cases.ts; a 容缺 acceptance is
+ * the accept route's with its pending materials, defaulted by the edge), the others — the system's —
+ * what the sweep, the workflow and the sealing and archive functions give.
+ */
 export type CaseCommand =
-  | { action: 'request-supplement'; problems: SupplementProblem[] }
-  | { action: 'supplement'; materials?: Record<string, CaseMaterial>; form?: Record<string, JsonValue> }
+  | ({ action: 'request-supplement' } & Payload<typeof SupplementRequestRequestSchema>)
+  | ({ action: 'supplement' } & Payload<typeof SupplementSchema>)
   | { action: 'accept' }
-  | { action: 'accept-pending'; pendingMaterials: string[]; pendingDueOn: string }
+  | ({ action: 'accept-pending' } & Given<Payload<typeof AcceptRequestSchema>>)
   | { action: 'deem-accepted' }
-  | { action: 'refuse'; reasons: string[] }
-  | { action: 'pause'; procedure: SpecialProcedure; reason: string; expectedDays: number }
-  | { action: 'extend'; days: number; approvedBy: string; reasons: string[] }
-  | { action: 'deliver'; materials?: Record<string, CaseMaterial> }
-  | { action: 'pre-review'; outcome: 'passes' | 'incomplete'; missing?: string[]; nextSteps: string }
-  | { action: 'resume' }
-  | { action: 'decide'; outcome: 'approved' | 'denied'; reasons?: string[]; overrideReasons?: string[]; licence?: LicenceTerms }
-  | { action: 'withdraw'; reason: string }
+  | ({ action: 'refuse' } & Payload<typeof ReasonsRequestSchema>)
+  | ({ action: 'pause' } & Payload<typeof PauseRequestSchema>)
+  | ({ action: 'extend' } & Payload<typeof ExtendRequestSchema>)
+  | ({ action: 'deliver' } & Payload<typeof DeliverRequestSchema>)
+  | ({ action: 'pre-review' } & Payload<typeof PreReviewRequestSchema>)
+  | ({ action: 'resume' } & Payload<typeof ResumeRequestSchema>)
+  | ({ action: 'decide' } & Payload<typeof DecideRequestSchema>)
+  | ({ action: 'withdraw' } & Payload<typeof WithdrawRequestSchema>)
   | { action: 'mark-overdue' }
   | { action: 'mark-violation' }
   | { action: 'record-findings' }
-  | { action: 'accept-archive-findings'; reasons: string[] }
+  | ({ action: 'accept-archive-findings' } & Payload<typeof ReasonsRequestSchema>)
   | { action: 'recompute-dates' }
   | { action: 'dispatch'; graceDays?: number }
-  | { action: 'opinion'; outcome: 'agree' | 'disagree'; reasons?: string[]; attachments?: Record<string, CaseMaterial> }
+  // The attachments as the case keeps them (uploads moved under the case's key: CaseMaterial).
+  | ({ action: 'opinion' } & Omit<Payload<typeof OpinionRequestSchema>, 'attachments'> & { attachments?: Record<string, CaseMaterial> })
   | { action: 'escalate'; departmentId: string }
   | { action: 'record-missing'; departmentId: string }
   | { action: 'joint-failed'; error: string; cause: string }

@@ -2,13 +2,15 @@
 // acceptance, a pause — produces the case's next state and one immutable history entry; the entries
 // are hash-chained per case, so a history that was edited, cut or reordered no longer verifies
 // (case-history.ts). The state is a snapshot for reading and indexing; the history is the record.
+import type { z } from 'zod';
+import type { CaseStatus, FindingKind, JsonValue, SpecialProcedure, SupervisionMark } from '../../contracts/case-vocabulary.ts';
+import type { ApplicantSchema, CaseMaterialSchema, LicenceTermsSchema, SupplementProblemSchema } from '../../contracts/cases.ts';
 import type { Role } from '../../contracts/directory.ts';
 import type { ClockPause } from './legal-clock.ts';
 
-/** Statuses a case passes through. `FINAL_STATUSES` end it; see case-lifecycle.ts for the graph. */
-export type CaseStatus = 'received' | 'supplement-requested' | 'accepted' | 'opinions-complete' | 'refused' | 'decided' | 'withdrawn';
-
-export const CASE_STATUSES: readonly CaseStatus[] = ['received', 'supplement-requested', 'accepted', 'opinions-complete', 'refused', 'decided', 'withdrawn'];
+// The statuses, special procedures and supervision findings are the wire's words (shared/contracts).
+export { CASE_STATUSES, FINDING_KINDS, SPECIAL_PROCEDURES } from '../../contracts/case-vocabulary.ts';
+export type { CaseStatus, FindingKind, JsonValue, SpecialProcedure, SupervisionMark };
 
 /** What a status is called in Chinese: in refusals, and wherever a case is shown to people. */
 export const CASE_STATUS_ZH: Readonly<Record<CaseStatus, string>> = {
@@ -58,13 +60,6 @@ export type CaseAction =
  */
 export type CaseEventType = 'file' | CaseAction | 'complete-deadlines';
 
-/**
- * Special procedures whose time does not count towards the time limits (行政许可法 Art. 45,
- * 002 §16, 004 §19): 现场勘验, 听证, 检验检测, 专家评审, 公示, 招标拍卖, 检疫.
- */
-export const SPECIAL_PROCEDURES = ['site-inspection', 'hearing', 'testing', 'expert-review', 'public-notice', 'tender-auction', 'quarantine'] as const;
-export type SpecialProcedure = (typeof SPECIAL_PROCEDURES)[number];
-
 export const SPECIAL_PROCEDURE_ZH: Record<SpecialProcedure, string> = {
   'site-inspection': '现场勘验',
   hearing: '听证',
@@ -75,17 +70,15 @@ export const SPECIAL_PROCEDURE_ZH: Record<SpecialProcedure, string> = {
   quarantine: '检疫',
 };
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
-export type Applicant =
-  { kind: 'person'; residentId: string; name: string; phone: string } | { kind: 'organisation'; creditCode: string; name: string; contact: { name: string; phone: string } };
+/** A person or an organisation, as the filing names them (the wire's schema: shared/contracts/cases.ts). */
+export type Applicant = z.output<typeof ApplicantSchema>;
 
 /**
  * One delivered material: a file the channel uploaded (its checksum recorded, so the archive can prove
  * it unchanged), or a reference to one of the applicant's own e-licences that the guide accepts in
- * its place (免提交, 000 §12, 004 §17).
+ * its place (免提交, 000 §12, 004 §17). As the wire has it.
  */
-export type CaseMaterial = { kind: 'upload'; objectKey: string; sha256: string; size: number; contentType: string } | { kind: 'licence'; licenceId: string };
+export type CaseMaterial = z.output<typeof CaseMaterialSchema>;
 
 /**
  * The guide's rule for one material, copied into the case when it is filed. The case keeps the item
@@ -99,11 +92,8 @@ export interface MaterialRule {
   licenceType?: string;
 }
 
-export interface SupplementProblem {
-  /** A material name of the guide, or `form` for the application form itself. */
-  material: string;
-  problem: string;
-}
+/** One problem of a supplement request: `material` is a material name of the guide, or `form` for the application form itself. */
+export type SupplementProblem = z.output<typeof SupplementProblemSchema>;
 
 export interface Acceptance {
   /** China date from which the time limits run (the next working day is the first counted). */
@@ -148,13 +138,8 @@ export interface Decision {
   licence?: LicenceTerms;
 }
 
-/** The deciding department's terms for the e-licence an approval issues. */
-export interface LicenceTerms {
-  /** The last valid day; absent for a licence without an end. */
-  validUntil?: string;
-  /** The licence's data fields (经营项目, 地址…). */
-  data?: Record<string, JsonValue>;
-}
+/** The deciding department's terms for the e-licence an approval issues: its last valid day (absent: valid without end) and data fields (经营项目, 地址…). */
+export type LicenceTerms = z.output<typeof LicenceTermsSchema>;
 
 /**
  * A sealed document (000 §13-16): its bytes — canonical JSON (RFC 8785), UTF-8 — and its seal, a
@@ -227,16 +212,6 @@ export interface JointTask {
   missingOn?: string;
   opinion?: { outcome: 'agree' | 'disagree'; reasons: string[]; attachments: Record<string, CaseMaterial>; on: string; by: string };
 }
-
-export type SupervisionMark = 'overdue' | 'violation';
-
-/**
- * A supervision finding besides the time limits' marks: a special procedure running past the length
- * it stated (行政许可法 Art. 45, 004 §19), a pre-review opinion not given within its 2 working days
- * (001 §14, 004 §18), 容缺 materials not delivered by their due day (004 §18).
- */
-export type FindingKind = 'procedure-overrun' | 'pre-review-late' | 'materials-late';
-export const FINDING_KINDS: readonly FindingKind[] = ['procedure-overrun', 'pre-review-late', 'materials-late'];
 
 export interface CaseFinding {
   kind: FindingKind;

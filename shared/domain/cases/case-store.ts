@@ -3,17 +3,14 @@
 // on the same version exactly one wins (CASE_VERSION_CONFLICT for the other). The newest state is also
 // projected onto a head for the listing queries. Nothing here needs transactions (dynalite has none):
 // every write stands alone, and a projection left behind by a crash is completed by the next reader.
+import type { SupervisionKind } from '../../contracts/case-vocabulary.ts';
 import type { DomainError } from '../errors.ts';
 import { conflict } from '../errors.ts';
-import type { CaseHistoryEntry, CaseState, CaseStatus, CaseTransition, FindingKind, SupervisionMark } from './case-record.ts';
-import { FINDING_KINDS } from './case-record.ts';
+import type { CaseHistoryEntry, CaseState, CaseStatus, CaseTransition } from './case-record.ts';
 
-/**
- * The supervision lists: the legal clock's readings past the promised or the statutory deadline, and
- * one list per kind of finding (case-findings.ts).
- */
-export type SupervisionKind = SupervisionMark | FindingKind;
-export const SUPERVISION_KINDS: readonly SupervisionKind[] = ['overdue', 'violation', ...FINDING_KINDS];
+// The supervision lists and a page's largest size are the wire's (shared/contracts).
+export { MAX_CASE_PAGE_SIZE, SUPERVISION_KINDS } from '../../contracts/case-vocabulary.ts';
+export type { SupervisionKind };
 
 /** A supervision list's page: each case with the date it passed (a case is listed once per finding). */
 export interface SupervisionList {
@@ -27,8 +24,6 @@ export interface CasePage {
   /** The `nextCursor` of the previous page of the same query; any other cursor is refused (INVALID_CURSOR). */
   cursor?: string;
 }
-
-export const MAX_CASE_PAGE_SIZE = 100;
 
 /** The statuses in which time still acts on a case: the sweep's. */
 export type SweepStatus = 'received' | 'accepted' | 'opinions-complete' | 'decided' | 'refused' | 'withdrawn';

@@ -1,39 +1,24 @@
 // What the case routes answer besides a case's state: the filing's request and result with its
 // receipt (收件回执), a case's history with its chain check, and the entries of the supervision lists
 // and of a co-department's queue — each carrying what its reader may see and no more.
+import type { z } from 'zod';
+import type { FilingRequestSchema, ReceiptSchema } from '../../contracts/cases.ts';
 import { isProvisional } from './case-dates.ts';
 import type { HistoryCheck } from './case-history.ts';
-import type { Applicant, CaseHistoryEntry, CaseMaterial, CaseState, CaseStatus, JointTask, JsonValue } from './case-record.ts';
+import type { CaseHistoryEntry, CaseState, CaseStatus, JointTask } from './case-record.ts';
 import type { SupervisionKind } from './case-store.ts';
 
-export interface FilingRequest {
-  itemCode: string;
-  applicant: Applicant;
-  form: Record<string, JsonValue>;
-  materials: Record<string, CaseMaterial>;
-}
+/** A channel's application for an applicant: the filing route's body, parsed (shared/contracts/cases.ts). */
+export type FilingRequest = z.output<typeof FilingRequestSchema>;
 
-/** 收件回执: what the applicant is given on filing; the same for every retry of the filing. */
-export interface Receipt {
-  caseNo: string;
-  itemCode: string;
-  itemName: string;
-  itemVersion: number;
-  departmentId: string;
-  channelId: string;
-  receivedAt: string;
-  /** Every material: the files uploaded, and the e-licences supplied instead of a file (免提交). */
-  materials: ({ kind: 'upload'; name: string; sha256: string; size: number; contentType: string } | { kind: 'licence'; name: string; licenceId: string })[];
-  /** Pre-review opinion due (2 working days). */
-  preReviewDue?: string;
-  /** The last day the department may answer; after it the case counts as accepted (Art. 32). */
-  answerDueOn?: string;
-  /** Which of the two dates above are provisional (counted across a year whose arrangement is not loaded). */
-  provisional?: ('preReviewDue' | 'answerDueOn')[];
-  dueFlag?: 'DEADLINE_CALENDAR_MISSING';
-  /** Hash of the filing's history entry: ties the receipt to the case's record. */
-  entryHash: string;
-}
+/**
+ * 收件回执: what the applicant is given on filing, the same for every retry of the filing — as the
+ * filing's answer carries it (ReceiptSchema): every material (the files uploaded, and the e-licences
+ * supplied instead of a file, 免提交), the pre-review opinion's due day (2 working days), the last day
+ * the department may answer (Art. 32), which of those two are provisional, and the hash of the filing's
+ * history entry, which ties the receipt to the case's record.
+ */
+export type Receipt = z.output<typeof ReceiptSchema>;
 
 export interface FilingResult {
   caseNo: string;

@@ -3,10 +3,8 @@
 // cannot be guessed. What it reads — a route's path, an invocation, a stored key — is any case number
 // of 1-64 letters, digits and hyphens (room for numbers other systems hand over), checked here once.
 import { randomInt } from 'node:crypto';
+import { CASE_NO_PATTERN } from '../../contracts/case-vocabulary.ts';
 import { chinaDate } from '../calendar/china-date.ts';
-
-/** Any case number the platform reads: 1-64 letters, digits and hyphens. */
-export const CASE_NO_PATTERN = /^[0-9A-Za-z-]{1,64}$/;
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 

@@ -6,7 +6,7 @@ import type { Caller } from '../access/caller.ts';
 import { requireRole } from '../access/caller.ts';
 import type { CalendarSource } from '../calendar/calendar-source.ts';
 import { chinaDate } from '../calendar/official-calendar.ts';
-import { DomainError, forbidden, invalid, notFound } from '../errors.ts';
+import { DomainError, conflict, forbidden, invalid, notFound } from '../errors.ts';
 import { checkGuide } from './guide-rules.ts';
 import type { ItemHead, ItemRecord } from './item-record.ts';
 import { effectivePublicState, publicStateOn } from './item-record.ts';
@@ -60,13 +60,12 @@ export class CatalogueService {
     const record = firstVersion(guide.implementationCode, guide, this.context(caller));
     await this.deps.store.append(record, undefined).catch((e: unknown) => {
       if (e instanceof DomainError && e.code === 'ITEM_VERSION_CONFLICT') {
-        throw new DomainError({
-          code: 'ITEM_EXISTS',
-          kind: 'conflict',
-          field: 'guide.implementationCode',
-          messageZh: `实施编码 ${guide.implementationCode} 已存在`,
-          message: `an item with implementation code ${guide.implementationCode} already exists`,
-        });
+        throw conflict(
+          'ITEM_EXISTS',
+          `实施编码 ${guide.implementationCode} 已存在`,
+          `an item with implementation code ${guide.implementationCode} already exists`,
+          'guide.implementationCode',
+        );
       }
       throw e;
     });
@@ -282,19 +281,16 @@ export class CatalogueService {
 }
 
 export function versionConflict(code: string, expected: number, actual: number): DomainError {
-  return new DomainError({
-    code: 'ITEM_VERSION_CONFLICT',
-    kind: 'conflict',
-    field: 'baseVersion',
-    messageZh: `事项已被他人更新（当前为第${actual}版），请刷新后重试`,
-    message: `item ${code} is at version ${actual}, not ${expected}; reload and retry`,
-  });
+  return conflict(
+    'ITEM_VERSION_CONFLICT',
+    `事项已被他人更新（当前为第${actual}版），请刷新后重试`,
+    `item ${code} is at version ${actual}, not ${expected}; reload and retry`,
+    'baseVersion',
+  );
 }
 
 function itemNotFound(code: string, published: boolean, n?: number): DomainError {
-  return notFound(
-    published ? 'ITEM_NOT_PUBLISHED' : 'ITEM_NOT_FOUND',
-    published ? `事项 ${code} 不存在或尚未发布` : `事项 ${code}${n ? ` 第${n}版` : ''} 不存在`,
-    published ? `item ${code} does not exist or has never been published` : `item ${code}${n ? ` version ${n}` : ''} not found`,
-  );
+  return published
+    ? notFound('ITEM_NOT_PUBLISHED', `事项 ${code} 不存在或尚未发布`, `item ${code} does not exist or has never been published`)
+    : notFound('ITEM_NOT_FOUND', `事项 ${code}${n ? ` 第${n}版` : ''} 不存在`, `item ${code}${n ? ` version ${n}` : ''} not found`);
 }

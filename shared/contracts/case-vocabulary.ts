@@ -1,0 +1,41 @@
+// The words of a case that the wire and the domain share: its statuses, the special procedures that
+// stop its clock, the supervision lists, what a case number looks like, a page's size and the JSON of
+// a form. The schemas (cases.ts, licences.ts) are built from them and the domain (shared/domain/cases)
+// holds its cases in them; no zod here, so whatever imports the domain's records stays light.
+
+/** Statuses a case passes through. `FINAL_STATUSES` (case-record.ts) end it; see case-lifecycle.ts for the graph. */
+export type CaseStatus = 'received' | 'supplement-requested' | 'accepted' | 'opinions-complete' | 'refused' | 'decided' | 'withdrawn';
+
+export const CASE_STATUSES: readonly CaseStatus[] = ['received', 'supplement-requested', 'accepted', 'opinions-complete', 'refused', 'decided', 'withdrawn'];
+
+/**
+ * Special procedures whose time does not count towards the time limits (行政许可法 Art. 45,
+ * 002 §16, 004 §19): 现场勘验, 听证, 检验检测, 专家评审, 公示, 招标拍卖, 检疫.
+ */
+export const SPECIAL_PROCEDURES = ['site-inspection', 'hearing', 'testing', 'expert-review', 'public-notice', 'tender-auction', 'quarantine'] as const;
+export type SpecialProcedure = (typeof SPECIAL_PROCEDURES)[number];
+
+export type SupervisionMark = 'overdue' | 'violation';
+
+/**
+ * A supervision finding besides the time limits' marks: a special procedure running past the length
+ * it stated (行政许可法 Art. 45, 004 §19), a pre-review opinion not given within its 2 working days
+ * (001 §14, 004 §18), 容缺 materials not delivered by their due day (004 §18).
+ */
+export type FindingKind = 'procedure-overrun' | 'pre-review-late' | 'materials-late';
+export const FINDING_KINDS: readonly FindingKind[] = ['procedure-overrun', 'pre-review-late', 'materials-late'];
+
+/**
+ * The supervision lists: the legal clock's readings past the promised or the statutory deadline, and
+ * one list per kind of finding (case-findings.ts).
+ */
+export type SupervisionKind = SupervisionMark | FindingKind;
+export const SUPERVISION_KINDS: readonly SupervisionKind[] = ['overdue', 'violation', ...FINDING_KINDS];
+
+/** The most cases (or licences) one page of a list holds. */
+export const MAX_CASE_PAGE_SIZE = 100;
+
+/** Any case number the platform reads: 1-64 letters, digits and hyphens. */
+export const CASE_NO_PATTERN = /^[0-9A-Za-z-]{1,64}$/;
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
