@@ -40,11 +40,11 @@ import type { QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import type { Applicant, CaseHistoryEntry, CaseState, CaseStatus, CaseTransition } from '../domain/cases/case-record.ts';
 import { CASE_STATUSES } from '../domain/cases/case-record.ts';
-import type { CaseList, CasePage, CaseStore, FiledCase, SupervisionKind, SupervisionList, SweepStatus } from '../domain/cases/case-store.ts';
-import { SUPERVISION_KINDS, MAX_CASE_PAGE_SIZE, caseVersionConflict, idempotencyKeyReused } from '../domain/cases/case-store.ts';
+import type { CaseList, CasePage, CaseStore, FilingRecord, SupervisionKind, SupervisionList, SweepStatus } from '../domain/cases/case-store.ts';
+import { SUPERVISION_KINDS, MAX_CASE_PAGE_SIZE, caseVersionConflict } from '../domain/cases/case-store.ts';
 import { findingsAwaited } from '../domain/cases/case-findings.ts';
 import { followUps } from '../domain/cases/case-follow-ups.ts';
-import { isCaseNo, newCaseNo } from '../domain/identifiers/case-number.ts';
+import { isCaseNo } from '../domain/identifiers/case-number.ts';
 import { badCursor, encodeCursor, openCursor, queryIndexPage } from './query-cursor.ts';
 import { IDEMPOTENCY_KEY_HEADER } from '../contracts/headers.ts';
 import { CASES_TABLE } from './table-layout.ts';
@@ -53,14 +53,11 @@ const { indexes } = CASES_TABLE;
 const SHARDS = CASES_TABLE.departmentQueueShards;
 
 export interface DynamoCaseStoreOptions {
-  /** The clock whose China date starts new case numbers: the filing service's clock. */
-  now?: () => Date;
   /** Told when the head could not follow a written entry (the next read rolls it forward). */
   onHeadLag?: (caseNo: string, version: number, error: unknown) => void;
 }
 
 export class DynamoCaseStore implements CaseStore {
-  private readonly now: () => Date;
   private readonly onHeadLag: (caseNo: string, version: number, error: unknown) => void;
 
   constructor(
@@ -68,41 +65,75 @@ export class DynamoCaseStore implements CaseStore {
     private readonly tableName: string,
     options: DynamoCaseStoreOptions = {},
   ) {
-    this.now = options.now ?? (() => new Date());
     this.onHeadLag =
       options.onHeadLag ??
       ((caseNo, version, error) => console.warn(JSON.stringify({ level: 'WARN', message: 'case head lags its newest entry', caseNo, version, error: String(error) })));
   }
 
-  async file(
-    channelId: string,
-    idempotencyKey: string,
-    requestDigest: string,
-    build: (caseNo: string) => Promise<CaseTransition>,
-    beforeComplete: (filed: CaseTransition) => Promise<void> = async () => {},
-  ): Promise<FiledCase> {
-    const key = idempotencyRecordKey(channelId, idempotencyKey);
-    // A retry finds the record and is answered from it; `build` (the filing's checks) is not run again.
-    const earlier = await this.idempotencyRecord(key);
-    if (earlier) return this.replay(earlier, channelId, requestDigest, beforeComplete);
+  async filing(channelId: string, idempotencyKey: string): Promise<FilingRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: idempotencyRecordKey(channelId, idempotencyKey), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const { pk: _pk, sk: _sk, ...record } = out.Item;
+    return record as FilingRecord;
+  }
 
-    const caseNo = newCaseNo(this.now());
-    const filed = await build(caseNo);
-    checkFiling(filed, caseNo, channelId);
-    const record: IdempotencyRecord = { channelId, idempotencyKey, requestDigest, caseNo, state: filed.state, entry: filed.entry };
+  async claimFiling(record: FilingRecord): Promise<FilingRecord | undefined> {
+    const key = idempotencyRecordKey(record.channelId, record.idempotencyKey);
+    checkFiling(record);
+    const { channelId, idempotencyKey, requestDigest, caseNo, state, entry } = record;
     try {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...key, ...record }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, channelId, idempotencyKey, requestDigest, caseNo, state, entry },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return undefined;
     } catch (e) {
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
-      // Another request with this key got there first (a concurrent retry): answer as a retry would.
-      const winner = await this.idempotencyRecord(key);
-      if (!winner) throw new Error(`idempotency record ${key.pk} exists but cannot be read`, { cause: e });
-      return this.replay(winner, channelId, requestDigest, beforeComplete);
+      const holder = await this.filing(channelId, idempotencyKey);
+      if (!holder) throw new Error(`idempotency record ${key.pk} exists but cannot be read`, { cause: e });
+      return holder;
     }
-    // The filing is decided. If the steps below fail, the caller's retry finishes them (replay).
-    await beforeComplete(filed);
-    await this.complete(filed);
-    return { ...filed, replayed: false };
+  }
+
+  async filingComplete(caseNo: string): Promise<boolean> {
+    const head = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(caseNo), sk: HEAD }, ProjectionExpression: 'pk', ConsistentRead: true }));
+    return head.Item !== undefined;
+  }
+
+  async completeFiling(first: CaseTransition): Promise<void> {
+    checkFirst(first);
+    const { state, entry } = first;
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: caseKey(state.caseNo), sk: entryKey(1), entry, state },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      // Written already — by a concurrent retry of this filing, unless two filings drew the same case
+      // number (36^10 numbers a day): then this one must not pass for the other case.
+      const existing = await this.db.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: caseKey(state.caseNo), sk: entryKey(1) },
+          ProjectionExpression: '#e',
+          ExpressionAttributeNames: { '#e': 'entry' },
+          ConsistentRead: true,
+        }),
+      );
+      if ((existing.Item?.entry as CaseHistoryEntry | undefined)?.hash !== entry.hash) {
+        throw new Error(`case number ${state.caseNo} was drawn for two filings; the filing by this key cannot complete`, { cause: e });
+      }
+    }
+    // Not swallowed, unlike after an action: a case without a head is in no queue and no sweep, and
+    // nobody would read it to roll the head forward. The caller's retry writes it.
+    await this.moveHead(state);
   }
 
   async append(state: CaseState, entry: CaseHistoryEntry): Promise<void> {
@@ -344,58 +375,6 @@ export class DynamoCaseStore implements CaseStore {
     });
   }
 
-  private async idempotencyRecord(key: { pk: string; sk: string }): Promise<IdempotencyRecord | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
-    if (!out.Item) return undefined;
-    const { pk: _pk, sk: _sk, ...record } = out.Item;
-    return record as IdempotencyRecord;
-  }
-
-  private async replay(record: IdempotencyRecord, channelId: string, requestDigest: string, beforeComplete: (filed: CaseTransition) => Promise<void>): Promise<FiledCase> {
-    if (record.requestDigest !== requestDigest) throw idempotencyKeyReused(channelId, record.caseNo);
-    const filed: CaseTransition = { state: record.state, entry: record.entry };
-    // The head is written last: if it exists, the filing is complete (one read, no writes).
-    const head = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(record.caseNo), sk: HEAD }, ProjectionExpression: 'pk', ConsistentRead: true }));
-    if (!head.Item) {
-      await beforeComplete(filed);
-      await this.complete(filed);
-    }
-    return { ...filed, replayed: true };
-  }
-
-  /** Writes a decided filing's first entry and head; safe to repeat, by the filer or by a retry. */
-  private async complete(filed: CaseTransition): Promise<void> {
-    const { state, entry } = filed;
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: caseKey(state.caseNo), sk: entryKey(1), entry, state },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (e) {
-      if (!(e instanceof ConditionalCheckFailedException)) throw e;
-      // Written already — by a concurrent retry of this filing, unless two filings drew the same case
-      // number (36^10 numbers a day): then this one must not pass for the other case.
-      const existing = await this.db.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { pk: caseKey(state.caseNo), sk: entryKey(1) },
-          ProjectionExpression: '#e',
-          ExpressionAttributeNames: { '#e': 'entry' },
-          ConsistentRead: true,
-        }),
-      );
-      if ((existing.Item?.entry as CaseHistoryEntry | undefined)?.hash !== entry.hash) {
-        throw new Error(`case number ${state.caseNo} was drawn for two filings; the filing by this key cannot complete`, { cause: e });
-      }
-    }
-    // Not swallowed, unlike after an action: a case without a head is in no queue and no sweep, and
-    // nobody would read it to roll the head forward. The caller's retry (a replay) writes it.
-    await this.moveHead(state);
-  }
-
   /** Moves the projections forward: the joint task and finding items first, then the head (which says they are done). */
   private async moveHead(state: CaseState): Promise<void> {
     await Promise.all([...taskItems(state), ...findingItems(state)].map((item) => this.putProjection(item, state.version)));
@@ -418,15 +397,6 @@ export class DynamoCaseStore implements CaseStore {
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
     }
   }
-}
-
-interface IdempotencyRecord {
-  channelId: string;
-  idempotencyKey: string;
-  requestDigest: string;
-  caseNo: string;
-  state: CaseState;
-  entry: CaseHistoryEntry;
 }
 
 type IndexLayout = { name: string; partitionKey: string; sortKey: string };
@@ -555,12 +525,18 @@ function applicantIdOf(applicant: Applicant): string {
   return applicant.kind === 'person' ? applicant.residentId : applicant.creditCode;
 }
 
-/** What `build` returned must be the first state of the case numbered for it, by the filing channel. */
-function checkFiling({ state, entry }: CaseTransition, caseNo: string, channelId: string): void {
-  if (state.caseNo !== caseNo || entry.caseNo !== caseNo || state.version !== 1 || entry.n !== 1 || entry.type !== 'file' || state.hash !== entry.hash) {
-    throw new Error(`case store: build(${caseNo}) did not return the first state and entry of case ${caseNo}`);
+/** A filing's first state and entry: of one case, numbered as it was drawn. */
+function checkFirst({ state, entry }: CaseTransition): void {
+  if (state.caseNo !== entry.caseNo || !isCaseNo(state.caseNo) || state.version !== 1 || entry.n !== 1 || entry.type !== 'file' || state.hash !== entry.hash) {
+    throw new Error(`case store: the state and entry given are not the first of case ${state.caseNo}`);
   }
-  if (state.channelId !== channelId) throw new Error(`case store: case ${caseNo} is filed by ${state.channelId}, not by ${channelId}`);
+}
+
+/** A filing record holds the first state and entry of its case, filed by its channel. */
+function checkFiling(record: FilingRecord): void {
+  checkFirst(record);
+  if (record.state.caseNo !== record.caseNo) throw new Error(`case store: the filing of case ${record.caseNo} holds case ${record.state.caseNo}`);
+  if (record.state.channelId !== record.channelId) throw new Error(`case store: case ${record.caseNo} is filed by ${record.state.channelId}, not by ${record.channelId}`);
 }
 
 function checkTransition(state: CaseState, entry: CaseHistoryEntry): void {

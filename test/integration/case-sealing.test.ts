@@ -171,7 +171,7 @@ interface Stand {
 async function stand(table: string, directoryTable: string = LOCAL_TABLES.directory): Promise<Stand> {
   const name = `tongban-test-sealing-${table}`;
   await ensureTables(raw, { items: LOCAL_TABLES.items, directory: directoryTable, cases: name });
-  const store = new DynamoCaseStore(db, name, { now });
+  const store = new DynamoCaseStore(db, name);
   const licences = new DynamoLicenceStore(db, name);
   return { store, licences, service: new CaseService({ store, items, materials: vault, calendar: officialCalendar, now, licences }) };
 }

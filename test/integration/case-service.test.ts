@@ -110,7 +110,7 @@ interface Stand {
 /** A case service and a sweep on a cases table of their own (the catalogue and the bucket are shared). */
 async function stand(table: string): Promise<Stand> {
   await ensureTables(raw, { ...LOCAL_TABLES, cases: `tongban-test-${table}` });
-  const store = new DynamoCaseStore(db, `tongban-test-${table}`, { now });
+  const store = new DynamoCaseStore(db, `tongban-test-${table}`);
   return {
     service: new CaseService({ store, items, materials: vault, calendar: officialCalendar, now }),
     sweep: new CaseSweep({ store, calendar: officialCalendar, now }),
