@@ -129,6 +129,17 @@ export class MemoryCaseStore implements CaseStore {
     }
   }
 
+  /**
+   * Changes the newest state of a case where it is kept — its newest entry and its head — as a bad
+   * write or someone with direct access to the table could: for tests of what reads a damaged case.
+   */
+  tamper(caseNo: string, change: (state: CaseState) => CaseState): void {
+    const newest = this.#entries(caseNo).at(-1);
+    const head = this.#get({ pk: caseKey(caseNo), sk: HEAD });
+    if (!newest || !head) throw new Error(`no case ${caseNo}`);
+    for (const item of [newest, head]) this.#put({ ...item, state: change(item.state as CaseState) });
+  }
+
   /** One shard's page of the department queue index. */
   readonly #readShard: ShardReader = async (partition, prefix, start, limit) => {
     const { items, lastKey } = this.#limited(CASES_TABLE.indexes.departmentQueue, this.#index(CASES_TABLE.indexes.departmentQueue, partition, { prefix }), start, limit);

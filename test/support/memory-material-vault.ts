@@ -3,21 +3,20 @@
 // type); `verify` refuses as S3MaterialStore does, in its order and with its codes — not uploaded,
 // another size, another type, another checksum, then the bytes' format (material-inspection.ts) —
 // and `keep` copies an upload into a case's keeping, leaving a copy already in place as it is.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { CaseMaterial } from '../../shared/domain/cases/case-record.ts';
 import { invalid } from '../../shared/domain/errors.ts';
 import { materialInspector, refuseUnarchivable } from '../../shared/domain/materials/material-inspection.ts';
 import type { MaterialVault } from '../../shared/domain/materials/material-vault.ts';
 import { UPLOADS_PREFIX } from '../../shared/domain/materials/material-vault.ts';
 import type { UploadRequest } from '../../shared/domain/materials/upload-policy.ts';
+import { sha256 } from './case-materials.ts';
 
 type Upload = Extract<CaseMaterial, { kind: 'upload' }>;
 interface StoredObject {
   bytes: Buffer;
   contentType: string;
 }
-
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 export class MemoryMaterialVault implements MaterialVault {
   readonly #objects = new Map<string, StoredObject>();
