@@ -106,7 +106,7 @@ export function actionEntryItem(state: CaseState, entry: CaseHistoryEntry): Item
   if (state.caseNo !== entry.caseNo || state.version !== entry.n || state.hash !== entry.hash || !isCaseNo(entry.caseNo)) {
     throw new Error(`case store: the state (case ${state.caseNo}, version ${state.version}) is not the one entry ${entry.n} of case ${entry.caseNo} records`);
   }
-  if (!Number.isSafeInteger(entry.n) || entry.n < 2) throw new Error(`case store: entry ${entry.n} is not an action (the filing is written by file)`);
+  if (!Number.isSafeInteger(entry.n) || entry.n < 2) throw new Error(`case store: entry ${entry.n} is not an action (a filing's first entry is written by completeFiling)`);
   return entryItem(state, entry);
 }
 

@@ -75,10 +75,10 @@ export interface CaseStore {
   filingComplete(caseNo: string): Promise<boolean>;
 
   /**
-   * Writes a claimed filing's case: its first entry, then its head, after which the case is readable
-   * and listed. Safe to repeat (by the filer, or a retry that finds the filing unfinished). Fails when
-   * the head cannot be written — nobody would read a case in no queue to roll its head forward, so the
-   * caller's retry must — and when the case number already holds another case.
+   * Writes a claimed filing's case: its first entry (from then on `get` reads it), then its head (from
+   * then on it is listed). Safe to repeat (by the filer, or a retry that finds the filing unfinished).
+   * Fails when the head cannot be written — nobody would read a case in no queue to roll its head
+   * forward, so the caller's retry must — and when the case number already holds another case.
    */
   completeFiling(first: CaseTransition): Promise<void>;
 
