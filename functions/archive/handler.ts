@@ -36,7 +36,7 @@ export function archiveHandler(options: { now?: () => Date; calendar?: CalendarS
     const key = (await directory.load()).archiveKey;
     if (!key) throw new Error('the directory names no archive key: bundles cannot be sealed');
     archiving ??= new CaseArchiving({
-      store: new DynamoCaseStore(db, casesTable, options.now ? { now: options.now } : {}),
+      store: new DynamoCaseStore(db, casesTable),
       items: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),
       licences: new DynamoLicenceStore(db, casesTable),
       files: new S3CaseFiles(s3Client(), requiredEnv('MATERIALS_BUCKET')),

@@ -36,7 +36,6 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
   const licences = new LicenceService({ licences: licenceStore, ...(options.now ? { now: options.now } : {}) });
   const cases = new CaseService({
     store: new DynamoCaseStore(db, requiredEnv('CASES_TABLE'), {
-      ...(options.now ? { now: options.now } : {}),
       onHeadLag: (caseNo, version, error) => logger.warn('case head lags its newest entry; the next read rolls it forward', { caseNo, version, error }),
     }),
     items: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),

@@ -24,7 +24,7 @@ export function jointHandler(options: { now?: () => Date; calendar?: CalendarSou
   // JOINT_GRACE_DAYS: working days a silent co-department is awaited after its due day (default 2).
   const grace = wholeNumberSetting(process.env, 'JOINT_GRACE_DAYS', 0, MAX_JOINT_GRACE_DAYS);
   const joint = new JointHandling({
-    store: new DynamoCaseStore(dynamoDocumentClient(), requiredEnv('CASES_TABLE'), options.now ? { now: options.now } : {}),
+    store: new DynamoCaseStore(dynamoDocumentClient(), requiredEnv('CASES_TABLE')),
     calendar: options.calendar ?? storedCalendar(dynamoDocumentClient(), logger),
     ...(options.now ? { now: options.now } : {}),
     ...(wait !== undefined ? { maxWaitSeconds: wait } : {}),

@@ -25,7 +25,7 @@ export function sealingHandler(options: { now?: () => Date; calendar?: CalendarS
   const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
   const casesTable = requiredEnv('CASES_TABLE');
   const sealing = new CaseSealing({
-    store: new DynamoCaseStore(db, casesTable, options.now ? { now: options.now } : {}),
+    store: new DynamoCaseStore(db, casesTable),
     items: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),
     licences: new DynamoLicenceStore(db, casesTable),
     signer: new KmsSealSigner(kmsClient()),

@@ -25,7 +25,7 @@ export function sweepHandler(options: { now?: () => Date; calendar?: CalendarSou
   const concurrency = wholeNumberSetting(process.env, 'SWEEP_CONCURRENCY', 1, 64);
   const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
   const sweep = new CaseSweep({
-    store: new DynamoCaseStore(db, requiredEnv('CASES_TABLE'), options.now ? { now: options.now } : {}),
+    store: new DynamoCaseStore(db, requiredEnv('CASES_TABLE')),
     calendar: options.calendar ?? storedCalendar(db, logger),
     workflow: new SfnJointWorkflow(sfnClient(), requiredEnv('JOINT_STATE_MACHINE_ARN')),
     sealer: new LambdaCaseSealer(lambdaClient(), requiredEnv('SEALING_FUNCTION_NAME')),

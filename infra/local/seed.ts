@@ -19,7 +19,7 @@ export function seedDirectory(principalArn: (name: string) => string): Directory
 }
 
 export async function seedPlatform(deps: {
-  directory: DynamoDirectory;
+  directory: Pick<DynamoDirectory, 'save'>;
   store: ItemStore;
   principalArn: (name: string) => string;
   calendar?: CalendarSource;

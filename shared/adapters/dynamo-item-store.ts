@@ -10,7 +10,7 @@ import { versionConflict } from '../domain/items/catalogue-service.ts';
 import type { ItemHead, ItemRecord } from '../domain/items/item-record.ts';
 import { headOf } from '../domain/items/item-record.ts';
 import type { ItemQuery, ItemStore } from '../domain/items/item-store.ts';
-import { badCursor, encodeCursor, openHeadStartKey } from './query-cursor.ts';
+import { badCursor, encodeCursor, openHeadStartKey } from './page-cursor.ts';
 import { ITEMS_TABLE } from './table-layout.ts';
 
 const { indexes } = ITEMS_TABLE;

@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { ArchiveStore, BundleListing, BundleWrite, StoredBundle } from '../domain/archive/archive-store.ts';
 import { BundleExistsError } from '../domain/archive/archive-store.ts';
-import { badCursor } from './query-cursor.ts';
+import { badCursor } from './page-cursor.ts';
 
 /** Bytes per uploaded part (S3: at least 5 MiB but the last, at most 10,000 parts: bundles to 80 GiB). */
 export const ARCHIVE_PART_BYTES = 8 * 1024 * 1024;

@@ -1,7 +1,8 @@
 // DynamoDB writes per case transition, counted, not assumed: an in-process DynamoCaseStore on a
 // dynalite of its own, whose client counts every write command it sends (PutItem, UpdateItem,
 // DeleteItem, BatchWriteItem, TransactWriteItems; conditional writes that fail count too, as AWS bills
-// them). The states are made by the real case lifecycle, as the case service makes them.
+// them). Filings go through the case service (its catalogue and files in memory: only the case store
+// sends commands); the actions' states are made by the real case lifecycle, as the service makes them.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
@@ -10,11 +11,13 @@ import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
-import { payloadDigest } from '../../shared/domain/cases/case-history.ts';
 import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
-import { applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
+import { applyCaseCommand } from '../../shared/domain/cases/case-lifecycle.ts';
+import { CaseService } from '../../shared/domain/cases/case-service.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
-import { upload } from '../support/case-materials.ts';
+import { seededCatalogue } from '../support/memory-catalogue.ts';
+import { MemoryMaterialVault } from '../support/memory-material-vault.ts';
+import { realPdf } from '../support/pdf-fixtures.ts';
 import { table } from './figures.ts';
 
 // As `npm start` does: Node 20 is supported by this project, so the SDK need not warn about it.
@@ -42,11 +45,12 @@ export async function countCaseWrites(): Promise<void> {
     await ensureTables(raw, LOCAL_TABLES);
     const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
     let clock = new Date('2026-11-23T02:00:00.000Z'); // Monday 23 November 2026, 10:00 in China
-    const store = new DynamoCaseStore(db, LOCAL_TABLES.cases, { now: () => clock });
-    const on = (actor: Caller, minute: number): CaseContext => {
-      clock = new Date(`2026-11-23T02:${String(minute).padStart(2, '0')}:00.000Z`);
-      return { actor, at: clock.toISOString(), today: '2026-11-23', calendar: officialCalendar };
-    };
+    const store = new DynamoCaseStore(db, LOCAL_TABLES.cases);
+    const vault = new MemoryMaterialVault();
+    const { items } = await seededCatalogue(() => new Date('2026-09-01T02:00:00.000Z'));
+    const service = new CaseService({ store, items, materials: vault, calendar: officialCalendar, now: () => clock });
+    const at = (minute: number) => (clock = new Date(`2026-11-23T02:${String(minute).padStart(2, '0')}:00.000Z`));
+    const on = (actor: Caller, minute: number): CaseContext => ({ actor, at: at(minute).toISOString(), today: '2026-11-23', calendar: officialCalendar });
 
     /** What `run` sent: writes, and every command by name. */
     const measure = async (run: () => Promise<unknown>) => {
@@ -60,18 +64,17 @@ export async function countCaseWrites(): Promise<void> {
     };
 
     const first17 = '53010219800101001';
-    const app = {
+    const request = {
+      itemCode: FOOD.implementationCode,
       applicant: { kind: 'person' as const, residentId: `${first17}${residentIdCheckChar(first17)}`, name: '张三', phone: '13800138000' },
       form: { 经营场所面积: 120 },
-      materials: Object.fromEntries(FOOD.materials.filter((m) => m.required).map((m) => [m.name, upload(m.name)])),
+      materials: Object.fromEntries(FOOD.materials.filter((m) => m.required).map((m, i) => [m.name, vault.upload(PORTAL.channelId!, realPdf(`bench material ${i}`))])),
     };
-    const digest = payloadDigest({ itemCode: FOOD.implementationCode, ...app });
     let caseNo = '';
-    const file = () =>
-      store.file(PORTAL.channelId!, 'bench-writes-1', digest, async (no) => {
-        caseNo = no;
-        return fileCase({ caseNo: no, item: { code: FOOD.implementationCode, version: 1, guide: FOOD }, ...app }, on(PORTAL, 0));
-      });
+    const file = async () => {
+      at(0);
+      caseNo = (await service.file(PORTAL, 'bench-writes-1', request)).caseNo;
+    };
     // As the case service acts: read the case, apply the command, record it.
     const act = (command: CaseCommand, minute: number) => async () => {
       const current = await store.get(caseNo);

@@ -209,7 +209,7 @@ describe('the sweep after a load', () => {
     // promised deadline (21 Dec) is not due on 8 Dec, so an ordinary run would not list it.
     // The cases, and a calendar of their own (in another items table: no year loaded by the tests above).
     await ensureTables(raw, { items: calendarTable, directory: LOCAL_TABLES.directory, cases: table });
-    const caseStore = new DynamoCaseStore(db, table, { now });
+    const caseStore = new DynamoCaseStore(db, table);
     const calendarStore = new DynamoCalendarStore(db, calendarTable);
     const source = new StoredCalendar({ store: calendarStore, shipped: SHIPPED_CALENDAR_YEARS });
     const items = new DynamoItemStore(db, LOCAL_TABLES.items);

@@ -84,7 +84,7 @@ beforeAll(async () => {
     async () => registry.seals ?? [],
     async () => registry.archiveKey,
   );
-  store = new DynamoCaseStore(db, LOCAL_TABLES.cases, { now });
+  store = new DynamoCaseStore(db, LOCAL_TABLES.cases);
   const licences = new DynamoLicenceStore(db, LOCAL_TABLES.cases);
   const signer = new KmsSealSigner(kms);
   archive = new S3ArchiveStore(s3, ARCHIVE);

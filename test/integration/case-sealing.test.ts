@@ -9,7 +9,7 @@ import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,7 @@ import { signingInput } from '../../shared/domain/seals/seal.ts';
 import { failure, rejection } from '../support/refusal.ts';
 import type { Organisation } from '../support/case-fixtures.ts';
 import { FOOD, HALL, HOUSING, MARKET, POLICE, PORTAL, SHOP, ZHANG, guideOf } from '../support/case-fixtures.ts';
+import { uploadThroughSlot } from '../support/slot-upload.ts';
 
 const BUCKET = 'tongban-test-sealing-materials';
 const REGION = 'cn-north-1';
@@ -171,7 +172,7 @@ interface Stand {
 async function stand(table: string, directoryTable: string = LOCAL_TABLES.directory): Promise<Stand> {
   const name = `tongban-test-sealing-${table}`;
   await ensureTables(raw, { items: LOCAL_TABLES.items, directory: directoryTable, cases: name });
-  const store = new DynamoCaseStore(db, name, { now });
+  const store = new DynamoCaseStore(db, name);
   const licences = new DynamoLicenceStore(db, name);
   return { store, licences, service: new CaseService({ store, items, materials: vault, calendar: officialCalendar, now, licences }) };
 }
@@ -189,18 +190,8 @@ function sealingOf(s: Stand, opts: { signer?: SealSigner; sealKeys?: () => Promi
   });
 }
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
 /** Uploads a small PDF through a presigned slot of the channel, as its client would. */
-async function upload(channelId: string, label: string): Promise<CaseMaterial> {
-  const body = Buffer.from(`%PDF-1.7\n${label} ${randomUUID()}\n%%EOF\n`);
-  const announced = { contentType: 'application/pdf', size: body.length, sha256: sha256(body) };
-  const slot = await vault.createUploadSlot(channelId, announced);
-  const { 'content-length': _length, ...headers } = slot.headers; // fetch sets it from the body
-  const res = await fetch(slot.url, { method: slot.method, headers, body });
-  expect(res.status).toBe(200);
-  return { kind: 'upload', objectKey: slot.objectKey, ...announced };
-}
+const upload = (channelId: string, label: string): Promise<CaseMaterial> => uploadThroughSlot(vault, channelId, Buffer.from(`%PDF-1.7\n${label} ${randomUUID()}\n%%EOF\n`));
 
 /** An application for `guide` with every required material uploaded by `by`'s channel, except those `given`. */
 async function application(by: Caller, guide: ServiceGuide, applicant: Applicant, given: Record<string, CaseMaterial> = {}): Promise<FilingRequest> {

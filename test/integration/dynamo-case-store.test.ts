@@ -1,43 +1,40 @@
-// The case store against dynalite over the real DynamoDB wire protocol, with states made by the real
-// case lifecycle on the 2026 calendar: idempotent filing under concurrent retries, one winner of two
-// concurrent decisions with the history still a valid chain, the department queue read over its
-// shards in deadline order, a channel's cases by applicant, cursors bound to their query, and a head
-// left behind by a crash rolled forward on read.
+// The case store against dynalite over the real DynamoDB wire protocol: the store's contract
+// (test/support/case-store-contract.ts), then what only DynamoDB shows — idempotent filing through the
+// case service under concurrent retries (nothing else in the table), after a crash after the
+// idempotency record and after a head that could not be written, a head left behind by a crash rolled
+// forward on read, and a shard that stops early at DynamoDB's 1 MB page.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
 import { DEPARTMENTS } from '../../infra/local/seed-data.ts';
-import { DynamoCaseStore, queueShard } from '../../shared/adapters/dynamo-case-store.ts';
-import { newCaseNo } from '../../shared/domain/identifiers/case-number.ts';
+import { queueShard } from '../../shared/adapters/case-items.ts';
+import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
-import { payloadDigest, verifyCaseHistory } from '../../shared/domain/cases/case-history.ts';
-import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
-import { SYSTEM_CALLER, applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
-import type { Applicant, CaseMaterial, CaseState, JsonValue } from '../../shared/domain/cases/case-record.ts';
-import type { CaseList, CasePage } from '../../shared/domain/cases/case-store.ts';
-import { rejection } from '../support/refusal.ts';
-import { upload } from '../support/case-materials.ts';
-import { BUILDING, FIRE, FOOD, HALL, HEALTH, JOINT, LI, MARKET, MARKET_DEPUTY, PORTAL, SHOP, ZHANG } from '../support/case-fixtures.ts';
-
-const ZHANG_ID = ZHANG.residentId;
-const LI_ID = LI.residentId;
-
-interface Application {
-  applicant: Applicant;
-  form: Record<string, JsonValue>;
-  materials: Record<string, CaseMaterial>;
-}
+import { verifyCaseHistory } from '../../shared/domain/cases/case-history.ts';
+import type { Applicant, CaseState, JsonValue } from '../../shared/domain/cases/case-record.ts';
+import type { FilingRequest, FilingResult } from '../../shared/domain/cases/case-service.ts';
+import { CaseService } from '../../shared/domain/cases/case-service.ts';
+import { FOOD, LI, MARKET, PORTAL, SHOP, ZHANG } from '../support/case-fixtures.ts';
+import { act, allPages, application, caseStoreContract, file, on } from '../support/case-store-contract.ts';
+import { seededCatalogue } from '../support/memory-catalogue.ts';
+import type { MemoryItemStore } from '../support/memory-item-store.ts';
+import { MemoryMaterialVault } from '../support/memory-material-vault.ts';
+import { realPdf } from '../support/pdf-fixtures.ts';
 
 let raw: DynamoDBClient;
 let dynamoEndpoint: string;
 let db: DynamoDBDocumentClient;
 let stop: () => Promise<void>;
 let store: DynamoCaseStore;
-/** The filing service's clock, shared with the store (case numbers start with its China date). */
+/** The filing service's clock (case numbers start with its China date). */
 let clock = new Date('2026-11-23T02:00:00.000Z');
+/** The catalogue and the files of the filings made through the case service. */
+let items: MemoryItemStore;
+const vault = new MemoryMaterialVault();
 
 beforeAll(async () => {
   const dynamo = await startDynalite(undefined);
@@ -45,7 +42,8 @@ beforeAll(async () => {
   raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   await ensureTables(raw, LOCAL_TABLES);
   db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  store = new DynamoCaseStore(db, LOCAL_TABLES.cases, { now: () => clock });
+  store = new DynamoCaseStore(db, LOCAL_TABLES.cases);
+  items = (await seededCatalogue(() => new Date('2026-09-01T02:00:00.000Z'))).items;
   stop = async () => {
     raw.destroy();
     await dynamo.close();
@@ -57,146 +55,79 @@ afterAll(async () => stop());
 /** A store on a cases table of its own, for tests that count or list everything in it. */
 async function freshStore(table: string): Promise<DynamoCaseStore> {
   await ensureTables(raw, { ...LOCAL_TABLES, cases: table });
-  return new DynamoCaseStore(db, table, { now: () => clock });
+  return new DynamoCaseStore(db, table);
 }
 
-/** 10:00 China time (02:00 UTC) on `date`, plus `minute` minutes. */
-function on(date: string, actor: Caller, minute = 0): CaseContext {
-  return { actor, at: `${date}T02:${String(minute).padStart(2, '0')}:00.000Z`, today: date, calendar: officialCalendar };
+let contractTables = 0;
+caseStoreContract('DynamoCaseStore', () => freshStore(`cases-contract-${++contractTables}`));
+
+/** The case service on `s`, with the seeded catalogue and the files in memory, on the test's clock. */
+const serviceOn = (s: DynamoCaseStore) => new CaseService({ store: s, items, materials: vault, calendar: officialCalendar, now: () => clock });
+
+/** Sets the clock to 10:00 China time on `date`, plus `minute` minutes. */
+function at(date: string, minute = 0): void {
+  clock = new Date(on(date, PORTAL, minute).at);
 }
 
-/** An application with every required material of the guide uploaded. */
-function application(applicant: Applicant, guide: ServiceGuide = FOOD, form: Record<string, JsonValue> = { 经营场所面积: 120 }): Application {
-  return { applicant, form, materials: Object.fromEntries(guide.materials.filter((m) => m.required).map((m) => [m.name, upload(m.name)])) };
+/** A channel's application for `guide`, every required material uploaded by the channel (PDFs no other call makes). */
+function request(by: Caller, applicant: Applicant, guide: ServiceGuide = FOOD, form: Record<string, JsonValue> = { 经营场所面积: 120 }): FilingRequest {
+  const materials = guide.materials.filter((m) => m.required).map((m) => [m.name, vault.upload(by.channelId!, realPdf(randomUUID()))]);
+  return { itemCode: guide.implementationCode, applicant, form, materials: Object.fromEntries(materials) };
 }
 
-/** Files as the filing service will: the request's digest, and the domain's filing inside `build`. */
-function file(request: { store?: DynamoCaseStore; by: Caller; key: string; app: Application; date: string; minute?: number; guide?: ServiceGuide }) {
-  const { by, key, app, date, minute = 0, guide = FOOD } = request;
-  const ctx = on(date, by, minute);
-  clock = new Date(ctx.at);
-  const digest = payloadDigest({ itemCode: guide.implementationCode, ...app });
-  return (request.store ?? store).file(by.channelId!, key, digest, async (caseNo) =>
-    fileCase({ caseNo, item: { code: guide.implementationCode, version: 3, guide }, ...app }, ctx),
-  );
+/** The case's history is exactly the filing's first entry, and leads to the filed state. */
+async function expectFirstEntryOnly(s: DynamoCaseStore, filed: FilingResult): Promise<void> {
+  const history = await s.history(filed.caseNo);
+  expect(history.map((e) => e.hash)).toEqual([filed.receipt.entryHash]);
+  expect(verifyCaseHistory(history, filed.case)).toEqual({ ok: true });
 }
 
-/** Reads the case, applies the command and records it, as the case service will. */
-async function act(s: DynamoCaseStore, caseNo: string, command: CaseCommand, ctx: CaseContext): Promise<CaseState> {
-  const current = await s.get(caseNo);
-  const next = applyCaseCommand(current!, command, ctx);
-  await s.append(next.state, next.entry);
-  return next.state;
-}
-
-/** Every page of a listing, following the cursors (fails beyond 100 pages). */
-async function allPages(list: (page: CasePage) => Promise<CaseList>, limit: number): Promise<{ pages: CaseState[][]; cases: CaseState[] }> {
-  const pages: CaseState[][] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await list({ limit, ...(cursor ? { cursor } : {}) });
-    pages.push(page.cases);
-    cursor = page.nextCursor;
-  } while (cursor && pages.length < 100);
-  expect(cursor).toBeUndefined();
-  return { pages, cases: pages.flat() };
-}
-
-describe('DynamoCaseStore: filing', () => {
-  it('numbers a case with its China filing day and ten random characters', async () => {
-    // Prepare / Act
-    const filed = await file({ by: PORTAL, key: 'number-1', app: application(ZHANG), date: '2026-11-24' });
-    const late = newCaseNo(new Date('2026-11-23T18:30:00.000Z')); // 02:30 on 24 November in China, still the 23rd in UTC
-    const many = Array.from({ length: 500 }, () => newCaseNo(clock));
-
-    // Assess
-    expect(filed.state.caseNo).toMatch(/^20261124[0-9A-Z]{10}$/);
-    expect(late).toMatch(/^20261124[0-9A-Z]{10}$/);
-    expect(new Set(many).size).toBe(many.length);
-  });
-
-  it('answers a retry with the same case and receipt, without running the filing again', async () => {
-    // Prepare
-    const first = await file({ by: PORTAL, key: 'retry-1', app: application(ZHANG), date: '2026-11-23' });
-    const build = vi.fn(() => {
-      throw new Error('a retry must not file again');
-    });
-
-    // Act: the same request again, the next day (the digest is what the filing service computes)
-    clock = new Date('2026-11-24T02:00:00.000Z');
-    const again = await store.file('kunming-portal', 'retry-1', payloadDigest({ itemCode: FOOD.implementationCode, ...application(ZHANG) }), build);
-
-    // Assess
-    expect(first.replayed).toBe(false);
-    expect(again).toEqual({ ...first, replayed: true });
-    expect(build).not.toHaveBeenCalled();
-    expect(await store.get(first.state.caseNo)).toEqual(first.state);
-    expect(await store.history(first.state.caseNo)).toEqual([first.entry]);
-  });
-
+describe('DynamoCaseStore: filing through the case service', () => {
   it('creates exactly one case for 50 concurrent identical filings with one key', async () => {
     // Prepare
     const fresh = await freshStore('cases-idempotent-burst');
+    const service = serviceOn(fresh);
+    at('2026-11-23');
+    const app = request(PORTAL, LI);
 
     // Act
-    const answers = await Promise.all(Array.from({ length: 50 }, () => file({ store: fresh, by: PORTAL, key: 'burst-1', app: application(LI), date: '2026-11-23' })));
+    const answers = await Promise.all(Array.from({ length: 50 }, () => service.file(PORTAL, 'burst-1', app)));
 
     // Assess: one winner, 49 replays of its answer, and nothing else in the table
     const [winner, ...others] = [...answers].sort((a, b) => Number(a.replayed) - Number(b.replayed));
     expect(winner!.replayed).toBe(false);
     expect(others).toHaveLength(49);
     for (const other of others) expect(other).toEqual({ ...winner, replayed: true });
-    const caseNo = winner!.state.caseNo;
-    expect(await fresh.history(caseNo)).toEqual([winner!.entry]);
-    expect(await fresh.get(caseNo)).toEqual(winner!.state);
-    const items = (await db.send(new ScanCommand({ TableName: 'cases-idempotent-burst' }))).Items ?? [];
-    expect(items.map((i) => `${i.pk as string} ${i.sk as string}`).sort()).toEqual(
+    const caseNo = winner!.caseNo;
+    await expectFirstEntryOnly(fresh, winner!);
+    expect(await fresh.get(caseNo)).toEqual(winner!.case);
+    const written = (await db.send(new ScanCommand({ TableName: 'cases-idempotent-burst' }))).Items ?? [];
+    expect(written.map((i) => `${i.pk as string} ${i.sk as string}`).sort()).toEqual(
       [`CASE#${caseNo} EVT#0000000001`, `CASE#${caseNo} HEAD`, 'IDEM#kunming-portal#burst-1 IDEM'].sort(),
     );
     expect((await fresh.channelCases('kunming-portal', undefined, { limit: 100 })).cases.map((c) => c.caseNo)).toEqual([caseNo]);
   });
 
-  it('refuses the same key with a different request, and leaves the first case as it was', async () => {
-    // Prepare
-    const first = await file({ by: PORTAL, key: 'reuse-1', app: application(ZHANG), date: '2026-11-23' });
-
-    // Act
-    const error = await rejection(file({ by: PORTAL, key: 'reuse-1', app: application(ZHANG, FOOD, { 经营场所面积: 80 }), date: '2026-11-23', minute: 5 }));
-
-    // Assess
-    expect(error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', kind: 'conflict', field: 'Idempotency-Key' });
-    expect(error.message).toContain(first.state.caseNo);
-    expect(await store.get(first.state.caseNo)).toEqual(first.state);
-    expect(await store.history(first.state.caseNo)).toHaveLength(1);
-  });
-
-  it('keeps keys per channel: the same key from another channel files another case', async () => {
-    const portal = await file({ by: PORTAL, key: 'shared-key-1', app: application(ZHANG), date: '2026-11-23' });
-    const hall = await file({ by: HALL, key: 'shared-key-1', app: application(ZHANG), date: '2026-11-23' });
-
-    expect(portal.replayed).toBe(false);
-    expect(hall.replayed).toBe(false);
-    expect(hall.state.caseNo).not.toBe(portal.state.caseNo);
-    expect(hall.state.channelId).toBe('city-hall-window');
-    expect((await store.get(portal.state.caseNo))?.channelId).toBe('kunming-portal');
-  });
-
   it('lets a retry finish a filing whose writer stopped after the idempotency record', async () => {
     // Prepare: file, then take away the first entry and the head, as if the writer had crashed
     // right after the idempotency record (the only write that decides a filing)
-    const first = await file({ by: PORTAL, key: 'crash-1', app: application(SHOP), date: '2026-11-23' });
-    const caseKey = `CASE#${first.state.caseNo}`;
+    const service = serviceOn(store);
+    at('2026-11-23');
+    const app = request(PORTAL, SHOP);
+    const first = await service.file(PORTAL, 'crash-1', app);
+    const caseKey = `CASE#${first.caseNo}`;
     await db.send(new DeleteCommand({ TableName: LOCAL_TABLES.cases, Key: { pk: caseKey, sk: 'EVT#0000000001' } }));
     await db.send(new DeleteCommand({ TableName: LOCAL_TABLES.cases, Key: { pk: caseKey, sk: 'HEAD' } }));
-    expect(await store.get(first.state.caseNo)).toBeUndefined();
+    expect(await store.get(first.caseNo)).toBeUndefined();
 
     // Act
-    const retry = await file({ by: PORTAL, key: 'crash-1', app: application(SHOP), date: '2026-11-23', minute: 1 });
+    at('2026-11-23', 1);
+    const retry = await service.file(PORTAL, 'crash-1', app);
 
     // Assess
     expect(retry).toEqual({ ...first, replayed: true });
-    expect(await store.get(first.state.caseNo)).toEqual(first.state);
-    expect(await store.history(first.state.caseNo)).toEqual([first.entry]);
+    expect(await store.get(first.caseNo)).toEqual(first.case);
+    await expectFirstEntryOnly(store, first);
     const head = await db.send(new GetCommand({ TableName: LOCAL_TABLES.cases, Key: { pk: caseKey, sk: 'HEAD' } }));
     expect(head.Item?.version).toBe(1);
   });
@@ -217,56 +148,29 @@ describe('DynamoCaseStore: filing', () => {
       { step: 'initialize', name: 'failFirstHead' },
     );
     const fresh = await freshStore('cases-head-fails');
-    const flakyStore = new DynamoCaseStore(DynamoDBDocumentClient.from(flaky, { marshallOptions: { removeUndefinedValues: true } }), 'cases-head-fails', { now: () => clock });
+    const service = serviceOn(new DynamoCaseStore(DynamoDBDocumentClient.from(flaky, { marshallOptions: { removeUndefinedValues: true } }), 'cases-head-fails'));
+    at('2026-11-23');
+    const app = request(PORTAL, ZHANG);
 
     // Act
-    const failed = await file({ store: flakyStore, by: PORTAL, key: 'head-1', app: application(ZHANG), date: '2026-11-23' }).then(
+    const failed = await service.file(PORTAL, 'head-1', app).then(
       () => undefined,
       (e: unknown) => e as Error,
     );
     const queuedBefore = (await fresh.departmentQueue(DEPARTMENTS.market.id, 'received', { limit: 10 })).cases;
-    const retry = await file({ store: flakyStore, by: PORTAL, key: 'head-1', app: application(ZHANG), date: '2026-11-23', minute: 1 });
+    at('2026-11-23', 1);
+    const retry = await service.file(PORTAL, 'head-1', app);
     flaky.destroy();
 
     // Assess: the caller saw the failure (so it retries), and the retry put the case in the queue
     expect(failed?.message).toBe('throttled');
     expect(queuedBefore).toEqual([]);
     expect(retry.replayed).toBe(true);
-    expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'received', { limit: 10 })).cases.map((c) => c.caseNo)).toEqual([retry.state.caseNo]);
-  });
-
-  it('refuses an idempotency key that cannot be a key (the edge refuses it first, with its code: test/unit/api-handler.test.ts)', async () => {
-    for (const key of ['', 'with space', 'x'.repeat(129), '键']) {
-      await expect(file({ by: PORTAL, key, app: application(ZHANG), date: '2026-11-23' })).rejects.toThrow(/is not an idempotency key/);
-    }
+    expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'received', { limit: 10 })).cases.map((c) => c.caseNo)).toEqual([retry.caseNo]);
   });
 });
 
 describe('DynamoCaseStore: actions', () => {
-  it('lets exactly one of two concurrent decisions win, and the history stays a valid chain', async () => {
-    // Prepare: filed and accepted; two market users then decide from the same state
-    const filed = await file({ by: PORTAL, key: 'decide-1', app: application(ZHANG), date: '2026-11-23' });
-    const accepted = await act(store, filed.state.caseNo, { action: 'accept' }, on('2026-11-24', MARKET));
-    const approve = applyCaseCommand(accepted, { action: 'decide', outcome: 'approved' }, on('2026-11-25', MARKET));
-    const deny = applyCaseCommand(accepted, { action: 'decide', outcome: 'denied', reasons: ['经营场所不符合要求'] }, on('2026-11-25', MARKET_DEPUTY, 1));
-
-    // Act
-    const results = await Promise.allSettled([store.append(approve.state, approve.entry), store.append(deny.state, deny.entry)]);
-
-    // Assess
-    const won = results.findIndex((r) => r.status === 'fulfilled');
-    const lost = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(lost?.reason).toMatchObject({ code: 'CASE_VERSION_CONFLICT', kind: 'conflict' });
-    const winner = [approve, deny][won]!;
-    const head = await store.get(filed.state.caseNo);
-    const history = await store.history(filed.state.caseNo);
-    expect(head).toEqual(winner.state);
-    expect(history.map((e) => e.type)).toEqual(['file', 'accept', 'decide']);
-    expect(history[2]).toEqual(winner.entry);
-    expect(verifyCaseHistory(history, head)).toEqual({ ok: true });
-  });
-
   it('rolls a head deleted behind its newest entry forward when the case is read', async () => {
     // Prepare: accept, then delete the head as if the writer had crashed between its two writes;
     // the department's queue (read from the head) then misses the case
@@ -304,72 +208,9 @@ describe('DynamoCaseStore: actions', () => {
     expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 10 })).cases).toEqual([]);
     expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'decided', { limit: 10 })).cases).toEqual([decided]);
   });
-
-  it('reads nothing for an unknown or malformed case number', async () => {
-    expect(await store.get('20261123ZZZZZZZZZZ')).toBeUndefined();
-    expect(await store.history('20261123ZZZZZZZZZZ')).toEqual([]);
-    expect(await store.get('no#such')).toBeUndefined();
-  });
 });
 
 describe('DynamoCaseStore: listings', () => {
-  it("serves a department's queue from every shard, soonest deadline first, each case once over the pages", async () => {
-    // Prepare: twelve market cases accepted on different days of November 2026 (two on the same day:
-    // equal deadlines, ordered by case number), one of them paused (no deadline: last), two left
-    // received (another status), and one housing case (another department)
-    const fresh = await freshStore('cases-queue');
-    const days = [
-      '2026-11-02',
-      '2026-11-03',
-      '2026-11-04',
-      '2026-11-05',
-      '2026-11-06',
-      '2026-11-09',
-      '2026-11-10',
-      '2026-11-11',
-      '2026-11-12',
-      '2026-11-13',
-      '2026-11-13',
-      '2026-11-16',
-    ];
-    const accepted: CaseState[] = [];
-    for (const [i, day] of days.entries()) {
-      const filed = await file({ store: fresh, by: PORTAL, key: `queue-${i}`, app: application(ZHANG), date: day, minute: i });
-      accepted.push(await act(fresh, filed.state.caseNo, { action: 'accept' }, on(day, MARKET, 30)));
-    }
-    const paused = await act(fresh, accepted[3]!.caseNo, { action: 'pause', procedure: 'site-inspection', reason: '核查经营场所', expectedDays: 10 }, on('2026-11-17', MARKET));
-    accepted[3] = paused;
-    const received = [
-      (await file({ store: fresh, by: PORTAL, key: 'queue-received-late', app: application(LI), date: '2026-11-20' })).state,
-      (await file({ store: fresh, by: PORTAL, key: 'queue-received-early', app: application(LI), date: '2026-11-18' })).state,
-    ];
-    const housing = await file({ store: fresh, by: PORTAL, key: 'queue-housing', app: application(SHOP, BUILDING), date: '2026-11-05', guide: BUILDING });
-    await act(fresh, housing.state.caseNo, { action: 'accept' }, on('2026-11-05', { name: 'housing', role: 'department', departmentId: DEPARTMENTS.housing.id }, 30));
-
-    // Expected, from the states themselves: by promised deadline, then case number; no deadline last
-    const due = (s: CaseState) => s.deadlines?.promised ?? '~';
-    const expected = [...accepted].sort((a, b) => (due(a) === due(b) ? (a.caseNo < b.caseNo ? -1 : 1) : due(a) < due(b) ? -1 : 1));
-    expect(new Set(accepted.map((s) => queueShard(s.caseNo))).size).toBeGreaterThan(1);
-    expect(expected.at(-1)).toEqual(paused);
-
-    // Act
-    const byThree = await allPages((page) => fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', page), 3);
-    const byOne = await allPages((page) => fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', page), 1);
-    const whole = await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 100 });
-    const receivedQueue = await fresh.departmentQueue(DEPARTMENTS.market.id, 'received', { limit: 100 });
-
-    // Assess
-    expect(byThree.cases.map((s) => s.caseNo)).toEqual(expected.map((s) => s.caseNo));
-    expect(byThree.pages.every((p) => p.length <= 3)).toBe(true);
-    expect(byThree.pages.slice(0, 4).map((p) => p.length)).toEqual([3, 3, 3, 3]);
-    expect(byOne.cases.map((s) => s.caseNo)).toEqual(expected.map((s) => s.caseNo));
-    expect(whole).toEqual({ cases: expected });
-    // Received cases wait for the department's answer, soonest due first
-    expect(received[1]!.deemedAcceptedOn! < received[0]!.deemedAcceptedOn!).toBe(true);
-    expect(receivedQueue).toEqual({ cases: [received[1], received[0]] });
-    expect((await fresh.departmentQueue(DEPARTMENTS.housing.id, 'accepted', { limit: 100 })).cases.map((s) => s.caseNo)).toEqual([housing.state.caseNo]);
-  });
-
   it('keeps the queue in order when a shard stops early at DynamoDB’s 1 MB page', async () => {
     // Prepare: 40 received cases of about 300 KB each (a large form), filed over ten days: 40 cases
     // on 8 shards put at least 5 on one, and a query of that shard returns 4 (1 MB) whatever its limit
@@ -390,281 +231,5 @@ describe('DynamoCaseStore: listings', () => {
 
     // Assess
     expect(pages.cases.map((s) => s.caseNo)).toEqual(expected.map((s) => s.caseNo));
-  });
-
-  it("lists a channel's cases, by applicant and filing time, and one applicant's alone", async () => {
-    // Prepare
-    const fresh = await freshStore('cases-channel');
-    const zhang1 = await file({ store: fresh, by: PORTAL, key: 'ch-1', app: application(ZHANG), date: '2026-11-23', minute: 1 });
-    const li1 = await file({ store: fresh, by: PORTAL, key: 'ch-2', app: application(LI), date: '2026-11-23', minute: 2 });
-    const zhang2 = await file({ store: fresh, by: PORTAL, key: 'ch-3', app: application(ZHANG), date: '2026-11-24', minute: 3 });
-    const shop = await file({ store: fresh, by: PORTAL, key: 'ch-4', app: application(SHOP), date: '2026-11-24', minute: 4 });
-    const zhangAtHall = await file({ store: fresh, by: HALL, key: 'ch-1', app: application(ZHANG), date: '2026-11-24', minute: 5 });
-
-    // Act
-    const zhang = await allPages((page) => fresh.channelCases('kunming-portal', ZHANG_ID, page), 1);
-    const everyone = await allPages((page) => fresh.channelCases('kunming-portal', undefined, page), 2);
-    const hall = await fresh.channelCases('city-hall-window', undefined, { limit: 10 });
-
-    // Assess
-    expect(zhang.cases.map((s) => s.caseNo)).toEqual([zhang1.state.caseNo, zhang2.state.caseNo]);
-    const applicantId = (s: CaseState) => (s.applicant.kind === 'person' ? s.applicant.residentId : s.applicant.creditCode);
-    const expected = [zhang1, li1, zhang2, shop].map((f) => f.state).sort((a, b) => (`${applicantId(a)}#${a.receivedAt}` < `${applicantId(b)}#${b.receivedAt}` ? -1 : 1));
-    expect(everyone.cases).toEqual(expected);
-    expect(hall.cases.map((s) => s.caseNo)).toEqual([zhangAtHall.state.caseNo]);
-    // An id is matched whole: a part of one, or one with a separator in it, names nobody
-    expect((await fresh.channelCases('kunming-portal', ZHANG_ID.slice(0, 6), { limit: 10 })).cases).toEqual([]);
-    expect((await fresh.channelCases('kunming-portal', `${ZHANG_ID.slice(0, 6)}#`, { limit: 10 })).cases).toEqual([]);
-    expect((await fresh.channelCases('kunming-portal', '', { limit: 10 })).cases).toEqual([]);
-  });
-
-  it('refuses cursors of another query and forged ones', async () => {
-    // Prepare: a store with more than a page in each listing
-    const fresh = await freshStore('cases-cursors');
-    for (let i = 0; i < 3; i++) {
-      const filed = await file({ store: fresh, by: PORTAL, key: `cursor-${i}`, app: application(i === 2 ? LI : ZHANG), date: '2026-11-23', minute: i });
-      await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 30 + i));
-    }
-    const queueCursor = (await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 1 })).nextCursor!;
-    const channelCursor = (await fresh.channelCases('kunming-portal', undefined, { limit: 1 })).nextCursor!;
-    const zhangCursor = (await fresh.channelCases('kunming-portal', ZHANG_ID, { limit: 1 })).nextCursor!;
-    expect([queueCursor, channelCursor, zhangCursor].every((c) => typeof c === 'string')).toBe(true);
-
-    // Act / Assess: each cursor works for its own query only
-    expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: queueCursor })).cases).toHaveLength(2);
-    const refused: [string, Promise<unknown>][] = [
-      ['another status', fresh.departmentQueue(DEPARTMENTS.market.id, 'received', { limit: 5, cursor: queueCursor })],
-      ['another department', fresh.departmentQueue(DEPARTMENTS.housing.id, 'accepted', { limit: 5, cursor: queueCursor })],
-      ['a channel listing', fresh.channelCases('kunming-portal', undefined, { limit: 5, cursor: queueCursor })],
-      ['a queue', fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: channelCursor })],
-      ['another applicant', fresh.channelCases('kunming-portal', LI_ID, { limit: 5, cursor: zhangCursor })],
-      ['another channel', fresh.channelCases('city-hall-window', ZHANG_ID, { limit: 5, cursor: zhangCursor })],
-      ['supervision', fresh.listSupervision('overdue', { limit: 5, cursor: channelCursor })],
-      ['garbage', fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: 'not-a-cursor' })],
-    ];
-    for (const [what, call] of refused) {
-      const error = await rejection(call);
-      expect({ what, code: error.code, field: error.field }).toEqual({ what, code: 'INVALID_CURSOR', field: 'cursor' });
-    }
-
-    // Well-formed cursors bound to the right query, with a position that is not one of its keys
-    const queueQuery = JSON.stringify({ index: 'departmentQueue', departmentId: DEPARTMENTS.market.id, status: 'accepted' });
-    const channelQuery = JSON.stringify({ index: 'channelCases', pk: 'CH#kunming-portal' });
-    const forge = (q: string, k: unknown) => Buffer.from(JSON.stringify({ q, k })).toString('base64url');
-    const forged = [
-      fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, 'received#2026-11-30#20261123AAAAAAAAAA') }),
-      fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, 'accepted#2026-11-30#x#y') }),
-      fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, 'accepted#soon#20261123AAAAAAAAAA') }),
-      fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, { deptSk: 'accepted#2026-11-30#A' }) }),
-      fresh.channelCases('kunming-portal', undefined, { limit: 5, cursor: forge(channelQuery, { pk: 'CASE#A', sk: 'HEAD', chPk: 'CH#city-hall-window', chSk: 'A#B#C' }) }),
-      fresh.channelCases('kunming-portal', undefined, { limit: 5, cursor: forge(channelQuery, { pk: 'CASE#A', sk: 'EVT#0000000001', chPk: 'CH#kunming-portal', chSk: 'A#B#C' }) }),
-      fresh.channelCases('kunming-portal', undefined, { limit: 5, cursor: forge(channelQuery, { pk: 'CASE#A', sk: 'HEAD', chPk: 'CH#kunming-portal', chSk: 7 }) }),
-      fresh.channelCases('kunming-portal', undefined, { limit: 5, cursor: forge(channelQuery, { pk: 'x' }) }),
-    ];
-    for (const call of forged) expect(await rejection(call)).toMatchObject({ code: 'INVALID_CURSOR', field: 'cursor' });
-  });
-
-  it('lists a case on a supervision list once the sweep marks it, by the deadline it passed, and not before', async () => {
-    // Prepare: accepted Mon 2 Nov (FOOD: promised 10 working days → Mon 16 Nov, statutory 20 → Mon 30 Nov)
-    const fresh = await freshStore('cases-supervision');
-    const filed = await file({ store: fresh, by: PORTAL, key: 'sup-1', app: application(ZHANG), date: '2026-11-02' });
-    const accepted = await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-02', MARKET, 30));
-    expect(accepted.deadlines).toEqual({ promised: '2026-11-16', statutory: '2026-11-30' });
-    expect(await fresh.listSupervision('overdue', { limit: 10 })).toEqual({ cases: [] });
-
-    // Act
-    await act(fresh, filed.state.caseNo, { action: 'mark-overdue' }, on('2026-11-17', SYSTEM_CALLER));
-    const overdue = await fresh.listSupervision('overdue', { limit: 10 });
-    await act(fresh, filed.state.caseNo, { action: 'mark-violation' }, on('2026-12-01', SYSTEM_CALLER));
-
-    // Assess
-    expect(overdue.cases.map((c) => [c.state.caseNo, c.state.supervision, c.passedDeadline])).toEqual([[filed.state.caseNo, 'overdue', '2026-11-16']]);
-    expect(await fresh.listSupervision('overdue', { limit: 10 })).toEqual({ cases: [] });
-    expect((await fresh.listSupervision('violation', { limit: 10 })).cases.map((c) => c.state.caseNo)).toEqual([filed.state.caseNo]);
-    expect(verifyCaseHistory(await fresh.history(filed.state.caseNo))).toEqual({ ok: true });
-  });
-
-  it('keeps a marked case in its place on the list when its clock is paused later', async () => {
-    // Prepare: case A accepted Mon 2 Nov (promised Mon 16 Nov), case B accepted Tue 3 Nov (promised
-    // Tue 17 Nov); both marked overdue on Wed 18 Nov; then A is paused (its deadlines are withdrawn)
-    const fresh = await freshStore('cases-supervision-order');
-    const a = await file({ store: fresh, by: PORTAL, key: 'order-a', app: application(ZHANG), date: '2026-11-02' });
-    const b = await file({ store: fresh, by: PORTAL, key: 'order-b', app: application(LI), date: '2026-11-03' });
-    await act(fresh, a.state.caseNo, { action: 'accept' }, on('2026-11-02', MARKET, 30));
-    await act(fresh, b.state.caseNo, { action: 'accept' }, on('2026-11-03', MARKET, 30));
-    await act(fresh, a.state.caseNo, { action: 'mark-overdue' }, on('2026-11-18', SYSTEM_CALLER));
-    await act(fresh, b.state.caseNo, { action: 'mark-overdue' }, on('2026-11-18', SYSTEM_CALLER, 1));
-
-    // Act
-    const paused = await act(fresh, a.state.caseNo, { action: 'pause', procedure: 'expert-review', reason: '专家评审', expectedDays: 10 }, on('2026-11-19', MARKET));
-    const list = await fresh.listSupervision('overdue', { limit: 10 });
-
-    // Assess
-    expect(paused.deadlines).toBeUndefined();
-    expect(list.cases.map((c) => [c.state.caseNo, c.passedDeadline])).toEqual([
-      [a.state.caseNo, '2026-11-16'],
-      [b.state.caseNo, '2026-11-17'],
-    ]);
-  });
-
-  it("lists a case once per finding on the finding's list, by the day it was due, page by page; and gives the sweep a case the day after something falls due on it", async () => {
-    // Prepare: A accepted Mon 2 Nov, paused Tue 3 Nov for 2 working days (until Thu 5 Nov), resumed
-    // late Mon 9 Nov, paused again Tue 10 Nov for 1 day (until Wed 11 Nov); B paused Wed 4 Nov for
-    // 1 day (until Thu 5 Nov). C, a building permit filed Mon 2 Nov, awaits its pre-review (due Wed 4 Nov).
-    const fresh = await freshStore('cases-findings');
-    const a = (await file({ store: fresh, by: PORTAL, key: 'find-a', app: application(ZHANG), date: '2026-11-02' })).state.caseNo;
-    const b = (await file({ store: fresh, by: PORTAL, key: 'find-b', app: application(LI), date: '2026-11-02', minute: 1 })).state.caseNo;
-    const c = (await file({ store: fresh, by: PORTAL, key: 'find-c', app: application(SHOP, BUILDING), date: '2026-11-02', minute: 2, guide: BUILDING })).state.caseNo;
-    const pause = (expectedDays: number): CaseCommand => ({ action: 'pause', procedure: 'testing', reason: '送检', expectedDays });
-    await act(fresh, a, { action: 'accept' }, on('2026-11-02', MARKET, 30));
-    await act(fresh, b, { action: 'accept' }, on('2026-11-02', MARKET, 31));
-    await act(fresh, a, pause(2), on('2026-11-03', MARKET));
-    await act(fresh, b, pause(1), on('2026-11-04', MARKET));
-    const candidatesOn = async (status: 'received' | 'accepted', before: string) => {
-      const found: string[] = [];
-      for await (const x of fresh.sweepCandidates(DEPARTMENTS.housing.id, status, before)) found.push(x.caseNo);
-      for await (const x of fresh.sweepCandidates(DEPARTMENTS.market.id, status, before)) found.push(x.caseNo);
-      return found;
-    };
-    const receivedOnDueDay = await candidatesOn('received', '2026-11-04');
-    const receivedDayAfter = await candidatesOn('received', '2026-11-05');
-    await act(fresh, a, { action: 'resume' }, on('2026-11-09', MARKET));
-    await act(fresh, a, pause(1), on('2026-11-10', MARKET));
-    await act(fresh, b, { action: 'record-findings' }, on('2026-11-09', SYSTEM_CALLER));
-    await act(fresh, a, { action: 'record-findings' }, on('2026-11-12', SYSTEM_CALLER));
-    await act(fresh, c, { action: 'record-findings' }, on('2026-11-05', SYSTEM_CALLER));
-
-    // Act
-    const overrun: [string, string | undefined][] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const page = await fresh.listSupervision('procedure-overrun', { limit: 2, ...(cursor ? { cursor } : {}) });
-      overrun.push(...page.cases.map((x): [string, string | undefined] => [x.state.caseNo, x.passedDeadline]));
-      cursor = page.nextCursor;
-      pages++;
-    } while (cursor && pages < 10);
-    const preReview = await fresh.listSupervision('pre-review-late', { limit: 10 });
-    const materials = await fresh.listSupervision('materials-late', { limit: 10 });
-
-    // Assess: a day-after candidate, on no list before; listed by due day, then case number, each carrying the newest state
-    expect([receivedOnDueDay, receivedDayAfter]).toEqual([[], [c]]);
-    expect(overrun.slice(0, 2).map(([, due]) => due)).toEqual(['2026-11-05', '2026-11-05']);
-    expect(overrun).toEqual(
-      expect.arrayContaining([
-        [a, '2026-11-05'],
-        [b, '2026-11-05'],
-        [a, '2026-11-11'],
-      ]),
-    );
-    expect([overrun.length, pages]).toEqual([3, 2]);
-    expect(preReview.cases.map((x) => [x.state.caseNo, x.passedDeadline, x.state.findings])).toEqual([
-      [c, '2026-11-04', [{ kind: 'pre-review-late', due: '2026-11-04', on: '2026-11-05' }]],
-    ]);
-    expect(materials.cases).toEqual([]);
-    const newestOfA = await fresh.get(a);
-    expect((await fresh.listSupervision('procedure-overrun', { limit: 10 })).cases.filter((x) => x.state.caseNo === a).map((x) => x.state.version)).toEqual([
-      newestOfA!.version,
-      newestOfA!.version,
-    ]);
-  });
-
-  it('gives the sweep every case due before a day, over all shards and pages, with the undated ones, and no other', async () => {
-    // Prepare: 12 received cases filed on three days (answer periods end 9, 10 and 11 Nov), one
-    // accepted case (promised Mon 16 Nov), one paused (in the queue by its expected end, Tue 17 Nov: 4-6, 9-13, 16, 17 Nov) and
-    // one of another department.
-    const fresh = await freshStore('cases-sweep');
-    const byDay: Record<string, string[]> = {};
-    for (const [i, date] of ['2026-11-02', '2026-11-03', '2026-11-04'].flatMap((d) => [d, d, d, d]).entries()) {
-      const filed = await file({ store: fresh, by: PORTAL, key: `sweep-${i}`, app: application(ZHANG), date, minute: i });
-      (byDay[filed.state.deemedAcceptedOn!] ??= []).push(filed.state.caseNo);
-    }
-    expect(Object.keys(byDay).sort()).toEqual(['2026-11-09', '2026-11-10', '2026-11-11']);
-    const toAccept = await file({ store: fresh, by: PORTAL, key: 'sweep-accepted', app: application(LI), date: '2026-11-02' });
-    await act(fresh, toAccept.state.caseNo, { action: 'accept' }, on('2026-11-02', MARKET, 40));
-    const toPause = await file({ store: fresh, by: PORTAL, key: 'sweep-paused', app: application(LI), date: '2026-11-02', minute: 50 });
-    await act(fresh, toPause.state.caseNo, { action: 'accept' }, on('2026-11-02', MARKET, 51));
-    await act(fresh, toPause.state.caseNo, { action: 'pause', procedure: 'hearing', reason: '听证', expectedDays: 10 }, on('2026-11-03', MARKET));
-    await file({ store: fresh, by: PORTAL, key: 'sweep-housing', app: application(ZHANG, BUILDING), date: '2026-11-02', guide: BUILDING });
-    const collect = async (status: 'received' | 'accepted', before: string) => {
-      const found: string[] = [];
-      for await (const c of fresh.sweepCandidates(DEPARTMENTS.market.id, status, before)) found.push(c.caseNo);
-      return found.sort();
-    };
-
-    // Act
-    const receivedBefore11 = await collect('received', '2026-11-11');
-    const receivedBefore9 = await collect('received', '2026-11-09');
-    const acceptedBefore = await collect('accepted', '2026-11-16');
-    const acceptedAfterPromised = await collect('accepted', '2026-11-17');
-    const acceptedAfterPause = await collect('accepted', '2026-11-18');
-    const acceptedLater = await collect('accepted', '2026-12-31');
-
-    // Assess
-    expect(receivedBefore11).toEqual([...byDay['2026-11-09']!, ...byDay['2026-11-10']!].sort());
-    expect(receivedBefore9).toEqual([]);
-    expect(acceptedBefore).toEqual([]);
-    expect(acceptedAfterPromised).toEqual([toAccept.state.caseNo]); // promised Mon 16 Nov
-    expect(acceptedAfterPause).toEqual([toAccept.state.caseNo, toPause.state.caseNo].sort()); // the day after its expected end
-    expect(acceptedLater).toEqual([toAccept.state.caseNo, toPause.state.caseNo].sort());
-  });
-});
-
-describe('DynamoCaseStore: joint tasks', () => {
-  // The joint item: market leads; health has 8 working days for its opinion, fire 10.
-  const joint = async (fresh: DynamoCaseStore, key: string, date: string, minute = 0) => {
-    const filed = await file({ store: fresh, by: PORTAL, key, app: application(ZHANG, JOINT), date, minute, guide: JOINT });
-    await act(fresh, filed.state.caseNo, { action: 'accept' }, on(date, MARKET, minute + 1));
-    return filed.state.caseNo;
-  };
-
-  it("lists each co-department's open tasks by due date over the shards, and drops them once answered or the case ends", async () => {
-    // Prepare: five joint cases accepted on five days of September (their 45-day statutory deadlines
-    // fall in November, within the loaded calendar); four dispatched, one not (no tasks yet)
-    const fresh = await freshStore('cases-joint-queue');
-    const days = ['2026-09-07', '2026-09-01', '2026-09-03', '2026-09-02', '2026-09-04'];
-    const caseNos: string[] = [];
-    for (const [i, day] of days.entries()) caseNos.push(await joint(fresh, `joint-${i}`, day, i * 2));
-    for (const [i, caseNo] of caseNos.slice(0, 4).entries()) await act(fresh, caseNo, { action: 'dispatch' }, on(days[i]!, SYSTEM_CALLER, 30));
-    const dispatched = await Promise.all(caseNos.slice(0, 4).map((n) => fresh.get(n)));
-    const dueOf = (s: CaseState | undefined, dept: string) => s!.jointTasks!.find((t) => t.departmentId === dept)!.dueOn!;
-    const byHealthDue = [...dispatched].sort((a, b) => (dueOf(a, HEALTH.departmentId!) < dueOf(b, HEALTH.departmentId!) ? -1 : 1)).map((s) => s!.caseNo);
-    expect(new Set(caseNos.slice(0, 4).map(queueShard)).size).toBeGreaterThan(1);
-
-    // Act: health answers one case; the channel withdraws another
-    await act(fresh, byHealthDue[0]!, { action: 'opinion', outcome: 'agree' }, on('2026-09-08', HEALTH));
-    await act(fresh, byHealthDue[1]!, { action: 'withdraw', reason: '不再开办' }, on('2026-09-08', PORTAL));
-    const health = await allPages((page) => fresh.jointTaskQueue(HEALTH.departmentId!, page), 1);
-    const fire = await fresh.jointTaskQueue(FIRE.departmentId!, { limit: 100 });
-    const lead = await fresh.jointTaskQueue(MARKET.departmentId!, { limit: 100 });
-
-    // Assess: health still owes the two others, soonest due first; fire owes three (not the withdrawn
-    // case); the lead has no tasks; the undispatched case is nobody's task yet
-    expect(health.cases.map((s) => s.caseNo)).toEqual(byHealthDue.slice(2));
-    expect(fire.cases.map((s) => s.caseNo).sort()).toEqual(byHealthDue.filter((n) => n !== byHealthDue[1]).sort());
-    expect(lead.cases).toEqual([]);
-    // The listed state is the newest: health's answer on the first case shows in fire's listing
-    expect(fire.cases.find((s) => s.caseNo === byHealthDue[0])!.jointTasks![0]).toMatchObject({ status: 'answered' });
-    // The market queue lists the undispatched joint case undated (the sweep then starts its workflow)
-    const candidates: string[] = [];
-    for await (const c of fresh.sweepCandidates(MARKET.departmentId!, 'accepted', '2026-09-01')) candidates.push(c.caseNo);
-    expect(candidates).toEqual([caseNos[4]]);
-  });
-
-  it('keeps the newest callback token per case and co-department, apart from the history', async () => {
-    const fresh = await freshStore('cases-joint-tokens');
-    const caseNo = await joint(fresh, 'joint-token', '2026-09-02');
-    const before = await fresh.history(caseNo);
-
-    await fresh.putTaskToken(caseNo, HEALTH.departmentId!, 'token-1');
-    await fresh.putTaskToken(caseNo, HEALTH.departmentId!, 'token-2');
-    await fresh.putTaskToken(caseNo, FIRE.departmentId!, 'token-fire');
-
-    expect(await fresh.taskToken(caseNo, HEALTH.departmentId!)).toBe('token-2');
-    expect(await fresh.taskToken(caseNo, FIRE.departmentId!)).toBe('token-fire');
-    expect(await fresh.taskToken(caseNo, MARKET.departmentId!)).toBeUndefined();
-    expect(await fresh.taskToken('not a case', HEALTH.departmentId!)).toBeUndefined();
-    expect(await fresh.history(caseNo)).toEqual(before);
-    expect((await fresh.get(caseNo))!.version).toBe(2);
   });
 });

@@ -30,9 +30,11 @@ import type { CaseState } from '../../shared/domain/cases/case-record.ts';
 import { CaseService } from '../../shared/domain/cases/case-service.ts';
 import { CaseSweep } from '../../shared/domain/cases/case-sweep.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import { newCaseNo } from '../../shared/domain/identifiers/case-number.ts';
 import { MemoryItemStore } from '../support/memory-item-store.ts';
 import { FIRE, HEALTH, JOINT, MARKET, PORTAL, ZHANG } from '../support/case-fixtures.ts';
 import { upload } from '../support/case-materials.ts';
+import { writeFiling } from '../support/stored-filing.ts';
 import { CDK_JSON, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
 
 const REGION = 'cn-north-1';
@@ -73,7 +75,7 @@ beforeAll(async () => {
   process.env.AWS_REGION = REGION;
   process.env.AWS_ACCESS_KEY_ID ??= 'x';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'x';
-  store = new DynamoCaseStore(db, tables.cases, { now });
+  store = new DynamoCaseStore(db, tables.cases);
 
   // The definition of the app `cdk synth` builds from cdk.json.
   const { api, assembly } = synthApp(CDK_JSON.context[CONFIG_CONTEXT_KEY]);
@@ -136,9 +138,11 @@ async function acceptedJointCase(): Promise<{ caseNo: string; executionArn: stri
   setClock('2026-09-01', '09:00:00');
   const materials = Object.fromEntries(JOINT.materials.filter((m) => m.required).map((m) => [m.name, upload(m.name)]));
   const app = { applicant: ZHANG, form: {}, materials };
-  const first = await store.file(PORTAL.channelId!, `joint-${++filed}`, payloadDigest(app), async (caseNo) =>
+  const first = await writeFiling(
+    store,
+    `joint-${++filed}`,
     fileCase(
-      { caseNo, item: { code: JOINT.implementationCode, version: 1, guide: JOINT }, ...app },
+      { caseNo: newCaseNo(now()), item: { code: JOINT.implementationCode, version: 1, guide: JOINT }, ...app },
       {
         actor: PORTAL,
         at: now().toISOString(),
@@ -146,6 +150,7 @@ async function acceptedJointCase(): Promise<{ caseNo: string; executionArn: stri
         calendar: officialCalendar,
       },
     ),
+    payloadDigest(app),
   );
   setClock('2026-09-01');
   await service.act(MARKET, first.state.caseNo, { action: 'accept' });
@@ -358,8 +363,11 @@ describe('the joint-handling workflow on aws-local-stepfunctions, with the synth
     const materials = Object.fromEntries(JOINT.materials.filter((m) => m.required).map((m) => [m.name, upload(m.name)]));
     const app = { applicant: ZHANG, form: {}, materials };
     const ctx = (actor: typeof PORTAL) => ({ actor, at: now().toISOString(), today: '2026-09-01', calendar: officialCalendar });
-    const quiet = await store.file(PORTAL.channelId!, `joint-quiet-${++filed}`, payloadDigest(app), async (caseNo) =>
-      fileCase({ caseNo, item: { code: JOINT.implementationCode, version: 1, guide: JOINT }, ...app }, ctx(PORTAL)),
+    const quiet = await writeFiling(
+      store,
+      `joint-quiet-${++filed}`,
+      fileCase({ caseNo: newCaseNo(now()), item: { code: JOINT.implementationCode, version: 1, guide: JOINT }, ...app }, ctx(PORTAL)),
+      payloadDigest(app),
     );
     const accepted = applyCaseCommand(quiet.state, { action: 'accept' }, ctx(MARKET));
     await store.append(accepted.state, accepted.entry);

@@ -5,11 +5,14 @@ import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-li
 import { applyCaseCommand } from '../../shared/domain/cases/case-lifecycle.ts';
 import type { CaseHistoryEntry, CaseMaterial, CaseState } from '../../shared/domain/cases/case-record.ts';
 
+/** Lower-case hex SHA-256, as materials announce it. */
+export const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
+
 export function upload(name: string): CaseMaterial {
   return {
     kind: 'upload',
     objectKey: `uploads/kunming-portal/${createHash('sha256').update(name).digest('hex').slice(0, 16)}.pdf`,
-    sha256: createHash('sha256').update(`content of ${name}`).digest('hex'),
+    sha256: sha256(`content of ${name}`),
     size: 245_760,
     contentType: 'application/pdf',
   };

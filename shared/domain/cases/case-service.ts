@@ -15,8 +15,10 @@ import { payloadDigest } from './case-history.ts';
 import type { CaseCommand, CaseContext } from './case-lifecycle.ts';
 import { applyCaseCommand, fileCase } from './case-lifecycle.ts';
 import type { JointWorkflow } from './joint-handling.ts';
-import type { CaseMaterial, CaseState } from './case-record.ts';
-import type { CaseStore } from './case-store.ts';
+import type { CaseMaterial, CaseState, CaseTransition } from './case-record.ts';
+import type { CaseStore, FilingRecord } from './case-store.ts';
+import { idempotencyKeyReused } from './case-store.ts';
+import { newCaseNo } from '../identifiers/case-number.ts';
 import type { CaseSealer } from './case-sealing.ts';
 import type { ArchiveStarter } from '../archive/archive-store.ts';
 import { parseLicenceId } from '../identifiers/licence-id.ts';
@@ -34,6 +36,7 @@ export interface CaseServiceDeps {
   materials: MaterialVault;
   /** The working-day calendar as of each action (the stored arrangements, read at most a minute ago). */
   calendar: CalendarSource;
+  /** The clock of every action; a new case number starts with its China date. */
   now?: () => Date;
   /** Working days a department has to answer before a case counts as accepted (1-5, default 5). */
   deemedAcceptanceDays?: number;
@@ -73,7 +76,15 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** `idempotencyKey`: the request's Idempotency-Key, checked by the edge (IDEMPOTENCY_KEY_HEADER). */
+  /**
+   * Files a case once per channel and idempotency key (`idempotencyKey`: the request's Idempotency-Key,
+   * checked by the edge, IDEMPOTENCY_KEY_HEADER). The same key with the same request answers the first
+   * filing again, `replayed: true`, however the catalogue changed since: its checks are not run again
+   * (also under concurrent retries exactly one case is made); with another request it is refused with
+   * IDEMPOTENCY_KEY_REUSED. Taking the key decides the filing; then the materials are kept, and then
+   * the case is written: a readable case never names a file that is not in place, and a retry after a
+   * failure at any step finishes the same case.
+   */
   async file(caller: Caller, idempotencyKey: string, request: FilingRequest): Promise<FilingResult> {
     requireRole(caller, 'channel');
     const channelId = caller.channelId;
@@ -86,24 +97,46 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
         Object.entries(request.materials).map(([name, m]) => [name, m.kind === 'upload' ? { kind: m.kind, sha256: m.sha256, size: m.size, contentType: m.contentType } : m]),
       ),
     });
-    const filed = await this.deps.store.file(
-      channelId,
-      idempotencyKey,
-      digest,
-      async (caseNo) => {
-        const ctx = await this.context(caller);
-        const item = await this.acceptingItem(request.itemCode, ctx.today);
-        // In the same order as for a supplement: the application's own rules, then whose uploads
-        // they are and the upload policy, then the stored files.
-        const transition = fileCase({ caseNo, item, applicant: request.applicant, form: request.form, materials: keptMaterials(request.materials, caseNo) }, ctx);
-        await this.verifyUploads(this.uploadsOf(request.materials, channelId, 'materials'));
-        await this.checkLicences(transition.state, request.materials, 'materials', ctx.today);
-        return transition;
-      },
-      // Before the case becomes readable, its files are in its keeping (idempotent: a retry finishes it).
-      (first) => this.keepMaterials(first.state.caseNo, first.state.channelId, first.state.materials),
-    );
-    return { caseNo: filed.state.caseNo, receipt: receiptOf(filed.state, filed.entry), case: filed.state, replayed: filed.replayed };
+    const { store } = this.deps;
+    // A retry finds the filing its key holds and is answered from it.
+    const earlier = await store.filing(channelId, idempotencyKey);
+    if (earlier) return this.fileAgain(earlier, digest);
+    const first = await this.newCase(caller, channelId, request);
+    const holder = await store.claimFiling({ channelId, idempotencyKey, requestDigest: digest, caseNo: first.state.caseNo, ...first });
+    // Another request with this key got there first (a concurrent retry): answered as a retry is.
+    if (holder) return this.fileAgain(holder, digest);
+    // The filing is decided. If a step below fails, the caller's retry finishes it (fileAgain).
+    await this.completeFiling(first);
+    return filingResult(first, false);
+  }
+
+  /** A filing answered again: refused for another request, finished first if an earlier attempt stopped short. */
+  private async fileAgain(earlier: FilingRecord, digest: string): Promise<FilingResult> {
+    if (earlier.requestDigest !== digest) throw idempotencyKeyReused(earlier.channelId, earlier.caseNo);
+    if (!(await this.deps.store.filingComplete(earlier.caseNo))) await this.completeFiling(earlier);
+    return filingResult(earlier, true);
+  }
+
+  /**
+   * A new case number and the case's first state and entry, with every check that may refuse the
+   * filing: made only while the key is free.
+   */
+  private async newCase(caller: Caller, channelId: string, request: FilingRequest): Promise<CaseTransition> {
+    const caseNo = newCaseNo(this.now());
+    const ctx = await this.context(caller);
+    const item = await this.acceptingItem(request.itemCode, ctx.today);
+    // In the same order as for a supplement: the application's own rules, then whose uploads
+    // they are and the upload policy, then the stored files.
+    const transition = fileCase({ caseNo, item, applicant: request.applicant, form: request.form, materials: keptMaterials(request.materials, caseNo) }, ctx);
+    await this.verifyUploads(this.uploadsOf(request.materials, channelId, 'materials'));
+    await this.checkLicences(transition.state, request.materials, 'materials', ctx.today);
+    return transition;
+  }
+
+  /** Before the case becomes readable, its files are in its keeping (idempotent, like the store's writes). */
+  private async completeFiling(first: CaseTransition): Promise<void> {
+    await this.keepMaterials(first.state.caseNo, first.state.channelId, first.state.materials);
+    await this.deps.store.completeFiling(first);
   }
 
   async act(caller: Caller, caseNo: string, request: ActionRequest): Promise<CaseState> {
@@ -275,6 +308,11 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
         }),
     );
   }
+}
+
+/** The answer to a filing, from its first state and entry. */
+function filingResult({ state, entry }: CaseTransition, replayed: boolean): FilingResult {
+  return { caseNo: state.caseNo, receipt: receiptOf(state, entry), case: state, replayed };
 }
 
 /** The materials as the case records them: each upload under the case's own key. */

@@ -3,6 +3,8 @@
 // on the same version exactly one wins (CASE_VERSION_CONFLICT for the other). The newest state is also
 // projected onto a head for the listing queries. Nothing here needs transactions (dynalite has none):
 // every write stands alone, and a projection left behind by a crash is completed by the next reader.
+// A filing is the case service's steps in order (claimFiling, then completeFiling), each safe to take
+// again, so that a retry finishes whatever an earlier attempt left.
 import type { SupervisionKind } from '../../contracts/case-vocabulary.ts';
 import type { DomainError } from '../errors.ts';
 import { conflict } from '../errors.ts';
@@ -35,33 +37,45 @@ export interface CaseList {
   nextCursor?: string;
 }
 
-export interface FiledCase extends CaseTransition {
-  /** True when an earlier filing with the same channel and key answered: `state` and `entry` are its own. */
-  replayed: boolean;
+/**
+ * A filing as its channel's idempotency key keeps it: the request's digest, and the case's number,
+ * first state and first entry, so whoever finds it can answer the filing again or finish it.
+ */
+export interface FilingRecord extends CaseTransition {
+  channelId: string;
+  idempotencyKey: string;
+  /** The digest of the request that made the filing (the same key with another request is refused). */
+  requestDigest: string;
+  caseNo: string;
 }
 
 export interface CaseStore {
   /**
-   * Files a case once per channel and idempotency key. `build` is given a new case number and returns
-   * the first state and entry (`fileCase`); it is called only when the key has not been used yet, so
-   * every check that may refuse a filing belongs inside it — a retry of an accepted filing is answered
-   * from the record of the first one, however the catalogue changed since.
-   *
-   * `beforeComplete` runs once the filing is decided (the key is taken) and before the case becomes
-   * readable; a replay that finds the filing unfinished runs it again, so it must be idempotent. The
-   * service keeps the materials there: a readable case never names a file that is not in place.
-   *
-   * The same key with the same `requestDigest` answers the first filing again, `replayed: true` (also
-   * under concurrent retries: exactly one case is created); with another digest it is refused with
-   * IDEMPOTENCY_KEY_REUSED. Keys are per channel: another channel's equal key is another filing.
+   * The filing that holds a channel's idempotency key, read consistently; undefined while the key is
+   * free. Keys are per channel: another channel's equal key is another filing. A key that cannot be
+   * one (IDEMPOTENCY_KEY_HEADER, checked by the edge) is a caller's bug, refused with an Error.
    */
-  file(
-    channelId: string,
-    idempotencyKey: string,
-    requestDigest: string,
-    build: (caseNo: string) => Promise<CaseTransition>,
-    beforeComplete?: (filed: CaseTransition) => Promise<void>,
-  ): Promise<FiledCase>;
+  filing(channelId: string, idempotencyKey: string): Promise<FilingRecord | undefined>;
+
+  /**
+   * Takes the record's channel and key for its filing: the one write that decides a filing, so every
+   * check of the filing comes before it. Of concurrent claims of a key exactly one takes it and is
+   * answered undefined; every other claim is answered with the filing that holds the key (as `filing`
+   * reads it). The record's state and entry must be the first of case `caseNo`, filed by `channelId`.
+   * The case is not readable yet: `completeFiling` makes it so.
+   */
+  claimFiling(record: FilingRecord): Promise<FilingRecord | undefined>;
+
+  /** Whether `completeFiling` has finished for the case: its last write, the head, is in place. */
+  filingComplete(caseNo: string): Promise<boolean>;
+
+  /**
+   * Writes a claimed filing's case: its first entry (from then on `get` reads it), then its head (from
+   * then on it is listed). Safe to repeat (by the filer, or a retry that finds the filing unfinished).
+   * Fails when the head cannot be written — nobody would read a case in no queue to roll its head
+   * forward, so the caller's retry must — and when the case number already holds another case.
+   */
+  completeFiling(first: CaseTransition): Promise<void>;
 
   /**
    * Records an action: `state` and `entry` are `applyCaseCommand`'s answer for the state `get` gave.

@@ -1,0 +1,229 @@
+// The items of the cases table, as both case stores keep them (DynamoCaseStore in the table,
+// MemoryCaseStore in a map), built and checked here once:
+//
+//   CASE#<caseNo>           / EVT#<n, 10 digits>  history entry n and the state after it. Written once,
+//                                                 on condition it does not exist: the serialisation
+//                                                 point of every action on the case.
+//   CASE#<caseNo>           / HEAD                the newest state, projected for the listing indexes;
+//                                                 moved forward after each entry, never backwards, and
+//                                                 rolled forward by any reader that finds it behind.
+//   CASE#<caseNo>           / TASK#<departmentId> a co-department's joint task, projected for its queue
+//                                                 like the head (written before it, so a head that is
+//                                                 up to date means the tasks are too).
+//   CASE#<caseNo>           / FINDING#<kind>#<due> a supervision finding (case-findings.ts), projected for
+//                                                 its supervision list like a task item.
+//   CASE#<caseNo>           / TOKEN#<departmentId> the workflow's callback token for that co-department's
+//                                                 opinion (the newest wait's; not part of the history).
+//   IDEM#<channelId>#<key>  / IDEM                a filing's idempotency record: written once, on
+//                                                 condition it does not exist, the serialisation point
+//                                                 of filing. It holds the case number, the request's
+//                                                 digest and the complete first state and entry, so
+//                                                 whoever finds it can finish the filing it started.
+//   SWEEP                   / CALENDAR            the calendar versions the sweep last applied.
+//
+// Index keys of the head (CASES_TABLE.indexes; all sort keys are ASCII, so DynamoDB's byte order and
+// JavaScript's string order agree):
+//   departmentQueue  DEPT#<departmentId>#<shard 0-7>   <status>#<due date or ~>#<caseNo>
+//                    (a joint task: DEPT#<co-department>#<shard>, `opinion#<due or ~>#<caseNo>` while it
+//                    is open, `opinion-ended#<case updated on>#<caseNo>` after; no case status starts so)
+//   channelCases     CH#<channelId>                    <applicantId>#<receivedAt>#<caseNo>
+//   supervision      SUPERVISION#<overdue|violation>   <deadline or ~>#<caseNo>   (sparse)
+//                    (a finding item: SUPERVISION#<finding kind>, `<due>#<caseNo>`)
+import { createHash } from 'node:crypto';
+import { IDEMPOTENCY_KEY_HEADER } from '../contracts/headers.ts';
+import { findingsAwaited } from '../domain/cases/case-findings.ts';
+import { followUps } from '../domain/cases/case-follow-ups.ts';
+import type { Applicant, CaseHistoryEntry, CaseState, CaseTransition } from '../domain/cases/case-record.ts';
+import type { FilingRecord, SupervisionKind } from '../domain/cases/case-store.ts';
+import { isCaseNo } from '../domain/identifiers/case-number.ts';
+import { CASES_TABLE } from './table-layout.ts';
+
+const { indexes } = CASES_TABLE;
+export const SHARDS = CASES_TABLE.departmentQueueShards;
+
+export type ItemKey = { pk: string; sk: string };
+export type Item = Record<string, unknown>;
+
+export const HEAD = 'HEAD';
+/** The sweep's note of the calendar versions it last brought every open case in line with. */
+export const CALENDAR_APPLIED_KEY = { pk: 'SWEEP', sk: 'CALENDAR' } as const;
+/** Sort-key prefixes of joint task items in the department queue index (no case status starts so). */
+export const OPEN_TASK = 'opinion';
+const ENDED_TASK = 'opinion-ended';
+export const ENTRY_PREFIX = 'EVT#';
+/** Sorts after every ISO date: cases without a date come last. */
+export const NO_DATE = '~';
+const CHANNEL_ID = /^[a-z][a-z0-9-]{1,62}$/;
+
+export const caseKey = (caseNo: string) => `CASE#${caseNo}`;
+export const entryKey = (n: number) => `${ENTRY_PREFIX}${String(n).padStart(10, '0')}`;
+export const departmentShardKey = (departmentId: string, shard: number) => `DEPT#${departmentId}#${shard}`;
+export const tokenKey = (departmentId: string) => `TOKEN#${departmentId}`;
+export const taskKey = (departmentId: string) => `TASK#${departmentId}`;
+const findingKey = (kind: string, due: string) => `FINDING#${kind}#${due}`;
+/** The items the listing indexes hold: heads, and finding items on the supervision lists. */
+export const LISTED_SORT_KEY = /^(?:HEAD|FINDING#[a-z-]+#\d{4}-\d{2}-\d{2})$/;
+
+/** `IDEM#<channelId>#<key>`: a channel id has no `#`, so the first `#` after it ends it whatever the key holds. */
+export function idempotencyRecordKey(channelId: string, idempotencyKey: string): ItemKey {
+  if (!CHANNEL_ID.test(channelId)) throw new Error(`case store: "${channelId}" is not a channel id`);
+  // Checked by the edge (IDEMPOTENCY_KEY_HEADER); a key that is not one here is a caller's bug.
+  if (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY_HEADER.pattern.test(idempotencyKey)) {
+    throw new Error(`case store: ${JSON.stringify(idempotencyKey)} is not an idempotency key`);
+  }
+  return { pk: `IDEM#${channelId}#${idempotencyKey}`, sk: 'IDEM' };
+}
+
+/** A filing's idempotency record, checked to hold the first state and entry of its case, filed by its channel. */
+export function filingItem(record: FilingRecord): Item {
+  const key = idempotencyRecordKey(record.channelId, record.idempotencyKey);
+  checkFirst(record);
+  const { channelId, idempotencyKey, requestDigest, caseNo, state, entry } = record;
+  if (state.caseNo !== caseNo) throw new Error(`case store: the filing of case ${caseNo} holds case ${state.caseNo}`);
+  if (state.channelId !== channelId) throw new Error(`case store: case ${caseNo} is filed by ${state.channelId}, not by ${channelId}`);
+  return { ...key, channelId, idempotencyKey, requestDigest, caseNo, state, entry };
+}
+
+/** The filing record an idempotency item holds. */
+export function filingOf(item: Item): FilingRecord {
+  const { pk: _pk, sk: _sk, ...record } = item;
+  return record as unknown as FilingRecord;
+}
+
+/** History entry n of a case and the state after it. */
+export function entryItem(state: CaseState, entry: CaseHistoryEntry): Item {
+  return { pk: caseKey(entry.caseNo), sk: entryKey(entry.n), entry, state };
+}
+
+/** A filing's first state and entry, checked: of one case, its first. */
+export function firstEntryItem(first: CaseTransition): Item {
+  checkFirst(first);
+  return entryItem(first.state, first.entry);
+}
+
+/** An action's state and entry, checked: entry n (2 or more) of the case, and the state it leads to. */
+export function actionEntryItem(state: CaseState, entry: CaseHistoryEntry): Item {
+  if (state.caseNo !== entry.caseNo || state.version !== entry.n || state.hash !== entry.hash || !isCaseNo(entry.caseNo)) {
+    throw new Error(`case store: the state (case ${state.caseNo}, version ${state.version}) is not the one entry ${entry.n} of case ${entry.caseNo} records`);
+  }
+  if (!Number.isSafeInteger(entry.n) || entry.n < 2) throw new Error(`case store: entry ${entry.n} is not an action (a filing's first entry is written by completeFiling)`);
+  return entryItem(state, entry);
+}
+
+/** Two filings drew the same case number (36^10 numbers a day): the later must not pass for the other case. */
+export function caseNumberTaken(caseNo: string, cause: unknown): Error {
+  return new Error(`case number ${caseNo} was drawn for two filings; the filing by this key cannot complete`, { cause });
+}
+
+function checkFirst({ state, entry }: CaseTransition): void {
+  if (state.caseNo !== entry.caseNo || !isCaseNo(state.caseNo) || state.version !== 1 || entry.n !== 1 || entry.type !== 'file' || state.hash !== entry.hash) {
+    throw new Error(`case store: the state and entry given are not the first of case ${state.caseNo}`);
+  }
+}
+
+/** A co-department's callback token for a case. */
+export function tokenItem(caseNo: string, departmentId: string, token: string): Item {
+  if (!isCaseNo(caseNo)) throw new Error(`case store: "${caseNo}" is not a case number`);
+  return { pk: caseKey(caseNo), sk: tokenKey(departmentId), token };
+}
+
+/** The shard of a case in its department's queue: stable, and spread evenly by the hash. */
+export function queueShard(caseNo: string): number {
+  return createHash('sha256').update(caseNo).digest().readUInt32BE(0) % SHARDS;
+}
+
+/**
+ * The items that list a state, each carrying it and its version: the joint task and finding items,
+ * written first, then the head, written last (a head that is up to date says they are too).
+ */
+export function listingItems(state: CaseState): { first: Item[]; head: Item } {
+  return { first: [...taskItems(state), ...findingItems(state)], head: headItem(state) };
+}
+
+/** The head: the newest state and the index keys it is listed under. */
+function headItem(state: CaseState): Item {
+  const supervision = supervisionOf(state);
+  return {
+    pk: caseKey(state.caseNo),
+    sk: HEAD,
+    version: state.version,
+    state,
+    [indexes.departmentQueue.partitionKey]: departmentShardKey(state.departmentId, queueShard(state.caseNo)),
+    [indexes.departmentQueue.sortKey]: `${state.status}#${queueDate(state)}#${state.caseNo}`,
+    [indexes.channelCases.partitionKey]: `CH#${state.channelId}`,
+    [indexes.channelCases.sortKey]: `${applicantIdOf(state.applicant)}#${state.receivedAt}#${state.caseNo}`,
+    ...(supervision ? { [indexes.supervision.partitionKey]: `SUPERVISION#${supervision.kind}`, [indexes.supervision.sortKey]: `${supervision.deadline}#${state.caseNo}` } : {}),
+  };
+}
+
+/**
+ * A joint case's task items, one per co-department, listed in that co-department's queue: open while
+ * the task is pending or escalated on a case still awaiting opinions (by its due date), ended after.
+ */
+function taskItems(state: CaseState): Item[] {
+  return (state.jointTasks ?? []).map((task) => {
+    const open = state.status === 'accepted' && (task.status === 'pending' || task.status === 'escalated');
+    const sortKey = open ? `${OPEN_TASK}#${task.dueOn ?? NO_DATE}#${state.caseNo}` : `${ENDED_TASK}#${state.updatedAt.slice(0, 10)}#${state.caseNo}`;
+    return {
+      pk: caseKey(state.caseNo),
+      sk: taskKey(task.departmentId),
+      version: state.version,
+      state,
+      [indexes.departmentQueue.partitionKey]: departmentShardKey(task.departmentId, queueShard(state.caseNo)),
+      [indexes.departmentQueue.sortKey]: sortKey,
+    };
+  });
+}
+
+/**
+ * A case's supervision findings, one item each, listed on the finding's supervision list by its due
+ * day; like the task items, each carries the newest state and moves forward with the head.
+ */
+function findingItems(state: CaseState): Item[] {
+  return (state.findings ?? []).map((finding) => ({
+    pk: caseKey(state.caseNo),
+    sk: findingKey(finding.kind, finding.due),
+    version: state.version,
+    state,
+    [indexes.supervision.partitionKey]: `SUPERVISION#${finding.kind}`,
+    [indexes.supervision.sortKey]: `${finding.due}#${state.caseNo}`,
+  }));
+}
+
+/** The date a case is due in its department's queue (see CaseStore.departmentQueue). */
+function queueDate(state: CaseState): string {
+  // A case the platform still owes a step (its joint handling started, its results sealed, its
+  // archiving) is undated: the sweep lists every undated case, and takes the step.
+  if (followUps(state).length > 0) return NO_DATE;
+  switch (state.status) {
+    case 'received':
+    case 'supplement-requested':
+      return soonest(state.deemedAcceptedOn, ...findingsAwaited(state).map((f) => f.due));
+    case 'accepted':
+    case 'opinions-complete':
+      return soonest(state.deadlines?.promised, ...findingsAwaited(state).map((f) => f.due));
+    // An ended case, sealed and archived: by the day it ended.
+    case 'refused':
+      return state.refusal?.on ?? NO_DATE;
+    case 'decided':
+      return state.decision?.on ?? NO_DATE;
+    case 'withdrawn':
+      return state.withdrawal?.on ?? NO_DATE;
+  }
+}
+
+/** The soonest of the dates given, or NO_DATE without any. */
+function soonest(...dates: (string | undefined)[]): string {
+  return dates.filter((d): d is string => d !== undefined).sort()[0] ?? NO_DATE;
+}
+
+/** The supervision list a state is on: the sweep's mark, listed by the deadline it passed. */
+function supervisionOf(state: CaseState): { kind: SupervisionKind; deadline: string } | undefined {
+  const kind = state.supervision;
+  if (kind === undefined) return undefined;
+  return { kind, deadline: state.supervisionDeadline ?? NO_DATE };
+}
+
+function applicantIdOf(applicant: Applicant): string {
+  return applicant.kind === 'person' ? applicant.residentId : applicant.creditCode;
+}

@@ -1,0 +1,155 @@
+// The case store's listings over the cases table's items (case-items.ts), as both case stores read
+// them: which index partition and sort-key range each listing reads, how a department's queue is
+// merged from its shards, and the cursors. Both stores answer the same pages, in the same order, with
+// the same cursors; they differ only in how they read an index.
+import type { CaseState, CaseStatus } from '../domain/cases/case-record.ts';
+import { CASE_STATUSES } from '../domain/cases/case-record.ts';
+import type { CaseList, CasePage, SupervisionKind, SupervisionList, SweepStatus } from '../domain/cases/case-store.ts';
+import { MAX_CASE_PAGE_SIZE, SUPERVISION_KINDS } from '../domain/cases/case-store.ts';
+import { isCaseNo } from '../domain/identifiers/case-number.ts';
+import type { Item } from './case-items.ts';
+import { HEAD, LISTED_SORT_KEY, NO_DATE, OPEN_TASK, SHARDS, caseKey, departmentShardKey, taskKey } from './case-items.ts';
+import type { IndexPage, IndexQuery } from './page-cursor.ts';
+import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
+import { CASES_TABLE } from './table-layout.ts';
+
+const { indexes } = CASES_TABLE;
+const APPLICANT_ID = /^[0-9A-Za-z]{1,64}$/;
+const SWEEP_STATUSES: readonly string[] = ['received', 'accepted', 'opinions-complete', 'decided', 'refused', 'withdrawn'] satisfies SweepStatus[];
+
+/** A department queue's listing: the sort-key prefix of its kind (a status's cases, or open joint tasks) and the sort key of the items it lists. */
+export interface QueueQuery {
+  departmentId: string;
+  prefix: string;
+  itemSortKey: string;
+  page: CasePage;
+}
+
+/** One shard's page: its items from the start key on, in sort-key order, and whether it stopped before its end (a LastEvaluatedKey). */
+export interface ShardPage {
+  items: Item[];
+  stopped: boolean;
+}
+
+/** Reads one shard of the department queue index: partition `partition`, sort keys starting with `prefix`, after `start`, at most `limit`. */
+export type ShardReader = (partition: string, prefix: string, start: Record<string, string> | undefined, limit: number) => Promise<ShardPage>;
+
+export function departmentQueueQuery(departmentId: string, status: CaseStatus, page: CasePage): QueueQuery {
+  if (!CASE_STATUSES.includes(status)) throw new RangeError(`unknown case status ${String(status)}`);
+  return { departmentId, prefix: `${status}#`, itemSortKey: HEAD, page };
+}
+
+export function jointTaskQueueQuery(departmentId: string, page: CasePage): QueueQuery {
+  return { departmentId, prefix: `${OPEN_TASK}#`, itemSortKey: taskKey(departmentId), page };
+}
+
+/**
+ * Reads the department's N shards in parallel, each from the cursor's position, and merges them by
+ * sort key. The cursor is the sort key of the last case returned (`<prefix><due>#<caseNo>`, unique
+ * because it ends with the case number): every shard resumes after that key, so a page holds the
+ * `limit` smallest keys after it over all shards. A shard that stopped early (DynamoDB's Limit or its
+ * 1 MB page) is known only up to its last key, so the page stops there too. A page reads up to
+ * N × limit index entries to return `limit`.
+ */
+export async function shardedQueuePage(q: QueueQuery, readShard: ShardReader): Promise<CaseList> {
+  checkPage(q.page);
+  const ix = indexes.departmentQueue;
+  const fingerprint = JSON.stringify({ index: ix.name, departmentId: q.departmentId, prefix: q.prefix });
+  const after = q.page.cursor ? decodeQueueCursor(q.page.cursor, fingerprint, q.prefix) : undefined;
+  const shards = await Promise.all(
+    Array.from({ length: SHARDS }, (_, shard) => {
+      const pk = departmentShardKey(q.departmentId, shard);
+      // A position, not necessarily an entry of this shard: the shard resumes after it.
+      const start = after
+        ? { [ix.partitionKey]: pk, [ix.sortKey]: after.sortKey, [CASES_TABLE.partitionKey]: caseKey(after.caseNo), [CASES_TABLE.sortKey]: q.itemSortKey }
+        : undefined;
+      return readShard(pk, q.prefix, start, q.page.limit);
+    }),
+  );
+  const sortKeyOf = (item: Item) => item[ix.sortKey] as string;
+  let known: string | undefined;
+  for (const shard of shards) {
+    const last = shard.items.at(-1);
+    if (shard.stopped && last && (known === undefined || sortKeyOf(last) < known)) known = sortKeyOf(last);
+  }
+  const merged = shards.flatMap((s) => s.items).sort((a, b) => (sortKeyOf(a) < sortKeyOf(b) ? -1 : 1));
+  const taken = merged.filter((i) => known === undefined || sortKeyOf(i) <= known).slice(0, q.page.limit);
+  const more = taken.length < merged.length || shards.some((s) => s.stopped);
+  const last = taken.at(-1);
+  const cases = taken.map((i) => i.state as CaseState);
+  return more && last ? { cases, nextCursor: encodeCursor(sortKeyOf(last), fingerprint) } : { cases };
+}
+
+/** A channel's cases by applicant, then filing time; undefined when the applicant id names nobody. */
+export function channelCasesQuery(channelId: string, applicantId: string | undefined, page: CasePage): IndexQuery | undefined {
+  checkPage(page);
+  // Applicant ids (resident ID, credit code) are letters and digits: anything else names nobody,
+  // and must not widen the prefix.
+  if (applicantId !== undefined && !APPLICANT_ID.test(applicantId)) return undefined;
+  return listingQuery(indexes.channelCases, `CH#${channelId}`, applicantId === undefined ? undefined : `${applicantId}#`, page);
+}
+
+export function supervisionQuery(kind: SupervisionKind, page: CasePage): IndexQuery {
+  checkPage(page);
+  if (!SUPERVISION_KINDS.includes(kind)) throw new RangeError(`unknown supervision list ${String(kind)}`);
+  return listingQuery(indexes.supervision, `SUPERVISION#${kind}`, undefined, page);
+}
+
+/** One page of a listing index whose items are heads or finding items (each carries the newest state). */
+function listingQuery(index: IndexQuery['index'], partition: string, sortPrefix: string | undefined, page: CasePage): IndexQuery {
+  return { table: CASES_TABLE, index, partition, ...(sortPrefix !== undefined ? { sortPrefix } : {}), itemPrefix: 'CASE#', listedSortKey: LISTED_SORT_KEY, page };
+}
+
+/** The cases of a listing's page. */
+export function caseList({ items, nextCursor }: IndexPage): CaseList {
+  const cases = items.map((i) => i.state as CaseState);
+  return nextCursor ? { cases, nextCursor } : { cases };
+}
+
+/** A supervision list's page: each case with the date it passed, read from its sort key. */
+export function supervisionList({ items, nextCursor }: IndexPage): SupervisionList {
+  const cases = items.map((i) => {
+    const passed = String(i[indexes.supervision.sortKey]).split('#')[0]!;
+    return { state: i.state as CaseState, ...(passed !== NO_DATE ? { passedDeadline: passed } : {}) };
+  });
+  return nextCursor ? { cases, nextCursor } : { cases };
+}
+
+/** A range of the department queue index's sort keys: between two keys (inclusive), or those with a prefix. */
+export type SortKeyRange = { between: [string, string] } | { prefix: string };
+
+/**
+ * The sort-key ranges the sweep reads in each shard of a department for cases in `status` before
+ * `before`, in order: the dated ones before the day, then the undated ones.
+ */
+export function sweepRanges(status: SweepStatus, before: string): SortKeyRange[] {
+  if (!SWEEP_STATUSES.includes(status)) throw new RangeError(`the sweep reads received, accepted, opinions-complete or ended cases, not ${String(status)}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(before)) throw new RangeError(`sweep date ${before} is not an ISO date`);
+  // Dated keys `<status>#<date>#<caseNo>` sort between `<status>#` and `<status>#<before>` exactly when
+  // the date is before `before`; undated ones are `<status>#~#<caseNo>`.
+  // Ended cases: only the undated ones (not sealed or not archived yet); they are all past their date.
+  const ended = status === 'decided' || status === 'refused' || status === 'withdrawn';
+  return [...(ended ? [] : [{ between: [`${status}#`, `${status}#${before}`] as [string, string] }]), { prefix: `${status}#${NO_DATE}#` }];
+}
+
+/** The department queue index's partitions of a department, one per shard. */
+export function departmentShards(departmentId: string): string[] {
+  return Array.from({ length: SHARDS }, (_, shard) => departmentShardKey(departmentId, shard));
+}
+
+function checkPage(page: CasePage): void {
+  if (!Number.isSafeInteger(page.limit) || page.limit < 1 || page.limit > MAX_CASE_PAGE_SIZE) {
+    throw new RangeError(`case store: page limit ${page.limit} is not 1 to ${MAX_CASE_PAGE_SIZE}`);
+  }
+}
+
+/** A department queue's cursor: a sort key `<prefix><date or ~>#<caseNo>` of the queried kind. */
+function decodeQueueCursor(cursor: string, fingerprint: string, prefix: string): { sortKey: string; caseNo: string } {
+  const k = openCursor(cursor, fingerprint);
+  if (typeof k !== 'string' || k.length > 256 || !k.startsWith(prefix)) throw badCursor();
+  const [, date, caseNo, ...rest] = k.split('#');
+  if (rest.length > 0 || date === undefined || caseNo === undefined) throw badCursor();
+  if (date !== NO_DATE && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw badCursor();
+  if (!isCaseNo(caseNo)) throw badCursor();
+  return { sortKey: k, caseNo };
+}

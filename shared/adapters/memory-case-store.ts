@@ -1,0 +1,214 @@
+// CaseStore in memory, for what needs a case store but not DynamoDB (the service's tests, in
+// milliseconds). It keeps the DynamoDB store's items (case-items.ts) in a map and writes them on the
+// same conditions — an entry or an idempotency record only where there is none (CASE_VERSION_CONFLICT,
+// the holder's filing), a projection only over an older version — and reads them with the same
+// listings (case-listings.ts): the same pages in the same order, with the same cursors and refusals.
+// An index page that is full carries a cursor, as DynamoDB's Limit does; there is no 1 MB page. No
+// write fails here, so a head never lags its newest entry. Items are copied on the way in and out, as
+// a real store serialises them.
+import type { CaseHistoryEntry, CaseState, CaseStatus, CaseTransition } from '../domain/cases/case-record.ts';
+import type { CaseList, CasePage, CaseStore, FilingRecord, SupervisionKind, SupervisionList, SweepStatus } from '../domain/cases/case-store.ts';
+import { caseVersionConflict } from '../domain/cases/case-store.ts';
+import { isCaseNo } from '../domain/identifiers/case-number.ts';
+import type { Item, ItemKey } from './case-items.ts';
+import {
+  CALENDAR_APPLIED_KEY,
+  ENTRY_PREFIX,
+  HEAD,
+  actionEntryItem,
+  caseKey,
+  caseNumberTaken,
+  entryKey,
+  filingItem,
+  filingOf,
+  firstEntryItem,
+  idempotencyRecordKey,
+  listingItems,
+  tokenItem,
+  tokenKey,
+} from './case-items.ts';
+import type { ShardReader, SortKeyRange } from './case-listings.ts';
+import {
+  caseList,
+  channelCasesQuery,
+  departmentQueueQuery,
+  departmentShards,
+  jointTaskQueueQuery,
+  shardedQueuePage,
+  supervisionList,
+  supervisionQuery,
+  sweepRanges,
+} from './case-listings.ts';
+import type { IndexPage, IndexQuery } from './page-cursor.ts';
+import { indexPage, openIndexQuery } from './page-cursor.ts';
+import { CASES_TABLE } from './table-layout.ts';
+
+type IndexKeys = { partitionKey: string; sortKey: string };
+
+export class MemoryCaseStore implements CaseStore {
+  readonly #items = new Map<string, Item>();
+
+  async filing(channelId: string, idempotencyKey: string): Promise<FilingRecord | undefined> {
+    const item = this.#get(idempotencyRecordKey(channelId, idempotencyKey));
+    return item && filingOf(item);
+  }
+
+  async claimFiling(record: FilingRecord): Promise<FilingRecord | undefined> {
+    return this.#putNew(filingItem(record)) ? undefined : this.filing(record.channelId, record.idempotencyKey);
+  }
+
+  async filingComplete(caseNo: string): Promise<boolean> {
+    return this.#items.has(keyOf({ pk: caseKey(caseNo), sk: HEAD }));
+  }
+
+  async completeFiling(first: CaseTransition): Promise<void> {
+    const { state, entry } = first;
+    if (!this.#putNew(firstEntryItem(first))) {
+      // Written already — by a retry of this filing, unless two filings drew the same case number.
+      const existing = this.#get({ pk: caseKey(state.caseNo), sk: entryKey(1) });
+      if ((existing?.entry as CaseHistoryEntry | undefined)?.hash !== entry.hash) throw caseNumberTaken(state.caseNo, undefined);
+    }
+    this.#moveHead(state);
+  }
+
+  async append(state: CaseState, entry: CaseHistoryEntry): Promise<void> {
+    if (!this.#putNew(actionEntryItem(state, entry))) throw caseVersionConflict(entry.caseNo, entry.n);
+    this.#moveHead(state);
+  }
+
+  async get(caseNo: string): Promise<CaseState | undefined> {
+    if (!isCaseNo(caseNo)) return undefined;
+    return this.#entries(caseNo).at(-1)?.state as CaseState | undefined;
+  }
+
+  async history(caseNo: string): Promise<CaseHistoryEntry[]> {
+    if (!isCaseNo(caseNo)) return [];
+    return this.#entries(caseNo).map((i) => i.entry as CaseHistoryEntry);
+  }
+
+  async calendarApplied(): Promise<Record<string, number> | undefined> {
+    return this.#get(CALENDAR_APPLIED_KEY)?.versions as Record<string, number> | undefined;
+  }
+
+  async recordCalendarApplied(versions: Record<string, number>): Promise<void> {
+    this.#put({ ...CALENDAR_APPLIED_KEY, versions, at: new Date().toISOString() });
+  }
+
+  async departmentQueue(departmentId: string, status: CaseStatus, page: CasePage): Promise<CaseList> {
+    return shardedQueuePage(departmentQueueQuery(departmentId, status, page), this.#readShard);
+  }
+
+  async jointTaskQueue(departmentId: string, page: CasePage): Promise<CaseList> {
+    return shardedQueuePage(jointTaskQueueQuery(departmentId, page), this.#readShard);
+  }
+
+  async putTaskToken(caseNo: string, departmentId: string, token: string): Promise<void> {
+    this.#put(tokenItem(caseNo, departmentId, token));
+  }
+
+  async taskToken(caseNo: string, departmentId: string): Promise<string | undefined> {
+    if (!isCaseNo(caseNo)) return undefined;
+    return this.#get({ pk: caseKey(caseNo), sk: tokenKey(departmentId) })?.token as string | undefined;
+  }
+
+  async channelCases(channelId: string, applicantId: string | undefined, page: CasePage): Promise<CaseList> {
+    const query = channelCasesQuery(channelId, applicantId, page);
+    return query ? caseList(this.#indexPage(query)) : { cases: [] };
+  }
+
+  async listSupervision(kind: SupervisionKind, page: CasePage): Promise<SupervisionList> {
+    return supervisionList(this.#indexPage(supervisionQuery(kind, page)));
+  }
+
+  async *sweepCandidates(departmentId: string, status: SweepStatus, before: string): AsyncIterable<CaseState> {
+    const ranges = sweepRanges(status, before);
+    for (const partition of departmentShards(departmentId)) {
+      for (const range of ranges) {
+        for (const item of this.#index(CASES_TABLE.indexes.departmentQueue, partition, range)) yield item.state as CaseState;
+      }
+    }
+  }
+
+  /**
+   * Changes the newest state of a case where it is kept — its newest entry and its head — as a bad
+   * write or someone with direct access to the table could: for tests of what reads a damaged case.
+   */
+  tamper(caseNo: string, change: (state: CaseState) => CaseState): void {
+    const newest = this.#entries(caseNo).at(-1);
+    const head = this.#get({ pk: caseKey(caseNo), sk: HEAD });
+    if (!newest || !head) throw new Error(`no case ${caseNo}`);
+    for (const item of [newest, head]) this.#put({ ...item, state: change(item.state as CaseState) });
+  }
+
+  /** One shard's page of the department queue index. */
+  readonly #readShard: ShardReader = async (partition, prefix, start, limit) => {
+    const { items, lastKey } = this.#limited(CASES_TABLE.indexes.departmentQueue, this.#index(CASES_TABLE.indexes.departmentQueue, partition, { prefix }), start, limit);
+    return { items, stopped: lastKey !== undefined };
+  };
+
+  /** One page of a listing index, its cursor checked against the query as DynamoCaseStore checks it. */
+  #indexPage(q: IndexQuery): IndexPage {
+    const { fingerprint, start } = openIndexQuery(q);
+    const listed = this.#index(q.index, q.partition, q.sortPrefix !== undefined ? { prefix: q.sortPrefix } : undefined);
+    const { items, lastKey } = this.#limited(q.index, listed, start, q.page.limit);
+    return indexPage(items, lastKey, fingerprint);
+  }
+
+  /** The items an index lists in `partition`, with sort keys in `range`, in sort-key order. */
+  #index(index: IndexKeys, partition: string, range?: SortKeyRange): Item[] {
+    const inRange = (sk: string) => !range || ('prefix' in range ? sk.startsWith(range.prefix) : sk >= range.between[0] && sk <= range.between[1]);
+    return [...this.#items.values()]
+      .filter((i) => i[index.partitionKey] === partition && typeof i[index.sortKey] === 'string' && inRange(i[index.sortKey] as string))
+      .sort((a, b) => ((a[index.sortKey] as string) < (b[index.sortKey] as string) ? -1 : 1))
+      .map((i) => structuredClone(i));
+  }
+
+  /** Up to `limit` of the items after the start key's position; a full page ends with its last key, as DynamoDB's does. */
+  #limited(index: IndexKeys, items: Item[], start: Record<string, string> | undefined, limit: number): { items: Item[]; lastKey?: Item } {
+    const after = start?.[index.sortKey];
+    const page = (after === undefined ? items : items.filter((i) => (i[index.sortKey] as string) > after)).slice(0, limit);
+    const last = page.length === limit ? page.at(-1) : undefined;
+    if (!last) return { items: page };
+    const { partitionKey, sortKey } = CASES_TABLE;
+    return {
+      items: page,
+      lastKey: { [partitionKey]: last[partitionKey], [sortKey]: last[sortKey], [index.partitionKey]: last[index.partitionKey], [index.sortKey]: last[index.sortKey] },
+    };
+  }
+
+  /** The case's history items (an entry and the state after it each), oldest first. */
+  #entries(caseNo: string): Item[] {
+    const pk = caseKey(caseNo);
+    return [...this.#items.values()]
+      .filter((i) => i.pk === pk && (i.sk as string).startsWith(ENTRY_PREFIX))
+      .sort((a, b) => ((a.sk as string) < (b.sk as string) ? -1 : 1))
+      .map((i) => structuredClone(i));
+  }
+
+  /** Moves the projections forward, never back: the joint task and finding items, then the head. */
+  #moveHead(state: CaseState): void {
+    const { first, head } = listingItems(state);
+    for (const item of [...first, head]) {
+      const current = this.#items.get(keyOf(item as ItemKey));
+      if (!current || (current.version as number) < state.version) this.#put(item);
+    }
+  }
+
+  #get(key: ItemKey): Item | undefined {
+    const item = this.#items.get(keyOf(key));
+    return item && structuredClone(item);
+  }
+
+  #put(item: Item): void {
+    this.#items.set(keyOf(item as ItemKey), structuredClone(item));
+  }
+
+  /** Writes the item where there is none yet; false when there is. */
+  #putNew(item: Item): boolean {
+    if (this.#items.has(keyOf(item as ItemKey))) return false;
+    this.#put(item);
+    return true;
+  }
+}
+
+const keyOf = ({ pk, sk }: ItemKey) => `${pk}\n${sk}`;

@@ -1,0 +1,859 @@
+// The case service's and the sweep's contract, run on each platform the service is wired to — the
+// real local stand-ins (test/integration/case-service.test.ts: dynalite for the items and cases,
+// s3rver for the materials, uploaded through the presigned slots and kept by server-side copy) and
+// memory (test/unit/case-service.test.ts) — with the catalogue seeded through the real catalogue
+// service and the official 2026 calendar. One clock drives the service, its case numbers and the
+// sweep, so deadlines crossing the National Day holiday (1-7 Oct off, Saturday 10 Oct worked) can be
+// reached by moving it.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEPARTMENTS } from '../../infra/local/seed-data.ts';
+import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
+import type { Caller } from '../../shared/domain/access/caller.ts';
+import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import { verifyCaseHistory } from '../../shared/domain/cases/case-history.ts';
+import type { Applicant, CaseMaterial, CaseState } from '../../shared/domain/cases/case-record.ts';
+import type { FilingRequest } from '../../shared/domain/cases/case-service.ts';
+import { CaseService } from '../../shared/domain/cases/case-service.ts';
+import type { CaseStore } from '../../shared/domain/cases/case-store.ts';
+import type { SweepReport } from '../../shared/domain/cases/case-sweep.ts';
+import { CaseSweep } from '../../shared/domain/cases/case-sweep.ts';
+import type { DomainError } from '../../shared/domain/errors.ts';
+import { newCaseNo } from '../../shared/domain/identifiers/case-number.ts';
+import type { CatalogueService } from '../../shared/domain/items/catalogue-service.ts';
+import type { ItemStore } from '../../shared/domain/items/item-store.ts';
+import type { MaterialVault } from '../../shared/domain/materials/material-vault.ts';
+import type { UploadRequest } from '../../shared/domain/materials/upload-policy.ts';
+import { BUILDING, FIRE, FOOD, HALL, HEALTH, HOUSING, JOINT, LI, MARKET, MARKET_DEPUTY, POLICE, PORTAL, REVIEWER, SHOP, ZHANG, guideOf, residentId } from './case-fixtures.ts';
+import { sha256 } from './case-materials.ts';
+import { rejection } from './refusal.ts';
+
+export type Upload = Extract<CaseMaterial, { kind: 'upload' }>;
+
+/** What the service is wired to: the seeded catalogue, the vault, and case stores. */
+export interface ServicePlatform {
+  items: ItemStore;
+  catalogue: CatalogueService;
+  vault: MaterialVault;
+  /** An empty case store of its own, and a way to damage what it keeps. */
+  caseStore(name: string): Promise<{ store: CaseStore; damage: (caseNo: string, field: keyof CaseState, value: string) => Promise<void> }>;
+  /** Uploads `body` (a PDF) through a new upload slot of `owner`, as its client would: the material naming it. */
+  upload(owner: string, body: Buffer): Promise<Upload>;
+  /** The key of a new upload slot of `owner` for the file announced, nothing uploaded through it. */
+  emptySlot(owner: string, announced: UploadRequest): Promise<string>;
+  /** The object under `key` as the vault holds it. */
+  stored(key: string): Promise<{ size?: number; contentType?: string; sha256: string }>;
+  stop(): Promise<void>;
+}
+
+// 户口迁移（市内迁移） (police): terminated by one test; 建筑工程施工许可证核发 (BUILDING) is suspended by one.
+const HUKOU = guideOf('000120014000');
+
+const ALL_DEPARTMENTS = Object.values(DEPARTMENTS).map((d) => d.id);
+
+/** The identifier with another last (check) character. */
+const wrongCheckChar = (id: string) => `${id.slice(0, -1)}${id.endsWith('0') ? '1' : '0'}`;
+
+/** A small PDF whose bytes no other call makes. */
+const pdf = (label: string) => Buffer.from(`%PDF-1.7\n${label} ${randomUUID()}\n%%EOF\n`);
+
+/** `uploads/<channel>/<id>` → `cases/<caseNo>/<id>`. */
+const keptKey = (caseNo: string, upload: CaseMaterial) => `cases/${caseNo}/${(upload as Upload).objectKey.split('/').at(-1)}`;
+
+const page = { limit: 100 };
+
+interface Stand {
+  service: CaseService;
+  sweep: CaseSweep;
+  store: CaseStore;
+  /** Sets a field of a case's newest state where the store keeps it (its entry, its head), as a bad write could. */
+  damage: (caseNo: string, field: keyof CaseState, value: string) => Promise<void>;
+}
+
+/**
+ * The contract's tests, on the platform `start` wires (given the one clock; the catalogue is seeded
+ * at its time, 1 September 2026, well before the first filing on 30 September).
+ */
+export function caseServiceContract(name: string, start: (now: () => Date) => Promise<ServicePlatform>): void {
+  let clock = new Date('2026-11-23T02:00:00Z');
+  const now = () => clock;
+  /** Sets the clock to `time` in China (UTC+8) on `date`. */
+  function at(date: string, time = '10:00'): void {
+    clock = new Date(`${date}T${time}:00+08:00`);
+  }
+
+  let platform: ServicePlatform;
+  let catalogue: CatalogueService;
+  beforeAll(async () => {
+    at('2026-09-01');
+    platform = await start(now);
+    catalogue = platform.catalogue;
+  });
+  afterAll(async () => platform.stop());
+
+  /** A case service and a sweep on a case store of their own (the catalogue and the vault are shared). */
+  async function stand(table: string): Promise<Stand> {
+    const { store, damage } = await platform.caseStore(table);
+    return {
+      service: new CaseService({ store, items: platform.items, materials: platform.vault, calendar: officialCalendar, now }),
+      sweep: new CaseSweep({ store, calendar: officialCalendar, now }),
+      store,
+      damage,
+    };
+  }
+
+  const upload = (owner: string, body: Buffer) => platform.upload(owner, body);
+  const stored = (key: string) => platform.stored(key);
+
+  /** An application for `guide` with the named materials (default: the required ones) uploaded by `by`'s channel. */
+  async function application(by: Caller, guide: ServiceGuide, applicant: Applicant, names?: string[]): Promise<FilingRequest> {
+    const wanted = names ?? guide.materials.filter((m) => m.required).map((m) => m.name);
+    const materials = await Promise.all(wanted.map(async (name) => [name, await upload(by.channelId!, pdf(name))] as const));
+    return { itemCode: guide.implementationCode, applicant, form: { 经营场所面积: 120 }, materials: Object.fromEntries(materials) };
+  }
+
+  describe(`${name}: CaseService: filing`, () => {
+    let s: Stand;
+    beforeAll(async () => {
+      s = await stand('filing');
+    });
+
+    it('files a case with a receipt whose dates are counted on the 2026 calendar, and keeps its files under cases/<caseNo>/', async () => {
+      // Prepare: Wednesday 30 September 2026, 10:00 in Kunming, the eve of the National Day holiday
+      at('2026-09-30');
+      const published = await catalogue.published(PORTAL, FOOD.implementationCode);
+      const request = await application(
+        PORTAL,
+        FOOD,
+        SHOP,
+        FOOD.materials.map((m) => m.name),
+      ); // the optional one too
+
+      // Act
+      const filed = await s.service.file(PORTAL, 'receipt-1', request);
+
+      // Assess: working days after Wed 30 Sep (1-7 Oct off, Sat 10 Oct worked, Sun 11 Oct off):
+      //   Thu 8 Oct (1), Fri 9 Oct (2)                      → pre-review due 2026-10-09
+      //   Sat 10 Oct (3), Mon 12 Oct (4), Tue 13 Oct (5)    → answer due 2026-10-13
+      const history = await s.service.history(PORTAL, filed.caseNo);
+      expect(filed.replayed).toBe(false);
+      expect(filed.caseNo).toMatch(/^20260930[0-9A-Z]{10}$/);
+      expect(filed.receipt).toEqual({
+        caseNo: filed.caseNo,
+        itemCode: FOOD.implementationCode,
+        itemName: '食品经营许可证核发',
+        itemVersion: published.publishedVersion,
+        departmentId: DEPARTMENTS.market.id,
+        channelId: 'kunming-portal',
+        receivedAt: '2026-09-30T02:00:00.000Z',
+        materials: FOOD.materials.map((m) => {
+          const u = request.materials[m.name] as Upload;
+          return { kind: 'upload', name: m.name, sha256: u.sha256, size: u.size, contentType: 'application/pdf' };
+        }),
+        preReviewDue: '2026-10-09',
+        answerDueOn: '2026-10-13',
+        entryHash: history.entries[0]!.hash,
+      });
+      expect(filed.case).toMatchObject({ status: 'received', version: 1, itemVersion: published.publishedVersion, materialsReceivedOn: '2026-09-30' });
+      expect(history.entries).toHaveLength(1);
+      expect(history.check).toEqual({ ok: true });
+      for (const [name, material] of Object.entries(request.materials)) {
+        const key = keptKey(filed.caseNo, material);
+        const u = material as Upload;
+        expect(filed.case.materials[name]).toEqual({ ...u, objectKey: key });
+        expect(await stored(key)).toEqual({ size: u.size, contentType: 'application/pdf', sha256: u.sha256 });
+      }
+    });
+
+    it('keeps the item version a case was filed under after the item is revised and republished', async () => {
+      // Prepare: a case filed under the published version
+      at('2026-10-12');
+      const before = await catalogue.published(MARKET, FOOD.implementationCode);
+      const filed = await s.service.file(PORTAL, 'revision-1', await application(PORTAL, FOOD, ZHANG));
+
+      // Act: the department revises the guide (a new optional material), the reviewer publishes it
+      const latest = await catalogue.version(MARKET, FOOD.implementationCode, 'latest');
+      const extra = { name: '法定代表人身份证明', required: false, tolerable: false, form: 'electronic' as const, copies: 1 };
+      const draft = await catalogue.revise(MARKET, FOOD.implementationCode, latest.version, { ...latest.guide, materials: [...latest.guide.materials, extra] });
+      const submitted = await catalogue.submit(MARKET, FOOD.implementationCode, draft.version);
+      const republished = await catalogue.review(REVIEWER, FOOD.implementationCode, submitted.version, 'publish', []);
+      const later = await s.service.file(PORTAL, 'revision-2', await application(PORTAL, FOOD, LI));
+
+      // Assess
+      const kept = await s.service.get(PORTAL, filed.caseNo);
+      expect(republished.publishedVersion).toBeGreaterThan(before.publishedVersion);
+      expect(kept.itemVersion).toBe(before.publishedVersion);
+      expect(kept.materialRules.map((r) => r.name)).toEqual(FOOD.materials.map((m) => m.name));
+      expect(kept).toEqual(filed.case);
+      expect(later.receipt.itemVersion).toBe(republished.publishedVersion);
+      expect(later.case.materialRules.map((r) => r.name)).toContain('法定代表人身份证明');
+    });
+  });
+
+  describe(`${name}: CaseService: refusing a filing, with no case made`, () => {
+    let s: Stand;
+    beforeAll(async () => {
+      s = await stand('refusals');
+      at('2026-11-23');
+    });
+
+    /**
+     * Nothing was filed: the channel has no case, and the key was not taken (the same request is refused
+     * again instead of being answered from a filing).
+     */
+    async function expectNothingFiled(key: string | undefined, request: FilingRequest, refused: DomainError): Promise<void> {
+      if (key !== undefined) expect(await rejection(s.service.file(HALL, key, request))).toMatchObject({ code: refused.code, field: refused.field });
+      expect((await s.service.channelCases(HALL, undefined, page)).cases).toEqual([]);
+    }
+
+    /** The hall's application for the food licence with `name` replaced by `material`. */
+    async function withMaterial(name: string, material: Upload): Promise<FilingRequest> {
+      const request = await application(HALL, FOOD, SHOP);
+      return { ...request, materials: { ...request.materials, [name]: material } };
+    }
+
+    it('refuses a resident ID whose check character is wrong', async () => {
+      // Prepare
+      const request = await application(HALL, FOOD, { ...ZHANG, residentId: wrongCheckChar(ZHANG.residentId) });
+
+      // Act
+      const refused = await rejection(s.service.file(HALL, 'id-checksum', request));
+
+      // Assess
+      expect(refused).toMatchObject({ code: 'INVALID_RESIDENT_ID', kind: 'invalid', field: 'applicant.residentId' });
+      await expectNothingFiled('id-checksum', request, refused);
+    });
+
+    it('refuses a resident ID with an impossible birth date (30 February), even with a valid check character', async () => {
+      // Prepare
+      const request = await application(HALL, FOOD, { ...ZHANG, residentId: residentId('53010219800230003') });
+
+      // Act
+      const refused = await rejection(s.service.file(HALL, 'id-birth', request));
+
+      // Assess
+      expect(refused).toMatchObject({ code: 'INVALID_RESIDENT_ID', field: 'applicant.residentId' });
+      expect(refused.message).toMatch(/birth date/);
+      await expectNothingFiled('id-birth', request, refused);
+    });
+
+    it('refuses an invalid unified social credit code', async () => {
+      // Prepare
+      const request = await application(HALL, FOOD, { ...SHOP, creditCode: wrongCheckChar(SHOP.creditCode) });
+
+      // Act
+      const refused = await rejection(s.service.file(HALL, 'credit-code', request));
+
+      // Assess
+      expect(refused).toMatchObject({ code: 'INVALID_CREDIT_CODE', kind: 'invalid', field: 'applicant.creditCode' });
+      await expectNothingFiled('credit-code', request, refused);
+    });
+
+    it('refuses an item that does not exist', async () => {
+      // Prepare
+      const request = { ...(await application(HALL, FOOD, SHOP)), itemCode: `${DEPARTMENTS.market.id}000117999000` };
+
+      // Act
+      const refused = await rejection(s.service.file(HALL, 'unknown-item', request));
+
+      // Assess
+      expect(refused).toMatchObject({ code: 'CASE_ITEM_NOT_PUBLISHED', kind: 'conflict', field: 'itemCode' });
+      await expectNothingFiled('unknown-item', request, refused);
+    });
+
+    it('refuses an item that exists only as a draft, never published', async () => {
+      // Prepare: the market department drafts a new item (version 1, draft) from the food licence's guide
+      const code = `${DEPARTMENTS.market.id}000117990000`;
+      await catalogue.create(MARKET, { ...FOOD, implementationCode: code, name: '尚未发布的测试事项' });
+      const request = { ...(await application(HALL, FOOD, SHOP)), itemCode: code };
+
+      // Act
+      const refused = await rejection(s.service.file(HALL, 'draft-item', request));
+
+      // Assess
+      expect(refused).toMatchObject({ code: 'CASE_ITEM_NOT_PUBLISHED', kind: 'conflict', field: 'itemCode' });
+      await expectNothingFiled('draft-item', request, refused);
+    });
+
+    it('refuses an item under emergency suspension', async () => {
+      // Prepare: the housing department suspends its item today
+      const latest = await catalogue.version(HOUSING, BUILDING.implementationCode, 'latest');
+      await catalogue.suspend(HOUSING, BUILDING.implementationCode, latest.version, { kind: 'emergency', reason: '审批系统升级', notice: '11月23日起暂停受理' });
+      const request = await application(HALL, BUILDING, SHOP);
+
+      // Act
+      const refused = await rejection(s.service.file(HALL, 'suspended-item', request));
+
+      // Assess
+      expect((await catalogue.published(HALL, BUILDING.implementationCode)).effectivePublicState).toBe('suspended');
+      expect(refused).toMatchObject({ code: 'CASE_ITEM_SUSPENDED', kind: 'conflict', field: 'itemCode' });
+      await expectNothingFiled('suspended-item', request, refused);
+    });
+
+    it('refuses a terminated item', async () => {
+      // Prepare: the police department terminates its item
+      const latest = await catalogue.version(POLICE, HUKOU.implementationCode, 'latest');
+      await catalogue.terminate(POLICE, HUKOU.implementationCode, latest.version, '事项调整至区级实施');
+      const request = await application(HALL, HUKOU, ZHANG);
+
+      // Act
+      const refused = await rejection(s.service.file(HALL, 'terminated-item', request));
+
+      // Assess
+      expect(refused).toMatchObject({ code: 'CASE_ITEM_TERMINATED', kind: 'conflict', field: 'itemCode' });
+      await expectNothingFiled('terminated-item', request, refused);
+    });
+
+    it('refuses a material whose slot was taken but nothing uploaded', async () => {
+      // Prepare
+      const body = pdf('营业执照');
+      const announced = { contentType: 'application/pdf', size: body.length, sha256: sha256(body) };
+      const objectKey = await platform.emptySlot('city-hall-window', announced);
+      const request = await withMaterial('营业执照', { kind: 'upload', objectKey, ...announced });
+
+      // Act
+      const refused = await rejection(s.service.file(HALL, 'not-uploaded', request));
+
+      // Assess
+      expect(refused).toMatchObject({ code: 'MATERIAL_NOT_UPLOADED', field: 'materials.营业执照.objectKey' });
+      await expectNothingFiled('not-uploaded', request, refused);
+    });
+
+    it('refuses a material named with another file’s checksum than the bytes uploaded', async () => {
+      // Prepare: file A uploaded under its own slot, named with file B's SHA-256 and size (same length)
+      const a = await upload('city-hall-window', Buffer.from('%PDF-1.7\nAAAAAAAA\n%%EOF\n'));
+      const b = Buffer.from('%PDF-1.7\nBBBBBBBB\n%%EOF\n');
+      const request = await withMaterial('营业执照', { ...a, sha256: sha256(b), size: b.length });
+
+      // Act
+      const refused = await rejection(s.service.file(HALL, 'checksum', request));
+
+      // Assess
+      expect(b.length).toBe(a.size);
+      expect(refused).toMatchObject({ code: 'MATERIAL_CHECKSUM_MISMATCH', field: 'materials.营业执照.objectKey' });
+      await expectNothingFiled('checksum', request, refused);
+    });
+
+    it('refuses a material type the platform does not take, and a type other than the one uploaded', async () => {
+      // Prepare: a PDF uploaded, announced as a ZIP, then as a PNG
+      const uploaded = await upload('city-hall-window', pdf('营业执照'));
+      const asZip = await withMaterial('营业执照', { ...uploaded, contentType: 'application/zip' });
+      const asPng = await withMaterial('营业执照', { ...uploaded, contentType: 'image/png' });
+
+      // Act
+      const zip = await rejection(s.service.file(HALL, 'type-zip', asZip));
+      const png = await rejection(s.service.file(HALL, 'type-png', asPng));
+
+      // Assess
+      expect(zip).toMatchObject({ code: 'MATERIAL_TYPE_NOT_ALLOWED', field: 'materials.营业执照.contentType' });
+      expect(png).toMatchObject({ code: 'MATERIAL_TYPE_MISMATCH', field: 'materials.营业执照.objectKey' });
+      await expectNothingFiled('type-zip', asZip, zip);
+      await expectNothingFiled('type-png', asPng, png);
+    });
+
+    it('refuses a material over the 50 MB limit', async () => {
+      // Prepare
+      const uploaded = await upload('city-hall-window', pdf('营业执照'));
+      const request = await withMaterial('营业执照', { ...uploaded, size: 50 * 1024 * 1024 + 1 });
+
+      // Act
+      const refused = await rejection(s.service.file(HALL, 'too-large', request));
+
+      // Assess
+      expect(refused).toMatchObject({ code: 'MATERIAL_TOO_LARGE', field: 'materials.营业执照.size' });
+      await expectNothingFiled('too-large', request, refused);
+    });
+
+    it('refuses another channel’s upload', async () => {
+      // Prepare: the portal's upload, named by the hall
+      const portals = await upload('kunming-portal', pdf('营业执照'));
+      const request = await withMaterial('营业执照', portals);
+
+      // Act
+      const refused = await rejection(s.service.file(HALL, 'other-channel', request));
+
+      // Assess
+      expect(refused).toMatchObject({ code: 'MATERIAL_UPLOAD_FORBIDDEN', kind: 'forbidden', field: 'materials.营业执照.objectKey' });
+      await expectNothingFiled('other-channel', request, refused);
+    });
+
+    // A filing without an Idempotency-Key, or with one that cannot be a key, is refused by the edge
+    // (IDEMPOTENCY_KEY_HEADER): test/unit/api-handler.test.ts.
+
+    it('refuses a missing required material; the same key then files the application without the tolerable ones', async () => {
+      // Prepare: runs last here, as it files the hall's first case
+      const complete = await application(HALL, FOOD, SHOP, ['食品经营许可申请书', '营业执照']);
+      const { 营业执照: _licence, ...withoutLicence } = complete.materials;
+      const incomplete = { ...complete, materials: withoutLicence };
+
+      // Act
+      const refused = await rejection(s.service.file(HALL, 'missing-material', incomplete));
+      const nothingBefore = (await s.service.channelCases(HALL, undefined, page)).cases;
+      const filed = await s.service.file(HALL, 'missing-material', complete);
+
+      // Assess: 经营场所平面布局图 and 食品安全管理制度文本 are required but tolerable: they may follow
+      expect(refused).toMatchObject({ code: 'CASE_MATERIAL_MISSING', kind: 'invalid', field: 'materials.营业执照' });
+      expect(nothingBefore).toEqual([]);
+      expect(filed.replayed).toBe(false);
+      expect(Object.keys(filed.case.materials)).toEqual(['食品经营许可申请书', '营业执照']);
+      expect((await s.service.channelCases(HALL, undefined, page)).cases.map((c) => c.caseNo)).toEqual([filed.caseNo]);
+    });
+  });
+
+  describe(`${name}: CaseService: idempotent filing`, () => {
+    it('files 50 concurrent identical requests with one key as exactly one case', async () => {
+      // Prepare
+      const s = await stand('idempotency-fifty');
+      at('2026-11-23');
+      const request = await application(PORTAL, FOOD, SHOP);
+
+      // Act
+      const answers = await Promise.all(Array.from({ length: 50 }, () => s.service.file(PORTAL, 'fifty', request)));
+
+      // Assess
+      const caseNo = answers[0]!.caseNo;
+      expect(new Set(answers.map((a) => a.caseNo))).toEqual(new Set([caseNo]));
+      for (const a of answers) expect(a.receipt).toEqual(answers[0]!.receipt);
+      expect(answers.filter((a) => !a.replayed)).toHaveLength(1);
+      expect((await s.service.channelCases(PORTAL, undefined, page)).cases.map((c) => c.caseNo)).toEqual([caseNo]);
+      const history = await s.service.history(PORTAL, caseNo);
+      expect(history.entries).toHaveLength(1);
+      expect(history.check).toEqual({ ok: true });
+      for (const material of Object.values(request.materials)) expect((await stored(keptKey(caseNo, material))).sha256).toBe((material as Upload).sha256);
+    });
+
+    it('refuses the same key with a different request, files nothing for it, and leaves the first case as it was', async () => {
+      // Prepare
+      const s = await stand('idempotency-reused');
+      at('2026-11-23');
+      const request = await application(PORTAL, FOOD, ZHANG);
+      const first = await s.service.file(PORTAL, 'reused', request);
+      const other = await application(PORTAL, FOOD, LI);
+
+      // Act: another applicant, then the same application with another form
+      const refused = await rejection(s.service.file(PORTAL, 'reused', other));
+      at('2026-11-23', '10:05');
+      const otherForm = await rejection(s.service.file(PORTAL, 'reused', { ...request, form: { 经营场所面积: 80 } }));
+
+      // Assess
+      for (const error of [refused, otherForm]) {
+        expect(error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', kind: 'conflict', field: 'Idempotency-Key' });
+        expect(error.message).toContain(first.caseNo);
+      }
+      expect((await s.service.channelCases(PORTAL, undefined, page)).cases.map((c) => c.caseNo)).toEqual([first.caseNo]);
+      expect(await s.service.get(PORTAL, first.caseNo)).toEqual(first.case);
+      expect(await s.store.history(first.caseNo)).toHaveLength(1);
+    });
+
+    it('numbers a case with its China filing day and ten random characters', async () => {
+      // Prepare / Act
+      const s = await stand('idempotency-number');
+      at('2026-11-24');
+      const filed = await s.service.file(PORTAL, 'number-1', await application(PORTAL, FOOD, ZHANG));
+      const late = newCaseNo(new Date('2026-11-23T18:30:00.000Z')); // 02:30 on 24 November in China, still the 23rd in UTC
+      const many = Array.from({ length: 500 }, () => newCaseNo(clock));
+
+      // Assess
+      expect(filed.caseNo).toMatch(/^20261124[0-9A-Z]{10}$/);
+      expect(late).toMatch(/^20261124[0-9A-Z]{10}$/);
+      expect(new Set(many).size).toBe(many.length);
+    });
+
+    it('answers a retry with the same case and receipt, without running the filing again', async () => {
+      // Prepare
+      const s = await stand('idempotency-retry');
+      at('2026-11-23');
+      const request = await application(PORTAL, FOOD, ZHANG);
+      const first = await s.service.file(PORTAL, 'retry-1', request);
+      const catalogueRead = vi.spyOn(platform.items, 'latest');
+      const filesChecked = vi.spyOn(platform.vault, 'verify');
+
+      // Act: the same request again, the next day
+      at('2026-11-24');
+      const again = await s.service.file(PORTAL, 'retry-1', request);
+
+      // Assess: neither the catalogue nor the files were looked at again
+      expect(first.replayed).toBe(false);
+      expect(again).toEqual({ ...first, replayed: true });
+      expect(catalogueRead).not.toHaveBeenCalled();
+      expect(filesChecked).not.toHaveBeenCalled();
+      expect(await s.store.get(first.caseNo)).toEqual(first.case);
+      const history = await s.store.history(first.caseNo);
+      expect(history.map((e) => e.hash)).toEqual([first.receipt.entryHash]);
+      expect(verifyCaseHistory(history, first.case)).toEqual({ ok: true });
+    });
+
+    it('keeps keys per channel: the same key from another channel files another case', async () => {
+      const s = await stand('idempotency-channels');
+      at('2026-11-23');
+      const portal = await s.service.file(PORTAL, 'shared-key-1', await application(PORTAL, FOOD, ZHANG));
+      const hall = await s.service.file(HALL, 'shared-key-1', await application(HALL, FOOD, ZHANG));
+
+      expect(portal.replayed).toBe(false);
+      expect(hall.replayed).toBe(false);
+      expect(hall.caseNo).not.toBe(portal.caseNo);
+      expect(hall.case.channelId).toBe('city-hall-window');
+      expect((await s.store.get(portal.caseNo))?.channelId).toBe('kunming-portal');
+    });
+
+    it('makes no case readable while its files are not kept, and lets a retry finish the same case', async () => {
+      // Prepare: the first copy into the case's keeping fails (the key is taken by then)
+      const s = await stand('idempotency-keep-fails');
+      at('2026-11-23');
+      const request = await application(PORTAL, FOOD, SHOP);
+      vi.spyOn(platform.vault, 'keep').mockRejectedValueOnce(new Error('copy failed'));
+
+      // Act
+      const failed = await s.service.file(PORTAL, 'keep-1', request).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      const claimed = await s.store.filing('kunming-portal', 'keep-1');
+      const before = { state: await s.store.get(claimed!.caseNo), listed: (await s.service.channelCases(PORTAL, undefined, page)).cases };
+      at('2026-11-23', '10:01');
+      const retry = await s.service.file(PORTAL, 'keep-1', request);
+
+      // Assess: nothing readable before the retry; then the claimed case, its every file in place
+      expect(failed?.message).toBe('copy failed');
+      expect(before).toEqual({ state: undefined, listed: [] });
+      expect(retry).toMatchObject({ caseNo: claimed!.caseNo, replayed: true, case: claimed!.state });
+      expect(await s.service.get(PORTAL, retry.caseNo)).toEqual(claimed!.state);
+      for (const material of Object.values(request.materials)) expect((await stored(keptKey(retry.caseNo, material))).sha256).toBe((material as Upload).sha256);
+    });
+
+    it('refuses an idempotency key that cannot be a key (the edge refuses it first, with its code: test/unit/api-handler.test.ts)', async () => {
+      const s = await stand('idempotency-bad-keys');
+      at('2026-11-23');
+      for (const key of ['', 'with space', 'x'.repeat(129), '键']) {
+        await expect(s.service.file(PORTAL, key, await application(PORTAL, FOOD, ZHANG))).rejects.toThrow(/is not an idempotency key/);
+      }
+    });
+  });
+
+  describe(`${name}: CaseService: who may read and act`, () => {
+    let s: Stand;
+    beforeAll(async () => {
+      s = await stand('access');
+    });
+
+    it('refuses a channel reading another channel’s case', async () => {
+      // Prepare
+      at('2026-11-23');
+      const filed = await s.service.file(PORTAL, 'read-1', await application(PORTAL, FOOD, ZHANG));
+
+      // Act
+      const byHall = await rejection(s.service.get(HALL, filed.caseNo));
+      const historyByHall = await rejection(s.service.history(HALL, filed.caseNo));
+      const byPortal = await s.service.get(PORTAL, filed.caseNo);
+
+      // Assess
+      expect(byHall).toMatchObject({ code: 'CASE_READ_FORBIDDEN', kind: 'forbidden' });
+      expect(historyByHall).toMatchObject({ code: 'CASE_READ_FORBIDDEN', kind: 'forbidden' });
+      expect(byPortal).toEqual(filed.case);
+    });
+
+    it('refuses a department acting on another department’s case', async () => {
+      // Prepare
+      at('2026-11-23');
+      const filed = await s.service.file(PORTAL, 'department-1', await application(PORTAL, FOOD, ZHANG));
+
+      // Act
+      const accept = await rejection(s.service.act(HOUSING, filed.caseNo, { action: 'accept' }));
+      const read = await rejection(s.service.get(HOUSING, filed.caseNo));
+
+      // Assess
+      expect(accept).toMatchObject({ code: 'CASE_DEPARTMENT_FORBIDDEN', kind: 'forbidden' });
+      expect(read).toMatchObject({ code: 'CASE_READ_FORBIDDEN' });
+      expect(await s.service.get(MARKET, filed.caseNo)).toEqual(filed.case);
+    });
+
+    it('lets a co-department of a joint item read the case but not accept it', async () => {
+      // Prepare
+      at('2026-11-23');
+      const filed = await s.service.file(PORTAL, 'joint-1', await application(PORTAL, JOINT, SHOP));
+
+      // Act
+      const byHealth = await s.service.get(HEALTH, filed.caseNo);
+      const historyByFire = await s.service.history(FIRE, filed.caseNo);
+      const acceptByHealth = await rejection(s.service.act(HEALTH, filed.caseNo, { action: 'accept' }));
+      const acceptByMarket = await s.service.act(MARKET, filed.caseNo, { action: 'accept' });
+
+      // Assess
+      expect(filed.case.coDepartmentIds).toEqual([DEPARTMENTS.health.id, DEPARTMENTS.fire.id]);
+      expect(byHealth.caseNo).toBe(filed.caseNo);
+      expect(historyByFire.entries.map((e) => e.type)).toEqual(['file']);
+      expect(acceptByHealth).toMatchObject({ code: 'CASE_DEPARTMENT_FORBIDDEN', kind: 'forbidden' });
+      expect(acceptByMarket).toMatchObject({ status: 'accepted', version: 2 });
+    });
+
+    it('lets exactly one of two users of the department decide an accepted case at once', async () => {
+      // Prepare
+      at('2026-11-23');
+      const filed = await s.service.file(PORTAL, 'decide-1', await application(PORTAL, FOOD, SHOP));
+      at('2026-11-24');
+      const accepted = await s.service.act(MARKET, filed.caseNo, { action: 'accept' });
+      at('2026-11-25');
+
+      // Act
+      const outcomes = await Promise.allSettled([
+        s.service.act(MARKET, filed.caseNo, { action: 'decide', outcome: 'approved', baseVersion: accepted.version }),
+        s.service.act(MARKET_DEPUTY, filed.caseNo, { action: 'decide', outcome: 'denied', reasons: ['经营场所与平面布局图不符'], baseVersion: accepted.version }),
+      ]);
+
+      // Assess
+      const won = outcomes.filter((o) => o.status === 'fulfilled');
+      const lost = outcomes.filter((o) => o.status === 'rejected');
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect(lost[0]!.reason).toMatchObject({ kind: 'conflict', code: expect.stringMatching(/^(CASE_VERSION_CONFLICT|CASE_CLOSED)$/) });
+      const history = await s.service.history(MARKET, filed.caseNo);
+      expect(history.check).toEqual({ ok: true });
+      expect(history.entries.filter((e) => e.type === 'decide')).toHaveLength(1);
+      expect(await s.service.get(MARKET, filed.caseNo)).toEqual(won[0]!.value);
+    });
+  });
+
+  describe(`${name}: CaseService: supplement and the order of actions`, () => {
+    let s: Stand;
+    beforeAll(async () => {
+      s = await stand('supplement');
+    });
+
+    it('takes a supplement with a newly uploaded file into the case, then accepts it', async () => {
+      // Prepare: filed Monday 23 November; the department asks on the 24th for a better floor plan
+      at('2026-11-23');
+      const filed = await s.service.file(PORTAL, 'supplement-1', await application(PORTAL, FOOD, SHOP));
+      at('2026-11-24');
+      const problems = [{ material: '经营场所平面布局图', problem: '未标注食品处理区面积' }];
+      const asked = await s.service.act(MARKET, filed.caseNo, { action: 'request-supplement', problems, baseVersion: filed.case.version });
+      const plan = await upload('kunming-portal', pdf('经营场所平面布局图（修订）'));
+
+      // Act: the applicant supplements on Thursday 26th; the department accepts on Friday 27th
+      at('2026-11-26');
+      const supplemented = await s.service.act(PORTAL, filed.caseNo, { action: 'supplement', materials: { 经营场所平面布局图: plan } });
+      at('2026-11-27');
+      const accepted = await s.service.act(MARKET, filed.caseNo, { action: 'accept', baseVersion: supplemented.version });
+
+      // Assess: the answer period runs again from Thu 26 Nov: Fri 27 (1), Mon 30 (2) → pre-review 11-30;
+      // Tue 1 Dec (3), Wed 2 (4), Thu 3 (5) → answer due 12-03. Accepted Fri 27 Nov: Mon 30 Nov (1) …
+      // Fri 11 Dec (10) → promised 12-11; Mon 14 Dec (11) … Fri 25 Dec (20) → statutory 12-25.
+      const planKey = keptKey(filed.caseNo, plan);
+      expect(asked).toMatchObject({ status: 'supplement-requested', supplementRequest: problems });
+      expect(supplemented).toMatchObject({ status: 'received', materialsReceivedOn: '2026-11-26', preReviewDue: '2026-11-30', deemedAcceptedOn: '2026-12-03' });
+      expect(supplemented.supplementRequest).toBeUndefined();
+      expect(supplemented.materials).toEqual({ ...filed.case.materials, 经营场所平面布局图: { ...plan, objectKey: planKey } });
+      expect(await stored(planKey)).toEqual({ size: plan.size, contentType: 'application/pdf', sha256: plan.sha256 });
+      const original = filed.case.materials['经营场所平面布局图'] as Upload;
+      expect((await stored(original.objectKey)).sha256).toBe(original.sha256); // the first plan stays kept
+      expect(accepted).toMatchObject({ status: 'accepted', acceptance: { on: '2026-11-27', mode: 'normal' }, deadlines: { promised: '2026-12-11', statutory: '2026-12-25' } });
+      const history = await s.service.history(PORTAL, filed.caseNo);
+      expect(history.entries.map((e) => e.type)).toEqual(['file', 'request-supplement', 'supplement', 'accept']);
+      expect(history.check).toEqual({ ok: true });
+    });
+
+    it('refuses a decision before acceptance', async () => {
+      // Prepare
+      at('2026-11-23');
+      const filed = await s.service.file(PORTAL, 'early-decision', await application(PORTAL, FOOD, ZHANG));
+
+      // Act
+      const onReceived = await rejection(s.service.act(MARKET, filed.caseNo, { action: 'decide', outcome: 'approved' }));
+      await s.service.act(MARKET, filed.caseNo, { action: 'request-supplement', problems: [{ material: 'form', problem: '经营场所面积与平面布局图不一致' }] });
+      const onSupplementRequested = await rejection(s.service.act(MARKET, filed.caseNo, { action: 'decide', outcome: 'approved' }));
+
+      // Assess
+      expect(onReceived).toMatchObject({ code: 'CASE_ILLEGAL_TRANSITION', kind: 'conflict' });
+      expect(onSupplementRequested).toMatchObject({ code: 'CASE_ILLEGAL_TRANSITION', kind: 'conflict' });
+      expect((await s.service.history(MARKET, filed.caseNo)).entries.map((e) => e.type)).toEqual(['file', 'request-supplement']);
+    });
+  });
+
+  describe(`${name}: CaseService.history`, () => {
+    // When an action lands between reading the case and reading its entries, the answer is the
+    // history up to the state it read, and its chain check passes: a race must not look like
+    // tampering to whoever checks the chain.
+    it('answers the history up to the state it read, intact, when an entry was appended in between', async () => {
+      // Prepare: filed, accepted, decided; the store's newest state is read at "accepted" (version 2),
+      // and by the time the entries are read the decision (entry 3) has been appended
+      const s = await stand('history-race');
+      at('2026-11-23');
+      const filed = await s.service.file(PORTAL, 'race-1', await application(PORTAL, FOOD, ZHANG));
+      at('2026-11-24');
+      const accepted = await s.service.act(MARKET, filed.caseNo, { action: 'accept' });
+      at('2026-11-25');
+      await s.service.act(MARKET, filed.caseNo, { action: 'decide', outcome: 'approved' });
+      vi.spyOn(s.store, 'get').mockResolvedValueOnce(accepted);
+
+      // Act
+      const view = await s.service.history(PORTAL, filed.caseNo);
+
+      // Assess
+      expect((await s.store.history(filed.caseNo)).map((e) => e.type)).toEqual(['file', 'accept', 'decide']);
+      expect(view.entries.map((e) => e.type)).toEqual(['file', 'accept']);
+      expect(view.check).toEqual({ ok: true });
+    });
+  });
+
+  describe(`${name}: CaseSweep`, () => {
+    const sum = (reports: SweepReport[], count: 'deemedAccepted' | 'markedOverdue' | 'markedViolation') => reports.reduce((n, r) => n + r[count], 0);
+
+    it('deems a case nobody answered accepted once its fifth working day is over, and not on that day', async () => {
+      // Prepare: filed Wednesday 30 September; answer due Tue 13 Oct (8, 9, Sat 10, 12, 13 Oct)
+      const s = await stand('sweep-deemed');
+      at('2026-09-30');
+      const filed = await s.service.file(PORTAL, 'deemed', await application(PORTAL, FOOD, ZHANG));
+
+      // Act: the sweep late on the fifth working day, then just after midnight
+      at('2026-10-13', '23:30');
+      const onTheDay = await s.sweep.run(ALL_DEPARTMENTS);
+      const stillReceived = await s.service.get(MARKET, filed.caseNo);
+      at('2026-10-14', '00:30');
+      const dayAfter = await s.sweep.run(ALL_DEPARTMENTS);
+
+      // Assess: deemed accepted as of the receipt (30 Sep): promised 10 working days → 8, 9, 10, 12, 13,
+      // 14, 15, 16, 19, 20 Oct = 2026-10-20; statutory 20 → 21, 22, 23, 26, 27, 28, 29, 30 Oct, 2, 3 Nov = 2026-11-03
+      expect(filed.receipt.answerDueOn).toBe('2026-10-13');
+      expect(onTheDay).toMatchObject({ today: '2026-10-13', deemedAccepted: 0, failed: [] });
+      expect(stillReceived).toMatchObject({ status: 'received', version: 1 });
+      expect(dayAfter).toMatchObject({ today: '2026-10-14', deemedAccepted: 1, markedOverdue: 0, markedViolation: 0, failed: [] });
+      expect(await s.service.get(MARKET, filed.caseNo)).toMatchObject({
+        status: 'accepted',
+        acceptance: { on: '2026-09-30', mode: 'deemed' },
+        deadlines: { promised: '2026-10-20', statutory: '2026-11-03' },
+      });
+      const history = await s.service.history(MARKET, filed.caseNo);
+      expect(history.check).toEqual({ ok: true });
+      expect(history.entries).toHaveLength(2);
+      expect(history.entries.at(-1)).toMatchObject({ type: 'deem-accepted', actor: { name: 'system', role: 'platform' }, on: '2026-10-14', from: 'received', to: 'accepted' });
+    });
+
+    it('marks an accepted case overdue the day after its promised deadline, and a violation the day after its statutory one', async () => {
+      // Prepare: filed Mon 28 Sep, accepted Tue 29 Sep. Promised 10 working days: 30 Sep, 8, 9, Sat 10,
+      // 12, 13, 14, 15, 16, 19 Oct → 2026-10-19; statutory 20: 20-23, 26-30 Oct, 2 Nov → 2026-11-02.
+      const s = await stand('sweep-late');
+      at('2026-09-28');
+      const filed = await s.service.file(PORTAL, 'late', await application(PORTAL, FOOD, SHOP));
+      at('2026-09-29');
+      const accepted = await s.service.act(MARKET, filed.caseNo, { action: 'accept' });
+      const list = async (kind: 'overdue' | 'violation') => (await s.service.supervision(REVIEWER, kind, page)).cases;
+
+      // Act
+      at('2026-10-19', '23:30');
+      const onPromised = await s.sweep.run(ALL_DEPARTMENTS);
+      const overdueOnPromised = await list('overdue');
+      at('2026-10-20');
+      const afterPromised = await s.sweep.run(ALL_DEPARTMENTS);
+      const overdueAfterPromised = await list('overdue');
+      at('2026-11-02', '23:30');
+      const onStatutory = await s.sweep.run(ALL_DEPARTMENTS);
+      at('2026-11-03');
+      const afterStatutory = await s.sweep.run(ALL_DEPARTMENTS);
+      const [overdueAtLast, violationAtLast] = [await list('overdue'), await list('violation')];
+
+      // Assess
+      const deadlines = { promised: '2026-10-19', statutory: '2026-11-02' };
+      expect(accepted.deadlines).toEqual(deadlines);
+      expect(onPromised).toMatchObject({ markedOverdue: 0, markedViolation: 0, failed: [] });
+      expect(overdueOnPromised).toEqual([]);
+      expect(afterPromised).toMatchObject({ markedOverdue: 1, markedViolation: 0, failed: [] });
+      expect(overdueAfterPromised).toEqual([
+        {
+          caseNo: filed.caseNo,
+          itemCode: FOOD.implementationCode,
+          itemName: FOOD.name,
+          departmentId: DEPARTMENTS.market.id,
+          status: 'accepted',
+          supervision: 'overdue',
+          passedDeadline: '2026-10-19',
+          acceptedOn: '2026-09-29',
+          deadlines,
+        },
+      ]);
+      expect(onStatutory).toMatchObject({ markedOverdue: 0, markedViolation: 0, failed: [] });
+      expect(afterStatutory).toMatchObject({ markedOverdue: 0, markedViolation: 1, failed: [] });
+      expect(violationAtLast.map((c) => [c.caseNo, c.supervision, c.passedDeadline])).toEqual([[filed.caseNo, 'violation', '2026-11-02']]);
+      expect(overdueAtLast).toEqual([]);
+      expect(await rejection(s.service.supervision(MARKET, 'overdue', page))).toMatchObject({ code: 'ROLE_FORBIDDEN' });
+      const history = await s.service.history(MARKET, filed.caseNo);
+      expect(history.check).toEqual({ ok: true });
+      expect(history.entries.map((e) => [e.type, e.actor.name, e.on])).toEqual([
+        ['file', 'portal', '2026-09-28'],
+        ['accept', 'market', '2026-09-29'],
+        ['mark-overdue', 'system', '2026-10-20'],
+        ['mark-violation', 'system', '2026-11-03'],
+      ]);
+    });
+
+    it('changes nothing when run again', async () => {
+      // Prepare: filed Wed 30 Sep, never answered; on Wed 21 Oct it is past the answer period (13 Oct)
+      // and, accepted as of 30 Sep, past the promised deadline (20 Oct) too
+      const s = await stand('sweep-again');
+      at('2026-09-30');
+      const filed = await s.service.file(PORTAL, 'again', await application(PORTAL, FOOD, ZHANG));
+      at('2026-10-21');
+      const first = await s.sweep.run(ALL_DEPARTMENTS);
+      const afterFirst = await s.service.history(MARKET, filed.caseNo);
+
+      // Act
+      const second = await s.sweep.run(ALL_DEPARTMENTS);
+
+      // Assess
+      expect(first).toMatchObject({ deemedAccepted: 1, markedOverdue: 1, markedViolation: 0, failed: [] });
+      expect(second).toMatchObject({ today: '2026-10-21', examined: 1, failed: [] });
+      const { today: _today, examined: _examined, failed: _failed, calendar: _calendar, ...moved } = second;
+      expect(Object.keys(moved)).toEqual(expect.arrayContaining(['deemedAccepted', 'markedOverdue', 'markedViolation']));
+      expect(Object.values(moved).filter((n) => n !== 0)).toEqual([]); // every step counter, present and future
+      expect(afterFirst.entries.map((e) => e.type)).toEqual(['file', 'deem-accepted', 'mark-overdue']);
+      expect(await s.service.history(MARKET, filed.caseNo)).toEqual(afterFirst);
+    });
+
+    it('goes on past a case it cannot move: reports it, and moves every other case of the run', async () => {
+      // Prepare: A filed Tue 29 Sep and B Wed 30 Sep, never answered (A listed first: due 12 Oct, B 13 Oct).
+      // A's stored record is then damaged — a receipt date that is no date, which no rule can count
+      // from — as a bad write could leave it.
+      const s = await stand('sweep-broken');
+      at('2026-09-29');
+      const a = await s.service.file(PORTAL, 'broken-a', await application(PORTAL, FOOD, ZHANG));
+      at('2026-09-30');
+      const b = await s.service.file(PORTAL, 'broken-b', await application(PORTAL, FOOD, LI));
+      // The newest entry's state (what a consistent read gives) and the head (what the queue lists).
+      await s.damage(a.caseNo, 'materialsReceivedOn', '2026-09-31');
+
+      // Act
+      at('2026-10-14');
+      const report = await s.sweep.run(ALL_DEPARTMENTS);
+
+      // Assess: A reported with why, B deemed accepted all the same
+      expect(report.failed).toEqual([{ caseNo: a.caseNo, error: expect.stringMatching(/2026-09-31/) }]);
+      expect(report.deemedAccepted).toBe(1);
+      expect(await s.service.get(MARKET, b.caseNo)).toMatchObject({ status: 'accepted', acceptance: { on: '2026-09-30', mode: 'deemed' } });
+    });
+
+    it('records each step once when two sweeps run at the same time', async () => {
+      // Prepare: A filed Wed 30 Sep and never answered (deemed accepted as of 30 Sep: statutory deadline
+      // 3 Nov). B filed Tue 20 Oct, accepted Wed 21 Oct: promised 22, 23, 26-30 Oct, 2, 3, 4 Nov → 11-04.
+      const s = await stand('sweep-concurrent');
+      at('2026-09-30');
+      const a = await s.service.file(PORTAL, 'concurrent-a', await application(PORTAL, FOOD, ZHANG));
+      at('2026-10-20');
+      const b = await s.service.file(PORTAL, 'concurrent-b', await application(PORTAL, FOOD, LI));
+      at('2026-10-21');
+      await s.service.act(MARKET, b.caseNo, { action: 'accept' });
+      at('2026-11-05');
+
+      // Act
+      const reports = await Promise.all([s.sweep.run(ALL_DEPARTMENTS), s.sweep.run(ALL_DEPARTMENTS)]);
+
+      // Assess: A is deemed accepted and goes straight to violation; B is overdue
+      expect(reports.flatMap((r) => r.failed)).toEqual([]);
+      expect([sum(reports, 'deemedAccepted'), sum(reports, 'markedOverdue'), sum(reports, 'markedViolation')]).toEqual([1, 1, 1]);
+      const [historyA, historyB] = [await s.service.history(MARKET, a.caseNo), await s.service.history(MARKET, b.caseNo)];
+      expect(historyA.entries.map((e) => e.type)).toEqual(['file', 'deem-accepted', 'mark-violation']);
+      expect(historyB.entries.map((e) => e.type)).toEqual(['file', 'accept', 'mark-overdue']);
+      expect(historyA.check).toEqual({ ok: true });
+      expect(historyB.check).toEqual({ ok: true });
+      expect((await s.service.supervision(REVIEWER, 'violation', page)).cases.map((c) => c.caseNo)).toEqual([a.caseNo]);
+      expect((await s.service.supervision(REVIEWER, 'overdue', page)).cases.map((c) => c.caseNo)).toEqual([b.caseNo]);
+    });
+  });
+}
