@@ -34,16 +34,7 @@ export function buildTongbanApp(app: App): TongbanApp {
   });
   const api = new ApiStack(app, `Tongban-${config.stage}-Api`, {
     config,
-    itemsTable: data.itemsTable,
-    directoryTable: data.directoryTable,
-    casesTable: data.casesTable,
-    dataKey: data.dataKey,
-    materialsBucket: data.materialsBucket,
-    sealKeys: data.sealKeys,
-    archiveBucket: data.archiveBucket,
-    archiveKey: data.archiveKey,
-    archiveSealKey: data.archiveSealKey,
-    archiveSealKeySpec: data.archiveSealKeySpec,
+    ...data.dataResources(),
     description: `Tongban ${config.stage}: API Gateway, Lambda functions, WAF, principal roles (auditors also read the archive), directory, case sweep schedule, joint-handling state machine, sealing function, archive function`,
   });
   Tags.of(app).add('project', 'tongban');

@@ -103,7 +103,8 @@ export const CONFIG_CONTEXT_KEY = 'tongban';
  */
 export const MIN_LOG_RETENTION_DAYS = 180;
 export const LOG_RETENTION_CHOICES: readonly number[] = Object.values(RetentionDays)
-  .filter((v): v is number => typeof v === 'number' && v >= MIN_LOG_RETENTION_DAYS && v !== RetentionDays.INFINITE)
+  .filter((v): v is number => typeof v === 'number')
+  .filter((days) => days >= MIN_LOG_RETENTION_DAYS && days !== Number(RetentionDays.INFINITE))
   .sort((a, b) => a - b);
 
 const IAM_ROLE_NAME_MAX = 64;

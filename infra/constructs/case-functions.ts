@@ -114,7 +114,7 @@ export class CaseFunctions {
         schedule.addTarget(new LambdaFunction(fn, { deadLetterQueue: deadLetters, retryAttempts, maxEventAge: eventAge(24 * 3600) }));
         built[name] = { function: fn, deadLetters, schedule, alarms: {} };
       }
-      const one = built[name]!;
+      const one = built[name];
       // One datapoint per run for a scheduled function: a period of the interval.
       const period = trigger.kind === 'schedule' ? interval : Duration.minutes(5);
       for (const [key, spec] of Object.entries(manifest.alarms ?? {})) one.alarms[key] = alarm(scope, config.stage, spec, one, period);

@@ -83,7 +83,7 @@ const serialization = (message: string): KmsError => new KmsError('Serialization
 
 /** The message AWS front ends produce for a violated constraint on one member. */
 function constraint(value: unknown, member: string, rule: string): KmsError {
-  const shown = value === undefined || value === null ? 'null' : `'${String(value)}'`;
+  const shown = value === undefined || value === null ? 'null' : `'${typeof value === 'string' ? value : JSON.stringify(value)}'`;
   return validation(`1 validation error detected: Value ${shown} at '${member}' failed to satisfy constraint: ${rule}`);
 }
 

@@ -2,7 +2,6 @@
 // Gaps: no versioning, no Object Lock, no stored checksums, no bucket policies — the adapters are
 // written so that what matters is also checked without them (e.g. checksums by hashing).
 import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import S3rver from 's3rver';
 
 /**
@@ -17,6 +16,6 @@ export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3R
 export async function startS3(directory: string, host = '127.0.0.1', buckets: string[] = []): Promise<{ endpoint: string; close: () => Promise<void> }> {
   await mkdir(directory, { recursive: true });
   const s3 = new S3rver({ port: 0, address: host, directory, silent: true, configureBuckets: buckets.map((name) => ({ name })) });
-  const { port } = (await s3.run()) as AddressInfo;
+  const { port } = await s3.run();
   return { endpoint: `http://${host}:${port}`, close: async () => void (await s3.close()) };
 }

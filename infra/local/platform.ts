@@ -111,7 +111,11 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       startS3(join(dataDir, 's3'), host, [LOCAL_MATERIALS_BUCKET, LOCAL_ARCHIVE_BUCKET]),
       startLocalKms({ dataDir: join(dataDir, 'kms'), host }),
     ]);
-    closers.push(dynamo.close, s3.close, kms.close);
+    closers.push(
+      () => dynamo.close(),
+      () => s3.close(),
+      () => kms.close(),
+    );
 
     Object.assign(process.env, {
       AWS_REGION: region,
@@ -168,7 +172,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
 
     // Joint handling: the definition the CDK app deploys, its Lambda steps run by the same handler.
     const stepFunctions = await startJointHandling(dataDir, db, host, region, handlerOptions, opts.functions);
-    closers.unshift(stepFunctions.close);
+    closers.unshift(() => stepFunctions.close());
     const jointStateMachineArn = stepFunctions.stateMachineArn(LOCAL_JOINT_STATE_MACHINE);
     Object.assign(process.env, { AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint, JOINT_STATE_MACHINE_ARN: jointStateMachineArn });
 
@@ -180,7 +184,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       functions: lambdaFunctions,
       onAsyncError: (name, e) => console.warn(`${name}: ${e instanceof Error ? e.message : String(e)} (the sweep tries again)`),
     });
-    closers.unshift(lambda.close);
+    closers.unshift(() => lambda.close());
     process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.endpoint;
     for (const manifest of manifestsTriggeredBy('invoked')) process.env[manifest.trigger.variable] = localFunctionName(manifest.name);
 
@@ -195,7 +199,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       host,
       port: opts.port ?? DEFAULT_PORT,
     });
-    closers.unshift(gateway.close);
+    closers.unshift(() => gateway.close());
     // The published keys (a manifest's `readsPublishedKeys`: the archive function puts them into each
     // bundle), fetched as anyone fetches them.
     process.env[PUBLISHED_KEYS_VARIABLE] = `${gateway.url}/v1/.well-known/jwks.json`;

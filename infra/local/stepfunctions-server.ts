@@ -464,7 +464,7 @@ function validate(definition: object): void {
 class SfnError extends AwsJsonError {}
 
 function constraint(value: unknown, member: string, rule: string): SfnError {
-  const shown = value === undefined || value === null ? 'null' : `'${String(value)}'`;
+  const shown = value === undefined || value === null ? 'null' : `'${typeof value === 'string' ? value : JSON.stringify(value)}'`;
   return new SfnError('ValidationException', `1 validation error detected: Value ${shown} at '${member}' failed to satisfy constraint: ${rule}`);
 }
 

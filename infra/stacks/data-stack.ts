@@ -16,9 +16,12 @@
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { DataResources } from '../constructs/tongban-function.ts';
 import type { Construct } from 'constructs';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
@@ -99,6 +102,22 @@ export class DataStack extends Stack {
   /** The archive seal key's spec (props.sealKeySpec): its signing algorithm, and the directory's `archiveKey.alg`. */
   readonly archiveSealKeySpec: SealKeySpecName;
 
+  /** What the functions of the API stack are granted on (the interfaces of this stack's resources). */
+  dataResources(): DataResources {
+    return {
+      itemsTable: asITable(this.itemsTable),
+      directoryTable: asITable(this.directoryTable),
+      casesTable: asITable(this.casesTable),
+      dataKey: this.dataKey,
+      materialsBucket: asIBucket(this.materialsBucket),
+      sealKeys: this.sealKeys,
+      archiveBucket: asIBucket(this.archiveBucket),
+      archiveKey: this.archiveKey,
+      archiveSealKey: this.archiveSealKey,
+      archiveSealKeySpec: this.archiveSealKeySpec,
+    };
+  }
+
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
 
@@ -174,7 +193,7 @@ export class DataStack extends Stack {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       // Materials are evidence: an overwrite or a delete keeps the earlier version.
       versioned: true,
-      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsBucket: asIBucket(this.accessLogsBucket),
       serverAccessLogsPrefix: MATERIALS_ACCESS_LOGS_PREFIX,
       lifecycleRules: [
         {
@@ -230,7 +249,7 @@ export class DataStack extends Stack {
       minimumTLSVersion: MIN_TLS_VERSION,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsBucket: asIBucket(this.accessLogsBucket),
       serverAccessLogsPrefix: ARCHIVE_ACCESS_LOGS_PREFIX,
       // No lifecycle rule: nothing archived ever expires.
       removalPolicy: RemovalPolicy.RETAIN,
@@ -267,4 +286,16 @@ export class DataStack extends Stack {
       description: "The archive seal key, which seals each bundle's tag manifest (its public key is in every bundle)",
     });
   }
+}
+
+/*
+ * aws-cdk-lib is declared without exactOptionalPropertyTypes: its classes' optional members read
+ * `T | undefined` where their own interfaces say `T`, so the compiler does not take a `Table` for the
+ * `ITable` it implements, nor a `Bucket` for an `IBucket`. These two views say so, once.
+ */
+function asITable(table: Table): ITable {
+  return table as ITable;
+}
+function asIBucket(bucket: Bucket): IBucket {
+  return bucket as IBucket;
 }

@@ -123,7 +123,7 @@ function checkFirst({ state, entry }: CaseTransition): void {
 
 /** A co-department's callback token for a case. */
 export function tokenItem(caseNo: string, departmentId: string, token: string): Item {
-  if (!isCaseNo(caseNo)) throw new Error(`case store: "${caseNo}" is not a case number`);
+  if (!isCaseNo(caseNo)) throw new Error(`case store: ${JSON.stringify(caseNo)} is not a case number`);
   return { pk: caseKey(caseNo), sk: tokenKey(departmentId), token };
 }
 

@@ -44,7 +44,9 @@ export class DynamoLicenceStore implements LicenceStore {
 
   async get(id: string): Promise<IssuedLicence | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key(id), ConsistentRead: true }));
-    return out.Item ? ({ licence: out.Item.licence, sealed: out.Item.sealed } as IssuedLicence) : undefined;
+    if (!out.Item) return undefined;
+    const stored = out.Item as IssuedLicence;
+    return { licence: stored.licence, sealed: stored.sealed };
   }
 
   async recordRevocation(revoked: Licence): Promise<IssuedLicence> {

@@ -28,7 +28,9 @@ export class KmsPublishedKeys {
         ...keys.map(async (k) =>
           sealJwk(await this.publicKey(k.keyId), { kid: k.keyId, alg: k.alg, department: k.department, seal: k.seal, ...(k.retiredAt ? { retiredAt: k.retiredAt } : {}) }),
         ),
-        ...(archive ? [sealJwk(await this.publicKey(archive.keyId), { kid: archive.keyId, alg: archive.alg, department: ARCHIVE_SEAL.department, seal: ARCHIVE_SEAL.seal })] : []),
+        ...(archive
+          ? [(async () => sealJwk(await this.publicKey(archive.keyId), { kid: archive.keyId, alg: archive.alg, department: ARCHIVE_SEAL.department, seal: ARCHIVE_SEAL.seal }))()]
+          : []),
       ]),
     };
   }

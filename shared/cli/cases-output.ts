@@ -9,7 +9,7 @@ import { printTable } from './output.ts';
 
 /** A date, marked when it is provisional (counted across a year whose holiday arrangement is not loaded). */
 const PROVISIONAL = ' (暂定 provisional)';
-const dated = (c: { provisional?: string[] }, path: string, date: string | undefined, flag?: string): string =>
+const dated = (c: { provisional?: string[] | undefined }, path: string, date: string | undefined, flag?: string): string =>
   date ? `${date}${c.provisional?.includes(path) ? PROVISIONAL : ''}` : flag ? `未知 unknown (${flag})` : '';
 
 const statusOf = (s: string) => (CASE_STATUS_ZH[s as CaseStatus] ? `${CASE_STATUS_ZH[s as CaseStatus]} ${s}` : s);

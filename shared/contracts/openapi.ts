@@ -97,7 +97,7 @@ class NamedSchemas {
     const id = z.globalRegistry.get(schema)?.id;
     const json = id
       ? { $ref: `#/components/schemas/${componentName(id, io)}` }
-      : (({ $schema: _s, ...rest }) => rest)(z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>);
+      : (({ $schema: _s, ...rest }) => rest)(z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }));
     this.reach(json);
     return json;
   }

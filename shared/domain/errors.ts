@@ -16,7 +16,7 @@ export class DomainError extends Error {
   readonly messageZh: string;
 
   /** Raise through the raisers below, which check the code's kind; the edge builds the gateway's own (gatewayError). */
-  constructor(opts: { code: ErrorCode; kind: ErrorKind; message: string; messageZh: string; field?: string }) {
+  constructor(opts: { code: ErrorCode; kind: ErrorKind; message: string; messageZh: string; field?: string | undefined }) {
     super(opts.message);
     this.name = 'DomainError';
     this.code = opts.code;

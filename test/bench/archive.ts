@@ -16,7 +16,6 @@ import { pathToFileURL } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3RVER_CREDENTIALS } from '../../infra/local/local-s3.ts';
 import { S3ArchiveStore } from '../../shared/adapters/s3-archive-store.ts';
-import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
 import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
 import { SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
@@ -35,7 +34,7 @@ import { table } from './figures.ts';
 const TOTAL_MB = Number(process.env.BENCH_ARCHIVE_MB ?? 1024);
 const FILE_BYTES = 50 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
-const FOOD = ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.implementationCode.endsWith('000117001000'))) as ServiceGuide;
+const FOOD = ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.implementationCode.endsWith('000117001000')));
 
 /** A file's bytes, generated chunk by chunk from its seed (AES-CTR keystream): a PDF header, then noise. */
 async function* fileBytes(seed: number, size: number): AsyncGenerator<Buffer> {

@@ -51,7 +51,7 @@ const errorOf = (res: ApiResponse) => [res.status, (res.body as Json)?.error?.co
 function workflows(): { sfn: SFNClient; stateMachineArn: string } {
   const m = /workflows: +(http:\/\/127\.0\.0\.1:\d+) \(Step Functions stand-in; joint handling: (arn:\S+)\)/.exec(platform.output());
   if (!m) throw new Error(`the platform did not announce its workflows:\n${platform.output()}`);
-  return { sfn: new SFNClient({ endpoint: m[1], region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }), stateMachineArn: m[2]! };
+  return { sfn: new SFNClient({ endpoint: m[1]!, region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }), stateMachineArn: m[2]! };
 }
 
 /** The case's execution, once `done(it)` holds; read again until then (bounded: 300 reads). */
@@ -60,7 +60,7 @@ async function executionWhen(caseNo: string, done: (status: string) => boolean):
   const executionArn = stateMachineArn.replace(':stateMachine:', ':execution:') + `:${jointExecutionName(caseNo)}`;
   for (let i = 0; i < 300; i++) {
     const out = await sfn.send(new DescribeExecutionCommand({ executionArn })).catch((e: unknown) => ({ status: `missing: ${(e as Error).name}` }));
-    if (done(out.status ?? '')) return out as Json;
+    if (done(out.status ?? '')) return out;
     await new Promise((r) => setImmediate(r));
   }
   throw new Error(`execution of ${caseNo} never reached the wanted status`);

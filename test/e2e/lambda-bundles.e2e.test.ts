@@ -10,7 +10,6 @@
 import { randomUUID } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,7 +58,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => xray.bind(0, '127.0.0.1', resolve));
 
   const counterparts = embeddedCounterparts(synth, platform);
-  const extra = localServiceEnvironment(platform, `127.0.0.1:${(xray.address() as AddressInfo).port}`);
+  const extra = localServiceEnvironment(platform, `127.0.0.1:${xray.address().port}`);
   // Started together; if one fails to load, the others are still stopped in afterAll.
   const started = await Promise.allSettled(deployed.map(async (fn) => runtimes.set(fn.name, await startFunction(fn, resolvedEnvironment(fn, synth, counterparts), extra))));
   const failed = started.find((r) => r.status === 'rejected');

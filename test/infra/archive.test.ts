@@ -824,7 +824,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       );
       expect(dataStack('cn-north-1', 'SM2')).not.toThrow();
       expect(dataStack(undefined, 'SM2')).not.toThrow();
-      const unset = dataStack('eu-west-1')() as DataStack;
+      const unset = dataStack('eu-west-1')();
       expect(
         (Template.fromStack(unset).toJSON().Resources as Record<string, Resource>)[unset.getLogicalId(unset.archiveSealKey.node.defaultChild as CfnElement)]!.Properties!.KeySpec,
       ).toBe('ECC_NIST_P256');

@@ -79,8 +79,8 @@ describe('function manifests', () => {
       for (const action of [s.Action].flat()) {
         for (const resource of [s.Resource].flat()) {
           const what = named(resource);
-          const leading = (s.Condition?.['ForAllValues:StringEquals'] as Json | undefined)?.['dynamodb:LeadingKeys'];
-          const prefix = (s.Condition?.StringLike as Json | undefined)?.['s3:prefix'];
+          const leading = (s.Condition?.['ForAllValues:StringEquals'] as Record<string, string | string[]> | undefined)?.['dynamodb:LeadingKeys'];
+          const prefix = (s.Condition?.StringLike as Record<string, string | string[]> | undefined)?.['s3:prefix'];
           const via = (s.Condition?.StringEquals as Json | undefined)?.['kms:ViaService'];
           const atom = `${action} ${what}${leading ? `[${[leading].flat().join(',')}]` : ''}${prefix ? `[${[prefix].flat().join(',')}]` : ''}${via ? '[via S3]' : ''}`;
           (what === '*' || what.startsWith('logs:') ? other : grants).push(atom);

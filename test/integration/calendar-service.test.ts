@@ -129,7 +129,7 @@ describe('the official holiday arrangements, loaded and versioned', () => {
       ['CALENDAR_YEAR_MISMATCH', 'year'],
       ['ROLE_FORBIDDEN', undefined],
     ]);
-    expect(refusals[0]!.message).toContain('2028-01-25 is a statutory holiday');
+    expect(refusals[0].message).toContain('2028-01-25 is a statutory holiday');
     expect(await store.versionsOf(2028)).toEqual([]);
     expect((await rejection(service.year(PORTAL, 2030))).code).toBe('CALENDAR_YEAR_NOT_LOADED');
   });

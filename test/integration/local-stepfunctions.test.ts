@@ -253,7 +253,7 @@ const callbackInput = (caseNo: string, mode = 'normal', waitSeconds = 3600): obj
 describe('engine support on this Node', () => {
   it('Promise.withResolvers exists and follows the standard (the subclass is constructed)', async () => {
     class Tracked<T> extends Promise<T> {}
-    const { promise, resolve } = (Tracked as unknown as { withResolvers<T>(): { promise: Promise<T>; resolve(v: T): void } }).withResolvers<number>();
+    const { promise, resolve } = (Tracked as unknown as { withResolvers<T>(): { promise: Promise<T>; resolve: (v: T) => void } }).withResolvers<number>();
     expect(promise).toBeInstanceOf(Tracked);
     resolve(7);
     await expect(promise).resolves.toBe(7);

@@ -42,7 +42,7 @@ export interface ServicePlatform {
   /** The key of a new upload slot of `owner` for the file announced, nothing uploaded through it. */
   emptySlot(owner: string, announced: UploadRequest): Promise<string>;
   /** The object under `key` as the vault holds it. */
-  stored(key: string): Promise<{ size?: number; contentType?: string; sha256: string }>;
+  stored(key: string): Promise<{ size?: number | undefined; contentType?: string | undefined; sha256: string }>;
   stop(): Promise<void>;
 }
 

@@ -26,8 +26,8 @@ export async function startPlatformProcess(dataDir: string, clockStart?: string,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
 
   const endpoint = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`platform not ready after ${timeoutMs} ms:\n${out}`)), timeoutMs);
@@ -38,7 +38,7 @@ export async function startPlatformProcess(dataDir: string, clockStart?: string,
         resolve(m[1]!);
       }
     };
-    child.stdout!.on('data', check);
+    child.stdout.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`platform exited with ${code} before it was ready:\n${out}`));

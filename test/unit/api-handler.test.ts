@@ -326,8 +326,8 @@ describe('role check', () => {
     const { calls, call } = catalogue();
 
     // Act
-    const res = await call(init as ApiEventInit);
-    const malformed = await call({ ...(init as ApiEventInit), body: '{not json' });
+    const res = await call(init);
+    const malformed = await call({ ...init, body: '{not json' });
 
     // Assess
     expect(res.statusCode).toBe(403);
@@ -564,7 +564,7 @@ describe('outcomes of the operation', () => {
   it('answers 500 INTERNAL_ERROR when the directory cannot be read, and calls nothing', async () => {
     // Prepare
     const calls: string[] = [];
-    const operations = Object.fromEntries(routesOf('catalogue').map((r) => [r.operationId, (async () => calls.push(r.operationId)) as Operation]));
+    const operations = Object.fromEntries(routesOf('catalogue').map((r) => [r.operationId, async () => calls.push(r.operationId)]));
     const handler = apiHandler('catalogue', operations as unknown as OperationsOf<'catalogue'>, {
       directory: async () => {
         throw new Error('connect ECONNREFUSED 10.0.0.12:443');

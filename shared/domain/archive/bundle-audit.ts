@@ -52,7 +52,7 @@ export async function auditBundle(stream: AsyncIterable<Uint8Array>, opts: { sca
   }
   let ingest: ArchiveReport | undefined;
   try {
-    ingest = JSON.parse(texts.get(BAG_PATHS.report)?.toString('utf8') ?? 'null') ?? undefined;
+    ingest = (JSON.parse(texts.get(BAG_PATHS.report)?.toString('utf8') ?? 'null') as ArchiveReport | null) ?? undefined;
   } catch {
     ingest = undefined;
   }

@@ -31,7 +31,7 @@ export async function* writeTar(entries: AsyncIterable<TarEntry> | Iterable<TarE
     }
     yield header({ path: nameFits ? entry.path : asciiTail(entry.path), size: entry.size, mtime: entry.mtime ?? 0, type: '0' });
     let written = 0;
-    for await (const chunk of entry.content) {
+    for await (const chunk of chunksOf(entry.content)) {
       written += chunk.length;
       if (written > entry.size) throw new Error(`tar: ${entry.path}: more than the announced ${entry.size} bytes`);
       yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
@@ -204,4 +204,10 @@ function* padded(record: Buffer): Generator<Buffer> {
   yield record;
   const rest = record.length % BLOCK;
   if (rest > 0) yield Buffer.alloc(BLOCK - rest);
+}
+
+/** A content's chunks, whether it is given as an async or a plain iterable. */
+async function* chunksOf(content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  if (Symbol.asyncIterator in content) for await (const chunk of content) yield chunk;
+  else for (const chunk of content) yield chunk;
 }

@@ -54,7 +54,7 @@ export type CaseCommand =
   | { action: 'recompute-dates' }
   | { action: 'dispatch'; graceDays?: number }
   // The attachments as the case keeps them (uploads moved under the case's key: CaseMaterial).
-  | ({ action: 'opinion' } & Omit<Payload<typeof OpinionRequestSchema>, 'attachments'> & { attachments?: Record<string, CaseMaterial> })
+  | ({ action: 'opinion' } & Omit<Payload<typeof OpinionRequestSchema>, 'attachments'> & { attachments?: Record<string, CaseMaterial> | undefined })
   | { action: 'escalate'; departmentId: string }
   | { action: 'record-missing'; departmentId: string }
   | { action: 'joint-failed'; error: string; cause: string }

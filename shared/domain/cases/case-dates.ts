@@ -28,7 +28,7 @@ type DatedState = Omit<CaseState, 'hash'>;
  * paused: the deadline moves with the pause), the due dates of the joint tasks still awaited. Dates
  * no longer live (an earlier answer period, an answered task's due date) stay as they were.
  */
-export function withComputedDates<S extends DatedState>(state: S, calendar: WorkingDayCalendar): S {
+export function withComputedDates(state: DatedState, calendar: WorkingDayCalendar): DatedState {
   const { preReviewDue: _p, deemedAcceptedOn: _d, dueFlag: _f, deadlines: _l, provisional: _v, calendarVersions: _c, ...rest } = state;
   const provisional: string[] = [];
   const spans: [string, string][] = [];
@@ -100,7 +100,7 @@ export function withComputedDates<S extends DatedState>(state: S, calendar: Work
       .at(-1)!;
     out.calendarVersions = calendar.versionsBetween(from, to);
   }
-  return out as S;
+  return out;
 }
 
 /**

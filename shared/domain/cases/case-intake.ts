@@ -24,7 +24,7 @@ export function fileCase(input: FileCaseInput, ctx: CaseContext): CaseTransition
     throw new Error(`fileCase: the guide is of item ${guide.implementationCode}, not ${input.item.code}`);
   }
   if (!isCaseNo(input.caseNo)) {
-    throw invalid('CASE_NO_INVALID', 'caseNo', '办件编号应为1-64位字母、数字或连字符', `case number "${input.caseNo}" is not 1-64 letters, digits or hyphens`);
+    throw invalid('CASE_NO_INVALID', 'caseNo', '办件编号应为1-64位字母、数字或连字符', `case number ${JSON.stringify(input.caseNo)} is not 1-64 letters, digits or hyphens`);
   }
   checkApplicant(input.applicant, ctx.today);
 

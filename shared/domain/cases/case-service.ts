@@ -66,7 +66,7 @@ export interface CaseServiceDeps {
 }
 
 /** What a channel sends to file a case (the route's body). */
-export type ActionRequest = CaseCommand & { baseVersion?: number };
+export type ActionRequest = CaseCommand & { baseVersion?: number | undefined };
 
 export class CaseService extends CaseQueries<CaseServiceDeps> {
   private readonly now: () => Date;
@@ -303,7 +303,7 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
       Object.values(materials)
         .filter((m) => m.kind === 'upload')
         .map((m) => {
-          const kept = m as Extract<CaseMaterial, { kind: 'upload' }>;
+          const kept = m;
           return this.deps.materials.keep(uploadKeyOf(kept.objectKey, caseNo, owner), kept.objectKey);
         }),
     );

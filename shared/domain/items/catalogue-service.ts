@@ -43,7 +43,7 @@ export interface PublishedItem {
 export type ItemSummary = Omit<ItemHead, 'suspensionFrom' | 'submittedAt' | 'version' | 'state' | 'updatedAt'> &
   Partial<Pick<ItemHead, 'version' | 'state' | 'updatedAt'>> & { departmentName?: string; effectivePublicState: ItemRecord['publicState'] };
 
-export type SuspendInput = { kind: 'planned' | 'emergency'; effectiveFrom?: string; reason: string; notice?: string };
+export type SuspendInput = { kind: 'planned' | 'emergency'; effectiveFrom?: string | undefined; reason: string; notice?: string | undefined };
 
 export class CatalogueService {
   private readonly now: () => Date;
@@ -204,13 +204,16 @@ export class CatalogueService {
     }
     const today = this.today();
     const [{ heads, nextCursor }, names] = await Promise.all([this.deps.store.list(query, page), this.departmentNames()]);
-    const items = heads.map(({ suspensionFrom, submittedAt: _s, version, state, updatedAt, ...head }): ItemSummary => ({
-      ...head,
-      // Work in progress (a revision's version and state) is for the department and the reviewers.
-      ...(this.mayReadWork(caller, head.departmentId) ? { version, state, updatedAt } : {}),
-      ...(names.has(head.departmentId) ? { departmentName: names.get(head.departmentId) } : {}),
-      effectivePublicState: publicStateOn(head.publicState, suspensionFrom, today),
-    }));
+    const items = heads.map(({ suspensionFrom, submittedAt: _s, version, state, updatedAt, ...head }): ItemSummary => {
+      const departmentName = names.get(head.departmentId);
+      return {
+        ...head,
+        // Work in progress (a revision's version and state) is for the department and the reviewers.
+        ...(this.mayReadWork(caller, head.departmentId) ? { version, state, updatedAt } : {}),
+        ...(departmentName !== undefined ? { departmentName } : {}),
+        effectivePublicState: publicStateOn(head.publicState, suspensionFrom, today),
+      };
+    });
     return nextCursor ? { items, nextCursor } : { items };
   }
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 /** A record kept as numbered versions, each chained to the one before. */
 export interface ChainedRecord {
   version: number;
-  previousHash?: string;
+  previousHash?: string | undefined;
   hash: string;
 }
 

@@ -57,7 +57,7 @@ export interface IssueInput {
   /** Unique per department and type: the store draws it. */
   serial: string;
   issuedOn: string;
-  validUntil?: string;
+  validUntil?: string | undefined;
   data: Record<string, JsonValue>;
 }
 

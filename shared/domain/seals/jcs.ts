@@ -36,7 +36,7 @@ function write(value: unknown, path: string): string {
       if (value === null) return 'null';
       if (Array.isArray(value)) return `[${value.map((v, i) => write(v, `${path}[${i}]`)).join(',')}]`;
       const proto = Object.getPrototypeOf(value) as unknown;
-      if (proto !== Object.prototype && proto !== null) throw new NotJsonError(`${path}: a ${(value as object).constructor?.name ?? 'class instance'} is not a JSON object`);
+      if (proto !== Object.prototype && proto !== null) throw new NotJsonError(`${path}: a ${value.constructor?.name ?? 'class instance'} is not a JSON object`);
       const names = Object.keys(value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       return `{${names.map((n) => `${writeString(n, path)}:${write((value as Record<string, unknown>)[n], `${path}.${n}`)}`).join(',')}}`;
     }
