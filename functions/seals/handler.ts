@@ -9,6 +9,10 @@ import { KmsPublishedKeys } from '../../shared/adapters/kms-published-keys.ts';
 import { chinaDate } from '../../shared/domain/calendar/china-date.ts';
 import { checkSealedDocument } from '../../shared/domain/seals/document-check.ts';
 import { apiHandler } from '../http/api-handler.ts';
+import { observability } from '../http/observability.ts';
+
+// First: the clients built below are traced by this function's tracer.
+observability('seals');
 
 export function sealsHandler(options: { now?: () => Date } = {}) {
   const now = options.now ?? (() => new Date());
