@@ -134,7 +134,7 @@ const SEAL_NAME_RE = /^[a-z0-9][a-z0-9-]{0,39}$/;
 export const SEAL_FUNCTIONS = { signer: 'sealing', publisher: 'seals' } as const;
 
 /**
- * The function that will pack each ended case into its archive bundle and seal the bundle's tag
+ * The function that packs each ended case into its archive bundle and seal the bundle's tag
  * manifest with the archive seal key (infra/constructs/archive-keys.ts): the only role that may sign
  * with that key. Its role has a fixed name for the same reason as the seal functions'.
  */

@@ -1,18 +1,7 @@
 // What the functions may do, read across the manifests (functions/<name>/manifest.ts): one table per
 // kind of grant, by function, as reviewers and the infrastructure tests read them. The manifests are
 // the source; these are views of them. Also the KMS actions each kind of grant brings with it.
-import type {
-  ApiFunctionManifest,
-  ArchiveGrant,
-  CalendarAction,
-  FunctionManifest,
-  JointAction,
-  MaterialsAction,
-  MaterialsArea,
-  SealKeyAction,
-  TableGrant,
-  TableName,
-} from '../functions/manifest.ts';
+import type { ArchiveGrant, FunctionManifest, JointAction, MaterialsAction, MaterialsArea, SealKeyAction, TableAction, TableGrant, TableName } from '../functions/manifest.ts';
 import type { LambdaName } from '../functions/manifests.ts';
 import { FUNCTION_MANIFESTS, LAMBDA_NAMES, MANIFESTS } from '../functions/manifests.ts';
 import type { FunctionName } from '../shared/contracts/routes.ts';
@@ -29,16 +18,12 @@ export const SCHEDULED_FUNCTION_NAMES: readonly Exclude<LambdaName, FunctionName
   FunctionName
 >[];
 
-/** The API functions' manifests. */
-export const apiManifests = (): ApiFunctionManifest[] => FUNCTION_NAMES.map((n) => MANIFESTS[n]);
-
 export const TABLE_ACCESS: Record<LambdaName, Partial<Record<TableName, TableGrant>>> = byFunction((m) => m.tables ?? {});
 export const MATERIALS_ACCESS: Record<LambdaName, Partial<Record<MaterialsArea, readonly MaterialsAction[]>>> = byFunction((m) =>
   Object.fromEntries(Object.entries(m.materials?.areas ?? {}).map(([area, grant]) => [area, grant.actions])),
 );
 /** The functions whose s3:ListBucket on the materials bucket is unconditioned (they tell a missing object from a refused one by the 404). */
 export const MATERIALS_LIST_ANY: readonly LambdaName[] = LAMBDA_NAMES.filter((n) => FUNCTION_MANIFESTS[n].materials?.listAnywhere === true);
-export const CALENDAR_ACCESS: Record<LambdaName, readonly CalendarAction[]> = byFunction((m) => m.calendar ?? []);
 export const JOINT_ACCESS: Record<LambdaName, readonly JointAction[]> = byFunction((m) => m.joint ?? []);
 export const SEAL_KEY_ACCESS: Record<LambdaName, readonly SealKeyAction[]> = byFunction((m) => m.sealKeys ?? []);
 export const ARCHIVE_SEAL_KEY_ACCESS: Record<LambdaName, readonly SealKeyAction[]> = byFunction((m) => m.archiveSealKey ?? []);
@@ -49,13 +34,6 @@ export const ARCHIVE_WRITER_ACCESS: Omit<ArchiveGrant, 'wildcardReason'> = {
   key: MANIFESTS.archive.archive.key,
 };
 
-/** Who may invoke each invoked function, and the variable that gives them its name. */
-export const INVOKED_FUNCTIONS: Partial<Record<LambdaName, { invokers: readonly string[]; variable: string }>> = Object.fromEntries(
-  LAMBDA_NAMES.flatMap((n) => {
-    const t = MANIFESTS[n].trigger;
-    return t.kind === 'invoked' ? [[n, { invokers: t.invokers, variable: t.variable }]] : [];
-  }),
-);
 export const SEALING_INVOKERS: readonly string[] = MANIFESTS.sealing.trigger.invokers;
 export const ARCHIVE_INVOKERS: readonly string[] = MANIFESTS.archive.trigger.invokers;
 
@@ -76,7 +54,8 @@ export const MATERIALS_MAX_BYTES = DEFAULT_MAX_UPLOAD_BYTES;
  */
 export const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
 export const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
-export const TABLE_WRITE_ACTIONS: ReadonlySet<string> = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']);
+/** The table actions a manifest may grant that write (TableAction: no function updates or deletes an item). */
+export const TABLE_WRITE_ACTIONS: ReadonlySet<TableAction> = new Set<TableAction>(['dynamodb:PutItem']);
 /**
  * What S3 needs from the requester's identity for objects encrypted with the bucket's customer-managed
  * key (SSE-KMS): writing an object (a single-request PUT, or the target of a copy) takes

@@ -40,10 +40,16 @@ type Parsed<R, K extends 'params' | 'query' | 'body'> = R extends { readonly [P 
 /** The headers route `R` declares required, by their lower-cased key: checked by the edge, present. */
 type DeclaredHeaders<R> = R extends { readonly headers: readonly (infer H)[] } ? { [K in H extends { key: infer N extends string; required: true } ? N : never]: string } : unknown;
 
+/**
+ * The caller of route `R`: on a signed route, a principal of one of its roles (the edge refuses the
+ * others before the operation runs); on a public one, none.
+ */
+type CallerOf<R> = R extends { readonly auth: 'iam' } ? (R extends { readonly roles: readonly (infer Q)[] } ? Caller & { role: Q } : Caller) : undefined;
+
 /** The request an operation of route `R` gets: params, query, body and declared headers parsed and typed, the caller on a signed route. */
 export interface RequestOf<R> {
   route: RouteSpec;
-  caller: R extends { readonly auth: 'iam' } ? Caller : undefined;
+  caller: CallerOf<R>;
   params: Parsed<R, 'params'>;
   query: Parsed<R, 'query'>;
   body: Parsed<R, 'body'>;

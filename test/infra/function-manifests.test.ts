@@ -48,6 +48,9 @@ function flatten(node: unknown): string {
   return JSON.stringify(node);
 }
 
+/** The condition of a KMS call S3 makes on the function's behalf, in the stack's region and partition. */
+const VIA_S3 = '[StringEquals kms:ViaService=s3.<AWS::Region>.<AWS::URLSuffix>]';
+
 describe('function manifests', () => {
   let built: ReturnType<typeof synthApp>;
   let api: { Resources: Record<string, { Type: string; Properties?: Json }> };
@@ -66,12 +69,27 @@ describe('function manifests', () => {
       return whole;
     });
 
-  /** The grants of a function's role, one `action resource[condition]` each (its log group and X-Ray apart). */
+  /** A statement's condition as text: `[operator key=value,value]` for each, values named as resources are. */
+  const conditionText = (condition: Json | undefined): string =>
+    Object.entries(condition ?? {})
+      .flatMap(([operator, keys]) => Object.entries(keys as Json).map(([key, values]) => `[${operator} ${key}=${[values].flat().map(named).join(',')}]`))
+      .sort()
+      .join('');
+
+  /**
+   * The grants of a function's role, one `action resource[condition]` each (its log group and X-Ray
+   * apart): from every policy attached to it — policies and managed policies naming the role, its inline
+   * policies — and none from AWS managed policies.
+   */
   const grantsOf = (name: LambdaName): { grants: string[]; other: string[] } => {
     const roleId = apiId(built.api.lambda(name).role!);
-    const statements = Object.values(api.Resources)
-      .filter((r) => r.Type === 'AWS::IAM::Policy' && ((r.Properties!.Roles as { Ref: string }[]) ?? []).some((x) => x.Ref === roleId))
-      .flatMap((r) => (r.Properties!.PolicyDocument as { Statement: Statement[] }).Statement);
+    const role = api.Resources[roleId]!.Properties!;
+    expect(role.ManagedPolicyArns ?? []).toEqual([]);
+    const attached = Object.values(api.Resources)
+      .filter((r) => (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') && ((r.Properties!.Roles as { Ref: string }[]) ?? []).some((x) => x.Ref === roleId))
+      .map((r) => r.Properties!.PolicyDocument);
+    const inline = ((role.Policies as { PolicyDocument: unknown }[] | undefined) ?? []).map((p) => p.PolicyDocument);
+    const statements = [...attached, ...inline].flatMap((doc) => (doc as { Statement: Statement[] }).Statement);
     const grants: string[] = [];
     const other: string[] = [];
     for (const s of statements) {
@@ -79,10 +97,7 @@ describe('function manifests', () => {
       for (const action of [s.Action].flat()) {
         for (const resource of [s.Resource].flat()) {
           const what = named(resource);
-          const leading = (s.Condition?.['ForAllValues:StringEquals'] as Record<string, string | string[]> | undefined)?.['dynamodb:LeadingKeys'];
-          const prefix = (s.Condition?.StringLike as Record<string, string | string[]> | undefined)?.['s3:prefix'];
-          const via = (s.Condition?.StringEquals as Json | undefined)?.['kms:ViaService'];
-          const atom = `${action} ${what}${leading ? `[${[leading].flat().join(',')}]` : ''}${prefix ? `[${[prefix].flat().join(',')}]` : ''}${via ? '[via S3]' : ''}`;
+          const atom = `${action} ${what}${conditionText(s.Condition)}`;
           (what === '*' || what.startsWith('logs:') ? other : grants).push(atom);
         }
       }
@@ -102,7 +117,7 @@ describe('function manifests', () => {
         ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'].forEach((a) => key.add(a));
     }
     for (const a of m.calendar ?? []) {
-      out.push(`${a} items[${ITEMS_TABLE.calendarPartition}]`);
+      out.push(`${a} items[ForAllValues:StringEquals dynamodb:LeadingKeys=${ITEMS_TABLE.calendarPartition}]`);
       ['kms:Decrypt', 'kms:DescribeKey'].forEach((k) => key.add(k));
       if (a === 'dynamodb:PutItem')
         ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'].forEach((k) => key.add(k));
@@ -114,18 +129,20 @@ describe('function manifests', () => {
       if (grant.actions.includes('s3:GetObject')) key.add('kms:Decrypt');
       if (grant.actions.includes('s3:PutObject')) key.add('kms:GenerateDataKey');
     }
-    if (listed.length > 0) out.push(`s3:ListBucket materials${m.materials?.listAnywhere ? '' : `[${listed.join(',')}]`}`);
+    if (listed.length > 0) out.push(`s3:ListBucket materials${m.materials?.listAnywhere ? '' : `[StringLike s3:prefix=${listed.join(',')}]`}`);
     if (m.archive) {
       for (const a of m.archive.bucket) out.push(`${a} archive`);
       for (const a of m.archive.bundles) out.push(`${a} archive/bundles/*`);
-      for (const a of m.archive.key) out.push(`${a} archive-key[via S3]`);
+      for (const a of m.archive.key) out.push(`${a} archive-key${VIA_S3}`);
     }
     for (const a of m.joint ?? []) out.push(`${a} joint`);
     if ((m.joint ?? []).length > 0) out.push('kms:GenerateDataKey joint-key', 'kms:Decrypt joint-key');
     const activeSealKeys = built.data.sealKeys.keys.filter((k) => k.active).length;
     const allSealKeys = built.data.sealKeys.keys.length;
-    for (const a of m.sealKeys ?? []) for (let i = 0; i < (a === 'kms:Sign' ? activeSealKeys : allSealKeys); i++) out.push(`${a} seal-key`);
-    for (const a of m.archiveSealKey ?? []) out.push(`${a} archive-seal-key`);
+    // A signer signs with its key's own algorithm alone (the test configuration's keys: ECC_NIST_P256).
+    const signing = (a: string) => (a === 'kms:Sign' ? '[StringEquals kms:SigningAlgorithm=ECDSA_SHA_256]' : '');
+    for (const a of m.sealKeys ?? []) for (let i = 0; i < (a === 'kms:Sign' ? activeSealKeys : allSealKeys); i++) out.push(`${a} seal-key${signing(a)}`);
+    for (const a of m.archiveSealKey ?? []) out.push(`${a} archive-seal-key${signing(a)}`);
     for (const target of m.invokes ?? []) out.push(`lambda:InvokeFunction function:${target}`);
     for (const a of key) out.push(`${a} data-key`);
     // The events of failed runs of a scheduled or asynchronously invoked function go to its own queue.

@@ -17,3 +17,11 @@ export function globMatches(pattern: string, value: string, flags = ''): boolean
 export function actionMatches(pattern: string, action: string): boolean {
   return globMatches(pattern, action, 'i');
 }
+
+/**
+ * The functions of a grants-by-function table that hold anything: `{ sealing: ['kms:Sign'] }` says
+ * these, and no other function, hold a grant of that kind — whatever functions the app has.
+ */
+export function holdersOf<T extends readonly unknown[] | object>(table: Readonly<Record<string, T>>): Record<string, T> {
+  return Object.fromEntries(Object.entries(table).filter(([, grant]) => (Array.isArray(grant) ? grant.length : Object.keys(grant).length) > 0));
+}

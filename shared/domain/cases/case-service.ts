@@ -65,7 +65,7 @@ export interface CaseServiceDeps {
   onArchiveLag?: (caseNo: string, error: unknown) => void;
 }
 
-/** What a channel sends to file a case (the route's body). */
+/** An action on a case as a route asks for it: the command, and the version it was decided on (optional). */
 export type ActionRequest = CaseCommand & { baseVersion?: number | undefined };
 
 export class CaseService extends CaseQueries<CaseServiceDeps> {
