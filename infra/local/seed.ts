@@ -1,7 +1,9 @@
-// First-start seeding: the directory, then each sample item through the real catalogue rules
+// First-start seeding: the directory, then each item through the real catalogue rules
 // (create → submit → publish), so seeded items look exactly like items made through the API.
+// What is seeded is the sample data (seed-data.ts) unless the caller gives other data (tests do).
 import type { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
-import type { Directory } from '../../shared/contracts/directory.ts';
+import type { Channel, Department, Directory, Principal } from '../../shared/contracts/directory.ts';
+import type { ServiceGuideInput } from '../../shared/contracts/service-item.ts';
 import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
@@ -10,11 +12,22 @@ import { CatalogueService } from '../../shared/domain/items/catalogue-service.ts
 import type { ItemStore } from '../../shared/domain/items/item-store.ts';
 import { CHANNELS, DEPARTMENTS, PRINCIPALS, SEED_ITEMS } from './seed-data.ts';
 
-export function seedDirectory(principalArn: (name: string) => string): Directory {
+/** What a first start seeds: the directory without the principals' ARNs, and the items' guides, each published by its department's first principal. */
+export interface SeedData {
+  departments: readonly Department[];
+  channels: readonly Channel[];
+  principals: readonly (Omit<Principal, 'arn'> & { description?: string })[];
+  items: readonly ServiceGuideInput[];
+}
+
+/** The sample data `npm start` seeds. */
+export const SAMPLE_DATA: SeedData = { departments: Object.values(DEPARTMENTS), channels: CHANNELS, principals: PRINCIPALS, items: SEED_ITEMS };
+
+export function seedDirectory(principalArn: (name: string) => string, data: SeedData = SAMPLE_DATA): Directory {
   return {
-    departments: Object.values(DEPARTMENTS),
-    channels: CHANNELS,
-    principals: PRINCIPALS.map(({ description: _d, ...p }) => ({ ...p, arn: principalArn(p.name) })),
+    departments: [...data.departments],
+    channels: [...data.channels],
+    principals: data.principals.map(({ description: _d, ...p }) => ({ ...p, arn: principalArn(p.name) })),
   };
 }
 
@@ -24,8 +37,10 @@ export async function seedPlatform(deps: {
   principalArn: (name: string) => string;
   calendar?: CalendarSource;
   now?: () => Date;
+  data?: SeedData;
 }): Promise<void> {
-  const directory = seedDirectory(deps.principalArn);
+  const data = deps.data ?? SAMPLE_DATA;
+  const directory = seedDirectory(deps.principalArn, data);
   await deps.directory.save(directory);
   const catalogue = new CatalogueService({
     store: deps.store,
@@ -34,11 +49,11 @@ export async function seedPlatform(deps: {
     ...(deps.now ? { now: deps.now } : {}),
   });
   const reviewer: Caller = { name: 'reviewer', role: 'platform' };
-  const seedActors = new Set(PRINCIPALS.map((p) => p.name));
+  const seedActors = new Set(data.principals.map((p) => p.name));
 
-  for (const input of SEED_ITEMS) {
+  for (const input of data.items) {
     const guide = ServiceGuideSchema.parse(input);
-    const owner = PRINCIPALS.find((p) => p.role === 'department' && p.departmentId === guide.departmentId);
+    const owner = data.principals.find((p) => p.role === 'department' && p.departmentId === guide.departmentId);
     if (!owner) throw new Error(`seed item ${guide.name}: no principal for department ${guide.departmentId}`);
     const department: Caller = { name: owner.name, role: 'department', departmentId: guide.departmentId };
 

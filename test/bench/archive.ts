@@ -16,8 +16,6 @@ import { pathToFileURL } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3RVER_CREDENTIALS } from '../../infra/local/local-s3.ts';
 import { S3ArchiveStore } from '../../shared/adapters/s3-archive-store.ts';
-import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
-import { SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { auditBundle } from '../../shared/domain/archive/bundle-audit.ts';
 import type { BundleMaterial } from '../../shared/domain/archive/case-bundle.ts';
@@ -29,12 +27,12 @@ import { sealJwk } from '../../shared/domain/seals/jwks.ts';
 import { canonicalize } from '../../shared/domain/seals/jcs.ts';
 import type { SealSigner } from '../../shared/domain/seals/seal.ts';
 import { sealDocument } from '../../shared/domain/seals/seal.ts';
+import { FOOD, PORTAL } from '../support/case-fixtures.ts';
 import { table } from './figures.ts';
 
 const TOTAL_MB = Number(process.env.BENCH_ARCHIVE_MB ?? 1024);
 const FILE_BYTES = 50 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
-const FOOD = ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.implementationCode.endsWith('000117001000')));
 
 /** A file's bytes, generated chunk by chunk from its seed (AES-CTR keystream): a PDF header, then noise. */
 async function* fileBytes(seed: number, size: number): AsyncGenerator<Buffer> {
@@ -107,7 +105,7 @@ export async function benchArchive(): Promise<void> {
       form: {},
       materials,
     },
-    ctx('2026-10-09', { name: 'portal', role: 'channel', channelId: 'kunming-portal' }),
+    ctx('2026-10-09', PORTAL),
   );
   let state: CaseState = filed.state;
   const history: CaseHistoryEntry[] = [filed.entry];

@@ -6,15 +6,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
-import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
-import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
 import { applyCaseCommand } from '../../shared/domain/cases/case-lifecycle.ts';
 import { CaseService } from '../../shared/domain/cases/case-service.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
+import { FOOD, MARKET, PORTAL } from '../support/case-fixtures.ts';
 import { seededCatalogue } from '../support/memory-catalogue.ts';
 import { MemoryMaterialVault } from '../support/memory-material-vault.ts';
 import { realPdf } from '../support/pdf-fixtures.ts';
@@ -24,10 +23,6 @@ import { table } from './figures.ts';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
-
-const FOOD = ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.implementationCode.endsWith('000117001000'))!);
-const PORTAL: Caller = { name: 'portal', role: 'channel', channelId: 'kunming-portal' };
-const MARKET: Caller = { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id };
 
 export async function countCaseWrites(): Promise<void> {
   const dynamo = await startDynalite(undefined);

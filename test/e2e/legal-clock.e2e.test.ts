@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUILDING, FOOD, SHOP, ZHANG } from '../support/case-fixtures.ts';
+import { SHOP, ZHANG } from '../support/case-fixtures.ts';
+import { BUILDING, FOOD } from '../support/sample-guides.ts';
 import { useClockedPlatform } from '../support/clocked-platform.ts';
 import { runCli, signedClients, uploadPdf } from '../support/signed-clients.ts';
 

@@ -16,7 +16,7 @@ import { buildTongbanApp } from '../../infra/app.ts';
 import { ARCHIVE_FUNCTION, CONFIG_CONTEXT_KEY, FIXED_ROLE_FUNCTIONS, functionRoleName, loadConfig } from '../../infra/config.ts';
 import { ARCHIVE_SEAL_KEY_STATEMENT_IDS } from '../../infra/constructs/archive-keys.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
-import { CHANNELS, DEPARTMENTS } from '../../infra/local/seed-data.ts';
+import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
 import {
   ARCHIVE_INVOKERS,
   ARCHIVE_SEAL_KEY_ACCESS,
@@ -71,13 +71,13 @@ const CONFIG = {
   stage: 'test',
   logRetentionDays: 365,
   departments: [DEPARTMENTS.market, DEPARTMENTS.housing],
-  channels: [CHANNELS[0]!],
+  channels: [CHANNELS.portal],
   principals: [
     { name: 'reviewer', role: 'platform', trustedAccount: 'self' },
     { name: 'auditor', role: 'auditor', trustedAccount: 'self', trustedPrincipalArns: ['role/tongban-auditors'] },
     { name: 'provincial-auditor', role: 'auditor', trustedAccount: '210987654321', externalId: 'yn-audit-2026' },
     { name: 'outside-auditor', role: 'auditor', arn: 'arn:aws:iam::310987654321:role/audit' },
-    { name: 'portal', role: 'channel', channelId: CHANNELS[0]!.id, trustedAccount: 'self' },
+    { name: 'portal', role: 'channel', channelId: CHANNELS.portal.id, trustedAccount: 'self' },
     { name: 'market', role: 'department', departmentId: MARKET, trustedAccount: 'self' },
   ],
 };

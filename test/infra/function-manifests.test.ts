@@ -11,7 +11,7 @@ import { PUBLISHED_KEYS_VARIABLE } from '../../functions/manifest.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
 import { FUNCTION_MANIFESTS, LAMBDA_NAMES, MANIFESTS } from '../../functions/manifests.ts';
 import { buildOrder } from '../../infra/constructs/case-functions.ts';
-import { CHANNELS, DEPARTMENTS } from '../../infra/local/seed-data.ts';
+import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { removeSynthOutputs, synthApp } from '../support/synth-app.ts';
@@ -28,7 +28,7 @@ const CONFIG = {
   stage: 'test',
   logRetentionDays: 365,
   departments: [DEPARTMENTS.market, DEPARTMENTS.housing],
-  channels: [CHANNELS[0]!],
+  channels: [CHANNELS.portal],
   principals: [{ name: 'reviewer', role: 'platform', trustedAccount: 'self' }],
   deemedAcceptanceDays: 3,
 };

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definitionFromTemplate, embeddedJointDefinition } from '../../infra/constructs/joint-definition.ts';
 import type { StateMachineDefinitionJson } from '../../infra/constructs/joint-definition.ts';
 import { JOINT_FAILED_CAUSE, JOINT_RETRY } from '../../infra/constructs/joint-handling.ts';
-import { CHANNELS, DEPARTMENTS } from '../../infra/local/seed-data.ts';
+import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { FUNCTION_NAMES, JOINT_ACCESS, MATERIALS_ACCESS, SCHEDULED_FUNCTION_NAMES, TABLE_ACCESS } from '../../infra/function-access.ts';
 import { JOINT_INVOKE_WILDCARD_REASON, JOINT_ROLE_STAR_REASON } from '../../infra/constructs/case-functions.ts';
 import {
@@ -41,7 +41,7 @@ const CONFIG = {
   stage: 'test',
   logRetentionDays: 365,
   departments: [DEPARTMENTS.market, DEPARTMENTS.housing],
-  channels: [CHANNELS[0]!],
+  channels: [CHANNELS.portal],
   principals: [{ name: 'reviewer', role: 'platform', trustedAccount: 'self' }],
 };
 const LOCAL_ARN = 'arn:aws:lambda:cn-north-1:000000000000:function:tongban-local-joint';

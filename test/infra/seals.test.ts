@@ -10,7 +10,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_CONTEXT_KEY, DEFAULT_SEAL_KEY_SPEC, configuredSeals, functionRoleName, loadConfig } from '../../infra/config.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
-import { CHANNELS, DEPARTMENTS } from '../../infra/local/seed-data.ts';
+import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { FUNCTION_NAMES, PUBLIC_ROUTE_DATA, SCHEDULED_FUNCTION_NAMES, SEALING_INVOKERS, SEAL_KEY_ACCESS, TABLE_ACCESS } from '../../infra/function-access.ts';
 import { MANIFESTS } from '../../functions/manifests.ts';
 import { DataStack } from '../../infra/stacks/data-stack.ts';
@@ -48,7 +48,7 @@ const CONFIG = {
   stage: 'test',
   logRetentionDays: 365,
   departments: [DEPARTMENTS.market, DEPARTMENTS.housing],
-  channels: [CHANNELS[0]!],
+  channels: [CHANNELS.portal],
   principals: [{ name: 'reviewer', role: 'platform', trustedAccount: 'self' }],
   seals: [
     { department: MARKET, seal: 'seal-1', retiredAt: RETIRED_AT },
@@ -589,7 +589,7 @@ describe('seal configuration', () => {
         { department: MARKET, seal: 'seal-1', retiredAt: RETIRED_AT },
         { department: MARKET, seal: 'seal-1' },
       ]),
-    ).toMatch(/seal seal-1 of 115301000152830159 \(or its key\) is listed twice\n\s+→ at seals\[1\]\.seal/);
+    ).toMatch(new RegExp(`seal seal-1 of ${MARKET} \\(or its key\\) is listed twice\\n\\s+→ at seals\\[1\\]\\.seal`));
   });
 
   it("says what is wrong with a seal's name, retiredAt, key spec or fields, once", () => {

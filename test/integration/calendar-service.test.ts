@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
 import { S3RVER_CREDENTIALS, startS3 } from '../../infra/local/local-s3.ts';
-import { seedPlatform } from '../../infra/local/seed.ts';
 import { DynamoCalendarStore } from '../../shared/adapters/dynamo-calendar-store.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
@@ -27,6 +26,7 @@ import { CaseService } from '../../shared/domain/cases/case-service.ts';
 import { CaseSweep } from '../../shared/domain/cases/case-sweep.ts';
 import { FOOD, MARKET, PORTAL, ZHANG } from '../support/case-fixtures.ts';
 import { statutoryArrangement } from '../support/calendar-fixtures.ts';
+import { seedFixtures } from '../support/fixture-seeding.ts';
 import { rejection } from '../support/refusal.ts';
 
 const REVIEWER: Caller = { name: 'reviewer', role: 'platform' };
@@ -48,10 +48,9 @@ beforeAll(async () => {
   const s3 = await startS3(s3dir, '127.0.0.1', ['tongban-test-calendar-materials']);
   const client = new S3Client({ endpoint: s3.endpoint, region: 'cn-north-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
   vault = new S3MaterialStore(client, 'tongban-test-calendar-materials');
-  await seedPlatform({
+  await seedFixtures({
     directory: new DynamoDirectory(db, LOCAL_TABLES.directory),
     store: new DynamoItemStore(db, LOCAL_TABLES.items),
-    principalArn: (n) => `arn:aws:iam::000000000000:user/${n}`,
     now: () => new Date('2026-11-02T02:00:00Z'),
   });
   stop = async () => {

@@ -14,7 +14,6 @@ import { startLocalKms } from '../../infra/local/kms-server.ts';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
 import { S3RVER_CREDENTIALS, startS3 } from '../../infra/local/local-s3.ts';
 import { ensureArchiveKey, ensureSealKeys } from '../../infra/local/seal-keys.ts';
-import { seedPlatform } from '../../infra/local/seed.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
@@ -39,6 +38,8 @@ import { CaseSealing } from '../../shared/domain/cases/case-sealing.ts';
 import { CaseSweep } from '../../shared/domain/cases/case-sweep.ts';
 import { rejection } from '../support/refusal.ts';
 import { FOOD, MARKET, PORTAL, REVIEWER, SHOP } from '../support/case-fixtures.ts';
+import { CHANNELS } from '../support/directory-fixtures.ts';
+import { seedFixtures } from '../support/fixture-seeding.ts';
 
 const MATERIALS = 'tongban-test-archiving-materials';
 const ARCHIVE = 'tongban-test-archiving-archive';
@@ -75,7 +76,7 @@ beforeAll(async () => {
   const items = new DynamoItemStore(db, LOCAL_TABLES.items);
   itemStore = items;
   const directory = new DynamoDirectory(db, LOCAL_TABLES.directory);
-  await seedPlatform({ directory, store: items, principalArn: (name) => `arn:aws:iam::000000000000:user/${name}`, now });
+  await seedFixtures({ directory, store: items, now });
   await ensureSealKeys(kms, directory, 'ECC_NIST_P256');
   await ensureArchiveKey(kms, directory, 'ECC_NIST_P256');
   const registry = await directory.load();
@@ -127,7 +128,7 @@ afterAll(async () => {
 /** A PDF uploaded as the portal would, and the filing's material naming it: of `text`, or these bytes. */
 async function uploaded(text: string | Buffer): Promise<CaseMaterial> {
   const bytes = typeof text === 'string' ? Buffer.from(`%PDF-1.7\n${text}\n%%EOF\n`) : text;
-  const objectKey = `uploads/kunming-portal/${randomUUID()}`;
+  const objectKey = `uploads/${CHANNELS.portal.id}/${randomUUID()}`;
   await s3.send(new PutObjectCommand({ Bucket: MATERIALS, Key: objectKey, Body: bytes, ContentType: 'application/pdf' }));
   return { kind: 'upload', objectKey, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, contentType: 'application/pdf' };
 }

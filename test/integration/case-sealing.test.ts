@@ -19,8 +19,6 @@ import { startLocalLambda } from '../../infra/local/lambda-server.ts';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
 import { S3RVER_CREDENTIALS, startS3 } from '../../infra/local/local-s3.ts';
 import { ensureSealKeys } from '../../infra/local/seal-keys.ts';
-import { seedDirectory, seedPlatform } from '../../infra/local/seed.ts';
-import { DEPARTMENTS } from '../../infra/local/seed-data.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
@@ -51,17 +49,17 @@ import type { SealAlgorithm, SealHeader, SealSigner } from '../../shared/domain/
 import { signingInput } from '../../shared/domain/seals/seal.ts';
 import { failure, rejection } from '../support/refusal.ts';
 import type { Organisation } from '../support/case-fixtures.ts';
-import { FOOD, HALL, HOUSING, MARKET, POLICE, PORTAL, SHOP, ZHANG, guideOf } from '../support/case-fixtures.ts';
+import { FOOD, HALL, HOUSING, HUKOU, MARKET, POLICE, PORTAL, REGISTRATION, SHOP, ZHANG } from '../support/case-fixtures.ts';
+import { DEPARTMENTS, fixtureDirectory } from '../support/directory-fixtures.ts';
+import { seedFixtures } from '../support/fixture-seeding.ts';
 import { uploadThroughSlot } from '../support/slot-upload.ts';
 
 const BUCKET = 'tongban-test-sealing-materials';
 const REGION = 'cn-north-1';
 const CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'x' };
 
-/** 有限责任公司设立登记 (market): approving it issues a 营业执照 (YYZZ) e-licence. */
-const REGISTRATION = guideOf('000117002000');
-/** 户口迁移（市内迁移） (police): issues no e-licence. */
-const HUKOU = guideOf('000120014000');
+// REGISTRATION, 有限责任公司设立登记 (market): approving it issues a 营业执照 (YYZZ) e-licence.
+// HUKOU, 户口迁移（市内迁移） (police): issues no e-licence.
 const MARKET_ID = DEPARTMENTS.market.id;
 
 const org = (body: string, name: string): Organisation => ({
@@ -126,7 +124,7 @@ beforeAll(async () => {
   directory = new DynamoDirectory(db, LOCAL_TABLES.directory);
   // The catalogue is published well before the first filing; every department gets a seal key.
   at('2026-09-01');
-  await seedPlatform({ directory, store: items, principalArn: (name) => `arn:aws:iam::000000000000:user/${name}`, now });
+  await seedFixtures({ directory, store: items, now });
   expect(await ensureSealKeys(kms, directory, 'ECC_NIST_P256')).toBe(Object.keys(DEPARTMENTS).length);
   seals = (await directory.load()).seals!;
   jwks = await jwksOf(kms, seals);
@@ -496,7 +494,7 @@ describe('CaseSealing with SM2 seal keys (China regions)', () => {
     // Prepare: a directory of its own whose departments got SM2 keys in a KMS of their own
     const sm2Directory = new DynamoDirectory(db, 'tongban-test-sealing-directory-sm2');
     const s = await stand('sm2', 'tongban-test-sealing-directory-sm2');
-    await sm2Directory.save(seedDirectory((name) => `arn:aws:iam::000000000000:user/${name}`));
+    await sm2Directory.save(fixtureDirectory());
     expect(await ensureSealKeys(kmsSm2, sm2Directory, 'SM2')).toBe(Object.keys(DEPARTMENTS).length);
     const sm2Seals = (await sm2Directory.load()).seals!;
     const sm2Jwks = await jwksOf(kmsSm2, sm2Seals);

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
 import { S3RVER_CREDENTIALS, startS3 } from '../../infra/local/local-s3.ts';
-import { seedPlatform } from '../../infra/local/seed.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
@@ -19,6 +18,7 @@ import { officialCalendar } from '../../shared/domain/calendar/official-calendar
 import { CatalogueService } from '../../shared/domain/items/catalogue-service.ts';
 import { sha256 } from '../support/case-materials.ts';
 import { caseServiceContract } from '../support/case-service-contract.ts';
+import { seedFixtures } from '../support/fixture-seeding.ts';
 import { uploadThroughSlot } from '../support/slot-upload.ts';
 
 const BUCKET = 'tongban-test-case-materials';
@@ -33,7 +33,7 @@ caseServiceContract('DynamoDB and S3', async (now) => {
   const vault = new S3MaterialStore(s3, BUCKET, 900, now);
   const items = new DynamoItemStore(db, LOCAL_TABLES.items);
   const directory = new DynamoDirectory(db, LOCAL_TABLES.directory);
-  await seedPlatform({ directory, store: items, principalArn: (name) => `arn:aws:iam::000000000000:user/${name}`, now });
+  await seedFixtures({ directory, store: items, now });
   return {
     items,
     vault,

@@ -8,7 +8,6 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
-import { DEPARTMENTS } from '../../infra/local/seed-data.ts';
 import { queueShard } from '../../shared/adapters/case-items.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
@@ -20,6 +19,7 @@ import type { FilingRequest, FilingResult } from '../../shared/domain/cases/case
 import { CaseService } from '../../shared/domain/cases/case-service.ts';
 import { FOOD, LI, MARKET, PORTAL, SHOP, ZHANG } from '../support/case-fixtures.ts';
 import { act, allPages, application, caseStoreContract, file, on } from '../support/case-store-contract.ts';
+import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { seededCatalogue } from '../support/memory-catalogue.ts';
 import type { MemoryItemStore } from '../support/memory-item-store.ts';
 import { MemoryMaterialVault } from '../support/memory-material-vault.ts';
@@ -103,9 +103,9 @@ describe('DynamoCaseStore: filing through the case service', () => {
     expect(await fresh.get(caseNo)).toEqual(winner!.case);
     const written = (await db.send(new ScanCommand({ TableName: 'cases-idempotent-burst' }))).Items ?? [];
     expect(written.map((i) => `${i.pk as string} ${i.sk as string}`).sort()).toEqual(
-      [`CASE#${caseNo} EVT#0000000001`, `CASE#${caseNo} HEAD`, 'IDEM#kunming-portal#burst-1 IDEM'].sort(),
+      [`CASE#${caseNo} EVT#0000000001`, `CASE#${caseNo} HEAD`, `IDEM#${CHANNELS.portal.id}#burst-1 IDEM`].sort(),
     );
-    expect((await fresh.channelCases('kunming-portal', undefined, { limit: 100 })).cases.map((c) => c.caseNo)).toEqual([caseNo]);
+    expect((await fresh.channelCases(CHANNELS.portal.id, undefined, { limit: 100 })).cases.map((c) => c.caseNo)).toEqual([caseNo]);
   });
 
   it('lets a retry finish a filing whose writer stopped after the idempotency record', async () => {

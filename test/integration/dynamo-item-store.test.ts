@@ -9,18 +9,17 @@ import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
-import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
 import { CatalogueService } from '../../shared/domain/items/catalogue-service.ts';
 import { hashRecord } from '../../shared/domain/items/record-hash.ts';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
-import { seedDirectory } from '../../infra/local/seed.ts';
-import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
+import { DEPARTMENTS, UNLISTED_DEPARTMENT_ID, fixtureDirectory } from '../support/directory-fixtures.ts';
+import { GUIDES } from '../support/guide-fixtures.ts';
 
 let stop: () => Promise<void>;
 let db: DynamoDBDocumentClient;
 let store: DynamoItemStore;
 let catalogue: CatalogueService;
-const directory = seedDirectory((name) => `arn:aws:iam::000000000000:user/${name}`);
+const directory = fixtureDirectory();
 const market: Caller = { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id };
 const reviewer: Caller = { name: 'reviewer', role: 'platform' };
 const now = () => new Date('2026-11-23T02:00:00Z');
@@ -42,7 +41,7 @@ afterAll(async () => stop());
 
 /** A valid guide of the market department with its own implementation code suffix. */
 function guide(suffix: string, overrides: Record<string, unknown> = {}) {
-  const base = SEED_ITEMS[0]!;
+  const base = GUIDES.food;
   return ServiceGuideSchema.parse({ ...base, implementationCode: `${DEPARTMENTS.market.id}${suffix}`, name: `测试事项${suffix}`, ...overrides });
 }
 
@@ -204,10 +203,7 @@ describe('DynamoDirectory', () => {
     const dir = new DynamoDirectory(db, LOCAL_TABLES.directory);
     const bad = {
       ...directory,
-      principals: [
-        ...directory.principals,
-        { name: 'ghost', role: 'department' as const, departmentId: makeCreditCode('11530100', '09999999'), arn: 'arn:aws:iam::000000000000:user/ghost' },
-      ],
+      principals: [...directory.principals, { name: 'ghost', role: 'department' as const, departmentId: UNLISTED_DEPARTMENT_ID, arn: 'arn:aws:iam::000000000000:user/ghost' }],
     };
     await expect(dir.save(bad)).rejects.toThrow(/unknown department/);
   });

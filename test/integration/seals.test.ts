@@ -16,7 +16,7 @@ import { canonicalBytes } from '../../shared/domain/seals/jcs.ts';
 import type { Seal, SealHeader } from '../../shared/domain/seals/seal.ts';
 import { KMS_RAW_MESSAGE_LIMIT, joseToDer, sealDocument, sealSigningInput, verifySeal } from '../../shared/domain/seals/seal.ts';
 import { createPublicKey } from 'node:crypto';
-import { DEPARTMENTS } from '../../infra/local/seed-data.ts';
+import { DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { main } from '../../shared/cli/main.ts';
 import type { Jwks } from '../../shared/domain/seals/jwks.ts';
 import { sealJwk, verifySealWithJwks } from '../../shared/domain/seals/jwks.ts';

@@ -1,24 +1,28 @@
-// The parties and items the case tests share: the seeded guides, callers as the directory resolves
-// them, and sample applicants with identifiers whose check characters are computed, not typed.
-import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
+// The parties and items the case tests share: the fixture guides (guide-fixtures.ts) as the schema
+// outputs them, callers as the fixture directory (directory-fixtures.ts) resolves them, and sample
+// applicants with identifiers whose check characters are computed, not typed.
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
 import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import type { Applicant } from '../../shared/domain/cases/case-record.ts';
 import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
+import { CHANNELS, DEPARTMENTS } from './directory-fixtures.ts';
+import { GUIDES } from './guide-fixtures.ts';
 
-/** A seeded guide by the end of its implementation code. */
-export const guideOf = (suffix: string): ServiceGuide => ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.implementationCode.endsWith(suffix))!);
 /** 食品经营许可证核发 (market): promised 10, statutory 20 working days; 4 required materials, 2 of them tolerable. */
-export const FOOD = guideOf('000117001000');
+export const FOOD: ServiceGuide = ServiceGuideSchema.parse(GUIDES.food);
 /** 开办餐饮店“一件事” (market leads; health and fire are co-departments). */
-export const JOINT = guideOf('000199001000');
+export const JOINT: ServiceGuide = ServiceGuideSchema.parse(GUIDES.restaurant);
 /** 建筑工程施工许可证核发 (housing). */
-export const BUILDING = guideOf('000117003000');
+export const BUILDING: ServiceGuide = ServiceGuideSchema.parse(GUIDES.building);
+/** 户口迁移（市内迁移） (police), a public service. */
+export const HUKOU: ServiceGuide = ServiceGuideSchema.parse(GUIDES.hukou);
+/** 有限责任公司设立登记 (market): issues the 营业执照 (YYZZ) e-licence. */
+export const REGISTRATION: ServiceGuide = ServiceGuideSchema.parse(GUIDES.registration);
 
-export const PORTAL: Caller = { name: 'portal', role: 'channel', channelId: 'kunming-portal' };
-export const HALL: Caller = { name: 'hall-window', role: 'channel', channelId: 'city-hall-window' };
+export const PORTAL: Caller = { name: 'portal', role: 'channel', channelId: CHANNELS.portal.id };
+export const HALL: Caller = { name: 'hall-window', role: 'channel', channelId: CHANNELS.hall.id };
 export const MARKET: Caller = { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id };
 export const MARKET_DEPUTY: Caller = { name: 'market-deputy', role: 'department', departmentId: DEPARTMENTS.market.id };
 export const HOUSING: Caller = { name: 'housing', role: 'department', departmentId: DEPARTMENTS.housing.id };

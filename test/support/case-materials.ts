@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
 import { applyCaseCommand } from '../../shared/domain/cases/case-lifecycle.ts';
 import type { CaseHistoryEntry, CaseMaterial, CaseState } from '../../shared/domain/cases/case-record.ts';
+import { CHANNELS } from './directory-fixtures.ts';
 
 /** Lower-case hex SHA-256, as materials announce it. */
 export const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
@@ -11,7 +12,7 @@ export const sha256 = (bytes: Uint8Array | string) => createHash('sha256').updat
 export function upload(name: string): CaseMaterial {
   return {
     kind: 'upload',
-    objectKey: `uploads/kunming-portal/${createHash('sha256').update(name).digest('hex').slice(0, 16)}.pdf`,
+    objectKey: `uploads/${CHANNELS.portal.id}/${createHash('sha256').update(name).digest('hex').slice(0, 16)}.pdf`,
     sha256: sha256(`content of ${name}`),
     size: 245_760,
     contentType: 'application/pdf',

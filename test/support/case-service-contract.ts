@@ -7,7 +7,6 @@
 // reached by moving it.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEPARTMENTS } from '../../infra/local/seed-data.ts';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
@@ -24,7 +23,8 @@ import type { CatalogueService } from '../../shared/domain/items/catalogue-servi
 import type { ItemStore } from '../../shared/domain/items/item-store.ts';
 import type { MaterialVault } from '../../shared/domain/materials/material-vault.ts';
 import type { UploadRequest } from '../../shared/domain/materials/upload-policy.ts';
-import { BUILDING, FIRE, FOOD, HALL, HEALTH, HOUSING, JOINT, LI, MARKET, MARKET_DEPUTY, POLICE, PORTAL, REVIEWER, SHOP, ZHANG, guideOf, residentId } from './case-fixtures.ts';
+import { BUILDING, FIRE, FOOD, HALL, HEALTH, HOUSING, HUKOU, JOINT, LI, MARKET, MARKET_DEPUTY, POLICE, PORTAL, REVIEWER, SHOP, ZHANG, residentId } from './case-fixtures.ts';
+import { CHANNELS, DEPARTMENTS } from './directory-fixtures.ts';
 import { sha256 } from './case-materials.ts';
 import { rejection } from './refusal.ts';
 
@@ -46,8 +46,9 @@ export interface ServicePlatform {
   stop(): Promise<void>;
 }
 
-// 户口迁移（市内迁移） (police): terminated by one test; 建筑工程施工许可证核发 (BUILDING) is suspended by one.
-const HUKOU = guideOf('000120014000');
+// 户口迁移（市内迁移） (HUKOU, police) is terminated by one test; 建筑工程施工许可证核发 (BUILDING) is suspended by one.
+const PORTAL_ID = CHANNELS.portal.id;
+const HALL_ID = CHANNELS.hall.id;
 
 const ALL_DEPARTMENTS = Object.values(DEPARTMENTS).map((d) => d.id);
 
@@ -141,10 +142,10 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
       expect(filed.receipt).toEqual({
         caseNo: filed.caseNo,
         itemCode: FOOD.implementationCode,
-        itemName: '食品经营许可证核发',
+        itemName: FOOD.name,
         itemVersion: published.publishedVersion,
         departmentId: DEPARTMENTS.market.id,
-        channelId: 'kunming-portal',
+        channelId: PORTAL_ID,
         receivedAt: '2026-09-30T02:00:00.000Z',
         materials: FOOD.materials.map((m) => {
           const u = request.materials[m.name] as Upload;
@@ -308,7 +309,7 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
       // Prepare
       const body = pdf('营业执照');
       const announced = { contentType: 'application/pdf', size: body.length, sha256: sha256(body) };
-      const objectKey = await platform.emptySlot('city-hall-window', announced);
+      const objectKey = await platform.emptySlot(HALL_ID, announced);
       const request = await withMaterial('营业执照', { kind: 'upload', objectKey, ...announced });
 
       // Act
@@ -321,7 +322,7 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
 
     it('refuses a material named with another file’s checksum than the bytes uploaded', async () => {
       // Prepare: file A uploaded under its own slot, named with file B's SHA-256 and size (same length)
-      const a = await upload('city-hall-window', Buffer.from('%PDF-1.7\nAAAAAAAA\n%%EOF\n'));
+      const a = await upload(HALL_ID, Buffer.from('%PDF-1.7\nAAAAAAAA\n%%EOF\n'));
       const b = Buffer.from('%PDF-1.7\nBBBBBBBB\n%%EOF\n');
       const request = await withMaterial('营业执照', { ...a, sha256: sha256(b), size: b.length });
 
@@ -336,7 +337,7 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
 
     it('refuses a material type the platform does not take, and a type other than the one uploaded', async () => {
       // Prepare: a PDF uploaded, announced as a ZIP, then as a PNG
-      const uploaded = await upload('city-hall-window', pdf('营业执照'));
+      const uploaded = await upload(HALL_ID, pdf('营业执照'));
       const asZip = await withMaterial('营业执照', { ...uploaded, contentType: 'application/zip' });
       const asPng = await withMaterial('营业执照', { ...uploaded, contentType: 'image/png' });
 
@@ -353,7 +354,7 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
 
     it('refuses a material over the 50 MB limit', async () => {
       // Prepare
-      const uploaded = await upload('city-hall-window', pdf('营业执照'));
+      const uploaded = await upload(HALL_ID, pdf('营业执照'));
       const request = await withMaterial('营业执照', { ...uploaded, size: 50 * 1024 * 1024 + 1 });
 
       // Act
@@ -366,7 +367,7 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
 
     it('refuses another channel’s upload', async () => {
       // Prepare: the portal's upload, named by the hall
-      const portals = await upload('kunming-portal', pdf('营业执照'));
+      const portals = await upload(PORTAL_ID, pdf('营业执照'));
       const request = await withMaterial('营业执照', portals);
 
       // Act
@@ -492,8 +493,8 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
       expect(portal.replayed).toBe(false);
       expect(hall.replayed).toBe(false);
       expect(hall.caseNo).not.toBe(portal.caseNo);
-      expect(hall.case.channelId).toBe('city-hall-window');
-      expect((await s.store.get(portal.caseNo))?.channelId).toBe('kunming-portal');
+      expect(hall.case.channelId).toBe(HALL_ID);
+      expect((await s.store.get(portal.caseNo))?.channelId).toBe(PORTAL_ID);
     });
 
     it('makes no case readable while its files are not kept, and lets a retry finish the same case', async () => {
@@ -508,7 +509,7 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
         () => undefined,
         (e: unknown) => e as Error,
       );
-      const claimed = await s.store.filing('kunming-portal', 'keep-1');
+      const claimed = await s.store.filing(PORTAL_ID, 'keep-1');
       const before = { state: await s.store.get(claimed!.caseNo), listed: (await s.service.channelCases(PORTAL, undefined, page)).cases };
       at('2026-11-23', '10:01');
       const retry = await s.service.file(PORTAL, 'keep-1', request);
@@ -626,7 +627,7 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
       at('2026-11-24');
       const problems = [{ material: '经营场所平面布局图', problem: '未标注食品处理区面积' }];
       const asked = await s.service.act(MARKET, filed.caseNo, { action: 'request-supplement', problems, baseVersion: filed.case.version });
-      const plan = await upload('kunming-portal', pdf('经营场所平面布局图（修订）'));
+      const plan = await upload(PORTAL_ID, pdf('经营场所平面布局图（修订）'));
 
       // Act: the applicant supplements on Thursday 26th; the department accepts on Friday 27th
       at('2026-11-26');

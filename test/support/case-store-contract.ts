@@ -6,7 +6,6 @@
 // applicant, cursors bound to their query, the supervision lists, the sweep's candidates, the joint
 // task queues and the callback tokens. The filing's order and its retries are the case service's.
 import { describe, expect, it } from 'vitest';
-import { DEPARTMENTS } from '../../infra/local/seed-data.ts';
 import { queueShard } from '../../shared/adapters/case-items.ts';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
@@ -19,11 +18,14 @@ import type { CaseList, CasePage, CaseStore, FilingRecord } from '../../shared/d
 import { newCaseNo } from '../../shared/domain/identifiers/case-number.ts';
 import { upload } from './case-materials.ts';
 import { BUILDING, FIRE, FOOD, HALL, HEALTH, JOINT, LI, MARKET, MARKET_DEPUTY, PORTAL, SHOP, ZHANG } from './case-fixtures.ts';
+import { CHANNELS, DEPARTMENTS } from './directory-fixtures.ts';
 import { rejection } from './refusal.ts';
 import { writeFiling } from './stored-filing.ts';
 
 const ZHANG_ID = ZHANG.residentId;
 const LI_ID = LI.residentId;
+const PORTAL_ID = CHANNELS.portal.id;
+const HALL_ID = CHANNELS.hall.id;
 
 export interface Application {
   applicant: Applicant;
@@ -80,7 +82,7 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
         { caseNo: newCaseNo(new Date('2026-11-23T02:00:00.000Z')), item: { code: FOOD.implementationCode, version: 3, guide: FOOD }, ...app },
         on('2026-11-23', PORTAL),
       );
-      return { channelId: 'kunming-portal', idempotencyKey: key, requestDigest: payloadDigest(app), caseNo: first.state.caseNo, ...first };
+      return { channelId: PORTAL_ID, idempotencyKey: key, requestDigest: payloadDigest(app), caseNo: first.state.caseNo, ...first };
     };
 
     it('lets exactly one of 20 concurrent claims of a key take it, and answers the others with its filing', async () => {
@@ -95,9 +97,9 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       const won = answers.findIndex((a) => a === undefined);
       expect(answers.filter((a) => a === undefined)).toHaveLength(1);
       for (const answer of answers.filter((a) => a !== undefined)) expect(answer).toEqual(claims[won]);
-      expect(await fresh.filing('kunming-portal', 'claim-1')).toEqual(claims[won]);
-      expect(await fresh.filing('city-hall-window', 'claim-1')).toBeUndefined();
-      expect(await fresh.filing('kunming-portal', 'claim-2')).toBeUndefined();
+      expect(await fresh.filing(PORTAL_ID, 'claim-1')).toEqual(claims[won]);
+      expect(await fresh.filing(HALL_ID, 'claim-1')).toBeUndefined();
+      expect(await fresh.filing(PORTAL_ID, 'claim-2')).toBeUndefined();
     });
 
     it('makes a claimed case readable and listed only once it is completed, and completes it once however often asked', async () => {
@@ -109,7 +111,7 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
         complete: await fresh.filingComplete(claimed.caseNo),
         state: await fresh.get(claimed.caseNo),
         history: await fresh.history(claimed.caseNo),
-        listed: (await fresh.channelCases('kunming-portal', undefined, { limit: 10 })).cases,
+        listed: (await fresh.channelCases(PORTAL_ID, undefined, { limit: 10 })).cases,
       };
 
       // Act
@@ -121,7 +123,7 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       expect(await fresh.filingComplete(claimed.caseNo)).toBe(true);
       expect(await fresh.get(claimed.caseNo)).toEqual(claimed.state);
       expect(await fresh.history(claimed.caseNo)).toEqual([claimed.entry]);
-      expect((await fresh.channelCases('kunming-portal', undefined, { limit: 10 })).cases).toEqual([claimed.state]);
+      expect((await fresh.channelCases(PORTAL_ID, undefined, { limit: 10 })).cases).toEqual([claimed.state]);
     });
 
     it('refuses to complete a filing whose case number holds another case, and a claim that is not the first state of its case', async () => {
@@ -136,16 +138,16 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       // Act / Assess
       await expect(fresh.completeFiling(sameNumber)).rejects.toThrow(/drawn for two filings/);
       await expect(fresh.completeFiling(accepted)).rejects.toThrow(/not the first of case/);
-      await expect(fresh.claimFiling({ ...other, channelId: 'city-hall-window' })).rejects.toThrow(/is filed by kunming-portal, not by city-hall-window/);
+      await expect(fresh.claimFiling({ ...other, channelId: HALL_ID })).rejects.toThrow(new RegExp(`is filed by ${PORTAL_ID}, not by ${HALL_ID}`));
       await expect(fresh.claimFiling({ ...other, caseNo: first.caseNo })).rejects.toThrow(/holds case/);
       expect(await fresh.history(first.caseNo)).toEqual([first.entry]);
-      expect(await fresh.filing('kunming-portal', 'twice-2')).toBeUndefined();
+      expect(await fresh.filing(PORTAL_ID, 'twice-2')).toBeUndefined();
     });
 
     it('refuses an idempotency key that cannot be a key (the edge refuses it first, with its code: test/unit/api-handler.test.ts)', async () => {
       const store = await makeStore();
       for (const key of ['', 'with space', 'x'.repeat(129), '键']) {
-        await expect(store.filing('kunming-portal', key)).rejects.toThrow(/is not an idempotency key/);
+        await expect(store.filing(PORTAL_ID, key)).rejects.toThrow(/is not an idempotency key/);
         await expect(store.claimFiling(record(key))).rejects.toThrow(/is not an idempotency key/);
       }
     });
@@ -253,9 +255,9 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       const zhangAtHall = await file({ store: fresh, by: HALL, key: 'ch-1', app: application(ZHANG), date: '2026-11-24', minute: 5 });
 
       // Act
-      const zhang = await allPages((page) => fresh.channelCases('kunming-portal', ZHANG_ID, page), 1);
-      const everyone = await allPages((page) => fresh.channelCases('kunming-portal', undefined, page), 2);
-      const hall = await fresh.channelCases('city-hall-window', undefined, { limit: 10 });
+      const zhang = await allPages((page) => fresh.channelCases(PORTAL_ID, ZHANG_ID, page), 1);
+      const everyone = await allPages((page) => fresh.channelCases(PORTAL_ID, undefined, page), 2);
+      const hall = await fresh.channelCases(HALL_ID, undefined, { limit: 10 });
 
       // Assess
       expect(zhang.cases.map((s) => s.caseNo)).toEqual([zhang1.state.caseNo, zhang2.state.caseNo]);
@@ -264,9 +266,9 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       expect(everyone.cases).toEqual(expected);
       expect(hall.cases.map((s) => s.caseNo)).toEqual([zhangAtHall.state.caseNo]);
       // An id is matched whole: a part of one, or one with a separator in it, names nobody
-      expect((await fresh.channelCases('kunming-portal', ZHANG_ID.slice(0, 6), { limit: 10 })).cases).toEqual([]);
-      expect((await fresh.channelCases('kunming-portal', `${ZHANG_ID.slice(0, 6)}#`, { limit: 10 })).cases).toEqual([]);
-      expect((await fresh.channelCases('kunming-portal', '', { limit: 10 })).cases).toEqual([]);
+      expect((await fresh.channelCases(PORTAL_ID, ZHANG_ID.slice(0, 6), { limit: 10 })).cases).toEqual([]);
+      expect((await fresh.channelCases(PORTAL_ID, `${ZHANG_ID.slice(0, 6)}#`, { limit: 10 })).cases).toEqual([]);
+      expect((await fresh.channelCases(PORTAL_ID, '', { limit: 10 })).cases).toEqual([]);
     });
 
     it('refuses cursors of another query and forged ones', async () => {
@@ -277,8 +279,8 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
         await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 30 + i));
       }
       const queueCursor = (await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 1 })).nextCursor!;
-      const channelCursor = (await fresh.channelCases('kunming-portal', undefined, { limit: 1 })).nextCursor!;
-      const zhangCursor = (await fresh.channelCases('kunming-portal', ZHANG_ID, { limit: 1 })).nextCursor!;
+      const channelCursor = (await fresh.channelCases(PORTAL_ID, undefined, { limit: 1 })).nextCursor!;
+      const zhangCursor = (await fresh.channelCases(PORTAL_ID, ZHANG_ID, { limit: 1 })).nextCursor!;
       expect([queueCursor, channelCursor, zhangCursor].every((c) => typeof c === 'string')).toBe(true);
 
       // Act / Assess: each cursor works for its own query only
@@ -286,10 +288,10 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       const refused: [string, Promise<unknown>][] = [
         ['another status', fresh.departmentQueue(DEPARTMENTS.market.id, 'received', { limit: 5, cursor: queueCursor })],
         ['another department', fresh.departmentQueue(DEPARTMENTS.housing.id, 'accepted', { limit: 5, cursor: queueCursor })],
-        ['a channel listing', fresh.channelCases('kunming-portal', undefined, { limit: 5, cursor: queueCursor })],
+        ['a channel listing', fresh.channelCases(PORTAL_ID, undefined, { limit: 5, cursor: queueCursor })],
         ['a queue', fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: channelCursor })],
-        ['another applicant', fresh.channelCases('kunming-portal', LI_ID, { limit: 5, cursor: zhangCursor })],
-        ['another channel', fresh.channelCases('city-hall-window', ZHANG_ID, { limit: 5, cursor: zhangCursor })],
+        ['another applicant', fresh.channelCases(PORTAL_ID, LI_ID, { limit: 5, cursor: zhangCursor })],
+        ['another channel', fresh.channelCases(HALL_ID, ZHANG_ID, { limit: 5, cursor: zhangCursor })],
         ['supervision', fresh.listSupervision('overdue', { limit: 5, cursor: channelCursor })],
         ['garbage', fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: 'not-a-cursor' })],
       ];
@@ -300,20 +302,20 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
 
       // Well-formed cursors bound to the right query, with a position that is not one of its keys
       const queueQuery = JSON.stringify({ index: 'departmentQueue', departmentId: DEPARTMENTS.market.id, status: 'accepted' });
-      const channelQuery = JSON.stringify({ index: 'channelCases', pk: 'CH#kunming-portal' });
+      const channelQuery = JSON.stringify({ index: 'channelCases', pk: `CH#${PORTAL_ID}` });
       const forge = (q: string, k: unknown) => Buffer.from(JSON.stringify({ q, k })).toString('base64url');
       const forged = [
         fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, 'received#2026-11-30#20261123AAAAAAAAAA') }),
         fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, 'accepted#2026-11-30#x#y') }),
         fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, 'accepted#soon#20261123AAAAAAAAAA') }),
         fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, { deptSk: 'accepted#2026-11-30#A' }) }),
-        fresh.channelCases('kunming-portal', undefined, { limit: 5, cursor: forge(channelQuery, { pk: 'CASE#A', sk: 'HEAD', chPk: 'CH#city-hall-window', chSk: 'A#B#C' }) }),
-        fresh.channelCases('kunming-portal', undefined, {
+        fresh.channelCases(PORTAL_ID, undefined, { limit: 5, cursor: forge(channelQuery, { pk: 'CASE#A', sk: 'HEAD', chPk: `CH#${HALL_ID}`, chSk: 'A#B#C' }) }),
+        fresh.channelCases(PORTAL_ID, undefined, {
           limit: 5,
-          cursor: forge(channelQuery, { pk: 'CASE#A', sk: 'EVT#0000000001', chPk: 'CH#kunming-portal', chSk: 'A#B#C' }),
+          cursor: forge(channelQuery, { pk: 'CASE#A', sk: 'EVT#0000000001', chPk: `CH#${PORTAL_ID}`, chSk: 'A#B#C' }),
         }),
-        fresh.channelCases('kunming-portal', undefined, { limit: 5, cursor: forge(channelQuery, { pk: 'CASE#A', sk: 'HEAD', chPk: 'CH#kunming-portal', chSk: 7 }) }),
-        fresh.channelCases('kunming-portal', undefined, { limit: 5, cursor: forge(channelQuery, { pk: 'x' }) }),
+        fresh.channelCases(PORTAL_ID, undefined, { limit: 5, cursor: forge(channelQuery, { pk: 'CASE#A', sk: 'HEAD', chPk: `CH#${PORTAL_ID}`, chSk: 7 }) }),
+        fresh.channelCases(PORTAL_ID, undefined, { limit: 5, cursor: forge(channelQuery, { pk: 'x' }) }),
       ];
       for (const call of forged) expect(await rejection(call)).toMatchObject({ code: 'INVALID_CURSOR', field: 'cursor' });
     });

@@ -5,13 +5,14 @@ import type { Caller } from '../../shared/domain/access/caller.ts';
 import type { CalendarYearData } from '../../shared/domain/calendar/official-calendar.ts';
 import { calendarYearSchema, officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { CalendarYearDocumentSchema } from '../../shared/contracts/calendar.ts';
-import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { Directory } from '../../shared/contracts/directory.ts';
 import { routesOf } from '../../shared/contracts/routes.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
 import { TEST_ACCOUNT, apiEvent, lambdaContext } from '../support/api-event.ts';
 import type { ApiEventInit } from '../support/api-event.ts';
 import { statutoryArrangement } from '../support/calendar-fixtures.ts';
+import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
+import { GUIDES } from '../support/guide-fixtures.ts';
 
 // Powertools reads its configuration when observability.ts builds the logger, metrics and tracer, so
 // the variables are set before the handler modules are imported (dynamically, below). POWERTOOLS_DEV
@@ -47,16 +48,16 @@ const ARNS = {
 };
 const directory: Directory = {
   departments: Object.values(DEPARTMENTS),
-  channels: [{ id: 'kunming-portal', name: '昆明市一网通办门户', kind: 'portal' }],
+  channels: [CHANNELS.portal],
   principals: [
     { name: 'market', arn: ARNS.market, role: 'department', departmentId: DEPARTMENTS.market.id },
     { name: 'housing', arn: ARNS.housing, role: 'department', departmentId: DEPARTMENTS.housing.id },
     { name: 'reviewer', arn: ARNS.reviewer, role: 'platform' },
-    { name: 'portal', arn: ARNS.portal, role: 'channel', channelId: 'kunming-portal' },
+    { name: 'portal', arn: ARNS.portal, role: 'channel', channelId: CHANNELS.portal.id },
   ],
 };
 
-const GUIDE = SEED_ITEMS[0]!;
+const GUIDE = GUIDES.food;
 const CODE = GUIDE.implementationCode;
 
 /** A fake operation, untyped: the tests build the operation tables from the route table at run time. */
@@ -345,7 +346,7 @@ describe('role check', () => {
 
     // Assess
     expect(res.statusCode).toBe(200);
-    expect(calls[0]!.req.caller).toEqual({ name: 'portal', role: 'channel', channelId: 'kunming-portal' });
+    expect(calls[0]!.req.caller).toEqual({ name: 'portal', role: 'channel', channelId: CHANNELS.portal.id });
   });
 });
 

@@ -2,20 +2,15 @@
 // repeated, foreign or forged entry does not, nor a history cut short or a current state altered.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
-import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { caseStateDigest, hashCaseEntry, isEntryIntact, verifyCaseHistory } from '../../shared/domain/cases/case-history.ts';
 import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
 import { fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
 import type { CaseHistoryEntry, CaseState } from '../../shared/domain/cases/case-record.ts';
+import { FOOD, MARKET, PORTAL } from '../support/case-fixtures.ts';
 import { runCase, upload } from '../support/case-materials.ts';
 import { canonicalJson } from '../../shared/domain/items/record-hash.ts';
-
-const FOOD = ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.implementationCode.endsWith('000117001000'))!);
-const PORTAL: Caller = { name: 'portal', role: 'channel', channelId: 'kunming-portal' };
-const MARKET: Caller = { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id };
 
 const on = (date: string, actor: Caller): CaseContext => ({ actor, at: `${date}T02:00:00.000Z`, today: date, calendar: officialCalendar });
 /** One case's history from filing to decision, and its current state. */

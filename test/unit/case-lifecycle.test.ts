@@ -2,9 +2,7 @@
 // Saturday (10 Oct is a working day). Every expected date is counted by hand in a comment.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
-import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { WorkingDayCalendar, officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import cn2026 from '../../shared/domain/calendar/data/cn-2026.json' with { type: 'json' };
@@ -14,27 +12,19 @@ import type { CaseAction, CaseArchive, CaseMaterial, CaseState, CaseStatus } fro
 import { canonicalJson } from '../../shared/domain/items/record-hash.ts';
 import { refusal } from '../support/refusal.ts';
 import { statutoryArrangement } from '../support/calendar-fixtures.ts';
+import { BUILDING, FIRE, FOOD, HALL, HEALTH, HOUSING, JOINT, MARKET, PORTAL, REVIEWER } from '../support/case-fixtures.ts';
 import { runCase, upload } from '../support/case-materials.ts';
+import { DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { deepFreeze } from '../support/deep-freeze.ts';
 
-const guideOf = (suffix: string): ServiceGuide => ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.implementationCode.endsWith(suffix))!);
-// 食品经营许可证核发: promised 10, statutory 20 working days; single department (market).
-const FOOD = guideOf('000117001000');
-// 开办餐饮店“一件事”: joint handling, market leads, health and fire co-handle.
-const JOINT = guideOf('000199001000');
-
+// The items (test/support/case-fixtures.ts): FOOD, 食品经营许可证核发: promised 10, statutory 20
+// working days; single department (market). JOINT, 开办餐饮店“一件事”: joint handling, market leads,
+// health and fire co-handle. FOOD's materials:
 const APPLICATION = '食品经营许可申请书'; // required
 const BUSINESS_LICENCE = '营业执照'; // required, replaceable by e-licence type YYZZ
 const LAYOUT = '经营场所平面布局图'; // required, tolerable (容缺)
 const RULES = '食品安全管理制度文本'; // required, tolerable (容缺)
 const PROXY = '委托代理人身份证明及授权委托书'; // optional
-
-const PORTAL: Caller = { name: 'portal', role: 'channel', channelId: 'kunming-portal' };
-const HALL: Caller = { name: 'hall-window', role: 'channel', channelId: 'city-hall-window' };
-const MARKET: Caller = { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id };
-const HOUSING: Caller = { name: 'housing', role: 'department', departmentId: DEPARTMENTS.housing.id };
-const HEALTH: Caller = { name: 'health', role: 'department', departmentId: DEPARTMENTS.health.id };
-const REVIEWER: Caller = { name: 'reviewer', role: 'platform' };
 
 /** 10:00 China time (02:00 UTC) on `date`, plus `minute` minutes. */
 function on(date: string, actor: Caller, minute = 0, extra: Partial<CaseContext> = {}): CaseContext {
@@ -82,7 +72,6 @@ const withdrawn = () => applyCaseCommand(received(), { action: 'withdraw', reaso
 
 // The joint item (market leads; health 8 and fire 10 working days for their opinions), filed Wed
 // 30 Sep, accepted Thu 8 Oct, dispatched the same day.
-const FIRE: Caller = { name: 'fire', role: 'department', departmentId: DEPARTMENTS.fire.id };
 const JOINT_MATERIALS = {
   '开办餐饮店一件事申请表（一表申请）': upload('一表申请'),
   [BUSINESS_LICENCE]: upload(BUSINESS_LICENCE),
@@ -148,7 +137,7 @@ describe('the whole path: file → request-supplement → supplement → accept 
       itemVersion: 3,
       departmentId: DEPARTMENTS.market.id,
       coDepartmentIds: [],
-      channelId: 'kunming-portal',
+      channelId: PORTAL.channelId,
       status: 'received',
       receivedAt: '2026-09-29T02:00:00.000Z',
       receivedOn: '2026-09-29',
@@ -373,8 +362,6 @@ describe('one-time notice (一次性告知, Art. 32)', () => {
 
 describe('online pre-review (网上预审, 001 §14, 004 §18)', () => {
   // 建筑工程施工许可证核发 offers online pre-review; filed Wed 30 Sep, the opinion is due Fri 9 Oct.
-  const BUILDING = guideOf('000117003000');
-  const HOUSING: Caller = { name: 'housing', role: 'department', departmentId: DEPARTMENTS.housing.id };
   const building = () =>
     fileCase(input({ materials: Object.fromEntries(BUILDING.materials.filter((m) => m.required).map((m) => [m.name, upload(m.name)])) }, BUILDING), on('2026-09-30', PORTAL)).state;
 
@@ -407,7 +394,6 @@ describe('online pre-review (网上预审, 001 §14, 004 §18)', () => {
 });
 
 describe('supervision findings: a procedure past its length, a late pre-review, 容缺 materials late', () => {
-  const BUILDING = guideOf('000117003000');
   const building = () =>
     fileCase(input({ materials: Object.fromEntries(BUILDING.materials.filter((m) => m.required).map((m) => [m.name, upload(m.name)])) }, BUILDING), on('2026-09-30', PORTAL)).state;
   const pendingUntil20Oct = () =>
@@ -812,7 +798,7 @@ describe('filing: bad input', () => {
     const { state } = fileCase(input({ applicant: organisation, materials: { ...ALL_MATERIALS, [PROXY]: upload(PROXY) } }), on('2026-09-30', HALL));
 
     // Assess
-    expect(state).toMatchObject({ channelId: 'city-hall-window', applicant: organisation });
+    expect(state).toMatchObject({ channelId: HALL.channelId, applicant: organisation });
     expect(state.materials[BUSINESS_LICENCE]).toEqual({ kind: 'licence', licenceId: '1.2.156.3005.2.YYZZ.91350100M000100Y43.001.001.K' });
     expect(state.materials[PROXY]).toEqual(upload(PROXY));
   });
@@ -1045,7 +1031,7 @@ describe('decisions that issue an e-licence, and their seal', () => {
 
 const ARCHIVED: Extract<CaseArchive, { state: 'archived' }> = {
   state: 'archived',
-  bundleKey: 'bundles/115301000152830159/x/2026-10-14/KM20260929000001.tar',
+  bundleKey: `bundles/${DEPARTMENTS.market.id}/x/2026-10-14/KM20260929000001.tar`,
   sha256: 'a'.repeat(64),
   size: 1024,
   retention: '30y',

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNELS, DEPARTMENTS, PRINCIPALS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
-import type { Directory } from '../../shared/contracts/directory.ts';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
 import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
-import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
 import { CatalogueService } from '../../shared/domain/items/catalogue-service.ts';
+import { CHANNELS, DEPARTMENTS, UNLISTED_DEPARTMENT_ID, fixtureDirectory } from '../support/directory-fixtures.ts';
+import { GUIDES } from '../support/guide-fixtures.ts';
 import { MemoryItemStore } from '../support/memory-item-store.ts';
 import { rejection } from '../support/refusal.ts';
 
@@ -16,27 +15,18 @@ import { rejection } from '../support/refusal.ts';
 const MONDAY = new Date('2026-11-23T02:00:00Z');
 const at = (iso: string) => new Date(iso);
 
-const directory: Directory = {
-  departments: Object.values(DEPARTMENTS),
-  channels: CHANNELS,
-  principals: PRINCIPALS.map(({ description: _d, ...p }) => ({ ...p, arn: `arn:aws:iam::111122223333:role/tongban-${p.name}` })),
-};
+const directory = fixtureDirectory((name) => `arn:aws:iam::111122223333:role/tongban-${name}`);
 
 const market: Caller = { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id };
 const housing: Caller = { name: 'housing', role: 'department', departmentId: DEPARTMENTS.housing.id };
 const reviewer: Caller = { name: 'reviewer', role: 'platform' };
-const portal: Caller = { name: 'portal', role: 'channel', channelId: 'kunming-portal' };
+const portal: Caller = { name: 'portal', role: 'channel', channelId: CHANNELS.portal.id };
 const auditor: Caller = { name: 'auditor', role: 'auditor' };
 
-function seedGuide(name: string): ServiceGuide {
-  const input = SEED_ITEMS.find((g) => g.name === name);
-  if (!input) throw new Error(`no seed guide ${name}`);
-  return ServiceGuideSchema.parse(input);
-}
-const FOOD = seedGuide('食品经营许可证核发'); // market, administrative licence
-const RESTAURANT = seedGuide('开办餐饮店“一件事”'); // market, administrative licence, joint handling
-const BUILDING = seedGuide('建筑工程施工许可证核发'); // housing, administrative licence
-const HUKOU = seedGuide('户口迁移（市内迁移）'); // police, public service
+const FOOD = ServiceGuideSchema.parse(GUIDES.food); // market, administrative licence
+const RESTAURANT = ServiceGuideSchema.parse(GUIDES.restaurant); // market, administrative licence, joint handling
+const BUILDING = ServiceGuideSchema.parse(GUIDES.building); // housing, administrative licence
+const HUKOU = ServiceGuideSchema.parse(GUIDES.hukou); // police, public service
 
 function setup(start = MONDAY) {
   const clock = { now: start };
@@ -118,7 +108,7 @@ describe('create', () => {
   it('checks co-departments against the directory (ITEM_UNKNOWN_CO_DEPARTMENT)', async () => {
     // Prepare
     const env = setup();
-    const stranger = makeCreditCode('11530100', '01528399');
+    const stranger = UNLISTED_DEPARTMENT_ID;
     const guide: ServiceGuide = {
       ...RESTAURANT,
       jointHandling: { coDepartments: [{ departmentId: stranger, responsibility: '审查', timeLimitDays: 5 }] },

@@ -5,7 +5,6 @@
 import type { KeyObject } from 'node:crypto';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { DEPARTMENTS } from '../../infra/local/seed-data.ts';
 import type { Licence } from '../../shared/domain/licences/licence.ts';
 import { issueLicence, licenceDocument, revokeLicence } from '../../shared/domain/licences/licence.ts';
 import { checkSealedDocument } from '../../shared/domain/seals/document-check.ts';
@@ -14,7 +13,8 @@ import { sealJwk } from '../../shared/domain/seals/jwks.ts';
 import { canonicalize } from '../../shared/domain/seals/jcs.ts';
 import type { Seal, SealAlgorithm, SealSigner } from '../../shared/domain/seals/seal.ts';
 import { sealDocument } from '../../shared/domain/seals/seal.ts';
-import { MARKET, SHOP } from '../support/case-fixtures.ts';
+import { MARKET, REGISTRATION, SHOP } from '../support/case-fixtures.ts';
+import { DEPARTMENTS } from '../support/directory-fixtures.ts';
 
 const MARKET_ID = DEPARTMENTS.market.id;
 const HEALTH_ID = DEPARTMENTS.health.id;
@@ -57,7 +57,7 @@ const decision = (extra: Record<string, unknown> = {}) =>
 
 const licence: Licence = issueLicence({
   caseNo: '20261123ABCDEFGHIJ',
-  itemCode: `${MARKET_ID}000117002000`,
+  itemCode: REGISTRATION.implementationCode,
   departmentId: MARKET_ID,
   applicant: SHOP,
   typeCode: 'YYZZ',

@@ -8,11 +8,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
 import { firstVersion } from '../../shared/domain/items/item-lifecycle.ts';
-import { SEED_ITEMS } from '../../infra/local/seed-data.ts';
+import { GUIDES } from '../support/guide-fixtures.ts';
 
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
 const mock = mockClient(db);
-const guide = ServiceGuideSchema.parse(SEED_ITEMS[0]);
+const guide = ServiceGuideSchema.parse(GUIDES.food);
 const record = firstVersion(guide.implementationCode, guide, { actor: 'market', at: '2026-11-23T02:00:00.000Z', today: '2026-11-23' });
 
 afterEach(() => mock.reset());

@@ -1,27 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
 import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
-import { CREDIT_CODE_ALPHABET, makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
+import { CREDIT_CODE_ALPHABET } from '../../shared/domain/identifiers/credit-code.ts';
 import { checkGuide } from '../../shared/domain/items/guide-rules.ts';
+import { DEPARTMENTS, UNLISTED_DEPARTMENT_ID } from '../support/directory-fixtures.ts';
+import { GUIDES } from '../support/guide-fixtures.ts';
 import { refusal } from '../support/refusal.ts';
 
 const KNOWN = new Set(Object.values(DEPARTMENTS).map((d) => d.id));
 const { market, housing, health, fire } = DEPARTMENTS;
 
-/** A seed guide by name, as the schema outputs it (defaults filled in). */
-function seedGuide(name: string): ServiceGuide {
-  const input = SEED_ITEMS.find((g) => g.name === name);
-  if (!input) throw new Error(`no seed guide ${name}`);
-  return ServiceGuideSchema.parse(input);
+type GuideKey = keyof typeof GUIDES;
+
+/** A fixture guide, as the schema outputs it (defaults filled in). */
+function fixtureGuide(key: GuideKey): ServiceGuide {
+  return ServiceGuideSchema.parse(GUIDES[key]);
 }
 
-const FOOD = '食品经营许可证核发'; // market, 20/10 days, 5 materials (the 5th optional), no fees
-const RESTAURANT = '开办餐饮店“一件事”'; // market leads, health (8 days) and fire (10 days) co-handle, promised 15
+const FOOD = 'food'; // 食品经营许可证核发: market, 20/10 days, 5 materials (the 5th optional), no fees
+const RESTAURANT = 'restaurant'; // 开办餐饮店“一件事”: market leads, health (8 days) and fire (10 days) co-handle, promised 15
 
-/** A copy of a seed guide with `change` applied. */
-function guideWith(name: string, change: (g: ServiceGuide) => void): ServiceGuide {
-  const guide = structuredClone(seedGuide(name));
+/** A copy of a fixture guide with `change` applied. */
+function guideWith(key: GuideKey, change: (g: ServiceGuide) => void): ServiceGuide {
+  const guide = structuredClone(fixtureGuide(key));
   change(guide);
   return guide;
 }
@@ -34,9 +35,9 @@ function withWrongCheckChar(code: string): string {
 }
 
 describe('checkGuide: valid guides', () => {
-  it.each(SEED_ITEMS.map((g) => [g.name]))('accepts the seed guide %s', (name) => {
+  it.each(Object.entries(GUIDES).map(([key, g]) => [g.name, key as GuideKey] as const))('accepts the fixture guide %s', (_name, key) => {
     // Prepare
-    const guide = seedGuide(name);
+    const guide = fixtureGuide(key);
 
     // Act / Assess
     expect(() => checkGuide(guide, KNOWN)).not.toThrow();
@@ -213,7 +214,7 @@ describe('checkGuide: time limits, materials, fees', () => {
 describe('checkGuide: joint handling', () => {
   it('refuses a co-department the platform does not know (ITEM_UNKNOWN_CO_DEPARTMENT)', () => {
     // Prepare: a well-formed credit code that is not in the directory
-    const stranger = makeCreditCode('11530100', '01528399');
+    const stranger = UNLISTED_DEPARTMENT_ID;
     const guide = guideWith(RESTAURANT, (g) => {
       g.jointHandling!.coDepartments[0]!.departmentId = stranger;
     });
@@ -284,7 +285,7 @@ describe('checkGuide: joint handling', () => {
 });
 
 describe('ServiceGuideSchema', () => {
-  const input = () => structuredClone(SEED_ITEMS.find((g) => g.name === FOOD)!) as Record<string, unknown>;
+  const input = () => structuredClone(GUIDES[FOOD]) as Record<string, unknown>;
   const issuePaths = (value: unknown) => {
     const result = ServiceGuideSchema.safeParse(value);
     return result.success ? [] : result.error.issues.map((i) => i.path.join('.'));

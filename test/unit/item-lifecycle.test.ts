@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
 import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
 import type { ActionContext, ItemCommand } from '../../shared/domain/items/item-lifecycle.ts';
@@ -7,10 +6,11 @@ import { firstVersion, nextVersion } from '../../shared/domain/items/item-lifecy
 import type { ItemRecord } from '../../shared/domain/items/item-record.ts';
 import { effectivePublicState } from '../../shared/domain/items/item-record.ts';
 import { canonicalJson, hashRecord, verifyHistory } from '../../shared/domain/items/record-hash.ts';
+import { GUIDES } from '../support/guide-fixtures.ts';
 import { refusal } from '../support/refusal.ts';
 import { deepFreeze } from '../support/deep-freeze.ts';
 
-const GUIDE: ServiceGuide = ServiceGuideSchema.parse(SEED_ITEMS.find((g) => g.departmentId === DEPARTMENTS.market.id && !g.jointHandling)!);
+const GUIDE: ServiceGuide = ServiceGuideSchema.parse(GUIDES.food); // the market's, not joint-handled
 const CODE = GUIDE.implementationCode;
 
 /** The department's n-th action of Monday 2026-11-23 (China), one minute apart. */

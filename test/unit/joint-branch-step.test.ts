@@ -6,7 +6,6 @@
 //   statutory, 45 working days from 8 Oct: 17 in October (9 … 30), 20 in November (2 … 27, 30 is the 38th),
 //   Dec 1, 2, 3, 4 (42), 7, 8, 9 (45) → 9 Dec.
 import { describe, expect, it } from 'vitest';
-import { DEPARTMENTS } from '../../infra/local/seed-data.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { WorkingDayCalendar, officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { statutoryArrangement } from '../support/calendar-fixtures.ts';
@@ -18,6 +17,7 @@ import { DEFAULT_JOINT_MAX_WAIT_SECONDS } from '../../shared/contracts/joint-wor
 import { branchStep, endOfChinaDay } from '../../shared/domain/cases/joint-handling.ts';
 import { FIRE, HEALTH, JOINT, MARKET, PORTAL, ZHANG } from '../support/case-fixtures.ts';
 import { runCase, upload } from '../support/case-materials.ts';
+import { DEPARTMENTS } from '../support/directory-fixtures.ts';
 
 const HEALTH_ID = DEPARTMENTS.health.id;
 const FIRE_ID = DEPARTMENTS.fire.id;

@@ -12,7 +12,7 @@ import type { Licence } from '../../shared/domain/licences/licence.ts';
 import { issueLicence, licenceDocument } from '../../shared/domain/licences/licence.ts';
 import { canonicalize } from '../../shared/domain/seals/jcs.ts';
 import { conflict } from '../../shared/domain/errors.ts';
-import { HALL, HEALTH, LI, MARKET, MARKET_DEPUTY, PORTAL, REVIEWER, SHOP, ZHANG } from '../support/case-fixtures.ts';
+import { FOOD, HALL, HEALTH, LI, MARKET, MARKET_DEPUTY, PORTAL, REVIEWER, SHOP, ZHANG } from '../support/case-fixtures.ts';
 import { rejection } from '../support/refusal.ts';
 
 const AUDITOR: Caller = { name: 'auditor', role: 'auditor' };
@@ -57,7 +57,7 @@ let serial = 0;
 async function stored(store: MemoryLicenceStore, overrides: Partial<Parameters<typeof issueLicence>[0]> = {}): Promise<Licence> {
   const licence = issueLicence({
     caseNo: `20261123AAAAAAAA${String(++serial).padStart(2, '0')}`,
-    itemCode: '115301000152830159000117001000',
+    itemCode: FOOD.implementationCode,
     departmentId: MARKET.departmentId!,
     applicant: SHOP,
     typeCode: 'SPJYXKZ',

@@ -5,13 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { isLicenceId } from '../../shared/domain/identifiers/licence-id.ts';
 import { checkReusable, issueLicence, licenceDocument, licenceStatus, revokeLicence } from '../../shared/domain/licences/licence.ts';
 import { canonicalize } from '../../shared/domain/seals/jcs.ts';
-import { HEALTH, LI, MARKET, MARKET_DEPUTY, PORTAL, SHOP, ZHANG } from '../support/case-fixtures.ts';
+import { FOOD, HEALTH, LI, MARKET, MARKET_DEPUTY, PORTAL, SHOP, ZHANG } from '../support/case-fixtures.ts';
 import { refusal } from '../support/refusal.ts';
 
 const issued = (overrides: Partial<Parameters<typeof issueLicence>[0]> = {}) =>
   issueLicence({
     caseNo: '20261123ABCDEFGHIJ',
-    itemCode: '115301000152830159000117001000',
+    itemCode: FOOD.implementationCode,
     departmentId: MARKET.departmentId!,
     applicant: SHOP,
     typeCode: 'SPJYXKZ',

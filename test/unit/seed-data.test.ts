@@ -1,7 +1,11 @@
-// The sample data `npm start` seeds must be realistic and valid by the platform's own rules.
+// The sample data `npm start` seeds must be realistic and valid by the platform's own rules, and be
+// what the real cdk.json deploys.
+import { App } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../infra/config.ts';
 import { seedDirectory } from '../../infra/local/seed.ts';
-import { DEPARTMENTS, PRINCIPALS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
+import { CHANNELS, DEPARTMENTS, PRINCIPALS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
 import { isCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
@@ -42,6 +46,16 @@ describe('seed data', () => {
       expect(g.legalBasis.length, g.name).toBeGreaterThan(0);
     }
     expect(guides.filter((g) => g.jointHandling?.coDepartments.length === 2)).toHaveLength(1);
+  });
+});
+
+describe('the real cdk.json', () => {
+  it('matches the embedded runtime seed (departments, channels, principals)', () => {
+    const context = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
+    const config = loadConfig(new App({ context }));
+    expect(config.departments).toEqual(Object.values(DEPARTMENTS));
+    expect(config.channels).toEqual(CHANNELS);
+    expect(config.principals.map(({ trustedAccount: _t, trustedPrincipalArns: _p, externalId: _e, arn: _a, ...p }) => p)).toEqual(PRINCIPALS);
   });
 });
 
