@@ -7,6 +7,7 @@ import { locales as zodLocales } from 'zod';
 import type { Directory } from '../../shared/contracts/directory.ts';
 import type { FunctionName, ROUTES, RouteSpec } from '../../shared/contracts/routes.ts';
 import { routesOf } from '../../shared/contracts/routes.ts';
+import { refusalOf } from '../../shared/contracts/free-form-json.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { requireRole, resolveCaller } from '../../shared/domain/access/caller.ts';
 import { DomainError, invalid } from '../../shared/domain/errors.ts';
@@ -157,9 +158,13 @@ function parse(schema: z.ZodType | undefined, input: unknown, where: 'path' | 'q
   const issues = result.error.issues.map((i, n) => ({
     field: i.path.map(String).join('.') || where,
     message: i.message,
-    messageZh: zhIssues[n]?.message ?? i.message,
+    messageZh: refusalOf(i)?.messageZh ?? zhIssues[n]?.message ?? i.message,
   }));
   const first = issues[0] ?? { field: where, message: 'invalid', messageZh: '无效' };
+  // A value the stores cannot keep (free-form-json.ts) is answered with its own code.
+  const refusal = result.error.issues[0] && refusalOf(result.error.issues[0]);
+  if (refusal)
+    throw new ValidationFailure(invalid(refusal.code, first.field, `${first.field}：${refusal.messageZh}`, `invalid ${where}: ${first.field}: ${first.message}`), issues);
   throw new ValidationFailure(
     invalid('VALIDATION_FAILED', first.field, `请求参数有误：${first.field}（${first.messageZh}）`, `invalid ${where}: ${first.field}: ${first.message}`),
     issues,
@@ -204,7 +209,27 @@ function parseJsonBody(event: APIGatewayProxyEvent): unknown {
   if (nestingDepth(parsed) > MAX_BODY_DEPTH) {
     throw invalid('VALIDATION_FAILED', 'body', `请求体嵌套层级超过 ${MAX_BODY_DEPTH} 层`, `the body is nested deeper than ${MAX_BODY_DEPTH} levels`);
   }
+  // JSON.parse keeps a `__proto__` key as data, but a schema rebuilding the object would drop it
+  // silently (or take it for a prototype): refused here, where it is still seen.
+  const proto = reservedKeyPath(parsed);
+  if (proto !== undefined) throw invalid('JSON_KEY_RESERVED', proto, `键名“__proto__”为保留字，不能使用（${proto}）`, `the key "__proto__" cannot be stored (${proto})`);
   return parsed;
+}
+
+/** The dotted path of the first `__proto__` key in a parsed body, if any (the body's depth is bounded already). */
+function reservedKeyPath(value: unknown): string | undefined {
+  const stack: [unknown, string[]][] = [[value, []]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) v.forEach((child, i) => stack.push([child, [...path, String(i)]]));
+    else
+      for (const key of Object.keys(v)) {
+        if (key === '__proto__') return [...path, key].join('.');
+        stack.push([Reflect.get(v, key), [...path, key]]);
+      }
+  }
+  return undefined;
 }
 
 /** The deepest nesting a request body may have (a service guide or an application form needs < 10). */

@@ -3,6 +3,7 @@
 // domain's (shared/domain/cases), which answers with specific error codes.
 import { z } from 'zod';
 import type { JsonValue } from './case-vocabulary.ts';
+import { FREE_FORM_LIMITS, checkKeys, freeFormRecord } from './free-form-json.ts';
 import { CASE_NO_PATTERN, CASE_STATUSES, FINDING_KINDS, MAX_CASE_PAGE_SIZE, SPECIAL_PROCEDURES, SUPERVISION_KINDS } from './case-vocabulary.ts';
 
 const text = (max: number) => z.string().max(max);
@@ -52,15 +53,21 @@ export const LicenceReferenceSchema = z
 
 export const CaseMaterialSchema = z.union([UploadedMaterialSchema, LicenceReferenceSchema]).meta({ id: 'CaseMaterial' });
 
-const MaterialsSchema = z.record(text(200), UploadedMaterialSchema).refine((m) => Object.keys(m).length <= 100, 'at most 100 materials');
+const MaterialsSchema = z
+  .record(text(200), UploadedMaterialSchema)
+  .refine((m) => Object.keys(m).length <= 100, 'at most 100 materials')
+  .superRefine(checkKeys);
 /** An applicant's materials: uploads, or for a material the guide marks replaceable, a licence reference. */
-const ApplicationMaterialsSchema = z.record(text(200), CaseMaterialSchema).refine((m) => Object.keys(m).length <= 100, 'at most 100 materials');
+const ApplicationMaterialsSchema = z
+  .record(text(200), CaseMaterialSchema)
+  .refine((m) => Object.keys(m).length <= 100, 'at most 100 materials')
+  .superRefine(checkKeys);
 
 export const FilingRequestSchema = z
   .object({
     itemCode: text(40).meta({ description: 'implementation code of a published item that accepts applications' }),
     applicant: ApplicantSchema,
-    form: z.record(z.string().max(200), JsonValueSchema).meta({ description: 'the application form, as the item defines it' }),
+    form: freeFormRecord(JsonValueSchema, 200, FREE_FORM_LIMITS.formBytes).meta({ description: 'the application form, as the item defines it' }),
     materials: ApplicationMaterialsSchema.meta({
       description: "per material name of the guide: the uploaded file, or the applicant's e-licence where the guide accepts one (every required material unless 容缺-tolerable)",
     }),
@@ -134,7 +141,7 @@ export const CaseResultsSchema = z
 export const LicenceTermsSchema = z
   .object({
     validUntil: date.optional().meta({ description: 'the last valid day; absent: valid without end' }),
-    data: z.record(z.string().max(100), JsonValueSchema).optional().meta({ description: "the licence's data fields (经营项目, 地址…)" }),
+    data: freeFormRecord(JsonValueSchema, 100, FREE_FORM_LIMITS.licenceDataBytes).optional().meta({ description: "the licence's data fields (经营项目, 地址…)" }),
   })
   .strict()
   .meta({ id: 'LicenceTerms' });
@@ -357,7 +364,7 @@ export const SupplementRequestRequestSchema = z
   .meta({ id: 'SupplementRequestRequest', description: '一次性告知: every problem at once' });
 
 export const SupplementSchema = z
-  .object({ baseVersion, materials: ApplicationMaterialsSchema.optional(), form: z.record(z.string().max(200), JsonValueSchema).optional() })
+  .object({ baseVersion, materials: ApplicationMaterialsSchema.optional(), form: freeFormRecord(JsonValueSchema, 200, FREE_FORM_LIMITS.formBytes).optional() })
   .strict()
   .meta({ id: 'Supplement' });
 

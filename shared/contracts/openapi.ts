@@ -150,7 +150,7 @@ const SIGNED_ROUTE_ERRORS: readonly ErrorCode[] = [
 /** The edge's refusal of parameters, a query or a body its route's schemas refuse. */
 const INPUT_ERRORS: readonly ErrorCode[] = ['VALIDATION_FAILED'];
 /** The edge's (and the gateway's) refusals of a body it cannot read. */
-const BODY_ERRORS: readonly ErrorCode[] = ['BODY_REQUIRED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'];
+const BODY_ERRORS: readonly ErrorCode[] = ['BODY_REQUIRED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'JSON_KEY_RESERVED'];
 
 function componentName(id: string, io: 'input' | 'output'): string {
   return io === 'input' ? `${id}Input` : id;

@@ -166,8 +166,11 @@ const GUIDE_ERRORS: readonly ErrorCode[] = [
   'ITEM_CO_DEPARTMENT_DUPLICATE',
   'ITEM_CO_DEPARTMENT_LIMIT_EXCEEDS_PROMISED',
 ];
-/** What checking an uploaded material refuses: its key, type and size, and the stored object itself. */
+/** What a free-form value (a form, licence data) is refused for: what the stores cannot keep (free-form-json.ts). */
+const FREE_FORM_ERRORS: readonly ErrorCode[] = ['JSON_NUMBER_UNSUPPORTED', 'JSON_KEY_RESERVED', 'JSON_TOO_DEEP', 'JSON_TOO_LARGE'];
+/** What checking an uploaded material refuses: its name (a key no stored object may have), key, type and size, and the stored object itself. */
 const MATERIAL_CHECK_ERRORS: readonly ErrorCode[] = [
+  'JSON_KEY_RESERVED',
   'MATERIAL_KEY_INVALID',
   'MATERIAL_UPLOAD_FORBIDDEN',
   'MATERIAL_TYPE_NOT_ALLOWED',
@@ -429,6 +432,7 @@ export const ROUTES = [
       'CASE_PHONE_INVALID',
       'CASE_MATERIAL_MISSING',
       ...MATERIAL_CHECK_ERRORS,
+      ...FREE_FORM_ERRORS,
     ],
   },
   {
@@ -499,7 +503,7 @@ export const ROUTES = [
     ['channel'],
     'Deliver the supplements asked for (materials, a corrected form or both); the department answers again',
     SupplementSchema,
-    [...CHANNEL_ACTION_ERRORS, 'CASE_SUPPLEMENT_EMPTY', ...MATERIAL_CHECK_ERRORS],
+    [...CHANNEL_ACTION_ERRORS, 'CASE_SUPPLEMENT_EMPTY', ...MATERIAL_CHECK_ERRORS, ...FREE_FORM_ERRORS],
   ),
   caseAction(
     'preReviewCase',
@@ -566,6 +570,7 @@ export const ROUTES = [
       'CASE_REASONS_REQUIRED',
       'CASE_LICENCE_TERMS_INVALID',
       'CASE_PENDING_MATERIALS_OUTSTANDING',
+      ...FREE_FORM_ERRORS,
     ],
   ),
   caseAction(

@@ -263,6 +263,31 @@ describe('filing refusals over HTTP', () => {
     expect(errorOf(reused).slice(0, 2)).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
   });
 
+  it('refuses a form the stores cannot keep — a number beyond DynamoDB, a reserved key, a form over 64 KiB in UTF-8 — with 400, its code and field, creating nothing; the same key then files', async () => {
+    // Prepare
+    const body = await application();
+    const key = randomUUID();
+    const before = (await as('portal').request('GET', '/v1/cases', { query: { limit: '100' } })).body as Json;
+
+    // Act
+    const huge = await file({ ...body, form: { 经营场所面积: 1e308 } }, key);
+    const tiny = await file({ ...body, form: { 经营场所面积: 1e-300 } }, key);
+    const reserved = await file({ ...body, form: { 经营项目: [{ constructor: 'x' }] } }, key);
+    const large = await file({ ...body, form: { 说明: '经'.repeat(22_000) } }, key);
+    const after = (await as('portal').request('GET', '/v1/cases', { query: { limit: '100' } })).body as Json;
+    const filed = await file(body, key);
+
+    // Assess
+    expect([huge, tiny, reserved, large].map(errorOf)).toEqual([
+      [400, 'JSON_NUMBER_UNSUPPORTED', 'form.经营场所面积'],
+      [400, 'JSON_NUMBER_UNSUPPORTED', 'form.经营场所面积'],
+      [400, 'JSON_KEY_RESERVED', 'form.经营项目.0.constructor'],
+      [400, 'JSON_TOO_LARGE', 'form'],
+    ]);
+    expect(after.cases).toHaveLength(before.cases.length);
+    expect(filed.status).toBe(201);
+  });
+
   it('refuses a material that was never uploaded, and a department filing at all', async () => {
     // Prepare
     const body = await application();

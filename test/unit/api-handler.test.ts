@@ -350,6 +350,43 @@ describe('role check', () => {
   });
 });
 
+describe('values the stores cannot keep', () => {
+  const filing = () => {
+    const filed: unknown[] = [];
+    const ops = Object.fromEntries(routesOf('cases').map((r) => [r.operationId, async (req: ApiRequest) => (r.operationId === 'fileCase' ? filed.push(req.body) : undefined)]));
+    // Built at run time from the route table: typed as the function's operations.
+    const handler = apiHandler('cases', ops as unknown as OperationsOf<'cases'>, { directory: async () => directory });
+    const file = (body: string) =>
+      handler(apiEvent({ method: 'POST', resource: '/v1/cases', userArn: ARNS.portal, headers: { 'Idempotency-Key': 'k-1' }, body }), lambdaContext('tongban-cases'));
+    return { filed, file };
+  };
+  const body = (form: string) =>
+    `{"itemCode":"${CODE}","applicant":{"kind":"person","residentId":"110101199003070000","name":"张三","phone":"13800138000"},"form":${form},"materials":{}}`;
+
+  it("refuses with 400, its own code and the field, and calls nothing: a number beyond exact integers or DynamoDB's range, a reserved key at any depth", async () => {
+    // Prepare
+    const { filed, file } = filing();
+
+    // Act
+    const answers = await Promise.all(
+      ['{"面积":9007199254740993}', '{"a":[1e308]}', '{"a":{"b":1e-300}}', '{"a":[{"constructor":{"name":"Set"}}]}', '{"a":{"__proto__":{"x":1}}}'].map((form) => file(body(form))),
+    );
+    const fine = await file(body('{"面积":120.5,"项目":["热食类"]}'));
+
+    // Assess
+    expect(answers.map((res) => [res.statusCode, errorOf(res).code, errorOf(res).field])).toEqual([
+      [400, 'JSON_NUMBER_UNSUPPORTED', 'form.面积'],
+      [400, 'JSON_NUMBER_UNSUPPORTED', 'form.a.0'],
+      [400, 'JSON_NUMBER_UNSUPPORTED', 'form.a.b'],
+      [400, 'JSON_KEY_RESERVED', 'form.a.0.constructor'],
+      [400, 'JSON_KEY_RESERVED', 'form.a.__proto__'],
+    ]);
+    for (const res of answers) expect(errorOf(res).messageZh).toMatch(/form/);
+    expect(fine.statusCode).toBe(201);
+    expect(filed).toHaveLength(1);
+  });
+});
+
 describe('request body', () => {
   it('refuses malformed JSON with 400 MALFORMED_JSON on field body', async () => {
     // Prepare

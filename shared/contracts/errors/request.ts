@@ -11,5 +11,10 @@ export const REQUEST_ERRORS = {
   IDEMPOTENCY_KEY_REQUIRED: 'invalid',
   IDEMPOTENCY_KEY_INVALID: 'invalid',
   INVALID_CURSOR: 'invalid',
+  // A free-form value (a form, licence data) or a record key DynamoDB cannot store (free-form-json.ts).
+  JSON_NUMBER_UNSUPPORTED: 'invalid',
+  JSON_KEY_RESERVED: 'invalid',
+  JSON_TOO_DEEP: 'invalid',
+  JSON_TOO_LARGE: 'invalid',
   INTERNAL_ERROR: 'internal',
 } as const satisfies ErrorRegistry;
