@@ -181,8 +181,20 @@ function checkedHeaders(route: RouteSpec, event: APIGatewayProxyEvent): Record<s
       continue;
     }
     if (!h.pattern.test(value)) throw invalid(h.invalid.code, h.name, h.invalid.messageZh, h.invalid.message);
+    if (h.unsigned && !signedHeaders(headers, event).has(h.key)) throw invalid(h.unsigned.code, h.name, h.unsigned.messageZh, h.unsigned.message);
   }
   return headers;
+}
+
+/**
+ * The headers the request's SigV4 signature covers, lower-cased: from the `Authorization` header
+ * (`… SignedHeaders=host;x-amz-date;…, Signature=…`), or the `X-Amz-SignedHeaders` of a presigned
+ * URL. API Gateway has checked the signature itself; this only reads what it covered.
+ */
+function signedHeaders(headers: Record<string, string>, event: APIGatewayProxyEvent): ReadonlySet<string> {
+  const fromAuthorization = /\bSignedHeaders=([^,\s]+)/.exec(headers.authorization ?? '')?.[1];
+  const query = Object.entries(event.queryStringParameters ?? {}).find(([k]) => k.toLowerCase() === 'x-amz-signedheaders')?.[1];
+  return new Set((fromAuthorization ?? query ?? '').toLowerCase().split(';').filter(Boolean));
 }
 
 const zhMessages: z.core.$ZodErrorMap = zodLocales.zhCN().localeError;

@@ -13,6 +13,11 @@ export interface HeaderSpec {
   pattern: RegExp;
   missing: { code: CodeOfKind<'invalid'>; messageZh: string; message: string };
   invalid: { code: CodeOfKind<'invalid'>; messageZh: string; message: string };
+  /**
+   * The header must be among the signed ones (the SigV4 `SignedHeaders`), so that a captured request
+   * replayed with another value fails its signature: refused with this otherwise.
+   */
+  unsigned?: { code: CodeOfKind<'invalid'>; messageZh: string; message: string };
 }
 
 /**
@@ -34,5 +39,11 @@ export const IDEMPOTENCY_KEY_HEADER = {
     code: 'IDEMPOTENCY_KEY_INVALID',
     messageZh: '幂等键应为1-128个可见ASCII字符（不含空格）',
     message: 'the Idempotency-Key is 1 to 128 printable ASCII characters without spaces',
+  },
+  // A filing replayed within the signature's 15 minutes with a new key would make a new case.
+  unsigned: {
+    code: 'IDEMPOTENCY_KEY_UNSIGNED',
+    messageZh: 'Idempotency-Key 请求头须参与签名（列入 SigV4 的 SignedHeaders）',
+    message: 'the Idempotency-Key header must be signed (listed in the SigV4 SignedHeaders)',
   },
 } as const satisfies HeaderSpec;

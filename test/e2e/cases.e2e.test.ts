@@ -2,7 +2,10 @@
 // a child process), every call signed with SigV4 as a channel's or a department's system would sign
 // it, the platform clock pinned to Monday 23 November 2026, 10:00 in China. Deadlines are counted
 // by hand on the 2026 calendar in the comments.
+import { Sha256 } from '@aws-crypto/sha256-js';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -286,6 +289,34 @@ describe('filing refusals over HTTP', () => {
     ]);
     expect(after.cases).toHaveLength(before.cases.length);
     expect(filed.status).toBe(201);
+  });
+
+  it('refuses a filing whose Idempotency-Key the signature does not cover: a captured request replayed with a new key files nothing', async () => {
+    // Prepare: the portal's own signature, over every header but the key (as a replay would alter it).
+    const body = JSON.stringify(await application());
+    const url = new URL('/v1/cases', platform.endpoint);
+    const signer = new SignatureV4({ service: 'execute-api', region: platform.credentials.region, credentials: platform.credentials.principals.portal!, sha256: Sha256 });
+    const request = new HttpRequest({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: url.pathname,
+      headers: { host: url.host, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body,
+    });
+    const signed = await signer.sign(request, { unsignableHeaders: new Set(['idempotency-key']) });
+    const before = (await as('portal').request('GET', '/v1/cases', { query: { limit: '100' } })).body as Json;
+
+    // Act
+    const res = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body });
+    const answer = (await res.json()) as Json;
+
+    // Assess
+    expect(String(signed.headers.authorization)).not.toContain('idempotency-key');
+    expect([res.status, answer.error.code, answer.error.field]).toEqual([400, 'IDEMPOTENCY_KEY_UNSIGNED', 'Idempotency-Key']);
+    const after = (await as('portal').request('GET', '/v1/cases', { query: { limit: '100' } })).body as Json;
+    expect(after.cases).toHaveLength(before.cases.length);
   });
 
   it('refuses a material that was never uploaded, and a department filing at all', async () => {

@@ -100,10 +100,17 @@ describe("declared headers: the filing's Idempotency-Key, checked at the edge on
     );
     // Built at run time from the route table: typed as the function's operations.
     const handler = apiHandler('cases', ops as unknown as OperationsOf<'cases'>, { directory: async () => directory });
-    const file = (headers: Record<string, string>) =>
-      handler(apiEvent({ method: 'POST', resource: '/v1/cases', userArn: ARNS.portal, headers, body: FILING }), lambdaContext('tongban-cases'));
+    const file = (headers: Record<string, string>, signed = SIGNED_WITH_KEY) =>
+      handler(
+        apiEvent({ method: 'POST', resource: '/v1/cases', userArn: ARNS.portal, headers: { authorization: signed, ...headers }, body: FILING }),
+        lambdaContext('tongban-cases'),
+      );
     return { keys, file };
   };
+  /** What API Gateway hands over of a SigV4 signature that covers the Idempotency-Key, and of one that does not. */
+  const SIGNED_WITH_KEY =
+    'AWS4-HMAC-SHA256 Credential=AKLTEXAMPLE/20261206/cn-north-1/execute-api/aws4_request, SignedHeaders=content-type;host;idempotency-key;x-amz-date, Signature=0f';
+  const SIGNED_WITHOUT_KEY = 'AWS4-HMAC-SHA256 Credential=AKLTEXAMPLE/20261206/cn-north-1/execute-api/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=0f';
   const FILING = { itemCode: CODE, applicant: { kind: 'person', residentId: '110101199003070000', name: '张三', phone: '13800138000' }, form: {}, materials: {} };
 
   it('refuses a filing without one, or with an empty one (IDEMPOTENCY_KEY_REQUIRED), and files nothing', async () => {
@@ -135,6 +142,22 @@ describe("declared headers: the filing's Idempotency-Key, checked at the edge on
     for (const res of bad) expect(errorOf(res)).toMatchObject({ code: 'IDEMPOTENCY_KEY_INVALID', field: 'Idempotency-Key' });
     expect(good.statusCode).toBe(201);
     expect(keys).toEqual(['f7a1c0de-2026-12-06']);
+  });
+
+  it('refuses one the signature does not cover (IDEMPOTENCY_KEY_UNSIGNED): a captured filing replayed with a new key files nothing', async () => {
+    // Prepare
+    const { keys, file } = filingOps();
+
+    // Act
+    const unsigned = await file({ 'Idempotency-Key': 'replayed-with-a-new-key' }, SIGNED_WITHOUT_KEY);
+    const unsignedAtAll = await file({ 'Idempotency-Key': 'no-signature-header' }, '');
+
+    // Assess
+    for (const res of [unsigned, unsignedAtAll]) {
+      expect(res.statusCode).toBe(400);
+      expect(errorOf(res)).toMatchObject({ code: 'IDEMPOTENCY_KEY_UNSIGNED', field: 'Idempotency-Key' });
+    }
+    expect(keys).toEqual([]);
   });
 });
 
@@ -357,7 +380,19 @@ describe('values the stores cannot keep', () => {
     // Built at run time from the route table: typed as the function's operations.
     const handler = apiHandler('cases', ops as unknown as OperationsOf<'cases'>, { directory: async () => directory });
     const file = (body: string) =>
-      handler(apiEvent({ method: 'POST', resource: '/v1/cases', userArn: ARNS.portal, headers: { 'Idempotency-Key': 'k-1' }, body }), lambdaContext('tongban-cases'));
+      handler(
+        apiEvent({
+          method: 'POST',
+          resource: '/v1/cases',
+          userArn: ARNS.portal,
+          headers: {
+            'Idempotency-Key': 'k-1',
+            authorization: 'AWS4-HMAC-SHA256 Credential=AKLTEXAMPLE/20261206/cn-north-1/execute-api/aws4_request, SignedHeaders=host;idempotency-key, Signature=0f',
+          },
+          body,
+        }),
+        lambdaContext('tongban-cases'),
+      );
     return { filed, file };
   };
   const body = (form: string) =>

@@ -10,6 +10,7 @@ export const REQUEST_ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: 'invalid',
   IDEMPOTENCY_KEY_REQUIRED: 'invalid',
   IDEMPOTENCY_KEY_INVALID: 'invalid',
+  IDEMPOTENCY_KEY_UNSIGNED: 'invalid',
   INVALID_CURSOR: 'invalid',
   // A free-form value (a form, licence data) or a record key DynamoDB cannot store (free-form-json.ts).
   JSON_NUMBER_UNSUPPORTED: 'invalid',
