@@ -26,7 +26,8 @@ import { JOINT_STATES, jointExecutionName } from '../../shared/contracts/joint-w
 import type { JointStepEvent } from '../../shared/contracts/joint-workflow.ts';
 import { payloadDigest } from '../../shared/domain/cases/case-history.ts';
 import { applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
-import type { CaseState } from '../../shared/domain/cases/case-record.ts';
+import type { CaseHistoryEntry, CaseState } from '../../shared/domain/cases/case-record.ts';
+import type { CaseStore } from '../../shared/domain/cases/case-store.ts';
 import { CaseService } from '../../shared/domain/cases/case-service.ts';
 import { CaseSweep } from '../../shared/domain/cases/case-sweep.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
@@ -53,6 +54,8 @@ let raw: DynamoDBClient;
 let store: DynamoCaseStore;
 let sfn: LocalStepFunctions;
 let service: CaseService;
+/** A case service like `service`, over another case store (the same tables). */
+let serviceWith: (caseStore: CaseStore) => CaseService;
 let client: SFNClient;
 /** Every call the state machine made to the joint function, and a way to make the next ones fail. */
 const calls: JointStepEvent[] = [];
@@ -106,18 +109,20 @@ beforeAll(async () => {
     retryIntervalOverrides: Object.fromEntries(Object.values(JOINT_STATES).map((s) => [s, 10])),
   });
   client = new SFNClient({ endpoint: sfn.endpoint, region: REGION, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-  service = new CaseService({
-    store,
-    items: new MemoryItemStore(),
-    // No filing or supplement goes through the service here: the vault is never asked.
-    materials: new S3MaterialStore(new S3Client({ region: REGION }), 'unused'),
-    calendar: officialCalendar,
-    now,
-    workflow: new SfnJointWorkflow(client, sfn.stateMachineArn(MACHINE)),
-    onWorkflowLag: (caseNo, what, error) => {
-      throw new Error(`workflow ${what} failed for ${caseNo}: ${String(error)}`);
-    },
-  });
+  serviceWith = (caseStore) =>
+    new CaseService({
+      store: caseStore,
+      items: new MemoryItemStore(),
+      // No filing or supplement goes through the service here: the vault is never asked.
+      materials: new S3MaterialStore(new S3Client({ region: REGION }), 'unused'),
+      calendar: officialCalendar,
+      now,
+      workflow: new SfnJointWorkflow(client, sfn.stateMachineArn(MACHINE)),
+      onWorkflowLag: (caseNo, what, error) => {
+        throw new Error(`workflow ${what} failed for ${caseNo}: ${String(error)}`);
+      },
+    });
+  service = serviceWith(store);
   stop = async () => {
     await sfn.close();
     client.destroy();
@@ -223,6 +228,41 @@ describe('the joint-handling workflow on aws-local-stepfunctions, with the synth
     // the opinion in: counted from the steps the state machine invoked.
     expect(transitionsOf(caseNo)).toBe(11 + 2 * (checksOf(caseNo) - 2) + (awaitsOf(caseNo) - 2));
     expect(execution.stateTransitions).toBe(transitionsOf(caseNo));
+  });
+
+  it('two co-departments giving their opinions at the same moment are both recorded: the one that loses the race for the entry is applied again', async () => {
+    // Prepare: both opinions are decided on the same version of the case — each write waits until the
+    // other is ready to write too — so exactly one wins the entry and the other must be applied again.
+    const { caseNo, executionArn } = await acceptedJointCase();
+    await bothWaiting(caseNo);
+    const ready: (() => void)[] = [];
+    let raced = false;
+    const racing: CaseStore = Object.assign(Object.create(store) as CaseStore, {
+      append: async (state: CaseState, entry: CaseHistoryEntry) => {
+        if (!raced) {
+          await new Promise<void>((release) => {
+            ready.push(release);
+            if (ready.length === 2) {
+              raced = true;
+              ready.forEach((r) => r());
+            }
+          });
+        }
+        return store.append(state, entry);
+      },
+    });
+    const both = serviceWith(racing);
+
+    // Act
+    const answers = await Promise.all([both.act(HEALTH, caseNo, { action: 'opinion', outcome: 'agree' }), both.act(FIRE, caseNo, { action: 'opinion', outcome: 'agree' })]);
+    const execution = await sfn.waitForExecution(executionArn);
+
+    // Assess
+    expect(raced).toBe(true);
+    expect(answers.map((s) => s.version).sort()).toEqual([4, 5]);
+    expect((await store.get(caseNo))!.status).toBe('opinions-complete');
+    expect((await types(caseNo)).slice(3).sort()).toEqual(['opinion:fire', 'opinion:health']);
+    expect(execution.status).toBe('SUCCEEDED');
   });
 
   it("one disagrees: the opinions are complete all the same, and approving over the disagreement needs the lead's reasons", async () => {

@@ -18,7 +18,8 @@ const supplement = (form: unknown) => ({ baseVersion: 1, form });
 describe('free-form JSON', () => {
   it('stores numbers DynamoDB keeps exactly, and no other', () => {
     for (const n of [0, -0, 1, -1, 0.5, 120, 1e-130, -1e-130, 123.456, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER]) expect(isStorableNumber(n), String(n)).toBe(true);
-    for (const n of [Number.MAX_SAFE_INTEGER + 2, Number.MAX_SAFE_INTEGER + 1, 1e308, -1e308, 1e-300, 1e-131, Infinity, -Infinity, NaN]) expect(isStorableNumber(n), String(n)).toBe(false);
+    for (const n of [Number.MAX_SAFE_INTEGER + 2, Number.MAX_SAFE_INTEGER + 1, 1e308, -1e308, 1e-300, 1e-131, Infinity, -Infinity, NaN])
+      expect(isStorableNumber(n), String(n)).toBe(false);
   });
 
   it('refuses a number it cannot keep anywhere in a form, at its field', () => {

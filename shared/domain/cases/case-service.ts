@@ -6,7 +6,7 @@ import type { Caller } from '../access/caller.ts';
 import { requireRole } from '../access/caller.ts';
 import type { CalendarSource } from '../calendar/calendar-source.ts';
 import { chinaDate } from '../calendar/official-calendar.ts';
-import { conflict, forbidden } from '../errors.ts';
+import { DomainError, conflict, forbidden } from '../errors.ts';
 import type { ItemStore } from '../items/item-store.ts';
 import { effectivePublicState } from '../items/item-record.ts';
 import type { MaterialVault } from '../materials/material-vault.ts';
@@ -169,8 +169,27 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
       // (they do not expire; a command retried after the conflict copies its files again).
       await this.keepMaterials(caseNo, owner, kept);
     }
-    await this.deps.store.append(next.state, next.entry);
-    return this.followUp(next.state, command, caller);
+    const recorded = await this.append(caseNo, next, withKept, caller, baseVersion);
+    return this.followUp(recorded, command, caller);
+  }
+
+  /**
+   * Writes the action's entry. Co-departments' opinions are each their own department's task: one that
+   * loses the race for the next entry to another action (say, the other co-department's opinion) is
+   * applied again to the case as it now is, unless its caller named the version it decided on.
+   */
+  private async append(caseNo: string, first: CaseTransition, command: CaseCommand, caller: Caller, baseVersion: number | undefined): Promise<CaseState> {
+    let next = first;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.deps.store.append(next.state, next.entry);
+        return next.state;
+      } catch (e) {
+        const retried = command.action === 'opinion' && baseVersion === undefined && attempt < OPINION_ATTEMPTS && e instanceof DomainError && e.code === 'CASE_VERSION_CONFLICT';
+        if (!retried) throw e;
+        next = applyCaseCommand(await this.existing(caseNo), command, await this.context(caller));
+      }
+    }
   }
 
   /**
@@ -311,6 +330,9 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
 }
 
 /** The answer to a filing, from its first state and entry. */
+/** How often an opinion is applied before a lost race is answered (CASE_VERSION_CONFLICT): each co-department's is one of a few. */
+const OPINION_ATTEMPTS = 5;
+
 function filingResult({ state, entry }: CaseTransition, replayed: boolean): FilingResult {
   return { caseNo: state.caseNo, receipt: receiptOf(state, entry), case: state, replayed };
 }
