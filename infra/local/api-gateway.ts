@@ -4,7 +4,9 @@
 // Gaps against AWS: no WAF, no throttling, no usage plans, no presigned (query-string) signatures.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
+import { STATUS_CODES, createServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { FunctionName, RouteSpec } from '../../shared/contracts/routes.ts';
@@ -42,6 +44,17 @@ export async function startApiGateway(opts: GatewayOptions): Promise<RunningGate
     });
   });
   server.keepAliveTimeout = 5_000;
+  // What Node's HTTP parser refuses before a request reaches `handle` (a header section over its
+  // 16 KiB, a request line that is not HTTP) is answered in the platform's error envelope too.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable) return socket.destroy();
+    const code = error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'MALFORMED_REQUEST';
+    const { body } = errorResponse(gatewayError(code), randomUUID());
+    const status = GATEWAY_ERRORS[code].status;
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\nx-content-type-options: nosniff\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
   await listen(server, opts.port, opts.host);
   const { port } = server.address() as AddressInfo;
   return {

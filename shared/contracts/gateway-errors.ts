@@ -24,6 +24,10 @@ export const GATEWAY_ERRORS = {
   PAYLOAD_TOO_LARGE: { status: 413, messageZh: '请求体超过上限', message: 'request body too large' },
   THROTTLED: { status: 429, messageZh: '请求过于频繁，请稍后重试', message: 'too many requests; retry later' },
   REQUEST_BLOCKED: { status: 403, messageZh: '请求被防火墙拦截', message: 'the request was blocked by the web application firewall' },
+  // The embedded gateway only (Node's HTTP parser refuses them before any route is looked up; on AWS
+  // they are API Gateway's REQUEST_REFUSED).
+  HEADERS_TOO_LARGE: { status: 431, messageZh: '请求头过大', message: 'the request headers are too large' },
+  MALFORMED_REQUEST: { status: 400, messageZh: '请求格式错误（不是合法的 HTTP 请求）', message: 'the request is not well-formed HTTP' },
   // On AWS only: any other refusal of API Gateway's own (its message and response type are passed on).
   REQUEST_REFUSED: { status: 400, messageZh: '请求被网关拒绝', message: 'the request was refused by API Gateway' },
   GATEWAY_ERROR: { status: 500, messageZh: '网关错误，请稍后重试', message: 'API Gateway could not complete the request; retry later' },

@@ -37,6 +37,8 @@ export function openApiDocument(): OpenApiDocument {
       'METHOD_NOT_ALLOWED',
       'HOST_UNKNOWN',
       'SIGNATURE_QUERY_UNSUPPORTED',
+      'HEADERS_TOO_LARGE',
+      'MALFORMED_REQUEST',
       'REQUEST_BLOCKED',
       'REQUEST_REFUSED',
       'GATEWAY_ERROR',

@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,6 +143,35 @@ describe('signatures', () => {
     const unknown = await fetch(`${platform.endpoint}/v1/nothing-here`);
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as Json).error.code).toBe('ROUTE_NOT_FOUND');
+  });
+
+  it("answers what Node's HTTP parser refuses in the error envelope too: headers over 16 KiB (431), a request that is not HTTP (400)", async () => {
+    const url = new URL(platform.endpoint);
+    /** Sends `raw` on a socket of its own and reads the whole answer (the gateway closes the connection). */
+    const rawExchange = (raw: string) =>
+      new Promise<{ status: number; contentType: string; body: Json }>((resolve, reject) => {
+        const socket = connect(Number(url.port), url.hostname, () => socket.write(raw));
+        let text = '';
+        socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
+        socket.on('error', reject);
+        socket.on('close', () => {
+          const [head = '', body = ''] = text.split('\r\n\r\n');
+          const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
+          const contentType = /^content-type: (.*)$/im.exec(head)?.[1] ?? '';
+          resolve({ status, contentType, body: JSON.parse(body) as Json });
+        });
+      });
+
+    const big = await rawExchange(`GET /health HTTP/1.1\r\nHost: ${url.host}\r\nX-Filler: ${'x'.repeat(20 * 1024)}\r\n\r\n`);
+    const garbage = await rawExchange('HELLO THERE\r\n\r\n');
+
+    expect([big.status, big.body.error.code]).toEqual([431, 'HEADERS_TOO_LARGE']);
+    expect([garbage.status, garbage.body.error.code]).toEqual([400, 'MALFORMED_REQUEST']);
+    for (const answer of [big, garbage]) {
+      expect(answer.contentType).toMatch(/^application\/json/);
+      expect(answer.body.error.messageZh).toMatch(/[\u4e00-\u9fff]/);
+      expect(answer.body.error.requestId).toEqual(expect.any(String));
+    }
   });
 
   it('accepts curl --aws-sigv4 unchanged', async () => {
