@@ -37,6 +37,8 @@ import type { Applicant, CaseHistoryEntry, CaseState, CaseTransition } from '../
 import type { FilingRecord, SupervisionKind } from '../domain/cases/case-store.ts';
 import { isCaseNo } from '../domain/identifiers/case-number.ts';
 import { CASES_TABLE } from './table-layout.ts';
+import { tooLarge } from '../domain/errors.ts';
+import { SYSTEM_CALLER } from '../domain/cases/case-commands.ts';
 
 const { indexes } = CASES_TABLE;
 export const SHARDS = CASES_TABLE.departmentQueueShards;
@@ -90,9 +92,38 @@ export function filingOf(item: Item): FilingRecord {
   return record as unknown as FilingRecord;
 }
 
-/** History entry n of a case and the state after it. */
+/** DynamoDB's largest item, in bytes (attribute names and values, strings in UTF-8). */
+export const ITEM_LIMIT_BYTES = 400 * 1024;
+/**
+ * Room an entry of a person's action must leave under the limit for what the platform writes after it
+ * (the seal, the archiving, the sweep's marks: each an entry carrying the state, a little larger), so
+ * that no action can leave a case whose follow-up cannot be written. The system's own entries may use it.
+ */
+export const FOLLOW_UP_RESERVE_BYTES = 64 * 1024;
+
+/**
+ * An item's size as counted here: the UTF-8 bytes of its JSON. Never less than DynamoDB's count (which
+ * has no quotes, colons or commas, and stores a number in at most as many bytes as its digits), so an
+ * item this check passes is one DynamoDB takes — whatever a stand-in counts (dynalite counts UTF-16).
+ */
+export function itemBytes(item: Item): number {
+  return Buffer.byteLength(JSON.stringify(item), 'utf8');
+}
+
+/** History entry n of a case and the state after it: refused (CASE_TOO_LARGE) before anything is written when it would not fit. */
 export function entryItem(state: CaseState, entry: CaseHistoryEntry): Item {
-  return { pk: caseKey(entry.caseNo), sk: entryKey(entry.n), entry, state };
+  const item: Item = { pk: caseKey(entry.caseNo), sk: entryKey(entry.n), entry, state };
+  const bySystem = entry.actor.name === SYSTEM_CALLER.name && entry.actor.role === SYSTEM_CALLER.role;
+  const limit = ITEM_LIMIT_BYTES - (bySystem ? 0 : FOLLOW_UP_RESERVE_BYTES);
+  const bytes = itemBytes(item);
+  if (bytes > limit) {
+    throw tooLarge(
+      'CASE_TOO_LARGE',
+      `办件记录已达容量上限（本次办理后为 ${bytes} 字节，上限 ${limit} 字节），无法再记录此操作`,
+      `case ${entry.caseNo}: entry ${entry.n} with its state would take ${bytes} bytes, over the ${limit} an action may use (DynamoDB's ${ITEM_LIMIT_BYTES}, less room for what must follow)`,
+    );
+  }
+  return item;
 }
 
 /** A filing's first state and entry, checked: of one case, its first. */

@@ -195,7 +195,7 @@ const MATERIAL_CHECK_ERRORS: readonly ErrorCode[] = [
   'CASE_LICENCE_EXPIRED',
 ];
 /** Every action on a case: it must exist, the caller be its party, the status allow it, nobody act first. */
-const CASE_ACTION_ERRORS: readonly ErrorCode[] = ['CASE_NOT_FOUND', 'CASE_VERSION_CONFLICT', 'CASE_ILLEGAL_TRANSITION', 'CASE_CLOSED'];
+const CASE_ACTION_ERRORS: readonly ErrorCode[] = ['CASE_NOT_FOUND', 'CASE_VERSION_CONFLICT', 'CASE_ILLEGAL_TRANSITION', 'CASE_CLOSED', 'CASE_TOO_LARGE'];
 const DEPARTMENT_ACTION_ERRORS: readonly ErrorCode[] = [...CASE_ACTION_ERRORS, 'CASE_DEPARTMENT_FORBIDDEN'];
 const CHANNEL_ACTION_ERRORS: readonly ErrorCode[] = [...CASE_ACTION_ERRORS, 'CASE_CHANNEL_FORBIDDEN'];
 const caseAction = <const O extends string, const A extends string, const Ro extends readonly ('department' | 'channel' | 'platform')[], B extends z.ZodType>(
@@ -432,6 +432,7 @@ export const ROUTES = [
       'CASE_FIELD_REQUIRED',
       'CASE_PHONE_INVALID',
       'CASE_MATERIAL_MISSING',
+      'CASE_TOO_LARGE',
       ...MATERIAL_CHECK_ERRORS,
       ...FREE_FORM_ERRORS,
     ],

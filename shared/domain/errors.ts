@@ -37,4 +37,6 @@ export const conflict = (code: CodeOfKind<'conflict'>, messageZh: string, messag
 
 export const notFound = (code: CodeOfKind<'not-found'>, messageZh: string, message: string): DomainError => new DomainError({ code, kind: 'not-found', messageZh, message });
 
+export const tooLarge = (code: CodeOfKind<'too-large'>, messageZh: string, message: string): DomainError => new DomainError({ code, kind: 'too-large', messageZh, message });
+
 export const unavailable = (code: CodeOfKind<'unavailable'>, messageZh: string, message: string): DomainError => new DomainError({ code, kind: 'unavailable', messageZh, message });

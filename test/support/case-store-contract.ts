@@ -179,6 +179,30 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       expect(verifyCaseHistory(history, head)).toEqual({ ok: true });
     });
 
+    it("refuses an action whose record would not fit DynamoDB's item, counted in UTF-8 bytes with room for what must follow, writing nothing (CASE_TOO_LARGE)", async () => {
+      // Prepare: a case whose form takes 120,000 bytes in UTF-8 (40,000 characters: as many UTF-16 units)
+      const store = await makeStore();
+      const form = { 说明: '经'.repeat(40_000) };
+      const filed = await file({ store, by: PORTAL, key: 'large-1', app: application(ZHANG, FOOD, form), date: '2026-11-23' });
+      const accepted = await act(store, filed.state.caseNo, { action: 'accept' }, on('2026-11-24', MARKET));
+      // Reasons of 76,000 characters (228,000 bytes): with the state, over 400 KiB less the 64 KiB kept for
+      // the follow-ups, under 400 KiB — and a third of that in UTF-16 units, which dynalite would take.
+      const refusal = applyCaseCommand(accepted, { action: 'decide', outcome: 'denied', reasons: ['理'.repeat(76_000)] }, on('2026-11-25', MARKET));
+      const fitting = applyCaseCommand(accepted, { action: 'decide', outcome: 'denied', reasons: ['理'.repeat(20_000)] }, on('2026-11-25', MARKET));
+
+      // Act
+      const refused = await rejection(store.append(refusal.state, refusal.entry));
+      const history = await store.history(filed.state.caseNo);
+      const head = await store.get(filed.state.caseNo);
+      await store.append(fitting.state, fitting.entry);
+
+      // Assess
+      expect(refused).toMatchObject({ code: 'CASE_TOO_LARGE', kind: 'too-large' });
+      expect(history.map((e) => e.type)).toEqual(['file', 'accept']);
+      expect(head).toEqual(accepted);
+      expect((await store.get(filed.state.caseNo))!.status).toBe('decided');
+    });
+
     it('reads nothing for an unknown or malformed case number', async () => {
       const store = await makeStore();
       expect(await store.get('20261123ZZZZZZZZZZ')).toBeUndefined();

@@ -27,7 +27,7 @@ function raisedCodes(): Map<string, string[]> {
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
       .map((f) => join(dir, f)),
   );
-  const pattern = /(?:\b(?:invalid|forbidden|conflict|notFound|unavailable|refused|gatewayError)\(\s*|\bcode: )'([A-Z][A-Z0-9_]{3,})'/g;
+  const pattern = /(?:\b(?:invalid|forbidden|conflict|notFound|unavailable|tooLarge|refused|gatewayError)\(\s*|\bcode: )'([A-Z][A-Z0-9_]{3,})'/g;
   const codes = new Map<string, string[]>();
   for (const file of files) {
     for (const m of readFileSync(join(ROOT, file), 'utf8').matchAll(pattern)) codes.set(m[1]!, [...(codes.get(m[1]!) ?? []), file]);

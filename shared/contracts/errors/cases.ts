@@ -12,6 +12,8 @@ const CLOCK_GUARD =
 
 export const CASE_ERRORS = {
   CASE_NOT_FOUND: 'not-found',
+  // An action whose record would not fit DynamoDB's item limit, with room kept for what must follow it (case-items.ts).
+  CASE_TOO_LARGE: 'too-large',
   CASE_READ_FORBIDDEN: 'forbidden',
   CASE_DEPARTMENT_FORBIDDEN: 'forbidden',
   CASE_CHANNEL_FORBIDDEN: 'forbidden',
