@@ -217,46 +217,40 @@ function parseJsonBody(event: APIGatewayProxyEvent): unknown {
     throw invalid('MALFORMED_JSON', 'body', '请求体不是合法的 JSON', `the body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
   // Checked before any schema walks it: validating a body nested thousands of levels deep would
-  // exhaust the stack (a 500) where it is simply bad input.
-  if (nestingDepth(parsed) > MAX_BODY_DEPTH) {
+  // exhaust the stack (a 500) where it is simply bad input. And JSON.parse keeps a `__proto__` key as
+  // data, which a schema rebuilding the object would drop silently (or take for a prototype).
+  const shape = bodyShape(parsed);
+  if (shape.depth > MAX_BODY_DEPTH) {
     throw invalid('VALIDATION_FAILED', 'body', `请求体嵌套层级超过 ${MAX_BODY_DEPTH} 层`, `the body is nested deeper than ${MAX_BODY_DEPTH} levels`);
   }
-  // JSON.parse keeps a `__proto__` key as data, but a schema rebuilding the object would drop it
-  // silently (or take it for a prototype): refused here, where it is still seen.
-  const proto = reservedKeyPath(parsed);
-  if (proto !== undefined) throw invalid('JSON_KEY_RESERVED', proto, `键名“__proto__”为保留字，不能使用（${proto}）`, `the key "__proto__" cannot be stored (${proto})`);
-  return parsed;
-}
-
-/** The dotted path of the first `__proto__` key in a parsed body, if any (the body's depth is bounded already). */
-function reservedKeyPath(value: unknown): string | undefined {
-  const stack: [unknown, string[]][] = [[value, []]];
-  while (stack.length > 0) {
-    const [v, path] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (Array.isArray(v)) v.forEach((child, i) => stack.push([child, [...path, String(i)]]));
-    else
-      for (const key of Object.keys(v)) {
-        if (key === '__proto__') return [...path, key].join('.');
-        stack.push([Reflect.get(v, key), [...path, key]]);
-      }
+  if (shape.protoKey !== undefined) {
+    throw invalid('JSON_KEY_RESERVED', shape.protoKey, `键名“__proto__”为保留字，不能使用（${shape.protoKey}）`, `the key "__proto__" cannot be stored (${shape.protoKey})`);
   }
-  return undefined;
+  return parsed;
 }
 
 /** The deepest nesting a request body may have (a service guide or an application form needs < 10). */
 export const MAX_BODY_DEPTH = 32;
 
-/** Depth of nested arrays and objects, counted without recursion (the value may be arbitrarily deep). */
-function nestingDepth(value: unknown): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 0]];
+/**
+ * A body's depth of nested arrays and objects, and the dotted path of its first `__proto__` key: one
+ * walk, without recursion (the value may be arbitrarily deep), that stops once it is too deep.
+ */
+function bodyShape(value: unknown): { depth: number; protoKey?: string } {
+  let depth = 0;
+  let protoKey: string | undefined;
+  const stack: [unknown, string[]][] = [[value, []]];
   while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
+    const [v, path] = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
-    deepest = Math.max(deepest, depth + 1);
-    if (deepest > MAX_BODY_DEPTH) return deepest;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+    depth = Math.max(depth, path.length + 1);
+    if (depth > MAX_BODY_DEPTH) return { depth };
+    if (Array.isArray(v)) v.forEach((child, i) => stack.push([child, [...path, String(i)]]));
+    else
+      for (const key of Object.keys(v)) {
+        if (key === '__proto__') protoKey ??= [...path, key].join('.');
+        stack.push([Reflect.get(v, key), [...path, key]]);
+      }
   }
-  return deepest;
+  return protoKey === undefined ? { depth } : { depth, protoKey };
 }

@@ -61,11 +61,15 @@ export function refusalOf(issue: { code: string; params?: unknown }): { code: Co
 const FREE_FORM_CODES: ReadonlySet<string> = new Set<Refusal['code']>(['JSON_NUMBER_UNSUPPORTED', 'JSON_KEY_RESERVED', 'JSON_TOO_DEEP', 'JSON_TOO_LARGE']);
 const isFreeFormCode = (code: string): code is Refusal['code'] => FREE_FORM_CODES.has(code);
 
+function reservedKey(key: string): Refusal {
+  return { code: 'JSON_KEY_RESERVED', message: `the key "${key}" cannot be stored`, messageZh: `键名“${key}”为保留字，不能使用` };
+}
+
 /** A record key that no stored object may have is refused (JSON_KEY_RESERVED). */
 export function checkKeys(value: Record<string, unknown>, ctx: Issues): void {
   for (const key of Object.keys(value)) {
     if (RESERVED_KEYS.has(key)) {
-      refuse(ctx, [key], { code: 'JSON_KEY_RESERVED', message: `the key "${key}" cannot be stored`, messageZh: `键名“${key}”为保留字，不能使用` });
+      refuse(ctx, [key], reservedKey(key));
     }
   }
 }
@@ -107,7 +111,7 @@ export function checkFreeForm(maxBytes: number): (value: unknown, ctx: Issues) =
       }
       for (const [key, item] of Object.entries(node)) {
         if (RESERVED_KEYS.has(key)) {
-          refuse(ctx, [...path, key], { code: 'JSON_KEY_RESERVED', message: `the key "${key}" cannot be stored`, messageZh: `键名“${key}”为保留字，不能使用` });
+          refuse(ctx, [...path, key], reservedKey(key));
           return;
         }
         stack.push([item, [...path, key]]);

@@ -36,6 +36,7 @@ import { ROUTES } from '../../shared/contracts/routes.ts';
 import { BUNDLES_PREFIX } from '../../shared/domain/archive/case-archiving.ts';
 import { actionMatches, holdersOf } from '../support/iam-patterns.ts';
 import { FEATURE_FLAGS, newApp, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
+import { flatten } from '../support/cfn-values.ts';
 
 // Facts of the manifests (functions/<name>/manifest.ts) the assertions below name.
 const ARCHIVE_CASE_FILES_WILDCARD_REASON = MANIFESTS.archive.materials.areas.cases.wildcardReason;
@@ -86,24 +87,6 @@ const ARCHIVE_ROLE = 'tongban-test-archive-function';
 const SEALS_ROLE = 'tongban-test-seals-function';
 /** kms:ViaService of a KMS call S3 makes on the caller's behalf: amazonaws.com, or amazonaws.com.cn in China. */
 const VIA_S3 = { StringEquals: { 'kms:ViaService': 's3.<AWS::Region>.<AWS::URLSuffix>' } };
-
-/** A CloudFormation value as text: `Ref` → `<Id>`, `Fn::GetAtt` → `<Id.Attr>`, a cross-stack output → `<Stack.Output>`, `Fn::Join` joined. */
-function flatten(node: unknown): string {
-  if (typeof node === 'string') return node;
-  const o = node as Json;
-  if (o['Fn::Join']) {
-    const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
-    return parts.map(flatten).join(sep);
-  }
-  if (o['Fn::GetAtt']) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
-  if (o.Ref) return `<${o.Ref as string}>`;
-  if (o['Fn::GetStackOutput']) {
-    const { StackName, OutputName } = o['Fn::GetStackOutput'] as { StackName: string; OutputName: string };
-    return `<${StackName}.${OutputName}>`;
-  }
-  if (o['Fn::ImportValue']) return `<${flatten(o['Fn::ImportValue'])}>`;
-  return `<${JSON.stringify(node)}>`;
-}
 
 /** The ARN `aws:PrincipalArn` has for a session of the role `roleName`, as the key policies write it. */
 const roleArn = (roleName: string) => `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/${roleName}`;

@@ -15,6 +15,7 @@ import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { removeSynthOutputs, synthApp } from '../support/synth-app.ts';
+import { flatten } from '../support/cfn-values.ts';
 
 type Json = Record<string, unknown>;
 interface Statement {
@@ -32,21 +33,6 @@ const CONFIG = {
   principals: [{ name: 'reviewer', role: 'platform', trustedAccount: 'self' }],
   deemedAcceptanceDays: 3,
 };
-
-/** A CloudFormation value as text: `Ref` → `<Id>`, `Fn::GetAtt` → `<Id.Attr>`, a cross-stack reference → `<Output>`, `Fn::Join` joined. */
-function flatten(node: unknown): string {
-  if (typeof node === 'string') return node;
-  const o = node as Json;
-  if (o['Fn::Join']) {
-    const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
-    return parts.map(flatten).join(sep);
-  }
-  if (o['Fn::GetAtt']) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
-  if (o.Ref) return `<${o.Ref as string}>`;
-  if (o['Fn::ImportValue']) return `<${flatten(o['Fn::ImportValue'])}>`;
-  if (o['Fn::GetStackOutput']) return `<${(o['Fn::GetStackOutput'] as { OutputName: string }).OutputName}>`;
-  return JSON.stringify(node);
-}
 
 /** The condition of a KMS call S3 makes on the function's behalf, in the stack's region and partition. */
 const VIA_S3 = '[StringEquals kms:ViaService=s3.<AWS::Region>.<AWS::URLSuffix>]';

@@ -22,6 +22,7 @@ import {
 } from '../../shared/contracts/joint-workflow.ts';
 import { removeSynthOutputs, synthApp } from '../support/synth-app.ts';
 import { actionMatches, holdersOf } from '../support/iam-patterns.ts';
+import { flatten } from '../support/cfn-values.ts';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -45,24 +46,6 @@ const CONFIG = {
   principals: [{ name: 'reviewer', role: 'platform', trustedAccount: 'self' }],
 };
 const LOCAL_ARN = 'arn:aws:lambda:cn-north-1:000000000000:function:tongban-local-joint';
-
-/** A CloudFormation value as text: `Ref` → `<Id>`, `Fn::GetAtt` → `<Id.Attr>`, a cross-stack output → `<Stack.Output>`, `Fn::Join` joined. */
-function flatten(node: unknown): string {
-  if (typeof node === 'string') return node;
-  const o = node as Json;
-  if (o['Fn::Join']) {
-    const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
-    return parts.map(flatten).join(sep);
-  }
-  if (o['Fn::GetAtt']) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
-  if (o.Ref) return `<${o.Ref as string}>`;
-  if (o['Fn::GetStackOutput']) {
-    const { StackName, OutputName } = o['Fn::GetStackOutput'] as { StackName: string; OutputName: string };
-    return `<${StackName}.${OutputName}>`;
-  }
-  if (o['Fn::ImportValue']) return `<${flatten(o['Fn::ImportValue'])}>`;
-  return `<${JSON.stringify(node)}>`;
-}
 
 describe('joint handling (test configuration)', () => {
   let built: ReturnType<typeof synthApp>;

@@ -18,6 +18,7 @@ import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { FEATURE_FLAGS, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
 import { actionMatches, holdersOf } from '../support/iam-patterns.ts';
+import { flatten } from '../support/cfn-values.ts';
 
 // Facts of the manifests (functions/<name>/manifest.ts) the assertions below name.
 const SEALING_FUNCTION_TIMEOUT_SECONDS = MANIFESTS.sealing.limits.timeoutSeconds;
@@ -55,23 +56,6 @@ const CONFIG = {
     { department: MARKET, seal: 'seal-2' },
   ],
 };
-
-/** A CloudFormation value as text: `Ref` → `<Id>`, `Fn::GetAtt` → `<Id.Attr>`, a cross-stack output → `<Stack.Output>`, `Fn::Join` joined. */
-function flatten(node: unknown): string {
-  if (typeof node === 'string') return node;
-  const o = node as Json;
-  if (o['Fn::Join']) {
-    const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
-    return parts.map(flatten).join(sep);
-  }
-  if (o['Fn::GetAtt']) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
-  if (o.Ref) return `<${o.Ref as string}>`;
-  if (o['Fn::GetStackOutput']) {
-    const { StackName, OutputName } = o['Fn::GetStackOutput'] as { StackName: string; OutputName: string };
-    return `<${StackName}.${OutputName}>`;
-  }
-  return `<${JSON.stringify(node)}>`;
-}
 
 /** The ARN `aws:PrincipalArn` has for a session of the role `roleName`, as the key policies write it. */
 const roleArn = (roleName: string) => `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/${roleName}`;

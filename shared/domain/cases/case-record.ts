@@ -84,7 +84,7 @@ export const SPECIAL_PROCEDURE_ZH: Record<SpecialProcedure, string> = {
 };
 
 // The parts a case is made of (case-parts.ts).
-export { ACCEPTABLE_ARCHIVE_FINDINGS } from './case-parts.ts';
+export * from './case-parts.ts';
 export type {
   Acceptance,
   Applicant,
