@@ -67,7 +67,7 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
       fileCase: ({ caller, headers, body }) => cases.file(caller, headers['idempotency-key'], body),
       listChannelCases: ({ caller, query }) => cases.channelCases(caller, query.applicant, page(query)),
       getCase: ({ caller, params }) => cases.get(caller, params.caseNo),
-      getCaseHistory: ({ caller, params }) => cases.history(caller, params.caseNo),
+      getCaseHistory: ({ caller, params, query }) => cases.history(caller, params.caseNo, page(query)),
       acceptCase: ({ caller, params, body }) => {
         const { pendingMaterials, pendingDueOn, baseVersion } = body;
         const base = baseVersion !== undefined ? { baseVersion } : {};

@@ -48,7 +48,8 @@ Cases (办件):
                                   valid e-licence instead of a file where the guide accepts one (免提交).
                                   Retry with the printed key to get the same case, never a second one
   show     <caseNo>
-  history  <caseNo>               every entry and the chain check (exit 1 if it does not verify)
+  history  <caseNo>               every entry and the chain check (exit 1 if it does not verify);
+                                  with --limit/--cursor, one page of entries
   accept   <caseNo> [--pending <material> … --pending-due <YYYY-MM-DD>]
                                   department: accept (受理); with --pending, 容缺受理
   supplement <caseNo> --problem "<material>:<problem>" …

@@ -175,6 +175,7 @@ export const CaseStateSchema = z
     deemedAcceptedOn: date.optional().meta({ description: 'the last day the department may answer; after it the case counts as accepted (Art. 32)' }),
     dueFlag: z.literal('DEADLINE_CALENDAR_MISSING').optional(),
     supplementRequest: z.array(z.object({ material: z.string(), problem: z.string() })).optional(),
+    supplementRounds: z.int().optional().meta({ description: 'supplement requests made so far (at most 10)' }),
     lastSupplement: z
       .object({ on: date, delivered: z.array(z.string()) })
       .optional()
@@ -319,7 +320,8 @@ export const CaseHistoryEntrySchema = z
 export const CaseHistorySchema = z
   .object({
     caseNo: z.string(),
-    entries: z.array(CaseHistoryEntrySchema),
+    entries: z.array(CaseHistoryEntrySchema).meta({ description: 'a page of the entries, oldest first' }),
+    nextCursor: z.string().optional().meta({ description: 'present while there are more entries: pass it back as `cursor`' }),
     check: z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), n: z.int(), reason: z.string() })]),
   })
   .meta({ id: 'CaseHistory' });
@@ -453,6 +455,7 @@ export const ChannelCasesQuerySchema = z.object({ applicant: z.string().max(64).
 export const SupervisionParamsSchema = z.object({ kind: z.enum(SUPERVISION_KINDS) }).strict();
 export const SupervisionQuerySchema = z.object({ limit, cursor }).strict();
 export const JointTaskQueueQuerySchema = z.object({ limit, cursor }).strict();
+export const CaseHistoryQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(MAX_CASE_PAGE_SIZE).default(MAX_CASE_PAGE_SIZE), cursor }).strict();
 
 export const JointTaskListSchema = z
   .object({

@@ -13,6 +13,7 @@ import type { CalendarSource } from '../calendar/calendar-source.ts';
 import type { CaseArchive, CaseState } from '../cases/case-record.ts';
 import { FINAL_STATUSES } from '../cases/case-record.ts';
 import type { CaseStore } from '../cases/case-store.ts';
+import { historyUpTo } from '../cases/case-store.ts';
 import { applySystemCommands } from '../cases/system-actions.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { ItemStore } from '../items/item-store.ts';
@@ -88,7 +89,7 @@ export class CaseArchiving {
       const licence = state.results?.licenceId ? await this.deps.licences.get(state.results.licenceId) : undefined;
       const bundle = caseBundle({
         state,
-        history: await this.deps.store.history(caseNo),
+        history: await historyUpTo(this.deps.store, caseNo, state.version),
         retention,
         ...(licence ? { licence: licence.sealed } : {}),
         materials: await this.materials(state),

@@ -150,6 +150,8 @@ export interface CaseState {
   dueFlag?: DeadlineFlag;
   /** The problems of the current supplement request (一次性告知), while the applicant's turn. */
   supplementRequest?: SupplementProblem[];
+  /** Supplement requests made so far (bounded: case-limits.ts). */
+  supplementRounds?: number;
   /**
    * What the newest supplement delivered (material names, and `form` for a corrected form): after a
    * supplement, a new request may name problems in these only (一次性告知, 行政许可法 Art. 32).
