@@ -138,6 +138,9 @@ export async function casesCommand(ctx: CommandContext, command: string | undefi
     case 'accept-archive-findings':
       if (!o.reason?.length) throw new UsageError('cases accept-archive-findings needs --reason <text> (one or more): why the file is archived as it is');
       return act('accept-archive-findings', { reasons: o.reason });
+    case 'retry-follow-up':
+      if (!o.reason?.length) throw new UsageError('cases retry-follow-up needs --reason <text> (one or more): what was mended');
+      return act('retry-follow-up', { reasons: o.reason });
     case 'queue':
       if (o.opinions) {
         if (o.status !== undefined) throw new UsageError('cases queue takes --opinions or --status, not both');

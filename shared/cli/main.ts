@@ -87,6 +87,9 @@ Cases (办件):
                                   platform: a case that ended before intake refused such files is
                                   archived with what the check found of a file (UNREADABLE, ENCRYPTED)
                                   listed as accepted, with the reasons, in its bundle's report
+  retry-follow-up <caseNo> --reason <text>…
+                                  platform: take up again a seal or archiving the platform gave up
+                                  (the case's followUpFailure), once its cause is mended
   queue    [--status <status>] [--limit N] [--cursor C]            department: its cases (default received)
   queue    --opinions [--limit N] [--cursor C]                     co-department: the joint tasks awaiting
                                   its opinion, soonest due first (escalated ones are overdue)

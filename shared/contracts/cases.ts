@@ -240,6 +240,10 @@ export const CaseStateSchema = z
       .object({ error: z.string(), cause: z.string(), on: date })
       .optional()
       .meta({ description: 'joint items: the workflow failed for good (the platform team is alerted)' }),
+    followUpFailure: z
+      .object({ step: z.enum(['seal', 'archive']), code: z.string(), reason: z.string(), on: date })
+      .optional()
+      .meta({ description: 'a seal or archiving the platform gave up (a refusal retrying cannot mend; the platform team is alerted): retry-follow-up takes it up again' }),
     refusal: z.object({ reasons: z.array(z.string()), on: date }).optional(),
     withdrawal: z.object({ reason: z.string(), on: date }).optional(),
     results: CaseResultsSchema.optional().meta({ description: 'decided cases: the sealed decision document and the e-licence issued (absent until sealed)' }),

@@ -569,6 +569,14 @@ export const ROUTES = [
     ReasonsRequestSchema,
     [...CASE_ACTION_ERRORS, 'CASE_ARCHIVED', 'CASE_ARCHIVE_NOTHING_TO_ACCEPT', 'CASE_REASONS_REQUIRED'],
   ),
+  caseAction(
+    'retryFollowUp',
+    'retry-follow-up',
+    ['platform'],
+    'For a case whose seal or archiving the platform gave up (`followUpFailure`: a refusal retrying could not mend, such as a department without an active seal key, or a bundle that failed its check 3 times), once the cause is mended: take the step up again, with reasons. It is taken at once, and by every sweep after until it succeeds or is given up again',
+    ReasonsRequestSchema,
+    [...CASE_ACTION_ERRORS, 'CASE_NO_FOLLOW_UP_FAILURE', 'CASE_REASONS_REQUIRED'],
+  ),
   caseAction('resumeCase', 'resume', ['department'], 'Resume the clock after a special procedure', ResumeRequestSchema, [
     ...DEPARTMENT_ACTION_ERRORS,
     'CASE_CLOCK_RUNNING',

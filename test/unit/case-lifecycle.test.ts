@@ -1133,6 +1133,8 @@ describe('illegal transitions', () => {
     archive: [{ action: 'archive', archive: ARCHIVED }, SYSTEM_CALLER],
     'archive-failed': [{ action: 'archive-failed', findings: [{ property: 'integrity', code: 'CHECKSUM_MISMATCH', message: 'x' }] }, SYSTEM_CALLER],
     'accept-archive-findings': [{ action: 'accept-archive-findings', reasons: ['2026年12月前收件的加密原件'] }, REVIEWER],
+    'follow-up-failed': [{ action: 'follow-up-failed', step: 'seal', code: 'SEAL_KEY_MISSING', reason: 'no seal key' }, SYSTEM_CALLER],
+    'retry-follow-up': [{ action: 'retry-follow-up', reasons: ['已补充部门印章'] }, REVIEWER],
   };
   const ZH: Record<CaseStatus, string> = {
     received: '已收件',
@@ -1164,6 +1166,8 @@ describe('illegal transitions', () => {
         'archive',
         'archive-failed',
         'accept-archive-findings',
+        'follow-up-failed',
+        'retry-follow-up',
       ],
     ],
     [
@@ -1191,11 +1195,27 @@ describe('illegal transitions', () => {
         'archive',
         'archive-failed',
         'accept-archive-findings',
+        'follow-up-failed',
+        'retry-follow-up',
       ],
     ],
     [
       'accepted',
-      ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'pre-review', 'seal', 'archive', 'archive-failed', 'accept-archive-findings'],
+      [
+        'request-supplement',
+        'supplement',
+        'accept',
+        'accept-pending',
+        'deem-accepted',
+        'refuse',
+        'pre-review',
+        'seal',
+        'archive',
+        'archive-failed',
+        'accept-archive-findings',
+        'follow-up-failed',
+        'retry-follow-up',
+      ],
     ],
     [
       'opinions-complete',
@@ -1214,13 +1234,15 @@ describe('illegal transitions', () => {
         'archive',
         'archive-failed',
         'accept-archive-findings',
+        'follow-up-failed',
+        'retry-follow-up',
       ],
     ],
   ];
   const ALL_ACTIONS = Object.keys(COMMANDS) as (keyof typeof COMMANDS)[];
   const cases = ILLEGAL.flatMap(([status, actions]) => actions.map((action) => [status, action] as const));
   // A decided case is sealed once (the `seal` action keeps its status); nothing but its archiving acts on a final status.
-  const ARCHIVING = ['archive', 'archive-failed', 'accept-archive-findings'];
+  const ARCHIVING = ['archive', 'archive-failed', 'accept-archive-findings', 'follow-up-failed', 'retry-follow-up'];
   const closedCases = (['refused', 'decided', 'withdrawn'] as const).flatMap((status) =>
     ALL_ACTIONS.filter((action) => !(status === 'decided' && action === 'seal') && !ARCHIVING.includes(action)).map((action) => [status, action] as const),
   );

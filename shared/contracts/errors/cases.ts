@@ -57,6 +57,9 @@ export const CASE_ERRORS = {
   // The clock: pauses, extensions.
   CASE_CLOCK_PAUSED: 'conflict',
   CASE_CLOCK_RUNNING: 'conflict',
+  // A follow-up given up (case-results.ts): recorded once; the platform role's retry-follow-up takes it up again.
+  CASE_FOLLOW_UP_FAILED: { kind: 'conflict', notAnswered: "the system's follow-up-failed action, applied once by the sealing and archive functions: no route applies it" },
+  CASE_NO_FOLLOW_UP_FAILURE: 'conflict',
   // The bounds of a case's repeating parts (case-limits.ts).
   CASE_PAUSES_EXHAUSTED: 'conflict',
   CASE_SUPPLEMENT_ROUNDS_EXHAUSTED: 'conflict',
