@@ -14,8 +14,11 @@ import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import { S3MaterialStore } from '../../shared/adapters/s3-material-store.ts';
 import { SfnJointWorkflow } from '../../shared/adapters/sfn-joint-workflow.ts';
 import { CaseService } from '../../shared/domain/cases/case-service.ts';
+import type { ActionRequest } from '../../shared/domain/cases/case-service.ts';
+import type { Caller } from '../../shared/domain/access/caller.ts';
+import { ACTION_IDEMPOTENCY_KEY_HEADER, CASE_ENTRY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '../../shared/contracts/headers.ts';
 import { checkUploadRequest } from '../../shared/domain/materials/upload-policy.ts';
-import { apiHandler } from '../http/api-handler.ts';
+import { Answer, apiHandler } from '../http/api-handler.ts';
 import { observability } from '../http/observability.ts';
 import { storedCalendar } from '../http/calendar.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
@@ -56,6 +59,15 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
     ...(options.now ? { now: options.now } : {}),
   });
 
+  /**
+   * An action, under the request's Idempotency-Key when it has one (checked by the edge): the case, with
+   * the entry it wrote and, on a replay, that it is one, as response headers.
+   */
+  const act = async (caller: Caller, caseNo: string, request: ActionRequest, headers: Record<string, string>): Promise<Answer> => {
+    const done = await cases.perform(caller, caseNo, request, headers[ACTION_IDEMPOTENCY_KEY_HEADER.key]);
+    return new Answer(done.case, { [CASE_ENTRY_HEADER.key]: String(done.entry), ...(done.replayed ? { [IDEMPOTENT_REPLAYED_HEADER.key]: 'true' } : {}) });
+  };
+
   return apiHandler(
     'cases',
     {
@@ -68,29 +80,34 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
       listChannelCases: ({ caller, query }) => cases.channelCases(caller, query.applicant, page(query)),
       getCase: ({ caller, params }) => cases.get(caller, params.caseNo),
       getCaseHistory: ({ caller, params, query }) => cases.history(caller, params.caseNo, page(query)),
-      acceptCase: ({ caller, params, body }) => {
+      acceptCase: ({ caller, params, body, headers }) => {
         const { pendingMaterials, pendingDueOn, baseVersion } = body;
         const base = baseVersion !== undefined ? { baseVersion } : {};
         // With pending materials (or a due date for them) it is a 容缺 acceptance, checked as one
         // (a missing due date is the domain's CASE_PENDING_DUE_INVALID).
-        return pendingMaterials !== undefined || pendingDueOn !== undefined
-          ? cases.act(caller, params.caseNo, { action: 'accept-pending', pendingMaterials: pendingMaterials ?? [], pendingDueOn: pendingDueOn ?? '', ...base })
-          : cases.act(caller, params.caseNo, { action: 'accept', ...base });
+        return act(
+          caller,
+          params.caseNo,
+          pendingMaterials !== undefined || pendingDueOn !== undefined
+            ? { action: 'accept-pending', pendingMaterials: pendingMaterials ?? [], pendingDueOn: pendingDueOn ?? '', ...base }
+            : { action: 'accept', ...base },
+          headers,
+        );
       },
       // Each action's command: the body, typed by its route's schema, and the action's name.
-      requestSupplement: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'request-supplement' }),
-      supplementCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'supplement' }),
-      refuseCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'refuse' }),
-      pauseCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'pause' }),
-      resumeCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'resume' }),
-      extendCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'extend' }),
-      deliverCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'deliver' }),
-      preReviewCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'pre-review' }),
-      decideCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'decide' }),
-      withdrawCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'withdraw' }),
-      acceptArchiveFindings: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'accept-archive-findings' }),
-      retryFollowUp: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'retry-follow-up' }),
-      giveOpinion: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'opinion' }),
+      requestSupplement: ({ caller, params, body, headers }) => act(caller, params.caseNo, { ...body, action: 'request-supplement' }, headers),
+      supplementCase: ({ caller, params, body, headers }) => act(caller, params.caseNo, { ...body, action: 'supplement' }, headers),
+      refuseCase: ({ caller, params, body, headers }) => act(caller, params.caseNo, { ...body, action: 'refuse' }, headers),
+      pauseCase: ({ caller, params, body, headers }) => act(caller, params.caseNo, { ...body, action: 'pause' }, headers),
+      resumeCase: ({ caller, params, body, headers }) => act(caller, params.caseNo, { ...body, action: 'resume' }, headers),
+      extendCase: ({ caller, params, body, headers }) => act(caller, params.caseNo, { ...body, action: 'extend' }, headers),
+      deliverCase: ({ caller, params, body, headers }) => act(caller, params.caseNo, { ...body, action: 'deliver' }, headers),
+      preReviewCase: ({ caller, params, body, headers }) => act(caller, params.caseNo, { ...body, action: 'pre-review' }, headers),
+      decideCase: ({ caller, params, body, headers }) => act(caller, params.caseNo, { ...body, action: 'decide' }, headers),
+      withdrawCase: ({ caller, params, body, headers }) => act(caller, params.caseNo, { ...body, action: 'withdraw' }, headers),
+      acceptArchiveFindings: ({ caller, params, body, headers }) => act(caller, params.caseNo, { ...body, action: 'accept-archive-findings' }, headers),
+      retryFollowUp: ({ caller, params, body, headers }) => act(caller, params.caseNo, { ...body, action: 'retry-follow-up' }, headers),
+      giveOpinion: ({ caller, params, body, headers }) => act(caller, params.caseNo, { ...body, action: 'opinion' }, headers),
       jointTaskQueue: ({ caller, query }) => cases.jointTasks(caller, page(query)),
       departmentQueue: ({ caller, query }) => cases.queue(caller, query.status, page(query)),
       supervisionList: ({ caller, params, query }) => cases.supervision(caller, params.kind, page(query)),

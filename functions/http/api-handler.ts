@@ -119,7 +119,7 @@ export function apiHandler<F extends FunctionName>(fn: F, operations: NoInfer<Op
       // eslint-disable-next-line @typescript-eslint/no-unsafe-call -- every route has its operation (checked when the handler is built), and req is what the route's own schemas parsed: the request type the operation declares (OperationsOf).
       const result: unknown = await operation(req);
       count('Succeeded');
-      return jsonResponse(route.successStatus ?? 200, result);
+      return result instanceof Answer ? answered(route, result) : jsonResponse(route.successStatus ?? 200, result);
     } catch (e) {
       count('Refused');
       if (e instanceof ValidationFailure) return errorResponse(e.error, requestId, e.issues);
@@ -133,6 +133,25 @@ export function apiHandler<F extends FunctionName>(fn: F, operations: NoInfer<Op
   };
 
   return observed(fn, base);
+}
+
+/**
+ * An operation's answer with headers of its own, among its route's `responseHeaders` (by their
+ * lower-cased key): the body is what the route's `response` describes.
+ */
+export class Answer {
+  constructor(
+    readonly body: unknown,
+    readonly headers: Readonly<Record<string, string>>,
+  ) {}
+}
+
+function answered(route: RouteSpec, answer: Answer): APIGatewayProxyResult {
+  const declared = new Set((route.responseHeaders ?? []).map((h) => h.key));
+  const undeclared = Object.keys(answer.headers).filter((k) => !declared.has(k));
+  if (undeclared.length > 0) throw new Error(`route ${route.operationId} does not declare the response headers ${undeclared.join(', ')}`);
+  const response = jsonResponse(route.successStatus ?? 200, answer.body);
+  return { ...response, headers: { ...response.headers, ...answer.headers } };
 }
 
 class ValidationFailure extends Error {
@@ -178,6 +197,8 @@ function checkedHeaders(route: RouteSpec, event: APIGatewayProxyEvent): Record<s
     const value = headers[h.key];
     if (value === undefined || value === '') {
       if (h.required) throw invalid(h.missing.code, h.name, h.missing.messageZh, h.missing.message);
+      // An optional header sent empty is not sent: the operation never sees a value its pattern refuses.
+      delete headers[h.key];
       continue;
     }
     if (!h.pattern.test(value)) throw invalid(h.invalid.code, h.name, h.invalid.messageZh, h.invalid.message);

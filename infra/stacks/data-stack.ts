@@ -78,7 +78,7 @@ export class DataStack extends Stack {
   readonly itemsTable: Table;
   /** The directory: one record holding departments, channels and principals. */
   readonly directoryTable: Table;
-  /** Cases: every history entry, the idempotency records of filings, the head and its indexes (see table-layout.ts). */
+  /** Cases: every history entry, the idempotency records of filings and actions, the head and its indexes (see table-layout.ts). */
   readonly casesTable: Table;
   /**
    * Application materials (see bucket-layout.ts): uploads by presigned PUT under `uploads/`, copied

@@ -22,6 +22,12 @@
 //                                                 of filing. It holds the case number, the request's
 //                                                 digest and the complete first state and entry, so
 //                                                 whoever finds it can finish the filing it started.
+//   CASE#<caseNo>           / IDEM#<caller>#<key> an action's idempotency key (a caller's, on this case):
+//                                                 the request's digest, the version the action is
+//                                                 written on (`base`) and, once known, the entry it
+//                                                 wrote (`written`). Taken on condition it does not
+//                                                 exist (or is still where its taker read it), before
+//                                                 the entry, which carries the key (`actionKey`).
 //   SWEEP                   / CALENDAR            the calendar versions the sweep last applied.
 //
 // Index keys of the head (CASES_TABLE.indexes; all sort keys are ASCII, so DynamoDB's byte order and
@@ -37,7 +43,7 @@ import { IDEMPOTENCY_KEY_HEADER } from '../contracts/headers.ts';
 import { findingsAwaited } from '../domain/cases/case-findings.ts';
 import { followUps } from '../domain/cases/case-follow-ups.ts';
 import type { Applicant, CaseHistoryEntry, CaseState, CaseTransition } from '../domain/cases/case-record.ts';
-import type { CaseRead, FilingRecord, SupervisionKind } from '../domain/cases/case-store.ts';
+import type { ActionKey, ActionKeyRecord, CaseRead, FilingRecord, SupervisionKind } from '../domain/cases/case-store.ts';
 import { caseStateDigest, isEntryIntact } from '../domain/cases/case-history.ts';
 import { canonicalJson } from '../domain/items/record-hash.ts';
 import { isCaseNo } from '../domain/identifiers/case-number.ts';
@@ -84,6 +90,60 @@ export function idempotencyRecordKey(channelId: string, idempotencyKey: string):
     throw new Error(`case store: ${JSON.stringify(idempotencyKey)} is not an idempotency key`);
   }
   return { pk: `IDEM#${channelId}#${idempotencyKey}`, sk: 'IDEM' };
+}
+
+const PRINCIPAL_NAME = /^[a-z][a-z0-9-]{1,62}$/;
+const ACTION_KEY_PREFIX = 'IDEM#';
+
+/**
+ * `CASE#<caseNo>` / `IDEM#<caller>#<key>`: a caller's idempotency key on a case (a principal's name has
+ * no `#`). Checked like a filing's: a key the edge would refuse is a caller's bug here.
+ */
+export function actionKeyItemKey({ caseNo, caller, idempotencyKey }: ActionKey): ItemKey {
+  if (!isCaseNo(caseNo)) throw new Error(`case store: ${JSON.stringify(caseNo)} is not a case number`);
+  if (!PRINCIPAL_NAME.test(caller)) throw new Error(`case store: ${JSON.stringify(caller)} is not a principal's name`);
+  if (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY_HEADER.pattern.test(idempotencyKey)) {
+    throw new Error(`case store: ${JSON.stringify(idempotencyKey)} is not an idempotency key`);
+  }
+  return { pk: caseKey(caseNo), sk: `${ACTION_KEY_PREFIX}${caller}#${idempotencyKey}` };
+}
+
+/** An action key's record as an item (under 1 KB: a key is at most 128 characters, a digest 64). */
+export function actionKeyItem(record: ActionKeyRecord): Item {
+  const { caseNo, caller, idempotencyKey, requestDigest, base, entry } = record;
+  if (!Number.isSafeInteger(base) || base < 1) throw new Error(`case store: ${base} is not a version an action can be written on`);
+  return { ...actionKeyItemKey(record), caseNo, caller, idempotencyKey, requestDigest, base, ...(entry !== undefined ? { written: entry } : {}) };
+}
+
+/** The record an action key's item holds. */
+export function actionKeyOf(item: Item): ActionKeyRecord {
+  const written = item.written as number | undefined;
+  return {
+    caseNo: item.caseNo as string,
+    caller: item.caller as string,
+    idempotencyKey: item.idempotencyKey as string,
+    requestDigest: item.requestDigest as string,
+    base: item.base as number,
+    ...(written !== undefined ? { entry: written } : {}),
+  };
+}
+
+/** The attribute of an entry item that names the key its action was written under. */
+export const ENTRY_ACTION_KEY = 'actionKey';
+
+/**
+ * An action's entry item with the key it is written under (a few hundred bytes more: a person's entry
+ * is held 64 KiB under the item limit, and the system's own entries never carry a key).
+ */
+export function keyedEntryItem(item: Item, key: ActionKey): Item {
+  actionKeyItemKey(key);
+  return { ...item, [ENTRY_ACTION_KEY]: { caller: key.caller, idempotencyKey: key.idempotencyKey } };
+}
+
+/** The key an entry item carries, if any. */
+export function entryActionKeyOf(caseNo: string, item: Item | undefined): ActionKey | undefined {
+  const mark = item?.[ENTRY_ACTION_KEY] as { caller: string; idempotencyKey: string } | undefined;
+  return mark && { caseNo, caller: mark.caller, idempotencyKey: mark.idempotencyKey };
 }
 
 /** A filing's idempotency record, checked to hold the first state and entry of its case, filed by its channel. */

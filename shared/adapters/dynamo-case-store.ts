@@ -6,24 +6,43 @@
 // that fails after a filing fails the filing, whose retry completes it). A filing is three: the idempotency record, the first entry and the head. A replayed filing
 // writes nothing unless the first one stopped before its head. (Each head write also updates the
 // head's entries in the indexes, which AWS bills as index writes.)
+// An action under an idempotency key writes two more: its key taken before the entry (none when the
+// key is held at that version already) and settled on the entry after it; a replay writes nothing.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { CaseHistoryEntry, CaseState, CaseStatus, CaseTransition } from '../domain/cases/case-record.ts';
-import type { CaseList, CasePage, CaseRead, CaseStore, FilingRecord, SupervisionKind, SupervisionList, SweepStatus } from '../domain/cases/case-store.ts';
+import type {
+  ActionKey,
+  ActionKeyClaim,
+  ActionKeyRecord,
+  CaseList,
+  CasePage,
+  CaseRead,
+  CaseStore,
+  FilingRecord,
+  SupervisionKind,
+  SupervisionList,
+  SweepStatus,
+} from '../domain/cases/case-store.ts';
 import { caseVersionConflict, intactState } from '../domain/cases/case-store.ts';
 import { isCaseNo } from '../domain/identifiers/case-number.ts';
 import type { Item } from './case-items.ts';
 import {
   CALENDAR_APPLIED_KEY,
+  ENTRY_ACTION_KEY,
   ENTRY_PREFIX,
   HEAD,
   HISTORY_PAGE,
   LAST_ENTRY,
   actionEntryItem,
+  actionKeyItem,
+  actionKeyItemKey,
+  actionKeyOf,
   caseKey,
   caseNumberTaken,
+  entryActionKeyOf,
   entryKey,
   filingItem,
   filingOf,
@@ -31,6 +50,7 @@ import {
   historyCursor,
   historyCursorEntry,
   idempotencyRecordKey,
+  keyedEntryItem,
   listingItems,
   stateOfItems,
   tokenItem,
@@ -56,10 +76,13 @@ const ix = CASES_TABLE.indexes.departmentQueue;
 export interface DynamoCaseStoreOptions {
   /** Told when the head could not follow a written entry (the next read rolls it forward). */
   onHeadLag?: (caseNo: string, version: number, error: unknown) => void;
+  /** Told when an action key's record could not be settled on its written entry (a retry finds the entry by its key). */
+  onKeyLag?: (caseNo: string, n: number, error: unknown) => void;
 }
 
 export class DynamoCaseStore implements CaseStore {
   private readonly onHeadLag: (caseNo: string, version: number, error: unknown) => void;
+  private readonly onKeyLag: (caseNo: string, n: number, error: unknown) => void;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -69,6 +92,8 @@ export class DynamoCaseStore implements CaseStore {
     this.onHeadLag =
       options.onHeadLag ??
       ((caseNo, version, error) => console.warn(JSON.stringify({ level: 'WARN', message: 'case head lags its newest entry', caseNo, version, error: String(error) })));
+    this.onKeyLag =
+      options.onKeyLag ?? ((caseNo, n, error) => console.warn(JSON.stringify({ level: 'WARN', message: 'action key not settled on its entry', caseNo, n, error: String(error) })));
   }
 
   async filing(channelId: string, idempotencyKey: string): Promise<FilingRecord | undefined> {
@@ -117,8 +142,11 @@ export class DynamoCaseStore implements CaseStore {
     await this.moveHead(state);
   }
 
-  async append(state: CaseState, entry: CaseHistoryEntry, previous: CaseState): Promise<void> {
-    const item = actionEntryItem(previous, state, entry);
+  async append(state: CaseState, entry: CaseHistoryEntry, previous: CaseState, key?: ActionKeyClaim): Promise<void> {
+    const checked = actionEntryItem(previous, state, entry);
+    // Under an idempotency key: taken for this entry once the entry is known to fit, and carried by it.
+    const item = key ? keyedEntryItem(checked, key) : checked;
+    if (key) await this.takeActionKey(key, entry);
     try {
       await this.db.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (e) {
@@ -127,6 +155,7 @@ export class DynamoCaseStore implements CaseStore {
     }
     // The entry is written: the action has happened. A head that fails to follow must not turn that
     // into an error the caller would retry into a conflict.
+    if (key) await this.settleActionKey(key, entry.n).catch((e: unknown) => this.onKeyLag(entry.caseNo, entry.n, e));
     await this.moveHead(state).catch((e: unknown) => this.onHeadLag(state.caseNo, state.version, e));
   }
 
@@ -229,6 +258,82 @@ export class DynamoCaseStore implements CaseStore {
     if (!isCaseNo(caseNo)) return undefined;
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(caseNo), sk: tokenKey(departmentId) }, ConsistentRead: true }));
     return out.Item?.token as string | undefined;
+  }
+
+  async actionKey(key: ActionKey): Promise<ActionKeyRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: actionKeyItemKey(key), ConsistentRead: true }));
+    return out.Item && actionKeyOf(out.Item);
+  }
+
+  async entryActionKey(caseNo: string, n: number): Promise<ActionKey | undefined> {
+    if (!isCaseNo(caseNo)) return undefined;
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: caseKey(caseNo), sk: entryKey(n) },
+        ProjectionExpression: '#k',
+        ExpressionAttributeNames: { '#k': ENTRY_ACTION_KEY },
+        ConsistentRead: true,
+      }),
+    );
+    return entryActionKeyOf(caseNo, out.Item);
+  }
+
+  async settleActionKey(record: ActionKeyRecord, n: number): Promise<void> {
+    await this.ifStillSo(() =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: actionKeyItemKey(record),
+          UpdateExpression: 'SET #w = :n',
+          ConditionExpression: '#b = :b AND (attribute_not_exists(#w) OR #w = :n)',
+          ExpressionAttributeNames: { '#b': 'base', '#w': 'written' },
+          ExpressionAttributeValues: { ':b': n - 1, ':n': n },
+        }),
+      ),
+    );
+  }
+
+  async releaseActionKey(record: ActionKeyRecord): Promise<void> {
+    await this.ifStillSo(() =>
+      this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: actionKeyItemKey(record),
+          ConditionExpression: '#b = :b AND attribute_not_exists(#w)',
+          ExpressionAttributeNames: { '#b': 'base', '#w': 'written' },
+          ExpressionAttributeValues: { ':b': record.base },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Takes the key for the entry (base: entry.n - 1): a new record where there is none
+   * (CASE_VERSION_CONFLICT where there is), or nothing to write when it is held at that base already
+   * (the entry's own condition decides).
+   */
+  private async takeActionKey(key: ActionKeyClaim, entry: CaseHistoryEntry): Promise<void> {
+    if (key.caseNo !== entry.caseNo || key.base !== entry.n - 1) {
+      throw new Error(`case store: the key of case ${key.caseNo} at version ${key.base} cannot be taken for entry ${entry.n} of case ${entry.caseNo}`);
+    }
+    if (key.held) return;
+    const { held: _held, entry: _entry, ...record } = key;
+    try {
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: actionKeyItem(record), ConditionExpression: 'attribute_not_exists(pk)' }));
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) throw caseVersionConflict(entry.caseNo, entry.n);
+      throw e;
+    }
+  }
+
+  /** A conditional write that does nothing when its condition no longer holds. */
+  private async ifStillSo(send: () => Promise<unknown>): Promise<void> {
+    try {
+      await send();
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    }
   }
 
   async channelCases(channelId: string, applicantId: string | undefined, page: CasePage): Promise<CaseList> {

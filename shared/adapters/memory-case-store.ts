@@ -1,13 +1,25 @@
 // CaseStore in memory, for what needs a case store but not DynamoDB (the service's tests, in
 // milliseconds). It keeps the DynamoDB store's items (case-items.ts) in a map and writes them on the
 // same conditions — an entry or an idempotency record only where there is none (CASE_VERSION_CONFLICT,
-// the holder's filing), a projection only over an older version — and reads them with the same
+// the holder's filing; an action's key), a projection only over an older version — and reads them with the same
 // listings (case-listings.ts): the same pages in the same order, with the same cursors and refusals.
 // An index page that is full carries a cursor, as DynamoDB's Limit does; there is no 1 MB page. No
 // write fails here, so a head never lags its newest entry (unless a test removes it). Items are copied on the way in and out, as
 // a real store serialises them.
 import type { CaseHistoryEntry, CaseState, CaseStatus, CaseTransition } from '../domain/cases/case-record.ts';
-import type { CaseList, CasePage, CaseRead, CaseStore, FilingRecord, SupervisionKind, SupervisionList, SweepStatus } from '../domain/cases/case-store.ts';
+import type {
+  ActionKey,
+  ActionKeyClaim,
+  ActionKeyRecord,
+  CaseList,
+  CasePage,
+  CaseRead,
+  CaseStore,
+  FilingRecord,
+  SupervisionKind,
+  SupervisionList,
+  SweepStatus,
+} from '../domain/cases/case-store.ts';
 import { caseVersionConflict, intactState } from '../domain/cases/case-store.ts';
 import { isCaseNo } from '../domain/identifiers/case-number.ts';
 import type { Item, ItemKey } from './case-items.ts';
@@ -16,8 +28,12 @@ import {
   ENTRY_PREFIX,
   HEAD,
   actionEntryItem,
+  actionKeyItem,
+  actionKeyItemKey,
+  actionKeyOf,
   caseKey,
   caseNumberTaken,
+  entryActionKeyOf,
   entryKey,
   filingItem,
   filingOf,
@@ -25,6 +41,7 @@ import {
   historyCursor,
   historyCursorEntry,
   idempotencyRecordKey,
+  keyedEntryItem,
   listingItems,
   stateOfItems,
   tokenItem,
@@ -74,8 +91,11 @@ export class MemoryCaseStore implements CaseStore {
     this.#moveHead(state);
   }
 
-  async append(state: CaseState, entry: CaseHistoryEntry, previous: CaseState): Promise<void> {
-    if (!this.#putNew(actionEntryItem(previous, state, entry))) throw caseVersionConflict(entry.caseNo, entry.n);
+  async append(state: CaseState, entry: CaseHistoryEntry, previous: CaseState, key?: ActionKeyClaim): Promise<void> {
+    const checked = actionEntryItem(previous, state, entry);
+    if (key) this.#takeActionKey(key, entry);
+    if (!this.#putNew(key ? keyedEntryItem(checked, key) : checked)) throw caseVersionConflict(entry.caseNo, entry.n);
+    if (key) await this.settleActionKey(key, entry.n);
     this.#moveHead(state);
   }
 
@@ -136,6 +156,36 @@ export class MemoryCaseStore implements CaseStore {
   async taskToken(caseNo: string, departmentId: string): Promise<string | undefined> {
     if (!isCaseNo(caseNo)) return undefined;
     return this.#get({ pk: caseKey(caseNo), sk: tokenKey(departmentId) })?.token as string | undefined;
+  }
+
+  async actionKey(key: ActionKey): Promise<ActionKeyRecord | undefined> {
+    const item = this.#get(actionKeyItemKey(key));
+    return item && actionKeyOf(item);
+  }
+
+  async entryActionKey(caseNo: string, n: number): Promise<ActionKey | undefined> {
+    if (!isCaseNo(caseNo)) return undefined;
+    return entryActionKeyOf(caseNo, this.#get({ pk: caseKey(caseNo), sk: entryKey(n) }));
+  }
+
+  async settleActionKey(record: ActionKeyRecord, n: number): Promise<void> {
+    const current = await this.actionKey(record);
+    if (current?.base === n - 1 && (current.entry === undefined || current.entry === n)) this.#put(actionKeyItem({ ...current, entry: n }));
+  }
+
+  async releaseActionKey(record: ActionKeyRecord): Promise<void> {
+    const current = await this.actionKey(record);
+    if (current?.base === record.base && current.entry === undefined) this.#items.delete(keyOf(actionKeyItemKey(record)));
+  }
+
+  /** As DynamoCaseStore takes it: a new record where there is none, or the one held at the entry's base. */
+  #takeActionKey(key: ActionKeyClaim, entry: CaseHistoryEntry): void {
+    if (key.caseNo !== entry.caseNo || key.base !== entry.n - 1) {
+      throw new Error(`case store: the key of case ${key.caseNo} at version ${key.base} cannot be taken for entry ${entry.n} of case ${entry.caseNo}`);
+    }
+    if (key.held) return;
+    const { held: _held, entry: _entry, ...record } = key;
+    if (!this.#putNew(actionKeyItem(record))) throw caseVersionConflict(entry.caseNo, entry.n);
   }
 
   async channelCases(channelId: string, applicantId: string | undefined, page: CasePage): Promise<CaseList> {

@@ -19,6 +19,8 @@ export interface ClientTarget {
 export interface ApiResponse {
   status: number;
   body: unknown;
+  /** The response headers, names lower-cased (an action's Case-Entry, Idempotent-Replayed). */
+  headers?: Record<string, string>;
 }
 
 export class ApiClient {
@@ -67,7 +69,7 @@ export class ApiClient {
     } catch {
       // not JSON: keep the text (e.g. an HTML error page from a proxy)
     }
-    return { status: res.status, body: parsed };
+    return { status: res.status, body: parsed, headers: Object.fromEntries(res.headers.entries()) };
   }
 }
 

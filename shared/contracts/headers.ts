@@ -47,3 +47,38 @@ export const IDEMPOTENCY_KEY_HEADER = {
     message: 'the Idempotency-Key header must be signed (listed in the SigV4 SignedHeaders)',
   },
 } as const satisfies HeaderSpec;
+
+/**
+ * A case action's Idempotency-Key: the filing's, optional. Checked alike (its pattern, and among the
+ * signed headers when present); per caller and case: the same key with the same request answers the
+ * first attempt's result, with another request it is refused (IDEMPOTENCY_KEY_REUSED).
+ */
+export const ACTION_IDEMPOTENCY_KEY_HEADER = {
+  ...IDEMPOTENCY_KEY_HEADER,
+  required: false,
+  description:
+    'optional: one unique value per action (1-128 printable ASCII, signed), the same on every retry. A retry answers what the first attempt did (200, `Idempotent-Replayed: true`, its `Case-Entry`); the same key with another request is refused (409 IDEMPOTENCY_KEY_REUSED)',
+} as const satisfies HeaderSpec;
+
+/** A response header a route sets: its name as sent, and what it says. */
+export interface ResponseHeaderSpec {
+  name: string;
+  /** Lower-cased, as the edge sets it. */
+  key: string;
+  description: string;
+}
+
+/** The history entry an action wrote. */
+export const CASE_ENTRY_HEADER = {
+  name: 'Case-Entry',
+  key: 'case-entry',
+  description:
+    "the number of the history entry the action wrote (on a replay: the first attempt's); the case answered may be at a later version, after what followed it (the seal…)",
+} as const satisfies ResponseHeaderSpec;
+
+/** Set on the answer to an action found done under its Idempotency-Key. */
+export const IDEMPOTENT_REPLAYED_HEADER = {
+  name: 'Idempotent-Replayed',
+  key: 'idempotent-replayed',
+  description: '`true` when an earlier attempt with this Idempotency-Key did the action (nothing was done again): the body is the case as it now stands',
+} as const satisfies ResponseHeaderSpec;

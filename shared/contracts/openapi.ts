@@ -174,7 +174,11 @@ function operation(route: RouteSpec, schemas: NamedSchemas): Record<string, unkn
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemas.toSchema(route.body, 'input') } } } } : {}),
     responses: {
-      [String(route.successStatus ?? 200)]: { description: 'success', content: { 'application/json': { schema: schemas.toSchema(route.response, 'output') } } },
+      [String(route.successStatus ?? 200)]: {
+        description: 'success',
+        ...(route.responseHeaders ? { headers: Object.fromEntries(route.responseHeaders.map((h) => [h.name, { description: h.description, schema: { type: 'string' } }])) } : {}),
+        content: { 'application/json': { schema: schemas.toSchema(route.response, 'output') } },
+      },
       ...(route.auth === 'iam' || route.body || route.params || route.query ? { '400': errorResponse, '403': errorResponse } : {}),
       ...(route.params ? { '404': errorResponse } : {}),
       ...(route.method !== 'GET' ? { '409': errorResponse, '413': errorResponse } : {}),

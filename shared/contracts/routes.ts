@@ -3,8 +3,8 @@
 // document is generated from it: one list, so the four cannot drift apart.
 import { z } from 'zod';
 import type { ErrorCode } from './error-codes.ts';
-import type { HeaderSpec } from './headers.ts';
-import { IDEMPOTENCY_KEY_HEADER } from './headers.ts';
+import type { HeaderSpec, ResponseHeaderSpec } from './headers.ts';
+import { ACTION_IDEMPOTENCY_KEY_HEADER, CASE_ENTRY_HEADER, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from './headers.ts';
 import {
   CALENDAR_LOAD_ERRORS,
   CalendarLoadResultSchema,
@@ -92,6 +92,8 @@ export interface RouteSpec {
    */
   headers?: readonly HeaderSpec[];
   response: z.ZodType;
+  /** Headers the success answer may carry. */
+  responseHeaders?: readonly ResponseHeaderSpec[];
   successStatus?: 200 | 201;
   /**
    * The domain's refusals this route can answer with. The edge's own (validation, JSON, signature,
@@ -197,6 +199,8 @@ const MATERIAL_CHECK_ERRORS: readonly ErrorCode[] = [
 ];
 /** Every action on a case: it must exist, the caller be its party, the status allow it, nobody act first. */
 const CASE_ACTION_ERRORS: readonly ErrorCode[] = ['CASE_NOT_FOUND', 'CASE_VERSION_CONFLICT', 'CASE_ILLEGAL_TRANSITION', 'CASE_CLOSED', 'CASE_TOO_LARGE', 'CASE_HISTORY_BROKEN'];
+/** An action's optional Idempotency-Key: well-formed, signed, and not used by the caller on the case for another request. */
+const ACTION_KEY_ERRORS: readonly ErrorCode[] = ['IDEMPOTENCY_KEY_INVALID', 'IDEMPOTENCY_KEY_UNSIGNED', 'IDEMPOTENCY_KEY_REUSED'];
 const DEPARTMENT_ACTION_ERRORS: readonly ErrorCode[] = [...CASE_ACTION_ERRORS, 'CASE_DEPARTMENT_FORBIDDEN'];
 const CHANNEL_ACTION_ERRORS: readonly ErrorCode[] = [...CASE_ACTION_ERRORS, 'CASE_CHANNEL_FORBIDDEN'];
 const caseAction = <const O extends string, const A extends string, const Ro extends readonly ('department' | 'channel' | 'platform')[], B extends z.ZodType>(
@@ -216,9 +220,11 @@ const caseAction = <const O extends string, const A extends string, const Ro ext
     roles,
     summary,
     params: CaseNoParamsSchema,
+    headers: [ACTION_IDEMPOTENCY_KEY_HEADER],
     body,
     response: CaseStateSchema,
-    errors,
+    responseHeaders: [CASE_ENTRY_HEADER, IDEMPOTENT_REPLAYED_HEADER],
+    errors: [...errors, ...ACTION_KEY_ERRORS],
   }) as const;
 const GUIDE_CHANGE_ERRORS: readonly ErrorCode[] = [...ITEM_WRITE_ERRORS, ...GUIDE_ERRORS, 'ITEM_CODE_MISMATCH', 'ITEM_DEPARTMENT_CHANGE'];
 

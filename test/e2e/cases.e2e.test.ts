@@ -370,3 +370,70 @@ describe('filing refusals over HTTP', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/cases/{caseNo}/history', '/v1/queue', '/v1/supervision/{kind}']));
   });
 });
+
+describe('actions under an Idempotency-Key over HTTP', () => {
+  /** `principal`'s own signature over every header but the Idempotency-Key (as a replay would alter it). */
+  async function signedWithoutKey(principal: string, path: string, body: Json, key: string): Promise<Response> {
+    const url = new URL(path, platform.endpoint);
+    const signer = new SignatureV4({ service: 'execute-api', region: platform.credentials.region, credentials: platform.credentials.principals[principal]!, sha256: Sha256 });
+    const text = JSON.stringify(body);
+    const request = new HttpRequest({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: url.pathname,
+      headers: { host: url.host, 'content-type': 'application/json', 'idempotency-key': key },
+      body: text,
+    });
+    const signed = await signer.sign(request, { unsignableHeaders: new Set(['idempotency-key']) });
+    expect(String(signed.headers.authorization)).not.toContain('idempotency-key');
+    return fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body: text });
+  }
+
+  it("answers an action retried with the same key with the first attempt's result and writes one entry; refuses the key for another request, and a key the signature does not cover", async () => {
+    // Prepare: a case filed with every material, ready to accept (version 1)
+    const caseNo = ((await file(await application({ [LAYOUT]: await upload(`布局图 ${randomUUID()}`), [RULES]: await upload(`制度 ${randomUUID()}`) }))).body as Json)
+      .caseNo as string;
+    const key = randomUUID();
+    const accept = (body: Json) => as('market').request('POST', `/v1/cases/${caseNo}/accept`, { body, headers: { 'Idempotency-Key': key } });
+
+    // Act: an acceptance whose key is not signed; then with a signed key, twice (the answer to the first
+    // lost, say); the same key with another request; a retry without the key
+    const unsigned = await signedWithoutKey('market', `/v1/cases/${caseNo}/accept`, {}, randomUUID());
+    const unsignedAnswer = (await unsigned.json()) as Json;
+    const afterUnsigned = (await as('market').request('GET', `/v1/cases/${caseNo}`)).body as Json;
+    const first = await accept({});
+    const retry = await accept({});
+    const other = await accept({ baseVersion: 1 });
+    const withoutKey = await as('market').request('POST', `/v1/cases/${caseNo}/accept`, { body: {} });
+    const history = (await as('market').request('GET', `/v1/cases/${caseNo}/history`)).body as Json;
+
+    // Assess
+    expect([unsigned.status, unsignedAnswer.error.code, unsignedAnswer.error.field]).toEqual([400, 'IDEMPOTENCY_KEY_UNSIGNED', 'Idempotency-Key']);
+    expect(afterUnsigned).toMatchObject({ status: 'received', version: 1 });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ caseNo, status: 'accepted', version: 2 });
+    expect(first.headers?.['case-entry']).toBe('2');
+    expect(first.headers?.['idempotent-replayed']).toBeUndefined();
+    expect(retry.status).toBe(200);
+    expect(retry.body).toEqual(first.body);
+    expect([retry.headers?.['case-entry'], retry.headers?.['idempotent-replayed']]).toEqual(['2', 'true']);
+    expect(errorOf(other)).toEqual([409, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key']);
+    expect(errorOf(withoutKey).slice(0, 2)).toEqual([409, 'CASE_ILLEGAL_TRANSITION']);
+    expect((history.entries as Json[]).map((e) => e.type)).toEqual(['file', 'accept']);
+    expect(history.check).toEqual({ ok: true });
+  });
+
+  it('documents the optional Idempotency-Key and the Case-Entry and Idempotent-Replayed answers of every case action', async () => {
+    const doc = (await (await fetch(`${platform.endpoint}/v1/openapi.json`)).json()) as Json;
+    const actions = Object.entries(doc.paths as Record<string, Json>).filter(([path]) => /^\/v1\/cases\/\{caseNo\}\/(?!history$)/.test(path));
+    expect(actions.length).toBeGreaterThanOrEqual(13);
+    for (const [, ops] of actions) {
+      const action = ops.post as Json;
+      expect(action.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false })]));
+      expect(Object.keys(action.responses['200'].headers as Json)).toEqual(['Case-Entry', 'Idempotent-Replayed']);
+      expect(action['x-tongban-error-codes']).toEqual(expect.arrayContaining(['IDEMPOTENCY_KEY_INVALID', 'IDEMPOTENCY_KEY_UNSIGNED', 'IDEMPOTENCY_KEY_REUSED']));
+    }
+  });
+});

@@ -17,7 +17,7 @@ import { verifyCaseHistory } from '../../shared/domain/cases/case-history.ts';
 import type { Applicant, CaseState, JsonValue } from '../../shared/domain/cases/case-record.ts';
 import type { FilingRequest, FilingResult } from '../../shared/domain/cases/case-service.ts';
 import { CaseService } from '../../shared/domain/cases/case-service.ts';
-import { FOOD, LI, MARKET, PORTAL, SHOP, ZHANG } from '../support/case-fixtures.ts';
+import { FOOD, LI, MARKET, MARKET_DEPUTY, PORTAL, SHOP, ZHANG } from '../support/case-fixtures.ts';
 import { act, allPages, application, caseStoreContract, file, on } from '../support/case-store-contract.ts';
 import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { seededCatalogue } from '../support/memory-catalogue.ts';
@@ -260,6 +260,117 @@ describe('DynamoCaseStore: what a case takes in the table', () => {
     expect(read?.broken).toEqual({ n: 2, reason: 'what entry 2 changed does not lead to the state it recorded' });
     expect(read?.state).toEqual(filed.state);
     expect(refused).toMatchObject({ code: 'CASE_HISTORY_BROKEN' });
+  });
+});
+
+/**
+ * A case store on `table` whose client fails, once, the first write that `fails` picks out (by its
+ * sort key and whether it puts an item or updates one), as a throttled request would after the SDK's
+ * own retries; told of an action key left unsettled.
+ */
+function flakyStore(table: string, fails: (sk: string, kind: 'put' | 'update') => boolean, onKeyLag?: () => void): { store: DynamoCaseStore; destroy: () => void } {
+  const flaky = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  let failures = 1;
+  flaky.middlewareStack.add(
+    (next) => async (args) => {
+      // Before or after the document client's marshalling, whichever this step sees
+      const input = args.input as { Item?: { sk?: string | { S?: string } }; Key?: { sk?: string | { S?: string } }; UpdateExpression?: string };
+      const sk = input.Item?.sk ?? input.Key?.sk;
+      const name = typeof sk === 'object' ? sk.S : sk;
+      const kind = input.Item ? 'put' : input.UpdateExpression ? 'update' : undefined;
+      if (name !== undefined && kind !== undefined && fails(name, kind) && failures-- > 0) {
+        throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'failOnce' },
+  );
+  const options = onKeyLag ? { onKeyLag } : {};
+  return { store: new DynamoCaseStore(DynamoDBDocumentClient.from(flaky, { marshallOptions: { removeUndefinedValues: true } }), table, options), destroy: () => flaky.destroy() };
+}
+
+describe('DynamoCaseStore: actions under an idempotency key, through the case service', () => {
+  it('lets a retry do an action whose writer stopped after taking its key, before its entry, once', async () => {
+    // Prepare: the first write of an entry fails after the key was taken
+    const fresh = await freshStore('cases-key-before-entry');
+    at('2026-11-23');
+    const filed = await serviceOn(fresh).file(PORTAL, 'key-entry-1', request(PORTAL, ZHANG));
+    const { store: flaky, destroy } = flakyStore('cases-key-before-entry', (sk, kind) => kind === 'put' && sk.startsWith('EVT#'));
+    const key = { caseNo: filed.caseNo, caller: MARKET.name, idempotencyKey: 'accept-1' };
+
+    // Act
+    at('2026-11-24');
+    const failed = await serviceOn(flaky)
+      .perform(MARKET, filed.caseNo, { action: 'accept' }, 'accept-1')
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+    destroy();
+    const pending = await fresh.actionKey(key);
+    const versionBefore = (await fresh.get(filed.caseNo))!.version;
+    at('2026-11-24', 5);
+    const retry = await serviceOn(fresh).perform(MARKET, filed.caseNo, { action: 'accept' }, 'accept-1');
+    const again = await serviceOn(fresh).perform(MARKET, filed.caseNo, { action: 'accept' }, 'accept-1');
+
+    // Assess: the key was held at version 1 with no entry; the retry wrote entry 2 under it, once
+    expect(failed?.message).toBe('throttled');
+    expect(pending).toMatchObject({ base: 1 });
+    expect(pending?.entry).toBeUndefined();
+    expect(versionBefore).toBe(1);
+    expect(retry).toMatchObject({ entry: 2, replayed: false, case: { status: 'accepted', version: 2 } });
+    expect(again).toEqual({ ...retry, replayed: true });
+    expect((await historyUpTo(fresh, filed.caseNo, Infinity)).map((e) => e.type)).toEqual(['file', 'accept']);
+    expect(await fresh.actionKey(key)).toMatchObject({ base: 1, entry: 2 });
+  });
+
+  it('answers a retry of an action whose writer stopped after its entry, before settling its key, with that entry, after the case moved on', async () => {
+    // Prepare: the key's settlement fails once (the action is done, and answered); the deputy then pauses
+    const fresh = await freshStore('cases-key-unsettled');
+    at('2026-11-23');
+    const filed = await serviceOn(fresh).file(PORTAL, 'key-settle-1', request(PORTAL, ZHANG));
+    const lags: number[] = [];
+    const { store: flaky, destroy } = flakyStore(
+      'cases-key-unsettled',
+      (sk, kind) => kind === 'update' && sk.startsWith('IDEM#'),
+      () => lags.push(1),
+    );
+    const key = { caseNo: filed.caseNo, caller: MARKET.name, idempotencyKey: 'accept-2' };
+
+    // Act
+    at('2026-11-24');
+    const first = await serviceOn(flaky).perform(MARKET, filed.caseNo, { action: 'accept' }, 'accept-2');
+    destroy();
+    const unsettled = await fresh.actionKey(key);
+    at('2026-11-25');
+    const paused = await serviceOn(fresh).act(MARKET_DEPUTY, filed.caseNo, { action: 'pause', procedure: 'hearing', reason: '听证', expectedDays: 10 });
+    const retry = await serviceOn(fresh).perform(MARKET, filed.caseNo, { action: 'accept' }, 'accept-2');
+
+    // Assess
+    expect(first).toMatchObject({ entry: 2, replayed: false });
+    expect(lags).toHaveLength(1);
+    expect(unsettled).toMatchObject({ base: 1 });
+    expect(unsettled?.entry).toBeUndefined();
+    expect(retry).toEqual({ case: paused, entry: 2, replayed: true });
+    expect(await fresh.actionKey(key)).toMatchObject({ base: 1, entry: 2 });
+    expect((await historyUpTo(fresh, filed.caseNo, Infinity)).map((e) => e.type)).toEqual(['file', 'accept', 'pause']);
+  });
+
+  it('keeps a key record under 1 KB, in the case it belongs to', async () => {
+    // Prepare / Act: the longest key a header may carry
+    const fresh = await freshStore('cases-key-size');
+    at('2026-11-23');
+    const filed = await serviceOn(fresh).file(PORTAL, 'key-size-1', request(PORTAL, ZHANG));
+    at('2026-11-24');
+    const longest = '~'.repeat(128);
+    await serviceOn(fresh).perform(MARKET, filed.caseNo, { action: 'accept' }, longest);
+    const written = (await db.send(new ScanCommand({ TableName: 'cases-key-size' }))).Items ?? [];
+
+    // Assess
+    const record = written.find((i) => (i.sk as string).startsWith('IDEM#'))!;
+    expect(record.pk).toBe(`CASE#${filed.caseNo}`);
+    expect(record.sk).toBe(`IDEM#${MARKET.name}#${longest}`);
+    expect(Buffer.byteLength(JSON.stringify(record), 'utf8')).toBeLessThan(1024);
   });
 });
 

@@ -17,6 +17,7 @@ import { CaseService } from '../../shared/domain/cases/case-service.ts';
 import type { CaseStore } from '../../shared/domain/cases/case-store.ts';
 import type { SweepReport } from '../../shared/domain/cases/case-sweep.ts';
 import { CaseSweep } from '../../shared/domain/cases/case-sweep.ts';
+import { applySystemCommands } from '../../shared/domain/cases/system-actions.ts';
 import type { DomainError } from '../../shared/domain/errors.ts';
 import { newCaseNo } from '../../shared/domain/identifiers/case-number.ts';
 import type { CatalogueService } from '../../shared/domain/items/catalogue-service.ts';
@@ -534,6 +535,184 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
       for (const key of ['', 'with space', 'x'.repeat(129), '键']) {
         await expect(s.service.file(PORTAL, key, await application(PORTAL, FOOD, ZHANG))).rejects.toThrow(/is not an idempotency key/);
       }
+    });
+  });
+
+  describe(`${name}: CaseService: actions under an Idempotency-Key`, () => {
+    const PAUSE = { action: 'pause', procedure: 'hearing', reason: '听证', expectedDays: 10 } as const;
+
+    /** A case of `applicant` filed on Mon 23 Nov and accepted on the 24th (version 2). */
+    async function acceptedCase(s: Stand, key: string, applicant: Applicant = ZHANG): Promise<string> {
+      at('2026-11-23');
+      const filed = await s.service.file(PORTAL, key, await application(PORTAL, FOOD, applicant));
+      at('2026-11-24');
+      await s.service.act(MARKET, filed.caseNo, { action: 'accept' });
+      return filed.caseNo;
+    }
+
+    it("answers a retry with the same key with the first attempt's entry and the case as it now stands, doing nothing again", async () => {
+      // Prepare
+      const s = await stand('keyed-retry');
+      at('2026-11-23');
+      const filed = await s.service.file(PORTAL, 'keyed-retry', await application(PORTAL, FOOD, ZHANG));
+      at('2026-11-24');
+      const first = await s.service.perform(MARKET, filed.caseNo, { action: 'accept' }, 'accept-1');
+      const appends = vi.spyOn(s.store, 'append');
+
+      // Act: the same request again, as a client whose answer was lost; then again after the case moved on
+      at('2026-11-24', '10:05');
+      const again = await s.service.perform(MARKET, filed.caseNo, { action: 'accept' }, 'accept-1');
+      const retriedWithout = await rejection(s.service.act(MARKET, filed.caseNo, { action: 'accept' }));
+      at('2026-11-25');
+      const paused = await s.service.act(MARKET_DEPUTY, filed.caseNo, PAUSE);
+      const later = await s.service.perform(MARKET, filed.caseNo, { action: 'accept' }, 'accept-1');
+
+      // Assess: the first attempt's entry, nothing written by the retries; without the key the retry is refused
+      expect(first).toMatchObject({ entry: 2, replayed: false, case: { status: 'accepted', version: 2 } });
+      expect(again).toEqual({ ...first, replayed: true });
+      expect(retriedWithout).toMatchObject({ code: 'CASE_ILLEGAL_TRANSITION' });
+      expect(later).toEqual({ case: paused, entry: 2, replayed: true });
+      expect(appends).toHaveBeenCalledTimes(1); // the deputy's pause
+      const history = await s.service.history(MARKET, filed.caseNo);
+      expect(history.entries.map((e) => `${e.type}:${e.actor.name}`)).toEqual(['file:portal', 'accept:market', 'pause:market-deputy']);
+      expect(history.check).toEqual({ ok: true });
+      expect(await s.store.entryActionKey(filed.caseNo, 2)).toEqual({ caseNo: filed.caseNo, caller: MARKET.name, idempotencyKey: 'accept-1' });
+    });
+
+    it('refuses the same key with another request (IDEMPOTENCY_KEY_REUSED), writing nothing; keys are per caller and case', async () => {
+      // Prepare
+      const s = await stand('keyed-reused');
+      const caseNo = await acceptedCase(s, 'keyed-reused-1');
+      const other = await acceptedCase(s, 'keyed-reused-2', LI);
+      at('2026-11-25');
+      await s.service.perform(MARKET, caseNo, PAUSE, 'k-1');
+
+      // Act: another length, another action under the market's key; the deputy's own key of that name; the key on another case
+      const longer = await rejection(s.service.perform(MARKET, caseNo, { ...PAUSE, expectedDays: 20 }, 'k-1'));
+      const resume = await rejection(s.service.perform(MARKET, caseNo, { action: 'resume' }, 'k-1'));
+      const byDeputy = await s.service.perform(MARKET_DEPUTY, caseNo, { action: 'resume' }, 'k-1');
+      const onOther = await s.service.perform(MARKET, other, PAUSE, 'k-1');
+
+      // Assess
+      for (const refused of [longer, resume]) {
+        expect(refused).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', kind: 'conflict', field: 'Idempotency-Key' });
+        expect(refused.message).toContain(caseNo);
+      }
+      expect(byDeputy).toMatchObject({ entry: 4, replayed: false, case: { version: 4 } });
+      expect(onOther).toMatchObject({ entry: 3, replayed: false });
+      expect((await s.service.history(MARKET, caseNo)).entries.map((e) => e.type)).toEqual(['file', 'accept', 'pause', 'resume']);
+    });
+
+    it('writes one entry for 20 concurrent attempts with one key, and answers every one with it', async () => {
+      // Prepare
+      const s = await stand('keyed-burst');
+      const caseNo = await acceptedCase(s, 'keyed-burst');
+      at('2026-11-25');
+
+      // Act
+      const answers = await Promise.all(Array.from({ length: 20 }, () => s.service.perform(MARKET, caseNo, PAUSE, 'burst-1')));
+
+      // Assess
+      expect(answers.filter((a) => !a.replayed)).toHaveLength(1);
+      expect(new Set(answers.map((a) => a.entry))).toEqual(new Set([3]));
+      for (const a of answers) expect(a.case).toMatchObject({ version: 3, pauses: [{ from: '2026-11-25', procedure: 'hearing' }] });
+      const history = await s.service.history(MARKET, caseNo);
+      expect(history.entries.map((e) => e.type)).toEqual(['file', 'accept', 'pause']);
+      expect(await s.store.actionKey({ caseNo, caller: MARKET.name, idempotencyKey: 'burst-1' })).toMatchObject({ base: 2, entry: 3 });
+    });
+
+    it('binds a key only to an action that was written: an attempt that lost its race leaves it free, and the retry acts on the case as it now is', async () => {
+      // Prepare: the deputy extends the time limit just before the market's pause under a key is written
+      const s = await stand('keyed-lost');
+      const caseNo = await acceptedCase(s, 'keyed-lost');
+      at('2026-11-25');
+      const append = s.store.append.bind(s.store);
+      vi.spyOn(s.store, 'append').mockImplementationOnce(async (state, entry, key) => {
+        await s.service.act(MARKET_DEPUTY, caseNo, { action: 'extend', days: 5, approvedBy: '王局长', reasons: ['需现场核查'] });
+        return append(state, entry, key);
+      });
+
+      // Act
+      const lost = await rejection(s.service.perform(MARKET, caseNo, PAUSE, 'lost-1'));
+      const free = await s.store.actionKey({ caseNo, caller: MARKET.name, idempotencyKey: 'lost-1' });
+      const retry = await s.service.perform(MARKET, caseNo, PAUSE, 'lost-1');
+      const again = await s.service.perform(MARKET, caseNo, PAUSE, 'lost-1');
+
+      // Assess
+      expect(lost).toMatchObject({ code: 'CASE_VERSION_CONFLICT' });
+      expect(free).toBeUndefined();
+      expect(retry).toMatchObject({ entry: 4, replayed: false });
+      expect(again).toMatchObject({ entry: 4, replayed: true });
+      expect((await s.service.history(MARKET, caseNo)).entries.map((e) => e.type)).toEqual(['file', 'accept', 'extend', 'pause']);
+    });
+
+    it('takes a supplement whose files were uploaded again (the same bytes, another slot) as the same request', async () => {
+      // Prepare
+      const s = await stand('keyed-supplement');
+      at('2026-11-23');
+      const filed = await s.service.file(PORTAL, 'keyed-supplement', await application(PORTAL, FOOD, SHOP));
+      at('2026-11-24');
+      await s.service.act(MARKET, filed.caseNo, { action: 'request-supplement', problems: [{ material: '经营场所平面布局图', problem: '未标注食品处理区面积' }] });
+      const bytes = pdf('经营场所平面布局图（修订）');
+      const plan = await upload(PORTAL_ID, bytes);
+      const planAgain = await upload(PORTAL_ID, bytes);
+      const otherPlan = await upload(PORTAL_ID, pdf('经营场所平面布局图（另一版）'));
+
+      // Act
+      at('2026-11-26');
+      const first = await s.service.perform(PORTAL, filed.caseNo, { action: 'supplement', materials: { 经营场所平面布局图: plan } }, 'supplement-1');
+      const retry = await s.service.perform(PORTAL, filed.caseNo, { action: 'supplement', materials: { 经营场所平面布局图: planAgain } }, 'supplement-1');
+      const other = await rejection(s.service.perform(PORTAL, filed.caseNo, { action: 'supplement', materials: { 经营场所平面布局图: otherPlan } }, 'supplement-1'));
+
+      // Assess
+      expect(planAgain.objectKey).not.toBe(plan.objectKey);
+      expect(first).toMatchObject({ entry: 3, replayed: false });
+      expect(retry).toEqual({ ...first, replayed: true });
+      expect(other).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+      expect((await s.service.history(PORTAL, filed.caseNo)).entries.map((e) => e.type)).toEqual(['file', 'request-supplement', 'supplement']);
+    });
+
+    it("records both co-departments' opinions under their keys when they race for one entry, and answers each retry with its own", async () => {
+      // Prepare: a joint case accepted and dispatched (version 3); each opinion's write waits until the other's is ready
+      const s = await stand('keyed-opinions');
+      at('2026-11-23');
+      const filed = await s.service.file(PORTAL, 'keyed-opinions', await application(PORTAL, JOINT, SHOP));
+      at('2026-11-24');
+      await s.service.act(MARKET, filed.caseNo, { action: 'accept' });
+      await applySystemCommands({ store: s.store, calendar: officialCalendar }, filed.caseNo, clock, (c) => (c.jointTasks ? undefined : { action: 'dispatch' }));
+      const append = s.store.append.bind(s.store);
+      const ready: (() => void)[] = [];
+      vi.spyOn(s.store, 'append').mockImplementation(async (state, entry, previous, key) => {
+        if (ready.length < 2) await new Promise<void>((go) => (ready.push(go) === 2 ? ready.forEach((r) => r()) : undefined));
+        return append(state, entry, previous, key);
+      });
+
+      // Act
+      at('2026-11-25');
+      const [health, fire] = await Promise.all([
+        s.service.perform(HEALTH, filed.caseNo, { action: 'opinion', outcome: 'agree' }, 'opinion-1'),
+        s.service.perform(FIRE, filed.caseNo, { action: 'opinion', outcome: 'agree' }, 'opinion-1'),
+      ]);
+      const retries = await Promise.all([
+        s.service.perform(HEALTH, filed.caseNo, { action: 'opinion', outcome: 'agree' }, 'opinion-1'),
+        s.service.perform(FIRE, filed.caseNo, { action: 'opinion', outcome: 'agree' }, 'opinion-1'),
+      ]);
+
+      // Assess
+      expect(ready).toHaveLength(2);
+      expect([health.entry, fire.entry].sort()).toEqual([4, 5]);
+      expect(retries.map((r) => [r.entry, r.replayed])).toEqual([
+        [health.entry, true],
+        [fire.entry, true],
+      ]);
+      const history = await s.service.history(MARKET, filed.caseNo);
+      expect(
+        history.entries
+          .slice(3)
+          .map((e) => `${e.n}:${e.actor.name}`)
+          .sort(),
+      ).toEqual([`${health.entry}:health`, `${fire.entry}:fire`].sort());
+      expect((await s.service.get(MARKET, filed.caseNo)).status).toBe('opinions-complete');
     });
   });
 

@@ -4,7 +4,9 @@
 // readable only once completed — one winner of two concurrent decisions with the history still a
 // valid chain, the department queue read over its shards in deadline order, a channel's cases by
 // applicant, cursors bound to their query, the supervision lists, the sweep's candidates, the joint
-// task queues and the callback tokens. The filing's order and its retries are the case service's.
+// task queues and the callback tokens; an action's idempotency key taken once with its entry, per caller
+// and case, left pending by a lost race and released then, never taken for an entry too large. The
+// filing's order and its retries, and an action's under its key, are the case service's.
 import { describe, expect, it } from 'vitest';
 import { queueShard } from '../../shared/adapters/case-items.ts';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
@@ -14,7 +16,7 @@ import { payloadDigest, verifyCaseHistory } from '../../shared/domain/cases/case
 import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
 import { SYSTEM_CALLER, applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
 import type { Applicant, CaseMaterial, CaseState, CaseTransition, JsonValue } from '../../shared/domain/cases/case-record.ts';
-import type { CaseList, CasePage, CaseStore, FilingRecord } from '../../shared/domain/cases/case-store.ts';
+import type { ActionKeyClaim, CaseList, CasePage, CaseStore, FilingRecord } from '../../shared/domain/cases/case-store.ts';
 import { newCaseNo } from '../../shared/domain/identifiers/case-number.ts';
 import { upload } from './case-materials.ts';
 import { BUILDING, FIRE, FOOD, HALL, HEALTH, JOINT, LI, MARKET, MARKET_DEPUTY, PORTAL, SHOP, ZHANG } from './case-fixtures.ts';
@@ -210,6 +212,128 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       expect(await historyUpTo(store, '20261123ZZZZZZZZZZ', Infinity)).toEqual([]);
       expect(await store.historyPage('20261123ZZZZZZZZZZ', { limit: 10 })).toEqual({ entries: [] });
       expect(await store.get('no#such')).toBeUndefined();
+    });
+  });
+
+  describe(`${name}: actions under an idempotency key`, () => {
+    /** A caller's key on a case, taken for an action on `base`. */
+    const claim = (caseNo: string, base: number, extra: Partial<ActionKeyClaim> = {}): ActionKeyClaim => ({
+      caseNo,
+      caller: MARKET.name,
+      idempotencyKey: 'pause-1',
+      requestDigest: 'd'.repeat(64),
+      base,
+      ...extra,
+    });
+    const pause = (state: CaseState, ctx: CaseContext) => applyCaseCommand(state, { action: 'pause', procedure: 'hearing', reason: '听证', expectedDays: 10 }, ctx);
+
+    it('lets exactly one of 20 concurrent appends under one new key write the entry; the entry carries the key, and the key the entry', async () => {
+      // Prepare: filed and accepted (version 2); 20 attempts with the same key, each its own pause of version 2
+      const store = await makeStore();
+      const filed = await file({ store, by: PORTAL, key: 'keyed-1', app: application(ZHANG), date: '2026-11-23' });
+      const caseNo = filed.state.caseNo;
+      const accepted = await act(store, caseNo, { action: 'accept' }, on('2026-11-24', MARKET));
+      const attempts = Array.from({ length: 20 }, (_, i) => pause(accepted, on('2026-11-25', MARKET, i)));
+
+      // Act
+      const results = await Promise.allSettled(attempts.map((t) => store.append(t.state, t.entry, accepted, claim(caseNo, 2))));
+
+      // Assess
+      const won = results.findIndex((r) => r.status === 'fulfilled');
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) expect(r.reason).toMatchObject({ code: 'CASE_VERSION_CONFLICT' });
+      expect(await store.get(caseNo)).toEqual(attempts[won]!.state);
+      expect(await historyUpTo(store, caseNo, Infinity)).toHaveLength(3);
+      expect(await store.actionKey(claim(caseNo, 2))).toEqual({ caseNo, caller: MARKET.name, idempotencyKey: 'pause-1', requestDigest: 'd'.repeat(64), base: 2, entry: 3 });
+      expect(await store.entryActionKey(caseNo, 3)).toEqual({ caseNo, caller: MARKET.name, idempotencyKey: 'pause-1' });
+      expect(await store.entryActionKey(caseNo, 2)).toBeUndefined();
+      expect(await store.entryActionKey(caseNo, 4)).toBeUndefined();
+    });
+
+    it('keeps keys per caller and case: the same key of another caller, or on another case, is free', async () => {
+      // Prepare
+      const store = await makeStore();
+      const one = await file({ store, by: PORTAL, key: 'keyed-2', app: application(ZHANG), date: '2026-11-23' });
+      const two = await file({ store, by: PORTAL, key: 'keyed-3', app: application(LI), date: '2026-11-23', minute: 1 });
+      const accepted = await act(store, one.state.caseNo, { action: 'accept' }, on('2026-11-24', MARKET));
+      const paused = pause(accepted, on('2026-11-25', MARKET));
+      await store.append(paused.state, paused.entry, accepted, claim(one.state.caseNo, 2));
+      const resumed = applyCaseCommand(paused.state, { action: 'resume' }, on('2026-11-26', MARKET_DEPUTY));
+      const acceptedTwo = applyCaseCommand(two.state, { action: 'accept' }, on('2026-11-24', MARKET));
+
+      // Act: the deputy's key of the same name on the same case; the market's on the other case
+      await store.append(resumed.state, resumed.entry, paused.state, claim(one.state.caseNo, 3, { caller: MARKET_DEPUTY.name }));
+      await store.append(acceptedTwo.state, acceptedTwo.entry, two.state, claim(two.state.caseNo, 1));
+
+      // Assess
+      expect((await store.actionKey(claim(one.state.caseNo, 0)))?.entry).toBe(3);
+      expect((await store.actionKey(claim(one.state.caseNo, 0, { caller: MARKET_DEPUTY.name })))?.entry).toBe(4);
+      expect((await store.actionKey(claim(two.state.caseNo, 0)))?.entry).toBe(2);
+      expect(await store.actionKey(claim(two.state.caseNo, 0, { caller: MARKET_DEPUTY.name }))).toBeUndefined();
+      expect((await store.get(one.state.caseNo))?.version).toBe(4);
+    });
+
+    it('leaves a key taken for an entry another action wrote first pending at its base; a release then removes it, never a settled key', async () => {
+      // Prepare: the deputy pauses first (no key); the market's pause of the same version comes second
+      const store = await makeStore();
+      const filed = await file({ store, by: PORTAL, key: 'keyed-4', app: application(ZHANG), date: '2026-11-23' });
+      const caseNo = filed.state.caseNo;
+      const accepted = await act(store, caseNo, { action: 'accept' }, on('2026-11-24', MARKET));
+      const first = pause(accepted, on('2026-11-25', MARKET_DEPUTY));
+      const second = pause(accepted, on('2026-11-25', MARKET, 1));
+      await store.append(first.state, first.entry, accepted);
+
+      // Act
+      const lost = await rejection(store.append(second.state, second.entry, accepted, claim(caseNo, 2)));
+      const pending = await store.actionKey(claim(caseNo, 2));
+      await store.settleActionKey(claim(caseNo, 5), 6); // a settlement at another base: nothing
+      await store.releaseActionKey(claim(caseNo, 1)); // a release at another base: nothing
+      const kept = await store.actionKey(claim(caseNo, 2));
+      await store.releaseActionKey(claim(caseNo, 2));
+
+      // Assess
+      expect(lost).toMatchObject({ code: 'CASE_VERSION_CONFLICT' });
+      expect(pending).toEqual({ caseNo, caller: MARKET.name, idempotencyKey: 'pause-1', requestDigest: 'd'.repeat(64), base: 2 });
+      expect(kept).toEqual(pending);
+      expect(await store.actionKey(claim(caseNo, 2))).toBeUndefined();
+      expect(await store.entryActionKey(caseNo, 3)).toBeUndefined();
+      expect(await store.get(caseNo)).toEqual(first.state);
+
+      // A settled key stays whatever is released
+      const resumed = applyCaseCommand(first.state, { action: 'resume' }, on('2026-11-26', MARKET));
+      await store.append(resumed.state, resumed.entry, first.state, claim(caseNo, 3));
+      await store.releaseActionKey(claim(caseNo, 3));
+      expect((await store.actionKey(claim(caseNo, 3)))?.entry).toBe(4);
+    });
+
+    it('checks the entry before it takes the key: an action too large is refused and its key stays free', async () => {
+      // Prepare: as in the CASE_TOO_LARGE test above
+      const store = await makeStore();
+      const filed = await file({ store, by: PORTAL, key: 'keyed-5', app: application(ZHANG, FOOD, { 说明: '经'.repeat(40_000) }), date: '2026-11-23' });
+      const caseNo = filed.state.caseNo;
+      const accepted = await act(store, caseNo, { action: 'accept' }, on('2026-11-24', MARKET));
+      const refusal = applyCaseCommand(accepted, { action: 'decide', outcome: 'denied', reasons: ['理'.repeat(76_000)] }, on('2026-11-25', MARKET));
+
+      // Act
+      const refused = await rejection(store.append(refusal.state, refusal.entry, accepted, claim(caseNo, 2)));
+
+      // Assess
+      expect(refused).toMatchObject({ code: 'CASE_TOO_LARGE' });
+      expect(await store.actionKey(claim(caseNo, 2))).toBeUndefined();
+      expect(await store.get(caseNo)).toEqual(accepted);
+    });
+
+    it('refuses a key that cannot be one, and a key taken for another entry than the one written (a bug of its caller)', async () => {
+      const store = await makeStore();
+      const filed = await file({ store, by: PORTAL, key: 'keyed-6', app: application(ZHANG), date: '2026-11-23' });
+      const caseNo = filed.state.caseNo;
+      const accepted = applyCaseCommand(filed.state, { action: 'accept' }, on('2026-11-24', MARKET));
+      for (const key of ['', 'with space', 'x'.repeat(129), '键']) {
+        await expect(store.actionKey(claim(caseNo, 1, { idempotencyKey: key }))).rejects.toThrow(/is not an idempotency key/);
+        await expect(store.append(accepted.state, accepted.entry, filed.state, claim(caseNo, 1, { idempotencyKey: key }))).rejects.toThrow(/is not an idempotency key/);
+      }
+      await expect(store.append(accepted.state, accepted.entry, filed.state, claim(caseNo, 2))).rejects.toThrow(/cannot be taken for entry 2/);
+      expect(await store.get(caseNo)).toEqual(filed.state);
     });
   });
 

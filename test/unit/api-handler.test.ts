@@ -19,6 +19,7 @@ import { GUIDES } from '../support/guide-fixtures.ts';
 // makes Metrics write its "no application metrics" warning through the global console, which the
 // tests silence, instead of a private Console on stderr.
 let apiHandler: typeof import('../../functions/http/api-handler.ts').apiHandler;
+let Answer: typeof import('../../functions/http/api-handler.ts').Answer;
 let platformHandler: ApiHandler;
 let MAX_BODY_BYTES: number;
 
@@ -30,7 +31,7 @@ beforeAll(async () => {
   // The platform function's tables: named, never reached (its calendar is the shipped one here).
   vi.stubEnv('DIRECTORY_TABLE', 'tongban-unit-directory');
   vi.stubEnv('ITEMS_TABLE', 'tongban-unit-items');
-  ({ apiHandler, MAX_BODY_BYTES } = await import('../../functions/http/api-handler.ts'));
+  ({ apiHandler, Answer, MAX_BODY_BYTES } = await import('../../functions/http/api-handler.ts'));
   const { platformHandler: platform } = await import('../../functions/platform/handler.ts');
   platformHandler = platform({ calendar: officialCalendar, now: () => new Date('2026-12-06T02:00:00Z') });
 });
@@ -158,6 +159,78 @@ describe("declared headers: the filing's Idempotency-Key, checked at the edge on
       expect(errorOf(res)).toMatchObject({ code: 'IDEMPOTENCY_KEY_UNSIGNED', field: 'Idempotency-Key' });
     }
     expect(keys).toEqual([]);
+  });
+});
+
+describe("a case action's optional Idempotency-Key, and the headers of its answer", () => {
+  const SIGNED_WITH_KEY =
+    'AWS4-HMAC-SHA256 Credential=AKLTEXAMPLE/20261206/cn-north-1/execute-api/aws4_request, SignedHeaders=content-type;host;idempotency-key;x-amz-date, Signature=0f';
+  const SIGNED_WITHOUT_KEY = 'AWS4-HMAC-SHA256 Credential=AKLTEXAMPLE/20261206/cn-north-1/execute-api/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=0f';
+
+  /** The cases edge whose pause answers the case with the headers `answer` gives (by the key it was handed), recording the keys. */
+  const pauseOps = (answer: (key: string | undefined) => Record<string, string>) => {
+    const keys: (string | undefined)[] = [];
+    const ops = Object.fromEntries(
+      routesOf('cases').map((r) => [
+        r.operationId,
+        async (req: ApiRequest) => {
+          if (r.operationId !== 'pauseCase') return undefined;
+          const key = req.headers['idempotency-key'];
+          keys.push(key);
+          return new Answer({ caseNo: req.params.caseNo, version: 3 }, answer(key));
+        },
+      ]),
+    );
+    // Built at run time from the route table: typed as the function's operations.
+    const handler = apiHandler('cases', ops as unknown as OperationsOf<'cases'>, { directory: async () => directory });
+    const pause = (headers: Record<string, string>) =>
+      handler(
+        apiEvent({
+          method: 'POST',
+          resource: '/v1/cases/{caseNo}/pause',
+          pathParameters: { caseNo: '20261123ABCDEFGHIJ' },
+          userArn: ARNS.market,
+          headers,
+          body: { procedure: 'hearing', reason: '听证', expectedDays: 10 },
+        }),
+        lambdaContext('tongban-cases'),
+      );
+    return { keys, pause };
+  };
+
+  it('acts without one (or an empty one); refuses one that cannot be a key or that the signature does not cover, and acts on nothing then', async () => {
+    // Prepare
+    const { keys, pause } = pauseOps(() => ({}));
+
+    // Act
+    const without = await pause({ authorization: SIGNED_WITHOUT_KEY });
+    const empty = await pause({ authorization: SIGNED_WITH_KEY, 'Idempotency-Key': '' });
+    const invalid = await pause({ authorization: SIGNED_WITH_KEY, 'Idempotency-Key': 'with space' });
+    const unsigned = await pause({ authorization: SIGNED_WITHOUT_KEY, 'Idempotency-Key': 'pause-1' });
+    const signed = await pause({ authorization: SIGNED_WITH_KEY, 'IDEMPOTENCY-key': 'pause-1' });
+
+    // Assess
+    expect([without.statusCode, empty.statusCode]).toEqual([200, 200]);
+    expect([invalid.statusCode, errorOf(invalid).code, errorOf(invalid).field]).toEqual([400, 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key']);
+    expect([unsigned.statusCode, errorOf(unsigned).code, errorOf(unsigned).field]).toEqual([400, 'IDEMPOTENCY_KEY_UNSIGNED', 'Idempotency-Key']);
+    expect(signed.statusCode).toBe(200);
+    expect(keys).toEqual([undefined, undefined, 'pause-1']);
+  });
+
+  it("sets the headers an operation answers with, beside the edge's own, and only those its route declares", async () => {
+    // Prepare
+    const { pause } = pauseOps((key) => (key === 'undeclared' ? { 'x-secret': '1' } : { 'case-entry': '3', 'idempotent-replayed': 'true' }));
+
+    // Act
+    const answered = await pause({ authorization: SIGNED_WITH_KEY, 'Idempotency-Key': 'pause-2' });
+    const undeclared = await pause({ authorization: SIGNED_WITH_KEY, 'Idempotency-Key': 'undeclared' });
+
+    // Assess
+    expect(answered.statusCode).toBe(200);
+    expect(JSON.parse(answered.body)).toEqual({ caseNo: '20261123ABCDEFGHIJ', version: 3 });
+    expect(answered.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'case-entry': '3', 'idempotent-replayed': 'true' });
+    expect([undeclared.statusCode, errorOf(undeclared).code]).toEqual([500, 'INTERNAL_ERROR']);
+    expect(undeclared.headers).not.toHaveProperty('x-secret');
   });
 });
 

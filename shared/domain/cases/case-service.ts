@@ -16,8 +16,8 @@ import type { CaseCommand, CaseContext } from './case-lifecycle.ts';
 import { applyCaseCommand, fileCase } from './case-lifecycle.ts';
 import type { JointWorkflow } from './joint-handling.ts';
 import type { CaseMaterial, CaseState, CaseTransition } from './case-record.ts';
-import type { CaseStore, FilingRecord } from './case-store.ts';
-import { idempotencyKeyReused } from './case-store.ts';
+import type { ActionKey, CaseStore, FilingRecord } from './case-store.ts';
+import { actionKeyReused, caseVersionConflict, idempotencyKeyReused } from './case-store.ts';
 import { newCaseNo } from '../identifiers/case-number.ts';
 import type { CaseSealer } from './case-sealing.ts';
 import type { ArchiveStarter } from '../archive/archive-store.ts';
@@ -68,6 +68,16 @@ export interface CaseServiceDeps {
 /** An action on a case as a route asks for it: the command, and the version it was decided on (optional). */
 export type ActionRequest = CaseCommand & { baseVersion?: number | undefined };
 
+/** What an action answers. */
+export interface ActionResult {
+  /** The case after the action and what follows it (the seal…); on a replay, the case as it now stands. */
+  case: CaseState;
+  /** The history entry the action wrote: on a replay, the one the first attempt wrote. */
+  entry: number;
+  /** The action was found done under its Idempotency-Key: nothing was done again. */
+  replayed: boolean;
+}
+
 export class CaseService extends CaseQueries<CaseServiceDeps> {
   private readonly now: () => Date;
 
@@ -89,14 +99,7 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
     requireRole(caller, 'channel');
     const channelId = caller.channelId;
     if (!channelId) throw forbidden('CASE_CHANNEL_FORBIDDEN', '调用身份未关联渠道，不能提交办件', `caller ${caller.name} is not bound to a channel`);
-    // The request as the applicant sees it: a material is its content (SHA-256, size, type), not the
-    // upload slot it went through, so a retry that uploaded the same files again is the same request.
-    const digest = payloadDigest({
-      ...request,
-      materials: Object.fromEntries(
-        Object.entries(request.materials).map(([name, m]) => [name, m.kind === 'upload' ? { kind: m.kind, sha256: m.sha256, size: m.size, contentType: m.contentType } : m]),
-      ),
-    });
+    const digest = payloadDigest(asSent(request));
     const { store } = this.deps;
     // A retry finds the filing its key holds and is answered from it.
     const earlier = await store.filing(channelId, idempotencyKey);
@@ -140,8 +143,32 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
   }
 
   async act(caller: Caller, caseNo: string, request: ActionRequest): Promise<CaseState> {
-    const { baseVersion, ...command } = request;
+    return (await this.perform(caller, caseNo, request)).case;
+  }
+
+  /**
+   * An action on a case, and the entry it wrote. With `idempotencyKey` (the request's optional
+   * Idempotency-Key, checked by the edge), it is done once per caller, case and key: the same key with
+   * the same request answers the first attempt's entry, `replayed`, with the case as it now stands —
+   * also to attempts racing it, and after the first stopped anywhere between its writes —; with another
+   * request it is refused (IDEMPOTENCY_KEY_REUSED). A key binds only an action that was written: an
+   * attempt refused (a check, a lost race) leaves it free.
+   */
+  async perform(caller: Caller, caseNo: string, request: ActionRequest, idempotencyKey?: string): Promise<ActionResult> {
+    if (idempotencyKey !== undefined) return this.performOnce(caller, caseNo, request, idempotencyKey);
     const state = await this.existing(caseNo);
+    const { next, command } = await this.prepare(caller, state, request);
+    const recorded = await this.append(caseNo, state, next, command, caller, request.baseVersion);
+    return { case: await this.followUp(recorded, command, caller), entry: recorded.version, replayed: false };
+  }
+
+  /**
+   * The action's next state and entry on `state`, with every check that may refuse it, its files kept:
+   * what is left is to write it.
+   */
+  private async prepare(caller: Caller, state: CaseState, request: ActionRequest): Promise<{ next: CaseTransition; command: CaseCommand }> {
+    const { baseVersion, ...command } = request;
+    const { caseNo } = state;
     const ctx = await this.context(caller);
     // Files the command brings: a channel's supplement or pending (容缺) materials, a co-department's opinion attachments.
     const bringsMaterials = command.action === 'supplement' || command.action === 'deliver';
@@ -169,8 +196,63 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
       // (they do not expire; a command retried after the conflict copies its files again).
       await this.keepMaterials(caseNo, owner, kept);
     }
-    const recorded = await this.append(caseNo, state, next, withKept, caller, baseVersion);
-    return this.followUp(recorded, command, caller);
+    return { next, command: withKept };
+  }
+
+  /**
+   * An action under its caller's idempotency key. The key's record is taken with the entry's write
+   * (CaseStore.append), on the version the action is applied to (`base`): its entry can only be entry
+   * base + 1, which carries the key. So each round reads the record, then the case:
+   * - settled on an entry: the replay of that entry;
+   * - pending, the case moved past its base: entry base + 1 is the key's own (its writer stopped before
+   *   settling: settled now, replayed) or another action's — then no attempt with the key can write
+   *   any more, and the record is removed;
+   * - pending at the case's version (an attempt with the key is under way, or stopped before its entry):
+   *   this attempt writes the same entry under it — of the two, one writes it, the other finds it;
+   * - none: this attempt takes the key with its entry.
+   * An attempt whose write lost to another action is answered CASE_VERSION_CONFLICT, as without a key
+   * (an opinion is applied again, as without a key).
+   */
+  private async performOnce(caller: Caller, caseNo: string, request: ActionRequest, idempotencyKey: string): Promise<ActionResult> {
+    const { store } = this.deps;
+    const key: ActionKey = { caseNo, caller: caller.name, idempotencyKey };
+    const requestDigest = payloadDigest(asSent(request));
+    const applyAgain = request.action === 'opinion' && request.baseVersion === undefined;
+    // The version this attempt's last write was on, when it lost; and how often it lost.
+    let tried: number | undefined;
+    let lost = 0;
+    for (let round = 0; round < KEYED_ROUNDS; round++) {
+      let held = await store.actionKey(key);
+      if (held && held.requestDigest !== requestDigest) throw actionKeyReused(key);
+      if (held?.entry !== undefined) return this.replay(caseNo, held.entry);
+      const state = await this.existing(caseNo);
+      if (held && state.version < held.base) continue;
+      if (held && state.version > held.base) {
+        const n = held.base + 1;
+        if (sameKey(await store.entryActionKey(caseNo, n), key)) {
+          await store.settleActionKey(held, n);
+          return this.replay(caseNo, n);
+        }
+        await store.releaseActionKey(held);
+        held = undefined;
+      }
+      if (tried !== undefined && state.version > tried && (!applyAgain || ++lost >= OPINION_ATTEMPTS)) throw caseVersionConflict(caseNo, tried + 1);
+      const { next, command } = await this.prepare(caller, state, request);
+      try {
+        await store.append(next.state, next.entry, state, { ...key, requestDigest, base: state.version, held: held !== undefined });
+      } catch (e) {
+        if (!(e instanceof DomainError && e.code === 'CASE_VERSION_CONFLICT')) throw e;
+        tried = state.version;
+        continue;
+      }
+      return { case: await this.followUp(next.state, command, caller), entry: next.entry.n, replayed: false };
+    }
+    throw caseVersionConflict(caseNo, (tried ?? 0) + 1);
+  }
+
+  /** The answer to an action found done under its key: the case as it now stands, and the entry the action wrote. */
+  private async replay(caseNo: string, entry: number): Promise<ActionResult> {
+    return { case: await this.existing(caseNo), entry, replayed: true };
   }
 
   /**
@@ -331,12 +413,31 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
   }
 }
 
-/** The answer to a filing, from its first state and entry. */
 /** How often an opinion is applied before a lost race is answered (CASE_VERSION_CONFLICT): each co-department's is one of a few. */
 const OPINION_ATTEMPTS = 5;
+/** Rounds of an action under a key before it is answered CASE_VERSION_CONFLICT: an opinion's attempts, and a few for attempts with the same key. */
+const KEYED_ROUNDS = OPINION_ATTEMPTS + 3;
 
+/** The answer to a filing, from its first state and entry. */
 function filingResult({ state, entry }: CaseTransition, replayed: boolean): FilingResult {
   return { caseNo: state.caseNo, receipt: receiptOf(state, entry), case: state, replayed };
+}
+
+/**
+ * A request as its sender sees it, for its digest: a material is its content (SHA-256, size, type), not
+ * the upload slot it went through, so a retry that uploaded the same files again is the same request.
+ */
+function asSent<R extends object>(request: R): R {
+  const byContent = (materials: Record<string, CaseMaterial>) =>
+    Object.fromEntries(
+      Object.entries(materials).map(([name, m]) => [name, m.kind === 'upload' ? { kind: m.kind, sha256: m.sha256, size: m.size, contentType: m.contentType } : m]),
+    );
+  const r = request as R & { materials?: Record<string, CaseMaterial>; attachments?: Record<string, CaseMaterial> };
+  return { ...r, ...(r.materials ? { materials: byContent(r.materials) } : {}), ...(r.attachments ? { attachments: byContent(r.attachments) } : {}) };
+}
+
+function sameKey(a: ActionKey | undefined, b: ActionKey): boolean {
+  return a !== undefined && a.caseNo === b.caseNo && a.caller === b.caller && a.idempotencyKey === b.idempotencyKey;
 }
 
 /** The materials as the case records them: each upload under the case's own key. */

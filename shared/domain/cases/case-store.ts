@@ -4,7 +4,9 @@
 // projected onto a head for the listing queries. Nothing here needs transactions (dynalite has none):
 // every write stands alone, and a projection left behind by a crash is completed by the next reader.
 // A filing is the case service's steps in order (claimFiling, then completeFiling), each safe to take
-// again, so that a retry finishes whatever an earlier attempt left.
+// again, so that a retry finishes whatever an earlier attempt left. An action under its caller's
+// idempotency key takes the key with its entry (append), and the service reads the key, and the key an
+// entry carries, to answer a retry (CaseService.perform).
 import type { SupervisionKind } from '../../contracts/case-vocabulary.ts';
 import type { DomainError } from '../errors.ts';
 import { conflict } from '../errors.ts';
@@ -49,6 +51,33 @@ export interface FilingRecord extends CaseTransition {
   caseNo: string;
 }
 
+/** An action's idempotency key: per caller (the principal's name) and case. */
+export interface ActionKey {
+  caseNo: string;
+  caller: string;
+  idempotencyKey: string;
+}
+
+/**
+ * What an action's idempotency key holds: the digest of the request that took it; `base`, the version
+ * the action is written on — its entry can only be entry base + 1, and the record moves to another
+ * base only once that entry is another action's —; and, once known, `entry`: the one it wrote.
+ */
+export interface ActionKeyRecord extends ActionKey {
+  requestDigest: string;
+  base: number;
+  entry?: number;
+}
+
+/**
+ * How `append` takes a key for the entry it writes (`base`: entry.n - 1): a new record where there is
+ * none, or — `held` — the pending record its taker read at that base, as it is (nothing to write: the
+ * entry's own condition decides between the attempts that hold it).
+ */
+export interface ActionKeyClaim extends ActionKeyRecord {
+  held?: boolean;
+}
+
 export interface CaseStore {
   /**
    * The filing that holds a channel's idempotency key, read consistently; undefined while the key is
@@ -82,8 +111,27 @@ export interface CaseStore {
    * `get` gave (the entry keeps what changed from it). Rejects with CASE_VERSION_CONFLICT when entry
    * `entry.n` already exists: someone acted first; with CASE_TOO_LARGE, writing nothing, when the case
    * record would not fit.
+   * With `key`, the action is written under its caller's idempotency key (see ActionKeyClaim): once the
+   * entry is checked (CASE_TOO_LARGE, nothing written), the key is taken for it — CASE_VERSION_CONFLICT
+   * when it is taken already (another attempt with the key got there first: read it again) — then the
+   * entry is written carrying the key, and the key's record settled on it.
    */
-  append(state: CaseState, entry: CaseHistoryEntry, previous: CaseState): Promise<void>;
+  append(state: CaseState, entry: CaseHistoryEntry, previous: CaseState, key?: ActionKeyClaim): Promise<void>;
+
+  /** The record of a caller's idempotency key on a case, read consistently; undefined while the key is free. */
+  actionKey(key: ActionKey): Promise<ActionKeyRecord | undefined>;
+
+  /** The key entry `n` of the case was written under; undefined for an entry written without one, or none. */
+  entryActionKey(caseNo: string, n: number): Promise<ActionKey | undefined>;
+
+  /** Sets the entry of a pending record whose action is found written as entry `n` (its base is n - 1); otherwise nothing. */
+  settleActionKey(record: ActionKeyRecord, n: number): Promise<void>;
+
+  /**
+   * Removes a pending record still at its base, so that the key binds nothing: only once entry base + 1
+   * is known to be another action's (no attempt with the key can write any more); otherwise nothing.
+   */
+  releaseActionKey(record: ActionKeyRecord): Promise<void>;
 
   /**
    * The newest state, read consistently and checked against the newest history entry; undefined for
@@ -208,6 +256,16 @@ export function idempotencyKeyReused(channelId: string, caseNo: string): DomainE
     'IDEMPOTENCY_KEY_REUSED',
     '该幂等键已用于另一份不同的申请，请为新的申请使用新的幂等键',
     `channel ${channelId} already filed case ${caseNo} with this Idempotency-Key and a different request; use a new key for a new request`,
+    IDEMPOTENCY_KEY_FIELD,
+  );
+}
+
+/** An action's idempotency key used again by the same caller on the same case for a different request. */
+export function actionKeyReused(key: ActionKey): DomainError {
+  return conflict(
+    'IDEMPOTENCY_KEY_REUSED',
+    '该幂等键已用于对本办件的另一项不同操作，请为新的操作使用新的幂等键',
+    `${key.caller} already acted on case ${key.caseNo} with this Idempotency-Key and a different request; use a new key for a new request`,
     IDEMPOTENCY_KEY_FIELD,
   );
 }
