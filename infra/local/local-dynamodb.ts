@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 
 export const LOCAL_TABLES = {
   items: 'tongban-local-items',
@@ -57,11 +58,8 @@ export async function ensureTables(client: DynamoDBClient, names: { items: strin
   }
 }
 
-/** A table with a string partition and sort key and string-keyed GSIs projecting every attribute. */
-function withIndexes(
-  tableName: string,
-  layout: { partitionKey: string; sortKey: string; indexes: Record<string, { name: string; partitionKey: string; sortKey: string }> },
-): CreateTableCommandInput {
+/** A table with a string partition and sort key and string-keyed GSIs projecting every attribute, or their keys alone. */
+function withIndexes(tableName: string, layout: { partitionKey: string; sortKey: string; indexes: Record<string, IndexLayout> }): CreateTableCommandInput {
   const indexes = Object.values(layout.indexes);
   return {
     TableName: tableName,
@@ -80,7 +78,7 @@ function withIndexes(
         { AttributeName: ix.partitionKey, KeyType: 'HASH' as const },
         { AttributeName: ix.sortKey, KeyType: 'RANGE' as const },
       ],
-      Projection: { ProjectionType: 'ALL' as const },
+      Projection: { ProjectionType: ix.projection === 'keys-only' ? ('KEYS_ONLY' as const) : ('ALL' as const) },
     })),
   };
 }
