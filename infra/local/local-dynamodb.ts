@@ -25,9 +25,10 @@ export const STEP_FUNCTIONS_TABLE = { partitionKey: 'executionArn' } as const;
 /**
  * Creates the tables the CDK data stack defines (same keys and indexes), if they are missing. The
  * cases table is created when `names.cases` is given (LOCAL_TABLES gives it), the local Step
- * Functions executions table when `names.stepFunctions` is given (LOCAL_TABLES gives it too).
+ * Functions executions table when `names.stepFunctions` is given (LOCAL_TABLES gives it too). Answers
+ * the indexes a table made earlier lacks (`<table>/<index>`): dynalite cannot add an index to a table.
  */
-export async function ensureTables(client: DynamoDBClient, names: { items: string; directory: string; cases?: string; stepFunctions?: string }): Promise<void> {
+export async function ensureTables(client: DynamoDBClient, names: { items: string; directory: string; cases?: string; stepFunctions?: string }): Promise<string[]> {
   const tables: CreateTableCommandInput[] = [
     withIndexes(names.items, ITEMS_TABLE),
     {
@@ -48,14 +49,18 @@ export async function ensureTables(client: DynamoDBClient, names: { items: strin
         ]
       : []),
   ];
+  const missing: string[] = [];
   for (const table of tables) {
     try {
-      await client.send(new DescribeTableCommand({ TableName: table.TableName }));
+      const existing = await client.send(new DescribeTableCommand({ TableName: table.TableName }));
+      const has = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((ix) => ix.IndexName));
+      for (const ix of table.GlobalSecondaryIndexes ?? []) if (!has.has(ix.IndexName)) missing.push(`${table.TableName}/${ix.IndexName}`);
     } catch (e) {
       if (!(e instanceof ResourceNotFoundException)) throw e;
       await client.send(new CreateTableCommand(table));
     }
   }
+  return missing;
 }
 
 /** A table with a string partition and sort key and string-keyed GSIs projecting every attribute, or their keys alone. */

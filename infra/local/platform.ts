@@ -149,7 +149,13 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
 
     const raw = new DynamoDBClient({ region, endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     closers.push(async () => raw.destroy());
-    await ensureTables(raw, LOCAL_TABLES);
+    const missingIndexes = await ensureTables(raw, LOCAL_TABLES);
+    // A data directory made before an index existed keeps its tables as they were (dynalite adds no index).
+    if (missingIndexes.length > 0) {
+      console.warn(
+        `${dataDir} was made before the indexes ${missingIndexes.join(', ')}: what reads them fails (the sweep's anchor journals: ${LOCAL_TABLES.cases}/anchorQueue); start with a new data directory (TONGBAN_DATA_DIR) to have them`,
+      );
+    }
     const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
 
     const credentialsPath = join(dataDir, 'credentials.json');

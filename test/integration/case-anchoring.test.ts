@@ -2,7 +2,7 @@
 // table's anchorQueue index, holding its keys alone, read by Query per shard), the journals on s3rver,
 // sealed by the local KMS signer with the archive key and checked with the published keys. Heads are
 // the ones the case store writes (case-items.ts: listingItems), each with the time it was written.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -40,6 +40,7 @@ const REGION = 'cn-north-1';
 const CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'x' };
 
 let dir: string;
+let raw: DynamoDBClient;
 let db: DynamoDBDocumentClient;
 let s3: S3Client;
 let kms: KMSClient;
@@ -52,7 +53,7 @@ let stop: () => Promise<void>;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tongban-anchoring-'));
   const [dynamo, s3rver, localKms] = await Promise.all([startDynalite(undefined), startS3(join(dir, 's3'), '127.0.0.1', [ARCHIVE]), startLocalKms({ dataDir: join(dir, 'kms') })]);
-  const raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: CREDENTIALS });
+  raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: CREDENTIALS });
   await ensureTables(raw, LOCAL_TABLES);
   db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   s3 = new S3Client({ endpoint: s3rver.endpoint, region: REGION, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
@@ -171,6 +172,33 @@ describe('the anchor queue (anchorQueue index, keys only)', () => {
       expect(from).toBe(through);
       expect(seen.sort()).toEqual(cases.map((c) => c.states[0]!.caseNo).sort());
     }
+  });
+
+  it('is created with the cases table; a table made before it is named at start (dynalite adds no index to a table)', async () => {
+    expect(await ensureTables(raw, LOCAL_TABLES)).toEqual([]);
+    const old = { items: 'old-items', directory: 'old-directory', cases: 'old-cases' };
+    await raw.send(
+      new CreateTableCommand({
+        TableName: old.cases,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: ['pk', 'sk', 'deptPk', 'deptSk'].map((a) => ({ AttributeName: a, AttributeType: 'S' as const })),
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'departmentQueue',
+            KeySchema: [
+              { AttributeName: 'deptPk', KeyType: 'HASH' },
+              { AttributeName: 'deptSk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    );
+    expect(await ensureTables(raw, old)).toEqual(['old-cases/channelCases', 'old-cases/supervision', 'old-cases/licenceHolder', 'old-cases/anchorQueue']);
   });
 
   it('keeps the hint of the newest journal', async () => {
