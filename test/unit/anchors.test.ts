@@ -197,6 +197,25 @@ describe('the anchoring run', () => {
     expect(journals()).toEqual([stopped, next.journal!.key]);
   });
 
+  it('leaves a run that stopped before its journal unreferenced: the next run journals the whole window from the last journal on', async () => {
+    const { archive, queue, anchoring, at, journals } = setup();
+    queue.write({ ...leaf(1), changedAt: '2026-11-23T01:58:00.000Z' });
+    const first = await anchoring.run();
+    queue.write({ ...leaf(2), changedAt: '2026-11-23T02:00:30.000Z' });
+    at('2026-11-23T02:02:00.000Z');
+    archive.failWrites = /\/\d{8}T\d{9}Z\.json$/;
+    await expect(anchoring.run()).rejects.toThrow(/the archive is gone/);
+    expect(journals()).toEqual([first.journal!.key]);
+    expect([...archive.objects.keys()].filter((k) => k.includes('/20261123T020100000Z/part-'))).toHaveLength(1);
+
+    archive.failWrites = undefined;
+    queue.write({ ...leaf(3), changedAt: '2026-11-23T02:02:30.000Z' });
+    at('2026-11-23T02:04:00.000Z');
+    const next = await anchoring.run();
+    expect(next.journal).toMatchObject({ window: { after: first.journal!.window.through, through: '2026-11-23T02:03:00.000Z' }, count: 2 });
+    expect(journals()).toEqual([first.journal!.key, next.journal!.key]);
+  });
+
   it('finds the newest journal by listing when the hint is lost or false, and chains to it', async () => {
     const { queue, anchoring, at } = setup();
     queue.write({ ...leaf(1), changedAt: '2026-11-23T01:58:00.000Z' });
