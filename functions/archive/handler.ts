@@ -48,6 +48,11 @@ export function archiveHandler(options: { now?: () => Date; calendar?: CalendarS
       // ClamAV where the runtime has it (not in the Lambda runtime: the report then says no scan ran).
       ...(scanner ? { scanner } : {}),
       ...(options.now ? { now: options.now } : {}),
+      // Once per case: the archiving given up is recorded on it, and the alarm watches this count.
+      onGivenUp: (caseNo, state) => {
+        logger.error('archiving given up: recorded on the case (followUpFailure)', { caseNo, failure: state.followUpFailure });
+        metrics.addMetric('FollowUpsGivenUp', MetricUnit.Count, 1);
+      },
     });
     return archiving;
   };

@@ -67,7 +67,7 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
       fileCase: ({ caller, headers, body }) => cases.file(caller, headers['idempotency-key'], body),
       listChannelCases: ({ caller, query }) => cases.channelCases(caller, query.applicant, page(query)),
       getCase: ({ caller, params }) => cases.get(caller, params.caseNo),
-      getCaseHistory: ({ caller, params }) => cases.history(caller, params.caseNo),
+      getCaseHistory: ({ caller, params, query }) => cases.history(caller, params.caseNo, page(query)),
       acceptCase: ({ caller, params, body }) => {
         const { pendingMaterials, pendingDueOn, baseVersion } = body;
         const base = baseVersion !== undefined ? { baseVersion } : {};
@@ -89,6 +89,7 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
       decideCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'decide' }),
       withdrawCase: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'withdraw' }),
       acceptArchiveFindings: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'accept-archive-findings' }),
+      retryFollowUp: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'retry-follow-up' }),
       giveOpinion: ({ caller, params, body }) => cases.act(caller, params.caseNo, { ...body, action: 'opinion' }),
       jointTaskQueue: ({ caller, query }) => cases.jointTasks(caller, page(query)),
       departmentQueue: ({ caller, query }) => cases.queue(caller, query.status, page(query)),

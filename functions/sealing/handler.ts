@@ -32,6 +32,11 @@ export function sealingHandler(options: { now?: () => Date; calendar?: CalendarS
     calendar: options.calendar ?? storedCalendar(db, logger),
     sealKeys: async () => (await directory.load()).seals ?? [],
     ...(options.now ? { now: options.now } : {}),
+    // Once per case: the sealing given up is recorded on it, and the alarm watches this count.
+    onGivenUp: (caseNo, failure) => {
+      logger.error('sealing given up: recorded on the case (follow-up-failed)', { caseNo, code: failure.code, error: failure.message });
+      metrics.addMetric('FollowUpsGivenUp', MetricUnit.Count, 1);
+    },
   });
 
   return observed('sealing', async (event: SealingEvent): Promise<CaseState> => {

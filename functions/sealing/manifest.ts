@@ -23,5 +23,14 @@ export const sealing = {
   sealKeys: ['kms:Sign'],
   // A few reads, one KMS Sign per document, a few conditional writes.
   limits: { timeoutSeconds: 20 },
+  alarms: {
+    // Published by the sealing and the archive functions, once per case, when a follow-up is given up.
+    givenUp: {
+      id: 'FollowUpGivenUpAlarm',
+      watch: { metric: 'FollowUpsGivenUp', statistic: 'Maximum' },
+      description:
+        'the platform gave up sealing or archiving a case (a refusal retrying cannot mend, recorded on the case as followUpFailure; see the log: "given up"): mend the cause, then retry-follow-up',
+    },
+  },
   load: async () => (await import('./handler.ts')).sealingHandler,
 } as const satisfies EventFunctionManifest<'sealing'>;

@@ -1,12 +1,15 @@
 // The items of the cases table, as both case stores keep them (DynamoCaseStore in the table,
 // MemoryCaseStore in a map), built and checked here once:
 //
-//   CASE#<caseNo>           / EVT#<n, 10 digits>  history entry n and the state after it. Written once,
-//                                                 on condition it does not exist: the serialisation
-//                                                 point of every action on the case.
-//   CASE#<caseNo>           / HEAD                the newest state, projected for the listing indexes;
-//                                                 moved forward after each entry, never backwards, and
-//                                                 rolled forward by any reader that finds it behind.
+//   CASE#<caseNo>           / EVT#<n, 10 digits>  history entry n and what it changed of the state (the
+//                                                 filing's: the whole first state). Written once, on
+//                                                 condition it does not exist: the serialisation point
+//                                                 of every action on the case. (Entries written before
+//                                                 they held what changed hold the whole state after them.)
+//   CASE#<caseNo>           / HEAD                the newest state, whole — the one place it is kept —
+//                                                 and the keys that list it; moved forward after each
+//                                                 entry, never backwards, and rolled forward by any
+//                                                 reader that finds it behind (from the entries' changes).
 //   CASE#<caseNo>           / TASK#<departmentId> a co-department's joint task, projected for its queue
 //                                                 like the head (written before it, so a head that is
 //                                                 up to date means the tasks are too).
@@ -36,8 +39,11 @@ import { IDEMPOTENCY_KEY_HEADER } from '../contracts/headers.ts';
 import { findingsAwaited } from '../domain/cases/case-findings.ts';
 import { followUps } from '../domain/cases/case-follow-ups.ts';
 import type { Applicant, CaseHistoryEntry, CaseState, CaseTransition } from '../domain/cases/case-record.ts';
-import type { FilingRecord, SupervisionKind } from '../domain/cases/case-store.ts';
+import type { CaseRead, FilingRecord, SupervisionKind } from '../domain/cases/case-store.ts';
+import { caseStateDigest, isEntryIntact } from '../domain/cases/case-history.ts';
+import { canonicalJson } from '../domain/items/record-hash.ts';
 import { isCaseNo } from '../domain/identifiers/case-number.ts';
+import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
 import { anchorQueueKeys } from './anchor-keys.ts';
 import { tooLarge } from '../domain/errors.ts';
@@ -62,6 +68,10 @@ const CHANNEL_ID = /^[a-z][a-z0-9-]{1,62}$/;
 
 export const caseKey = (caseNo: string) => `CASE#${caseNo}`;
 export const entryKey = (n: number) => `${ENTRY_PREFIX}${String(n).padStart(10, '0')}`;
+/** Sorts after every entry key. */
+export const LAST_ENTRY = `${ENTRY_PREFIX}~`;
+/** Entries read at a time where a store reads a whole history (a check, an archive bundle): small items, so memory stays small. */
+export const HISTORY_PAGE = 100;
 export const departmentShardKey = (departmentId: string, shard: number) => `DEPT#${departmentId}#${shard}`;
 export const tokenKey = (departmentId: string) => `TOKEN#${departmentId}`;
 export const taskKey = (departmentId: string) => `TASK#${departmentId}`;
@@ -113,17 +123,51 @@ export function itemBytes(item: Item): number {
   return Buffer.byteLength(JSON.stringify(item), 'utf8');
 }
 
-/** History entry n of a case and the state after it: refused (CASE_TOO_LARGE) before anything is written when it would not fit. */
-export function entryItem(state: CaseState, entry: CaseHistoryEntry): Item {
-  const item: Item = { pk: caseKey(entry.caseNo), sk: entryKey(entry.n), entry, state };
+/**
+ * What an entry changed of the state: the top-level members it set, with their new values, and those
+ * it removed. The filing's entry sets every member (its state is the first); an action's, only what
+ * the action changed — a history entry holds what changed, the head the whole state.
+ */
+export interface StateChanges {
+  set: Record<string, unknown>;
+  unset?: string[];
+}
+
+/** The members of `next` that differ from `previous` (as JSON), and those `next` no longer has. */
+export function stateChanges(previous: CaseState | undefined, next: CaseState): StateChanges {
+  const set: Record<string, unknown> = {};
+  const before = (previous ?? {}) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(next)) {
+    if (value !== undefined && (previous === undefined || canonicalJson(before[key]) !== canonicalJson(value))) set[key] = value;
+  }
+  const after = next as unknown as Record<string, unknown>;
+  const unset = Object.keys(before).filter((key) => before[key] !== undefined && after[key] === undefined);
+  return unset.length > 0 ? { set, unset } : { set };
+}
+
+/** The state an entry's changes lead to from `previous`. */
+export function applyChanges(previous: CaseState | undefined, changes: StateChanges): CaseState {
+  const next: Record<string, unknown> = { ...previous, ...changes.set };
+  for (const key of changes.unset ?? []) delete next[key];
+  return next as unknown as CaseState;
+}
+
+/**
+ * History entry n of a case and what it changed of the state before it (`previous`; none for the
+ * filing), refused (CASE_TOO_LARGE) before anything is written when it, or the head that must follow
+ * it with the whole state, would not fit.
+ */
+export function entryItem(previous: CaseState | undefined, state: CaseState, entry: CaseHistoryEntry): Item {
+  const item: Item = { pk: caseKey(entry.caseNo), sk: entryKey(entry.n), entry, changes: stateChanges(previous, state) };
   const bySystem = entry.actor.name === SYSTEM_CALLER.name && entry.actor.role === SYSTEM_CALLER.role;
   const limit = ITEM_LIMIT_BYTES - (bySystem ? 0 : FOLLOW_UP_RESERVE_BYTES);
-  const bytes = itemBytes(item);
+  // The head and the joint task and finding items carry the whole state: the largest of them all.
+  const bytes = Math.max(itemBytes(item), itemBytes(headItem(state)));
   if (bytes > limit) {
     throw tooLarge(
       'CASE_TOO_LARGE',
       `办件记录已达容量上限（本次办理后为 ${bytes} 字节，上限 ${limit} 字节），无法再记录此操作`,
-      `case ${entry.caseNo}: entry ${entry.n} with its state would take ${bytes} bytes, over the ${limit} an action may use (DynamoDB's ${ITEM_LIMIT_BYTES}, less room for what must follow)`,
+      `case ${entry.caseNo}: entry ${entry.n} would leave a case record of ${bytes} bytes, over the ${limit} an action may use (DynamoDB's ${ITEM_LIMIT_BYTES}, less room for what must follow)`,
     );
   }
   return item;
@@ -132,16 +176,78 @@ export function entryItem(state: CaseState, entry: CaseHistoryEntry): Item {
 /** A filing's first state and entry, checked: of one case, its first. */
 export function firstEntryItem(first: CaseTransition): Item {
   checkFirst(first);
-  return entryItem(first.state, first.entry);
+  return entryItem(undefined, first.state, first.entry);
 }
 
-/** An action's state and entry, checked: entry n (2 or more) of the case, and the state it leads to. */
-export function actionEntryItem(state: CaseState, entry: CaseHistoryEntry): Item {
+/** An action's entry, checked: entry n (2 or more) of the case, leading from `previous` to `state`. */
+export function actionEntryItem(previous: CaseState, state: CaseState, entry: CaseHistoryEntry): Item {
   if (state.caseNo !== entry.caseNo || state.version !== entry.n || state.hash !== entry.hash || !isCaseNo(entry.caseNo)) {
     throw new Error(`case store: the state (case ${state.caseNo}, version ${state.version}) is not the one entry ${entry.n} of case ${entry.caseNo} records`);
   }
   if (!Number.isSafeInteger(entry.n) || entry.n < 2) throw new Error(`case store: entry ${entry.n} is not an action (a filing's first entry is written by completeFiling)`);
-  return entryItem(state, entry);
+  if (previous.caseNo !== entry.caseNo || previous.version !== entry.n - 1 || previous.hash !== entry.previousHash) {
+    throw new Error(`case store: entry ${entry.n} of case ${entry.caseNo} does not follow the state given as the one before it (version ${previous.version})`);
+  }
+  return entryItem(previous, state, entry);
+}
+
+/**
+ * The newest state of a case from what its items hold: the head (the whole state as of its version;
+ * none before a filing completes) and the entry items after it, oldest first, each applied to the
+ * state before it and checked against the entry (chained to it, the digest it recorded). `newest` is
+ * the case's newest entry item. Where they disagree — an entry missing, altered, or a head ahead of
+ * the history, as a deleted newest entry leaves it — the case is broken at that entry: the answer says
+ * so, with the head's state as it stands (or the filing's) for whoever must still see the case.
+ */
+export function stateOfItems(head: Item | undefined, newer: readonly Item[], newest: Item | undefined): CaseRead | undefined {
+  const headState = head?.state as CaseState | undefined;
+  if (!newest) return headState && broken(headState, 1, 'the case has a head but no history entries');
+  const last = newest.entry as CaseHistoryEntry;
+  if (headState) {
+    if (headState.version > last.n)
+      return broken(headState, last.n + 1, `the state is at version ${headState.version}; the history ends at entry ${last.n}: entries from ${last.n + 1} on are missing`);
+    if (headState.version === last.n) {
+      if (headState.hash !== last.hash || !isEntryIntact(last)) return broken(headState, last.n, `the state (version ${headState.version}) does not end at entry ${last.n}`);
+      if (caseStateDigest(headState) !== last.stateDigest) return broken(headState, last.n, `the current state does not match the state entry ${last.n} recorded`);
+      return { state: headState };
+    }
+  }
+  let state = headState;
+  for (const item of newer) {
+    const entry = item.entry as CaseHistoryEntry;
+    const shown = state ?? ((item.changes as StateChanges | undefined)?.set as CaseState | undefined) ?? (item.state as CaseState);
+    const expected = (state?.version ?? 0) + 1;
+    if (entry.n !== expected) return broken(shown, expected, `entry ${expected} is missing`);
+    if (!isEntryIntact(entry)) return broken(shown, entry.n, `entry ${entry.n}'s content does not match its hash`);
+    if (entry.previousHash !== state?.hash) return broken(shown, entry.n, `entry ${entry.n} is not chained to the state before it`);
+    // Entries written before they held what changed hold the whole state after them.
+    const next = item.changes ? applyChanges(state, item.changes as StateChanges) : (item.state as CaseState);
+    if (next.version !== entry.n || next.hash !== entry.hash || caseStateDigest(next) !== entry.stateDigest) {
+      return broken(shown, entry.n, `what entry ${entry.n} changed does not lead to the state it recorded`);
+    }
+    state = next;
+  }
+  // Nothing to show without a head or a filing entry: no case anyone can be told of.
+  if (!state) return undefined;
+  if (state.version !== last.n) return broken(state, state.version + 1, `entry ${state.version + 1} is missing`);
+  return { state };
+}
+
+/** The cursor of a history page that ended at entry `n`. */
+export function historyCursor(caseNo: string, n: number): string {
+  return encodeCursor(n, `history#${caseNo}`);
+}
+
+/** The entry a history cursor ended at; refused (INVALID_CURSOR) unless it is one of this case's. */
+export function historyCursorEntry(caseNo: string, cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const n = openCursor(cursor, `history#${caseNo}`);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw badCursor();
+  return n;
+}
+
+function broken(state: CaseState, n: number, reason: string): CaseRead {
+  return { state, broken: { n, reason } };
 }
 
 /** Two filings drew the same case number (36^10 numbers a day): the later must not pass for the other case. */
@@ -176,7 +282,7 @@ export function listingItems(state: CaseState, changedAt: string = new Date().to
 }
 
 /** The head: the newest state and the index keys it is listed under. */
-function headItem(state: CaseState, changedAt: string = new Date().toISOString()): Item {
+export function headItem(state: CaseState, changedAt: string = new Date().toISOString()): Item {
   const supervision = supervisionOf(state);
   return {
     pk: caseKey(state.caseNo),

@@ -11,14 +11,16 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { CaseHistoryEntry, CaseState, CaseStatus, CaseTransition } from '../domain/cases/case-record.ts';
-import type { CaseList, CasePage, CaseStore, FilingRecord, SupervisionKind, SupervisionList, SweepStatus } from '../domain/cases/case-store.ts';
-import { caseVersionConflict } from '../domain/cases/case-store.ts';
+import type { CaseList, CasePage, CaseRead, CaseStore, FilingRecord, SupervisionKind, SupervisionList, SweepStatus } from '../domain/cases/case-store.ts';
+import { caseVersionConflict, intactState } from '../domain/cases/case-store.ts';
 import { isCaseNo } from '../domain/identifiers/case-number.ts';
 import type { Item } from './case-items.ts';
 import {
   CALENDAR_APPLIED_KEY,
   ENTRY_PREFIX,
   HEAD,
+  HISTORY_PAGE,
+  LAST_ENTRY,
   actionEntryItem,
   caseKey,
   caseNumberTaken,
@@ -26,8 +28,11 @@ import {
   filingItem,
   filingOf,
   firstEntryItem,
+  historyCursor,
+  historyCursorEntry,
   idempotencyRecordKey,
   listingItems,
+  stateOfItems,
   tokenItem,
   tokenKey,
 } from './case-items.ts';
@@ -112,8 +117,8 @@ export class DynamoCaseStore implements CaseStore {
     await this.moveHead(state);
   }
 
-  async append(state: CaseState, entry: CaseHistoryEntry): Promise<void> {
-    const item = actionEntryItem(state, entry);
+  async append(state: CaseState, entry: CaseHistoryEntry, previous: CaseState): Promise<void> {
+    const item = actionEntryItem(previous, state, entry);
     try {
       await this.db.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (e) {
@@ -126,58 +131,77 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async get(caseNo: string): Promise<CaseState | undefined> {
+    return intactState(await this.read(caseNo));
+  }
+
+  async read(caseNo: string): Promise<CaseRead | undefined> {
     if (!isCaseNo(caseNo)) return undefined;
+    const pk = caseKey(caseNo);
     const [newest, head] = await Promise.all([
       this.db.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :evt)',
-          ExpressionAttributeValues: { ':pk': caseKey(caseNo), ':evt': ENTRY_PREFIX },
+          ExpressionAttributeValues: { ':pk': pk, ':evt': ENTRY_PREFIX },
           ScanIndexForward: false,
           Limit: 1,
           ConsistentRead: true,
         }),
       ),
       this.db.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { pk: caseKey(caseNo), sk: HEAD },
-          ProjectionExpression: '#v',
-          ExpressionAttributeNames: { '#v': 'version' },
-          ConsistentRead: true,
-        }),
+        new GetCommand({ TableName: this.tableName, Key: { pk, sk: HEAD }, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'state' }, ConsistentRead: true }),
       ),
     ]);
-    const item = newest.Items?.[0];
-    if (!item) return undefined;
-    const state = item.state as CaseState;
-    if (((head.Item?.version as number | undefined) ?? 0) < state.version) {
-      // A reader that finds the head behind finishes the writer's job; failing to is no reason to fail the read.
-      await this.moveHead(state).catch((e: unknown) => this.onHeadLag(caseNo, state.version, e));
+    const last = newest.Items?.[0];
+    const headVersion = (head.Item?.state as CaseState | undefined)?.version ?? 0;
+    // The entries after the head, when it lags its newest entry (a writer stopped before moving it).
+    const newer: Item[] = [];
+    if (last && headVersion < (last.entry as CaseHistoryEntry).n) {
+      for await (const item of this.entryItems(caseNo, headVersion, ['entry', 'changes', 'state'])) newer.push(item);
     }
-    return state;
+    const read = stateOfItems(head.Item, newer, last);
+    if (read && !read.broken && read.state.version > headVersion) {
+      // A reader that finds the head behind finishes the writer's job; failing to is no reason to fail the read.
+      await this.moveHead(read.state).catch((e: unknown) => this.onHeadLag(caseNo, read.state.version, e));
+    }
+    return read;
   }
 
-  async history(caseNo: string): Promise<CaseHistoryEntry[]> {
-    if (!isCaseNo(caseNo)) return [];
-    const entries: CaseHistoryEntry[] = [];
+  async historyPage(caseNo: string, page: CasePage): Promise<{ entries: CaseHistoryEntry[]; nextCursor?: string }> {
+    const after = historyCursorEntry(caseNo, page.cursor);
+    if (!isCaseNo(caseNo)) return { entries: [] };
+    const out = await this.db.send(this.entryQuery(caseNo, after, ['entry'], page.limit));
+    const entries = (out.Items ?? []).map((i) => i.entry as CaseHistoryEntry);
+    const last = entries.at(-1);
+    return out.LastEvaluatedKey && last ? { entries, nextCursor: historyCursor(caseNo, last.n) } : { entries };
+  }
+
+  async *entries(caseNo: string): AsyncIterable<CaseHistoryEntry> {
+    if (!isCaseNo(caseNo)) return;
+    for await (const item of this.entryItems(caseNo, 0, ['entry'])) yield item.entry as CaseHistoryEntry;
+  }
+
+  /** The case's entry items after entry `after`, oldest first, a page of HISTORY_PAGE at a time. */
+  private async *entryItems(caseNo: string, after: number, attributes: string[]): AsyncIterable<Item> {
     let start: Record<string, unknown> | undefined;
     do {
-      const out: QueryCommandOutput = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :evt)',
-          ExpressionAttributeValues: { ':pk': caseKey(caseNo), ':evt': ENTRY_PREFIX },
-          ProjectionExpression: '#e',
-          ExpressionAttributeNames: { '#e': 'entry' },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      entries.push(...(out.Items ?? []).map((i) => i.entry as CaseHistoryEntry));
+      const out: QueryCommandOutput = await this.db.send(this.entryQuery(caseNo, after, attributes, HISTORY_PAGE, start));
+      yield* out.Items ?? [];
       start = out.LastEvaluatedKey;
     } while (start);
-    return entries;
+  }
+
+  private entryQuery(caseNo: string, after: number, attributes: string[], limit: number, start?: Record<string, unknown>): QueryCommand {
+    return new QueryCommand({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': caseKey(caseNo), ':from': entryKey(after + 1), ':to': LAST_ENTRY },
+      ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a])),
+      ConsistentRead: true,
+      Limit: limit,
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    });
   }
 
   async calendarApplied(): Promise<Record<string, number> | undefined> {

@@ -4,11 +4,11 @@
 // the holder's filing), a projection only over an older version — and reads them with the same
 // listings (case-listings.ts): the same pages in the same order, with the same cursors and refusals.
 // An index page that is full carries a cursor, as DynamoDB's Limit does; there is no 1 MB page. No
-// write fails here, so a head never lags its newest entry. Items are copied on the way in and out, as
+// write fails here, so a head never lags its newest entry (unless a test removes it). Items are copied on the way in and out, as
 // a real store serialises them.
 import type { CaseHistoryEntry, CaseState, CaseStatus, CaseTransition } from '../domain/cases/case-record.ts';
-import type { CaseList, CasePage, CaseStore, FilingRecord, SupervisionKind, SupervisionList, SweepStatus } from '../domain/cases/case-store.ts';
-import { caseVersionConflict } from '../domain/cases/case-store.ts';
+import type { CaseList, CasePage, CaseRead, CaseStore, FilingRecord, SupervisionKind, SupervisionList, SweepStatus } from '../domain/cases/case-store.ts';
+import { caseVersionConflict, intactState } from '../domain/cases/case-store.ts';
 import { isCaseNo } from '../domain/identifiers/case-number.ts';
 import type { Item, ItemKey } from './case-items.ts';
 import {
@@ -22,8 +22,11 @@ import {
   filingItem,
   filingOf,
   firstEntryItem,
+  historyCursor,
+  historyCursorEntry,
   idempotencyRecordKey,
   listingItems,
+  stateOfItems,
   tokenItem,
   tokenKey,
 } from './case-items.ts';
@@ -71,19 +74,43 @@ export class MemoryCaseStore implements CaseStore {
     this.#moveHead(state);
   }
 
-  async append(state: CaseState, entry: CaseHistoryEntry): Promise<void> {
-    if (!this.#putNew(actionEntryItem(state, entry))) throw caseVersionConflict(entry.caseNo, entry.n);
+  async append(state: CaseState, entry: CaseHistoryEntry, previous: CaseState): Promise<void> {
+    if (!this.#putNew(actionEntryItem(previous, state, entry))) throw caseVersionConflict(entry.caseNo, entry.n);
     this.#moveHead(state);
   }
 
   async get(caseNo: string): Promise<CaseState | undefined> {
-    if (!isCaseNo(caseNo)) return undefined;
-    return this.#entries(caseNo).at(-1)?.state as CaseState | undefined;
+    return intactState(await this.read(caseNo));
   }
 
-  async history(caseNo: string): Promise<CaseHistoryEntry[]> {
-    if (!isCaseNo(caseNo)) return [];
-    return this.#entries(caseNo).map((i) => i.entry as CaseHistoryEntry);
+  async read(caseNo: string): Promise<CaseRead | undefined> {
+    if (!isCaseNo(caseNo)) return undefined;
+    const head = this.#get({ pk: caseKey(caseNo), sk: HEAD });
+    const headVersion = (head?.state as CaseState | undefined)?.version ?? 0;
+    const entries = this.#entries(caseNo);
+    const read = stateOfItems(
+      head,
+      entries.filter((i) => (i.entry as CaseHistoryEntry).n > headVersion),
+      entries.at(-1),
+    );
+    if (read && !read.broken && read.state.version > headVersion) this.#moveHead(read.state);
+    return read;
+  }
+
+  async historyPage(caseNo: string, page: CasePage): Promise<{ entries: CaseHistoryEntry[]; nextCursor?: string }> {
+    const after = historyCursorEntry(caseNo, page.cursor);
+    if (!isCaseNo(caseNo)) return { entries: [] };
+    const entries = this.#entries(caseNo)
+      .map((i) => i.entry as CaseHistoryEntry)
+      .filter((e) => e.n > after)
+      .slice(0, page.limit);
+    // A full page carries a cursor, as DynamoDB's Limit does.
+    return entries.length === page.limit ? { entries, nextCursor: historyCursor(caseNo, entries.at(-1)!.n) } : { entries };
+  }
+
+  async *entries(caseNo: string): AsyncIterable<CaseHistoryEntry> {
+    if (!isCaseNo(caseNo)) return;
+    yield* this.#entries(caseNo).map((i) => i.entry as CaseHistoryEntry);
   }
 
   async calendarApplied(): Promise<Record<string, number> | undefined> {
@@ -130,14 +157,18 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   /**
-   * Changes the newest state of a case where it is kept — its newest entry and its head — as a bad
-   * write or someone with direct access to the table could: for tests of what reads a damaged case.
+   * Changes the newest state of a case where it is kept — its head — as a bad write or someone with
+   * direct access to the table could: for tests of what reads a damaged case.
    */
   tamper(caseNo: string, change: (state: CaseState) => CaseState): void {
-    const newest = this.#entries(caseNo).at(-1);
     const head = this.#get({ pk: caseKey(caseNo), sk: HEAD });
-    if (!newest || !head) throw new Error(`no case ${caseNo}`);
-    for (const item of [newest, head]) this.#put({ ...item, state: change(item.state as CaseState) });
+    if (!head) throw new Error(`no case ${caseNo}`);
+    this.#put({ ...head, state: change(head.state as CaseState) });
+  }
+
+  /** Deletes history entry n of a case, as someone with direct access to the table could: for tests. */
+  deleteEntry(caseNo: string, n: number): void {
+    if (!this.#items.delete(keyOf({ pk: caseKey(caseNo), sk: entryKey(n) }))) throw new Error(`no entry ${n} of case ${caseNo}`);
   }
 
   /** One shard's page of the department queue index. */
@@ -176,7 +207,7 @@ export class MemoryCaseStore implements CaseStore {
     };
   }
 
-  /** The case's history items (an entry and the state after it each), oldest first. */
+  /** The case's history items (an entry and what it changed each), oldest first. */
   #entries(caseNo: string): Item[] {
     const pk = caseKey(caseNo);
     return [...this.#items.values()]

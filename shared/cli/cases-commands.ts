@@ -65,7 +65,7 @@ export async function casesCommand(ctx: CommandContext, command: string | undefi
     case 'show':
       return out(await api.request('GET', path()), printCase);
     case 'history': {
-      const res = await api.request('GET', path('/history'));
+      const res = await history(api, path('/history'), o);
       const code = out(res, printHistory);
       // A history that does not verify is a failure, whatever the format asked for.
       return code === 0 && !(res.body as CaseHistoryView).check.ok ? 1 : code;
@@ -138,6 +138,9 @@ export async function casesCommand(ctx: CommandContext, command: string | undefi
     case 'accept-archive-findings':
       if (!o.reason?.length) throw new UsageError('cases accept-archive-findings needs --reason <text> (one or more): why the file is archived as it is');
       return act('accept-archive-findings', { reasons: o.reason });
+    case 'retry-follow-up':
+      if (!o.reason?.length) throw new UsageError('cases retry-follow-up needs --reason <text> (one or more): what was mended');
+      return act('retry-follow-up', { reasons: o.reason });
     case 'queue':
       if (o.opinions) {
         if (o.status !== undefined) throw new UsageError('cases queue takes --opinions or --status, not both');
@@ -229,4 +232,24 @@ function procedureOf(name: string | undefined): string {
 
 function page(o: CaseOptions): { limit?: string; cursor?: string } {
   return { ...(o.limit !== undefined ? { limit: String(positiveInt(o.limit, '--limit')) } : {}), ...(o.cursor ? { cursor: o.cursor } : {}) };
+}
+
+/**
+ * A case's history: the page asked for (--limit, --cursor), or else every entry, page after page (a
+ * case's history is bounded by its lists' limits) with the check of the first answer.
+ */
+async function history(api: ApiClient, path: string, o: CaseOptions): Promise<ApiResponse> {
+  const first = await api.request('GET', path, { query: { limit: o.limit, cursor: o.cursor } });
+  if (o.limit !== undefined || o.cursor !== undefined || first.status !== 200) return first;
+  const whole = first.body as CaseHistoryView;
+  const entries = [...whole.entries];
+  for (let cursor = whole.nextCursor; cursor !== undefined;) {
+    const next = await api.request('GET', path, { query: { cursor } });
+    if (next.status !== 200) return next;
+    const page = next.body as CaseHistoryView;
+    entries.push(...page.entries);
+    cursor = page.nextCursor;
+  }
+  const { nextCursor: _more, ...rest } = whole;
+  return { status: first.status, body: { ...rest, entries } };
 }

@@ -98,6 +98,7 @@ export function printHistory(h: CaseHistoryView): void {
   console.log(`${h.caseNo}: ${h.entries.length} entries`);
   for (const e of h.entries) console.log(`${e.n}  ${e.at}  ${e.actor.name} (${e.actor.role})  ${e.from ?? '—'}→${e.to}  ${e.type}`);
   console.log(h.check.ok ? '链校验通过 / chain intact' : `链校验失败 / chain broken at entry ${h.check.n}: ${h.check.reason}`);
+  more(h.nextCursor);
 }
 
 export function printCaseList(body: { cases: CaseState[]; nextCursor?: string }): void {

@@ -49,7 +49,8 @@ Cases (办件):
                                   valid e-licence instead of a file where the guide accepts one (免提交).
                                   Retry with the printed key to get the same case, never a second one
   show     <caseNo>
-  history  <caseNo>               every entry and the chain check (exit 1 if it does not verify)
+  history  <caseNo>               every entry and the chain check (exit 1 if it does not verify);
+                                  with --limit/--cursor, one page of entries
   accept   <caseNo> [--pending <material> … --pending-due <YYYY-MM-DD>]
                                   department: accept (受理); with --pending, 容缺受理
   supplement <caseNo> --problem "<material>:<problem>" …
@@ -87,6 +88,9 @@ Cases (办件):
                                   platform: a case that ended before intake refused such files is
                                   archived with what the check found of a file (UNREADABLE, ENCRYPTED)
                                   listed as accepted, with the reasons, in its bundle's report
+  retry-follow-up <caseNo> --reason <text>…
+                                  platform: take up again a seal or archiving the platform gave up
+                                  (the case's followUpFailure), once its cause is mended
   queue    [--status <status>] [--limit N] [--cursor C]            department: its cases (default received)
   queue    --opinions [--limit N] [--cursor C]                     co-department: the joint tasks awaiting
                                   its opinion, soonest due first (escalated ones are overdue)

@@ -175,6 +175,7 @@ export const CaseStateSchema = z
     deemedAcceptedOn: date.optional().meta({ description: 'the last day the department may answer; after it the case counts as accepted (Art. 32)' }),
     dueFlag: z.literal('DEADLINE_CALENDAR_MISSING').optional(),
     supplementRequest: z.array(z.object({ material: z.string(), problem: z.string() })).optional(),
+    supplementRounds: z.int().optional().meta({ description: 'supplement requests made so far (at most 10)' }),
     lastSupplement: z
       .object({ on: date, delivered: z.array(z.string()) })
       .optional()
@@ -239,6 +240,10 @@ export const CaseStateSchema = z
       .object({ error: z.string(), cause: z.string(), on: date })
       .optional()
       .meta({ description: 'joint items: the workflow failed for good (the platform team is alerted)' }),
+    followUpFailure: z
+      .object({ step: z.enum(['seal', 'archive']), code: z.string(), reason: z.string(), on: date })
+      .optional()
+      .meta({ description: 'a seal or archiving the platform gave up (a refusal retrying cannot mend; the platform team is alerted): retry-follow-up takes it up again' }),
     refusal: z.object({ reasons: z.array(z.string()), on: date }).optional(),
     withdrawal: z.object({ reason: z.string(), on: date }).optional(),
     results: CaseResultsSchema.optional().meta({ description: 'decided cases: the sealed decision document and the e-licence issued (absent until sealed)' }),
@@ -319,7 +324,8 @@ export const CaseHistoryEntrySchema = z
 export const CaseHistorySchema = z
   .object({
     caseNo: z.string(),
-    entries: z.array(CaseHistoryEntrySchema),
+    entries: z.array(CaseHistoryEntrySchema).meta({ description: 'a page of the entries, oldest first' }),
+    nextCursor: z.string().optional().meta({ description: 'present while there are more entries: pass it back as `cursor`' }),
     check: z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), n: z.int(), reason: z.string() })]),
   })
   .meta({ id: 'CaseHistory' });
@@ -453,6 +459,7 @@ export const ChannelCasesQuerySchema = z.object({ applicant: z.string().max(64).
 export const SupervisionParamsSchema = z.object({ kind: z.enum(SUPERVISION_KINDS) }).strict();
 export const SupervisionQuerySchema = z.object({ limit, cursor }).strict();
 export const JointTaskQueueQuerySchema = z.object({ limit, cursor }).strict();
+export const CaseHistoryQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(MAX_CASE_PAGE_SIZE).default(MAX_CASE_PAGE_SIZE), cursor }).strict();
 
 export const JointTaskListSchema = z
   .object({

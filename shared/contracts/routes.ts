@@ -35,6 +35,7 @@ import {
   CaseListSchema,
   CaseNoParamsSchema,
   CaseStateSchema,
+  CaseHistoryQuerySchema,
   ChannelCasesQuerySchema,
   DecideRequestSchema,
   FilingRequestSchema,
@@ -195,7 +196,7 @@ const MATERIAL_CHECK_ERRORS: readonly ErrorCode[] = [
   'CASE_LICENCE_EXPIRED',
 ];
 /** Every action on a case: it must exist, the caller be its party, the status allow it, nobody act first. */
-const CASE_ACTION_ERRORS: readonly ErrorCode[] = ['CASE_NOT_FOUND', 'CASE_VERSION_CONFLICT', 'CASE_ILLEGAL_TRANSITION', 'CASE_CLOSED', 'CASE_TOO_LARGE'];
+const CASE_ACTION_ERRORS: readonly ErrorCode[] = ['CASE_NOT_FOUND', 'CASE_VERSION_CONFLICT', 'CASE_ILLEGAL_TRANSITION', 'CASE_CLOSED', 'CASE_TOO_LARGE', 'CASE_HISTORY_BROKEN'];
 const DEPARTMENT_ACTION_ERRORS: readonly ErrorCode[] = [...CASE_ACTION_ERRORS, 'CASE_DEPARTMENT_FORBIDDEN'];
 const CHANNEL_ACTION_ERRORS: readonly ErrorCode[] = [...CASE_ACTION_ERRORS, 'CASE_CHANNEL_FORBIDDEN'];
 const caseAction = <const O extends string, const A extends string, const Ro extends readonly ('department' | 'channel' | 'platform')[], B extends z.ZodType>(
@@ -459,7 +460,7 @@ export const ROUTES = [
     summary: 'A case as it stands: for its department, its co-departments and the channel that filed it',
     params: CaseNoParamsSchema,
     response: CaseStateSchema,
-    errors: ['CASE_NOT_FOUND', 'CASE_READ_FORBIDDEN'],
+    errors: ['CASE_NOT_FOUND', 'CASE_READ_FORBIDDEN', 'CASE_HISTORY_BROKEN'],
   },
   {
     operationId: 'getCaseHistory',
@@ -468,10 +469,11 @@ export const ROUTES = [
     function: 'cases',
     auth: 'iam',
     roles: ['department', 'channel', 'auditor'],
-    summary: "Every entry of the case's hash-chained history, with the chain check (auditors: any case's, to check it against the anchor journals)",
+    summary: "A page of the case's hash-chained history, oldest first, with the check of the whole chain (auditors: any case's, to check it against the anchor journals)",
     params: CaseNoParamsSchema,
+    query: CaseHistoryQuerySchema,
     response: CaseHistorySchema,
-    errors: ['CASE_NOT_FOUND', 'CASE_READ_FORBIDDEN'],
+    errors: ['CASE_NOT_FOUND', 'CASE_READ_FORBIDDEN', 'INVALID_CURSOR'],
   },
   caseAction(
     'acceptCase',
@@ -497,7 +499,14 @@ export const ROUTES = [
     ['department'],
     'Ask for supplements, listing every problem at once (一次性告知): after a supplement, only problems in what it delivered',
     SupplementRequestRequestSchema,
-    [...DEPARTMENT_ACTION_ERRORS, 'CASE_ANSWER_PERIOD_OVER', 'CASE_PROBLEMS_REQUIRED', 'CASE_MATERIAL_UNKNOWN', 'CASE_PROBLEM_NOT_IN_SUPPLEMENT'],
+    [
+      ...DEPARTMENT_ACTION_ERRORS,
+      'CASE_ANSWER_PERIOD_OVER',
+      'CASE_PROBLEMS_REQUIRED',
+      'CASE_MATERIAL_UNKNOWN',
+      'CASE_PROBLEM_NOT_IN_SUPPLEMENT',
+      'CASE_SUPPLEMENT_ROUNDS_EXHAUSTED',
+    ],
   ),
   caseAction(
     'supplementCase',
@@ -534,7 +543,15 @@ export const ROUTES = [
     ['department'],
     'Pause the clock for a special procedure (hearing, inspection…) expected to take `expectedDays` working days: a working day the clock stands still for all of does not count',
     PauseRequestSchema,
-    [...DEPARTMENT_ACTION_ERRORS, 'CASE_CLOCK_PAUSED', 'CASE_PROCEDURE_UNKNOWN', 'CASE_PROCEDURE_DAYS_INVALID', 'CASE_REASON_REQUIRED', 'CASE_DATE_OUT_OF_ORDER'],
+    [
+      ...DEPARTMENT_ACTION_ERRORS,
+      'CASE_CLOCK_PAUSED',
+      'CASE_PROCEDURE_UNKNOWN',
+      'CASE_PROCEDURE_DAYS_INVALID',
+      'CASE_REASON_REQUIRED',
+      'CASE_DATE_OUT_OF_ORDER',
+      'CASE_PAUSES_EXHAUSTED',
+    ],
   ),
   caseAction(
     'extendCase',
@@ -551,6 +568,14 @@ export const ROUTES = [
     "For a case that ended before intake refused such files: accept, with reasons, what the last archiving attempt found of a file (UNREADABLE: not of its type's format; ENCRYPTED) — nothing else can be accepted. The case is archived at once, its bundle's check report listing those findings as accepted, with the reasons, by whom and when",
     ReasonsRequestSchema,
     [...CASE_ACTION_ERRORS, 'CASE_ARCHIVED', 'CASE_ARCHIVE_NOTHING_TO_ACCEPT', 'CASE_REASONS_REQUIRED'],
+  ),
+  caseAction(
+    'retryFollowUp',
+    'retry-follow-up',
+    ['platform'],
+    'For a case whose seal or archiving the platform gave up (`followUpFailure`: a refusal retrying could not mend, such as a department without an active seal key, or a bundle that failed its check 3 times), once the cause is mended: take the step up again, with reasons. It is taken at once, and by every sweep after until it succeeds or is given up again',
+    ReasonsRequestSchema,
+    [...CASE_ACTION_ERRORS, 'CASE_NO_FOLLOW_UP_FAILURE', 'CASE_REASONS_REQUIRED'],
   ),
   caseAction('resumeCase', 'resume', ['department'], 'Resume the clock after a special procedure', ResumeRequestSchema, [
     ...DEPARTMENT_ACTION_ERRORS,

@@ -74,7 +74,7 @@ export async function countCaseWrites(): Promise<void> {
     const act = (command: CaseCommand, minute: number) => async () => {
       const current = await store.get(caseNo);
       const next = applyCaseCommand(current!, command, on(MARKET, minute));
-      await store.append(next.state, next.entry);
+      await store.append(next.state, next.entry, current!);
     };
 
     const rows: string[][] = [];

@@ -8,6 +8,8 @@
 //   - cases (issue 3): filings per second sustained, and their latency, at a fixed concurrency; with
 //     BENCH_CASES cases filed, the latency of a department's queue query and of a filing; the
 //     DynamoDB writes of a filing, of each action and of a replayed filing, counted (test/bench/case-writes.ts)
+//   - a big case (issue 15): bytes per history entry and per case after 100 actions, and the peak memory
+//     of 8 parallel whole-history reads (test/bench/case-size.ts)
 //   - joint handling (issue 4): state transitions per case with 1-4 co-departments and their cost; the
 //     time from the last opinion to "opinions complete" and to the execution's end (test/bench/joint.ts)
 //   - e-seals (issue 5): KMS requests per decided case, the size of a sealed licence, seals per second
@@ -34,6 +36,7 @@ import { benchBundles } from './bundles.ts';
 import { benchCases } from './cases.ts';
 import { benchJoint } from './joint.ts';
 import { countCaseWrites } from './case-writes.ts';
+import { benchCaseSize } from './case-size.ts';
 import { percentiles, table, timeEach } from './figures.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -112,6 +115,7 @@ async function main(): Promise<void> {
 
   // 4. DynamoDB writes per transition, counted on an in-process case store
   await countCaseWrites();
+  await benchCaseSize();
 
   // 5. joint handling, on an embedded platform in this process
   await benchJoint();

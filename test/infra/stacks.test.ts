@@ -1548,7 +1548,8 @@ describe('the real cdk.json', () => {
       expect(deployed.startsWith("import { createRequire } from 'node:module';"), name).toBe(true);
       expect(existsSync(join(assetDir, 'index.mjs.map')), name).toBe(true);
     }
-  });
+    // Every function's esbuild bundle, built in this process: a minute on an idle 2-core machine, more under load.
+  }, 240_000);
 });
 
 /** The partition an IAM statement's `dynamodb:LeadingKeys` condition limits it to, if any. */

@@ -40,6 +40,7 @@ import { rejection } from '../support/refusal.ts';
 import { FOOD, MARKET, PORTAL, REVIEWER, SHOP } from '../support/case-fixtures.ts';
 import { CHANNELS } from '../support/directory-fixtures.ts';
 import { seedFixtures } from '../support/fixture-seeding.ts';
+import { historyUpTo } from '../../shared/domain/cases/case-store.ts';
 
 const MATERIALS = 'tongban-test-archiving-materials';
 const ARCHIVE = 'tongban-test-archiving-archive';
@@ -162,7 +163,7 @@ describe('archiving an ended case', () => {
     expect(listed.bundles.filter((b) => b.key === bundleKey(state))).toHaveLength(1);
     const audit = await auditBundle(archive.read(bundleKey(state)), { scan: { ran: false, scanner: 'test', infected: [] }, publishedJwks: await published.jwks() });
     expect(audit.report.passed).toBe(true);
-    expect((await store.history(caseNo)).map((e) => e.type)).toEqual(['file', 'refuse', 'archive']);
+    expect((await historyUpTo(store, caseNo, Infinity)).map((e) => e.type)).toEqual(['file', 'refuse', 'archive']);
   });
 
   it('leaves the case not archived when the write fails, and archives it on the next run', async () => {
@@ -206,7 +207,7 @@ describe('archiving an ended case', () => {
     expect(await archive.find(bundleKey(failed))).toBeUndefined();
     await s3.send(new PutObjectCommand({ Bucket: MATERIALS, Key: kept.objectKey, Body: original, ContentType: 'application/pdf' }));
     expect((await archiving().archive(caseNo)).archive).toMatchObject({ state: 'archived' });
-    expect((await store.history(caseNo)).map((e) => e.type)).toEqual(['file', 'refuse', 'archive-failed', 'archive']);
+    expect((await historyUpTo(store, caseNo, Infinity)).map((e) => e.type)).toEqual(['file', 'refuse', 'archive-failed', 'archive']);
   });
 
   it('archives a case that ended before intake refused encrypted files once the platform role accepts the finding, which its report lists', async () => {
@@ -257,7 +258,7 @@ describe('archiving an ended case', () => {
         accepted: [{ code: 'ENCRYPTED', path, acceptedBy: 'reviewer', reasons: ['2026年12月前收件；申请人无法提供未加密的原件'] }],
       });
     }
-    expect((await store.history(caseNo)).map((e) => e.type)).toEqual(['file', 'refuse', 'archive-failed', 'accept-archive-findings', 'archive']);
+    expect((await historyUpTo(store, caseNo, Infinity)).map((e) => e.type)).toEqual(['file', 'refuse', 'archive-failed', 'accept-archive-findings', 'archive']);
   });
 
   it('archives a decided case only once it is sealed, and no case that has not ended', async () => {

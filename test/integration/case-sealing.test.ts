@@ -49,7 +49,7 @@ import type { SealAlgorithm, SealHeader, SealSigner } from '../../shared/domain/
 import { signingInput } from '../../shared/domain/seals/seal.ts';
 import { failure, rejection } from '../support/refusal.ts';
 import type { Organisation } from '../support/case-fixtures.ts';
-import { FOOD, HALL, HOUSING, HUKOU, MARKET, POLICE, PORTAL, REGISTRATION, SHOP, ZHANG } from '../support/case-fixtures.ts';
+import { FOOD, HALL, HOUSING, HUKOU, MARKET, POLICE, PORTAL, REGISTRATION, REVIEWER, SHOP, ZHANG } from '../support/case-fixtures.ts';
 import { DEPARTMENTS, fixtureDirectory } from '../support/directory-fixtures.ts';
 import { seedFixtures } from '../support/fixture-seeding.ts';
 import { uploadThroughSlot } from '../support/slot-upload.ts';
@@ -460,9 +460,10 @@ describe("CaseSealing: sealing a decided case with its department's key", () => 
     expect(await s.licences.get(licenceIdOf(state.caseNo, 'YYZZ'))).toBeUndefined();
   });
 
-  it('refuses a case whose department has no active seal key (SEAL_KEY_MISSING), signing and writing nothing', async () => {
-    // Prepare: the registry lists market's key retired, and other departments' active keys
+  it('gives up a case whose department has no active seal key (SEAL_KEY_MISSING): signs nothing, records it on the case once, tells once, and the sweep leaves it until the platform retries', async () => {
+    // Prepare: a table of its own (the sweep lists only this case); the registry lists market's key retired
     at('2026-11-23');
+    const s = await stand('given-up');
     const state = await decided(
       s.service,
       REGISTRATION,
@@ -471,21 +472,41 @@ describe("CaseSealing: sealing a decided case with its department's key", () => 
     );
     const retired = seals.map((k) => (k.department === MARKET_ID ? { ...k, retiredAt: '2026-11-01T00:00:00.000Z' } : k));
     const signer = new CountingSigner(new KmsSealSigner(kms));
+    const givenUp: string[] = [];
+    const sealing = (sealKeys: () => Promise<readonly SealKey[]>) =>
+      new CaseSealing({
+        store: s.store,
+        items,
+        licences: s.licences,
+        signer,
+        calendar: officialCalendar,
+        sealKeys,
+        now,
+        onGivenUp: (caseNo, e) => givenUp.push(`${caseNo} ${e.code}`),
+      });
 
-    // Act
-    const refused = await rejection(sealingOf(s, { signer, sealKeys: async () => retired }).seal(state.caseNo));
-    const noneAtAll = await rejection(sealingOf(s, { signer, sealKeys: async () => [] }).seal(state.caseNo));
+    // Act: sealed without a key, twice; a sweep; then the key is back and the platform retries
+    const refused = await rejection(sealing(async () => retired).seal(state.caseNo));
+    const again = await rejection(sealing(async () => []).seal(state.caseNo));
+    const report = await new CaseSweep({ store: s.store, calendar: officialCalendar, now, sealer: sealing(async () => seals) }).run([MARKET_ID]);
+    const failed = await s.store.get(state.caseNo);
+    const licenceBeforeRetry = await s.licences.get(licenceIdOf(state.caseNo, 'YYZZ'));
+    const retried = await s.service.act(REVIEWER, state.caseNo, { action: 'retry-follow-up', reasons: ['已恢复市场监管局的电子印章'] });
+    const sealed = await sealing(async () => seals).seal(state.caseNo);
 
     // Assess
     expect(refused).toMatchObject({ code: 'SEAL_KEY_MISSING', kind: 'conflict' });
-    expect(noneAtAll).toMatchObject({ code: 'SEAL_KEY_MISSING' });
-    expect(signer.calls).toEqual([]);
-    expect(await s.store.get(state.caseNo)).toEqual(state);
-    expect((await s.service.history(MARKET, state.caseNo)).entries).toHaveLength(state.version);
-    expect(await s.licences.get(licenceIdOf(state.caseNo, 'YYZZ'))).toBeUndefined();
-    // With its key active again, the same case seals
-    expect((await sealingOf(s, { signer }).seal(state.caseNo)).results).toBeDefined();
+    expect(again).toMatchObject({ code: 'CASE_FOLLOW_UP_FAILED' });
+    expect(givenUp).toEqual([`${state.caseNo} SEAL_KEY_MISSING`]);
+    expect(failed).toMatchObject({ version: state.version + 1, followUpFailure: { step: 'seal', code: 'SEAL_KEY_MISSING', on: '2026-11-23' } });
+    expect(failed!.results).toBeUndefined();
+    // No longer listed as owing a step: the sweep does not even look at it, let alone fail on it.
+    expect(report).toMatchObject({ examined: 0, sealed: 0, failed: [] });
+    expect(licenceBeforeRetry).toBeUndefined();
+    expect(retried.followUpFailure).toBeUndefined();
+    expect(sealed.results).toBeDefined();
     expect(signer.calls).toHaveLength(2);
+    expect((await s.service.history(MARKET, state.caseNo)).entries.map((e) => e.type).slice(-4)).toEqual(['decide', 'follow-up-failed', 'retry-follow-up', 'seal']);
   });
 });
 

@@ -4,7 +4,7 @@
 // catalogue service.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,20 +43,19 @@ caseServiceContract('DynamoDB and S3', async (now) => {
       await ensureTables(raw, { ...LOCAL_TABLES, cases: table });
       return {
         store: new DynamoCaseStore(db, table),
-        // The filing's entry (a consistent read's newest state) and the head (what the queue lists).
+        // The head: the one place the newest state is kept (and what the queue lists).
         damage: async (caseNo, field, value) => {
-          for (const sk of ['EVT#0000000001', 'HEAD']) {
-            await db.send(
-              new UpdateCommand({
-                TableName: table,
-                Key: { pk: `CASE#${caseNo}`, sk },
-                UpdateExpression: 'SET #state.#field = :bad',
-                ExpressionAttributeNames: { '#state': 'state', '#field': field },
-                ExpressionAttributeValues: { ':bad': value },
-              }),
-            );
-          }
+          await db.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: { pk: `CASE#${caseNo}`, sk: 'HEAD' },
+              UpdateExpression: 'SET #state.#field = :bad',
+              ExpressionAttributeNames: { '#state': 'state', '#field': field },
+              ExpressionAttributeValues: { ':bad': value },
+            }),
+          );
         },
+        deleteEntry: async (caseNo, n) => void (await db.send(new DeleteCommand({ TableName: table, Key: { pk: `CASE#${caseNo}`, sk: `EVT#${String(n).padStart(10, '0')}` } }))),
       };
     },
     // Through a presigned slot of the channel, as its client would.

@@ -4,7 +4,7 @@
 // idempotency record and after a head that could not be written, a head left behind by a crash rolled
 // forward on read, and a shard that stops early at DynamoDB's 1 MB page.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
@@ -24,6 +24,8 @@ import { seededCatalogue } from '../support/memory-catalogue.ts';
 import type { MemoryItemStore } from '../support/memory-item-store.ts';
 import { MemoryMaterialVault } from '../support/memory-material-vault.ts';
 import { realPdf } from '../support/pdf-fixtures.ts';
+import { historyUpTo } from '../../shared/domain/cases/case-store.ts';
+import { rejection } from '../support/refusal.ts';
 
 let raw: DynamoDBClient;
 let dynamoEndpoint: string;
@@ -77,7 +79,7 @@ function request(by: Caller, applicant: Applicant, guide: ServiceGuide = FOOD, f
 
 /** The case's history is exactly the filing's first entry, and leads to the filed state. */
 async function expectFirstEntryOnly(s: DynamoCaseStore, filed: FilingResult): Promise<void> {
-  const history = await s.history(filed.caseNo);
+  const history = await historyUpTo(s, filed.caseNo, Infinity);
   expect(history.map((e) => e.hash)).toEqual([filed.receipt.entryHash]);
   expect(verifyCaseHistory(history, filed.case)).toEqual({ ok: true });
 }
@@ -207,6 +209,57 @@ describe('DynamoCaseStore: actions', () => {
     // Assess
     expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 10 })).cases).toEqual([]);
     expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'decided', { limit: 10 })).cases).toEqual([decided]);
+  });
+});
+
+describe('DynamoCaseStore: what a case takes in the table', () => {
+  it("keeps the whole state in the head only: an action's entry holds what it changed, not the form", async () => {
+    // Prepare: a form of 60,000 bytes in UTF-8, then an action that does not touch it
+    const fresh = await freshStore('cases-changes');
+    const form = { 说明: '经'.repeat(20_000) };
+    const filed = await file({ store: fresh, by: PORTAL, key: 'changes-1', app: application(ZHANG, FOOD, form), date: '2026-11-23' });
+    const accepted = await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+
+    // Act
+    const items = await db.send(new ScanCommand({ TableName: 'cases-changes' }));
+
+    // Assess: the filing's entry holds the first state, the acceptance's only what it changed
+    const item = (sk: string) => items.Items!.find((i) => i.pk === `CASE#${filed.state.caseNo}` && i.sk === sk)!;
+    const bytes = (i: Record<string, unknown>) => Buffer.byteLength(JSON.stringify(i), 'utf8');
+    expect(item('EVT#0000000001').changes.set.form).toEqual(form);
+    expect(item('EVT#0000000002').state).toBeUndefined();
+    expect(Object.keys(item('EVT#0000000002').changes.set)).not.toContain('form');
+    expect(Object.keys(item('EVT#0000000002').changes.set)).toEqual(expect.arrayContaining(['status', 'acceptance', 'version', 'hash']));
+    expect(bytes(item('EVT#0000000002'))).toBeLessThan(4096);
+    expect(item('HEAD').state).toEqual(accepted);
+  });
+
+  it('finds a lagging entry whose changes were altered: the case is broken there, not rolled forward', async () => {
+    // Prepare: accepted, the head put back to the filing (as if its writer had stopped), and the
+    // acceptance's changes altered in the table (its hashed entry left as it was)
+    const fresh = await freshStore('cases-changes-altered');
+    const filed = await file({ store: fresh, by: PORTAL, key: 'altered-1', app: application(ZHANG), date: '2026-11-23' });
+    await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    await db.send(new DeleteCommand({ TableName: 'cases-changes-altered', Key: { pk: `CASE#${filed.state.caseNo}`, sk: 'HEAD' } }));
+    await fresh['moveHead'](filed.state);
+    await db.send(
+      new UpdateCommand({
+        TableName: 'cases-changes-altered',
+        Key: { pk: `CASE#${filed.state.caseNo}`, sk: 'EVT#0000000002' },
+        UpdateExpression: 'SET #c.#s.#status = :s',
+        ExpressionAttributeNames: { '#c': 'changes', '#s': 'set', '#status': 'status' },
+        ExpressionAttributeValues: { ':s': 'refused' },
+      }),
+    );
+
+    // Act
+    const read = await fresh.read(filed.state.caseNo);
+    const refused = await rejection(fresh.get(filed.state.caseNo));
+
+    // Assess
+    expect(read?.broken).toEqual({ n: 2, reason: 'what entry 2 changed does not lead to the state it recorded' });
+    expect(read?.state).toEqual(filed.state);
+    expect(refused).toMatchObject({ code: 'CASE_HISTORY_BROKEN' });
   });
 });
 

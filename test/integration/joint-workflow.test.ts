@@ -37,6 +37,7 @@ import { FIRE, HEALTH, JOINT, MARKET, PORTAL, ZHANG } from '../support/case-fixt
 import { upload } from '../support/case-materials.ts';
 import { writeFiling } from '../support/stored-filing.ts';
 import { CDK_JSON, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
+import { historyUpTo } from '../../shared/domain/cases/case-store.ts';
 
 const REGION = 'cn-north-1';
 const MACHINE = 'tongban-test-joint-handling';
@@ -204,7 +205,7 @@ const awaitsOf = (caseNo: string) => calls.filter((c) => c.step === 'await' && c
  */
 const transitionsOf = (caseNo: string) => 3 + 2 * checksOf(caseNo) + awaitsOf(caseNo) + 2;
 
-const types = async (caseNo: string) => (await store.history(caseNo)).map((e) => (e.type === 'file' ? 'file' : `${e.type}:${e.actor.name}`));
+const types = async (caseNo: string) => (await historyUpTo(store, caseNo, Infinity)).map((e) => (e.type === 'file' ? 'file' : `${e.type}:${e.actor.name}`));
 
 describe('the joint-handling workflow on aws-local-stepfunctions, with the synthesised definition', () => {
   it('all agree: dispatched to both, each opinion resumes its wait, the execution ends with the opinions complete', async () => {
@@ -238,7 +239,7 @@ describe('the joint-handling workflow on aws-local-stepfunctions, with the synth
     const ready: (() => void)[] = [];
     let raced = false;
     const racing: CaseStore = Object.assign(Object.create(store) as CaseStore, {
-      append: async (state: CaseState, entry: CaseHistoryEntry) => {
+      append: async (state: CaseState, entry: CaseHistoryEntry, previous: CaseState) => {
         if (!raced) {
           await new Promise<void>((release) => {
             ready.push(release);
@@ -248,7 +249,7 @@ describe('the joint-handling workflow on aws-local-stepfunctions, with the synth
             }
           });
         }
-        return store.append(state, entry);
+        return store.append(state, entry, previous);
       },
     });
     const both = serviceWith(racing);
@@ -359,7 +360,7 @@ describe('the joint-handling workflow on aws-local-stepfunctions, with the synth
     const { caseNo, executionArn } = await acceptedJointCase();
     await bothWaiting(caseNo);
     const dispatchCalls = calls.filter((c) => c.step === 'dispatch' && c.caseNo === caseNo);
-    const before = await store.history(caseNo);
+    const before = await historyUpTo(store, caseNo, Infinity);
     const { jointHandler } = await import('../../functions/joint/handler.ts');
     const replay = await jointHandler({ now })({ step: 'dispatch', caseNo });
 
@@ -375,7 +376,7 @@ describe('the joint-handling workflow on aws-local-stepfunctions, with the synth
         { caseNo, departmentId: FIRE_ID },
       ],
     });
-    expect((await store.history(caseNo)).slice(0, before.length)).toEqual(before);
+    expect((await historyUpTo(store, caseNo, Infinity)).slice(0, before.length)).toEqual(before);
     expect(before.filter((e) => e.type === 'dispatch')).toHaveLength(1);
     expect(execution.status).toBe('SUCCEEDED');
     // The retry is a transition of its own: one more than the plain run above.
@@ -410,7 +411,7 @@ describe('the joint-handling workflow on aws-local-stepfunctions, with the synth
       payloadDigest(app),
     );
     const accepted = applyCaseCommand(quiet.state, { action: 'accept' }, ctx(MARKET));
-    await store.append(accepted.state, accepted.entry);
+    await store.append(accepted.state, accepted.entry, quiet.state);
     failNext = { step: 'dispatch', times: 100 };
     failAlso = { step: 'fail', times: 100 };
     const broken = await acceptedJointCase();

@@ -27,6 +27,7 @@ import { BUILDING, FIRE, FOOD, HALL, HEALTH, HOUSING, HUKOU, JOINT, LI, MARKET, 
 import { CHANNELS, DEPARTMENTS } from './directory-fixtures.ts';
 import { sha256 } from './case-materials.ts';
 import { rejection } from './refusal.ts';
+import { historyUpTo } from '../../shared/domain/cases/case-store.ts';
 
 export type Upload = Extract<CaseMaterial, { kind: 'upload' }>;
 
@@ -35,8 +36,8 @@ export interface ServicePlatform {
   items: ItemStore;
   catalogue: CatalogueService;
   vault: MaterialVault;
-  /** An empty case store of its own, and a way to damage what it keeps. */
-  caseStore(name: string): Promise<{ store: CaseStore; damage: (caseNo: string, field: keyof CaseState, value: string) => Promise<void> }>;
+  /** An empty case store of its own, and ways to damage what it keeps (as a bad write or someone with access to the table could). */
+  caseStore(name: string): Promise<{ store: CaseStore } & Tampering>;
   /** Uploads `body` (a PDF) through a new upload slot of `owner`, as its client would: the material naming it. */
   upload(owner: string, body: Buffer): Promise<Upload>;
   /** The key of a new upload slot of `owner` for the file announced, nothing uploaded through it. */
@@ -63,12 +64,17 @@ const keptKey = (caseNo: string, upload: CaseMaterial) => `cases/${caseNo}/${(up
 
 const page = { limit: 100 };
 
-interface Stand {
+export interface Tampering {
+  /** Sets a field of a case's newest state where the store keeps it (its head). */
+  damage: (caseNo: string, field: keyof CaseState, value: string) => Promise<void>;
+  /** Deletes history entry `n` of a case. */
+  deleteEntry: (caseNo: string, n: number) => Promise<void>;
+}
+
+interface Stand extends Tampering {
   service: CaseService;
   sweep: CaseSweep;
   store: CaseStore;
-  /** Sets a field of a case's newest state where the store keeps it (its entry, its head), as a bad write could. */
-  damage: (caseNo: string, field: keyof CaseState, value: string) => Promise<void>;
 }
 
 /**
@@ -94,12 +100,12 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
 
   /** A case service and a sweep on a case store of their own (the catalogue and the vault are shared). */
   async function stand(table: string): Promise<Stand> {
-    const { store, damage } = await platform.caseStore(table);
+    const { store, ...tampering } = await platform.caseStore(table);
     return {
       service: new CaseService({ store, items: platform.items, materials: platform.vault, calendar: officialCalendar, now }),
       sweep: new CaseSweep({ store, calendar: officialCalendar, now }),
       store,
-      damage,
+      ...tampering,
     };
   }
 
@@ -443,7 +449,7 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
       }
       expect((await s.service.channelCases(PORTAL, undefined, page)).cases.map((c) => c.caseNo)).toEqual([first.caseNo]);
       expect(await s.service.get(PORTAL, first.caseNo)).toEqual(first.case);
-      expect(await s.store.history(first.caseNo)).toHaveLength(1);
+      expect(await historyUpTo(s.store, first.caseNo, Infinity)).toHaveLength(1);
     });
 
     it('numbers a case with its China filing day and ten random characters', async () => {
@@ -479,7 +485,7 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
       expect(catalogueRead).not.toHaveBeenCalled();
       expect(filesChecked).not.toHaveBeenCalled();
       expect(await s.store.get(first.caseNo)).toEqual(first.case);
-      const history = await s.store.history(first.caseNo);
+      const history = await historyUpTo(s.store, first.caseNo, Infinity);
       expect(history.map((e) => e.hash)).toEqual([first.receipt.entryHash]);
       expect(verifyCaseHistory(history, first.case)).toEqual({ ok: true });
     });
@@ -683,15 +689,76 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
       const accepted = await s.service.act(MARKET, filed.caseNo, { action: 'accept' });
       at('2026-11-25');
       await s.service.act(MARKET, filed.caseNo, { action: 'decide', outcome: 'approved' });
-      vi.spyOn(s.store, 'get').mockResolvedValueOnce(accepted);
+      vi.spyOn(s.store, 'read').mockResolvedValueOnce({ state: accepted });
 
       // Act
       const view = await s.service.history(PORTAL, filed.caseNo);
 
       // Assess
-      expect((await s.store.history(filed.caseNo)).map((e) => e.type)).toEqual(['file', 'accept', 'decide']);
+      expect((await historyUpTo(s.store, filed.caseNo, Infinity)).map((e) => e.type)).toEqual(['file', 'accept', 'decide']);
       expect(view.entries.map((e) => e.type)).toEqual(['file', 'accept']);
       expect(view.check).toEqual({ ok: true });
+    });
+
+    it('answers the history a page at a time, each page with the check of the whole chain, and refuses a cursor of another case', async () => {
+      // Prepare: a case with 6 entries (file, accept, 2 pauses and resumes) and another case
+      const s = await stand('history-pages');
+      at('2026-11-23');
+      const filed = await s.service.file(PORTAL, 'pages-1', await application(PORTAL, FOOD, ZHANG));
+      const other = await s.service.file(PORTAL, 'pages-2', await application(PORTAL, FOOD, LI));
+      at('2026-11-24');
+      await s.service.act(MARKET, filed.caseNo, { action: 'accept' });
+      for (const reason of ['第一次现场核查', '第二次现场核查']) {
+        await s.service.act(MARKET, filed.caseNo, { action: 'pause', procedure: 'site-inspection', reason, expectedDays: 3 });
+        await s.service.act(MARKET, filed.caseNo, { action: 'resume' });
+      }
+
+      // Act: pages of 4
+      const first = await s.service.history(PORTAL, filed.caseNo, { limit: 4 });
+      const second = await s.service.history(PORTAL, filed.caseNo, { limit: 4, cursor: first.nextCursor! });
+      const foreign = await rejection(s.service.history(PORTAL, other.caseNo, { limit: 4, cursor: first.nextCursor! }));
+
+      // Assess
+      expect(first.entries.map((e) => e.n)).toEqual([1, 2, 3, 4]);
+      expect(second.entries.map((e) => e.n)).toEqual([5, 6]);
+      expect(second.nextCursor).toBeUndefined();
+      expect([first.check, second.check]).toEqual([{ ok: true }, { ok: true }]);
+      expect(foreign).toMatchObject({ code: 'INVALID_CURSOR', field: 'cursor' });
+    });
+
+    it('finds a deleted newest entry: the case is refused to every action, and the check names the missing entry', async () => {
+      // Prepare: filed, then refused; someone with access to the table deletes the refusal (entry 2)
+      const s = await stand('history-deleted');
+      at('2026-11-23');
+      const filed = await s.service.file(PORTAL, 'deleted-1', await application(PORTAL, FOOD, ZHANG));
+      at('2026-11-24');
+      await s.service.act(MARKET, filed.caseNo, { action: 'refuse', reasons: ['不属于本机关职权范围'] });
+      await s.deleteEntry(filed.caseNo, 2);
+
+      // Act: the department would accept the case it refused; the channel reads it and its history
+      const accepting = await rejection(s.service.act(MARKET, filed.caseNo, { action: 'accept' }));
+      const reading = await rejection(s.service.get(PORTAL, filed.caseNo));
+      const view = await s.service.history(PORTAL, filed.caseNo);
+
+      // Assess
+      expect(accepting).toMatchObject({ code: 'CASE_HISTORY_BROKEN', kind: 'conflict' });
+      expect(reading).toMatchObject({ code: 'CASE_HISTORY_BROKEN' });
+      expect(view.entries.map((e) => e.type)).toEqual(['file']);
+      expect(view.check).toEqual({ ok: false, n: 2, reason: expect.stringMatching(/version 2.*missing/) });
+      expect(await historyUpTo(s.store, filed.caseNo, Infinity)).toHaveLength(1);
+    });
+
+    it('finds a state edited where it is kept: refused to every action, and the check says the state does not match', async () => {
+      const s = await stand('history-edited');
+      at('2026-11-23');
+      const filed = await s.service.file(PORTAL, 'edited-1', await application(PORTAL, FOOD, ZHANG));
+      await s.damage(filed.caseNo, 'status', 'accepted');
+
+      const deciding = await rejection(s.service.act(MARKET, filed.caseNo, { action: 'decide', outcome: 'approved' }));
+      const view = await s.service.history(PORTAL, filed.caseNo);
+
+      expect(deciding).toMatchObject({ code: 'CASE_HISTORY_BROKEN' });
+      expect(view.check).toEqual({ ok: false, n: 1, reason: 'the current state does not match the state this entry recorded' });
     });
   });
 

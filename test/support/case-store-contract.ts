@@ -21,6 +21,7 @@ import { BUILDING, FIRE, FOOD, HALL, HEALTH, JOINT, LI, MARKET, MARKET_DEPUTY, P
 import { CHANNELS, DEPARTMENTS } from './directory-fixtures.ts';
 import { rejection } from './refusal.ts';
 import { writeFiling } from './stored-filing.ts';
+import { historyUpTo } from '../../shared/domain/cases/case-store.ts';
 
 const ZHANG_ID = ZHANG.residentId;
 const LI_ID = LI.residentId;
@@ -55,7 +56,7 @@ export function file(request: { store: CaseStore; by: Caller; key: string; app: 
 export async function act(s: CaseStore, caseNo: string, command: CaseCommand, ctx: CaseContext): Promise<CaseState> {
   const current = await s.get(caseNo);
   const next = applyCaseCommand(current!, command, ctx);
-  await s.append(next.state, next.entry);
+  await s.append(next.state, next.entry, current!);
   return next.state;
 }
 
@@ -110,7 +111,7 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       const before = {
         complete: await fresh.filingComplete(claimed.caseNo),
         state: await fresh.get(claimed.caseNo),
-        history: await fresh.history(claimed.caseNo),
+        history: await historyUpTo(fresh, claimed.caseNo, Infinity),
         listed: (await fresh.channelCases(PORTAL_ID, undefined, { limit: 10 })).cases,
       };
 
@@ -122,7 +123,7 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       expect(before).toEqual({ complete: false, state: undefined, history: [], listed: [] });
       expect(await fresh.filingComplete(claimed.caseNo)).toBe(true);
       expect(await fresh.get(claimed.caseNo)).toEqual(claimed.state);
-      expect(await fresh.history(claimed.caseNo)).toEqual([claimed.entry]);
+      expect(await historyUpTo(fresh, claimed.caseNo, Infinity)).toEqual([claimed.entry]);
       expect((await fresh.channelCases(PORTAL_ID, undefined, { limit: 10 })).cases).toEqual([claimed.state]);
     });
 
@@ -140,7 +141,7 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       await expect(fresh.completeFiling(accepted)).rejects.toThrow(/not the first of case/);
       await expect(fresh.claimFiling({ ...other, channelId: HALL_ID })).rejects.toThrow(new RegExp(`is filed by ${PORTAL_ID}, not by ${HALL_ID}`));
       await expect(fresh.claimFiling({ ...other, caseNo: first.caseNo })).rejects.toThrow(/holds case/);
-      expect(await fresh.history(first.caseNo)).toEqual([first.entry]);
+      expect(await historyUpTo(fresh, first.caseNo, Infinity)).toEqual([first.entry]);
       expect(await fresh.filing(PORTAL_ID, 'twice-2')).toBeUndefined();
     });
 
@@ -163,7 +164,7 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       const deny = applyCaseCommand(accepted, { action: 'decide', outcome: 'denied', reasons: ['经营场所不符合要求'] }, on('2026-11-25', MARKET_DEPUTY, 1));
 
       // Act
-      const results = await Promise.allSettled([store.append(approve.state, approve.entry), store.append(deny.state, deny.entry)]);
+      const results = await Promise.allSettled([store.append(approve.state, approve.entry, accepted), store.append(deny.state, deny.entry, accepted)]);
 
       // Assess
       const won = results.findIndex((r) => r.status === 'fulfilled');
@@ -172,7 +173,7 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       expect(lost?.reason).toMatchObject({ code: 'CASE_VERSION_CONFLICT', kind: 'conflict' });
       const winner = [approve, deny][won]!;
       const head = await store.get(filed.state.caseNo);
-      const history = await store.history(filed.state.caseNo);
+      const history = await historyUpTo(store, filed.state.caseNo, Infinity);
       expect(head).toEqual(winner.state);
       expect(history.map((e) => e.type)).toEqual(['file', 'accept', 'decide']);
       expect(history[2]).toEqual(winner.entry);
@@ -191,10 +192,10 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       const fitting = applyCaseCommand(accepted, { action: 'decide', outcome: 'denied', reasons: ['理'.repeat(20_000)] }, on('2026-11-25', MARKET));
 
       // Act
-      const refused = await rejection(store.append(refusal.state, refusal.entry));
-      const history = await store.history(filed.state.caseNo);
+      const refused = await rejection(store.append(refusal.state, refusal.entry, accepted));
+      const history = await historyUpTo(store, filed.state.caseNo, Infinity);
       const head = await store.get(filed.state.caseNo);
-      await store.append(fitting.state, fitting.entry);
+      await store.append(fitting.state, fitting.entry, accepted);
 
       // Assess
       expect(refused).toMatchObject({ code: 'CASE_TOO_LARGE', kind: 'too-large' });
@@ -206,7 +207,8 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
     it('reads nothing for an unknown or malformed case number', async () => {
       const store = await makeStore();
       expect(await store.get('20261123ZZZZZZZZZZ')).toBeUndefined();
-      expect(await store.history('20261123ZZZZZZZZZZ')).toEqual([]);
+      expect(await historyUpTo(store, '20261123ZZZZZZZZZZ', Infinity)).toEqual([]);
+      expect(await store.historyPage('20261123ZZZZZZZZZZ', { limit: 10 })).toEqual({ entries: [] });
       expect(await store.get('no#such')).toBeUndefined();
     });
   });
@@ -361,7 +363,7 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       expect(overdue.cases.map((c) => [c.state.caseNo, c.state.supervision, c.passedDeadline])).toEqual([[filed.state.caseNo, 'overdue', '2026-11-16']]);
       expect(await fresh.listSupervision('overdue', { limit: 10 })).toEqual({ cases: [] });
       expect((await fresh.listSupervision('violation', { limit: 10 })).cases.map((c) => c.state.caseNo)).toEqual([filed.state.caseNo]);
-      expect(verifyCaseHistory(await fresh.history(filed.state.caseNo))).toEqual({ ok: true });
+      expect(verifyCaseHistory(await historyUpTo(fresh, filed.state.caseNo, Infinity))).toEqual({ ok: true });
     });
 
     it('keeps a marked case in its place on the list when its clock is paused later', async () => {
@@ -534,7 +536,7 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
     it('keeps the newest callback token per case and co-department, apart from the history', async () => {
       const fresh = await makeStore();
       const caseNo = await joint(fresh, 'joint-token', '2026-09-02');
-      const before = await fresh.history(caseNo);
+      const before = await historyUpTo(fresh, caseNo, Infinity);
 
       await fresh.putTaskToken(caseNo, HEALTH.departmentId!, 'token-1');
       await fresh.putTaskToken(caseNo, HEALTH.departmentId!, 'token-2');
@@ -544,7 +546,7 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       expect(await fresh.taskToken(caseNo, FIRE.departmentId!)).toBe('token-fire');
       expect(await fresh.taskToken(caseNo, MARKET.departmentId!)).toBeUndefined();
       expect(await fresh.taskToken('not a case', HEALTH.departmentId!)).toBeUndefined();
-      expect(await fresh.history(caseNo)).toEqual(before);
+      expect(await historyUpTo(fresh, caseNo, Infinity)).toEqual(before);
       expect((await fresh.get(caseNo))!.version).toBe(2);
     });
   });

@@ -8,6 +8,8 @@ import type { CredentialsFile } from '../../infra/local/platform.ts';
 
 export interface PlatformProcess {
   endpoint: string;
+  /** The platform's process id (its memory can be read under /proc). */
+  pid: number;
   credentials: CredentialsFile;
   output: () => string;
   stop: () => Promise<number | null>;
@@ -45,7 +47,7 @@ export async function startPlatformProcess(dataDir: string, clockStart?: string,
     });
   });
   const credentials = JSON.parse(await readFile(join(dataDir, 'credentials.json'), 'utf8')) as CredentialsFile;
-  return { endpoint, credentials, output: () => out, stop: () => stop(child) };
+  return { endpoint, pid: child.pid!, credentials, output: () => out, stop: () => stop(child) };
 }
 
 function stop(child: ChildProcess): Promise<number | null> {

@@ -11,6 +11,7 @@ import { SYSTEM_CALLER, answerPeriodOver, applyCaseCommand, fileCase, supervisio
 import type { CaseAction, CaseArchive, CaseMaterial, CaseState, CaseStatus } from '../../shared/domain/cases/case-record.ts';
 import { canonicalJson } from '../../shared/domain/items/record-hash.ts';
 import { refusal } from '../support/refusal.ts';
+import { CASE_LIMITS } from '../../shared/domain/cases/case-limits.ts';
 import { statutoryArrangement } from '../support/calendar-fixtures.ts';
 import { BUILDING, FIRE, FOOD, HALL, HEALTH, HOUSING, JOINT, MARKET, PORTAL, REVIEWER } from '../support/case-fixtures.ts';
 import { runCase, upload } from '../support/case-materials.ts';
@@ -1132,6 +1133,8 @@ describe('illegal transitions', () => {
     archive: [{ action: 'archive', archive: ARCHIVED }, SYSTEM_CALLER],
     'archive-failed': [{ action: 'archive-failed', findings: [{ property: 'integrity', code: 'CHECKSUM_MISMATCH', message: 'x' }] }, SYSTEM_CALLER],
     'accept-archive-findings': [{ action: 'accept-archive-findings', reasons: ['2026年12月前收件的加密原件'] }, REVIEWER],
+    'follow-up-failed': [{ action: 'follow-up-failed', step: 'seal', code: 'SEAL_KEY_MISSING', reason: 'no seal key' }, SYSTEM_CALLER],
+    'retry-follow-up': [{ action: 'retry-follow-up', reasons: ['已补充部门印章'] }, REVIEWER],
   };
   const ZH: Record<CaseStatus, string> = {
     received: '已收件',
@@ -1163,6 +1166,8 @@ describe('illegal transitions', () => {
         'archive',
         'archive-failed',
         'accept-archive-findings',
+        'follow-up-failed',
+        'retry-follow-up',
       ],
     ],
     [
@@ -1190,11 +1195,27 @@ describe('illegal transitions', () => {
         'archive',
         'archive-failed',
         'accept-archive-findings',
+        'follow-up-failed',
+        'retry-follow-up',
       ],
     ],
     [
       'accepted',
-      ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'pre-review', 'seal', 'archive', 'archive-failed', 'accept-archive-findings'],
+      [
+        'request-supplement',
+        'supplement',
+        'accept',
+        'accept-pending',
+        'deem-accepted',
+        'refuse',
+        'pre-review',
+        'seal',
+        'archive',
+        'archive-failed',
+        'accept-archive-findings',
+        'follow-up-failed',
+        'retry-follow-up',
+      ],
     ],
     [
       'opinions-complete',
@@ -1213,13 +1234,15 @@ describe('illegal transitions', () => {
         'archive',
         'archive-failed',
         'accept-archive-findings',
+        'follow-up-failed',
+        'retry-follow-up',
       ],
     ],
   ];
   const ALL_ACTIONS = Object.keys(COMMANDS) as (keyof typeof COMMANDS)[];
   const cases = ILLEGAL.flatMap(([status, actions]) => actions.map((action) => [status, action] as const));
   // A decided case is sealed once (the `seal` action keeps its status); nothing but its archiving acts on a final status.
-  const ARCHIVING = ['archive', 'archive-failed', 'accept-archive-findings'];
+  const ARCHIVING = ['archive', 'archive-failed', 'accept-archive-findings', 'follow-up-failed', 'retry-follow-up'];
   const closedCases = (['refused', 'decided', 'withdrawn'] as const).flatMap((status) =>
     ALL_ACTIONS.filter((action) => !(status === 'decided' && action === 'seal') && !ARCHIVING.includes(action)).map((action) => [status, action] as const),
   );
@@ -1554,5 +1577,41 @@ describe('joint handling (联合办理): dispatch, opinions, escalation, consoli
       ['2026-10-21', '2026-10-21'],
     ]);
     expect(() => applyCaseCommand(accepted, { action: 'dispatch', graceDays: 21 }, on('2026-10-08', SYSTEM_CALLER))).toThrow(RangeError);
+  });
+});
+
+describe("a case's repeating parts are bounded (case-limits.ts)", () => {
+  it(`takes ${CASE_LIMITS.pauses} pauses and refuses the next with CASE_PAUSES_EXHAUSTED, the case unchanged`, () => {
+    // Prepare: accepted Thu 8 Oct; each pause and its resume on Fri 9 Oct
+    let state = accepted();
+    const pause: CaseCommand = { action: 'pause', procedure: 'site-inspection', reason: '现场核查', expectedDays: 5 };
+    for (let i = 0; i < CASE_LIMITS.pauses; i++) {
+      state = applyCaseCommand(state, pause, on('2026-10-09', MARKET)).state;
+      state = applyCaseCommand(state, { action: 'resume' }, on('2026-10-09', MARKET)).state;
+    }
+
+    // Act
+    const refused = refusal(() => applyCaseCommand(state, pause, on('2026-10-09', MARKET)));
+
+    // Assess
+    expect(state.pauses).toHaveLength(CASE_LIMITS.pauses);
+    expect(refused).toMatchObject({ code: 'CASE_PAUSES_EXHAUSTED', kind: 'conflict' });
+  });
+
+  it(`counts supplement requests and refuses the ${CASE_LIMITS.supplementRounds + 1}th with CASE_SUPPLEMENT_ROUNDS_EXHAUSTED`, () => {
+    // Prepare: each round asks about the layout drawing, which the supplement before delivered
+    let state = received();
+    const ask: CaseCommand = { action: 'request-supplement', problems: [{ material: LAYOUT, problem: '图纸不清晰' }] };
+    for (let i = 0; i < CASE_LIMITS.supplementRounds; i++) {
+      state = applyCaseCommand(state, ask, on('2026-10-08', MARKET)).state;
+      state = applyCaseCommand(state, { action: 'supplement', materials: { [LAYOUT]: upload(`${LAYOUT} ${i}`) } }, on('2026-10-08', PORTAL)).state;
+    }
+
+    // Act
+    const refused = refusal(() => applyCaseCommand(state, ask, on('2026-10-08', MARKET)));
+
+    // Assess
+    expect(state.supplementRounds).toBe(CASE_LIMITS.supplementRounds);
+    expect(refused).toMatchObject({ code: 'CASE_SUPPLEMENT_ROUNDS_EXHAUSTED', kind: 'conflict' });
   });
 });

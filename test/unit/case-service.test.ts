@@ -15,7 +15,11 @@ caseServiceContract('in memory', async (now) => {
     vault,
     caseStore: async () => {
       const store = new MemoryCaseStore();
-      return { store, damage: async (caseNo, field, value) => store.tamper(caseNo, (state) => ({ ...state, [field]: value })) };
+      return {
+        store,
+        damage: async (caseNo, field, value) => store.tamper(caseNo, (state) => ({ ...state, [field]: value })),
+        deleteEntry: async (caseNo, n) => store.deleteEntry(caseNo, n),
+      };
     },
     upload: async (owner, body) => vault.upload(owner, body),
     emptySlot: async (owner) => vault.slot(owner),

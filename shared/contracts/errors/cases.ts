@@ -14,6 +14,8 @@ export const CASE_ERRORS = {
   CASE_NOT_FOUND: 'not-found',
   // An action whose record would not fit DynamoDB's item limit, with room kept for what must follow it (case-items.ts).
   CASE_TOO_LARGE: 'too-large',
+  // A case whose stored state and history disagree (case-items.ts stateOfItems): refused for every action.
+  CASE_HISTORY_BROKEN: 'conflict',
   CASE_READ_FORBIDDEN: 'forbidden',
   CASE_DEPARTMENT_FORBIDDEN: 'forbidden',
   CASE_CHANNEL_FORBIDDEN: 'forbidden',
@@ -55,6 +57,12 @@ export const CASE_ERRORS = {
   // The clock: pauses, extensions.
   CASE_CLOCK_PAUSED: 'conflict',
   CASE_CLOCK_RUNNING: 'conflict',
+  // A follow-up given up (case-results.ts): recorded once; the platform role's retry-follow-up takes it up again.
+  CASE_FOLLOW_UP_FAILED: { kind: 'conflict', notAnswered: "the system's follow-up-failed action, applied once by the sealing and archive functions: no route applies it" },
+  CASE_NO_FOLLOW_UP_FAILURE: 'conflict',
+  // The bounds of a case's repeating parts (case-limits.ts).
+  CASE_PAUSES_EXHAUSTED: 'conflict',
+  CASE_SUPPLEMENT_ROUNDS_EXHAUSTED: 'conflict',
   CASE_DATE_OUT_OF_ORDER: 'conflict',
   CASE_PROCEDURE_UNKNOWN: 'invalid',
   CASE_PROCEDURE_DAYS_INVALID: 'invalid',

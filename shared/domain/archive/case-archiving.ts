@@ -13,6 +13,7 @@ import type { CalendarSource } from '../calendar/calendar-source.ts';
 import type { CaseArchive, CaseState } from '../cases/case-record.ts';
 import { FINAL_STATUSES } from '../cases/case-record.ts';
 import type { CaseStore } from '../cases/case-store.ts';
+import { historyUpTo } from '../cases/case-store.ts';
 import { applySystemCommands } from '../cases/system-actions.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { ItemStore } from '../items/item-store.ts';
@@ -44,6 +45,8 @@ export interface CaseArchivingDeps {
   /** The virus scanner every file streams through at ingest (ClamAV where installed); without one the report says so. */
   scanner?: StreamScanner;
   now?: () => Date;
+  /** Told once when a case's archiving is given up (MAX_ARCHIVE_ATTEMPTS failed checks, recorded on the case): an alarm's. */
+  onGivenUp?: (caseNo: string, state: CaseState) => void;
 }
 
 /** Thrown out of the bundle's stream when its check fails, so the upload is abandoned. */
@@ -88,7 +91,7 @@ export class CaseArchiving {
       const licence = state.results?.licenceId ? await this.deps.licences.get(state.results.licenceId) : undefined;
       const bundle = caseBundle({
         state,
-        history: await this.deps.store.history(caseNo),
+        history: await historyUpTo(this.deps.store, caseNo, state.version),
         retention,
         ...(licence ? { licence: licence.sealed } : {}),
         materials: await this.materials(state),
@@ -154,10 +157,14 @@ export class CaseArchiving {
   private async recordFailure(caseNo: string, at: Date, findings: Extract<CaseArchive, { state: 'failed' }>['findings']): Promise<CaseState> {
     const attempts = (s: CaseState) => (s.archive?.state === 'failed' ? s.archive.attempts : 0);
     let before: number | undefined;
+    let givenUpBefore = false;
     const done = await applySystemCommands({ store: this.deps.store, calendar: this.deps.calendar }, caseNo, at, (s) => {
       before ??= attempts(s);
+      givenUpBefore ||= s.followUpFailure !== undefined;
       return s.archive?.state === 'archived' || attempts(s) > before ? undefined : { action: 'archive-failed', findings };
     });
+    // The attempt that reached MAX_ARCHIVE_ATTEMPTS recorded the archiving given up: told once.
+    if (done?.followUpFailure?.step === 'archive' && !givenUpBefore) this.deps.onGivenUp?.(caseNo, done);
     return done!;
   }
 

@@ -8,10 +8,12 @@ import type { Acceptance, CaseAction, CaseState } from './case-record.ts';
 import { isProvisional, withComputedDates } from './case-dates.ts';
 import type { CaseContext, Step, Steps } from './case-commands.ts';
 import { ACTION_ZH } from './case-commands.ts';
+import { requireSupplementRoundLeft } from './case-limits.ts';
 import { FORM, absentRequired, requireTexts, isBlank, unknownMaterial } from './case-checks.ts';
 
 const requestSupplementStep: Step<'request-supplement'> = (state, command, { next, ctx }) => {
   requireAnswerInTime(state, command.action, ctx);
+  requireSupplementRoundLeft(state);
   if (!Array.isArray(command.problems) || command.problems.length === 0) {
     throw invalid('CASE_PROBLEMS_REQUIRED', 'problems', '一次性告知应列明全部需要补正的问题', 'a supplement request lists every problem; none was given');
   }
@@ -33,7 +35,7 @@ const requestSupplementStep: Step<'request-supplement'> = (state, command, { nex
       throw invalid('CASE_PROBLEMS_REQUIRED', `problems.${i}.problem`, `请说明“${p.material}”存在的问题`, `problem ${i} does not say what is wrong with "${p.material}"`);
     }
   });
-  return next({ status: 'supplement-requested', supplementRequest: command.problems });
+  return next({ status: 'supplement-requested', supplementRequest: command.problems, supplementRounds: (state.supplementRounds ?? 0) + 1 });
 };
 
 const acceptStep: Step<'accept'> = (state, command, { base, today, ctx }) => {

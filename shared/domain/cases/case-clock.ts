@@ -1,6 +1,7 @@
 // The legal clock's steps (行政许可法 Art. 42, 45, 82): pauses for special procedures and the resume,
 // the extension, the supervision marks and findings, the dates computed again after a calendar
 // change — and what the sweep does to a case on a day (sweepCommand).
+import { requirePauseLeft } from './case-limits.ts';
 import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
 import { conflict, invalid } from '../errors.ts';
 import { findingsDue } from './case-findings.ts';
@@ -14,6 +15,7 @@ import { answerPeriodOver } from './case-answers.ts';
 
 const pauseStep: Step<'pause'> = (state, command, { base, today, ctx }) => {
   if (openPause(state)) throw clockPaused(state, command.action);
+  requirePauseLeft(state);
   if (!SPECIAL_PROCEDURES.includes(command.procedure)) {
     throw invalid(
       'CASE_PROCEDURE_UNKNOWN',

@@ -20,7 +20,7 @@ import type {
 import type { ServiceGuide } from '../../contracts/service-item.ts';
 import type { Caller } from '../access/caller.ts';
 import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
-import type { Applicant, CaseAction, CaseMaterial, CaseArchive, CaseResults, CaseState, CaseStatus, JsonValue } from './case-record.ts';
+import type { Applicant, CaseAction, CaseMaterial, CaseArchive, CaseResults, CaseState, CaseStatus, FollowUpFailure, JsonValue } from './case-record.ts';
 import { PRE_REVIEW_DAYS } from './case-dates.ts';
 
 /** What an action's route gives its command: the body as its schema parses it, less the version the service checks (baseVersion). */
@@ -58,6 +58,8 @@ export type CaseCommand =
   | { action: 'escalate'; departmentId: string }
   | { action: 'record-missing'; departmentId: string }
   | { action: 'joint-failed'; error: string; cause: string }
+  | { action: 'follow-up-failed'; step: FollowUpFailure['step']; code: string; reason: string }
+  | ({ action: 'retry-follow-up' } & Payload<typeof ReasonsRequestSchema>)
   | { action: 'seal'; results: CaseResults }
   | { action: 'archive'; archive: Extract<CaseArchive, { state: 'archived' }> }
   | { action: 'archive-failed'; findings: Extract<CaseArchive, { state: 'failed' }>['findings'] };
@@ -134,6 +136,8 @@ export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'co-de
   archive: { by: 'system', from: ['decided', 'refused', 'withdrawn'] },
   'archive-failed': { by: 'system', from: ['decided', 'refused', 'withdrawn'] },
   'accept-archive-findings': { by: 'platform', from: ['decided', 'refused', 'withdrawn'] },
+  'follow-up-failed': { by: 'system', from: ['decided', 'refused', 'withdrawn'] },
+  'retry-follow-up': { by: 'platform', from: ['decided', 'refused', 'withdrawn'] },
 };
 
 export const ACTION_ZH: Record<CaseAction, string> = {
@@ -163,6 +167,8 @@ export const ACTION_ZH: Record<CaseAction, string> = {
   archive: '归档',
   'archive-failed': '归档失败',
   'accept-archive-findings': '接受归档检测发现',
+  'follow-up-failed': '登记后续步骤失败',
+  'retry-follow-up': '重试后续步骤',
 };
 
 /** What a step is given besides the state and its command: the next state's starting point and the action's context. */

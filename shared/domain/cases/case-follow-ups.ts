@@ -12,7 +12,8 @@ export type FollowUp = 'start-joint' | 'seal' | 'archive';
 /** The steps the state still needs, in the order they are taken. */
 export function followUps(state: CaseState): FollowUp[] {
   if (awaitsJointStart(state)) return ['start-joint'];
-  if (!FINAL_STATUSES.includes(state.status) || state.archive?.state === 'archived') return [];
+  // Given up (a refusal retrying cannot mend): nothing until the platform role retries it.
+  if (!FINAL_STATUSES.includes(state.status) || state.archive?.state === 'archived' || state.followUpFailure) return [];
   return state.status === 'decided' && !state.results ? ['seal', 'archive'] : ['archive'];
 }
 

@@ -2,8 +2,10 @@
 // hash, so an entry changed in place, removed or moved breaks the chain at that point. The chain
 // alone cannot show that entries were cut off at the end, or that the stored current state no longer
 // matches its history: give the case's current state as `head` to check those too.
-// A history rewritten from the first changed entry on, every hash recomputed, still verifies; that is
-// what anchoring the newest hash elsewhere (the archive's sealed manifest) guards against.
+// Every read of a case makes the head check (case-items.ts stateOfItems), so a deleted newest entry or
+// an edited state is found at once. A history rewritten from the first changed entry on, every hash
+// recomputed, still verifies; that is what anchoring the newest hash elsewhere (the archive's sealed
+// manifest) guards against.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../items/record-hash.ts';
 import type { CaseHistoryEntry, CaseState } from './case-record.ts';
@@ -17,30 +19,54 @@ export type HistoryCheck = { ok: true } | { ok: false; n: number; reason: string
  * Reports the first entry that fails.
  */
 export function verifyCaseHistory(entries: readonly CaseHistoryEntry[], head?: CaseState): HistoryCheck {
-  const first = entries[0];
-  if (!first) return { ok: false, n: 1, reason: 'the history is empty: a case has at least its filing' };
-  let previous: CaseHistoryEntry | undefined;
-  for (const [i, entry] of entries.entries()) {
-    const expected = i + 1;
-    if (entry.caseNo !== first.caseNo) return { ok: false, n: expected, reason: `entry ${expected} belongs to case ${entry.caseNo}, not ${first.caseNo}` };
-    if (entry.n > expected) return { ok: false, n: expected, reason: `entry ${expected} is missing` };
-    if (entry.n < expected) return { ok: false, n: expected, reason: `entry ${entry.n} appears again at position ${expected}: repeated or out of order` };
-    if (!isEntryIntact(entry)) return { ok: false, n: entry.n, reason: 'its content does not match its hash' };
-    if (entry.previousHash !== previous?.hash) return { ok: false, n: entry.n, reason: 'it is not chained to the entry before' };
+  const chain = new HistoryChainCheck();
+  for (const entry of entries) if (!chain.push(entry)) break;
+  return chain.result(head);
+}
+
+/**
+ * The same check, one entry at a time, holding only the entry before: for a history read page by
+ * page, in memory that does not grow with it. `push` answers false once the chain has failed (the
+ * rest need not be read).
+ */
+export class HistoryChainCheck {
+  #first: CaseHistoryEntry | undefined;
+  #previous: CaseHistoryEntry | undefined;
+  #count = 0;
+  #failure: { ok: false; n: number; reason: string } | undefined;
+
+  push(entry: CaseHistoryEntry): boolean {
+    if (this.#failure) return false;
+    const expected = ++this.#count;
+    const first = (this.#first ??= entry);
+    const previous = this.#previous;
+    const fail = (n: number, reason: string) => ((this.#failure = { ok: false, n, reason }), false);
+    if (entry.caseNo !== first.caseNo) return fail(expected, `entry ${expected} belongs to case ${entry.caseNo}, not ${first.caseNo}`);
+    if (entry.n > expected) return fail(expected, `entry ${expected} is missing`);
+    if (entry.n < expected) return fail(expected, `entry ${entry.n} appears again at position ${expected}: repeated or out of order`);
+    if (!isEntryIntact(entry)) return fail(entry.n, 'its content does not match its hash');
+    if (entry.previousHash !== previous?.hash) return fail(entry.n, 'it is not chained to the entry before');
     // Checked after the hash: an intact, chained entry with the wrong start was written wrong, not edited.
     if (previous ? entry.type === 'file' || entry.from !== previous.to : entry.type !== 'file' || entry.from !== null) {
-      return { ok: false, n: entry.n, reason: previous ? `it starts from ${entry.from ?? 'nothing'}, not from ${previous.to}` : 'the first entry is not the filing' };
+      return fail(entry.n, previous ? `it starts from ${entry.from ?? 'nothing'}, not from ${previous.to}` : 'the first entry is not the filing');
     }
-    previous = entry;
+    this.#previous = entry;
+    return true;
   }
-  if (head) {
-    const last = entries[entries.length - 1]!;
-    if (head.caseNo !== last.caseNo) return { ok: false, n: last.n, reason: `the state is of case ${head.caseNo}, the history of ${last.caseNo}` };
-    if (head.version > last.n) return { ok: false, n: last.n + 1, reason: `the state is at version ${head.version}; entries from ${last.n + 1} on are missing` };
-    if (head.version !== last.n || head.hash !== last.hash) return { ok: false, n: last.n, reason: `the state (version ${head.version}) does not end at this entry` };
-    if (caseStateDigest(head) !== last.stateDigest) return { ok: false, n: last.n, reason: 'the current state does not match the state this entry recorded' };
+
+  /** The check of the entries pushed; with `head`, also that they end at that state, unaltered. */
+  result(head?: CaseState): HistoryCheck {
+    if (this.#failure) return this.#failure;
+    const last = this.#previous;
+    if (!last) return { ok: false, n: 1, reason: 'the history is empty: a case has at least its filing' };
+    if (head) {
+      if (head.caseNo !== last.caseNo) return { ok: false, n: last.n, reason: `the state is of case ${head.caseNo}, the history of ${last.caseNo}` };
+      if (head.version > last.n) return { ok: false, n: last.n + 1, reason: `the state is at version ${head.version}; entries from ${last.n + 1} on are missing` };
+      if (head.version !== last.n || head.hash !== last.hash) return { ok: false, n: last.n, reason: `the state (version ${head.version}) does not end at this entry` };
+      if (caseStateDigest(head) !== last.stateDigest) return { ok: false, n: last.n, reason: 'the current state does not match the state this entry recorded' };
+    }
+    return { ok: true };
   }
-  return { ok: true };
 }
 
 /** The hash of an entry: SHA-256 over the canonical JSON of every member but `hash`. */

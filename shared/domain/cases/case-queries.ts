@@ -5,10 +5,12 @@
 // extends it.
 import type { Caller } from '../access/caller.ts';
 import { requireRole } from '../access/caller.ts';
+import type { DomainError } from '../errors.ts';
 import { forbidden, notFound } from '../errors.ts';
-import { verifyCaseHistory } from './case-history.ts';
+import { HistoryChainCheck } from './case-history.ts';
 import type { CaseState, CaseStatus } from './case-record.ts';
 import type { CaseList, CasePage, CaseStore, SupervisionKind } from './case-store.ts';
+import { MAX_CASE_PAGE_SIZE } from './case-store.ts';
 import type { CaseHistoryView, JointTaskEntry, SupervisionEntry } from './case-views.ts';
 
 export class CaseQueries<D extends { store: CaseStore } = { store: CaseStore }> {
@@ -44,13 +46,26 @@ export class CaseQueries<D extends { store: CaseStore } = { store: CaseStore }> 
     return state;
   }
 
-  async history(caller: Caller, caseNo: string): Promise<CaseHistoryView> {
-    const state = await this.existing(caseNo);
+  /**
+   * A page of the case's history, with the check of the whole chain (read a page at a time, holding
+   * one entry: memory in proportion to the page, not to the case). A broken case is shown too — the
+   * check says where it breaks — so that those who read it learn of it.
+   */
+  async history(caller: Caller, caseNo: string, page: CasePage = { limit: MAX_CASE_PAGE_SIZE }): Promise<CaseHistoryView> {
+    const read = await this.deps.store.read(caseNo);
+    if (!read) throw caseNotFound(caseNo);
+    const { state } = read;
     if (caller.role !== 'auditor') requireReader(caller, state);
+    const { entries, nextCursor } = await this.deps.store.historyPage(caseNo, page);
     // Entries an action appended after the state was read are left for the next read: the check is
     // of the history up to the state it ends in.
-    const entries = (await this.deps.store.history(caseNo)).slice(0, state.version);
-    return { caseNo, entries, check: verifyCaseHistory(entries, state) };
+    const chain = new HistoryChainCheck();
+    for await (const entry of this.deps.store.entries(caseNo)) {
+      if (entry.n > state.version || !chain.push(entry)) break;
+    }
+    const shown = entries.filter((e) => e.n <= state.version);
+    const more = nextCursor !== undefined && shown.length === entries.length && shown.at(-1)!.n < state.version;
+    return { caseNo, entries: shown, ...(more ? { nextCursor } : {}), check: chain.result(state) };
   }
 
   async queue(caller: Caller, status: CaseStatus, page: CasePage): Promise<CaseList> {
@@ -83,9 +98,13 @@ export class CaseQueries<D extends { store: CaseStore } = { store: CaseStore }> 
 
   protected async existing(caseNo: string): Promise<CaseState> {
     const state = await this.deps.store.get(caseNo);
-    if (!state) throw notFound('CASE_NOT_FOUND', `办件 ${caseNo} 不存在`, `no case ${caseNo}`);
+    if (!state) throw caseNotFound(caseNo);
     return state;
   }
+}
+
+function caseNotFound(caseNo: string): DomainError {
+  return notFound('CASE_NOT_FOUND', `办件 ${caseNo} 不存在`, `no case ${caseNo}`);
 }
 
 /** Only the case's department, its co-departments and the filing channel may read a case. */

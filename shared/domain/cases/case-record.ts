@@ -65,7 +65,9 @@ export type CaseAction =
   | 'seal'
   | 'archive'
   | 'archive-failed'
-  | 'accept-archive-findings';
+  | 'accept-archive-findings'
+  | 'follow-up-failed'
+  | 'retry-follow-up';
 
 /**
  * What a history entry records: the filing, or one action. `complete-deadlines` is how entries made
@@ -150,6 +152,8 @@ export interface CaseState {
   dueFlag?: DeadlineFlag;
   /** The problems of the current supplement request (一次性告知), while the applicant's turn. */
   supplementRequest?: SupplementProblem[];
+  /** Supplement requests made so far (bounded: case-limits.ts). */
+  supplementRounds?: number;
   /**
    * What the newest supplement delivered (material names, and `form` for a corrected form): after a
    * supplement, a new request may name problems in these only (一次性告知, 行政许可法 Art. 32).
@@ -198,6 +202,13 @@ export interface CaseState {
   results?: CaseResults;
   /** An ended case's archive bundle, or why archiving it failed (the archive function's entries). */
   archive?: CaseArchive;
+  /**
+   * A step the platform owes the case (its seal, its archiving) that failed in a way retrying cannot
+   * mend (a refusal, not an outage; for archiving, MAX_ARCHIVE_ATTEMPTS failed checks): recorded once,
+   * with the alarm, and the step is no longer taken by the sweep until the platform role retries it
+   * (`retry-follow-up`, or `accept-archive-findings`).
+   */
+  followUpFailure?: FollowUpFailure;
   /** Findings of the archive's check the platform role accepted (`accept-archive-findings`), each with its reasons. */
   archiveExceptions?: ArchiveException[];
   refusal?: { reasons: string[]; on: string };
@@ -208,6 +219,15 @@ export interface CaseState {
   updatedAt: string;
   /** Hash of the newest history entry. */
   hash: string;
+}
+
+/** A follow-up the platform gave up on (see CaseState.followUpFailure). */
+export interface FollowUpFailure {
+  step: 'seal' | 'archive';
+  /** The refusal's code (for archiving: ARCHIVE_CHECK_FAILED). */
+  code: string;
+  reason: string;
+  on: string;
 }
 
 /** One immutable history entry; `hash` covers every other member, `previousHash` links the chain. */

@@ -68,8 +68,47 @@ const archiveStep = (state: CaseState, command: Extract<CaseCommand, { action: '
     command.action === 'archive'
       ? command.archive
       : { state: 'failed', on: today, findings: command.findings, attempts: (state.archive?.state === 'failed' ? state.archive.attempts : 0) + 1 };
+  if (archive.state === 'archived') return withoutFailure(next({ archive }));
+  // A check that failed MAX_ARCHIVE_ATTEMPTS times fails for what the files are, not for an outage:
+  // the sweep stops trying, and the platform role looks (retry-follow-up, accept-archive-findings).
+  if (archive.attempts >= MAX_ARCHIVE_ATTEMPTS && !state.followUpFailure) {
+    const codes = [...new Set(archive.findings.map((f) => f.code))].join(', ');
+    return next({
+      archive,
+      followUpFailure: { step: 'archive', code: 'ARCHIVE_CHECK_FAILED', reason: `the bundle failed its check ${archive.attempts} times: ${codes}`, on: today },
+    });
+  }
   return next({ archive });
 };
+
+/** The most failed checks of a case's bundle the platform makes before it gives the archiving up. */
+export const MAX_ARCHIVE_ATTEMPTS = 3;
+
+const followUpFailedStep: Step<'follow-up-failed'> = (state, command, { next, today }) => {
+  if (state.followUpFailure) {
+    throw conflict(
+      'CASE_FOLLOW_UP_FAILED',
+      `办件的后续步骤已于${state.followUpFailure.on}登记为失败`,
+      `case ${state.caseNo}: its ${state.followUpFailure.step} was recorded as failed on ${state.followUpFailure.on}`,
+    );
+  }
+  return next({ followUpFailure: { step: command.step, code: command.code, reason: command.reason.slice(0, 1000), on: today } });
+};
+
+const retryFollowUpStep: Step<'retry-follow-up'> = (state, command, { base }) => {
+  // The platform role, having mended the cause (a seal key added, a file replaced): the step is taken again at once, and by every sweep after.
+  if (!state.followUpFailure) {
+    throw conflict('CASE_NO_FOLLOW_UP_FAILURE', '该办件没有登记为失败的后续步骤，无需重试', `case ${state.caseNo} has no failed follow-up to retry`);
+  }
+  requireTexts(command.reasons, 'reasons', '重试后续步骤');
+  return withoutFailure(base);
+};
+
+/** The state without its follow-up failure. */
+function withoutFailure(state: Omit<CaseState, 'hash'>): Omit<CaseState, 'hash'> {
+  const { followUpFailure: _failure, ...rest } = state;
+  return rest;
+}
 
 const acceptArchiveFindingsStep: Step<'accept-archive-findings'> = (state, command, { next, today, ctx }) => {
   // A case that ended before intake refused such files: the platform role accepts what the
@@ -91,7 +130,8 @@ const acceptArchiveFindingsStep: Step<'accept-archive-findings'> = (state, comma
   }
   requireTexts(command.reasons, 'reasons', '接受归档检测发现');
   const exceptions = open.map((f) => ({ code: f.code, path: f.path, message: f.message, reasons: command.reasons, acceptedBy: ctx.actor.name, on: today }));
-  return next({ archiveExceptions: [...accepted, ...exceptions] });
+  // Archived at once after it: a failure given up is taken up again.
+  return withoutFailure(next({ archiveExceptions: [...accepted, ...exceptions] }));
 };
 
 /** The e-licence terms of a decision: only with an approval, and valid from the day of the decision. */
@@ -113,4 +153,6 @@ export const RESULT_STEPS = {
   archive: archiveStep,
   'archive-failed': archiveStep,
   'accept-archive-findings': acceptArchiveFindingsStep,
+  'follow-up-failed': followUpFailedStep,
+  'retry-follow-up': retryFollowUpStep,
 } satisfies Partial<Steps>;

@@ -10,7 +10,7 @@
 // retry names the same one); two runs at once both sign, and the first `seal` entry stands.
 import type { SealKey } from '../../contracts/directory.ts';
 import type { CalendarSource } from '../calendar/calendar-source.ts';
-import { conflict, notFound } from '../errors.ts';
+import { DomainError, conflict, notFound } from '../errors.ts';
 import type { ItemStore } from '../items/item-store.ts';
 import type { LicenceStore } from '../licences/licence-store.ts';
 import { holderOf, issueLicence, licenceDocument } from '../licences/licence.ts';
@@ -33,6 +33,8 @@ export interface CaseSealingDeps {
   /** Every seal key (the directory's registry). */
   sealKeys: () => Promise<readonly SealKey[]>;
   now?: () => Date;
+  /** Told once when a case's sealing is given up (recorded on the case as `follow-up-failed`): an alarm's. */
+  onGivenUp?: (caseNo: string, failure: DomainError) => void;
 }
 
 /** Port: seals a decided case's results (the sealing function, or in tests this module itself). */
@@ -55,6 +57,32 @@ export class CaseSealing implements CaseSealer {
     if (state.status !== 'decided' || !decision) {
       throw conflict('CASE_NOT_DECIDED', '办件尚未作出决定，没有可加盖印章的结果', `case ${caseNo} is ${state.status}: only a decided case's results are sealed`);
     }
+    if (state.followUpFailure) {
+      throw conflict(
+        'CASE_FOLLOW_UP_FAILED',
+        `办件结果的盖章已于${state.followUpFailure.on}登记为失败，待平台处理后重试`,
+        `sealing case ${caseNo} was given up on ${state.followUpFailure.on} (${state.followUpFailure.code}): retry-follow-up takes it up again`,
+      );
+    }
+    try {
+      return await this.sealDecided(state, decision);
+    } catch (e) {
+      // A refusal (no seal key, a licence the rules refuse, a record too large) fails every retry the
+      // same way: recorded on the case once, told once, and no longer taken by the sweep. An outage
+      // (KMS, DynamoDB) is thrown as it is, and the sweep tries again.
+      if (!(e instanceof DomainError) || !givesUp(e)) throw e;
+      const at = this.now();
+      const command = { action: 'follow-up-failed', step: 'seal', code: e.code, reason: e.message } as const;
+      const recorded = await applySystemCommands({ store: this.deps.store, calendar: this.deps.calendar }, caseNo, at, (s) =>
+        s.results || s.followUpFailure ? undefined : command,
+      );
+      if (recorded?.followUpFailure?.code === e.code) this.deps.onGivenUp?.(caseNo, e);
+      throw e;
+    }
+  }
+
+  private async sealDecided(state: CaseState, decision: NonNullable<CaseState['decision']>): Promise<CaseState> {
+    const { caseNo } = state;
     // Only a case's lead department decides it (the lifecycle's rule), so its seal is the one.
     const key = activeKey(await this.deps.sealKeys(), state.departmentId);
     const at = this.now();
@@ -98,6 +126,11 @@ export class CaseSealing implements CaseSealer {
     const typeCode = item.guide.resultLicenceType;
     return typeCode ? { typeCode, name: item.guide.resultLicenceName ?? item.guide.resultSample ?? item.guide.name } : undefined;
   }
+}
+
+/** Whether a sealing failure is one retrying cannot mend: a refusal, not an outage or a race. */
+function givesUp(e: DomainError): boolean {
+  return e.kind !== 'unavailable' && e.code !== 'CASE_VERSION_CONFLICT' && e.code !== 'CASE_HISTORY_BROKEN' && e.code !== 'CASE_SEALED';
 }
 
 /** A department's active seal key. */

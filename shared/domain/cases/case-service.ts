@@ -169,7 +169,7 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
       // (they do not expire; a command retried after the conflict copies its files again).
       await this.keepMaterials(caseNo, owner, kept);
     }
-    const recorded = await this.append(caseNo, next, withKept, caller, baseVersion);
+    const recorded = await this.append(caseNo, state, next, withKept, caller, baseVersion);
     return this.followUp(recorded, command, caller);
   }
 
@@ -178,16 +178,18 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
    * loses the race for the next entry to another action (say, the other co-department's opinion) is
    * applied again to the case as it now is, unless its caller named the version it decided on.
    */
-  private async append(caseNo: string, first: CaseTransition, command: CaseCommand, caller: Caller, baseVersion: number | undefined): Promise<CaseState> {
+  private async append(caseNo: string, read: CaseState, first: CaseTransition, command: CaseCommand, caller: Caller, baseVersion: number | undefined): Promise<CaseState> {
+    let previous = read;
     let next = first;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.deps.store.append(next.state, next.entry);
+        await this.deps.store.append(next.state, next.entry, previous);
         return next.state;
       } catch (e) {
         const retried = command.action === 'opinion' && baseVersion === undefined && attempt < OPINION_ATTEMPTS && e instanceof DomainError && e.code === 'CASE_VERSION_CONFLICT';
         if (!retried) throw e;
-        next = applyCaseCommand(await this.existing(caseNo), command, await this.context(caller));
+        previous = await this.existing(caseNo);
+        next = applyCaseCommand(previous, command, await this.context(caller));
       }
     }
   }

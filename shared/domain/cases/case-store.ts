@@ -78,16 +78,28 @@ export interface CaseStore {
   completeFiling(first: CaseTransition): Promise<void>;
 
   /**
-   * Records an action: `state` and `entry` are `applyCaseCommand`'s answer for the state `get` gave.
-   * Rejects with CASE_VERSION_CONFLICT when entry `entry.n` already exists: someone acted first.
+   * Records an action: `state` and `entry` are `applyCaseCommand`'s answer for `previous`, the state
+   * `get` gave (the entry keeps what changed from it). Rejects with CASE_VERSION_CONFLICT when entry
+   * `entry.n` already exists: someone acted first; with CASE_TOO_LARGE, writing nothing, when the case
+   * record would not fit.
    */
-  append(state: CaseState, entry: CaseHistoryEntry): Promise<void>;
+  append(state: CaseState, entry: CaseHistoryEntry, previous: CaseState): Promise<void>;
 
-  /** The newest state, read consistently; undefined for an unknown case number. */
+  /**
+   * The newest state, read consistently and checked against the newest history entry; undefined for
+   * an unknown case number. A case whose stored state and history disagree (an entry deleted or
+   * altered, the state edited) is refused with CASE_HISTORY_BROKEN: nobody acts on it.
+   */
   get(caseNo: string): Promise<CaseState | undefined>;
 
-  /** Every history entry of the case, oldest first (empty for an unknown case). */
-  history(caseNo: string): Promise<CaseHistoryEntry[]>;
+  /** As `get`, but a broken case is answered with where it breaks (and the state as stored), for those who must see it. */
+  read(caseNo: string): Promise<CaseRead | undefined>;
+
+  /** A page of the case's history entries, oldest first (empty for an unknown case). */
+  historyPage(caseNo: string, page: CasePage): Promise<{ entries: CaseHistoryEntry[]; nextCursor?: string }>;
+
+  /** Every history entry of the case, oldest first, read a page at a time (none for an unknown case). */
+  entries(caseNo: string): AsyncIterable<CaseHistoryEntry>;
 
   /**
    * A department's cases in one status, soonest due first: accepted cases by their promised deadline,
@@ -146,6 +158,39 @@ export interface CaseStore {
    */
   calendarApplied(): Promise<Record<string, number> | undefined>;
   recordCalendarApplied(versions: Record<string, number>): Promise<void>;
+}
+
+/** A case as read: its newest state, or — stored state and history disagreeing — the state as stored and where they part. */
+export interface CaseRead {
+  state: CaseState;
+  broken?: { n: number; reason: string };
+}
+
+/** The state of a case read, refused when it is broken (see CaseStore.get). */
+export function intactState(read: CaseRead | undefined): CaseState | undefined {
+  if (read?.broken) throw caseHistoryBroken(read.state.caseNo, read.broken);
+  return read?.state;
+}
+
+export function caseHistoryBroken(caseNo: string, at: { n: number; reason: string }): DomainError {
+  return conflict(
+    'CASE_HISTORY_BROKEN',
+    `办件 ${caseNo} 的记录与其历史不一致（第 ${at.n} 条记录处），可能已被改动；在平台核查之前不能办理`,
+    `case ${caseNo}: its stored state and history disagree at entry ${at.n} (${at.reason}); nobody may act on it until the platform has looked into it`,
+  );
+}
+
+/**
+ * The case's history up to entry `upTo` (the version of the state read: entries appended after it are
+ * left for the next read), read a page at a time: for what needs it whole, such as an archive bundle.
+ */
+export async function historyUpTo(store: CaseStore, caseNo: string, upTo: number): Promise<CaseHistoryEntry[]> {
+  const entries: CaseHistoryEntry[] = [];
+  for await (const entry of store.entries(caseNo)) {
+    if (entry.n > upTo) break;
+    entries.push(entry);
+  }
+  return entries;
 }
 
 /** The answer to the loser of a race on the same entry, and to a retry built on an old state. */

@@ -30,8 +30,11 @@ export interface FilingResult {
 
 export interface CaseHistoryView {
   caseNo: string;
+  /** A page of the entries, oldest first. */
   entries: CaseHistoryEntry[];
-  /** The chain check over every entry and the newest state. */
+  /** Present while there are more entries: pass it back for the next page. */
+  nextCursor?: string;
+  /** The chain check over every entry (not only this page's) and the newest state. */
   check: HistoryCheck;
 }
 

@@ -31,7 +31,7 @@ export async function applySystemCommands(
     if (!command) return state;
     const next = applyCaseCommand(state, command, ctx);
     try {
-      await deps.store.append(next.state, next.entry);
+      await deps.store.append(next.state, next.entry, state);
     } catch (e) {
       if (!(e instanceof DomainError && e.code === 'CASE_VERSION_CONFLICT')) throw e;
       if (++conflicts >= MAX_CONFLICTS) throw new Error(`case ${caseNo} changed under the system actor ${MAX_CONFLICTS} times in a row; the next run tries again`);
