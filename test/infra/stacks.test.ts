@@ -515,6 +515,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           'POST /v1/cases/{caseNo}/pause',
           'POST /v1/cases/{caseNo}/extend',
           'POST /v1/cases/{caseNo}/accept-archive-findings',
+          'POST /v1/cases/{caseNo}/retry-follow-up',
           'POST /v1/cases/{caseNo}/resume',
           'POST /v1/cases/{caseNo}/decide',
           'POST /v1/cases/{caseNo}/opinions',
@@ -536,7 +537,7 @@ describe('the Tongban CDK app (test configuration)', () => {
         });
         // Every one of its routes is a method integrated with this function.
         const integrated = resources(api, 'AWS::ApiGateway::Method').filter(([, m]) => JSON.stringify(props(m).Integration).includes(fnId));
-        expect(integrated).toHaveLength(24);
+        expect(integrated).toHaveLength(25);
       });
 
       it('gives the cases function exactly CASES_TABLE, ITEMS_TABLE, DIRECTORY_TABLE, MATERIALS_BUCKET, MATERIALS_MAX_BYTES, JOINT_STATE_MACHINE_ARN, SEALING_FUNCTION_NAME, ARCHIVE_FUNCTION_NAME and the Powertools variables', () => {
@@ -891,6 +892,7 @@ describe('the Tongban CDK app (test configuration)', () => {
             'tongban-test-archive-errors',
             'tongban-test-archive-failed',
             'tongban-test-calendar-ending',
+            'tongban-test-follow-up-given-up',
             'tongban-test-joint-handling-failed',
             'tongban-test-sweep-dead-letters',
             'tongban-test-sweep-errors',
@@ -1196,9 +1198,9 @@ describe('the Tongban CDK app (test configuration)', () => {
         ['GET', '/v1/supervision/{kind}'],
       ] as const)
         expect(may(market, method, path), `market ${method} ${path}`).toBe(false);
-      // Platform: supervision, reading a licence and accepting an ended case's archive findings; no case to read or act on otherwise.
-      const PLATFORM_CASE_ROUTES = ['/v1/supervision/{kind}', '/v1/licences/{licenceId}', '/v1/cases/{caseNo}/accept-archive-findings'];
-      for (const path of PLATFORM_CASE_ROUTES) expect(may(reviewer, path.endsWith('findings') ? 'POST' : 'GET', path), `reviewer ${path}`).toBe(true);
+      // Platform: supervision, reading a licence, accepting an ended case's archive findings and taking up a follow-up given up; no case to read or act on otherwise.
+      const PLATFORM_CASE_ROUTES = ['/v1/supervision/{kind}', '/v1/licences/{licenceId}', '/v1/cases/{caseNo}/accept-archive-findings', '/v1/cases/{caseNo}/retry-follow-up'];
+      for (const path of PLATFORM_CASE_ROUTES) expect(may(reviewer, path.startsWith('/v1/cases/') ? 'POST' : 'GET', path), `reviewer ${path}`).toBe(true);
       for (const route of ROUTE_TABLE.filter((r) => r.function === 'cases' && !PLATFORM_CASE_ROUTES.includes(r.path)))
         expect(may(reviewer, route.method, route.path), `reviewer ${route.method} ${route.path}`).toBe(false);
       // The auditor: reading a licence and a case's history (to check it against the anchor journals), no other case route.
