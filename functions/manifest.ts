@@ -44,13 +44,16 @@ export type CalendarAction = 'dynamodb:Query' | 'dynamodb:PutItem';
 export type JointAction = 'states:StartExecution' | 'states:SendTaskSuccess';
 /** What a function may do with a seal key. Nobody holds kms:Verify: seals are verified offline. */
 export type SealKeyAction = 'kms:Sign' | 'kms:GetPublicKey';
-/** What a function may do in the e-archive (the archive bucket, under `bundles/`, and its key through S3). */
+/** The areas of the archive bucket: the case bundles, the anchor journals (shared/domain/anchors). */
+export type ArchiveArea = 'bundles' | 'anchors';
+/**
+ * What a function may do in the e-archive: on the archive bucket, under each of its areas (and why
+ * that grant must end in a wildcard: its cdk-nag acknowledgement), and with its key through S3.
+ */
 export interface ArchiveGrant {
   bucket: readonly string[];
-  bundles: readonly string[];
+  areas: Partial<Record<ArchiveArea, { actions: readonly string[]; wildcardReason: string }>>;
   key: readonly string[];
-  /** Why the grant under bundles/ ends in a wildcard: its cdk-nag acknowledgement. */
-  wildcardReason: string;
 }
 
 /** The variable that gives a function the URL of the API's published seal keys (a manifest's `readsPublishedKeys`). */

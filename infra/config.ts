@@ -140,8 +140,17 @@ export const SEAL_FUNCTIONS = { signer: 'sealing', publisher: 'seals' } as const
  */
 export const ARCHIVE_FUNCTION = 'archive';
 
+/**
+ * The function that seals each anchor journal of the case heads (shared/domain/anchors) with the same
+ * archive seal key: the sweep. The key's policy names its role beside the archive function's.
+ */
+export const ANCHOR_FUNCTION = 'sweep';
+
+/** The functions whose roles may sign with the archive seal key, and no other. */
+export const ARCHIVE_SEAL_SIGNERS: readonly string[] = [ARCHIVE_FUNCTION, ANCHOR_FUNCTION];
+
 /** Every function whose role has a fixed name, because a key policy of the data stack names it. */
-export const FIXED_ROLE_FUNCTIONS: readonly string[] = [...Object.values(SEAL_FUNCTIONS), ARCHIVE_FUNCTION];
+export const FIXED_ROLE_FUNCTIONS: readonly string[] = [...Object.values(SEAL_FUNCTIONS), ...ARCHIVE_SEAL_SIGNERS];
 
 /** The fixed name of the role of the function `name` (one of FIXED_ROLE_FUNCTIONS). */
 export function functionRoleName(stage: string, name: string): string {

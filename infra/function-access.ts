@@ -28,10 +28,16 @@ export const JOINT_ACCESS: Record<LambdaName, readonly JointAction[]> = byFuncti
 export const SEAL_KEY_ACCESS: Record<LambdaName, readonly SealKeyAction[]> = byFunction((m) => m.sealKeys ?? []);
 export const ARCHIVE_SEAL_KEY_ACCESS: Record<LambdaName, readonly SealKeyAction[]> = byFunction((m) => m.archiveSealKey ?? []);
 /** The archive function's grants in the e-archive (its manifest's `archive`, without the acknowledgement). */
-export const ARCHIVE_WRITER_ACCESS: Omit<ArchiveGrant, 'wildcardReason'> = {
+export const ARCHIVE_WRITER_ACCESS: { bucket: ArchiveGrant['bucket']; bundles: readonly string[]; key: ArchiveGrant['key'] } = {
   bucket: MANIFESTS.archive.archive.bucket,
-  bundles: MANIFESTS.archive.archive.bundles,
+  bundles: MANIFESTS.archive.archive.areas.bundles.actions,
   key: MANIFESTS.archive.archive.key,
+};
+/** The sweep's grants in the e-archive: the anchor journals (its manifest's `archive`, without the acknowledgement). */
+export const ANCHOR_WRITER_ACCESS: { bucket: ArchiveGrant['bucket']; anchors: readonly string[]; key: ArchiveGrant['key'] } = {
+  bucket: MANIFESTS.sweep.archive.bucket,
+  anchors: MANIFESTS.sweep.archive.areas.anchors.actions,
+  key: MANIFESTS.sweep.archive.key,
 };
 
 export const SEALING_INVOKERS: readonly string[] = MANIFESTS.sealing.trigger.invokers;

@@ -46,10 +46,14 @@ export const archive = {
   // to everyone anyway.
   archive: {
     bucket: ['s3:ListBucket'],
-    bundles: ['s3:PutObject', 's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:GetObject', 's3:AbortMultipartUpload'],
+    areas: {
+      bundles: {
+        actions: ['s3:PutObject', 's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:GetObject', 's3:AbortMultipartUpload'],
+        wildcardReason:
+          "The archive function writes each ended case's bundle once, under bundles/<department>/<item>/<day the case ended>/<case number>.tar, when the case ends, so no key is known beforehand and the bundles/ prefix is the only stable part of it. The grant is s3:PutObject (single or multipart upload, with If-None-Match: written once), s3:PutObjectRetention and s3:PutObjectLegalHold (the bundle's own COMPLIANCE retention and legal hold), s3:GetObject (is it there, reading it back for its check) and s3:AbortMultipartUpload (a failed upload leaves nothing): no delete, on the archive bucket alone, whose own policy denies every delete and whose bundles are held under Object Lock (COMPLIANCE).",
+      },
+    },
     key: ['kms:GenerateDataKey', 'kms:Decrypt'],
-    wildcardReason:
-      "The archive function writes each ended case's bundle once, under bundles/<department>/<item>/<day the case ended>/<case number>.tar, when the case ends, so no key is known beforehand and the bundles/ prefix is the only stable part of it. The grant is s3:PutObject (single or multipart upload, with If-None-Match: written once), s3:PutObjectRetention and s3:PutObjectLegalHold (the bundle's own COMPLIANCE retention and legal hold), s3:GetObject (is it there, reading it back for its check) and s3:AbortMultipartUpload (a failed upload leaves nothing): no delete, on the archive bucket alone, whose own policy denies every delete and whose bundles are held under Object Lock (COMPLIANCE).",
   },
   // Signs each bundle's tag manifest with the archive seal key, with the key's own algorithm only. It
   // takes the public keys from the published JWKS (shared/adapters/http-published-keys.ts), so it

@@ -9,8 +9,12 @@ export const cases = {
   tables: {
     // Files cases and records actions (entries and head), reads cases, the department queues, a
     // channel's cases and the supervision lists (shared/adapters/dynamo-case-store.ts: a conditional
-    // put per history entry, a put of the head, gets, and queries of the table and its indexes).
-    cases: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], indexes: indexNames(CASES_TABLE) },
+    // put per history entry, a put of the head, gets, and queries of the table and its indexes — not
+    // the anchor queue, which the sweep alone reads).
+    cases: {
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      indexes: indexNames(CASES_TABLE).filter((ix) => ix !== CASES_TABLE.indexes.anchorQueue.name),
+    },
     // The item a case is filed under (its head, by Query, and a version, by GetItem: no item index).
     items: { actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
     // Resolves callers.

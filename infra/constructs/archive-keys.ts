@@ -1,12 +1,14 @@
 // The archive seal key (电子档案): one asymmetric KMS key (SIGN_VERIFY, of the spec `sealKeySpec`
 // gives: ECC_NIST_P256 or SM2), alias `alias/tongban-<stage>-archive-seal`, retained forever. The
 // archive function seals each archive bundle's tag manifest with it; a bundle carries the public keys
-// of every seal inside it, this one's included, so an auditor verifies a bundle offline.
+// of every seal inside it, this one's included, so an auditor verifies a bundle offline. The sweep
+// seals each anchor journal of the case heads with it (shared/domain/anchors), verified with the
+// published keys.
 //
 // Its policy follows the seal keys' pattern (infra/constructs/seal-keys.ts): the default statement
 // gives the account kms:*, so that IAM policies apply, and Deny statements (key-policy.ts), which no
 // IAM policy can outweigh, keep the key's use to the roles named:
-// - kms:Sign: denied to every principal but the archive function's role;
+// - kms:Sign: denied to every principal but the archive function's and the sweep's roles;
 // - kms:GetPublicKey: denied to every principal but the seals function's role (the JWKS publishes the
 //   archive key too); the archive function writes into each bundle the public keys of the published
 //   JWKS, so it needs none (ApiStack: ARCHIVE_SEAL_KEY_ACCESS);
@@ -22,7 +24,7 @@ import { keyUseDenial } from './key-policy.ts';
 
 /** The Sids of the archive seal key policy's Deny statements (they say what each is for). */
 export const ARCHIVE_SEAL_KEY_STATEMENT_IDS = {
-  signer: 'OnlyTheArchiveFunctionSigns',
+  signer: 'OnlyTheArchiveAndSweepFunctionsSign',
   publishers: 'OnlyTheArchiveAndSealsFunctionsReadThePublicKey',
   verify: 'ArchiveSealsAreVerifiedOffline',
 } as const;
@@ -33,8 +35,8 @@ export interface ArchiveSealKeyProps {
   stage: string;
   /** config.sealKeySpec. */
   keySpec: SealKeySpecName;
-  /** The ARN of the only role that may sign with the key: the archive function's. */
-  signerRoleArn: string;
+  /** The ARNs of the only roles that may sign with the key: the archive function's and the sweep's (config.ts: ARCHIVE_SEAL_SIGNERS). */
+  signerRoleArns: readonly string[];
   /** The ARNs of the only roles that may read its public key: the archive function's and the seals function's. */
   publisherRoleArns: readonly string[];
 }
@@ -54,12 +56,12 @@ export class ArchiveSealKey extends Construct {
     this.keySpec = props.keySpec;
     this.key = new Key(this, 'Key', {
       alias: archiveSealAliasName(props.stage),
-      description: `Tongban ${props.stage}: archive seal, ${props.keySpec}: seals each archive bundle's tag manifest; signed with by the archive function alone; its public key is read by the seals function alone (it publishes it)`,
+      description: `Tongban ${props.stage}: archive seal, ${props.keySpec}: seals each archive bundle's tag manifest and each anchor journal; signed with by the archive and sweep functions alone; its public key is read by the seals function alone (it publishes it)`,
       keySpec: KMS_KEY_SPEC[props.keySpec],
       keyUsage: KeyUsage.SIGN_VERIFY,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.key.addToResourcePolicy(keyUseDenial(ARCHIVE_SEAL_KEY_STATEMENT_IDS.signer, ['kms:Sign'], [props.signerRoleArn]));
+    this.key.addToResourcePolicy(keyUseDenial(ARCHIVE_SEAL_KEY_STATEMENT_IDS.signer, ['kms:Sign'], props.signerRoleArns));
     this.key.addToResourcePolicy(keyUseDenial(ARCHIVE_SEAL_KEY_STATEMENT_IDS.publishers, ['kms:GetPublicKey'], props.publisherRoleArns));
     this.key.addToResourcePolicy(keyUseDenial(ARCHIVE_SEAL_KEY_STATEMENT_IDS.verify, ['kms:Verify']));
   }

@@ -2,8 +2,8 @@
 // of its platform role, and is assumable only from its trusted account (the deploying one for "self"),
 // narrowed to the configured principal ARNs and external id. The role of every `auditor` principal
 // also holds `tongban-<stage>-archive-read` (ARCHIVE_AUDITOR_ACCESS): list the archive bucket, read
-// the bundles under `bundles/` with their retention and legal hold, decrypt them through S3; nothing
-// else. A principal given by `arn` brings its own identity: nothing is created for it.
+// the bundles under `bundles/` and the anchor journals under `anchors/` with their retention and legal
+// hold, decrypt them through S3; nothing else. A principal given by `arn` brings its own identity: nothing is created for it.
 //
 // Its resources go into the stack's own scope, with the ids they have always had (the roles have
 // fixed names: a replaced one would clash with the old).
@@ -18,27 +18,33 @@ import { ROUTES } from '../../shared/contracts/routes.ts';
 import type { RouteSpec } from '../../shared/contracts/routes.ts';
 import type { ConfigPrincipal, TongbanConfig } from '../config.ts';
 import { SELF_ACCOUNT, expandTrustedPrincipalArn, principalRoleName } from '../config.ts';
-import { ARCHIVE_BUNDLES_PREFIX } from '../stacks/data-stack.ts';
+import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_BUNDLES_PREFIX } from '../stacks/data-stack.ts';
 import { acknowledgeResolvedWildcards, flattenForNag, pascal } from './nag.ts';
 import { s3ViaService } from './tongban-function.ts';
 
 /**
  * What an auditor may do in the e-archive, and nothing more: the policy `tongban-<stage>-archive-read`
  * of the role of every `auditor` principal with a `trustedAccount`. List the bucket, its versions
- * included; read the bundles under `bundles/`, any version of them, their retention, legal hold and
- * attributes; decrypt them, with the archive key alone and only through S3 (kms:ViaService). No put,
+ * included; read the bundles under `bundles/` and the anchor journals and proofs under `anchors/`, any
+ * version of them, their retention, legal hold and attributes; decrypt them, with the archive key alone
+ * and only through S3 (kms:ViaService). No put,
  * no delete, no other bucket or key; no kms:GetPublicKey (each bundle carries the public keys that
  * verify it). Its API routes stay those of the auditor role.
  */
 export const ARCHIVE_AUDITOR_ACCESS = {
   bucket: ['s3:ListBucket', 's3:ListBucketVersions'],
   bundles: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
+  anchors: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
   key: ['kms:Decrypt'],
 } as const;
 
 /** Why the auditors' grant under bundles/ ends in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
 export const ARCHIVE_BUNDLES_WILDCARD_REASON =
   'Auditors read the archived case bundles: the archive function writes one bundle per ended case under bundles/, named after the case, when the case ends, so no key is known beforehand and the bundles/ prefix is the only stable part of it. The grant is read only (s3:GetObject, s3:GetObjectVersion, s3:GetObjectRetention, s3:GetObjectLegalHold, s3:GetObjectAttributes): no put, no delete, on the archive bucket alone, whose own policy denies every delete and whose bundles are held under Object Lock (COMPLIANCE).';
+
+/** Why the auditors' grant under anchors/ ends in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
+export const ARCHIVE_ANCHORS_WILDCARD_REASON =
+  "Auditors check case histories against the anchor journals: the sweep writes each journal under anchors/journals/<day>/<window end>.json (its parts and seal beside it) and each anchored case's proof under anchors/cases/<case number>/<window end>.txt as heads change, so no key is known beforehand and the anchors/ prefix is the only stable part of it. The grant is read only (s3:GetObject, s3:GetObjectVersion, s3:GetObjectRetention, s3:GetObjectLegalHold, s3:GetObjectAttributes): no put, no delete, on the archive bucket alone, whose own policy denies every delete and whose objects are held under Object Lock (COMPLIANCE).";
 
 const ROUTE_TABLE: readonly RouteSpec[] = ROUTES;
 
@@ -91,12 +97,14 @@ export class PrincipalRoles {
     if (auditors.length === 0) return undefined;
     if (archiveBucket.encryptionKey !== archiveKey) throw new Error('the archive bucket must be encrypted with the archive key (ApiStackProps.archiveKey)');
     const bundles = archiveBucket.arnForObjects(`${ARCHIVE_BUNDLES_PREFIX}*`);
+    const anchors = archiveBucket.arnForObjects(`${ARCHIVE_ANCHORS_PREFIX}*`);
     const policy = new Policy(scope, 'ArchiveRead', {
       policyName: `tongban-${config.stage}-archive-read`,
       roles: auditors,
       statements: [
         new PolicyStatement({ actions: [...ARCHIVE_AUDITOR_ACCESS.bucket], resources: [archiveBucket.bucketArn] }),
         new PolicyStatement({ actions: [...ARCHIVE_AUDITOR_ACCESS.bundles], resources: [bundles] }),
+        new PolicyStatement({ actions: [...ARCHIVE_AUDITOR_ACCESS.anchors], resources: [anchors] }),
         new PolicyStatement({
           actions: [...ARCHIVE_AUDITOR_ACCESS.key],
           resources: [archiveKey.keyArn],
@@ -104,7 +112,10 @@ export class PrincipalRoles {
         }),
       ],
     });
-    acknowledgeResolvedWildcards(policy, [{ objects: bundles, reason: ARCHIVE_BUNDLES_WILDCARD_REASON }]);
+    acknowledgeResolvedWildcards(policy, [
+      { objects: bundles, reason: ARCHIVE_BUNDLES_WILDCARD_REASON },
+      { objects: anchors, reason: ARCHIVE_ANCHORS_WILDCARD_REASON },
+    ]);
     return policy;
   }
 }

@@ -20,11 +20,11 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type { FunctionManifest, MaterialsArea, TableName } from '../../functions/manifest.ts';
+import type { ArchiveArea, FunctionManifest, MaterialsArea, TableName } from '../../functions/manifest.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, ITEMS_TABLE, indexNames } from '../../shared/adapters/table-layout.ts';
 import type { SealKeySpecName, TongbanConfig } from '../config.ts';
-import { ARCHIVE_FUNCTION, FIXED_ROLE_FUNCTIONS, KMS_SIGNING_ALGORITHM_OF_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
+import { ARCHIVE_FUNCTION, ARCHIVE_SEAL_SIGNERS, FIXED_ROLE_FUNCTIONS, KMS_SIGNING_ALGORITHM_OF_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
 import {
   KEY_OBJECT_READ_ACTIONS,
   KEY_OBJECT_WRITE_ACTIONS,
@@ -35,7 +35,7 @@ import {
   TABLE_WRITE_ACTIONS,
 } from '../function-access.ts';
 import { DEPS_LOCK_FILE, LAMBDA_BUNDLING, PROJECT_ROOT, functionEntry } from '../lambda-bundling.ts';
-import { ARCHIVE_BUNDLES_PREFIX } from '../stacks/data-stack.ts';
+import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_BUNDLES_PREFIX } from '../stacks/data-stack.ts';
 import type { Wildcard } from './nag.ts';
 import { acknowledgeResolvedWildcards, pascal } from './nag.ts';
 import type { SealKeys } from './seal-keys.ts';
@@ -107,13 +107,15 @@ export function tongbanFunction(scope: Construct, manifest: FunctionManifest, co
   if (manifest.archive !== undefined) {
     if (data.archiveBucket.encryptionKey !== data.archiveKey) throw new Error('the archive bucket must be encrypted with the archive key (DataResources.archiveKey)');
     environment.ARCHIVE_BUCKET = data.archiveBucket.bucketName;
-    const bundles = data.archiveBucket.arnForObjects(`${ARCHIVE_BUNDLES_PREFIX}*`);
     grant(new PolicyStatement({ actions: [...manifest.archive.bucket], resources: [data.archiveBucket.bucketArn] }));
-    grant(new PolicyStatement({ actions: [...manifest.archive.bundles], resources: [bundles] }));
+    for (const [area, { actions, wildcardReason }] of Object.entries(manifest.archive.areas) as [ArchiveArea, { actions: readonly string[]; wildcardReason: string }][]) {
+      const objects = data.archiveBucket.arnForObjects(`${ARCHIVE_PREFIXES[area]}*`);
+      grant(new PolicyStatement({ actions: [...actions], resources: [objects] }));
+      wildcards.push({ objects, reason: wildcardReason });
+    }
     grant(
       new PolicyStatement({ actions: [...manifest.archive.key], resources: [data.archiveKey.keyArn], conditions: { StringEquals: { 'kms:ViaService': s3ViaService(scope) } } }),
     );
-    wildcards.push({ objects: bundles, reason: manifest.archive.wildcardReason });
   }
   const calendar = manifest.calendar ?? [];
   if (calendar.length > 0) {
@@ -205,6 +207,7 @@ function grantTables(manifest: FunctionManifest, data: DataResources, environmen
 }
 
 const MATERIALS_PREFIXES: Record<MaterialsArea, string> = { uploads: MATERIALS_BUCKET.uploadsPrefix, cases: MATERIALS_BUCKET.casesPrefix };
+const ARCHIVE_PREFIXES: Record<ArchiveArea, string> = { bundles: ARCHIVE_BUNDLES_PREFIX, anchors: ARCHIVE_ANCHORS_PREFIX };
 
 /**
  * The manifest's grants in the materials bucket: the object actions under each area, and s3:ListBucket
@@ -242,7 +245,7 @@ function grantMaterials(manifest: FunctionManifest, data: DataResources, environ
  * The manifest's seal-key grants — kms:Sign on the active seal keys, each with its own signing
  * algorithm; kms:GetPublicKey on every key — and on the archive seal key (kms:Sign with its
  * algorithm, kms:GetPublicKey). Only a function the keys' policies name may hold each
- * (SEAL_FUNCTIONS, ARCHIVE_FUNCTION), or the grant would be refused by the keys themselves.
+ * (SEAL_FUNCTIONS, ARCHIVE_SEAL_SIGNERS, ARCHIVE_FUNCTION), or the grant would be refused by the keys themselves.
  */
 function grantSealKeys(manifest: FunctionManifest, data: DataResources, grant: Grant): void {
   const { name } = manifest;
@@ -262,7 +265,7 @@ function grantSealKeys(manifest: FunctionManifest, data: DataResources, grant: G
     }
   }
   if (archive.includes('kms:Sign')) {
-    if (name !== ARCHIVE_FUNCTION) throw new Error(`${name}: the archive seal key lets the ${ARCHIVE_FUNCTION} function alone sign`);
+    if (!ARCHIVE_SEAL_SIGNERS.includes(name)) throw new Error(`${name}: the archive seal key lets the ${ARCHIVE_SEAL_SIGNERS.join(' and ')} functions alone sign`);
     grant(
       new PolicyStatement({
         actions: ['kms:Sign'],

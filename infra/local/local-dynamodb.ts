@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 
 export const LOCAL_TABLES = {
   items: 'tongban-local-items',
@@ -24,9 +25,10 @@ export const STEP_FUNCTIONS_TABLE = { partitionKey: 'executionArn' } as const;
 /**
  * Creates the tables the CDK data stack defines (same keys and indexes), if they are missing. The
  * cases table is created when `names.cases` is given (LOCAL_TABLES gives it), the local Step
- * Functions executions table when `names.stepFunctions` is given (LOCAL_TABLES gives it too).
+ * Functions executions table when `names.stepFunctions` is given (LOCAL_TABLES gives it too). Answers
+ * the indexes a table made earlier lacks (`<table>/<index>`): dynalite cannot add an index to a table.
  */
-export async function ensureTables(client: DynamoDBClient, names: { items: string; directory: string; cases?: string; stepFunctions?: string }): Promise<void> {
+export async function ensureTables(client: DynamoDBClient, names: { items: string; directory: string; cases?: string; stepFunctions?: string }): Promise<string[]> {
   const tables: CreateTableCommandInput[] = [
     withIndexes(names.items, ITEMS_TABLE),
     {
@@ -47,21 +49,22 @@ export async function ensureTables(client: DynamoDBClient, names: { items: strin
         ]
       : []),
   ];
+  const missing: string[] = [];
   for (const table of tables) {
     try {
-      await client.send(new DescribeTableCommand({ TableName: table.TableName }));
+      const existing = await client.send(new DescribeTableCommand({ TableName: table.TableName }));
+      const has = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((ix) => ix.IndexName));
+      for (const ix of table.GlobalSecondaryIndexes ?? []) if (!has.has(ix.IndexName)) missing.push(`${table.TableName}/${ix.IndexName}`);
     } catch (e) {
       if (!(e instanceof ResourceNotFoundException)) throw e;
       await client.send(new CreateTableCommand(table));
     }
   }
+  return missing;
 }
 
-/** A table with a string partition and sort key and string-keyed GSIs projecting every attribute. */
-function withIndexes(
-  tableName: string,
-  layout: { partitionKey: string; sortKey: string; indexes: Record<string, { name: string; partitionKey: string; sortKey: string }> },
-): CreateTableCommandInput {
+/** A table with a string partition and sort key and string-keyed GSIs projecting every attribute, or their keys alone. */
+function withIndexes(tableName: string, layout: { partitionKey: string; sortKey: string; indexes: Record<string, IndexLayout> }): CreateTableCommandInput {
   const indexes = Object.values(layout.indexes);
   return {
     TableName: tableName,
@@ -80,7 +83,7 @@ function withIndexes(
         { AttributeName: ix.partitionKey, KeyType: 'HASH' as const },
         { AttributeName: ix.sortKey, KeyType: 'RANGE' as const },
       ],
-      Projection: { ProjectionType: 'ALL' as const },
+      Projection: { ProjectionType: ix.projection === 'keys-only' ? ('KEYS_ONLY' as const) : ('ALL' as const) },
     })),
   };
 }

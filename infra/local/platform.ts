@@ -26,7 +26,7 @@ import { StoredCalendar } from '../../shared/domain/calendar/calendar-source.ts'
 import { CalendarService } from '../../shared/domain/calendar/calendar-service.ts';
 import { SHIPPED_CALENDAR_YEARS } from '../../shared/domain/calendar/official-calendar.ts';
 import type { ApiHandler } from '../../functions/http/api-handler.ts';
-import type { SweepReport } from '../../shared/domain/cases/case-sweep.ts';
+import type { SweepRun } from '../../functions/sweep/handler.ts';
 import { LOCAL_ACCOUNT, startApiGateway } from './api-gateway.ts';
 import type { LocalFunction } from './lambda-server.ts';
 import { startLocalKms } from './kms-server.ts';
@@ -78,6 +78,8 @@ export interface PlatformOptions {
 }
 
 export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
+/** How far behind now the embedded sweep's anchor journals end (ANCHOR_LAG_SECONDS overrides). */
+export const EMBEDDED_ANCHOR_LAG_SECONDS = 5;
 
 export type CredentialsFile = LocalCredentials;
 
@@ -95,7 +97,7 @@ export interface RunningPlatform {
   /** The local stand-ins' endpoints, as AWS_ENDPOINT_URL_<SERVICE> gives them to the handlers. */
   services: { dynamodb: string; s3: string; kms: string; sfn: string; lambda: string };
   /** Runs the case sweep now (waiting for a run the timer started, if one is under way). */
-  sweep(): Promise<SweepReport>;
+  sweep(): Promise<SweepRun>;
   close(): Promise<void>;
 }
 
@@ -132,6 +134,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       CASES_TABLE: LOCAL_TABLES.cases,
       MATERIALS_BUCKET: LOCAL_MATERIALS_BUCKET,
       ARCHIVE_BUCKET: LOCAL_ARCHIVE_BUCKET,
+      // Embedded, a head is written within milliseconds of its change time (no function runs 15
+      // minutes), so a journal's window ends a few seconds behind now, not 16 minutes (the default).
+      ANCHOR_LAG_SECONDS: process.env.ANCHOR_LAG_SECONDS ?? String(EMBEDDED_ANCHOR_LAG_SECONDS),
       // s3rver serves buckets by path, not by host name.
       S3_FORCE_PATH_STYLE: 'true',
       POWERTOOLS_SERVICE_NAME: 'tongban',
@@ -144,7 +149,13 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
 
     const raw = new DynamoDBClient({ region, endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     closers.push(async () => raw.destroy());
-    await ensureTables(raw, LOCAL_TABLES);
+    const missingIndexes = await ensureTables(raw, LOCAL_TABLES);
+    // A data directory made before an index existed keeps its tables as they were (dynalite adds no index).
+    if (missingIndexes.length > 0) {
+      console.warn(
+        `${dataDir} was made before the indexes ${missingIndexes.join(', ')}: what reads them fails (the sweep's anchor journals: ${LOCAL_TABLES.cases}/anchorQueue); start with a new data directory (TONGBAN_DATA_DIR) to have them`,
+      );
+    }
     const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
 
     const credentialsPath = join(dataDir, 'credentials.json');
@@ -371,13 +382,13 @@ async function startSweeper(
   intervalMs: number,
   replacedFunctions: PlatformOptions['functions'],
   region: string,
-): Promise<{ run: () => Promise<SweepReport>; stop: () => Promise<void> }> {
+): Promise<{ run: () => Promise<SweepRun>; stop: () => Promise<void> }> {
   const [manifest] = manifestsTriggeredBy('schedule');
   if (manifest === undefined) throw new Error('no function is run by a schedule');
   const sweep = replacedFunctions?.[manifest.name] ?? asLocalFunction((await manifest.load())(options));
   // The sweep's answer (functions/sweep/handler.ts).
-  const handler = async () => (await sweep(scheduledEvent(region))) as SweepReport;
-  let current: Promise<SweepReport> | undefined;
+  const handler = async () => (await sweep(scheduledEvent(region))) as SweepRun;
+  let current: Promise<SweepRun> | undefined;
   const run = () => {
     current ??= handler().finally(() => {
       current = undefined;
@@ -388,6 +399,7 @@ async function startSweeper(
     run().then(
       (report) => {
         if (report.failed.length > 0) console.warn(`case sweep: ${report.failed.length} case(s) could not be moved; the next run tries again`);
+        if ('failed' in report.anchoring) console.warn(`case sweep: anchoring the case heads failed: ${report.anchoring.failed}; the next run tries again`);
       },
       (e: unknown) => console.warn(`case sweep failed: ${e instanceof Error ? e.message : String(e)}; the next run tries again`),
     );

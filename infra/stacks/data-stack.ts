@@ -25,10 +25,12 @@ import type { DataResources } from '../constructs/tongban-function.ts';
 import type { Construct } from 'constructs';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { Department } from '../../shared/contracts/directory.ts';
 import type { ConfiguredSeal, SealKeySpecName } from '../config.ts';
-import { ARCHIVE_FUNCTION, DEFAULT_SEAL_KEY_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
+import { ARCHIVE_SEAL_SIGNERS, DEFAULT_SEAL_KEY_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
 import { ArchiveSealKey } from '../constructs/archive-keys.ts';
+import { ANCHORS_PREFIX } from '../../shared/domain/anchors/anchor-journal.ts';
 import { SealKeys } from '../constructs/seal-keys.ts';
 
 export interface DataStackProps extends StackProps {
@@ -52,8 +54,10 @@ export const MATERIALS_ACCESS_LOGS_PREFIX = 'materials/';
 /** The key prefix of the archive bucket's server access logs in the access logs bucket. */
 export const ARCHIVE_ACCESS_LOGS_PREFIX = 'archive/';
 
-/** Where the archive bucket keeps the bundles (`bundles/…`): the prefix the auditors may read. */
+/** Where the archive bucket keeps the bundles (`bundles/…`): a prefix the auditors may read. */
 export const ARCHIVE_BUNDLES_PREFIX = 'bundles/';
+/** Where it keeps the anchor journals of the case heads and the cases' proofs (`anchors/…`): the other prefix the auditors may read. */
+export const ARCHIVE_ANCHORS_PREFIX = ANCHORS_PREFIX;
 
 /**
  * What the archive bucket's policy denies to every principal, on the bucket and every object in it:
@@ -138,11 +142,8 @@ export class DataStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     } as const;
 
-    /** A table keyed and indexed as its layout says (string keys, every attribute projected). */
-    const indexedTable = (
-      id: string,
-      layout: { partitionKey: string; sortKey: string; indexes: Record<string, { name: string; partitionKey: string; sortKey: string }> },
-    ): Table => {
+    /** A table keyed and indexed as its layout says (string keys, every attribute projected unless the index holds its keys alone). */
+    const indexedTable = (id: string, layout: { partitionKey: string; sortKey: string; indexes: Record<string, IndexLayout> }): Table => {
       const table = new Table(this, id, {
         ...tableDefaults,
         partitionKey: { name: layout.partitionKey, type: AttributeType.STRING },
@@ -153,7 +154,7 @@ export class DataStack extends Stack {
           indexName: index.name,
           partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
           sortKey: { name: index.sortKey, type: AttributeType.STRING },
-          projectionType: ProjectionType.ALL,
+          projectionType: index.projection === 'keys-only' ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
         });
       }
       return table;
@@ -266,7 +267,7 @@ export class DataStack extends Stack {
     const archiveSeal = new ArchiveSealKey(this, 'ArchiveSeal', {
       stage: props.stage,
       keySpec: props.sealKeySpec ?? DEFAULT_SEAL_KEY_SPEC,
-      signerRoleArn: roleArn(ARCHIVE_FUNCTION),
+      signerRoleArns: ARCHIVE_SEAL_SIGNERS.map(roleArn),
       publisherRoleArns: [roleArn(SEAL_FUNCTIONS.publisher)],
     });
     this.archiveSealKey = archiveSeal.key;

@@ -38,6 +38,8 @@
 //   channelCases     CH#<channelId>                    <applicantId>#<receivedAt>#<caseNo>
 //   supervision      SUPERVISION#<overdue|violation>   <deadline or ~>#<caseNo>   (sparse)
 //                    (a finding item: SUPERVISION#<finding kind>, `<due>#<caseNo>`)
+//   anchorQueue      ANCHOR#<shard 0-7>                <changed at>#<caseNo>#<version>#<entry hash>
+//                    (the head alone, keys only: anchor-keys.ts)
 import { createHash } from 'node:crypto';
 import { IDEMPOTENCY_KEY_HEADER } from '../contracts/headers.ts';
 import { findingsAwaited } from '../domain/cases/case-findings.ts';
@@ -49,6 +51,7 @@ import { canonicalJson } from '../domain/items/record-hash.ts';
 import { isCaseNo } from '../domain/identifiers/case-number.ts';
 import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
+import { anchorQueueKeys } from './anchor-keys.ts';
 import { tooLarge } from '../domain/errors.ts';
 import { SYSTEM_CALLER } from '../domain/cases/case-commands.ts';
 
@@ -331,14 +334,15 @@ export function queueShard(caseNo: string): number {
 
 /**
  * The items that list a state, each carrying it and its version: the joint task and finding items,
- * written first, then the head, written last (a head that is up to date says they are too).
+ * written first, then the head, written last (a head that is up to date says they are too). The head
+ * is queued for anchoring by `changedAt`, the time it is written (the writer's clock, now).
  */
-export function listingItems(state: CaseState): { first: Item[]; head: Item } {
-  return { first: [...taskItems(state), ...findingItems(state)], head: headItem(state) };
+export function listingItems(state: CaseState, changedAt: string = new Date().toISOString()): { first: Item[]; head: Item } {
+  return { first: [...taskItems(state), ...findingItems(state)], head: headItem(state, changedAt) };
 }
 
 /** The head: the newest state and the index keys it is listed under. */
-export function headItem(state: CaseState): Item {
+export function headItem(state: CaseState, changedAt: string = new Date().toISOString()): Item {
   const supervision = supervisionOf(state);
   return {
     pk: caseKey(state.caseNo),
@@ -350,6 +354,7 @@ export function headItem(state: CaseState): Item {
     [indexes.channelCases.partitionKey]: `CH#${state.channelId}`,
     [indexes.channelCases.sortKey]: `${applicantIdOf(state.applicant)}#${state.receivedAt}#${state.caseNo}`,
     ...(supervision ? { [indexes.supervision.partitionKey]: `SUPERVISION#${supervision.kind}`, [indexes.supervision.sortKey]: `${supervision.deadline}#${state.caseNo}` } : {}),
+    ...anchorQueueKeys(state, changedAt),
   };
 }
 

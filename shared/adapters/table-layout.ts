@@ -44,8 +44,24 @@ export const CASES_TABLE = {
     supervision: { name: 'supervision', partitionKey: 'supPk', sortKey: 'supSk' },
     /** E-licences by holder (`HOLDER#<resident ID or credit code>`), newest first by `<issuedOn>#<licence id>`. */
     licenceHolder: { name: 'licenceHolder', partitionKey: 'holderPk', sortKey: 'holderSk' },
+    /**
+     * Case heads by the time they changed (`ANCHOR#<shard 0-7>`, `<changed at>#<caseNo>#<version>#<entry
+     * hash>`), for the anchor journals (shared/domain/anchors): the keys say all a journal needs, so the
+     * index holds the keys alone.
+     */
+    anchorQueue: { name: 'anchorQueue', partitionKey: 'anchorPk', sortKey: 'anchorSk', projection: 'keys-only' },
   },
+  /** Shards of the anchor queue (`ANCHOR#<shard>`, the shard a hash of the case number): no hot key. */
+  anchorQueueShards: 8,
 } as const;
+
+/** An index of a table's layout: its keys, and whether it holds every attribute (the default) or its keys alone. */
+export interface IndexLayout {
+  name: string;
+  partitionKey: string;
+  sortKey: string;
+  projection?: 'keys-only';
+}
 
 /** The names of a table's indexes (a function granted Query on all of them). */
 export function indexNames(layout: { indexes: Record<string, { name: string }> }): string[] {

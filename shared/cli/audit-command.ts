@@ -8,6 +8,7 @@
 //   any fails, 2 on a usage error. With --jwks (the platform's published keys, fetched once from
 //   GET /v1/.well-known/jwks.json), the bundle's own keys must be among them; without it the bundle's
 //   keys are taken as they are, and the report says so.
+// - anchors verify|fetch <caseNo>: the case's history against the anchor journals (anchors-command.ts).
 import { S3Client } from '@aws-sdk/client-s3';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -27,6 +28,9 @@ import type { Jwks } from '../domain/seals/jwks.ts';
 import { UsageError } from './api-client.ts';
 import { isoDate, positiveInt, readJsonFile } from './args.ts';
 import { printTable } from './output.ts';
+import type { AnchorsDeps } from './anchors-command.ts';
+import { anchorsCommand } from './anchors-command.ts';
+import { S3AnchorArchive } from '../adapters/s3-anchor-archive.ts';
 
 export interface AuditOptions {
   json: boolean;
@@ -45,15 +49,37 @@ export interface AuditOptions {
   credentials?: string;
 }
 
-export async function auditCommand(command: string | undefined, arg: string | undefined, o: AuditOptions): Promise<number> {
+/** `audit anchors <command> <caseNo>`: the case number, and the API the history is read from. */
+export interface AuditAnchors {
+  caseNo: string | undefined;
+  api: AnchorsDeps['api'];
+}
+
+export async function auditCommand(command: string | undefined, arg: string | undefined, o: AuditOptions, anchors?: AuditAnchors): Promise<number> {
   if (command === 'list') return listBundles(o);
   if (command === 'fetch') return fetchBundle(arg, o);
-  if (command !== 'verify') throw new UsageError(command ? `unknown command "audit ${command}"` : 'audit needs a command: list, fetch or verify');
+  if (command === 'anchors') {
+    if (!anchors) throw new UsageError('audit anchors needs the API');
+    return anchorsCommand(arg, anchors.caseNo, o, {
+      api: anchors.api,
+      archive: async () => {
+        const { s3, bucket } = await archiveBucketOf(o);
+        return new S3AnchorArchive(s3, bucket);
+      },
+    });
+  }
+  if (command !== 'verify') throw new UsageError(command ? `unknown command "audit ${command}"` : 'audit needs a command: list, fetch, verify or anchors');
   return verifyBundle(arg, o.jwks, o.json);
 }
 
 /** The archive store an auditor reads: the embedded platform's (--as) or the deployment's (--profile/--bucket). */
 async function archiveOf(o: AuditOptions): Promise<S3ArchiveStore> {
+  const { s3, bucket } = await archiveBucketOf(o);
+  return new S3ArchiveStore(s3, bucket);
+}
+
+/** The archive bucket as an auditor reaches it: the embedded platform's (--as) or the deployment's (--profile/--bucket). */
+async function archiveBucketOf(o: AuditOptions): Promise<{ s3: S3Client; bucket: string }> {
   if (o.as !== undefined) {
     const path = o.credentials ?? process.env.TONGBAN_CREDENTIALS ?? '.tongban/credentials.json';
     let file;
@@ -66,13 +92,13 @@ async function archiveOf(o: AuditOptions): Promise<S3ArchiveStore> {
     if (file.principals[o.as]!.role !== 'auditor' && file.principals[o.as]!.role !== 'platform') throw new UsageError(`${o.as} is not an auditor: the archive is read by auditors`);
     if (!file.archive) throw new UsageError(`${path} names no archive: restart the platform to update it`);
     const { endpoint, bucket, accessKeyId, secretAccessKey } = file.archive;
-    return new S3ArchiveStore(new S3Client({ endpoint, region: file.region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } }), bucket);
+    return { s3: new S3Client({ endpoint, region: file.region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } }), bucket };
   }
   const bucket = o.bucket ?? process.env.TONGBAN_ARCHIVE_BUCKET;
   if (!bucket) throw new UsageError('which archive? pass --as auditor (embedded platform), or --bucket <ArchiveBucketName output> (or TONGBAN_ARCHIVE_BUCKET) with --profile');
   const region = o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (!region) throw new UsageError('no region: pass --region or set AWS_REGION');
-  return new S3ArchiveStore(new S3Client({ region, credentials: fromNodeProviderChain(o.profile ? { profile: o.profile } : {}) }), bucket);
+  return { s3: new S3Client({ region, credentials: fromNodeProviderChain(o.profile ? { profile: o.profile } : {}) }), bucket };
 }
 
 async function listBundles(o: AuditOptions): Promise<number> {

@@ -24,6 +24,7 @@ Usage: tongban items <command> [options]
        tongban calendar list|show <year>|load <file>          the official holiday arrangements
        tongban verify <document> <seal> --jwks <jwks.json>   offline: no network, no credentials
        tongban audit list|fetch|verify [options]             the archive (auditors)
+       tongban audit anchors verify|fetch <caseNo> [options] a case's history against the anchor journals
 
 Items (事项):
   list     [--department <code>] [--type <type>] [--state draft|submitted|returned] [--limit N] [--cursor C] [--all]
@@ -134,6 +135,15 @@ Archive (auditors):
                                   of an archive bundle: every seal and the history chain, every file
                                   against the manifests, formats, encryption, ClamAV where installed.
                                   Exit 0 all passed, 1 any failed (each finding named)
+  audit anchors verify <caseNo> --jwks <file>
+                                  the case's history (read from the API) against every anchor journal
+                                  that names it (read from the archive bucket): each journal's archive
+                                  seal with the published keys, the case's proof up to the journal's
+                                  Merkle root, the history's entry at the anchored version. Exit 0 all
+                                  hold, 1 any finding (the case, the version and the journal named)
+  audit anchors fetch <caseNo> --out <folder>
+                                  the newest anchoring's proof.txt, journal.json, journal.seal.json and
+                                  history.txt, for the README's check with sha256sum and openssl alone
 
 Who you are (one of):
   --as <principal>        a principal of the embedded platform, from .tongban/credentials.json
@@ -224,7 +234,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     // Offline: before any credentials or endpoint are looked for.
     if (group === 'verify') return await verifyCommand(command, code, o.jwks, o.json);
-    if (group === 'audit') return await auditCommand(command, code, o);
+    if (group === 'audit') return await auditCommand(command, code, o, { caseNo: positionals[3], api: async () => new ApiClient(await resolveTarget(o)) });
     if (group !== 'items' && group !== 'cases' && group !== 'licences' && group !== 'supervision' && group !== 'calendar') throw new UsageError(`unknown command group "${group}"`);
     if (command === 'template') {
       const department = o.department ?? (o.as !== undefined ? await departmentOf(credentialsPath(o), o.as) : undefined);

@@ -16,12 +16,15 @@
 //     (test/bench/seals.ts, in a process of its own)
 //   - e-archive (issue 6): bundle build throughput and peak memory for a case of 1 GB of files, S3
 //     requests and stored bytes per archived case, overhead (test/bench/archive.ts, a process of its own)
+//   - anchor journals (issue 15): one anchoring run over BENCH_ANCHOR_CASES changed case heads — DynamoDB
+//     requests and read units, KMS signs, S3 PUTs, bytes — and an auditor's reads for one case
+//     (test/bench/anchors.ts, a process of its own)
 // Environment: BENCH_REQUESTS (default 300) requests per latency figure, BENCH_STARTS (default 3),
 // BENCH_FILING_SECONDS (default 30) and BENCH_CONCURRENCY (default 16) for the filing rate,
 // BENCH_CASES (default 10000) cases in the table for the queue figures, BENCH_JOINT_RUNS (default 30)
 // joint cases for the last-opinion figures, BENCH_SEAL_RUNS (default 30) decided cases per kind and
 // BENCH_SEALS (default 300) seals per seal-rate figure, BENCH_ARCHIVE_MB (default 1024) MB of files
-// in the archived case.
+// in the archived case, BENCH_ANCHOR_CASES (default 10000) changed case heads anchored in one run.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -125,6 +128,9 @@ async function main(): Promise<void> {
 
   // 8. the calendar as operated data: a load of 2027 and the sweep's pass over the open cases
   await runScript(join(ROOT, 'test/bench/calendar.ts'));
+
+  // 8b. the anchor journals: one anchoring run over 10,000 changed case heads, in a process of its own
+  await runScript(join(ROOT, 'test/bench/anchors.ts'));
 
   // 9. the artifacts: each Lambda bundle as synthesised (size, load in a fresh process), the packed CLI
   await benchBundles();

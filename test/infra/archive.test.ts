@@ -1,8 +1,9 @@
 // The e-archive as CloudFormation: the archive bucket in the data stack — Object Lock without default
 // retention, versioned, SSE-KMS with a key of its own, TLS only, private, logged, retained, and a
 // policy that denies every delete to everyone — no grant anywhere that could delete from it; the
-// auditors' read-only access to its bundles; the archive seal key, whose policy lets only the archive
-// function sign and only it and the seals function read the public key; the archive function (its
+// auditors' read-only access to its bundles and anchor journals; the archive seal key, whose policy
+// lets only the archive function and the sweep (anchor journals) sign and only the seals function read
+// the public key; the archive function (its
 // role's exact statements, environment, who may invoke it, its asynchronous invocation, dead-letter
 // queue and alarms); the seals function publishing the archive seal key, the directory naming it; the
 // reserved role name; cdk-nag. One synthesis of the test configuration serves every test but a few.
@@ -26,7 +27,7 @@ import {
   SCHEDULED_FUNCTION_NAMES,
   TABLE_ACCESS,
 } from '../../infra/function-access.ts';
-import { ARCHIVE_AUDITOR_ACCESS, ARCHIVE_BUNDLES_WILDCARD_REASON } from '../../infra/constructs/principal-roles.ts';
+import { ARCHIVE_ANCHORS_WILDCARD_REASON, ARCHIVE_AUDITOR_ACCESS, ARCHIVE_BUNDLES_WILDCARD_REASON } from '../../infra/constructs/principal-roles.ts';
 import { MANIFESTS } from '../../functions/manifests.ts';
 import { PUBLISHED_KEYS_VARIABLE } from '../../functions/manifest.ts';
 import { ARCHIVE_ACCESS_LOGS_PREFIX, ARCHIVE_BUNDLES_PREFIX, ARCHIVE_DENIED_ACTIONS, ARCHIVE_NEVER_DELETED_SID, DataStack } from '../../infra/stacks/data-stack.ts';
@@ -45,7 +46,7 @@ const ARCHIVE_FUNCTION_MEMORY_MB = MANIFESTS.archive.limits.memoryMb;
 const ARCHIVE_FUNCTION_TIMEOUT_MINUTES = MANIFESTS.archive.limits.timeoutSeconds / 60;
 const ARCHIVE_MAX_EVENT_AGE_HOURS = MANIFESTS.archive.limits.maxEventAgeHours;
 const ARCHIVE_RETRY_ATTEMPTS = MANIFESTS.archive.limits.retryAttempts;
-const ARCHIVE_WRITER_BUNDLES_WILDCARD_REASON = MANIFESTS.archive.archive.wildcardReason;
+const ARCHIVE_WRITER_BUNDLES_WILDCARD_REASON = MANIFESTS.archive.archive.areas.bundles.wildcardReason;
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -85,6 +86,8 @@ const CONFIG = {
 const AUDITOR_ROLES = ['tongban-test-auditor', 'tongban-test-provincial-auditor'];
 const ARCHIVE_ROLE = 'tongban-test-archive-function';
 const SEALS_ROLE = 'tongban-test-seals-function';
+/** The sweep writes the anchor journals under anchors/ and seals them with the archive seal key. */
+const SWEEP_ROLE = 'tongban-test-sweep-function';
 /** kms:ViaService of a KMS call S3 makes on the caller's behalf: amazonaws.com, or amazonaws.com.cn in China. */
 const VIA_S3 = { StringEquals: { 'kms:ViaService': 's3.<AWS::Region>.<AWS::URLSuffix>' } };
 
@@ -372,7 +375,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(t.statements().some(({ statement }) => t.resourcesOf(statement).some((r) => r.includes(t.bucketId)) && statement.Effect === 'Allow')).toBe(true);
     });
 
-    it("name the archive bucket and its key in the auditors' policy and the archive function's role alone, the archive seal key in the archive function's (Sign) and the seals function's (GetPublicKey) alone", () => {
+    it("name the archive bucket and its key in the auditors' policy, the archive function's role and the sweep's alone, the archive seal key in the archive function's and the sweep's (Sign) and the seals function's (GetPublicKey) alone", () => {
       // Act
       const naming = (arn: (r: string) => boolean) =>
         t
@@ -385,8 +388,11 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       // Assess
       const auditors = AUDITOR_ROLES.map(t.roleId).join(',');
       const archive = t.roleId(ARCHIVE_ROLE);
-      expect(new Set(bucketOrKey.map((n) => n.split(' ')[0]))).toEqual(new Set([auditors, archive]));
-      expect(sealKey.sort()).toEqual([`${archive} kms:Sign`, `${t.roleId(SEALS_ROLE)} kms:GetPublicKey`]);
+      const sweep = t.roleId(SWEEP_ROLE);
+      expect(new Set(bucketOrKey.map((n) => n.split(' ')[0]))).toEqual(new Set([auditors, archive, sweep]));
+      expect(sealKey.sort()).toEqual([`${archive} kms:Sign`, `${sweep} kms:Sign`, `${t.roleId(SEALS_ROLE)} kms:GetPublicKey`].sort());
+      // The sweep's part: the anchor journals alone, no bundle.
+      expect(t.grantsOf(SWEEP_ROLE).filter((g) => g.includes(t.bucketId) && g.includes('/bundles/'))).toEqual([]);
     });
   });
 
@@ -401,7 +407,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(Object.values(t.apiJson.Resources).filter((r) => r.Type === 'AWS::IAM::Role' && String(r.Properties!.RoleName).includes('outside'))).toEqual([]);
     });
 
-    it('may exactly list the bucket and its versions, read the bundles under bundles/ (object, version, retention, legal hold, attributes), and decrypt with the archive key through S3', () => {
+    it('may exactly list the bucket and its versions, read the bundles under bundles/ and the anchor journals under anchors/ (object, version, retention, legal hold, attributes), and decrypt with the archive key through S3', () => {
       // Act
       const granted = (t.apiJson.Resources[t.apiId(built.api.archiveRead!)]!.Properties!.PolicyDocument as { Statement: Statement[] }).Statement.map((st) => normal(t, st));
       // Assess
@@ -411,7 +417,8 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
         {
           effect: 'Allow',
           actions: ['s3:GetObject', 's3:GetObjectAttributes', 's3:GetObjectLegalHold', 's3:GetObjectRetention', 's3:GetObjectVersion'],
-          resources: [`${t.bucketArn}/bundles/*`],
+          // The same reading of both (one statement, as CDK merges them).
+          resources: [`${t.bucketArn}/anchors/*`, `${t.bucketArn}/bundles/*`],
         },
         // Through S3 alone, in any partition (amazonaws.com.cn in China).
         { effect: 'Allow', actions: ['kms:Decrypt'], resources: [t.archiveKeyArn], condition: VIA_S3 },
@@ -419,6 +426,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(ARCHIVE_AUDITOR_ACCESS).toEqual({
         bucket: ['s3:ListBucket', 's3:ListBucketVersions'],
         bundles: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
+        anchors: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
         key: ['kms:Decrypt'],
       });
     });
@@ -429,7 +437,9 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
         const held = t.statements().filter(({ holders }) => holders.includes(t.roleId(roleName)));
         const actions = new Set(held.flatMap(({ statement }) => [statement.Action].flat()));
         // Assess
-        expect(actions, roleName).toEqual(new Set(['execute-api:Invoke', ...ARCHIVE_AUDITOR_ACCESS.bucket, ...ARCHIVE_AUDITOR_ACCESS.bundles, ...ARCHIVE_AUDITOR_ACCESS.key]));
+        expect(actions, roleName).toEqual(
+          new Set(['execute-api:Invoke', ...ARCHIVE_AUDITOR_ACCESS.bucket, ...ARCHIVE_AUDITOR_ACCESS.bundles, ...ARCHIVE_AUDITOR_ACCESS.anchors, ...ARCHIVE_AUDITOR_ACCESS.key]),
+        );
         expect(
           held.every(({ statement }) => statement.Effect === 'Allow'),
           roleName,
@@ -439,22 +449,26 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       }
     });
 
-    it('acknowledge the bundles/* wildcard (AwsSolutions-IAM5) with its reason, on their policy alone, and nothing else there', () => {
+    it('acknowledge the bundles/* and anchors/* wildcards (AwsSolutions-IAM5) with their reasons, on their policy alone, and nothing else there', () => {
       // Act
       const acks = t.apiJson.Resources[t.apiId(built.api.archiveRead!)]!.Metadata?.cdk_nag?.rules_to_suppress ?? [];
-      // The archive function's own bundles/* acknowledgement: below.
-      const writer = t.apiId(built.api.archive.function.role!.node.findChild('DefaultPolicy'));
+      // The archive function's own bundles/* acknowledgement and the sweep's anchors/*: below and in stacks.test.ts.
+      const writers = [built.api.archive.function, built.api.lambda('sweep')].map((f) => t.apiId(f.role!.node.findChild('DefaultPolicy')));
       const elsewhere = Object.entries(t.apiJson.Resources)
-        .filter(([id]) => id !== writer)
+        .filter(([id]) => !writers.includes(id))
         .flatMap(([, r]) => r.Metadata?.cdk_nag?.rules_to_suppress ?? [])
         .filter((a) => a.id.includes('ArchiveBucket'));
       // Assess
-      expect(acks.map((a) => a.id)).toHaveLength(1);
+      expect(acks.map((a) => a.id)).toHaveLength(2);
       expect(acks[0]!.id).toMatch(/^AwsSolutions-IAM5\[Resource::.*ArchiveBucket[^/]*\/bundles\/\*\]$/);
       expect(acks[0]!.reason).toBe(ARCHIVE_BUNDLES_WILDCARD_REASON);
+      expect(acks[1]!.id).toMatch(/^AwsSolutions-IAM5\[Resource::.*ArchiveBucket[^/]*\/anchors\/\*\]$/);
+      expect(acks[1]!.reason).toBe(ARCHIVE_ANCHORS_WILDCARD_REASON);
       expect(elsewhere).toEqual(acks);
-      expect(ARCHIVE_BUNDLES_WILDCARD_REASON).toMatch(/only stable part/);
-      expect(ARCHIVE_BUNDLES_WILDCARD_REASON).toMatch(/no put, no delete/);
+      for (const reason of [ARCHIVE_BUNDLES_WILDCARD_REASON, ARCHIVE_ANCHORS_WILDCARD_REASON]) {
+        expect(reason).toMatch(/only stable part/);
+        expect(reason).toMatch(/no put, no delete/);
+      }
     });
 
     it('fail synth when granted more of the archive bucket than bundles/*: the acknowledgement covers bundles/* alone', () => {
@@ -623,7 +637,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
         const resource = g.split(' ')[1]!;
         expect(resource === '*' ? g.startsWith('xray:') : own.includes(resource) || known.some((k) => resource === k || resource.startsWith(`${k}/`)), g).toBe(true);
       }
-      expect(holdersOf(ARCHIVE_SEAL_KEY_ACCESS)).toEqual({ seals: ['kms:GetPublicKey'], archive: ['kms:Sign'] });
+      expect(holdersOf(ARCHIVE_SEAL_KEY_ACCESS)).toEqual({ seals: ['kms:GetPublicKey'], sweep: ['kms:Sign'], archive: ['kms:Sign'] });
     });
 
     it('is invoked by the cases function and the sweep alone (lambda:InvokeFunction on it, unqualified), which are given its name as ARCHIVE_FUNCTION_NAME', () => {
@@ -749,9 +763,10 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(key.Properties!.Description).toContain('archive seal');
     });
 
-    it("keeps the account's administration and denies kms:Sign to any principal but the archive function's role, kms:GetPublicKey to any but the seals function's role (the archive function too), kms:Verify to all", () => {
+    it("keeps the account's administration and denies kms:Sign to any principal but the archive function's and the sweep's roles, kms:GetPublicKey to any but the seals function's role (the archive function too), kms:Verify to all", () => {
       // Arrange
       const archive = roleArn('tongban-test-archive-function');
+      const sweep = roleArn('tongban-test-sweep-function');
       const seals = roleArn('tongban-test-seals-function');
       const others = [
         roleArn('Admin'),
@@ -774,10 +789,11 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       ]);
       expect(policy.filter((st) => st.Effect === 'Deny').map((st) => st.Sid)).toEqual(Object.values(ARCHIVE_SEAL_KEY_STATEMENT_IDS));
       expect(keyPolicyDenies(policy, 'kms:Sign', archive)).toBe(false);
+      expect(keyPolicyDenies(policy, 'kms:Sign', sweep)).toBe(false);
       for (const other of [seals, ...others]) expect(keyPolicyDenies(policy, 'kms:Sign', other), other).toBe(true);
       expect(keyPolicyDenies(policy, 'kms:GetPublicKey', seals)).toBe(false);
-      for (const other of [archive, ...others]) expect(keyPolicyDenies(policy, 'kms:GetPublicKey', other), other).toBe(true);
-      for (const anyone of [archive, seals, ...others]) expect(keyPolicyDenies(policy, 'kms:Verify', anyone), anyone).toBe(true);
+      for (const other of [archive, sweep, ...others]) expect(keyPolicyDenies(policy, 'kms:GetPublicKey', other), other).toBe(true);
+      for (const anyone of [archive, sweep, seals, ...others]) expect(keyPolicyDenies(policy, 'kms:Verify', anyone), anyone).toBe(true);
       expect(keyPolicyDenies(policy, 'kms:PutKeyPolicy', others[0]!)).toBe(false);
     });
 
@@ -825,7 +841,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
     };
 
     it("keeps the archive function's role name from the principals", () => {
-      expect(FIXED_ROLE_FUNCTIONS).toEqual(['sealing', 'seals', 'archive']);
+      expect(FIXED_ROLE_FUNCTIONS).toEqual(['sealing', 'seals', 'archive', 'sweep']);
       expect(problem({ ...CONFIG, principals: [{ name: 'archive-function', role: 'auditor', trustedAccount: 'self' }] })).toMatch(
         /the role name tongban-test-archive-function is the one of a platform function \(the seal or archive keys' policies name it\): choose another principal name/,
       );

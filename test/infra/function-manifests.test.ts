@@ -118,7 +118,7 @@ describe('function manifests', () => {
     if (listed.length > 0) out.push(`s3:ListBucket materials${m.materials?.listAnywhere ? '' : `[StringLike s3:prefix=${listed.join(',')}]`}`);
     if (m.archive) {
       for (const a of m.archive.bucket) out.push(`${a} archive`);
-      for (const a of m.archive.bundles) out.push(`${a} archive/bundles/*`);
+      for (const [area, grant] of Object.entries(m.archive.areas)) for (const a of grant.actions) out.push(`${a} archive/${area}/*`);
       for (const a of m.archive.key) out.push(`${a} archive-key${VIA_S3}`);
     }
     for (const a of m.joint ?? []) out.push(`${a} joint`);

@@ -232,7 +232,7 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
 
   describe('grants', () => {
     it('let the sealing function alone sign, with the active keys only and ECDSA_SHA_256 only; nobody may verify', () => {
-      // Act: the seal keys (the archive function signs with the archive seal key alone: archive.test.ts).
+      // Act: the seal keys (the archive function and the sweep sign with the archive seal key alone: archive.test.ts).
       const sign = t.holders('kms:Sign').filter((h) => !h.resources.includes(t.archiveSealKeyArn));
       // Assess
       expect(sign).toEqual([
@@ -243,9 +243,12 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
         },
       ]);
       expect(t.holders('kms:Verify')).toEqual([]);
-      expect(t.holders('kms:Sign').filter((h) => h.resources.includes(t.archiveSealKeyArn))).toEqual([
-        { roles: [t.roleId('archive')], resources: [t.archiveSealKeyArn], condition: { StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } } },
-      ]);
+      const byRole = (a: { roles: string[] }, b: { roles: string[] }) => (a.roles[0]! < b.roles[0]! ? -1 : 1);
+      expect(t.holders('kms:Sign').filter((h) => h.resources.includes(t.archiveSealKeyArn))).toEqual(
+        (['archive', 'sweep'] as const)
+          .map((fn) => ({ roles: [t.roleId(fn)], resources: [t.archiveSealKeyArn], condition: { StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } } }))
+          .sort(byRole),
+      );
       expect(holdersOf(SEAL_KEY_ACCESS)).toEqual({ sealing: ['kms:Sign'], seals: ['kms:GetPublicKey'] });
     });
 
@@ -487,12 +490,22 @@ describe('SM2 seals', () => {
     for (const [, k] of t.sealKeys()) expect(k.Properties!.KeyUsage).toBe('SIGN_VERIFY');
   });
 
-  it("lets the sealing function sign with each active key by that key's algorithm only: SM2DSA for SM2, ECDSA_SHA_256 for P-256; the archive function with the (SM2) archive seal key by SM2DSA", () => {
-    expect(t.holders('kms:Sign')).toEqual([
+  it("lets the sealing function sign with each active key by that key's algorithm only: SM2DSA for SM2, ECDSA_SHA_256 for P-256; the archive function and the sweep with the (SM2) archive seal key by SM2DSA", () => {
+    const held = t.holders('kms:Sign');
+    expect(held.filter((h) => !h.resources.includes(t.archiveSealKeyArn))).toEqual([
       { roles: [t.roleId('sealing')], resources: [t.keyArn(MARKET, 'seal-2')], condition: { StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } } },
       { roles: [t.roleId('sealing')], resources: [t.keyArn(HOUSING, 'seal-1')], condition: { StringEquals: { 'kms:SigningAlgorithm': 'SM2DSA' } } },
-      { roles: [t.roleId('archive')], resources: [t.archiveSealKeyArn], condition: { StringEquals: { 'kms:SigningAlgorithm': 'SM2DSA' } } },
     ]);
+    expect(held.filter((h) => h.resources.includes(t.archiveSealKeyArn))).toEqual(
+      expect.arrayContaining(
+        (['archive', 'sweep'] as const).map((fn) => ({
+          roles: [t.roleId(fn)],
+          resources: [t.archiveSealKeyArn],
+          condition: { StringEquals: { 'kms:SigningAlgorithm': 'SM2DSA' } },
+        })),
+      ),
+    );
+    expect(held.filter((h) => h.resources.includes(t.archiveSealKeyArn))).toHaveLength(2);
   });
 
   it('writes SM2-SM3 into the directory for the SM2 keys and the (SM2) archive key', () => {

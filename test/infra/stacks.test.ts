@@ -212,7 +212,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       });
     });
 
-    it('lays out the cases table and its indexes as table-layout.ts says, exposed as DataStack.casesTable', () => {
+    it('lays out the cases table and its indexes as table-layout.ts says, exposed as DataStack.casesTable (the anchor queue holds its keys alone)', () => {
       const casesId = built.data.getLogicalId(built.data.casesTable.node.defaultChild as CfnElement);
       const cases = resources(data, 'AWS::DynamoDB::Table').find(([id]) => id === casesId)?.[1];
       expect(props(cases)).toMatchObject({
@@ -226,7 +226,7 @@ describe('the Tongban CDK app (test configuration)', () => {
             { AttributeName: ix.partitionKey, KeyType: 'HASH' },
             { AttributeName: ix.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: ix.name === 'anchorQueue' ? 'KEYS_ONLY' : 'ALL' },
         })),
       });
       expect(Object.values(CASES_TABLE.indexes).map((ix) => [ix.name, ix.partitionKey, ix.sortKey])).toEqual([
@@ -234,6 +234,7 @@ describe('the Tongban CDK app (test configuration)', () => {
         ['channelCases', 'chPk', 'chSk'],
         ['supervision', 'supPk', 'supSk'],
         ['licenceHolder', 'holderPk', 'holderSk'],
+        ['anchorQueue', 'anchorPk', 'anchorSk'],
       ]);
       const outputs = data.toJSON().Outputs as Record<string, { Value: unknown }>;
       expect(outputs.CasesTableName?.Value).toEqual({ Ref: casesId });
@@ -514,6 +515,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           'POST /v1/cases/{caseNo}/pause',
           'POST /v1/cases/{caseNo}/extend',
           'POST /v1/cases/{caseNo}/accept-archive-findings',
+          'POST /v1/cases/{caseNo}/retry-follow-up',
           'POST /v1/cases/{caseNo}/resume',
           'POST /v1/cases/{caseNo}/decide',
           'POST /v1/cases/{caseNo}/opinions',
@@ -535,7 +537,7 @@ describe('the Tongban CDK app (test configuration)', () => {
         });
         // Every one of its routes is a method integrated with this function.
         const integrated = resources(api, 'AWS::ApiGateway::Method').filter(([, m]) => JSON.stringify(props(m).Integration).includes(fnId));
-        expect(integrated).toHaveLength(24);
+        expect(integrated).toHaveLength(25);
       });
 
       it('gives the cases function exactly CASES_TABLE, ITEMS_TABLE, DIRECTORY_TABLE, MATERIALS_BUCKET, MATERIALS_MAX_BYTES, JOINT_STATE_MACHINE_ARN, SEALING_FUNCTION_NAME, ARCHIVE_FUNCTION_NAME and the Powertools variables', () => {
@@ -567,7 +569,10 @@ describe('the Tongban CDK app (test configuration)', () => {
       });
 
       it('grants the cases function GetItem, PutItem and Query on the cases table and Query on its indexes, GetItem and Query on items, GetItem on the directory', () => {
-        const caseIndexes = Object.values(CASES_TABLE.indexes).map((ix) => `dynamodb:Query cases/index/${ix.name}`);
+        // Every index of the cases table but the anchor queue (the sweep's).
+        const caseIndexes = Object.values(CASES_TABLE.indexes)
+          .filter((ix) => ix.name !== 'anchorQueue')
+          .map((ix) => `dynamodb:Query cases/index/${ix.name}`);
         expect(dynamoGrantsOf('cases')).toEqual(
           [
             'dynamodb:GetItem cases',
@@ -663,12 +668,12 @@ describe('the Tongban CDK app (test configuration)', () => {
         for (const g of grants.filter((x) => !x.action.startsWith('xray:'))) expect(g.resource, g.action).not.toBe('*');
       });
 
-      it('lets only the cases function (and the archive function, reading cases/: test/infra/archive.test.ts) into the materials bucket: the catalogue, platform and sweep functions get no S3 action', () => {
+      it('lets only the cases function (and the archive function, reading cases/: test/infra/archive.test.ts) into the materials bucket: the catalogue, platform and sweep functions get no S3 action on it (the sweep: on the archive bucket alone)', () => {
         for (const fn of ['catalogue', 'platform', 'sweep'] as const) {
           const grants = grantsOf(fn);
           expect(grants.length, fn).toBeGreaterThan(0);
           expect(
-            grants.filter((g) => g.action.startsWith('s3:') || g.resource.includes(materialsArn())),
+            grants.filter((g) => (g.action.startsWith('s3:') && !(fn === 'sweep' && g.resource.includes('ArchiveBucket'))) || g.resource.includes(materialsArn())),
             fn,
           ).toEqual([]);
         }
@@ -693,7 +698,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           expect(resources(api, 'AWS::ApiGateway::Method').filter(([, m]) => JSON.stringify(props(m)).includes(sweepId()))).toEqual([]);
         });
 
-        it('runs functions/sweep/handler.ts on Node 22 arm64, traced, one at a time, with CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE (its calendar) and the Powertools variables', () => {
+        it('runs functions/sweep/handler.ts on Node 22 arm64, traced, one at a time, with CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE (its calendar), ARCHIVE_BUCKET (its anchor journals) and the Powertools variables', () => {
           const fn = props(resources(api).find(([id]) => id === sweepId())?.[1]);
           expect(fn).toMatchObject({
             Runtime: 'nodejs22.x',
@@ -713,6 +718,7 @@ describe('the Tongban CDK app (test configuration)', () => {
             JOINT_STATE_MACHINE_ARN: `<${logicalId(built.api.joint.stateMachine, built.api)}>`,
             SEALING_FUNCTION_NAME: `<${logicalId(built.api.sealing, built.api)}>`,
             ARCHIVE_FUNCTION_NAME: `<${logicalId(built.api.archive.function, built.api)}>`,
+            ARCHIVE_BUCKET: `<${logicalId(built.data.archiveBucket, built.data)}>`,
           });
           // Its own log group, kept as long as the others.
           const logGroup = (fn.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
@@ -725,24 +731,53 @@ describe('the Tongban CDK app (test configuration)', () => {
           expect(apiGroups).not.toContain(logGroup);
         });
 
-        it('may get, put and query cases (the table, and the departmentQueue index alone), get the directory, query the calendar partition of items, use the data key, send to its dead-letter queue, start joint handling and invoke the sealing and archive functions; nothing else', () => {
+        it('may get, put and query cases (the table, and the departmentQueue and anchorQueue indexes alone), get the directory, query the calendar partition of items, use the data key, send to its dead-letter queue, start joint handling, invoke the sealing and archive functions, write and read anchors/ of the archive bucket (its key through S3) and sign with the archive seal key; nothing else', () => {
           expect(dynamoGrantsOf('sweep')).toEqual(
             [
               'dynamodb:GetItem cases',
               'dynamodb:PutItem cases',
               'dynamodb:Query cases',
               'dynamodb:Query cases/index/departmentQueue',
+              'dynamodb:Query cases/index/anchorQueue',
               'dynamodb:GetItem directory',
               'dynamodb:Query items[CALENDAR]',
             ].sort(),
           );
           const grants = grantsOf('sweep');
+          const archiveBucket = `<${logicalId(built.data.archiveBucket, built.data)}.Arn>`;
+          const archiveKey = `<${logicalId(built.data.archiveKey, built.data)}.Arn>`;
+          const archiveSealKey = `<${logicalId(built.data.archiveSealKey, built.data)}.Arn>`;
           expect(
             grants
               .filter((g) => g.action.startsWith('kms:'))
               .map((g) => `${g.action} ${g.resource}`)
               .sort(),
-          ).toEqual([...TABLE_WRITE_KEY.map((a) => `${a} ${keyArn()}`), `kms:Decrypt ${workflowKeyArn()}`, `kms:GenerateDataKey ${workflowKeyArn()}`].sort());
+          ).toEqual(
+            [
+              ...TABLE_WRITE_KEY.map((a) => `${a} ${keyArn()}`),
+              `kms:Decrypt ${workflowKeyArn()}`,
+              `kms:GenerateDataKey ${workflowKeyArn()}`,
+              `kms:Decrypt ${archiveKey}`,
+              `kms:GenerateDataKey ${archiveKey}`,
+              `kms:Sign ${archiveSealKey}`,
+            ].sort(),
+          );
+          // The archive key through S3 alone; the archive seal key with its algorithm alone.
+          for (const g of grants.filter((x) => x.resource === archiveKey)) expect(JSON.stringify(g.condition), g.action).toContain('kms:ViaService');
+          expect(JSON.stringify(grants.find((g) => g.resource === archiveSealKey)?.condition)).toContain('"kms:SigningAlgorithm":"ECDSA_SHA_256"');
+          expect(
+            grants
+              .filter((g) => g.action.startsWith('s3:'))
+              .map((g) => `${g.action} ${g.resource}`)
+              .sort(),
+          ).toEqual(
+            [
+              `s3:ListBucket ${archiveBucket}`,
+              `s3:PutObject ${archiveBucket}/anchors/*`,
+              `s3:PutObjectRetention ${archiveBucket}/anchors/*`,
+              `s3:GetObject ${archiveBucket}/anchors/*`,
+            ].sort(),
+          );
           expect(grants.filter((g) => g.action.startsWith('sqs:')).map((g) => `${g.action} ${g.resource}`)).toEqual([`sqs:SendMessage <${queueId()}.Arn>`]);
           expect(new Set(grants.map((g) => g.action))).toEqual(
             new Set([
@@ -756,6 +791,11 @@ describe('the Tongban CDK app (test configuration)', () => {
               'sqs:SendMessage',
               'states:StartExecution',
               'lambda:InvokeFunction',
+              's3:ListBucket',
+              's3:PutObject',
+              's3:PutObjectRetention',
+              's3:GetObject',
+              'kms:Sign',
               ...TABLE_WRITE_KEY,
             ]),
           );
@@ -843,14 +883,16 @@ describe('the Tongban CDK app (test configuration)', () => {
           expect(statements).toHaveLength(2);
         });
 
-        it("alarms on the function's errors, on SweepFailures (namespace Tongban, service tongban) and on messages in the dead-letter queue", () => {
+        it("alarms on the function's errors, on SweepFailures and AnchoringFailures (namespace Tongban, service tongban) and on messages in the dead-letter queue", () => {
           const alarms = Object.fromEntries(resources(api, 'AWS::CloudWatch::Alarm').map(([, a]) => [props(a).AlarmName as string, props(a)]));
           // And joint handling's (test/infra/joint-handling.test.ts) and the archive function's (test/infra/archive.test.ts).
           expect(Object.keys(alarms).sort()).toEqual([
+            'tongban-test-anchoring-failed',
             'tongban-test-archive-dead-letters',
             'tongban-test-archive-errors',
             'tongban-test-archive-failed',
             'tongban-test-calendar-ending',
+            'tongban-test-follow-up-given-up',
             'tongban-test-joint-handling-failed',
             'tongban-test-sweep-dead-letters',
             'tongban-test-sweep-errors',
@@ -875,6 +917,15 @@ describe('the Tongban CDK app (test configuration)', () => {
             Dimensions: [{ Name: 'service', Value: 'tongban' }],
           });
           expect(readFileSync(join(ROOT, 'functions/sweep/handler.ts'), 'utf8')).toContain("'SweepFailures'");
+          expect(alarms['tongban-test-anchoring-failed']).toMatchObject({
+            ...aboveZero,
+            Namespace: 'Tongban',
+            MetricName: 'AnchoringFailures',
+            Statistic: 'Maximum',
+            Period: 900,
+            Dimensions: [{ Name: 'service', Value: 'tongban' }],
+          });
+          expect(readFileSync(join(ROOT, 'functions/sweep/handler.ts'), 'utf8')).toContain("'AnchoringFailures'");
           expect(readFileSync(join(ROOT, 'functions/http/observability.ts'), 'utf8')).toContain("new Metrics({ namespace: 'Tongban', serviceName: 'tongban' })");
           expect(alarms['tongban-test-sweep-dead-letters']).toMatchObject({
             ...aboveZero,
@@ -1147,14 +1198,15 @@ describe('the Tongban CDK app (test configuration)', () => {
         ['GET', '/v1/supervision/{kind}'],
       ] as const)
         expect(may(market, method, path), `market ${method} ${path}`).toBe(false);
-      // Platform: supervision, reading a licence and accepting an ended case's archive findings; no case to read or act on otherwise.
-      const PLATFORM_CASE_ROUTES = ['/v1/supervision/{kind}', '/v1/licences/{licenceId}', '/v1/cases/{caseNo}/accept-archive-findings'];
-      for (const path of PLATFORM_CASE_ROUTES) expect(may(reviewer, path.endsWith('findings') ? 'POST' : 'GET', path), `reviewer ${path}`).toBe(true);
+      // Platform: supervision, reading a licence, accepting an ended case's archive findings and taking up a follow-up given up; no case to read or act on otherwise.
+      const PLATFORM_CASE_ROUTES = ['/v1/supervision/{kind}', '/v1/licences/{licenceId}', '/v1/cases/{caseNo}/accept-archive-findings', '/v1/cases/{caseNo}/retry-follow-up'];
+      for (const path of PLATFORM_CASE_ROUTES) expect(may(reviewer, path.startsWith('/v1/cases/') ? 'POST' : 'GET', path), `reviewer ${path}`).toBe(true);
       for (const route of ROUTE_TABLE.filter((r) => r.function === 'cases' && !PLATFORM_CASE_ROUTES.includes(r.path)))
         expect(may(reviewer, route.method, route.path), `reviewer ${route.method} ${route.path}`).toBe(false);
-      // The auditor: reading a licence, no other case route.
-      expect(may(auditor, 'GET', '/v1/licences/{licenceId}')).toBe(true);
-      for (const route of ROUTE_TABLE.filter((r) => r.function === 'cases' && r.path !== '/v1/licences/{licenceId}'))
+      // The auditor: reading a licence and a case's history (to check it against the anchor journals), no other case route.
+      const AUDITOR_CASE_ROUTES = ['/v1/licences/{licenceId}', '/v1/cases/{caseNo}/history'];
+      for (const path of AUDITOR_CASE_ROUTES) expect(may(auditor, 'GET', path), `auditor ${path}`).toBe(true);
+      for (const route of ROUTE_TABLE.filter((r) => r.function === 'cases' && !AUDITOR_CASE_ROUTES.includes(r.path)))
         expect(may(auditor, route.method, route.path), `auditor ${route.method} ${route.path}`).toBe(false);
       // The patterns as IAM matches them (`*` also matches `/`): a department's GET/v1/cases/* reaches
       // history (allowed) but not the channel's list, and no channel pattern reaches a department action.
@@ -1301,8 +1353,16 @@ describe('the Tongban CDK app (test configuration)', () => {
       // The X-Ray acknowledgement stays, and the other functions acknowledge nothing in the bucket.
       expect(suppressions(policyOf('cases')).map((a) => a.id)).toContain('AwsSolutions-IAM5[Resource::*]');
       for (const fn of ['catalogue', 'platform', 'sweep'] as const) expect(bucketAcks(policyOf(fn)), fn).toEqual([]);
-      // The sweep acknowledges X-Ray's Resource * and nothing else on its policy, and its runtime (L1) on its function alone.
-      expect(suppressions(policyOf('sweep')).map((a) => a.id)).toEqual(['AwsSolutions-IAM5[Resource::*]']);
+      // The sweep acknowledges X-Ray's Resource * and its anchor journals (anchors/* of the archive bucket,
+      // with its manifest's reason) and nothing else on its policy, and its runtime (L1) on its function alone.
+      const sweepAcks = suppressions(policyOf('sweep'));
+      expect(sweepAcks.map((a) => a.id.replace(/^AwsSolutions-IAM5\[Resource::.*ArchiveBucket[^/]*/, 'IAM5 ArchiveBucket'))).toEqual([
+        'AwsSolutions-IAM5[Resource::*]',
+        'IAM5 ArchiveBucket/anchors/*]',
+      ]);
+      expect(sweepAcks[1]!.reason).toBe(MANIFESTS.sweep.archive.areas.anchors.wildcardReason);
+      expect(sweepAcks[1]!.reason).toMatch(/only stable part/);
+      expect(sweepAcks[1]!.reason).toMatch(/no delete/);
       const acknowledgedOn = (id: string) =>
         resources(api)
           .filter(([, r]) => JSON.stringify((r as { Metadata?: unknown }).Metadata ?? {}).includes(`"${id}"`))

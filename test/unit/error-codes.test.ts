@@ -35,10 +35,19 @@ function raisedCodes(): Map<string, string[]> {
   return codes;
 }
 
-/** What the scan finds under `code:` that is no error: the archive's four-property report speaks its own codes. */
+/** What the scan finds under `code:` that is no error: the archive's four-property report and the anchor audit speak their own codes. */
+const ANCHOR_FINDING = 'a finding of the anchor audit (anchor-audit.ts: tongban audit anchors verify)';
 const NOT_ERRORS: Readonly<Record<string, string>> = {
   BAG_ROOT_INVALID: 'a finding of the four-property report (bundle-audit.ts)',
   CHECKSUM_MISMATCH: 'a finding of the four-property report (case-archiving.ts: the stored bundle read back)',
+  HISTORY_CHAIN_BROKEN: ANCHOR_FINDING,
+  PROOF_MALFORMED: ANCHOR_FINDING,
+  JOURNAL_MISSING: ANCHOR_FINDING,
+  JOURNAL_MALFORMED: ANCHOR_FINDING,
+  SEAL_INVALID: ANCHOR_FINDING,
+  PROOF_NOT_IN_JOURNAL: ANCHOR_FINDING,
+  ENTRY_MISSING: ANCHOR_FINDING,
+  ENTRY_MISMATCH: ANCHOR_FINDING,
 };
 
 describe('error-code registries', () => {
