@@ -151,13 +151,9 @@ export function matchRoute(method: string, pathname: string): { route?: RouteSpe
   return { params: {}, pathKnown };
 }
 
+/** The request's headers, names lower-cased, each an own key (a header named `__proto__` is a header, not a prototype). */
 function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
-    out[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
-  }
-  return out;
+  return Object.fromEntries(Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), Array.isArray(v) ? v.join(',') : v]])));
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
