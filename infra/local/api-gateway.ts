@@ -39,8 +39,10 @@ export interface RunningGateway {
 export async function startApiGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const server = createServer((req, res) => {
     handle(req, res, opts, (server.address() as AddressInfo).port).catch((e: unknown) => {
-      console.error('gateway failure', e);
-      if (!res.headersSent) send(res, internalError());
+      // Answered with a request id, as every answer is, and logged under it.
+      const requestId = randomUUID();
+      console.error('gateway failure', requestId, e);
+      if (!res.headersSent) send(res, internalError(requestId));
     });
   });
   server.keepAliveTimeout = 5_000;

@@ -19,7 +19,9 @@ export interface AnswerFault {
 
 const ENTRIES: ReadonlyMap<string, ErrorEntry> = new Map(Object.values(ERROR_REGISTRIES).flatMap((r) => Object.entries(r)));
 const COMMON: ReadonlySet<string> = new Set(openApiDocument()['x-tongban-common-error-codes']);
-const ERROR_KEYS: ReadonlySet<string> = new Set(['code', 'message', 'messageZh', 'field', 'requestId', 'issues']);
+/** The envelope as the OpenAPI document states it: the error's properties, and the ones it requires. */
+const ERROR_SCHEMA = (openApiDocument().components.schemas.Error as { properties: { error: { properties: object; required: string[] } } }).properties.error;
+const ERROR_KEYS: ReadonlySet<string> = new Set(Object.keys(ERROR_SCHEMA.properties));
 const CJK = /[\u3400-\u9fff]/;
 
 /** The status a registered code is answered with (undefined: no such code). */
@@ -72,7 +74,9 @@ function envelopeFaults(route: RouteSpec | undefined, status: number, body: unkn
   const e = error as Record<string, unknown>;
   const code = e.code;
   const extra = Object.keys(e).filter((k) => !ERROR_KEYS.has(k));
-  if (extra.length > 0) faults.push(`unknown keys in error: ${extra.join(', ')}`);
+  if (extra.length > 0) faults.push(`keys the OpenAPI Error schema does not have: ${extra.join(', ')}`);
+  const missing = ERROR_SCHEMA.required.filter((k) => e[k] === undefined);
+  if (missing.length > 0) faults.push(`keys the OpenAPI Error schema requires missing: ${missing.join(', ')}`);
   if (typeof code !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(code)) return [...faults, `code ${JSON.stringify(code)} is not a stable English code`];
   const expected = statusOf(code);
   if (expected === undefined) faults.push(`${code} is not a registered code`);
@@ -85,7 +89,7 @@ function envelopeFaults(route: RouteSpec | undefined, status: number, body: unkn
   if (typeof e.messageZh !== 'string' || !CJK.test(e.messageZh)) faults.push(`${code}: no Chinese message (${JSON.stringify(e.messageZh)})`);
   if (e.field !== undefined && (typeof e.field !== 'string' || e.field === '')) faults.push(`${code}: field ${JSON.stringify(e.field)}`);
   if (status === 400 && code !== 'MALFORMED_REQUEST' && e.field === undefined) faults.push(`${code}: a refusal of the input (400) without its field`);
-  if (e.requestId !== undefined && typeof e.requestId !== 'string') faults.push(`${code}: requestId ${JSON.stringify(e.requestId)}`);
+  if (e.requestId !== undefined && (typeof e.requestId !== 'string' || e.requestId === '')) faults.push(`${code}: requestId ${JSON.stringify(e.requestId)}`);
   if (e.issues !== undefined) {
     const ok =
       Array.isArray(e.issues) &&
