@@ -76,7 +76,22 @@ const ODD_STRINGS = [
   '0000-00-00',
   '9999-12-31',
   '2026-12-10',
+  '2026-09-01',
+  '2026-08-31',
+  '2026-02-29',
+  '2028-02-29',
+  '2099-12-31',
+  '2100-01-01',
+  '0001-01-01',
+  '+002026-09-01',
+  '2026-9-1',
   '2026-11-23T02:00:00Z',
+  'uploads/../cases/x',
+  'uploads/..%2F..%2Fx',
+  '/uploads/x',
+  'uploads/',
+  'cases/20260901AAAAAAAAAA/x',
+  '1.2.156.3005.2.YYZZ.11530100015283015900.0001.1.X',
   '中文',
   '張三',
   'ａｂｃ',
@@ -110,7 +125,25 @@ export const oddKey = fc.oneof(
   { weight: 2, arbitrary: fc.string({ maxLength: 10 }) },
 );
 
-const leaf = fc.oneof({ weight: 3, arbitrary: oddNumber }, { weight: 3, arbitrary: oddString }, { weight: 1, arbitrary: fc.constantFrom(true, false, null) });
+/** Values shaped like the platform's own records, with something wrong: what a careless client sends in place of a material. */
+const nearValid = fc.constantFrom<unknown>(
+  { kind: 'licence', licenceId: '1.2.156.3005.2.YYZZ.11530100015283015900.0001.1.X' },
+  { kind: 'licence', licenceId: '' },
+  { kind: 'licence' },
+  { kind: 'upload', objectKey: 'uploads/../cases/x', sha256: '0'.repeat(64), size: 1, contentType: 'application/pdf' },
+  { kind: 'upload', objectKey: 'cases/20260901AAAAAAAAAA/x', sha256: 'a'.repeat(64), size: 1e308, contentType: 'application/pdf' },
+  { kind: 'upload', objectKey: 'uploads/x', sha256: 'A'.repeat(64), size: -1, contentType: 'text/html' },
+  { kind: 'other' },
+  { material: 'form', problem: '表格不全' },
+  { material: '不存在的材料', problem: 'x' },
+);
+
+const leaf = fc.oneof(
+  { weight: 3, arbitrary: oddNumber },
+  { weight: 3, arbitrary: oddString },
+  { weight: 1, arbitrary: fc.constantFrom(true, false, null) },
+  { weight: 1, arbitrary: nearValid },
+);
 
 /** Nests `inner` `depth` levels deep, arrays and objects by turns. */
 export function nest(inner: unknown, depth: number): unknown {
@@ -161,7 +194,10 @@ export function mutate(value: unknown, mutations: readonly Mutation[]): unknown 
   return v;
 }
 
-function applyMutation(root: unknown, m: Mutation): unknown {
+function applyMutation(root: unknown, plan: Mutation): unknown {
+  // A copy of the value put in: the plan's value is fast-check's (and a constant may be shared), the
+  // value mutated is ours alone, every part of it once (no part shared, none within itself).
+  const m = { ...plan, value: copy(plan.value) };
   const nodes = nodePaths(root);
   const path = nodes[m.at % nodes.length]!;
   const node = at(root, path);
@@ -186,9 +222,9 @@ function applyMutation(root: unknown, m: Mutation): unknown {
 function grown(node: unknown, m: Mutation): unknown {
   const entry = Array.isArray(node) && node.length > 0 ? jsonText(node).length / node.length : jsonText(m.value).length;
   const n = Math.max(1, Math.min(m.n, 2_000, Math.floor(MAX_SENT_BODY / Math.max(entry, 1))));
-  if (Array.isArray(node)) return Array.from({ length: n }, (_, i) => (node.length > 0 ? node[i % node.length] : m.value));
+  if (Array.isArray(node)) return Array.from({ length: n }, (_, i) => copy(node.length > 0 ? node[i % node.length] : m.value));
   if (typeof node === 'string') return (node || 'x').repeat(Math.ceil(Math.min(m.n, 70_000) / Math.max(node.length, 1)));
-  if (isObject(node)) return objectOf([...Object.entries(node), ...Array.from({ length: n }, (_, i): [string, unknown] => [`k${i}`, m.value])]);
+  if (isObject(node)) return objectOf([...Object.entries(node), ...Array.from({ length: n }, (_, i): [string, unknown] => [`k${i}`, copy(m.value)])]);
   return m.value;
 }
 
