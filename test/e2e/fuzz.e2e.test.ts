@@ -25,10 +25,10 @@ import { ROUTES } from '../../shared/contracts/routes.ts';
 import { LI, ZHANG } from '../support/case-fixtures.ts';
 import type { AnswerFault } from '../support/fuzz-envelope.ts';
 import { answerFaults } from '../support/fuzz-envelope.ts';
-import type { RawRequest, Signer } from '../support/fuzz-http.ts';
+import type { RawRequest, RawResponse, Signer } from '../support/fuzz-http.ts';
 import { closeFuzzAgent, sendRaw } from '../support/fuzz-http.ts';
 import type { IdempotencyPlan, RequestPlan } from '../support/fuzz-inputs.ts';
-import { bodyText, jsonText, requestPlan, segment, shapedPath } from '../support/fuzz-inputs.ts';
+import { bodyText, jsonText, requestPlan, segment, shapedPath, tamperedCursor } from '../support/fuzz-inputs.ts';
 import type { PlatformProcess } from '../support/platform-process.ts';
 import { startPlatformProcess } from '../support/platform-process.ts';
 import { signedClients, uploadPdf } from '../support/signed-clients.ts';
@@ -80,7 +80,8 @@ const ctx = {
   licenceId: '',
   decision: {} as Json,
   calendar2026: {} as Json,
-  cursors: [] as string[],
+  /** A real cursor of each list's own query, by route. */
+  cursors: {} as Record<string, string>,
   keys: 0,
   /** The resources whose refused writes must leave no trace: by the path parameter that names them. */
   probes: new Map<string, Probe>(),
@@ -262,13 +263,15 @@ beforeAll(async () => {
   await watch(ctx.item.code, itemFingerprint);
   await watch('2026', calendarFingerprint);
 
-  // Real cursors, of other queries than most requests name.
-  for (const [principal, path] of [
-    ['portal', '/v1/items'],
-    ['portal', '/v1/cases'],
+  // Real cursors of the lists (a page of one, as their home principal lists): valid values, and what a
+  // tampered cursor starts from.
+  for (const [op, principal, path] of [
+    ['listItems', 'portal', '/v1/items'],
+    ['listChannelCases', 'portal', '/v1/cases'],
+    ['departmentQueue', 'market', '/v1/queue'],
   ] as const) {
     const cursor = ((await as(principal).request('GET', path, { query: { limit: '1' } })).body as Json).nextCursor as string | undefined;
-    if (cursor) ctx.cursors.push(cursor);
+    if (cursor) ctx.cursors[op] = cursor;
   }
 });
 
@@ -300,7 +303,13 @@ interface Family {
   followedUp?: boolean;
 }
 
-const LIMITS = { limit: ['1', '20', '100'], cursor: ctx.cursors };
+/** Valid limits, and the real cursors (each of its own list's query: of another's, it is refused). */
+const LIMITS = {
+  limit: ['1', '20', '100'],
+  get cursor() {
+    return Object.values(ctx.cursors);
+  },
+};
 /**
  * The case parameters of the family `op`: its own case (what an unfocused request names) and the
  * foreign one — not another family's, whose watching is its own family's.
@@ -471,8 +480,10 @@ function resolve(route: RouteSpec, family: Family, plan: RequestPlan): { req: Ra
   });
   const keys = queryKeys(route);
   const validQuery = family.query?.() ?? {};
+  const real = ctx.cursors[route.operationId];
   const query = odd('query')
     ? plan.query.map(({ key, value }): [string, string] => {
+        if (value.kind === 'cursor') return ['cursor', tamperedCursor(real ?? 'e30', value.mutations)];
         const k = key.kind === 'known' ? keys[key.pick % keys.length]! : key.key;
         const values = validQuery[k] ?? [];
         return [k, value.kind === 'odd' ? value.value : values.length > 0 ? values[value.pick % values.length]! : '1'];
@@ -514,7 +525,8 @@ function describeRequest(req: RawRequest): string {
 }
 
 interface Finding {
-  fault: AnswerFault['kind'] | 'trace';
+  /** `harness`: this test could not make its plan a request (its own fault, shown all the same). */
+  fault: AnswerFault['kind'] | 'trace' | 'harness';
   detail: string;
   request: string;
 }
@@ -531,8 +543,25 @@ async function fuzzRoute(route: RouteSpec, seed: number): Promise<Finding[]> {
 
   await fc.assert(
     fc.asyncProperty(requestPlan(paramCount, route.body !== undefined), async (plan) => {
-      const { req, named: meant } = resolve(route, family, plan);
-      const res = await sendRaw(platform, req);
+      let resolved: ReturnType<typeof resolve>;
+      try {
+        resolved = resolve(route, family, plan);
+      } catch (e) {
+        findings.push({ fault: 'harness', detail: `the plan made no request: ${String(e)}`, request: `focus ${plan.focus}, body ${plan.body.kind}` });
+        return;
+      }
+      const { req, named: meant } = resolved;
+      // A request that gets no answer (the connection dropped) is a finding like any other, shown as
+      // the request it was (fast-check's own report of a plan can be too deep to print).
+      let res: RawResponse;
+      try {
+        res = await sendRaw(platform, req);
+      } catch (e) {
+        findings.push({ fault: 'server-error', detail: `no answer: ${String(e)}`, request: describeRequest(req) });
+        f.requests++;
+        f.serverErrors++;
+        return;
+      }
       f.requests++;
       const reached = matchRoute(req.method, new URL(req.path, 'http://localhost').pathname).route;
       for (const fault of answerFaults(reached, res)) {

@@ -152,7 +152,7 @@ export function nest(inner: unknown, depth: number): unknown {
   return v;
 }
 
-const deepValue = fc.tuple(fc.constantFrom(15, 16, 17, 31, 32, 33, 64, 3000), leaf).map(([depth, inner]) => nest(inner, depth));
+const deepValue = fc.tuple(fc.constantFrom(15, 16, 17, 31, 32, 33, 64, 1000), leaf).map(([depth, inner]) => nest(inner, depth));
 
 /** Any JSON value of odd parts: odd numbers, strings and keys, a few levels deep, or very deep. */
 export const oddValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -398,6 +398,9 @@ const JUNK_SEGMENTS = [
   'A'.repeat(64),
   'A'.repeat(65),
   '1'.repeat(300),
+  'A'.repeat(5_000),
+  // With the rest of the request, over Node's 16 KiB of request line and headers: 431, in the envelope.
+  'A'.repeat(20_000),
   'null',
   '<script>',
   "' OR '1'='1",
@@ -449,10 +452,24 @@ export function shapedPath(path: string, shape: PathShape): string {
   }
 }
 
-/** A query pair: a key the route reads (by its index) or an odd one; a valid value of the moment or junk. */
+/**
+ * A query pair: a key the route reads (by its index) or an odd one; a valid value of the moment, junk,
+ * or (as the `cursor`) a real cursor of the route's own query with its content mutated.
+ */
 export interface QueryPair {
   key: { kind: 'known'; pick: number } | { kind: 'odd'; key: string };
-  value: { kind: 'valid'; pick: number } | { kind: 'odd'; value: string };
+  value: { kind: 'valid'; pick: number } | { kind: 'odd'; value: string } | { kind: 'cursor'; mutations: Mutation[] };
+}
+
+/** A cursor (base64url JSON, as the stores make them) with its content mutated, encoded again. */
+export function tamperedCursor(real: string, mutations: readonly Mutation[]): string {
+  let content: unknown;
+  try {
+    content = JSON.parse(Buffer.from(real, 'base64url').toString('utf8'));
+  } catch {
+    content = real;
+  }
+  return Buffer.from(jsonText(mutate(content, mutations)), 'utf8').toString('base64url');
 }
 
 const ODD_QUERY_VALUES = [
@@ -494,6 +511,7 @@ export const queryPairs: fc.Arbitrary<QueryPair[]> = fc.array(
     ),
     value: fc.oneof(
       { weight: 2, arbitrary: fc.nat().map((pick) => ({ kind: 'valid' as const, pick })) },
+      { weight: 1, arbitrary: fc.array(mutation, { minLength: 1, maxLength: 2 }).map((mutations) => ({ kind: 'cursor' as const, mutations })) },
       {
         weight: 3,
         arbitrary: fc
