@@ -461,7 +461,11 @@ export interface QueryPair {
   value: { kind: 'valid'; pick: number } | { kind: 'odd'; value: string } | { kind: 'cursor'; mutations: Mutation[] };
 }
 
-/** A cursor (base64url JSON, as the stores make them) with its content mutated, encoded again. */
+/**
+ * A cursor (base64url JSON, as the stores make them) with its content mutated, encoded again: at most
+ * 3,000 characters (over the 2,048 a cursor may have, far under the 16 KiB a request line may: a longer
+ * one is answered 431 before the client has written it, which it reads as a broken pipe).
+ */
 export function tamperedCursor(real: string, mutations: readonly Mutation[]): string {
   let content: unknown;
   try {
@@ -469,7 +473,7 @@ export function tamperedCursor(real: string, mutations: readonly Mutation[]): st
   } catch {
     content = real;
   }
-  return Buffer.from(jsonText(mutate(content, mutations)), 'utf8').toString('base64url');
+  return Buffer.from(jsonText(mutate(content, mutations)), 'utf8').toString('base64url').slice(0, 3_000);
 }
 
 const ODD_QUERY_VALUES = [
