@@ -351,6 +351,7 @@ const FAMILIES: Record<string, Family> = {
   pauseCase: caseAction('pauseCase', 'accepted', DEPT, () => ({ procedure: 'site-inspection', reason: '现场核查', expectedDays: 5 })),
   extendCase: caseAction('extendCase', 'accepted', DEPT, () => ({ days: 5, approvedBy: '局长', reasons: ['情况复杂'] })),
   acceptArchiveFindings: caseAction('acceptArchiveFindings', 'ended', ['reviewer'], () => ({ reasons: ['原件即如此'] })),
+  retryFollowUp: caseAction('retryFollowUp', 'ended', ['reviewer'], () => ({ reasons: ['印章密钥已恢复'] })),
   resumeCase: caseAction('resumeCase', 'paused', DEPT, () => ({})),
   decideCase: caseAction('decideCase', 'accepted', DEPT, () => ({
     outcome: 'approved',
