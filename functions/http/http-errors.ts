@@ -5,7 +5,8 @@ import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
 import type { ErrorCode, ErrorKind } from '../../shared/domain/errors.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
 
-const STATUS: Record<ErrorKind, number> = {
+/** The HTTP status of each kind of refusal: the one mapping, here at the edge. */
+export const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
   unauthenticated: 403,
   forbidden: 403,

@@ -39,8 +39,10 @@ export interface RunningGateway {
 export async function startApiGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const server = createServer((req, res) => {
     handle(req, res, opts, (server.address() as AddressInfo).port).catch((e: unknown) => {
-      console.error('gateway failure', e);
-      if (!res.headersSent) send(res, internalError());
+      // Answered with a request id, as every answer is, and logged under it.
+      const requestId = randomUUID();
+      console.error('gateway failure', requestId, e);
+      if (!res.headersSent) send(res, internalError(requestId));
     });
   });
   server.keepAliveTimeout = 5_000;
@@ -151,13 +153,9 @@ export function matchRoute(method: string, pathname: string): { route?: RouteSpe
   return { params: {}, pathKnown };
 }
 
+/** The request's headers, names lower-cased, each an own key (a header named `__proto__` is a header, not a prototype). */
 function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
-    out[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
-  }
-  return out;
+  return Object.fromEntries(Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), Array.isArray(v) ? v.join(',') : v]])));
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {

@@ -29,11 +29,13 @@ export interface ProxyEventInit {
 }
 
 export function proxyEvent(init: ProxyEventInit): APIGatewayProxyEvent {
+  // Own keys only, as API Gateway's JSON gives them: a key such as `constructor` or `__proto__` is a
+  // parameter like any other, never what a plain object inherits (or its prototype).
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
   for (const [k, v] of init.query) {
-    query[k] = v;
-    (multiQuery[k] ??= []).push(v);
+    setOwn(query, k, v);
+    setOwn(multiQuery, k, [...(Object.hasOwn(multiQuery, k) ? multiQuery[k]! : []), v]);
   }
   const hasQuery = init.query.length > 0;
   const { identity } = init;
@@ -80,4 +82,8 @@ export function proxyEvent(init: ProxyEventInit): APIGatewayProxyEvent {
       },
     },
   };
+}
+
+function setOwn<V>(o: Record<string, V>, key: string, value: V): void {
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 }

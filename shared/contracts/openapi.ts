@@ -28,7 +28,7 @@ export function openApiDocument(): OpenApiDocument {
       title: 'Tongban (通办) API',
       version: API_VERSION,
       description:
-        'Integrated online government-service platform. Every operation but the public ones needs an AWS SigV4 signature (service `execute-api`). Errors: `{ "error": { "code", "message", "messageZh", "field" } }`.',
+        'Integrated online government-service platform. Every operation but the public ones needs an AWS SigV4 signature (service `execute-api`). Errors: `{ "error": { "code", "message", "messageZh", "field", "requestId", "issues" } }` (`field` where one is at fault, `issues` when the schemas refused the request).',
     },
     paths,
     // Answers any request can get, whatever its route.
@@ -50,16 +50,28 @@ export function openApiDocument(): OpenApiDocument {
         Error: {
           type: 'object',
           required: ['error'],
+          additionalProperties: false,
           properties: {
             error: {
               type: 'object',
-              required: ['code', 'message', 'messageZh'],
+              required: ['code', 'message', 'messageZh', 'requestId'],
+              additionalProperties: false,
               properties: {
                 code: { type: 'string', description: 'stable, for programs' },
                 message: { type: 'string', description: 'English' },
                 messageZh: { type: 'string', description: 'Chinese, for people' },
                 field: { type: 'string', description: 'the offending field, dotted' },
-                requestId: { type: 'string' },
+                requestId: { type: 'string', description: 'the request, as the logs name it' },
+                issues: {
+                  type: 'array',
+                  description: "a request its route's schemas refuse (VALIDATION_FAILED, JSON_*): every issue found, the first one the code's field",
+                  items: {
+                    type: 'object',
+                    required: ['field', 'message', 'messageZh'],
+                    additionalProperties: false,
+                    properties: { field: { type: 'string' }, message: { type: 'string' }, messageZh: { type: 'string' } },
+                  },
+                },
               },
             },
           },

@@ -681,6 +681,22 @@ describe('schema validation', () => {
     expect([unknownQuery.statusCode, errorOf(unknownQuery).code, errorOf(unknownQuery).field]).toEqual([400, 'VALIDATION_FAILED', 'query']);
     expect(calls).toEqual([]);
   });
+
+  it('takes a query key a plain object inherits (constructor, __proto__, toString) as a key like any other: refused where the query is checked, ignored where none is read (was a 500 embedded: the fuzzing test found it)', async () => {
+    // Prepare: the keys as API Gateway's JSON event has them, own keys (JSON.parse, not an object literal)
+    const { calls, call } = catalogue();
+    const inherited = JSON.parse('{"constructor":"1","__proto__":"2","toString":"3"}') as Record<string, string>;
+
+    // Act
+    const listed = await call({ method: 'GET', resource: '/v1/items', query: inherited, userArn: ARNS.portal });
+    const health = await platformHandler(apiEvent({ method: 'GET', resource: '/health', query: inherited, userArn: null }), lambdaContext('tongban-platform'));
+
+    // Assess
+    expect([listed.statusCode, errorOf(listed).code, errorOf(listed).field]).toEqual([400, 'VALIDATION_FAILED', 'query']);
+    expect(errorOf(listed).message).toContain('"constructor", "__proto__", "toString"');
+    expect(health.statusCode).toBe(200);
+    expect(calls).toEqual([]);
+  });
 });
 
 describe('outcomes of the operation', () => {

@@ -6,6 +6,8 @@ import { API_VERSION, openApiDocument } from '../../shared/contracts/openapi.ts'
 import type { RouteSpec } from '../../shared/contracts/routes.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { ImplementationCodeSchema, ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
+import { errorResponse } from '../../functions/http/http-errors.ts';
+import { DomainError } from '../../shared/domain/errors.ts';
 
 type Json = Record<string, unknown>;
 interface Operation {
@@ -194,6 +196,27 @@ describe('OpenAPI document', () => {
       expect(forbidden, route.operationId).toEqual({ $ref: '#/components/schemas/Error' });
     }
     expect(doc.components.schemas.Error).toMatchObject({ required: ['error'] });
+  });
+
+  it('states the envelope the edge answers, every key of it: a refusal of the schemas carries its issues, every refusal its request id (the fuzzing test found issues undocumented)', () => {
+    // Prepare: the error schema, and the answer to a body its route's schema refuses
+    const error = (doc.components.schemas.Error as { properties: { error: { properties: Json; required: string[]; additionalProperties: boolean } } }).properties.error;
+    const issue = { field: 'guide.name', message: 'Too small', messageZh: '太短' };
+    const answer = errorResponse(
+      new DomainError({ code: 'VALIDATION_FAILED', kind: 'invalid', field: 'guide.name', message: 'invalid body', messageZh: '请求参数有误' }),
+      'req-1',
+      [issue],
+    );
+
+    // Act
+    const { error: body } = JSON.parse(answer.body) as { error: Json };
+
+    // Assess
+    expect(error.additionalProperties).toBe(false);
+    expect(Object.keys(body).filter((k) => !(k in error.properties))).toEqual([]);
+    expect(error.required.filter((k) => !(k in body))).toEqual([]);
+    expect(error.required).toContain('requestId');
+    expect(error.properties.issues).toMatchObject({ type: 'array', items: { required: ['field', 'message', 'messageZh'] } });
   });
 
   it('survives a JSON round trip unchanged', () => {
