@@ -473,7 +473,9 @@ export function tamperedCursor(real: string, mutations: readonly Mutation[]): st
   } catch {
     content = real;
   }
-  return Buffer.from(jsonText(mutate(content, mutations)), 'utf8').toString('base64url').slice(0, 3_000);
+  return Buffer.from(jsonText(mutate(content, mutations)), 'utf8')
+    .toString('base64url')
+    .slice(0, 3_000);
 }
 
 const ODD_QUERY_VALUES = [
