@@ -52,8 +52,8 @@ export const MATERIALS_ACCESS_LOGS_PREFIX = 'materials/';
 /** The key prefix of the archive bucket's server access logs in the access logs bucket. */
 export const ARCHIVE_ACCESS_LOGS_PREFIX = 'archive/';
 
-/** Where the archive bucket keeps the bundles (`bundles/…`): the prefix the auditors may read. */
-export const ARCHIVE_BUNDLES_PREFIX = 'bundles/';
+/** Where the archive bucket keeps the bundles (`bundles/…`): the prefix the auditors may read (infra/archive-access.ts). */
+export { ARCHIVE_BUNDLES_PREFIX } from '../archive-access.ts';
 
 /**
  * What the archive bucket's policy denies to every principal, on the bucket and every object in it:
