@@ -18,25 +18,12 @@ import { ROUTES } from '../../shared/contracts/routes.ts';
 import type { RouteSpec } from '../../shared/contracts/routes.ts';
 import type { ConfigPrincipal, TongbanConfig } from '../config.ts';
 import { SELF_ACCOUNT, expandTrustedPrincipalArn, principalRoleName } from '../config.ts';
-import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_BUNDLES_PREFIX } from '../stacks/data-stack.ts';
+import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_AUDITOR_ACCESS, ARCHIVE_BUNDLES_PREFIX } from '../archive-access.ts';
 import { acknowledgeResolvedWildcards, flattenForNag, pascal } from './nag.ts';
 import { s3ViaService } from './tongban-function.ts';
 
-/**
- * What an auditor may do in the e-archive, and nothing more: the policy `tongban-<stage>-archive-read`
- * of the role of every `auditor` principal with a `trustedAccount`. List the bucket, its versions
- * included; read the bundles under `bundles/` and the anchor journals and proofs under `anchors/`, any
- * version of them, their retention, legal hold and attributes; decrypt them, with the archive key alone
- * and only through S3 (kms:ViaService). No put,
- * no delete, no other bucket or key; no kms:GetPublicKey (each bundle carries the public keys that
- * verify it). Its API routes stay those of the auditor role.
- */
-export const ARCHIVE_AUDITOR_ACCESS = {
-  bucket: ['s3:ListBucket', 's3:ListBucketVersions'],
-  bundles: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
-  anchors: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
-  key: ['kms:Decrypt'],
-} as const;
+/** What an auditor may do in the e-archive (infra/archive-access.ts: the embedded platform grants the same). */
+export { ARCHIVE_AUDITOR_ACCESS };
 
 /** Why the auditors' grant under bundles/ ends in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
 export const ARCHIVE_BUNDLES_WILDCARD_REASON =

@@ -1,21 +1,388 @@
-// S3 for the embedded runtime and the integration tests: s3rver (the S3 wire protocol on disk).
+// S3 for the embedded runtime and the integration tests: s3rver (the S3 wire protocol on disk) behind
+// a front that does what s3rver 3.7.1 does not — verify each request's SigV4 signature (the
+// Authorization header or a presigned URL; sigv4-verifier.ts, service s3) and give each key pair the
+// access its identity has on AWS, IAM-style: the platform's own functions every action, an auditor
+// what ARCHIVE_AUDITOR_ACCESS grants (list the archive, read its bundles), anyone else nothing.
+// Refusals are S3's own XML errors (AccessDenied, SignatureDoesNotMatch, …). s3rver runs in this
+// process without a port of its own: the front hands it each request it lets through.
 // Gaps: no versioning, no Object Lock, no stored checksums, no bucket policies — the adapters are
-// written so that what matters is also checked without them (e.g. checksums by hashing).
+// written so that what matters is also checked without them (e.g. checksums by hashing); requests
+// are path-style only; a body signed with its SHA-256 is held in memory to check it (at most
+// MAX_SIGNED_BODY_BYTES: larger ones go unsigned, as presigned uploads do, or in parts).
 import { mkdir } from 'node:fs/promises';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { IncomingMessage as Message, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHash, randomUUID } from 'node:crypto';
 import S3rver from 's3rver';
+import { DomainError } from '../../shared/domain/errors.ts';
+import { SigV4Verifier, UNSIGNED_PAYLOAD } from './sigv4-verifier.ts';
 
 /**
- * s3rver's fixed credentials. It wants this access key id but does not verify SigV4 signatures (3.7.1:
- * "Signature version 4 calculation is unimplemented"); its maintained fork, @20minutes/s3rver, does,
- * but canonicalises bucket-level paths without their trailing slash (ListObjectsV2, HeadBucket and
- * DeleteObjects fail every signature), and 5.x needs Node 24: so 3.7.1 stays.
+ * s3rver's own key pair: the front hands s3rver every request it lets through under this key id
+ * (s3rver wants one it knows, and checks no SigV4 signature: 3.7.1, "Signature version 4 calculation
+ * is unimplemented"). Also the one identity startS3 accepts when given none (the integration tests),
+ * with every action. The embedded platform gives its functions a key pair of their own instead, so
+ * this well-known pair opens nothing there. (s3rver's maintained fork, @20minutes/s3rver, verifies
+ * signatures but canonicalises bucket-level paths without their trailing slash — ListObjectsV2,
+ * HeadBucket and DeleteObjects fail every signature — and 5.x needs Node 24: so 3.7.1 stays.)
  */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
-/** s3rver on a free port, persisted under `directory`, with `buckets` created if missing. */
-export async function startS3(directory: string, host = '127.0.0.1', buckets: string[] = []): Promise<{ endpoint: string; close: () => Promise<void> }> {
+/** The largest body signed with its SHA-256 (x-amz-content-sha256) the front holds to check it. */
+export const MAX_SIGNED_BODY_BYTES = 64 * 1024 * 1024;
+
+/** One key pair the S3 endpoint accepts, and what it may do. */
+export interface S3Identity {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** The IAM identity it stands for, as an AccessDenied message names it. */
+  arn: string;
+  /** `full`: every action on every bucket (the platform's own functions); else only what the grants allow. */
+  access: 'full' | readonly S3Grant[];
+}
+
+/**
+ * An IAM-style allow: `actions` on the bucket itself (no `keyPrefix`) or on its objects whose keys
+ * start with `keyPrefix` (the resource `arn:…:s3:::<bucket>/<keyPrefix>*`).
+ */
+export interface S3Grant {
+  actions: readonly string[];
+  bucket: string;
+  keyPrefix?: string;
+}
+
+export interface S3Options {
+  /** The region signatures must be scoped to (default cn-north-1). */
+  region?: string;
+  /** The key pairs accepted (default: S3RVER_CREDENTIALS with every action). */
+  identities?: readonly S3Identity[];
+}
+
+/** The embedded S3 endpoint on a free port, persisted under `directory`, with `buckets` created if missing. */
+export async function startS3(directory: string, host = '127.0.0.1', buckets: string[] = [], options: S3Options = {}): Promise<{ endpoint: string; close: () => Promise<void> }> {
   await mkdir(directory, { recursive: true });
-  const s3 = new S3rver({ port: 0, address: host, directory, silent: true, configureBuckets: buckets.map((name) => ({ name })) });
-  const { port } = await s3.run();
-  return { endpoint: `http://${host}:${port}`, close: async () => void (await s3.close()) };
+  const region = options.region ?? 'cn-north-1';
+  const identities = options.identities ?? [{ ...S3RVER_CREDENTIALS, arn: 'arn:aws:iam::000000000000:user/s3rver', access: 'full' as const }];
+  const byKey = new Map(identities.map((i) => [i.accessKeyId, i]));
+  const verifier = new SigV4Verifier(
+    identities.map((i) => ({ accessKeyId: i.accessKeyId, secretAccessKey: i.secretAccessKey, principal: i.accessKeyId })),
+    region,
+    's3',
+  );
+  // Path-style only (vhostBuckets off): the bucket is the first segment of the path, as the front reads it.
+  const s3rver = new S3rver({ directory, silent: true, vhostBuckets: false, configureBuckets: buckets.map((name) => ({ name })) });
+  await s3rver.configureBuckets();
+  const forward = s3rver.callback();
+  const partition = region.startsWith('cn-') ? 'aws-cn' : 'aws';
+
+  const server = createServer((req, res) => {
+    front(req, res, { verifier, byKey, forward, partition, ownHost: () => `${host}:${(server.address() as AddressInfo).port}` }).catch((e: unknown) => {
+      console.error('embedded S3 failure', e);
+      if (!res.headersSent) s3Error(req, res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
+      else res.destroy();
+    });
+  });
+  await listen(server, host);
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          s3rver.logger.close();
+          resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}
+
+interface Front {
+  verifier: SigV4Verifier;
+  byKey: Map<string, S3Identity>;
+  forward: (req: IncomingMessage, res: ServerResponse) => unknown;
+  partition: string;
+  ownHost: () => string;
+}
+
+async function front(req: IncomingMessage, res: ServerResponse, f: Front): Promise<void> {
+  const method = req.method ?? 'GET';
+  // The path exactly as sent: s3rver reads it so (a URL parser would resolve its dot segments first).
+  const target = req.url ?? '/';
+  if (!target.startsWith('/')) return s3Error(req, res, 400, 'InvalidURI', 'Only origin-form request targets (a path) are accepted.');
+  const queryAt = target.indexOf('?');
+  const pathname = queryAt < 0 ? target : target.slice(0, queryAt);
+  const query = new URLSearchParams(queryAt < 0 ? '' : target.slice(queryAt + 1));
+  // A CORS preflight is answered from the bucket's CORS rules, unsigned, as on S3: it reads no data.
+  if (method === 'OPTIONS') return void f.forward(req, res);
+  const headers = lowerCaseHeaders(req);
+  const presigned = headers['authorization'] === undefined && query.has('X-Amz-Signature');
+
+  const resource = resourceOf(pathname);
+  if ('invalid' in resource) return s3Error(req, res, 400, resource.code, resource.invalid);
+
+  if (!presigned && headers['authorization'] !== undefined && headers['x-amz-content-sha256'] === undefined) {
+    return s3Error(req, res, 400, 'InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
+  }
+  let identity: S3Identity;
+  try {
+    const credential = await f.verifier.verify({ method, path: pathname, query, headers });
+    identity = f.byKey.get(credential.accessKeyId)!;
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    const [status, code, message] = signatureRefusal(e, presigned);
+    return s3Error(req, res, status, code, message);
+  }
+
+  for (const need of requiredPermissions(method, resource, query, headers)) {
+    if (!allows(identity, need)) {
+      const arn = `arn:${f.partition}:s3:::${need.bucket ?? '*'}${need.key !== undefined ? `/${need.key}` : need.anyKey ? '/*' : ''}`;
+      return s3Error(
+        req,
+        res,
+        403,
+        'AccessDenied',
+        `User: ${identity.arn} is not authorized to perform: ${need.action} on resource: "${arn}" because no identity-based policy allows the ${need.action} action`,
+      );
+    }
+  }
+
+  // The body: checked against a signed SHA-256 before s3rver sees any of it; unsigned bodies stream.
+  const payloadHash = presigned ? UNSIGNED_PAYLOAD : headers['x-amz-content-sha256']!;
+  let forwarded: IncomingMessage = req;
+  if (/^[0-9a-fA-F]{64}$/.test(payloadHash)) {
+    const body = await readBody(req);
+    if (body === 'too-large')
+      return s3Error(
+        req,
+        res,
+        400,
+        'EntityTooLarge',
+        `A body signed with its SHA-256 may be at most ${MAX_SIGNED_BODY_BYTES} bytes here: sign it UNSIGNED-PAYLOAD or upload it in parts`,
+      );
+    if (createHash('sha256').update(body).digest('hex') !== payloadHash.toLowerCase()) {
+      return s3Error(req, res, 400, 'XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    }
+    forwarded = replay(req, body);
+  } else if (payloadHash !== UNSIGNED_PAYLOAD) {
+    // STREAMING-…: aws-chunked bodies, which s3rver would store with their chunk framing.
+    return s3Error(req, res, 501, 'NotImplemented', `x-amz-content-sha256 ${payloadHash} is not supported by the embedded S3; sign the body's SHA-256 or UNSIGNED-PAYLOAD`);
+  }
+
+  // Handed to s3rver as its own account, addressed to this endpoint (path-style), the request verified.
+  forwarded.headers.host = f.ownHost();
+  if (presigned) {
+    query.set('X-Amz-Credential', query.get('X-Amz-Credential')!.replace(/^[^/]+/, S3RVER_CREDENTIALS.accessKeyId));
+    forwarded.url = `${pathname}?${query.toString()}`;
+  } else {
+    forwarded.headers.authorization = headers['authorization']!.replace(/Credential=[^/]+/, `Credential=${S3RVER_CREDENTIALS.accessKeyId}`);
+  }
+  await f.forward(forwarded, res);
+}
+
+type Resource = { bucket?: string; key?: string };
+
+/** The bucket and key a path-style request addresses (decoded as s3rver decodes them), or why it cannot be served. */
+function resourceOf(pathname: string): Resource | { invalid: string; code: string } {
+  const [, rawBucket = '', ...rawKey] = pathname.split('/');
+  let bucket: string;
+  let key: string;
+  try {
+    bucket = decodeURIComponent(rawBucket);
+    key = decodeURIComponent(rawKey.join('/'));
+  } catch {
+    return { invalid: 'The request path is not valid percent-encoding.', code: 'InvalidURI' };
+  }
+  if (bucket === '') return {};
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) return { invalid: 'The specified bucket is not valid.', code: 'InvalidBucketName' };
+  if (key === '') return { bucket };
+  // s3rver keeps an object at <directory>/<bucket>/<key> (the key decoded, `%2F` too): a `.` or `..`
+  // segment would lead elsewhere.
+  if (key.split('/').some((segment) => segment === '.' || segment === '..')) {
+    return { invalid: 'Object keys with a "." or ".." segment are not supported by the embedded S3.', code: 'InvalidArgument' };
+  }
+  return { bucket, key };
+}
+
+interface Permission {
+  action: string;
+  bucket?: string;
+  key?: string;
+  /** Objects of the bucket not known before the body is read (DeleteObjects, a browser form upload). */
+  anyKey?: boolean;
+}
+
+/** Query parameters that select no subresource: listing, reading and signing parameters. */
+const PLAIN_PARAMETERS = new Set([
+  'prefix',
+  'delimiter',
+  'marker',
+  'max-keys',
+  'list-type',
+  'continuation-token',
+  'start-after',
+  'fetch-owner',
+  'encoding-type',
+  'key-marker',
+  'version-id-marker',
+  'upload-id-marker',
+  'max-uploads',
+  'max-parts',
+  'part-number-marker',
+  'partNumber',
+  'versionId',
+  'uploadId',
+  'x-id',
+]);
+
+/** IAM's names where they are not the subresource's in PascalCase. */
+const IAM_SPELLING: Record<string, string> = { Cors: 'CORS', Acl: 'Acl' };
+
+/**
+ * The IAM permissions a request needs, as S3 checks them (Amazon S3 actions and the operations that
+ * need them). A request of a kind not listed needs a permission no grant names, so only `full` allows it.
+ */
+export function requiredPermissions(method: string, resource: Resource, query: URLSearchParams, headers: Record<string, string | undefined>): Permission[] {
+  const { bucket, key } = resource;
+  const sub = [...query.keys()].find((k) => !PLAIN_PARAMETERS.has(k) && !/^(?:response-|x-amz-)/i.test(k));
+  const named = (prefix: string) => `s3:${prefix}${sub === undefined ? '' : pascal(sub)}`;
+  if (bucket === undefined) return [{ action: method === 'GET' ? 's3:ListAllMyBuckets' : `s3:${method}Service` }];
+  if (key === undefined) {
+    const on = (action: string): Permission[] => [{ action, bucket }];
+    if (method === 'GET') {
+      if (sub === undefined) return on('s3:ListBucket');
+      if (sub === 'versions') return on('s3:ListBucketVersions');
+      if (sub === 'uploads') return on('s3:ListBucketMultipartUploads');
+      if (sub === 'location') return on('s3:GetBucketLocation');
+      return on(named('GetBucket'));
+    }
+    if (method === 'HEAD') return on('s3:ListBucket');
+    if (method === 'PUT') return on(sub === undefined ? 's3:CreateBucket' : named('PutBucket'));
+    if (method === 'DELETE') return on(sub === undefined ? 's3:DeleteBucket' : named('DeleteBucket'));
+    if (method === 'POST') return [{ action: sub === 'delete' ? 's3:DeleteObject' : sub === undefined ? 's3:PutObject' : named('PostBucket'), bucket, anyKey: true }];
+    return on(`s3:${method}Bucket`);
+  }
+  const on = (action: string): Permission[] => [{ action, bucket, key }];
+  if (method === 'GET' || method === 'HEAD') {
+    if (sub === undefined) return on(query.has('uploadId') ? 's3:ListMultipartUploadParts' : query.has('versionId') ? 's3:GetObjectVersion' : 's3:GetObject');
+    if (sub === 'acl' && query.has('versionId')) return on('s3:GetObjectVersionAcl');
+    return on(named('GetObject'));
+  }
+  if (method === 'PUT') {
+    if (sub !== undefined) return on(named('PutObject'));
+    const copySource = headers['x-amz-copy-source'] ?? query.get('x-amz-copy-source') ?? undefined;
+    if (copySource === undefined) return on('s3:PutObject');
+    const [sourceBucket = '', ...sourceKey] = decodeURIComponent(copySource.split('?')[0]!).replace(/^\//, '').split('/');
+    return [...on('s3:PutObject'), { action: 's3:GetObject', bucket: sourceBucket, key: sourceKey.join('/') }];
+  }
+  if (method === 'POST') {
+    if (sub === 'uploads' || (sub === undefined && query.has('uploadId'))) return on('s3:PutObject');
+    if (sub === 'select') return on('s3:GetObject');
+    if (sub === 'restore') return on('s3:RestoreObject');
+    return on(named('PostObject'));
+  }
+  if (method === 'DELETE') {
+    if (sub === undefined) return on(query.has('uploadId') ? 's3:AbortMultipartUpload' : query.has('versionId') ? 's3:DeleteObjectVersion' : 's3:DeleteObject');
+    return on(named('DeleteObject'));
+  }
+  return on(`s3:${method}Object`);
+}
+
+function pascal(name: string): string {
+  const word = name
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+  return IAM_SPELLING[word] ?? word;
+}
+
+function allows(identity: S3Identity, need: Permission): boolean {
+  if (identity.access === 'full') return true;
+  return identity.access.some((grant) => {
+    if (grant.bucket !== need.bucket || !grant.actions.includes(need.action)) return false;
+    if (grant.keyPrefix === undefined) return need.key === undefined && !need.anyKey;
+    // anyKey: every key of the bucket, so only a grant on all of its objects covers it.
+    return need.anyKey ? grant.keyPrefix === '' : need.key !== undefined && need.key.startsWith(grant.keyPrefix);
+  });
+}
+
+/** S3's answer to a refused signature: its code and status for what the verifier found. */
+function signatureRefusal(e: DomainError, presigned: boolean): [number, string, string] {
+  switch (e.code) {
+    case 'SIGNATURE_MISSING':
+      return [403, 'AccessDenied', 'Access Denied'];
+    case 'SIGNATURE_UNKNOWN_KEY':
+      return [403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.'];
+    case 'SIGNATURE_MISMATCH':
+      return [403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.'];
+    case 'SIGNATURE_EXPIRED':
+      return presigned ? [403, 'AccessDenied', 'Request has expired'] : [403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.'];
+    default:
+      return [400, presigned ? 'AuthorizationQueryParametersError' : 'AuthorizationHeaderMalformed', e.message];
+  }
+}
+
+function s3Error(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string): void {
+  const requestId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
+  const body =
+    req.method === 'HEAD'
+      ? ''
+      : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><RequestId>${requestId}</RequestId></Error>`;
+  // A refused request's body is not read: the connection is not reused.
+  if (!req.complete) res.shouldKeepAlive = false;
+  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), 'x-amz-request-id': requestId });
+  res.end(body);
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function lowerCaseHeaders(req: IncomingMessage): Record<string, string | undefined> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  }
+  return out;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_SIGNED_BODY_BYTES) return 'too-large';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_SIGNED_BODY_BYTES) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The request again, its body (already read and checked) to be read once more, by s3rver. */
+function replay(req: IncomingMessage, body: Buffer): IncomingMessage {
+  const again = new Message(req.socket);
+  again.method = req.method!;
+  again.url = req.url!;
+  again.httpVersion = req.httpVersion;
+  again.httpVersionMajor = req.httpVersionMajor;
+  again.httpVersionMinor = req.httpVersionMinor;
+  again.headers = { ...req.headers };
+  again.rawHeaders = [...req.rawHeaders];
+  again.push(body);
+  again.push(null);
+  again.complete = true;
+  return again;
+}
+
+function listen(server: Server, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

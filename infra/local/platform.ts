@@ -31,7 +31,9 @@ import { LOCAL_ACCOUNT, startApiGateway } from './api-gateway.ts';
 import type { LocalFunction } from './lambda-server.ts';
 import { startLocalKms } from './kms-server.ts';
 import { LOCAL_TABLES, ensureTables, startDynalite } from './local-dynamodb.ts';
-import { S3RVER_CREDENTIALS, startS3 } from './local-s3.ts';
+import type { S3Identity } from './local-s3.ts';
+import { startS3 } from './local-s3.ts';
+import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_AUDITOR_ACCESS, ARCHIVE_BUNDLES_PREFIX } from '../archive-access.ts';
 import type { LocalStepFunctions } from './stepfunctions-server.ts';
 import { partitionOf, startLocalStepFunctions } from './stepfunctions-server.ts';
 import { JOINT_DEFINITION_FILE, definitionFingerprint, definitionRecord, keptDefinition } from './joint-definition-cache.ts';
@@ -81,6 +83,18 @@ export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 /** How far behind now the embedded sweep's anchor journals end (ANCHOR_LAG_SECONDS overrides). */
 export const EMBEDDED_ANCHOR_LAG_SECONDS = 5;
 
+/**
+ * The embedded functions' own key pair, in the data directory beside credentials.json but not in it:
+ * it is no principal's, and opens every bucket (on AWS, the functions' roles have their credentials
+ * from Lambda). Made on the first start, kept so that upload slots presigned before a restart still work.
+ */
+export const RUNTIME_CREDENTIALS_FILE = 'runtime-credentials.json';
+
+export interface RuntimeCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
 export type CredentialsFile = LocalCredentials;
 
 export interface RunningPlatform {
@@ -96,6 +110,8 @@ export interface RunningPlatform {
   region: string;
   /** The local stand-ins' endpoints, as AWS_ENDPOINT_URL_<SERVICE> gives them to the handlers. */
   services: { dynamodb: string; s3: string; kms: string; sfn: string; lambda: string };
+  /** The functions' own key pair (every S3 action), as the handlers have it (AWS_ACCESS_KEY_ID…). */
+  runtimeCredentials: RuntimeCredentials;
   /** Runs the case sweep now (waiting for a run the timer started, if one is under way). */
   sweep(): Promise<SweepRun>;
   close(): Promise<void>;
@@ -108,9 +124,15 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const closers: (() => Promise<void>)[] = [await lockDataDir(dataDir)];
   try {
+    // The principals' keys (new ones on a first start) and the functions' own: the S3 endpoint checks
+    // every request's signature and gives each key pair what its identity may do on AWS.
+    const credentialsPath = join(dataDir, 'credentials.json');
+    const existing = await readCredentials(credentialsPath);
+    const keys = existing ?? newKeys();
+    const runtime = await runtimeCredentials(join(dataDir, RUNTIME_CREDENTIALS_FILE));
     const [dynamo, s3, kms] = await Promise.all([
       startDynalite(join(dataDir, 'dynamodb'), host),
-      startS3(join(dataDir, 's3'), host, [LOCAL_MATERIALS_BUCKET, LOCAL_ARCHIVE_BUCKET]),
+      startS3(join(dataDir, 's3'), host, [LOCAL_MATERIALS_BUCKET, LOCAL_ARCHIVE_BUCKET], { region, identities: s3Identities(runtime, keys) }),
       startLocalKms({ dataDir: join(dataDir, 'kms'), host }),
     ]);
     closers.push(
@@ -121,11 +143,10 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
 
     Object.assign(process.env, {
       AWS_REGION: region,
-      // The embedded runtime's own identity towards its stand-ins: s3rver wants its fixed access key
-      // id (it does not verify SigV4 signatures: README, Embedded vs AWS); dynalite and the KMS signer
-      // accept any.
-      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      // The embedded functions' own identity towards the stand-ins: every S3 action (as their roles,
+      // together, have on AWS); dynalite and the KMS signer accept any key.
+      AWS_ACCESS_KEY_ID: runtime.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: runtime.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_KMS: kms.endpoint,
@@ -158,9 +179,6 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     }
     const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
 
-    const credentialsPath = join(dataDir, 'credentials.json');
-    const existing = await readCredentials(credentialsPath);
-    const keys = existing ?? newKeys();
     const directory = new DynamoDirectory(db, LOCAL_TABLES.directory);
     const store = new DynamoItemStore(db, LOCAL_TABLES.items);
     // Seeding is idempotent and the credentials file is written last: a start that was cut off
@@ -223,7 +241,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       endpoint: gateway.url,
       region,
       service: 'execute-api',
-      archive: { endpoint: s3.endpoint, bucket: LOCAL_ARCHIVE_BUCKET, ...S3RVER_CREDENTIALS },
+      archive: { endpoint: s3.endpoint, bucket: LOCAL_ARCHIVE_BUCKET },
       principals: Object.fromEntries(
         PRINCIPALS.map((p) => [
           p.name,
@@ -256,6 +274,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       jointStateMachineArn,
       region,
       services: { dynamodb: dynamo.endpoint, s3: s3.endpoint, kms: kms.endpoint, sfn: stepFunctions.endpoint, lambda: lambda.endpoint },
+      runtimeCredentials: runtime,
       sweep: sweeper.run,
       close: () => closeAll(closers),
     };
@@ -435,6 +454,39 @@ function newKeys(): Record<string, { accessKeyId: string; secretAccessKey: strin
   return Object.fromEntries(
     PRINCIPALS.map((p) => [p.name, { accessKeyId: `AKLT${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') }]),
   );
+}
+
+/**
+ * What each key pair may do on the embedded S3 endpoint, as on AWS: the functions every action; an
+ * auditor what its role's `archive-read` policy grants (list the archive, read its bundles); every
+ * other principal nothing (their roles invoke API routes only).
+ */
+function s3Identities(runtime: RuntimeCredentials, keys: Record<string, { accessKeyId: string; secretAccessKey: string }>): S3Identity[] {
+  const auditorGrants = [
+    { actions: ARCHIVE_AUDITOR_ACCESS.bucket, bucket: LOCAL_ARCHIVE_BUCKET },
+    { actions: ARCHIVE_AUDITOR_ACCESS.bundles, bucket: LOCAL_ARCHIVE_BUCKET, keyPrefix: ARCHIVE_BUNDLES_PREFIX },
+    { actions: ARCHIVE_AUDITOR_ACCESS.anchors, bucket: LOCAL_ARCHIVE_BUCKET, keyPrefix: ARCHIVE_ANCHORS_PREFIX },
+  ];
+  return [
+    { ...runtime, arn: `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/tongban-local-functions/embedded`, access: 'full' },
+    ...PRINCIPALS.map((p) => ({ ...keys[p.name]!, arn: principalArn(p.name), access: p.role === 'auditor' ? auditorGrants : [] })),
+  ];
+}
+
+/** The functions' key pair kept in `path`, or a new one written there. */
+async function runtimeCredentials(path: string): Promise<RuntimeCredentials> {
+  try {
+    const kept = JSON.parse(await readFile(path, 'utf8')) as Partial<RuntimeCredentials>;
+    if (typeof kept.accessKeyId === 'string' && typeof kept.secretAccessKey === 'string' && kept.accessKeyId && kept.secretAccessKey) {
+      return { accessKeyId: kept.accessKeyId, secretAccessKey: kept.secretAccessKey };
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && !(e instanceof SyntaxError)) throw e;
+  }
+  // Missing or unreadable: a new pair (only upload slots presigned with the old one stop working).
+  const made = { accessKeyId: `AKLTFN${randomBytes(7).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') };
+  await writeAtomically(path, JSON.stringify(made, null, 2) + '\n');
+  return made;
 }
 
 async function readCredentials(path: string): Promise<Record<string, { accessKeyId: string; secretAccessKey: string }> | undefined> {

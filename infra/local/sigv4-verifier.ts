@@ -1,16 +1,22 @@
-// Verifies AWS Signature Version 4 on requests to the embedded API, as API Gateway's IAM
-// authorisation does on AWS: the signature is recomputed with @smithy/signature-v4 (the SDK's own
-// signer) over exactly the headers the client said it signed, and compared in constant time.
+// Verifies AWS Signature Version 4 on requests to the embedded stand-ins, as AWS does: API Gateway's
+// IAM authorisation (service execute-api, the Authorization header) and S3 (service s3, the
+// Authorization header or a presigned URL's query string). The signature is recomputed with
+// @smithy/signature-v4's own canonicalisation (the SDK's signer) over exactly the headers the client
+// said it signed, and compared in constant time.
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { ALGORITHM_IDENTIFIER, SignatureV4, createScope, getCanonicalHeaders } from '@smithy/signature-v4';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { GatewayErrorCode } from '../../shared/contracts/gateway-errors.ts';
 import { gatewayError } from '../../functions/http/http-errors.ts';
 import type { DomainError } from '../../shared/domain/errors.ts';
 
-/** API Gateway refuses signatures more than 15 minutes off the server clock (either way). */
+/** API Gateway and S3 refuse signatures more than 15 minutes off the server clock (either way). */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+/** A presigned URL lives at most a week (X-Amz-Expires, seconds), as on S3. */
+export const MAX_PRESIGNED_SECONDS = 7 * 24 * 60 * 60;
+/** The payload hash of a presigned S3 request, and of any S3 request whose body is not signed. */
+export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 
 export interface LocalCredential {
   accessKeyId: string;
@@ -22,17 +28,40 @@ export interface SignedRequest {
   method: string;
   /**
    * Path exactly as received (still percent-encoded), without the query string: for execute-api the
-   * canonical URI encodes the sent path once more, as the signer does with it.
+   * canonical URI encodes the sent path once more, as the signer does with it; for s3 it is the path
+   * as sent.
    */
   path: string;
   query: URLSearchParams;
   /** Lower-case header names. */
   headers: Record<string, string | undefined>;
-  body: Buffer;
+  /**
+   * The body. Required for execute-api (its hash is checked). For s3 it may be left out: the
+   * signature is then checked over the payload hash the request claims (x-amz-content-sha256), and
+   * the caller checks the body against it as it reads it (S3's XAmzContentSHA256Mismatch).
+   */
+  body?: Buffer;
 }
+
+/** What a request claims about its signature, from its Authorization header or its query string. */
+interface Claim {
+  accessKeyId: string;
+  scopeDate: string;
+  region: string;
+  service: string;
+  signedHeaders: string[];
+  signature: string;
+  amzDate: string | undefined;
+  /** A presigned URL's lifetime in seconds; none for a signed header. */
+  expiresSeconds?: number;
+}
+
+const QUERY_AUTH = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature'] as const;
 
 export class SigV4Verifier {
   private readonly byKey: Map<string, LocalCredential>;
+  /** S3's rules: presigned URLs, the path signed as sent, the payload hash as the request claims it. */
+  private readonly s3: boolean;
 
   constructor(
     credentials: LocalCredential[],
@@ -41,69 +70,133 @@ export class SigV4Verifier {
     private readonly now: () => number = Date.now,
   ) {
     this.byKey = new Map(credentials.map((c) => [c.accessKeyId, c]));
+    this.s3 = service === 's3';
   }
 
   /** The verified credential, or a DomainError of kind `unauthenticated` with a stable code. */
   async verify(req: SignedRequest): Promise<LocalCredential> {
-    const auth = req.headers['authorization'];
-    if (!auth) {
-      if (req.query.has('X-Amz-Signature')) throw refused('SIGNATURE_QUERY_UNSUPPORTED', 'presigned URLs are not accepted; sign the Authorization header');
-      throw refused('SIGNATURE_MISSING', 'the request is not signed (AWS SigV4, service execute-api)');
-    }
-    const parsed = /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/.exec(
-      auth.trim(),
-    );
-    if (!parsed) throw refused('SIGNATURE_MALFORMED', 'the Authorization header is not a well-formed AWS4-HMAC-SHA256 signature');
-    const [, accessKeyId, scopeDate, region, service, signedHeaderList, signature] = parsed as unknown as string[];
-    const signedHeaders = signedHeaderList!.split(';');
-    if (service !== this.service) throw refused('SIGNATURE_SCOPE_INVALID', `the credential scope names service ${service}, expected ${this.service}`);
-    if (region !== this.region) throw refused('SIGNATURE_SCOPE_INVALID', `the credential scope names region ${region}, expected ${this.region}`);
-    if (!signedHeaders.includes('host')) throw refused('SIGNATURE_MALFORMED', 'the host header must be signed');
+    const presigned = !req.headers['authorization'] && req.query.has('X-Amz-Signature');
+    if (presigned && !this.s3) throw refused('SIGNATURE_QUERY_UNSUPPORTED', 'presigned URLs are not accepted; sign the Authorization header');
+    if (!presigned && !req.headers['authorization']) throw refused('SIGNATURE_MISSING', `the request is not signed (AWS SigV4, service ${this.service})`);
+    const claim = presigned ? queryClaim(req.query) : headerClaim(req.headers);
 
-    const amzDate = req.headers['x-amz-date'];
-    if (!amzDate || !signedHeaders.includes('x-amz-date')) throw refused('SIGNATURE_MALFORMED', 'the x-amz-date header must be present and signed');
-    const signingDate = parseAmzDate(amzDate);
-    if (!signingDate || amzDate.slice(0, 8) !== scopeDate) throw refused('SIGNATURE_MALFORMED', 'x-amz-date is malformed or disagrees with the credential scope');
-    if (Math.abs(this.now() - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) {
-      throw refused('SIGNATURE_EXPIRED', 'the signature is more than 15 minutes old (or ahead of the server clock)');
+    if (claim.service !== this.service) throw refused('SIGNATURE_SCOPE_INVALID', `the credential scope names service ${claim.service}, expected ${this.service}`);
+    if (claim.region !== this.region) throw refused('SIGNATURE_SCOPE_INVALID', `the credential scope names region ${claim.region}, expected ${this.region}`);
+    if (!claim.signedHeaders.includes('host')) throw refused('SIGNATURE_MALFORMED', 'the host header must be signed');
+    const signingDate = claim.amzDate === undefined ? undefined : parseAmzDate(claim.amzDate);
+    if (!signingDate || claim.amzDate!.slice(0, 8) !== claim.scopeDate) throw refused('SIGNATURE_MALFORMED', 'x-amz-date is malformed or disagrees with the credential scope');
+    const now = this.now();
+    if (claim.expiresSeconds === undefined) {
+      if (Math.abs(now - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) {
+        throw refused('SIGNATURE_EXPIRED', 'the signature is more than 15 minutes old (or ahead of the server clock)');
+      }
+    } else if (now > signingDate.getTime() + claim.expiresSeconds * 1000 || signingDate.getTime() - now > MAX_CLOCK_SKEW_MS) {
+      throw refused('SIGNATURE_EXPIRED', 'the presigned URL has expired (or is dated ahead of the server clock)');
     }
 
-    const credential = this.byKey.get(accessKeyId!);
+    const credential = this.byKey.get(claim.accessKeyId);
     if (!credential) throw refused('SIGNATURE_UNKNOWN_KEY', 'the access key is not known to this platform');
 
     const headers: Record<string, string> = {};
-    for (const name of signedHeaders) {
+    for (const name of claim.signedHeaders) {
       const value = req.headers[name];
       if (value === undefined) throw refused('SIGNATURE_MALFORMED', `signed header ${name} is missing from the request`);
       headers[name] = value;
     }
-    const claimedPayloadHash = req.headers['x-amz-content-sha256'];
-    if (claimedPayloadHash !== undefined && claimedPayloadHash !== sha256Hex(req.body)) {
-      throw refused('SIGNATURE_MISMATCH', 'x-amz-content-sha256 does not match the body');
-    }
 
-    const signer = new SignatureV4({
-      service: this.service,
-      region: this.region,
-      sha256: Sha256,
-      credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
-      applyChecksum: false,
-    });
+    const signature = await this.signatureOf(req, headers, this.payloadHash(req, presigned), signingDate, credential);
+    if (!constantTimeEqual(signature, claim.signature)) {
+      throw refused('SIGNATURE_MISMATCH', 'the signature does not match: wrong secret key, or the request changed after signing');
+    }
+    return credential;
+  }
+
+  /**
+   * The payload hash the signature covers. execute-api: the body's, which a claimed
+   * x-amz-content-sha256 must equal. S3: UNSIGNED-PAYLOAD for a presigned URL, else the claimed one
+   * (required; checked against the body here only when the body is given).
+   */
+  private payloadHash(req: SignedRequest, presigned: boolean): string {
+    if (presigned) return UNSIGNED_PAYLOAD;
+    const claimed = req.headers['x-amz-content-sha256'];
+    if (this.s3) {
+      if (claimed === undefined) throw refused('SIGNATURE_MALFORMED', 'the x-amz-content-sha256 header is required');
+      if (req.body !== undefined && /^[0-9a-f]{64}$/.test(claimed) && claimed !== sha256Hex(req.body)) {
+        throw refused('SIGNATURE_MISMATCH', 'x-amz-content-sha256 does not match the body');
+      }
+      return claimed;
+    }
+    const actual = sha256Hex(req.body ?? Buffer.alloc(0));
+    if (claimed !== undefined && claimed !== actual) throw refused('SIGNATURE_MISMATCH', 'x-amz-content-sha256 does not match the body');
+    return actual;
+  }
+
+  private async signatureOf(req: SignedRequest, signed: Record<string, string>, payloadHash: string, signingDate: Date, credential: LocalCredential): Promise<string> {
     const query: Record<string, string | string[]> = {};
     for (const [k, v] of req.query) {
       const prev = query[k];
       query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
     }
-    const signed = await signer.sign(
-      new HttpRequest({ method: req.method, protocol: 'http:', hostname: headers['host']!.split(':')[0]!, path: req.path, query, headers, body: req.body }),
-      { signingDate, signableHeaders: new Set(signedHeaders) },
-    );
-    const expected = /Signature=([0-9a-f]{64})$/.exec(String(signed.headers['authorization']))?.[1] ?? '';
-    if (!constantTimeEqual(expected, signature!)) {
-      throw refused('SIGNATURE_MISMATCH', 'the signature does not match: wrong secret key, or the request changed after signing');
-    }
-    return credential;
+    const request = new HttpRequest({ method: req.method, protocol: 'http:', hostname: signed['host']!.split(':')[0]!, path: req.path, query, headers: signed, body: req.body });
+    const signer = new CanonicalSigner({
+      service: this.service,
+      region: this.region,
+      sha256: Sha256,
+      credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
+      applyChecksum: false,
+      // S3 signs the path as sent; every other service its normalised, once more encoded form.
+      uriEscapePath: !this.s3,
+    });
+    return signer.signatureOf(request, getCanonicalHeaders(request, undefined, new Set(Object.keys(signed))), payloadHash, signingDate, this.region, this.service);
   }
+}
+
+/** The SDK's signer, asked for the signature of a canonical request it builds itself (its own rules). */
+class CanonicalSigner extends SignatureV4 {
+  async signatureOf(request: HttpRequest, canonicalHeaders: Record<string, string>, payloadHash: string, signingDate: Date, region: string, service: string): Promise<string> {
+    const { longDate, shortDate } = this.formatDate(signingDate);
+    const canonicalRequest = this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
+    const stringToSign = await this.createStringToSign(longDate, createScope(shortDate, region, service), canonicalRequest, ALGORITHM_IDENTIFIER);
+    return this.sign(stringToSign, { signingDate, signingRegion: region, signingService: service });
+  }
+}
+
+function headerClaim(headers: SignedRequest['headers']): Claim {
+  const parsed = /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/.exec(
+    headers['authorization']!.trim(),
+  );
+  if (!parsed) throw refused('SIGNATURE_MALFORMED', 'the Authorization header is not a well-formed AWS4-HMAC-SHA256 signature');
+  const [, accessKeyId, scopeDate, region, service, signedHeaderList, signature] = parsed as unknown as string[];
+  const signedHeaders = signedHeaderList!.split(';');
+  if (!signedHeaders.includes('x-amz-date')) throw refused('SIGNATURE_MALFORMED', 'the x-amz-date header must be present and signed');
+  return { accessKeyId: accessKeyId!, scopeDate: scopeDate!, region: region!, service: service!, signedHeaders, signature: signature!, amzDate: headers['x-amz-date'] };
+}
+
+function queryClaim(query: URLSearchParams): Claim {
+  for (const name of QUERY_AUTH) {
+    if (query.getAll(name).length !== 1) throw refused('SIGNATURE_MALFORMED', `a presigned URL needs exactly one ${name}`);
+  }
+  if (query.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256') throw refused('SIGNATURE_MALFORMED', 'X-Amz-Algorithm must be AWS4-HMAC-SHA256');
+  const credential = /^([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request$/.exec(query.get('X-Amz-Credential')!);
+  const signedHeaders = query.get('X-Amz-SignedHeaders')!;
+  const signature = query.get('X-Amz-Signature')!;
+  const expires = query.get('X-Amz-Expires')!;
+  if (!credential || !/^[a-z0-9;-]+$/.test(signedHeaders) || !/^[0-9a-f]{64}$/.test(signature) || !/^\d{1,6}$/.test(expires)) {
+    throw refused('SIGNATURE_MALFORMED', 'the presigned URL is not a well-formed AWS4-HMAC-SHA256 signature');
+  }
+  const expiresSeconds = Number(expires);
+  if (expiresSeconds < 1 || expiresSeconds > MAX_PRESIGNED_SECONDS) throw refused('SIGNATURE_MALFORMED', `X-Amz-Expires must be 1 to ${MAX_PRESIGNED_SECONDS} seconds`);
+  const [, accessKeyId, scopeDate, region, service] = credential as unknown as string[];
+  return {
+    accessKeyId: accessKeyId!,
+    scopeDate: scopeDate!,
+    region: region!,
+    service: service!,
+    signedHeaders: signedHeaders.split(';'),
+    signature,
+    amzDate: query.get('X-Amz-Date')!,
+    expiresSeconds,
+  };
 }
 
 function refused(code: GatewayErrorCode, message: string): DomainError {

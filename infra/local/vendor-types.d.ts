@@ -12,17 +12,21 @@ declare module 'dynalite' {
 }
 
 declare module 's3rver' {
-  import type { AddressInfo } from 'node:net';
+  import type { IncomingMessage, ServerResponse } from 'node:http';
   interface S3rverOptions {
-    port?: number;
-    address?: string;
     directory: string;
     silent?: boolean;
+    /** Buckets by host name as well as by path (default true). */
+    vhostBuckets?: boolean;
     configureBuckets?: { name: string; configs?: (string | Buffer)[] }[];
   }
+  /** A Koa application: run in-process behind the embedded S3 front, never listening itself. */
   export default class S3rver {
     constructor(options: S3rverOptions);
-    run(): Promise<AddressInfo>;
-    close(): Promise<void>;
+    /** Creates the `configureBuckets` buckets that are missing. */
+    configureBuckets(): Promise<void>;
+    /** The request handler (Koa's). */
+    callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+    logger: { close(): void };
   }
 }

@@ -30,7 +30,6 @@ import type { Department } from '../../shared/contracts/directory.ts';
 import type { ConfiguredSeal, SealKeySpecName } from '../config.ts';
 import { ARCHIVE_SEAL_SIGNERS, DEFAULT_SEAL_KEY_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
 import { ArchiveSealKey } from '../constructs/archive-keys.ts';
-import { ANCHORS_PREFIX } from '../../shared/domain/anchors/anchor-journal.ts';
 import { SealKeys } from '../constructs/seal-keys.ts';
 
 export interface DataStackProps extends StackProps {
@@ -54,10 +53,8 @@ export const MATERIALS_ACCESS_LOGS_PREFIX = 'materials/';
 /** The key prefix of the archive bucket's server access logs in the access logs bucket. */
 export const ARCHIVE_ACCESS_LOGS_PREFIX = 'archive/';
 
-/** Where the archive bucket keeps the bundles (`bundles/…`): a prefix the auditors may read. */
-export const ARCHIVE_BUNDLES_PREFIX = 'bundles/';
-/** Where it keeps the anchor journals of the case heads and the cases' proofs (`anchors/…`): the other prefix the auditors may read. */
-export const ARCHIVE_ANCHORS_PREFIX = ANCHORS_PREFIX;
+/** Where the archive bucket keeps the bundles (`bundles/…`) and the anchor journals (`anchors/…`): the prefixes the auditors may read (infra/archive-access.ts). */
+export { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_BUNDLES_PREFIX } from '../archive-access.ts';
 
 /**
  * What the archive bucket's policy denies to every principal, on the bucket and every object in it:

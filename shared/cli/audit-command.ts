@@ -89,10 +89,13 @@ async function archiveBucketOf(o: AuditOptions): Promise<{ s3: S3Client; bucket:
       throw new UsageError(`cannot read ${path} (${(e as Error).message}); start the platform with \`npm start\` or pass --credentials`);
     }
     if (!file.principals[o.as]) throw new UsageError(`no principal ${o.as} in ${path}`);
-    if (file.principals[o.as]!.role !== 'auditor' && file.principals[o.as]!.role !== 'platform') throw new UsageError(`${o.as} is not an auditor: the archive is read by auditors`);
+    const principal = file.principals[o.as]!;
+    if (principal.role !== 'auditor') throw new UsageError(`${o.as} is not an auditor: the archive is read by auditors`);
     if (!file.archive) throw new UsageError(`${path} names no archive: restart the platform to update it`);
-    const { endpoint, bucket, accessKeyId, secretAccessKey } = file.archive;
-    return { s3: new S3Client({ endpoint, region: file.region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } }), bucket };
+    const { endpoint, bucket } = file.archive;
+    // The auditor's own key pair, as on AWS its role: the archive's S3 endpoint lets it list and read.
+    const credentials = { accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey };
+    return { s3: new S3Client({ endpoint, region: file.region, forcePathStyle: true, credentials }), bucket };
   }
   const bucket = o.bucket ?? process.env.TONGBAN_ARCHIVE_BUCKET;
   if (!bucket) throw new UsageError('which archive? pass --as auditor (embedded platform), or --bucket <ArchiveBucketName output> (or TONGBAN_ARCHIVE_BUCKET) with --profile');

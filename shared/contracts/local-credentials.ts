@@ -19,11 +19,12 @@ export const LocalCredentialsSchema = z.object({
     }),
   ),
   /**
-   * The archive bucket of the embedded platform (s3rver) and the key pair it takes: what
-   * `tongban audit list|fetch --as auditor` reads bundles with. On AWS auditors read the archive bucket
-   * with their own role instead (--profile, --bucket).
+   * The archive bucket of the embedded platform and its S3 endpoint: what `tongban audit list|fetch
+   * --as auditor` reads bundles from, signing with the auditor's own key pair (the endpoint lets an
+   * auditor's keys list and read the bundles, nothing else). On AWS auditors read the archive bucket
+   * with their own role (--profile, --bucket).
    */
-  archive: z.object({ endpoint: z.url(), bucket: z.string().min(3), accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) }).optional(),
+  archive: z.object({ endpoint: z.url(), bucket: z.string().min(3) }).optional(),
 });
 
 export type LocalCredentials = z.infer<typeof LocalCredentialsSchema>;

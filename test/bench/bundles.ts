@@ -24,7 +24,11 @@ export async function benchBundles(): Promise<void> {
   const nowhere = 'http://127.0.0.1:9';
   const placeholder = { region: 'cn-north-1', jointStateMachineArn: 'arn:aws-cn:states:cn-north-1:000000000000:stateMachine:bench', endpoint: nowhere };
   const counterparts = embeddedCounterparts(synth, placeholder);
-  const extra = localServiceEnvironment({ region: placeholder.region, services: { dynamodb: nowhere, s3: nowhere, kms: nowhere, sfn: nowhere, lambda: nowhere } });
+  const extra = localServiceEnvironment({
+    region: placeholder.region,
+    services: { dynamodb: nowhere, s3: nowhere, kms: nowhere, sfn: nowhere, lambda: nowhere },
+    runtimeCredentials: { accessKeyId: 'nobody', secretAccessKey: 'nobody' },
+  });
   const rows: string[][] = [];
   try {
     for (const fn of deployedFunctions(synth)) {

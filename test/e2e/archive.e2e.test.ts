@@ -3,13 +3,26 @@
 // ends, the archive function packs it into a bundle and writes it to the archive bucket (s3rver, no
 // Object Lock embedded), and the case records where. An auditor lists the bundles, fetches one and
 // verifies it offline — with `tongban audit verify` and the published keys, and with tar, sha256sum
-// and openssl alone. One material is a real PDF: it comes out of the bundle byte for byte.
+// and openssl alone; the auditor's keys read the archive and can change nothing in it. One material is
+// a real PDF: it comes out of the bundle byte for byte.
+import {
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_MATERIALS_BUCKET } from '../../infra/local/platform.ts';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { ApiResponse } from '../../shared/cli/api-client.ts';
 import { BAG_PATHS } from '../../shared/domain/archive/bag-assessment.ts';
@@ -155,6 +168,76 @@ describe('every ended case archived, and an auditor verifying it alone', () => {
     expect(
       execFileSync('openssl', ['dgst', '-sha256', '-verify', join(work, 'key.pem'), '-signature', join(work, 'signature.der'), join(work, 'input')], { encoding: 'utf8' }),
     ).toContain('Verified OK');
+  });
+
+  it("gives the auditor's keys read-only access: S3 refuses its overwrite or deletion of a bundle or a kept material, and any wrong signature", async () => {
+    // Prepare: the auditor's own keys from credentials.json, used with the real S3 client on the
+    // platform's S3 endpoint; the bundle and a material the decided case keeps
+    const { endpoint, bucket } = platform.credentials.archive!;
+    const region = platform.credentials.region;
+    const auditorKeys = platform.credentials.principals.auditor!;
+    const client = (credentials: { accessKeyId: string; secretAccessKey: string }) => new S3Client({ endpoint, region, forcePathStyle: true, credentials, maxAttempts: 1 });
+    const auditor = client(auditorKeys);
+    const bundleKey: string = decided.archive.bundleKey;
+    const kept: string = decided.materials[FIRST_MATERIAL].objectKey;
+    const refusal = async (send: Promise<unknown>) => {
+      const e = (await send.then(
+        () => undefined,
+        (error: unknown) => error,
+      )) as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+      return e === undefined ? 'done' : `${e.$metadata?.httpStatusCode} ${e.name}`;
+    };
+
+    // Act: reading, as an auditor may
+    const listed = await auditor.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'bundles/' }));
+    const head = await auditor.send(new HeadObjectCommand({ Bucket: bucket, Key: bundleKey }));
+    const fetched = Buffer.from(await (await auditor.send(new GetObjectCommand({ Bucket: bucket, Key: bundleKey }))).Body!.transformToByteArray());
+    // Act: writing, as it may not
+    const attempts = {
+      overwriteBundle: await refusal(auditor.send(new PutObjectCommand({ Bucket: bucket, Key: bundleKey, Body: Buffer.from('rewritten history') }))),
+      deleteBundle: await refusal(auditor.send(new DeleteObjectCommand({ Bucket: bucket, Key: bundleKey }))),
+      deleteBundles: await refusal(auditor.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: bundleKey }] } }))),
+      copyOverBundle: await refusal(auditor.send(new CopyObjectCommand({ Bucket: bucket, Key: bundleKey, CopySource: `${bucket}/${bundleKey}`, MetadataDirective: 'REPLACE' }))),
+      multipartOverBundle: await refusal(auditor.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: bundleKey }))),
+      overwriteMaterial: await refusal(auditor.send(new PutObjectCommand({ Bucket: LOCAL_MATERIALS_BUCKET, Key: kept, Body: Buffer.from('%PDF-1.7 forged') }))),
+      deleteMaterial: await refusal(auditor.send(new DeleteObjectCommand({ Bucket: LOCAL_MATERIALS_BUCKET, Key: kept }))),
+      readMaterial: await refusal(auditor.send(new GetObjectCommand({ Bucket: LOCAL_MATERIALS_BUCKET, Key: kept }))),
+      // Another principal's keys (a department's role reads no bucket), a wrong secret, an unknown key, no signature
+      departmentRead: await refusal(client(platform.credentials.principals.market!).send(new GetObjectCommand({ Bucket: bucket, Key: bundleKey }))),
+      wrongSecret: await refusal(
+        client({ ...auditorKeys, secretAccessKey: `${auditorKeys.secretAccessKey}x` }).send(new PutObjectCommand({ Bucket: bucket, Key: bundleKey, Body: 'x' })),
+      ),
+      wrongSecretRead: await refusal(client({ ...auditorKeys, secretAccessKey: `${auditorKeys.secretAccessKey}x` }).send(new ListObjectsV2Command({ Bucket: bucket }))),
+      unknownKey: await refusal(client({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }).send(new DeleteObjectCommand({ Bucket: bucket, Key: bundleKey }))),
+    };
+    const unsigned = await fetch(`${endpoint}/${bucket}/${bundleKey}`, { method: 'PUT', body: 'x' });
+    const unsignedBody = await unsigned.text();
+    const afterwards = Buffer.from(await (await auditor.send(new GetObjectCommand({ Bucket: bucket, Key: bundleKey }))).Body!.transformToByteArray());
+    const material = Buffer.from(await (await client(platform.runtime).send(new GetObjectCommand({ Bucket: LOCAL_MATERIALS_BUCKET, Key: kept }))).Body!.transformToByteArray());
+    auditor.destroy();
+
+    // Assess
+    expect(listed.Contents?.map((o) => o.Key)).toContain(bundleKey);
+    expect(head.ContentLength).toBe(fetched.length);
+    expect(createHash('sha256').update(fetched).digest('hex')).toBe(decided.archive.sha256);
+    expect(attempts).toEqual({
+      overwriteBundle: '403 AccessDenied',
+      deleteBundle: '403 AccessDenied',
+      deleteBundles: '403 AccessDenied',
+      copyOverBundle: '403 AccessDenied',
+      multipartOverBundle: '403 AccessDenied',
+      overwriteMaterial: '403 AccessDenied',
+      deleteMaterial: '403 AccessDenied',
+      readMaterial: '403 AccessDenied',
+      departmentRead: '403 AccessDenied',
+      wrongSecret: '403 SignatureDoesNotMatch',
+      wrongSecretRead: '403 SignatureDoesNotMatch',
+      unknownKey: '403 InvalidAccessKeyId',
+    });
+    expect([unsigned.status, /<Code>AccessDenied<\/Code>/.test(unsignedBody)]).toEqual([403, true]);
+    // Nothing changed: the bundle and the material are the bytes the case recorded
+    expect(afterwards.equals(fetched)).toBe(true);
+    expect(material.equals(REAL_PDF)).toBe(true);
   });
 
   it('archives a case once: the sweep finds nothing more to do, and the case says where its bundle is', async () => {

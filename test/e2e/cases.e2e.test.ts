@@ -11,7 +11,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3RVER_CREDENTIALS } from '../../infra/local/local-s3.ts';
 import { LOCAL_MATERIALS_BUCKET } from '../../infra/local/platform.ts';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { ApiResponse } from '../../shared/cli/api-client.ts';
@@ -110,7 +109,7 @@ describe('a case from upload to decision, with a supplement round and a pause', 
   it('keeps the materials in S3 under the case, with the announced bytes', async () => {
     // Prepare: the platform's S3 endpoint is where its upload slots point
     const slot = await as('portal').request('POST', '/v1/materials/uploads', { body: { contentType: 'application/pdf', size: 1, sha256: 'a'.repeat(64) } });
-    const s3 = new S3Client({ endpoint: new URL((slot.body as Json).url).origin, region: platform.credentials.region, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+    const s3 = new S3Client({ endpoint: new URL((slot.body as Json).url).origin, region: platform.credentials.region, forcePathStyle: true, credentials: platform.runtime });
     const state = (await as('market').request('GET', `/v1/cases/${caseNo}`)).body as Json;
 
     // Act

@@ -15,7 +15,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3RVER_CREDENTIALS } from '../../infra/local/local-s3.ts';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
@@ -481,7 +480,7 @@ describe('material uploads (cases, first route)', () => {
     expect(put.status).toBe(200);
 
     // the object is there, as announced (read back from the platform's S3 over the S3 protocol)
-    const s3 = new S3Client({ endpoint: new URL(url).origin, region: platform.credentials.region, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+    const s3 = new S3Client({ endpoint: new URL(url).origin, region: platform.credentials.region, forcePathStyle: true, credentials: platform.runtime });
     const head = await s3.send(new HeadObjectCommand({ Bucket: new URL(url).pathname.split('/')[1]!, Key: objectKey }));
     expect(head).toMatchObject({ ContentLength: pdf.length, ContentType: 'application/pdf' });
     s3.destroy();

@@ -15,7 +15,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TongbanApp } from '../../infra/app.ts';
 import { LOCAL_TABLES } from '../../infra/local/local-dynamodb.ts';
-import { S3RVER_CREDENTIALS } from '../../infra/local/local-s3.ts';
 import type { RunningPlatform } from '../../infra/local/platform.ts';
 import { LOCAL_ARCHIVE_BUCKET, LOCAL_ARCHIVE_FUNCTION, LOCAL_MATERIALS_BUCKET, LOCAL_SEALING_FUNCTION } from '../../infra/local/platform.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
@@ -114,16 +113,17 @@ export function embeddedCounterparts(synth: Synthesised, platform: Pick<RunningP
 /**
  * What a function is given beside its stack's environment to reach the local stand-ins: the region,
  * the endpoints (AWS_ENDPOINT_URL_<SERVICE>, as the embedded handlers have them), the credentials
- * Lambda would give its role (s3rver wants its own access key id), and the X-Ray daemon's
- * address (Lambda's is not on loopback: a socket of the caller's, or a closed port).
+ * Lambda would give its role (the embedded functions' own key pair, which the S3 endpoint lets do
+ * everything), and the X-Ray daemon's address (Lambda's is not on loopback: a socket of the caller's,
+ * or a closed port).
  */
-export function localServiceEnvironment(platform: Pick<RunningPlatform, 'region' | 'services'>, xrayDaemon = '127.0.0.1:2000'): Record<string, string> {
+export function localServiceEnvironment(platform: Pick<RunningPlatform, 'region' | 'services' | 'runtimeCredentials'>, xrayDaemon = '127.0.0.1:2000'): Record<string, string> {
   const { dynamodb, s3, kms, sfn, lambda } = platform.services;
   return {
     AWS_REGION: platform.region,
     AWS_DEFAULT_REGION: platform.region,
-    AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    AWS_ACCESS_KEY_ID: platform.runtimeCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: platform.runtimeCredentials.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynamodb,
     AWS_ENDPOINT_URL_S3: s3,
     AWS_ENDPOINT_URL_KMS: kms,

@@ -4,13 +4,16 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CredentialsFile } from '../../infra/local/platform.ts';
+import type { CredentialsFile, RuntimeCredentials } from '../../infra/local/platform.ts';
+import { RUNTIME_CREDENTIALS_FILE } from '../../infra/local/platform.ts';
 
 export interface PlatformProcess {
   endpoint: string;
   /** The platform's process id (its memory can be read under /proc). */
   pid: number;
   credentials: CredentialsFile;
+  /** The embedded functions' own key pair (every S3 action): what a test inspects the buckets with. */
+  runtime: RuntimeCredentials;
   output: () => string;
   stop: () => Promise<number | null>;
 }
@@ -47,7 +50,8 @@ export async function startPlatformProcess(dataDir: string, clockStart?: string,
     });
   });
   const credentials = JSON.parse(await readFile(join(dataDir, 'credentials.json'), 'utf8')) as CredentialsFile;
-  return { endpoint, pid: child.pid!, credentials, output: () => out, stop: () => stop(child) };
+  const runtime = JSON.parse(await readFile(join(dataDir, RUNTIME_CREDENTIALS_FILE), 'utf8')) as RuntimeCredentials;
+  return { endpoint, pid: child.pid!, credentials, runtime, output: () => out, stop: () => stop(child) };
 }
 
 function stop(child: ChildProcess): Promise<number | null> {

@@ -1,0 +1,24 @@
+// What an auditor may read of the e-archive: the grant the CDK app gives every auditor principal's
+// role (infra/constructs/principal-roles.ts, policy tongban-<stage>-archive-read) and the embedded
+// platform gives the auditor's key pair on its S3 endpoint (infra/local/local-s3.ts). Plain data, so
+// the embedded platform reads it without loading the CDK.
+
+/** Where the archive bucket keeps the bundles (`bundles/…`): the prefix the auditors may read. */
+export const ARCHIVE_BUNDLES_PREFIX = 'bundles/';
+/** Where it keeps the anchor journals of the case heads and the cases' proofs (`anchors/…`): the other prefix the auditors may read. */
+export { ANCHORS_PREFIX as ARCHIVE_ANCHORS_PREFIX } from '../shared/domain/anchors/anchor-journal.ts';
+
+/**
+ * What an auditor may do in the e-archive, and nothing more: the policy `tongban-<stage>-archive-read`
+ * of the role of every `auditor` principal with a `trustedAccount`. List the bucket, its versions
+ * included; read the bundles under `bundles/` and the anchor journals and proofs under `anchors/`, any
+ * version of them, their retention, legal hold and attributes; decrypt them, with the archive key alone and only through S3 (kms:ViaService). No put,
+ * no delete, no other bucket or key; no kms:GetPublicKey (each bundle carries the public keys that
+ * verify it). Its API routes stay those of the auditor role.
+ */
+export const ARCHIVE_AUDITOR_ACCESS = {
+  bucket: ['s3:ListBucket', 's3:ListBucketVersions'],
+  bundles: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
+  anchors: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
+  key: ['kms:Decrypt'],
+} as const;

@@ -1,0 +1,231 @@
+// The embedded S3 endpoint (s3rver behind its verifying front) over the real S3 protocol, with the
+// SDK's own signer: each key pair gets what its grants allow and no more, every signature is
+// checked — header or presigned — and a body must be the one it was signed with. Refusals are S3's XML.
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { S3Identity } from '../../infra/local/local-s3.ts';
+import { requiredPermissions, startS3 } from '../../infra/local/local-s3.ts';
+
+const REGION = 'cn-north-1';
+const ARCHIVE = 'test-archive';
+const OTHER = 'test-other';
+const WRITER: S3Identity = { accessKeyId: 'AKLTWRITER0001', secretAccessKey: 'writer-secret/0001', arn: 'arn:aws:iam::000000000000:user/writer', access: 'full' };
+const READER: S3Identity = {
+  accessKeyId: 'AKLTREADER0002',
+  secretAccessKey: 'reader-secret/0002',
+  arn: 'arn:aws:iam::000000000000:user/reader',
+  access: [
+    { actions: ['s3:ListBucket', 's3:ListBucketVersions'], bucket: ARCHIVE },
+    { actions: ['s3:GetObject', 's3:GetObjectVersion'], bucket: ARCHIVE, keyPrefix: 'bundles/' },
+  ],
+};
+const NOBODY: S3Identity = { accessKeyId: 'AKLTNOBODY0003', secretAccessKey: 'nobody-secret/0003', arn: 'arn:aws:iam::000000000000:user/nobody', access: [] };
+
+let dir: string;
+let endpoint: string;
+let close: () => Promise<void>;
+const clients: S3Client[] = [];
+
+function client(identity: { accessKeyId: string; secretAccessKey: string }, region = REGION): S3Client {
+  const c = new S3Client({ endpoint, region, forcePathStyle: true, credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey }, maxAttempts: 1 });
+  clients.push(c);
+  return c;
+}
+
+/** `done`, or the refusal as `<status> <S3 error code>`. */
+async function outcome(send: Promise<unknown>): Promise<string> {
+  const e = (await send.then(
+    () => undefined,
+    (error: unknown) => error,
+  )) as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  return e === undefined ? 'done' : `${e.$metadata?.httpStatusCode} ${e.name}`;
+}
+
+const text = async (out: { Body?: { transformToString(): Promise<string> } }) => out.Body!.transformToString();
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tongban-local-s3-'));
+  const s3 = await startS3(dir, '127.0.0.1', [ARCHIVE, OTHER], { region: REGION, identities: [WRITER, READER, NOBODY] });
+  endpoint = s3.endpoint;
+  close = s3.close;
+  const writer = client(WRITER);
+  await writer.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/a.tar', Body: 'bundle a' }));
+  await writer.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: 'notes/b.txt', Body: 'note b' }));
+  await writer.send(new PutObjectCommand({ Bucket: OTHER, Key: 'bundles/c.tar', Body: 'bundle c' }));
+});
+
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  await close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('access by grant', () => {
+  it('lets a reader list its bucket and read under its prefix, and refuses everything else with AccessDenied', async () => {
+    // Prepare
+    const reader = client(READER);
+
+    // Act
+    const listed = await reader.send(new ListObjectsV2Command({ Bucket: ARCHIVE }));
+    const read = await text(await reader.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/a.tar' })));
+    const results = {
+      headBucket: await outcome(reader.send(new HeadBucketCommand({ Bucket: ARCHIVE }))),
+      headObject: await outcome(reader.send(new HeadObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/a.tar' }))),
+      outsidePrefix: await outcome(reader.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'notes/b.txt' }))),
+      otherBucket: await outcome(reader.send(new GetObjectCommand({ Bucket: OTHER, Key: 'bundles/c.tar' }))),
+      listOtherBucket: await outcome(reader.send(new ListObjectsV2Command({ Bucket: OTHER }))),
+      overwrite: await outcome(reader.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/a.tar', Body: 'forged' }))),
+      nobodyReads: await outcome(client(NOBODY).send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/a.tar' }))),
+    };
+    const after = await text(await client(WRITER).send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/a.tar' })));
+
+    // Assess
+    expect(listed.Contents?.map((o) => o.Key).sort()).toEqual(['bundles/a.tar', 'notes/b.txt']);
+    expect(read).toBe('bundle a');
+    expect(results).toEqual({
+      headBucket: 'done',
+      headObject: 'done',
+      outsidePrefix: '403 AccessDenied',
+      otherBucket: '403 AccessDenied',
+      listOtherBucket: '403 AccessDenied',
+      overwrite: '403 AccessDenied',
+      nobodyReads: '403 AccessDenied',
+    });
+    expect(after).toBe('bundle a');
+  });
+
+  it('names the identity, the action and the resource in the AccessDenied, as S3 does', async () => {
+    // Act
+    const denied = await fetch(await getSignedUrl(client(READER), new PutObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/a.tar' }), { expiresIn: 60 }), {
+      method: 'PUT',
+      body: 'forged',
+    });
+
+    // Assess
+    expect(denied.status).toBe(403);
+    expect(await denied.text()).toContain(
+      `<Code>AccessDenied</Code><Message>User: ${READER.arn} is not authorized to perform: s3:PutObject on resource: &#34;arn:aws-cn:s3:::${ARCHIVE}/bundles/a.tar&#34;`,
+    );
+  });
+
+  it('reads the IAM permissions S3 checks from the request: subresources, versions, copies, batch deletes', () => {
+    const none = new URLSearchParams();
+    const q = (s: string) => new URLSearchParams(s);
+    const at = { bucket: ARCHIVE, key: 'bundles/a.tar' };
+    expect(requiredPermissions('GET', at, q('response-content-type=application%2Fx-tar'), {})).toEqual([{ action: 's3:GetObject', ...at }]);
+    expect(requiredPermissions('GET', at, q('versionId=3'), {})).toEqual([{ action: 's3:GetObjectVersion', ...at }]);
+    expect(requiredPermissions('GET', at, q('legal-hold'), {})).toEqual([{ action: 's3:GetObjectLegalHold', ...at }]);
+    expect(requiredPermissions('GET', at, q('acl'), {})).toEqual([{ action: 's3:GetObjectAcl', ...at }]);
+    expect(requiredPermissions('HEAD', { bucket: ARCHIVE }, none, {})).toEqual([{ action: 's3:ListBucket', bucket: ARCHIVE }]);
+    expect(requiredPermissions('GET', { bucket: ARCHIVE }, q('list-type=2&prefix=bundles%2F'), {})).toEqual([{ action: 's3:ListBucket', bucket: ARCHIVE }]);
+    expect(requiredPermissions('GET', { bucket: ARCHIVE }, q('versions'), {})).toEqual([{ action: 's3:ListBucketVersions', bucket: ARCHIVE }]);
+    expect(requiredPermissions('PUT', at, q('tagging'), {})).toEqual([{ action: 's3:PutObjectTagging', ...at }]);
+    expect(requiredPermissions('PUT', at, none, { 'x-amz-copy-source': `/${OTHER}/bundles/c.tar` })).toEqual([
+      { action: 's3:PutObject', ...at },
+      { action: 's3:GetObject', bucket: OTHER, key: 'bundles/c.tar' },
+    ]);
+    expect(requiredPermissions('POST', at, q('uploads'), {})).toEqual([{ action: 's3:PutObject', ...at }]);
+    expect(requiredPermissions('DELETE', at, q('uploadId=u1'), {})).toEqual([{ action: 's3:AbortMultipartUpload', ...at }]);
+    expect(requiredPermissions('POST', { bucket: ARCHIVE }, q('delete'), {})).toEqual([{ action: 's3:DeleteObject', bucket: ARCHIVE, anyKey: true }]);
+    expect(requiredPermissions('GET', {}, none, {})).toEqual([{ action: 's3:ListAllMyBuckets' }]);
+  });
+});
+
+describe('signatures', () => {
+  it('refuses a wrong secret, an unknown key, another region and no signature at all', async () => {
+    // Act
+    const results = {
+      wrongSecret: await outcome(client({ ...WRITER, secretAccessKey: 'guessed' }).send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/a.tar' }))),
+      unknownKey: await outcome(client({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }).send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/a.tar' }))),
+      otherRegion: await outcome(client(WRITER, 'cn-northwest-1').send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/a.tar' }))),
+    };
+    const anonymous = await fetch(`${endpoint}/${ARCHIVE}/bundles/a.tar`);
+
+    // Assess
+    expect(results).toEqual({ wrongSecret: '403 SignatureDoesNotMatch', unknownKey: '403 InvalidAccessKeyId', otherRegion: '400 AuthorizationHeaderMalformed' });
+    expect(anonymous.status).toBe(403);
+    expect(await anonymous.text()).toContain('<Code>AccessDenied</Code>');
+  });
+
+  it('takes a presigned PUT as signed — its signed headers included — and refuses it altered or expired', async () => {
+    // Prepare: a presigned upload slot, as the platform hands a channel one
+    const body = Buffer.from('%PDF-1.7\nslot\n%%EOF\n');
+    const checksum = createHash('sha256').update(body).digest('base64');
+    const slot = async (key: string, signingDate = new Date()) =>
+      getSignedUrl(client(WRITER), new PutObjectCommand({ Bucket: OTHER, Key: key, ContentType: 'application/pdf', ContentLength: body.length, ChecksumSHA256: checksum }), {
+        expiresIn: 60,
+        signingDate,
+        signableHeaders: new Set(['content-type', 'content-length', 'x-amz-checksum-sha256']),
+        unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
+      });
+    const headers = { 'content-type': 'application/pdf', 'x-amz-checksum-sha256': checksum };
+    const url = await slot('uploads/ok');
+    const otherKey = new URL(await slot('uploads/altered'));
+    otherKey.pathname = `/${OTHER}/uploads/elsewhere`;
+
+    // Act
+    const stored = await fetch(url, { method: 'PUT', headers, body });
+    const wrongType = await fetch(await slot('uploads/type'), { method: 'PUT', headers: { ...headers, 'content-type': 'application/zip' }, body });
+    const moved = await fetch(otherKey, { method: 'PUT', headers, body });
+    const forged = await fetch(url.replace(/X-Amz-Signature=[0-9a-f]+/, `X-Amz-Signature=${'0'.repeat(64)}`), { method: 'PUT', headers, body });
+    const expired = await fetch(await slot('uploads/late', new Date(Date.now() - 61_000)), { method: 'PUT', headers, body });
+
+    // Assess
+    expect(stored.status).toBe(200);
+    expect(await text(await client(WRITER).send(new GetObjectCommand({ Bucket: OTHER, Key: 'uploads/ok' })))).toBe(body.toString());
+    for (const refused of [wrongType, moved, forged]) {
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+    }
+    expect(expired.status).toBe(403);
+    expect(await expired.text()).toContain('<Code>AccessDenied</Code><Message>Request has expired</Message>');
+    const listed = await client(WRITER).send(new ListObjectsV2Command({ Bucket: OTHER, Prefix: 'uploads/' }));
+    expect(listed.Contents?.map((o) => o.Key)).toEqual(['uploads/ok']);
+  });
+
+  it('refuses a body other than the one whose SHA-256 was signed, storing nothing', async () => {
+    // Prepare: a PUT signed (SDK signer) over one body, sent with another
+    const signer = new SignatureV4({ service: 's3', region: REGION, sha256: Sha256, credentials: WRITER, uriEscapePath: false });
+    const { host, port } = new URL(endpoint);
+    const signedBody = 'the signed bundle';
+    const signed = await signer.sign(
+      new HttpRequest({
+        method: 'PUT',
+        protocol: 'http:',
+        hostname: host.split(':')[0]!,
+        port: Number(port),
+        path: `/${ARCHIVE}/bundles/swapped.tar`,
+        headers: { host, 'x-amz-content-sha256': createHash('sha256').update(signedBody).digest('hex') },
+        body: signedBody,
+      }),
+    );
+
+    // Act
+    const swapped = await fetch(`${endpoint}/${ARCHIVE}/bundles/swapped.tar`, { method: 'PUT', headers: signed.headers, body: 'another bundle' });
+    const honest = await fetch(`${endpoint}/${ARCHIVE}/bundles/swapped.tar`, { method: 'PUT', headers: signed.headers, body: signedBody });
+
+    // Assess
+    expect(swapped.status).toBe(400);
+    expect(await swapped.text()).toContain('<Code>XAmzContentSHA256Mismatch</Code>');
+    expect(honest.status).toBe(200);
+    expect(await text(await client(WRITER).send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/swapped.tar' })))).toBe(signedBody);
+  });
+
+  it('refuses a key with a ".." segment, which s3rver would resolve outside its bucket', async () => {
+    // Act: the reader may read bundles/…; this key leads to the other bucket's bundle on disk
+    const escape = await outcome(client(READER).send(new GetObjectCommand({ Bucket: ARCHIVE, Key: `bundles/../../${OTHER}/bundles/c.tar` })));
+    const write = await outcome(client(WRITER).send(new PutObjectCommand({ Bucket: ARCHIVE, Key: '../escaped.txt', Body: 'x' })));
+
+    // Assess
+    expect([escape, write]).toEqual(['400 InvalidArgument', '400 InvalidArgument']);
+    expect(await readdir(dir)).not.toContain('escaped.txt');
+  });
+});
