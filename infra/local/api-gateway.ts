@@ -16,6 +16,7 @@ import { errorResponse, gatewayError, internalError } from '../../functions/http
 import type { ApiHandler } from '../../functions/http/api-handler.ts';
 import { lambdaContext, proxyEvent } from './proxy-event.ts';
 import type { SigV4Verifier } from './sigv4-verifier.ts';
+import { readBody } from './request-body.ts';
 
 /** API Gateway's own payload limit is 10 MB; the handlers apply their tighter one. */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -93,7 +94,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: GatewayOp
   if (match.route.auth === 'iam' && !headers['authorization']) {
     return early(gatewayError(url.searchParams.has('X-Amz-Signature') ? 'SIGNATURE_QUERY_UNSUPPORTED' : 'SIGNATURE_MISSING'));
   }
-  const body = await readBody(req);
+  const body = await readBody(req, MAX_REQUEST_BYTES);
   if (body === 'too-large') return early(gatewayError('PAYLOAD_TOO_LARGE', `request body exceeds ${MAX_REQUEST_BYTES} bytes`, 'body'));
 
   let identity: { accessKey: string | null; userArn: string | null; caller: string | null } = { accessKey: null, userArn: null, caller: null };
@@ -158,16 +159,6 @@ function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
   return Object.fromEntries(Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), Array.isArray(v) ? v.join(',') : v]])));
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return 'too-large';
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 function isOwnHost(host: string | undefined, listening: string, port: number): boolean {
   return host === `${listening}:${port}` || host === `localhost:${port}`;

@@ -17,6 +17,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import S3rver from 's3rver';
 import { DomainError } from '../../shared/domain/errors.ts';
 import { SigV4Verifier, UNSIGNED_PAYLOAD } from './sigv4-verifier.ts';
+import { readBody } from './request-body.ts';
 
 /**
  * s3rver's own key pair: the front hands s3rver every request it lets through under this key id
@@ -152,7 +153,7 @@ async function front(req: IncomingMessage, res: ServerResponse, f: Front): Promi
   const payloadHash = presigned ? UNSIGNED_PAYLOAD : headers['x-amz-content-sha256']!;
   let forwarded: IncomingMessage = req;
   if (/^[0-9a-fA-F]{64}$/.test(payloadHash)) {
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_SIGNED_BODY_BYTES);
     if (body === 'too-large')
       return s3Error(
         req,
@@ -348,18 +349,6 @@ function lowerCaseHeaders(req: IncomingMessage): Record<string, string | undefin
   return out;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_SIGNED_BODY_BYTES) return 'too-large';
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_SIGNED_BODY_BYTES) return 'too-large';
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 /** The request again, its body (already read and checked) to be read once more, by s3rver. */
 function replay(req: IncomingMessage, body: Buffer): IncomingMessage {

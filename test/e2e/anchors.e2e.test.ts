@@ -19,7 +19,6 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLES } from '../../infra/local/local-dynamodb.ts';
-import { S3RVER_CREDENTIALS } from '../../infra/local/local-s3.ts';
 import type { RunningPlatform } from '../../infra/local/platform.ts';
 import { LOCAL_ARCHIVE_BUCKET, startPlatform } from '../../infra/local/platform.ts';
 import { SEED_ITEMS } from '../../infra/local/seed-data.ts';
@@ -53,7 +52,7 @@ beforeAll(async () => {
   const raw = new DynamoDBClient({ endpoint: platform.services.dynamodb, region: platform.region, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   db = DynamoDBDocumentClient.from(raw);
   archive = new S3AnchorArchive(
-    new S3Client({ endpoint: platform.services.s3, region: platform.region, forcePathStyle: true, credentials: S3RVER_CREDENTIALS }),
+    new S3Client({ endpoint: platform.services.s3, region: platform.region, forcePathStyle: true, credentials: platform.runtimeCredentials }),
     LOCAL_ARCHIVE_BUCKET,
   );
   jwksPath = join(dataDir, 'jwks.json');
