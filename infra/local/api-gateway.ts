@@ -159,7 +159,6 @@ function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
   return Object.fromEntries(Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), Array.isArray(v) ? v.join(',') : v]])));
 }
 
-
 function isOwnHost(host: string | undefined, listening: string, port: number): boolean {
   return host === `${listening}:${port}` || host === `localhost:${port}`;
 }

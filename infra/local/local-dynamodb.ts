@@ -1,5 +1,7 @@
 // DynamoDB for the embedded runtime and the integration tests: dynalite (the real DynamoDB wire
-// protocol on LevelDB) and the tables of the data stack, built from the same key layout.
+// protocol on LevelDB) and the tables of the data stack, built from the same key layout. dynalite
+// refuses an item over 400 KB counted as AWS counts it (UTF-8), not as it counts it itself (UTF-16).
+import { createRequire } from 'node:module';
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdir } from 'node:fs/promises';
@@ -8,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
+import type { AttributeValueLike } from '../../shared/adapters/dynamo-item-size.ts';
+import { ITEM_LIMIT_BYTES, attributeItemBytes } from '../../shared/adapters/dynamo-item-size.ts';
 
 export const LOCAL_TABLES = {
   items: 'tongban-local-items',
@@ -91,7 +95,8 @@ function withIndexes(tableName: string, layout: { partitionKey: string; sortKey:
 /** dynalite on a free port; persisted under `path`, or in memory without one. */
 export async function startDynalite(path: string | undefined, host = '127.0.0.1'): Promise<{ endpoint: string; close: () => Promise<void> }> {
   if (path) await mkdir(path, { recursive: true });
-  const server: Server = dynalite({ ...(path ? { path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  countItemSizesAsAws();
+  const server: Server = dynalite({ ...(path ? { path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, maxItemSizeKb: ITEM_LIMIT_BYTES / 1024 });
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
     server.listen(0, host, () => res());
@@ -105,4 +110,29 @@ export async function startDynalite(path: string | undefined, host = '127.0.0.1'
         server.closeAllConnections?.();
       }),
   };
+}
+
+/** dynalite's db module, as its validations and actions call it (`db.itemSize(item)`). */
+interface DynaliteDb {
+  itemSize: (item: Record<string, AttributeValueLike>, ...rest: unknown[]) => number;
+}
+
+const requireHere = createRequire(import.meta.url);
+let counting = false;
+
+/**
+ * Makes dynalite count an item's size as AWS does (shared/adapters/dynamo-item-size.ts) where it
+ * checks it against the 400 KB limit: PutItem and each BatchWriteItem put (ValidationException "Item
+ * size has exceeded the maximum allowed size"), UpdateItem's resulting item ("Item size to update has
+ * exceeded the maximum allowed size"), with its own messages. Those checks (and BatchGetItem's
+ * response cap) call the module's exported `itemSize` with the item alone; its capacity and paging
+ * counts call it with more arguments, or its own function directly, and are left as they are. (dynalite
+ * 4 has no TransactWriteItems; nothing here uses it.) Once per process: the module is shared.
+ */
+function countItemSizesAsAws(): void {
+  if (counting) return;
+  const db = requireHere('dynalite/db') as DynaliteDb;
+  const own = db.itemSize;
+  db.itemSize = (item, ...rest) => (rest.length === 0 ? attributeItemBytes(item) : own(item, ...rest));
+  counting = true;
 }

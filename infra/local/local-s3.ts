@@ -349,7 +349,6 @@ function lowerCaseHeaders(req: IncomingMessage): Record<string, string | undefin
   return out;
 }
 
-
 /** The request again, its body (already read and checked) to be read once more, by s3rver. */
 function replay(req: IncomingMessage, body: Buffer): IncomingMessage {
   const again = new Message(req.socket);

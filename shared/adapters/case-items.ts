@@ -51,6 +51,7 @@ import { canonicalJson } from '../domain/items/record-hash.ts';
 import { isCaseNo } from '../domain/identifiers/case-number.ts';
 import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
+import { ITEM_LIMIT_BYTES, itemBytes } from './dynamo-item-size.ts';
 import { anchorQueueKeys } from './anchor-keys.ts';
 import { tooLarge } from '../domain/errors.ts';
 import { SYSTEM_CALLER } from '../domain/cases/case-commands.ts';
@@ -165,23 +166,14 @@ export function filingOf(item: Item): FilingRecord {
   return record as unknown as FilingRecord;
 }
 
-/** DynamoDB's largest item, in bytes (attribute names and values, strings in UTF-8). */
-export const ITEM_LIMIT_BYTES = 400 * 1024;
+// DynamoDB's largest item and an item's size as DynamoDB counts it: one function for the stores and the embedded DynamoDB.
+export { ITEM_LIMIT_BYTES, itemBytes };
 /**
  * Room an entry of a person's action must leave under the limit for what the platform writes after it
  * (the seal, the archiving, the sweep's marks: each an entry carrying the state, a little larger), so
  * that no action can leave a case whose follow-up cannot be written. The system's own entries may use it.
  */
 export const FOLLOW_UP_RESERVE_BYTES = 64 * 1024;
-
-/**
- * An item's size as counted here: the UTF-8 bytes of its JSON. Never less than DynamoDB's count (which
- * has no quotes, colons or commas, and stores a number in at most as many bytes as its digits), so an
- * item this check passes is one DynamoDB takes — whatever a stand-in counts (dynalite counts UTF-16).
- */
-export function itemBytes(item: Item): number {
-  return Buffer.byteLength(JSON.stringify(item), 'utf8');
-}
 
 /**
  * What an entry changed of the state: the top-level members it set, with their new values, and those
