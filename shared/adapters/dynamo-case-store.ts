@@ -166,7 +166,7 @@ export class DynamoCaseStore implements CaseStore {
   async read(caseNo: string): Promise<CaseRead | undefined> {
     if (!isCaseNo(caseNo)) return undefined;
     const pk = caseKey(caseNo);
-    const [newest, head] = await Promise.all([
+    const newestEntry = () =>
       this.db.send(
         new QueryCommand({
           TableName: this.tableName,
@@ -176,13 +176,18 @@ export class DynamoCaseStore implements CaseStore {
           Limit: 1,
           ConsistentRead: true,
         }),
-      ),
+      );
+    const [newest, head] = await Promise.all([
+      newestEntry(),
       this.db.send(
         new GetCommand({ TableName: this.tableName, Key: { pk, sk: HEAD }, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'state' }, ConsistentRead: true }),
       ),
     ]);
-    const last = newest.Items?.[0];
     const headVersion = (head.Item?.state as CaseState | undefined)?.version ?? 0;
+    // Read side by side, the head may have moved after the entry query looked: an entry is written
+    // before its head, so asked again now, the history reaches the head unless it is really cut short.
+    let last = newest.Items?.[0];
+    if (headVersion > ((last?.entry as CaseHistoryEntry | undefined)?.n ?? 0)) last = (await newestEntry()).Items?.[0];
     // The entries after the head, when it lags its newest entry (a writer stopped before moving it).
     const newer: Item[] = [];
     if (last && headVersion < (last.entry as CaseHistoryEntry).n) {

@@ -16,7 +16,7 @@ import type { CaseCommand, CaseContext } from './case-lifecycle.ts';
 import { applyCaseCommand, fileCase } from './case-lifecycle.ts';
 import type { JointWorkflow } from './joint-handling.ts';
 import type { CaseMaterial, CaseState, CaseTransition } from './case-record.ts';
-import type { ActionKey, CaseStore, FilingRecord } from './case-store.ts';
+import type { ActionKey, ActionKeyRecord, CaseStore, FilingRecord } from './case-store.ts';
 import { actionKeyReused, caseVersionConflict, idempotencyKeyReused } from './case-store.ts';
 import { newCaseNo } from '../identifiers/case-number.ts';
 import type { CaseSealer } from './case-sealing.ts';
@@ -237,7 +237,16 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
         held = undefined;
       }
       if (tried !== undefined && state.version > tried && (!applyAgain || ++lost >= OPINION_ATTEMPTS)) throw caseVersionConflict(caseNo, tried + 1);
-      const { next, command } = await this.prepare(caller, state, request);
+      let prepared;
+      try {
+        prepared = await this.prepare(caller, state, request);
+      } catch (e) {
+        // Refused on a state that another attempt with this key may have made between the reads of the
+        // key and of the case (a pause refused on the pause it wrote): if the key has moved, see again.
+        if (e instanceof DomainError && (await keyMoved(store.actionKey(key), held))) continue;
+        throw e;
+      }
+      const { next, command } = prepared;
       try {
         await store.append(next.state, next.entry, state, { ...key, requestDigest, base: state.version, held: held !== undefined });
       } catch (e) {
@@ -443,4 +452,11 @@ function sameKey(a: ActionKey | undefined, b: ActionKey): boolean {
 /** The materials as the case records them: each upload under the case's own key. */
 function keptMaterials(materials: Record<string, CaseMaterial>, caseNo: string): Record<string, CaseMaterial> {
   return Object.fromEntries(Object.entries(materials).map(([name, m]) => [name, m.kind === 'upload' ? { ...m, objectKey: caseMaterialKey(caseNo, m.objectKey) } : m]));
+}
+
+/** Whether a key's record is no longer the one read before (`before`: none, or pending on its base). */
+async function keyMoved(now: Promise<ActionKeyRecord | undefined>, before: ActionKeyRecord | undefined): Promise<boolean> {
+  const record = await now;
+  if (record === undefined) return false;
+  return before === undefined || record.entry !== undefined || record.base !== before.base;
 }
