@@ -56,6 +56,11 @@ export interface ArchiveGrant {
   key: readonly string[];
 }
 
+/** What a function may do on the platform's case event bus (the relay publishes to it). */
+export type BusAction = 'events:PutEvents';
+/** The variable that gives a function with a `bus` grant the case event bus's name. */
+export const CASE_EVENT_BUS_VARIABLE = 'CASE_EVENT_BUS_NAME';
+
 /** The variable that gives a function the URL of the API's published seal keys (a manifest's `readsPublishedKeys`). */
 export const PUBLISHED_KEYS_VARIABLE = 'PUBLISHED_KEYS_URL';
 
@@ -74,10 +79,17 @@ export type EventHandler = (event: never) => Promise<unknown>;
  * - `schedule`: an EventBridge schedule (a run never outlasts its interval);
  * - `state-machine`: the joint-handling state machine, for each of its Lambda steps;
  * - `invoked`: other functions, by name (`variable` gives it to them), synchronously or not;
- *   `invokers` are the only functions that may.
+ *   `invokers` are the only functions that may;
+ * - `stream`: a table's DynamoDB stream (NEW_IMAGE), through an event source mapping handing over only
+ *   the records `filter` admits, in order, a batch at a time (ReportBatchItemFailures; after its
+ *   retries a batch goes to the function's dead-letter queue).
  */
 export type Trigger =
-  { kind: 'api' } | { kind: 'schedule' } | { kind: 'state-machine' } | { kind: 'invoked'; invokers: readonly string[]; variable: string; invocation: 'RequestResponse' | 'Event' };
+  | { kind: 'api' }
+  | { kind: 'schedule' }
+  | { kind: 'state-machine' }
+  | { kind: 'invoked'; invokers: readonly string[]; variable: string; invocation: 'RequestResponse' | 'Event' }
+  | { kind: 'stream'; table: 'cases'; filter: { eventName: 'INSERT'; sortKeyPrefix: string } };
 
 /**
  * An alarm on the function (named `tongban-<stage>-<id in kebab case, without "Alarm">`): on its
@@ -113,6 +125,8 @@ interface ManifestBase<N extends string> {
   joint?: readonly JointAction[];
   sealKeys?: readonly SealKeyAction[];
   archiveSealKey?: readonly SealKeyAction[];
+  /** What it may do on the case event bus (CASE_EVENT_BUS_NAME). */
+  bus?: readonly BusAction[];
   /** Functions it invokes (each an `invoked` function that lists this one among its invokers). */
   invokes?: readonly string[];
   /** It reads the API's published seal keys (GET /v1/.well-known/jwks.json) over HTTPS: PUBLISHED_KEYS_URL. */
@@ -131,8 +145,9 @@ interface ManifestBase<N extends string> {
     /** Runs at a time (one for the sweep). */
     reservedConcurrency?: number;
     /**
-     * Asynchronous invocations (a schedule's, an `Event` invocation's): how often a failed run is
-     * retried and how long its event is kept, before it goes to the function's dead-letter queue.
+     * Asynchronous invocations (a schedule's, an `Event` invocation's) and a stream's batches: how often
+     * a failed run is retried and how long its event (a stream record) is kept, before it goes to the
+     * function's dead-letter queue.
      */
     retryAttempts?: number;
     maxEventAgeHours?: number;

@@ -7,11 +7,12 @@ import { catalogue } from './catalogue/manifest.ts';
 import { joint } from './joint/manifest.ts';
 import type { FunctionManifest } from './manifest.ts';
 import { platform } from './platform/manifest.ts';
+import { relay } from './relay/manifest.ts';
 import { sealing } from './sealing/manifest.ts';
 import { seals } from './seals/manifest.ts';
 import { sweep } from './sweep/manifest.ts';
 
-export const MANIFESTS = { platform, catalogue, cases, seals, sweep, joint, sealing, archive } as const satisfies Record<string, FunctionManifest>;
+export const MANIFESTS = { platform, catalogue, cases, seals, sweep, joint, sealing, archive, relay } as const satisfies Record<string, FunctionManifest>;
 
 /** Every Lambda function of the app: the route table's and the ones no route invokes. */
 export type LambdaName = keyof typeof MANIFESTS;

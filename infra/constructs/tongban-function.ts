@@ -9,6 +9,7 @@
 // which for the roles with fixed names would clash with the old one.
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -21,6 +22,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { ArchiveArea, FunctionManifest, MaterialsArea, TableName } from '../../functions/manifest.ts';
+import { CASE_EVENT_BUS_VARIABLE } from '../../functions/manifest.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, ITEMS_TABLE, indexNames } from '../../shared/adapters/table-layout.ts';
 import type { SealKeySpecName, TongbanConfig } from '../config.ts';
@@ -58,6 +60,8 @@ export interface DataResources {
   archiveSealKey: IKey;
   /** Its key spec (config.sealKeySpec): the archive function signs with its algorithm alone. */
   archiveSealKeySpec: SealKeySpecName;
+  /** The platform's case event bus (the relay publishes to it). */
+  caseEventBus: IEventBus;
 }
 
 /** What a function is built with beside its manifest. */
@@ -139,6 +143,11 @@ export function tongbanFunction(scope: Construct, manifest: FunctionManifest, co
     grant(new PolicyStatement({ actions: [...KEY_STATE_MACHINE_ACTIONS], resources: [context.joint.key.keyArn] }));
   }
   grantSealKeys(manifest, data, grant);
+  const bus = manifest.bus ?? [];
+  if (bus.length > 0) {
+    environment[CASE_EVENT_BUS_VARIABLE] = data.caseEventBus.eventBusName;
+    grant(new PolicyStatement({ actions: [...bus], resources: [data.caseEventBus.eventBusArn] }));
+  }
   for (const target of manifest.invokes ?? []) {
     const invoked = context.invoked[target];
     if (invoked === undefined) throw new Error(`${name}: invokes ${target}, which is built after it or not at all`);
@@ -177,7 +186,11 @@ export function tongbanFunction(scope: Construct, manifest: FunctionManifest, co
   Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
-      'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so AWS requires Resource "*" for them. Every other statement of this policy names its table, index, key, log group, queue, function or bucket prefix.',
+      'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so AWS requires Resource "*" for them.' +
+      (manifest.trigger.kind === 'stream'
+        ? ' So does dynamodb:ListStreams, which the event source mapping of the table stream this function reads needs (its DescribeStream, GetRecords and GetShardIterator name the stream).'
+        : '') +
+      ' Every other statement of this policy names its table, index, key, log group, queue, function, bus or bucket prefix.',
   });
   return fn;
 }

@@ -51,6 +51,8 @@ export class ApiStack extends Stack {
   readonly sealing: NodejsFunction;
   /** The archive function (functions/archive), the queue of its failed runs and its alarms. */
   readonly archive: { function: NodejsFunction; deadLetters: Queue; alarms: Record<string, Alarm> };
+  /** The relay (functions/relay: the cases table's stream to the case event bus), the queue of the batches it gave up and its alarms. */
+  readonly relay: { function: NodejsFunction; deadLetters: Queue; alarms: Record<string, Alarm> };
   /** The roles created for `trustedAccount` principals, by principal name. */
   readonly principalRoles: Record<string, Role>;
   /** The auditors' archive-reading policy, on the auditor principals' roles; none without such a role. */
@@ -73,6 +75,7 @@ export class ApiStack extends Stack {
     this.functions = Object.fromEntries(FUNCTION_NAMES.map((name) => [name, this.built[name].function])) as Record<FunctionName, NodejsFunction>;
     this.sweep = withQueue('sweep');
     this.archive = withQueue('archive');
+    this.relay = withQueue('relay');
     this.sealing = this.built.sealing.function;
     this.joint = { function: this.built.joint.function, ...functions.jointHandling };
 

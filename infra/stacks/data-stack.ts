@@ -15,7 +15,9 @@
 // retain-until, the policy makes "never deleted" explicit, also once the retention has passed.
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -25,6 +27,7 @@ import type { DataResources } from '../constructs/tongban-function.ts';
 import type { Construct } from 'constructs';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASE_EVENT_BUS_SOURCE } from '../../shared/contracts/case-events.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { Department } from '../../shared/contracts/directory.ts';
 import type { ConfiguredSeal, SealKeySpecName } from '../config.ts';
@@ -43,6 +46,9 @@ export interface DataStackProps extends StackProps {
   /** The key spec of the archive seal key (config.sealKeySpec); unset, ECC_NIST_P256. */
   sealKeySpec?: SealKeySpecName;
 }
+
+/** Days the case event bus's archive keeps every event, for a replay (EventBridge's StartReplay). */
+export const CASE_EVENT_ARCHIVE_DAYS = 365;
 
 /** The oldest TLS version every bucket accepts (bucket policy condition s3:TlsVersion). */
 export const MIN_TLS_VERSION = 1.2;
@@ -103,6 +109,13 @@ export class DataStack extends Stack {
   /** The archive seal key's spec (props.sealKeySpec): its signing algorithm, and the directory's `archiveKey.alg`. */
   readonly archiveSealKeySpec: SealKeySpecName;
 
+  /**
+   * The platform's case event bus (tongban-<stage>-cases): the relay puts every case event on it (the
+   * cases table's stream); its archive keeps them CASE_EVENT_ARCHIVE_DAYS for a replay. Encrypted with
+   * the data key, retained with the data.
+   */
+  readonly caseEventBus: EventBus;
+
   /** What the functions of the API stack are granted on (the interfaces of this stack's resources). */
   dataResources(): DataResources {
     return {
@@ -116,6 +129,7 @@ export class DataStack extends Stack {
       archiveKey: this.archiveKey,
       archiveSealKey: this.archiveSealKey,
       archiveSealKeySpec: this.archiveSealKeySpec,
+      caseEventBus: this.caseEventBus as IEventBus,
     };
   }
 
@@ -140,9 +154,10 @@ export class DataStack extends Stack {
     } as const;
 
     /** A table keyed and indexed as its layout says (string keys, every attribute projected unless the index holds its keys alone). */
-    const indexedTable = (id: string, layout: { partitionKey: string; sortKey: string; indexes: Record<string, IndexLayout> }): Table => {
+    const indexedTable = (id: string, layout: { partitionKey: string; sortKey: string; indexes: Record<string, IndexLayout> }, stream?: StreamViewType): Table => {
       const table = new Table(this, id, {
         ...tableDefaults,
+        ...(stream ? { stream } : {}),
         partitionKey: { name: layout.partitionKey, type: AttributeType.STRING },
         sortKey: { name: layout.sortKey, type: AttributeType.STRING },
       });
@@ -158,7 +173,31 @@ export class DataStack extends Stack {
     };
 
     this.itemsTable = indexedTable('ItemsTable', ITEMS_TABLE);
-    this.casesTable = indexedTable('CasesTable', CASES_TABLE);
+    // Its stream hands every new history entry (its event: the outbox) to the relay.
+    this.casesTable = indexedTable('CasesTable', CASES_TABLE, StreamViewType.NEW_IMAGE);
+
+    this.caseEventBus = new EventBus(this, 'CaseEventBus', {
+      eventBusName: `tongban-${props.stage}-cases`,
+      description: `Tongban ${props.stage}: every case history entry as a CloudEvent (source ${CASE_EVENT_BUS_SOURCE}), published by the relay`,
+      kmsKey: this.dataKey,
+    });
+    this.caseEventBus.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    // An Archive of its own (EventBus.archive() does not pass its key on), on the bus named by an ARN
+    // built from its name: the data key's policy names the bus, so it must not refer to the bus resource.
+    const busByName = EventBus.fromEventBusArn(
+      this,
+      'CaseEventBusByName',
+      this.formatArn({ service: 'events', resource: 'event-bus', resourceName: `tongban-${props.stage}-cases`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+    );
+    const archive = new Archive(this, 'CaseEventArchive', {
+      sourceEventBus: busByName,
+      archiveName: `tongban-${props.stage}-case-events`,
+      description: `Tongban ${props.stage}: every case event, ${CASE_EVENT_ARCHIVE_DAYS} days, for a replay`,
+      eventPattern: { source: [CASE_EVENT_BUS_SOURCE] },
+      retention: Duration.days(CASE_EVENT_ARCHIVE_DAYS),
+      kmsKey: this.dataKey,
+    });
+    archive.node.addDependency(this.caseEventBus);
 
     this.directoryTable = new Table(this, 'DirectoryTable', {
       ...tableDefaults,

@@ -7,6 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
@@ -70,4 +71,12 @@ let lambda: LambdaClient | undefined;
 export function lambdaClient(): LambdaClient {
   lambda ??= capture(new LambdaClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 1000, requestTimeout: 6000 } }));
   return lambda;
+}
+
+let eventBridge: EventBridgeClient | undefined;
+
+/** EventBridge, for the relay's PutEvents to the case event bus (AWS_ENDPOINT_URL_EVENTBRIDGE locally: the embedded bus). */
+export function eventBridgeClient(): EventBridgeClient {
+  eventBridge ??= capture(new EventBridgeClient({ maxAttempts: 3 }));
+  return eventBridge;
 }

@@ -1,11 +1,13 @@
 // The items of the cases table, as both case stores keep them (DynamoCaseStore in the table,
 // MemoryCaseStore in a map), built and checked here once:
 //
-//   CASE#<caseNo>           / EVT#<n, 10 digits>  history entry n and what it changed of the state (the
-//                                                 filing's: the whole first state). Written once, on
-//                                                 condition it does not exist: the serialisation point
-//                                                 of every action on the case. (Entries written before
-//                                                 they held what changed hold the whole state after them.)
+//   CASE#<caseNo>           / EVT#<n, 10 digits>  history entry n, what it changed of the state (the
+//                                                 filing's: the whole first state) and its `event` (the
+//                                                 CloudEvent the relay publishes: the entry is the
+//                                                 outbox). Written once, on condition it does not exist:
+//                                                 the serialisation point of every action on the case.
+//                                                 (Entries written before they held what changed hold the
+//                                                 whole state after them; before events, no `event`.)
 //   CASE#<caseNo>           / HEAD                the newest state, whole — the one place it is kept —
 //                                                 and the keys that list it; moved forward after each
 //                                                 entry, never backwards, and rolled forward by any
@@ -55,6 +57,7 @@ import { ITEM_LIMIT_BYTES, itemBytes } from './dynamo-item-size.ts';
 import { anchorQueueKeys } from './anchor-keys.ts';
 import { tooLarge } from '../domain/errors.ts';
 import { SYSTEM_CALLER } from '../domain/cases/case-commands.ts';
+import { caseEvent } from '../domain/events/case-event.ts';
 
 const { indexes } = CASES_TABLE;
 export const SHARDS = CASES_TABLE.departmentQueueShards;
@@ -131,6 +134,9 @@ export function actionKeyOf(item: Item): ActionKeyRecord {
     ...(written !== undefined ? { entry: written } : {}),
   };
 }
+
+/** The attribute of an entry item that holds its event (shared/domain/events/case-event.ts): the outbox the relay reads. */
+export const ENTRY_EVENT = 'event';
 
 /** The attribute of an entry item that names the key its action was written under. */
 export const ENTRY_ACTION_KEY = 'actionKey';
@@ -210,7 +216,7 @@ export function applyChanges(previous: CaseState | undefined, changes: StateChan
  * it with the whole state, would not fit.
  */
 export function entryItem(previous: CaseState | undefined, state: CaseState, entry: CaseHistoryEntry): Item {
-  const item: Item = { pk: caseKey(entry.caseNo), sk: entryKey(entry.n), entry, changes: stateChanges(previous, state) };
+  const item: Item = { pk: caseKey(entry.caseNo), sk: entryKey(entry.n), entry, changes: stateChanges(previous, state), [ENTRY_EVENT]: caseEvent(state, entry) };
   const bySystem = entry.actor.name === SYSTEM_CALLER.name && entry.actor.role === SYSTEM_CALLER.role;
   const limit = ITEM_LIMIT_BYTES - (bySystem ? 0 : FOLLOW_UP_RESERVE_BYTES);
   // The head and the joint task and finding items carry the whole state: the largest of them all.

@@ -7,7 +7,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionManifest } from '../../functions/manifest.ts';
-import { PUBLISHED_KEYS_VARIABLE } from '../../functions/manifest.ts';
+import { CASE_EVENT_BUS_VARIABLE, PUBLISHED_KEYS_VARIABLE } from '../../functions/manifest.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
 import { FUNCTION_MANIFESTS, LAMBDA_NAMES, MANIFESTS } from '../../functions/manifests.ts';
 import { buildOrder } from '../../infra/constructs/case-functions.ts';
@@ -130,6 +130,14 @@ describe('function manifests', () => {
     for (const a of m.sealKeys ?? []) for (let i = 0; i < (a === 'kms:Sign' ? activeSealKeys : allSealKeys); i++) out.push(`${a} seal-key${signing(a)}`);
     for (const a of m.archiveSealKey ?? []) out.push(`${a} archive-seal-key${signing(a)}`);
     for (const target of m.invokes ?? []) out.push(`lambda:InvokeFunction function:${target}`);
+    for (const a of m.bus ?? []) out.push(`${a} case-event-bus`);
+    // A stream's reader: its records (the stream is the table's, encrypted with the data key), and its
+    // batches given up, recorded in its own queue.
+    if (m.trigger.kind === 'stream') {
+      for (const a of ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']) out.push(`${a} ${m.trigger.table}`);
+      ['kms:Decrypt', 'kms:DescribeKey'].forEach((a) => key.add(a));
+      for (const a of ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']) out.push(`${a} dead-letters:${m.name}`);
+    }
     for (const a of key) out.push(`${a} data-key`);
     // The events of failed runs of a scheduled or asynchronously invoked function go to its own queue.
     if (m.trigger.kind === 'schedule' || (m.trigger.kind === 'invoked' && m.trigger.invocation === 'Event')) out.push(`sqs:SendMessage dead-letters:${m.name}`);
@@ -151,6 +159,7 @@ describe('function manifests', () => {
       if (trigger.kind === 'invoked') variables.add(trigger.variable);
     }
     if (m.readsPublishedKeys) variables.add(PUBLISHED_KEYS_VARIABLE);
+    if ((m.bus ?? []).length > 0) variables.add(CASE_EVENT_BUS_VARIABLE);
     for (const variable of Object.keys(m.environment?.(CONFIG) ?? {})) variables.add(variable);
     return [...variables].sort();
   };
@@ -173,6 +182,8 @@ describe('function manifests', () => {
       [apiId(built.api.joint.key), 'joint-key'],
       [apiId(built.api.sweep.deadLetters), 'dead-letters:sweep'],
       [apiId(built.api.archive.deadLetters), 'dead-letters:archive'],
+      [apiId(built.api.relay.deadLetters), 'dead-letters:relay'],
+      [dataId(data.caseEventBus), 'case-event-bus'],
       ...LAMBDA_NAMES.map((n) => [apiId(built.api.lambda(n)), `function:${n}`] as [string, string]),
     ]);
     for (const [id, r] of Object.entries(api.Resources)) if (r.Type === 'AWS::Logs::LogGroup') names.set(id, `logs:${id}`);
@@ -208,7 +219,9 @@ describe('function manifests', () => {
       expect(grants).toEqual(declared(manifest));
       const fn = api.Resources[apiId(built.api.lambda(name))]!.Properties!;
       const own = named((fn.LoggingConfig as { LogGroup: unknown }).LogGroup);
-      expect(other).toEqual([`logs:CreateLogStream ${own}`, `logs:PutLogEvents ${own}`, 'xray:PutTelemetryRecords *', 'xray:PutTraceSegments *']);
+      // A stream's reader also lists the streams (no resource-level permission: the event source mapping needs it).
+      const listStreams = manifest.trigger.kind === 'stream' ? ['dynamodb:ListStreams *'] : [];
+      expect(other).toEqual([...listStreams, `logs:CreateLogStream ${own}`, `logs:PutLogEvents ${own}`, 'xray:PutTelemetryRecords *', 'xray:PutTraceSegments *']);
     });
 
     it("its environment is what its grants and triggers give it, and its limits are the manifest's", () => {

@@ -296,14 +296,30 @@ describe('joint handling (test configuration)', () => {
       expect(new Set(users)).toEqual(new Set([roleOf('cases'), roleOf('sweep'), machineRoleId()]));
     });
 
-    it('keeps the data key policy as it was (the log-delivery decrypt statement goes on the workflow key, which rotates and is retained)', () => {
+    it('keeps the data key policy to the account and the case event bus (the log-delivery decrypt statement goes on the workflow key, which rotates and is retained)', () => {
       const dataKey = Object.values(Template.fromStack(built.data).toJSON().Resources as Record<string, Resource>).find((r) => r.Type === 'AWS::KMS::Key')!;
       const principals = (k: Resource) =>
         (k.Properties!.KeyPolicy as { Statement: (Statement & { Principal: { AWS?: unknown; Service?: unknown } })[] }).Statement.map((st) => ({
           ...st,
           Principal: flatten(st.Principal.AWS ?? st.Principal.Service),
         }));
-      expect(principals(dataKey)).toEqual([{ Effect: 'Allow', Action: 'kms:*', Principal: 'arn:<AWS::Partition>:iam::<AWS::AccountId>:root', Resource: '*' }]);
+      // The account's, and EventBridge's for the case event bus alone (its events, and its archive's, encrypted with it).
+      const [account, bus, archive, describeKey, ...more] = principals(dataKey);
+      expect(more).toEqual([]);
+      expect(archive).toMatchObject({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:ReEncrypt*'], Principal: 'events.amazonaws.com', Resource: '*' });
+      expect(flatten((archive!.Condition as { StringEquals: Record<string, unknown> }).StringEquals['kms:EncryptionContext:aws:events:event-bus:arn'])).toBe(
+        'arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:event-bus/tongban-test-cases',
+      );
+      expect(describeKey).toMatchObject({ Effect: 'Allow', Action: 'kms:DescribeKey', Principal: 'events.amazonaws.com', Resource: '*' });
+      expect(account).toEqual({ Effect: 'Allow', Action: 'kms:*', Principal: 'arn:<AWS::Partition>:iam::<AWS::AccountId>:root', Resource: '*' });
+      const { Condition, ...busGrant } = bus!;
+      expect(busGrant).toEqual({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey'], Principal: 'events.amazonaws.com', Resource: '*' });
+      const busArn = 'arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:event-bus/tongban-test-cases';
+      expect(Object.fromEntries(Object.entries((Condition as { StringEquals: Record<string, unknown> }).StringEquals).map(([k, v]) => [k, flatten(v)]))).toEqual({
+        'aws:SourceAccount': '<AWS::AccountId>',
+        'aws:SourceArn': busArn,
+        'kms:EncryptionContext:aws:events:event-bus:arn': busArn,
+      });
       const workflowKey = resource(built.api.getLogicalId(built.api.joint.key.node.defaultChild as CfnElement));
       expect(workflowKey).toMatchObject({ DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
       expect(principals(workflowKey)).toEqual([

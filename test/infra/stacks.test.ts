@@ -345,15 +345,16 @@ describe('the Tongban CDK app (test configuration)', () => {
   });
 
   describe('functions', () => {
-    it('has one Node 22 arm64 traced function per function of the route table, the sweep, the joint, the sealing and the archive function', () => {
+    it('has one Node 22 arm64 traced function per function of the route table, the sweep, the joint, the sealing, the archive function and the relay', () => {
       expect(FUNCTION_NAMES).toEqual([...new Set(ROUTE_TABLE.map((r) => r.function))]);
-      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'joint', 'sealing', 'archive']);
+      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'joint', 'sealing', 'archive', 'relay']);
       const fns = resources(api, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'));
       expect(fns).toHaveLength(FUNCTION_NAMES.length + SCHEDULED_FUNCTION_NAMES.length);
       const sweepId = built.api.getLogicalId(built.api.sweep.function.node.defaultChild as CfnElement);
       const jointId = built.api.getLogicalId(built.api.joint.function.node.defaultChild as CfnElement);
       const sealingId = built.api.getLogicalId(built.api.sealing.node.defaultChild as CfnElement);
       const archiveId = built.api.getLogicalId(built.api.archive.function.node.defaultChild as CfnElement);
+      const relayId = built.api.getLogicalId(built.api.relay.function.node.defaultChild as CfnElement);
       for (const [id, fn] of fns) {
         expect(props(fn), id).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -362,8 +363,9 @@ describe('the Tongban CDK app (test configuration)', () => {
           MemorySize: id === archiveId ? 1024 : 512,
           // The API functions answer within API Gateway's limit; the sweep within its interval (below);
           // the joint function well within its steps' task timeout; the sealing function a few reads,
-          // signatures and writes; the archive function a whole case's bundle, up to Lambda's 15 minutes.
-          Timeout: id === sweepId ? 300 : id === jointId || id === sealingId ? 20 : id === archiveId ? 900 : 10,
+          // signatures and writes; the archive function a whole case's bundle, up to Lambda's 15 minutes;
+          // the relay a batch of 100 stream records, ten PutEvents calls.
+          Timeout: id === sweepId ? 300 : id === jointId || id === sealingId ? 20 : id === archiveId ? 900 : id === relayId ? 30 : 10,
           Handler: 'index.handler',
           TracingConfig: { Mode: 'Active' },
           Environment: {
@@ -862,8 +864,9 @@ describe('the Tongban CDK app (test configuration)', () => {
         });
 
         it("keeps failed runs in an encrypted, TLS-only queue that only the rule (and the function's role) may send to", () => {
-          // And the archive function's (test/infra/archive.test.ts).
-          const queue = resources(api, 'AWS::SQS::Queue').filter(([id]) => id !== logicalId(built.api.archive.deadLetters, built.api));
+          // And the archive function's (test/infra/archive.test.ts) and the relay's (test/infra/case-events.test.ts).
+          const others = [built.api.archive.deadLetters, built.api.relay.deadLetters].map((q) => logicalId(q, built.api));
+          const queue = resources(api, 'AWS::SQS::Queue').filter(([id]) => !others.includes(id));
           expect(queue.map(([id]) => id)).toEqual([queueId()]);
           expect(props(queue[0]![1])).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
           const [policy, ...more] = resources(api, 'AWS::SQS::QueuePolicy').filter(([, p]) => JSON.stringify(props(p).Queues).includes(queueId()));
@@ -885,7 +888,7 @@ describe('the Tongban CDK app (test configuration)', () => {
 
         it("alarms on the function's errors, on SweepFailures and AnchoringFailures (namespace Tongban, service tongban) and on messages in the dead-letter queue", () => {
           const alarms = Object.fromEntries(resources(api, 'AWS::CloudWatch::Alarm').map(([, a]) => [props(a).AlarmName as string, props(a)]));
-          // And joint handling's (test/infra/joint-handling.test.ts) and the archive function's (test/infra/archive.test.ts).
+          // And joint handling's (test/infra/joint-handling.test.ts), the archive function's (test/infra/archive.test.ts) and the relay's (test/infra/case-events.test.ts).
           expect(Object.keys(alarms).sort()).toEqual([
             'tongban-test-anchoring-failed',
             'tongban-test-archive-dead-letters',
@@ -894,6 +897,7 @@ describe('the Tongban CDK app (test configuration)', () => {
             'tongban-test-calendar-ending',
             'tongban-test-follow-up-given-up',
             'tongban-test-joint-handling-failed',
+            'tongban-test-relay-dead-letters',
             'tongban-test-sweep-dead-letters',
             'tongban-test-sweep-errors',
             'tongban-test-sweep-failures',
@@ -1317,7 +1321,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       expect(acknowledged.length).toBeGreaterThan(0);
       for (const a of acknowledged) expect(a.reason.length, a.id).toBeGreaterThan(40);
       expect(new Set(acknowledged.map((a) => a.id.replace(/\[.*$/, '')))).toEqual(
-        new Set(['AwsSolutions-L1', 'AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-APIG4', 'AwsSolutions-COG4']),
+        new Set(['AwsSolutions-L1', 'AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-APIG4', 'AwsSolutions-COG4', 'AwsSolutions-SQS3']),
       );
     });
 

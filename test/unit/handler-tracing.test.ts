@@ -29,6 +29,7 @@ describe.each(LAMBDA_NAMES)('the %s function', (name) => {
       JOINT_STATE_MACHINE_ARN: 'arn:aws-cn:states:cn-north-1:123456789012:stateMachine:tongban-test-joint-handling',
       SEALING_FUNCTION_NAME: 'tongban-test-sealing',
       ARCHIVE_FUNCTION_NAME: 'tongban-test-archive',
+      CASE_EVENT_BUS_NAME: 'tongban-test-cases',
     };
     for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
 

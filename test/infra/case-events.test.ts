@@ -1,0 +1,121 @@
+// The case events as CloudFormation: the cases table's stream (NEW_IMAGE: each new history entry with
+// its event, the outbox), the platform's own bus encrypted with the data key and its archive (for a
+// replay), and the relay — its event source mapping on the stream (only entry inserts, in order, a
+// batch at a time, the first failed record handed over again, failing batches split and then recorded
+// in its dead-letter queue), the queue (encrypted, TLS only), its alarm, and PutEvents on the bus held
+// by the relay alone. One synthesis of the test configuration serves every test.
+import type { CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CASE_EVENT_ARCHIVE_DAYS } from '../../infra/stacks/data-stack.ts';
+import { MANIFESTS } from '../../functions/manifests.ts';
+import { ENTRY_PREFIX } from '../../shared/adapters/case-items.ts';
+import { CASE_EVENT_BUS_SOURCE } from '../../shared/contracts/case-events.ts';
+import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
+import { flatten } from '../support/cfn-values.ts';
+import { actionMatches } from '../support/iam-patterns.ts';
+import { removeSynthOutputs, synthApp } from '../support/synth-app.ts';
+
+type Json = Record<string, unknown>;
+interface Resource {
+  Type: string;
+  Properties?: Json;
+  DeletionPolicy?: string;
+}
+
+const CONFIG = {
+  stage: 'test',
+  logRetentionDays: 365,
+  departments: [DEPARTMENTS.market],
+  channels: [CHANNELS.portal],
+  principals: [{ name: 'reviewer', role: 'platform', trustedAccount: 'self' }],
+};
+
+describe('case events (test configuration)', () => {
+  let built: ReturnType<typeof synthApp>;
+  let api: Record<string, Resource>;
+  let data: Record<string, Resource>;
+  const apiId = (c: { node: { defaultChild?: unknown } }) => built.api.getLogicalId(c.node.defaultChild as CfnElement);
+  const dataId = (c: { node: { defaultChild?: unknown } }) => built.data.getLogicalId(c.node.defaultChild as CfnElement);
+  const ofType = (resources: Record<string, Resource>, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+  beforeAll(() => {
+    built = synthApp(CONFIG);
+    api = (Template.fromStack(built.api).toJSON() as { Resources: Record<string, Resource> }).Resources;
+    data = (Template.fromStack(built.data).toJSON() as { Resources: Record<string, Resource> }).Resources;
+  });
+  afterAll(removeSynthOutputs);
+
+  it("streams the cases table's new items (NEW_IMAGE), and no other table", () => {
+    const tables = ofType(data, 'AWS::DynamoDB::Table');
+    const streamed = tables.filter(([, t]) => t.Properties!.StreamSpecification !== undefined);
+    expect(streamed.map(([id]) => id)).toEqual([dataId(built.data.casesTable)]);
+    expect(streamed[0]![1].Properties!.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+  });
+
+  it('has a bus of its own, encrypted with the data key and retained, whose archive keeps every case event for a year', () => {
+    const [bus, ...moreBuses] = ofType(data, 'AWS::Events::EventBus');
+    expect(moreBuses).toEqual([]);
+    expect(bus![1]).toMatchObject({ DeletionPolicy: 'Retain', Properties: { Name: 'tongban-test-cases' } });
+    expect(flatten(bus![1].Properties!.KmsKeyIdentifier)).toBe(`<${dataId(built.data.dataKey)}.Arn>`);
+    const [archive, ...moreArchives] = ofType(data, 'AWS::Events::Archive');
+    expect(moreArchives).toEqual([]);
+    expect(archive![1].Properties).toMatchObject({
+      ArchiveName: 'tongban-test-case-events',
+      EventPattern: { source: [CASE_EVENT_BUS_SOURCE] },
+      RetentionDays: CASE_EVENT_ARCHIVE_DAYS,
+    });
+    expect(flatten(archive![1].Properties!.SourceArn)).toBe('arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:event-bus/tongban-test-cases');
+    expect(flatten(archive![1].Properties!.KmsKeyIdentifier)).toBe(`<${dataId(built.data.dataKey)}.Arn>`);
+    expect(CASE_EVENT_ARCHIVE_DAYS).toBe(365);
+  });
+
+  it('hands the relay the inserted history entries alone, in order, a batch at a time; the first failed record again; a failing batch split, then recorded in its queue', () => {
+    const [mapping, ...more] = ofType(api, 'AWS::Lambda::EventSourceMapping');
+    expect(more).toEqual([]);
+    const p = mapping![1].Properties!;
+    expect(flatten(p.FunctionName)).toBe(`<${apiId(built.api.relay.function)}>`);
+    expect(flatten(p.EventSourceArn)).toContain(`${dataId(built.data.casesTable)}StreamArn`);
+    expect(p).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+      ParallelizationFactor: 1,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: MANIFESTS.relay.limits.retryAttempts,
+      MaximumRecordAgeInSeconds: MANIFESTS.relay.limits.maxEventAgeHours * 3600,
+    });
+    expect((p.FilterCriteria as { Filters: { Pattern: string }[] }).Filters.map((f) => JSON.parse(f.Pattern) as unknown)).toEqual([
+      { eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: ENTRY_PREFIX }] } } } },
+    ]);
+    const queueId = apiId(built.api.relay.deadLetters);
+    expect(flatten((p.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination)).toBe(`<${queueId}.Arn>`);
+    expect(api[queueId]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    const policies = ofType(api, 'AWS::SQS::QueuePolicy').filter(([, q]) => JSON.stringify(q.Properties!.Queues).includes(queueId));
+    expect(JSON.stringify(policies.map(([, q]) => q.Properties!.PolicyDocument))).toContain('"aws:SecureTransport":"false"');
+  });
+
+  it('alarms when the relay gives a batch up (a message in its queue)', () => {
+    const alarm = ofType(api, 'AWS::CloudWatch::Alarm').find(([, a]) => a.Properties!.AlarmName === 'tongban-test-relay-dead-letters');
+    expect(alarm![1].Properties).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(JSON.stringify(alarm![1].Properties!.Dimensions)).toContain(apiId(built.api.relay.deadLetters));
+  });
+
+  it('lets the relay alone put events on the bus, and only on it', () => {
+    const holders: string[] = [];
+    for (const [id, r] of ofType(api, 'AWS::IAM::Policy')) {
+      for (const s of (r.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement) {
+        if (![s.Action].flat().some((a) => actionMatches(a, 'events:PutEvents'))) continue;
+        holders.push(id);
+        expect([s.Action].flat()).toEqual(['events:PutEvents']);
+        expect([s.Resource].flat().map(flatten)).toEqual([expect.stringContaining(`${dataId(built.data.caseEventBus)}Arn`)]);
+      }
+    }
+    expect(holders).toEqual([apiId(built.api.relay.function.role!.node.findChild('DefaultPolicy') as never)]);
+  });
+});
