@@ -1,6 +1,7 @@
 // DynamoDB for the embedded runtime and the integration tests: dynalite (the real DynamoDB wire
 // protocol on LevelDB) and the tables of the data stack, built from the same key layout. dynalite
 // refuses an item over 400 KB counted as AWS counts it (UTF-8), not as it counts it itself (UTF-16).
+// Tables named in `streams` get DynamoDB Streams (dynamodb-streams.ts), which dynalite lacks.
 import { createRequire } from 'node:module';
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -12,6 +13,8 @@ import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { AttributeValueLike } from '../../shared/adapters/dynamo-item-size.ts';
 import { ITEM_LIMIT_BYTES, attributeItemBytes } from '../../shared/adapters/dynamo-item-size.ts';
+import type { LocalDynamoStream, LocalStream, StreamsHook } from './dynamodb-streams.ts';
+import { STREAMS_OPTION, hookDynaliteStreams } from './dynamodb-streams.ts';
 
 export const LOCAL_TABLES = {
   items: 'tongban-local-items',
@@ -92,23 +95,61 @@ function withIndexes(tableName: string, layout: { partitionKey: string; sortKey:
   };
 }
 
+export interface DynaliteOptions {
+  /** Tables whose item writes produce DynamoDB Streams records (NEW_IMAGE), read through `streams`. */
+  streams?: readonly string[];
+  /** Region and account of the streams' ARNs (defaults: AWS_REGION or cn-north-1, and 000000000000). */
+  region?: string;
+  account?: string;
+}
+
+export interface LocalDynalite {
+  endpoint: string;
+  /** The streams of the tables named in `options.streams` (by table name). */
+  streams: ReadonlyMap<string, LocalDynamoStream>;
+  /** Closes the streams (waiting for writes in progress), then the server and its LevelDB. Stop the stream mappings first. */
+  close: () => Promise<void>;
+}
+
 /** dynalite on a free port; persisted under `path`, or in memory without one. */
-export async function startDynalite(path: string | undefined, host = '127.0.0.1'): Promise<{ endpoint: string; close: () => Promise<void> }> {
+export async function startDynalite(path: string | undefined, host = '127.0.0.1', options: DynaliteOptions = {}): Promise<LocalDynalite> {
   if (path) await mkdir(path, { recursive: true });
   countItemSizesAsAws();
-  const server: Server = dynalite({ ...(path ? { path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, maxItemSizeKb: ITEM_LIMIT_BYTES / 1024 });
+  hookDynaliteStreams();
+  let streams = new Map<string, LocalStream>();
+  const hook: StreamsHook = {
+    tables: options.streams ?? [],
+    region: options.region ?? process.env.AWS_REGION ?? 'cn-north-1',
+    account: options.account ?? '000000000000',
+    opened: (opened) => (streams = opened),
+  };
+  const server: Server = dynalite({
+    ...(path ? { path } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    maxItemSizeKb: ITEM_LIMIT_BYTES / 1024,
+    ...(hook.tables.length > 0 ? { [STREAMS_OPTION]: hook } : {}),
+  });
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
     server.listen(0, host, () => res());
   });
+  for (const stream of streams.values()) {
+    await stream.ready();
+    await stream.trim();
+  }
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://${host}:${port}`,
-    close: () =>
-      new Promise<void>((res) => {
+    streams,
+    close: async () => {
+      for (const stream of streams.values()) await stream.close();
+      await new Promise<void>((res) => {
         server.close(() => res());
         server.closeAllConnections?.();
-      }),
+      });
+    },
   };
 }
 
