@@ -21,6 +21,7 @@ export const LOCAL_TABLES = {
   directory: 'tongban-local-directory',
   cases: 'tongban-local-cases',
   stepFunctions: 'tongban-local-stepfunctions',
+  eventBridge: 'tongban-local-eventbridge',
 } as const;
 
 /**
@@ -30,12 +31,22 @@ export const LOCAL_TABLES = {
 export const STEP_FUNCTIONS_TABLE = { partitionKey: 'executionArn' } as const;
 
 /**
+ * The local EventBridge stand-in's log and rule checkpoints (infra/local/eventbridge-server.ts):
+ * `BUS#<bus>` / `<sequence>` per accepted event, `RULE#<bus>#<rule>` / `CHECKPOINT`. Local only.
+ */
+export const EVENTBRIDGE_TABLE = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+/**
  * Creates the tables the CDK data stack defines (same keys and indexes), if they are missing. The
  * cases table is created when `names.cases` is given (LOCAL_TABLES gives it), the local Step
- * Functions executions table when `names.stepFunctions` is given (LOCAL_TABLES gives it too). Answers
+ * Functions executions table when `names.stepFunctions` is given (LOCAL_TABLES gives it too), the
+ * local EventBridge's log when `names.eventBridge` is given (LOCAL_TABLES gives it too). Answers
  * the indexes a table made earlier lacks (`<table>/<index>`): dynalite cannot add an index to a table.
  */
-export async function ensureTables(client: DynamoDBClient, names: { items: string; directory: string; cases?: string; stepFunctions?: string }): Promise<string[]> {
+export async function ensureTables(
+  client: DynamoDBClient,
+  names: { items: string; directory: string; cases?: string; stepFunctions?: string; eventBridge?: string },
+): Promise<string[]> {
   const tables: CreateTableCommandInput[] = [
     withIndexes(names.items, ITEMS_TABLE),
     {
@@ -52,6 +63,22 @@ export async function ensureTables(client: DynamoDBClient, names: { items: strin
             BillingMode: 'PAY_PER_REQUEST' as const,
             KeySchema: [{ AttributeName: STEP_FUNCTIONS_TABLE.partitionKey, KeyType: 'HASH' as const }],
             AttributeDefinitions: [{ AttributeName: STEP_FUNCTIONS_TABLE.partitionKey, AttributeType: 'S' as const }],
+          },
+        ]
+      : []),
+    ...(names.eventBridge !== undefined
+      ? [
+          {
+            TableName: names.eventBridge,
+            BillingMode: 'PAY_PER_REQUEST' as const,
+            KeySchema: [
+              { AttributeName: EVENTBRIDGE_TABLE.partitionKey, KeyType: 'HASH' as const },
+              { AttributeName: EVENTBRIDGE_TABLE.sortKey, KeyType: 'RANGE' as const },
+            ],
+            AttributeDefinitions: [
+              { AttributeName: EVENTBRIDGE_TABLE.partitionKey, AttributeType: 'S' as const },
+              { AttributeName: EVENTBRIDGE_TABLE.sortKey, AttributeType: 'S' as const },
+            ],
           },
         ]
       : []),
