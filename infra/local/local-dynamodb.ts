@@ -92,9 +92,24 @@ export async function ensureTables(
     } catch (e) {
       if (!(e instanceof ResourceNotFoundException)) throw e;
       await client.send(new CreateTableCommand(table));
+      await untilActive(client, table.TableName!);
     }
   }
   return missing;
+}
+
+/**
+ * Waits until dynalite reports a new table ACTIVE. It answers CreateTable with the table CREATING and
+ * marks it ACTIVE a timer tick and a LevelDB write later (createTableMs 0); a write sent at once may
+ * come first and be refused (ResourceNotFoundException). Bounded: 200 DescribeTable calls.
+ */
+export async function untilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`table ${tableName} not ACTIVE after 200 checks`);
 }
 
 /** A table with a string partition and sort key and string-keyed GSIs projecting every attribute, or their keys alone. */

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalDynalite } from '../../infra/local/local-dynamodb.ts';
-import { startDynalite } from '../../infra/local/local-dynamodb.ts';
+import { startDynalite, untilActive } from '../../infra/local/local-dynamodb.ts';
 import type { LocalDynamoStream, StreamMapping, StreamMappingFailure } from '../../infra/local/dynamodb-streams.ts';
 import { startStreamMapping } from '../../infra/local/dynamodb-streams.ts';
 
@@ -28,7 +28,7 @@ async function open(path?: string, create = true): Promise<{ dynamo: LocalDynali
   const dynamo = await startDynalite(path, '127.0.0.1', { streams: [CASES], region: 'cn-north-1' });
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
   if (create)
-    for (const TableName of [CASES, OTHER])
+    for (const TableName of [CASES, OTHER]) {
       await client.send(
         new CreateTableCommand({
           TableName,
@@ -43,6 +43,8 @@ async function open(path?: string, create = true): Promise<{ dynamo: LocalDynali
           ],
         }),
       );
+      await untilActive(client, TableName);
+    }
   const entry = { dynamo, client, mappings: [] as StreamMapping[] };
   opened.push(entry);
   return { ...entry, stream: dynamo.streams.get(CASES)! };

@@ -3,7 +3,7 @@
 // write has been answered (committed), so a test that kills it with SIGKILL knows which writes
 // happened for sure; others may have been in flight.
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { startDynalite } from '../../infra/local/local-dynamodb.ts';
+import { startDynalite, untilActive } from '../../infra/local/local-dynamodb.ts';
 
 const [path, table] = process.argv.slice(2) as [string, string];
 const dynamo = await startDynalite(path, '127.0.0.1', { streams: [table] });
@@ -26,6 +26,7 @@ try {
 } catch (e) {
   if (!(e instanceof ResourceInUseException)) throw e;
 }
+await untilActive(client, table);
 process.stdout.write('ready\n');
 let next = 0;
 const writer = async (): Promise<void> => {
