@@ -1,6 +1,7 @@
 // DynamoDB for the embedded runtime and the integration tests: dynalite (the real DynamoDB wire
 // protocol on LevelDB) and the tables of the data stack, built from the same key layout. dynalite
 // refuses an item over 400 KB counted as AWS counts it (UTF-8), not as it counts it itself (UTF-16).
+// Tables named in `streams` get DynamoDB Streams (dynamodb-streams.ts), which dynalite lacks.
 import { createRequire } from 'node:module';
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -12,12 +13,15 @@ import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { AttributeValueLike } from '../../shared/adapters/dynamo-item-size.ts';
 import { ITEM_LIMIT_BYTES, attributeItemBytes } from '../../shared/adapters/dynamo-item-size.ts';
+import type { LocalDynamoStream, LocalStream, StreamsHook } from './dynamodb-streams.ts';
+import { STREAMS_OPTION, hookDynaliteStreams } from './dynamodb-streams.ts';
 
 export const LOCAL_TABLES = {
   items: 'tongban-local-items',
   directory: 'tongban-local-directory',
   cases: 'tongban-local-cases',
   stepFunctions: 'tongban-local-stepfunctions',
+  eventBridge: 'tongban-local-eventbridge',
 } as const;
 
 /**
@@ -27,12 +31,22 @@ export const LOCAL_TABLES = {
 export const STEP_FUNCTIONS_TABLE = { partitionKey: 'executionArn' } as const;
 
 /**
+ * The local EventBridge stand-in's log and rule checkpoints (infra/local/eventbridge-server.ts):
+ * `BUS#<bus>` / `<sequence>` per accepted event, `RULE#<bus>#<rule>` / `CHECKPOINT`. Local only.
+ */
+export const EVENTBRIDGE_TABLE = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+/**
  * Creates the tables the CDK data stack defines (same keys and indexes), if they are missing. The
  * cases table is created when `names.cases` is given (LOCAL_TABLES gives it), the local Step
- * Functions executions table when `names.stepFunctions` is given (LOCAL_TABLES gives it too). Answers
+ * Functions executions table when `names.stepFunctions` is given (LOCAL_TABLES gives it too), the
+ * local EventBridge's log when `names.eventBridge` is given (LOCAL_TABLES gives it too). Answers
  * the indexes a table made earlier lacks (`<table>/<index>`): dynalite cannot add an index to a table.
  */
-export async function ensureTables(client: DynamoDBClient, names: { items: string; directory: string; cases?: string; stepFunctions?: string }): Promise<string[]> {
+export async function ensureTables(
+  client: DynamoDBClient,
+  names: { items: string; directory: string; cases?: string; stepFunctions?: string; eventBridge?: string },
+): Promise<string[]> {
   const tables: CreateTableCommandInput[] = [
     withIndexes(names.items, ITEMS_TABLE),
     {
@@ -52,6 +66,22 @@ export async function ensureTables(client: DynamoDBClient, names: { items: strin
           },
         ]
       : []),
+    ...(names.eventBridge !== undefined
+      ? [
+          {
+            TableName: names.eventBridge,
+            BillingMode: 'PAY_PER_REQUEST' as const,
+            KeySchema: [
+              { AttributeName: EVENTBRIDGE_TABLE.partitionKey, KeyType: 'HASH' as const },
+              { AttributeName: EVENTBRIDGE_TABLE.sortKey, KeyType: 'RANGE' as const },
+            ],
+            AttributeDefinitions: [
+              { AttributeName: EVENTBRIDGE_TABLE.partitionKey, AttributeType: 'S' as const },
+              { AttributeName: EVENTBRIDGE_TABLE.sortKey, AttributeType: 'S' as const },
+            ],
+          },
+        ]
+      : []),
   ];
   const missing: string[] = [];
   for (const table of tables) {
@@ -62,9 +92,24 @@ export async function ensureTables(client: DynamoDBClient, names: { items: strin
     } catch (e) {
       if (!(e instanceof ResourceNotFoundException)) throw e;
       await client.send(new CreateTableCommand(table));
+      await untilActive(client, table.TableName!);
     }
   }
   return missing;
+}
+
+/**
+ * Waits until dynalite reports a new table ACTIVE. It answers CreateTable with the table CREATING and
+ * marks it ACTIVE a timer tick and a LevelDB write later (createTableMs 0); a write sent at once may
+ * come first and be refused (ResourceNotFoundException). Bounded: 200 DescribeTable calls.
+ */
+export async function untilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`table ${tableName} not ACTIVE after 200 checks`);
 }
 
 /** A table with a string partition and sort key and string-keyed GSIs projecting every attribute, or their keys alone. */
@@ -92,23 +137,61 @@ function withIndexes(tableName: string, layout: { partitionKey: string; sortKey:
   };
 }
 
+export interface DynaliteOptions {
+  /** Tables whose item writes produce DynamoDB Streams records (NEW_IMAGE), read through `streams`. */
+  streams?: readonly string[];
+  /** Region and account of the streams' ARNs (defaults: AWS_REGION or cn-north-1, and 000000000000). */
+  region?: string;
+  account?: string;
+}
+
+export interface LocalDynalite {
+  endpoint: string;
+  /** The streams of the tables named in `options.streams` (by table name). */
+  streams: ReadonlyMap<string, LocalDynamoStream>;
+  /** Closes the streams (waiting for writes in progress), then the server and its LevelDB. Stop the stream mappings first. */
+  close: () => Promise<void>;
+}
+
 /** dynalite on a free port; persisted under `path`, or in memory without one. */
-export async function startDynalite(path: string | undefined, host = '127.0.0.1'): Promise<{ endpoint: string; close: () => Promise<void> }> {
+export async function startDynalite(path: string | undefined, host = '127.0.0.1', options: DynaliteOptions = {}): Promise<LocalDynalite> {
   if (path) await mkdir(path, { recursive: true });
   countItemSizesAsAws();
-  const server: Server = dynalite({ ...(path ? { path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, maxItemSizeKb: ITEM_LIMIT_BYTES / 1024 });
+  hookDynaliteStreams();
+  let streams = new Map<string, LocalStream>();
+  const hook: StreamsHook = {
+    tables: options.streams ?? [],
+    region: options.region ?? process.env.AWS_REGION ?? 'cn-north-1',
+    account: options.account ?? '000000000000',
+    opened: (opened) => (streams = opened),
+  };
+  const server: Server = dynalite({
+    ...(path ? { path } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    maxItemSizeKb: ITEM_LIMIT_BYTES / 1024,
+    ...(hook.tables.length > 0 ? { [STREAMS_OPTION]: hook } : {}),
+  });
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
     server.listen(0, host, () => res());
   });
+  for (const stream of streams.values()) {
+    await stream.ready();
+    await stream.trim();
+  }
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://${host}:${port}`,
-    close: () =>
-      new Promise<void>((res) => {
+    streams,
+    close: async () => {
+      for (const stream of streams.values()) await stream.close();
+      await new Promise<void>((res) => {
         server.close(() => res());
         server.closeAllConnections?.();
-      }),
+      });
+    },
   };
 }
 
