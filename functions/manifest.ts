@@ -56,6 +56,14 @@ export interface ArchiveGrant {
   key: readonly string[];
 }
 
+/**
+ * The filter criteria pattern of a `stream` trigger (Lambda's event filtering syntax): the CDK app
+ * puts it on the event source mapping, the embedded platform's mapping applies the same.
+ */
+export function streamFilterPattern(filter: { eventName: 'INSERT'; sortKeyPrefix: string }) {
+  return { eventName: [filter.eventName], dynamodb: { Keys: { sk: { S: [{ prefix: filter.sortKeyPrefix }] } } } };
+}
+
 /** What a function may do on the platform's case event bus (the relay publishes to it). */
 export type BusAction = 'events:PutEvents';
 /** The variable that gives a function with a `bus` grant the case event bus's name. */

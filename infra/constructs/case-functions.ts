@@ -23,14 +23,14 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { CASES_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { AlarmSpec, FunctionManifest } from '../../functions/manifest.ts';
+import { streamFilterPattern } from '../../functions/manifest.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
 import { FUNCTION_MANIFESTS, LAMBDA_NAMES } from '../../functions/manifests.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
@@ -118,13 +118,7 @@ export class CaseFunctions {
             retryAttempts: manifest.limits.retryAttempts ?? 10,
             maxRecordAge: Duration.hours(manifest.limits.maxEventAgeHours ?? 24),
             onFailure: new SqsDlq(deadLetters),
-            filters: [
-              FilterCriteria.filter({
-                // FilterRule.isEqual is typed `any`; its pattern is a list of the value.
-                eventName: [trigger.filter.eventName],
-                dynamodb: { Keys: { [CASES_TABLE.sortKey]: { S: FilterRule.beginsWith(trigger.filter.sortKeyPrefix) } } },
-              }),
-            ],
+            filters: [FilterCriteria.filter(streamFilterPattern(trigger.filter))],
           }),
         );
         built[name] = { function: fn, deadLetters, alarms: {} };

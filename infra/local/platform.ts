@@ -38,6 +38,8 @@ import type { LocalStepFunctions } from './stepfunctions-server.ts';
 import { partitionOf, startLocalStepFunctions } from './stepfunctions-server.ts';
 import { JOINT_DEFINITION_FILE, definitionFingerprint, definitionRecord, keptDefinition } from './joint-definition-cache.ts';
 import { seedPlatform } from './seed.ts';
+import { startCaseEventPlumbing } from './case-event-plumbing.ts';
+import type { LocalEventBridge } from './eventbridge-server.ts';
 import { startLocalLambda } from './lambda-server.ts';
 import type { LocalSealKeySpec } from './seal-keys.ts';
 import { ensureArchiveKey, ensureSealKeys } from './seal-keys.ts';
@@ -112,6 +114,12 @@ export interface RunningPlatform {
   services: { dynamodb: string; s3: string; kms: string; sfn: string; lambda: string };
   /** The functions' own key pair (every S3 action), as the handlers have it (AWS_ACCESS_KEY_ID…). */
   runtimeCredentials: RuntimeCredentials;
+  /**
+   * The case events: `drained()` resolves once every history entry written before the call has been
+   * relayed to the bus and dispatched by its rules (tests await it instead of sleeping); the bus itself
+   * (its endpoint, a replay).
+   */
+  caseEvents: { drained(): Promise<void>; bus: LocalEventBridge };
   /** Runs the case sweep now (waiting for a run the timer started, if one is under way). */
   sweep(): Promise<SweepRun>;
   close(): Promise<void>;
@@ -131,7 +139,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     const keys = existing ?? newKeys();
     const runtime = await runtimeCredentials(join(dataDir, RUNTIME_CREDENTIALS_FILE));
     const [dynamo, s3, kms] = await Promise.all([
-      startDynalite(join(dataDir, 'dynamodb'), host),
+      // The cases table's stream: the outbox the relay reads (infra/local/case-event-plumbing.ts).
+      startDynalite(join(dataDir, 'dynamodb'), host, { streams: [LOCAL_TABLES.cases], region, account: LOCAL_ACCOUNT }),
       startS3(join(dataDir, 's3'), host, [LOCAL_MATERIALS_BUCKET, LOCAL_ARCHIVE_BUCKET], { region, identities: s3Identities(runtime, keys) }),
       startLocalKms({ dataDir: join(dataDir, 'kms'), host }),
     ]);
@@ -257,6 +266,18 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     };
     await writeAtomically(credentialsPath, JSON.stringify(credentials, null, 2) + '\n');
 
+    // The case events: the relay on the cases table's stream, the bus and what its rules start.
+    const caseEvents = await startCaseEventPlumbing({
+      host,
+      region,
+      db,
+      streams: dynamo.streams,
+      options: handlerOptions,
+      replaced: opts.functions,
+      rules: async () => [],
+    });
+    closers.unshift(() => caseEvents.close());
+
     const sweeper = await startSweeper(handlerOptions, opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS, opts.functions, region);
     // Stopped first: no sweep writes into stores that are closing.
     closers.unshift(sweeper.stop);
@@ -275,6 +296,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       region,
       services: { dynamodb: dynamo.endpoint, s3: s3.endpoint, kms: kms.endpoint, sfn: stepFunctions.endpoint, lambda: lambda.endpoint },
       runtimeCredentials: runtime,
+      caseEvents: { drained: () => caseEvents.drained(), bus: caseEvents.bus },
       sweep: sweeper.run,
       close: () => closeAll(closers),
     };
