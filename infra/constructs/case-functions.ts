@@ -95,6 +95,9 @@ export class CaseFunctions {
       } else if (trigger.kind === 'api') {
         const routes = ROUTES.filter((r) => r.function === name).length;
         built[name] = { function: build(name, { description: `${name} (${routes} routes)` }), alarms: {} };
+      } else if (trigger.kind === 'queue') {
+        // Its queue, dead-letter queue, event source mapping and the rules that feed it: the event bus's construct.
+        built[name] = { function: build(name), alarms: {} };
       } else {
         const minutes = config.sweepIntervalMinutes;
         const deadLetters = deadLetterQueue(scope, name);
@@ -130,7 +133,7 @@ export class CaseFunctions {
  * function before its invokers, then the rest in manifest order.
  */
 export function buildOrder(): LambdaName[] {
-  const rank = (m: FunctionManifest) => ({ 'state-machine': 0, invoked: 1, api: 2, schedule: 3 })[m.trigger.kind];
+  const rank = (m: FunctionManifest) => ({ 'state-machine': 0, invoked: 1, api: 2, schedule: 3, queue: 4 })[m.trigger.kind];
   const order = [...LAMBDA_NAMES].sort((a, b) => rank(FUNCTION_MANIFESTS[a]) - rank(FUNCTION_MANIFESTS[b]));
   for (const [i, name] of order.entries()) {
     const later = (FUNCTION_MANIFESTS[name].invokes ?? []).filter((target) => order.indexOf(target as LambdaName) >= i);

@@ -1,4 +1,4 @@
-// The data of one deployment: the customer-managed key, the DynamoDB tables (items, directory,
+// The data of one deployment: the customer-managed key, the DynamoDB tables (items, directory, events,
 // cases) and the materials bucket it encrypts, the bucket that receives the materials and archive
 // buckets' access logs, the departments' seal keys (infra/constructs/seal-keys.ts: what they seal
 // must stay verifiable for as long as the records last), and the e-archive (电子档案): the archive
@@ -24,7 +24,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { DataResources } from '../constructs/tongban-function.ts';
 import type { Construct } from 'constructs';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
-import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { Department } from '../../shared/contracts/directory.ts';
 import type { ConfiguredSeal, SealKeySpecName } from '../config.ts';
@@ -82,6 +82,11 @@ export class DataStack extends Stack {
   /** Cases: every history entry, the idempotency records of filings and actions, the head and its indexes (see table-layout.ts). */
   readonly casesTable: Table;
   /**
+   * Case events routed to their audience and the webhook deliveries (see table-layout.ts): the feed
+   * and the delivered markers expire by TTL (`expiresAt`).
+   */
+  readonly eventsTable: Table;
+  /**
    * Application materials (see bucket-layout.ts): uploads by presigned PUT under `uploads/`, copied
    * under `cases/` when a case is filed. SSE-KMS with the data key, TLS only, versioned.
    */
@@ -109,6 +114,7 @@ export class DataStack extends Stack {
       itemsTable: asITable(this.itemsTable),
       directoryTable: asITable(this.directoryTable),
       casesTable: asITable(this.casesTable),
+      eventsTable: asITable(this.eventsTable),
       dataKey: this.dataKey,
       materialsBucket: asIBucket(this.materialsBucket),
       sealKeys: this.sealKeys,
@@ -140,9 +146,10 @@ export class DataStack extends Stack {
     } as const;
 
     /** A table keyed and indexed as its layout says (string keys, every attribute projected unless the index holds its keys alone). */
-    const indexedTable = (id: string, layout: { partitionKey: string; sortKey: string; indexes: Record<string, IndexLayout> }): Table => {
+    const indexedTable = (id: string, layout: { partitionKey: string; sortKey: string; ttlAttribute?: string; indexes: Record<string, IndexLayout> }): Table => {
       const table = new Table(this, id, {
         ...tableDefaults,
+        ...(layout.ttlAttribute !== undefined ? { timeToLiveAttribute: layout.ttlAttribute } : {}),
         partitionKey: { name: layout.partitionKey, type: AttributeType.STRING },
         sortKey: { name: layout.sortKey, type: AttributeType.STRING },
       });
@@ -159,6 +166,7 @@ export class DataStack extends Stack {
 
     this.itemsTable = indexedTable('ItemsTable', ITEMS_TABLE);
     this.casesTable = indexedTable('CasesTable', CASES_TABLE);
+    this.eventsTable = indexedTable('EventsTable', EVENTS_TABLE);
 
     this.directoryTable = new Table(this, 'DirectoryTable', {
       ...tableDefaults,
@@ -273,6 +281,7 @@ export class DataStack extends Stack {
     new CfnOutput(this, 'ItemsTableName', { value: this.itemsTable.tableName });
     new CfnOutput(this, 'DirectoryTableName', { value: this.directoryTable.tableName });
     new CfnOutput(this, 'CasesTableName', { value: this.casesTable.tableName });
+    new CfnOutput(this, 'EventsTableName', { value: this.eventsTable.tableName });
     new CfnOutput(this, 'MaterialsBucketName', { value: this.materialsBucket.bucketName });
     new CfnOutput(this, 'DataKeyArn', { value: this.dataKey.keyArn });
     new CfnOutput(this, 'ArchiveBucketName', {
