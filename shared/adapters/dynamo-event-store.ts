@@ -174,7 +174,7 @@ export class DynamoEventStore implements EventStore {
 
   async redeliver(parked: ParkedDelivery, at: string): Promise<void> {
     const { subscriptionId, owner, event } = parked;
-    await this.putPending({ subscriptionId, owner, event, attempts: 0, nextAt: at, redeliveredAt: at });
+    await this.putPending({ subscriptionId, owner, event, attempts: 0, nextAt: at, queuedAt: at, redeliveredAt: at });
     await this.dropParked(subscriptionId, event.subject, event.data.version);
   }
 
@@ -322,13 +322,14 @@ export class DynamoEventStore implements EventStore {
 }
 
 function pendingOf(item: Record<string, unknown>): PendingDelivery {
-  const { subscriptionId, owner, event, attempts, nextAt, firstAttemptAt, lastError, redeliveredAt } = item as unknown as PendingDelivery;
+  const { subscriptionId, owner, event, attempts, nextAt, queuedAt, firstAttemptAt, lastError, redeliveredAt } = item as unknown as PendingDelivery;
   return {
     subscriptionId,
     owner,
     event,
     attempts,
     nextAt,
+    queuedAt,
     ...(firstAttemptAt !== undefined ? { firstAttemptAt } : {}),
     ...(lastError !== undefined ? { lastError } : {}),
     ...(redeliveredAt !== undefined ? { redeliveredAt } : {}),

@@ -119,7 +119,7 @@ export class MemoryEventStore implements EventStore {
   }
 
   async redeliver(p: ParkedDelivery, at: string): Promise<void> {
-    await this.putPending({ subscriptionId: p.subscriptionId, owner: p.owner, event: p.event, attempts: 0, nextAt: at, redeliveredAt: at });
+    await this.putPending({ subscriptionId: p.subscriptionId, owner: p.owner, event: p.event, attempts: 0, nextAt: at, queuedAt: at, redeliveredAt: at });
     await this.dropParked(p.subscriptionId, p.event.subject, p.event.data.version);
   }
 

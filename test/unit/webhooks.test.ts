@@ -60,6 +60,13 @@ describe('the retry schedule', () => {
     expect(RETRY_WINDOW_SECONDS).toBeGreaterThan(24 * 3600);
     expect(() => afterFailure(0, at)).toThrow();
   });
+
+  it('parks at its first failure a delivery that has waited the whole schedule already (held up behind an earlier one of its case)', () => {
+    const at = new Date('2026-11-24T06:00:00.000Z');
+    const queued = (seconds: number) => new Date(at.getTime() - seconds * 1000);
+    expect(afterFailure(1, at, queued(RETRY_WINDOW_SECONDS))).toEqual({ park: true });
+    expect(afterFailure(1, at, queued(RETRY_WINDOW_SECONDS - 1))).toEqual({ park: false, nextAt: new Date(at.getTime() + 5000) });
+  });
 });
 
 describe('endpoint rules', () => {

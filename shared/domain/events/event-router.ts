@@ -134,7 +134,7 @@ export class EventRouter {
       const { subscriptions } = await this.store.subscriptions(owner);
       for (const s of subscriptions) {
         if (s.types.length > 0 && !s.types.includes(event.type)) continue;
-        await this.store.addPending({ subscriptionId: s.id, owner, event, attempts: 0, nextAt: at });
+        await this.store.addPending({ subscriptionId: s.id, owner, event, attempts: 0, nextAt: at, queuedAt: at });
         await ensurePairMarker(this.store, s.id, owner, event.subject, at);
         pairs.push({ subscriptionId: s.id, caseNo: event.subject });
       }
@@ -207,7 +207,7 @@ export class EventRouter {
       report.failedAttempts++;
       const attempts = head.attempts + 1;
       const firstAttemptAt = head.firstAttemptAt ?? attemptedAt.toISOString();
-      const next = afterFailure(attempts, attemptedAt);
+      const next = afterFailure(attempts, attemptedAt, new Date(head.queuedAt));
       if (next.park) {
         await this.store.park({
           subscriptionId,

@@ -37,6 +37,8 @@ export interface PendingDelivery {
   attempts: number;
   /** When the next attempt is due (ISO). */
   nextAt: string;
+  /** When it was added (routed, or sent back): how long it has waited counts towards parking it. */
+  queuedAt: string;
   firstAttemptAt?: string;
   lastError?: string;
   /** Set when a parked delivery was sent back to pending (POST …/redeliver). */
