@@ -39,7 +39,11 @@ export class HttpWebhookSender implements WebhookSender {
         dnsLookup(hostname, { ...opts, all: true }, (err, addresses) => {
           if (err) return callback(err, []);
           const refused = addresses.find((a) => !isAllowedAddress(a.address, policy));
-          if (refused) return callback(Object.assign(new Error(`${hostname} resolves to ${refused.address}, an internal address`), { code: 'EADDRNOTALLOWED' }), []);
+          if (refused) {
+            const error: NodeJS.ErrnoException = new Error(`${hostname} resolves to ${refused.address}, an internal address`);
+            error.code = 'EADDRNOTALLOWED';
+            return callback(error, []);
+          }
           if (opts.all) return callback(null, addresses);
           const first = addresses[0]!;
           callback(null, first.address, first.family);

@@ -24,7 +24,7 @@ import { CALENDAR_WARNING_DAYS } from '../../functions/sweep/manifest.ts';
 import { MANIFESTS } from '../../functions/manifests.ts';
 import { ARCHIVE_ACCESS_LOGS_PREFIX, MATERIALS_ACCESS_LOGS_PREFIX } from '../../infra/stacks/data-stack.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
-import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import type { RouteSpec } from '../../shared/contracts/routes.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
@@ -173,7 +173,7 @@ describe('the Tongban CDK app (test configuration)', () => {
     it('has on-demand, point-in-time-recoverable, deletion-protected tables encrypted with that key', () => {
       const keyId = dataKeyId();
       const tables = resources(data, 'AWS::DynamoDB::Table');
-      expect(tables).toHaveLength(3);
+      expect(tables).toHaveLength(4);
       for (const [, table] of tables) {
         expect(table.DeletionPolicy).toBe('Retain');
         expect(table.UpdateReplacePolicy).toBe('Retain');
@@ -184,6 +184,26 @@ describe('the Tongban CDK app (test configuration)', () => {
           SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
         });
       }
+    });
+
+    it('lays out the events table as table-layout.ts says, its feed and delivered markers expiring by TTL', () => {
+      data.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: EVENTS_TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: EVENTS_TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'due',
+            KeySchema: [
+              { AttributeName: 'duePk', KeyType: 'HASH' },
+              { AttributeName: 'dueSk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      });
     });
 
     it('lays out the items table and its indexes as table-layout.ts says', () => {
@@ -347,13 +367,14 @@ describe('the Tongban CDK app (test configuration)', () => {
   describe('functions', () => {
     it('has one Node 22 arm64 traced function per function of the route table, the sweep, the joint, the sealing and the archive function', () => {
       expect(FUNCTION_NAMES).toEqual([...new Set(ROUTE_TABLE.map((r) => r.function))]);
-      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'joint', 'sealing', 'archive']);
+      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'joint', 'sealing', 'archive', 'deliveries']);
       const fns = resources(api, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'));
       expect(fns).toHaveLength(FUNCTION_NAMES.length + SCHEDULED_FUNCTION_NAMES.length);
       const sweepId = built.api.getLogicalId(built.api.sweep.function.node.defaultChild as CfnElement);
       const jointId = built.api.getLogicalId(built.api.joint.function.node.defaultChild as CfnElement);
       const sealingId = built.api.getLogicalId(built.api.sealing.node.defaultChild as CfnElement);
       const archiveId = built.api.getLogicalId(built.api.archive.function.node.defaultChild as CfnElement);
+      const deliveriesId = built.api.getLogicalId(built.api.lambda('deliveries').node.defaultChild as CfnElement);
       for (const [id, fn] of fns) {
         expect(props(fn), id).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -362,8 +383,9 @@ describe('the Tongban CDK app (test configuration)', () => {
           MemorySize: id === archiveId ? 1024 : 512,
           // The API functions answer within API Gateway's limit; the sweep within its interval (below);
           // the joint function well within its steps' task timeout; the sealing function a few reads,
-          // signatures and writes; the archive function a whole case's bundle, up to Lambda's 15 minutes.
-          Timeout: id === sweepId ? 300 : id === jointId || id === sealingId ? 20 : id === archiveId ? 900 : 10,
+          // signatures and writes; the archive function a whole case's bundle, up to Lambda's 15 minutes;
+          // the deliveries function a batch of events and their webhook attempts (10 s each at most).
+          Timeout: id === sweepId ? 300 : id === jointId || id === sealingId ? 20 : id === archiveId ? 900 : id === deliveriesId ? 120 : 10,
           Handler: 'index.handler',
           TracingConfig: { Mode: 'Active' },
           Environment: {
@@ -892,6 +914,8 @@ describe('the Tongban CDK app (test configuration)', () => {
             'tongban-test-archive-errors',
             'tongban-test-archive-failed',
             'tongban-test-calendar-ending',
+            'tongban-test-deliveries-errors',
+            'tongban-test-deliveries-parked',
             'tongban-test-follow-up-given-up',
             'tongban-test-joint-handling-failed',
             'tongban-test-sweep-dead-letters',
