@@ -12,11 +12,11 @@ import type { CalendarSource } from '../shared/domain/calendar/calendar-source.t
 import type { ApiHandler } from './http/api-handler.ts';
 
 /** The tables a function may be granted (shared/adapters/table-layout.ts), by the names the manifests use. */
-export type TableName = 'items' | 'directory' | 'cases';
+export type TableName = 'items' | 'directory' | 'cases' | 'events';
 
 /** A function's grant on one table: item actions on the table itself, and the indexes it queries. */
-export interface TableGrant {
-  actions: readonly TableAction[];
+export interface TableGrant<A extends string = TableAction> {
+  actions: readonly A[];
   /** Indexes (their names in table-layout.ts) the function queries: dynamodb:Query on each, nothing else. */
   indexes?: readonly string[];
 }
@@ -27,6 +27,16 @@ export interface TableGrant {
  * BatchWriteItem (which can delete), Scan, or the batch and transaction reads no adapter uses.
  */
 export type TableAction = 'dynamodb:GetItem' | 'dynamodb:Query' | 'dynamodb:PutItem';
+
+/**
+ * The events table (routed events, deliveries) is no record: a delivery moves from pending to
+ * delivered or parked by a put and a delete (no transactions: dynalite has none), a removed
+ * subscription's deliveries are dropped. DeleteItem there, and on no other table.
+ */
+export type EventsTableAction = TableAction | 'dynamodb:DeleteItem';
+
+/** A function's grants on the tables: DeleteItem is allowed on the events table alone (the types say so). */
+export type TableGrants = Partial<Record<Exclude<TableName, 'events'>, TableGrant>> & { events?: TableGrant<EventsTableAction> };
 
 /** The areas of the materials bucket (shared/adapters/bucket-layout.ts). */
 export type MaterialsArea = 'uploads' | 'cases';
@@ -91,13 +101,17 @@ export type EventHandler = (event: never) => Promise<unknown>;
  * - `stream`: a table's DynamoDB stream (NEW_IMAGE), through an event source mapping handing over only
  *   the records `filter` admits, in order, a batch at a time (ReportBatchItemFailures; after its
  *   retries a batch goes to the function's dead-letter queue).
+ * - `queue`: an SQS queue (event source mapping, ReportBatchItemFailures; a record received
+ *   `maxReceives` times goes to its dead-letter queue), fed by a rule on the case event bus (every case
+ *   event) and by a schedule putting `{"tick":true}` on it every `tickMinutes`.
  */
 export type Trigger =
   | { kind: 'api' }
   | { kind: 'schedule' }
   | { kind: 'state-machine' }
   | { kind: 'invoked'; invokers: readonly string[]; variable: string; invocation: 'RequestResponse' | 'Event' }
-  | { kind: 'stream'; table: 'cases'; filter: { eventName: 'INSERT'; sortKeyPrefix: string } };
+  | { kind: 'stream'; table: 'cases'; filter: { eventName: 'INSERT'; sortKeyPrefix: string } }
+  | { kind: 'queue'; feed: 'case-events'; tickMinutes: number; maxReceives: number };
 
 /**
  * An alarm on the function (named `tongban-<stage>-<id in kebab case, without "Alarm">`): on its
@@ -116,7 +130,7 @@ interface ManifestBase<N extends string> {
   /** What it does, for the function's description (after `Tongban <stage>: `). */
   description: string;
   trigger: Trigger;
-  tables?: Partial<Record<TableName, TableGrant>>;
+  tables?: TableGrants;
   /** Holiday arrangements: every function that counts working days reads them. */
   calendar?: readonly CalendarAction[];
   materials?: {

@@ -4,6 +4,8 @@
 import { archive } from './archive/manifest.ts';
 import { cases } from './cases/manifest.ts';
 import { catalogue } from './catalogue/manifest.ts';
+import { deliveries } from './deliveries/manifest.ts';
+import { events } from './events/manifest.ts';
 import { joint } from './joint/manifest.ts';
 import type { FunctionManifest } from './manifest.ts';
 import { platform } from './platform/manifest.ts';
@@ -12,7 +14,7 @@ import { sealing } from './sealing/manifest.ts';
 import { seals } from './seals/manifest.ts';
 import { sweep } from './sweep/manifest.ts';
 
-export const MANIFESTS = { platform, catalogue, cases, seals, sweep, joint, sealing, archive, relay } as const satisfies Record<string, FunctionManifest>;
+export const MANIFESTS = { platform, catalogue, cases, seals, events, sweep, joint, sealing, archive, relay, deliveries } as const satisfies Record<string, FunctionManifest>;
 
 /** Every Lambda function of the app: the route table's and the ones no route invokes. */
 export type LambdaName = keyof typeof MANIFESTS;

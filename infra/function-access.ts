@@ -1,7 +1,7 @@
 // What the functions may do, read across the manifests (functions/<name>/manifest.ts): one table per
 // kind of grant, by function, as reviewers and the infrastructure tests read them. The manifests are
 // the source; these are views of them. Also the KMS actions each kind of grant brings with it.
-import type { ArchiveGrant, FunctionManifest, JointAction, MaterialsAction, MaterialsArea, SealKeyAction, TableAction, TableGrant, TableName } from '../functions/manifest.ts';
+import type { ArchiveGrant, EventsTableAction, FunctionManifest, JointAction, MaterialsAction, MaterialsArea, SealKeyAction, TableGrants } from '../functions/manifest.ts';
 import type { LambdaName } from '../functions/manifests.ts';
 import { FUNCTION_MANIFESTS, LAMBDA_NAMES, MANIFESTS } from '../functions/manifests.ts';
 import type { FunctionName } from '../shared/contracts/routes.ts';
@@ -18,7 +18,7 @@ export const SCHEDULED_FUNCTION_NAMES: readonly Exclude<LambdaName, FunctionName
   FunctionName
 >[];
 
-export const TABLE_ACCESS: Record<LambdaName, Partial<Record<TableName, TableGrant>>> = byFunction((m) => m.tables ?? {});
+export const TABLE_ACCESS: Record<LambdaName, TableGrants> = byFunction((m) => m.tables ?? {});
 export const MATERIALS_ACCESS: Record<LambdaName, Partial<Record<MaterialsArea, readonly MaterialsAction[]>>> = byFunction((m) =>
   Object.fromEntries(Object.entries(m.materials?.areas ?? {}).map(([area, grant]) => [area, grant.actions])),
 );
@@ -60,8 +60,8 @@ export const MATERIALS_MAX_BYTES = DEFAULT_MAX_UPLOAD_BYTES;
  */
 export const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
 export const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
-/** The table actions a manifest may grant that write (TableAction: no function updates or deletes an item). */
-export const TABLE_WRITE_ACTIONS: ReadonlySet<TableAction> = new Set<TableAction>(['dynamodb:PutItem']);
+/** The table actions a manifest may grant that write (TableAction: no function updates an item; only the events table's items are deleted). */
+export const TABLE_WRITE_ACTIONS: ReadonlySet<EventsTableAction> = new Set<EventsTableAction>(['dynamodb:PutItem', 'dynamodb:DeleteItem']);
 /**
  * What S3 needs from the requester's identity for objects encrypted with the bucket's customer-managed
  * key (SSE-KMS): writing an object (a single-request PUT, or the target of a copy) takes

@@ -9,6 +9,9 @@
 //   filter admits, in order per shard (one batch at a time: parallelisation 1), answering the first
 //   record it could not handle (ReportBatchItemFailures); a failing batch is split and retried, then its
 //   place in the stream is recorded in the function's dead-letter queue (the records stay in the table);
+// - `queue` (deliveries): its queue (SSE-SQS, TLS only, a record received `maxReceives` times kept in
+//   its dead-letter queue) fed by a rule on the case event bus (every case event) and by a schedule's
+//   tick, each target retried by EventBridge for a day, then kept in the same dead-letter queue;
 // - `schedule` (the sweep): an EventBridge rule runs it every `sweepIntervalMinutes`, one run at a
 //   time, a run never longer than the interval; a failed run is retried (EventBridge retries delivering
 //   the event, Lambda a run that threw) and then kept in the dead-letter queue: both EventBridge's and
@@ -19,12 +22,13 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { CASE_EVENT_BUS_SOURCE } from '../../shared/contracts/case-events.ts';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -57,6 +61,8 @@ export const JOINT_ROLE_STAR_REASON =
 export interface BuiltFunction {
   function: NodejsFunction;
   deadLetters?: Queue;
+  /** A `queue` function's queue. */
+  queue?: Queue;
   schedule?: Rule;
   alarms: Record<string, Alarm>;
 }
@@ -125,6 +131,34 @@ export class CaseFunctions {
       } else if (trigger.kind === 'api') {
         const routes = ROUTES.filter((r) => r.function === name).length;
         built[name] = { function: build(name, { description: `${name} (${routes} routes)` }), alarms: {} };
+      } else if (trigger.kind === 'queue') {
+        const fn = build(name);
+        const timeout = fn.timeout ?? Duration.seconds(manifest.limits.timeoutSeconds);
+        const deadLetters = deadLetterQueue(scope, name);
+        const queue = new Queue(scope, `${pascal(name)}Queue`, {
+          encryption: QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+          // AWS's advice for a Lambda source: six times the function's timeout.
+          visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+          retentionPeriod: Duration.days(4),
+          deadLetterQueue: { queue: deadLetters, maxReceiveCount: trigger.maxReceives },
+        });
+        fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true }));
+        // Every case event on the bus, and the tick; what EventBridge cannot put on the queue goes to the dead letters.
+        const target = (message?: RuleTargetInput) =>
+          new SqsQueue(queue, { deadLetterQueue: deadLetters, retryAttempts: 185, maxEventAge: Duration.hours(24), ...(message ? { message } : {}) });
+        const feed = new Rule(scope, `${pascal(name)}Feed`, {
+          description: `Tongban ${config.stage}: every case event to the ${name} function's queue`,
+          eventBus: context.data.caseEventBus,
+          eventPattern: { source: [CASE_EVENT_BUS_SOURCE] },
+        });
+        feed.addTarget(target());
+        const tick = new Rule(scope, `${pascal(name)}Tick`, {
+          description: `Tongban ${config.stage}: the ${name} function's due retries, every ${trigger.tickMinutes} min`,
+          schedule: Schedule.rate(Duration.minutes(trigger.tickMinutes)),
+        });
+        tick.addTarget(target(RuleTargetInput.fromObject({ tick: true })));
+        built[name] = { function: fn, deadLetters, queue, alarms: {} };
       } else {
         const minutes = config.sweepIntervalMinutes;
         const deadLetters = deadLetterQueue(scope, name);
@@ -160,7 +194,7 @@ export class CaseFunctions {
  * function before its invokers, then the rest in manifest order.
  */
 export function buildOrder(): LambdaName[] {
-  const rank = (m: FunctionManifest) => ({ 'state-machine': 0, invoked: 1, api: 2, schedule: 3, stream: 4 })[m.trigger.kind];
+  const rank = (m: FunctionManifest) => ({ 'state-machine': 0, invoked: 1, api: 2, schedule: 3, stream: 4, queue: 5 })[m.trigger.kind];
   const order = [...LAMBDA_NAMES].sort((a, b) => rank(FUNCTION_MANIFESTS[a]) - rank(FUNCTION_MANIFESTS[b]));
   for (const [i, name] of order.entries()) {
     const later = (FUNCTION_MANIFESTS[name].invokes ?? []).filter((target) => order.indexOf(target as LambdaName) >= i);

@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { AttributeValueLike } from '../../shared/adapters/dynamo-item-size.ts';
 import { ITEM_LIMIT_BYTES, attributeItemBytes } from '../../shared/adapters/dynamo-item-size.ts';
@@ -20,6 +20,7 @@ export const LOCAL_TABLES = {
   items: 'tongban-local-items',
   directory: 'tongban-local-directory',
   cases: 'tongban-local-cases',
+  events: 'tongban-local-events',
   stepFunctions: 'tongban-local-stepfunctions',
   eventBridge: 'tongban-local-eventbridge',
 } as const;
@@ -38,14 +39,15 @@ export const EVENTBRIDGE_TABLE = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
 /**
  * Creates the tables the CDK data stack defines (same keys and indexes), if they are missing. The
- * cases table is created when `names.cases` is given (LOCAL_TABLES gives it), the local Step
+ * cases table is created when `names.cases` is given (LOCAL_TABLES gives it), the events table
+ * when `names.events` is (so does LOCAL_TABLES; dynalite keeps no TTL: expired items stay), the local Step
  * Functions executions table when `names.stepFunctions` is given (LOCAL_TABLES gives it too), the
  * local EventBridge's log when `names.eventBridge` is given (LOCAL_TABLES gives it too). Answers
  * the indexes a table made earlier lacks (`<table>/<index>`): dynalite cannot add an index to a table.
  */
 export async function ensureTables(
   client: DynamoDBClient,
-  names: { items: string; directory: string; cases?: string; stepFunctions?: string; eventBridge?: string },
+  names: { items: string; directory: string; cases?: string; events?: string; stepFunctions?: string; eventBridge?: string },
 ): Promise<string[]> {
   const tables: CreateTableCommandInput[] = [
     withIndexes(names.items, ITEMS_TABLE),
@@ -56,6 +58,7 @@ export async function ensureTables(
       AttributeDefinitions: [{ AttributeName: DIRECTORY_TABLE.partitionKey, AttributeType: 'S' }],
     },
     ...(names.cases !== undefined ? [withIndexes(names.cases, CASES_TABLE)] : []),
+    ...(names.events !== undefined ? [withIndexes(names.events, EVENTS_TABLE)] : []),
     ...(names.stepFunctions !== undefined
       ? [
           {

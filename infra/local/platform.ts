@@ -8,7 +8,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { CASE_EVENT_BUS_SOURCE } from '../../shared/contracts/case-events.ts';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { LocalCredentials } from '../../shared/contracts/local-credentials.ts';
@@ -39,7 +41,7 @@ import { partitionOf, startLocalStepFunctions } from './stepfunctions-server.ts'
 import { JOINT_DEFINITION_FILE, definitionFingerprint, definitionRecord, keptDefinition } from './joint-definition-cache.ts';
 import { seedPlatform } from './seed.ts';
 import { startCaseEventPlumbing } from './case-event-plumbing.ts';
-import type { LocalEventBridge } from './eventbridge-server.ts';
+import type { EventBridgeRule, LocalEventBridge } from './eventbridge-server.ts';
 import { startLocalLambda } from './lambda-server.ts';
 import type { LocalSealKeySpec } from './seal-keys.ts';
 import { ensureArchiveKey, ensureSealKeys } from './seal-keys.ts';
@@ -70,6 +72,8 @@ export interface PlatformOptions {
    * it also runs once at start. 0 turns the timer off (tests then call `sweep()`). Default 60 s.
    */
   sweepIntervalMs?: number;
+  /** How often the deliveries function makes the webhook retries that are due, in milliseconds; 0: only `caseEvents.deliver()`. Default 5 s. */
+  deliveryIntervalMs?: number;
   /** The departments' seal keys: ECC_NIST_P256 (ES256, the default) or SM2 (SM2-SM3, as in the China regions). */
   sealKeySpec?: LocalSealKeySpec;
   /**
@@ -82,6 +86,8 @@ export interface PlatformOptions {
 }
 
 export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
+/** How often the embedded deliveries function's tick (the retries due) runs; on AWS, every minute. */
+export const DEFAULT_DELIVERY_INTERVAL_MS = 5_000;
 /** How far behind now the embedded sweep's anchor journals end (ANCHOR_LAG_SECONDS overrides). */
 export const EMBEDDED_ANCHOR_LAG_SECONDS = 5;
 
@@ -117,9 +123,9 @@ export interface RunningPlatform {
   /**
    * The case events: `drained()` resolves once every history entry written before the call has been
    * relayed to the bus and dispatched by its rules (tests await it instead of sleeping); the bus itself
-   * (its endpoint, a replay).
+   * (its endpoint, a replay); `deliver()` runs the deliveries function's tick now (the retries due).
    */
-  caseEvents: { drained(): Promise<void>; bus: LocalEventBridge };
+  caseEvents: { drained(): Promise<void>; bus: LocalEventBridge; deliver(): Promise<void> };
   /** Runs the case sweep now (waiting for a run the timer started, if one is under way). */
   sweep(): Promise<SweepRun>;
   close(): Promise<void>;
@@ -162,6 +168,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       ITEMS_TABLE: LOCAL_TABLES.items,
       DIRECTORY_TABLE: LOCAL_TABLES.directory,
       CASES_TABLE: LOCAL_TABLES.cases,
+      EVENTS_TABLE: LOCAL_TABLES.events,
+      // Webhook receivers on this machine (http://127.0.0.1, localhost) are allowed embedded; on AWS, HTTPS only.
+      WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true',
       MATERIALS_BUCKET: LOCAL_MATERIALS_BUCKET,
       ARCHIVE_BUCKET: LOCAL_ARCHIVE_BUCKET,
       // Embedded, a head is written within milliseconds of its change time (no function runs 15
@@ -274,9 +283,11 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       streams: dynamo.streams,
       options: handlerOptions,
       replaced: opts.functions,
-      rules: async () => [],
+      rules: async (bus) => queueRules(bus, handlerOptions, opts.functions),
     });
     closers.unshift(() => caseEvents.close());
+    const deliveries = await startQueueTicks(handlerOptions, opts.functions, opts.deliveryIntervalMs ?? DEFAULT_DELIVERY_INTERVAL_MS);
+    closers.unshift(deliveries.stop);
 
     const sweeper = await startSweeper(handlerOptions, opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS, opts.functions, region);
     // Stopped first: no sweep writes into stores that are closing.
@@ -296,7 +307,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       region,
       services: { dynamodb: dynamo.endpoint, s3: s3.endpoint, kms: kms.endpoint, sfn: stepFunctions.endpoint, lambda: lambda.endpoint },
       runtimeCredentials: runtime,
-      caseEvents: { drained: () => caseEvents.drained(), bus: caseEvents.bus },
+      caseEvents: { drained: () => caseEvents.drained(), bus: caseEvents.bus, deliver: deliveries.run },
       sweep: sweeper.run,
       close: () => closeAll(closers),
     };
@@ -469,6 +480,80 @@ function scheduledEvent(region: string) {
     region,
     resources: [`arn:${partitionOf(region)}:events:${region}:${LOCAL_ACCOUNT}:rule/tongban-local-sweep`],
     detail: {},
+  };
+}
+
+/**
+ * The rules on the case event bus: for each `queue` function, every case event, given to it as its
+ * queue would (one SQS record whose body is the EventBridge event). A record it reports failed is an
+ * error of the target: the bus retries it, as SQS would receive it again.
+ */
+async function queueRules(bus: string, options: HandlerOptions, replaced: PlatformOptions['functions']): Promise<EventBridgeRule[]> {
+  const rules: EventBridgeRule[] = [];
+  for (const manifest of manifestsTriggeredBy('queue')) {
+    const handler = replaced?.[manifest.name] ?? asLocalFunction((await manifest.load())(options));
+    rules.push({
+      bus,
+      name: `${manifest.name}-feed`,
+      pattern: { source: [CASE_EVENT_BUS_SOURCE] },
+      maximumRetryAttempts: 185,
+      retryMaxDelayMs: 30_000,
+      target: async (event) => {
+        const answer = (await handler(sqsEvent(JSON.stringify(event)))) as SQSBatchResponse | undefined;
+        if ((answer?.batchItemFailures ?? []).length > 0) throw new Error(`${manifest.name} could not route case event ${event.id} (see its log)`);
+      },
+    });
+  }
+  return rules;
+}
+
+/** The stand-in for each `queue` function's schedule: `{"tick":true}` on its queue, on a timer; `run()` ticks now. */
+async function startQueueTicks(
+  options: HandlerOptions,
+  replaced: PlatformOptions['functions'],
+  intervalMs: number,
+): Promise<{ run: () => Promise<void>; stop: () => Promise<void> }> {
+  const handlers = await Promise.all(manifestsTriggeredBy('queue').map(async (m) => replaced?.[m.name] ?? asLocalFunction((await m.load())(options))));
+  let current: Promise<void> | undefined;
+  const run = () => {
+    current ??= Promise.all(handlers.map((h) => h(sqsEvent(JSON.stringify({ tick: true })))))
+      .then(() => undefined)
+      .finally(() => {
+        current = undefined;
+      });
+    return current;
+  };
+  const timer =
+    intervalMs > 0
+      ? setInterval(() => void run().catch((e: unknown) => console.warn(`deliveries tick failed: ${e instanceof Error ? e.message : String(e)}`)), intervalMs)
+      : undefined;
+  timer?.unref();
+  return {
+    run,
+    stop: async () => {
+      if (timer) clearInterval(timer);
+      await current?.catch(() => undefined);
+    },
+  };
+}
+
+/** An SQS event of one record with `body`, as Lambda's SQS event source mapping gives it. */
+function sqsEvent(body: string): SQSEvent {
+  const id = randomUUID();
+  return {
+    Records: [
+      {
+        messageId: id,
+        receiptHandle: id,
+        body,
+        attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: LOCAL_ACCOUNT, ApproximateFirstReceiveTimestamp: String(Date.now()) },
+        messageAttributes: {},
+        md5OfBody: createHash('md5').update(body).digest('hex'),
+        eventSource: 'aws:sqs',
+        eventSourceARN: `arn:aws:sqs:${DEFAULT_REGION}:${LOCAL_ACCOUNT}:tongban-local-queue`,
+        awsRegion: DEFAULT_REGION,
+      },
+    ],
   };
 }
 

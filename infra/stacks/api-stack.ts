@@ -100,6 +100,13 @@ export class ApiStack extends Stack {
     }
   }
 
+  /** A `queue` function's queue and dead-letter queue. */
+  lambdaQueues(name: LambdaName): { queue: Queue; deadLetters: Queue } {
+    const { queue, deadLetters } = this.built[name];
+    if (queue === undefined || deadLetters === undefined) throw new Error(`the ${name} function is not fed by a queue`);
+    return { queue, deadLetters };
+  }
+
   /** A function of the stack by name: an API function, the sweep, the joint, sealing or archive function. */
   lambda(name: LambdaName): NodejsFunction {
     return this.built[name].function;

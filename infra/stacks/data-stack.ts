@@ -1,4 +1,4 @@
-// The data of one deployment: the customer-managed key, the DynamoDB tables (items, directory,
+// The data of one deployment: the customer-managed key, the DynamoDB tables (items, directory, events,
 // cases) and the materials bucket it encrypts, the bucket that receives the materials and archive
 // buckets' access logs, the departments' seal keys (infra/constructs/seal-keys.ts: what they seal
 // must stay verifiable for as long as the records last), and the e-archive (电子档案): the archive
@@ -26,7 +26,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { DataResources } from '../constructs/tongban-function.ts';
 import type { Construct } from 'constructs';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
-import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import { CASE_EVENT_BUS_SOURCE } from '../../shared/contracts/case-events.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { Department } from '../../shared/contracts/directory.ts';
@@ -88,6 +88,11 @@ export class DataStack extends Stack {
   /** Cases: every history entry, the idempotency records of filings and actions, the head and its indexes (see table-layout.ts). */
   readonly casesTable: Table;
   /**
+   * Case events routed to their audience and the webhook deliveries (see table-layout.ts): the feed
+   * and the delivered markers expire by TTL (`expiresAt`).
+   */
+  readonly eventsTable: Table;
+  /**
    * Application materials (see bucket-layout.ts): uploads by presigned PUT under `uploads/`, copied
    * under `cases/` when a case is filed. SSE-KMS with the data key, TLS only, versioned.
    */
@@ -122,6 +127,7 @@ export class DataStack extends Stack {
       itemsTable: asITable(this.itemsTable),
       directoryTable: asITable(this.directoryTable),
       casesTable: asITable(this.casesTable),
+      eventsTable: asITable(this.eventsTable),
       dataKey: this.dataKey,
       materialsBucket: asIBucket(this.materialsBucket),
       sealKeys: this.sealKeys,
@@ -154,10 +160,15 @@ export class DataStack extends Stack {
     } as const;
 
     /** A table keyed and indexed as its layout says (string keys, every attribute projected unless the index holds its keys alone). */
-    const indexedTable = (id: string, layout: { partitionKey: string; sortKey: string; indexes: Record<string, IndexLayout> }, stream?: StreamViewType): Table => {
+    const indexedTable = (
+      id: string,
+      layout: { partitionKey: string; sortKey: string; ttlAttribute?: string; indexes: Record<string, IndexLayout> },
+      stream?: StreamViewType,
+    ): Table => {
       const table = new Table(this, id, {
         ...tableDefaults,
         ...(stream ? { stream } : {}),
+        ...(layout.ttlAttribute !== undefined ? { timeToLiveAttribute: layout.ttlAttribute } : {}),
         partitionKey: { name: layout.partitionKey, type: AttributeType.STRING },
         sortKey: { name: layout.sortKey, type: AttributeType.STRING },
       });
@@ -175,6 +186,8 @@ export class DataStack extends Stack {
     this.itemsTable = indexedTable('ItemsTable', ITEMS_TABLE);
     // Its stream hands every new history entry (its event: the outbox) to the relay.
     this.casesTable = indexedTable('CasesTable', CASES_TABLE, StreamViewType.NEW_IMAGE);
+
+    this.eventsTable = indexedTable('EventsTable', EVENTS_TABLE);
 
     this.caseEventBus = new EventBus(this, 'CaseEventBus', {
       eventBusName: `tongban-${props.stage}-cases`,
@@ -312,6 +325,7 @@ export class DataStack extends Stack {
     new CfnOutput(this, 'ItemsTableName', { value: this.itemsTable.tableName });
     new CfnOutput(this, 'DirectoryTableName', { value: this.directoryTable.tableName });
     new CfnOutput(this, 'CasesTableName', { value: this.casesTable.tableName });
+    new CfnOutput(this, 'EventsTableName', { value: this.eventsTable.tableName });
     new CfnOutput(this, 'MaterialsBucketName', { value: this.materialsBucket.bucketName });
     new CfnOutput(this, 'DataKeyArn', { value: this.dataKey.keyArn });
     new CfnOutput(this, 'ArchiveBucketName', {

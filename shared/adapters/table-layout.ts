@@ -55,6 +55,23 @@ export const CASES_TABLE = {
   anchorQueueShards: 8,
 } as const;
 
+/**
+ * Case events routed to their audience and webhook deliveries (shared/adapters/dynamo-event-store.ts
+ * for the items): subscriptions, the routing watermark of each case, each owner's feed, and the
+ * deliveries — pending, delivered, parked — of each subscription. Items that only matter for a while
+ * (the feed, delivered markers) carry `expiresAt` (epoch seconds), DynamoDB's TTL attribute. The `due`
+ * index lists the (subscription, case) pairs with deliveries waiting, by when the next is due.
+ */
+export const EVENTS_TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+  indexes: {
+    /** `DUE` / `<next attempt ISO>#<subscription id>#<caseNo>`: the pairs whose head delivery is due by then (sparse). */
+    due: { name: 'due', partitionKey: 'duePk', sortKey: 'dueSk' },
+  },
+} as const;
+
 /** An index of a table's layout: its keys, and whether it holds every attribute (the default) or its keys alone. */
 export interface IndexLayout {
   name: string;

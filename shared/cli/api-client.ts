@@ -33,7 +33,7 @@ export class ApiClient {
   }
 
   async request(
-    method: 'GET' | 'POST' | 'PUT',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     opts: { query?: Record<string, string | undefined>; body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<ApiResponse> {

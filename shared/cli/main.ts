@@ -1,4 +1,5 @@
-// `tongban items …`, `tongban cases …`, `tongban licences …`, `tongban supervision …` and the offline
+// `tongban items …`, `tongban cases …`, `tongban licences …`, `tongban supervision …`,
+// `tongban subscriptions …`, `tongban events tail` and the offline
 // `tongban verify` (see HELP).
 // Human-readable output by default, `--json` for scripts. Exit codes: 0 done, 1 refused by the API
 // (the error code and field are printed), 2 usage error, 3 cannot reach the API.
@@ -9,6 +10,7 @@ import { positiveInt, readJsonObject } from './args.ts';
 import type { CommandContext } from './cases-commands.ts';
 import { casesCommand, supervisionCommand } from './cases-commands.ts';
 import { licencesCommand } from './licences-commands.ts';
+import { eventsCommand, subscriptionsCommand } from './events-commands.ts';
 import { calendarCommand } from './calendar-commands.ts';
 import { guideTemplate } from './guide-template.ts';
 import { verifyCommand } from './verify-command.ts';
@@ -22,6 +24,8 @@ Usage: tongban items <command> [options]
        tongban licences show|revoke|list [options]
        tongban supervision <list> [--limit N] [--cursor C]
        tongban calendar list|show <year>|load <file>          the official holiday arrangements
+       tongban subscriptions add|list|remove|failures|redeliver  webhooks of your case events
+       tongban events tail [--interval S] [--since <instant>]    watch your case events live
        tongban verify <document> <seal> --jwks <jwks.json>   offline: no network, no credentials
        tongban audit list|fetch|verify [options]             the archive (auditors)
        tongban audit anchors verify|fetch <caseNo> [options] a case's history against the anchor journals
@@ -120,6 +124,22 @@ Calendar (法定节假日安排; everyone reads, the platform role loads):
   calendar load <file>            platform: load a year's arrangement (the cn-YYYY.json format) as its
                                   next version ("version": one more than the last); a correction too
 
+Webhooks and events (channels: the cases they filed; departments: their own and their joint tasks):
+  subscriptions add --url <https URL> [--type <type>…]
+                                  register an endpoint for your case events, all of them or the types
+                                  named (accept, decide… or cn.tongban.case.accept); at most 10. Prints
+                                  the signing secret ONCE: keep it to verify deliveries (Standard Webhooks)
+  subscriptions list              your endpoints (without their secrets)
+  subscriptions remove <id>       stop one; what it had not delivered is dropped
+  subscriptions failures <id> [--limit N] [--cursor C]
+                                  deliveries that failed every attempt (8 over about 27.6 hours): parked
+  subscriptions redeliver <id> [--event <caseNo>.<version>…]
+                                  send parked deliveries again (those named, or up to 100)
+  events tail [--interval S] [--since <instant>] [--json]
+                                  polls your events every S seconds (default 2), from 5 minutes ago or
+                                  --since, and prints a line each (time, case #version, action, status
+                                  before → after; --json: the event) until Ctrl-C
+
 Seals (anyone, offline):
   verify <document> <seal> --jwks <file>
                                   checks a seal over a document (its bytes as issued) with the published
@@ -176,7 +196,7 @@ export async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         department: { type: 'string' },
-        type: { type: 'string' },
+        type: { type: 'string', multiple: true },
         state: { type: 'string' },
         limit: { type: 'string' },
         cursor: { type: 'string' },
@@ -219,6 +239,10 @@ export async function main(argv: string[]): Promise<number> {
         to: { type: 'string' },
         out: { type: 'string' },
         bucket: { type: 'string' },
+        url: { type: 'string' },
+        event: { type: 'string', multiple: true },
+        interval: { type: 'string' },
+        since: { type: 'string' },
       },
     });
   } catch (e) {
@@ -235,7 +259,9 @@ export async function main(argv: string[]): Promise<number> {
     // Offline: before any credentials or endpoint are looked for.
     if (group === 'verify') return await verifyCommand(command, code, o.jwks, o.json);
     if (group === 'audit') return await auditCommand(command, code, o, { caseNo: positionals[3], api: async () => new ApiClient(await resolveTarget(o)) });
-    if (group !== 'items' && group !== 'cases' && group !== 'licences' && group !== 'supervision' && group !== 'calendar') throw new UsageError(`unknown command group "${group}"`);
+    if (!['items', 'cases', 'licences', 'supervision', 'calendar', 'subscriptions', 'events'].includes(group)) throw new UsageError(`unknown command group "${group}"`);
+    // --type is repeatable for subscriptions alone.
+    const type = group === 'subscriptions' ? undefined : atMostOne(o.type, '--type');
     if (command === 'template') {
       const department = o.department ?? (o.as !== undefined ? await departmentOf(credentialsPath(o), o.as) : undefined);
       if (!department) throw new UsageError('items template needs --department <unified social credit code>, or --as a department principal');
@@ -259,7 +285,12 @@ export async function main(argv: string[]): Promise<number> {
         o,
         out,
       };
-      if (group === 'licences') return await licencesCommand(ctx, command, code);
+      if (group === 'subscriptions') return await subscriptionsCommand({ api, o, out }, command, code);
+      if (group === 'events') return await eventsCommand({ api, o, out }, command);
+      if (group === 'licences') {
+        const { type: _types, ...rest } = o;
+        return await licencesCommand({ ...ctx, o: { ...rest, ...(type !== undefined ? { type } : {}) } }, command, code);
+      }
       if (group === 'calendar') return await calendarCommand(ctx, command, code);
       return group === 'cases' ? await casesCommand(ctx, command, code) : await supervisionCommand(ctx, command);
     }
@@ -280,7 +311,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'list': {
         const query = {
           department: o.department,
-          type: o.type,
+          type,
           state: o.state,
           limit: o.limit,
           cursor: o.cursor,
@@ -385,6 +416,11 @@ async function readGuide(file: string | undefined): Promise<unknown> {
   if (!file) throw new UsageError('--file <guide.json> is required');
   // Either the guide itself or a request body `{ "guide": … }`.
   return readJsonObject(file, 'the guide', 'guide');
+}
+
+function atMostOne(values: string[] | undefined, flag: string): string | undefined {
+  if (values && values.length > 1) throw new UsageError(`${flag} may be given once here`);
+  return values?.[0];
 }
 
 function oneReason(reasons: string[] | undefined, command: string): string {

@@ -6,6 +6,7 @@ import { ACCESS_ERRORS } from './errors/access.ts';
 import { ARCHIVE_ERRORS } from './errors/archive.ts';
 import { CALENDAR_ERRORS } from './errors/calendar.ts';
 import { CASE_ERRORS } from './errors/cases.ts';
+import { EVENT_ERRORS } from './errors/events.ts';
 import { IDENTIFIER_ERRORS } from './errors/identifiers.ts';
 import { ITEM_ERRORS } from './errors/items.ts';
 import { LICENCE_ERRORS } from './errors/licences.ts';
@@ -22,6 +23,7 @@ export const ERROR_REGISTRIES = {
   archive: ARCHIVE_ERRORS,
   calendar: CALENDAR_ERRORS,
   cases: CASE_ERRORS,
+  events: EVENT_ERRORS,
   identifiers: IDENTIFIER_ERRORS,
   items: ITEM_ERRORS,
   licences: LICENCE_ERRORS,

@@ -68,13 +68,26 @@ import {
   SealVerificationSchema,
   VerifySealRequestSchema,
 } from './licences.ts';
+import {
+  CreateSubscriptionRequestSchema,
+  CreatedSubscriptionSchema,
+  EventFeedQuerySchema,
+  EventFeedSchema,
+  FailureListSchema,
+  FailuresQuerySchema,
+  RedeliverRequestSchema,
+  RedeliverResultSchema,
+  RemovedSubscriptionSchema,
+  SubscriptionIdParamsSchema,
+  SubscriptionListSchema,
+} from './subscriptions.ts';
 
 /** The Lambda functions behind the API; each is a folder under functions/. */
-export type FunctionName = 'catalogue' | 'platform' | 'cases' | 'seals';
+export type FunctionName = 'catalogue' | 'platform' | 'cases' | 'seals' | 'events';
 
 export interface RouteSpec {
   operationId: string;
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway resource path, `{name}` for path parameters. */
   path: string;
   function: FunctionName;
@@ -761,6 +774,82 @@ export const ROUTES = [
     summary: 'The published seal keys (JWKS): every key any department ever sealed with, active or retired, with its department, seal and status — for verifying seals offline',
     response: JwksSchema,
     errors: [],
+  },
+  {
+    operationId: 'createSubscription',
+    method: 'POST',
+    path: '/v1/subscriptions',
+    function: 'events',
+    auth: 'iam',
+    roles: ['channel', 'department'],
+    summary:
+      "Register a webhook endpoint for the caller's case events (a channel: its cases; a department: its own and its joint tasks), all or the types named; at most 10 per owner. The signing secret (Standard Webhooks) is in this answer only",
+    body: CreateSubscriptionRequestSchema,
+    response: CreatedSubscriptionSchema,
+    successStatus: 201,
+    errors: ['SUBSCRIPTION_URL_INVALID', 'SUBSCRIPTION_URL_NOT_ALLOWED', 'SUBSCRIPTION_TYPE_UNKNOWN', 'SUBSCRIPTION_LIMIT_REACHED', 'SUBSCRIPTION_CHANGED'],
+  },
+  {
+    operationId: 'listSubscriptions',
+    method: 'GET',
+    path: '/v1/subscriptions',
+    function: 'events',
+    auth: 'iam',
+    roles: ['channel', 'department'],
+    summary: "The caller's webhook subscriptions (without their secrets)",
+    response: SubscriptionListSchema,
+    errors: [],
+  },
+  {
+    operationId: 'removeSubscription',
+    method: 'DELETE',
+    path: '/v1/subscriptions/{id}',
+    function: 'events',
+    auth: 'iam',
+    roles: ['channel', 'department'],
+    summary: "Remove one of the caller's subscriptions; what it had not delivered yet is dropped (another owner's subscription is not found)",
+    params: SubscriptionIdParamsSchema,
+    response: RemovedSubscriptionSchema,
+    errors: ['SUBSCRIPTION_NOT_FOUND', 'SUBSCRIPTION_CHANGED'],
+  },
+  {
+    operationId: 'listFailures',
+    method: 'GET',
+    path: '/v1/subscriptions/{id}/failures',
+    function: 'events',
+    auth: 'iam',
+    roles: ['channel', 'department'],
+    summary: "The deliveries of one of the caller's subscriptions that failed every attempt (8 over about 27.6 hours) and were parked, by case and version",
+    params: SubscriptionIdParamsSchema,
+    query: FailuresQuerySchema,
+    response: FailureListSchema,
+    errors: ['SUBSCRIPTION_NOT_FOUND', 'INVALID_CURSOR'],
+  },
+  {
+    operationId: 'redeliver',
+    method: 'POST',
+    path: '/v1/subscriptions/{id}/redeliver',
+    function: 'events',
+    auth: 'iam',
+    roles: ['channel', 'department'],
+    summary: "Deliver parked events of one of the caller's subscriptions again: those named, or up to 100; each gets the full retry schedule again",
+    params: SubscriptionIdParamsSchema,
+    body: RedeliverRequestSchema,
+    response: RedeliverResultSchema,
+    errors: ['SUBSCRIPTION_NOT_FOUND'],
+  },
+  {
+    operationId: 'listEvents',
+    method: 'GET',
+    path: '/v1/events',
+    function: 'events',
+    auth: 'iam',
+    roles: ['channel', 'department'],
+    summary:
+      "The caller's case events as a feed, in the order they were routed, kept 7 days (a channel: its cases; a department: its own and its joint tasks); poll with the cursor each page gives (tongban events tail)",
+    query: EventFeedQuerySchema,
+    response: EventFeedSchema,
+    errors: ['INVALID_CURSOR'],
   },
 ] as const satisfies readonly RouteSpec[];
 

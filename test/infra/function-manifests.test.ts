@@ -138,6 +138,10 @@ describe('function manifests', () => {
       ['kms:Decrypt', 'kms:DescribeKey'].forEach((a) => key.add(a));
       for (const a of ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']) out.push(`${a} dead-letters:${m.name}`);
     }
+    // A queue's consumer: its records (SSE-SQS: no key of ours).
+    if (m.trigger.kind === 'queue') {
+      for (const a of ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage']) out.push(`${a} queue:${m.name}`);
+    }
     for (const a of key) out.push(`${a} data-key`);
     // The events of failed runs of a scheduled or asynchronously invoked function go to its own queue.
     if (m.trigger.kind === 'schedule' || (m.trigger.kind === 'invoked' && m.trigger.invocation === 'Event')) out.push(`sqs:SendMessage dead-letters:${m.name}`);
@@ -147,7 +151,7 @@ describe('function manifests', () => {
   /** The environment the manifest says the function gets, beside Powertools' and Node's. */
   const declaredEnvironment = (m: FunctionManifest): string[] => {
     const variables = new Set<string>(['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS']);
-    const tableVariable = { items: 'ITEMS_TABLE', directory: 'DIRECTORY_TABLE', cases: 'CASES_TABLE' } as const;
+    const tableVariable = { items: 'ITEMS_TABLE', directory: 'DIRECTORY_TABLE', cases: 'CASES_TABLE', events: 'EVENTS_TABLE' } as const;
     for (const table of Object.keys(m.tables ?? {}) as (keyof typeof tableVariable)[]) variables.add(tableVariable[table]);
     if ((m.calendar ?? []).length > 0) variables.add('ITEMS_TABLE');
     if (Object.keys(m.materials?.areas ?? {}).length > 0) variables.add('MATERIALS_BUCKET');
@@ -172,6 +176,7 @@ describe('function manifests', () => {
       [dataId(data.itemsTable), 'items'],
       [dataId(data.directoryTable), 'directory'],
       [dataId(data.casesTable), 'cases'],
+      [dataId(data.eventsTable), 'events'],
       [dataId(data.dataKey), 'data-key'],
       [dataId(data.materialsBucket), 'materials'],
       [dataId(data.archiveBucket), 'archive'],
@@ -183,6 +188,7 @@ describe('function manifests', () => {
       [apiId(built.api.sweep.deadLetters), 'dead-letters:sweep'],
       [apiId(built.api.archive.deadLetters), 'dead-letters:archive'],
       [apiId(built.api.relay.deadLetters), 'dead-letters:relay'],
+      [apiId(built.api.lambdaQueues('deliveries').queue), 'queue:deliveries'],
       [dataId(data.caseEventBus), 'case-event-bus'],
       ...LAMBDA_NAMES.map((n) => [apiId(built.api.lambda(n)), `function:${n}`] as [string, string]),
     ]);

@@ -24,7 +24,7 @@ import { CALENDAR_WARNING_DAYS } from '../../functions/sweep/manifest.ts';
 import { MANIFESTS } from '../../functions/manifests.ts';
 import { ARCHIVE_ACCESS_LOGS_PREFIX, MATERIALS_ACCESS_LOGS_PREFIX } from '../../infra/stacks/data-stack.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
-import { CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import type { RouteSpec } from '../../shared/contracts/routes.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
@@ -173,7 +173,7 @@ describe('the Tongban CDK app (test configuration)', () => {
     it('has on-demand, point-in-time-recoverable, deletion-protected tables encrypted with that key', () => {
       const keyId = dataKeyId();
       const tables = resources(data, 'AWS::DynamoDB::Table');
-      expect(tables).toHaveLength(3);
+      expect(tables).toHaveLength(4);
       for (const [, table] of tables) {
         expect(table.DeletionPolicy).toBe('Retain');
         expect(table.UpdateReplacePolicy).toBe('Retain');
@@ -184,6 +184,26 @@ describe('the Tongban CDK app (test configuration)', () => {
           SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
         });
       }
+    });
+
+    it('lays out the events table as table-layout.ts says, its feed and delivered markers expiring by TTL', () => {
+      data.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: EVENTS_TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: EVENTS_TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'due',
+            KeySchema: [
+              { AttributeName: 'duePk', KeyType: 'HASH' },
+              { AttributeName: 'dueSk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      });
     });
 
     it('lays out the items table and its indexes as table-layout.ts says', () => {
@@ -347,7 +367,7 @@ describe('the Tongban CDK app (test configuration)', () => {
   describe('functions', () => {
     it('has one Node 22 arm64 traced function per function of the route table, the sweep, the joint, the sealing, the archive function and the relay', () => {
       expect(FUNCTION_NAMES).toEqual([...new Set(ROUTE_TABLE.map((r) => r.function))]);
-      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'joint', 'sealing', 'archive', 'relay']);
+      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'joint', 'sealing', 'archive', 'relay', 'deliveries']);
       const fns = resources(api, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'));
       expect(fns).toHaveLength(FUNCTION_NAMES.length + SCHEDULED_FUNCTION_NAMES.length);
       const sweepId = built.api.getLogicalId(built.api.sweep.function.node.defaultChild as CfnElement);
@@ -355,6 +375,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       const sealingId = built.api.getLogicalId(built.api.sealing.node.defaultChild as CfnElement);
       const archiveId = built.api.getLogicalId(built.api.archive.function.node.defaultChild as CfnElement);
       const relayId = built.api.getLogicalId(built.api.relay.function.node.defaultChild as CfnElement);
+      const deliveriesId = built.api.getLogicalId(built.api.lambda('deliveries').node.defaultChild as CfnElement);
       for (const [id, fn] of fns) {
         expect(props(fn), id).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -364,8 +385,9 @@ describe('the Tongban CDK app (test configuration)', () => {
           // The API functions answer within API Gateway's limit; the sweep within its interval (below);
           // the joint function well within its steps' task timeout; the sealing function a few reads,
           // signatures and writes; the archive function a whole case's bundle, up to Lambda's 15 minutes;
-          // the relay a batch of 100 stream records, ten PutEvents calls.
-          Timeout: id === sweepId ? 300 : id === jointId || id === sealingId ? 20 : id === archiveId ? 900 : id === relayId ? 30 : 10,
+          // the relay a batch of 100 stream records, ten PutEvents calls; the deliveries function a batch of
+          // events and their webhook attempts (10 s each at most).
+          Timeout: id === sweepId ? 300 : id === jointId || id === sealingId ? 20 : id === archiveId ? 900 : id === relayId ? 30 : id === deliveriesId ? 120 : 10,
           Handler: 'index.handler',
           TracingConfig: { Mode: 'Active' },
           Environment: {
@@ -693,6 +715,8 @@ describe('the Tongban CDK app (test configuration)', () => {
       describe('case sweep', () => {
         const sweepId = () => logicalId(built.api.sweep.function, built.api);
         const queueId = () => logicalId(built.api.sweep.deadLetters, built.api);
+        /** The rules that target the sweep. */
+        const sweepRules = () => resources(api, 'AWS::Events::Rule').filter(([, r]) => JSON.stringify(props(r).Targets).includes(sweepId()));
 
         it('is not an API function: no route, no method integrates it', () => {
           expect(FUNCTION_NAMES as readonly string[]).not.toContain('sweep');
@@ -812,7 +836,8 @@ describe('the Tongban CDK app (test configuration)', () => {
         });
 
         it('is run by a schedule rule at the configured rate, with retries and the dead-letter queue; Lambda retries and keeps failed runs there too', () => {
-          const rules = resources(api, 'AWS::Events::Rule');
+          // The sweep's own (the deliveries function's feed and tick: test/infra/case-events.test.ts).
+          const rules = sweepRules();
           expect(rules).toHaveLength(1);
           const rule = props(rules[0]![1]);
           expect(DEFAULT_SWEEP_INTERVAL_MINUTES).toBe(15);
@@ -865,7 +890,8 @@ describe('the Tongban CDK app (test configuration)', () => {
 
         it("keeps failed runs in an encrypted, TLS-only queue that only the rule (and the function's role) may send to", () => {
           // And the archive function's (test/infra/archive.test.ts) and the relay's (test/infra/case-events.test.ts).
-          const others = [built.api.archive.deadLetters, built.api.relay.deadLetters].map((q) => logicalId(q, built.api));
+          const deliveries = built.api.lambdaQueues('deliveries');
+          const others = [built.api.archive.deadLetters, built.api.relay.deadLetters, deliveries.queue, deliveries.deadLetters].map((q) => logicalId(q, built.api));
           const queue = resources(api, 'AWS::SQS::Queue').filter(([id]) => !others.includes(id));
           expect(queue.map(([id]) => id)).toEqual([queueId()]);
           expect(props(queue[0]![1])).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
@@ -879,7 +905,7 @@ describe('the Tongban CDK app (test configuration)', () => {
                 Effect: 'Allow',
                 Principal: { Service: 'events.amazonaws.com' },
                 Action: 'sqs:SendMessage',
-                Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [resources(api, 'AWS::Events::Rule')[0]![0], 'Arn'] } } },
+                Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [sweepRules()[0]![0], 'Arn'] } } },
               }),
             ]),
           );
@@ -895,6 +921,9 @@ describe('the Tongban CDK app (test configuration)', () => {
             'tongban-test-archive-errors',
             'tongban-test-archive-failed',
             'tongban-test-calendar-ending',
+            'tongban-test-deliveries-dead-letters',
+            'tongban-test-deliveries-errors',
+            'tongban-test-deliveries-parked',
             'tongban-test-follow-up-given-up',
             'tongban-test-joint-handling-failed',
             'tongban-test-relay-dead-letters',

@@ -1,0 +1,120 @@
+// Lambda: deliveries — the case events the bus hands over through a queue, routed to their audience
+// (feeds, subscriptions) in order per case, and the webhook attempts (shared/domain/events/
+// event-router.ts). Each queue record is an EventBridge event whose `detail` is a case event, or
+// `{"tick":true}` (a scheduled rule's, every minute) for the retries that are due. A record that could
+// not be routed (the store or the outbox failed, or it is no case event) is reported as failed and
+// given again by the queue, then kept in its dead-letter queue; a failed webhook attempt is no failure
+// of the record: it is retried on the schedule, then parked (DeliveriesParked, which an alarm watches).
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-clients.ts';
+import { DynamoCaseOutbox, DynamoEventStore } from '../../shared/adapters/dynamo-event-store.ts';
+import { HttpWebhookSender } from '../../shared/adapters/http-webhook-sender.ts';
+import type { CaseEvent } from '../../shared/contracts/case-events.ts';
+import { CASE_EVENT_BUS_SOURCE, CaseEventSchema } from '../../shared/contracts/case-events.ts';
+import type { RunReport } from '../../shared/domain/events/event-router.ts';
+import { EventRouter } from '../../shared/domain/events/event-router.ts';
+import type { WebhookSender } from '../../shared/domain/events/ports.ts';
+import { observability, observed } from '../http/observability.ts';
+import { endpointPolicy } from '../http/webhook-settings.ts';
+
+const { logger, metrics } = observability('deliveries');
+
+export interface DeliveriesHandlerOptions {
+  now?: () => Date;
+  /** Tests: the sender (default: HTTP(S) with the endpoint rules of WEBHOOK_ALLOW_HTTP_LOOPBACK). */
+  sender?: WebhookSender;
+}
+
+/** What a record holds: a case event, a tick, or nothing this function can route. */
+type Work = { kind: 'event'; event: CaseEvent } | { kind: 'tick' } | { kind: 'bad'; reason: string };
+
+export function deliveriesHandler(options: DeliveriesHandlerOptions = {}) {
+  const db = dynamoDocumentClient();
+  const store = new DynamoEventStore(db, requiredEnv('EVENTS_TABLE'));
+  const router = new EventRouter({
+    store,
+    outbox: new DynamoCaseOutbox(db, requiredEnv('CASES_TABLE')),
+    sender: options.sender ?? new HttpWebhookSender(endpointPolicy(process.env)),
+    ...(options.now ? { now: options.now } : {}),
+    onParked: (p) =>
+      logger.error('a webhook delivery failed every attempt and was parked: the owner sees it in its failures (GET /v1/subscriptions/{id}/failures)', {
+        ownerKind: p.owner.kind,
+        ownerId: p.owner.id,
+        subscriptionId: p.subscriptionId,
+        eventId: p.eventId,
+        attempts: p.attempts,
+        lastError: p.lastError,
+      }),
+    onSkipped: (caseNo, versions) =>
+      logger.warn('history entries written before case events existed carry no event: not routed', { caseNo, from: versions[0], to: versions.at(-1), count: versions.length }),
+  });
+
+  return observed('deliveries', async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const total: RunReport = { routed: 0, duplicates: 0, delivered: 0, failedAttempts: 0, parked: 0 };
+    const add = (r: RunReport) => {
+      for (const k of Object.keys(total) as (keyof RunReport)[]) total[k] += r[k];
+    };
+    const failures: string[] = [];
+    const work = event.Records.map((record) => ({ record, work: workOf(record) }));
+    for (const { record, work: w } of work) {
+      if (w.kind === 'bad') {
+        logger.error('a queue record is neither a case event nor a tick: left to the dead-letter queue', { messageId: record.messageId, reason: w.reason });
+        failures.push(record.messageId);
+      }
+    }
+    // Per case, in version order (a later version routes the earlier ones anyway); cases side by side.
+    const byCase = new Map<string, { record: SQSRecord; event: CaseEvent }[]>();
+    for (const { record, work: w } of work) {
+      if (w.kind !== 'event') continue;
+      const list = byCase.get(w.event.subject) ?? [];
+      list.push({ record, event: w.event });
+      byCase.set(w.event.subject, list);
+    }
+    await Promise.all(
+      [...byCase.values()].map(async (list) => {
+        list.sort((a, b) => a.event.data.version - b.event.data.version);
+        for (const { record, event: e } of list) {
+          try {
+            add(await router.route(e));
+          } catch (error) {
+            logger.error('a case event could not be routed: the queue gives it again', { messageId: record.messageId, eventId: e.id, error });
+            failures.push(record.messageId);
+          }
+        }
+      }),
+    );
+    for (const { record, work: w } of work) {
+      if (w.kind !== 'tick') continue;
+      try {
+        add(await router.tick());
+      } catch (error) {
+        logger.error('the due deliveries could not be made: the next tick tries again', { messageId: record.messageId, error });
+        failures.push(record.messageId);
+      }
+    }
+    metrics.addMetric('EventsRouted', MetricUnit.Count, total.routed);
+    metrics.addMetric('DeliveriesSucceeded', MetricUnit.Count, total.delivered);
+    metrics.addMetric('DeliveryAttemptsFailed', MetricUnit.Count, total.failedAttempts);
+    metrics.addMetric('DeliveriesParked', MetricUnit.Count, total.parked);
+    return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+  });
+}
+
+function workOf(record: SQSRecord): Work {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    return { kind: 'bad', reason: 'the body is not JSON' };
+  }
+  if (typeof body !== 'object' || body === null) return { kind: 'bad', reason: 'the body is not an object' };
+  if ((body as { tick?: unknown }).tick === true) return { kind: 'tick' };
+  const { source, detail } = body as { source?: unknown; detail?: unknown };
+  if (source !== CASE_EVENT_BUS_SOURCE) return { kind: 'bad', reason: `source ${JSON.stringify(source)} is not ${CASE_EVENT_BUS_SOURCE}` };
+  const parsed = CaseEventSchema.safeParse(detail);
+  if (!parsed.success) return { kind: 'bad', reason: `the detail is not a case event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+  return { kind: 'event', event: parsed.data };
+}
+
+export const handler = deliveriesHandler();

@@ -1,0 +1,19 @@
+// The events function: webhook subscriptions, their failures and redelivery, the event feed.
+import type { ApiFunctionManifest } from '../manifest.ts';
+
+export const events = {
+  name: 'events',
+  description: 'webhook subscriptions and the case event feed',
+  trigger: { kind: 'api' },
+  tables: {
+    // shared/adapters/dynamo-event-store.ts: an owner's subscriptions (GetItem, conditional PutItem),
+    // its parked deliveries (Query, GetItem) and feed (Query); a redelivery writes the pending delivery
+    // and the pair's marker, then deletes the parked one; a removal deletes the subscription's pending
+    // and parked deliveries and markers (DeleteItem).
+    events: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'] },
+    // Resolves callers.
+    directory: { actions: ['dynamodb:GetItem'] },
+  },
+  limits: { timeoutSeconds: 10 },
+  load: async () => (await import('./handler.ts')).eventsHandler,
+} as const satisfies ApiFunctionManifest<'events'>;

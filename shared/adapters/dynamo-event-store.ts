@@ -1,0 +1,375 @@
+// The events table (EVENTS_TABLE in table-layout.ts) and the outbox in the cases table, on DynamoDB:
+//
+//   SUBS#<channel|department>#<ownerId> / SUBS        the owner's subscriptions (≤ 10) and their revision:
+//                                                     written on condition the revision is the one read
+//   ROUTED#<caseNo>        / ROUTED                   the newest version of the case routed (watermark)
+//   FEED#<kind>#<ownerId>  / <routedAt>#<caseNo>#<n>  an event in the owner's feed (expiresAt: 7 days)
+//   DLV#<subscriptionId>   / Q#<caseNo>#<n>           a pending delivery
+//                          / D#<caseNo>#<n>           a delivered marker (expiresAt: 7 days)
+//                          / F#<caseNo>#<n>           a parked delivery (the failures list)
+//                          / P#<caseNo>               the pair's marker: when its first pending delivery is
+//                                                     due and who holds it (the `due` index:
+//                                                     DUE / <due>#<subscriptionId>#<caseNo>)
+//
+// (<n>: the version in 10 digits.) No transactions (dynalite has none): a delivery moves by a put and
+// a delete, and the router finishes the move it finds interrupted. The outbox: each history entry item
+// of the cases table (CASE#<caseNo> / EVT#<n>) carries its event (`event`); entries written before
+// events existed have none.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { CaseEvent } from '../contracts/case-events.ts';
+import type {
+  CaseOutbox,
+  EventStore,
+  OutboxEntry,
+  Owner,
+  PageRequest,
+  PairMarker,
+  ParkedDelivery,
+  PendingDelivery,
+  Subscription,
+  SubscriptionSet,
+} from '../domain/events/ports.ts';
+import { caseKey, entryKey } from './case-items.ts';
+import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
+import { EVENTS_TABLE } from './table-layout.ts';
+
+/** How long the feed and the delivered markers are kept. */
+export const FEED_DAYS = 7;
+const DAY_SECONDS = 86_400;
+const DUE = 'DUE';
+const { due } = EVENTS_TABLE.indexes;
+
+const ownerKey = (o: Owner) => `${o.kind}#${o.id}`;
+const subsKey = (o: Owner) => ({ pk: `SUBS#${ownerKey(o)}`, sk: 'SUBS' });
+const routedKey = (caseNo: string) => ({ pk: `ROUTED#${caseNo}`, sk: 'ROUTED' });
+const feedPk = (o: Owner) => `FEED#${ownerKey(o)}`;
+const version10 = (n: number) => String(n).padStart(10, '0');
+const dlv = (subscriptionId: string) => `DLV#${subscriptionId}`;
+const deliveryKey = (kind: 'Q' | 'D' | 'F', subscriptionId: string, caseNo: string, version: number) => ({
+  pk: dlv(subscriptionId),
+  sk: `${kind}#${caseNo}#${version10(version)}`,
+});
+const markerKey = (subscriptionId: string, caseNo: string) => ({ pk: dlv(subscriptionId), sk: `P#${caseNo}` });
+const expiresAt = (at: string) => Math.floor(Date.parse(at) / 1000) + FEED_DAYS * DAY_SECONDS;
+/** The smallest string after `s`. */
+const after = (s: string) => `${s}\u0000`;
+
+function isConditionFailure(e: unknown): boolean {
+  return (e as { name?: string }).name === 'ConditionalCheckFailedException';
+}
+
+export class DynamoEventStore implements EventStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async subscriptions(owner: Owner): Promise<SubscriptionSet> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: subsKey(owner), ConsistentRead: true }));
+    if (!out.Item) return { subscriptions: [], revision: 0 };
+    return { subscriptions: out.Item.subscriptions as Subscription[], revision: out.Item.revision as number };
+  }
+
+  async saveSubscriptions(owner: Owner, subscriptions: Subscription[], revision: number): Promise<boolean> {
+    return this.conditionalPut(
+      { ...subsKey(owner), subscriptions, revision: revision + 1 },
+      revision === 0 ? { expression: 'attribute_not_exists(pk)' } : { expression: '#rev = :rev', names: { '#rev': 'revision' }, values: { ':rev': revision } },
+    );
+  }
+
+  async routedVersion(caseNo: string): Promise<number> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: routedKey(caseNo), ConsistentRead: true }));
+    return (out.Item?.version as number | undefined) ?? 0;
+  }
+
+  async moveRouted(caseNo: string, from: number, to: number): Promise<boolean> {
+    return this.conditionalPut(
+      { ...routedKey(caseNo), version: to },
+      from === 0 ? { expression: 'attribute_not_exists(pk)' } : { expression: '#v = :from', names: { '#v': 'version' }, values: { ':from': from } },
+    );
+  }
+
+  async addToFeed(owner: Owner, event: CaseEvent, routedAt: string): Promise<void> {
+    const sk = `${routedAt}#${event.subject}#${version10(event.data.version)}`;
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: feedPk(owner), sk, event, expiresAt: expiresAt(routedAt) } }));
+  }
+
+  async feed(owner: Owner, query: { cursor?: string; since?: string; until: string; limit: number }): Promise<{ events: CaseEvent[]; cursor: string; more: boolean }> {
+    const fingerprint = `feed#${ownerKey(owner)}`;
+    let position: string;
+    if (query.cursor !== undefined) {
+      const p = openCursor(query.cursor, fingerprint);
+      if (typeof p !== 'string' || p.length > 200 || (p !== '0' && !/^\d{4}-/.test(p))) throw badCursor();
+      position = p;
+    } else position = query.since ?? '0';
+    // Items routed after the position, before `until` (a key `<until>#…` sorts after `until`: not read).
+    if (position >= query.until) return { events: [], cursor: encodeCursor(position, fingerprint), more: false };
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: { ':pk': feedPk(owner), ':lo': after(position), ':hi': query.until },
+        Limit: query.limit,
+        ConsistentRead: true,
+      }),
+    );
+    const items = out.Items ?? [];
+    const last = items.at(-1)?.sk as string | undefined;
+    return { events: items.map((i) => i.event as CaseEvent), cursor: encodeCursor(last ?? position, fingerprint), more: out.LastEvaluatedKey !== undefined };
+  }
+
+  async addPending(delivery: PendingDelivery): Promise<void> {
+    await this.conditionalPut(this.pendingItem(delivery), { expression: 'attribute_not_exists(pk)' });
+  }
+
+  async putPending(delivery: PendingDelivery): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: this.pendingItem(delivery) }));
+  }
+
+  async pendingOfPair(subscriptionId: string, caseNo: string, limit: number): Promise<PendingDelivery[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': dlv(subscriptionId), ':prefix': `Q#${caseNo}#` },
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).map(pendingOf);
+  }
+
+  async deliveryState(subscriptionId: string, caseNo: string, version: number): Promise<{ delivered: boolean; parked?: ParkedDelivery }> {
+    const [d, f] = await Promise.all([
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: deliveryKey('D', subscriptionId, caseNo, version), ConsistentRead: true, ProjectionExpression: 'pk' })),
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: deliveryKey('F', subscriptionId, caseNo, version), ConsistentRead: true })),
+    ]);
+    return { delivered: d.Item !== undefined, ...(f.Item ? { parked: parkedOf(f.Item) } : {}) };
+  }
+
+  async markDelivered(delivery: PendingDelivery, at: string): Promise<void> {
+    const { subscriptionId, event } = delivery;
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...deliveryKey('D', subscriptionId, event.subject, event.data.version),
+          eventId: event.id,
+          deliveredAt: at,
+          attempts: delivery.attempts + 1,
+          expiresAt: expiresAt(at),
+        },
+      }),
+    );
+    await this.dropPending(subscriptionId, event.subject, event.data.version);
+  }
+
+  async park(parked: ParkedDelivery): Promise<void> {
+    const { subscriptionId, event } = parked;
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...deliveryKey('F', subscriptionId, event.subject, event.data.version), ...parked } }));
+    await this.dropPending(subscriptionId, event.subject, event.data.version);
+  }
+
+  async redeliver(parked: ParkedDelivery, at: string): Promise<void> {
+    const { subscriptionId, owner, event } = parked;
+    await this.putPending({ subscriptionId, owner, event, attempts: 0, nextAt: at, queuedAt: at, redeliveredAt: at });
+    await this.dropParked(subscriptionId, event.subject, event.data.version);
+  }
+
+  async dropPending(subscriptionId: string, caseNo: string, version: number): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: deliveryKey('Q', subscriptionId, caseNo, version) }));
+  }
+
+  async dropParked(subscriptionId: string, caseNo: string, version: number): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: deliveryKey('F', subscriptionId, caseNo, version) }));
+  }
+
+  async parked(subscriptionId: string, page: PageRequest): Promise<{ items: ParkedDelivery[]; nextCursor?: string }> {
+    const fingerprint = `parked#${subscriptionId}`;
+    let start: Record<string, string> | undefined;
+    if (page.cursor !== undefined) {
+      const sk = openCursor(page.cursor, fingerprint);
+      if (typeof sk !== 'string' || !/^F#[0-9A-Za-z-]{1,64}#\d{10}$/.test(sk)) throw badCursor();
+      start = { pk: dlv(subscriptionId), sk };
+    }
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': dlv(subscriptionId), ':prefix': 'F#' },
+        Limit: page.limit,
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    const items = (out.Items ?? []).map(parkedOf);
+    const lastSk = out.LastEvaluatedKey?.sk as string | undefined;
+    return lastSk ? { items, nextCursor: encodeCursor(lastSk, fingerprint) } : { items };
+  }
+
+  async parkedOne(subscriptionId: string, caseNo: string, version: number): Promise<ParkedDelivery | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: deliveryKey('F', subscriptionId, caseNo, version), ConsistentRead: true }));
+    return out.Item ? parkedOf(out.Item) : undefined;
+  }
+
+  async pairMarker(subscriptionId: string, caseNo: string): Promise<PairMarker | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: markerKey(subscriptionId, caseNo), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const { owner, nextAt, lease, rev } = out.Item as { owner: Owner; nextAt: string; lease?: PairMarker['lease']; rev: number };
+    return { subscriptionId, caseNo, owner, nextAt, rev, ...(lease ? { lease } : {}) };
+  }
+
+  async putPairMarker(marker: PairMarker, expected: number | 'absent'): Promise<boolean> {
+    const { subscriptionId, caseNo, owner, nextAt, lease, rev } = marker;
+    // A leased pair is due again only once its lease has run out.
+    const dueAt = lease ? lease.until : nextAt;
+    return this.conditionalPut(
+      { ...markerKey(subscriptionId, caseNo), owner, nextAt, rev, ...(lease ? { lease } : {}), [due.partitionKey]: DUE, [due.sortKey]: `${dueAt}#${subscriptionId}#${caseNo}` },
+      expected === 'absent' ? { expression: 'attribute_not_exists(pk)' } : { expression: '#rev = :rev', names: { '#rev': 'rev' }, values: { ':rev': expected } },
+    );
+  }
+
+  async deletePairMarker(subscriptionId: string, caseNo: string, expected: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: markerKey(subscriptionId, caseNo),
+          ConditionExpression: '#rev = :rev',
+          ExpressionAttributeNames: { '#rev': 'rev' },
+          ExpressionAttributeValues: { ':rev': expected },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async duePairs(now: string, limit: number): Promise<{ subscriptionId: string; caseNo: string }[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: due.name,
+        KeyConditionExpression: '#pk = :pk AND #sk < :hi',
+        ExpressionAttributeNames: { '#pk': due.partitionKey, '#sk': due.sortKey },
+        // `<now>#…` sorts before `<now>$`: due at `now` included.
+        ExpressionAttributeValues: { ':pk': DUE, ':hi': `${now}$` },
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).flatMap((i) => {
+      const pk = i.pk as string;
+      const sk = i.sk as string;
+      return pk.startsWith('DLV#') && sk.startsWith('P#') ? [{ subscriptionId: pk.slice(4), caseNo: sk.slice(2) }] : [];
+    });
+  }
+
+  async dropSubscriptionDeliveries(subscriptionId: string, limit: number): Promise<number> {
+    let dropped = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out: QueryCommandOutput = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': dlv(subscriptionId) },
+          ProjectionExpression: 'pk, sk',
+          Limit: 100,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const sk = item.sk as string;
+        // Delivered markers expire by themselves.
+        if (sk.startsWith('D#')) continue;
+        if (dropped >= limit) return dropped;
+        await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: item.pk as string, sk } }));
+        dropped++;
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return dropped;
+  }
+
+  private pendingItem(d: PendingDelivery): Record<string, unknown> {
+    return { ...deliveryKey('Q', d.subscriptionId, d.event.subject, d.event.data.version), ...d };
+  }
+
+  private async conditionalPut(
+    item: Record<string, unknown>,
+    condition: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: condition.expression,
+          ...(condition.names ? { ExpressionAttributeNames: condition.names } : {}),
+          ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+}
+
+function pendingOf(item: Record<string, unknown>): PendingDelivery {
+  const { subscriptionId, owner, event, attempts, nextAt, queuedAt, firstAttemptAt, lastError, redeliveredAt } = item as unknown as PendingDelivery;
+  return {
+    subscriptionId,
+    owner,
+    event,
+    attempts,
+    nextAt,
+    queuedAt,
+    ...(firstAttemptAt !== undefined ? { firstAttemptAt } : {}),
+    ...(lastError !== undefined ? { lastError } : {}),
+    ...(redeliveredAt !== undefined ? { redeliveredAt } : {}),
+  };
+}
+
+function parkedOf(item: Record<string, unknown>): ParkedDelivery {
+  const { subscriptionId, owner, event, attempts, firstAttemptAt, lastError, parkedAt } = item as unknown as ParkedDelivery;
+  return { subscriptionId, owner, event, attempts, lastError, parkedAt, ...(firstAttemptAt !== undefined ? { firstAttemptAt } : {}) };
+}
+
+/** The case history entries as the outbox (the cases table's `CASE#<caseNo>` / `EVT#<n>` items, their `event`). */
+export class DynamoCaseOutbox implements CaseOutbox {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly casesTable: string,
+  ) {}
+
+  async entries(caseNo: string, from: number, to: number): Promise<OutboxEntry[]> {
+    const entries: OutboxEntry[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out: QueryCommandOutput = await this.db.send(
+        new QueryCommand({
+          TableName: this.casesTable,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+          ExpressionAttributeNames: { '#event': 'event' },
+          ExpressionAttributeValues: { ':pk': caseKey(caseNo), ':lo': entryKey(from), ':hi': entryKey(to) },
+          ProjectionExpression: 'sk, #event',
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const version = Number((item.sk as string).slice(4));
+        const event = item.event as CaseEvent | undefined;
+        entries.push(event ? { version, event } : { version });
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return entries;
+  }
+}
