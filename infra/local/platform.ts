@@ -516,7 +516,7 @@ async function startQueueTicks(
   const handlers = await Promise.all(manifestsTriggeredBy('queue').map(async (m) => replaced?.[m.name] ?? asLocalFunction((await m.load())(options))));
   let current: Promise<void> | undefined;
   const run = () => {
-    current ??= Promise.all(handlers.map((h) => h(sqsEvent(JSON.stringify({ tick: true })))))
+    current ??= Promise.all(handlers.map(async (h) => h(sqsEvent(JSON.stringify({ tick: true })))))
       .then(() => undefined)
       .finally(() => {
         current = undefined;
