@@ -6,7 +6,11 @@ import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoEventStore } from '../../shared/adapters/dynamo-event-store.ts';
 import { SubscriptionService } from '../../shared/domain/events/subscriptions.ts';
 import { apiHandler } from '../http/api-handler.ts';
+import { observability } from '../http/observability.ts';
 import { endpointPolicy } from '../http/webhook-settings.ts';
+
+// Before the clients are built: they are traced by this function's tracer.
+observability('events');
 
 export function eventsHandler(options: { now?: () => Date } = {}) {
   const db = dynamoDocumentClient();

@@ -88,6 +88,8 @@ const ctx = {
   calendar2026: {} as Json,
   /** A real cursor of each list's own query, by route. */
   cursors: {} as Record<string, string>,
+  /** A webhook subscription of the portal's and of the market's (to a loopback port nothing listens on). */
+  subscriptions: [] as string[],
   keys: 0,
   /** The resources whose refused writes must leave no trace: by the path parameter that names them. */
   probes: new Map<string, Probe>(),
@@ -279,6 +281,13 @@ beforeAll(async () => {
     const cursor = ((await as(principal).request('GET', path, { query: { limit: '1' } })).body as Json).nextCursor as string | undefined;
     if (cursor) ctx.cursors[op] = cursor;
   }
+  // The feed answers a cursor on every page.
+  ctx.cursors.listEvents = ((await as('portal').request('GET', '/v1/events', { query: { limit: '1' } })).body as Json).cursor as string;
+  for (const principal of ['portal', 'market']) {
+    const res = await as(principal).request('POST', '/v1/subscriptions', { body: { url: 'http://127.0.0.1:9/fuzz' } });
+    expect(res.status).toBe(201);
+    ctx.subscriptions.push((res.body as Json).id as string);
+  }
 });
 
 afterAll(async () => {
@@ -398,6 +407,12 @@ const FAMILIES: Record<string, Family> = {
   resumeItem: { home: ['market'], params: () => ({ code: [ctx.item.code] }), example: () => ({ baseVersion: ctx.item.version }), written: true },
   terminateItem: { home: ['market'], params: () => ({ code: [ctx.item.code] }), example: () => ({ baseVersion: ctx.item.version, reason: '事项取消' }), written: true },
   loadCalendarYear: { home: ['reviewer'], params: () => ({ year: ['2026'] }), example: () => ctx.calendar2026, written: true },
+  createSubscription: { home: ['portal', 'market'], example: () => ({ url: 'http://127.0.0.1:9/fuzz', types: ['cn.tongban.case.accept', 'cn.tongban.case.decide'] }) },
+  listSubscriptions: { home: ['portal', 'market'] },
+  listFailures: { home: ['portal', 'market'], params: () => ({ id: ctx.subscriptions }), query: () => LIMITS },
+  redeliver: { home: ['portal', 'market'], params: () => ({ id: ctx.subscriptions }), example: () => ({ eventIds: [`${ctx.foreignCase}.1`] }) },
+  listEvents: { home: ['portal', 'market'], query: () => ({ ...LIMITS, since: ['2026-11-23T00:00:00.000Z', '2026-11-23T10:00:00+08:00'] }) },
+  removeSubscription: { home: ['portal', 'market'], params: () => ({ id: ctx.subscriptions }) },
 };
 
 const itemGuide = () => ({ ...FOOD, implementationCode: ctx.item.code, basicCode: '000117990000', name: '食品经营许可证核发（模糊测试）', visits: 1 });

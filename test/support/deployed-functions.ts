@@ -98,6 +98,7 @@ export function embeddedCounterparts(synth: Synthesised, platform: Pick<RunningP
       [element(data.itemsTable), LOCAL_TABLES.items],
       [element(data.directoryTable), LOCAL_TABLES.directory],
       [element(data.casesTable), LOCAL_TABLES.cases],
+      [element(data.eventsTable), LOCAL_TABLES.events],
       [element(data.materialsBucket), LOCAL_MATERIALS_BUCKET],
       [element(data.archiveBucket), LOCAL_ARCHIVE_BUCKET],
       [element(api.joint.stateMachine), platform.jointStateMachineArn],
