@@ -117,7 +117,7 @@ export interface RunningPlatform {
   jointStateMachineArn: string;
   region: string;
   /** The local stand-ins' endpoints, as AWS_ENDPOINT_URL_<SERVICE> gives them to the handlers. */
-  services: { dynamodb: string; s3: string; kms: string; sfn: string; lambda: string };
+  services: { dynamodb: string; s3: string; kms: string; sfn: string; lambda: string; eventbridge: string };
   /** The functions' own key pair (every S3 action), as the handlers have it (AWS_ACCESS_KEY_ID…). */
   runtimeCredentials: RuntimeCredentials;
   /**
@@ -305,7 +305,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       stepFunctions,
       jointStateMachineArn,
       region,
-      services: { dynamodb: dynamo.endpoint, s3: s3.endpoint, kms: kms.endpoint, sfn: stepFunctions.endpoint, lambda: lambda.endpoint },
+      services: { dynamodb: dynamo.endpoint, s3: s3.endpoint, kms: kms.endpoint, sfn: stepFunctions.endpoint, lambda: lambda.endpoint, eventbridge: caseEvents.bus.endpoint },
       runtimeCredentials: runtime,
       caseEvents: { drained: () => caseEvents.drained(), bus: caseEvents.bus, deliver: deliveries.run },
       sweep: sweeper.run,

@@ -26,7 +26,7 @@ export async function benchBundles(): Promise<void> {
   const counterparts = embeddedCounterparts(synth, placeholder);
   const extra = localServiceEnvironment({
     region: placeholder.region,
-    services: { dynamodb: nowhere, s3: nowhere, kms: nowhere, sfn: nowhere, lambda: nowhere },
+    services: { dynamodb: nowhere, s3: nowhere, kms: nowhere, sfn: nowhere, lambda: nowhere, eventbridge: nowhere },
     runtimeCredentials: { accessKeyId: 'nobody', secretAccessKey: 'nobody' },
   });
   const rows: string[][] = [];

@@ -19,6 +19,8 @@
 //   - anchor journals (issue 15): one anchoring run over BENCH_ANCHOR_CASES changed case heads — DynamoDB
 //     requests and read units, KMS signs, S3 PUTs, bytes — and an auditor's reads for one case
 //     (test/bench/anchors.ts, a process of its own)
+//   - case events: the delay from an action to its webhook at 20 actions/s (p50/p95), events per case,
+//     events-table requests per delivery and the AWS cost per 1,000 cases (test/bench/events.ts)
 // Environment: BENCH_REQUESTS (default 300) requests per latency figure, BENCH_STARTS (default 3),
 // BENCH_FILING_SECONDS (default 30) and BENCH_CONCURRENCY (default 16) for the filing rate,
 // BENCH_CASES (default 10000) cases in the table for the queue figures, BENCH_JOINT_RUNS (default 30)
@@ -131,6 +133,9 @@ async function main(): Promise<void> {
 
   // 8b. the anchor journals: one anchoring run over 10,000 changed case heads, in a process of its own
   await runScript(join(ROOT, 'test/bench/anchors.ts'));
+
+  // 8c. the case events: delay to the webhook at 20 actions/s, events per case, AWS cost, in a process of its own
+  await runScript(join(ROOT, 'test/bench/events.ts'));
 
   // 9. the artifacts: each Lambda bundle as synthesised (size, load in a fresh process), the packed CLI
   await benchBundles();

@@ -190,6 +190,28 @@ describe('every Lambda bundle, as deployed, in an empty folder', () => {
     expect(runtime('sweep').output()).toMatch(/"AnchoringFailures":0/);
   });
 
+  it("relay, deliveries and events: every step of the portal's cases reaches its feed and a subscription is kept, through the bundles", async () => {
+    // The cases above: their entries relayed from the stream to the bus, routed to the feeds.
+    await platform.caseEvents.drained();
+    // As deployed: https only (nothing is sent to it: no case event comes after it, and it is removed at once).
+    expect((await as('portal').request('POST', '/v1/subscriptions', { body: { url: 'http://127.0.0.1:9/hooks' } })).status).toBe(400);
+    const created = await as('portal').request('POST', '/v1/subscriptions', { body: { url: 'https://hooks.example.com/tongban', types: ['cn.tongban.case.withdraw'] } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect((created.body as Json).secret).toMatch(/^whsec_/);
+    expect(((await as('portal').request('GET', '/v1/subscriptions')).body as Json).subscriptions).toHaveLength(1);
+    expect((await as('portal').request('DELETE', `/v1/subscriptions/${(created.body as Json).id as string}`)).status).toBe(200);
+    // The feed shows what was routed 2 s ago and before: read until the accepted case is there.
+    const until = Date.now() + 30_000;
+    let types: string[] = [];
+    while (Date.now() < until && !types.includes('cn.tongban.case.accept')) {
+      const feed = await as('portal').request('GET', '/v1/events', { query: { limit: '100' } });
+      expect(feed.status).toBe(200);
+      types = ((feed.body as Json).events as { type: string }[]).map((e) => e.type);
+      if (!types.includes('cn.tongban.case.accept')) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(types).toEqual(expect.arrayContaining(['cn.tongban.case.file', 'cn.tongban.case.accept', 'cn.tongban.case.decide']));
+  });
+
   it('ran every function from its bundle, traced through the X-Ray SDK to the daemon address Lambda gives it', () => {
     // Nothing above was answered by the platform's own handlers: each bundle's process ran invocations.
     expect(LAMBDA_NAMES.filter((name) => runtime(name).endedCount() === 0)).toEqual([]);

@@ -107,6 +107,39 @@ describe('case events (test configuration)', () => {
     expect(JSON.stringify(alarm![1].Properties!.Dimensions)).toContain(apiId(built.api.relay.deadLetters));
   });
 
+  it('feeds the deliveries function from its queue: every case event (a rule on the bus) and a tick a minute, each target retried a day then dead-lettered; 5 receives, then the dead letters', () => {
+    const { queue, deadLetters } = built.api.lambdaQueues('deliveries');
+    const queueId = apiId(queue);
+    const dlqId = apiId(deadLetters);
+    expect(api[queueId]!.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: MANIFESTS.deliveries.limits.timeoutSeconds * 6,
+      RedrivePolicy: { maxReceiveCount: MANIFESTS.deliveries.trigger.maxReceives },
+    });
+    expect(flatten((api[queueId]!.Properties!.RedrivePolicy as { deadLetterTargetArn: unknown }).deadLetterTargetArn)).toBe(`<${dlqId}.Arn>`);
+    const [mapping, ...more] = ofType(api, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => flatten(m.Properties!.FunctionName) === `<${apiId(built.api.lambda('deliveries'))}>`);
+    expect(more).toEqual([]);
+    expect(mapping![1].Properties).toMatchObject({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    expect(flatten(mapping![1].Properties!.EventSourceArn)).toBe(`<${queueId}.Arn>`);
+
+    const rules = ofType(api, 'AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.Properties!.Targets).includes(queueId));
+    const feed = rules.find(([, r]) => r.Properties!.EventPattern !== undefined)![1].Properties!;
+    const tick = rules.find(([, r]) => r.Properties!.ScheduleExpression !== undefined)![1].Properties!;
+    expect(rules).toHaveLength(2);
+    expect(feed.EventPattern).toEqual({ source: [CASE_EVENT_BUS_SOURCE] });
+    expect(flatten(feed.EventBusName)).toContain(dataId(built.data.caseEventBus));
+    expect(tick.ScheduleExpression).toBe('rate(1 minute)');
+    for (const rule of [feed, tick]) {
+      const [target] = rule.Targets as { Arn: unknown; DeadLetterConfig: { Arn: unknown }; RetryPolicy: Json; Input?: string }[];
+      expect(flatten(target!.Arn)).toBe(`<${queueId}.Arn>`);
+      expect(flatten(target!.DeadLetterConfig.Arn)).toBe(`<${dlqId}.Arn>`);
+      expect(target!.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 });
+    }
+    expect(JSON.parse((tick.Targets as { Input: string }[])[0]!.Input)).toEqual({ tick: true });
+    const alarms = ofType(api, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!.AlarmName);
+    expect(alarms).toEqual(expect.arrayContaining(['tongban-test-deliveries-dead-letters', 'tongban-test-deliveries-parked', 'tongban-test-deliveries-errors']));
+  });
+
   it('lets the relay alone put events on the bus, and only on it', () => {
     const holders: string[] = [];
     for (const [id, r] of ofType(api, 'AWS::IAM::Policy')) {

@@ -5,6 +5,7 @@
 // environment the stack gives it plus what Lambda itself sets. What the stack's environment names by
 // reference (a table, a bucket, a function, the state machine, the API's URL) is resolved to the
 // embedded platform's counterpart of that resource; a reference with none fails loudly.
+import { LOCAL_CASE_EVENT_BUS } from '../../infra/local/case-event-plumbing.ts';
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { fork } from 'node:child_process';
@@ -99,6 +100,7 @@ export function embeddedCounterparts(synth: Synthesised, platform: Pick<RunningP
       [element(data.directoryTable), LOCAL_TABLES.directory],
       [element(data.casesTable), LOCAL_TABLES.cases],
       [element(data.eventsTable), LOCAL_TABLES.events],
+      [element(data.caseEventBus), LOCAL_CASE_EVENT_BUS],
       [element(data.materialsBucket), LOCAL_MATERIALS_BUCKET],
       [element(data.archiveBucket), LOCAL_ARCHIVE_BUCKET],
       [element(api.joint.stateMachine), platform.jointStateMachineArn],
@@ -119,7 +121,7 @@ export function embeddedCounterparts(synth: Synthesised, platform: Pick<RunningP
  * or a closed port).
  */
 export function localServiceEnvironment(platform: Pick<RunningPlatform, 'region' | 'services' | 'runtimeCredentials'>, xrayDaemon = '127.0.0.1:2000'): Record<string, string> {
-  const { dynamodb, s3, kms, sfn, lambda } = platform.services;
+  const { dynamodb, s3, kms, sfn, lambda, eventbridge } = platform.services;
   return {
     AWS_REGION: platform.region,
     AWS_DEFAULT_REGION: platform.region,
@@ -129,6 +131,7 @@ export function localServiceEnvironment(platform: Pick<RunningPlatform, 'region'
     AWS_ENDPOINT_URL_S3: s3,
     AWS_ENDPOINT_URL_KMS: kms,
     AWS_ENDPOINT_URL_SFN: sfn,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: eventbridge,
     AWS_ENDPOINT_URL_LAMBDA: lambda,
     S3_FORCE_PATH_STYLE: 'true',
     AWS_XRAY_DAEMON_ADDRESS: xrayDaemon,

@@ -11,6 +11,8 @@ export interface Delivery {
   body: Record<string, unknown>;
   /** The signature verified (Webhook.verify did not throw). */
   verified: boolean;
+  /** performance.now() when it was acknowledged. */
+  receivedAt: number;
 }
 
 export interface Receiver {
@@ -72,7 +74,7 @@ export async function startReceiver(path = '/hooks'): Promise<Receiver> {
         verified = false;
       }
       if (status >= 200 && status < 300) {
-        receiver.acknowledged.push({ id: String(req.headers['webhook-id']), body: JSON.parse(payload) as Record<string, unknown>, verified });
+        receiver.acknowledged.push({ id: String(req.headers['webhook-id']), body: JSON.parse(payload) as Record<string, unknown>, verified, receivedAt: performance.now() });
       }
       res.writeHead(status).end();
       for (const w of waiters.splice(0)) {

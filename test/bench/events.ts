@@ -1,0 +1,153 @@
+// The case event figures of issue 16 (run in a process of its own: `node --import tsx test/bench/events.ts`;
+// run.ts does): on an embedded platform in this process, with the real stand-ins (the cases table's
+// stream, the relay, the local EventBridge, the deliveries function) and a webhook receiver on loopback
+// subscribed as the portal channel:
+//   - the delay from an action sent to its event acknowledged by the receiver, p50/p95/max, with actions
+//     sent at BENCH_EVENT_RATE a second (default 20) for BENCH_EVENT_SECONDS (default 15), over cases
+//     filed beforehand (a pause and a resume in turn on each);
+//   - the events of one case from filing to archive (accepted, decided, sealed, notices, archived);
+//   - the requests each event costs (DynamoDB requests on the events table, counted at the client;
+//     PutEvents; queue messages) and the AWS cost of events and deliveries per 1,000 cases at public
+//     prices (us-east-1 list prices, December 2026; China regions bill in CNY at similar ratios).
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startPlatform } from '../../infra/local/platform.ts';
+import { LOCAL_TABLES } from '../../infra/local/local-dynamodb.ts';
+import { SEED_ITEMS } from '../../infra/local/seed-data.ts';
+import { dynamoDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import type { ApiClient } from '../../shared/cli/api-client.ts';
+import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
+import { signedClients, uploadPdf } from '../support/signed-clients.ts';
+import { startReceiver } from '../support/webhook-receiver.ts';
+import { table } from './figures.ts';
+
+const RATE = Number(process.env.BENCH_EVENT_RATE ?? 20);
+const SECONDS = Number(process.env.BENCH_EVENT_SECONDS ?? 15);
+const FOOD = SEED_ITEMS.find((g) => g.implementationCode.endsWith('000117001000'))!;
+const APPLICANT = { kind: 'person', residentId: `53010219800101001${residentIdCheckChar('53010219800101001')}`, name: '张三', phone: '13800138000' };
+
+// Public prices (USD): EventBridge custom events $1.00 per million (64 KB chunks), archive $0.10 per GB
+// archived; SQS standard $0.40 per million requests; Lambda arm64 $0.0000133334 per GB-second and $0.20
+// per million requests; DynamoDB on demand $0.625 per million write units, $0.125 per million read
+// units; DynamoDB Streams reads by Lambda are free.
+const PRICE = { putEvent: 1.0e-6, archiveGb: 0.1, sqsRequest: 0.4e-6, lambdaGbSecond: 0.0000133334, lambdaRequest: 0.2e-6, write: 0.625e-6, read: 0.125e-6 };
+
+async function file(client: ApiClient): Promise<string> {
+  const res = await client.request('POST', '/v1/cases', {
+    headers: { 'Idempotency-Key': randomUUID() },
+    body: {
+      itemCode: FOOD.implementationCode,
+      applicant: APPLICANT,
+      form: {},
+      materials: Object.fromEntries(await Promise.all(FOOD.materials.filter((m) => m.required).map(async (m) => [m.name, await uploadPdf(client, m.name)] as const))),
+    },
+  });
+  if (res.status !== 201) throw new Error(`filing answered ${res.status}`);
+  return (res.body as { caseNo: string }).caseNo;
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+export async function benchEvents(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'tongban-bench-events-'));
+  const platform = await startPlatform({ dataDir: dir, port: 0, sweepIntervalMs: 0 });
+  const receiver = await startReceiver();
+  const as = signedClients(() => platform);
+  // Requests the functions of this process send to the events table, by command.
+  const events = new Map<string, number>();
+  dynamoDocumentClient().middlewareStack.add(
+    ((next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { input?: { TableName?: string } }) => {
+      if (args.input?.TableName === LOCAL_TABLES.events) events.set(context.commandName ?? '?', (events.get(context.commandName ?? '?') ?? 0) + 1);
+      return next(args);
+    }) as never,
+    { step: 'initialize', name: 'benchEventsCount' },
+  );
+  try {
+    const sub = await as('portal').request('POST', '/v1/subscriptions', { body: { url: receiver.url } });
+    receiver.secret = (sub.body as { secret: string }).secret;
+
+    // Cases filed and accepted beforehand; then a pause and a resume in turn on each, at RATE a second.
+    const cases = await Promise.all(Array.from({ length: 20 }, () => file(as('portal'))));
+    for (const c of cases) await as('market').request('POST', `/v1/cases/${c}/accept`, { body: {} });
+    await platform.caseEvents.drained();
+    const paused = new Set<string>();
+    const sent: { id: Promise<string>; at: number }[] = [];
+    const total = RATE * SECONDS;
+    const t0 = performance.now();
+    for (let i = 0; i < total; i++) {
+      const due = t0 + (i * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const caseNo = cases[i % cases.length]!;
+      const pause = !paused.has(caseNo);
+      if (pause) paused.add(caseNo);
+      else paused.delete(caseNo);
+      const at = performance.now();
+      const request = as('market')
+        .request('POST', `/v1/cases/${caseNo}/${pause ? 'pause' : 'resume'}`, { body: pause ? { procedure: 'site-inspection', reason: '核查', expectedDays: 5 } : {} })
+        .then((res) => {
+          if (res.status !== 200) throw new Error(`${pause ? 'pause' : 'resume'} answered ${res.status}: ${JSON.stringify(res.body)}`);
+          return `${caseNo}.${(res.body as { version: number }).version}`;
+        });
+      sent.push({ id: request, at });
+    }
+    const ids = await Promise.all(sent.map((s) => s.id));
+    await receiver.until((a) => ids.every((id) => a.some((d) => d.id === id)), 'every action event', 120_000);
+    // When each event was first acknowledged.
+    const arrived = new Map<string, number>();
+    for (const d of receiver.acknowledged) if (!arrived.has(d.id)) arrived.set(d.id, d.receivedAt);
+    const delays = sent.map((s, i) => (arrived.get(ids[i]!) ?? NaN) - s.at).sort((a, b) => a - b);
+    const achieved = total / ((performance.now() - t0) / 1000);
+
+    // One case from filing to its archive: its events.
+    const one = await file(as('portal'));
+    await as('market').request('POST', `/v1/cases/${one}/accept`, { body: {} });
+    await as('market').request('POST', `/v1/cases/${one}/decide`, { body: { outcome: 'approved', reasons: ['符合条件'] } });
+    await platform.sweep();
+    await platform.caseEvents.drained();
+    const history = (await as('portal').request('GET', `/v1/cases/${one}/history`)).body as { entries: { type: string }[] };
+
+    const count = (pattern: RegExp) => [...events].filter(([name]) => pattern.test(name)).reduce((n, [, c]) => n + c, 0);
+    const writes = count(/^(Put|Delete|Update)/);
+    const reads = count(/^(Get|Query)/);
+    const routed = receiver.acknowledged.length;
+
+    console.log(`\ncase events: ${total} actions at ${RATE}/s (${achieved.toFixed(1)}/s achieved) on ${cases.length} cases, one receiver`);
+    table([['delay, action sent → webhook acknowledged (ms)', pct(delays, 50).toFixed(0), pct(delays, 95).toFixed(0), delays.at(-1)!.toFixed(0)]], ['', 'p50', 'p95', 'max']);
+    const perCase = history.entries.length;
+    console.log(`  events of one case filed, accepted, decided, sealed and archived: ${perCase} (${history.entries.map((e) => e.type).join(', ')})`);
+    const perEventWrites = writes / routed;
+    const perEventReads = reads / routed;
+    console.log(
+      `  events table per delivered event (one subscription): ${perEventWrites.toFixed(1)} writes, ${perEventReads.toFixed(1)} reads (${[...events].map(([k, v]) => `${k} ${v}`).join(', ')} for ${routed} deliveries)`,
+    );
+    // Per 1,000 cases, each with `perCase` events, one subscription per case (its channel's) and the feeds.
+    const n = 1000 * perCase;
+    const lambdaGbS = 0.512 * 0.1; // a run: 512 MB, ~100 ms (one event, one attempt)
+    const cost = {
+      'PutEvents (1 per event)': n * PRICE.putEvent,
+      'archive (1 KB per event)': ((n * 1024) / 1024 ** 3) * PRICE.archiveGb,
+      'SQS (send, receive, delete)': n * 3 * PRICE.sqsRequest,
+      'Lambda relay + deliveries (2 runs per event, 512 MB, 100 ms)': n * 2 * (PRICE.lambdaRequest + lambdaGbS * PRICE.lambdaGbSecond),
+      'DynamoDB events table (measured writes, reads)': n * (perEventWrites * PRICE.write + perEventReads * PRICE.read),
+    };
+    const sum = Object.values(cost).reduce((a, b) => a + b, 0);
+    table(
+      [...Object.entries(cost).map(([k, v]) => [k, `$${v.toFixed(4)}`]), ['total per 1,000 cases', `$${sum.toFixed(4)}`]],
+      [`AWS cost per 1,000 cases (${perCase} events each)`, 'USD'],
+    );
+  } finally {
+    await receiver.close();
+    await platform.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  await benchEvents();
+}
