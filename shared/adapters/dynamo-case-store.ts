@@ -166,7 +166,7 @@ export class DynamoCaseStore implements CaseStore {
   async read(caseNo: string): Promise<CaseRead | undefined> {
     if (!isCaseNo(caseNo)) return undefined;
     const pk = caseKey(caseNo);
-    const [newest, head] = await Promise.all([
+    const newestEntry = () =>
       this.db.send(
         new QueryCommand({
           TableName: this.tableName,
@@ -176,13 +176,19 @@ export class DynamoCaseStore implements CaseStore {
           Limit: 1,
           ConsistentRead: true,
         }),
-      ),
+      );
+    const [newest, head] = await Promise.all([
+      newestEntry(),
       this.db.send(
         new GetCommand({ TableName: this.tableName, Key: { pk, sk: HEAD }, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'state' }, ConsistentRead: true }),
       ),
     ]);
-    const last = newest.Items?.[0];
+    let last = newest.Items?.[0];
     const headVersion = (head.Item?.state as CaseState | undefined)?.version ?? 0;
+    // Read side by side, the two may straddle an action: its entry written, and its head moved, after the
+    // query and before the get. A head is moved only once its entry is written, so a head ahead of the
+    // newest entry read means that entry is there now: read again (a head still ahead is broken).
+    if (headVersion > ((last?.entry as CaseHistoryEntry | undefined)?.n ?? 0)) last = (await newestEntry()).Items?.[0];
     // The entries after the head, when it lags its newest entry (a writer stopped before moving it).
     const newer: Item[] = [];
     if (last && headVersion < (last.entry as CaseHistoryEntry).n) {
