@@ -55,7 +55,8 @@ export class CaseSealing implements CaseSealer {
     const state = await this.deps.store.get(caseNo);
     if (!state) throw notFound('CASE_NOT_FOUND', `办件 ${caseNo} 不存在`, `no case ${caseNo}`);
     const owesNotices = (state.noticesDue?.length ?? 0) > 0;
-    if (!owesNotices && state.results) return state;
+    // Nothing owed: sealed already (its results, or — not decided yet — its notices so far).
+    if (!owesNotices && (state.results || (state.status !== 'decided' && (state.notices?.length ?? 0) > 0))) return state;
     const decision = state.decision;
     if (!owesNotices && (state.status !== 'decided' || !decision)) {
       throw conflict('CASE_NOT_DECIDED', '办件尚未作出决定，没有可加盖印章的结果', `case ${caseNo} is ${state.status}: only a decided case's results are sealed`);
