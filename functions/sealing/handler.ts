@@ -1,6 +1,6 @@
 // Lambda: the sealing function — the only holder of kms:Sign on the departments' seal keys. No route
-// reaches it: the cases function invokes it right after a decision, and the sweep for a decided case
-// whose sealing failed then. It takes a case number and nothing else (shared/domain/cases/case-sealing.ts
+// reaches it: the cases function invokes it right after an action that owes a notice or a decision,
+// and the sweep for a case whose sealing failed then. It takes a case number and nothing else (shared/domain/cases/case-sealing.ts
 // builds every document from the stored case), so no caller can have it seal anything but a decided
 // case's own results with that case's department's seal. Idempotent: a sealed case is answered as it is.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -48,6 +48,11 @@ export function sealingHandler(options: { now?: () => Date; calendar?: CalendarS
     if (state.results && Date.parse(state.results.sealedAt) >= before - 1000) {
       logger.info('case results sealed', { caseNo, licenceId: state.results.licenceId, sealedAt: state.results.sealedAt });
       metrics.addMetric('ResultsSealed', MetricUnit.Count, 1);
+    }
+    const notices = (state.notices ?? []).filter((n) => Date.parse(n.sealedAt) >= before - 1000);
+    if (notices.length > 0) {
+      logger.info('case notices sealed', { caseNo, notices: notices.map((n) => `${n.kind}@${n.entry}`) });
+      metrics.addMetric('NoticesSealed', MetricUnit.Count, notices.length);
     }
     return state;
   });

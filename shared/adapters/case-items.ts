@@ -182,30 +182,44 @@ export { ITEM_LIMIT_BYTES, itemBytes };
 export const FOLLOW_UP_RESERVE_BYTES = 64 * 1024;
 
 /**
- * What an entry changed of the state: the top-level members it set, with their new values, and those
- * it removed. The filing's entry sets every member (its state is the first); an action's, only what
+ * What an entry changed of the state: the top-level members it set, with their new values, those it
+ * removed, and the lists it only added to, with what it added (a case's growing lists — its pauses,
+ * its sealed notices — are not written again whole by every entry: the history stays linear in the
+ * case's size). The filing's entry sets every member (its state is the first); an action's, only what
  * the action changed — a history entry holds what changed, the head the whole state.
  */
 export interface StateChanges {
   set: Record<string, unknown>;
   unset?: string[];
+  append?: Record<string, unknown[]>;
 }
 
 /** The members of `next` that differ from `previous` (as JSON), and those `next` no longer has. */
 export function stateChanges(previous: CaseState | undefined, next: CaseState): StateChanges {
   const set: Record<string, unknown> = {};
+  const append: Record<string, unknown[]> = {};
   const before = (previous ?? {}) as Record<string, unknown>;
   for (const [key, value] of Object.entries(next)) {
-    if (value !== undefined && (previous === undefined || canonicalJson(before[key]) !== canonicalJson(value))) set[key] = value;
+    if (value === undefined || (previous !== undefined && canonicalJson(before[key]) === canonicalJson(value))) continue;
+    const added = previous !== undefined ? addedTo(before[key], value) : undefined;
+    if (added) append[key] = added;
+    else set[key] = value;
   }
   const after = next as unknown as Record<string, unknown>;
   const unset = Object.keys(before).filter((key) => before[key] !== undefined && after[key] === undefined);
-  return unset.length > 0 ? { set, unset } : { set };
+  return { set, ...(unset.length > 0 ? { unset } : {}), ...(Object.keys(append).length > 0 ? { append } : {}) };
+}
+
+/** What `next` adds at the end of the list `previous`, when it is that list with more at its end. */
+function addedTo(previous: unknown, next: unknown): unknown[] | undefined {
+  if (!Array.isArray(previous) || !Array.isArray(next) || previous.length === 0 || next.length <= previous.length) return undefined;
+  return previous.every((item, i) => canonicalJson(item) === canonicalJson(next[i])) ? next.slice(previous.length) : undefined;
 }
 
 /** The state an entry's changes lead to from `previous`. */
 export function applyChanges(previous: CaseState | undefined, changes: StateChanges): CaseState {
   const next: Record<string, unknown> = { ...previous, ...changes.set };
+  for (const [key, added] of Object.entries(changes.append ?? {})) next[key] = [...((next[key] as unknown[] | undefined) ?? []), ...added];
   for (const key of changes.unset ?? []) delete next[key];
   return next as unknown as CaseState;
 }

@@ -15,7 +15,7 @@ import { CASES_TABLE } from './table-layout.ts';
 
 const { indexes } = CASES_TABLE;
 const APPLICANT_ID = /^[0-9A-Za-z]{1,64}$/;
-const SWEEP_STATUSES: readonly string[] = ['received', 'accepted', 'opinions-complete', 'decided', 'refused', 'withdrawn'] satisfies SweepStatus[];
+const SWEEP_STATUSES: readonly string[] = ['received', 'supplement-requested', 'accepted', 'opinions-complete', 'decided', 'refused', 'withdrawn'] satisfies SweepStatus[];
 
 /** A department queue's listing: the sort-key prefix of its kind (a status's cases, or open joint tasks) and the sort key of the items it lists. */
 export interface QueueQuery {
@@ -123,13 +123,14 @@ export type SortKeyRange = { between: [string, string] } | { prefix: string };
  * `before`, in order: the dated ones before the day, then the undated ones.
  */
 export function sweepRanges(status: SweepStatus, before: string): SortKeyRange[] {
-  if (!SWEEP_STATUSES.includes(status)) throw new RangeError(`the sweep reads received, accepted, opinions-complete or ended cases, not ${String(status)}`);
+  if (!SWEEP_STATUSES.includes(status)) throw new RangeError(`the sweep reads received, supplement-requested, accepted, opinions-complete or ended cases, not ${String(status)}`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(before)) throw new RangeError(`sweep date ${before} is not an ISO date`);
   // Dated keys `<status>#<date>#<caseNo>` sort between `<status>#` and `<status>#<before>` exactly when
   // the date is before `before`; undated ones are `<status>#~#<caseNo>`.
   // Ended cases: only the undated ones (not sealed or not archived yet); they are all past their date.
-  const ended = status === 'decided' || status === 'refused' || status === 'withdrawn';
-  return [...(ended ? [] : [{ between: [`${status}#`, `${status}#${before}`] as [string, string] }]), { prefix: `${status}#${NO_DATE}#` }];
+  // Cases awaiting a supplement: only the undated ones (owing a notice); time does not act on them.
+  const undatedOnly = status === 'decided' || status === 'refused' || status === 'withdrawn' || status === 'supplement-requested';
+  return [...(undatedOnly ? [] : [{ between: [`${status}#`, `${status}#${before}`] as [string, string] }]), { prefix: `${status}#${NO_DATE}#` }];
 }
 
 /** The department queue index's partitions of a department, one per shard. */

@@ -1,9 +1,12 @@
-// `tongban cases file|show|history|accept|supplement|refuse|decide|opinion|pause|resume|withdraw|queue|list`
+// `tongban cases file|show|notice|history|accept|supplement|refuse|decide|opinion|pause|resume|withdraw|queue|list`
 // and `tongban supervision <list>`: each builds the route's request from the options,
 // and prints the answer through the caller's `out` (JSON with --json, exit 1 when refused).
 import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { CaseHistoryView } from '../domain/cases/case-service.ts';
-import { SPECIAL_PROCEDURES, SPECIAL_PROCEDURE_ZH } from '../domain/cases/case-record.ts';
+import type { CaseState } from '../domain/cases/case-record.ts';
+import { NOTICE_KINDS, NOTICE_TITLE_ZH, SPECIAL_PROCEDURES, SPECIAL_PROCEDURE_ZH } from '../domain/cases/case-record.ts';
 import type { SupervisionKind } from '../domain/cases/case-store.ts';
 import { SUPERVISION_KINDS } from '../domain/cases/case-store.ts';
 import type { ApiClient, ApiResponse } from './api-client.ts';
@@ -39,6 +42,7 @@ export interface CaseOptions {
   licence?: string[];
   'valid-until'?: string;
   'licence-data'?: string;
+  out?: string;
 }
 
 export interface CommandContext {
@@ -48,7 +52,7 @@ export interface CommandContext {
   out: (res: ApiResponse, print: (body: never) => void) => number;
 }
 
-export async function casesCommand(ctx: CommandContext, command: string | undefined, caseNo: string | undefined): Promise<number> {
+export async function casesCommand(ctx: CommandContext, command: string | undefined, caseNo: string | undefined, which?: string): Promise<number> {
   const { api, o, out } = ctx;
   const path = (suffix = '') => {
     if (!caseNo) throw new UsageError(`cases ${command} needs the case number`);
@@ -64,6 +68,8 @@ export async function casesCommand(ctx: CommandContext, command: string | undefi
       return fileCase(ctx);
     case 'show':
       return out(await api.request('GET', path()), printCase);
+    case 'notice':
+      return notice(ctx, path(), which);
     case 'history': {
       const res = await history(api, path('/history'), o);
       const code = out(res, printHistory);
@@ -183,6 +189,49 @@ async function fileCase({ api, o, out }: CommandContext): Promise<number> {
     console.error(retry);
     throw e;
   }
+}
+
+/**
+ * `cases notice <caseNo> <kind|entry> [--out <dir>]`: a sealed notice of the case, by its kind (the
+ * newest of that kind) or the entry it notifies, written as `<dir>/notice-<entry>-<kind>.json` (its
+ * bytes as sealed) and `….seal.json` — the files the README's OpenSSL recipe and `tongban verify` take.
+ */
+async function notice({ api, o, out }: CommandContext, casePath: string, which: string | undefined): Promise<number> {
+  if (!which) throw new UsageError(`cases notice needs the notice: its kind (${NOTICE_KINDS.join(', ')}) or the entry it notifies`);
+  const byEntry = /^\d{1,10}$/.test(which);
+  if (!byEntry && !(NOTICE_KINDS as readonly string[]).includes(which)) {
+    throw new UsageError(`cases notice: "${which}" is neither a notice kind (${NOTICE_KINDS.join(', ')}) nor an entry number`);
+  }
+  const res = await api.request('GET', casePath);
+  if (res.status >= 400) return out(res, () => undefined);
+  const state = res.body as CaseState;
+  const found = (state.notices ?? []).filter((n) => (byEntry ? n.entry === Number(which) : n.kind === which)).at(-1);
+  if (!found) {
+    const owed = (state.noticesDue ?? []).some((n) => (byEntry ? n.entry === Number(which) : n.kind === which));
+    console.error(
+      `tongban: case ${state.caseNo} has ${owed ? 'not sealed that notice yet (it is due: the sweep seals it)' : 'no such notice'}; its notices: ${
+        (state.notices ?? []).map((n) => `${n.kind} (entry ${n.entry})`).join(', ') || 'none'
+      }`,
+    );
+    return 1;
+  }
+  const dir = o.out ?? '.';
+  const base = join(dir, `notice-${found.entry}-${found.kind}`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(`${base}.json`, found.document);
+  await writeFile(`${base}.seal.json`, JSON.stringify(found.seal));
+  const written = {
+    caseNo: state.caseNo,
+    kind: found.kind,
+    title: NOTICE_TITLE_ZH[found.kind],
+    entry: found.entry,
+    sealedAt: found.sealedAt,
+    document: `${base}.json`,
+    seal: `${base}.seal.json`,
+  };
+  if (o.json) console.log(JSON.stringify(written, null, 2));
+  else console.log(`${written.title} ${written.kind} (entry ${written.entry}, sealed ${written.sealedAt}): ${written.document} ${written.seal}`);
+  return 0;
 }
 
 /** A department's supplement request (--problem) or a channel's supplement (--material/--form). */

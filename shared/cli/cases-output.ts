@@ -3,7 +3,7 @@
 import type { CaseHistoryView, FilingResult, JointTaskEntry, SupervisionEntry } from '../domain/cases/case-service.ts';
 import type { JointTask } from '../domain/cases/case-record.ts';
 import type { CaseState, CaseStatus } from '../domain/cases/case-record.ts';
-import { CASE_STATUS_ZH, SPECIAL_PROCEDURE_ZH } from '../domain/cases/case-record.ts';
+import { CASE_STATUS_ZH, NOTICE_TITLE_ZH, SPECIAL_PROCEDURE_ZH } from '../domain/cases/case-record.ts';
 import type { SupervisionKind } from '../domain/cases/case-store.ts';
 import { printTable } from './output.ts';
 
@@ -26,6 +26,17 @@ export function printReceipt(body: FilingResult, idempotencyKey: string): void {
   if (r.answerDueOn) console.log(`答复期限 answer due:    ${dated(r, 'answerDueOn', r.answerDueOn)}  (逾期未答复视为受理 / deemed accepted after it)`);
   if (r.dueFlag) console.log(`答复期限 answer due:    未知 unknown (${r.dueFlag})`);
   console.log(`Idempotency-Key:        ${idempotencyKey}  (重试请用 / retry with --idempotency-key ${idempotencyKey})`);
+}
+
+/** The written notices given (sealed) and still owed: kind, Chinese title, the entry each notifies, when sealed. */
+function printNotices(c: CaseState): void {
+  const rows = [
+    ...(c.notices ?? []).map((n) => [NOTICE_TITLE_ZH[n.kind], n.kind, String(n.entry), n.sealedAt]),
+    ...(c.noticesDue ?? []).map((n) => [NOTICE_TITLE_ZH[n.kind], n.kind, String(n.entry), '待加盖 pending']),
+  ];
+  if (rows.length === 0) return;
+  console.log('告知书 notices (tongban cases notice <caseNo> <kind|entry> --out <dir>):');
+  for (const [title, kind, entry, sealed] of rows) console.log(`  ${title} ${kind} · entry ${entry} · 盖章 sealed ${sealed}`);
 }
 
 export function printCase(c: CaseState): void {
@@ -74,6 +85,7 @@ export function printCase(c: CaseState): void {
       `电子印章 sealed at ${c.results.sealedAt}: ${header['tongban:seal']} of ${header['tongban:department']} (${header.alg})${c.results.licenceId ? ` · 电子证照 licence ${c.results.licenceId}` : ''}`,
     );
   } else if (c.status === 'decided') console.log('电子印章 seal: 待加盖 pending (the sweep seals it)');
+  printNotices(c);
   if (c.archive?.state === 'archived')
     console.log(
       `归档 archived at ${c.archive.archivedAt}: ${c.archive.bundleKey} (${c.archive.size} bytes, kept until ${c.archive.retainUntil.slice(0, 10)}${c.archive.legalHold ? ', legal hold' : ''})`,

@@ -53,6 +53,11 @@ Cases (办件):
                                   valid e-licence instead of a file where the guide accepts one (免提交).
                                   Retry with the printed key to get the same case, never a second one
   show     <caseNo>
+  notice   <caseNo> <kind|entry> [--out <dir>]
+                                  a sealed notice (acceptance 受理通知书, pending-acceptance 容缺受理告知书,
+                                  refusal 不予受理通知书, supplement 补齐补正通知书, extension 延期通知书,
+                                  special-procedure 特别程序告知书): writes notice-<entry>-<kind>.json and
+                                  its .seal.json to <dir> (default .), for \`tongban verify\` or OpenSSL
   history  <caseNo>               every entry and the chain check (exit 1 if it does not verify);
                                   with --limit/--cursor, one page of entries
   accept   <caseNo> [--pending <material> … --pending-due <YYYY-MM-DD>]
@@ -292,7 +297,7 @@ export async function main(argv: string[]): Promise<number> {
         return await licencesCommand({ ...ctx, o: { ...rest, ...(type !== undefined ? { type } : {}) } }, command, code);
       }
       if (group === 'calendar') return await calendarCommand(ctx, command, code);
-      return group === 'cases' ? await casesCommand(ctx, command, code) : await supervisionCommand(ctx, command);
+      return group === 'cases' ? await casesCommand(ctx, command, code, positionals[3]) : await supervisionCommand(ctx, command);
     }
     const needCode = (): string => {
       if (!code) throw new UsageError(`items ${command} needs the item's implementation code`);

@@ -39,3 +39,21 @@ export const MAX_CASE_PAGE_SIZE = 100;
 export const CASE_NO_PATTERN = /^[0-9A-Za-z-]{1,64}$/;
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * The written notices an applicant is given as the case goes (002 §14, 004 §19; 行政许可法 Art. 32,
+ * 38, 42, 45), each a document sealed by the department (shared/domain/cases/case-notices.ts):
+ * 受理通知书, 容缺受理告知书, 不予受理通知书, 补齐补正通知书, 延期通知书, 特别程序告知书.
+ */
+export const NOTICE_KINDS = ['acceptance', 'pending-acceptance', 'refusal', 'supplement', 'extension', 'special-procedure'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/** Each notice's Chinese title, as the document and the CLI name it. */
+export const NOTICE_TITLE_ZH: Readonly<Record<NoticeKind, string>> = {
+  acceptance: '受理通知书',
+  'pending-acceptance': '容缺受理告知书',
+  refusal: '不予受理通知书',
+  supplement: '补齐补正通知书',
+  extension: '延期通知书',
+  'special-procedure': '特别程序告知书',
+};

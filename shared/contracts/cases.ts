@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { JsonValue } from './case-vocabulary.ts';
 import { FREE_FORM_LIMITS, checkKeys, freeFormRecord } from './free-form-json.ts';
-import { CASE_NO_PATTERN, CASE_STATUSES, FINDING_KINDS, MAX_CASE_PAGE_SIZE, SPECIAL_PROCEDURES, SUPERVISION_KINDS } from './case-vocabulary.ts';
+import { CASE_NO_PATTERN, CASE_STATUSES, FINDING_KINDS, MAX_CASE_PAGE_SIZE, NOTICE_KINDS, SPECIAL_PROCEDURES, SUPERVISION_KINDS } from './case-vocabulary.ts';
 
 const text = (max: number) => z.string().max(max);
 export const JsonValueSchema: z.ZodType<JsonValue> = z
@@ -241,9 +241,37 @@ export const CaseStateSchema = z
       .optional()
       .meta({ description: 'joint items: the workflow failed for good (the platform team is alerted)' }),
     followUpFailure: z
-      .object({ step: z.enum(['seal', 'archive']), code: z.string(), reason: z.string(), on: date })
+      .object({ step: z.enum(['seal', 'seal-notices', 'archive']), code: z.string(), reason: z.string(), on: date })
       .optional()
-      .meta({ description: 'a seal or archiving the platform gave up (a refusal retrying cannot mend; the platform team is alerted): retry-follow-up takes it up again' }),
+      .meta({
+        description:
+          "a seal (the results', or the notices') or archiving the platform gave up (a refusal retrying cannot mend; the platform team is alerted): retry-follow-up takes it up again",
+      }),
+    noticesDue: z
+      .array(
+        z.object({
+          kind: z.enum(NOTICE_KINDS),
+          entry: z.int().meta({ description: 'the history entry of the action that owes it' }),
+          content: z.record(z.string(), JsonValueSchema).meta({ description: "the notice's document as it will be sealed, less `record` (the entry's version and hash)" }),
+        }),
+      )
+      .optional()
+      .meta({ description: 'written notices the case owes the applicant, not sealed yet (the sealing function seals them at once; the sweep, what it could not)' }),
+    notices: z
+      .array(
+        z.object({
+          kind: z.enum(NOTICE_KINDS).meta({
+            description:
+              'acceptance 受理通知书, pending-acceptance 容缺受理告知书, refusal 不予受理通知书, supplement 补齐补正通知书, extension 延期通知书, special-procedure 特别程序告知书',
+          }),
+          entry: z.int().meta({ description: 'the history entry of the action it notifies (the document names its version and hash as `record`)' }),
+          document: z.string().meta({ description: 'the sealed document: canonical JSON (RFC 8785), `type` tongban/notice/<kind>; its UTF-8 bytes are what the seal covers' }),
+          seal: SealSchema,
+          sealedAt: z.iso.datetime(),
+        }),
+      )
+      .optional()
+      .meta({ description: "the written notices given to the applicant (002 §14, 004 §19; 行政许可法 Art. 32, 38, 42, 45), each sealed by the case's department" }),
     refusal: z.object({ reasons: z.array(z.string()), on: date }).optional(),
     withdrawal: z.object({ reason: z.string(), on: date }).optional(),
     results: CaseResultsSchema.optional().meta({ description: 'decided cases: the sealed decision document and the e-licence issued (absent until sealed)' }),

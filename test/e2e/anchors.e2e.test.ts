@@ -152,6 +152,11 @@ async function rewrite(caseNo: string, from: number): Promise<void> {
     let text = JSON.stringify(item);
     for (const [old, next] of renamed) text = text.replaceAll(old, next);
     const forged = JSON.parse(text) as Json;
+    // A sealed notice names its entry's hash under the department's seal: a forger cannot seal it again,
+    // so leaves it as it was (its own check would then show it names a hash the history no longer holds).
+    if (item.state?.notices) forged.state.notices = item.state.notices;
+    if (item.changes?.set?.notices) forged.changes.set.notices = item.changes.set.notices;
+    if (item.changes?.append?.notices) forged.changes.append.notices = item.changes.append.notices;
     if (String(forged.sk) === `EVT#${String(from).padStart(10, '0')}`) forged.entry.at = changedAt;
     await db.send(new PutCommand({ TableName: LOCAL_TABLES.cases, Item: forged }));
   }
@@ -189,16 +194,17 @@ describe('anchor journals: a rewrite of any history after its journal is found a
   it('verifies an untouched case with `tongban audit anchors verify` and with the README commands', async () => {
     const verified = await tongban('audit', 'anchors', 'verify', untouched, '--as', 'auditor', '--jwks', jwksPath);
     expect(verified.code, verified.out + verified.err).toBe(0);
-    expect(verified.out).toContain(`办件 case ${untouched}: 锚定核验 anchor check 通过 passed — history of 2 entries, its chain verifies`);
-    expect(verified.out).toContain(`✓ version 2 anchored by ${journal}`);
+    // Filed, accepted, its 受理通知书 sealed
+    expect(verified.out).toContain(`办件 case ${untouched}: 锚定核验 anchor check 通过 passed — history of 3 entries, its chain verifies`);
+    expect(verified.out).toContain(`✓ version 3 anchored by ${journal}`);
     const asJson = JSON.parse((await tongban('audit', 'anchors', 'verify', untouched, '--as', 'auditor', '--jwks', jwksPath, '--json')).out) as Json;
-    expect(asJson).toMatchObject({ passed: true, newestAnchored: 2, findings: [] });
+    expect(asJson).toMatchObject({ passed: true, newestAnchored: 3, findings: [] });
 
     const readme = await readmeCheck(untouched);
     expect(readme.code, readme.out).toBe(0);
     const { entries } = await historyOf(untouched);
     expect(readme.out).toContain('Verified OK');
-    expect(readme.out).toContain(`anchored: ${untouched} 2 ${entries[1]!.hash}`);
+    expect(readme.out).toContain(`anchored: ${untouched} 3 ${entries[2]!.hash}`);
     expect(readme.out).toContain('the history holds it');
   });
 
@@ -222,7 +228,8 @@ describe('anchor journals: a rewrite of any history after its journal is found a
     const verified = await tongban('audit', 'anchors', 'verify', fromSecond, '--as', 'auditor', '--jwks', jwksPath);
     expect(verified.code).toBe(1);
     expect(verified.out).toContain(`未通过 FAILED`);
-    expect(verified.out).toContain(`✗ ENTRY_MISMATCH ${journal}: case ${fromSecond} version 4: journal ${journal} anchored hash ${before.entries[3]!.hash}`);
+    // Filed, accepted, notice sealed, paused, notice sealed, resumed: version 6 anchored
+    expect(verified.out).toContain(`✗ ENTRY_MISMATCH ${journal}: case ${fromSecond} version 6: journal ${journal} anchored hash ${before.entries[5]!.hash}`);
     const readme = await readmeCheck(fromSecond);
     expect(readme.code).not.toBe(0);
     expect(readme.out).toContain('Verified OK');
@@ -239,7 +246,7 @@ describe('anchor journals: a rewrite of any history after its journal is found a
     const verified = await tongban('audit', 'anchors', 'verify', whole, '--as', 'auditor', '--jwks', jwksPath, '--json');
     expect(verified.code).toBe(1);
     expect((JSON.parse(verified.out) as Json).findings).toEqual([
-      expect.objectContaining({ code: 'ENTRY_MISMATCH', version: 2, journal, message: expect.stringContaining(`case ${whole} version 2`) }),
+      expect.objectContaining({ code: 'ENTRY_MISMATCH', version: 3, journal, message: expect.stringContaining(`case ${whole} version 3`) }),
     ]);
     const readme = await readmeCheck(whole);
     expect(readme.code).not.toBe(0);

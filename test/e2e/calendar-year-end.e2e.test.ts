@@ -162,7 +162,7 @@ describe('across the year end without the 2027 arrangement', () => {
     // Accepted Mon 4 Jan: statutory 20 → 5-8, 11-15, 18-22, 25-29 Jan, Mon 1 Feb.
     expect(b.deadlines).toEqual({ promised: '2027-01-18', statutory: '2027-02-01' });
     const history = ((await as('market').request('GET', `/v1/cases/${cases.a}/history`)).body as Json).entries as Json[];
-    expect(history.map((e) => e.type)).toEqual(['file', 'accept', 'mark-overdue', 'recompute-dates', 'mark-violation']);
+    expect(history.map((e) => e.type)).toEqual(['file', 'accept', 'seal-notices', 'mark-overdue', 'recompute-dates', 'mark-violation']);
     expect(listed2.out).toContain('loaded until 2027-12-31');
     expect(shown.out).toContain('链校验通过 / chain intact');
     expect(shown.out).toContain('versions: 1 (reviewer');

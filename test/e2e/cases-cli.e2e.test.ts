@@ -211,12 +211,16 @@ describe('tongban cases, from filing to decision', () => {
     expect(history.code).toBe(0);
     const lines = history.out.split('\n').filter((l) => /^\d+ {2}/.test(l));
     // The archive entry follows the seal once the archive function (started after the answer) is done.
-    expect(lines.map((l) => l.split(/\s+/).at(-1)).slice(0, 9)).toEqual([
+    // Each notice an action owes (补正, 容缺受理, 特别程序) is sealed at once by the sealing function.
+    expect(lines.map((l) => l.split(/\s+/).at(-1)).slice(0, 12)).toEqual([
       'file',
       'request-supplement',
+      'seal-notices',
       'supplement',
       'accept-pending',
+      'seal-notices',
       'pause',
+      'seal-notices',
       'resume',
       'deliver',
       'decide',
@@ -224,10 +228,11 @@ describe('tongban cases, from filing to decision', () => {
     ]);
     expect(lines[0]).toMatch(/^1 {2}2026-11-2\dT\S+ {2}portal \(channel\) {2}—→received {2}file$/);
     expect(lines[1]).toContain('market (department)  received→supplement-requested');
-    expect(lines[6]).toContain('portal (channel)  accepted→accepted');
-    expect(lines[7]).toContain('accepted→decided');
+    expect(lines[2]).toContain('system (platform)  supplement-requested→supplement-requested');
+    expect(lines[9]).toContain('portal (channel)  accepted→accepted');
+    expect(lines[10]).toContain('accepted→decided');
     // The decision sealed at once by the sealing function, as the system
-    expect(lines[8]).toContain('system (platform)  decided→decided');
+    expect(lines[11]).toContain('system (platform)  decided→decided');
     expect(history.out.split('\n').at(-1)).toBe('链校验通过 / chain intact');
     const json = JSON.parse((await tongban('cases', 'history', filed.caseNo, '--as', 'market', '--json')).out) as Json;
     expect(json.check).toEqual({ ok: true });

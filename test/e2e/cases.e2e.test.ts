@@ -223,8 +223,21 @@ describe('a case from upload to decision, with a supplement round and a pause', 
     const history = res.body as Json;
     expect(history.check).toEqual({ ok: true });
     // Then `archive`, once the archive function (started after the decision's answer) is done.
-    expect((history.entries as Json[]).map((e) => e.type).slice(0, 8)).toEqual(['file', 'request-supplement', 'supplement', 'accept', 'pause', 'resume', 'decide', 'seal']);
-    expect((history.entries as Json[]).map((e) => e.actor.name).slice(0, 4)).toEqual(['portal', 'market', 'portal', 'market']);
+    // Each notice an action owes (补正, 受理, 特别程序) sealed at once by the sealing function, as the system.
+    expect((history.entries as Json[]).map((e) => e.type).slice(0, 11)).toEqual([
+      'file',
+      'request-supplement',
+      'seal-notices',
+      'supplement',
+      'accept',
+      'seal-notices',
+      'pause',
+      'seal-notices',
+      'resume',
+      'decide',
+      'seal',
+    ]);
+    expect((history.entries as Json[]).map((e) => e.actor.name).slice(0, 5)).toEqual(['portal', 'market', 'system', 'portal', 'market']);
     expect(errorOf(withdraw).slice(0, 2)).toEqual([409, 'CASE_CLOSED']);
   });
 });
@@ -412,7 +425,8 @@ describe('actions under an Idempotency-Key over HTTP', () => {
     expect([unsigned.status, unsignedAnswer.error.code, unsignedAnswer.error.field]).toEqual([400, 'IDEMPOTENCY_KEY_UNSIGNED', 'Idempotency-Key']);
     expect(afterUnsigned).toMatchObject({ status: 'received', version: 1 });
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ caseNo, status: 'accepted', version: 2 });
+    // The case as it stands after the action and what follows it (its 受理通知书 sealed: version 3); the entry the action wrote: 2
+    expect(first.body).toMatchObject({ caseNo, status: 'accepted', version: 3, notices: [{ kind: 'acceptance', entry: 2 }] });
     expect(first.headers?.['case-entry']).toBe('2');
     expect(first.headers?.['idempotent-replayed']).toBeUndefined();
     expect(retry.status).toBe(200);
@@ -420,7 +434,7 @@ describe('actions under an Idempotency-Key over HTTP', () => {
     expect([retry.headers?.['case-entry'], retry.headers?.['idempotent-replayed']]).toEqual(['2', 'true']);
     expect(errorOf(other)).toEqual([409, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key']);
     expect(errorOf(withoutKey).slice(0, 2)).toEqual([409, 'CASE_ILLEGAL_TRANSITION']);
-    expect((history.entries as Json[]).map((e) => e.type)).toEqual(['file', 'accept']);
+    expect((history.entries as Json[]).map((e) => e.type)).toEqual(['file', 'accept', 'seal-notices']);
     expect(history.check).toEqual({ ok: true });
   });
 

@@ -213,10 +213,12 @@ describe('a joint case: one filing, opinions from two co-departments, one decisi
     const h = history.body as Json;
     expect(h.check.ok).toBe(true);
     // Then `archive`, once the archive function (started after the decision's answer) is done.
-    expect(h.entries.map((e: Json) => [e.type, e.actor.name]).slice(0, 7)).toEqual([
+    // The joint handling started, then the 受理通知书 sealed (case-follow-ups.ts), as the acceptance is answered.
+    expect(h.entries.map((e: Json) => [e.type, e.actor.name]).slice(0, 8)).toEqual([
       ['file', 'portal'],
       ['accept', 'market'],
       ['dispatch', 'system'],
+      ['seal-notices', 'system'],
       ['opinion', 'health'],
       ['opinion', 'fire'],
       ['decide', 'market'],

@@ -4,11 +4,15 @@
 // market department's key in the local KMS signer. The licence is fetched, verified three ways —
 // by the platform, offline with `tongban verify` and only the downloaded JWKS, and by the route that
 // reports tampering — and then names the 营业执照 material of a food-licence application instead of
-// an upload (免提交). Revoking it shows in verification and in the next filing.
+// an upload (免提交). Revoking it shows in verification and in the next filing. Then the notices a case
+// gives its applicant (补正, 容缺受理, 特别程序, 延期, 不予受理): each sealed as its action is answered,
+// fetched with `tongban cases notice` and verified with OpenSSL by the README's commands.
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { ApiResponse } from '../../shared/cli/api-client.ts';
@@ -72,9 +76,10 @@ describe('a decision sealed, a licence issued and reused', () => {
     expect(document).toMatchObject({ type: 'tongban/decision', caseNo: decided.caseNo, department: MARKET, outcome: 'approved', licenceId: decided.results.licenceId });
     const header = JSON.parse(Buffer.from(decided.results.decision.seal.protected, 'base64url').toString('utf8'));
     expect(header).toMatchObject({ alg: 'ES256', b64: false, crit: ['b64'], 'tongban:department': MARKET, 'tongban:seal': 'seal-1', 'tongban:signed': 'raw' });
-    // The seal is in the case's history, by the system actor
+    // The seal is in the case's history, by the system actor (after the 受理通知书's, sealed at the acceptance)
     const history = await as('market').request('GET', `/v1/cases/${decided.caseNo}/history`);
-    expect((history.body as Json).entries.find((e: Json) => e.type === 'seal')).toMatchObject({ actor: { name: 'system' }, from: 'decided', to: 'decided', n: 4 });
+    expect((history.body as Json).entries.map((e: Json) => e.type)).toEqual(['file', 'accept', 'seal-notices', 'decide', 'seal']);
+    expect((history.body as Json).entries.find((e: Json) => e.type === 'seal')).toMatchObject({ actor: { name: 'system' }, from: 'decided', to: 'decided', n: 5 });
     expect((history.body as Json).check).toEqual({ ok: true });
   });
 
@@ -257,5 +262,94 @@ describe('a decision sealed, a licence issued and reused', () => {
     const denied = await fileAndDecide(REGISTRATION, { ...SHOP, creditCode: DEPARTMENTS.police.id, name: '被驳回公司' }, { outcome: 'denied', reasons: ['名称与已登记企业重复'] });
     expect(denied.results.licenceId).toBeUndefined();
     expect(JSON.parse(denied.results.decision.document)).toMatchObject({ outcome: 'denied', reasons: ['名称与已登记企业重复'] });
+  });
+});
+
+describe('the notices a case gives its applicant, sealed and verified with OpenSSL by the README', () => {
+  // The README's OpenSSL commands, run as they are, on a notice the CLI wrote (doc=<its file>).
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const script = /<!-- openssl-verify[^>]*-->\n```sh\n([\s\S]*?)```/.exec(readme)![1]!;
+  const credentials = () => join(dataDir, 'credentials.json');
+
+  /** Fetches the case's notice of `kind` with the CLI into a directory of its own, and runs the README's recipe on it. */
+  async function fetchAndVerify(caseNo: string, kind: string, as: string): Promise<{ document: Json; openssl: string }> {
+    const out = await mkdtemp(join(dataDir, `notice-${kind}-`));
+    const fetched = await runCli(credentials(), 'cases', 'notice', caseNo, kind, '--out', out, '--as', as, '--json');
+    expect(fetched.code, fetched.err).toBe(0);
+    const written = JSON.parse(fetched.out) as Json;
+    const jwks = (await (await fetch(`${platform.endpoint}/v1/.well-known/jwks.json`)).json()) as Json;
+    const kid = JSON.parse(Buffer.from(JSON.parse(readFileSync(written.seal as string, 'utf8')).protected, 'base64url').toString('utf8')).kid as string;
+    await writeFile(join(out, 'key.der'), Buffer.from(jwks.keys.find((k: Json) => k.kid === kid)['tongban:spki'], 'base64'));
+    const openssl = execFileSync('bash', ['-e', '-c', script], { cwd: out, encoding: 'utf8', env: { ...process.env, doc: basename(written.document as string) } });
+    return { document: JSON.parse(readFileSync(written.document as string, 'utf8')) as Json, openssl };
+  }
+
+  it('drives a case through a supplement, a 容缺 acceptance, a special procedure and an extension, and another to a refusal: each notice sealed at once, fetched and verified', async () => {
+    // Prepare: a food-licence application without its two 容缺 materials
+    const market = as('market');
+    const materials: Json = {};
+    for (const m of FOOD.materials.filter((x) => x.required && !x.tolerable)) materials[m.name] = await uploadPdf(as('portal'), `${m.name} ${randomUUID()}`);
+    const filed = await as('portal').request('POST', '/v1/cases', {
+      headers: { 'Idempotency-Key': randomUUID() },
+      body: { itemCode: FOOD.implementationCode, applicant: LI, form: {}, materials },
+    });
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+    const caseNo = (filed.body as Json).caseNo as string;
+    const tolerable = FOOD.materials.filter((x) => x.required && x.tolerable).map((m) => m.name);
+    const first = Object.keys(materials)[0]!;
+    const act = async (by: string, action: string, body: Json) => {
+      const res = await as(by).request('POST', `/v1/cases/${caseNo}/${action}`, { body });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body as Json;
+    };
+
+    // Act
+    const asked = await act('market', 'supplement-request', { problems: [{ material: first, problem: '缺少申请人签字' }] });
+    await act('portal', 'supplement', { materials: { [first]: await uploadPdf(as('portal'), `${first} 补正 ${randomUUID()}`) } });
+    const acceptedPending = await act('market', 'accept', { pendingMaterials: tolerable, pendingDueOn: '2026-09-30' });
+    const paused = await act('market', 'pause', { procedure: 'site-inspection', reason: '现场核查经营场所', expectedDays: 5 });
+    await act('market', 'resume', {});
+    const extended = await act('market', 'extend', { days: 5, approvedBy: '王局长', reasons: ['需复核现场核查结果'] });
+    const refusedFiling = await file(FOOD, { ...LI, name: '李四（另案）' });
+    const refusedNo = (refusedFiling.body as Json).caseNo as string;
+    const refused = (await market.request('POST', `/v1/cases/${refusedNo}/refuse`, { body: { reasons: ['申请事项不属于本部门职权范围'] } })).body as Json;
+    const shown = await runCli(credentials(), 'cases', 'show', caseNo, '--as', 'market');
+    const state = (await market.request('GET', `/v1/cases/${caseNo}`)).body as Json;
+
+    // Assess: each action answered with its notice sealed (the sealing function ran at once)
+    expect(asked.notices.map((n: Json) => n.kind)).toEqual(['supplement']);
+    expect(acceptedPending.notices.map((n: Json) => n.kind)).toEqual(['supplement', 'pending-acceptance']);
+    expect(paused.notices.at(-1)).toMatchObject({ kind: 'special-procedure' });
+    expect(extended.notices.map((n: Json) => n.kind)).toEqual(['supplement', 'pending-acceptance', 'special-procedure', 'extension']);
+    expect(extended.noticesDue).toBeUndefined();
+    expect(refused.notices.map((n: Json) => n.kind)).toEqual(['refusal']);
+    expect(state.notices).toEqual(extended.notices);
+    expect(shown.code, shown.err).toBe(0);
+    for (const title of ['补齐补正通知书 supplement', '容缺受理告知书 pending-acceptance', '特别程序告知书 special-procedure', '延期通知书 extension'])
+      expect(shown.out).toContain(title);
+
+    // Assess: each fetched with the CLI verifies with OpenSSL alone, by the README's commands
+    const supplement = await fetchAndVerify(caseNo, 'supplement', 'market');
+    const pending = await fetchAndVerify(caseNo, 'pending-acceptance', 'portal');
+    const procedure = await fetchAndVerify(caseNo, 'special-procedure', 'market');
+    const extension = await fetchAndVerify(caseNo, 'extension', 'market');
+    const refusal = await fetchAndVerify(refusedNo, 'refusal', 'portal');
+    for (const v of [supplement, pending, procedure, extension, refusal]) expect(v.openssl).toContain('Verified OK');
+    expect(supplement.document).toMatchObject({ type: 'tongban/notice/supplement', title: '补齐补正通知书', caseNo, problems: [{ material: first, problem: '缺少申请人签字' }] });
+    expect(pending.document).toMatchObject({ title: '容缺受理告知书', pending: { materials: tolerable, dueOn: '2026-09-30' } });
+    expect(procedure.document).toMatchObject({ title: '特别程序告知书', procedureName: '现场勘验', expectedDays: 5 });
+    expect(extension.document).toMatchObject({ title: '延期通知书', days: 5, reasons: ['需复核现场核查结果'] });
+    expect(refusal.document).toMatchObject({
+      title: '不予受理通知书',
+      caseNo: refusedNo,
+      department: MARKET,
+      reasons: ['申请事项不属于本部门职权范围'],
+      remedies: { review: { withinDays: 60 }, litigation: { withinMonths: 6 } },
+    });
+    // Each names the entry it notifies, as the history has it
+    const history = (await market.request('GET', `/v1/cases/${caseNo}/history`)).body as Json;
+    for (const n of extended.notices as Json[]) expect(JSON.parse(n.document).record).toEqual({ version: n.entry, hash: history.entries[n.entry - 1].hash });
+    // A notice the case does not hold is refused by the CLI
+    expect((await runCli(credentials(), 'cases', 'notice', refusedNo, 'acceptance', '--as', 'market')).code).toBe(1);
   });
 });

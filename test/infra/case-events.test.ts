@@ -117,7 +117,9 @@ describe('case events (test configuration)', () => {
       RedrivePolicy: { maxReceiveCount: MANIFESTS.deliveries.trigger.maxReceives },
     });
     expect(flatten((api[queueId]!.Properties!.RedrivePolicy as { deadLetterTargetArn: unknown }).deadLetterTargetArn)).toBe(`<${dlqId}.Arn>`);
-    const [mapping, ...more] = ofType(api, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => flatten(m.Properties!.FunctionName) === `<${apiId(built.api.lambda('deliveries'))}>`);
+    const [mapping, ...more] = ofType(api, 'AWS::Lambda::EventSourceMapping').filter(
+      ([, m]) => flatten(m.Properties!.FunctionName) === `<${apiId(built.api.lambda('deliveries'))}>`,
+    );
     expect(more).toEqual([]);
     expect(mapping![1].Properties).toMatchObject({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });
     expect(flatten(mapping![1].Properties!.EventSourceArn)).toBe(`<${queueId}.Arn>`);

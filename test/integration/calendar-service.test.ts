@@ -28,6 +28,7 @@ import { FOOD, MARKET, PORTAL, ZHANG } from '../support/case-fixtures.ts';
 import { statutoryArrangement } from '../support/calendar-fixtures.ts';
 import { seedFixtures } from '../support/fixture-seeding.ts';
 import { rejection } from '../support/refusal.ts';
+import { testNoticeSealer } from '../support/notice-seals.ts';
 
 const REVIEWER: Caller = { name: 'reviewer', role: 'platform' };
 let stop: () => Promise<void>;
@@ -212,8 +213,10 @@ describe('the sweep after a load', () => {
     const calendarStore = new DynamoCalendarStore(db, calendarTable);
     const source = new StoredCalendar({ store: calendarStore, shipped: SHIPPED_CALENDAR_YEARS });
     const items = new DynamoItemStore(db, LOCAL_TABLES.items);
-    const service = new CaseService({ store: caseStore, items, materials: vault, calendar: source, now });
-    const sweep = new CaseSweep({ store: caseStore, calendar: source, now });
+    // Its 受理通知书 sealed at once (a case owing one is listed undated, so every run would look at it)
+    const sealer = testNoticeSealer({ store: caseStore, calendar: source }, now);
+    const service = new CaseService({ store: caseStore, items, materials: vault, calendar: source, now, sealer });
+    const sweep = new CaseSweep({ store: caseStore, calendar: source, now, sealer });
     day('2026-12-07');
     const caseNo = await file(service);
     const accepted = await service.act(MARKET, caseNo, { action: 'accept' });

@@ -26,6 +26,8 @@ import { S3MaterialStore } from '../../shared/adapters/s3-material-store.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import type { ArchiveStore } from '../../shared/domain/archive/archive-store.ts';
 import { auditBundle } from '../../shared/domain/archive/bundle-audit.ts';
+import { BAG_PATHS, noticePaths } from '../../shared/domain/archive/bag-assessment.ts';
+import { readTar } from '../../shared/domain/archive/tar.ts';
 import { CaseArchiving, bundleKey } from '../../shared/domain/archive/case-archiving.ts';
 import { bundleFilePath } from '../../shared/domain/archive/case-bundle.ts';
 import type { CaseMaterial } from '../../shared/domain/cases/case-record.ts';
@@ -163,7 +165,20 @@ describe('archiving an ended case', () => {
     expect(listed.bundles.filter((b) => b.key === bundleKey(state))).toHaveLength(1);
     const audit = await auditBundle(archive.read(bundleKey(state)), { scan: { ran: false, scanner: 'test', infected: [] }, publishedJwks: await published.jwks() });
     expect(audit.report.passed).toBe(true);
-    expect((await historyUpTo(store, caseNo, Infinity)).map((e) => e.type)).toEqual(['file', 'refuse', 'archive']);
+    // The 不予受理通知书, sealed by the case service's sealer as the case was refused, is in the bundle and checked
+    expect(audit.report.properties.authenticity.checked).toContain("every notice's seal verifies with the bundled keys, and each is the document the case records");
+    const notice = state.notices![0]!;
+    expect(state.notices!.map((n) => [n.kind, n.entry])).toEqual([['refusal', 2]]);
+    const inBundle = new Map<string, string>();
+    for await (const file of readTar(archive.read(bundleKey(state)))) {
+      const chunks: Buffer[] = [];
+      for await (const c of file.content) chunks.push(Buffer.from(c));
+      inBundle.set(file.path.slice(file.path.indexOf('/') + 1), Buffer.concat(chunks).toString('utf8'));
+    }
+    expect(inBundle.get(noticePaths(notice).document)).toBe(notice.document);
+    expect(JSON.parse(inBundle.get(noticePaths(notice).seal)!)).toEqual(notice.seal);
+    expect(inBundle.get(BAG_PATHS.manifest)).toContain(`  ${noticePaths(notice).document}\n`);
+    expect((await historyUpTo(store, caseNo, Infinity)).map((e) => e.type)).toEqual(['file', 'refuse', 'seal-notices', 'archive']);
   });
 
   it('leaves the case not archived when the write fails, and archives it on the next run', async () => {
@@ -207,7 +222,7 @@ describe('archiving an ended case', () => {
     expect(await archive.find(bundleKey(failed))).toBeUndefined();
     await s3.send(new PutObjectCommand({ Bucket: MATERIALS, Key: kept.objectKey, Body: original, ContentType: 'application/pdf' }));
     expect((await archiving().archive(caseNo)).archive).toMatchObject({ state: 'archived' });
-    expect((await historyUpTo(store, caseNo, Infinity)).map((e) => e.type)).toEqual(['file', 'refuse', 'archive-failed', 'archive']);
+    expect((await historyUpTo(store, caseNo, Infinity)).map((e) => e.type)).toEqual(['file', 'refuse', 'seal-notices', 'archive-failed', 'archive']);
   });
 
   it('archives a case that ended before intake refused encrypted files once the platform role accepts the finding, which its report lists', async () => {
@@ -258,7 +273,7 @@ describe('archiving an ended case', () => {
         accepted: [{ code: 'ENCRYPTED', path, acceptedBy: 'reviewer', reasons: ['2026年12月前收件；申请人无法提供未加密的原件'] }],
       });
     }
-    expect((await historyUpTo(store, caseNo, Infinity)).map((e) => e.type)).toEqual(['file', 'refuse', 'archive-failed', 'accept-archive-findings', 'archive']);
+    expect((await historyUpTo(store, caseNo, Infinity)).map((e) => e.type)).toEqual(['file', 'refuse', 'seal-notices', 'archive-failed', 'accept-archive-findings', 'archive']);
   });
 
   it('archives a decided case only once it is sealed, and no case that has not ended', async () => {

@@ -15,10 +15,11 @@ import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import type { ArchiveReport, ScanResult } from '../../shared/domain/archive/bag-assessment.ts';
-import { BAG_PATHS } from '../../shared/domain/archive/bag-assessment.ts';
+import { BAG_PATHS, noticePaths } from '../../shared/domain/archive/bag-assessment.ts';
 import { auditBundle } from '../../shared/domain/archive/bundle-audit.ts';
 import { ARCHIVE_SEAL, bundleFilePath, caseBundle } from '../../shared/domain/archive/case-bundle.ts';
-import type { CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
+import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
+import { noticeDocument } from '../../shared/domain/cases/case-notices.ts';
 import { SYSTEM_CALLER, applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
 import type { CaseHistoryEntry, CaseMaterial, CaseState } from '../../shared/domain/cases/case-record.ts';
 import { decisionDocument } from '../../shared/domain/cases/case-sealing.ts';
@@ -71,7 +72,7 @@ const files = new Map<string, Buffer>();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tongban-bundle-'));
-  // A food-licence case: filed with every material, accepted, approved, sealed.
+  // A food-licence case: filed with every material, accepted (its notice sealed), approved, sealed.
   const materials: Record<string, CaseMaterial> = {};
   for (const m of FOOD.materials.filter((x) => x.required)) {
     const bytes = pdf(m.name);
@@ -90,14 +91,21 @@ beforeAll(async () => {
   );
   history = [filed.entry];
   state = filed.state;
-  for (const [command, ctx] of [
-    [{ action: 'accept' }, on('2026-10-09', MARKET, 1)],
-    [{ action: 'decide', outcome: 'approved' }, on('2026-10-12', MARKET)],
-  ] as const) {
+  const apply = (command: CaseCommand, ctx: CaseContext) => {
     const next = applyCaseCommand(state, command, ctx);
     history.push(next.entry);
     state = next.state;
-  }
+  };
+  // Its 受理通知书 sealed as the sealing function seals it: the due content, the entry's record
+  apply({ action: 'accept' }, on('2026-10-09', MARKET, 1));
+  const due = state.noticesDue![0]!;
+  const notice = noticeDocument(due, state.hash);
+  const noticeSeal = await sealDocument(Buffer.from(notice), { keyId: MARKET_KEY, department: MARKET.departmentId!, seal: 'seal-1', sealedAt: '2026-10-09T02:01:01.000Z' }, signer);
+  apply(
+    { action: 'seal-notices', notices: [{ kind: due.kind, entry: due.entry, document: notice, seal: noticeSeal, sealedAt: '2026-10-09T02:01:01.000Z' }] },
+    on('2026-10-09', SYSTEM_CALLER, 2),
+  );
+  apply({ action: 'decide', outcome: 'approved' }, on('2026-10-12', MARKET));
   const document = canonicalize(decisionDocument(state, undefined));
   const seal = await sealDocument(Buffer.from(document), { keyId: MARKET_KEY, department: MARKET.departmentId!, seal: 'seal-1', sealedAt: '2026-10-12T02:00:01.000Z' }, signer);
   const sealed = applyCaseCommand(state, { action: 'seal', results: { decision: { document, seal }, sealedAt: '2026-10-12T02:00:01.000Z' } }, on('2026-10-12', SYSTEM_CALLER, 1));
@@ -168,6 +176,37 @@ describe('a case bundle', () => {
     expect(audited.report).toMatchObject({ at: 'audit', passed: true });
     expect(audited.ingest).toEqual(built.report);
     expect(audited.report.properties.security.checked).toContain('virus scan not run: ClamAV is not installed here');
+    expect(audited.report.properties.authenticity.checked).toContain("every notice's seal verifies with the bundled keys, and each is the document the case records");
+  });
+
+  it('keeps every notice the case gave and its seal, listed in the manifest, and names a notice changed or gone', async () => {
+    const paths = noticePaths({ kind: 'acceptance', entry: 2 });
+    const work = await mkdtemp(join(dir, 'notices-'));
+    execFileSync('tar', ['-xf', built.path, '-C', work]);
+    const bag = join(work, built.root);
+    const manifest = await readFile(join(bag, BAG_PATHS.manifest), 'utf8');
+    // A notice changed and its manifest line made to match; another bundle with the notice taken out
+    const changed = await tampered(built.path, built.root, 'changed-notice', async (b) => {
+      const text = (await readFile(join(b, paths.document), 'utf8')).replace('予以受理', '不予受理');
+      await writeFile(join(b, paths.document), text);
+      const sum = execFileSync('sha256sum', [paths.document], { cwd: b, encoding: 'utf8' });
+      await writeFile(join(b, BAG_PATHS.manifest), manifest.replace(new RegExp(`^.*  ${paths.document}\n`, 'm'), sum));
+    });
+    const gone = await tampered(built.path, built.root, 'notice-gone', async (b) => {
+      await rm(join(b, paths.document));
+      await rm(join(b, paths.seal));
+    });
+
+    expect(paths).toEqual({ document: 'data/notices/000002-acceptance.json', seal: 'data/notices/000002-acceptance.seal.json' });
+    expect(await readFile(join(bag, paths.document), 'utf8')).toBe(state.notices![0]!.document);
+    expect(JSON.parse(await readFile(join(bag, paths.seal), 'utf8'))).toEqual(state.notices![0]!.seal);
+    expect(manifest).toContain(`  ${paths.document}\n`);
+    expect(manifest).toContain(`  ${paths.seal}\n`);
+    expect(JSON.parse(await readFile(join(bag, BAG_PATHS.metadata), 'utf8'))).toMatchObject({
+      notices: [{ kind: 'acceptance', entry: 2, sealedAt: '2026-10-09T02:01:01.000Z', path: paths.document }],
+    });
+    expect(codes((await audit(changed)).report)).toEqual(expect.arrayContaining([`SEAL_INVALID ${paths.document}`, `METADATA_MISMATCH ${paths.document}`]));
+    expect(codes((await audit(gone)).report)).toEqual(expect.arrayContaining([`SEAL_MISSING ${paths.document}`, `MISSING ${paths.document}`]));
   });
 
   it('opens with tar, and verifies with sha256sum -c and openssl alone', async () => {

@@ -48,6 +48,7 @@ import { canonicalize } from '../../shared/domain/seals/jcs.ts';
 import type { SealAlgorithm, SealHeader, SealSigner } from '../../shared/domain/seals/seal.ts';
 import { signingInput } from '../../shared/domain/seals/seal.ts';
 import { failure, rejection } from '../support/refusal.ts';
+import { testNoticeSealer } from '../support/notice-seals.ts';
 import type { Organisation } from '../support/case-fixtures.ts';
 import { FOOD, HALL, HOUSING, HUKOU, MARKET, POLICE, PORTAL, REGISTRATION, REVIEWER, SHOP, ZHANG } from '../support/case-fixtures.ts';
 import { DEPARTMENTS, fixtureDirectory } from '../support/directory-fixtures.ts';
@@ -162,8 +163,13 @@ class CountingSigner implements SealSigner {
 interface Stand {
   store: DynamoCaseStore;
   licences: DynamoLicenceStore;
-  /** Without a sealer: a decision answers the decided case, unsealed. */
+  /**
+   * With a sealer of notices alone (test seals, no KMS: test/support/notice-seals.ts), so that the
+   * results' tests count the results' signatures: a decision answers the decided case, unsealed.
+   */
   service: CaseService;
+  /** Without any sealer: the notices an action owes stay due. */
+  bare: CaseService;
 }
 
 /** A case store and a licence store on a cases table of their own (the catalogue and the bucket are shared). */
@@ -172,7 +178,13 @@ async function stand(table: string, directoryTable: string = LOCAL_TABLES.direct
   await ensureTables(raw, { items: LOCAL_TABLES.items, directory: directoryTable, cases: name });
   const store = new DynamoCaseStore(db, name);
   const licences = new DynamoLicenceStore(db, name);
-  return { store, licences, service: new CaseService({ store, items, materials: vault, calendar: officialCalendar, now, licences }) };
+  const sealer = testNoticeSealer({ store, calendar: officialCalendar }, now);
+  return {
+    store,
+    licences,
+    service: new CaseService({ store, items, materials: vault, calendar: officialCalendar, now, licences, sealer }),
+    bare: new CaseService({ store, items, materials: vault, calendar: officialCalendar, now, licences }),
+  };
 }
 
 /** The sealing on `s`'s tables with `signer` (a counting KMS signer by default) and the directory's keys. */
@@ -254,7 +266,7 @@ describe("CaseSealing: sealing a decided case with its department's key", () => 
     expect(await s.store.get(state.caseNo)).toEqual(sealed);
     const history = await s.service.history(MARKET, state.caseNo);
     expect(history.check).toEqual({ ok: true });
-    expect(history.entries.map((e) => e.type)).toEqual(['file', 'accept', 'decide', 'seal']);
+    expect(history.entries.map((e) => e.type)).toEqual(['file', 'accept', 'seal-notices', 'decide', 'seal']);
     expect(history.entries.at(-1)).toMatchObject({ type: 'seal', actor: { name: 'system', role: 'platform' }, from: 'decided', to: 'decided', on: '2026-11-23' });
 
     // Assess: the licence, stored and readable, its document the canonical form of its content
@@ -443,8 +455,9 @@ describe("CaseSealing: sealing a decided case with its department's key", () => 
 
   it('refuses a case that is not decided yet (CASE_NOT_DECIDED) or does not exist (CASE_NOT_FOUND), signing nothing', async () => {
     // Prepare
+    // Prepare: a case filed, owing nothing yet (a notice owed is sealed: the tests above and below)
     at('2026-11-23');
-    const state = await accepted(s.service, REGISTRATION, SHOP);
+    const state = (await s.service.file(PORTAL, randomUUID(), await application(PORTAL, REGISTRATION, SHOP))).case;
     const signer = new CountingSigner(new KmsSealSigner(kms));
     const sealing = sealingOf(s, { signer });
 
@@ -507,6 +520,175 @@ describe("CaseSealing: sealing a decided case with its department's key", () => 
     expect(sealed.results).toBeDefined();
     expect(signer.calls).toHaveLength(2);
     expect((await s.service.history(MARKET, state.caseNo)).entries.map((e) => e.type).slice(-4)).toEqual(['decide', 'follow-up-failed', 'retry-follow-up', 'seal']);
+  });
+});
+
+describe("CaseSealing: the notices a case owes, sealed with its department's key", () => {
+  let s: Stand;
+  beforeAll(async () => {
+    s = await stand('notices');
+  });
+
+  /** Each sealed notice checked against the history: its document verifies, is of its kind, and names the entry it notifies. */
+  async function checkNotices(state: CaseState, departmentId: string, reader: Caller = MARKET) {
+    const history = await s.service.history(reader, state.caseNo);
+    expect(history.check).toEqual({ ok: true });
+    const key = keyOf(seals, departmentId);
+    for (const n of state.notices ?? []) {
+      const document = JSON.parse(n.document) as { type: string; kind: string; caseNo: string; department: string; record: { version: number; hash: string } };
+      expect(n.document).toBe(canonicalize(document));
+      expect(document).toMatchObject({ type: `tongban/notice/${n.kind}`, kind: n.kind, caseNo: state.caseNo, department: departmentId });
+      expect(document.record).toEqual({ version: n.entry, hash: history.entries[n.entry - 1]!.hash });
+      expect(headerOf(n)).toMatchObject({ kid: key.keyId, 'tongban:department': departmentId, 'tongban:sealedAt': n.sealedAt });
+      expect(verified(n)).toMatchObject({ valid: true });
+    }
+    return history;
+  }
+
+  it('seals each notice once, one KMS signature each, in one seal-notices entry; a retry signs nothing and writes nothing', async () => {
+    // Prepare: a registration asked for supplements, supplemented, accepted, then paused and extended —
+    // the last two before the sealing function ran: three notices due
+    at('2026-11-23');
+    const filed = await s.bare.file(PORTAL, randomUUID(), await application(PORTAL, REGISTRATION, SHOP));
+    await s.bare.act(MARKET, filed.caseNo, { action: 'request-supplement', problems: [{ material: '公司设立登记申请书', problem: '缺少法定代表人签字' }] });
+    const signer = new CountingSigner(new KmsSealSigner(kms));
+    at('2026-11-23', '10:05');
+    const first = await sealingOf(s, { signer }).seal(filed.caseNo);
+    at('2026-11-24');
+    await s.bare.act(PORTAL, filed.caseNo, { action: 'supplement', materials: { 公司设立登记申请书: await upload(PORTAL.channelId!, '补正') } });
+    await s.bare.act(MARKET, filed.caseNo, { action: 'accept' });
+    await s.bare.act(MARKET, filed.caseNo, { action: 'pause', procedure: 'site-inspection', reason: '核查住所', expectedDays: 3 });
+    const owing = await s.bare.act(MARKET, filed.caseNo, { action: 'extend', days: 5, approvedBy: '王局长', reasons: ['需核实股东信息'] });
+    const calls = signer.calls.length;
+    at('2026-11-24', '10:30');
+
+    // Act
+    const sealed = await sealingOf(s, { signer }).seal(filed.caseNo);
+    const again = await sealingOf(s, { signer }).seal(filed.caseNo);
+
+    // Assess: the supplement notice at once; then three due, sealed together: three signatures, one entry
+    expect(calls).toBe(1);
+    expect(first.notices!.map((n) => [n.kind, n.entry])).toEqual([['supplement', 2]]);
+    expect(owing.noticesDue!.map((n) => [n.kind, n.entry])).toEqual([
+      ['acceptance', 5],
+      ['special-procedure', 6],
+      ['extension', 7],
+    ]);
+    expect(signer.calls).toHaveLength(4);
+    expect(signer.calls.every((c) => c.keyId === keyOf(seals, MARKET_ID).keyId)).toBe(true);
+    expect(sealed.noticesDue).toBeUndefined();
+    expect(sealed.notices!.map((n) => [n.kind, n.entry, n.sealedAt])).toEqual([
+      ['supplement', 2, '2026-11-23T02:05:00.000Z'],
+      ['acceptance', 5, '2026-11-24T02:30:00.000Z'],
+      ['special-procedure', 6, '2026-11-24T02:30:00.000Z'],
+      ['extension', 7, '2026-11-24T02:30:00.000Z'],
+    ]);
+    // Each signature over its own document
+    for (const [i, n] of sealed.notices!.slice(1).entries()) {
+      expect(signer.calls[i + 1]!.message.equals(signingInput(n.seal.protected, Buffer.from(n.document, 'utf8')))).toBe(true);
+    }
+    const history = await checkNotices(sealed, MARKET_ID);
+    expect(history.entries.map((e) => e.type)).toEqual(['file', 'request-supplement', 'seal-notices', 'supplement', 'accept', 'pause', 'extend', 'seal-notices']);
+    expect(history.entries.at(-1)).toMatchObject({ actor: { name: 'system', role: 'platform' }, from: 'accepted', to: 'accepted' });
+    // The supplement notice lists the problem; the extension its days and the new statutory deadline
+    expect(JSON.parse(sealed.notices![0]!.document)).toMatchObject({ problems: [{ material: '公司设立登记申请书', problem: '缺少法定代表人签字' }] });
+    expect(JSON.parse(sealed.notices![3]!.document)).toMatchObject({ days: 5, reasons: ['需核实股东信息'] });
+    // A retry: the case as it is, no signature
+    expect(again).toEqual(sealed);
+    expect(signer.calls).toHaveLength(4);
+  });
+
+  it('records nothing when KMS fails at the second notice; the next run seals both, each once', async () => {
+    // Prepare: a refused case and one accepted then paused, their notices due
+    at('2026-11-25');
+    const filed = await s.bare.file(PORTAL, randomUUID(), await application(PORTAL, REGISTRATION, SECOND));
+    await s.bare.act(MARKET, filed.caseNo, { action: 'accept' });
+    const owing = await s.bare.act(MARKET, filed.caseNo, { action: 'pause', procedure: 'expert-review', reason: '组织专家论证', expectedDays: 10 });
+    const failing = new CountingSigner(new KmsSealSigner(kms), 2);
+    const signer = new CountingSigner(new KmsSealSigner(kms));
+
+    // Act
+    const interrupted = await failure(sealingOf(s, { signer: failing }).seal(filed.caseNo));
+    const unsealed = await s.store.get(filed.caseNo);
+    const sealed = await sealingOf(s, { signer }).seal(filed.caseNo);
+
+    // Assess
+    expect(String(interrupted)).toContain('ThrottlingException');
+    expect(unsealed).toEqual(owing);
+    expect(signer.calls).toHaveLength(2);
+    expect(sealed.notices!.map((n) => [n.kind, n.entry])).toEqual([
+      ['acceptance', 2],
+      ['special-procedure', 3],
+    ]);
+    expect(JSON.parse(sealed.notices![1]!.document)).toMatchObject({ procedureName: '专家评审', expectedDays: 10 });
+    await checkNotices(sealed, MARKET_ID);
+  });
+
+  it('seals the refusal notice with the refusing department key (the police), and the sweep seals what the case service could not, once', async () => {
+    // Prepare: a 户口迁移 refused while the sealing function is down
+    at('2026-11-25');
+    const down: CaseSealer = {
+      seal: async () => {
+        throw new Error('the sealing function timed out');
+      },
+    };
+    const lags: string[] = [];
+    const service = new CaseService({
+      store: s.store,
+      items,
+      materials: vault,
+      calendar: officialCalendar,
+      now,
+      licences: s.licences,
+      sealer: down,
+      onSealLag: (n) => lags.push(n),
+    });
+    const filed = await service.file(PORTAL, randomUUID(), await application(PORTAL, HUKOU, ZHANG));
+    const refused = await service.act(POLICE, filed.caseNo, { action: 'refuse', reasons: ['迁入地址不在本市'] });
+    const signer = new CountingSigner(new KmsSealSigner(kms));
+    const sweep = new CaseSweep({ store: s.store, calendar: officialCalendar, now, sealer: sealingOf(s, { signer }) });
+    at('2026-11-26');
+
+    // Act
+    const first = await sweep.run([DEPARTMENTS.police.id]);
+    const second = await sweep.run([DEPARTMENTS.police.id]);
+
+    // Assess
+    expect(lags).toEqual([filed.caseNo]);
+    expect(refused.noticesDue!.map((n) => n.kind)).toEqual(['refusal']);
+    expect(first).toMatchObject({ noticesSealed: 1, sealed: 0, failed: [] });
+    expect(second).toMatchObject({ noticesSealed: 0, failed: [] });
+    expect(signer.calls.map((c) => c.keyId)).toEqual([keyOf(seals, DEPARTMENTS.police.id).keyId]);
+    const state = (await s.store.get(filed.caseNo))!;
+    expect(JSON.parse(state.notices![0]!.document)).toMatchObject({
+      kind: 'refusal',
+      reasons: ['迁入地址不在本市'],
+      remedies: { review: { withinDays: 60 }, litigation: { withinMonths: 6 } },
+    });
+    await checkNotices(state, DEPARTMENTS.police.id, POLICE);
+  });
+
+  it('gives the notices up when the department has no active seal key: recorded once (seal-notices), signs nothing, until the platform retries', async () => {
+    // Prepare
+    at('2026-11-25');
+    const filed = await s.bare.file(PORTAL, randomUUID(), await application(PORTAL, REGISTRATION, THIRD));
+    await s.bare.act(MARKET, filed.caseNo, { action: 'accept' });
+    const signer = new CountingSigner(new KmsSealSigner(kms));
+    const none = new CaseSealing({ store: s.store, items, licences: s.licences, signer, calendar: officialCalendar, sealKeys: async () => [], now });
+
+    // Act
+    const refused = await rejection(none.seal(filed.caseNo));
+    const again = await rejection(none.seal(filed.caseNo));
+    const failed = (await s.store.get(filed.caseNo))!;
+    await s.bare.act(REVIEWER, filed.caseNo, { action: 'retry-follow-up', reasons: ['已配置市场监管局的电子印章'] });
+    const sealed = await sealingOf(s, { signer }).seal(filed.caseNo);
+
+    // Assess
+    expect([refused.code, again.code]).toEqual(['SEAL_KEY_MISSING', 'CASE_FOLLOW_UP_FAILED']);
+    expect(failed.followUpFailure).toMatchObject({ step: 'seal-notices', code: 'SEAL_KEY_MISSING', on: '2026-11-25' });
+    expect(failed.noticesDue!.map((n) => n.kind)).toEqual(['acceptance']);
+    expect(signer.calls).toHaveLength(1);
+    expect(sealed.notices!.map((n) => n.kind)).toEqual(['acceptance']);
   });
 });
 
@@ -603,14 +785,16 @@ describe('CaseService and CaseSweep with a sealer', () => {
     expect(verified(sealedLater.results!.decision)).toMatchObject({ valid: true });
     // The licence is issued on the day of the decision, not of the seal
     expect((await s.licences.get(sealedLater.results!.licenceId!))!.licence).toMatchObject({ issuedOn: '2026-11-23', validFrom: '2026-11-23' });
-    // Two signatures for the first case at its decision, two for the lagging one by the sweep, none more
-    expect(signer.calls).toHaveLength(4);
+    // Three signatures for the first case (its 受理通知书 at its acceptance, licence and decision at its
+    // decision), two for the lagging one by the sweep, none more
+    expect(signer.calls).toHaveLength(5);
     expect(await s.store.get(right.caseNo)).toEqual(right);
     const history = await s.service.history(MARKET, lagging.caseNo);
     expect(history.check).toEqual({ ok: true });
     expect(history.entries.map((e) => [e.type, e.actor.name, e.on])).toEqual([
       ['file', 'portal', '2026-11-23'],
       ['accept', 'market', '2026-11-23'],
+      ['seal-notices', 'system', '2026-11-23'],
       ['decide', 'market', '2026-11-23'],
       ['seal', 'system', '2026-11-24'],
     ]);
@@ -664,7 +848,7 @@ describe('CaseService: filing with an e-licence instead of a material (免提交
     expect(filed.receipt.materials.find((m) => m.name === '营业执照')).toEqual({ kind: 'licence', name: '营业执照', licenceId: ids.shop });
     expect(notTheirs).toMatchObject({ code: 'CASE_LICENCE_UNKNOWN', field: 'materials.营业执照.licenceId' });
     expect(theirs).toMatchObject({ status: 'received', materials: { 营业执照: { kind: 'licence', licenceId: ids.shop } } });
-    expect((await s.service.history(MARKET, filed.caseNo)).entries.map((e) => e.type)).toEqual(['file', 'request-supplement', 'supplement']);
+    expect((await s.service.history(MARKET, filed.caseNo)).entries.map((e) => e.type)).toEqual(['file', 'request-supplement', 'seal-notices', 'supplement']);
   });
 
   it("refuses another holder's licence exactly like one that does not exist (CASE_LICENCE_UNKNOWN), filing nothing", async () => {
@@ -754,14 +938,14 @@ describe('LambdaCaseSealer: the sealing function through the Lambda Invoke API',
 
   it("surfaces the function's error as an Error naming the case and the error: the sealing's own refusal, or any other", async () => {
     at('2026-11-23');
-    const state = await accepted(s.service, REGISTRATION, SECOND);
+    const state = (await s.service.file(PORTAL, randomUUID(), await application(PORTAL, REGISTRATION, SECOND))).case;
 
     const notDecided = await failure(new LambdaCaseSealer(lambda, FUNCTION).seal(state.caseNo));
     const broken = await failure(new LambdaCaseSealer(lambda, 'tongban-test-broken').seal(state.caseNo));
 
     expect(notDecided).toBeInstanceOf(Error);
     expect((notDecided as Error).message).toBe(
-      `sealing case ${state.caseNo} failed (Unhandled): DomainError: case ${state.caseNo} is accepted: only a decided case's results are sealed`,
+      `sealing case ${state.caseNo} failed (Unhandled): DomainError: case ${state.caseNo} is received: only a decided case's results are sealed`,
     );
     expect(broken).toBeInstanceOf(Error);
     expect((broken as Error).message).toBe(`sealing case ${state.caseNo} failed (Unhandled): TypeError: fetch failed: connect ECONNREFUSED kms.cn-north-1.amazonaws.com.cn`);

@@ -18,7 +18,9 @@ import type { Applicant, CaseState, JsonValue } from '../../shared/domain/cases/
 import type { FilingRequest, FilingResult } from '../../shared/domain/cases/case-service.ts';
 import { CaseService } from '../../shared/domain/cases/case-service.ts';
 import { FOOD, LI, MARKET, MARKET_DEPUTY, PORTAL, SHOP, ZHANG } from '../support/case-fixtures.ts';
-import { act, allPages, application, caseStoreContract, file, on } from '../support/case-store-contract.ts';
+import { act, actSealed, allPages, application, caseStoreContract, file, on } from '../support/case-store-contract.ts';
+import { sealNoticesCommand } from '../support/notice-seals.ts';
+import { SYSTEM_CALLER } from '../../shared/domain/cases/case-lifecycle.ts';
 import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { seededCatalogue } from '../support/memory-catalogue.ts';
 import type { MemoryItemStore } from '../support/memory-item-store.ts';
@@ -232,6 +234,34 @@ describe('DynamoCaseStore: what a case takes in the table', () => {
     expect(Object.keys(item('EVT#0000000002').changes.set)).toEqual(expect.arrayContaining(['status', 'acceptance', 'version', 'hash']));
     expect(bytes(item('EVT#0000000002'))).toBeLessThan(4096);
     expect(item('HEAD').state).toEqual(accepted);
+  });
+
+  it('writes what an entry adds to a list, not the list again: the second pause, the second sealed notice; the state reads back whole', async () => {
+    // Prepare: accepted, paused and resumed twice, each notice sealed as it is owed (test seals)
+    const fresh = await freshStore('cases-append');
+    const filed = await file({ store: fresh, by: PORTAL, key: 'append-1', app: application(ZHANG), date: '2026-11-23' });
+    const caseNo = filed.state.caseNo;
+    await actSealed(fresh, caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    await actSealed(fresh, caseNo, { action: 'pause', procedure: 'hearing', reason: '第一次听证', expectedDays: 5 }, on('2026-11-24', MARKET));
+    await act(fresh, caseNo, { action: 'resume' }, on('2026-11-25', MARKET));
+    const paused = await act(fresh, caseNo, { action: 'pause', procedure: 'testing', reason: '检验检测', expectedDays: 5 }, on('2026-11-26', MARKET));
+    const sealed = await act(fresh, caseNo, sealNoticesCommand(paused, '2026-11-26T02:01:00.000Z'), on('2026-11-26', SYSTEM_CALLER, 1));
+
+    // Act
+    const items = await db.send(new ScanCommand({ TableName: 'cases-append' }));
+    const item = (n: number) => items.Items!.find((i) => i.pk === `CASE#${caseNo}` && i.sk === `EVT#${String(n).padStart(10, '0')}`)!;
+    // A reader finding the head behind rolls it forward from the entries' changes
+    await db.send(new DeleteCommand({ TableName: 'cases-append', Key: { pk: `CASE#${caseNo}`, sk: 'HEAD' } }));
+    const read = await fresh.get(caseNo);
+
+    // Assess: entry 7 (the second pause) appends to `pauses`, entry 8 to `notices`
+    expect(item(7).changes.append.pauses).toEqual([sealed.pauses[1]]);
+    expect(item(7).changes.set).not.toHaveProperty('pauses');
+    expect(item(8).changes.append.notices).toEqual([sealed.notices![2]]);
+    expect(item(8).changes.set).not.toHaveProperty('notices');
+    expect(item(8).changes.unset).toEqual(['noticesDue']);
+    expect(sealed.notices!.map((n) => n.kind)).toEqual(['acceptance', 'special-procedure', 'special-procedure']);
+    expect(read).toEqual(sealed);
   });
 
   it('finds a lagging entry whose changes were altered: the case is broken there, not rolled forward', async () => {

@@ -15,6 +15,7 @@ import { officialCalendar } from '../../shared/domain/calendar/official-calendar
 import { payloadDigest, verifyCaseHistory } from '../../shared/domain/cases/case-history.ts';
 import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
 import { SYSTEM_CALLER, applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
+import { sealNoticesCommand } from './notice-seals.ts';
 import type { Applicant, CaseMaterial, CaseState, CaseTransition, JsonValue } from '../../shared/domain/cases/case-record.ts';
 import type { ActionKeyClaim, CaseList, CasePage, CaseStore, FilingRecord } from '../../shared/domain/cases/case-store.ts';
 import { newCaseNo } from '../../shared/domain/identifiers/case-number.ts';
@@ -60,6 +61,12 @@ export async function act(s: CaseStore, caseNo: string, command: CaseCommand, ct
   const next = applyCaseCommand(current!, command, ctx);
   await s.append(next.state, next.entry, current!);
   return next.state;
+}
+
+/** As `act`, then the notice the action owes sealed (by the system, at the same instant), as the case service's sealer would. */
+export async function actSealed(s: CaseStore, caseNo: string, command: CaseCommand, ctx: CaseContext): Promise<CaseState> {
+  const state = await act(s, caseNo, command, ctx);
+  return state.noticesDue?.length ? act(s, caseNo, sealNoticesCommand(state, ctx.at), { ...ctx, actor: SYSTEM_CALLER }) : state;
 }
 
 /** Every page of a listing, following the cursors (fails beyond 100 pages). */
@@ -360,16 +367,21 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       const accepted: CaseState[] = [];
       for (const [i, day] of days.entries()) {
         const filed = await file({ store: fresh, by: PORTAL, key: `queue-${i}`, app: application(ZHANG), date: day, minute: i });
-        accepted.push(await act(fresh, filed.state.caseNo, { action: 'accept' }, on(day, MARKET, 30)));
+        accepted.push(await actSealed(fresh, filed.state.caseNo, { action: 'accept' }, on(day, MARKET, 30)));
       }
-      const paused = await act(fresh, accepted[3]!.caseNo, { action: 'pause', procedure: 'site-inspection', reason: '核查经营场所', expectedDays: 10 }, on('2026-11-17', MARKET));
+      const paused = await actSealed(
+        fresh,
+        accepted[3]!.caseNo,
+        { action: 'pause', procedure: 'site-inspection', reason: '核查经营场所', expectedDays: 10 },
+        on('2026-11-17', MARKET),
+      );
       accepted[3] = paused;
       const received = [
         (await file({ store: fresh, by: PORTAL, key: 'queue-received-late', app: application(LI), date: '2026-11-20' })).state,
         (await file({ store: fresh, by: PORTAL, key: 'queue-received-early', app: application(LI), date: '2026-11-18' })).state,
       ];
       const housing = await file({ store: fresh, by: PORTAL, key: 'queue-housing', app: application(SHOP, BUILDING), date: '2026-11-05', guide: BUILDING });
-      await act(fresh, housing.state.caseNo, { action: 'accept' }, on('2026-11-05', { name: 'housing', role: 'department', departmentId: DEPARTMENTS.housing.id }, 30));
+      await actSealed(fresh, housing.state.caseNo, { action: 'accept' }, on('2026-11-05', { name: 'housing', role: 'department', departmentId: DEPARTMENTS.housing.id }, 30));
 
       // Expected, from the states themselves: by promised deadline, then case number; no deadline last
       const due = (s: CaseState) => s.deadlines?.promised ?? '~';
@@ -587,10 +599,10 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       }
       expect(Object.keys(byDay).sort()).toEqual(['2026-11-09', '2026-11-10', '2026-11-11']);
       const toAccept = await file({ store: fresh, by: PORTAL, key: 'sweep-accepted', app: application(LI), date: '2026-11-02' });
-      await act(fresh, toAccept.state.caseNo, { action: 'accept' }, on('2026-11-02', MARKET, 40));
+      await actSealed(fresh, toAccept.state.caseNo, { action: 'accept' }, on('2026-11-02', MARKET, 40));
       const toPause = await file({ store: fresh, by: PORTAL, key: 'sweep-paused', app: application(LI), date: '2026-11-02', minute: 50 });
-      await act(fresh, toPause.state.caseNo, { action: 'accept' }, on('2026-11-02', MARKET, 51));
-      await act(fresh, toPause.state.caseNo, { action: 'pause', procedure: 'hearing', reason: '听证', expectedDays: 10 }, on('2026-11-03', MARKET));
+      await actSealed(fresh, toPause.state.caseNo, { action: 'accept' }, on('2026-11-02', MARKET, 51));
+      await actSealed(fresh, toPause.state.caseNo, { action: 'pause', procedure: 'hearing', reason: '听证', expectedDays: 10 }, on('2026-11-03', MARKET));
       await file({ store: fresh, by: PORTAL, key: 'sweep-housing', app: application(ZHANG, BUILDING), date: '2026-11-02', guide: BUILDING });
       const collect = async (status: 'received' | 'accepted', before: string) => {
         const found: string[] = [];
@@ -614,13 +626,50 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       expect(acceptedAfterPause).toEqual([toAccept.state.caseNo, toPause.state.caseNo].sort()); // the day after its expected end
       expect(acceptedLater).toEqual([toAccept.state.caseNo, toPause.state.caseNo].sort());
     });
+
+    it('lists a case that owes a notice undated, in every status the sweep reads, until the notice is sealed', async () => {
+      // Prepare: one case accepted (its 受理通知书 owed), one asked for supplements (its 补齐补正通知书
+      // owed: a status the sweep reads only for what it owes), one refused (its 不予受理通知书 owed) —
+      // none sealed yet; and one accepted with its notice sealed
+      const fresh = await makeStore();
+      const filed = await Promise.all(
+        ['owes-accepted', 'owes-supplement', 'owes-refused', 'sealed-accepted'].map((key, i) =>
+          file({ store: fresh, by: PORTAL, key, app: application(ZHANG), date: '2026-11-02', minute: i }),
+        ),
+      );
+      const [accepted, supplement, refused, sealed] = filed.map((f) => f.state.caseNo) as [string, string, string, string];
+      await act(fresh, accepted, { action: 'accept' }, on('2026-11-02', MARKET, 10));
+      await act(fresh, supplement, { action: 'request-supplement', problems: [{ material: '经营场所平面布局图', problem: '不清晰' }] }, on('2026-11-02', MARKET, 11));
+      await act(fresh, refused, { action: 'refuse', reasons: ['不属于本部门职权范围'] }, on('2026-11-02', MARKET, 12));
+      await actSealed(fresh, sealed, { action: 'accept' }, on('2026-11-02', MARKET, 13));
+      const collect = async (status: 'supplement-requested' | 'accepted' | 'refused') => {
+        const found: string[] = [];
+        for await (const c of fresh.sweepCandidates(DEPARTMENTS.market.id, status, '2026-11-03')) found.push(c.caseNo);
+        return found;
+      };
+
+      // Act
+      const owing = [await collect('accepted'), await collect('supplement-requested'), await collect('refused')];
+      for (const caseNo of [accepted, supplement]) {
+        const state = (await fresh.get(caseNo))!;
+        await act(fresh, caseNo, sealNoticesCommand(state, '2026-11-02T02:30:00.000Z'), on('2026-11-02', SYSTEM_CALLER, 30));
+      }
+      const afterSealing = [await collect('accepted'), await collect('supplement-requested')];
+
+      // Assess: listed while owing (the accepted one though its promised deadline is weeks away); the
+      // sealed accepted case is listed by its deadline (not yet due), the sealed supplement case not at all
+      expect(owing).toEqual([[accepted], [supplement], [refused]]);
+      expect(afterSealing).toEqual([[], []]);
+      expect((await fresh.get(accepted))!.notices!.map((n) => [n.kind, n.entry])).toEqual([['acceptance', 2]]);
+      expect((await fresh.get(supplement))!.notices!.map((n) => [n.kind, n.entry])).toEqual([['supplement', 2]]);
+    });
   });
 
   describe(`${name}: joint tasks`, () => {
     // The joint item: market leads; health has 8 working days for its opinion, fire 10.
     const joint = async (fresh: CaseStore, key: string, date: string, minute = 0) => {
       const filed = await file({ store: fresh, by: PORTAL, key, app: application(ZHANG, JOINT), date, minute, guide: JOINT });
-      await act(fresh, filed.state.caseNo, { action: 'accept' }, on(date, MARKET, minute + 1));
+      await actSealed(fresh, filed.state.caseNo, { action: 'accept' }, on(date, MARKET, minute + 1));
       return filed.state.caseNo;
     };
 
@@ -671,7 +720,8 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       expect(await fresh.taskToken(caseNo, MARKET.departmentId!)).toBeUndefined();
       expect(await fresh.taskToken('not a case', HEALTH.departmentId!)).toBeUndefined();
       expect(await historyUpTo(fresh, caseNo, Infinity)).toEqual(before);
-      expect((await fresh.get(caseNo))!.version).toBe(2);
+      // Filed, accepted and its 受理通知书 sealed: no entry for a token
+      expect((await fresh.get(caseNo))!.version).toBe(3);
     });
   });
 }

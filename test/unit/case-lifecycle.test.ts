@@ -1,5 +1,6 @@
 // The case state machine on the real 2026 calendar: National Day (1-7 Oct off) and its make-up
 // Saturday (10 Oct is a working day). Every expected date is counted by hand in a comment.
+import { sealNoticesCommand } from '../support/notice-seals.ts';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
@@ -1043,8 +1044,8 @@ const ARCHIVED: Extract<CaseArchive, { state: 'archived' }> = {
 
 describe('archiving an ended case', () => {
   it('records a failed attempt (counted), then the archive; after that nothing more', () => {
-    // Prepare
-    const ended = refused();
+    // Prepare: a refused case, its 不予受理通知书 sealed
+    const ended = applyCaseCommand(refused(), sealNoticesCommand(refused(), '2026-10-08T02:01:00.000Z'), on('2026-10-08', SYSTEM_CALLER, 1)).state;
     const failed: CaseCommand = { action: 'archive-failed', findings: [{ property: 'integrity', code: 'CHECKSUM_MISMATCH', path: 'data/x.pdf', message: 'x' }] };
 
     // Act
@@ -1059,6 +1060,10 @@ describe('archiving an ended case', () => {
     expect(archived.entry).toMatchObject({ type: 'archive', from: 'refused', to: 'refused' });
     expect(refusal(() => applyCaseCommand(archived.state, failed, on('2026-10-15', SYSTEM_CALLER, 1)))).toMatchObject({ code: 'CASE_ARCHIVED', kind: 'conflict' });
     expect(refusal(() => applyCaseCommand(ended, { action: 'archive', archive: ARCHIVED }, on('2026-10-15', MARKET)))).toMatchObject({ kind: 'forbidden' });
+    // Not before its notice is sealed: the bundle holds every notice the case gave
+    expect(refusal(() => applyCaseCommand(refused(), { action: 'archive', archive: ARCHIVED }, on('2026-10-15', SYSTEM_CALLER)))).toMatchObject({
+      code: 'CASE_NOTICES_NOT_SEALED',
+    });
   });
 
   it("lets the platform role accept, with reasons, only what is about a file's format or encryption, once each", () => {
@@ -1130,6 +1135,10 @@ describe('illegal transitions', () => {
     'record-missing': [{ action: 'record-missing', departmentId: DEPARTMENTS.health.id }, SYSTEM_CALLER],
     'joint-failed': [{ action: 'joint-failed', error: 'States.TaskFailed', cause: 'the function failed' }, SYSTEM_CALLER],
     seal: [{ action: 'seal', results: { decision: { document: '{}', seal: { protected: 'e30', signature: 'AA' } }, sealedAt: '2026-10-14T02:00:00.000Z' } }, SYSTEM_CALLER],
+    'seal-notices': [
+      { action: 'seal-notices', notices: [{ kind: 'acceptance', entry: 2, document: '{}', seal: { protected: 'e30', signature: 'AA' }, sealedAt: '2026-10-14T02:00:00.000Z' }] },
+      SYSTEM_CALLER,
+    ],
     archive: [{ action: 'archive', archive: ARCHIVED }, SYSTEM_CALLER],
     'archive-failed': [{ action: 'archive-failed', findings: [{ property: 'integrity', code: 'CHECKSUM_MISMATCH', message: 'x' }] }, SYSTEM_CALLER],
     'accept-archive-findings': [{ action: 'accept-archive-findings', reasons: ['2026年12月前收件的加密原件'] }, REVIEWER],
@@ -1166,8 +1175,6 @@ describe('illegal transitions', () => {
         'archive',
         'archive-failed',
         'accept-archive-findings',
-        'follow-up-failed',
-        'retry-follow-up',
       ],
     ],
     [
@@ -1195,27 +1202,11 @@ describe('illegal transitions', () => {
         'archive',
         'archive-failed',
         'accept-archive-findings',
-        'follow-up-failed',
-        'retry-follow-up',
       ],
     ],
     [
       'accepted',
-      [
-        'request-supplement',
-        'supplement',
-        'accept',
-        'accept-pending',
-        'deem-accepted',
-        'refuse',
-        'pre-review',
-        'seal',
-        'archive',
-        'archive-failed',
-        'accept-archive-findings',
-        'follow-up-failed',
-        'retry-follow-up',
-      ],
+      ['request-supplement', 'supplement', 'accept', 'accept-pending', 'deem-accepted', 'refuse', 'pre-review', 'seal', 'archive', 'archive-failed', 'accept-archive-findings'],
     ],
     [
       'opinions-complete',
@@ -1234,15 +1225,14 @@ describe('illegal transitions', () => {
         'archive',
         'archive-failed',
         'accept-archive-findings',
-        'follow-up-failed',
-        'retry-follow-up',
       ],
     ],
   ];
   const ALL_ACTIONS = Object.keys(COMMANDS) as (keyof typeof COMMANDS)[];
   const cases = ILLEGAL.flatMap(([status, actions]) => actions.map((action) => [status, action] as const));
   // A decided case is sealed once (the `seal` action keeps its status); nothing but its archiving acts on a final status.
-  const ARCHIVING = ['archive', 'archive-failed', 'accept-archive-findings', 'follow-up-failed', 'retry-follow-up'];
+  // A notice due is sealed (and its sealing given up or retried) whatever the status: seal-notices, follow-up-failed and retry-follow-up apply to every one.
+  const ARCHIVING = ['archive', 'archive-failed', 'accept-archive-findings', 'follow-up-failed', 'retry-follow-up', 'seal-notices'];
   const closedCases = (['refused', 'decided', 'withdrawn'] as const).flatMap((status) =>
     ALL_ACTIONS.filter((action) => !(status === 'decided' && action === 'seal') && !ARCHIVING.includes(action)).map((action) => [status, action] as const),
   );

@@ -83,6 +83,11 @@ export const CASE_ERRORS = {
   CASE_OPINION_INVALID: 'invalid',
   // Archive findings the platform accepts.
   CASE_ARCHIVED: 'conflict',
+  // An ended case archived before its notices are sealed (case-results.ts, case-archiving.ts): the archive function's, which the sealing precedes.
+  CASE_NOTICES_NOT_SEALED: {
+    kind: 'conflict',
+    notAnswered: "the archive function's and the system's archive action: an ended case is archived once its notices are sealed (case-follow-ups.ts)",
+  },
   CASE_ARCHIVE_NOTHING_TO_ACCEPT: 'conflict',
   // The sweep's actions.
   CASE_SYSTEM_FORBIDDEN: { kind: 'forbidden', notAnswered: SWEEP },
@@ -98,4 +103,6 @@ export const CASE_ERRORS = {
   CASE_NOT_DECIDED: { kind: 'conflict', notAnswered: SEALING },
   CASE_SEALED: { kind: 'conflict', notAnswered: SEALING },
   SEAL_KEY_MISSING: { kind: 'conflict', notAnswered: SEALING },
+  // The sealing function's seal-notices entry for a notice not (or no longer) due (case-notices.ts).
+  CASE_NOTICE_NOT_DUE: { kind: 'conflict', notAnswered: SEALING },
 } as const satisfies ErrorRegistry;

@@ -2,7 +2,7 @@
 // function for both moments it is made: at ingest, over the bag as it is being built (before its tag
 // manifest exists), and by an auditor over a bundle file years later (`tongban audit verify`):
 //   - authenticity (真实性): every seal inside verifies with the bundled public keys — the decision's,
-//     the licence's, and (audit) the archive seal over the tag manifest; the history chain verifies and
+//     the licence's, each notice's, and (audit) the archive seal over the tag manifest; the history chain verifies and
 //     ends at the case's state; the metadata says what the case says; each material is the file the
 //     case recorded (its SHA-256); (audit, given the published keys) the bundled keys are the published ones;
 //   - integrity (完整性): bagit.txt as RFC 8493 says, every file in the manifests present with its
@@ -33,7 +33,15 @@ export const BAG_PATHS = {
   decisionSeal: 'data/results/decision.seal.json',
   licence: 'data/results/licence.json',
   licenceSeal: 'data/results/licence.seal.json',
+  /** The sealed notices: `noticePaths`. */
+  notices: 'data/notices/',
 } as const;
+
+/** Where a sealed notice and its seal are in the bag: by the entry it notifies and its kind. */
+export function noticePaths(notice: { kind: string; entry: number }): { document: string; seal: string } {
+  const name = `${BAG_PATHS.notices}${String(notice.entry).padStart(6, '0')}-${notice.kind}`;
+  return { document: `${name}.json`, seal: `${name}.seal.json` };
+}
 
 export type Property = 'authenticity' | 'integrity' | 'usability' | 'security';
 export const PROPERTY_ZH: Record<Property, string> = { authenticity: '真实性', integrity: '完整性', usability: '可用性', security: '安全性' };
@@ -175,8 +183,8 @@ export function assessBag(bag: CollectedBag, opts: AssessOptions): ArchiveReport
   // Authenticity ------------------------------------------------------------------------------------
   const jwks = json<Jwks>(BAG_PATHS.jwks);
   if (!jwks || !Array.isArray(jwks.keys)) find('authenticity', 'KEYS_MISSING', 'keys/jwks.json is missing: no seal can be checked', BAG_PATHS.jwks);
-  const sealed = (documentPath: string, sealPath: string, what: string) => {
-    checked('authenticity', `${what} seal verifies with the bundled keys`);
+  const sealed = (documentPath: string, sealPath: string, what: string, note = true) => {
+    if (note) checked('authenticity', `${what} seal verifies with the bundled keys`);
     const document = bag.texts.get(documentPath);
     const seal = json<SealedDocument['seal']>(sealPath);
     if (!document || !seal) return find('authenticity', 'SEAL_MISSING', `${what} or its seal is missing`, documentPath);
@@ -190,6 +198,19 @@ export function assessBag(bag: CollectedBag, opts: AssessOptions): ArchiveReport
       find('authenticity', 'METADATA_MISMATCH', 'the decision document is not the one the case records', BAG_PATHS.decision);
     }
     if (state.results.licenceId) sealed(BAG_PATHS.licence, BAG_PATHS.licenceSeal, 'the e-licence');
+  }
+  const notices = state?.notices ?? [];
+  if (notices.length > 0) checked('authenticity', "every notice's seal verifies with the bundled keys, and each is the document the case records");
+  for (const notice of notices) {
+    const paths = noticePaths(notice);
+    sealed(paths.document, paths.seal, `the ${notice.kind} notice of entry ${notice.entry}`, false);
+    if (bag.texts.has(paths.document) && notice.document !== bag.texts.get(paths.document)!.toString('utf8')) {
+      find('authenticity', 'METADATA_MISMATCH', `the ${notice.kind} notice of entry ${notice.entry} is not the one the case records`, paths.document);
+    }
+  }
+  if (state) {
+    checked('integrity', 'every notice the case owed is sealed and in the bundle');
+    for (const due of state.noticesDue ?? []) find('integrity', 'NOTICE_NOT_SEALED', `the ${due.kind} notice of entry ${due.entry} was never sealed`, BAG_PATHS.caseState);
   }
   if (opts.at === 'audit') sealed(BAG_PATHS.tagManifest, BAG_PATHS.tagManifestSeal, 'the tag manifest (archive seal)');
   const metadata = json<{ caseNo?: string; itemCode?: string; departmentId?: string; status?: string; files?: BundleFileRecord[] }>(BAG_PATHS.metadata);

@@ -24,7 +24,7 @@ export async function auditBundle(stream: AsyncIterable<Uint8Array>, opts: { sca
   const facts = new Map<string, FileFacts>();
   const texts = new Map<string, Buffer>();
   const roots = new Set<string>();
-  const keep = (path: string) => !path.startsWith('data/') || /^data\/[^/]+\.json$/.test(path) || path.startsWith('data/results/');
+  const keep = (path: string) => !path.startsWith('data/') || /^data\/[^/]+\.json$/.test(path) || path.startsWith('data/results/') || path.startsWith(BAG_PATHS.notices);
   for await (const file of readTar(stream)) {
     const slash = file.path.indexOf('/');
     roots.add(slash < 0 ? '' : file.path.slice(0, slash));

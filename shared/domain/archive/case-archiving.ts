@@ -15,6 +15,7 @@ import { FINAL_STATUSES } from '../cases/case-record.ts';
 import type { CaseStore } from '../cases/case-store.ts';
 import { historyUpTo } from '../cases/case-store.ts';
 import { applySystemCommands } from '../cases/system-actions.ts';
+import { noticesNotSealed } from '../cases/case-results.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { ItemStore } from '../items/item-store.ts';
 import type { LicenceStore } from '../licences/licence-store.ts';
@@ -75,6 +76,8 @@ export class CaseArchiving {
     if (state.archive?.state === 'archived') return state;
     if (!FINAL_STATUSES.includes(state.status)) throw conflict('CASE_NOT_ENDED', '办件尚未办结，不能归档', `case ${caseNo} is ${state.status}: only an ended case is archived`);
     if (state.status === 'decided' && !state.results) throw conflict('CASE_NOT_SEALED', '办件结果尚未加盖电子印章，暂不能归档', `case ${caseNo} is decided but not sealed yet`);
+    // The bundle holds every notice the case gave: archived once they are sealed.
+    if ((state.noticesDue?.length ?? 0) > 0) throw noticesNotSealed(state);
 
     const at = this.now();
     const item = await this.deps.items.version(state.itemCode, state.itemVersion);
@@ -95,7 +98,7 @@ export class CaseArchiving {
         retention,
         ...(licence ? { licence: licence.sealed } : {}),
         materials: await this.materials(state),
-        jwks: keysFor(published, [state.results?.decision.seal, licence?.sealed.seal], this.deps.archiveKey.keyId),
+        jwks: keysFor(published, [state.results?.decision.seal, licence?.sealed.seal, ...(state.notices ?? []).map((n) => n.seal)], this.deps.archiveKey.keyId),
         archiveKey: this.deps.archiveKey,
         signer: this.deps.signer,
         ...(this.deps.scanner ? { scanner: this.deps.scanner } : {}),

@@ -1,6 +1,6 @@
 // A case's archive bundle (电子档案): a BagIt bag (RFC 8493) in one tar stream, built as it is written —
 // the case's records first (its state with the form and applicant, the hash-chained history, the
-// metadata, the sealed decision and licence), then every file it keeps, streamed from storage one at a
+// metadata, the sealed decision and licence, the sealed notices), then every file it keeps, streamed from storage one at a
 // time, then the tag files: bag-info.txt, the payload manifest, the public keys of every seal inside,
 // the four-property check report made over what was streamed, the tag manifest, and the archive seal
 // over the tag manifest (the platform's archive key). Nothing is held in memory but the small records:
@@ -12,7 +12,7 @@ import type { Jwks } from '../seals/jwks.ts';
 import type { SealAlgorithm, SealSigner } from '../seals/seal.ts';
 import { sealDocument } from '../seals/seal.ts';
 import type { ArchiveReport, BundleFileRecord, ScanResult, StreamScanner } from './bag-assessment.ts';
-import { BAGIT_TXT, BAG_PATHS, assessBag, manifestText } from './bag-assessment.ts';
+import { BAGIT_TXT, BAG_PATHS, assessBag, manifestText, noticePaths } from './bag-assessment.ts';
 import type { FileFacts } from './file-inspection.ts';
 import { FileInspector, extensionOf, inspectBytes } from './file-inspection.ts';
 import type { TarEntry } from './tar.ts';
@@ -112,6 +112,11 @@ async function* entries(input: BundleInput, root: string, settle: (r: ArchiveRep
     yield small(BAG_PATHS.licence, input.licence.document);
     yield small(BAG_PATHS.licenceSeal, canonicalize(input.licence.seal));
   }
+  for (const notice of state.notices ?? []) {
+    const paths = noticePaths(notice);
+    yield small(paths.document, notice.document);
+    yield small(paths.seal, canonicalize(notice.seal));
+  }
   const scanned: Promise<{ path: string; signature: string | undefined }>[] = [];
   for (const m of input.materials) {
     const inspector = new FileInspector(m.record.path);
@@ -195,6 +200,7 @@ function metadataOf(input: BundleInput) {
         : { outcome: 'withdrawn' },
     retention: input.retention,
     historyEntries: input.history.length,
+    notices: (s.notices ?? []).map((n) => ({ kind: n.kind, entry: n.entry, sealedAt: n.sealedAt, path: noticePaths(n).document })),
     files: input.materials.map((m) => m.record),
     totals: { files: input.materials.length, bytes: input.materials.reduce((n, m) => n + m.record.size, 0) },
   };

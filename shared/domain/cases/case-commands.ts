@@ -20,7 +20,8 @@ import type {
 import type { ServiceGuide } from '../../contracts/service-item.ts';
 import type { Caller } from '../access/caller.ts';
 import type { WorkingDayCalendar } from '../calendar/official-calendar.ts';
-import type { Applicant, CaseAction, CaseMaterial, CaseArchive, CaseResults, CaseState, CaseStatus, FollowUpFailure, JsonValue } from './case-record.ts';
+import type { Applicant, CaseAction, CaseMaterial, CaseArchive, CaseNotice, CaseResults, CaseState, CaseStatus, FollowUpFailure, JsonValue } from './case-record.ts';
+import { CASE_STATUSES } from './case-record.ts';
 import { PRE_REVIEW_DAYS } from './case-dates.ts';
 
 /** What an action's route gives its command: the body as its schema parses it, less the version the service checks (baseVersion). */
@@ -61,6 +62,8 @@ export type CaseCommand =
   | { action: 'follow-up-failed'; step: FollowUpFailure['step']; code: string; reason: string }
   | ({ action: 'retry-follow-up' } & Payload<typeof ReasonsRequestSchema>)
   | { action: 'seal'; results: CaseResults }
+  // The notices due the sealing function sealed (case-notices.ts).
+  | { action: 'seal-notices'; notices: CaseNotice[] }
   | { action: 'archive'; archive: Extract<CaseArchive, { state: 'archived' }> }
   | { action: 'archive-failed'; findings: Extract<CaseArchive, { state: 'failed' }>['findings'] };
 
@@ -133,11 +136,14 @@ export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'co-de
   'record-missing': { by: 'system', from: ['accepted'] },
   'joint-failed': { by: 'system', from: ['accepted', 'opinions-complete'] },
   seal: { by: 'system', from: ['decided'] },
+  // A notice is owed from whichever status its action led to, and may still be due after later ones.
+  'seal-notices': { by: 'system', from: CASE_STATUSES },
   archive: { by: 'system', from: ['decided', 'refused', 'withdrawn'] },
   'archive-failed': { by: 'system', from: ['decided', 'refused', 'withdrawn'] },
   'accept-archive-findings': { by: 'platform', from: ['decided', 'refused', 'withdrawn'] },
-  'follow-up-failed': { by: 'system', from: ['decided', 'refused', 'withdrawn'] },
-  'retry-follow-up': { by: 'platform', from: ['decided', 'refused', 'withdrawn'] },
+  // Sealing a notice can be given up in any status (an open case's notices too).
+  'follow-up-failed': { by: 'system', from: CASE_STATUSES },
+  'retry-follow-up': { by: 'platform', from: CASE_STATUSES },
 };
 
 export const ACTION_ZH: Record<CaseAction, string> = {
@@ -164,6 +170,7 @@ export const ACTION_ZH: Record<CaseAction, string> = {
   'record-missing': '登记协办意见缺失',
   'joint-failed': '登记联合办理流程故障',
   seal: '加盖电子印章',
+  'seal-notices': '告知书加盖电子印章',
   archive: '归档',
   'archive-failed': '归档失败',
   'accept-archive-findings': '接受归档检测发现',

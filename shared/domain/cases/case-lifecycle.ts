@@ -24,6 +24,8 @@
 //   The joint workflow (system): dispatch, escalate, record-missing, and joint-failed when it fails
 //   for good (the status stays; the case shows jointFailure).
 //   The platform role: accept-archive-findings on an ended case not archived yet.
+//   The sealing function (system): seal (a decided case's results), seal-notices (the written notices
+//   the actions owe the applicant: case-notices.ts, recorded as due by applyCaseCommand).
 //
 // The table: each action's rule (who, from which statuses) is in case-commands.ts; its step — the
 // next state, or a DomainError — in the module of its concern: the channel's (case-intake.ts), the
@@ -45,6 +47,7 @@ import { INTAKE_STEPS } from './case-intake.ts';
 import { CLOCK_STEPS } from './case-clock.ts';
 import { JOINT_STEPS } from './case-joint-steps.ts';
 import { RESULT_STEPS } from './case-results.ts';
+import { NOTICE_STEPS, owingNotice } from './case-notices.ts';
 export type { CaseCommand, CaseContext, FileCaseInput } from './case-commands.ts';
 export {
   CASE_RULES,
@@ -62,7 +65,7 @@ export { answerPeriodOver } from './case-answers.ts';
 export { supervisionDue, sweepCommand } from './case-clock.ts';
 
 /** Every action's step: the transition table. */
-const STEPS: Steps = { ...INTAKE_STEPS, ...ANSWER_STEPS, ...CLOCK_STEPS, ...JOINT_STEPS, ...RESULT_STEPS };
+const STEPS: Steps = { ...INTAKE_STEPS, ...ANSWER_STEPS, ...CLOCK_STEPS, ...JOINT_STEPS, ...RESULT_STEPS, ...NOTICE_STEPS };
 
 /** The next state of a case after `command`, with the history entry recording it. */
 export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: CaseContext): CaseTransition {
@@ -80,7 +83,9 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
   const base = { ...current, ...withFindings(state, today), version: state.version + 1, updatedAt: ctx.at };
   const next = (changes: Partial<Omit<CaseState, 'hash'>>): Omit<CaseState, 'hash'> => ({ ...base, ...changes });
   // The table is typed per action; indexing it by a union of actions loses the pairing, hence `never`.
-  return record(STEPS[command.action](state, command as never, { base, next, today, ctx }), command.action, state, command, state.hash, ctx);
+  const stepped = STEPS[command.action](state, command as never, { base, next, today, ctx });
+  // The written notice the action owes the applicant, if any, recorded with it (case-notices.ts).
+  return record(owingNotice(command, stepped, today), command.action, state, command, state.hash, ctx);
 }
 
 function authorize(state: CaseState, action: CaseAction, by: 'department' | 'co-department' | 'channel' | 'platform' | 'system', actor: Caller): void {

@@ -3,7 +3,7 @@
 // extension, decision and sealed results, archive record and accepted findings, joint tasks and
 // supervision findings. Each is written into the case by the step that makes it (case-commands.ts)
 // and read back whole; none has an identity outside its case.
-import type { FindingKind, SpecialProcedure } from '../../contracts/case-vocabulary.ts';
+import type { FindingKind, JsonValue, NoticeKind, SpecialProcedure } from '../../contracts/case-vocabulary.ts';
 import type { ClockPause } from './legal-clock.ts';
 import type { z } from 'zod';
 import type { ApplicantSchema, CaseMaterialSchema, LicenceTermsSchema, SupplementProblemSchema } from '../../contracts/cases.ts';
@@ -87,6 +87,26 @@ export interface Decision {
 export interface SealedDocument {
   document: string;
   seal: { protected: string; signature: string };
+}
+
+/**
+ * A written notice the case owes the applicant (case-notices.ts), recorded with the action that owes
+ * it: the kind, the entry of that action, and the document's content as of that entry — all but the
+ * `record` member (the entry's version and hash), which the seal adds. The content is part of the
+ * recorded state, so the history commits to what the notice says before it is sealed.
+ */
+export interface DueNotice {
+  kind: NoticeKind;
+  entry: number;
+  content: { [key: string]: JsonValue };
+}
+
+/** A notice sealed by the case's department (the sealing function's `seal-notices` entry). */
+export interface CaseNotice extends SealedDocument {
+  kind: NoticeKind;
+  /** The entry of the action it notifies. */
+  entry: number;
+  sealedAt: string;
 }
 
 /**

@@ -2,7 +2,7 @@
 // acceptance, a pause — produces the case's next state and one immutable history entry; the entries
 // are hash-chained per case, so a history that was edited, cut or reordered no longer verifies
 // (case-history.ts). The state is a snapshot for reading and indexing; the history is the record.
-import type { CaseStatus, FindingKind, JsonValue, SpecialProcedure, SupervisionMark } from '../../contracts/case-vocabulary.ts';
+import type { CaseStatus, FindingKind, JsonValue, NoticeKind, SpecialProcedure, SupervisionMark } from '../../contracts/case-vocabulary.ts';
 import type { Role } from '../../contracts/directory.ts';
 import type {
   Acceptance,
@@ -12,18 +12,20 @@ import type {
   CaseExtension,
   CaseFinding,
   CaseMaterial,
+  CaseNotice,
   CasePause,
   CaseResults,
   Decision,
   DeadlineFlag,
+  DueNotice,
   JointTask,
   MaterialRule,
   SupplementProblem,
 } from './case-parts.ts';
 
 // The statuses, special procedures and supervision findings are the wire's words (shared/contracts).
-export { CASE_STATUSES, FINDING_KINDS, SPECIAL_PROCEDURES } from '../../contracts/case-vocabulary.ts';
-export type { CaseStatus, FindingKind, JsonValue, SpecialProcedure, SupervisionMark };
+export { CASE_STATUSES, FINDING_KINDS, NOTICE_KINDS, NOTICE_TITLE_ZH, SPECIAL_PROCEDURES } from '../../contracts/case-vocabulary.ts';
+export type { CaseStatus, FindingKind, JsonValue, NoticeKind, SpecialProcedure, SupervisionMark };
 
 /** What a status is called in Chinese: in refusals, and wherever a case is shown to people. */
 export const CASE_STATUS_ZH: Readonly<Record<CaseStatus, string>> = {
@@ -63,6 +65,7 @@ export type CaseAction =
   | 'record-missing'
   | 'joint-failed'
   | 'seal'
+  | 'seal-notices'
   | 'archive'
   | 'archive-failed'
   | 'accept-archive-findings'
@@ -95,10 +98,12 @@ export type {
   CaseExtension,
   CaseFinding,
   CaseMaterial,
+  CaseNotice,
   CasePause,
   CaseResults,
   Decision,
   DeadlineFlag,
+  DueNotice,
   JointTask,
   LicenceTerms,
   MaterialRule,
@@ -200,10 +205,17 @@ export interface CaseState {
   jointFailure?: { error: string; cause: string; on: string };
   /** A decided case's sealed results (the sealing function's `seal` entry); absent until sealed. */
   results?: CaseResults;
+  /**
+   * The written notices the case owes the applicant and the sealing function has not sealed yet
+   * (case-notices.ts): recorded by the action that owes each, taken off by the `seal-notices` entry.
+   */
+  noticesDue?: DueNotice[];
+  /** The notices sealed by the case's department, oldest first (bounded by the actions that owe them: case-limits.ts). */
+  notices?: CaseNotice[];
   /** An ended case's archive bundle, or why archiving it failed (the archive function's entries). */
   archive?: CaseArchive;
   /**
-   * A step the platform owes the case (its seal, its archiving) that failed in a way retrying cannot
+   * A step the platform owes the case (its seal, its notices' seals, its archiving) that failed in a way retrying cannot
    * mend (a refusal, not an outage; for archiving, MAX_ARCHIVE_ATTEMPTS failed checks): recorded once,
    * with the alarm, and the step is no longer taken by the sweep until the platform role retries it
    * (`retry-follow-up`, or `accept-archive-findings`).
@@ -223,7 +235,7 @@ export interface CaseState {
 
 /** A follow-up the platform gave up on (see CaseState.followUpFailure). */
 export interface FollowUpFailure {
-  step: 'seal' | 'archive';
+  step: 'seal' | 'seal-notices' | 'archive';
   /** The refusal's code (for archiving: ARCHIVE_CHECK_FAILED). */
   code: string;
   reason: string;

@@ -64,6 +64,7 @@ const archiveStep = (state: CaseState, command: Extract<CaseCommand, { action: '
   if (state.status === 'decided' && !state.results) {
     throw conflict('CASE_NOT_SEALED', '办件结果尚未加盖电子印章，暂不能归档', `case ${state.caseNo} is decided but its results are not sealed yet`);
   }
+  if (command.action === 'archive' && (state.noticesDue?.length ?? 0) > 0) throw noticesNotSealed(state);
   const archive: CaseArchive =
     command.action === 'archive'
       ? command.archive
@@ -80,6 +81,16 @@ const archiveStep = (state: CaseState, command: Extract<CaseCommand, { action: '
   }
   return next({ archive });
 };
+
+/** An ended case whose bundle would lack a notice it owes: archived once its notices are sealed. */
+export function noticesNotSealed(state: CaseState) {
+  const due = (state.noticesDue ?? []).map((n) => `${n.kind} (entry ${n.entry})`).join(', ');
+  return conflict(
+    'CASE_NOTICES_NOT_SEALED',
+    '办件的告知书尚未加盖电子印章，暂不能归档',
+    `case ${state.caseNo} still owes sealed notices (${due}): it is archived once they are sealed`,
+  );
+}
 
 /** The most failed checks of a case's bundle the platform makes before it gives the archiving up. */
 export const MAX_ARCHIVE_ATTEMPTS = 3;

@@ -1,11 +1,12 @@
 // Sealing a decided case's results (000 §13-16, 004 §22): the decision document (决定书) and, when an
 // approved item issues one, the e-licence, each as canonical JSON (RFC 8785) sealed with the deciding
 // department's active seal — one signature per document — and recorded as the case's `seal` entry by
-// the system actor. This is the sealing function's whole job: it is given only a case number and
+// the system actor; and, first, the written notices the case's actions owe the applicant
+// (case-notices.ts), each sealed the same way and all recorded with one `seal-notices` entry. This is the sealing function's whole job: it is given only a case number and
 // builds every document from the stored case, so whoever asks can cause a department's seal to be used
 // only on that department's own decided case, and only for what it decided.
 //
-// Safe to run again at any time: a sealed case is answered as it is; a licence issued by an earlier,
+// Safe to run again at any time: a sealed case is answered as it is (a notice sealed is never signed again); a licence issued by an earlier,
 // interrupted run is taken up as it was stored (its identifier is derived from the case number, so a
 // retry names the same one); two runs at once both sign, and the first `seal` entry stands.
 import type { SealKey } from '../../contracts/directory.ts';
@@ -17,7 +18,8 @@ import { holderOf, issueLicence, licenceDocument } from '../licences/licence.ts'
 import { canonicalize } from '../seals/jcs.ts';
 import type { SealSigner } from '../seals/seal.ts';
 import { sealDocument } from '../seals/seal.ts';
-import type { CaseResults, CaseState, SealedDocument } from './case-record.ts';
+import type { CaseNotice, CaseResults, CaseState, SealedDocument } from './case-record.ts';
+import { noticeDocument } from './case-notices.ts';
 import type { CaseStore } from './case-store.ts';
 import { applySystemCommands } from './system-actions.ts';
 
@@ -52,33 +54,72 @@ export class CaseSealing implements CaseSealer {
   async seal(caseNo: string): Promise<CaseState> {
     const state = await this.deps.store.get(caseNo);
     if (!state) throw notFound('CASE_NOT_FOUND', `办件 ${caseNo} 不存在`, `no case ${caseNo}`);
-    if (state.results) return state;
+    const owesNotices = (state.noticesDue?.length ?? 0) > 0;
+    // Nothing owed: sealed already (its results, or — not decided yet — its notices so far).
+    if (!owesNotices && (state.results || (state.status !== 'decided' && (state.notices?.length ?? 0) > 0))) return state;
     const decision = state.decision;
-    if (state.status !== 'decided' || !decision) {
+    if (!owesNotices && (state.status !== 'decided' || !decision)) {
       throw conflict('CASE_NOT_DECIDED', '办件尚未作出决定，没有可加盖印章的结果', `case ${caseNo} is ${state.status}: only a decided case's results are sealed`);
     }
     if (state.followUpFailure) {
       throw conflict(
         'CASE_FOLLOW_UP_FAILED',
-        `办件结果的盖章已于${state.followUpFailure.on}登记为失败，待平台处理后重试`,
+        `办件${owesNotices ? '告知书' : '结果'}的盖章已于${state.followUpFailure.on}登记为失败，待平台处理后重试`,
         `sealing case ${caseNo} was given up on ${state.followUpFailure.on} (${state.followUpFailure.code}): retry-follow-up takes it up again`,
       );
     }
+    let step: 'seal-notices' | 'seal' = 'seal-notices';
     try {
-      return await this.sealDecided(state, decision);
+      // The notices first: they notify entries before the decision (case-follow-ups.ts).
+      let current = owesNotices ? await this.sealNotices(state) : state;
+      step = 'seal';
+      if (current.status === 'decided' && current.decision && !current.results) current = await this.sealDecided(current, current.decision);
+      return current;
     } catch (e) {
       // A refusal (no seal key, a licence the rules refuse, a record too large) fails every retry the
       // same way: recorded on the case once, told once, and no longer taken by the sweep. An outage
       // (KMS, DynamoDB) is thrown as it is, and the sweep tries again.
       if (!(e instanceof DomainError) || !givesUp(e)) throw e;
       const at = this.now();
-      const command = { action: 'follow-up-failed', step: 'seal', code: e.code, reason: e.message } as const;
-      const recorded = await applySystemCommands({ store: this.deps.store, calendar: this.deps.calendar }, caseNo, at, (s) =>
-        s.results || s.followUpFailure ? undefined : command,
-      );
+      const command = { action: 'follow-up-failed', step, code: e.code, reason: e.message } as const;
+      const done = (s: CaseState) => (step === 'seal' ? s.results !== undefined : (s.noticesDue?.length ?? 0) === 0);
+      const recorded = await applySystemCommands({ store: this.deps.store, calendar: this.deps.calendar }, caseNo, at, (s) => (done(s) || s.followUpFailure ? undefined : command));
       if (recorded?.followUpFailure?.code === e.code) this.deps.onGivenUp?.(caseNo, e);
       throw e;
     }
+  }
+
+  /**
+   * Seals every notice the case owes (one KMS Sign each) and records them with one `seal-notices`
+   * entry. A notice sealed meanwhile by another run is left out of the entry (its seal stands); one
+   * owed meanwhile by a new action is left for that action's own follow-up.
+   */
+  private async sealNotices(state: CaseState): Promise<CaseState> {
+    const key = activeKey(await this.deps.sealKeys(), state.departmentId);
+    const sealedAt = this.now().toISOString();
+    const notices: CaseNotice[] = [];
+    for (const due of state.noticesDue ?? []) {
+      const document = noticeDocument(due, await this.entryHash(state, due.entry));
+      const seal = await sealDocument(Buffer.from(document, 'utf8'), { keyId: key.keyId, alg: key.alg, department: key.department, seal: key.seal, sealedAt }, this.deps.signer);
+      notices.push({ kind: due.kind, entry: due.entry, document, seal, sealedAt });
+    }
+    const owed = (s: CaseState) => notices.filter((n) => s.noticesDue?.some((d) => d.kind === n.kind && d.entry === n.entry));
+    const sealed = await applySystemCommands({ store: this.deps.store, calendar: this.deps.calendar }, state.caseNo, new Date(sealedAt), (s) => {
+      const left = owed(s);
+      return left.length > 0 ? { action: 'seal-notices', notices: left } : undefined;
+    });
+    if (!sealed) throw notFound('CASE_NOT_FOUND', `办件 ${state.caseNo} 不存在`, `no case ${state.caseNo}`);
+    return sealed;
+  }
+
+  /** The hash of entry `n`: the state's own when it is the newest, else read from the history. */
+  private async entryHash(state: CaseState, n: number): Promise<string> {
+    if (n === state.version) return state.hash;
+    for await (const entry of this.deps.store.entries(state.caseNo)) {
+      if (entry.n === n) return entry.hash;
+      if (entry.n > n) break;
+    }
+    throw new Error(`case ${state.caseNo}: entry ${n}, which a due notice names, is not in its history`);
   }
 
   private async sealDecided(state: CaseState, decision: NonNullable<CaseState['decision']>): Promise<CaseState> {

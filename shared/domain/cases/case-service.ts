@@ -24,7 +24,7 @@ import type { ArchiveStarter } from '../archive/archive-store.ts';
 import { parseLicenceId } from '../identifiers/licence-id.ts';
 import { checkReusable } from '../licences/licence.ts';
 import type { LicenceStore } from '../licences/licence-store.ts';
-import { followUps, needs } from './case-follow-ups.ts';
+import { followUps, needs, needsSealing } from './case-follow-ups.ts';
 import { CaseQueries } from './case-queries.ts';
 import type { FilingRequest, FilingResult } from './case-views.ts';
 import { receiptOf } from './case-views.ts';
@@ -52,13 +52,13 @@ export interface CaseServiceDeps {
   onWorkflowLag?: (caseNo: string, what: 'start' | 'resume', error: unknown) => void;
   /** Issued e-licences: what a filing may name instead of a material (免提交). */
   licences?: LicenceStore;
-  /** Seals a decided case's results (the sealing function). */
+  /** Seals a case's notices and a decided case's results (the sealing function). */
   sealer?: CaseSealer;
   /** Starts an ended case's archiving (the archive function), without waiting for it. */
   archiver?: ArchiveStarter;
   /**
-   * Told when a decided case could not be sealed at once: the decision stands, and the sweep seals
-   * it on its next run.
+   * Told when a case's notices or a decided case's results could not be sealed at once: the action
+   * stands, and the sweep seals them on its next run.
    */
   onSealLag?: (caseNo: string, error: unknown) => void;
   /** Told when an ended case's archiving could not be started: the sweep starts it. */
@@ -237,7 +237,7 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
         held = undefined;
       }
       if (tried !== undefined && state.version > tried && (!applyAgain || ++lost >= OPINION_ATTEMPTS)) throw caseVersionConflict(caseNo, tried + 1);
-      let prepared;
+      let prepared: { next: CaseTransition; command: CaseCommand };
       try {
         prepared = await this.prepare(caller, state, request);
       } catch (e) {
@@ -287,7 +287,8 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
 
   /**
    * What follows the recorded action, before it is answered: the steps the new state still needs
-   * (case-follow-ups.ts) — the joint handling started, the results sealed, the archiving started —
+   * (case-follow-ups.ts) — the joint handling started, the notices and results sealed, the archiving
+   * started —
    * and a co-department's opinion handed to the workflow's wait. A step that fails is left to the
    * sweep (and logged); the answer is the case as it then stands.
    */
@@ -295,8 +296,9 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
     let current = state;
     for (const step of followUps(state)) {
       if (step === 'start-joint') await this.startJoint(current);
-      else if (step === 'seal') current = await this.sealed(current);
-      else if (step === 'archive' && !needs(current, 'seal')) await this.startArchiving(current.caseNo);
+      // One call of the sealing function seals whatever the case owes (its notices, then its results).
+      else if ((step === 'seal-notices' || step === 'seal') && needs(current, step)) current = await this.sealed(current);
+      else if (step === 'archive' && !needsSealing(current)) await this.startArchiving(current.caseNo);
     }
     if (command.action === 'opinion') await this.resumeWait(state, command, caller);
     return current;
@@ -313,8 +315,8 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
   }
 
   /**
-   * A decided case with its results sealed (one KMS signature per document). Sealing that fails does
-   * not undo the decision: the case is answered without results, and the sweep seals it.
+   * A case with its notices and (decided) results sealed (one KMS signature per document). Sealing that
+   * fails does not undo the action: the case is answered without them, and the sweep seals them.
    */
   private async sealed(state: CaseState): Promise<CaseState> {
     if (!this.deps.sealer) return state;

@@ -29,8 +29,8 @@ export interface CasePage {
   cursor?: string;
 }
 
-/** The statuses in which time still acts on a case: the sweep's. */
-export type SweepStatus = 'received' | 'accepted' | 'opinions-complete' | 'decided' | 'refused' | 'withdrawn';
+/** The statuses in which time still acts on a case, or the platform may still owe it a step: the sweep's. */
+export type SweepStatus = 'received' | 'supplement-requested' | 'accepted' | 'opinions-complete' | 'decided' | 'refused' | 'withdrawn';
 
 /** Newest states, as the listing indexes hold them (eventually consistent: read a case with `get`). */
 export interface CaseList {
@@ -180,7 +180,8 @@ export interface CaseStore {
    * promised deadline), and
    * those without a date (flagged, or paused), all of them, page after page; `decided`, `refused`,
    * `withdrawn`: only those without a date, which are the ones not sealed (decided) or not archived
-   * yet. Served by the queue index.
+   * yet; `supplement-requested`: only those without a date, which are the ones owing a notice
+   * (case-follow-ups.ts). Served by the queue index.
    */
   sweepCandidates(departmentId: string, status: SweepStatus, before: string): AsyncIterable<CaseState>;
 

@@ -2,7 +2,8 @@
 // answer in time is deemed accepted, and an accepted case past its promised or statutory deadline is
 // marked for supervision, as is a case late on its own dates (case-findings.ts). It also starts the joint handling of an accepted joint case whose workflow
 // did not start (a deemed acceptance, or a start that failed after the acceptance was recorded), and
-// seals the results of a decided case whose sealing failed when it was decided, and starts the
+// seals the notices a case owes and the results of a decided case whose sealing failed when they were
+// owed (case-follow-ups.ts), and starts the
 // archiving of every ended case that is not archived yet. On AWS a schedule runs it; the embedded platform, a timer. Every step is an
 // action recorded in the case's history by the system actor, and refuses once done, so the sweep is
 // safe to run at any time, as often as wanted, and by two runners at once.
@@ -13,7 +14,7 @@ import type { CalendarSource } from '../calendar/calendar-source.ts';
 import { sweepCommand } from './case-lifecycle.ts';
 import type { CaseStore } from './case-store.ts';
 import type { JointWorkflow } from './joint-handling.ts';
-import { needs } from './case-follow-ups.ts';
+import { needs, needsSealing } from './case-follow-ups.ts';
 import { applySystemCommands } from './system-actions.ts';
 import type { CaseSealer } from './case-sealing.ts';
 import type { CaseState } from './case-record.ts';
@@ -25,7 +26,7 @@ export interface CaseSweepDeps {
   now?: () => Date;
   /** Starts the joint handling of accepted joint cases whose workflow did not start (harmless if it did). */
   workflow?: JointWorkflow;
-  /** Seals decided cases whose results were not sealed when they were decided. */
+  /** Seals the notices and decided cases' results not sealed when they were owed. */
   sealer?: CaseSealer;
   /** Starts the archiving of ended cases not archived yet (or whose archiving failed). */
   archiver?: ArchiveStarter;
@@ -47,6 +48,8 @@ export interface SweepReport {
   jointStarted: number;
   /** Decided cases whose results the sweep sealed (their sealing had failed at the decision). */
   sealed: number;
+  /** Cases whose due notices the sweep sealed (their sealing had failed at the action that owed them). */
+  noticesSealed: number;
   /** Ended cases whose archiving the sweep started (not archived yet, or failed before). */
   archivingStarted: number;
   /** The working-day calendar the run counted on. */
@@ -100,6 +103,7 @@ export class CaseSweep {
       deadlinesCompleted: 0,
       jointStarted: 0,
       sealed: 0,
+      noticesSealed: 0,
       archivingStarted: 0,
       calendar: { changed: calendarChanged, ...calendar.coverage(today) },
       failed: [],
@@ -113,6 +117,18 @@ export class CaseSweep {
             await this.endedCase(candidate, report);
           }
         }
+      }
+      // A case awaiting its supplement (the applicant's turn: time does not act on it) is listed only
+      // while it owes a notice (undated): sealed.
+      if (this.deps.sealer) {
+        await eachConcurrently(this.deps.store.sweepCandidates(departmentId, 'supplement-requested', today), this.concurrency, async (candidate) => {
+          report.examined++;
+          try {
+            if (needs(candidate, 'seal-notices')) await this.sealed(candidate, report);
+          } catch (e) {
+            report.failed.push({ caseNo: candidate.caseNo, error: e instanceof Error ? e.message : String(e) });
+          }
+        });
       }
       for (const status of ['received', 'accepted', 'opinions-complete'] as const) {
         // After a change of the calendar data, every open case: its dates may rest on the changed year.
@@ -144,6 +160,8 @@ export class CaseSweep {
       }
       report.jointStarted++;
     }
+    // Listed undated while it owes notices (the store's queue date): sealed, then time let act on it.
+    if (this.deps.sealer && needs(candidate, 'seal-notices')) await this.sealed(candidate, report);
     // Decided on the listed state first: most candidates (marked already, paused) need nothing,
     // and only those that do are read consistently and moved.
     if (sweepCommand(candidate, chinaDate(at), calendar)) await this.sweepCase(candidate.caseNo, at, calendar, report);
@@ -153,10 +171,9 @@ export class CaseSweep {
   private async endedCase(candidate: CaseState, report: SweepReport): Promise<void> {
     try {
       let state = candidate;
-      if (needs(state, 'seal')) {
+      if (needsSealing(state)) {
         if (!this.deps.sealer) return;
-        state = await this.deps.sealer.seal(state.caseNo);
-        report.sealed++;
+        state = await this.sealed(state, report);
       }
       if (needs(state, 'archive') && this.deps.archiver) {
         await this.deps.archiver.start(state.caseNo);
@@ -165,6 +182,14 @@ export class CaseSweep {
     } catch (e) {
       report.failed.push({ caseNo: candidate.caseNo, error: e instanceof Error ? e.message : String(e) });
     }
+  }
+
+  /** The case with what it owes sealed: its notices (counted), and a decided case's results (counted). */
+  private async sealed(state: CaseState, report: SweepReport): Promise<CaseState> {
+    const sealed = await this.deps.sealer!.seal(state.caseNo);
+    if (needs(state, 'seal-notices')) report.noticesSealed++;
+    if (needs(state, 'seal')) report.sealed++;
+    return sealed;
   }
 
   private async sweepCase(caseNo: string, at: Date, calendar: WorkingDayCalendar, report: SweepReport): Promise<void> {
