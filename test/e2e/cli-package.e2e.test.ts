@@ -3,7 +3,7 @@
 // installed `tongban` — run through npx, as processes — prints its help, verifies a decision the
 // embedded platform sealed against the published keys alone, tells a tampered one, and calls the API
 // with a principal's credentials. Nothing of this repository's node_modules is in reach of it.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -102,6 +102,28 @@ describe('the CLI as a user installs it', () => {
     expect(valid.out).toContain('seal valid');
     expect(forged.code).toBe(1);
     expect(forged.out).toContain('digest-mismatch');
+  });
+
+  it("subscribes a webhook endpoint, lists it, and tails the channel's case events until interrupted", async () => {
+    const added = await tongban('subscriptions', 'add', '--as', 'portal', '--credentials', platform.credentialsPath, '--url', 'http://127.0.0.1:9/hooks', '--type', 'file');
+    expect(added.code, added.err).toBe(0);
+    expect(added.out).toMatch(/whsec_/);
+    const listed = await tongban('subscriptions', 'list', '--as', 'portal', '--credentials', platform.credentialsPath, '--json');
+    expect(listed.code, listed.err).toBe(0);
+    expect(((JSON.parse(listed.out) as Json).subscriptions as Json[]).map((x) => x.url)).toEqual(['http://127.0.0.1:9/hooks']);
+
+    // A case filed by the portal (the verify test's, above) is in the feed: the tail prints it, then ends on SIGINT with 0.
+    // The installed command itself (npx would stand between the signal and it).
+    const child = spawn(join(user, 'node_modules', '.bin', 'tongban'), ['events', 'tail', '--as', 'portal', '--credentials', platform.credentialsPath, '--interval', '1'], {
+      cwd: user,
+    });
+    let out = '';
+    const printed = new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => ((out += d.toString()), / file /.test(out) && resolve())));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await Promise.race([printed, exited]);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/ file /);
   });
 
   it('calls the API signed with a principal’s credentials', async () => {
