@@ -70,11 +70,14 @@ export async function benchEvents(): Promise<void> {
     receiver.secret = (sub.body as { secret: string }).secret;
 
     // Cases filed and accepted beforehand; then a pause and a resume in turn on each, at RATE a second.
-    const cases = await Promise.all(Array.from({ length: 20 }, () => file(as('portal'))));
+    // Enough cases that one case's actions are 3 s apart (an action on a case still being answered would conflict).
+    const cases = await Promise.all(Array.from({ length: Math.max(20, RATE * 3) }, () => file(as('portal'))));
     for (const c of cases) await as('market').request('POST', `/v1/cases/${c}/accept`, { body: {} });
     await platform.caseEvents.drained();
     const paused = new Set<string>();
-    const sent: { id: Promise<string>; at: number }[] = [];
+    const sent: { id: Promise<string>; at: Promise<number> }[] = [];
+    // Each case's previous action: the next one on it is sent once that one is answered.
+    const previous = new Map<string, Promise<unknown>>();
     const total = RATE * SECONDS;
     const t0 = performance.now();
     for (let i = 0; i < total; i++) {
@@ -85,23 +88,30 @@ export async function benchEvents(): Promise<void> {
       const pause = !paused.has(caseNo);
       if (pause) paused.add(caseNo);
       else paused.delete(caseNo);
-      const at = performance.now();
-      const request = as('market')
-        .request('POST', `/v1/cases/${caseNo}/${pause ? 'pause' : 'resume'}`, { body: pause ? { procedure: 'site-inspection', reason: '核查', expectedDays: 5 } : {} })
+      let sentAt = 0;
+      const request = (previous.get(caseNo) ?? Promise.resolve())
+        .then(() => {
+          sentAt = performance.now();
+          return as('market').request('POST', `/v1/cases/${caseNo}/${pause ? 'pause' : 'resume'}`, {
+            body: pause ? { procedure: 'site-inspection', reason: '核查', expectedDays: 5 } : {},
+          });
+        })
         .then((res) => {
           if (res.status !== 200) throw new Error(`${pause ? 'pause' : 'resume'} answered ${res.status}: ${JSON.stringify(res.body)}`);
           return `${caseNo}.${(res.body as { version: number }).version}`;
         });
-      sent.push({ id: request, at });
+      previous.set(caseNo, request);
+      sent.push({ id: request, at: request.then(() => sentAt) });
     }
-    const sendSeconds = (performance.now() - t0) / 1000;
     const ids = await Promise.all(sent.map((s) => s.id));
+    const sentAts = await Promise.all(sent.map((s) => s.at));
+    const sendSeconds = (Math.max(...sentAts) - t0) / 1000;
     const answeredSeconds = (performance.now() - t0) / 1000;
     await receiver.until((a) => ids.every((id) => a.some((d) => d.id === id)), 'every action event', 120_000);
     // When each event was first acknowledged.
     const arrived = new Map<string, number>();
     for (const d of receiver.acknowledged) if (!arrived.has(d.id)) arrived.set(d.id, d.receivedAt);
-    const delays = sent.map((s, i) => (arrived.get(ids[i]!) ?? NaN) - s.at).sort((a, b) => a - b);
+    const delays = sentAts.map((at, i) => (arrived.get(ids[i]!) ?? NaN) - at).sort((a, b) => a - b);
 
     // One case from filing to its archive: its events.
     const one = await file(as('portal'));
