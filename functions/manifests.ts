@@ -7,7 +7,7 @@ import { catalogue } from './catalogue/manifest.ts';
 import { deliveries } from './deliveries/manifest.ts';
 import { events } from './events/manifest.ts';
 import { joint } from './joint/manifest.ts';
-import type { FunctionManifest } from './manifest.ts';
+import type { EventFunctionManifest, FunctionManifest, Trigger } from './manifest.ts';
 import { platform } from './platform/manifest.ts';
 import { relay } from './relay/manifest.ts';
 import { sealing } from './sealing/manifest.ts';
@@ -22,3 +22,10 @@ export const LAMBDA_NAMES: readonly LambdaName[] = Object.values(MANIFESTS).map(
 
 /** The same, each read as a FunctionManifest (every field, declared or not). */
 export const FUNCTION_MANIFESTS: Readonly<Record<LambdaName, FunctionManifest>> = MANIFESTS;
+
+/** The manifests of the functions started by `kind` (the embedded platform starts each kind its own way). */
+export function manifestsTriggeredBy<K extends Trigger['kind']>(kind: K): (EventFunctionManifest & { trigger: Extract<Trigger, { kind: K }>; name: LambdaName })[] {
+  return LAMBDA_NAMES.map((name) => FUNCTION_MANIFESTS[name]).filter(
+    (m): m is EventFunctionManifest & { trigger: Extract<Trigger, { kind: K }>; name: LambdaName } => m.trigger.kind === kind,
+  );
+}

@@ -6,10 +6,10 @@
 // functions it starts need. Both keep their checkpoints in the data directory's DynamoDB: what was
 // written before a stop is relayed and dispatched after the restart, at least once.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EventFunctionManifest, HandlerOptions } from '../../functions/manifest.ts';
+import type { HandlerOptions } from '../../functions/manifest.ts';
 import { CASE_EVENT_BUS_VARIABLE, streamFilterPattern } from '../../functions/manifest.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
-import { FUNCTION_MANIFESTS, LAMBDA_NAMES } from '../../functions/manifests.ts';
+import { manifestsTriggeredBy } from '../../functions/manifests.ts';
 import type { LocalDynamoStream, StreamHandler, StreamMapping } from './dynamodb-streams.ts';
 import { startStreamMapping } from './dynamodb-streams.ts';
 import type { EventBridgeRule, LocalEventBridge } from './eventbridge-server.ts';
@@ -63,7 +63,7 @@ export async function startCaseEventPlumbing(opts: CaseEventPlumbingOptions): Pr
 
   const mappings: StreamMapping[] = [];
   try {
-    for (const manifest of streamManifests()) {
+    for (const manifest of manifestsTriggeredBy('stream')) {
       const stream = opts.streams.get(LOCAL_TABLES[manifest.trigger.table]);
       if (stream === undefined) throw new Error(`${manifest.name}: the embedded ${manifest.trigger.table} table has no stream`);
       const replaced = opts.replaced?.[manifest.name];
@@ -103,10 +103,4 @@ export async function startCaseEventPlumbing(opts: CaseEventPlumbingOptions): Pr
       await bus.close();
     },
   };
-}
-
-type StreamManifest = EventFunctionManifest & { trigger: { kind: 'stream'; table: 'cases'; filter: { eventName: 'INSERT'; sortKeyPrefix: string } }; name: LambdaName };
-
-function streamManifests(): StreamManifest[] {
-  return LAMBDA_NAMES.map((name) => FUNCTION_MANIFESTS[name]).filter((m): m is StreamManifest => m.trigger.kind === 'stream');
 }

@@ -17,8 +17,8 @@ import type { LocalCredentials } from '../../shared/contracts/local-credentials.
 import { LocalCredentialsSchema } from '../../shared/contracts/local-credentials.ts';
 import type { FunctionName } from '../../shared/contracts/routes.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
-import { FUNCTION_MANIFESTS, LAMBDA_NAMES, MANIFESTS } from '../../functions/manifests.ts';
-import type { EventFunctionManifest, EventHandler, HandlerOptions, Trigger } from '../../functions/manifest.ts';
+import { MANIFESTS, manifestsTriggeredBy } from '../../functions/manifests.ts';
+import type { EventHandler, HandlerOptions } from '../../functions/manifest.ts';
 import { PUBLISHED_KEYS_VARIABLE } from '../../functions/manifest.ts';
 import { FUNCTION_NAMES } from '../function-access.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
@@ -359,13 +359,6 @@ export function principalArn(name: string): string {
 /** The name a function has in the embedded platform (the CDK app: tongban-<stage>-…, generated). */
 export function localFunctionName(name: LambdaName): string {
   return `tongban-local-${name}`;
-}
-
-/** The manifests of the functions started by `kind` (functions/manifests.ts). */
-function manifestsTriggeredBy<K extends Trigger['kind']>(kind: K): (EventFunctionManifest & { trigger: Extract<Trigger, { kind: K }>; name: LambdaName })[] {
-  return LAMBDA_NAMES.map((name) => FUNCTION_MANIFESTS[name]).filter(
-    (m): m is EventFunctionManifest & { trigger: Extract<Trigger, { kind: K }>; name: LambdaName } => m.trigger.kind === kind,
-  );
 }
 
 /** A handler as the stand-ins call it: with the event they were given (each handler checks its own). */

@@ -9,7 +9,6 @@
 //   - the requests each event costs (DynamoDB requests on the events table, counted at the client;
 //     PutEvents; queue messages) and the AWS cost of events and deliveries per 1,000 cases at public
 //     prices (us-east-1 list prices, December 2026; China regions bill in CNY at similar ratios).
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +19,7 @@ import { SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import { dynamoDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import type { ApiClient } from '../../shared/cli/api-client.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
-import { signedClients, uploadPdf } from '../support/signed-clients.ts';
+import { fileWithRequiredMaterials, signedClients } from '../support/signed-clients.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
 import { table } from './figures.ts';
 
@@ -36,15 +35,7 @@ const APPLICANT = { kind: 'person', residentId: `53010219800101001${residentIdCh
 const PRICE = { putEvent: 1.0e-6, archiveGb: 0.1, sqsRequest: 0.4e-6, lambdaGbSecond: 0.0000133334, lambdaRequest: 0.2e-6, write: 0.625e-6, read: 0.125e-6 };
 
 async function file(client: ApiClient): Promise<string> {
-  const res = await client.request('POST', '/v1/cases', {
-    headers: { 'Idempotency-Key': randomUUID() },
-    body: {
-      itemCode: FOOD.implementationCode,
-      applicant: APPLICANT,
-      form: {},
-      materials: Object.fromEntries(await Promise.all(FOOD.materials.filter((m) => m.required).map(async (m) => [m.name, await uploadPdf(client, m.name)] as const))),
-    },
-  });
+  const res = await fileWithRequiredMaterials(client, FOOD, APPLICANT);
   if (res.status !== 201) throw new Error(`filing answered ${res.status}`);
   return (res.body as { caseNo: string }).caseNo;
 }

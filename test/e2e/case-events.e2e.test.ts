@@ -5,7 +5,6 @@
 // another channel's. A receiver answering 500 gets the event again once it answers; one down for good
 // ends in the failures list and is redelivered on request. And a `kill -9` of the platform between an
 // action and its delivery: the event arrives after the restart, once by its id.
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import { SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { ApiClient } from '../../shared/cli/api-client.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
 import { startPlatformProcess } from '../support/platform-process.ts';
-import { signedClients, uploadPdf } from '../support/signed-clients.ts';
+import { fileWithRequiredMaterials, signedClients } from '../support/signed-clients.ts';
 import type { Delivery, Receiver } from '../support/webhook-receiver.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
 
@@ -26,15 +25,7 @@ const FOOD = SEED_ITEMS.find((g) => g.implementationCode.endsWith('000117001000'
 const APPLICANT = { kind: 'person', residentId: `53010219800101001${residentIdCheckChar('53010219800101001')}`, name: '张三', phone: '13800138000' };
 
 async function file(client: ApiClient): Promise<string> {
-  const res = await client.request('POST', '/v1/cases', {
-    headers: { 'Idempotency-Key': randomUUID() },
-    body: {
-      itemCode: FOOD.implementationCode,
-      applicant: APPLICANT,
-      form: {},
-      materials: Object.fromEntries(await Promise.all(FOOD.materials.filter((m) => m.required).map(async (m) => [m.name, await uploadPdf(client, m.name)] as const))),
-    },
-  });
+  const res = await fileWithRequiredMaterials(client, FOOD, APPLICANT);
   expect(res.status).toBe(201);
   return (res.body as Json).caseNo as string;
 }

@@ -1,9 +1,10 @@
 // Signed API clients for the tests' principals, from an embedded platform's credentials file, and
 // the CLI run in process, and uploads: what every end-to-end test calls the platform with.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { vi } from 'vitest';
 import type { CredentialsFile } from '../../infra/local/platform.ts';
 import { ApiClient } from '../../shared/cli/api-client.ts';
+import type { ApiResponse } from '../../shared/cli/api-client.ts';
 import { main } from '../../shared/cli/main.ts';
 import type { UploadedMaterial } from '../../shared/cli/upload.ts';
 import { uploadMaterials } from '../../shared/cli/upload.ts';
@@ -43,4 +44,17 @@ export async function uploadBytes(client: ApiClient, bytes: Buffer, contentType 
   const name = createHash('sha256').update(bytes).digest('hex');
   const material = { name, path: '(memory)', bytes, contentType, size: bytes.length, sha256: name };
   return (await uploadMaterials(client, [material]))[name]!;
+}
+
+/**
+ * Files a case of `guide` as the channel `client` is, with a PDF uploaded for each required material
+ * (under a new Idempotency-Key); answers the API's response.
+ */
+export async function fileWithRequiredMaterials(
+  client: ApiClient,
+  guide: { implementationCode: string; materials: readonly { name: string; required: boolean }[] },
+  applicant: unknown,
+): Promise<ApiResponse> {
+  const materials = Object.fromEntries(await Promise.all(guide.materials.filter((m) => m.required).map(async (m) => [m.name, await uploadPdf(client, m.name)] as const)));
+  return client.request('POST', '/v1/cases', { headers: { 'Idempotency-Key': randomUUID() }, body: { itemCode: guide.implementationCode, applicant, form: {}, materials } });
 }
