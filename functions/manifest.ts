@@ -12,7 +12,7 @@ import type { CalendarSource } from '../shared/domain/calendar/calendar-source.t
 import type { ApiHandler } from './http/api-handler.ts';
 
 /** The tables a function may be granted (shared/adapters/table-layout.ts), by the names the manifests use. */
-export type TableName = 'items' | 'directory' | 'cases' | 'events';
+export type TableName = 'items' | 'directory' | 'cases' | 'events' | 'supervision' | 'statistics';
 
 /** A function's grant on one table: item actions on the table itself, and the indexes it queries. */
 export interface TableGrant<A extends string = TableAction> {
@@ -35,8 +35,17 @@ export type TableAction = 'dynamodb:GetItem' | 'dynamodb:Query' | 'dynamodb:PutI
  */
 export type EventsTableAction = TableAction | 'dynamodb:DeleteItem';
 
-/** A function's grants on the tables: DeleteItem is allowed on the events table alone (the types say so). */
-export type TableGrants = Partial<Record<Exclude<TableName, 'events'>, TableGrant>> & { events?: TableGrant<EventsTableAction> };
+/**
+ * The statistics table holds derived data (kept from the case events, recomputable from the case
+ * records): its keeper replaces and deletes its own work items.
+ */
+export type StatisticsTableAction = TableAction | 'dynamodb:DeleteItem';
+
+/** A function's grants on the tables: DeleteItem is allowed on the events and statistics tables alone (the types say so). */
+export type TableGrants = Partial<Record<Exclude<TableName, 'events' | 'statistics'>, TableGrant>> & {
+  events?: TableGrant<EventsTableAction>;
+  statistics?: TableGrant<StatisticsTableAction>;
+};
 
 /** The areas of the materials bucket (shared/adapters/bucket-layout.ts). */
 export type MaterialsArea = 'uploads' | 'cases';

@@ -24,7 +24,7 @@ import type { Construct } from 'constructs';
 import type { ArchiveArea, FunctionManifest, MaterialsArea, TableName } from '../../functions/manifest.ts';
 import { CASE_EVENT_BUS_VARIABLE } from '../../functions/manifest.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
-import { CASES_TABLE, EVENTS_TABLE, ITEMS_TABLE, indexNames } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, EVENTS_TABLE, ITEMS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE, indexNames } from '../../shared/adapters/table-layout.ts';
 import type { SealKeySpecName, TongbanConfig } from '../config.ts';
 import { ARCHIVE_FUNCTION, ARCHIVE_SEAL_SIGNERS, FIXED_ROLE_FUNCTIONS, KMS_SIGNING_ALGORITHM_OF_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
 import {
@@ -49,6 +49,8 @@ export interface DataResources {
   casesTable: ITable;
   /** Routed case events and webhook deliveries. */
   eventsTable: ITable;
+  supervisionTable: ITable;
+  statisticsTable: ITable;
   /** The key encrypting the tables and the materials bucket. */
   dataKey: IKey;
   /** Application materials (SSE-KMS with `dataKey`). */
@@ -206,6 +208,8 @@ function grantTables(manifest: FunctionManifest, data: DataResources, environmen
     directory: { table: data.directoryTable, variable: 'DIRECTORY_TABLE', indexes: [] },
     cases: { table: data.casesTable, variable: 'CASES_TABLE', indexes: indexNames(CASES_TABLE) },
     events: { table: data.eventsTable, variable: 'EVENTS_TABLE', indexes: indexNames(EVENTS_TABLE) },
+    supervision: { table: data.supervisionTable, variable: 'SUPERVISION_TABLE', indexes: indexNames(SUPERVISION_TABLE) },
+    statistics: { table: data.statisticsTable, variable: 'STATISTICS_TABLE', indexes: indexNames(STATISTICS_TABLE) },
   };
   for (const [tableName, access] of Object.entries(manifest.tables ?? {}) as [TableName, NonNullable<FunctionManifest['tables']>[TableName]][]) {
     if (access === undefined) continue;

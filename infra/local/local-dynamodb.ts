@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, ITEMS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { AttributeValueLike } from '../../shared/adapters/dynamo-item-size.ts';
 import { ITEM_LIMIT_BYTES, attributeItemBytes } from '../../shared/adapters/dynamo-item-size.ts';
@@ -21,6 +21,8 @@ export const LOCAL_TABLES = {
   directory: 'tongban-local-directory',
   cases: 'tongban-local-cases',
   events: 'tongban-local-events',
+  supervision: 'tongban-local-supervision',
+  statistics: 'tongban-local-statistics',
   stepFunctions: 'tongban-local-stepfunctions',
   eventBridge: 'tongban-local-eventbridge',
 } as const;
@@ -40,14 +42,15 @@ export const EVENTBRIDGE_TABLE = { partitionKey: 'pk', sortKey: 'sk' } as const;
 /**
  * Creates the tables the CDK data stack defines (same keys and indexes), if they are missing. The
  * cases table is created when `names.cases` is given (LOCAL_TABLES gives it), the events table
- * when `names.events` is (so does LOCAL_TABLES; dynalite keeps no TTL: expired items stay), the local Step
+ * when `names.events` is (so does LOCAL_TABLES; dynalite keeps no TTL: expired items stay), the supervision and
+ * statistics tables when `names.supervision` and `names.statistics` are (LOCAL_TABLES gives them), the local Step
  * Functions executions table when `names.stepFunctions` is given (LOCAL_TABLES gives it too), the
  * local EventBridge's log when `names.eventBridge` is given (LOCAL_TABLES gives it too). Answers
  * the indexes a table made earlier lacks (`<table>/<index>`): dynalite cannot add an index to a table.
  */
 export async function ensureTables(
   client: DynamoDBClient,
-  names: { items: string; directory: string; cases?: string; events?: string; stepFunctions?: string; eventBridge?: string },
+  names: { items: string; directory: string; cases?: string; events?: string; supervision?: string; statistics?: string; stepFunctions?: string; eventBridge?: string },
 ): Promise<string[]> {
   const tables: CreateTableCommandInput[] = [
     withIndexes(names.items, ITEMS_TABLE),
@@ -59,6 +62,8 @@ export async function ensureTables(
     },
     ...(names.cases !== undefined ? [withIndexes(names.cases, CASES_TABLE)] : []),
     ...(names.events !== undefined ? [withIndexes(names.events, EVENTS_TABLE)] : []),
+    ...(names.supervision !== undefined ? [withIndexes(names.supervision, SUPERVISION_TABLE)] : []),
+    ...(names.statistics !== undefined ? [withIndexes(names.statistics, STATISTICS_TABLE)] : []),
     ...(names.stepFunctions !== undefined
       ? [
           {
@@ -129,14 +134,18 @@ function withIndexes(tableName: string, layout: { partitionKey: string; sortKey:
       AttributeName: a,
       AttributeType: 'S' as const,
     })),
-    GlobalSecondaryIndexes: indexes.map((ix) => ({
-      IndexName: ix.name,
-      KeySchema: [
-        { AttributeName: ix.partitionKey, KeyType: 'HASH' as const },
-        { AttributeName: ix.sortKey, KeyType: 'RANGE' as const },
-      ],
-      Projection: { ProjectionType: ix.projection === 'keys-only' ? ('KEYS_ONLY' as const) : ('ALL' as const) },
-    })),
+    ...(indexes.length === 0
+      ? {}
+      : {
+          GlobalSecondaryIndexes: indexes.map((ix) => ({
+            IndexName: ix.name,
+            KeySchema: [
+              { AttributeName: ix.partitionKey, KeyType: 'HASH' as const },
+              { AttributeName: ix.sortKey, KeyType: 'RANGE' as const },
+            ],
+            Projection: { ProjectionType: ix.projection === 'keys-only' ? ('KEYS_ONLY' as const) : ('ALL' as const) },
+          })),
+        }),
   };
 }
 

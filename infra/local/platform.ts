@@ -169,6 +169,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       DIRECTORY_TABLE: LOCAL_TABLES.directory,
       CASES_TABLE: LOCAL_TABLES.cases,
       EVENTS_TABLE: LOCAL_TABLES.events,
+      SUPERVISION_TABLE: LOCAL_TABLES.supervision,
+      STATISTICS_TABLE: LOCAL_TABLES.statistics,
       // Webhook receivers on this machine (http://127.0.0.1, localhost) are allowed embedded; on AWS, HTTPS only.
       WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true',
       MATERIALS_BUCKET: LOCAL_MATERIALS_BUCKET,

@@ -26,7 +26,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { DataResources } from '../constructs/tongban-function.ts';
 import type { Construct } from 'constructs';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
-import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, ITEMS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE } from '../../shared/adapters/table-layout.ts';
 import { CASE_EVENT_BUS_SOURCE } from '../../shared/contracts/case-events.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { Department } from '../../shared/contracts/directory.ts';
@@ -92,6 +92,10 @@ export class DataStack extends Stack {
    * and the delivered markers expire by TTL (`expiresAt`).
    */
   readonly eventsTable: Table;
+  /** Electronic supervision's findings, each with its hash-chained history (see table-layout.ts). */
+  readonly supervisionTable: Table;
+  /** Statistics kept from the case events (see table-layout.ts): derived, recomputable from the case records. */
+  readonly statisticsTable: Table;
   /**
    * Application materials (see bucket-layout.ts): uploads by presigned PUT under `uploads/`, copied
    * under `cases/` when a case is filed. SSE-KMS with the data key, TLS only, versioned.
@@ -128,6 +132,8 @@ export class DataStack extends Stack {
       directoryTable: asITable(this.directoryTable),
       casesTable: asITable(this.casesTable),
       eventsTable: asITable(this.eventsTable),
+      supervisionTable: asITable(this.supervisionTable),
+      statisticsTable: asITable(this.statisticsTable),
       dataKey: this.dataKey,
       materialsBucket: asIBucket(this.materialsBucket),
       sealKeys: this.sealKeys,
@@ -188,6 +194,8 @@ export class DataStack extends Stack {
     this.casesTable = indexedTable('CasesTable', CASES_TABLE, StreamViewType.NEW_IMAGE);
 
     this.eventsTable = indexedTable('EventsTable', EVENTS_TABLE);
+    this.supervisionTable = indexedTable('SupervisionTable', SUPERVISION_TABLE);
+    this.statisticsTable = indexedTable('StatisticsTable', STATISTICS_TABLE);
 
     this.caseEventBus = new EventBus(this, 'CaseEventBus', {
       eventBusName: `tongban-${props.stage}-cases`,
@@ -326,6 +334,8 @@ export class DataStack extends Stack {
     new CfnOutput(this, 'DirectoryTableName', { value: this.directoryTable.tableName });
     new CfnOutput(this, 'CasesTableName', { value: this.casesTable.tableName });
     new CfnOutput(this, 'EventsTableName', { value: this.eventsTable.tableName });
+    new CfnOutput(this, 'SupervisionTableName', { value: this.supervisionTable.tableName });
+    new CfnOutput(this, 'StatisticsTableName', { value: this.statisticsTable.tableName });
     new CfnOutput(this, 'MaterialsBucketName', { value: this.materialsBucket.bucketName });
     new CfnOutput(this, 'DataKeyArn', { value: this.dataKey.keyArn });
     new CfnOutput(this, 'ArchiveBucketName', {

@@ -72,6 +72,37 @@ export const EVENTS_TABLE = {
   },
 } as const;
 
+/**
+ * Electronic supervision's findings (监察预警, shared/adapters/dynamo-finding-store.ts for the items):
+ * each finding's head and its hash-chained history, written by puts alone (a record, like a case).
+ * The indexes list the heads: by the department that must answer, by rule, by subject (a case, an
+ * item), and the open ones by the day they fall due (sparse: a closed finding leaves it).
+ */
+export const SUPERVISION_TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: {
+    /** `DEPT#<departmentId>` (`DEPT#platform` for what the platform's reviewers owe) / `<raisedOn>#<findingId>`. */
+    findingsByDepartment: { name: 'findingsByDepartment', partitionKey: 'fdPk', sortKey: 'fdSk' },
+    /** `RULE#<ruleId>` / `<raisedOn>#<findingId>`. */
+    findingsByRule: { name: 'findingsByRule', partitionKey: 'frPk', sortKey: 'frSk' },
+    /** `CASE#<caseNo>` or `ITEM#<code>` / `<raisedOn>#<findingId>`. */
+    findingsBySubject: { name: 'findingsBySubject', partitionKey: 'fsPk', sortKey: 'fsSk' },
+    /** `DUE` / `<dueOn>#<findingId>`: the findings awaiting an answer (sparse), for the escalation pass. */
+    findingsDue: { name: 'findingsDue', partitionKey: 'duePk', sortKey: 'dueSk' },
+  },
+} as const;
+
+/**
+ * Statistics (shared/adapters/dynamo-statistics-store.ts for the items): derived data, kept from the
+ * case events and recomputable from the case records, so the keeper may delete its own work items.
+ */
+export const STATISTICS_TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: {},
+} as const;
+
 /** An index of a table's layout: its keys, and whether it holds every attribute (the default) or its keys alone. */
 export interface IndexLayout {
   name: string;

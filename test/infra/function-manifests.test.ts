@@ -151,7 +151,14 @@ describe('function manifests', () => {
   /** The environment the manifest says the function gets, beside Powertools' and Node's. */
   const declaredEnvironment = (m: FunctionManifest): string[] => {
     const variables = new Set<string>(['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS']);
-    const tableVariable = { items: 'ITEMS_TABLE', directory: 'DIRECTORY_TABLE', cases: 'CASES_TABLE', events: 'EVENTS_TABLE' } as const;
+    const tableVariable = {
+      items: 'ITEMS_TABLE',
+      directory: 'DIRECTORY_TABLE',
+      cases: 'CASES_TABLE',
+      events: 'EVENTS_TABLE',
+      supervision: 'SUPERVISION_TABLE',
+      statistics: 'STATISTICS_TABLE',
+    } as const;
     for (const table of Object.keys(m.tables ?? {}) as (keyof typeof tableVariable)[]) variables.add(tableVariable[table]);
     if ((m.calendar ?? []).length > 0) variables.add('ITEMS_TABLE');
     if (Object.keys(m.materials?.areas ?? {}).length > 0) variables.add('MATERIALS_BUCKET');
@@ -177,6 +184,8 @@ describe('function manifests', () => {
       [dataId(data.directoryTable), 'directory'],
       [dataId(data.casesTable), 'cases'],
       [dataId(data.eventsTable), 'events'],
+      [dataId(data.supervisionTable), 'supervision'],
+      [dataId(data.statisticsTable), 'statistics'],
       [dataId(data.dataKey), 'data-key'],
       [dataId(data.materialsBucket), 'materials'],
       [dataId(data.archiveBucket), 'archive'],
