@@ -128,9 +128,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: GatewayOp
   send(res, result);
 }
 
+/**
+ * The route a request reaches, as API Gateway picks it: of the templates the path fits, the most
+ * specific — a literal segment wins over a `{parameter}` at the first place they differ
+ * (`/v1/supervision/rules` over `/v1/supervision/{kind}`), whatever the order of the route table.
+ */
 export function matchRoute(method: string, pathname: string): { route?: RouteSpec; params: Record<string, string>; pathKnown: boolean } {
   const segments = pathname.split('/').filter(Boolean);
   let pathKnown = false;
+  let best: { route: RouteSpec; params: Record<string, string>; shape: string } | undefined;
   for (const route of ROUTES as readonly RouteSpec[]) {
     const template = route.path.split('/').filter(Boolean);
     if (template.length !== segments.length) continue;
@@ -149,9 +155,11 @@ export function matchRoute(method: string, pathname: string): { route?: RouteSpe
     });
     if (!ok) continue;
     pathKnown = true;
-    if (route.method === method) return { route, params, pathKnown };
+    // 0 for a literal segment, 1 for a parameter: the smallest shape is the most specific template.
+    const shape = template.map((t) => (t.startsWith('{') ? '1' : '0')).join('');
+    if (route.method === method && (best === undefined || shape < best.shape)) best = { route, params, shape };
   }
-  return { params: {}, pathKnown };
+  return best ? { route: best.route, params: best.params, pathKnown } : { params: {}, pathKnown };
 }
 
 /** The request's headers, names lower-cased, each an own key (a header named `__proto__` is a header, not a prototype). */
