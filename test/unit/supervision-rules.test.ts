@@ -4,7 +4,7 @@
 // load (403). The shipped catalogue is a valid document (version 0) of every rule, and the embedded
 // router sends /v1/supervision/rules to the rules, not to the supervision lists' `{kind}`.
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiRequest, OperationsOf } from '../../functions/http/api-handler.ts';
 import { matchRoute } from '../../infra/local/api-gateway.ts';
 import type { Directory } from '../../shared/contracts/directory.ts';
@@ -23,6 +23,11 @@ beforeAll(async () => {
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   vi.stubEnv('POWERTOOLS_DEV', 'true');
   ({ apiHandler } = await import('../../functions/http/api-handler.ts'));
+});
+
+// Powertools' "no application metrics" notice (POWERTOOLS_DEV writes it through the console).
+beforeEach(() => {
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
 });
 
 const REVIEWER = `arn:aws:iam::${TEST_ACCOUNT}:role/tongban-reviewer`;
