@@ -132,7 +132,8 @@ export type RuleCatalogueVersion = z.output<typeof RuleCatalogueVersionSchema>;
  */
 export interface RuleOccurrence {
   rule: RuleId;
-  subject: { kind: 'case'; caseNo: string } | { kind: 'item'; code: string; version: number };
+  /** The case, or the item (its versions are one subject: the occurrence names the version where it matters). */
+  subject: { kind: 'case'; caseNo: string } | { kind: 'item'; code: string };
   /** Letters, digits, `-`, `.` and `_`, at most 64: a date, a round, a department id. */
   occurrence: string;
   /**
