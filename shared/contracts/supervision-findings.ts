@@ -45,7 +45,7 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const FindingSubjectSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('case'), caseNo: z.string() }),
-  z.object({ kind: z.literal('item'), code: z.string(), version: z.int() }),
+  z.object({ kind: z.literal('item'), code: z.string() }),
 ]);
 
 const actorSchema = z.object({ name: z.string(), role: z.string() });

@@ -69,8 +69,8 @@ describe('finding ids', () => {
       findingId(occurrence('promised-deadline-passed')),
       findingId(occurrence('statutory-deadline-passed', { subject: { kind: 'case', caseNo: 'KM20261102ABCDEFGHIK' } })),
       findingId(occurrence('statutory-deadline-passed', { occurrence: '2026-11-21' })),
-      findingId(occurrence('guide-elements-missing', { subject: { kind: 'item', code: 'X', version: 1 } })),
-      findingId(occurrence('guide-elements-missing', { subject: { kind: 'item', code: 'X', version: 2 } })),
+      findingId(occurrence('guide-elements-missing', { subject: { kind: 'item', code: 'X' }, occurrence: 'v1' })),
+      findingId(occurrence('guide-elements-missing', { subject: { kind: 'item', code: 'X' }, occurrence: 'v2' })),
     ]);
 
     // Assess
@@ -127,7 +127,7 @@ describe('finding lifecycle', () => {
 
   it("has the platform's reviewers answer what the platform owes", () => {
     // Prepare
-    const { departmentId: _none, ...occ } = occurrence('item-review-late', { subject: { kind: 'item', code: 'X', version: 2 } });
+    const { departmentId: _none, ...occ } = occurrence('item-review-late', { subject: { kind: 'item', code: 'X' }, occurrence: 'v2' });
     const first = raiseFinding(newFinding(occ, rules.get('item-review-late')!, 0, { date: '2026-11-30' }), at('2026-11-23', SYSTEM_CALLER));
 
     // Act
