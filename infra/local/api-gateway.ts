@@ -128,10 +128,19 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: GatewayOp
   send(res, result);
 }
 
+const ROUTES_BY_SPECIFICITY: readonly RouteSpec[] = [...(ROUTES as readonly RouteSpec[])].sort((a, b) => {
+  const [x, y] = [paramPositions(a.path), paramPositions(b.path)];
+  return x < y ? -1 : x > y ? 1 : 0;
+});
+
+/**
+ * The route a request is for. As in API Gateway, a literal path segment wins over a `{param}` in the
+ * same place (GET /v1/supervision/findings is not GET /v1/supervision/{kind}), whatever the table's order.
+ */
 export function matchRoute(method: string, pathname: string): { route?: RouteSpec; params: Record<string, string>; pathKnown: boolean } {
   const segments = pathname.split('/').filter(Boolean);
   let pathKnown = false;
-  for (const route of ROUTES as readonly RouteSpec[]) {
+  for (const route of ROUTES_BY_SPECIFICITY) {
     const template = route.path.split('/').filter(Boolean);
     if (template.length !== segments.length) continue;
     const params: Record<string, string> = {};
@@ -152,6 +161,15 @@ export function matchRoute(method: string, pathname: string): { route?: RouteSpe
     if (route.method === method) return { route, params, pathKnown };
   }
   return { params: {}, pathKnown };
+}
+
+/** Where a path has parameters ('1') and literals ('0'), segment by segment: literals first sorts the more specific first. */
+function paramPositions(path: string): string {
+  return path
+    .split('/')
+    .filter(Boolean)
+    .map((t) => (t.startsWith('{') ? '1' : '0'))
+    .join('');
 }
 
 /** The request's headers, names lower-cased, each an own key (a header named `__proto__` is a header, not a prototype). */

@@ -190,6 +190,7 @@ function reasons(list: string[]): string {
   return list.length ? `: ${list.join('; ')}` : '';
 }
 
-function more(cursor: string | undefined): void {
+/** The hint for the next page, when there is one. */
+export function more(cursor: string | undefined): void {
   if (cursor) console.log(`\nmore: --cursor ${cursor}`);
 }

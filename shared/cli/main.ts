@@ -10,6 +10,7 @@ import { positiveInt, readJsonObject } from './args.ts';
 import type { CommandContext } from './cases-commands.ts';
 import { casesCommand, supervisionCommand } from './cases-commands.ts';
 import { licencesCommand } from './licences-commands.ts';
+import { FINDING_COMMANDS, supervisionFindingsCommand } from './supervision-findings-commands.ts';
 import { eventsCommand, subscriptionsCommand } from './events-commands.ts';
 import { calendarCommand } from './calendar-commands.ts';
 import { guideTemplate } from './guide-template.ts';
@@ -23,6 +24,7 @@ Usage: tongban items <command> [options]
        tongban cases <command> [options]
        tongban licences show|revoke|list [options]
        tongban supervision <list> [--limit N] [--cursor C]
+       tongban supervision findings|finding|respond|close|return  supervision findings (监察预警)
        tongban calendar list|show <year>|load <file>          the official holiday arrangements
        tongban subscriptions add|list|remove|failures|redeliver  webhooks of your case events
        tongban events tail [--interval S] [--since <instant>]    watch your case events live
@@ -120,6 +122,17 @@ Supervision (platform):
   supervision procedure-overrun|pre-review-late|materials-late
                                   cases with that finding: a special procedure past its stated
                                   length, a late pre-review opinion, 容缺 materials not delivered
+
+Supervision findings (监察预警: departments answer their own; the platform role and auditors see all):
+  supervision findings [--department <id>|platform] [--rule <rule>] [--state open|answered|returned|escalated|closed]
+           [--case <caseNo>] [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>] [--limit N] [--cursor C]
+                                  newest first (逾期: past due, unanswered); platform and auditors name
+                                  a department, rule, state or case
+  supervision finding <id>        the finding, its answers, its history and the chain check
+  supervision respond <id> --explain|--rectify --text <text>
+                                  the department responsible: explain (说明) or say how it rectified (整改)
+  supervision close <id> [--note <text>]                       platform: accept the answer (办结)
+  supervision return <id> --reason <text> [--reason <text>…]  platform: send it back (due again)
 
 Calendar (法定节假日安排; everyone reads, the platform role loads):
   calendar list                   every year loaded: version, source, who loaded it; how far the data
@@ -248,6 +261,12 @@ export async function main(argv: string[]): Promise<number> {
         event: { type: 'string', multiple: true },
         interval: { type: 'string' },
         since: { type: 'string' },
+        rule: { type: 'string' },
+        case: { type: 'string' },
+        explain: { type: 'boolean' },
+        rectify: { type: 'boolean' },
+        text: { type: 'string' },
+        note: { type: 'string' },
       },
     });
   } catch (e) {
@@ -297,6 +316,7 @@ export async function main(argv: string[]): Promise<number> {
         return await licencesCommand({ ...ctx, o: { ...rest, ...(type !== undefined ? { type } : {}) } }, command, code);
       }
       if (group === 'calendar') return await calendarCommand(ctx, command, code);
+      if (group === 'supervision' && FINDING_COMMANDS.includes(command as never)) return await supervisionFindingsCommand({ api, o, out }, command, code);
       return group === 'cases' ? await casesCommand(ctx, command, code, positionals[3]) : await supervisionCommand(ctx, command);
     }
     const needCode = (): string => {
