@@ -16,7 +16,7 @@ import { supervision } from './supervision/manifest.ts';
 import { sweep } from './sweep/manifest.ts';
 import { watch } from './watch/manifest.ts';
 
-export const MANIFESTS = { platform, catalogue, cases, seals, events, sweep, joint, sealing, archive, relay, deliveries, watch, supervision } as const satisfies Record<
+export const MANIFESTS = { platform, catalogue, cases, supervision, seals, events, sweep, joint, sealing, archive, relay, deliveries, watch } as const satisfies Record<
   string,
   FunctionManifest
 >;

@@ -69,6 +69,7 @@ import {
   VerifySealRequestSchema,
 } from './licences.ts';
 import {
+  caseViewSchema,
   FindingCloseRequestSchema,
   FindingIdParamsSchema,
   FindingListEntrySchema,
@@ -486,9 +487,9 @@ export const ROUTES = [
     function: 'cases',
     auth: 'iam',
     roles: ['department', 'channel'],
-    summary: 'A case as it stands: for its department, its co-departments and the channel that filed it',
+    summary: 'A case as it stands: for its department, its co-departments and the channel that filed it; departments also see the newest supervision findings on it',
     params: CaseNoParamsSchema,
-    response: CaseStateSchema,
+    response: caseViewSchema(CaseStateSchema),
     errors: ['CASE_NOT_FOUND', 'CASE_READ_FORBIDDEN', 'CASE_HISTORY_BROKEN'],
   },
   {

@@ -113,6 +113,19 @@ export const CaseFindingSummarySchema = z
   .object({ id: z.string(), rule: z.enum(RULE_IDS), severity: z.enum(SEVERITIES), state: z.enum(FINDING_STATES), raisedOn: z.string(), dueOn: z.string() })
   .meta({ id: 'CaseFindingSummary' });
 
+/** A case as the department sees it: its state, and the newest supervision findings raised on it. */
+export function caseViewSchema<S extends z.ZodObject>(state: S) {
+  return state
+    .extend({
+      supervisionFindings: z
+        .array(CaseFindingSummarySchema)
+        .max(MAX_CASE_FINDINGS_SHOWN)
+        .optional()
+        .meta({ description: `departments only: the newest ${MAX_CASE_FINDINGS_SHOWN} supervision findings on the case (GET /v1/supervision/findings?case= lists them all)` }),
+    })
+    .meta({ id: 'CaseView' });
+}
+
 export const FindingIdParamsSchema = z.object({ id: z.string().regex(FINDING_ID_PATTERN) }).strict();
 
 export const FindingListQuerySchema = z

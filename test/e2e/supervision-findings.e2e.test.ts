@@ -60,6 +60,8 @@ describe('supervision findings on the embedded platform', () => {
     const closed = await cli('supervision', 'close', id, '--note', '整改到位', '--as', 'reviewer');
     const view = await as('auditor').request('GET', `/v1/supervision/findings/${id}`);
     const shown = await cli('supervision', 'finding', id, '--as', 'auditor');
+    const byLead = await cli('cases', 'show', caseNo, '--as', 'market');
+    const byChannel = await as('portal').request('GET', `/v1/cases/${caseNo}`);
 
     // Assess
     expect(finding).toMatchObject({
@@ -83,6 +85,10 @@ describe('supervision findings on the embedded platform', () => {
     expect(((view.body as Json).history as Json[]).map((e) => e.type)).toEqual(['raise', 'respond', 'return', 'respond', 'close']);
     expect((view.body as Json).check).toEqual({ ok: true });
     expect(shown.out).toContain('链校验通过');
+    // The case shows its findings to its department, not to the channel that filed it.
+    expect(byLead.out).toContain(`监察预警 ${id}: reasons-missing (红) 已办结`);
+    expect(byChannel.status).toBe(200);
+    expect((byChannel.body as Json).supervisionFindings).toBeUndefined();
   });
 
   it('escalates a red finding not answered by its due day on the watch tick; it can still be answered', async () => {
