@@ -19,8 +19,8 @@ import type { RuleSource } from './rule-source.ts';
 
 /** The evaluations the watch runs (rule-evaluation.ts; tests may give others). */
 export interface Evaluations {
-  case(rules: RuleCatalogueDocument, state: CaseState, today: string): RuleOccurrence[];
-  item(rules: RuleCatalogueDocument, item: ItemRecord, today: string, calendar: WorkingDayCounter): RuleOccurrence[];
+  case: (rules: RuleCatalogueDocument, state: CaseState, today: string) => RuleOccurrence[];
+  item: (rules: RuleCatalogueDocument, item: ItemRecord, today: string, calendar: WorkingDayCounter) => RuleOccurrence[];
 }
 
 export const RULE_EVALUATIONS: Evaluations = { case: caseOccurrences, item: itemOccurrences };
