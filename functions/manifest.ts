@@ -7,8 +7,10 @@
 // Every grant says which adapter call needs it: a function holds what its adapters call, nothing
 // more. The grants-match test (test/infra/function-manifests.test.ts) checks that each synthesised
 // role holds exactly what its manifest says.
+import { ITEMS_TABLE } from '../shared/adapters/table-layout.ts';
 import type { FunctionName } from '../shared/contracts/routes.ts';
 import type { CalendarSource } from '../shared/domain/calendar/calendar-source.ts';
+import type { RuleSource } from '../shared/domain/supervision/rule-source.ts';
 import type { ApiHandler } from './http/api-handler.ts';
 
 /** The tables a function may be granted (shared/adapters/table-layout.ts), by the names the manifests use. */
@@ -57,8 +59,21 @@ export interface MaterialsGrant {
   wildcardReason: string;
 }
 
+/**
+ * Operated reference data, each kept as versions in a partition of the items table of its own: a
+ * manifest grants each by its key here, on that partition alone (dynamodb:LeadingKeys).
+ */
+export const REFERENCE_PARTITIONS = {
+  /** The official holiday arrangements. */
+  calendar: ITEMS_TABLE.calendarPartition,
+  /** The supervision rule catalogue. */
+  supervisionRules: ITEMS_TABLE.supervisionRulesPartition,
+} as const;
+export type ReferenceData = keyof typeof REFERENCE_PARTITIONS;
+/** What a function may do with operated reference data: read its versions, store a new one. */
+export type ReferenceAction = 'dynamodb:Query' | 'dynamodb:PutItem';
 /** What a function may do with the official holiday arrangements (the items table's `CALENDAR` partition alone). */
-export type CalendarAction = 'dynamodb:Query' | 'dynamodb:PutItem';
+export type CalendarAction = ReferenceAction;
 /** What a function may do with the joint-handling state machine. */
 export type JointAction = 'states:StartExecution' | 'states:SendTaskSuccess';
 /** What a function may do with a seal key. Nobody holds kms:Verify: seals are verified offline. */
@@ -91,10 +106,11 @@ export const CASE_EVENT_BUS_VARIABLE = 'CASE_EVENT_BUS_NAME';
 /** The variable that gives a function the URL of the API's published seal keys (a manifest's `readsPublishedKeys`). */
 export const PUBLISHED_KEYS_VARIABLE = 'PUBLISHED_KEYS_URL';
 
-/** What every handler is built with when it runs in the embedded platform: its clock, and the process's one calendar. */
+/** What every handler is built with when it runs in the embedded platform: its clock, and the process's one calendar and supervision rules. */
 export interface HandlerOptions {
   now?: () => Date;
   calendar: CalendarSource & { invalidate?: () => void; healthy?: () => boolean };
+  rules?: RuleSource & { invalidate?: () => void };
 }
 
 /** A handler the embedded platform runs in process: given the event Lambda would give it. */
@@ -142,6 +158,8 @@ interface ManifestBase<N extends string> {
   tables?: TableGrants;
   /** Holiday arrangements: every function that counts working days reads them. */
   calendar?: readonly CalendarAction[];
+  /** The supervision rule catalogue: the functions that evaluate the rules read it. */
+  supervisionRules?: readonly ReferenceAction[];
   materials?: {
     areas: Partial<Record<MaterialsArea, MaterialsGrant>>;
     /**

@@ -1,14 +1,17 @@
 // Lambda: the platform's own routes — health (with how far the official holiday data reaches), the
-// OpenAPI document, and the official holiday arrangements: read by everyone, loaded by the platform
-// role (shared/domain/calendar/calendar-service.ts).
+// OpenAPI document, and the operated reference data read by everyone, loaded by the platform role: the
+// official holiday arrangements (shared/domain/calendar/calendar-service.ts) and the supervision rules
+// (shared/domain/supervision/rule-catalogue-service.ts).
 import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCalendarStore } from '../../shared/adapters/dynamo-calendar-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
+import { DynamoRuleCatalogueStore } from '../../shared/adapters/dynamo-rule-catalogue-store.ts';
 import { openApiDocument } from '../../shared/contracts/openapi.ts';
-import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 import { chinaDate } from '../../shared/domain/calendar/china-date.ts';
 import { CalendarService } from '../../shared/domain/calendar/calendar-service.ts';
 import { SHIPPED_CALENDAR_YEARS, calendarYearSchema } from '../../shared/domain/calendar/official-calendar.ts';
+import { RuleCatalogueService } from '../../shared/domain/supervision/rule-catalogue-service.ts';
+import type { HandlerOptions } from '../manifest.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { storedCalendar } from '../http/calendar.ts';
 import { observability } from '../http/observability.ts';
@@ -17,7 +20,7 @@ const { logger } = observability('platform');
 
 const document = openApiDocument();
 
-export function platformHandler(options: { now?: () => Date; calendar?: CalendarSource & { invalidate?: () => void; healthy?: () => boolean } } = {}) {
+export function platformHandler(options: Partial<HandlerOptions> = {}) {
   const db = dynamoDocumentClient();
   const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
   const source = options.calendar ?? storedCalendar(db, logger);
@@ -26,6 +29,12 @@ export function platformHandler(options: { now?: () => Date; calendar?: Calendar
     store: new DynamoCalendarStore(db, requiredEnv('ITEMS_TABLE')),
     shipped: SHIPPED_CALENDAR_YEARS,
     source,
+    now,
+  });
+  const rules = new RuleCatalogueService({
+    store: new DynamoRuleCatalogueStore(db, requiredEnv('ITEMS_TABLE')),
+    // The embedded platform's one source of the rules, read again at once after a load (on AWS each function reads within a minute).
+    ...(options.rules ? { source: options.rules } : {}),
     now,
   });
 
@@ -58,6 +67,13 @@ export function platformHandler(options: { now?: () => Date; calendar?: Calendar
             loadedBy: loaded.version.loadedBy,
             source: loaded.version.data.source,
           });
+        return loaded;
+      },
+      getSupervisionRules: ({ caller }) => rules.current(caller),
+      listSupervisionRuleVersions: ({ caller }) => rules.versions(caller),
+      loadSupervisionRules: async ({ caller, body }) => {
+        const loaded = await rules.load(caller, body);
+        if (!loaded.replayed) logger.info('supervision rules loaded', { version: loaded.version.version, loadedBy: loaded.version.loadedBy, source: loaded.version.data.source });
         return loaded;
       },
     },

@@ -14,19 +14,19 @@ import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 import { FindingService } from '../../shared/domain/supervision/finding-service.ts';
 import type { RuleSource } from '../../shared/domain/supervision/rule-source.ts';
-import { shippedRuleSource } from '../../shared/domain/supervision/rule-source.ts';
 import type { Evaluations } from '../../shared/domain/supervision/supervision-watch.ts';
 import { SupervisionWatch } from '../../shared/domain/supervision/supervision-watch.ts';
 import { observability, observed } from '../http/observability.ts';
 import { queueWork } from '../http/queue-work.ts';
 import { storedCalendar } from '../http/calendar.ts';
+import { storedRules } from '../http/supervision-rules.ts';
 
 const { logger, metrics } = observability('watch');
 
 export interface WatchHandlerOptions {
   now?: () => Date;
   calendar?: CalendarSource;
-  /** The rules in force (default: the shipped catalogue until rules are stored). */
+  /** The rules in force (default: the newest stored catalogue, or the shipped one until one is loaded). */
   rules?: RuleSource;
   /** Tests: other evaluations. */
   evaluations?: Evaluations;
@@ -42,7 +42,7 @@ export function watchHandler(options: WatchHandlerOptions = {}) {
     store,
     cases: new DynamoCaseStore(db, requiredEnv('CASES_TABLE')),
     items: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),
-    rules: options.rules ?? shippedRuleSource(),
+    rules: options.rules ?? storedRules(db, logger),
     calendar,
     now,
     ...(options.evaluations ? { evaluations: options.evaluations } : {}),

@@ -22,6 +22,8 @@ export const watch = {
   },
   // Due days are counted in working days.
   calendar: ['dynamodb:Query'],
+  // The supervision rules in force (the items table's SUPERVISION_RULES partition: Query of its versions).
+  supervisionRules: ['dynamodb:Query'],
   // A run evaluates a batch of cases, or a daily pass (the catalogue's items one by one).
   limits: { timeoutSeconds: 300 },
   alarms: {

@@ -21,8 +21,8 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type { ArchiveArea, FunctionManifest, MaterialsArea, TableName } from '../../functions/manifest.ts';
-import { CASE_EVENT_BUS_VARIABLE } from '../../functions/manifest.ts';
+import type { ArchiveArea, FunctionManifest, MaterialsArea, ReferenceData, TableName } from '../../functions/manifest.ts';
+import { CASE_EVENT_BUS_VARIABLE, REFERENCE_PARTITIONS } from '../../functions/manifest.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, EVENTS_TABLE, ITEMS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE, indexNames } from '../../shared/adapters/table-layout.ts';
 import type { SealKeySpecName, TongbanConfig } from '../config.ts';
@@ -125,18 +125,19 @@ export function tongbanFunction(scope: Construct, manifest: FunctionManifest, co
       new PolicyStatement({ actions: [...manifest.archive.key], resources: [data.archiveKey.keyArn], conditions: { StringEquals: { 'kms:ViaService': s3ViaService(scope) } } }),
     );
   }
-  const calendar = manifest.calendar ?? [];
-  if (calendar.length > 0) {
+  for (const [reference, partition] of Object.entries(REFERENCE_PARTITIONS) as [ReferenceData, string][]) {
+    const actions = manifest[reference] ?? [];
+    if (actions.length === 0) continue;
     environment.ITEMS_TABLE = data.itemsTable.tableName;
     grant(
       new PolicyStatement({
-        actions: [...calendar],
+        actions: [...actions],
         resources: [data.itemsTable.tableArn],
-        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [ITEMS_TABLE.calendarPartition] } },
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [partition] } },
       }),
     );
     KEY_READ_ACTIONS.forEach((a) => keyActions.add(a));
-    if (calendar.includes('dynamodb:PutItem')) KEY_WRITE_ACTIONS.forEach((a) => keyActions.add(a));
+    if (actions.includes('dynamodb:PutItem')) KEY_WRITE_ACTIONS.forEach((a) => keyActions.add(a));
   }
   const joint = manifest.joint ?? [];
   if (joint.length > 0) {

@@ -128,19 +128,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: GatewayOp
   send(res, result);
 }
 
-const ROUTES_BY_SPECIFICITY: readonly RouteSpec[] = [...(ROUTES as readonly RouteSpec[])].sort((a, b) => {
-  const [x, y] = [paramPositions(a.path), paramPositions(b.path)];
-  return x < y ? -1 : x > y ? 1 : 0;
-});
-
 /**
- * The route a request is for. As in API Gateway, a literal path segment wins over a `{param}` in the
- * same place (GET /v1/supervision/findings is not GET /v1/supervision/{kind}), whatever the table's order.
+ * The route a request reaches, as API Gateway picks it: of the templates the path fits, the most
+ * specific — a literal segment wins over a `{parameter}` at the first place they differ
+ * (`/v1/supervision/rules` over `/v1/supervision/{kind}`), whatever the order of the route table.
  */
 export function matchRoute(method: string, pathname: string): { route?: RouteSpec; params: Record<string, string>; pathKnown: boolean } {
   const segments = pathname.split('/').filter(Boolean);
   let pathKnown = false;
-  for (const route of ROUTES_BY_SPECIFICITY) {
+  let best: { route: RouteSpec; params: Record<string, string>; shape: string } | undefined;
+  for (const route of ROUTES as readonly RouteSpec[]) {
     const template = route.path.split('/').filter(Boolean);
     if (template.length !== segments.length) continue;
     const params: Record<string, string> = {};
@@ -158,18 +155,11 @@ export function matchRoute(method: string, pathname: string): { route?: RouteSpe
     });
     if (!ok) continue;
     pathKnown = true;
-    if (route.method === method) return { route, params, pathKnown };
+    // 0 for a literal segment, 1 for a parameter: the smallest shape is the most specific template.
+    const shape = template.map((t) => (t.startsWith('{') ? '1' : '0')).join('');
+    if (route.method === method && (best === undefined || shape < best.shape)) best = { route, params, shape };
   }
-  return { params: {}, pathKnown };
-}
-
-/** Where a path has parameters ('1') and literals ('0'), segment by segment: literals first sorts the more specific first. */
-function paramPositions(path: string): string {
-  return path
-    .split('/')
-    .filter(Boolean)
-    .map((t) => (t.startsWith('{') ? '1' : '0'))
-    .join('');
+  return best ? { route: best.route, params: best.params, pathKnown } : { params: {}, pathKnown };
 }
 
 /** The request's headers, names lower-cased, each an own key (a header named `__proto__` is a header, not a prototype). */

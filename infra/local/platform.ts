@@ -24,9 +24,11 @@ import { FUNCTION_NAMES } from '../function-access.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import { DynamoCalendarStore } from '../../shared/adapters/dynamo-calendar-store.ts';
+import { DynamoRuleCatalogueStore } from '../../shared/adapters/dynamo-rule-catalogue-store.ts';
 import { StoredCalendar } from '../../shared/domain/calendar/calendar-source.ts';
 import { CalendarService } from '../../shared/domain/calendar/calendar-service.ts';
 import { SHIPPED_CALENDAR_YEARS } from '../../shared/domain/calendar/official-calendar.ts';
+import { StoredRules } from '../../shared/domain/supervision/rule-source.ts';
 import type { ApiHandler } from '../../functions/http/api-handler.ts';
 import type { SweepRun } from '../../functions/sweep/handler.ts';
 import { LOCAL_ACCOUNT, startApiGateway } from './api-gateway.ts';
@@ -210,7 +212,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     const calendarStore = new DynamoCalendarStore(db, LOCAL_TABLES.items);
     const calendar = new StoredCalendar({ store: calendarStore, shipped: SHIPPED_CALENDAR_YEARS });
     await new CalendarService({ store: calendarStore, shipped: SHIPPED_CALENDAR_YEARS }).seed();
-    const handlerOptions = { ...(opts.now ? { now: opts.now } : {}), calendar };
+    // Likewise one source of the supervision rules (version 0, the shipped ones, until a load).
+    const rules = new StoredRules({ store: new DynamoRuleCatalogueStore(db, LOCAL_TABLES.items) });
+    const handlerOptions = { ...(opts.now ? { now: opts.now } : {}), calendar, rules };
     if (seeded) await seedPlatform({ directory, store, principalArn, calendar, ...(opts.now ? { now: opts.now } : {}) });
     // Every department has an active seal key in the local signer (also in data directories seeded
     // before seals existed).

@@ -5,6 +5,8 @@ export const ITEMS_TABLE = {
   sortKey: 'sk',
   /** The official holiday arrangements' partition (dynamo-calendar-store.ts): `<year>#<version>` items. */
   calendarPartition: 'CALENDAR',
+  /** The supervision rule catalogue's partition (dynamo-rule-catalogue-store.ts): `<version>` items. */
+  supervisionRulesPartition: 'SUPERVISION_RULES',
   indexes: {
     /** Every listed item (published or suspended, not terminated), by type then code. */
     catalogue: { name: 'catalogue', partitionKey: 'catPk', sortKey: 'catSk' },

@@ -13,6 +13,7 @@ import { licencesCommand } from './licences-commands.ts';
 import { FINDING_COMMANDS, supervisionFindingsCommand } from './supervision-findings-commands.ts';
 import { eventsCommand, subscriptionsCommand } from './events-commands.ts';
 import { calendarCommand } from './calendar-commands.ts';
+import { supervisionRulesCommand } from './supervision-rules-command.ts';
 import { guideTemplate } from './guide-template.ts';
 import { verifyCommand } from './verify-command.ts';
 import { auditCommand } from './audit-command.ts';
@@ -24,6 +25,7 @@ Usage: tongban items <command> [options]
        tongban cases <command> [options]
        tongban licences show|revoke|list [options]
        tongban supervision <list> [--limit N] [--cursor C]
+       tongban supervision rules [versions|load <file>|template]  the supervision rules (电子监察规则)
        tongban supervision findings|finding|respond|close|return  supervision findings (监察预警)
        tongban calendar list|show <year>|load <file>          the official holiday arrangements
        tongban subscriptions add|list|remove|failures|redeliver  webhooks of your case events
@@ -122,6 +124,14 @@ Supervision (platform):
   supervision procedure-overrun|pre-review-late|materials-late
                                   cases with that finding: a special procedure past its stated
                                   length, a late pre-review opinion, 容缺 materials not delivered
+
+Supervision rules (电子监察规则; everyone reads, the platform role loads):
+  supervision rules               the rules in force: kind, severity, whether on, answer days, basis,
+                                  parameters; version 0 is the shipped catalogue (until one is loaded)
+  supervision rules versions      every loaded version: who loaded it and when, and the chain check
+  supervision rules template      the rules in force as the next version's document, to edit and load
+  supervision rules load <file>   platform: load a catalogue (every rule once; "version": one more
+                                  than the newest) as the next version; in force within a minute
 
 Supervision findings (监察预警: departments answer their own; the platform role and auditors see all):
   supervision findings [--department <id>|platform] [--rule <rule>] [--state open|answered|returned|escalated|closed]
@@ -316,6 +326,7 @@ export async function main(argv: string[]): Promise<number> {
         return await licencesCommand({ ...ctx, o: { ...rest, ...(type !== undefined ? { type } : {}) } }, command, code);
       }
       if (group === 'calendar') return await calendarCommand(ctx, command, code);
+      if (group === 'supervision' && command === 'rules') return await supervisionRulesCommand(ctx, code, positionals[3]);
       if (group === 'supervision' && FINDING_COMMANDS.includes(command as never)) return await supervisionFindingsCommand({ api, o, out }, command, code);
       return group === 'cases' ? await casesCommand(ctx, command, code, positionals[3]) : await supervisionCommand(ctx, command);
     }

@@ -14,6 +14,7 @@ import { LICENCE_ERRORS } from './errors/licences.ts';
 import { MATERIAL_ERRORS } from './errors/materials.ts';
 import type { ErrorKind } from './errors/registry.ts';
 import { REQUEST_ERRORS } from './errors/request.ts';
+import { SUPERVISION_RULE_ERRORS } from './errors/supervision-rules.ts';
 import type { GatewayErrorCode } from './gateway-errors.ts';
 
 export type { ErrorEntry, ErrorKind, ErrorRegistry } from './errors/registry.ts';
@@ -31,6 +32,7 @@ export const ERROR_REGISTRIES = {
   licences: LICENCE_ERRORS,
   materials: MATERIAL_ERRORS,
   request: REQUEST_ERRORS,
+  supervisionRules: SUPERVISION_RULE_ERRORS,
 } as const;
 
 type Registry = (typeof ERROR_REGISTRIES)[keyof typeof ERROR_REGISTRIES];

@@ -92,6 +92,13 @@ import {
   SubscriptionIdParamsSchema,
   SubscriptionListSchema,
 } from './subscriptions.ts';
+import {
+  RULE_CATALOGUE_LOAD_ERRORS,
+  RuleCatalogueDocumentSchema,
+  RuleCatalogueLoadResultSchema,
+  RuleCatalogueVersionsSchema,
+  RulesInForceViewSchema,
+} from './supervision-rules.ts';
 
 /** The Lambda functions behind the API; each is a folder under functions/. */
 export type FunctionName = 'catalogue' | 'platform' | 'cases' | 'seals' | 'events' | 'supervision';
@@ -840,6 +847,41 @@ export const ROUTES = [
     body: CalendarYearDocumentSchema,
     response: CalendarLoadResultSchema,
     errors: [...CALENDAR_LOAD_ERRORS],
+  },
+  {
+    operationId: 'getSupervisionRules',
+    method: 'GET',
+    path: '/v1/supervision/rules',
+    function: 'platform',
+    auth: 'iam',
+    roles: anyone,
+    summary:
+      'The supervision rules in force (电子监察规则): every rule with its kind, legal basis, severity, answer days and parameters; version 0 is the shipped catalogue, in force until one is loaded',
+    response: RulesInForceViewSchema,
+    errors: [],
+  },
+  {
+    operationId: 'listSupervisionRuleVersions',
+    method: 'GET',
+    path: '/v1/supervision/rules/versions',
+    function: 'platform',
+    auth: 'iam',
+    roles: anyone,
+    summary: 'Every loaded version of the supervision rules, oldest first, with who loaded it and when, hash-chained, and the chain check',
+    response: RuleCatalogueVersionsSchema,
+    errors: [],
+  },
+  {
+    operationId: 'loadSupervisionRules',
+    method: 'PUT',
+    path: '/v1/supervision/rules',
+    function: 'platform',
+    auth: 'iam',
+    roles: ['platform'],
+    summary: 'Loads the supervision rules (every rule, each once) as their next version ("version": one more than the newest); the functions evaluate them within a minute',
+    body: RuleCatalogueDocumentSchema,
+    response: RuleCatalogueLoadResultSchema,
+    errors: [...RULE_CATALOGUE_LOAD_ERRORS],
   },
   {
     operationId: 'sealKeys',

@@ -6,6 +6,7 @@
 // catalogue (shared/domain/supervision/default-rules.ts): it is in force until a catalogue is loaded.
 // Every rule id is in every catalogue; a rule is switched off with `enabled: false`, never dropped.
 import { z } from 'zod';
+import type { ErrorCode } from './error-codes.ts';
 
 /** Every rule the platform knows how to evaluate (shared/domain/supervision/rule-evaluation.ts). */
 export const RULE_IDS = [
@@ -92,9 +93,17 @@ export const SupervisionRuleSchema = z
   .meta({ id: 'SupervisionRule' });
 export type SupervisionRule = z.output<typeof SupervisionRuleSchema>;
 
+/** The highest version a catalogue may carry (and so the most versions stored): far above any real use. */
+export const MAX_RULE_CATALOGUE_VERSION = 999;
+
 /** A catalogue as loaded: every rule id exactly once (switched off with `enabled: false`). */
 export const RuleCatalogueDocumentSchema = z
   .strictObject({
+    version: z
+      .int()
+      .min(0)
+      .max(MAX_RULE_CATALOGUE_VERSION)
+      .meta({ description: 'one more than the newest version stored (1 for the first load; 0 is the catalogue shipped with the platform)' }),
     source: z.string().trim().min(1).max(300).meta({ description: 'what the catalogue rests on (a notice, a decision of the 政务服务管理机构)' }),
     rules: z.array(SupervisionRuleSchema).min(1).max(RULE_IDS.length),
   })
@@ -123,6 +132,26 @@ export const RuleCatalogueVersionSchema = z
   })
   .meta({ id: 'RuleCatalogueVersion' });
 export type RuleCatalogueVersion = z.output<typeof RuleCatalogueVersionSchema>;
+
+/** GET /v1/supervision/rules: the catalogue in force, whole. */
+export const RulesInForceViewSchema = RuleCatalogueVersionSchema.extend({
+  shipped: z.literal(true).optional().meta({ description: 'the catalogue shipped with the platform (version 0): no catalogue is loaded yet' }),
+}).meta({ id: 'RulesInForceView' });
+
+/** GET /v1/supervision/rules/versions: every stored version, oldest first, and the hash chain's check. */
+export const RuleCatalogueVersionsSchema = z
+  .object({
+    versions: z.array(RuleCatalogueVersionSchema).max(MAX_RULE_CATALOGUE_VERSION),
+    check: z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), version: z.int(), reason: z.string() })]),
+  })
+  .meta({ id: 'RuleCatalogueVersions' });
+
+export const RuleCatalogueLoadResultSchema = z
+  .object({ version: RuleCatalogueVersionSchema, replayed: z.boolean().meta({ description: 'the same document was loaded before (or is the shipped one): answered as stored' }) })
+  .meta({ id: 'RuleCatalogueLoadResult' });
+
+/** A document that breaks the format (a rule missing or twice, a bad parameter) is refused at the edge: VALIDATION_FAILED with the field. */
+export const RULE_CATALOGUE_LOAD_ERRORS = ['RULES_VERSION_CONFLICT'] as const satisfies readonly ErrorCode[];
 
 /**
  * What a rule found on one case or item: the rule, its subject, and the occurrence — what makes two

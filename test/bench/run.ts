@@ -21,6 +21,7 @@
 //     (test/bench/anchors.ts, a process of its own)
 //   - case events: the delay from an action to its webhook at 20 actions/s (p50/p95), events per case,
 //     events-table requests per delivery and the AWS cost per 1,000 cases (test/bench/events.ts)
+//   - electronic supervision (issue 17): the catalogue's case rules evaluated per second (test/bench/supervision.ts)
 // Environment: BENCH_REQUESTS (default 300) requests per latency figure, BENCH_STARTS (default 3),
 // BENCH_FILING_SECONDS (default 30) and BENCH_CONCURRENCY (default 16) for the filing rate,
 // BENCH_CASES (default 10000) cases in the table for the queue figures, BENCH_JOINT_RUNS (default 30)
@@ -136,6 +137,9 @@ async function main(): Promise<void> {
 
   // 8c. the case events: delay to the webhook at 20 actions/s, events per case, AWS cost, in a process of its own
   await runScript(join(ROOT, 'test/bench/events.ts'));
+
+  // 8d. electronic supervision: the rules evaluated per second, in a process of its own
+  await runScript(join(ROOT, 'test/bench/supervision.ts'));
 
   // 9. the artifacts: each Lambda bundle as synthesised (size, load in a fresh process), the packed CLI
   await benchBundles();

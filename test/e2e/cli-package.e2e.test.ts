@@ -126,10 +126,13 @@ describe('the CLI as a user installs it', () => {
     expect(out).toMatch(/ file /);
   });
 
-  it('calls the API signed with a principal’s credentials', async () => {
+  it('calls the API signed with a principal’s credentials: the catalogue, the supervision rules', async () => {
     const listed = await tongban('items', 'list', '--as', 'portal', '--credentials', platform.credentialsPath, '--json');
 
     expect(listed.code, listed.err).toBe(0);
     expect((JSON.parse(listed.out) as Json).items.map((i: Json) => i.code)).toContain(REGISTRATION.implementationCode);
+    const rules = await tongban('supervision', 'rules', '--as', 'market', '--credentials', platform.credentialsPath);
+    expect(rules.code, rules.err).toBe(0);
+    expect(rules.out).toContain('监察规则 supervision rules · 第0版 version 0（内置 shipped）');
   });
 });

@@ -22,6 +22,7 @@ import type { ApiResponse } from '../../shared/cli/api-client.ts';
 import { CASE_STATUSES, SUPERVISION_KINDS } from '../../shared/contracts/case-vocabulary.ts';
 import type { RouteSpec } from '../../shared/contracts/routes.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
+import { DEFAULT_RULE_CATALOGUE } from '../../shared/domain/supervision/default-rules.ts';
 import { LI, ZHANG } from '../support/case-fixtures.ts';
 import type { AnswerFault } from '../support/fuzz-envelope.ts';
 import { answerFaults } from '../support/fuzz-envelope.ts';
@@ -407,6 +408,10 @@ const FAMILIES: Record<string, Family> = {
   resumeItem: { home: ['market'], params: () => ({ code: [ctx.item.code] }), example: () => ({ baseVersion: ctx.item.version }), written: true },
   terminateItem: { home: ['market'], params: () => ({ code: [ctx.item.code] }), example: () => ({ baseVersion: ctx.item.version, reason: '事项取消' }), written: true },
   loadCalendarYear: { home: ['reviewer'], params: () => ({ year: ['2026'] }), example: () => ctx.calendar2026, written: true },
+  getSupervisionRules: { home: ANY_PRINCIPALS },
+  listSupervisionRuleVersions: { home: ANY_PRINCIPALS },
+  // The shipped catalogue (version 0): sent as it is, a replay; mutated, refused — or, made a valid version 1, loaded.
+  loadSupervisionRules: { home: ['reviewer'], example: () => DEFAULT_RULE_CATALOGUE },
   createSubscription: { home: ['portal', 'market'], example: () => ({ url: 'http://127.0.0.1:9/fuzz', types: ['cn.tongban.case.accept', 'cn.tongban.case.decide'] }) },
   listSubscriptions: { home: ['portal', 'market'] },
   listFailures: { home: ['portal', 'market'], params: () => ({ id: ctx.subscriptions }), query: () => LIMITS },

@@ -6,7 +6,7 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FunctionManifest } from '../../functions/manifest.ts';
+import type { FunctionManifest, ReferenceData } from '../../functions/manifest.ts';
 import { CASE_EVENT_BUS_VARIABLE, PUBLISHED_KEYS_VARIABLE } from '../../functions/manifest.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
 import { FUNCTION_MANIFESTS, LAMBDA_NAMES, MANIFESTS, manifestsTriggeredBy } from '../../functions/manifests.ts';
@@ -91,6 +91,9 @@ describe('function manifests', () => {
     return { grants: grants.sort(), other: other.sort() };
   };
 
+  /** The items table's partition each kind of operated reference data is granted on (the layout's, not the construct's map). */
+  const PARTITIONS: Record<ReferenceData, string> = { calendar: ITEMS_TABLE.calendarPartition, supervisionRules: ITEMS_TABLE.supervisionRulesPartition };
+
   /** What the manifest says the role holds, in the same words — written from the manifest's declarations alone. */
   const declared = (m: FunctionManifest): string[] => {
     const out: string[] = [];
@@ -102,11 +105,14 @@ describe('function manifests', () => {
       if (grant.actions.includes('dynamodb:PutItem'))
         ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'].forEach((a) => key.add(a));
     }
-    for (const a of m.calendar ?? []) {
-      out.push(`${a} items[ForAllValues:StringEquals dynamodb:LeadingKeys=${ITEMS_TABLE.calendarPartition}]`);
-      ['kms:Decrypt', 'kms:DescribeKey'].forEach((k) => key.add(k));
-      if (a === 'dynamodb:PutItem')
-        ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'].forEach((k) => key.add(k));
+    // Operated reference data (the calendar, the supervision rules): its own partition of the items table alone.
+    for (const [reference, partition] of Object.entries(PARTITIONS) as [ReferenceData, string][]) {
+      for (const a of m[reference] ?? []) {
+        out.push(`${a} items[ForAllValues:StringEquals dynamodb:LeadingKeys=${partition}]`);
+        ['kms:Decrypt', 'kms:DescribeKey'].forEach((k) => key.add(k));
+        if (a === 'dynamodb:PutItem')
+          ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'].forEach((k) => key.add(k));
+      }
     }
     const listed: string[] = [];
     for (const [area, grant] of Object.entries(m.materials?.areas ?? {})) {
@@ -160,7 +166,7 @@ describe('function manifests', () => {
       statistics: 'STATISTICS_TABLE',
     } as const;
     for (const table of Object.keys(m.tables ?? {}) as (keyof typeof tableVariable)[]) variables.add(tableVariable[table]);
-    if ((m.calendar ?? []).length > 0) variables.add('ITEMS_TABLE');
+    if ((Object.keys(PARTITIONS) as ReferenceData[]).some((reference) => (m[reference] ?? []).length > 0)) variables.add('ITEMS_TABLE');
     if (Object.keys(m.materials?.areas ?? {}).length > 0) variables.add('MATERIALS_BUCKET');
     if (m.materials?.presignsUploads) variables.add('MATERIALS_MAX_BYTES');
     if (m.archive) variables.add('ARCHIVE_BUCKET');

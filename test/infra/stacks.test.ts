@@ -440,6 +440,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       const onItems = platformStatements.filter((s) => JSON.stringify(s.Resource).includes('ItemsTable'));
       expect(onItems.map((s) => [[s.Action].flat().sort(), calendarPartitionOf((s as { Condition?: unknown }).Condition)])).toEqual([
         [['dynamodb:PutItem', 'dynamodb:Query'], 'CALENDAR'],
+        [['dynamodb:PutItem', 'dynamodb:Query'], 'SUPERVISION_RULES'],
       ]);
       const catalogue = actionsOf('CatalogueFunctionRole');
       expect(catalogue).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'kms:Decrypt']));

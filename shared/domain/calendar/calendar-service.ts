@@ -11,7 +11,7 @@ import type { Caller } from '../access/caller.ts';
 import { requireRole } from '../access/caller.ts';
 import { chinaDate } from './china-date.ts';
 import { DomainError, conflict, invalid, notFound } from '../errors.ts';
-import { canonicalJson, hashRecord, verifyHistory } from '../items/record-hash.ts';
+import { hashRecord, placeVersion, verifyHistory } from '../items/record-hash.ts';
 import type { CalendarStore, CalendarVersion } from './calendar-store.ts';
 import { newestVersions } from './calendar-store.ts';
 import type { CalendarSource } from './calendar-source.ts';
@@ -127,25 +127,9 @@ export class CalendarService {
     }
     // A year shipped in the repository is version 1: stored first, so a correction chains to it.
     await this.seed();
-    const existing = await this.deps.store.versionsOf(year);
-    const chain = verifyHistory(existing);
-    if (!chain.ok) throw new Error(`integrity: the stored arrangements of ${year} do not verify at version ${chain.version}: ${chain.reason}`);
-    const newest = existing.at(-1);
-    const same = existing.find((v) => v.version === data.version);
-    if (same) {
-      if (canonicalJson(same.data) === canonicalJson(data)) return { version: same, replayed: true };
-      throw versionConflict(year, data.version, (newest?.version ?? 0) + 1);
-    }
-    const next = (newest?.version ?? 0) + 1;
-    if (data.version !== next) throw versionConflict(year, data.version, next);
-    const record: Omit<CalendarVersion, 'hash'> = {
-      year,
-      version: next,
-      data,
-      loadedAt: this.now().toISOString(),
-      loadedBy: caller.name,
-      ...(newest ? { previousHash: newest.hash } : {}),
-    };
+    const place = placeVersion(await this.deps.store.versionsOf(year), data, (next) => versionConflict(year, data.version, next), `the stored arrangements of ${year}`);
+    if ('replay' in place) return { version: place.replay, replayed: true };
+    const record: Omit<CalendarVersion, 'hash'> = { year, ...place, data, loadedAt: this.now().toISOString(), loadedBy: caller.name };
     const version = { ...record, hash: hashRecord<CalendarVersion>(record) };
     await this.deps.store.put(version);
     this.deps.source?.invalidate?.();

@@ -52,3 +52,25 @@ function sortKeys(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * Where a document that carries its own version number goes among the stored versions of a chain
+ * (oldest first; `what` names them in the integrity error if their chain does not verify): the stored
+ * version it repeats — the same content again is a replay —, or the next one, chained to the newest.
+ * A version in use with other content, or any number but the next, is refused with `refuse(next)`.
+ */
+export function placeVersion<V extends ChainedRecord & { data: unknown }>(
+  stored: readonly V[],
+  data: { version: number },
+  refuse: (next: number) => Error,
+  what: string,
+): { replay: V } | { version: number; previousHash?: string } {
+  const chain = verifyHistory(stored);
+  if (!chain.ok) throw new Error(`integrity: ${what} do not verify at version ${chain.version}: ${chain.reason}`);
+  const newest = stored.at(-1);
+  const next = (newest?.version ?? 0) + 1;
+  const same = stored.find((v) => v.version === data.version);
+  if (same && canonicalJson(same.data) === canonicalJson(data)) return { replay: same };
+  if (same || data.version !== next) throw refuse(next);
+  return { version: next, ...(newest ? { previousHash: newest.hash } : {}) };
+}

@@ -146,7 +146,7 @@ const rules: SupervisionRule[] = [
 ];
 
 /** The shipped catalogue, as a loaded one would say it. */
-export const DEFAULT_RULE_CATALOGUE: RuleCatalogueDocument = { source: 'Tongban default supervision rules (002 §27)', rules };
+export const DEFAULT_RULE_CATALOGUE: RuleCatalogueDocument = { version: 0, source: 'Tongban default supervision rules (002 §27)', rules };
 
 /** A catalogue's rules by id (every id is there: the schema insists). */
 export function rulesById(catalogue: RuleCatalogueDocument): ReadonlyMap<RuleId, SupervisionRule> {
