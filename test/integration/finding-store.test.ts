@@ -2,10 +2,9 @@
 // one finding however many concurrent raisings of an occurrence, the lifecycle with its hash-chained
 // history, a concurrent action refused, a head left behind rolled forward, an edited finding found, the
 // lists by department, rule, state, case and period with cursors, and the escalation pass.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
 import { DynamoFindingStore, headItem } from '../../shared/adapters/dynamo-finding-store.ts';
 import type { FindingListQuery } from '../../shared/contracts/supervision-findings.ts';
 import type { RuleOccurrence } from '../../shared/contracts/supervision-rules.ts';
@@ -16,10 +15,10 @@ import type { Finding } from '../../shared/domain/supervision/finding.ts';
 import { FindingService } from '../../shared/domain/supervision/finding-service.ts';
 import { HOUSING, MARKET, REVIEWER } from '../support/case-fixtures.ts';
 import { rejection } from '../support/refusal.ts';
+import { LOCAL_TABLES, startLocalTables } from '../support/local-tables.ts';
 
 const rules = rulesById(DEFAULT_RULE_CATALOGUE);
 const AUDITOR: Caller = { name: 'auditor', role: 'auditor' };
-let raw: DynamoDBClient;
 let db: DynamoDBDocumentClient;
 let store: DynamoFindingStore;
 let service: FindingService;
@@ -31,16 +30,9 @@ const day = (date: string) => {
 };
 
 beforeAll(async () => {
-  const dynamo = await startDynalite(undefined);
-  raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-  await ensureTables(raw, LOCAL_TABLES);
-  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  ({ db, stop } = await startLocalTables());
   store = new DynamoFindingStore(db, LOCAL_TABLES.supervision, { onHeadLag: () => undefined });
   service = new FindingService({ store, calendar: officialCalendar, now: () => clock });
-  stop = async () => {
-    raw.destroy();
-    await dynamo.close();
-  };
 });
 
 afterAll(async () => stop());

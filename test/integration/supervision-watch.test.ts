@@ -2,10 +2,7 @@
 // evaluated raises each occurrence once however often it is evaluated again; the daily passes run once
 // a day — the escalation, and the item rules over the seeded catalogue (real evaluations, the memory
 // item store) raising each finding once.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
 import { DynamoFindingStore } from '../../shared/adapters/dynamo-finding-store.ts';
 import type { RuleOccurrence } from '../../shared/contracts/supervision-rules.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
@@ -17,8 +14,8 @@ import type { RuleSource } from '../../shared/domain/supervision/rule-source.ts'
 import { RULE_EVALUATIONS, SupervisionWatch } from '../../shared/domain/supervision/supervision-watch.ts';
 import { MARKET } from '../support/case-fixtures.ts';
 import { seededCatalogue } from '../support/memory-catalogue.ts';
+import { LOCAL_TABLES, startLocalTables } from '../support/local-tables.ts';
 
-let raw: DynamoDBClient;
 let store: DynamoFindingStore;
 let stop: () => Promise<void>;
 let clock = new Date('2026-11-23T02:00:00.000Z');
@@ -27,14 +24,9 @@ const day = (date: string) => {
 };
 
 beforeAll(async () => {
-  const dynamo = await startDynalite(undefined);
-  raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-  await ensureTables(raw, LOCAL_TABLES);
-  store = new DynamoFindingStore(DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }), LOCAL_TABLES.supervision);
-  stop = async () => {
-    raw.destroy();
-    await dynamo.close();
-  };
+  const tables = await startLocalTables();
+  store = new DynamoFindingStore(tables.db, LOCAL_TABLES.supervision);
+  stop = tables.stop;
 });
 
 afterAll(async () => stop());
