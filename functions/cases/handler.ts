@@ -11,6 +11,8 @@ import { LicenceService } from '../../shared/domain/licences/licence-service.ts'
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
+import { DynamoFindingStore } from '../../shared/adapters/dynamo-finding-store.ts';
+import { FindingService } from '../../shared/domain/supervision/finding-service.ts';
 import { S3MaterialStore } from '../../shared/adapters/s3-material-store.ts';
 import { SfnJointWorkflow } from '../../shared/adapters/sfn-joint-workflow.ts';
 import { CaseService } from '../../shared/domain/cases/case-service.ts';
@@ -37,13 +39,15 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
   const config = caseServiceConfig(process.env);
   const licenceStore = new DynamoLicenceStore(db, requiredEnv('CASES_TABLE'));
   const licences = new LicenceService({ licences: licenceStore, ...(options.now ? { now: options.now } : {}) });
+  const calendar = options.calendar ?? storedCalendar(db, logger);
+  const findings = new FindingService({ store: new DynamoFindingStore(db, requiredEnv('SUPERVISION_TABLE')), calendar });
   const cases = new CaseService({
     store: new DynamoCaseStore(db, requiredEnv('CASES_TABLE'), {
       onHeadLag: (caseNo, version, error) => logger.warn('case head lags its newest entry; the next read rolls it forward', { caseNo, version, error }),
     }),
     items: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),
     materials,
-    calendar: options.calendar ?? storedCalendar(db, logger),
+    calendar,
     workflow: new SfnJointWorkflow(sfnClient(), requiredEnv('JOINT_STATE_MACHINE_ARN')),
     onWorkflowLag: (caseNo, what, error) =>
       logger.error(what === 'start' ? 'joint handling did not start; the sweep starts it' : 'an opinion did not resume its wait; the branch finds it on its next check', {
@@ -78,7 +82,11 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
       },
       fileCase: ({ caller, headers, body }) => cases.file(caller, headers['idempotency-key'], body),
       listChannelCases: ({ caller, query }) => cases.channelCases(caller, query.applicant, page(query)),
-      getCase: ({ caller, params }) => cases.get(caller, params.caseNo),
+      getCase: async ({ caller, params }) => {
+        const state = await cases.get(caller, params.caseNo);
+        // The supervision findings for the departments that handle the case (never the filing channel's to see).
+        return caller.role === 'department' ? { ...state, supervisionFindings: await findings.ofCase(state.caseNo) } : state;
+      },
       getCaseHistory: ({ caller, params, query }) => cases.history(caller, params.caseNo, page(query)),
       acceptCase: ({ caller, params, body, headers }) => {
         const { pendingMaterials, pendingDueOn, baseVersion } = body;

@@ -1,5 +1,5 @@
 // The cases function: filing, the departments' actions, the queues and lists, joint opinions.
-import { CASES_TABLE, indexNames } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, SUPERVISION_TABLE, indexNames } from '../../shared/adapters/table-layout.ts';
 import type { ApiFunctionManifest } from '../manifest.ts';
 
 export const cases = {
@@ -19,6 +19,8 @@ export const cases = {
     items: { actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
     // Resolves callers.
     directory: { actions: ['dynamodb:GetItem'] },
+    // A case's view lists its supervision findings (the findingsBySubject index).
+    supervision: { actions: ['dynamodb:Query'], indexes: [SUPERVISION_TABLE.indexes.findingsBySubject.name] },
   },
   calendar: ['dynamodb:Query'],
   // shared/adapters/s3-material-store.ts:

@@ -6,17 +6,16 @@
 // given again by the queue, then kept in its dead-letter queue; a failed webhook attempt is no failure
 // of the record: it is retried on the schedule, then parked (DeliveriesParked, which an alarm watches).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseOutbox, DynamoEventStore } from '../../shared/adapters/dynamo-event-store.ts';
 import { HttpWebhookSender } from '../../shared/adapters/http-webhook-sender.ts';
-import type { CaseEvent } from '../../shared/contracts/case-events.ts';
-import { CASE_EVENT_BUS_SOURCE, CaseEventSchema } from '../../shared/contracts/case-events.ts';
 import type { RunReport } from '../../shared/domain/events/event-router.ts';
 import { EventRouter } from '../../shared/domain/events/event-router.ts';
 import type { WebhookSender } from '../../shared/domain/events/ports.ts';
 import { observability, observed } from '../http/observability.ts';
 import { endpointPolicy } from '../http/webhook-settings.ts';
+import { queueWork } from '../http/queue-work.ts';
 
 const { logger, metrics } = observability('deliveries');
 
@@ -25,9 +24,6 @@ export interface DeliveriesHandlerOptions {
   /** Tests: the sender (default: HTTP(S) with the endpoint rules of WEBHOOK_ALLOW_HTTP_LOOPBACK). */
   sender?: WebhookSender;
 }
-
-/** What a record holds: a case event, a tick, or nothing this function can route. */
-type Work = { kind: 'event'; event: CaseEvent } | { kind: 'tick' } | { kind: 'bad'; reason: string };
 
 export function deliveriesHandler(options: DeliveriesHandlerOptions = {}) {
   const db = dynamoDocumentClient();
@@ -55,22 +51,12 @@ export function deliveriesHandler(options: DeliveriesHandlerOptions = {}) {
     const add = (r: RunReport) => {
       for (const k of Object.keys(total) as (keyof RunReport)[]) total[k] += r[k];
     };
-    const failures: string[] = [];
-    const work = event.Records.map((record) => ({ record, work: workOf(record) }));
-    for (const { record, work: w } of work) {
-      if (w.kind === 'bad') {
-        logger.error('a queue record is neither a case event nor a tick: left to the dead-letter queue', { messageId: record.messageId, reason: w.reason });
-        failures.push(record.messageId);
-      }
-    }
+    const {
+      cases: byCase,
+      ticks,
+      failures,
+    } = queueWork(event, (messageId, reason) => logger.error('a queue record is neither a case event nor a tick: left to the dead-letter queue', { messageId, reason }));
     // Per case, in version order (a later version routes the earlier ones anyway); cases side by side.
-    const byCase = new Map<string, { record: SQSRecord; event: CaseEvent }[]>();
-    for (const { record, work: w } of work) {
-      if (w.kind !== 'event') continue;
-      const list = byCase.get(w.event.subject) ?? [];
-      list.push({ record, event: w.event });
-      byCase.set(w.event.subject, list);
-    }
     await Promise.all(
       [...byCase.values()].map(async (list) => {
         list.sort((a, b) => a.event.data.version - b.event.data.version);
@@ -84,8 +70,7 @@ export function deliveriesHandler(options: DeliveriesHandlerOptions = {}) {
         }
       }),
     );
-    for (const { record, work: w } of work) {
-      if (w.kind !== 'tick') continue;
+    for (const record of ticks) {
       try {
         add(await router.tick());
       } catch (error) {
@@ -99,22 +84,6 @@ export function deliveriesHandler(options: DeliveriesHandlerOptions = {}) {
     metrics.addMetric('DeliveriesParked', MetricUnit.Count, total.parked);
     return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
   });
-}
-
-function workOf(record: SQSRecord): Work {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch {
-    return { kind: 'bad', reason: 'the body is not JSON' };
-  }
-  if (typeof body !== 'object' || body === null) return { kind: 'bad', reason: 'the body is not an object' };
-  if ((body as { tick?: unknown }).tick === true) return { kind: 'tick' };
-  const { source, detail } = body as { source?: unknown; detail?: unknown };
-  if (source !== CASE_EVENT_BUS_SOURCE) return { kind: 'bad', reason: `source ${JSON.stringify(source)} is not ${CASE_EVENT_BUS_SOURCE}` };
-  const parsed = CaseEventSchema.safeParse(detail);
-  if (!parsed.success) return { kind: 'bad', reason: `the detail is not a case event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
-  return { kind: 'event', event: parsed.data };
 }
 
 export const handler = deliveriesHandler();

@@ -30,6 +30,8 @@ export interface HeadStartKeyShape {
   /** The queried partition and sort-key prefix. */
   partition: string;
   sortPrefix: string | undefined;
+  /** The queried sort-key range, inclusive, if any (a start key outside it is no cursor of this query). */
+  sortBetween?: readonly [string, string] | undefined;
   /**
    * Table partition keys of the store's aggregates start so (`ITEM#`, `CASE#`); the sort key of the
    * items the index lists: their heads' (a string), or those a pattern matches (a head and the
@@ -47,7 +49,9 @@ export function openHeadStartKey(cursor: string, fingerprint: string, shape: Hea
   const expected = [shape.table.partitionKey, shape.table.sortKey, shape.index.partitionKey, shape.index.sortKey].sort();
   if (JSON.stringify(Object.keys(start).sort()) !== JSON.stringify(expected)) throw badCursor();
   if (!Object.values(start).every((v) => typeof v === 'string' && v.length > 0 && v.length <= 1024)) throw badCursor();
-  if (start[shape.index.partitionKey] !== shape.partition || !(start[shape.index.sortKey] as string).startsWith(shape.sortPrefix ?? '')) throw badCursor();
+  const sortKey = start[shape.index.sortKey] as string;
+  if (start[shape.index.partitionKey] !== shape.partition || !sortKey.startsWith(shape.sortPrefix ?? '')) throw badCursor();
+  if (shape.sortBetween && (sortKey < shape.sortBetween[0] || sortKey > shape.sortBetween[1])) throw badCursor();
   const sk = start[shape.table.sortKey] as string;
   const listed = typeof shape.listedSortKey === 'string' ? sk === shape.listedSortKey : shape.listedSortKey.test(sk);
   if (!listed || !(start[shape.table.partitionKey] as string).startsWith(shape.itemPrefix)) throw badCursor();
@@ -64,6 +68,8 @@ export interface IndexQuery {
   index: { name: string; partitionKey: string; sortKey: string };
   partition: string;
   sortPrefix?: string;
+  /** Sort keys from the first to the second, inclusive (instead of a prefix). */
+  sortBetween?: readonly [string, string];
   itemPrefix: string;
   listedSortKey: string | RegExp;
   page: { limit: number; cursor?: string };
@@ -79,13 +85,20 @@ export interface IndexPage {
 
 /** The query's fingerprint, and the start key its cursor holds, checked against this very query. */
 export function openIndexQuery(q: IndexQuery): { fingerprint: string; start?: Record<string, string> } {
-  const fingerprint = JSON.stringify({ index: q.index.name, pk: q.partition, sortPrefix: q.sortPrefix, ...(q.filter ? { filter: q.filter.values } : {}) });
+  const fingerprint = JSON.stringify({
+    index: q.index.name,
+    pk: q.partition,
+    sortPrefix: q.sortPrefix,
+    ...(q.sortBetween ? { sortBetween: q.sortBetween } : {}),
+    ...(q.filter ? { filter: q.filter.values } : {}),
+  });
   if (!q.page.cursor) return { fingerprint };
   const start = openHeadStartKey(q.page.cursor, fingerprint, {
     table: q.table,
     index: q.index,
     partition: q.partition,
     sortPrefix: q.sortPrefix,
+    sortBetween: q.sortBetween,
     itemPrefix: q.itemPrefix,
     listedSortKey: q.listedSortKey,
   });

@@ -12,14 +12,20 @@ export interface IndexPageQuery extends IndexQuery {
 /** Queries one page; the cursor is checked against this very query before DynamoDB sees it. */
 export async function queryIndexPage(db: DynamoDBDocumentClient, q: IndexPageQuery): Promise<IndexPage> {
   const { fingerprint, start } = openIndexQuery(q);
+  if (q.sortPrefix && q.sortBetween) throw new Error(`query of ${q.index.name}: a sort-key prefix or a range, not both`);
+  const sort = q.sortPrefix
+    ? { condition: ' AND begins_with(#sk, :prefix)', values: { ':prefix': q.sortPrefix } }
+    : q.sortBetween
+      ? { condition: ' AND #sk BETWEEN :lo AND :hi', values: { ':lo': q.sortBetween[0], ':hi': q.sortBetween[1] } }
+      : undefined;
   const out = await db
     .send(
       new QueryCommand({
         TableName: q.tableName,
         IndexName: q.index.name,
-        KeyConditionExpression: q.sortPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': q.index.partitionKey, ...(q.sortPrefix ? { '#sk': q.index.sortKey } : {}), ...q.filter?.names },
-        ExpressionAttributeValues: { ':pk': q.partition, ...(q.sortPrefix ? { ':prefix': q.sortPrefix } : {}), ...q.filter?.values },
+        KeyConditionExpression: `#pk = :pk${sort?.condition ?? ''}`,
+        ExpressionAttributeNames: { '#pk': q.index.partitionKey, ...(sort ? { '#sk': q.index.sortKey } : {}), ...q.filter?.names },
+        ExpressionAttributeValues: { ':pk': q.partition, ...sort?.values, ...q.filter?.values },
         ...(q.filter ? { FilterExpression: q.filter.expression } : {}),
         ...(q.newestFirst ? { ScanIndexForward: false } : {}),
         Limit: q.page.limit,

@@ -78,7 +78,10 @@ export const EVENTS_TABLE = {
  * Electronic supervision's findings (监察预警, shared/adapters/dynamo-finding-store.ts for the items):
  * each finding's head and its hash-chained history, written by puts alone (a record, like a case).
  * The indexes list the heads: by the department that must answer, by rule, by subject (a case, an
- * item), and the open ones by the day they fall due (sparse: a closed finding leaves it).
+ * item), by state, and the open ones by the day they fall due (sparse: an answered finding leaves it).
+ * Items: `FINDING#<id>` / `HEAD` (the finding, whole, and its index keys), `FINDING#<id>` / `H#<n, 10
+ * digits>` (history entry n and the finding after it), `WATCH` / `DAY#<task>` (the day the watch
+ * function last finished a daily pass).
  */
 export const SUPERVISION_TABLE = {
   partitionKey: 'pk',
@@ -90,7 +93,12 @@ export const SUPERVISION_TABLE = {
     findingsByRule: { name: 'findingsByRule', partitionKey: 'frPk', sortKey: 'frSk' },
     /** `CASE#<caseNo>` or `ITEM#<code>` / `<raisedOn>#<findingId>`. */
     findingsBySubject: { name: 'findingsBySubject', partitionKey: 'fsPk', sortKey: 'fsSk' },
-    /** `DUE` / `<dueOn>#<findingId>`: the findings awaiting an answer (sparse), for the escalation pass. */
+    /** `STATE#<state>` / `<raisedOn>#<findingId>`: the platform's lists by state alone (escalated: 督办). */
+    findingsByState: { name: 'findingsByState', partitionKey: 'fstPk', sortKey: 'fstSk' },
+    /**
+     * `DUE` / `<dueOn>#<findingId>`: the findings awaiting an answer that can still escalate or fall
+     * late (open, returned: sparse; an escalated one has nothing more to wait for), for the escalation pass.
+     */
     findingsDue: { name: 'findingsDue', partitionKey: 'duePk', sortKey: 'dueSk' },
   },
 } as const;

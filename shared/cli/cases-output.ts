@@ -5,6 +5,8 @@ import type { JointTask } from '../domain/cases/case-record.ts';
 import type { CaseState, CaseStatus } from '../domain/cases/case-record.ts';
 import { CASE_STATUS_ZH, NOTICE_TITLE_ZH, SPECIAL_PROCEDURE_ZH } from '../domain/cases/case-record.ts';
 import type { SupervisionKind } from '../domain/cases/case-store.ts';
+import type { CaseFindingSummary } from '../contracts/supervision-findings.ts';
+import { FINDING_STATE_ZH } from '../contracts/supervision-findings.ts';
 import { printTable } from './output.ts';
 
 /** A date, marked when it is provisional (counted across a year whose holiday arrangement is not loaded). */
@@ -39,10 +41,12 @@ function printNotices(c: CaseState): void {
   for (const [title, kind, entry, sealed] of rows) console.log(`  ${title} ${kind} · entry ${entry} · 盖章 sealed ${sealed}`);
 }
 
-export function printCase(c: CaseState): void {
+export function printCase(c: CaseState & { supervisionFindings?: CaseFindingSummary[] }): void {
   console.log(`${c.caseNo}  ${c.itemName} (${c.itemCode}, version ${c.itemVersion})`);
   console.log(`状态 status: ${statusOf(c.status)}${c.supervision ? `  [${SUPERVISION_ZH[c.supervision]}]` : ''} · case version ${c.version}`);
   for (const f of c.findings ?? []) console.log(`督查 finding: ${SUPERVISION_ZH[f.kind]} (due ${f.due}, recorded ${f.on})`);
+  for (const f of c.supervisionFindings ?? [])
+    console.log(`监察预警 ${f.id}: ${f.rule} (${f.severity === 'red' ? '红' : '黄'}) ${FINDING_STATE_ZH[f.state]} · raised ${f.raisedOn} · due ${f.dueOn}`);
   console.log(
     `申请人 applicant: ${c.applicant.name} (${c.applicant.kind === 'person' ? c.applicant.residentId : c.applicant.creditCode}) · channel ${c.channelId} · department ${c.departmentId}`,
   );
@@ -190,6 +194,7 @@ function reasons(list: string[]): string {
   return list.length ? `: ${list.join('; ')}` : '';
 }
 
-function more(cursor: string | undefined): void {
+/** The hint for the next page, when there is one. */
+export function more(cursor: string | undefined): void {
   if (cursor) console.log(`\nmore: --cursor ${cursor}`);
 }

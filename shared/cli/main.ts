@@ -10,6 +10,7 @@ import { positiveInt, readJsonObject } from './args.ts';
 import type { CommandContext } from './cases-commands.ts';
 import { casesCommand, supervisionCommand } from './cases-commands.ts';
 import { licencesCommand } from './licences-commands.ts';
+import { FINDING_COMMANDS, supervisionFindingsCommand } from './supervision-findings-commands.ts';
 import { eventsCommand, subscriptionsCommand } from './events-commands.ts';
 import { calendarCommand } from './calendar-commands.ts';
 import { supervisionRulesCommand } from './supervision-rules-command.ts';
@@ -25,6 +26,7 @@ Usage: tongban items <command> [options]
        tongban licences show|revoke|list [options]
        tongban supervision <list> [--limit N] [--cursor C]
        tongban supervision rules [versions|load <file>|template]  the supervision rules (电子监察规则)
+       tongban supervision findings|finding|respond|close|return  supervision findings (监察预警)
        tongban calendar list|show <year>|load <file>          the official holiday arrangements
        tongban subscriptions add|list|remove|failures|redeliver  webhooks of your case events
        tongban events tail [--interval S] [--since <instant>]    watch your case events live
@@ -130,6 +132,17 @@ Supervision rules (电子监察规则; everyone reads, the platform role loads):
   supervision rules template      the rules in force as the next version's document, to edit and load
   supervision rules load <file>   platform: load a catalogue (every rule once; "version": one more
                                   than the newest) as the next version; in force within a minute
+
+Supervision findings (监察预警: departments answer their own; the platform role and auditors see all):
+  supervision findings [--department <id>|platform] [--rule <rule>] [--state open|answered|returned|escalated|closed]
+           [--case <caseNo>] [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>] [--limit N] [--cursor C]
+                                  newest first (逾期: past due, unanswered); platform and auditors name
+                                  a department, rule, state or case
+  supervision finding <id>        the finding, its answers, its history and the chain check
+  supervision respond <id> --explain|--rectify --text <text>
+                                  the department responsible: explain (说明) or say how it rectified (整改)
+  supervision close <id> [--note <text>]                       platform: accept the answer (办结)
+  supervision return <id> --reason <text> [--reason <text>…]  platform: send it back (due again)
 
 Calendar (法定节假日安排; everyone reads, the platform role loads):
   calendar list                   every year loaded: version, source, who loaded it; how far the data
@@ -258,6 +271,12 @@ export async function main(argv: string[]): Promise<number> {
         event: { type: 'string', multiple: true },
         interval: { type: 'string' },
         since: { type: 'string' },
+        rule: { type: 'string' },
+        case: { type: 'string' },
+        explain: { type: 'boolean' },
+        rectify: { type: 'boolean' },
+        text: { type: 'string' },
+        note: { type: 'string' },
       },
     });
   } catch (e) {
@@ -308,6 +327,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       if (group === 'calendar') return await calendarCommand(ctx, command, code);
       if (group === 'supervision' && command === 'rules') return await supervisionRulesCommand(ctx, code, positionals[3]);
+      if (group === 'supervision' && FINDING_COMMANDS.includes(command as never)) return await supervisionFindingsCommand({ api, o, out }, command, code);
       return group === 'cases' ? await casesCommand(ctx, command, code, positionals[3]) : await supervisionCommand(ctx, command);
     }
     const needCode = (): string => {

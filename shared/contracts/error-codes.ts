@@ -7,6 +7,7 @@ import { ARCHIVE_ERRORS } from './errors/archive.ts';
 import { CALENDAR_ERRORS } from './errors/calendar.ts';
 import { CASE_ERRORS } from './errors/cases.ts';
 import { EVENT_ERRORS } from './errors/events.ts';
+import { FINDING_ERRORS } from './errors/findings.ts';
 import { IDENTIFIER_ERRORS } from './errors/identifiers.ts';
 import { ITEM_ERRORS } from './errors/items.ts';
 import { LICENCE_ERRORS } from './errors/licences.ts';
@@ -25,6 +26,7 @@ export const ERROR_REGISTRIES = {
   calendar: CALENDAR_ERRORS,
   cases: CASE_ERRORS,
   events: EVENT_ERRORS,
+  findings: FINDING_ERRORS,
   identifiers: IDENTIFIER_ERRORS,
   items: ITEM_ERRORS,
   licences: LICENCE_ERRORS,

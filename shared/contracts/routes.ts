@@ -69,6 +69,17 @@ import {
   VerifySealRequestSchema,
 } from './licences.ts';
 import {
+  caseViewSchema,
+  FindingCloseRequestSchema,
+  FindingIdParamsSchema,
+  FindingListEntrySchema,
+  FindingListQuerySchema,
+  FindingListSchema,
+  FindingResponseRequestSchema,
+  FindingReturnRequestSchema,
+  FindingViewSchema,
+} from './supervision-findings.ts';
+import {
   CreateSubscriptionRequestSchema,
   CreatedSubscriptionSchema,
   EventFeedQuerySchema,
@@ -90,7 +101,7 @@ import {
 } from './supervision-rules.ts';
 
 /** The Lambda functions behind the API; each is a folder under functions/. */
-export type FunctionName = 'catalogue' | 'platform' | 'cases' | 'seals' | 'events';
+export type FunctionName = 'catalogue' | 'platform' | 'cases' | 'seals' | 'events' | 'supervision';
 
 export interface RouteSpec {
   operationId: string;
@@ -483,9 +494,9 @@ export const ROUTES = [
     function: 'cases',
     auth: 'iam',
     roles: ['department', 'channel'],
-    summary: 'A case as it stands: for its department, its co-departments and the channel that filed it',
+    summary: 'A case as it stands: for its department, its co-departments and the channel that filed it; departments also see the newest supervision findings on it',
     params: CaseNoParamsSchema,
-    response: CaseStateSchema,
+    response: caseViewSchema(CaseStateSchema),
     errors: ['CASE_NOT_FOUND', 'CASE_READ_FORBIDDEN', 'CASE_HISTORY_BROKEN'],
   },
   {
@@ -669,6 +680,71 @@ export const ROUTES = [
     query: JointTaskQueueQuerySchema,
     response: JointTaskListSchema,
     errors: ['INVALID_CURSOR'],
+  },
+  {
+    operationId: 'listFindings',
+    method: 'GET',
+    path: '/v1/supervision/findings',
+    function: 'supervision',
+    auth: 'iam',
+    roles: ['platform', 'department', 'auditor'],
+    summary:
+      "Supervision findings (监察预警), newest first, by department (`platform`: what the platform reviewers owe), rule, state, case and period raised (from, to). A department sees the findings it must answer; the platform role and auditors everyone's, by department, rule, state or case",
+    query: FindingListQuerySchema,
+    response: FindingListSchema,
+    errors: ['INVALID_CURSOR', 'FINDING_FORBIDDEN', 'FINDING_FILTER_REQUIRED'],
+  },
+  {
+    operationId: 'getFinding',
+    method: 'GET',
+    path: '/v1/supervision/findings/{id}',
+    function: 'supervision',
+    auth: 'iam',
+    roles: ['platform', 'department', 'auditor'],
+    summary: "A finding with its whole history and the history's chain check (a department: the findings it must answer)",
+    params: FindingIdParamsSchema,
+    response: FindingViewSchema,
+    errors: ['FINDING_NOT_FOUND', 'FINDING_FORBIDDEN'],
+  },
+  {
+    operationId: 'respondToFinding',
+    method: 'POST',
+    path: '/v1/supervision/findings/{id}/response',
+    function: 'supervision',
+    auth: 'iam',
+    roles: ['department', 'platform'],
+    summary:
+      "The department responsible answers a finding (open, returned or escalated): it explains, or says how it rectified; the platform role answers what the platform's reviewers owe",
+    params: FindingIdParamsSchema,
+    body: FindingResponseRequestSchema,
+    response: FindingListEntrySchema,
+    errors: ['FINDING_NOT_FOUND', 'FINDING_FORBIDDEN', 'FINDING_STATE_CONFLICT', 'FINDING_VERSION_CONFLICT'],
+  },
+  {
+    operationId: 'closeFinding',
+    method: 'POST',
+    path: '/v1/supervision/findings/{id}/close',
+    function: 'supervision',
+    auth: 'iam',
+    roles: ['platform'],
+    summary: 'The platform role accepts the answer to a finding and closes it (办结)',
+    params: FindingIdParamsSchema,
+    body: FindingCloseRequestSchema,
+    response: FindingListEntrySchema,
+    errors: ['FINDING_NOT_FOUND', 'FINDING_FORBIDDEN', 'FINDING_STATE_CONFLICT', 'FINDING_VERSION_CONFLICT'],
+  },
+  {
+    operationId: 'returnFinding',
+    method: 'POST',
+    path: '/v1/supervision/findings/{id}/return',
+    function: 'supervision',
+    auth: 'iam',
+    roles: ['platform'],
+    summary: "The platform role sends an answer back with its reasons: the finding is due again, the rule's answer days from today",
+    params: FindingIdParamsSchema,
+    body: FindingReturnRequestSchema,
+    response: FindingListEntrySchema,
+    errors: ['FINDING_NOT_FOUND', 'FINDING_FORBIDDEN', 'FINDING_STATE_CONFLICT', 'FINDING_VERSION_CONFLICT', 'FINDING_ROUNDS_EXHAUSTED'],
   },
   {
     operationId: 'supervisionList',

@@ -17,6 +17,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { matchRoute } from '../../infra/local/api-gateway.ts';
+import { FINDING_STATES } from '../../shared/contracts/supervision-findings.ts';
+import { findingId } from '../../shared/domain/supervision/finding.ts';
 import { DEPARTMENTS, PRINCIPALS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { ApiResponse } from '../../shared/cli/api-client.ts';
 import { CASE_STATUSES, SUPERVISION_KINDS } from '../../shared/contracts/case-vocabulary.ts';
@@ -89,6 +91,8 @@ const ctx = {
   calendar2026: {} as Json,
   /** A real cursor of each list's own query, by route. */
   cursors: {} as Record<string, string>,
+  /** The supervision finding a refusal without reasons worth the name raises (its id is drawn from the rule, the case and the occurrence). */
+  finding: '',
   /** A webhook subscription of the portal's and of the market's (to a loopback port nothing listens on). */
   subscriptions: [] as string[],
   keys: 0,
@@ -264,6 +268,11 @@ beforeAll(async () => {
   ctx.decision = state.results.decision as Json;
   await watch(ctx.licenceId, licenceFingerprint);
 
+  // A supervision finding: the refusal's reasons are short of the rule's minimum (the watch raises it from the event).
+  const refused = (await START.received!()).caseNo;
+  await act('market', refused, 'refuse', { reasons: reason });
+  ctx.finding = findingId({ rule: 'reasons-missing', subject: { kind: 'case', caseNo: refused }, occurrence: 'refusal' });
+
   // The market's own item to write to (never the seeded ones the cases are filed on): published.
   const guide = { ...FOOD, implementationCode: ctx.item.code, basicCode: '000117990000', name: '食品经营许可证核发（模糊测试）' };
   expect((await as('market').request('POST', '/v1/items', { body: { guide } })).status).toBe(201);
@@ -412,6 +421,22 @@ const FAMILIES: Record<string, Family> = {
   listSupervisionRuleVersions: { home: ANY_PRINCIPALS },
   // The shipped catalogue (version 0): sent as it is, a replay; mutated, refused — or, made a valid version 1, loaded.
   loadSupervisionRules: { home: ['reviewer'], example: () => DEFAULT_RULE_CATALOGUE },
+  listFindings: {
+    home: ['reviewer', 'market', 'auditor'],
+    query: () => ({
+      ...LIMITS,
+      department: [MARKET, 'platform'],
+      rule: ['reasons-missing'],
+      state: FINDING_STATES,
+      case: [ctx.foreignCase],
+      from: ['2026-09-01'],
+      to: ['2026-12-31'],
+    }),
+  },
+  getFinding: { home: ['reviewer', 'market', 'auditor'], params: () => ({ id: [ctx.finding] }) },
+  respondToFinding: { home: ['market'], params: () => ({ id: [ctx.finding] }), example: () => ({ kind: 'explain', text: '已补充说明理由和依据' }) },
+  closeFinding: { home: ['reviewer'], params: () => ({ id: [ctx.finding] }), example: () => ({ note: '整改到位' }) },
+  returnFinding: { home: ['reviewer'], params: () => ({ id: [ctx.finding] }), example: () => ({ reasons: ['说明不充分'] }) },
   createSubscription: { home: ['portal', 'market'], example: () => ({ url: 'http://127.0.0.1:9/fuzz', types: ['cn.tongban.case.accept', 'cn.tongban.case.decide'] }) },
   listSubscriptions: { home: ['portal', 'market'] },
   listFailures: { home: ['portal', 'market'], params: () => ({ id: ctx.subscriptions }), query: () => LIMITS },

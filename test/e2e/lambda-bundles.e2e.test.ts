@@ -212,6 +212,19 @@ describe('every Lambda bundle, as deployed, in an empty folder', () => {
     expect(types).toEqual(expect.arrayContaining(['cn.tongban.case.file', 'cn.tongban.case.accept', 'cn.tongban.case.decide']));
   });
 
+  it('watch and supervision: the case events evaluated in the watch bundle, the findings listed through the supervision bundle', async () => {
+    await platform.caseEvents.drained();
+    await platform.caseEvents.deliver();
+
+    const listed = await as('reviewer').request('GET', '/v1/supervision/findings', { query: { state: 'open' } });
+    const unfiltered = await as('reviewer').request('GET', '/v1/supervision/findings');
+
+    expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+    expect((listed.body as Json).findings).toEqual(expect.any(Array));
+    expect([unfiltered.status, (unfiltered.body as Json).error.code]).toEqual([400, 'FINDING_FILTER_REQUIRED']);
+    expect(runtime('watch').endedCount()).toBeGreaterThan(0);
+  });
+
   it('ran every function from its bundle, traced through the X-Ray SDK to the daemon address Lambda gives it', () => {
     // Nothing above was answered by the platform's own handlers: each bundle's process ran invocations.
     expect(LAMBDA_NAMES.filter((name) => runtime(name).endedCount() === 0)).toEqual([]);

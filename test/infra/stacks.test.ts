@@ -21,7 +21,7 @@ import { CONFIG_CONTEXT_KEY, DEFAULT_SWEEP_INTERVAL_MINUTES, DOCUMENTATION_ACCOU
 import { FUNCTION_NAMES, MATERIALS_ACCESS, MATERIALS_LIST_ANY, MATERIALS_MAX_BYTES, SCHEDULED_FUNCTION_NAMES, TABLE_ACCESS } from '../../infra/function-access.ts';
 import { assertNoWildcardOverreach, invokeResourcePath, routesInvokableBy } from '../../infra/constructs/principal-roles.ts';
 import { CALENDAR_WARNING_DAYS } from '../../functions/sweep/manifest.ts';
-import { MANIFESTS } from '../../functions/manifests.ts';
+import { MANIFESTS, manifestsTriggeredBy } from '../../functions/manifests.ts';
 import { ARCHIVE_ACCESS_LOGS_PREFIX, MATERIALS_ACCESS_LOGS_PREFIX } from '../../infra/stacks/data-stack.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
@@ -368,7 +368,7 @@ describe('the Tongban CDK app (test configuration)', () => {
   describe('functions', () => {
     it('has one Node 22 arm64 traced function per function of the route table, the sweep, the joint, the sealing, the archive function and the relay', () => {
       expect(FUNCTION_NAMES).toEqual([...new Set(ROUTE_TABLE.map((r) => r.function))]);
-      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'joint', 'sealing', 'archive', 'relay', 'deliveries']);
+      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'joint', 'sealing', 'archive', 'relay', 'deliveries', 'watch']);
       const fns = resources(api, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'));
       expect(fns).toHaveLength(FUNCTION_NAMES.length + SCHEDULED_FUNCTION_NAMES.length);
       const sweepId = built.api.getLogicalId(built.api.sweep.function.node.defaultChild as CfnElement);
@@ -377,6 +377,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       const archiveId = built.api.getLogicalId(built.api.archive.function.node.defaultChild as CfnElement);
       const relayId = built.api.getLogicalId(built.api.relay.function.node.defaultChild as CfnElement);
       const deliveriesId = built.api.getLogicalId(built.api.lambda('deliveries').node.defaultChild as CfnElement);
+      const watchId = built.api.getLogicalId(built.api.lambda('watch').node.defaultChild as CfnElement);
       for (const [id, fn] of fns) {
         expect(props(fn), id).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -387,8 +388,8 @@ describe('the Tongban CDK app (test configuration)', () => {
           // the joint function well within its steps' task timeout; the sealing function a few reads,
           // signatures and writes; the archive function a whole case's bundle, up to Lambda's 15 minutes;
           // the relay a batch of 100 stream records, ten PutEvents calls; the deliveries function a batch of
-          // events and their webhook attempts (10 s each at most).
-          Timeout: id === sweepId ? 300 : id === jointId || id === sealingId ? 20 : id === archiveId ? 900 : id === relayId ? 30 : id === deliveriesId ? 120 : 10,
+          // events and their webhook attempts (10 s each at most); the watch function a batch of cases, or its daily passes.
+          Timeout: id === sweepId || id === watchId ? 300 : id === jointId || id === sealingId ? 20 : id === archiveId ? 900 : id === relayId ? 30 : id === deliveriesId ? 120 : 10,
           Handler: 'index.handler',
           TracingConfig: { Mode: 'Active' },
           Environment: {
@@ -479,8 +480,8 @@ describe('the Tongban CDK app (test configuration)', () => {
       const materialsArn = () => `<${logicalId(built.data.materialsBucket, built.data)}.Arn>`;
       const keyArn = () => `<${logicalId(built.data.dataKey, built.data)}.Arn>`;
       const workflowKeyArn = () => `<${logicalId(built.api.joint.key, built.api)}.Arn>`;
-      const tableArn = (t: 'items' | 'directory' | 'cases') =>
-        `<${logicalId({ items: built.data.itemsTable, directory: built.data.directoryTable, cases: built.data.casesTable }[t], built.data)}.Arn>`;
+      const tableArn = (t: 'items' | 'directory' | 'cases' | 'supervision') =>
+        `<${logicalId({ items: built.data.itemsTable, directory: built.data.directoryTable, cases: built.data.casesTable, supervision: built.data.supervisionTable }[t], built.data)}.Arn>`;
       const tableRef = (t: Table) => `<${logicalId(t, built.data)}>`;
       type Fn = 'catalogue' | 'platform' | 'cases' | 'sweep';
       const functionOf = (fn: Fn) => (fn === 'sweep' ? built.api.sweep.function : built.api.functions[fn]);
@@ -500,7 +501,7 @@ describe('the Tongban CDK app (test configuration)', () => {
         grantsOf(fn)
           .filter((g) => g.action.startsWith('dynamodb:'))
           .map((g) => {
-            const table = (['items', 'directory', 'cases'] as const).find((t) => g.resource === tableArn(t) || g.resource.startsWith(`${tableArn(t)}/index/`));
+            const table = (['items', 'directory', 'cases', 'supervision'] as const).find((t) => g.resource === tableArn(t) || g.resource.startsWith(`${tableArn(t)}/index/`));
             expect(table, g.resource).toBeDefined();
             // The official holiday arrangements: the items table's CALENDAR partition alone.
             const partition = calendarPartitionOf(g.condition);
@@ -566,12 +567,13 @@ describe('the Tongban CDK app (test configuration)', () => {
         expect(integrated).toHaveLength(25);
       });
 
-      it('gives the cases function exactly CASES_TABLE, ITEMS_TABLE, DIRECTORY_TABLE, MATERIALS_BUCKET, MATERIALS_MAX_BYTES, JOINT_STATE_MACHINE_ARN, SEALING_FUNCTION_NAME, ARCHIVE_FUNCTION_NAME and the Powertools variables', () => {
+      it('gives the cases function exactly CASES_TABLE, ITEMS_TABLE, DIRECTORY_TABLE, SUPERVISION_TABLE, MATERIALS_BUCKET, MATERIALS_MAX_BYTES, JOINT_STATE_MACHINE_ARN, SEALING_FUNCTION_NAME, ARCHIVE_FUNCTION_NAME and the Powertools variables', () => {
         expect(environmentOf('cases')).toEqual({
           ...POWERTOOLS,
           CASES_TABLE: tableRef(built.data.casesTable),
           ITEMS_TABLE: tableRef(built.data.itemsTable),
           DIRECTORY_TABLE: tableRef(built.data.directoryTable),
+          SUPERVISION_TABLE: tableRef(built.data.supervisionTable),
           MATERIALS_BUCKET: `<${logicalId(built.data.materialsBucket, built.data)}>`,
           MATERIALS_MAX_BYTES: '52428800',
           JOINT_STATE_MACHINE_ARN: `<${logicalId(built.api.joint.stateMachine, built.api)}>`,
@@ -594,7 +596,7 @@ describe('the Tongban CDK app (test configuration)', () => {
         expect(environmentOf('cases').DEEMED_ACCEPTANCE_DAYS).toBeUndefined();
       });
 
-      it('grants the cases function GetItem, PutItem and Query on the cases table and Query on its indexes, GetItem and Query on items, GetItem on the directory', () => {
+      it('grants the cases function GetItem, PutItem and Query on the cases table and Query on its indexes, GetItem and Query on items, GetItem on the directory, Query on the findings by subject', () => {
         // Every index of the cases table but the anchor queue (the sweep's).
         const caseIndexes = Object.values(CASES_TABLE.indexes)
           .filter((ix) => ix.name !== 'anchorQueue')
@@ -609,6 +611,8 @@ describe('the Tongban CDK app (test configuration)', () => {
             'dynamodb:Query items',
             'dynamodb:Query items[CALENDAR]',
             'dynamodb:GetItem directory',
+            'dynamodb:Query supervision',
+            'dynamodb:Query supervision/index/findingsBySubject',
           ].sort(),
         );
         expect(caseIndexes).toHaveLength(4);
@@ -618,6 +622,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           cases: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], indexes: ['departmentQueue', 'channelCases', 'supervision', 'licenceHolder'] },
           items: { actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
           directory: { actions: ['dynamodb:GetItem'] },
+          supervision: { actions: ['dynamodb:Query'], indexes: ['findingsBySubject'] },
         });
       });
 
@@ -892,8 +897,8 @@ describe('the Tongban CDK app (test configuration)', () => {
 
         it("keeps failed runs in an encrypted, TLS-only queue that only the rule (and the function's role) may send to", () => {
           // And the archive function's (test/infra/archive.test.ts) and the relay's (test/infra/case-events.test.ts).
-          const deliveries = built.api.lambdaQueues('deliveries');
-          const others = [built.api.archive.deadLetters, built.api.relay.deadLetters, deliveries.queue, deliveries.deadLetters].map((q) => logicalId(q, built.api));
+          const consumers = manifestsTriggeredBy('queue').flatMap((m) => Object.values(built.api.lambdaQueues(m.name)));
+          const others = [built.api.archive.deadLetters, built.api.relay.deadLetters, ...consumers].map((q) => logicalId(q, built.api));
           const queue = resources(api, 'AWS::SQS::Queue').filter(([id]) => !others.includes(id));
           expect(queue.map(([id]) => id)).toEqual([queueId()]);
           expect(props(queue[0]![1])).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
@@ -926,12 +931,15 @@ describe('the Tongban CDK app (test configuration)', () => {
             'tongban-test-deliveries-dead-letters',
             'tongban-test-deliveries-errors',
             'tongban-test-deliveries-parked',
+            'tongban-test-findings-escalated',
             'tongban-test-follow-up-given-up',
             'tongban-test-joint-handling-failed',
             'tongban-test-relay-dead-letters',
             'tongban-test-sweep-dead-letters',
             'tongban-test-sweep-errors',
             'tongban-test-sweep-failures',
+            'tongban-test-watch-dead-letters',
+            'tongban-test-watch-errors',
           ]);
           const aboveZero = { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' };
           expect(alarms['tongban-test-sweep-errors']).toMatchObject({

@@ -65,6 +65,7 @@ describe('error-code registries', () => {
       'calendar',
       'cases',
       'events',
+      'findings',
       'identifiers',
       'items',
       'licences',

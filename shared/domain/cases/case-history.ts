@@ -30,40 +30,88 @@ export function verifyCaseHistory(entries: readonly CaseHistoryEntry[], head?: C
  * rest need not be read).
  */
 export class HistoryChainCheck {
-  #first: CaseHistoryEntry | undefined;
-  #previous: CaseHistoryEntry | undefined;
+  readonly #chain = new EntryChainCheck<CaseHistoryEntry>({ subjectOf: (e) => e.caseNo, noun: 'case', first: { type: 'file', name: 'filing' } });
+
+  push(entry: CaseHistoryEntry): boolean {
+    return this.#chain.push(entry);
+  }
+
+  /** The check of the entries pushed; with `head`, also that they end at that state, unaltered. */
+  result(head?: CaseState): HistoryCheck {
+    return this.#chain.result(head && { subject: head.caseNo, version: head.version, hash: head.hash, digest: caseStateDigest(head) });
+  }
+}
+
+/**
+ * An entry of a hash-chained history of states (a case's, a supervision finding's): numbered from 1,
+ * the state it went from and to, the digest of the state after it, its hash over every other member,
+ * chained to the one before.
+ */
+export interface ChainedEntry {
+  n: number;
+  type: string;
+  from: string | null;
+  to: string;
+  stateDigest: string;
+  previousHash?: string | undefined;
+  hash: string;
+}
+
+/** What tells one kind of history from another: whose entry it is, and the entry that must come first. */
+export interface ChainRules<E> {
+  subjectOf(entry: E): string;
+  /** The subject as messages name it (`case`). */
+  noun: string;
+  /** The entry type a history starts with, and its name in messages (`file`, `filing`). */
+  first: { type: string; name: string };
+}
+
+/**
+ * The chain check of any such history, one entry at a time: one subject, entries numbered 1…n without
+ * gaps or repeats, each intact, each chained to the one before and starting where it ended, the first
+ * one of the first type. Reports the first entry that fails.
+ */
+export class EntryChainCheck<E extends ChainedEntry> {
+  #first: E | undefined;
+  #previous: E | undefined;
   #count = 0;
   #failure: { ok: false; n: number; reason: string } | undefined;
 
-  push(entry: CaseHistoryEntry): boolean {
+  constructor(private readonly rules: ChainRules<E>) {}
+
+  push(entry: E): boolean {
     if (this.#failure) return false;
+    const { noun, first: firstRule } = this.rules;
     const expected = ++this.#count;
     const first = (this.#first ??= entry);
     const previous = this.#previous;
     const fail = (n: number, reason: string) => ((this.#failure = { ok: false, n, reason }), false);
-    if (entry.caseNo !== first.caseNo) return fail(expected, `entry ${expected} belongs to case ${entry.caseNo}, not ${first.caseNo}`);
+    const subject = this.rules.subjectOf(entry);
+    if (subject !== this.rules.subjectOf(first)) return fail(expected, `entry ${expected} belongs to ${noun} ${subject}, not ${this.rules.subjectOf(first)}`);
     if (entry.n > expected) return fail(expected, `entry ${expected} is missing`);
     if (entry.n < expected) return fail(expected, `entry ${entry.n} appears again at position ${expected}: repeated or out of order`);
     if (!isEntryIntact(entry)) return fail(entry.n, 'its content does not match its hash');
     if (entry.previousHash !== previous?.hash) return fail(entry.n, 'it is not chained to the entry before');
     // Checked after the hash: an intact, chained entry with the wrong start was written wrong, not edited.
-    if (previous ? entry.type === 'file' || entry.from !== previous.to : entry.type !== 'file' || entry.from !== null) {
-      return fail(entry.n, previous ? `it starts from ${entry.from ?? 'nothing'}, not from ${previous.to}` : 'the first entry is not the filing');
+    if (previous ? entry.type === firstRule.type || entry.from !== previous.to : entry.type !== firstRule.type || entry.from !== null) {
+      return fail(entry.n, previous ? `it starts from ${entry.from ?? 'nothing'}, not from ${previous.to}` : `the first entry is not the ${firstRule.name}`);
     }
     this.#previous = entry;
     return true;
   }
 
-  /** The check of the entries pushed; with `head`, also that they end at that state, unaltered. */
-  result(head?: CaseState): HistoryCheck {
+  /** The check of the entries pushed; with `head` (the current state: its subject, version, hash and digest), also that they end there. */
+  result(head?: { subject: string; version: number; hash: string; digest: string }): HistoryCheck {
     if (this.#failure) return this.#failure;
     const last = this.#previous;
-    if (!last) return { ok: false, n: 1, reason: 'the history is empty: a case has at least its filing' };
+    const { noun, first } = this.rules;
+    if (!last) return { ok: false, n: 1, reason: `the history is empty: a ${noun} has at least its ${first.name}` };
     if (head) {
-      if (head.caseNo !== last.caseNo) return { ok: false, n: last.n, reason: `the state is of case ${head.caseNo}, the history of ${last.caseNo}` };
+      const subject = this.rules.subjectOf(last);
+      if (head.subject !== subject) return { ok: false, n: last.n, reason: `the state is of ${noun} ${head.subject}, the history of ${subject}` };
       if (head.version > last.n) return { ok: false, n: last.n + 1, reason: `the state is at version ${head.version}; entries from ${last.n + 1} on are missing` };
       if (head.version !== last.n || head.hash !== last.hash) return { ok: false, n: last.n, reason: `the state (version ${head.version}) does not end at this entry` };
-      if (caseStateDigest(head) !== last.stateDigest) return { ok: false, n: last.n, reason: 'the current state does not match the state this entry recorded' };
+      if (head.digest !== last.stateDigest) return { ok: false, n: last.n, reason: 'the current state does not match the state this entry recorded' };
     }
     return { ok: true };
   }
@@ -71,13 +119,18 @@ export class HistoryChainCheck {
 
 /** The hash of an entry: SHA-256 over the canonical JSON of every member but `hash`. */
 export function hashCaseEntry(entry: Omit<CaseHistoryEntry, 'hash'>): string {
+  return hashEntry(entry);
+}
+
+/** The hash of any chained history's entry (a case's, a finding's): SHA-256 over the canonical JSON of every member but `hash`. */
+export function hashEntry<E extends { hash: string }>(entry: Omit<E, 'hash'>): string {
   return sha256Hex(canonicalJson(entry));
 }
 
 /** Whether an entry still hashes to the hash it was written with. */
-export function isEntryIntact(entry: CaseHistoryEntry): boolean {
+export function isEntryIntact(entry: { hash: string }): boolean {
   const { hash, ...rest } = entry;
-  return hashCaseEntry(rest) === hash;
+  return hashEntry(rest) === hash;
 }
 
 /**
@@ -85,6 +138,11 @@ export function isEntryIntact(entry: CaseHistoryEntry): boolean {
  * that records this digest.
  */
 export function caseStateDigest(state: Omit<CaseState, 'hash'> & { hash?: string }): string {
+  return stateDigest(state);
+}
+
+/** Digest of any chained history's state (a case's, a finding's), without its `hash`. */
+export function stateDigest(state: object & { hash?: string }): string {
   const { hash: _hash, ...rest } = state;
   return sha256Hex(canonicalJson(rest));
 }

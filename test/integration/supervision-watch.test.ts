@@ -1,0 +1,112 @@
+// The watch (shared/domain/supervision/supervision-watch.ts) over the finding store on dynalite: a case
+// evaluated raises each occurrence once however often it is evaluated again; the daily passes run once
+// a day — the escalation, and the item rules over the seeded catalogue (real evaluations, the memory
+// item store) raising each finding once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoFindingStore } from '../../shared/adapters/dynamo-finding-store.ts';
+import type { RuleOccurrence } from '../../shared/contracts/supervision-rules.ts';
+import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import type { CaseState } from '../../shared/domain/cases/case-record.ts';
+import type { CaseRead } from '../../shared/domain/cases/case-store.ts';
+import { FindingService } from '../../shared/domain/supervision/finding-service.ts';
+import { DEFAULT_RULE_CATALOGUE } from '../../shared/domain/supervision/default-rules.ts';
+import type { RuleSource } from '../../shared/domain/supervision/rule-source.ts';
+import { RULE_EVALUATIONS, SupervisionWatch } from '../../shared/domain/supervision/supervision-watch.ts';
+import { MARKET } from '../support/case-fixtures.ts';
+import { seededCatalogue } from '../support/memory-catalogue.ts';
+import { LOCAL_TABLES, startLocalTables } from '../support/local-tables.ts';
+
+let store: DynamoFindingStore;
+let stop: () => Promise<void>;
+let clock = new Date('2026-11-23T02:00:00.000Z');
+const day = (date: string) => {
+  clock = new Date(`${date}T10:00:00+08:00`);
+};
+
+beforeAll(async () => {
+  const tables = await startLocalTables();
+  store = new DynamoFindingStore(tables.db, LOCAL_TABLES.supervision);
+  stop = tables.stop;
+});
+
+afterAll(async () => stop());
+
+const CASE_NO = 'KM20261123WATCH00001';
+/** What the case evaluation finds: two occurrences on a case that is read as it is. */
+const found = (today: string): RuleOccurrence[] => [
+  { rule: 'reasons-missing', subject: { kind: 'case', caseNo: CASE_NO }, occurrence: 'refusal', departmentId: MARKET.departmentId!, on: today, facts: { chars: 3 } },
+  { rule: 'repeated-supplement', subject: { kind: 'case', caseNo: CASE_NO }, occurrence: 'round-2', departmentId: MARKET.departmentId!, on: today, facts: { round: 2 } },
+];
+
+/** The shipped rules, with every guide element required of a published item (so the seeded catalogue falls short). */
+const strictGuides: RuleSource = {
+  current: async () => ({
+    version: 1,
+    data: {
+      ...DEFAULT_RULE_CATALOGUE,
+      rules: DEFAULT_RULE_CATALOGUE.rules.map((r) =>
+        r.id === 'guide-elements-missing' ? { ...r, parameters: { elements: ['basicCode', 'resultSample', 'contact.address', 'materials'] } } : r,
+      ),
+    },
+  }),
+};
+
+async function watch(read: CaseRead | undefined) {
+  const { items } = await seededCatalogue(() => new Date('2026-09-01T02:00:00.000Z'));
+  const now = () => clock;
+  return new SupervisionWatch({
+    findings: new FindingService({ store, calendar: officialCalendar, now }),
+    store,
+    cases: { read: async () => read },
+    items,
+    rules: strictGuides,
+    calendar: officialCalendar,
+    evaluations: { case: (_rules, _state, today) => found(today), item: RULE_EVALUATIONS.item },
+    now,
+  });
+}
+
+describe('the watch', () => {
+  it('raises what a case evaluation finds once, however often the case is evaluated; an unknown case raises nothing', async () => {
+    // Prepare
+    day('2026-11-23');
+    const w = await watch({ state: { caseNo: CASE_NO } as CaseState, broken: { n: 3, reason: 'entry 3 is missing' } });
+
+    // Act
+    const first = await w.onCase(CASE_NO);
+    day('2026-11-24');
+    const again = await w.onCase(CASE_NO);
+    const unknown = await (await watch(undefined)).onCase('KM20261123WATCH00002');
+
+    // Assess
+    expect(first).toEqual({ evaluated: true, raised: 2, known: 0, broken: 'entry 3: entry 3 is missing' });
+    expect(again).toMatchObject({ raised: 0, known: 2 });
+    expect(unknown).toEqual({ evaluated: false, raised: 0, known: 0 });
+  });
+
+  it('runs the daily passes once a day: the item rules raise the catalogue findings once', async () => {
+    // Prepare
+    day('2026-11-25');
+    const w = await watch(undefined);
+
+    // Act
+    const first = await w.tick();
+    const sameDay = await w.tick();
+    day('2026-11-26');
+    const nextDay = await w.tick();
+    const listed = await new FindingService({ store, calendar: officialCalendar, now: () => clock }).list(
+      { name: 'reviewer', role: 'platform' },
+      { limit: 100, rule: 'guide-elements-missing' },
+    );
+
+    // Assess
+    expect(first.escalation).toMatchObject({ failed: [], complete: true });
+    expect(first.items).toMatchObject({ failed: [] });
+    expect(first.items!.evaluated).toBeGreaterThan(0);
+    expect(first.items!.raised).toBeGreaterThan(0);
+    expect(sameDay).toEqual({});
+    expect(nextDay.items).toMatchObject({ raised: 0, known: first.items!.raised, failed: [] });
+    expect(listed.findings).toHaveLength(first.items!.raised);
+    expect(listed.findings.every((f) => f.subject.kind === 'item' && f.departmentId !== undefined)).toBe(true);
+  });
+});
