@@ -13,6 +13,7 @@ import { LICENCE_ERRORS } from './errors/licences.ts';
 import { MATERIAL_ERRORS } from './errors/materials.ts';
 import type { ErrorKind } from './errors/registry.ts';
 import { REQUEST_ERRORS } from './errors/request.ts';
+import { STATISTICS_ERRORS } from './errors/statistics.ts';
 import type { GatewayErrorCode } from './gateway-errors.ts';
 
 export type { ErrorEntry, ErrorKind, ErrorRegistry } from './errors/registry.ts';
@@ -29,6 +30,7 @@ export const ERROR_REGISTRIES = {
   licences: LICENCE_ERRORS,
   materials: MATERIAL_ERRORS,
   request: REQUEST_ERRORS,
+  statistics: STATISTICS_ERRORS,
 } as const;
 
 type Registry = (typeof ERROR_REGISTRIES)[keyof typeof ERROR_REGISTRIES];
