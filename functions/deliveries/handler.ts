@@ -11,10 +11,10 @@ import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-cli
 import { DynamoCaseOutbox, DynamoEventStore } from '../../shared/adapters/dynamo-event-store.ts';
 import { HttpWebhookSender } from '../../shared/adapters/http-webhook-sender.ts';
 import type { CaseEvent } from '../../shared/contracts/case-events.ts';
-import { CASE_EVENT_BUS_SOURCE, CaseEventSchema } from '../../shared/contracts/case-events.ts';
 import type { RunReport } from '../../shared/domain/events/event-router.ts';
 import { EventRouter } from '../../shared/domain/events/event-router.ts';
 import type { WebhookSender } from '../../shared/domain/events/ports.ts';
+import { queueWork } from '../http/case-event-queue.ts';
 import { observability, observed } from '../http/observability.ts';
 import { endpointPolicy } from '../http/webhook-settings.ts';
 
@@ -25,9 +25,6 @@ export interface DeliveriesHandlerOptions {
   /** Tests: the sender (default: HTTP(S) with the endpoint rules of WEBHOOK_ALLOW_HTTP_LOOPBACK). */
   sender?: WebhookSender;
 }
-
-/** What a record holds: a case event, a tick, or nothing this function can route. */
-type Work = { kind: 'event'; event: CaseEvent } | { kind: 'tick' } | { kind: 'bad'; reason: string };
 
 export function deliveriesHandler(options: DeliveriesHandlerOptions = {}) {
   const db = dynamoDocumentClient();
@@ -56,7 +53,7 @@ export function deliveriesHandler(options: DeliveriesHandlerOptions = {}) {
       for (const k of Object.keys(total) as (keyof RunReport)[]) total[k] += r[k];
     };
     const failures: string[] = [];
-    const work = event.Records.map((record) => ({ record, work: workOf(record) }));
+    const work = event.Records.map((record) => ({ record, work: queueWork(record) }));
     for (const { record, work: w } of work) {
       if (w.kind === 'bad') {
         logger.error('a queue record is neither a case event nor a tick: left to the dead-letter queue', { messageId: record.messageId, reason: w.reason });
@@ -99,22 +96,6 @@ export function deliveriesHandler(options: DeliveriesHandlerOptions = {}) {
     metrics.addMetric('DeliveriesParked', MetricUnit.Count, total.parked);
     return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
   });
-}
-
-function workOf(record: SQSRecord): Work {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch {
-    return { kind: 'bad', reason: 'the body is not JSON' };
-  }
-  if (typeof body !== 'object' || body === null) return { kind: 'bad', reason: 'the body is not an object' };
-  if ((body as { tick?: unknown }).tick === true) return { kind: 'tick' };
-  const { source, detail } = body as { source?: unknown; detail?: unknown };
-  if (source !== CASE_EVENT_BUS_SOURCE) return { kind: 'bad', reason: `source ${JSON.stringify(source)} is not ${CASE_EVENT_BUS_SOURCE}` };
-  const parsed = CaseEventSchema.safeParse(detail);
-  if (!parsed.success) return { kind: 'bad', reason: `the detail is not a case event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
-  return { kind: 'event', event: parsed.data };
 }
 
 export const handler = deliveriesHandler();

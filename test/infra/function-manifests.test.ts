@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionManifest } from '../../functions/manifest.ts';
 import { CASE_EVENT_BUS_VARIABLE, PUBLISHED_KEYS_VARIABLE } from '../../functions/manifest.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
-import { FUNCTION_MANIFESTS, LAMBDA_NAMES, MANIFESTS } from '../../functions/manifests.ts';
+import { FUNCTION_MANIFESTS, LAMBDA_NAMES, MANIFESTS, manifestsTriggeredBy } from '../../functions/manifests.ts';
 import { buildOrder } from '../../infra/constructs/case-functions.ts';
 import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
@@ -197,7 +197,7 @@ describe('function manifests', () => {
       [apiId(built.api.sweep.deadLetters), 'dead-letters:sweep'],
       [apiId(built.api.archive.deadLetters), 'dead-letters:archive'],
       [apiId(built.api.relay.deadLetters), 'dead-letters:relay'],
-      [apiId(built.api.lambdaQueues('deliveries').queue), 'queue:deliveries'],
+      ...manifestsTriggeredBy('queue').map((m) => [apiId(built.api.lambdaQueues(m.name).queue), `queue:${m.name}`] as [string, string]),
       [dataId(data.caseEventBus), 'case-event-bus'],
       ...LAMBDA_NAMES.map((n) => [apiId(built.api.lambda(n)), `function:${n}`] as [string, string]),
     ]);
