@@ -15,7 +15,10 @@ import { seals } from './seals/manifest.ts';
 import { sweep } from './sweep/manifest.ts';
 import { tally } from './tally/manifest.ts';
 
-export const MANIFESTS = { platform, catalogue, cases, seals, events, sweep, joint, sealing, archive, relay, deliveries, tally } as const satisfies Record<string, FunctionManifest>;
+export const MANIFESTS = { platform, catalogue, cases, seals, events, sweep, joint, sealing, archive, relay, deliveries, tally } as const satisfies Record<
+  string,
+  FunctionManifest
+>;
 
 /** Every Lambda function of the app: the route table's and the ones no route invokes. */
 export type LambdaName = keyof typeof MANIFESTS;
