@@ -12,10 +12,11 @@ import { platform } from './platform/manifest.ts';
 import { relay } from './relay/manifest.ts';
 import { sealing } from './sealing/manifest.ts';
 import { seals } from './seals/manifest.ts';
+import { statistics } from './statistics/manifest.ts';
 import { sweep } from './sweep/manifest.ts';
 import { tally } from './tally/manifest.ts';
 
-export const MANIFESTS = { platform, catalogue, cases, seals, events, sweep, joint, sealing, archive, relay, deliveries, tally } as const satisfies Record<
+export const MANIFESTS = { platform, catalogue, cases, seals, events, sweep, joint, sealing, archive, relay, deliveries, tally, statistics } as const satisfies Record<
   string,
   FunctionManifest
 >;

@@ -215,7 +215,8 @@ function grantTables(manifest: FunctionManifest, data: DataResources, environmen
     if (access === undefined) continue;
     const { table, variable, indexes } = tables[tableName];
     environment[variable] = table.tableName;
-    grant(new PolicyStatement({ actions: [...access.actions], resources: [table.tableArn] }));
+    // A grant on indexes alone (no item action) holds no statement on the table itself.
+    if (access.actions.length > 0) grant(new PolicyStatement({ actions: [...access.actions], resources: [table.tableArn] }));
     const unknown = (access.indexes ?? []).filter((ix) => !indexes.includes(ix));
     if (unknown.length > 0) throw new Error(`${manifest.name}: no index ${unknown.join(', ')} in the ${tableName} table's layout`);
     if (access.indexes !== undefined && access.indexes.length > 0) {

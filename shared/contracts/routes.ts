@@ -81,9 +81,10 @@ import {
   SubscriptionIdParamsSchema,
   SubscriptionListSchema,
 } from './subscriptions.ts';
+import { STATISTICS_ROUTES } from './statistics.ts';
 
 /** The Lambda functions behind the API; each is a folder under functions/. */
-export type FunctionName = 'catalogue' | 'platform' | 'cases' | 'seals' | 'events';
+export type FunctionName = 'catalogue' | 'platform' | 'cases' | 'seals' | 'events' | 'statistics';
 
 export interface RouteSpec {
   operationId: string;
@@ -851,6 +852,7 @@ export const ROUTES = [
     response: EventFeedSchema,
     errors: ['INVALID_CURSOR'],
   },
+  ...STATISTICS_ROUTES,
 ] as const satisfies readonly RouteSpec[];
 
 export type OperationId = (typeof ROUTES)[number]['operationId'];

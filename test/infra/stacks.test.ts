@@ -21,7 +21,7 @@ import { CONFIG_CONTEXT_KEY, DEFAULT_SWEEP_INTERVAL_MINUTES, DOCUMENTATION_ACCOU
 import { FUNCTION_NAMES, MATERIALS_ACCESS, MATERIALS_LIST_ANY, MATERIALS_MAX_BYTES, SCHEDULED_FUNCTION_NAMES, TABLE_ACCESS } from '../../infra/function-access.ts';
 import { assertNoWildcardOverreach, invokeResourcePath, routesInvokableBy } from '../../infra/constructs/principal-roles.ts';
 import { CALENDAR_WARNING_DAYS } from '../../functions/sweep/manifest.ts';
-import { MANIFESTS } from '../../functions/manifests.ts';
+import { MANIFESTS, manifestsTriggeredBy } from '../../functions/manifests.ts';
 import { ARCHIVE_ACCESS_LOGS_PREFIX, MATERIALS_ACCESS_LOGS_PREFIX } from '../../infra/stacks/data-stack.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
@@ -368,7 +368,7 @@ describe('the Tongban CDK app (test configuration)', () => {
   describe('functions', () => {
     it('has one Node 22 arm64 traced function per function of the route table, the sweep, the joint, the sealing, the archive function and the relay', () => {
       expect(FUNCTION_NAMES).toEqual([...new Set(ROUTE_TABLE.map((r) => r.function))]);
-      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'joint', 'sealing', 'archive', 'relay', 'deliveries']);
+      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'joint', 'sealing', 'archive', 'relay', 'deliveries', 'tally']);
       const fns = resources(api, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'));
       expect(fns).toHaveLength(FUNCTION_NAMES.length + SCHEDULED_FUNCTION_NAMES.length);
       const sweepId = built.api.getLogicalId(built.api.sweep.function.node.defaultChild as CfnElement);
@@ -891,8 +891,8 @@ describe('the Tongban CDK app (test configuration)', () => {
 
         it("keeps failed runs in an encrypted, TLS-only queue that only the rule (and the function's role) may send to", () => {
           // And the archive function's (test/infra/archive.test.ts) and the relay's (test/infra/case-events.test.ts).
-          const deliveries = built.api.lambdaQueues('deliveries');
-          const others = [built.api.archive.deadLetters, built.api.relay.deadLetters, deliveries.queue, deliveries.deadLetters].map((q) => logicalId(q, built.api));
+          const queues = manifestsTriggeredBy('queue').flatMap((m) => [built.api.lambdaQueues(m.name).queue, built.api.lambdaQueues(m.name).deadLetters]);
+          const others = [built.api.archive.deadLetters, built.api.relay.deadLetters, ...queues].map((q) => logicalId(q, built.api));
           const queue = resources(api, 'AWS::SQS::Queue').filter(([id]) => !others.includes(id));
           expect(queue.map(([id]) => id)).toEqual([queueId()]);
           expect(props(queue[0]![1])).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
@@ -931,6 +931,8 @@ describe('the Tongban CDK app (test configuration)', () => {
             'tongban-test-sweep-dead-letters',
             'tongban-test-sweep-errors',
             'tongban-test-sweep-failures',
+            'tongban-test-tally-dead-letters',
+            'tongban-test-tally-errors',
           ]);
           const aboveZero = { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' };
           expect(alarms['tongban-test-sweep-errors']).toMatchObject({
@@ -1019,7 +1021,13 @@ describe('the Tongban CDK app (test configuration)', () => {
           .map((r) => `${r.method} ${r.path}`)
           .sort(),
       );
-      expect(publicKeys.sort()).toEqual(['GET /health', 'GET /v1/.well-known/jwks.json', 'GET /v1/openapi.json']);
+      expect(publicKeys.sort()).toEqual([
+        'GET /health',
+        'GET /v1/.well-known/jwks.json',
+        'GET /v1/openapi.json',
+        'GET /v1/public/statistics',
+        'GET /v1/public/statistics/documents/{month}',
+      ]);
     });
 
     it("answers API Gateway's own refusals (signature, IAM, size, throttling, WAF) in the platform's error envelope", () => {

@@ -59,7 +59,19 @@ describe('error-code registries', () => {
     // Assess
     expect(twice).toEqual([]);
     expect([...registered].filter((code) => !/^[A-Z][A-Z0-9_]{3,}$/.test(code))).toEqual([]);
-    expect(modules.map((m) => m.module).sort()).toEqual(['access', 'archive', 'calendar', 'cases', 'events', 'identifiers', 'items', 'licences', 'materials', 'request']);
+    expect(modules.map((m) => m.module).sort()).toEqual([
+      'access',
+      'archive',
+      'calendar',
+      'cases',
+      'events',
+      'identifiers',
+      'items',
+      'licences',
+      'materials',
+      'request',
+      'statistics',
+    ]);
   });
 
   it('holds every code the sources raise, and no code nothing raises (a scan besides the types)', () => {

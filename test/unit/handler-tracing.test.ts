@@ -25,6 +25,7 @@ describe.each(LAMBDA_NAMES)('the %s function', (name) => {
       CASES_TABLE: 'cases',
       EVENTS_TABLE: 'events',
       STATISTICS_TABLE: 'statistics',
+      SUPERVISION_TABLE: 'supervision',
       MATERIALS_BUCKET: 'materials',
       ARCHIVE_BUCKET: 'archive',
       PUBLISHED_KEYS_URL: 'https://127.0.0.1:1/v1/.well-known/jwks.json',
