@@ -377,6 +377,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       const archiveId = built.api.getLogicalId(built.api.archive.function.node.defaultChild as CfnElement);
       const relayId = built.api.getLogicalId(built.api.relay.function.node.defaultChild as CfnElement);
       const deliveriesId = built.api.getLogicalId(built.api.lambda('deliveries').node.defaultChild as CfnElement);
+      const tallyId = built.api.getLogicalId(built.api.lambda('tally').node.defaultChild as CfnElement);
       for (const [id, fn] of fns) {
         expect(props(fn), id).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -387,8 +388,8 @@ describe('the Tongban CDK app (test configuration)', () => {
           // the joint function well within its steps' task timeout; the sealing function a few reads,
           // signatures and writes; the archive function a whole case's bundle, up to Lambda's 15 minutes;
           // the relay a batch of 100 stream records, ten PutEvents calls; the deliveries function a batch of
-          // events and their webhook attempts (10 s each at most).
-          Timeout: id === sweepId ? 300 : id === jointId || id === sealingId ? 20 : id === archiveId ? 900 : id === relayId ? 30 : id === deliveriesId ? 120 : 10,
+          // events and their webhook attempts (10 s each at most); the tally a batch of facts, or a tick's roll-ups.
+          Timeout: id === sweepId ? 300 : id === jointId || id === sealingId ? 20 : id === archiveId ? 900 : id === relayId ? 30 : id === deliveriesId || id === tallyId ? 120 : 10,
           Handler: 'index.handler',
           TracingConfig: { Mode: 'Active' },
           Environment: {
