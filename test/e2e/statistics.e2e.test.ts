@@ -6,9 +6,18 @@
 // written here from the case records (each case and its history read through the API), the check
 // route agrees, the public figures (JSON and CSV) hold none of the applicants' names, IDs or case
 // numbers, and replaying every event on the bus changes no figure.
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_CASE_EVENT_BUS } from '../../infra/local/case-event-plumbing.ts';
+import { LOCAL_ARCHIVE_BUCKET } from '../../infra/local/platform.ts';
+import { S3AnchorArchive } from '../../shared/adapters/s3-anchor-archive.ts';
 import { CHANNELS, DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { LegalClock } from '../../shared/domain/cases/legal-clock.ts';
@@ -17,6 +26,8 @@ import { useClockedPlatform } from '../support/clocked-platform.ts';
 import { signedClients, uploadPdf } from '../support/signed-clients.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const README_SCRIPT = /<!-- statistics-verify[^>]*-->\n```sh\n([\s\S]*?)```/.exec(readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8'))?.[1];
 
 const env = useClockedPlatform('tongban-statistics-e2e-', '2026-11-02');
 const as = signedClients(() => env.platform);
@@ -246,5 +257,49 @@ describe('statistics of a month on the embedded platform', () => {
     await env.platform.caseEvents.drained();
     await env.platform.caseEvents.deliver();
     expect(await monthFigures()).toEqual(before);
+  });
+
+  it("seals the month's public figures once the month is over: the document is in the archive, answers the public route, and verifies with OpenSSL by the README's recipe", async () => {
+    expect((await fetch(`${env.platform.endpoint}/v1/public/statistics/documents/2026-11`)).status).toBe(404);
+    const unsealed = JSON.parse((await publicGet('period=2026-11')).text) as Json;
+    expect(unsealed.sealed).toBe(false);
+    // Act: the tick on 2 December (the month ended a day ago, every day rolled up) publishes it; a second tick changes nothing.
+    env.day('2026-12-02');
+    await env.platform.caseEvents.deliver();
+    const res = await fetch(`${env.platform.endpoint}/v1/public/statistics/documents/2026-11`);
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as Json;
+    await env.platform.caseEvents.deliver();
+    expect(await (await fetch(`${env.platform.endpoint}/v1/public/statistics/documents/2026-11`)).json()).toEqual(answer);
+
+    // Assess: the document is the month's public figures; the public route now answers them, sealed.
+    const document = JSON.parse(answer.document as string) as Json;
+    expect(document).toMatchObject({ type: 'tongban.statistics.month', month: '2026-11' });
+    const sealed = JSON.parse((await publicGet('period=2026-11')).text) as Json;
+    expect(sealed).toEqual({ ...unsealed, sealed: true });
+    expect(document.statistics).toEqual({ period: '2026-11', from: '2026-11-01', to: '2026-11-30', departments: unsealed.departments });
+    // The archive holds the same bytes and seal.
+    const archive = new S3AnchorArchive(
+      new S3Client({ endpoint: env.platform.services.s3, region: env.platform.region, forcePathStyle: true, credentials: env.platform.runtimeCredentials }),
+      LOCAL_ARCHIVE_BUCKET,
+    );
+    expect((await archive.get('statistics/2026-11.json'))?.toString('utf8')).toBe(answer.document);
+    expect(JSON.parse((await archive.get('statistics/2026-11.seal.json'))!.toString('utf8'))).toEqual(answer.seal);
+
+    // The README's commands, as they are, on the document, its seal and the published keys.
+    const dir = await mkdtemp(join(tmpdir(), 'tongban-statistics-verify-'));
+    try {
+      await writeFile(join(dir, 'statistics.json'), answer.document as string);
+      await writeFile(join(dir, 'statistics.seal.json'), JSON.stringify(answer.seal));
+      await writeFile(join(dir, 'jwks.json'), await (await fetch(`${env.platform.endpoint}/v1/.well-known/jwks.json`)).text());
+      expect(README_SCRIPT).toBeDefined();
+      const { stdout } = await promisify(execFile)('sh', ['-euc', README_SCRIPT!], { cwd: dir });
+      expect(stdout).toContain('Verified OK');
+      // A figure changed in the document no longer verifies.
+      await writeFile(join(dir, 'statistics.json'), (answer.document as string).replace('"received":', '"received":1'));
+      await expect(promisify(execFile)('sh', ['-euc', README_SCRIPT!], { cwd: dir })).rejects.toThrow();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

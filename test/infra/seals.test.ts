@@ -245,7 +245,7 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
       expect(t.holders('kms:Verify')).toEqual([]);
       const byRole = (a: { roles: string[] }, b: { roles: string[] }) => (a.roles[0]! < b.roles[0]! ? -1 : 1);
       expect(t.holders('kms:Sign').filter((h) => h.resources.includes(t.archiveSealKeyArn))).toEqual(
-        (['archive', 'sweep'] as const)
+        (['archive', 'sweep', 'tally'] as const)
           .map((fn) => ({ roles: [t.roleId(fn)], resources: [t.archiveSealKeyArn], condition: { StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } } }))
           .sort(byRole),
       );
@@ -502,14 +502,14 @@ describe('SM2 seals', () => {
     ]);
     expect(held.filter((h) => h.resources.includes(t.archiveSealKeyArn))).toEqual(
       expect.arrayContaining(
-        (['archive', 'sweep'] as const).map((fn) => ({
+        (['archive', 'sweep', 'tally'] as const).map((fn) => ({
           roles: [t.roleId(fn)],
           resources: [t.archiveSealKeyArn],
           condition: { StringEquals: { 'kms:SigningAlgorithm': 'SM2DSA' } },
         })),
       ),
     );
-    expect(held.filter((h) => h.resources.includes(t.archiveSealKeyArn))).toHaveLength(2);
+    expect(held.filter((h) => h.resources.includes(t.archiveSealKeyArn))).toHaveLength(3);
   });
 
   it('writes SM2-SM3 into the directory for the SM2 keys and the (SM2) archive key', () => {

@@ -929,6 +929,7 @@ describe('the Tongban CDK app (test configuration)', () => {
             'tongban-test-follow-up-given-up',
             'tongban-test-joint-handling-failed',
             'tongban-test-relay-dead-letters',
+            'tongban-test-statistics-publication-failed',
             'tongban-test-sweep-dead-letters',
             'tongban-test-sweep-errors',
             'tongban-test-sweep-failures',
