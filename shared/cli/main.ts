@@ -12,6 +12,7 @@ import { casesCommand, supervisionCommand } from './cases-commands.ts';
 import { licencesCommand } from './licences-commands.ts';
 import { eventsCommand, subscriptionsCommand } from './events-commands.ts';
 import { calendarCommand } from './calendar-commands.ts';
+import { statsCommand } from './supervision-stats-command.ts';
 import { guideTemplate } from './guide-template.ts';
 import { verifyCommand } from './verify-command.ts';
 import { auditCommand } from './audit-command.ts';
@@ -23,6 +24,7 @@ Usage: tongban items <command> [options]
        tongban cases <command> [options]
        tongban licences show|revoke|list [options]
        tongban supervision <list> [--limit N] [--cursor C]
+       tongban supervision stats --period P [--department D] [--public] [--csv] [--check]
        tongban calendar list|show <year>|load <file>          the official holiday arrangements
        tongban subscriptions add|list|remove|failures|redeliver  webhooks of your case events
        tongban events tail [--interval S] [--since <instant>]    watch your case events live
@@ -120,6 +122,12 @@ Supervision (platform):
   supervision procedure-overrun|pre-review-late|materials-late
                                   cases with that finding: a special procedure past its stated
                                   length, a late pre-review opinion, 容缺 materials not delivered
+  supervision stats --period P [--department D] [--item I] [--channel C]
+                                  a period's figures (2026, 2026-11, 2026-11-05) per department, item
+                                  and channel (a department: its own; platform, auditors: everyone's)
+  supervision stats --period P --public [--csv]     the published figures (no personal data)
+  supervision stats --period P --department D --check
+                                  recompute the department's period from the case records and compare
 
 Calendar (法定节假日安排; everyone reads, the platform role loads):
   calendar list                   every year loaded: version, source, who loaded it; how far the data
@@ -248,6 +256,11 @@ export async function main(argv: string[]): Promise<number> {
         event: { type: 'string', multiple: true },
         interval: { type: 'string' },
         since: { type: 'string' },
+        period: { type: 'string' },
+        channel: { type: 'string' },
+        public: { type: 'boolean', default: false },
+        csv: { type: 'boolean', default: false },
+        check: { type: 'boolean', default: false },
       },
     });
   } catch (e) {
@@ -297,6 +310,7 @@ export async function main(argv: string[]): Promise<number> {
         return await licencesCommand({ ...ctx, o: { ...rest, ...(type !== undefined ? { type } : {}) } }, command, code);
       }
       if (group === 'calendar') return await calendarCommand(ctx, command, code);
+      if (group === 'supervision' && command === 'stats') return await statsCommand({ api, o, out });
       return group === 'cases' ? await casesCommand(ctx, command, code, positionals[3]) : await supervisionCommand(ctx, command);
     }
     const needCode = (): string => {

@@ -23,7 +23,7 @@ import { officialCalendar } from '../../shared/domain/calendar/official-calendar
 import { LegalClock } from '../../shared/domain/cases/legal-clock.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
 import { useClockedPlatform } from '../support/clocked-platform.ts';
-import { signedClients, uploadPdf } from '../support/signed-clients.ts';
+import { runCli, signedClients, uploadPdf } from '../support/signed-clients.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -248,6 +248,23 @@ describe('statistics of a month on the embedded platform', () => {
     expect(other.status).toBe(403);
     expect((other.body as Json).error.code).toBe('STATISTICS_DEPARTMENT_FORBIDDEN');
     expect((await as('portal').request('GET', '/v1/statistics', { query: { period: '2026-11' } })).status).toBe(403);
+  });
+
+  it('shows the figures, the published CSV and the check with tongban supervision stats', async () => {
+    const cli = (...args: string[]) => runCli(env.platform.credentialsPath, 'supervision', 'stats', '--period', '2026-11', ...args);
+    const table = await cli('--as', 'reviewer');
+    expect(table.code, table.err).toBe(0);
+    expect(table.out).toContain(DEPARTMENTS.market.name);
+    expect(table.out).toContain(`${FIXTURES[0]!.guide.implementationCode} · ${CHANNELS.find((c) => c.kind === 'service-hall-window')!.id}`);
+    const csv = await cli('--public', '--csv', '--as', 'auditor');
+    expect(csv.code).toBe(0);
+    expect(csv.out).toMatch(/^period,departmentId,departmentName,itemsPublished,received,/);
+    const check = await cli('--department', DEPARTMENTS.housing.id, '--check', '--as', 'auditor');
+    expect(check.code, check.err).toBe(0);
+    expect(check.out).toMatch(/核对一致 consistent: \d+ 项由办件记录重算/);
+    const refused = await cli('--department', DEPARTMENTS.market.id, '--as', 'housing');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('STATISTICS_DEPARTMENT_FORBIDDEN');
   });
 
   it('changes no figure when the bus replays every event', async () => {
