@@ -5,10 +5,10 @@
 //     its own, its requests counted at the client (by command and table), and the roll-up's per changed day;
 //   - the time to answer the public statistics of a month with BENCH_STATISTICS_CASES cases (default
 //     100,000): their facts generated in memory (filed, accepted, decided with working days, some refused
-//     or withdrawn, over 5 departments × 3 channels × 4 items and November's 30 days), summed per day and
+//     or withdrawn, over 5 departments × 3 channels × 4 items and the current month's first 28 days), summed per day and
 //     department by the domain's summarise() and written through the real store (DynamoStatisticsStore.
 //     putSummary) into the platform's statistics table — what the tally's roll-up writes — then
-//     GET /v1/public/statistics?period=2026-11 (unsigned) and GET /v1/statistics?period=2026-11 (signed,
+//     GET /v1/public/statistics?period=<this month> (unsigned) and GET /v1/statistics (signed,
 //     the platform role) timed over BENCH_REQUESTS requests each (default 50).
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -25,7 +25,7 @@ import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoStatisticsStore } from '../../shared/adapters/dynamo-statistics-store.ts';
 import type { CaseEvent } from '../../shared/contracts/case-events.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
-import type { CaseHistoryEntry } from '../../shared/domain/cases/case-record.ts';
+import { entryEvent } from '../../shared/domain/events/case-event.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
 import type { StatisticsFact } from '../../shared/domain/statistics/statistics-fact.ts';
 import { summarise } from '../../shared/domain/statistics/statistics-figures.ts';
@@ -83,7 +83,7 @@ export async function benchStatistics(): Promise<void> {
     const events: CaseEvent[] = [];
     for (const caseNo of caseNos) {
       const state = (await cases.get(caseNo))!;
-      for await (const entry of cases.entries(caseNo)) events.push(eventOf(entry, state));
+      for await (const entry of cases.entries(caseNo)) events.push(entryEvent(entry, state));
     }
     await directory.load(); // the directory, read once a minute per process: not a per-event cost
     counts.clear();
@@ -113,6 +113,9 @@ export async function benchStatistics(): Promise<void> {
     );
 
     // 2. A month of CASES cases, summarised and written through the store, answered by the API.
+    // The current month (China time): a month that has ended is sealed by the tally's tick, and its
+    // sealed document is what the public route answers.
+    const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
     const t0 = performance.now();
     const store = new DynamoStatisticsStore(db, LOCAL_TABLES.statistics);
     const departments = Object.values(DEPARTMENTS);
@@ -128,7 +131,8 @@ export async function benchStatistics(): Promise<void> {
     for (let i = 0; i < CASES; i++) {
       const departmentId = departments[i % departments.length]!.id;
       const base = { departmentId, itemCode: `${departmentId}00011700${i % 4}000`, channelId: channels[i % 3]! };
-      const day = (d: number) => `2026-11-${String(1 + (d % 30)).padStart(2, '0')}`;
+      // Spread over the month's first 28 days, every department every day.
+      const day = (d: number) => `${month}-${String(1 + ((Math.floor(i / departments.length) + d - i) % 28)).padStart(2, '0')}`;
       const fact = (n: number, on: string, counts: StatisticsFact['counts'], workingDays?: number): StatisticsFact => ({
         eventId: `C${i}.${n}`,
         on,
@@ -152,15 +156,15 @@ export async function benchStatistics(): Promise<void> {
     }
     const generated = performance.now() - t0;
     const publicTimes = await timeEach(REQUESTS, async () => {
-      const res = await fetch(`${platform.endpoint}/v1/public/statistics?period=2026-11`);
+      const res = await fetch(`${platform.endpoint}/v1/public/statistics?period=${month}`);
       if (res.status !== 200) throw new Error(`public statistics answered ${res.status}`);
       await res.arrayBuffer();
     });
     const signedTimes = await timeEach(REQUESTS, async () => {
-      const res = await as('reviewer').request('GET', '/v1/statistics', { query: { period: '2026-11' } });
+      const res = await as('reviewer').request('GET', '/v1/statistics', { query: { period: month } });
       if (res.status !== 200) throw new Error(`statistics answered ${res.status}`);
     });
-    const check = (await (await fetch(`${platform.endpoint}/v1/public/statistics?period=2026-11`)).json()) as { departments: { received: number }[] };
+    const check = (await (await fetch(`${platform.endpoint}/v1/public/statistics?period=${month}`)).json()) as { departments: { received: number }[] };
     const received = check.departments.reduce((s, d) => s + d.received, 0);
     const p = (xs: number[]) => {
       const [p50, p95, p99] = percentiles(xs);
@@ -173,8 +177,8 @@ export async function benchStatistics(): Promise<void> {
           'day summaries written through the store (days × departments)',
           `${buckets.size} in ${(generated / 1000).toFixed(1)} s (facts generated in memory, summed by summarise())`,
         ],
-        [`GET /v1/public/statistics?period=2026-11 (unsigned, ${REQUESTS}×)`, p(publicTimes)],
-        [`GET /v1/statistics?period=2026-11 (platform role, signed, per item and channel, ${REQUESTS}×)`, p(signedTimes)],
+        [`GET /v1/public/statistics?period=${month} (unsigned, ${REQUESTS}×)`, p(publicTimes)],
+        [`GET /v1/statistics?period=${month} (platform role, signed, per item and channel, ${REQUESTS}×)`, p(signedTimes)],
       ],
       [`Answering a month's statistics (${CASES} cases, embedded platform)`, ''],
     );
@@ -184,36 +188,9 @@ export async function benchStatistics(): Promise<void> {
   }
 }
 
-/** A history entry as its case event (the fields a fact reads). */
-function eventOf(entry: CaseHistoryEntry, state: { itemCode: string; itemVersion: number; departmentId: string; channelId: string }): CaseEvent {
-  return {
-    specversion: '1.0',
-    id: `${entry.caseNo}.${entry.n}`,
-    source: '/tongban/cases',
-    type: `cn.tongban.case.${entry.type}`,
-    subject: entry.caseNo,
-    time: entry.at,
-    datacontenttype: 'application/json',
-    data: {
-      caseNo: entry.caseNo,
-      version: entry.n,
-      action: entry.type,
-      from: entry.from,
-      status: entry.to,
-      actorRole: entry.actor.role,
-      on: entry.on,
-      itemCode: state.itemCode,
-      itemVersion: state.itemVersion,
-      departmentId: state.departmentId,
-      coDepartmentIds: [],
-      channelId: state.channelId,
-      entryHash: entry.hash,
-    },
-  };
-}
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   await benchStatistics();
 }
