@@ -78,8 +78,8 @@ export type CalendarAction = ReferenceAction;
 export type JointAction = 'states:StartExecution' | 'states:SendTaskSuccess';
 /** What a function may do with a seal key. Nobody holds kms:Verify: seals are verified offline. */
 export type SealKeyAction = 'kms:Sign' | 'kms:GetPublicKey';
-/** The areas of the archive bucket: the case bundles, the anchor journals (shared/domain/anchors). */
-export type ArchiveArea = 'bundles' | 'anchors';
+/** The areas of the archive bucket: the case bundles, the anchor journals (shared/domain/anchors), the sealed monthly statistics (shared/domain/statistics). */
+export type ArchiveArea = 'bundles' | 'anchors' | 'statistics';
 /**
  * What a function may do in the e-archive: on the archive bucket, under each of its areas (and why
  * that grant must end in a wildcard: its cdk-nag acknowledgement), and with its key through S3.

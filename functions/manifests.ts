@@ -12,14 +12,29 @@ import { platform } from './platform/manifest.ts';
 import { relay } from './relay/manifest.ts';
 import { sealing } from './sealing/manifest.ts';
 import { seals } from './seals/manifest.ts';
+import { statistics } from './statistics/manifest.ts';
 import { supervision } from './supervision/manifest.ts';
 import { sweep } from './sweep/manifest.ts';
+import { tally } from './tally/manifest.ts';
 import { watch } from './watch/manifest.ts';
 
-export const MANIFESTS = { platform, catalogue, cases, supervision, seals, events, sweep, joint, sealing, archive, relay, deliveries, watch } as const satisfies Record<
-  string,
-  FunctionManifest
->;
+export const MANIFESTS = {
+  platform,
+  catalogue,
+  cases,
+  supervision,
+  statistics,
+  seals,
+  events,
+  sweep,
+  joint,
+  sealing,
+  archive,
+  relay,
+  deliveries,
+  watch,
+  tally,
+} as const satisfies Record<string, FunctionManifest>;
 
 /** Every Lambda function of the app: the route table's and the ones no route invokes. */
 export type LambdaName = keyof typeof MANIFESTS;

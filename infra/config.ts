@@ -146,8 +146,11 @@ export const ARCHIVE_FUNCTION = 'archive';
  */
 export const ANCHOR_FUNCTION = 'sweep';
 
+/** The function that seals each month's statistics document with the archive seal key: the tally. */
+export const STATISTICS_FUNCTION = 'tally';
+
 /** The functions whose roles may sign with the archive seal key, and no other. */
-export const ARCHIVE_SEAL_SIGNERS: readonly string[] = [ARCHIVE_FUNCTION, ANCHOR_FUNCTION];
+export const ARCHIVE_SEAL_SIGNERS: readonly string[] = [ARCHIVE_FUNCTION, ANCHOR_FUNCTION, STATISTICS_FUNCTION];
 
 /** Every function whose role has a fixed name, because a key policy of the data stack names it. */
 export const FIXED_ROLE_FUNCTIONS: readonly string[] = [...Object.values(SEAL_FUNCTIONS), ...ARCHIVE_SEAL_SIGNERS];

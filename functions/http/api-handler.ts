@@ -143,7 +143,14 @@ export class Answer {
   constructor(
     readonly body: unknown,
     readonly headers: Readonly<Record<string, string>>,
+    /** The body is text of this media type (CSV…), sent as it is: another form of what `response` describes. */
+    readonly textType?: string,
   ) {}
+
+  /** The answer as text of `contentType` (`body` a string). */
+  static text(body: string, contentType: string): Answer {
+    return new Answer(body, {}, contentType);
+  }
 }
 
 function answered(route: RouteSpec, answer: Answer): APIGatewayProxyResult {
@@ -151,6 +158,10 @@ function answered(route: RouteSpec, answer: Answer): APIGatewayProxyResult {
   const undeclared = Object.keys(answer.headers).filter((k) => !declared.has(k));
   if (undeclared.length > 0) throw new Error(`route ${route.operationId} does not declare the response headers ${undeclared.join(', ')}`);
   const response = jsonResponse(route.successStatus ?? 200, answer.body);
+  if (answer.textType !== undefined) {
+    if (typeof answer.body !== 'string') throw new Error(`route ${route.operationId} answers text that is not a string`);
+    return { ...response, body: answer.body, headers: { ...response.headers, 'content-type': answer.textType, ...answer.headers } };
+  }
   return { ...response, headers: { ...response.headers, ...answer.headers } };
 }
 

@@ -18,7 +18,7 @@ import { ROUTES } from '../../shared/contracts/routes.ts';
 import type { RouteSpec } from '../../shared/contracts/routes.ts';
 import type { ConfigPrincipal, TongbanConfig } from '../config.ts';
 import { SELF_ACCOUNT, expandTrustedPrincipalArn, principalRoleName } from '../config.ts';
-import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_AUDITOR_ACCESS, ARCHIVE_BUNDLES_PREFIX } from '../archive-access.ts';
+import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_AUDITOR_ACCESS, ARCHIVE_BUNDLES_PREFIX, ARCHIVE_STATISTICS_PREFIX, ARCHIVE_STATISTICS_WILDCARD_REASON } from '../archive-access.ts';
 import { acknowledgeResolvedWildcards, flattenForNag, pascal } from './nag.ts';
 import { s3ViaService } from './tongban-function.ts';
 
@@ -85,6 +85,7 @@ export class PrincipalRoles {
     if (archiveBucket.encryptionKey !== archiveKey) throw new Error('the archive bucket must be encrypted with the archive key (ApiStackProps.archiveKey)');
     const bundles = archiveBucket.arnForObjects(`${ARCHIVE_BUNDLES_PREFIX}*`);
     const anchors = archiveBucket.arnForObjects(`${ARCHIVE_ANCHORS_PREFIX}*`);
+    const statistics = archiveBucket.arnForObjects(`${ARCHIVE_STATISTICS_PREFIX}*`);
     const policy = new Policy(scope, 'ArchiveRead', {
       policyName: `tongban-${config.stage}-archive-read`,
       roles: auditors,
@@ -92,6 +93,7 @@ export class PrincipalRoles {
         new PolicyStatement({ actions: [...ARCHIVE_AUDITOR_ACCESS.bucket], resources: [archiveBucket.bucketArn] }),
         new PolicyStatement({ actions: [...ARCHIVE_AUDITOR_ACCESS.bundles], resources: [bundles] }),
         new PolicyStatement({ actions: [...ARCHIVE_AUDITOR_ACCESS.anchors], resources: [anchors] }),
+        new PolicyStatement({ actions: [...ARCHIVE_AUDITOR_ACCESS.statistics], resources: [statistics] }),
         new PolicyStatement({
           actions: [...ARCHIVE_AUDITOR_ACCESS.key],
           resources: [archiveKey.keyArn],
@@ -102,6 +104,7 @@ export class PrincipalRoles {
     acknowledgeResolvedWildcards(policy, [
       { objects: bundles, reason: ARCHIVE_BUNDLES_WILDCARD_REASON },
       { objects: anchors, reason: ARCHIVE_ANCHORS_WILDCARD_REASON },
+      { objects: statistics, reason: ARCHIVE_STATISTICS_WILDCARD_REASON },
     ]);
     return policy;
   }

@@ -38,6 +38,7 @@ import {
 } from '../function-access.ts';
 import { DEPS_LOCK_FILE, LAMBDA_BUNDLING, PROJECT_ROOT, functionEntry } from '../lambda-bundling.ts';
 import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_BUNDLES_PREFIX } from '../stacks/data-stack.ts';
+import { ARCHIVE_STATISTICS_PREFIX } from '../archive-access.ts';
 import type { Wildcard } from './nag.ts';
 import { acknowledgeResolvedWildcards, pascal } from './nag.ts';
 import type { SealKeys } from './seal-keys.ts';
@@ -216,7 +217,8 @@ function grantTables(manifest: FunctionManifest, data: DataResources, environmen
     if (access === undefined) continue;
     const { table, variable, indexes } = tables[tableName];
     environment[variable] = table.tableName;
-    grant(new PolicyStatement({ actions: [...access.actions], resources: [table.tableArn] }));
+    // A grant on indexes alone (no item action) holds no statement on the table itself.
+    if (access.actions.length > 0) grant(new PolicyStatement({ actions: [...access.actions], resources: [table.tableArn] }));
     const unknown = (access.indexes ?? []).filter((ix) => !indexes.includes(ix));
     if (unknown.length > 0) throw new Error(`${manifest.name}: no index ${unknown.join(', ')} in the ${tableName} table's layout`);
     if (access.indexes !== undefined && access.indexes.length > 0) {
@@ -228,7 +230,7 @@ function grantTables(manifest: FunctionManifest, data: DataResources, environmen
 }
 
 const MATERIALS_PREFIXES: Record<MaterialsArea, string> = { uploads: MATERIALS_BUCKET.uploadsPrefix, cases: MATERIALS_BUCKET.casesPrefix };
-const ARCHIVE_PREFIXES: Record<ArchiveArea, string> = { bundles: ARCHIVE_BUNDLES_PREFIX, anchors: ARCHIVE_ANCHORS_PREFIX };
+const ARCHIVE_PREFIXES: Record<ArchiveArea, string> = { bundles: ARCHIVE_BUNDLES_PREFIX, anchors: ARCHIVE_ANCHORS_PREFIX, statistics: ARCHIVE_STATISTICS_PREFIX };
 
 /**
  * The manifest's grants in the materials bucket: the object actions under each area, and s3:ListBucket

@@ -37,7 +37,7 @@ import { startLocalKms } from './kms-server.ts';
 import { LOCAL_TABLES, ensureTables, startDynalite } from './local-dynamodb.ts';
 import type { S3Identity } from './local-s3.ts';
 import { startS3 } from './local-s3.ts';
-import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_AUDITOR_ACCESS, ARCHIVE_BUNDLES_PREFIX } from '../archive-access.ts';
+import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_AUDITOR_ACCESS, ARCHIVE_BUNDLES_PREFIX, ARCHIVE_STATISTICS_PREFIX } from '../archive-access.ts';
 import type { LocalStepFunctions } from './stepfunctions-server.ts';
 import { partitionOf, startLocalStepFunctions } from './stepfunctions-server.ts';
 import { JOINT_DEFINITION_FILE, definitionFingerprint, definitionRecord, keptDefinition } from './joint-definition-cache.ts';
@@ -572,6 +572,7 @@ function s3Identities(runtime: RuntimeCredentials, keys: Record<string, { access
     { actions: ARCHIVE_AUDITOR_ACCESS.bucket, bucket: LOCAL_ARCHIVE_BUCKET },
     { actions: ARCHIVE_AUDITOR_ACCESS.bundles, bucket: LOCAL_ARCHIVE_BUCKET, keyPrefix: ARCHIVE_BUNDLES_PREFIX },
     { actions: ARCHIVE_AUDITOR_ACCESS.anchors, bucket: LOCAL_ARCHIVE_BUCKET, keyPrefix: ARCHIVE_ANCHORS_PREFIX },
+    { actions: ARCHIVE_AUDITOR_ACCESS.statistics, bucket: LOCAL_ARCHIVE_BUCKET, keyPrefix: ARCHIVE_STATISTICS_PREFIX },
   ];
   return [
     { ...runtime, arn: `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/tongban-local-functions/embedded`, access: 'full' },

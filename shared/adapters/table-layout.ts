@@ -106,6 +106,9 @@ export const SUPERVISION_TABLE = {
 /**
  * Statistics (shared/adapters/dynamo-statistics-store.ts for the items): derived data, kept from the
  * case events and recomputable from the case records, so the keeper may delete its own work items.
+ * `FACT#<day>#<departmentId>` / `<eventId>`: an event's fact (put once); `CHANGED` / `<day>#<departmentId>`:
+ * the buckets to roll up (a token per mark); `SUM#<departmentId>` / `<day>#<part>`: a day's summary;
+ * `DOCUMENT` / `<yyyy-mm>`: a month's sealed document. No index: every read is by partition.
  */
 export const STATISTICS_TABLE = {
   partitionKey: 'pk',

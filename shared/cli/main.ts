@@ -14,6 +14,7 @@ import { FINDING_COMMANDS, supervisionFindingsCommand } from './supervision-find
 import { eventsCommand, subscriptionsCommand } from './events-commands.ts';
 import { calendarCommand } from './calendar-commands.ts';
 import { supervisionRulesCommand } from './supervision-rules-command.ts';
+import { statsCommand } from './supervision-stats-command.ts';
 import { guideTemplate } from './guide-template.ts';
 import { verifyCommand } from './verify-command.ts';
 import { auditCommand } from './audit-command.ts';
@@ -27,6 +28,7 @@ Usage: tongban items <command> [options]
        tongban supervision <list> [--limit N] [--cursor C]
        tongban supervision rules [versions|load <file>|template]  the supervision rules (电子监察规则)
        tongban supervision findings|finding|respond|close|return  supervision findings (监察预警)
+       tongban supervision stats --period P [--department D] [--public] [--csv] [--check]
        tongban calendar list|show <year>|load <file>          the official holiday arrangements
        tongban subscriptions add|list|remove|failures|redeliver  webhooks of your case events
        tongban events tail [--interval S] [--since <instant>]    watch your case events live
@@ -124,6 +126,12 @@ Supervision (platform):
   supervision procedure-overrun|pre-review-late|materials-late
                                   cases with that finding: a special procedure past its stated
                                   length, a late pre-review opinion, 容缺 materials not delivered
+  supervision stats --period P [--department D] [--item I] [--channel C]
+                                  a period's figures (2026, 2026-11, 2026-11-05) per department, item
+                                  and channel (a department: its own; platform, auditors: everyone's)
+  supervision stats --period P --public [--csv]     the published figures (no personal data)
+  supervision stats --period P --department D --check
+                                  recompute the department's period from the case records and compare
 
 Supervision rules (电子监察规则; everyone reads, the platform role loads):
   supervision rules               the rules in force: kind, severity, whether on, answer days, basis,
@@ -277,6 +285,11 @@ export async function main(argv: string[]): Promise<number> {
         rectify: { type: 'boolean' },
         text: { type: 'string' },
         note: { type: 'string' },
+        period: { type: 'string' },
+        channel: { type: 'string' },
+        public: { type: 'boolean', default: false },
+        csv: { type: 'boolean', default: false },
+        check: { type: 'boolean', default: false },
       },
     });
   } catch (e) {
@@ -328,6 +341,7 @@ export async function main(argv: string[]): Promise<number> {
       if (group === 'calendar') return await calendarCommand(ctx, command, code);
       if (group === 'supervision' && command === 'rules') return await supervisionRulesCommand(ctx, code, positionals[3]);
       if (group === 'supervision' && FINDING_COMMANDS.includes(command as never)) return await supervisionFindingsCommand({ api, o, out }, command, code);
+      if (group === 'supervision' && command === 'stats') return await statsCommand({ api, o, out });
       return group === 'cases' ? await casesCommand(ctx, command, code, positionals[3]) : await supervisionCommand(ctx, command);
     }
     const needCode = (): string => {

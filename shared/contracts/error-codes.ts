@@ -15,6 +15,7 @@ import { MATERIAL_ERRORS } from './errors/materials.ts';
 import type { ErrorKind } from './errors/registry.ts';
 import { REQUEST_ERRORS } from './errors/request.ts';
 import { SUPERVISION_RULE_ERRORS } from './errors/supervision-rules.ts';
+import { STATISTICS_ERRORS } from './errors/statistics.ts';
 import type { GatewayErrorCode } from './gateway-errors.ts';
 
 export type { ErrorEntry, ErrorKind, ErrorRegistry } from './errors/registry.ts';
@@ -33,6 +34,7 @@ export const ERROR_REGISTRIES = {
   materials: MATERIAL_ERRORS,
   request: REQUEST_ERRORS,
   supervisionRules: SUPERVISION_RULE_ERRORS,
+  statistics: STATISTICS_ERRORS,
 } as const;
 
 type Registry = (typeof ERROR_REGISTRIES)[keyof typeof ERROR_REGISTRIES];

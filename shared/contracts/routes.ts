@@ -99,9 +99,10 @@ import {
   RuleCatalogueVersionsSchema,
   RulesInForceViewSchema,
 } from './supervision-rules.ts';
+import { STATISTICS_ROUTES } from './statistics.ts';
 
 /** The Lambda functions behind the API; each is a folder under functions/. */
-export type FunctionName = 'catalogue' | 'platform' | 'cases' | 'seals' | 'events' | 'supervision';
+export type FunctionName = 'catalogue' | 'platform' | 'cases' | 'seals' | 'events' | 'supervision' | 'statistics';
 
 export interface RouteSpec {
   operationId: string;
@@ -969,6 +970,7 @@ export const ROUTES = [
     response: EventFeedSchema,
     errors: ['INVALID_CURSOR'],
   },
+  ...STATISTICS_ROUTES,
 ] as const satisfies readonly RouteSpec[];
 
 export type OperationId = (typeof ROUTES)[number]['operationId'];

@@ -443,6 +443,21 @@ const FAMILIES: Record<string, Family> = {
   redeliver: { home: ['portal', 'market'], params: () => ({ id: ctx.subscriptions }), example: () => ({ eventIds: [`${ctx.foreignCase}.1`] }) },
   listEvents: { home: ['portal', 'market'], query: () => ({ ...LIMITS, since: ['2026-11-23T00:00:00.000Z', '2026-11-23T10:00:00+08:00'] }) },
   removeSubscription: { home: ['portal', 'market'], params: () => ({ id: ctx.subscriptions }) },
+  getStatistics: {
+    home: ['reviewer', 'auditor', 'market'],
+    query: () => ({ period: ['2026-11', '2026', '2026-11-23'], department: [MARKET], item: [FOOD.implementationCode], channel: ['kunming-portal'] }),
+    baseQuery: () => [['period', '2026-11']],
+  },
+  checkStatistics: {
+    home: ['reviewer', 'auditor'],
+    query: () => ({ period: ['2026-11-23', '2026-11'], department: [MARKET] }),
+    baseQuery: () => [
+      ['period', '2026-11-23'],
+      ['department', MARKET],
+    ],
+  },
+  getPublicStatistics: { home: ANY_PRINCIPALS, query: () => ({ period: ['2026-11', '2026'], format: ['json', 'csv'] }), baseQuery: () => [['period', '2026-11']] },
+  getStatisticsDocument: { home: ANY_PRINCIPALS, params: () => ({ month: ['2026-10', '2026-11'] }) },
 };
 
 const itemGuide = () => ({ ...FOOD, implementationCode: ctx.item.code, basicCode: '000117990000', name: '食品经营许可证核发（模糊测试）', visits: 1 });

@@ -225,6 +225,18 @@ describe('every Lambda bundle, as deployed, in an empty folder', () => {
     expect(runtime('watch').endedCount()).toBeGreaterThan(0);
   });
 
+  it("tally and statistics: the cases' steps counted and rolled up, the month's figures and the public CSV answered, through the bundles", async () => {
+    await platform.caseEvents.drained();
+    await platform.caseEvents.deliver();
+    const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+    const figures = await as('reviewer').request('GET', '/v1/statistics', { query: { period: month } });
+    expect(figures.status, JSON.stringify(figures.body)).toBe(200);
+    expect(((figures.body as Json).departments as Json[]).reduce((n, d) => n + (d.figures.received as number), 0)).toBeGreaterThan(0);
+    const csv = await fetch(`${platform.endpoint}/v1/public/statistics?period=${month}&format=csv`);
+    expect(csv.status).toBe(200);
+    expect(await csv.text()).toMatch(/^period,departmentId,/);
+  });
+
   it('ran every function from its bundle, traced through the X-Ray SDK to the daemon address Lambda gives it', () => {
     // Nothing above was answered by the platform's own handlers: each bundle's process ran invocations.
     expect(LAMBDA_NAMES.filter((name) => runtime(name).endedCount() === 0)).toEqual([]);

@@ -28,6 +28,7 @@ import {
   TABLE_ACCESS,
 } from '../../infra/function-access.ts';
 import { ARCHIVE_ANCHORS_WILDCARD_REASON, ARCHIVE_AUDITOR_ACCESS, ARCHIVE_BUNDLES_WILDCARD_REASON } from '../../infra/constructs/principal-roles.ts';
+import { ARCHIVE_STATISTICS_WILDCARD_REASON } from '../../infra/archive-access.ts';
 import { MANIFESTS } from '../../functions/manifests.ts';
 import { PUBLISHED_KEYS_VARIABLE } from '../../functions/manifest.ts';
 import { ARCHIVE_ACCESS_LOGS_PREFIX, ARCHIVE_BUNDLES_PREFIX, ARCHIVE_DENIED_ACTIONS, ARCHIVE_NEVER_DELETED_SID, DataStack } from '../../infra/stacks/data-stack.ts';
@@ -88,6 +89,7 @@ const ARCHIVE_ROLE = 'tongban-test-archive-function';
 const SEALS_ROLE = 'tongban-test-seals-function';
 /** The sweep writes the anchor journals under anchors/ and seals them with the archive seal key. */
 const SWEEP_ROLE = 'tongban-test-sweep-function';
+const TALLY_ROLE = 'tongban-test-tally-function';
 /** kms:ViaService of a KMS call S3 makes on the caller's behalf: amazonaws.com, or amazonaws.com.cn in China. */
 const VIA_S3 = { StringEquals: { 'kms:ViaService': 's3.<AWS::Region>.<AWS::URLSuffix>' } };
 
@@ -375,7 +377,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(t.statements().some(({ statement }) => t.resourcesOf(statement).some((r) => r.includes(t.bucketId)) && statement.Effect === 'Allow')).toBe(true);
     });
 
-    it("name the archive bucket and its key in the auditors' policy, the archive function's role and the sweep's alone, the archive seal key in the archive function's and the sweep's (Sign) and the seals function's (GetPublicKey) alone", () => {
+    it("name the archive bucket and its key in the auditors' policy, the archive function's role, the sweep's and the tally's alone, the archive seal key in the archive function's, the sweep's and the tally's (Sign) and the seals function's (GetPublicKey) alone", () => {
       // Act
       const naming = (arn: (r: string) => boolean) =>
         t
@@ -389,8 +391,11 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       const auditors = AUDITOR_ROLES.map(t.roleId).join(',');
       const archive = t.roleId(ARCHIVE_ROLE);
       const sweep = t.roleId(SWEEP_ROLE);
-      expect(new Set(bucketOrKey.map((n) => n.split(' ')[0]))).toEqual(new Set([auditors, archive, sweep]));
-      expect(sealKey.sort()).toEqual([`${archive} kms:Sign`, `${sweep} kms:Sign`, `${t.roleId(SEALS_ROLE)} kms:GetPublicKey`].sort());
+      const tally = t.roleId(TALLY_ROLE);
+      expect(new Set(bucketOrKey.map((n) => n.split(' ')[0]))).toEqual(new Set([auditors, archive, sweep, tally]));
+      expect(sealKey.sort()).toEqual([`${archive} kms:Sign`, `${sweep} kms:Sign`, `${tally} kms:Sign`, `${t.roleId(SEALS_ROLE)} kms:GetPublicKey`].sort());
+      // The tally's part: the statistics documents alone, no bundle, no journal.
+      expect(t.grantsOf(TALLY_ROLE).filter((g) => g.includes(t.bucketId) && (g.includes('/bundles/') || g.includes('/anchors/')))).toEqual([]);
       // The sweep's part: the anchor journals alone, no bundle.
       expect(t.grantsOf(SWEEP_ROLE).filter((g) => g.includes(t.bucketId) && g.includes('/bundles/'))).toEqual([]);
     });
@@ -407,7 +412,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(Object.values(t.apiJson.Resources).filter((r) => r.Type === 'AWS::IAM::Role' && String(r.Properties!.RoleName).includes('outside'))).toEqual([]);
     });
 
-    it('may exactly list the bucket and its versions, read the bundles under bundles/ and the anchor journals under anchors/ (object, version, retention, legal hold, attributes), and decrypt with the archive key through S3', () => {
+    it('may exactly list the bucket and its versions, read the bundles under bundles/, the anchor journals under anchors/ and the sealed statistics under statistics/ (object, version, retention, legal hold, attributes), and decrypt with the archive key through S3', () => {
       // Act
       const granted = (t.apiJson.Resources[t.apiId(built.api.archiveRead!)]!.Properties!.PolicyDocument as { Statement: Statement[] }).Statement.map((st) => normal(t, st));
       // Assess
@@ -417,8 +422,8 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
         {
           effect: 'Allow',
           actions: ['s3:GetObject', 's3:GetObjectAttributes', 's3:GetObjectLegalHold', 's3:GetObjectRetention', 's3:GetObjectVersion'],
-          // The same reading of both (one statement, as CDK merges them).
-          resources: [`${t.bucketArn}/anchors/*`, `${t.bucketArn}/bundles/*`],
+          // The same reading of all three (one statement, as CDK merges them).
+          resources: [`${t.bucketArn}/anchors/*`, `${t.bucketArn}/bundles/*`, `${t.bucketArn}/statistics/*`],
         },
         // Through S3 alone, in any partition (amazonaws.com.cn in China).
         { effect: 'Allow', actions: ['kms:Decrypt'], resources: [t.archiveKeyArn], condition: VIA_S3 },
@@ -427,6 +432,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
         bucket: ['s3:ListBucket', 's3:ListBucketVersions'],
         bundles: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
         anchors: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
+        statistics: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
         key: ['kms:Decrypt'],
       });
     });
@@ -438,7 +444,14 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
         const actions = new Set(held.flatMap(({ statement }) => [statement.Action].flat()));
         // Assess
         expect(actions, roleName).toEqual(
-          new Set(['execute-api:Invoke', ...ARCHIVE_AUDITOR_ACCESS.bucket, ...ARCHIVE_AUDITOR_ACCESS.bundles, ...ARCHIVE_AUDITOR_ACCESS.anchors, ...ARCHIVE_AUDITOR_ACCESS.key]),
+          new Set([
+            'execute-api:Invoke',
+            ...ARCHIVE_AUDITOR_ACCESS.bucket,
+            ...ARCHIVE_AUDITOR_ACCESS.bundles,
+            ...ARCHIVE_AUDITOR_ACCESS.anchors,
+            ...ARCHIVE_AUDITOR_ACCESS.statistics,
+            ...ARCHIVE_AUDITOR_ACCESS.key,
+          ]),
         );
         expect(
           held.every(({ statement }) => statement.Effect === 'Allow'),
@@ -449,23 +462,25 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       }
     });
 
-    it('acknowledge the bundles/* and anchors/* wildcards (AwsSolutions-IAM5) with their reasons, on their policy alone, and nothing else there', () => {
+    it('acknowledge the bundles/*, anchors/* and statistics/* wildcards (AwsSolutions-IAM5) with their reasons, on their policy alone, and nothing else there', () => {
       // Act
       const acks = t.apiJson.Resources[t.apiId(built.api.archiveRead!)]!.Metadata?.cdk_nag?.rules_to_suppress ?? [];
       // The archive function's own bundles/* acknowledgement and the sweep's anchors/*: below and in stacks.test.ts.
-      const writers = [built.api.archive.function, built.api.lambda('sweep')].map((f) => t.apiId(f.role!.node.findChild('DefaultPolicy')));
+      const writers = [built.api.archive.function, built.api.lambda('sweep'), built.api.lambda('tally')].map((f) => t.apiId(f.role!.node.findChild('DefaultPolicy')));
       const elsewhere = Object.entries(t.apiJson.Resources)
         .filter(([id]) => !writers.includes(id))
         .flatMap(([, r]) => r.Metadata?.cdk_nag?.rules_to_suppress ?? [])
         .filter((a) => a.id.includes('ArchiveBucket'));
       // Assess
-      expect(acks.map((a) => a.id)).toHaveLength(2);
+      expect(acks.map((a) => a.id)).toHaveLength(3);
       expect(acks[0]!.id).toMatch(/^AwsSolutions-IAM5\[Resource::.*ArchiveBucket[^/]*\/bundles\/\*\]$/);
       expect(acks[0]!.reason).toBe(ARCHIVE_BUNDLES_WILDCARD_REASON);
       expect(acks[1]!.id).toMatch(/^AwsSolutions-IAM5\[Resource::.*ArchiveBucket[^/]*\/anchors\/\*\]$/);
       expect(acks[1]!.reason).toBe(ARCHIVE_ANCHORS_WILDCARD_REASON);
+      expect(acks[2]!.id).toMatch(/^AwsSolutions-IAM5\[Resource::.*ArchiveBucket[^/]*\/statistics\/\*\]$/);
+      expect(acks[2]!.reason).toBe(ARCHIVE_STATISTICS_WILDCARD_REASON);
       expect(elsewhere).toEqual(acks);
-      for (const reason of [ARCHIVE_BUNDLES_WILDCARD_REASON, ARCHIVE_ANCHORS_WILDCARD_REASON]) {
+      for (const reason of [ARCHIVE_BUNDLES_WILDCARD_REASON, ARCHIVE_ANCHORS_WILDCARD_REASON, ARCHIVE_STATISTICS_WILDCARD_REASON]) {
         expect(reason).toMatch(/only stable part/);
         expect(reason).toMatch(/no put, no delete/);
       }
@@ -637,7 +652,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
         const resource = g.split(' ')[1]!;
         expect(resource === '*' ? g.startsWith('xray:') : own.includes(resource) || known.some((k) => resource === k || resource.startsWith(`${k}/`)), g).toBe(true);
       }
-      expect(holdersOf(ARCHIVE_SEAL_KEY_ACCESS)).toEqual({ seals: ['kms:GetPublicKey'], sweep: ['kms:Sign'], archive: ['kms:Sign'] });
+      expect(holdersOf(ARCHIVE_SEAL_KEY_ACCESS)).toEqual({ seals: ['kms:GetPublicKey'], sweep: ['kms:Sign'], archive: ['kms:Sign'], tally: ['kms:Sign'] });
     });
 
     it('is invoked by the cases function and the sweep alone (lambda:InvokeFunction on it, unqualified), which are given its name as ARCHIVE_FUNCTION_NAME', () => {
@@ -841,7 +856,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
     };
 
     it("keeps the archive function's role name from the principals", () => {
-      expect(FIXED_ROLE_FUNCTIONS).toEqual(['sealing', 'seals', 'archive', 'sweep']);
+      expect(FIXED_ROLE_FUNCTIONS).toEqual(['sealing', 'seals', 'archive', 'sweep', 'tally']);
       expect(problem({ ...CONFIG, principals: [{ name: 'archive-function', role: 'auditor', trustedAccount: 'self' }] })).toMatch(
         /the role name tongban-test-archive-function is the one of a platform function \(the seal or archive keys' policies name it\): choose another principal name/,
       );

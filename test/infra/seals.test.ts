@@ -245,7 +245,7 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
       expect(t.holders('kms:Verify')).toEqual([]);
       const byRole = (a: { roles: string[] }, b: { roles: string[] }) => (a.roles[0]! < b.roles[0]! ? -1 : 1);
       expect(t.holders('kms:Sign').filter((h) => h.resources.includes(t.archiveSealKeyArn))).toEqual(
-        (['archive', 'sweep'] as const)
+        (['archive', 'sweep', 'tally'] as const)
           .map((fn) => ({ roles: [t.roleId(fn)], resources: [t.archiveSealKeyArn], condition: { StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } } }))
           .sort(byRole),
       );
@@ -406,7 +406,7 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
           .map((r) => r.operationId)
           .sort(),
       );
-      expect(reasons).toHaveLength(3);
+      expect(reasons).toHaveLength(5);
       const jwks = reasons.find((r) => r.startsWith('GET /v1/.well-known/jwks.json (sealKeys) is public by design'));
       expect(jwks).toContain("reads the directory's seal registry and the seal keys' public keys");
       expect(jwks).toContain('no personal or case data');
@@ -414,7 +414,11 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
       const health = reasons.find((r) => r.startsWith('GET /health (health) is public by design'));
       expect(health).toContain("reads the official holiday arrangements (the items table's CALENDAR partition");
       expect(health).toContain('no personal or case data');
-      for (const other of reasons.filter((r) => r !== jwks && r !== health)) expect(other).toContain('It reads no table and returns no personal or case data');
+      const statistics = reasons.filter((r) => r.startsWith('GET /v1/public/statistics'));
+      expect(statistics).toHaveLength(2);
+      for (const r of statistics) expect(r).toContain('no personal data');
+      for (const other of reasons.filter((r) => r !== jwks && r !== health && !statistics.includes(r)))
+        expect(other).toContain('It reads no table and returns no personal or case data');
     });
   });
 
@@ -498,14 +502,14 @@ describe('SM2 seals', () => {
     ]);
     expect(held.filter((h) => h.resources.includes(t.archiveSealKeyArn))).toEqual(
       expect.arrayContaining(
-        (['archive', 'sweep'] as const).map((fn) => ({
+        (['archive', 'sweep', 'tally'] as const).map((fn) => ({
           roles: [t.roleId(fn)],
           resources: [t.archiveSealKeyArn],
           condition: { StringEquals: { 'kms:SigningAlgorithm': 'SM2DSA' } },
         })),
       ),
     );
-    expect(held.filter((h) => h.resources.includes(t.archiveSealKeyArn))).toHaveLength(2);
+    expect(held.filter((h) => h.resources.includes(t.archiveSealKeyArn))).toHaveLength(3);
   });
 
   it('writes SM2-SM3 into the directory for the SM2 keys and the (SM2) archive key', () => {

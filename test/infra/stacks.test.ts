@@ -368,7 +368,7 @@ describe('the Tongban CDK app (test configuration)', () => {
   describe('functions', () => {
     it('has one Node 22 arm64 traced function per function of the route table, the sweep, the joint, the sealing, the archive function and the relay', () => {
       expect(FUNCTION_NAMES).toEqual([...new Set(ROUTE_TABLE.map((r) => r.function))]);
-      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'joint', 'sealing', 'archive', 'relay', 'deliveries', 'watch']);
+      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'joint', 'sealing', 'archive', 'relay', 'deliveries', 'watch', 'tally']);
       const fns = resources(api, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'));
       expect(fns).toHaveLength(FUNCTION_NAMES.length + SCHEDULED_FUNCTION_NAMES.length);
       const sweepId = built.api.getLogicalId(built.api.sweep.function.node.defaultChild as CfnElement);
@@ -378,6 +378,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       const relayId = built.api.getLogicalId(built.api.relay.function.node.defaultChild as CfnElement);
       const deliveriesId = built.api.getLogicalId(built.api.lambda('deliveries').node.defaultChild as CfnElement);
       const watchId = built.api.getLogicalId(built.api.lambda('watch').node.defaultChild as CfnElement);
+      const tallyId = built.api.getLogicalId(built.api.lambda('tally').node.defaultChild as CfnElement);
       for (const [id, fn] of fns) {
         expect(props(fn), id).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -388,8 +389,19 @@ describe('the Tongban CDK app (test configuration)', () => {
           // the joint function well within its steps' task timeout; the sealing function a few reads,
           // signatures and writes; the archive function a whole case's bundle, up to Lambda's 15 minutes;
           // the relay a batch of 100 stream records, ten PutEvents calls; the deliveries function a batch of
-          // events and their webhook attempts (10 s each at most); the watch function a batch of cases, or its daily passes.
-          Timeout: id === sweepId || id === watchId ? 300 : id === jointId || id === sealingId ? 20 : id === archiveId ? 900 : id === relayId ? 30 : id === deliveriesId ? 120 : 10,
+          // events and their webhook attempts (10 s each at most); the watch function a batch of cases, or its daily passes; the tally a batch of facts, or a tick's roll-ups.
+          Timeout:
+            id === sweepId || id === watchId
+              ? 300
+              : id === jointId || id === sealingId
+                ? 20
+                : id === archiveId
+                  ? 900
+                  : id === relayId
+                    ? 30
+                    : id === deliveriesId || id === tallyId
+                      ? 120
+                      : 10,
           Handler: 'index.handler',
           TracingConfig: { Mode: 'Active' },
           Environment: {
@@ -935,9 +947,12 @@ describe('the Tongban CDK app (test configuration)', () => {
             'tongban-test-follow-up-given-up',
             'tongban-test-joint-handling-failed',
             'tongban-test-relay-dead-letters',
+            'tongban-test-statistics-publication-failed',
             'tongban-test-sweep-dead-letters',
             'tongban-test-sweep-errors',
             'tongban-test-sweep-failures',
+            'tongban-test-tally-dead-letters',
+            'tongban-test-tally-errors',
             'tongban-test-watch-dead-letters',
             'tongban-test-watch-errors',
           ]);
@@ -1028,7 +1043,13 @@ describe('the Tongban CDK app (test configuration)', () => {
           .map((r) => `${r.method} ${r.path}`)
           .sort(),
       );
-      expect(publicKeys.sort()).toEqual(['GET /health', 'GET /v1/.well-known/jwks.json', 'GET /v1/openapi.json']);
+      expect(publicKeys.sort()).toEqual([
+        'GET /health',
+        'GET /v1/.well-known/jwks.json',
+        'GET /v1/openapi.json',
+        'GET /v1/public/statistics',
+        'GET /v1/public/statistics/documents/{month}',
+      ]);
     });
 
     it("answers API Gateway's own refusals (signature, IAM, size, throttling, WAF) in the platform's error envelope", () => {

@@ -71,6 +71,7 @@ describe('error-code registries', () => {
       'licences',
       'materials',
       'request',
+      'statistics',
       'supervisionRules',
     ]);
   });

@@ -24,6 +24,7 @@ describe.each(LAMBDA_NAMES)('the %s function', (name) => {
       DIRECTORY_TABLE: 'directory',
       CASES_TABLE: 'cases',
       EVENTS_TABLE: 'events',
+      STATISTICS_TABLE: 'statistics',
       SUPERVISION_TABLE: 'supervision',
       MATERIALS_BUCKET: 'materials',
       ARCHIVE_BUCKET: 'archive',

@@ -101,7 +101,7 @@ describe('OpenAPI document', () => {
         .filter((r) => r.auth === 'public')
         .map((r) => r.operationId)
         .sort(),
-    ).toEqual(['health', 'openapi', 'sealKeys']);
+    ).toEqual(['getPublicStatistics', 'getStatisticsDocument', 'health', 'openapi', 'sealKeys']);
   });
 
   it('lists the roles that may call each signed route', () => {

@@ -12,6 +12,15 @@ export function caseEvent(state: CaseState, entry: CaseHistoryEntry): CaseEvent 
   if (state.caseNo !== entry.caseNo || state.version !== entry.n || state.hash !== entry.hash) {
     throw new Error(`case event: the state (case ${state.caseNo}, version ${state.version}) is not the one entry ${entry.n} of case ${entry.caseNo} led to`);
   }
+  return entryEvent(entry, state);
+}
+
+/**
+ * The event of `entry` of a case with these parties (which never change over a case's life: any state
+ * of the case gives them), for a reader that holds the entry and a later state (a recomputation).
+ */
+export function entryEvent(entry: CaseHistoryEntry, parties: Pick<CaseState, 'itemCode' | 'itemVersion' | 'departmentId' | 'coDepartmentIds' | 'channelId'>): CaseEvent {
+  const state = parties;
   return {
     specversion: '1.0',
     id: caseEventId(entry.caseNo, entry.n),
