@@ -28,7 +28,7 @@ export function statisticsHandler(options: { now?: () => Date; calendar?: Calend
   const itemsTable = requiredEnv('ITEMS_TABLE');
   const supervisionTable = requiredEnv('SUPERVISION_TABLE');
   const casesTable = requiredEnv('CASES_TABLE');
-  const cases = new DynamoCaseStore(db, casesTable, { onHeadLag: () => undefined });
+  const cases = new DynamoCaseStore(db, casesTable, { readOnly: true });
   const service = new StatisticsService({
     store,
     directory: () => directory.load(),

@@ -32,7 +32,7 @@ export function tallyHandler(options: { now?: () => Date; calendar?: CalendarSou
   const keeper = new StatisticsKeeper({
     store,
     // Reads only: a head that lags its entries is read through them (moving it is the writers' job).
-    cases: new DynamoCaseStore(db, requiredEnv('CASES_TABLE'), { onHeadLag: () => undefined }),
+    cases: new DynamoCaseStore(db, requiredEnv('CASES_TABLE'), { readOnly: true }),
     directory: () => directory.load(),
     calendar: options.calendar ?? storedCalendar(db, logger),
   });

@@ -40,7 +40,7 @@ export function watchHandler(options: WatchHandlerOptions = {}) {
   const watch = new SupervisionWatch({
     findings: new FindingService({ store, calendar, now }),
     store,
-    cases: new DynamoCaseStore(db, requiredEnv('CASES_TABLE')),
+    cases: new DynamoCaseStore(db, requiredEnv('CASES_TABLE'), { readOnly: true }),
     items: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),
     rules: options.rules ?? storedRules(db, logger),
     calendar,

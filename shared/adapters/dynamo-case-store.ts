@@ -78,11 +78,18 @@ export interface DynamoCaseStoreOptions {
   onHeadLag?: (caseNo: string, version: number, error: unknown) => void;
   /** Told when an action key's record could not be settled on its written entry (a retry finds the entry by its key). */
   onKeyLag?: (caseNo: string, n: number, error: unknown) => void;
+  /**
+   * A reader without write grants on the cases table (the watch, the tally, the statistics): a read
+   * that finds the head behind answers the newest state without trying to move the head (a writer's
+   * next read does), instead of a write its role would refuse.
+   */
+  readOnly?: true;
 }
 
 export class DynamoCaseStore implements CaseStore {
   private readonly onHeadLag: (caseNo: string, version: number, error: unknown) => void;
   private readonly onKeyLag: (caseNo: string, n: number, error: unknown) => void;
+  private readonly readOnly: boolean;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -92,6 +99,7 @@ export class DynamoCaseStore implements CaseStore {
     this.onHeadLag =
       options.onHeadLag ??
       ((caseNo, version, error) => console.warn(JSON.stringify({ level: 'WARN', message: 'case head lags its newest entry', caseNo, version, error: String(error) })));
+    this.readOnly = options.readOnly === true;
     this.onKeyLag =
       options.onKeyLag ?? ((caseNo, n, error) => console.warn(JSON.stringify({ level: 'WARN', message: 'action key not settled on its entry', caseNo, n, error: String(error) })));
   }
@@ -194,7 +202,7 @@ export class DynamoCaseStore implements CaseStore {
       for await (const item of this.entryItems(caseNo, headVersion, ['entry', 'changes', 'state'])) newer.push(item);
     }
     const read = stateOfItems(head.Item, newer, last);
-    if (read && !read.broken && read.state.version > headVersion) {
+    if (!this.readOnly && read && !read.broken && read.state.version > headVersion) {
       // A reader that finds the head behind finishes the writer's job; failing to is no reason to fail the read.
       await this.moveHead(read.state).catch((e: unknown) => this.onHeadLag(caseNo, read.state.version, e));
     }

@@ -194,6 +194,26 @@ describe('DynamoCaseStore: actions', () => {
     expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 10 })).cases).toEqual([accepted]);
   });
 
+  it('answers the newest state to a read-only reader without moving the head (its role may not write)', async () => {
+    // Prepare: accept, then delete the head as if the writer had crashed between its two writes
+    const fresh = await freshStore('cases-read-only');
+    const filed = await file({ store: fresh, by: PORTAL, key: 'read-only-1', app: application(ZHANG), date: '2026-11-23' });
+    const accepted = await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    await db.send(new DeleteCommand({ TableName: 'cases-read-only', Key: { pk: `CASE#${filed.state.caseNo}`, sk: 'HEAD' } }));
+    const lags: number[] = [];
+    const reader = new DynamoCaseStore(db, 'cases-read-only', { readOnly: true, onHeadLag: (_c, version) => lags.push(version) });
+
+    // Act
+    const read = await reader.get(filed.state.caseNo);
+
+    // Assess: the newest state, the head still missing (no write tried, none failed), a writer's read rolls it forward
+    expect(read).toEqual(accepted);
+    expect((await db.send(new GetCommand({ TableName: 'cases-read-only', Key: { pk: `CASE#${filed.state.caseNo}`, sk: 'HEAD' } }))).Item).toBeUndefined();
+    expect(lags).toEqual([]);
+    expect(await fresh.get(filed.state.caseNo)).toEqual(accepted);
+    expect((await db.send(new GetCommand({ TableName: 'cases-read-only', Key: { pk: `CASE#${filed.state.caseNo}`, sk: 'HEAD' } }))).Item?.version).toBe(2);
+  });
+
   it('rolls a head left at an older version forward, and never moves it back', async () => {
     // Prepare: after the decision, put the head back to the accepted state by hand
     const fresh = await freshStore('cases-head-older');
