@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../items/record-hash.ts';
 import type { CaseHistoryEntry, CaseState } from './case-record.ts';
+import type { Role } from '../../contracts/directory.ts';
 
 export type HistoryCheck = { ok: true } | { ok: false; n: number; reason: string };
 
@@ -139,6 +140,35 @@ export function isEntryIntact(entry: { hash: string }): boolean {
  */
 export function caseStateDigest(state: Omit<CaseState, 'hash'> & { hash?: string }): string {
   return stateDigest(state);
+}
+
+/**
+ * The members every chained history's entry has (a case's, a finding's) after its subject: its
+ * number, type, actor, instant and China date, the states it leads from and to, the digests of the
+ * payload and of the state after it, and the previous entry's hash. The caller adds its subject and hashes.
+ */
+export function entryBody<T extends string, S extends string>(
+  n: number,
+  type: T,
+  ctx: { actor: { name: string; role: Role }; at: string; today: string },
+  from: S | null,
+  to: S,
+  payload: unknown,
+  state: object & { hash?: string },
+  previousHash: string | undefined,
+) {
+  return {
+    n,
+    type,
+    actor: { name: ctx.actor.name, role: ctx.actor.role },
+    at: ctx.at,
+    on: ctx.today,
+    from,
+    to,
+    payloadDigest: payloadDigest(payload),
+    stateDigest: stateDigest(state),
+    ...(previousHash !== undefined ? { previousHash } : {}),
+  };
 }
 
 /** Digest of any chained history's state (a case's, a finding's), without its `hash`. */

@@ -2,7 +2,7 @@
 // previous entry's, and the state stamped with it. The context is checked first (its date is the
 // China date of its instant).
 import { assertIsoDate, chinaDate } from '../calendar/china-date.ts';
-import { caseStateDigest, hashCaseEntry, payloadDigest } from './case-history.ts';
+import { entryBody, hashCaseEntry } from './case-history.ts';
 import type { CaseEventType, CaseState, CaseTransition } from './case-record.ts';
 import type { CaseContext } from './case-commands.ts';
 
@@ -14,20 +14,8 @@ export function record(
   previousHash: string | undefined,
   ctx: CaseContext,
 ): CaseTransition {
-  const entryBody = {
-    caseNo: state.caseNo,
-    n: state.version,
-    type,
-    actor: { name: ctx.actor.name, role: ctx.actor.role },
-    at: ctx.at,
-    on: ctx.today,
-    from: from?.status ?? null,
-    to: state.status,
-    payloadDigest: payloadDigest(payload),
-    stateDigest: caseStateDigest(state),
-    ...(previousHash !== undefined ? { previousHash } : {}),
-  };
-  const entry = { ...entryBody, hash: hashCaseEntry(entryBody) };
+  const body = { caseNo: state.caseNo, ...entryBody(state.version, type, ctx, from?.status ?? null, state.status, payload, state, previousHash) };
+  const entry = { ...body, hash: hashCaseEntry(body) };
   return { state: { ...state, hash: entry.hash }, entry };
 }
 

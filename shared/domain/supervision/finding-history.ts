@@ -2,25 +2,13 @@
 // hashing and chain check it uses): each entry's hash covers its content and the previous entry's
 // hash, and records the digest of the finding after it, so an entry changed, removed or moved — or a
 // stored finding edited — no longer verifies.
-import { EntryChainCheck, hashEntry, payloadDigest, stateDigest } from '../cases/case-history.ts';
+import { EntryChainCheck, entryBody, hashEntry, stateDigest } from '../cases/case-history.ts';
 import type { HistoryCheck } from '../cases/case-history.ts';
 import type { Finding, FindingAction, FindingContext, FindingHistoryEntry, FindingTransition } from './finding.ts';
 
 /** The one place a finding's next state becomes a history entry: digests and hash, chained to the one before, the state stamped with it. */
 export function recordFinding(finding: Omit<Finding, 'hash'>, type: FindingAction, from: Finding | null, payload: unknown, ctx: FindingContext): FindingTransition {
-  const body = {
-    findingId: finding.id,
-    n: finding.version,
-    type,
-    actor: { name: ctx.actor.name, role: ctx.actor.role },
-    at: ctx.at,
-    on: ctx.today,
-    from: from?.state ?? null,
-    to: finding.state,
-    payloadDigest: payloadDigest(payload),
-    stateDigest: stateDigest(finding),
-    ...(from ? { previousHash: from.hash } : {}),
-  };
+  const body = { findingId: finding.id, ...entryBody(finding.version, type, ctx, from?.state ?? null, finding.state, payload, finding, from?.hash) };
   const entry: FindingHistoryEntry = { ...body, hash: hashEntry<FindingHistoryEntry>(body) };
   return { finding: { ...finding, hash: entry.hash }, entry };
 }
