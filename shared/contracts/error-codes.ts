@@ -6,6 +6,7 @@ import { ACCESS_ERRORS } from './errors/access.ts';
 import { ARCHIVE_ERRORS } from './errors/archive.ts';
 import { CALENDAR_ERRORS } from './errors/calendar.ts';
 import { CASE_ERRORS } from './errors/cases.ts';
+import { EVALUATION_ERRORS } from './errors/evaluations.ts';
 import { EVENT_ERRORS } from './errors/events.ts';
 import { FINDING_ERRORS } from './errors/findings.ts';
 import { IDENTIFIER_ERRORS } from './errors/identifiers.ts';
@@ -26,6 +27,7 @@ export const ERROR_REGISTRIES = {
   archive: ARCHIVE_ERRORS,
   calendar: CALENDAR_ERRORS,
   cases: CASE_ERRORS,
+  evaluations: EVALUATION_ERRORS,
   events: EVENT_ERRORS,
   findings: FINDING_ERRORS,
   identifiers: IDENTIFIER_ERRORS,

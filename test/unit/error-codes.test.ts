@@ -64,6 +64,7 @@ describe('error-code registries', () => {
       'archive',
       'calendar',
       'cases',
+      'evaluations',
       'events',
       'findings',
       'identifiers',
