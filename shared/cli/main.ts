@@ -18,6 +18,7 @@ import { statsCommand } from './supervision-stats-command.ts';
 import { guideTemplate } from './guide-template.ts';
 import { verifyCommand } from './verify-command.ts';
 import { auditCommand } from './audit-command.ts';
+import { evaluationsCommand } from './evaluations-commands.ts';
 import { printError, printItem, printList, printVersion } from './output.ts';
 
 const HELP = `tongban: the Tongban (通办) command line
@@ -29,6 +30,7 @@ Usage: tongban items <command> [options]
        tongban supervision rules [versions|load <file>|template]  the supervision rules (电子监察规则)
        tongban supervision findings|finding|respond|close|return  supervision findings (监察预警)
        tongban supervision stats --period P [--department D] [--public] [--csv] [--check]
+       tongban evaluations list|show|rate|rate-answer|answer|appeal|verdict  好差评
        tongban calendar list|show <year>|load <file>          the official holiday arrangements
        tongban subscriptions add|list|remove|failures|redeliver  webhooks of your case events
        tongban events tail [--interval S] [--since <instant>]    watch your case events live
@@ -151,6 +153,28 @@ Supervision findings (监察预警: departments answer their own; the platform r
                                   the department responsible: explain (说明) or say how it rectified (整改)
   supervision close <id> [--note <text>]                       platform: accept the answer (办结)
   supervision return <id> --reason <text> [--reason <text>…]  platform: send it back (due again)
+
+Evaluations (好差评: channels rate what they filed, departments answer their own; the platform
+role and auditors see all, contacts of named reviews only for whom they concern):
+  evaluations list [--department <id>] [--state recorded|rectifying|answered|closed|appealed|excluded]
+           [--case <caseNo>] [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>] [--limit N] [--cursor C]
+                                  newest first (逾期: a rectification past due); platform and auditors
+                                  name a department, state or case
+  evaluations show <id>           the evaluation, its answer, appeal, history and the chain check
+  evaluations rate <caseNo> --level very-satisfied|satisfied|basic|dissatisfied|very-dissatisfied
+           [--dimension efficiency|attitude|guidance|result=1…5 …] [--comment <text>] [--named]
+           [--idempotency-key <key>]
+                                  channel: rate an ended case it filed, once (一事一评); a bad review
+                                  opens a rectification due in 3 working days
+  evaluations rate --window --visit <number> --department <id> [--item <code>] --level <level> …
+           [--named --contact-name <name> --contact-phone <phone>]
+                                  hall window: rate the service of one visit, once (一次一评)
+  evaluations answer <id> --verification <text> --rectified|--explained --text <text>
+           [--follow-up-on <YYYY-MM-DD> --follow-up-by <name> --follow-up-outcome <text>]
+                                  the department rated answers a bad review (回访 required when named)
+  evaluations rate-answer <id> --level <level> [--comment <text>]   channel: rate the answer, once
+  evaluations appeal <id> --reason <text> [--reason <text>…]        department: appeal once (申诉)
+  evaluations verdict <id> --uphold|--dismiss --reason <text>…      platform: decide the appeal (复核)
 
 Calendar (法定节假日安排; everyone reads, the platform role loads):
   calendar list                   every year loaded: version, source, who loaded it; how far the data
@@ -290,6 +314,22 @@ export async function main(argv: string[]): Promise<number> {
         public: { type: 'boolean', default: false },
         csv: { type: 'boolean', default: false },
         check: { type: 'boolean', default: false },
+        level: { type: 'string' },
+        dimension: { type: 'string', multiple: true },
+        comment: { type: 'string' },
+        named: { type: 'boolean' },
+        window: { type: 'boolean' },
+        visit: { type: 'string' },
+        'contact-name': { type: 'string' },
+        'contact-phone': { type: 'string' },
+        verification: { type: 'string' },
+        rectified: { type: 'boolean' },
+        explained: { type: 'boolean' },
+        'follow-up-on': { type: 'string' },
+        'follow-up-by': { type: 'string' },
+        'follow-up-outcome': { type: 'string' },
+        uphold: { type: 'boolean' },
+        dismiss: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -306,7 +346,7 @@ export async function main(argv: string[]): Promise<number> {
     // Offline: before any credentials or endpoint are looked for.
     if (group === 'verify') return await verifyCommand(command, code, o.jwks, o.json);
     if (group === 'audit') return await auditCommand(command, code, o, { caseNo: positionals[3], api: async () => new ApiClient(await resolveTarget(o)) });
-    if (!['items', 'cases', 'licences', 'supervision', 'calendar', 'subscriptions', 'events'].includes(group)) throw new UsageError(`unknown command group "${group}"`);
+    if (!['items', 'cases', 'licences', 'supervision', 'calendar', 'subscriptions', 'events', 'evaluations'].includes(group)) throw new UsageError(`unknown command group "${group}"`);
     // --type is repeatable for subscriptions alone.
     const type = group === 'subscriptions' ? undefined : atMostOne(o.type, '--type');
     if (command === 'template') {
@@ -334,6 +374,7 @@ export async function main(argv: string[]): Promise<number> {
       };
       if (group === 'subscriptions') return await subscriptionsCommand({ api, o, out }, command, code);
       if (group === 'events') return await eventsCommand({ api, o, out }, command);
+      if (group === 'evaluations') return await evaluationsCommand({ api, o, out }, command, code);
       if (group === 'licences') {
         const { type: _types, ...rest } = o;
         return await licencesCommand({ ...ctx, o: { ...rest, ...(type !== undefined ? { type } : {}) } }, command, code);

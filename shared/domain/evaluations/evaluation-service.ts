@@ -39,9 +39,10 @@ export interface CaseSource {
 
 export interface EvaluationServiceDeps {
   store: EvaluationStore;
-  cases: CaseSource;
-  /** The channels (their kind: a window's review comes from a hall window) and the departments. */
-  directory: () => Promise<Pick<Directory, 'channels' | 'departments'>>;
+  /** The cases rated (absent for a reader that rates nothing: the watch's late pass). */
+  cases?: CaseSource;
+  /** The channels (their kind: a window's review comes from a hall window) and the departments (absent likewise). */
+  directory?: () => Promise<Pick<Directory, 'channels' | 'departments'>>;
   /** Due days are counted in working days on the official calendar. */
   calendar: CalendarSource;
   /** Working days a department has to answer a bad review (004 §23: 3, the default). */
@@ -80,7 +81,7 @@ export class EvaluationService {
 
   /** The applicant rates an ended case, once, through the channel that filed it. */
   async rateCase(caller: Caller, caseNo: string, body: CaseEvaluationRequest, idempotencyKey?: string): Promise<Rated> {
-    const rated = await this.deps.cases.read(caseNo);
+    const rated = await required(this.deps.cases, 'cases').read(caseNo);
     if (!rated) throw notFound('CASE_NOT_FOUND', `办件 ${caseNo} 不存在`, `no case ${caseNo}`);
     if (caller.role !== 'channel' || caller.channelId !== rated.channelId) {
       throw forbidden('EVALUATION_FORBIDDEN', '只能通过提交办件的渠道评价该办件', `case ${caseNo} was not filed through ${caller.name}'s channel`);
@@ -106,7 +107,7 @@ export class EvaluationService {
 
   /** A hall window rates the service given at it, once per visit. */
   async rateWindow(caller: Caller, body: WindowEvaluationRequest, idempotencyKey?: string): Promise<Rated> {
-    const directory = await this.deps.directory();
+    const directory = await required(this.deps.directory, 'directory')();
     const channel = caller.role === 'channel' ? directory.channels.find((c) => c.id === caller.channelId) : undefined;
     if (!channel || channel.kind !== 'service-hall-window') {
       throw forbidden(
@@ -282,6 +283,11 @@ export class EvaluationService {
     const now = this.now();
     return { actor, at: now.toISOString(), today: chinaDate(now) };
   }
+}
+
+function required<T>(dep: T | undefined, name: string): T {
+  if (dep === undefined) throw new Error(`evaluation service: built without ${name}, it cannot rate`);
+  return dep;
 }
 
 function mayRead(caller: Caller, evaluation: Evaluation): boolean {
