@@ -183,7 +183,7 @@ interface ManifestBase<N extends string> {
   /** Why each public route it serves needs no authorisation: what it reads and returns (its cdk-nag acknowledgement). */
   publicRoutes?: Readonly<Record<string, string>>;
   /** Environment from the deployment's configuration (unset settings: the function's own defaults). */
-  environment?: (config: { deemedAcceptanceDays?: number | undefined }) => Record<string, string>;
+  environment?: (config: { deemedAcceptanceDays?: number | undefined; rectificationDays?: number | undefined }) => Record<string, string>;
   /** Its alarms, by the name the stack gives them (`sweep.alarms.failures`). */
   alarms?: Readonly<Record<string, AlarmSpec>>;
   limits: {

@@ -5,6 +5,7 @@ import { archive } from './archive/manifest.ts';
 import { cases } from './cases/manifest.ts';
 import { catalogue } from './catalogue/manifest.ts';
 import { deliveries } from './deliveries/manifest.ts';
+import { evaluations } from './evaluations/manifest.ts';
 import { events } from './events/manifest.ts';
 import { joint } from './joint/manifest.ts';
 import type { EventFunctionManifest, FunctionManifest, Trigger } from './manifest.ts';
@@ -26,6 +27,7 @@ export const MANIFESTS = {
   seals,
   events,
   statistics,
+  evaluations,
   sweep,
   joint,
   sealing,

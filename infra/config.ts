@@ -46,6 +46,10 @@
 // - `sweepIntervalMinutes` (1-1440, default 15): how often the case sweep runs (deemed acceptance,
 //   overdue and violation marks). One run at a time; a failed run goes to the sweep's dead-letter queue.
 //
+// 好差评 (optional):
+// - `rectificationDays` (1-30): working days a department has to answer a bad review (004 §23: 3).
+//   Unset, the evaluations function uses its default, 3.
+//
 // Seals (电子印章; the keys: infra/constructs/seal-keys.ts), both optional:
 // - `sealKeySpec`: the KMS key spec of the seal keys and of the archive seal key, `"ECC_NIST_P256"`
 //   (the default: ES256 seals, KMS signing algorithm ECDSA_SHA_256) or `"SM2"` (SM2-SM3 seals,
@@ -91,6 +95,7 @@ import type { Directory, SealKey } from '../shared/contracts/directory.ts';
 import { ChannelSchema, DepartmentSchema, DirectorySchema, PrincipalSchema, RoleSchema } from '../shared/contracts/directory.ts';
 import { CreditCodeSchema } from '../shared/contracts/service-item.ts';
 import { DEFAULT_DEEMED_ACCEPTANCE_DAYS } from '../shared/domain/cases/case-lifecycle.ts';
+import { MAX_RECTIFICATION_DAYS } from '../shared/contracts/evaluations.ts';
 import { isCreditCode } from '../shared/domain/identifiers/credit-code.ts';
 
 /** The context key holding the configuration. */
@@ -338,6 +343,13 @@ export const TongbanConfigSchema = z
       .int()
       .min(1, 'deemedAcceptanceDays must be 1 to 5 working days (行政许可法 Art. 32: at most 5)')
       .max(DEFAULT_DEEMED_ACCEPTANCE_DAYS, 'deemedAcceptanceDays must be 1 to 5 working days (行政许可法 Art. 32: at most 5)')
+      .optional(),
+    /** RECTIFICATION_DAYS of the evaluations function; unset, its default (3, 004 §23). */
+    rectificationDays: z
+      .number()
+      .int()
+      .min(1, `rectificationDays must be 1 to ${MAX_RECTIFICATION_DAYS} working days`)
+      .max(MAX_RECTIFICATION_DAYS, `rectificationDays must be 1 to ${MAX_RECTIFICATION_DAYS} working days`)
       .optional(),
     /** Minutes between two runs of the case sweep. */
     sweepIntervalMinutes: z

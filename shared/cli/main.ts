@@ -346,7 +346,8 @@ export async function main(argv: string[]): Promise<number> {
     // Offline: before any credentials or endpoint are looked for.
     if (group === 'verify') return await verifyCommand(command, code, o.jwks, o.json);
     if (group === 'audit') return await auditCommand(command, code, o, { caseNo: positionals[3], api: async () => new ApiClient(await resolveTarget(o)) });
-    if (!['items', 'cases', 'licences', 'supervision', 'calendar', 'subscriptions', 'events', 'evaluations'].includes(group)) throw new UsageError(`unknown command group "${group}"`);
+    if (!['items', 'cases', 'licences', 'supervision', 'calendar', 'subscriptions', 'events', 'evaluations'].includes(group))
+      throw new UsageError(`unknown command group "${group}"`);
     // --type is repeatable for subscriptions alone.
     const type = group === 'subscriptions' ? undefined : atMostOne(o.type, '--type');
     if (command === 'template') {

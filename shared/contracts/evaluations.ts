@@ -8,7 +8,9 @@
 // domain's (shared/domain/evaluations/evaluation-lifecycle.ts); here are its words and payloads.
 import { z } from 'zod';
 import { CASE_NO_PATTERN } from './case-vocabulary.ts';
+import { ACTION_IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from './headers.ts';
 import { isIsoDate } from './iso-date.ts';
+import type { RouteSpec } from './routes.ts';
 
 /** The five levels of 国办发〔2019〕51号, best first. */
 export const EVALUATION_LEVELS = ['very-satisfied', 'satisfied', 'basic', 'dissatisfied', 'very-dissatisfied'] as const;
@@ -236,3 +238,121 @@ export type EvaluationContact = z.output<typeof EvaluationContactSchema>;
 export type CaseEvaluationRequest = z.output<typeof CaseEvaluationRequestSchema>;
 export type WindowEvaluationRequest = z.output<typeof WindowEvaluationRequestSchema>;
 export type EvaluationAnswerRequest = z.output<typeof EvaluationAnswerRequestSchema>;
+
+const ACT_ERRORS = ['EVALUATION_NOT_FOUND', 'EVALUATION_FORBIDDEN', 'EVALUATION_STATE_CONFLICT', 'EVALUATION_VERSION_CONFLICT'] as const;
+const RATE_ERRORS = ['EVALUATION_EXISTS', 'EVALUATION_VERSION_CONFLICT', 'IDEMPOTENCY_KEY_INVALID', 'IDEMPOTENCY_KEY_UNSIGNED'] as const;
+
+/** The 好差评 routes (served by the `evaluations` function), listed in the route table (routes.ts). */
+export const EVALUATION_ROUTES = [
+  {
+    operationId: 'evaluateCase',
+    method: 'POST',
+    path: '/v1/cases/{caseNo}/evaluation',
+    function: 'evaluations',
+    auth: 'iam',
+    roles: ['channel'],
+    summary:
+      "The applicant rates an ended case (refused, decided or withdrawn) once, through the channel that filed it (一事一评): a bad review (不满意, 非常不满意) opens a rectification for the case's department, due in 3 working days unless the deployment sets otherwise. The same request again with the same Idempotency-Key answers the evaluation as it stands",
+    params: EvaluationCaseParamsSchema,
+    headers: [ACTION_IDEMPOTENCY_KEY_HEADER],
+    body: CaseEvaluationRequestSchema,
+    response: EvaluationEntrySchema,
+    responseHeaders: [IDEMPOTENT_REPLAYED_HEADER],
+    successStatus: 201,
+    errors: [...RATE_ERRORS, 'CASE_NOT_FOUND', 'CASE_HISTORY_BROKEN', 'EVALUATION_FORBIDDEN', 'EVALUATION_CASE_NOT_ENDED'],
+  },
+  {
+    operationId: 'evaluateWindow',
+    method: 'POST',
+    path: '/v1/evaluations',
+    function: 'evaluations',
+    auth: 'iam',
+    roles: ['channel'],
+    summary: 'A hall window rates the service given at it, once per visit (一次一评): as for a case, a bad review opens a rectification for the department named',
+    headers: [ACTION_IDEMPOTENCY_KEY_HEADER],
+    body: WindowEvaluationRequestSchema,
+    response: EvaluationEntrySchema,
+    responseHeaders: [IDEMPOTENT_REPLAYED_HEADER],
+    successStatus: 201,
+    errors: [...RATE_ERRORS, 'EVALUATION_NOT_WINDOW', 'EVALUATION_DEPARTMENT_UNKNOWN', 'EVALUATION_CONTACT_REQUIRED'],
+  },
+  {
+    operationId: 'listEvaluations',
+    method: 'GET',
+    path: '/v1/evaluations',
+    function: 'evaluations',
+    auth: 'iam',
+    roles: ['platform', 'department', 'channel', 'auditor'],
+    summary:
+      'Evaluations, newest first, without contacts: a channel those rated through it, a department those of it; the platform role and auditors by department, state or case; any of them by period rated (from, to)',
+    query: EvaluationListQuerySchema,
+    response: EvaluationListSchema,
+    errors: ['INVALID_CURSOR', 'EVALUATION_FORBIDDEN', 'EVALUATION_FILTER_REQUIRED'],
+  },
+  {
+    operationId: 'getEvaluation',
+    method: 'GET',
+    path: '/v1/evaluations/{id}',
+    function: 'evaluations',
+    auth: 'iam',
+    roles: ['platform', 'department', 'channel', 'auditor'],
+    summary:
+      "An evaluation with its whole history and the history's chain check: for the channel rated through, the department rated, the platform role and auditors (the contact of a named bad review: not for auditors)",
+    params: EvaluationIdParamsSchema,
+    response: EvaluationViewSchema,
+    errors: ['EVALUATION_NOT_FOUND', 'EVALUATION_FORBIDDEN'],
+  },
+  {
+    operationId: 'answerEvaluation',
+    method: 'POST',
+    path: '/v1/evaluations/{id}/answer',
+    function: 'evaluations',
+    auth: 'iam',
+    roles: ['department'],
+    summary: 'The department answers a bad review: what it verified, whether it rectified or explains, and with a named applicant its follow-up (回访)',
+    params: EvaluationIdParamsSchema,
+    body: EvaluationAnswerRequestSchema,
+    response: EvaluationEntrySchema,
+    errors: [...ACT_ERRORS, 'EVALUATION_FOLLOW_UP_REQUIRED', 'EVALUATION_FOLLOW_UP_DATE'],
+  },
+  {
+    operationId: 'rateEvaluationAnswer',
+    method: 'POST',
+    path: '/v1/evaluations/{id}/rating',
+    function: 'evaluations',
+    auth: 'iam',
+    roles: ['channel'],
+    summary: "The applicant rates the department's answer, once, through the channel that rated: the evaluation is closed",
+    params: EvaluationIdParamsSchema,
+    body: EvaluationRatingRequestSchema,
+    response: EvaluationEntrySchema,
+    errors: [...ACT_ERRORS],
+  },
+  {
+    operationId: 'appealEvaluation',
+    method: 'POST',
+    path: '/v1/evaluations/{id}/appeal',
+    function: 'evaluations',
+    auth: 'iam',
+    roles: ['department'],
+    summary: 'The department rated appeals a bad review it holds mistaken or malicious (申诉, once), with its reasons: the platform role upholds or dismisses it',
+    params: EvaluationIdParamsSchema,
+    body: EvaluationAppealRequestSchema,
+    response: EvaluationEntrySchema,
+    errors: [...ACT_ERRORS, 'EVALUATION_APPEALED_BEFORE'],
+  },
+  {
+    operationId: 'decideEvaluationAppeal',
+    method: 'POST',
+    path: '/v1/evaluations/{id}/verdict',
+    function: 'evaluations',
+    auth: 'iam',
+    roles: ['platform'],
+    summary:
+      'The platform role decides an appeal (复核) with its reasons: upheld, the review stops counting (excluded); dismissed, it is back where it was appealed from, its due day unchanged',
+    params: EvaluationIdParamsSchema,
+    body: EvaluationVerdictRequestSchema,
+    response: EvaluationEntrySchema,
+    errors: [...ACT_ERRORS],
+  },
+] as const satisfies readonly RouteSpec[];

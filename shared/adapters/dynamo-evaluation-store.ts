@@ -1,0 +1,139 @@
+// EvaluationStore on DynamoDB (FEEDBACK_TABLE, beside the tickets), without transactions (dynalite has none):
+//
+//   EVAL#<id> / H#<n, 10 digits>  history entry n and the evaluation after it (dynamo-chained-records.ts
+//   EVAL#<id> / HEAD              writes, reads and checks them, as for every chained record)
+//
+// The evaluation is the item's `record`. Index keys of the head (FEEDBACK_TABLE.indexes; ASCII, so
+// DynamoDB's byte order is JavaScript's):
+//   byChannel     CH#<channelId>#EVAL         <ratedAt ISO>#<id>
+//   byDepartment  DEPT#<departmentId>#EVAL    <ratedOn>#<id>
+//   byState       STATE#EVAL#<state>          <ratedOn>#<id>
+//   due           DUE#EVAL                    <dueOn>#<id>     (rectifying only: the department owes its answer)
+// The head also carries `kind` (evaluation), `state`, `departmentId`, `channelId`, `dueOn` and
+// `dueProvisional` as attributes of their own: the lists' filters read them; the statistics read
+// `level`, `itemCode`, `ratedOn`, `excluded` and `rectifiedOnTime` from the record.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EvaluationState } from '../contracts/evaluations.ts';
+import { EVALUATION_ID_PATTERN } from '../contracts/evaluations.ts';
+import { conflict, tooLarge } from '../domain/errors.ts';
+import type { Evaluation, EvaluationHistoryEntry, EvaluationTransition } from '../domain/evaluations/evaluation.ts';
+import { awaitingAnswer, chinaDayBounds } from '../domain/evaluations/evaluation.ts';
+import type { EvaluationPage, EvaluationRead, EvaluationSelection, EvaluationStore } from '../domain/evaluations/evaluation-store.ts';
+import type { ChainedKind, ChainedPageQuery, DynamoChainedRecordsOptions } from './dynamo-chained-records.ts';
+import { DynamoChainedRecords, LAST_SORT_KEY, chainedHeadItem } from './dynamo-chained-records.ts';
+import type { IndexQuery } from './page-cursor.ts';
+import { FEEDBACK_TABLE } from './table-layout.ts';
+
+const { indexes } = FEEDBACK_TABLE;
+const FIRST_DATE = '0000-01-01';
+const LAST_DATE = '9999-12-31';
+const FIRST_INSTANT = '0000-01-01T00:00:00.000Z';
+const LAST_INSTANT = '9999-12-31T23:59:59.999Z';
+/** The due list's partition: the evaluations a department owes its answer to. */
+export const EVALUATIONS_DUE = 'DUE#EVAL';
+
+/** The partition of a channel's, a department's and a state's evaluations. */
+export const channelPartition = (channelId: string) => `CH#${channelId}#EVAL`;
+export const departmentPartition = (departmentId: string) => `DEPT#${departmentId}#EVAL`;
+export const statePartition = (state: EvaluationState) => `STATE#EVAL#${state}`;
+
+/** Evaluations as chained records: their partitions, and what their heads carry for the lists, the late pass and the statistics. */
+const EVALUATIONS: ChainedKind<Evaluation, EvaluationHistoryEntry> = {
+  prefix: 'EVAL#',
+  attribute: 'record',
+  idPattern: EVALUATION_ID_PATTERN,
+  subjectOf: (entry) => entry.evaluationId,
+  headAttributes: (e) => {
+    const byDay = `${e.ratedOn}#${e.id}`;
+    return {
+      kind: 'evaluation',
+      state: e.state,
+      departmentId: e.departmentId,
+      channelId: e.channelId,
+      ...(e.dueOn !== undefined ? { dueOn: e.dueOn } : {}),
+      ...(e.dueProvisional ? { dueProvisional: true } : {}),
+      [indexes.byChannel.partitionKey]: channelPartition(e.channelId),
+      [indexes.byChannel.sortKey]: `${e.ratedAt}#${e.id}`,
+      [indexes.byDepartment.partitionKey]: departmentPartition(e.departmentId),
+      [indexes.byDepartment.sortKey]: byDay,
+      [indexes.byState.partitionKey]: statePartition(e.state),
+      [indexes.byState.sortKey]: byDay,
+      ...(awaitingAnswer(e) && e.dueOn !== undefined ? { [indexes.due.partitionKey]: EVALUATIONS_DUE, [indexes.due.sortKey]: `${e.dueOn}#${e.id}` } : {}),
+    };
+  },
+  versionConflict: (id, n) => conflict('EVALUATION_VERSION_CONFLICT', '该评价已被他人处理，请刷新后重试', `evaluation ${id}: entry ${n} was written first by someone else`),
+  tooLarge: (bytes, key) => tooLarge('EVALUATION_TOO_LARGE', `评价记录超过容量上限（${bytes} 字节）`, `evaluation item ${key} would be ${bytes} bytes, over DynamoDB's limit`),
+  noun: 'evaluation',
+};
+
+export class DynamoEvaluationStore implements EvaluationStore {
+  private readonly records: DynamoChainedRecords<Evaluation, EvaluationHistoryEntry>;
+
+  constructor(db: DynamoDBDocumentClient, tableName: string, options: DynamoChainedRecordsOptions = {}) {
+    this.records = new DynamoChainedRecords(db, tableName, EVALUATIONS, options);
+  }
+
+  async create(first: EvaluationTransition): Promise<{ created: true } | { created: false; existing: Evaluation }> {
+    if (first.entry.type !== 'rate') throw new Error(`evaluation store: ${first.evaluation.id} is not a rating`);
+    return this.records.create({ record: first.evaluation, entry: first.entry });
+  }
+
+  async append(transition: EvaluationTransition, previous: Evaluation): Promise<void> {
+    await this.records.append({ record: transition.evaluation, entry: transition.entry }, previous);
+  }
+
+  async read(id: string): Promise<EvaluationRead | undefined> {
+    const read = await this.records.read(id);
+    return read && { evaluation: read.record, ...(read.broken ? { broken: read.broken } : {}) };
+  }
+
+  async history(id: string): Promise<EvaluationHistoryEntry[]> {
+    return this.records.history(id);
+  }
+
+  async list(selection: EvaluationSelection, page: { limit: number; cursor?: string | undefined }): Promise<EvaluationPage> {
+    const [index, partition, byInstant] = selectionIndex(selection.by);
+    // The criteria the index does not key, as a filter on the heads' own attributes.
+    const criteria = Object.entries({ departmentId: selection.filter.department, state: selection.filter.state }).filter((c): c is [string, string] => c[1] !== undefined);
+    const names = Object.fromEntries(criteria.map(([name], i) => [`#f${i}`, name]));
+    const values = Object.fromEntries(criteria.map(([, value], i) => [`:f${i}`, value]));
+    const conditions = criteria.map((_, i) => `#f${i} = :f${i}`);
+    const ranged = selection.from !== undefined || selection.to !== undefined;
+    // The channel index sorts by the instant rated: a China day's range is its instants'.
+    const range: readonly [string, string] = byInstant
+      ? [
+          selection.from !== undefined ? chinaDayBounds(selection.from).start : FIRST_INSTANT,
+          `${selection.to !== undefined ? chinaDayBounds(selection.to).end : LAST_INSTANT}#${LAST_SORT_KEY}`,
+        ]
+      : [selection.from ?? FIRST_DATE, `${selection.to ?? LAST_DATE}#${LAST_SORT_KEY}`];
+    return this.page({
+      index,
+      partition,
+      ...(ranged ? { sortBetween: range } : {}),
+      ...(conditions.length > 0 ? { filter: { expression: conditions.join(' AND '), names, values } } : {}),
+      newestFirst: true,
+      page,
+    });
+  }
+
+  async due(through: string, page: { limit: number; cursor?: string | undefined }): Promise<EvaluationPage> {
+    return this.page({ index: indexes.due, partition: EVALUATIONS_DUE, sortBetween: [FIRST_DATE, `${through}#${LAST_SORT_KEY}`], page });
+  }
+
+  private async page(q: ChainedPageQuery): Promise<EvaluationPage> {
+    const { records, nextCursor } = await this.records.page(q);
+    return nextCursor ? { evaluations: records, nextCursor } : { evaluations: records };
+  }
+}
+
+/** The head item of an evaluation: the record, the attributes the lists filter by, and its index keys. */
+export function evaluationHeadItem(evaluation: Evaluation): Record<string, unknown> {
+  return chainedHeadItem(EVALUATIONS, evaluation);
+}
+
+/** The index a selection reads, its partition, and whether its sort key is the instant rated (else the day). */
+function selectionIndex(by: EvaluationSelection['by']): [IndexQuery['index'], string, boolean] {
+  if ('channel' in by) return [indexes.byChannel, channelPartition(by.channel), true];
+  if ('department' in by) return [indexes.byDepartment, departmentPartition(by.department), false];
+  return [indexes.byState, statePartition(by.state), false];
+}
