@@ -76,6 +76,8 @@ afterAll(async () => {
 });
 
 const as = signedClients(() => platform);
+/** The case the cases bundle decides (rated through the evaluations bundle). */
+let decidedCase = '';
 
 describe('every Lambda bundle, as deployed, in an empty folder', () => {
   it('is the asset of each function of the template, and each loads alone and exports its handler', () => {
@@ -133,6 +135,7 @@ describe('every Lambda bundle, as deployed, in an empty folder', () => {
     });
     expect(filed.status).toBe(201);
     const caseNo = (filed.body as Json).caseNo as string;
+    decidedCase = caseNo;
     const accepted = await as('market').request('POST', `/v1/cases/${caseNo}/accept`, { body: {} });
     expect(accepted.status).toBe(200);
     const archivingBefore = runtime('archive').endedCount();
@@ -235,6 +238,15 @@ describe('every Lambda bundle, as deployed, in an empty folder', () => {
     const csv = await fetch(`${platform.endpoint}/v1/public/statistics?period=${month}&format=csv`);
     expect(csv.status).toBe(200);
     expect(await csv.text()).toMatch(/^period,departmentId,/);
+  });
+
+  it('evaluations: the decided case rated through the evaluations bundle (its due day on the calendar), listed by its department', async () => {
+    const rated = await as('portal').request('POST', `/v1/cases/${decidedCase}/evaluation`, { body: { level: 'dissatisfied', comment: '等候时间长' } });
+    const listed = await as('market').request('GET', '/v1/evaluations', { query: { case: decidedCase } });
+
+    expect(rated.status, JSON.stringify(rated.body)).toBe(201);
+    expect(rated.body).toMatchObject({ state: 'rectifying', dueOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) as unknown });
+    expect(((listed.body as Json).evaluations as Json[]).map((e) => e.id)).toEqual([(rated.body as Json).id]);
   });
 
   it('ran every function from its bundle, traced through the X-Ray SDK to the daemon address Lambda gives it', () => {
