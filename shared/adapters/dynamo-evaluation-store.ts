@@ -116,8 +116,8 @@ export class DynamoEvaluationStore implements EvaluationStore {
     });
   }
 
-  async due(through: string, page: { limit: number; cursor?: string | undefined }): Promise<EvaluationPage> {
-    return this.page({ index: indexes.due, partition: EVALUATIONS_DUE, sortBetween: [FIRST_DATE, `${through}#${LAST_SORT_KEY}`], page });
+  async due(through: string, page: { limit: number; cursor?: string | undefined }, from: string = FIRST_DATE): Promise<EvaluationPage> {
+    return this.page({ index: indexes.due, partition: EVALUATIONS_DUE, sortBetween: [from, `${through}#${LAST_SORT_KEY}`], page });
   }
 
   private async page(q: ChainedPageQuery): Promise<EvaluationPage> {

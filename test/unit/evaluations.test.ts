@@ -19,6 +19,7 @@ import { applyEvaluationCommand, rateEvaluation } from '../../shared/domain/eval
 import type { RatedCase } from '../../shared/domain/evaluations/evaluation-service.ts';
 import { EvaluationService } from '../../shared/domain/evaluations/evaluation-service.ts';
 import type { EvaluationPage, EvaluationRead, EvaluationSelection, EvaluationStore } from '../../shared/domain/evaluations/evaluation-store.ts';
+import type { LateAnswers } from '../../shared/domain/supervision/supervision-watch.ts';
 import { HALL, HOUSING, MARKET, MARKET_DEPUTY, PORTAL, REVIEWER, SHOP, ZHANG } from '../support/case-fixtures.ts';
 import { DEPARTMENTS, UNLISTED_DEPARTMENT_ID, fixtureDirectory } from '../support/directory-fixtures.ts';
 import { refusal, rejection } from '../support/refusal.ts';
@@ -291,9 +292,9 @@ class MemoryEvaluationStore implements EvaluationStore {
     return Promise.resolve(start + page.limit < all.length ? { evaluations, nextCursor: String(start + page.limit) } : { evaluations });
   }
 
-  due(through: string, page: { limit: number; cursor?: string | undefined }): Promise<EvaluationPage> {
+  due(through: string, page: { limit: number; cursor?: string | undefined }, from = '0000-01-01'): Promise<EvaluationPage> {
     const evaluations = [...this.heads.values()]
-      .filter((e) => e.state === 'rectifying' && e.dueOn !== undefined && e.dueOn <= through)
+      .filter((e) => e.state === 'rectifying' && e.dueOn !== undefined && e.dueOn >= from && e.dueOn <= through)
       .sort((a, b) => a.dueOn!.localeCompare(b.dueOn!));
     return Promise.resolve({ evaluations: evaluations.slice(0, page.limit) });
   }
@@ -535,6 +536,41 @@ describe('the evaluation service', () => {
     expect(await rejection(svc.appeal(MARKET, untouched, { reasons: ['x'] }).then(() => svc.appeal(MARKET, untouched, { reasons: ['x'] })))).toMatchObject({
       code: 'EVALUATION_STATE_CONFLICT',
     });
+  });
+
+  it('tells the watch each late rectification as an occurrence of its rule: on the case, or on a window’s evaluation; from the day given on', async () => {
+    // Arrange: a case's bad review and a window's, both rated on Friday 4 December (due Wednesday 9), and one on Monday 7 (due Thursday 10).
+    const { svc, setToday } = service();
+    ended('C-180');
+    const onCase = (await svc.rateCase(PORTAL, 'C-180', body('dissatisfied'))).evaluation;
+    const onWindow = (await svc.rateWindow(HALL, { level: 'very-dissatisfied', named: false, window: { visit: 'B001', departmentId: DEPARTMENTS.housing.id } })).evaluation;
+    setToday('2026-12-07');
+    ended('C-181');
+    const later = (await svc.rateCase(PORTAL, 'C-181', body('dissatisfied'))).evaluation;
+    const watched: LateAnswers = svc;
+
+    // Act
+    const onTenth = await watched.lateOccurrences('2026-12-10', { limit: 100 });
+    const onEleventh = await watched.lateOccurrences('2026-12-11', { limit: 100, dueFrom: '2026-12-10' });
+
+    // Assess
+    expect(onTenth.occurrences).toEqual([
+      {
+        rule: 'evaluation-rectification-late',
+        subject: { kind: 'case', caseNo: 'C-180' },
+        occurrence: 'late-1',
+        departmentId: MARKET.departmentId,
+        on: '2026-12-10',
+        facts: { id: onCase.id, dueOn: '2026-12-09', kind: 'evaluation' },
+      },
+      expect.objectContaining({
+        subject: { kind: 'evaluation', id: onWindow.id },
+        departmentId: DEPARTMENTS.housing.id,
+        facts: { id: onWindow.id, dueOn: '2026-12-09', kind: 'evaluation' },
+      }),
+    ]);
+    expect(onEleventh.occurrences.map((o) => o.facts.id)).toEqual([later.id]);
+    for (const o of [...onTenth.occurrences, ...onEleventh.occurrences]) expect(JSON.stringify(o)).not.toMatch(/张三|13800138000/);
   });
 
   it('refuses to act on an evaluation whose history is broken', async () => {

@@ -15,6 +15,7 @@ import type {
   WindowEvaluationRequest,
 } from '../../contracts/evaluations.ts';
 import { DEFAULT_RECTIFICATION_DAYS, MAX_RECTIFICATION_DAYS } from '../../contracts/evaluations.ts';
+import type { RuleOccurrence } from '../../contracts/supervision-rules.ts';
 import type { Caller } from '../access/caller.ts';
 import type { CalendarSource } from '../calendar/calendar-source.ts';
 import { chinaDate, dayNumber, fromDayNumber } from '../calendar/china-date.ts';
@@ -178,14 +179,43 @@ export class EvaluationService {
   }
 
   /**
-   * The rectifications late on `today` (awaiting the department's answer, due before today, the due
-   * day not provisional), a page of the due list at a time, soonest due first.
+   * The rectifications late on `today` (awaiting the department's answer, due before today — and on or
+   * after `dueFrom`, if given — the due day not provisional), a page of the due list at a time, soonest
+   * due first.
    */
-  async lateRectifications(today: string, page: { limit: number; cursor?: string | undefined }): Promise<{ late: LateRectification[]; nextCursor?: string }> {
+  async lateRectifications(
+    today: string,
+    page: { limit: number; cursor?: string | undefined; dueFrom?: string | undefined },
+  ): Promise<{ late: LateRectification[]; nextCursor?: string }> {
     const yesterday = fromDayNumber(dayNumber(today) - 1);
-    const due = await this.deps.store.due(yesterday, page);
+    const { dueFrom, ...rest } = page;
+    const due = await this.deps.store.due(yesterday, rest.cursor !== undefined ? { limit: rest.limit, cursor: rest.cursor } : { limit: rest.limit }, dueFrom);
     const late = due.evaluations.filter((e) => isLate(e, today)).map((e) => ({ id: e.id, subject: e.subject, departmentId: e.departmentId, dueOn: e.dueOn ?? today }));
     return due.nextCursor ? { late, nextCursor: due.nextCursor } : { late };
+  }
+
+  /**
+   * The supervision watch's daily pass (shared/domain/supervision/supervision-watch.ts, LateAnswers): each
+   * late rectification as an occurrence of `evaluation-rectification-late` — on the case for a case's
+   * evaluation, on the evaluation for a window's — owed by the department rated; no personal data.
+   */
+  async lateOccurrences(
+    today: string,
+    page: { limit: number; cursor?: string | undefined; dueFrom?: string | undefined },
+  ): Promise<{ occurrences: RuleOccurrence[]; nextCursor?: string }> {
+    const { late, nextCursor } = await this.lateRectifications(today, page);
+    const occurrences = late.map(
+      (l): RuleOccurrence => ({
+        rule: 'evaluation-rectification-late',
+        subject: l.subject.kind === 'case' ? { kind: 'case', caseNo: l.subject.caseNo } : { kind: 'evaluation', id: l.id },
+        // An evaluation falls due once (a dismissed appeal keeps its due day): round 1.
+        occurrence: 'late-1',
+        departmentId: l.departmentId,
+        on: today,
+        facts: { id: l.id, dueOn: l.dueOn, kind: 'evaluation' },
+      }),
+    );
+    return nextCursor ? { occurrences, nextCursor } : { occurrences };
   }
 
   private async rate(

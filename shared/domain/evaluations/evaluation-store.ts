@@ -44,6 +44,6 @@ export interface EvaluationStore {
   /** A page of the heads a selection lists, newest first (eventually consistent: read one with `read`). */
   list(selection: EvaluationSelection, page: { limit: number; cursor?: string | undefined }): Promise<EvaluationPage>;
 
-  /** A page of the evaluations awaiting their department's answer that fall due on or before `through`, soonest first. */
-  due(through: string, page: { limit: number; cursor?: string | undefined }): Promise<EvaluationPage>;
+  /** A page of the evaluations awaiting their department's answer that fall due on or before `through` (and on or after `from`, if given), soonest first. */
+  due(through: string, page: { limit: number; cursor?: string | undefined }, from?: string): Promise<EvaluationPage>;
 }
