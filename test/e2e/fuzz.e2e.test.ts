@@ -93,6 +93,8 @@ const ctx = {
   cursors: {} as Record<string, string>,
   /** The supervision finding a refusal without reasons worth the name raises (its id is drawn from the rule, the case and the occurrence). */
   finding: '',
+  /** An evaluation (好差评) of a refused case by the portal, very dissatisfied: the market owes its answer. */
+  evaluation: '',
   /** A webhook subscription of the portal's and of the market's (to a loopback port nothing listens on). */
   subscriptions: [] as string[],
   keys: 0,
@@ -272,6 +274,12 @@ beforeAll(async () => {
   const refused = (await START.received!()).caseNo;
   await act('market', refused, 'refuse', { reasons: reason });
   ctx.finding = findingId({ rule: 'reasons-missing', subject: { kind: 'case', caseNo: refused }, occurrence: 'refusal' });
+
+  // An evaluation: a refused case rated very dissatisfied through the portal (named), the market owing the answer.
+  const evaluated = (await START.ended!()).caseNo;
+  const evaluation = await as('portal').request('POST', `/v1/cases/${evaluated}/evaluation`, { body: { level: 'very-dissatisfied', named: true, comment: '材料要求前后不一' } });
+  expect(evaluation.status, JSON.stringify(evaluation.body)).toBe(201);
+  ctx.evaluation = (evaluation.body as Json).id as string;
 
   // The market's own item to write to (never the seeded ones the cases are filed on): published.
   const guide = { ...FOOD, implementationCode: ctx.item.code, basicCode: '000117990000', name: '食品经营许可证核发（模糊测试）' };
@@ -456,6 +464,32 @@ const FAMILIES: Record<string, Family> = {
       ['department', MARKET],
     ],
   },
+  // 好差评: each rating family rates its own ended case (a new one after a success) or a window visit.
+  evaluateCase: caseAction('evaluateCase', 'ended', ['portal'], () => ({ level: 'dissatisfied', named: true, dimensions: { attitude: 2 }, comment: '办事效率低' })),
+  evaluateWindow: {
+    home: ['hall-window'],
+    example: () => ({ level: 'very-dissatisfied', named: true, contact: { name: '王五', phone: '13700137000' }, window: { visit: `V-${++ctx.keys}`, departmentId: MARKET } }),
+  },
+  listEvaluations: {
+    home: ['portal', 'market', 'reviewer', 'auditor'],
+    query: () => ({
+      ...LIMITS,
+      department: [MARKET],
+      state: ['recorded', 'rectifying', 'answered', 'closed', 'appealed', 'excluded'],
+      case: [ctx.foreignCase],
+      from: ['2026-09-01'],
+      to: ['2026-12-31'],
+    }),
+  },
+  getEvaluation: { home: ['portal', 'market', 'reviewer', 'auditor'], params: () => ({ id: [ctx.evaluation] }) },
+  answerEvaluation: {
+    home: DEPT,
+    params: () => ({ id: [ctx.evaluation] }),
+    example: () => ({ verification: '经核实属实', kind: 'rectified', text: '已整改', followUp: { on: '2026-09-01', by: '王科长', outcome: '申请人认可' } }),
+  },
+  rateEvaluationAnswer: { home: ['portal'], params: () => ({ id: [ctx.evaluation] }), example: () => ({ level: 'satisfied', comment: '整改及时' }) },
+  appealEvaluation: { home: DEPT, params: () => ({ id: [ctx.evaluation] }), example: () => ({ reasons: ['恶意差评'] }) },
+  decideEvaluationAppeal: { home: ['reviewer'], params: () => ({ id: [ctx.evaluation] }), example: () => ({ decision: 'dismiss', reasons: ['申诉理由不成立'] }) },
   getPublicStatistics: { home: ANY_PRINCIPALS, query: () => ({ period: ['2026-11', '2026'], format: ['json', 'csv'] }), baseQuery: () => [['period', '2026-11']] },
   getStatisticsDocument: { home: ANY_PRINCIPALS, params: () => ({ month: ['2026-10', '2026-11'] }) },
 };

@@ -204,17 +204,15 @@ export class EvaluationService {
     page: { limit: number; cursor?: string | undefined; dueFrom?: string | undefined },
   ): Promise<{ occurrences: RuleOccurrence[]; nextCursor?: string }> {
     const { late, nextCursor } = await this.lateRectifications(today, page);
-    const occurrences = late.map(
-      (l): RuleOccurrence => ({
-        rule: 'evaluation-rectification-late',
-        subject: l.subject.kind === 'case' ? { kind: 'case', caseNo: l.subject.caseNo } : { kind: 'evaluation', id: l.id },
-        // An evaluation falls due once (a dismissed appeal keeps its due day): round 1.
-        occurrence: 'late-1',
-        departmentId: l.departmentId,
-        on: today,
-        facts: { id: l.id, dueOn: l.dueOn, kind: 'evaluation' },
-      }),
-    );
+    const occurrences = late.map((l): RuleOccurrence => ({
+      rule: 'evaluation-rectification-late',
+      subject: l.subject.kind === 'case' ? { kind: 'case', caseNo: l.subject.caseNo } : { kind: 'evaluation', id: l.id },
+      // An evaluation falls due once (a dismissed appeal keeps its due day): round 1.
+      occurrence: 'late-1',
+      departmentId: l.departmentId,
+      on: today,
+      facts: { id: l.id, dueOn: l.dueOn, kind: 'evaluation' },
+    }));
     return nextCursor ? { occurrences, nextCursor } : { occurrences };
   }
 
