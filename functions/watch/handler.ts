@@ -9,9 +9,11 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
+import { DynamoEvaluationStore } from '../../shared/adapters/dynamo-evaluation-store.ts';
 import { DynamoFindingStore } from '../../shared/adapters/dynamo-finding-store.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
+import { EvaluationService } from '../../shared/domain/evaluations/evaluation-service.ts';
 import { FindingService } from '../../shared/domain/supervision/finding-service.ts';
 import type { RuleSource } from '../../shared/domain/supervision/rule-source.ts';
 import type { Evaluations } from '../../shared/domain/supervision/supervision-watch.ts';
@@ -46,6 +48,8 @@ export function watchHandler(options: WatchHandlerOptions = {}) {
     calendar,
     now,
     ...(options.evaluations ? { evaluations: options.evaluations } : {}),
+    // The answers owed to the public: a bad review's rectification (the evaluations' due list).
+    lateAnswers: [new EvaluationService({ store: new DynamoEvaluationStore(db, requiredEnv('FEEDBACK_TABLE')), calendar, now })],
   });
 
   return observed('watch', async (event: SQSEvent): Promise<SQSBatchResponse> => {

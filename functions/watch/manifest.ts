@@ -1,7 +1,7 @@
 // The watch function (电子监察): evaluates the supervision rules on each case a case event names and
 // raises the findings (once each), and every minute (a tick on the same queue) runs the daily passes
 // not yet done today: the escalation of red findings not answered in time, and the item rules.
-import { ITEMS_TABLE, SUPERVISION_TABLE } from '../../shared/adapters/table-layout.ts';
+import { FEEDBACK_TABLE, ITEMS_TABLE, SUPERVISION_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { EventFunctionManifest } from '../manifest.ts';
 
 export const watch = {
@@ -19,6 +19,8 @@ export const watch = {
     // The item rules: the items in review (the work index) and the catalogue (the catalogue index), each
     // item's newest and published version (Query of its versions, GetItem of one).
     items: { actions: ['dynamodb:GetItem', 'dynamodb:Query'], indexes: [ITEMS_TABLE.indexes.work.name, ITEMS_TABLE.indexes.catalogue.name] },
+    // The late-answers pass: the evaluations awaiting a department's answer (the feedback table's due index).
+    feedback: { actions: ['dynamodb:Query'], indexes: [FEEDBACK_TABLE.indexes.due.name] },
   },
   // Due days are counted in working days.
   calendar: ['dynamodb:Query'],

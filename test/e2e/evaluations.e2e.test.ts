@@ -2,8 +2,9 @@
 // refused on Thursday 5 November rated 非常不满意 by the channel that filed it — the rectification due
 // three working days later across the weekend (Tuesday 10 November), answered with its follow-up
 // (回访) on the due day, the answer rated; two reviews appealed, one upheld (it stops counting), one
-// dismissed (back to rectifying, its due day unchanged, then late); a hall window's review of a visit
-// (一次一评); and the access matrix — another channel, another department, the auditor: no 越权, and
+// dismissed (back to rectifying, its due day unchanged, then late: the watch's daily pass raises a
+// red supervision finding on the case); a hall window's review of a visit (一次一评), late too (its
+// finding on the evaluation); and the access matrix — another channel, another department, the auditor: no 越权, and
 // no list or stranger sees the applicant's contact. Through the API and the CLI.
 import { describe, expect, it } from 'vitest';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
@@ -149,7 +150,7 @@ describe('好差评 on the embedded platform', () => {
     expect(shown.out).toContain('链校验通过');
   });
 
-  it('excludes a review whose appeal is upheld, and puts one whose appeal is dismissed back to rectifying, late after its unchanged due day', async () => {
+  it('excludes a review whose appeal is upheld, and puts one whose appeal is dismissed back to rectifying, late after its unchanged due day: a red finding on the case', async () => {
     // Prepare: two bad reviews on Thursday 12 November (due Tuesday 17 November).
     env.day('2026-11-12');
     const ids: string[] = [];
@@ -178,6 +179,12 @@ describe('好差评 on the embedded platform', () => {
     const late = (await read('reviewer', dismissedId)).body as Json;
     const lateList = await as('reviewer').request('GET', '/v1/evaluations', { query: { department: MARKET_ID, state: 'rectifying' } });
     const excludedList = await cli('evaluations', 'list', '--state', 'excluded', '--as', 'auditor');
+    // The watch's daily pass (its tick) finds the rectification late: a red finding on the case, owed by the market.
+    await env.platform.caseEvents.deliver();
+    const dismissedCase = (late.evaluation as Json).subject.caseNo as string;
+    const findings = await as('reviewer').request('GET', '/v1/supervision/findings', { query: { case: dismissedCase } });
+    const upheldCase = (((await read('reviewer', upheldId)).body as Json).evaluation as Json).subject.caseNo as string;
+    const noFinding = await as('reviewer').request('GET', '/v1/supervision/findings', { query: { case: upheldCase } });
     const lateAnswer = await as('market').request('POST', `/v1/evaluations/${dismissedId}/answer`, { body: { verification: '核实属实', kind: 'rectified', text: '已约谈承办人' } });
 
     // Assess
@@ -199,6 +206,16 @@ describe('好差评 on the embedded platform', () => {
     expect(((lateList.body as Json).evaluations as Json[]).find((e) => e.id === dismissedId)).toMatchObject({ late: true });
     expect(excludedList.out).toContain(upheldId);
     expect(excludedList.out).not.toContain(dismissedId);
+    expect(((findings.body as Json).findings as Json[]).filter((f) => f.rule === 'evaluation-rectification-late')).toEqual([
+      expect.objectContaining({
+        severity: 'red',
+        subject: { kind: 'case', caseNo: dismissedCase },
+        departmentId: MARKET_ID,
+        raisedOn: '2026-11-18',
+        facts: { id: dismissedId, dueOn: '2026-11-17', kind: 'evaluation' },
+      }),
+    ]);
+    expect(((noFinding.body as Json).findings as Json[]).filter((f) => f.rule === 'evaluation-rectification-late')).toEqual([]);
     expect(lateAnswer.body).toMatchObject({ state: 'answered', rectifiedOnTime: false });
   });
 
@@ -246,11 +263,17 @@ describe('好差评 on the embedded platform', () => {
     expect(JSON.stringify(listed.body)).not.toContain('13700137000');
     expect((byHousing.body as Json).evaluation).toMatchObject({ subject: { kind: 'window' }, channelId: 'city-hall-window', dueOn: '2026-11-24', contact: { name: '王五' } });
     expect([byMarket.status, (byMarket.body as Json).error.code]).toEqual([403, 'EVALUATION_FORBIDDEN']);
+
+    // Unanswered past Tuesday 24 November: the watch raises its finding on the evaluation itself (a window's has no case).
+    env.day('2026-11-25');
+    await env.platform.caseEvents.deliver();
+    const findings = await as('housing').request('GET', '/v1/supervision/findings', { query: { rule: 'evaluation-rectification-late' } });
+    expect(((findings.body as Json).findings as Json[]).map((f) => [f.subject, f.facts.dueOn])).toEqual([[{ kind: 'evaluation', id }, '2026-11-24']]);
   });
 
   it('keeps another channel, another department and the auditor to what is theirs: no 越权, no contact in any list', async () => {
     // Prepare
-    env.day('2026-11-20');
+    env.day('2026-11-26');
     const id = shared.rated;
     const caseNo = shared.caseNo;
     const answer = { verification: 'x', kind: 'explained', text: 'y' };
