@@ -6,7 +6,7 @@ import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-cli
 import { DynamoAnchorQueue } from '../../shared/adapters/dynamo-anchor-queue.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
-import { findingsByRule, publishedItemCount } from '../../shared/adapters/dynamo-statistics-sources.ts';
+import { evaluationsOf, findingsByRule, publishedItemCount } from '../../shared/adapters/dynamo-statistics-sources.ts';
 import { DynamoStatisticsStore } from '../../shared/adapters/dynamo-statistics-store.ts';
 import { CSV_CONTENT_TYPE } from '../../shared/contracts/statistics.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
@@ -28,12 +28,15 @@ export function statisticsHandler(options: { now?: () => Date; calendar?: Calend
   const itemsTable = requiredEnv('ITEMS_TABLE');
   const supervisionTable = requiredEnv('SUPERVISION_TABLE');
   const casesTable = requiredEnv('CASES_TABLE');
+  const feedbackTable = requiredEnv('FEEDBACK_TABLE');
   const cases = new DynamoCaseStore(db, casesTable, { readOnly: true });
   const service = new StatisticsService({
     store,
     directory: () => directory.load(),
     publishedItems: (departmentId) => publishedItemCount(db, itemsTable, departmentId),
     findingsByRule: (departmentId, from, to) => findingsByRule(db, supervisionTable, departmentId, from, to),
+    evaluations: (departmentId, from, to, today) => evaluationsOf(db, feedbackTable, departmentId, from, to, today),
+    ...(options.now ? { now: options.now } : {}),
   });
   const keeper = new StatisticsKeeper({ store, cases, directory: () => directory.load(), calendar: options.calendar ?? storedCalendar(db, logger) });
   const check = new StatisticsCheck({

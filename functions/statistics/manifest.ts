@@ -1,6 +1,6 @@
 // The statistics function: a period's figures (signed), their check against the case records, and the
 // published figures and sealed monthly documents (public).
-import { CASES_TABLE, ITEMS_TABLE, SUPERVISION_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, FEEDBACK_TABLE, ITEMS_TABLE, SUPERVISION_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { ApiFunctionManifest } from '../manifest.ts';
 
 export const statistics = {
@@ -15,6 +15,8 @@ export const statistics = {
     items: { actions: [], indexes: [ITEMS_TABLE.indexes.catalogueByDepartment.name] },
     // Findings per department and day, by rule (the findingsByDepartment index).
     supervision: { actions: [], indexes: [SUPERVISION_TABLE.indexes.findingsByDepartment.name] },
+    // 好差评 per department and day rated (the byDepartment index, the counted attributes alone).
+    feedback: { actions: [], indexes: [FEEDBACK_TABLE.indexes.byDepartment.name] },
     // The check: heads changed since the period began (the anchorQueue index), each case and its entries.
     cases: { actions: ['dynamodb:GetItem', 'dynamodb:Query'], indexes: [CASES_TABLE.indexes.anchorQueue.name] },
     // Resolves callers, names departments, and the channels' kinds.

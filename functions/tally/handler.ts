@@ -6,7 +6,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoDocumentClient, kmsClient, requiredEnv, s3Client } from '../../shared/adapters/aws-clients.ts';
-import { publishedItemCount } from '../../shared/adapters/dynamo-statistics-sources.ts';
+import { evaluationsOf, publishedItemCount } from '../../shared/adapters/dynamo-statistics-sources.ts';
 import { KmsSealSigner } from '../../shared/adapters/kms-seal-signer.ts';
 import { S3AnchorArchive } from '../../shared/adapters/s3-anchor-archive.ts';
 import { StatisticsPublication } from '../../shared/domain/statistics/statistics-publication.ts';
@@ -37,12 +37,16 @@ export function tallyHandler(options: { now?: () => Date; calendar?: CalendarSou
     calendar: options.calendar ?? storedCalendar(db, logger),
   });
   const itemsTable = requiredEnv('ITEMS_TABLE');
+  const feedbackTable = requiredEnv('FEEDBACK_TABLE');
   const publication = new StatisticsPublication({
     statistics: new StatisticsService({
       store,
       directory: () => directory.load(),
       publishedItems: (departmentId) => publishedItemCount(db, itemsTable, departmentId),
       findingsByRule: () => Promise.resolve({}),
+      // The month's document publishes each department's 好差评 results with its figures.
+      evaluations: (departmentId, from, to, today) => evaluationsOf(db, feedbackTable, departmentId, from, to, today),
+      ...(options.now ? { now: options.now } : {}),
     }),
     store,
     archive: new S3AnchorArchive(s3Client(), requiredEnv('ARCHIVE_BUCKET')),

@@ -1,6 +1,6 @@
 // The tally function: keeps the statistics from the case events the bus puts on its queue (each
 // event's fact, once), and every minute (a tick on the same queue) rolls the changed days up.
-import { ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
+import { FEEDBACK_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { EventFunctionManifest } from '../manifest.ts';
 
 export const tally = {
@@ -19,6 +19,8 @@ export const tally = {
     directory: { actions: ['dynamodb:GetItem'] },
     // Items listed per department, for the month's document (the catalogueByDepartment index, counted).
     items: { actions: [], indexes: [ITEMS_TABLE.indexes.catalogueByDepartment.name] },
+    // 好差评 per department and day rated, for the month's document (the byDepartment index, the counted attributes alone).
+    feedback: { actions: [], indexes: [FEEDBACK_TABLE.indexes.byDepartment.name] },
   },
   // The month's sealed statistics document (shared/domain/statistics/statistics-publication.ts) under
   // `statistics/` of the archive bucket: s3:PutObject (once, If-None-Match) with s3:PutObjectRetention

@@ -10,8 +10,9 @@
 //   byState       STATE#EVAL#<state>          <ratedOn>#<id>
 //   due           DUE#EVAL                    <dueOn>#<id>     (rectifying only: the department owes its answer)
 // The head also carries `kind` (evaluation), `state`, `departmentId`, `channelId`, `dueOn` and
-// `dueProvisional` as attributes of their own: the lists' filters read them; the statistics read
-// `level`, `itemCode`, `ratedOn`, `excluded` and `rectifiedOnTime` from the record.
+// `dueProvisional` as attributes of their own, which the lists' filters read, and what the statistics
+// count: `level`, `itemCode`, `excluded`, `answered` and `rectifiedOnTime` (never the record: a
+// month's reviews are read by these attributes alone).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EvaluationState } from '../contracts/evaluations.ts';
 import { EVALUATION_ID_PATTERN } from '../contracts/evaluations.ts';
@@ -48,6 +49,12 @@ const EVALUATIONS: ChainedKind<Evaluation, EvaluationHistoryEntry> = {
     return {
       kind: 'evaluation',
       state: e.state,
+      // What the statistics count (dynamo-statistics-sources.ts reads these alone, never the record).
+      level: e.level,
+      ...(e.itemCode !== undefined ? { itemCode: e.itemCode } : {}),
+      excluded: e.excluded,
+      answered: e.answer !== undefined,
+      ...(e.rectifiedOnTime !== undefined ? { rectifiedOnTime: e.rectifiedOnTime } : {}),
       departmentId: e.departmentId,
       channelId: e.channelId,
       ...(e.dueOn !== undefined ? { dueOn: e.dueOn } : {}),

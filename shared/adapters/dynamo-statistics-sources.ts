@@ -1,10 +1,16 @@
 // What the statistics read beside their own table: how many items a department has listed in the
 // catalogue (the items table's catalogueByDepartment index, counted), and the supervision findings it
 // was given in a period, by rule (the supervision table's findingsByDepartment index: `DEPT#<id>` /
-// `<raisedOn>#<findingId>`, each head carrying its `rule`).
+// `<raisedOn>#<findingId>`, each head carrying its `rule`), and the 好差评 of its services rated in a
+// period (the feedback table's byDepartment index: `DEPT#<id>#EVAL` / `<ratedOn>#<id>`, each head
+// carrying what the statistics count — read a page at a time, counted as read).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ITEMS_TABLE, SUPERVISION_TABLE } from './table-layout.ts';
+import type { EvaluationLevel } from '../contracts/evaluations.ts';
+import type { EvaluationFiguresByItem } from '../domain/statistics/evaluation-figures.ts';
+import { EvaluationTally } from '../domain/statistics/evaluation-figures.ts';
+import { departmentPartition } from './dynamo-evaluation-store.ts';
+import { FEEDBACK_TABLE, ITEMS_TABLE, SUPERVISION_TABLE } from './table-layout.ts';
 
 type Key = Record<string, unknown>;
 
@@ -55,4 +61,45 @@ export async function findingsByRule(db: DynamoDBDocumentClient, supervisionTabl
     start = out.LastEvaluatedKey;
   } while (start);
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The 好差评 of the department's services rated from `from` to `to` (China dates, inclusive), counted as of `today`. */
+export async function evaluationsOf(
+  db: DynamoDBDocumentClient,
+  feedbackTable: string,
+  departmentId: string,
+  from: string,
+  to: string,
+  today: string,
+): Promise<EvaluationFiguresByItem> {
+  const ix = FEEDBACK_TABLE.indexes.byDepartment;
+  const tally = new EvaluationTally(today);
+  const counted = ['level', 'itemCode', 'excluded', 'answered', 'rectifiedOnTime', 'dueOn', 'dueProvisional'] as const;
+  let start: Key | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: feedbackTable,
+        IndexName: ix.name,
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#pk': ix.partitionKey, '#sk': ix.sortKey, ...Object.fromEntries(counted.map((a, i) => [`#a${i}`, a])) },
+        ExpressionAttributeValues: { ':pk': departmentPartition(departmentId), ':from': `${from}#`, ':to': `${to}#~` },
+        ProjectionExpression: counted.map((_, i) => `#a${i}`).join(', '),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      tally.add({
+        level: item.level as EvaluationLevel,
+        itemCode: item.itemCode as string | undefined,
+        excluded: item.excluded === true,
+        answered: item.answered === true,
+        rectifiedOnTime: item.rectifiedOnTime as boolean | undefined,
+        dueOn: item.dueOn as string | undefined,
+        dueProvisional: item.dueProvisional === true,
+      });
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return tally.figures();
 }

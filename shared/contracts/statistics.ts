@@ -2,6 +2,8 @@
 // item and channel, for the department itself, the platform role and auditors — and the public
 // figures (no personal data, no case numbers) with the month's sealed document.
 import { z } from 'zod';
+import type { EvaluationLevel } from './evaluations.ts';
+import { EVALUATION_LEVELS } from './evaluations.ts';
 import type { RouteSpec } from './routes.ts';
 
 const PERIOD = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
@@ -51,6 +53,22 @@ export const FiguresSchema = z
   })
   .meta({ id: 'StatisticsFigures' });
 
+const levelCounts = z.object(Object.fromEntries(EVALUATION_LEVELS.map((l) => [l, z.int()])) as Record<EvaluationLevel, z.ZodInt>);
+
+export const EvaluationFiguresSchema = z
+  .object({
+    rated: z.int().meta({ description: 'reviews rated in the period that count (an upheld appeal excluded)' }),
+    byLevel: levelCounts.meta({ description: 'by level: 非常满意 very-satisfied … 非常不满意 very-dissatisfied' }),
+    goodReviewRate: rate.meta({ description: '好评率: 非常满意, 满意 and 基本满意 of the reviews that count' }),
+    bad: z.int().meta({ description: '差评: 不满意 and 非常不满意' }),
+    rectifiedOnTime: z.int(),
+    rectifiedLate: z.int(),
+    awaitedPastDue: z.int().meta({ description: 'bad reviews still unanswered past their due day' }),
+    rectificationOnTimeRate: rate.meta({ description: 'answered on time, of those answered or due by now' }),
+    appealsUpheld: z.int().meta({ description: "reviews no longer counted: the department's appeal was upheld" }),
+  })
+  .meta({ id: 'EvaluationFigures' });
+
 export const DepartmentStatisticsSchema = z
   .object({
     departmentId: z.string(),
@@ -59,6 +77,9 @@ export const DepartmentStatisticsSchema = z
     figures: FiguresSchema,
     byItemAndChannel: z.array(z.object({ itemCode: z.string(), channelId: z.string(), figures: FiguresSchema })),
     findingsByRule: z.record(z.string(), z.int()).meta({ description: 'supervision findings raised in the period, by rule' }),
+    evaluations: EvaluationFiguresSchema.extend({ byItem: z.array(z.object({ itemCode: z.string(), figures: EvaluationFiguresSchema })) }).meta({
+      description: "好差评 of the department's services rated in the period, overall and per item (`-`: a window visit without an item)",
+    }),
   })
   .meta({ id: 'DepartmentStatistics' });
 
@@ -87,6 +108,10 @@ export const PublicDepartmentFiguresSchema = z
     statutoryOnTimeRate: rate,
     meanWorkingDays: z.number().nullable(),
     p90WorkingDays: z.number().nullable(),
+    // 好差评 results (国办发〔2019〕51号): absent from the documents sealed before they were published.
+    evaluationsRated: z.int().optional(),
+    goodReviewRate: rate.optional(),
+    rectificationOnTimeRate: rate.optional(),
   })
   .strict()
   .meta({ id: 'PublicDepartmentFigures' });

@@ -333,4 +333,51 @@ describe('好差评 on the embedded platform', () => {
     }
     expect((hallList.body as Json).evaluations).toEqual([]);
   });
+
+  it('counts each review in the statistics as the reviews read: by level and item, 好评率, bad ones answered on time, late or awaited; the upheld appeal apart; published', async () => {
+    // Prepare: every review of the market rated in November, as the platform lists them (each page).
+    env.day('2026-11-30');
+    const reviews: Json[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = (await as('reviewer').request('GET', '/v1/evaluations', { query: { department: MARKET_ID, from: '2026-11-01', to: '2026-11-30', limit: '100', cursor } }))
+        .body as Json;
+      reviews.push(...(page.evaluations as Json[]));
+      cursor = page.nextCursor as string | undefined;
+    } while (cursor);
+    const counted = reviews.filter((e) => !e.excluded);
+    const bad = counted.filter((e) => e.level === 'dissatisfied' || e.level === 'very-dissatisfied');
+    const expected = {
+      rated: counted.length,
+      bad: bad.length,
+      rectifiedOnTime: bad.filter((e) => e.answer && e.rectifiedOnTime !== false).length,
+      rectifiedLate: bad.filter((e) => e.answer && e.rectifiedOnTime === false).length,
+      awaitedPastDue: bad.filter((e) => !e.answer && e.late).length,
+      appealsUpheld: reviews.length - counted.length,
+    };
+
+    // Act
+    const stats = await as('market').request('GET', '/v1/statistics', { query: { period: '2026-11' } });
+    const published = await as('portal').request('GET', '/v1/public/statistics', { query: { period: '2026-11' } });
+    const csv = await as('portal').request('GET', '/v1/public/statistics', { query: { period: '2026-11', format: 'csv' } });
+
+    // Assess: the reviews these tests made (a bad one answered on time, one answered late, one upheld at least).
+    expect(expected).toMatchObject({ rectifiedOnTime: expect.any(Number), appealsUpheld: 1 });
+    expect(expected.rectifiedOnTime).toBeGreaterThan(0);
+    expect(expected.rectifiedLate).toBeGreaterThan(0);
+    expect(stats.status, JSON.stringify(stats.body)).toBe(200);
+    const market = ((stats.body as Json).departments as Json[])[0]!;
+    expect(market.evaluations).toMatchObject(expected);
+    const good = counted.filter((e) => ['very-satisfied', 'satisfied', 'basic'].includes(e.level as string)).length;
+    expect(market.evaluations.goodReviewRate).toBeCloseTo(good / counted.length, 4);
+    expect(market.evaluations.byItem.map((i: Json) => [i.itemCode, i.figures.rated])).toEqual([[FOOD.implementationCode, counted.length]]);
+    const marketPublished = ((published.body as Json).departments as Json[]).find((d) => d.departmentId === MARKET_ID)!;
+    expect(marketPublished).toMatchObject({
+      evaluationsRated: counted.length,
+      goodReviewRate: market.evaluations.goodReviewRate,
+      rectificationOnTimeRate: market.evaluations.rectificationOnTimeRate,
+    });
+    expect(String(csv.body).split('\r\n')[0]).toContain('evaluationsRated,goodReviewRate,rectificationOnTimeRate');
+    expect(JSON.stringify(published.body)).not.toContain(PHONE);
+  });
 });

@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
 import { DynamoStatisticsStore, SUMMARY_PART_BYTES } from '../../shared/adapters/dynamo-statistics-store.ts';
-import { findingsByRule, publishedItemCount } from '../../shared/adapters/dynamo-statistics-sources.ts';
+import { evaluationsOf, findingsByRule, publishedItemCount } from '../../shared/adapters/dynamo-statistics-sources.ts';
 import type { CaseEvent } from '../../shared/contracts/case-events.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
@@ -130,6 +130,7 @@ describe('the statistics store and keeper', () => {
       directory: () => Promise.resolve(directory),
       publishedItems: () => Promise.resolve(7),
       findingsByRule: () => Promise.resolve({}),
+      evaluations: (departmentId, from, to, today) => evaluationsOf(db, LOCAL_TABLES.feedback, departmentId, from, to, today),
     });
     const month = await service.figures(REVIEWER, { period: '2026-10', department: market });
     expect(month.departments[0]!.figures).toMatchObject({

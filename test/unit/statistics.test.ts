@@ -10,6 +10,7 @@ import type { CaseState } from '../../shared/domain/cases/case-record.ts';
 import { statisticsFact } from '../../shared/domain/statistics/statistics-fact.ts';
 import type { StatisticsFact } from '../../shared/domain/statistics/statistics-fact.ts';
 import { addUp, figures, parsePeriod, percentile, summarise } from '../../shared/domain/statistics/statistics-figures.ts';
+import { EvaluationTally } from '../../shared/domain/statistics/evaluation-figures.ts';
 import { FOOD, HALL, MARKET, PORTAL } from '../support/case-fixtures.ts';
 import { upload } from '../support/case-materials.ts';
 import { refusal } from '../support/refusal.ts';
@@ -193,5 +194,49 @@ describe('figures', () => {
     for (const bad of ['2026-02-30', '2026-13', '26-11', '2026-11-5', '']) {
       expect(refusal(() => parsePeriod(bad))).toMatchObject({ code: 'STATISTICS_PERIOD_INVALID', field: 'period' });
     }
+  });
+});
+
+describe('好差评 figures', () => {
+  it('count the reviews by level overall and per item, the good share, and the bad ones answered on time, late or awaited past due; upheld appeals apart', () => {
+    // Prepare: 6 reviews of two items and one window visit without an item, as of Wed 18 Nov 2026.
+    const tally = new EvaluationTally('2026-11-18');
+    const food = 'FOOD';
+    const hukou = 'HUKOU';
+    for (const row of [
+      { level: 'very-satisfied', itemCode: food, excluded: false, answered: false },
+      { level: 'basic', itemCode: food, excluded: false, answered: false },
+      { level: 'very-dissatisfied', itemCode: food, excluded: false, answered: true, rectifiedOnTime: true },
+      { level: 'dissatisfied', itemCode: hukou, excluded: false, answered: true, rectifiedOnTime: false },
+      // Unanswered: due yesterday (late now), due today (not yet), provisional (nobody late).
+      { level: 'dissatisfied', itemCode: hukou, excluded: false, answered: false, dueOn: '2026-11-17' },
+      { level: 'very-dissatisfied', excluded: false, answered: false, dueOn: '2026-11-18' },
+      { level: 'very-dissatisfied', excluded: false, answered: false, dueOn: '2026-11-02', dueProvisional: true },
+      // The department's appeal upheld: not counted.
+      { level: 'very-dissatisfied', itemCode: food, excluded: true, answered: false },
+    ] as const)
+      tally.add(row);
+
+    // Act
+    const f = tally.figures();
+
+    // Assess
+    expect(f).toMatchObject({
+      rated: 7,
+      byLevel: { 'very-satisfied': 1, satisfied: 0, basic: 1, dissatisfied: 2, 'very-dissatisfied': 3 },
+      goodReviewRate: 0.2857,
+      bad: 5,
+      rectifiedOnTime: 1,
+      rectifiedLate: 1,
+      awaitedPastDue: 1,
+      rectificationOnTimeRate: 0.3333,
+      appealsUpheld: 1,
+    });
+    expect(f.byItem.map((i) => [i.itemCode, i.figures.rated, i.figures.goodReviewRate, i.figures.appealsUpheld])).toEqual([
+      ['-', 2, 0, 0],
+      ['FOOD', 3, 0.6667, 1],
+      ['HUKOU', 2, 0, 0],
+    ]);
+    expect(new EvaluationTally('2026-11-18').figures()).toMatchObject({ rated: 0, goodReviewRate: null, rectificationOnTimeRate: null, byItem: [] });
   });
 });

@@ -1,12 +1,15 @@
 // Answering the statistics: a period's figures per department read from the day summaries alone
 // (never the facts, never the cases) — in detail for the department itself, the platform role and
-// auditors — and the public figures (001 §28): per department, no personal data, no case numbers. A
-// month whose sealed document is made is answered with the document's figures: what was published
-// stays what is shown.
+// auditors — and the public figures (001 §28): per department, no personal data, no case numbers;
+// each department's 好差评 beside them (its reviews by level, 好评率, bad reviews answered on time),
+// read from the evaluations. A month whose sealed document is made is answered with the document's
+// figures: what was published stays what is shown.
 import type { PublicDepartmentFigures, PublicStatistics } from '../../contracts/statistics.ts';
 import { PublicStatisticsSchema } from '../../contracts/statistics.ts';
 import type { Department, Directory } from '../../contracts/directory.ts';
 import type { Caller } from '../access/caller.ts';
+import { chinaDate } from '../calendar/china-date.ts';
+import type { EvaluationFiguresByItem } from './evaluation-figures.ts';
 import { forbidden, notFound } from '../errors.ts';
 import type { Period, SummaryRow } from './statistics-figures.ts';
 import { addUp, figures, parsePeriod } from './statistics-figures.ts';
@@ -19,6 +22,9 @@ export interface StatisticsReadDeps {
   publishedItems: (departmentId: string) => Promise<number>;
   /** Supervision findings a department must answer, raised from `from` to `to`, by rule. */
   findingsByRule: (departmentId: string, from: string, to: string) => Promise<Record<string, number>>;
+  /** 好差评 of the department's services rated from `from` to `to`, counted as of `today`. */
+  evaluations: (departmentId: string, from: string, to: string, today: string) => Promise<EvaluationFiguresByItem>;
+  now?: () => Date;
 }
 
 export interface StatisticsRequest {
@@ -31,6 +37,10 @@ export interface StatisticsRequest {
 export class StatisticsService {
   constructor(private readonly deps: StatisticsReadDeps) {}
 
+  private today(): string {
+    return chinaDate((this.deps.now ?? (() => new Date()))());
+  }
+
   async figures(caller: Caller, request: StatisticsRequest) {
     const period = parsePeriod(request.period);
     const departments = await this.departmentsFor(caller, request.department);
@@ -42,7 +52,11 @@ export class StatisticsService {
       departments: await Promise.all(
         departments.map(async (d) => {
           const rows = await this.rows(d.id, period, filter);
-          const [itemsPublished, findingsByRule] = await Promise.all([this.deps.publishedItems(d.id), this.deps.findingsByRule(d.id, period.from, period.to)]);
+          const [itemsPublished, findingsByRule, evaluations] = await Promise.all([
+            this.deps.publishedItems(d.id),
+            this.deps.findingsByRule(d.id, period.from, period.to),
+            this.deps.evaluations(d.id, period.from, period.to, this.today()),
+          ]);
           return {
             departmentId: d.id,
             departmentName: d.name,
@@ -50,6 +64,7 @@ export class StatisticsService {
             figures: figures(rows),
             byItemAndChannel: rows.map((r) => ({ itemCode: r.itemCode, channelId: r.channelId, figures: figures([r]) })),
             findingsByRule,
+            evaluations,
           };
         }),
       ),
@@ -71,7 +86,11 @@ export class StatisticsService {
     const { departments } = await this.deps.directory();
     const out: PublicDepartmentFigures[] = [];
     for (const d of [...departments].sort((a, b) => a.id.localeCompare(b.id))) {
-      const [rows, itemsPublished] = await Promise.all([this.rows(d.id, period, {}), this.deps.publishedItems(d.id)]);
+      const [rows, itemsPublished, evaluations] = await Promise.all([
+        this.rows(d.id, period, {}),
+        this.deps.publishedItems(d.id),
+        this.deps.evaluations(d.id, period.from, period.to, this.today()),
+      ]);
       const f = figures(rows);
       out.push({
         departmentId: d.id,
@@ -88,6 +107,9 @@ export class StatisticsService {
         statutoryOnTimeRate: f.statutoryOnTimeRate,
         meanWorkingDays: f.meanWorkingDays,
         p90WorkingDays: f.p90WorkingDays,
+        evaluationsRated: evaluations.rated,
+        goodReviewRate: evaluations.goodReviewRate,
+        rectificationOnTimeRate: evaluations.rectificationOnTimeRate,
       });
     }
     return { period: period.period, from: period.from, to: period.to, departments: out };
