@@ -799,6 +799,7 @@ export const ROUTES = [
       'LICENCE_VERSION_CONFLICT',
       'LICENCE_VERSIONS_EXHAUSTED',
       'LICENCE_SEALING_PENDING',
+      ...FREE_FORM_ERRORS,
     ],
   },
   {
