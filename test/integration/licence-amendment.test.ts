@@ -24,7 +24,7 @@ import { KmsSealSigner } from '../../shared/adapters/kms-seal-signer.ts';
 import type { SealKey } from '../../shared/contracts/directory.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { LicenceSealing } from '../../shared/domain/licences/licence-sealing.ts';
-import { LicenceService } from '../../shared/domain/licences/licence-service.ts';
+import { LicenceService, amendmentForTicket } from '../../shared/domain/licences/licence-service.ts';
 import type { LicenceView } from '../../shared/domain/licences/licence-service.ts';
 import type { Licence } from '../../shared/domain/licences/licence.ts';
 import { amendLicence, amendedLicence, issueLicence, licenceDocument } from '../../shared/domain/licences/licence.ts';
@@ -191,8 +191,19 @@ describe('amending a licence: a new version sealed anew, the old one kept', () =
     expect(verified(amended)).toBe(true);
     expect(await checked(first)).toMatchObject({ valid: false, reason: 'licence-superseded', licenceVersion: 1, newestVersion: 2, licenceStatus: 'valid' });
     expect(await checked(amended)).toMatchObject({ valid: true, licenceVersion: 2, newestVersion: 2, department: DEPARTMENTS.market.id });
-    // What the tickets read: the store's amendments, with the ticket
+    // What the tickets read: the store's amendments, with the ticket, and the check of a ticket's answer
     expect((await licences.amendments(licence.id)).map((a) => [a.version, a.ticketId])).toEqual([[2, 'TK-2026-000001']]);
+    expect(await amendmentForTicket(licences, licence.id, 'TK-2026-000001', 2)).toMatchObject({
+      version: 2,
+      ticketId: 'TK-2026-000001',
+      reasons: '登记名称与住所录入有误，依申请更正',
+    });
+    for (const [ticket, version] of [
+      ['TK-2026-000002', 2],
+      ['TK-2026-000001', 3],
+      ['TK-2026-000001', 1],
+    ] as const)
+      expect(await amendmentForTicket(licences, licence.id, ticket, version)).toBeUndefined();
     // The holder's list shows the newest version
     const listed = await service.listValid(PORTAL, SHOP.creditCode, 'YYZZ', { limit: 50 });
     expect(listed.licences.find((v) => v.licence.id === licence.id)).toMatchObject({

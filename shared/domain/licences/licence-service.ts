@@ -174,6 +174,22 @@ export class LicenceService {
   }
 }
 
+/**
+ * The amendment of licence `licenceId` that answered correction ticket `ticketId` by making version
+ * `version` (sealed), or undefined when there is none: what a correction ticket's answer is checked
+ * against (000 §30). Two reads: the licence's newest version and its amendments.
+ */
+export async function amendmentForTicket(
+  licences: Pick<LicenceStore, 'get' | 'amendments'>,
+  licenceId: string,
+  ticketId: string,
+  version: number,
+): Promise<LicenceAmendment | undefined> {
+  const newest = await licences.get(licenceId);
+  if (!newest || newest.licence.version < version) return undefined;
+  return (await licences.amendments(licenceId)).find((a) => a.version === version && a.ticketId === ticketId);
+}
+
 function amendmentView(amendment: LicenceAmendment): LicenceAmendmentView {
   const { requested: _requested, ...view } = amendment;
   return view;
