@@ -66,7 +66,7 @@ export function sealingHandler(options: { now?: () => Date; calendar?: CalendarS
       return newest;
     }
     const caseNo = member('caseNo');
-    if (keys.length !== 1 || !isCaseNo(caseNo)) throw new Error('the sealing function is invoked with { "caseNo": "<case number>" } or { "licenceId": "<licence identifier>" }');
+    if (!isCaseNo(caseNo)) throw new Error('the sealing function is invoked with { "caseNo": "<case number>" } or { "licenceId": "<licence identifier>" }');
     const before = Date.now();
     const state = await sealing.seal(caseNo);
     if (state.results && Date.parse(state.results.sealedAt) >= before - 1000) {
