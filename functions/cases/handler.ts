@@ -43,6 +43,7 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
     licences: licenceStore,
     sealer: new LambdaLicenceSealer(lambdaClient(), requiredEnv('SEALING_FUNCTION_NAME')),
     ...(options.now ? { now: options.now } : {}),
+    onSealLag: (licenceId, version, error) => logger.error('an amended licence version was not sealed; it waits for the next request', { licenceId, version, error }),
   });
   const calendar = options.calendar ?? storedCalendar(db, logger);
   const findings = new FindingService({ store: new DynamoFindingStore(db, requiredEnv('SUPERVISION_TABLE')), calendar });

@@ -71,6 +71,8 @@ class CountingSigner implements SealSigner {
 }
 let signer: CountingSigner;
 let service: LicenceService;
+/** The sealing failures the service told of. */
+const lags: { licenceId: string; version: number; error: string }[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tongban-licence-amendment-'));
@@ -93,7 +95,7 @@ beforeAll(async () => {
   licences = new DynamoLicenceStore(db, TABLE);
   signer = new CountingSigner(new KmsSealSigner(kms));
   const sealer = new LicenceSealing({ licences, signer, sealKeys: async () => seals, now });
-  service = new LicenceService({ licences, sealer, now });
+  service = new LicenceService({ licences, sealer, now, onSealLag: (licenceId, version, error) => lags.push({ licenceId, version, error: String(error) }) });
   stop = async () => {
     raw.destroy();
     kms.destroy();
@@ -323,6 +325,12 @@ describe('a sealing that fails, a revocation, an interrupted run, a licence stor
 
     // Assess
     expect(failed).toMatchObject({ code: 'LICENCE_SEALING_PENDING', kind: 'unavailable' });
+    expect(failed.message).not.toContain('Throttling');
+    expect(lags.filter((l) => l.licenceId === licence.id).map((l) => [l.version, l.error.includes('ThrottlingException')])).toEqual([
+      [2, true],
+      [2, true],
+      [3, true],
+    ]);
     expect(failedAgain).toMatchObject({ code: 'LICENCE_SEALING_PENDING' });
     expect(whileFailing.licence.version).toBe(1);
     expect((await licences.version(licence.id, 2))?.amendment.reasons).toBe('住所更正');

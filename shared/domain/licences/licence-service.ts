@@ -37,7 +37,15 @@ export interface LicenceView {
 export class LicenceService {
   private readonly now: () => Date;
 
-  constructor(private readonly deps: { licences: LicenceStore; sealer?: LicenceSealer; now?: () => Date }) {
+  constructor(
+    private readonly deps: {
+      licences: LicenceStore;
+      sealer?: LicenceSealer;
+      now?: () => Date;
+      /** Told when an amended version's sealing failed (it stays waiting; the caller is answered LICENCE_SEALING_PENDING). */
+      onSealLag?: (licenceId: string, version: number, error: unknown) => void;
+    },
+  ) {
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -146,10 +154,12 @@ export class LicenceService {
     try {
       sealed = await this.deps.sealer!.sealLicence(id);
     } catch (e) {
+      // What failed is the platform's to see (logged), not the caller's.
+      this.deps.onSealLag?.(id, version, e);
       throw unavailable(
         'LICENCE_SEALING_PENDING',
         `更正已登记为第${version}版，但尚未加盖电子印章；请以相同内容重新提交`,
-        `version ${version} of licence ${id} is recorded and waits for its seal (${(e as Error).message}); send the same request again`,
+        `version ${version} of licence ${id} is recorded and waits for its seal; send the same request again`,
       );
     }
     if (sealed.licence.version < version) {
