@@ -3,10 +3,11 @@
 // /v1/supervision route), and the co-departments' opinions on joint cases, which resume the joint
 // workflow (the only function allowed to); a decision is sealed at once by the sealing function, and an
 // ended case's archiving is started (the archive function, asynchronously). Also
-// the e-licences: reads, revocation, and a channel's list of an applicant's valid licences.
+// the e-licences: reads, amendments (sealed by the sealing function), revocation, and a channel's list
+// of an applicant's valid licences.
 import { dynamoDocumentClient, lambdaClient, requiredEnv, s3Client, sfnClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoLicenceStore } from '../../shared/adapters/dynamo-licence-store.ts';
-import { LambdaArchiveStarter, LambdaCaseSealer } from '../../shared/adapters/lambda-case-functions.ts';
+import { LambdaArchiveStarter, LambdaCaseSealer, LambdaLicenceSealer } from '../../shared/adapters/lambda-case-functions.ts';
 import { LicenceService } from '../../shared/domain/licences/licence-service.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
@@ -38,7 +39,12 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
   const materials = new S3MaterialStore(s3Client(), requiredEnv('MATERIALS_BUCKET'));
   const config = caseServiceConfig(process.env);
   const licenceStore = new DynamoLicenceStore(db, requiredEnv('CASES_TABLE'));
-  const licences = new LicenceService({ licences: licenceStore, ...(options.now ? { now: options.now } : {}) });
+  const licences = new LicenceService({
+    licences: licenceStore,
+    sealer: new LambdaLicenceSealer(lambdaClient(), requiredEnv('SEALING_FUNCTION_NAME')),
+    ...(options.now ? { now: options.now } : {}),
+    onSealLag: (licenceId, version, error) => logger.error('an amended licence version was not sealed; it waits for the next request', { licenceId, version, error }),
+  });
   const calendar = options.calendar ?? storedCalendar(db, logger);
   const findings = new FindingService({ store: new DynamoFindingStore(db, requiredEnv('SUPERVISION_TABLE')), calendar });
   const cases = new CaseService({
@@ -119,7 +125,8 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
       jointTaskQueue: ({ caller, query }) => cases.jointTasks(caller, page(query)),
       departmentQueue: ({ caller, query }) => cases.queue(caller, query.status, page(query)),
       supervisionList: ({ caller, params, query }) => cases.supervision(caller, params.kind, page(query)),
-      getLicence: ({ caller, params, query }) => licences.get(caller, params.licenceId, query.holder),
+      getLicence: ({ caller, params, query }) => licences.get(caller, params.licenceId, query.holder, query.version),
+      amendLicence: ({ caller, params, body }) => licences.amend(caller, params.licenceId, body),
       revokeLicence: ({ caller, params, body }) => licences.revoke(caller, params.licenceId, body.reason),
       listLicences: ({ caller, query }) => licences.listValid(caller, query.holder, query.type, page(query)),
     },

@@ -115,10 +115,16 @@ Cases (办件):
   (every action takes [--base N]: the case version you saw; refused if the case moved on)
 
 Licences (电子证照):
-  show     <licence id> [--holder <ID>] [--document <file>] [--seal <file>]
-                                  the licence, its status and its seal (departments: their own; channels:
-                                  --holder the applicant they act for; platform, auditors: any).
+  show     <licence id> [--holder <ID>] [--version N] [--document <file>] [--seal <file>]
+                                  the licence, its status, its seal and its amendments (departments: their
+                                  own; channels: --holder the applicant they act for; platform, auditors:
+                                  any); --version an earlier version as sealed (default the newest).
                                   --document/--seal save the sealed document and seal for \`tongban verify\`
+  amend    <licence id> [--holder-name <name>] [--licence-data <file.json>] --reason <text>
+           [--ticket <ticket id>] [--base N]
+                                  issuing department: 更正 (000 §30) — the next version, sealed anew; the
+                                  data file sets the fields it names (the others kept); --ticket the
+                                  correction ticket it answers; --base the version you corrected
   revoke   <licence id> --reason <text>                         issuing department: 撤销 (once)
   list     --holder <ID> [--type <type code>] [--limit N] [--cursor C]
                                   channel: the applicant's valid licences, what filings may name
@@ -294,6 +300,8 @@ export async function main(argv: string[]): Promise<number> {
         'valid-until': { type: 'string' },
         'licence-data': { type: 'string' },
         holder: { type: 'string' },
+        'holder-name': { type: 'string' },
+        ticket: { type: 'string' },
         document: { type: 'string' },
         seal: { type: 'string' },
         to: { type: 'string' },

@@ -59,6 +59,7 @@ import {
 } from './cases.ts';
 import {
   JwksSchema,
+  AmendLicenceRequestSchema,
   LicenceIdParamsSchema,
   LicenceListQuerySchema,
   LicenceListSchema,
@@ -770,11 +771,37 @@ export const ROUTES = [
     auth: 'iam',
     roles: ['platform', 'department', 'channel', 'auditor'],
     summary:
-      'An e-licence with its sealed document, seal and status (valid / revoked / expired). Departments see the licences they issued; channels name the applicant they act for (`holder`), who must hold it',
+      'An e-licence with its sealed document, seal and status (valid / revoked / expired): its newest version, or an earlier one (`version`) as it was sealed, with its amendments. Departments see the licences they issued; channels name the applicant they act for (`holder`), who must hold it',
     params: LicenceIdParamsSchema,
     query: LicenceReadQuerySchema,
     response: LicenceViewSchema,
-    errors: ['INVALID_LICENCE_ID', 'LICENCE_NOT_FOUND'],
+    errors: ['INVALID_LICENCE_ID', 'LICENCE_NOT_FOUND', 'LICENCE_VERSION_NOT_FOUND'],
+  },
+  {
+    operationId: 'amendLicence',
+    method: 'POST',
+    path: '/v1/licences/{licenceId}/amend',
+    function: 'cases',
+    auth: 'iam',
+    roles: ['department'],
+    summary:
+      "Correct an e-licence (issuing department only, with reasons; 000 §30): the holder's name or data fields. The next version carries the change and is sealed anew with the department's seal (by the sealing function); the earlier versions stay readable, each amendment is listed with the licence (the old values, the reasons, who, when, `ticketId`), and reads, verification and filings that name the licence (免提交) see the newest. Sent again (the same request, or `baseVersion` the version it amended): the version it made, `replayed`",
+    params: LicenceIdParamsSchema,
+    body: AmendLicenceRequestSchema,
+    response: LicenceViewSchema,
+    errors: [
+      'INVALID_LICENCE_ID',
+      'LICENCE_NOT_FOUND',
+      'LICENCE_DEPARTMENT_FORBIDDEN',
+      'LICENCE_REVOKED',
+      'LICENCE_REASON_REQUIRED',
+      'LICENCE_AMENDMENT_EMPTY',
+      'LICENCE_AMENDMENT_INVALID',
+      'LICENCE_VERSION_CONFLICT',
+      'LICENCE_VERSIONS_EXHAUSTED',
+      'LICENCE_SEALING_PENDING',
+      ...FREE_FORM_ERRORS,
+    ],
   },
   {
     operationId: 'revokeLicence',

@@ -7,7 +7,9 @@
 //   - the size of a sealed licence: its document, its seal, and the licence as GET /v1/licences answers;
 //   - seals per second: the seal alone (sealDocument through the local KMS signer over its wire
 //     protocol) one at a time and at a concurrency of 8, and a decision's whole round trip (decide →
-//     sealed answer) one case at a time.
+//     sealed answer) one case at a time;
+//   - a licence's correction (000 §30): POST /v1/licences/{id}/amend → the new version sealed and
+//     answered, one at a time (BENCH_SEAL_RUNS corrections of one licence), and its KMS requests.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -89,6 +91,21 @@ export async function benchSeals(): Promise<void> {
       ['what', 'bytes'],
     );
 
+    // 2b. The licence corrected (after its size is taken): the cases function records it, the sealing function seals the next version
+    const amendTimes: number[] = [];
+    const amendCalls = new Map<string, number>();
+    for (let i = 0; i < RUNS; i++) {
+      kmsCalls.clear();
+      const t = performance.now();
+      const amended = await as('market').request('POST', `/v1/licences/${licenceId}/amend`, {
+        body: { changes: { data: { 住所: `昆明市呈贡区示例路${i + 2}号` } }, reasons: '住所录入有误，依申请更正', baseVersion: i + 1 },
+      });
+      amendTimes.push(performance.now() - t);
+      if (amended.status !== 200 || (amended.body as Json).licence.version !== i + 2)
+        throw new Error(`amend answered ${amended.status} ${JSON.stringify(amended.body).slice(0, 300)}`);
+      for (const [c, n] of kmsCalls) amendCalls.set(c, (amendCalls.get(c) ?? 0) + n);
+    }
+
     // 3. Seals per second
     const directory = (await import('../../shared/adapters/dynamo-directory.ts')).DynamoDirectory;
     const { dynamoDocumentClient } = await import('../../shared/adapters/aws-clients.ts');
@@ -113,6 +130,12 @@ export async function benchSeals(): Promise<void> {
         await rate(`seal ${doc.length} B licence (RAW)`, 8, sealOne),
         await rate(`seal ${large.length} B document (DIGEST)`, 8, sealLarge),
         ['decide → sealed answer (whole request)', '1', (1000 / Number(percentiles(roundTrips)[0])).toFixed(0), ...percentiles(roundTrips).slice(0, 2)],
+        [
+          `amend a licence → version sealed (whole request; KMS per amendment: ${[...amendCalls].map(([c, n]) => `${c} ×${(n / RUNS).toFixed(2)}`).join(', ')})`,
+          '1',
+          (1000 / Number(percentiles(amendTimes)[0])).toFixed(0),
+          ...percentiles(amendTimes).slice(0, 2),
+        ],
       ],
       ['what', 'concurrency', 'per second', 'p50 ms', 'p95 ms'],
     );

@@ -87,6 +87,8 @@ const ctx = {
   item: { code: `${MARKET}000117990000`, version: 1 },
   createdItems: 0,
   licenceId: '',
+  /** Amendments of the licence asked for: each example corrects its address to a new value. */
+  amendments: 0,
   decision: {} as Json,
   calendar2026: {} as Json,
   /** A real cursor of each list's own query, by route. */
@@ -210,7 +212,7 @@ const itemFingerprint = async () => {
 const licenceFingerprint = async () => {
   const res = await as('market').request('GET', `/v1/licences/${ctx.licenceId}`);
   const l = res.body as Json;
-  return `${res.status} ${l.status} ${JSON.stringify(l.licence?.revocation ?? null)}`;
+  return `${res.status} ${l.status} v${l.licence?.version} ${l.seal?.signature} ${JSON.stringify(l.licence?.revocation ?? null)}`;
 };
 const calendarFingerprint = async () => {
   const res = await as('reviewer').request('GET', '/v1/calendar/2026');
@@ -407,6 +409,12 @@ const FAMILIES: Record<string, Family> = {
     params: () => ({ licenceId: [ctx.licenceId] }),
     query: () => ({ holder: [ZHANG.residentId, LI.residentId] }),
     baseQuery: () => [['holder', ZHANG.residentId]],
+  },
+  amendLicence: {
+    home: ['market', 'market-deputy'],
+    params: () => ({ licenceId: [ctx.licenceId] }),
+    example: () => ({ changes: { data: { 地址: `昆明市呈贡区示例路${++ctx.amendments}号` } }, reasons: '住所录入有误，依申请更正', ticketId: `TK-FUZZ-${ctx.amendments}` }),
+    written: true,
   },
   listLicences: { home: ['portal'], query: () => ({ ...LIMITS, holder: [ZHANG.residentId], type: ['SPJYXKZ', 'YYZZ'] }), baseQuery: () => [['holder', ZHANG.residentId]] },
   revokeLicence: { home: ['market'], params: () => ({ licenceId: [ctx.licenceId] }), example: () => ({ reason: '以欺骗手段取得' }), written: true },

@@ -5,7 +5,7 @@
 // resolved to the embedded platform's counterparts) plus Lambda's own variables. The embedded
 // platform then serves the API, runs the joint-handling state machine, the Lambda Invoke API and the
 // sweep with these processes instead of its own handlers, and a case goes from filing through
-// sealing to the archive, a joint case through both opinions, and the sweep runs: every function
+// sealing to the archive (and its licence corrected: sealed anew), a joint case through both opinions, and the sweep runs: every function
 // answers from its bundle. A package that escapes a bundle fails here, not on AWS.
 import { randomUUID } from 'node:crypto';
 import { createSocket } from 'node:dgram';
@@ -152,6 +152,13 @@ describe('every Lambda bundle, as deployed, in an empty folder', () => {
     expect((shown.body as Json).archive).toMatchObject({ state: 'archived', bundleKey: expect.stringMatching(new RegExp(`/${caseNo}\\.tar$`)) });
     const verified = await as('portal').request('POST', '/v1/seals/verify', { body: (shown.body as Json).results.decision });
     expect((verified.body as Json).valid).toBe(true);
+    // The licence corrected by its issuer: the cases bundle records it, the sealing bundle seals version 2
+    const licenceId = (decided.body as Json).results.licenceId as string;
+    const amended = await as('market').request('POST', `/v1/licences/${licenceId}/amend`, { body: { changes: { data: { 住所: '昆明市呈贡区示例路3号' } }, reasons: '住所更正' } });
+    expect(amended.status, JSON.stringify(amended.body)).toBe(200);
+    expect((amended.body as Json).licence).toMatchObject({ version: 2, data: { 住所: '昆明市呈贡区示例路3号' } });
+    const amendedSeal = await as('portal').request('POST', '/v1/seals/verify', { body: { document: (amended.body as Json).document, seal: (amended.body as Json).seal } });
+    expect(amendedSeal.body).toMatchObject({ valid: true, licenceVersion: 2 });
   });
 
   it('joint: the state machine runs its steps in the joint bundle, and both opinions complete the case', async () => {

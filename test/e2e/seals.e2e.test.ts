@@ -4,11 +4,13 @@
 // market department's key in the local KMS signer. The licence is fetched, verified three ways —
 // by the platform, offline with `tongban verify` and only the downloaded JWKS, and by the route that
 // reports tampering — and then names the 营业执照 material of a food-licence application instead of
-// an upload (免提交). Revoking it shows in verification and in the next filing. Then the notices a case
+// an upload (免提交). Its issuer corrects it (000 §30): version 2, sealed anew by the sealing function,
+// version 1 kept as sealed and answered as superseded; the list a channel files from and the filing
+// that names it see version 2. Revoking it shows in verification and in the next filing. Then the notices a case
 // gives its applicant (补正, 容缺受理, 特别程序, 延期, 不予受理): each sealed as its action is answered,
 // fetched with `tongban cases notice` and verified with OpenSSL by the README's commands.
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -237,6 +239,151 @@ describe('a decision sealed, a licence issued and reused', () => {
     expect(shown.out).toContain(`营业执照  电子证照 licence ${licence.licence.id}`);
   });
 
+  it('corrects the licence (issuer only): version 2 sealed anew, version 1 kept and superseded, and the filing that reuses it sees the new value', async () => {
+    // Prepare
+    const id = licence.licence.id as string;
+    const amend = (by: string, body: Json) => as(by).request('POST', `/v1/licences/${id}/amend`, { body });
+    const correction = {
+      changes: { holderName: '昆明示例科技有限公司', data: { 住所: '昆明市呈贡区示例路2号' } },
+      reasons: '住所与名称录入有误，依申请更正',
+      ticketId: 'TK-E2E-0001',
+      baseVersion: 1,
+    };
+
+    // Act: refused first (nothing recorded), then made, then sent again
+    const otherDepartment = await amend('health', correction);
+    const channel = await amend('portal', correction);
+    const noReasons = await amend('market', { ...correction, reasons: ' ' });
+    const nothing = await amend('market', { changes: { data: { 注册资本: '100万元' } }, reasons: '无变化' });
+    const badData = await amend('market', { ...correction, changes: { data: '住所' } });
+    const badVersion = await amend('market', { ...correction, baseVersion: 0 });
+    const amended = await amend('market-deputy', correction);
+    const again = await amend('market', correction);
+    const newest = await as('portal').request('GET', `/v1/licences/${id}`, { query: { holder: SHOP.creditCode } });
+    const first = await as('auditor').request('GET', `/v1/licences/${id}`, { query: { version: '1' } });
+    const noSuchVersion = await as('market').request('GET', `/v1/licences/${id}`, { query: { version: '3' } });
+
+    // Assess: the refusals
+    expect(errorOf(otherDepartment)).toEqual([403, 'LICENCE_DEPARTMENT_FORBIDDEN', undefined]);
+    expect(errorOf(channel)).toEqual([403, 'ROLE_FORBIDDEN', undefined]);
+    expect(errorOf(noReasons)).toEqual([400, 'LICENCE_REASON_REQUIRED', 'reasons']);
+    expect(errorOf(nothing)).toEqual([400, 'LICENCE_AMENDMENT_EMPTY', 'changes']);
+    expect(errorOf(badData).slice(0, 1)).toEqual([400]);
+    expect((badData.body as Json).error.field).toMatch(/^changes\.data/);
+    expect(errorOf(badVersion).slice(0, 1)).toEqual([400]);
+    expect((badVersion.body as Json).error.field).toBe('baseVersion');
+    expect(errorOf(noSuchVersion)).toEqual([404, 'LICENCE_VERSION_NOT_FOUND', undefined]);
+    // Assess: version 2 carries the change, names the document it supersedes, and is sealed by the market department's key
+    expect(amended.status, JSON.stringify(amended.body)).toBe(200);
+    const v2 = amended.body as Json;
+    expect(v2).toMatchObject({
+      status: 'valid',
+      newestVersion: 2,
+      licence: {
+        id,
+        version: 2,
+        holder: { id: SHOP.creditCode, name: '昆明示例科技有限公司' },
+        data: { 住所: '昆明市呈贡区示例路2号', 注册资本: '100万元' },
+        amendedOn: '2026-09-01',
+      },
+    });
+    expect(v2.licence.supersedes).toEqual({ version: 1, documentSha256: createHash('sha256').update(licence.document, 'utf8').digest('hex') });
+    expect(JSON.parse(Buffer.from(v2.seal.protected, 'base64url').toString('utf8'))).toMatchObject({ 'tongban:department': MARKET, 'tongban:seal': 'seal-1' });
+    expect(v2.seal).not.toEqual(licence.seal);
+    expect(v2.amendments).toEqual([
+      {
+        version: 2,
+        at: expect.any(String),
+        on: '2026-09-01',
+        by: 'market-deputy',
+        departmentId: MARKET,
+        reasons: '住所与名称录入有误，依申请更正',
+        ticketId: 'TK-E2E-0001',
+        changes: [
+          { field: 'holder.name', from: SHOP.name, to: '昆明示例科技有限公司' },
+          { field: 'data.住所', from: '昆明市呈贡区示例路1号', to: '昆明市呈贡区示例路2号' },
+        ],
+      },
+    ]);
+    expect(again.body).toEqual({ ...v2, replayed: true });
+    expect(newest.body).toEqual(v2);
+    // Version 1 stays readable as it was sealed
+    expect(first.body).toMatchObject({ document: licence.document, seal: licence.seal, newestVersion: 2, licence: { version: 1, data: { 住所: '昆明市呈贡区示例路1号' } } });
+
+    // Assess: both seals genuine — offline, with the published keys alone — and only the newest holds on the platform
+    const verifyOld = await as('auditor').request('POST', '/v1/seals/verify', { body: { document: licence.document, seal: licence.seal } });
+    const verifyNew = await as('auditor').request('POST', '/v1/seals/verify', { body: { document: v2.document, seal: v2.seal } });
+    expect(verifyOld.body).toMatchObject({ valid: false, reason: 'licence-superseded', licenceVersion: 1, newestVersion: 2, licenceStatus: 'valid', department: MARKET });
+    expect(verifyNew.body).toMatchObject({ valid: true, documentType: 'tongban/e-licence', licenceVersion: 2, newestVersion: 2, licenceStatus: 'valid', department: MARKET });
+    const jwks = join(dataDir, 'jwks-amended.json');
+    await writeFile(jwks, await (await fetch(`${platform.endpoint}/v1/.well-known/jwks.json`)).text());
+    for (const [name, v] of [
+      ['v1', licence],
+      ['v2', v2],
+    ] as const) {
+      await writeFile(join(dataDir, `licence-${name}.json`), v.document as string);
+      await writeFile(join(dataDir, `licence-${name}.seal.json`), JSON.stringify(v.seal));
+      const offline = await runCli(join(dataDir, 'credentials.json'), 'verify', join(dataDir, `licence-${name}.json`), join(dataDir, `licence-${name}.seal.json`), '--jwks', jwks);
+      expect(offline.code, `${name}: ${offline.out} ${offline.err}`).toBe(0);
+    }
+
+    // Assess: what a filing reuses (免提交) is the newest version — the channel's list, the filing, the department's read of the licence it names
+    const listed = (await as('portal').request('GET', '/v1/licences', { query: { holder: SHOP.creditCode, type: 'YYZZ' } })).body as Json;
+    const { amendments: _history, ...withoutHistory } = v2;
+    expect(listed.licences).toEqual([withoutHistory]);
+    const filed = await file(FOOD, SHOP, { 营业执照: { kind: 'licence', licenceId: id } });
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+    const reused = ((filed.body as Json).case.materials as Json).营业执照 as Json;
+    const named = await as('market').request('GET', `/v1/licences/${reused.licenceId as string}`);
+    expect(named.body).toMatchObject({ licence: { version: 2, holder: { name: '昆明示例科技有限公司' }, data: { 住所: '昆明市呈贡区示例路2号' } }, document: v2.document });
+  });
+
+  it('corrects it again through the CLI, answering a ticket, and shows the versions and the history', async () => {
+    // Prepare
+    const credentials = join(dataDir, 'credentials.json');
+    const id = licence.licence.id as string;
+    const data = join(dataDir, 'amend-data.json');
+    await writeFile(data, JSON.stringify({ 注册资本: '200万元' }));
+
+    // Act
+    const amended = await runCli(
+      credentials,
+      'licences',
+      'amend',
+      id,
+      '--licence-data',
+      data,
+      '--reason',
+      '注册资本登记有误',
+      '--ticket',
+      'TK-E2E-0002',
+      '--base',
+      '2',
+      '--as',
+      'market',
+      '--json',
+    );
+    const stale = await runCli(credentials, 'licences', 'amend', id, '--holder-name', '又一名称', '--reason', '更正', '--base', '2', '--as', 'market');
+    const nothingToCorrect = await runCli(credentials, 'licences', 'amend', id, '--reason', '更正', '--as', 'market');
+    const shown = await runCli(credentials, 'licences', 'show', id, '--as', 'market');
+    const shownFirst = await runCli(credentials, 'licences', 'show', id, '--version', '1', '--as', 'portal', '--holder', SHOP.creditCode);
+
+    // Assess
+    expect(amended.code, amended.out + amended.err).toBe(0);
+    expect((JSON.parse(amended.out) as Json).licence).toMatchObject({ version: 3, data: { 注册资本: '200万元' }, supersedes: { version: 2 } });
+    expect(stale.code).toBe(1);
+    expect(stale.out + stale.err).toContain('LICENCE_VERSION_CONFLICT');
+    expect(nothingToCorrect.code).toBe(2);
+    expect(shown.code, shown.err).toBe(0);
+    expect(shown.out).toContain('版本 version 3');
+    expect(shown.out).toContain('更正 amended → version 2 on 2026-09-01 by market-deputy · ticket TK-E2E-0001: 住所与名称录入有误，依申请更正');
+    expect(shown.out).toContain('  data.住所: 昆明市呈贡区示例路1号 → 昆明市呈贡区示例路2号');
+    expect(shown.out).toContain('更正 amended → version 3 on 2026-09-01 by market · ticket TK-E2E-0002: 注册资本登记有误');
+    expect(shownFirst.code, shownFirst.err).toBe(0);
+    expect(shownFirst.out).toContain('版本 version 1 · 已被第3版取代 superseded by version 3');
+    expect(shownFirst.out).toContain('住所: 昆明市呈贡区示例路1号');
+  });
+
   it('revokes the licence (issuer only, with a reason): verification and the next filing say so', async () => {
     const id = licence.licence.id as string;
     const outsider = await as('health').request('POST', `/v1/licences/${id}/revoke`, { body: { reason: '越权' } });
@@ -247,10 +394,13 @@ describe('a decision sealed, a licence issued and reused', () => {
     expect(errorOf(outsider)).toEqual([404, 'LICENCE_NOT_FOUND', undefined]);
     expect(errorOf(noReason)).toEqual([400, 'LICENCE_REASON_REQUIRED', 'reason']);
     expect(revoked.status).toBe(200);
-    expect(revoked.body).toMatchObject({ status: 'revoked', licence: { revocation: { reason: '公司已注销', on: '2026-09-01', by: 'market' } }, document: licence.document });
+    expect(revoked.body).toMatchObject({ status: 'revoked', licence: { version: 3, revocation: { reason: '公司已注销', on: '2026-09-01', by: 'market' } } });
     expect(errorOf(again)).toEqual([409, 'LICENCE_REVOKED', undefined]);
-    const verified = await as('auditor').request('POST', '/v1/seals/verify', { body: { document: licence.document, seal: licence.seal } });
-    expect(verified.body).toMatchObject({ valid: false, reason: 'licence-revoked', licenceStatus: 'revoked' });
+    const newest = revoked.body as Json;
+    const verified = await as('auditor').request('POST', '/v1/seals/verify', { body: { document: newest.document, seal: newest.seal } });
+    expect(verified.body).toMatchObject({ valid: false, reason: 'licence-revoked', licenceStatus: 'revoked', licenceVersion: 3 });
+    const amendRevoked = await as('market').request('POST', `/v1/licences/${id}/amend`, { body: { changes: { data: { 住所: '新址' } }, reasons: '更正' } });
+    expect(errorOf(amendRevoked)).toEqual([409, 'LICENCE_REVOKED', undefined]);
     const refiled = await file(FOOD, SHOP, { 营业执照: { kind: 'licence', licenceId: id } });
     expect(errorOf(refiled)).toEqual([409, 'CASE_LICENCE_REVOKED', 'materials.营业执照.licenceId']);
     // The holder's list keeps the valid food licence, not the revoked one

@@ -563,6 +563,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           'GET /v1/queue/opinions',
           'GET /v1/supervision/{kind}',
           'GET /v1/licences/{licenceId}',
+          'POST /v1/licences/{licenceId}/amend',
           'POST /v1/licences/{licenceId}/revoke',
           'GET /v1/licences',
         ]);
@@ -576,7 +577,7 @@ describe('the Tongban CDK app (test configuration)', () => {
         });
         // Every one of its routes is a method integrated with this function.
         const integrated = resources(api, 'AWS::ApiGateway::Method').filter(([, m]) => JSON.stringify(props(m).Integration).includes(fnId));
-        expect(integrated).toHaveLength(25);
+        expect(integrated).toHaveLength(26);
       });
 
       it('gives the cases function exactly CASES_TABLE, ITEMS_TABLE, DIRECTORY_TABLE, SUPERVISION_TABLE, MATERIALS_BUCKET, MATERIALS_MAX_BYTES, JOINT_STATE_MACHINE_ARN, SEALING_FUNCTION_NAME, ARCHIVE_FUNCTION_NAME and the Powertools variables', () => {

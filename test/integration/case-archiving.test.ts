@@ -43,6 +43,8 @@ import { FOOD, MARKET, PORTAL, REVIEWER, SHOP } from '../support/case-fixtures.t
 import { CHANNELS } from '../support/directory-fixtures.ts';
 import { seedFixtures } from '../support/fixture-seeding.ts';
 import { historyUpTo } from '../../shared/domain/cases/case-store.ts';
+import { LicenceSealing } from '../../shared/domain/licences/licence-sealing.ts';
+import { LicenceService } from '../../shared/domain/licences/licence-service.ts';
 
 const MATERIALS = 'tongban-test-archiving-materials';
 const ARCHIVE = 'tongban-test-archiving-archive';
@@ -62,6 +64,8 @@ let cases: CaseService;
 let archive: S3ArchiveStore;
 let published: KmsPublishedKeys;
 let archiving: (over?: Partial<ConstructorParameters<typeof CaseArchiving>[0]>) => CaseArchiving;
+let licenceStore: DynamoLicenceStore;
+let directoryOf: () => DynamoDirectory;
 let stop: () => Promise<void>;
 
 beforeAll(async () => {
@@ -90,6 +94,8 @@ beforeAll(async () => {
   );
   store = new DynamoCaseStore(db, LOCAL_TABLES.cases);
   const licences = new DynamoLicenceStore(db, LOCAL_TABLES.cases);
+  licenceStore = licences;
+  directoryOf = () => directory;
   const signer = new KmsSealSigner(kms);
   archive = new S3ArchiveStore(s3, ARCHIVE);
   archiving = (over = {}) =>
@@ -287,6 +293,36 @@ describe('archiving an ended case', () => {
     const audit = await auditBundle(archive.read(bundleKey(archived)), { scan: { ran: false, scanner: 'test', infected: [] }, publishedJwks: await published.jwks() });
     expect(audit.report.passed).toBe(true);
     expect(audit.report.properties.authenticity.checked).toContain('the decision document seal verifies with the bundled keys');
+  });
+
+  it('archives the licence as the case issued it (version 1), even when its issuer corrected it before the archiving ran', async () => {
+    // Prepare: decided and sealed, then its licence corrected (version 2) before the archive runs
+    const caseNo = await filed();
+    await cases.act(MARKET, caseNo, { action: 'accept' });
+    const decided = await cases.act(MARKET, caseNo, { action: 'decide', outcome: 'approved', licence: { data: { 经营项目: ['热食类食品制售'] } } });
+    const licenceId = decided.results!.licenceId!;
+    const issued = (await licenceStore.get(licenceId))!;
+    const sealer = new LicenceSealing({ licences: licenceStore, signer: new KmsSealSigner(kms), sealKeys: async () => (await directoryOf().load()).seals ?? [], now });
+    const amended = await new LicenceService({ licences: licenceStore, sealer, now }).amend(MARKET, licenceId, {
+      changes: { data: { 经营项目: ['预包装食品销售'] } },
+      reasons: '经营项目录入有误',
+    });
+
+    // Act
+    const archived = await archiving().archive(caseNo);
+
+    // Assess
+    expect(amended.licence.version).toBe(2);
+    const inBundle = new Map<string, string>();
+    for await (const file of readTar(archive.read(bundleKey(archived)))) {
+      const chunks: Buffer[] = [];
+      for await (const c of file.content) chunks.push(Buffer.from(c));
+      inBundle.set(file.path.slice(file.path.indexOf('/') + 1), Buffer.concat(chunks).toString('utf8'));
+    }
+    expect(inBundle.get(BAG_PATHS.licence)).toBe(issued.sealed.document);
+    expect(JSON.parse(inBundle.get(BAG_PATHS.licenceSeal)!)).toEqual(issued.sealed.seal);
+    const audit = await auditBundle(archive.read(bundleKey(archived)), { scan: { ran: false, scanner: 'test', infected: [] }, publishedJwks: await published.jwks() });
+    expect(audit.report.passed).toBe(true);
   });
 
   it('lets the sweep start the archiving of every ended case not archived yet, and of no other', async () => {

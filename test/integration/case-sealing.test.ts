@@ -24,7 +24,7 @@ import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import { DynamoLicenceStore } from '../../shared/adapters/dynamo-licence-store.ts';
 import { KmsSealSigner } from '../../shared/adapters/kms-seal-signer.ts';
-import type { SealingEvent } from '../../shared/adapters/lambda-case-functions.ts';
+import type { CaseFunctionEvent } from '../../shared/adapters/lambda-case-functions.ts';
 import { LambdaCaseSealer } from '../../shared/adapters/lambda-case-functions.ts';
 import { S3MaterialStore } from '../../shared/adapters/s3-material-store.ts';
 import type { SealKey } from '../../shared/contracts/directory.ts';
@@ -283,11 +283,12 @@ describe("CaseSealing: sealing a decided case with its department's key", () => 
       validFrom: '2026-11-23',
       validUntil: '2046-11-22',
       data: LICENCE_TERMS.data,
+      version: 1,
     });
     expect(stored.sealed.document).toBe(canonicalize(licenceDocument(stored.licence)));
     expect(JSON.parse(stored.sealed.document)).toMatchObject({ type: LICENCE_DOCUMENT_TYPE, id: results.licenceId });
     const view = await new LicenceService({ licences: s.licences, now }).get(MARKET, results.licenceId!);
-    expect(view).toEqual({ licence: stored.licence, status: 'valid', document: stored.sealed.document, seal: stored.sealed.seal });
+    expect(view).toEqual({ licence: stored.licence, status: 'valid', document: stored.sealed.document, seal: stored.sealed.seal, newestVersion: 1 });
 
     // Assess: the decision document names the licence and the decide entry it seals
     const document = JSON.parse(results.decision.document) as Record<string, unknown>;
@@ -909,7 +910,7 @@ describe('LambdaCaseSealer: the sealing function through the Lambda Invoke API',
     const local = await startLocalLambda({
       host: '127.0.0.1',
       functions: {
-        [FUNCTION]: (event) => sealing.seal((event as SealingEvent).caseNo),
+        [FUNCTION]: (event) => sealing.seal((event as CaseFunctionEvent).caseNo),
         'tongban-test-broken': async () => {
           throw new TypeError('fetch failed: connect ECONNREFUSED kms.cn-north-1.amazonaws.com.cn');
         },

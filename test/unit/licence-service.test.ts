@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { makeLicenceId } from '../../shared/domain/identifiers/licence-id.ts';
 import { LicenceService } from '../../shared/domain/licences/licence-service.ts';
-import type { IssuedLicence, LicencePage, LicenceStore } from '../../shared/domain/licences/licence-store.ts';
-import type { Licence } from '../../shared/domain/licences/licence.ts';
+import type { IssuedLicence, LicencePage, LicenceStore, LicenceVersion } from '../../shared/domain/licences/licence-store.ts';
+import type { Licence, LicenceAmendment } from '../../shared/domain/licences/licence.ts';
 import { issueLicence, licenceDocument } from '../../shared/domain/licences/licence.ts';
 import { canonicalize } from '../../shared/domain/seals/jcs.ts';
 import { conflict } from '../../shared/domain/errors.ts';
@@ -17,9 +17,14 @@ import { rejection } from '../support/refusal.ts';
 
 const AUDITOR: Caller = { name: 'auditor', role: 'auditor' };
 
-/** The LicenceStore contract in memory: first issue stands, one revocation, newest issue first by holder. */
+/**
+ * The LicenceStore contract in memory: first issue stands, one revocation, newest issue first by holder;
+ * an amendment's version recorded once, sealed once, and then the newest (its amendments are the
+ * Dynamo store's, tested on dynalite: test/integration/licence-amendment.test.ts).
+ */
 class MemoryLicenceStore implements LicenceStore {
   readonly byId = new Map<string, IssuedLicence>();
+  readonly versions = new Map<string, { amendment?: LicenceAmendment; issued?: IssuedLicence }>();
 
   async issue(issued: IssuedLicence): Promise<IssuedLicence> {
     const stored = this.byId.get(issued.licence.id);
@@ -31,6 +36,50 @@ class MemoryLicenceStore implements LicenceStore {
   async get(id: string): Promise<IssuedLicence | undefined> {
     const stored = this.byId.get(id);
     return stored ? structuredClone(stored) : undefined;
+  }
+
+  async version(id: string, n: number): Promise<LicenceVersion | undefined> {
+    const v = this.versions.get(`${id}#${n}`);
+    return v?.amendment ? structuredClone({ version: n, amendment: v.amendment, ...(v.issued ? { issued: v.issued } : {}) }) : undefined;
+  }
+
+  async sealedVersion(id: string, n: number): Promise<IssuedLicence | undefined> {
+    const v = this.versions.get(`${id}#${n}`)?.issued;
+    if (v) return structuredClone(v);
+    const head = this.byId.get(id);
+    if (n !== 1 || head?.licence.version !== 1) return undefined;
+    const { revocation: _revocation, ...licence } = head.licence;
+    return structuredClone({ licence, sealed: head.sealed });
+  }
+
+  async amendments(id: string): Promise<LicenceAmendment[]> {
+    const head = this.byId.get(id);
+    const out: LicenceAmendment[] = [];
+    for (let n = 2; head && n <= head.licence.version; n++) out.push(structuredClone(this.versions.get(`${id}#${n}`)!.amendment!));
+    return out;
+  }
+
+  async requestAmendment(newest: IssuedLicence, amendment: LicenceAmendment): Promise<boolean> {
+    const k = `${newest.licence.id}#${amendment.version}`;
+    if (this.versions.has(k)) return false;
+    if (newest.licence.version === 1) this.versions.set(`${newest.licence.id}#1`, { issued: structuredClone(newest) });
+    this.versions.set(k, { amendment: structuredClone(amendment) });
+    return true;
+  }
+
+  async recordSealedVersion(issued: IssuedLicence, amendment: LicenceAmendment): Promise<IssuedLicence> {
+    const k = `${issued.licence.id}#${amendment.version}`;
+    if (!this.versions.get(k)?.issued) this.versions.set(k, { amendment, issued: structuredClone(issued) });
+    return (await this.settle(issued.licence.id))!;
+  }
+
+  async settle(id: string): Promise<IssuedLicence | undefined> {
+    const head = this.byId.get(id);
+    if (!head) return undefined;
+    const next = this.versions.get(`${id}#${head.licence.version + 1}`)?.issued;
+    if (next)
+      this.byId.set(id, { licence: { ...structuredClone(next.licence), ...(head.licence.revocation ? { revocation: head.licence.revocation } : {}) }, sealed: next.sealed });
+    return structuredClone(this.byId.get(id));
   }
 
   async recordRevocation(revoked: Licence): Promise<IssuedLicence> {
@@ -94,6 +143,7 @@ describe('LicenceService.get: who may read a licence', () => {
       status: 'valid',
       document: canonicalize(licenceDocument(licence)),
       seal: { protected: `header-${licence.id}`, signature: `signature-${licence.id}` },
+      newestVersion: 1,
     };
     for (const view of views) expect(view).toEqual(expected);
   });

@@ -91,7 +91,8 @@ export class CaseArchiving {
 
     let stored = await this.deps.archive.find(key);
     if (!stored) {
-      const licence = state.results?.licenceId ? await this.deps.licences.get(state.results.licenceId) : undefined;
+      // The licence as the case issued it (version 1), even when its issuer has corrected it since.
+      const licence = state.results?.licenceId ? await this.deps.licences.sealedVersion(state.results.licenceId, 1) : undefined;
       const bundle = caseBundle({
         state,
         history: await historyUpTo(this.deps.store, caseNo, state.version),

@@ -174,8 +174,8 @@ function givesUp(e: DomainError): boolean {
   return e.kind !== 'unavailable' && e.code !== 'CASE_VERSION_CONFLICT' && e.code !== 'CASE_HISTORY_BROKEN' && e.code !== 'CASE_SEALED';
 }
 
-/** A department's active seal key. */
-function activeKey(keys: readonly SealKey[], departmentId: string): SealKey {
+/** A department's active seal key (the one its seals are made with: a case's documents, an amended licence). */
+export function activeKey(keys: readonly SealKey[], departmentId: string): SealKey {
   const key = keys.find((k) => k.department === departmentId && k.retiredAt === undefined);
   if (!key) {
     throw conflict('SEAL_KEY_MISSING', '该部门没有可用的电子印章，请联系平台管理员', `department ${departmentId} has no active seal key in the directory`);

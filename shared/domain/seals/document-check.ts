@@ -1,7 +1,8 @@
 // Verifying a sealed document as the platform does (POST /v1/seals/verify): the seal against the
 // published keys (jwks.ts: signature, digest, the key's department, a retired key's date), and then,
 // for an e-licence, its status today — a genuine seal on a revoked or expired licence proves the
-// document is unchanged, not that the licence still holds. The offline verifier (tongban verify)
+// document is unchanged, not that the licence still holds; nor does a genuine seal on a version an
+// amendment superseded (000 §30): only the newest version is valid. The offline verifier (tongban verify)
 // does the first part alone; it knows nothing of revocations.
 import type { Licence, LicenceStatus } from '../licences/licence.ts';
 import { LICENCE_DOCUMENT_TYPE, licenceStatus } from '../licences/licence.ts';
@@ -10,7 +11,16 @@ import { verifySealWithJwks } from './jwks.ts';
 import type { Seal } from './seal.ts';
 
 export type DocumentCheckReason =
-  'malformed' | 'unknown-key' | 'digest-mismatch' | 'bad-signature' | 'department-mismatch' | 'retired-key' | 'licence-revoked' | 'licence-expired' | 'licence-unknown';
+  | 'malformed'
+  | 'unknown-key'
+  | 'digest-mismatch'
+  | 'bad-signature'
+  | 'department-mismatch'
+  | 'retired-key'
+  | 'licence-revoked'
+  | 'licence-expired'
+  | 'licence-unknown'
+  | 'licence-superseded';
 
 export interface DocumentCheck {
   valid: boolean;
@@ -24,6 +34,9 @@ export interface DocumentCheck {
   /** The document's `type` member (tongban/decision, tongban/e-licence), when it has one. */
   documentType?: string;
   licenceStatus?: LicenceStatus;
+  /** E-licences: the version the document is (1 for a document without one), and the licence's newest. */
+  licenceVersion?: number;
+  newestVersion?: number;
 }
 
 export async function checkSealedDocument(
@@ -49,10 +62,20 @@ export async function checkSealedDocument(
     return { ...typed, reason: 'department-mismatch', detail: `licence ${id} was issued by ${licence.issuer}, the seal is department ${header!['tongban:department']}'s` };
   }
   const status = licenceStatus(licence, deps.today);
-  if (status === 'revoked')
-    return { ...typed, licenceStatus: status, reason: 'licence-revoked', detail: `licence ${id} was revoked on ${licence.revocation!.on}: ${licence.revocation!.reason}` };
-  if (status === 'expired') return { ...typed, licenceStatus: status, reason: 'licence-expired', detail: `licence ${id} expired after ${licence.validUntil}` };
-  return { ...typed, valid: true, licenceStatus: status };
+  // A document without a version was sealed before versions were recorded: version 1 (the store reads its licence so).
+  const newestVersion = licence.version;
+  const licenceVersion = typeof parsed?.version === 'number' ? parsed.version : 1;
+  const versioned = { ...typed, licenceStatus: status, licenceVersion, newestVersion };
+  if (status === 'revoked') return { ...versioned, reason: 'licence-revoked', detail: `licence ${id} was revoked on ${licence.revocation!.on}: ${licence.revocation!.reason}` };
+  if (status === 'expired') return { ...versioned, reason: 'licence-expired', detail: `licence ${id} expired after ${licence.validUntil}` };
+  if (licenceVersion !== newestVersion) {
+    return {
+      ...versioned,
+      reason: 'licence-superseded',
+      detail: `the document is version ${licenceVersion} of licence ${id}; version ${newestVersion}${licence.amendedOn ? `, amended on ${licence.amendedOn},` : ''} supersedes it`,
+    };
+  }
+  return { ...versioned, valid: true };
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {
