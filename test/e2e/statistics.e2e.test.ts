@@ -227,8 +227,10 @@ describe('statistics of a month on the embedded platform', () => {
     const market = (published.departments as Json[]).find((d) => d.departmentId === DEPARTMENTS.market.id)!;
     const internal = ((await monthFigures()).departments as Json[]).find((d) => d.departmentId === DEPARTMENTS.market.id)!;
     expect(market).toMatchObject({ received: internal.figures.received, approved: internal.figures.approved, p90WorkingDays: internal.figures.p90WorkingDays });
+    // No case of this month was rated: no review counted, no rate to give.
+    expect(market).toMatchObject({ evaluationsRated: 0, goodReviewRate: null, rectificationOnTimeRate: null });
     expect(csv.text.split('\r\n')[0]).toBe(
-      'period,departmentId,departmentName,itemsPublished,received,accepted,refused,approved,denied,withdrawn,onlineShare,promisedOnTimeRate,statutoryOnTimeRate,meanWorkingDays,p90WorkingDays',
+      'period,departmentId,departmentName,itemsPublished,received,accepted,refused,approved,denied,withdrawn,onlineShare,promisedOnTimeRate,statutoryOnTimeRate,meanWorkingDays,p90WorkingDays,evaluationsRated,goodReviewRate,rectificationOnTimeRate',
     );
     expect(csv.text).toContain(`2026-11,${DEPARTMENTS.market.id},${DEPARTMENTS.market.name},`);
     for (const f of FIXTURES) {
