@@ -14,7 +14,7 @@ import type { RuleSource } from '../shared/domain/supervision/rule-source.ts';
 import type { ApiHandler } from './http/api-handler.ts';
 
 /** The tables a function may be granted (shared/adapters/table-layout.ts), by the names the manifests use. */
-export type TableName = 'items' | 'directory' | 'cases' | 'events' | 'supervision' | 'statistics';
+export type TableName = 'items' | 'directory' | 'cases' | 'events' | 'supervision' | 'statistics' | 'feedback';
 
 /** A function's grant on one table: item actions on the table itself, and the indexes it queries. */
 export interface TableGrant<A extends string = TableAction> {

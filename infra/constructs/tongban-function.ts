@@ -24,7 +24,7 @@ import type { Construct } from 'constructs';
 import type { ArchiveArea, FunctionManifest, MaterialsArea, ReferenceData, TableName } from '../../functions/manifest.ts';
 import { CASE_EVENT_BUS_VARIABLE, REFERENCE_PARTITIONS } from '../../functions/manifest.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
-import { CASES_TABLE, EVENTS_TABLE, ITEMS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE, indexNames } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, EVENTS_TABLE, FEEDBACK_TABLE, ITEMS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE, indexNames } from '../../shared/adapters/table-layout.ts';
 import type { SealKeySpecName, TongbanConfig } from '../config.ts';
 import { ARCHIVE_FUNCTION, ARCHIVE_SEAL_SIGNERS, FIXED_ROLE_FUNCTIONS, KMS_SIGNING_ALGORITHM_OF_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
 import {
@@ -52,6 +52,7 @@ export interface DataResources {
   eventsTable: ITable;
   supervisionTable: ITable;
   statisticsTable: ITable;
+  feedbackTable: ITable;
   /** The key encrypting the tables and the materials bucket. */
   dataKey: IKey;
   /** Application materials (SSE-KMS with `dataKey`). */
@@ -212,6 +213,7 @@ function grantTables(manifest: FunctionManifest, data: DataResources, environmen
     events: { table: data.eventsTable, variable: 'EVENTS_TABLE', indexes: indexNames(EVENTS_TABLE) },
     supervision: { table: data.supervisionTable, variable: 'SUPERVISION_TABLE', indexes: indexNames(SUPERVISION_TABLE) },
     statistics: { table: data.statisticsTable, variable: 'STATISTICS_TABLE', indexes: indexNames(STATISTICS_TABLE) },
+    feedback: { table: data.feedbackTable, variable: 'FEEDBACK_TABLE', indexes: indexNames(FEEDBACK_TABLE) },
   };
   for (const [tableName, access] of Object.entries(manifest.tables ?? {}) as [TableName, NonNullable<FunctionManifest['tables']>[TableName]][]) {
     if (access === undefined) continue;

@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, ITEMS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, FEEDBACK_TABLE, ITEMS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { AttributeValueLike } from '../../shared/adapters/dynamo-item-size.ts';
 import { ITEM_LIMIT_BYTES, attributeItemBytes } from '../../shared/adapters/dynamo-item-size.ts';
@@ -23,6 +23,7 @@ export const LOCAL_TABLES = {
   events: 'tongban-local-events',
   supervision: 'tongban-local-supervision',
   statistics: 'tongban-local-statistics',
+  feedback: 'tongban-local-feedback',
   stepFunctions: 'tongban-local-stepfunctions',
   eventBridge: 'tongban-local-eventbridge',
 } as const;
@@ -42,15 +43,25 @@ export const EVENTBRIDGE_TABLE = { partitionKey: 'pk', sortKey: 'sk' } as const;
 /**
  * Creates the tables the CDK data stack defines (same keys and indexes), if they are missing. The
  * cases table is created when `names.cases` is given (LOCAL_TABLES gives it), the events table
- * when `names.events` is (so does LOCAL_TABLES; dynalite keeps no TTL: expired items stay), the supervision and
- * statistics tables when `names.supervision` and `names.statistics` are (LOCAL_TABLES gives them), the local Step
+ * when `names.events` is (so does LOCAL_TABLES; dynalite keeps no TTL: expired items stay), the supervision,
+ * statistics and feedback tables when `names.supervision`, `names.statistics` and `names.feedback` are (LOCAL_TABLES gives them), the local Step
  * Functions executions table when `names.stepFunctions` is given (LOCAL_TABLES gives it too), the
  * local EventBridge's log when `names.eventBridge` is given (LOCAL_TABLES gives it too). Answers
  * the indexes a table made earlier lacks (`<table>/<index>`): dynalite cannot add an index to a table.
  */
 export async function ensureTables(
   client: DynamoDBClient,
-  names: { items: string; directory: string; cases?: string; events?: string; supervision?: string; statistics?: string; stepFunctions?: string; eventBridge?: string },
+  names: {
+    items: string;
+    directory: string;
+    cases?: string;
+    events?: string;
+    supervision?: string;
+    statistics?: string;
+    feedback?: string;
+    stepFunctions?: string;
+    eventBridge?: string;
+  },
 ): Promise<string[]> {
   const tables: CreateTableCommandInput[] = [
     withIndexes(names.items, ITEMS_TABLE),
@@ -64,6 +75,7 @@ export async function ensureTables(
     ...(names.events !== undefined ? [withIndexes(names.events, EVENTS_TABLE)] : []),
     ...(names.supervision !== undefined ? [withIndexes(names.supervision, SUPERVISION_TABLE)] : []),
     ...(names.statistics !== undefined ? [withIndexes(names.statistics, STATISTICS_TABLE)] : []),
+    ...(names.feedback !== undefined ? [withIndexes(names.feedback, FEEDBACK_TABLE)] : []),
     ...(names.stepFunctions !== undefined
       ? [
           {

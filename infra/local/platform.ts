@@ -173,6 +173,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       EVENTS_TABLE: LOCAL_TABLES.events,
       SUPERVISION_TABLE: LOCAL_TABLES.supervision,
       STATISTICS_TABLE: LOCAL_TABLES.statistics,
+      FEEDBACK_TABLE: LOCAL_TABLES.feedback,
       // Webhook receivers on this machine (http://127.0.0.1, localhost) are allowed embedded; on AWS, HTTPS only.
       WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true',
       MATERIALS_BUCKET: LOCAL_MATERIALS_BUCKET,

@@ -26,7 +26,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { DataResources } from '../constructs/tongban-function.ts';
 import type { Construct } from 'constructs';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
-import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, ITEMS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, FEEDBACK_TABLE, ITEMS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE } from '../../shared/adapters/table-layout.ts';
 import { CASE_EVENT_BUS_SOURCE } from '../../shared/contracts/case-events.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { Department } from '../../shared/contracts/directory.ts';
@@ -96,6 +96,8 @@ export class DataStack extends Stack {
   readonly supervisionTable: Table;
   /** Statistics kept from the case events (see table-layout.ts): derived, recomputable from the case records. */
   readonly statisticsTable: Table;
+  /** The public's voice: 好差评 evaluations and tickets, each with its hash-chained history (see table-layout.ts). */
+  readonly feedbackTable: Table;
   /**
    * Application materials (see bucket-layout.ts): uploads by presigned PUT under `uploads/`, copied
    * under `cases/` when a case is filed. SSE-KMS with the data key, TLS only, versioned.
@@ -134,6 +136,7 @@ export class DataStack extends Stack {
       eventsTable: asITable(this.eventsTable),
       supervisionTable: asITable(this.supervisionTable),
       statisticsTable: asITable(this.statisticsTable),
+      feedbackTable: asITable(this.feedbackTable),
       dataKey: this.dataKey,
       materialsBucket: asIBucket(this.materialsBucket),
       sealKeys: this.sealKeys,
@@ -196,6 +199,7 @@ export class DataStack extends Stack {
     this.eventsTable = indexedTable('EventsTable', EVENTS_TABLE);
     this.supervisionTable = indexedTable('SupervisionTable', SUPERVISION_TABLE);
     this.statisticsTable = indexedTable('StatisticsTable', STATISTICS_TABLE);
+    this.feedbackTable = indexedTable('FeedbackTable', FEEDBACK_TABLE);
 
     this.caseEventBus = new EventBus(this, 'CaseEventBus', {
       eventBusName: `tongban-${props.stage}-cases`,
@@ -336,6 +340,7 @@ export class DataStack extends Stack {
     new CfnOutput(this, 'EventsTableName', { value: this.eventsTable.tableName });
     new CfnOutput(this, 'SupervisionTableName', { value: this.supervisionTable.tableName });
     new CfnOutput(this, 'StatisticsTableName', { value: this.statisticsTable.tableName });
+    new CfnOutput(this, 'FeedbackTableName', { value: this.feedbackTable.tableName });
     new CfnOutput(this, 'MaterialsBucketName', { value: this.materialsBucket.bucketName });
     new CfnOutput(this, 'DataKeyArn', { value: this.dataKey.keyArn });
     new CfnOutput(this, 'ArchiveBucketName', {

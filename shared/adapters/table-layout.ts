@@ -116,6 +116,28 @@ export const STATISTICS_TABLE = {
   indexes: {},
 } as const;
 
+/**
+ * The public's voice (shared/adapters/dynamo-chained-records.ts for the items): 好差评 evaluations and
+ * tickets (consultations, complaints, corrections), each a record with its own hash-chained history,
+ * written by puts alone (like a finding). Items: `EVAL#<id>` or `TICKET#<id>` / `HEAD` (the record, whole,
+ * under `record`, its `kind`, the attributes the lists filter by and its index keys), and `/ H#<n, 10
+ * digits>` (history entry n and the record after it). The indexes list the heads.
+ */
+export const FEEDBACK_TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: {
+    /** `CH#<channelId>#<EVAL|TICKET>` / `<filedAt ISO>#<id>`: what a channel filed, newest first. */
+    byChannel: { name: 'byChannel', partitionKey: 'chPk', sortKey: 'chSk' },
+    /** `DEPT#<departmentId>#<EVAL|TICKET>` / `<day>#<id>` (an evaluation's day rated, a ticket's day filed): what is addressed to a department. */
+    byDepartment: { name: 'byDepartment', partitionKey: 'dPk', sortKey: 'dSk' },
+    /** `STATE#<EVAL|TICKET>#<state>` / `<day>#<id>`: the platform's lists (tickets to assign, appeals to decide…). */
+    byState: { name: 'byState', partitionKey: 'sPk', sortKey: 'sSk' },
+    /** `DUE#<EVAL|TICKET>` / `<dueOn>#<id>`: the records a department owes an answer to (sparse), for the watch's daily late pass. */
+    due: { name: 'due', partitionKey: 'duePk', sortKey: 'dueSk' },
+  },
+} as const;
+
 /** An index of a table's layout: its keys, and whether it holds every attribute (the default) or its keys alone. */
 export interface IndexLayout {
   name: string;

@@ -164,6 +164,7 @@ describe('function manifests', () => {
       events: 'EVENTS_TABLE',
       supervision: 'SUPERVISION_TABLE',
       statistics: 'STATISTICS_TABLE',
+      feedback: 'FEEDBACK_TABLE',
     } as const;
     for (const table of Object.keys(m.tables ?? {}) as (keyof typeof tableVariable)[]) variables.add(tableVariable[table]);
     if ((Object.keys(PARTITIONS) as ReferenceData[]).some((reference) => (m[reference] ?? []).length > 0)) variables.add('ITEMS_TABLE');
@@ -192,6 +193,7 @@ describe('function manifests', () => {
       [dataId(data.eventsTable), 'events'],
       [dataId(data.supervisionTable), 'supervision'],
       [dataId(data.statisticsTable), 'statistics'],
+      [dataId(data.feedbackTable), 'feedback'],
       [dataId(data.dataKey), 'data-key'],
       [dataId(data.materialsBucket), 'materials'],
       [dataId(data.archiveBucket), 'archive'],

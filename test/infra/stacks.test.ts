@@ -173,8 +173,8 @@ describe('the Tongban CDK app (test configuration)', () => {
     it('has on-demand, point-in-time-recoverable, deletion-protected tables encrypted with that key', () => {
       const keyId = dataKeyId();
       const tables = resources(data, 'AWS::DynamoDB::Table');
-      // items, directory, cases, events, supervision (findings), statistics.
-      expect(tables).toHaveLength(6);
+      // items, directory, cases, events, supervision (findings), statistics, feedback (evaluations, tickets).
+      expect(tables).toHaveLength(7);
       for (const [, table] of tables) {
         expect(table.DeletionPolicy).toBe('Retain');
         expect(table.UpdateReplacePolicy).toBe('Retain');

@@ -102,6 +102,7 @@ export function embeddedCounterparts(synth: Synthesised, platform: Pick<RunningP
       [element(data.eventsTable), LOCAL_TABLES.events],
       [element(data.supervisionTable), LOCAL_TABLES.supervision],
       [element(data.statisticsTable), LOCAL_TABLES.statistics],
+      [element(data.feedbackTable), LOCAL_TABLES.feedback],
       [element(data.caseEventBus), LOCAL_CASE_EVENT_BUS],
       [element(data.materialsBucket), LOCAL_MATERIALS_BUCKET],
       [element(data.archiveBucket), LOCAL_ARCHIVE_BUCKET],

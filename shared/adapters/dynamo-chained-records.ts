@@ -1,0 +1,246 @@
+// Records that are their history, on DynamoDB without transactions (dynalite has none): a supervision
+// finding, a 好差评 evaluation, a ticket. Each kind names its partition prefix and what its head
+// carries (ChainedKind); the writing, reading and checking are the same for all, and here once:
+//
+//   <prefix><id> / H#<n, 10 digits>  history entry n and the record after it, whole (a record is small
+//                                    and bounded). Written once, on condition it does not exist: the
+//                                    serialisation point of the record's creation and every action on it.
+//   <prefix><id> / HEAD              the newest record, its `version` and the kind's head attributes (its
+//                                    index keys, the attributes lists filter by); moved forward after each
+//                                    entry, never backwards, and rolled forward by any reader that finds it
+//                                    behind its newest entry.
+//
+// Writes: a creation is two puts (the entry, the head); a creation of a record already there is one
+// failed conditional put and a read. An action is two puts. Every item is sized before it is sent.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { isEntryIntact, stateDigest } from '../domain/cases/case-history.ts';
+import { ITEM_LIMIT_BYTES, itemBytes } from './dynamo-item-size.ts';
+import type { IndexQuery } from './page-cursor.ts';
+import { queryIndexPage } from './query-cursor.ts';
+
+const HEAD = 'HEAD';
+const ENTRY_PREFIX = 'H#';
+/** Sorts after every sort key that starts with a date and `#`. */
+export const LAST_SORT_KEY = '~';
+
+type Item = Record<string, unknown>;
+
+/** What every chained record has: its id, its version (the number of its newest entry) and that entry's hash. */
+export interface ChainedRecord {
+  id: string;
+  version: number;
+  hash: string;
+}
+
+/** What every history entry has (shared/domain/cases/case-history.ts builds them). */
+export interface ChainedEntry {
+  n: number;
+  type: string;
+  hash: string;
+  previousHash?: string | undefined;
+  stateDigest: string;
+}
+
+/** A record's next state and the entry recording it. */
+export interface ChainedTransition<R, E> {
+  record: R;
+  entry: E;
+}
+
+/** A record as read: with where its history breaks, if it does (nobody acts on a broken record). */
+export interface ChainedRead<R> {
+  record: R;
+  broken?: { n: number; reason: string };
+}
+
+/** A kind of chained record: where it lives and what its head carries. */
+export interface ChainedKind<R extends ChainedRecord, E extends ChainedEntry> {
+  /** Its partitions' prefix (`FINDING#`, `EVAL#`, `TICKET#`). */
+  prefix: string;
+  /** The item attribute holding the record, whole. */
+  attribute: string;
+  /** Well-formed ids: any other reads as unknown, without a request. */
+  idPattern: RegExp;
+  /** The record an entry belongs to. */
+  subjectOf(entry: E): string;
+  /** The head's attributes beside the record and its version: index keys, the attributes lists filter by. */
+  headAttributes(record: R): Item;
+  /** The refusal of an action someone else recorded first (a 409 of the kind's registry). */
+  versionConflict(id: string, n: number): Error;
+  /** The refusal of an item over DynamoDB's limit (a 413 of the kind's registry). */
+  tooLarge(bytes: number, key: string): Error;
+  /** The record's name in logs and errors of the platform's own. */
+  noun: string;
+}
+
+/** One index page of heads: the index, its partition and the rest of an index query. */
+export type ChainedPageQuery = Omit<IndexQuery, 'table' | 'itemPrefix' | 'listedSortKey' | 'page'> & { page: { limit: number; cursor?: string | undefined } };
+
+export interface DynamoChainedRecordsOptions {
+  /** Told when the head could not follow a written entry (the next read rolls it forward). */
+  onHeadLag?: (id: string, version: number, error: unknown) => void;
+}
+
+/** The head item of a record: its key, the record, its version and the kind's attributes. */
+export function chainedHeadItem<R extends ChainedRecord, E extends ChainedEntry>(kind: ChainedKind<R, E>, record: R): Item {
+  return { ...kind.headAttributes(record), pk: `${kind.prefix}${record.id}`, sk: HEAD, version: record.version, [kind.attribute]: record };
+}
+
+export class DynamoChainedRecords<R extends ChainedRecord, E extends ChainedEntry> {
+  private readonly onHeadLag: (id: string, version: number, error: unknown) => void;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly kind: ChainedKind<R, E>,
+    options: DynamoChainedRecordsOptions = {},
+  ) {
+    this.onHeadLag =
+      options.onHeadLag ??
+      ((id, version, error) => console.warn(JSON.stringify({ level: 'WARN', message: `${kind.noun} head lags its newest entry`, id, version, error: String(error) })));
+  }
+
+  /**
+   * Writes a new record (its first entry, then its head). When the id is taken — created before, or by a
+   * concurrent creation — answers the record already there, and writes nothing of this one.
+   */
+  async create(first: ChainedTransition<R, E>): Promise<{ created: true } | { created: false; existing: R }> {
+    const { record, entry } = first;
+    if (record.version !== 1 || entry.n !== 1 || this.kind.subjectOf(entry) !== record.id || record.hash !== entry.hash) {
+      throw new Error(`${this.kind.noun} store: ${record.id} is not a first entry`);
+    }
+    if (await this.putEntry(first)) {
+      // Not swallowed: a record without a head is in no list; the creator's retry finds the entry and rolls the head forward.
+      await this.moveHead(record);
+      return { created: true };
+    }
+    const existing = await this.read(record.id);
+    if (!existing) throw new Error(`${this.kind.noun} store: entry 1 of ${record.id} exists but cannot be read`);
+    return { created: false, existing: existing.record };
+  }
+
+  /** Records an action (entry `next.entry.n`, then the head); the kind's version conflict when someone acted first. */
+  async append(next: ChainedTransition<R, E>, previous: R): Promise<void> {
+    const { record, entry } = next;
+    if (this.kind.subjectOf(entry) !== previous.id || entry.n !== previous.version + 1 || entry.previousHash !== previous.hash || record.hash !== entry.hash) {
+      throw new Error(`${this.kind.noun} store: entry ${entry.n} of ${this.kind.subjectOf(entry)} does not follow version ${previous.version} of ${previous.id}`);
+    }
+    if (!(await this.putEntry(next))) throw this.kind.versionConflict(previous.id, entry.n);
+    // The entry is written: the action has happened. A head that fails to follow is rolled forward by the next read.
+    await this.moveHead(record).catch((e: unknown) => this.onHeadLag(record.id, record.version, e));
+  }
+
+  /** The newest state, read consistently (a head behind its history rolled forward); undefined for an unknown id. */
+  async read(id: string): Promise<ChainedRead<R> | undefined> {
+    if (!this.kind.idPattern.test(id)) return undefined;
+    const newestEntry = async () => (await this.db.send(this.entryQuery(id, { newestFirst: true, limit: 1 }))).Items?.[0];
+    const [newest, head] = await Promise.all([
+      newestEntry(),
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: this.key(id), sk: HEAD }, ConsistentRead: true })),
+    ]);
+    const headRecord = head.Item?.[this.kind.attribute] as R | undefined;
+    // Read side by side, the head may have moved after the entry query looked: asked again, the history reaches it unless it is cut short.
+    let last = newest;
+    if (headRecord && headRecord.version > ((last?.entry as E | undefined)?.n ?? 0)) last = await newestEntry();
+    if (!last) return headRecord && { record: headRecord, broken: { n: 1, reason: `the ${this.kind.noun} has a head but no history entries` } };
+    const entry = last.entry as E;
+    const recorded = last[this.kind.attribute] as R;
+    if (!isEntryIntact(entry) || recorded.hash !== entry.hash || stateDigest(recorded) !== entry.stateDigest) {
+      return { record: headRecord ?? recorded, broken: { n: entry.n, reason: `entry ${entry.n} does not match the ${this.kind.noun} it records` } };
+    }
+    if (!headRecord || headRecord.version < entry.n) {
+      // A reader that finds the head behind finishes the writer's job; failing to is no reason to fail the read.
+      await this.moveHead(recorded).catch((e: unknown) => this.onHeadLag(id, recorded.version, e));
+      return { record: recorded };
+    }
+    if (headRecord.version > entry.n) {
+      return { record: headRecord, broken: { n: entry.n + 1, reason: `the ${this.kind.noun} is at version ${headRecord.version}; entries from ${entry.n + 1} on are missing` } };
+    }
+    if (headRecord.hash !== entry.hash || stateDigest(headRecord) !== entry.stateDigest) {
+      return { record: headRecord, broken: { n: entry.n, reason: `the stored ${this.kind.noun} does not match what entry ${entry.n} recorded` } };
+    }
+    return { record: headRecord };
+  }
+
+  /** Every history entry, oldest first (each kind bounds its history). */
+  async history(id: string): Promise<E[]> {
+    if (!this.kind.idPattern.test(id)) return [];
+    const entries: E[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(this.entryQuery(id, { limit: 100, start, attribute: 'entry' }));
+      for (const item of out.Items ?? []) entries.push(item.entry as E);
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return entries;
+  }
+
+  /** A page of the heads an index partition lists (eventually consistent: read one with `read`). */
+  async page(q: ChainedPageQuery): Promise<{ records: R[]; nextCursor?: string }> {
+    const { limit, cursor } = q.page;
+    const { items, nextCursor } = await queryIndexPage(this.db, {
+      tableName: this.tableName,
+      table: { partitionKey: 'pk', sortKey: 'sk' },
+      itemPrefix: this.kind.prefix,
+      listedSortKey: HEAD,
+      ...q,
+      page: cursor !== undefined ? { limit, cursor } : { limit },
+    });
+    const records = items.map((i) => i[this.kind.attribute] as R);
+    return nextCursor ? { records, nextCursor } : { records };
+  }
+
+  private key(id: string): string {
+    return `${this.kind.prefix}${id}`;
+  }
+
+  /** Writes an entry on condition it does not exist; false when it does. */
+  private async putEntry({ record, entry }: ChainedTransition<R, E>): Promise<boolean> {
+    const item = this.sized({ pk: this.key(record.id), sk: `${ENTRY_PREFIX}${String(entry.n).padStart(10, '0')}`, entry, [this.kind.attribute]: record });
+    try {
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return false;
+      throw e;
+    }
+  }
+
+  private async moveHead(record: R): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.sized(chainedHeadItem(this.kind, record)),
+          ConditionExpression: 'attribute_not_exists(pk) OR #v < :v',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ':v': record.version },
+        }),
+      );
+    } catch (e) {
+      // Someone already moved it to this version or past it: nothing to do.
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    }
+  }
+
+  private entryQuery(id: string, o: { newestFirst?: boolean; limit: number; start?: Record<string, unknown> | undefined; attribute?: string }): QueryCommand {
+    return new QueryCommand({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :h)',
+      ExpressionAttributeValues: { ':pk': this.key(id), ':h': ENTRY_PREFIX },
+      ...(o.attribute ? { ProjectionExpression: '#a', ExpressionAttributeNames: { '#a': o.attribute } } : {}),
+      ...(o.newestFirst ? { ScanIndexForward: false } : {}),
+      ConsistentRead: true,
+      Limit: o.limit,
+      ...(o.start ? { ExclusiveStartKey: o.start } : {}),
+    });
+  }
+
+  private sized(item: Item): Item {
+    const bytes = itemBytes(item);
+    if (bytes > ITEM_LIMIT_BYTES) throw this.kind.tooLarge(bytes, `${String(item.pk)} / ${String(item.sk)}`);
+    return item;
+  }
+}
