@@ -16,6 +16,7 @@ import { statistics } from './statistics/manifest.ts';
 import { supervision } from './supervision/manifest.ts';
 import { sweep } from './sweep/manifest.ts';
 import { tally } from './tally/manifest.ts';
+import { tickets } from './tickets/manifest.ts';
 import { watch } from './watch/manifest.ts';
 
 export const MANIFESTS = {
@@ -26,6 +27,7 @@ export const MANIFESTS = {
   seals,
   events,
   statistics,
+  tickets,
   sweep,
   joint,
   sealing,

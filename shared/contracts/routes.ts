@@ -100,9 +100,10 @@ import {
   RulesInForceViewSchema,
 } from './supervision-rules.ts';
 import { STATISTICS_ROUTES } from './statistics.ts';
+import { TICKET_ROUTES } from './tickets.ts';
 
 /** The Lambda functions behind the API; each is a folder under functions/. */
-export type FunctionName = 'catalogue' | 'platform' | 'cases' | 'seals' | 'events' | 'supervision' | 'statistics';
+export type FunctionName = 'catalogue' | 'platform' | 'cases' | 'seals' | 'events' | 'supervision' | 'statistics' | 'tickets';
 
 export interface RouteSpec {
   operationId: string;
@@ -971,6 +972,7 @@ export const ROUTES = [
     errors: ['INVALID_CURSOR'],
   },
   ...STATISTICS_ROUTES,
+  ...TICKET_ROUTES,
 ] as const satisfies readonly RouteSpec[];
 
 export type OperationId = (typeof ROUTES)[number]['operationId'];

@@ -5,6 +5,9 @@
 // (shared/domain/tickets/ticket-lifecycle.ts); here are its words and the payloads.
 import { z } from 'zod';
 import { ApplicantSchema } from './cases.ts';
+import type { HeaderSpec } from './headers.ts';
+import { IDEMPOTENCY_KEY_HEADER } from './headers.ts';
+import type { RouteSpec } from './routes.ts';
 import { CASE_NO_PATTERN } from './case-vocabulary.ts';
 import { isIsoDate } from './iso-date.ts';
 import { CreditCodeSchema, ImplementationCodeSchema } from './service-item.ts';
@@ -306,3 +309,131 @@ export type TicketReceipt = z.output<typeof TicketReceiptSchema>;
 export type TicketAbout = NonNullable<Ticket['about']>;
 export type CorrectionRequest = z.output<typeof CorrectionRequestSchema>;
 export type AnswerTicketRequest = z.output<typeof AnswerTicketRequestSchema>;
+
+/** A filing's Idempotency-Key: required, one per ticket, the same on every retry (the ticket's id is drawn from it and the channel). */
+export const TICKET_IDEMPOTENCY_KEY_HEADER = {
+  ...IDEMPOTENCY_KEY_HEADER,
+  description:
+    'one unique value per ticket (1-128 printable ASCII, signed), the same on every retry: the same request again answers the receipt (`replayed: true`), another request is refused (409 IDEMPOTENCY_KEY_REUSED)',
+  missing: {
+    code: 'IDEMPOTENCY_KEY_REQUIRED',
+    messageZh: '提交咨询、投诉或更正申请须带 Idempotency-Key 请求头（每件一个唯一值，重试时不变）',
+    message: 'filing a ticket needs an Idempotency-Key header: one unique value per ticket, the same on every retry',
+  },
+} as const satisfies HeaderSpec;
+
+const TICKET_ACTION_ERRORS = ['TICKET_NOT_FOUND', 'TICKET_FORBIDDEN', 'TICKET_STATE_CONFLICT', 'TICKET_VERSION_CONFLICT'] as const;
+const TICKET_ROUTING_ERRORS = [...TICKET_ACTION_ERRORS, 'TICKET_ROUTINGS_EXHAUSTED', 'TICKET_TRANSFER_NOT_ALLOWED', 'TICKET_DEPARTMENT_UNKNOWN'] as const;
+
+/** The routes of consultations, complaints and correction requests (served by the `tickets` function), listed in the route table (routes.ts). */
+export const TICKET_ROUTES = [
+  {
+    operationId: 'fileTicket',
+    method: 'POST',
+    path: '/v1/tickets',
+    function: 'tickets',
+    auth: 'iam',
+    roles: ['channel'],
+    summary:
+      'File a consultation, a complaint or a data-correction request for a person (咨询、投诉、更正申请): 201 with the receipt (回执). Routed at once to the department of the item or case (one the channel filed) or the department named, a correction about nothing named to the department holding the data; otherwise received for the platform role to pass on (转办). Due in working days per kind',
+    headers: [TICKET_IDEMPOTENCY_KEY_HEADER],
+    body: FileTicketRequestSchema,
+    response: TicketReceiptSchema,
+    successStatus: 201,
+    errors: [
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'IDEMPOTENCY_KEY_INVALID',
+      'IDEMPOTENCY_KEY_UNSIGNED',
+      'IDEMPOTENCY_KEY_REUSED',
+      'TICKET_FORBIDDEN',
+      'TICKET_ITEM_UNKNOWN',
+      'TICKET_CASE_UNKNOWN',
+      'TICKET_DEPARTMENT_UNKNOWN',
+      'TICKET_LICENCE_UNKNOWN',
+      'TICKET_CORRECTION_INVALID',
+      'INVALID_RESIDENT_ID',
+      'INVALID_CREDIT_CODE',
+      'CASE_FIELD_REQUIRED',
+      'CASE_PHONE_INVALID',
+    ],
+  },
+  {
+    operationId: 'listTickets',
+    method: 'GET',
+    path: '/v1/tickets',
+    function: 'tickets',
+    auth: 'iam',
+    roles: ['channel', 'department', 'platform', 'auditor'],
+    summary:
+      'Consultations, complaints and correction requests, newest first, without the person: a channel what it filed, a department what is addressed to it, the platform role and auditors by department or state; kind, state and the days filed (from, to) narrow',
+    query: TicketListQuerySchema,
+    response: TicketListSchema,
+    errors: ['INVALID_CURSOR', 'TICKET_FORBIDDEN', 'TICKET_FILTER_REQUIRED'],
+  },
+  {
+    operationId: 'getTicket',
+    method: 'GET',
+    path: '/v1/tickets/{id}',
+    function: 'tickets',
+    auth: 'iam',
+    roles: ['channel', 'department', 'platform', 'auditor'],
+    summary:
+      "A ticket with its whole history and the history's chain check: for the channel that filed it, the department it is addressed to, the platform role; auditors read it without the person and the correction's values",
+    params: TicketIdParamsSchema,
+    response: TicketViewSchema,
+    errors: ['TICKET_NOT_FOUND', 'TICKET_FORBIDDEN'],
+  },
+  {
+    operationId: 'assignTicket',
+    method: 'POST',
+    path: '/v1/tickets/{id}/assign',
+    function: 'tickets',
+    auth: 'iam',
+    roles: ['platform'],
+    summary: "The platform role passes a ticket to the department responsible (转办), or reassigns an unanswered one: due again, the kind's working days from today",
+    params: TicketIdParamsSchema,
+    body: AssignTicketRequestSchema,
+    response: TicketAsReadSchema,
+    errors: TICKET_ROUTING_ERRORS,
+  },
+  {
+    operationId: 'transferTicket',
+    method: 'POST',
+    path: '/v1/tickets/{id}/transfer',
+    function: 'tickets',
+    auth: 'iam',
+    roles: ['department'],
+    summary: "The department holding a complaint or a correction request passes it on to another, with its reasons: due again, the kind's working days from today",
+    params: TicketIdParamsSchema,
+    body: TransferTicketRequestSchema,
+    response: TicketAsReadSchema,
+    errors: TICKET_ROUTING_ERRORS,
+  },
+  {
+    operationId: 'answerTicket',
+    method: 'POST',
+    path: '/v1/tickets/{id}/answer',
+    function: 'tickets',
+    auth: 'iam',
+    roles: ['department'],
+    summary:
+      'The department holding the ticket answers it (on time or late, recorded): a complaint with its finding, a correction corrected (the licence versions its amendment made for this ticket) or refused with reasons',
+    params: TicketIdParamsSchema,
+    body: AnswerTicketRequestSchema,
+    response: TicketAsReadSchema,
+    errors: [...TICKET_ACTION_ERRORS, 'TICKET_OUTCOME_INVALID', 'TICKET_CORRECTION_UNVERIFIED'],
+  },
+  {
+    operationId: 'rateTicket',
+    method: 'POST',
+    path: '/v1/tickets/{id}/rating',
+    function: 'tickets',
+    auth: 'iam',
+    roles: ['channel'],
+    summary: 'The channel that filed the ticket rates the answer once, for the person (five levels of 好差评): the ticket is closed',
+    params: TicketIdParamsSchema,
+    body: RateTicketRequestSchema,
+    response: TicketAsReadSchema,
+    errors: TICKET_ACTION_ERRORS,
+  },
+] as const satisfies readonly RouteSpec[];

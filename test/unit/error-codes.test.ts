@@ -73,6 +73,7 @@ describe('error-code registries', () => {
       'request',
       'statistics',
       'supervisionRules',
+      'tickets',
     ]);
   });
 
