@@ -6,27 +6,15 @@ import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import { DynamoLicenceStore } from '../../shared/adapters/dynamo-licence-store.ts';
 import { DynamoTicketStore } from '../../shared/adapters/dynamo-ticket-store.ts';
-import { MAX_TICKET_ANSWER_DAYS } from '../../shared/contracts/tickets.ts';
-import type { TicketKind } from '../../shared/contracts/tickets.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 import { TicketService } from '../../shared/domain/tickets/ticket-service.ts';
 import { StoredLicenceAmendments, StoredTicketSubjects } from '../../shared/domain/tickets/ticket-subjects.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { storedCalendar } from '../http/calendar.ts';
 import { observability } from '../http/observability.ts';
-import { wholeNumberSetting } from '../http/settings.ts';
+import { ticketAnswerDays } from './config.ts';
 
 const { logger } = observability('tickets');
-
-/** The working days to answer per kind, from CONSULTATION_DAYS, COMPLAINT_DAYS, CORRECTION_DAYS (unset: the defaults). */
-export function ticketAnswerDays(env: Record<string, string | undefined>): Partial<Record<TicketKind, number>> {
-  const days = {
-    consultation: wholeNumberSetting(env, 'CONSULTATION_DAYS', 1, MAX_TICKET_ANSWER_DAYS),
-    complaint: wholeNumberSetting(env, 'COMPLAINT_DAYS', 1, MAX_TICKET_ANSWER_DAYS),
-    correction: wholeNumberSetting(env, 'CORRECTION_DAYS', 1, MAX_TICKET_ANSWER_DAYS),
-  };
-  return Object.fromEntries(Object.entries(days).filter(([, n]) => n !== undefined));
-}
 
 export function ticketsHandler(options: { now?: () => Date; calendar?: CalendarSource } = {}) {
   const db = dynamoDocumentClient();

@@ -2,7 +2,11 @@
 // filed by the channels, passed on by the platform role, passed on and answered by the departments,
 // rated by the channels; listed and read with their history.
 import { FEEDBACK_TABLE } from '../../shared/adapters/table-layout.ts';
+import type { TicketKind } from '../../shared/contracts/tickets.ts';
 import type { ApiFunctionManifest } from '../manifest.ts';
+
+/** The variables that give the tickets function its working days to answer, by kind (functions/tickets/handler.ts reads them). */
+export const TICKET_DAYS_VARIABLES: Readonly<Record<TicketKind, string>> = { consultation: 'CONSULTATION_DAYS', complaint: 'COMPLAINT_DAYS', correction: 'CORRECTION_DAYS' };
 
 export const tickets = {
   name: 'tickets',
@@ -26,6 +30,14 @@ export const tickets = {
   },
   // Due days are counted in working days.
   calendar: ['dynamodb:Query'],
+  // The working days to answer, per kind, when configured (infra/config.ts `ticketAnswerDays`; unset: the defaults).
+  environment: (config): Record<string, string> =>
+    Object.fromEntries(
+      Object.entries(TICKET_DAYS_VARIABLES).flatMap(([kind, variable]) => {
+        const days = config.ticketAnswerDays?.[kind as TicketKind];
+        return days !== undefined ? [[variable, String(days)]] : [];
+      }),
+    ),
   limits: { timeoutSeconds: 10 },
   load: async () => (await import('./handler.ts')).ticketsHandler,
 } as const satisfies ApiFunctionManifest<'tickets'>;

@@ -21,6 +21,8 @@ import { applyTicketCommand, fileTicket } from '../../shared/domain/tickets/tick
 import { TicketService } from '../../shared/domain/tickets/ticket-service.ts';
 import type { TicketPage, TicketRead, TicketSelection, TicketStore } from '../../shared/domain/tickets/ticket-store.ts';
 import type { AmendmentCheck, LicenceAmendments, TicketSubjects } from '../../shared/domain/tickets/ticket-subjects.ts';
+import { ticketAnswerDays } from '../../functions/tickets/config.ts';
+import { tickets as ticketsManifest } from '../../functions/tickets/manifest.ts';
 import { FOOD, HALL, HOUSING, LI, MARKET, POLICE, PORTAL, REVIEWER, ZHANG } from '../support/case-fixtures.ts';
 import { DEPARTMENTS, UNLISTED_DEPARTMENT_ID } from '../support/directory-fixtures.ts';
 import { refusal, rejection } from '../support/refusal.ts';
@@ -643,5 +645,39 @@ describe('ticket service', () => {
     expect([unknown.code, unknown.field]).toEqual(['TICKET_DEPARTMENT_UNKNOWN', 'departmentId']);
     expect(broken.code).toBe('TICKET_STATE_CONFLICT');
     expect(view.check).toEqual({ ok: false, n: 1, reason: 'edited' });
+  });
+});
+
+describe('ticket settings', () => {
+  it('reads the working days per kind from the environment the manifest gives from the configuration, and refuses a bad value at start', async () => {
+    // Prepare
+    const environment = ticketsManifest.environment({ ticketAnswerDays: { consultation: 3, correction: 20 } });
+
+    // Act
+    const days = ticketAnswerDays(environment);
+    const { tickets } = (() => {
+      const store = new MemoryTicketStore();
+      const clock = new Date('2026-11-06T10:00:00+08:00');
+      return {
+        tickets: new TicketService({
+          store,
+          subjects,
+          amendments: new Amendments(),
+          calendar: { current: async () => new WorkingDayCalendar([cn2026]) },
+          answerDays: days,
+          now: () => clock,
+        }),
+      };
+    })();
+    const consultation = await tickets.file(PORTAL, 's1', complaint({ kind: 'consultation' }));
+    const complaintDue = await tickets.file(PORTAL, 's2', complaint());
+
+    // Assess
+    expect(environment).toEqual({ CONSULTATION_DAYS: '3', CORRECTION_DAYS: '20' });
+    expect(ticketsManifest.environment({})).toEqual({});
+    expect(days).toEqual({ consultation: 3, correction: 20 });
+    // Fri 6 Nov + 3 working days: Wed 11 Nov; a complaint keeps its default 10: Fri 20 Nov.
+    expect([consultation.dueOn, complaintDue.dueOn]).toEqual(['2026-11-11', '2026-11-20']);
+    for (const bad of ['0', '61', '2.5', 'five']) expect(() => ticketAnswerDays({ COMPLAINT_DAYS: bad }), bad).toThrow(/COMPLAINT_DAYS/);
   });
 });
