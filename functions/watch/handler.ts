@@ -71,11 +71,17 @@ export function watchHandler(options: WatchHandlerOptions = {}) {
       try {
         const report = await watch.tick();
         escalated += report.escalation?.escalated ?? 0;
-        raised += report.items?.raised ?? 0;
+        raised += (report.items?.raised ?? 0) + (report.lateAnswers?.raised ?? 0);
         for (const f of report.escalation?.failed ?? []) logger.error('a finding due could not be escalated: the next tick tries again', f);
         for (const f of report.items?.failed ?? []) logger.error('the item rules could not be evaluated on an item: the next tick tries again', f);
-        if (report.escalation || report.items)
-          logger.info('daily supervision passes', { ...report.escalation, items: report.items && { ...report.items, failed: report.items.failed.length } });
+        if (report.lateAnswers && !report.lateAnswers.complete)
+          logger.warn('more late answers than one pass reads: the next tick reads them again from the start', report.lateAnswers);
+        if (report.escalation || report.items || report.lateAnswers)
+          logger.info('daily supervision passes', {
+            ...report.escalation,
+            items: report.items && { ...report.items, failed: report.items.failed.length },
+            lateAnswers: report.lateAnswers,
+          });
       } catch (error) {
         logger.error('the daily supervision passes failed: the next tick tries again', { messageId: record.messageId, error });
         failures.push(record.messageId);

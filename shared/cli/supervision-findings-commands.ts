@@ -116,5 +116,6 @@ function printOne(f: FindingListEntry): void {
 }
 
 function subject(f: FindingListEntry): string {
-  return f.subject.kind === 'case' ? `办件 ${f.subject.caseNo}` : `事项 ${f.subject.code}`;
+  const s = f.subject;
+  return s.kind === 'case' ? `办件 ${s.caseNo}` : s.kind === 'item' ? `事项 ${s.code}` : s.kind === 'evaluation' ? `评价 ${s.id}` : `工单 ${s.id}`;
 }

@@ -26,7 +26,8 @@ export async function supervisionRulesCommand(ctx: CommandContext, command: stri
       const res = await api.request('GET', PATH);
       if (res.status >= 400) throw new ApiRefusal(res);
       const current = res.body as RulesInForceView;
-      console.log(JSON.stringify({ ...current.data, version: current.version + 1 }, null, 2));
+      const rules = [...current.data.rules, ...(current.shippedRules ?? [])];
+      console.log(JSON.stringify({ ...current.data, rules, version: current.version + 1 }, null, 2));
       return 0;
     }
     default:
@@ -42,8 +43,8 @@ function printRules(v: RulesInForceView): void {
   console.log(`载入 loaded ${v.loadedAt} by ${v.loadedBy}\n`);
   printTable(
     ['规则 RULE', '类别', '等级', '启用', '答复期限', '名称', '依据', '参数'],
-    v.data.rules.map((r) => [
-      r.id,
+    [...v.data.rules, ...(v.shippedRules ?? [])].map((r) => [
+      v.shippedRules?.includes(r) ? `${r.id} (内置 shipped)` : r.id,
       KIND_ZH[r.kind],
       SEVERITY_ZH[r.severity],
       r.enabled ? '是' : '否（停用）',

@@ -46,6 +46,8 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 export const FindingSubjectSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('case'), caseNo: z.string() }),
   z.object({ kind: z.literal('item'), code: z.string() }),
+  z.object({ kind: z.literal('evaluation'), id: z.string() }),
+  z.object({ kind: z.literal('ticket'), id: z.string() }),
 ]);
 
 const actorSchema = z.object({ name: z.string(), role: z.string() });

@@ -28,6 +28,9 @@ export const RULE_IDS = [
   'item-review-late',
   'guide-elements-missing',
   'suspension-announced-late',
+  // The public's voice: answers owed to the people (their evaluation and ticket services report them late).
+  'evaluation-rectification-late',
+  'ticket-answer-late',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -37,8 +40,8 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 export const SEVERITIES = ['yellow', 'red'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** What a rule watches: a case, or a service item of the catalogue. */
-export type RuleSubject = 'case' | 'item';
+/** What a rule watches: a case, a service item of the catalogue, or an answer owed to the public (an evaluation's rectification, a ticket's answer). */
+export type RuleSubject = 'case' | 'item' | 'voice';
 
 /** The guide elements `guide-elements-missing` can require beyond what the guide's own schema does (004 §16). */
 export const GUIDE_ELEMENTS = ['basicCode', 'resultSample', 'contact.address', 'materials'] as const;
@@ -68,6 +71,8 @@ export const RULE_PARAMETER_SCHEMAS = {
   'suspension-announced-late': z.strictObject({
     noticeDays: z.int().min(1).max(60).meta({ description: 'working days a planned suspension must be announced ahead (001 §11, 004 §14: 5; a region may ask more)' }),
   }),
+  'evaluation-rectification-late': z.strictObject({}),
+  'ticket-answer-late': z.strictObject({}),
 } as const satisfies Record<RuleId, z.ZodType>;
 
 export type RuleParameters<R extends RuleId = RuleId> = z.output<(typeof RULE_PARAMETER_SCHEMAS)[R]>;
@@ -136,6 +141,11 @@ export type RuleCatalogueVersion = z.output<typeof RuleCatalogueVersionSchema>;
 /** GET /v1/supervision/rules: the catalogue in force, whole. */
 export const RulesInForceViewSchema = RuleCatalogueVersionSchema.extend({
   shipped: z.literal(true).optional().meta({ description: 'the catalogue shipped with the platform (version 0): no catalogue is loaded yet' }),
+  shippedRules: z
+    .array(SupervisionRuleSchema)
+    .max(RULE_IDS.length)
+    .optional()
+    .meta({ description: 'rules the platform gained after this version was loaded: in force as shipped until a loaded catalogue lists them' }),
 }).meta({ id: 'RulesInForceView' });
 
 /** GET /v1/supervision/rules/versions: every stored version, oldest first, and the hash chain's check. */
@@ -161,8 +171,11 @@ export const RULE_CATALOGUE_LOAD_ERRORS = ['RULES_VERSION_CONFLICT'] as const sa
  */
 export interface RuleOccurrence {
   rule: RuleId;
-  /** The case, or the item (its versions are one subject: the occurrence names the version where it matters). */
-  subject: { kind: 'case'; caseNo: string } | { kind: 'item'; code: string };
+  /**
+   * The case, or the item (its versions are one subject: the occurrence names the version where it
+   * matters), or the evaluation or ticket whose answer is late (a case's evaluation is the case's).
+   */
+  subject: { kind: 'case'; caseNo: string } | { kind: 'item'; code: string } | { kind: 'evaluation'; id: string } | { kind: 'ticket'; id: string };
   /** Letters, digits, `-`, `.` and `_`, at most 64: a date, a round, a department id. */
   occurrence: string;
   /**

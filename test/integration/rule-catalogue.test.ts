@@ -188,4 +188,27 @@ describe('the rules every function counts on', () => {
     expect([source.healthy(), never.healthy()]).toEqual([false, false]);
     expect(errors).toHaveLength(2);
   });
+
+  it('keep a catalogue loaded before the platform gained a rule: the rule is in force as shipped, shown beside the version as stored', async () => {
+    // Prepare: a catalogue stored by a platform that had no rules on the answers owed to the public.
+    const { service, source } = await setup();
+    const gained = ['evaluation-rectification-late', 'ticket-answer-late'];
+    const older = catalogue(1, (doc) => {
+      doc.rules = doc.rules.filter((r) => !gained.includes(r.id));
+      doc.rules.find((r) => r.id === 'reasons-missing')!.enabled = false;
+    });
+    await service.load(REVIEWER, older);
+
+    // Act
+    const view = await service.current(MARKET);
+    const inForce = await source.current();
+
+    // Assess: the version as stored (its hash still covers it), the rules it lacks beside it; the rules in force are both.
+    expect(view.data).toEqual(older);
+    expect(view.shippedRules?.map((r) => r.id)).toEqual(gained);
+    expect(inForce.version).toBe(1);
+    expect(inForce.data.rules.map((r) => r.id).sort()).toEqual(DEFAULT_RULE_CATALOGUE.rules.map((r) => r.id).sort());
+    expect(inForce.data.rules.find((r) => r.id === 'reasons-missing')!.enabled).toBe(false);
+    expect(inForce.data.rules.find((r) => r.id === 'ticket-answer-late')).toEqual(DEFAULT_RULE_CATALOGUE.rules.find((r) => r.id === 'ticket-answer-late'));
+  });
 });

@@ -11,6 +11,7 @@ import type { CaseRead } from '../../shared/domain/cases/case-store.ts';
 import { FindingService } from '../../shared/domain/supervision/finding-service.ts';
 import { DEFAULT_RULE_CATALOGUE } from '../../shared/domain/supervision/default-rules.ts';
 import type { RuleSource } from '../../shared/domain/supervision/rule-source.ts';
+import type { LateAnswers } from '../../shared/domain/supervision/supervision-watch.ts';
 import { RULE_EVALUATIONS, SupervisionWatch } from '../../shared/domain/supervision/supervision-watch.ts';
 import { MARKET } from '../support/case-fixtures.ts';
 import { seededCatalogue } from '../support/memory-catalogue.ts';
@@ -51,7 +52,7 @@ const strictGuides: RuleSource = {
   }),
 };
 
-async function watch(read: CaseRead | undefined) {
+async function watch(read: CaseRead | undefined, lateAnswers?: LateAnswers[], rules: RuleSource = strictGuides) {
   const { items } = await seededCatalogue(() => new Date('2026-09-01T02:00:00.000Z'));
   const now = () => clock;
   return new SupervisionWatch({
@@ -59,9 +60,10 @@ async function watch(read: CaseRead | undefined) {
     store,
     cases: { read: async () => read },
     items,
-    rules: strictGuides,
+    rules,
     calendar: officialCalendar,
     evaluations: { case: (_rules, _state, today) => found(today), item: RULE_EVALUATIONS.item },
+    ...(lateAnswers ? { lateAnswers } : {}),
     now,
   });
 }
@@ -108,5 +110,58 @@ describe('the watch', () => {
     expect(nextDay.items).toMatchObject({ raised: 0, known: first.items!.raised, failed: [] });
     expect(listed.findings).toHaveLength(first.items!.raised);
     expect(listed.findings.every((f) => f.subject.kind === 'item' && f.departmentId !== undefined)).toBe(true);
+  });
+
+  it('raises each late answer owed to the public once, under an enabled rule; the next day reads only what fell due since the last pass', async () => {
+    // Prepare: a service with three late answers over two pages (one a disabled rule's), asked what it was given.
+    const asked: { today: string; dueFrom?: string | undefined; cursor?: string | undefined }[] = [];
+    const late = (id: string, rule: RuleOccurrence['rule'], today: string): RuleOccurrence => ({
+      rule,
+      subject: rule === 'ticket-answer-late' ? { kind: 'ticket', id } : { kind: 'evaluation', id },
+      occurrence: 'late-1',
+      departmentId: MARKET.departmentId!,
+      on: today,
+      facts: { id, dueOn: '2026-11-24' },
+    });
+    const service: LateAnswers = {
+      lateOccurrences: async (today, page) => {
+        asked.push({ today, dueFrom: page.dueFrom, cursor: page.cursor });
+        return page.cursor === undefined
+          ? { occurrences: [late('t1', 'ticket-answer-late', today), late('e1', 'evaluation-rectification-late', today)], nextCursor: 'page-2' }
+          : { occurrences: [late('t2', 'ticket-answer-late', today)] };
+      },
+    };
+    const noEvaluationRule: RuleSource = {
+      current: async () => ({
+        version: 2,
+        data: { ...DEFAULT_RULE_CATALOGUE, rules: DEFAULT_RULE_CATALOGUE.rules.map((r) => (r.id === 'evaluation-rectification-late' ? { ...r, enabled: false } : r)) },
+      }),
+    };
+
+    // Act
+    day('2026-11-27');
+    const first = await (await watch(undefined, [service], noEvaluationRule)).tick();
+    day('2026-11-30');
+    const next = await (await watch(undefined, [service], noEvaluationRule)).tick();
+    const listed = await new FindingService({ store, calendar: officialCalendar, now: () => clock }).list(
+      { name: 'reviewer', role: 'platform' },
+      { limit: 100, rule: 'ticket-answer-late' },
+    );
+
+    // Assess: the disabled rule's answer raised nothing; both pages read; the ticket findings are due on the rule's answer days.
+    expect(first.lateAnswers).toEqual({ raised: 2, known: 0, complete: true });
+    expect(next.lateAnswers).toEqual({ raised: 0, known: 2, complete: true });
+    expect(asked).toEqual([
+      { today: '2026-11-27', dueFrom: '2026-11-26', cursor: undefined },
+      { today: '2026-11-27', dueFrom: '2026-11-26', cursor: 'page-2' },
+      { today: '2026-11-30', dueFrom: '2026-11-27', cursor: undefined },
+      { today: '2026-11-30', dueFrom: '2026-11-27', cursor: 'page-2' },
+    ]);
+    // Same day raised: listed in id order, which is a hash's.
+    expect(listed.findings.map((f) => [f.subject, f.severity, f.raisedOn, f.dueOn]).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+      [{ kind: 'ticket', id: 't1' }, 'red', '2026-11-27', '2026-12-02'],
+      [{ kind: 'ticket', id: 't2' }, 'red', '2026-11-27', '2026-12-02'],
+    ]);
+    expect((await store.list({ by: { rule: 'evaluation-rectification-late' }, filter: {} }, { limit: 10 })).findings).toEqual([]);
   });
 });

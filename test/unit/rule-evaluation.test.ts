@@ -56,7 +56,8 @@ const found = (state: CaseState, rules = catalogue(), today = '2026-12-01') => c
 describe('the rule catalogue and its evaluations', () => {
   it('ships every rule once, in RULE_IDS order, and evaluates each for exactly one subject', () => {
     expect(DEFAULT_RULE_IDS).toEqual(RULE_IDS);
-    expect([...EVALUATED_RULES.case, ...EVALUATED_RULES.item].sort()).toEqual([...RULE_IDS].sort());
+    expect([...EVALUATED_RULES.case, ...EVALUATED_RULES.item, ...EVALUATED_RULES.voice].sort()).toEqual([...RULE_IDS].sort());
+    expect(ruleSubject('ticket-answer-late')).toBe('voice');
     expect(ruleSubject('item-review-late')).toBe('item');
     expect(ruleSubject('repeated-supplement')).toBe('case');
   });

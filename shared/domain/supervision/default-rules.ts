@@ -143,6 +143,26 @@ const rules: SupervisionRule[] = [
     answerDays: 5,
     parameters: { noticeDays: 5 },
   },
+  {
+    id: 'evaluation-rectification-late',
+    kind: 'timeliness',
+    title: '差评未在规定期限内核实整改并答复',
+    basis: '004 §23；国办发〔2019〕51号',
+    severity: 'red',
+    enabled: true,
+    answerDays: 3,
+    parameters: {},
+  },
+  {
+    id: 'ticket-answer-late',
+    kind: 'timeliness',
+    title: '咨询投诉或更正申请未在规定期限内答复',
+    basis: '002 §6, 003 (六)5, 000 §30',
+    severity: 'red',
+    enabled: true,
+    answerDays: 3,
+    parameters: {},
+  },
 ];
 
 /** The shipped catalogue, as a loaded one would say it. */
@@ -155,3 +175,13 @@ export function rulesById(catalogue: RuleCatalogueDocument): ReadonlyMap<RuleId,
 
 /** The ids the shipped catalogue lists, in order: the same as RULE_IDS (a unit test says so). */
 export const DEFAULT_RULE_IDS: readonly RuleId[] = rules.map((r) => r.id);
+
+/**
+ * A stored catalogue with the rules the platform gained after it was loaded (every catalogue lists
+ * every rule the platform had then): those are in force as shipped until a catalogue lists them.
+ */
+export function withRulesAddedSince(catalogue: RuleCatalogueDocument): { data: RuleCatalogueDocument; added: SupervisionRule[] } {
+  const listed = new Set(catalogue.rules.map((r) => r.id));
+  const added = rules.filter((r) => !listed.has(r.id));
+  return added.length === 0 ? { data: catalogue, added } : { data: { ...catalogue, rules: [...catalogue.rules, ...added] }, added };
+}

@@ -40,9 +40,18 @@ export function findingId(occurrence: Pick<RuleOccurrence, 'rule' | 'subject' | 
     .slice(0, 32);
 }
 
-/** The key of a finding's subject in the subject index (`CASE#<caseNo>`, `ITEM#<code>`). */
+/** The key of a finding's subject in the subject index (`CASE#<caseNo>`, `ITEM#<code>`, `EVAL#<id>`, `TICKET#<id>`). */
 export function subjectKey(subject: Finding['subject']): string {
-  return subject.kind === 'case' ? `CASE#${subject.caseNo}` : `ITEM#${subject.code}`;
+  switch (subject.kind) {
+    case 'case':
+      return `CASE#${subject.caseNo}`;
+    case 'item':
+      return `ITEM#${subject.code}`;
+    case 'evaluation':
+      return `EVAL#${subject.id}`;
+    case 'ticket':
+      return `TICKET#${subject.id}`;
+  }
 }
 
 /** The owner a finding is listed under: its department, or the platform's reviewers. */

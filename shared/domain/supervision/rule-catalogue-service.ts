@@ -5,16 +5,19 @@
 // with who loaded it and when, hash-chained to the version before; the shipped catalogue is version 0
 // (never stored) and in force until the first load. Every function counts on the newest version within
 // a minute (rule-source.ts).
-import type { RuleCatalogueDocument, RuleCatalogueVersion } from '../../contracts/supervision-rules.ts';
+import type { RuleCatalogueDocument, RuleCatalogueVersion, SupervisionRule } from '../../contracts/supervision-rules.ts';
 import type { Caller } from '../access/caller.ts';
 import { requireRole } from '../access/caller.ts';
 import { DomainError, conflict } from '../errors.ts';
 import { canonicalJson, hashRecord, placeVersion, verifyHistory } from '../items/record-hash.ts';
-import { DEFAULT_RULE_CATALOGUE } from './default-rules.ts';
+import { DEFAULT_RULE_CATALOGUE, withRulesAddedSince } from './default-rules.ts';
 import type { RuleCatalogueStore } from './rule-catalogue-store.ts';
 
-/** The catalogue in force: the newest stored version, or the shipped one (`shipped`). */
-export type RulesInForceView = RuleCatalogueVersion & { shipped?: true };
+/**
+ * The catalogue in force: the newest stored version, or the shipped one (`shipped`); with the rules the
+ * platform gained after that version was loaded, in force as shipped (`shippedRules`).
+ */
+export type RulesInForceView = RuleCatalogueVersion & { shipped?: true; shippedRules?: SupervisionRule[] };
 
 export interface RuleCatalogueVersions {
   /** Every stored version, oldest first (the shipped version 0 is not stored). */
@@ -41,7 +44,11 @@ export class RuleCatalogueService {
   /** The catalogue in force, whole. */
   async current(caller: Caller): Promise<RulesInForceView> {
     requireRole(caller, ...READERS);
-    return (await this.deps.store.versions()).at(-1) ?? { ...SHIPPED_RULE_VERSION, shipped: true };
+    const newest = (await this.deps.store.versions()).at(-1);
+    if (!newest) return { ...SHIPPED_RULE_VERSION, shipped: true };
+    // The version as stored (its hash covers it), and beside it what it could not list.
+    const { added } = withRulesAddedSince(newest.data);
+    return added.length > 0 ? { ...newest, shippedRules: added } : newest;
   }
 
   /** Every stored version and the hash chain's check. */

@@ -194,10 +194,21 @@ export function itemOccurrences(rules: RuleCatalogueDocument, item: ItemRecord, 
   return found;
 }
 
-/** Whether a rule watches cases (evaluated on the case events) or items (the watch function's daily pass). */
+/**
+ * The rules on answers owed to the public: which evaluations and tickets are late is said by their
+ * own services (`lateOccurrences`), each occurrence raised by the watch function's daily pass when its
+ * rule is enabled.
+ */
+export const VOICE_RULES: readonly RuleId[] = ['evaluation-rectification-late', 'ticket-answer-late'];
+
+/** Whether a rule watches cases (evaluated on the case events), items or answers owed to the public (the watch function's daily passes). */
 export function ruleSubject(id: RuleId): RuleSubject {
-  return id in ITEM_RULES ? 'item' : 'case';
+  return id in ITEM_RULES ? 'item' : VOICE_RULES.includes(id) ? 'voice' : 'case';
 }
 
-/** The rules that have an evaluation here, by subject: every rule id has exactly one (a unit test says so). */
-export const EVALUATED_RULES: Readonly<Record<RuleSubject, readonly RuleId[]>> = { case: Object.keys(CASE_RULES) as RuleId[], item: Object.keys(ITEM_RULES) as RuleId[] };
+/** The rules that have an evaluation, by subject: every rule id has exactly one (a unit test says so). */
+export const EVALUATED_RULES: Readonly<Record<RuleSubject, readonly RuleId[]>> = {
+  case: Object.keys(CASE_RULES) as RuleId[],
+  item: Object.keys(ITEM_RULES) as RuleId[],
+  voice: VOICE_RULES,
+};

@@ -4,7 +4,7 @@
 // fails keeps the last catalogue read, or the shipped one.
 import type { RuleCatalogueDocument } from '../../contracts/supervision-rules.ts';
 import { CachedReading, warnUnreadable } from '../cached-reading.ts';
-import { DEFAULT_RULE_CATALOGUE } from './default-rules.ts';
+import { DEFAULT_RULE_CATALOGUE, withRulesAddedSince } from './default-rules.ts';
 import type { RuleCatalogueStore } from './rule-catalogue-store.ts';
 
 /** The catalogue in force and its version (0: the shipped one). */
@@ -38,7 +38,8 @@ export class StoredRules extends CachedReading<RulesInForce> implements RuleSour
     super({
       read: async () => {
         const newest = (await deps.store.versions()).at(-1);
-        return newest ? { version: newest.version, data: newest.data } : SHIPPED_RULES;
+        // A catalogue loaded before the platform gained a rule: that rule is in force as shipped.
+        return newest ? { version: newest.version, data: withRulesAddedSince(newest.data).data } : SHIPPED_RULES;
       },
       fallback: () => SHIPPED_RULES,
       maxAgeMs: RULES_CACHE_MS,

@@ -2,7 +2,9 @@
 // occurrence raised as a finding — once: a replayed event, a second sweep, an event of the same case
 // later all find the same occurrences, whose findings exist (finding-service.ts). Daily passes, each at
 // most once a day (the day done is kept in the finding store): the escalation of red findings not
-// answered in time, and the item rules over the items in review and the published catalogue.
+// answered in time, the item rules over the items in review and the published catalogue, and the
+// answers owed to the public that are late (an evaluation's rectification, a ticket's answer: their
+// services say which).
 import type { RuleCatalogueDocument, RuleOccurrence } from '../../contracts/supervision-rules.ts';
 import type { CalendarSource } from '../calendar/calendar-source.ts';
 import { chinaDate } from '../calendar/china-date.ts';
@@ -25,6 +27,18 @@ export interface Evaluations {
 
 export const RULE_EVALUATIONS: Evaluations = { case: caseOccurrences, item: itemOccurrences };
 
+/** A service that says which of the answers owed to the public it keeps are late (the evaluations', the tickets'). */
+export interface LateAnswers {
+  /**
+   * The answers awaited past their due day as of `today` (due before it; with `dueFrom`, due on or after
+   * that day only: what earlier passes reported is not read again), a page at a time.
+   */
+  lateOccurrences(
+    today: string,
+    page: { limit: number; cursor?: string | undefined; dueFrom?: string | undefined },
+  ): Promise<{ occurrences: RuleOccurrence[]; nextCursor?: string }>;
+}
+
 export interface SupervisionWatchDeps {
   findings: FindingService;
   store: Pick<FindingStore, 'dayDone' | 'markDayDone'>;
@@ -33,6 +47,8 @@ export interface SupervisionWatchDeps {
   rules: RuleSource;
   calendar: CalendarSource;
   evaluations?: Evaluations;
+  /** The services whose late answers the daily pass raises (none: the pass finds nothing). */
+  lateAnswers?: readonly LateAnswers[];
   now?: () => Date;
 }
 
@@ -49,11 +65,17 @@ export interface TickReport {
   /** Absent when the day's pass was done already. */
   escalation?: EscalationReport;
   items?: { evaluated: number; raised: number; known: number; failed: { code: string; error: string }[] };
+  /** The late answers owed to the public: raised, known before, and whether the pass read them all. */
+  lateAnswers?: { raised: number; known: number; complete: boolean };
 }
 
 /** The daily passes, by the name their day done is kept under. */
 const ESCALATION = 'escalation';
 const ITEM_RULES = 'item-rules';
+const LATE_ANSWERS = 'late-answers';
+/** Pages of late answers the daily pass reads from each service at most (then the next day's pass goes on). */
+const LATE_PAGES = 50;
+const LATE_PAGE = 100;
 const ITEM_PAGE = 100;
 /** Items the daily pass evaluates at most (a catalogue larger than this is evaluated in part: logged). */
 export const MAX_ITEMS_PER_PASS = 20_000;
@@ -89,7 +111,39 @@ export class SupervisionWatch {
       report.items = await this.itemPass(today);
       if (report.items.failed.length === 0) await this.deps.store.markDayDone(ITEM_RULES, today);
     }
+    const lateDone = await this.deps.store.dayDone(LATE_ANSWERS);
+    if (lateDone !== today) {
+      // The last pass (on day L) raised what fell due before L: this one reads what fell due since.
+      report.lateAnswers = await this.lateAnswerPass(today, lateDone);
+      if (report.lateAnswers.complete) await this.deps.store.markDayDone(LATE_ANSWERS, today);
+    }
     return report;
+  }
+
+  /** Each late answer owed to the public, raised once under its rule (when the rule is enabled). */
+  private async lateAnswerPass(today: string, dueFrom: string | undefined): Promise<NonNullable<TickReport['lateAnswers']>> {
+    const rules = await this.deps.rules.current();
+    const enabled = new Set(rules.data.rules.filter((r) => r.enabled).map((r) => r.id));
+    const out = { raised: 0, known: 0, complete: true };
+    for (const source of this.deps.lateAnswers ?? []) {
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        if (pages++ === LATE_PAGES) {
+          out.complete = false;
+          break;
+        }
+        const page = await source.lateOccurrences(today, { limit: LATE_PAGE, ...(cursor !== undefined ? { cursor } : {}), ...(dueFrom !== undefined ? { dueFrom } : {}) });
+        const raised = await this.raiseAll(
+          page.occurrences.filter((o) => enabled.has(o.rule)),
+          rules,
+        );
+        out.raised += raised.raised;
+        out.known += raised.known;
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+    }
+    return out;
   }
 
   /** The item rules over the items in review (submitted) and the catalogue (published, suspended): newest and published version each. */
