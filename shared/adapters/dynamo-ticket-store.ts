@@ -113,8 +113,8 @@ export class DynamoTicketStore implements TicketStore {
     return out.nextCursor ? { tickets: out.records, nextCursor: out.nextCursor } : { tickets: out.records };
   }
 
-  async due(through: string, page: { limit: number; cursor?: string | undefined }): Promise<TicketPage> {
-    const out = await this.records.page({ index: indexes.due, partition: 'DUE#TICKET', sortBetween: [FIRST_DATE, `${through}#${LAST_SORT_KEY}`], page });
+  async due(through: string, page: { limit: number; cursor?: string | undefined }, from?: string): Promise<TicketPage> {
+    const out = await this.records.page({ index: indexes.due, partition: 'DUE#TICKET', sortBetween: [from ?? FIRST_DATE, `${through}#${LAST_SORT_KEY}`], page });
     return out.nextCursor ? { tickets: out.records, nextCursor: out.nextCursor } : { tickets: out.records };
   }
 }

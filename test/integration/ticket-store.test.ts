@@ -218,10 +218,10 @@ describe('the lists', () => {
     expect(waiting.tickets.map((t) => t.id)).toEqual([received.id]);
     expect(police.tickets.every((t) => !('person' in t))).toBe(true);
     // Due Mon 14 Dec (5 working days from Mon 7 Dec): late on the 15th; the complaint (10 days) is not.
-    const lateIds = late.occurrences.map((o) => o.subject.id);
+    const lateIds = late.occurrences.map((o) => o.facts.id);
     expect(lateIds).toContain(consultation.id);
     expect(lateIds).not.toContain(complaintToPolice.id);
-    expect(late.occurrences.find((o) => o.subject.id === consultation.id)).toMatchObject({
+    expect(late.occurrences.find((o) => o.facts.id === consultation.id)).toMatchObject({
       occurrence: 'ticket-late#1',
       departmentId: POLICE.departmentId,
       facts: { dueOn: '2026-12-14' },

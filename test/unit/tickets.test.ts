@@ -328,10 +328,10 @@ class MemoryTicketStore implements TicketStore {
     return start + page.limit < all.length ? { tickets, nextCursor: String(start + page.limit) } : { tickets };
   }
 
-  async due(through: string, page: { limit: number; cursor?: string | undefined }): Promise<TicketPage> {
+  async due(through: string, page: { limit: number; cursor?: string | undefined }, from?: string): Promise<TicketPage> {
     const all = [...this.entries.values()]
       .map((e) => e.at(-1)!.ticket)
-      .filter((t) => t.state === 'assigned' && t.dueOn !== undefined && t.dueOn <= through)
+      .filter((t) => t.state === 'assigned' && t.dueOn !== undefined && t.dueOn <= through && (from === undefined || t.dueOn >= from))
       .sort((a, b) => a.dueOn!.localeCompare(b.dueOn!));
     const start = Number(page.cursor ?? 0);
     const tickets = all.slice(start, start + page.limit);
@@ -627,6 +627,9 @@ describe('ticket service', () => {
     expect(rest.occurrences).toEqual([
       expect.objectContaining({ occurrence: 'ticket-late#2', departmentId: HOUSING.departmentId, facts: { id: passedOn.id, dueOn: '2026-12-03', kind: 'complaint' } }),
     ]);
+    // What an earlier pass read is not read again: due from 1 December on, the transferred complaint alone.
+    const since = await tickets.lateOccurrences('2026-12-31', { limit: 10, dueFrom: '2026-12-01' });
+    expect(since.occurrences.map((o) => [o.facts.id, o.occurrence])).toEqual([[passedOn.id, 'ticket-late#2']]);
   });
 
   it('refuses an assignment to an unknown department, and acts on nothing whose history is broken', async () => {

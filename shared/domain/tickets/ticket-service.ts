@@ -15,6 +15,7 @@ import type {
   TicketView,
 } from '../../contracts/tickets.ts';
 import { DEFAULT_TICKET_ANSWER_DAYS, MAX_TICKET_ANSWER_DAYS } from '../../contracts/tickets.ts';
+import type { RuleOccurrence } from '../../contracts/supervision-rules.ts';
 import type { Caller } from '../access/caller.ts';
 import type { CalendarSource } from '../calendar/calendar-source.ts';
 import { chinaDate, dayNumber, fromDayNumber } from '../calendar/china-date.ts';
@@ -41,20 +42,6 @@ export interface TicketServiceDeps {
   /** Working days to answer, by kind (the deployment's settings; DEFAULT_TICKET_ANSWER_DAYS otherwise). */
   answerDays?: Partial<Record<TicketKind, number>> | undefined;
   now?: () => Date;
-}
-
-/**
- * What the supervision's daily pass is told of a ticket answered late (a RuleOccurrence of the rule
- * `ticket-answer-late`): the ticket, the round it is late in (a ticket passed on is due again), the
- * department owing the answer; no personal data.
- */
-export interface TicketLateOccurrence {
-  rule: 'ticket-answer-late';
-  subject: { kind: 'ticket'; id: string };
-  occurrence: string;
-  departmentId: string;
-  on: string;
-  facts: { id: string; dueOn: string; kind: TicketKind };
 }
 
 export class TicketService {
@@ -153,24 +140,12 @@ export class TicketService {
     return { ticket: asRead(read.ticket, caller, chinaDate(this.now())), history, check };
   }
 
-  /**
-   * For the supervision's daily pass (the rule `ticket-answer-late`): a page of the tickets still owed
-   * whose due day (not provisional) is before `today`, one occurrence per ticket and round.
-   */
-  async lateOccurrences(today: string, page: { limit: number; cursor?: string | undefined }): Promise<{ occurrences: TicketLateOccurrence[]; nextCursor?: string }> {
-    const yesterday = fromDayNumber(dayNumber(today) - 1);
-    const due = await this.deps.store.due(yesterday, page.cursor !== undefined ? { limit: page.limit, cursor: page.cursor } : { limit: page.limit });
-    const occurrences = due.tickets
-      .filter((t) => isLate(t, today) && t.departmentId !== undefined && t.dueOn !== undefined)
-      .map((t): TicketLateOccurrence => ({
-        rule: 'ticket-answer-late',
-        subject: { kind: 'ticket', id: t.id },
-        occurrence: `ticket-late#${t.round}`,
-        departmentId: t.departmentId!,
-        on: today,
-        facts: { id: t.id, dueOn: t.dueOn!, kind: t.kind },
-      }));
-    return due.nextCursor ? { occurrences, nextCursor: due.nextCursor } : { occurrences };
+  /** For the supervision's daily pass (the rule `ticket-answer-late`): see TicketLateAnswers. */
+  async lateOccurrences(
+    today: string,
+    page: { limit: number; cursor?: string | undefined; dueFrom?: string | undefined },
+  ): Promise<{ occurrences: RuleOccurrence[]; nextCursor?: string }> {
+    return new TicketLateAnswers(this.deps.store).lateOccurrences(today, page);
   }
 
   private async act(caller: Caller, current: TicketRead, command: TicketCommand, verify?: () => Promise<void>): Promise<TicketAsRead> {
@@ -360,4 +335,38 @@ function selectionFor(caller: Caller, q: TicketListQuery): TicketSelection {
   if (q.department !== undefined) return { by: { department: q.department }, ...range, filter: { kind: q.kind, state: q.state } };
   if (q.state !== undefined) return { by: { state: q.state }, ...range, filter: { kind: q.kind } };
   throw invalid('TICKET_FILTER_REQUIRED', 'department', '请至少指定部门或状态之一', 'list tickets by department or state: give one of them');
+}
+
+/**
+ * The tickets answered late, for the supervision's daily pass (the watch's LateAnswers; the rule
+ * `ticket-answer-late`): a page of the tickets still owed whose due day (not provisional) is before
+ * `today` — with `dueFrom`, due on or after that day only — one occurrence per ticket and round (a
+ * ticket passed on is due again: a new round), owed by the department holding it; no personal data.
+ * It reads the store alone: the watch function builds it without the rest of the service.
+ */
+export class TicketLateAnswers {
+  constructor(private readonly store: Pick<TicketStore, 'due'>) {}
+
+  async lateOccurrences(
+    today: string,
+    page: { limit: number; cursor?: string | undefined; dueFrom?: string | undefined },
+  ): Promise<{ occurrences: RuleOccurrence[]; nextCursor?: string }> {
+    const yesterday = fromDayNumber(dayNumber(today) - 1);
+    const due = await this.store.due(yesterday, { limit: page.limit, ...(page.cursor !== undefined ? { cursor: page.cursor } : {}) }, page.dueFrom);
+    const occurrences = due.tickets.flatMap((t): RuleOccurrence[] =>
+      isLate(t, today) && t.departmentId !== undefined && t.dueOn !== undefined
+        ? [
+            {
+              rule: 'ticket-answer-late',
+              subject: { kind: 'ticket', id: t.id },
+              occurrence: `ticket-late#${t.round}`,
+              departmentId: t.departmentId,
+              on: today,
+              facts: { id: t.id, dueOn: t.dueOn, kind: t.kind },
+            },
+          ]
+        : [],
+    );
+    return due.nextCursor ? { occurrences, nextCursor: due.nextCursor } : { occurrences };
+  }
 }

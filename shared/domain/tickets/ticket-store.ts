@@ -47,6 +47,6 @@ export interface TicketStore {
   /** A page of the heads a selection lists, newest first (eventually consistent: read one with `read`). */
   list(selection: TicketSelection, page: { limit: number; cursor?: string | undefined }): Promise<TicketPage>;
 
-  /** A page of the tickets awaiting an answer that fall due on or before `through`, soonest first. */
-  due(through: string, page: { limit: number; cursor?: string | undefined }): Promise<TicketPage>;
+  /** A page of the tickets awaiting an answer that fall due on or before `through` (and, with `from`, on or after it), soonest first. */
+  due(through: string, page: { limit: number; cursor?: string | undefined }, from?: string): Promise<TicketPage>;
 }
