@@ -32,6 +32,7 @@ import { applyTicketCommand, fileTicket, isFiler, isResponsible } from './ticket
 import { verifyTicketHistory } from './ticket-history.ts';
 import type { TicketRead, TicketSelection, TicketStore } from './ticket-store.ts';
 import type { LicenceAmendments, TicketSubjects } from './ticket-subjects.ts';
+import type { LateAnswers } from '../supervision/supervision-watch.ts';
 
 export interface TicketServiceDeps {
   store: TicketStore;
@@ -344,7 +345,7 @@ function selectionFor(caller: Caller, q: TicketListQuery): TicketSelection {
  * ticket passed on is due again: a new round), owed by the department holding it; no personal data.
  * It reads the store alone: the watch function builds it without the rest of the service.
  */
-export class TicketLateAnswers {
+export class TicketLateAnswers implements LateAnswers {
   constructor(private readonly store: Pick<TicketStore, 'due'>) {}
 
   async lateOccurrences(
