@@ -26,6 +26,7 @@ describe.each(LAMBDA_NAMES)('the %s function', (name) => {
       EVENTS_TABLE: 'events',
       STATISTICS_TABLE: 'statistics',
       SUPERVISION_TABLE: 'supervision',
+      FEEDBACK_TABLE: 'feedback',
       MATERIALS_BUCKET: 'materials',
       ARCHIVE_BUCKET: 'archive',
       PUBLISHED_KEYS_URL: 'https://127.0.0.1:1/v1/.well-known/jwks.json',
