@@ -9,6 +9,7 @@
 // role holds exactly what its manifest says.
 import { ITEMS_TABLE } from '../shared/adapters/table-layout.ts';
 import type { FunctionName } from '../shared/contracts/routes.ts';
+import type { TicketKind } from '../shared/contracts/tickets.ts';
 import type { CalendarSource } from '../shared/domain/calendar/calendar-source.ts';
 import type { RuleSource } from '../shared/domain/supervision/rule-source.ts';
 import type { ApiHandler } from './http/api-handler.ts';
@@ -183,7 +184,11 @@ interface ManifestBase<N extends string> {
   /** Why each public route it serves needs no authorisation: what it reads and returns (its cdk-nag acknowledgement). */
   publicRoutes?: Readonly<Record<string, string>>;
   /** Environment from the deployment's configuration (unset settings: the function's own defaults). */
-  environment?: (config: { deemedAcceptanceDays?: number | undefined; rectificationDays?: number | undefined }) => Record<string, string>;
+  environment?: (config: {
+    deemedAcceptanceDays?: number | undefined;
+    rectificationDays?: number | undefined;
+    ticketAnswerDays?: Partial<Record<TicketKind, number | undefined>> | undefined;
+  }) => Record<string, string>;
   /** Its alarms, by the name the stack gives them (`sweep.alarms.failures`). */
   alarms?: Readonly<Record<string, AlarmSpec>>;
   limits: {

@@ -17,6 +17,7 @@ import { statistics } from './statistics/manifest.ts';
 import { supervision } from './supervision/manifest.ts';
 import { sweep } from './sweep/manifest.ts';
 import { tally } from './tally/manifest.ts';
+import { tickets } from './tickets/manifest.ts';
 import { watch } from './watch/manifest.ts';
 
 export const MANIFESTS = {
@@ -28,6 +29,7 @@ export const MANIFESTS = {
   events,
   statistics,
   evaluations,
+  tickets,
   sweep,
   joint,
   sealing,

@@ -49,6 +49,10 @@
 // 好差评 (optional):
 // - `rectificationDays` (1-30): working days a department has to answer a bad review (004 §23: 3).
 //   Unset, the evaluations function uses its default, 3.
+// Tickets (consultations, complaints, corrections), optional:
+// - `ticketAnswerDays`: `{ "consultation"?, "complaint"?, "correction"? }`, each 1-60: working days a
+//   department has to answer a ticket of that kind (CONSULTATION_DAYS, COMPLAINT_DAYS, CORRECTION_DAYS of
+//   the tickets function). Unset, its defaults: 5, 10, 15.
 //
 // Seals (电子印章; the keys: infra/constructs/seal-keys.ts), both optional:
 // - `sealKeySpec`: the KMS key spec of the seal keys and of the archive seal key, `"ECC_NIST_P256"`
@@ -94,6 +98,8 @@ import { z } from 'zod';
 import type { Directory, SealKey } from '../shared/contracts/directory.ts';
 import { ChannelSchema, DepartmentSchema, DirectorySchema, PrincipalSchema, RoleSchema } from '../shared/contracts/directory.ts';
 import { CreditCodeSchema } from '../shared/contracts/service-item.ts';
+import type { TicketKind } from '../shared/contracts/tickets.ts';
+import { MAX_TICKET_ANSWER_DAYS, TICKET_KINDS } from '../shared/contracts/tickets.ts';
 import { DEFAULT_DEEMED_ACCEPTANCE_DAYS } from '../shared/domain/cases/case-lifecycle.ts';
 import { MAX_RECTIFICATION_DAYS } from '../shared/contracts/evaluations.ts';
 import { isCreditCode } from '../shared/domain/identifiers/credit-code.ts';
@@ -324,6 +330,12 @@ export interface ConfiguredSeal {
   retiredAt?: string;
 }
 
+/** A ticket kind's working days to answer, when set. */
+function ticketAnswerDays(kind: TicketKind) {
+  const message = `ticketAnswerDays.${kind} must be a whole number of working days from 1 to ${MAX_TICKET_ANSWER_DAYS}`;
+  return z.number().int(message).min(1, message).max(MAX_TICKET_ANSWER_DAYS, message).optional();
+}
+
 export const TongbanConfigSchema = z
   .object({
     stage: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, 'stage must be 2-16 characters of a-z, 0-9 and "-", starting with a letter'),
@@ -350,6 +362,11 @@ export const TongbanConfigSchema = z
       .int()
       .min(1, `rectificationDays must be 1 to ${MAX_RECTIFICATION_DAYS} working days`)
       .max(MAX_RECTIFICATION_DAYS, `rectificationDays must be 1 to ${MAX_RECTIFICATION_DAYS} working days`)
+      .optional(),
+    /** CONSULTATION_DAYS, COMPLAINT_DAYS, CORRECTION_DAYS of the tickets function; unset, its defaults (5, 10, 15). */
+    ticketAnswerDays: z
+      .object(Object.fromEntries(TICKET_KINDS.map((kind) => [kind, ticketAnswerDays(kind)])) as Record<TicketKind, ReturnType<typeof ticketAnswerDays>>)
+      .strict()
       .optional(),
     /** Minutes between two runs of the case sweep. */
     sweepIntervalMinutes: z

@@ -2,7 +2,8 @@
 // whose `detail` is a case event: the case it names is read and the rules in force evaluated on it, each
 // occurrence raised as a finding once (shared/domain/supervision/supervision-watch.ts); or `{"tick":true}`
 // (a schedule's, every minute): the daily passes not yet done today — the escalation of red findings
-// not answered in time (督办), and the item rules over the items in review and the catalogue. A record
+// not answered in time (督办), the item rules over the items in review and the catalogue, and the late
+// answers owed to the public (bad reviews' rectifications, tickets' answers: each a finding). A record
 // that could not be handled is reported failed and given again by the queue, then kept in its
 // dead-letter queue; every raising is idempotent, so a record given again raises nothing twice.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -10,10 +11,12 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoEvaluationStore } from '../../shared/adapters/dynamo-evaluation-store.ts';
+import { DynamoTicketStore } from '../../shared/adapters/dynamo-ticket-store.ts';
 import { DynamoFindingStore } from '../../shared/adapters/dynamo-finding-store.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 import { EvaluationService } from '../../shared/domain/evaluations/evaluation-service.ts';
+import { TicketLateAnswers } from '../../shared/domain/tickets/ticket-service.ts';
 import { FindingService } from '../../shared/domain/supervision/finding-service.ts';
 import type { RuleSource } from '../../shared/domain/supervision/rule-source.ts';
 import type { Evaluations } from '../../shared/domain/supervision/supervision-watch.ts';
@@ -49,7 +52,10 @@ export function watchHandler(options: WatchHandlerOptions = {}) {
     now,
     ...(options.evaluations ? { evaluations: options.evaluations } : {}),
     // The answers owed to the public: a bad review's rectification (the evaluations' due list).
-    lateAnswers: [new EvaluationService({ store: new DynamoEvaluationStore(db, requiredEnv('FEEDBACK_TABLE')), calendar, now })],
+    lateAnswers: [
+      new EvaluationService({ store: new DynamoEvaluationStore(db, requiredEnv('FEEDBACK_TABLE')), calendar, now }),
+      new TicketLateAnswers(new DynamoTicketStore(db, requiredEnv('FEEDBACK_TABLE'))),
+    ],
   });
 
   return observed('watch', async (event: SQSEvent): Promise<SQSBatchResponse> => {

@@ -19,7 +19,7 @@ export const watch = {
     // The item rules: the items in review (the work index) and the catalogue (the catalogue index), each
     // item's newest and published version (Query of its versions, GetItem of one).
     items: { actions: ['dynamodb:GetItem', 'dynamodb:Query'], indexes: [ITEMS_TABLE.indexes.work.name, ITEMS_TABLE.indexes.catalogue.name] },
-    // The late-answers pass: the evaluations awaiting a department's answer (the feedback table's due index).
+    // The late-answers pass: the evaluations and tickets awaiting a department's answer (the feedback table's due index).
     feedback: { actions: ['dynamodb:Query'], indexes: [FEEDBACK_TABLE.indexes.due.name] },
   },
   // Due days are counted in working days.

@@ -1,4 +1,4 @@
-// `tongban items …`, `tongban cases …`, `tongban licences …`, `tongban supervision …`,
+// `tongban items …`, `tongban cases …`, `tongban licences …`, `tongban supervision …`, `tongban tickets …`,
 // `tongban subscriptions …`, `tongban events tail` and the offline
 // `tongban verify` (see HELP).
 // Human-readable output by default, `--json` for scripts. Exit codes: 0 done, 1 refused by the API
@@ -11,6 +11,7 @@ import type { CommandContext } from './cases-commands.ts';
 import { casesCommand, supervisionCommand } from './cases-commands.ts';
 import { licencesCommand } from './licences-commands.ts';
 import { FINDING_COMMANDS, supervisionFindingsCommand } from './supervision-findings-commands.ts';
+import { ticketsCommand } from './tickets-commands.ts';
 import { eventsCommand, subscriptionsCommand } from './events-commands.ts';
 import { calendarCommand } from './calendar-commands.ts';
 import { supervisionRulesCommand } from './supervision-rules-command.ts';
@@ -32,6 +33,7 @@ Usage: tongban items <command> [options]
        tongban supervision stats --period P [--department D] [--public] [--csv] [--check]
        tongban evaluations list|show|rate|rate-answer|answer|appeal|verdict  好差评
        tongban calendar list|show <year>|load <file>          the official holiday arrangements
+       tongban tickets file|list|show|assign|transfer|answer|rate  consultations, complaints, corrections
        tongban subscriptions add|list|remove|failures|redeliver  webhooks of your case events
        tongban events tail [--interval S] [--since <instant>]    watch your case events live
        tongban verify <document> <seal> --jwks <jwks.json>   offline: no network, no credentials
@@ -181,6 +183,27 @@ role and auditors see all, contacts of named reviews only for whom they concern)
   evaluations rate-answer <id> --level <level> [--comment <text>]   channel: rate the answer, once
   evaluations appeal <id> --reason <text> [--reason <text>…]        department: appeal once (申诉)
   evaluations verdict <id> --uphold|--dismiss --reason <text>…      platform: decide the appeal (复核)
+Consultations, complaints and corrections (咨询投诉、更正申请; a channel its own, a department what is
+addressed to it, the platform role and auditors all — auditors without the person):
+  tickets file --kind consultation|complaint|correction --person <person.json> --subject <text> --text <text>
+           [--item <code>|--case <caseNo>|--department <id>] [--correction <correction.json>] [--idempotency-key <key>]
+                                  channel: file for a person (person.json as a case applicant); routed to the
+                                  department of the item, case or department named, or waiting for the
+                                  platform (转办). A correction: {"target":"licence|case|other","licenceId"?,
+                                  "caseNo"?,"field","wrongValue"?,"rightValue"?,"privacyBreach"?}. Prints the
+                                  receipt; retry with the printed key to get the same ticket
+  tickets list [--kind K] [--state received|assigned|answered|closed] [--department <id>]
+               [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>] [--limit N] [--cursor C]
+                                  the platform role and auditors: by --department or --state
+  tickets show <id>               the ticket, its routing, answer and rating, its history and the chain check
+  tickets assign <id> --department <id> [--note <text>]         platform: pass it on (转办), or reassign
+  tickets transfer <id> --department <id> --reason <text>       department: pass a complaint or correction on
+  tickets answer <id> --text <text> [--outcome <outcome>] [--reason <text>…] [--amended <licence id>@<version>…]
+                                  department: a complaint's outcome substantiated|partly-substantiated|
+                                  unsubstantiated; a correction corrected (--amended: the licence versions
+                                  the amendment made for this ticket) or refused (--reason)
+  tickets rate <id> --level very-satisfied|satisfied|basic|dissatisfied|very-dissatisfied [--comment <text>]
+                                  channel: rate the answer once (closes it)
 
 Calendar (法定节假日安排; everyone reads, the platform role loads):
   calendar list                   every year loaded: version, source, who loaded it; how far the data
@@ -338,6 +361,11 @@ export async function main(argv: string[]): Promise<number> {
         'follow-up-outcome': { type: 'string' },
         uphold: { type: 'boolean' },
         dismiss: { type: 'boolean' },
+        kind: { type: 'string' },
+        person: { type: 'string' },
+        subject: { type: 'string' },
+        correction: { type: 'string' },
+        amended: { type: 'string', multiple: true },
       },
     });
   } catch (e) {
@@ -354,7 +382,7 @@ export async function main(argv: string[]): Promise<number> {
     // Offline: before any credentials or endpoint are looked for.
     if (group === 'verify') return await verifyCommand(command, code, o.jwks, o.json);
     if (group === 'audit') return await auditCommand(command, code, o, { caseNo: positionals[3], api: async () => new ApiClient(await resolveTarget(o)) });
-    if (!['items', 'cases', 'licences', 'supervision', 'calendar', 'subscriptions', 'events', 'evaluations'].includes(group))
+    if (!['items', 'cases', 'licences', 'supervision', 'calendar', 'subscriptions', 'events', 'evaluations', 'tickets'].includes(group))
       throw new UsageError(`unknown command group "${group}"`);
     // --type is repeatable for subscriptions alone.
     const type = group === 'subscriptions' ? undefined : atMostOne(o.type, '--type');
@@ -384,6 +412,7 @@ export async function main(argv: string[]): Promise<number> {
       if (group === 'subscriptions') return await subscriptionsCommand({ api, o, out }, command, code);
       if (group === 'events') return await eventsCommand({ api, o, out }, command);
       if (group === 'evaluations') return await evaluationsCommand({ api, o, out }, command, code);
+      if (group === 'tickets') return await ticketsCommand({ api, o, out }, command, code);
       if (group === 'licences') {
         const { type: _types, ...rest } = o;
         return await licencesCommand({ ...ctx, o: { ...rest, ...(type !== undefined ? { type } : {}) } }, command, code);

@@ -17,6 +17,7 @@ import type { ErrorKind } from './errors/registry.ts';
 import { REQUEST_ERRORS } from './errors/request.ts';
 import { SUPERVISION_RULE_ERRORS } from './errors/supervision-rules.ts';
 import { STATISTICS_ERRORS } from './errors/statistics.ts';
+import { TICKET_ERRORS } from './errors/tickets.ts';
 import type { GatewayErrorCode } from './gateway-errors.ts';
 
 export type { ErrorEntry, ErrorKind, ErrorRegistry } from './errors/registry.ts';
@@ -37,6 +38,7 @@ export const ERROR_REGISTRIES = {
   request: REQUEST_ERRORS,
   supervisionRules: SUPERVISION_RULE_ERRORS,
   statistics: STATISTICS_ERRORS,
+  tickets: TICKET_ERRORS,
 } as const;
 
 type Registry = (typeof ERROR_REGISTRIES)[keyof typeof ERROR_REGISTRIES];

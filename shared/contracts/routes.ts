@@ -102,9 +102,10 @@ import {
 } from './supervision-rules.ts';
 import { STATISTICS_ROUTES } from './statistics.ts';
 import { EVALUATION_ROUTES } from './evaluations.ts';
+import { TICKET_ROUTES } from './tickets.ts';
 
 /** The Lambda functions behind the API; each is a folder under functions/. */
-export type FunctionName = 'catalogue' | 'platform' | 'cases' | 'seals' | 'events' | 'supervision' | 'statistics' | 'evaluations';
+export type FunctionName = 'catalogue' | 'platform' | 'cases' | 'seals' | 'events' | 'supervision' | 'statistics' | 'evaluations' | 'tickets';
 
 export interface RouteSpec {
   operationId: string;
@@ -1000,6 +1001,7 @@ export const ROUTES = [
   },
   ...STATISTICS_ROUTES,
   ...EVALUATION_ROUTES,
+  ...TICKET_ROUTES,
 ] as const satisfies readonly RouteSpec[];
 
 export type OperationId = (typeof ROUTES)[number]['operationId'];

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { matchRoute } from '../../infra/local/api-gateway.ts';
 import { FINDING_STATES } from '../../shared/contracts/supervision-findings.ts';
+import { TICKET_KINDS, TICKET_STATES } from '../../shared/contracts/tickets.ts';
 import { findingId } from '../../shared/domain/supervision/finding.ts';
 import { DEPARTMENTS, PRINCIPALS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { ApiResponse } from '../../shared/cli/api-client.ts';
@@ -97,6 +98,8 @@ const ctx = {
   finding: '',
   /** An evaluation (好差评) of a refused case by the portal, very dissatisfied: the market owes its answer. */
   evaluation: '',
+  /** The portal's tickets: a complaint routed to the market department, one waiting to be passed on (转办). */
+  tickets: [] as string[],
   /** A webhook subscription of the portal's and of the market's (to a loopback port nothing listens on). */
   subscriptions: [] as string[],
   keys: 0,
@@ -303,6 +306,12 @@ beforeAll(async () => {
   }
   // The feed answers a cursor on every page.
   ctx.cursors.listEvents = ((await as('portal').request('GET', '/v1/events', { query: { limit: '1' } })).body as Json).cursor as string;
+  for (const body of [TICKET, { ...TICKET, about: undefined }]) {
+    const res = await as('portal').request('POST', '/v1/tickets', { headers: { 'Idempotency-Key': `setup-${++ctx.keys}` }, body });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    ctx.tickets.push((res.body as Json).id as string);
+  }
+  ctx.cursors.listTickets = ((await as('portal').request('GET', '/v1/tickets', { query: { limit: '1' } })).body as Json).nextCursor as string;
   for (const principal of ['portal', 'market']) {
     const res = await as(principal).request('POST', '/v1/subscriptions', { body: { url: 'http://127.0.0.1:9/fuzz' } });
     expect(res.status).toBe(201);
@@ -500,7 +509,22 @@ const FAMILIES: Record<string, Family> = {
   decideEvaluationAppeal: { home: ['reviewer'], params: () => ({ id: [ctx.evaluation] }), example: () => ({ decision: 'dismiss', reasons: ['申诉理由不成立'] }) },
   getPublicStatistics: { home: ANY_PRINCIPALS, query: () => ({ period: ['2026-11', '2026'], format: ['json', 'csv'] }), baseQuery: () => [['period', '2026-11']] },
   getStatisticsDocument: { home: ANY_PRINCIPALS, params: () => ({ month: ['2026-10', '2026-11'] }) },
+  fileTicket: { home: ['portal'], example: () => TICKET },
+  listTickets: {
+    home: ['portal', 'market', 'reviewer', 'auditor'],
+    query: () => ({ ...LIMITS, kind: TICKET_KINDS, state: TICKET_STATES, department: [MARKET], from: ['2026-09-01'], to: ['2026-12-31'] }),
+    baseQuery: () => [['department', MARKET]],
+  },
+  getTicket: { home: ['portal', 'market', 'reviewer', 'auditor'], params: () => ({ id: ctx.tickets }) },
+  assignTicket: { home: ['reviewer'], params: () => ({ id: ctx.tickets.slice(1) }), example: () => ({ departmentId: MARKET, note: '属市场监管职责' }) },
+  answerTicket: { home: ['market'], params: () => ({ id: ctx.tickets }), example: () => ({ text: '已核实并处理。', outcome: 'substantiated' }) },
+  rateTicket: { home: ['portal'], params: () => ({ id: ctx.tickets }), example: () => ({ level: 'satisfied', comment: '处理及时' }) },
+  // Last: a ticket passed on leaves the market department, which then may answer it no more.
+  transferTicket: { home: ['market'], params: () => ({ id: ctx.tickets }), example: () => ({ departmentId: DEPARTMENTS.housing.id, reasons: '属住建部门职责' }) },
 };
+
+/** A complaint about the food item (routed to the market department). */
+const TICKET = { kind: 'complaint', about: { item: FOOD.implementationCode }, person: ZHANG, subject: '窗口办理拖延', text: '材料齐全，窗口仍不予受理。' };
 
 const itemGuide = () => ({ ...FOOD, implementationCode: ctx.item.code, basicCode: '000117990000', name: '食品经营许可证核发（模糊测试）', visits: 1 });
 

@@ -256,6 +256,20 @@ describe('every Lambda bundle, as deployed, in an empty folder', () => {
     expect(((listed.body as Json).evaluations as Json[]).map((e) => e.id)).toEqual([(rated.body as Json).id]);
   });
 
+  it('tickets: a complaint filed, answered and rated through the tickets bundle, its history chained', async () => {
+    const filed = await as('portal').request('POST', '/v1/tickets', {
+      headers: { 'Idempotency-Key': randomUUID() },
+      body: { kind: 'complaint', about: { item: REGISTRATION.implementationCode }, person: ZHANG, subject: '窗口办理拖延', text: '材料齐全，窗口仍不予受理。' },
+    });
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+    const id = (filed.body as Json).id as string;
+    expect((await as('market').request('POST', `/v1/tickets/${id}/answer`, { body: { text: '已核实并整改。', outcome: 'substantiated' } })).status).toBe(200);
+    expect((await as('portal').request('POST', `/v1/tickets/${id}/rating`, { body: { level: 'satisfied' } })).status).toBe(200);
+    const view = await as('reviewer').request('GET', `/v1/tickets/${id}`);
+    expect((view.body as Json).ticket).toMatchObject({ state: 'closed', departmentId: DEPARTMENTS.market.id });
+    expect((view.body as Json).check).toEqual({ ok: true });
+  });
+
   it('ran every function from its bundle, traced through the X-Ray SDK to the daemon address Lambda gives it', () => {
     // Nothing above was answered by the platform's own handlers: each bundle's process ran invocations.
     expect(LAMBDA_NAMES.filter((name) => runtime(name).endedCount() === 0)).toEqual([]);

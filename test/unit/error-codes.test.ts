@@ -74,6 +74,7 @@ describe('error-code registries', () => {
       'request',
       'statistics',
       'supervisionRules',
+      'tickets',
     ]);
   });
 

@@ -1,0 +1,120 @@
+// TicketStore on DynamoDB (FEEDBACK_TABLE), without transactions (dynalite has none):
+//
+//   TICKET#<id> / H#<n, 10 digits>  history entry n and the ticket after it (dynamo-chained-records.ts
+//   TICKET#<id> / HEAD              writes, reads and checks them, as for every chained record)
+//
+// Index keys of the head (FEEDBACK_TABLE.indexes; ASCII, so DynamoDB's byte order is JavaScript's):
+//   byChannel     CH#<channelId>#TICKET          <receivedAt ISO>#<id>
+//   byDepartment  DEPT#<departmentId>#TICKET     <receivedOn>#<id>     (once routed: the department it is addressed to)
+//   byState       STATE#TICKET#<state>           <receivedOn>#<id>
+//   due           DUE#TICKET                     <dueOn>#<id>          (assigned only: a department owes the answer)
+// The head also carries `kind` (`ticket`), `ticketKind`, `state`, `channelId`, `departmentId` (once
+// routed), `receivedOn`, `dueOn` and `dueProvisional` as attributes of their own: the lists filter by them.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TICKET_ID_PATTERN } from '../contracts/tickets.ts';
+import { conflict, tooLarge } from '../domain/errors.ts';
+import type { Ticket, TicketHistoryEntry, TicketTransition } from '../domain/tickets/ticket.ts';
+import { awaitingAnswer } from '../domain/tickets/ticket.ts';
+import type { TicketPage, TicketRead, TicketSelection, TicketStore } from '../domain/tickets/ticket-store.ts';
+import type { ChainedKind, ChainedPageQuery, DynamoChainedRecordsOptions } from './dynamo-chained-records.ts';
+import { DynamoChainedRecords, LAST_SORT_KEY } from './dynamo-chained-records.ts';
+import { FEEDBACK_TABLE } from './table-layout.ts';
+
+const { indexes } = FEEDBACK_TABLE;
+const FIRST_DATE = '0000-01-01';
+const LAST_DATE = '9999-12-31';
+
+/** Tickets as chained records: their partitions, and what their heads carry for the lists and the late pass. */
+const TICKETS: ChainedKind<Ticket, TicketHistoryEntry> = {
+  prefix: 'TICKET#',
+  attribute: 'record',
+  idPattern: TICKET_ID_PATTERN,
+  subjectOf: (entry) => entry.ticketId,
+  headAttributes: (t) => {
+    const listed = `${t.receivedOn}#${t.id}`;
+    return {
+      kind: 'ticket',
+      ticketKind: t.kind,
+      state: t.state,
+      channelId: t.channelId,
+      receivedOn: t.receivedOn,
+      ...(t.departmentId !== undefined ? { departmentId: t.departmentId } : {}),
+      ...(t.dueOn !== undefined ? { dueOn: t.dueOn } : {}),
+      ...(t.dueProvisional ? { dueProvisional: true } : {}),
+      [indexes.byChannel.partitionKey]: `CH#${t.channelId}#TICKET`,
+      [indexes.byChannel.sortKey]: `${t.receivedAt}#${t.id}`,
+      ...(t.departmentId !== undefined ? { [indexes.byDepartment.partitionKey]: `DEPT#${t.departmentId}#TICKET`, [indexes.byDepartment.sortKey]: listed } : {}),
+      [indexes.byState.partitionKey]: `STATE#TICKET#${t.state}`,
+      [indexes.byState.sortKey]: listed,
+      ...(awaitingAnswer(t) && t.dueOn !== undefined ? { [indexes.due.partitionKey]: 'DUE#TICKET', [indexes.due.sortKey]: `${t.dueOn}#${t.id}` } : {}),
+    };
+  },
+  versionConflict: (id, n) => conflict('TICKET_VERSION_CONFLICT', '该事项已被他人处理，请刷新后重试', `ticket ${id}: entry ${n} was written first by someone else`),
+  tooLarge: (bytes, key) => tooLarge('TICKET_TOO_LARGE', `咨询投诉记录超过容量上限（${bytes} 字节）`, `ticket item ${key} would be ${bytes} bytes, over DynamoDB's limit`),
+  noun: 'ticket',
+};
+
+export class DynamoTicketStore implements TicketStore {
+  private readonly records: DynamoChainedRecords<Ticket, TicketHistoryEntry>;
+
+  constructor(db: DynamoDBDocumentClient, tableName: string, options: DynamoChainedRecordsOptions = {}) {
+    this.records = new DynamoChainedRecords(db, tableName, TICKETS, options);
+  }
+
+  async create(first: TicketTransition): Promise<{ created: true } | { created: false; existing: Ticket }> {
+    if (first.entry.type !== 'file') throw new Error(`ticket store: ${first.ticket.id} is not a filing`);
+    return this.records.create({ record: first.ticket, entry: first.entry });
+  }
+
+  async append(transition: TicketTransition, previous: Ticket): Promise<void> {
+    return this.records.append({ record: transition.ticket, entry: transition.entry }, previous);
+  }
+
+  async read(id: string): Promise<TicketRead | undefined> {
+    const read = await this.records.read(id);
+    return read && (read.broken ? { ticket: read.record, broken: read.broken } : { ticket: read.record });
+  }
+
+  async history(id: string): Promise<TicketHistoryEntry[]> {
+    return this.records.history(id);
+  }
+
+  async list(selection: TicketSelection, page: { limit: number; cursor?: string | undefined }): Promise<TicketPage> {
+    const { by, from, to } = selection;
+    // The criteria the index does not key, as a filter on the heads' own attributes.
+    const criteria = Object.entries({ ticketKind: selection.filter.kind, state: selection.filter.state, departmentId: selection.filter.department }).filter(
+      (c): c is [string, string] => c[1] !== undefined,
+    );
+    const names = Object.fromEntries(criteria.map(([name], i) => [`#f${i}`, name]));
+    const values = Object.fromEntries(criteria.map(([, value], i) => [`:f${i}`, value]));
+    const conditions = criteria.map((_, i) => `#f${i} = :f${i}`);
+    const ranged = from !== undefined || to !== undefined;
+    let query: Omit<ChainedPageQuery, 'page' | 'filter'>;
+    if ('channel' in by) {
+      // A channel's heads sort by the instant filed: the China days' bounds as instants.
+      const sortBetween = [
+        from !== undefined ? new Date(`${from}T00:00:00+08:00`).toISOString() : FIRST_DATE,
+        `${to !== undefined ? new Date(`${to}T23:59:59.999+08:00`).toISOString() : LAST_DATE}#${LAST_SORT_KEY}`,
+      ] as const;
+      query = { index: indexes.byChannel, partition: `CH#${by.channel}#TICKET`, ...(ranged ? { sortBetween } : {}) };
+    } else {
+      const sortBetween = [from ?? FIRST_DATE, `${to ?? LAST_DATE}#${LAST_SORT_KEY}`] as const;
+      query =
+        'department' in by
+          ? { index: indexes.byDepartment, partition: `DEPT#${by.department}#TICKET`, ...(ranged ? { sortBetween } : {}) }
+          : { index: indexes.byState, partition: `STATE#TICKET#${by.state}`, ...(ranged ? { sortBetween } : {}) };
+    }
+    const out = await this.records.page({
+      ...query,
+      ...(conditions.length > 0 ? { filter: { expression: conditions.join(' AND '), names, values } } : {}),
+      newestFirst: true,
+      page,
+    });
+    return out.nextCursor ? { tickets: out.records, nextCursor: out.nextCursor } : { tickets: out.records };
+  }
+
+  async due(through: string, page: { limit: number; cursor?: string | undefined }, from?: string): Promise<TicketPage> {
+    const out = await this.records.page({ index: indexes.due, partition: 'DUE#TICKET', sortBetween: [from ?? FIRST_DATE, `${through}#${LAST_SORT_KEY}`], page });
+    return out.nextCursor ? { tickets: out.records, nextCursor: out.nextCursor } : { tickets: out.records };
+  }
+}
