@@ -24,6 +24,7 @@
 //   - electronic supervision (issue 17): the catalogue's case rules evaluated per second (test/bench/supervision.ts)
 //   - statistics (issue 17): DynamoDB requests per case event kept, and the time to answer the public
 //     statistics of a month of BENCH_STATISTICS_CASES (default 100,000) cases (test/bench/statistics.ts)
+//   - 好差评 (issue 18): p50/p95 of each evaluations route on the embedded platform (test/bench/evaluations.ts)
 // Environment: BENCH_REQUESTS (default 300) requests per latency figure, BENCH_STARTS (default 3),
 // BENCH_FILING_SECONDS (default 30) and BENCH_CONCURRENCY (default 16) for the filing rate,
 // BENCH_CASES (default 10000) cases in the table for the queue figures, BENCH_JOINT_RUNS (default 30)
@@ -144,6 +145,8 @@ async function main(): Promise<void> {
   await runScript(join(ROOT, 'test/bench/supervision.ts'));
   // 8e. statistics: requests per case event kept, the public statistics of a month of 100,000 cases answered, in a process of its own
   await runScript(join(ROOT, 'test/bench/statistics.ts'));
+  // 8f. 好差评 (issue 18): each evaluations route's latency through the signed client, in a process of its own
+  await runScript(join(ROOT, 'test/bench/evaluations.ts'));
 
   // 9. the artifacts: each Lambda bundle as synthesised (size, load in a fresh process), the packed CLI
   await benchBundles();
