@@ -4,6 +4,8 @@
 // the person's rating of it, and the ticket's own hash-chained history. The lifecycle is the domain's
 // (shared/domain/tickets/ticket-lifecycle.ts); here are its words and the payloads.
 import { z } from 'zod';
+import type { EvaluationLevel } from './evaluations.ts';
+import { EVALUATION_LEVEL_ZH, EVALUATION_LEVELS } from './evaluations.ts';
 import { ApplicantSchema } from './cases.ts';
 import type { HeaderSpec } from './headers.ts';
 import { IDEMPOTENCY_KEY_HEADER } from './headers.ts';
@@ -48,16 +50,10 @@ export const TICKET_OUTCOME_ZH: Readonly<Record<TicketOutcome, string>> = {
   refused: '不予更正',
 };
 
-/** How the person rates the answer: the five levels of 好差评 (国办发〔2019〕51号). */
-export const TICKET_RATING_LEVELS = ['very-satisfied', 'satisfied', 'basic', 'dissatisfied', 'very-dissatisfied'] as const;
-export type TicketRatingLevel = (typeof TICKET_RATING_LEVELS)[number];
-export const TICKET_RATING_LEVEL_ZH: Readonly<Record<TicketRatingLevel, string>> = {
-  'very-satisfied': '非常满意',
-  satisfied: '满意',
-  basic: '基本满意',
-  dissatisfied: '不满意',
-  'very-dissatisfied': '非常不满意',
-};
+/** How the person rates the answer: the five levels of 好差评 (国办发〔2019〕51号), as evaluations rate. */
+export const TICKET_RATING_LEVELS = EVALUATION_LEVELS;
+export type TicketRatingLevel = EvaluationLevel;
+export const TICKET_RATING_LEVEL_ZH = EVALUATION_LEVEL_ZH;
 
 /** What a correction request is about: a licence's field, a case record's field, other data the department holds. */
 export const CORRECTION_TARGETS = ['licence', 'case', 'other'] as const;
