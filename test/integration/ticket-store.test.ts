@@ -7,12 +7,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoTicketStore } from '../../shared/adapters/dynamo-ticket-store.ts';
-import type { FileTicketRequest, TicketListQuery } from '../../shared/contracts/tickets.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import type { Ticket } from '../../shared/domain/tickets/ticket.ts';
 import { TicketService } from '../../shared/domain/tickets/ticket-service.ts';
 import type { TicketSubjects } from '../../shared/domain/tickets/ticket-subjects.ts';
-import { FOOD, HALL, HOUSING, MARKET, POLICE, PORTAL, REVIEWER, ZHANG } from '../support/case-fixtures.ts';
+import { complaint, query } from '../support/ticket-fixtures.ts';
+import { FOOD, HALL, HOUSING, MARKET, POLICE, PORTAL, REVIEWER } from '../support/case-fixtures.ts';
 import { DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { LOCAL_TABLES, startLocalTables } from '../support/local-tables.ts';
 import { rejection } from '../support/refusal.ts';
@@ -44,15 +44,6 @@ afterAll(async () => stop());
 
 let serial = 0;
 const key = () => `itest-${++serial}`;
-const complaint = (over: Partial<FileTicketRequest> = {}): FileTicketRequest => ({
-  kind: 'complaint',
-  about: { item: FOOD.implementationCode },
-  person: ZHANG,
-  subject: '窗口办理拖延',
-  text: '申请材料齐全，窗口人员拖延不予受理。',
-  ...over,
-});
-const query = (q: Partial<TicketListQuery> = {}): TicketListQuery => ({ limit: 20, ...q });
 
 async function items(id: string): Promise<Record<string, unknown>[]> {
   const out = await db.send(

@@ -6,7 +6,7 @@
 // (a channel its own, a department what is addressed to it, auditors without the person), the lists, the
 // answer's corrections checked against the licence amendments, and the late tickets for supervision.
 import { describe, expect, it } from 'vitest';
-import type { FileTicketRequest, TicketListQuery } from '../../shared/contracts/tickets.ts';
+import type { FileTicketRequest } from '../../shared/contracts/tickets.ts';
 import { MAX_TICKET_ROUTINGS, TICKET_ID_PATTERN } from '../../shared/contracts/tickets.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import cn2026 from '../../shared/domain/calendar/data/cn-2026.json' with { type: 'json' };
@@ -23,6 +23,7 @@ import type { TicketPage, TicketRead, TicketSelection, TicketStore } from '../..
 import type { AmendmentCheck, LicenceAmendments, TicketSubjects } from '../../shared/domain/tickets/ticket-subjects.ts';
 import { ticketAnswerDays } from '../../functions/tickets/config.ts';
 import { tickets as ticketsManifest } from '../../functions/tickets/manifest.ts';
+import { complaint, query } from '../support/ticket-fixtures.ts';
 import { FOOD, HALL, HOUSING, LI, MARKET, POLICE, PORTAL, REVIEWER, ZHANG } from '../support/case-fixtures.ts';
 import { DEPARTMENTS, UNLISTED_DEPARTMENT_ID } from '../support/directory-fixtures.ts';
 import { refusal, rejection } from '../support/refusal.ts';
@@ -381,16 +382,6 @@ function service(day = '2026-11-06') {
   });
   return { tickets, store, amendments, day: (d: string) => (clock.now = new Date(`${d}T10:00:00+08:00`)) };
 }
-
-const complaint = (over: Partial<FileTicketRequest> = {}): FileTicketRequest => ({
-  kind: 'complaint',
-  about: { item: FOOD.implementationCode },
-  person: ZHANG,
-  subject: '窗口办理拖延',
-  text: '申请材料齐全，窗口人员拖延不予受理。',
-  ...over,
-});
-const query = (q: Partial<TicketListQuery> = {}): TicketListQuery => ({ limit: 20, ...q });
 
 describe('ticket service', () => {
   it('routes by rule from an item, a case the channel filed, a department; due in working days across the weekend; unrouted waits for the platform', async () => {
