@@ -185,3 +185,52 @@ export function payloadDigest(payload: unknown): string {
 function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
+
+/**
+ * A kind of record that is its own hash-chained history (a supervision finding, an evaluation, a
+ * ticket): the entry member that names the record, and the chain's rules.
+ */
+export interface RecordHistoryKind<K extends string> {
+  /** The entry member holding the record's id (`findingId`). */
+  key: K;
+  /** The record as messages name it (`finding`). */
+  noun: string;
+  /** The entry type its history starts with, and its name in messages (`raise`, `raising`). */
+  first: { type: string; name: string };
+}
+
+/** What such a record has: its id, version (its newest entry's number), state and that entry's hash. */
+interface HistoryRecord {
+  id: string;
+  version: number;
+  state: string;
+  hash: string;
+}
+
+/** The one place a record's next state becomes its history entry: digests and hash, chained to the one before, the record stamped with it. */
+export function recordEntry<K extends string, R extends HistoryRecord, E extends ChainedEntry & Record<K, string>>(
+  kind: RecordHistoryKind<K>,
+  record: Omit<R, 'hash'>,
+  type: E['type'],
+  from: R | null,
+  payload: unknown,
+  ctx: { actor: { name: string; role: Role }; at: string; today: string },
+): { record: R; entry: E } {
+  const body = { [kind.key]: record.id, ...entryBody(record.version, type, ctx, from?.state ?? null, record.state, payload, record, from?.hash) };
+  const entry = { ...body, hash: hashEntry<{ hash: string }>(body) } as unknown as E;
+  return { record: { ...record, hash: entry.hash } as R, entry };
+}
+
+/**
+ * Checks a record's whole history, oldest first (entries 1…n of one record, each intact and chained,
+ * the first of the kind's first type); with `head`, also that it ends at that record, unaltered.
+ */
+export function verifyRecordHistory<K extends string, E extends ChainedEntry & Record<K, string>>(
+  kind: RecordHistoryKind<K>,
+  entries: readonly E[],
+  head?: Omit<HistoryRecord, 'state'>,
+): HistoryCheck {
+  const chain = new EntryChainCheck<E>({ subjectOf: (e) => e[kind.key], noun: kind.noun, first: kind.first });
+  for (const entry of entries) if (!chain.push(entry)) break;
+  return chain.result(head && { subject: head.id, version: head.version, hash: head.hash, digest: stateDigest(head) });
+}
