@@ -15,8 +15,8 @@ import { DynamoTicketStore } from '../../shared/adapters/dynamo-ticket-store.ts'
 import { DynamoFindingStore } from '../../shared/adapters/dynamo-finding-store.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
-import { EvaluationService } from '../../shared/domain/evaluations/evaluation-service.ts';
-import { TicketLateAnswers } from '../../shared/domain/tickets/ticket-service.ts';
+import { evaluationLateAnswers } from '../../shared/domain/evaluations/evaluation-service.ts';
+import { ticketLateAnswers } from '../../shared/domain/tickets/ticket-service.ts';
 import { FindingService } from '../../shared/domain/supervision/finding-service.ts';
 import type { RuleSource } from '../../shared/domain/supervision/rule-source.ts';
 import type { Evaluations } from '../../shared/domain/supervision/supervision-watch.ts';
@@ -52,10 +52,7 @@ export function watchHandler(options: WatchHandlerOptions = {}) {
     now,
     ...(options.evaluations ? { evaluations: options.evaluations } : {}),
     // The answers owed to the public: a bad review's rectification (the evaluations' due list).
-    lateAnswers: [
-      new EvaluationService({ store: new DynamoEvaluationStore(db, requiredEnv('FEEDBACK_TABLE')), calendar, now }),
-      new TicketLateAnswers(new DynamoTicketStore(db, requiredEnv('FEEDBACK_TABLE'))),
-    ],
+    lateAnswers: [evaluationLateAnswers(new DynamoEvaluationStore(db, requiredEnv('FEEDBACK_TABLE'))), ticketLateAnswers(new DynamoTicketStore(db, requiredEnv('FEEDBACK_TABLE')))],
   });
 
   return observed('watch', async (event: SQSEvent): Promise<SQSBatchResponse> => {

@@ -22,8 +22,6 @@ import { queryIndexPage } from './query-cursor.ts';
 
 const HEAD = 'HEAD';
 const ENTRY_PREFIX = 'H#';
-/** Sorts after every sort key that starts with a date and `#`. */
-export const LAST_SORT_KEY = '~';
 
 type Item = Record<string, unknown>;
 

@@ -18,18 +18,15 @@ import type { EvaluationState } from '../contracts/evaluations.ts';
 import { EVALUATION_ID_PATTERN } from '../contracts/evaluations.ts';
 import { conflict, tooLarge } from '../domain/errors.ts';
 import type { Evaluation, EvaluationHistoryEntry, EvaluationTransition } from '../domain/evaluations/evaluation.ts';
-import { awaitingAnswer, chinaDayBounds } from '../domain/evaluations/evaluation.ts';
+import { awaitingAnswer } from '../domain/evaluations/evaluation.ts';
 import type { EvaluationPage, EvaluationRead, EvaluationSelection, EvaluationStore } from '../domain/evaluations/evaluation-store.ts';
 import type { ChainedKind, ChainedPageQuery, DynamoChainedRecordsOptions } from './dynamo-chained-records.ts';
-import { DynamoChainedRecords, LAST_SORT_KEY, chainedHeadItem } from './dynamo-chained-records.ts';
+import { DynamoChainedRecords, chainedHeadItem } from './dynamo-chained-records.ts';
+import { daySpan, dueSpan, equalityFilter } from './head-list-query.ts';
 import type { IndexQuery } from './page-cursor.ts';
 import { FEEDBACK_TABLE } from './table-layout.ts';
 
 const { indexes } = FEEDBACK_TABLE;
-const FIRST_DATE = '0000-01-01';
-const LAST_DATE = '9999-12-31';
-const FIRST_INSTANT = '0000-01-01T00:00:00.000Z';
-const LAST_INSTANT = '9999-12-31T23:59:59.999Z';
 /** The due list's partition: the evaluations a department owes its answer to. */
 export const EVALUATIONS_DUE = 'DUE#EVAL';
 
@@ -101,30 +98,21 @@ export class DynamoEvaluationStore implements EvaluationStore {
   async list(selection: EvaluationSelection, page: { limit: number; cursor?: string | undefined }): Promise<EvaluationPage> {
     const [index, partition, byInstant] = selectionIndex(selection.by);
     // The criteria the index does not key, as a filter on the heads' own attributes.
-    const criteria = Object.entries({ departmentId: selection.filter.department, state: selection.filter.state }).filter((c): c is [string, string] => c[1] !== undefined);
-    const names = Object.fromEntries(criteria.map(([name], i) => [`#f${i}`, name]));
-    const values = Object.fromEntries(criteria.map(([, value], i) => [`:f${i}`, value]));
-    const conditions = criteria.map((_, i) => `#f${i} = :f${i}`);
-    const ranged = selection.from !== undefined || selection.to !== undefined;
-    // The channel index sorts by the instant rated: a China day's range is its instants'.
-    const range: readonly [string, string] = byInstant
-      ? [
-          selection.from !== undefined ? chinaDayBounds(selection.from).start : FIRST_INSTANT,
-          `${selection.to !== undefined ? chinaDayBounds(selection.to).end : LAST_INSTANT}#${LAST_SORT_KEY}`,
-        ]
-      : [selection.from ?? FIRST_DATE, `${selection.to ?? LAST_DATE}#${LAST_SORT_KEY}`];
+    const filter = equalityFilter({ departmentId: selection.filter.department, state: selection.filter.state });
+    // The channel index sorts by the instant rated.
+    const sortBetween = daySpan(selection, byInstant ? 'instant' : 'day');
     return this.page({
       index,
       partition,
-      ...(ranged ? { sortBetween: range } : {}),
-      ...(conditions.length > 0 ? { filter: { expression: conditions.join(' AND '), names, values } } : {}),
+      ...(sortBetween ? { sortBetween } : {}),
+      ...(filter ? { filter } : {}),
       newestFirst: true,
       page,
     });
   }
 
-  async due(through: string, page: { limit: number; cursor?: string | undefined }, from: string = FIRST_DATE): Promise<EvaluationPage> {
-    return this.page({ index: indexes.due, partition: EVALUATIONS_DUE, sortBetween: [from, `${through}#${LAST_SORT_KEY}`], page });
+  async due(through: string, page: { limit: number; cursor?: string | undefined }, from?: string): Promise<EvaluationPage> {
+    return this.page({ index: indexes.due, partition: EVALUATIONS_DUE, sortBetween: dueSpan(through, from), page });
   }
 
   private async page(q: ChainedPageQuery): Promise<EvaluationPage> {

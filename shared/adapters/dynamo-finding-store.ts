@@ -19,15 +19,14 @@ import { FINDING_ID_PATTERN } from '../contracts/supervision-findings.ts';
 import { conflict, tooLarge } from '../domain/errors.ts';
 import type { Finding, FindingHistoryEntry, FindingTransition } from '../domain/supervision/finding.ts';
 import { awaitingAnswer, ownerOf, subjectKey } from '../domain/supervision/finding.ts';
-import type { FindingPage, FindingRead, FindingSelection, FindingStore } from '../domain/supervision/finding-store.ts';
+import type { FindingPage, FindingRead, FindingSelection, FindingStore, PassPlace } from '../domain/supervision/finding-store.ts';
 import type { ChainedKind, ChainedPageQuery, DynamoChainedRecordsOptions } from './dynamo-chained-records.ts';
-import { DynamoChainedRecords, LAST_SORT_KEY, chainedHeadItem } from './dynamo-chained-records.ts';
+import { DynamoChainedRecords, chainedHeadItem } from './dynamo-chained-records.ts';
+import { daySpan, dueSpan, equalityFilter } from './head-list-query.ts';
 import type { IndexQuery } from './page-cursor.ts';
 import { SUPERVISION_TABLE } from './table-layout.ts';
 
 const { indexes } = SUPERVISION_TABLE;
-const FIRST_DATE = '0000-01-01';
-const LAST_DATE = '9999-12-31';
 
 /** Findings as chained records: their partitions, and what their heads carry for the lists and the statistics. */
 const FINDINGS: ChainedKind<Finding, FindingHistoryEntry> = {
@@ -99,25 +98,20 @@ export class DynamoFindingStore implements FindingStore {
   async list(selection: FindingSelection, page: { limit: number; cursor?: string | undefined }): Promise<FindingPage> {
     const [index, partition] = selectionIndex(selection.by);
     // The criteria the index does not key, as a filter on the heads' own attributes.
-    const criteria = Object.entries({ owner: selection.filter.department, rule: selection.filter.rule, state: selection.filter.state }).filter(
-      (c): c is [string, string] => c[1] !== undefined,
-    );
-    const names = Object.fromEntries(criteria.map(([name], i) => [`#f${i}`, name]));
-    const values = Object.fromEntries(criteria.map(([, value], i) => [`:f${i}`, value]));
-    const conditions = criteria.map((_, i) => `#f${i} = :f${i}`);
-    const ranged = selection.from !== undefined || selection.to !== undefined;
+    const filter = equalityFilter({ owner: selection.filter.department, rule: selection.filter.rule, state: selection.filter.state });
+    const sortBetween = daySpan(selection, 'day');
     return this.page({
       index,
       partition,
-      ...(ranged ? { sortBetween: [selection.from ?? FIRST_DATE, `${selection.to ?? LAST_DATE}#${LAST_SORT_KEY}`] as const } : {}),
-      ...(conditions.length > 0 ? { filter: { expression: conditions.join(' AND '), names, values } } : {}),
+      ...(sortBetween ? { sortBetween } : {}),
+      ...(filter ? { filter } : {}),
       newestFirst: selection.oldestFirst !== true,
       page,
     });
   }
 
   async due(through: string, page: { limit: number; cursor?: string | undefined }): Promise<FindingPage> {
-    return this.page({ index: indexes.findingsDue, partition: 'DUE', sortBetween: [FIRST_DATE, `${through}#${LAST_SORT_KEY}`], page });
+    return this.page({ index: indexes.findingsDue, partition: 'DUE', sortBetween: dueSpan(through), page });
   }
 
   async dayDone(task: string): Promise<string | undefined> {
@@ -127,6 +121,17 @@ export class DynamoFindingStore implements FindingStore {
 
   async markDayDone(task: string, day: string): Promise<void> {
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: 'WATCH', sk: `DAY#${task}`, day, at: new Date().toISOString() } }));
+  }
+
+  async passPlace(task: string): Promise<PassPlace | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'WATCH', sk: `PLACE#${task}` }, ConsistentRead: true }));
+    const item = out.Item;
+    if (typeof item?.on !== 'string' || typeof item.source !== 'number') return undefined;
+    return { on: item.on, source: item.source, ...(typeof item.cursor === 'string' ? { cursor: item.cursor } : {}) };
+  }
+
+  async keepPassPlace(task: string, place: PassPlace): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: 'WATCH', sk: `PLACE#${task}`, ...place, at: new Date().toISOString() } }));
   }
 
   private async page(q: ChainedPageQuery): Promise<FindingPage> {

@@ -16,13 +16,12 @@ import { conflict, tooLarge } from '../domain/errors.ts';
 import type { Ticket, TicketHistoryEntry, TicketTransition } from '../domain/tickets/ticket.ts';
 import { awaitingAnswer } from '../domain/tickets/ticket.ts';
 import type { TicketPage, TicketRead, TicketSelection, TicketStore } from '../domain/tickets/ticket-store.ts';
-import type { ChainedKind, ChainedPageQuery, DynamoChainedRecordsOptions } from './dynamo-chained-records.ts';
-import { DynamoChainedRecords, LAST_SORT_KEY } from './dynamo-chained-records.ts';
+import type { ChainedKind, DynamoChainedRecordsOptions } from './dynamo-chained-records.ts';
+import { DynamoChainedRecords } from './dynamo-chained-records.ts';
+import { daySpan, dueSpan, equalityFilter } from './head-list-query.ts';
 import { FEEDBACK_TABLE } from './table-layout.ts';
 
 const { indexes } = FEEDBACK_TABLE;
-const FIRST_DATE = '0000-01-01';
-const LAST_DATE = '9999-12-31';
 
 /** Tickets as chained records: their partitions, and what their heads carry for the lists and the late pass. */
 const TICKETS: ChainedKind<Ticket, TicketHistoryEntry> = {
@@ -80,33 +79,22 @@ export class DynamoTicketStore implements TicketStore {
   }
 
   async list(selection: TicketSelection, page: { limit: number; cursor?: string | undefined }): Promise<TicketPage> {
-    const { by, from, to } = selection;
+    const { by } = selection;
     // The criteria the index does not key, as a filter on the heads' own attributes.
-    const criteria = Object.entries({ ticketKind: selection.filter.kind, state: selection.filter.state, departmentId: selection.filter.department }).filter(
-      (c): c is [string, string] => c[1] !== undefined,
-    );
-    const names = Object.fromEntries(criteria.map(([name], i) => [`#f${i}`, name]));
-    const values = Object.fromEntries(criteria.map(([, value], i) => [`:f${i}`, value]));
-    const conditions = criteria.map((_, i) => `#f${i} = :f${i}`);
-    const ranged = from !== undefined || to !== undefined;
-    let query: Omit<ChainedPageQuery, 'page' | 'filter'>;
-    if ('channel' in by) {
-      // A channel's heads sort by the instant filed: the China days' bounds as instants.
-      const sortBetween = [
-        from !== undefined ? new Date(`${from}T00:00:00+08:00`).toISOString() : FIRST_DATE,
-        `${to !== undefined ? new Date(`${to}T23:59:59.999+08:00`).toISOString() : LAST_DATE}#${LAST_SORT_KEY}`,
-      ] as const;
-      query = { index: indexes.byChannel, partition: `CH#${by.channel}#TICKET`, ...(ranged ? { sortBetween } : {}) };
-    } else {
-      const sortBetween = [from ?? FIRST_DATE, `${to ?? LAST_DATE}#${LAST_SORT_KEY}`] as const;
-      query =
-        'department' in by
-          ? { index: indexes.byDepartment, partition: `DEPT#${by.department}#TICKET`, ...(ranged ? { sortBetween } : {}) }
-          : { index: indexes.byState, partition: `STATE#TICKET#${by.state}`, ...(ranged ? { sortBetween } : {}) };
-    }
+    const filter = equalityFilter({ ticketKind: selection.filter.kind, state: selection.filter.state, departmentId: selection.filter.department });
+    // A channel's heads sort by the instant filed, the others by the day.
+    const [index, partition, sortedBy] =
+      'channel' in by
+        ? ([indexes.byChannel, `CH#${by.channel}#TICKET`, 'instant'] as const)
+        : 'department' in by
+          ? ([indexes.byDepartment, `DEPT#${by.department}#TICKET`, 'day'] as const)
+          : ([indexes.byState, `STATE#TICKET#${by.state}`, 'day'] as const);
+    const sortBetween = daySpan(selection, sortedBy);
     const out = await this.records.page({
-      ...query,
-      ...(conditions.length > 0 ? { filter: { expression: conditions.join(' AND '), names, values } } : {}),
+      index,
+      partition,
+      ...(sortBetween ? { sortBetween } : {}),
+      ...(filter ? { filter } : {}),
       newestFirst: true,
       page,
     });
@@ -114,7 +102,7 @@ export class DynamoTicketStore implements TicketStore {
   }
 
   async due(through: string, page: { limit: number; cursor?: string | undefined }, from?: string): Promise<TicketPage> {
-    const out = await this.records.page({ index: indexes.due, partition: 'DUE#TICKET', sortBetween: [from ?? FIRST_DATE, `${through}#${LAST_SORT_KEY}`], page });
+    const out = await this.records.page({ index: indexes.due, partition: 'DUE#TICKET', sortBetween: dueSpan(through, from), page });
     return out.nextCursor ? { tickets: out.records, nextCursor: out.nextCursor } : { tickets: out.records };
   }
 }

@@ -224,12 +224,19 @@ describe('lists and the due list', () => {
     await service.appeal(MARKET, appealed!, { reasons: ['恶意'] });
 
     // Act
-    const onDueDay = await service.lateRectifications('2026-12-10', { limit: 100 });
-    const dayAfter = await service.lateRectifications('2026-12-11', { limit: 100 });
+    const onDueDay = await service.lateOccurrences('2026-12-10', { limit: 100 });
+    const dayAfter = await service.lateOccurrences('2026-12-11', { limit: 100 });
 
     // Assess
-    expect(onDueDay.late.map((l) => l.id)).not.toContain(late);
-    const found = dayAfter.late.filter((l) => [late, answered, appealed].includes(l.id));
-    expect(found).toEqual([{ id: late, subject: expect.objectContaining({ kind: 'case' }) as unknown, departmentId: MARKET.departmentId, dueOn: '2026-12-10' }]);
+    expect(onDueDay.occurrences.map((o) => o.facts['id'])).not.toContain(late);
+    const found = dayAfter.occurrences.filter((o) => [late, answered, appealed].includes(String(o.facts['id'])));
+    expect(found).toEqual([
+      expect.objectContaining({
+        rule: 'evaluation-rectification-late',
+        subject: expect.objectContaining({ kind: 'case' }) as unknown,
+        departmentId: MARKET.departmentId,
+        facts: { id: late, dueOn: '2026-12-10', kind: 'evaluation' },
+      }),
+    ]);
   });
 });

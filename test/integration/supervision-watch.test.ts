@@ -11,8 +11,8 @@ import type { CaseRead } from '../../shared/domain/cases/case-store.ts';
 import { FindingService } from '../../shared/domain/supervision/finding-service.ts';
 import { DEFAULT_RULE_CATALOGUE } from '../../shared/domain/supervision/default-rules.ts';
 import type { RuleSource } from '../../shared/domain/supervision/rule-source.ts';
-import type { LateAnswers } from '../../shared/domain/supervision/supervision-watch.ts';
-import { RULE_EVALUATIONS, SupervisionWatch } from '../../shared/domain/supervision/supervision-watch.ts';
+import type { LateAnswers } from '../../shared/domain/supervision/late-answers.ts';
+import { LATE_PAGES, RULE_EVALUATIONS, SupervisionWatch } from '../../shared/domain/supervision/supervision-watch.ts';
 import { MARKET } from '../support/case-fixtures.ts';
 import { seededCatalogue } from '../support/memory-catalogue.ts';
 import { LOCAL_TABLES, startLocalTables } from '../support/local-tables.ts';
@@ -163,5 +163,44 @@ describe('the watch', () => {
       [{ kind: 'ticket', id: 't2' }, 'red', '2026-11-27', '2026-12-02'],
     ]);
     expect((await store.list({ by: { rule: 'evaluation-rectification-late' }, filter: {} }, { limit: 10 })).findings).toEqual([]);
+  });
+
+  it('keeps its place when a tick reaches its bound: the next tick that day goes on from there, across the services, and the day is done once all are read', async () => {
+    // Prepare: two services whose late answers fill more pages than a tick reads (one answer a page), each asked what it was given.
+    const asked: string[] = [];
+    const paged = (name: string, pages: number): LateAnswers => ({
+      lateOccurrences: async (today, page) => {
+        const n = page.cursor === undefined ? 1 : Number(page.cursor);
+        asked.push(`${name}:${n}`);
+        const id = `${name}-${n}`;
+        return {
+          occurrences: [
+            {
+              rule: 'ticket-answer-late',
+              subject: { kind: 'ticket', id },
+              occurrence: 'late-1',
+              departmentId: MARKET.departmentId!,
+              on: today,
+              facts: { id, dueOn: '2026-12-01' },
+            },
+          ],
+          ...(n < pages ? { nextCursor: String(n + 1) } : {}),
+        };
+      },
+    });
+    const sources = [paged('a', LATE_PAGES - 10), paged('b', 20)];
+    day('2026-12-03');
+
+    // Act
+    const first = await (await watch(undefined, sources)).tick();
+    const second = await (await watch(undefined, sources)).tick();
+    const third = await (await watch(undefined, sources)).tick();
+
+    // Assess: the first tick read its bound (all of a, b's first 10), the second the rest of b; the third had nothing left that day.
+    expect(first.lateAnswers).toEqual({ raised: LATE_PAGES, known: 0, complete: false });
+    expect(second.lateAnswers).toEqual({ raised: 10, known: 0, complete: true });
+    expect(third.lateAnswers).toBeUndefined();
+    expect(asked.filter((a) => a.startsWith('a:'))).toHaveLength(LATE_PAGES - 10);
+    expect(asked.filter((a) => a.startsWith('b:'))).toEqual(Array.from({ length: 20 }, (_, i) => `b:${i + 1}`));
   });
 });

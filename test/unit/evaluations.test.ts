@@ -19,7 +19,7 @@ import { applyEvaluationCommand, rateEvaluation } from '../../shared/domain/eval
 import type { RatedCase } from '../../shared/domain/evaluations/evaluation-service.ts';
 import { EvaluationService } from '../../shared/domain/evaluations/evaluation-service.ts';
 import type { EvaluationPage, EvaluationRead, EvaluationSelection, EvaluationStore } from '../../shared/domain/evaluations/evaluation-store.ts';
-import type { LateAnswers } from '../../shared/domain/supervision/supervision-watch.ts';
+import type { LateAnswers } from '../../shared/domain/supervision/late-answers.ts';
 import { HALL, HOUSING, MARKET, MARKET_DEPUTY, PORTAL, REVIEWER, SHOP, ZHANG } from '../support/case-fixtures.ts';
 import { DEPARTMENTS, UNLISTED_DEPARTMENT_ID, fixtureDirectory } from '../support/directory-fixtures.ts';
 import { refusal, rejection } from '../support/refusal.ts';
@@ -520,17 +520,17 @@ describe('the evaluation service', () => {
     const upheld = await svc.decideAppeal(REVIEWER, appealed, { decision: 'uphold', reasons: ['成立'] });
     const back = await svc.decideAppeal(REVIEWER, dismissed, { decision: 'dismiss', reasons: ['不成立'] });
     setToday('2026-12-10');
-    const late = await svc.lateRectifications('2026-12-10', { limit: 10 });
-    const notYet = await svc.lateRectifications('2026-12-09', { limit: 10 });
+    const late = await svc.lateOccurrences('2026-12-10', { limit: 10 });
+    const notYet = await svc.lateOccurrences('2026-12-09', { limit: 10 });
     const view = await svc.get(MARKET, answered);
 
     // Assess
     expect(rating).toMatchObject({ state: 'closed', answerRating: { level: 'basic' } });
     expect(upheld).toMatchObject({ state: 'excluded', excluded: true });
     expect(back).toMatchObject({ state: 'rectifying', dueOn: '2026-12-09' });
-    expect(late.late.map((l) => l.id).sort()).toEqual([dismissed, untouched].sort());
-    expect(late.late[0]).toMatchObject({ departmentId: MARKET.departmentId, dueOn: '2026-12-09', subject: { kind: 'case' } });
-    expect(notYet.late).toEqual([]);
+    expect(late.occurrences.map((o) => o.facts['id']).sort()).toEqual([dismissed, untouched].sort());
+    expect(late.occurrences[0]).toMatchObject({ departmentId: MARKET.departmentId, facts: { dueOn: '2026-12-09' }, subject: { kind: 'case' } });
+    expect(notYet.occurrences).toEqual([]);
     expect(view.history.map((e) => e.type)).toEqual(['rate', 'answer', 'rate-answer']);
     expect(view.check).toEqual({ ok: true });
     expect(await rejection(svc.appeal(MARKET, untouched, { reasons: ['x'] }).then(() => svc.appeal(MARKET, untouched, { reasons: ['x'] })))).toMatchObject({

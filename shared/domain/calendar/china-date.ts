@@ -40,3 +40,8 @@ export function weekday(date: string): number {
 
 const DAY_MS = 86_400_000;
 const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+/** The instant a China calendar day begins (00:00 at UTC+8), for a date already known to be valid. */
+export function chinaDayStart(date: string): Date {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - CHINA_OFFSET_MS);
+}

@@ -15,7 +15,7 @@
 // is an opinion or a missing record, so the lead may decide at once.
 import type { CheckResult, DispatchResult, JointBranchInput } from '../../contracts/joint-workflow.ts';
 import { DEFAULT_JOINT_MAX_WAIT_SECONDS, JOINT_TASK_ENDED } from '../../contracts/joint-workflow.ts';
-import { chinaDate, dayNumber, fromDayNumber } from '../calendar/china-date.ts';
+import { chinaDate, chinaDayStart, dayNumber, fromDayNumber } from '../calendar/china-date.ts';
 import type { CalendarSource } from '../calendar/calendar-source.ts';
 import type { CaseCommand } from './case-lifecycle.ts';
 import { isProvisional } from './case-dates.ts';
@@ -66,8 +66,7 @@ export interface JointHandlingDeps {
 
 /** The end of a China calendar day (the next day's 00:00 at UTC+8), as an instant. */
 export function endOfChinaDay(date: string): Date {
-  const next = fromDayNumber(dayNumber(date) + 1);
-  return new Date(`${next}T00:00:00+08:00`);
+  return chinaDayStart(fromDayNumber(dayNumber(date) + 1));
 }
 
 /**

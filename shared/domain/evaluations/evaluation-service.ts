@@ -18,7 +18,7 @@ import { DEFAULT_RECTIFICATION_DAYS, MAX_RECTIFICATION_DAYS } from '../../contra
 import type { RuleOccurrence } from '../../contracts/supervision-rules.ts';
 import type { Caller } from '../access/caller.ts';
 import type { CalendarSource } from '../calendar/calendar-source.ts';
-import { chinaDate, dayNumber, fromDayNumber } from '../calendar/china-date.ts';
+import { chinaDate } from '../calendar/china-date.ts';
 import { payloadDigest } from '../cases/case-history.ts';
 import type { CaseState } from '../cases/case-record.ts';
 import { CASE_STATUS_ZH, FINAL_STATUSES } from '../cases/case-record.ts';
@@ -28,6 +28,8 @@ import { evaluationId, isBad, isLate } from './evaluation.ts';
 import type { EvaluationCommand } from './evaluation-lifecycle.ts';
 import { applyEvaluationCommand, isChannelOf, isDepartmentOf, rateEvaluation } from './evaluation-lifecycle.ts';
 import { verifyEvaluationHistory } from './evaluation-history.ts';
+import type { LateAnswers, LatePage } from '../supervision/late-answers.ts';
+import { lateAnswersOf } from '../supervision/late-answers.ts';
 import type { EvaluationRead, EvaluationSelection, EvaluationStore } from './evaluation-store.ts';
 
 /** What the evaluations read of a case: who filed it, whose it is, whether it ended, whom to follow up with. */
@@ -55,14 +57,6 @@ export interface EvaluationServiceDeps {
 export interface Rated {
   evaluation: EvaluationEntry;
   replayed: boolean;
-}
-
-/** A late rectification, as the watch's daily pass is told of it (no personal data). */
-export interface LateRectification {
-  id: string;
-  subject: Evaluation['subject'];
-  departmentId: string;
-  dueOn: string;
 }
 
 type RatingBody = Pick<CaseEvaluationRequest, 'level' | 'dimensions' | 'comment' | 'named'>;
@@ -178,42 +172,9 @@ export class EvaluationService {
     return { evaluation: this.shown(caller, read.evaluation), history, check };
   }
 
-  /**
-   * The rectifications late on `today` (awaiting the department's answer, due before today — and on or
-   * after `dueFrom`, if given — the due day not provisional), a page of the due list at a time, soonest
-   * due first.
-   */
-  async lateRectifications(
-    today: string,
-    page: { limit: number; cursor?: string | undefined; dueFrom?: string | undefined },
-  ): Promise<{ late: LateRectification[]; nextCursor?: string }> {
-    const yesterday = fromDayNumber(dayNumber(today) - 1);
-    const { dueFrom, ...rest } = page;
-    const due = await this.deps.store.due(yesterday, rest.cursor !== undefined ? { limit: rest.limit, cursor: rest.cursor } : { limit: rest.limit }, dueFrom);
-    const late = due.evaluations.filter((e) => isLate(e, today)).map((e) => ({ id: e.id, subject: e.subject, departmentId: e.departmentId, dueOn: e.dueOn ?? today }));
-    return due.nextCursor ? { late, nextCursor: due.nextCursor } : { late };
-  }
-
-  /**
-   * The supervision watch's daily pass (shared/domain/supervision/supervision-watch.ts, LateAnswers): each
-   * late rectification as an occurrence of `evaluation-rectification-late` — on the case for a case's
-   * evaluation, on the evaluation for a window's — owed by the department rated; no personal data.
-   */
-  async lateOccurrences(
-    today: string,
-    page: { limit: number; cursor?: string | undefined; dueFrom?: string | undefined },
-  ): Promise<{ occurrences: RuleOccurrence[]; nextCursor?: string }> {
-    const { late, nextCursor } = await this.lateRectifications(today, page);
-    const occurrences = late.map((l): RuleOccurrence => ({
-      rule: 'evaluation-rectification-late',
-      subject: l.subject.kind === 'case' ? { kind: 'case', caseNo: l.subject.caseNo } : { kind: 'evaluation', id: l.id },
-      // An evaluation falls due once (a dismissed appeal keeps its due day): round 1.
-      occurrence: 'late-1',
-      departmentId: l.departmentId,
-      on: today,
-      facts: { id: l.id, dueOn: l.dueOn, kind: 'evaluation' },
-    }));
-    return nextCursor ? { occurrences, nextCursor } : { occurrences };
+  /** For the supervision's daily pass (the rule `evaluation-rectification-late`): see evaluationLateAnswers. */
+  async lateOccurrences(today: string, page: LatePage): Promise<{ occurrences: RuleOccurrence[]; nextCursor?: string }> {
+    return evaluationLateAnswers(this.deps.store).lateOccurrences(today, page);
   }
 
   private async rate(
@@ -354,4 +315,32 @@ function selectionFor(caller: Caller, q: EvaluationListQuery): EvaluationSelecti
   if (q.department !== undefined) return { by: { department: q.department }, ...range, filter: { state: q.state } };
   if (q.state !== undefined) return { by: { state: q.state }, ...range, filter: {} };
   throw invalid('EVALUATION_FILTER_REQUIRED', 'department', '请至少指定部门、状态或办件之一', 'list evaluations by department, state or case: give one of them');
+}
+
+/**
+ * The rectifications late on a day, for the supervision's daily pass (the rule
+ * `evaluation-rectification-late`): awaiting the department's answer, due before the day (the due day
+ * not provisional), each an occurrence — on the case for a case's evaluation, on the evaluation for a
+ * window's — owed by the department rated; no personal data. An evaluation falls due once (a dismissed
+ * appeal keeps its due day): round 1. It reads the store alone: the watch function builds it without
+ * the rest of the service.
+ */
+export function evaluationLateAnswers(store: Pick<EvaluationStore, 'due'>): LateAnswers {
+  return lateAnswersOf(
+    async (through, page, from) => {
+      const due = await store.due(through, page, from);
+      return due.nextCursor !== undefined ? { records: due.evaluations, nextCursor: due.nextCursor } : { records: due.evaluations };
+    },
+    (e: Evaluation, today): RuleOccurrence | undefined =>
+      isLate(e, today)
+        ? {
+            rule: 'evaluation-rectification-late',
+            subject: e.subject.kind === 'case' ? { kind: 'case', caseNo: e.subject.caseNo } : { kind: 'evaluation', id: e.id },
+            occurrence: 'late-1',
+            departmentId: e.departmentId,
+            on: today,
+            facts: { id: e.id, dueOn: e.dueOn ?? today, kind: 'evaluation' },
+          }
+        : undefined,
+  );
 }

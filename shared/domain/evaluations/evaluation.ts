@@ -50,9 +50,3 @@ export function awaitingAnswer(evaluation: Pick<Evaluation, 'state'>): boolean {
 export function isLate(evaluation: Pick<Evaluation, 'state' | 'dueOn' | 'dueProvisional'>, today: string): boolean {
   return awaitingAnswer(evaluation) && evaluation.dueOn !== undefined && evaluation.dueProvisional !== true && evaluation.dueOn < today;
 }
-
-/** The China day of an instant's start and end, as ISO instants (the channel index sorts by the instant rated). */
-export function chinaDayBounds(day: string): { start: string; end: string } {
-  const start = new Date(`${day}T00:00:00+08:00`);
-  return { start: start.toISOString(), end: new Date(start.getTime() + 86_400_000 - 1).toISOString() };
-}

@@ -7,7 +7,7 @@
 // figures (sums of the summaries) are those of the case records.
 import { isDeepStrictEqual } from 'node:util';
 import type { AnchorQueue } from '../anchors/anchor-ports.ts';
-import { dayNumber, fromDayNumber } from '../calendar/china-date.ts';
+import { chinaDayStart, dayNumber, fromDayNumber } from '../calendar/china-date.ts';
 import type { CaseHistoryEntry } from '../cases/case-record.ts';
 import type { CaseRead } from '../cases/case-store.ts';
 import { invalid } from '../errors.ts';
@@ -63,7 +63,7 @@ export class StatisticsCheck {
           department: request.department,
           phase: 'cases',
           // The China midnight the period begins, a millisecond before: heads changed from then on.
-          after: new Date(Date.parse(`${period.from}T00:00:00+08:00`) - 1).toISOString(),
+          after: new Date(chinaDayStart(period.from).getTime() - 1).toISOString(),
           through: this.deps.now().toISOString(),
           day: period.from,
           casesRead: 0,

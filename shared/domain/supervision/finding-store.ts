@@ -58,4 +58,14 @@ export interface FindingStore {
   /** The day the daily pass `task` last finished (the watch function's). */
   dayDone(task: string): Promise<string | undefined>;
   markDayDone(task: string, day: string): Promise<void>;
+  /** Where the daily pass `task` stopped unfinished, if it did (the next tick on the same day goes on from there). */
+  passPlace(task: string): Promise<PassPlace | undefined>;
+  keepPassPlace(task: string, place: PassPlace): Promise<void>;
+}
+
+/** Where an unfinished daily pass stopped: on which day, at which of its sources and where in it. */
+export interface PassPlace {
+  on: string;
+  source: number;
+  cursor?: string;
 }

@@ -14,7 +14,8 @@ import type { ItemRecord } from '../items/item-record.ts';
 import type { ItemStore } from '../items/item-store.ts';
 import { rulesById } from './default-rules.ts';
 import type { EscalationReport, FindingService } from './finding-service.ts';
-import type { FindingStore } from './finding-store.ts';
+import type { FindingStore, PassPlace } from './finding-store.ts';
+import type { LateAnswers } from './late-answers.ts';
 import type { WorkingDayCounter } from './rule-evaluation.ts';
 import { caseOccurrences, itemOccurrences } from './rule-evaluation.ts';
 import type { RuleSource } from './rule-source.ts';
@@ -27,21 +28,9 @@ export interface Evaluations {
 
 export const RULE_EVALUATIONS: Evaluations = { case: caseOccurrences, item: itemOccurrences };
 
-/** A service that says which of the answers owed to the public it keeps are late (the evaluations', the tickets'). */
-export interface LateAnswers {
-  /**
-   * The answers awaited past their due day as of `today` (due before it; with `dueFrom`, due on or after
-   * that day only: what earlier passes reported is not read again), a page at a time.
-   */
-  lateOccurrences(
-    today: string,
-    page: { limit: number; cursor?: string | undefined; dueFrom?: string | undefined },
-  ): Promise<{ occurrences: RuleOccurrence[]; nextCursor?: string }>;
-}
-
 export interface SupervisionWatchDeps {
   findings: FindingService;
-  store: Pick<FindingStore, 'dayDone' | 'markDayDone'>;
+  store: Pick<FindingStore, 'dayDone' | 'markDayDone' | 'passPlace' | 'keepPassPlace'>;
   cases: { read(caseNo: string): Promise<CaseRead | undefined> };
   items: Pick<ItemStore, 'list' | 'latest' | 'version'>;
   rules: RuleSource;
@@ -73,8 +62,8 @@ export interface TickReport {
 const ESCALATION = 'escalation';
 const ITEM_RULES = 'item-rules';
 const LATE_ANSWERS = 'late-answers';
-/** Pages of late answers the daily pass reads from each service at most (then the next day's pass goes on). */
-const LATE_PAGES = 50;
+/** Pages of late answers a tick reads at most: the pass keeps its place, and the next tick that day goes on from there. */
+export const LATE_PAGES = 50;
 const LATE_PAGE = 100;
 const ITEM_PAGE = 100;
 /** Items the daily pass evaluates at most (a catalogue larger than this is evaluated in part: logged). */
@@ -113,27 +102,35 @@ export class SupervisionWatch {
     }
     const lateDone = await this.deps.store.dayDone(LATE_ANSWERS);
     if (lateDone !== today) {
-      // The last pass (on day L) raised what fell due before L: this one reads what fell due since.
-      report.lateAnswers = await this.lateAnswerPass(today, lateDone);
+      // The last pass (on day L) raised what fell due before L: this one reads what fell due since —
+      // from where an earlier tick today stopped, if one did (a place kept on another day is stale).
+      const place = await this.deps.store.passPlace(LATE_ANSWERS);
+      report.lateAnswers = await this.lateAnswerPass(today, lateDone, place?.on === today ? place : undefined);
       if (report.lateAnswers.complete) await this.deps.store.markDayDone(LATE_ANSWERS, today);
     }
     return report;
   }
 
-  /** Each late answer owed to the public, raised once under its rule (when the rule is enabled). */
-  private async lateAnswerPass(today: string, dueFrom: string | undefined): Promise<NonNullable<TickReport['lateAnswers']>> {
+  /** Each late answer owed to the public, raised once under its rule (when the rule is enabled); from `place` on, if given. */
+  private async lateAnswerPass(today: string, dueFrom: string | undefined, place: PassPlace | undefined): Promise<NonNullable<TickReport['lateAnswers']>> {
     const rules = await this.deps.rules.current();
     const enabled = new Set(rules.data.rules.filter((r) => r.enabled).map((r) => r.id));
     const out = { raised: 0, known: 0, complete: true };
-    for (const source of this.deps.lateAnswers ?? []) {
-      let cursor: string | undefined;
-      let pages = 0;
+    const sources = this.deps.lateAnswers ?? [];
+    let pages = 0;
+    for (let source = place?.source ?? 0; source < sources.length; source++) {
+      let cursor = source === place?.source ? place.cursor : undefined;
       do {
         if (pages++ === LATE_PAGES) {
+          await this.deps.store.keepPassPlace(LATE_ANSWERS, { on: today, source, ...(cursor !== undefined ? { cursor } : {}) });
           out.complete = false;
-          break;
+          return out;
         }
-        const page = await source.lateOccurrences(today, { limit: LATE_PAGE, ...(cursor !== undefined ? { cursor } : {}), ...(dueFrom !== undefined ? { dueFrom } : {}) });
+        const page = await sources[source]!.lateOccurrences(today, {
+          limit: LATE_PAGE,
+          ...(cursor !== undefined ? { cursor } : {}),
+          ...(dueFrom !== undefined ? { dueFrom } : {}),
+        });
         const raised = await this.raiseAll(
           page.occurrences.filter((o) => enabled.has(o.rule)),
           rules,

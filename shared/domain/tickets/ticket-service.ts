@@ -18,7 +18,7 @@ import { DEFAULT_TICKET_ANSWER_DAYS, MAX_TICKET_ANSWER_DAYS } from '../../contra
 import type { RuleOccurrence } from '../../contracts/supervision-rules.ts';
 import type { Caller } from '../access/caller.ts';
 import type { CalendarSource } from '../calendar/calendar-source.ts';
-import { chinaDate, dayNumber, fromDayNumber } from '../calendar/china-date.ts';
+import { chinaDate } from '../calendar/china-date.ts';
 import { checkPhone, requireField } from '../cases/case-checks.ts';
 import { payloadDigest } from '../cases/case-history.ts';
 import type { Applicant } from '../cases/case-record.ts';
@@ -32,7 +32,8 @@ import { applyTicketCommand, fileTicket, isFiler, isResponsible } from './ticket
 import { verifyTicketHistory } from './ticket-history.ts';
 import type { TicketRead, TicketSelection, TicketStore } from './ticket-store.ts';
 import type { LicenceAmendments, TicketSubjects } from './ticket-subjects.ts';
-import type { LateAnswers } from '../supervision/supervision-watch.ts';
+import type { LateAnswers, LatePage } from '../supervision/late-answers.ts';
+import { lateAnswersOf } from '../supervision/late-answers.ts';
 
 export interface TicketServiceDeps {
   store: TicketStore;
@@ -141,12 +142,9 @@ export class TicketService {
     return { ticket: asRead(read.ticket, caller, chinaDate(this.now())), history, check };
   }
 
-  /** For the supervision's daily pass (the rule `ticket-answer-late`): see TicketLateAnswers. */
-  async lateOccurrences(
-    today: string,
-    page: { limit: number; cursor?: string | undefined; dueFrom?: string | undefined },
-  ): Promise<{ occurrences: RuleOccurrence[]; nextCursor?: string }> {
-    return new TicketLateAnswers(this.deps.store).lateOccurrences(today, page);
+  /** For the supervision's daily pass (the rule `ticket-answer-late`): see ticketLateAnswers. */
+  async lateOccurrences(today: string, page: LatePage): Promise<{ occurrences: RuleOccurrence[]; nextCursor?: string }> {
+    return ticketLateAnswers(this.deps.store).lateOccurrences(today, page);
   }
 
   private async act(caller: Caller, current: TicketRead, command: TicketCommand, verify?: () => Promise<void>): Promise<TicketAsRead> {
@@ -339,35 +337,27 @@ function selectionFor(caller: Caller, q: TicketListQuery): TicketSelection {
 }
 
 /**
- * The tickets answered late, for the supervision's daily pass (the watch's LateAnswers; the rule
- * `ticket-answer-late`): a page of the tickets still owed whose due day (not provisional) is before
- * `today` — with `dueFrom`, due on or after that day only — one occurrence per ticket and round (a
- * ticket passed on is due again: a new round), owed by the department holding it; no personal data.
- * It reads the store alone: the watch function builds it without the rest of the service.
+ * The tickets answered late, for the supervision's daily pass (the rule `ticket-answer-late`): the
+ * tickets still owed whose due day (not provisional) is before the day, one occurrence per ticket and
+ * round (a ticket passed on is due again: a new round), owed by the department holding it; no personal
+ * data. It reads the store alone: the watch function builds it without the rest of the service.
  */
-export class TicketLateAnswers implements LateAnswers {
-  constructor(private readonly store: Pick<TicketStore, 'due'>) {}
-
-  async lateOccurrences(
-    today: string,
-    page: { limit: number; cursor?: string | undefined; dueFrom?: string | undefined },
-  ): Promise<{ occurrences: RuleOccurrence[]; nextCursor?: string }> {
-    const yesterday = fromDayNumber(dayNumber(today) - 1);
-    const due = await this.store.due(yesterday, { limit: page.limit, ...(page.cursor !== undefined ? { cursor: page.cursor } : {}) }, page.dueFrom);
-    const occurrences = due.tickets.flatMap((t): RuleOccurrence[] =>
+export function ticketLateAnswers(store: Pick<TicketStore, 'due'>): LateAnswers {
+  return lateAnswersOf(
+    async (through, page, from) => {
+      const due = await store.due(through, page, from);
+      return due.nextCursor !== undefined ? { records: due.tickets, nextCursor: due.nextCursor } : { records: due.tickets };
+    },
+    (t: Ticket, today): RuleOccurrence | undefined =>
       isLate(t, today) && t.departmentId !== undefined && t.dueOn !== undefined
-        ? [
-            {
-              rule: 'ticket-answer-late',
-              subject: { kind: 'ticket', id: t.id },
-              occurrence: `ticket-late#${t.round}`,
-              departmentId: t.departmentId,
-              on: today,
-              facts: { id: t.id, dueOn: t.dueOn, kind: t.kind },
-            },
-          ]
-        : [],
-    );
-    return due.nextCursor ? { occurrences, nextCursor: due.nextCursor } : { occurrences };
-  }
+        ? {
+            rule: 'ticket-answer-late',
+            subject: { kind: 'ticket', id: t.id },
+            occurrence: `ticket-late#${t.round}`,
+            departmentId: t.departmentId,
+            on: today,
+            facts: { id: t.id, dueOn: t.dueOn, kind: t.kind },
+          }
+        : undefined,
+  );
 }
