@@ -609,6 +609,25 @@ describe('the Tongban CDK app (test configuration)', () => {
         expect(environmentOf('cases').DEEMED_ACCEPTANCE_DAYS).toBeUndefined();
       });
 
+      it('passes rectificationDays to the evaluations function alone and ticketAnswerDays to the tickets function alone, each kind its own variable', () => {
+        const configured = synth({ ...TEST_CONFIG, rectificationDays: 5, ticketAnswerDays: { consultation: 3, correction: 20 } });
+        const settings = ['RECTIFICATION_DAYS', 'CONSULTATION_DAYS', 'COMPLAINT_DAYS', 'CORRECTION_DAYS'];
+        // Every function of every stack, by its logical id: the settings among its variables.
+        const given = new Map<string, Record<string, unknown>>();
+        for (const stack of [configured.data, configured.api]) {
+          for (const [id, r] of resources(Template.fromStack(stack), 'AWS::Lambda::Function')) {
+            const variables = (props(r).Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+            const set = Object.fromEntries(Object.entries(variables).filter(([k]) => settings.includes(k)));
+            if (Object.keys(set).length > 0) given.set(id, set);
+          }
+        }
+        const idOf = (fn: 'evaluations' | 'tickets') => configured.api.getLogicalId(configured.api.functions[fn].node.defaultChild as CfnElement);
+        expect(Object.fromEntries(given)).toEqual({
+          [idOf('evaluations')]: { RECTIFICATION_DAYS: '5' },
+          [idOf('tickets')]: { CONSULTATION_DAYS: '3', CORRECTION_DAYS: '20' },
+        });
+      });
+
       it('grants the cases function GetItem, PutItem and Query on the cases table and Query on its indexes, GetItem and Query on items, GetItem on the directory, Query on the findings by subject', () => {
         // Every index of the cases table but the anchor queue (the sweep's).
         const caseIndexes = Object.values(CASES_TABLE.indexes)
