@@ -15,7 +15,7 @@ import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { ApiResponse } from '../../shared/cli/api-client.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
 import { fileWithRequiredMaterials, signedClients } from '../support/signed-clients.ts';
-import { percentiles, table, timeEach } from './figures.ts';
+import { routeTable, timeEach } from './figures.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 50);
 const FOOD = SEED_ITEMS.find((g) => g.implementationCode.endsWith('000117001000'))!;
@@ -88,11 +88,7 @@ export async function benchEvaluations(): Promise<void> {
     rows.push(['GET /v1/evaluations (department, 20)', await timeEach(REQUESTS, async () => void ok(await as('market').request('GET', '/v1/evaluations'), 'list'))]);
     rows.push(['GET /v1/evaluations/{id}', await timeEach(REQUESTS, async (i) => void ok(await as('market').request('GET', `/v1/evaluations/${ids[cases[i]!]}`), 'get'))]);
 
-    console.log(`\n好差评 routes on the embedded platform: ${REQUESTS} signed calls each, one after another (ms)`);
-    table(
-      rows.map(([route, times]) => [route, ...percentiles(times)]),
-      ['route', 'p50', 'p95', 'p99', 'max'],
-    );
+    routeTable(`好差评 routes on the embedded platform: ${REQUESTS} signed calls each, one after another (ms)`, rows);
   } finally {
     await platform.close();
     await rm(dir, { recursive: true, force: true });

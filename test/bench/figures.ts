@@ -45,3 +45,12 @@ export function table(rows: string[][], header: string[]): void {
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
   for (const r of all) console.log('  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
 }
+
+/** Prints each route's latencies (p50, p95, p99, max) under a title. */
+export function routeTable(title: string, rows: readonly [string, number[]][]): void {
+  console.log(`\n${title}`);
+  table(
+    rows.map(([route, times]) => [route, ...percentiles(times)]),
+    ['route', 'p50', 'p95', 'p99', 'max'],
+  );
+}

@@ -16,7 +16,7 @@ import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { ApiResponse } from '../../shared/cli/api-client.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
 import { signedClients } from '../support/signed-clients.ts';
-import { percentiles, table, timeEach } from './figures.ts';
+import { routeTable, timeEach } from './figures.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 50);
 const FOOD = SEED_ITEMS.find((g) => g.implementationCode.endsWith('000117001000'))!;
@@ -73,11 +73,7 @@ export async function benchTickets(): Promise<void> {
     ]);
     rows.push(['GET /v1/tickets/{id}', await timeEach(REQUESTS, async (i) => void ok(await as('housing').request('GET', `/v1/tickets/${routed[i]!}`), 'get'))]);
 
-    console.log(`\n咨询投诉 routes on the embedded platform: ${REQUESTS} signed calls each, one after another (ms)`);
-    table(
-      rows.map(([route, times]) => [route, ...percentiles(times)]),
-      ['route', 'p50', 'p95', 'p99', 'max'],
-    );
+    routeTable(`咨询投诉 routes on the embedded platform: ${REQUESTS} signed calls each, one after another (ms)`, rows);
   } finally {
     await platform.close();
     await rm(dir, { recursive: true, force: true });
