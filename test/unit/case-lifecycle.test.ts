@@ -1144,6 +1144,7 @@ describe('illegal transitions', () => {
     'accept-archive-findings': [{ action: 'accept-archive-findings', reasons: ['2026年12月前收件的加密原件'] }, REVIEWER],
     'follow-up-failed': [{ action: 'follow-up-failed', step: 'seal', code: 'SEAL_KEY_MISSING', reason: 'no seal key' }, SYSTEM_CALLER],
     'retry-follow-up': [{ action: 'retry-follow-up', reasons: ['已补充部门印章'] }, REVIEWER],
+    correct: [{ action: 'correct', ticketId: 'a'.repeat(32), corrections: [{ field: 'applicant.name', value: '张叁' }] }, MARKET],
   };
   const ZH: Record<CaseStatus, string> = {
     received: '已收件',
@@ -1232,7 +1233,8 @@ describe('illegal transitions', () => {
   const cases = ILLEGAL.flatMap(([status, actions]) => actions.map((action) => [status, action] as const));
   // A decided case is sealed once (the `seal` action keeps its status); nothing but its archiving acts on a final status.
   // A notice due is sealed (and its sealing given up or retried) whatever the status: seal-notices, follow-up-failed and retry-follow-up apply to every one.
-  const ARCHIVING = ['archive', 'archive-failed', 'accept-archive-findings', 'follow-up-failed', 'retry-follow-up', 'seal-notices'];
+  // A record is corrected (更正) in any status, after its end too.
+  const ARCHIVING = ['archive', 'archive-failed', 'accept-archive-findings', 'follow-up-failed', 'retry-follow-up', 'seal-notices', 'correct'];
   const closedCases = (['refused', 'decided', 'withdrawn'] as const).flatMap((status) =>
     ALL_ACTIONS.filter((action) => !(status === 'decided' && action === 'seal') && !ARCHIVING.includes(action)).map((action) => [status, action] as const),
   );
