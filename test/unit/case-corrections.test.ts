@@ -8,13 +8,12 @@ import { officialCalendar } from '../../shared/domain/calendar/official-calendar
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
 import { SYSTEM_CALLER, applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
-import type { Applicant, CaseArchive, CaseState } from '../../shared/domain/cases/case-record.ts';
+import type { Applicant, CaseState } from '../../shared/domain/cases/case-record.ts';
 import { CASE_LIMITS } from '../../shared/domain/cases/case-limits.ts';
 import { caseStateDigest, verifyCaseHistory } from '../../shared/domain/cases/case-history.ts';
 import { FREE_FORM_LIMITS } from '../../shared/contracts/free-form-json.ts';
-import { FOOD, HEALTH, HOUSING, JOINT, MARKET, PORTAL, REVIEWER, SHOP, ZHANG, residentId } from '../support/case-fixtures.ts';
+import { FOOD, HEALTH, HOUSING, JOINT, MARKET, PORTAL, REVIEWER, SHOP, ZHANG, archivedRecord, residentId } from '../support/case-fixtures.ts';
 import { runCase, upload } from '../support/case-materials.ts';
-import { DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { refusal } from '../support/refusal.ts';
 
 const TICKET = 'c0ffee'.padEnd(32, '0');
@@ -32,16 +31,7 @@ const filed = (applicant: Applicant = ZHANG) =>
 const correct = (corrections: { field: string; value: unknown }[], extra: Partial<Extract<CaseCommand, { action: 'correct' }>> = {}): CaseCommand =>
   ({ action: 'correct', ticketId: TICKET, corrections, ...extra }) as CaseCommand;
 
-const ARCHIVED: Extract<CaseArchive, { state: 'archived' }> = {
-  state: 'archived',
-  bundleKey: `bundles/${DEPARTMENTS.market.id}/x/2026-11-12/KM20261110000001.tar`,
-  sha256: 'b'.repeat(64),
-  size: 4096,
-  retention: '30y',
-  retainUntil: '2056-11-12T00:00:00.000Z',
-  legalHold: false,
-  archivedAt: '2026-11-12T02:00:00.000Z',
-};
+const ARCHIVED = archivedRecord('KM20261110000001', '2026-11-12');
 
 describe('correcting a case record', () => {
   it("sets the applicant's name and a form field right, keeping each value before and after; the filing's entry keeps the original", () => {

@@ -9,12 +9,12 @@ import { WorkingDayCalendar, officialCalendar } from '../../shared/domain/calend
 import cn2026 from '../../shared/domain/calendar/data/cn-2026.json' with { type: 'json' };
 import type { CaseCommand, CaseContext, FileCaseInput } from '../../shared/domain/cases/case-lifecycle.ts';
 import { SYSTEM_CALLER, answerPeriodOver, applyCaseCommand, fileCase, supervisionDue, sweepCommand } from '../../shared/domain/cases/case-lifecycle.ts';
-import type { CaseAction, CaseArchive, CaseMaterial, CaseState, CaseStatus } from '../../shared/domain/cases/case-record.ts';
+import type { CaseAction, CaseMaterial, CaseState, CaseStatus } from '../../shared/domain/cases/case-record.ts';
 import { canonicalJson } from '../../shared/domain/items/record-hash.ts';
 import { refusal } from '../support/refusal.ts';
 import { CASE_LIMITS } from '../../shared/domain/cases/case-limits.ts';
 import { statutoryArrangement } from '../support/calendar-fixtures.ts';
-import { BUILDING, FIRE, FOOD, HALL, HEALTH, HOUSING, JOINT, MARKET, PORTAL, REVIEWER } from '../support/case-fixtures.ts';
+import { BUILDING, FIRE, FOOD, HALL, HEALTH, HOUSING, JOINT, MARKET, PORTAL, REVIEWER, archivedRecord } from '../support/case-fixtures.ts';
 import { runCase, upload } from '../support/case-materials.ts';
 import { DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { deepFreeze } from '../support/deep-freeze.ts';
@@ -1031,16 +1031,7 @@ describe('decisions that issue an e-licence, and their seal', () => {
   });
 });
 
-const ARCHIVED: Extract<CaseArchive, { state: 'archived' }> = {
-  state: 'archived',
-  bundleKey: `bundles/${DEPARTMENTS.market.id}/x/2026-10-14/KM20260929000001.tar`,
-  sha256: 'a'.repeat(64),
-  size: 1024,
-  retention: '30y',
-  retainUntil: '2056-10-14T00:00:00.000Z',
-  legalHold: false,
-  archivedAt: '2026-10-14T02:00:00.000Z',
-};
+const ARCHIVED = archivedRecord('KM20260929000001', '2026-10-14');
 
 describe('archiving an ended case', () => {
   it('records a failed attempt (counted), then the archive; after that nothing more', () => {
