@@ -122,6 +122,7 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
       acceptArchiveFindings: ({ caller, params, body, headers }) => act(caller, params.caseNo, { ...body, action: 'accept-archive-findings' }, headers),
       retryFollowUp: ({ caller, params, body, headers }) => act(caller, params.caseNo, { ...body, action: 'retry-follow-up' }, headers),
       giveOpinion: ({ caller, params, body, headers }) => act(caller, params.caseNo, { ...body, action: 'opinion' }, headers),
+      correctCase: ({ caller, params, body, headers }) => act(caller, params.caseNo, { ...body, action: 'correct' }, headers),
       jointTaskQueue: ({ caller, query }) => cases.jointTasks(caller, page(query)),
       departmentQueue: ({ caller, query }) => cases.queue(caller, query.status, page(query)),
       supervisionList: ({ caller, params, query }) => cases.supervision(caller, params.kind, page(query)),

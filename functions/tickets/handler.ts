@@ -8,7 +8,7 @@ import { DynamoLicenceStore } from '../../shared/adapters/dynamo-licence-store.t
 import { DynamoTicketStore } from '../../shared/adapters/dynamo-ticket-store.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 import { TicketService } from '../../shared/domain/tickets/ticket-service.ts';
-import { StoredLicenceAmendments, StoredTicketSubjects } from '../../shared/domain/tickets/ticket-subjects.ts';
+import { StoredCaseCorrections, StoredLicenceAmendments, StoredTicketSubjects } from '../../shared/domain/tickets/ticket-subjects.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { storedCalendar } from '../http/calendar.ts';
 import { observability } from '../http/observability.ts';
@@ -20,16 +20,18 @@ export function ticketsHandler(options: { now?: () => Date; calendar?: CalendarS
   const db = dynamoDocumentClient();
   const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
   const licences = new DynamoLicenceStore(db, requiredEnv('CASES_TABLE'));
+  // Read only: the tickets function may not move a case's head.
+  const cases = new DynamoCaseStore(db, requiredEnv('CASES_TABLE'), { readOnly: true });
   const tickets = new TicketService({
     store: new DynamoTicketStore(db, requiredEnv('FEEDBACK_TABLE')),
     subjects: new StoredTicketSubjects({
       items: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),
-      // Read only: the tickets function may not move a case's head.
-      cases: new DynamoCaseStore(db, requiredEnv('CASES_TABLE'), { readOnly: true }),
+      cases,
       directory: () => directory.load(),
       licences,
     }),
     amendments: new StoredLicenceAmendments(licences),
+    caseCorrections: new StoredCaseCorrections(cases),
     calendar: options.calendar ?? storedCalendar(db, logger),
     answerDays: ticketAnswerDays(process.env),
     ...(options.now ? { now: options.now } : {}),

@@ -22,8 +22,8 @@ export const tickets = {
     },
     // A ticket about an item is routed to its department: the item's newest version (Query) and head (GetItem).
     items: { actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
-    // A ticket about a case: the case read (its head, GetItem; its newest entries, Query), read only;
-    // a correction of a licence: the licence (GetItem).
+    // A ticket about a case, and a case correction an answer names: the case read (its head, GetItem;
+    // its newest entries, Query), read only; a correction of a licence: the licence (GetItem).
     cases: { actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
     // Resolves callers; the departments a ticket is passed to.
     directory: { actions: ['dynamodb:GetItem'] },

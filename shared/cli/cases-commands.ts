@@ -1,4 +1,4 @@
-// `tongban cases file|show|notice|history|accept|supplement|refuse|decide|opinion|pause|resume|withdraw|queue|list`
+// `tongban cases file|show|notice|history|accept|supplement|refuse|decide|opinion|pause|resume|withdraw|correct|queue|list`
 // and `tongban supervision <list>`: each builds the route's request from the options,
 // and prints the answer through the caller's `out` (JSON with --json, exit 1 when refused).
 import { randomUUID } from 'node:crypto';
@@ -11,6 +11,7 @@ import type { SupervisionKind } from '../domain/cases/case-store.ts';
 import { SUPERVISION_KINDS } from '../domain/cases/case-store.ts';
 import type { ApiClient, ApiResponse } from './api-client.ts';
 import { UsageError } from './api-client.ts';
+import { FORM_FIELD_PREFIX } from '../contracts/case-vocabulary.ts';
 import { baseVersion, exactlyOne, isoDate, positiveInt, readJsonObject } from './args.ts';
 import { printCase, printCaseList, printHistory, printJointTaskList, printReceipt, printSupervisionList } from './cases-output.ts';
 import { readMaterials, uploadMaterials } from './upload.ts';
@@ -43,6 +44,9 @@ export interface CaseOptions {
   'valid-until'?: string;
   'licence-data'?: string;
   out?: string;
+  ticket?: string;
+  field?: string[];
+  value?: string[];
 }
 
 export interface CommandContext {
@@ -147,6 +151,8 @@ export async function casesCommand(ctx: CommandContext, command: string | undefi
     case 'retry-follow-up':
       if (!o.reason?.length) throw new UsageError('cases retry-follow-up needs --reason <text> (one or more): what was mended');
       return act('retry-follow-up', { reasons: o.reason });
+    case 'correct':
+      return act('correct', correction(o));
     case 'queue':
       if (o.opinions) {
         if (o.status !== undefined) throw new UsageError('cases queue takes --opinions or --status, not both');
@@ -270,6 +276,29 @@ function licenceReferences(specs: readonly string[], uploaded: readonly string[]
     refs[name] = { kind: 'licence', licenceId: spec.slice(at + 1) };
   }
   return refs;
+}
+
+/**
+ * `cases correct`: the ticket, each `--field` paired with the `--value` in the same place (a form
+ * field's value read as JSON when it parses, else as text; an applicant's always as text), the reasons.
+ */
+function correction(o: CaseOptions): Record<string, unknown> {
+  if (!o.ticket) throw new UsageError('cases correct needs --ticket <the correction ticket id>');
+  const fields = o.field ?? [];
+  const values = o.value ?? [];
+  if (fields.length === 0 || fields.length !== values.length) {
+    throw new UsageError('cases correct needs --field <field> --value <value> (one or more pairs, each --field with its --value)');
+  }
+  const corrections = fields.map((field, i) => ({ field, value: field.startsWith(FORM_FIELD_PREFIX) ? jsonOrText(values[i]!) : values[i]! }));
+  return { ticketId: o.ticket, corrections, ...(o.reason?.length ? { reasons: o.reason } : {}) };
+}
+
+function jsonOrText(value: string): unknown {
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
 }
 
 /** A special procedure by its name (site-inspection…) or its Chinese name (现场勘验…). */

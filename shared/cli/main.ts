@@ -101,6 +101,13 @@ Cases (办件):
   extend   <caseNo> --days N --approved-by <head> --reason <text>…
                                   department: extend the statutory limit once (Art. 42), by at most 10
                                   working days (15 for joint handling), approved by the department's head
+  correct  <caseNo> --ticket <ticket id> --field <field> --value <value> [--field … --value …] [--reason <text>…]
+                                  department: 更正 (000 §30) the case record on a correction ticket, in any
+                                  status (after the archiving too): each --field (applicant.name,
+                                  applicant.residentId, applicant.phone, applicant.creditCode,
+                                  applicant.contact.name, applicant.contact.phone, or form.<key>) set to the
+                                  --value given in the same place; a form field's value is read as JSON
+                                  when it parses (125, ["a","b"]), else as text
   resume   <caseNo>                                                department
   withdraw <caseNo> --reason <text>                                channel: 撤回
   accept-archive-findings <caseNo> --reason <text>…
@@ -199,9 +206,11 @@ addressed to it, the platform role and auditors all — auditors without the per
   tickets assign <id> --department <id> [--note <text>]         platform: pass it on (转办), or reassign
   tickets transfer <id> --department <id> --reason <text>       department: pass a complaint or correction on
   tickets answer <id> --text <text> [--outcome <outcome>] [--reason <text>…] [--amended <licence id>@<version>…]
+           [--corrected-case <caseNo>@<version>…]
                                   department: a complaint's outcome substantiated|partly-substantiated|
                                   unsubstantiated; a correction corrected (--amended: the licence versions
-                                  the amendment made for this ticket) or refused (--reason)
+                                  the amendment made for this ticket; --corrected-case: the case versions
+                                  \`cases correct\` made for it) or refused (--reason)
   tickets rate <id> --level very-satisfied|satisfied|basic|dissatisfied|very-dissatisfied [--comment <text>]
                                   channel: rate the answer once (closes it)
 
@@ -366,6 +375,9 @@ export async function main(argv: string[]): Promise<number> {
         subject: { type: 'string' },
         correction: { type: 'string' },
         amended: { type: 'string', multiple: true },
+        'corrected-case': { type: 'string', multiple: true },
+        field: { type: 'string', multiple: true },
+        value: { type: 'string', multiple: true },
       },
     });
   } catch (e) {

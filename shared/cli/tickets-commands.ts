@@ -31,6 +31,7 @@ export interface TicketOptions {
   reason?: string[] | undefined;
   outcome?: string | undefined;
   amended?: string[] | undefined;
+  'corrected-case'?: string[] | undefined;
   level?: string | undefined;
   comment?: string | undefined;
   json?: boolean | undefined;
@@ -71,7 +72,7 @@ export async function ticketsCommand(
       return out(await api.request('POST', path('/transfer'), { body: { departmentId: o.department, reasons: exactlyOne(o.reason, '--reason', 'tickets transfer') } }), printOne);
     case 'answer': {
       if (!o.text) throw new UsageError('tickets answer needs --text <the answer>');
-      const corrections = (o.amended ?? []).map(amendedVersion);
+      const corrections = [...(o.amended ?? []).map(amendedVersion), ...(o['corrected-case'] ?? []).map(correctedCase)];
       const body = {
         text: o.text,
         ...(o.outcome !== undefined ? { outcome: o.outcome } : {}),
@@ -115,6 +116,13 @@ function amendedVersion(value: string): { licenceId: string; version: number } {
   const at = value.lastIndexOf('@');
   if (at < 1) throw new UsageError(`--amended is <licence id>@<version>, got "${value}"`);
   return { licenceId: value.slice(0, at), version: positiveInt(value.slice(at + 1), '--amended version') };
+}
+
+/** `--corrected-case <caseNo>@<version>`: a case version `cases correct` made. */
+function correctedCase(value: string): { caseNo: string; version: number } {
+  const at = value.lastIndexOf('@');
+  if (at < 1) throw new UsageError(`--corrected-case is <caseNo>@<version>, got "${value}"`);
+  return { caseNo: value.slice(0, at), version: positiveInt(value.slice(at + 1), '--corrected-case version') };
 }
 
 function printReceipt(r: TicketReceipt): void {
@@ -161,7 +169,8 @@ function printView(view: TicketView): void {
     const a = t.answer;
     console.log(`  答复 ${a.on} ${a.by.name}${a.outcome ? ` (${TICKET_OUTCOME_ZH[a.outcome]})` : ''}${a.onTime ? '' : ' 超期'}: ${a.text}`);
     if (a.reasons) console.log(`    理由 reasons: ${a.reasons.join('；')}`);
-    for (const c of a.corrections ?? []) console.log(`    更正后的证照 ${c.licenceId} 第 ${c.version} 版`);
+    for (const c of a.corrections ?? [])
+      console.log('licenceId' in c ? `    更正后的证照 ${c.licenceId} 第 ${c.version} 版` : `    更正后的办件记录 ${c.caseNo} 第 ${c.version} 版`);
   }
   if (t.rating) console.log(`  评价 ${t.rating.on}: ${TICKET_RATING_LEVEL_ZH[t.rating.level]}${t.rating.comment ? ` — ${t.rating.comment}` : ''}`);
   console.log('\n历史 history:');

@@ -38,6 +38,22 @@ export const MAX_CASE_PAGE_SIZE = 100;
 /** Any case number the platform reads: 1-64 letters, digits and hyphens. */
 export const CASE_NO_PATTERN = /^[0-9A-Za-z-]{1,64}$/;
 
+/**
+ * A ticket id (consultations, complaints, correction requests: shared/contracts/tickets.ts): 32
+ * lower-case hex digits. Here because a case's correction names the correction ticket it answers.
+ */
+export const TICKET_ID_PATTERN = /^[0-9a-f]{32}$/;
+
+/** The fields a correction of a case record (更正, 000 §30) may name: the applicant's, by the applicant's kind, and `form.<key>` for a key the form has. */
+export const CORRECTABLE_APPLICANT_FIELDS = {
+  person: ['applicant.name', 'applicant.residentId', 'applicant.phone'],
+  organisation: ['applicant.name', 'applicant.creditCode', 'applicant.contact.name', 'applicant.contact.phone'],
+} as const;
+/** The prefix of a form field a correction names (`form.经营项目`). */
+export const FORM_FIELD_PREFIX = 'form.';
+/** Fields one correction may set. */
+export const MAX_CORRECTION_FIELDS = 10;
+
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**

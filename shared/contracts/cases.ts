@@ -3,8 +3,9 @@
 // domain's (shared/domain/cases), which answers with specific error codes.
 import { z } from 'zod';
 import type { JsonValue } from './case-vocabulary.ts';
-import { FREE_FORM_LIMITS, checkKeys, freeFormRecord } from './free-form-json.ts';
-import { CASE_NO_PATTERN, CASE_STATUSES, FINDING_KINDS, MAX_CASE_PAGE_SIZE, NOTICE_KINDS, SPECIAL_PROCEDURES, SUPERVISION_KINDS } from './case-vocabulary.ts';
+import { FREE_FORM_LIMITS, checkFreeForm, checkKeys, freeFormRecord } from './free-form-json.ts';
+import { CASE_NO_PATTERN, CASE_STATUSES, FINDING_KINDS, MAX_CASE_PAGE_SIZE, NOTICE_KINDS, SPECIAL_PROCEDURES, SUPERVISION_KINDS, TICKET_ID_PATTERN } from './case-vocabulary.ts';
+import { FORM_FIELD_PREFIX, MAX_CORRECTION_FIELDS } from './case-vocabulary.ts';
 
 const text = (max: number) => z.string().max(max);
 export const JsonValueSchema: z.ZodType<JsonValue> = z
@@ -146,6 +147,27 @@ export const LicenceTermsSchema = z
   .strict()
   .meta({ id: 'LicenceTerms' });
 
+/** One correction of a case record as the case keeps it: the ticket it answers, its history entry, each field's value before and after. */
+export const CaseCorrectionRecordSchema = z
+  .object({
+    ticketId: z.string().meta({ description: 'the correction ticket (000 §30) it answers' }),
+    entry: z.int().meta({ description: "the history entry that made it (the `correct` entry): a ticket's answer names it as the case's version" }),
+    fields: z.array(
+      z.object({
+        field: z.string().meta({ description: 'applicant.name, applicant.residentId…, or form.<key>' }),
+        before: JsonValueSchema.meta({ description: 'the value as it stood: the filing (or an earlier correction) recorded it' }),
+        after: JsonValueSchema,
+      }),
+    ),
+    reasons: z.array(z.string()).optional(),
+    by: z.string().meta({ description: 'who corrected it (the department’s principal)' }),
+    on: date,
+    afterArchive: z.literal(true).optional().meta({
+      description: 'made after the case was archived: the bundle holds the record as archived, untouched; this correction is an addendum in the history after the archive entry',
+    }),
+  })
+  .meta({ id: 'CaseCorrection' });
+
 export const CaseStateSchema = z
   .object({
     caseNo: z.string(),
@@ -272,6 +294,9 @@ export const CaseStateSchema = z
       )
       .optional()
       .meta({ description: "the written notices given to the applicant (002 §14, 004 §19; 行政许可法 Art. 32, 38, 42, 45), each sealed by the case's department" }),
+    corrections: z.array(CaseCorrectionRecordSchema).optional().meta({
+      description: "corrections of the case record (更正, 000 §30), oldest first, at most 20: the applicant's data and form fields, each with its value before and after",
+    }),
     refusal: z.object({ reasons: z.array(z.string()), on: date }).optional(),
     withdrawal: z.object({ reason: z.string(), on: date }).optional(),
     results: CaseResultsSchema.optional().meta({ description: 'decided cases: the sealed decision document and the e-licence issued (absent until sealed)' }),
@@ -467,6 +492,37 @@ export const OpinionRequestSchema = z
   })
   .strict()
   .meta({ id: 'OpinionRequest' });
+
+export const CorrectRequestSchema = z
+  .object({
+    baseVersion,
+    ticketId: z
+      .string()
+      .regex(TICKET_ID_PATTERN)
+      .meta({ description: 'the correction ticket (000 §30) this correction answers (32 hex digits): kept with it, for the ticket’s answer to name the version' }),
+    corrections: z
+      .array(
+        z
+          .object({
+            field: z
+              .string()
+              .max(FORM_FIELD_PREFIX.length + 200)
+              .meta({
+                description:
+                  "the applicant's field (person: applicant.name, applicant.residentId, applicant.phone; organisation: applicant.name, applicant.creditCode, applicant.contact.name, applicant.contact.phone) or form.<key>, an existing key of the form",
+              }),
+            value: JsonValueSchema.superRefine(checkFreeForm(FREE_FORM_LIMITS.formBytes)).meta({
+              description: "the right value: an applicant's field a string checked as the filing checks it; a form field any JSON, the form within the filing's bounds",
+            }),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(MAX_CORRECTION_FIELDS),
+    reasons: z.array(text(1000)).max(20).optional(),
+  })
+  .strict()
+  .meta({ id: 'CorrectRequest', description: '更正 (000 §30): the values that were wrong, set right; the old ones stay in the history' });
 
 export const WithdrawRequestSchema = z
   .object({ baseVersion, reason: text(1000) })

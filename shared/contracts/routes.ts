@@ -31,6 +31,7 @@ import {
 } from './service-item.ts';
 import {
   AcceptRequestSchema,
+  CorrectRequestSchema,
   CaseHistorySchema,
   CaseListSchema,
   CaseNoParamsSchema,
@@ -655,6 +656,27 @@ export const ROUTES = [
       'CASE_OPINION_INVALID',
       'CASE_REASONS_REQUIRED',
       ...MATERIAL_CHECK_ERRORS,
+    ],
+  ),
+  caseAction(
+    'correctCase',
+    'correct',
+    ['department'],
+    "Correct the case record (更正, 000 §30) on a person's correction request, in any status — after the archiving too: the applicant's data (checked as the filing checks it) and form fields set right, each value before and after kept in the case's `corrections` and its history (the filing's entry keeps the record as filed); the archived bundle stays as archived, the entry after the archive entry is the addendum. The ticket's answer names the entry (`{caseNo, version}`)",
+    CorrectRequestSchema,
+    [
+      ...DEPARTMENT_ACTION_ERRORS,
+      'CASE_CORRECTION_FIELD_UNKNOWN',
+      'CASE_CORRECTION_FIELD_DUPLICATE',
+      'CASE_CORRECTION_VALUE_INVALID',
+      'CASE_CORRECTION_UNCHANGED',
+      'CASE_CORRECTIONS_EXHAUSTED',
+      'CASE_REASONS_REQUIRED',
+      'INVALID_RESIDENT_ID',
+      'INVALID_CREDIT_CODE',
+      'CASE_FIELD_REQUIRED',
+      'CASE_PHONE_INVALID',
+      ...FREE_FORM_ERRORS,
     ],
   ),
   caseAction('withdrawCase', 'withdraw', ['channel'], 'Withdraw the case for its applicant (撤回), with a reason, before a decision', WithdrawRequestSchema, [

@@ -10,7 +10,7 @@ import { ApplicantSchema } from './cases.ts';
 import type { HeaderSpec } from './headers.ts';
 import { IDEMPOTENCY_KEY_HEADER } from './headers.ts';
 import type { RouteSpec } from './routes.ts';
-import { CASE_NO_PATTERN } from './case-vocabulary.ts';
+import { CASE_NO_PATTERN, TICKET_ID_PATTERN } from './case-vocabulary.ts';
 import { isIsoDate } from './iso-date.ts';
 import { CreditCodeSchema, ImplementationCodeSchema } from './service-item.ts';
 
@@ -66,12 +66,12 @@ export const MAX_TICKET_ANSWER_DAYS = 60;
 
 /** Times a ticket is passed to a department (the first routing, assignments, transfers): then it must be answered. */
 export const MAX_TICKET_ROUTINGS = 10;
-/** Licence versions an answer to a correction may name. */
+/** Licence versions or case corrections an answer to a correction may name. */
 export const MAX_TICKET_CORRECTIONS = 10;
 export const MAX_TICKET_PAGE_SIZE = 100;
 
 /** A ticket id: 32 lower-case hex digits, drawn from the channel and its Idempotency-Key (ticket.ts). */
-export const TICKET_ID_PATTERN = /^[0-9a-f]{32}$/;
+export { TICKET_ID_PATTERN };
 
 const isoDate = () => z.string().refine(isIsoDate, { message: 'not a real calendar date in YYYY-MM-DD form' });
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -121,11 +121,24 @@ const routingSchema = z.object({
   at: z.string(),
 });
 
+/** A licence version an amendment made for the ticket (000 §30: the licence's `amend`). */
+export const LicenceCorrectionSchema = z
+  .object({ licenceId: z.string().min(1).max(200), version: z.int().min(2).max(1_000_000) })
+  .strict()
+  .meta({ id: 'LicenceCorrection', description: 'a licence version its amendment made for this ticket' });
+/** A case record's correction made for the ticket: the case's history entry of its `correct` action (its version after it). */
+export const CaseRecordCorrectionSchema = z
+  .object({ caseNo: z.string().regex(CASE_NO_PATTERN), version: z.int().min(2).max(1_000_000) })
+  .strict()
+  .meta({ id: 'CaseRecordCorrection', description: "a case's version made by its `correct` action for this ticket (the history entry that names the ticket)" });
+export const TicketCorrectionSchema = z.union([LicenceCorrectionSchema, CaseRecordCorrectionSchema]);
+export type TicketCorrection = z.output<typeof TicketCorrectionSchema>;
+
 export const TicketAnswerSchema = z.object({
   text: z.string(),
   outcome: z.enum(TICKET_OUTCOMES).optional(),
   reasons: z.array(z.string()).optional(),
-  corrections: z.array(z.object({ licenceId: z.string(), version: z.int() })).optional(),
+  corrections: z.array(TicketCorrectionSchema).optional(),
   by: actorSchema,
   departmentId: z.string(),
   on: z.string(),
@@ -281,12 +294,10 @@ export const AnswerTicketRequestSchema = z
       .optional()
       .meta({ description: 'a correction: corrected | refused (required); a complaint: substantiated | partly-substantiated | unsubstantiated (optional)' }),
     reasons: z.array(text(500)).min(1).max(5).optional().meta({ description: 'a correction refused: why (required then)' }),
-    corrections: z
-      .array(z.object({ licenceId: z.string().min(1).max(200), version: z.int().min(2).max(1_000_000) }).strict())
-      .min(1)
-      .max(MAX_TICKET_CORRECTIONS)
-      .optional()
-      .meta({ description: 'a correction answered corrected: the licence versions the amendment made (each amended for this ticket)' }),
+    corrections: z.array(TicketCorrectionSchema).min(1).max(MAX_TICKET_CORRECTIONS).optional().meta({
+      description:
+        "a correction answered corrected: what was corrected for this ticket — a licence's request, the licence versions its amendment made; a case's, the case versions its `correct` actions made (each checked to name this ticket)",
+    }),
   })
   .strict()
   .meta({ id: 'AnswerTicketRequest' });
@@ -413,7 +424,7 @@ export const TICKET_ROUTES = [
     auth: 'iam',
     roles: ['department'],
     summary:
-      'The department holding the ticket answers it (on time or late, recorded): a complaint with its finding, a correction corrected (the licence versions its amendment made for this ticket) or refused with reasons',
+      "The department holding the ticket answers it (on time or late, recorded): a complaint with its finding, a correction corrected (a licence's: the licence versions its amendment made for this ticket; a case record's: the case versions its `correct` actions made for it) or refused with reasons",
     params: TicketIdParamsSchema,
     body: AnswerTicketRequestSchema,
     response: TicketAsReadSchema,

@@ -4,13 +4,16 @@
 // about a case the channel filed answered on time and rated through the CLI; one about nothing named
 // passed on by the platform role (转办); the same Idempotency-Key answering the same receipt; and the
 // access matrix — another channel, another department, the auditor — with no 越权 and nothing of
-// another person's data.
-import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+// another person's data; a licence corrected on a correction request, and a case record corrected on one
+// (更正, 000 §30) — also after its archiving, the bundle untouched.
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
+import { caseStateDigest } from '../../shared/domain/cases/case-history.ts';
+import type { CaseState } from '../../shared/domain/cases/case-record.ts';
 import { useClockedPlatform } from '../support/clocked-platform.ts';
 import { fileWithRequiredMaterials, runCli, signedClients } from '../support/signed-clients.ts';
 
@@ -263,4 +266,167 @@ describe('tickets on the embedded platform', () => {
     expect((first.body as Json).seal).not.toEqual((newest.body as Json).seal);
     expect(verified.body).toMatchObject({ valid: true, licenceVersion: 3, newestVersion: 3 });
   });
+
+  it('corrects a case record on a correction request: routed to the case’s department, the name set right, the old one kept in the history, the ticket answered naming the case version; every other party refused', async () => {
+    // Prepare: a case the portal filed for 张三 — whose name is in fact 张叁.
+    env.day('2026-11-27');
+    const filedCase = await fileWithRequiredMaterials(as('portal'), FOOD, PERSON);
+    const caseNo = (filedCase.body as Json).caseNo as string;
+    const ticket = await file('portal', {
+      kind: 'correction',
+      person: { ...PERSON, name: '张叁' },
+      subject: '办件申请人姓名有误',
+      text: '申请人姓名录入有误，应为张叁。',
+      correction: { target: 'case', caseNo, field: 'applicant.name', wrongValue: '张三', rightValue: '张叁' },
+    });
+    const id = ticket.body.id as string;
+    const name = [{ field: 'applicant.name', value: '张叁' }];
+
+    // Act
+    const refusals = {
+      otherDepartment: await as('housing').request('POST', `/v1/cases/${caseNo}/correct`, { body: { ticketId: id, corrections: name } }),
+      channel: await as('portal').request('POST', `/v1/cases/${caseNo}/correct`, { body: { ticketId: id, corrections: name } }),
+      auditor: await as('auditor').request('POST', `/v1/cases/${caseNo}/correct`, { body: { ticketId: id, corrections: name } }),
+      platform: await as('reviewer').request('POST', `/v1/cases/${caseNo}/correct`, { body: { ticketId: id, corrections: name } }),
+      unknownField: await as('market').request('POST', `/v1/cases/${caseNo}/correct`, { body: { ticketId: id, corrections: [{ field: 'applicant.gender', value: '男' }] } }),
+      badPhone: await as('market').request('POST', `/v1/cases/${caseNo}/correct`, { body: { ticketId: id, corrections: [{ field: 'applicant.phone', value: '110' }] } }),
+      unchanged: await as('market').request('POST', `/v1/cases/${caseNo}/correct`, { body: { ticketId: id, corrections: [{ field: 'applicant.name', value: '张三' }] } }),
+      badTicket: await as('market').request('POST', `/v1/cases/${caseNo}/correct`, { body: { ticketId: 'nope', corrections: name } }),
+    };
+    const untouched = await as('market').request('GET', `/v1/cases/${caseNo}`);
+    const corrected = await cli(
+      'cases',
+      'correct',
+      caseNo,
+      '--ticket',
+      id,
+      '--field',
+      'applicant.name',
+      '--value',
+      '张叁',
+      '--reason',
+      '依更正申请更正申请人姓名',
+      '--as',
+      'market',
+      '--json',
+    );
+    const version = (JSON.parse(corrected.out) as Json).version as number;
+    const asChannel = await as('portal').request('GET', `/v1/cases/${caseNo}`);
+    const history = await as('auditor').request('GET', `/v1/cases/${caseNo}/history`);
+    const licenceVersions = await as('market').request('POST', `/v1/tickets/${id}/answer`, {
+      body: { text: '已更正', outcome: 'corrected', corrections: [{ licenceId: '1.2.156.3005.2.X', version: 2 }] },
+    });
+    const wrongVersion = await as('market').request('POST', `/v1/tickets/${id}/answer`, { body: { text: '已更正', outcome: 'corrected', corrections: [{ caseNo, version: 3 }] } });
+    const answered = await cli(
+      'tickets',
+      'answer',
+      id,
+      '--text',
+      '经核实申请人姓名录入有误，已更正办件记录。',
+      '--outcome',
+      'corrected',
+      '--corrected-case',
+      `${caseNo}@${version}`,
+      '--as',
+      'market',
+    );
+    const seen = await as('portal').request('GET', `/v1/tickets/${id}`);
+    const shown = await cli('tickets', 'show', id, '--as', 'portal');
+
+    // Assess: routed to the case's department.
+    expect(ticket.body).toMatchObject({ kind: 'correction', state: 'assigned', departmentId: DEPARTMENTS.market.id });
+    const codes = Object.fromEntries(Object.entries(refusals).map(([k, r]) => [k, [r.status, (r.body as Json).error?.code, (r.body as Json).error?.field]]));
+    expect(codes).toEqual({
+      otherDepartment: [403, 'CASE_DEPARTMENT_FORBIDDEN', undefined],
+      channel: [403, 'ROLE_FORBIDDEN', undefined],
+      auditor: [403, 'ROLE_FORBIDDEN', undefined],
+      platform: [403, 'ROLE_FORBIDDEN', undefined],
+      unknownField: [400, 'CASE_CORRECTION_FIELD_UNKNOWN', 'corrections.0.field'],
+      badPhone: [400, 'CASE_PHONE_INVALID', 'corrections.0.value'],
+      unchanged: [400, 'CASE_CORRECTION_UNCHANGED', 'corrections.0.value'],
+      badTicket: [400, 'VALIDATION_FAILED', 'ticketId'],
+    });
+    // Nothing was written by any refusal.
+    expect((untouched.body as Json).version).toBe((filedCase.body as Json).case.version);
+    expect(corrected.code, corrected.err).toBe(0);
+    expect(version).toBe(2);
+    // The case shows the new name and the correction, the old value with it.
+    expect((asChannel.body as Json).applicant).toEqual({ ...PERSON, name: '张叁' });
+    expect((asChannel.body as Json).corrections).toEqual([
+      { ticketId: id, entry: 2, fields: [{ field: 'applicant.name', before: '张三', after: '张叁' }], reasons: ['依更正申请更正申请人姓名'], by: 'market', on: '2026-11-27' },
+    ]);
+    // The history keeps the original: the filing's entry commits to the state as filed, with the old name.
+    const entries = (history.body as Json).entries as Json[];
+    expect(entries.map((e) => [e.n, e.type])).toEqual([
+      [1, 'file'],
+      [2, 'correct'],
+    ]);
+    expect(entries[0]!.stateDigest).toBe(caseStateDigest((filedCase.body as Json).case as CaseState));
+    expect(entries[1]!.stateDigest).toBe(caseStateDigest(asChannel.body as CaseState));
+    expect((history.body as Json).check).toEqual({ ok: true });
+    // The ticket: never licence versions for a case, only the version made for it; the channel sees the result.
+    const refusal = (r: { status: number; body: unknown }) => [r.status, (r.body as Json).error?.code, (r.body as Json).error?.field];
+    expect(refusal(licenceVersions)).toEqual([400, 'TICKET_OUTCOME_INVALID', 'corrections.0']);
+    expect(refusal(wrongVersion)).toEqual([400, 'TICKET_CORRECTION_UNVERIFIED', 'corrections.0']);
+    expect(answered.code, answered.err).toBe(0);
+    expect((seen.body as Json).ticket).toMatchObject({ state: 'answered', answer: { outcome: 'corrected', corrections: [{ caseNo, version: 2 }], onTime: true } });
+    expect(shown.out).toContain(`更正后的办件记录 ${caseNo} 第 2 版`);
+  });
+
+  it('corrects an archived case: the bundle stays as archived, byte for byte; the correction is the entry after the archive entry, the chain intact', async () => {
+    // Prepare: a case withdrawn on Monday 30 November, archived as it ends.
+    env.day('2026-11-30');
+    const filedCase = await fileWithRequiredMaterials(as('portal'), FOOD, PERSON);
+    const caseNo = (filedCase.body as Json).caseNo as string;
+    expect((await as('portal').request('POST', `/v1/cases/${caseNo}/withdraw`, { body: { reason: '申请人暂不经营' } })).status).toBe(200);
+    const archived = await archivedCase(caseNo);
+    const before = join(env.dataDir, `${caseNo}-before.tar`);
+    expect((await cli('audit', 'fetch', archived.archive.bundleKey, '--as', 'auditor', '--out', before)).code).toBe(0);
+    const ticket = await file('portal', {
+      kind: 'correction',
+      person: PERSON,
+      subject: '办件联系电话有误',
+      text: '联系电话录入有误。',
+      correction: { target: 'case', caseNo, field: 'applicant.phone', wrongValue: PERSON.phone, rightValue: '13700137000' },
+    });
+
+    // Act
+    env.day('2026-12-01');
+    const corrected = await as('market').request('POST', `/v1/cases/${caseNo}/correct`, {
+      body: { ticketId: ticket.body.id, corrections: [{ field: 'applicant.phone', value: '13700137000' }] },
+    });
+    const after = join(env.dataDir, `${caseNo}-after.tar`);
+    const fetched = await cli('audit', 'fetch', archived.archive.bundleKey, '--as', 'auditor', '--out', after);
+    const history = await as('auditor').request('GET', `/v1/cases/${caseNo}/history`);
+    const seen = await as('market').request('GET', `/v1/cases/${caseNo}`);
+
+    // Assess
+    expect(corrected.status, JSON.stringify(corrected.body)).toBe(200);
+    expect(fetched.code).toBe(0);
+    const sha256 = async (path: string) =>
+      createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex');
+    expect(await sha256(before)).toBe(archived.archive.sha256);
+    expect(await sha256(after)).toBe(archived.archive.sha256);
+    expect((seen.body as Json).archive).toEqual(archived.archive);
+    expect(seen.body as Json).toMatchObject({ status: 'withdrawn', applicant: { ...PERSON, phone: '13700137000' } });
+    expect((seen.body as Json).corrections).toEqual([
+      expect.objectContaining({ ticketId: ticket.body.id, fields: [{ field: 'applicant.phone', before: PERSON.phone, after: '13700137000' }], afterArchive: true }),
+    ]);
+    const types = ((history.body as Json).entries as Json[]).map((e) => e.type);
+    expect(types.slice(-2)).toEqual(['archive', 'correct']);
+    expect((history.body as Json).check).toEqual({ ok: true });
+  });
 });
+
+/** The case once it is archived (the archive function runs after the answer: read again, bounded). */
+async function archivedCase(caseNo: string): Promise<Json> {
+  for (let i = 0; i < 600; i++) {
+    const c = (await as('market').request('GET', `/v1/cases/${caseNo}`)).body as Json;
+    if (c.archive?.state === 'archived') return c;
+    if (c.archive?.state === 'failed') throw new Error(`case ${caseNo}: archiving failed: ${JSON.stringify(c.archive)}`);
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error(`case ${caseNo} was never archived`);
+}

@@ -558,6 +558,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           'POST /v1/cases/{caseNo}/resume',
           'POST /v1/cases/{caseNo}/decide',
           'POST /v1/cases/{caseNo}/opinions',
+          'POST /v1/cases/{caseNo}/correct',
           'POST /v1/cases/{caseNo}/withdraw',
           'GET /v1/queue',
           'GET /v1/queue/opinions',
@@ -577,7 +578,7 @@ describe('the Tongban CDK app (test configuration)', () => {
         });
         // Every one of its routes is a method integrated with this function.
         const integrated = resources(api, 'AWS::ApiGateway::Method').filter(([, m]) => JSON.stringify(props(m).Integration).includes(fnId));
-        expect(integrated).toHaveLength(26);
+        expect(integrated).toHaveLength(27);
       });
 
       it('gives the cases function exactly CASES_TABLE, ITEMS_TABLE, DIRECTORY_TABLE, SUPERVISION_TABLE, MATERIALS_BUCKET, MATERIALS_MAX_BYTES, JOINT_STATE_MACHINE_ARN, SEALING_FUNCTION_NAME, ARCHIVE_FUNCTION_NAME and the Powertools variables', () => {

@@ -37,7 +37,14 @@ const subjects: TicketSubjects = {
 beforeAll(async () => {
   ({ db, stop } = await startLocalTables());
   store = new DynamoTicketStore(db, LOCAL_TABLES.feedback, { onHeadLag: () => undefined });
-  service = new TicketService({ store, subjects, amendments: { amendedBy: async () => ({ ok: false, reason: 'unknown-licence' }) }, calendar: officialCalendar, now: () => clock });
+  service = new TicketService({
+    store,
+    subjects,
+    amendments: { amendedBy: async () => ({ ok: false, reason: 'unknown-licence' }) },
+    caseCorrections: { correctedBy: async () => ({ ok: false, reason: 'unknown-case' }) },
+    calendar: officialCalendar,
+    now: () => clock,
+  });
 });
 
 afterAll(async () => stop());

@@ -4,7 +4,7 @@
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
 import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
-import type { Applicant } from '../../shared/domain/cases/case-record.ts';
+import type { Applicant, CaseArchive } from '../../shared/domain/cases/case-record.ts';
 import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
 import { CHANNELS, DEPARTMENTS } from './directory-fixtures.ts';
@@ -44,3 +44,17 @@ export const SHOP: Organisation = {
   name: '昆明示例餐饮有限公司',
   contact: { name: '王五', phone: '0871-6543210' },
 };
+
+/** What the archive function records of a market case archived on `day` (10:00 China time), kept 30 years. */
+export function archivedRecord(caseNo: string, day: string): Extract<CaseArchive, { state: 'archived' }> {
+  return {
+    state: 'archived',
+    bundleKey: `bundles/${DEPARTMENTS.market.id}/x/${day}/${caseNo}.tar`,
+    sha256: 'a'.repeat(64),
+    size: 1024,
+    retention: '30y',
+    retainUntil: `${Number(day.slice(0, 4)) + 30}${day.slice(4)}T00:00:00.000Z`,
+    legalHold: false,
+    archivedAt: `${day}T02:00:00.000Z`,
+  };
+}

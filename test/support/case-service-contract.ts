@@ -854,6 +854,69 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
     });
   });
 
+  describe(`${name}: CaseService: correcting a case record (更正)`, () => {
+    const TICKET = 'feed'.padEnd(32, '0');
+
+    it("corrects a stored case: the head carries the new values and the correction, the chain stays intact, the channel's list finds it under the corrected ID", async () => {
+      // Prepare
+      const s = await stand('corrections');
+      at('2026-11-23');
+      const filed = await s.service.file(PORTAL, 'correct-1', await application(PORTAL, FOOD, ZHANG));
+      at('2026-11-24');
+      await s.service.act(MARKET, filed.caseNo, { action: 'accept' });
+      const newId = residentId('53010219800101003');
+
+      // Act
+      at('2026-11-25');
+      const refused = await rejection(s.service.act(MARKET, filed.caseNo, { action: 'correct', ticketId: TICKET, corrections: [{ field: 'form.注册资本', value: 1 }] }));
+      const foreign = await rejection(s.service.act(HOUSING, filed.caseNo, { action: 'correct', ticketId: TICKET, corrections: [{ field: 'applicant.name', value: '张叁' }] }));
+      const done = await s.service.perform(MARKET, filed.caseNo, {
+        action: 'correct',
+        ticketId: TICKET,
+        corrections: [
+          { field: 'applicant.residentId', value: newId },
+          { field: 'form.经营场所面积', value: 125 },
+        ],
+        reasons: ['身份证号码录入有误'],
+      });
+      const read = await s.service.get(PORTAL, filed.caseNo);
+      const history = await s.service.history(MARKET, filed.caseNo);
+      const underNew = await s.service.channelCases(PORTAL, newId, page);
+      const underOld = await s.service.channelCases(PORTAL, ZHANG.residentId, page);
+
+      // Assess
+      expect(refused).toMatchObject({ code: 'CASE_CORRECTION_FIELD_UNKNOWN', field: 'corrections.0.field' });
+      expect(foreign).toMatchObject({ code: 'CASE_DEPARTMENT_FORBIDDEN', kind: 'forbidden' });
+      expect(done.entry).toBe(3);
+      expect(read).toEqual(done.case);
+      expect(read).toMatchObject({ status: 'accepted', version: 3, applicant: { ...ZHANG, residentId: newId }, form: { 经营场所面积: 125 } });
+      expect(read.corrections).toEqual([
+        {
+          ticketId: TICKET,
+          entry: 3,
+          fields: [
+            { field: 'applicant.residentId', before: ZHANG.residentId, after: newId },
+            { field: 'form.经营场所面积', before: 120, after: 125 },
+          ],
+          reasons: ['身份证号码录入有误'],
+          by: MARKET.name,
+          on: '2026-11-25',
+        },
+      ]);
+      expect(history.entries.map((e) => [e.n, e.type, e.from, e.to])).toEqual([
+        [1, 'file', null, 'received'],
+        [2, 'accept', 'received', 'accepted'],
+        [3, 'correct', 'accepted', 'accepted'],
+      ]);
+      expect(history.check).toEqual({ ok: true });
+      expect(verifyCaseHistory(await historyUpTo(s.store, filed.caseNo, Infinity), read)).toEqual({ ok: true });
+      // The filing's answer still holds the record as filed.
+      expect(filed.case.applicant).toEqual(ZHANG);
+      expect(underNew.cases.map((c) => c.caseNo)).toEqual([filed.caseNo]);
+      expect(underOld.cases.map((c) => c.caseNo)).toEqual([]);
+    });
+  });
+
   describe(`${name}: CaseService.history`, () => {
     // When an action lands between reading the case and reading its entries, the answer is the
     // history up to the state it read, and its chain check passes: a race must not look like

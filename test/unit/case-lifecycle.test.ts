@@ -9,12 +9,12 @@ import { WorkingDayCalendar, officialCalendar } from '../../shared/domain/calend
 import cn2026 from '../../shared/domain/calendar/data/cn-2026.json' with { type: 'json' };
 import type { CaseCommand, CaseContext, FileCaseInput } from '../../shared/domain/cases/case-lifecycle.ts';
 import { SYSTEM_CALLER, answerPeriodOver, applyCaseCommand, fileCase, supervisionDue, sweepCommand } from '../../shared/domain/cases/case-lifecycle.ts';
-import type { CaseAction, CaseArchive, CaseMaterial, CaseState, CaseStatus } from '../../shared/domain/cases/case-record.ts';
+import type { CaseAction, CaseMaterial, CaseState, CaseStatus } from '../../shared/domain/cases/case-record.ts';
 import { canonicalJson } from '../../shared/domain/items/record-hash.ts';
 import { refusal } from '../support/refusal.ts';
 import { CASE_LIMITS } from '../../shared/domain/cases/case-limits.ts';
 import { statutoryArrangement } from '../support/calendar-fixtures.ts';
-import { BUILDING, FIRE, FOOD, HALL, HEALTH, HOUSING, JOINT, MARKET, PORTAL, REVIEWER } from '../support/case-fixtures.ts';
+import { BUILDING, FIRE, FOOD, HALL, HEALTH, HOUSING, JOINT, MARKET, PORTAL, REVIEWER, archivedRecord } from '../support/case-fixtures.ts';
 import { runCase, upload } from '../support/case-materials.ts';
 import { DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { deepFreeze } from '../support/deep-freeze.ts';
@@ -1031,16 +1031,7 @@ describe('decisions that issue an e-licence, and their seal', () => {
   });
 });
 
-const ARCHIVED: Extract<CaseArchive, { state: 'archived' }> = {
-  state: 'archived',
-  bundleKey: `bundles/${DEPARTMENTS.market.id}/x/2026-10-14/KM20260929000001.tar`,
-  sha256: 'a'.repeat(64),
-  size: 1024,
-  retention: '30y',
-  retainUntil: '2056-10-14T00:00:00.000Z',
-  legalHold: false,
-  archivedAt: '2026-10-14T02:00:00.000Z',
-};
+const ARCHIVED = archivedRecord('KM20260929000001', '2026-10-14');
 
 describe('archiving an ended case', () => {
   it('records a failed attempt (counted), then the archive; after that nothing more', () => {
@@ -1144,6 +1135,7 @@ describe('illegal transitions', () => {
     'accept-archive-findings': [{ action: 'accept-archive-findings', reasons: ['2026年12月前收件的加密原件'] }, REVIEWER],
     'follow-up-failed': [{ action: 'follow-up-failed', step: 'seal', code: 'SEAL_KEY_MISSING', reason: 'no seal key' }, SYSTEM_CALLER],
     'retry-follow-up': [{ action: 'retry-follow-up', reasons: ['已补充部门印章'] }, REVIEWER],
+    correct: [{ action: 'correct', ticketId: 'a'.repeat(32), corrections: [{ field: 'applicant.name', value: '张叁' }] }, MARKET],
   };
   const ZH: Record<CaseStatus, string> = {
     received: '已收件',
@@ -1232,7 +1224,8 @@ describe('illegal transitions', () => {
   const cases = ILLEGAL.flatMap(([status, actions]) => actions.map((action) => [status, action] as const));
   // A decided case is sealed once (the `seal` action keeps its status); nothing but its archiving acts on a final status.
   // A notice due is sealed (and its sealing given up or retried) whatever the status: seal-notices, follow-up-failed and retry-follow-up apply to every one.
-  const ARCHIVING = ['archive', 'archive-failed', 'accept-archive-findings', 'follow-up-failed', 'retry-follow-up', 'seal-notices'];
+  // A record is corrected (更正) in any status, after its end too.
+  const ARCHIVING = ['archive', 'archive-failed', 'accept-archive-findings', 'follow-up-failed', 'retry-follow-up', 'seal-notices', 'correct'];
   const closedCases = (['refused', 'decided', 'withdrawn'] as const).flatMap((status) =>
     ALL_ACTIONS.filter((action) => !(status === 'decided' && action === 'seal') && !ARCHIVING.includes(action)).map((action) => [status, action] as const),
   );

@@ -21,6 +21,11 @@ import { applyTicketCommand, fileTicket } from '../../shared/domain/tickets/tick
 import { TicketService } from '../../shared/domain/tickets/ticket-service.ts';
 import type { TicketPage, TicketRead, TicketSelection, TicketStore } from '../../shared/domain/tickets/ticket-store.ts';
 import type { AmendmentCheck, LicenceAmendments, TicketSubjects } from '../../shared/domain/tickets/ticket-subjects.ts';
+import { StoredCaseCorrections } from '../../shared/domain/tickets/ticket-subjects.ts';
+import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import { applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
+import type { CaseState } from '../../shared/domain/cases/case-record.ts';
+import { upload } from '../support/case-materials.ts';
 import { ticketAnswerDays } from '../../functions/tickets/config.ts';
 import { tickets as ticketsManifest } from '../../functions/tickets/manifest.ts';
 import { complaint, query } from '../support/ticket-fixtures.ts';
@@ -201,6 +206,8 @@ describe('ticket lifecycle', () => {
     const consultation = filed('consultation').ticket;
     const complaint = filed().ticket;
     const correction = filed('correction').ticket;
+    const ofCase = { ...correction, correction: { target: 'case' as const, caseNo: 'KM20261102ABCDEFGHIJ', field: 'applicant.name', rightValue: '张三' } };
+    const ofOther = { ...correction, correction: { target: 'other' as const, field: '联系地址', rightValue: '昆明市五华区' } };
     const a = (ticket: Ticket, body: Omit<Extract<TicketCommand, { action: 'answer' }>, 'action'>) => () =>
       applyTicketCommand(ticket, { action: 'answer', ...body }, at('2026-11-10', MARKET));
 
@@ -213,6 +220,18 @@ describe('ticket lifecycle', () => {
       refusal(a(correction, { text: '答复', outcome: 'corrected' })),
       refusal(a(correction, { text: '答复', outcome: 'corrected', reasons: ['无'], corrections: [{ licenceId: 'L-1', version: 2 }] })),
       refusal(a(complaint, { text: '答复', corrections: [{ licenceId: 'L-1', version: 2 }] })),
+      refusal(a(ofCase, { text: '答复', outcome: 'corrected' })),
+      refusal(a(ofCase, { text: '答复', outcome: 'corrected', corrections: [{ licenceId: 'L-1', version: 2 }] })),
+      refusal(
+        a(correction, {
+          text: '答复',
+          outcome: 'corrected',
+          corrections: [
+            { licenceId: 'L-1', version: 2 },
+            { caseNo: 'KM20261102ABCDEFGHIJ', version: 3 },
+          ],
+        }),
+      ),
     ].map((e) => [e.code, e.field]);
     const accepted = [
       a(consultation, { text: '可通过一网通办门户在线申请。' })(),
@@ -220,6 +239,8 @@ describe('ticket lifecycle', () => {
       a(complaint, { text: '已处理。' })(),
       a(correction, { text: '已更正。', outcome: 'corrected', corrections: [{ licenceId: 'L-1', version: 2 }] })(),
       a(correction, { text: '不予更正。', outcome: 'refused', reasons: ['原登记信息与身份证件一致'] })(),
+      a(ofCase, { text: '已更正。', outcome: 'corrected', corrections: [{ caseNo: 'KM20261102ABCDEFGHIJ', version: 3 }] })(),
+      a(ofOther, { text: '已更正。', outcome: 'corrected' })(),
     ].map((t) => t.ticket.state);
 
     // Assess
@@ -231,8 +252,11 @@ describe('ticket lifecycle', () => {
       ['TICKET_OUTCOME_INVALID', 'corrections'],
       ['TICKET_OUTCOME_INVALID', 'reasons'],
       ['TICKET_OUTCOME_INVALID', 'corrections'],
+      ['TICKET_OUTCOME_INVALID', 'corrections'],
+      ['TICKET_OUTCOME_INVALID', 'corrections.0'],
+      ['TICKET_OUTCOME_INVALID', 'corrections.1'],
     ]);
-    expect(accepted).toEqual(['answered', 'answered', 'answered', 'answered', 'answered']);
+    expect(accepted).toEqual(['answered', 'answered', 'answered', 'answered', 'answered', 'answered', 'answered']);
   });
 
   it('is late once past its due day while owed, never with a provisional due day, never once answered', () => {
@@ -368,6 +392,10 @@ class Amendments implements LicenceAmendments {
   }
 }
 
+/** The cases the case corrections are read from (set by the test), as the case store would answer them. */
+const casesRead = new Map<string, CaseState>();
+const caseCorrections = new StoredCaseCorrections({ get: async (caseNo) => casesRead.get(caseNo) });
+
 function service(day = '2026-11-06') {
   const store = new MemoryTicketStore();
   const amendments = new Amendments();
@@ -376,6 +404,7 @@ function service(day = '2026-11-06') {
     store,
     subjects,
     amendments,
+    caseCorrections,
     calendar: { current: async () => new WorkingDayCalendar([cn2026]) },
     answerDays: { consultation: 5 },
     now: () => clock.now,
@@ -529,6 +558,52 @@ describe('ticket service', () => {
     expect(answered).toMatchObject({ state: 'answered', answer: { outcome: 'corrected', corrections: [{ licenceId: LICENCE, version: 2 }], onTime: true } });
   });
 
+  it("answers a case record's correction only with case versions its `correct` action made for this very ticket, read from the case", async () => {
+    // Prepare: the portal's case (CASE_NO) filed on 2 Nov; a correction ticket about it; entry 2 corrects
+    // the name for another ticket, entry 3 for this one.
+    const { tickets } = service();
+    const { id } = await tickets.file(
+      PORTAL,
+      'cc1',
+      complaint({ kind: 'correction', about: undefined, correction: { target: 'case', caseNo: CASE_NO, field: 'applicant.name', wrongValue: '张叁', rightValue: '张三' } }),
+    );
+    const ctx = (minute: number, actor: Caller) => ({ actor, at: `2026-11-02T02:${String(minute).padStart(2, '0')}:00.000Z`, today: '2026-11-02', calendar: officialCalendar });
+    const filedCase = fileCase(
+      {
+        caseNo: CASE_NO,
+        item: { code: FOOD.implementationCode, version: 1, guide: FOOD },
+        applicant: { ...ZHANG, name: '张叁' },
+        form: { 经营场所面积: 120 },
+        materials: { 食品经营许可申请书: upload('申请书'), 营业执照: upload('营业执照') },
+      },
+      ctx(0, PORTAL),
+    ).state;
+    const forOther = applyCaseCommand(filedCase, { action: 'correct', ticketId: 'e'.repeat(32), corrections: [{ field: 'form.经营场所面积', value: 125 }] }, ctx(1, MARKET)).state;
+    const forThis = applyCaseCommand(forOther, { action: 'correct', ticketId: id, corrections: [{ field: 'applicant.name', value: '张三' }] }, ctx(2, MARKET)).state;
+    casesRead.set(CASE_NO, forThis);
+    const body = (caseNo: string, version: number) => ({ text: '已更正申请人姓名。', outcome: 'corrected' as const, corrections: [{ caseNo, version }] });
+
+    // Act
+    const refusals = await Promise.all([
+      rejection(tickets.answer(MARKET, id, body(CASE_NO, 2))),
+      rejection(tickets.answer(MARKET, id, body(CASE_NO, 4))),
+      rejection(tickets.answer(MARKET, id, body('KM20261102NOSUCHCASE', 3))),
+      rejection(tickets.answer(MARKET, id, { ...body(CASE_NO, 3), corrections: [{ licenceId: LICENCE, version: 2 }] })),
+    ]);
+    const foreign = await rejection(tickets.answer(HOUSING, id, body(CASE_NO, 3)));
+    const answered = await tickets.answer(MARKET, id, body(CASE_NO, 3));
+
+    // Assess
+    expect(refusals.map((e) => [e.code, e.field, e.message.split(': ')[1]])).toEqual([
+      ['TICKET_CORRECTION_UNVERIFIED', 'corrections.0', `not-for-this-ticket (ticket ${id})`],
+      ['TICKET_CORRECTION_UNVERIFIED', 'corrections.0', `no-such-version (ticket ${id})`],
+      ['TICKET_CORRECTION_UNVERIFIED', 'corrections.0', `unknown-case (ticket ${id})`],
+      ['TICKET_OUTCOME_INVALID', 'corrections.0', undefined],
+    ]);
+    expect(foreign.code).toBe('TICKET_FORBIDDEN');
+    expect(answered).toMatchObject({ state: 'answered', answer: { outcome: 'corrected', corrections: [{ caseNo: CASE_NO, version: 3 }], onTime: true } });
+  });
+
   it('shows a channel what it filed, a department what is addressed to it, the platform and auditors everything; auditors without the person', async () => {
     // Prepare
     const { tickets } = service();
@@ -657,6 +732,7 @@ describe('ticket settings', () => {
           store,
           subjects,
           amendments: new Amendments(),
+          caseCorrections,
           calendar: { current: async () => new WorkingDayCalendar([cn2026]) },
           answerDays: days,
           now: () => clock,

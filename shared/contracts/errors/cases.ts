@@ -89,6 +89,16 @@ export const CASE_ERRORS = {
     notAnswered: "the archive function's and the system's archive action: an ended case is archived once its notices are sealed (case-follow-ups.ts)",
   },
   CASE_ARCHIVE_NOTHING_TO_ACCEPT: 'conflict',
+  // Corrections of the case record (更正, 000 §30: case-corrections.ts).
+  CASE_CORRECTION_FIELD_UNKNOWN: 'invalid',
+  CASE_CORRECTION_FIELD_DUPLICATE: 'invalid',
+  CASE_CORRECTION_VALUE_INVALID: 'invalid',
+  CASE_CORRECTION_UNCHANGED: 'invalid',
+  CASE_CORRECTION_TICKET_INVALID: {
+    kind: 'invalid',
+    notAnswered: "the correct route's schema refuses a ticket id that is not 32 hex digits first (VALIDATION_FAILED); the step checks it again for callers of the domain",
+  },
+  CASE_CORRECTIONS_EXHAUSTED: 'conflict',
   // The sweep's actions.
   CASE_SYSTEM_FORBIDDEN: { kind: 'forbidden', notAnswered: SWEEP },
   CASE_NOT_YET_DEEMED: { kind: 'conflict', notAnswered: SWEEP },

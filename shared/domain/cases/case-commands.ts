@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type {
   AcceptRequestSchema,
+  CorrectRequestSchema,
   DecideRequestSchema,
   DeliverRequestSchema,
   ExtendRequestSchema,
@@ -61,6 +62,8 @@ export type CaseCommand =
   | { action: 'joint-failed'; error: string; cause: string }
   | { action: 'follow-up-failed'; step: FollowUpFailure['step']; code: string; reason: string }
   | ({ action: 'retry-follow-up' } & Payload<typeof ReasonsRequestSchema>)
+  // 更正 (000 §30): the case's department sets wrong values of the record right (case-corrections.ts).
+  | ({ action: 'correct' } & Payload<typeof CorrectRequestSchema>)
   | { action: 'seal'; results: CaseResults }
   // The notices due the sealing function sealed (case-notices.ts).
   | { action: 'seal-notices'; notices: CaseNotice[] }
@@ -144,6 +147,9 @@ export const CASE_RULES: Readonly<Record<CaseAction, { by: 'department' | 'co-de
   // Sealing a notice can be given up in any status (an open case's notices too).
   'follow-up-failed': { by: 'system', from: CASE_STATUSES },
   'retry-follow-up': { by: 'platform', from: CASE_STATUSES },
+  // A record is corrected whatever its status, after the archiving too: the bundle stays as archived, the
+  // correction entry after the archive entry is the addendum (case-corrections.ts).
+  correct: { by: 'department', from: CASE_STATUSES },
 };
 
 export const ACTION_ZH: Record<CaseAction, string> = {
@@ -176,6 +182,7 @@ export const ACTION_ZH: Record<CaseAction, string> = {
   'accept-archive-findings': '接受归档检测发现',
   'follow-up-failed': '登记后续步骤失败',
   'retry-follow-up': '重试后续步骤',
+  correct: '更正办件记录',
 };
 
 /** What a step is given besides the state and its command: the next state's starting point and the action's context. */

@@ -24,13 +24,16 @@
 //   The joint workflow (system): dispatch, escalate, record-missing, and joint-failed when it fails
 //   for good (the status stays; the case shows jointFailure).
 //   The platform role: accept-archive-findings on an ended case not archived yet.
+//   The department: correct (更正, 000 §30) from every status, after the archiving too — the status
+//   stays; the applicant's data and form fields set right, each value before and after kept
+//   (case-corrections.ts).
 //   The sealing function (system): seal (a decided case's results), seal-notices (the written notices
 //   the actions owe the applicant: case-notices.ts, recorded as due by applyCaseCommand).
 //
 // The table: each action's rule (who, from which statuses) is in case-commands.ts; its step — the
 // next state, or a DomainError — in the module of its concern: the channel's (case-intake.ts), the
 // department's answer (case-answers.ts), the clock (case-clock.ts), joint handling
-// (case-joint-steps.ts), the results (case-results.ts). applyCaseCommand checks the rule,
+// (case-joint-steps.ts), the results (case-results.ts), corrections of the record (case-corrections.ts). applyCaseCommand checks the rule,
 // authorises, takes the step and records the entry, once, for every action (case-recording.ts).
 import type { Caller } from '../access/caller.ts';
 import { requireRole } from '../access/caller.ts';
@@ -48,6 +51,7 @@ import { CLOCK_STEPS } from './case-clock.ts';
 import { JOINT_STEPS } from './case-joint-steps.ts';
 import { RESULT_STEPS } from './case-results.ts';
 import { NOTICE_STEPS, owingNotice } from './case-notices.ts';
+import { CORRECTION_STEPS } from './case-corrections.ts';
 export type { CaseCommand, CaseContext, FileCaseInput } from './case-commands.ts';
 export {
   CASE_RULES,
@@ -65,7 +69,7 @@ export { answerPeriodOver } from './case-answers.ts';
 export { supervisionDue, sweepCommand } from './case-clock.ts';
 
 /** Every action's step: the transition table. */
-const STEPS: Steps = { ...INTAKE_STEPS, ...ANSWER_STEPS, ...CLOCK_STEPS, ...JOINT_STEPS, ...RESULT_STEPS, ...NOTICE_STEPS };
+const STEPS: Steps = { ...INTAKE_STEPS, ...ANSWER_STEPS, ...CLOCK_STEPS, ...JOINT_STEPS, ...RESULT_STEPS, ...NOTICE_STEPS, ...CORRECTION_STEPS };
 
 /** The next state of a case after `command`, with the history entry recording it. */
 export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: CaseContext): CaseTransition {

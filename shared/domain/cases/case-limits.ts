@@ -12,6 +12,8 @@ export const CASE_LIMITS = {
   pauses: 50,
   /** Supplement requests (一次性告知补正) over the case's life. */
   supplementRounds: 10,
+  /** Corrections of the case record (更正, 000 §30), each of at most MAX_CORRECTION_FIELDS fields. */
+  corrections: 20,
 } as const;
 
 export function requirePauseLeft(state: CaseState): void {
@@ -31,6 +33,17 @@ export function requireSupplementRoundLeft(state: CaseState): void {
       'CASE_SUPPLEMENT_ROUNDS_EXHAUSTED',
       `办件已要求补正 ${rounds} 次，达到上限（${CASE_LIMITS.supplementRounds} 次），不能再要求补正；请作出受理或不予受理的决定`,
       `case ${state.caseNo} has had ${rounds} supplement requests, the most a case may have (${CASE_LIMITS.supplementRounds}); accept or refuse it`,
+    );
+  }
+}
+
+export function requireCorrectionLeft(state: CaseState): void {
+  const made = state.corrections?.length ?? 0;
+  if (made >= CASE_LIMITS.corrections) {
+    throw conflict(
+      'CASE_CORRECTIONS_EXHAUSTED',
+      `办件记录已更正 ${made} 次，达到上限（${CASE_LIMITS.corrections} 次），不能再更正；请联系平台`,
+      `case ${state.caseNo} has been corrected ${made} times, the most a case record may be (${CASE_LIMITS.corrections})`,
     );
   }
 }

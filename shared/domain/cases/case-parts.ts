@@ -6,7 +6,13 @@
 import type { FindingKind, JsonValue, NoticeKind, SpecialProcedure } from '../../contracts/case-vocabulary.ts';
 import type { ClockPause } from './legal-clock.ts';
 import type { z } from 'zod';
-import type { ApplicantSchema, CaseMaterialSchema, LicenceTermsSchema, SupplementProblemSchema } from '../../contracts/cases.ts';
+import type { ApplicantSchema, CaseCorrectionRecordSchema, CaseMaterialSchema, LicenceTermsSchema, SupplementProblemSchema } from '../../contracts/cases.ts';
+
+/**
+ * A correction of the case record (更正, 000 §30: case-corrections.ts): the ticket it answers, the entry
+ * that made it, each field's value before and after, and whether it came after the archiving.
+ */
+export type CaseCorrection = z.output<typeof CaseCorrectionRecordSchema>;
 
 /** A person or an organisation, as the filing names them (the wire's schema: shared/contracts/cases.ts). */
 export type Applicant = z.output<typeof ApplicantSchema>;

@@ -9,6 +9,7 @@ import type {
   Applicant,
   ArchiveException,
   CaseArchive,
+  CaseCorrection,
   CaseExtension,
   CaseFinding,
   CaseMaterial,
@@ -70,7 +71,8 @@ export type CaseAction =
   | 'archive-failed'
   | 'accept-archive-findings'
   | 'follow-up-failed'
-  | 'retry-follow-up';
+  | 'retry-follow-up'
+  | 'correct';
 
 /**
  * What a history entry records: the filing, or one action. `complete-deadlines` is how entries made
@@ -95,6 +97,7 @@ export type {
   Applicant,
   ArchiveException,
   CaseArchive,
+  CaseCorrection,
   CaseExtension,
   CaseFinding,
   CaseMaterial,
@@ -223,6 +226,12 @@ export interface CaseState {
   followUpFailure?: FollowUpFailure;
   /** Findings of the archive's check the platform role accepted (`accept-archive-findings`), each with its reasons. */
   archiveExceptions?: ArchiveException[];
+  /**
+   * Corrections of the record (更正, 000 §30: case-corrections.ts), oldest first, bounded
+   * (case-limits.ts): each field's value before and after, the ticket answered, the entry that made it.
+   * The applicant and form above carry the corrected values; the filing's entry keeps the originals.
+   */
+  corrections?: CaseCorrection[];
   refusal?: { reasons: string[]; on: string };
   withdrawal?: { reason: string; on: string };
   /** Number of events so far, = `n` of the newest history entry. */

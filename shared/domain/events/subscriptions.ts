@@ -50,6 +50,7 @@ const ENTRY_TYPES: Record<CaseEventType, true> = {
   'follow-up-failed': true,
   'retry-follow-up': true,
   'seal-notices': true,
+  correct: true,
 };
 /** The CloudEvents types of case events: `cn.tongban.case.<entry type>`. */
 export const CASE_EVENT_TYPES: readonly string[] = Object.keys(ENTRY_TYPES).map((t) => `${CASE_EVENT_TYPE_PREFIX}${t}`);

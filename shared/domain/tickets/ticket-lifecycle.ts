@@ -146,8 +146,10 @@ export type TicketDraft = Omit<Ticket, 'version' | 'updatedAt' | 'hash' | 'state
 
 /**
  * An answer's outcome, reasons and corrections against the ticket's kind: a consultation has no outcome;
- * a complaint may say whether it was substantiated; a correction is corrected (licence versions named
- * when a licence was amended) or refused with reasons.
+ * a complaint may say whether it was substantiated; a correction is corrected or refused with reasons.
+ * Corrected, it names what was corrected as its target says: a licence's request the licence versions
+ * amended for it, a case's the case versions its `correct` actions made, never the other kind; a request
+ * about other data may name either, or none.
  */
 export function checkAnswer(kind: TicketKind, a: AnswerTicketRequest, target?: string): void {
   const bad = (field: string, zh: string, en: string) => invalid('TICKET_OUTCOME_INVALID', field, zh, en);
@@ -165,6 +167,17 @@ export function checkAnswer(kind: TicketKind, a: AnswerTicketRequest, target?: s
   if (a.outcome === 'corrected' && target === 'licence' && a.corrections === undefined) {
     throw bad('corrections', '更正电子证照的，须列明更正后的证照版本', 'a licence corrected: name the licence versions the amendment made');
   }
+  if (a.outcome === 'corrected' && target === 'case' && a.corrections === undefined) {
+    throw bad('corrections', '更正办件记录的，须列明更正后的办件版本', 'a case record corrected: name the case versions its correct actions made');
+  }
+  (a.corrections ?? []).forEach((c, i) => {
+    if (target === 'licence' && !('licenceId' in c)) {
+      throw bad(`corrections.${i}`, '更正电子证照的答复只列明证照版本，不列办件记录', 'a licence correction is answered with licence versions, not case versions');
+    }
+    if (target === 'case' && !('caseNo' in c)) {
+      throw bad(`corrections.${i}`, '更正办件记录的答复只列明办件版本，不列证照版本', 'a case record correction is answered with case versions, not licence versions');
+    }
+  });
 }
 
 /** Whether `caller` owes the ticket's answer: a department it is addressed to. */

@@ -31,7 +31,7 @@ import type { TicketCommand, TicketDraft } from './ticket-lifecycle.ts';
 import { applyTicketCommand, fileTicket, isFiler, isResponsible } from './ticket-lifecycle.ts';
 import { verifyTicketHistory } from './ticket-history.ts';
 import type { TicketRead, TicketSelection, TicketStore } from './ticket-store.ts';
-import type { LicenceAmendments, TicketSubjects } from './ticket-subjects.ts';
+import type { CaseCorrections, LicenceAmendments, TicketSubjects } from './ticket-subjects.ts';
 import type { LateAnswers, LatePage } from '../supervision/late-answers.ts';
 import { lateAnswersOf } from '../supervision/late-answers.ts';
 
@@ -39,6 +39,8 @@ export interface TicketServiceDeps {
   store: TicketStore;
   subjects: TicketSubjects;
   amendments: LicenceAmendments;
+  /** The case-record corrections an answer names (read only). */
+  caseCorrections: CaseCorrections;
   /** Due days are counted in working days on the official calendar. */
   calendar: CalendarSource;
   /** Working days to answer, by kind (the deployment's settings; DEFAULT_TICKET_ANSWER_DAYS otherwise). */
@@ -98,22 +100,25 @@ export class TicketService {
   }
 
   /**
-   * The department holding the ticket answers it. A correction's answer names the licence versions its
-   * amendment made: each must be there, made for this ticket.
+   * The department holding the ticket answers it. A correction's answer names what was corrected for
+   * it — the licence versions an amendment made, the case versions a `correct` action made: each must
+   * be there, made for this ticket.
    */
   async answer(caller: Caller, id: string, body: AnswerTicketRequest): Promise<TicketAsRead> {
     const read = await this.existing(caller, id);
     return this.act(caller, read, { action: 'answer', ...body }, async () => {
       for (const [i, c] of (body.corrections ?? []).entries()) {
-        const found = await this.deps.amendments.amendedBy(c.licenceId, c.version, id);
+        const unverified = (zh: string, en: string) => invalid('TICKET_CORRECTION_UNVERIFIED', `corrections.${i}`, zh, `${en} (ticket ${id})`);
+        if ('licenceId' in c) {
+          const found = await this.deps.amendments.amendedBy(c.licenceId, c.version, id);
+          if (found.ok) continue;
+          const why = { 'unknown-licence': '证照不存在', 'no-such-version': '证照没有该版本', 'not-for-this-ticket': '该版本不是为本更正申请作出的' }[found.reason];
+          throw unverified(`电子证照 ${c.licenceId} 第 ${c.version} 版无法核实：${why}`, `licence ${c.licenceId} version ${c.version}: ${found.reason}`);
+        }
+        const found = await this.deps.caseCorrections.correctedBy(c.caseNo, c.version, id);
         if (found.ok) continue;
-        const why = { 'unknown-licence': '证照不存在', 'no-such-version': '证照没有该版本', 'not-for-this-ticket': '该版本不是为本更正申请作出的' }[found.reason];
-        throw invalid(
-          'TICKET_CORRECTION_UNVERIFIED',
-          `corrections.${i}`,
-          `电子证照 ${c.licenceId} 第 ${c.version} 版无法核实：${why}`,
-          `licence ${c.licenceId} version ${c.version}: ${found.reason} (ticket ${id})`,
-        );
+        const why = { 'unknown-case': '办件不存在', 'no-such-version': '该版本不是办件记录的更正', 'not-for-this-ticket': '该更正不是为本更正申请作出的' }[found.reason];
+        throw unverified(`办件 ${c.caseNo} 第 ${c.version} 版无法核实：${why}`, `case ${c.caseNo} version ${c.version}: ${found.reason}`);
       }
     });
   }

@@ -1,8 +1,9 @@
 // Ports: what a ticket is checked and routed against — the catalogue (an item's implementing
 // department), the cases (a case's department and the channel that filed it), the directory (the
 // departments), the e-licences (a licence's holder and issuer) and, for an answer to a correction, the
-// licence amendments it names (made for this ticket). The tickets function implements them over the
-// items, cases and directory tables through their stores (StoredTicketSubjects below).
+// licence amendments and case-record corrections it names (each made for this ticket). The tickets
+// function implements them over the items, cases and directory tables through their stores, the cases
+// read only (StoredTicketSubjects, StoredLicenceAmendments, StoredCaseCorrections below).
 import type { Directory } from '../../contracts/directory.ts';
 import type { CaseStore } from '../cases/case-store.ts';
 import type { ItemStore } from '../items/item-store.ts';
@@ -26,6 +27,14 @@ export type AmendmentCheck = { ok: true } | { ok: false; reason: 'unknown-licenc
 export interface LicenceAmendments {
   /** Whether licence `licenceId` has a version `version`, made by an amendment that names ticket `ticketId`. */
   amendedBy(licenceId: string, version: number, ticketId: string): Promise<AmendmentCheck>;
+}
+
+/** What a case version named in an answer is found to be. */
+export type CaseCorrectionCheck = { ok: true } | { ok: false; reason: 'unknown-case' | 'no-such-version' | 'not-for-this-ticket' };
+
+export interface CaseCorrections {
+  /** Whether case `caseNo` has a version `version` made by its `correct` action naming ticket `ticketId`. */
+  correctedBy(caseNo: string, version: number, ticketId: string): Promise<CaseCorrectionCheck>;
 }
 
 /** The subjects read from the stores the tickets function reads: the catalogue, the cases (read only), the directory, the licences. */
@@ -71,5 +80,22 @@ export class StoredLicenceAmendments implements LicenceAmendments {
     if (!issued) return { ok: false, reason: 'unknown-licence' };
     if (version < 2 || issued.licence.version < version) return { ok: false, reason: 'no-such-version' };
     return (await amendmentForTicket(this.licences, licenceId, ticketId, version)) ? { ok: true } : { ok: false, reason: 'not-for-this-ticket' };
+  }
+}
+
+/**
+ * Case-record corrections as the case store holds them (000 §30: the case's `correct` action,
+ * case-corrections.ts): the version an answer names must be a correction the case keeps — entry `version`
+ * of its history, in its `corrections`, which the history's state digests commit to — made naming this ticket.
+ */
+export class StoredCaseCorrections implements CaseCorrections {
+  constructor(private readonly cases: Pick<CaseStore, 'get'>) {}
+
+  async correctedBy(caseNo: string, version: number, ticketId: string): Promise<CaseCorrectionCheck> {
+    const state = await this.cases.get(caseNo);
+    if (!state) return { ok: false, reason: 'unknown-case' };
+    const made = state.corrections?.find((c) => c.entry === version);
+    if (!made) return { ok: false, reason: 'no-such-version' };
+    return made.ticketId === ticketId ? { ok: true } : { ok: false, reason: 'not-for-this-ticket' };
   }
 }
