@@ -5,7 +5,8 @@
 // BENCH_REQUESTS complaints about an item are filed (timed: routed to its department at once) and
 // passed on to another department (timed), answered there (timed) and rated (timed); BENCH_REQUESTS
 // complaints about nothing named are filed and passed to a department by the platform role (timed).
-// The lists and views are read as the department holding them. Figures, never assertions.
+// The lists and views are read as the department holding them. Last, BENCH_REQUESTS cases filed by the
+// portal have their applicant's name corrected by their department (timed: 000 §30). Figures, never assertions.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { startPlatform } from '../../infra/local/platform.ts';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { ApiResponse } from '../../shared/cli/api-client.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
-import { signedClients } from '../support/signed-clients.ts';
+import { fileWithRequiredMaterials, signedClients } from '../support/signed-clients.ts';
 import { routeTable, timeEach } from './figures.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 50);
@@ -70,6 +71,15 @@ export async function benchTickets(): Promise<void> {
     rows.push([
       'GET /v1/tickets (department, 20)',
       await timeEach(REQUESTS, async () => void ok(await as('market').request('GET', '/v1/tickets', { query: { state: 'assigned' } }), 'list')),
+    ]);
+    const cases: string[] = [];
+    for (let i = 0; i < REQUESTS; i++) cases.push((ok(await fileWithRequiredMaterials(as('portal'), FOOD, PERSON), 'file case').body as { caseNo: string }).caseNo);
+    rows.push([
+      'POST /v1/cases/{caseNo}/correct',
+      await timeEach(REQUESTS, async (i) => {
+        const body = { ticketId: routed[i]!, corrections: [{ field: 'applicant.name', value: '张叁' }], reasons: ['申请人姓名录入有误'] };
+        ok(await as('market').request('POST', `/v1/cases/${cases[i]!}/correct`, { body }), 'correct');
+      }),
     ]);
     rows.push(['GET /v1/tickets/{id}', await timeEach(REQUESTS, async (i) => void ok(await as('housing').request('GET', `/v1/tickets/${routed[i]!}`), 'get'))]);
 
