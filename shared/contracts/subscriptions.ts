@@ -23,8 +23,11 @@ export const EVENT_ID_PATTERN = new RegExp(`^${CASE_NO_PATTERN.source.slice(1, -
 const SubscriptionId = z.string().regex(SUBSCRIPTION_ID_PATTERN).meta({ description: 'the subscription, `sub_` and 24 hex digits' });
 const EventType = z
   .string()
-  .regex(/^cn\.tongban\.case\.[a-z][a-z-]{1,40}$/)
-  .meta({ description: 'a case event type, `cn.tongban.case.<action>` (`cn.tongban.case.accept`, `cn.tongban.case.decide`…)' });
+  .regex(/^cn\.tongban\.(?:case|evaluation|ticket)\.[a-z][a-z-]{1,40}$/)
+  .meta({
+    description:
+      "an event type: a case's `cn.tongban.case.<action>` (`cn.tongban.case.accept`, `cn.tongban.case.decide`…), an evaluation's `cn.tongban.evaluation.<action>` or a ticket's `cn.tongban.ticket.<action>`",
+  });
 const cursor = z.string().max(2048).optional();
 
 export const CreateSubscriptionRequestSchema = z

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CaseEvent } from '../../contracts/case-events.ts';
 import { CASE_EVENT_TYPE_PREFIX } from '../../contracts/case-events.ts';
+import { FEEDBACK_EVENT_TYPES } from '../../contracts/feedback-events.ts';
 import type { CreatedSubscription, ParkedDeliveryView, SubscriptionView } from '../../contracts/subscriptions.ts';
 import { MAX_EVENTS_PAGE, MAX_SUBSCRIPTIONS } from '../../contracts/subscriptions.ts';
 import type { Caller } from '../access/caller.ts';
@@ -53,6 +54,8 @@ const ENTRY_TYPES: Record<CaseEventType, true> = {
 };
 /** The CloudEvents types of case events: `cn.tongban.case.<entry type>`. */
 export const CASE_EVENT_TYPES: readonly string[] = Object.keys(ENTRY_TYPES).map((t) => `${CASE_EVENT_TYPE_PREFIX}${t}`);
+/** Every type a subscription may name: the case events', and the evaluations' and tickets' (`cn.tongban.ticket.<entry type>`…). */
+export const EVENT_TYPES: readonly string[] = [...CASE_EVENT_TYPES, ...FEEDBACK_EVENT_TYPES];
 
 /** The feed is read up to this long before now: an event routed a moment ago may still be committing, and a cursor must never pass it by. */
 export const FEED_SETTLE_MS = 2000;
@@ -114,13 +117,13 @@ export class SubscriptionService {
     const owner = ownerOf(caller);
     const url = checkEndpointUrl(request.url, this.deps.endpoints);
     const types = [...new Set(request.types ?? [])];
-    const unknown = types.filter((t) => !CASE_EVENT_TYPES.includes(t));
+    const unknown = types.filter((t) => !EVENT_TYPES.includes(t));
     if (unknown.length > 0) {
       throw invalid(
         'SUBSCRIPTION_TYPE_UNKNOWN',
         'types',
-        `不是办件事件类型：${unknown.join('、')}`,
-        `not case event types: ${unknown.join(', ')} (types are ${CASE_EVENT_TYPE_PREFIX}<action>, such as ${CASE_EVENT_TYPE_PREFIX}accept)`,
+        `不是平台事件类型：${unknown.join('、')}`,
+        `not event types: ${unknown.join(', ')} (types are ${CASE_EVENT_TYPE_PREFIX}<action>, such as ${CASE_EVENT_TYPE_PREFIX}accept, or cn.tongban.evaluation.<action>, cn.tongban.ticket.<action>)`,
       );
     }
     const subscription: Subscription = {
