@@ -27,6 +27,8 @@ const HEAD = 'HEAD';
 /** The sort key prefix of the history entries (what the feedback relay's stream filter admits). */
 export const CHAINED_ENTRY_PREFIX = 'H#';
 const ENTRY_PREFIX = CHAINED_ENTRY_PREFIX;
+/** The sort key of history entry `n`. */
+export const chainedEntrySortKey = (n: number) => `${CHAINED_ENTRY_PREFIX}${String(n).padStart(10, '0')}`;
 /** The entry item's attribute holding its event, when its kind has events (as a case entry's `event`). */
 export const CHAINED_ENTRY_EVENT = 'event';
 /** Sorts after every sort key that starts with a date and `#`. */
@@ -209,7 +211,7 @@ export class DynamoChainedRecords<R extends ChainedRecord, E extends ChainedEntr
   private async putEntry({ record, entry }: ChainedTransition<R, E>): Promise<boolean> {
     const item = this.sized({
       pk: this.key(record.id),
-      sk: `${ENTRY_PREFIX}${String(entry.n).padStart(10, '0')}`,
+      sk: chainedEntrySortKey(entry.n),
       entry,
       [this.kind.attribute]: record,
       ...(this.kind.eventOf ? { [CHAINED_ENTRY_EVENT]: this.kind.eventOf(entry, record) } : {}),

@@ -40,8 +40,11 @@ export const departmentPartition = (departmentId: string) => `DEPT#${departmentI
 export const statePartition = (state: EvaluationState) => `STATE#EVAL#${state}`;
 
 /** Evaluations as chained records: their partitions, and what their heads carry for the lists, the late pass and the statistics. */
+/** The partitions' prefix (the events' outbox reads the entries there: dynamo-event-store.ts). */
+export const EVALUATION_PARTITION_PREFIX = 'EVAL#';
+
 const EVALUATIONS: ChainedKind<Evaluation, EvaluationHistoryEntry> = {
-  prefix: 'EVAL#',
+  prefix: EVALUATION_PARTITION_PREFIX,
   attribute: 'record',
   idPattern: EVALUATION_ID_PATTERN,
   subjectOf: (entry) => entry.evaluationId,

@@ -26,8 +26,11 @@ const FIRST_DATE = '0000-01-01';
 const LAST_DATE = '9999-12-31';
 
 /** Tickets as chained records: their partitions, and what their heads carry for the lists and the late pass. */
+/** The partitions' prefix (the events' outbox reads the entries there: dynamo-event-store.ts). */
+export const TICKET_PARTITION_PREFIX = 'TICKET#';
+
 const TICKETS: ChainedKind<Ticket, TicketHistoryEntry> = {
-  prefix: 'TICKET#',
+  prefix: TICKET_PARTITION_PREFIX,
   attribute: 'record',
   idPattern: TICKET_ID_PATTERN,
   subjectOf: (entry) => entry.ticketId,

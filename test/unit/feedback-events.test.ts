@@ -1,8 +1,14 @@
 // Feedback events (shared/contracts/feedback-events.ts): each history entry of an evaluation and of a
 // ticket as one CloudEvent built from the entry and the record after it — its id per record and
 // version, its type the entry's, the department it is addressed to after the step (a transfer also
-// naming the one it left), and nothing personal: no person, contact, subject, text, comment or answer.
-import { describe, expect, it } from 'vitest';
+// naming the one it left), and nothing personal: no person, contact, subject, text, comment or answer;
+// the feedback relay function, which puts the events its table's stream hands it on the bus as
+// tongban.feedback (PutEvents asserted on the requests sent: only AWS shows it).
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FEEDBACK_EVENT_TYPES, FeedbackEventSchema } from '../../shared/contracts/feedback-events.ts';
 import { PlatformEventSchema } from '../../shared/contracts/platform-events.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
@@ -224,5 +230,51 @@ describe('the keys of the platform events', () => {
     expect(EVENT_TYPES).toContain('cn.tongban.ticket.transfer');
     expect(EVENT_TYPES).toContain('cn.tongban.evaluation.rate-answer');
     expect(new Set(EVENT_TYPES).size).toBe(EVENT_TYPES.length);
+  });
+});
+
+// The feedback relay function's EventBridge client answers through this mock.
+const bus = mockClient(EventBridgeClient);
+afterEach(() => {
+  bus.reset();
+  vi.unstubAllEnvs();
+});
+
+describe('the feedback relay function', () => {
+  it("publishes the events of the feedback table's new entries in order as tongban.feedback, passing over heads, and answers the first it could not publish", async () => {
+    // Arrange
+    vi.stubEnv('CASE_EVENT_BUS_NAME', 'tongban-test-cases');
+    vi.stubEnv('AWS_REGION', 'cn-north-1');
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    const { feedbackRelayHandler } = await import('../../functions/feedback-relay/handler.ts');
+    const handler = feedbackRelayHandler();
+    const [filing, transferred] = ticketSteps(filedTicket(true), [transfer, '2026-11-09', MARKET]);
+    const [rating] = evaluationSteps();
+    const record = (seq: string, item: Record<string, unknown>, eventName: 'INSERT' | 'MODIFY' = 'INSERT') => ({
+      eventName,
+      dynamodb: { SequenceNumber: seq, Keys: marshall({ pk: item.pk, sk: item.sk }), NewImage: marshall(item, { removeUndefinedValues: true }) as never },
+    });
+    const stream = {
+      Records: [
+        record('200', { pk: `TICKET#${filing!.subject}`, sk: 'H#0000000001', event: filing }),
+        // A head is written as a new item too: it holds no event and is no entry.
+        record('201', { pk: `TICKET#${filing!.subject}`, sk: 'HEAD', record: {} }),
+        record('202', { pk: `EVAL#${rating!.subject}`, sk: 'H#0000000001', event: rating }),
+        record('203', { pk: `TICKET#${filing!.subject}`, sk: 'H#0000000002', event: transferred }),
+      ],
+    } as unknown as DynamoDBStreamEvent;
+    bus.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ EventId: 'a' }, { ErrorCode: 'InternalFailure' }, { EventId: 'c' }] });
+
+    // Act / Assess
+    expect(await handler(stream)).toEqual({ batchItemFailures: [{ itemIdentifier: '202' }] });
+    bus.reset();
+    bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'a' }, { EventId: 'b' }, { EventId: 'c' }] });
+    expect(await handler(stream)).toEqual({ batchItemFailures: [] });
+    const entries = bus.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries!;
+    expect(entries.map((e) => [e.Source, e.DetailType, (JSON.parse(e.Detail!) as { id: string }).id])).toEqual([
+      ['tongban.feedback', 'cn.tongban.ticket.file', filing!.id],
+      ['tongban.feedback', 'cn.tongban.evaluation.rate', rating!.id],
+      ['tongban.feedback', 'cn.tongban.ticket.transfer', transferred!.id],
+    ]);
   });
 });
