@@ -4,20 +4,17 @@
 // no table and writes none.
 import { CHAINED_ENTRY_PREFIX } from '../../shared/adapters/dynamo-chained-records.ts';
 import type { EventFunctionManifest } from '../manifest.ts';
+import { relay } from '../relay/manifest.ts';
 
 export const feedbackRelay = {
   name: 'feedback-relay',
   description: "publishes each new evaluation and ticket history entry's event to the platform's event bus (the feedback table's stream)",
   // New entries only: an entry is written once (INSERT); heads moving are no events.
   trigger: { kind: 'stream', table: 'feedback', filter: { eventName: 'INSERT', sortKeyPrefix: CHAINED_ENTRY_PREFIX } },
-  // PutEvents on the platform's event bus alone.
-  bus: ['events:PutEvents'],
-  limits: {
-    timeoutSeconds: 30,
-    // As the case relay's: retried (split in halves), then recorded in its dead-letter queue (the events stay in their entries).
-    retryAttempts: 10,
-    maxEventAgeHours: 24,
-  },
+  // As the case relay: PutEvents on the platform's event bus alone; a batch that keeps failing retried (split in
+  // halves), then recorded in its dead-letter queue (the events stay in their entries).
+  bus: relay.bus,
+  limits: relay.limits,
   alarms: {
     deadLetters: {
       id: 'FeedbackRelayDeadLettersAlarm',

@@ -19,7 +19,7 @@ export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
 /** The CloudEvents `type` prefix of each kind's events: the prefix and the entry's type (`cn.tongban.ticket.transfer`). */
 export const FEEDBACK_EVENT_TYPE_PREFIX: Readonly<Record<FeedbackKind, string>> = { evaluation: 'cn.tongban.evaluation.', ticket: 'cn.tongban.ticket.' };
 /** The CloudEvents `source` of each kind's events (a URI-reference). */
-export const FEEDBACK_EVENT_SOURCE: Readonly<Record<FeedbackKind, string>> = { evaluation: '/tongban/evaluations', ticket: '/tongban/tickets' };
+export const FEEDBACK_EVENT_SOURCE = { evaluation: '/tongban/evaluations', ticket: '/tongban/tickets' } as const satisfies Readonly<Record<FeedbackKind, string>>;
 /** The EventBridge `Source` the feedback relay puts evaluation and ticket events on the bus with. */
 export const FEEDBACK_EVENT_BUS_SOURCE = 'tongban.feedback';
 /** The CloudEvents types of the feedback events: each kind's prefix and each of its entry types. */

@@ -10,12 +10,12 @@ import { DynamoCaseOutbox, DynamoFeedbackOutbox, PlatformOutbox } from '../../sh
 import { DynamoTicketStore } from '../../shared/adapters/dynamo-ticket-store.ts';
 import { FeedbackEventSchema } from '../../shared/contracts/feedback-events.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
-import { evaluationId } from '../../shared/domain/evaluations/evaluation.ts';
-import { applyEvaluationCommand, rateEvaluation } from '../../shared/domain/evaluations/evaluation-lifecycle.ts';
+import { applyEvaluationCommand } from '../../shared/domain/evaluations/evaluation-lifecycle.ts';
 import { evaluationEvent, ticketEvent } from '../../shared/domain/events/feedback-event.ts';
 import { TicketService } from '../../shared/domain/tickets/ticket-service.ts';
 import { caseEventOf } from '../support/case-event-fixtures.ts';
-import { FOOD, HOUSING, MARKET, PORTAL, ZHANG } from '../support/case-fixtures.ts';
+import { badReview } from '../support/evaluation-fixtures.ts';
+import { FOOD, HOUSING, MARKET, PORTAL } from '../support/case-fixtures.ts';
 import { DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { LOCAL_TABLES, startLocalTables } from '../support/local-tables.ts';
 import { complaint } from '../support/ticket-fixtures.ts';
@@ -61,29 +61,12 @@ async function ticketTransferredAndAnswered(): Promise<string> {
 
 /** A bad review of a case rated and answered, written through the store: its id. */
 async function reviewAnswered(caseNo: string): Promise<string> {
-  const at = (date: string) => ({ at: `${date}T02:00:00.000Z`, today: date });
-  const rated = rateEvaluation(
-    {
-      id: evaluationId({ kind: 'case', caseNo }),
-      subject: { kind: 'case', caseNo, itemName: '食品经营许可' },
-      channelId: PORTAL.channelId!,
-      departmentId: MARKET.departmentId!,
-      itemCode: FOOD.implementationCode,
-      level: 'dissatisfied',
-      comment: '窗口让我跑了三趟',
-      named: true,
-      contact: { name: ZHANG.name, phone: ZHANG.phone },
-      ratedAt: '2026-12-04T02:00:00.000Z',
-      ratedOn: '2026-12-04',
-    },
-    { days: 3, due: { date: '2026-12-09' } },
-    { actor: PORTAL, ...at('2026-12-04') },
-  );
+  const rated = badReview(caseNo, 'dissatisfied');
   await evaluations.create(rated);
   const answered = applyEvaluationCommand(
     rated.evaluation,
     { action: 'answer', verification: '经核实', kind: 'rectified', text: '已整改', followUp: { on: '2026-12-07', by: '王科长', outcome: '已回访' } },
-    { actor: MARKET, ...at('2026-12-07') },
+    { actor: MARKET, at: '2026-12-07T02:00:00.000Z', today: '2026-12-07' },
   );
   await evaluations.append(answered, rated.evaluation);
   return rated.evaluation.id;

@@ -4,8 +4,19 @@ import { createHash } from 'node:crypto';
 import type { EvaluationEvent, TicketEvent } from '../../shared/contracts/feedback-events.ts';
 import { EvaluationEventSchema, FEEDBACK_EVENT_SOURCE, FEEDBACK_EVENT_TYPE_PREFIX, TicketEventSchema, feedbackEventId } from '../../shared/contracts/feedback-events.ts';
 
-const time = (version: number) => new Date(Date.UTC(2026, 10, 23, 3, 0, version)).toISOString();
-const hash = (id: string, version: number) => createHash('sha256').update(`${id}.${version}`).digest('hex');
+/** The envelope of step `version` of record `id` of `kind`, its data's common part beside the step's own. */
+function eventOf(kind: 'evaluation' | 'ticket', id: string, version: number, step: { action: string }, data: Record<string, unknown>) {
+  return {
+    specversion: '1.0',
+    id: feedbackEventId(id, version),
+    source: FEEDBACK_EVENT_SOURCE[kind],
+    type: `${FEEDBACK_EVENT_TYPE_PREFIX[kind]}${step.action}`,
+    subject: id,
+    time: new Date(Date.UTC(2026, 10, 23, 3, 0, version)).toISOString(),
+    datacontenttype: 'application/json',
+    data: { kind, id, version, on: '2026-11-23', entryHash: createHash('sha256').update(`${id}.${version}`).digest('hex'), ...data, ...step },
+  };
+}
 
 /** A ticket's steps: filed to `first`, transferred to `second`, answered by it. */
 export function ticketEvents(id: string, channelId: string, first: string, second: string): TicketEvent[] {
@@ -14,18 +25,7 @@ export function ticketEvents(id: string, channelId: string, first: string, secon
     { action: 'transfer', from: 'assigned', state: 'assigned', actorRole: 'department', departmentId: second, fromDepartmentId: first },
     { action: 'answer', from: 'assigned', state: 'answered', actorRole: 'department', departmentId: second },
   ] as const;
-  return steps.map((step, i) =>
-    TicketEventSchema.parse({
-      specversion: '1.0',
-      id: feedbackEventId(id, i + 1),
-      source: FEEDBACK_EVENT_SOURCE.ticket,
-      type: `${FEEDBACK_EVENT_TYPE_PREFIX.ticket}${step.action}`,
-      subject: id,
-      time: time(i + 1),
-      datacontenttype: 'application/json',
-      data: { kind: 'ticket', id, ticketKind: 'complaint', version: i + 1, on: '2026-11-23', channelId, entryHash: hash(id, i + 1), ...step },
-    }),
-  );
+  return steps.map((step, i) => TicketEventSchema.parse(eventOf('ticket', id, i + 1, step, { ticketKind: 'complaint', channelId })));
 }
 
 /** A bad review's steps: rated, answered by its department. */
@@ -34,16 +34,5 @@ export function evaluationEvents(id: string, channelId: string, departmentId: st
     { action: 'rate', from: null, state: 'rectifying', actorRole: 'channel', dueOn: '2026-11-26' },
     { action: 'answer', from: 'rectifying', state: 'answered', actorRole: 'department' },
   ] as const;
-  return steps.map((step, i) =>
-    EvaluationEventSchema.parse({
-      specversion: '1.0',
-      id: feedbackEventId(id, i + 1),
-      source: FEEDBACK_EVENT_SOURCE.evaluation,
-      type: `${FEEDBACK_EVENT_TYPE_PREFIX.evaluation}${step.action}`,
-      subject: id,
-      time: time(i + 1),
-      datacontenttype: 'application/json',
-      data: { kind: 'evaluation', id, version: i + 1, on: '2026-11-23', channelId, departmentId, entryHash: hash(id, i + 1), ...step },
-    }),
-  );
+  return steps.map((step, i) => EvaluationEventSchema.parse(eventOf('evaluation', id, i + 1, step, { channelId, departmentId })));
 }

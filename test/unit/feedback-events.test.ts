@@ -12,15 +12,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FEEDBACK_EVENT_TYPES, FeedbackEventSchema } from '../../shared/contracts/feedback-events.ts';
 import { PlatformEventSchema } from '../../shared/contracts/platform-events.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
-import { evaluationId } from '../../shared/domain/evaluations/evaluation.ts';
 import type { EvaluationCommand } from '../../shared/domain/evaluations/evaluation-lifecycle.ts';
-import { applyEvaluationCommand, rateEvaluation } from '../../shared/domain/evaluations/evaluation-lifecycle.ts';
+import { applyEvaluationCommand } from '../../shared/domain/evaluations/evaluation-lifecycle.ts';
 import { evaluationEvent, ticketEvent } from '../../shared/domain/events/feedback-event.ts';
 import { eventAudience, eventKey, keysOfEventId } from '../../shared/domain/events/platform-event.ts';
 import { EVENT_TYPES } from '../../shared/domain/events/subscriptions.ts';
 import { ticketId } from '../../shared/domain/tickets/ticket.ts';
 import type { TicketCommand } from '../../shared/domain/tickets/ticket-lifecycle.ts';
 import { applyTicketCommand, fileTicket } from '../../shared/domain/tickets/ticket-lifecycle.ts';
+import { badReview } from '../support/evaluation-fixtures.ts';
 import { FOOD, HOUSING, MARKET, POLICE, PORTAL, REVIEWER, ZHANG } from '../support/case-fixtures.ts';
 
 const at = (date: string, actor: Caller) => ({ actor, at: `${date}T02:00:00.000Z`, today: date });
@@ -70,28 +70,8 @@ function ticketSteps(first: ReturnType<typeof filedTicket>, ...steps: [TicketCom
   return out.map((t) => ticketEvent(t.entry, t.ticket));
 }
 
-function ratedBadly() {
-  return rateEvaluation(
-    {
-      id: evaluationId({ kind: 'case', caseNo: CASE_NO }),
-      subject: { kind: 'case', caseNo: CASE_NO, itemName: '食品经营许可' },
-      channelId: PORTAL.channelId!,
-      departmentId: MARKET.departmentId!,
-      itemCode: FOOD.implementationCode,
-      level: 'very-dissatisfied',
-      comment: '窗口让我跑了三趟',
-      named: true,
-      contact: { name: ZHANG.name, phone: ZHANG.phone },
-      ratedAt: '2026-12-04T02:00:00.000Z',
-      ratedOn: '2026-12-04',
-    },
-    { days: 3, due: { date: '2026-12-09' } },
-    at('2026-12-04', PORTAL),
-  );
-}
-
 function evaluationSteps(...steps: [EvaluationCommand, string, Caller][]) {
-  const out = [ratedBadly()];
+  const out = [badReview(CASE_NO)];
   for (const [command, date, actor] of steps) out.push(applyEvaluationCommand(out.at(-1)!.evaluation, command, at(date, actor)));
   return out.map((t) => evaluationEvent(t.entry, t.evaluation));
 }

@@ -20,33 +20,50 @@ function checkStep(noun: string, recordId: string, subject: string, record: { ve
   }
 }
 
+/** What every feedback event's envelope says of its entry: its id, source, type, subject and time. */
+function envelope<K extends 'evaluation' | 'ticket'>(kind: K, id: string, entry: { n: number; type: string; at: string }) {
+  return {
+    specversion: '1.0' as const,
+    id: feedbackEventId(id, entry.n),
+    source: FEEDBACK_EVENT_SOURCE[kind],
+    type: `${FEEDBACK_EVENT_TYPE_PREFIX[kind]}${entry.type}`,
+    subject: id,
+    time: entry.at,
+    datacontenttype: 'application/json' as const,
+  };
+}
+
+/** What both kinds' data say of the step: its version and action, the state before and after, who acted, when, the channel and the entry's hash. */
+function stepData<E extends EvaluationHistoryEntry | TicketHistoryEntry>(
+  entry: E,
+  channelId: string,
+): { version: number; from: E['from']; state: E['to']; actorRole: ActorRole; on: string; channelId: string; entryHash: string } {
+  return {
+    version: entry.n,
+    from: entry.from,
+    state: entry.to,
+    actorRole: entry.actor.role as ActorRole,
+    on: entry.on,
+    channelId,
+    entryHash: entry.hash,
+  };
+}
+
 /** The event of an evaluation's entry, which led to `evaluation`. */
 export function evaluationEvent(entry: EvaluationHistoryEntry, evaluation: Evaluation): EvaluationEvent {
   checkStep('evaluation', evaluation.id, entry.evaluationId, evaluation, entry);
   const caseNo = evaluation.subject.kind === 'case' ? evaluation.subject.caseNo : undefined;
   return {
-    specversion: '1.0',
-    id: feedbackEventId(evaluation.id, entry.n),
-    source: FEEDBACK_EVENT_SOURCE.evaluation,
-    type: `${FEEDBACK_EVENT_TYPE_PREFIX.evaluation}${entry.type}`,
-    subject: evaluation.id,
-    time: entry.at,
-    datacontenttype: 'application/json',
+    ...envelope('evaluation', evaluation.id, entry),
     data: {
       kind: 'evaluation',
       id: evaluation.id,
-      version: entry.n,
       action: entry.type,
-      from: entry.from,
-      state: entry.to,
-      actorRole: entry.actor.role as ActorRole,
-      on: entry.on,
-      channelId: evaluation.channelId,
+      ...stepData(entry, evaluation.channelId),
       departmentId: evaluation.departmentId,
       ...(caseNo !== undefined ? { caseNo } : {}),
       ...(evaluation.itemCode !== undefined ? { itemCode: evaluation.itemCode } : {}),
       ...(evaluationAwaitsAnswer(evaluation) && evaluation.dueOn !== undefined ? { dueOn: evaluation.dueOn } : {}),
-      entryHash: entry.hash,
     },
   };
 }
@@ -58,30 +75,18 @@ export function ticketEvent(entry: TicketHistoryEntry, ticket: Ticket): TicketEv
   // An assignment or a transfer appends its routing: the one before it was the department's that held the ticket.
   const left = entry.type === 'assign' || entry.type === 'transfer' ? ticket.routing.at(-2)?.departmentId : undefined;
   return {
-    specversion: '1.0',
-    id: feedbackEventId(ticket.id, entry.n),
-    source: FEEDBACK_EVENT_SOURCE.ticket,
-    type: `${FEEDBACK_EVENT_TYPE_PREFIX.ticket}${entry.type}`,
-    subject: ticket.id,
-    time: entry.at,
-    datacontenttype: 'application/json',
+    ...envelope('ticket', ticket.id, entry),
     data: {
       kind: 'ticket',
       id: ticket.id,
       ticketKind: ticket.kind,
-      version: entry.n,
       action: entry.type,
-      from: entry.from,
-      state: entry.to,
-      actorRole: entry.actor.role as ActorRole,
-      on: entry.on,
-      channelId: ticket.channelId,
+      ...stepData(entry, ticket.channelId),
       ...(ticket.departmentId !== undefined ? { departmentId: ticket.departmentId } : {}),
       ...(left !== undefined && left !== ticket.departmentId ? { fromDepartmentId: left } : {}),
       ...(caseNo !== undefined ? { caseNo } : {}),
       ...(ticket.itemCode !== undefined ? { itemCode: ticket.itemCode } : {}),
       ...(ticketAwaitsAnswer(ticket) && ticket.dueOn !== undefined ? { dueOn: ticket.dueOn } : {}),
-      entryHash: entry.hash,
     },
   };
 }
