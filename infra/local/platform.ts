@@ -513,14 +513,18 @@ async function startQueueTicks(
   intervalMs: number,
 ): Promise<{ run: () => Promise<void>; stop: () => Promise<void> }> {
   const handlers = await Promise.all(manifestsTriggeredBy('queue').map(async (m) => replaced?.[m.name] ?? asLocalFunction((await m.load())(options))));
-  let current: Promise<void> | undefined;
+  // One run at a time. A call while one runs is answered by the next run, which starts after it (and
+  // reads the clock anew: a run the timer started before a test moved the clock does not stand for
+  // the tick asked for); the calls made meanwhile share that next run.
+  let done: Promise<void> = Promise.resolve();
+  let next: Promise<void> | undefined;
   const run = () => {
-    current ??= Promise.all(handlers.map(async (h) => h(sqsEvent(JSON.stringify({ tick: true })))))
-      .then(() => undefined)
-      .finally(() => {
-        current = undefined;
-      });
-    return current;
+    next ??= done.then(async () => {
+      next = undefined;
+      await Promise.all(handlers.map(async (h) => h(sqsEvent(JSON.stringify({ tick: true })))));
+    });
+    done = next.catch(() => undefined);
+    return next;
   };
   const timer =
     intervalMs > 0
@@ -531,7 +535,7 @@ async function startQueueTicks(
     run,
     stop: async () => {
       if (timer) clearInterval(timer);
-      await current?.catch(() => undefined);
+      await done;
     },
   };
 }
