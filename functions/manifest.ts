@@ -8,6 +8,8 @@
 // more. The grants-match test (test/infra/function-manifests.test.ts) checks that each synthesised
 // role holds exactly what its manifest says.
 import { ITEMS_TABLE } from '../shared/adapters/table-layout.ts';
+import { CASE_EVENT_BUS_SOURCE } from '../shared/contracts/case-events.ts';
+import { PLATFORM_EVENT_BUS_SOURCES } from '../shared/contracts/platform-events.ts';
 import type { FunctionName } from '../shared/contracts/routes.ts';
 import type { TicketKind } from '../shared/contracts/tickets.ts';
 import type { CalendarSource } from '../shared/domain/calendar/calendar-source.ts';
@@ -128,16 +130,33 @@ export type EventHandler = (event: never) => Promise<unknown>;
  *   the records `filter` admits, in order, a batch at a time (ReportBatchItemFailures; after its
  *   retries a batch goes to the function's dead-letter queue).
  * - `queue`: an SQS queue (event source mapping, ReportBatchItemFailures; a record received
- *   `maxReceives` times goes to its dead-letter queue), fed by a rule on the case event bus (every case
- *   event) and by a schedule putting `{"tick":true}` on it every `tickMinutes`.
+ *   `maxReceives` times goes to its dead-letter queue), fed by a rule on the platform's event bus (the
+ *   events its `feed` says) and by a schedule putting `{"tick":true}` on it every `tickMinutes`.
  */
 export type Trigger =
   | { kind: 'api' }
   | { kind: 'schedule' }
   | { kind: 'state-machine' }
   | { kind: 'invoked'; invokers: readonly string[]; variable: string; invocation: 'RequestResponse' | 'Event' }
-  | { kind: 'stream'; table: 'cases'; filter: { eventName: 'INSERT'; sortKeyPrefix: string } }
-  | { kind: 'queue'; feed: 'case-events'; tickMinutes: number; maxReceives: number };
+  | { kind: 'stream'; table: StreamTable; filter: { eventName: 'INSERT'; sortKeyPrefix: string } }
+  | { kind: 'queue'; feed: QueueFeed; tickMinutes: number; maxReceives: number };
+
+/** The tables with a stream (NEW_IMAGE): their history entries are the outbox of the platform's events. */
+export type StreamTable = 'cases' | 'feedback';
+/** The tables with a stream, as a list (the CDK app and the embedded DynamoDB give these a stream). */
+export const STREAM_TABLES: readonly StreamTable[] = ['cases', 'feedback'];
+
+/**
+ * What a `queue` function's rule on the bus takes: `case-events` the case events alone (source
+ * tongban.cases: the statistics and the watch count cases); `platform-events` every event the platform
+ * publishes, the evaluations' and tickets' too (tongban.cases, tongban.feedback: the deliveries).
+ */
+export type QueueFeed = 'case-events' | 'platform-events';
+
+/** The bus sources a feed's rule takes (the CDK app's rule and the embedded bus's match the same). */
+export function queueFeedSources(feed: QueueFeed): readonly string[] {
+  return feed === 'case-events' ? [CASE_EVENT_BUS_SOURCE] : PLATFORM_EVENT_BUS_SOURCES;
+}
 
 /**
  * An alarm on the function (named `tongban-<stage>-<id in kebab case, without "Alarm">`): on its

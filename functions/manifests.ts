@@ -7,6 +7,7 @@ import { catalogue } from './catalogue/manifest.ts';
 import { deliveries } from './deliveries/manifest.ts';
 import { evaluations } from './evaluations/manifest.ts';
 import { events } from './events/manifest.ts';
+import { feedbackRelay } from './feedback-relay/manifest.ts';
 import { joint } from './joint/manifest.ts';
 import type { EventFunctionManifest, FunctionManifest, Trigger } from './manifest.ts';
 import { platform } from './platform/manifest.ts';
@@ -35,6 +36,7 @@ export const MANIFESTS = {
   sealing,
   archive,
   relay,
+  'feedback-relay': feedbackRelay,
   deliveries,
   watch,
   tally,

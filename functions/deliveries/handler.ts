@@ -1,14 +1,14 @@
-// Lambda: deliveries — the case events the bus hands over through a queue, routed to their audience
-// (feeds, subscriptions) in order per case, and the webhook attempts (shared/domain/events/
-// event-router.ts). Each queue record is an EventBridge event whose `detail` is a case event, or
-// `{"tick":true}` (a scheduled rule's, every minute) for the retries that are due. A record that could
-// not be routed (the store or the outbox failed, or it is no case event) is reported as failed and
+// Lambda: deliveries — the events the bus hands over through a queue (cases', evaluations', tickets'),
+// routed to their audience (feeds, subscriptions) in order per record, and the webhook attempts
+// (shared/domain/events/event-router.ts). Each queue record is an EventBridge event whose `detail` is a
+// platform event, or `{"tick":true}` (a scheduled rule's, every minute) for the retries that are due. A
+// record that could not be routed (the store or the outbox failed, or it is no event) is reported as failed and
 // given again by the queue, then kept in its dead-letter queue; a failed webhook attempt is no failure
 // of the record: it is retried on the schedule, then parked (DeliveriesParked, which an alarm watches).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseOutbox, DynamoEventStore } from '../../shared/adapters/dynamo-event-store.ts';
+import { DynamoCaseOutbox, DynamoEventStore, DynamoFeedbackOutbox, PlatformOutbox } from '../../shared/adapters/dynamo-event-store.ts';
 import { HttpWebhookSender } from '../../shared/adapters/http-webhook-sender.ts';
 import type { RunReport } from '../../shared/domain/events/event-router.ts';
 import { EventRouter } from '../../shared/domain/events/event-router.ts';
@@ -30,7 +30,7 @@ export function deliveriesHandler(options: DeliveriesHandlerOptions = {}) {
   const store = new DynamoEventStore(db, requiredEnv('EVENTS_TABLE'));
   const router = new EventRouter({
     store,
-    outbox: new DynamoCaseOutbox(db, requiredEnv('CASES_TABLE')),
+    outbox: new PlatformOutbox(new DynamoCaseOutbox(db, requiredEnv('CASES_TABLE')), new DynamoFeedbackOutbox(db, requiredEnv('FEEDBACK_TABLE'))),
     sender: options.sender ?? new HttpWebhookSender(endpointPolicy(process.env)),
     ...(options.now ? { now: options.now } : {}),
     onParked: (p) =>
@@ -42,8 +42,8 @@ export function deliveriesHandler(options: DeliveriesHandlerOptions = {}) {
         attempts: p.attempts,
         lastError: p.lastError,
       }),
-    onSkipped: (caseNo, versions) =>
-      logger.warn('history entries written before case events existed carry no event: not routed', { caseNo, from: versions[0], to: versions.at(-1), count: versions.length }),
+    onSkipped: (key, versions) =>
+      logger.warn('history entries written before events existed carry no event: not routed', { key, from: versions[0], to: versions.at(-1), count: versions.length }),
   });
 
   return observed('deliveries', async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -52,19 +52,23 @@ export function deliveriesHandler(options: DeliveriesHandlerOptions = {}) {
       for (const k of Object.keys(total) as (keyof RunReport)[]) total[k] += r[k];
     };
     const {
-      cases: byCase,
+      cases: byRecord,
       ticks,
       failures,
-    } = queueWork(event, (messageId, reason) => logger.error('a queue record is neither a case event nor a tick: left to the dead-letter queue', { messageId, reason }));
-    // Per case, in version order (a later version routes the earlier ones anyway); cases side by side.
+    } = queueWork(
+      event,
+      (messageId, reason) => logger.error('a queue record is neither an event nor a tick: left to the dead-letter queue', { messageId, reason }),
+      'platform-events',
+    );
+    // Per record, in version order (a later version routes the earlier ones anyway); records side by side.
     await Promise.all(
-      [...byCase.values()].map(async (list) => {
+      [...byRecord.values()].map(async (list) => {
         list.sort((a, b) => a.event.data.version - b.event.data.version);
         for (const { record, event: e } of list) {
           try {
             add(await router.route(e));
           } catch (error) {
-            logger.error('a case event could not be routed: the queue gives it again', { messageId: record.messageId, eventId: e.id, error });
+            logger.error('an event could not be routed: the queue gives it again', { messageId: record.messageId, eventId: e.id, error });
             failures.push(record.messageId);
           }
         }

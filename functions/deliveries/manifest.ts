@@ -1,14 +1,14 @@
-// The deliveries function: routes the case events the bus puts on its queue (feeds, pending webhook
-// deliveries, in order per case) and makes the webhook attempts, and every minute (a tick on the same
-// queue) the retries that are due.
+// The deliveries function: routes the events the bus puts on its queue — the cases', evaluations' and
+// tickets' (feeds, pending webhook deliveries, in order per record) — and makes the webhook attempts,
+// and every minute (a tick on the same queue) the retries that are due.
 import { EVENTS_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { EventFunctionManifest } from '../manifest.ts';
 
 export const deliveries = {
   name: 'deliveries',
-  description: 'routes case events and delivers webhooks',
-  // Every case event (the bus's rule) and a tick every minute (a schedule) for the retries due.
-  trigger: { kind: 'queue', feed: 'case-events', tickMinutes: 1, maxReceives: 5 },
+  description: 'routes case, evaluation and ticket events and delivers webhooks',
+  // Every event of the platform (the bus's rule: case and feedback events) and a tick every minute (a schedule) for the retries due.
+  trigger: { kind: 'queue', feed: 'platform-events', tickMinutes: 1, maxReceives: 5 },
   tables: {
     // shared/adapters/dynamo-event-store.ts: reads subscriptions and the watermarks (GetItem), writes
     // feed items, pending, delivered and parked deliveries and the pair markers (PutItem, conditional
@@ -17,6 +17,9 @@ export const deliveries = {
     events: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], indexes: [EVENTS_TABLE.indexes.due.name] },
     // The outbox: the history entries of a case between the watermark and the event (Query on the case's partition).
     cases: { actions: ['dynamodb:Query'] },
+    // The outbox of evaluations and tickets: their history entries between the watermark and the event
+    // (Query on the record's partition, shared/adapters/dynamo-event-store.ts DynamoFeedbackOutbox). No index, no item read.
+    feedback: { actions: ['dynamodb:Query'] },
   },
   // A run routes a batch and makes its attempts (10 s each at most), a pair at most 20 at a time.
   limits: { timeoutSeconds: 120 },
@@ -32,7 +35,7 @@ export const deliveries = {
       id: 'DeliveriesDeadLettersAlarm',
       watch: 'dead-letters',
       description:
-        'a case event could not be routed after 5 receives, or the bus could not put it on the queue: it is in the deliveries dead-letter queue (the event is also in its history entry and the bus archive: a later event of the case routes it, or replay it)',
+        'an event could not be routed after 5 receives, or the bus could not put it on the queue: it is in the deliveries dead-letter queue (the event is also in its history entry and the bus archive: a later event of the record routes it, or replay it)',
     },
   },
   load: async () => (await import('./handler.ts')).deliveriesHandler,

@@ -1,5 +1,5 @@
 // Lambda: events — the webhook subscriptions of channels and departments (register, list, remove),
-// their parked deliveries (list, redeliver) and the feed of their case events (every /v1/subscriptions
+// their parked deliveries (list, redeliver) and the feed of their events — of cases, evaluations and tickets (every /v1/subscriptions
 // and /v1/events route).
 import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-clients.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';

@@ -1,9 +1,10 @@
-// The events function: webhook subscriptions, their failures and redelivery, the event feed.
+// The events function: webhook subscriptions, their failures and redelivery, the event feed (the
+// events of cases, evaluations and tickets).
 import type { ApiFunctionManifest } from '../manifest.ts';
 
 export const events = {
   name: 'events',
-  description: 'webhook subscriptions and the case event feed',
+  description: 'webhook subscriptions and the event feed',
   trigger: { kind: 'api' },
   tables: {
     // shared/adapters/dynamo-event-store.ts: an owner's subscriptions (GetItem, conditional PutItem),

@@ -1,36 +1,58 @@
-// What a batch from a case-events queue holds (a `queue` trigger, functions/manifest.ts): each SQS
-// record an EventBridge event whose `detail` is a case event, grouped by case, or `{"tick":true}` from
-// the queue's schedule. A record that is neither is told to `onBad` and listed failed (the queue gives
-// it again, then keeps it in its dead-letter queue). One reading for every consumer of the case events.
+// What a batch from an events queue holds (a `queue` trigger, functions/manifest.ts): each SQS record an
+// EventBridge event whose `detail` is an event of the queue's feed, grouped by the record it belongs to,
+// or `{"tick":true}` from the queue's schedule. A record that is neither is told to `onBad` and listed
+// failed (the queue gives it again, then keeps it in its dead-letter queue). One reading for every
+// consumer of the events: the statistics and the watch read the case events (`case-events`, by case
+// number), the deliveries every event (`platform-events`, by key: the case number, `evaluation:<id>`,
+// `ticket:<id>`).
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { z } from 'zod';
 import type { CaseEvent } from '../../shared/contracts/case-events.ts';
-import { CASE_EVENT_BUS_SOURCE, CaseEventSchema } from '../../shared/contracts/case-events.ts';
+import { CaseEventSchema } from '../../shared/contracts/case-events.ts';
+import type { PlatformEvent } from '../../shared/contracts/platform-events.ts';
+import { PlatformEventSchema } from '../../shared/contracts/platform-events.ts';
+import { eventKey } from '../../shared/domain/events/platform-event.ts';
+import type { QueueFeed } from '../manifest.ts';
+import { queueFeedSources } from '../manifest.ts';
 
-export interface QueueWork {
-  /** The case events by case (its number), each with its record, in the order received. */
-  cases: Map<string, { record: SQSRecord; event: CaseEvent }[]>;
+export interface QueueWork<E = CaseEvent> {
+  /** The events by the record they belong to (a case number; on a `platform-events` feed also `evaluation:<id>`, `ticket:<id>`), each with its record, in the order received. */
+  cases: Map<string, { record: SQSRecord; event: E }[]>;
   ticks: SQSRecord[];
   /** The message ids of the records that are neither (the consumer adds those it fails to handle). */
   failures: string[];
 }
 
-export function queueWork(event: SQSEvent, onBad: (messageId: string, reason: string) => void): QueueWork {
-  const work: QueueWork = { cases: new Map(), ticks: [], failures: [] };
+/** A feed's reading: the sources its rule takes, the schema of its events, the key they are grouped by. */
+const READINGS = {
+  'case-events': { schema: CaseEventSchema, noun: 'a case event', key: (e: CaseEvent) => e.subject },
+  'platform-events': { schema: PlatformEventSchema, noun: 'an event of the platform', key: (e: PlatformEvent) => eventKey(e) },
+} as const;
+
+export function queueWork(event: SQSEvent, onBad: (messageId: string, reason: string) => void): QueueWork;
+export function queueWork(event: SQSEvent, onBad: (messageId: string, reason: string) => void, feed: 'platform-events'): QueueWork<PlatformEvent>;
+export function queueWork(event: SQSEvent, onBad: (messageId: string, reason: string) => void, feed: QueueFeed = 'case-events'): QueueWork<PlatformEvent> {
+  const reading = READINGS[feed] as { schema: z.ZodType<PlatformEvent>; noun: string; key: (e: PlatformEvent) => string };
+  const sources = queueFeedSources(feed);
+  const work: QueueWork<PlatformEvent> = { cases: new Map(), ticks: [], failures: [] };
   for (const record of event.Records) {
-    const w = workOf(record);
+    const w = workOf(record, sources, reading);
     if (w.kind === 'bad') {
       onBad(record.messageId, w.reason);
       work.failures.push(record.messageId);
     } else if (w.kind === 'tick') work.ticks.push(record);
-    else work.cases.set(w.event.subject, [...(work.cases.get(w.event.subject) ?? []), { record, event: w.event }]);
+    else {
+      const key = reading.key(w.event);
+      work.cases.set(key, [...(work.cases.get(key) ?? []), { record, event: w.event }]);
+    }
   }
   return work;
 }
 
-/** What a record holds: a case event, a tick, or nothing a consumer can handle. */
-type Work = { kind: 'event'; event: CaseEvent } | { kind: 'tick' } | { kind: 'bad'; reason: string };
+/** What a record holds: an event, a tick, or nothing a consumer can handle. */
+type Work = { kind: 'event'; event: PlatformEvent } | { kind: 'tick' } | { kind: 'bad'; reason: string };
 
-function workOf(record: SQSRecord): Work {
+function workOf(record: SQSRecord, sources: readonly string[], reading: { schema: z.ZodType<PlatformEvent>; noun: string }): Work {
   let body: unknown;
   try {
     body = JSON.parse(record.body);
@@ -40,8 +62,8 @@ function workOf(record: SQSRecord): Work {
   if (typeof body !== 'object' || body === null) return { kind: 'bad', reason: 'the body is not an object' };
   if ((body as { tick?: unknown }).tick === true) return { kind: 'tick' };
   const { source, detail } = body as { source?: unknown; detail?: unknown };
-  if (source !== CASE_EVENT_BUS_SOURCE) return { kind: 'bad', reason: `source ${JSON.stringify(source)} is not ${CASE_EVENT_BUS_SOURCE}` };
-  const parsed = CaseEventSchema.safeParse(detail);
-  if (!parsed.success) return { kind: 'bad', reason: `the detail is not a case event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+  if (typeof source !== 'string' || !sources.includes(source)) return { kind: 'bad', reason: `source ${JSON.stringify(source)} is not ${sources.join(' or ')}` };
+  const parsed = reading.schema.safeParse(detail);
+  if (!parsed.success) return { kind: 'bad', reason: `the detail is not ${reading.noun}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
   return { kind: 'event', event: parsed.data };
 }

@@ -5,12 +5,13 @@
 // - `invoked` (sealing, archive): before their invokers, which are given their names; an `Event`
 //   function is retried by Lambda and keeps the events of its failed runs in a dead-letter queue;
 // - `api` (catalogue, platform, cases, seals): the API (infra/constructs/tongban-api.ts) integrates them;
-// - `stream` (the relay): an event source mapping on the table's stream hands it the records its
+// - `stream` (the relays: the cases table's, the feedback table's): an event source mapping on the table's stream hands it the records its
 //   filter admits, in order per shard (one batch at a time: parallelisation 1), answering the first
 //   record it could not handle (ReportBatchItemFailures); a failing batch is split and retried, then its
 //   place in the stream is recorded in the function's dead-letter queue (the records stay in the table);
 // - `queue` (deliveries): its queue (SSE-SQS, TLS only, a record received `maxReceives` times kept in
-//   its dead-letter queue) fed by a rule on the case event bus (every case event) and by a schedule's
+//   its dead-letter queue) fed by a rule on the platform's event bus (the case events, or every event:
+//   the manifest's feed) and by a schedule's
 //   tick, each target retried by EventBridge for a day, then kept in the same dead-letter queue;
 // - `schedule` (the sweep): an EventBridge rule runs it every `sweepIntervalMinutes`, one run at a
 //   time, a run never longer than the interval; a failed run is retried (EventBridge retries delivering
@@ -28,13 +29,13 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { CASE_EVENT_BUS_SOURCE } from '../../shared/contracts/case-events.ts';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type { AlarmSpec, FunctionManifest } from '../../functions/manifest.ts';
-import { streamFilterPattern } from '../../functions/manifest.ts';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { AlarmSpec, FunctionManifest, StreamTable } from '../../functions/manifest.ts';
+import { queueFeedSources, streamFilterPattern } from '../../functions/manifest.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
 import { FUNCTION_MANIFESTS, LAMBDA_NAMES } from '../../functions/manifests.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
@@ -74,6 +75,8 @@ export class CaseFunctions {
 
   constructor(scope: Construct, context: Pick<FunctionContext, 'config' | 'retention' | 'data'>) {
     const { config } = context;
+    /** The tables whose streams start a `stream` function (the data stack gives them NEW_IMAGE streams). */
+    const streamTables: Record<StreamTable, ITable> = { cases: context.data.casesTable, feedback: context.data.feedbackTable };
     const built: Partial<Record<LambdaName, BuiltFunction>> = {};
     const invoked: Record<string, { function: IFunction; variable: string }> = {};
     let jointHandling: CaseFunctions['jointHandling'] | undefined;
@@ -114,7 +117,7 @@ export class CaseFunctions {
         });
         const fn = build(name);
         fn.addEventSource(
-          new DynamoEventSource(context.data.casesTable, {
+          new DynamoEventSource(streamTables[trigger.table], {
             startingPosition: StartingPosition.TRIM_HORIZON,
             batchSize: 100,
             maxBatchingWindow: Duration.seconds(0),
@@ -144,13 +147,13 @@ export class CaseFunctions {
           deadLetterQueue: { queue: deadLetters, maxReceiveCount: trigger.maxReceives },
         });
         fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true }));
-        // Every case event on the bus, and the tick; what EventBridge cannot put on the queue goes to the dead letters.
+        // The events of its feed on the bus, and the tick; what EventBridge cannot put on the queue goes to the dead letters.
         const target = (message?: RuleTargetInput) =>
           new SqsQueue(queue, { deadLetterQueue: deadLetters, retryAttempts: 185, maxEventAge: Duration.hours(24), ...(message ? { message } : {}) });
         const feed = new Rule(scope, `${pascal(name)}Feed`, {
-          description: `Tongban ${config.stage}: every case event to the ${name} function's queue`,
+          description: `Tongban ${config.stage}: every ${trigger.feed === 'case-events' ? 'case event' : 'case, evaluation and ticket event'} to the ${name} function's queue`,
           eventBus: context.data.caseEventBus,
-          eventPattern: { source: [CASE_EVENT_BUS_SOURCE] },
+          eventPattern: { source: [...queueFeedSources(trigger.feed)] },
         });
         feed.addTarget(target());
         const tick = new Rule(scope, `${pascal(name)}Tick`, {

@@ -1,6 +1,6 @@
-// The embedded case events, as the CDK app deploys them (infra/constructs/case-functions.ts): the
-// cases table's stream (infra/local/dynamodb-streams.ts, written with each item in one LevelDB batch,
-// so a history entry and its record survive a kill -9 together) handed to the relay function by an
+// The embedded platform events, as the CDK app deploys them (infra/constructs/case-functions.ts): the
+// cases and feedback tables' streams (infra/local/dynamodb-streams.ts, written with each item in one LevelDB batch,
+// so a history entry and its record survive a kill -9 together) each handed to its relay function by an
 // event source mapping with the manifest's filter and retries, and the platform's case event bus
 // (infra/local/eventbridge-server.ts, its log durable before PutEvents answers) with the rules the
 // functions it starts need. Both keep their checkpoints in the data directory's DynamoDB: what was
@@ -32,11 +32,11 @@ export interface CaseEventPlumbingOptions {
   host: string;
   region: string;
   db: DynamoDBDocumentClient;
-  /** The streams of the embedded DynamoDB (the cases table's, by its name). */
+  /** The streams of the embedded DynamoDB (the cases and feedback tables', by their names). */
   streams: ReadonlyMap<string, LocalDynamoStream>;
   options: HandlerOptions;
   replaced?: Partial<Record<LambdaName, LocalFunction>> | undefined;
-  /** The bus's rules: the functions the case events start (built once the bus's endpoint is known). */
+  /** The bus's rules: the functions the platform's events start (built once the bus's endpoint is known). */
   rules: (bus: string) => Promise<readonly EventBridgeRule[]>;
 }
 

@@ -10,7 +10,6 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { CASE_EVENT_BUS_SOURCE } from '../../shared/contracts/case-events.ts';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { LocalCredentials } from '../../shared/contracts/local-credentials.ts';
@@ -19,7 +18,7 @@ import type { FunctionName } from '../../shared/contracts/routes.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
 import { MANIFESTS, manifestsTriggeredBy } from '../../functions/manifests.ts';
 import type { EventHandler, HandlerOptions } from '../../functions/manifest.ts';
-import { PUBLISHED_KEYS_VARIABLE } from '../../functions/manifest.ts';
+import { PUBLISHED_KEYS_VARIABLE, STREAM_TABLES, queueFeedSources } from '../../functions/manifest.ts';
 import { FUNCTION_NAMES } from '../function-access.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
@@ -147,8 +146,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     const keys = existing ?? newKeys();
     const runtime = await runtimeCredentials(join(dataDir, RUNTIME_CREDENTIALS_FILE));
     const [dynamo, s3, kms] = await Promise.all([
-      // The cases table's stream: the outbox the relay reads (infra/local/case-event-plumbing.ts).
-      startDynalite(join(dataDir, 'dynamodb'), host, { streams: [LOCAL_TABLES.cases], region, account: LOCAL_ACCOUNT }),
+      // The cases and feedback tables' streams: the outboxes the relays read (infra/local/case-event-plumbing.ts).
+      startDynalite(join(dataDir, 'dynamodb'), host, { streams: STREAM_TABLES.map((t) => LOCAL_TABLES[t]), region, account: LOCAL_ACCOUNT }),
       startS3(join(dataDir, 's3'), host, [LOCAL_MATERIALS_BUCKET, LOCAL_ARCHIVE_BUCKET], { region, identities: s3Identities(runtime, keys) }),
       startLocalKms({ dataDir: join(dataDir, 'kms'), host }),
     ]);
@@ -282,7 +281,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     };
     await writeAtomically(credentialsPath, JSON.stringify(credentials, null, 2) + '\n');
 
-    // The case events: the relay on the cases table's stream, the bus and what its rules start.
+    // The platform's events: the relays on the cases and feedback tables' streams, the bus and what its rules start.
     const caseEvents = await startCaseEventPlumbing({
       host,
       region,
@@ -484,8 +483,8 @@ function scheduledEvent(region: string) {
 }
 
 /**
- * The rules on the case event bus: for each `queue` function, every case event, given to it as its
- * queue would (one SQS record whose body is the EventBridge event). A record it reports failed is an
+ * The rules on the platform's event bus: for each `queue` function, the events of its feed (the case
+ * events, or every event), given to it as its queue would (one SQS record whose body is the EventBridge event). A record it reports failed is an
  * error of the target: the bus retries it, as SQS would receive it again.
  */
 async function queueRules(bus: string, options: HandlerOptions, replaced: PlatformOptions['functions']): Promise<EventBridgeRule[]> {
@@ -495,12 +494,12 @@ async function queueRules(bus: string, options: HandlerOptions, replaced: Platfo
     rules.push({
       bus,
       name: `${manifest.name}-feed`,
-      pattern: { source: [CASE_EVENT_BUS_SOURCE] },
+      pattern: { source: [...queueFeedSources(manifest.trigger.feed)] },
       maximumRetryAttempts: 185,
       retryMaxDelayMs: 30_000,
       target: async (event) => {
         const answer = (await handler(sqsEvent(JSON.stringify(event)))) as SQSBatchResponse | undefined;
-        if ((answer?.batchItemFailures ?? []).length > 0) throw new Error(`${manifest.name} could not route case event ${event.id} (see its log)`);
+        if ((answer?.batchItemFailures ?? []).length > 0) throw new Error(`${manifest.name} could not route event ${event.id} (see its log)`);
       },
     });
   }
@@ -514,14 +513,18 @@ async function startQueueTicks(
   intervalMs: number,
 ): Promise<{ run: () => Promise<void>; stop: () => Promise<void> }> {
   const handlers = await Promise.all(manifestsTriggeredBy('queue').map(async (m) => replaced?.[m.name] ?? asLocalFunction((await m.load())(options))));
-  let current: Promise<void> | undefined;
+  // One run at a time. A call while one runs is answered by the next run, which starts after it (and
+  // reads the clock anew: a run the timer started before a test moved the clock does not stand for
+  // the tick asked for); the calls made meanwhile share that next run.
+  let done: Promise<void> = Promise.resolve();
+  let next: Promise<void> | undefined;
   const run = () => {
-    current ??= Promise.all(handlers.map(async (h) => h(sqsEvent(JSON.stringify({ tick: true })))))
-      .then(() => undefined)
-      .finally(() => {
-        current = undefined;
-      });
-    return current;
+    next ??= done.then(async () => {
+      next = undefined;
+      await Promise.all(handlers.map(async (h) => h(sqsEvent(JSON.stringify({ tick: true })))));
+    });
+    done = next.catch(() => undefined);
+    return next;
   };
   const timer =
     intervalMs > 0
@@ -532,7 +535,7 @@ async function startQueueTicks(
     run,
     stop: async () => {
       if (timer) clearInterval(timer);
-      await current?.catch(() => undefined);
+      await done;
     },
   };
 }

@@ -53,6 +53,8 @@ export class ApiStack extends Stack {
   readonly archive: { function: NodejsFunction; deadLetters: Queue; alarms: Record<string, Alarm> };
   /** The relay (functions/relay: the cases table's stream to the case event bus), the queue of the batches it gave up and its alarms. */
   readonly relay: { function: NodejsFunction; deadLetters: Queue; alarms: Record<string, Alarm> };
+  /** The feedback relay (functions/feedback-relay: the feedback table's stream to the same bus), the queue of the batches it gave up and its alarms. */
+  readonly feedbackRelay: { function: NodejsFunction; deadLetters: Queue; alarms: Record<string, Alarm> };
   /** The roles created for `trustedAccount` principals, by principal name. */
   readonly principalRoles: Record<string, Role>;
   /** The auditors' archive-reading policy, on the auditor principals' roles; none without such a role. */
@@ -76,6 +78,7 @@ export class ApiStack extends Stack {
     this.sweep = withQueue('sweep');
     this.archive = withQueue('archive');
     this.relay = withQueue('relay');
+    this.feedbackRelay = withQueue('feedback-relay');
     this.sealing = this.built.sealing.function;
     this.joint = { function: this.built.joint.function, ...functions.jointHandling };
 

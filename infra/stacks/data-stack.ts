@@ -28,6 +28,8 @@ import type { Construct } from 'constructs';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, FEEDBACK_TABLE, ITEMS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE } from '../../shared/adapters/table-layout.ts';
 import { CASE_EVENT_BUS_SOURCE } from '../../shared/contracts/case-events.ts';
+import { FEEDBACK_EVENT_BUS_SOURCE } from '../../shared/contracts/feedback-events.ts';
+import { PLATFORM_EVENT_BUS_SOURCES } from '../../shared/contracts/platform-events.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { Department } from '../../shared/contracts/directory.ts';
 import type { ConfiguredSeal, SealKeySpecName } from '../config.ts';
@@ -199,11 +201,12 @@ export class DataStack extends Stack {
     this.eventsTable = indexedTable('EventsTable', EVENTS_TABLE);
     this.supervisionTable = indexedTable('SupervisionTable', SUPERVISION_TABLE);
     this.statisticsTable = indexedTable('StatisticsTable', STATISTICS_TABLE);
-    this.feedbackTable = indexedTable('FeedbackTable', FEEDBACK_TABLE);
+    // Its stream hands every new history entry of an evaluation or a ticket (its event: the outbox) to the feedback relay.
+    this.feedbackTable = indexedTable('FeedbackTable', FEEDBACK_TABLE, StreamViewType.NEW_IMAGE);
 
     this.caseEventBus = new EventBus(this, 'CaseEventBus', {
       eventBusName: `tongban-${props.stage}-cases`,
-      description: `Tongban ${props.stage}: every case history entry as a CloudEvent (source ${CASE_EVENT_BUS_SOURCE}), published by the relay`,
+      description: `Tongban ${props.stage}: every case history entry as a CloudEvent (source ${CASE_EVENT_BUS_SOURCE}), published by the relay, and every evaluation and ticket history entry (source ${FEEDBACK_EVENT_BUS_SOURCE}), by the feedback relay`,
       kmsKey: this.dataKey,
     });
     this.caseEventBus.applyRemovalPolicy(RemovalPolicy.RETAIN);
@@ -217,8 +220,8 @@ export class DataStack extends Stack {
     const archive = new Archive(this, 'CaseEventArchive', {
       sourceEventBus: busByName,
       archiveName: `tongban-${props.stage}-case-events`,
-      description: `Tongban ${props.stage}: every case event, ${CASE_EVENT_ARCHIVE_DAYS} days, for a replay`,
-      eventPattern: { source: [CASE_EVENT_BUS_SOURCE] },
+      description: `Tongban ${props.stage}: every case, evaluation and ticket event, ${CASE_EVENT_ARCHIVE_DAYS} days, for a replay`,
+      eventPattern: { source: [...PLATFORM_EVENT_BUS_SOURCES] },
       retention: Duration.days(CASE_EVENT_ARCHIVE_DAYS),
       kmsKey: this.dataKey,
     });

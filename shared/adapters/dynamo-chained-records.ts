@@ -5,6 +5,8 @@
 //   <prefix><id> / H#<n, 10 digits>  history entry n and the record after it, whole (a record is small
 //                                    and bounded). Written once, on condition it does not exist: the
 //                                    serialisation point of the record's creation and every action on it.
+//                                    A kind with events (eventOf) keeps the entry's event in it too
+//                                    (`event`): the entry is the outbox the feedback relay reads.
 //   <prefix><id> / HEAD              the newest record, its `version` and the kind's head attributes (its
 //                                    index keys, the attributes lists filter by); moved forward after each
 //                                    entry, never backwards, and rolled forward by any reader that finds it
@@ -15,13 +17,20 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { PlatformEvent } from '../contracts/platform-events.ts';
 import { isEntryIntact, stateDigest } from '../domain/cases/case-history.ts';
 import { ITEM_LIMIT_BYTES, itemBytes } from './dynamo-item-size.ts';
 import type { IndexQuery } from './page-cursor.ts';
 import { queryIndexPage } from './query-cursor.ts';
 
 const HEAD = 'HEAD';
-const ENTRY_PREFIX = 'H#';
+/** The sort key prefix of the history entries (what the feedback relay's stream filter admits). */
+export const CHAINED_ENTRY_PREFIX = 'H#';
+const ENTRY_PREFIX = CHAINED_ENTRY_PREFIX;
+/** The sort key of history entry `n`. */
+export const chainedEntrySortKey = (n: number) => `${CHAINED_ENTRY_PREFIX}${String(n).padStart(10, '0')}`;
+/** The entry item's attribute holding its event, when its kind has events (as a case entry's `event`). */
+export const CHAINED_ENTRY_EVENT = 'event';
 
 type Item = Record<string, unknown>;
 
@@ -71,6 +80,8 @@ export interface ChainedKind<R extends ChainedRecord, E extends ChainedEntry> {
   tooLarge(bytes: number, key: string): Error;
   /** The record's name in logs and errors of the platform's own. */
   noun: string;
+  /** The event of an entry, which led to the record: kept in the entry's item (the outbox), sized with it. Kinds without events leave it out. */
+  eventOf?(entry: E, record: R): PlatformEvent;
 }
 
 /** One index page of heads: the index, its partition and the rest of an index query. */
@@ -196,7 +207,13 @@ export class DynamoChainedRecords<R extends ChainedRecord, E extends ChainedEntr
 
   /** Writes an entry on condition it does not exist; false when it does. */
   private async putEntry({ record, entry }: ChainedTransition<R, E>): Promise<boolean> {
-    const item = this.sized({ pk: this.key(record.id), sk: `${ENTRY_PREFIX}${String(entry.n).padStart(10, '0')}`, entry, [this.kind.attribute]: record });
+    const item = this.sized({
+      pk: this.key(record.id),
+      sk: chainedEntrySortKey(entry.n),
+      entry,
+      [this.kind.attribute]: record,
+      ...(this.kind.eventOf ? { [CHAINED_ENTRY_EVENT]: this.kind.eventOf(entry, record) } : {}),
+    });
     try {
       await this.db.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
       return true;

@@ -17,6 +17,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EvaluationState } from '../contracts/evaluations.ts';
 import { EVALUATION_ID_PATTERN } from '../contracts/evaluations.ts';
 import { conflict, tooLarge } from '../domain/errors.ts';
+import { evaluationEvent } from '../domain/events/feedback-event.ts';
 import type { Evaluation, EvaluationHistoryEntry, EvaluationTransition } from '../domain/evaluations/evaluation.ts';
 import { awaitingAnswer } from '../domain/evaluations/evaluation.ts';
 import type { EvaluationPage, EvaluationRead, EvaluationSelection, EvaluationStore } from '../domain/evaluations/evaluation-store.ts';
@@ -36,8 +37,11 @@ export const departmentPartition = (departmentId: string) => `DEPT#${departmentI
 export const statePartition = (state: EvaluationState) => `STATE#EVAL#${state}`;
 
 /** Evaluations as chained records: their partitions, and what their heads carry for the lists, the late pass and the statistics. */
+/** The partitions' prefix (the events' outbox reads the entries there: dynamo-event-store.ts). */
+export const EVALUATION_PARTITION_PREFIX = 'EVAL#';
+
 const EVALUATIONS: ChainedKind<Evaluation, EvaluationHistoryEntry> = {
-  prefix: 'EVAL#',
+  prefix: EVALUATION_PARTITION_PREFIX,
   attribute: 'record',
   idPattern: EVALUATION_ID_PATTERN,
   subjectOf: (entry) => entry.evaluationId,
@@ -68,6 +72,8 @@ const EVALUATIONS: ChainedKind<Evaluation, EvaluationHistoryEntry> = {
   versionConflict: (id, n) => conflict('EVALUATION_VERSION_CONFLICT', '该评价已被他人处理，请刷新后重试', `evaluation ${id}: entry ${n} was written first by someone else`),
   tooLarge: (bytes, key) => tooLarge('EVALUATION_TOO_LARGE', `评价记录超过容量上限（${bytes} 字节）`, `evaluation item ${key} would be ${bytes} bytes, over DynamoDB's limit`),
   noun: 'evaluation',
+  // Each entry carries its event (shared/contracts/feedback-events.ts): the feedback relay publishes it.
+  eventOf: (entry, record) => evaluationEvent(entry, record),
 };
 
 export class DynamoEvaluationStore implements EvaluationStore {

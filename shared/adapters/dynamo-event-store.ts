@@ -1,26 +1,31 @@
-// The events table (EVENTS_TABLE in table-layout.ts) and the outbox in the cases table, on DynamoDB:
+// The events table (EVENTS_TABLE in table-layout.ts) and the outboxes in the cases and feedback
+// tables, on DynamoDB:
 //
-//   SUBS#<channel|department>#<ownerId> / SUBS        the owner's subscriptions (≤ 10) and their revision:
-//                                                     written on condition the revision is the one read
-//   ROUTED#<caseNo>        / ROUTED                   the newest version of the case routed (watermark)
-//   FEED#<kind>#<ownerId>  / <routedAt>#<caseNo>#<n>  an event in the owner's feed (expiresAt: 7 days)
-//   DLV#<subscriptionId>   / Q#<caseNo>#<n>           a pending delivery
-//                          / D#<caseNo>#<n>           a delivered marker (expiresAt: 7 days)
-//                          / F#<caseNo>#<n>           a parked delivery (the failures list)
-//                          / P#<caseNo>               the pair's marker: when its first pending delivery is
-//                                                     due and who holds it (the `due` index:
-//                                                     DUE / <due>#<subscriptionId>#<caseNo>)
+//   SUBS#<channel|department>#<ownerId> / SUBS     the owner's subscriptions (≤ 10) and their revision:
+//                                                  written on condition the revision is the one read
+//   ROUTED#<key>           / ROUTED                the newest version of the record routed (watermark)
+//   FEED#<kind>#<ownerId>  / <routedAt>#<key>#<n>  an event in the owner's feed (expiresAt: 7 days)
+//   DLV#<subscriptionId>   / Q#<key>#<n>           a pending delivery
+//                          / D#<key>#<n>           a delivered marker (expiresAt: 7 days)
+//                          / F#<key>#<n>           a parked delivery (the failures list)
+//                          / P#<key>               the pair's marker: when its first pending delivery is
+//                                                  due and who holds it (the `due` index:
+//                                                  DUE / <due>#<subscriptionId>#<key>)
 //
-// (<n>: the version in 10 digits.) No transactions (dynalite has none): a delivery moves by a put and
-// a delete, and the router finishes the move it finds interrupted. The outbox: each history entry item
-// of the cases table (CASE#<caseNo> / EVT#<n>) carries its event (`event`); entries written before
-// events existed have none.
+// (<key>: the record's, shared/domain/events/platform-event.ts — a case number as it always was,
+// `evaluation:<id>` or `ticket:<id>`; <n>: the version in 10 digits.) No transactions (dynalite has
+// none): a delivery moves by a put and a delete, and the router finishes the move it finds
+// interrupted. The outbox: each history entry item of the cases table (CASE#<caseNo> / EVT#<n>) and of
+// the feedback table (EVAL#<id> / H#<n>, TICKET#<id> / H#<n>) carries its event (`event`); entries
+// written before events existed have none.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import type { CaseEvent } from '../contracts/case-events.ts';
+import type { FeedbackKind } from '../contracts/feedback-events.ts';
+import type { PlatformEvent } from '../contracts/platform-events.ts';
+import { eventKey } from '../domain/events/platform-event.ts';
 import type {
-  CaseOutbox,
+  EventOutbox,
   EventStore,
   OutboxEntry,
   Owner,
@@ -31,7 +36,10 @@ import type {
   Subscription,
   SubscriptionSet,
 } from '../domain/events/ports.ts';
-import { caseKey, entryKey } from './case-items.ts';
+import { ENTRY_EVENT, caseKey, entryKey } from './case-items.ts';
+import { CHAINED_ENTRY_EVENT, chainedEntrySortKey } from './dynamo-chained-records.ts';
+import { EVALUATION_PARTITION_PREFIX } from './dynamo-evaluation-store.ts';
+import { TICKET_PARTITION_PREFIX } from './dynamo-ticket-store.ts';
 import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
 import { EVENTS_TABLE } from './table-layout.ts';
 
@@ -43,15 +51,15 @@ const { due } = EVENTS_TABLE.indexes;
 
 const ownerKey = (o: Owner) => `${o.kind}#${o.id}`;
 const subsKey = (o: Owner) => ({ pk: `SUBS#${ownerKey(o)}`, sk: 'SUBS' });
-const routedKey = (caseNo: string) => ({ pk: `ROUTED#${caseNo}`, sk: 'ROUTED' });
+const routedKey = (key: string) => ({ pk: `ROUTED#${key}`, sk: 'ROUTED' });
 const feedPk = (o: Owner) => `FEED#${ownerKey(o)}`;
 const version10 = (n: number) => String(n).padStart(10, '0');
 const dlv = (subscriptionId: string) => `DLV#${subscriptionId}`;
-const deliveryKey = (kind: 'Q' | 'D' | 'F', subscriptionId: string, caseNo: string, version: number) => ({
+const deliveryKey = (kind: 'Q' | 'D' | 'F', subscriptionId: string, key: string, version: number) => ({
   pk: dlv(subscriptionId),
-  sk: `${kind}#${caseNo}#${version10(version)}`,
+  sk: `${kind}#${key}#${version10(version)}`,
 });
-const markerKey = (subscriptionId: string, caseNo: string) => ({ pk: dlv(subscriptionId), sk: `P#${caseNo}` });
+const markerKey = (subscriptionId: string, key: string) => ({ pk: dlv(subscriptionId), sk: `P#${key}` });
 const expiresAt = (at: string) => Math.floor(Date.parse(at) / 1000) + FEED_DAYS * DAY_SECONDS;
 /** The smallest string after `s`. */
 const after = (s: string) => `${s}\u0000`;
@@ -79,24 +87,24 @@ export class DynamoEventStore implements EventStore {
     );
   }
 
-  async routedVersion(caseNo: string): Promise<number> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: routedKey(caseNo), ConsistentRead: true }));
+  async routedVersion(key: string): Promise<number> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: routedKey(key), ConsistentRead: true }));
     return (out.Item?.version as number | undefined) ?? 0;
   }
 
-  async moveRouted(caseNo: string, from: number, to: number): Promise<boolean> {
+  async moveRouted(key: string, from: number, to: number): Promise<boolean> {
     return this.conditionalPut(
-      { ...routedKey(caseNo), version: to },
+      { ...routedKey(key), version: to },
       from === 0 ? { expression: 'attribute_not_exists(pk)' } : { expression: '#v = :from', names: { '#v': 'version' }, values: { ':from': from } },
     );
   }
 
-  async addToFeed(owner: Owner, event: CaseEvent, routedAt: string): Promise<void> {
-    const sk = `${routedAt}#${event.subject}#${version10(event.data.version)}`;
+  async addToFeed(owner: Owner, event: PlatformEvent, routedAt: string): Promise<void> {
+    const sk = `${routedAt}#${eventKey(event)}#${version10(event.data.version)}`;
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: feedPk(owner), sk, event, expiresAt: expiresAt(routedAt) } }));
   }
 
-  async feed(owner: Owner, query: { cursor?: string; since?: string; until: string; limit: number }): Promise<{ events: CaseEvent[]; cursor: string; more: boolean }> {
+  async feed(owner: Owner, query: { cursor?: string; since?: string; until: string; limit: number }): Promise<{ events: PlatformEvent[]; cursor: string; more: boolean }> {
     const fingerprint = `feed#${ownerKey(owner)}`;
     let position: string;
     if (query.cursor !== undefined) {
@@ -117,7 +125,7 @@ export class DynamoEventStore implements EventStore {
     );
     const items = out.Items ?? [];
     const last = items.at(-1)?.sk as string | undefined;
-    return { events: items.map((i) => i.event as CaseEvent), cursor: encodeCursor(last ?? position, fingerprint), more: out.LastEvaluatedKey !== undefined };
+    return { events: items.map((i) => i.event as PlatformEvent), cursor: encodeCursor(last ?? position, fingerprint), more: out.LastEvaluatedKey !== undefined };
   }
 
   async addPending(delivery: PendingDelivery): Promise<void> {
@@ -128,12 +136,12 @@ export class DynamoEventStore implements EventStore {
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: this.pendingItem(delivery) }));
   }
 
-  async pendingOfPair(subscriptionId: string, caseNo: string, limit: number): Promise<PendingDelivery[]> {
+  async pendingOfPair(subscriptionId: string, key: string, limit: number): Promise<PendingDelivery[]> {
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': dlv(subscriptionId), ':prefix': `Q#${caseNo}#` },
+        ExpressionAttributeValues: { ':pk': dlv(subscriptionId), ':prefix': `Q#${key}#` },
         Limit: limit,
         ConsistentRead: true,
       }),
@@ -141,10 +149,10 @@ export class DynamoEventStore implements EventStore {
     return (out.Items ?? []).map(pendingOf);
   }
 
-  async deliveryState(subscriptionId: string, caseNo: string, version: number): Promise<{ delivered: boolean; parked?: ParkedDelivery }> {
+  async deliveryState(subscriptionId: string, key: string, version: number): Promise<{ delivered: boolean; parked?: ParkedDelivery }> {
     const [d, f] = await Promise.all([
-      this.db.send(new GetCommand({ TableName: this.tableName, Key: deliveryKey('D', subscriptionId, caseNo, version), ConsistentRead: true, ProjectionExpression: 'pk' })),
-      this.db.send(new GetCommand({ TableName: this.tableName, Key: deliveryKey('F', subscriptionId, caseNo, version), ConsistentRead: true })),
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: deliveryKey('D', subscriptionId, key, version), ConsistentRead: true, ProjectionExpression: 'pk' })),
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: deliveryKey('F', subscriptionId, key, version), ConsistentRead: true })),
     ]);
     return { delivered: d.Item !== undefined, ...(f.Item ? { parked: parkedOf(f.Item) } : {}) };
   }
@@ -155,7 +163,7 @@ export class DynamoEventStore implements EventStore {
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          ...deliveryKey('D', subscriptionId, event.subject, event.data.version),
+          ...deliveryKey('D', subscriptionId, eventKey(event), event.data.version),
           eventId: event.id,
           deliveredAt: at,
           attempts: delivery.attempts + 1,
@@ -163,27 +171,27 @@ export class DynamoEventStore implements EventStore {
         },
       }),
     );
-    await this.dropPending(subscriptionId, event.subject, event.data.version);
+    await this.dropPending(subscriptionId, eventKey(event), event.data.version);
   }
 
   async park(parked: ParkedDelivery): Promise<void> {
     const { subscriptionId, event } = parked;
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...deliveryKey('F', subscriptionId, event.subject, event.data.version), ...parked } }));
-    await this.dropPending(subscriptionId, event.subject, event.data.version);
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...deliveryKey('F', subscriptionId, eventKey(event), event.data.version), ...parked } }));
+    await this.dropPending(subscriptionId, eventKey(event), event.data.version);
   }
 
   async redeliver(parked: ParkedDelivery, at: string): Promise<void> {
     const { subscriptionId, owner, event } = parked;
     await this.putPending({ subscriptionId, owner, event, attempts: 0, nextAt: at, queuedAt: at, redeliveredAt: at });
-    await this.dropParked(subscriptionId, event.subject, event.data.version);
+    await this.dropParked(subscriptionId, eventKey(event), event.data.version);
   }
 
-  async dropPending(subscriptionId: string, caseNo: string, version: number): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: deliveryKey('Q', subscriptionId, caseNo, version) }));
+  async dropPending(subscriptionId: string, key: string, version: number): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: deliveryKey('Q', subscriptionId, key, version) }));
   }
 
-  async dropParked(subscriptionId: string, caseNo: string, version: number): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: deliveryKey('F', subscriptionId, caseNo, version) }));
+  async dropParked(subscriptionId: string, key: string, version: number): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: deliveryKey('F', subscriptionId, key, version) }));
   }
 
   async parked(subscriptionId: string, page: PageRequest): Promise<{ items: ParkedDelivery[]; nextCursor?: string }> {
@@ -191,7 +199,7 @@ export class DynamoEventStore implements EventStore {
     let start: Record<string, string> | undefined;
     if (page.cursor !== undefined) {
       const sk = openCursor(page.cursor, fingerprint);
-      if (typeof sk !== 'string' || !/^F#[0-9A-Za-z-]{1,64}#\d{10}$/.test(sk)) throw badCursor();
+      if (typeof sk !== 'string' || !/^F#(?:(?:evaluation|ticket):[0-9a-f]{32}|[0-9A-Za-z-]{1,64})#\d{10}$/.test(sk)) throw badCursor();
       start = { pk: dlv(subscriptionId), sk };
     }
     const out = await this.db.send(
@@ -209,34 +217,34 @@ export class DynamoEventStore implements EventStore {
     return lastSk ? { items, nextCursor: encodeCursor(lastSk, fingerprint) } : { items };
   }
 
-  async parkedOne(subscriptionId: string, caseNo: string, version: number): Promise<ParkedDelivery | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: deliveryKey('F', subscriptionId, caseNo, version), ConsistentRead: true }));
+  async parkedOne(subscriptionId: string, key: string, version: number): Promise<ParkedDelivery | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: deliveryKey('F', subscriptionId, key, version), ConsistentRead: true }));
     return out.Item ? parkedOf(out.Item) : undefined;
   }
 
-  async pairMarker(subscriptionId: string, caseNo: string): Promise<PairMarker | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: markerKey(subscriptionId, caseNo), ConsistentRead: true }));
+  async pairMarker(subscriptionId: string, key: string): Promise<PairMarker | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: markerKey(subscriptionId, key), ConsistentRead: true }));
     if (!out.Item) return undefined;
     const { owner, nextAt, lease, rev } = out.Item as { owner: Owner; nextAt: string; lease?: PairMarker['lease']; rev: number };
-    return { subscriptionId, caseNo, owner, nextAt, rev, ...(lease ? { lease } : {}) };
+    return { subscriptionId, key, owner, nextAt, rev, ...(lease ? { lease } : {}) };
   }
 
   async putPairMarker(marker: PairMarker, expected: number | 'absent'): Promise<boolean> {
-    const { subscriptionId, caseNo, owner, nextAt, lease, rev } = marker;
+    const { subscriptionId, key, owner, nextAt, lease, rev } = marker;
     // A leased pair is due again only once its lease has run out.
     const dueAt = lease ? lease.until : nextAt;
     return this.conditionalPut(
-      { ...markerKey(subscriptionId, caseNo), owner, nextAt, rev, ...(lease ? { lease } : {}), [due.partitionKey]: DUE, [due.sortKey]: `${dueAt}#${subscriptionId}#${caseNo}` },
+      { ...markerKey(subscriptionId, key), owner, nextAt, rev, ...(lease ? { lease } : {}), [due.partitionKey]: DUE, [due.sortKey]: `${dueAt}#${subscriptionId}#${key}` },
       expected === 'absent' ? { expression: 'attribute_not_exists(pk)' } : { expression: '#rev = :rev', names: { '#rev': 'rev' }, values: { ':rev': expected } },
     );
   }
 
-  async deletePairMarker(subscriptionId: string, caseNo: string, expected: number): Promise<boolean> {
+  async deletePairMarker(subscriptionId: string, key: string, expected: number): Promise<boolean> {
     try {
       await this.db.send(
         new DeleteCommand({
           TableName: this.tableName,
-          Key: markerKey(subscriptionId, caseNo),
+          Key: markerKey(subscriptionId, key),
           ConditionExpression: '#rev = :rev',
           ExpressionAttributeNames: { '#rev': 'rev' },
           ExpressionAttributeValues: { ':rev': expected },
@@ -249,7 +257,7 @@ export class DynamoEventStore implements EventStore {
     }
   }
 
-  async duePairs(now: string, limit: number): Promise<{ subscriptionId: string; caseNo: string }[]> {
+  async duePairs(now: string, limit: number): Promise<{ subscriptionId: string; key: string }[]> {
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -264,7 +272,7 @@ export class DynamoEventStore implements EventStore {
     return (out.Items ?? []).flatMap((i) => {
       const pk = i.pk as string;
       const sk = i.sk as string;
-      return pk.startsWith('DLV#') && sk.startsWith('P#') ? [{ subscriptionId: pk.slice(4), caseNo: sk.slice(2) }] : [];
+      return pk.startsWith('DLV#') && sk.startsWith('P#') ? [{ subscriptionId: pk.slice(4), key: sk.slice(2) }] : [];
     });
   }
 
@@ -296,7 +304,7 @@ export class DynamoEventStore implements EventStore {
   }
 
   private pendingItem(d: PendingDelivery): Record<string, unknown> {
-    return { ...deliveryKey('Q', d.subscriptionId, d.event.subject, d.event.data.version), ...d };
+    return { ...deliveryKey('Q', d.subscriptionId, eventKey(d.event), d.event.data.version), ...d };
   }
 
   private async conditionalPut(
@@ -341,35 +349,74 @@ function parkedOf(item: Record<string, unknown>): ParkedDelivery {
   return { subscriptionId, owner, event, attempts, lastError, parkedAt, ...(firstAttemptAt !== undefined ? { firstAttemptAt } : {}) };
 }
 
+/** The entries from..to of one partition whose sort keys are `sortKey(n)`, each with the event its `attribute` holds. */
+async function outboxEntries(
+  db: DynamoDBDocumentClient,
+  q: { table: string; pk: string; from: number; to: number; sortKey: (n: number) => string; attribute: string },
+): Promise<OutboxEntry[]> {
+  const entries: OutboxEntry[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out: QueryCommandOutput = await db.send(
+      new QueryCommand({
+        TableName: q.table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+        ExpressionAttributeNames: { '#event': q.attribute },
+        ExpressionAttributeValues: { ':pk': q.pk, ':lo': q.sortKey(q.from), ':hi': q.sortKey(q.to) },
+        ProjectionExpression: 'sk, #event',
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      const version = Number(/(\d+)$/.exec(item.sk as string)![1]);
+      const event = item[q.attribute] as PlatformEvent | undefined;
+      entries.push(event ? { version, event } : { version });
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return entries;
+}
+
 /** The case history entries as the outbox (the cases table's `CASE#<caseNo>` / `EVT#<n>` items, their `event`). */
-export class DynamoCaseOutbox implements CaseOutbox {
+export class DynamoCaseOutbox implements EventOutbox {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly casesTable: string,
   ) {}
 
   async entries(caseNo: string, from: number, to: number): Promise<OutboxEntry[]> {
-    const entries: OutboxEntry[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.db.send(
-        new QueryCommand({
-          TableName: this.casesTable,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-          ExpressionAttributeNames: { '#event': 'event' },
-          ExpressionAttributeValues: { ':pk': caseKey(caseNo), ':lo': entryKey(from), ':hi': entryKey(to) },
-          ProjectionExpression: 'sk, #event',
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        const version = Number((item.sk as string).slice(4));
-        const event = item.event as CaseEvent | undefined;
-        entries.push(event ? { version, event } : { version });
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return entries;
+    return outboxEntries(this.db, { table: this.casesTable, pk: caseKey(caseNo), from, to, sortKey: entryKey, attribute: ENTRY_EVENT });
+  }
+}
+
+/** The partition prefix of each feedback kind in the feedback table. */
+const FEEDBACK_PARTITIONS: Readonly<Record<FeedbackKind, string>> = { evaluation: EVALUATION_PARTITION_PREFIX, ticket: TICKET_PARTITION_PREFIX };
+
+/** The history entries of evaluations and tickets as the outbox (the feedback table's `EVAL#<id>` / `TICKET#<id>` / `H#<n>` items, their `event`), by key `evaluation:<id>` / `ticket:<id>`. */
+export class DynamoFeedbackOutbox implements EventOutbox {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly feedbackTable: string,
+  ) {}
+
+  async entries(key: string, from: number, to: number): Promise<OutboxEntry[]> {
+    const colon = key.indexOf(':');
+    const prefix = FEEDBACK_PARTITIONS[key.slice(0, colon) as FeedbackKind] as string | undefined;
+    if (colon < 0 || prefix === undefined) throw new Error(`feedback outbox: ${key} is no evaluation or ticket key`);
+    return outboxEntries(this.db, { table: this.feedbackTable, pk: `${prefix}${key.slice(colon + 1)}`, from, to, sortKey: chainedEntrySortKey, attribute: CHAINED_ENTRY_EVENT });
+  }
+}
+
+/** Every record's outbox: an evaluation's or a ticket's key (`<kind>:<id>`) read from the feedback table, a case number from the cases table. */
+export class PlatformOutbox implements EventOutbox {
+  constructor(
+    private readonly cases: EventOutbox,
+    private readonly feedback: EventOutbox,
+  ) {}
+
+  entries(key: string, from: number, to: number): Promise<OutboxEntry[]> {
+    // A case number holds no `:` (CASE_NO_PATTERN).
+    return key.includes(':') ? this.feedback.entries(key, from, to) : this.cases.entries(key, from, to);
   }
 }

@@ -13,6 +13,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TICKET_ID_PATTERN } from '../contracts/tickets.ts';
 import { conflict, tooLarge } from '../domain/errors.ts';
+import { ticketEvent } from '../domain/events/feedback-event.ts';
 import type { Ticket, TicketHistoryEntry, TicketTransition } from '../domain/tickets/ticket.ts';
 import { awaitingAnswer } from '../domain/tickets/ticket.ts';
 import type { TicketPage, TicketRead, TicketSelection, TicketStore } from '../domain/tickets/ticket-store.ts';
@@ -24,8 +25,11 @@ import { FEEDBACK_TABLE } from './table-layout.ts';
 const { indexes } = FEEDBACK_TABLE;
 
 /** Tickets as chained records: their partitions, and what their heads carry for the lists and the late pass. */
+/** The partitions' prefix (the events' outbox reads the entries there: dynamo-event-store.ts). */
+export const TICKET_PARTITION_PREFIX = 'TICKET#';
+
 const TICKETS: ChainedKind<Ticket, TicketHistoryEntry> = {
-  prefix: 'TICKET#',
+  prefix: TICKET_PARTITION_PREFIX,
   attribute: 'record',
   idPattern: TICKET_ID_PATTERN,
   subjectOf: (entry) => entry.ticketId,
@@ -51,6 +55,8 @@ const TICKETS: ChainedKind<Ticket, TicketHistoryEntry> = {
   versionConflict: (id, n) => conflict('TICKET_VERSION_CONFLICT', '该事项已被他人处理，请刷新后重试', `ticket ${id}: entry ${n} was written first by someone else`),
   tooLarge: (bytes, key) => tooLarge('TICKET_TOO_LARGE', `咨询投诉记录超过容量上限（${bytes} 字节）`, `ticket item ${key} would be ${bytes} bytes, over DynamoDB's limit`),
   noun: 'ticket',
+  // Each entry carries its event (shared/contracts/feedback-events.ts): the feedback relay publishes it.
+  eventOf: (entry, record) => ticketEvent(entry, record),
 };
 
 export class DynamoTicketStore implements TicketStore {

@@ -1,7 +1,7 @@
 // `tongban subscriptions add|list|remove|failures|redeliver` — a channel's or a department's webhook
 // endpoints and what could not be delivered to them — and `tongban events tail`, which polls the
 // caller's event feed and prints a line per event until interrupted (Ctrl-C, SIGTERM: exit 0).
-import type { CaseEvent } from '../contracts/case-events.ts';
+import type { PlatformEvent } from '../contracts/platform-events.ts';
 import type { CreatedSubscription, ParkedDeliveryView, SubscriptionView } from '../contracts/subscriptions.ts';
 import type { ApiClient, ApiResponse } from './api-client.ts';
 import { ApiRefusal, UsageError } from './api-client.ts';
@@ -34,7 +34,8 @@ export async function subscriptionsCommand(ctx: EventsContext, command: string |
   switch (command) {
     case 'add': {
       if (!o.url) throw new UsageError('subscriptions add needs --url <https URL of your endpoint>');
-      const types = (o.type ?? []).map((t) => (t.includes('.') ? t : `cn.tongban.case.${t}`));
+      // A bare action is a case's (`accept`); an evaluation's or a ticket's is named by its kind (`ticket.transfer`) or in full.
+      const types = (o.type ?? []).map((t) => (t.startsWith('cn.') ? t : /^(?:evaluation|ticket)\./.test(t) ? `cn.tongban.${t}` : `cn.tongban.case.${t}`));
       return out(await api.request('POST', '/v1/subscriptions', { body: { url: o.url, ...(types.length > 0 ? { types } : {}) } }), printCreated);
     }
     case 'list':
@@ -79,7 +80,7 @@ async function tail(ctx: EventsContext, stop: AbortSignal): Promise<number> {
   while (!stop.aborted) {
     const res = await api.request('GET', '/v1/events', { query: { limit: '100', ...(cursor ? { cursor } : { since: new Date(since).toISOString() }) } });
     if (res.status >= 400) throw new ApiRefusal(res);
-    const page = res.body as { events: CaseEvent[]; cursor: string; more: boolean };
+    const page = res.body as { events: PlatformEvent[]; cursor: string; more: boolean };
     for (const e of page.events) console.log(o.json ? JSON.stringify(e) : eventLine(e));
     cursor = page.cursor;
     if (!page.more) await pause(interval * 1000, stop);
@@ -87,16 +88,21 @@ async function tail(ctx: EventsContext, stop: AbortSignal): Promise<number> {
   return 0;
 }
 
-/** One event on one line: time, case and version, action, status before → after. */
-export function eventLine(e: CaseEvent): string {
+/**
+ * One event on one line: time, the record and version, action, state before → after — a case by its
+ * number, an evaluation or a ticket by its kind and id (and where a ticket went: `→ <department>`).
+ */
+export function eventLine(e: PlatformEvent): string {
   const d = e.data;
-  return `${e.time}  ${d.caseNo} #${d.version}  ${d.action}  ${d.from ?? '—'} → ${d.status}`;
+  if (!('kind' in d)) return `${e.time}  ${d.caseNo} #${d.version}  ${d.action}  ${d.from ?? '—'} → ${d.status}`;
+  const routed = d.kind === 'ticket' && d.fromDepartmentId !== undefined && d.departmentId !== undefined ? `  ${d.fromDepartmentId} → ${d.departmentId}` : '';
+  return `${e.time}  ${d.kind} ${d.id} #${d.version}  ${d.action}  ${d.from ?? '—'} → ${d.state}${routed}`;
 }
 
 function printCreated(s: CreatedSubscription): void {
   console.log(`subscription ${s.id}`);
   console.log(`  url:    ${s.url}`);
-  console.log(`  types:  ${s.types.length > 0 ? s.types.join(', ') : 'every case event'}`);
+  console.log(`  types:  ${s.types.length > 0 ? s.types.join(', ') : 'every event (cases, evaluations, tickets)'}`);
   console.log(`  secret: ${s.secret}`);
   console.log('');
   console.log('Keep the secret now: it is shown this once. Verify each delivery with it (Standard Webhooks:');
@@ -110,7 +116,12 @@ function printSubscriptions(body: { subscriptions: SubscriptionView[] }): void {
   }
   printTable(
     ['ID', 'URL', 'TYPES', 'CREATED'],
-    body.subscriptions.map((s) => [s.id, s.url, s.types.length > 0 ? s.types.map((t) => t.replace('cn.tongban.case.', '')).join(',') : 'all', `${s.createdAt} by ${s.createdBy}`]),
+    body.subscriptions.map((s) => [
+      s.id,
+      s.url,
+      s.types.length > 0 ? s.types.map((t) => t.replace('cn.tongban.case.', '').replace('cn.tongban.', '')).join(',') : 'all',
+      `${s.createdAt} by ${s.createdBy}`,
+    ]),
   );
 }
 

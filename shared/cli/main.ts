@@ -34,8 +34,8 @@ Usage: tongban items <command> [options]
        tongban evaluations list|show|rate|rate-answer|answer|appeal|verdict  好差评
        tongban calendar list|show <year>|load <file>          the official holiday arrangements
        tongban tickets file|list|show|assign|transfer|answer|rate  consultations, complaints, corrections
-       tongban subscriptions add|list|remove|failures|redeliver  webhooks of your case events
-       tongban events tail [--interval S] [--since <instant>]    watch your case events live
+       tongban subscriptions add|list|remove|failures|redeliver  webhooks of your events
+       tongban events tail [--interval S] [--since <instant>]    watch your events live
        tongban verify <document> <seal> --jwks <jwks.json>   offline: no network, no credentials
        tongban audit list|fetch|verify [options]             the archive (auditors)
        tongban audit anchors verify|fetch <caseNo> [options] a case's history against the anchor journals
@@ -222,21 +222,23 @@ Calendar (法定节假日安排; everyone reads, the platform role loads):
   calendar load <file>            platform: load a year's arrangement (the cn-YYYY.json format) as its
                                   next version ("version": one more than the last); a correction too
 
-Webhooks and events (channels: the cases they filed; departments: their own and their joint tasks):
+Webhooks and events (channels: the cases and tickets they filed, the evaluations rated through them;
+departments: their own cases and joint tasks, the evaluations and tickets addressed to them):
   subscriptions add --url <https URL> [--type <type>…]
-                                  register an endpoint for your case events, all of them or the types
-                                  named (accept, decide… or cn.tongban.case.accept); at most 10. Prints
+                                  register an endpoint for your events, all of them or the types named
+                                  (a case's accept, decide…, ticket.transfer, evaluation.answer, or in
+                                  full: cn.tongban.case.accept); at most 10. Prints
                                   the signing secret ONCE: keep it to verify deliveries (Standard Webhooks)
   subscriptions list              your endpoints (without their secrets)
   subscriptions remove <id>       stop one; what it had not delivered is dropped
   subscriptions failures <id> [--limit N] [--cursor C]
                                   deliveries that failed every attempt (8 over about 27.6 hours): parked
-  subscriptions redeliver <id> [--event <caseNo>.<version>…]
+  subscriptions redeliver <id> [--event <caseNo|id>.<version>…]
                                   send parked deliveries again (those named, or up to 100)
   events tail [--interval S] [--since <instant>] [--json]
                                   polls your events every S seconds (default 2), from 5 minutes ago or
-                                  --since, and prints a line each (time, case #version, action, status
-                                  before → after; --json: the event) until Ctrl-C
+                                  --since, and prints a line each (time, case or evaluation/ticket and
+                                  id #version, action, state before → after; --json: the event) until Ctrl-C
 
 Seals (anyone, offline):
   verify <document> <seal> --jwks <file>

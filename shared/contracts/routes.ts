@@ -953,7 +953,7 @@ export const ROUTES = [
     auth: 'iam',
     roles: ['channel', 'department'],
     summary:
-      "Register a webhook endpoint for the caller's case events (a channel: its cases; a department: its own and its joint tasks), all or the types named; at most 10 per owner. The signing secret (Standard Webhooks) is in this answer only",
+      "Register a webhook endpoint for the caller's events of cases, evaluations and tickets (a channel: its cases and tickets, the evaluations rated through it; a department: its own cases and joint tasks, the evaluations and tickets addressed to it), all or the types named; at most 10 per owner. The signing secret (Standard Webhooks) is in this answer only",
     body: CreateSubscriptionRequestSchema,
     response: CreatedSubscriptionSchema,
     successStatus: 201,
@@ -989,7 +989,8 @@ export const ROUTES = [
     function: 'events',
     auth: 'iam',
     roles: ['channel', 'department'],
-    summary: "The deliveries of one of the caller's subscriptions that failed every attempt (8 over about 27.6 hours) and were parked, by case and version",
+    summary:
+      "The deliveries of one of the caller's subscriptions that failed every attempt (8 over about 27.6 hours) and were parked, by record (case, evaluation, ticket) and version",
     params: SubscriptionIdParamsSchema,
     query: FailuresQuerySchema,
     response: FailureListSchema,
@@ -1016,7 +1017,7 @@ export const ROUTES = [
     auth: 'iam',
     roles: ['channel', 'department'],
     summary:
-      "The caller's case events as a feed, in the order they were routed, kept 7 days (a channel: its cases; a department: its own and its joint tasks); poll with the cursor each page gives (tongban events tail)",
+      "The caller's events of cases, evaluations and tickets as a feed, in the order they were routed, kept 7 days (a channel: its cases and tickets, the evaluations rated through it; a department: its own cases and joint tasks, the evaluations and tickets addressed to it, a ticket's transfer away from it); poll with the cursor each page gives (tongban events tail)",
     query: EventFeedQuerySchema,
     response: EventFeedSchema,
     errors: ['INVALID_CURSOR'],

@@ -256,7 +256,7 @@ describe('every Lambda bundle, as deployed, in an empty folder', () => {
     expect(((listed.body as Json).evaluations as Json[]).map((e) => e.id)).toEqual([(rated.body as Json).id]);
   });
 
-  it('tickets: a complaint filed, answered and rated through the tickets bundle, its history chained', async () => {
+  it("tickets: a complaint filed, answered and rated through the tickets bundle, its history chained, its events in the portal's feed", async () => {
     const filed = await as('portal').request('POST', '/v1/tickets', {
       headers: { 'Idempotency-Key': randomUUID() },
       body: { kind: 'complaint', about: { item: REGISTRATION.implementationCode }, person: ZHANG, subject: '窗口办理拖延', text: '材料齐全，窗口仍不予受理。' },
@@ -268,6 +268,17 @@ describe('every Lambda bundle, as deployed, in an empty folder', () => {
     const view = await as('reviewer').request('GET', `/v1/tickets/${id}`);
     expect((view.body as Json).ticket).toMatchObject({ state: 'closed', departmentId: DEPARTMENTS.market.id });
     expect((view.body as Json).check).toEqual({ ok: true });
+    // Its entries relayed from the feedback table's stream by the feedback-relay bundle, routed by the deliveries bundle to the portal's feed (routed 2 s ago and before).
+    await platform.caseEvents.drained();
+    const until = Date.now() + 30_000;
+    let types: string[] = [];
+    while (Date.now() < until && !types.includes('cn.tongban.ticket.rate')) {
+      const feed = await as('portal').request('GET', '/v1/events', { query: { limit: '100' } });
+      expect(feed.status).toBe(200);
+      types = ((feed.body as Json).events as { type: string; subject: string }[]).filter((e) => e.subject === id).map((e) => e.type);
+      if (!types.includes('cn.tongban.ticket.rate')) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(types).toEqual(['cn.tongban.ticket.file', 'cn.tongban.ticket.answer', 'cn.tongban.ticket.rate']);
   });
 
   it('ran every function from its bundle, traced through the X-Ray SDK to the daemon address Lambda gives it', () => {

@@ -205,6 +205,7 @@ describe('function manifests', () => {
       [apiId(built.api.sweep.deadLetters), 'dead-letters:sweep'],
       [apiId(built.api.archive.deadLetters), 'dead-letters:archive'],
       [apiId(built.api.relay.deadLetters), 'dead-letters:relay'],
+      [apiId(built.api.feedbackRelay.deadLetters), 'dead-letters:feedback-relay'],
       ...manifestsTriggeredBy('queue').map((m) => [apiId(built.api.lambdaQueues(m.name).queue), `queue:${m.name}`] as [string, string]),
       [dataId(data.caseEventBus), 'case-event-bus'],
       ...LAMBDA_NAMES.map((n) => [apiId(built.api.lambda(n)), `function:${n}`] as [string, string]),

@@ -366,9 +366,9 @@ describe('the Tongban CDK app (test configuration)', () => {
   });
 
   describe('functions', () => {
-    it('has one Node 22 arm64 traced function per function of the route table, the sweep, the joint, the sealing, the archive function and the relay', () => {
+    it('has one Node 22 arm64 traced function per function of the route table, the sweep, the joint, the sealing, the archive function and the relays', () => {
       expect(FUNCTION_NAMES).toEqual([...new Set(ROUTE_TABLE.map((r) => r.function))]);
-      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'joint', 'sealing', 'archive', 'relay', 'deliveries', 'watch', 'tally']);
+      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'joint', 'sealing', 'archive', 'relay', 'feedback-relay', 'deliveries', 'watch', 'tally']);
       const fns = resources(api, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'));
       expect(fns).toHaveLength(FUNCTION_NAMES.length + SCHEDULED_FUNCTION_NAMES.length);
       const sweepId = built.api.getLogicalId(built.api.sweep.function.node.defaultChild as CfnElement);
@@ -376,6 +376,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       const sealingId = built.api.getLogicalId(built.api.sealing.node.defaultChild as CfnElement);
       const archiveId = built.api.getLogicalId(built.api.archive.function.node.defaultChild as CfnElement);
       const relayId = built.api.getLogicalId(built.api.relay.function.node.defaultChild as CfnElement);
+      const feedbackRelayId = built.api.getLogicalId(built.api.feedbackRelay.function.node.defaultChild as CfnElement);
       const deliveriesId = built.api.getLogicalId(built.api.lambda('deliveries').node.defaultChild as CfnElement);
       const watchId = built.api.getLogicalId(built.api.lambda('watch').node.defaultChild as CfnElement);
       const tallyId = built.api.getLogicalId(built.api.lambda('tally').node.defaultChild as CfnElement);
@@ -388,7 +389,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           // The API functions answer within API Gateway's limit; the sweep within its interval (below);
           // the joint function well within its steps' task timeout; the sealing function a few reads,
           // signatures and writes; the archive function a whole case's bundle, up to Lambda's 15 minutes;
-          // the relay a batch of 100 stream records, ten PutEvents calls; the deliveries function a batch of
+          // each relay a batch of 100 stream records, ten PutEvents calls; the deliveries function a batch of
           // events and their webhook attempts (10 s each at most); the watch function a batch of cases, or its daily passes; the tally a batch of facts, or a tick's roll-ups.
           Timeout:
             id === sweepId || id === watchId
@@ -397,7 +398,7 @@ describe('the Tongban CDK app (test configuration)', () => {
                 ? 20
                 : id === archiveId
                   ? 900
-                  : id === relayId
+                  : id === relayId || id === feedbackRelayId
                     ? 30
                     : id === deliveriesId || id === tallyId
                       ? 120
@@ -929,9 +930,9 @@ describe('the Tongban CDK app (test configuration)', () => {
         });
 
         it("keeps failed runs in an encrypted, TLS-only queue that only the rule (and the function's role) may send to", () => {
-          // And the archive function's (test/infra/archive.test.ts) and the relay's (test/infra/case-events.test.ts).
+          // And the archive function's (test/infra/archive.test.ts) and the relays' (test/infra/case-events.test.ts).
           const consumers = manifestsTriggeredBy('queue').flatMap((m) => Object.values(built.api.lambdaQueues(m.name)));
-          const others = [built.api.archive.deadLetters, built.api.relay.deadLetters, ...consumers].map((q) => logicalId(q, built.api));
+          const others = [built.api.archive.deadLetters, built.api.relay.deadLetters, built.api.feedbackRelay.deadLetters, ...consumers].map((q) => logicalId(q, built.api));
           const queue = resources(api, 'AWS::SQS::Queue').filter(([id]) => !others.includes(id));
           expect(queue.map(([id]) => id)).toEqual([queueId()]);
           expect(props(queue[0]![1])).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
@@ -954,7 +955,7 @@ describe('the Tongban CDK app (test configuration)', () => {
 
         it("alarms on the function's errors, on SweepFailures and AnchoringFailures (namespace Tongban, service tongban) and on messages in the dead-letter queue", () => {
           const alarms = Object.fromEntries(resources(api, 'AWS::CloudWatch::Alarm').map(([, a]) => [props(a).AlarmName as string, props(a)]));
-          // And joint handling's (test/infra/joint-handling.test.ts), the archive function's (test/infra/archive.test.ts) and the relay's (test/infra/case-events.test.ts).
+          // And joint handling's (test/infra/joint-handling.test.ts), the archive function's (test/infra/archive.test.ts) and the relays' (test/infra/case-events.test.ts).
           expect(Object.keys(alarms).sort()).toEqual([
             'tongban-test-anchoring-failed',
             'tongban-test-archive-dead-letters',
@@ -964,6 +965,7 @@ describe('the Tongban CDK app (test configuration)', () => {
             'tongban-test-deliveries-dead-letters',
             'tongban-test-deliveries-errors',
             'tongban-test-deliveries-parked',
+            'tongban-test-feedback-relay-dead-letters',
             'tongban-test-findings-escalated',
             'tongban-test-follow-up-given-up',
             'tongban-test-joint-handling-failed',

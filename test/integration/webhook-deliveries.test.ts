@@ -54,6 +54,7 @@ beforeAll(async () => {
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'x');
   vi.stubEnv('EVENTS_TABLE', EVENTS_TABLE);
   vi.stubEnv('CASES_TABLE', CASES_TABLE);
+  vi.stubEnv('FEEDBACK_TABLE', LOCAL_TABLES.feedback);
   vi.stubEnv('DIRECTORY_TABLE', LOCAL_TABLES.directory);
   vi.stubEnv('WEBHOOK_ALLOW_HTTP_LOOPBACK', 'true');
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
@@ -232,13 +233,13 @@ describe('the DynamoDB event store', () => {
     expect(await store.pendingOfPair(sub, caseNo, 10)).toEqual([]);
     expect((await store.parked(sub, { limit: 10 })).items.map((p) => p.event.id)).toEqual([e2.id]);
     // Markers: one per pair, conditional on its revision; due by its time, or its lease's end.
-    const marker = { subscriptionId: sub, owner, caseNo, nextAt: '2026-11-23T01:00:00.000Z', rev: 1 };
+    const marker = { subscriptionId: sub, owner, key: caseNo, nextAt: '2026-11-23T01:00:00.000Z', rev: 1 };
     expect(await store.putPairMarker(marker, 'absent')).toBe(true);
     expect(await store.putPairMarker(marker, 'absent')).toBe(false);
-    expect(await store.duePairs('2026-11-23T01:00:00.000Z', 10)).toContainEqual({ subscriptionId: sub, caseNo });
-    expect(await store.duePairs('2026-11-23T00:59:59.999Z', 10)).not.toContainEqual({ subscriptionId: sub, caseNo });
+    expect(await store.duePairs('2026-11-23T01:00:00.000Z', 10)).toContainEqual({ subscriptionId: sub, key: caseNo });
+    expect(await store.duePairs('2026-11-23T00:59:59.999Z', 10)).not.toContainEqual({ subscriptionId: sub, key: caseNo });
     expect(await store.putPairMarker({ ...marker, lease: { id: 'l', until: '2026-11-23T01:02:00.000Z' }, rev: 2 }, 1)).toBe(true);
-    expect(await store.duePairs('2026-11-23T01:01:00.000Z', 10)).not.toContainEqual({ subscriptionId: sub, caseNo });
+    expect(await store.duePairs('2026-11-23T01:01:00.000Z', 10)).not.toContainEqual({ subscriptionId: sub, key: caseNo });
     expect(await store.deletePairMarker(sub, caseNo, 1)).toBe(false);
     expect(await store.deletePairMarker(sub, caseNo, 2)).toBe(true);
     expect(await store.dropSubscriptionDeliveries(sub, 10)).toBe(1);

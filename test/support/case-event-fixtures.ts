@@ -1,7 +1,9 @@
 // Case events as the outbox holds them, for the routing and delivery tests: a case's events 1..n,
 // valid CloudEvents of the contract (shared/contracts/case-events.ts), without a case behind them.
 import { createHash } from 'node:crypto';
+import { busSourceOf } from '../../shared/adapters/eventbridge-event-bus.ts';
 import type { CaseEvent } from '../../shared/contracts/case-events.ts';
+import type { PlatformEvent } from '../../shared/contracts/platform-events.ts';
 import { CASE_EVENT_SOURCE, CASE_EVENT_TYPE_PREFIX, CaseEventSchema, caseEventId } from '../../shared/contracts/case-events.ts';
 
 export interface CaseParties {
@@ -48,13 +50,13 @@ export function caseEvents(caseNo: string, parties: CaseParties, n: number): Cas
   return Array.from({ length: n }, (_, i) => caseEventOf(caseNo, parties, i + 1));
 }
 
-/** The SQS record body the bus's rule delivers: the EventBridge event around a case event. */
-export function busRecordBody(event: CaseEvent): string {
+/** The SQS record body the bus's rule delivers: the EventBridge event around a case event (or an evaluation's, a ticket's). */
+export function busRecordBody(event: PlatformEvent): string {
   return JSON.stringify({
     version: '0',
     id: `bus-${event.id}`,
     'detail-type': event.type,
-    source: 'tongban.cases',
+    source: busSourceOf(event),
     account: '111122223333',
     time: event.time,
     region: 'cn-north-1',

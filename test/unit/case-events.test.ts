@@ -8,7 +8,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { actionEntryItem, firstEntryItem } from '../../shared/adapters/case-items.ts';
-import { EventBridgeCaseBus } from '../../shared/adapters/eventbridge-case-bus.ts';
+import { EventBridgeEventBus } from '../../shared/adapters/eventbridge-event-bus.ts';
 import { CASE_EVENT_BUS_SOURCE, CaseEventSchema, MAX_CASE_EVENT_BYTES } from '../../shared/contracts/case-events.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
@@ -16,8 +16,8 @@ import type { CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
 import { applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
 import type { CaseEvent } from '../../shared/domain/events/case-event.ts';
 import { caseEvent, caseEventAudience } from '../../shared/domain/events/case-event.ts';
-import type { CaseEventBus } from '../../shared/domain/events/case-event-relay.ts';
-import { relayCaseEvents } from '../../shared/domain/events/case-event-relay.ts';
+import type { PlatformEventBus } from '../../shared/domain/events/event-relay.ts';
+import { relayEvents } from '../../shared/domain/events/event-relay.ts';
 import { FOOD, JOINT, MARKET, PORTAL } from '../support/case-fixtures.ts';
 import { upload } from '../support/case-materials.ts';
 
@@ -102,7 +102,7 @@ describe('a case event', () => {
 });
 
 /** A bus that takes the first `takes` events of each call (all by default), recording what it took. */
-function recordingBus(takes = Infinity): CaseEventBus & { taken: string[] } {
+function recordingBus(takes = Infinity): PlatformEventBus & { taken: string[] } {
   const taken: string[] = [];
   return {
     taken,
@@ -135,7 +135,7 @@ describe('the relay', () => {
   it('publishes the events in the order of the stream, passing over records that hold none', async () => {
     const [a, b, c] = events(3);
     const bus = recordingBus();
-    const result = await relayCaseEvents(
+    const result = await relayEvents(
       [
         { position: '1', event: a },
         { position: '2', event: undefined },
@@ -150,14 +150,14 @@ describe('the relay', () => {
       published: 3,
       passedOver: [
         { position: '2', reason: expect.stringMatching(/no event/) },
-        { position: '4', reason: expect.stringMatching(/not a case event/) },
+        { position: '4', reason: expect.stringMatching(/not a platform event/) },
       ],
     });
   });
 
   it('stops where the bus stopped taking them, and names that record to be handed over again', async () => {
     const [a, b, c] = events(3);
-    const result = await relayCaseEvents(
+    const result = await relayEvents(
       [
         { position: '1', event: a },
         { position: '2', event: b },
@@ -166,8 +166,8 @@ describe('the relay', () => {
       recordingBus(1),
     );
     expect(result).toMatchObject({ published: 1, stoppedAt: '2' });
-    const failing: CaseEventBus = { publish: () => Promise.reject(new Error('bus down')) };
-    expect(await relayCaseEvents([{ position: '7', event: a }], failing)).toMatchObject({ published: 0, stoppedAt: '7', error: new Error('bus down') });
+    const failing: PlatformEventBus = { publish: () => Promise.reject(new Error('bus down')) };
+    expect(await relayEvents([{ position: '7', event: a }], failing)).toMatchObject({ published: 0, stoppedAt: '7', error: new Error('bus down') });
   });
 });
 
@@ -178,13 +178,13 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-describe('EventBridgeCaseBus on AWS', () => {
+describe('EventBridgeEventBus on AWS', () => {
   const client = new EventBridgeClient({ region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
 
   it('puts ten entries a call, in order, each with the event as its detail', async () => {
     const all = events(12);
     mock.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: `e${i}` })) }));
-    expect(await new EventBridgeCaseBus(client, 'tongban-test-cases').publish(all)).toBe(12);
+    expect(await new EventBridgeEventBus(client, 'tongban-test-cases').publish(all)).toBe(12);
     const calls = mock.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries!);
     expect(calls.map((entries) => entries.length)).toEqual([10, 2]);
     expect(calls[0]![0]).toEqual({
@@ -209,7 +209,7 @@ describe('EventBridgeCaseBus on AWS', () => {
         ...Array.from({ length: 7 }, (_, i) => ({ EventId: `c${i}` })),
       ],
     });
-    expect(await new EventBridgeCaseBus(client, 'tongban-test-cases', refused).publish(all)).toBe(2);
+    expect(await new EventBridgeEventBus(client, 'tongban-test-cases', refused).publish(all)).toBe(2);
     expect(mock.commandCalls(PutEventsCommand)).toHaveLength(1);
     expect(refused).toHaveBeenCalledWith(all[2], 'ThrottlingException', 'Rate exceeded');
   });

@@ -7,6 +7,7 @@ import type { EventOptions, EventsContext } from '../../shared/cli/events-comman
 import { eventLine, eventsCommand, subscriptionsCommand } from '../../shared/cli/events-commands.ts';
 import type { CaseEvent } from '../../shared/contracts/case-events.ts';
 import { caseEvents } from '../support/case-event-fixtures.ts';
+import { evaluationEvents, ticketEvents } from '../support/feedback-event-fixtures.ts';
 
 type Request = { method: string; path: string; query?: Record<string, string | undefined>; body?: unknown };
 
@@ -59,6 +60,11 @@ describe('tongban events tail', () => {
     ]);
     expect(printed).toEqual([eventLine(e1), eventLine(e2), eventLine(e3)]);
     expect(eventLine(e2)).toBe(`${e2.time}  2026112300000TAIL1 #2  accept  received → accepted`);
+    // An evaluation's and a ticket's: their kind and id, and where a transferred ticket went.
+    const [, transferred] = ticketEvents('ab'.repeat(16), 'portal', 'dept-a', 'dept-b');
+    const [rated] = evaluationEvents('cd'.repeat(16), 'portal', 'dept-a');
+    expect(eventLine(transferred!)).toBe(`${transferred!.time}  ticket ${'ab'.repeat(16)} #2  transfer  assigned → assigned  dept-a → dept-b`);
+    expect(eventLine(rated!)).toBe(`${rated!.time}  evaluation ${'cd'.repeat(16)} #1  rate  — → rectifying`);
   });
 
   it('ends cleanly on SIGTERM, and on SIGINT, and leaves no listener behind', async () => {
@@ -87,14 +93,14 @@ describe('tongban subscriptions', () => {
     const created = {
       id: 'sub_0123456789abcdef01234567',
       url: 'https://hooks.example.cn/in',
-      types: ['cn.tongban.case.accept', 'cn.tongban.case.decide'],
+      types: ['cn.tongban.case.accept', 'cn.tongban.case.decide', 'cn.tongban.ticket.transfer'],
       owner: { kind: 'channel', id: 'portal' },
       createdAt: '2026-11-23T02:00:00.000Z',
       createdBy: 'portal',
       secret: 'whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3',
     };
     const { api, requests } = fakeApi([{ status: 201, body: created }]);
-    expect(await subscriptionsCommand(ctx(api, { url: 'https://hooks.example.cn/in', type: ['accept', 'cn.tongban.case.decide'] }), 'add', undefined)).toBe(0);
+    expect(await subscriptionsCommand(ctx(api, { url: 'https://hooks.example.cn/in', type: ['accept', 'cn.tongban.case.decide', 'ticket.transfer'] }), 'add', undefined)).toBe(0);
     expect(requests).toEqual([{ method: 'POST', path: '/v1/subscriptions', body: { url: 'https://hooks.example.cn/in', types: created.types } }]);
     expect(printed.filter((l) => l.includes(created.secret))).toHaveLength(1);
     expect(printed.join('\n')).toMatch(/shown this once/);

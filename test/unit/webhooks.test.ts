@@ -1,7 +1,8 @@
 // Webhooks in the domain: Standard Webhooks signatures (checked with the `standardwebhooks` library,
 // not with our own code), the retry schedule, the endpoint rules, and the router over an in-memory
 // store — each version routed once and in order per case whatever order and how often the bus gives
-// them, the outbox read for the versions in between, deliveries in order per (subscription, case),
+// them, the outbox read for the versions in between (evaluations and tickets apart from each other
+// under their own keys), deliveries in order per (subscription, record),
 // retried on the schedule, parked, and the leftovers of interrupted moves finished.
 import { Webhook } from 'standardwebhooks';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { SubscriptionService } from '../../shared/domain/events/subscriptions.ts
 import { newWebhookSecret, webhookHeaders } from '../../shared/domain/events/webhook-signature.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { caseEventOf, caseEvents } from '../support/case-event-fixtures.ts';
+import { evaluationEvents, ticketEvents } from '../support/feedback-event-fixtures.ts';
 import { MemoryEventStore, MemoryOutbox } from '../support/memory-event-store.ts';
 import { refusal, rejection } from '../support/refusal.ts';
 
@@ -220,6 +222,59 @@ describe('routing and delivering', () => {
     const feed = async (caller: Caller) => (await service.feed(caller, { limit: 100 })).events.map((e) => e.id);
     expect(await feed(APP)).toEqual(ids(two));
     expect(await feed(DEPT_B)).toEqual(ids(joint));
+  });
+
+  it("routes an evaluation's and a ticket's events apart though their ids are alike, each in order from its own outbox, to its channel and the departments addressed", async () => {
+    // Arrange: a ticket and an evaluation with the same 32-hex id; the ticket's first two steps only in the outbox.
+    const id = 'ab'.repeat(16);
+    const ticket = ticketEvents(id, 'portal', 'dept-a', 'dept-b');
+    const review = evaluationEvents(id, 'app', 'dept-a');
+    for (const e of ticket.slice(0, 2)) outbox.add(`ticket:${id}`, { version: e.data.version, event: e });
+    for (const e of review) outbox.add(`evaluation:${id}`, { version: e.data.version, event: e });
+    const portal = await service.create(PORTAL, { url: 'http://127.0.0.1:9/portal' });
+    const app = await service.create(APP, { url: 'http://127.0.0.1:9/app' });
+    const a = await service.create(DEPT_A, { url: 'http://127.0.0.1:9/a' });
+    const b = await service.create(DEPT_B, { url: 'http://127.0.0.1:9/b' });
+    const aAnswers = await service.create(DEPT_A, { url: 'http://127.0.0.1:9/a-answers', types: ['cn.tongban.evaluation.answer', 'cn.tongban.ticket.answer'] });
+
+    // Act: the ticket's answer arrives first (its earlier steps read from the outbox), then the review's steps.
+    await router.route(ticket[2]!);
+    for (const e of review) await router.route(e);
+    await router.route(ticket[0]!);
+
+    // Assess
+    expect(await store.routedVersion(`ticket:${id}`)).toBe(3);
+    expect(await store.routedVersion(`evaluation:${id}`)).toBe(2);
+    expect(await store.routedVersion(id)).toBe(0);
+    const tag = (events: { source: string; id: string }[]) => events.map((e) => `${e.source} ${e.id}`);
+    const sent = (url: string) => sender.requests.filter((r) => r.url === url).map((r) => JSON.parse(r.body) as { source: string; id: string });
+    expect(tag(sent(portal.url))).toEqual(tag(ticket));
+    expect(tag(sent(app.url))).toEqual(tag(review));
+    // The first department: the filing and the transfer away from it, and its review; not the answer given by the second.
+    expect(tag(sent(a.url))).toEqual(tag([ticket[0]!, ticket[1]!, ...review]));
+    expect(tag(sent(b.url))).toEqual(tag([ticket[1]!, ticket[2]!]));
+    expect(tag(sent(aAnswers.url))).toEqual(tag([review[1]!]));
+    advance(3);
+    expect((await service.feed(DEPT_B, { limit: 100 })).events).toEqual([ticket[1], ticket[2]]);
+  });
+
+  it("parks a ticket's delivery under the ticket's key and redelivers it by its event id", async () => {
+    const id = 'cd'.repeat(16);
+    const [filed] = ticketEvents(id, 'portal', 'dept-a', 'dept-b');
+    const sub = await service.create(PORTAL, { url: 'http://127.0.0.1:9/portal' });
+    sender.answer = () => ({ ok: false, error: 'HTTP 503' });
+    await router.route(filed!);
+    for (const wait of RETRY_BACKOFF_SECONDS) {
+      advance(wait);
+      await router.tick();
+    }
+    expect((await service.failures(PORTAL, sub.id, { limit: 10 })).failures.map((f) => f.event.id)).toEqual([`${id}.1`]);
+    expect(await store.parkedOne(sub.id, `ticket:${id}`, 1)).toBeDefined();
+    sender.answer = () => ({ ok: true, status: 200 });
+    expect(await service.redeliver(PORTAL, sub.id, [`${id}.1`, `${id}.2`])).toEqual({ redelivered: 1, notParked: [`${id}.2`] });
+    await router.tick();
+    expect(sender.ids().at(-1)).toBe(`${id}.1`);
+    expect((await service.failures(PORTAL, sub.id, { limit: 10 })).failures).toEqual([]);
   });
 
   it('holds a pair up behind its failing delivery, retries it on the schedule, and lets other cases through meanwhile', async () => {

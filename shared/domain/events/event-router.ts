@@ -1,20 +1,22 @@
-// The router of case events and the sender of webhooks. The bus may deliver an event late, twice or
-// before an earlier one of its case: per case a watermark says the newest version routed, and an
-// event beyond it has the versions in between routed first (read from the outbox: the case's history
-// entries), so each version is routed once, in order. Routing an event puts it in the feed of each of
-// its audience (the channel, the department, the co-departments) and adds a pending delivery for each
-// of their subscriptions that takes its type.
+// The router of the platform's events (a case's, an evaluation's, a ticket's) and the sender of
+// webhooks. The bus may deliver an event late, twice or before an earlier one of its record: per record
+// (its key: platform-event.ts) a watermark says the newest version routed, and an event beyond it has
+// the versions in between routed first (read from the outbox: the record's history entries), so each
+// version is routed once, in order. Routing an event puts it in the feed of each of its audience (the
+// channel; a case's department and co-departments, the department an evaluation or a ticket is
+// addressed to, and the one a ticket left) and adds a pending delivery for each of their subscriptions
+// that takes its type.
 //
-// Deliveries are made per (subscription, case) pair, in version order: a pair's delivery is tried
+// Deliveries are made per (subscription, record) pair, in version order: a pair's delivery is tried
 // only when no earlier one of the pair is pending (a parked one no longer holds the pair up). One run
 // at a time works on a pair (a lease on the pair's marker). A failed attempt is tried again on the
 // schedule of delivery-schedule.ts, then parked. Every move is a put then a delete (no transactions):
 // whoever finds the leftover of an interrupted move finishes it.
 import { randomUUID } from 'node:crypto';
-import type { CaseEvent } from '../../contracts/case-events.ts';
-import { caseEventAudience } from './case-event.ts';
+import type { PlatformEvent } from '../../contracts/platform-events.ts';
 import { afterFailure } from './delivery-schedule.ts';
-import type { CaseOutbox, EventStore, Owner, PairMarker, PendingDelivery, Subscription, WebhookSender } from './ports.ts';
+import { eventAudience, eventKey } from './platform-event.ts';
+import type { EventOutbox, EventStore, Owner, PairMarker, PendingDelivery, Subscription, WebhookSender } from './ports.ts';
 import { ensurePairMarker } from './subscriptions.ts';
 import { webhookHeaders } from './webhook-signature.ts';
 
@@ -31,7 +33,7 @@ export const PAIRS_PER_TICK = 100;
 
 export interface EventRouterDeps {
   store: EventStore;
-  outbox: CaseOutbox;
+  outbox: EventOutbox;
   sender: WebhookSender;
   /** The schedule's clock (the embedded platform's may be shifted). */
   now?: () => Date;
@@ -42,7 +44,7 @@ export interface EventRouterDeps {
   wallClock?: () => Date;
   /** Told of what was parked (the handler logs it and counts it for the alarm), and of old entries skipped. */
   onParked?: (parked: { owner: Owner; subscriptionId: string; eventId: string; attempts: number; lastError: string }) => void;
-  onSkipped?: (caseNo: string, versions: number[]) => void;
+  onSkipped?: (key: string, versions: number[]) => void;
 }
 
 /** What a routing or a tick did. */
@@ -68,17 +70,17 @@ export class EventRouter {
   }
 
   /**
-   * Routes the event (and the versions of its case before it not routed yet), then tries the pending
+   * Routes the event (and the versions of its record before it not routed yet), then tries the pending
    * deliveries of the pairs it touched. Throws when the store or the outbox fails: the event is then
    * given again (the queue's retry), and routing it again adds nothing twice.
    */
-  async route(event: CaseEvent): Promise<RunReport> {
+  async route(event: PlatformEvent): Promise<RunReport> {
     const report = emptyReport();
-    const caseNo = event.subject;
+    const key = eventKey(event);
     const n = event.data.version;
-    const touched = new Map<string, { subscriptionId: string; caseNo: string }>();
+    const touched = new Map<string, { subscriptionId: string; key: string }>();
     for (;;) {
-      const m = await this.store.routedVersion(caseNo);
+      const m = await this.store.routedVersion(key);
       if (m >= n) {
         if (report.routed === 0) report.duplicates++;
         break;
@@ -86,11 +88,11 @@ export class EventRouter {
       const to = Math.min(n, m + CATCH_UP_CHUNK);
       const events = await this.versions(event, m + 1, to);
       for (const e of events) {
-        for (const pair of await this.routeOne(e)) touched.set(`${pair.subscriptionId}#${pair.caseNo}`, pair);
+        for (const pair of await this.routeOne(e)) touched.set(`${pair.subscriptionId}#${pair.key}`, pair);
         report.routed++;
       }
       // Another run moved it meanwhile: it routed the same versions (feed and pending adds are idempotent per key); read again.
-      await this.store.moveRouted(caseNo, m, to);
+      await this.store.moveRouted(key, m, to);
     }
     await this.runPairs([...touched.values()], report);
     return report;
@@ -104,59 +106,61 @@ export class EventRouter {
     return report;
   }
 
-  /** Versions from..to of the event's case: the event itself for its own version, the outbox for the others. */
-  private async versions(event: CaseEvent, from: number, to: number): Promise<CaseEvent[]> {
+  /** Versions from..to of the event's record: the event itself for its own version, the outbox for the others. */
+  private async versions(event: PlatformEvent, from: number, to: number): Promise<PlatformEvent[]> {
     const n = event.data.version;
+    const key = eventKey(event);
     const wanted = to >= n ? to - 1 : to;
-    const entries = wanted >= from ? await this.deps.outbox.entries(event.subject, from, wanted) : [];
+    const entries = wanted >= from ? await this.deps.outbox.entries(key, from, wanted) : [];
     const byVersion = new Map(entries.map((e) => [e.version, e]));
-    const out: CaseEvent[] = [];
+    const out: PlatformEvent[] = [];
     const skipped: number[] = [];
     for (let v = from; v <= wanted; v++) {
       const entry = byVersion.get(v);
-      if (!entry) throw new Error(`case ${event.subject}: history entry ${v} is missing from the outbox; version ${n} cannot be routed before it`);
+      if (!entry) throw new Error(`${key}: history entry ${v} is missing from the outbox; version ${n} cannot be routed before it`);
       if (entry.event) out.push(entry.event);
       else skipped.push(v);
     }
-    if (skipped.length > 0) this.deps.onSkipped?.(event.subject, skipped);
+    if (skipped.length > 0) this.deps.onSkipped?.(key, skipped);
     if (to >= n) out.push(event);
     return out;
   }
 
   /** Feed items and pending deliveries of one event; the pairs it added deliveries to. */
-  private async routeOne(event: CaseEvent): Promise<{ subscriptionId: string; caseNo: string }[]> {
+  private async routeOne(event: PlatformEvent): Promise<{ subscriptionId: string; key: string }[]> {
     const at = this.now().toISOString();
-    const { channelId, departmentIds } = caseEventAudience(event);
+    const key = eventKey(event);
+    const { channelId, departmentIds } = eventAudience(event);
     const owners: Owner[] = [{ kind: 'channel', id: channelId }, ...[...new Set(departmentIds)].map((id) => ({ kind: 'department' as const, id }))];
-    const pairs: { subscriptionId: string; caseNo: string }[] = [];
+    const pairs: { subscriptionId: string; key: string }[] = [];
     for (const owner of owners) {
       await this.store.addToFeed(owner, event, at);
       const { subscriptions } = await this.store.subscriptions(owner);
       for (const s of subscriptions) {
         if (s.types.length > 0 && !s.types.includes(event.type)) continue;
         await this.store.addPending({ subscriptionId: s.id, owner, event, attempts: 0, nextAt: at, queuedAt: at });
-        await ensurePairMarker(this.store, s.id, owner, event.subject, at);
-        pairs.push({ subscriptionId: s.id, caseNo: event.subject });
+        await ensurePairMarker(this.store, s.id, owner, key, at);
+        pairs.push({ subscriptionId: s.id, key });
       }
     }
     return pairs;
   }
 
-  private async runPairs(pairs: { subscriptionId: string; caseNo: string }[], report: RunReport): Promise<void> {
+  private async runPairs(pairs: { subscriptionId: string; key: string }[], report: RunReport): Promise<void> {
     let next = 0;
     const worker = async () => {
       while (next < pairs.length) {
         const pair = pairs[next++]!;
-        await this.runPair(pair.subscriptionId, pair.caseNo, report);
+        await this.runPair(pair.subscriptionId, pair.key, report);
       }
     };
     await Promise.all(Array.from({ length: Math.min(PAIR_CONCURRENCY, pairs.length) }, worker));
   }
 
   /** Takes the pair's lease if its marker is due and free, sends what is due in order, and leaves the marker at the next due time (or removes it). */
-  private async runPair(subscriptionId: string, caseNo: string, report: RunReport): Promise<void> {
+  private async runPair(subscriptionId: string, key: string, report: RunReport): Promise<void> {
     const now = this.now();
-    const marker = await this.store.pairMarker(subscriptionId, caseNo);
+    const marker = await this.store.pairMarker(subscriptionId, key);
     if (!marker || Date.parse(marker.nextAt) > now.getTime()) return;
     if (marker.lease && Date.parse(marker.lease.until) > now.getTime()) return;
     const leased: PairMarker = { ...marker, lease: { id: randomUUID(), until: new Date(now.getTime() + PAIR_LEASE_MS).toISOString() }, rev: marker.rev + 1 };
@@ -166,24 +170,24 @@ export class EventRouter {
     let nextAt: string | undefined;
     let sent = 0;
     for (;;) {
-      const [head] = await this.store.pendingOfPair(subscriptionId, caseNo, 1);
+      const [head] = await this.store.pendingOfPair(subscriptionId, key, 1);
       if (!head) break;
       const version = head.event.data.version;
       if (!subscription) {
         // Removed: what it had not delivered is dropped.
-        await this.store.dropPending(subscriptionId, caseNo, version);
+        await this.store.dropPending(subscriptionId, key, version);
         continue;
       }
-      const state = await this.store.deliveryState(subscriptionId, caseNo, version);
+      const state = await this.store.deliveryState(subscriptionId, key, version);
       // The leftovers of an interrupted move: delivered (or parked) wins over pending, unless the parked one was sent back after it was parked.
       if (state.delivered) {
-        await this.store.dropPending(subscriptionId, caseNo, version);
+        await this.store.dropPending(subscriptionId, key, version);
         continue;
       }
       if (state.parked) {
-        if (head.redeliveredAt !== undefined && head.redeliveredAt >= state.parked.parkedAt) await this.store.dropParked(subscriptionId, caseNo, version);
+        if (head.redeliveredAt !== undefined && head.redeliveredAt >= state.parked.parkedAt) await this.store.dropParked(subscriptionId, key, version);
         else {
-          await this.store.dropPending(subscriptionId, caseNo, version);
+          await this.store.dropPending(subscriptionId, key, version);
           continue;
         }
       }
@@ -237,9 +241,9 @@ export class EventRouter {
       await this.store.putPairMarker({ ...free, nextAt, rev: leased.rev + 1 }, leased.rev);
       return;
     }
-    if (!(await this.store.deletePairMarker(leased.subscriptionId, leased.caseNo, leased.rev))) return;
-    const [head] = await this.store.pendingOfPair(leased.subscriptionId, leased.caseNo, 1);
-    if (head) await ensurePairMarker(this.store, leased.subscriptionId, leased.owner, leased.caseNo, head.nextAt);
+    if (!(await this.store.deletePairMarker(leased.subscriptionId, leased.key, leased.rev))) return;
+    const [head] = await this.store.pendingOfPair(leased.subscriptionId, leased.key, 1);
+    if (head) await ensurePairMarker(this.store, leased.subscriptionId, leased.owner, leased.key, head.nextAt);
   }
 
   private async attempt(subscription: Subscription, delivery: PendingDelivery) {

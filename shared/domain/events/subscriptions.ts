@@ -1,11 +1,13 @@
 // Webhook subscriptions, their failures and the event feed, for their owners: a channel (the events
-// of the cases it filed) or a department (of its own cases and of the joint cases it is a
-// co-department of). Each owner sees and changes its own subscriptions only: another owner's is "not
+// of the cases and tickets it filed and of the evaluations rated through it) or a department (of its
+// own cases and of the joint cases it is a co-department of, and of the evaluations and tickets
+// addressed to it). Each owner sees and changes its own subscriptions only: another owner's is "not
 // found", never "forbidden", so ids reveal nothing. An owner has at most 10; the list is one record,
 // written on condition it did not change since it was read.
 import { randomBytes } from 'node:crypto';
-import type { CaseEvent } from '../../contracts/case-events.ts';
 import { CASE_EVENT_TYPE_PREFIX } from '../../contracts/case-events.ts';
+import { FEEDBACK_EVENT_TYPES } from '../../contracts/feedback-events.ts';
+import type { PlatformEvent } from '../../contracts/platform-events.ts';
 import type { CreatedSubscription, ParkedDeliveryView, SubscriptionView } from '../../contracts/subscriptions.ts';
 import { MAX_EVENTS_PAGE, MAX_SUBSCRIPTIONS } from '../../contracts/subscriptions.ts';
 import type { Caller } from '../access/caller.ts';
@@ -14,6 +16,7 @@ import type { CaseEventType } from '../cases/case-record.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import type { EndpointPolicy } from './endpoint-rules.ts';
 import { checkEndpointUrl } from './endpoint-rules.ts';
+import { eventKey, keysOfEventId } from './platform-event.ts';
 import type { EventStore, Owner, ParkedDelivery, PairMarker, Subscription } from './ports.ts';
 import { newWebhookSecret } from './webhook-signature.ts';
 
@@ -54,6 +57,8 @@ const ENTRY_TYPES: Record<CaseEventType, true> = {
 };
 /** The CloudEvents types of case events: `cn.tongban.case.<entry type>`. */
 export const CASE_EVENT_TYPES: readonly string[] = Object.keys(ENTRY_TYPES).map((t) => `${CASE_EVENT_TYPE_PREFIX}${t}`);
+/** Every type a subscription may name: the case events', and the evaluations' and tickets' (`cn.tongban.ticket.<entry type>`…). */
+export const EVENT_TYPES: readonly string[] = [...CASE_EVENT_TYPES, ...FEEDBACK_EVENT_TYPES];
 
 /** The feed is read up to this long before now: an event routed a moment ago may still be committing, and a cursor must never pass it by. */
 export const FEED_SETTLE_MS = 2000;
@@ -90,15 +95,9 @@ function parkedView(p: ParkedDelivery): ParkedDeliveryView {
   };
 }
 
-/** `<caseNo>.<version>` as its parts. */
-export function parseEventId(id: string): { caseNo: string; version: number } {
-  const dot = id.lastIndexOf('.');
-  return { caseNo: id.slice(0, dot), version: Number(id.slice(dot + 1)) };
-}
-
 /** The marker that makes a pair's deliveries due now, unless the pair has one already (then its own time stands). */
-export async function ensurePairMarker(store: EventStore, subscriptionId: string, owner: Owner, caseNo: string, at: string): Promise<void> {
-  const marker: PairMarker = { subscriptionId, owner, caseNo, nextAt: at, rev: 1 };
+export async function ensurePairMarker(store: EventStore, subscriptionId: string, owner: Owner, key: string, at: string): Promise<void> {
+  const marker: PairMarker = { subscriptionId, owner, key, nextAt: at, rev: 1 };
   await store.putPairMarker(marker, 'absent');
 }
 
@@ -115,13 +114,13 @@ export class SubscriptionService {
     const owner = ownerOf(caller);
     const url = checkEndpointUrl(request.url, this.deps.endpoints);
     const types = [...new Set(request.types ?? [])];
-    const unknown = types.filter((t) => !CASE_EVENT_TYPES.includes(t));
+    const unknown = types.filter((t) => !EVENT_TYPES.includes(t));
     if (unknown.length > 0) {
       throw invalid(
         'SUBSCRIPTION_TYPE_UNKNOWN',
         'types',
-        `不是办件事件类型：${unknown.join('、')}`,
-        `not case event types: ${unknown.join(', ')} (types are ${CASE_EVENT_TYPE_PREFIX}<action>, such as ${CASE_EVENT_TYPE_PREFIX}accept)`,
+        `不是平台事件类型：${unknown.join('、')}`,
+        `not event types: ${unknown.join(', ')} (types are ${CASE_EVENT_TYPE_PREFIX}<action>, such as ${CASE_EVENT_TYPE_PREFIX}accept, or cn.tongban.evaluation.<action>, cn.tongban.ticket.<action>)`,
       );
     }
     const subscription: Subscription = {
@@ -167,7 +166,7 @@ export class SubscriptionService {
     return { failures: items.map(parkedView), ...(nextCursor ? { nextCursor } : {}) };
   }
 
-  /** Sends parked deliveries back to pending, due now: those named, or the first 100 by case and version. */
+  /** Sends parked deliveries back to pending, due now: those named, or the first 100 by record and version. */
   async redeliver(caller: Caller, id: string, eventIds: string[] | undefined): Promise<{ redelivered: number; notParked: string[] }> {
     const subscription = await this.own(caller, id);
     const at = this.now().toISOString();
@@ -176,8 +175,14 @@ export class SubscriptionService {
     if (eventIds !== undefined) {
       parked = [];
       for (const eventId of [...new Set(eventIds)].slice(0, MAX_EVENTS_PAGE)) {
-        const { caseNo, version } = parseEventId(eventId);
-        const one = await this.store.parkedOne(id, caseNo, version);
+        // A 32-hex id may be an evaluation's or a ticket's: the one parked under either key (an event id names one record).
+        const { keys, version } = keysOfEventId(eventId) ?? { keys: [], version: 0 };
+        let one: ParkedDelivery | undefined;
+        for (const key of keys) {
+          one = await this.store.parkedOne(id, key, version);
+          if (one?.event.id === eventId) break;
+          one = undefined;
+        }
         if (one) parked.push(one);
         else notParked.push(eventId);
       }
@@ -185,12 +190,15 @@ export class SubscriptionService {
       parked = (await this.store.parked(id, { limit: MAX_EVENTS_PAGE })).items;
     }
     for (const p of parked) await this.store.redeliver(p, at);
-    for (const caseNo of new Set(parked.map((p) => p.event.subject))) await ensurePairMarker(this.store, id, subscription.owner, caseNo, at);
+    for (const key of new Set(parked.map((p) => eventKey(p.event)))) await ensurePairMarker(this.store, id, subscription.owner, key, at);
     return { redelivered: parked.length, notParked };
   }
 
   /** The caller's feed: its events routed up to two seconds ago, from the cursor (or `since`). */
-  async feed(caller: Caller, query: { limit: number; cursor?: string | undefined; since?: string | undefined }): Promise<{ events: CaseEvent[]; cursor: string; more: boolean }> {
+  async feed(
+    caller: Caller,
+    query: { limit: number; cursor?: string | undefined; since?: string | undefined },
+  ): Promise<{ events: PlatformEvent[]; cursor: string; more: boolean }> {
     const owner = ownerOf(caller);
     const until = new Date(this.now().getTime() - FEED_SETTLE_MS).toISOString();
     const since = query.since !== undefined ? new Date(query.since).toISOString() : undefined;

@@ -1,15 +1,16 @@
 // The relay: hands the events of newly written history entries (the outbox, in the order they were
-// written) to the case event bus, in order, and says where it stopped when the bus did not take them
-// all — so the stream hands the rest over again, from there, and no event is skipped or reordered.
-// A record that holds no valid event (an entry written before events existed, a damaged item) is
-// passed over: retrying cannot mend it. Consumers get each event at least once and deduplicate by `id`.
-import type { CaseEvent } from '../../contracts/case-events.ts';
-import { CaseEventSchema } from '../../contracts/case-events.ts';
+// written: a case's entries in the cases table, an evaluation's or a ticket's in the feedback table) to
+// the platform's event bus, in order, and says where it stopped when the bus did not take them all — so
+// the stream hands the rest over again, from there, and no event is skipped or reordered. A record that
+// holds no valid event (an entry written before events existed, a damaged item) is passed over:
+// retrying cannot mend it. Consumers get each event at least once and deduplicate by `id`.
+import type { PlatformEvent } from '../../contracts/platform-events.ts';
+import { PlatformEventSchema } from '../../contracts/platform-events.ts';
 
-/** Port: the case event bus (EventBridge on AWS, the embedded bus locally). */
-export interface CaseEventBus {
+/** Port: the platform's event bus (EventBridge on AWS, the embedded bus locally). */
+export interface PlatformEventBus {
   /** Publishes `events` in order; answers how many, from the first, it took (all of them, or fewer). */
-  publish(events: readonly CaseEvent[]): Promise<number>;
+  publish(events: readonly PlatformEvent[]): Promise<number>;
 }
 
 /** One record of the stream the relay reads: its position, and the event its entry holds (if any). */
@@ -29,17 +30,17 @@ export interface RelayResult {
   error?: unknown;
 }
 
-export async function relayCaseEvents(records: readonly OutboxRecord[], bus: CaseEventBus): Promise<RelayResult> {
+export async function relayEvents(records: readonly OutboxRecord[], bus: PlatformEventBus): Promise<RelayResult> {
   const passedOver: RelayResult['passedOver'] = [];
-  const valid: { position: string; event: CaseEvent }[] = [];
+  const valid: { position: string; event: PlatformEvent }[] = [];
   for (const record of records) {
     if (record.event === undefined) {
       passedOver.push({ position: record.position, reason: 'the entry holds no event (written before events existed)' });
       continue;
     }
-    const parsed = CaseEventSchema.safeParse(record.event);
+    const parsed = PlatformEventSchema.safeParse(record.event);
     if (parsed.success) valid.push({ position: record.position, event: parsed.data });
-    else passedOver.push({ position: record.position, reason: `not a case event: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
+    else passedOver.push({ position: record.position, reason: `not a platform event: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
   }
   if (valid.length === 0) return { published: 0, passedOver };
   let published: number;
