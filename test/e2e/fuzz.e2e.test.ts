@@ -410,6 +410,11 @@ const FAMILIES: Record<string, Family> = {
     followedUp: true,
   },
   withdrawCase: caseAction('withdrawCase', 'received', ['portal'], () => ({ reason: '申请人撤回' })),
+  correctCase: caseAction('correctCase', 'received', DEPT, () => ({
+    ticketId: 'a1'.repeat(16),
+    corrections: [{ field: 'applicant.name', value: `${ZHANG.name}（更正）` }],
+    reasons: ['姓名录入有误'],
+  })),
   departmentQueue: { home: ['market', 'health'], query: () => ({ ...LIMITS, status: CASE_STATUSES }) },
   jointTaskQueue: { home: ['health', 'fire'], query: () => LIMITS },
   supervisionList: { home: ['reviewer'], params: () => ({ kind: SUPERVISION_KINDS }), query: () => LIMITS },

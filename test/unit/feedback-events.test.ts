@@ -19,11 +19,12 @@ import { eventAudience, eventKey, keysOfEventId } from '../../shared/domain/even
 import { EVENT_TYPES } from '../../shared/domain/events/subscriptions.ts';
 import { ticketId } from '../../shared/domain/tickets/ticket.ts';
 import type { TicketCommand } from '../../shared/domain/tickets/ticket-lifecycle.ts';
-import { applyTicketCommand, fileTicket } from '../../shared/domain/tickets/ticket-lifecycle.ts';
+import { applyTicketCommand } from '../../shared/domain/tickets/ticket-lifecycle.ts';
 import { badReview } from '../support/evaluation-fixtures.ts';
+import { filedTicket, stepAt } from '../support/ticket-fixtures.ts';
 import { FOOD, HOUSING, MARKET, POLICE, PORTAL, REVIEWER, ZHANG } from '../support/case-fixtures.ts';
 
-const at = (date: string, actor: Caller) => ({ actor, at: `${date}T02:00:00.000Z`, today: date });
+const at = stepAt;
 const CASE_NO = 'KM20261102ABCDEFGHIJ';
 /** What the person said and who they are: none of it may be in an event. */
 const PERSONAL = [
@@ -42,29 +43,11 @@ const PERSONAL = [
   '处理及时',
 ];
 
-function filedTicket(routed: boolean) {
-  return fileTicket(
-    {
-      id: ticketId(PORTAL.channelId!, `events-${String(routed)}`),
-      kind: 'complaint',
-      channelId: PORTAL.channelId!,
-      about: { kind: 'case', caseNo: CASE_NO },
-      itemCode: FOOD.implementationCode,
-      person: ZHANG,
-      subject: '窗口办理拖延',
-      text: '申请材料齐全，窗口人员拖延不予受理。',
-      receivedAt: '2026-11-06T02:00:00.000Z',
-      receivedOn: '2026-11-06',
-      answerDays: 10,
-      requestDigest: 'd'.repeat(64),
-    },
-    routed ? { departmentId: MARKET.departmentId!, due: { date: '2026-11-20' } } : undefined,
-    { kind: 'complaint' },
-    at('2026-11-06', PORTAL),
-  );
+function filedComplaint(routed: boolean) {
+  return filedTicket('complaint', routed, { id: ticketId(PORTAL.channelId!, `events-${String(routed)}`), about: { kind: 'case', caseNo: CASE_NO } });
 }
 
-function ticketSteps(first: ReturnType<typeof filedTicket>, ...steps: [TicketCommand, string, Caller][]) {
+function ticketSteps(first: ReturnType<typeof filedComplaint>, ...steps: [TicketCommand, string, Caller][]) {
   const out = [first];
   for (const [command, date, actor] of steps) out.push(applyTicketCommand(out.at(-1)!.ticket, command, at(date, actor)));
   return out.map((t) => ticketEvent(t.entry, t.ticket));
@@ -90,7 +73,7 @@ const answer: EvaluationCommand = {
 describe('a ticket event', () => {
   it('is each entry as a CloudEvent — id per ticket and version, type the entry, the department after the step — and carries nothing personal', () => {
     // Arrange
-    const events = ticketSteps(filedTicket(true), [transfer, '2026-11-09', MARKET], [ticketAnswer, '2026-11-20', HOUSING], [ticketRating, '2026-11-23', PORTAL]);
+    const events = ticketSteps(filedComplaint(true), [transfer, '2026-11-09', MARKET], [ticketAnswer, '2026-11-20', HOUSING], [ticketRating, '2026-11-23', PORTAL]);
     const id = events[0]!.subject;
 
     // Assess
@@ -127,7 +110,7 @@ describe('a ticket event', () => {
 
   it('goes to the channel and the department it is addressed to after the step: a transfer to both departments, the answer to the new one alone', () => {
     // Act
-    const [filing, transferred, answered] = ticketSteps(filedTicket(true), [transfer, '2026-11-09', MARKET], [ticketAnswer, '2026-11-20', HOUSING]);
+    const [filing, transferred, answered] = ticketSteps(filedComplaint(true), [transfer, '2026-11-09', MARKET], [ticketAnswer, '2026-11-20', HOUSING]);
 
     // Assess
     expect(eventAudience(filing!)).toEqual({ channelId: PORTAL.channelId, departmentIds: [MARKET.departmentId] });
@@ -138,7 +121,7 @@ describe('a ticket event', () => {
   it('of a ticket nobody holds yet goes to its channel alone; a reassignment names the department it left, the first assignment none', () => {
     // Act
     const [received, assigned, reassigned] = ticketSteps(
-      filedTicket(false),
+      filedComplaint(false),
       [{ action: 'assign', departmentId: MARKET.departmentId!, due: { date: '2026-11-20' } }, '2026-11-09', REVIEWER],
       [{ action: 'assign', departmentId: POLICE.departmentId!, note: '改派', due: { date: '2026-11-24' } }, '2026-11-10', REVIEWER],
     );
@@ -153,7 +136,7 @@ describe('a ticket event', () => {
   });
 
   it('is refused for an entry the ticket did not come from', () => {
-    const [first, second] = [filedTicket(true), filedTicket(false)];
+    const [first, second] = [filedComplaint(true), filedComplaint(false)];
     expect(() => ticketEvent(first.entry, second.ticket)).toThrow(/is not the one entry 1/);
   });
 });
@@ -193,7 +176,7 @@ describe('an evaluation event', () => {
 describe('the keys of the platform events', () => {
   it('keep a case by its number and namespace an evaluation and a ticket by kind, though both ids are 32 hex digits', () => {
     // Arrange
-    const [ticket] = ticketSteps(filedTicket(true));
+    const [ticket] = ticketSteps(filedComplaint(true));
     const [evaluation] = evaluationSteps();
 
     // Act / Assess
@@ -228,7 +211,7 @@ describe('the feedback relay function', () => {
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
     const { feedbackRelayHandler } = await import('../../functions/feedback-relay/handler.ts');
     const handler = feedbackRelayHandler();
-    const [filing, transferred] = ticketSteps(filedTicket(true), [transfer, '2026-11-09', MARKET]);
+    const [filing, transferred] = ticketSteps(filedComplaint(true), [transfer, '2026-11-09', MARKET]);
     const [rating] = evaluationSteps();
     const record = (seq: string, item: Record<string, unknown>, eventName: 'INSERT' | 'MODIFY' = 'INSERT') => ({
       eventName,

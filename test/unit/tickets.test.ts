@@ -16,7 +16,7 @@ import { conflict } from '../../shared/domain/errors.ts';
 import type { Ticket, TicketHistoryEntry, TicketTransition } from '../../shared/domain/tickets/ticket.ts';
 import { isLate, ticketId } from '../../shared/domain/tickets/ticket.ts';
 import { verifyTicketHistory } from '../../shared/domain/tickets/ticket-history.ts';
-import type { TicketCommand, TicketDraft } from '../../shared/domain/tickets/ticket-lifecycle.ts';
+import type { TicketCommand } from '../../shared/domain/tickets/ticket-lifecycle.ts';
 import { applyTicketCommand, fileTicket } from '../../shared/domain/tickets/ticket-lifecycle.ts';
 import { TicketService } from '../../shared/domain/tickets/ticket-service.ts';
 import type { TicketPage, TicketRead, TicketSelection, TicketStore } from '../../shared/domain/tickets/ticket-store.ts';
@@ -28,38 +28,15 @@ import type { CaseState } from '../../shared/domain/cases/case-record.ts';
 import { upload } from '../support/case-materials.ts';
 import { ticketAnswerDays } from '../../functions/tickets/config.ts';
 import { tickets as ticketsManifest } from '../../functions/tickets/manifest.ts';
-import { complaint, query } from '../support/ticket-fixtures.ts';
+import { complaint, filedTicket as filed, query, stepAt, ticketDraft as draft } from '../support/ticket-fixtures.ts';
 import { FOOD, HALL, HOUSING, LI, MARKET, POLICE, PORTAL, REVIEWER, ZHANG } from '../support/case-fixtures.ts';
 import { DEPARTMENTS, UNLISTED_DEPARTMENT_ID } from '../support/directory-fixtures.ts';
 import { refusal, rejection } from '../support/refusal.ts';
 
 const AUDITOR: Caller = { name: 'auditor', role: 'auditor' };
-const at = (date: string, actor: Caller) => ({ actor, at: `${date}T02:00:00.000Z`, today: date });
+const at = stepAt;
 
 /** A ticket draft of `kind` filed by the portal on 2026-11-06 (a Friday). */
-function draft(kind: Ticket['kind'] = 'complaint', over: Partial<TicketDraft> = {}): TicketDraft {
-  return {
-    id: ticketId(PORTAL.channelId!, `k-${kind}`),
-    kind,
-    channelId: PORTAL.channelId!,
-    about: { kind: 'item', code: FOOD.implementationCode },
-    itemCode: FOOD.implementationCode,
-    person: ZHANG,
-    subject: '窗口办理拖延',
-    text: '申请材料齐全，窗口人员拖延不予受理。',
-    receivedAt: '2026-11-06T02:00:00.000Z',
-    receivedOn: '2026-11-06',
-    answerDays: 10,
-    requestDigest: 'd'.repeat(64),
-    ...(kind === 'correction' ? { correction: { target: 'licence' as const, licenceId: 'L-1', field: 'holderName', wrongValue: '张叁', rightValue: '张三' } } : {}),
-    ...over,
-  };
-}
-
-function filed(kind: Ticket['kind'] = 'complaint', routed = true): TicketTransition {
-  return fileTicket(draft(kind), routed ? { departmentId: MARKET.departmentId!, due: { date: '2026-11-20' } } : undefined, { kind }, at('2026-11-06', PORTAL));
-}
-
 function run(first: TicketTransition, ...steps: [TicketCommand, string, Caller][]): TicketTransition[] {
   const out = [first];
   for (const [command, date, actor] of steps) out.push(applyTicketCommand(out.at(-1)!.ticket, command, at(date, actor)));
