@@ -5,15 +5,22 @@
 // the bundles under `bundles/` and the anchor journals under `anchors/` with their retention and legal
 // hold, decrypt them through S3; nothing else. A principal given by `arn` brings its own identity: nothing is created for it.
 //
+// The grants are made once per platform role, not once per principal, so the template grows by a
+// role's trust policy alone with each principal (a city has hundreds): one customer-managed policy
+// per platform role that has principals, `tongban-<stage>-invoke-<role>` (execute-api:Invoke on that
+// role's routes, with its cdk-nag acknowledgements), attached to every role of that kind, and the one
+// archive-reading policy on every auditor's role. A role itself holds only its trust policy.
+//
 // Its resources go into the stack's own scope, with the ids they have always had (the roles have
 // fixed names: a replaced one would clash with the old).
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { AccountPrincipal, Effect, Policy, PolicyDocument, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import { AccountPrincipal, Effect, ManagedPolicy, Policy, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { Role as PlatformRole } from '../../shared/contracts/directory.ts';
+import { RoleSchema } from '../../shared/contracts/directory.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import type { RouteSpec } from '../../shared/contracts/routes.ts';
 import type { ConfigPrincipal, TongbanConfig } from '../config.ts';
@@ -67,13 +74,20 @@ export function assertNoWildcardOverreach(): void {
 export class PrincipalRoles {
   /** The roles created for `trustedAccount` principals, by principal name. */
   readonly roles: Record<string, Role> = {};
+  /** The policy `tongban-<stage>-invoke-<role>` of each platform role with principal roles (and routes), on those roles. */
+  readonly invokePolicies: Partial<Record<PlatformRole, ManagedPolicy>> = {};
   /** The auditors' archive-reading policy, on the auditor principals' roles; none without such a role. */
   readonly archiveRead: Policy | undefined;
 
   constructor(scope: Construct, props: { config: TongbanConfig; api: RestApi; archiveBucket: IBucket; archiveKey: IKey }) {
     const { config } = props;
     for (const principal of config.principals) {
-      if (principal.trustedAccount !== undefined) this.roles[principal.name] = principalRole(scope, props.api, principal, principal.trustedAccount, config.stage);
+      if (principal.trustedAccount !== undefined) this.roles[principal.name] = principalRole(scope, principal, principal.trustedAccount, config.stage);
+    }
+    for (const kind of RoleSchema.options) {
+      const roles = config.principals.filter((p) => p.role === kind && this.roles[p.name] !== undefined).map((p) => this.roles[p.name]!);
+      const policy = roles.length > 0 ? invokePolicy(scope, props.api, kind, config.stage, roles) : undefined;
+      if (policy !== undefined) this.invokePolicies[kind] = policy;
     }
     this.archiveRead = this.archiveReadPolicy(scope, props);
   }
@@ -113,12 +127,11 @@ export class PrincipalRoles {
 /**
  * The role of a `trustedAccount` principal: assumable from that account ("self": this stack's own),
  * only by the `trustedPrincipalArns` (ArnLike aws:PrincipalArn) and only with the `externalId`
- * (StringEquals sts:ExternalId) when they are configured.
+ * (StringEquals sts:ExternalId) when they are configured. Its permissions come from the policies of
+ * its kind (invokePolicy, and the auditors' archive reading).
  */
-function principalRole(scope: Construct, api: RestApi, principal: ConfigPrincipal, trustedAccount: string, stage: string): Role {
+function principalRole(scope: Construct, principal: ConfigPrincipal, trustedAccount: string, stage: string): Role {
   const stack = Stack.of(scope);
-  const routes = routesInvokableBy(principal.role);
-  const resources = routes.map((r) => api.arnForExecuteApi(r.method, r.path.replace(/\{[^}]+\}/g, '*'), stage));
   const self = trustedAccount === SELF_ACCOUNT;
   const account = self ? stack.account : trustedAccount;
   const conditions: Record<string, Record<string, unknown>> = {};
@@ -127,24 +140,43 @@ function principalRole(scope: Construct, api: RestApi, principal: ConfigPrincipa
   }
   if (principal.externalId !== undefined) conditions.StringEquals = { 'sts:ExternalId': principal.externalId };
   const trustee = new AccountPrincipal(account);
-  const role = new Role(scope, `Principal${pascal(principal.name)}`, {
+  return new Role(scope, `Principal${pascal(principal.name)}`, {
     roleName: principalRoleName(stage, principal.name),
     description: `Tongban ${stage}: principal ${principal.name} (${principal.role}), assumed from ${self ? 'the deploying account' : `account ${trustedAccount}`}${principal.trustedPrincipalArns ? ' by the configured principals' : ''}${principal.externalId ? ' with its external id' : ''}`,
     assumedBy: Object.keys(conditions).length > 0 ? trustee.withConditions(conditions) : trustee,
     maxSessionDuration: Duration.hours(1),
-    // A role without routes (none of the route table's roles) gets no permission at all.
-    ...(resources.length > 0
-      ? { inlinePolicies: { InvokeTongbanApi: new PolicyDocument({ statements: [new PolicyStatement({ effect: Effect.ALLOW, actions: ['execute-api:Invoke'], resources })] }) } }
-      : {}),
+  });
+}
+
+/** The name of the policy that lets the principals of platform role `kind` invoke its routes. */
+export function invokePolicyName(stage: string, kind: PlatformRole): string {
+  return `tongban-${stage}-invoke-${kind}`;
+}
+
+/**
+ * `tongban-<stage>-invoke-<kind>`: execute-api:Invoke on the routes of platform role `kind` (this API
+ * and stage), attached to `roles`, with the acknowledgement of each path parameter's wildcard once.
+ * None for a kind without routes: its roles get no permission at all.
+ */
+function invokePolicy(scope: Construct, api: RestApi, kind: PlatformRole, stage: string, roles: Role[]): ManagedPolicy | undefined {
+  const stack = Stack.of(scope);
+  const routes = routesInvokableBy(kind);
+  if (routes.length === 0) return undefined;
+  const resources = routes.map((r) => api.arnForExecuteApi(r.method, r.path.replace(/\{[^}]+\}/g, '*'), stage));
+  const policy = new ManagedPolicy(scope, `Invoke${pascal(kind)}Routes`, {
+    managedPolicyName: invokePolicyName(stage, kind),
+    description: `Tongban ${stage}: invoke the routes of the ${kind} role`,
+    roles,
+    statements: [new PolicyStatement({ effect: Effect.ALLOW, actions: ['execute-api:Invoke'], resources })],
   });
   for (const [i, route] of routes.entries()) {
     if (!route.path.includes('{')) continue;
-    Validations.of(role).acknowledge({
+    Validations.of(policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${flattenForNag(stack.resolve(resources[i]))}]`,
-      reason: `The * stands for the path parameter of ${route.method} ${route.path} (${[...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => `any ${m[1]!}`).join(', ')}), on this one API and stage; synth checks (assertNoWildcardOverreach) that it matches no route the ${principal.role} role may not call.`,
+      reason: `The * stands for the path parameter of ${route.method} ${route.path} (${[...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => `any ${m[1]!}`).join(', ')}), on this one API and stage; synth checks (assertNoWildcardOverreach) that it matches no route the ${kind} role may not call.`,
     });
   }
-  return role;
+  return policy;
 }
 
 /** An IAM resource pattern as a regular expression (`*` any run of characters, `?` one). */

@@ -57,6 +57,8 @@ export class ApiStack extends Stack {
   readonly feedbackRelay: { function: NodejsFunction; deadLetters: Queue; alarms: Record<string, Alarm> };
   /** The roles created for `trustedAccount` principals, by principal name. */
   readonly principalRoles: Record<string, Role>;
+  /** The policy letting the roles of each platform role (kind) invoke its routes, attached to them (infra/constructs/principal-roles.ts). */
+  readonly invokePolicies: PrincipalRoles['invokePolicies'];
   /** The auditors' archive-reading policy, on the auditor principals' roles; none without such a role. */
   readonly archiveRead: Policy | undefined;
   private readonly built: CaseFunctions['built'];
@@ -90,6 +92,7 @@ export class ApiStack extends Stack {
 
     const principals = new PrincipalRoles(this, { config, api: this.api, archiveBucket: props.archiveBucket, archiveKey: props.archiveKey });
     this.principalRoles = principals.roles;
+    this.invokePolicies = principals.invokePolicies;
     this.archiveRead = principals.archiveRead;
     writeDirectory(this, { ...props, retention, principalRoles: this.principalRoles });
 

@@ -1161,8 +1161,12 @@ describe('the Tongban CDK app (test configuration)', () => {
       const found = resources(api, 'AWS::IAM::Role').find(([, r]) => props(r).RoleName === `tongban-test-${name}`);
       if (!found) throw new Error(`no role for ${name}`);
       const p = props(found[1]);
-      const policies = (p.Policies ?? []) as { PolicyDocument: { Statement: { Action: string; Resource: unknown[] }[] } }[];
-      const statements = policies.flatMap((x) => x.PolicyDocument.Statement);
+      // Its grants come from the policies attached to it (one per platform role, shared); it holds none of its own.
+      expect(p.Policies, name).toBeUndefined();
+      expect(p.ManagedPolicyArns, name).toBeUndefined();
+      const attached = resources(api, 'AWS::IAM::ManagedPolicy').filter(([, r]) => ((props(r).Roles ?? []) as { Ref: string }[]).some((x) => x.Ref === found[0]));
+      expect(attached, name).toHaveLength(1);
+      const statements = (props(attached[0]![1]).PolicyDocument as { Statement: { Action: string; Resource: unknown[] }[] }).Statement;
       expect(new Set(statements.map((s) => s.Action))).toEqual(new Set(['execute-api:Invoke']));
       const apiId = resources(api, 'AWS::ApiGateway::RestApi')[0]![0];
       // arn:<partition>:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>, reduced to METHOD/path.
@@ -1222,6 +1226,23 @@ describe('the Tongban CDK app (test configuration)', () => {
         for (const route of ROUTE_TABLE.filter((r) => r.auth === 'iam')) {
           expect(mayInvoke(invokes, route.method, route.path), `${p.name} ${route.method} ${route.path}`).toBe((route.roles ?? []).includes(p.role as 'platform'));
         }
+      }
+    });
+
+    it('grants the routes once per platform role: one policy tongban-<stage>-invoke-<role> per role with principals, attached to its roles alone', () => {
+      const policies = resources(api, 'AWS::IAM::ManagedPolicy').filter(([, r]) => String(props(r).ManagedPolicyName).startsWith('tongban-test-invoke-'));
+      const roleIdOf = (name: string) => resources(api, 'AWS::IAM::Role').find(([, r]) => props(r).RoleName === `tongban-test-${name}`)![0];
+      const byKind = Object.fromEntries(policies.map(([, r]) => [props(r).ManagedPolicyName, ((props(r).Roles ?? []) as { Ref: string }[]).map((x) => x.Ref)]));
+      const withRole = TEST_CONFIG.principals.filter((x) => 'trustedAccount' in x);
+      const kinds = [...new Set(withRole.map((p) => p.role))];
+      expect(Object.keys(byKind).sort()).toEqual(kinds.map((k) => `tongban-test-invoke-${k}`).sort());
+      for (const kind of kinds) {
+        expect(new Set(byKind[`tongban-test-invoke-${kind}`]), kind).toEqual(new Set(withRole.filter((p) => p.role === kind).map((p) => roleIdOf(p.name))));
+      }
+      // The acknowledgements of the path parameters' wildcards are the policy's, once, and no role carries any.
+      for (const [, r] of policies) expect(JSON.stringify(r)).toContain('AwsSolutions-IAM5');
+      for (const [, r] of resources(api, 'AWS::IAM::Role').filter(([, x]) => String(props(x).RoleName).startsWith('tongban-test-'))) {
+        expect(JSON.stringify((r as { Metadata?: unknown }).Metadata ?? {})).not.toContain('execute-api');
       }
     });
 
