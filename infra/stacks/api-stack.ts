@@ -27,13 +27,16 @@ import { FUNCTION_MANIFESTS, LAMBDA_NAMES } from '../../functions/manifests.ts';
 import { PUBLISHED_KEYS_VARIABLE } from '../../functions/manifest.ts';
 import type { FunctionName } from '../../shared/contracts/routes.ts';
 import type { TongbanConfig } from '../config.ts';
+import { principalRoleName } from '../config.ts';
 import { FUNCTION_NAMES } from '../function-access.ts';
 import { CaseFunctions } from '../constructs/case-functions.ts';
 import { writeDirectory } from '../constructs/directory-record.ts';
 import { PrincipalRoles, assertNoWildcardOverreach } from '../constructs/principal-roles.ts';
 import type { DataResources } from '../constructs/tongban-function.ts';
 import { TongbanApi } from '../constructs/tongban-api.ts';
-import { pascal } from '../constructs/nag.ts';
+
+/** What stands for the principal's name in the output `PrincipalRoleArnPattern`. */
+export const PRINCIPAL_NAME_PLACEHOLDER = '<name>';
 
 export interface ApiStackProps extends StackProps, DataResources {
   config: TongbanConfig;
@@ -101,8 +104,12 @@ export class ApiStack extends Stack {
       value: this.formatArn({ service: 'execute-api', resource: this.api.restApiId, arnFormat: ArnFormat.SLASH_RESOURCE_NAME, resourceName: config.stage }),
       description: 'Prefix of the execute-api ARNs: <prefix>/<METHOD>/<path> (path parameters as *), for principals given by arn',
     });
-    for (const [name, role] of Object.entries(this.principalRoles)) {
-      new CfnOutput(this, `RoleArn${pascal(name)}`, { value: role.roleArn, description: `IAM role of principal ${name}` });
+    // One output however many principals (CloudFormation allows 200 a stack): the role names follow principalRoleName.
+    if (Object.keys(this.principalRoles).length > 0) {
+      new CfnOutput(this, 'PrincipalRoleArnPattern', {
+        value: this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: principalRoleName(config.stage, PRINCIPAL_NAME_PLACEHOLDER) }),
+        description: `ARN of the IAM role of each trustedAccount principal: ${PRINCIPAL_NAME_PLACEHOLDER} is the principal's name in the configuration`,
+      });
     }
   }
 
