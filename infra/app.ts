@@ -1,5 +1,5 @@
-// The CDK app (cdk.json: `npx tsx infra/app.ts`): the data stack and the API stack of the stage the
-// `tongban` context configures, checked by cdk-nag's AWS Solutions rules. `cdk synth` fails on any
+// The CDK app (cdk.json: `npx tsx infra/app.ts`): the data stack, the API stack and the principals
+// stack of the stage the `tongban` context configures, checked by cdk-nag's AWS Solutions rules. `cdk synth` fails on any
 // finding that is not acknowledged, with its reason, where the resource is defined; the
 // acknowledgements are also written into the templates (resource Metadata `cdk_nag`) as an audit trail.
 //
@@ -14,11 +14,13 @@ import { configuredSeals, loadConfig } from './config.ts';
 import type { TongbanConfig } from './config.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
+import { PrincipalsStack } from './stacks/principals-stack.ts';
 
 export interface TongbanApp {
   config: TongbanConfig;
   data: DataStack;
   api: ApiStack;
+  principals: PrincipalsStack;
 }
 
 /** Adds the stacks configured by the `tongban` context of `app`, and the cdk-nag checks. */
@@ -32,18 +34,26 @@ export function buildTongbanApp(app: App): TongbanApp {
     sealKeySpec: config.sealKeySpec,
     description: `Tongban ${config.stage}: data (KMS key, DynamoDB tables, materials bucket, departments' seal keys, archive bucket and its keys), retained on delete`,
   });
+  const dataResources = data.dataResources();
   const api = new ApiStack(app, `Tongban-${config.stage}-Api`, {
     config,
-    ...data.dataResources(),
+    ...dataResources,
     // One resource and method per route (and each function's role and alarms): the template outgrows
     // CDK's 80 % warning of CloudFormation's 1 MB. Unindented, it is the same template in fewer bytes.
     suppressTemplateIndentation: true,
-    description: `Tongban ${config.stage}: API Gateway, Lambda functions, WAF, principal roles (auditors also read the archive), directory, case sweep schedule, joint-handling state machine, sealing function, archive function`,
+    description: `Tongban ${config.stage}: API Gateway, Lambda functions, WAF, directory, case sweep schedule, joint-handling state machine, sealing function, archive function`,
+  });
+  const principals = new PrincipalsStack(app, `Tongban-${config.stage}-Principals`, {
+    config,
+    api: api.api,
+    archiveBucket: dataResources.archiveBucket,
+    archiveKey: dataResources.archiveKey,
+    description: `Tongban ${config.stage}: the principals' roles, each platform role's policy invoking its routes, the auditors' archive reading`,
   });
   Tags.of(app).add('project', 'tongban');
   Tags.of(app).add('stage', config.stage);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
-  return { config, data, api };
+  return { config, data, api, principals };
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

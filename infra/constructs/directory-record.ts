@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -25,24 +24,28 @@ export interface DirectoryRecordProps {
   retention: RetentionDays;
   directoryTable: ITable;
   dataKey: IKey;
-  /** The roles of the `trustedAccount` principals, by name. */
-  principalRoles: Readonly<Record<string, Role>>;
   sealKeys: SealKeys;
   archiveSealKey: IKey;
   archiveSealKeySpec: SealKeySpecName;
+}
+
+/** The ARN of the role the principals stack creates for principal `name` (its name is fixed: principalRoleName). */
+export function principalRoleArn(stack: Stack, stage: string, name: string): string {
+  return stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: principalRoleName(stage, name) });
 }
 
 /** Writes the directory record (an AwsCustomResource putting the item) into `scope`. */
 export function writeDirectory(scope: Construct, props: DirectoryRecordProps): void {
   const { config } = props;
   const stack = Stack.of(scope);
-  const arnOf = (p: ConfigPrincipal) => props.principalRoles[p.name]!.roleArn;
+  const arnOf = (p: ConfigPrincipal) => principalRoleArn(stack, config.stage, p.name);
   const keyArnOf = (s: ConfiguredSeal) => props.sealKeys.keyOf(s.department, s.seal).keyArn;
   // The directory's archiveKey.alg follows config.sealKeySpec: the key must be of that spec.
   if (props.archiveSealKeySpec !== config.sealKeySpec)
     throw new Error(`the archive seal key is ${props.archiveSealKeySpec}, the configuration's sealKeySpec ${config.sealKeySpec}`);
   // Checked with stand-in ARNs of the roles (their names are fixed) and keys, then written with the
-  // ARNs themselves so CloudFormation creates the roles first.
+  // ARNs themselves: the keys' by reference, the roles' (the principals stack's, created after this
+  // one) from their fixed names.
   DirectorySchema.parse(
     directoryFromConfig(
       config,

@@ -29,7 +29,7 @@ export function flattenForNag(node: unknown): string {
   return JSON.stringify(node);
 }
 
-/** A wildcard resource granted to a policy (an ARN token), and why: its cdk-nag acknowledgement. */
+/** A wildcard resource granted to a policy (an ARN token, maybe another stack's), and why: its cdk-nag acknowledgement. */
 export interface Wildcard {
   objects: string;
   reason: string;

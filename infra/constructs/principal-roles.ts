@@ -13,7 +13,7 @@
 //
 // Its resources go into the stack's own scope, with the ids they have always had (the roles have
 // fixed names: a replaced one would clash with the old).
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { AccountPrincipal, Effect, ManagedPolicy, Policy, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -26,7 +26,7 @@ import type { RouteSpec } from '../../shared/contracts/routes.ts';
 import type { ConfigPrincipal, TongbanConfig } from '../config.ts';
 import { SELF_ACCOUNT, expandTrustedPrincipalArn, principalRoleName } from '../config.ts';
 import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_AUDITOR_ACCESS, ARCHIVE_BUNDLES_PREFIX, ARCHIVE_STATISTICS_PREFIX, ARCHIVE_STATISTICS_WILDCARD_REASON } from '../archive-access.ts';
-import { acknowledgeResolvedWildcards, flattenForNag, pascal } from './nag.ts';
+import { acknowledgeResolvedWildcards, pascal } from './nag.ts';
 import { s3ViaService } from './tongban-function.ts';
 
 /** What an auditor may do in the e-archive (infra/archive-access.ts: the embedded platform grants the same). */
@@ -159,7 +159,6 @@ export function invokePolicyName(stage: string, kind: PlatformRole): string {
  * None for a kind without routes: its roles get no permission at all.
  */
 function invokePolicy(scope: Construct, api: RestApi, kind: PlatformRole, stage: string, roles: Role[]): ManagedPolicy | undefined {
-  const stack = Stack.of(scope);
   const routes = routesInvokableBy(kind);
   if (routes.length === 0) return undefined;
   const resources = routes.map((r) => api.arnForExecuteApi(r.method, r.path.replace(/\{[^}]+\}/g, '*'), stage));
@@ -169,13 +168,20 @@ function invokePolicy(scope: Construct, api: RestApi, kind: PlatformRole, stage:
     roles,
     statements: [new PolicyStatement({ effect: Effect.ALLOW, actions: ['execute-api:Invoke'], resources })],
   });
-  for (const [i, route] of routes.entries()) {
-    if (!route.path.includes('{')) continue;
-    Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${flattenForNag(stack.resolve(resources[i]))}]`,
-      reason: `The * stands for the path parameter of ${route.method} ${route.path} (${[...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => `any ${m[1]!}`).join(', ')}), on this one API and stage; synth checks (assertNoWildcardOverreach) that it matches no route the ${kind} role may not call.`,
-    });
-  }
+  // The API is another stack's: the resources name it by a cross-stack reference, resolved after construction.
+  acknowledgeResolvedWildcards(
+    policy,
+    routes.flatMap((route, i) =>
+      route.path.includes('{')
+        ? [
+            {
+              objects: resources[i]!,
+              reason: `The * stands for the path parameter of ${route.method} ${route.path} (${[...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => `any ${m[1]!}`).join(', ')}), on this one API and stage; synth checks (assertNoWildcardOverreach) that it matches no route the ${kind} role may not call.`,
+            },
+          ]
+        : [],
+    ),
+  );
   return policy;
 }
 

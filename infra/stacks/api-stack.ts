@@ -6,7 +6,7 @@
 //   function, the only one that writes the e-archive and signs with the archive seal key, both invoked
 //   by the cases function and the sweep alone;
 // - the REST API with its WAF (infra/constructs/tongban-api.ts), built from the route table;
-// - the principals' roles and the auditors' archive-reading policy (infra/constructs/principal-roles.ts);
+// (the principals' roles and their policies are the principals stack's: infra/stacks/principals-stack.ts);
 // - the directory record (infra/constructs/directory-record.ts).
 //
 // Each puts its resources into this stack's own scope, under the ids they have always had, so a
@@ -15,7 +15,6 @@ import { ArnFormat, CfnOutput, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
-import type { Policy, Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -27,11 +26,9 @@ import { FUNCTION_MANIFESTS, LAMBDA_NAMES } from '../../functions/manifests.ts';
 import { PUBLISHED_KEYS_VARIABLE } from '../../functions/manifest.ts';
 import type { FunctionName } from '../../shared/contracts/routes.ts';
 import type { TongbanConfig } from '../config.ts';
-import { principalRoleName } from '../config.ts';
 import { FUNCTION_NAMES } from '../function-access.ts';
 import { CaseFunctions } from '../constructs/case-functions.ts';
-import { writeDirectory } from '../constructs/directory-record.ts';
-import { PrincipalRoles, assertNoWildcardOverreach } from '../constructs/principal-roles.ts';
+import { principalRoleArn, writeDirectory } from '../constructs/directory-record.ts';
 import type { DataResources } from '../constructs/tongban-function.ts';
 import { TongbanApi } from '../constructs/tongban-api.ts';
 
@@ -58,19 +55,12 @@ export class ApiStack extends Stack {
   readonly relay: { function: NodejsFunction; deadLetters: Queue; alarms: Record<string, Alarm> };
   /** The feedback relay (functions/feedback-relay: the feedback table's stream to the same bus), the queue of the batches it gave up and its alarms. */
   readonly feedbackRelay: { function: NodejsFunction; deadLetters: Queue; alarms: Record<string, Alarm> };
-  /** The roles created for `trustedAccount` principals, by principal name. */
-  readonly principalRoles: Record<string, Role>;
-  /** The policy letting the roles of each platform role (kind) invoke its routes, attached to them (infra/constructs/principal-roles.ts). */
-  readonly invokePolicies: PrincipalRoles['invokePolicies'];
-  /** The auditors' archive-reading policy, on the auditor principals' roles; none without such a role. */
-  readonly archiveRead: Policy | undefined;
   private readonly built: CaseFunctions['built'];
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { config } = props;
     const retention = config.logRetentionDays as RetentionDays;
-    assertNoWildcardOverreach();
 
     const functions = new CaseFunctions(this, { config, retention, data: props });
     this.built = functions.built;
@@ -93,11 +83,7 @@ export class ApiStack extends Stack {
       if (FUNCTION_MANIFESTS[name].readsPublishedKeys) this.built[name].function.addEnvironment(PUBLISHED_KEYS_VARIABLE, api.publicRouteUrl('sealKeys', config.stage));
     }
 
-    const principals = new PrincipalRoles(this, { config, api: this.api, archiveBucket: props.archiveBucket, archiveKey: props.archiveKey });
-    this.principalRoles = principals.roles;
-    this.invokePolicies = principals.invokePolicies;
-    this.archiveRead = principals.archiveRead;
-    writeDirectory(this, { ...props, retention, principalRoles: this.principalRoles });
+    writeDirectory(this, { ...props, retention });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (stage included)' });
     new CfnOutput(this, 'ExecuteApiArnPrefix', {
@@ -105,10 +91,10 @@ export class ApiStack extends Stack {
       description: 'Prefix of the execute-api ARNs: <prefix>/<METHOD>/<path> (path parameters as *), for principals given by arn',
     });
     // One output however many principals (CloudFormation allows 200 a stack): the role names follow principalRoleName.
-    if (Object.keys(this.principalRoles).length > 0) {
+    if (config.principals.some((p) => p.trustedAccount !== undefined)) {
       new CfnOutput(this, 'PrincipalRoleArnPattern', {
-        value: this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: principalRoleName(config.stage, PRINCIPAL_NAME_PLACEHOLDER) }),
-        description: `ARN of the IAM role of each trustedAccount principal: ${PRINCIPAL_NAME_PLACEHOLDER} is the principal's name in the configuration`,
+        value: principalRoleArn(this, config.stage, PRINCIPAL_NAME_PLACEHOLDER),
+        description: `ARN of the IAM role of each trustedAccount principal (stack Tongban-${config.stage}-Principals): ${PRINCIPAL_NAME_PLACEHOLDER} is the principal's name in the configuration`,
       });
     }
   }

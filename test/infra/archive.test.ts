@@ -116,6 +116,8 @@ function keyPolicyDenies(statements: readonly Statement[], action: string, princ
 function inspect(built: ReturnType<typeof synthApp>) {
   const dataJson = Template.fromStack(built.data).toJSON() as { Resources: Record<string, Resource>; Outputs: Record<string, { Value: unknown }> };
   const apiJson = Template.fromStack(built.api).toJSON() as { Resources: Record<string, Resource> };
+  const principalsJson = Template.fromStack(built.principals).toJSON() as { Resources: Record<string, Resource> };
+  const principalsId = (c: { node: { defaultChild?: unknown } }) => built.principals.getLogicalId(c.node.defaultChild as CfnElement);
   const dataId = (c: { node: { defaultChild?: unknown } }) => built.data.getLogicalId(c.node.defaultChild as CfnElement);
   const apiId = (c: { node: { defaultChild?: unknown } }) => built.api.getLogicalId(c.node.defaultChild as CfnElement);
   /** A value of either template as text, each data stack output replaced by that output's value. */
@@ -135,7 +137,7 @@ function inspect(built: ReturnType<typeof synthApp>) {
   };
   /** Every statement of every IAM policy (inline, attached, managed) and bucket policy of both stacks, with whom it applies to. */
   const statements = (): { holders: string[]; kind: string; statement: Statement }[] =>
-    [dataJson, apiJson].flatMap((t) =>
+    [dataJson, apiJson, principalsJson].flatMap((t) =>
       Object.entries(t.Resources).flatMap(([logicalId, r]) => {
         const p = r.Properties ?? {};
         const docs: { holders: string[]; doc: unknown }[] =
@@ -152,7 +154,9 @@ function inspect(built: ReturnType<typeof synthApp>) {
   const resourcesOf = (st: Statement) => [st.Resource].flat().map(acrossStacks);
   /** The logical id of the role the stack creates under `roleName`. */
   const roleId = (roleName: string) => {
-    const found = Object.entries(apiJson.Resources).find(([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties?.RoleName === roleName);
+    const found = [...Object.entries(apiJson.Resources), ...Object.entries(principalsJson.Resources)].find(
+      ([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties?.RoleName === roleName,
+    );
     if (!found) throw new Error(`no role ${roleName}`);
     return found[0];
   };
@@ -174,8 +178,10 @@ function inspect(built: ReturnType<typeof synthApp>) {
   return {
     dataJson,
     apiJson,
+    principalsJson,
     dataId,
     apiId,
+    principalsId,
     fnId,
     acrossStacks,
     bucketId,
@@ -241,7 +247,7 @@ const normal = (t: ReturnType<typeof inspect>, st: Statement) => ({
 });
 
 const nagViolations = (built: ReturnType<typeof synthApp>) =>
-  [built.data, built.api].flatMap((stack) => new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack).violations);
+  [built.data, built.api, built.principals].flatMap((stack) => new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack).violations);
 
 afterAll(removeSynthOutputs);
 
@@ -404,17 +410,23 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
   describe('auditors', () => {
     it('get tongban-<stage>-archive-read on the role of every auditor principal with a trustedAccount, and on no other role', () => {
       // Act
-      const policies = Object.entries(t.apiJson.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy' && r.Properties!.PolicyName === 'tongban-test-archive-read');
+      const policies = Object.entries(t.principalsJson.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy' && r.Properties!.PolicyName === 'tongban-test-archive-read');
       // Assess
-      expect(policies.map(([id]) => id)).toEqual([t.apiId(built.api.archiveRead!)]);
+      expect(policies.map(([id]) => id)).toEqual([t.principalsId(built.principals.archiveRead!)]);
       expect((policies[0]![1].Properties!.Roles as { Ref: string }[]).map((r) => r.Ref)).toEqual(AUDITOR_ROLES.map(t.roleId));
       // The auditor given by arn: no role, so nothing from this stack.
-      expect(Object.values(t.apiJson.Resources).filter((r) => r.Type === 'AWS::IAM::Role' && String(r.Properties!.RoleName).includes('outside'))).toEqual([]);
+      expect(
+        [...Object.values(t.apiJson.Resources), ...Object.values(t.principalsJson.Resources)].filter(
+          (r) => r.Type === 'AWS::IAM::Role' && String(r.Properties!.RoleName).includes('outside'),
+        ),
+      ).toEqual([]);
     });
 
     it('may exactly list the bucket and its versions, read the bundles under bundles/, the anchor journals under anchors/ and the sealed statistics under statistics/ (object, version, retention, legal hold, attributes), and decrypt with the archive key through S3', () => {
       // Act
-      const granted = (t.apiJson.Resources[t.apiId(built.api.archiveRead!)]!.Properties!.PolicyDocument as { Statement: Statement[] }).Statement.map((st) => normal(t, st));
+      const granted = (t.principalsJson.Resources[t.principalsId(built.principals.archiveRead!)]!.Properties!.PolicyDocument as { Statement: Statement[] }).Statement.map((st) =>
+        normal(t, st),
+      );
       // Assess
       expect(ARCHIVE_BUNDLES_PREFIX).toBe('bundles/');
       expect(granted).toEqual([
@@ -464,11 +476,10 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
 
     it('acknowledge the bundles/*, anchors/* and statistics/* wildcards (AwsSolutions-IAM5) with their reasons, on their policy alone, and nothing else there', () => {
       // Act
-      const acks = t.apiJson.Resources[t.apiId(built.api.archiveRead!)]!.Metadata?.cdk_nag?.rules_to_suppress ?? [];
+      const acks = t.principalsJson.Resources[t.principalsId(built.principals.archiveRead!)]!.Metadata?.cdk_nag?.rules_to_suppress ?? [];
       // The archive function's own bundles/* acknowledgement and the sweep's anchors/*: below and in stacks.test.ts.
       const writers = [built.api.archive.function, built.api.lambda('sweep'), built.api.lambda('tally')].map((f) => t.apiId(f.role!.node.findChild('DefaultPolicy')));
-      const elsewhere = Object.entries(t.apiJson.Resources)
-        .filter(([id]) => !writers.includes(id))
+      const elsewhere = [...Object.entries(t.apiJson.Resources).filter(([id]) => !writers.includes(id)), ...Object.entries(t.principalsJson.Resources)]
         .flatMap(([, r]) => r.Metadata?.cdk_nag?.rules_to_suppress ?? [])
         .filter((a) => a.id.includes('ArchiveBucket'));
       // Assess
@@ -489,9 +500,9 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
     it('fail synth when granted more of the archive bucket than bundles/*: the acknowledgement covers bundles/* alone', () => {
       // Arrange
       const app = newApp(CONFIG);
-      const { data, api } = buildTongbanApp(app);
+      const { data, principals } = buildTongbanApp(app);
       // Act
-      api.archiveRead!.addStatements(new PolicyStatement({ actions: ['s3:GetObject'], resources: [data.archiveBucket.arnForObjects('*')] }));
+      principals.archiveRead!.addStatements(new PolicyStatement({ actions: ['s3:GetObject'], resources: [data.archiveBucket.arnForObjects('*')] }));
       // Assess
       expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Resource::.*ArchiveBucket.*\/\*\]/);
     });
@@ -500,8 +511,8 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       // Act
       const none = synthApp({ ...CONFIG, principals: CONFIG.principals.filter((p) => p.role !== 'auditor' || p.arn !== undefined) });
       // Assess
-      expect(none.api.archiveRead).toBeUndefined();
-      expect(Template.fromStack(none.api).findResources('AWS::IAM::Policy', { Properties: { PolicyName: 'tongban-test-archive-read' } })).toEqual({});
+      expect(none.principals.archiveRead).toBeUndefined();
+      expect(Template.fromStack(none.principals).findResources('AWS::IAM::Policy', { Properties: { PolicyName: 'tongban-test-archive-read' } })).toEqual({});
       expect(nagViolations(none)).toEqual([]);
     });
   });
@@ -760,7 +771,11 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       const doc = (JSON.parse(t.acrossStacks(record!.Properties!.Create)) as { parameters: { Item: { doc: { S: string } } } }).parameters.Item.doc.S;
       // Assess
       expect((JSON.parse(doc) as { archiveKey: unknown }).archiveKey).toEqual({ keyId: t.sealKeyArn, alg: 'ES256' });
-      expect(DirectorySchema.safeParse(JSON.parse(doc.replace(/<([^>]+)>/g, 'arn:aws:iam::999999999999:role/$1'))).error).toBeUndefined();
+      expect(
+        DirectorySchema.safeParse(
+          JSON.parse(doc.replaceAll('arn:<AWS::Partition>:iam::<AWS::AccountId>:', 'arn:aws:iam::999999999999:').replace(/<([^>]+)>/g, 'arn:aws:iam::999999999999:role/$1')),
+        ).error,
+      ).toBeUndefined();
     });
   });
 

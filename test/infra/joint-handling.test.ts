@@ -404,7 +404,7 @@ describe('joint handling (test configuration)', () => {
 
   describe('cdk-nag', () => {
     it('has no unacknowledged AwsSolutions finding; SF1 and SF2 pass by configuration', () => {
-      for (const stack of [built.data, built.api]) {
+      for (const stack of [built.data, built.api, built.principals]) {
         expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')), stack.stackName).toEqual([]);
         expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')), stack.stackName).toEqual([]);
         expect(new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack).violations, stack.stackName).toEqual([]);

@@ -431,7 +431,16 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
       const doc = JSON.parse(call.parameters.Item.doc.S) as unknown;
       // Assess
       // Each reference as a stand-in ARN of its own (the roles' must be IAM ARNs).
-      expect(DirectorySchema.safeParse(JSON.parse(call.parameters.Item.doc.S.replace(/<([^>]+)>/g, 'arn:aws:iam::999999999999:role/$1'))).error).toBeUndefined();
+      expect(
+        DirectorySchema.safeParse(
+          JSON.parse(
+            call.parameters.Item.doc.S.replaceAll('arn:<AWS::Partition>:iam::<AWS::AccountId>:', 'arn:aws:iam::999999999999:').replace(
+              /<([^>]+)>/g,
+              'arn:aws:iam::999999999999:role/$1',
+            ),
+          ),
+        ).error,
+      ).toBeUndefined();
       expect((doc as { seals: unknown }).seals).toEqual([
         { department: MARKET, seal: 'seal-1', keyId: t.keyArn(MARKET, 'seal-1'), alg: 'ES256', retiredAt: RETIRED_AT },
         { department: MARKET, seal: 'seal-2', keyId: t.keyArn(MARKET, 'seal-2'), alg: 'ES256' },
@@ -461,7 +470,8 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
 
   describe('cdk-nag', () => {
     it("has no unacknowledged AwsSolutions finding, and acknowledges nothing on the keys or the sealing and seals roles but X-Ray's Resource *", () => {
-      for (const stack of [built.data, built.api]) expect(new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack).violations, stack.stackName).toEqual([]);
+      for (const stack of [built.data, built.api, built.principals])
+        expect(new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack).violations, stack.stackName).toEqual([]);
       for (const [id] of t.sealKeys()) expect(t.dataJson.Resources[id]!.Metadata?.cdk_nag, id).toBeUndefined();
       for (const fn of [built.api.sealing, built.api.functions.seals]) {
         const policy = t.apiJson.Resources[t.apiId(fn.role!.node.findChild('DefaultPolicy'))]!;
@@ -544,7 +554,8 @@ describe('SM2 seals', () => {
   });
 
   it('has no unacknowledged AwsSolutions finding', () => {
-    for (const stack of [built.data, built.api]) expect(new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack).violations, stack.stackName).toEqual([]);
+    for (const stack of [built.data, built.api, built.principals])
+      expect(new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack).violations, stack.stackName).toEqual([]);
   });
 });
 

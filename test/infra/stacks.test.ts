@@ -148,12 +148,14 @@ describe('the Tongban CDK app (test configuration)', () => {
   let built: ReturnType<typeof synth>;
   let data: Template;
   let api: Template;
+  let principals: Template;
   const dataKeyId = () => built.data.getLogicalId(built.data.dataKey.node.defaultChild as CfnElement);
 
   beforeAll(() => {
     built = synth(TEST_CONFIG);
     data = Template.fromStack(built.data);
     api = Template.fromStack(built.api);
+    principals = Template.fromStack(built.principals);
   });
 
   it('names the stacks after the stage', () => {
@@ -1158,7 +1160,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       // Each created role's ARN is the pattern with its principal's name.
       for (const p of TEST_CONFIG.principals.filter((x) => 'trustedAccount' in x)) {
         expect(
-          resources(api, 'AWS::IAM::Role').some(([, r]) => props(r).RoleName === pattern.replace(/^.*:role\//, '').replace('<name>', p.name)),
+          resources(principals, 'AWS::IAM::Role').some(([, r]) => props(r).RoleName === pattern.replace(/^.*:role\//, '').replace('<name>', p.name)),
           p.name,
         ).toBe(true);
       }
@@ -1167,23 +1169,25 @@ describe('the Tongban CDK app (test configuration)', () => {
 
   describe('principal roles', () => {
     function role(name: string): { props: Cfn; invokes: string[] } {
-      const found = resources(api, 'AWS::IAM::Role').find(([, r]) => props(r).RoleName === `tongban-test-${name}`);
+      const found = resources(principals, 'AWS::IAM::Role').find(([, r]) => props(r).RoleName === `tongban-test-${name}`);
       if (!found) throw new Error(`no role for ${name}`);
       const p = props(found[1]);
       // Its grants come from the policies attached to it (one per platform role, shared); it holds none of its own.
       expect(p.Policies, name).toBeUndefined();
       expect(p.ManagedPolicyArns, name).toBeUndefined();
-      const attached = resources(api, 'AWS::IAM::ManagedPolicy').filter(([, r]) => ((props(r).Roles ?? []) as { Ref: string }[]).some((x) => x.Ref === found[0]));
+      const attached = resources(principals, 'AWS::IAM::ManagedPolicy').filter(([, r]) => ((props(r).Roles ?? []) as { Ref: string }[]).some((x) => x.Ref === found[0]));
       expect(attached, name).toHaveLength(1);
       const statements = (props(attached[0]![1]).PolicyDocument as { Statement: { Action: string; Resource: unknown[] }[] }).Statement;
       expect(new Set(statements.map((s) => s.Action))).toEqual(new Set(['execute-api:Invoke']));
       const apiId = resources(api, 'AWS::ApiGateway::RestApi')[0]![0];
+      // The API is the API stack's: named by its output of the API's id.
+      const apiOutput = Object.entries(api.toJSON().Outputs as Record<string, { Value: unknown }>).find(([, o]) => JSON.stringify(o.Value) === JSON.stringify({ Ref: apiId }))![0];
       // arn:<partition>:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>, reduced to METHOD/path.
       const invokes = statements
         .flatMap((s) => s.Resource)
         .map((r) => {
           const text = flatten(r);
-          const prefix = `:<${apiId}>/test/`;
+          const prefix = `:<Tongban-test-Api.${apiOutput}>/test/`;
           expect(text).toContain(prefix);
           return text.slice(text.indexOf(prefix) + prefix.length);
         });
@@ -1224,7 +1228,7 @@ describe('the Tongban CDK app (test configuration)', () => {
     });
 
     it('creates nothing for a principal that brings its own arn', () => {
-      expect(resources(api, 'AWS::IAM::Role').some(([, r]) => String(props(r).RoleName).includes('housing'))).toBe(false);
+      expect(resources(principals, 'AWS::IAM::Role').some(([, r]) => String(props(r).RoleName).includes('housing'))).toBe(false);
     });
 
     it('lets each role invoke exactly the routes whose roles include it', () => {
@@ -1239,8 +1243,8 @@ describe('the Tongban CDK app (test configuration)', () => {
     });
 
     it('grants the routes once per platform role: one policy tongban-<stage>-invoke-<role> per role with principals, attached to its roles alone', () => {
-      const policies = resources(api, 'AWS::IAM::ManagedPolicy').filter(([, r]) => String(props(r).ManagedPolicyName).startsWith('tongban-test-invoke-'));
-      const roleIdOf = (name: string) => resources(api, 'AWS::IAM::Role').find(([, r]) => props(r).RoleName === `tongban-test-${name}`)![0];
+      const policies = resources(principals, 'AWS::IAM::ManagedPolicy').filter(([, r]) => String(props(r).ManagedPolicyName).startsWith('tongban-test-invoke-'));
+      const roleIdOf = (name: string) => resources(principals, 'AWS::IAM::Role').find(([, r]) => props(r).RoleName === `tongban-test-${name}`)![0];
       const byKind = Object.fromEntries(policies.map(([, r]) => [props(r).ManagedPolicyName, ((props(r).Roles ?? []) as { Ref: string }[]).map((x) => x.Ref)]));
       const withRole = TEST_CONFIG.principals.filter((x) => 'trustedAccount' in x);
       const kinds = [...new Set(withRole.map((p) => p.role))];
@@ -1250,7 +1254,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       }
       // The acknowledgements of the path parameters' wildcards are the policy's, once, and no role carries any.
       for (const [, r] of policies) expect(JSON.stringify(r)).toContain('AwsSolutions-IAM5');
-      for (const [, r] of resources(api, 'AWS::IAM::Role').filter(([, x]) => String(props(x).RoleName).startsWith('tongban-test-'))) {
+      for (const [, r] of resources(principals, 'AWS::IAM::Role').filter(([, x]) => String(props(x).RoleName).startsWith('tongban-test-'))) {
         expect(JSON.stringify((r as { Metadata?: unknown }).Metadata ?? {})).not.toContain('execute-api');
       }
     });
@@ -1346,12 +1350,9 @@ describe('the Tongban CDK app (test configuration)', () => {
   describe('directory record', () => {
     function directoryWrite(which: 'Create' | 'Update') {
       const [, cr] = resources(api, 'Custom::TongbanDirectory')[0]!;
-      const roleArns = new Map(
-        resources(api, 'AWS::IAM::Role')
-          .filter(([, r]) => typeof props(r).RoleName === 'string')
-          .map(([id, r]) => [`${id}.Arn`, `arn:aws:iam::999999999999:role/${props(r).RoleName as string}`]),
-      );
-      const call = JSON.parse(flatten(props(cr)[which], (ref) => roleArns.get(ref))) as {
+      // The created roles are the principals stack's: the record names them by their fixed ARNs, in the deploying account.
+      const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::AccountId': '999999999999' };
+      const call = JSON.parse(flatten(props(cr)[which], (ref) => pseudo[ref])) as {
         service: string;
         action: string;
         parameters: { TableName: string; Item: Record<string, { S: string }> };
@@ -1373,15 +1374,12 @@ describe('the Tongban CDK app (test configuration)', () => {
 
     it('digests the directory: sha256 of its JSON, the created roles written arn:${AWS::Partition}:iam::${AWS::AccountId}:role/<name>, the seal keys key:<alias>', () => {
       const [, cr] = resources(api, 'Custom::TongbanDirectory')[0]!;
-      const roleArns = new Map(
-        resources(api, 'AWS::IAM::Role')
-          .filter(([, r]) => typeof props(r).RoleName === 'string')
-          .map(([id, r]) => [`${id}.Arn`, `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${props(r).RoleName as string}`]),
-      );
+      // The created roles' ARNs from their fixed names, with the pseudo parameters as the digest writes them.
+      const pseudo = (ref: string) => (ref.startsWith('AWS::') ? `\${${ref}}` : undefined);
       // A seal key's ARN is an output of the data stack: its key's alias, as the digest writes it.
       const outputs = data.toJSON().Outputs as Record<string, { Value: unknown }>;
       const aliases = new Map(resources(data, 'AWS::KMS::Alias').map(([, a]) => [flatten(props(a).TargetKeyId), props(a).AliasName as string]));
-      const doc = flatten(props(cr).Create, (ref) => roleArns.get(ref)).replace(/<Tongban-test-Data\.([A-Za-z0-9]+)>/g, (ref, name: string) => {
+      const doc = flatten(props(cr).Create, pseudo).replace(/<Tongban-test-Data\.([A-Za-z0-9]+)>/g, (ref, name: string) => {
         const alias = aliases.get(flatten(outputs[name]?.Value));
         return alias !== undefined ? `key:${alias}` : ref;
       });
@@ -1418,8 +1416,8 @@ describe('the Tongban CDK app (test configuration)', () => {
   });
 
   describe('cdk-nag (AWS Solutions)', () => {
-    it('has no unacknowledged error or warning in either stack', () => {
-      for (const stack of [built.data, built.api]) {
+    it('has no unacknowledged error or warning in any stack', () => {
+      for (const stack of [built.data, built.api, built.principals]) {
         expect(nagFindings(stack), stack.stackName).toEqual([]);
         expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')), stack.stackName).toEqual([]);
         expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')), stack.stackName).toEqual([]);
@@ -1632,7 +1630,7 @@ describe('the real cdk.json', () => {
     const built = synth(CDK_JSON.context[CONFIG_CONTEXT_KEY]);
     const here = 'arn:<AWS::Partition>:iam::<AWS::AccountId>';
     // The principals' roles (the sealing and seals functions' roles have fixed names too, assumed by Lambda alone).
-    const roles = resources(Template.fromStack(built.api), 'AWS::IAM::Role').filter(
+    const roles = resources(Template.fromStack(built.principals), 'AWS::IAM::Role').filter(
       ([, r]) => String(props(r).RoleName).startsWith('tongban-prod-') && !String(props(r).RoleName).endsWith('-function'),
     );
     expect(roles).toHaveLength(config.principals.length);
@@ -1648,12 +1646,12 @@ describe('the real cdk.json', () => {
 
   it('synthesises as `cdk synth` does: real esbuild bundles, CloudFormation validation, cdk-nag clean', () => {
     const built = synth(CDK_JSON.context[CONFIG_CONTEXT_KEY], { bundle: true, validation: true });
-    expect(built.assembly.stacks.map((s) => s.stackName).sort()).toEqual(['Tongban-prod-Api', 'Tongban-prod-Data']);
+    expect(built.assembly.stacks.map((s) => s.stackName).sort()).toEqual(['Tongban-prod-Api', 'Tongban-prod-Data', 'Tongban-prod-Principals']);
 
     // Every validation plugin (cdk-nag and CDK's own CloudFormation checks) reported nothing.
     const report = JSON.parse(readFileSync(join(built.assembly.directory, 'validation-report.json'), 'utf8')) as { pluginReports: { violations?: unknown[] }[] };
     expect(report.pluginReports.flatMap((r) => r.violations ?? [])).toEqual([]);
-    for (const stack of [built.data, built.api]) expect(nagFindings(stack), stack.stackName).toEqual([]);
+    for (const stack of [built.data, built.api, built.principals]) expect(nagFindings(stack), stack.stackName).toEqual([]);
 
     // The deployed bundles: ESM with the createRequire banner and a source map (test/e2e/lambda-bundles
     // runs each of them).
