@@ -4,7 +4,7 @@
 // time, so a typo fails `cdk synth` with a message instead of a broken deployment.
 //
 // A principal gives exactly one of:
-// - `trustedAccount`: the API stack creates the IAM role `tongban-<stage>-<name>`, allowed to invoke
+// - `trustedAccount`: the principals stack creates the IAM role `tongban-<stage>-<name>`, allowed to invoke
 //   exactly the routes whose `roles` include the principal's role (see shared/contracts/routes.ts),
 //   that identities of the trusted account may assume. The value is a 12-digit account id, or
 //   `"self"`: the account the stack is deployed to (`Stack.of(stack).account`, resolved by
@@ -171,7 +171,7 @@ export function functionRoleName(stage: string, name: string): string {
   return `tongban-${stage}-${name}-function`;
 }
 
-/** The name of the IAM role the API stack creates for a `trustedAccount` principal. */
+/** The name of the IAM role the principals stack creates for a `trustedAccount` principal. */
 export function principalRoleName(stage: string, principalName: string): string {
   return `tongban-${stage}-${principalName}`;
 }
