@@ -108,11 +108,12 @@ import { isCreditCode } from '../shared/domain/identifiers/credit-code.ts';
 export const CONFIG_CONTEXT_KEY = 'tongban';
 
 /**
- * 《网络安全法》第二十一条: network operators keep network logs for at least six months. CloudWatch
- * only accepts certain retention periods; these are the ones from 180 days up (never-expire is
- * refused: retention is a decision, not a default).
+ * 《网络安全法》第二十一条: network operators keep network logs for at least six months — 181 to 184
+ * days, whichever months they are. CloudWatch only accepts certain retention periods: its 180 falls
+ * short, and the next one is 365; these are the ones from 365 days up (never-expire is refused:
+ * retention is a decision, not a default).
  */
-export const MIN_LOG_RETENTION_DAYS = 180;
+export const MIN_LOG_RETENTION_DAYS = 365;
 export const LOG_RETENTION_CHOICES: readonly number[] = Object.values(RetentionDays)
   .filter((v): v is number => typeof v === 'number')
   .filter((days) => days >= MIN_LOG_RETENTION_DAYS && days !== Number(RetentionDays.INFINITE))
@@ -342,7 +343,10 @@ export const TongbanConfigSchema = z
     logRetentionDays: z
       .number()
       .int()
-      .min(MIN_LOG_RETENTION_DAYS, `logRetentionDays must be at least ${MIN_LOG_RETENTION_DAYS} (network logs are kept for six months or more)`)
+      .min(
+        MIN_LOG_RETENTION_DAYS,
+        `logRetentionDays must be at least ${MIN_LOG_RETENTION_DAYS} (network logs are kept for six months or more, and CloudWatch's 180 days fall short of six months)`,
+      )
       .refine((d) => LOG_RETENTION_CHOICES.includes(d), {
         message: `logRetentionDays must be one of the CloudWatch Logs retention periods ${LOG_RETENTION_CHOICES.join(', ')}`,
       }),

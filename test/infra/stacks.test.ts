@@ -1034,12 +1034,12 @@ describe('the Tongban CDK app (test configuration)', () => {
       });
     });
 
-    it('keeps every log group at least 180 days (the configured retention), retained', () => {
+    it('keeps every log group at least 365 days (the configured retention; six months are more than CloudWatch’s 180), retained', () => {
       const groups = resources(api, 'AWS::Logs::LogGroup');
       expect(groups.length).toBeGreaterThanOrEqual(FUNCTION_NAMES.length + 1);
       for (const [, group] of groups) {
         expect(props(group).RetentionInDays).toBe(TEST_CONFIG.logRetentionDays);
-        expect(props(group).RetentionInDays as number).toBeGreaterThanOrEqual(180);
+        expect(props(group).RetentionInDays as number).toBeGreaterThanOrEqual(365);
         expect(group.DeletionPolicy).toBe('Retain');
       }
     });
@@ -1541,7 +1541,8 @@ describe('configuration', () => {
 
   it('says what is missing or wrong', () => {
     expect(problem(undefined)).toMatch(/missing the "tongban" context/);
-    expect(problem({ ...TEST_CONFIG, logRetentionDays: 90 })).toMatch(/logRetentionDays must be at least 180/);
+    expect(problem({ ...TEST_CONFIG, logRetentionDays: 90 })).toMatch(/logRetentionDays must be at least 365/);
+    expect(problem({ ...TEST_CONFIG, logRetentionDays: 180 })).toMatch(/logRetentionDays must be at least 365/);
     expect(problem({ ...TEST_CONFIG, logRetentionDays: 200 })).toMatch(/CloudWatch Logs retention periods/);
     expect(problem({ ...TEST_CONFIG, stage: 'Prod!' })).toMatch(/stage must be/);
     expect(problem({ ...TEST_CONFIG, departments: [{ ...DEPARTMENTS.market, id: '11350100MB0000001N' }] })).toMatch(/not a valid unified social credit code/);
@@ -1614,10 +1615,10 @@ describe('configuration', () => {
 
 describe('the real cdk.json', () => {
   // That it lists the embedded runtime's sample departments, channels and principals: test/unit/seed-data.test.ts.
-  it('runs the app with tsx and keeps the logs at least 180 days', () => {
+  it('runs the app with tsx and keeps the logs at least 365 days', () => {
     const config = loadConfig(new App({ context: CDK_JSON.context }));
     expect(CDK_JSON.app).toBe('npx tsx infra/app.ts');
-    expect(config.logRetentionDays).toBeGreaterThanOrEqual(180);
+    expect(config.logRetentionDays).toBeGreaterThanOrEqual(365);
   });
 
   it('trusts nobody outside the deploying account: every principal is "self", the reviewer only role/tongban-reviewers', () => {
