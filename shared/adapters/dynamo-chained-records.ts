@@ -259,3 +259,46 @@ export class DynamoChainedRecords<R extends ChainedRecord, E extends ChainedEntr
     return item;
   }
 }
+
+/** A record of kind `K` and the entry recording it, as the domain names them (`{ ticket, entry }`). */
+export type NamedTransition<K extends string, R, E> = { [P in K]: R } & { entry: E };
+/** A record of kind `K` as read, as the domain names it (`{ ticket, broken? }`). */
+export type NamedRead<K extends string, R> = { [P in K]: R } & { broken?: { n: number; reason: string } };
+
+/**
+ * The part every chained-record store is the same in (a finding's, an evaluation's, a ticket's): its
+ * creation, actions, reads and history, with the record under the name its domain gives it (`key`) and
+ * the creation checked to be the kind's first entry type (`first`). Each store adds its lists.
+ */
+export class DynamoChainedStore<K extends string, R extends ChainedRecord, E extends ChainedEntry> {
+  protected readonly records: DynamoChainedRecords<R, E>;
+
+  constructor(
+    db: DynamoDBDocumentClient,
+    tableName: string,
+    kind: ChainedKind<R, E>,
+    private readonly naming: { key: K; first: E['type'] },
+    options: DynamoChainedRecordsOptions = {},
+  ) {
+    this.records = new DynamoChainedRecords(db, tableName, kind, options);
+  }
+
+  async create(first: NamedTransition<K, R, E>): Promise<{ created: true } | { created: false; existing: R }> {
+    const record = first[this.naming.key] as R;
+    if (first.entry.type !== this.naming.first) throw new Error(`${this.naming.key} store: ${record.id} does not start with a ${this.naming.first} entry`);
+    return this.records.create({ record, entry: first.entry });
+  }
+
+  async append(transition: NamedTransition<K, R, E>, previous: R): Promise<void> {
+    await this.records.append({ record: transition[this.naming.key], entry: transition.entry }, previous);
+  }
+
+  async read(id: string): Promise<NamedRead<K, R> | undefined> {
+    const read = await this.records.read(id);
+    return read && ({ [this.naming.key]: read.record, ...(read.broken ? { broken: read.broken } : {}) } as NamedRead<K, R>);
+  }
+
+  async history(id: string): Promise<E[]> {
+    return this.records.history(id);
+  }
+}

@@ -18,11 +18,11 @@ import type { EvaluationState } from '../contracts/evaluations.ts';
 import { EVALUATION_ID_PATTERN } from '../contracts/evaluations.ts';
 import { conflict, tooLarge } from '../domain/errors.ts';
 import { evaluationEvent } from '../domain/events/feedback-event.ts';
-import type { Evaluation, EvaluationHistoryEntry, EvaluationTransition } from '../domain/evaluations/evaluation.ts';
+import type { Evaluation, EvaluationHistoryEntry } from '../domain/evaluations/evaluation.ts';
 import { awaitingAnswer } from '../domain/evaluations/evaluation.ts';
-import type { EvaluationPage, EvaluationRead, EvaluationSelection, EvaluationStore } from '../domain/evaluations/evaluation-store.ts';
+import type { EvaluationPage, EvaluationSelection, EvaluationStore } from '../domain/evaluations/evaluation-store.ts';
 import type { ChainedKind, ChainedPageQuery, DynamoChainedRecordsOptions } from './dynamo-chained-records.ts';
-import { DynamoChainedRecords, chainedHeadItem } from './dynamo-chained-records.ts';
+import { DynamoChainedStore, chainedHeadItem } from './dynamo-chained-records.ts';
 import { daySpan, dueSpan, equalityFilter } from './head-list-query.ts';
 import type { IndexQuery } from './page-cursor.ts';
 import { FEEDBACK_TABLE } from './table-layout.ts';
@@ -76,29 +76,9 @@ const EVALUATIONS: ChainedKind<Evaluation, EvaluationHistoryEntry> = {
   eventOf: (entry, record) => evaluationEvent(entry, record),
 };
 
-export class DynamoEvaluationStore implements EvaluationStore {
-  private readonly records: DynamoChainedRecords<Evaluation, EvaluationHistoryEntry>;
-
+export class DynamoEvaluationStore extends DynamoChainedStore<'evaluation', Evaluation, EvaluationHistoryEntry> implements EvaluationStore {
   constructor(db: DynamoDBDocumentClient, tableName: string, options: DynamoChainedRecordsOptions = {}) {
-    this.records = new DynamoChainedRecords(db, tableName, EVALUATIONS, options);
-  }
-
-  async create(first: EvaluationTransition): Promise<{ created: true } | { created: false; existing: Evaluation }> {
-    if (first.entry.type !== 'rate') throw new Error(`evaluation store: ${first.evaluation.id} is not a rating`);
-    return this.records.create({ record: first.evaluation, entry: first.entry });
-  }
-
-  async append(transition: EvaluationTransition, previous: Evaluation): Promise<void> {
-    await this.records.append({ record: transition.evaluation, entry: transition.entry }, previous);
-  }
-
-  async read(id: string): Promise<EvaluationRead | undefined> {
-    const read = await this.records.read(id);
-    return read && { evaluation: read.record, ...(read.broken ? { broken: read.broken } : {}) };
-  }
-
-  async history(id: string): Promise<EvaluationHistoryEntry[]> {
-    return this.records.history(id);
+    super(db, tableName, EVALUATIONS, { key: 'evaluation', first: 'rate' }, options);
   }
 
   async list(selection: EvaluationSelection, page: { limit: number; cursor?: string | undefined }): Promise<EvaluationPage> {

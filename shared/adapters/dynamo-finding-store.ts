@@ -17,11 +17,11 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { FindingState } from '../contracts/supervision-findings.ts';
 import { FINDING_ID_PATTERN } from '../contracts/supervision-findings.ts';
 import { conflict, tooLarge } from '../domain/errors.ts';
-import type { Finding, FindingHistoryEntry, FindingTransition } from '../domain/supervision/finding.ts';
+import type { Finding, FindingHistoryEntry } from '../domain/supervision/finding.ts';
 import { awaitingAnswer, ownerOf, subjectKey } from '../domain/supervision/finding.ts';
-import type { FindingPage, FindingRead, FindingSelection, FindingStore, PassPlace } from '../domain/supervision/finding-store.ts';
+import type { FindingPage, FindingSelection, FindingStore, PassPlace } from '../domain/supervision/finding-store.ts';
 import type { ChainedKind, ChainedPageQuery, DynamoChainedRecordsOptions } from './dynamo-chained-records.ts';
-import { DynamoChainedRecords, chainedHeadItem } from './dynamo-chained-records.ts';
+import { DynamoChainedStore, chainedHeadItem } from './dynamo-chained-records.ts';
 import { daySpan, dueSpan, equalityFilter } from './head-list-query.ts';
 import type { IndexQuery } from './page-cursor.ts';
 import { SUPERVISION_TABLE } from './table-layout.ts';
@@ -66,33 +66,13 @@ const FINDINGS: ChainedKind<Finding, FindingHistoryEntry> = {
 
 export type DynamoFindingStoreOptions = DynamoChainedRecordsOptions;
 
-export class DynamoFindingStore implements FindingStore {
-  private readonly records: DynamoChainedRecords<Finding, FindingHistoryEntry>;
-
+export class DynamoFindingStore extends DynamoChainedStore<'finding', Finding, FindingHistoryEntry> implements FindingStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     options: DynamoFindingStoreOptions = {},
   ) {
-    this.records = new DynamoChainedRecords(db, tableName, FINDINGS, options);
-  }
-
-  async create(first: FindingTransition): Promise<{ created: true } | { created: false; existing: Finding }> {
-    if (first.entry.type !== 'raise') throw new Error(`finding store: ${first.finding.id} is not a raising`);
-    return this.records.create({ record: first.finding, entry: first.entry });
-  }
-
-  async append(transition: FindingTransition, previous: Finding): Promise<void> {
-    await this.records.append({ record: transition.finding, entry: transition.entry }, previous);
-  }
-
-  async read(id: string): Promise<FindingRead | undefined> {
-    const read = await this.records.read(id);
-    return read && { finding: read.record, ...(read.broken ? { broken: read.broken } : {}) };
-  }
-
-  async history(id: string): Promise<FindingHistoryEntry[]> {
-    return this.records.history(id);
+    super(db, tableName, FINDINGS, { key: 'finding', first: 'raise' }, options);
   }
 
   async list(selection: FindingSelection, page: { limit: number; cursor?: string | undefined }): Promise<FindingPage> {

@@ -14,11 +14,11 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TICKET_ID_PATTERN } from '../contracts/tickets.ts';
 import { conflict, tooLarge } from '../domain/errors.ts';
 import { ticketEvent } from '../domain/events/feedback-event.ts';
-import type { Ticket, TicketHistoryEntry, TicketTransition } from '../domain/tickets/ticket.ts';
+import type { Ticket, TicketHistoryEntry } from '../domain/tickets/ticket.ts';
 import { awaitingAnswer } from '../domain/tickets/ticket.ts';
-import type { TicketPage, TicketRead, TicketSelection, TicketStore } from '../domain/tickets/ticket-store.ts';
+import type { TicketPage, TicketSelection, TicketStore } from '../domain/tickets/ticket-store.ts';
 import type { ChainedKind, DynamoChainedRecordsOptions } from './dynamo-chained-records.ts';
-import { DynamoChainedRecords } from './dynamo-chained-records.ts';
+import { DynamoChainedStore } from './dynamo-chained-records.ts';
 import { daySpan, dueSpan, equalityFilter } from './head-list-query.ts';
 import { FEEDBACK_TABLE } from './table-layout.ts';
 
@@ -59,29 +59,9 @@ const TICKETS: ChainedKind<Ticket, TicketHistoryEntry> = {
   eventOf: (entry, record) => ticketEvent(entry, record),
 };
 
-export class DynamoTicketStore implements TicketStore {
-  private readonly records: DynamoChainedRecords<Ticket, TicketHistoryEntry>;
-
+export class DynamoTicketStore extends DynamoChainedStore<'ticket', Ticket, TicketHistoryEntry> implements TicketStore {
   constructor(db: DynamoDBDocumentClient, tableName: string, options: DynamoChainedRecordsOptions = {}) {
-    this.records = new DynamoChainedRecords(db, tableName, TICKETS, options);
-  }
-
-  async create(first: TicketTransition): Promise<{ created: true } | { created: false; existing: Ticket }> {
-    if (first.entry.type !== 'file') throw new Error(`ticket store: ${first.ticket.id} is not a filing`);
-    return this.records.create({ record: first.ticket, entry: first.entry });
-  }
-
-  async append(transition: TicketTransition, previous: Ticket): Promise<void> {
-    return this.records.append({ record: transition.ticket, entry: transition.entry }, previous);
-  }
-
-  async read(id: string): Promise<TicketRead | undefined> {
-    const read = await this.records.read(id);
-    return read && (read.broken ? { ticket: read.record, broken: read.broken } : { ticket: read.record });
-  }
-
-  async history(id: string): Promise<TicketHistoryEntry[]> {
-    return this.records.history(id);
+    super(db, tableName, TICKETS, { key: 'ticket', first: 'file' }, options);
   }
 
   async list(selection: TicketSelection, page: { limit: number; cursor?: string | undefined }): Promise<TicketPage> {
