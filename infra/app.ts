@@ -1,5 +1,5 @@
-// The CDK app (cdk.json: `npx tsx infra/app.ts`): the data stack, the API stack and the principals
-// stack of the stage the `tongban` context configures, checked by cdk-nag's AWS Solutions rules. `cdk synth` fails on any
+// The CDK app (cdk.json: `npx tsx infra/app.ts`): the data stack, the seal-key stacks, the API stack
+// and the principals stack of the stage the `tongban` context configures, checked by cdk-nag's AWS Solutions rules. `cdk synth` fails on any
 // finding that is not acknowledged, with its reason, where the resource is defined; the
 // acknowledgements are also written into the templates (resource Metadata `cdk_nag`) as an audit trail.
 //
@@ -10,15 +10,18 @@ import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configuredSeals, loadConfig } from './config.ts';
+import { SEAL_STACKS, configuredSeals, loadConfig, sealStackName, sealStackOf } from './config.ts';
 import type { TongbanConfig } from './config.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
+import { SealsStack } from './stacks/seals-stack.ts';
 import { PrincipalsStack } from './stacks/principals-stack.ts';
 
 export interface TongbanApp {
   config: TongbanConfig;
   data: DataStack;
+  /** The seal-key stacks, part 1 to SEAL_STACKS. */
+  seals: SealsStack[];
   api: ApiStack;
   principals: PrincipalsStack;
 }
@@ -29,12 +32,25 @@ export function buildTongbanApp(app: App): TongbanApp {
   const data = new DataStack(app, `Tongban-${config.stage}-Data`, {
     stage: config.stage,
     logRetentionDays: config.logRetentionDays,
-    departments: config.departments,
-    seals: configuredSeals(config),
+    config,
     sealKeySpec: config.sealKeySpec,
-    description: `Tongban ${config.stage}: data (KMS key, DynamoDB tables, materials bucket, departments' seal keys, archive bucket and its keys), retained on delete`,
+    description: `Tongban ${config.stage}: data (KMS key, DynamoDB tables, directory record, materials bucket, archive bucket and its keys), retained on delete`,
   });
   const dataResources = data.dataResources();
+  const seals = configuredSeals(config);
+  const seal = Array.from({ length: SEAL_STACKS }, (_, i) => i + 1).map(
+    (part) =>
+      new SealsStack(app, sealStackName(config.stage, part), {
+        stage: config.stage,
+        part,
+        departments: config.departments,
+        seals: seals.filter((s) => sealStackOf(s.department) === part),
+        directoryTable: dataResources.directoryTable,
+        dataKey: dataResources.dataKey,
+        retention: config.logRetentionDays,
+        description: `Tongban ${config.stage}: departments' seal keys, part ${part} of ${SEAL_STACKS} (by credit code), and their part of the seal registry; retained on delete`,
+      }),
+  );
   const api = new ApiStack(app, `Tongban-${config.stage}-Api`, {
     config,
     ...dataResources,
@@ -53,7 +69,7 @@ export function buildTongbanApp(app: App): TongbanApp {
   Tags.of(app).add('project', 'tongban');
   Tags.of(app).add('stage', config.stage);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
-  return { config, data, api, principals };
+  return { config, data, seals: seal, api, principals };
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

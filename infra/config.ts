@@ -91,6 +91,7 @@
 // assume them by name. So are the roles of the functions the key policies name
 // (`tongban-<stage>-sealing-function`, `tongban-<stage>-seals-function`, and the archive
 // function's `tongban-<stage>-archive-function`): no principal may take those names.
+import { createHash } from 'node:crypto';
 import type { App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -103,6 +104,7 @@ import { MAX_TICKET_ANSWER_DAYS, TICKET_KINDS } from '../shared/contracts/ticket
 import { DEFAULT_DEEMED_ACCEPTANCE_DAYS } from '../shared/domain/cases/case-lifecycle.ts';
 import { MAX_RECTIFICATION_DAYS } from '../shared/contracts/evaluations.ts';
 import { isCreditCode } from '../shared/domain/identifiers/credit-code.ts';
+import { DIRECTORY_TABLE } from '../shared/adapters/table-layout.ts';
 
 /** The context key holding the configuration. */
 export const CONFIG_CONTEXT_KEY = 'tongban';
@@ -120,6 +122,14 @@ export const LOG_RETENTION_CHOICES: readonly number[] = Object.values(RetentionD
   .sort((a, b) => a - b);
 
 const IAM_ROLE_NAME_MAX = 64;
+
+/**
+ * The most principals with a role the principals stack creates (`trustedAccount`): a role each, beside
+ * a policy per role kind, under CloudFormation's 500 resources a stack, with margin. A city has a
+ * principal per department and channel and a few reviewers and auditors (its officers are named
+ * within their department's role: sts:SourceIdentity); more is a configuration to split first.
+ */
+export const MAX_ROLE_PRINCIPALS = 400;
 
 /** Minutes between two runs of the case sweep when the configuration names none. */
 export const DEFAULT_SWEEP_INTERVAL_MINUTES = 15;
@@ -200,6 +210,37 @@ export function standInRoleArn(stage: string, name: string): string {
 /** The alias of the KMS key of a department's seal. */
 export function sealAliasName(stage: string, department: string, seal: string): string {
   return `alias/tongban-${stage}-seal-${department.toLowerCase()}-${seal}`;
+}
+
+/**
+ * The seal-key stacks (infra/stacks/seals-stack.ts), `Tongban-<stage>-Seals-1` to `-<SEAL_STACKS>`,
+ * one per part of the seal registry: the departments' seal keys accumulate with every rotation, so
+ * they are not in one stack, which would grow without bound. A department's seals are all in the
+ * stack its credit code hashes to (sealStackOf), wherever it stands in the configuration: adding or
+ * removing a department moves no other department's keys (a key cannot move between stacks: its
+ * alias would be taken).
+ */
+export const SEAL_STACKS = DIRECTORY_TABLE.sealRegistryKeys.length;
+/**
+ * The most seals one seal-key stack holds: each is a key and its alias, and CloudFormation allows 500
+ * resources a stack (the stack adds the record of its part of the registry and its writer). So
+ * SEAL_STACKS × 240 seals at most in all, a department's seals and rotations included.
+ */
+export const MAX_SEALS_PER_STACK = DIRECTORY_TABLE.maxSealsPerPart;
+
+/** The seal-key stack (1 to SEAL_STACKS) holding a department's seals: from the SHA-256 of its credit code. */
+export function sealStackOf(department: string): number {
+  return (createHash('sha256').update(department).digest().readUInt32BE(0) % SEAL_STACKS) + 1;
+}
+
+/** The name of seal-key stack `n` (1 to SEAL_STACKS). */
+export function sealStackName(stage: string, n: number): string {
+  return `Tongban-${stage}-Seals-${n}`;
+}
+
+/** Matches the alias of every seal key of the stage (and not the archive seal key's). */
+export function sealAliasPattern(stage: string): string {
+  return `alias/tongban-${stage}-seal-*`;
 }
 
 /** The alias of the archive seal key, which seals each archive bundle's tag manifest. */
@@ -399,6 +440,13 @@ export const TongbanConfigSchema = z
     duplicates(c.principals.map((p) => p.arn ?? `role:${p.name}`)).forEach((i) =>
       ctx.addIssue({ code: 'custom', path: ['principals', i, 'arn'], message: 'two principals share one arn: the platform could not tell them apart' }),
     );
+    const withRoles = c.principals.filter((p) => p.trustedAccount !== undefined).length;
+    if (withRoles > MAX_ROLE_PRINCIPALS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['principals'],
+        message: `${withRoles} principals with a trustedAccount: the principals stack creates ${MAX_ROLE_PRINCIPALS} roles at most (CloudFormation allows 500 resources a stack)`,
+      });
     const functionRoles = new Set(FIXED_ROLE_FUNCTIONS.map((fn) => functionRoleName(c.stage, fn)));
     c.principals.forEach((p, i) => {
       const roleName = principalRoleName(c.stage, p.name);
@@ -432,6 +480,18 @@ export const TongbanConfigSchema = z
     const sealsShaped = SEAL_KEY_SPECS.includes(c.sealKeySpec) && (c.seals ?? []).every((seal) => ConfigSealSchema.safeParse(seal).success);
     if (!directory.success) {
       for (const issue of directory.error.issues) if (sealsShaped || issue.path[0] !== 'seals') ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+    if (sealsShaped) {
+      const perStack = new Map<number, number>();
+      for (const seal of configuredSeals(c)) perStack.set(sealStackOf(seal.department), (perStack.get(sealStackOf(seal.department)) ?? 0) + 1);
+      for (const [n, count] of perStack) {
+        if (count > MAX_SEALS_PER_STACK)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['seals'],
+            message: `the seal-key stack ${sealStackName(c.stage, n)} would hold ${count} seals, more than the ${MAX_SEALS_PER_STACK} a stack can (CloudFormation allows 500 resources): the platform holds ${SEAL_STACKS * MAX_SEALS_PER_STACK} seals at most, spread by department`,
+          });
+      }
     }
   });
 export type TongbanConfig = z.infer<typeof TongbanConfigSchema>;

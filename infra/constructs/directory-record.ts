@@ -1,7 +1,12 @@
-// The directory (departments, channels, principals with the ARNs of their roles, the seal registry and
-// the archive key) written into the directory table as one record, `{ pk, doc, digest }`, on create and
-// whenever its content changes. It holds nothing that changes from one synth to the next, so an
-// unchanged configuration gives an unchanged template and a clean `cdk diff`.
+// The directory written into the directory table, in records the stacks write on create and whenever
+// their content changes (shared/adapters/dynamo-directory.ts reads them together):
+// - the directory record `{ pk: directory, doc, digest }` (departments, channels, principals with the
+//   ARNs of their roles, the archive key), by the data stack;
+// - each part of the seal registry `{ pk: seals#<n>, doc, digest }` (the seals of the departments of
+//   seal-key stack n, with their keys' ARNs), by that stack (infra/stacks/seals-stack.ts).
+// Each names only resources of its own stack, or roles by their fixed names: no stack exports a
+// seal key's ARN to another, however many departments. A record holds nothing that changes from one
+// synth to the next, so an unchanged configuration gives an unchanged template and a clean `cdk diff`.
 import { createHash } from 'node:crypto';
 import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -12,19 +17,21 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct, IConstruct } from 'constructs';
 import { DIRECTORY_TABLE } from '../../shared/adapters/table-layout.ts';
-import { DirectorySchema } from '../../shared/contracts/directory.ts';
-import type { Directory } from '../../shared/contracts/directory.ts';
-import type { ConfigPrincipal, ConfiguredSeal, SealKeySpecName, TongbanConfig } from '../config.ts';
+import { DirectorySchema, SealKeySchema } from '../../shared/contracts/directory.ts';
+import type { Directory, SealKey } from '../../shared/contracts/directory.ts';
+import type { ConfigPrincipal, SealKeySpecName, TongbanConfig } from '../config.ts';
 import { archiveSealAliasName, directoryFromConfig, principalRoleName, sealAliasName, standInArchiveSealKeyArn, standInRoleArn, standInSealKeyArn } from '../config.ts';
 import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from '../function-access.ts';
-import type { SealKeys } from './seal-keys.ts';
 
-export interface DirectoryRecordProps {
-  config: TongbanConfig;
+/** Where a record is written: the directory table, its key, the retention of the writer's logs. */
+export interface DirectoryTableProps {
   retention: RetentionDays;
   directoryTable: ITable;
   dataKey: IKey;
-  sealKeys: SealKeys;
+}
+
+export interface DirectoryRecordProps extends DirectoryTableProps {
+  config: TongbanConfig;
   archiveSealKey: IKey;
   archiveSealKeySpec: SealKeySpecName;
 }
@@ -34,18 +41,16 @@ export function principalRoleArn(stack: Stack, stage: string, name: string): str
   return stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: principalRoleName(stage, name) });
 }
 
-/** Writes the directory record (an AwsCustomResource putting the item) into `scope`. */
+/** Writes the directory record, without the seals (the seal-key stacks write those), into `scope`. */
 export function writeDirectory(scope: Construct, props: DirectoryRecordProps): void {
   const { config } = props;
   const stack = Stack.of(scope);
-  const arnOf = (p: ConfigPrincipal) => principalRoleArn(stack, config.stage, p.name);
-  const keyArnOf = (s: ConfiguredSeal) => props.sealKeys.keyOf(s.department, s.seal).keyArn;
   // The directory's archiveKey.alg follows config.sealKeySpec: the key must be of that spec.
   if (props.archiveSealKeySpec !== config.sealKeySpec)
     throw new Error(`the archive seal key is ${props.archiveSealKeySpec}, the configuration's sealKeySpec ${config.sealKeySpec}`);
   // Checked with stand-in ARNs of the roles (their names are fixed) and keys, then written with the
-  // ARNs themselves: the keys' by reference, the roles' (the principals stack's, created after this
-  // one) from their fixed names.
+  // ARNs themselves: the archive seal key's by reference, the roles' (the principals stack's, created
+  // after this one) from their fixed names.
   DirectorySchema.parse(
     directoryFromConfig(
       config,
@@ -54,26 +59,59 @@ export function writeDirectory(scope: Construct, props: DirectoryRecordProps): v
       standInArchiveSealKeyArn(config.stage),
     ),
   );
-  const directory = directoryFromConfig(config, arnOf, keyArnOf, props.archiveSealKey.keyArn);
+  const { seals: _seals, ...directory } = directoryFromConfig(
+    config,
+    (p: ConfigPrincipal) => principalRoleArn(stack, config.stage, p.name),
+    () => '',
+    props.archiveSealKey.keyArn,
+  );
+  putDirectoryItem(scope, 'DirectoryRecord', props, {
+    pk: DIRECTORY_TABLE.directoryKey,
+    doc: directory,
+    digest: directoryDigest(directory, config.stage),
+    physicalId: `tongban-${config.stage}-directory`,
+  });
+}
+
+/**
+ * Writes part `n` of the seal registry (the seals of seal-key stack n, each with its key's ARN, a
+ * token of the same stack) into `scope`.
+ */
+export function writeSealRegistry(scope: Construct, props: DirectoryTableProps & { stage: string; part: number; seals: readonly SealKey[] }): void {
+  const pk = DIRECTORY_TABLE.sealRegistryKeys[props.part - 1];
+  if (pk === undefined) throw new Error(`the seal registry has no part ${props.part}`);
+  if (props.seals.length > DIRECTORY_TABLE.maxSealsPerPart) throw new Error(`part ${props.part} of the seal registry would hold ${props.seals.length} seals`);
+  for (const seal of props.seals) SealKeySchema.parse({ ...seal, keyId: Token.isUnresolved(seal.keyId) ? 'key' : seal.keyId });
+  putDirectoryItem(scope, 'SealRegistry', props, {
+    pk,
+    doc: props.seals,
+    digest: sha256(JSON.stringify(canonicalSeals(props.seals, props.stage))),
+    physicalId: `tongban-${props.stage}-${pk}`,
+  });
+}
+
+/** Puts `{ pk, doc (as JSON), digest }` into the directory table, on create and update (an AwsCustomResource). */
+function putDirectoryItem(scope: Construct, id: string, props: DirectoryTableProps, item: { pk: string; doc: unknown; digest: string; physicalId: string }): void {
+  const stack = Stack.of(scope);
   const putItem = {
     service: 'DynamoDB',
     action: 'putItem',
     parameters: {
       TableName: props.directoryTable.tableName,
       Item: {
-        [DIRECTORY_TABLE.partitionKey]: { S: DIRECTORY_TABLE.directoryKey },
-        doc: { S: stack.toJsonString(directory) },
-        digest: { S: directoryDigest(directory, config.stage) },
+        [DIRECTORY_TABLE.partitionKey]: { S: item.pk },
+        doc: { S: stack.toJsonString(item.doc) },
+        digest: { S: item.digest },
       },
     },
-    physicalResourceId: PhysicalResourceId.of(`tongban-${config.stage}-directory`),
+    physicalResourceId: PhysicalResourceId.of(item.physicalId),
   };
-  new AwsCustomResource(scope, 'DirectoryRecord', {
+  new AwsCustomResource(scope, id, {
     resourceType: 'Custom::TongbanDirectory',
     onCreate: putItem,
     onUpdate: putItem,
     installLatestAwsSdk: false,
-    logGroup: new LogGroup(scope, 'DirectoryRecordLogs', { retention: props.retention, removalPolicy: RemovalPolicy.RETAIN }),
+    logGroup: new LogGroup(scope, `${id}Logs`, { retention: props.retention, removalPolicy: RemovalPolicy.RETAIN }),
     timeout: Duration.minutes(2),
     policy: AwsCustomResourcePolicy.fromStatements([
       new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [props.directoryTable.tableArn] }),
@@ -82,6 +120,15 @@ export function writeDirectory(scope: Construct, props: DirectoryRecordProps): v
   });
   // The provider function CDK shares between all AwsCustomResources of the stack.
   acknowledgeProvider(stack.node.findChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`));
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Seals with each key ARN unknown at synth written `key:<its alias>`. */
+function canonicalSeals(seals: readonly SealKey[], stage: string): SealKey[] {
+  return seals.map((k) => (Token.isUnresolved(k.keyId) ? { ...k, keyId: `key:${sealAliasName(stage, k.department, k.seal)}` } : k));
 }
 
 /**
@@ -98,14 +145,12 @@ export function directoryDigest(directory: Directory, stage: string): string {
     principals: directory.principals.map((p) =>
       Token.isUnresolved(p.arn) ? { ...p, arn: `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${principalRoleName(stage, p.name)}` } : p,
     ),
-    ...(directory.seals !== undefined
-      ? { seals: directory.seals.map((k) => (Token.isUnresolved(k.keyId) ? { ...k, keyId: `key:${sealAliasName(stage, k.department, k.seal)}` } : k)) }
-      : {}),
+    ...(directory.seals !== undefined ? { seals: canonicalSeals(directory.seals, stage) } : {}),
     ...(directory.archiveKey !== undefined && Token.isUnresolved(directory.archiveKey.keyId)
       ? { archiveKey: { ...directory.archiveKey, keyId: `key:${archiveSealAliasName(stage)}` } }
       : {}),
   };
-  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+  return sha256(JSON.stringify(canonical));
 }
 
 function acknowledgeProvider(provider: IConstruct): void {

@@ -16,10 +16,10 @@
 // Administration (describe, tag, change the policy, schedule deletion — which RETAIN and the review of
 // such a change must prevent) stays with the account, as for any key.
 //
-// The roles are in the API stack, the keys here in the data stack (they outlive the API). The data
-// stack cannot refer to the API stack's resources, so the policies name the roles by ARN, built from
-// their fixed names (config.ts: functionRoleName). The Allow statements are the roles' own IAM
-// policies (ApiStack: SEAL_KEY_ACCESS).
+// The roles are in the API stack, the keys in the seal-key stacks (infra/stacks/seals-stack.ts: they
+// outlive the API). Those cannot refer to the API stack's resources, so the policies name the roles by
+// ARN, built from their fixed names (config.ts: functionRoleName). The Allow statements are the roles'
+// own IAM policies (SEAL_KEY_ACCESS), which name the keys by their aliases (tongban-function.ts).
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';

@@ -7,7 +7,7 @@
 // Its resources go into the stack's own scope, with the ids they have always had (`<Name>Function`,
 // `<Name>FunctionRole`, `<Name>Logs`): a resource whose logical id changes is replaced on deploy,
 // which for the roles with fixed names would clash with the old one.
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -26,7 +26,16 @@ import { CASE_EVENT_BUS_VARIABLE, REFERENCE_PARTITIONS } from '../../functions/m
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, EVENTS_TABLE, FEEDBACK_TABLE, ITEMS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE, indexNames } from '../../shared/adapters/table-layout.ts';
 import type { SealKeySpecName, TongbanConfig } from '../config.ts';
-import { ARCHIVE_FUNCTION, ARCHIVE_SEAL_SIGNERS, FIXED_ROLE_FUNCTIONS, KMS_SIGNING_ALGORITHM_OF_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
+import {
+  ARCHIVE_FUNCTION,
+  ARCHIVE_SEAL_SIGNERS,
+  FIXED_ROLE_FUNCTIONS,
+  KMS_SIGNING_ALGORITHM_OF_SPEC,
+  SEAL_FUNCTIONS,
+  configuredSeals,
+  functionRoleName,
+  sealAliasPattern,
+} from '../config.ts';
 import {
   KEY_OBJECT_READ_ACTIONS,
   KEY_OBJECT_WRITE_ACTIONS,
@@ -41,7 +50,6 @@ import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_BUNDLES_PREFIX } from '../stacks/data-s
 import { ARCHIVE_STATISTICS_PREFIX } from '../archive-access.ts';
 import type { Wildcard } from './nag.ts';
 import { acknowledgeResolvedWildcards, pascal } from './nag.ts';
-import type { SealKeys } from './seal-keys.ts';
 
 /** What the functions are granted on: the data stack's tables, buckets and keys. */
 export interface DataResources {
@@ -57,8 +65,6 @@ export interface DataResources {
   dataKey: IKey;
   /** Application materials (SSE-KMS with `dataKey`). */
   materialsBucket: IBucket;
-  /** The departments' seal keys, whose policies name the sealing and seals roles by their fixed names. */
-  sealKeys: SealKeys;
   /** The e-archive (SSE-KMS with `archiveKey`). */
   archiveBucket: IBucket;
   archiveKey: IKey;
@@ -149,7 +155,7 @@ export function tongbanFunction(scope: Construct, manifest: FunctionManifest, co
     // The state machine is encrypted with its own key (JointHandling).
     grant(new PolicyStatement({ actions: [...KEY_STATE_MACHINE_ACTIONS], resources: [context.joint.key.keyArn] }));
   }
-  grantSealKeys(manifest, data, grant);
+  grantSealKeys(scope, manifest, config, data, grant, wildcards);
   const bus = manifest.bus ?? [];
   if (bus.length > 0) {
     environment[CASE_EVENT_BUS_VARIABLE] = data.caseEventBus.eventBusName;
@@ -267,27 +273,43 @@ function grantMaterials(manifest: FunctionManifest, data: DataResources, environ
 }
 
 /**
- * The manifest's seal-key grants — kms:Sign on the active seal keys, each with its own signing
- * algorithm; kms:GetPublicKey on every key — and on the archive seal key (kms:Sign with its
- * algorithm, kms:GetPublicKey). Only a function the keys' policies name may hold each
+ * The manifest's seal-key grants — kms:Sign on the departments' seal keys, with the signing
+ * algorithms of the active seals; kms:GetPublicKey on them — and on the archive seal key (kms:Sign
+ * with its algorithm, kms:GetPublicKey). Only a function the keys' policies name may hold each
  * (SEAL_FUNCTIONS, ARCHIVE_SEAL_SIGNERS, ARCHIVE_FUNCTION), or the grant would be refused by the keys themselves.
+ *
+ * The seal keys are in the seal-key stacks (infra/stacks/seals-stack.ts), as many as the
+ * departments' seals: the grant names them by their aliases (`kms:ResourceAliases`,
+ * `alias/tongban-<stage>-seal-*`) on the keys of the account and region, not by an ARN each, which
+ * would be an export of another stack per seal. What a key lets be done stays in its own policy: a
+ * retired seal's key signs nothing, and only the sealing role signs, only the seals role reads a
+ * public key, whatever an IAM policy allows.
  */
-function grantSealKeys(manifest: FunctionManifest, data: DataResources, grant: Grant): void {
+function grantSealKeys(scope: Construct, manifest: FunctionManifest, config: TongbanConfig, data: DataResources, grant: Grant, wildcards: Wildcard[]): void {
   const { name } = manifest;
   const actions = manifest.sealKeys ?? [];
   const archive = manifest.archiveSealKey ?? [];
+  const sealKeys = Stack.of(scope).formatArn({ service: 'kms', resource: 'key', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  const byAlias = { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': sealAliasPattern(config.stage) } };
+  const wildcardReason = (use: string) =>
+    `The departments' seal keys (${use}) are in the seal-key stacks, one per seal, as many as the departments' seals and rotations: the grant names them by their aliases (kms:ResourceAliases alias/tongban-${config.stage}-seal-*), keys of this account and region only. Each key's own policy keeps the use to this role alone (its Deny statements, which no IAM policy outweighs), and a retired seal's key signs nothing.`;
   if (actions.includes('kms:Sign')) {
     if (name !== SEAL_FUNCTIONS.signer) throw new Error(`${name}: the seal keys let the ${SEAL_FUNCTIONS.signer} function alone sign`);
-    const active = data.sealKeys.keys.filter((k) => k.active);
-    for (const spec of new Set(active.map((k) => k.seal.keySpec))) {
-      grant(
-        new PolicyStatement({
-          actions: ['kms:Sign'],
-          resources: active.filter((k) => k.seal.keySpec === spec).map((k) => k.key.keyArn),
-          conditions: { StringEquals: { 'kms:SigningAlgorithm': KMS_SIGNING_ALGORITHM_OF_SPEC[spec] } },
-        }),
-      );
-    }
+    const specs = [
+      ...new Set(
+        configuredSeals(config)
+          .filter((s) => s.retiredAt === undefined)
+          .map((s) => KMS_SIGNING_ALGORITHM_OF_SPEC[s.keySpec]),
+      ),
+    ].sort();
+    grant(
+      new PolicyStatement({
+        actions: ['kms:Sign'],
+        resources: [sealKeys],
+        conditions: { ...byAlias, StringEquals: { 'kms:SigningAlgorithm': specs.length === 1 ? specs[0]! : specs } },
+      }),
+    );
+    wildcards.push({ objects: sealKeys, reason: wildcardReason('signing') });
   }
   if (archive.includes('kms:Sign')) {
     if (!ARCHIVE_SEAL_SIGNERS.includes(name)) throw new Error(`${name}: the archive seal key lets the ${ARCHIVE_SEAL_SIGNERS.join(' and ')} functions alone sign`);
@@ -299,11 +321,12 @@ function grantSealKeys(manifest: FunctionManifest, data: DataResources, grant: G
       }),
     );
   }
-  const publicKeys: string[] = [];
   if (actions.includes('kms:GetPublicKey')) {
     if (name !== SEAL_FUNCTIONS.publisher) throw new Error(`${name}: the seal keys let the ${SEAL_FUNCTIONS.publisher} function alone read their public keys`);
-    publicKeys.push(...data.sealKeys.keys.map((k) => k.key.keyArn));
+    grant(new PolicyStatement({ actions: ['kms:GetPublicKey'], resources: [sealKeys], conditions: byAlias }));
+    if (!actions.includes('kms:Sign')) wildcards.push({ objects: sealKeys, reason: wildcardReason('reading their public keys') });
   }
+  const publicKeys: string[] = [];
   if (archive.includes('kms:GetPublicKey')) {
     if (name !== SEAL_FUNCTIONS.publisher && name !== ARCHIVE_FUNCTION) {
       throw new Error(`${name}: the archive seal key lets the ${ARCHIVE_FUNCTION} and ${SEAL_FUNCTIONS.publisher} functions alone read its public key`);

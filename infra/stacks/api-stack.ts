@@ -5,9 +5,9 @@
 //   state machine; the sealing function, the only one that signs with the seal keys, and the archive
 //   function, the only one that writes the e-archive and signs with the archive seal key, both invoked
 //   by the cases function and the sweep alone;
-// - the REST API with its WAF (infra/constructs/tongban-api.ts), built from the route table;
-// (the principals' roles and their policies are the principals stack's: infra/stacks/principals-stack.ts);
-// - the directory record (infra/constructs/directory-record.ts).
+// - the REST API with its WAF (infra/constructs/tongban-api.ts), built from the route table.
+// The principals' roles and their policies are the principals stack's (infra/stacks/principals-stack.ts),
+// the directory record the data stack's, the seal keys the seal-key stacks'.
 //
 // Each puts its resources into this stack's own scope, under the ids they have always had, so a
 // deployed stack keeps its API, roles and functions.
@@ -28,7 +28,7 @@ import type { FunctionName } from '../../shared/contracts/routes.ts';
 import type { TongbanConfig } from '../config.ts';
 import { FUNCTION_NAMES } from '../function-access.ts';
 import { CaseFunctions } from '../constructs/case-functions.ts';
-import { principalRoleArn, writeDirectory } from '../constructs/directory-record.ts';
+import { principalRoleArn } from '../constructs/directory-record.ts';
 import type { DataResources } from '../constructs/tongban-function.ts';
 import { TongbanApi } from '../constructs/tongban-api.ts';
 
@@ -82,8 +82,6 @@ export class ApiStack extends Stack {
     for (const name of LAMBDA_NAMES) {
       if (FUNCTION_MANIFESTS[name].readsPublishedKeys) this.built[name].function.addEnvironment(PUBLISHED_KEYS_VARIABLE, api.publicRouteUrl('sealKeys', config.stage));
     }
-
-    writeDirectory(this, { ...props, retention });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (stage included)' });
     new CfnOutput(this, 'ExecuteApiArnPrefix', {

@@ -1,7 +1,7 @@
 // The data of one deployment: the customer-managed key, the DynamoDB tables (items, directory, events,
 // cases) and the materials bucket it encrypts, the bucket that receives the materials and archive
-// buckets' access logs, the departments' seal keys (infra/constructs/seal-keys.ts: what they seal
-// must stay verifiable for as long as the records last), and the e-archive (电子档案): the archive
+// buckets' access logs, the directory record (infra/constructs/directory-record.ts; the departments'
+// seal keys are the seal-key stacks': infra/stacks/seals-stack.ts), and the e-archive (电子档案): the archive
 // bucket, its own key, and the archive seal key (infra/constructs/archive-keys.ts). Kept in its own
 // stack so the API can be torn down and redeployed without touching the data; every resource here is
 // retained when the stack is deleted, and the tables are deletion-protected.
@@ -31,20 +31,17 @@ import { CASE_EVENT_BUS_SOURCE } from '../../shared/contracts/case-events.ts';
 import { FEEDBACK_EVENT_BUS_SOURCE } from '../../shared/contracts/feedback-events.ts';
 import { PLATFORM_EVENT_BUS_SOURCES } from '../../shared/contracts/platform-events.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
-import type { Department } from '../../shared/contracts/directory.ts';
-import type { ConfiguredSeal, SealKeySpecName } from '../config.ts';
+import type { SealKeySpecName, TongbanConfig } from '../config.ts';
 import { ARCHIVE_SEAL_SIGNERS, DEFAULT_SEAL_KEY_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
 import { ArchiveSealKey } from '../constructs/archive-keys.ts';
-import { SealKeys } from '../constructs/seal-keys.ts';
+import { writeDirectory } from '../constructs/directory-record.ts';
 
 export interface DataStackProps extends StackProps {
   stage: string;
   /** Days the access logs bucket keeps the materials bucket's server access logs (config.logRetentionDays). */
   logRetentionDays: number;
-  /** The configured departments. */
-  departments: readonly Department[];
-  /** Every seal of the deployment (config.ts: configuredSeals): a KMS key each. */
-  seals: readonly ConfiguredSeal[];
+  /** The configuration: the directory record holds its departments, channels and principals. */
+  config: TongbanConfig;
   /** The key spec of the archive seal key (config.sealKeySpec); unset, ECC_NIST_P256. */
   sealKeySpec?: SealKeySpecName;
 }
@@ -107,8 +104,6 @@ export class DataStack extends Stack {
   readonly materialsBucket: Bucket;
   /** Receives the materials and archive buckets' server access logs (SSE-S3: S3 cannot deliver them to SSE-KMS). */
   readonly accessLogsBucket: Bucket;
-  /** The departments' seal keys: only the sealing function signs, only the seals function reads the public keys. */
-  readonly sealKeys: SealKeys;
   /** Encrypts the archive bucket, and nothing else. */
   readonly archiveKey: Key;
   /**
@@ -141,7 +136,6 @@ export class DataStack extends Stack {
       feedbackTable: asITable(this.feedbackTable),
       dataKey: this.dataKey,
       materialsBucket: asIBucket(this.materialsBucket),
-      sealKeys: this.sealKeys,
       archiveBucket: asIBucket(this.archiveBucket),
       archiveKey: this.archiveKey,
       archiveSealKey: this.archiveSealKey,
@@ -283,16 +277,7 @@ export class DataStack extends Stack {
     });
 
     // The roles the key policies name live in the API stack, under fixed names.
-    const roleArn = (fn: string) =>
-      this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: functionRoleName(props.stage, fn), arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
-    this.sealKeys = new SealKeys(this, 'SealKeys', {
-      stage: props.stage,
-      departments: props.departments,
-      seals: props.seals,
-      signerRoleArn: roleArn(SEAL_FUNCTIONS.signer),
-      publisherRoleArn: roleArn(SEAL_FUNCTIONS.publisher),
-    });
-
+    const roleArn = (fn: string) => functionRoleArn(this, props.stage, fn);
     // The e-archive ------------------------------------------------------------------------------
     this.archiveKey = new Key(this, 'ArchiveKey', {
       alias: `alias/tongban-${props.stage}-archive`,
@@ -337,6 +322,16 @@ export class DataStack extends Stack {
     this.archiveSealKey = archiveSeal.key;
     this.archiveSealKeySpec = archiveSeal.keySpec;
 
+    // The directory record: departments, channels, principals, the archive key (the seal-key stacks write the seals).
+    writeDirectory(this, {
+      config: props.config,
+      retention: props.logRetentionDays,
+      directoryTable: asITable(this.directoryTable),
+      dataKey: this.dataKey,
+      archiveSealKey: this.archiveSealKey,
+      archiveSealKeySpec: this.archiveSealKeySpec,
+    });
+
     new CfnOutput(this, 'ItemsTableName', { value: this.itemsTable.tableName });
     new CfnOutput(this, 'DirectoryTableName', { value: this.directoryTable.tableName });
     new CfnOutput(this, 'CasesTableName', { value: this.casesTable.tableName });
@@ -355,6 +350,11 @@ export class DataStack extends Stack {
       description: "The archive seal key, which seals each bundle's tag manifest (its public key is in every bundle)",
     });
   }
+}
+
+/** The ARN of the role of function `fn`, one of FIXED_ROLE_FUNCTIONS (the API stack's, under its fixed name: functionRoleName). */
+export function functionRoleArn(stack: Stack, stage: string, fn: string): string {
+  return stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: functionRoleName(stage, fn), arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
 }
 
 /*

@@ -19,8 +19,17 @@ export const ITEMS_TABLE = {
 
 export const DIRECTORY_TABLE = {
   partitionKey: 'pk',
-  /** The one record holding the whole directory as a JSON document. */
+  /** The record holding the directory as a JSON document (written by the data stack; on the embedded platform, with the seals). */
   directoryKey: 'directory',
+  /**
+   * The seal registry's parts, one record each (`doc`: a JSON array of seal keys): each seal-key stack
+   * (infra/stacks/seals-stack.ts) writes the seals of its departments into its own. A department's
+   * seals are in part `sealStackOf(department)` (infra/config.ts): the number of parts is fixed,
+   * and so where every department's seals are.
+   */
+  sealRegistryKeys: ['seals#1', 'seals#2', 'seals#3', 'seals#4'],
+  /** The most seal keys one part holds: its stack's bound (a key and an alias each; CloudFormation allows 500 resources a stack). */
+  maxSealsPerPart: 240,
 } as const;
 
 /**

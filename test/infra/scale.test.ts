@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { principalRoleName } from '../../infra/config.ts';
+import { App } from 'aws-cdk-lib';
+import { CONFIG_CONTEXT_KEY, MAX_ROLE_PRINCIPALS, MAX_SEALS_PER_STACK, loadConfig, principalRoleName } from '../../infra/config.ts';
 import { CITY, cityConfig } from './city-config.ts';
-import { removeSynthOutputs, synthApp } from '../support/synth-app.ts';
+import { removeSynthOutputs, stackNames, stacksOf, synthApp } from '../support/synth-app.ts';
 
 /** CloudFormation's limits, with the margin the platform keeps below the template size's. */
 const LIMITS = { bytes: 800_000, resources: 500, outputs: 200, parameters: 200 };
@@ -23,7 +24,7 @@ describe(`a city of ${CITY.departments} departments, ${CITY.channels} channels, 
   afterAll(removeSynthOutputs);
 
   it('synthesises every stack within CloudFormation limits, with margin', () => {
-    expect(built.assembly.stacks.map((s) => s.stackName).sort()).toEqual(['Tongban-city-Api', 'Tongban-city-Data', 'Tongban-city-Principals']);
+    expect(built.assembly.stacks.map((s) => s.stackName).sort()).toEqual(stackNames('city'));
     for (const stack of built.assembly.stacks) {
       const text = readFileSync(join(built.assembly.directory, stack.templateFile), 'utf8');
       const template = JSON.parse(text) as { Resources?: object; Outputs?: object; Parameters?: object };
@@ -40,9 +41,21 @@ describe(`a city of ${CITY.departments} departments, ${CITY.channels} channels, 
   it('creates the role of every principal, and is cdk-nag clean in every stack', () => {
     const roleNames = Object.values(built.principals.roles).map((r) => built.principals.resolve((r.node.defaultChild as { roleName?: unknown }).roleName));
     expect(roleNames.sort()).toEqual(config.principals.map((p) => principalRoleName('city', p.name)).sort());
-    for (const stack of [built.data, built.api, built.principals]) {
-      expect(Annotations.fromStack(stack).findError('*', Match.anyValue()), stack.stackName).toEqual([]);
-      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')), stack.stackName).toEqual([]);
+    for (const stack of stacksOf(built)) {
+      const annotations = Annotations.fromStack(stack);
+      expect(annotations.findError('*', Match.anyValue()), stack.stackName).toEqual([]);
+      expect(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')), stack.stackName).toEqual([]);
     }
+  });
+
+  it('refuses, at synth, more principals than the principals stack holds, and more seals than a seal-key stack holds', () => {
+    const crowded = { ...config, principals: [...config.principals, ...Array.from({ length: MAX_ROLE_PRINCIPALS }, (_, i) => ({ ...config.principals[0]!, name: `extra-${i}` }))] };
+    expect(() => loadConfig(new App({ context: { [CONFIG_CONTEXT_KEY]: crowded } }))).toThrow(
+      `${crowded.principals.length} principals with a trustedAccount: the principals stack creates ${MAX_ROLE_PRINCIPALS} roles at most`,
+    );
+    // The city's seals, spread by credit code, leave every seal-key stack room for rotations.
+    const perStack = built.seals.map((s) => s.sealKeys.keys.length);
+    expect(perStack.reduce((a, b) => a + b, 0)).toBe(CITY.departments);
+    expect(Math.max(...perStack)).toBeLessThan(MAX_SEALS_PER_STACK / 2);
   });
 });

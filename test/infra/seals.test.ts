@@ -3,17 +3,19 @@
 // once the seal is retired) and nobody but the seals function's role read the public key; the roles'
 // own grants; who may invoke the sealing function; the seal registry in the directory record; the
 // public JWKS route's acknowledgement; and the seal configuration's checks.
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_CONTEXT_KEY, DEFAULT_SEAL_KEY_SPEC, configuredSeals, functionRoleName, loadConfig } from '../../infra/config.ts';
+import { CONFIG_CONTEXT_KEY, DEFAULT_SEAL_KEY_SPEC, SEAL_STACKS, configuredSeals, functionRoleName, loadConfig, sealStackName, sealStackOf } from '../../infra/config.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
+import { LAMBDA_NAMES } from '../../functions/manifests.ts';
 import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { FUNCTION_NAMES, PUBLIC_ROUTE_DATA, SCHEDULED_FUNCTION_NAMES, SEALING_INVOKERS, SEAL_KEY_ACCESS, TABLE_ACCESS } from '../../infra/function-access.ts';
 import { MANIFESTS } from '../../functions/manifests.ts';
-import { DataStack } from '../../infra/stacks/data-stack.ts';
+import type { SealsStack } from '../../infra/stacks/seals-stack.ts';
+import { SealKeys } from '../../infra/constructs/seal-keys.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { FEATURE_FLAGS, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
@@ -39,6 +41,10 @@ interface Statement {
   Resource: unknown;
   Condition?: Record<string, Record<string, unknown>>;
 }
+
+/** The departments' seal keys as the grants name them: the keys of the account and region, by their aliases. */
+const SEAL_KEYS = 'arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*';
+const BY_SEAL_ALIAS = { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/tongban-test-seal-*' } };
 
 const MARKET = DEPARTMENTS.market.id;
 const HOUSING = DEPARTMENTS.housing.id;
@@ -84,9 +90,27 @@ function inspect(built: ReturnType<typeof synthApp>) {
   /** A value of the API template with each data stack output replaced by that output's value. */
   const acrossStacks = (node: unknown): string =>
     flatten(node).replace(new RegExp(`<${built.data.stackName}\\.([A-Za-z0-9]+)>`, 'g'), (_, name: string) => flatten(dataJson.Outputs[name]!.Value));
-  const keyOf = (department: string, seal: string) => built.data.sealKeys.keyOf(department, seal);
-  const keyArn = (department: string, seal: string) => `<${dataId(keyOf(department, seal))}.Arn>`;
-  const keyPolicy = (department: string, seal: string) => (dataJson.Resources[dataId(keyOf(department, seal))]!.Properties!.KeyPolicy as { Statement: Statement[] }).Statement;
+  /** The seal-key stack holding a department's seals, its template, and a key's logical id there. */
+  const sealStackOf = (department: string) => {
+    const stack = built.seals.find((s) => s.sealKeys.keys.some((k) => k.seal.department === department));
+    if (stack === undefined) throw new Error(`no seal-key stack holds the seals of ${department}`);
+    return stack;
+  };
+  const sealJson = (stack: SealsStack) => Template.fromStack(stack).toJSON() as { Resources: Record<string, Resource> };
+  const keyOf = (department: string, seal: string) => sealStackOf(department).sealKeys.keyOf(department, seal);
+  const keyId = (department: string, seal: string) => sealStackOf(department).getLogicalId(keyOf(department, seal).node.defaultChild as CfnElement);
+  const keyArn = (department: string, seal: string) => `<${keyId(department, seal)}.Arn>`;
+  const keyResource = (department: string, seal: string) => sealJson(sealStackOf(department)).Resources[keyId(department, seal)]!;
+  const keyPolicy = (department: string, seal: string) => (keyResource(department, seal).Properties!.KeyPolicy as { Statement: Statement[] }).Statement;
+  /** The seal registry as the seal-key stacks write it: each part's seals, parts in order. */
+  const registry = (): unknown[] =>
+    built.seals.flatMap((stack) => {
+      const writes = Object.values(sealJson(stack).Resources).filter((r) => r.Type === 'Custom::TongbanDirectory');
+      expect(writes).toHaveLength(1);
+      const call = JSON.parse(flatten(writes[0]!.Properties!.Create)) as { parameters: { Item: { pk: { S: string }; doc: { S: string } } } };
+      expect(call.parameters.Item.pk.S).toBe(`seals#${stack.stackName.split('-').pop()}`);
+      return JSON.parse(call.parameters.Item.doc.S) as unknown[];
+    });
   const roleId = (fn: LambdaName) => apiId(built.api.lambda(fn).role!);
   /** The archive seal key's ARN (test/infra/archive.test.ts tests its own grants). */
   const archiveSealKeyArn = `<${dataId(built.data.archiveSealKey)}.Arn>`;
@@ -121,8 +145,28 @@ function inspect(built: ReturnType<typeof synthApp>) {
   };
   // The departments' seal keys: the asymmetric keys but the archive seal key (test/infra/archive.test.ts).
   const sealKeys = () =>
-    Object.entries(dataJson.Resources).filter(([id, r]) => r.Type === 'AWS::KMS::Key' && r.Properties?.KeySpec !== undefined && id !== dataId(built.data.archiveSealKey));
-  return { dataJson, apiJson, dataId, apiId, acrossStacks, keyArn, archiveSealKeyArn, keyPolicy, roleId, holders, grantsOf, environmentOf, sealKeys };
+    built.seals.flatMap((stack) => Object.entries(sealJson(stack).Resources).filter(([, r]) => r.Type === 'AWS::KMS::Key' && r.Properties?.KeySpec !== undefined));
+  /** Every seal key alias, in every seal-key stack. */
+  const sealAliases = () => built.seals.flatMap((stack) => Object.values(sealJson(stack).Resources).filter((r) => r.Type === 'AWS::KMS::Alias'));
+  return {
+    dataJson,
+    apiJson,
+    dataId,
+    apiId,
+    acrossStacks,
+    sealStackOf,
+    keyArn,
+    keyResource,
+    archiveSealKeyArn,
+    keyPolicy,
+    registry,
+    roleId,
+    holders,
+    grantsOf,
+    environmentOf,
+    sealKeys,
+    sealAliases,
+  };
 }
 
 const POWERTOOLS = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
@@ -139,7 +183,7 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
   });
 
   describe('seal keys', () => {
-    it('are one asymmetric SIGN_VERIFY ECC_NIST_P256 key per department seal, in the data stack, never rotated by KMS, retained', () => {
+    it("are one asymmetric SIGN_VERIFY ECC_NIST_P256 key per department seal, in the seal-key stack of the department's credit code, never rotated by KMS, retained", () => {
       // Arrange: every seal of the configuration, the default one included.
       const seals = configuredSeals(loadConfig(new App({ context: { [CONFIG_CONTEXT_KEY]: CONFIG } })));
       // Act
@@ -154,12 +198,16 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
         expect(key.UpdateReplacePolicy, id).toBe('Retain');
       }
       expect(Object.values(t.apiJson.Resources).filter((r) => r.Type === 'AWS::KMS::Key' && r.Properties?.KeySpec !== undefined)).toEqual([]);
+      expect(Object.values(t.dataJson.Resources).filter((r) => r.Type === 'AWS::KMS::Key' && r.Properties?.KeySpec !== undefined)).toHaveLength(1); // the archive seal key alone
       expect(DEFAULT_SEAL_KEY_SPEC).toBe('ECC_NIST_P256');
+      // Every seal-key stack is there, each department's seals in the one its credit code hashes to.
+      expect(built.seals.map((s) => s.stackName)).toEqual(Array.from({ length: SEAL_STACKS }, (_, i) => sealStackName('test', i + 1)));
+      for (const department of [MARKET, HOUSING]) expect(t.sealStackOf(department).stackName).toBe(sealStackName('test', sealStackOf(department)));
     });
 
     it('are aliased alias/tongban-<stage>-seal-<credit code in lower case>-<seal> and described by department and seal', () => {
       // Arrange
-      const aliases = Object.values(t.dataJson.Resources).filter((r) => r.Type === 'AWS::KMS::Alias' && String(r.Properties?.AliasName).includes('-seal-'));
+      const aliases = t.sealAliases();
       // Act
       const byKey = Object.fromEntries(aliases.map((a) => [flatten(a.Properties!.TargetKeyId), a.Properties!.AliasName]));
       // Assess
@@ -168,7 +216,7 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
         [t.keyArn(MARKET, 'seal-2')]: `alias/tongban-test-seal-${MARKET.toLowerCase()}-seal-2`,
         [t.keyArn(HOUSING, 'seal-1')]: `alias/tongban-test-seal-${HOUSING.toLowerCase()}-seal-1`,
       });
-      const description = (department: string, seal: string) => t.dataJson.Resources[t.keyArn(department, seal).slice(1, -'.Arn>'.length)]!.Properties!.Description as string;
+      const description = (department: string, seal: string) => t.keyResource(department, seal).Properties!.Description as string;
       expect(description(MARKET, 'seal-2')).toContain(`e-seal seal-2 of ${DEPARTMENTS.market.name} (${MARKET})`);
       expect(description(MARKET, 'seal-1')).toContain(`retired ${RETIRED_AT}, signs nothing`);
     });
@@ -238,8 +286,8 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
       expect(sign).toEqual([
         {
           roles: [t.roleId('sealing')],
-          resources: [t.keyArn(MARKET, 'seal-2'), t.keyArn(HOUSING, 'seal-1')].sort(),
-          condition: { StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } },
+          resources: [SEAL_KEYS],
+          condition: { ...BY_SEAL_ALIAS, StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } },
         },
       ]);
       expect(t.holders('kms:Verify')).toEqual([]);
@@ -257,23 +305,21 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
       const read = t.holders('kms:GetPublicKey');
       // Assess
       expect(read).toEqual([
-        {
-          roles: [t.roleId('seals')],
-          resources: [t.keyArn(MARKET, 'seal-1'), t.keyArn(MARKET, 'seal-2'), t.keyArn(HOUSING, 'seal-1'), t.archiveSealKeyArn].sort(),
-          condition: undefined,
-        },
+        { roles: [t.roleId('seals')], resources: [SEAL_KEYS], condition: BY_SEAL_ALIAS },
+        { roles: [t.roleId('seals')], resources: [t.archiveSealKeyArn], condition: undefined },
       ]);
     });
 
-    it('name no seal key in any other grant', () => {
-      // Arrange
-      const keys = [t.keyArn(MARKET, 'seal-1'), t.keyArn(MARKET, 'seal-2'), t.keyArn(HOUSING, 'seal-1')];
+    it('name the seal keys (or any key by a wildcard) in no other grant', () => {
       // Act
-      const naming = (['catalogue', 'platform', 'cases', 'sweep', 'joint', 'sealing', 'seals', 'archive'] as const).flatMap((fn) =>
-        t.grantsOf(fn).filter((g) => keys.some((k) => g.endsWith(` ${k}`))),
+      const naming = LAMBDA_NAMES.flatMap((fn) =>
+        t
+          .grantsOf(fn)
+          .filter((g) => g.includes(':key/'))
+          .map((g) => `${fn}: ${g}`),
       );
       // Assess
-      expect(naming.sort()).toEqual([...keys.map((k) => `kms:GetPublicKey ${k}`), `kms:Sign ${t.keyArn(MARKET, 'seal-2')}`, `kms:Sign ${t.keyArn(HOUSING, 'seal-1')}`].sort());
+      expect(naming.sort()).toEqual([`sealing: kms:Sign ${SEAL_KEYS}`, `seals: kms:GetPublicKey ${SEAL_KEYS}`]);
     });
 
     it('let the cases function and the sweep alone invoke the sealing function, that one function, and give them its name', () => {
@@ -422,60 +468,70 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
     });
   });
 
-  describe('directory record', () => {
-    it("lists every seal with its key's ARN, its algorithm and, retired, its retiredAt; DirectorySchema accepts it", () => {
+  describe('seal registry', () => {
+    it("lists every seal with its key's ARN, its algorithm and, retired, its retiredAt, in the part of its seal-key stack; the directory record lists none; DirectorySchema accepts them together", () => {
       // Arrange
-      const [cr] = Object.values(t.apiJson.Resources).filter((r) => r.Type === 'Custom::TongbanDirectory');
+      const [record] = Object.values(t.dataJson.Resources).filter((r) => r.Type === 'Custom::TongbanDirectory');
+      const main = JSON.parse((JSON.parse(flatten(record!.Properties!.Create)) as { parameters: { Item: { doc: { S: string } } } }).parameters.Item.doc.S) as Json;
       // Act
-      const call = JSON.parse(t.acrossStacks(cr!.Properties!.Create)) as { parameters: { Item: { doc: { S: string } } } };
-      const doc = JSON.parse(call.parameters.Item.doc.S) as unknown;
+      const seals = t.registry();
       // Assess
+      expect(main.seals).toBeUndefined();
       // Each reference as a stand-in ARN of its own (the roles' must be IAM ARNs).
-      expect(
-        DirectorySchema.safeParse(
-          JSON.parse(
-            call.parameters.Item.doc.S.replaceAll('arn:<AWS::Partition>:iam::<AWS::AccountId>:', 'arn:aws:iam::999999999999:').replace(
-              /<([^>]+)>/g,
-              'arn:aws:iam::999999999999:role/$1',
-            ),
-          ),
-        ).error,
-      ).toBeUndefined();
-      expect((doc as { seals: unknown }).seals).toEqual([
-        { department: MARKET, seal: 'seal-1', keyId: t.keyArn(MARKET, 'seal-1'), alg: 'ES256', retiredAt: RETIRED_AT },
-        { department: MARKET, seal: 'seal-2', keyId: t.keyArn(MARKET, 'seal-2'), alg: 'ES256' },
-        { department: HOUSING, seal: 'seal-1', keyId: t.keyArn(HOUSING, 'seal-1'), alg: 'ES256' },
-      ]);
-      expect(built.data.sealKeys.entries.map((e) => `${e.department}/${e.seal}/${e.alg}`)).toEqual([`${MARKET}/seal-1/ES256`, `${MARKET}/seal-2/ES256`, `${HOUSING}/seal-1/ES256`]);
+      const standIn = (json: string) =>
+        JSON.parse(
+          json.replaceAll('arn:<AWS::Partition>:iam::<AWS::AccountId>:', 'arn:aws:iam::999999999999:').replace(/<([^>]+)>/g, 'arn:aws:iam::999999999999:role/$1'),
+        ) as unknown;
+      expect(DirectorySchema.safeParse(standIn(JSON.stringify({ ...main, seals }))).error).toBeUndefined();
+      expect(seals).toEqual(
+        expect.arrayContaining([
+          { department: MARKET, seal: 'seal-1', keyId: t.keyArn(MARKET, 'seal-1'), alg: 'ES256', retiredAt: RETIRED_AT },
+          { department: MARKET, seal: 'seal-2', keyId: t.keyArn(MARKET, 'seal-2'), alg: 'ES256' },
+          { department: HOUSING, seal: 'seal-1', keyId: t.keyArn(HOUSING, 'seal-1'), alg: 'ES256' },
+        ]),
+      );
+      expect(seals).toHaveLength(3);
+      expect(t.sealStackOf(MARKET).sealKeys.entries.map((e) => `${e.department}/${e.seal}/${e.alg}`)).toEqual([`${MARKET}/seal-1/ES256`, `${MARKET}/seal-2/ES256`]);
     });
 
-    it('changes its digest when a seal is rotated', () => {
+    it("changes the digest of the market's part alone when its seal is rotated, and keeps the keys that were there", () => {
       // Arrange
-      const digest = (b: ReturnType<typeof synthApp>) =>
-        /digest[^0-9a-f]+([0-9a-f]{64})/.exec(JSON.stringify(Template.fromStack(b.api).findResources('Custom::TongbanDirectory')))![1];
+      const digests = (b: ReturnType<typeof synthApp>) =>
+        b.seals.map((stack) => /digest[^0-9a-f]+([0-9a-f]{64})/.exec(JSON.stringify(Template.fromStack(stack).findResources('Custom::TongbanDirectory')))![1]);
       // Act
       const rotated = synthApp({
         ...CONFIG,
         seals: [...CONFIG.seals.slice(0, 1), { department: MARKET, seal: 'seal-2', retiredAt: '2028-01-01T00:00:00Z' }, { department: MARKET, seal: 'seal-3' }],
       });
       // Assess
-      expect(digest(rotated)).not.toBe(digest(built));
-      expect(
-        Template.fromStack(rotated.data).findResources('AWS::KMS::Alias', { Properties: { AliasName: `alias/tongban-test-seal-${MARKET.toLowerCase()}-seal-3` } }),
-      ).not.toEqual({});
+      const part = sealStackOf(MARKET) - 1;
+      expect(digests(rotated).filter((d, i) => d !== digests(built)[i])).toEqual([digests(rotated)[part]]);
+      const market = rotated.seals[part]!;
+      expect(Template.fromStack(market).findResources('AWS::KMS::Alias', { Properties: { AliasName: `alias/tongban-test-seal-${MARKET.toLowerCase()}-seal-3` } })).not.toEqual({});
       // The keys that were there stay the same resources.
-      expect(rotated.data.getLogicalId(rotated.data.sealKeys.keyOf(MARKET, 'seal-2').node.defaultChild as CfnElement)).toBe(t.keyArn(MARKET, 'seal-2').slice(1, -'.Arn>'.length));
+      expect(`<${market.getLogicalId(market.sealKeys.keyOf(MARKET, 'seal-2').node.defaultChild as CfnElement)}.Arn>`).toBe(t.keyArn(MARKET, 'seal-2'));
+    });
+
+    it('refuses a configuration whose seals would overfill a seal-key stack', () => {
+      // Arrange: one department rotated past what its stack holds.
+      const seals = Array.from({ length: 241 }, (_, i) => ({ department: MARKET, seal: `seal-${i + 1}`, ...(i < 240 ? { retiredAt: RETIRED_AT } : {}) }));
+      // Act / Assess
+      expect(() => loadConfig(new App({ context: { [CONFIG_CONTEXT_KEY]: { ...CONFIG, seals } } }))).toThrow(
+        `the seal-key stack ${sealStackName('test', sealStackOf(MARKET))} would hold 241 seals, more than the 240 a stack can`,
+      );
     });
   });
 
   describe('cdk-nag', () => {
-    it("has no unacknowledged AwsSolutions finding, and acknowledges nothing on the keys or the sealing and seals roles but X-Ray's Resource *", () => {
-      for (const stack of [built.data, built.api, built.principals])
+    it("has no unacknowledged AwsSolutions finding, and acknowledges nothing on the keys, on the sealing and seals roles X-Ray's Resource * and the seal keys named by their aliases", () => {
+      for (const stack of [built.data, ...built.seals, built.api, built.principals])
         expect(new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack).violations, stack.stackName).toEqual([]);
-      for (const [id] of t.sealKeys()) expect(t.dataJson.Resources[id]!.Metadata?.cdk_nag, id).toBeUndefined();
+      for (const [id, key] of t.sealKeys()) expect(key.Metadata?.cdk_nag, id).toBeUndefined();
       for (const fn of [built.api.sealing, built.api.functions.seals]) {
         const policy = t.apiJson.Resources[t.apiId(fn.role!.node.findChild('DefaultPolicy'))]!;
-        expect(policy.Metadata?.cdk_nag?.rules_to_suppress.map((a) => a.id)).toEqual(['AwsSolutions-IAM5[Resource::*]']);
+        const acks = policy.Metadata?.cdk_nag?.rules_to_suppress ?? [];
+        expect(acks.map((a) => a.id).sort()).toEqual(['AwsSolutions-IAM5[Resource::*]', `AwsSolutions-IAM5[Resource::${SEAL_KEYS}]`]);
+        expect(acks.find((a) => a.id.endsWith(':key/*]'))?.reason).toContain("Each key's own policy keeps the use to this role alone");
       }
     });
   });
@@ -504,11 +560,10 @@ describe('SM2 seals', () => {
     for (const [, k] of t.sealKeys()) expect(k.Properties!.KeyUsage).toBe('SIGN_VERIFY');
   });
 
-  it("lets the sealing function sign with each active key by that key's algorithm only: SM2DSA for SM2, ECDSA_SHA_256 for P-256; the archive function and the sweep with the (SM2) archive seal key by SM2DSA", () => {
+  it("lets the sealing function sign with the active keys' algorithms only (KMS takes SM2DSA for an SM2 key alone, ECDSA_SHA_256 for a P-256 key); the archive function and the sweep with the (SM2) archive seal key by SM2DSA", () => {
     const held = t.holders('kms:Sign');
     expect(held.filter((h) => !h.resources.includes(t.archiveSealKeyArn))).toEqual([
-      { roles: [t.roleId('sealing')], resources: [t.keyArn(MARKET, 'seal-2')], condition: { StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } } },
-      { roles: [t.roleId('sealing')], resources: [t.keyArn(HOUSING, 'seal-1')], condition: { StringEquals: { 'kms:SigningAlgorithm': 'SM2DSA' } } },
+      { roles: [t.roleId('sealing')], resources: [SEAL_KEYS], condition: { ...BY_SEAL_ALIAS, StringEquals: { 'kms:SigningAlgorithm': ['ECDSA_SHA_256', 'SM2DSA'] } } },
     ]);
     expect(held.filter((h) => h.resources.includes(t.archiveSealKeyArn))).toEqual(
       expect.arrayContaining(
@@ -522,25 +577,25 @@ describe('SM2 seals', () => {
     expect(held.filter((h) => h.resources.includes(t.archiveSealKeyArn))).toHaveLength(3);
   });
 
-  it('writes SM2-SM3 into the directory for the SM2 keys and the (SM2) archive key', () => {
-    const [cr] = Object.values(t.apiJson.Resources).filter((r) => r.Type === 'Custom::TongbanDirectory');
-    const doc = JSON.parse((JSON.parse(t.acrossStacks(cr!.Properties!.Create)) as { parameters: { Item: { doc: { S: string } } } }).parameters.Item.doc.S) as {
-      seals: { seal: string; department: string; alg: string }[];
+  it('writes SM2-SM3 into the seal registry for the SM2 keys and into the directory record for the (SM2) archive key', () => {
+    const [cr] = Object.values(t.dataJson.Resources).filter((r) => r.Type === 'Custom::TongbanDirectory');
+    const doc = JSON.parse((JSON.parse(flatten(cr!.Properties!.Create)) as { parameters: { Item: { doc: { S: string } } } }).parameters.Item.doc.S) as {
       archiveKey: { keyId: string; alg: string };
     };
-    expect(doc.seals.map((s) => `${s.department}/${s.seal} ${s.alg}`)).toEqual([`${MARKET}/seal-1 ES256`, `${MARKET}/seal-2 ES256`, `${HOUSING}/seal-1 SM2-SM3`]);
+    const seals = t.registry() as { seal: string; department: string; alg: string }[];
+    expect(seals.map((s) => `${s.department}/${s.seal} ${s.alg}`).sort()).toEqual([`${MARKET}/seal-1 ES256`, `${MARKET}/seal-2 ES256`, `${HOUSING}/seal-1 SM2-SM3`].sort());
     expect(doc.archiveKey).toEqual({ keyId: t.archiveSealKeyArn, alg: 'SM2-SM3' });
   });
 
   it("fails synth when the stack's region is known and not a China region; synthesises in cn-north-1 or without a region", () => {
     // Arrange
     const dataStack = (region: string | undefined, keySpec: 'SM2' | 'ECC_NIST_P256') => () =>
-      new DataStack(new App({ context: FEATURE_FLAGS }), 'Data', {
-        ...(region !== undefined ? { env: { region } } : {}),
+      new SealKeys(new Stack(new App({ context: FEATURE_FLAGS }), 'Seals', region !== undefined ? { env: { region } } : {}), 'SealKeys', {
         stage: 'test',
-        logRetentionDays: 365,
         departments: [DEPARTMENTS.market],
         seals: [{ department: MARKET, seal: 'seal-1', keySpec }],
+        signerRoleArn: roleArn('tongban-test-sealing-function'),
+        publisherRoleArn: roleArn('tongban-test-seals-function'),
       });
     // Act / Assess
     expect(dataStack('eu-west-1', 'SM2')).toThrow(
@@ -554,7 +609,7 @@ describe('SM2 seals', () => {
   });
 
   it('has no unacknowledged AwsSolutions finding', () => {
-    for (const stack of [built.data, built.api, built.principals])
+    for (const stack of [built.data, ...built.seals, built.api, built.principals])
       expect(new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack).violations, stack.stackName).toEqual([]);
   });
 });

@@ -30,7 +30,7 @@ import type { RouteSpec } from '../../shared/contracts/routes.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/domain/materials/upload-policy.ts';
-import { CDK_JSON, newApp, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
+import { CDK_JSON, newApp, removeSynthOutputs, stackNames, stacksOf, synthApp } from '../support/synth-app.ts';
 import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { globMatches, holdersOf } from '../support/iam-patterns.ts';
 
@@ -167,7 +167,8 @@ describe('the Tongban CDK app (test configuration)', () => {
     it("has a customer-managed key with rotation and the stage alias, retained (its only symmetric key but the archive bucket's: the others are the seal keys and the archive seal key)", () => {
       const symmetric = resources(data, 'AWS::KMS::Key').filter(([, k]) => props(k).KeySpec === undefined);
       expect(symmetric.map(([id]) => id).sort()).toEqual([dataKeyId(), built.data.getLogicalId(built.data.archiveKey.node.defaultChild as CfnElement)].sort());
-      expect(resources(data, 'AWS::KMS::Key')).toHaveLength(1 + TEST_CONFIG.departments.length + 2);
+      // The data key, the archive key, the archive seal key: the departments' seal keys are the seal-key stacks'.
+      expect(resources(data, 'AWS::KMS::Key')).toHaveLength(3);
       data.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
       data.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/tongban-test-data', TargetKeyId: { 'Fn::GetAtt': [dataKeyId(), 'Arn'] } });
     });
@@ -1349,7 +1350,7 @@ describe('the Tongban CDK app (test configuration)', () => {
 
   describe('directory record', () => {
     function directoryWrite(which: 'Create' | 'Update') {
-      const [, cr] = resources(api, 'Custom::TongbanDirectory')[0]!;
+      const [, cr] = resources(data, 'Custom::TongbanDirectory')[0]!;
       // The created roles are the principals stack's: the record names them by their fixed ARNs, in the deploying account.
       const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::AccountId': '999999999999' };
       const call = JSON.parse(flatten(props(cr)[which], (ref) => pseudo[ref])) as {
@@ -1372,20 +1373,19 @@ describe('the Tongban CDK app (test configuration)', () => {
       }
     });
 
-    it('digests the directory: sha256 of its JSON, the created roles written arn:${AWS::Partition}:iam::${AWS::AccountId}:role/<name>, the seal keys key:<alias>', () => {
-      const [, cr] = resources(api, 'Custom::TongbanDirectory')[0]!;
+    it('digests the directory: sha256 of its JSON, the created roles written arn:${AWS::Partition}:iam::${AWS::AccountId}:role/<name>, the archive seal key key:<alias>; no seals (the seal-key stacks write them)', () => {
+      const [, cr] = resources(data, 'Custom::TongbanDirectory')[0]!;
       // The created roles' ARNs from their fixed names, with the pseudo parameters as the digest writes them.
       const pseudo = (ref: string) => (ref.startsWith('AWS::') ? `\${${ref}}` : undefined);
-      // A seal key's ARN is an output of the data stack: its key's alias, as the digest writes it.
-      const outputs = data.toJSON().Outputs as Record<string, { Value: unknown }>;
+      // The archive seal key's ARN: its alias, as the digest writes it.
       const aliases = new Map(resources(data, 'AWS::KMS::Alias').map(([, a]) => [flatten(props(a).TargetKeyId), props(a).AliasName as string]));
-      const doc = flatten(props(cr).Create, pseudo).replace(/<Tongban-test-Data\.([A-Za-z0-9]+)>/g, (ref, name: string) => {
-        const alias = aliases.get(flatten(outputs[name]?.Value));
+      const doc = flatten(props(cr).Create, pseudo).replace(/<[A-Za-z0-9]+\.Arn>/g, (ref) => {
+        const alias = aliases.get(ref);
         return alias !== undefined ? `key:${alias}` : ref;
       });
       const item = (JSON.parse(doc) as { parameters: { Item: Record<string, { S: string }> } }).parameters.Item;
       expect(item.doc!.S).toContain('"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/tongban-test-reviewer"');
-      expect(item.doc!.S).toContain(`"keyId":"key:alias/tongban-test-seal-${DEPARTMENTS.market.id.toLowerCase()}-seal-1"`);
+      expect(item.doc!.S).not.toContain('"seals"');
       expect(item.doc!.S).toContain('"archiveKey":{"keyId":"key:alias/tongban-test-archive-seal","alg":"ES256"}');
       expect(item.digest!.S).toBe(createHash('sha256').update(item.doc!.S).digest('hex'));
     });
@@ -1393,11 +1393,12 @@ describe('the Tongban CDK app (test configuration)', () => {
     it('is the same on every synth of the same configuration (no synth time), and changes with the directory', () => {
       const directoryProps = (stack: Stack) => resources(Template.fromStack(stack), 'Custom::TongbanDirectory').map(([id, r]) => [id, props(r)]);
       const again = synth(TEST_CONFIG);
-      expect(directoryProps(again.api)).toEqual(directoryProps(built.api));
+      expect(directoryProps(again.data)).toEqual(directoryProps(built.data));
       expect(Template.fromStack(again.api).toJSON()).toEqual(api.toJSON());
+      expect(Template.fromStack(again.data).toJSON()).toEqual(data.toJSON());
       const renamed = synth({ ...TEST_CONFIG, channels: [{ ...CHANNELS.portal, name: `${CHANNELS.portal.name}（新）` }] });
       const digestOf = (stack: Stack) => JSON.stringify(directoryProps(stack)).match(/digest[^0-9a-f]+([0-9a-f]{64})/)![1];
-      expect(digestOf(renamed.api)).not.toBe(digestOf(built.api));
+      expect(digestOf(renamed.data)).not.toBe(digestOf(built.data));
     });
 
     it('holds a directory that DirectorySchema accepts, with the created roles and the given arn', () => {
@@ -1417,11 +1418,11 @@ describe('the Tongban CDK app (test configuration)', () => {
 
   describe('cdk-nag (AWS Solutions)', () => {
     it('has no unacknowledged error or warning in any stack', () => {
-      for (const stack of [built.data, built.api, built.principals]) {
+      for (const stack of stacksOf(built)) {
         expect(nagFindings(stack), stack.stackName).toEqual([]);
-        expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')), stack.stackName).toEqual([]);
-        expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')), stack.stackName).toEqual([]);
-        expect(Annotations.fromStack(stack).findError('*', Match.anyValue()), stack.stackName).toEqual([]);
+        const annotations = Annotations.fromStack(stack);
+        expect(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')), stack.stackName).toEqual([]);
+        expect(annotations.findError('*', Match.anyValue()), stack.stackName).toEqual([]);
       }
     });
 
@@ -1436,7 +1437,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       );
     });
 
-    it('acknowledges in the data stack only that the access logs bucket has no access logs of its own (AwsSolutions-S1)', () => {
+    it("acknowledges in the data stack only that the access logs bucket has no access logs of its own (AwsSolutions-S1), and the directory record writer's AWS-managed logging policy (AwsSolutions-IAM4)", () => {
       const acknowledged = resources(data).flatMap(([id, r]) =>
         ((r as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }).Metadata?.cdk_nag?.rules_to_suppress ?? []).map((a) => ({
           resource: id,
@@ -1445,6 +1446,10 @@ describe('the Tongban CDK app (test configuration)', () => {
       );
       expect(acknowledged.map(({ resource, id }) => ({ resource, id }))).toEqual([
         { resource: built.data.getLogicalId(built.data.accessLogsBucket.node.defaultChild as CfnElement), id: 'AwsSolutions-S1' },
+        {
+          resource: resources(data, 'AWS::IAM::Role').find(([id]) => id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'))![0],
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        },
       ]);
       for (const a of acknowledged) expect(a.reason.length, a.id).toBeGreaterThan(40);
     });
@@ -1647,12 +1652,12 @@ describe('the real cdk.json', () => {
 
   it('synthesises as `cdk synth` does: real esbuild bundles, CloudFormation validation, cdk-nag clean', () => {
     const built = synth(CDK_JSON.context[CONFIG_CONTEXT_KEY], { bundle: true, validation: true });
-    expect(built.assembly.stacks.map((s) => s.stackName).sort()).toEqual(['Tongban-prod-Api', 'Tongban-prod-Data', 'Tongban-prod-Principals']);
+    expect(built.assembly.stacks.map((s) => s.stackName).sort()).toEqual(stackNames('prod'));
 
     // Every validation plugin (cdk-nag and CDK's own CloudFormation checks) reported nothing.
     const report = JSON.parse(readFileSync(join(built.assembly.directory, 'validation-report.json'), 'utf8')) as { pluginReports: { violations?: unknown[] }[] };
     expect(report.pluginReports.flatMap((r) => r.violations ?? [])).toEqual([]);
-    for (const stack of [built.data, built.api, built.principals]) expect(nagFindings(stack), stack.stackName).toEqual([]);
+    for (const stack of stacksOf(built)) expect(nagFindings(stack), stack.stackName).toEqual([]);
 
     // The deployed bundles: ESM with the createRequire banner and a source map (test/e2e/lambda-bundles
     // runs each of them).

@@ -1,7 +1,8 @@
 // The DynamoDB adapters against dynalite over the real DynamoDB wire protocol: conditional version
 // writes, head roll-forward after a crash between the two writes, the listing indexes and cursors.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DIRECTORY_TABLE } from '../../shared/adapters/table-layout.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
@@ -197,6 +198,31 @@ describe('DynamoDirectory', () => {
     const dir = new DynamoDirectory(db, LOCAL_TABLES.directory);
     await dir.save(directory);
     expect(await new DynamoDirectory(db, LOCAL_TABLES.directory).load()).toEqual(directory);
+  });
+
+  it('reads the directory record and the parts of the seal registry together, as the data stack and the seal-key stacks write them', async () => {
+    // Arrange: the record without seals, the seals spread over two parts, and a part naming a department the record no longer has.
+    const { seals: _none, ...record } = directory;
+    const seals = directory.departments
+      .slice(0, 3)
+      .map((d, i) => ({ department: d.id, seal: 'seal-1', keyId: `arn:aws:kms:cn-north-1:000000000000:key/${i}`, alg: 'ES256' as const }));
+    const gone = { department: UNLISTED_DEPARTMENT_ID, seal: 'seal-1', keyId: 'arn:aws:kms:cn-north-1:000000000000:key/gone', alg: 'ES256' as const };
+    const put = (pk: string, doc: unknown) => db.send(new PutCommand({ TableName: LOCAL_TABLES.directory, Item: { pk, doc: JSON.stringify(doc), digest: 'd' } }));
+    await put(DIRECTORY_TABLE.directoryKey, record);
+    await put(DIRECTORY_TABLE.sealRegistryKeys[0], seals.slice(0, 1));
+    await put(DIRECTORY_TABLE.sealRegistryKeys[2], [...seals.slice(1), gone]);
+    try {
+      // Act
+      const loaded = await new DynamoDirectory(db, LOCAL_TABLES.directory).load();
+      // Assess: every seal of a known department, in the parts' order; the departed one left out.
+      expect(loaded).toEqual({ ...record, seals });
+      // A part that is no seal registry is refused, named.
+      await put(DIRECTORY_TABLE.sealRegistryKeys[1], [{ department: DEPARTMENTS.market.id }]);
+      await expect(new DynamoDirectory(db, LOCAL_TABLES.directory).load()).rejects.toThrow(`record ${DIRECTORY_TABLE.sealRegistryKeys[1]} is not a part of the seal registry`);
+    } finally {
+      for (const pk of DIRECTORY_TABLE.sealRegistryKeys) await db.send(new DeleteCommand({ TableName: LOCAL_TABLES.directory, Key: { pk } }));
+      await new DynamoDirectory(db, LOCAL_TABLES.directory).save(directory);
+    }
   });
 
   it('refuses to save a directory whose principal names an unknown department', async () => {

@@ -3,13 +3,14 @@
 // `removeSynthOutputs`. Without bundling and without CloudFormation validation unless asked: most
 // tests look at the templates only, and stay fast.
 import { App } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTongbanApp } from '../../infra/app.ts';
 import type { TongbanApp } from '../../infra/app.ts';
-import { CONFIG_CONTEXT_KEY } from '../../infra/config.ts';
+import { CONFIG_CONTEXT_KEY, SEAL_STACKS, sealStackName } from '../../infra/config.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 /** cdk.json: the app command and the context (feature flags and the platform configuration). */
@@ -48,6 +49,16 @@ export function synthApp(config: unknown, opts: SynthOptions = {}): TongbanApp &
   const app = newApp(config, opts);
   const built = buildTongbanApp(app);
   return { ...built, app, assembly: app.synth() };
+}
+
+/** Every stack of a built app: the data stack, the seal-key stacks, the API and principals stacks. */
+export function stacksOf(built: TongbanApp): Stack[] {
+  return [built.data, ...built.seals, built.api, built.principals];
+}
+
+/** The names of every stack of stage `stage`, sorted. */
+export function stackNames(stage: string): string[] {
+  return [`Tongban-${stage}-Data`, ...Array.from({ length: SEAL_STACKS }, (_, i) => sealStackName(stage, i + 1)), `Tongban-${stage}-Api`, `Tongban-${stage}-Principals`].sort();
 }
 
 /** Removes the directories of every app made so far (call it in afterAll). */

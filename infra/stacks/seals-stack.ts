@@ -1,0 +1,50 @@
+// A seal-key stack of one deployment (`Tongban-<stage>-Seals-<n>`, n from 1 to SEAL_STACKS): the seal
+// keys of the departments whose credit codes hash to n (config.ts: sealStackOf), and part n of the
+// seal registry, which names each with its key's ARN (infra/constructs/directory-record.ts). Keys
+// accumulate with every rotation, so they are spread over SEAL_STACKS stacks rather than kept in the
+// data stack, which would grow without bound; each stack holds MAX_SEALS_PER_STACK at most (config
+// check). Like the data stack's, every key here is retained when the stack is deleted.
+//
+// It depends on the data stack (the directory table and its key, which the registry's writer uses);
+// nothing depends on it: the functions reach the seal keys by their aliases (ApiStack's grants:
+// `kms:ResourceAliases`), the key policies name the functions' roles by their fixed names.
+import { Stack } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { Department } from '../../shared/contracts/directory.ts';
+import type { ConfiguredSeal } from '../config.ts';
+import { SEAL_FUNCTIONS } from '../config.ts';
+import { functionRoleArn } from './data-stack.ts';
+import { writeSealRegistry } from '../constructs/directory-record.ts';
+import { SealKeys } from '../constructs/seal-keys.ts';
+
+export interface SealsStackProps extends StackProps {
+  stage: string;
+  /** This stack's number, 1 to SEAL_STACKS: the part of the seal registry it writes. */
+  part: number;
+  /** The configured departments (their names go into the keys' descriptions). */
+  departments: readonly Department[];
+  /** The seals of this stack's departments (config.ts: configuredSeals, sealStackOf). */
+  seals: readonly ConfiguredSeal[];
+  directoryTable: ITable;
+  dataKey: IKey;
+  retention: RetentionDays;
+}
+
+export class SealsStack extends Stack {
+  readonly sealKeys: SealKeys;
+
+  constructor(scope: Construct, id: string, props: SealsStackProps) {
+    super(scope, id, props);
+    // The roles the key policies name live in the API stack, under fixed names.
+    this.sealKeys = new SealKeys(this, 'SealKeys', {
+      ...props,
+      signerRoleArn: functionRoleArn(this, props.stage, SEAL_FUNCTIONS.signer),
+      publisherRoleArn: functionRoleArn(this, props.stage, SEAL_FUNCTIONS.publisher),
+    });
+    writeSealRegistry(this, { ...props, seals: this.sealKeys.entries });
+  }
+}
