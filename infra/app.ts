@@ -32,6 +32,7 @@ export function buildTongbanApp(app: App): TongbanApp {
     departments: config.departments,
     seals: configuredSeals(config),
     sealKeySpec: config.sealKeySpec,
+    alarmEmails: config.alarmEmails,
     description: `Tongban ${config.stage}: data (KMS key, DynamoDB tables, materials bucket, departments' seal keys, archive bucket and its keys), retained on delete`,
   });
   const dataResources = data.dataResources();

@@ -7,14 +7,19 @@
 //   by the cases function and the sweep alone;
 // - the REST API with its WAF (infra/constructs/tongban-api.ts), built from the route table;
 // (the principals' roles and their policies are the principals stack's: infra/stacks/principals-stack.ts);
-// - the directory record (infra/constructs/directory-record.ts).
+// - the directory record (infra/constructs/directory-record.ts);
+// - the operations: the API's 5xx and latency alarms (infra/constructs/platform-alarms.ts; each
+//   function's errors, throttles and dead letters are built with it), the dashboard `tongban-<stage>`
+//   (infra/constructs/platform-dashboard.ts), and every alarm of the stack notifying the data stack's
+//   alarm topic (infra/constructs/occurrence-alarm.ts: AlarmNotifications).
 //
 // Each puts its resources into this stack's own scope, under the ids they have always had, so a
 // deployed stack keeps its API, roles and functions.
 import { ArnFormat, CfnOutput, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -31,6 +36,9 @@ import { CaseFunctions } from '../constructs/case-functions.ts';
 import { principalRoleArn, writeDirectory } from '../constructs/directory-record.ts';
 import type { DataResources } from '../constructs/tongban-function.ts';
 import { TongbanApi } from '../constructs/tongban-api.ts';
+import { notifyAlarms } from '../constructs/occurrence-alarm.ts';
+import { apiAlarms } from '../constructs/platform-alarms.ts';
+import { alarmsOf, platformDashboard } from '../constructs/platform-dashboard.ts';
 
 /** What stands for the principal's name in the output `PrincipalRoleArnPattern`. */
 export const PRINCIPAL_NAME_PLACEHOLDER = '<name>';
@@ -55,6 +63,10 @@ export class ApiStack extends Stack {
   readonly relay: { function: NodejsFunction; deadLetters: Queue; alarms: Record<string, Alarm> };
   /** The feedback relay (functions/feedback-relay: the feedback table's stream to the same bus), the queue of the batches it gave up and its alarms. */
   readonly feedbackRelay: { function: NodejsFunction; deadLetters: Queue; alarms: Record<string, Alarm> };
+  /** The API's alarms: 5xx answers and p99 latency. */
+  readonly apiAlarms: { serverErrors: Alarm; latency: Alarm };
+  /** The operations dashboard, tongban-<stage>. */
+  readonly dashboard: Dashboard;
   private readonly built: CaseFunctions['built'];
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
@@ -84,6 +96,27 @@ export class ApiStack extends Stack {
     }
 
     writeDirectory(this, { ...props, retention });
+
+    // Operations ---------------------------------------------------------------------------------
+    this.apiAlarms = apiAlarms(this, config.stage, this.api.deploymentStage);
+    const dataAlarms = props.dataAlarmNames.map((name) => Alarm.fromAlarmName(this, `DataAlarm-${name}`, name));
+    this.dashboard = platformDashboard(this, {
+      stage: config.stage,
+      apiStage: this.api.deploymentStage,
+      functions: Object.fromEntries(LAMBDA_NAMES.map((name) => [name, this.built[name].function])),
+      deadLetters: Object.fromEntries(LAMBDA_NAMES.flatMap((name) => (this.built[name].deadLetters ? [[name, this.built[name].deadLetters]] : []))),
+      tables: {
+        items: props.itemsTable,
+        directory: props.directoryTable,
+        cases: props.casesTable,
+        events: props.eventsTable,
+        supervision: props.supervisionTable,
+        statistics: props.statisticsTable,
+        feedback: props.feedbackTable,
+      },
+      alarms: [...alarmsOf(this), ...dataAlarms],
+    });
+    notifyAlarms(this, props.alarmTopic);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (stage included)' });
     new CfnOutput(this, 'ExecuteApiArnPrefix', {

@@ -73,6 +73,7 @@ const MARKET = DEPARTMENTS.market.id;
 const CONFIG = {
   stage: 'test',
   logRetentionDays: 365,
+  alarmEmails: ['tongban-oncall@example.gov.cn'],
   departments: [DEPARTMENTS.market, DEPARTMENTS.housing],
   channels: [CHANNELS.portal],
   principals: [
@@ -843,6 +844,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
           ...(region !== undefined ? { env: { region } } : {}),
           stage: 'test',
           logRetentionDays: 365,
+          alarmEmails: ['tongban-oncall@example.gov.cn'],
           departments: [DEPARTMENTS.market],
           seals: [{ department: MARKET, seal: 'seal-1', keySpec: 'ECC_NIST_P256' }],
           ...(sealKeySpec !== undefined ? { sealKeySpec } : {}),

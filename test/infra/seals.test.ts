@@ -48,6 +48,7 @@ const RETIRED_AT = '2027-01-01T00:00:00Z';
 const CONFIG = {
   stage: 'test',
   logRetentionDays: 365,
+  alarmEmails: ['tongban-oncall@example.gov.cn'],
   departments: [DEPARTMENTS.market, DEPARTMENTS.housing],
   channels: [CHANNELS.portal],
   principals: [{ name: 'reviewer', role: 'platform', trustedAccount: 'self' }],
@@ -539,6 +540,7 @@ describe('SM2 seals', () => {
         ...(region !== undefined ? { env: { region } } : {}),
         stage: 'test',
         logRetentionDays: 365,
+        alarmEmails: ['tongban-oncall@example.gov.cn'],
         departments: [DEPARTMENTS.market],
         seals: [{ department: MARKET, seal: 'seal-1', keySpec }],
       });

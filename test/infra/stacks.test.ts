@@ -54,6 +54,7 @@ const PORTAL_EXTERNAL_ID = `${CHANNELS.portal.id}:2026/01`;
 const TEST_CONFIG = {
   stage: 'test',
   logRetentionDays: 365,
+  alarmEmails: ['tongban-oncall@example.gov.cn'],
   departments: [DEPARTMENTS.market, DEPARTMENTS.housing],
   channels: [CHANNELS.portal],
   principals: [
