@@ -216,7 +216,7 @@ export class TongbanApi {
                 notStatement: {
                   statement: {
                     sizeConstraintStatement: {
-                      fieldToMatch: { singleHeader: { name: 'authorization' } },
+                      fieldToMatch: { singleHeader: { Name: 'authorization' } },
                       comparisonOperator: 'GT',
                       size: 0,
                       textTransformations: [{ priority: 0, type: 'NONE' }],

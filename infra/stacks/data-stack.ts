@@ -46,7 +46,6 @@ import { KeyGuard } from '../constructs/key-guard.ts';
 import { notifyAlarms, platformAlarmName } from '../constructs/occurrence-alarm.ts';
 import { kmsQuotaAlarms, tableThrottlesAlarm } from '../constructs/platform-alarms.ts';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { SealKeys } from '../constructs/seal-keys.ts';
 
@@ -169,7 +168,7 @@ export class DataStack extends Stack {
       archiveSealKey: this.archiveSealKey,
       archiveSealKeySpec: this.archiveSealKeySpec,
       caseEventBus: this.caseEventBus as IEventBus,
-      alarmTopic: this.alarmTopic as ITopic,
+      alarmTopic: this.alarmTopic,
       dataAlarmNames: this.alarmNames,
     };
   }
