@@ -34,7 +34,8 @@ export function buildTongbanApp(app: App): TongbanApp {
     logRetentionDays: config.logRetentionDays,
     config,
     sealKeySpec: config.sealKeySpec,
-    description: `Tongban ${config.stage}: data (KMS key, DynamoDB tables, directory record, materials bucket, archive bucket and its keys), retained on delete`,
+    alarmEmails: config.alarmEmails,
+    description: `Tongban ${config.stage}: data (KMS keys, DynamoDB tables, directory record, materials bucket, archive bucket and its keys), retained on delete; the alarm topic and the key guard`,
   });
   const dataResources = data.dataResources();
   const seals = configuredSeals(config);
@@ -57,7 +58,7 @@ export function buildTongbanApp(app: App): TongbanApp {
     // One resource and method per route (and each function's role and alarms): the template outgrows
     // CDK's 80 % warning of CloudFormation's 1 MB. Unindented, it is the same template in fewer bytes.
     suppressTemplateIndentation: true,
-    description: `Tongban ${config.stage}: API Gateway, Lambda functions, WAF, directory, case sweep schedule, joint-handling state machine, sealing function, archive function`,
+    description: `Tongban ${config.stage}: API Gateway, Lambda functions, WAF, directory, case sweep schedule, joint-handling state machine, sealing function, archive function, alarms and dashboard`,
   });
   const principals = new PrincipalsStack(app, `Tongban-${config.stage}-Principals`, {
     config,

@@ -81,6 +81,14 @@
 //   Example: "seals": [{ "department": "115301000152830159", "seal": "seal-1", "retiredAt": "2027-01-01T00:00:00Z" },
 //                      { "department": "115301000152830159", "seal": "seal-2" }]
 //
+// Operations (required):
+// - `alarmEmails`: 1-10 e-mail addresses, each subscribed to the alarm topic `tongban-<stage>-alarms`
+//   (DataStack.alarmTopic, infra/constructs/alarm-topic.ts): every alarm of every stack notifies it
+//   when it goes into ALARM and back to OK, and so does the rule watching for a KMS key being
+//   disabled or scheduled for deletion (infra/constructs/key-guard.ts). Each address gets a
+//   confirmation mail from SNS on the first deployment and receives nothing until it confirms.
+//   Listed once each. Example: "alarmEmails": ["tongban-oncall@example.gov.cn"]
+//
 // The e-archive (电子档案; infra/constructs/archive-keys.ts, DataStack; the archive function, ApiStack):
 // no settings of its own. The archive seal key has the spec `sealKeySpec` gives, the directory names
 // it (`archiveKey`: its ARN and algorithm), and `auditor` principals with a `trustedAccount` may read
@@ -135,6 +143,9 @@ export const MAX_ROLE_PRINCIPALS = 400;
 export const DEFAULT_SWEEP_INTERVAL_MINUTES = 15;
 /** The longest sweep interval: a day (CloudWatch alarms look at most one day back). */
 export const MAX_SWEEP_INTERVAL_MINUTES = 1440;
+
+/** At most this many addresses receive the alarms (`alarmEmails`): an on-call list, not a mailing list. */
+export const MAX_ALARM_EMAILS = 10;
 
 /** The KMS key specs a seal key may have (`sealKeySpec`). */
 export const SEAL_KEY_SPECS = ['ECC_NIST_P256', 'SM2'] as const;
@@ -424,6 +435,13 @@ export const TongbanConfigSchema = z
     sealKeySpec: SealKeySpecSchema.default(DEFAULT_SEAL_KEY_SPEC),
     /** The departments' seals (a department named by none gets `seal-1`); see the header. */
     seals: z.array(ConfigSealSchema).optional(),
+    /** The addresses subscribed to the alarm topic (see the header). */
+    alarmEmails: z
+      .array(z.email('alarmEmails: each entry must be an e-mail address (tongban-oncall@example.gov.cn)'), {
+        message: 'alarmEmails must list the 1-10 e-mail addresses that receive the alarms: "alarmEmails": ["tongban-oncall@example.gov.cn"]',
+      })
+      .min(1, 'alarmEmails must list at least one e-mail address: an alarm nobody receives is no alarm')
+      .max(MAX_ALARM_EMAILS, `alarmEmails lists at most ${MAX_ALARM_EMAILS} addresses (subscribe a mailing list for more)`),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -431,6 +449,7 @@ export const TongbanConfigSchema = z
       if (!isCreditCode(d.id)) ctx.addIssue({ code: 'custom', path: ['departments', i, 'id'], message: `${d.id} is not a valid unified social credit code (check characters)` });
     });
     duplicates(c.departments.map((d) => d.id)).forEach((i) => ctx.addIssue({ code: 'custom', path: ['departments', i, 'id'], message: 'duplicate department id' }));
+    duplicates(c.alarmEmails.map((e) => e.toLowerCase())).forEach((i) => ctx.addIssue({ code: 'custom', path: ['alarmEmails', i], message: 'duplicate alarm e-mail address' }));
     duplicates(c.channels.map((ch) => ch.id)).forEach((i) => ctx.addIssue({ code: 'custom', path: ['channels', i, 'id'], message: 'duplicate channel id' }));
     duplicates(c.principals.map((p) => p.name)).forEach((i) => ctx.addIssue({ code: 'custom', path: ['principals', i, 'name'], message: 'duplicate principal name' }));
     // Construct ids and output names drop the hyphens (hall-window → HallWindow).
@@ -501,7 +520,7 @@ export function loadConfig(app: App | Construct): TongbanConfig {
   let raw: unknown = app.node.tryGetContext(CONFIG_CONTEXT_KEY);
   if (raw === undefined) {
     throw new Error(
-      `missing the "${CONFIG_CONTEXT_KEY}" context: set it in cdk.json ("context": { "${CONFIG_CONTEXT_KEY}": { "stage": …, "logRetentionDays": …, "departments": […], "channels": […], "principals": […] } }) or pass -c ${CONFIG_CONTEXT_KEY}='{…}'`,
+      `missing the "${CONFIG_CONTEXT_KEY}" context: set it in cdk.json ("context": { "${CONFIG_CONTEXT_KEY}": { "stage": …, "logRetentionDays": …, "alarmEmails": […], "departments": […], "channels": […], "principals": […] } }) or pass -c ${CONFIG_CONTEXT_KEY}='{…}'`,
     );
   }
   if (typeof raw === 'string') {

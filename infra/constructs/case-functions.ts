@@ -18,8 +18,10 @@
 //   the event, Lambda a run that threw) and then kept in the dead-letter queue: both EventBridge's and
 //   the function's asynchronous-invocation DLQ are that one queue. An event older than the interval is
 //   dropped there too: the next scheduled run has taken its place.
-// Dead-letter queues are SSE-SQS, TLS only, and keep an event 14 days; each manifest's alarms watch
-// its errors, its queue, and the metrics its handler publishes.
+// Dead-letter queues are SSE-SQS, TLS only, and keep an event 14 days. Each manifest's alarms watch
+// its errors, its queue, and the metrics its handler publishes; beside them every function has the
+// platform's own (STANDARD_ALARMS): its errors and its throttles, and its dead-letter queue's depth if
+// it has one — each unless the manifest watches the same thing itself, with a description of its own.
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
@@ -41,7 +43,7 @@ import { FUNCTION_MANIFESTS, LAMBDA_NAMES } from '../../functions/manifests.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { JointHandling } from './joint-handling.ts';
 import { flattenForNag, pascal } from './nag.ts';
-import { occurrenceAlarm } from './occurrence-alarm.ts';
+import { occurrenceAlarm, platformAlarmName } from './occurrence-alarm.ts';
 import type { FunctionContext } from './tongban-function.ts';
 import { tongbanFunction } from './tongban-function.ts';
 
@@ -185,6 +187,10 @@ export class CaseFunctions {
       // One datapoint per run for a scheduled function: a period of the interval.
       const period = trigger.kind === 'schedule' ? interval : Duration.minutes(5);
       for (const [key, spec] of Object.entries(manifest.alarms ?? {})) one.alarms[key] = alarm(scope, config.stage, spec, one, period);
+      for (const [key, spec] of Object.entries(standardAlarms(manifest, one))) {
+        if (one.alarms[key] !== undefined) throw new Error(`${name}: the manifest's alarm "${key}" takes the key of the platform's ${key} alarm: name it otherwise`);
+        one.alarms[key] = alarm(scope, config.stage, spec, one, period);
+      }
     }
     if (jointHandling === undefined) throw new Error('no function is run by the joint-handling state machine');
     this.jointHandling = jointHandling;
@@ -214,15 +220,39 @@ function deadLetterQueue(scope: Construct, name: string): Queue {
   });
 }
 
-/** A manifest's alarm, named `tongban-<stage>-<id in kebab case, without "Alarm">`. */
-function alarm(scope: Construct, stage: string, spec: AlarmSpec, fn: BuiltFunction, period: Duration): Alarm {
-  const alarmName = `tongban-${stage}-${spec.id
-    .replace(/Alarm$/, '')
-    .replace(/([a-z])([A-Z])/g, '$1-$2')
-    .toLowerCase()}`;
+/** An alarm of a function: a manifest's, or one of the platform's own (`throttles` is never a manifest's). */
+type FunctionAlarmSpec = AlarmSpec | { id: string; watch: 'throttles'; description: string };
+
+/**
+ * The alarms every function gets beside its manifest's, by the key `built[name].alarms` gives them:
+ * `errors` (the function threw or timed out), `throttles` (Lambda refused to run it: concurrency) and
+ * `deadLetters` (its dead-letter queue holds a message), each unless the manifest watches that itself.
+ */
+export const STANDARD_ALARMS = ['errors', 'throttles', 'deadLetters'] as const;
+
+function standardAlarms(manifest: FunctionManifest, fn: BuiltFunction): Record<string, FunctionAlarmSpec> {
+  const own = Object.values(manifest.alarms ?? {}).map((spec) => spec.watch);
+  const id = pascal(manifest.name);
+  const specs: Record<string, FunctionAlarmSpec> = {};
+  if (!own.includes('errors'))
+    specs.errors = { id: `${id}ErrorsAlarm`, watch: 'errors', description: `the ${manifest.name} function failed (it threw, timed out or ran out of memory): see its logs` };
+  specs.throttles = {
+    id: `${id}ThrottlesAlarm`,
+    watch: 'throttles',
+    description: `Lambda throttled the ${manifest.name} function (the account's or its reserved concurrency is used up): callers got errors, or their events wait for a retry`,
+  };
+  if (fn.deadLetters !== undefined && !own.includes('dead-letters'))
+    specs.deadLetters = { id: `${id}DeadLettersAlarm`, watch: 'dead-letters', description: `the ${manifest.name} function's dead-letter queue holds a message it gave up on` };
+  return specs;
+}
+
+/** A function's alarm, named `tongban-<stage>-<id in kebab case, without "Alarm">` (platformAlarmName). */
+function alarm(scope: Construct, stage: string, spec: FunctionAlarmSpec, fn: BuiltFunction, period: Duration): Alarm {
+  const alarmName = platformAlarmName(stage, spec.id);
   const alarmDescription = `Tongban ${stage}: ${spec.description}`;
   let metric: IMetric;
   if (spec.watch === 'errors') metric = fn.function.metricErrors({ period, statistic: 'Sum' });
+  else if (spec.watch === 'throttles') metric = fn.function.metricThrottles({ period, statistic: 'Sum' });
   else if (spec.watch === 'dead-letters') {
     if (fn.deadLetters === undefined) throw new Error(`${spec.id}: the function has no dead-letter queue`);
     metric = fn.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });

@@ -2,7 +2,8 @@
 // per path segment and a method per route, integrated with the function the route names, IAM (SigV4)
 // authorisation on every route not marked public (a public one says in its function's manifest what
 // it reads and returns), API Gateway's own refusals in the platform's error envelope, access logs,
-// stage throttling and a WAF web ACL (AWS common rules, a rate limit per client IP).
+// stage throttling and a WAF web ACL (AWS managed rules: IP reputation, common, known bad inputs; rate
+// limits per signing session, per IP for unsigned requests, and a per-IP ceiling: see WAF_RATE_LIMITS_PER_5_MIN).
 //
 // Transport: API Gateway endpoints answer HTTPS only (there is no plain-HTTP listener to deny), so no
 // aws:SecureTransport resource policy is needed; a minimum TLS version can only be pinned on a custom
@@ -54,8 +55,33 @@ const PASS_THROUGH: ReadonlySet<GatewayErrorCode> = new Set(['REQUEST_REFUSED', 
 
 /** Stage-wide throttling: a ceiling for the whole API, well under the account's regional limit. */
 const THROTTLE = { rateLimit: 200, burstLimit: 400 } as const;
-/** WAF rate-based rule: requests per client IP per 5 minutes. */
-const WAF_RATE_LIMIT_PER_5_MIN = 3000;
+/**
+ * WAF rate limits, requests per 5 minutes (WAF's window), each a rate-based rule of its own:
+ * - per signing session: the requests signed with one set of temporary credentials, keyed by the
+ *   `x-amz-security-token` header SigV4 sends with them. WAF sees no principal — API Gateway's IAM
+ *   authorisation runs after it — and the `authorization` header is no key: its Signature differs
+ *   in every request, so each request would be an aggregate of its own, and WAF cannot cut the
+ *   Credential (the access key id) out of it. Every principal with a trustedAccount calls with an
+ *   assumed role's session, whose token stays the same for the session (up to its duration) and
+ *   differs between sessions: the closest thing to "per principal" WAF can count. Limits: a
+ *   principal that opens many sessions gets this limit per session (the per-IP ceiling still holds);
+ *   a long-term access key (an IAM user given by `arn`) sends no token, and only the per-IP limits
+ *   count its requests; a token WAF refuses as oversize is not counted either.
+ *   10 requests a second sustained, the per-IP limit of old: a tenth of the stage's throttle (THROTTLE).
+ * - unsigned, per IP: requests without an `authorization` header — the public routes (catalogue,
+ *   JWKS) and stray unsigned calls — per client IP.
+ * - ceiling, per IP: every request, per client IP, much higher: many principals may call through one
+ *   egress (a government network's NAT), so this only stops a flood from one address.
+ */
+const WAF_RATE_LIMITS_PER_5_MIN = { perSession: 3000, unsignedPerIp: 3000, perIpCeiling: 30000 } as const;
+/** The header the per-session rule keys on (lower case: WAF matches header names case-insensitively). */
+export const WAF_SESSION_KEY_HEADER = 'x-amz-security-token';
+/**
+ * The AWS managed rule groups of the web ACL, in order. Their capacity (WCU) — common 700, known bad
+ * inputs 200, IP reputation 25 — and the three rate rules (2 each, plus 1 for the scope-down) stay far
+ * under a web ACL's 1,500.
+ */
+export const WAF_MANAGED_RULE_GROUPS = ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'] as const;
 
 export class TongbanApi {
   readonly api: RestApi;
@@ -149,8 +175,62 @@ export class TongbanApi {
       visibilityConfig: visibility(`tongban-${stage}-api`),
       rules: [
         {
-          name: 'aws-common-rule-set',
+          // Addresses Amazon's threat intelligence lists (bots, reconnaissance, DDoS sources): blocked first, before they count anywhere.
+          name: 'aws-ip-reputation-list',
           priority: 0,
+          overrideAction: { none: {} },
+          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesAmazonIpReputationList' } },
+          visibilityConfig: visibility('aws-ip-reputation-list'),
+        },
+        {
+          name: 'rate-limit-per-ip',
+          priority: 1,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: WAF_RATE_LIMITS_PER_5_MIN.perIpCeiling, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+          visibilityConfig: visibility('rate-limit-per-ip'),
+        },
+        {
+          name: 'rate-limit-per-session',
+          priority: 2,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              limit: WAF_RATE_LIMITS_PER_5_MIN.perSession,
+              aggregateKeyType: 'CUSTOM_KEYS',
+              customKeys: [{ header: { name: WAF_SESSION_KEY_HEADER, textTransformations: [{ priority: 0, type: 'NONE' }] } }],
+              evaluationWindowSec: 300,
+            },
+          },
+          visibilityConfig: visibility('rate-limit-per-session'),
+        },
+        {
+          name: 'rate-limit-unsigned-per-ip',
+          priority: 3,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              limit: WAF_RATE_LIMITS_PER_5_MIN.unsignedPerIp,
+              aggregateKeyType: 'IP',
+              evaluationWindowSec: 300,
+              scopeDownStatement: {
+                notStatement: {
+                  statement: {
+                    sizeConstraintStatement: {
+                      fieldToMatch: { singleHeader: { Name: 'authorization' } },
+                      comparisonOperator: 'GT',
+                      size: 0,
+                      textTransformations: [{ priority: 0, type: 'NONE' }],
+                    },
+                  },
+                },
+              },
+            },
+          },
+          visibilityConfig: visibility('rate-limit-unsigned-per-ip'),
+        },
+        {
+          name: 'aws-common-rule-set',
+          priority: 4,
           overrideAction: { none: {} },
           statement: {
             managedRuleGroupStatement: {
@@ -165,11 +245,12 @@ export class TongbanApi {
           visibilityConfig: visibility('aws-common-rule-set'),
         },
         {
-          name: 'rate-limit-per-ip',
-          priority: 1,
-          action: { block: {} },
-          statement: { rateBasedStatement: { limit: WAF_RATE_LIMIT_PER_5_MIN, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
-          visibilityConfig: visibility('rate-limit-per-ip'),
+          // Request patterns known to exploit vulnerabilities (Log4j's JNDI lookups, Java deserialisation, localhost Host headers…).
+          name: 'aws-known-bad-inputs',
+          priority: 5,
+          overrideAction: { none: {} },
+          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesKnownBadInputsRuleSet' } },
+          visibilityConfig: visibility('aws-known-bad-inputs'),
         },
       ],
     });

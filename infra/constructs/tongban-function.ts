@@ -18,6 +18,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -74,6 +75,10 @@ export interface DataResources {
   archiveSealKeySpec: SealKeySpecName;
   /** The platform's case event bus (the relay publishes to it). */
   caseEventBus: IEventBus;
+  /** The alarm topic (tongban-<stage>-alarms): every alarm of the API stack notifies it. */
+  alarmTopic: ITopic;
+  /** The names of the data stack's alarms (tables' throttles, KMS request rates), for the dashboard. */
+  dataAlarmNames: readonly string[];
 }
 
 /** What a function is built with beside its manifest. */

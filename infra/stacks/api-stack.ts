@@ -5,7 +5,11 @@
 //   state machine; the sealing function, the only one that signs with the seal keys, and the archive
 //   function, the only one that writes the e-archive and signs with the archive seal key, both invoked
 //   by the cases function and the sweep alone;
-// - the REST API with its WAF (infra/constructs/tongban-api.ts), built from the route table.
+// - the REST API with its WAF (infra/constructs/tongban-api.ts), built from the route table;
+// - the operations: the API's 5xx and latency alarms (infra/constructs/platform-alarms.ts; each
+//   function's errors, throttles and dead letters are built with it), the dashboard `tongban-<stage>`
+//   (infra/constructs/platform-dashboard.ts), and every alarm of the stack notifying the data stack's
+//   alarm topic (infra/constructs/occurrence-alarm.ts: AlarmNotifications).
 // The principals' roles and their policies are the principals stack's (infra/stacks/principals-stack.ts),
 // the directory record the data stack's, the seal keys the seal-key stacks'.
 //
@@ -14,7 +18,8 @@
 import { ArnFormat, CfnOutput, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -31,6 +36,9 @@ import { CaseFunctions } from '../constructs/case-functions.ts';
 import { principalRoleArn } from '../constructs/directory-record.ts';
 import type { DataResources } from '../constructs/tongban-function.ts';
 import { TongbanApi } from '../constructs/tongban-api.ts';
+import { notifyAlarms } from '../constructs/occurrence-alarm.ts';
+import { apiAlarms } from '../constructs/platform-alarms.ts';
+import { alarmsOf, platformDashboard } from '../constructs/platform-dashboard.ts';
 
 /** What stands for the principal's name in the output `PrincipalRoleArnPattern`. */
 export const PRINCIPAL_NAME_PLACEHOLDER = '<name>';
@@ -55,6 +63,10 @@ export class ApiStack extends Stack {
   readonly relay: { function: NodejsFunction; deadLetters: Queue; alarms: Record<string, Alarm> };
   /** The feedback relay (functions/feedback-relay: the feedback table's stream to the same bus), the queue of the batches it gave up and its alarms. */
   readonly feedbackRelay: { function: NodejsFunction; deadLetters: Queue; alarms: Record<string, Alarm> };
+  /** The API's alarms: 5xx answers and p99 latency. */
+  readonly apiAlarms: { serverErrors: Alarm; latency: Alarm };
+  /** The operations dashboard, tongban-<stage>. */
+  readonly dashboard: Dashboard;
   private readonly built: CaseFunctions['built'];
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
@@ -82,6 +94,27 @@ export class ApiStack extends Stack {
     for (const name of LAMBDA_NAMES) {
       if (FUNCTION_MANIFESTS[name].readsPublishedKeys) this.built[name].function.addEnvironment(PUBLISHED_KEYS_VARIABLE, api.publicRouteUrl('sealKeys', config.stage));
     }
+
+    // Operations ---------------------------------------------------------------------------------
+    this.apiAlarms = apiAlarms(this, config.stage, this.api.deploymentStage);
+    const dataAlarms = props.dataAlarmNames.map((name) => Alarm.fromAlarmName(this, `DataAlarm-${name}`, name));
+    this.dashboard = platformDashboard(this, {
+      stage: config.stage,
+      apiStage: this.api.deploymentStage,
+      functions: Object.fromEntries(LAMBDA_NAMES.map((name) => [name, this.built[name].function])),
+      deadLetters: Object.fromEntries(LAMBDA_NAMES.flatMap((name) => (this.built[name].deadLetters ? [[name, this.built[name].deadLetters]] : []))),
+      tables: {
+        items: props.itemsTable,
+        directory: props.directoryTable,
+        cases: props.casesTable,
+        events: props.eventsTable,
+        supervision: props.supervisionTable,
+        statistics: props.statisticsTable,
+        feedback: props.feedbackTable,
+      },
+      alarms: [...alarmsOf(this), ...dataAlarms],
+    });
+    notifyAlarms(this, props.alarmTopic);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (stage included)' });
     new CfnOutput(this, 'ExecuteApiArnPrefix', {

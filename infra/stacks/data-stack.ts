@@ -13,6 +13,12 @@
 // bucket policy denies deletes, lifecycle rules, bypassing governance retention and changing the
 // Object Lock configuration to every principal: Compliance mode already refuses a delete before
 // retain-until, the policy makes "never deleted" explicit, also once the retention has passed.
+//
+// Operations: the alarm topic `tongban-<stage>-alarms` (infra/constructs/alarm-topic.ts; the
+// configured `alarmEmails` subscribed) that every alarm of every stack notifies, the key guard
+// (infra/constructs/key-guard.ts: an attempt to disable a KMS key or delete it, to the topic), and the
+// alarms on what this stack holds: throttled requests of each table, the account's KMS request rate
+// (infra/constructs/platform-alarms.ts). The topic holds no data: it is not retained (its key is).
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
@@ -33,8 +39,14 @@ import { PLATFORM_EVENT_BUS_SOURCES } from '../../shared/contracts/platform-even
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { SealKeySpecName, TongbanConfig } from '../config.ts';
 import { ARCHIVE_SEAL_SIGNERS, DEFAULT_SEAL_KEY_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
+import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { ArchiveSealKey } from '../constructs/archive-keys.ts';
 import { writeDirectory } from '../constructs/directory-record.ts';
+import { KeyGuard } from '../constructs/key-guard.ts';
+import { notifyAlarms, platformAlarmName } from '../constructs/occurrence-alarm.ts';
+import { kmsQuotaAlarms, tableThrottlesAlarm } from '../constructs/platform-alarms.ts';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 
 export interface DataStackProps extends StackProps {
   stage: string;
@@ -44,6 +56,8 @@ export interface DataStackProps extends StackProps {
   config: TongbanConfig;
   /** The key spec of the archive seal key (config.sealKeySpec); unset, ECC_NIST_P256. */
   sealKeySpec?: SealKeySpecName;
+  /** config.alarmEmails: subscribed to the alarm topic. */
+  alarmEmails: readonly string[];
 }
 
 /** Days the case event bus's archive keeps every event, for a replay (EventBridge's StartReplay). */
@@ -124,6 +138,13 @@ export class DataStack extends Stack {
    */
   readonly caseEventBus: EventBus;
 
+  /** The alarm topic (tongban-<stage>-alarms, SSE-KMS with a key of its own, TLS only): every alarm of every stack notifies it. */
+  readonly alarmTopic: Topic;
+  /** This stack's alarms, by construct id: each table's throttles, the KMS request rates. */
+  readonly alarms: Record<string, Alarm>;
+  /** Their names (plain strings, so the API stack's dashboard shows them without a cross-stack reference each). */
+  readonly alarmNames: readonly string[];
+
   /** What the functions of the API stack are granted on (the interfaces of this stack's resources). */
   dataResources(): DataResources {
     return {
@@ -141,6 +162,8 @@ export class DataStack extends Stack {
       archiveSealKey: this.archiveSealKey,
       archiveSealKeySpec: this.archiveSealKeySpec,
       caseEventBus: this.caseEventBus as IEventBus,
+      alarmTopic: this.alarmTopic,
+      dataAlarmNames: this.alarmNames,
     };
   }
 
@@ -331,6 +354,28 @@ export class DataStack extends Stack {
       archiveSealKey: this.archiveSealKey,
       archiveSealKeySpec: this.archiveSealKeySpec,
     });
+    // Operations -----------------------------------------------------------------------------------
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { stage: props.stage, emails: props.alarmEmails }).topic;
+    new KeyGuard(this, 'KeyGuard', { stage: props.stage, topic: this.alarmTopic });
+    const tables: Record<string, Table> = {
+      ItemsTable: this.itemsTable,
+      DirectoryTable: this.directoryTable,
+      CasesTable: this.casesTable,
+      EventsTable: this.eventsTable,
+      SupervisionTable: this.supervisionTable,
+      StatisticsTable: this.statisticsTable,
+      FeedbackTable: this.feedbackTable,
+    };
+    this.alarms = Object.fromEntries([
+      ...Object.entries(tables).map(([id, table]) => {
+        const alarm = tableThrottlesAlarm(this, props.stage, id, asITable(table));
+        return [alarm.node.id, alarm] as const;
+      }),
+      ...kmsQuotaAlarms(this, props.stage).map((alarm) => [alarm.node.id, alarm] as const),
+    ]);
+    this.alarmNames = Object.keys(this.alarms).map((id) => platformAlarmName(props.stage, id));
+    notifyAlarms(this, this.alarmTopic);
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn, description: 'The alarm topic: every alarm and the key guard notify it' });
 
     new CfnOutput(this, 'ItemsTableName', { value: this.itemsTable.tableName });
     new CfnOutput(this, 'DirectoryTableName', { value: this.directoryTable.tableName });

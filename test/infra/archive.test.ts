@@ -73,6 +73,7 @@ const MARKET = DEPARTMENTS.market.id;
 const CONFIG = {
   stage: 'test',
   logRetentionDays: 365,
+  alarmEmails: ['tongban-oncall@example.gov.cn'],
   departments: [DEPARTMENTS.market, DEPARTMENTS.housing],
   channels: [CHANNELS.portal],
   principals: [
@@ -706,7 +707,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(senders.map(({ holders, statement }) => ({ holders, action: statement.Action }))).toEqual([{ holders: [t.roleId(ARCHIVE_ROLE)], action: 'sqs:SendMessage' }]);
     });
 
-    it('alarms on ArchiveFailed (namespace Tongban, service tongban), on its errors and on messages in its dead-letter queue: tongban-<stage>-archive-…', () => {
+    it('alarms on ArchiveFailed (namespace Tongban, service tongban), on its errors, on its throttles and on messages in its dead-letter queue: tongban-<stage>-archive-…', () => {
       // Act
       const alarms = Object.fromEntries(
         Object.values(t.apiJson.Resources)
@@ -715,7 +716,12 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       );
       // Assess
       const aboveZero = { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching', Period: 300 };
-      expect(Object.keys(alarms).sort()).toEqual(['tongban-test-archive-dead-letters', 'tongban-test-archive-errors', 'tongban-test-archive-failed']);
+      expect(Object.keys(alarms).sort()).toEqual([
+        'tongban-test-archive-dead-letters',
+        'tongban-test-archive-errors',
+        'tongban-test-archive-failed',
+        'tongban-test-archive-throttles',
+      ]);
       expect(alarms['tongban-test-archive-failed']).toMatchObject({
         ...aboveZero,
         Namespace: 'Tongban',
@@ -847,6 +853,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
           ...(region !== undefined ? { env: { region } } : {}),
           stage: 'test',
           logRetentionDays: 365,
+          alarmEmails: ['tongban-oncall@example.gov.cn'],
           config: TongbanConfigSchema.parse({ ...CONFIG, ...(sealKeySpec !== undefined ? { sealKeySpec } : {}) }),
           ...(sealKeySpec !== undefined ? { sealKeySpec } : {}),
         });

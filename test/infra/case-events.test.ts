@@ -29,6 +29,7 @@ interface Resource {
 const CONFIG = {
   stage: 'test',
   logRetentionDays: 365,
+  alarmEmails: ['tongban-oncall@example.gov.cn'],
   departments: [DEPARTMENTS.market],
   channels: [CHANNELS.portal],
   principals: [{ name: 'reviewer', role: 'platform', trustedAccount: 'self' }],

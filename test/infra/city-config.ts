@@ -28,6 +28,7 @@ export function cityConfig(size: CitySize, stage = 'city') {
   return {
     stage,
     logRetentionDays: 365,
+    alarmEmails: ['tongban-oncall@example.gov.cn'],
     departments,
     channels,
     principals: [

@@ -54,6 +54,7 @@ const RETIRED_AT = '2027-01-01T00:00:00Z';
 const CONFIG = {
   stage: 'test',
   logRetentionDays: 365,
+  alarmEmails: ['tongban-oncall@example.gov.cn'],
   departments: [DEPARTMENTS.market, DEPARTMENTS.housing],
   channels: [CHANNELS.portal],
   principals: [{ name: 'reviewer', role: 'platform', trustedAccount: 'self' }],
