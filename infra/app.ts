@@ -1,11 +1,12 @@
-// The CDK app (cdk.json: `npx tsx infra/app.ts`): the data stack, the API stack and the principals
-// stack of the stage the `tongban` context configures, checked by cdk-nag's AWS Solutions rules. `cdk synth` fails on any
+// The CDK app (cdk.json: `npx tsx infra/app.ts`): the replica stack, the data stack, the API stack
+// and the principals stack of the stage the `tongban` context configures, checked by cdk-nag's AWS Solutions rules. `cdk synth` fails on any
 // finding that is not acknowledged, with its reason, where the resource is defined; the
 // acknowledgements are also written into the templates (resource Metadata `cdk_nag`) as an audit trail.
 //
 // The stacks are environment-agnostic (account and region come from the credentials at deploy time),
 // so synth needs neither credentials nor network, and the same template deploys to the aws and
-// aws-cn partitions.
+// aws-cn partitions. The replica stack alone names its region (config.replicaRegion), not its
+// account; the data stack names its resources deterministically and deploys after it.
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { resolve } from 'node:path';
@@ -15,25 +16,40 @@ import type { TongbanConfig } from './config.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { PrincipalsStack } from './stacks/principals-stack.ts';
+import { ReplicaStack } from './stacks/replica-stack.ts';
 
 export interface TongbanApp {
   config: TongbanConfig;
   data: DataStack;
   api: ApiStack;
   principals: PrincipalsStack;
+  replica: ReplicaStack;
 }
 
 /** Adds the stacks configured by the `tongban` context of `app`, and the cdk-nag checks. */
 export function buildTongbanApp(app: App): TongbanApp {
   const config = loadConfig(app);
+  const replica = new ReplicaStack(app, `Tongban-${config.stage}-Replica`, {
+    stage: config.stage,
+    replicaRegion: config.replicaRegion,
+    logRetentionDays: config.logRetentionDays,
+    backupRetentionDays: config.backupRetentionDays,
+    breakGlassRoleName: config.breakGlassRoleName,
+    description: `Tongban ${config.stage}: the second region (${config.replicaRegion}): the archive and materials buckets' replicas and their keys, the vault of the tables' backup copies, retained on delete`,
+  });
   const data = new DataStack(app, `Tongban-${config.stage}-Data`, {
     stage: config.stage,
     logRetentionDays: config.logRetentionDays,
     departments: config.departments,
     seals: configuredSeals(config),
     sealKeySpec: config.sealKeySpec,
-    description: `Tongban ${config.stage}: data (KMS key, DynamoDB tables, materials bucket, departments' seal keys, archive bucket and its keys), retained on delete`,
+    replicaRegion: config.replicaRegion,
+    backupRetentionDays: config.backupRetentionDays,
+    breakGlassRoleName: config.breakGlassRoleName,
+    description: `Tongban ${config.stage}: data (KMS key, DynamoDB tables and their backups, materials bucket, departments' seal keys, archive bucket and its keys, replication to ${config.replicaRegion}), retained on delete`,
   });
+  // Its replication rules and backup copies name the replica stack's buckets, keys and vault.
+  data.addStackDependency(replica, 'the replication destinations and the backup copy vault must exist first');
   const dataResources = data.dataResources();
   const api = new ApiStack(app, `Tongban-${config.stage}-Api`, {
     config,
@@ -53,7 +69,7 @@ export function buildTongbanApp(app: App): TongbanApp {
   Tags.of(app).add('project', 'tongban');
   Tags.of(app).add('stage', config.stage);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
-  return { config, data, api, principals };
+  return { config, data, api, principals, replica };
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

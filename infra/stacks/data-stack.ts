@@ -13,7 +13,14 @@
 // bucket policy denies deletes, lifecycle rules, bypassing governance retention and changing the
 // Object Lock configuration to every principal: Compliance mode already refuses a delete before
 // retain-until, the policy makes "never deleted" explicit, also once the retention has passed.
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+//
+// Backup and the second region: AWS Backup keeps a daily backup of every table, in a locked vault
+// here and in a copy in the replica region (infra/constructs/table-backup.ts); the archive bucket
+// and the materials' `cases/` replicate to the replica stack's buckets
+// (infra/constructs/bucket-replication.ts, infra/stacks/replica-stack.ts). Every key of this stack
+// carries the key guard: only the break-glass role may schedule its deletion or disable it
+// (infra/constructs/key-policy.ts).
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
@@ -33,8 +40,11 @@ import { PLATFORM_EVENT_BUS_SOURCES } from '../../shared/contracts/platform-even
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { Department } from '../../shared/contracts/directory.ts';
 import type { ConfiguredSeal, SealKeySpecName } from '../config.ts';
-import { ARCHIVE_SEAL_SIGNERS, DEFAULT_SEAL_KEY_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
+import { ARCHIVE_SEAL_SIGNERS, DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BREAK_GLASS_ROLE_NAME, DEFAULT_SEAL_KEY_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
 import { ArchiveSealKey } from '../constructs/archive-keys.ts';
+import { BucketReplication } from '../constructs/bucket-replication.ts';
+import { guardKeys } from '../constructs/key-policy.ts';
+import { TableBackup } from '../constructs/table-backup.ts';
 import { SealKeys } from '../constructs/seal-keys.ts';
 
 export interface DataStackProps extends StackProps {
@@ -47,6 +57,12 @@ export interface DataStackProps extends StackProps {
   seals: readonly ConfiguredSeal[];
   /** The key spec of the archive seal key (config.sealKeySpec); unset, ECC_NIST_P256. */
   sealKeySpec?: SealKeySpecName;
+  /** config.replicaRegion: where the buckets replicate and the table backups are copied. */
+  replicaRegion: string;
+  /** config.backupRetentionDays: days each daily backup of the tables is kept (and the vault lock's minimum); unset, DEFAULT_BACKUP_RETENTION_DAYS. */
+  backupRetentionDays?: number;
+  /** config.breakGlassRoleName: the only role that may delete or disable this stack's keys; unset, DEFAULT_BREAK_GLASS_ROLE_NAME. */
+  breakGlassRoleName?: string;
 }
 
 /** Days the case event bus's archive keeps every event, for a replay (EventBridge's StartReplay). */
@@ -79,6 +95,17 @@ export const ARCHIVE_DENIED_ACTIONS = [
 
 /** The Sid of that statement. */
 export const ARCHIVE_NEVER_DELETED_SID = 'ArchiveRecordsAreNeverDeleted';
+
+/** The archive bucket's policy statement (also its replica's, ReplicaStack): ARCHIVE_DENIED_ACTIONS to every principal, on `bucket` and every object in it. */
+export function archiveNeverDeleted(bucket: IBucket): PolicyStatement {
+  return new PolicyStatement({
+    sid: ARCHIVE_NEVER_DELETED_SID,
+    effect: Effect.DENY,
+    principals: [new AnyPrincipal()],
+    actions: [...ARCHIVE_DENIED_ACTIONS],
+    resources: [bucket.bucketArn, bucket.arnForObjects('*')],
+  });
+}
 
 export class DataStack extends Stack {
   /** Encrypts the tables and the materials bucket. */
@@ -121,6 +148,10 @@ export class DataStack extends Stack {
   readonly archiveSealKey: Key;
   /** The archive seal key's spec (props.sealKeySpec): its signing algorithm, and the directory's `archiveKey.alg`. */
   readonly archiveSealKeySpec: SealKeySpecName;
+  /** The daily backup of every table, its locked vault and the copy into the replica region's vault. */
+  readonly tableBackup: TableBackup;
+  /** The archive bucket's and the materials' cases/ replication into the replica stack's buckets. */
+  readonly replication: BucketReplication;
 
   /**
    * The platform's case event bus (tongban-<stage>-cases): the relay puts every case event on it (the
@@ -319,15 +350,7 @@ export class DataStack extends Stack {
       // No lifecycle rule: nothing archived ever expires.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.archiveBucket.addToResourcePolicy(
-      new PolicyStatement({
-        sid: ARCHIVE_NEVER_DELETED_SID,
-        effect: Effect.DENY,
-        principals: [new AnyPrincipal()],
-        actions: [...ARCHIVE_DENIED_ACTIONS],
-        resources: [this.archiveBucket.bucketArn, this.archiveBucket.arnForObjects('*')],
-      }),
-    );
+    this.archiveBucket.addToResourcePolicy(archiveNeverDeleted(asIBucket(this.archiveBucket)));
     const archiveSeal = new ArchiveSealKey(this, 'ArchiveSeal', {
       stage: props.stage,
       keySpec: props.sealKeySpec ?? DEFAULT_SEAL_KEY_SPEC,
@@ -336,6 +359,45 @@ export class DataStack extends Stack {
     });
     this.archiveSealKey = archiveSeal.key;
     this.archiveSealKeySpec = archiveSeal.keySpec;
+
+    // Backup and the second region ---------------------------------------------------------------
+    if (!Token.isUnresolved(this.region) && this.region === props.replicaRegion) {
+      throw new Error(
+        `replicaRegion ${props.replicaRegion} is the region of the data stack itself: choose another region, so that the replicas and backup copies survive the loss of this one`,
+      );
+    }
+    this.tableBackup = new TableBackup(this, 'TableBackup', {
+      stage: props.stage,
+      tables: [this.itemsTable, this.directoryTable, this.casesTable, this.eventsTable, this.supervisionTable, this.statisticsTable, this.feedbackTable].map(asITable),
+      tableKey: this.dataKey,
+      retentionDays: props.backupRetentionDays ?? DEFAULT_BACKUP_RETENTION_DAYS,
+      replicaRegion: props.replicaRegion,
+    });
+    this.replication = new BucketReplication(this, 'Replication', {
+      stage: props.stage,
+      replicaRegion: props.replicaRegion,
+      buckets: [
+        {
+          name: 'archive',
+          bucket: this.archiveBucket,
+          key: this.archiveKey,
+          objectLock: true,
+          wildcardReason:
+            'Replication reads every object of the archive bucket (bundles, anchor journals) under keys only the archive and sweep functions make; the role reads each version, its tags, retention and legal hold for replication alone, and writes nothing here',
+        },
+        {
+          name: 'materials',
+          bucket: this.materialsBucket,
+          key: this.dataKey,
+          objectLock: false,
+          prefix: MATERIALS_BUCKET.casesPrefix,
+          wildcardReason:
+            'Replication reads the materials of filed cases under cases/, keyed by case numbers issued at filing; the role reads each version and its tags for replication alone (uploads/, which expire, are not replicated), and writes nothing here',
+        },
+      ],
+    });
+    // Every key of this stack, the seal keys and the backup vault's included.
+    guardKeys(this, props.breakGlassRoleName ?? DEFAULT_BREAK_GLASS_ROLE_NAME);
 
     new CfnOutput(this, 'ItemsTableName', { value: this.itemsTable.tableName });
     new CfnOutput(this, 'DirectoryTableName', { value: this.directoryTable.tableName });
@@ -350,6 +412,12 @@ export class DataStack extends Stack {
       value: this.archiveBucket.bucketName,
       description: 'The e-archive: one BagIt bundle per ended case under bundles/, Object Lock (COMPLIANCE) per bundle',
     });
+    new CfnOutput(this, 'BackupVaultName', {
+      value: this.tableBackup.vault.vault.backupVaultName,
+      description: `The tables' daily backups (locked, kept ${props.backupRetentionDays ?? DEFAULT_BACKUP_RETENTION_DAYS} days); their copies: vault ${this.tableBackup.replicaVault.backupVaultName} in ${props.replicaRegion}`,
+    });
+    new CfnOutput(this, 'ArchiveReplicaBucketName', { value: this.replication.destinations.archive, description: `The archive bucket's replica in ${props.replicaRegion}` });
+    new CfnOutput(this, 'MaterialsReplicaBucketName', { value: this.replication.destinations.materials, description: `The materials' cases/ replica in ${props.replicaRegion}` });
     new CfnOutput(this, 'ArchiveSealKeyArn', {
       value: this.archiveSealKey.keyArn,
       description: "The archive seal key, which seals each bundle's tag manifest (its public key is in every bundle)",

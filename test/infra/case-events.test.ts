@@ -29,6 +29,7 @@ interface Resource {
 const CONFIG = {
   stage: 'test',
   logRetentionDays: 365,
+  replicaRegion: 'cn-northwest-1',
   departments: [DEPARTMENTS.market],
   channels: [CHANNELS.portal],
   principals: [{ name: 'reviewer', role: 'platform', trustedAccount: 'self' }],

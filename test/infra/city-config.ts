@@ -28,6 +28,7 @@ export function cityConfig(size: CitySize, stage = 'city') {
   return {
     stage,
     logRetentionDays: 365,
+    replicaRegion: 'cn-northwest-1',
     departments,
     channels,
     principals: [

@@ -28,6 +28,7 @@ interface Statement {
 const CONFIG = {
   stage: 'test',
   logRetentionDays: 365,
+  replicaRegion: 'cn-northwest-1',
   departments: [DEPARTMENTS.market, DEPARTMENTS.housing],
   channels: [CHANNELS.portal],
   principals: [{ name: 'reviewer', role: 'platform', trustedAccount: 'self' }],

@@ -23,7 +23,7 @@ describe(`a city of ${CITY.departments} departments, ${CITY.channels} channels, 
   afterAll(removeSynthOutputs);
 
   it('synthesises every stack within CloudFormation limits, with margin', () => {
-    expect(built.assembly.stacks.map((s) => s.stackName).sort()).toEqual(['Tongban-city-Api', 'Tongban-city-Data', 'Tongban-city-Principals']);
+    expect(built.assembly.stacks.map((s) => s.stackName).sort()).toEqual(['Tongban-city-Api', 'Tongban-city-Data', 'Tongban-city-Principals', 'Tongban-city-Replica']);
     for (const stack of built.assembly.stacks) {
       const text = readFileSync(join(built.assembly.directory, stack.templateFile), 'utf8');
       const template = JSON.parse(text) as { Resources?: object; Outputs?: object; Parameters?: object };
@@ -40,7 +40,7 @@ describe(`a city of ${CITY.departments} departments, ${CITY.channels} channels, 
   it('creates the role of every principal, and is cdk-nag clean in every stack', () => {
     const roleNames = Object.values(built.principals.roles).map((r) => built.principals.resolve((r.node.defaultChild as { roleName?: unknown }).roleName));
     expect(roleNames.sort()).toEqual(config.principals.map((p) => principalRoleName('city', p.name)).sort());
-    for (const stack of [built.data, built.api, built.principals]) {
+    for (const stack of [built.replica, built.data, built.api, built.principals]) {
       expect(Annotations.fromStack(stack).findError('*', Match.anyValue()), stack.stackName).toEqual([]);
       expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')), stack.stackName).toEqual([]);
     }

@@ -14,6 +14,7 @@ import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { FUNCTION_NAMES, PUBLIC_ROUTE_DATA, SCHEDULED_FUNCTION_NAMES, SEALING_INVOKERS, SEAL_KEY_ACCESS, TABLE_ACCESS } from '../../infra/function-access.ts';
 import { MANIFESTS } from '../../functions/manifests.ts';
 import { DataStack } from '../../infra/stacks/data-stack.ts';
+import { KEY_GUARD_SID } from '../../infra/constructs/key-policy.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { FEATURE_FLAGS, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
@@ -48,6 +49,7 @@ const RETIRED_AT = '2027-01-01T00:00:00Z';
 const CONFIG = {
   stage: 'test',
   logRetentionDays: 365,
+  replicaRegion: 'cn-northwest-1',
   departments: [DEPARTMENTS.market, DEPARTMENTS.housing],
   channels: [CHANNELS.portal],
   principals: [{ name: 'reviewer', role: 'platform', trustedAccount: 'self' }],
@@ -200,6 +202,8 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
           'OnlyTheSealingFunctionSigns',
           'OnlyTheSealsFunctionReadsThePublicKey',
           'SealsAreVerifiedOffline',
+          // The key guard every key carries (test/infra/backup.test.ts).
+          KEY_GUARD_SID,
         ]);
         expect(keyPolicyDenies(policy, 'kms:Sign', sealing), seal).toBe(false);
         expect(keyPolicyDenies(policy, 'kms:GetPublicKey', seals), seal).toBe(false);
@@ -539,6 +543,8 @@ describe('SM2 seals', () => {
         ...(region !== undefined ? { env: { region } } : {}),
         stage: 'test',
         logRetentionDays: 365,
+        // Another region than the stack's own.
+        replicaRegion: region === 'cn-northwest-1' ? 'cn-north-1' : 'cn-northwest-1',
         departments: [DEPARTMENTS.market],
         seals: [{ department: MARKET, seal: 'seal-1', keySpec }],
       });

@@ -54,6 +54,7 @@ const PORTAL_EXTERNAL_ID = `${CHANNELS.portal.id}:2026/01`;
 const TEST_CONFIG = {
   stage: 'test',
   logRetentionDays: 365,
+  replicaRegion: 'cn-northwest-1',
   departments: [DEPARTMENTS.market, DEPARTMENTS.housing],
   channels: [CHANNELS.portal],
   principals: [
@@ -161,13 +162,16 @@ describe('the Tongban CDK app (test configuration)', () => {
   it('names the stacks after the stage', () => {
     expect(built.data.stackName).toBe('Tongban-test-Data');
     expect(built.api.stackName).toBe('Tongban-test-Api');
+    expect(built.replica.stackName).toBe('Tongban-test-Replica');
   });
 
   describe('data stack', () => {
-    it("has a customer-managed key with rotation and the stage alias, retained (its only symmetric key but the archive bucket's: the others are the seal keys and the archive seal key)", () => {
+    it("has a customer-managed key with rotation and the stage alias, retained (its only symmetric key but the archive bucket's and the backup vault's: the others are the seal keys and the archive seal key)", () => {
       const symmetric = resources(data, 'AWS::KMS::Key').filter(([, k]) => props(k).KeySpec === undefined);
-      expect(symmetric.map(([id]) => id).sort()).toEqual([dataKeyId(), built.data.getLogicalId(built.data.archiveKey.node.defaultChild as CfnElement)].sort());
-      expect(resources(data, 'AWS::KMS::Key')).toHaveLength(1 + TEST_CONFIG.departments.length + 2);
+      expect(symmetric.map(([id]) => id).sort()).toEqual(
+        [dataKeyId(), ...[built.data.archiveKey, built.data.tableBackup.vault.key].map((k) => built.data.getLogicalId(k.node.defaultChild as CfnElement))].sort(),
+      );
+      expect(resources(data, 'AWS::KMS::Key')).toHaveLength(1 + TEST_CONFIG.departments.length + 3);
       data.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
       data.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/tongban-test-data', TargetKeyId: { 'Fn::GetAtt': [dataKeyId(), 'Arn'] } });
     });
@@ -1417,7 +1421,7 @@ describe('the Tongban CDK app (test configuration)', () => {
 
   describe('cdk-nag (AWS Solutions)', () => {
     it('has no unacknowledged error or warning in any stack', () => {
-      for (const stack of [built.data, built.api, built.principals]) {
+      for (const stack of [built.replica, built.data, built.api, built.principals]) {
         expect(nagFindings(stack), stack.stackName).toEqual([]);
         expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')), stack.stackName).toEqual([]);
         expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')), stack.stackName).toEqual([]);
@@ -1436,16 +1440,22 @@ describe('the Tongban CDK app (test configuration)', () => {
       );
     });
 
-    it('acknowledges in the data stack only that the access logs bucket has no access logs of its own (AwsSolutions-S1)', () => {
+    it('acknowledges in the data stack only that the access logs bucket has no access logs of its own (AwsSolutions-S1), and on the backup and replication roles alone their managed policies and wildcards (test/infra/backup.test.ts)', () => {
       const acknowledged = resources(data).flatMap(([id, r]) =>
         ((r as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }).Metadata?.cdk_nag?.rules_to_suppress ?? []).map((a) => ({
           resource: id,
           ...a,
         })),
       );
-      expect(acknowledged.map(({ resource, id }) => ({ resource, id }))).toEqual([
-        { resource: built.data.getLogicalId(built.data.accessLogsBucket.node.defaultChild as CfnElement), id: 'AwsSolutions-S1' },
+      const idOf = (c: { node: { defaultChild?: unknown } }) => built.data.getLogicalId(c.node.defaultChild as CfnElement);
+      const roles = [built.data.tableBackup.role, built.data.replication.role];
+      const onRoles = new Set(roles.flatMap((role) => [idOf(role), idOf(role.node.findChild('DefaultPolicy'))]));
+      expect(acknowledged.filter(({ resource }) => !onRoles.has(resource)).map(({ resource, id }) => ({ resource, id }))).toEqual([
+        { resource: idOf(built.data.accessLogsBucket), id: 'AwsSolutions-S1' },
       ]);
+      expect(new Set(acknowledged.filter(({ resource }) => onRoles.has(resource)).map(({ id }) => id.replace(/\[.*$/, '')))).toEqual(
+        new Set(['AwsSolutions-IAM4', 'AwsSolutions-IAM5']),
+      );
       for (const a of acknowledged) expect(a.reason.length, a.id).toBeGreaterThan(40);
     });
 
@@ -1647,12 +1657,12 @@ describe('the real cdk.json', () => {
 
   it('synthesises as `cdk synth` does: real esbuild bundles, CloudFormation validation, cdk-nag clean', () => {
     const built = synth(CDK_JSON.context[CONFIG_CONTEXT_KEY], { bundle: true, validation: true });
-    expect(built.assembly.stacks.map((s) => s.stackName).sort()).toEqual(['Tongban-prod-Api', 'Tongban-prod-Data', 'Tongban-prod-Principals']);
+    expect(built.assembly.stacks.map((s) => s.stackName).sort()).toEqual(['Tongban-prod-Api', 'Tongban-prod-Data', 'Tongban-prod-Principals', 'Tongban-prod-Replica']);
 
     // Every validation plugin (cdk-nag and CDK's own CloudFormation checks) reported nothing.
     const report = JSON.parse(readFileSync(join(built.assembly.directory, 'validation-report.json'), 'utf8')) as { pluginReports: { violations?: unknown[] }[] };
     expect(report.pluginReports.flatMap((r) => r.violations ?? [])).toEqual([]);
-    for (const stack of [built.data, built.api, built.principals]) expect(nagFindings(stack), stack.stackName).toEqual([]);
+    for (const stack of [built.replica, built.data, built.api, built.principals]) expect(nagFindings(stack), stack.stackName).toEqual([]);
 
     // The deployed bundles: ESM with the createRequire banner and a source map (test/e2e/lambda-bundles
     // runs each of them).
