@@ -263,21 +263,7 @@ export class DataStack extends Stack {
       partitionKey: { name: DIRECTORY_TABLE.partitionKey, type: AttributeType.STRING },
     });
 
-    // S3 server access logs can only be delivered to a bucket with SSE-S3 (not SSE-KMS) encryption.
-    this.accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: MIN_TLS_VERSION,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(props.logRetentionDays) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.accessLogsBucket.node.findChild('Resource')).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'This is the access logs bucket itself: it receives the server access logs of the materials bucket. Logging its own access into itself would log every log delivery, and a further log bucket would need one in turn; S3 writes here only through the logging service (bucket policy), and it is TLS only with public access blocked.',
-    });
+    this.accessLogsBucket = accessLogsBucket(this, 'AccessLogsBucket', props.logRetentionDays);
 
     this.materialsBucket = new Bucket(this, 'MaterialsBucket', {
       encryption: BucketEncryption.KMS,
@@ -423,6 +409,30 @@ export class DataStack extends Stack {
       description: "The archive seal key, which seals each bundle's tag manifest (its public key is in every bundle)",
     });
   }
+}
+
+/**
+ * A bucket receiving the server access logs of the record buckets of its stack (the data stack's, the
+ * replica stack's), keeping them `logRetentionDays` (config.logRetentionDays), retained; SSE-S3,
+ * since S3 cannot deliver access logs to an SSE-KMS bucket. Named `bucketName` if given.
+ */
+export function accessLogsBucket(scope: Construct, id: string, logRetentionDays: number, bucketName?: string): Bucket {
+  const bucket = new Bucket(scope, id, {
+    ...(bucketName !== undefined ? { bucketName } : {}),
+    encryption: BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    minimumTLSVersion: MIN_TLS_VERSION,
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(logRetentionDays) }],
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  Validations.of(bucket.node.findChild('Resource')).acknowledge({
+    id: 'AwsSolutions-S1',
+    reason:
+      'This is the access logs bucket itself: it receives the server access logs of the record buckets of its region. Logging its own access into itself would log every log delivery, and a further log bucket would need one in turn; S3 writes here only through the logging service (bucket policy), and it is TLS only with public access blocked.',
+  });
+  return bucket;
 }
 
 /*

@@ -11,7 +11,7 @@
 // Everything is retained on delete, and every key carries the key guard (key-policy.ts). The
 // buckets' names are deterministic (config.ts: replicaBucketName), since the data stack, in another
 // region, names them as its replication destinations: it deploys after this stack.
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -20,7 +20,7 @@ import type { Construct } from 'constructs';
 import { replicaBucketName, replicaKeyAliasName } from '../config.ts';
 import { guardKeys } from '../constructs/key-policy.ts';
 import { LockedVault } from '../constructs/table-backup.ts';
-import { ARCHIVE_ACCESS_LOGS_PREFIX, MATERIALS_ACCESS_LOGS_PREFIX, MIN_TLS_VERSION, archiveNeverDeleted } from './data-stack.ts';
+import { ARCHIVE_ACCESS_LOGS_PREFIX, MATERIALS_ACCESS_LOGS_PREFIX, MIN_TLS_VERSION, accessLogsBucket, archiveNeverDeleted } from './data-stack.ts';
 
 export interface ReplicaStackProps extends StackProps {
   stage: string;
@@ -63,21 +63,7 @@ export class ReplicaStack extends Stack {
         removalPolicy: RemovalPolicy.RETAIN,
       });
 
-    this.accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {
-      bucketName: name('logs'),
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: MIN_TLS_VERSION,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(props.logRetentionDays) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.accessLogsBucket.node.findChild('Resource')).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'This is the access logs bucket of the replica region itself: it receives the server access logs of the two replica buckets. Logging its own access into itself would log every log delivery; S3 writes here only through the logging service (bucket policy), and it is TLS only with public access blocked.',
-    });
+    this.accessLogsBucket = accessLogsBucket(this, 'AccessLogsBucket', props.logRetentionDays, name('logs'));
     const logs = this.accessLogsBucket as IBucket;
 
     this.archiveReplicaKey = replicaKey('archive');

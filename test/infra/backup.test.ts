@@ -32,7 +32,7 @@ import { ARCHIVE_DENIED_ACTIONS, ARCHIVE_NEVER_DELETED_SID, DataStack } from '..
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { flatten } from '../support/cfn-values.ts';
 import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
-import { FEATURE_FLAGS, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
+import { FEATURE_FLAGS, configProblem, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -354,6 +354,8 @@ describe('backup and the second region (test configuration)', () => {
         });
       }
       expect([...KEY_GUARDED_ACTIONS].sort()).toEqual(['kms:DeleteImportedKeyMaterial', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:ScheduleKeyDeletion']);
+      // A scheduled deletion waits KMS's default 30 days (the runbook's window to cancel it): no key shortens it.
+      for (const [id, key] of keys) expect(key.Properties!.PendingWindowInDays, id).toBeUndefined();
     });
 
     it("leaves kms:PutKeyPolicy (CloudFormation's own deployments; KMS's lockout check) and cancelling a deletion open", () => {
@@ -392,14 +394,7 @@ describe('backup and the second region (test configuration)', () => {
 });
 
 describe('backup settings', () => {
-  const problem = (tongban: unknown) => {
-    try {
-      loadConfig(new App({ context: { [CONFIG_CONTEXT_KEY]: tongban } }));
-      return undefined;
-    } catch (e) {
-      return (e as Error).message;
-    }
-  };
+  const problem = configProblem;
 
   it('requires replicaRegion, a region code, and a stage short enough for the replica bucket names', () => {
     const { replicaRegion: _, ...without } = CONFIG;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTongbanApp } from '../../infra/app.ts';
 import type { TongbanApp } from '../../infra/app.ts';
-import { CONFIG_CONTEXT_KEY } from '../../infra/config.ts';
+import { CONFIG_CONTEXT_KEY, loadConfig } from '../../infra/config.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 /** cdk.json: the app command and the context (feature flags and the platform configuration). */
@@ -48,6 +48,16 @@ export function synthApp(config: unknown, opts: SynthOptions = {}): TongbanApp &
   const app = newApp(config, opts);
   const built = buildTongbanApp(app);
   return { ...built, app, assembly: app.synth() };
+}
+
+/** Why `loadConfig` refuses the `tongban` context `tongban` (its error message), or undefined if it accepts it. */
+export function configProblem(tongban: unknown): string | undefined {
+  try {
+    loadConfig(new App({ context: { [CONFIG_CONTEXT_KEY]: tongban } }));
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 /** Removes the directories of every app made so far (call it in afterAll). */
