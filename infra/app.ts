@@ -1,11 +1,13 @@
-// The CDK app (cdk.json: `npx tsx infra/app.ts`): the data stack, the seal-key stacks, the API stack
+// The CDK app (cdk.json: `npx tsx infra/app.ts`): the replica stack, the data stack, the seal-key
+// stacks, the API stack
 // and the principals stack of the stage the `tongban` context configures, checked by cdk-nag's AWS Solutions rules. `cdk synth` fails on any
 // finding that is not acknowledged, with its reason, where the resource is defined; the
 // acknowledgements are also written into the templates (resource Metadata `cdk_nag`) as an audit trail.
 //
 // The stacks are environment-agnostic (account and region come from the credentials at deploy time),
 // so synth needs neither credentials nor network, and the same template deploys to the aws and
-// aws-cn partitions.
+// aws-cn partitions. The replica stack alone names its region (config.replicaRegion), not its
+// account; the data stack names its resources deterministically and deploys after it.
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { resolve } from 'node:path';
@@ -16,6 +18,7 @@ import { ApiStack } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { SealsStack } from './stacks/seals-stack.ts';
 import { PrincipalsStack } from './stacks/principals-stack.ts';
+import { ReplicaStack } from './stacks/replica-stack.ts';
 
 export interface TongbanApp {
   config: TongbanConfig;
@@ -24,19 +27,33 @@ export interface TongbanApp {
   seals: SealsStack[];
   api: ApiStack;
   principals: PrincipalsStack;
+  replica: ReplicaStack;
 }
 
 /** Adds the stacks configured by the `tongban` context of `app`, and the cdk-nag checks. */
 export function buildTongbanApp(app: App): TongbanApp {
   const config = loadConfig(app);
+  const replica = new ReplicaStack(app, `Tongban-${config.stage}-Replica`, {
+    stage: config.stage,
+    replicaRegion: config.replicaRegion,
+    logRetentionDays: config.logRetentionDays,
+    backupRetentionDays: config.backupRetentionDays,
+    breakGlassRoleName: config.breakGlassRoleName,
+    description: `Tongban ${config.stage}: the second region (${config.replicaRegion}): the archive and materials buckets' replicas and their keys, the vault of the tables' backup copies, retained on delete`,
+  });
   const data = new DataStack(app, `Tongban-${config.stage}-Data`, {
     stage: config.stage,
     logRetentionDays: config.logRetentionDays,
     config,
     sealKeySpec: config.sealKeySpec,
     alarmEmails: config.alarmEmails,
-    description: `Tongban ${config.stage}: data (KMS keys, DynamoDB tables, directory record, materials bucket, archive bucket and its keys), retained on delete; the alarm topic and the key guard`,
+    replicaRegion: config.replicaRegion,
+    backupRetentionDays: config.backupRetentionDays,
+    breakGlassRoleName: config.breakGlassRoleName,
+    description: `Tongban ${config.stage}: data (KMS keys, DynamoDB tables and their backups, directory record, materials bucket, archive bucket and its keys, replication to ${config.replicaRegion}), retained on delete; the alarm topic and the key guard`,
   });
+  // Its replication rules and backup copies name the replica stack's buckets, keys and vault.
+  data.addStackDependency(replica, 'the replication destinations and the backup copy vault must exist first');
   const dataResources = data.dataResources();
   const seals = configuredSeals(config);
   const seal = Array.from({ length: SEAL_STACKS }, (_, i) => i + 1).map(
@@ -49,6 +66,7 @@ export function buildTongbanApp(app: App): TongbanApp {
         directoryTable: dataResources.directoryTable,
         dataKey: dataResources.dataKey,
         retention: config.logRetentionDays,
+        breakGlassRoleName: config.breakGlassRoleName,
         description: `Tongban ${config.stage}: departments' seal keys, part ${part} of ${SEAL_STACKS} (by credit code), and their part of the seal registry; retained on delete`,
       }),
   );
@@ -70,7 +88,7 @@ export function buildTongbanApp(app: App): TongbanApp {
   Tags.of(app).add('project', 'tongban');
   Tags.of(app).add('stage', config.stage);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
-  return { config, data, seals: seal, api, principals };
+  return { config, data, seals: seal, api, principals, replica };
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

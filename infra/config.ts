@@ -94,6 +94,30 @@
 // it (`archiveKey`: its ARN and algorithm), and `auditor` principals with a `trustedAccount` may read
 // the archived bundles (ApiStack: ARCHIVE_AUDITOR_ACCESS).
 //
+// Backup and a second region (infra/constructs/table-backup.ts, infra/stacks/replica-stack.ts):
+// - `replicaRegion` (required): the region of the stack `Tongban-<stage>-Replica`, which holds the
+//   replicas of the archive and materials buckets and the copies of the tables' backups, e.g.
+//   `cn-northwest-1` for a deployment in `cn-north-1` (the China pair), `eu-central-1` for
+//   `eu-west-1`. A city's records must survive the loss of a region, so there is no default. The
+//   data stack stays environment-agnostic and names the replica buckets, keys and vault
+//   deterministically from the stage, the deploying account and this region; choose it before the
+//   first deployment and never change it (the replicas would start over, empty, elsewhere). It
+//   must differ from the region the data stack deploys to (synth refuses the same region when the
+//   data stack's region is known).
+// - `backupRetentionDays` (35-3650, default 90): days AWS Backup keeps each daily backup of every
+//   table, in the data stack's vault and its copy in the replica region. It is also the vault
+//   lock's minimum retention (compliance mode: immutable 3 days after the first deployment), so it
+//   can be raised later but never lowered below the deployed value: a shorter rule would fail every
+//   backup. At least 35: point-in-time recovery already covers any second of the last 35 days in
+//   the region. 90 by default: a quarter, the cycle of the supervision and audit reviews that find
+//   a quietly corrupted record (the records themselves are kept for ever by the e-archive, not by
+//   the backups).
+// - `breakGlassRoleName` (default `tongban-break-glass`): the IAM role (name, optionally with its
+//   path: `security/tongban-break-glass`) of the deploying account that alone may schedule a key's
+//   deletion, disable a key or its rotation (infra/constructs/key-policy.ts: KEY_GUARDED_ACTIONS).
+//   The stack does not create it: the account's security team owns it and who may assume it (MFA,
+//   two-person rule). Until it exists nobody can do those things, which is the safe default.
+//
 // The directory the platform reads is written from this configuration on every deployment that
 // changes it (see ApiStack); the role names are fixed (`tongban-<stage>-<name>`) so callers can
 // assume them by name. So are the roles of the functions the key policies name
@@ -146,6 +170,54 @@ export const MAX_SWEEP_INTERVAL_MINUTES = 1440;
 
 /** At most this many addresses receive the alarms (`alarmEmails`): an on-call list, not a mailing list. */
 export const MAX_ALARM_EMAILS = 10;
+/** Days AWS Backup keeps each daily backup of the tables when the configuration names none (a quarter). */
+export const DEFAULT_BACKUP_RETENTION_DAYS = 90;
+/** The shortest backup retention: point-in-time recovery already covers 35 days. */
+export const MIN_BACKUP_RETENTION_DAYS = 35;
+/** The longest backup retention: ten years. */
+export const MAX_BACKUP_RETENTION_DAYS = 3650;
+
+/** The break-glass role when the configuration names none (one per account, for every stage). */
+export const DEFAULT_BREAK_GLASS_ROLE_NAME = 'tongban-break-glass';
+/** An IAM role name with an optional path (`path/name`), no wildcards: the role is named exactly. */
+const ROLE_NAME_WITH_PATH_RE = /^(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
+/** An AWS region code: `cn-northwest-1`, `eu-central-1`, `us-gov-west-1`. */
+const REGION_RE = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/** S3's longest bucket name. */
+const BUCKET_NAME_MAX = 63;
+
+/** The buckets of the replica stack: the archive's and the materials' replicas, and their access logs. */
+export const REPLICA_BUCKETS = ['archive', 'materials', 'logs'] as const;
+export type ReplicaBucket = (typeof REPLICA_BUCKETS)[number];
+
+/**
+ * The name of a bucket of the replica stack, deterministic so that the data stack (another region,
+ * environment-agnostic) can name it as its replication destination: `tongban-<stage>-<bucket>-<account>-<region>`.
+ */
+export function replicaBucketName(stage: string, bucket: ReplicaBucket, account: string, replicaRegion: string): string {
+  return `tongban-${stage}-${bucket}-${account}-${replicaRegion}`;
+}
+
+/** The alias of the KMS key of a bucket (or the backup vault) of the replica stack, in the replica region. */
+export function replicaKeyAliasName(stage: string, what: 'archive' | 'materials' | 'backup'): string {
+  return `alias/tongban-${stage}-${what}-replica`;
+}
+
+/** The name of the backup vault of the data stack (`replica`: of the replica stack, which receives the copies). */
+export function backupVaultName(stage: string, replica = false): string {
+  return `tongban-${stage}-${replica ? 'backup-replica' : 'backup'}`;
+}
+
+/** The fixed name of the role AWS Backup assumes to back up and restore the tables (the runbook names it). */
+export function backupRoleName(stage: string): string {
+  return `tongban-${stage}-backup`;
+}
+
+/** Every role name the data stack takes for itself, besides the functions': no principal may take one. */
+export function platformRoleNames(stage: string): string[] {
+  return [backupRoleName(stage)];
+}
 
 /** The KMS key specs a seal key may have (`sealKeySpec`). */
 export const SEAL_KEY_SPECS = ['ECC_NIST_P256', 'SM2'] as const;
@@ -442,6 +514,28 @@ export const TongbanConfigSchema = z
       })
       .min(1, 'alarmEmails must list at least one e-mail address: an alarm nobody receives is no alarm')
       .max(MAX_ALARM_EMAILS, `alarmEmails lists at most ${MAX_ALARM_EMAILS} addresses (subscribe a mailing list for more)`),
+    /** The region of the replica stack (see the header). */
+    replicaRegion: z
+      .string({
+        message:
+          'replicaRegion is required: the region that keeps the replicas of the archive and materials buckets and the copies of the table backups (e.g. cn-northwest-1 for cn-north-1)',
+      })
+      .regex(REGION_RE, 'replicaRegion must be an AWS region code, e.g. cn-northwest-1'),
+    /** Days each daily backup of the tables is kept, and the vault lock's minimum retention. */
+    backupRetentionDays: z
+      .number()
+      .int(`backupRetentionDays must be a whole number of days from ${MIN_BACKUP_RETENTION_DAYS} to ${MAX_BACKUP_RETENTION_DAYS}`)
+      .min(
+        MIN_BACKUP_RETENTION_DAYS,
+        `backupRetentionDays must be at least ${MIN_BACKUP_RETENTION_DAYS} (point-in-time recovery already covers 35 days) and at most ${MAX_BACKUP_RETENTION_DAYS}`,
+      )
+      .max(MAX_BACKUP_RETENTION_DAYS, `backupRetentionDays must be at least ${MIN_BACKUP_RETENTION_DAYS} and at most ${MAX_BACKUP_RETENTION_DAYS} (ten years)`)
+      .default(DEFAULT_BACKUP_RETENTION_DAYS),
+    /** The IAM role (of the deploying account) that alone may delete or disable a key. */
+    breakGlassRoleName: z
+      .string()
+      .regex(ROLE_NAME_WITH_PATH_RE, 'breakGlassRoleName must be an IAM role name, optionally with its path (security/tongban-break-glass), without wildcards')
+      .default(DEFAULT_BREAK_GLASS_ROLE_NAME),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -466,6 +560,15 @@ export const TongbanConfigSchema = z
         path: ['principals'],
         message: `${withRoles} principals with a trustedAccount: the principals stack creates ${MAX_ROLE_PRINCIPALS} roles at most (CloudFormation allows 500 resources a stack)`,
       });
+    // The longest replica bucket name (12-digit account) must fit S3's 63 characters.
+    const longest = replicaBucketName(c.stage, 'materials', '0'.repeat(12), c.replicaRegion);
+    if (longest.length > BUCKET_NAME_MAX)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['replicaRegion'],
+        message: `the replica bucket name ${longest} would exceed ${BUCKET_NAME_MAX} characters: shorten the stage`,
+      });
+    const dataRoles = new Set(platformRoleNames(c.stage));
     const functionRoles = new Set(FIXED_ROLE_FUNCTIONS.map((fn) => functionRoleName(c.stage, fn)));
     c.principals.forEach((p, i) => {
       const roleName = principalRoleName(c.stage, p.name);
@@ -480,6 +583,12 @@ export const TongbanConfigSchema = z
           code: 'custom',
           path: ['principals', i, 'name'],
           message: `the role name ${roleName} is the one of a platform function (the seal or archive keys' policies name it): choose another principal name`,
+        });
+      if (p.trustedAccount !== undefined && dataRoles.has(roleName))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['principals', i, 'name'],
+          message: `the role name ${roleName} is the one AWS Backup assumes for the tables' backups: choose another principal name`,
         });
     });
     // The same rules the platform applies when it reads the directory (department/channel

@@ -19,7 +19,13 @@
 // (infra/constructs/key-guard.ts: an attempt to disable a KMS key or delete it, to the topic), and the
 // alarms on what this stack holds: throttled requests of each table, the account's KMS request rate
 // (infra/constructs/platform-alarms.ts). The topic holds no data: it is not retained (its key is).
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+// Backup and the second region: AWS Backup keeps a daily backup of every table, in a locked vault
+// here and in a copy in the replica region (infra/constructs/table-backup.ts); the archive bucket
+// and the materials' `cases/` replicate to the replica stack's buckets
+// (infra/constructs/bucket-replication.ts, infra/stacks/replica-stack.ts). Every key of this stack
+// carries the key guard: only the break-glass role may schedule its deletion or disable it
+// (infra/constructs/key-policy.ts).
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
@@ -38,7 +44,7 @@ import { FEEDBACK_EVENT_BUS_SOURCE } from '../../shared/contracts/feedback-event
 import { PLATFORM_EVENT_BUS_SOURCES } from '../../shared/contracts/platform-events.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { SealKeySpecName, TongbanConfig } from '../config.ts';
-import { ARCHIVE_SEAL_SIGNERS, DEFAULT_SEAL_KEY_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
+import { ARCHIVE_SEAL_SIGNERS, DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BREAK_GLASS_ROLE_NAME, DEFAULT_SEAL_KEY_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { ArchiveSealKey } from '../constructs/archive-keys.ts';
 import { writeDirectory } from '../constructs/directory-record.ts';
@@ -47,6 +53,9 @@ import { notifyAlarms, platformAlarmName } from '../constructs/occurrence-alarm.
 import { kmsQuotaAlarms, tableThrottlesAlarm } from '../constructs/platform-alarms.ts';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
+import { BucketReplication } from '../constructs/bucket-replication.ts';
+import { guardKeys } from '../constructs/key-policy.ts';
+import { TableBackup } from '../constructs/table-backup.ts';
 
 export interface DataStackProps extends StackProps {
   stage: string;
@@ -58,6 +67,12 @@ export interface DataStackProps extends StackProps {
   sealKeySpec?: SealKeySpecName;
   /** config.alarmEmails: subscribed to the alarm topic. */
   alarmEmails: readonly string[];
+  /** config.replicaRegion: where the buckets replicate and the table backups are copied. */
+  replicaRegion: string;
+  /** config.backupRetentionDays: days each daily backup of the tables is kept (and the vault lock's minimum); unset, DEFAULT_BACKUP_RETENTION_DAYS. */
+  backupRetentionDays?: number;
+  /** config.breakGlassRoleName: the only role that may delete or disable this stack's keys; unset, DEFAULT_BREAK_GLASS_ROLE_NAME. */
+  breakGlassRoleName?: string;
 }
 
 /** Days the case event bus's archive keeps every event, for a replay (EventBridge's StartReplay). */
@@ -90,6 +105,17 @@ export const ARCHIVE_DENIED_ACTIONS = [
 
 /** The Sid of that statement. */
 export const ARCHIVE_NEVER_DELETED_SID = 'ArchiveRecordsAreNeverDeleted';
+
+/** The archive bucket's policy statement (also its replica's, ReplicaStack): ARCHIVE_DENIED_ACTIONS to every principal, on `bucket` and every object in it. */
+export function archiveNeverDeleted(bucket: IBucket): PolicyStatement {
+  return new PolicyStatement({
+    sid: ARCHIVE_NEVER_DELETED_SID,
+    effect: Effect.DENY,
+    principals: [new AnyPrincipal()],
+    actions: [...ARCHIVE_DENIED_ACTIONS],
+    resources: [bucket.bucketArn, bucket.arnForObjects('*')],
+  });
+}
 
 export class DataStack extends Stack {
   /** Encrypts the tables and the materials bucket. */
@@ -130,6 +156,10 @@ export class DataStack extends Stack {
   readonly archiveSealKey: Key;
   /** The archive seal key's spec (props.sealKeySpec): its signing algorithm, and the directory's `archiveKey.alg`. */
   readonly archiveSealKeySpec: SealKeySpecName;
+  /** The daily backup of every table, its locked vault and the copy into the replica region's vault. */
+  readonly tableBackup: TableBackup;
+  /** The archive bucket's and the materials' cases/ replication into the replica stack's buckets. */
+  readonly replication: BucketReplication;
 
   /**
    * The platform's case event bus (tongban-<stage>-cases): the relay puts every case event on it (the
@@ -249,21 +279,7 @@ export class DataStack extends Stack {
       partitionKey: { name: DIRECTORY_TABLE.partitionKey, type: AttributeType.STRING },
     });
 
-    // S3 server access logs can only be delivered to a bucket with SSE-S3 (not SSE-KMS) encryption.
-    this.accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: MIN_TLS_VERSION,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(props.logRetentionDays) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.accessLogsBucket.node.findChild('Resource')).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'This is the access logs bucket itself: it receives the server access logs of the materials bucket. Logging its own access into itself would log every log delivery, and a further log bucket would need one in turn; S3 writes here only through the logging service (bucket policy), and it is TLS only with public access blocked.',
-    });
+    this.accessLogsBucket = accessLogsBucket(this, 'AccessLogsBucket', props.logRetentionDays);
 
     this.materialsBucket = new Bucket(this, 'MaterialsBucket', {
       encryption: BucketEncryption.KMS,
@@ -327,15 +343,7 @@ export class DataStack extends Stack {
       // No lifecycle rule: nothing archived ever expires.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.archiveBucket.addToResourcePolicy(
-      new PolicyStatement({
-        sid: ARCHIVE_NEVER_DELETED_SID,
-        effect: Effect.DENY,
-        principals: [new AnyPrincipal()],
-        actions: [...ARCHIVE_DENIED_ACTIONS],
-        resources: [this.archiveBucket.bucketArn, this.archiveBucket.arnForObjects('*')],
-      }),
-    );
+    this.archiveBucket.addToResourcePolicy(archiveNeverDeleted(asIBucket(this.archiveBucket)));
     const archiveSeal = new ArchiveSealKey(this, 'ArchiveSeal', {
       stage: props.stage,
       keySpec: props.sealKeySpec ?? DEFAULT_SEAL_KEY_SPEC,
@@ -376,6 +384,44 @@ export class DataStack extends Stack {
     this.alarmNames = Object.keys(this.alarms).map((id) => platformAlarmName(props.stage, id));
     notifyAlarms(this, this.alarmTopic);
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn, description: 'The alarm topic: every alarm and the key guard notify it' });
+    // Backup and the second region ---------------------------------------------------------------
+    if (!Token.isUnresolved(this.region) && this.region === props.replicaRegion) {
+      throw new Error(
+        `replicaRegion ${props.replicaRegion} is the region of the data stack itself: choose another region, so that the replicas and backup copies survive the loss of this one`,
+      );
+    }
+    this.tableBackup = new TableBackup(this, 'TableBackup', {
+      stage: props.stage,
+      tables: [this.itemsTable, this.directoryTable, this.casesTable, this.eventsTable, this.supervisionTable, this.statisticsTable, this.feedbackTable].map(asITable),
+      tableKey: this.dataKey,
+      retentionDays: props.backupRetentionDays ?? DEFAULT_BACKUP_RETENTION_DAYS,
+      replicaRegion: props.replicaRegion,
+    });
+    this.replication = new BucketReplication(this, 'Replication', {
+      stage: props.stage,
+      replicaRegion: props.replicaRegion,
+      buckets: [
+        {
+          name: 'archive',
+          bucket: this.archiveBucket,
+          key: this.archiveKey,
+          objectLock: true,
+          wildcardReason:
+            'Replication reads every object of the archive bucket (bundles, anchor journals) under keys only the archive and sweep functions make; the role reads each version, its tags, retention and legal hold for replication alone, and writes nothing here',
+        },
+        {
+          name: 'materials',
+          bucket: this.materialsBucket,
+          key: this.dataKey,
+          objectLock: false,
+          prefix: MATERIALS_BUCKET.casesPrefix,
+          wildcardReason:
+            'Replication reads the materials of filed cases under cases/, keyed by case numbers issued at filing; the role reads each version and its tags for replication alone (uploads/, which expire, are not replicated), and writes nothing here',
+        },
+      ],
+    });
+    // Every key of this stack, the seal keys and the backup vault's included.
+    guardKeys(this, props.breakGlassRoleName ?? DEFAULT_BREAK_GLASS_ROLE_NAME);
 
     new CfnOutput(this, 'ItemsTableName', { value: this.itemsTable.tableName });
     new CfnOutput(this, 'DirectoryTableName', { value: this.directoryTable.tableName });
@@ -390,6 +436,12 @@ export class DataStack extends Stack {
       value: this.archiveBucket.bucketName,
       description: 'The e-archive: one BagIt bundle per ended case under bundles/, Object Lock (COMPLIANCE) per bundle',
     });
+    new CfnOutput(this, 'BackupVaultName', {
+      value: this.tableBackup.vault.vault.backupVaultName,
+      description: `The tables' daily backups (locked, kept ${props.backupRetentionDays ?? DEFAULT_BACKUP_RETENTION_DAYS} days); their copies: vault ${this.tableBackup.replicaVault.backupVaultName} in ${props.replicaRegion}`,
+    });
+    new CfnOutput(this, 'ArchiveReplicaBucketName', { value: this.replication.destinations.archive, description: `The archive bucket's replica in ${props.replicaRegion}` });
+    new CfnOutput(this, 'MaterialsReplicaBucketName', { value: this.replication.destinations.materials, description: `The materials' cases/ replica in ${props.replicaRegion}` });
     new CfnOutput(this, 'ArchiveSealKeyArn', {
       value: this.archiveSealKey.keyArn,
       description: "The archive seal key, which seals each bundle's tag manifest (its public key is in every bundle)",
@@ -400,6 +452,30 @@ export class DataStack extends Stack {
 /** The ARN of the role of function `fn`, one of FIXED_ROLE_FUNCTIONS (the API stack's, under its fixed name: functionRoleName). */
 export function functionRoleArn(stack: Stack, stage: string, fn: string): string {
   return stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: functionRoleName(stage, fn), arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+}
+
+/**
+ * A bucket receiving the server access logs of the record buckets of its stack (the data stack's, the
+ * replica stack's), keeping them `logRetentionDays` (config.logRetentionDays), retained; SSE-S3,
+ * since S3 cannot deliver access logs to an SSE-KMS bucket. Named `bucketName` if given.
+ */
+export function accessLogsBucket(scope: Construct, id: string, logRetentionDays: number, bucketName?: string): Bucket {
+  const bucket = new Bucket(scope, id, {
+    ...(bucketName !== undefined ? { bucketName } : {}),
+    encryption: BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    minimumTLSVersion: MIN_TLS_VERSION,
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(logRetentionDays) }],
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  Validations.of(bucket.node.findChild('Resource')).acknowledge({
+    id: 'AwsSolutions-S1',
+    reason:
+      'This is the access logs bucket itself: it receives the server access logs of the record buckets of its region. Logging its own access into itself would log every log delivery, and a further log bucket would need one in turn; S3 writes here only through the logging service (bucket policy), and it is TLS only with public access blocked.',
+  });
+  return bucket;
 }
 
 /*

@@ -19,6 +19,7 @@ import type { ConfiguredSeal } from '../config.ts';
 import { SEAL_FUNCTIONS } from '../config.ts';
 import { functionRoleArn } from './data-stack.ts';
 import { writeSealRegistry } from '../constructs/directory-record.ts';
+import { guardKeys } from '../constructs/key-policy.ts';
 import { SealKeys } from '../constructs/seal-keys.ts';
 
 export interface SealsStackProps extends StackProps {
@@ -32,6 +33,8 @@ export interface SealsStackProps extends StackProps {
   directoryTable: ITable;
   dataKey: IKey;
   retention: RetentionDays;
+  /** config.breakGlassRoleName: the only role that may delete or disable a seal key (key-policy.ts: guardKeys). */
+  breakGlassRoleName: string;
 }
 
 export class SealsStack extends Stack {
@@ -46,5 +49,7 @@ export class SealsStack extends Stack {
       publisherRoleArn: functionRoleArn(this, props.stage, SEAL_FUNCTIONS.publisher),
     });
     writeSealRegistry(this, { ...props, seals: this.sealKeys.entries });
+    // Every seal key carries the key guard: only the break-glass role may schedule its deletion or disable it.
+    guardKeys(this, props.breakGlassRoleName);
   }
 }

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTongbanApp } from '../../infra/app.ts';
 import { ARCHIVE_FUNCTION, CONFIG_CONTEXT_KEY, FIXED_ROLE_FUNCTIONS, functionRoleName, TongbanConfigSchema, loadConfig } from '../../infra/config.ts';
 import { ARCHIVE_SEAL_KEY_STATEMENT_IDS } from '../../infra/constructs/archive-keys.ts';
+import { KEY_GUARD_SID } from '../../infra/constructs/key-policy.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
 import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
 import {
@@ -74,6 +75,7 @@ const CONFIG = {
   stage: 'test',
   logRetentionDays: 365,
   alarmEmails: ['tongban-oncall@example.gov.cn'],
+  replicaRegion: 'cn-northwest-1',
   departments: [DEPARTMENTS.market, DEPARTMENTS.housing],
   channels: [CHANNELS.portal],
   principals: [
@@ -384,7 +386,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(t.statements().some(({ statement }) => t.resourcesOf(statement).some((r) => r.includes(t.bucketId)) && statement.Effect === 'Allow')).toBe(true);
     });
 
-    it("name the archive bucket and its key in the auditors' policy, the archive function's role, the sweep's and the tally's alone, the archive seal key in the archive function's, the sweep's and the tally's (Sign) and the seals function's (GetPublicKey) alone", () => {
+    it("name the archive bucket and its key in the auditors' policy, the archive function's role, the sweep's, the tally's and the replication role's (test/infra/backup.test.ts) alone, the archive seal key in the archive function's, the sweep's and the tally's (Sign) and the seals function's (GetPublicKey) alone", () => {
       // Act
       const naming = (arn: (r: string) => boolean) =>
         t
@@ -399,7 +401,8 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       const archive = t.roleId(ARCHIVE_ROLE);
       const sweep = t.roleId(SWEEP_ROLE);
       const tally = t.roleId(TALLY_ROLE);
-      expect(new Set(bucketOrKey.map((n) => n.split(' ')[0]))).toEqual(new Set([auditors, archive, sweep, tally]));
+      const replication = built.data.getLogicalId(built.data.replication.role.node.defaultChild as CfnElement);
+      expect(new Set(bucketOrKey.map((n) => n.split(' ')[0]))).toEqual(new Set([auditors, archive, sweep, tally, replication]));
       expect(sealKey.sort()).toEqual([`${archive} kms:Sign`, `${sweep} kms:Sign`, `${tally} kms:Sign`, `${t.roleId(SEALS_ROLE)} kms:GetPublicKey`].sort());
       // The tally's part: the statistics documents alone, no bundle, no journal.
       expect(t.grantsOf(TALLY_ROLE).filter((g) => g.includes(t.bucketId) && (g.includes('/bundles/') || g.includes('/anchors/')))).toEqual([]);
@@ -827,7 +830,8 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
           Resource: '*',
         },
       ]);
-      expect(policy.filter((st) => st.Effect === 'Deny').map((st) => st.Sid)).toEqual(Object.values(ARCHIVE_SEAL_KEY_STATEMENT_IDS));
+      // And the key guard every key carries (test/infra/backup.test.ts).
+      expect(policy.filter((st) => st.Effect === 'Deny').map((st) => st.Sid)).toEqual([...Object.values(ARCHIVE_SEAL_KEY_STATEMENT_IDS), KEY_GUARD_SID]);
       expect(keyPolicyDenies(policy, 'kms:Sign', archive)).toBe(false);
       expect(keyPolicyDenies(policy, 'kms:Sign', sweep)).toBe(false);
       for (const other of [seals, ...others]) expect(keyPolicyDenies(policy, 'kms:Sign', other), other).toBe(true);
@@ -854,6 +858,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
           stage: 'test',
           logRetentionDays: 365,
           alarmEmails: ['tongban-oncall@example.gov.cn'],
+          replicaRegion: 'cn-northwest-1',
           config: TongbanConfigSchema.parse({ ...CONFIG, ...(sealKeySpec !== undefined ? { sealKeySpec } : {}) }),
           ...(sealKeySpec !== undefined ? { sealKeySpec } : {}),
         });

@@ -29,6 +29,7 @@ export function cityConfig(size: CitySize, stage = 'city') {
     stage,
     logRetentionDays: 365,
     alarmEmails: ['tongban-oncall@example.gov.cn'],
+    replicaRegion: 'cn-northwest-1',
     departments,
     channels,
     principals: [

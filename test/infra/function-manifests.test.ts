@@ -29,6 +29,7 @@ const CONFIG = {
   stage: 'test',
   logRetentionDays: 365,
   alarmEmails: ['tongban-oncall@example.gov.cn'],
+  replicaRegion: 'cn-northwest-1',
   departments: [DEPARTMENTS.market, DEPARTMENTS.housing],
   channels: [CHANNELS.portal],
   principals: [{ name: 'reviewer', role: 'platform', trustedAccount: 'self' }],

@@ -16,6 +16,7 @@ import { FUNCTION_NAMES, PUBLIC_ROUTE_DATA, SCHEDULED_FUNCTION_NAMES, SEALING_IN
 import { MANIFESTS } from '../../functions/manifests.ts';
 import type { SealsStack } from '../../infra/stacks/seals-stack.ts';
 import { SealKeys } from '../../infra/constructs/seal-keys.ts';
+import { KEY_GUARD_SID } from '../../infra/constructs/key-policy.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { FEATURE_FLAGS, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
@@ -55,6 +56,7 @@ const CONFIG = {
   stage: 'test',
   logRetentionDays: 365,
   alarmEmails: ['tongban-oncall@example.gov.cn'],
+  replicaRegion: 'cn-northwest-1',
   departments: [DEPARTMENTS.market, DEPARTMENTS.housing],
   channels: [CHANNELS.portal],
   principals: [{ name: 'reviewer', role: 'platform', trustedAccount: 'self' }],
@@ -249,6 +251,8 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
           'OnlyTheSealingFunctionSigns',
           'OnlyTheSealsFunctionReadsThePublicKey',
           'SealsAreVerifiedOffline',
+          // The key guard every key carries (test/infra/backup.test.ts).
+          KEY_GUARD_SID,
         ]);
         expect(keyPolicyDenies(policy, 'kms:Sign', sealing), seal).toBe(false);
         expect(keyPolicyDenies(policy, 'kms:GetPublicKey', seals), seal).toBe(false);

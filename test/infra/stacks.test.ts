@@ -55,6 +55,7 @@ const TEST_CONFIG = {
   stage: 'test',
   logRetentionDays: 365,
   alarmEmails: ['tongban-oncall@example.gov.cn'],
+  replicaRegion: 'cn-northwest-1',
   departments: [DEPARTMENTS.market, DEPARTMENTS.housing],
   channels: [CHANNELS.portal],
   principals: [
@@ -162,15 +163,18 @@ describe('the Tongban CDK app (test configuration)', () => {
   it('names the stacks after the stage', () => {
     expect(built.data.stackName).toBe('Tongban-test-Data');
     expect(built.api.stackName).toBe('Tongban-test-Api');
+    expect(built.replica.stackName).toBe('Tongban-test-Replica');
   });
 
   describe('data stack', () => {
-    it("has a customer-managed key with rotation and the stage alias, retained (its only symmetric key but the archive bucket's and the alarm topic's: the others are the seal keys and the archive seal key)", () => {
+    it("has a customer-managed key with rotation and the stage alias, retained (its only symmetric key but the archive bucket's, the alarm topic's and the backup vault's: the others are the archive seal key and, in the seal-key stacks, the seal keys)", () => {
       const symmetric = resources(data, 'AWS::KMS::Key').filter(([, k]) => props(k).KeySpec === undefined);
-      const alarmTopicKey = built.data.getLogicalId(built.data.node.findChild('AlarmTopic').node.findChild('Key').node.defaultChild as CfnElement);
-      expect(symmetric.map(([id]) => id).sort()).toEqual([dataKeyId(), built.data.getLogicalId(built.data.archiveKey.node.defaultChild as CfnElement), alarmTopicKey].sort());
-      // The data key, the archive key, the alarm topic's key, the archive seal key: the departments' seal keys are the seal-key stacks'.
-      expect(resources(data, 'AWS::KMS::Key')).toHaveLength(4);
+      const alarmTopicKey = built.data.node.findChild('AlarmTopic').node.findChild('Key');
+      expect(symmetric.map(([id]) => id).sort()).toEqual(
+        [dataKeyId(), ...[built.data.archiveKey, built.data.tableBackup.vault.key, alarmTopicKey].map((k) => built.data.getLogicalId(k.node.defaultChild as CfnElement))].sort(),
+      );
+      // Those four and the archive seal key.
+      expect(resources(data, 'AWS::KMS::Key')).toHaveLength(5);
       data.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
       data.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/tongban-test-data', TargetKeyId: { 'Fn::GetAtt': [dataKeyId(), 'Arn'] } });
     });
@@ -1446,20 +1450,26 @@ describe('the Tongban CDK app (test configuration)', () => {
       );
     });
 
-    it("acknowledges in the data stack only that the access logs bucket has no access logs of its own (AwsSolutions-S1), and the directory record writer's AWS-managed logging policy (AwsSolutions-IAM4)", () => {
+    it("acknowledges in the data stack only that the access logs bucket has no access logs of its own (AwsSolutions-S1), the directory record writer's AWS-managed logging policy (AwsSolutions-IAM4), and on the backup and replication roles alone their managed policies and wildcards (test/infra/backup.test.ts)", () => {
       const acknowledged = resources(data).flatMap(([id, r]) =>
         ((r as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }).Metadata?.cdk_nag?.rules_to_suppress ?? []).map((a) => ({
           resource: id,
           ...a,
         })),
       );
-      expect(acknowledged.map(({ resource, id }) => ({ resource, id }))).toEqual([
-        { resource: built.data.getLogicalId(built.data.accessLogsBucket.node.defaultChild as CfnElement), id: 'AwsSolutions-S1' },
+      const idOf = (c: { node: { defaultChild?: unknown } }) => built.data.getLogicalId(c.node.defaultChild as CfnElement);
+      const roles = [built.data.tableBackup.role, built.data.replication.role];
+      const onRoles = new Set(roles.flatMap((role) => [idOf(role), idOf(role.node.findChild('DefaultPolicy'))]));
+      expect(acknowledged.filter(({ resource }) => !onRoles.has(resource)).map(({ resource, id }) => ({ resource, id }))).toEqual([
+        { resource: idOf(built.data.accessLogsBucket), id: 'AwsSolutions-S1' },
         {
           resource: resources(data, 'AWS::IAM::Role').find(([id]) => id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'))![0],
           id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         },
       ]);
+      expect(new Set(acknowledged.filter(({ resource }) => onRoles.has(resource)).map(({ id }) => id.replace(/\[.*$/, '')))).toEqual(
+        new Set(['AwsSolutions-IAM4', 'AwsSolutions-IAM5']),
+      );
       for (const a of acknowledged) expect(a.reason.length, a.id).toBeGreaterThan(40);
     });
 

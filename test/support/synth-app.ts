@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTongbanApp } from '../../infra/app.ts';
 import type { TongbanApp } from '../../infra/app.ts';
-import { CONFIG_CONTEXT_KEY, SEAL_STACKS, sealStackName } from '../../infra/config.ts';
+import { CONFIG_CONTEXT_KEY, SEAL_STACKS, loadConfig, sealStackName } from '../../infra/config.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 /** cdk.json: the app command and the context (feature flags and the platform configuration). */
@@ -51,14 +51,30 @@ export function synthApp(config: unknown, opts: SynthOptions = {}): TongbanApp &
   return { ...built, app, assembly: app.synth() };
 }
 
-/** Every stack of a built app: the data stack, the seal-key stacks, the API and principals stacks. */
+/** Every stack of a built app: the replica and data stacks, the seal-key stacks, the API and principals stacks. */
 export function stacksOf(built: TongbanApp): Stack[] {
-  return [built.data, ...built.seals, built.api, built.principals];
+  return [built.replica, built.data, ...built.seals, built.api, built.principals];
 }
 
 /** The names of every stack of stage `stage`, sorted. */
 export function stackNames(stage: string): string[] {
-  return [`Tongban-${stage}-Data`, ...Array.from({ length: SEAL_STACKS }, (_, i) => sealStackName(stage, i + 1)), `Tongban-${stage}-Api`, `Tongban-${stage}-Principals`].sort();
+  return [
+    `Tongban-${stage}-Replica`,
+    `Tongban-${stage}-Data`,
+    ...Array.from({ length: SEAL_STACKS }, (_, i) => sealStackName(stage, i + 1)),
+    `Tongban-${stage}-Api`,
+    `Tongban-${stage}-Principals`,
+  ].sort();
+}
+
+/** Why `loadConfig` refuses the `tongban` context `tongban` (its error message), or undefined if it accepts it. */
+export function configProblem(tongban: unknown): string | undefined {
+  try {
+    loadConfig(new App({ context: { [CONFIG_CONTEXT_KEY]: tongban } }));
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 /** Removes the directories of every app made so far (call it in afterAll). */
