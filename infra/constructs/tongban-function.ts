@@ -26,7 +26,7 @@ import { CASE_EVENT_BUS_VARIABLE, REFERENCE_PARTITIONS } from '../../functions/m
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, EVENTS_TABLE, FEEDBACK_TABLE, ITEMS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE, indexNames } from '../../shared/adapters/table-layout.ts';
 import type { SealKeySpecName, TongbanConfig } from '../config.ts';
-import { ARCHIVE_FUNCTION, ARCHIVE_SEAL_SIGNERS, FIXED_ROLE_FUNCTIONS, KMS_SIGNING_ALGORITHM_OF_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
+import { ARCHIVE_SEAL_SIGNERS, FIXED_ROLE_FUNCTIONS, KMS_SIGNING_ALGORITHM_OF_SPEC, SEAL_FUNCTIONS, SEAL_KEY_PUBLISHERS, functionRoleName } from '../config.ts';
 import {
   KEY_OBJECT_READ_ACTIONS,
   KEY_OBJECT_WRITE_ACTIONS,
@@ -270,7 +270,7 @@ function grantMaterials(manifest: FunctionManifest, data: DataResources, environ
  * The manifest's seal-key grants — kms:Sign on the active seal keys, each with its own signing
  * algorithm; kms:GetPublicKey on every key — and on the archive seal key (kms:Sign with its
  * algorithm, kms:GetPublicKey). Only a function the keys' policies name may hold each
- * (SEAL_FUNCTIONS, ARCHIVE_SEAL_SIGNERS, ARCHIVE_FUNCTION), or the grant would be refused by the keys themselves.
+ * (SEAL_FUNCTIONS, ARCHIVE_SEAL_SIGNERS, SEAL_KEY_PUBLISHERS), or the grant would be refused by the keys themselves.
  */
 function grantSealKeys(manifest: FunctionManifest, data: DataResources, grant: Grant): void {
   const { name } = manifest;
@@ -300,16 +300,11 @@ function grantSealKeys(manifest: FunctionManifest, data: DataResources, grant: G
     );
   }
   const publicKeys: string[] = [];
-  if (actions.includes('kms:GetPublicKey')) {
-    if (name !== SEAL_FUNCTIONS.publisher) throw new Error(`${name}: the seal keys let the ${SEAL_FUNCTIONS.publisher} function alone read their public keys`);
-    publicKeys.push(...data.sealKeys.keys.map((k) => k.key.keyArn));
+  if ((actions.includes('kms:GetPublicKey') || archive.includes('kms:GetPublicKey')) && !SEAL_KEY_PUBLISHERS.includes(name)) {
+    throw new Error(`${name}: the seal keys and the archive seal key let the ${SEAL_KEY_PUBLISHERS.join(' and ')} functions alone read their public keys`);
   }
-  if (archive.includes('kms:GetPublicKey')) {
-    if (name !== SEAL_FUNCTIONS.publisher && name !== ARCHIVE_FUNCTION) {
-      throw new Error(`${name}: the archive seal key lets the ${ARCHIVE_FUNCTION} and ${SEAL_FUNCTIONS.publisher} functions alone read its public key`);
-    }
-    publicKeys.push(data.archiveSealKey.keyArn);
-  }
+  if (actions.includes('kms:GetPublicKey')) publicKeys.push(...data.sealKeys.keys.map((k) => k.key.keyArn));
+  if (archive.includes('kms:GetPublicKey')) publicKeys.push(data.archiveSealKey.keyArn);
   if (publicKeys.length > 0) grant(new PolicyStatement({ actions: ['kms:GetPublicKey'], resources: publicKeys }));
 }
 

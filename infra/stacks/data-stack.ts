@@ -12,7 +12,22 @@
 // legal hold for permanent records. So the bucket has Object Lock on but no default retention. Its
 // bucket policy denies deletes, lifecycle rules, bypassing governance retention and changing the
 // Object Lock configuration to every principal: Compliance mode already refuses a delete before
-// retain-until, the policy makes "never deleted" explicit, also once the retention has passed.
+// retain-until, the policy makes "never deleted" explicit, also once the retention has passed. It
+// also denies writing over any of its objects (the bundles, anchor journals and statistics documents
+// are each written once): a PutObject or CompleteMultipartUpload without `If-None-Match: *` is refused (bucket-policy keys
+// s3:if-none-match and s3:ObjectCreationOperation; the parts of a multipart upload, which take no
+// condition, pass), so a new version never lands over an archived one — the writers send it. And it
+// denies s3:PutBucketPolicy and s3:DeleteBucketPolicy to every principal, so that no role of the
+// account, CloudFormation's deployments included, can loosen it. S3 still lets the account's root
+// user get, put and delete a bucket policy whatever it denies (only an SCP or a VPC endpoint policy
+// could stop that): changing this policy is a root-user act, outside CloudFormation (whose next update
+// of the policy then fails and rolls back, until the template says the same). For the same reason the
+// bucket has no lifecycle rule at all, not even one aborting unfinished multipart uploads: the policy
+// denies s3:PutLifecycleConfiguration (the way S3 itself would expire objects), which refuses that rule
+// on every deployed bucket; the archive function aborts its own failed uploads.
+//
+// The operations trail (infra/constructs/operations-trail.ts) records every management event and the
+// archive bucket's object-level operations into a bucket of its own, under COMPLIANCE Object Lock.
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
@@ -33,8 +48,9 @@ import { PLATFORM_EVENT_BUS_SOURCES } from '../../shared/contracts/platform-even
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { Department } from '../../shared/contracts/directory.ts';
 import type { ConfiguredSeal, SealKeySpecName } from '../config.ts';
-import { ARCHIVE_SEAL_SIGNERS, DEFAULT_SEAL_KEY_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
+import { ARCHIVE_SEAL_SIGNERS, DEFAULT_SEAL_KEY_SPEC, SEAL_FUNCTIONS, SEAL_KEY_PUBLISHERS, functionRoleName } from '../config.ts';
 import { ArchiveSealKey } from '../constructs/archive-keys.ts';
+import { INCOMPLETE_MULTIPART_UPLOAD_ABORT_DAYS, OperationsTrail } from '../constructs/operations-trail.ts';
 import { SealKeys } from '../constructs/seal-keys.ts';
 
 export interface DataStackProps extends StackProps {
@@ -80,6 +96,15 @@ export const ARCHIVE_DENIED_ACTIONS = [
 /** The Sid of that statement. */
 export const ARCHIVE_NEVER_DELETED_SID = 'ArchiveRecordsAreNeverDeleted';
 
+/** What the archive bucket's policy denies to every principal so that nobody but the account's root user can change or remove it. */
+export const ARCHIVE_POLICY_LOCK_ACTIONS = ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy'] as const;
+
+/** The Sid of that statement. */
+export const ARCHIVE_POLICY_LOCKED_SID = 'ArchivePolicyIsChangedByRootAlone';
+
+/** The Sid of the statement refusing a write without `If-None-Match: *` (every archived object is written once). */
+export const ARCHIVE_WRITTEN_ONCE_SID = 'ArchiveObjectsAreWrittenOnce';
+
 export class DataStack extends Stack {
   /** Encrypts the tables and the materials bucket. */
   readonly dataKey: Key;
@@ -107,7 +132,7 @@ export class DataStack extends Stack {
   readonly materialsBucket: Bucket;
   /** Receives the materials and archive buckets' server access logs (SSE-S3: S3 cannot deliver them to SSE-KMS). */
   readonly accessLogsBucket: Bucket;
-  /** The departments' seal keys: only the sealing function signs, only the seals function reads the public keys. */
+  /** The departments' seal keys: only the sealing function signs, only the seals and archive functions read the public keys. */
   readonly sealKeys: SealKeys;
   /** Encrypts the archive bucket, and nothing else. */
   readonly archiveKey: Key;
@@ -117,7 +142,9 @@ export class DataStack extends Stack {
    * deleted (bucket policy), no lifecycle rule.
    */
   readonly archiveBucket: Bucket;
-  /** Seals each bundle's tag manifest: only the archive function signs, only the seals function reads the public key (it publishes it). */
+  /** The operations trail: every management event and the archive bucket's data events, into its own locked bucket. */
+  readonly operationsTrail: OperationsTrail;
+  /** Seals each bundle's tag manifest and the anchor journals: only ARCHIVE_SEAL_SIGNERS sign, only the seals function (it publishes it) and the archive function (it puts it into each bundle) read the public key. */
   readonly archiveSealKey: Key;
   /** The archive seal key's spec (props.sealKeySpec): its signing algorithm, and the directory's `archiveKey.alg`. */
   readonly archiveSealKeySpec: SealKeySpecName;
@@ -239,7 +266,10 @@ export class DataStack extends Stack {
       minimumTLSVersion: MIN_TLS_VERSION,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(props.logRetentionDays) }],
+      lifecycleRules: [
+        { id: 'expire-access-logs', expiration: Duration.days(props.logRetentionDays) },
+        { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(INCOMPLETE_MULTIPART_UPLOAD_ABORT_DAYS) },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.accessLogsBucket.node.findChild('Resource')).acknowledge({
@@ -290,7 +320,7 @@ export class DataStack extends Stack {
       departments: props.departments,
       seals: props.seals,
       signerRoleArn: roleArn(SEAL_FUNCTIONS.signer),
-      publisherRoleArn: roleArn(SEAL_FUNCTIONS.publisher),
+      publisherRoleArns: SEAL_KEY_PUBLISHERS.map(roleArn),
     });
 
     // The e-archive ------------------------------------------------------------------------------
@@ -328,11 +358,41 @@ export class DataStack extends Stack {
         resources: [this.archiveBucket.bucketArn, this.archiveBucket.arnForObjects('*')],
       }),
     );
+    this.archiveBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: ARCHIVE_POLICY_LOCKED_SID,
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: [...ARCHIVE_POLICY_LOCK_ACTIONS],
+        resources: [this.archiveBucket.bucketArn],
+      }),
+    );
+    this.archiveBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: ARCHIVE_WRITTEN_ONCE_SID,
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.archiveBucket.arnForObjects('*')],
+        // A request that creates the object (PutObject, CompleteMultipartUpload) without If-None-Match.
+        conditions: { Null: { 's3:if-none-match': 'true' }, Bool: { 's3:ObjectCreationOperation': 'true' } },
+      }),
+    );
+    // Deleting the stack leaves the policy in place (and could not remove it: the policy denies that).
+    this.archiveBucket.policy!.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    this.operationsTrail = new OperationsTrail(this, 'OperationsTrail', {
+      stage: props.stage,
+      retentionDays: props.logRetentionDays,
+      dataEventsBucket: asIBucket(this.archiveBucket),
+      accessLogsBucket: asIBucket(this.accessLogsBucket),
+      minimumTlsVersion: MIN_TLS_VERSION,
+    });
     const archiveSeal = new ArchiveSealKey(this, 'ArchiveSeal', {
       stage: props.stage,
       keySpec: props.sealKeySpec ?? DEFAULT_SEAL_KEY_SPEC,
       signerRoleArns: ARCHIVE_SEAL_SIGNERS.map(roleArn),
-      publisherRoleArns: [roleArn(SEAL_FUNCTIONS.publisher)],
+      publisherRoleArns: SEAL_KEY_PUBLISHERS.map(roleArn),
     });
     this.archiveSealKey = archiveSeal.key;
     this.archiveSealKeySpec = archiveSeal.keySpec;

@@ -30,11 +30,9 @@ import {
 import { ARCHIVE_ANCHORS_WILDCARD_REASON, ARCHIVE_AUDITOR_ACCESS, ARCHIVE_BUNDLES_WILDCARD_REASON } from '../../infra/constructs/principal-roles.ts';
 import { ARCHIVE_STATISTICS_WILDCARD_REASON } from '../../infra/archive-access.ts';
 import { MANIFESTS } from '../../functions/manifests.ts';
-import { PUBLISHED_KEYS_VARIABLE } from '../../functions/manifest.ts';
 import { ARCHIVE_ACCESS_LOGS_PREFIX, ARCHIVE_BUNDLES_PREFIX, ARCHIVE_DENIED_ACTIONS, ARCHIVE_NEVER_DELETED_SID, DataStack } from '../../infra/stacks/data-stack.ts';
 import { ARCHIVE_PART_BYTES } from '../../shared/adapters/s3-archive-store.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
-import { ROUTES } from '../../shared/contracts/routes.ts';
 import { BUNDLES_PREFIX } from '../../shared/domain/archive/case-archiving.ts';
 import { actionMatches, holdersOf } from '../support/iam-patterns.ts';
 import { FEATURE_FLAGS, newApp, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
@@ -42,7 +40,7 @@ import { flatten } from '../support/cfn-values.ts';
 
 // Facts of the manifests (functions/<name>/manifest.ts) the assertions below name.
 const ARCHIVE_CASE_FILES_WILDCARD_REASON = MANIFESTS.archive.materials.areas.cases.wildcardReason;
-const ARCHIVE_ENVIRONMENT = { bucket: 'ARCHIVE_BUCKET', publishedKeys: PUBLISHED_KEYS_VARIABLE };
+const ARCHIVE_ENVIRONMENT = { bucket: 'ARCHIVE_BUCKET' };
 const ARCHIVE_FUNCTION_MEMORY_MB = MANIFESTS.archive.limits.memoryMb;
 const ARCHIVE_FUNCTION_TIMEOUT_MINUTES = MANIFESTS.archive.limits.timeoutSeconds / 60;
 const ARCHIVE_MAX_EVENT_AGE_HOURS = MANIFESTS.archive.limits.maxEventAgeHours;
@@ -383,7 +381,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(t.statements().some(({ statement }) => t.resourcesOf(statement).some((r) => r.includes(t.bucketId)) && statement.Effect === 'Allow')).toBe(true);
     });
 
-    it("name the archive bucket and its key in the auditors' policy, the archive function's role, the sweep's and the tally's alone, the archive seal key in the archive function's, the sweep's and the tally's (Sign) and the seals function's (GetPublicKey) alone", () => {
+    it("name the archive bucket and its key in the auditors' policy, the archive function's role, the sweep's and the tally's alone, the archive seal key in the archive function's (Sign, GetPublicKey), the sweep's and the tally's (Sign) and the seals function's (GetPublicKey) alone", () => {
       // Act
       const naming = (arn: (r: string) => boolean) =>
         t
@@ -399,7 +397,9 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       const sweep = t.roleId(SWEEP_ROLE);
       const tally = t.roleId(TALLY_ROLE);
       expect(new Set(bucketOrKey.map((n) => n.split(' ')[0]))).toEqual(new Set([auditors, archive, sweep, tally]));
-      expect(sealKey.sort()).toEqual([`${archive} kms:Sign`, `${sweep} kms:Sign`, `${tally} kms:Sign`, `${t.roleId(SEALS_ROLE)} kms:GetPublicKey`].sort());
+      expect(sealKey.sort()).toEqual(
+        [`${archive} kms:Sign`, `${archive} kms:GetPublicKey`, `${sweep} kms:Sign`, `${tally} kms:Sign`, `${t.roleId(SEALS_ROLE)} kms:GetPublicKey`].sort(),
+      );
       // The tally's part: the statistics documents alone, no bundle, no journal.
       expect(t.grantsOf(TALLY_ROLE).filter((g) => g.includes(t.bucketId) && (g.includes('/bundles/') || g.includes('/anchors/')))).toEqual([]);
       // The sweep's part: the anchor journals alone, no bundle.
@@ -549,12 +549,10 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       }
     });
 
-    it("is given its tables, MATERIALS_BUCKET, ARCHIVE_BUCKET and PUBLISHED_KEYS_URL (this API's public JWKS), and nothing else", () => {
+    it('is given its tables, MATERIALS_BUCKET and ARCHIVE_BUCKET, and nothing else (no URL of the API: it reads the public keys from KMS)', () => {
       // Act
       const variables = t.environmentOf('archive');
       // Assess
-      const jwks = ROUTES.find((r) => r.operationId === 'sealKeys')!;
-      expect(`${jwks.method} ${jwks.path} ${jwks.auth}`).toBe('GET /v1/.well-known/jwks.json public');
       expect(variables).toEqual({
         POWERTOOLS_SERVICE_NAME: 'tongban',
         POWERTOOLS_METRICS_NAMESPACE: 'Tongban',
@@ -565,13 +563,11 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
         DIRECTORY_TABLE: ref(built.data.directoryTable),
         MATERIALS_BUCKET: ref(built.data.materialsBucket),
         ARCHIVE_BUCKET: ref(built.data.archiveBucket),
-        // The REST API's own URL, with the configured stage (api.url ends with the stage and a slash).
-        PUBLISHED_KEYS_URL: `https://<${t.apiId(built.api.api)}>.execute-api.<AWS::Region>.<AWS::URLSuffix>/test${jwks.path}`,
       });
-      expect(ARCHIVE_ENVIRONMENT).toEqual({ bucket: 'ARCHIVE_BUCKET', publishedKeys: 'PUBLISHED_KEYS_URL' });
+      expect(ARCHIVE_ENVIRONMENT).toEqual({ bucket: 'ARCHIVE_BUCKET' });
     });
 
-    it('makes no dependency cycle: it depends on the REST API, not on its stage, deployment or methods (which depend on the functions that invoke it)', () => {
+    it('makes no dependency cycle: it depends on nothing of the REST API (its stage, deployment and methods depend on the functions that invoke it)', () => {
       // Arrange
       const graph = dependencies(t.apiJson.Resources);
       const cycle = [...graph.keys()].find((id) => dependsOn(graph, id).has(id));
@@ -579,7 +575,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       const upstream = dependsOn(graph, t.fnId('archive'));
       // Assess
       expect(cycle).toBeUndefined();
-      expect(upstream).toContain(t.apiId(built.api.api));
+      expect(upstream.has(t.apiId(built.api.api))).toBe(false);
       const of = (type: string) =>
         Object.entries(t.apiJson.Resources)
           .filter(([, r]) => r.Type === type)
@@ -590,7 +586,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       for (const fn of ['cases', 'sweep'] as const) expect(dependsOn(graph, t.fnId(fn)).has(t.fnId('archive')), fn).toBe(true);
     });
 
-    it('holds exactly what the archive code calls: the case, item and directory reads and the case writes, cases/ of the materials bucket (read, list under cases/), the bundles (write once with their lock, read, abort an upload), the archive key through S3, kms:Sign on the archive seal key, its dead-letter queue', () => {
+    it('holds exactly what the archive code calls: the case, item and directory reads and the case writes, cases/ of the materials bucket (read, list under cases/), the bundles (write once with their lock, read, abort an upload), the archive key through S3, kms:Sign on the archive seal key, the public keys, its dead-letter queue', () => {
       // Act
       const grants = t.grantsOf(ARCHIVE_ROLE);
       // Assess
@@ -622,6 +618,8 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
           `kms:GenerateDataKey ${t.archiveKeyArn}${via}`,
           `kms:Decrypt ${t.archiveKeyArn}${via}`,
           `kms:Sign ${t.sealKeyArn} {"StringEquals":{"kms:SigningAlgorithm":"ECDSA_SHA_256"}}`,
+          // The public keys it puts into each bundle: every seal key's and the archive seal key's.
+          ...[...built.data.sealKeys.keys.map((k) => arn(k.key)), t.sealKeyArn].map((k) => `kms:GetPublicKey ${k}`),
           `sqs:SendMessage <${queueId()}.Arn>`,
         ].sort(),
       );
@@ -639,19 +637,23 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       });
     });
 
-    it('may delete nothing, use no wildcard action, no index, no other bucket, key or function, and not read the public keys (it takes them from the published JWKS)', () => {
+    it('may delete nothing, use no wildcard action, no index, no other bucket, key or function, and read the public keys of the seal keys and the archive seal key, nothing else of theirs', () => {
       // Act
       const grants = t.grantsOf(ARCHIVE_ROLE);
       const actions = grants.map((g) => g.split(' ')[0]!);
       // Assess
       expect(actions.filter((a) => /delete|\*|Bypass|Lifecycle|Acl|Tagging|Version|Update|Scan|Batch|Transact/i.test(a))).toEqual([]);
-      expect(actions.filter((a) => a.startsWith('lambda:') || a.startsWith('states:') || a === 'kms:GetPublicKey' || a === 'kms:Verify')).toEqual([]);
+      expect(actions.filter((a) => a.startsWith('lambda:') || a.startsWith('states:') || a === 'kms:Verify')).toEqual([]);
+      expect(grants.filter((g) => g.startsWith('kms:GetPublicKey ')).sort()).toEqual(
+        [...built.data.sealKeys.keys.map((k) => `kms:GetPublicKey ${arn(k.key)}`), `kms:GetPublicKey ${t.sealKeyArn}`].sort(),
+      );
       expect(grants.filter((g) => g.includes('/index/') || g.includes('/uploads/'))).toEqual([]);
       // Of the data stack: these and nothing else (the rest are its own log group and queue).
       const known = [
         t.bucketArn,
         t.archiveKeyArn,
         t.sealKeyArn,
+        ...built.data.sealKeys.keys.map((k) => arn(k.key)),
         arn(built.data.materialsBucket),
         arn(built.data.dataKey),
         arn(built.data.casesTable),
@@ -663,7 +665,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
         const resource = g.split(' ')[1]!;
         expect(resource === '*' ? g.startsWith('xray:') : own.includes(resource) || known.some((k) => resource === k || resource.startsWith(`${k}/`)), g).toBe(true);
       }
-      expect(holdersOf(ARCHIVE_SEAL_KEY_ACCESS)).toEqual({ seals: ['kms:GetPublicKey'], sweep: ['kms:Sign'], archive: ['kms:Sign'], tally: ['kms:Sign'] });
+      expect(holdersOf(ARCHIVE_SEAL_KEY_ACCESS)).toEqual({ seals: ['kms:GetPublicKey'], sweep: ['kms:Sign'], archive: ['kms:Sign', 'kms:GetPublicKey'], tally: ['kms:Sign'] });
     });
 
     it('is invoked by the cases function and the sweep alone (lambda:InvokeFunction on it, unqualified), which are given its name as ARCHIVE_FUNCTION_NAME', () => {
@@ -793,7 +795,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(key.Properties!.Description).toContain('archive seal');
     });
 
-    it("keeps the account's administration and denies kms:Sign to any principal but the archive function's and the sweep's roles, kms:GetPublicKey to any but the seals function's role (the archive function too), kms:Verify to all", () => {
+    it("keeps the account's administration and denies kms:Sign to any principal but the archive function's and the sweep's roles, kms:GetPublicKey to any but the seals and archive functions' roles, kms:Verify to all", () => {
       // Arrange
       const archive = roleArn('tongban-test-archive-function');
       const sweep = roleArn('tongban-test-sweep-function');
@@ -822,7 +824,8 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(keyPolicyDenies(policy, 'kms:Sign', sweep)).toBe(false);
       for (const other of [seals, ...others]) expect(keyPolicyDenies(policy, 'kms:Sign', other), other).toBe(true);
       expect(keyPolicyDenies(policy, 'kms:GetPublicKey', seals)).toBe(false);
-      for (const other of [archive, sweep, ...others]) expect(keyPolicyDenies(policy, 'kms:GetPublicKey', other), other).toBe(true);
+      expect(keyPolicyDenies(policy, 'kms:GetPublicKey', archive)).toBe(false);
+      for (const other of [sweep, ...others]) expect(keyPolicyDenies(policy, 'kms:GetPublicKey', other), other).toBe(true);
       for (const anyone of [archive, sweep, seals, ...others]) expect(keyPolicyDenies(policy, 'kms:Verify', anyone), anyone).toBe(true);
       expect(keyPolicyDenies(policy, 'kms:PutKeyPolicy', others[0]!)).toBe(false);
     });

@@ -1,6 +1,6 @@
 // Seals as CloudFormation: one asymmetric KMS key per department seal (ECC_NIST_P256, or SM2 in
 // China), retained, whose policy lets nobody but the sealing function's role sign (nobody at all
-// once the seal is retired) and nobody but the seals function's role read the public key; the roles'
+// once the seal is retired) and nobody but the seals and archive functions' roles read the public key; the roles'
 // own grants; who may invoke the sealing function; the seal registry in the directory record; the
 // public JWKS route's acknowledgement; and the seal configuration's checks.
 import { App } from 'aws-cdk-lib';
@@ -8,7 +8,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_CONTEXT_KEY, DEFAULT_SEAL_KEY_SPEC, configuredSeals, functionRoleName, loadConfig } from '../../infra/config.ts';
+import { CONFIG_CONTEXT_KEY, DEFAULT_SEAL_KEY_SPEC, SEAL_KEY_PUBLISHERS, configuredSeals, functionRoleName, loadConfig } from '../../infra/config.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
 import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { FUNCTION_NAMES, PUBLIC_ROUTE_DATA, SCHEDULED_FUNCTION_NAMES, SEALING_INVOKERS, SEAL_KEY_ACCESS, TABLE_ACCESS } from '../../infra/function-access.ts';
@@ -173,13 +173,15 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
       expect(description(MARKET, 'seal-1')).toContain(`retired ${RETIRED_AT}, signs nothing`);
     });
 
-    it("keep the account's administration of each key and deny kms:Sign to any principal but the sealing function's role, kms:GetPublicKey to any but the seals function's role, kms:Verify to all", () => {
+    it("keep the account's administration of each key and deny kms:Sign to any principal but the sealing function's role, kms:GetPublicKey to any but the seals and archive functions' roles, kms:Verify to all", () => {
       // Arrange: the roles as the API stack creates them, and some other identity of the account.
-      const roleName = (fn: 'sealing' | 'seals') => t.apiJson.Resources[t.roleId(fn)]!.Properties!.RoleName;
+      const roleName = (fn: 'sealing' | 'seals' | 'archive') => t.apiJson.Resources[t.roleId(fn)]!.Properties!.RoleName;
       expect(roleName('sealing')).toBe(functionRoleName('test', 'sealing'));
       expect(roleName('seals')).toBe(functionRoleName('test', 'seals'));
+      expect(roleName('archive')).toBe(functionRoleName('test', 'archive'));
       const sealing = roleArn('tongban-test-sealing-function');
       const seals = roleArn('tongban-test-seals-function');
+      const archive = roleArn('tongban-test-archive-function');
       const others = [roleArn('Admin'), roleArn('tongban-test-reviewer'), 'arn:<AWS::Partition>:iam::<AWS::AccountId>:root', roleArn('tongban-test-sealing-function-2')];
       for (const [department, seal] of [
         [MARKET, 'seal-2'],
@@ -198,12 +200,13 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
         ]);
         expect(policy.filter((st) => st.Effect === 'Deny').map((st) => st.Sid)).toEqual([
           'OnlyTheSealingFunctionSigns',
-          'OnlyTheSealsFunctionReadsThePublicKey',
+          'OnlyTheSealsAndArchiveFunctionsReadThePublicKey',
           'SealsAreVerifiedOffline',
         ]);
         expect(keyPolicyDenies(policy, 'kms:Sign', sealing), seal).toBe(false);
         expect(keyPolicyDenies(policy, 'kms:GetPublicKey', seals), seal).toBe(false);
-        for (const other of [seals, ...others]) expect(keyPolicyDenies(policy, 'kms:Sign', other), other).toBe(true);
+        expect(keyPolicyDenies(policy, 'kms:GetPublicKey', archive), seal).toBe(false);
+        for (const other of [seals, archive, ...others]) expect(keyPolicyDenies(policy, 'kms:Sign', other), other).toBe(true);
         for (const other of [sealing, ...others]) expect(keyPolicyDenies(policy, 'kms:GetPublicKey', other), other).toBe(true);
         for (const anyone of [sealing, seals, ...others]) expect(keyPolicyDenies(policy, 'kms:Verify', anyone), anyone).toBe(true);
         // Administration stays with the account (it is no seal operation).
@@ -249,20 +252,18 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
           .map((fn) => ({ roles: [t.roleId(fn)], resources: [t.archiveSealKeyArn], condition: { StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } } }))
           .sort(byRole),
       );
-      expect(holdersOf(SEAL_KEY_ACCESS)).toEqual({ sealing: ['kms:Sign'], seals: ['kms:GetPublicKey'] });
+      expect(holdersOf(SEAL_KEY_ACCESS)).toEqual({ sealing: ['kms:Sign'], seals: ['kms:GetPublicKey'], archive: ['kms:GetPublicKey'] });
     });
 
-    it('let the seals function alone read the public keys, of every seal key, retired ones included, and of the archive seal key (the JWKS publishes it too)', () => {
+    it('let the seals function (it publishes them) and the archive function (it puts them into each bundle) alone read the public keys, of every seal key, retired ones included, and of the archive seal key', () => {
       // Act
       const read = t.holders('kms:GetPublicKey');
       // Assess
-      expect(read).toEqual([
-        {
-          roles: [t.roleId('seals')],
-          resources: [t.keyArn(MARKET, 'seal-1'), t.keyArn(MARKET, 'seal-2'), t.keyArn(HOUSING, 'seal-1'), t.archiveSealKeyArn].sort(),
-          condition: undefined,
-        },
-      ]);
+      const every = [t.keyArn(MARKET, 'seal-1'), t.keyArn(MARKET, 'seal-2'), t.keyArn(HOUSING, 'seal-1'), t.archiveSealKeyArn].sort();
+      expect([...read].sort((a, b) => (a.roles[0]! < b.roles[0]! ? -1 : 1))).toEqual(
+        (['archive', 'seals'] as const).map((fn) => ({ roles: [t.roleId(fn)], resources: every, condition: undefined })).sort((a, b) => (a.roles[0]! < b.roles[0]! ? -1 : 1)),
+      );
+      expect(SEAL_KEY_PUBLISHERS).toEqual(['seals', 'archive']);
     });
 
     it('name no seal key in any other grant', () => {
@@ -273,7 +274,14 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
         t.grantsOf(fn).filter((g) => keys.some((k) => g.endsWith(` ${k}`))),
       );
       // Assess
-      expect(naming.sort()).toEqual([...keys.map((k) => `kms:GetPublicKey ${k}`), `kms:Sign ${t.keyArn(MARKET, 'seal-2')}`, `kms:Sign ${t.keyArn(HOUSING, 'seal-1')}`].sort());
+      expect(naming.sort()).toEqual(
+        [
+          ...keys.map((k) => `kms:GetPublicKey ${k}`),
+          ...keys.map((k) => `kms:GetPublicKey ${k}`),
+          `kms:Sign ${t.keyArn(MARKET, 'seal-2')}`,
+          `kms:Sign ${t.keyArn(HOUSING, 'seal-1')}`,
+        ].sort(),
+      );
     });
 
     it('let the cases function and the sweep alone invoke the sealing function, that one function, and give them its name', () => {

@@ -164,10 +164,12 @@ describe('the Tongban CDK app (test configuration)', () => {
   });
 
   describe('data stack', () => {
-    it("has a customer-managed key with rotation and the stage alias, retained (its only symmetric key but the archive bucket's: the others are the seal keys and the archive seal key)", () => {
+    it("has a customer-managed key with rotation and the stage alias, retained (its only symmetric key but the archive bucket's and the operations trail's: the others are the seal keys and the archive seal key)", () => {
       const symmetric = resources(data, 'AWS::KMS::Key').filter(([, k]) => props(k).KeySpec === undefined);
-      expect(symmetric.map(([id]) => id).sort()).toEqual([dataKeyId(), built.data.getLogicalId(built.data.archiveKey.node.defaultChild as CfnElement)].sort());
-      expect(resources(data, 'AWS::KMS::Key')).toHaveLength(1 + TEST_CONFIG.departments.length + 2);
+      expect(symmetric.map(([id]) => id).sort()).toEqual(
+        [dataKeyId(), ...[built.data.archiveKey, built.data.operationsTrail.key].map((k) => built.data.getLogicalId(k.node.defaultChild as CfnElement))].sort(),
+      );
+      expect(resources(data, 'AWS::KMS::Key')).toHaveLength(1 + TEST_CONFIG.departments.length + 3);
       data.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
       data.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/tongban-test-data', TargetKeyId: { 'Fn::GetAtt': [dataKeyId(), 'Arn'] } });
     });
