@@ -32,7 +32,7 @@ export function buildTongbanApp(app: App): TongbanApp {
     departments: config.departments,
     seals: configuredSeals(config),
     sealKeySpec: config.sealKeySpec,
-    description: `Tongban ${config.stage}: data (KMS key, DynamoDB tables, materials bucket, departments' seal keys, archive bucket and its keys), retained on delete`,
+    description: `Tongban ${config.stage}: data (KMS key, DynamoDB tables, materials bucket, departments' seal keys, archive bucket and its keys, operations trail), retained on delete`,
   });
   const dataResources = data.dataResources();
   const api = new ApiStack(app, `Tongban-${config.stage}-Api`, {

@@ -20,8 +20,11 @@
 // denies s3:PutBucketPolicy and s3:DeleteBucketPolicy to every principal, so that no role of the
 // account, CloudFormation's deployments included, can loosen it. S3 still lets the account's root
 // user get, put and delete a bucket policy whatever it denies (only an SCP or a VPC endpoint policy
-// could stop that): changing this policy is a root-user act, outside CloudFormation (whose next update
-// of the policy then fails and rolls back, until the template says the same). For the same reason the
+// could stop that): changing this policy is a root-user act. A deployment that changes it fails and
+// rolls back (its PutBucketPolicy is refused), unless the root user has first put the current policy
+// without the ARCHIVE_POLICY_LOCKED_SID statement; the deployment then puts the new one, lock
+// included. (Created with the bucket, or added to a deployed one, the policy goes in: the deny takes
+// effect once it is there.) The policy is retained with the bucket. For the same reason the
 // bucket has no lifecycle rule at all, not even one aborting unfinished multipart uploads: the policy
 // denies s3:PutLifecycleConfiguration (the way S3 itself would expire objects), which refuses that rule
 // on every deployed bucket; the archive function aborts its own failed uploads.

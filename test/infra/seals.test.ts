@@ -71,7 +71,8 @@ function keyPolicyDenies(statements: readonly Statement[], action: string, princ
     if (st.Condition === undefined) return true;
     expect(Object.keys(st.Condition)).toEqual(['ArnNotEquals']);
     expect(Object.keys(st.Condition.ArnNotEquals!)).toEqual(['aws:PrincipalArn']);
-    return flatten(st.Condition.ArnNotEquals!['aws:PrincipalArn']) !== principalArn;
+    // ArnNotEquals with several values: denied when the caller matches none.
+    return ![st.Condition.ArnNotEquals!['aws:PrincipalArn']].flat().map(flatten).includes(principalArn);
   });
 }
 
