@@ -36,6 +36,7 @@ import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import { BUNDLES_PREFIX } from '../../shared/domain/archive/case-archiving.ts';
 import { actionMatches, holdersOf } from '../support/iam-patterns.ts';
 import { FEATURE_FLAGS, newApp, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
+import type { CfnJson, CfnResource, CfnStatement } from '../support/cfn-values.ts';
 import { flatten } from '../support/cfn-values.ts';
 
 // Facts of the manifests (functions/<name>/manifest.ts) the assertions below name.
@@ -47,23 +48,9 @@ const ARCHIVE_MAX_EVENT_AGE_HOURS = MANIFESTS.archive.limits.maxEventAgeHours;
 const ARCHIVE_RETRY_ATTEMPTS = MANIFESTS.archive.limits.retryAttempts;
 const ARCHIVE_WRITER_BUNDLES_WILDCARD_REASON = MANIFESTS.archive.archive.areas.bundles.wildcardReason;
 
-type Json = Record<string, unknown>;
-interface Resource {
-  Type: string;
-  Properties?: Json;
-  DependsOn?: string | string[];
-  Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } };
-  DeletionPolicy?: string;
-  UpdateReplacePolicy?: string;
-}
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Principal?: unknown;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
+type Json = CfnJson;
+type Resource = CfnResource;
+type Statement = CfnStatement;
 
 const MARKET = DEPARTMENTS.market.id;
 

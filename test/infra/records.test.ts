@@ -15,26 +15,14 @@ import { MIN_LOG_RETENTION_DAYS } from '../../infra/config.ts';
 import { INCOMPLETE_MULTIPART_UPLOAD_ABORT_DAYS, TRAIL_ACCESS_LOGS_PREFIX } from '../../infra/constructs/operations-trail.ts';
 import { API_ENDPOINT_ACCESS_MODE, API_SECURITY_POLICY } from '../../infra/constructs/tongban-api.ts';
 import { ARCHIVE_DENIED_ACTIONS, ARCHIVE_NEVER_DELETED_SID, ARCHIVE_POLICY_LOCKED_SID, ARCHIVE_WRITTEN_ONCE_SID } from '../../infra/stacks/data-stack.ts';
+import type { CfnJson, CfnResource, CfnStatement } from '../support/cfn-values.ts';
 import { flatten } from '../support/cfn-values.ts';
 import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { removeSynthOutputs, synthApp } from '../support/synth-app.ts';
 
-type Json = Record<string, unknown>;
-interface Resource {
-  Type: string;
-  Properties?: Json;
-  DependsOn?: string[];
-  DeletionPolicy?: string;
-  UpdateReplacePolicy?: string;
-}
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Principal?: unknown;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
+type Json = CfnJson;
+type Resource = CfnResource;
+type Statement = CfnStatement;
 
 /** Two years: every retention below must follow the configuration, not a constant of 365. */
 const RETENTION_DAYS = 731;

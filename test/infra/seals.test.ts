@@ -18,27 +18,15 @@ import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { FEATURE_FLAGS, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
 import { actionMatches, holdersOf } from '../support/iam-patterns.ts';
+import type { CfnJson, CfnResource, CfnStatement } from '../support/cfn-values.ts';
 import { flatten } from '../support/cfn-values.ts';
 
 // Facts of the manifests (functions/<name>/manifest.ts) the assertions below name.
 const SEALING_FUNCTION_TIMEOUT_SECONDS = MANIFESTS.sealing.limits.timeoutSeconds;
 
-type Json = Record<string, unknown>;
-interface Resource {
-  Type: string;
-  Properties?: Json;
-  Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } };
-  DeletionPolicy?: string;
-  UpdateReplacePolicy?: string;
-}
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Principal?: unknown;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
+type Json = CfnJson;
+type Resource = CfnResource;
+type Statement = CfnStatement;
 
 const MARKET = DEPARTMENTS.market.id;
 const HOUSING = DEPARTMENTS.housing.id;
