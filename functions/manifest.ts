@@ -106,9 +106,6 @@ export type BusAction = 'events:PutEvents';
 /** The variable that gives a function with a `bus` grant the case event bus's name. */
 export const CASE_EVENT_BUS_VARIABLE = 'CASE_EVENT_BUS_NAME';
 
-/** The variable that gives a function the URL of the API's published seal keys (a manifest's `readsPublishedKeys`). */
-export const PUBLISHED_KEYS_VARIABLE = 'PUBLISHED_KEYS_URL';
-
 /** What every handler is built with when it runs in the embedded platform: its clock, and the process's one calendar and supervision rules. */
 export interface HandlerOptions {
   now?: () => Date;
@@ -198,8 +195,6 @@ interface ManifestBase<N extends string> {
   bus?: readonly BusAction[];
   /** Functions it invokes (each an `invoked` function that lists this one among its invokers). */
   invokes?: readonly string[];
-  /** It reads the API's published seal keys (GET /v1/.well-known/jwks.json) over HTTPS: PUBLISHED_KEYS_URL. */
-  readsPublishedKeys?: true;
   /** Why each public route it serves needs no authorisation: what it reads and returns (its cdk-nag acknowledgement). */
   publicRoutes?: Readonly<Record<string, string>>;
   /** Environment from the deployment's configuration (unset settings: the function's own defaults). */

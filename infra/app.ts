@@ -50,7 +50,7 @@ export function buildTongbanApp(app: App): TongbanApp {
     replicaRegion: config.replicaRegion,
     backupRetentionDays: config.backupRetentionDays,
     breakGlassRoleName: config.breakGlassRoleName,
-    description: `Tongban ${config.stage}: data (KMS keys, DynamoDB tables and their backups, directory record, materials bucket, archive bucket and its keys, replication to ${config.replicaRegion}), retained on delete; the alarm topic and the key guard`,
+    description: `Tongban ${config.stage}: data (KMS keys, DynamoDB tables and their backups, directory record, materials bucket, archive bucket and its keys, replication to ${config.replicaRegion}, operations trail), retained on delete; the alarm topic and the key guard`,
   });
   // Its replication rules and backup copies name the replica stack's buckets, keys and vault.
   data.addStackDependency(replica, 'the replication destinations and the backup copy vault must exist first');

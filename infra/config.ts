@@ -254,6 +254,12 @@ export const ANCHOR_FUNCTION = 'sweep';
 /** The function that seals each month's statistics document with the archive seal key: the tally. */
 export const STATISTICS_FUNCTION = 'tally';
 
+/**
+ * The functions whose roles may read the public keys of the seal keys and the archive seal key, and no
+ * other: the seals function publishes them (JWKS), the archive function puts them into each bundle.
+ */
+export const SEAL_KEY_PUBLISHERS: readonly string[] = [SEAL_FUNCTIONS.publisher, ARCHIVE_FUNCTION];
+
 /** The functions whose roles may sign with the archive seal key, and no other. */
 export const ARCHIVE_SEAL_SIGNERS: readonly string[] = [ARCHIVE_FUNCTION, ANCHOR_FUNCTION, STATISTICS_FUNCTION];
 

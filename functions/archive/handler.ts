@@ -10,8 +10,8 @@ import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import { DynamoLicenceStore } from '../../shared/adapters/dynamo-licence-store.ts';
-import { HttpPublishedKeys } from '../../shared/adapters/http-published-keys.ts';
 import { clamAvStreamScanner } from '../../shared/adapters/clamav-scanner.ts';
+import { KmsPublishedKeys } from '../../shared/adapters/kms-published-keys.ts';
 import { KmsSealSigner } from '../../shared/adapters/kms-seal-signer.ts';
 import type { ArchivingEvent } from '../../shared/adapters/lambda-case-functions.ts';
 import { S3ArchiveStore } from '../../shared/adapters/s3-archive-store.ts';
@@ -29,7 +29,12 @@ export function archiveHandler(options: { now?: () => Date; calendar?: CalendarS
   const db = dynamoDocumentClient();
   const casesTable = requiredEnv('CASES_TABLE');
   const directory = new DynamoDirectory(db, requiredEnv('DIRECTORY_TABLE'));
-  const published = new HttpPublishedKeys(requiredEnv('PUBLISHED_KEYS_URL'));
+  // The public keys as the JWKS publishes them, from KMS (the seal keys and the archive seal key let the seals and archive functions alone read them).
+  const published = new KmsPublishedKeys(
+    kmsClient(),
+    async () => (await directory.load()).seals ?? [],
+    async () => (await directory.load()).archiveKey,
+  );
   const scanner = clamAvStreamScanner();
   let archiving: CaseArchiving | undefined;
   const archivingOf = async () => {

@@ -56,15 +56,23 @@ export const archive = {
     key: ['kms:GenerateDataKey', 'kms:Decrypt'],
   },
   // Signs each bundle's tag manifest with the archive seal key, with the key's own algorithm only. It
-  // takes the public keys from the published JWKS (shared/adapters/http-published-keys.ts), so it
-  // holds no kms:GetPublicKey although the key's policy would let it.
-  archiveSealKey: ['kms:Sign'],
-  readsPublishedKeys: true,
+  // puts into each bundle the public keys that verify it — every seal key's and the archive seal key's,
+  // as the JWKS publishes them — read from KMS as the seals function reads them
+  // (shared/adapters/kms-published-keys.ts): kms:GetPublicKey, which the keys' policies allow these two
+  // functions alone. Not over the public JWKS route: a bundle does not depend on the API, its WAF and
+  // its throttling being reachable from inside the platform, and a public key is no secret.
+  sealKeys: ['kms:GetPublicKey'],
+  archiveSealKey: ['kms:Sign', 'kms:GetPublicKey'],
   // Up to Lambda's longest run (a bundle streams every material of a case up in 8 MiB parts, then is
   // read back and checked), with memory for one part at a time, the tar stream and the hashes (and the
   // CPU share that comes with it). Lambda retries a failed run twice and keeps an event 6 hours, then
-  // it goes to the dead-letter queue; the sweep also starts any ended case not archived yet.
-  limits: { timeoutSeconds: 900, memoryMb: 1024, retryAttempts: 2, maxEventAgeHours: 6 },
+  // it goes to the dead-letter queue; the sweep also starts any ended case not archived yet. At most
+  // ten run at a time, and ten are always available: a burst of ended cases
+  // (a year's end, the sweep catching up) neither takes the account's concurrency from the API nor
+  // floods S3 and KMS; Lambda keeps a throttled event and retries it (within maxEventAgeHours). Ten
+  // runs of about half a minute archive some 28,000 cases a day, ten times the average day of a
+  // million cases a year.
+  limits: { timeoutSeconds: 900, memoryMb: 1024, reservedConcurrency: 10, retryAttempts: 2, maxEventAgeHours: 6 },
   alarms: {
     errors: {
       id: 'ArchiveErrorsAlarm',

@@ -10,8 +10,7 @@
 // IAM policy can outweigh, keep the key's use to the roles named:
 // - kms:Sign: denied to every principal but the archive function's and the sweep's roles;
 // - kms:GetPublicKey: denied to every principal but the seals function's role (the JWKS publishes the
-//   archive key too); the archive function writes into each bundle the public keys of the published
-//   JWKS, so it needs none (ApiStack: ARCHIVE_SEAL_KEY_ACCESS);
+//   archive key too) and the archive function's (it writes the public keys into each bundle);
 // - kms:Verify: denied to everyone: bundles are verified offline.
 // The roles are in the API stack, the key in the data stack; the policy names the roles by ARN, built
 // from their fixed names (config.ts: functionRoleName, FIXED_ROLE_FUNCTIONS).

@@ -11,7 +11,8 @@
 // - kms:Sign: denied to every principal but the sealing function's role (`ArnNotEquals
 //   aws:PrincipalArn`); a retired seal's key, to every principal without exception;
 // - kms:GetPublicKey: denied to every principal but the seals function's role (the JWKS it
-//   publishes is how everybody else gets the public keys);
+//   publishes is how everybody else gets the public keys) and the archive function's (it puts them
+//   into each bundle);
 // - kms:Verify: denied to everyone: seals are verified offline, with the published public keys.
 // Administration (describe, tag, change the policy, schedule deletion — which RETAIN and the review of
 // such a change must prevent) stays with the account, as for any key.
@@ -36,8 +37,8 @@ export interface SealKeysProps {
   seals: readonly ConfiguredSeal[];
   /** The ARN of the only role that may sign with an active seal key: the sealing function's. */
   signerRoleArn: string;
-  /** The ARN of the only role that may read the public keys: the seals function's. */
-  publisherRoleArn: string;
+  /** The ARNs of the only roles that may read the public keys: the seals function's and the archive function's. */
+  publisherRoleArns: readonly string[];
 }
 
 /** One seal and its key. */
@@ -54,7 +55,7 @@ const KMS_KEY_SPEC: Record<SealKeySpecName, KeySpec> = { ECC_NIST_P256: KeySpec.
 export const SEAL_KEY_STATEMENT_IDS = {
   signer: 'OnlyTheSealingFunctionSigns',
   retired: 'RetiredSealSignsNothing',
-  publisher: 'OnlyTheSealsFunctionReadsThePublicKey',
+  publisher: 'OnlyTheSealsAndArchiveFunctionsReadThePublicKey',
   verify: 'SealsAreVerifiedOffline',
 } as const;
 
@@ -88,7 +89,7 @@ export class SealKeys extends Construct {
       key.addToResourcePolicy(
         active ? keyUseDenial(SEAL_KEY_STATEMENT_IDS.signer, ['kms:Sign'], [props.signerRoleArn]) : keyUseDenial(SEAL_KEY_STATEMENT_IDS.retired, ['kms:Sign']),
       );
-      key.addToResourcePolicy(keyUseDenial(SEAL_KEY_STATEMENT_IDS.publisher, ['kms:GetPublicKey'], [props.publisherRoleArn]));
+      key.addToResourcePolicy(keyUseDenial(SEAL_KEY_STATEMENT_IDS.publisher, ['kms:GetPublicKey'], props.publisherRoleArns));
       key.addToResourcePolicy(keyUseDenial(SEAL_KEY_STATEMENT_IDS.verify, ['kms:Verify']));
       return { seal, key, active };
     });

@@ -6,16 +6,29 @@
 // limits per signing session, per IP for unsigned requests, and a per-IP ceiling: see WAF_RATE_LIMITS_PER_5_MIN).
 //
 // Transport: API Gateway endpoints answer HTTPS only (there is no plain-HTTP listener to deny), so no
-// aws:SecureTransport resource policy is needed; a minimum TLS version can only be pinned on a custom
-// domain name, which a deployment may add in front of this REGIONAL endpoint.
+// aws:SecureTransport resource policy is needed. The REST API's own security policy (CloudFormation
+// `SecurityPolicy` of AWS::ApiGateway::RestApi, set through the L1 resource: the RestApi construct has
+// no property for it) pins TLS 1.2 as the oldest version its default execute-api endpoint accepts —
+// that endpoint's default is the legacy TLS 1.0 policy, which a custom domain name alone used to be able
+// to change. An enhanced policy (`SecurityPolicy_…`) needs an endpoint access mode: STRICT, which also
+// refuses a request whose TLS SNI is not the API's host. (An API deployed before with the legacy policy
+// moves to it as AWS advises, first BASIC; this template says where it ends.) Each access log entry
+// records the TLS version the client used ($context.tlsVersion).
+//
+// Logs, each kept config.logRetentionDays: the access log; the execution log, which API Gateway writes
+// into `API-Gateway-Execution-Logs_<rest API id>/<stage>` and would create itself, never expiring —
+// so the stack creates that group first, with its retention; and the WAF's log of every request it
+// saw (`aws-waf-logs-tongban-<stage>`: WAF delivers only to groups so named), the Authorization
+// header redacted.
 //
 // Its resources go into the stack's own scope, with the ids they have always had: a new logical id
 // would replace the API, and with it its URL.
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
   AuthorizationType,
+  CfnRestApi,
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
@@ -27,7 +40,7 @@ import type { Method } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
 import type { GatewayErrorCode } from '../../shared/contracts/gateway-errors.ts';
@@ -83,6 +96,26 @@ export const WAF_SESSION_KEY_HEADER = 'x-amz-security-token';
  */
 export const WAF_MANAGED_RULE_GROUPS = ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'] as const;
 
+/**
+ * The REST API's security policy: TLS 1.3 and 1.2 (TLS 1.3 with hybrid post-quantum key exchange),
+ * nothing older; and its endpoint access mode, which an enhanced policy requires.
+ */
+export const API_SECURITY_POLICY = 'SecurityPolicy_TLS13_1_2_PQ_2025_09';
+export const API_ENDPOINT_ACCESS_MODE = 'STRICT';
+
+/** The name of the execution log group API Gateway writes into for a stage of a REST API. */
+export function executionLogGroupName(restApiId: string, stage: string): string {
+  return `API-Gateway-Execution-Logs_${restApiId}/${stage}`;
+}
+
+/** The name of the WAF's log group (WAF delivers to CloudWatch Logs groups whose names start with `aws-waf-logs-` alone). */
+export function wafLogGroupName(stage: string): string {
+  return `aws-waf-logs-tongban-${stage}`;
+}
+
+/** The request headers the WAF log never shows (replaced by REDACTED). */
+export const WAF_REDACTED_HEADERS = ['authorization'] as const;
+
 export class TongbanApi {
   readonly api: RestApi;
 
@@ -108,6 +141,16 @@ export class TongbanApi {
       },
     });
     this.api = api;
+    const cfnApi = api.node.defaultChild as CfnRestApi;
+    cfnApi.securityPolicy = API_SECURITY_POLICY;
+    cfnApi.endpointAccessMode = API_ENDPOINT_ACCESS_MODE;
+    // Created before the stage, so that API Gateway finds it there instead of making one that never expires.
+    const executionLogs = new LogGroup(scope, 'ApiExecutionLogs', {
+      logGroupName: executionLogGroupName(api.restApiId, stage),
+      retention: props.retention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    api.deploymentStage.node.addDependency(executionLogs);
     Validations.of(api.node.findChild('CloudWatchRole')).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       reason:
@@ -255,20 +298,13 @@ export class TongbanApi {
       ],
     });
     new CfnWebACLAssociation(scope, 'WebAclAssociation', { resourceArn: api.deploymentStage.stageArn, webAclArn: webAcl.attrArn });
-  }
-
-  /**
-   * The URL of a public route of this API (the archive function reads the JWKS, `sealKeys`). Built
-   * from the REST API's id and the stage name rather than from `api.url`, which refers to the stage
-   * resource: the stage waits for the deployment, the deployment for the methods, the methods for the
-   * functions, and a function that is given this URL may be one of those (or invoked by one) — a
-   * dependency cycle. The REST API resource itself depends on none of them.
-   */
-  publicRouteUrl(operationId: string, stage: string): string {
-    const route = ROUTES.find((r) => r.operationId === operationId);
-    if (route === undefined || route.auth !== 'public') throw new Error(`the route table has no public ${operationId} route`);
-    const stack = Stack.of(this.api);
-    return `https://${this.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stage}${route.path}`;
+    const wafLogs = new LogGroup(scope, 'WafLogs', { logGroupName: wafLogGroupName(stage), retention: props.retention, removalPolicy: RemovalPolicy.RETAIN });
+    new CfnLoggingConfiguration(scope, 'WafLogging', {
+      resourceArn: webAcl.attrArn,
+      // WAF names the group by its ARN without the `:*` suffix CloudFormation's Arn attribute carries.
+      logDestinationConfigs: [Stack.of(scope).formatArn({ service: 'logs', resource: 'log-group', resourceName: wafLogs.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      redactedFields: WAF_REDACTED_HEADERS.map((name) => ({ singleHeader: { Name: name } })),
+    });
   }
 }
 
@@ -308,6 +344,7 @@ function accessLogFormat(): AccessLogFormat {
       resourcePath: f.contextResourcePath(),
       path: f.contextPath(),
       protocol: f.contextProtocol(),
+      tlsVersion: '$context.tlsVersion',
       status: f.contextStatus(),
       responseLength: f.contextResponseLength(),
       responseLatency: f.contextResponseLatency(),

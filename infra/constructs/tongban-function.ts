@@ -28,11 +28,11 @@ import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, EVENTS_TABLE, FEEDBACK_TABLE, ITEMS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE, indexNames } from '../../shared/adapters/table-layout.ts';
 import type { SealKeySpecName, TongbanConfig } from '../config.ts';
 import {
-  ARCHIVE_FUNCTION,
   ARCHIVE_SEAL_SIGNERS,
   FIXED_ROLE_FUNCTIONS,
   KMS_SIGNING_ALGORITHM_OF_SPEC,
   SEAL_FUNCTIONS,
+  SEAL_KEY_PUBLISHERS,
   configuredSeals,
   functionRoleName,
   sealAliasPattern,
@@ -281,14 +281,14 @@ function grantMaterials(manifest: FunctionManifest, data: DataResources, environ
  * The manifest's seal-key grants — kms:Sign on the departments' seal keys, with the signing
  * algorithms of the active seals; kms:GetPublicKey on them — and on the archive seal key (kms:Sign
  * with its algorithm, kms:GetPublicKey). Only a function the keys' policies name may hold each
- * (SEAL_FUNCTIONS, ARCHIVE_SEAL_SIGNERS, ARCHIVE_FUNCTION), or the grant would be refused by the keys themselves.
+ * (SEAL_FUNCTIONS, ARCHIVE_SEAL_SIGNERS, SEAL_KEY_PUBLISHERS), or the grant would be refused by the keys themselves.
  *
  * The seal keys are in the seal-key stacks (infra/stacks/seals-stack.ts), as many as the
  * departments' seals: the grant names them by their aliases (`kms:ResourceAliases`,
  * `alias/tongban-<stage>-seal-*`) on the keys of the account and region, not by an ARN each, which
  * would be an export of another stack per seal. What a key lets be done stays in its own policy: a
- * retired seal's key signs nothing, and only the sealing role signs, only the seals role reads a
- * public key, whatever an IAM policy allows.
+ * retired seal's key signs nothing, and only the sealing role signs, only the seals and archive roles
+ * read a public key, whatever an IAM policy allows.
  */
 function grantSealKeys(scope: Construct, manifest: FunctionManifest, config: TongbanConfig, data: DataResources, grant: Grant, wildcards: Wildcard[]): void {
   const { name } = manifest;
@@ -326,19 +326,14 @@ function grantSealKeys(scope: Construct, manifest: FunctionManifest, config: Ton
       }),
     );
   }
+  if ((actions.includes('kms:GetPublicKey') || archive.includes('kms:GetPublicKey')) && !SEAL_KEY_PUBLISHERS.includes(name)) {
+    throw new Error(`${name}: the seal keys and the archive seal key let the ${SEAL_KEY_PUBLISHERS.join(' and ')} functions alone read their public keys`);
+  }
   if (actions.includes('kms:GetPublicKey')) {
-    if (name !== SEAL_FUNCTIONS.publisher) throw new Error(`${name}: the seal keys let the ${SEAL_FUNCTIONS.publisher} function alone read their public keys`);
     grant(new PolicyStatement({ actions: ['kms:GetPublicKey'], resources: [sealKeys], conditions: byAlias }));
     if (!actions.includes('kms:Sign')) wildcards.push({ objects: sealKeys, reason: wildcardReason('reading their public keys') });
   }
-  const publicKeys: string[] = [];
-  if (archive.includes('kms:GetPublicKey')) {
-    if (name !== SEAL_FUNCTIONS.publisher && name !== ARCHIVE_FUNCTION) {
-      throw new Error(`${name}: the archive seal key lets the ${ARCHIVE_FUNCTION} and ${SEAL_FUNCTIONS.publisher} functions alone read its public key`);
-    }
-    publicKeys.push(data.archiveSealKey.keyArn);
-  }
-  if (publicKeys.length > 0) grant(new PolicyStatement({ actions: ['kms:GetPublicKey'], resources: publicKeys }));
+  if (archive.includes('kms:GetPublicKey')) grant(new PolicyStatement({ actions: ['kms:GetPublicKey'], resources: [data.archiveSealKey.keyArn] }));
 }
 
 /** `kms:ViaService` of a KMS call S3 makes on the caller's behalf, in this stack's region and partition (amazonaws.com, or amazonaws.com.cn in China). */

@@ -5,6 +5,10 @@
 // what ARCHIVE_AUDITOR_ACCESS grants (list the archive, read its bundles), anyone else nothing.
 // Refusals are S3's own XML errors (AccessDenied, SignatureDoesNotMatch, …). s3rver runs in this
 // process without a port of its own: the front hands it each request it lets through.
+// It also does the conditional write s3rver ignores: a PutObject or CompleteMultipartUpload with
+// `If-None-Match: *` is refused with S3's 412 PreconditionFailed when the key exists — the check and
+// the write it admits one step per key, so two writers of a key cannot both succeed (the archive's
+// write-once bundles, anchor journals and statistics documents rely on it).
 // Gaps: no versioning, no Object Lock, no stored checksums, no bucket policies — the adapters are
 // written so that what matters is also checked without them (e.g. checksums by hashing); requests
 // are path-style only; a body signed with its SHA-256 is held in memory to check it (at most
@@ -14,6 +18,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { IncomingMessage as Message, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import S3rver from 's3rver';
 import { DomainError } from '../../shared/domain/errors.ts';
 import { SigV4Verifier, UNSIGNED_PAYLOAD } from './sigv4-verifier.ts';
@@ -77,8 +82,10 @@ export async function startS3(directory: string, host = '127.0.0.1', buckets: st
   const forward = s3rver.callback();
   const partition = region.startsWith('cn-') ? 'aws-cn' : 'aws';
 
+  const exists = (bucket: string, key: string) => s3rver.store.existsObject(bucket, key);
+  const writes = new KeyQueue();
   const server = createServer((req, res) => {
-    front(req, res, { verifier, byKey, forward, partition, ownHost: () => `${host}:${(server.address() as AddressInfo).port}` }).catch((e: unknown) => {
+    front(req, res, { verifier, byKey, forward, exists, writes, partition, ownHost: () => `${host}:${(server.address() as AddressInfo).port}` }).catch((e: unknown) => {
       console.error('embedded S3 failure', e);
       if (!res.headersSent) s3Error(req, res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
       else res.destroy();
@@ -103,6 +110,10 @@ interface Front {
   verifier: SigV4Verifier;
   byKey: Map<string, S3Identity>;
   forward: (req: IncomingMessage, res: ServerResponse) => unknown;
+  /** Whether s3rver holds an object under the key. */
+  exists: (bucket: string, key: string) => Promise<boolean>;
+  /** The conditional writes of each key, one at a time. */
+  writes: KeyQueue;
   partition: string;
   ownHost: () => string;
 }
@@ -179,7 +190,44 @@ async function front(req: IncomingMessage, res: ServerResponse, f: Front): Promi
   } else {
     forwarded.headers.authorization = headers['authorization']!.replace(/Credential=[^/]+/, `Credential=${S3RVER_CREDENTIALS.accessKeyId}`);
   }
+  const condition = headers['if-none-match'];
+  if (condition !== undefined && createsObject(method, resource, query, headers)) {
+    // S3 takes `*` alone on a write (an ETag is for reads).
+    if (condition !== '*')
+      return s3Error(req, res, 501, 'NotImplemented', 'A header you provided implies functionality that is not implemented: If-None-Match takes * alone on a write');
+    const { bucket, key } = resource as Required<Resource>;
+    return f.writes.run(`${bucket}/${key}`, async () => {
+      if (await f.exists(bucket, key)) return s3Error(forwarded, res, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+      await f.forward(forwarded, res);
+      if (!res.writableFinished) await Promise.race([once(res, 'finish'), once(res, 'close')]);
+    });
+  }
   await f.forward(forwarded, res);
+}
+
+/** A request that creates an object under its key: a PutObject (not a copy, not a subresource) or a CompleteMultipartUpload. */
+function createsObject(method: string, resource: Resource, query: URLSearchParams, headers: Record<string, string | undefined>): boolean {
+  if (resource.bucket === undefined || resource.key === undefined) return false;
+  const subresources = [...query.keys()].filter((k) => !PLAIN_PARAMETERS.has(k) && !/^(?:response-|x-amz-)/i.test(k));
+  if (method === 'PUT') return subresources.length === 0 && !query.has('uploadId') && headers['x-amz-copy-source'] === undefined;
+  return method === 'POST' && subresources.length === 0 && query.has('uploadId');
+}
+
+/** Runs the tasks of each key one after the other (and those of different keys side by side). */
+export class KeyQueue {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  async run(key: string, task: () => Promise<void>): Promise<void> {
+    const before = this.tails.get(key) ?? Promise.resolve();
+    const done = before.then(task);
+    const tail = done.catch(() => undefined);
+    this.tails.set(key, tail);
+    try {
+      await done;
+    } finally {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
 }
 
 type Resource = { bucket?: string; key?: string };

@@ -18,7 +18,7 @@ import type { FunctionName } from '../../shared/contracts/routes.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
 import { MANIFESTS, manifestsTriggeredBy } from '../../functions/manifests.ts';
 import type { EventHandler, HandlerOptions } from '../../functions/manifest.ts';
-import { PUBLISHED_KEYS_VARIABLE, STREAM_TABLES, queueFeedSources } from '../../functions/manifest.ts';
+import { STREAM_TABLES, queueFeedSources } from '../../functions/manifest.ts';
 import { FUNCTION_NAMES } from '../function-access.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
@@ -253,9 +253,6 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       port: opts.port ?? DEFAULT_PORT,
     });
     closers.unshift(() => gateway.close());
-    // The published keys (a manifest's `readsPublishedKeys`: the archive function puts them into each
-    // bundle), fetched as anyone fetches them.
-    process.env[PUBLISHED_KEYS_VARIABLE] = `${gateway.url}/v1/.well-known/jwks.json`;
     // Built once every variable they read is set; the Lambda stand-in looks them up at each invocation.
     for (const manifest of manifestsTriggeredBy('invoked')) {
       lambdaFunctions[localFunctionName(manifest.name)] = opts.functions?.[manifest.name] ?? asLocalFunction((await manifest.load())(handlerOptions));

@@ -28,5 +28,7 @@ declare module 's3rver' {
     /** The request handler (Koa's). */
     callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
     logger: { close(): void };
+    /** Its filesystem store (the front asks it whether a key exists, for a conditional write). */
+    store: { existsObject(bucket: string, key: string): Promise<boolean> };
   }
 }

@@ -27,8 +27,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { LambdaName } from '../../functions/manifests.ts';
-import { FUNCTION_MANIFESTS, LAMBDA_NAMES } from '../../functions/manifests.ts';
-import { PUBLISHED_KEYS_VARIABLE } from '../../functions/manifest.ts';
+import { LAMBDA_NAMES } from '../../functions/manifests.ts';
 import type { FunctionName } from '../../shared/contracts/routes.ts';
 import type { TongbanConfig } from '../config.ts';
 import { FUNCTION_NAMES } from '../function-access.ts';
@@ -91,9 +90,6 @@ export class ApiStack extends Stack {
 
     const api = new TongbanApi(this, { stage: config.stage, retention, functions: this.functions });
     this.api = api.api;
-    for (const name of LAMBDA_NAMES) {
-      if (FUNCTION_MANIFESTS[name].readsPublishedKeys) this.built[name].function.addEnvironment(PUBLISHED_KEYS_VARIABLE, api.publicRouteUrl('sealKeys', config.stage));
-    }
 
     // Operations ---------------------------------------------------------------------------------
     this.apiAlarms = apiAlarms(this, config.stage, this.api.deploymentStage);

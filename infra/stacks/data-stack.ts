@@ -12,7 +12,25 @@
 // legal hold for permanent records. So the bucket has Object Lock on but no default retention. Its
 // bucket policy denies deletes, lifecycle rules, bypassing governance retention and changing the
 // Object Lock configuration to every principal: Compliance mode already refuses a delete before
-// retain-until, the policy makes "never deleted" explicit, also once the retention has passed.
+// retain-until, the policy makes "never deleted" explicit, also once the retention has passed. It
+// also denies writing over any of its objects (the bundles, anchor journals and statistics documents
+// are each written once): a PutObject or CompleteMultipartUpload without `If-None-Match: *` is refused (bucket-policy keys
+// s3:if-none-match and s3:ObjectCreationOperation; the parts of a multipart upload, which take no
+// condition, pass), so a new version never lands over an archived one — the writers send it. And it
+// denies s3:PutBucketPolicy and s3:DeleteBucketPolicy to every principal, so that no role of the
+// account, CloudFormation's deployments included, can loosen it. S3 still lets the account's root
+// user get, put and delete a bucket policy whatever it denies (only an SCP or a VPC endpoint policy
+// could stop that): changing this policy is a root-user act. A deployment that changes it fails and
+// rolls back (its PutBucketPolicy is refused), unless the root user has first put the current policy
+// without the ARCHIVE_POLICY_LOCKED_SID statement; the deployment then puts the new one, lock
+// included. (Created with the bucket, or added to a deployed one, the policy goes in: the deny takes
+// effect once it is there.) The policy is retained with the bucket. For the same reason the
+// bucket has no lifecycle rule at all, not even one aborting unfinished multipart uploads: the policy
+// denies s3:PutLifecycleConfiguration (the way S3 itself would expire objects), which refuses that rule
+// on every deployed bucket; the archive function aborts its own failed uploads.
+//
+// The operations trail (infra/constructs/operations-trail.ts) records every management event and the
+// archive bucket's object-level operations into a bucket of its own, under COMPLIANCE Object Lock.
 //
 // Operations: the alarm topic `tongban-<stage>-alarms` (infra/constructs/alarm-topic.ts; the
 // configured `alarmEmails` subscribed) that every alarm of every stack notifies, the key guard
@@ -44,7 +62,7 @@ import { FEEDBACK_EVENT_BUS_SOURCE } from '../../shared/contracts/feedback-event
 import { PLATFORM_EVENT_BUS_SOURCES } from '../../shared/contracts/platform-events.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { SealKeySpecName, TongbanConfig } from '../config.ts';
-import { ARCHIVE_SEAL_SIGNERS, DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BREAK_GLASS_ROLE_NAME, DEFAULT_SEAL_KEY_SPEC, SEAL_FUNCTIONS, functionRoleName } from '../config.ts';
+import { ARCHIVE_SEAL_SIGNERS, DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BREAK_GLASS_ROLE_NAME, DEFAULT_SEAL_KEY_SPEC, SEAL_KEY_PUBLISHERS, functionRoleName } from '../config.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { ArchiveSealKey } from '../constructs/archive-keys.ts';
 import { writeDirectory } from '../constructs/directory-record.ts';
@@ -56,6 +74,7 @@ import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { BucketReplication } from '../constructs/bucket-replication.ts';
 import { guardKeys } from '../constructs/key-policy.ts';
 import { TableBackup } from '../constructs/table-backup.ts';
+import { INCOMPLETE_MULTIPART_UPLOAD_ABORT_DAYS, OperationsTrail } from '../constructs/operations-trail.ts';
 
 export interface DataStackProps extends StackProps {
   stage: string;
@@ -117,6 +136,15 @@ export function archiveNeverDeleted(bucket: IBucket): PolicyStatement {
   });
 }
 
+/** What the archive bucket's policy denies to every principal so that nobody but the account's root user can change or remove it. */
+export const ARCHIVE_POLICY_LOCK_ACTIONS = ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy'] as const;
+
+/** The Sid of that statement. */
+export const ARCHIVE_POLICY_LOCKED_SID = 'ArchivePolicyIsChangedByRootAlone';
+
+/** The Sid of the statement refusing a write without `If-None-Match: *` (every archived object is written once). */
+export const ARCHIVE_WRITTEN_ONCE_SID = 'ArchiveObjectsAreWrittenOnce';
+
 export class DataStack extends Stack {
   /** Encrypts the tables and the materials bucket. */
   readonly dataKey: Key;
@@ -152,7 +180,9 @@ export class DataStack extends Stack {
    * deleted (bucket policy), no lifecycle rule.
    */
   readonly archiveBucket: Bucket;
-  /** Seals each bundle's tag manifest: only the archive function signs, only the seals function reads the public key (it publishes it). */
+  /** The operations trail: every management event and the archive bucket's data events, into its own locked bucket. */
+  readonly operationsTrail: OperationsTrail;
+  /** Seals each bundle's tag manifest and the anchor journals: only ARCHIVE_SEAL_SIGNERS sign, only the seals function (it publishes it) and the archive function (it puts it into each bundle) read the public key. */
   readonly archiveSealKey: Key;
   /** The archive seal key's spec (props.sealKeySpec): its signing algorithm, and the directory's `archiveKey.alg`. */
   readonly archiveSealKeySpec: SealKeySpecName;
@@ -344,11 +374,41 @@ export class DataStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.archiveBucket.addToResourcePolicy(archiveNeverDeleted(asIBucket(this.archiveBucket)));
+    this.archiveBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: ARCHIVE_POLICY_LOCKED_SID,
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: [...ARCHIVE_POLICY_LOCK_ACTIONS],
+        resources: [this.archiveBucket.bucketArn],
+      }),
+    );
+    this.archiveBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: ARCHIVE_WRITTEN_ONCE_SID,
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.archiveBucket.arnForObjects('*')],
+        // A request that creates the object (PutObject, CompleteMultipartUpload) without If-None-Match.
+        conditions: { Null: { 's3:if-none-match': 'true' }, Bool: { 's3:ObjectCreationOperation': 'true' } },
+      }),
+    );
+    // Deleting the stack leaves the policy in place (and could not remove it: the policy denies that).
+    this.archiveBucket.policy!.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    this.operationsTrail = new OperationsTrail(this, 'OperationsTrail', {
+      stage: props.stage,
+      retentionDays: props.logRetentionDays,
+      dataEventsBucket: asIBucket(this.archiveBucket),
+      accessLogsBucket: asIBucket(this.accessLogsBucket),
+      minimumTlsVersion: MIN_TLS_VERSION,
+    });
     const archiveSeal = new ArchiveSealKey(this, 'ArchiveSeal', {
       stage: props.stage,
       keySpec: props.sealKeySpec ?? DEFAULT_SEAL_KEY_SPEC,
       signerRoleArns: ARCHIVE_SEAL_SIGNERS.map(roleArn),
-      publisherRoleArns: [roleArn(SEAL_FUNCTIONS.publisher)],
+      publisherRoleArns: SEAL_KEY_PUBLISHERS.map(roleArn),
     });
     this.archiveSealKey = archiveSeal.key;
     this.archiveSealKeySpec = archiveSeal.keySpec;
@@ -467,7 +527,10 @@ export function accessLogsBucket(scope: Construct, id: string, logRetentionDays:
     minimumTLSVersion: MIN_TLS_VERSION,
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
     objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(logRetentionDays) }],
+    lifecycleRules: [
+      { id: 'expire-access-logs', expiration: Duration.days(logRetentionDays) },
+      { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(INCOMPLETE_MULTIPART_UPLOAD_ABORT_DAYS) },
+    ],
     removalPolicy: RemovalPolicy.RETAIN,
   });
   Validations.of(bucket.node.findChild('Resource')).acknowledge({

@@ -16,7 +16,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { Department } from '../../shared/contracts/directory.ts';
 import type { ConfiguredSeal } from '../config.ts';
-import { SEAL_FUNCTIONS } from '../config.ts';
+import { SEAL_FUNCTIONS, SEAL_KEY_PUBLISHERS } from '../config.ts';
 import { functionRoleArn } from './data-stack.ts';
 import { writeSealRegistry } from '../constructs/directory-record.ts';
 import { guardKeys } from '../constructs/key-policy.ts';
@@ -46,7 +46,7 @@ export class SealsStack extends Stack {
     this.sealKeys = new SealKeys(this, 'SealKeys', {
       ...props,
       signerRoleArn: functionRoleArn(this, props.stage, SEAL_FUNCTIONS.signer),
-      publisherRoleArn: functionRoleArn(this, props.stage, SEAL_FUNCTIONS.publisher),
+      publisherRoleArns: SEAL_KEY_PUBLISHERS.map((fn) => functionRoleArn(this, props.stage, fn)),
     });
     writeSealRegistry(this, { ...props, seals: this.sealKeys.entries });
     // Every seal key carries the key guard: only the break-glass role may schedule its deletion or disable it.

@@ -1,8 +1,9 @@
 // The published seal keys (JWKS) from KMS: every key of the directory's seal registry, active or
 // retired, with its public key as KMS GetPublicKey gives it (a DER SubjectPublicKeyInfo). A key's
 // public key never changes, so each is fetched once per process; the registry itself is the
-// directory's (cached as the directory is). Only this path — the seals function — may call
-// kms:GetPublicKey on the seal keys.
+// directory's (cached as the directory is). Only this path — the seals function, which publishes them,
+// and the archive function, which puts them into each bundle — may call kms:GetPublicKey on the seal
+// keys and the archive seal key.
 import { GetPublicKeyCommand } from '@aws-sdk/client-kms';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { SealKey } from '../contracts/directory.ts';

@@ -31,42 +31,27 @@ import {
 import { ARCHIVE_ANCHORS_WILDCARD_REASON, ARCHIVE_AUDITOR_ACCESS, ARCHIVE_BUNDLES_WILDCARD_REASON } from '../../infra/constructs/principal-roles.ts';
 import { ARCHIVE_STATISTICS_WILDCARD_REASON } from '../../infra/archive-access.ts';
 import { MANIFESTS } from '../../functions/manifests.ts';
-import { PUBLISHED_KEYS_VARIABLE } from '../../functions/manifest.ts';
 import { ARCHIVE_ACCESS_LOGS_PREFIX, ARCHIVE_BUNDLES_PREFIX, ARCHIVE_DENIED_ACTIONS, ARCHIVE_NEVER_DELETED_SID, DataStack } from '../../infra/stacks/data-stack.ts';
 import { ARCHIVE_PART_BYTES } from '../../shared/adapters/s3-archive-store.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
-import { ROUTES } from '../../shared/contracts/routes.ts';
 import { BUNDLES_PREFIX } from '../../shared/domain/archive/case-archiving.ts';
 import { actionMatches, holdersOf } from '../support/iam-patterns.ts';
 import { FEATURE_FLAGS, newApp, removeSynthOutputs, stacksOf, synthApp } from '../support/synth-app.ts';
+import type { CfnJson, CfnResource, CfnStatement } from '../support/cfn-values.ts';
 import { flatten } from '../support/cfn-values.ts';
 
 // Facts of the manifests (functions/<name>/manifest.ts) the assertions below name.
 const ARCHIVE_CASE_FILES_WILDCARD_REASON = MANIFESTS.archive.materials.areas.cases.wildcardReason;
-const ARCHIVE_ENVIRONMENT = { bucket: 'ARCHIVE_BUCKET', publishedKeys: PUBLISHED_KEYS_VARIABLE };
+const ARCHIVE_ENVIRONMENT = { bucket: 'ARCHIVE_BUCKET' };
 const ARCHIVE_FUNCTION_MEMORY_MB = MANIFESTS.archive.limits.memoryMb;
 const ARCHIVE_FUNCTION_TIMEOUT_MINUTES = MANIFESTS.archive.limits.timeoutSeconds / 60;
 const ARCHIVE_MAX_EVENT_AGE_HOURS = MANIFESTS.archive.limits.maxEventAgeHours;
 const ARCHIVE_RETRY_ATTEMPTS = MANIFESTS.archive.limits.retryAttempts;
 const ARCHIVE_WRITER_BUNDLES_WILDCARD_REASON = MANIFESTS.archive.archive.areas.bundles.wildcardReason;
 
-type Json = Record<string, unknown>;
-interface Resource {
-  Type: string;
-  Properties?: Json;
-  DependsOn?: string | string[];
-  Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } };
-  DeletionPolicy?: string;
-  UpdateReplacePolicy?: string;
-}
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Principal?: unknown;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
+type Json = CfnJson;
+type Resource = CfnResource;
+type Statement = CfnStatement;
 
 const MARKET = DEPARTMENTS.market.id;
 
@@ -326,7 +311,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       );
     });
 
-    it('denies deleting objects and versions, lifecycle rules, bypassing governance retention and changing the Object Lock configuration to every principal, unconditionally; allows nothing', () => {
+    it('denies deleting objects and versions, lifecycle rules, bypassing governance retention and changing the Object Lock configuration to every principal, unconditionally; allows nothing (its other statements: test/infra/records.test.ts)', () => {
       // Act
       const policy = t.bucketPolicy();
       const neverDeleted = policy.find((st) => st.Sid === ARCHIVE_NEVER_DELETED_SID);
@@ -340,7 +325,8 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       });
       expect([...ARCHIVE_DENIED_ACTIONS].sort()).toEqual(neverDeleted!.Action);
       expect(policy.filter((st) => st.Effect !== 'Deny')).toEqual([]);
-      expect(policy).toHaveLength(3);
+      // TLS only, TLS 1.2, never deleted, the policy locked, written once.
+      expect(policy).toHaveLength(5);
     });
 
     it("logs its access into the access logs bucket under archive/, which S3's logging service may write for this bucket only", () => {
@@ -386,7 +372,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(t.statements().some(({ statement }) => t.resourcesOf(statement).some((r) => r.includes(t.bucketId)) && statement.Effect === 'Allow')).toBe(true);
     });
 
-    it("name the archive bucket and its key in the auditors' policy, the archive function's role, the sweep's, the tally's and the replication role's (test/infra/backup.test.ts) alone, the archive seal key in the archive function's, the sweep's and the tally's (Sign) and the seals function's (GetPublicKey) alone", () => {
+    it("name the archive bucket and its key in the auditors' policy, the archive function's role, the sweep's, the tally's and the replication role's (test/infra/backup.test.ts) alone, the archive seal key in the archive function's (Sign, GetPublicKey), the sweep's and the tally's (Sign) and the seals function's (GetPublicKey) alone", () => {
       // Act
       const naming = (arn: (r: string) => boolean) =>
         t
@@ -403,7 +389,9 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       const tally = t.roleId(TALLY_ROLE);
       const replication = built.data.getLogicalId(built.data.replication.role.node.defaultChild as CfnElement);
       expect(new Set(bucketOrKey.map((n) => n.split(' ')[0]))).toEqual(new Set([auditors, archive, sweep, tally, replication]));
-      expect(sealKey.sort()).toEqual([`${archive} kms:Sign`, `${sweep} kms:Sign`, `${tally} kms:Sign`, `${t.roleId(SEALS_ROLE)} kms:GetPublicKey`].sort());
+      expect(sealKey.sort()).toEqual(
+        [`${archive} kms:Sign`, `${archive} kms:GetPublicKey`, `${sweep} kms:Sign`, `${tally} kms:Sign`, `${t.roleId(SEALS_ROLE)} kms:GetPublicKey`].sort(),
+      );
       // The tally's part: the statistics documents alone, no bundle, no journal.
       expect(t.grantsOf(TALLY_ROLE).filter((g) => g.includes(t.bucketId) && (g.includes('/bundles/') || g.includes('/anchors/')))).toEqual([]);
       // The sweep's part: the anchor journals alone, no bundle.
@@ -553,12 +541,10 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       }
     });
 
-    it("is given its tables, MATERIALS_BUCKET, ARCHIVE_BUCKET and PUBLISHED_KEYS_URL (this API's public JWKS), and nothing else", () => {
+    it('is given its tables, MATERIALS_BUCKET and ARCHIVE_BUCKET, and nothing else (no URL of the API: it reads the public keys from KMS)', () => {
       // Act
       const variables = t.environmentOf('archive');
       // Assess
-      const jwks = ROUTES.find((r) => r.operationId === 'sealKeys')!;
-      expect(`${jwks.method} ${jwks.path} ${jwks.auth}`).toBe('GET /v1/.well-known/jwks.json public');
       expect(variables).toEqual({
         POWERTOOLS_SERVICE_NAME: 'tongban',
         POWERTOOLS_METRICS_NAMESPACE: 'Tongban',
@@ -569,13 +555,11 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
         DIRECTORY_TABLE: ref(built.data.directoryTable),
         MATERIALS_BUCKET: ref(built.data.materialsBucket),
         ARCHIVE_BUCKET: ref(built.data.archiveBucket),
-        // The REST API's own URL, with the configured stage (api.url ends with the stage and a slash).
-        PUBLISHED_KEYS_URL: `https://<${t.apiId(built.api.api)}>.execute-api.<AWS::Region>.<AWS::URLSuffix>/test${jwks.path}`,
       });
-      expect(ARCHIVE_ENVIRONMENT).toEqual({ bucket: 'ARCHIVE_BUCKET', publishedKeys: 'PUBLISHED_KEYS_URL' });
+      expect(ARCHIVE_ENVIRONMENT).toEqual({ bucket: 'ARCHIVE_BUCKET' });
     });
 
-    it('makes no dependency cycle: it depends on the REST API, not on its stage, deployment or methods (which depend on the functions that invoke it)', () => {
+    it('makes no dependency cycle: it depends on nothing of the REST API (its stage, deployment and methods depend on the functions that invoke it)', () => {
       // Arrange
       const graph = dependencies(t.apiJson.Resources);
       const cycle = [...graph.keys()].find((id) => dependsOn(graph, id).has(id));
@@ -583,7 +567,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       const upstream = dependsOn(graph, t.fnId('archive'));
       // Assess
       expect(cycle).toBeUndefined();
-      expect(upstream).toContain(t.apiId(built.api.api));
+      expect(upstream.has(t.apiId(built.api.api))).toBe(false);
       const of = (type: string) =>
         Object.entries(t.apiJson.Resources)
           .filter(([, r]) => r.Type === type)
@@ -594,7 +578,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       for (const fn of ['cases', 'sweep'] as const) expect(dependsOn(graph, t.fnId(fn)).has(t.fnId('archive')), fn).toBe(true);
     });
 
-    it('holds exactly what the archive code calls: the case, item and directory reads and the case writes, cases/ of the materials bucket (read, list under cases/), the bundles (write once with their lock, read, abort an upload), the archive key through S3, kms:Sign on the archive seal key, its dead-letter queue', () => {
+    it('holds exactly what the archive code calls: the case, item and directory reads and the case writes, cases/ of the materials bucket (read, list under cases/), the bundles (write once with their lock, read, abort an upload), the archive key through S3, kms:Sign on the archive seal key, the public keys, its dead-letter queue', () => {
       // Act
       const grants = t.grantsOf(ARCHIVE_ROLE);
       // Assess
@@ -626,6 +610,9 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
           `kms:GenerateDataKey ${t.archiveKeyArn}${via}`,
           `kms:Decrypt ${t.archiveKeyArn}${via}`,
           `kms:Sign ${t.sealKeyArn} {"StringEquals":{"kms:SigningAlgorithm":"ECDSA_SHA_256"}}`,
+          // The public keys it puts into each bundle: every seal key's (by their aliases) and the archive seal key's.
+          'kms:GetPublicKey arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/* {"ForAnyValue:StringLike":{"kms:ResourceAliases":"alias/tongban-test-seal-*"}}',
+          `kms:GetPublicKey ${t.sealKeyArn}`,
           `sqs:SendMessage <${queueId()}.Arn>`,
         ].sort(),
       );
@@ -643,19 +630,27 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       });
     });
 
-    it('may delete nothing, use no wildcard action, no index, no other bucket, key or function, and not read the public keys (it takes them from the published JWKS)', () => {
+    it('may delete nothing, use no wildcard action, no index, no other bucket, key or function, and read the public keys of the seal keys and the archive seal key, nothing else of theirs', () => {
       // Act
       const grants = t.grantsOf(ARCHIVE_ROLE);
       const actions = grants.map((g) => g.split(' ')[0]!);
       // Assess
       expect(actions.filter((a) => /delete|\*|Bypass|Lifecycle|Acl|Tagging|Version|Update|Scan|Batch|Transact/i.test(a))).toEqual([]);
-      expect(actions.filter((a) => a.startsWith('lambda:') || a.startsWith('states:') || a === 'kms:GetPublicKey' || a === 'kms:Verify')).toEqual([]);
+      expect(actions.filter((a) => a.startsWith('lambda:') || a.startsWith('states:') || a === 'kms:Verify')).toEqual([]);
+      expect(grants.filter((g) => g.startsWith('kms:GetPublicKey ')).sort()).toEqual(
+        [
+          `kms:GetPublicKey ${t.sealKeyArn}`,
+          'kms:GetPublicKey arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/* {"ForAnyValue:StringLike":{"kms:ResourceAliases":"alias/tongban-test-seal-*"}}',
+        ].sort(),
+      );
       expect(grants.filter((g) => g.includes('/index/') || g.includes('/uploads/'))).toEqual([]);
       // Of the data stack: these and nothing else (the rest are its own log group and queue).
       const known = [
         t.bucketArn,
         t.archiveKeyArn,
         t.sealKeyArn,
+        // The seal keys, by their aliases.
+        'arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*',
         arn(built.data.materialsBucket),
         arn(built.data.dataKey),
         arn(built.data.casesTable),
@@ -667,7 +662,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
         const resource = g.split(' ')[1]!;
         expect(resource === '*' ? g.startsWith('xray:') : own.includes(resource) || known.some((k) => resource === k || resource.startsWith(`${k}/`)), g).toBe(true);
       }
-      expect(holdersOf(ARCHIVE_SEAL_KEY_ACCESS)).toEqual({ seals: ['kms:GetPublicKey'], sweep: ['kms:Sign'], archive: ['kms:Sign'], tally: ['kms:Sign'] });
+      expect(holdersOf(ARCHIVE_SEAL_KEY_ACCESS)).toEqual({ seals: ['kms:GetPublicKey'], sweep: ['kms:Sign'], archive: ['kms:Sign', 'kms:GetPublicKey'], tally: ['kms:Sign'] });
     });
 
     it('is invoked by the cases function and the sweep alone (lambda:InvokeFunction on it, unqualified), which are given its name as ARCHIVE_FUNCTION_NAME', () => {
@@ -806,7 +801,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(key.Properties!.Description).toContain('archive seal');
     });
 
-    it("keeps the account's administration and denies kms:Sign to any principal but the archive function's and the sweep's roles, kms:GetPublicKey to any but the seals function's role (the archive function too), kms:Verify to all", () => {
+    it("keeps the account's administration and denies kms:Sign to any principal but the archive function's and the sweep's roles, kms:GetPublicKey to any but the seals and archive functions' roles, kms:Verify to all", () => {
       // Arrange
       const archive = roleArn('tongban-test-archive-function');
       const sweep = roleArn('tongban-test-sweep-function');
@@ -836,7 +831,8 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(keyPolicyDenies(policy, 'kms:Sign', sweep)).toBe(false);
       for (const other of [seals, ...others]) expect(keyPolicyDenies(policy, 'kms:Sign', other), other).toBe(true);
       expect(keyPolicyDenies(policy, 'kms:GetPublicKey', seals)).toBe(false);
-      for (const other of [archive, sweep, ...others]) expect(keyPolicyDenies(policy, 'kms:GetPublicKey', other), other).toBe(true);
+      expect(keyPolicyDenies(policy, 'kms:GetPublicKey', archive)).toBe(false);
+      for (const other of [sweep, ...others]) expect(keyPolicyDenies(policy, 'kms:GetPublicKey', other), other).toBe(true);
       for (const anyone of [archive, sweep, seals, ...others]) expect(keyPolicyDenies(policy, 'kms:Verify', anyone), anyone).toBe(true);
       expect(keyPolicyDenies(policy, 'kms:PutKeyPolicy', others[0]!)).toBe(false);
     });

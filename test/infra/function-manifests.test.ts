@@ -7,7 +7,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionManifest, ReferenceData } from '../../functions/manifest.ts';
-import { CASE_EVENT_BUS_VARIABLE, PUBLISHED_KEYS_VARIABLE } from '../../functions/manifest.ts';
+import { CASE_EVENT_BUS_VARIABLE } from '../../functions/manifest.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
 import { FUNCTION_MANIFESTS, LAMBDA_NAMES, MANIFESTS, manifestsTriggeredBy } from '../../functions/manifests.ts';
 import { buildOrder } from '../../infra/constructs/case-functions.ts';
@@ -180,7 +180,6 @@ describe('function manifests', () => {
       const trigger = FUNCTION_MANIFESTS[target as LambdaName].trigger;
       if (trigger.kind === 'invoked') variables.add(trigger.variable);
     }
-    if (m.readsPublishedKeys) variables.add(PUBLISHED_KEYS_VARIABLE);
     if ((m.bus ?? []).length > 0) variables.add(CASE_EVENT_BUS_VARIABLE);
     for (const variable of Object.keys(m.environment?.(CONFIG) ?? {})) variables.add(variable);
     return [...variables].sort();

@@ -1,6 +1,6 @@
 // Seals as CloudFormation: one asymmetric KMS key per department seal (ECC_NIST_P256, or SM2 in
 // China), retained, whose policy lets nobody but the sealing function's role sign (nobody at all
-// once the seal is retired) and nobody but the seals function's role read the public key; the roles'
+// once the seal is retired) and nobody but the seals and archive functions' roles read the public key; the roles'
 // own grants; who may invoke the sealing function; the seal registry in the directory record; the
 // public JWKS route's acknowledgement; and the seal configuration's checks.
 import { App, Stack } from 'aws-cdk-lib';
@@ -8,7 +8,17 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_CONTEXT_KEY, DEFAULT_SEAL_KEY_SPEC, SEAL_STACKS, configuredSeals, functionRoleName, loadConfig, sealStackName, sealStackOf } from '../../infra/config.ts';
+import {
+  CONFIG_CONTEXT_KEY,
+  DEFAULT_SEAL_KEY_SPEC,
+  SEAL_KEY_PUBLISHERS,
+  SEAL_STACKS,
+  configuredSeals,
+  functionRoleName,
+  loadConfig,
+  sealStackName,
+  sealStackOf,
+} from '../../infra/config.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
 import { LAMBDA_NAMES } from '../../functions/manifests.ts';
 import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
@@ -21,27 +31,15 @@ import { DirectorySchema } from '../../shared/contracts/directory.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { FEATURE_FLAGS, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
 import { actionMatches, holdersOf } from '../support/iam-patterns.ts';
+import type { CfnJson, CfnResource, CfnStatement } from '../support/cfn-values.ts';
 import { flatten } from '../support/cfn-values.ts';
 
 // Facts of the manifests (functions/<name>/manifest.ts) the assertions below name.
 const SEALING_FUNCTION_TIMEOUT_SECONDS = MANIFESTS.sealing.limits.timeoutSeconds;
 
-type Json = Record<string, unknown>;
-interface Resource {
-  Type: string;
-  Properties?: Json;
-  Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } };
-  DeletionPolicy?: string;
-  UpdateReplacePolicy?: string;
-}
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Principal?: unknown;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
+type Json = CfnJson;
+type Resource = CfnResource;
+type Statement = CfnStatement;
 
 /** The departments' seal keys as the grants name them: the keys of the account and region, by their aliases. */
 const SEAL_KEYS = 'arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*';
@@ -80,7 +78,8 @@ function keyPolicyDenies(statements: readonly Statement[], action: string, princ
     if (st.Condition === undefined) return true;
     expect(Object.keys(st.Condition)).toEqual(['ArnNotEquals']);
     expect(Object.keys(st.Condition.ArnNotEquals!)).toEqual(['aws:PrincipalArn']);
-    return flatten(st.Condition.ArnNotEquals!['aws:PrincipalArn']) !== principalArn;
+    // ArnNotEquals with several values: denied when the caller matches none.
+    return ![st.Condition.ArnNotEquals!['aws:PrincipalArn']].flat().map(flatten).includes(principalArn);
   });
 }
 
@@ -224,13 +223,15 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
       expect(description(MARKET, 'seal-1')).toContain(`retired ${RETIRED_AT}, signs nothing`);
     });
 
-    it("keep the account's administration of each key and deny kms:Sign to any principal but the sealing function's role, kms:GetPublicKey to any but the seals function's role, kms:Verify to all", () => {
+    it("keep the account's administration of each key and deny kms:Sign to any principal but the sealing function's role, kms:GetPublicKey to any but the seals and archive functions' roles, kms:Verify to all", () => {
       // Arrange: the roles as the API stack creates them, and some other identity of the account.
-      const roleName = (fn: 'sealing' | 'seals') => t.apiJson.Resources[t.roleId(fn)]!.Properties!.RoleName;
+      const roleName = (fn: 'sealing' | 'seals' | 'archive') => t.apiJson.Resources[t.roleId(fn)]!.Properties!.RoleName;
       expect(roleName('sealing')).toBe(functionRoleName('test', 'sealing'));
       expect(roleName('seals')).toBe(functionRoleName('test', 'seals'));
+      expect(roleName('archive')).toBe(functionRoleName('test', 'archive'));
       const sealing = roleArn('tongban-test-sealing-function');
       const seals = roleArn('tongban-test-seals-function');
+      const archive = roleArn('tongban-test-archive-function');
       const others = [roleArn('Admin'), roleArn('tongban-test-reviewer'), 'arn:<AWS::Partition>:iam::<AWS::AccountId>:root', roleArn('tongban-test-sealing-function-2')];
       for (const [department, seal] of [
         [MARKET, 'seal-2'],
@@ -249,14 +250,15 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
         ]);
         expect(policy.filter((st) => st.Effect === 'Deny').map((st) => st.Sid)).toEqual([
           'OnlyTheSealingFunctionSigns',
-          'OnlyTheSealsFunctionReadsThePublicKey',
+          'OnlyTheSealsAndArchiveFunctionsReadThePublicKey',
           'SealsAreVerifiedOffline',
           // The key guard every key carries (test/infra/backup.test.ts).
           KEY_GUARD_SID,
         ]);
         expect(keyPolicyDenies(policy, 'kms:Sign', sealing), seal).toBe(false);
         expect(keyPolicyDenies(policy, 'kms:GetPublicKey', seals), seal).toBe(false);
-        for (const other of [seals, ...others]) expect(keyPolicyDenies(policy, 'kms:Sign', other), other).toBe(true);
+        expect(keyPolicyDenies(policy, 'kms:GetPublicKey', archive), seal).toBe(false);
+        for (const other of [seals, archive, ...others]) expect(keyPolicyDenies(policy, 'kms:Sign', other), other).toBe(true);
         for (const other of [sealing, ...others]) expect(keyPolicyDenies(policy, 'kms:GetPublicKey', other), other).toBe(true);
         for (const anyone of [sealing, seals, ...others]) expect(keyPolicyDenies(policy, 'kms:Verify', anyone), anyone).toBe(true);
         // Administration stays with the account (it is no seal operation).
@@ -302,17 +304,24 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
           .map((fn) => ({ roles: [t.roleId(fn)], resources: [t.archiveSealKeyArn], condition: { StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } } }))
           .sort(byRole),
       );
-      expect(holdersOf(SEAL_KEY_ACCESS)).toEqual({ sealing: ['kms:Sign'], seals: ['kms:GetPublicKey'] });
+      expect(holdersOf(SEAL_KEY_ACCESS)).toEqual({ sealing: ['kms:Sign'], seals: ['kms:GetPublicKey'], archive: ['kms:GetPublicKey'] });
     });
 
-    it('let the seals function alone read the public keys, of every seal key, retired ones included, and of the archive seal key (the JWKS publishes it too)', () => {
+    it('let the seals function (it publishes them) and the archive function (it puts them into each bundle) alone read the public keys, of every seal key, retired ones included, and of the archive seal key', () => {
       // Act
       const read = t.holders('kms:GetPublicKey');
       // Assess
-      expect(read).toEqual([
-        { roles: [t.roleId('seals')], resources: [SEAL_KEYS], condition: BY_SEAL_ALIAS },
-        { roles: [t.roleId('seals')], resources: [t.archiveSealKeyArn], condition: undefined },
-      ]);
+      const byRole = (x: { roles: string[]; resources: string[] }, y: { roles: string[]; resources: string[] }) =>
+        `${x.roles[0]} ${x.resources[0]}` < `${y.roles[0]} ${y.resources[0]}` ? -1 : 1;
+      expect([...read].sort(byRole)).toEqual(
+        (['archive', 'seals'] as const)
+          .flatMap((fn) => [
+            { roles: [t.roleId(fn)], resources: [SEAL_KEYS], condition: BY_SEAL_ALIAS },
+            { roles: [t.roleId(fn)], resources: [t.archiveSealKeyArn], condition: undefined },
+          ])
+          .sort(byRole),
+      );
+      expect(SEAL_KEY_PUBLISHERS).toEqual(['seals', 'archive']);
     });
 
     it('name the seal keys (or any key by a wildcard) in no other grant', () => {
@@ -324,7 +333,7 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
           .map((g) => `${fn}: ${g}`),
       );
       // Assess
-      expect(naming.sort()).toEqual([`sealing: kms:Sign ${SEAL_KEYS}`, `seals: kms:GetPublicKey ${SEAL_KEYS}`]);
+      expect(naming.sort()).toEqual([`archive: kms:GetPublicKey ${SEAL_KEYS}`, `sealing: kms:Sign ${SEAL_KEYS}`, `seals: kms:GetPublicKey ${SEAL_KEYS}`]);
     });
 
     it('let the cases function and the sweep alone invoke the sealing function, that one function, and give them its name', () => {
@@ -600,7 +609,7 @@ describe('SM2 seals', () => {
         departments: [DEPARTMENTS.market],
         seals: [{ department: MARKET, seal: 'seal-1', keySpec }],
         signerRoleArn: roleArn('tongban-test-sealing-function'),
-        publisherRoleArn: roleArn('tongban-test-seals-function'),
+        publisherRoleArns: [roleArn('tongban-test-seals-function'), roleArn('tongban-test-archive-function')],
       });
     // Act / Assess
     expect(dataStack('eu-west-1', 'SM2')).toThrow(

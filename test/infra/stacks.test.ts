@@ -23,6 +23,7 @@ import { assertNoWildcardOverreach, invokeResourcePath, routesInvokableBy } from
 import { CALENDAR_WARNING_DAYS } from '../../functions/sweep/manifest.ts';
 import { MANIFESTS, manifestsTriggeredBy } from '../../functions/manifests.ts';
 import { ARCHIVE_ACCESS_LOGS_PREFIX, MATERIALS_ACCESS_LOGS_PREFIX } from '../../infra/stacks/data-stack.ts';
+import { INCOMPLETE_MULTIPART_UPLOAD_ABORT_DAYS, TRAIL_ACCESS_LOGS_PREFIX } from '../../infra/constructs/operations-trail.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, ITEMS_TABLE } from '../../shared/adapters/table-layout.ts';
 import { DirectorySchema } from '../../shared/contracts/directory.ts';
@@ -167,14 +168,19 @@ describe('the Tongban CDK app (test configuration)', () => {
   });
 
   describe('data stack', () => {
-    it("has a customer-managed key with rotation and the stage alias, retained (its only symmetric key but the archive bucket's, the alarm topic's and the backup vault's: the others are the archive seal key and, in the seal-key stacks, the seal keys)", () => {
+    it("has a customer-managed key with rotation and the stage alias, retained (its only symmetric key but the archive bucket's, the alarm topic's, the backup vault's and the operations trail's: the others are the archive seal key and, in the seal-key stacks, the seal keys)", () => {
       const symmetric = resources(data, 'AWS::KMS::Key').filter(([, k]) => props(k).KeySpec === undefined);
       const alarmTopicKey = built.data.node.findChild('AlarmTopic').node.findChild('Key');
       expect(symmetric.map(([id]) => id).sort()).toEqual(
-        [dataKeyId(), ...[built.data.archiveKey, built.data.tableBackup.vault.key, alarmTopicKey].map((k) => built.data.getLogicalId(k.node.defaultChild as CfnElement))].sort(),
+        [
+          dataKeyId(),
+          ...[built.data.archiveKey, built.data.tableBackup.vault.key, alarmTopicKey, built.data.operationsTrail.key].map((k) =>
+            built.data.getLogicalId(k.node.defaultChild as CfnElement),
+          ),
+        ].sort(),
       );
-      // Those four and the archive seal key.
-      expect(resources(data, 'AWS::KMS::Key')).toHaveLength(5);
+      // Those five and the archive seal key.
+      expect(resources(data, 'AWS::KMS::Key')).toHaveLength(6);
       data.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
       data.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/tongban-test-data', TargetKeyId: { 'Fn::GetAtt': [dataKeyId(), 'Arn'] } });
     });
@@ -290,13 +296,15 @@ describe('the Tongban CDK app (test configuration)', () => {
       };
       const locked = { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true };
 
-      it('is exposed as DataStack.materialsBucket, next to one access logs bucket (and the archive bucket: test/infra/archive.test.ts)', () => {
-        data.resourceCountIs('AWS::S3::Bucket', 3);
+      it('is exposed as DataStack.materialsBucket, next to one access logs bucket (and the archive bucket: test/infra/archive.test.ts; the trail bucket: test/infra/records.test.ts)', () => {
+        data.resourceCountIs('AWS::S3::Bucket', 4);
         expect(
           resources(data, 'AWS::S3::Bucket')
             .map(([id]) => id)
             .sort(),
-        ).toEqual([logicalId(built.data.materialsBucket), logicalId(built.data.accessLogsBucket), logicalId(built.data.archiveBucket)].sort());
+        ).toEqual(
+          [logicalId(built.data.materialsBucket), logicalId(built.data.accessLogsBucket), logicalId(built.data.archiveBucket), logicalId(built.data.operationsTrail.bucket)].sort(),
+        );
       });
 
       it('is SSE-KMS with the data key and a bucket key, versioned, owner-enforced, public access blocked, retained', () => {
@@ -348,11 +356,16 @@ describe('the Tongban CDK app (test configuration)', () => {
           BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
           PublicAccessBlockConfiguration: locked,
           OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-          LifecycleConfiguration: { Rules: [{ Id: 'expire-access-logs', Status: 'Enabled', ExpirationInDays: TEST_CONFIG.logRetentionDays }] },
+          LifecycleConfiguration: {
+            Rules: [
+              { Id: 'expire-access-logs', Status: 'Enabled', ExpirationInDays: TEST_CONFIG.logRetentionDays },
+              { Id: 'abort-incomplete-multipart-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: INCOMPLETE_MULTIPART_UPLOAD_ABORT_DAYS } },
+            ],
+          },
         });
         expect(props(logs).LoggingConfiguration).toBeUndefined();
         tlsOnly(built.data.accessLogsBucket);
-        // S3's logging service may write the materials (and archive) bucket's logs, each under its prefix, and nothing else.
+        // S3's logging service may write the materials, archive and trail buckets' logs, each under its prefix, and nothing else.
         const delivery = (source: Bucket, prefix: string) => ({
           Effect: 'Allow',
           Principal: { Service: 'logging.s3.amazonaws.com' },
@@ -363,6 +376,7 @@ describe('the Tongban CDK app (test configuration)', () => {
         expect(policyStatements(built.data.accessLogsBucket).filter((st) => st.Effect === 'Allow')).toEqual([
           delivery(built.data.materialsBucket, MATERIALS_ACCESS_LOGS_PREFIX),
           delivery(built.data.archiveBucket, ARCHIVE_ACCESS_LOGS_PREFIX),
+          delivery(built.data.operationsTrail.bucket, TRAIL_ACCESS_LOGS_PREFIX),
         ]);
       });
 

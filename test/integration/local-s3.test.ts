@@ -1,7 +1,18 @@
 // The embedded S3 endpoint (s3rver behind its verifying front) over the real S3 protocol, with the
 // SDK's own signer: each key pair gets what its grants allow and no more, every signature is
-// checked — header or presigned — and a body must be the one it was signed with. Refusals are S3's XML.
-import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+// checked — header or presigned — and a body must be the one it was signed with; a write with
+// If-None-Match: * never lands over an existing key. Refusals are S3's XML.
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -227,5 +238,72 @@ describe('signatures', () => {
     // Assess
     expect([escape, write]).toEqual(['400 InvalidArgument', '400 InvalidArgument']);
     expect(await readdir(dir)).not.toContain('escaped.txt');
+  });
+});
+
+describe('conditional writes (If-None-Match: *)', () => {
+  it('writes a new key once and refuses to write over it with 412 PreconditionFailed, leaving the first object', async () => {
+    // Prepare
+    const writer = client(WRITER);
+    const key = 'bundles/written-once.tar';
+
+    // Act
+    const first = await outcome(writer.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: key, Body: 'first', IfNoneMatch: '*' })));
+    const again = await outcome(writer.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: key, Body: 'second', IfNoneMatch: '*' })));
+    const overExisting = await outcome(writer.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/a.tar', Body: 'other', IfNoneMatch: '*' })));
+
+    // Assess
+    expect({ first, again, overExisting }).toEqual({ first: 'done', again: '412 PreconditionFailed', overExisting: '412 PreconditionFailed' });
+    expect(await text(await writer.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: key })))).toBe('first');
+    expect(await text(await writer.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/a.tar' })))).toBe('bundle a');
+  });
+
+  it('lets one of two simultaneous writers of a key succeed, and refuses the other', async () => {
+    // Prepare
+    const writer = client(WRITER);
+    const key = 'bundles/raced.tar';
+
+    // Act
+    const results = await Promise.all(
+      ['one', 'two', 'three'].map((body) => outcome(writer.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: key, Body: body, IfNoneMatch: '*' })))),
+    );
+
+    // Assess
+    expect([...results].sort()).toEqual(['412 PreconditionFailed', '412 PreconditionFailed', 'done']);
+    const stored = await text(await writer.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: key })));
+    expect(['one', 'two', 'three'][results.indexOf('done')]).toBe(stored);
+  });
+
+  it('refuses to complete a multipart upload over an existing key, and completes one under a new key', async () => {
+    // Prepare
+    const writer = client(WRITER);
+    const upload = async (key: string) => {
+      const { UploadId } = await writer.send(new CreateMultipartUploadCommand({ Bucket: ARCHIVE, Key: key }));
+      const { ETag } = await writer.send(new UploadPartCommand({ Bucket: ARCHIVE, Key: key, UploadId, PartNumber: 1, Body: `parts of ${key}` }));
+      return outcome(
+        writer.send(new CompleteMultipartUploadCommand({ Bucket: ARCHIVE, Key: key, UploadId, MultipartUpload: { Parts: [{ ETag: ETag!, PartNumber: 1 }] }, IfNoneMatch: '*' })),
+      );
+    };
+
+    // Act
+    const over = await upload('bundles/a.tar');
+    const fresh = await upload('bundles/multipart.tar');
+
+    // Assess
+    expect({ over, fresh }).toEqual({ over: '412 PreconditionFailed', fresh: 'done' });
+    expect(await text(await writer.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/a.tar' })))).toBe('bundle a');
+    expect(await text(await writer.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/multipart.tar' })))).toBe('parts of bundles/multipart.tar');
+  });
+
+  it('still overwrites without the header (S3 does; the archive bucket policy refuses it on AWS)', async () => {
+    // Prepare
+    const writer = client(WRITER);
+
+    // Act
+    const result = await outcome(writer.send(new PutObjectCommand({ Bucket: OTHER, Key: 'bundles/c.tar', Body: 'bundle c, again' })));
+
+    // Assess
+    expect(result).toBe('done');
+    expect(await text(await writer.send(new GetObjectCommand({ Bucket: OTHER, Key: 'bundles/c.tar' })))).toBe('bundle c, again');
   });
 });

@@ -29,7 +29,6 @@ describe.each(LAMBDA_NAMES)('the %s function', (name) => {
       FEEDBACK_TABLE: 'feedback',
       MATERIALS_BUCKET: 'materials',
       ARCHIVE_BUCKET: 'archive',
-      PUBLISHED_KEYS_URL: 'https://127.0.0.1:1/v1/.well-known/jwks.json',
       JOINT_STATE_MACHINE_ARN: 'arn:aws-cn:states:cn-north-1:123456789012:stateMachine:tongban-test-joint-handling',
       SEALING_FUNCTION_NAME: 'tongban-test-sealing',
       ARCHIVE_FUNCTION_NAME: 'tongban-test-archive',
