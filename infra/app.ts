@@ -1,6 +1,7 @@
 // The CDK app (cdk.json: `npx tsx infra/app.ts`): the replica stack, the data stack, the seal-key
-// stacks, the API stack
-// and the principals stack of the stage the `tongban` context configures, checked by cdk-nag's AWS Solutions rules. `cdk synth` fails on any
+// stacks, the API stack and the principals stack of the stage the `tongban` context configures,
+// checked by cdk-nag's AWS Solutions, NIST 800-53 rev. 5 and Serverless rules
+// (infra/constructs/nag-packs.ts). `cdk synth` fails on any
 // finding that is not acknowledged, with its reason, where the resource is defined; the
 // acknowledgements are also written into the templates (resource Metadata `cdk_nag`) as an audit trail.
 //
@@ -8,8 +9,9 @@
 // so synth needs neither credentials nor network, and the same template deploys to the aws and
 // aws-cn partitions. The replica stack alone names its region (config.replicaRegion), not its
 // account; the data stack names its resources deterministically and deploys after it.
-import { App, Tags, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App, AspectPriority, Aspects, Tags, Validations } from 'aws-cdk-lib';
+import { EncryptLogGroups } from './constructs/logs-key.ts';
+import { nagPacks } from './constructs/nag-packs.ts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SEAL_STACKS, configuredSeals, loadConfig, sealStackName, sealStackOf } from './config.ts';
@@ -85,9 +87,11 @@ export function buildTongbanApp(app: App): TongbanApp {
     archiveKey: dataResources.archiveKey,
     description: `Tongban ${config.stage}: the principals' roles, each platform role's policy invoking its routes, the auditors' archive reading`,
   });
+  // Every log group of every stack, the ones aws-cdk-lib makes included, with the logs key.
+  for (const stack of [data, ...seal, api, principals]) Aspects.of(stack).add(new EncryptLogGroups(data.logsKey), { priority: AspectPriority.MUTATING });
   Tags.of(app).add('project', 'tongban');
   Tags.of(app).add('stage', config.stage);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
+  Validations.of(app).addPlugins(...nagPacks(app));
   return { config, data, seals: seal, api, principals, replica };
 }
 

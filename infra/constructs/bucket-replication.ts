@@ -18,13 +18,14 @@
 // The role (S3 assumes it) may read what replication reads of the source objects — the version, its
 // ACL, tags, retention and legal hold — decrypt with the source bucket's key through S3 alone, write
 // replicas and their tags into the destination bucket alone, and encrypt with its key alone.
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { replicaBucketName, replicaKeyAliasName } from '../config.ts';
 import { acknowledgeResolvedWildcards } from './nag.ts';
+import { OWN_POLICY_REASON } from './nag-packs.ts';
 import { s3ViaService } from './tongban-function.ts';
 
 /** The storage class of every replica: infrequent access (read only to restore), no retrieval delay. */
@@ -120,6 +121,7 @@ export class BucketReplication extends Construct {
       cfn.replicationConfiguration = { role: this.role.roleArn, rules: [rule] };
     }
     this.destinations = destinations as Record<ReplicatedBucket['name'], string>;
+    Validations.of(this.role.node.findChild('DefaultPolicy')).acknowledge({ id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: OWN_POLICY_REASON });
     acknowledgeResolvedWildcards(this.role.node.findChild('DefaultPolicy'), [
       ...wildcards,
       {

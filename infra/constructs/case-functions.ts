@@ -43,6 +43,7 @@ import { FUNCTION_MANIFESTS, LAMBDA_NAMES } from '../../functions/manifests.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import { JointHandling } from './joint-handling.ts';
 import { flattenForNag, pascal } from './nag.ts';
+import { OWN_POLICY_REASON, SQS_SOURCE_FAILURE_REASON, acknowledgeDeadLetterQueue } from './nag-packs.ts';
 import { occurrenceAlarm, platformAlarmName } from './occurrence-alarm.ts';
 import type { FunctionContext } from './tongban-function.ts';
 import { tongbanFunction } from './tongban-function.ts';
@@ -95,6 +96,7 @@ export class CaseFunctions {
         // The role CDK made for the state machine: invoke the joint function (and its versions), log, trace, use the key.
         Validations.of(handling.stateMachine.role.node.findChild('DefaultPolicy')).acknowledge(
           { id: 'AwsSolutions-IAM5[Resource::*]', reason: JOINT_ROLE_STAR_REASON },
+          { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: OWN_POLICY_REASON },
           { id: `AwsSolutions-IAM5[Resource::${flattenForNag(Stack.of(scope).resolve(`${fn.functionArn}:*`))}]`, reason: JOINT_INVOKE_WILDCARD_REASON },
         );
         jointHandling = { stateMachine: handling.stateMachine, key: handling.key, alarm: handling.alarm };
@@ -107,6 +109,7 @@ export class CaseFunctions {
             retryAttempts: manifest.limits.retryAttempts ?? 2,
             maxEventAge: Duration.hours(manifest.limits.maxEventAgeHours ?? 6),
           });
+          acknowledgeAsyncFailures(fn);
         }
         invoked[name] = { function: fn, variable: trigger.variable };
         built[name] = { function: fn, ...(deadLetters ? { deadLetters } : {}), alarms: {} };
@@ -148,7 +151,9 @@ export class CaseFunctions {
           retentionPeriod: Duration.days(4),
           deadLetterQueue: { queue: deadLetters, maxReceiveCount: trigger.maxReceives },
         });
-        fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true }));
+        fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: QUEUE_MAX_CONCURRENCY }));
+        const mapping = fn.node.children.find((c) => c.node.id.startsWith('SqsEventSource:'))!;
+        Validations.of(mapping.node.defaultChild!).acknowledge({ id: 'Serverless-LambdaEventSourceMappingDestination', reason: SQS_SOURCE_FAILURE_REASON });
         // The events of its feed on the bus, and the tick; what EventBridge cannot put on the queue goes to the dead letters.
         const target = (message?: RuleTargetInput) =>
           new SqsQueue(queue, { deadLetterQueue: deadLetters, retryAttempts: 185, maxEventAge: Duration.hours(24), ...(message ? { message } : {}) });
@@ -176,6 +181,7 @@ export class CaseFunctions {
         // Lambda keeps an event at most 6 hours, EventBridge at most 24 (and at least a minute).
         const eventAge = (most: number) => Duration.seconds(Math.max(60, Math.min(minutes * 60, most)));
         fn.configureAsyncInvoke({ retryAttempts, maxEventAge: eventAge(6 * 3600) });
+        acknowledgeAsyncFailures(fn);
         const schedule = new Rule(scope, `${pascal(name)}Schedule`, {
           description: `Tongban ${config.stage}: runs the ${manifest.description.replace(/ \(.*$/, '')} every ${minutes} min`,
           schedule: Schedule.rate(interval),
@@ -213,10 +219,24 @@ export function buildOrder(): LambdaName[] {
 }
 
 function deadLetterQueue(scope: Construct, name: string): Queue {
-  return new Queue(scope, `${pascal(name)}DeadLetters`, {
+  const queue = new Queue(scope, `${pascal(name)}DeadLetters`, {
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
+  });
+  acknowledgeDeadLetterQueue(queue.node.defaultChild!);
+  return queue;
+}
+
+/** The most copies of a queue-fed function that run at once (its event source mapping's maximum concurrency). */
+export const QUEUE_MAX_CONCURRENCY = 5;
+
+/** A function invoked asynchronously keeps its failed events in its dead-letter queue, not in an on-failure destination too. */
+function acknowledgeAsyncFailures(fn: NodejsFunction): void {
+  Validations.of(fn.node.findChild('EventInvokeConfig').node.defaultChild!).acknowledge({
+    id: 'Serverless-LambdaAsyncFailureDestination',
+    reason:
+      "An event the function fails after its retries goes to the function's dead-letter queue (its DeadLetterConfig), on which an alarm fires; an on-failure destination would record the same event a second time, in a second place to watch.",
   });
 }
 

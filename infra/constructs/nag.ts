@@ -2,7 +2,7 @@
 // resource as the template holds it, resolved.
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { CfnResource } from 'aws-cdk-lib';
-import { WriteNagSuppressionsToCloudFormationAspect } from 'cdk-nag';
+import { AWS_SOLUTIONS_PREFIX, WriteAcknowledgements } from './nag-packs.ts';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -42,7 +42,7 @@ export interface Wildcard {
  * reference to an output of the data stack, which CDK only creates when it resolves cross-stack
  * references, after construction; so the acknowledgement is made in the stack's validation, which
  * runs after that and before the template is written and cdk-nag checks it, from the resolved value
- * itself. cdk-nag's aspect has already copied the acknowledgements into the template's metadata by
+ * itself. The aspect writing acknowledgements (nag-packs.ts) has already copied them into the template's metadata by
  * then (or found none to copy), so it is run again on this policy.
  */
 export function acknowledgeResolvedWildcards(policy: IConstruct, wildcards: readonly Wildcard[]): void {
@@ -53,7 +53,7 @@ export function acknowledgeResolvedWildcards(policy: IConstruct, wildcards: read
       for (const { objects, reason } of wildcards) {
         Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flattenForNag(stack.resolve(objects))}]`, reason });
       }
-      new WriteNagSuppressionsToCloudFormationAspect().visit(resource);
+      new WriteAcknowledgements(AWS_SOLUTIONS_PREFIX).visit(resource);
       return [];
     },
   });

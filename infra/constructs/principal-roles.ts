@@ -15,7 +15,7 @@
 // fixed names: a replaced one would clash with the old).
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { AccountPrincipal, Effect, ManagedPolicy, Policy, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import { AccountPrincipal, Effect, ManagedPolicy, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -77,7 +77,7 @@ export class PrincipalRoles {
   /** The policy `tongban-<stage>-invoke-<role>` of each platform role with principal roles (and routes), on those roles. */
   readonly invokePolicies: Partial<Record<PlatformRole, ManagedPolicy>> = {};
   /** The auditors' archive-reading policy, on the auditor principals' roles; none without such a role. */
-  readonly archiveRead: Policy | undefined;
+  readonly archiveRead: ManagedPolicy | undefined;
 
   constructor(scope: Construct, props: { config: TongbanConfig; api: RestApi; archiveBucket: IBucket; archiveKey: IKey }) {
     const { config } = props;
@@ -92,7 +92,7 @@ export class PrincipalRoles {
     this.archiveRead = this.archiveReadPolicy(scope, props);
   }
 
-  private archiveReadPolicy(scope: Construct, props: { config: TongbanConfig; archiveBucket: IBucket; archiveKey: IKey }): Policy | undefined {
+  private archiveReadPolicy(scope: Construct, props: { config: TongbanConfig; archiveBucket: IBucket; archiveKey: IKey }): ManagedPolicy | undefined {
     const { config, archiveBucket, archiveKey } = props;
     const auditors = config.principals.filter((p) => p.role === 'auditor' && this.roles[p.name] !== undefined).map((p) => this.roles[p.name]!);
     if (auditors.length === 0) return undefined;
@@ -100,8 +100,9 @@ export class PrincipalRoles {
     const bundles = archiveBucket.arnForObjects(`${ARCHIVE_BUNDLES_PREFIX}*`);
     const anchors = archiveBucket.arnForObjects(`${ARCHIVE_ANCHORS_PREFIX}*`);
     const statistics = archiveBucket.arnForObjects(`${ARCHIVE_STATISTICS_PREFIX}*`);
-    const policy = new Policy(scope, 'ArchiveRead', {
-      policyName: `tongban-${config.stage}-archive-read`,
+    // A managed policy, like the invoke policies: one policy every auditor's role shares.
+    const policy = new ManagedPolicy(scope, 'ArchiveRead', {
+      managedPolicyName: `tongban-${config.stage}-archive-read`,
       roles: auditors,
       statements: [
         new PolicyStatement({ actions: [...ARCHIVE_AUDITOR_ACCESS.bucket], resources: [archiveBucket.bucketArn] }),

@@ -27,6 +27,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { backupRoleName, backupVaultName, replicaKeyAliasName } from '../config.ts';
+import { OWN_POLICY_REASON } from './nag-packs.ts';
 
 /** Days during which a vault's lock may still be changed or removed after its deployment (AWS Backup's shortest): then it is immutable. */
 export const VAULT_LOCK_CHANGEABLE_DAYS = 3;
@@ -160,6 +161,7 @@ export class TableBackup extends Construct {
         conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
       }),
     );
+    Validations.of(this.role.node.findChild('DefaultPolicy')).acknowledge({ id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: OWN_POLICY_REASON });
     Validations.of(this.role.node.findChild('DefaultPolicy')).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${props.replicaRegion}:<AWS::AccountId>:key/*]`,
       reason:

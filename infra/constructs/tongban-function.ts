@@ -51,6 +51,7 @@ import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_BUNDLES_PREFIX } from '../stacks/data-s
 import { ARCHIVE_STATISTICS_PREFIX } from '../archive-access.ts';
 import type { Wildcard } from './nag.ts';
 import { acknowledgeResolvedWildcards, pascal } from './nag.ts';
+import { acknowledgeFunction } from './nag-packs.ts';
 
 /** What the functions are granted on: the data stack's tables, buckets and keys. */
 export interface DataResources {
@@ -196,11 +197,7 @@ export function tongbanFunction(scope: Construct, manifest: FunctionManifest, co
     ...(context.deadLetterQueue !== undefined ? { deadLetterQueue: context.deadLetterQueue } : {}),
   });
   // On the function resource itself, not on what may later be added under it (its async invoke config).
-  Validations.of(fn.node.defaultChild!).acknowledge({
-    id: 'AwsSolutions-L1',
-    reason:
-      'nodejs22.x is the runtime the design fixes and the code is tested for (it must also run on the Node 20 of the embedded runtime); moving to a newer Node runtime is a deliberate, tested upgrade, not an automatic one.',
-  });
+  acknowledgeFunction(fn.node.defaultChild!, role.node.findChild('DefaultPolicy'), manifest, context.deadLetterQueue !== undefined);
   Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:

@@ -65,6 +65,7 @@ import type { SealKeySpecName, TongbanConfig } from '../config.ts';
 import { ARCHIVE_SEAL_SIGNERS, DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BREAK_GLASS_ROLE_NAME, DEFAULT_SEAL_KEY_SPEC, SEAL_KEY_PUBLISHERS, functionRoleName } from '../config.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { ArchiveSealKey } from '../constructs/archive-keys.ts';
+import { logsKey } from '../constructs/logs-key.ts';
 import { writeDirectory } from '../constructs/directory-record.ts';
 import { KeyGuard } from '../constructs/key-guard.ts';
 import { notifyAlarms, platformAlarmName } from '../constructs/occurrence-alarm.ts';
@@ -174,6 +175,8 @@ export class DataStack extends Stack {
   readonly accessLogsBucket: Bucket;
   /** Encrypts the archive bucket, and nothing else. */
   readonly archiveKey: Key;
+  /** Encrypts every log group of every stack (infra/constructs/logs-key.ts). */
+  readonly logsKey: Key;
   /**
    * The e-archive: one BagIt bundle per ended case under `bundles/`, written once, each with its own
    * Object Lock retention (COMPLIANCE). SSE-KMS with the archive key, TLS only, versioned, never
@@ -237,6 +240,8 @@ export class DataStack extends Stack {
       rotationPeriod: Duration.days(365),
       removalPolicy: RemovalPolicy.RETAIN,
     });
+
+    this.logsKey = logsKey(this, props.stage);
 
     const tableDefaults = {
       billingMode: BillingMode.PAY_PER_REQUEST,
@@ -527,17 +532,32 @@ export function accessLogsBucket(scope: Construct, id: string, logRetentionDays:
     minimumTLSVersion: MIN_TLS_VERSION,
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
     objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    // Versioned, so an overwrite or a delete of a log within its retention keeps the earlier version.
+    versioned: true,
     lifecycleRules: [
-      { id: 'expire-access-logs', expiration: Duration.days(logRetentionDays) },
+      { id: 'expire-access-logs', expiration: Duration.days(logRetentionDays), noncurrentVersionExpiration: Duration.days(logRetentionDays) },
+      { id: 'remove-expired-log-markers', expiredObjectDeleteMarker: true },
       { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(INCOMPLETE_MULTIPART_UPLOAD_ABORT_DAYS) },
     ],
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  Validations.of(bucket.node.findChild('Resource')).acknowledge({
-    id: 'AwsSolutions-S1',
-    reason:
-      'This is the access logs bucket itself: it receives the server access logs of the record buckets of its region. Logging its own access into itself would log every log delivery, and a further log bucket would need one in turn; S3 writes here only through the logging service (bucket policy), and it is TLS only with public access blocked.',
-  });
+  Validations.of(bucket.node.findChild('Resource')).acknowledge(
+    {
+      id: 'AwsSolutions-S1',
+      reason:
+        'This is the access logs bucket itself: it receives the server access logs of the record buckets of its region. Logging its own access into itself would log every log delivery, and a further log bucket would need one in turn; S3 writes here only through the logging service (bucket policy), and it is TLS only with public access blocked.',
+    },
+    {
+      id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+      reason:
+        'S3 delivers server access logs only to a bucket encrypted with SSE-S3 (AES-256, keys managed by S3), not SSE-KMS; the logs hold request metadata (who, which key, when), no object content.',
+    },
+    {
+      id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+      reason:
+        "Access logs are kept here for the log retention (at least 365 days) as an operational record of requests; the lasting record of who did what to the archive and the keys is the CloudTrail trail's, in its own Object Lock bucket. A second-region copy of request logs would add cost without restoring anything the platform needs.",
+    },
+  );
   return bucket;
 }
 

@@ -8,7 +8,7 @@
 import { Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import type { Policy, Role } from 'aws-cdk-lib/aws-iam';
+import type { ManagedPolicy, Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -28,7 +28,7 @@ export class PrincipalsStack extends Stack {
   /** The policy letting the roles of each platform role (kind) invoke its routes, attached to them. */
   readonly invokePolicies: PrincipalRoles['invokePolicies'];
   /** The auditors' archive-reading policy, on the auditor principals' roles; none without such a role. */
-  readonly archiveRead: Policy | undefined;
+  readonly archiveRead: ManagedPolicy | undefined;
 
   constructor(scope: Construct, id: string, props: PrincipalsStackProps) {
     super(scope, id, props);

@@ -11,7 +11,7 @@
 // Everything is retained on delete, and every key carries the key guard (key-policy.ts). The
 // buckets' names are deterministic (config.ts: replicaBucketName), since the data stack, in another
 // region, names them as its replication destinations: it deploys after this stack.
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -94,6 +94,13 @@ export class ReplicaStack extends Stack {
 
     this.backupVault = new LockedVault(this, 'Backup', { stage: props.stage, replica: true, retentionDays: props.backupRetentionDays });
 
+    for (const replica of [this.archiveReplica, this.materialsReplica]) {
+      Validations.of(replica.node.defaultChild!).acknowledge({
+        id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+        reason:
+          "This bucket is itself the replica: the second region's copy of a bucket of the data stack, which replicates into it. A third copy would need a third region, beyond the platform's recovery design (the primary region's bucket and this replica, each with its own keys, Object Lock and deny-deletes policy where the records are the archive's).",
+      });
+    }
     guardKeys(this, props.breakGlassRoleName);
   }
 }

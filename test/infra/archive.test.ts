@@ -402,7 +402,9 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
   describe('auditors', () => {
     it('get tongban-<stage>-archive-read on the role of every auditor principal with a trustedAccount, and on no other role', () => {
       // Act
-      const policies = Object.entries(t.principalsJson.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy' && r.Properties!.PolicyName === 'tongban-test-archive-read');
+      const policies = Object.entries(t.principalsJson.Resources).filter(
+        ([, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties!.ManagedPolicyName === 'tongban-test-archive-read',
+      );
       // Assess
       expect(policies.map(([id]) => id)).toEqual([t.principalsId(built.principals.archiveRead!)]);
       expect((policies[0]![1].Properties!.Roles as { Ref: string }[]).map((r) => r.Ref)).toEqual(AUDITOR_ROLES.map(t.roleId));
@@ -504,7 +506,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       const none = synthApp({ ...CONFIG, principals: CONFIG.principals.filter((p) => p.role !== 'auditor' || p.arn !== undefined) });
       // Assess
       expect(none.principals.archiveRead).toBeUndefined();
-      expect(Template.fromStack(none.principals).findResources('AWS::IAM::Policy', { Properties: { PolicyName: 'tongban-test-archive-read' } })).toEqual({});
+      expect(Template.fromStack(none.principals).findResources('AWS::IAM::ManagedPolicy', { Properties: { ManagedPolicyName: 'tongban-test-archive-read' } })).toEqual({});
       expect(nagViolations(none)).toEqual([]);
     });
   });

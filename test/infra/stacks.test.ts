@@ -11,7 +11,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks, NIST80053R5Checks, ServerlessChecks } from 'cdk-nag';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -141,10 +142,12 @@ function resourcePaths(template: Template): Map<string, string> {
   return paths;
 }
 
+/** The unacknowledged findings of the three packs every synth runs (infra/constructs/nag-packs.ts). */
 function nagFindings(scope: App | Stack): { rule: string; severity: string; paths: string[] }[] {
-  return new AwsSolutionsChecks(undefined, { verbose: true })
-    .validateScope(scope)
-    .violations.map((v) => ({ rule: v.ruleName, severity: v.severity ?? 'error', paths: v.violatingResources.map((r) => r.constructPath ?? '?') }));
+  return [new AwsSolutionsChecks(undefined, { verbose: true }), new NIST80053R5Checks(undefined, { verbose: true }), new ServerlessChecks(undefined, { verbose: true })].flatMap(
+    (pack) =>
+      pack.validateScope(scope).violations.map((v) => ({ rule: v.ruleName, severity: v.severity ?? 'error', paths: v.violatingResources.map((r) => r.constructPath ?? '?') })),
+  );
 }
 
 describe('the Tongban CDK app (test configuration)', () => {
@@ -168,19 +171,19 @@ describe('the Tongban CDK app (test configuration)', () => {
   });
 
   describe('data stack', () => {
-    it("has a customer-managed key with rotation and the stage alias, retained (its only symmetric key but the archive bucket's, the alarm topic's, the backup vault's and the operations trail's: the others are the archive seal key and, in the seal-key stacks, the seal keys)", () => {
+    it("has a customer-managed key with rotation and the stage alias, retained (its only symmetric key but the archive bucket's, the alarm topic's, the backup vault's, the operations trail's and the logs': the others are the archive seal key and, in the seal-key stacks, the seal keys)", () => {
       const symmetric = resources(data, 'AWS::KMS::Key').filter(([, k]) => props(k).KeySpec === undefined);
       const alarmTopicKey = built.data.node.findChild('AlarmTopic').node.findChild('Key');
       expect(symmetric.map(([id]) => id).sort()).toEqual(
         [
           dataKeyId(),
-          ...[built.data.archiveKey, built.data.tableBackup.vault.key, alarmTopicKey, built.data.operationsTrail.key].map((k) =>
+          ...[built.data.archiveKey, built.data.tableBackup.vault.key, alarmTopicKey, built.data.operationsTrail.key, built.data.logsKey].map((k) =>
             built.data.getLogicalId(k.node.defaultChild as CfnElement),
           ),
         ].sort(),
       );
-      // Those five and the archive seal key.
-      expect(resources(data, 'AWS::KMS::Key')).toHaveLength(6);
+      // Those six (the logs key's: infra/constructs/logs-key.ts) and the archive seal key.
+      expect(resources(data, 'AWS::KMS::Key')).toHaveLength(7);
       data.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
       data.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/tongban-test-data', TargetKeyId: { 'Fn::GetAtt': [dataKeyId(), 'Arn'] } });
     });
@@ -1451,6 +1454,38 @@ describe('the Tongban CDK app (test configuration)', () => {
         expect(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')), stack.stackName).toEqual([]);
         expect(annotations.findError('*', Match.anyValue()), stack.stackName).toEqual([]);
       }
+    });
+
+    it('runs the AwsSolutions, NIST 800-53 rev. 5 and Serverless packs on every synth: a resource with an unacknowledged finding of any of them fails it', () => {
+      // Arrange: the app as cdk.json builds it, plus a queue nothing acknowledges.
+      const app = newApp(TEST_CONFIG);
+      const stray = buildTongbanApp(app);
+      new Queue(stray.api, 'StrayQueue', { enforceSSL: true, encryption: QueueEncryption.SQS_MANAGED });
+      // Act / Assess: AwsSolutions (no dead-letter queue), Serverless (no redrive policy) both refuse it.
+      expect(() => app.synth()).toThrow(/AwsSolutions-SQS3[\s\S]*Serverless-SQSRedrivePolicy|Serverless-SQSRedrivePolicy[\s\S]*AwsSolutions-SQS3/);
+      expect(nagFindings(stray.api).map((f) => `${f.rule} ${f.paths.join(',')}`)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^Serverless-SQSRedrivePolicy .*StrayQueue/), expect.stringMatching(/^AwsSolutions-SQS3 .*StrayQueue/)]),
+      );
+    });
+
+    it('encrypts every log group of every stack with the logs key (a NIST 800-53 finding the platform fixes, not acknowledges)', () => {
+      const logsKey = `<${built.data.getLogicalId(built.data.logsKey.node.defaultChild as CfnElement)}.Arn>`;
+      for (const stack of stacksOf(built)) {
+        const groups = Object.entries(Template.fromStack(stack).findResources('AWS::Logs::LogGroup'));
+        for (const [id, group] of groups) {
+          const key = flatten((group as { Properties: { KmsKeyId?: unknown } }).Properties.KmsKeyId);
+          // In the data stack its own key; in the others, the data stack's output naming it.
+          const outputs = Template.fromStack(built.data).toJSON().Outputs as Record<string, { Value: unknown }>;
+          const resolved = key.replace(/^<Tongban-test-Data\.(.+)>$/, (_, name: string) => flatten(outputs[name]!.Value));
+          expect(resolved, `${stack.stackName} ${id}`).toBe(logsKey);
+        }
+      }
+      const groupsOf = (stack: Stack) => Object.keys(Template.fromStack(stack).findResources('AWS::Logs::LogGroup')).length;
+      expect(groupsOf(built.api)).toBeGreaterThan(20);
+      const policy = (Template.fromStack(built.data).toJSON().Resources as Record<string, { Properties: { KeyPolicy: { Statement: { Sid?: string; Condition?: unknown }[] } } }>)[
+        logsKey.slice(1, -'.Arn>'.length)
+      ]!.Properties.KeyPolicy.Statement;
+      expect(flatten(policy.find((st) => st.Sid === 'CloudWatchLogsOfThisAccountAndRegion')!.Condition)).toContain('log-group:*');
     });
 
     it('writes the acknowledgements, with their reasons, into the templates', () => {
