@@ -671,7 +671,9 @@ async function readCredentials(path: string): Promise<LocalKeys | undefined> {
       {
         accessKeyId: p.accessKeyId,
         secretAccessKey: p.secretAccessKey,
-        ...(p.officers ? { officers: Object.fromEntries(Object.entries(p.officers).map(([id, o]) => [id, { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey }])) } : {}),
+        ...(p.officers
+          ? { officers: Object.fromEntries(Object.entries(p.officers).map(([id, o]) => [id, { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey }])) }
+          : {}),
       },
     ]),
   );

@@ -78,7 +78,12 @@ export class ApiClient {
  * named principal (department, reviewer, auditor) acts through its officers, each with its own key
  * pair: `officer` names one (without it the CLI refuses, naming them); an unnamed one (a channel) has none.
  */
-export async function localTarget(credentialsPath: string, principal: string, endpointOverride?: string, officer?: { id: string; fromEnvironment?: boolean }): Promise<ClientTarget> {
+export async function localTarget(
+  credentialsPath: string,
+  principal: string,
+  endpointOverride?: string,
+  officer?: { id: string; fromEnvironment?: boolean },
+): Promise<ClientTarget> {
   const { file, p } = await localPrincipal(credentialsPath, principal);
   const keys = officerKeys(credentialsPath, principal, p, officer);
   return { endpoint: endpointOverride ?? file.endpoint, region: file.region, credentials: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey } };
@@ -94,7 +99,9 @@ function officerKeys(credentialsPath: string, principal: string, p: LocalCredent
     return p;
   }
   if (officer === undefined) {
-    throw new UsageError(`${principal} acts through named officers: pass --officer <id> (or set TONGBAN_OFFICER); ${principal}'s officers in ${credentialsPath}: ${known.join(', ')}`);
+    throw new UsageError(
+      `${principal} acts through named officers: pass --officer <id> (or set TONGBAN_OFFICER); ${principal}'s officers in ${credentialsPath}: ${known.join(', ')}`,
+    );
   }
   const keys = officers[officer.id];
   if (!keys) throw new UsageError(`no officer "${officer.id}" of ${principal} in ${credentialsPath}; known: ${known.join(', ')}`);

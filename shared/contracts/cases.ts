@@ -107,7 +107,14 @@ export const JointTaskSchema = z
     escalatedOn: date.optional(),
     missingOn: date.optional(),
     opinion: z
-      .object({ outcome: z.enum(['agree', 'disagree']), reasons: z.array(z.string()), attachments: z.record(z.string(), CaseMaterialSchema), on: date, by: z.string(), officer: z.string().max(64).optional() })
+      .object({
+        outcome: z.enum(['agree', 'disagree']),
+        reasons: z.array(z.string()),
+        attachments: z.record(z.string(), CaseMaterialSchema),
+        on: date,
+        by: z.string(),
+        officer: z.string().max(64).optional(),
+      })
       .optional(),
   })
   .meta({ id: 'JointTask' });

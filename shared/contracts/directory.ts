@@ -27,7 +27,11 @@ export const OfficerIdSchema = z.string().regex(OFFICER_ID_PATTERN, 'an officer 
 export const ActorSchema = z.object({
   name: z.string(),
   role: z.string(),
-  officer: z.string().max(64).optional().meta({ description: "the officer acting for a named principal (department, reviewer, auditor): the id the government's sign-in gave the session" }),
+  officer: z
+    .string()
+    .max(64)
+    .optional()
+    .meta({ description: "the officer acting for a named principal (department, reviewer, auditor): the id the government's sign-in gave the session" }),
 });
 
 export const DepartmentSchema = z.object({ id: CreditCodeSchema, name: z.string().min(2).max(100), region: z.string().max(100).optional() }).strict();

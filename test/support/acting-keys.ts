@@ -17,4 +17,3 @@ export function actingKeys(credentials: CredentialsFile, principal: string, offi
 export function defaultOfficer(credentials: CredentialsFile, principal: string): string | undefined {
   return Object.keys(credentials.principals[principal]?.officers ?? {})[0];
 }
-
