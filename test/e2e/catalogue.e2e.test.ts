@@ -1,7 +1,7 @@
 // End to end: `npm start`'s command on a free port with a fresh data directory, then signed HTTP
 // calls (the SDK's SigV4 signer, curl --aws-sigv4 and the tongban CLI) through the whole item
 // lifecycle, the refusals, and a restart that must keep everything.
-import { actingKeys } from '../support/acting-keys.ts';
+import { actingKeys, withDefaultOfficer } from '../support/acting-keys.ts';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -404,7 +404,10 @@ describe('no 越权 and no partial state', () => {
 });
 
 describe('the tongban CLI against the embedded platform', () => {
-  const cli = (...args: string[]) => run(process.execPath, [join(ROOT, 'shared/cli/bin.mjs'), ...args, '--credentials', join(dataDir, 'credentials.json')], { cwd: ROOT });
+  const cli = (...args: string[]) =>
+    run(process.execPath, [join(ROOT, 'shared/cli/bin.mjs'), ...withDefaultOfficer(join(dataDir, 'credentials.json'), args), '--credentials', join(dataDir, 'credentials.json')], {
+      cwd: ROOT,
+    });
 
   it('lists, creates, submits, publishes and shows an item', async () => {
     const list = await cli('items', 'list', '--as', 'portal', '--json');

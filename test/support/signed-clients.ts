@@ -1,10 +1,9 @@
 // Signed API clients for the tests' principals, from an embedded platform's credentials file, and
 // the CLI run in process, and uploads: what every end-to-end test calls the platform with.
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { vi } from 'vitest';
 import type { CredentialsFile } from '../../infra/local/platform.ts';
-import { actingKeys, defaultOfficer } from './acting-keys.ts';
+import { actingKeys, defaultOfficer, withDefaultOfficer } from './acting-keys.ts';
 import { ApiClient } from '../../shared/cli/api-client.ts';
 import type { ApiResponse } from '../../shared/cli/api-client.ts';
 import { main } from '../../shared/cli/main.ts';
@@ -32,16 +31,10 @@ export { actingKeys, defaultOfficer };
 export async function runCli(credentialsPath: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const as = args.indexOf('--as');
-  const principal = as >= 0 ? args[as + 1] : undefined;
-  const officer =
-    principal !== undefined && !args.includes('--officer') && existsSync(credentialsPath)
-      ? defaultOfficer(JSON.parse(readFileSync(credentialsPath, 'utf8')) as CredentialsFile, principal)
-      : undefined;
   const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
   const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
   try {
-    const code = await main([...args, ...(officer !== undefined ? ['--officer', officer] : []), '--credentials', credentialsPath]);
+    const code = await main([...withDefaultOfficer(credentialsPath, args), '--credentials', credentialsPath]);
     return { code, out: out.join('\n'), err: err.join('\n') };
   } finally {
     log.mockRestore();
