@@ -28,8 +28,22 @@
 //   - `externalId` (2-1224 characters of letters, digits and `+=,.@:/_-`): the caller must pass it
 //     to sts:AssumeRole (trust policy condition `StringEquals sts:ExternalId`), as AWS recommends
 //     for a role a third party assumes.
+//   Named officers (002 §13: every handling stage has its named handler): the role of a principal
+//   people act through — `department`, `platform` (reviewers), `auditor` (NAMED_ROLES) — may only be
+//   assumed with a source identity naming the officer (`sts:SourceIdentity`, 2-64 characters of
+//   letters, digits and `_+=,.@-`, which the government's sign-in sets when it has authenticated the
+//   officer), and with a role session name equal to it (`sts:RoleSessionName` = `${sts:SourceIdentity}`):
+//   API Gateway tells the platform the session's ARN, never its source identity, so the session name
+//   is how the officer reaches the platform, and the trust policy makes it the source identity that
+//   CloudTrail records for every action of the session (infra/constructs/principal-roles.ts,
+//   NAMED_TRUST_CONDITIONS). The trust policy allows `sts:SetSourceIdentity` beside `sts:AssumeRole`;
+//   the assuming identity needs both too. The platform refuses such a principal's requests from any
+//   other identity (OFFICER_REQUIRED) and records the officer beside the principal in every history
+//   entry, finding response, notice and answer. Name the sign-in in `trustedPrincipalArns`: it is the
+//   one identity that may say who the officer is (any identity allowed to assume the role could set
+//   any source identity). Channels are machines acting for applicants: their roles need none.
 //   Example: { "name": "reviewer", "role": "platform", "trustedAccount": "self",
-//              "trustedPrincipalArns": ["role/tongban-reviewers"] }
+//              "trustedPrincipalArns": ["role/tongban-sign-in"] }
 //            { "name": "portal", "role": "channel", "channelId": "kunming-portal",
 //              "trustedAccount": "210987654321", "externalId": "kunming-portal-2026",
 //              "trustedPrincipalArns": ["arn:aws:iam::210987654321:role/portal/gateway-*"] }
@@ -38,7 +52,10 @@
 //   for each route whose `roles` include the principal's role. An IAM-authorised API Gateway route
 //   only accepts a caller of another account if the API's resource policy also allows it, which
 //   this stack does not add: give principals of other accounts a `trustedAccount` instead.
-//   `trustedPrincipalArns` and `externalId` do not apply (there is no trust policy to narrow).
+//   `trustedPrincipalArns` and `externalId` do not apply (there is no trust policy to narrow). The
+//   principal of a named role (department, platform, auditor) given by `arn` must be a role, and its
+//   owner must give its trust policy the same source-identity conditions: the platform takes the
+//   session name for the officer (an IAM user has no session, so it is refused).
 //
 // Cases (both optional):
 // - `deemedAcceptanceDays` (1-5): working days a department has to answer a filing before the case is
@@ -129,7 +146,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
 import type { Directory, SealKey } from '../shared/contracts/directory.ts';
-import { ChannelSchema, DepartmentSchema, DirectorySchema, PrincipalSchema, RoleSchema } from '../shared/contracts/directory.ts';
+import { ChannelSchema, DepartmentSchema, DirectorySchema, NAMED_ROLES, PrincipalSchema, RoleSchema } from '../shared/contracts/directory.ts';
 import { CreditCodeSchema } from '../shared/contracts/service-item.ts';
 import type { TicketKind } from '../shared/contracts/tickets.ts';
 import { MAX_TICKET_ANSWER_DAYS, TICKET_KINDS } from '../shared/contracts/tickets.ts';
@@ -408,6 +425,11 @@ const ConfigPrincipalSchema = z
     if (p.arn !== undefined) {
       const problem = documentationAccountProblem('arn', p.arn.split(':')[4] ?? '');
       if (problem) refuse(['arn'], problem);
+      if (NAMED_ROLES.includes(p.role) && !/:role\//.test(p.arn))
+        refuse(
+          ['arn'],
+          `a ${p.role} principal acts through named officers, each a session of its role named after the officer: give an IAM role (its trust policy requiring the officer's source identity as the session name), not ${p.arn}`,
+        );
     }
     if (p.trustedAccount === undefined) {
       if (p.trustedPrincipalArns !== undefined)
@@ -684,6 +706,7 @@ export function directoryFromConfig(
       role: p.role,
       ...(p.departmentId !== undefined ? { departmentId: p.departmentId } : {}),
       ...(p.channelId !== undefined ? { channelId: p.channelId } : {}),
+      ...(NAMED_ROLES.includes(p.role) ? { named: true as const } : {}),
     })),
     seals: configuredSeals(config).map((s) => ({
       department: s.department,

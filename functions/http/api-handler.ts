@@ -103,7 +103,7 @@ export function apiHandler<F extends FunctionName>(fn: F, operations: NoInfer<Op
         if (!options.directory) throw new Error(`function ${fn} serves signed routes but has no directory`);
         caller = resolveCaller(event.requestContext?.identity?.userArn, await options.directory());
         if (route.roles) requireRole(caller, ...route.roles);
-        logger.appendKeys({ principal: caller.name, role: caller.role });
+        logger.appendKeys({ principal: caller.name, role: caller.role, ...(caller.officer !== undefined ? { officer: caller.officer } : {}) });
       }
       const req: ApiRequest = {
         route,

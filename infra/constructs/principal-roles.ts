@@ -1,6 +1,10 @@
 // The IAM role of every configured principal with a `trustedAccount`: it may invoke exactly the routes
 // of its platform role, and is assumable only from its trusted account (the deploying one for "self"),
-// narrowed to the configured principal ARNs and external id. The role of every `auditor` principal
+// narrowed to the configured principal ARNs and external id. The role of a principal people act through
+// (department, platform, auditor: NAMED_ROLES) is assumable only with a source identity naming the
+// officer, which must also be the session's name (NAMED_TRUST_CONDITIONS), so that the officer reaches
+// the API in the session ARN API Gateway reports (the platform records it) and is the source identity
+// CloudTrail records. The role of every `auditor` principal
 // also holds `tongban-<stage>-archive-read` (ARCHIVE_AUDITOR_ACCESS): list the archive bucket, read
 // the bundles under `bundles/` and the anchor journals under `anchors/` with their retention and legal
 // hold, decrypt them through S3; nothing else. A principal given by `arn` brings its own identity: nothing is created for it.
@@ -15,12 +19,13 @@
 // fixed names: a replaced one would clash with the old).
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { AccountPrincipal, Effect, ManagedPolicy, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import { AccountPrincipal, Effect, ManagedPolicy, PolicyStatement, PrincipalWithConditions, Role } from 'aws-cdk-lib/aws-iam';
+import type { PolicyDocument } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { Role as PlatformRole } from '../../shared/contracts/directory.ts';
-import { RoleSchema } from '../../shared/contracts/directory.ts';
+import { NAMED_ROLES, RoleSchema } from '../../shared/contracts/directory.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
 import type { RouteSpec } from '../../shared/contracts/routes.ts';
 import type { ConfigPrincipal, TongbanConfig } from '../config.ts';
@@ -126,27 +131,59 @@ export class PrincipalRoles {
 }
 
 /**
+ * The trust conditions of a named principal's role (a department's, a reviewer's, an auditor's): the
+ * assuming identity must set a source identity (the officer's id, which the government's sign-in sets;
+ * STS itself holds it to 2-64 characters of letters, digits and `_+=,.@-`, OFFICER_ID_PATTERN), and
+ * name the session after it. The variable `${sts:SourceIdentity}` is the AssumeRole request's own
+ * source identity (a service's condition keys serve as policy variables in requests to that service,
+ * in string conditions); a request without one resolves nothing and is refused, as the `Null` check
+ * says outright. A session's name and source identity cannot change afterwards.
+ */
+export const NAMED_TRUST_CONDITIONS = {
+  Null: { 'sts:SourceIdentity': 'false' },
+  StringEquals: { 'sts:RoleSessionName': '${sts:SourceIdentity}' },
+} as const;
+
+/** The trust policy actions of a named principal's role: assuming it, and setting the source identity (which STS checks separately). */
+export const NAMED_TRUST_ACTIONS = ['sts:AssumeRole', 'sts:SetSourceIdentity'] as const;
+
+/**
  * The role of a `trustedAccount` principal: assumable from that account ("self": this stack's own),
  * only by the `trustedPrincipalArns` (ArnLike aws:PrincipalArn) and only with the `externalId`
- * (StringEquals sts:ExternalId) when they are configured. Its permissions come from the policies of
- * its kind (invokePolicy, and the auditors' archive reading).
+ * (StringEquals sts:ExternalId) when they are configured, and for a named role (NAMED_ROLES) only as a
+ * named officer (NAMED_TRUST_CONDITIONS, with sts:SetSourceIdentity allowed under the same
+ * conditions). Its permissions come from the policies of its kind (invokePolicy, and the auditors'
+ * archive reading).
  */
 function principalRole(scope: Construct, principal: ConfigPrincipal, trustedAccount: string, stage: string): Role {
   const stack = Stack.of(scope);
   const self = trustedAccount === SELF_ACCOUNT;
   const account = self ? stack.account : trustedAccount;
+  const named = NAMED_ROLES.includes(principal.role);
   const conditions: Record<string, Record<string, unknown>> = {};
   if (principal.trustedPrincipalArns !== undefined) {
     conditions.ArnLike = { 'aws:PrincipalArn': principal.trustedPrincipalArns.map((entry) => expandTrustedPrincipalArn(entry, stack.partition, account)) };
   }
   if (principal.externalId !== undefined) conditions.StringEquals = { 'sts:ExternalId': principal.externalId };
+  if (named) {
+    conditions.Null = { ...NAMED_TRUST_CONDITIONS.Null };
+    conditions.StringEquals = { ...conditions.StringEquals, ...NAMED_TRUST_CONDITIONS.StringEquals };
+  }
   const trustee = new AccountPrincipal(account);
+  const trusted = named ? new NamedOfficerPrincipal(trustee, conditions) : Object.keys(conditions).length > 0 ? trustee.withConditions(conditions) : trustee;
   return new Role(scope, `Principal${pascal(principal.name)}`, {
     roleName: principalRoleName(stage, principal.name),
-    description: `Tongban ${stage}: principal ${principal.name} (${principal.role}), assumed from ${self ? 'the deploying account' : `account ${trustedAccount}`}${principal.trustedPrincipalArns ? ' by the configured principals' : ''}${principal.externalId ? ' with its external id' : ''}`,
-    assumedBy: Object.keys(conditions).length > 0 ? trustee.withConditions(conditions) : trustee,
+    description: `Tongban ${stage}: principal ${principal.name} (${principal.role}), assumed from ${self ? 'the deploying account' : `account ${trustedAccount}`}${principal.trustedPrincipalArns ? ' by the configured principals' : ''}${principal.externalId ? ' with its external id' : ''}${named ? ' as a named officer (source identity = session name)' : ''}`,
+    assumedBy: trusted,
     maxSessionDuration: Duration.hours(1),
   });
+}
+
+/** The trustee of a named principal's role: one trust statement allowing both NAMED_TRUST_ACTIONS under its conditions. */
+class NamedOfficerPrincipal extends PrincipalWithConditions {
+  override addToAssumeRolePolicy(document: PolicyDocument): void {
+    document.addStatements(new PolicyStatement({ actions: [...NAMED_TRUST_ACTIONS], principals: [this] }));
+  }
 }
 
 /** The name of the policy that lets the principals of platform role `kind` invoke its routes. */

@@ -15,7 +15,7 @@ import { DomainError } from '../../shared/domain/errors.ts';
 import { errorResponse, gatewayError, internalError } from '../../functions/http/http-errors.ts';
 import type { ApiHandler } from '../../functions/http/api-handler.ts';
 import { lambdaContext, proxyEvent } from './proxy-event.ts';
-import type { SigV4Verifier } from './sigv4-verifier.ts';
+import type { LocalCredential, SigV4Verifier } from './sigv4-verifier.ts';
 import { readBody } from './request-body.ts';
 
 /** API Gateway's own payload limit is 10 MB; the handlers apply their tighter one. */
@@ -25,8 +25,11 @@ export const LOCAL_ACCOUNT = '000000000000';
 export interface GatewayOptions {
   handlers: Record<FunctionName, ApiHandler>;
   verifier: SigV4Verifier;
-  /** principal name → the IAM ARN its requests carry (`requestContext.identity.userArn`). */
-  principalArns: Map<string, string>;
+  /**
+   * The IAM ARN a verified key pair's requests carry (`requestContext.identity.userArn`): its
+   * principal's identity, or an officer's session of the principal's role.
+   */
+  userArnOf: (credential: LocalCredential) => string | null;
   host: string;
   port: number;
 }
@@ -101,7 +104,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: GatewayOp
   if (match.route.auth === 'iam') {
     try {
       const credential = await opts.verifier.verify({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body });
-      identity = { accessKey: credential.accessKeyId, userArn: opts.principalArns.get(credential.principal) ?? null, caller: credential.principal };
+      identity = { accessKey: credential.accessKeyId, userArn: opts.userArnOf(credential), caller: credential.officer ?? credential.principal };
     } catch (e) {
       if (e instanceof DomainError) return send(res, errorResponse(e, requestId));
       throw e;

@@ -48,7 +48,7 @@ try {
     ...(sealKeySpec !== undefined ? { sealKeySpec } : {}),
   });
   const names = Object.entries(platform.credentials.principals)
-    .map(([name, p]) => `${name} (${p.role})`)
+    .map(([name, p]) => `${name} (${p.role}${p.officers ? `; --officer ${Object.keys(p.officers).join('|')}` : ''})`)
     .join(', ');
   console.log(
     [

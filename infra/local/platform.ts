@@ -40,13 +40,14 @@ import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_AUDITOR_ACCESS, ARCHIVE_BUNDLES_PREFIX,
 import type { LocalStepFunctions } from './stepfunctions-server.ts';
 import { partitionOf, startLocalStepFunctions } from './stepfunctions-server.ts';
 import { JOINT_DEFINITION_FILE, definitionFingerprint, definitionRecord, keptDefinition } from './joint-definition-cache.ts';
-import { seedPlatform } from './seed.ts';
+import { seedDirectory, seedPlatform } from './seed.ts';
 import { startCaseEventPlumbing } from './case-event-plumbing.ts';
 import type { EventBridgeRule, LocalEventBridge } from './eventbridge-server.ts';
 import { startLocalLambda } from './lambda-server.ts';
 import type { LocalSealKeySpec } from './seal-keys.ts';
 import { ensureArchiveKey, ensureSealKeys } from './seal-keys.ts';
 import { PRINCIPALS } from './seed-data.ts';
+import type { LocalCredential } from './sigv4-verifier.ts';
 import { SigV4Verifier } from './sigv4-verifier.ts';
 
 export const DEFAULT_PORT = 3000;
@@ -216,6 +217,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     const rules = new StoredRules({ store: new DynamoRuleCatalogueStore(db, LOCAL_TABLES.items) });
     const handlerOptions = { ...(opts.now ? { now: opts.now } : {}), calendar, rules };
     if (seeded) await seedPlatform({ directory, store, principalArn, calendar, ...(opts.now ? { now: opts.now } : {}) });
+    else await refreshPrincipals(directory);
     // Every department has an active seal key in the local signer (also in data directories seeded
     // before seals existed).
     const kmsClient = new KMSClient({ region, endpoint: kms.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -244,11 +246,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     const handlers = await loadHandlers(handlerOptions, opts.functions);
     const gateway = await startApiGateway({
       handlers,
-      verifier: new SigV4Verifier(
-        Object.entries(keys).map(([principal, k]) => ({ principal, ...k })),
-        region,
-      ),
-      principalArns: new Map(PRINCIPALS.map((p) => [p.name, principalArn(p.name)])),
+      verifier: new SigV4Verifier(localCredentials(keys), region),
+      userArnOf: (credential) => (credential.officer !== undefined ? officerSessionArn(credential.principal, credential.officer) : principalArn(credential.principal)),
       host,
       port: opts.port ?? DEFAULT_PORT,
     });
@@ -267,11 +266,15 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
         PRINCIPALS.map((p) => [
           p.name,
           {
-            ...keys[p.name]!,
+            accessKeyId: keys[p.name]!.accessKeyId,
+            secretAccessKey: keys[p.name]!.secretAccessKey,
             role: p.role,
             ...(p.departmentId ? { departmentId: p.departmentId } : {}),
             ...(p.channelId ? { channelId: p.channelId } : {}),
             arn: principalArn(p.name),
+            ...(p.officers
+              ? { officers: Object.fromEntries(p.officers.map((officer) => [officer, { ...keys[p.name]!.officers![officer]!, arn: officerSessionArn(p.name, officer) }])) }
+              : {}),
           },
         ]),
       ),
@@ -354,9 +357,37 @@ function isRunning(pid: number): boolean {
   }
 }
 
-/** The IAM identity a local principal's requests carry, as API Gateway would report it. */
+/**
+ * The IAM identity of a local principal, as the directory names it: a named principal's role
+ * (`tongban-local-<name>`, whose sessions are its officers), an IAM user for the others (channels).
+ * The embedded API Gateway reports it for the principal's own key pair.
+ */
 export function principalArn(name: string): string {
-  return `arn:aws:iam::${LOCAL_ACCOUNT}:user/${name}`;
+  return PRINCIPALS.find((p) => p.name === name)?.named ? `arn:aws:iam::${LOCAL_ACCOUNT}:role/tongban-local-${name}` : `arn:aws:iam::${LOCAL_ACCOUNT}:user/${name}`;
+}
+
+/** The session ARN an officer's requests carry: the principal's role assumed with the officer's id as source identity and session name. */
+export function officerSessionArn(name: string, officer: string): string {
+  return `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/tongban-local-${name}/${officer}`;
+}
+
+/** Every key pair of `keys` as the verifier knows it: the principals' own and their officers'. */
+function localCredentials(keys: LocalKeys): LocalCredential[] {
+  return Object.entries(keys).flatMap(([principal, k]) => [
+    { principal, accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey },
+    ...Object.entries(k.officers ?? {}).map(([officer, o]) => ({ principal, officer, accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey })),
+  ]);
+}
+
+/**
+ * A data directory made before the sample's principals changed (named officers: the departments',
+ * reviewer's and auditor's roles) keeps its directory record: its principals are brought up to the
+ * sample's, the rest (seals, archive key) kept. On AWS every deployment writes the directory likewise.
+ */
+async function refreshPrincipals(directory: DynamoDirectory): Promise<void> {
+  const current = await directory.load();
+  const principals = seedDirectory(principalArn).principals;
+  if (JSON.stringify(current.principals) !== JSON.stringify(principals)) await directory.save({ ...current, principals });
 }
 
 /** The name a function has in the embedded platform (the CDK app: tongban-<stage>-…, generated). */
@@ -557,9 +588,20 @@ function sqsEvent(body: string): SQSEvent {
   };
 }
 
-function newKeys(): Record<string, { accessKeyId: string; secretAccessKey: string }> {
+/** A principal's key pair, and its officers' by officer id. */
+type LocalKeys = Record<string, KeyPair & { officers?: Record<string, KeyPair> }>;
+interface KeyPair {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+function newKeyPair(): KeyPair {
+  return { accessKeyId: `AKLT${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') };
+}
+
+function newKeys(): LocalKeys {
   return Object.fromEntries(
-    PRINCIPALS.map((p) => [p.name, { accessKeyId: `AKLT${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') }]),
+    PRINCIPALS.map((p) => [p.name, { ...newKeyPair(), ...(p.officers ? { officers: Object.fromEntries(p.officers.map((officer) => [officer, newKeyPair()])) } : {}) }]),
   );
 }
 
@@ -568,7 +610,7 @@ function newKeys(): Record<string, { accessKeyId: string; secretAccessKey: strin
  * auditor what its role's `archive-read` policy grants (list the archive, read its bundles); every
  * other principal nothing (their roles invoke API routes only).
  */
-function s3Identities(runtime: RuntimeCredentials, keys: Record<string, { accessKeyId: string; secretAccessKey: string }>): S3Identity[] {
+function s3Identities(runtime: RuntimeCredentials, keys: LocalKeys): S3Identity[] {
   const auditorGrants = [
     { actions: ARCHIVE_AUDITOR_ACCESS.bucket, bucket: LOCAL_ARCHIVE_BUCKET },
     { actions: ARCHIVE_AUDITOR_ACCESS.bundles, bucket: LOCAL_ARCHIVE_BUCKET, keyPrefix: ARCHIVE_BUNDLES_PREFIX },
@@ -577,7 +619,15 @@ function s3Identities(runtime: RuntimeCredentials, keys: Record<string, { access
   ];
   return [
     { ...runtime, arn: `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/tongban-local-functions/embedded`, access: 'full' },
-    ...PRINCIPALS.map((p) => ({ ...keys[p.name]!, arn: principalArn(p.name), access: p.role === 'auditor' ? auditorGrants : [] })),
+    ...PRINCIPALS.flatMap((p) => {
+      const access = p.role === 'auditor' ? auditorGrants : [];
+      const { accessKeyId, secretAccessKey, officers } = keys[p.name]!;
+      return [
+        { accessKeyId, secretAccessKey, arn: principalArn(p.name), access },
+        // Each officer's session, as on AWS: the auditor's officers read the archive under its role.
+        ...Object.entries(officers ?? {}).map(([officer, k]) => ({ ...k, arn: officerSessionArn(p.name, officer), access })),
+      ];
+    }),
   ];
 }
 
@@ -597,7 +647,7 @@ async function runtimeCredentials(path: string): Promise<RuntimeCredentials> {
   return made;
 }
 
-async function readCredentials(path: string): Promise<Record<string, { accessKeyId: string; secretAccessKey: string }> | undefined> {
+async function readCredentials(path: string): Promise<LocalKeys | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -612,10 +662,24 @@ async function readCredentials(path: string): Promise<Record<string, { accessKey
       `${path} is not a Tongban credentials file (${e instanceof SyntaxError ? e.message : 'unexpected content'}): move it away and start again to get new keys`,
     );
   }
-  const keys = Object.fromEntries(Object.entries(parsed.principals).map(([name, p]) => [name, { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey }]));
-  // A principal added to the seed since this data directory was made gets its own key.
+  const keys: LocalKeys = Object.fromEntries(
+    Object.entries(parsed.principals).map(([name, p]) => [
+      name,
+      {
+        accessKeyId: p.accessKeyId,
+        secretAccessKey: p.secretAccessKey,
+        ...(p.officers
+          ? { officers: Object.fromEntries(Object.entries(p.officers).map(([id, o]) => [id, { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey }])) }
+          : {}),
+      },
+    ]),
+  );
+  // A principal (or officer) added to the seed since this data directory was made gets its own key.
   const fresh = newKeys();
-  for (const p of PRINCIPALS) keys[p.name] ??= fresh[p.name]!;
+  for (const p of PRINCIPALS) {
+    const kept = (keys[p.name] ??= fresh[p.name]!);
+    for (const officer of p.officers ?? []) (kept.officers ??= {})[officer] ??= fresh[p.name]!.officers![officer]!;
+  }
   return keys;
 }
 

@@ -24,19 +24,28 @@ export interface SeedPrincipal {
   departmentId?: string;
   channelId?: string;
   description: string;
+  /** Acts through named officers (NAMED_ROLES: departments, reviewers, auditors). */
+  named?: true;
+  /** A named principal's officers, by their ids (what the government's sign-in would set): each gets its own key pair. */
+  officers?: readonly string[];
+}
+
+/** A named principal of the sample: two officers each, `<principal>.zhang` and `<principal>.li` (officer ids as the sign-in sets them). */
+function named(p: Omit<SeedPrincipal, 'named' | 'officers'>): SeedPrincipal {
+  return { ...p, named: true, officers: [`${p.name}.zhang`, `${p.name}.li`] };
 }
 
 export const PRINCIPALS: SeedPrincipal[] = [
-  { name: 'reviewer', role: 'platform', description: '市政务服务管理局 事项审核员' },
-  { name: 'auditor', role: 'auditor', description: '市档案馆 审计员' },
+  named({ name: 'reviewer', role: 'platform', description: '市政务服务管理局 事项审核员' }),
+  named({ name: 'auditor', role: 'auditor', description: '市档案馆 审计员' }),
   { name: 'portal', role: 'channel', channelId: 'kunming-portal', description: '一网通办门户' },
   { name: 'hall-window', role: 'channel', channelId: 'city-hall-window', description: '政务服务中心窗口' },
-  { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id, description: DEPARTMENTS.market.name },
-  { name: 'market-deputy', role: 'department', departmentId: DEPARTMENTS.market.id, description: `${DEPARTMENTS.market.name}（第二位经办人）` },
-  { name: 'housing', role: 'department', departmentId: DEPARTMENTS.housing.id, description: DEPARTMENTS.housing.name },
-  { name: 'police', role: 'department', departmentId: DEPARTMENTS.police.id, description: DEPARTMENTS.police.name },
-  { name: 'health', role: 'department', departmentId: DEPARTMENTS.health.id, description: DEPARTMENTS.health.name },
-  { name: 'fire', role: 'department', departmentId: DEPARTMENTS.fire.id, description: DEPARTMENTS.fire.name },
+  named({ name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id, description: DEPARTMENTS.market.name }),
+  named({ name: 'market-deputy', role: 'department', departmentId: DEPARTMENTS.market.id, description: `${DEPARTMENTS.market.name}（第二位经办人）` }),
+  named({ name: 'housing', role: 'department', departmentId: DEPARTMENTS.housing.id, description: DEPARTMENTS.housing.name }),
+  named({ name: 'police', role: 'department', departmentId: DEPARTMENTS.police.id, description: DEPARTMENTS.police.name }),
+  named({ name: 'health', role: 'department', departmentId: DEPARTMENTS.health.id, description: DEPARTMENTS.health.name }),
+  named({ name: 'fire', role: 'department', departmentId: DEPARTMENTS.fire.id, description: DEPARTMENTS.fire.name }),
 ];
 
 const contact = { consultationPhone: '0871-12345', complaintPhone: '0871-12345', address: '昆明市呈贡区市级行政中心政务服务大厅' };

@@ -16,7 +16,7 @@ import { CHANNELS, DEPARTMENTS, PRINCIPALS, SEED_ITEMS } from './seed-data.ts';
 export interface SeedData {
   departments: readonly Department[];
   channels: readonly Channel[];
-  principals: readonly (Omit<Principal, 'arn'> & { description?: string })[];
+  principals: readonly (Omit<Principal, 'arn'> & { description?: string; officers?: readonly string[] })[];
   items: readonly ServiceGuideInput[];
 }
 
@@ -27,7 +27,7 @@ export function seedDirectory(principalArn: (name: string) => string, data: Seed
   return {
     departments: [...data.departments],
     channels: [...data.channels],
-    principals: data.principals.map(({ description: _d, ...p }) => ({ ...p, arn: principalArn(p.name) })),
+    principals: data.principals.map(({ description: _d, officers: _o, ...p }) => ({ ...p, arn: principalArn(p.name) })),
   };
 }
 
@@ -48,14 +48,14 @@ export async function seedPlatform(deps: {
     calendar: deps.calendar ?? officialCalendar,
     ...(deps.now ? { now: deps.now } : {}),
   });
-  const reviewer: Caller = { name: 'reviewer', role: 'platform' };
+  const reviewer: Caller = { name: 'reviewer', role: 'platform', ...firstOfficer(data, 'reviewer') };
   const seedActors = new Set(data.principals.map((p) => p.name));
 
   for (const input of data.items) {
     const guide = ServiceGuideSchema.parse(input);
     const owner = data.principals.find((p) => p.role === 'department' && p.departmentId === guide.departmentId);
     if (!owner) throw new Error(`seed item ${guide.name}: no principal for department ${guide.departmentId}`);
-    const department: Caller = { name: owner.name, role: 'department', departmentId: guide.departmentId };
+    const department: Caller = { name: owner.name, role: 'department', departmentId: guide.departmentId, ...firstOfficer(data, owner.name) };
 
     let latest = await deps.store.latest(guide.implementationCode);
     if (latest && !seedActors.has(latest.actor)) continue; // someone has worked on it since: leave it be
@@ -63,4 +63,10 @@ export async function seedPlatform(deps: {
     if (latest.state === 'draft') latest = await catalogue.submit(department, latest.code, latest.version);
     if (latest.state === 'submitted') await catalogue.review(reviewer, latest.code, latest.version, 'publish', []);
   }
+}
+
+/** `{ officer }`: the first officer of principal `name`, who publishes the seed (none for a principal without officers). */
+function firstOfficer(data: SeedData, name: string): { officer?: string } {
+  const officer = data.principals.find((p) => p.name === name)?.officers?.[0];
+  return officer !== undefined ? { officer } : {};
 }

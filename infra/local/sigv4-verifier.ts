@@ -22,6 +22,8 @@ export interface LocalCredential {
   accessKeyId: string;
   secretAccessKey: string;
   principal: string;
+  /** The officer whose key pair this is, for a named principal's officers; none for the principal's own. */
+  officer?: string;
 }
 
 export interface SignedRequest {

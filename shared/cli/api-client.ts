@@ -73,10 +73,39 @@ export class ApiClient {
   }
 }
 
-/** Target for `--as <principal>`: the embedded platform's credentials file. */
-export async function localTarget(credentialsPath: string, principal: string, endpointOverride?: string): Promise<ClientTarget> {
+/**
+ * Target for `--as <principal>` (and `--officer <id>`): the embedded platform's credentials file. A
+ * named principal (department, reviewer, auditor) acts through its officers, each with its own key
+ * pair: `officer` names one (without it the CLI refuses, naming them); an unnamed one (a channel) has none.
+ */
+export async function localTarget(
+  credentialsPath: string,
+  principal: string,
+  endpointOverride?: string,
+  officer?: { id: string; fromEnvironment?: boolean },
+): Promise<ClientTarget> {
   const { file, p } = await localPrincipal(credentialsPath, principal);
-  return { endpoint: endpointOverride ?? file.endpoint, region: file.region, credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey } };
+  const keys = officerKeys(credentialsPath, principal, p, officer);
+  return { endpoint: endpointOverride ?? file.endpoint, region: file.region, credentials: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey } };
+}
+
+/** The key pair `--as principal --officer officer` signs with. */
+function officerKeys(credentialsPath: string, principal: string, p: LocalCredentials['principals'][string], officer: { id: string; fromEnvironment?: boolean } | undefined) {
+  const officers = p.officers ?? {};
+  const known = Object.keys(officers);
+  if (known.length === 0) {
+    // TONGBAN_OFFICER names the officer of the principals that have officers; a channel has none.
+    if (officer !== undefined && !officer.fromEnvironment) throw new UsageError(`${principal} (${p.role}) has no named officers: leave out --officer`);
+    return p;
+  }
+  if (officer === undefined) {
+    throw new UsageError(
+      `${principal} acts through named officers: pass --officer <id> (or set TONGBAN_OFFICER); ${principal}'s officers in ${credentialsPath}: ${known.join(', ')}`,
+    );
+  }
+  const keys = officers[officer.id];
+  if (!keys) throw new UsageError(`no officer "${officer.id}" of ${principal} in ${credentialsPath}; known: ${known.join(', ')}`);
+  return keys;
 }
 
 /** The department a local principal acts for, if it is a department. */

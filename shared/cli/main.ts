@@ -268,6 +268,10 @@ Archive (auditors):
 Who you are (one of):
   --as <principal>        a principal of the embedded platform, from .tongban/credentials.json
                           (--credentials <path> or TONGBAN_CREDENTIALS to use another file)
+    --officer <id>        the officer acting for it (or TONGBAN_OFFICER): departments, reviewers
+                          and auditors act through named officers, each with its own key pair; the
+                          platform records the officer beside the principal. On AWS the officer is
+                          your session: the sign-in names it (source identity = session name)
   --profile <name>        the AWS credential chain (default chain without it), with
                           --endpoint <url> (or TONGBAN_ENDPOINT) and --region (or AWS_REGION)
 
@@ -289,6 +293,7 @@ export async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         as: { type: 'string' },
+        officer: { type: 'string' },
         profile: { type: 'string' },
         endpoint: { type: 'string' },
         region: { type: 'string' },
@@ -545,10 +550,20 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function resolveTarget(o: { as?: string; profile?: string; endpoint?: string; region?: string; credentials?: string }): Promise<ClientTarget> {
+async function resolveTarget(o: { as?: string; officer?: string; profile?: string; endpoint?: string; region?: string; credentials?: string }): Promise<ClientTarget> {
   if (o.as !== undefined && o.profile !== undefined) throw new UsageError('use either --as (embedded platform) or --profile (AWS), not both');
-  if (o.as !== undefined) return localTarget(credentialsPath(o), o.as, o.endpoint);
+  if (o.as !== undefined) return localTarget(credentialsPath(o), o.as, o.endpoint, officerOption(o.officer));
+  // On AWS the officer is whoever the session is: the sign-in named it when it assumed the role.
+  if (o.officer !== undefined)
+    throw new UsageError('--officer is for the embedded platform (--as); on AWS the officer is the session your sign-in made (its source identity and session name)');
   return awsTarget(o.endpoint ?? process.env.TONGBAN_ENDPOINT, o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION, o.profile);
+}
+
+/** The officer of `--as`: --officer, else TONGBAN_OFFICER (which principals without officers ignore). */
+function officerOption(given: string | undefined): { id: string; fromEnvironment?: boolean } | undefined {
+  if (given !== undefined) return { id: given };
+  const officer = process.env.TONGBAN_OFFICER;
+  return officer !== undefined && officer !== '' ? { id: officer, fromEnvironment: true } : undefined;
 }
 
 function credentialsPath(o: { credentials?: string }): string {

@@ -2,6 +2,7 @@
 // shapes and sizes only; identifiers' checksums, phone numbers and the guide's material rules are the
 // domain's (shared/domain/cases), which answers with specific error codes.
 import { z } from 'zod';
+import { ActorSchema } from './directory.ts';
 import type { JsonValue } from './case-vocabulary.ts';
 import { FREE_FORM_LIMITS, checkFreeForm, checkKeys, freeFormRecord } from './free-form-json.ts';
 import { CASE_NO_PATTERN, CASE_STATUSES, FINDING_KINDS, MAX_CASE_PAGE_SIZE, NOTICE_KINDS, SPECIAL_PROCEDURES, SUPERVISION_KINDS, TICKET_ID_PATTERN } from './case-vocabulary.ts';
@@ -106,7 +107,14 @@ export const JointTaskSchema = z
     escalatedOn: date.optional(),
     missingOn: date.optional(),
     opinion: z
-      .object({ outcome: z.enum(['agree', 'disagree']), reasons: z.array(z.string()), attachments: z.record(z.string(), CaseMaterialSchema), on: date, by: z.string() })
+      .object({
+        outcome: z.enum(['agree', 'disagree']),
+        reasons: z.array(z.string()),
+        attachments: z.record(z.string(), CaseMaterialSchema),
+        on: date,
+        by: z.string(),
+        officer: z.string().max(64).optional(),
+      })
       .optional(),
   })
   .meta({ id: 'JointTask' });
@@ -161,6 +169,7 @@ export const CaseCorrectionRecordSchema = z
     ),
     reasons: z.array(z.string()).optional(),
     by: z.string().meta({ description: 'who corrected it (the department’s principal)' }),
+    officer: z.string().max(64).optional().meta({ description: 'the officer of that principal who corrected it' }),
     on: date,
     afterArchive: z.literal(true).optional().meta({
       description: 'made after the case was archived: the bundle holds the record as archived, untouched; this correction is an addendum in the history after the archive entry',
@@ -362,7 +371,7 @@ export const CaseHistoryEntrySchema = z
     caseNo: z.string(),
     n: z.int(),
     type: z.string(),
-    actor: z.object({ name: z.string(), role: z.string() }),
+    actor: ActorSchema,
     at: z.iso.datetime(),
     on: date,
     from: z.string().nullable(),

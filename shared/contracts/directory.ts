@@ -8,6 +8,32 @@ import { CreditCodeSchema } from './service-item.ts';
 export const RoleSchema = z.enum(['platform', 'department', 'channel', 'auditor']);
 export type Role = z.infer<typeof RoleSchema>;
 
+/**
+ * The roles people act in: a department's officers, the platform's reviewers, the auditors (002 §13:
+ * every handling stage has its named handler). Their principals are `named`: each request names the
+ * officer acting. Channels are machines (a portal, a hall's window system) acting for applicants.
+ */
+export const NAMED_ROLES: readonly Role[] = ['department', 'platform', 'auditor'];
+
+/**
+ * An officer's id as the government's sign-in sets it: the STS source identity of the session, which
+ * the role's trust policy makes its session name too (infra/constructs/principal-roles.ts). STS's own
+ * rule for both: 2-64 characters of letters, digits and `_ + = , . @ -` (no `aws:` prefix, which needs a colon).
+ */
+export const OFFICER_ID_PATTERN = /^[\w+=,.@-]{2,64}$/;
+export const OfficerIdSchema = z.string().regex(OFFICER_ID_PATTERN, 'an officer id is 2-64 characters of letters, digits and _ + = , . @ -');
+
+/** Who acted, as every record keeps it: the principal, its role and, for a named principal, the officer. */
+export const ActorSchema = z.object({
+  name: z.string(),
+  role: z.string(),
+  officer: z
+    .string()
+    .max(64)
+    .optional()
+    .meta({ description: "the officer acting for a named principal (department, reviewer, auditor): the id the government's sign-in gave the session" }),
+});
+
 export const DepartmentSchema = z.object({ id: CreditCodeSchema, name: z.string().min(2).max(100), region: z.string().max(100).optional() }).strict();
 export type Department = z.infer<typeof DepartmentSchema>;
 
@@ -32,8 +58,18 @@ export const PrincipalSchema = z
     role: RoleSchema,
     departmentId: CreditCodeSchema.optional(),
     channelId: z.string().optional(),
+    /**
+     * Its requests name the officer acting: accepted only from a session of its role whose name is an
+     * officer id (OFFICER_ID_PATTERN), recorded beside the principal in every history entry, answer
+     * and notice. An IAM user has no session: a named principal is a role.
+     */
+    named: z.literal(true).optional(),
   })
   .strict()
+  .refine((p) => p.named === undefined || /:role\//.test(p.arn), {
+    message: 'a named principal is an IAM role (its sessions name the officer); an IAM user has no session',
+    path: ['named'],
+  })
   .refine((p) => (p.role === 'department') === (p.departmentId !== undefined), {
     message: 'departmentId is required for department principals and only for them',
     path: ['departmentId'],

@@ -7,6 +7,7 @@
 // platform upholds the appeal (the review stops counting) or dismisses it. The lifecycle is the
 // domain's (shared/domain/evaluations/evaluation-lifecycle.ts); here are its words and payloads.
 import { z } from 'zod';
+import { ActorSchema } from './directory.ts';
 import { CASE_NO_PATTERN } from './case-vocabulary.ts';
 import { ACTION_IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from './headers.ts';
 import { isIsoDate } from './iso-date.ts';
@@ -72,7 +73,7 @@ export const VISIT_PATTERN = /^[0-9A-Za-z._-]{1,64}$/;
 
 const isoDate = () => z.string().refine(isIsoDate, { message: 'not a real calendar date in YYYY-MM-DD form' });
 const text = (max: number) => z.string().trim().min(1).max(max);
-const actorSchema = z.object({ name: z.string(), role: z.string() });
+const actorSchema = ActorSchema;
 const reasonsSchema = z.array(text(500)).min(1).max(5);
 
 export const DimensionsSchema = z

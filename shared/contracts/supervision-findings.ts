@@ -3,6 +3,7 @@
 // and the platform's verdicts, and its own hash-chained history. The lifecycle is the domain's
 // (shared/domain/supervision/finding-lifecycle.ts); here are its words and the payloads.
 import { z } from 'zod';
+import { ActorSchema } from './directory.ts';
 import { CASE_NO_PATTERN } from './case-vocabulary.ts';
 import { isIsoDate } from './iso-date.ts';
 import { RULE_IDS, RULE_KINDS, SEVERITIES } from './supervision-rules.ts';
@@ -50,7 +51,7 @@ export const FindingSubjectSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ticket'), id: z.string() }),
 ]);
 
-const actorSchema = z.object({ name: z.string(), role: z.string() });
+const actorSchema = ActorSchema;
 
 export const FindingSchema = z
   .object({

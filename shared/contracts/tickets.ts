@@ -4,6 +4,7 @@
 // the person's rating of it, and the ticket's own hash-chained history. The lifecycle is the domain's
 // (shared/domain/tickets/ticket-lifecycle.ts); here are its words and the payloads.
 import { z } from 'zod';
+import { ActorSchema } from './directory.ts';
 import type { EvaluationLevel } from './evaluations.ts';
 import { EVALUATION_LEVEL_ZH, EVALUATION_LEVELS } from './evaluations.ts';
 import { ApplicantSchema } from './cases.ts';
@@ -75,7 +76,7 @@ export { TICKET_ID_PATTERN };
 
 const isoDate = () => z.string().refine(isIsoDate, { message: 'not a real calendar date in YYYY-MM-DD form' });
 const text = (max: number) => z.string().trim().min(1).max(max);
-const actorSchema = z.object({ name: z.string(), role: z.string() });
+const actorSchema = ActorSchema;
 
 /** What a ticket is about: an item (routed to its implementing department), a case the channel filed (its department), or a department. */
 export const TicketAboutSchema = z

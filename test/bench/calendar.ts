@@ -4,6 +4,7 @@
 // (PUT /v1/calendar/2027) and the next sweep computes every open case's dates again. Figures: the
 // load's round trip, the sweep's pass, and the cases it recomputes per second. Run in a process of its
 // own (run.ts does), like the seals figures.
+import { actingKeys } from '../support/acting-keys.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,7 @@ export async function benchCalendar(): Promise<void> {
   const platform = await startPlatform({ dataDir, port: 0, sweepIntervalMs: 0, now: () => clock });
   try {
     const as = (name: string) => {
-      const p = platform.credentials.principals[name]!;
+      const p = actingKeys(platform.credentials, name);
       return new ApiClient({ endpoint: platform.endpoint, region: platform.credentials.region, credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey } });
     };
     // Prepare: open cases whose statutory deadline lies in 2027 (provisional), filed and accepted 8 at a time.

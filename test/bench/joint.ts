@@ -5,6 +5,7 @@
 //   - with the seeded item (2 co-departments): the time of the last opinion's request, whose answer
 //     already says "opinions complete", and the time from sending it to the execution's end.
 // The platform clock starts on Tue 1 Sep 2026 so that every deadline lies in the loaded calendar.
+import { actingKeys } from '../support/acting-keys.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -38,7 +39,7 @@ export async function benchJoint(): Promise<void> {
   const platform = await startPlatform({ dataDir, port: 0, sweepIntervalMs: 0, now: () => new Date(Date.now() + offset) });
   try {
     const as = (name: string) => {
-      const p = platform.credentials.principals[name]!;
+      const p = actingKeys(platform.credentials, name);
       return new ApiClient({ endpoint: platform.endpoint, region: platform.credentials.region, credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey } });
     };
 

@@ -32,6 +32,7 @@
 // joint cases for the last-opinion figures, BENCH_SEAL_RUNS (default 30) decided cases per kind and
 // BENCH_SEALS (default 300) seals per seal-rate figure, BENCH_ARCHIVE_MB (default 1024) MB of files
 // in the archived case, BENCH_ANCHOR_CASES (default 10000) changed case heads anchored in one run.
+import { actingKeys } from '../support/acting-keys.ts';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
   const { dir, started } = kept!;
   const credentials = JSON.parse(await readFile(join(dir, 'credentials.json'), 'utf8')) as CredentialsFile;
   const client = (name: string) => {
-    const p = credentials.principals[name]!;
+    const p = actingKeys(credentials, name);
     return new ApiClient({ endpoint: started.endpoint, region: credentials.region, credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey } });
   };
   const portal = client('portal');

@@ -10,6 +10,7 @@
 //     sealed answer) one case at a time;
 //   - a licence's correction (000 §30): POST /v1/licences/{id}/amend → the new version sealed and
 //     answered, one at a time (BENCH_SEAL_RUNS corrections of one licence), and its KMS requests.
+import { actingKeys } from '../support/acting-keys.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -47,7 +48,7 @@ export async function benchSeals(): Promise<void> {
   );
   try {
     const as = (name: string) => {
-      const p = platform.credentials.principals[name]!;
+      const p = actingKeys(platform.credentials, name);
       return new ApiClient({ endpoint: platform.endpoint, region: platform.credentials.region, credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey } });
     };
 

@@ -7,6 +7,7 @@
 // check passes. `tongban audit anchors verify`, run as a process, finds each one and names the case,
 // the version and the journal; the README's sha256sum-and-openssl commands, run as they are by `sh`,
 // pass on the untouched case and fail on the rewritten ones.
+import { withDefaultOfficer } from '../support/acting-keys.ts';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -69,7 +70,13 @@ const as = signedClients(() => platform);
 /** `tongban …` as a process (the repository's bin, as `npx tongban` runs it): its exit code and output. */
 async function tongban(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'shared/cli/bin.mjs'), ...args, '--credentials', platform.credentialsPath], { cwd: ROOT });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [join(ROOT, 'shared/cli/bin.mjs'), ...withDefaultOfficer(platform.credentialsPath, args), '--credentials', platform.credentialsPath],
+      {
+        cwd: ROOT,
+      },
+    );
     return { code: 0, out: stdout, err: stderr };
   } catch (e) {
     const failed = e as { code?: number; stdout?: string; stderr?: string };

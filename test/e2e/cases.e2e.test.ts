@@ -2,6 +2,7 @@
 // a child process), every call signed with SigV4 as a channel's or a department's system would sign
 // it, the platform clock pinned to Monday 23 November 2026, 10:00 in China. Deadlines are counted
 // by hand on the 2026 calendar in the comments.
+import { actingKeys } from '../support/acting-keys.ts';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -387,7 +388,7 @@ describe('actions under an Idempotency-Key over HTTP', () => {
   /** `principal`'s own signature over every header but the Idempotency-Key (as a replay would alter it). */
   async function signedWithoutKey(principal: string, path: string, body: Json, key: string): Promise<Response> {
     const url = new URL(path, platform.endpoint);
-    const signer = new SignatureV4({ service: 'execute-api', region: platform.credentials.region, credentials: platform.credentials.principals[principal]!, sha256: Sha256 });
+    const signer = new SignatureV4({ service: 'execute-api', region: platform.credentials.region, credentials: actingKeys(platform.credentials, principal), sha256: Sha256 });
     const text = JSON.stringify(body);
     const request = new HttpRequest({
       method: 'POST',

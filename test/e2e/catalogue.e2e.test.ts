@@ -1,6 +1,7 @@
 // End to end: `npm start`'s command on a free port with a fresh data directory, then signed HTTP
 // calls (the SDK's SigV4 signer, curl --aws-sigv4 and the tongban CLI) through the whole item
 // lifecycle, the refusals, and a restart that must keep everything.
+import { actingKeys, withDefaultOfficer } from '../support/acting-keys.ts';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -372,7 +373,7 @@ describe('no 越权 and no partial state', () => {
   });
 
   it('refuses malformed and oversized JSON before anything is written', async () => {
-    const p = platform.credentials.principals.market!;
+    const p = actingKeys(platform.credentials, 'market');
     const signer = new SignatureV4({ service: 'execute-api', region: platform.credentials.region, credentials: p, sha256: Sha256 });
     const send = async (body: string) => {
       const url = new URL('/v1/items', platform.endpoint);
@@ -403,7 +404,10 @@ describe('no 越权 and no partial state', () => {
 });
 
 describe('the tongban CLI against the embedded platform', () => {
-  const cli = (...args: string[]) => run(process.execPath, [join(ROOT, 'shared/cli/bin.mjs'), ...args, '--credentials', join(dataDir, 'credentials.json')], { cwd: ROOT });
+  const cli = (...args: string[]) =>
+    run(process.execPath, [join(ROOT, 'shared/cli/bin.mjs'), ...withDefaultOfficer(join(dataDir, 'credentials.json'), args), '--credentials', join(dataDir, 'credentials.json')], {
+      cwd: ROOT,
+    });
 
   it('lists, creates, submits, publishes and shows an item', async () => {
     const list = await cli('items', 'list', '--as', 'portal', '--json');
@@ -432,7 +436,7 @@ describe('the tongban CLI against the embedded platform', () => {
 
   it('signs with the AWS credential chain (--profile) as it would against a deployment', async () => {
     // Prepare: an AWS shared credentials file whose profile holds the market department's key
-    const p = platform.credentials.principals.market!;
+    const p = actingKeys(platform.credentials, 'market');
     const awsDir = join(dataDir, 'aws');
     await mkdir(awsDir, { recursive: true });
     await writeFile(join(awsDir, 'credentials'), `[tongban-market]\naws_access_key_id = ${p.accessKeyId}\naws_secret_access_key = ${p.secretAccessKey}\n`);

@@ -3,6 +3,7 @@
 // installed `tongban` — run through npx, as processes — prints its help, verifies a decision the
 // embedded platform sealed against the published keys alone, tells a tampered one, and calls the API
 // with a principal's credentials. Nothing of this repository's node_modules is in reach of it.
+import { withDefaultOfficer } from '../support/acting-keys.ts';
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -35,7 +36,7 @@ function run(command: string, args: string[], cwd: string): Promise<{ code: numb
     });
   });
 }
-const tongban = (...args: string[]) => run('npx', ['--no-install', 'tongban', ...args], user);
+const tongban = (...args: string[]) => run('npx', ['--no-install', 'tongban', ...withDefaultOfficer(platform.credentialsPath, args)], user);
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'tongban-cli-package-'));

@@ -353,7 +353,15 @@ describe('tickets on the embedded platform', () => {
     // The case shows the new name and the correction, the old value with it.
     expect((asChannel.body as Json).applicant).toEqual({ ...PERSON, name: '张叁' });
     expect((asChannel.body as Json).corrections).toEqual([
-      { ticketId: id, entry: 2, fields: [{ field: 'applicant.name', before: '张三', after: '张叁' }], reasons: ['依更正申请更正申请人姓名'], by: 'market', on: '2026-11-27' },
+      {
+        ticketId: id,
+        entry: 2,
+        fields: [{ field: 'applicant.name', before: '张三', after: '张叁' }],
+        reasons: ['依更正申请更正申请人姓名'],
+        by: 'market',
+        officer: 'market.zhang',
+        on: '2026-11-27',
+      },
     ]);
     // The history keeps the original: the filing's entry commits to the state as filed, with the old name.
     const entries = (history.body as Json).entries as Json[];

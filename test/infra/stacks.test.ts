@@ -52,6 +52,8 @@ interface CfnResource {
 const ROOT = new URL('../..', import.meta.url).pathname;
 const ROUTE_TABLE: readonly RouteSpec[] = ROUTES;
 const PORTAL_EXTERNAL_ID = `${CHANNELS.portal.id}:2026/01`;
+/** The trust conditions of a named principal's role: its officer's source identity, as its session name. */
+const NAMED = { Null: { 'sts:SourceIdentity': 'false' }, StringEquals: { 'sts:RoleSessionName': '${sts:SourceIdentity}' } };
 
 const TEST_CONFIG = {
   stage: 'test',
@@ -1227,11 +1229,13 @@ describe('the Tongban CDK app (test configuration)', () => {
     const sample = (r: Pick<RouteSpec, 'method' | 'path'>) => `${r.method}${r.path.replace(/\{[^}]+\}/g, 'SAMPLE')}`;
     const mayInvoke = (invokes: string[], method: string, path: string) => invokes.some((pattern) => globMatches(pattern, sample({ method: method as RouteSpec['method'], path })));
 
+    /** The role's one trust statement: a named principal's also lets the assumer set the source identity (under the same conditions). */
     function trust(name: string): { principal: string; condition: unknown } {
-      const statement = (role(name).props.AssumeRolePolicyDocument as { Statement: { Principal: { AWS: unknown }; Action: string; Effect: string; Condition?: unknown }[] })
+      const statement = (role(name).props.AssumeRolePolicyDocument as { Statement: { Principal: { AWS: unknown }; Action: unknown; Effect: string; Condition?: unknown }[] })
         .Statement;
       expect(statement, name).toHaveLength(1);
-      expect(statement[0]!.Action).toBe('sts:AssumeRole');
+      const named = TEST_CONFIG.principals.find((p) => p.name === name)!.role !== 'channel';
+      expect(statement[0]!.Action, name).toEqual(named ? ['sts:AssumeRole', 'sts:SetSourceIdentity'] : 'sts:AssumeRole');
       expect(statement[0]!.Effect).toBe('Allow');
       expect(Object.keys(statement[0]!.Principal)).toEqual(['AWS']);
       return { principal: flatten(statement[0]!.Principal.AWS), condition: flattenDeep(statement[0]!.Condition) };
@@ -1245,17 +1249,30 @@ describe('the Tongban CDK app (test configuration)', () => {
       const here = 'arn:<AWS::Partition>:iam::<AWS::AccountId>';
       expect(trust('reviewer')).toEqual({
         principal: `${here}:root`,
-        condition: { ArnLike: { 'aws:PrincipalArn': [`${here}:role/tongban-reviewers`, `${here}:role/platform-ops-*`] } },
+        condition: { ArnLike: { 'aws:PrincipalArn': [`${here}:role/tongban-reviewers`, `${here}:role/platform-ops-*`] }, ...NAMED },
       });
-      expect(trust('auditor')).toEqual({ principal: 'arn:<AWS::Partition>:iam::111111111111:root', condition: undefined });
+      expect(trust('auditor')).toEqual({ principal: 'arn:<AWS::Partition>:iam::111111111111:root', condition: NAMED });
       expect(trust('portal')).toEqual({
         principal: 'arn:<AWS::Partition>:iam::222222222222:root',
         condition: { ArnLike: { 'aws:PrincipalArn': ['arn:aws:iam::222222222222:role/portal/gateway-*'] }, StringEquals: { 'sts:ExternalId': PORTAL_EXTERNAL_ID } },
       });
       expect(trust('market')).toEqual({
         principal: 'arn:<AWS::Partition>:iam::333333333333:root',
-        condition: { ArnLike: { 'aws:PrincipalArn': ['arn:<AWS::Partition>:iam::333333333333:user/integration/market-sync'] } },
+        condition: { ArnLike: { 'aws:PrincipalArn': ['arn:<AWS::Partition>:iam::333333333333:user/integration/market-sync'] }, ...NAMED },
       });
+    });
+
+    it("lets a department's, reviewer's or auditor's role be assumed only with the officer's source identity as its session name; a channel's needs none", () => {
+      // The conditions STS evaluates for sts:AssumeRole and sts:SetSourceIdentity alike: a source identity
+      // is set, and the session is named after it (the name API Gateway reports, the edge records).
+      for (const name of ['reviewer', 'auditor', 'market']) {
+        const { condition } = trust(name) as { condition: Record<string, Record<string, string>> };
+        expect(condition.Null, name).toEqual({ 'sts:SourceIdentity': 'false' });
+        expect(condition.StringEquals, name).toEqual({ 'sts:RoleSessionName': '${sts:SourceIdentity}' });
+      }
+      const portal = trust('portal') as { condition: Record<string, Record<string, string>> };
+      expect(portal.condition.Null).toBeUndefined();
+      expect(portal.condition.StringEquals).toEqual({ 'sts:ExternalId': PORTAL_EXTERNAL_ID });
     });
 
     it('creates nothing for a principal that brings its own arn', () => {
@@ -1417,6 +1434,9 @@ describe('the Tongban CDK app (test configuration)', () => {
       expect(item.doc!.S).toContain('"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/tongban-test-reviewer"');
       expect(item.doc!.S).not.toContain('"seals"');
       expect(item.doc!.S).toContain('"archiveKey":{"keyId":"key:alias/tongban-test-archive-seal","alg":"ES256"}');
+      // The principals people act through are named (the edge requires and records their officers); channels are not.
+      const principals = (JSON.parse(item.doc!.S) as { principals: { name: string; named?: boolean }[] }).principals;
+      expect(principals.filter((p) => p.named).map((p) => p.name)).toEqual(['reviewer', 'auditor', 'market', 'housing-own']);
       expect(item.digest!.S).toBe(createHash('sha256').update(item.doc!.S).digest('hex'));
     });
 
@@ -1650,6 +1670,12 @@ describe('configuration', () => {
 
   const onePrincipal = (p: Record<string, unknown>) => problem({ ...TEST_CONFIG, principals: [{ name: 'x1', role: 'auditor', ...p }] });
 
+  it("refuses an IAM user for a named role (a user has no session to name the officer), takes a role; a channel's may be either", () => {
+    expect(onePrincipal({ arn: 'arn:aws:iam::444444444444:user/auditor' })).toMatch(/acts through named officers.*give an IAM role/);
+    expect(onePrincipal({ arn: 'arn:aws:iam::444444444444:role/archive-auditors' })).toBeUndefined();
+    expect(problem({ ...TEST_CONFIG, principals: [{ name: 'x1', role: 'channel', channelId: CHANNELS.portal.id, arn: 'arn:aws:iam::444444444444:user/portal' }] })).toBeUndefined();
+  });
+
   it('refuses the AWS documentation example accounts, naming the field', () => {
     expect([...DOCUMENTATION_ACCOUNT_IDS]).toEqual(expect.arrayContaining(['123456789012', '111122223333', '444455556666', '777788889999', '000000000000']));
     for (const account of DOCUMENTATION_ACCOUNT_IDS) {
@@ -1694,12 +1720,12 @@ describe('the real cdk.json', () => {
     expect(config.logRetentionDays).toBeGreaterThanOrEqual(365);
   });
 
-  it('trusts nobody outside the deploying account: every principal is "self", the reviewer only role/tongban-reviewers', () => {
+  it('trusts nobody outside the deploying account: every principal is "self", narrowed to its named roles (the sign-in, the channels\' systems)', () => {
     const raw = JSON.stringify(CDK_JSON.context[CONFIG_CONTEXT_KEY]);
     for (const account of DOCUMENTATION_ACCOUNT_IDS) expect(raw).not.toContain(account);
     const config = loadConfig(new App({ context: CDK_JSON.context }));
     expect(config.principals.map((p) => p.trustedAccount)).toEqual(config.principals.map(() => 'self'));
-    expect(config.principals.find((p) => p.name === 'reviewer')?.trustedPrincipalArns).toEqual(['role/tongban-reviewers']);
+    for (const p of config.principals) expect(p.trustedPrincipalArns, p.name).toEqual(p.role === 'channel' ? [expect.stringMatching(/^role\//)] : ['role/tongban-sign-in']);
 
     const built = synth(CDK_JSON.context[CONFIG_CONTEXT_KEY]);
     const here = 'arn:<AWS::Partition>:iam::<AWS::AccountId>';
@@ -1710,11 +1736,13 @@ describe('the real cdk.json', () => {
     expect(roles).toHaveLength(config.principals.length);
     for (const [, r] of roles) {
       const statement = (props(r).AssumeRolePolicyDocument as { Statement: { Principal: unknown; Condition?: unknown }[] }).Statement;
+      const principal = config.principals.find((p) => props(r).RoleName === `tongban-prod-${p.name}`)!;
       expect(statement).toHaveLength(1);
       expect(flattenDeep(statement[0]!.Principal)).toEqual({ AWS: `${here}:root` });
-      expect(flattenDeep(statement[0]!.Condition)).toEqual(
-        props(r).RoleName === 'tongban-prod-reviewer' ? { ArnLike: { 'aws:PrincipalArn': [`${here}:role/tongban-reviewers`] } } : undefined,
-      );
+      expect(flattenDeep(statement[0]!.Condition)).toEqual({
+        ArnLike: { 'aws:PrincipalArn': principal.trustedPrincipalArns!.map((entry) => `${here}:${entry}`) },
+        ...(principal.role === 'channel' ? {} : NAMED),
+      });
     }
   });
 

@@ -2,6 +2,7 @@
 // query pairs, any headers, any body text — signed with SigV4 as one of the platform's principals
 // would sign it, or signed badly, or not at all, and sent with node:http (fetch would normalise the
 // path and refuse odd header values before the platform ever saw them).
+import { actingKeys } from './acting-keys.ts';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Checksum, SourceData } from '@smithy/types';
@@ -95,8 +96,7 @@ async function sign(target: FuzzTarget, req: RawRequest, headers: Record<string,
   const s = req.signer;
   if (s.kind === 'unsigned') return headers;
   if (s.kind === 'malformed') return { ...headers, authorization: s.authorization };
-  const principal = s.kind === 'unknown-key' ? undefined : target.credentials.principals[s.name];
-  if (s.kind !== 'unknown-key' && !principal) throw new Error(`no principal ${s.name}`);
+  const principal = s.kind === 'unknown-key' ? undefined : actingKeys(target.credentials, s.name);
   const accessKeyId = principal?.accessKeyId ?? 'AKIDFUZZUNKNOWN00000';
   const secretAccessKey = s.kind === 'wrong-secret' || !principal ? 'not-the-secret' : principal.secretAccessKey;
   const region = s.kind === 'wrong-region' ? 'us-east-1' : target.credentials.region;

@@ -3,30 +3,38 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { vi } from 'vitest';
 import type { CredentialsFile } from '../../infra/local/platform.ts';
+import { actingKeys, defaultOfficer, withDefaultOfficer } from './acting-keys.ts';
 import { ApiClient } from '../../shared/cli/api-client.ts';
 import type { ApiResponse } from '../../shared/cli/api-client.ts';
 import { main } from '../../shared/cli/main.ts';
 import type { UploadedMaterial } from '../../shared/cli/upload.ts';
 import { uploadMaterials } from '../../shared/cli/upload.ts';
 
-/** `as(principal)`: a client signing as that principal with its key pair from `credentials`. */
-export function signedClients(platform: () => { endpoint: string; credentials: CredentialsFile }): (principal: string) => ApiClient {
-  return (principal) => {
+/**
+ * `as(principal, officer?)`: a client signing as that principal with its key pair from `credentials`;
+ * for a named principal (department, reviewer, auditor) its officer's, by default its first
+ * (defaultOfficer). `officer: null` signs with the principal's own key pair, which names no officer.
+ */
+export function signedClients(platform: () => { endpoint: string; credentials: CredentialsFile }): (principal: string, officer?: string | null) => ApiClient {
+  return (principal, officer) => {
     const { endpoint, credentials } = platform();
-    const p = credentials.principals[principal];
-    if (!p) throw new Error(`no principal ${principal}`);
-    return new ApiClient({ endpoint, region: credentials.region, credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey } });
+    return new ApiClient({ endpoint, region: credentials.region, credentials: actingKeys(credentials, principal, officer) });
   };
 }
 
-/** Runs `tongban …` through its main function with `--credentials`; answers the exit code and what it printed. */
+export { actingKeys, defaultOfficer };
+
+/**
+ * Runs `tongban …` through its main function with `--credentials`; answers the exit code and what it
+ * printed. `--as <named principal>` without `--officer` acts as its default officer (defaultOfficer).
+ */
 export async function runCli(credentialsPath: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
   const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
   try {
-    const code = await main([...args, '--credentials', credentialsPath]);
+    const code = await main([...withDefaultOfficer(credentialsPath, args), '--credentials', credentialsPath]);
     return { code, out: out.join('\n'), err: err.join('\n') };
   } finally {
     log.mockRestore();

@@ -2,6 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiHandler, ApiRequest, OperationsOf } from '../../functions/http/api-handler.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
+import { resolveCaller } from '../../shared/domain/access/caller.ts';
 import type { CalendarYearData } from '../../shared/domain/calendar/official-calendar.ts';
 import { calendarYearSchema, officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { CalendarYearDocumentSchema } from '../../shared/contracts/calendar.ts';
@@ -57,6 +58,11 @@ const directory: Directory = {
     { name: 'portal', arn: ARNS.portal, role: 'channel', channelId: CHANNELS.portal.id },
   ],
 };
+/** The same directory with the department and the reviewer named: their requests must name the officer (a session named after it). */
+const namedDirectory: Directory = {
+  ...directory,
+  principals: directory.principals.map((p) => (p.role === 'channel' ? p : { ...p, named: true as const })),
+};
 
 const GUIDE = GUIDES.food;
 const CODE = GUIDE.implementationCode;
@@ -65,7 +71,7 @@ const CODE = GUIDE.implementationCode;
 type Operation = (req: ApiRequest & { caller: Caller }) => Promise<unknown>;
 
 /** The catalogue edge with fake operations that record what they were called with. */
-function catalogue(overrides: Record<string, Operation> = {}) {
+function catalogue(overrides: Record<string, Operation> = {}, within: Directory = directory) {
   const calls: { operationId: string; req: ApiRequest }[] = [];
   const operations: Record<string, Operation> = {};
   for (const route of routesOf('catalogue')) {
@@ -75,7 +81,7 @@ function catalogue(overrides: Record<string, Operation> = {}) {
     };
   }
   // Built at run time from the route table: typed as the function's operations.
-  const handler = apiHandler('catalogue', { ...operations, ...overrides } as unknown as OperationsOf<'catalogue'>, { directory: async () => directory });
+  const handler = apiHandler('catalogue', { ...operations, ...overrides } as unknown as OperationsOf<'catalogue'>, { directory: async () => within });
   const call = (init: ApiEventInit) => handler(apiEvent(init), lambdaContext('tongban-catalogue'));
   return { calls, call };
 }
@@ -403,6 +409,41 @@ describe('caller resolution', () => {
     // Assess
     expect(res.statusCode).toBe(403);
     expect(errorOf(res)).toMatchObject({ code: 'PRINCIPAL_UNKNOWN', messageZh: '调用身份未在平台登记' });
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('named officers', () => {
+  const session = (role: string, name: string) => `arn:aws:sts::${TEST_ACCOUNT}:assumed-role/${role}/${name}`;
+
+  it.each([
+    [
+      'a department officer',
+      session('tongban-market', 'zhang.wei@market'),
+      { name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id, officer: 'zhang.wei@market' },
+    ],
+    ['a reviewer', session('tongban-reviewer', 'li_na'), { name: 'reviewer', role: 'platform', officer: 'li_na' }],
+    ['a channel, whose session name is no officer', ARNS.portal, { name: 'portal', role: 'channel', channelId: CHANNELS.portal.id }],
+  ])('takes the officer of %s from the session name', (_name, userArn, caller) => {
+    expect(resolveCaller(userArn, namedDirectory)).toEqual(caller);
+    // Unnamed (a directory written before officers, a test fixture): the session name is no officer.
+    if (userArn.includes(':assumed-role/')) expect(resolveCaller(userArn, directory).officer).toBeUndefined();
+  });
+
+  it.each([
+    ['the role itself, with no session', ARNS.market],
+    ['a session name that is no officer id (one character)', session('tongban-market', 'x')],
+    ['a session name that is no officer id (a colon)', session('tongban-market', 'aws:officer')],
+  ])('refuses a named principal called as %s with 403 OFFICER_REQUIRED', async (_name, userArn) => {
+    // Prepare
+    const { calls, call } = catalogue({}, namedDirectory);
+
+    // Act
+    const res = await call({ method: 'GET', resource: '/v1/items', userArn });
+
+    // Assess
+    expect(res.statusCode).toBe(403);
+    expect(errorOf(res)).toMatchObject({ code: 'OFFICER_REQUIRED', messageZh: expect.stringContaining('具名经办人') });
     expect(calls).toEqual([]);
   });
 });

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../infra/config.ts';
 import { seedDirectory } from '../../infra/local/seed.ts';
 import { CHANNELS, DEPARTMENTS, PRINCIPALS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
-import { DirectorySchema } from '../../shared/contracts/directory.ts';
+import { principalArn } from '../../infra/local/platform.ts';
+import { DirectorySchema, NAMED_ROLES, OFFICER_ID_PATTERN } from '../../shared/contracts/directory.ts';
 import { ServiceGuideSchema } from '../../shared/contracts/service-item.ts';
 import { isCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
 import { checkGuide } from '../../shared/domain/items/guide-rules.ts';
@@ -33,7 +34,21 @@ describe('seed data', () => {
         PRINCIPALS.filter((p) => p.departmentId === d.id),
         d.name,
       ).toHaveLength(d.id === DEPARTMENTS.market.id ? 2 : 1);
-    expect(() => DirectorySchema.parse(seedDirectory((n) => `arn:aws:iam::000000000000:user/${n}`))).not.toThrow();
+    expect(() => DirectorySchema.parse(seedDirectory(principalArn))).not.toThrow();
+  });
+
+  it('names the officers of every department, the reviewer and the auditor (two each, each an officer id); channels have none', () => {
+    for (const p of PRINCIPALS) {
+      expect(p.named, p.name).toBe(NAMED_ROLES.includes(p.role) ? true : undefined);
+      expect(p.officers?.length ?? 0, p.name).toBe(p.named ? 2 : 0);
+      for (const officer of p.officers ?? []) expect(officer, p.name).toMatch(OFFICER_ID_PATTERN);
+    }
+    // A named principal is a role, whose sessions are its officers.
+    expect(
+      seedDirectory(principalArn)
+        .principals.filter((p) => p.named)
+        .every((p) => p.arn.includes(':role/tongban-local-')),
+    ).toBe(true);
   });
 
   it('has at least three complete service guides that pass every rule, one joint-handled with two co-departments', () => {
@@ -55,13 +70,16 @@ describe('the real cdk.json', () => {
     const config = loadConfig(new App({ context }));
     expect(config.departments).toEqual(Object.values(DEPARTMENTS));
     expect(config.channels).toEqual(CHANNELS);
-    expect(config.principals.map(({ trustedAccount: _t, trustedPrincipalArns: _p, externalId: _e, arn: _a, ...p }) => p)).toEqual(PRINCIPALS);
+    // Named there as here: the configuration's departments, reviewer and auditor are named by their role.
+    expect(config.principals.map(({ trustedAccount: _t, trustedPrincipalArns: _p, externalId: _e, arn: _a, ...p }) => p)).toEqual(
+      PRINCIPALS.map(({ named: _n, officers: _o, ...p }) => p),
+    );
   });
 });
 
 describe('directory', () => {
   it('reserves the principal name "system" for the platform itself', () => {
-    const directory = seedDirectory((n) => `arn:aws:iam::000000000000:user/${n}`);
+    const directory = seedDirectory(principalArn);
     const impostor = { name: 'system', role: 'platform' as const, arn: 'arn:aws:iam::000000000000:user/system' };
     const result = DirectorySchema.safeParse({ ...directory, principals: [...directory.principals, impostor] });
     expect(result.success).toBe(false);

@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../items/record-hash.ts';
 import type { CaseHistoryEntry, CaseState } from './case-record.ts';
-import type { Role } from '../../contracts/directory.ts';
+import type { Actor } from '../access/caller.ts';
+import { actorOf } from '../access/caller.ts';
 
 export type HistoryCheck = { ok: true } | { ok: false; n: number; reason: string };
 
@@ -150,7 +151,7 @@ export function caseStateDigest(state: Omit<CaseState, 'hash'> & { hash?: string
 export function entryBody<T extends string, S extends string>(
   n: number,
   type: T,
-  ctx: { actor: { name: string; role: Role }; at: string; today: string },
+  ctx: { actor: Actor; at: string; today: string },
   from: S | null,
   to: S,
   payload: unknown,
@@ -160,7 +161,7 @@ export function entryBody<T extends string, S extends string>(
   return {
     n,
     type,
-    actor: { name: ctx.actor.name, role: ctx.actor.role },
+    actor: actorOf(ctx.actor),
     at: ctx.at,
     on: ctx.today,
     from,
@@ -214,7 +215,7 @@ export function recordEntry<K extends string, R extends HistoryRecord, E extends
   type: E['type'],
   from: R | null,
   payload: unknown,
-  ctx: { actor: { name: string; role: Role }; at: string; today: string },
+  ctx: { actor: Actor; at: string; today: string },
 ): { record: R; entry: E } {
   const body = { [kind.key]: record.id, ...entryBody(record.version, type, ctx, from?.state ?? null, record.state, payload, record, from?.hash) };
   const entry = { ...body, hash: hashEntry<{ hash: string }>(body) } as unknown as E;

@@ -1,6 +1,7 @@
 // Joint handling's steps on the case (002 §17, 004 §18): dispatch to the co-departments, their
 // opinions, escalation of a late one, a missing one recorded, and the workflow's failure.
 import { conflict, invalid } from '../errors.ts';
+import { officerOf } from '../access/caller.ts';
 import type { CaseState, JointTask } from './case-record.ts';
 import { isProvisional, withComputedDates } from './case-dates.ts';
 import type { Step, Steps } from './case-commands.ts';
@@ -38,7 +39,7 @@ const opinionStep: Step<'opinion'> = (state, command, { base, today, ctx }) => {
   if (command.outcome === 'disagree' || reasons.length > 0) requireTexts(reasons, 'reasons', '不同意');
   const attachments = command.attachments ?? {};
   checkAttachments(attachments);
-  const answered: JointTask = { ...task, status: 'answered', opinion: { outcome: command.outcome, reasons, attachments, on: today, by: ctx.actor.name } };
+  const answered: JointTask = { ...task, status: 'answered', opinion: { outcome: command.outcome, reasons, attachments, on: today, by: ctx.actor.name, ...officerOf(ctx.actor) } };
   return withTask(base, state, answered);
 };
 

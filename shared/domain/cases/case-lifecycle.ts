@@ -89,7 +89,7 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: Ca
   // The table is typed per action; indexing it by a union of actions loses the pairing, hence `never`.
   const stepped = STEPS[command.action](state, command as never, { base, next, today, ctx });
   // The written notice the action owes the applicant, if any, recorded with it (case-notices.ts).
-  return record(owingNotice(command, stepped, today), command.action, state, command, state.hash, ctx);
+  return record(owingNotice(command, stepped, today, ctx.actor), command.action, state, command, state.hash, ctx);
 }
 
 function authorize(state: CaseState, action: CaseAction, by: 'department' | 'co-department' | 'channel' | 'platform' | 'system', actor: Caller): void {

@@ -20,6 +20,8 @@
 // by the actions that owe them (case-limits.ts: at most 10 supplement rounds and 50 pauses; one
 // acceptance, refusal and extension each).
 import { canonicalize } from '../seals/jcs.ts';
+import type { Caller } from '../access/caller.ts';
+import { officerOf } from '../access/caller.ts';
 import { holderOf } from '../licences/licence.ts';
 import { conflict } from '../errors.ts';
 import { isProvisional } from './case-dates.ts';
@@ -50,12 +52,13 @@ export function noticeOwed(command: CaseCommand): NoticeKind | undefined {
 
 /**
  * The next state with the notice its command owes recorded as due: applyCaseCommand's, once for every
- * action. `next` is the state the action leads to (its version is the entry's number), `on` its date.
+ * action. `next` is the state the action leads to (its version is the entry's number), `on` its date,
+ * `actor` who took it (the notice names its officer beside the department: 002 §13).
  */
-export function owingNotice(command: CaseCommand, next: Omit<CaseState, 'hash'>, on: string): Omit<CaseState, 'hash'> {
+export function owingNotice(command: CaseCommand, next: Omit<CaseState, 'hash'>, on: string, actor: Pick<Caller, 'officer'> = {}): Omit<CaseState, 'hash'> {
   const kind = noticeOwed(command);
   if (!kind) return next;
-  const due: DueNotice = { kind, entry: next.version, content: noticeContent(kind, next, on) };
+  const due: DueNotice = { kind, entry: next.version, content: noticeContent(kind, next, on, actor) };
   return { ...next, noticesDue: [...(next.noticesDue ?? []), due] };
 }
 
@@ -66,8 +69,12 @@ export function noticeDocument(due: DueNotice, entryHash: string): string {
 
 type Content = { [key: string]: JsonValue };
 
-/** What the notice of `kind` says, from the state its action led to: everything but `record`. */
-export function noticeContent(kind: NoticeKind, s: Omit<CaseState, 'hash'>, on: string): Content {
+/**
+ * What the notice of `kind` says, from the state its action led to: everything but `record`. The
+ * officer who took the action (`actor`), when named, beside the department (承办人); a notice the
+ * platform owes by itself (deemed acceptance) names none.
+ */
+export function noticeContent(kind: NoticeKind, s: Omit<CaseState, 'hash'>, on: string, actor: Pick<Caller, 'officer'> = {}): Content {
   const holder = holderOf(s.applicant);
   const head: Content = {
     type: noticeDocumentType(kind),
@@ -78,6 +85,7 @@ export function noticeContent(kind: NoticeKind, s: Omit<CaseState, 'hash'>, on: 
     itemName: s.itemName,
     itemVersion: s.itemVersion,
     department: s.departmentId,
+    ...officerOf(actor),
     applicant: { kind: holder.kind, id: holder.id, name: holder.name },
     issuedOn: on,
   };

@@ -174,7 +174,7 @@ export interface JointTask {
   status: 'pending' | 'escalated' | 'answered' | 'missing';
   escalatedOn?: string;
   missingOn?: string;
-  opinion?: { outcome: 'agree' | 'disagree'; reasons: string[]; attachments: Record<string, CaseMaterial>; on: string; by: string };
+  opinion?: { outcome: 'agree' | 'disagree'; reasons: string[]; attachments: Record<string, CaseMaterial>; on: string; by: string; officer?: string };
 }
 
 export interface CaseFinding {

@@ -257,7 +257,8 @@ export interface CaseHistoryEntry {
   /** 1 for the filing, then consecutive. */
   n: number;
   type: CaseEventType;
-  actor: { name: string; role: Role };
+  /** The principal, its role and, for a named principal, the officer (absent from entries written before officers were named). */
+  actor: { name: string; role: Role; officer?: string };
   at: string;
   on: string;
   from: CaseStatus | null;

@@ -13,6 +13,7 @@
 import { EVALUATION_STATE_ZH } from '../../contracts/evaluations.ts';
 import type { AnswerKind, EvaluationLevel, EvaluationState } from '../../contracts/evaluations.ts';
 import type { Caller } from '../access/caller.ts';
+import { actorOf } from '../access/caller.ts';
 import { conflict, forbidden, invalid } from '../errors.ts';
 import type { Evaluation, EvaluationContext, EvaluationTransition } from './evaluation.ts';
 import { isBad } from './evaluation.ts';
@@ -48,7 +49,7 @@ interface Step<C extends EvaluationCommand> {
   apply(evaluation: Evaluation, command: C, ctx: EvaluationContext): Fields;
 }
 
-const by = (ctx: EvaluationContext) => ({ name: ctx.actor.name, role: ctx.actor.role });
+const by = (ctx: EvaluationContext) => actorOf(ctx.actor);
 
 /** Each action: the states it may follow, the state it leads to, who may take it, and what it records. */
 export const EVALUATION_STEPS: { [A in EvaluationCommand['action']]: Step<Extract<EvaluationCommand, { action: A }>> } = {

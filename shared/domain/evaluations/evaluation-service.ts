@@ -268,7 +268,7 @@ export class EvaluationService {
     return listed(evaluation, today, caller.role === 'platform' || isChannelOf(evaluation, caller) || isDepartmentOf(evaluation, caller));
   }
 
-  private context(actor: Pick<Caller, 'name' | 'role'>): EvaluationContext {
+  private context(actor: Pick<Caller, 'name' | 'role' | 'officer'>): EvaluationContext {
     const now = this.now();
     return { actor, at: now.toISOString(), today: chinaDate(now) };
   }

@@ -20,7 +20,7 @@ export interface EvaluationTransition {
 
 /** Who acted, when (the instant and its China date): what every entry records. */
 export interface EvaluationContext {
-  actor: Pick<Caller, 'name' | 'role'>;
+  actor: Pick<Caller, 'name' | 'role' | 'officer'>;
   at: string;
   today: string;
 }

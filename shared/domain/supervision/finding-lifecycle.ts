@@ -12,6 +12,7 @@
 import { FINDING_STATE_ZH, MAX_FINDING_ROUNDS } from '../../contracts/supervision-findings.ts';
 import type { FindingResponseKind, FindingState } from '../../contracts/supervision-findings.ts';
 import type { Caller } from '../access/caller.ts';
+import { actorOf } from '../access/caller.ts';
 import { SYSTEM_CALLER } from '../cases/case-commands.ts';
 import { conflict, forbidden } from '../errors.ts';
 import type { Finding, FindingContext, FindingTransition } from './finding.ts';
@@ -37,7 +38,7 @@ interface Step<C extends FindingCommand> {
   guard?(finding: Finding, ctx: FindingContext): string | undefined;
 }
 
-const by = (ctx: FindingContext) => ({ name: ctx.actor.name, role: ctx.actor.role });
+const by = (ctx: FindingContext) => actorOf(ctx.actor);
 
 /** Each action: the states it may follow, the state it leads to, who may take it and what it records. */
 export const FINDING_STEPS: { [A in FindingCommand['action']]: Step<Extract<FindingCommand, { action: A }>> } = {

@@ -152,7 +152,7 @@ export class FindingService {
     return read;
   }
 
-  private context(actor: Pick<Caller, 'name' | 'role'>): FindingContext {
+  private context(actor: Pick<Caller, 'name' | 'role' | 'officer'>): FindingContext {
     const now = this.now();
     return { actor, at: now.toISOString(), today: chinaDate(now) };
   }

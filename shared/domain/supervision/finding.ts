@@ -20,7 +20,7 @@ export interface FindingTransition {
 
 /** Who acted, when (the instant and its China date): what every entry records. */
 export interface FindingContext {
-  actor: Pick<Caller, 'name' | 'role'>;
+  actor: Pick<Caller, 'name' | 'role' | 'officer'>;
   at: string;
   today: string;
 }

@@ -11,6 +11,7 @@
 import type { AnswerTicketRequest, TicketKind, TicketRatingLevel, TicketState } from '../../contracts/tickets.ts';
 import { COMPLAINT_OUTCOMES, CORRECTION_OUTCOMES, MAX_TICKET_ROUTINGS, TICKET_KIND_ZH, TICKET_STATE_ZH } from '../../contracts/tickets.ts';
 import type { Caller } from '../access/caller.ts';
+import { actorOf } from '../access/caller.ts';
 import { SYSTEM_CALLER } from '../cases/case-commands.ts';
 import { conflict, forbidden, invalid } from '../errors.ts';
 import type { Due, Ticket, TicketContext, TicketTransition } from './ticket.ts';
@@ -39,7 +40,7 @@ interface Step<C extends TicketCommand> {
 
 type Refusal = 'routings' | 'consultation' | 'same-department';
 
-const by = (ctx: TicketContext) => ({ name: ctx.actor.name, role: ctx.actor.role });
+const by = (ctx: TicketContext) => actorOf(ctx.actor);
 
 /** The ticket routed to `departmentId`: a new round, due as counted. */
 function routed(t: Body, departmentId: string, due: Due, how: 'rule' | 'assign' | 'transfer', note: string | undefined, ctx: TicketContext): Body {

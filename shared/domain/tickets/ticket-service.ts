@@ -273,7 +273,7 @@ export class TicketService {
     return (await this.deps.calendar.current()).addWorkingDays(today, this.answerDays[kind]);
   }
 
-  private context(actor: Pick<Caller, 'name' | 'role'>): TicketContext {
+  private context(actor: Pick<Caller, 'name' | 'role' | 'officer'>): TicketContext {
     const now = this.now();
     return { actor, at: now.toISOString(), today: chinaDate(now) };
   }

@@ -19,7 +19,7 @@ export interface TicketTransition {
 
 /** Who acted, when (the instant and its China date): what every entry records. */
 export interface TicketContext {
-  actor: Pick<Caller, 'name' | 'role'>;
+  actor: Pick<Caller, 'name' | 'role' | 'officer'>;
   at: string;
   today: string;
 }
