@@ -24,10 +24,13 @@
 // rolls back (its PutBucketPolicy is refused), unless the root user has first put the current policy
 // without the ARCHIVE_POLICY_LOCKED_SID statement; the deployment then puts the new one, lock
 // included. (Created with the bucket, or added to a deployed one, the policy goes in: the deny takes
-// effect once it is there.) The policy is retained with the bucket. For the same reason the
-// bucket has no lifecycle rule at all, not even one aborting unfinished multipart uploads: the policy
-// denies s3:PutLifecycleConfiguration (the way S3 itself would expire objects), which refuses that rule
-// on every deployed bucket; the archive function aborts its own failed uploads.
+// effect once it is there.) The policy is retained with the bucket. The bucket's one lifecycle rule
+// aborts unfinished multipart uploads (an archive function that died mid-upload leaves parts nobody
+// completes) and expires nothing: CloudFormation sets it with the bucket, before the policy exists,
+// and from then on the policy's deny of s3:PutLifecycleConfiguration (the way S3 itself would expire
+// objects) keeps anyone from adding a rule that would. (A bucket deployed before this rule refuses it:
+// the root user's policy procedure above applies, or the rule is left out there; the archive function
+// also aborts each upload it fails.)
 //
 // The operations trail (infra/constructs/operations-trail.ts) records every management event and the
 // archive bucket's object-level operations into a bucket of its own, under COMPLIANCE Object Lock.
@@ -180,7 +183,7 @@ export class DataStack extends Stack {
   /**
    * The e-archive: one BagIt bundle per ended case under `bundles/`, written once, each with its own
    * Object Lock retention (COMPLIANCE). SSE-KMS with the archive key, TLS only, versioned, never
-   * deleted (bucket policy), no lifecycle rule.
+   * deleted (bucket policy), no lifecycle rule but the abort of unfinished multipart uploads.
    */
   readonly archiveBucket: Bucket;
   /** The operations trail: every management event and the archive bucket's data events, into its own locked bucket. */
@@ -375,7 +378,9 @@ export class DataStack extends Stack {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: asIBucket(this.accessLogsBucket),
       serverAccessLogsPrefix: ARCHIVE_ACCESS_LOGS_PREFIX,
-      // No lifecycle rule: nothing archived ever expires.
+      // Nothing archived ever expires: the one rule aborts unfinished multipart uploads, set with the
+      // bucket, before its policy denies s3:PutLifecycleConfiguration to everyone.
+      lifecycleRules: [{ id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(INCOMPLETE_MULTIPART_UPLOAD_ABORT_DAYS) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.archiveBucket.addToResourcePolicy(archiveNeverDeleted(asIBucket(this.archiveBucket)));

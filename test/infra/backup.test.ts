@@ -64,6 +64,7 @@ interface Statement {
 
 const REPLICA_REGION = 'cn-northwest-1';
 const CONFIG = {
+  alarmEmails: ['tongban-oncall@example.gov.cn'],
   stage: 'test',
   logRetentionDays: 365,
   replicaRegion: REPLICA_REGION,
@@ -314,7 +315,10 @@ describe('backup and the second region (test configuration)', () => {
       expect(flat(logs.Properties)).toMatchObject({
         BucketName: replicaBucketName('test', 'logs', ACCOUNT, REPLICA_REGION),
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-        LifecycleConfiguration: { Rules: [{ ExpirationInDays: 365, Status: 'Enabled' }] },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LifecycleConfiguration: {
+          Rules: expect.arrayContaining([expect.objectContaining({ Id: 'expire-access-logs', ExpirationInDays: 365, Status: 'Enabled' })]) as unknown,
+        },
       });
       expect(replica.filter(([, r]) => r.Type === 'AWS::S3::Bucket')).toHaveLength(3);
     });
@@ -354,8 +358,8 @@ describe('backup and the second region (test configuration)', () => {
       const keys = [...data.map(([id, r]) => [id, r, HERE] as const), ...sealStacks, ...replica.map(([id, r]) => [id, r, 'arn:aws-cn'] as const)].filter(
         ([, r]) => r.Type === 'AWS::KMS::Key',
       );
-      // The data key, the archive key, the archive seal key, the backup key, the alarm topic's key; a seal key per department (the seal-key stacks'); the replica stack's three.
-      expect(keys).toHaveLength(5 + CONFIG.departments.length + 3);
+      // The data key, the archive key, the archive seal key, the backup key, the alarm topic's key, the trail's key, the logs key; a seal key per department (the seal-key stacks'); the replica stack's three.
+      expect(keys).toHaveLength(7 + CONFIG.departments.length + 3);
       for (const [id, key, partition] of keys) {
         const guard = guardOf(key);
         expect(guard, id).toHaveLength(1);

@@ -29,6 +29,7 @@ interface StackTemplate {
 
 const EMAILS = ['tongban-oncall@example.gov.cn', 'platform-team@example.gov.cn'];
 const CONFIG = {
+  replicaRegion: 'cn-northwest-1',
   stage: 'test',
   logRetentionDays: 365,
   alarmEmails: EMAILS,

@@ -4,8 +4,8 @@
 // may use for this trail; every log group of every stack kept at least 365 days — API Gateway's
 // execution log group made by the stack, not left to API Gateway; the WAF's log; the API's TLS 1.2
 // floor and the TLS version in its access log; the archive bucket's policy (written once, the policy
-// itself locked, no lifecycle rule) and the abort-multipart rules of the log buckets; the archive
-// function's reserved concurrency. The synthesis runs cdk-nag's AwsSolutions checks, which fail it on
+// itself locked, no lifecycle rule but the abort of unfinished uploads) and the abort-multipart rules of every bucket; the archive
+// function's reserved concurrency. The synthesis runs the three cdk-nag packs, which fail it on
 // any unacknowledged finding.
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -27,6 +27,8 @@ type Statement = CfnStatement;
 /** Two years: every retention below must follow the configuration, not a constant of 365. */
 const RETENTION_DAYS = 731;
 const CONFIG = {
+  alarmEmails: ['tongban-oncall@example.gov.cn'],
+  replicaRegion: 'cn-northwest-1',
   stage: 'test',
   logRetentionDays: RETENTION_DAYS,
   departments: [DEPARTMENTS.market],
@@ -260,23 +262,25 @@ describe('the archive bucket', () => {
     expect([policy.DeletionPolicy, policy.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
   });
 
-  it('keeps denying deletes and lifecycle rules, and has no lifecycle rule itself (not even an abort-multipart one: the policy refuses s3:PutLifecycleConfiguration)', () => {
+  it('keeps denying deletes and lifecycle rules, and has one lifecycle rule of its own, set with the bucket: the abort of unfinished multipart uploads, expiring nothing', () => {
     // Act
     const never = policyOf(archiveId()).find((s) => s.Sid === ARCHIVE_NEVER_DELETED_SID)!;
     // Assess
     expect([never.Action].flat().sort()).toEqual([...ARCHIVE_DENIED_ACTIONS].sort());
     expect(ARCHIVE_DENIED_ACTIONS).toContain('s3:PutLifecycleConfiguration');
-    expect(data.Resources[archiveId()]!.Properties!.LifecycleConfiguration).toBeUndefined();
+    expect(data.Resources[archiveId()]!.Properties!.LifecycleConfiguration).toEqual({
+      Rules: [{ Id: 'abort-incomplete-multipart-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: INCOMPLETE_MULTIPART_UPLOAD_ABORT_DAYS }, Status: 'Enabled' }],
+    });
   });
 
-  it('is the only bucket without an abort-multipart rule: the access logs bucket and the trail bucket have one', () => {
+  it('gives every bucket of the data stack an abort-multipart rule: the archive, access logs, trail and materials buckets', () => {
     // Act
     const withoutAbort = ofType(data, 'AWS::S3::Bucket')
       .filter(([, b]) => !((b.Properties!.LifecycleConfiguration as { Rules: Json[] } | undefined)?.Rules ?? []).some((r) => r.AbortIncompleteMultipartUpload !== undefined))
       .map(([id]) => id);
     // Assess
-    expect(withoutAbort).toEqual([archiveId()]);
-    for (const bucket of [built.data.accessLogsBucket, built.data.operationsTrail.bucket]) {
+    expect(withoutAbort).toEqual([]);
+    for (const bucket of [built.data.archiveBucket, built.data.accessLogsBucket, built.data.operationsTrail.bucket]) {
       const rules = (data.Resources[idOf(built.data, bucket)]!.Properties!.LifecycleConfiguration as { Rules: Json[] }).Rules;
       expect(rules).toContainEqual({
         Id: 'abort-incomplete-multipart-uploads',
