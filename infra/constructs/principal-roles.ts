@@ -17,7 +17,7 @@
 //
 // Its resources go into the stack's own scope, with the ids they have always had (the roles have
 // fixed names: a replaced one would clash with the old).
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { AccountPrincipal, Effect, ManagedPolicy, PolicyStatement, PrincipalWithConditions, Role } from 'aws-cdk-lib/aws-iam';
 import type { PolicyDocument } from 'aws-cdk-lib/aws-iam';
@@ -171,6 +171,14 @@ function principalRole(scope: Construct, principal: ConfigPrincipal, trustedAcco
   }
   const trustee = new AccountPrincipal(account);
   const trusted = named ? new NamedOfficerPrincipal(trustee, conditions) : Object.keys(conditions).length > 0 ? trustee.withConditions(conditions) : trustee;
+  if (named && principal.trustedPrincipalArns === undefined) {
+    // Whoever may assume the role names the officer: without trustedPrincipalArns, any identity of the
+    // account allowed sts:AssumeRole on it could act as any officer of the department.
+    Annotations.of(scope).addWarningV2(
+      `tongban:named-role-trusts-account:${principal.name}`,
+      `principal ${principal.name} (${principal.role}) acts through named officers but trusts every identity of ${self ? 'the deploying account' : `account ${trustedAccount}`}: name the government's sign-in with trustedPrincipalArns (e.g. "role/tongban-sign-in"), or any identity that may assume the role may name any officer`,
+    );
+  }
   return new Role(scope, `Principal${pascal(principal.name)}`, {
     roleName: principalRoleName(stage, principal.name),
     description: `Tongban ${stage}: principal ${principal.name} (${principal.role}), assumed from ${self ? 'the deploying account' : `account ${trustedAccount}`}${principal.trustedPrincipalArns ? ' by the configured principals' : ''}${principal.externalId ? ' with its external id' : ''}${named ? ' as a named officer (source identity = session name)' : ''}`,

@@ -34,9 +34,10 @@ export function cityConfig(size: CitySize, stage = 'city') {
     channels,
     principals: [
       ...Array.from({ length: size.reviewers }, (_, i) => ({ name: `reviewer-${i + 1}`, role: 'platform', ...self, trustedPrincipalArns: [`role/tongban-reviewer-${i + 1}`] })),
-      ...Array.from({ length: size.auditors }, (_, i) => ({ name: `auditor-${i + 1}`, role: 'auditor', ...self })),
+      ...Array.from({ length: size.auditors }, (_, i) => ({ name: `auditor-${i + 1}`, role: 'auditor', ...self, trustedPrincipalArns: ['role/tongban-sign-in'] })),
       ...channels.map((c, i) => ({ name: `channel-${i + 1}`, role: 'channel', channelId: c.id, ...self })),
-      ...departments.map((d, i) => ({ name: `department-${i + 1}`, role: 'department', departmentId: d.id, ...self })),
+      // People act through the government's sign-in, which names the officer (issue 19 point 2).
+      ...departments.map((d, i) => ({ name: `department-${i + 1}`, role: 'department', departmentId: d.id, ...self, trustedPrincipalArns: ['role/tongban-sign-in'] })),
     ],
   };
 }

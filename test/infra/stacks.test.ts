@@ -1272,6 +1272,15 @@ describe('the Tongban CDK app (test configuration)', () => {
       });
     });
 
+    it('warns at synth of a named role that trusts a whole account (no trustedPrincipalArns): whoever may assume it could name any officer', () => {
+      // Act
+      const warnings = Annotations.fromStack(built.principals).findWarning('*', Match.stringLikeRegexp('acts through named officers but trusts every identity'));
+      // Assess: the auditor (account 111111111111, no trustedPrincipalArns) alone; the reviewer and the market name theirs, the portal is no named role.
+      expect(warnings.map((w) => String(w.entry.data))).toEqual([
+        expect.stringContaining('principal auditor (auditor) acts through named officers but trusts every identity of account 111111111111'),
+      ]);
+    });
+
     it("lets a department's, reviewer's or auditor's role be assumed only with the officer's source identity as its session name; a channel's needs none", () => {
       // The conditions STS evaluates for sts:AssumeRole and sts:SetSourceIdentity alike: a source identity
       // is set, and the session is named after it (the name API Gateway reports, the edge records).
