@@ -1276,7 +1276,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       // Act
       const warnings = Annotations.fromStack(built.principals).findWarning('*', Match.stringLikeRegexp('acts through named officers but trusts every identity'));
       // Assess: the auditor (account 111111111111, no trustedPrincipalArns) alone; the reviewer and the market name theirs, the portal is no named role.
-      expect(warnings.map((w) => String(w.entry.data))).toEqual([
+      expect(warnings.map((w) => JSON.stringify(w.entry.data))).toEqual([
         expect.stringContaining('principal auditor (auditor) acts through named officers but trusts every identity of account 111111111111'),
       ]);
     });
