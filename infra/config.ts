@@ -639,7 +639,10 @@ export const TongbanConfigSchema = z
     }
     if (sealsShaped) {
       const perStack = new Map<number, number>();
-      for (const seal of configuredSeals(c)) perStack.set(sealStackOf(seal.department), (perStack.get(sealStackOf(seal.department)) ?? 0) + 1);
+      for (const seal of configuredSeals(c)) {
+        const n = sealStackOf(seal.department);
+        perStack.set(n, (perStack.get(n) ?? 0) + 1);
+      }
       for (const [n, count] of perStack) {
         if (count > MAX_SEALS_PER_STACK)
           ctx.addIssue({
@@ -689,12 +692,13 @@ export function configuredSeals(config: Pick<TongbanConfig, 'departments' | 'sea
  * The directory as the platform stores it: `arnOf` gives the ARN of the role the stack creates for a
  * `trustedAccount` principal (a token at synth time); `arn` principals keep theirs. `keyArnOf` gives
  * the ARN of a seal's key (a token at synth time); the seals are listed as configuredSeals orders them.
+ * Without `keyArnOf`, no seals: the directory record the data stack writes (the seal-key stacks write theirs).
  * `archiveKeyArn`, the archive seal key's ARN, makes the directory's `archiveKey` (of `sealKeySpec`).
  */
 export function directoryFromConfig(
   config: Pick<TongbanConfig, 'departments' | 'channels' | 'principals' | 'sealKeySpec' | 'seals'>,
   arnOf: (p: ConfigPrincipal) => string,
-  keyArnOf: (seal: ConfiguredSeal) => string,
+  keyArnOf: ((seal: ConfiguredSeal) => string) | undefined,
   archiveKeyArn?: string,
 ): Directory {
   return {
@@ -708,13 +712,17 @@ export function directoryFromConfig(
       ...(p.channelId !== undefined ? { channelId: p.channelId } : {}),
       ...(NAMED_ROLES.includes(p.role) ? { named: true as const } : {}),
     })),
-    seals: configuredSeals(config).map((s) => ({
-      department: s.department,
-      seal: s.seal,
-      keyId: keyArnOf(s),
-      alg: SEAL_ALGORITHM_OF_SPEC[s.keySpec],
-      ...(s.retiredAt !== undefined ? { retiredAt: s.retiredAt } : {}),
-    })),
+    ...(keyArnOf !== undefined
+      ? {
+          seals: configuredSeals(config).map((s) => ({
+            department: s.department,
+            seal: s.seal,
+            keyId: keyArnOf(s),
+            alg: SEAL_ALGORITHM_OF_SPEC[s.keySpec],
+            ...(s.retiredAt !== undefined ? { retiredAt: s.retiredAt } : {}),
+          })),
+        }
+      : {}),
     ...(archiveKeyArn !== undefined ? { archiveKey: { keyId: archiveKeyArn, alg: SEAL_ALGORITHM_OF_SPEC[config.sealKeySpec] } } : {}),
   };
 }

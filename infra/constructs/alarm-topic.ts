@@ -15,12 +15,13 @@
 // The topic policy (CDK writes one for enforceSSL, and a topic policy replaces SNS's default one)
 // lets CloudWatch publish for the alarms of this account, and the key-guard rule's target adds
 // EventBridge's statement; every other publish must use TLS (cdk-nag SNS3).
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { platformKey } from './platform-key.ts';
 
 /** The service principals that publish to the alarm topic, and so may use its key. */
 export const ALARM_PUBLISHERS = ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] as const;
@@ -47,11 +48,9 @@ export class AlarmTopic extends Construct {
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.key = new Key(this, 'Key', {
+    this.key = platformKey(this, 'Key', {
       alias: `alias/tongban-${props.stage}-alarms`,
       description: `Tongban ${props.stage}: encryption at rest of the alarm topic's messages`,
-      enableKeyRotation: true,
-      rotationPeriod: Duration.days(365),
     });
     this.key.addToResourcePolicy(
       new PolicyStatement({

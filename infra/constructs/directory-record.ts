@@ -22,6 +22,7 @@ import type { Directory, SealKey } from '../../shared/contracts/directory.ts';
 import type { ConfigPrincipal, SealKeySpecName, TongbanConfig } from '../config.ts';
 import { archiveSealAliasName, directoryFromConfig, principalRoleName, sealAliasName, standInArchiveSealKeyArn, standInRoleArn, standInSealKeyArn } from '../config.ts';
 import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from '../function-access.ts';
+import { roleArnNamed } from '../role-arns.ts';
 import { acknowledgeCustomResourcePolicy, acknowledgeCustomResourceProvider } from './nag-packs.ts';
 
 /** Where a record is written: the directory table, its key, the retention of the writer's logs. */
@@ -35,11 +36,6 @@ export interface DirectoryRecordProps extends DirectoryTableProps {
   config: TongbanConfig;
   archiveSealKey: IKey;
   archiveSealKeySpec: SealKeySpecName;
-}
-
-/** The ARN of the role the principals stack creates for principal `name` (its name is fixed: principalRoleName). */
-export function principalRoleArn(stack: Stack, stage: string, name: string): string {
-  return stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: principalRoleName(stage, name) });
 }
 
 /** Writes the directory record, without the seals (the seal-key stacks write those), into `scope`. */
@@ -60,12 +56,7 @@ export function writeDirectory(scope: Construct, props: DirectoryRecordProps): v
       standInArchiveSealKeyArn(config.stage),
     ),
   );
-  const { seals: _seals, ...directory } = directoryFromConfig(
-    config,
-    (p: ConfigPrincipal) => principalRoleArn(stack, config.stage, p.name),
-    () => '',
-    props.archiveSealKey.keyArn,
-  );
+  const directory = directoryFromConfig(config, (p: ConfigPrincipal) => roleArnNamed(stack, principalRoleName(config.stage, p.name)), undefined, props.archiveSealKey.keyArn);
   putDirectoryItem(scope, 'DirectoryRecord', props, {
     pk: DIRECTORY_TABLE.directoryKey,
     doc: directory,

@@ -16,10 +16,10 @@
 //   and `cdk deploy`; its CloudTrail event is alarmed on with the guarded ones (operations).
 //   kms:DeleteAlias is not guarded either: CloudFormation deletes an alias it no longer templates, and
 //   a lost alias is made again without loss (the key and its data stay).
-import { Stack } from 'aws-cdk-lib';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IConstruct } from 'constructs';
+import { roleArnNamed } from '../role-arns.ts';
 
 /**
  * A key policy statement denying `actions` to every principal — but, when `exceptRoleArns` names
@@ -54,15 +54,9 @@ export function keyGuardDenial(breakGlassRoleArns: readonly string[]): PolicySta
   return keyUseDenial(KEY_GUARD_SID, KEY_GUARDED_ACTIONS, breakGlassRoleArns);
 }
 
-/** The ARN of the break-glass role `name` (config.breakGlassRoleName, maybe with a path) in the account and partition of `scope`'s stack. */
-export function breakGlassRoleArn(scope: IConstruct, name: string): string {
-  const stack = Stack.of(scope);
-  return `arn:${stack.partition}:iam::${stack.account}:role/${name}`;
-}
-
 /** Adds the key guard to the policy of every KMS key under `scope` (a stack: every key it defines), the break-glass role `breakGlassRoleName` excepted. Returns the keys guarded. */
 export function guardKeys(scope: IConstruct, breakGlassRoleName: string): Key[] {
   const keys = scope.node.findAll().filter((c): c is Key => c instanceof Key);
-  for (const key of keys) key.addToResourcePolicy(keyGuardDenial([breakGlassRoleArn(key, breakGlassRoleName)]));
+  for (const key of keys) key.addToResourcePolicy(keyGuardDenial([roleArnNamed(key, breakGlassRoleName)]));
   return keys;
 }

@@ -7,13 +7,14 @@
 // CloudWatch Logs uses the key as the service principal of the region (`logs.<region>.<URL suffix>`,
 // amazonaws.com.cn in China), only for log groups of this account and region (encryption context
 // `aws:logs:arn`), as AWS documents.
-import { ArnFormat, Aws, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Fn, Stack } from 'aws-cdk-lib';
 import type { IAspect } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct, IConstruct } from 'constructs';
+import { platformKey } from './platform-key.ts';
 
 /** The actions CloudWatch Logs needs on the key of an encrypted log group. */
 export const LOGS_KEY_ACTIONS = ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'] as const;
@@ -21,12 +22,9 @@ export const LOGS_KEY_ACTIONS = ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*
 /** The key of the stage's log groups, alias `alias/tongban-<stage>-logs`. */
 export function logsKey(scope: Construct, stage: string): Key {
   const stack = Stack.of(scope);
-  const key = new Key(scope, 'LogsKey', {
+  const key = platformKey(scope, 'LogsKey', {
     alias: `alias/tongban-${stage}-logs`,
     description: `Tongban ${stage}: encryption at rest of every CloudWatch Logs log group of the platform`,
-    enableKeyRotation: true,
-    rotationPeriod: Duration.days(365),
-    removalPolicy: RemovalPolicy.RETAIN,
   });
   key.addToResourcePolicy(
     new PolicyStatement({

@@ -26,6 +26,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { platformKey } from './platform-key.ts';
 
 /** The key prefix of the trail bucket's server access logs in the access logs bucket. */
 export const TRAIL_ACCESS_LOGS_PREFIX = 'trail/';
@@ -64,12 +65,9 @@ export class OperationsTrail extends Construct {
     const cloudTrail = new ServicePrincipal('cloudtrail.amazonaws.com');
     const thisTrail = { 'aws:SourceArn': this.trailArn };
 
-    this.key = new Key(this, 'Key', {
+    this.key = platformKey(this, 'Key', {
       alias: `alias/tongban-${props.stage}-trail`,
       description: `Tongban ${props.stage}: encryption of the operations trail's log files (CloudTrail, this trail alone)`,
-      enableKeyRotation: true,
-      rotationPeriod: Duration.days(365),
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.key.addToResourcePolicy(
       new PolicyStatement({

@@ -28,6 +28,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { backupRoleName, backupVaultName, replicaKeyAliasName } from '../config.ts';
 import { OWN_POLICY_REASON } from './nag-packs.ts';
+import { platformKey } from './platform-key.ts';
 
 /** Days during which a vault's lock may still be changed or removed after its deployment (AWS Backup's shortest): then it is immutable. */
 export const VAULT_LOCK_CHANGEABLE_DAYS = 3;
@@ -71,12 +72,9 @@ export class LockedVault extends Construct {
 
   constructor(scope: Construct, id: string, props: LockedVaultProps) {
     super(scope, id);
-    this.key = new Key(this, 'Key', {
+    this.key = platformKey(this, 'Key', {
       alias: props.replica ? replicaKeyAliasName(props.stage, 'backup') : `alias/tongban-${props.stage}-backup`,
       description: `Tongban ${props.stage}: encryption of the tables' backups${props.replica ? ' copied into this region' : ''} (vault ${backupVaultName(props.stage, props.replica)})`,
-      enableKeyRotation: true,
-      rotationPeriod: Duration.days(365),
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.vault = new BackupVault(this, 'Vault', {
       backupVaultName: backupVaultName(props.stage, props.replica),

@@ -32,7 +32,8 @@ import type { FunctionName } from '../../shared/contracts/routes.ts';
 import type { TongbanConfig } from '../config.ts';
 import { FUNCTION_NAMES } from '../function-access.ts';
 import { CaseFunctions } from '../constructs/case-functions.ts';
-import { principalRoleArn } from '../constructs/directory-record.ts';
+import { principalRoleName } from '../config.ts';
+import { roleArnNamed } from '../role-arns.ts';
 import type { DataResources } from '../constructs/tongban-function.ts';
 import { TongbanApi } from '../constructs/tongban-api.ts';
 import { notifyAlarms } from '../constructs/occurrence-alarm.ts';
@@ -120,7 +121,7 @@ export class ApiStack extends Stack {
     // One output however many principals (CloudFormation allows 200 a stack): the role names follow principalRoleName.
     if (config.principals.some((p) => p.trustedAccount !== undefined)) {
       new CfnOutput(this, 'PrincipalRoleArnPattern', {
-        value: principalRoleArn(this, config.stage, PRINCIPAL_NAME_PLACEHOLDER),
+        value: roleArnNamed(this, principalRoleName(config.stage, PRINCIPAL_NAME_PLACEHOLDER)),
         description: `ARN of the IAM role of each trustedAccount principal (stack Tongban-${config.stage}-Principals): ${PRINCIPAL_NAME_PLACEHOLDER} is the principal's name in the configuration`,
       });
     }

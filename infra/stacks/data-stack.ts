@@ -68,6 +68,8 @@ import type { SealKeySpecName, TongbanConfig } from '../config.ts';
 import { ARCHIVE_SEAL_SIGNERS, DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BREAK_GLASS_ROLE_NAME, DEFAULT_SEAL_KEY_SPEC, SEAL_KEY_PUBLISHERS, functionRoleName } from '../config.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { ArchiveSealKey } from '../constructs/archive-keys.ts';
+import { platformKey } from '../constructs/platform-key.ts';
+import { roleArnNamed } from '../role-arns.ts';
 import { logsKey } from '../constructs/logs-key.ts';
 import { writeDirectory } from '../constructs/directory-record.ts';
 import { KeyGuard } from '../constructs/key-guard.ts';
@@ -236,12 +238,9 @@ export class DataStack extends Stack {
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
 
-    this.dataKey = new Key(this, 'DataKey', {
+    this.dataKey = platformKey(this, 'DataKey', {
       alias: `alias/tongban-${props.stage}-data`,
       description: `Tongban ${props.stage}: encryption at rest of the DynamoDB tables and the materials bucket`,
-      enableKeyRotation: true,
-      rotationPeriod: Duration.days(365),
-      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.logsKey = logsKey(this, props.stage);
@@ -354,14 +353,11 @@ export class DataStack extends Stack {
     });
 
     // The roles the key policies name live in the API stack, under fixed names.
-    const roleArn = (fn: string) => functionRoleArn(this, props.stage, fn);
+    const roleArn = (fn: string) => roleArnNamed(this, functionRoleName(props.stage, fn));
     // The e-archive ------------------------------------------------------------------------------
-    this.archiveKey = new Key(this, 'ArchiveKey', {
+    this.archiveKey = platformKey(this, 'ArchiveKey', {
       alias: `alias/tongban-${props.stage}-archive`,
       description: `Tongban ${props.stage}: encryption at rest of the archive bucket (the archived case bundles)`,
-      enableKeyRotation: true,
-      rotationPeriod: Duration.days(365),
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.archiveBucket = new Bucket(this, 'ArchiveBucket', {
       // Each bundle sets its own retention (COMPLIANCE, retain-until from its item's retention
@@ -517,11 +513,6 @@ export class DataStack extends Stack {
       description: "The archive seal key, which seals each bundle's tag manifest (its public key is in every bundle)",
     });
   }
-}
-
-/** The ARN of the role of function `fn`, one of FIXED_ROLE_FUNCTIONS (the API stack's, under its fixed name: functionRoleName). */
-export function functionRoleArn(stack: Stack, stage: string, fn: string): string {
-  return stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: functionRoleName(stage, fn), arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
 }
 
 /**

@@ -11,7 +11,7 @@
 // Everything is retained on delete, and every key carries the key guard (key-policy.ts). The
 // buckets' names are deterministic (config.ts: replicaBucketName), since the data stack, in another
 // region, names them as its replication destinations: it deploys after this stack.
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -21,6 +21,7 @@ import { replicaBucketName, replicaKeyAliasName } from '../config.ts';
 import { guardKeys } from '../constructs/key-policy.ts';
 import { LockedVault } from '../constructs/table-backup.ts';
 import { ARCHIVE_ACCESS_LOGS_PREFIX, MATERIALS_ACCESS_LOGS_PREFIX, MIN_TLS_VERSION, accessLogsBucket, archiveNeverDeleted } from './data-stack.ts';
+import { platformKey } from '../constructs/platform-key.ts';
 
 export interface ReplicaStackProps extends StackProps {
   stage: string;
@@ -55,12 +56,9 @@ export class ReplicaStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     } as const;
     const replicaKey = (what: 'archive' | 'materials') =>
-      new Key(this, `${what === 'archive' ? 'Archive' : 'Materials'}ReplicaKey`, {
+      platformKey(this, `${what === 'archive' ? 'Archive' : 'Materials'}ReplicaKey`, {
         alias: replicaKeyAliasName(props.stage, what),
         description: `Tongban ${props.stage}: encryption at rest of the ${what} bucket's replica`,
-        enableKeyRotation: true,
-        rotationPeriod: Duration.days(365),
-        removalPolicy: RemovalPolicy.RETAIN,
       });
 
     this.accessLogsBucket = accessLogsBucket(this, 'AccessLogsBucket', props.logRetentionDays, name('logs'));

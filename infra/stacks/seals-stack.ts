@@ -16,8 +16,8 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { Department } from '../../shared/contracts/directory.ts';
 import type { ConfiguredSeal } from '../config.ts';
-import { SEAL_FUNCTIONS, SEAL_KEY_PUBLISHERS } from '../config.ts';
-import { functionRoleArn } from './data-stack.ts';
+import { SEAL_FUNCTIONS, SEAL_KEY_PUBLISHERS, functionRoleName } from '../config.ts';
+import { roleArnNamed } from '../role-arns.ts';
 import { writeSealRegistry } from '../constructs/directory-record.ts';
 import { guardKeys } from '../constructs/key-policy.ts';
 import { SealKeys } from '../constructs/seal-keys.ts';
@@ -45,8 +45,8 @@ export class SealsStack extends Stack {
     // The roles the key policies name live in the API stack, under fixed names.
     this.sealKeys = new SealKeys(this, 'SealKeys', {
       ...props,
-      signerRoleArn: functionRoleArn(this, props.stage, SEAL_FUNCTIONS.signer),
-      publisherRoleArns: SEAL_KEY_PUBLISHERS.map((fn) => functionRoleArn(this, props.stage, fn)),
+      signerRoleArn: roleArnNamed(this, functionRoleName(props.stage, SEAL_FUNCTIONS.signer)),
+      publisherRoleArns: SEAL_KEY_PUBLISHERS.map((fn) => roleArnNamed(this, functionRoleName(props.stage, fn))),
     });
     writeSealRegistry(this, { ...props, seals: this.sealKeys.entries });
     // Every seal key carries the key guard: only the break-glass role may schedule its deletion or disable it.

@@ -4,18 +4,16 @@
 // dead-letter queue, each table's throttles and the account's KMS request rate, the key guard's rule,
 // the dashboard, and the WAF's rules (rate per signing session, per IP, managed groups).
 import type { CfnElement } from 'aws-cdk-lib';
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { buildTongbanApp } from '../../infra/app.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_NAMES } from '../../functions/manifests.ts';
-import { CONFIG_CONTEXT_KEY, loadConfig } from '../../infra/config.ts';
 import { KEY_GUARD_EVENT_NAMES } from '../../infra/constructs/key-guard.ts';
 import { API_LATENCY_P99_MS } from '../../infra/constructs/platform-alarms.ts';
 import { WAF_MANAGED_RULE_GROUPS, WAF_SESSION_KEY_HEADER } from '../../infra/constructs/tongban-api.ts';
 import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
-import { newApp, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
+import { configProblem, newApp, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -275,14 +273,7 @@ describe('operations (test configuration)', () => {
 });
 
 describe('alarmEmails (configuration)', () => {
-  const problem = (alarmEmails: unknown) => {
-    try {
-      loadConfig(new App({ context: { [CONFIG_CONTEXT_KEY]: { ...CONFIG, alarmEmails } } }));
-      return undefined;
-    } catch (e) {
-      return (e as Error).message;
-    }
-  };
+  const problem = (alarmEmails: unknown) => configProblem({ ...CONFIG, alarmEmails });
 
   it('takes 1 to 10 distinct e-mail addresses, and is required', () => {
     expect(problem(EMAILS)).toBeUndefined();
