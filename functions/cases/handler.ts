@@ -18,6 +18,7 @@ import { S3MaterialStore } from '../../shared/adapters/s3-material-store.ts';
 import { SfnJointWorkflow } from '../../shared/adapters/sfn-joint-workflow.ts';
 import { CaseService } from '../../shared/domain/cases/case-service.ts';
 import type { ActionRequest } from '../../shared/domain/cases/case-service.ts';
+import { openActions } from '../../shared/domain/cases/case-lifecycle.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { ACTION_IDEMPOTENCY_KEY_HEADER, CASE_ENTRY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '../../shared/contracts/headers.ts';
 import { checkUploadRequest } from '../../shared/domain/materials/upload-policy.ts';
@@ -91,7 +92,8 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
       getCase: async ({ caller, params }) => {
         const state = await cases.get(caller, params.caseNo);
         // The supervision findings for the departments that handle the case (never the filing channel's to see).
-        return caller.role === 'department' ? { ...state, supervisionFindings: await findings.ofCase(state.caseNo) } : state;
+        const view = { ...state, actions: openActions(state, caller) };
+        return caller.role === 'department' ? { ...view, supervisionFindings: await findings.ofCase(state.caseNo) } : view;
       },
       getCaseHistory: ({ caller, params, query }) => cases.history(caller, params.caseNo, page(query)),
       acceptCase: ({ caller, params, body, headers }) => {

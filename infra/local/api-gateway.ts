@@ -17,6 +17,8 @@ import type { ApiHandler } from '../../functions/http/api-handler.ts';
 import { lambdaContext, proxyEvent } from './proxy-event.ts';
 import type { LocalCredential, SigV4Verifier } from './sigv4-verifier.ts';
 import { readBody } from './request-body.ts';
+import type { ConsoleSite } from './console-site.ts';
+import { CONSOLE_PATH } from './console-site.ts';
 
 /** API Gateway's own payload limit is 10 MB; the handlers apply their tighter one. */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -32,6 +34,8 @@ export interface GatewayOptions {
   userArnOf: (credential: LocalCredential) => string | null;
   host: string;
   port: number;
+  /** The web console, served under /console/ of the same origin (infra/local/console-site.ts). */
+  console?: ConsoleSite;
 }
 
 export interface RunningGateway {
@@ -86,6 +90,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: GatewayOp
   // Like API Gateway, answer only for our own host name: a request addressed elsewhere (DNS
   // rebinding, a signature made for another endpoint) is not ours to serve.
   if (!isOwnHost(headers['host'], opts.host, port)) return early(gatewayError('HOST_UNKNOWN', `this gateway does not serve host ${headers['host'] ?? '(none)'}`));
+  if (opts.console && (url.pathname === CONSOLE_PATH || url.pathname.startsWith(`${CONSOLE_PATH}/`))) return opts.console(req, res, url);
   const match = matchRoute(req.method ?? 'GET', url.pathname);
   if (!match.route) {
     return early(

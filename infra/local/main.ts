@@ -53,6 +53,7 @@ try {
   console.log(
     [
       `Tongban is ready on ${platform.endpoint}  (${Math.round(performance.now())} ms after the process started${platform.seeded ? ', sample data seeded' : ''})`,
+      `console:     ${platform.endpoint}/console/ (the web workbench: sign in as any principal's officer)`,
       `credentials: ${relative(process.cwd(), platform.credentialsPath) || platform.credentialsPath}`,
       `principals:  ${names}`,
       `workflows:   ${platform.stepFunctions.endpoint} (Step Functions stand-in; joint handling: ${platform.jointStateMachineArn})`,

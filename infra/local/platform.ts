@@ -31,6 +31,8 @@ import { StoredRules } from '../../shared/domain/supervision/rule-source.ts';
 import type { ApiHandler } from '../../functions/http/api-handler.ts';
 import type { SweepRun } from '../../functions/sweep/handler.ts';
 import { LOCAL_ACCOUNT, startApiGateway } from './api-gateway.ts';
+import { consoleSite } from './console-site.ts';
+import { consoleDist } from '../console-build.ts';
 import type { LocalFunction } from './lambda-server.ts';
 import { startLocalKms } from './kms-server.ts';
 import { LOCAL_TABLES, ensureTables, startDynalite } from './local-dynamodb.ts';
@@ -244,12 +246,15 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     for (const manifest of manifestsTriggeredBy('invoked')) process.env[manifest.trigger.variable] = localFunctionName(manifest.name);
 
     const handlers = await loadHandlers(handlerOptions, opts.functions);
+    // The console's sign-in offers the key pairs once they are written (below).
+    const published: { credentials?: CredentialsFile } = {};
     const gateway = await startApiGateway({
       handlers,
       verifier: new SigV4Verifier(localCredentials(keys), region),
       userArnOf: (credential) => (credential.officer !== undefined ? officerSessionArn(credential.principal, credential.officer) : principalArn(credential.principal)),
       host,
       port: opts.port ?? DEFAULT_PORT,
+      console: consoleSite({ dist: consoleDist, credentials: () => published.credentials }),
     });
     closers.unshift(() => gateway.close());
     // Built once every variable they read is set; the Lambda stand-in looks them up at each invocation.
@@ -280,6 +285,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       ),
     };
     await writeAtomically(credentialsPath, JSON.stringify(credentials, null, 2) + '\n');
+    published.credentials = credentials;
 
     // The platform's events: the relays on the cases and feedback tables' streams, the bus and what its rules start.
     const caseEvents = await startCaseEventPlumbing({

@@ -12,6 +12,27 @@ export const CASE_STATUSES: readonly CaseStatus[] = ['received', 'supplement-req
  * Special procedures whose time does not count towards the time limits (行政许可法 Art. 45,
  * 002 §16, 004 §19): 现场勘验, 听证, 检验检测, 专家评审, 公示, 招标拍卖, 检疫.
  */
+/** The actions a person takes on a case (the others are the platform's own: the sweep's, the workflow's, the sealing's). */
+export const PERSON_CASE_ACTIONS = [
+  'request-supplement',
+  'supplement',
+  'accept',
+  'accept-pending',
+  'refuse',
+  'pause',
+  'resume',
+  'decide',
+  'withdraw',
+  'extend',
+  'deliver',
+  'pre-review',
+  'opinion',
+  'accept-archive-findings',
+  'retry-follow-up',
+  'correct',
+] as const;
+export type PersonCaseAction = (typeof PERSON_CASE_ACTIONS)[number];
+
 export const SPECIAL_PROCEDURES = ['site-inspection', 'hearing', 'testing', 'expert-review', 'public-notice', 'tender-auction', 'quarantine'] as const;
 export type SpecialProcedure = (typeof SPECIAL_PROCEDURES)[number];
 

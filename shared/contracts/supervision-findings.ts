@@ -4,7 +4,7 @@
 // (shared/domain/supervision/finding-lifecycle.ts); here are its words and the payloads.
 import { z } from 'zod';
 import { ActorSchema } from './directory.ts';
-import { CASE_NO_PATTERN } from './case-vocabulary.ts';
+import { CASE_NO_PATTERN, PERSON_CASE_ACTIONS } from './case-vocabulary.ts';
 import { isIsoDate } from './iso-date.ts';
 import { RULE_IDS, RULE_KINDS, SEVERITIES } from './supervision-rules.ts';
 
@@ -120,6 +120,10 @@ export const CaseFindingSummarySchema = z
 export function caseViewSchema<S extends z.ZodObject>(state: S) {
   return state
     .extend({
+      actions: z.array(z.enum(PERSON_CASE_ACTIONS)).max(PERSON_CASE_ACTIONS.length).meta({
+        description:
+          'the actions the caller may take on the case now, by who may take each and from which statuses (and a pause to resume, an open joint task to answer…); the action itself still decides',
+      }),
       supervisionFindings: z
         .array(CaseFindingSummarySchema)
         .max(MAX_CASE_FINDINGS_SHOWN)

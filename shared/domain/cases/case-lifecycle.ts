@@ -43,7 +43,9 @@ import type { CaseAction, CaseState, CaseTransition } from './case-record.ts';
 import { FINAL_STATUSES } from './case-record.ts';
 import type { CaseCommand, CaseContext, Steps } from './case-commands.ts';
 import { SYSTEM_CALLER, CASE_RULES, ACTION_ZH } from './case-commands.ts';
-import { illegal, closed } from './case-checks.ts';
+import { illegal, closed, openPause } from './case-checks.ts';
+import type { PersonCaseAction } from '../../contracts/case-vocabulary.ts';
+import { PERSON_CASE_ACTIONS } from '../../contracts/case-vocabulary.ts';
 import { record, checkContext } from './case-recording.ts';
 import { ANSWER_STEPS } from './case-answers.ts';
 import { INTAKE_STEPS } from './case-intake.ts';
@@ -70,6 +72,41 @@ export { supervisionDue, sweepCommand } from './case-clock.ts';
 
 /** Every action's step: the transition table. */
 const STEPS: Steps = { ...INTAKE_STEPS, ...ANSWER_STEPS, ...CLOCK_STEPS, ...JOINT_STEPS, ...RESULT_STEPS, ...NOTICE_STEPS, ...CORRECTION_STEPS };
+
+/**
+ * The actions `caller` may take on the case now: those whose rule (who, from which statuses) admits
+ * the caller, narrowed by what the state says (a pause to resume, an open joint task to answer, 容缺
+ * materials to deliver, a follow-up to retry). What the case page offers; the step still decides.
+ */
+export function openActions(state: CaseState, caller: Caller): PersonCaseAction[] {
+  return PERSON_CASE_ACTIONS.filter((action) => {
+    const rule = CASE_RULES[action];
+    if (!rule.from.includes(state.status)) return false;
+    try {
+      authorize(state, action, rule.by, caller);
+    } catch {
+      return false;
+    }
+    switch (action) {
+      case 'pause':
+        return !openPause(state);
+      case 'resume':
+        return openPause(state) !== undefined;
+      case 'opinion':
+        return (state.jointTasks ?? []).some((t) => t.departmentId === caller.departmentId && (t.status === 'pending' || t.status === 'escalated'));
+      case 'deliver':
+        return (state.acceptance?.pendingMaterials ?? []).length > 0;
+      case 'retry-follow-up':
+        return state.followUpFailure !== undefined;
+      case 'accept-archive-findings':
+        return state.archiveExceptions !== undefined && state.archive === undefined;
+      case 'pre-review':
+        return state.preReviewOffered === true && state.preReview === undefined;
+      default:
+        return true;
+    }
+  });
+}
 
 /** The next state of a case after `command`, with the history entry recording it. */
 export function applyCaseCommand(state: CaseState, command: CaseCommand, ctx: CaseContext): CaseTransition {

@@ -1,0 +1,103 @@
+// Sign-in. Embedded: pick a principal of the platform's credentials.json and, for a named principal
+// (department, reviewer, auditor), one of its officers: the requests are signed with that officer's
+// key pair, which the embedded gateway presents as a session of the principal's role named after the
+// officer, as the government's sign-in would on AWS. A named principal's own key pair names no
+// officer and is not offered (the platform refuses it: OFFICER_REQUIRED).
+import { useState } from 'react';
+import type { ConsoleConfig } from '../config.ts';
+import { useT } from '../i18n.tsx';
+import type { Role, Session } from '../session.ts';
+import { ErrorNote, Show, useLoad } from '../ui.tsx';
+
+interface LocalPrincipal {
+  accessKeyId: string;
+  secretAccessKey: string;
+  role: Role;
+  departmentId?: string;
+  channelId?: string;
+  officers?: Record<string, { accessKeyId: string; secretAccessKey: string }>;
+}
+
+interface LocalCredentials {
+  region: string;
+  principals: Record<string, LocalPrincipal>;
+}
+
+export const ROLE_ZH: Record<Role, [string, string]> = {
+  department: ['部门', 'Department'],
+  channel: ['渠道', 'Channel'],
+  platform: ['平台审核', 'Platform reviewer'],
+  auditor: ['审计', 'Auditor'],
+};
+
+export function SignIn({ config, onSignedIn }: { config: ConsoleConfig; onSignedIn: (session: Session) => void }) {
+  const t = useT();
+  if (config.signIn.kind !== 'local') {
+    return (
+      <main className="panel">
+        <h1>{t('登录', 'Sign in')}</h1>
+        <ErrorNote error={new Error(t('本站点的统一身份认证登录尚未开通，请联系平台管理员。', 'Sign-in through the identity provider is not available on this site yet.'))} />
+      </main>
+    );
+  }
+  return <LocalSignIn url={config.signIn.credentialsUrl} onSignedIn={onSignedIn} />;
+}
+
+function LocalSignIn({ url, onSignedIn }: { url: string; onSignedIn: (session: Session) => void }) {
+  const t = useT();
+  const [loaded] = useLoad(async () => {
+    const res = await fetch(url, { cache: 'no-store' });
+    if (!res.ok) throw new Error(`credentials: HTTP ${res.status}`);
+    return (await res.json()) as LocalCredentials;
+  }, [url]);
+  const [choice, setChoice] = useState('');
+  return (
+    <main className="panel sign-in">
+      <h1>{t('登录工作台', 'Sign in to the workbench')}</h1>
+      <p className="muted">{t('本地平台：选择一个主体及其经办人。', 'Embedded platform: choose a principal and its officer.')}</p>
+      <Show loaded={loaded}>
+        {(creds) => {
+          const options = Object.entries(creds.principals).flatMap(([name, p]): { key: string; name: string; officer: string | undefined; p: LocalPrincipal }[] =>
+            p.officers ? Object.keys(p.officers).map((officer) => ({ key: `${name}/${officer}`, name, officer, p })) : [{ key: name, name, officer: undefined, p }],
+          );
+          const submit = () => {
+            const o = options.find((x) => x.key === choice);
+            if (!o) return;
+            const keys = o.officer ? o.p.officers![o.officer]! : o.p;
+            onSignedIn({
+              principal: o.name,
+              role: o.p.role,
+              ...(o.p.departmentId ? { departmentId: o.p.departmentId } : {}),
+              ...(o.p.channelId ? { channelId: o.p.channelId } : {}),
+              ...(o.officer ? { officer: o.officer } : {}),
+              accessKeyId: keys.accessKeyId,
+              secretAccessKey: keys.secretAccessKey,
+              region: creds.region,
+            });
+          };
+          return (
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                submit();
+              }}
+            >
+              <label htmlFor="who">{t('身份', 'Identity')}</label>
+              <select id="who" value={choice} onChange={(e) => setChoice(e.target.value)} required>
+                <option value="">{t('请选择', 'Choose…')}</option>
+                {options.map((o) => (
+                  <option key={o.key} value={o.key}>
+                    {o.officer ? `${o.officer} — ${o.name}` : o.name}（{t(...ROLE_ZH[o.p.role])}）
+                  </option>
+                ))}
+              </select>
+              <button type="submit" disabled={!choice}>
+                {t('进入', 'Enter')}
+              </button>
+            </form>
+          );
+        }}
+      </Show>
+    </main>
+  );
+}
