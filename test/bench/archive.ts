@@ -4,6 +4,8 @@
 // whole — packed into its bundle and written to the archive store on s3rver (multipart, 8 MiB parts),
 // then read back and checked as the archive function does:
 //   - bundle build throughput (MB/s): building alone (to nowhere), and building + writing to s3rver;
+//   - the check of the read-back bundle with node:crypto's SHA-256 (as the platform and the CLI run it),
+//     and with the plain-JavaScript one (the code path a web browser runs, the console's audit);
 //   - peak memory (RSS, sampled as the bytes flow, and the process's max RSS; s3rver runs in a process of
 //     its own) — budget: under 300 MB;
 //   - S3 requests per archived case (counted at the client) and stored bytes; overhead over the files.
@@ -27,6 +29,7 @@ import { sealJwk } from '../../shared/domain/seals/jwks.ts';
 import { canonicalize } from '../../shared/domain/seals/jcs.ts';
 import type { SealSigner } from '../../shared/domain/seals/seal.ts';
 import { sealDocument } from '../../shared/domain/seals/seal.ts';
+import { nodeSha256 } from '../../shared/domain/node-sha256.ts';
 import { FOOD, PORTAL } from '../support/case-fixtures.ts';
 import { table } from './figures.ts';
 
@@ -53,7 +56,7 @@ async function* fileBytes(seed: number, size: number): AsyncGenerator<Buffer> {
 }
 
 /** Samples the RSS as the bytes flow (a busy event loop starves timers). */
-async function* sampled(stream: AsyncIterable<Buffer>, seen: (rss: number) => void): AsyncGenerator<Buffer> {
+async function* sampled(stream: AsyncIterable<Uint8Array>, seen: (rss: number) => void): AsyncGenerator<Uint8Array> {
   let n = 0;
   for await (const c of stream) {
     if (++n % 8 === 0) seen(process.memoryUsage().rss);
@@ -155,6 +158,7 @@ export async function benchArchive(): Promise<void> {
       signer,
       scan: { ran: false, scanner: 'bench: none', infected: [] },
       archivedAt: new Date('2026-10-12T03:00:00.000Z'),
+      sha256: nodeSha256,
     });
 
   let peak = 0;
@@ -199,9 +203,10 @@ export async function benchArchive(): Promise<void> {
       requests.clear();
       peak = 0;
       t = performance.now();
-      const audit = await auditBundle(sampled(store.read('bundles/bench.tar') as AsyncIterable<Buffer>, seen), {
+      const audit = await auditBundle(sampled(store.read('bundles/bench.tar'), seen), {
         scan: { ran: false, scanner: 'bench: none', infected: [] },
         publishedJwks: jwks,
+        sha256: nodeSha256,
       });
       rows.push([
         'read back + four-property check',
@@ -211,6 +216,17 @@ export async function benchArchive(): Promise<void> {
         audit.report.passed ? 'passed' : 'FAILED',
       ]);
       const readRequests = [...requests].map(([c, n]) => `${c.replace(/Command$/, '')} ×${n}`).join(', ');
+      // The same check with the plain-JavaScript SHA-256, as a web browser runs it (the console's audit).
+      peak = 0;
+      t = performance.now();
+      const inBrowserCode = await auditBundle(sampled(store.read('bundles/bench.tar'), seen), { scan: { ran: false, scanner: 'bench: none', infected: [] }, publishedJwks: jwks });
+      rows.push([
+        'read back + check, plain-JS SHA-256 (the browser code path)',
+        mb(stored.size),
+        (stored.size / 1024 / 1024 / ((performance.now() - t) / 1000)).toFixed(0),
+        mb(peak),
+        inBrowserCode.report.passed ? 'passed' : 'FAILED',
+      ]);
       const raw = sizes.reduce((a, b) => a + b, 0);
       console.log(`\nE-archive: a case whose files total ${mb(raw)} MB (${files} files of up to 50 MB), bundled, written and checked`);
       table(rows, ['step', 'MB', 'MB/s', 'peak RSS MB', 'check']);
