@@ -24,6 +24,7 @@ import { clamAvScan } from '../adapters/clamav-scanner.ts';
 import type { ArchiveReport } from '../domain/archive/bag-assessment.ts';
 import { PROPERTY_ZH } from '../domain/archive/bag-assessment.ts';
 import { auditBundle } from '../domain/archive/bundle-audit.ts';
+import { nodeSha256 } from '../domain/node-sha256.ts';
 import type { Jwks } from '../domain/seals/jwks.ts';
 import { UsageError } from './api-client.ts';
 import { isoDate, positiveInt, readJsonFile } from './args.ts';
@@ -167,7 +168,8 @@ async function verifyBundle(file: string | undefined, jwksPath: string | undefin
   const scan = await clamAvScan(file);
   let audit;
   try {
-    audit = await auditBundle(createReadStream(file), { scan, ...(published ? { publishedJwks: published } : {}) });
+    // node:crypto's SHA-256, native: the same check as the browser's, several times faster on big bundles.
+    audit = await auditBundle(createReadStream(file), { scan, sha256: nodeSha256, ...(published ? { publishedJwks: published } : {}) });
   } catch (e) {
     // Not a readable tar at all: that is the bundle failing, not the command.
     const message = (e as Error).message;

@@ -4,6 +4,8 @@
 // whole — packed into its bundle and written to the archive store on s3rver (multipart, 8 MiB parts),
 // then read back and checked as the archive function does:
 //   - bundle build throughput (MB/s): building alone (to nowhere), and building + writing to s3rver;
+//   - the check of the read-back bundle with node:crypto's SHA-256 (as the platform and the CLI run it),
+//     and with the plain-JavaScript one (the code path a web browser runs, the console's audit);
 //   - peak memory (RSS, sampled as the bytes flow, and the process's max RSS; s3rver runs in a process of
 //     its own) — budget: under 300 MB;
 //   - S3 requests per archived case (counted at the client) and stored bytes; overhead over the files.
@@ -16,18 +18,17 @@ import { pathToFileURL } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3RVER_CREDENTIALS } from '../../infra/local/local-s3.ts';
 import { S3ArchiveStore } from '../../shared/adapters/s3-archive-store.ts';
-import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { auditBundle } from '../../shared/domain/archive/bundle-audit.ts';
 import type { BundleMaterial } from '../../shared/domain/archive/case-bundle.ts';
 import { ARCHIVE_SEAL, bundleFilePath, caseBundle } from '../../shared/domain/archive/case-bundle.ts';
-import { SYSTEM_CALLER, applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
-import type { CaseHistoryEntry, CaseMaterial, CaseState } from '../../shared/domain/cases/case-record.ts';
-import { decisionDocument } from '../../shared/domain/cases/case-sealing.ts';
+import type { CaseMaterial } from '../../shared/domain/cases/case-record.ts';
 import { sealJwk } from '../../shared/domain/seals/jwks.ts';
-import { canonicalize } from '../../shared/domain/seals/jcs.ts';
 import type { SealSigner } from '../../shared/domain/seals/seal.ts';
 import { sealDocument } from '../../shared/domain/seals/seal.ts';
-import { FOOD, PORTAL } from '../support/case-fixtures.ts';
+import { nodeSha256 } from '../../shared/domain/node-sha256.ts';
+import type { Sha256 } from '../../shared/domain/sha256.ts';
+import { FOOD } from '../support/case-fixtures.ts';
+import { sealedFoodCase } from '../support/sealed-case.ts';
 import { table } from './figures.ts';
 
 const TOTAL_MB = Number(process.env.BENCH_ARCHIVE_MB ?? 1024);
@@ -53,7 +54,7 @@ async function* fileBytes(seed: number, size: number): AsyncGenerator<Buffer> {
 }
 
 /** Samples the RSS as the bytes flow (a busy event loop starves timers). */
-async function* sampled(stream: AsyncIterable<Buffer>, seen: (rss: number) => void): AsyncGenerator<Buffer> {
+async function* sampled(stream: AsyncIterable<Uint8Array>, seen: (rss: number) => void): AsyncGenerator<Uint8Array> {
   let n = 0;
   for await (const c of stream) {
     if (++n % 8 === 0) seen(process.memoryUsage().rss);
@@ -96,36 +97,12 @@ export async function benchArchive(): Promise<void> {
   const materials: Record<string, CaseMaterial> = {};
   for (const [i, m] of current.entries())
     materials[m.name] = { kind: 'upload', objectKey: `cases/20261009BENCH00001/${i}`, sha256: await sha256Of(i, sizes[i]!), size: sizes[i]!, contentType: 'application/pdf' };
-  const ctx = (date: string, actor: Parameters<typeof fileCase>[1]['actor']) => ({ actor, at: `${date}T02:00:00.000Z`, today: date, calendar: officialCalendar });
-  const filed = fileCase(
-    {
-      caseNo: '20261009BENCH00001',
-      item: { code: FOOD.implementationCode, version: 1, guide: FOOD },
-      applicant: { kind: 'person', residentId: '11010519491231002X', name: '张三', phone: '13800138000' },
-      form: {},
-      materials,
-    },
-    ctx('2026-10-09', PORTAL),
-  );
-  let state: CaseState = filed.state;
-  const history: CaseHistoryEntry[] = [filed.entry];
-  for (const [command, c] of [
-    [{ action: 'accept' }, ctx('2026-10-09', { name: 'market', role: 'department', departmentId: FOOD.departmentId })],
-    [{ action: 'decide', outcome: 'approved' }, ctx('2026-10-12', { name: 'market', role: 'department', departmentId: FOOD.departmentId })],
-  ] as const) {
-    const next = applyCaseCommand(state, command, c);
-    history.push(next.entry);
-    state = next.state;
-  }
-  const document = canonicalize(decisionDocument(state, undefined));
-  const seal = await sealDocument(Buffer.from(document), { keyId: kid, department: FOOD.departmentId, seal: 'seal-1', sealedAt: '2026-10-12T02:00:01.000Z' }, signer);
-  const sealed = applyCaseCommand(
-    state,
-    { action: 'seal', results: { decision: { document, seal }, sealedAt: '2026-10-12T02:00:01.000Z' } },
-    { ...ctx('2026-10-12', SYSTEM_CALLER), at: '2026-10-12T02:00:01.000Z' },
-  );
-  history.push(sealed.entry);
-  state = sealed.state;
+  // Filed, accepted (its notice sealed), approved and sealed, as an archived case is.
+  const { state, history } = await sealedFoodCase({
+    caseNo: '20261009BENCH00001',
+    uploaded: materials,
+    seal: (document, sealedAt) => sealDocument(Buffer.from(document), { keyId: kid, department: FOOD.departmentId, seal: 'seal-1', sealedAt }, signer),
+  });
 
   const bundleMaterials = (): BundleMaterial[] =>
     sizes.map((size, i) => {
@@ -155,6 +132,7 @@ export async function benchArchive(): Promise<void> {
       signer,
       scan: { ran: false, scanner: 'bench: none', infected: [] },
       archivedAt: new Date('2026-10-12T03:00:00.000Z'),
+      sha256: nodeSha256,
     });
 
   let peak = 0;
@@ -197,20 +175,22 @@ export async function benchArchive(): Promise<void> {
       ]);
       const writeRequests = [...requests].map(([c, n]) => `${c.replace(/Command$/, '')} ×${n}`).join(', ');
       requests.clear();
-      peak = 0;
-      t = performance.now();
-      const audit = await auditBundle(sampled(store.read('bundles/bench.tar') as AsyncIterable<Buffer>, seen), {
-        scan: { ran: false, scanner: 'bench: none', infected: [] },
-        publishedJwks: jwks,
-      });
-      rows.push([
-        'read back + four-property check',
-        mb(stored.size),
-        (stored.size / 1024 / 1024 / ((performance.now() - t) / 1000)).toFixed(0),
-        mb(peak),
-        audit.report.passed ? 'passed' : 'FAILED',
-      ]);
+      // Read back and checked as the archive function and the CLI check it (node:crypto's SHA-256), then
+      // with the plain-JavaScript SHA-256, as a web browser runs the same check (the console's audit).
+      const readBack = async (step: string, sha256: Sha256 | undefined) => {
+        peak = 0;
+        const start = performance.now();
+        const audit = await auditBundle(sampled(store.read('bundles/bench.tar'), seen), {
+          scan: { ran: false, scanner: 'bench: none', infected: [] },
+          publishedJwks: jwks,
+          ...(sha256 ? { sha256 } : {}),
+        });
+        const rate = stored.size / 1024 / 1024 / ((performance.now() - start) / 1000);
+        rows.push([step, mb(stored.size), rate.toFixed(0), mb(peak), audit.report.passed ? 'passed' : 'FAILED']);
+      };
+      await readBack('read back + four-property check', nodeSha256);
       const readRequests = [...requests].map(([c, n]) => `${c.replace(/Command$/, '')} ×${n}`).join(', ');
+      await readBack('read back + check, plain-JS SHA-256 (the browser code path)', undefined);
       const raw = sizes.reduce((a, b) => a + b, 0);
       console.log(`\nE-archive: a case whose files total ${mb(raw)} MB (${files} files of up to 50 MB), bundled, written and checked`);
       table(rows, ['step', 'MB', 'MB/s', 'peak RSS MB', 'check']);

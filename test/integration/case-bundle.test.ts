@@ -4,7 +4,7 @@
 // `openssl` over the archive seal. Then tampered with, each way the issue names, through `tar` again:
 // a changed byte in a material, a removed history entry, an edited tag manifest, an added payload file.
 import { execFileSync } from 'node:child_process';
-import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -13,17 +13,11 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import type { ArchiveReport, ScanResult } from '../../shared/domain/archive/bag-assessment.ts';
 import { BAG_PATHS, noticePaths } from '../../shared/domain/archive/bag-assessment.ts';
 import { auditBundle } from '../../shared/domain/archive/bundle-audit.ts';
 import { ARCHIVE_SEAL, bundleFilePath, caseBundle } from '../../shared/domain/archive/case-bundle.ts';
-import type { CaseCommand, CaseContext } from '../../shared/domain/cases/case-lifecycle.ts';
-import { noticeDocument } from '../../shared/domain/cases/case-notices.ts';
-import { SYSTEM_CALLER, applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
 import type { CaseHistoryEntry, CaseMaterial, CaseState } from '../../shared/domain/cases/case-record.ts';
-import { decisionDocument } from '../../shared/domain/cases/case-sealing.ts';
-import type { Caller } from '../../shared/domain/access/caller.ts';
 import type { Jwks } from '../../shared/domain/seals/jwks.ts';
 import { sealJwk } from '../../shared/domain/seals/jwks.ts';
 import { canonicalize } from '../../shared/domain/seals/jcs.ts';
@@ -31,7 +25,8 @@ import type { Seal, SealSigner } from '../../shared/domain/seals/seal.ts';
 import { joseToDer, sealDocument } from '../../shared/domain/seals/seal.ts';
 import { clamAvScan, clamAvStreamScanner } from '../../shared/adapters/clamav-scanner.ts';
 import type { StreamScanner } from '../../shared/domain/archive/bag-assessment.ts';
-import { FOOD, MARKET, PORTAL, SHOP } from '../support/case-fixtures.ts';
+import { FOOD, MARKET } from '../support/case-fixtures.ts';
+import { pdf, sealedFoodCase } from '../support/sealed-case.ts';
 import { runCli } from '../support/signed-clients.ts';
 
 const MARKET_KEY = 'arn:aws-cn:kms:cn-north-1:000000000000:key/00000000-0000-4000-8000-0000000000a1';
@@ -57,60 +52,19 @@ const JWKS: Jwks = {
 };
 const NO_SCAN: ScanResult = { ran: false, scanner: 'ClamAV is not installed here', infected: [] };
 
-const on = (date: string, actor: Caller, minute = 0): CaseContext => ({
-  actor,
-  at: `${date}T02:${String(minute).padStart(2, '0')}:00.000Z`,
-  today: date,
-  calendar: officialCalendar,
-});
-const pdf = (text: string) => Buffer.from(`%PDF-1.7\n${text}\n${'x'.repeat(3000)}\n%%EOF\n`);
-
 let dir: string;
 let state: CaseState;
 let history: CaseHistoryEntry[];
-const files = new Map<string, Buffer>();
+let files: Map<string, Buffer>;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tongban-bundle-'));
   // A food-licence case: filed with every material, accepted (its notice sealed), approved, sealed.
-  const materials: Record<string, CaseMaterial> = {};
-  for (const m of FOOD.materials.filter((x) => x.required)) {
-    const bytes = pdf(m.name);
-    files.set(m.name, bytes);
-    materials[m.name] = {
-      kind: 'upload',
-      objectKey: `cases/20261009ABCDEFGHIJ/${m.name}`,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      size: bytes.length,
-      contentType: 'application/pdf',
-    };
-  }
-  const filed = fileCase(
-    { caseNo: '20261009ABCDEFGHIJ', item: { code: FOOD.implementationCode, version: 1, guide: FOOD }, applicant: SHOP, form: { 经营项目: ['热食类食品制售'] }, materials },
-    on('2026-10-09', PORTAL),
-  );
-  history = [filed.entry];
-  state = filed.state;
-  const apply = (command: CaseCommand, ctx: CaseContext) => {
-    const next = applyCaseCommand(state, command, ctx);
-    history.push(next.entry);
-    state = next.state;
-  };
-  // Its 受理通知书 sealed as the sealing function seals it: the due content, the entry's record
-  apply({ action: 'accept' }, on('2026-10-09', MARKET, 1));
-  const due = state.noticesDue![0]!;
-  const notice = noticeDocument(due, state.hash);
-  const noticeSeal = await sealDocument(Buffer.from(notice), { keyId: MARKET_KEY, department: MARKET.departmentId!, seal: 'seal-1', sealedAt: '2026-10-09T02:01:01.000Z' }, signer);
-  apply(
-    { action: 'seal-notices', notices: [{ kind: due.kind, entry: due.entry, document: notice, seal: noticeSeal, sealedAt: '2026-10-09T02:01:01.000Z' }] },
-    on('2026-10-09', SYSTEM_CALLER, 2),
-  );
-  apply({ action: 'decide', outcome: 'approved' }, on('2026-10-12', MARKET));
-  const document = canonicalize(decisionDocument(state, undefined));
-  const seal = await sealDocument(Buffer.from(document), { keyId: MARKET_KEY, department: MARKET.departmentId!, seal: 'seal-1', sealedAt: '2026-10-12T02:00:01.000Z' }, signer);
-  const sealed = applyCaseCommand(state, { action: 'seal', results: { decision: { document, seal }, sealedAt: '2026-10-12T02:00:01.000Z' } }, on('2026-10-12', SYSTEM_CALLER, 1));
-  history.push(sealed.entry);
-  state = sealed.state;
+  ({ state, history, files } = await sealedFoodCase({
+    caseNo: '20261009ABCDEFGHIJ',
+    form: { 经营项目: ['热食类食品制售'] },
+    seal: (document, sealedAt) => sealDocument(Buffer.from(document), { keyId: MARKET_KEY, department: MARKET.departmentId!, seal: 'seal-1', sealedAt }, signer),
+  }));
 });
 
 afterAll(async () => {

@@ -1,5 +1,6 @@
 // The bundle's tar format: what writeTar writes, GNU tar lists and extracts byte for byte (pax headers
-// for Chinese and long paths included); what GNU tar writes, readTar reads; and damage is refused.
+// for Chinese and long paths included); what GNU tar writes, in its gnu and posix formats, readTar
+// reads; and damage is refused.
 import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,8 +21,8 @@ afterAll(async () => {
 });
 
 const entry = (path: string, content: Buffer): TarEntry => ({ path, size: content.length, content: [content.subarray(0, 7), content.subarray(7)] });
-const bytesOf = async (stream: AsyncIterable<Buffer>) => {
-  const parts: Buffer[] = [];
+const bytesOf = async (stream: AsyncIterable<Uint8Array>) => {
+  const parts: Uint8Array[] = [];
   for await (const c of stream) parts.push(c);
   return Buffer.concat(parts);
 };
@@ -70,6 +71,55 @@ describe('tar', () => {
       ['bag/data/a.txt', 'alpha'],
       ['bag/data/材料.txt', '乙'.repeat(300)],
     ]);
+  });
+
+  it("reads GNU tar's gnu and posix formats alike: long names (a GNU long-name entry, a pax path), Chinese names, pax records beside the path", async () => {
+    const src = await mkdtemp(join(dir, 'formats-'));
+    const long = `bag/data/${'materials/'.repeat(12)}${'长名'.repeat(20)}.txt`;
+    execFileSync('mkdir', ['-p', join(src, long, '..')]);
+    await writeFile(join(src, long), 'a long name');
+    await writeFile(join(src, 'bag/data/材料.txt'), '乙'.repeat(300));
+    const read: [string, string][][] = [];
+    for (const format of ['gnu', 'posix']) {
+      const path = join(dir, `${format}.tar`);
+      execFileSync('tar', [`--format=${format}`, '-cf', path, '-C', src, 'bag']);
+      read.push((await readAll(createReadStream(path))).sort());
+    }
+
+    expect(Buffer.byteLength(long)).toBeGreaterThan(155);
+    expect(read[0]).toEqual([
+      [long, 'a long name'],
+      ['bag/data/材料.txt', '乙'.repeat(300)],
+    ]);
+    expect(read[1]).toEqual(read[0]);
+  });
+
+  it("reads the input to its end (a tar's record padding too) when the caller skips the files, and refuses a link", async () => {
+    const src = await mkdtemp(join(dir, 'links-'));
+    execFileSync('mkdir', ['-p', join(src, 'bag/data')]);
+    await writeFile(join(src, 'bag/data/a.txt'), 'a'.repeat(5000));
+    await writeFile(join(src, 'bag/data/b.txt'), 'b');
+    const plain = join(dir, 'plain.tar');
+    execFileSync('tar', ['-cf', plain, '-C', src, 'bag']);
+    execFileSync('ln', ['-s', 'a.txt', join(src, 'bag/data/link.txt')]);
+    const linked = join(dir, 'linked.tar');
+    execFileSync('tar', ['-cf', linked, '-C', src, 'bag']);
+    const whole = await readFile(plain);
+    let pulled = 0;
+    const counted = (async function* () {
+      for (let i = 0; i < whole.length; i += 1000) {
+        pulled += whole.subarray(i, i + 1000).length;
+        yield whole.subarray(i, i + 1000);
+      }
+    })();
+
+    const paths: string[] = [];
+    for await (const f of readTar(counted)) paths.push(f.path);
+
+    expect(paths.sort()).toEqual(['bag/data/a.txt', 'bag/data/b.txt']);
+    expect(whole.length % 10240).toBe(0);
+    expect(pulled).toBe(whole.length);
+    await expect(readAll(createReadStream(linked))).rejects.toThrow(/link\.txt is of type SymbolicLink: a bundle holds regular files only/);
   });
 
   it('refuses a crafted 64 MB pax header with memory that stays flat, and never yields the file after it', async () => {

@@ -15,23 +15,6 @@ export interface Caller {
   officer?: string;
 }
 
-/** Who acted, as records keep it: the principal, its role and, for a named principal, the officer. */
-export interface Actor {
-  name: string;
-  role: Role;
-  officer?: string;
-}
-
-/** `{ officer }` of `caller` when it has one, to spread beside a principal's name in a record. */
-export function officerOf(caller: Pick<Caller, 'officer'>): { officer?: string } {
-  return caller.officer !== undefined ? { officer: caller.officer } : {};
-}
-
-/** The actor a record keeps of `caller` (the officer only when there is one). */
-export function actorOf(caller: Pick<Caller, 'name' | 'role' | 'officer'>): Actor {
-  return { name: caller.name, role: caller.role, ...officerOf(caller) };
-}
-
 /**
  * Maps an authenticated IAM identity to its principal. An STS assumed-role session
  * (`arn:aws:sts::<acct>:assumed-role/<role>/<session>`) matches the role

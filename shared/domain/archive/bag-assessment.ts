@@ -9,10 +9,13 @@
 //     checksum, no payload file unlisted, Payload-Oxum right, the history without gaps;
 //   - usability (可用性): every file in a bundle format and readable as that format;
 //   - security (安全性): nothing encrypted, nothing of an unknown format, and the virus scan's word.
+// Besides the report, the check answers each seal's own result (checkBag), for a screen that lists them.
+// No Node in it, nor in what it imports: a web browser runs this very check (browser-audit.ts).
+import { utf8Text } from '../bytes.ts';
 import type { CaseHistoryEntry, CaseState, SealedDocument } from '../cases/case-record.ts';
 import { ACCEPTABLE_ARCHIVE_FINDINGS } from '../cases/case-record.ts';
 import { verifyCaseHistory } from '../cases/case-history.ts';
-import type { Jwks } from '../seals/jwks.ts';
+import type { Jwks, JwksSealCheck } from '../seals/jwks.ts';
 import { verifySealWithJwks } from '../seals/jwks.ts';
 import type { FileFacts } from './file-inspection.ts';
 
@@ -111,7 +114,7 @@ export interface BundleFileRecord {
 /** A bag as the check sees it: the facts of every file, and the bytes of the small ones (tags, JSON). */
 export interface CollectedBag {
   files: ReadonlyMap<string, FileFacts>;
-  texts: ReadonlyMap<string, Buffer>;
+  texts: ReadonlyMap<string, Uint8Array>;
 }
 
 export interface AssessOptions {
@@ -122,7 +125,35 @@ export interface AssessOptions {
   publishedJwks?: Jwks;
 }
 
+/** A seal in the bag, as the check found it. */
+export interface BagSeal {
+  /** What it seals, in words ("the decision document"). */
+  what: string;
+  /** The sealed document's path in the bag, and its seal's. */
+  document: string;
+  seal: string;
+  /**
+   * `valid` or `invalid` by its check; `missing`: the document or its seal is not in the bag;
+   * `unchecked`: the bag has no keys to check it with.
+   */
+  result: 'valid' | 'invalid' | 'missing' | 'unchecked';
+  /** The check's answer (the seal's header — department, seal, key, algorithm, time — and why not, when not). */
+  check?: JwksSealCheck;
+}
+
+/** The four-property report, and each seal's result. */
+export interface BagCheck {
+  report: ArchiveReport;
+  seals: BagSeal[];
+}
+
+/** The four-property report of `bag`. */
 export function assessBag(bag: CollectedBag, opts: AssessOptions): ArchiveReport {
+  return checkBag(bag, opts).report;
+}
+
+/** The four-property report of `bag`, and the result of each seal in it. */
+export function checkBag(bag: CollectedBag, opts: AssessOptions): BagCheck {
   const results: Record<Property, PropertyResult> = {
     authenticity: { passed: true, checked: [], findings: [] },
     integrity: { passed: true, checked: [], findings: [] },
@@ -135,7 +166,7 @@ export function assessBag(bag: CollectedBag, opts: AssessOptions): ArchiveReport
     const t = bag.texts.get(path);
     if (!t) return undefined;
     try {
-      return JSON.parse(t.toString('utf8')) as T;
+      return JSON.parse(utf8Text(t)) as T;
     } catch {
       return undefined;
     }
@@ -143,8 +174,7 @@ export function assessBag(bag: CollectedBag, opts: AssessOptions): ArchiveReport
 
   // Integrity ---------------------------------------------------------------------------------------
   checked('integrity', 'bagit.txt declares BagIt 1.0, UTF-8');
-  if (bag.texts.get(BAG_PATHS.bagit)?.toString('utf8') !== BAGIT_TXT)
-    find('integrity', 'BAGIT_DECLARATION_INVALID', 'bagit.txt is missing or not the BagIt 1.0 declaration', BAG_PATHS.bagit);
+  if (textOf(bag, BAG_PATHS.bagit) !== BAGIT_TXT) find('integrity', 'BAGIT_DECLARATION_INVALID', 'bagit.txt is missing or not the BagIt 1.0 declaration', BAG_PATHS.bagit);
   const manifest = parseManifest(bag.texts.get(BAG_PATHS.manifest));
   checked('integrity', 'every payload file listed in manifest-sha256.txt is present with its SHA-256, and none is unlisted');
   if (!manifest) find('integrity', 'MANIFEST_MISSING', 'manifest-sha256.txt is missing', BAG_PATHS.manifest);
@@ -155,7 +185,7 @@ export function assessBag(bag: CollectedBag, opts: AssessOptions): ArchiveReport
     if (!tags) find('integrity', 'TAG_MANIFEST_MISSING', 'tagmanifest-sha256.txt is missing', BAG_PATHS.tagManifest);
     else checkListed(tags, (p) => !p.startsWith('data/') && p !== BAG_PATHS.tagManifest && p !== BAG_PATHS.tagManifestSeal, 'tag');
   }
-  const oxum = /^Payload-Oxum: (\d+)\.(\d+)$/m.exec(bag.texts.get(BAG_PATHS.bagInfo)?.toString('utf8') ?? '');
+  const oxum = /^Payload-Oxum: (\d+)\.(\d+)$/m.exec(textOf(bag, BAG_PATHS.bagInfo) ?? '');
   const payload = [...bag.files].filter(([p]) => p.startsWith('data/'));
   checked('integrity', 'Payload-Oxum in bag-info.txt counts the payload');
   if (!oxum || Number(oxum[1]) !== payload.reduce((n, [, f]) => n + f.size, 0) || Number(oxum[2]) !== payload.length) {
@@ -181,20 +211,27 @@ export function assessBag(bag: CollectedBag, opts: AssessOptions): ArchiveReport
   }
 
   // Authenticity ------------------------------------------------------------------------------------
-  const jwks = json<Jwks>(BAG_PATHS.jwks);
-  if (!jwks || !Array.isArray(jwks.keys)) find('authenticity', 'KEYS_MISSING', 'keys/jwks.json is missing: no seal can be checked', BAG_PATHS.jwks);
+  const bundled = json<Jwks>(BAG_PATHS.jwks);
+  const jwks = bundled && Array.isArray(bundled.keys) ? bundled : undefined;
+  if (!jwks) find('authenticity', 'KEYS_MISSING', 'keys/jwks.json is missing: no seal can be checked', BAG_PATHS.jwks);
+  const seals: BagSeal[] = [];
   const sealed = (documentPath: string, sealPath: string, what: string, note = true) => {
     if (note) checked('authenticity', `${what} seal verifies with the bundled keys`);
     const document = bag.texts.get(documentPath);
     const seal = json<SealedDocument['seal']>(sealPath);
-    if (!document || !seal) return find('authenticity', 'SEAL_MISSING', `${what} or its seal is missing`, documentPath);
-    if (!jwks) return;
+    const place = { what, document: documentPath, seal: sealPath };
+    if (!document || !seal) {
+      seals.push({ ...place, result: 'missing' });
+      return find('authenticity', 'SEAL_MISSING', `${what} or its seal is missing`, documentPath);
+    }
+    if (!jwks) return seals.push({ ...place, result: 'unchecked' });
     const result = verifySealWithJwks(document, seal, jwks);
+    seals.push({ ...place, result: result.valid ? 'valid' : 'invalid', check: result });
     if (!result.valid) find('authenticity', 'SEAL_INVALID', `${what}: ${result.reason}: ${result.detail}`, documentPath);
   };
   if (state?.results) {
     sealed(BAG_PATHS.decision, BAG_PATHS.decisionSeal, 'the decision document');
-    if (state.results.decision.document !== bag.texts.get(BAG_PATHS.decision)?.toString('utf8')) {
+    if (state.results.decision.document !== textOf(bag, BAG_PATHS.decision)) {
       find('authenticity', 'METADATA_MISMATCH', 'the decision document is not the one the case records', BAG_PATHS.decision);
     }
     if (state.results.licenceId) sealed(BAG_PATHS.licence, BAG_PATHS.licenceSeal, 'the e-licence');
@@ -204,7 +241,7 @@ export function assessBag(bag: CollectedBag, opts: AssessOptions): ArchiveReport
   for (const notice of notices) {
     const paths = noticePaths(notice);
     sealed(paths.document, paths.seal, `the ${notice.kind} notice of entry ${notice.entry}`, false);
-    if (bag.texts.has(paths.document) && notice.document !== bag.texts.get(paths.document)!.toString('utf8')) {
+    if (bag.texts.has(paths.document) && notice.document !== textOf(bag, paths.document)) {
       find('authenticity', 'METADATA_MISMATCH', `the ${notice.kind} notice of entry ${notice.entry} is not the one the case records`, paths.document);
     }
   }
@@ -259,7 +296,14 @@ export function assessBag(bag: CollectedBag, opts: AssessOptions): ArchiveReport
   for (const v of opts.scan.infected) find('security', 'VIRUS_FOUND', `${opts.scan.scanner} found ${v.signature}`, v.path);
 
   for (const p of Object.values(results)) p.passed = p.findings.length === 0;
-  return { caseNo: state?.caseNo ?? '?', at: opts.at, checkedAt: opts.checkedAt, passed: Object.values(results).every((p) => p.passed), properties: results };
+  const report: ArchiveReport = {
+    caseNo: state?.caseNo ?? '?',
+    at: opts.at,
+    checkedAt: opts.checkedAt,
+    passed: Object.values(results).every((p) => p.passed),
+    properties: results,
+  };
+  return { report, seals };
 
   function checkListed(listed: Map<string, string>, belongs: (path: string) => boolean, what: string) {
     for (const [path, sha] of listed) {
@@ -272,10 +316,10 @@ export function assessBag(bag: CollectedBag, opts: AssessOptions): ArchiveReport
 }
 
 /** `<sha256>  <path>` lines (RFC 8493 §2.1.3; CR, LF and % percent-encoded in paths). */
-export function parseManifest(text: Buffer | undefined): Map<string, string> | undefined {
+export function parseManifest(text: Uint8Array | undefined): Map<string, string> | undefined {
   if (!text) return undefined;
   const out = new Map<string, string>();
-  for (const line of text.toString('utf8').split('\n')) {
+  for (const line of utf8Text(text).split('\n')) {
     if (line.trim() === '') continue;
     const m = /^([0-9a-f]{64}) +(.+)$/.exec(line);
     if (m) out.set(decodeURIComponent(m[2]!.replace(/%(?!0A|0D|25)/gi, '%25')), m[1]!);
@@ -289,4 +333,10 @@ export function manifestText(files: Iterable<[string, { sha256: string }]>): str
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([path, f]) => `${f.sha256}  ${path.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`)
     .join('');
+}
+
+/** A small file of the bag as text (UTF-8), if the bag has it. */
+function textOf(bag: CollectedBag, path: string): string | undefined {
+  const bytes = bag.texts.get(path);
+  return bytes && utf8Text(bytes);
 }

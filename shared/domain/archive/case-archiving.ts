@@ -7,7 +7,6 @@
 // and checked again as an auditor would before the case records `archive`. Safe to run again at any
 // time: an archived case is answered as it is; a bundle an interrupted run stored is found under its
 // key, checked and recorded, never written twice.
-import { createHash } from 'node:crypto';
 import type { ServiceGuide } from '../../contracts/service-item.ts';
 import type { CalendarSource } from '../calendar/calendar-source.ts';
 import type { CaseArchive, CaseState } from '../cases/case-record.ts';
@@ -19,6 +18,8 @@ import { noticesNotSealed } from '../cases/case-results.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { ItemStore } from '../items/item-store.ts';
 import type { LicenceStore } from '../licences/licence-store.ts';
+import { nodeSha256 } from '../node-sha256.ts';
+import { fromBase64, hexOf, utf8Text } from '../bytes.ts';
 import type { Jwks } from '../seals/jwks.ts';
 import type { Seal, SealAlgorithm, SealSigner } from '../seals/seal.ts';
 import type { ArchiveStore, CaseFiles } from './archive-store.ts';
@@ -105,6 +106,7 @@ export class CaseArchiving {
         ...(this.deps.scanner ? { scanner: this.deps.scanner } : {}),
         scan: { ran: false, scanner: 'no virus scanner (ClamAV) installed in this runtime', infected: [] },
         archivedAt: at,
+        sha256: nodeSha256,
       });
       const checked = (async function* () {
         yield* bundle.stream;
@@ -126,16 +128,16 @@ export class CaseArchiving {
     }
     // Read back and checked as an auditor would, with the published keys; hashed on the same read (a
     // bundle an earlier run stored in parts has no whole-object SHA-256 in its metadata).
-    const whole = createHash('sha256');
+    const whole = nodeSha256();
     const readBack = (async function* (bytes: AsyncIterable<Uint8Array>) {
       for await (const chunk of bytes) {
         whole.update(chunk);
         yield chunk;
       }
     })(this.deps.archive.read(key));
-    const audit = await auditBundle(readBack, { scan: { ran: false, scanner: 'scanned at ingest', infected: [] }, publishedJwks: published, now: this.now });
+    const audit = await auditBundle(readBack, { scan: { ran: false, scanner: 'scanned at ingest', infected: [] }, publishedJwks: published, now: this.now, sha256: nodeSha256 });
     if (!audit.report.passed) return this.recordFailure(caseNo, at, findingsOf(audit.report));
-    const sha256 = whole.digest('hex');
+    const sha256 = hexOf(whole.digest());
     if (stored.sha256 && stored.sha256 !== sha256) {
       return this.recordFailure(caseNo, at, [
         { property: 'integrity', code: 'CHECKSUM_MISMATCH', path: key, message: `the stored bundle reads back as SHA-256 ${sha256}, written as ${stored.sha256}` },
@@ -202,7 +204,7 @@ export class CaseArchiving {
 
 /** The published keys the bundle's seals name (and the archive key): what an auditor needs, nothing more. */
 function keysFor(published: Jwks, seals: (Seal | undefined)[], archiveKid: string): Jwks {
-  const kids = new Set([archiveKid, ...seals.flatMap((s) => (s ? [(JSON.parse(Buffer.from(s.protected, 'base64url').toString('utf8')) as { kid: string }).kid] : []))]);
+  const kids = new Set([archiveKid, ...seals.flatMap((s) => (s ? [(JSON.parse(utf8Text(fromBase64(s.protected))) as { kid: string }).kid] : []))]);
   return { keys: published.keys.filter((k) => kids.has(k.kid)) };
 }
 

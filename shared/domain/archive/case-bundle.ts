@@ -7,6 +7,8 @@
 // each material's bytes pass through once, hashed and inspected on the way.
 import type { ServiceGuide } from '../../contracts/service-item.ts';
 import type { CaseHistoryEntry, CaseState, SealedDocument } from '../cases/case-record.ts';
+import { utf8Bytes } from '../bytes.ts';
+import type { Sha256 } from '../sha256.ts';
 import { canonicalize } from '../seals/jcs.ts';
 import type { Jwks } from '../seals/jwks.ts';
 import type { SealAlgorithm, SealSigner } from '../seals/seal.ts';
@@ -44,13 +46,15 @@ export interface BundleInput {
   /** Without a scanner: what the report says of the virus scan (that none ran, and why). */
   scan: ScanResult;
   archivedAt: Date;
+  /** The SHA-256 the files are hashed with (default: plain JavaScript; the platform hands in node:crypto's, native). */
+  sha256?: Sha256;
 }
 
 export interface CaseBundle {
   /** The bag's top directory in the tar (`tongban-case-<caseNo>`). */
   root: string;
   /** The tar bytes; the report is settled once they have all been read. */
-  stream: AsyncGenerator<Buffer>;
+  stream: AsyncGenerator<Uint8Array>;
   report: Promise<ArchiveReport>;
 }
 
@@ -86,10 +90,10 @@ export function caseBundle(input: BundleInput): CaseBundle {
 
 async function* entries(input: BundleInput, root: string, settle: (r: ArchiveReport) => void): AsyncGenerator<TarEntry> {
   const facts = new Map<string, FileFacts>();
-  const texts = new Map<string, Buffer>();
-  const small = (path: string, text: string | Buffer): TarEntry => {
-    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-    facts.set(path, inspectBytes(path, bytes));
+  const texts = new Map<string, Uint8Array>();
+  const small = (path: string, text: string): TarEntry => {
+    const bytes = utf8Bytes(text);
+    facts.set(path, inspectBytes(path, bytes, input.sha256));
     texts.set(path, bytes);
     return { path: `${root}/${path}`, size: bytes.length, content: [bytes] };
   };
@@ -114,7 +118,7 @@ async function* entries(input: BundleInput, root: string, settle: (r: ArchiveRep
   }
   const scanned: Promise<{ path: string; signature: string | undefined }>[] = [];
   for (const m of input.materials) {
-    const inspector = new FileInspector(m.record.path);
+    const inspector = new FileInspector(m.record.path, input.sha256);
     const scan = input.scanner?.start(m.record.path);
     yield {
       path: `${root}/${m.record.path}`,

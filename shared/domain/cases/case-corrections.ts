@@ -9,7 +9,7 @@
 import { CORRECTABLE_APPLICANT_FIELDS, FORM_FIELD_PREFIX, MAX_CORRECTION_FIELDS, TICKET_ID_PATTERN } from '../../contracts/case-vocabulary.ts';
 import { FREE_FORM_LIMITS } from '../../contracts/free-form-json.ts';
 import { invalid } from '../errors.ts';
-import { officerOf } from '../access/caller.ts';
+import { officerOf } from '../access/actor.ts';
 import { assertCreditCode } from '../identifiers/credit-code.ts';
 import { assertResidentId } from '../identifiers/resident-id.ts';
 import { canonicalJson } from '../items/record-hash.ts';

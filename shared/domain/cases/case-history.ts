@@ -6,11 +6,11 @@
 // an edited state is found at once. A history rewritten from the first changed entry on, every hash
 // recomputed, still verifies; that is what anchoring the newest hash elsewhere (the archive's sealed
 // manifest) guards against.
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../items/record-hash.ts';
+import { sha256Hex } from '../sha256.ts';
 import type { CaseHistoryEntry, CaseState } from './case-record.ts';
-import type { Actor } from '../access/caller.ts';
-import { actorOf } from '../access/caller.ts';
+import type { Actor } from '../access/actor.ts';
+import { actorOf } from '../access/actor.ts';
 
 export type HistoryCheck = { ok: true } | { ok: false; n: number; reason: string };
 
@@ -181,10 +181,6 @@ export function stateDigest(state: object & { hash?: string }): string {
 /** Digest of a command or filing input, for the entry's `payloadDigest`. */
 export function payloadDigest(payload: unknown): string {
   return sha256Hex(canonicalJson(payload));
-}
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /**

@@ -1,7 +1,7 @@
 // Joint handling's steps on the case (002 §17, 004 §18): dispatch to the co-departments, their
 // opinions, escalation of a late one, a missing one recorded, and the workflow's failure.
 import { conflict, invalid } from '../errors.ts';
-import { officerOf } from '../access/caller.ts';
+import { officerOf } from '../access/actor.ts';
 import type { CaseState, JointTask } from './case-record.ts';
 import { isProvisional, withComputedDates } from './case-dates.ts';
 import type { Step, Steps } from './case-commands.ts';

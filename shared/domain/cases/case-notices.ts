@@ -21,7 +21,7 @@
 // acceptance, refusal and extension each).
 import { canonicalize } from '../seals/jcs.ts';
 import type { Caller } from '../access/caller.ts';
-import { officerOf } from '../access/caller.ts';
+import { officerOf } from '../access/actor.ts';
 import { holderOf } from '../licences/licence.ts';
 import { conflict } from '../errors.ts';
 import { isProvisional } from './case-dates.ts';

@@ -13,7 +13,7 @@
 import { EVALUATION_STATE_ZH } from '../../contracts/evaluations.ts';
 import type { AnswerKind, EvaluationLevel, EvaluationState } from '../../contracts/evaluations.ts';
 import type { Caller } from '../access/caller.ts';
-import { actorOf } from '../access/caller.ts';
+import { actorOf } from '../access/actor.ts';
 import { conflict, forbidden, invalid } from '../errors.ts';
 import type { Evaluation, EvaluationContext, EvaluationTransition } from './evaluation.ts';
 import { isBad } from './evaluation.ts';

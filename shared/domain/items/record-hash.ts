@@ -1,7 +1,7 @@
 // Hash chaining of versioned records — item versions, calendar versions: each version's hash covers
 // its own content and the previous version's hash, so a changed or removed version breaks every hash
 // after it.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../sha256.ts';
 
 /** A record kept as numbered versions, each chained to the one before. */
 export interface ChainedRecord {
@@ -11,7 +11,7 @@ export interface ChainedRecord {
 }
 
 export function hashRecord<R extends ChainedRecord>(record: Omit<R, 'hash'>): string {
-  return createHash('sha256').update(canonicalJson(record)).digest('hex');
+  return sha256Hex(canonicalJson(record));
 }
 
 /** Whether a version still hashes to the hash it was written with (nothing changed it in place). */

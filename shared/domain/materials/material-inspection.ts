@@ -7,13 +7,14 @@
 import { FileInspector, extensionOf } from '../archive/file-inspection.ts';
 import type { FileFacts } from '../archive/file-inspection.ts';
 import { invalid } from '../errors.ts';
+import { nodeSha256 } from '../node-sha256.ts';
 import { ALLOWED_CONTENT_TYPES } from './upload-policy.ts';
 
-/** An inspector for a file of an accepted content type, checking it as the archive will. */
+/** An inspector for a file of an accepted content type, checking it as the archive will (hashing with node:crypto: uploads run to 50 MB). */
 export function materialInspector(contentType: string): FileInspector {
   const extension = extensionOf(contentType);
   if (!extension || !ALLOWED_CONTENT_TYPES[contentType]) throw new Error(`no material format for ${contentType}`);
-  return new FileInspector(`material.${extension}`);
+  return new FileInspector(`material.${extension}`, nodeSha256);
 }
 
 /**

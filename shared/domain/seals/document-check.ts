@@ -6,6 +6,7 @@
 // does the first part alone; it knows nothing of revocations.
 import type { Licence, LicenceStatus } from '../licences/licence.ts';
 import { LICENCE_DOCUMENT_TYPE, licenceStatus } from '../licences/licence.ts';
+import { utf8Bytes } from '../bytes.ts';
 import type { Jwks } from './jwks.ts';
 import { verifySealWithJwks } from './jwks.ts';
 import type { Seal } from './seal.ts';
@@ -45,7 +46,7 @@ export async function checkSealedDocument(
   jwks: Jwks,
   deps: { licenceOf: (id: string) => Promise<Licence | undefined>; today: string },
 ): Promise<DocumentCheck> {
-  const check = verifySealWithJwks(Buffer.from(document, 'utf8'), seal, jwks);
+  const check = verifySealWithJwks(utf8Bytes(document), seal, jwks);
   const header = check.header;
   const named: DocumentCheck = header
     ? { valid: false, department: header['tongban:department'], seal: header['tongban:seal'], kid: header.kid, alg: header.alg, sealedAt: header['tongban:sealedAt'] }

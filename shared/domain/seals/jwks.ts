@@ -3,6 +3,7 @@
 // removed: rotating a seal means a new key, and the old one stays listed, retired from a date on.
 // Each entry names its department and seal, and carries its DER SubjectPublicKeyInfo as well
 // (`tongban:spki`, base64), which OpenSSL reads as it is.
+import { base64Of, base64UrlOf, fromBase64 } from '../bytes.ts';
 import type { Seal, SealAlgorithm, SealCheck, SealHeader, SealPublicKey } from './seal.ts';
 import { ecPoint, verifySeal } from './seal.ts';
 
@@ -45,8 +46,8 @@ export function sealJwk(spki: Uint8Array, info: SealKeyInfo): SealJwk {
   return {
     kty: 'EC',
     crv: alg === 'ES256' ? 'P-256' : 'SM2',
-    x: point.subarray(1, 33).toString('base64url'),
-    y: point.subarray(33, 65).toString('base64url'),
+    x: base64UrlOf(point.subarray(1, 33)),
+    y: base64UrlOf(point.subarray(33, 65)),
     kid: info.kid,
     use: 'sig',
     alg,
@@ -54,7 +55,7 @@ export function sealJwk(spki: Uint8Array, info: SealKeyInfo): SealJwk {
     'tongban:seal': info.seal,
     'tongban:status': info.retiredAt ? 'retired' : 'active',
     ...(info.retiredAt ? { 'tongban:retiredAt': info.retiredAt } : {}),
-    'tongban:spki': Buffer.from(spki).toString('base64'),
+    'tongban:spki': base64Of(spki),
   };
 }
 
@@ -69,7 +70,7 @@ export function verifySealWithJwks(document: Uint8Array, seal: Seal, jwks: Jwks)
   const byKid = new Map(jwks.keys.map((k) => [k.kid, k]));
   const keyOf = (kid: string): SealPublicKey | undefined => {
     const jwk = byKid.get(kid);
-    return jwk ? { alg: jwk.alg, spki: Buffer.from(jwk['tongban:spki'], 'base64') } : undefined;
+    return jwk ? { alg: jwk.alg, spki: fromBase64(jwk['tongban:spki']) } : undefined;
   };
   const check = verifySeal(document, seal, keyOf);
   if (!check.valid) return check;

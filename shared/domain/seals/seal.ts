@@ -20,9 +20,13 @@
 //     SM3(Z‖input).
 // Signatures are R‖S, 32 bytes each, for both (the JOSE form); KMS answers DER.
 //
-// Verification (verifySeal) needs only the document, the seal and the public key (JWKS): no platform.
-import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
+// Verification (verifySeal) needs only the document, the seal and the public key (JWKS): no platform,
+// and no Node either — ES256 by @noble/curves, SM2 by sm-crypto, SHA-256 by @noble/hashes, bytes as
+// Uint8Array — so that a web browser verifies seals with this very code (the console's audit).
+import { p256 } from '@noble/curves/p256';
 import smCrypto from 'sm-crypto';
+import { base64UrlOf, concatBytes, fromBase64, hexOf, utf8Bytes, utf8Text } from '../bytes.ts';
+import { sha256, sha256Hex } from '../sha256.ts';
 
 /** The largest message KMS signs as it is (MessageType RAW). */
 export const KMS_RAW_MESSAGE_LIMIT = 4096;
@@ -83,7 +87,7 @@ export interface SealRequest {
 
 /** Seals `document` (its canonical bytes) with the key of `request`: one Sign call. */
 export async function sealDocument(document: Uint8Array, request: SealRequest, signer: SealSigner): Promise<Seal> {
-  const digest = sha256(document).toString('hex');
+  const digest = sha256Hex(document);
   const alg = request.alg ?? 'ES256';
   const build = (signed: SealHeader['tongban:signed']) => {
     const header: SealHeader = {
@@ -98,7 +102,7 @@ export async function sealDocument(document: Uint8Array, request: SealRequest, s
       'tongban:digest': digest,
       'tongban:signed': signed,
     };
-    const protectedHeader = base64url(Buffer.from(JSON.stringify(header), 'utf8'));
+    const protectedHeader = base64UrlOf(utf8Bytes(JSON.stringify(header)));
     return { protectedHeader, input: signingInput(protectedHeader, document) };
   };
   let signed: SealHeader['tongban:signed'] = 'raw';
@@ -110,8 +114,8 @@ export async function sealDocument(document: Uint8Array, request: SealRequest, s
   let der: Uint8Array;
   if (signed === 'raw') der = await signer.sign(request.keyId, input, 'RAW', alg);
   else if (signed === 'digest') der = await signer.sign(request.keyId, sha256(input), 'DIGEST', alg);
-  else der = await signer.sign(request.keyId, Buffer.from(protectedHeader, 'ascii'), 'RAW', alg);
-  return { protected: protectedHeader, signature: base64url(derToJose(der)) };
+  else der = await signer.sign(request.keyId, ascii(protectedHeader), 'RAW', alg);
+  return { protected: protectedHeader, signature: base64UrlOf(derToJose(der)) };
 }
 
 /** Why a seal does not verify, or that it does. */
@@ -123,16 +127,18 @@ export type SealCheck =
  * GetPublicKey or the JWKS gives it). Checks the document's digest in the header and the signature.
  */
 export function verifySeal(document: Uint8Array, seal: Seal, keyOf: (kid: string) => SealPublicKey | undefined): SealCheck {
+  if (typeof seal?.protected !== 'string' || typeof seal.signature !== 'string')
+    return { valid: false, reason: 'malformed', detail: 'a seal is {"protected", "signature"}, both strings' };
   let header: SealHeader;
   try {
-    header = JSON.parse(Buffer.from(seal.protected, 'base64url').toString('utf8')) as SealHeader;
+    header = JSON.parse(utf8Text(fromBase64(seal.protected))) as SealHeader;
   } catch {
     return { valid: false, reason: 'malformed', detail: 'the protected header is not base64url JSON' };
   }
   if (!SEAL_ALGORITHMS.includes(header.alg) || header.b64 !== false || !Array.isArray(header.crit) || !header.crit.includes('b64') || typeof header.kid !== 'string') {
     return { valid: false, reason: 'malformed', detail: `unsupported header (alg ${String(header.alg)}, b64 ${String(header.b64)})`, header };
   }
-  if (header['tongban:digest'] !== sha256(document).toString('hex')) {
+  if (header['tongban:digest'] !== sha256Hex(document)) {
     return { valid: false, reason: 'digest-mismatch', detail: 'the document is not the one sealed (its SHA-256 differs)', header };
   }
   const key = keyOf(header.kid);
@@ -141,22 +147,24 @@ export function verifySeal(document: Uint8Array, seal: Seal, keyOf: (kid: string
   if (header['tongban:signed'] === 'header' && header.alg !== 'SM2-SM3') {
     return { valid: false, reason: 'malformed', detail: 'only an SM2-SM3 seal signs its header alone', header };
   }
-  const signature = Buffer.from(seal.signature, 'base64url');
+  const signature = fromBase64(seal.signature);
   const input = sealSigningInput(seal, header, document);
-  const ok =
-    signature.length === 64 &&
-    (key.alg === 'ES256'
-      ? verifySignature('sha256', input, { key: createPublicKey({ key: Buffer.from(key.spki), format: 'der', type: 'spki' }), dsaEncoding: 'ieee-p1363' }, signature)
-      : sm2Verify(input, signature, ecPoint(key.spki)));
+  let point: Uint8Array;
+  try {
+    point = ecPoint(key.spki);
+  } catch (e) {
+    // A key from a bundle's own keys/jwks.json may be anything: a finding, not a failed check.
+    return { valid: false, reason: 'bad-signature', detail: `key ${header.kid}: ${(e as Error).message}`, header };
+  }
+  const ok = signature.length === 64 && (key.alg === 'ES256' ? p256Verify(input, signature, point) : sm2Verify(input, signature, point));
   return ok ? { valid: true, header } : { valid: false, reason: 'bad-signature', detail: 'the signature does not verify with the key', header };
 }
 
 /**
  * The uncompressed EC point (04‖x‖y, 65 bytes) of a P-256 or SM2 SubjectPublicKeyInfo: the last 65
- * bytes of its BIT STRING (Node's crypto does not read SM2 keys, so the point is taken from the DER).
+ * bytes of its BIT STRING.
  */
-export function ecPoint(spki: Uint8Array): Buffer {
-  const der = Buffer.from(spki);
+export function ecPoint(der: Uint8Array): Uint8Array {
   const point = der.subarray(der.length - 65);
   if (der.length < 65 + 3 || point[0] !== 0x04 || der[der.length - 66] !== 0x00 || der[der.length - 68] !== 0x03) {
     throw new Error('not the SubjectPublicKeyInfo of an uncompressed P-256 or SM2 key');
@@ -164,30 +172,40 @@ export function ecPoint(spki: Uint8Array): Buffer {
   return point;
 }
 
+/** ECDSA P-256 verification of R‖S over SHA-256(`input`), by @noble/curves (high S accepted, as OpenSSL accepts it). */
+function p256Verify(input: Uint8Array, signature: Uint8Array, point: Uint8Array): boolean {
+  try {
+    return p256.verify(signature, sha256(input), point, { prehash: false, lowS: false, format: 'compact' });
+  } catch {
+    // R or S out of range, or a point off the curve: no valid signature.
+    return false;
+  }
+}
+
 /** SM2 verification of R‖S over `input` (SM3 with Z of the default ID), by sm-crypto. */
-function sm2Verify(input: Buffer, signature: Buffer, point: Buffer): boolean {
-  return smCrypto.sm2.doVerifySignature([...input], signature.toString('hex'), point.toString('hex'), { der: false, hash: true });
+function sm2Verify(input: Uint8Array, signature: Uint8Array, point: Uint8Array): boolean {
+  return smCrypto.sm2.doVerifySignature([...input], hexOf(signature), hexOf(point), { der: false, hash: true });
 }
 
 /**
  * What a seal's signature covers (its header says which): the JWS signing input, or for a large SM2-SM3
  * document the protected header alone (its `tongban:digest` binds the document).
  */
-export function sealSigningInput(seal: Seal, header: Pick<SealHeader, 'tongban:signed'>, document: Uint8Array): Buffer {
-  return header['tongban:signed'] === 'header' ? Buffer.from(seal.protected, 'ascii') : signingInput(seal.protected, document);
+export function sealSigningInput(seal: Seal, header: Pick<SealHeader, 'tongban:signed'>, document: Uint8Array): Uint8Array {
+  return header['tongban:signed'] === 'header' ? ascii(seal.protected) : signingInput(seal.protected, document);
 }
 
 /** `BASE64URL(header) || "." || payload`: the JWS signing input with an unencoded payload. */
-export function signingInput(protectedHeader: string, document: Uint8Array): Buffer {
-  return Buffer.concat([Buffer.from(`${protectedHeader}.`, 'ascii'), document]);
+export function signingInput(protectedHeader: string, document: Uint8Array): Uint8Array {
+  return concatBytes([ascii(`${protectedHeader}.`), document]);
 }
 
 /**
  * A DER `ECDSA-Sig-Value` (SEQUENCE { r INTEGER, s INTEGER }, as KMS answers) as JOSE's R‖S, each
  * left-padded to 32 bytes.
  */
-export function derToJose(der: Uint8Array): Buffer {
-  const b = Buffer.from(der);
+export function derToJose(der: Uint8Array): Uint8Array {
+  const b = der;
   let i = 0;
   const expect = (tag: number) => {
     if (b[i++] !== tag) throw new Error('not a DER ECDSA signature');
@@ -203,38 +221,37 @@ export function derToJose(der: Uint8Array): Buffer {
   expect(0x30);
   const total = length();
   if (i + total !== b.length) throw new Error('not a DER ECDSA signature: wrong length');
-  const integer = (): Buffer => {
+  const integer = (): Uint8Array => {
     expect(0x02);
     const len = length();
     let v = b.subarray(i, i + len);
     i += len;
     while (v.length > 32 && v[0] === 0) v = v.subarray(1);
     if (v.length > 32) throw new Error('not a P-256 signature: integer longer than 32 bytes');
-    return Buffer.concat([Buffer.alloc(32 - v.length), v]);
+    return concatBytes([new Uint8Array(32 - v.length), v]);
   };
   const r = integer();
   const s = integer();
   if (i !== b.length) throw new Error('not a DER ECDSA signature: trailing bytes');
-  return Buffer.concat([r, s]);
+  return concatBytes([r, s]);
 }
 
 /** JOSE's R‖S as a DER `ECDSA-Sig-Value` (what OpenSSL verifies). */
-export function joseToDer(raw: Uint8Array): Buffer {
+export function joseToDer(raw: Uint8Array): Uint8Array {
   if (raw.length !== 64) throw new Error('a P-256 JOSE signature is 64 bytes');
-  const integer = (v: Buffer): Buffer => {
+  const integer = (v: Uint8Array): Uint8Array => {
     let x = v;
     while (x.length > 1 && x[0] === 0 && x[1]! < 0x80) x = x.subarray(1);
-    if (x[0]! >= 0x80) x = Buffer.concat([Buffer.from([0]), x]);
-    return Buffer.concat([Buffer.from([0x02, x.length]), x]);
+    if (x[0]! >= 0x80) x = concatBytes([Uint8Array.of(0), x]);
+    return concatBytes([Uint8Array.of(0x02, x.length), x]);
   };
-  const body = Buffer.concat([integer(Buffer.from(raw.subarray(0, 32))), integer(Buffer.from(raw.subarray(32)))]);
-  return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+  const body = concatBytes([integer(raw.subarray(0, 32)), integer(raw.subarray(32))]);
+  return concatBytes([Uint8Array.of(0x30, body.length), body]);
 }
 
-function sha256(bytes: Uint8Array): Buffer {
-  return createHash('sha256').update(bytes).digest();
-}
-
-function base64url(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('base64url');
+/** A protected header (base64url: ASCII) as its bytes; any other character as its low byte, as Node's 'ascii' encoding writes it. */
+function ascii(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
 }

@@ -12,7 +12,7 @@
 import { FINDING_STATE_ZH, MAX_FINDING_ROUNDS } from '../../contracts/supervision-findings.ts';
 import type { FindingResponseKind, FindingState } from '../../contracts/supervision-findings.ts';
 import type { Caller } from '../access/caller.ts';
-import { actorOf } from '../access/caller.ts';
+import { actorOf } from '../access/actor.ts';
 import { SYSTEM_CALLER } from '../cases/case-commands.ts';
 import { conflict, forbidden } from '../errors.ts';
 import type { Finding, FindingContext, FindingTransition } from './finding.ts';

@@ -11,7 +11,7 @@
 import type { AnswerTicketRequest, TicketKind, TicketRatingLevel, TicketState } from '../../contracts/tickets.ts';
 import { COMPLAINT_OUTCOMES, CORRECTION_OUTCOMES, MAX_TICKET_ROUTINGS, TICKET_KIND_ZH, TICKET_STATE_ZH } from '../../contracts/tickets.ts';
 import type { Caller } from '../access/caller.ts';
-import { actorOf } from '../access/caller.ts';
+import { actorOf } from '../access/actor.ts';
 import { SYSTEM_CALLER } from '../cases/case-commands.ts';
 import { conflict, forbidden, invalid } from '../errors.ts';
 import type { Due, Ticket, TicketContext, TicketTransition } from './ticket.ts';
