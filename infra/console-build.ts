@@ -7,7 +7,7 @@
 // Run as a script it builds (if need be) and prints the folder: the CDK app, whose synthesis is
 // synchronous, calls it that way (consoleDistSync).
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -35,8 +35,22 @@ export function consoleSourceHash(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** Builds the console into `outDir` (emptied first). */
+/**
+ * Builds the console into `outDir` (emptied first), in a process of its own with NODE_ENV=production:
+ * React's production build and JSX transform whatever the calling process is (vitest sets "test", and
+ * Vite would then mix a development transform with production libraries).
+ */
 export async function buildConsole(outDir: string): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--out', outDir], {
+    cwd: REPO,
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const code = await new Promise<number | null>((resolve, reject) => child.once('error', reject).once('exit', resolve));
+  if (code !== 0) throw new Error(`the console's build failed (exit ${code})`);
+}
+
+async function viteBuild(outDir: string): Promise<void> {
   const { build } = await import('vite');
   await build({
     root: CONSOLE_ROOT,
@@ -75,5 +89,7 @@ export function consoleDistSync(): string {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  console.log(await consoleDist());
+  const out = process.argv.indexOf('--out');
+  if (out > 0) await viteBuild(resolve(process.argv[out + 1]!));
+  else console.log(await consoleDist());
 }

@@ -136,7 +136,12 @@ async function front(req: IncomingMessage, res: ServerResponse, f: Front): Promi
   const pathname = queryAt < 0 ? target : target.slice(0, queryAt);
   const query = new URLSearchParams(queryAt < 0 ? '' : target.slice(queryAt + 1));
   // A CORS preflight is answered from the bucket's CORS rules, unsigned, as on S3: it reads no data.
-  if (method === 'OPTIONS') return void f.forward(req, res);
+  // S3 answers a preflight before anything else: a presigned URL's query is not authentication to
+  // check on it (s3rver would, and refuse the browser's preflight of every presigned PUT or GET).
+  if (method === 'OPTIONS') {
+    req.url = pathname;
+    return void f.forward(req, res);
+  }
   const headers = lowerCaseHeaders(req);
   const presigned = headers['authorization'] === undefined && query.has('X-Amz-Signature');
 

@@ -38,9 +38,27 @@ export const UPLOAD_SIGNED_HEADERS = ['content-type', 'content-length', 'x-amz-c
  * page may), and the ETag exposed to the page (the upload's answer). The embedded platform's bucket has
  * it for its gateway's origin (infra/local/platform.ts).
  */
-export const MATERIALS_BROWSER_CORS = {
+export interface BrowserCors {
+  methods: readonly string[];
+  headers: readonly string[];
+  exposedHeaders: readonly string[];
+  maxAgeSeconds: number;
+}
+
+export const MATERIALS_BROWSER_CORS: BrowserCors = {
   methods: ['GET', 'PUT'],
   headers: UPLOAD_SIGNED_HEADERS.filter((h) => h !== 'content-length'),
   exposedHeaders: ['ETag'],
   maxAgeSeconds: 600,
-} as const;
+};
+
+/**
+ * What an auditor's browser does in the archive bucket from the console: list and read bundles,
+ * signing each request (SigV4 headers) with the auditor's own credentials.
+ */
+export const ARCHIVE_BROWSER_CORS: BrowserCors = {
+  methods: ['GET', 'HEAD'],
+  headers: ['authorization', 'x-amz-date', 'x-amz-content-sha256', 'x-amz-security-token', 'x-amz-user-agent'],
+  exposedHeaders: ['ETag', 'Content-Length'],
+  maxAgeSeconds: 600,
+};

@@ -4,6 +4,7 @@
 // and decides, and sees the timeline and the sealed decision; a co-department gives its opinion on a
 // joint case; the reviewer publishes an item. What the console did is checked through the API, each
 // screen against axe-core (no serious or critical violation), and kept as a screenshot.
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -120,20 +121,50 @@ describe('the console, a case from the window to the sealed decision', () => {
     await context.close();
   });
 
-  it('the officer accepts and decides; the page shows the timeline, its chain check and the sealed decision', async () => {
+  it('the officer accepts it with the two tolerable materials to follow (容缺受理)', async () => {
     const { context, page } = await signedInPage(browser, platform.endpoint, 'market.zhang');
     await page.goto(`${platform.endpoint}/console/#/cases/${caseNo}`);
-    await page.getByRole('form', { name: '受理' }).getByRole('button', { name: '受理' }).click();
-    await page.locator('h1 .status-accepted').waitFor();
+    // Two tolerable materials came without the application: accepted with them to follow (容缺受理).
+    const tolerable = FOOD.materials.filter((m) => m.tolerable).map((m) => m.name);
+    for (const name of tolerable) await page.getByRole('group', { name: '容缺材料（可后补）' }).getByLabel(name).check();
+    await page.getByRole('form', { name: '容缺受理' }).getByLabel('补交期限').fill('2026-12-04');
+    await page.getByRole('form', { name: '容缺受理' }).getByRole('button', { name: '容缺受理' }).click();
+    await page.locator('h1 .status-accepted, [role=alert]').first().waitFor();
+    expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+    expect(await statusOf(caseNo)).toBe('accepted');
+    await context.close();
+  });
+
+  it('the window delivers the pending materials', async () => {
+    const { context, page } = await signedInPage(browser, platform.endpoint, 'hall-window');
+    await page.goto(`${platform.endpoint}/console/#/cases/${caseNo}`);
+    const form = page.getByRole('form', { name: '补交容缺材料' });
+    const pending = FOOD.materials.filter((x) => x.tolerable);
+    for (const [i, m] of pending.entries()) await form.getByLabel(m.name).setInputFiles({ name: `${m.name}.pdf`, mimeType: 'application/pdf', buffer: realPdf(`pending ${i}`) });
+    await form.getByRole('button', { name: '补交容缺材料' }).click();
+    // Delivered: the form goes (nothing is pending), and no refusal is shown.
+    await form.waitFor({ state: 'detached' });
+    expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+    await expect
+      .poll(async () => ((await as('market').request('GET', `/v1/cases/${caseNo}`)).body as { acceptance?: { pendingMaterials?: string[] } }).acceptance?.pendingMaterials ?? [])
+      .toEqual([]);
+    await context.close();
+  });
+
+  it('the officer decides; the page shows the timeline, its chain check and the sealed decision', async () => {
+    const { context, page } = await signedInPage(browser, platform.endpoint, 'market.zhang');
+    await page.goto(`${platform.endpoint}/console/#/cases/${caseNo}`);
     const decide = page.getByRole('form', { name: '作出决定' });
     await decide.getByLabel('理由（每行一条）').fill('材料齐全，符合法定条件');
     await decide.getByLabel('证照有效期至（发证事项）').fill('2031-11-22');
     await decide.getByRole('button', { name: '作出决定' }).click();
-    await page.getByTestId('sealed-decision').waitFor({ timeout: 60_000 });
+    // The decision, then its seal (the page looks again until it is there) — or the refusal, said.
+    await page.locator('[data-testid=sealed-decision], [role=alert]').first().waitFor({ timeout: 60_000 });
+    expect(await page.getByRole('alert').allTextContents()).toEqual([]);
     await expect(page.getByTestId('chain-check').textContent()).resolves.toContain('哈希链校验通过');
     const types = await page.locator('ol.timeline li').evaluateAll((items) => items.map((li) => li.getAttribute('data-entry-type')));
-    expect(types).toEqual(expect.arrayContaining(['file', 'request-supplement', 'supplement', 'accept', 'decide', 'seal']));
-    expect(types.indexOf('decide')).toBeGreaterThan(types.indexOf('accept'));
+    expect(types).toEqual(expect.arrayContaining(['file', 'request-supplement', 'supplement', 'accept-pending', 'deliver', 'decide', 'seal']));
+    expect(types.indexOf('decide')).toBeGreaterThan(types.indexOf('deliver'));
     await expectAccessible(page, '06-officer-case-decided');
 
     const read = (await as('market').request('GET', `/v1/cases/${caseNo}`)).body as {
@@ -142,7 +173,7 @@ describe('the console, a case from the window to the sealed decision', () => {
       results?: { licenceId?: string };
       history?: unknown;
     };
-    expect(read).toMatchObject({ status: 'decided', decision: { outcome: 'approved' } });
+    expect(read).toMatchObject({ status: 'decided', decision: { outcome: 'approved' }, acceptance: { mode: 'pending-materials' } });
     expect(read.results?.licenceId).toBeTruthy();
     // The officer is on the record, as the sign-in named them.
     const history = (await as('market').request('GET', `/v1/cases/${caseNo}/history`)).body as { entries: { type: string; actor: { officer?: string } }[] };
@@ -151,6 +182,41 @@ describe('the console, a case from the window to the sealed decision', () => {
     // English, switched in the header, on the same page.
     await page.getByRole('button', { name: 'English' }).click();
     await expect(page.getByTestId('chain-check').textContent()).resolves.toContain('Hash chain verified');
+    await context.close();
+  });
+  it('the auditor finds the archived bundle, verifies it in the browser, and sees a tampered copy fail', async () => {
+    // The archive function packs the case once its results are sealed.
+    const archived = async () => ((await as('market').request('GET', `/v1/cases/${caseNo}`)).body as { archive?: { state: string; bundleKey?: string } }).archive;
+    await expect.poll(async () => (await archived())?.state, { timeout: 60_000 }).toBe('archived');
+    const bundleKey = (await archived())!.bundleKey!;
+
+    const { context, page } = await signedInPage(browser, platform.endpoint, 'auditor.zhang');
+    await page.getByLabel('部门（统一社会信用代码）').fill(DEPARTMENTS.market.id);
+    await page.getByRole('button', { name: '查找' }).click();
+    await page.getByRole('button', { name: `取回并检测 ${caseNo}` }).click();
+    const report = page.getByTestId('audit-report');
+    await report.waitFor({ timeout: 60_000 });
+    await expect(report.getAttribute('data-passed')).resolves.toBe('true');
+    for (const property of ['authenticity', 'integrity', 'usability', 'security'])
+      await expect(report.locator(`tr[data-property=${property}]`).getAttribute('data-passed')).resolves.toBe('true');
+    const seals = await report.locator('tr[data-seal-result]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-seal-result')));
+    expect(seals.length).toBeGreaterThan(1);
+    expect(new Set(seals)).toEqual(new Set(['valid']));
+    await expectAccessible(page, '10-auditor-verified');
+
+    // The same bundle with one byte of a material changed, verified from a file on the auditor's computer.
+    const s3 = new S3Client({ endpoint: platform.credentials.archive!.endpoint, region: platform.credentials.region, forcePathStyle: true, credentials: platform.runtime });
+    const bundle = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: platform.credentials.archive!.bucket, Key: bundleKey }))).Body!.transformToByteArray());
+    s3.destroy();
+    const at = bundle.indexOf('material 1');
+    expect(at).toBeGreaterThan(0);
+    const tampered = Buffer.from(bundle);
+    tampered[at + 'material '.length] = '7'.charCodeAt(0);
+    await page.getByLabel('检测本地的档案文件（.tar）').setInputFiles({ name: 'tampered.tar', mimeType: 'application/x-tar', buffer: tampered });
+    await expect.poll(() => report.getAttribute('data-passed'), { timeout: 30_000 }).toBe('false');
+    await expect(report.locator('tr[data-property=integrity]').getAttribute('data-passed')).resolves.toBe('false');
+    expect(await report.locator('[data-finding]').count()).toBeGreaterThan(0);
+    await expectAccessible(page, '11-auditor-tampered');
     await context.close();
   });
 });

@@ -8,6 +8,7 @@ import { Queue, OpinionQueue } from './screens/queue.tsx';
 import { CasePage } from './screens/case-page.tsx';
 import { FileCase } from './screens/file-case.tsx';
 import { Review } from './screens/review.tsx';
+import { Archive } from './screens/archive.tsx';
 
 export interface Screen {
   path: string;
@@ -24,5 +25,6 @@ export const SCREENS: Screen[] = [
   { path: 'opinions', title: ['协办任务', 'Joint tasks'], roles: ['department'], render: () => <OpinionQueue /> },
   { path: 'file', title: ['窗口收件', 'File a case'], roles: ['channel'], home: 'channel', render: () => <FileCase /> },
   { path: 'review', title: ['事项审核', 'Catalogue review'], roles: ['platform'], home: 'platform', render: (r) => <Review code={r.path[1]} /> },
+  { path: 'archive', title: ['电子档案', 'E-archive'], roles: ['auditor'], home: 'auditor', render: () => <Archive /> },
   { path: 'cases', title: ['办件', 'Case'], roles: ['department', 'channel'], hidden: true, render: (r) => <CasePage caseNo={r.path[1] ?? ''} /> },
 ];

@@ -143,7 +143,8 @@ function AcceptForm({ view, onDone, tolerable }: { view: CaseView; onDone: () =>
   const { api, path, header, base } = useSend(view);
   const [pending, setPending] = useState<string[]>([]);
   const [dueOn, setDueOn] = useState('');
-  const names = Object.keys(view.materialRules ?? {}).length ? Object.keys(view.materialRules) : Object.keys(view.materials);
+  // 容缺: the tolerable materials the application came without.
+  const names = view.materialRules.filter((r) => r.tolerable && !(r.name in view.materials)).map((r) => r.name);
   const body = pending.length ? { ...base, pendingMaterials: pending, ...(dueOn ? { pendingDueOn: dueOn } : {}) } : base;
   return (
     <ActionForm
@@ -151,7 +152,7 @@ function AcceptForm({ view, onDone, tolerable }: { view: CaseView; onDone: () =>
       onDone={onDone}
       send={() => must(api.POST('/v1/cases/{caseNo}/accept', { params: { path, header: header() }, body })).then(() => undefined)}
     >
-      {tolerable ? (
+      {tolerable && names.length ? (
         <fieldset>
           <legend>{t('容缺材料（可后补）', 'Tolerable materials to follow (容缺)')}</legend>
           {names.map((n) => (

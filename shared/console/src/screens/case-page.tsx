@@ -154,7 +154,7 @@ function Summary({ view }: { view: CaseView }) {
           <>
             <dt>{t('申请表', 'Form')}</dt>
             <dd>
-              <pre>{JSON.stringify(view.form, null, 2)}</pre>
+              <pre tabIndex={0}>{JSON.stringify(view.form, null, 2)}</pre>
             </dd>
           </>
         ) : null}
@@ -257,7 +257,7 @@ function Results({ view }: { view: CaseView }) {
           </p>
           <details>
             <summary>{t('查看决定书', 'Show the decision document')}</summary>
-            <pre>{JSON.stringify(JSON.parse(view.results.decision.document), null, 2)}</pre>
+            <pre tabIndex={0}>{JSON.stringify(JSON.parse(view.results.decision.document), null, 2)}</pre>
           </details>
         </div>
       ) : (

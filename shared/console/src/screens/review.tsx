@@ -81,7 +81,7 @@ function ItemReview({ code, onDone }: { code: string; onDone: () => void }) {
               {latest.guide.name} · v{latest.version}{' '}
               {published ? t(`对比已发布的 v${published.version}`, `against published v${published.version}`) : t('（新事项）', '(new item)')}
             </h2>
-            <pre className="diff" data-testid="diff">
+            <pre className="diff" data-testid="diff" tabIndex={0}>
               {lines.map((l, i) => (
                 <div key={i} className={l.kind}>
                   {l.kind === 'added' ? '+ ' : l.kind === 'removed' ? '- ' : '  '}
