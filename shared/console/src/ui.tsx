@@ -7,13 +7,16 @@ import { useT } from './i18n.tsx';
 
 export type Loaded<T> = { state: 'loading' } | { state: 'done'; value: T } | { state: 'failed'; error: unknown };
 
-/** Loads `load()` now and whenever `deps` change; `reload` loads again. */
-export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): [Loaded<T>, () => void] {
+/**
+ * Loads `load()` now and whenever `deps` change; `reload` loads again. With `keep`, what was loaded stays
+ * shown while it loads again (a form beside the data keeps its answer on screen).
+ */
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[], opts: { keep?: boolean } = {}): [Loaded<T>, () => void] {
   const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let live = true;
-    setLoaded({ state: 'loading' });
+    if (!opts.keep) setLoaded({ state: 'loading' });
     load().then(
       (value) => live && setLoaded({ state: 'done', value }),
       (error: unknown) => live && setLoaded({ state: 'failed', error }),
