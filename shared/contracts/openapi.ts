@@ -104,14 +104,23 @@ class NamedSchemas {
   }
 
   /**
-   * JSON Schema for `schema`: a `$ref` to its component when it is named; inline otherwise (only
-   * parameter objects, which hold no named schemas: the OpenAPI test checks every `$ref` resolves).
+   * JSON Schema for `schema`: a `$ref` to its component when it is named; inline otherwise (parameter
+   * objects, written out by `inline`, hold no named schemas: the OpenAPI test checks every `$ref` resolves).
    */
   toSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
     const id = z.globalRegistry.get(schema)?.id;
     const json = id
       ? { $ref: `#/components/schemas/${componentName(id, io)}` }
       : (({ $schema: _s, ...rest }) => rest)(z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }));
+    this.reach(json);
+    return json;
+  }
+
+  /** JSON Schema for `schema` written out, even when it is named (its members' named schemas stay `$ref`s). */
+  inline(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+    const id = z.globalRegistry.get(schema)?.id;
+    if (!id) return this.toSchema(schema, io);
+    const json = this.all[componentName(id, io)] ?? {};
     this.reach(json);
     return json;
   }
@@ -201,9 +210,13 @@ function operation(route: RouteSpec, schemas: NamedSchemas): Record<string, unkn
   };
 }
 
+/**
+ * A path's or a query's object as one parameter a member. Its members are read from the object itself,
+ * named or not: a named one (StatisticsQuery…) would otherwise be a `$ref`, with no members to list.
+ */
 function objectParameters(schema: z.ZodType | undefined, location: 'path' | 'query', schemas: NamedSchemas) {
   if (!schema) return [];
-  const json = schemas.toSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+  const json = schemas.inline(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, s]) => ({
     name,
     in: location,

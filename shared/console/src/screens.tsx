@@ -9,6 +9,14 @@ import { CasePage } from './screens/case-page.tsx';
 import { FileCase } from './screens/file-case.tsx';
 import { Review } from './screens/review.tsx';
 import { Archive } from './screens/archive.tsx';
+import { lazyScreen } from './lazy-screen.tsx';
+
+// The oversight screens (and ECharts, which their charts load in turn) are chunks of their own, fetched when first shown.
+const Statistics = lazyScreen(() => import('./screens/statistics.tsx').then((m) => m.Statistics));
+const PublicStatistics = lazyScreen(() => import('./screens/public-statistics.tsx').then((m) => m.PublicStatistics));
+const Supervision = lazyScreen(() => import('./screens/supervision.tsx').then((m) => m.Supervision));
+const FindingsToAnswer = lazyScreen(() => import('./screens/findings-to-answer.tsx').then((m) => m.FindingsToAnswer));
+const Calendar = lazyScreen(() => import('./screens/calendar.tsx').then((m) => m.Calendar));
 
 export interface Screen {
   path: string;
@@ -26,5 +34,10 @@ export const SCREENS: Screen[] = [
   { path: 'file', title: ['窗口收件', 'File a case'], roles: ['channel'], home: 'channel', render: () => <FileCase /> },
   { path: 'review', title: ['事项审核', 'Catalogue review'], roles: ['platform'], home: 'platform', render: (r) => <Review code={r.path[1]} /> },
   { path: 'archive', title: ['电子档案', 'E-archive'], roles: ['auditor'], home: 'auditor', render: () => <Archive /> },
+  { path: 'findings', title: ['监察预警', 'Findings'], roles: ['department'], render: (r) => <FindingsToAnswer id={r.path[1]} query={r.query} /> },
+  { path: 'statistics', title: ['统计分析', 'Statistics'], roles: ['platform', 'auditor'], render: (r) => <Statistics query={r.query} /> },
+  { path: 'supervision', title: ['电子监察', 'Supervision'], roles: ['platform', 'auditor'], render: (r) => <Supervision route={r} /> },
+  { path: 'calendar', title: ['节假日日历', 'Calendar'], roles: ['platform', 'auditor'], render: (r) => <Calendar year={r.path[1]} /> },
+  { path: 'public', title: ['统计公开', 'Published statistics'], roles: [], public: true, render: (r) => <PublicStatistics query={r.query} /> },
   { path: 'cases', title: ['办件', 'Case'], roles: ['department', 'channel'], hidden: true, render: (r) => <CasePage caseNo={r.path[1] ?? ''} /> },
 ];

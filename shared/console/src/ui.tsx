@@ -7,15 +7,18 @@ import { useT } from './i18n.tsx';
 
 export type Loaded<T> = { state: 'loading' } | { state: 'done'; value: T } | { state: 'failed'; error: unknown };
 
-/** Loads `load()` now and whenever `deps` change; `reload` loads again. */
-export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): [Loaded<T>, () => void] {
+/**
+ * Loads `load()` now and whenever `deps` change; `reload` loads again. With `keep`, what was loaded stays
+ * shown while it loads again (a form beside the data keeps its answer on screen).
+ */
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[], opts: { keep?: boolean } = {}): [Loaded<T>, () => void] {
   const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
   const [tick, setTick] = useState(0);
   const lastTick = useRef(tick);
   useEffect(() => {
     let live = true;
-    // Loaded again (reload): what is shown stays until the new answer replaces it.
-    if (lastTick.current === tick) setLoaded({ state: 'loading' });
+    // Loaded again (reload), or asked to keep it: what is shown stays until the new answer replaces it.
+    if (lastTick.current === tick && !opts.keep) setLoaded({ state: 'loading' });
     lastTick.current = tick;
     load().then(
       (value) => live && setLoaded({ state: 'done', value }),
