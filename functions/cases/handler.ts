@@ -1,5 +1,5 @@
 // Lambda: cases — upload slots for materials, filing, the departments' and channels' actions on a
-// case, reads, queues and the supervision lists (every /v1/cases, /v1/materials, /v1/queue and
+// case, reads (a case's files through short-lived read links), queues and the supervision lists (every /v1/cases, /v1/materials, /v1/queue and
 // /v1/supervision route), and the co-departments' opinions on joint cases, which resume the joint
 // workflow (the only function allowed to); a decision is sealed at once by the sealing function, and an
 // ended case's archiving is started (the archive function, asynchronously). Also
@@ -96,6 +96,7 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
         return caller.role === 'department' ? { ...view, supervisionFindings: await findings.ofCase(state.caseNo) } : view;
       },
       getCaseHistory: ({ caller, params, query }) => cases.history(caller, params.caseNo, page(query)),
+      getCaseMaterial: ({ caller, params, query }) => cases.materialLink(caller, params.caseNo, query),
       acceptCase: ({ caller, params, body, headers }) => {
         const { pendingMaterials, pendingDueOn, baseVersion } = body;
         const base = baseVersion !== undefined ? { baseVersion } : {};

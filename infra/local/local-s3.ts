@@ -8,7 +8,9 @@
 // It also does the conditional write s3rver ignores: a PutObject or CompleteMultipartUpload with
 // `If-None-Match: *` is refused with S3's 412 PreconditionFailed when the key exists — the check and
 // the write it admits one step per key, so two writers of a key cannot both succeed (the archive's
-// write-once bundles, anchor journals and statistics documents rely on it).
+// write-once bundles, anchor journals and statistics documents rely on it). CORS is the bucket's, as on
+// S3: s3rver answers a preflight from the bucket's rules, and the front's own refusals of a browser's
+// request carry the headers those rules give, so that a page can read why (an expired link).
 // Gaps: no versioning, no Object Lock, no stored checksums, no bucket policies — the adapters are
 // written so that what matters is also checked without them (e.g. checksums by hashing); requests
 // are path-style only; a body signed with its SHA-256 is held in memory to check it (at most
@@ -20,6 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import S3rver from 's3rver';
+import type { CorsRule } from 's3rver';
 import { DomainError } from '../../shared/domain/errors.ts';
 import { SigV4Verifier, UNSIGNED_PAYLOAD } from './sigv4-verifier.ts';
 import { readBody } from './request-body.ts';
@@ -63,6 +66,8 @@ export interface S3Options {
   region?: string;
   /** The key pairs accepted (default: S3RVER_CREDENTIALS with every action). */
   identities?: readonly S3Identity[];
+  /** The clock signatures are checked against, in ms (default the system's: a test moves it on to present a presigned URL after it expired). */
+  now?: () => number;
 }
 
 /** The embedded S3 endpoint on a free port, persisted under `directory`, with `buckets` created if missing. */
@@ -75,6 +80,7 @@ export async function startS3(directory: string, host = '127.0.0.1', buckets: st
     identities.map((i) => ({ accessKeyId: i.accessKeyId, secretAccessKey: i.secretAccessKey, principal: i.accessKeyId })),
     region,
     's3',
+    options.now,
   );
   // Path-style only (vhostBuckets off): the bucket is the first segment of the path, as the front reads it.
   const s3rver = new S3rver({ directory, silent: true, vhostBuckets: false, configureBuckets: buckets.map((name) => ({ name })) });
@@ -83,9 +89,10 @@ export async function startS3(directory: string, host = '127.0.0.1', buckets: st
   const partition = region.startsWith('cn-') ? 'aws-cn' : 'aws';
 
   const exists = (bucket: string, key: string) => s3rver.store.existsObject(bucket, key);
+  const cors = async (bucket: string, origin: string, method: string) => (await s3rver.store.getSubresource(bucket, undefined, 'cors'))?.matchRule(origin, method);
   const writes = new KeyQueue();
   const server = createServer((req, res) => {
-    front(req, res, { verifier, byKey, forward, exists, writes, partition, ownHost: () => `${host}:${(server.address() as AddressInfo).port}` }).catch((e: unknown) => {
+    front(req, res, { verifier, byKey, forward, exists, cors, writes, partition, ownHost: () => `${host}:${(server.address() as AddressInfo).port}` }).catch((e: unknown) => {
       console.error('embedded S3 failure', e);
       if (!res.headersSent) s3Error(req, res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
       else res.destroy();
@@ -112,6 +119,8 @@ interface Front {
   forward: (req: IncomingMessage, res: ServerResponse) => unknown;
   /** Whether s3rver holds an object under the key. */
   exists: (bucket: string, key: string) => Promise<boolean>;
+  /** The bucket's CORS rule for a request from `origin` with `method`, if one allows it. */
+  cors: (bucket: string, origin: string, method: string) => Promise<CorsRule | undefined>;
   /** The conditional writes of each key, one at a time. */
   writes: KeyQueue;
   partition: string;
@@ -133,6 +142,15 @@ async function front(req: IncomingMessage, res: ServerResponse, f: Front): Promi
 
   const resource = resourceOf(pathname);
   if ('invalid' in resource) return s3Error(req, res, 400, resource.code, resource.invalid);
+  // A browser's request the bucket's CORS rules allow: its refusals below carry the CORS headers as
+  // S3's do (s3rver adds them to what it answers itself), so the page can read why it was refused.
+  const origin = headers['origin'];
+  const rule = origin !== undefined && resource.bucket !== undefined ? await f.cors(resource.bucket, origin, method) : undefined;
+  if (rule) {
+    res.setHeader('access-control-allow-origin', rule.hasWildcardOrigin ? '*' : origin!);
+    if (rule.exposeHeaders.length > 0) res.setHeader('access-control-expose-headers', rule.exposeHeaders.join(', '));
+    res.setHeader('vary', 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method');
+  }
 
   if (!presigned && headers['authorization'] !== undefined && headers['x-amz-content-sha256'] === undefined) {
     return s3Error(req, res, 400, 'InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');

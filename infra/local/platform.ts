@@ -38,6 +38,7 @@ import { startLocalKms } from './kms-server.ts';
 import { LOCAL_TABLES, ensureTables, startDynalite } from './local-dynamodb.ts';
 import type { S3Identity } from './local-s3.ts';
 import { startS3 } from './local-s3.ts';
+import { allowConsoleOrigins, gatewayOrigins } from './materials-cors.ts';
 import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_AUDITOR_ACCESS, ARCHIVE_BUNDLES_PREFIX, ARCHIVE_STATISTICS_PREFIX } from '../archive-access.ts';
 import type { LocalStepFunctions } from './stepfunctions-server.ts';
 import { partitionOf, startLocalStepFunctions } from './stepfunctions-server.ts';
@@ -257,6 +258,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       console: consoleSite({ dist: consoleDist, credentials: () => published.credentials }),
     });
     closers.unshift(() => gateway.close());
+    // The console, served from the gateway's origin, PUTs uploads and reads a case's files in the materials bucket.
+    await allowConsoleOrigins({ endpoint: s3.endpoint, region, credentials: runtime }, LOCAL_MATERIALS_BUCKET, gatewayOrigins(host, gateway.port));
     // Built once every variable they read is set; the Lambda stand-in looks them up at each invocation.
     for (const manifest of manifestsTriggeredBy('invoked')) {
       lambdaFunctions[localFunctionName(manifest.name)] = opts.functions?.[manifest.name] ?? asLocalFunction((await manifest.load())(handlerOptions));

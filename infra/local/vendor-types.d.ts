@@ -28,7 +28,19 @@ declare module 's3rver' {
     /** The request handler (Koa's). */
     callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
     logger: { close(): void };
-    /** Its filesystem store (the front asks it whether a key exists, for a conditional write). */
-    store: { existsObject(bucket: string, key: string): Promise<boolean> };
+    /**
+     * Its filesystem store (the front asks it whether a key exists, for a conditional write, and for a
+     * bucket's CORS configuration, to put S3's CORS headers on its own refusals).
+     */
+    store: {
+      existsObject(bucket: string, key: string): Promise<boolean>;
+      getSubresource(bucket: string, key: undefined, type: 'cors'): Promise<{ matchRule(origin: string, method: string): CorsRule | undefined } | null>;
+    };
+  }
+  /** A rule of a bucket's CORS configuration as s3rver reads it. */
+  export interface CorsRule {
+    hasWildcardOrigin: boolean;
+    allowedMethods: string[];
+    exposeHeaders: string[];
   }
 }

@@ -5,7 +5,8 @@
 // opinion's attachment under `uploads/<its credit code>/<uuid>`. When a case is filed (supplemented,
 // given an opinion), the platform copies the objects it references under `cases/<caseNo>/…`
 // (server-side copy), so an object still under `uploads/` after a few days is one no case took up:
-// the lifecycle rules expire it. Nothing under `cases/` ever expires.
+// the lifecycle rules expire it. Nothing under `cases/` ever expires. A browser (the console) PUTs
+// uploads and GETs a case's files through presigned URLs: the CORS the bucket needs for it is here too.
 import { CASES_PREFIX, UPLOADS_PREFIX } from '../domain/materials/material-vault.ts';
 
 export const MATERIALS_BUCKET = {
@@ -22,4 +23,24 @@ export const MATERIALS_BUCKET = {
   unreferencedNoncurrentVersionExpiryDays: 1,
   /** Days after which S3 aborts an incomplete multipart upload, anywhere in the bucket. */
   incompleteMultipartUploadAbortDays: 1,
+} as const;
+
+/**
+ * The headers an upload slot's presigned PUT signs (s3-material-store.ts): the uploader sends exactly
+ * these, and S3 refuses another size, type or content.
+ */
+export const UPLOAD_SIGNED_HEADERS = ['content-type', 'content-length', 'x-amz-checksum-sha256'] as const;
+
+/**
+ * What a browser on the console's origin does with the bucket — PUT an upload through its slot, GET a
+ * case's file through its read link — and so what the bucket's CORS rule for that origin allows: those
+ * two methods, the slot's signed headers a page may set (the browser sets Content-Length itself: no
+ * page may), and the ETag exposed to the page (the upload's answer). The embedded platform's bucket has
+ * it for its gateway's origin (infra/local/platform.ts).
+ */
+export const MATERIALS_BROWSER_CORS = {
+  methods: ['GET', 'PUT'],
+  headers: UPLOAD_SIGNED_HEADERS.filter((h) => h !== 'content-length'),
+  exposedHeaders: ['ETag'],
+  maxAgeSeconds: 600,
 } as const;

@@ -2,21 +2,25 @@
 // refuses an upload that differs), and a check that the object is really there and is that file —
 // and, by its bytes, what its type says and not encrypted (material-inspection.ts) — before a case
 // may use it. Where the store keeps no checksum (s3rver), the object is hashed on the same read; it
-// is streamed, never read whole into memory.
+// is streamed, never read whole into memory. A case's file is read through a presigned GET that
+// pins the answer's type and disposition (the bytes never pass through the function).
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { invalid } from '../domain/errors.ts';
-import { MATERIALS_BUCKET } from './bucket-layout.ts';
-import type { MaterialVault } from '../domain/materials/material-vault.ts';
+import { MATERIALS_BUCKET, UPLOAD_SIGNED_HEADERS } from './bucket-layout.ts';
+import type { MaterialVault, ReadLink } from '../domain/materials/material-vault.ts';
 import type { UploadRequest } from '../domain/materials/upload-policy.ts';
 import { sha256HexToBase64 } from '../domain/materials/upload-policy.ts';
 import { inspectionNeedsWholeFile, materialInspector, refuseUnarchivable } from '../domain/materials/material-inspection.ts';
 
 /** The bytes a JPEG's or PNG's signature takes (the longest, PNG's). */
 const SIGNATURE_BYTES = 8;
+
+/** How long a read link lives: long enough to start reading, short enough that a copied link soon opens nothing. */
+export const READ_LINK_SECONDS = 300;
 
 export interface UploadSlot {
   objectKey: string;
@@ -50,7 +54,7 @@ export class S3MaterialStore implements MaterialVault {
     const url = await getSignedUrl(this.s3, command, {
       expiresIn: this.expiresInSeconds,
       // Signed, so S3 refuses an upload of another size, type or content.
-      signableHeaders: new Set(['content-type', 'content-length', 'x-amz-checksum-sha256']),
+      signableHeaders: new Set(UPLOAD_SIGNED_HEADERS),
       // A header the uploader must send (S3 checks the body against it), not a query parameter.
       unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
     });
@@ -61,6 +65,28 @@ export class S3MaterialStore implements MaterialVault {
       headers: { 'content-type': req.contentType, 'content-length': String(req.size), 'x-amz-checksum-sha256': checksum },
       expiresAt: new Date(this.now().getTime() + this.expiresInSeconds * 1000).toISOString(),
     };
+  }
+
+  /**
+   * A presigned GET of a kept file, READ_LINK_SECONDS long. Its answer's Content-Type is pinned to the
+   * type the case recorded (signed, like every query parameter: a link altered to ask for text/html is
+   * refused), so that no link makes a browser take a file for a page; Content-Disposition `inline` with the
+   * file's name (RFC 6266: an ASCII fallback and the UTF-8 name), Cache-Control `private, no-store`
+   * (the files are a person's). Signed with the function's own credentials: the link reads what the
+   * function may read (s3:GetObject under `cases/`), and nothing else.
+   */
+  async readLink(caseKey: string, file: { contentType: string; filename: string }): Promise<ReadLink> {
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: caseKey,
+      ResponseContentType: file.contentType,
+      ResponseContentDisposition: inlineDisposition(file.filename),
+      ResponseCacheControl: 'private, no-store',
+    });
+    // Dated by the real clock, which S3 checks it against — not the store's `now` (a test's, or a platform clock set elsewhere).
+    const signedAt = new Date();
+    const url = await getSignedUrl(this.s3, command, { expiresIn: READ_LINK_SECONDS, signingDate: signedAt });
+    return { method: 'GET', url, expiresAt: new Date(signedAt.getTime() + READ_LINK_SECONDS * 1000).toISOString() };
   }
 
   /** Succeeds only if the object exists and is the announced file; otherwise a 4xx DomainError. */
@@ -148,4 +174,15 @@ export class S3MaterialStore implements MaterialVault {
       throw e;
     }
   }
+}
+
+/**
+ * `inline` with the file's name, as RFC 6266 has it for a name beyond ASCII: `filename` an ASCII
+ * fallback (every other character `_`), `filename*` the UTF-8 name percent-encoded (RFC 8187: `'()*`
+ * encoded too).
+ */
+function inlineDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `inline; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

@@ -1,4 +1,4 @@
-// `tongban cases file|show|notice|history|accept|supplement|refuse|decide|opinion|pause|resume|withdraw|correct|queue|list`
+// `tongban cases file|show|notice|material|history|accept|supplement|refuse|decide|opinion|pause|resume|withdraw|correct|queue|list`
 // and `tongban supervision <list>`: each builds the route's request from the options,
 // and prints the answer through the caller's `out` (JSON with --json, exit 1 when refused).
 import { randomUUID } from 'node:crypto';
@@ -15,6 +15,8 @@ import { FORM_FIELD_PREFIX } from '../contracts/case-vocabulary.ts';
 import { baseVersion, exactlyOne, isoDate, positiveInt, readJsonObject } from './args.ts';
 import { printCase, printCaseList, printHistory, printJointTaskList, printReceipt, printSupervisionList } from './cases-output.ts';
 import { readMaterials, uploadMaterials } from './upload.ts';
+import type { CaseMaterialLink } from '../domain/cases/case-files.ts';
+import { DownloadMismatch, download } from './download.ts';
 
 export interface CaseOptions {
   json: boolean;
@@ -44,6 +46,7 @@ export interface CaseOptions {
   'valid-until'?: string;
   'licence-data'?: string;
   out?: string;
+  opinion?: string;
   ticket?: string;
   field?: string[];
   value?: string[];
@@ -74,6 +77,8 @@ export async function casesCommand(ctx: CommandContext, command: string | undefi
       return out(await api.request('GET', path()), printCase);
     case 'notice':
       return notice(ctx, path(), which);
+    case 'material':
+      return material(ctx, path('/material'), which);
     case 'history': {
       const res = await history(api, path('/history'), o);
       const code = out(res, printHistory);
@@ -237,6 +242,31 @@ async function notice({ api, o, out }: CommandContext, casePath: string, which: 
   };
   if (o.json) console.log(JSON.stringify(written, null, 2));
   else console.log(`${written.title} ${written.kind} (entry ${written.entry}, sealed ${written.sealedAt}): ${written.document} ${written.seal}`);
+  return 0;
+}
+
+/**
+ * `cases material <caseNo> <name> [--opinion <department>] [--out FILE]`: one file the case keeps — a
+ * material by its name, with --opinion that co-department's opinion attachment — read through its link
+ * and written to FILE (default: the name the link gives it, in the current folder) only if it is the
+ * file the case recorded (SHA-256 and size; else exit 1 and nothing written).
+ */
+async function material({ api, o, out }: CommandContext, materialPath: string, name: string | undefined): Promise<number> {
+  if (!name) throw new UsageError("cases material needs the material's name (with --opinion <department>, the attachment's)");
+  const res = await api.request('GET', materialPath, { query: { name, opinion: o.opinion } });
+  if (res.status >= 400) return out(res, () => undefined);
+  const link = res.body as CaseMaterialLink;
+  let got;
+  try {
+    got = await download(link, o.out ?? link.filename);
+  } catch (e) {
+    if (!(e instanceof DownloadMismatch)) throw e;
+    console.error(`tongban: ${e.message}`);
+    return 1;
+  }
+  const written = { caseNo: link.caseNo, name: link.name, ...(link.opinion ? { opinion: link.opinion } : {}), contentType: link.contentType, ...got };
+  if (o.json) console.log(JSON.stringify(written, null, 2));
+  else console.log(`${link.name} (${link.contentType}, ${got.size} bytes, SHA-256 ${got.sha256} as recorded): ${got.path}`);
   return 0;
 }
 

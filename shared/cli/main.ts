@@ -68,6 +68,11 @@ Cases (办件):
                                   refusal 不予受理通知书, supplement 补齐补正通知书, extension 延期通知书,
                                   special-procedure 特别程序告知书): writes notice-<entry>-<kind>.json and
                                   its .seal.json to <dir> (default .), for \`tongban verify\` or OpenSSL
+  material <caseNo> <name> [--opinion <department>] [--out <file>]
+                                  one file the case keeps — a material by its name, with --opinion a
+                                  co-department's opinion attachment — read through a 5-minute link and
+                                  written to <file> (default: <name>.<pdf|ofd|jpg|png> here) only if its
+                                  SHA-256 and size are those the case recorded (else exit 1)
   history  <caseNo>               every entry and the chain check (exit 1 if it does not verify);
                                   with --limit/--cursor, one page of entries
   accept   <caseNo> [--pending <material> … --pending-due <YYYY-MM-DD>]
@@ -345,6 +350,7 @@ export async function main(argv: string[]): Promise<number> {
         seal: { type: 'string' },
         to: { type: 'string' },
         out: { type: 'string' },
+        opinion: { type: 'string' },
         bucket: { type: 'string' },
         url: { type: 'string' },
         event: { type: 'string', multiple: true },

@@ -552,6 +552,38 @@ export const ChannelCasesQuerySchema = z.object({ applicant: z.string().max(64).
 export const SupervisionParamsSchema = z.object({ kind: z.enum(SUPERVISION_KINDS) }).strict();
 export const SupervisionQuerySchema = z.object({ limit, cursor }).strict();
 export const JointTaskQueueQuerySchema = z.object({ limit, cursor }).strict();
+/** Which file of a case: an application material by its name, or with `opinion` that co-department's opinion attachment of that name. */
+export const CaseMaterialQuerySchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(200)
+      .meta({ description: "the material's name in the case's `materials` (the guide's material name), or with `opinion` the attachment's name in that opinion" }),
+    opinion: z
+      .string()
+      .regex(/^[0-9A-Z]{18}$/)
+      .optional()
+      .meta({ description: "a co-department's unified social credit code: the file is an attachment of its opinion (`jointTasks[].opinion.attachments`)" }),
+  })
+  .strict();
+
+/** A short-lived link to read one file a case keeps, with what the case records of the file. */
+export const CaseMaterialLinkSchema = z
+  .object({
+    caseNo: z.string(),
+    name: z.string(),
+    opinion: z.string().optional().meta({ description: 'the co-department whose opinion attachment it is' }),
+    contentType: z.string().meta({ description: 'as recorded when it was filed: the type the link answers with, whatever the stored object says' }),
+    size: z.int(),
+    sha256: z.string().meta({ description: 'as recorded when it was filed: check what you read against it' }),
+    filename: z.string().meta({ description: 'the name the link gives the file (Content-Disposition: inline): the material’s name with its format’s extension' }),
+    method: z.literal('GET'),
+    url: z.string().meta({ description: 'presigned S3 GET of the kept file: no further signature needed, valid until expiresAt (5 minutes)' }),
+    expiresAt: z.iso.datetime(),
+  })
+  .meta({ id: 'CaseMaterialLink' });
+
 export const CaseHistoryQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(MAX_CASE_PAGE_SIZE).default(MAX_CASE_PAGE_SIZE), cursor }).strict();
 
 export const JointTaskListSchema = z

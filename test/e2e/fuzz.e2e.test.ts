@@ -386,6 +386,13 @@ const FAMILIES: Record<string, Family> = {
   listChannelCases: { home: ['portal'], query: () => ({ ...LIMITS, applicant: [ZHANG.residentId, LI.residentId] }) },
   getCase: { home: ['market', 'portal'], params: caseParams('getCase'), case: 'received' },
   getCaseHistory: { home: ['market', 'portal'], params: caseParams('getCaseHistory'), query: () => LIMITS, case: 'received' },
+  getCaseMaterial: {
+    home: ['market', 'portal'],
+    params: caseParams('getCaseMaterial'),
+    query: () => ({ name: [...FOOD_REQUIRED, '检查报告'], opinion: [DEPARTMENTS.health.id] }),
+    baseQuery: () => [['name', FOOD_REQUIRED[0]!]],
+    case: 'received',
+  },
   acceptCase: caseAction('acceptCase', 'received', DEPT, () => ({ pendingMaterials: FOOD_ALL.slice(2), pendingDueOn: PENDING_DUE })),
   requestSupplement: caseAction('requestSupplement', 'received', DEPT, () => ({ problems: [{ material: FOOD_REQUIRED[0], problem: '申请书未签名' }] })),
   supplementCase: caseAction('supplementCase', 'supplement-requested', ['portal'], () => ({ form: FORM, materials: { [FOOD_REQUIRED[0]!]: ctx.files[FOOD_REQUIRED[0]!] } })),

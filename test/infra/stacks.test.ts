@@ -552,6 +552,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           'GET /v1/cases',
           'GET /v1/cases/{caseNo}',
           'GET /v1/cases/{caseNo}/history',
+          'GET /v1/cases/{caseNo}/material',
           'POST /v1/cases/{caseNo}/accept',
           'POST /v1/cases/{caseNo}/supplement-request',
           'POST /v1/cases/{caseNo}/supplement',
@@ -585,7 +586,7 @@ describe('the Tongban CDK app (test configuration)', () => {
         });
         // Every one of its routes is a method integrated with this function.
         const integrated = resources(api, 'AWS::ApiGateway::Method').filter(([, m]) => JSON.stringify(props(m).Integration).includes(fnId));
-        expect(integrated).toHaveLength(27);
+        expect(integrated).toHaveLength(28);
       });
 
       it('gives the cases function exactly CASES_TABLE, ITEMS_TABLE, DIRECTORY_TABLE, SUPERVISION_TABLE, MATERIALS_BUCKET, MATERIALS_MAX_BYTES, JOINT_STATE_MACHINE_ARN, SEALING_FUNCTION_NAME, ARCHIVE_FUNCTION_NAME and the Powertools variables', () => {
@@ -1329,6 +1330,7 @@ describe('the Tongban CDK app (test configuration)', () => {
         ['GET', '/v1/cases'],
         ['GET', '/v1/cases/{caseNo}'],
         ['GET', '/v1/cases/{caseNo}/history'],
+        ['GET', '/v1/cases/{caseNo}/material'],
         ['POST', '/v1/cases/{caseNo}/supplement'],
         ['POST', '/v1/cases/{caseNo}/withdraw'],
       ] as const)
@@ -1347,6 +1349,7 @@ describe('the Tongban CDK app (test configuration)', () => {
         ['POST', '/v1/materials/uploads'],
         ['GET', '/v1/cases/{caseNo}'],
         ['GET', '/v1/cases/{caseNo}/history'],
+        ['GET', '/v1/cases/{caseNo}/material'],
       ] as const)
         expect(may(market, method, path), `market ${method} ${path}`).toBe(true);
       for (const [method, path] of [
@@ -1362,7 +1365,8 @@ describe('the Tongban CDK app (test configuration)', () => {
       for (const path of PLATFORM_CASE_ROUTES) expect(may(reviewer, path.startsWith('/v1/cases/') ? 'POST' : 'GET', path), `reviewer ${path}`).toBe(true);
       for (const route of ROUTE_TABLE.filter((r) => r.function === 'cases' && !PLATFORM_CASE_ROUTES.includes(r.path)))
         expect(may(reviewer, route.method, route.path), `reviewer ${route.method} ${route.path}`).toBe(false);
-      // The auditor: reading a licence and a case's history (to check it against the anchor journals), no other case route.
+      // The auditor: reading a licence and a case's history (to check it against the anchor journals), no other case route —
+      // not a live case's files either (GET /v1/cases/{caseNo}/material): an ended case's are in its archive bundle.
       const AUDITOR_CASE_ROUTES = ['/v1/licences/{licenceId}', '/v1/cases/{caseNo}/history'];
       for (const path of AUDITOR_CASE_ROUTES) expect(may(auditor, 'GET', path), `auditor ${path}`).toBe(true);
       for (const route of ROUTE_TABLE.filter((r) => r.function === 'cases' && !AUDITOR_CASE_ROUTES.includes(r.path)))
@@ -1372,6 +1376,11 @@ describe('the Tongban CDK app (test configuration)', () => {
       expect(market).toContain('GET/v1/cases/*');
       expect(market.some((p) => globMatches(p, 'GET/v1/cases'))).toBe(false);
       expect(market.some((p) => globMatches(p, 'POST/v1/cases'))).toBe(false);
+      // A file is named in the query, never in the path: the auditor's GET/v1/cases/*/history cannot match a
+      // material that happens to be called "history" (a path GET/v1/cases/{caseNo}/materials/{name} would).
+      const material = ROUTE_TABLE.find((r) => r.operationId === 'getCaseMaterial')!;
+      expect(invokeResourcePath(material)).toBe('GET/v1/cases/*/material');
+      expect(auditor.some((p) => globMatches(p, 'GET/v1/cases/2026-000001/materials/history'))).toBe(true);
       for (const action of ['accept', 'supplement-request', 'refuse', 'pause', 'resume', 'decide'])
         expect(
           portal.some((p) => globMatches(p, `POST/v1/cases/2026-000001/${action}`)),

@@ -241,6 +241,7 @@ describe('archiving an ended case', () => {
           if (!(e instanceof DomainError && ACCEPTABLE_ARCHIVE_FINDINGS.includes(e.code))) throw e;
         }),
       keep: (from, to) => kept.keep(from, to),
+      readLink: (key, file) => kept.readLink(key, file),
     };
     const earlier = new CaseService({ store, items: itemStore, materials: earlierIntake, calendar: officialCalendar, now });
     clock = new Date('2026-09-01T02:00:00Z');

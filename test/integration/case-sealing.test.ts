@@ -835,9 +835,10 @@ describe('CaseService: filing with an e-licence instead of a material (免提交
     return refused;
   }
 
-  it("accepts the applicant's own valid 营业执照 in place of the upload, and checks one named in a supplement too", async () => {
+  it("accepts the applicant's own valid 营业执照 in place of the upload, and checks one named in a supplement too; it has no file to read", async () => {
     // Act
     const filed = await s.service.file(PORTAL, randomUUID(), await application(PORTAL, FOOD, SHOP, { 营业执照: { kind: 'licence', licenceId: ids.shop } }));
+    const noFile = await rejection(s.service.materialLink(MARKET, filed.caseNo, { name: '营业执照' }));
     await s.service.act(MARKET, filed.caseNo, { action: 'request-supplement', problems: [{ material: '营业执照', problem: '请确认营业执照' }] });
     const notTheirs = await rejection(s.service.act(PORTAL, filed.caseNo, { action: 'supplement', materials: { 营业执照: { kind: 'licence', licenceId: ids.revoked } } }));
     const theirs = await s.service.act(PORTAL, filed.caseNo, { action: 'supplement', materials: { 营业执照: { kind: 'licence', licenceId: ids.shop } } });
@@ -849,6 +850,9 @@ describe('CaseService: filing with an e-licence instead of a material (免提交
     expect(filed.receipt.materials.find((m) => m.name === '营业执照')).toEqual({ kind: 'licence', name: '营业执照', licenceId: ids.shop });
     expect(notTheirs).toMatchObject({ code: 'CASE_LICENCE_UNKNOWN', field: 'materials.营业执照.licenceId' });
     expect(theirs).toMatchObject({ status: 'received', materials: { 营业执照: { kind: 'licence', licenceId: ids.shop } } });
+    // A link to the file would read nothing: the reader is sent to the licence.
+    expect(noFile).toMatchObject({ code: 'CASE_MATERIAL_IS_LICENCE', kind: 'not-found' });
+    expect(noFile.messageZh).toContain(ids.shop);
     expect((await s.service.history(MARKET, filed.caseNo)).entries.map((e) => e.type)).toEqual(['file', 'request-supplement', 'seal-notices', 'supplement']);
   });
 

@@ -67,6 +67,18 @@ caseServiceContract('DynamoDB and S3', async (now) => {
       const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
       return { size: head.ContentLength, contentType: head.ContentType, sha256: sha256(await object.Body!.transformToByteArray()) };
     },
+    // The presigned GET, as a reader's client fetches it.
+    read: async (url) => {
+      const res = await fetch(url);
+      const disposition = res.headers.get('content-disposition') ?? '';
+      const filename = /filename\*=UTF-8''([^;]+)/.exec(disposition)?.[1];
+      return {
+        status: res.status,
+        contentType: res.headers.get('content-type') ?? undefined,
+        filename: filename && decodeURIComponent(filename),
+        body: Buffer.from(await res.arrayBuffer()),
+      };
+    },
     stop: async () => {
       raw.destroy();
       s3.destroy();

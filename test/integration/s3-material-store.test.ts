@@ -1,13 +1,15 @@
-// Materials against s3rver over the real S3 protocol: a presigned PUT carrying the announced type,
-// size and checksum, then the platform's own check that the object is that file.
-import { S3Client } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
+// Materials against s3rver (behind the embedded front that checks every signature) over the real S3
+// protocol: a presigned PUT carrying the announced type, size and checksum, then the platform's own
+// check that the object is that file; a kept file read through its presigned GET, its answer's type and
+// disposition pinned, refused altered or after it expired.
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3RVER_CREDENTIALS, startS3 } from '../../infra/local/local-s3.ts';
-import { S3MaterialStore } from '../../shared/adapters/s3-material-store.ts';
+import { READ_LINK_SECONDS, S3MaterialStore } from '../../shared/adapters/s3-material-store.ts';
 import { checkUploadRequest } from '../../shared/domain/materials/upload-policy.ts';
 import { rejection, refusal } from '../support/refusal.ts';
 
@@ -15,11 +17,14 @@ const BUCKET = 'tongban-test-materials';
 let dir: string;
 let stop: () => Promise<void>;
 let store: S3MaterialStore;
+let client: S3Client;
+/** How far the S3 endpoint's clock is ahead of this one (ms): where a presigned URL is presented later than it was made. */
+let later = 0;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tongban-s3-'));
-  const s3rver = await startS3(dir, '127.0.0.1', [BUCKET]);
-  const client = new S3Client({ endpoint: s3rver.endpoint, region: 'cn-north-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+  const s3rver = await startS3(dir, '127.0.0.1', [BUCKET], { now: () => Date.now() + later });
+  client = new S3Client({ endpoint: s3rver.endpoint, region: 'cn-north-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
   store = new S3MaterialStore(client, BUCKET);
   stop = async () => {
     client.destroy();
@@ -77,6 +82,74 @@ describe('S3MaterialStore', () => {
     await upload(slot, pdf);
     expect(await rejection(store.verify(slot.objectKey, { ...announced, size: pdf.length + 1 }))).toMatchObject({ code: 'MATERIAL_SIZE_MISMATCH' });
     expect(await rejection(store.verify(slot.objectKey, { ...announced, contentType: 'image/png' }))).toMatchObject({ code: 'MATERIAL_TYPE_MISMATCH' });
+  });
+});
+
+describe('S3MaterialStore: read links', () => {
+  /** A file kept under a case, stored as `storedType` (what a bad upload path could have left there). */
+  async function kept(bytes: Buffer, storedType: string): Promise<string> {
+    const key = `cases/20261123ABCDEFGHJK/${randomUUID()}`;
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: bytes, ContentType: storedType }));
+    return key;
+  }
+
+  it('reads a kept file through a presigned GET: as the recorded type whatever the object says, inline under its name, not cached', async () => {
+    // Prepare: an object stored as text/html, recorded as a PDF
+    const key = await kept(pdf, 'text/html');
+    const filename = '食品经营许可申请书(副本).pdf';
+
+    // Act
+    const link = await store.readLink(key, { contentType: 'application/pdf', filename });
+    const res = await fetch(link.url);
+
+    // Assess
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(pdf)).toBe(true);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    const disposition = res.headers.get('content-disposition')!;
+    expect(disposition).toBe(`inline; filename="_________(__).pdf"; filename*=UTF-8''${encodeURIComponent('食品经营许可申请书')}%28${encodeURIComponent('副本')}%29.pdf`);
+    expect(decodeURIComponent(/filename\*=UTF-8''(.+)$/.exec(disposition)![1]!)).toBe(filename);
+    const signed = new URL(link.url);
+    expect(link.method).toBe('GET');
+    expect(signed.pathname).toBe(`/${BUCKET}/${key}`);
+    expect(signed.searchParams.get('X-Amz-Expires')).toBe(String(READ_LINK_SECONDS));
+    expect(READ_LINK_SECONDS).toBe(300);
+    expect(Math.abs(Date.parse(link.expiresAt) - (Date.now() + READ_LINK_SECONDS * 1000))).toBeLessThan(60_000);
+  });
+
+  it('refuses a link altered to ask for another type or another key, and one presented after its 5 minutes', async () => {
+    // Prepare
+    const key = await kept(pdf, 'application/pdf');
+    const other = await kept(Buffer.from('%PDF-1.7\nanother\n%%EOF\n'), 'application/pdf');
+    const link = await store.readLink(key, { contentType: 'application/pdf', filename: '营业执照.pdf' });
+    const asHtml = new URL(link.url);
+    asHtml.searchParams.set('response-content-type', 'text/html');
+    const elsewhere = new URL(link.url);
+    elsewhere.pathname = `/${BUCKET}/${other}`;
+
+    // Act
+    const html = await fetch(asHtml);
+    const moved = await fetch(elsewhere);
+    const statuses: Record<string, number> = {};
+    let expired: Response;
+    try {
+      later = (READ_LINK_SECONDS - 60) * 1000;
+      statuses.withinItsTime = (await fetch(link.url)).status;
+      later = (READ_LINK_SECONDS + 1) * 1000;
+      expired = await fetch(link.url);
+    } finally {
+      later = 0;
+    }
+
+    // Assess
+    for (const refused of [html, moved]) {
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+    }
+    expect(statuses).toEqual({ withinItsTime: 200 });
+    expect(expired.status).toBe(403);
+    expect(await expired.text()).toContain('<Code>AccessDenied</Code><Message>Request has expired</Message>');
   });
 });
 

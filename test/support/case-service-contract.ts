@@ -45,6 +45,8 @@ export interface ServicePlatform {
   emptySlot(owner: string, announced: UploadRequest): Promise<string>;
   /** The object under `key` as the vault holds it. */
   stored(key: string): Promise<{ size?: number | undefined; contentType?: string | undefined; sha256: string }>;
+  /** What the vault's read link `url` answers: its status, the type it answers as, the name it gives, the bytes. */
+  read(url: string): Promise<{ status: number; contentType?: string | undefined; filename?: string | undefined; body: Buffer }>;
   stop(): Promise<void>;
 }
 
@@ -770,6 +772,49 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
       expect(historyByFire.entries.map((e) => e.type)).toEqual(['file']);
       expect(acceptByHealth).toMatchObject({ code: 'CASE_DEPARTMENT_FORBIDDEN', kind: 'forbidden' });
       expect(acceptByMarket).toMatchObject({ status: 'accepted', version: 2 });
+    });
+
+    it("links those who may read a case to each file it keeps — a material, a co-department's attachment — and refuses the others as reading the case is refused", async () => {
+      // Prepare: a joint case, accepted and dispatched; health gives its opinion with an attachment it uploaded
+      at('2026-11-23');
+      const request = await application(PORTAL, JOINT, SHOP);
+      const filed = await s.service.file(PORTAL, 'files-1', request);
+      at('2026-11-24');
+      await s.service.act(MARKET, filed.caseNo, { action: 'accept' });
+      await applySystemCommands({ store: s.store, calendar: officialCalendar }, filed.caseNo, clock, (c) => (c.jointTasks ? undefined : { action: 'dispatch' }));
+      const report = pdf('卫生审查意见');
+      await s.service.act(HEALTH, filed.caseNo, { action: 'opinion', outcome: 'agree', attachments: { 卫生审查意见: await upload(DEPARTMENTS.health.id, report) } });
+      const [name, sent] = Object.entries(request.materials)[0]! as [string, Upload];
+      const auditor: Caller = { name: 'auditor', role: 'auditor' };
+
+      // Act
+      const links = await Promise.all([PORTAL, MARKET, HEALTH, FIRE].map((reader) => s.service.materialLink(reader, filed.caseNo, { name })));
+      const attachment = await s.service.materialLink(FIRE, filed.caseNo, { name: '卫生审查意见', opinion: DEPARTMENTS.health.id });
+      const refused = await Promise.all([HALL, HOUSING, REVIEWER, auditor].map((c) => rejection(s.service.materialLink(c, filed.caseNo, { name }))));
+      const unknown = await Promise.all(
+        [
+          { name: '不存在的材料' },
+          { name: 'constructor' },
+          { name, opinion: DEPARTMENTS.health.id },
+          { name: '卫生审查意见', opinion: DEPARTMENTS.fire.id },
+          { name: '卫生审查意见', opinion: DEPARTMENTS.police.id },
+        ].map((ref) => rejection(s.service.materialLink(PORTAL, filed.caseNo, ref))),
+      );
+      const noCase = await rejection(s.service.materialLink(PORTAL, newCaseNo(clock), { name }));
+
+      // Assess: every reader's link reads the bytes filed, as the type recorded, under the material's name
+      for (const link of links) {
+        expect(link).toMatchObject({ caseNo: filed.caseNo, name, contentType: 'application/pdf', size: sent.size, sha256: sent.sha256, filename: `${name}.pdf`, method: 'GET' });
+        expect(Date.parse(link.expiresAt)).toBeGreaterThan(Date.now());
+        const read = await platform.read(link.url);
+        expect(read).toMatchObject({ status: 200, contentType: 'application/pdf', filename: `${name}.pdf` });
+        expect(sha256(read.body)).toBe(sent.sha256);
+      }
+      expect(attachment).toMatchObject({ name: '卫生审查意见', opinion: DEPARTMENTS.health.id, sha256: sha256(report), size: report.length, filename: '卫生审查意见.pdf' });
+      expect((await platform.read(attachment.url)).body.equals(report)).toBe(true);
+      for (const r of refused) expect(r).toMatchObject({ code: 'CASE_READ_FORBIDDEN', kind: 'forbidden' });
+      for (const r of unknown) expect(r).toMatchObject({ code: 'CASE_MATERIAL_NOT_FOUND', kind: 'not-found' });
+      expect(noCase).toMatchObject({ code: 'CASE_NOT_FOUND' });
     });
 
     it('lets exactly one of two users of the department decide an accepted case at once', async () => {

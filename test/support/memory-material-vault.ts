@@ -2,12 +2,14 @@
 // only the announced bytes through a slot, so the bytes are simply kept, with the slot's content
 // type); `verify` refuses as S3MaterialStore does, in its order and with its codes — not uploaded,
 // another size, another type, another checksum, then the bytes' format (material-inspection.ts) —
-// and `keep` copies an upload into a case's keeping, leaving a copy already in place as it is.
+// and `keep` copies an upload into a case's keeping, leaving a copy already in place as it is. A read
+// link is a `memory:` URL that `read` answers as S3 answers a presigned GET: the bytes, with the type
+// and name the link pins.
 import { randomUUID } from 'node:crypto';
 import type { CaseMaterial } from '../../shared/domain/cases/case-record.ts';
 import { invalid } from '../../shared/domain/errors.ts';
 import { materialInspector, refuseUnarchivable } from '../../shared/domain/materials/material-inspection.ts';
-import type { MaterialVault } from '../../shared/domain/materials/material-vault.ts';
+import type { MaterialVault, ReadLink } from '../../shared/domain/materials/material-vault.ts';
 import { UPLOADS_PREFIX } from '../../shared/domain/materials/material-vault.ts';
 import type { UploadRequest } from '../../shared/domain/materials/upload-policy.ts';
 import { sha256 } from './case-materials.ts';
@@ -50,6 +52,22 @@ export class MemoryMaterialVault implements MaterialVault {
     const facts = inspector.facts();
     if (facts.sha256 !== expected.sha256) throw invalid('MATERIAL_CHECKSUM_MISMATCH', field, '上传的材料与申报的 SHA-256 摘要不符', `object ${objectKey} is another file`);
     refuseUnarchivable(facts, expected.contentType, field);
+  }
+
+  readonly #links = new Map<string, { key: string; contentType: string; filename: string }>();
+
+  async readLink(caseKey: string, file: { contentType: string; filename: string }): Promise<ReadLink> {
+    const url = `memory:${randomUUID()}`;
+    this.#links.set(url, { key: caseKey, ...file });
+    return { method: 'GET', url, expiresAt: new Date(Date.now() + 300_000).toISOString() };
+  }
+
+  /** What a read link reads: the kept bytes, answered as the link's type and name; 404 for a link or an object it does not know. */
+  async read(url: string): Promise<{ status: number; contentType?: string; filename?: string; body: Buffer }> {
+    const link = this.#links.get(url);
+    const object = link && this.#objects.get(link.key);
+    if (!link || !object) return { status: 404, body: Buffer.alloc(0) };
+    return { status: 200, contentType: link.contentType, filename: link.filename, body: Buffer.from(object.bytes) };
   }
 
   async keep(uploadKey: string, caseKey: string): Promise<void> {

@@ -28,6 +28,7 @@ caseServiceContract('in memory', async (now) => {
       if (!object) throw new Error(`nothing stored under ${key}`);
       return object;
     },
+    read: (url) => vault.read(url),
     stop: async () => {},
   };
 });

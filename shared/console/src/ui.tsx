@@ -1,7 +1,7 @@
 // The small parts every screen uses: loading an answer, showing a refusal as the platform words it,
 // a form's submit with its busy state, and the statuses' names.
 import type { ReactNode } from 'react';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from './api/client.ts';
 import { useT } from './i18n.tsx';
 
@@ -11,9 +11,12 @@ export type Loaded<T> = { state: 'loading' } | { state: 'done'; value: T } | { s
 export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): [Loaded<T>, () => void] {
   const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
   const [tick, setTick] = useState(0);
+  const lastTick = useRef(tick);
   useEffect(() => {
     let live = true;
-    setLoaded({ state: 'loading' });
+    // Loaded again (reload): what is shown stays until the new answer replaces it.
+    if (lastTick.current === tick) setLoaded({ state: 'loading' });
+    lastTick.current = tick;
     load().then(
       (value) => live && setLoaded({ state: 'done', value }),
       (error: unknown) => live && setLoaded({ state: 'failed', error }),
@@ -111,4 +114,11 @@ export function DueDate({ on, provisional, overdue }: { on: string | undefined; 
 
 export function newIdempotencyKey(): string {
   return crypto.randomUUID();
+}
+
+/** An instant as people in China read it: Beijing time, to the second. */
+export function chinaTime(iso: string): string {
+  return new Date(iso)
+    .toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    .replace(/\//g, '-');
 }

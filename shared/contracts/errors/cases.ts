@@ -17,6 +17,9 @@ export const CASE_ERRORS = {
   // A case whose stored state and history disagree (case-items.ts stateOfItems): refused for every action.
   CASE_HISTORY_BROKEN: 'conflict',
   CASE_READ_FORBIDDEN: 'forbidden',
+  // Reading a file the case keeps (case-files.ts): none of that name, or a material given as an e-licence (免提交), which has no file.
+  CASE_MATERIAL_NOT_FOUND: 'not-found',
+  CASE_MATERIAL_IS_LICENCE: 'not-found',
   CASE_DEPARTMENT_FORBIDDEN: 'forbidden',
   CASE_CHANNEL_FORBIDDEN: 'forbidden',
   CASE_CO_DEPARTMENT_FORBIDDEN: 'forbidden',

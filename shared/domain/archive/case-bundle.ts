@@ -14,7 +14,7 @@ import { sealDocument } from '../seals/seal.ts';
 import type { ArchiveReport, BundleFileRecord, ScanResult, StreamScanner } from './bag-assessment.ts';
 import { BAGIT_TXT, BAG_PATHS, assessBag, manifestText, noticePaths } from './bag-assessment.ts';
 import type { FileFacts } from './file-inspection.ts';
-import { FileInspector, extensionOf, inspectBytes } from './file-inspection.ts';
+import { FileInspector, inspectBytes, safeFileName } from './file-inspection.ts';
 import type { TarEntry } from './tar.ts';
 import { writeTar } from './tar.ts';
 
@@ -59,12 +59,7 @@ export const bundleRoot = (caseNo: string) => `tongban-case-${caseNo}`;
 
 /** Where a file of the case goes in the bag: a safe name (letters, digits, CJK, `-_.()（）`) with its format's extension. */
 export function bundleFilePath(folder: string, name: string, contentType: string): string {
-  const safe =
-    name
-      .normalize('NFC')
-      .replace(/[^\p{L}\p{N}\-_.()（）]/gu, '_')
-      .slice(0, 120) || 'file';
-  return `data/${folder}/${safe}.${extensionOf(contentType) ?? 'bin'}`;
+  return `data/${folder}/${safeFileName(name, contentType)}`;
 }
 
 export function caseBundle(input: BundleInput): CaseBundle {

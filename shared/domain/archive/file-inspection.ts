@@ -19,6 +19,19 @@ export function extensionOf(contentType: string): string | undefined {
   return Object.entries(BUNDLE_FORMATS).find(([, f]) => f.contentType === contentType)?.[0];
 }
 
+/**
+ * The name a file of the case is given out under — in a bundle, through a read link: `name` made safe
+ * (letters, digits, CJK, `-_.()（）`; anything else `_`, at most 120 characters) with its format's extension.
+ */
+export function safeFileName(name: string, contentType: string): string {
+  const safe =
+    name
+      .normalize('NFC')
+      .replace(/[^\p{L}\p{N}\-_.()（）]/gu, '_')
+      .slice(0, 120) || 'file';
+  return `${safe}.${extensionOf(contentType) ?? 'bin'}`;
+}
+
 export interface FileFacts {
   sha256: string;
   size: number;

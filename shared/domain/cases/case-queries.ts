@@ -1,8 +1,8 @@
-// Reading cases: a case and its history for those who may read it (its department, its
-// co-departments, the filing channel; the history also for auditors, who check it against the anchor
-// journals: its entries hold digests, not the state), a department's queue, a channel's cases, a co-department's
-// open joint tasks, and the supervision lists for the platform role. The case service (which acts)
-// extends it.
+// Reading cases: a case, its history and a link to each file it keeps for those who may read it (its
+// department, its co-departments, the filing channel; the history also for auditors, who check it
+// against the anchor journals: its entries hold digests, not the state — and who read the files of an
+// ended case in its archive bundle), a department's queue, a channel's cases, a co-department's open
+// joint tasks, and the supervision lists for the platform role. The case service (which acts) extends it.
 import type { Caller } from '../access/caller.ts';
 import { requireRole } from '../access/caller.ts';
 import type { DomainError } from '../errors.ts';
@@ -10,10 +10,20 @@ import { forbidden, notFound } from '../errors.ts';
 import { HistoryChainCheck } from './case-history.ts';
 import type { CaseState, CaseStatus } from './case-record.ts';
 import type { CaseList, CasePage, CaseStore, SupervisionKind } from './case-store.ts';
+import type { MaterialVault } from '../materials/material-vault.ts';
+import { safeFileName } from '../archive/file-inspection.ts';
+import type { CaseFileRef, CaseMaterialLink } from './case-files.ts';
+import { keptFile } from './case-files.ts';
 import { MAX_CASE_PAGE_SIZE } from './case-store.ts';
 import type { CaseHistoryView, JointTaskEntry, SupervisionEntry } from './case-views.ts';
 
-export class CaseQueries<D extends { store: CaseStore } = { store: CaseStore }> {
+/** What reading needs: the cases, and the vault's links to the files they keep. */
+export interface CaseReadingDeps {
+  store: CaseStore;
+  materials: Pick<MaterialVault, 'readLink'>;
+}
+
+export class CaseQueries<D extends CaseReadingDeps = CaseReadingDeps> {
   constructor(protected readonly deps: D) {}
 
   /** A co-department's open joint tasks, soonest due first: its own task on each case, and what it needs of the case. */
@@ -44,6 +54,19 @@ export class CaseQueries<D extends { store: CaseStore } = { store: CaseStore }> 
     const state = await this.existing(caseNo);
     requireReader(caller, state);
     return state;
+  }
+
+  /**
+   * A short-lived link to one file the case keeps (case-files.ts), for those who may read the case, with
+   * the type, size and SHA-256 the case recorded: the link answers with that type, whatever the stored
+   * object says, and the reader checks the bytes against that SHA-256.
+   */
+  async materialLink(caller: Caller, caseNo: string, ref: CaseFileRef): Promise<CaseMaterialLink> {
+    const state = await this.get(caller, caseNo);
+    const { objectKey, contentType, size, sha256 } = keptFile(state, ref);
+    const filename = safeFileName(ref.name, contentType);
+    const link = await this.deps.materials.readLink(objectKey, { contentType, filename });
+    return { caseNo, name: ref.name, ...(ref.opinion !== undefined ? { opinion: ref.opinion } : {}), contentType, size, sha256, filename, ...link };
   }
 
   /**

@@ -3,7 +3,8 @@
 // credit code, which no channel id can be: channel ids start with a lower-case letter); a case that names it takes it into its own keeping
 // (`cases/<caseNo>/<id>`), from where nothing expires it. The key of the kept copy is a function of
 // the upload's key and the case number, and back, so a filing that stopped half-way can be finished
-// from the case's record alone.
+// from the case's record alone. Those who may read the case read a kept file through a short-lived
+// link to the store (`readLink`), never through the platform: files run to tens of megabytes.
 import type { CaseMaterial } from '../cases/case-record.ts';
 import { DomainError, forbidden, invalid } from '../errors.ts';
 import type { UploadRequest } from './upload-policy.ts';
@@ -11,6 +12,13 @@ import { checkUploadRequest } from './upload-policy.ts';
 
 export const UPLOADS_PREFIX = 'uploads/';
 export const CASES_PREFIX = 'cases/';
+
+/** A short-lived link that reads one kept file straight from the store (the platform passes no bytes). */
+export interface ReadLink {
+  method: 'GET';
+  url: string;
+  expiresAt: string;
+}
 
 export interface MaterialVault {
   /**
@@ -20,6 +28,12 @@ export interface MaterialVault {
   verify(objectKey: string, expected: UploadRequest, field: string): Promise<void>;
   /** Copies an upload into a case's keeping. Idempotent: a copy already in place is left as it is. */
   keep(uploadKey: string, caseKey: string): Promise<void>;
+  /**
+   * A link reading the file a case keeps under `caseKey` for a few minutes, answered as `contentType`
+   * (whatever the stored object says) and to be shown inline as `filename`. Whoever holds it reads the
+   * file: the caller decides who may have one.
+   */
+  readLink(caseKey: string, file: { contentType: string; filename: string }): Promise<ReadLink>;
 }
 
 type Upload = Extract<CaseMaterial, { kind: 'upload' }>;

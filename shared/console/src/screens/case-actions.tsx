@@ -9,6 +9,8 @@ import type { CaseView } from '../api/types.ts';
 import { useT } from '../i18n.tsx';
 import { usePlatform } from '../platform.tsx';
 import { ErrorNote, newIdempotencyKey, useAction } from '../ui.tsx';
+import type { Uploaded } from '../upload.ts';
+import { uploadFile } from '../upload.ts';
 
 const PROCEDURES: [string, string, string][] = [
   ['site-inspection', '现场核查', 'site inspection'],
@@ -41,6 +43,9 @@ export function CaseActions({ view, onDone }: { view: CaseView; onDone: () => vo
       {offered.has('extend') ? <ExtendForm view={view} onDone={onDone} /> : null}
       {offered.has('decide') ? <DecideForm view={view} onDone={onDone} /> : null}
       {offered.has('opinion') ? <OpinionForm view={view} onDone={onDone} /> : null}
+      {offered.has('supplement') ? <FilesForm view={view} onDone={onDone} action="supplement" names={[...new Set((view.supplementRequest ?? []).map((p) => p.material))]} /> : null}
+      {offered.has('deliver') ? <FilesForm view={view} onDone={onDone} action="deliver" names={view.acceptance?.pendingMaterials ?? []} /> : null}
+      {offered.has('withdraw') ? <WithdrawForm view={view} onDone={onDone} /> : null}
     </section>
   );
 }
@@ -353,6 +358,58 @@ function OpinionForm({ view, onDone }: { view: CaseView; onDone: () => void }) {
       <label>
         {t('理由（每行一条）', 'Reasons (one a line)')}
         <textarea value={reasons} onChange={(e) => setReasons(e.target.value)} rows={2} />
+      </label>
+    </ActionForm>
+  );
+}
+
+/** The channel's supplement (the materials asked for) or its delivery of the 容缺 materials: files uploaded, then sent. */
+function FilesForm({ view, onDone, action, names }: { view: CaseView; onDone: () => void; action: 'supplement' | 'deliver'; names: string[] }) {
+  const t = useT();
+  const { api, path, header, base } = useSend(view);
+  const [files, setFiles] = useState<Record<string, File>>({});
+  const [progress, setProgress] = useState<Record<string, number>>({});
+  const send = async () => {
+    const materials: Record<string, Uploaded> = {};
+    for (const [name, f] of Object.entries(files)) materials[name] = await uploadFile(api, f, (fraction) => setProgress((p) => ({ ...p, [name]: fraction })));
+    await must(api.POST(`/v1/cases/{caseNo}/${action}`, { params: { path, header: header() }, body: { ...base, materials } }));
+  };
+  return (
+    <ActionForm title={action === 'supplement' ? ['补正材料', 'Deliver the supplements'] : ['补交容缺材料', 'Deliver the pending materials']} onDone={onDone} send={send}>
+      {names.map((name) => (
+        <label key={name}>
+          {name}
+          <input
+            type="file"
+            accept=".pdf,.ofd,.jpg,.jpeg,.png"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              const next = { ...files };
+              if (f) next[name] = f;
+              else delete next[name];
+              setFiles(next);
+            }}
+          />
+          {progress[name] !== undefined ? <progress max={1} value={progress[name]} aria-label={`${name} ${t('上传进度', 'upload progress')}`} /> : null}
+        </label>
+      ))}
+    </ActionForm>
+  );
+}
+
+function WithdrawForm({ view, onDone }: { view: CaseView; onDone: () => void }) {
+  const t = useT();
+  const { api, path, header, base } = useSend(view);
+  const [reason, setReason] = useState('');
+  return (
+    <ActionForm
+      title={['撤回申请', 'Withdraw the application']}
+      onDone={onDone}
+      send={() => must(api.POST('/v1/cases/{caseNo}/withdraw', { params: { path, header: header() }, body: { ...base, reason } })).then(() => undefined)}
+    >
+      <label>
+        {t('撤回原因', 'Reason')}
+        <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={1000} />
       </label>
     </ActionForm>
   );

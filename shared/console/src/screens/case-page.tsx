@@ -2,12 +2,13 @@
 // of its hash-chained history with the chain check, its notices and sealed results — and a form for
 // every action the case allows the caller now (the case view's `actions`), each answered with the
 // API's own errors.
+import { useEffect, useState } from 'react';
 import { must } from '../api/client.ts';
 import type { CaseView } from '../api/types.ts';
 import { getCase } from '../api/types.ts';
 import { useT } from '../i18n.tsx';
 import { usePlatform } from '../platform.tsx';
-import { DueDate, Show, StatusTag, useLoad } from '../ui.tsx';
+import { DueDate, Show, StatusTag, useLoad, chinaTime } from '../ui.tsx';
 import { CaseActions } from './case-actions.tsx';
 import { ACTION_ZH } from '../../../domain/cases/case-commands.ts';
 
@@ -18,6 +19,18 @@ export function CasePage({ caseNo }: { caseNo: string }) {
     const [view, history] = await Promise.all([getCase(api, caseNo), must(api.GET('/v1/cases/{caseNo}/history', { params: { path: { caseNo }, query: { limit: 100 } } }))]);
     return { view, history };
   }, [api, caseNo]);
+  // A decision is sealed by the sealing function moments after it is made: the page looks again
+  // until the sealed result is there (every 2 s, 30 times at most).
+  const [looks, setLooks] = useState(0);
+  const sealing = loaded.state === 'done' && loaded.value.view.status === 'decided' && !loaded.value.view.results;
+  useEffect(() => {
+    if (!sealing || looks >= 30) return;
+    const timer = setTimeout(() => {
+      setLooks((n) => n + 1);
+      reload();
+    }, 2000);
+    return () => clearTimeout(timer);
+  }, [sealing, looks, reload]);
   return (
     <main className="panel case-page">
       <Show loaded={loaded}>
@@ -46,7 +59,7 @@ export function CasePage({ caseNo }: { caseNo: string }) {
                   <ol className="timeline">
                     {history.entries.map((e) => (
                       <li key={e.n} data-entry-type={e.type}>
-                        <span className="when">{e.at.replace('T', ' ').slice(0, 19)}</span>
+                        <span className="when">{chinaTime(e.at)}</span>
                         <strong>{t(ACTION_ZH[e.type as keyof typeof ACTION_ZH] ?? (e.type === 'file' ? '收件' : e.type), e.type)}</strong>
                         <span className="muted">
                           {e.actor.officer ?? e.actor.name}
@@ -83,7 +96,7 @@ function Summary({ view }: { view: CaseView }) {
           ）
         </dd>
         <dt>{t('收件时间', 'Received')}</dt>
-        <dd>{view.receivedAt.replace('T', ' ').slice(0, 19)}</dd>
+        <dd>{chinaTime(view.receivedAt)}</dd>
         <dt>{t('受理部门', 'Department')}</dt>
         <dd>{view.departmentId}</dd>
         <dt>{t('承诺期限', 'Promised by')}</dt>
@@ -239,7 +252,7 @@ function Results({ view }: { view: CaseView }) {
       {view.results ? (
         <div className="sealed" data-testid="sealed-decision">
           <p>
-            {t('决定书已加盖电子印章', 'The decision is sealed')}：{sealLabel(view.results.decision.seal.protected)} · {view.results.sealedAt.replace('T', ' ').slice(0, 19)}
+            {t('决定书已加盖电子印章', 'The decision is sealed')}：{sealLabel(view.results.decision.seal.protected)} · {chinaTime(view.results.sealedAt)}
             {view.results.licenceId ? ` · ${t('电子证照', 'e-licence')} ${view.results.licenceId}` : ''}
           </p>
           <details>
@@ -263,9 +276,7 @@ function Notices({ view }: { view: CaseView }) {
       <ul>
         {view.notices.map((n) => (
           <li key={`${n.kind}-${n.entry}`}>
-            {n.kind} · {t('第', 'entry ')}
-            {n.entry}
-            {t('条记录', '')}
+            {t(...(NOTICE_ZH[n.kind] ?? [n.kind, n.kind]))} · {t(`第 ${n.entry} 条记录`, `entry ${n.entry}`)}
           </li>
         ))}
       </ul>
@@ -283,3 +294,12 @@ function sealLabel(protectedHeader: string): string {
     return '';
   }
 }
+
+const NOTICE_ZH: Record<string, [string, string]> = {
+  acceptance: ['受理通知书', 'Acceptance notice'],
+  'pending-acceptance': ['容缺受理告知书', 'Acceptance with materials to follow'],
+  refusal: ['不予受理通知书', 'Refusal notice'],
+  supplement: ['补齐补正通知书', 'Supplement notice'],
+  extension: ['延期通知书', 'Extension notice'],
+  'special-procedure': ['特别程序告知书', 'Special procedure notice'],
+};

@@ -10,7 +10,7 @@ import { fileCase, getItem } from '../api/types.ts';
 import { useT } from '../i18n.tsx';
 import { usePlatform } from '../platform.tsx';
 import { href } from '../router.ts';
-import { ErrorNote, Show, newIdempotencyKey, useAction, useLoad } from '../ui.tsx';
+import { ErrorNote, Show, newIdempotencyKey, useAction, useLoad, chinaTime } from '../ui.tsx';
 import type { Uploaded } from '../upload.ts';
 import { uploadFile } from '../upload.ts';
 
@@ -177,7 +177,7 @@ function ReceiptView({ receipt, applicantName }: { receipt: ReceiptData; applica
         <dt>{t('申请人', 'Applicant')}</dt>
         <dd>{applicantName}</dd>
         <dt>{t('收件时间', 'Received at')}</dt>
-        <dd>{receipt.receivedAt.replace('T', ' ').slice(0, 19)}</dd>
+        <dd>{chinaTime(receipt.receivedAt)}</dd>
         <dt>{t('答复期限', 'Answer due')}</dt>
         <dd>
           {receipt.answerDueOn ?? '—'}
