@@ -1,5 +1,6 @@
 // The CDK app (cdk.json: `npx tsx infra/app.ts`): the replica stack, the data stack, the seal-key
-// stacks, the API stack and the principals stack of the stage the `tongban` context configures,
+// stacks, the API stack, the principals stack and, with a `console` block, the console stack of the
+// stage the `tongban` context configures,
 // checked by cdk-nag's AWS Solutions, NIST 800-53 rev. 5 and Serverless rules
 // (infra/constructs/nag-packs.ts). `cdk synth` fails on any
 // finding that is not acknowledged, with its reason, where the resource is defined; the
@@ -17,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { SEAL_STACKS, configuredSeals, loadConfig, sealStackName, sealStackOf } from './config.ts';
 import type { TongbanConfig } from './config.ts';
 import { ApiStack } from './stacks/api-stack.ts';
+import { ConsoleStack } from './stacks/console-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { SealsStack } from './stacks/seals-stack.ts';
 import { PrincipalsStack } from './stacks/principals-stack.ts';
@@ -30,6 +32,8 @@ export interface TongbanApp {
   api: ApiStack;
   principals: PrincipalsStack;
   replica: ReplicaStack;
+  /** The web console's stack, when the configuration has a `console` block. */
+  console: ConsoleStack | undefined;
 }
 
 /** Adds the stacks configured by the `tongban` context of `app`, and the cdk-nag checks. */
@@ -85,14 +89,31 @@ export function buildTongbanApp(app: App): TongbanApp {
     api: api.api,
     archiveBucket: dataResources.archiveBucket,
     archiveKey: dataResources.archiveKey,
+    // A trust policy per principal (two statements for a named one with the console's sign-in): a city's
+    // roles make a large template; unindented, the same template in fewer bytes.
+    suppressTemplateIndentation: true,
     description: `Tongban ${config.stage}: the principals' roles, each platform role's policy invoking its routes, the auditors' archive reading`,
   });
+  const consoleStack =
+    config.console !== undefined
+      ? new ConsoleStack(app, `Tongban-${config.stage}-Console`, {
+          config,
+          settings: config.console,
+          api: api.api,
+          materialsBucket: dataResources.materialsBucket,
+          archiveBucket: dataResources.archiveBucket,
+          description: `Tongban ${config.stage}: the web console at https://${config.console.domainName}/ (private bucket, CloudFront with origin access control, config.json), signing in through ${config.console.signIn.kind === 'oidc' ? 'OpenID Connect' : 'SAML'}`,
+        })
+      : undefined;
+  // The roles and the identity provider its sign-in takes first.
+  consoleStack?.addStackDependency(principals, "the sign-in assumes the principals' roles through the identity provider that stack creates");
   // Every log group of every stack, the ones aws-cdk-lib makes included, with the logs key.
-  for (const stack of [data, ...seal, api, principals]) Aspects.of(stack).add(new EncryptLogGroups(data.logsKey), { priority: AspectPriority.MUTATING });
+  for (const stack of [data, ...seal, api, principals, ...(consoleStack !== undefined ? [consoleStack] : [])])
+    Aspects.of(stack).add(new EncryptLogGroups(data.logsKey), { priority: AspectPriority.MUTATING });
   Tags.of(app).add('project', 'tongban');
   Tags.of(app).add('stage', config.stage);
   Validations.of(app).addPlugins(...nagPacks(app));
-  return { config, data, seals: seal, api, principals, replica };
+  return { config, data, seals: seal, api, principals, replica, console: consoleStack };
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

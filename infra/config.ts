@@ -135,6 +135,37 @@
 //   The stack does not create it: the account's security team owns it and who may assume it (MFA,
 //   two-person rule). Until it exists nobody can do those things, which is the safe default.
 //
+// The console (the web workbench; infra/stacks/console-stack.ts, infra/console-config.ts), optional:
+// - `console`: `{ "domainName", "certificateArn" | "iamCertificateId", "signIn" }`. With it, the stack
+//   `Tongban-<stage>-Console` serves the console from a private S3 bucket through CloudFront at
+//   https://<domainName>/, the API answers the browser's CORS preflight for that origin alone, the
+//   materials and archive buckets take its presigned and signed requests (CORS), and every department,
+//   reviewer and auditor role (NAMED_ROLES) with a `trustedAccount` also trusts the government's
+//   identity provider, created by the principals stack from `signIn`, under the same named-officer
+//   conditions (the officer's id is the session's source identity and its name).
+//   - `domainName` (required): the console's host name, lower case (`console.example.gov.cn`); the
+//     origin the CORS rules allow and the IdP's redirect URI name, so it must be known before the
+//     first deployment. Point it (CNAME) at the distribution (output `DistributionDomainName`).
+//   - exactly one certificate for it: `certificateArn`, an ACM certificate in us-east-1 (CloudFront
+//     takes no other region's), or `iamCertificateId`, the id (`ASCA…`) of a certificate uploaded to
+//     IAM under the path `/cloudfront/`. In the China regions (a `replicaRegion` of `cn-…`: S3
+//     replication stays within a partition) CloudFront takes no ACM certificate and serves no default
+//     domain: `iamCertificateId` is required there, and the domain needs its ICP filing (ICP备案).
+//   - `signIn`: `{ "kind": "oidc", "issuer", "clientIds", "thumbprints"?, "scope"?, "authorizationEndpoint"?,
+//     "tokenEndpoint"? }` — OpenID Connect: IAM's OIDC provider for `issuer` (https, no trailing slash),
+//     the roles accepting ID tokens whose audience is one of `clientIds` (the console's first), whose
+//     claim `https://aws.amazon.com/source_identity` names the officer and whose session tag
+//     `tongban-principal` (claim `https://aws.amazon.com/tags`) names the principal the provider lets
+//     the officer act for; `thumbprints` (SHA-1, hex) only for a provider whose certificate IAM does not
+//     already trust. Or `{ "kind": "saml", "metadataFile", "signInUrl", "audience"? }` — SAML 2.0: IAM's
+//     SAML provider `tongban-<stage>-sign-in` from the metadata document at `metadataFile` (relative to
+//     the directory cdk runs in), the roles accepting assertions for the audience `audience` (default
+//     https://<domainName>/saml/acs) whose Role attribute lists the role, with the SourceIdentity and
+//     RoleSessionName attributes set to the officer's id; `signInUrl` is where the console sends the
+//     officer. Example: "console": { "domainName": "console.example.gov.cn", "iamCertificateId":
+//     "ASCACKCEVSQ6C2EXAMPLE", "signIn": { "kind": "oidc", "issuer": "https://sso.example.gov.cn",
+//     "clientIds": ["tongban-console"] } }
+//
 // The directory the platform reads is written from this configuration on every deployment that
 // changes it (see ApiStack); the role names are fixed (`tongban-<stage>-<name>`) so callers can
 // assume them by name. So are the roles of the functions the key policies name
@@ -154,6 +185,7 @@ import { DEFAULT_DEEMED_ACCEPTANCE_DAYS } from '../shared/domain/cases/case-life
 import { MAX_RECTIFICATION_DAYS } from '../shared/contracts/evaluations.ts';
 import { isCreditCode } from '../shared/domain/identifiers/credit-code.ts';
 import { DIRECTORY_TABLE } from '../shared/adapters/table-layout.ts';
+import { ConsoleConfigSchema, chinaConsoleProblem, chinaDeployment } from './console-config.ts';
 
 /** The context key holding the configuration. */
 export const CONFIG_CONTEXT_KEY = 'tongban';
@@ -564,9 +596,15 @@ export const TongbanConfigSchema = z
       .string()
       .regex(ROLE_NAME_WITH_PATH_RE, 'breakGlassRoleName must be an IAM role name, optionally with its path (security/tongban-break-glass), without wildcards')
       .default(DEFAULT_BREAK_GLASS_ROLE_NAME),
+    /** The web console and its sign-in (see the header); unset, no console stack. */
+    console: ConsoleConfigSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (c.console !== undefined) {
+      const china = chinaDeployment(c) ? chinaConsoleProblem(c.console) : undefined;
+      if (china !== undefined) ctx.addIssue({ code: 'custom', path: ['console', 'iamCertificateId'], message: china });
+    }
     c.departments.forEach((d, i) => {
       if (!isCreditCode(d.id)) ctx.addIssue({ code: 'custom', path: ['departments', i, 'id'], message: `${d.id} is not a valid unified social credit code (check characters)` });
     });

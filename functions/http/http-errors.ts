@@ -1,5 +1,8 @@
-// The one place where domain errors become HTTP responses.
+// The one place where domain errors become HTTP responses, and where every API response gets its
+// headers: with the console served from an origin of its own (CONSOLE_ORIGIN, set on AWS when the
+// console is configured), the CORS headers that let its signed calls read the answer.
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { CONSOLE_ORIGIN_VARIABLE, corsExposedHeaders } from '../../shared/contracts/cors.ts';
 import type { GatewayError, GatewayErrorCode } from '../../shared/contracts/gateway-errors.ts';
 import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
 import type { ErrorCode, ErrorKind } from '../../shared/domain/errors.ts';
@@ -69,9 +72,24 @@ export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxy
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
       'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      ...corsHeaders(),
     },
     body: JSON.stringify(body),
   };
+}
+
+/** The response headers a route sets that the console may read (the CORS-safelisted ones it reads anyway). */
+const EXPOSED_HEADERS = corsExposedHeaders().join(', ');
+
+/**
+ * The CORS headers of an answer to the console's origin, `CONSOLE_ORIGIN` (one origin, so the answer
+ * varies with nothing else, but says so for caches); none when it is unset (the embedded platform
+ * serves the console from its own origin). API Gateway answers the preflight itself (OPTIONS).
+ */
+export function corsHeaders(env: Record<string, string | undefined> = process.env): Record<string, string> {
+  const origin = env[CONSOLE_ORIGIN_VARIABLE];
+  if (origin === undefined || origin === '') return {};
+  return { 'access-control-allow-origin': origin, 'access-control-expose-headers': EXPOSED_HEADERS, vary: 'Origin' };
 }
 
 export { DomainError };

@@ -4,7 +4,9 @@
 // (department, platform, auditor: NAMED_ROLES) is assumable only with a source identity naming the
 // officer, which must also be the session's name (NAMED_TRUST_CONDITIONS), so that the officer reaches
 // the API in the session ARN API Gateway reports (the platform records it) and is the source identity
-// CloudTrail records. The role of every `auditor` principal
+// CloudTrail records. With the console configured (config `console.signIn`), every named principal's
+// role also trusts the government's identity provider (infra/constructs/sign-in-provider.ts), under the
+// same named-officer conditions and for that principal alone (federatedTrustStatement). The role of every `auditor` principal
 // also holds `tongban-<stage>-archive-read` (ARCHIVE_AUDITOR_ACCESS): list the archive bucket, read
 // the bundles under `bundles/` and the anchor journals under `anchors/` with their retention and legal
 // hold, decrypt them through S3; nothing else. A principal given by `arn` brings its own identity: nothing is created for it.
@@ -19,7 +21,7 @@
 // fixed names: a replaced one would clash with the old).
 import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { AccountPrincipal, Effect, ManagedPolicy, PolicyStatement, PrincipalWithConditions, Role } from 'aws-cdk-lib/aws-iam';
+import { AccountPrincipal, Effect, FederatedPrincipal, ManagedPolicy, PolicyStatement, PrincipalWithConditions, Role } from 'aws-cdk-lib/aws-iam';
 import type { PolicyDocument } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -31,7 +33,10 @@ import type { RouteSpec } from '../../shared/contracts/routes.ts';
 import type { ConfigPrincipal, TongbanConfig } from '../config.ts';
 import { SELF_ACCOUNT, expandTrustedPrincipalArn, principalRoleName } from '../config.ts';
 import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_AUDITOR_ACCESS, ARCHIVE_BUNDLES_PREFIX, ARCHIVE_STATISTICS_PREFIX, ARCHIVE_STATISTICS_WILDCARD_REASON } from '../archive-access.ts';
+import type { ConsoleConfig } from '../console-config.ts';
+import { PRINCIPAL_TAG, oidcProviderPath, samlAudience } from '../console-config.ts';
 import { acknowledgeResolvedWildcards, pascal } from './nag.ts';
+import { signInProvider } from './sign-in-provider.ts';
 import { s3ViaService } from './tongban-function.ts';
 
 /** What an auditor may do in the e-archive (infra/archive-access.ts: the embedded platform grants the same). */
@@ -84,10 +89,18 @@ export class PrincipalRoles {
   /** The auditors' archive-reading policy, on the auditor principals' roles; none without such a role. */
   readonly archiveRead: ManagedPolicy | undefined;
 
+  /** The ARN of the console's identity provider (a reference), which every named principal's role trusts; none without a console. */
+  readonly signInProviderArn: string | undefined;
+
   constructor(scope: Construct, props: { config: TongbanConfig; api: RestApi; archiveBucket: IBucket; archiveKey: IKey }) {
     const { config } = props;
+    this.signInProviderArn = config.console !== undefined ? signInProvider(scope, config.stage, config.console.signIn) : undefined;
     for (const principal of config.principals) {
-      if (principal.trustedAccount !== undefined) this.roles[principal.name] = principalRole(scope, principal, principal.trustedAccount, config.stage);
+      if (principal.trustedAccount === undefined) continue;
+      const role = principalRole(scope, principal, principal.trustedAccount, config.stage);
+      if (config.console !== undefined && this.signInProviderArn !== undefined && NAMED_ROLES.includes(principal.role))
+        role.assumeRolePolicy!.addStatements(federatedTrustStatement(this.signInProviderArn, config.console, principal.name));
+      this.roles[principal.name] = role;
     }
     for (const kind of RoleSchema.options) {
       const roles = config.principals.filter((p) => p.role === kind && this.roles[p.name] !== undefined).map((p) => this.roles[p.name]!);
@@ -144,8 +157,48 @@ export const NAMED_TRUST_CONDITIONS = {
   StringEquals: { 'sts:RoleSessionName': '${sts:SourceIdentity}' },
 } as const;
 
+/** The longest session of a principal's role (its maxSessionDuration): an officer signs in again after it. */
+export const PRINCIPAL_SESSION = Duration.hours(1);
+
 /** The trust policy actions of a named principal's role: assuming it, and setting the source identity (which STS checks separately). */
 export const NAMED_TRUST_ACTIONS = ['sts:AssumeRole', 'sts:SetSourceIdentity'] as const;
+
+/**
+ * The trust policy actions a named principal's role allows the console's identity provider: assuming
+ * it with the provider's token or assertion, the source identity that carries (the officer's id), and,
+ * for OpenID Connect, the session tag naming the principal.
+ */
+export const FEDERATED_TRUST_ACTIONS = {
+  oidc: ['sts:AssumeRoleWithWebIdentity', 'sts:SetSourceIdentity', 'sts:TagSession'],
+  saml: ['sts:AssumeRoleWithSAML', 'sts:SetSourceIdentity'],
+} as const;
+
+/**
+ * The statement by which the role of named principal `principalName` trusts the console's identity
+ * provider (`providerArn`): only for the configured audience — the console's client ids (OIDC
+ * `<issuer host/path>:aud`, which IAM takes from the token's `azp`, else its `aud`) or the SAML
+ * audience (`SAML:aud`, the Recipient of the assertion) — and only as a named officer
+ * (NAMED_TRUST_CONDITIONS: the provider sets the source identity, from the token's
+ * `https://aws.amazon.com/source_identity` claim or the assertion's SourceIdentity attribute, and the
+ * session is named after it). Which principal an officer may act for is the provider's decision, not
+ * the browser's: a SAML assertion lists the roles its officer may take (its Role attribute: STS takes
+ * no other role), and an OIDC token, which IAM cannot condition on a claim of the provider's choosing,
+ * carries the session tag `tongban-principal` (PRINCIPAL_TAG) naming the principal, which this role
+ * requires to be its own, no other tag allowed.
+ */
+export function federatedTrustStatement(providerArn: string, settings: ConsoleConfig, principalName: string): PolicyStatement {
+  const { signIn } = settings;
+  const named = { Null: { ...NAMED_TRUST_CONDITIONS.Null }, StringEquals: { ...NAMED_TRUST_CONDITIONS.StringEquals } };
+  const conditions =
+    signIn.kind === 'oidc'
+      ? {
+          ...named,
+          StringEquals: { ...named.StringEquals, [`${oidcProviderPath(signIn)}:aud`]: signIn.clientIds, [`aws:RequestTag/${PRINCIPAL_TAG}`]: principalName },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': [PRINCIPAL_TAG] },
+        }
+      : { ...named, StringEquals: { ...named.StringEquals, 'SAML:aud': samlAudience(settings, signIn) } };
+  return new PolicyStatement({ actions: [...FEDERATED_TRUST_ACTIONS[signIn.kind]], principals: [new FederatedPrincipal(providerArn)], conditions });
+}
 
 /**
  * The role of a `trustedAccount` principal: assumable from that account ("self": this stack's own),
@@ -183,7 +236,7 @@ function principalRole(scope: Construct, principal: ConfigPrincipal, trustedAcco
     roleName: principalRoleName(stage, principal.name),
     description: `Tongban ${stage}: principal ${principal.name} (${principal.role}), assumed from ${self ? 'the deploying account' : `account ${trustedAccount}`}${principal.trustedPrincipalArns ? ' by the configured principals' : ''}${principal.externalId ? ' with its external id' : ''}${named ? ' as a named officer (source identity = session name)' : ''}`,
     assumedBy: trusted,
-    maxSessionDuration: Duration.hours(1),
+    maxSessionDuration: PRINCIPAL_SESSION,
   });
 }
 

@@ -21,9 +21,21 @@
 // saw (`aws-waf-logs-tongban-<stage>`: WAF delivers only to groups so named), the Authorization
 // header redacted.
 //
+// The web console (config `console`), served from an origin of its own, calls the API from the browser:
+// with `corsOrigin`, every resource with a route answers the CORS preflight (OPTIONS) for that origin
+// alone — a mock integration without authorisation, since a browser sends a preflight without the
+// signature it asks leave to send — with the methods of its routes and the headers a signed call
+// carries (shared/contracts/cors.ts); API Gateway's own refusals carry Access-Control-Allow-Origin for
+// it too, as do the functions' answers (their CONSOLE_ORIGIN). Every other method stays IAM-authorised.
+//
+// Each function may be invoked by this API's stage alone (one permission per function, its source the
+// stage's execute-api ARN): a permission per method would cost the stack a resource per route, which
+// it cannot spare beside the preflight methods (CloudFormation's 500 resources a stack). API Gateway
+// invokes a function only for the methods integrated with it.
+//
 // Its resources go into the stack's own scope, with the ids they have always had: a new logical id
 // would replace the API, and with it its URL.
-import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
@@ -37,11 +49,13 @@ import {
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { Method } from 'aws-cdk-lib/aws-apigateway';
+import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import { corsRequestHeaders, methodsOfPath } from '../../shared/contracts/cors.ts';
 import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
 import type { GatewayErrorCode } from '../../shared/contracts/gateway-errors.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
@@ -116,11 +130,15 @@ export function wafLogGroupName(stage: string): string {
 /** The request headers the WAF log never shows (replaced by REDACTED). */
 export const WAF_REDACTED_HEADERS = ['authorization'] as const;
 
+/** How long a browser may keep the answer to a preflight before asking again. */
+export const CORS_PREFLIGHT_MAX_AGE = Duration.hours(1);
+
 export class TongbanApi {
   readonly api: RestApi;
 
-  constructor(scope: Construct, props: { stage: string; retention: RetentionDays; functions: Readonly<Record<FunctionName, IFunction>> }) {
-    const { stage } = props;
+  /** `corsOrigin`: the console's origin (https://<console.domainName>), when it is served from one of its own. */
+  constructor(scope: Construct, props: { stage: string; retention: RetentionDays; functions: Readonly<Record<FunctionName, IFunction>>; corsOrigin?: string }) {
+    const { stage, corsOrigin } = props;
     const accessLogs = new LogGroup(scope, 'ApiAccessLogs', { retention: props.retention, removalPolicy: RemovalPolicy.RETAIN });
     const api = new RestApi(scope, 'Api', {
       restApiName: `tongban-${stage}`,
@@ -186,7 +204,12 @@ export class TongbanApi {
         type,
         // The catch-alls keep the status API Gateway chose (400, 403, 415, 502, 504…).
         ...(passThrough ? {} : { statusCode: String(e.status) }),
-        responseHeaders: { 'content-type': "'application/json; charset=utf-8'", 'x-content-type-options': "'nosniff'" },
+        responseHeaders: {
+          'content-type': "'application/json; charset=utf-8'",
+          'x-content-type-options': "'nosniff'",
+          // The console reads the refusal too (a browser hides an answer without it from the page).
+          ...(corsOrigin !== undefined ? { 'access-control-allow-origin': `'${corsOrigin}'`, vary: "'Origin'" } : {}),
+        },
         // $context.error.messageString is API Gateway's message already quoted as a JSON string.
         templates: { 'application/json': body.replace('"$MESSAGE"', '$context.error.messageString') },
       });
@@ -205,7 +228,8 @@ export class TongbanApi {
     const integrationOf = (name: FunctionName): LambdaIntegration => {
       let integration = integrations.get(name);
       if (integration === undefined) {
-        integration = new LambdaIntegration(props.functions[name], { proxy: true, allowTestInvoke: false });
+        // One permission per function, for this API (narrowed to its stage below), not one per method.
+        integration = new LambdaIntegration(props.functions[name], { proxy: true, scopePermissionToMethod: false });
         integrations.set(name, integration);
       }
       return integration;
@@ -220,6 +244,22 @@ export class TongbanApi {
         requestParameters: Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true])),
       });
       acknowledgeMethodAuthorization(method, route);
+    }
+    // Invoked by this API's deployed stage alone: not its test invocations, nor another stage's.
+    for (const permission of api.node.findAll().filter((c): c is CfnPermission => c instanceof CfnPermission)) {
+      permission.sourceArn = api.arnForExecuteApi('*', '/*', stage);
+    }
+    if (corsOrigin !== undefined) {
+      for (const path of [...new Set(ROUTES.map((r) => r.path))]) {
+        const preflight = api.root.resourceForPath(path).addCorsPreflight({
+          allowOrigins: [corsOrigin],
+          allowMethods: methodsOfPath(path),
+          allowHeaders: corsRequestHeaders(),
+          maxAge: CORS_PREFLIGHT_MAX_AGE,
+        });
+        const why = `The CORS preflight of ${path} for the console (${corsOrigin}): a browser sends it before a signed call, without the signature it asks leave to send, so it cannot be IAM-authorised. A mock integration answers it with the allowed origin, methods and headers alone; it reads nothing and reaches no function, and the call that follows is IAM-authorised as every route is.`;
+        Validations.of(preflight).acknowledge({ id: 'AwsSolutions-APIG4', reason: why }, { id: 'AwsSolutions-COG4', reason: why });
+      }
     }
 
     // WAF ----------------------------------------------------------------------------------------

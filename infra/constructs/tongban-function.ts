@@ -49,6 +49,8 @@ import {
 import { DEPS_LOCK_FILE, LAMBDA_BUNDLING, PROJECT_ROOT, functionEntry } from '../lambda-bundling.ts';
 import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_BUNDLES_PREFIX } from '../stacks/data-stack.ts';
 import { ARCHIVE_STATISTICS_PREFIX } from '../archive-access.ts';
+import { consoleOrigin } from '../console-config.ts';
+import { CONSOLE_ORIGIN_VARIABLE } from '../../shared/contracts/cors.ts';
 import type { Wildcard } from './nag.ts';
 import { acknowledgeResolvedWildcards, pascal } from './nag.ts';
 import { acknowledgeFunction } from './nag-packs.ts';
@@ -176,6 +178,8 @@ export function tongbanFunction(scope: Construct, manifest: FunctionManifest, co
   }
   if (wildcards.length > 0) acknowledgeResolvedWildcards(role.node.findChild('DefaultPolicy'), wildcards);
   Object.assign(environment, manifest.environment?.(config) ?? {});
+  // The console's origin, on the functions behind the API alone: their answers carry its CORS headers.
+  if (manifest.trigger.kind === 'api' && config.console !== undefined) environment[CONSOLE_ORIGIN_VARIABLE] = consoleOrigin(config.console);
   if (keyActions.size > 0) grant(new PolicyStatement({ actions: [...keyActions], resources: [data.dataKey.keyArn] }));
 
   const fn = new NodejsFunction(scope, `${id}Function`, {

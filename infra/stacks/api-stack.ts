@@ -5,7 +5,8 @@
 //   state machine; the sealing function, the only one that signs with the seal keys, and the archive
 //   function, the only one that writes the e-archive and signs with the archive seal key, both invoked
 //   by the cases function and the sweep alone;
-// - the REST API with its WAF (infra/constructs/tongban-api.ts), built from the route table;
+// - the REST API with its WAF (infra/constructs/tongban-api.ts), built from the route table, answering
+//   the web console's CORS preflight when the console is configured;
 // - the operations: the API's 5xx and latency alarms (infra/constructs/platform-alarms.ts; each
 //   function's errors, throttles and dead letters are built with it), the dashboard `tongban-<stage>`
 //   (infra/constructs/platform-dashboard.ts), and every alarm of the stack notifying the data stack's
@@ -33,6 +34,7 @@ import type { TongbanConfig } from '../config.ts';
 import { FUNCTION_NAMES } from '../function-access.ts';
 import { CaseFunctions } from '../constructs/case-functions.ts';
 import { principalRoleName } from '../config.ts';
+import { consoleOrigin } from '../console-config.ts';
 import { roleArnNamed } from '../role-arns.ts';
 import type { DataResources } from '../constructs/tongban-function.ts';
 import { TongbanApi } from '../constructs/tongban-api.ts';
@@ -89,7 +91,12 @@ export class ApiStack extends Stack {
     this.sealing = this.built.sealing.function;
     this.joint = { function: this.built.joint.function, ...functions.jointHandling };
 
-    const api = new TongbanApi(this, { stage: config.stage, retention, functions: this.functions });
+    const api = new TongbanApi(this, {
+      stage: config.stage,
+      retention,
+      functions: this.functions,
+      ...(config.console !== undefined ? { corsOrigin: consoleOrigin(config.console) } : {}),
+    });
     this.api = api.api;
 
     // Operations ---------------------------------------------------------------------------------

@@ -32,6 +32,11 @@
 // the root user's policy procedure above applies, or the rule is left out there; the archive function
 // also aborts each upload it fails.)
 //
+// With the web console configured (config `console`), the materials bucket takes the console's presigned
+// uploads and downloads (CORS: PUT and GET from its origin alone, MATERIALS_CORS) and the archive bucket
+// the auditors' signed reads and listings from the browser (GET and HEAD, ARCHIVE_CORS): what a request
+// may do is still its signature's and IAM's decision; CORS only lets the console's page read the answer.
+//
 // The operations trail (infra/constructs/operations-trail.ts) records every management event and the
 // archive bucket's object-level operations into a bucket of its own, under COMPLIANCE Object Lock.
 //
@@ -54,8 +59,8 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { CorsRule, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { DataResources } from '../constructs/tongban-function.ts';
 import type { Construct } from 'constructs';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
@@ -63,9 +68,11 @@ import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, FEEDBACK_TABLE, ITEMS_TABLE
 import { CASE_EVENT_BUS_SOURCE } from '../../shared/contracts/case-events.ts';
 import { FEEDBACK_EVENT_BUS_SOURCE } from '../../shared/contracts/feedback-events.ts';
 import { PLATFORM_EVENT_BUS_SOURCES } from '../../shared/contracts/platform-events.ts';
+import { SIGV4_REQUEST_HEADERS } from '../../shared/contracts/cors.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { SealKeySpecName, TongbanConfig } from '../config.ts';
 import { ARCHIVE_SEAL_SIGNERS, DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BREAK_GLASS_ROLE_NAME, DEFAULT_SEAL_KEY_SPEC, SEAL_KEY_PUBLISHERS, functionRoleName } from '../config.ts';
+import { consoleOrigin } from '../console-config.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { ArchiveSealKey } from '../constructs/archive-keys.ts';
 import { platformKey } from '../constructs/platform-key.ts';
@@ -150,6 +157,45 @@ export const ARCHIVE_POLICY_LOCKED_SID = 'ArchivePolicyIsChangedByRootAlone';
 
 /** The Sid of the statement refusing a write without `If-None-Match: *` (every archived object is written once). */
 export const ARCHIVE_WRITTEN_ONCE_SID = 'ArchiveObjectsAreWrittenOnce';
+
+/** How long a browser may keep a bucket's answer to a CORS preflight (seconds). */
+const BUCKET_CORS_MAX_AGE_SECONDS = 3600;
+
+/**
+ * The materials bucket's CORS rule for the console's origin (without it): the presigned PUT of an
+ * upload slot, with the headers it must carry (shared/adapters/s3-material-store.ts; the browser sets
+ * Content-Length itself), and the presigned GET of a material, ranges included.
+ */
+export const MATERIALS_CORS: Omit<CorsRule, 'allowedOrigins'> = {
+  id: 'console-presigned-uploads-and-downloads',
+  allowedMethods: [HttpMethods.GET, HttpMethods.PUT],
+  allowedHeaders: ['content-type', 'x-amz-checksum-sha256', 'range'],
+  exposedHeaders: ['ETag', 'x-amz-version-id', 'x-amz-checksum-sha256', 'Content-Disposition', 'Content-Range'],
+  maxAge: BUCKET_CORS_MAX_AGE_SECONDS,
+};
+
+/**
+ * The archive bucket's CORS rule for the console's origin (without it): an auditor's signed GET and HEAD
+ * of a bundle, an anchor journal or a statistics document, its retention, legal hold and attributes,
+ * and the listings (GET on the bucket), with the headers of a SigV4 signature and the range and
+ * attributes a read names; the object-lock headers exposed, so the console can show them.
+ */
+export const ARCHIVE_CORS: Omit<CorsRule, 'allowedOrigins'> = {
+  id: 'console-auditor-reads',
+  allowedMethods: [HttpMethods.GET, HttpMethods.HEAD],
+  allowedHeaders: [...SIGV4_REQUEST_HEADERS.map((h) => h.toLowerCase()), 'range', 'x-amz-checksum-mode', 'x-amz-object-attributes'],
+  exposedHeaders: [
+    'ETag',
+    'x-amz-version-id',
+    'x-amz-checksum-sha256',
+    'x-amz-object-lock-mode',
+    'x-amz-object-lock-retain-until-date',
+    'x-amz-object-lock-legal-hold',
+    'Content-Disposition',
+    'Content-Range',
+  ],
+  maxAge: BUCKET_CORS_MAX_AGE_SECONDS,
+};
 
 export class DataStack extends Stack {
   /** Encrypts the tables and the materials bucket. */
@@ -403,6 +449,12 @@ export class DataStack extends Stack {
     // Deleting the stack leaves the policy in place (and could not remove it: the policy denies that).
     this.archiveBucket.policy!.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
+    if (props.config.console !== undefined) {
+      const allowedOrigins = [consoleOrigin(props.config.console)];
+      this.materialsBucket.addCorsRule({ ...MATERIALS_CORS, allowedOrigins });
+      this.archiveBucket.addCorsRule({ ...ARCHIVE_CORS, allowedOrigins });
+    }
+
     this.operationsTrail = new OperationsTrail(this, 'OperationsTrail', {
       stage: props.stage,
       retentionDays: props.logRetentionDays,
@@ -516,18 +568,21 @@ export class DataStack extends Stack {
 }
 
 /**
- * A bucket receiving the server access logs of the record buckets of its stack (the data stack's, the
- * replica stack's), keeping them `logRetentionDays` (config.logRetentionDays), retained; SSE-S3,
- * since S3 cannot deliver access logs to an SSE-KMS bucket. Named `bucketName` if given.
+ * A bucket receiving the server access logs of the buckets of its stack (the data stack's, the replica
+ * stack's, the console stack's), keeping them `logRetentionDays` (config.logRetentionDays), retained;
+ * SSE-S3, since S3 cannot deliver access logs to an SSE-KMS bucket. Named `bucketName` if given.
+ * `cloudFrontLogs`: it also receives a CloudFront distribution's standard logs, which CloudFront writes
+ * with an ACL granting the bucket owner control, so its object ownership is BUCKET_OWNER_PREFERRED
+ * (the owner still owns every object so written) instead of BUCKET_OWNER_ENFORCED, which refuses ACLs.
  */
-export function accessLogsBucket(scope: Construct, id: string, logRetentionDays: number, bucketName?: string): Bucket {
+export function accessLogsBucket(scope: Construct, id: string, logRetentionDays: number, options: { bucketName?: string; cloudFrontLogs?: boolean } = {}): Bucket {
   const bucket = new Bucket(scope, id, {
-    ...(bucketName !== undefined ? { bucketName } : {}),
+    ...(options.bucketName !== undefined ? { bucketName: options.bucketName } : {}),
     encryption: BucketEncryption.S3_MANAGED,
     enforceSSL: true,
     minimumTLSVersion: MIN_TLS_VERSION,
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-    objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    objectOwnership: options.cloudFrontLogs === true ? ObjectOwnership.BUCKET_OWNER_PREFERRED : ObjectOwnership.BUCKET_OWNER_ENFORCED,
     // Versioned, so an overwrite or a delete of a log within its retention keeps the earlier version.
     versioned: true,
     lifecycleRules: [
@@ -541,7 +596,7 @@ export function accessLogsBucket(scope: Construct, id: string, logRetentionDays:
     {
       id: 'AwsSolutions-S1',
       reason:
-        'This is the access logs bucket itself: it receives the server access logs of the record buckets of its region. Logging its own access into itself would log every log delivery, and a further log bucket would need one in turn; S3 writes here only through the logging service (bucket policy), and it is TLS only with public access blocked.',
+        'This is the access logs bucket itself: it receives the server access logs of the buckets of its stack. Logging its own access into itself would log every log delivery, and a further log bucket would need one in turn; S3 (and, for a distribution, CloudFront) writes here only through its logging service, and it is TLS only with public access blocked.',
     },
     {
       id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',

@@ -1,10 +1,13 @@
 // The principals' stack of one deployment: the IAM role of every `trustedAccount` principal, the
 // policy of each platform role letting its roles invoke that role's routes, and the auditors'
-// archive-reading policy (infra/constructs/principal-roles.ts). Apart from the API stack, which
+// archive-reading policy (infra/constructs/principal-roles.ts), and, with the console configured, the
+// government's identity provider that the named principals' roles trust for the console's sign-in
+// (infra/constructs/sign-in-provider.ts). Apart from the API stack, which
 // would otherwise grow with every principal past CloudFormation's 500 resources: a city has
 // hundreds. It depends on the API stack (the API its policies name) and the data stack (the archive
-// bucket and key); nothing depends on it: the directory record names each role by its fixed ARN
-// (principalRoleName).
+// bucket and key); nothing refers to it: the directory record names each role by its fixed ARN
+// (principalRoleName), the console's config.json the identity provider by its ARN, formatted from its
+// name (the console stack deploys after it, so the sign-in's roles and provider are there first).
 import { Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
@@ -29,6 +32,8 @@ export class PrincipalsStack extends Stack {
   readonly invokePolicies: PrincipalRoles['invokePolicies'];
   /** The auditors' archive-reading policy, on the auditor principals' roles; none without such a role. */
   readonly archiveRead: ManagedPolicy | undefined;
+  /** The ARN of the console's identity provider; none without a console. */
+  readonly signInProviderArn: string | undefined;
 
   constructor(scope: Construct, id: string, props: PrincipalsStackProps) {
     super(scope, id, props);
@@ -37,5 +42,6 @@ export class PrincipalsStack extends Stack {
     this.roles = principals.roles;
     this.invokePolicies = principals.invokePolicies;
     this.archiveRead = principals.archiveRead;
+    this.signInProviderArn = principals.signInProviderArn;
   }
 }

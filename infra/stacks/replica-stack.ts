@@ -61,7 +61,7 @@ export class ReplicaStack extends Stack {
         description: `Tongban ${props.stage}: encryption at rest of the ${what} bucket's replica`,
       });
 
-    this.accessLogsBucket = accessLogsBucket(this, 'AccessLogsBucket', props.logRetentionDays, name('logs'));
+    this.accessLogsBucket = accessLogsBucket(this, 'AccessLogsBucket', props.logRetentionDays, { bucketName: name('logs') });
     const logs = this.accessLogsBucket as IBucket;
 
     this.archiveReplicaKey = replicaKey('archive');

@@ -31,7 +31,7 @@ import { KEY_GUARDED_ACTIONS, KEY_GUARD_SID } from '../../infra/constructs/key-p
 import { BACKUP_KEY_ACTIONS, BACKUP_MANAGED_POLICIES, DAILY_BACKUP_SCHEDULE, VAULT_LOCK_CHANGEABLE_DAYS } from '../../infra/constructs/table-backup.ts';
 import { ARCHIVE_DENIED_ACTIONS, ARCHIVE_NEVER_DELETED_SID, DataStack } from '../../infra/stacks/data-stack.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
-import { flatten } from '../support/cfn-values.ts';
+import { flattenDeep } from '../support/cfn-values.ts';
 import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { FEATURE_FLAGS, configProblem, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
 
@@ -86,17 +86,6 @@ function resources(stack: Stack, type?: string): [string, Resource][] {
 const idOf = (stack: Stack, construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
 const actions = (s: Statement) => [s.Action].flat().sort();
 const statementsOf = (policy: Resource) => (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement;
-/** Every CloudFormation value inside arrays and objects as text (cfn-values.ts: flatten). */
-function flat(node: unknown): unknown {
-  if (typeof node === 'string') return node;
-  if (Array.isArray(node)) return node.map(flat);
-  if (typeof node === 'object' && node !== null) {
-    const keys = Object.keys(node);
-    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0]!.startsWith('Fn::'))) return flatten(node);
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, flat(v)]));
-  }
-  return node;
-}
 
 describe('backup and the second region (test configuration)', () => {
   let built: ReturnType<typeof synthApp>;
@@ -119,7 +108,7 @@ describe('backup and the second region (test configuration)', () => {
       expect(plan.DeletionPolicy).toBe('Retain');
       const rules = (plan.Properties!.BackupPlan as { BackupPlanRule: Json[] }).BackupPlanRule;
       expect(rules).toHaveLength(1);
-      expect(flat(rules[0])).toEqual({
+      expect(flattenDeep(rules[0])).toEqual({
         RuleName: 'daily',
         ScheduleExpression: `cron(${DAILY_BACKUP_SCHEDULE.minute} ${DAILY_BACKUP_SCHEDULE.hour} * * ? *)`,
         StartWindowMinutes: 60,
@@ -139,8 +128,8 @@ describe('backup and the second region (test configuration)', () => {
       const selection = one(data, 'AWS::Backup::BackupSelection').Properties!.BackupSelection as Json;
       const tableIds = data.filter(([, r]) => r.Type === 'AWS::DynamoDB::Table').map(([id]) => `<${id}.Arn>`);
       expect(tableIds).toHaveLength(7);
-      expect((flat(selection.Resources) as string[]).sort()).toEqual(tableIds.sort());
-      expect(flat(selection.IamRoleArn)).toBe(`<${idOf(built.data, built.data.tableBackup.role)}.Arn>`);
+      expect((flattenDeep(selection.Resources) as string[]).sort()).toEqual(tableIds.sort());
+      expect(flattenDeep(selection.IamRoleArn)).toBe(`<${idOf(built.data, built.data.tableBackup.role)}.Arn>`);
     });
 
     it('locks both vaults in compliance mode (minimum retention backupRetentionDays, immutable after 3 days), each with a rotated key of its own; vaults and keys retained', () => {
@@ -152,12 +141,12 @@ describe('backup and the second region (test configuration)', () => {
         expect(vault.DeletionPolicy, stack.stackName).toBe('Retain');
         expect(vault.Properties!.BackupVaultName).toBe(backupVaultName('test', replicaVault));
         expect(vault.Properties!.LockConfiguration).toEqual({ MinRetentionDays: 120, ChangeableForDays: VAULT_LOCK_CHANGEABLE_DAYS });
-        const keyId = (flat(vault.Properties!.EncryptionKeyArn) as string).replace(/^<(.*)\.Arn>$/, '$1');
+        const keyId = (flattenDeep(vault.Properties!.EncryptionKeyArn) as string).replace(/^<(.*)\.Arn>$/, '$1');
         const key = list.find(([id]) => id === keyId)![1];
         expect(key.Type).toBe('AWS::KMS::Key');
         expect(key.DeletionPolicy).toBe('Retain');
         expect(key.Properties).toMatchObject({ EnableKeyRotation: true });
-        const alias = list.find(([, r]) => r.Type === 'AWS::KMS::Alias' && flat(r.Properties!.TargetKeyId) === `<${keyId}.Arn>`)![1];
+        const alias = list.find(([, r]) => r.Type === 'AWS::KMS::Alias' && flattenDeep(r.Properties!.TargetKeyId) === `<${keyId}.Arn>`)![1];
         expect(alias.Properties!.AliasName).toBe(replicaVault ? replicaKeyAliasName('test', 'backup') : 'alias/tongban-test-backup');
       }
       // Not the data key: the vault's key is its own.
@@ -167,11 +156,13 @@ describe('backup and the second region (test configuration)', () => {
     it("gives the backup role AWS Backup's two service policies, the tables' and the vaults' keys (the replica vault's by its alias alone), grants for AWS resources only", () => {
       const role = data.find(([id]) => id === idOf(built.data, built.data.tableBackup.role))![1];
       expect(role.Properties!.RoleName).toBe(backupRoleName('test'));
-      expect(flat(role.Properties!.AssumeRolePolicyDocument)).toMatchObject({ Statement: [{ Action: 'sts:AssumeRole', Principal: { Service: 'backup.amazonaws.com' } }] });
-      expect(flat(role.Properties!.ManagedPolicyArns)).toEqual(BACKUP_MANAGED_POLICIES.map((p) => `${HERE}:iam::aws:policy/${p}`));
+      expect(flattenDeep(role.Properties!.AssumeRolePolicyDocument)).toMatchObject({ Statement: [{ Action: 'sts:AssumeRole', Principal: { Service: 'backup.amazonaws.com' } }] });
+      expect(flattenDeep(role.Properties!.ManagedPolicyArns)).toEqual(BACKUP_MANAGED_POLICIES.map((p) => `${HERE}:iam::aws:policy/${p}`));
       const policy = data.find(([id]) => id === idOf(built.data, built.data.tableBackup.role.node.findChild('DefaultPolicy')))![1];
       const keys = `<${idOf(built.data, built.data.dataKey)}.Arn>,<${idOf(built.data, built.data.tableBackup.vault.key)}.Arn>`;
-      expect(statementsOf(policy).map((s) => ({ actions: actions(s).join(','), resource: [flat(s.Resource)].flat().join(','), condition: flat(s.Condition) }))).toEqual([
+      expect(
+        statementsOf(policy).map((s) => ({ actions: actions(s).join(','), resource: [flattenDeep(s.Resource)].flat().join(','), condition: flattenDeep(s.Condition) })),
+      ).toEqual([
         { actions: [...BACKUP_KEY_ACTIONS].sort().join(','), resource: keys, condition: undefined },
         {
           actions: [...BACKUP_KEY_ACTIONS].sort().join(','),
@@ -184,16 +175,16 @@ describe('backup and the second region (test configuration)', () => {
 
     it('outputs the vault name and the replica bucket names', () => {
       const outputs = (Template.fromStack(built.data).toJSON() as { Outputs: Record<string, { Value: unknown }> }).Outputs;
-      expect(flat(outputs.BackupVaultName!.Value)).toBe(`<${idOf(built.data, built.data.tableBackup.vault.vault)}.BackupVaultName>`);
-      expect(flat(outputs.ArchiveReplicaBucketName!.Value)).toBe(replicaBucketName('test', 'archive', ACCOUNT, REPLICA_REGION));
-      expect(flat(outputs.MaterialsReplicaBucketName!.Value)).toBe(replicaBucketName('test', 'materials', ACCOUNT, REPLICA_REGION));
+      expect(flattenDeep(outputs.BackupVaultName!.Value)).toBe(`<${idOf(built.data, built.data.tableBackup.vault.vault)}.BackupVaultName>`);
+      expect(flattenDeep(outputs.ArchiveReplicaBucketName!.Value)).toBe(replicaBucketName('test', 'archive', ACCOUNT, REPLICA_REGION));
+      expect(flattenDeep(outputs.MaterialsReplicaBucketName!.Value)).toBe(replicaBucketName('test', 'materials', ACCOUNT, REPLICA_REGION));
     });
   });
 
   describe('replication to the replica region', () => {
     const ruleOf = (bucket: { node: { defaultChild?: unknown } }) => {
       const props = data.find(([id]) => id === idOf(built.data, bucket))![1].Properties!;
-      return flat(props.ReplicationConfiguration) as { Role: string; Rules: Json[] };
+      return flattenDeep(props.ReplicationConfiguration) as { Role: string; Rules: Json[] };
     };
 
     it('replicates every object of the archive bucket, and cases/ of the materials bucket, to their replicas with the replicas’ keys by alias ARN, SSE-KMS objects, no delete markers', () => {
@@ -226,7 +217,7 @@ describe('backup and the second region (test configuration)', () => {
 
     it("lets the replication role read what replication reads (the archive's retention and legal hold too), decrypt through S3 in its region, write replicas and tags into the replicas alone, encrypt with their keys alone; no delete", () => {
       const policy = data.find(([id]) => id === idOf(built.data, built.data.replication.role.node.findChild('DefaultPolicy')))![1];
-      const statements = statementsOf(policy).map((s) => ({ actions: actions(s), resource: [flat(s.Resource)].flat().sort(), condition: flat(s.Condition) }));
+      const statements = statementsOf(policy).map((s) => ({ actions: actions(s), resource: [flattenDeep(s.Resource)].flat().sort(), condition: flattenDeep(s.Condition) }));
       const archive = `<${idOf(built.data, built.data.archiveBucket)}.Arn>`;
       const materials = `<${idOf(built.data, built.data.materialsBucket)}.Arn>`;
       const replicaObjects = (name: 'archive' | 'materials', prefix: string) => `${HERE}:s3:::${replicaBucketName('test', name, ACCOUNT, REPLICA_REGION)}/${prefix}*`;
@@ -258,7 +249,7 @@ describe('backup and the second region (test configuration)', () => {
       for (const denied of ['s3:ReplicateDelete', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject', 's3:ObjectOwnerOverrideToBucketOwner'])
         expect(granted).not.toContain(denied);
       const role = data.find(([id]) => id === idOf(built.data, built.data.replication.role))![1];
-      expect(flat(role.Properties!.AssumeRolePolicyDocument)).toMatchObject({ Statement: [{ Action: 'sts:AssumeRole', Principal: { Service: 's3.amazonaws.com' } }] });
+      expect(flattenDeep(role.Properties!.AssumeRolePolicyDocument)).toMatchObject({ Statement: [{ Action: 'sts:AssumeRole', Principal: { Service: 's3.amazonaws.com' } }] });
     });
 
     it('deploys the data stack after the replica stack, which names its region and not its account', () => {
@@ -276,7 +267,7 @@ describe('backup and the second region (test configuration)', () => {
     it('holds the archive replica: Object Lock on, versioned, SSE-KMS with its own key, the archive bucket’s never-deleted policy (retained too), no lifecycle, logged, retained', () => {
       const r = bucket(built.replica.archiveReplica);
       expect(r.DeletionPolicy).toBe('Retain');
-      expect(flat(r.Properties)).toMatchObject({
+      expect(flattenDeep(r.Properties)).toMatchObject({
         BucketName: replicaBucketName('test', 'archive', ACCOUNT, REPLICA_REGION),
         ObjectLockEnabled: true,
         VersioningConfiguration: { Status: 'Enabled' },
@@ -290,20 +281,22 @@ describe('backup and the second region (test configuration)', () => {
       });
       expect(r.Properties!.LifecycleConfiguration).toBeUndefined();
       expect(r.Properties!.ObjectLockConfiguration).toBeUndefined();
-      const policy = replica.find(([, p]) => p.Type === 'AWS::S3::BucketPolicy' && flat(p.Properties!.Bucket) === `<${idOf(built.replica, built.replica.archiveReplica)}>`)![1];
+      const policy = replica.find(
+        ([, p]) => p.Type === 'AWS::S3::BucketPolicy' && flattenDeep(p.Properties!.Bucket) === `<${idOf(built.replica, built.replica.archiveReplica)}>`,
+      )![1];
       expect(policy.DeletionPolicy).toBe('Retain');
       const deny = statementsOf(policy).find((s) => s.Sid === ARCHIVE_NEVER_DELETED_SID)!;
       expect(deny.Effect).toBe('Deny');
       expect(deny.Principal).toEqual({ AWS: '*' });
       expect(actions(deny)).toEqual([...ARCHIVE_DENIED_ACTIONS].sort());
       const arn = `<${idOf(built.replica, built.replica.archiveReplica)}.Arn>`;
-      expect((flat(deny.Resource) as string[]).sort()).toEqual([arn, `${arn}/*`].sort());
+      expect((flattenDeep(deny.Resource) as string[]).sort()).toEqual([arn, `${arn}/*`].sort());
     });
 
     it('holds the materials replica: versioned, SSE-KMS with its own key, logged, retained; and the logs bucket (SSE-S3, expiring after the log retention)', () => {
       const m = bucket(built.replica.materialsReplica);
       expect(m.DeletionPolicy).toBe('Retain');
-      expect(flat(m.Properties)).toMatchObject({
+      expect(flattenDeep(m.Properties)).toMatchObject({
         BucketName: replicaBucketName('test', 'materials', ACCOUNT, REPLICA_REGION),
         VersioningConfiguration: { Status: 'Enabled' },
         BucketEncryption: {
@@ -312,7 +305,7 @@ describe('backup and the second region (test configuration)', () => {
       });
       const logs = bucket(built.replica.accessLogsBucket);
       expect(logs.DeletionPolicy).toBe('Retain');
-      expect(flat(logs.Properties)).toMatchObject({
+      expect(flattenDeep(logs.Properties)).toMatchObject({
         BucketName: replicaBucketName('test', 'logs', ACCOUNT, REPLICA_REGION),
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
         VersioningConfiguration: { Status: 'Enabled' },
@@ -330,7 +323,7 @@ describe('backup and the second region (test configuration)', () => {
         expect(k.DeletionPolicy).toBe('Retain');
         expect(k.Properties).toMatchObject({ EnableKeyRotation: true });
       }
-      const aliases = replica.filter(([, r]) => r.Type === 'AWS::KMS::Alias').map(([, r]) => [r.Properties!.AliasName, flat(r.Properties!.TargetKeyId)]);
+      const aliases = replica.filter(([, r]) => r.Type === 'AWS::KMS::Alias').map(([, r]) => [r.Properties!.AliasName, flattenDeep(r.Properties!.TargetKeyId)]);
       expect(aliases).toEqual(
         expect.arrayContaining([
           [replicaKeyAliasName('test', 'archive'), `<${idOf(built.replica, built.replica.archiveReplicaKey)}.Arn>`],
@@ -363,7 +356,7 @@ describe('backup and the second region (test configuration)', () => {
       for (const [id, key, partition] of keys) {
         const guard = guardOf(key);
         expect(guard, id).toHaveLength(1);
-        expect(flat(guard[0]), id).toEqual({
+        expect(flattenDeep(guard[0]), id).toEqual({
           Sid: KEY_GUARD_SID,
           Effect: 'Deny',
           Principal: { AWS: '*' },
@@ -392,8 +385,8 @@ describe('backup and the second region (test configuration)', () => {
         config: MARKET_ONLY,
       });
       const guard = guardOf(resources(stack).find(([id]) => id === idOf(stack, stack.dataKey))![1]);
-      expect(flat(guard[0]!.Condition)).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': `${HERE}:iam::${ACCOUNT}:role/${DEFAULT_BREAK_GLASS_ROLE_NAME}` } });
-      expect(flat(one(resources(stack), 'AWS::Backup::BackupVault').Properties!.LockConfiguration)).toMatchObject({ MinRetentionDays: DEFAULT_BACKUP_RETENTION_DAYS });
+      expect(flattenDeep(guard[0]!.Condition)).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': `${HERE}:iam::${ACCOUNT}:role/${DEFAULT_BREAK_GLASS_ROLE_NAME}` } });
+      expect(flattenDeep(one(resources(stack), 'AWS::Backup::BackupVault').Properties!.LockConfiguration)).toMatchObject({ MinRetentionDays: DEFAULT_BACKUP_RETENTION_DAYS });
     });
   });
 

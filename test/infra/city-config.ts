@@ -1,7 +1,9 @@
 // A city-sized configuration for the scale test (test/infra/scale.test.ts): `departments`
 // departments, `channels` channels, `reviewers` platform principals and `auditors` auditor
 // principals, one `trustedAccount: "self"` principal per department and per channel. Credit codes
-// are made with valid check characters (makeCreditCode), in a region code no real region has.
+// are made with valid check characters (makeCreditCode), in a region code no real region has. The
+// console is configured, signing in through OpenID Connect: every named principal's role also trusts
+// the identity provider (a statement of its own), and the API answers CORS preflights.
 import { makeCreditCode } from '../../shared/domain/identifiers/credit-code.ts';
 
 export interface CitySize {
@@ -39,5 +41,10 @@ export function cityConfig(size: CitySize, stage = 'city') {
       // People act through the government's sign-in, which names the officer (issue 19 point 2).
       ...departments.map((d, i) => ({ name: `department-${i + 1}`, role: 'department', departmentId: d.id, ...self, trustedPrincipalArns: ['role/tongban-sign-in'] })),
     ],
+    console: {
+      domainName: 'console.example.gov.cn',
+      iamCertificateId: 'ASCACKCEVSQ6C2EXAMPLE',
+      signIn: { kind: 'oidc', issuer: 'https://sso.example.gov.cn/realms/city', clientIds: ['tongban-console', 'tongban-cli'] },
+    },
   };
 }

@@ -35,6 +35,7 @@ import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/domain/materials/upload-p
 import { CDK_JSON, newApp, removeSynthOutputs, stackNames, stacksOf, synthApp } from '../support/synth-app.ts';
 import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { globMatches, holdersOf } from '../support/iam-patterns.ts';
+import { apiResourcePaths, flattenDeep } from '../support/cfn-values.ts';
 
 // Facts of the manifests (functions/<name>/manifest.ts) the assertions below name.
 const CASES_WILDCARD_REASON = MANIFESTS.cases.materials.areas.cases.wildcardReason;
@@ -112,36 +113,6 @@ function flatten(node: unknown, substitute: (ref: string) => string | undefined 
     return `<${(o['Fn::GetStackOutput'] as { StackName: string; OutputName: string }).StackName}.${(o['Fn::GetStackOutput'] as { OutputName: string }).OutputName}>`;
   if (o['Fn::ImportValue']) return `<${flatten(o['Fn::ImportValue'], substitute)}>`;
   return `<${JSON.stringify(node)}>`;
-}
-
-/** Every CloudFormation value inside arrays and plain objects as text (see flatten). */
-function flattenDeep(node: unknown): unknown {
-  if (typeof node === 'string') return node;
-  if (Array.isArray(node)) return node.map(flattenDeep);
-  if (typeof node === 'object' && node !== null) {
-    const keys = Object.keys(node);
-    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0]!.startsWith('Fn::'))) return flatten(node);
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, flattenDeep(v)]));
-  }
-  return node;
-}
-
-/** `/v1/items/{code}` etc. for every API Gateway resource, by logical id. */
-function resourcePaths(template: Template): Map<string, string> {
-  const raw = new Map(resources(template, 'AWS::ApiGateway::Resource').map(([id, r]) => [id, props(r)]));
-  const paths = new Map<string, string>();
-  const pathOf = (id: string): string => {
-    const known = paths.get(id);
-    if (known !== undefined) return known;
-    const r = raw.get(id)!;
-    const parent = r.ParentId as Cfn;
-    const parentPath = parent.Ref ? pathOf(parent.Ref as string) : '';
-    const path = `${parentPath}/${r.PathPart as string}`;
-    paths.set(id, path);
-    return path;
-  };
-  for (const id of raw.keys()) pathOf(id);
-  return paths;
 }
 
 /** The unacknowledged findings of the three packs every synth runs (infra/constructs/nag-packs.ts). */
@@ -1088,7 +1059,7 @@ describe('the Tongban CDK app (test configuration)', () => {
 
   describe('REST API', () => {
     it('has exactly one method per route, IAM-authorised unless the route is public', () => {
-      const paths = resourcePaths(api);
+      const paths = apiResourcePaths(api);
       const methods = resources(api, 'AWS::ApiGateway::Method').map(([, m]) => {
         const p = props(m);
         const resourceId = p.ResourceId as Cfn;
@@ -1748,7 +1719,7 @@ describe('the real cdk.json', () => {
     expect(config.logRetentionDays).toBeGreaterThanOrEqual(365);
   });
 
-  it('trusts nobody outside the deploying account: every principal is "self", narrowed to its named roles (the sign-in, the channels\' systems)', () => {
+  it('trusts nobody outside the deploying account: every principal is "self", narrowed to its named roles (the sign-in, the channels\' systems); the console\'s identity provider signs officers in to the named roles alone', () => {
     const raw = JSON.stringify(CDK_JSON.context[CONFIG_CONTEXT_KEY]);
     for (const account of DOCUMENTATION_ACCOUNT_IDS) expect(raw).not.toContain(account);
     const config = loadConfig(new App({ context: CDK_JSON.context }));
@@ -1765,7 +1736,9 @@ describe('the real cdk.json', () => {
     for (const [, r] of roles) {
       const statement = (props(r).AssumeRolePolicyDocument as { Statement: { Principal: unknown; Condition?: unknown }[] }).Statement;
       const principal = config.principals.find((p) => props(r).RoleName === `tongban-prod-${p.name}`)!;
-      expect(statement).toHaveLength(1);
+      // A named principal's role also trusts the console's identity provider (test/infra/console.test.ts).
+      expect(statement).toHaveLength(principal.role === 'channel' ? 1 : 2);
+      if (principal.role !== 'channel') expect(flattenDeep(statement[1]!.Principal)).toEqual({ Federated: '<SignInProvider.Arn>' });
       expect(flattenDeep(statement[0]!.Principal)).toEqual({ AWS: `${here}:root` });
       expect(flattenDeep(statement[0]!.Condition)).toEqual({
         ArnLike: { 'aws:PrincipalArn': principal.trustedPrincipalArns!.map((entry) => `${here}:${entry}`) },
@@ -1776,7 +1749,7 @@ describe('the real cdk.json', () => {
 
   it('synthesises as `cdk synth` does: real esbuild bundles, CloudFormation validation, cdk-nag clean', () => {
     const built = synth(CDK_JSON.context[CONFIG_CONTEXT_KEY], { bundle: true, validation: true });
-    expect(built.assembly.stacks.map((s) => s.stackName).sort()).toEqual(stackNames('prod'));
+    expect(built.assembly.stacks.map((s) => s.stackName).sort()).toEqual(stackNames('prod', { console: true }));
 
     // Every validation plugin (cdk-nag and CDK's own CloudFormation checks) reported nothing.
     const report = JSON.parse(readFileSync(join(built.assembly.directory, 'validation-report.json'), 'utf8')) as { pluginReports: { violations?: unknown[] }[] };

@@ -51,19 +51,20 @@ export function synthApp(config: unknown, opts: SynthOptions = {}): TongbanApp &
   return { ...built, app, assembly: app.synth() };
 }
 
-/** Every stack of a built app: the replica and data stacks, the seal-key stacks, the API and principals stacks. */
+/** Every stack of a built app: the replica and data stacks, the seal-key stacks, the API and principals stacks, the console stack if configured. */
 export function stacksOf(built: TongbanApp): Stack[] {
-  return [built.replica, built.data, ...built.seals, built.api, built.principals];
+  return [built.replica, built.data, ...built.seals, built.api, built.principals, ...(built.console !== undefined ? [built.console] : [])];
 }
 
-/** The names of every stack of stage `stage`, sorted. */
-export function stackNames(stage: string): string[] {
+/** The names of every stack of stage `stage`, sorted; `console`: with the console's. */
+export function stackNames(stage: string, opts: { console?: boolean } = {}): string[] {
   return [
     `Tongban-${stage}-Replica`,
     `Tongban-${stage}-Data`,
     ...Array.from({ length: SEAL_STACKS }, (_, i) => sealStackName(stage, i + 1)),
     `Tongban-${stage}-Api`,
     `Tongban-${stage}-Principals`,
+    ...(opts.console === true ? [`Tongban-${stage}-Console`] : []),
   ].sort();
 }
 
