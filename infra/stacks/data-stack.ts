@@ -63,12 +63,12 @@ import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnersh
 import type { CorsRule, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { DataResources } from '../constructs/tongban-function.ts';
 import type { Construct } from 'constructs';
-import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, FEEDBACK_TABLE, ITEMS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE } from '../../shared/adapters/table-layout.ts';
 import { CASE_EVENT_BUS_SOURCE } from '../../shared/contracts/case-events.ts';
 import { FEEDBACK_EVENT_BUS_SOURCE } from '../../shared/contracts/feedback-events.ts';
 import { PLATFORM_EVENT_BUS_SOURCES } from '../../shared/contracts/platform-events.ts';
-import { SIGV4_REQUEST_HEADERS } from '../../shared/contracts/cors.ts';
+import type { BrowserCors } from '../../shared/adapters/bucket-layout.ts';
+import { ARCHIVE_BROWSER_CORS, MATERIALS_BROWSER_CORS, MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { SealKeySpecName, TongbanConfig } from '../config.ts';
 import { ARCHIVE_SEAL_SIGNERS, DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BREAK_GLASS_ROLE_NAME, DEFAULT_SEAL_KEY_SPEC, SEAL_KEY_PUBLISHERS, functionRoleName } from '../config.ts';
@@ -158,44 +158,16 @@ export const ARCHIVE_POLICY_LOCKED_SID = 'ArchivePolicyIsChangedByRootAlone';
 /** The Sid of the statement refusing a write without `If-None-Match: *` (every archived object is written once). */
 export const ARCHIVE_WRITTEN_ONCE_SID = 'ArchiveObjectsAreWrittenOnce';
 
-/** How long a browser may keep a bucket's answer to a CORS preflight (seconds). */
-const BUCKET_CORS_MAX_AGE_SECONDS = 3600;
+/** A bucket's CORS rule for the console's origin (without it), from the one the embedded platform sets too. */
+function corsRule(id: string, rule: BrowserCors): Omit<CorsRule, 'allowedOrigins'> {
+  return { id, allowedMethods: rule.methods.map((m) => m as HttpMethods), allowedHeaders: [...rule.headers], exposedHeaders: [...rule.exposedHeaders], maxAge: rule.maxAgeSeconds };
+}
 
-/**
- * The materials bucket's CORS rule for the console's origin (without it): the presigned PUT of an
- * upload slot, with the headers it must carry (shared/adapters/s3-material-store.ts; the browser sets
- * Content-Length itself), and the presigned GET of a material, ranges included.
- */
-export const MATERIALS_CORS: Omit<CorsRule, 'allowedOrigins'> = {
-  id: 'console-presigned-uploads-and-downloads',
-  allowedMethods: [HttpMethods.GET, HttpMethods.PUT],
-  allowedHeaders: ['content-type', 'x-amz-checksum-sha256', 'range'],
-  exposedHeaders: ['ETag', 'x-amz-version-id', 'x-amz-checksum-sha256', 'Content-Disposition', 'Content-Range'],
-  maxAge: BUCKET_CORS_MAX_AGE_SECONDS,
-};
+/** The materials bucket's: the presigned PUT of an upload slot and the presigned GET of a material (MATERIALS_BROWSER_CORS). */
+export const MATERIALS_CORS = corsRule('console-presigned-uploads-and-downloads', MATERIALS_BROWSER_CORS);
 
-/**
- * The archive bucket's CORS rule for the console's origin (without it): an auditor's signed GET and HEAD
- * of a bundle, an anchor journal or a statistics document, its retention, legal hold and attributes,
- * and the listings (GET on the bucket), with the headers of a SigV4 signature and the range and
- * attributes a read names; the object-lock headers exposed, so the console can show them.
- */
-export const ARCHIVE_CORS: Omit<CorsRule, 'allowedOrigins'> = {
-  id: 'console-auditor-reads',
-  allowedMethods: [HttpMethods.GET, HttpMethods.HEAD],
-  allowedHeaders: [...SIGV4_REQUEST_HEADERS.map((h) => h.toLowerCase()), 'range', 'x-amz-checksum-mode', 'x-amz-object-attributes'],
-  exposedHeaders: [
-    'ETag',
-    'x-amz-version-id',
-    'x-amz-checksum-sha256',
-    'x-amz-object-lock-mode',
-    'x-amz-object-lock-retain-until-date',
-    'x-amz-object-lock-legal-hold',
-    'Content-Disposition',
-    'Content-Range',
-  ],
-  maxAge: BUCKET_CORS_MAX_AGE_SECONDS,
-};
+/** The archive bucket's: an auditor's signed reads and listings (ARCHIVE_BROWSER_CORS). */
+export const ARCHIVE_CORS = corsRule('console-auditor-reads', ARCHIVE_BROWSER_CORS);
 
 export class DataStack extends Stack {
   /** Encrypts the tables and the materials bucket. */

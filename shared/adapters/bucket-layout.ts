@@ -8,6 +8,7 @@
 // the lifecycle rules expire it. Nothing under `cases/` ever expires. A browser (the console) PUTs
 // uploads and GETs a case's files through presigned URLs: the CORS the bucket needs for it is here too.
 import { CASES_PREFIX, UPLOADS_PREFIX } from '../domain/materials/material-vault.ts';
+import { SIGV4_REQUEST_HEADERS } from '../contracts/cors.ts';
 
 export const MATERIALS_BUCKET = {
   /** Where presigned uploads land: `uploads/<channelId or department credit code>/<uuid>`. */
@@ -47,18 +48,29 @@ export interface BrowserCors {
 
 export const MATERIALS_BROWSER_CORS: BrowserCors = {
   methods: ['GET', 'PUT'],
-  headers: UPLOAD_SIGNED_HEADERS.filter((h) => h !== 'content-length'),
-  exposedHeaders: ['ETag'],
-  maxAgeSeconds: 600,
+  // The slot's signed headers (the browser sets Content-Length itself), and a range for reading part of a file.
+  headers: [...UPLOAD_SIGNED_HEADERS.filter((h) => h !== 'content-length'), 'range'],
+  exposedHeaders: ['ETag', 'x-amz-version-id', 'x-amz-checksum-sha256', 'Content-Disposition', 'Content-Range'],
+  maxAgeSeconds: 3600,
 };
 
 /**
- * What an auditor's browser does in the archive bucket from the console: list and read bundles,
- * signing each request (SigV4 headers) with the auditor's own credentials.
+ * What an auditor's browser does in the archive bucket from the console: list and read bundles, anchor
+ * journals and statistics documents (GET, HEAD), each request signed (SigV4 headers) with the auditor's
+ * own credentials; the object-lock headers exposed, so the console can show them.
  */
 export const ARCHIVE_BROWSER_CORS: BrowserCors = {
   methods: ['GET', 'HEAD'],
-  headers: ['authorization', 'x-amz-date', 'x-amz-content-sha256', 'x-amz-security-token', 'x-amz-user-agent'],
-  exposedHeaders: ['ETag', 'Content-Length'],
-  maxAgeSeconds: 600,
+  headers: [...SIGV4_REQUEST_HEADERS.map((h) => h.toLowerCase()), 'range', 'x-amz-checksum-mode', 'x-amz-object-attributes'],
+  exposedHeaders: [
+    'ETag',
+    'x-amz-version-id',
+    'x-amz-checksum-sha256',
+    'x-amz-object-lock-mode',
+    'x-amz-object-lock-retain-until-date',
+    'x-amz-object-lock-legal-hold',
+    'Content-Disposition',
+    'Content-Range',
+  ],
+  maxAgeSeconds: 3600,
 };

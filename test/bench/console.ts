@@ -64,12 +64,12 @@ async function timeToInteractive(): Promise<void> {
       const page = await context.newPage();
       await page.goto(`${platform.endpoint}/console/`);
       await page.waitForFunction('document.querySelectorAll("#who option").length > 1');
-      const ready = (await page.evaluate('performance.now()')) as number;
+      const ready = await page.evaluate<number>('performance.now()');
       await page.locator('#who').selectOption({ value: 'market/market.zhang' });
-      const clicked = (await page.evaluate('performance.now()')) as number;
+      const clicked = await page.evaluate<number>('performance.now()');
       await page.getByRole('button', { name: '进入' }).click();
       await page.waitForFunction('document.querySelector("main h1") && !document.querySelector("main p.muted")?.textContent?.includes("加载")');
-      const shown = (await page.evaluate('performance.now()')) as number;
+      const shown = await page.evaluate<number>('performance.now()');
       // The first run warms the platform's functions and the build: not counted.
       if (i > 0) {
         signInReady.push(ready);

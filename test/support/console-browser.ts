@@ -57,7 +57,7 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   // stays on, as the console serves it.
   axeSource ??= await readFile(AXE, 'utf8');
   if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(axeSource);
-  const violations = (await page.evaluate('window.axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)')) as AxeViolation[];
+  const violations = await page.evaluate<AxeViolation[]>('window.axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)');
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 

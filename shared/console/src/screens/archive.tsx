@@ -9,7 +9,7 @@ import { useT } from '../i18n.tsx';
 import { usePlatform } from '../platform.tsx';
 import { signer } from '../session.ts';
 import { ErrorNote, chinaTime, useAction } from '../ui.tsx';
-import type { BundleAudit, Jwks } from '../../../domain/archive/browser-audit.ts';
+import type { BundleAudit } from '../../../domain/archive/browser-audit.ts';
 
 interface Listed {
   key: string;
@@ -79,7 +79,7 @@ export function Archive() {
       setProgress(0);
       const [{ auditBundleBytes }, jwks] = await Promise.all([import('../../../domain/archive/browser-audit.ts'), api.GET('/v1/.well-known/jwks.json')]);
       if (!jwks.data) throw new Error(t('无法读取平台公布的印章公钥', 'Cannot read the published seal keys'));
-      const result = await auditBundleBytes(await body(), { publishedJwks: jwks.data as Jwks, onProgress: setProgress });
+      const result = await auditBundleBytes(await body(), { publishedJwks: jwks.data, onProgress: setProgress });
       setAudit({ name, result });
     });
 
