@@ -91,6 +91,19 @@ describe('the console, a case from the window to the sealed decision', () => {
     await expectAccessible(page, '04-officer-queue');
     await row.getByRole('link', { name: caseNo }).click();
 
+    // A material shown inline, from the platform's read link (its type pinned to the record's).
+    await page.getByRole('button', { name: `查看 ${FOOD.materials[0]!.name}` }).click();
+    const frame = page.getByTestId('material-view').locator('iframe');
+    await frame.waitFor();
+    const link = (await frame.getAttribute('src'))!;
+    expect(new URL(link).origin).toBe(new URL(platform.credentials.archive!.endpoint).origin);
+    await expect(
+      page.evaluate(async (url) => {
+        const r = await fetch(url);
+        return [r.status, r.headers.get('content-type'), (await r.text()).slice(0, 5)];
+      }, link),
+    ).resolves.toEqual([200, 'application/pdf', '%PDF-']);
+
     const ask = page.getByRole('form', { name: '一次性告知补正' });
     // Nothing listed: the platform refuses, and the page says why in the platform's words.
     await ask.getByRole('button', { name: '一次性告知补正' }).click();
@@ -273,6 +286,46 @@ describe('the console, joint handling and the catalogue', () => {
     const item = await as('portal').request('GET', `/v1/items/${code}`);
     expect(item.status).toBe(200);
     expect(item.body).toMatchObject({ code, effectivePublicState: 'published', guide: { name: guide.name } });
+    await context.close();
+  });
+});
+
+describe('the console, the oversight screens', () => {
+  it('the public statistics open without signing in', async () => {
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${platform.endpoint}/console/`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await expect(page.getByRole('link', { name: '工作人员登录' }).count()).resolves.toBe(1);
+    await page.locator('#public-year').waitFor();
+    await expectAccessible(page, '12-public-statistics');
+    await context.close();
+  });
+
+  it("the reviewer's statistics (charts and their tables), supervision and calendar screens", async () => {
+    const { context, page } = await signedInPage(browser, platform.endpoint, 'reviewer.zhang');
+    await page.getByRole('link', { name: '统计分析' }).click();
+    const onTime = page.locator('section[data-chart=chart-on-time]');
+    await onTime.locator('canvas').waitFor();
+    // The chart's figures, for people who cannot see the canvas, from the same description.
+    await expect(onTime.locator('table.figures th[scope=row]').count()).resolves.toBeGreaterThan(0);
+    await expectAccessible(page, '13-reviewer-statistics');
+    await page.getByRole('link', { name: '电子监察' }).click();
+    await page.locator('#supervision-list, nav[aria-label=清单]').first().waitFor();
+    await expectAccessible(page, '14-reviewer-supervision');
+    await page.getByRole('link', { name: '节假日日历' }).click();
+    await page.locator('table#calendar-years').waitFor();
+    await expect(page.locator('table#calendar-years').textContent()).resolves.toContain('2026');
+    await expectAccessible(page, '15-reviewer-calendar');
+    await context.close();
+  });
+
+  it("a department's findings to answer", async () => {
+    const { context, page } = await signedInPage(browser, platform.endpoint, 'market.zhang');
+    await page.getByRole('link', { name: '监察预警' }).click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.locator('#findings-table, main p.muted').first().waitFor();
+    await expectAccessible(page, '16-department-findings');
     await context.close();
   });
 });

@@ -35,7 +35,7 @@ export async function signedInPage(browser: Browser, endpoint: string, who: stri
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${endpoint}/console/`);
+  await page.goto(`${endpoint}/console/#/sign-in`);
   const option = page.locator('#who option').filter({ hasText: new RegExp(`^${who.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ （]`) });
   await page.locator('#who').selectOption({ value: (await option.first().getAttribute('value'))! });
   await page.getByRole('button', { name: '进入' }).click();

@@ -8,7 +8,7 @@ import type { CaseView } from '../api/types.ts';
 import { getCase } from '../api/types.ts';
 import { useT } from '../i18n.tsx';
 import { usePlatform } from '../platform.tsx';
-import { DueDate, Show, StatusTag, useLoad, chinaTime } from '../ui.tsx';
+import { DueDate, ErrorNote, Show, StatusTag, chinaTime, useAction, useLoad } from '../ui.tsx';
 import { CaseActions } from './case-actions.tsx';
 import { ACTION_ZH } from '../../../domain/cases/case-commands.ts';
 
@@ -165,7 +165,16 @@ function Summary({ view }: { view: CaseView }) {
 
 function Materials({ view }: { view: CaseView }) {
   const t = useT();
+  const { api } = usePlatform();
   const entries = Object.entries(view.materials);
+  const [shown, setShown] = useState<{ name: string; url: string; contentType: string } | undefined>();
+  const { error, run } = useAction();
+  // A short-lived read link of the platform's (presigned, its type pinned): the file shown inline here.
+  const show = (name: string) =>
+    run(async () => {
+      const link = await must(api.GET('/v1/cases/{caseNo}/material', { params: { path: { caseNo: view.caseNo }, query: { name } } }));
+      setShown({ name, url: link.url, contentType: link.contentType });
+    });
   return (
     <section aria-labelledby="materials">
       <h2 id="materials">{t('申请材料', 'Materials')}</h2>
@@ -179,6 +188,9 @@ function Materials({ view }: { view: CaseView }) {
               <th scope="col">{t('类型', 'Type')}</th>
               <th scope="col">{t('大小', 'Size')}</th>
               <th scope="col">SHA-256</th>
+              <th scope="col">
+                <span className="sr-only">{t('查看', 'View')}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -192,9 +204,14 @@ function Materials({ view }: { view: CaseView }) {
                     <td>
                       <code title={m.sha256}>{m.sha256.slice(0, 16)}…</code>
                     </td>
+                    <td>
+                      <button type="button" className="secondary" onClick={() => void show(name)} aria-label={`${t('查看', 'View')} ${name}`}>
+                        {t('查看', 'View')}
+                      </button>
+                    </td>
                   </>
                 ) : (
-                  <td colSpan={3}>
+                  <td colSpan={4}>
                     {t('电子证照', 'e-licence')} {m.licenceId}
                   </td>
                 )}
@@ -203,6 +220,24 @@ function Materials({ view }: { view: CaseView }) {
           </tbody>
         </table>
       )}
+      {error ? <ErrorNote error={error} /> : null}
+      {shown ? (
+        <figure className="material-view" data-testid="material-view">
+          <figcaption>
+            {shown.name} ·{' '}
+            <a href={shown.url} target="_blank" rel="noreferrer">
+              {t('在新窗口打开', 'Open in a new window')}
+            </a>
+          </figcaption>
+          {shown.contentType.startsWith('image/') ? (
+            <img src={shown.url} alt={shown.name} />
+          ) : shown.contentType === 'application/pdf' ? (
+            <iframe src={shown.url} title={shown.name} />
+          ) : (
+            <p className="muted">{t('此格式请下载后用版式阅读器打开。', 'Download this format and open it with its reader.')}</p>
+          )}
+        </figure>
+      ) : null}
     </section>
   );
 }
