@@ -26,6 +26,7 @@
 //     statistics of a month of BENCH_STATISTICS_CASES (default 100,000) cases (test/bench/statistics.ts)
 //   - 好差评 (issue 18): p50/p95 of each evaluations route on the embedded platform (test/bench/evaluations.ts)
 //   - 咨询投诉 (issue 18): p50/p95 of each tickets route on the embedded platform (test/bench/tickets.ts)
+//   - the web console (issue 20): its download (gzip), build time and time to interactive (test/bench/console.ts)
 // Environment: BENCH_REQUESTS (default 300) requests per latency figure, BENCH_STARTS (default 3),
 // BENCH_FILING_SECONDS (default 30) and BENCH_CONCURRENCY (default 16) for the filing rate,
 // BENCH_CASES (default 10000) cases in the table for the queue figures, BENCH_JOINT_RUNS (default 30)
@@ -151,6 +152,8 @@ async function main(): Promise<void> {
   await runScript(join(ROOT, 'test/bench/evaluations.ts'));
   // 8g. consultations and complaints (issue 18): each tickets route's latency through the signed client, in a process of its own
   await runScript(join(ROOT, 'test/bench/tickets.ts'));
+  // 8h. the web console (issue 20): its download, its build, its time to interactive in Chromium, in a process of its own
+  await runScript(join(ROOT, 'test/bench/console.ts'));
 
   // 9. the artifacts: each Lambda bundle as synthesised (size, load in a fresh process), the packed CLI
   await benchBundles();

@@ -22,6 +22,8 @@ const PROCEDURES: [string, string, string][] = [
   ['quarantine', '检疫', 'quarantine'],
 ];
 
+const WITH_FORMS = new Set<string>(['request-supplement', 'accept', 'refuse', 'pause', 'resume', 'extend', 'decide', 'opinion', 'supplement', 'deliver', 'withdraw']);
+
 const lines = (text: string) =>
   text
     .split('\n')
@@ -31,7 +33,8 @@ const lines = (text: string) =>
 export function CaseActions({ view, onDone }: { view: CaseView; onDone: () => void }) {
   const t = useT();
   const offered = new Set(view.actions);
-  if (offered.size === 0) return null;
+  // The actions this page has a form for (a correction of the record answers a ticket: tongban cases correct).
+  if (!view.actions.some((a) => WITH_FORMS.has(a))) return null;
   return (
     <section aria-labelledby="actions" className="actions">
       <h2 id="actions">{t('办理', 'Act')}</h2>
