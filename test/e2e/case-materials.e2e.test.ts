@@ -5,6 +5,7 @@
 // co-department's opinion attachments alike); everyone else is refused as reading the case is. The
 // S3 front refuses a link altered; the materials bucket lets the console's origin (the gateway's) GET
 // and PUT across origins, no other origin. The clock is pinned to Tue 1 Sep 2026, 10:00 in China.
+import { MATERIALS_BROWSER_CORS } from '../../shared/adapters/bucket-layout.ts';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
@@ -273,7 +274,7 @@ describe("the materials bucket's CORS: the console's origin may GET and PUT, no 
     // Assess
     expect(got.status).toBe(200);
     expect(got.headers.get('access-control-allow-origin')).toBe(consoleOrigin);
-    expect(got.headers.get('access-control-expose-headers')).toBe('ETag');
+    expect(got.headers.get('access-control-expose-headers')).toBe(MATERIALS_BROWSER_CORS.exposedHeaders.join(', '));
     expect(put.status).toBe(200);
     expect(put.headers.get('access-control-allow-origin')).toBe(consoleOrigin);
     expect(put.headers.get('etag')).toMatch(/^"[0-9a-f]{32}"$/);

@@ -125,3 +125,31 @@ export function chinaTime(iso: string): string {
     .toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
     .replace(/\//g, '-');
 }
+
+/** One of a few options, as radio buttons under a legend. */
+export function Choice<V extends string>({
+  legend,
+  name,
+  value,
+  onChange,
+  options,
+}: {
+  legend: [string, string];
+  name: string;
+  value: V;
+  onChange: (v: V) => void;
+  options: [V, string, string][];
+}) {
+  const t = useT();
+  return (
+    <fieldset>
+      <legend>{t(...legend)}</legend>
+      {options.map(([v, zh, en]) => (
+        <label key={v} className="check">
+          <input type="radio" name={name} checked={value === v} onChange={() => onChange(v)} />
+          {t(zh, en)}
+        </label>
+      ))}
+    </fieldset>
+  );
+}

@@ -8,7 +8,7 @@ import { must } from '../api/client.ts';
 import type { CaseView } from '../api/types.ts';
 import { useT } from '../i18n.tsx';
 import { usePlatform } from '../platform.tsx';
-import { ErrorNote, newIdempotencyKey, useAction } from '../ui.tsx';
+import { Choice, ErrorNote, newIdempotencyKey, useAction } from '../ui.tsx';
 import type { Uploaded } from '../upload.ts';
 import { uploadFile } from '../upload.ts';
 
@@ -23,6 +23,17 @@ const PROCEDURES: [string, string, string][] = [
 ];
 
 const WITH_FORMS = new Set<string>(['request-supplement', 'accept', 'refuse', 'pause', 'resume', 'extend', 'decide', 'opinion', 'supplement', 'deliver', 'withdraw']);
+
+/** A list of reasons, one a line. */
+function ReasonsField({ value, onChange, label = ['理由（每行一条）', 'Reasons (one a line)'] }: { value: string; onChange: (v: string) => void; label?: [string, string] }) {
+  const t = useT();
+  return (
+    <label>
+      {t(...label)}
+      <textarea value={value} onChange={(e) => onChange(e.target.value)} rows={2} />
+    </label>
+  );
+}
 
 const lines = (text: string) =>
   text
@@ -177,7 +188,6 @@ function AcceptForm({ view, onDone, tolerable }: { view: CaseView; onDone: () =>
 }
 
 function ReasonsForm({ view, onDone, action, title }: { view: CaseView; onDone: () => void; action: 'refuse'; title: [string, string] }) {
-  const t = useT();
   const { api, path, header, base } = useSend(view);
   const [reasons, setReasons] = useState('');
   return (
@@ -186,10 +196,7 @@ function ReasonsForm({ view, onDone, action, title }: { view: CaseView; onDone: 
       onDone={onDone}
       send={() => must(api.POST(`/v1/cases/{caseNo}/${action}`, { params: { path, header: header() }, body: { ...base, reasons: lines(reasons) } })).then(() => undefined)}
     >
-      <label>
-        {t('理由（每行一条）', 'Reasons (one a line)')}
-        <textarea value={reasons} onChange={(e) => setReasons(e.target.value)} rows={3} />
-      </label>
+      <ReasonsField value={reasons} onChange={setReasons} />
     </ActionForm>
   );
 }
@@ -270,10 +277,7 @@ function ExtendForm({ view, onDone }: { view: CaseView; onDone: () => void }) {
         {t('批准负责人', 'Approved by')}
         <input value={approvedBy} onChange={(e) => setApprovedBy(e.target.value)} maxLength={200} />
       </label>
-      <label>
-        {t('理由（每行一条）', 'Reasons (one a line)')}
-        <textarea value={reasons} onChange={(e) => setReasons(e.target.value)} rows={2} />
-      </label>
+      <ReasonsField value={reasons} onChange={setReasons} />
     </ActionForm>
   );
 }
@@ -299,26 +303,19 @@ function DecideForm({ view, onDone }: { view: CaseView; onDone: () => void }) {
       onDone={onDone}
       send={() => must(api.POST('/v1/cases/{caseNo}/decide', { params: { path, header: header() }, body })).then(() => undefined)}
     >
-      <fieldset>
-        <legend>{t('决定', 'Outcome')}</legend>
-        <label className="check">
-          <input type="radio" name="outcome" checked={outcome === 'approved'} onChange={() => setOutcome('approved')} />
-          {t('准予许可', 'Approve')}
-        </label>
-        <label className="check">
-          <input type="radio" name="outcome" checked={outcome === 'denied'} onChange={() => setOutcome('denied')} />
-          {t('不予许可', 'Deny')}
-        </label>
-      </fieldset>
-      <label>
-        {t('理由（每行一条）', 'Reasons (one a line)')}
-        <textarea value={reasons} onChange={(e) => setReasons(e.target.value)} rows={2} />
-      </label>
+      <Choice
+        legend={['决定', 'Outcome']}
+        name="outcome"
+        value={outcome}
+        onChange={setOutcome}
+        options={[
+          ['approved', '准予许可', 'Approve'],
+          ['denied', '不予许可', 'Deny'],
+        ]}
+      />
+      <ReasonsField value={reasons} onChange={setReasons} />
       {disagreement && outcome === 'approved' ? (
-        <label>
-          {t('不采纳协办意见的理由', 'Why approve over the disagreement')}
-          <textarea value={overrideReasons} onChange={(e) => setOverrideReasons(e.target.value)} rows={2} />
-        </label>
+        <ReasonsField value={overrideReasons} onChange={setOverrideReasons} label={['不采纳协办意见的理由（每行一条）', 'Why approve over the disagreement (one a line)']} />
       ) : null}
       {outcome === 'approved' ? (
         <label>
@@ -331,7 +328,6 @@ function DecideForm({ view, onDone }: { view: CaseView; onDone: () => void }) {
 }
 
 function OpinionForm({ view, onDone }: { view: CaseView; onDone: () => void }) {
-  const t = useT();
   const { api, path, header, base } = useSend(view);
   const [outcome, setOutcome] = useState<'agree' | 'disagree'>('agree');
   const [reasons, setReasons] = useState('');
@@ -348,21 +344,17 @@ function OpinionForm({ view, onDone }: { view: CaseView; onDone: () => void }) {
         ).then(() => undefined)
       }
     >
-      <fieldset>
-        <legend>{t('意见', 'Opinion')}</legend>
-        <label className="check">
-          <input type="radio" name="opinion" checked={outcome === 'agree'} onChange={() => setOutcome('agree')} />
-          {t('同意', 'Agree')}
-        </label>
-        <label className="check">
-          <input type="radio" name="opinion" checked={outcome === 'disagree'} onChange={() => setOutcome('disagree')} />
-          {t('不同意', 'Disagree')}
-        </label>
-      </fieldset>
-      <label>
-        {t('理由（每行一条）', 'Reasons (one a line)')}
-        <textarea value={reasons} onChange={(e) => setReasons(e.target.value)} rows={2} />
-      </label>
+      <Choice
+        legend={['意见', 'Opinion']}
+        name="opinion"
+        value={outcome}
+        onChange={setOutcome}
+        options={[
+          ['agree', '同意', 'Agree'],
+          ['disagree', '不同意', 'Disagree'],
+        ]}
+      />
+      <ReasonsField value={reasons} onChange={setReasons} />
     </ActionForm>
   );
 }

@@ -10,7 +10,7 @@ import { fileCase, getItem } from '../api/types.ts';
 import { useT } from '../i18n.tsx';
 import { usePlatform } from '../platform.tsx';
 import { href } from '../router.ts';
-import { ErrorNote, Show, newIdempotencyKey, useAction, useLoad, chinaTime } from '../ui.tsx';
+import { Choice, ErrorNote, Show, newIdempotencyKey, useAction, useLoad, chinaTime } from '../ui.tsx';
 import type { Uploaded } from '../upload.ts';
 import { uploadFile } from '../upload.ts';
 
@@ -94,14 +94,16 @@ function FilingForm({ item }: { item: PublishedItem }) {
       <h2>{guide.name}</h2>
       <fieldset>
         <legend>{t('申请人', 'Applicant')}</legend>
-        <label className="check">
-          <input type="radio" name="kind" checked={kind === 'person'} onChange={() => setKind('person')} />
-          {t('自然人', 'Person')}
-        </label>
-        <label className="check">
-          <input type="radio" name="kind" checked={kind === 'organisation'} onChange={() => setKind('organisation')} />
-          {t('法人或其他组织', 'Organisation')}
-        </label>
+        <Choice
+          legend={['申请人类型', 'Kind of applicant']}
+          name="kind"
+          value={kind}
+          onChange={setKind}
+          options={[
+            ['person', '自然人', 'Person'],
+            ['organisation', '法人或其他组织', 'Organisation'],
+          ]}
+        />
         <label>
           {t('名称/姓名', 'Name')}
           <input value={fields.name} onChange={set('name')} required maxLength={200} />
