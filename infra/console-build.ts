@@ -57,7 +57,16 @@ async function viteBuild(outDir: string): Promise<void> {
     base: './',
     configFile: false,
     logLevel: 'warn',
-    build: { outDir, emptyOutDir: true, target: 'es2022', reportCompressedSize: false, chunkSizeWarningLimit: 1200 },
+    build: {
+      outDir,
+      emptyOutDir: true,
+      target: 'es2022',
+      reportCompressedSize: false,
+      chunkSizeWarningLimit: 1200,
+      // React in a chunk of its own: cached across releases of the console, and the bundler's module
+      // runtime kept out of the lazy chunks (it had put it in sm-crypto's, which the first screen then loaded).
+      rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ }] } } },
+    },
   });
 }
 

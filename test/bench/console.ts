@@ -49,7 +49,7 @@ async function sizes(dist: string): Promise<void> {
     rows.push([name, (await stat(join(dist, 'assets', name))).size.toLocaleString('en'), gz.toLocaleString('en'), loaded ? 'first screen' : 'when a screen needs it']);
   }
   table(rows, ['file', 'bytes', 'gzip', 'loaded']);
-  console.log(`download, gzip: ${first.toLocaleString('en')} B for the first screen (index.html + entry + styles); ${rest.toLocaleString('en')} B more loaded on demand`);
+  console.log(`download, gzip: ${first.toLocaleString('en')} B for the first screen (index.html and every file it loads); ${rest.toLocaleString('en')} B more loaded on demand`);
 }
 
 async function timeToInteractive(): Promise<void> {
