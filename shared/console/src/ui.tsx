@@ -153,3 +153,19 @@ export function Choice<V extends string>({
     </fieldset>
   );
 }
+
+/** A table's header row: each column's name in both languages. */
+export function TableHead({ columns }: { columns: [string, string][] }) {
+  const t = useT();
+  return (
+    <thead>
+      <tr>
+        {columns.map(([zh, en]) => (
+          <th key={en} scope="col">
+            {t(zh, en)}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

@@ -4,6 +4,7 @@
 import { useT } from './i18n.tsx';
 import { formatInstant, shortHash } from './oversight-words.ts';
 import { TableScroll } from './table-scroll.tsx';
+import { TableHead } from './ui.tsx';
 
 type Check = { ok: true } | { ok: false; reason: string; n?: number; version?: number };
 
@@ -36,21 +37,20 @@ export interface LoadedVersion {
 
 /** Loaded versions, newest first. */
 export function VersionTable({ versions, caption }: { versions: LoadedVersion[]; caption: string }) {
-  const t = useT();
   return (
     <TableScroll label={caption}>
       <table className="versions">
         <caption className="sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('版本', 'Version')}</th>
-            <th scope="col">{t('依据', 'Source')}</th>
-            <th scope="col">{t('载入者', 'Loaded by')}</th>
-            <th scope="col">{t('载入时间', 'Loaded at')}</th>
-            <th scope="col">{t('哈希', 'Hash')}</th>
-            <th scope="col">{t('前一版哈希', 'Previous hash')}</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            ['版本', 'Version'],
+            ['依据', 'Source'],
+            ['载入者', 'Loaded by'],
+            ['载入时间', 'Loaded at'],
+            ['哈希', 'Hash'],
+            ['前一版哈希', 'Previous hash'],
+          ]}
+        />
         <tbody>
           {[...versions].reverse().map((v) => (
             <tr key={v.version}>

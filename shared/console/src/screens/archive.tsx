@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { useT } from '../i18n.tsx';
 import { usePlatform } from '../platform.tsx';
 import { signer } from '../session.ts';
-import { ErrorNote, chinaTime, useAction } from '../ui.tsx';
+import { ErrorNote, chinaTime, useAction, TableHead } from '../ui.tsx';
 import type { BundleAudit } from '../../../domain/archive/browser-audit.ts';
 
 interface Listed {
@@ -204,13 +204,13 @@ function Report({ name, audit }: { name: string; audit: BundleAudit }) {
         {name} · {chinaTime(r.checkedAt)} · {t('已核对平台公布的公钥', 'keys checked against the published keys')}
       </p>
       <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('检测项', 'Property')}</th>
-            <th scope="col">{t('结果', 'Result')}</th>
-            <th scope="col">{t('发现', 'Findings')}</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            ['检测项', 'Property'],
+            ['结果', 'Result'],
+            ['发现', 'Findings'],
+          ]}
+        />
         <tbody>
           {Object.entries(r.properties).map(([property, result]) => (
             <tr key={property} data-property={property} data-passed={String(result.passed)}>
@@ -239,12 +239,12 @@ function Report({ name, audit }: { name: string; audit: BundleAudit }) {
       </table>
       <h3>{t('电子印章', 'Seals')}</h3>
       <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('文件', 'Document')}</th>
-            <th scope="col">{t('结果', 'Result')}</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            ['文件', 'Document'],
+            ['结果', 'Result'],
+          ]}
+        />
         <tbody>
           {audit.seals.map((s) => (
             <tr key={s.document} data-seal-result={s.result}>

@@ -11,7 +11,7 @@ import { JsonLoad } from '../json-load.tsx';
 import { formatInstant } from '../oversight-words.ts';
 import { usePlatform } from '../platform.tsx';
 import { href } from '../router.ts';
-import { Show, useLoad } from '../ui.tsx';
+import { Show, useLoad, TableHead } from '../ui.tsx';
 import { ChainCheck, VersionTable } from '../versions.tsx';
 import '../oversight.css';
 
@@ -44,15 +44,15 @@ export function Calendar({ year }: { year: string | undefined }) {
             <h2>{t('已载入的年度', 'Years loaded')}</h2>
             <table id="calendar-years">
               <caption className="sr-only">{t('已载入的年度', 'Years loaded')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('年度', 'Year')}</th>
-                  <th scope="col">{t('版本', 'Version')}</th>
-                  <th scope="col">{t('依据', 'Source')}</th>
-                  <th scope="col">{t('载入者', 'Loaded by')}</th>
-                  <th scope="col">{t('载入时间', 'Loaded at')}</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  ['年度', 'Year'],
+                  ['版本', 'Version'],
+                  ['依据', 'Source'],
+                  ['载入者', 'Loaded by'],
+                  ['载入时间', 'Loaded at'],
+                ]}
+              />
               <tbody>
                 {o.years.map((y) => (
                   <tr key={y.year}>
@@ -127,13 +127,13 @@ function YearDays({ view }: { view: YearView }) {
       <h3>{t('放假与调休', 'Days off and weekend days worked')}</h3>
       <table id="calendar-holidays">
         <caption className="sr-only">{t('节假日安排', 'Holidays')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('节日', 'Holiday')}</th>
-            <th scope="col">{t('放假日期', 'Days off')}</th>
-            <th scope="col">{t('天数', 'Days')}</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            ['节日', 'Holiday'],
+            ['放假日期', 'Days off'],
+            ['天数', 'Days'],
+          ]}
+        />
         <tbody>
           {data.holidays.map((h) => (
             <tr key={h.name}>

@@ -11,6 +11,7 @@ import { usePlatform } from '../platform.tsx';
 import { Choice, ErrorNote, newIdempotencyKey, useAction } from '../ui.tsx';
 import type { Uploaded } from '../upload.ts';
 import { uploadFile } from '../upload.ts';
+import { MaterialFile, useMaterialFiles } from '../material-file.tsx';
 
 const PROCEDURES: [string, string, string][] = [
   ['site-inspection', '现场核查', 'site inspection'],
@@ -361,33 +362,17 @@ function OpinionForm({ view, onDone }: { view: CaseView; onDone: () => void }) {
 
 /** The channel's supplement (the materials asked for) or its delivery of the 容缺 materials: files uploaded, then sent. */
 function FilesForm({ view, onDone, action, names }: { view: CaseView; onDone: () => void; action: 'supplement' | 'deliver'; names: string[] }) {
-  const t = useT();
   const { api, path, header, base } = useSend(view);
-  const [files, setFiles] = useState<Record<string, File>>({});
-  const [progress, setProgress] = useState<Record<string, number>>({});
+  const { files, progress, choose, report } = useMaterialFiles();
   const send = async () => {
     const materials: Record<string, Uploaded> = {};
-    for (const [name, f] of Object.entries(files)) materials[name] = await uploadFile(api, f, (fraction) => setProgress((p) => ({ ...p, [name]: fraction })));
+    for (const [name, f] of Object.entries(files)) materials[name] = await uploadFile(api, f, report(name));
     await must(api.POST(`/v1/cases/{caseNo}/${action}`, { params: { path, header: header() }, body: { ...base, materials } }));
   };
   return (
     <ActionForm title={action === 'supplement' ? ['补正材料', 'Deliver the supplements'] : ['补交容缺材料', 'Deliver the pending materials']} onDone={onDone} send={send}>
       {names.map((name) => (
-        <label key={name}>
-          {name}
-          <input
-            type="file"
-            accept=".pdf,.ofd,.jpg,.jpeg,.png"
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              const next = { ...files };
-              if (f) next[name] = f;
-              else delete next[name];
-              setFiles(next);
-            }}
-          />
-          {progress[name] !== undefined ? <progress max={1} value={progress[name]} aria-label={`${name} ${t('上传进度', 'upload progress')}`} /> : null}
-        </label>
+        <MaterialFile key={name} name={name} progress={progress[name]} onFile={(f) => choose(name, f)} />
       ))}
     </ActionForm>
   );

@@ -8,7 +8,7 @@ import type { CaseView } from '../api/types.ts';
 import { getCase } from '../api/types.ts';
 import { useT } from '../i18n.tsx';
 import { usePlatform } from '../platform.tsx';
-import { DueDate, ErrorNote, Show, StatusTag, chinaTime, useAction, useLoad } from '../ui.tsx';
+import { DueDate, ErrorNote, Show, StatusTag, chinaTime, useAction, useLoad, TableHead } from '../ui.tsx';
 import { CaseActions } from './case-actions.tsx';
 import { ACTION_ZH } from '../../../domain/cases/case-commands.ts';
 
@@ -249,14 +249,14 @@ function JointTasks({ view }: { view: CaseView }) {
     <section aria-labelledby="joint">
       <h2 id="joint">{t('联合办理', 'Joint handling')}</h2>
       <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('协办部门', 'Co-department')}</th>
-            <th scope="col">{t('意见期限', 'Due')}</th>
-            <th scope="col">{t('状态', 'Status')}</th>
-            <th scope="col">{t('意见', 'Opinion')}</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            ['协办部门', 'Co-department'],
+            ['意见期限', 'Due'],
+            ['状态', 'Status'],
+            ['意见', 'Opinion'],
+          ]}
+        />
         <tbody>
           {view.jointTasks.map((task) => (
             <tr key={task.departmentId}>

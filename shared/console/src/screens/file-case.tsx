@@ -3,7 +3,7 @@
 // often the button is pressed or the request retried (one Idempotency-Key per application) — and print
 // the receipt (收件回执).
 import type { FormEvent } from 'react';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { must } from '../api/client.ts';
 import type { FilingResult, PublishedItem } from '../api/types.ts';
 import { fileCase, getItem } from '../api/types.ts';
@@ -13,6 +13,7 @@ import { href } from '../router.ts';
 import { Choice, ErrorNote, Show, newIdempotencyKey, useAction, useLoad, chinaTime } from '../ui.tsx';
 import type { Uploaded } from '../upload.ts';
 import { uploadFile } from '../upload.ts';
+import { MaterialFile, useMaterialFiles } from '../material-file.tsx';
 
 export function FileCase() {
   const t = useT();
@@ -50,19 +51,17 @@ function ItemFiling({ code }: { code: string }) {
   return <Show loaded={item}>{(i) => <FilingForm item={i} />}</Show>;
 }
 
-type Progress = Record<string, number>;
-
 function FilingForm({ item }: { item: PublishedItem }) {
   const t = useT();
   const { api } = usePlatform();
   const guide = item.guide;
   const [kind, setKind] = useState<'person' | 'organisation'>('person');
   const [fields, setFields] = useState({ name: '', id: '', phone: '', contactName: '' });
-  const [files, setFiles] = useState<Record<string, File>>({});
+  const { files, progress, choose, report } = useMaterialFiles();
   const [note, setNote] = useState('');
-  const [progress, setProgress] = useState<Progress>({});
   const [idempotencyKey] = useState(newIdempotencyKey);
-  const [uploaded] = useState<Record<string, Uploaded>>({});
+  // What was uploaded already, by material: a retry after a refusal does not send it again.
+  const uploaded = useRef<Record<string, Uploaded>>({});
   const [receipt, setReceipt] = useState<Awaited<ReturnType<typeof file>> | undefined>();
   const { busy, error, run } = useAction();
 
@@ -74,10 +73,9 @@ function FilingForm({ item }: { item: PublishedItem }) {
 
   async function file() {
     for (const [name, f] of Object.entries(files)) {
-      // A file uploaded already (a retry after a refusal) is not sent again.
-      uploaded[name] ??= await uploadFile(api, f, (fraction) => setProgress((p) => ({ ...p, [name]: fraction })));
+      uploaded.current[name] ??= await uploadFile(api, f, report(name));
     }
-    const materials = Object.fromEntries(Object.keys(files).map((name) => [name, uploaded[name]!]));
+    const materials = Object.fromEntries(Object.keys(files).map((name) => [name, uploaded.current[name]!]));
     // The form is free JSON (the item defines it); openapi-fetch's type for a recursive JSON value
     // does not admit a plain record of strings, which the schema does.
     const form = (note.trim() ? { 申请说明: note.trim() } : {}) as Record<string, never>;
@@ -126,30 +124,22 @@ function FilingForm({ item }: { item: PublishedItem }) {
       <fieldset>
         <legend>{t('申请材料', 'Materials')}</legend>
         {guide.materials.map((m) => (
-          <div key={m.name} className="material">
-            <label>
-              {m.name}
-              {m.required ? <span className="tag">{t('必需', 'required')}</span> : null}
-              {m.tolerable ? <span className="tag">{t('可容缺', 'may follow')}</span> : null}
-              <input
-                type="file"
-                accept=".pdf,.ofd,.jpg,.jpeg,.png"
-                onChange={(e) => {
-                  const f = e.target.files?.[0];
-                  const next = { ...files };
-                  if (f) next[m.name] = f;
-                  else delete next[m.name];
-                  delete uploaded[m.name];
-                  setFiles(next);
-                }}
-              />
-            </label>
-            {progress[m.name] !== undefined ? (
-              <progress max={1} value={progress[m.name]} aria-label={`${m.name} ${t('上传进度', 'upload progress')}`}>
-                {Math.round(progress[m.name]! * 100)}%
-              </progress>
-            ) : null}
-          </div>
+          <MaterialFile
+            key={m.name}
+            name={m.name}
+            tags={
+              <>
+                {m.required ? <span className="tag">{t('必需', 'required')}</span> : null}
+                {m.tolerable ? <span className="tag">{t('可容缺', 'may follow')}</span> : null}
+              </>
+            }
+            progress={progress[m.name]}
+            onFile={(f) => {
+              // Another file for this material: the one uploaded before is not it.
+              delete uploaded.current[m.name];
+              choose(m.name, f);
+            }}
+          />
         ))}
       </fieldset>
       <label>

@@ -5,7 +5,7 @@ import { must } from '../api/client.ts';
 import { useT } from '../i18n.tsx';
 import { usePlatform } from '../platform.tsx';
 import { href } from '../router.ts';
-import { DueDate, STATUS_ZH, Show, StatusTag, useLoad } from '../ui.tsx';
+import { DueDate, STATUS_ZH, Show, StatusTag, useLoad, TableHead } from '../ui.tsx';
 
 const STATUSES = ['received', 'supplement-requested', 'accepted', 'opinions-complete', 'decided', 'refused', 'withdrawn'] as const;
 type Status = (typeof STATUSES)[number];
@@ -32,17 +32,17 @@ export function Queue({ status }: { status: string }) {
           ) : (
             <table>
               <caption className="sr-only">{t(...STATUS_ZH[current]!)}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('办件编号', 'Case')}</th>
-                  <th scope="col">{t('事项', 'Item')}</th>
-                  <th scope="col">{t('申请人', 'Applicant')}</th>
-                  <th scope="col">{t('收件日', 'Received')}</th>
-                  <th scope="col">{t('承诺期限', 'Promised by')}</th>
-                  <th scope="col">{t('法定期限', 'Statutory limit')}</th>
-                  <th scope="col">{t('状态', 'Status')}</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  ['办件编号', 'Case'],
+                  ['事项', 'Item'],
+                  ['申请人', 'Applicant'],
+                  ['收件日', 'Received'],
+                  ['承诺期限', 'Promised by'],
+                  ['法定期限', 'Statutory limit'],
+                  ['状态', 'Status'],
+                ]}
+              />
               <tbody>
                 {cases.map((c) => {
                   const provisional = new Set(c.provisional ?? []);
@@ -90,15 +90,15 @@ export function OpinionQueue() {
             <p className="muted">{t('没有待提意见的协办任务。', 'No joint task awaits an opinion.')}</p>
           ) : (
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('办件编号', 'Case')}</th>
-                  <th scope="col">{t('事项', 'Item')}</th>
-                  <th scope="col">{t('牵头部门', 'Lead department')}</th>
-                  <th scope="col">{t('意见期限', 'Opinion due')}</th>
-                  <th scope="col">{t('任务状态', 'Task')}</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  ['办件编号', 'Case'],
+                  ['事项', 'Item'],
+                  ['牵头部门', 'Lead department'],
+                  ['意见期限', 'Opinion due'],
+                  ['任务状态', 'Task'],
+                ]}
+              />
               <tbody>
                 {tasks.map((x) => (
                   <tr key={x.caseNo}>

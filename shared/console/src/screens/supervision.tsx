@@ -15,7 +15,7 @@ import { usePaged, PagedList } from '../paged.tsx';
 import { usePlatform } from '../platform.tsx';
 import type { Route } from '../router.ts';
 import { href } from '../router.ts';
-import { DueDate, Show, StatusTag, useLoad } from '../ui.tsx';
+import { DueDate, Show, StatusTag, useLoad, TableHead } from '../ui.tsx';
 import { ChainCheck, VersionTable } from '../versions.tsx';
 import type { FindingFilters } from './finding-page.tsx';
 import { FindingList, FindingPage, filtersOf } from './finding-page.tsx';
@@ -107,19 +107,19 @@ function Lists({ kind, departments }: { kind: string | undefined; departments: D
         {(cases) => (
           <table id="supervision-list">
             <caption className="sr-only">{t(...SUPERVISION_LIST_WORDS[list]!)}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('办件编号', 'Case')}</th>
-                <th scope="col">{t('事项', 'Item')}</th>
-                <th scope="col">{t('部门', 'Department')}</th>
-                <th scope="col">{t('超过的期限', 'Deadline passed')}</th>
-                <th scope="col">{t('受理日', 'Accepted')}</th>
-                <th scope="col">{t('承诺期限', 'Promised by')}</th>
-                <th scope="col">{t('法定期限', 'Statutory limit')}</th>
-                <th scope="col">{t('办结日', 'Decided')}</th>
-                <th scope="col">{t('状态', 'Status')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                ['办件编号', 'Case'],
+                ['事项', 'Item'],
+                ['部门', 'Department'],
+                ['超过的期限', 'Deadline passed'],
+                ['受理日', 'Accepted'],
+                ['承诺期限', 'Promised by'],
+                ['法定期限', 'Statutory limit'],
+                ['办结日', 'Decided'],
+                ['状态', 'Status'],
+              ]}
+            />
             <tbody>
               {cases.map((c) => (
                 <tr key={`${c.caseNo}-${c.supervision}`}>
@@ -231,17 +231,17 @@ function RuleTable({ rules, caption }: { rules: Rule[]; caption: string }) {
     <TableScroll label={caption}>
       <table id="rules-table">
         <caption className="sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('规则', 'Rule')}</th>
-            <th scope="col">{t('类别', 'Kind')}</th>
-            <th scope="col">{t('等级', 'Severity')}</th>
-            <th scope="col">{t('启用', 'On')}</th>
-            <th scope="col">{t('答复时限', 'Answer days')}</th>
-            <th scope="col">{t('依据', 'Basis')}</th>
-            <th scope="col">{t('参数', 'Parameters')}</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            ['规则', 'Rule'],
+            ['类别', 'Kind'],
+            ['等级', 'Severity'],
+            ['启用', 'On'],
+            ['答复时限', 'Answer days'],
+            ['依据', 'Basis'],
+            ['参数', 'Parameters'],
+          ]}
+        />
         <tbody>
           {rules.map((r) => (
             <tr key={r.id}>
