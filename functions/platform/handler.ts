@@ -10,6 +10,7 @@ import { openApiDocument } from '../../shared/contracts/openapi.ts';
 import { chinaDate } from '../../shared/domain/calendar/china-date.ts';
 import { CalendarService } from '../../shared/domain/calendar/calendar-service.ts';
 import { SHIPPED_CALENDAR_YEARS, calendarYearSchema } from '../../shared/domain/calendar/official-calendar.ts';
+import { callerView } from '../../shared/domain/access/caller.ts';
 import { RuleCatalogueService } from '../../shared/domain/supervision/rule-catalogue-service.ts';
 import type { HandlerOptions } from '../manifest.ts';
 import { apiHandler } from '../http/api-handler.ts';
@@ -56,6 +57,7 @@ export function platformHandler(options: Partial<HandlerOptions> = {}) {
         }
       },
       openapi: async () => document,
+      whoAmI: async ({ caller }) => callerView(caller, await directory.load()),
       listCalendar: ({ caller }) => calendars.overview(caller),
       getCalendarYear: ({ caller, params }) => calendars.year(caller, params.year),
       loadCalendarYear: async ({ caller, params, body }) => {

@@ -137,3 +137,19 @@ export const DirectorySchema = z
     });
   });
 export type Directory = z.infer<typeof DirectorySchema>;
+
+/**
+ * Who a signed request comes from, as the platform resolved it (GET /v1/me): the principal, its role,
+ * its department or channel with their names, and the officer acting. The console asks it after a
+ * federated sign-in, whose credentials name a role and a session but not what the platform knows of them.
+ */
+export const CallerViewSchema = z
+  .object({
+    principal: z.string(),
+    role: RoleSchema,
+    department: DepartmentSchema.pick({ id: true, name: true }).optional(),
+    channel: ChannelSchema.pick({ id: true, name: true, kind: true }).optional(),
+    officer: z.string().max(64).optional(),
+  })
+  .strict();
+export type CallerView = z.infer<typeof CallerViewSchema>;

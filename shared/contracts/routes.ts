@@ -103,6 +103,7 @@ import {
   RuleCatalogueVersionsSchema,
   RulesInForceViewSchema,
 } from './supervision-rules.ts';
+import { CallerViewSchema } from './directory.ts';
 import { STATISTICS_ROUTES } from './statistics.ts';
 import { EVALUATION_ROUTES } from './evaluations.ts';
 import { TICKET_ROUTES } from './tickets.ts';
@@ -878,6 +879,18 @@ export const ROUTES = [
       'Verify a sealed document: valid, or invalid with the reason (malformed, unknown key, digest mismatch, bad signature, department mismatch, retired key, revoked / expired / unknown licence). Answers 200 either way',
     body: VerifySealRequestSchema,
     response: SealVerificationSchema,
+    errors: [],
+  },
+  {
+    operationId: 'whoAmI',
+    method: 'GET',
+    path: '/v1/me',
+    function: 'platform',
+    auth: 'iam',
+    roles: anyone,
+    summary:
+      "Who the signed request comes from, as the platform knows it: the principal, its role, its department or channel, and the officer acting (a federated sign-in's credentials name only a role and a session)",
+    response: CallerViewSchema,
     errors: [],
   },
   {

@@ -115,6 +115,31 @@ describe('named officers on the embedded platform', () => {
     expect(JSON.stringify(view.ticket)).toContain('"officer":"market.zhang"');
   });
 
+  it('tells each caller who the platform takes it for (GET /v1/me): the principal, its department or channel, the officer', async () => {
+    // Act
+    const officer = await as('market', 'market.li').request('GET', '/v1/me');
+    const channel = await as('hall-window').request('GET', '/v1/me');
+    const reviewer = await as('reviewer', 'reviewer.li').request('GET', '/v1/me');
+    const unnamed = await as('market', null).request('GET', '/v1/me');
+
+    // Assess
+    expect(officer.status, JSON.stringify(officer.body)).toBe(200);
+    expect(officer.body).toEqual({
+      principal: 'market',
+      role: 'department',
+      department: { id: FOOD.departmentId, name: expect.stringContaining('市场监督管理') },
+      officer: 'market.li',
+    });
+    expect(channel.body).toEqual({
+      principal: 'hall-window',
+      role: 'channel',
+      channel: { id: 'city-hall-window', name: '昆明市政务服务中心综合窗口', kind: 'service-hall-window' },
+    });
+    expect(reviewer.body).toEqual({ principal: 'reviewer', role: 'platform', officer: 'reviewer.li' });
+    expect(unnamed.status).toBe(403);
+    expect((unnamed.body as Json).error).toMatchObject({ code: 'OFFICER_REQUIRED' });
+  });
+
   it("refuses the department's own key pair, which names no officer, and the CLI without --officer", async () => {
     // Act
     const unnamed = await as('market', null).request('GET', '/v1/cases', { query: { limit: '1' } });

@@ -1,5 +1,5 @@
 // Who is calling, in domain terms. Built at the edge from the request's authenticated identity.
-import type { Directory, Principal, Role } from '../../contracts/directory.ts';
+import type { CallerView, Directory, Principal, Role } from '../../contracts/directory.ts';
 import { OFFICER_ID_PATTERN } from '../../contracts/directory.ts';
 import { forbidden } from '../errors.ts';
 
@@ -42,6 +42,19 @@ export function resolveCaller(identityArn: string | null | undefined, directory:
     ...(principal.departmentId ? { departmentId: principal.departmentId } : {}),
     ...(principal.channelId ? { channelId: principal.channelId } : {}),
     ...(principal.named ? { officer: session! } : {}),
+  };
+}
+
+/** The caller as GET /v1/me answers it: its department's or channel's name from the directory. */
+export function callerView(caller: Caller, directory: Directory): CallerView {
+  const department = caller.departmentId === undefined ? undefined : directory.departments.find((d) => d.id === caller.departmentId);
+  const channel = caller.channelId === undefined ? undefined : directory.channels.find((c) => c.id === caller.channelId);
+  return {
+    principal: caller.name,
+    role: caller.role,
+    ...(department ? { department: { id: department.id, name: department.name } } : {}),
+    ...(channel ? { channel: { id: channel.id, name: channel.name, kind: channel.kind } } : {}),
+    ...(caller.officer !== undefined ? { officer: caller.officer } : {}),
   };
 }
 
