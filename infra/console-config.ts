@@ -26,6 +26,8 @@ export type SignInKind = (typeof SIGN_IN_KINDS)[number];
  * principal's role an officer may take.
  */
 export const PRINCIPAL_TAG = 'tongban-principal';
+/** The longest session of a principal's role, in seconds (its maxSessionDuration): an officer signs in again after it. */
+export const PRINCIPAL_SESSION_SECONDS = 3600;
 /** The ID token claim holding the session tags (AWS's documented namespace). */
 export const TAGS_CLAIM = 'https://aws.amazon.com/tags';
 /** The ID token claim holding the source identity, the officer's id (AWS's documented namespace). */

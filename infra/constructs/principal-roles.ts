@@ -34,7 +34,7 @@ import type { ConfigPrincipal, TongbanConfig } from '../config.ts';
 import { SELF_ACCOUNT, expandTrustedPrincipalArn, principalRoleName } from '../config.ts';
 import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_AUDITOR_ACCESS, ARCHIVE_BUNDLES_PREFIX, ARCHIVE_STATISTICS_PREFIX, ARCHIVE_STATISTICS_WILDCARD_REASON } from '../archive-access.ts';
 import type { ConsoleConfig } from '../console-config.ts';
-import { PRINCIPAL_TAG, oidcProviderPath, samlAudience } from '../console-config.ts';
+import { PRINCIPAL_SESSION_SECONDS, PRINCIPAL_TAG, oidcProviderPath, samlAudience } from '../console-config.ts';
 import { acknowledgeResolvedWildcards, pascal } from './nag.ts';
 import { signInProvider } from './sign-in-provider.ts';
 import { s3ViaService } from './tongban-function.ts';
@@ -158,7 +158,7 @@ export const NAMED_TRUST_CONDITIONS = {
 } as const;
 
 /** The longest session of a principal's role (its maxSessionDuration): an officer signs in again after it. */
-export const PRINCIPAL_SESSION = Duration.hours(1);
+export const PRINCIPAL_SESSION = Duration.seconds(PRINCIPAL_SESSION_SECONDS);
 
 /** The trust policy actions of a named principal's role: assuming it, and setting the source identity (which STS checks separately). */
 export const NAMED_TRUST_ACTIONS = ['sts:AssumeRole', 'sts:SetSourceIdentity'] as const;

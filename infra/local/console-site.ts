@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import type { ConsoleSettings, OidcConsoleSignIn } from '../../shared/contracts/console-settings.ts';
 import type { LocalCredentials } from '../../shared/contracts/local-credentials.ts';
 
 export const CONSOLE_PATH = '/console';
@@ -15,6 +16,11 @@ export interface ConsoleSiteOptions {
   dist: () => Promise<string>;
   /** The credentials file as written, once the platform has started. */
   credentials: () => LocalCredentials | undefined;
+  /**
+   * The federated sign-in for a console at the given root URL, when the platform runs one
+   * (federated-sign-in.ts): `config.json` then names it and the key pairs are not offered.
+   */
+  federated?: () => { settings: (consoleUrl: string) => OidcConsoleSignIn; origins: readonly string[] } | undefined;
 }
 
 const TYPES: Record<string, string> = {
@@ -46,19 +52,21 @@ export function consoleSite(opts: ConsoleSiteOptions): ConsoleSite {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'GET only', { allow: 'GET, HEAD' });
     if (path === CONSOLE_PATH) return send(res, 308, 'text/plain; charset=utf-8', '', { location: `${CONSOLE_PATH}/` });
     const credentials = opts.credentials();
+    const federated = opts.federated?.();
     if (path === `${CONSOLE_PATH}/config.json`) {
       if (!credentials) return send(res, 503, 'text/plain; charset=utf-8', 'the platform is starting', { 'retry-after': '1' });
-      const config = {
+      const config: ConsoleSettings = {
         apiEndpoint: credentials.endpoint,
         region: credentials.region,
         ...(credentials.archive ? { archive: credentials.archive } : {}),
-        signIn: { kind: 'local', credentialsUrl: './local-credentials.json' },
+        signIn: federated ? federated.settings(`http://${req.headers.host ?? ''}${CONSOLE_PATH}/`) : { kind: 'local', credentialsUrl: './local-credentials.json' },
       };
       return send(res, 200, TYPES['.json']!, JSON.stringify(config), { 'cache-control': 'no-store' });
     }
     if (path === `${CONSOLE_PATH}/local-credentials.json`) {
       // The key pairs of a platform for trying things: offered to this machine only, never cached.
       if (!isLoopback(req.socket.remoteAddress)) return send(res, 403, 'text/plain; charset=utf-8', 'the embedded sign-in is for this machine only');
+      if (federated) return send(res, 404, 'text/plain; charset=utf-8', 'this platform signs in through its identity provider');
       if (!credentials) return send(res, 503, 'text/plain; charset=utf-8', 'the platform is starting', { 'retry-after': '1' });
       return send(res, 200, TYPES['.json']!, JSON.stringify(credentials), { 'cache-control': 'no-store' });
     }
@@ -66,7 +74,7 @@ export function consoleSite(opts: ConsoleSiteOptions): ConsoleSite {
     if (path === `${CONSOLE_PATH}/` || path === `${CONSOLE_PATH}/index.html`) {
       return send(res, 200, TYPES['.html']!, await readFile(join(folder, 'index.html')), {
         'cache-control': 'no-cache',
-        'content-security-policy': contentSecurityPolicy(credentials),
+        'content-security-policy': contentSecurityPolicy(credentials, federated?.origins),
       });
     }
     if (ASSET.test(path)) {
@@ -79,15 +87,15 @@ export function consoleSite(opts: ConsoleSiteOptions): ConsoleSite {
 }
 
 /**
- * What the page may load and call: its own origin (the API), and the embedded S3 endpoint for
- * uploads, materials shown inline and the archive. Nothing inline but styles (set by React and the
- * charts through the CSS object model), no plug-ins, never framed.
+ * What the page may load and call: its own origin (the API), the embedded S3 endpoint for uploads,
+ * materials shown inline and the archive, and a federated sign-in's token endpoint and STS. Nothing
+ * inline but styles (set by React and the charts through the CSS object model), no plug-ins, never framed.
  */
-export function contentSecurityPolicy(credentials: LocalCredentials | undefined): string {
+export function contentSecurityPolicy(credentials: LocalCredentials | undefined, signInOrigins: readonly string[] = []): string {
   const s3 = credentials?.archive ? new URL(credentials.archive.endpoint).origin : '';
   return [
     "default-src 'self'",
-    `connect-src 'self' ${s3}`.trim(),
+    ['connect-src', "'self'", s3, ...signInOrigins].filter(Boolean).join(' '),
     `img-src 'self' blob: data: ${s3}`.trim(),
     `frame-src blob: ${s3}`.trim(),
     "object-src 'none'",

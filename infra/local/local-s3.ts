@@ -24,7 +24,7 @@ import { once } from 'node:events';
 import S3rver from 's3rver';
 import type { CorsRule } from 's3rver';
 import { DomainError } from '../../shared/domain/errors.ts';
-import { SigV4Verifier, UNSIGNED_PAYLOAD } from './sigv4-verifier.ts';
+import { SESSION_TOKEN_FIELD, SigV4Verifier, UNSIGNED_PAYLOAD } from './sigv4-verifier.ts';
 import { readBody } from './request-body.ts';
 
 /**
@@ -71,11 +71,20 @@ export interface S3Options {
 }
 
 /** The embedded S3 endpoint on a free port, persisted under `directory`, with `buckets` created if missing. */
-export async function startS3(directory: string, host = '127.0.0.1', buckets: string[] = [], options: S3Options = {}): Promise<{ endpoint: string; close: () => Promise<void> }> {
+export interface RunningS3 {
+  endpoint: string;
+  /** Accepts a temporary key pair (an STS session of an identity's role) until it expires, with that identity's access. */
+  admit(session: S3Identity & { sessionToken: string; expiresAt: number }): void;
+  close: () => Promise<void>;
+}
+
+export async function startS3(directory: string, host = '127.0.0.1', buckets: string[] = [], options: S3Options = {}): Promise<RunningS3> {
   await mkdir(directory, { recursive: true });
   const region = options.region ?? 'cn-north-1';
   const identities = options.identities ?? [{ ...S3RVER_CREDENTIALS, arn: 'arn:aws:iam::000000000000:user/s3rver', access: 'full' as const }];
   const byKey = new Map(identities.map((i) => [i.accessKeyId, i]));
+  /** The temporary key pairs admitted, and when each expires. */
+  const sessionsUntil = new Map<string, number>();
   const verifier = new SigV4Verifier(
     identities.map((i) => ({ accessKeyId: i.accessKeyId, secretAccessKey: i.secretAccessKey, principal: i.accessKeyId })),
     region,
@@ -102,6 +111,18 @@ export async function startS3(directory: string, host = '127.0.0.1', buckets: st
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://${host}:${port}`,
+    admit: (session) => {
+      const { sessionToken, expiresAt, ...identity } = session;
+      const now = (options.now ?? Date.now)();
+      for (const [key, until] of sessionsUntil) {
+        if (until > now) continue;
+        byKey.delete(key);
+        sessionsUntil.delete(key);
+      }
+      byKey.set(session.accessKeyId, identity);
+      sessionsUntil.set(session.accessKeyId, expiresAt);
+      verifier.admit({ accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, principal: session.accessKeyId, sessionToken, expiresAt });
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => {
@@ -385,10 +406,12 @@ function signatureRefusal(e: DomainError, presigned: boolean): [number, string, 
     case 'SIGNATURE_MISSING':
       return [403, 'AccessDenied', 'Access Denied'];
     case 'SIGNATURE_UNKNOWN_KEY':
+      if (e.field === SESSION_TOKEN_FIELD) return [400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.'];
       return [403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.'];
     case 'SIGNATURE_MISMATCH':
       return [403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.'];
     case 'SIGNATURE_EXPIRED':
+      if (e.field === SESSION_TOKEN_FIELD) return [400, 'ExpiredToken', 'The provided token has expired.'];
       return presigned ? [403, 'AccessDenied', 'Request has expired'] : [403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.'];
     default:
       return [400, presigned ? 'AuthorizationQueryParametersError' : 'AuthorizationHeaderMalformed', e.message];

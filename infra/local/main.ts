@@ -4,6 +4,8 @@
 // still checked against real time. TONGBAN_SWEEP_INTERVAL_SECONDS sets how often the case sweep runs
 // (default 60; 0 turns the timer off). TONGBAN_SEAL_KEY_SPEC=SM2 gives departments that have no seal
 // yet an SM2 seal key (SM2-SM3, as in the China regions) instead of ECC_NIST_P256 (ES256).
+// TONGBAN_SIGN_IN=oidc signs the console's people in as on AWS — through stand-ins of the government's
+// identity provider (OpenID Connect) and of STS — instead of offering the principals' key pairs.
 import { relative } from 'node:path';
 import { chinaDate, officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { DEFAULT_PORT, PlatformStartError, startPlatform } from './platform.ts';
@@ -31,6 +33,11 @@ if (sealKeySpec !== undefined && sealKeySpec !== 'ECC_NIST_P256' && sealKeySpec 
   console.error(`TONGBAN_SEAL_KEY_SPEC must be ECC_NIST_P256 or SM2, got ${sealKeySpec}`);
   process.exit(2);
 }
+const signIn = process.env.TONGBAN_SIGN_IN;
+if (signIn !== undefined && signIn !== 'local' && signIn !== 'oidc') {
+  console.error(`TONGBAN_SIGN_IN must be local or oidc, got ${signIn}`);
+  process.exit(2);
+}
 const now =
   clockStart === undefined
     ? undefined
@@ -46,6 +53,7 @@ try {
     ...(now ? { now } : {}),
     ...(sweepSeconds !== undefined ? { sweepIntervalMs: Number(sweepSeconds) * 1000 } : {}),
     ...(sealKeySpec !== undefined ? { sealKeySpec } : {}),
+    ...(signIn !== undefined ? { signIn } : {}),
   });
   const names = Object.entries(platform.credentials.principals)
     .map(([name, p]) => `${name} (${p.role}${p.officers ? `; --officer ${Object.keys(p.officers).join('|')}` : ''})`)
@@ -53,7 +61,7 @@ try {
   console.log(
     [
       `Tongban is ready on ${platform.endpoint}  (${Math.round(performance.now())} ms after the process started${platform.seeded ? ', sample data seeded' : ''})`,
-      `console:     ${platform.endpoint}/console/ (the web workbench: sign in as any principal's officer)`,
+      `console:     ${platform.endpoint}/console/ (the web workbench: ${signIn === 'oidc' ? "sign in through the identity provider's stand-in" : "sign in as any principal's officer"})`,
       `credentials: ${relative(process.cwd(), platform.credentialsPath) || platform.credentialsPath}`,
       `principals:  ${names}`,
       `workflows:   ${platform.stepFunctions.endpoint} (Step Functions stand-in; joint handling: ${platform.jointStateMachineArn})`,

@@ -31,7 +31,9 @@ import { StoredRules } from '../../shared/domain/supervision/rule-source.ts';
 import type { ApiHandler } from '../../functions/http/api-handler.ts';
 import type { SweepRun } from '../../functions/sweep/handler.ts';
 import { LOCAL_ACCOUNT, startApiGateway } from './api-gateway.ts';
-import { consoleSite } from './console-site.ts';
+import { CONSOLE_PATH, consoleSite } from './console-site.ts';
+import type { RunningFederatedSignIn } from './federated-sign-in.ts';
+import { startFederatedSignIn } from './federated-sign-in.ts';
 import { consoleDist } from '../console-build.ts';
 import type { LocalFunction } from './lambda-server.ts';
 import { startLocalKms } from './kms-server.ts';
@@ -89,6 +91,12 @@ export interface PlatformOptions {
    * CDK app deploys this way, each in a Node process of its own.
    */
   functions?: Partial<Record<LambdaName, LocalFunction>>;
+  /**
+   * How the console signs people in: `local` (the default), a principal's officer picked from the key
+   * pairs; `oidc`, through the stand-ins of the government's identity provider and STS
+   * (federated-sign-in.ts), as on AWS.
+   */
+  signIn?: 'local' | 'oidc';
 }
 
 export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
@@ -248,19 +256,34 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     for (const manifest of manifestsTriggeredBy('invoked')) process.env[manifest.trigger.variable] = localFunctionName(manifest.name);
 
     const handlers = await loadHandlers(handlerOptions, opts.functions);
-    // The console's sign-in offers the key pairs once they are written (below).
-    const published: { credentials?: CredentialsFile } = {};
+    // The console's sign-in offers the key pairs once they are written (below), or the federated sign-in once it runs.
+    const published: { credentials?: CredentialsFile; federated?: RunningFederatedSignIn } = {};
+    const verifier = new SigV4Verifier(localCredentials(keys), region);
     const gateway = await startApiGateway({
       handlers,
-      verifier: new SigV4Verifier(localCredentials(keys), region),
+      verifier,
       userArnOf: (credential) => (credential.officer !== undefined ? officerSessionArn(credential.principal, credential.officer) : principalArn(credential.principal)),
       host,
       port: opts.port ?? DEFAULT_PORT,
-      console: consoleSite({ dist: consoleDist, credentials: () => published.credentials }),
+      console: consoleSite({ dist: consoleDist, credentials: () => published.credentials, federated: () => published.federated }),
     });
     closers.unshift(() => gateway.close());
     // The console, served from the gateway's origin, PUTs uploads and reads a case's files in the materials bucket.
     const consoleOrigins = gatewayOrigins(host, gateway.port);
+    if (opts.signIn === 'oidc') {
+      const federated = await startFederatedSignIn({
+        host,
+        account: LOCAL_ACCOUNT,
+        consoleUrls: consoleOrigins.map((origin) => `${origin}${CONSOLE_PATH}/`),
+        principals: () => PRINCIPALS.filter((p) => p.named).map((p) => ({ name: p.name, label: p.description, officers: p.officers ?? [] })),
+        admit: (session) => {
+          verifier.admit({ ...session, principal: session.principal, officer: session.sessionName });
+          s3.admit({ ...session, arn: officerSessionArn(session.principal, session.sessionName), access: s3Access(session.principal) });
+        },
+      });
+      closers.unshift(() => federated.close());
+      published.federated = federated;
+    }
     await allowConsoleOrigins({ endpoint: s3.endpoint, region, credentials: runtime }, LOCAL_MATERIALS_BUCKET, consoleOrigins, MATERIALS_BROWSER_CORS);
     // And an auditor's page lists and reads the archive's bundles.
     await allowConsoleOrigins({ endpoint: s3.endpoint, region, credentials: runtime }, LOCAL_ARCHIVE_BUCKET, consoleOrigins, ARCHIVE_BROWSER_CORS);
@@ -624,16 +647,10 @@ function newKeys(): LocalKeys {
  * other principal nothing (their roles invoke API routes only).
  */
 function s3Identities(runtime: RuntimeCredentials, keys: LocalKeys): S3Identity[] {
-  const auditorGrants = [
-    { actions: ARCHIVE_AUDITOR_ACCESS.bucket, bucket: LOCAL_ARCHIVE_BUCKET },
-    { actions: ARCHIVE_AUDITOR_ACCESS.bundles, bucket: LOCAL_ARCHIVE_BUCKET, keyPrefix: ARCHIVE_BUNDLES_PREFIX },
-    { actions: ARCHIVE_AUDITOR_ACCESS.anchors, bucket: LOCAL_ARCHIVE_BUCKET, keyPrefix: ARCHIVE_ANCHORS_PREFIX },
-    { actions: ARCHIVE_AUDITOR_ACCESS.statistics, bucket: LOCAL_ARCHIVE_BUCKET, keyPrefix: ARCHIVE_STATISTICS_PREFIX },
-  ];
   return [
     { ...runtime, arn: `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/tongban-local-functions/embedded`, access: 'full' },
     ...PRINCIPALS.flatMap((p) => {
-      const access = p.role === 'auditor' ? auditorGrants : [];
+      const access = s3Access(p.name);
       const { accessKeyId, secretAccessKey, officers } = keys[p.name]!;
       return [
         { accessKeyId, secretAccessKey, arn: principalArn(p.name), access },
@@ -641,6 +658,17 @@ function s3Identities(runtime: RuntimeCredentials, keys: LocalKeys): S3Identity[
         ...Object.entries(officers ?? {}).map(([officer, k]) => ({ ...k, arn: officerSessionArn(p.name, officer), access })),
       ];
     }),
+  ];
+}
+
+/** What principal `name`'s role may do on the embedded S3 endpoint: an auditor's reads the archive, the others' nothing. */
+function s3Access(name: string): S3Identity['access'] {
+  if (PRINCIPALS.find((p) => p.name === name)?.role !== 'auditor') return [];
+  return [
+    { actions: ARCHIVE_AUDITOR_ACCESS.bucket, bucket: LOCAL_ARCHIVE_BUCKET },
+    { actions: ARCHIVE_AUDITOR_ACCESS.bundles, bucket: LOCAL_ARCHIVE_BUCKET, keyPrefix: ARCHIVE_BUNDLES_PREFIX },
+    { actions: ARCHIVE_AUDITOR_ACCESS.anchors, bucket: LOCAL_ARCHIVE_BUCKET, keyPrefix: ARCHIVE_ANCHORS_PREFIX },
+    { actions: ARCHIVE_AUDITOR_ACCESS.statistics, bucket: LOCAL_ARCHIVE_BUCKET, keyPrefix: ARCHIVE_STATISTICS_PREFIX },
   ];
 }
 

@@ -24,7 +24,17 @@ export interface LocalCredential {
   principal: string;
   /** The officer whose key pair this is, for a named principal's officers; none for the principal's own. */
   officer?: string;
+  /**
+   * A temporary credential's (an STS session's, infra/local/sts-server.ts) token: a request signed
+   * with it must carry it as X-Amz-Security-Token (header, or query of a presigned URL).
+   */
+  sessionToken?: string;
+  /** When a temporary credential stops being accepted (ms since the epoch). */
+  expiresAt?: number;
 }
+
+/** Where a request carries a temporary credential's session token, as the field a refusal names. */
+export const SESSION_TOKEN_FIELD = 'x-amz-security-token';
 
 export interface SignedRequest {
   method: string;
@@ -75,6 +85,13 @@ export class SigV4Verifier {
     this.s3 = service === 's3';
   }
 
+  /** Accepts a temporary credential from now until it expires (an STS session); expired ones are dropped as new ones come. */
+  admit(credential: LocalCredential & { sessionToken: string; expiresAt: number }): void {
+    const now = this.now();
+    for (const [key, c] of this.byKey) if (c.expiresAt !== undefined && c.expiresAt <= now) this.byKey.delete(key);
+    this.byKey.set(credential.accessKeyId, credential);
+  }
+
   /** The verified credential, or a DomainError of kind `unauthenticated` with a stable code. */
   async verify(req: SignedRequest): Promise<LocalCredential> {
     const presigned = !req.headers['authorization'] && req.query.has('X-Amz-Signature');
@@ -98,6 +115,16 @@ export class SigV4Verifier {
 
     const credential = this.byKey.get(claim.accessKeyId);
     if (!credential) throw refused('SIGNATURE_UNKNOWN_KEY', 'the access key is not known to this platform');
+    if (credential.sessionToken !== undefined) {
+      // A session's key pair is nothing without its token, and nothing once it has expired (AWS: InvalidToken, ExpiredToken).
+      const token = presigned ? req.query.get('X-Amz-Security-Token') : req.headers[SESSION_TOKEN_FIELD];
+      if (token == null || !constantTimeEqual(token, credential.sessionToken)) {
+        throw refused('SIGNATURE_UNKNOWN_KEY', 'the security token is missing, or is not the one issued with this access key', SESSION_TOKEN_FIELD);
+      }
+      if (credential.expiresAt !== undefined && now >= credential.expiresAt) {
+        throw refused('SIGNATURE_EXPIRED', 'the session has expired: sign in again for new credentials', SESSION_TOKEN_FIELD);
+      }
+    }
 
     const headers: Record<string, string> = {};
     for (const name of claim.signedHeaders) {
@@ -201,8 +228,8 @@ function queryClaim(query: URLSearchParams): Claim {
   };
 }
 
-function refused(code: GatewayErrorCode, message: string): DomainError {
-  return gatewayError(code, message);
+function refused(code: GatewayErrorCode, message: string, field?: string): DomainError {
+  return gatewayError(code, message, field);
 }
 
 function parseAmzDate(s: string): Date | undefined {

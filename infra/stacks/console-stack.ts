@@ -33,7 +33,7 @@
 //
 // It deploys after the data stack (the buckets), the API stack (the API) and the principals stack (the
 // roles and the identity provider the sign-in needs); nothing depends on it.
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
@@ -110,6 +110,14 @@ export class ConsoleStack extends Stack {
     super(scope, id, props);
     const { config, settings } = props;
     const stage = config.stage;
+    if (settings.signIn.kind === 'saml') {
+      // The roles trust the SAML provider (principal-roles.ts), so officers can take them with SAML tools of their own
+      // (and the CLI); the console itself has no receiver for a SAML response yet and says so on its sign-in page.
+      Annotations.of(this).addWarningV2(
+        'tongban:console-saml-sign-in',
+        `the console cannot sign officers in with SAML yet: nothing receives the provider's response at ${samlAudience(settings, settings.signIn)}. The principals' roles trust the SAML provider, so officers can use SAML credentials with the CLI; for the console, configure an OpenID Connect sign-in ("kind": "oidc")`,
+      );
+    }
     const logs = accessLogsBucket(this, 'LogsBucket', config.logRetentionDays, { cloudFrontLogs: true });
 
     this.bucket = new Bucket(this, 'SiteBucket', {

@@ -24,6 +24,16 @@
 // auditor, the reads of the archive bucket at `archive.endpoint`; they last `sessionSeconds` at most.
 import { z } from 'zod';
 
+/**
+ * An endpoint the sign-in talks to: https, or http on this machine's loopback (the embedded
+ * platform's stand-ins; a browser treats loopback as a secure context too).
+ */
+const secureUrl = () =>
+  z.url({ protocol: /^https?$/ }).refine((value) => {
+    const url = new URL(value);
+    return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  }, 'must be an https URL (http only on the loopback interface)');
+
 /** What stands for the principal's name in `signIn.roleArnPattern`. */
 export const CONSOLE_PRINCIPAL_PLACEHOLDER = '<name>';
 
@@ -34,7 +44,7 @@ const CommonSignIn = {
   /** The ARN of the IAM identity provider the roles trust. */
   providerArn: z.string().startsWith('arn:'),
   /** STS of the console's region: https://sts.<region>.amazonaws.com (.com.cn in the China regions). */
-  stsEndpoint: z.url({ protocol: /^https$/ }),
+  stsEndpoint: secureUrl(),
   /** The longest session the roles allow (DurationSeconds). */
   sessionSeconds: z.number().int().min(900).max(43200),
 };
@@ -42,12 +52,12 @@ const CommonSignIn = {
 export const OidcConsoleSignInSchema = z
   .object({
     kind: z.literal('oidc'),
-    issuer: z.url({ protocol: /^https$/ }),
+    issuer: secureUrl(),
     clientId: z.string().min(1),
-    redirectUri: z.url({ protocol: /^https$/ }),
+    redirectUri: secureUrl(),
     scope: z.string().min(1),
-    authorizationEndpoint: z.url({ protocol: /^https$/ }).optional(),
-    tokenEndpoint: z.url({ protocol: /^https$/ }).optional(),
+    authorizationEndpoint: secureUrl().optional(),
+    tokenEndpoint: secureUrl().optional(),
     /** `https://aws.amazon.com/source_identity`: the officer's id. */
     sourceIdentityClaim: z.string(),
     /** `https://aws.amazon.com/tags`: the session tags. */
@@ -61,9 +71,9 @@ export const OidcConsoleSignInSchema = z
 export const SamlConsoleSignInSchema = z
   .object({
     kind: z.literal('saml'),
-    signInUrl: z.url({ protocol: /^https$/ }),
+    signInUrl: secureUrl(),
     /** The Recipient of the assertions, where the provider posts its response. */
-    audience: z.url({ protocol: /^https$/ }),
+    audience: secureUrl(),
     /** The names of the assertion's attributes: the roles, the source identity, the session name. */
     attributes: z.object({ role: z.string(), sourceIdentity: z.string(), roleSessionName: z.string() }).strict(),
     ...CommonSignIn,

@@ -434,6 +434,12 @@ describe('with a SAML sign-in', () => {
     expect(built.console!.contentSecurityPolicy).toContain("form-action 'self' https://sso.example.gov.cn;");
     expect(findings(built.console!)).toEqual([]);
   });
+
+  it('warns at synthesis that the console cannot receive a SAML response yet (officers sign in to it with OpenID Connect)', () => {
+    const warnings = Annotations.fromStack(built.console!).findWarning('*', Match.stringLikeRegexp('cannot sign officers in with SAML'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.stringify(warnings[0]!.entry.data)).toContain(`${ORIGIN}/saml/acs`);
+  });
 });
 
 describe('the console configuration', () => {

@@ -206,6 +206,67 @@ describe('refused signatures', () => {
     expect(error).toMatchObject({ code: 'SIGNATURE_UNKNOWN_KEY', kind: 'unauthenticated' });
   });
 
+  describe('temporary credentials (an STS session)', () => {
+    const SESSION = {
+      accessKeyId: 'ASIALOCALSESSION0001',
+      secretAccessKey: 'session-secret/0001',
+      principal: 'market',
+      officer: 'market.li',
+      sessionToken: 'token-of-the-session',
+      expiresAt: SIGNED_AT.getTime() + 3600_000,
+    };
+    const sessionSigned = (token: string | undefined) =>
+      // The key pair alone, and the token (or none) as a header: the SDK's signer would add the credentials' own token itself.
+      signed({
+        credentials: { accessKeyId: SESSION.accessKeyId, secretAccessKey: SESSION.secretAccessKey },
+        headers: token === undefined ? {} : { 'x-amz-security-token': token },
+      });
+
+    it('accepts a session key pair signed with its token, as its officer, until it expires', async () => {
+      // Prepare
+      const v = verifier();
+      v.admit(SESSION);
+
+      // Act
+      const credential = await v.verify(await sessionSigned(SESSION.sessionToken));
+
+      // Assess
+      expect(credential).toMatchObject({ principal: 'market', officer: 'market.li' });
+    });
+
+    it('refuses it without its token, or with another (SIGNATURE_UNKNOWN_KEY on the token field)', async () => {
+      // Prepare
+      const v = verifier();
+      v.admit(SESSION);
+
+      // Act
+      const missing = await rejection(v.verify(await sessionSigned(undefined)));
+      const other = await rejection(v.verify(await sessionSigned('token-of-another-session')));
+
+      // Assess
+      expect(missing).toMatchObject({ code: 'SIGNATURE_UNKNOWN_KEY', field: 'x-amz-security-token' });
+      expect(other).toMatchObject({ code: 'SIGNATURE_UNKNOWN_KEY', field: 'x-amz-security-token' });
+    });
+
+    it('refuses it once it has expired (SIGNATURE_EXPIRED on the token field), and forgets it when the next session comes', async () => {
+      // Prepare
+      let now = SIGNED_AT.getTime();
+      const v = new SigV4Verifier([MARKET], REGION, 'execute-api', () => now);
+      v.admit(SESSION);
+      const req = await signed({ credentials: SESSION, signingDate: new Date(SESSION.expiresAt) });
+      now = SESSION.expiresAt;
+
+      // Act
+      const expired = await rejection(v.verify(req));
+      v.admit({ ...SESSION, accessKeyId: 'ASIALOCALSESSION0002', expiresAt: now + 3600_000 });
+      const forgotten = await rejection(v.verify(req));
+
+      // Assess
+      expect(expired).toMatchObject({ code: 'SIGNATURE_EXPIRED', field: 'x-amz-security-token' });
+      expect(forgotten).toMatchObject({ code: 'SIGNATURE_UNKNOWN_KEY' });
+    });
+  });
+
   it.each([
     ['another service', { service: 's3' }],
     ['another region', { region: 'cn-northwest-1' }],

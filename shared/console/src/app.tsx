@@ -1,7 +1,7 @@
 // The console's shell: sign-in, the header (who is acting, the language, sign-out), the screens each
 // role has, and the hash routes to them. The public statistics need no sign-in.
 import type { ReactNode } from 'react';
-import { useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { apiClient } from './api/client.ts';
 import type { ConsoleConfig } from './config.ts';
 import type { Lang } from './i18n.tsx';
@@ -12,7 +12,8 @@ import { go, href, useRoute } from './router.ts';
 import type { Role, Session } from './session.ts';
 import { loadSession, saveSession, whoLabel } from './session.ts';
 import { SCREENS } from './screens.tsx';
-import { ROLE_ZH, SignIn } from './screens/sign-in.tsx';
+import { OidcReturn, ROLE_ZH, SignIn } from './screens/sign-in.tsx';
+import { oidcReturn } from './oidc.ts';
 
 export function App({ config }: { config: ConsoleConfig }) {
   const [lang, setLangState] = useState<Lang>(initialLang);
@@ -20,20 +21,36 @@ export function App({ config }: { config: ConsoleConfig }) {
     rememberLang(l);
     setLangState(l);
   };
-  const [session, setSession] = useState<Session | undefined>(loadSession);
+  const [session, setSession] = useState<Session | undefined>(() => live(loadSession()));
+  // This page load is the identity provider's answer to a sign-in (OpenID Connect), read once.
+  const [returned] = useState(() => (config.signIn.kind === 'oidc' ? oidcReturn() : undefined));
+  const [expired, setExpired] = useState(false);
   const route = useRoute();
-  const signIn = (s: Session | undefined) => {
+  const signIn = useCallback((s: Session | undefined) => {
     saveSession(s);
     setSession(s);
+    setExpired(false);
     go(s ? (homeOf(s.role) ?? '') : '');
-  };
+  }, []);
+  // Temporary credentials end the session when they expire: signed out, and told so.
+  useEffect(() => {
+    if (session?.expiresAt === undefined) return;
+    const timer = setTimeout(() => {
+      saveSession(undefined);
+      setSession(undefined);
+      setExpired(true);
+      go('sign-in');
+    }, session.expiresAt - Date.now());
+    return () => clearTimeout(timer);
+  }, [session]);
   const platform = useMemo<Platform | undefined>(() => (session ? { config, session, api: apiClient(config.apiEndpoint, session) } : undefined), [config, session]);
   const screenName = route.path[0] ?? (session ? homeOf(session.role) : undefined) ?? 'public';
   const screen = SCREENS.find((s) => s.path === screenName);
 
   let body: ReactNode;
-  if (screen?.public) body = screen.render(route, undefined);
-  else if (!platform) body = <SignIn config={config} onSignedIn={signIn} />;
+  if (returned && !session) body = <OidcReturn config={config} params={returned} onSignedIn={signIn} />;
+  else if (screen?.public) body = screen.render(route, undefined);
+  else if (!platform) body = <SignIn config={config} onSignedIn={signIn} expired={expired} />;
   else if (!screen || !screen.roles.includes(platform.session.role)) body = <NotHere />;
   else body = screen.render(route, platform);
 
@@ -45,6 +62,11 @@ export function App({ config }: { config: ConsoleConfig }) {
       </PlatformContext.Provider>
     </LangContext.Provider>
   );
+}
+
+/** A kept session, unless its temporary credentials have expired. */
+function live(session: Session | undefined): Session | undefined {
+  return session?.expiresAt !== undefined && session.expiresAt <= Date.now() ? undefined : session;
 }
 
 function homeOf(role: Role): string | undefined {

@@ -1,15 +1,11 @@
 // What the console needs to know of the platform it serves: read once from `./config.json` beside
 // index.html. The embedded platform answers it from its own endpoints; the deployed site has the file
-// the CDK stack writes. One shape for both, so the screens never ask where they run.
-export interface ConsoleConfig {
-  /** The API's base URL (no trailing slash). */
-  apiEndpoint: string;
-  region: string;
-  /** Where auditors read bundles (S3, signed with their own credentials). */
-  archive?: { endpoint: string; bucket: string };
-  /** How a person signs in: the embedded platform's key pairs, or the government's identity provider. */
-  signIn: { kind: 'local'; credentialsUrl: string } | { kind: 'oidc' | 'saml'; [setting: string]: unknown };
-}
+// the CDK stack writes. One shape for both (shared/contracts/console-settings.ts), so the screens never
+// ask where they run.
+import type { ConsoleSettings } from '../../contracts/console-settings.ts';
+
+/** config.json as the console stack writes it and the embedded platform answers it: one schema for both. */
+export type ConsoleConfig = ConsoleSettings;
 
 let loaded: Promise<ConsoleConfig> | undefined;
 

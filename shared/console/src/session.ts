@@ -1,5 +1,6 @@
 // Who is signed in: a principal (and, for departments, the reviewer and auditors, the named officer)
-// with the credentials its requests are signed with. Kept in sessionStorage, so it ends with the tab.
+// with the credentials its requests are signed with. Kept in sessionStorage, so it ends with the tab
+// (and, for a federated sign-in's temporary credentials, when they expire).
 import { AwsClient } from 'aws4fetch';
 
 export type Role = 'department' | 'channel' | 'platform' | 'auditor';
@@ -14,6 +15,8 @@ export interface Session {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
+  /** When temporary credentials (a federated sign-in's) stop working, ms since the epoch: the console signs out then. */
+  expiresAt?: number;
   region: string;
 }
 

@@ -3,11 +3,17 @@
 // key pair, which the embedded gateway presents as a session of the principal's role named after the
 // officer, as the government's sign-in would on AWS. A named principal's own key pair names no
 // officer and is not offered (the platform refuses it: OFFICER_REQUIRED).
-import { useState } from 'react';
+// OpenID Connect (on AWS, or embedded with TONGBAN_SIGN_IN=oidc): the government's identity provider,
+// then STS, for temporary credentials of the principal's role in the officer's session (../oidc.ts);
+// the platform then says who that is (GET /v1/me).
+import { useEffect, useState } from 'react';
+import type { OidcConsoleSignIn } from '../../../contracts/console-settings.ts';
+import { apiClient, must } from '../api/client.ts';
 import type { ConsoleConfig } from '../config.ts';
 import { useT } from '../i18n.tsx';
+import { beginOidcSignIn, completeOidcSignIn } from '../oidc.ts';
 import type { Role, Session } from '../session.ts';
-import { ErrorNote, Show, useLoad } from '../ui.tsx';
+import { ErrorNote, Show, useAction, useLoad } from '../ui.tsx';
 
 interface LocalPrincipal {
   accessKeyId: string;
@@ -30,17 +36,88 @@ export const ROLE_ZH: Record<Role, [string, string]> = {
   auditor: ['审计', 'Auditor'],
 };
 
-export function SignIn({ config, onSignedIn }: { config: ConsoleConfig; onSignedIn: (session: Session) => void }) {
+export function SignIn({ config, onSignedIn, expired }: { config: ConsoleConfig; onSignedIn: (session: Session) => void; expired?: boolean }) {
   const t = useT();
-  if (config.signIn.kind !== 'local') {
+  const note = expired ? <p role="status">{t('登录已到期，请重新登录。', 'Your session has ended; sign in again.')}</p> : null;
+  if (config.signIn.kind === 'local') {
     return (
-      <main className="panel">
-        <h1>{t('登录', 'Sign in')}</h1>
-        <ErrorNote error={new Error(t('本站点的统一身份认证登录尚未开通，请联系平台管理员。', 'Sign-in through the identity provider is not available on this site yet.'))} />
-      </main>
+      <>
+        {note}
+        <LocalSignIn url={config.signIn.credentialsUrl} onSignedIn={onSignedIn} />
+      </>
     );
   }
-  return <LocalSignIn url={config.signIn.credentialsUrl} onSignedIn={onSignedIn} />;
+  if (config.signIn.kind === 'oidc') {
+    return (
+      <>
+        {note}
+        <OidcSignIn signIn={config.signIn} />
+      </>
+    );
+  }
+  return (
+    <main className="panel">
+      <h1>{t('登录', 'Sign in')}</h1>
+      <ErrorNote error={new Error(t('本站点的 SAML 登录尚未开通，请联系平台管理员。', 'Sign-in through SAML is not available on this site yet.'))} />
+    </main>
+  );
+}
+
+function OidcSignIn({ signIn }: { signIn: OidcConsoleSignIn }) {
+  const t = useT();
+  const { busy, error, run } = useAction();
+  return (
+    <main className="panel sign-in">
+      <h1>{t('登录工作台', 'Sign in to the workbench')}</h1>
+      <p className="muted">{t('经统一身份认证登录，以您的经办人身份办理。', "Sign in through the government's identity provider, as yourself.")}</p>
+      <button type="button" disabled={busy} onClick={() => void run(() => beginOidcSignIn(signIn))}>
+        {t('统一身份认证登录', 'Sign in with the identity provider')}
+      </button>
+      {error !== undefined ? <ErrorNote error={error} /> : null}
+    </main>
+  );
+}
+
+/**
+ * The return from the identity provider: the code exchanged, the role's credentials obtained, and the
+ * platform asked who they are, before anything else is shown.
+ */
+export function OidcReturn({ config, params, onSignedIn }: { config: ConsoleConfig; params: URLSearchParams; onSignedIn: (session: Session) => void }) {
+  const t = useT();
+  const [loaded] = useLoad(async () => {
+    if (config.signIn.kind !== 'oidc') throw new Error('not an OpenID Connect sign-in');
+    const credentials = await completeOidcSignIn(config.signIn, params);
+    const signed = { ...credentials, region: config.region };
+    // The role and department are the platform's to say: the credentials name a role's session only.
+    const me = await must(apiClient(config.apiEndpoint, { ...signed, role: 'department' }).GET('/v1/me'));
+    const session: Session = {
+      ...signed,
+      principal: me.principal,
+      role: me.role,
+      ...(me.department ? { departmentId: me.department.id } : {}),
+      ...(me.channel ? { channelId: me.channel.id } : {}),
+      ...(me.officer !== undefined ? { officer: me.officer } : {}),
+    };
+    return session;
+  }, [params]);
+  useEffect(() => {
+    if (loaded.state === 'done') onSignedIn(loaded.value);
+  }, [loaded, onSignedIn]);
+  return (
+    <main className="panel sign-in">
+      <h1>{t('正在登录', 'Signing in')}</h1>
+      {loaded.state === 'failed' ? (
+        <>
+          <ErrorNote error={loaded.error} />
+          <p>
+            <a href="#/sign-in">{t('重新登录', 'Sign in again')}</a>
+          </p>
+        </>
+      ) : (
+        <p role="status">{t('正在向统一身份认证和 AWS STS 取得凭证…', 'Getting credentials from the identity provider and AWS STS…')}</p>
+      )}
+    </main>
+  );
 }
 
 function LocalSignIn({ url, onSignedIn }: { url: string; onSignedIn: (session: Session) => void }) {
