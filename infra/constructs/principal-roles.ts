@@ -6,7 +6,10 @@
 // the API in the session ARN API Gateway reports (the platform records it) and is the source identity
 // CloudTrail records. With the console configured (config `console.signIn`), every named principal's
 // role also trusts the government's identity provider (infra/constructs/sign-in-provider.ts), under the
-// same named-officer conditions and for that principal alone (federatedTrustStatement). The role of every `auditor` principal
+// same named-officer conditions and for that principal alone (federatedTrustStatement) — and so does
+// the role of a service-hall-window channel (signsInAtConsole), whose clerks file cases for people at
+// the counter through the console: a channel's calls name no officer, but its federated sessions are
+// named after the clerk all the same (CloudTrail's source identity). The role of every `auditor` principal
 // also holds `tongban-<stage>-archive-read` (ARCHIVE_AUDITOR_ACCESS): list the archive bucket, read
 // the bundles under `bundles/` and the anchor journals under `anchors/` with their retention and legal
 // hold, decrypt them through S3; nothing else. A principal given by `arn` brings its own identity: nothing is created for it.
@@ -98,7 +101,7 @@ export class PrincipalRoles {
     for (const principal of config.principals) {
       if (principal.trustedAccount === undefined) continue;
       const role = principalRole(scope, principal, principal.trustedAccount, config.stage);
-      if (config.console !== undefined && this.signInProviderArn !== undefined && NAMED_ROLES.includes(principal.role))
+      if (config.console !== undefined && this.signInProviderArn !== undefined && signsInAtConsole(principal, config))
         role.assumeRolePolicy!.addStatements(federatedTrustStatement(this.signInProviderArn, config.console, principal.name));
       this.roles[principal.name] = role;
     }
@@ -162,6 +165,15 @@ export const PRINCIPAL_SESSION = Duration.seconds(PRINCIPAL_SESSION_SECONDS);
 
 /** The trust policy actions of a named principal's role: assuming it, and setting the source identity (which STS checks separately). */
 export const NAMED_TRUST_ACTIONS = ['sts:AssumeRole', 'sts:SetSourceIdentity'] as const;
+
+/**
+ * Whether people sign in to the console as `principal`: the officers of a named principal, the clerks
+ * of a service-hall-window channel. The other channels (portals, apps, kiosks) are machines.
+ */
+export function signsInAtConsole(principal: Pick<ConfigPrincipal, 'role' | 'channelId'>, config: Pick<TongbanConfig, 'channels'>): boolean {
+  if (NAMED_ROLES.includes(principal.role)) return true;
+  return principal.role === 'channel' && config.channels.find((c) => c.id === principal.channelId)?.kind === 'service-hall-window';
+}
 
 /**
  * The trust policy actions a named principal's role allows the console's identity provider: assuming

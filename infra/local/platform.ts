@@ -275,7 +275,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
         host,
         account: LOCAL_ACCOUNT,
         consoleUrls: consoleOrigins.map((origin) => `${origin}${CONSOLE_PATH}/`),
-        principals: () => PRINCIPALS.filter((p) => p.named).map((p) => ({ name: p.name, label: p.description, officers: p.officers ?? [] })),
+        // The people who sign in: named principals' officers, and a hall window's clerks.
+        principals: () => PRINCIPALS.flatMap((p) => ((p.officers ?? p.clerks) ? [{ name: p.name, label: p.description, officers: p.officers ?? p.clerks ?? [] }] : [])),
         admit: (session) => {
           verifier.admit({ ...session, principal: session.principal, officer: session.sessionName });
           s3.admit({ ...session, arn: officerSessionArn(session.principal, session.sessionName), access: s3Access(session.principal) });
@@ -395,11 +396,13 @@ function isRunning(pid: number): boolean {
 
 /**
  * The IAM identity of a local principal, as the directory names it: a named principal's role
- * (`tongban-local-<name>`, whose sessions are its officers), an IAM user for the others (channels).
+ * (`tongban-local-<name>`, whose sessions are its officers), a hall window's role (whose federated
+ * sessions are its clerks), an IAM user for the others (machine channels).
  * The embedded API Gateway reports it for the principal's own key pair.
  */
 export function principalArn(name: string): string {
-  return PRINCIPALS.find((p) => p.name === name)?.named ? `arn:aws:iam::${LOCAL_ACCOUNT}:role/tongban-local-${name}` : `arn:aws:iam::${LOCAL_ACCOUNT}:user/${name}`;
+  const p = PRINCIPALS.find((x) => x.name === name);
+  return p?.named || p?.clerks ? `arn:aws:iam::${LOCAL_ACCOUNT}:role/tongban-local-${name}` : `arn:aws:iam::${LOCAL_ACCOUNT}:user/${name}`;
 }
 
 /** The session ARN an officer's requests carry: the principal's role assumed with the officer's id as source identity and session name. */

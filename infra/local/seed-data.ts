@@ -28,6 +28,11 @@ export interface SeedPrincipal {
   named?: true;
   /** A named principal's officers, by their ids (what the government's sign-in would set): each gets its own key pair. */
   officers?: readonly string[];
+  /**
+   * A service hall window's clerks, who sign in to the console through the identity provider
+   * (TONGBAN_SIGN_IN=oidc) into its role, a session named after each; its calls name no officer.
+   */
+  clerks?: readonly string[];
 }
 
 /** A named principal of the sample: two officers each, `<principal>.zhang` and `<principal>.li` (officer ids as the sign-in sets them). */
@@ -39,7 +44,7 @@ export const PRINCIPALS: SeedPrincipal[] = [
   named({ name: 'reviewer', role: 'platform', description: '市政务服务管理局 事项审核员' }),
   named({ name: 'auditor', role: 'auditor', description: '市档案馆 审计员' }),
   { name: 'portal', role: 'channel', channelId: 'kunming-portal', description: '一网通办门户' },
-  { name: 'hall-window', role: 'channel', channelId: 'city-hall-window', description: '政务服务中心窗口' },
+  { name: 'hall-window', role: 'channel', channelId: 'city-hall-window', description: '政务服务中心窗口', clerks: ['hall-window.wang', 'hall-window.zhao'] },
   named({ name: 'market', role: 'department', departmentId: DEPARTMENTS.market.id, description: DEPARTMENTS.market.name }),
   named({ name: 'market-deputy', role: 'department', departmentId: DEPARTMENTS.market.id, description: `${DEPARTMENTS.market.name}（第二位经办人）` }),
   named({ name: 'housing', role: 'department', departmentId: DEPARTMENTS.housing.id, description: DEPARTMENTS.housing.name }),

@@ -16,7 +16,7 @@ import { CHANNELS, DEPARTMENTS, PRINCIPALS, SEED_ITEMS } from './seed-data.ts';
 export interface SeedData {
   departments: readonly Department[];
   channels: readonly Channel[];
-  principals: readonly (Omit<Principal, 'arn'> & { description?: string; officers?: readonly string[] })[];
+  principals: readonly (Omit<Principal, 'arn'> & { description?: string; officers?: readonly string[]; clerks?: readonly string[] })[];
   items: readonly ServiceGuideInput[];
 }
 
@@ -27,7 +27,7 @@ export function seedDirectory(principalArn: (name: string) => string, data: Seed
   return {
     departments: [...data.departments],
     channels: [...data.channels],
-    principals: data.principals.map(({ description: _d, officers: _o, ...p }) => ({ ...p, arn: principalArn(p.name) })),
+    principals: data.principals.map(({ description: _d, officers: _o, clerks: _c, ...p }) => ({ ...p, arn: principalArn(p.name) })),
   };
 }
 

@@ -190,6 +190,26 @@ describe('the console signs officers in through the identity provider and STS', 
     expect(answered).toBe(1);
   });
 
+  it("a clerk of the service hall's window signs in to the window's role and has its filing screen", async () => {
+    // Act
+    const { page, close } = await federatedSignIn('hall-window.wang', 'sign-in-03');
+    const who = await page.locator('header .who').textContent();
+    const items = page.getByLabel('办理事项').locator('option');
+    await items.nth(1).waitFor({ state: 'attached' });
+    const offered = await items.allTextContents();
+    await expectAccessible(page, 'sign-in-03-clerk-filing');
+    await close();
+    const sts = await assumeRole('hall-window', 'hall-window.zhao', await idTokenFor('hall-window.zhao'));
+    const { accessKeyId, secretAccessKey, sessionToken } = sts.credentials!;
+    const me = await new ApiClient({ endpoint: platform.endpoint, region: platform.credentials.region, credentials: { accessKeyId, secretAccessKey, sessionToken } }).request('GET', '/v1/me');
+
+    // Assess
+    expect(who).toContain('hall-window');
+    expect(offered.join()).toContain(FOOD.name);
+    expect(sts.arn).toBe('arn:aws:sts::000000000000:assumed-role/tongban-local-hall-window/hall-window.zhao');
+    expect(me.body).toEqual({ principal: 'hall-window', role: 'channel', channel: { id: 'city-hall-window', name: '昆明市政务服务中心综合窗口', kind: 'service-hall-window' } });
+  });
+
   it('says who the session is (GET /v1/me), and refuses its key pair without its token', async () => {
     // Prepare
     const sts = await assumeRole('market', 'market.zhang', await idTokenFor('market.zhang'));

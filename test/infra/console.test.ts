@@ -29,8 +29,14 @@ const ISSUER = 'https://sso.example.gov.cn/realms/tongban';
 const OIDC = { kind: 'oidc', issuer: ISSUER, clientIds: ['tongban-console', 'tongban-cli'] };
 const CONSOLE = { domainName: DOMAIN, iamCertificateId: 'ASCACKCEVSQ6C2EXAMPLE', signIn: OIDC };
 
-/** A small city (test/infra/city-config.ts): a reviewer, an auditor, a channel and two departments, each with its role. */
-const { console: _cityConsole, ...BASE } = cityConfig({ departments: 2, channels: 1, reviewers: 1, auditors: 1 }, 'test');
+/** A small city (test/infra/city-config.ts): a reviewer, an auditor, a portal, a service hall's window and two departments, each with its role. */
+const { console: _cityConsole, ...CITY } = cityConfig({ departments: 2, channels: 1, reviewers: 1, auditors: 1 }, 'test');
+const HALL_WINDOW = { id: 'city-hall-window', name: '示例市政务服务中心窗口', kind: 'service-hall-window' };
+const BASE = {
+  ...CITY,
+  channels: [...CITY.channels, HALL_WINDOW],
+  principals: [...CITY.principals, { name: 'hall-window', role: 'channel', channelId: HALL_WINDOW.id, trustedAccount: 'self' }],
+};
 const NAMED_PRINCIPALS = ['reviewer-1', 'auditor-1', 'department-1', 'department-2'];
 const CHANNEL_PRINCIPAL = 'channel-1';
 const NAMED_CONDITIONS = { Null: { 'sts:SourceIdentity': 'false' }, StringEquals: { 'sts:RoleSessionName': '${sts:SourceIdentity}' } };
@@ -363,11 +369,22 @@ describe('with an OpenID Connect sign-in, in the China regions', () => {
       }
     });
 
-    it("gives a channel's role no federated trust: channels are machines, nobody signs in as one", () => {
+    it("gives a portal's role no federated trust: portals are machines, nobody signs in as one", () => {
       const statements = trustOf(principals, CHANNEL_PRINCIPAL);
       expect(statements).toHaveLength(1);
       expect(JSON.stringify(statements)).not.toMatch(/Federated|WithWebIdentity|WithSAML/);
       expect(NAMED_ROLES).not.toContain('channel');
+    });
+
+    it("lets the clerks of a service hall's window take its role through the sign-in, named (source identity = session name) and tagged with its name", () => {
+      const statements = trustOf(principals, 'hall-window');
+      expect(statements).toHaveLength(2);
+      expect(JSON.stringify(statements[0])).not.toMatch(/SourceIdentity/);
+      expect(flattenDeep(statements[1]!.Principal)).toEqual({ Federated: '<SignInProvider.Arn>' });
+      expect(statements[1]!.Condition).toMatchObject({
+        Null: NAMED_CONDITIONS.Null,
+        StringEquals: { ...NAMED_CONDITIONS.StringEquals, 'aws:RequestTag/tongban-principal': 'hall-window' },
+      });
     });
   });
 
