@@ -4,8 +4,9 @@
 // two complaints — one about an item (routed to the market department), one about nothing named (for
 // the platform to pass on, 转办). In Chromium the market's officer answers the named review (the API's
 // refusal of an answer without the follow-up shown first, in Chinese), appeals the other and answers
-// the routed complaint; the reviewer assigns the other complaint and upholds the appeal; the auditor
-// reads both lists and a page with no form. Each step is checked in what the API then says, each
+// the routed complaint; the reviewer assigns the other complaint to the market department, whose
+// officer transfers it to the housing department, and upholds the appeal; the auditor reads both
+// lists and a page with no form. Each step is checked in what the API then says, each
 // screen against axe-core (no serious or critical violation), and kept as a screenshot.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -225,19 +226,47 @@ describe('the console, 好差评 and tickets', () => {
     await context.close();
   });
 
+  it('the officer transfers the complaint assigned to the department to the one responsible', async () => {
+    const { context, page } = await signedInPage(browser, platform.endpoint, 'market.zhang');
+    await page.goto(`${platform.endpoint}/console/#/tickets/${setUp.unrouted}`);
+    const form = page.getByRole('form', { name: '转交其他部门' });
+    // To itself: the API refuses, in its words.
+    await form.getByLabel('接收部门（统一社会信用代码）').fill(MARKET.id);
+    await form.getByLabel('转交理由').fill('投诉涉及施工许可窗口，属住建部门职责');
+    await form.getByRole('button', { name: '转交' }).click();
+    await expect(form.getByRole('alert').getAttribute('data-code')).resolves.toBe('TICKET_TRANSFER_NOT_ALLOWED');
+    expect((await ticket(setUp.unrouted)).departmentId).toBe(MARKET.id);
+
+    await form.getByLabel('接收部门（统一社会信用代码）').fill(DEPARTMENTS.housing.id);
+    await form.getByRole('button', { name: '转交' }).click();
+    // Passed on, it is no longer the department's: the page goes back to its list, where it is not.
+    await page.getByText('没有符合条件的工单。').waitFor();
+    expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+    await expectAccessible(page, '28-department-ticket-transferred');
+    expect((await as('market').request('GET', `/v1/tickets/${setUp.unrouted}`)).status).toBe(403);
+
+    expect(await ticket(setUp.unrouted)).toMatchObject({
+      state: 'assigned',
+      departmentId: DEPARTMENTS.housing.id,
+      round: 2,
+      routing: [{ how: 'assign' }, { how: 'transfer', departmentId: DEPARTMENTS.housing.id, note: '投诉涉及施工许可窗口，属住建部门职责', by: { officer: 'market.zhang' } }],
+    });
+    await context.close();
+  });
+
   it('the reviewer upholds the appeal: the review stops counting', async () => {
     const { context, page } = await signedInPage(browser, platform.endpoint, 'reviewer.zhang');
     await page.getByRole('link', { name: '好差评' }).click();
     const row = page.getByRole('row').filter({ hasText: setUp.anonymous.caseNo });
     await row.waitFor();
     await expect(page.getByRole('row').filter({ hasText: setUp.named.caseNo }).count()).resolves.toBe(0);
-    await expectAccessible(page, '28-reviewer-appeals');
+    await expectAccessible(page, '29-reviewer-appeals');
     await row.getByRole('link', { name: setUp.anonymous.caseNo }).click();
 
     const form = page.getByRole('form', { name: '申诉复核' });
     await form.getByLabel('申诉成立（该评价不计入统计）').check();
     await form.getByLabel('复核理由（每行一条，最多 5 条）').fill('经调阅办件记录，不予受理依法有据，评价与事实不符');
-    await expectAccessible(page, '29-reviewer-appeal');
+    await expectAccessible(page, '30-reviewer-appeal');
     await form.getByRole('button', { name: '申诉复核' }).click();
     expect(await settled(page, 'evaluation', 'excluded')).toEqual([]);
     await expect(page.locator('ol.timeline li').evaluateAll((items) => items.map((li) => li.getAttribute('data-entry-type')))).resolves.toEqual(['rate', 'appeal', 'uphold']);
@@ -258,7 +287,7 @@ describe('the console, 好差评 and tickets', () => {
     await filters.getByRole('button', { name: '查询' }).click();
     const row = page.getByRole('row').filter({ hasText: setUp.anonymous.caseNo });
     await row.waitFor();
-    await expectAccessible(page, '30-auditor-evaluations');
+    await expectAccessible(page, '31-auditor-evaluations');
     await row.getByRole('link', { name: setUp.anonymous.caseNo }).click();
     await page.locator(`article[data-evaluation="${setUp.anonymous.id}"]`).waitFor();
     // Read only: no form on the page.
@@ -266,7 +295,7 @@ describe('the console, 好差评 and tickets', () => {
 
     await page.getByRole('link', { name: '工单' }).click();
     await page.getByRole('row').filter({ hasText: '市场监管窗口服务态度差' }).waitFor();
-    await expectAccessible(page, '31-auditor-tickets');
+    await expectAccessible(page, '32-auditor-tickets');
     await page.getByRole('row').filter({ hasText: '市场监管窗口服务态度差' }).getByRole('link').click();
     const article = page.locator(`article[data-ticket="${setUp.unrouted}"]`);
     await article.waitFor();

@@ -196,7 +196,8 @@ function TicketPage({ id, back, departments }: PageProps) {
               </dl>
               <TicketAnswers ticket={x} departments={departments} />
               {responsible ? <TicketAnswerForm ticket={x} onDone={reload} /> : null}
-              {responsible && x.kind !== 'consultation' ? <TransferForm id={x.id} onDone={reload} /> : null}
+              {/* Passed on, it is no longer the department's to read: back to the list. */}
+              {responsible && x.kind !== 'consultation' ? <TransferForm id={x.id} onDone={() => (location.hash = back)} /> : null}
               {session.role === 'platform' && (x.state === 'received' || x.state === 'assigned') && departments ? (
                 <AssignForm ticket={x} departments={departments} onDone={reload} />
               ) : null}
