@@ -9,10 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
-import { launchBrowser, screenshot, seriousViolations, signedInPage } from '../support/console-browser.ts';
+import { launchBrowser, signedInPage } from '../support/console-browser.ts';
+import { expectAccessible } from '../support/console-screens.ts';
 import { realPdf } from '../support/pdf-fixtures.ts';
 import type { PlatformProcess } from '../support/platform-process.ts';
 import { startPlatformProcess } from '../support/platform-process.ts';
@@ -39,12 +40,6 @@ afterAll(async () => {
   await platform?.stop();
   await rm(dataDir, { recursive: true, force: true });
 });
-
-async function expectAccessible(page: Page, screen: string): Promise<void> {
-  await screenshot(page, screen);
-  const violations = await seriousViolations(page);
-  expect(violations.map((v) => `${screen}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 /** The case's status as its department reads it through the API. */
 async function statusOf(caseNo: string): Promise<string> {

@@ -17,6 +17,9 @@ const PublicStatistics = lazyScreen(() => import('./screens/public-statistics.ts
 const Supervision = lazyScreen(() => import('./screens/supervision.tsx').then((m) => m.Supervision));
 const FindingsToAnswer = lazyScreen(() => import('./screens/findings-to-answer.tsx').then((m) => m.FindingsToAnswer));
 const Calendar = lazyScreen(() => import('./screens/calendar.tsx').then((m) => m.Calendar));
+// 好差评 and tickets (consultations, complaints, corrections): chunks of their own too.
+const Evaluations = lazyScreen(() => import('./screens/evaluations.tsx').then((m) => m.Evaluations));
+const Tickets = lazyScreen(() => import('./screens/tickets.tsx').then((m) => m.Tickets));
 
 export interface Screen {
   path: string;
@@ -35,6 +38,8 @@ export const SCREENS: Screen[] = [
   { path: 'review', title: ['事项审核', 'Catalogue review'], roles: ['platform'], home: 'platform', render: (r) => <Review code={r.path[1]} /> },
   { path: 'archive', title: ['电子档案', 'E-archive'], roles: ['auditor'], home: 'auditor', render: () => <Archive /> },
   { path: 'findings', title: ['监察预警', 'Findings'], roles: ['department'], render: (r) => <FindingsToAnswer id={r.path[1]} query={r.query} /> },
+  { path: 'evaluations', title: ['好差评', 'Evaluations'], roles: ['department', 'platform', 'auditor'], render: (r) => <Evaluations id={r.path[1]} query={r.query} /> },
+  { path: 'tickets', title: ['工单', 'Tickets'], roles: ['department', 'platform', 'auditor'], render: (r) => <Tickets id={r.path[1]} query={r.query} /> },
   { path: 'statistics', title: ['统计分析', 'Statistics'], roles: ['platform', 'auditor'], render: (r) => <Statistics query={r.query} /> },
   { path: 'supervision', title: ['电子监察', 'Supervision'], roles: ['platform', 'auditor'], render: (r) => <Supervision route={r} /> },
   { path: 'calendar', title: ['节假日日历', 'Calendar'], roles: ['platform', 'auditor'], render: (r) => <Calendar year={r.path[1]} /> },

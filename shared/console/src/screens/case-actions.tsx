@@ -2,13 +2,13 @@
 // platform's own rules). Each sends the case's version as `baseVersion`, so an officer acting on a
 // page another has since changed is told so (409) instead of acting on what they did not see, and an
 // Idempotency-Key, so a retry after a lost answer does not act twice.
-import type { FormEvent, ReactNode } from 'react';
 import { useState } from 'react';
 import { must } from '../api/client.ts';
 import type { CaseView } from '../api/types.ts';
 import { useT } from '../i18n.tsx';
 import { usePlatform } from '../platform.tsx';
-import { Choice, ErrorNote, newIdempotencyKey, useAction } from '../ui.tsx';
+import { ActionForm, ReasonsField, lines } from '../action-form.tsx';
+import { Choice, newIdempotencyKey } from '../ui.tsx';
 import type { Uploaded } from '../upload.ts';
 import { uploadFile } from '../upload.ts';
 import { MaterialFile, useMaterialFiles } from '../material-file.tsx';
@@ -24,23 +24,6 @@ const PROCEDURES: [string, string, string][] = [
 ];
 
 const WITH_FORMS = new Set<string>(['request-supplement', 'accept', 'refuse', 'pause', 'resume', 'extend', 'decide', 'opinion', 'supplement', 'deliver', 'withdraw']);
-
-/** A list of reasons, one a line. */
-function ReasonsField({ value, onChange, label = ['理由（每行一条）', 'Reasons (one a line)'] }: { value: string; onChange: (v: string) => void; label?: [string, string] }) {
-  const t = useT();
-  return (
-    <label>
-      {t(...label)}
-      <textarea value={value} onChange={(e) => onChange(e.target.value)} rows={2} />
-    </label>
-  );
-}
-
-const lines = (text: string) =>
-  text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
 
 export function CaseActions({ view, onDone }: { view: CaseView; onDone: () => void }) {
   const t = useT();
@@ -62,42 +45,6 @@ export function CaseActions({ view, onDone }: { view: CaseView; onDone: () => vo
       {offered.has('deliver') ? <FilesForm view={view} onDone={onDone} action="deliver" names={view.acceptance?.pendingMaterials ?? []} /> : null}
       {offered.has('withdraw') ? <WithdrawForm view={view} onDone={onDone} /> : null}
     </section>
-  );
-}
-
-/** One action's form: its title, its fields, the submit and the refusal, sent as `send` builds it. */
-function ActionForm({
-  title,
-  children,
-  send,
-  onDone,
-  submitLabel,
-}: {
-  title: [string, string];
-  children?: ReactNode;
-  send: () => Promise<void>;
-  onDone: () => void;
-  submitLabel?: [string, string];
-}) {
-  const t = useT();
-  const { busy, error, run } = useAction();
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void run(async () => {
-      await send();
-      onDone();
-    });
-  };
-  const label = t(...title);
-  return (
-    <form className="action" onSubmit={submit} aria-label={label}>
-      <h3>{label}</h3>
-      {children}
-      {error ? <ErrorNote error={error} /> : null}
-      <button type="submit" disabled={busy}>
-        {busy ? t('提交中…', 'Sending…') : t(...(submitLabel ?? title))}
-      </button>
-    </form>
   );
 }
 

@@ -7,10 +7,9 @@
 // findings screen both use these.
 import { useState } from 'react';
 import { must } from '../api/client.ts';
-import type { operations } from '../api/schema.gen.d.ts';
 import { useT } from '../i18n.tsx';
 import type { DepartmentRef } from '../oversight-data.ts';
-import type { Finding, FindingState } from '../oversight-words.ts';
+import type { Finding, FindingState, Pair } from '../oversight-words.ts';
 import {
   ANSWERABLE,
   FINDING_ACTION_WORDS,
@@ -22,19 +21,15 @@ import {
   RULE_WORDS,
   SEVERITY_WORDS,
   actorLabel,
-  formatInstant,
-  shortHash,
 } from '../oversight-words.ts';
-import { usePaged, PagedList } from '../paged.tsx';
+import type { Filters } from '../record-list.tsx';
+import { RecordList, departmentField } from '../record-list.tsx';
 import { usePlatform } from '../platform.tsx';
 import { href } from '../router.ts';
 import type { Role } from '../session.ts';
 import { DueDate, ErrorNote, Show, useAction, useLoad } from '../ui.tsx';
-import { ChainCheck } from '../versions.tsx';
+import { AnswerItem, RecordHistory } from '../versions.tsx';
 import '../oversight.css';
-
-/** What the list route reads; the filters come from the hash as text, and the API checks them. */
-type FindingQuery = NonNullable<operations['listFindings']['parameters']['query']>;
 
 export function FindingStateTag({ state }: { state: FindingState }) {
   const t = useT();
@@ -65,25 +60,8 @@ function SubjectText({ subject, role }: { subject: Finding['subject']; role: Rol
   }
 }
 
-/** Which filters a list offers: the department's own list has no department to choose. */
-export interface FindingFilters {
-  department?: string;
-  rule?: string;
-  state?: string;
-  from?: string;
-  to?: string;
-  case?: string;
-}
-
-export function filtersOf(query: URLSearchParams, defaults: FindingFilters): FindingFilters {
-  const pick = (k: keyof FindingFilters) => (query.has(k) ? query.get(k) || undefined : defaults[k]);
-  const out: FindingFilters = {};
-  for (const k of ['department', 'rule', 'state', 'from', 'to', 'case'] as const) {
-    const v = pick(k);
-    if (v) out[k] = v;
-  }
-  return out;
-}
+/** The filters a findings list reads from the hash (the department's own list has no department to choose). */
+export const FINDING_FILTERS = ['department', 'rule', 'state', 'from', 'to', 'case'] as const;
 
 /**
  * The findings list: its filter form (the screen keeps the filters in the hash, so a list can be
@@ -97,131 +75,43 @@ export function FindingList({
   departments,
 }: {
   link: (id: string) => string;
-  filters: FindingFilters;
-  onFilter: (f: FindingFilters) => void;
+  filters: Filters;
+  onFilter: (f: Filters) => void;
   departments?: DepartmentRef[];
 }) {
   const t = useT();
   const { api, session } = usePlatform();
-  const key = JSON.stringify(filters);
-  const paged = usePaged(
-    async (cursor) => {
-      const query = { ...filters, limit: 25, ...(cursor ? { cursor } : {}) } as FindingQuery;
-      const page = await must(api.GET('/v1/supervision/findings', { params: { query } }));
-      return { items: page.findings, next: page.nextCursor };
-    },
-    [api, key],
-  );
   const nameOf = (id: string | undefined) => (id === undefined ? t('平台审核', 'Platform reviewers') : (departments?.find((d) => d.id === id)?.name ?? id));
   return (
-    <>
-      <form
-        className="filters"
-        aria-label={t('筛选监察预警', 'Filter the findings')}
-        onSubmit={(e) => {
-          e.preventDefault();
-          const data = new FormData(e.currentTarget);
-          const next: FindingFilters = {};
-          for (const k of ['department', 'rule', 'state', 'from', 'to', 'case'] as const) {
-            const v = data.get(k);
-            if (typeof v === 'string' && v.trim()) next[k] = v.trim();
-          }
-          onFilter(next);
-        }}
-        key={key}
-      >
-        {departments ? (
-          <label>
-            {t('负责部门', 'Department')}
-            <select name="department" id="findings-department" defaultValue={filters.department ?? ''}>
-              <option value="">{t('全部', 'Any')}</option>
-              <option value="platform">{t('平台审核（事项审核）', 'Platform reviewers')}</option>
-              {departments.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
-        <label>
-          {t('规则', 'Rule')}
-          <select name="rule" id="findings-rule" defaultValue={filters.rule ?? ''}>
-            <option value="">{t('全部', 'Any')}</option>
-            {RULE_IDS.map((r) => (
-              <option key={r} value={r}>
-                {t(...RULE_WORDS[r])}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('状态', 'State')}
-          <select name="state" id="findings-state" defaultValue={filters.state ?? ''}>
-            <option value="">{t('全部', 'Any')}</option>
-            {FINDING_STATES.map((s) => (
-              <option key={s} value={s}>
-                {t(...FINDING_STATE_WORDS[s])}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('发起日起', 'Raised from')}
-          <input type="date" name="from" id="findings-from" defaultValue={filters.from ?? ''} />
-        </label>
-        <label>
-          {t('发起日止', 'Raised to')}
-          <input type="date" name="to" id="findings-to" defaultValue={filters.to ?? ''} />
-        </label>
-        <label>
-          {t('办件编号', 'Case number')}
-          <input name="case" id="findings-case" defaultValue={filters.case ?? ''} />
-        </label>
-        <button type="submit">{t('查询', 'Search')}</button>
-      </form>
-      <PagedList paged={paged} empty={t('没有符合条件的监察预警。', 'No finding matches.')}>
-        {(findings) => (
-          <table id="findings-table">
-            <caption className="sr-only">{t('监察预警', 'Supervision findings')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('预警', 'Finding')}</th>
-                <th scope="col">{t('等级', 'Severity')}</th>
-                <th scope="col">{t('对象', 'Subject')}</th>
-                {departments ? <th scope="col">{t('负责部门', 'Department')}</th> : null}
-                <th scope="col">{t('发起日', 'Raised')}</th>
-                <th scope="col">{t('答复期限', 'Answer by')}</th>
-                <th scope="col">{t('状态', 'State')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {findings.map((f) => (
-                <tr key={f.id} className={f.late ? 'overdue' : undefined}>
-                  <td>
-                    <a href={link(f.id)}>{t(f.title, RULE_WORDS[f.rule][1])}</a>
-                  </td>
-                  <td>
-                    <SeverityTag severity={f.severity} />
-                  </td>
-                  <td>
-                    <SubjectText subject={f.subject} role={session.role} />
-                  </td>
-                  {departments ? <td>{nameOf(f.departmentId)}</td> : null}
-                  <td>{f.raisedOn}</td>
-                  <td>
-                    <DueDate on={f.dueOn} provisional={f.dueProvisional === true} overdue={f.late} />
-                  </td>
-                  <td>
-                    <FindingStateTag state={f.state} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </PagedList>
-    </>
+    <RecordList<Finding>
+      id="findings"
+      label={['筛选监察预警', 'Filter the findings']}
+      caption={['监察预警', 'Supervision findings']}
+      empty={['没有符合条件的监察预警。', 'No finding matches.']}
+      filters={filters}
+      onFilter={onFilter}
+      fields={[
+        ...departmentField(departments, ['负责部门', 'Department'], [['platform', '平台审核（事项审核）', 'Platform reviewers']]),
+        { name: 'rule', label: ['规则', 'Rule'], options: RULE_IDS.map((r): [string, string, string] => [r, ...RULE_WORDS[r]]) },
+        { name: 'state', label: ['状态', 'State'], options: FINDING_STATES.map((x): [string, string, string] => [x, ...FINDING_STATE_WORDS[x]]) },
+        { name: 'from', label: ['发起日起', 'Raised from'], type: 'date' },
+        { name: 'to', label: ['发起日止', 'Raised to'], type: 'date' },
+        { name: 'case', label: ['办件编号', 'Case number'], type: 'text' },
+      ]}
+      load={async (query) => {
+        const page = await must(api.GET('/v1/supervision/findings', { params: { query: query } }));
+        return { items: page.findings, next: page.nextCursor };
+      }}
+      columns={[
+        { head: ['预警', 'Finding'], cell: (f) => <a href={link(f.id)}>{t(f.title, RULE_WORDS[f.rule][1])}</a> },
+        { head: ['等级', 'Severity'], cell: (f) => <SeverityTag severity={f.severity} /> },
+        { head: ['对象', 'Subject'], cell: (f) => <SubjectText subject={f.subject} role={session.role} /> },
+        ...(departments ? [{ head: ['负责部门', 'Department'] as Pair, cell: (f: Finding) => nameOf(f.departmentId) }] : []),
+        { head: ['发起日', 'Raised'], cell: (f) => f.raisedOn },
+        { head: ['答复期限', 'Answer by'], cell: (f) => <DueDate on={f.dueOn} provisional={f.dueProvisional === true} overdue={f.late} /> },
+        { head: ['状态', 'State'], cell: (f) => <FindingStateTag state={f.state} /> },
+      ]}
+    />
   );
 }
 
@@ -289,28 +179,7 @@ export function FindingPage({ id, back, departments }: { id: string; back: strin
                   <ReturnForm id={f.id} onDone={reload} />
                 </div>
               ) : null}
-              <section aria-labelledby="finding-history">
-                <h3 id="finding-history">{t('处理记录', 'History')}</h3>
-                <ChainCheck id="finding-chain" check={check} count={history.length} unit={['条', 'entries']} />
-                <ol className="timeline">
-                  {history.map((h) => (
-                    <li key={h.n}>
-                      <span className="when">
-                        #{h.n} · {formatInstant(h.at)}
-                      </span>
-                      <strong>{t(...(FINDING_ACTION_WORDS[h.type] ?? [h.type, h.type]))}</strong>
-                      <span>
-                        {h.from ? `${t(...FINDING_STATE_WORDS[h.from])} → ` : ''}
-                        {t(...FINDING_STATE_WORDS[h.to])}
-                      </span>
-                      <span>{actorLabel(h.actor)}</span>
-                      <span className="hash" title={h.hash}>
-                        {shortHash(h.hash)}
-                      </span>
-                    </li>
-                  ))}
-                </ol>
-              </section>
+              <RecordHistory id="finding" check={check} entries={history} actions={FINDING_ACTION_WORDS} states={FINDING_STATE_WORDS} />
             </article>
           );
         }}
@@ -349,17 +218,6 @@ function Answers({ finding: f }: { finding: Finding }) {
       <h3 id="finding-answers">{t('答复与审核', 'Answers and verdicts')}</h3>
       <ol className="answers">{entries.map((e) => e.node)}</ol>
     </section>
-  );
-}
-
-function AnswerItem({ label, by, on, lines }: { label: string; by: string; on: string; lines: string[] }) {
-  return (
-    <li>
-      <strong>{label}</strong> <span className="muted">{`${on} · ${by}`}</span>
-      {lines.map((l, i) => (
-        <p key={i}>{l}</p>
-      ))}
-    </li>
   );
 }
 

@@ -4,15 +4,16 @@
 // escalated finding is answered again there.
 import { useT } from '../i18n.tsx';
 import { href } from '../router.ts';
-import type { FindingFilters } from './finding-page.tsx';
-import { FindingList, FindingPage, filtersOf } from './finding-page.tsx';
+import type { Filters } from '../record-list.tsx';
+import { filterQuery, filtersOf } from '../record-list.tsx';
+import { FINDING_FILTERS, FindingList, FindingPage } from './finding-page.tsx';
 import '../oversight.css';
 
 export function FindingsToAnswer({ id, query }: { id: string | undefined; query: URLSearchParams }) {
   const t = useT();
-  const filters = filtersOf(query, {});
-  const onFilter = (f: FindingFilters) => {
-    location.hash = `${href('findings')}?${new URLSearchParams(Object.entries(f) as [string, string][]).toString()}`;
+  const filters = filtersOf(query, FINDING_FILTERS, {});
+  const onFilter = (f: Filters) => {
+    location.hash = `${href('findings')}?${filterQuery(f)}`;
   };
   return (
     <main className="panel wide">

@@ -17,8 +17,9 @@ import type { Route } from '../router.ts';
 import { href } from '../router.ts';
 import { DueDate, Show, StatusTag, useLoad, TableHead } from '../ui.tsx';
 import { ChainCheck, VersionTable } from '../versions.tsx';
-import type { FindingFilters } from './finding-page.tsx';
-import { FindingList, FindingPage, filtersOf } from './finding-page.tsx';
+import type { Filters } from '../record-list.tsx';
+import { filterQuery, filtersOf } from '../record-list.tsx';
+import { FINDING_FILTERS, FindingList, FindingPage } from './finding-page.tsx';
 import '../oversight.css';
 import { TableScroll } from '../table-scroll.tsx';
 
@@ -67,11 +68,10 @@ export function Supervision({ route }: { route: Route }) {
 function Findings({ query, departments }: { query: URLSearchParams; departments: DepartmentRef[] }) {
   const t = useT();
   // The platform's list needs one filter (department, rule, state or case): the open ones by default.
-  const filters = filtersOf(query, { state: 'open' });
-  const onFilter = (f: FindingFilters) => {
-    const q = new URLSearchParams(Object.entries(f) as [string, string][]);
-    if (!f.state) q.set('state', '');
-    location.hash = `${href('supervision', 'findings')}?${q.toString()}`;
+  const defaults = { state: 'open' };
+  const filters = filtersOf(query, FINDING_FILTERS, defaults);
+  const onFilter = (f: Filters) => {
+    location.hash = `${href('supervision', 'findings')}?${filterQuery(f, defaults)}`;
   };
   return (
     <section aria-labelledby="findings-title">
