@@ -201,10 +201,13 @@ describe('the console signs officers in through the identity provider and STS', 
     await close();
     const sts = await assumeRole('hall-window', 'hall-window.zhao', await idTokenFor('hall-window.zhao'));
     const { accessKeyId, secretAccessKey, sessionToken } = sts.credentials!;
-    const me = await new ApiClient({ endpoint: platform.endpoint, region: platform.credentials.region, credentials: { accessKeyId, secretAccessKey, sessionToken } }).request('GET', '/v1/me');
+    const me = await new ApiClient({ endpoint: platform.endpoint, region: platform.credentials.region, credentials: { accessKeyId, secretAccessKey, sessionToken } }).request(
+      'GET',
+      '/v1/me',
+    );
 
     // Assess
-    expect(who).toContain('hall-window');
+    expect(who).toContain('hall-window.wang（hall-window）');
     expect(offered.join()).toContain(FOOD.name);
     expect(sts.arn).toBe('arn:aws:sts::000000000000:assumed-role/tongban-local-hall-window/hall-window.zhao');
     expect(me.body).toEqual({ principal: 'hall-window', role: 'channel', channel: { id: 'city-hall-window', name: '昆明市政务服务中心综合窗口', kind: 'service-hall-window' } });

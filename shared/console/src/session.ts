@@ -10,7 +10,7 @@ export interface Session {
   role: Role;
   departmentId?: string;
   channelId?: string;
-  /** The officer acting (named principals); channels are machines and have none. */
+  /** The person acting: a named principal's officer, or a hall window's clerk signed in through the identity provider (a channel's calls name none). */
   officer?: string;
   accessKeyId: string;
   secretAccessKey: string;

@@ -96,7 +96,8 @@ export function OidcReturn({ config, params, onSignedIn }: { config: ConsoleConf
       role: me.role,
       ...(me.department ? { departmentId: me.department.id } : {}),
       ...(me.channel ? { channelId: me.channel.id } : {}),
-      ...(me.officer !== undefined ? { officer: me.officer } : {}),
+      // The person signed in: the officer the platform records, or a hall window's clerk (whose channel's calls name none).
+      officer: me.officer ?? credentials.officer,
     };
     return session;
   }, [params]);
