@@ -213,6 +213,27 @@ describe('the console signs officers in through the identity provider and STS', 
     expect(me.body).toEqual({ principal: 'hall-window', role: 'channel', channel: { id: 'city-hall-window', name: '昆明市政务服务中心综合窗口', kind: 'service-hall-window' } });
   });
 
+  it('refuses an answer to a sign-in the page did not start (a forged or replayed code), and offers to sign in again', async () => {
+    // Prepare
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    const page = await context.newPage();
+
+    // Act
+    await page.goto(`${platform.endpoint}/console/?code=forged&state=forged`);
+    const refusal = page.getByRole('alert');
+    await refusal.waitFor();
+    const code = await refusal.getAttribute('data-code');
+    const address = page.url();
+    await expectAccessible(page, 'sign-in-04-refused');
+    await page.getByRole('button', { name: '重新登录' }).click();
+    await page.waitForURL(`${signIn.issuer}/authorize?**`);
+    await context.close();
+
+    // Assess
+    expect(code).toBe('SIGN_IN_STATE_MISMATCH');
+    expect(address).toBe(`${platform.endpoint}/console/`);
+  });
+
   it('says who the session is (GET /v1/me), and refuses its key pair without its token', async () => {
     // Prepare
     const sts = await assumeRole('market', 'market.zhang', await idTokenFor('market.zhang'));

@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTongbanApp } from '../../infra/app.ts';
 import { CONFIG_CONTEXT_KEY, DEFAULT_SWEEP_INTERVAL_MINUTES, DOCUMENTATION_ACCOUNT_IDS, expandTrustedPrincipalArn, loadConfig } from '../../infra/config.ts';
 import { FUNCTION_NAMES, MATERIALS_ACCESS, MATERIALS_LIST_ANY, MATERIALS_MAX_BYTES, SCHEDULED_FUNCTION_NAMES, TABLE_ACCESS } from '../../infra/function-access.ts';
-import { assertNoWildcardOverreach, invokeResourcePath, routesInvokableBy } from '../../infra/constructs/principal-roles.ts';
+import { assertNoWildcardOverreach, invokeResourcePath, routesInvokableBy, signsInAtConsole } from '../../infra/constructs/principal-roles.ts';
 import { CALENDAR_WARNING_DAYS } from '../../functions/sweep/manifest.ts';
 import { MANIFESTS, manifestsTriggeredBy } from '../../functions/manifests.ts';
 import { ARCHIVE_ACCESS_LOGS_PREFIX, MATERIALS_ACCESS_LOGS_PREFIX } from '../../infra/stacks/data-stack.ts';
@@ -1719,7 +1719,7 @@ describe('the real cdk.json', () => {
     expect(config.logRetentionDays).toBeGreaterThanOrEqual(365);
   });
 
-  it('trusts nobody outside the deploying account: every principal is "self", narrowed to its named roles (the sign-in, the channels\' systems); the console\'s identity provider signs officers in to the named roles alone', () => {
+  it("trusts nobody outside the deploying account: every principal is \"self\", narrowed to its named roles (the sign-in, the channels' systems); the console's identity provider signs officers in to the named roles, and clerks to the hall window's", () => {
     const raw = JSON.stringify(CDK_JSON.context[CONFIG_CONTEXT_KEY]);
     for (const account of DOCUMENTATION_ACCOUNT_IDS) expect(raw).not.toContain(account);
     const config = loadConfig(new App({ context: CDK_JSON.context }));
@@ -1736,9 +1736,11 @@ describe('the real cdk.json', () => {
     for (const [, r] of roles) {
       const statement = (props(r).AssumeRolePolicyDocument as { Statement: { Principal: unknown; Condition?: unknown }[] }).Statement;
       const principal = config.principals.find((p) => props(r).RoleName === `tongban-prod-${p.name}`)!;
-      // A named principal's role also trusts the console's identity provider (test/infra/console.test.ts).
-      expect(statement).toHaveLength(principal.role === 'channel' ? 1 : 2);
-      if (principal.role !== 'channel') expect(flattenDeep(statement[1]!.Principal)).toEqual({ Federated: '<SignInProvider.Arn>' });
+      // A named principal's role, and a hall window's (its clerks), also trust the console's identity provider (test/infra/console.test.ts).
+      const federated = signsInAtConsole(principal, config);
+      expect(federated).toBe(principal.role !== 'channel' || principal.name === 'hall-window');
+      expect(statement).toHaveLength(federated ? 2 : 1);
+      if (federated) expect(flattenDeep(statement[1]!.Principal)).toEqual({ Federated: '<SignInProvider.Arn>' });
       expect(flattenDeep(statement[0]!.Principal)).toEqual({ AWS: `${here}:root` });
       expect(flattenDeep(statement[0]!.Condition)).toEqual({
         ArnLike: { 'aws:PrincipalArn': principal.trustedPrincipalArns!.map((entry) => `${here}:${entry}`) },

@@ -72,7 +72,7 @@ describe('the real cdk.json', () => {
     expect(config.channels).toEqual(CHANNELS);
     // Named there as here: the configuration's departments, reviewer and auditor are named by their role.
     expect(config.principals.map(({ trustedAccount: _t, trustedPrincipalArns: _p, externalId: _e, arn: _a, ...p }) => p)).toEqual(
-      PRINCIPALS.map(({ named: _n, officers: _o, ...p }) => p),
+      PRINCIPALS.map(({ named: _n, officers: _o, clerks: _c, ...p }) => p),
     );
   });
 });

@@ -65,16 +65,26 @@ export function SignIn({ config, onSignedIn, expired }: { config: ConsoleConfig;
 
 function OidcSignIn({ signIn }: { signIn: OidcConsoleSignIn }) {
   const t = useT();
-  const { busy, error, run } = useAction();
   return (
     <main className="panel sign-in">
       <h1>{t('登录工作台', 'Sign in to the workbench')}</h1>
       <p className="muted">{t('经统一身份认证登录，以您的经办人身份办理。', "Sign in through the government's identity provider, as yourself.")}</p>
+      <SignInAgain signIn={signIn} first />
+    </main>
+  );
+}
+
+/** The button that sends the person to the identity provider (again, after a sign-in that failed). */
+function SignInAgain({ signIn, first }: { signIn: OidcConsoleSignIn; first?: boolean }) {
+  const t = useT();
+  const { busy, error, run } = useAction();
+  return (
+    <>
       <button type="button" disabled={busy} onClick={() => void run(() => beginOidcSignIn(signIn))}>
-        {t('统一身份认证登录', 'Sign in with the identity provider')}
+        {first ? t('统一身份认证登录', 'Sign in with the identity provider') : t('重新登录', 'Sign in again')}
       </button>
       {error !== undefined ? <ErrorNote error={error} /> : null}
-    </main>
+    </>
   );
 }
 
@@ -110,9 +120,7 @@ export function OidcReturn({ config, params, onSignedIn }: { config: ConsoleConf
       {loaded.state === 'failed' ? (
         <>
           <ErrorNote error={loaded.error} />
-          <p>
-            <a href="#/sign-in">{t('重新登录', 'Sign in again')}</a>
-          </p>
+          {config.signIn.kind === 'oidc' ? <SignInAgain signIn={config.signIn} /> : null}
         </>
       ) : (
         <p role="status">{t('正在向统一身份认证和 AWS STS 取得凭证…', 'Getting credentials from the identity provider and AWS STS…')}</p>
