@@ -8,7 +8,7 @@
 // redirect URI not registered, a role the token does not name, a session not named after the officer,
 // a token changed after signing, and a session's key pair without its token or beyond its role's
 // grants.
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import { ApiClient } from '../../shared/cli/api-client.ts';
 import type { OidcConsoleSignIn } from '../../shared/contracts/console-settings.ts';
 import { ConsoleSettingsSchema } from '../../shared/contracts/console-settings.ts';
 import { SEED_ITEMS } from '../../infra/local/seed-data.ts';
+import { BAG_PATHS } from '../../shared/domain/archive/bag-assessment.ts';
 import { launchBrowser, screenshot, seriousViolations } from '../support/console-browser.ts';
 import type { PlatformProcess } from '../support/platform-process.ts';
 import { startPlatformProcess } from '../support/platform-process.ts';
@@ -40,7 +41,8 @@ const as = signedClients(() => platform);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'tongban-sign-in-e2e-'));
-  [platform, browser] = await Promise.all([startPlatformProcess(dataDir, CLOCK_START, 60_000, { TONGBAN_SIGN_IN: 'oidc' }), launchBrowser()]);
+  // Seals made with SM2 keys, as in the China regions: the auditor's check in the browser verifies SM2-SM3 here (ES256 in console.e2e).
+  [platform, browser] = await Promise.all([startPlatformProcess(dataDir, CLOCK_START, 60_000, { TONGBAN_SIGN_IN: 'oidc', TONGBAN_SEAL_KEY_SPEC: 'SM2' }), launchBrowser()]);
   const config = ConsoleSettingsSchema.parse(await (await fetch(`${platform.endpoint}/console/config.json`)).json());
   if (config.signIn.kind !== 'oidc' || !config.archive) throw new Error(`expected an OpenID Connect sign-in, got ${JSON.stringify(config.signIn)}`);
   signIn = config.signIn;
@@ -112,6 +114,16 @@ async function tokenRequest(params: Record<string, string>): Promise<{ status: n
     body: new URLSearchParams({ grant_type: 'authorization_code', redirect_uri: signIn.redirectUri, client_id: signIn.clientId, ...params }),
   });
   return { status: res.status, body: (await res.json()) as Json, allowOrigin: res.headers.get('access-control-allow-origin') };
+}
+
+/** The bundle with one character of the decision's seal's signature changed (in its own file, after the tar header naming it). */
+function changeSealByte(bundle: Buffer): Buffer {
+  const at = bundle.indexOf('"signature":"', bundle.indexOf(BAG_PATHS.decisionSeal));
+  expect(at).toBeGreaterThan(0);
+  const changed = Buffer.from(bundle);
+  const i = at + '"signature":"'.length + 10;
+  changed[i] = changed[i] === 0x41 ? 0x42 : 0x41;
+  return changed;
 }
 
 interface StsAnswer {
@@ -188,6 +200,45 @@ describe('the console signs officers in through the identity provider and STS', 
     expect(who).toContain('auditor.zhang（auditor）');
     expect(alerts).toEqual([]);
     expect(answered).toBe(1);
+  });
+
+  it('an auditor signed in through the identity provider verifies an SM2-sealed bundle in the browser, and sees a changed seal fail', async () => {
+    // Prepare: a case filed, accepted and decided through the API, sealed (SM2-SM3) and archived.
+    const filed = await fileWithRequiredMaterials(as('portal'), FOOD, ZHANG);
+    const caseNo = (filed.body as Json).caseNo as string;
+    expect((await as('market').request('POST', `/v1/cases/${caseNo}/accept`, { body: {} })).status).toBe(200);
+    expect((await as('market').request('POST', `/v1/cases/${caseNo}/decide`, { body: { outcome: 'approved' } })).status).toBe(200);
+    const archived = async () => ((await as('market').request('GET', `/v1/cases/${caseNo}`)).body as Json).archive as { state: string; bundleKey?: string } | undefined;
+    await expect.poll(async () => (await archived())?.state, { timeout: 60_000 }).toBe('archived');
+    const keys = ((await (await fetch(`${platform.endpoint}/v1/.well-known/jwks.json`)).json()) as { keys: Json[] }).keys;
+    const s3 = new S3Client({ endpoint: archive.endpoint, region: platform.credentials.region, forcePathStyle: true, credentials: platform.runtime });
+    const bundle = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: archive.bucket, Key: (await archived())!.bundleKey! }))).Body!.transformToByteArray());
+    s3.destroy();
+
+    // Act
+    const { page, close } = await federatedSignIn('auditor.li');
+    await page.goto(`${platform.endpoint}/console/#/archive`);
+    await page.getByLabel('部门（统一社会信用代码）').fill(FOOD.departmentId);
+    await page.getByRole('button', { name: '查找' }).click();
+    await page.getByRole('button', { name: `取回并检测 ${caseNo}` }).click();
+    const report = page.getByTestId('audit-report');
+    await report.waitFor({ timeout: 60_000 });
+    const passed = await report.getAttribute('data-passed');
+    const seals = await report.locator('tr[data-seal-result]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-seal-result')));
+    await expectAccessible(page, 'sign-in-05-auditor-sm2-verified');
+    // The same bundle with one byte of the decision's seal changed, from a file on the auditor's computer.
+    const changed = changeSealByte(bundle);
+    await page.getByLabel('检测本地的档案文件（.tar）').setInputFiles({ name: 'changed.tar', mimeType: 'application/x-tar', buffer: changed });
+    await expect.poll(() => report.getAttribute('data-passed'), { timeout: 30_000 }).toBe('false');
+    const changedSeals = await report.locator('tr[data-seal-result]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-seal-result')));
+    await close();
+
+    // Assess
+    expect(keys.filter((k) => k['tongban:department'] === FOOD.departmentId).map((k) => k.alg)).toContain('SM2-SM3');
+    expect(passed).toBe('true');
+    expect(seals.length).toBeGreaterThan(1);
+    expect(new Set(seals)).toEqual(new Set(['valid']));
+    expect(changedSeals.filter((r) => r !== 'valid')).toHaveLength(1);
   });
 
   it("a clerk of the service hall's window signs in to the window's role and has its filing screen", async () => {
