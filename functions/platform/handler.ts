@@ -58,6 +58,7 @@ export function platformHandler(options: Partial<HandlerOptions> = {}) {
       },
       openapi: async () => document,
       whoAmI: async ({ caller }) => callerView(caller, await directory.load()),
+      listDepartments: async () => ({ departments: (await directory.load()).departments }),
       listCalendar: ({ caller }) => calendars.overview(caller),
       getCalendarYear: ({ caller, params }) => calendars.year(caller, params.year),
       loadCalendarYear: async ({ caller, params, body }) => {

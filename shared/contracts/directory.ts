@@ -153,3 +153,11 @@ export const CallerViewSchema = z
   })
   .strict();
 export type CallerView = z.infer<typeof CallerViewSchema>;
+
+/**
+ * The departments the platform knows, with their names (GET /v1/departments): what the console offers
+ * where a department is chosen (a ticket's transfer, its assignment) and names where an id is shown.
+ * A city has a few hundred at most; the directory record itself is bounded by DynamoDB's item size.
+ */
+export const DepartmentListSchema = z.object({ departments: z.array(DepartmentSchema).max(2000) }).strict();
+export type DepartmentList = z.infer<typeof DepartmentListSchema>;

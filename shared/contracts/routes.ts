@@ -103,7 +103,7 @@ import {
   RuleCatalogueVersionsSchema,
   RulesInForceViewSchema,
 } from './supervision-rules.ts';
-import { CallerViewSchema } from './directory.ts';
+import { CallerViewSchema, DepartmentListSchema } from './directory.ts';
 import { STATISTICS_ROUTES } from './statistics.ts';
 import { EVALUATION_ROUTES } from './evaluations.ts';
 import { TICKET_ROUTES } from './tickets.ts';
@@ -891,6 +891,17 @@ export const ROUTES = [
     summary:
       "Who the signed request comes from, as the platform knows it: the principal, its role, its department or channel, and the officer acting (a federated sign-in's credentials name only a role and a session)",
     response: CallerViewSchema,
+    errors: [],
+  },
+  {
+    operationId: 'listDepartments',
+    method: 'GET',
+    path: '/v1/departments',
+    function: 'platform',
+    auth: 'iam',
+    roles: anyone,
+    summary: "The departments the platform knows: each one's unified social credit code, name and region, in the directory's order",
+    response: DepartmentListSchema,
     errors: [],
   },
   {

@@ -230,14 +230,17 @@ describe('the console, 好差评 and tickets', () => {
     const { context, page } = await signedInPage(browser, platform.endpoint, 'market.zhang');
     await page.goto(`${platform.endpoint}/console/#/tickets/${setUp.unrouted}`);
     const form = page.getByRole('form', { name: '转交其他部门' });
-    // To itself: the API refuses, in its words.
-    await form.getByLabel('接收部门（统一社会信用代码）').fill(MARKET.id);
+    // The departments by name (GET /v1/departments), its own not among them; none chosen, the API refuses, in its words.
+    await form.getByLabel('接收部门').locator('option', { hasText: DEPARTMENTS.housing.name }).waitFor({ state: 'attached' });
+    const offered = await form.getByLabel('接收部门').locator('option').allTextContents();
+    expect(offered).toContain(DEPARTMENTS.housing.name);
+    expect(offered).not.toContain(MARKET.name);
     await form.getByLabel('转交理由').fill('投诉涉及施工许可窗口，属住建部门职责');
     await form.getByRole('button', { name: '转交' }).click();
-    await expect(form.getByRole('alert').getAttribute('data-code')).resolves.toBe('TICKET_TRANSFER_NOT_ALLOWED');
+    await expect(form.getByRole('alert').getAttribute('data-code')).resolves.toBe('VALIDATION_FAILED');
     expect((await ticket(setUp.unrouted)).departmentId).toBe(MARKET.id);
 
-    await form.getByLabel('接收部门（统一社会信用代码）').fill(DEPARTMENTS.housing.id);
+    await form.getByLabel('接收部门').selectOption(DEPARTMENTS.housing.id);
     await form.getByRole('button', { name: '转交' }).click();
     // Passed on, it is no longer the department's: the page goes back to its list, where it is not.
     await page.getByText('没有符合条件的工单。').waitFor();

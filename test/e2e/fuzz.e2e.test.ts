@@ -377,6 +377,7 @@ const FAMILIES: Record<string, Family> = {
   getItem: { home: ANY_PRINCIPALS, params: () => ({ code: [FOOD.implementationCode, ctx.item.code] }) },
   getItemVersion: { home: ANY_PRINCIPALS, params: () => ({ code: [FOOD.implementationCode, ctx.item.code], n: ['1', 'latest', String(ctx.item.version)] }) },
   whoAmI: { home: ANY_PRINCIPALS },
+  listDepartments: { home: ANY_PRINCIPALS },
   listCalendar: { home: ANY_PRINCIPALS },
   getCalendarYear: { home: ANY_PRINCIPALS, params: () => ({ year: ['2026', '2027', '2008'] }) },
   createUploadSlot: { home: ['portal', 'market'], example: () => ({ contentType: 'application/pdf', size: 1024, sha256: 'ab'.repeat(32) }) },

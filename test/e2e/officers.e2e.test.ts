@@ -5,7 +5,7 @@
 // the officer beside the principal; the department's own key pair, which names no officer, is refused.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SEED_ITEMS } from '../../infra/local/seed-data.ts';
+import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
 import { useClockedPlatform } from '../support/clocked-platform.ts';
 import { fileWithRequiredMaterials, runCli, signedClients } from '../support/signed-clients.ts';
@@ -138,6 +138,17 @@ describe('named officers on the embedded platform', () => {
     expect(reviewer.body).toEqual({ principal: 'reviewer', role: 'platform', officer: 'reviewer.li' });
     expect(unnamed.status).toBe(403);
     expect((unnamed.body as Json).error).toMatchObject({ code: 'OFFICER_REQUIRED' });
+  });
+
+  it('lists the departments with their names to every caller (GET /v1/departments)', async () => {
+    // Act
+    const officer = await as('market', 'market.li').request('GET', '/v1/departments');
+    const channel = await as('portal').request('GET', '/v1/departments');
+
+    // Assess
+    expect(officer.status, JSON.stringify(officer.body)).toBe(200);
+    expect((officer.body as Json).departments).toEqual(Object.values(DEPARTMENTS));
+    expect(channel.body).toEqual(officer.body);
   });
 
   it("refuses the department's own key pair, which names no officer, and the CLI without --officer", async () => {

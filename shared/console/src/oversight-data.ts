@@ -1,7 +1,6 @@
 // What several oversight screens read before their own data: the platform's today (its clock, which a
 // demonstration may have moved, decides periods and due dates, not the browser's) and the departments
-// to choose from (the API has no directory route: the statistics of one day name every department the
-// caller may see, and cost a day's summaries each).
+// to choose from and to name (GET /v1/departments, the directory's).
 import type { Api } from './api/client.ts';
 import { must } from './api/client.ts';
 import { chinaToday } from './oversight-words.ts';
@@ -20,8 +19,8 @@ export async function platformToday(api: Api): Promise<string> {
   }
 }
 
-/** The departments the caller may read the statistics of (platform and auditors: every one). */
-export async function departmentsOf(api: Api, day: string): Promise<DepartmentRef[]> {
-  const { departments } = await must(api.GET('/v1/statistics', { params: { query: { period: day } } }));
-  return departments.map((d) => ({ id: d.departmentId, name: d.departmentName }));
+/** The departments the platform knows, with their names. */
+export async function departmentsOf(api: Api): Promise<DepartmentRef[]> {
+  const { departments } = await must(api.GET('/v1/departments'));
+  return departments.map((d) => ({ id: d.id, name: d.name }));
 }

@@ -2,12 +2,12 @@
 // caller's role), the list or one record's page as the hash says (`#/<path>?<filters>`,
 // `#/<path>/<id>?<filters>`, the filters kept for the way back), each role's first filters, and — for
 // the platform's reviewers and the auditors, who see every department — the departments to filter by,
-// assign to and name (the API has no directory route: oversight-data.ts reads them from the
-// statistics). A department sees its own and is given none.
+// assign to and name (GET /v1/departments). A department sees its own records and is given no
+// department filter; its transfer form reads the departments itself.
 import type { ReactNode } from 'react';
 import { useT } from '../i18n.tsx';
 import type { DepartmentRef } from '../oversight-data.ts';
-import { departmentsOf, platformToday } from '../oversight-data.ts';
+import { departmentsOf } from '../oversight-data.ts';
 import type { Pair } from '../oversight-words.ts';
 import { usePlatform } from '../platform.tsx';
 import type { Filters } from '../record-list.tsx';
@@ -54,7 +54,7 @@ export function FeedbackScreen({
 }) {
   const t = useT();
   const { api, session } = usePlatform();
-  const [departments] = useLoad(async () => (session.role === 'department' ? undefined : departmentsOf(api, await platformToday(api))), [api, session.role]);
+  const [departments] = useLoad(async () => (session.role === 'department' ? undefined : departmentsOf(api)), [api, session.role]);
   const first = defaults[session.role] ?? {};
   const said = words[session.role];
   return (

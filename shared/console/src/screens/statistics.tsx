@@ -32,7 +32,7 @@ export function Statistics({ query }: { query: URLSearchParams }) {
   const { api } = usePlatform();
   const [context] = useLoad(async () => {
     const today = await platformToday(api);
-    return { today, departments: await departmentsOf(api, today) };
+    return { today, departments: await departmentsOf(api) };
   }, [api]);
   return (
     <main className="panel wide">

@@ -8,7 +8,7 @@ import { must } from '../api/client.ts';
 import { useT } from '../i18n.tsx';
 import { JsonLoad } from '../json-load.tsx';
 import type { DepartmentRef } from '../oversight-data.ts';
-import { departmentsOf, platformToday } from '../oversight-data.ts';
+import { departmentsOf } from '../oversight-data.ts';
 import type { SupervisionList } from '../oversight-words.ts';
 import { RULE_KIND_WORDS, SEVERITY_WORDS, SUPERVISION_LISTS, SUPERVISION_LIST_WORDS, formatInstant } from '../oversight-words.ts';
 import { usePaged, PagedList } from '../paged.tsx';
@@ -35,7 +35,7 @@ export function Supervision({ route }: { route: Route }) {
   ];
   const asked = route.path[1] as Tab | undefined;
   const tab: Tab = tabs.some((x) => x.tab === asked) ? asked! : tabs[0]!.tab;
-  const [departments] = useLoad(async () => departmentsOf(api, await platformToday(api)), [api]);
+  const [departments] = useLoad(() => departmentsOf(api), [api]);
   return (
     <main className="panel wide">
       <h1>{t('电子监察', 'Supervision')}</h1>

@@ -25,11 +25,12 @@ import {
 import { useT } from '../i18n.tsx';
 import { RecordList, departmentField } from '../record-list.tsx';
 import type { DepartmentRef } from '../oversight-data.ts';
+import { departmentsOf } from '../oversight-data.ts';
 import type { Pair } from '../oversight-words.ts';
 import { EVALUATION_LEVEL_WORDS, actorLabel } from '../oversight-words.ts';
 import { usePlatform } from '../platform.tsx';
 import { href } from '../router.ts';
-import { Choice, DueDate, Show, chinaTime, useLoad } from '../ui.tsx';
+import { Choice, DueDate, ErrorNote, Show, chinaTime, useLoad } from '../ui.tsx';
 import { AnswerItem, RecordHistory } from '../versions.tsx';
 import type { ListProps, PageProps } from './feedback-screen.tsx';
 import { FeedbackScreen, departmentName } from './feedback-screen.tsx';
@@ -366,10 +367,11 @@ function TicketAnswerForm({ ticket: x, onDone }: { ticket: Ticket; onDone: () =>
   );
 }
 
-/** The department passes a complaint or a correction to the department responsible, with its reasons (the API checks the department). */
+/** The department passes a complaint or a correction to the department responsible, chosen by name, with its reasons (the API checks the department). */
 function TransferForm({ id, onDone }: { id: string; onDone: () => void }) {
   const t = useT();
-  const { api } = usePlatform();
+  const { api, session } = usePlatform();
+  const [departments] = useLoad(() => departmentsOf(api), [api]);
   const [departmentId, setDepartmentId] = useState('');
   const [reasons, setReasons] = useState('');
   return (
@@ -378,14 +380,22 @@ function TransferForm({ id, onDone }: { id: string; onDone: () => void }) {
       submitLabel={['转交', 'Transfer']}
       secondary
       onDone={onDone}
-      send={() =>
-        must(api.POST('/v1/tickets/{id}/transfer', { params: { path: { id } }, body: { departmentId: departmentId.trim(), reasons: reasons.trim() } })).then(() => undefined)
-      }
+      send={() => must(api.POST('/v1/tickets/{id}/transfer', { params: { path: { id } }, body: { departmentId, reasons: reasons.trim() } })).then(() => undefined)}
     >
       <label>
-        {t('接收部门（统一社会信用代码）', 'Department (unified social credit code)')}
-        <input value={departmentId} onChange={(e) => setDepartmentId(e.target.value)} maxLength={18} autoComplete="off" />
+        {t('接收部门', 'Department')}
+        <select value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
+          <option value="">{t('请选择', 'Choose one')}</option>
+          {(departments.state === 'done' ? departments.value : [])
+            .filter((d) => d.id !== session.departmentId)
+            .map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+        </select>
       </label>
+      {departments.state === 'failed' ? <ErrorNote error={departments.error} /> : null}
       <label>
         {t('转交理由', 'Why it is theirs')}
         <textarea value={reasons} onChange={(e) => setReasons(e.target.value)} rows={2} maxLength={500} />
