@@ -2,8 +2,8 @@
 // caller's role), the list or one record's page as the hash says (`#/<path>?<filters>`,
 // `#/<path>/<id>?<filters>`, the filters kept for the way back), each role's first filters, and — for
 // the platform's reviewers and the auditors, who see every department — the departments to filter by,
-// assign to and name (GET /v1/departments). A department sees its own records and is given no
-// department filter; its transfer form reads the departments itself.
+// assign to and name (GET /v1/departments). A department's lists are its own records, with no
+// department filter or column; its pages name the departments all the same.
 import type { ReactNode } from 'react';
 import { useT } from '../i18n.tsx';
 import type { DepartmentRef } from '../oversight-data.ts';
@@ -54,7 +54,7 @@ export function FeedbackScreen({
 }) {
   const t = useT();
   const { api, session } = usePlatform();
-  const [departments] = useLoad(async () => (session.role === 'department' ? undefined : departmentsOf(api)), [api, session.role]);
+  const [departments] = useLoad(() => departmentsOf(api), [api]);
   const first = defaults[session.role] ?? {};
   const said = words[session.role];
   return (
@@ -73,7 +73,8 @@ export function FeedbackScreen({
                 filters: filtersOf(query, filterNames, first),
                 onFilter: (f) => (location.hash = `${href(path)}?${filterQuery(f, first)}`),
                 link: (x) => `${href(path, x)}?${query.toString()}`,
-                departments: known,
+                // A department lists its own records: no department to filter by or to show.
+                departments: session.role === 'department' ? undefined : known,
               })
         }
       </Show>

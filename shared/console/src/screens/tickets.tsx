@@ -25,12 +25,11 @@ import {
 import { useT } from '../i18n.tsx';
 import { RecordList, departmentField } from '../record-list.tsx';
 import type { DepartmentRef } from '../oversight-data.ts';
-import { departmentsOf } from '../oversight-data.ts';
 import type { Pair } from '../oversight-words.ts';
 import { EVALUATION_LEVEL_WORDS, actorLabel } from '../oversight-words.ts';
 import { usePlatform } from '../platform.tsx';
 import { href } from '../router.ts';
-import { Choice, DueDate, ErrorNote, Show, chinaTime, useLoad } from '../ui.tsx';
+import { Choice, DueDate, Show, chinaTime, useLoad } from '../ui.tsx';
 import { AnswerItem, RecordHistory } from '../versions.tsx';
 import type { ListProps, PageProps } from './feedback-screen.tsx';
 import { FeedbackScreen, departmentName } from './feedback-screen.tsx';
@@ -198,7 +197,7 @@ function TicketPage({ id, back, departments }: PageProps) {
               <TicketAnswers ticket={x} departments={departments} />
               {responsible ? <TicketAnswerForm ticket={x} onDone={reload} /> : null}
               {/* Passed on, it is no longer the department's to read: back to the list. */}
-              {responsible && x.kind !== 'consultation' ? <TransferForm id={x.id} onDone={() => (location.hash = back)} /> : null}
+              {responsible && x.kind !== 'consultation' && departments ? <TransferForm id={x.id} departments={departments} onDone={() => (location.hash = back)} /> : null}
               {session.role === 'platform' && (x.state === 'received' || x.state === 'assigned') && departments ? (
                 <AssignForm ticket={x} departments={departments} onDone={reload} />
               ) : null}
@@ -368,10 +367,9 @@ function TicketAnswerForm({ ticket: x, onDone }: { ticket: Ticket; onDone: () =>
 }
 
 /** The department passes a complaint or a correction to the department responsible, chosen by name, with its reasons (the API checks the department). */
-function TransferForm({ id, onDone }: { id: string; onDone: () => void }) {
+function TransferForm({ id, departments, onDone }: { id: string; departments: DepartmentRef[]; onDone: () => void }) {
   const t = useT();
   const { api, session } = usePlatform();
-  const [departments] = useLoad(() => departmentsOf(api), [api]);
   const [departmentId, setDepartmentId] = useState('');
   const [reasons, setReasons] = useState('');
   return (
@@ -386,7 +384,7 @@ function TransferForm({ id, onDone }: { id: string; onDone: () => void }) {
         {t('接收部门', 'Department')}
         <select value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
           <option value="">{t('请选择', 'Choose one')}</option>
-          {(departments.state === 'done' ? departments.value : [])
+          {departments
             .filter((d) => d.id !== session.departmentId)
             .map((d) => (
               <option key={d.id} value={d.id}>
@@ -395,7 +393,6 @@ function TransferForm({ id, onDone }: { id: string; onDone: () => void }) {
             ))}
         </select>
       </label>
-      {departments.state === 'failed' ? <ErrorNote error={departments.error} /> : null}
       <label>
         {t('转交理由', 'Why it is theirs')}
         <textarea value={reasons} onChange={(e) => setReasons(e.target.value)} rows={2} maxLength={500} />
