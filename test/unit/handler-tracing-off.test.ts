@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LAMBDA_NAMES } from '../../functions/manifests.ts';
+import { stubLambdaHandlerEnv } from '../support/lambda-handler-env.ts';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -17,35 +18,10 @@ afterEach(() => {
 const moduleCache = createRequire(import.meta.url).cache;
 const xraySdkLoaded = () => Object.keys(moduleCache).some((path) => path.includes('/node_modules/aws-xray-sdk-core/'));
 
-/** Lambda's environment and every variable a handler reads, tracing as `trace` says. */
-function stubLambdaEnv(name: string, trace: 'true' | 'false'): void {
-  const env: Record<string, string> = {
-    AWS_LAMBDA_FUNCTION_NAME: `tongban-test-${name}`,
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-    POWERTOOLS_TRACE_ENABLED: trace,
-    AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
-    AWS_REGION: 'cn-north-1',
-    ITEMS_TABLE: 'items',
-    DIRECTORY_TABLE: 'directory',
-    CASES_TABLE: 'cases',
-    EVENTS_TABLE: 'events',
-    STATISTICS_TABLE: 'statistics',
-    SUPERVISION_TABLE: 'supervision',
-    FEEDBACK_TABLE: 'feedback',
-    MATERIALS_BUCKET: 'materials',
-    ARCHIVE_BUCKET: 'archive',
-    JOINT_STATE_MACHINE_ARN: 'arn:aws-cn:states:cn-north-1:123456789012:stateMachine:tongban-test-joint-handling',
-    SEALING_FUNCTION_NAME: 'tongban-test-sealing',
-    ARCHIVE_FUNCTION_NAME: 'tongban-test-archive',
-    CASE_EVENT_BUS_NAME: 'tongban-test-cases',
-  };
-  for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
-}
-
 describe.each(LAMBDA_NAMES)('the %s function, tracing off', (name) => {
   it('loads without the X-Ray SDK, its SDK clients untraced', async () => {
     // Prepare
-    stubLambdaEnv(name, 'false');
+    stubLambdaHandlerEnv(name, false);
 
     // Act: load the handler module as its bundle does (it builds its clients), then the clients it built.
     await import(`../../functions/${name}/handler.ts`);
@@ -62,7 +38,7 @@ describe.each(LAMBDA_NAMES)('the %s function, tracing off', (name) => {
 describe('a function with tracing on', () => {
   it('loads the X-Ray SDK (the check above sees it when it is loaded)', async () => {
     // Prepare
-    stubLambdaEnv('seals', 'true');
+    stubLambdaHandlerEnv('seals', true);
     const before = xraySdkLoaded();
 
     // Act
