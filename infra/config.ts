@@ -175,7 +175,7 @@ import { createHash } from 'node:crypto';
 import type { App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Directory, SealKey } from '../shared/contracts/directory.ts';
 import { ChannelSchema, DepartmentSchema, DirectorySchema, NAMED_ROLES, PrincipalSchema, RoleSchema } from '../shared/contracts/directory.ts';
 import { CreditCodeSchema } from '../shared/contracts/service-item.ts';

@@ -12,7 +12,7 @@
 // takes no ACM certificate, from IAM (`aws iam upload-server-certificate --path /cloudfront/…`).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The kinds of sign-in the console offers: OpenID Connect or SAML 2.0 federation into the principals' roles. */
 export const SIGN_IN_KINDS = ['oidc', 'saml'] as const;

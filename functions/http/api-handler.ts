@@ -2,8 +2,9 @@
 // the route's own schemas, run the operation, turn the outcome into an HTTP response. Handlers
 // only supply the operations.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
-import { locales as zodLocales } from 'zod';
+import type * as z from 'zod';
+// zod's Chinese messages alone: the package's `locales` namespace would bring every language into the bundle.
+import zhCN from 'zod/v4/locales/zh-CN.js';
 import type { Directory } from '../../shared/contracts/directory.ts';
 import type { FunctionName, ROUTES, RouteSpec } from '../../shared/contracts/routes.ts';
 import { routesOf } from '../../shared/contracts/routes.ts';
@@ -229,7 +230,7 @@ function signedHeaders(headers: Record<string, string>, event: APIGatewayProxyEv
   return new Set((fromAuthorization ?? query ?? '').toLowerCase().split(';').filter(Boolean));
 }
 
-const zhMessages: z.core.$ZodErrorMap = zodLocales.zhCN().localeError;
+const zhMessages: z.core.$ZodErrorMap = zhCN().localeError;
 
 function parseJsonBody(event: APIGatewayProxyEvent): unknown {
   const raw = event.body ?? '';

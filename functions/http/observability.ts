@@ -6,12 +6,17 @@
 // operation) are single metrics, flushed at once, so concurrent invocations in one process (the
 // embedded platform) never share a dimension. Locally the embedded runtime turns metrics and tracing
 // off through the standard Powertools variables (POWERTOOLS_METRICS_DISABLED, POWERTOOLS_TRACE_ENABLED).
+//
+// The tracer is loaded only where it traces (on Lambda, where the stacks turn active tracing on): its
+// package loads the X-Ray SDK, whose context tracking enables async hooks for the whole process, a
+// cost every promise pays even with tracing off. Elsewhere (the embedded platform, tests) neither the
+// tracer nor the SDK is evaluated: the import below is dynamic, and esbuild keeps a dynamically
+// imported module's code in the bundle unevaluated until it is asked for.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
@@ -21,8 +26,28 @@ import { lambdaContext } from './lambda-context.ts';
 export interface Observability {
   logger: Logger;
   metrics: Metrics;
-  tracer: Tracer;
+  /** Undefined where tracing is off (`tracingEnabled`): the X-Ray SDK is not loaded there. */
+  tracer: Tracer | undefined;
 }
+
+/**
+ * Whether Powertools traces in this process, by its Tracer's own rule read without loading it: inside
+ * a Lambda execution environment (AWS_EXECUTION_ENV set, not Amplify's mock nor SAM local), unless
+ * POWERTOOLS_TRACE_ENABLED is `false`.
+ */
+export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  if ((env.POWERTOOLS_TRACE_ENABLED ?? '').trim().toLowerCase() === 'false') return false;
+  const executionEnv = (env.AWS_EXECUTION_ENV ?? '').trim();
+  return executionEnv !== '' && executionEnv !== 'AWS_Lambda_amplify-mock' && (env.AWS_SAM_LOCAL ?? '').trim() === '';
+}
+
+/** The tracer and its middleware, loaded (with the X-Ray SDK) only where tracing is on. */
+const tracing = tracingEnabled()
+  ? await Promise.all([import('@aws-lambda-powertools/tracer'), import('@aws-lambda-powertools/tracer/middleware')]).then(([{ Tracer }, { captureLambdaHandler }]) => ({
+      Tracer,
+      captureLambdaHandler,
+    }))
+  : undefined;
 
 const tools = new Map<string, Observability>();
 
@@ -31,11 +56,12 @@ export function observability(name: string): Observability {
   let o = tools.get(name);
   if (!o) {
     const serviceName = `tongban-${name}`;
-    o = { logger: new Logger({ serviceName }), metrics: new Metrics({ namespace: 'Tongban', serviceName: 'tongban' }), tracer: new Tracer({ serviceName }) };
+    const tracer = tracing && new tracing.Tracer({ serviceName });
+    o = { logger: new Logger({ serviceName }), metrics: new Metrics({ namespace: 'Tongban', serviceName: 'tongban' }), tracer };
     tools.set(name, o);
     // The SDK clients built from now on are traced: each client, built once per process, with the
     // tracer of the function that built it (in the embedded platform, which runs several, tracing is off).
-    traceAwsClients(o.tracer);
+    if (tracer) traceAwsClients(tracer);
   }
   return o;
 }
@@ -50,7 +76,7 @@ export function observed<E, R>(name: string, handler: (event: E, context: Contex
   const { logger, metrics, tracer } = observability(name);
   const wrapped = middy(handler)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }));
+    .use(logMetrics(metrics));
+  if (tracing && tracer) wrapped.use(tracing.captureLambdaHandler(tracer, { captureResponse: false }));
   return (event, context) => wrapped(event, context ?? lambdaContext(`tongban-${name}`, randomUUID(), '000000000000', 60_000));
 }

@@ -6,7 +6,7 @@
 // number), the deliveries every event (`platform-events`, by key: the case number, `evaluation:<id>`,
 // `ticket:<id>`).
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { CaseEvent } from '../../shared/contracts/case-events.ts';
 import { CaseEventSchema } from '../../shared/contracts/case-events.ts';
 import type { PlatformEvent } from '../../shared/contracts/platform-events.ts';

@@ -44,7 +44,7 @@ import { join } from 'node:path';
 import { KeySpec as SdkKeySpec, KeyUsageType, MessageType, SigningAlgorithmSpec } from '@aws-sdk/client-kms';
 import { p256 } from '@noble/curves/p256';
 import { sm2 } from 'sm-crypto-v2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AwsJsonError, serveAwsJson } from './aws-json-server.ts';
 
 export interface LocalKmsOptions {

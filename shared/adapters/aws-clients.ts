@@ -12,7 +12,10 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 let documentClient: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
 
-/** What traces an SDK client's calls (Powertools' tracer: a subsegment per call); none until set. */
+/**
+ * What traces an SDK client's calls (Powertools' tracer: a subsegment per call); none until set — and
+ * never set where tracing is off (functions/http/observability.ts loads no tracer there).
+ */
 let capture: <T>(client: T) => T = (client) => client;
 
 /** Traces every client built from now on (each function sets its tracer as it starts). */

@@ -9,7 +9,7 @@
 // department without a seal seals nothing until its stack is deployed, as the sealing function says.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Directory } from '../contracts/directory.ts';
 import { DirectorySchema, SealKeySchema } from '../contracts/directory.ts';
 import { DIRECTORY_TABLE } from './table-layout.ts';

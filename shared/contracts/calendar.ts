@@ -2,7 +2,7 @@
 // format of shared/domain/calendar/data/ (its shape here; its consistency rules, the law's holidays
 // among them, are the domain's: calendarYearSchema refines this one, and the platform function's edge
 // checks a load with it), and what is kept of each load.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ErrorCode } from './error-codes.ts';
 import { isIsoDate } from './iso-date.ts';
 

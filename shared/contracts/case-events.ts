@@ -6,7 +6,7 @@
 // What it says is what every party the event goes to may read of the case anyway — its number,
 // item, departments, channel, status and which step it took — and no personal data: no applicant,
 // no form, no materials, no reasons. A receiver reads the case itself (GET /v1/cases/{no}) for more.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CaseStatus } from './case-vocabulary.ts';
 import { CASE_NO_PATTERN, CASE_STATUSES } from './case-vocabulary.ts';
 

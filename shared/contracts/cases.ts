@@ -1,7 +1,7 @@
 // Cases (办件) on the wire: requests and answers of the /v1/cases routes as zod schemas. They check
 // shapes and sizes only; identifiers' checksums, phone numbers and the guide's material rules are the
 // domain's (shared/domain/cases), which answers with specific error codes.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ActorSchema } from './directory.ts';
 import type { JsonValue } from './case-vocabulary.ts';
 import { FREE_FORM_LIMITS, checkFreeForm, checkKeys, freeFormRecord } from './free-form-json.ts';

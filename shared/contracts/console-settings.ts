@@ -22,7 +22,7 @@
 //   `roleArnPattern`), PrincipalArn = `providerArn`, SAMLAssertion = the response, base64.
 // The credentials then sign every API call (aws4fetch, service execute-api, `region`) and, for an
 // auditor, the reads of the archive bucket at `archive.endpoint`; they last `sessionSeconds` at most.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * An endpoint the sign-in talks to: https, or http on this machine's loopback (the embedded

@@ -2,7 +2,7 @@
 // an authenticated principal (an IAM role or user on AWS, a local key pair in the embedded runtime)
 // to a role. It is configuration: cdk.json context on AWS, seeded data locally; both end up as the
 // same record in the directory table.
-import { z } from 'zod';
+import * as z from 'zod';
 import { CreditCodeSchema } from './service-item.ts';
 
 export const RoleSchema = z.enum(['platform', 'department', 'channel', 'auditor']);

@@ -6,7 +6,7 @@
 // the answer once. The department may appeal a review it holds mistaken or malicious (申诉复核); the
 // platform upholds the appeal (the review stops counting) or dismisses it. The lifecycle is the
 // domain's (shared/domain/evaluations/evaluation-lifecycle.ts); here are its words and payloads.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ActorSchema } from './directory.ts';
 import { CASE_NO_PATTERN } from './case-vocabulary.ts';
 import { ACTION_IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from './headers.ts';

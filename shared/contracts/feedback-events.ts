@@ -7,7 +7,7 @@
 // department it is addressed to, the case or item it concerns, its state and which step it took — and
 // no personal data: no person, no contact, no subject, text, comment, answer, level or values. A
 // receiver reads the record itself (GET /v1/tickets/{id}, GET /v1/evaluations/{id}) for more.
-import { z } from 'zod';
+import * as z from 'zod';
 import { CASE_NO_PATTERN } from './case-vocabulary.ts';
 import { EVALUATION_ACTIONS, EVALUATION_ID_PATTERN, EVALUATION_STATES } from './evaluations.ts';
 import { TICKET_ACTIONS, TICKET_ID_PATTERN, TICKET_KINDS, TICKET_STATES } from './tickets.ts';

@@ -11,7 +11,7 @@
 // - Depth: an item nests its attributes at most 32 levels deep, and a form sits a few levels down in
 //   the items that keep it; a free-form value nests at most 16.
 // - Size: counted in UTF-8 bytes, as DynamoDB counts an item: a form at most 64 KiB.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CodeOfKind } from './error-codes.ts';
 
 export const FREE_FORM_LIMITS = {

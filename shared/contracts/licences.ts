@@ -1,7 +1,7 @@
 // E-licences (电子证照) and seal verification on the wire: the /v1/licences, /v1/seals and JWKS routes'
 // requests and answers. Shapes and sizes only; identifiers' check characters, who may see and amend
 // which licence and what a seal proves are the domain's (shared/domain/licences, shared/domain/seals).
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_CASE_PAGE_SIZE } from './case-vocabulary.ts';
 import { JsonValueSchema, SealSchema } from './cases.ts';
 import { FREE_FORM_LIMITS, freeFormRecord } from './free-form-json.ts';

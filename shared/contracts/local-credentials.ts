@@ -1,5 +1,5 @@
 // `.tongban/credentials.json`: the embedded platform writes it, the CLI and the tests read it.
-import { z } from 'zod';
+import * as z from 'zod';
 import { OfficerIdSchema, RoleSchema } from './directory.ts';
 
 /** An officer's own key pair, and the session ARN the embedded API Gateway reports for it. */

@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document, generated from the route table and the very zod schemas that validate
 // requests (OpenAPI 3.1 uses JSON Schema 2020-12, which zod emits natively).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ErrorCode } from './error-codes.ts';
 import type { RouteSpec } from './routes.ts';
 import { ROUTES } from './routes.ts';

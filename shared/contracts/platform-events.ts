@@ -1,7 +1,7 @@
 // Every event the platform publishes, routes to feeds and sends to webhooks: a case event
 // (case-events.ts) or a feedback event of an evaluation or a ticket (feedback-events.ts). One schema
 // for the bus, the queues, the feed and the webhooks.
-import { z } from 'zod';
+import * as z from 'zod';
 import { CASE_EVENT_BUS_SOURCE, CaseEventSchema } from './case-events.ts';
 import { FEEDBACK_EVENT_BUS_SOURCE, FeedbackEventSchema } from './feedback-events.ts';
 

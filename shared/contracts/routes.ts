@@ -1,7 +1,7 @@
 // Every route of the API, once. The CDK API stack builds its resources and methods from this table,
 // the embedded server routes with it, the handlers validate with its schemas and the OpenAPI
 // document is generated from it: one list, so the four cannot drift apart.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ErrorCode } from './error-codes.ts';
 import type { HeaderSpec, ResponseHeaderSpec } from './headers.ts';
 import { ACTION_IDEMPOTENCY_KEY_HEADER, CASE_ENTRY_HEADER, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from './headers.ts';

@@ -2,7 +2,7 @@
 // they validate requests, give the TypeScript types and generate the OpenAPI document.
 // Structural checks live here; rules that need context (the caller's department, the list of
 // known departments) live in shared/domain/items.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 

@@ -1,7 +1,7 @@
 // The statistics on the wire (001 §28, 004 §33): a period's figures per department — in detail, per
 // item and channel, for the department itself, the platform role and auditors — and the public
 // figures (no personal data, no case numbers) with the month's sealed document.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EvaluationLevel } from './evaluations.ts';
 import { EVALUATION_LEVELS } from './evaluations.ts';
 import type { RouteSpec } from './routes.ts';

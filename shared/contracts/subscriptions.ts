@@ -3,7 +3,7 @@
 // evaluations and tickets — signed as
 // the Standard Webhooks specification says; lists and redelivers what could not be delivered; reads
 // its events as a feed (`tongban events tail`). One schema per payload.
-import { z } from 'zod';
+import * as z from 'zod';
 import { PlatformEventSchema } from './platform-events.ts';
 import { CASE_NO_PATTERN } from './case-vocabulary.ts';
 

@@ -2,7 +2,7 @@
 // case or a service item, the department that must answer it and by when (working days), its answers
 // and the platform's verdicts, and its own hash-chained history. The lifecycle is the domain's
 // (shared/domain/supervision/finding-lifecycle.ts); here are its words and the payloads.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ActorSchema } from './directory.ts';
 import { CASE_NO_PATTERN, PERSON_CASE_ACTIONS } from './case-vocabulary.ts';
 import { isIsoDate } from './iso-date.ts';

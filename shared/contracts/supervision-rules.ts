@@ -5,7 +5,7 @@
 // department has to answer a finding it raises, and its parameters. The platform ships a default
 // catalogue (shared/domain/supervision/default-rules.ts): it is in force until a catalogue is loaded.
 // Every rule id is in every catalogue; a rule is switched off with `enabled: false`, never dropped.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ErrorCode } from './error-codes.ts';
 
 /** Every rule the platform knows how to evaluate (shared/domain/supervision/rule-evaluation.ts). */

@@ -3,7 +3,7 @@
 // routed by rule from the item or case it is about) and by when (working days per kind), the answer and
 // the person's rating of it, and the ticket's own hash-chained history. The lifecycle is the domain's
 // (shared/domain/tickets/ticket-lifecycle.ts); here are its words and the payloads.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ActorSchema } from './directory.ts';
 import type { EvaluationLevel } from './evaluations.ts';
 import { EVALUATION_LEVEL_ZH, EVALUATION_LEVELS } from './evaluations.ts';

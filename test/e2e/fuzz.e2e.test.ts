@@ -15,7 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { matchRoute } from '../../infra/local/api-gateway.ts';
 import { FINDING_STATES } from '../../shared/contracts/supervision-findings.ts';
 import { TICKET_KINDS, TICKET_STATES } from '../../shared/contracts/tickets.ts';

@@ -35,6 +35,8 @@ let platform: RunningPlatform;
 let xray: Socket;
 let segments = 0;
 let deployed: DeployedFunction[];
+/** The async hooks each bundle enabled as it loaded with tracing off. */
+const untracedHooks = new Map<LambdaName, number>();
 const runtimes = new Map<LambdaName, FunctionRuntime>();
 const runtime = (name: LambdaName) =>
   runtimes.get(name) ??
@@ -64,6 +66,13 @@ beforeAll(async () => {
   const started = await Promise.allSettled(deployed.map(async (fn) => runtimes.set(fn.name, await startFunction(fn, resolvedEnvironment(fn, synth, counterparts), extra))));
   const failed = started.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
+  // And each bundle loaded once more with tracing off, as the embedded platform runs the handlers: the
+  // async hooks it enables as it loads (the X-Ray SDK's), then stopped.
+  for (const fn of deployed) {
+    const untraced = await startFunction(fn, { ...resolvedEnvironment(fn, synth, counterparts), POWERTOOLS_TRACE_ENABLED: 'false' }, extra);
+    untracedHooks.set(fn.name, untraced.asyncHooks);
+    await untraced.stop();
+  }
   removeSynthOutputs();
 }, 240_000);
 
@@ -91,6 +100,13 @@ describe('every Lambda bundle, as deployed, in an empty folder', () => {
       // The folder reaches no package: whatever the bundle needs, it carries.
       expect([fn.name, r.resolvable]).toEqual([fn.name, []]);
     }
+  });
+
+  it('loads the X-Ray SDK only where tracing is on: with it off, the bundle enables no async hook', () => {
+    // Assess: traced as on AWS, the SDK's context tracking is on; with POWERTOOLS_TRACE_ENABLED=false the
+    // bundle keeps the tracer's code unevaluated (a dynamic import), and the process has no hook to pay for.
+    expect(deployed.filter((fn) => runtime(fn.name).asyncHooks === 0).map((fn) => fn.name)).toEqual([]);
+    expect(Object.fromEntries(deployed.map((fn) => [fn.name, untracedHooks.get(fn.name)]))).toEqual(Object.fromEntries(deployed.map((fn) => [fn.name, 0])));
   });
 
   it('gets the environment its template gives: tables, buckets, functions and the state machine by their embedded counterparts', () => {

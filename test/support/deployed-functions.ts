@@ -214,6 +214,8 @@ export interface FunctionRuntime {
   exports: string[];
   handlerType: string;
   resolvable: string[];
+  /** How many async hooks the bundle enabled while it loaded (the X-Ray SDK's context tracking enables one). */
+  asyncHooks: number;
   /** One invocation, as Lambda runs it: the handler's answer, or an error with its errorType and errorMessage. */
   invoke(event: unknown): Promise<unknown>;
   /** How many invocations have ended; `ended(n)` resolves once n have. */
@@ -285,7 +287,7 @@ export async function startFunction(fn: DeployedFunction, environment: Record<st
   child.stderr!.on('data', keep);
 
   type Message =
-    | { type: 'ready'; loadMs: number; exports: string[]; handlerType: string; resolvable: string[] }
+    | { type: 'ready'; loadMs: number; exports: string[]; handlerType: string; resolvable: string[]; asyncHooks: number }
     | { type: 'load-failed'; errorType: string; errorMessage: string; resolvable: string[] }
     | { type: 'result'; id: number; result: unknown }
     | { type: 'error'; id: number; errorType: string; errorMessage: string };
@@ -331,6 +333,7 @@ export async function startFunction(fn: DeployedFunction, environment: Record<st
     exports: ready.exports,
     handlerType: ready.handlerType,
     resolvable: ready.resolvable,
+    asyncHooks: ready.asyncHooks,
     invoke: (event) =>
       new Promise((resolve, reject) => {
         const id = next++;

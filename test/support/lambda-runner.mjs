@@ -2,8 +2,8 @@
 // `node lambda-runner.mjs <task dir> <handler>` (forked, with an IPC channel), from a folder of its
 // own, like /var/runtime beside /var/task. It loads the handler module the way the runtime does
 // (`index.handler` → index.mjs, .js or .cjs in the task folder), tells its parent how long the load
-// took, then runs one invocation per message it is sent, one at a time, with a Lambda context. Only
-// Node's built-ins: nothing here may lend the bundle a package.
+// took and how many async hooks it enabled, then runs one invocation per message it is sent, one at a
+// time, with a Lambda context. Only Node's built-ins: nothing here may lend the bundle a package.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -27,6 +27,22 @@ const resolvable = ['sm-crypto', 'zod', '@aws-sdk/client-dynamodb'].filter((name
   }
 });
 
+// The async hooks the bundle enables as it loads, counted (the X-Ray SDK's context tracking enables
+// one, which every promise of the process then pays for): through the built-in module, which CommonJS
+// code in the bundle requires. Nothing else changes.
+const asyncHooks = createRequire(import.meta.url)('node:async_hooks');
+const createHook = asyncHooks.createHook;
+let hooksEnabled = 0;
+asyncHooks.createHook = (callbacks) => {
+  const hook = createHook(callbacks);
+  const enable = hook.enable.bind(hook);
+  hook.enable = () => {
+    hooksEnabled++;
+    return enable();
+  };
+  return hook;
+};
+
 const file = ['.mjs', '.js', '.cjs'].map((ext) => join(taskDir, moduleName + ext)).find((f) => existsSync(f));
 const started = performance.now();
 let handler;
@@ -34,7 +50,7 @@ try {
   if (!file) throw new Error(`Cannot find module '${moduleName}' in ${taskDir}`);
   const loaded = await import(pathToFileURL(file).href);
   handler = loaded[exportName];
-  process.send({ type: 'ready', loadMs: performance.now() - started, exports: Object.keys(loaded), handlerType: typeof handler, resolvable });
+  process.send({ type: 'ready', loadMs: performance.now() - started, exports: Object.keys(loaded), handlerType: typeof handler, resolvable, asyncHooks: hooksEnabled });
 } catch (e) {
   process.send({ type: 'load-failed', errorType: e?.name ?? 'Error', errorMessage: e?.message ?? String(e), resolvable }, () => process.exit(1));
 }

@@ -5,7 +5,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { OperationsOf, RequestOf } from '../../functions/http/api-handler.ts';
 import type { FunctionName, ROUTES } from '../../shared/contracts/routes.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { CaseHistoryEntrySchema, CaseStateSchema, JointTaskSchema, ReceiptSchema } from '../../shared/contracts/cases.ts';
 import type { CaseHistoryEntry, CaseState, JointTask, SpecialProcedure } from '../../shared/domain/cases/case-record.ts';
 import type { Receipt } from '../../shared/domain/cases/case-views.ts';

@@ -1,8 +1,11 @@
-// The statutory days off, computed (lunar festivals through ICU's Chinese calendar, 清明 by formula),
-// checked against an independent source: the `chinese-days` package, which holds the State Council's
-// published arrangements of 2004-2026 and its own lunar and solar-term tables.
+// The statutory days off, computed (the lunar festivals and 清明 by tyme4ts, into the table of
+// festival-dates.ts), checked against an independent source: the `chinese-days` package, which holds the
+// State Council's published arrangements of 2004-2026 and its own lunar and solar-term tables.
 import chineseDays from 'chinese-days';
+import { LunarDay, SolarTerm } from 'tyme4ts';
+import type { SolarDay } from 'tyme4ts';
 import { describe, expect, it } from 'vitest';
+import { FESTIVAL_DATES } from '../../shared/domain/calendar/festival-dates.ts';
 import { STATUTORY_YEARS, statutoryDaysOff, statutoryHolidays } from '../../shared/domain/calendar/statutory-holidays.ts';
 import { refusal } from '../support/refusal.ts';
 
@@ -60,6 +63,23 @@ describe('statutory holidays (全国年节及纪念日放假办法)', () => {
       if (withEve && lunar(h['春节']![0]!).lunarMon !== 12) wrong.push(`${y}: the eve ${h['春节']![0]} is not in the 12th month`);
     }
     expect(wrong).toEqual([]);
+  });
+
+  it("takes the lunar festivals and 清明 from a table that is tyme4ts's computation, every year it knows", () => {
+    // Act: every year computed again (astronomical new moons and solar terms in China time).
+    const md = (d: SolarDay) => `${String(d.getMonth()).padStart(2, '0')}-${String(d.getDay()).padStart(2, '0')}`;
+    const computed = years(STATUTORY_YEARS.first, STATUTORY_YEARS.last).map((y) => [
+      y,
+      [
+        md(LunarDay.fromYmd(y, 1, 1).getSolarDay()),
+        md(SolarTerm.fromName(y, '清明').getJulianDay().getSolarDay()),
+        md(LunarDay.fromYmd(y, 5, 5).getSolarDay()),
+        md(LunarDay.fromYmd(y, 8, 15).getSolarDay()),
+      ],
+    ]);
+
+    // Assess
+    expect(Object.entries(FESTIVAL_DATES).map(([y, dates]) => [Number(y), dates])).toEqual(computed);
   });
 
   it('refuses a year it does not know the law of', () => {

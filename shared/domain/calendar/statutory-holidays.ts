@@ -10,15 +10,15 @@
 //
 // Lunar dates and the solar term are computed, not typed in, by tyme4ts (6tail's calendar library:
 // astronomical new moons and solar terms in China time): 正月初一 (its eve the day before), 五月初五,
-// 八月十五, and 清明 (the sun at ecliptic longitude 15°). Node's own Intl Chinese calendar is not
-// precise enough here: it puts 正月初一 of 2027 and of 2030 a day off, both new moons falling within
-// minutes of midnight. Checked against the published arrangements of 2008-2026 and an independent
-// lunar table to 2099 (test/unit/statutory-holidays.test.ts).
+// 八月十五, and 清明 (the sun at ecliptic longitude 15°) — once, into the table of festival-dates.ts,
+// which the unit test computes again. Node's own Intl Chinese calendar is not precise enough here: it
+// puts 正月初一 of 2027 and of 2030 a day off, both new moons falling within minutes of midnight.
+// Checked against the published arrangements of 2008-2026 and an independent lunar table to 2099
+// (test/unit/statutory-holidays.test.ts).
 import { STATUTORY_YEARS } from '../../contracts/calendar.ts';
 import { invalid } from '../errors.ts';
-import { LunarDay, SolarTerm } from 'tyme4ts';
-import type { SolarDay } from 'tyme4ts';
 import { dayNumber, fromDayNumber } from './china-date.ts';
+import { FESTIVAL_DATES } from './festival-dates.ts';
 
 export interface StatutoryHoliday {
   /** As the arrangements name it: 元旦, 春节, 清明节, 劳动节, 端午节, 中秋节, 国庆节. */
@@ -44,14 +44,14 @@ export function statutoryHolidays(year: number): StatutoryHoliday[] {
   }
   const cached = byYear.get(year);
   if (cached) return cached;
-  const lunar = lunarFestivals(year);
+  const lunar = festivals(year);
   const springFestival = year >= 2025 ? [lunar.eve, ...days(lunar.newYear, 3)] : year >= 2014 ? days(lunar.newYear, 3) : [lunar.eve, ...days(lunar.newYear, 2)];
   const holidays: StatutoryHoliday[] = [
     { name: '元旦', days: [`${year}-01-01`] },
     // The eve of a Spring Festival that falls on 1 January would be in the year before: it never does
     // (正月初一 falls between 21 January and 20 February).
     { name: '春节', days: springFestival },
-    { name: '清明节', days: [qingming(year)] },
+    { name: '清明节', days: [lunar.qingming] },
     { name: '劳动节', days: year >= 2025 ? [`${year}-05-01`, `${year}-05-02`] : [`${year}-05-01`] },
     { name: '端午节', days: [lunar.dragonBoat] },
     { name: '中秋节', days: [lunar.midAutumn] },
@@ -68,23 +68,13 @@ export function statutoryDaysOff(year: number): ReadonlySet<string> {
 
 const byYear = new Map<number, StatutoryHoliday[]>();
 
-/** 清明: the day of the solar term. */
-function qingming(year: number): string {
-  return isoDate(SolarTerm.fromName(year, '清明').getJulianDay().getSolarDay());
-}
-
-function lunarFestivals(year: number): { eve: string; newYear: string; dragonBoat: string; midAutumn: string } {
-  const newYear = isoDate(LunarDay.fromYmd(year, 1, 1).getSolarDay());
-  return {
-    newYear,
-    eve: fromDayNumber(dayNumber(newYear) - 1),
-    dragonBoat: isoDate(LunarDay.fromYmd(year, 5, 5).getSolarDay()),
-    midAutumn: isoDate(LunarDay.fromYmd(year, 8, 15).getSolarDay()),
-  };
-}
-
-function isoDate(day: SolarDay): string {
-  return `${day.getYear()}-${String(day.getMonth()).padStart(2, '0')}-${String(day.getDay()).padStart(2, '0')}`;
+/** The year's lunar festivals and 清明, as dates. */
+function festivals(year: number): { eve: string; newYear: string; qingming: string; dragonBoat: string; midAutumn: string } {
+  const dates = FESTIVAL_DATES[year];
+  if (!dates) throw new Error(`no festival dates for ${year}`);
+  const [newYear, qingming, dragonBoat, midAutumn] = dates;
+  const date = (md: string) => `${year}-${md}`;
+  return { eve: fromDayNumber(dayNumber(date(newYear)) - 1), newYear: date(newYear), qingming: date(qingming), dragonBoat: date(dragonBoat), midAutumn: date(midAutumn) };
 }
 
 function days(first: string, n: number): string[] {

@@ -2,7 +2,7 @@
 // action is taken in, the rule table (by whom, from which statuses) and the limits the law sets —
 // what every step module (case-intake, case-answers, case-clock, case-joint-steps, case-results)
 // and applyCaseCommand (case-lifecycle.ts) share.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type {
   AcceptRequestSchema,
   CorrectRequestSchema,

@@ -5,7 +5,7 @@
 // and read back whole; none has an identity outside its case.
 import type { FindingKind, JsonValue, NoticeKind, SpecialProcedure } from '../../contracts/case-vocabulary.ts';
 import type { ClockPause } from './legal-clock.ts';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ApplicantSchema, CaseCorrectionRecordSchema, CaseMaterialSchema, LicenceTermsSchema, SupplementProblemSchema } from '../../contracts/cases.ts';
 
 /**

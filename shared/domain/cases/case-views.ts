@@ -1,7 +1,7 @@
 // What the case routes answer besides a case's state: the filing's request and result with its
 // receipt (收件回执), a case's history with its chain check, and the entries of the supervision lists
 // and of a co-department's queue — each carrying what its reader may see and no more.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FilingRequestSchema, ReceiptSchema } from '../../contracts/cases.ts';
 import { isProvisional } from './case-dates.ts';
 import type { HistoryCheck } from './case-history.ts';

@@ -1,7 +1,7 @@
 // An item version as the domain holds it: immutable once written. Every action on an item — an
 // edit, a submission, a publication, a suspension — appends the next version; the newest version
 // is the item's current state, and the chain of hashes makes the history tamper-evident.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ItemVersionSchema, ServiceGuide } from '../../contracts/service-item.ts';
 
 export type ItemRecord = Omit<z.infer<typeof ItemVersionSchema>, 'effectivePublicState' | 'guide'> & { guide: ServiceGuide };
