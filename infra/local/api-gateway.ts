@@ -3,7 +3,7 @@
 // way IAM authorisation does, and hands the very same handlers the event shape they get on AWS.
 // Gaps against AWS: no WAF, no throttling, no usage plans, no presigned (query-string) signatures.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES, createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
@@ -16,6 +16,7 @@ import { errorResponse, gatewayError, internalError } from '../../functions/http
 import type { ApiHandler } from '../../functions/http/api-handler.ts';
 import { lambdaContext, proxyEvent } from './proxy-event.ts';
 import type { LocalCredential, SigV4Verifier } from './sigv4-verifier.ts';
+import { listen } from './listen.ts';
 import { readBody } from './request-body.ts';
 import type { ConsoleSite } from './console-site.ts';
 import { CONSOLE_PATH } from './console-site.ts';
@@ -65,7 +66,7 @@ export async function startApiGateway(opts: GatewayOptions): Promise<RunningGate
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\nx-content-type-options: nosniff\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
-  await listen(server, opts.port, opts.host);
+  await listen(server, opts.host, opts.port);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${opts.host}:${port}`,
@@ -185,14 +186,4 @@ function send(res: ServerResponse, result: APIGatewayProxyResult): void {
   for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
   res.writeHead(result.statusCode, headers);
   res.end(body);
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

@@ -18,7 +18,10 @@ export const LOCAL_CONSOLE_CLIENT_ID = 'tongban-console';
 
 export interface FederatedSignInOptions {
   host: string;
-  account: string;
+  /** The ARN of principal `name`'s role (the platform's naming: infra/local/platform.ts). */
+  roleArnOf: (name: string) => string;
+  /** The ARN of a session of principal `name`'s role named `session`, as the gateway reports it. */
+  sessionArnOf: (name: string, session: string) => string;
   /** The console's root URLs (its origins + /console/): the redirect URIs registered for the client. */
   consoleUrls: readonly string[];
   /** The named principals, each with its officers and a label for the sign-in page. */
@@ -35,18 +38,17 @@ export interface RunningFederatedSignIn {
 }
 
 export async function startFederatedSignIn(options: FederatedSignInOptions): Promise<RunningFederatedSignIn> {
-  const roleName = (principal: string) => `tongban-local-${principal}`;
-  const roleArnPattern = `arn:aws:iam::${options.account}:role/${roleName(CONSOLE_PRINCIPAL_PLACEHOLDER)}`;
+  const roleArnPattern = options.roleArnOf(CONSOLE_PRINCIPAL_PLACEHOLDER);
   const officers = (): Officer[] => options.principals().flatMap((p) => p.officers.map((id) => ({ id, principal: p.name, label: p.label })));
   const provider = await startOidcProvider({ host: options.host, clientId: LOCAL_CONSOLE_CLIENT_ID, redirectUris: options.consoleUrls, officers });
   const sts = await startLocalSts({
     host: options.host,
     provider: { issuer: provider.issuer, clientIds: [LOCAL_CONSOLE_CLIENT_ID] },
     roleOf: (arn) => {
-      const principal = options.principals().find((p) => arn === roleArnPattern.replace(CONSOLE_PRINCIPAL_PLACEHOLDER, p.name));
+      const principal = options.principals().find((p) => arn === options.roleArnOf(p.name));
       return principal && { principal: principal.name, maxSessionSeconds: PRINCIPAL_SESSION_SECONDS };
     },
-    sessionArn: (arn, session) => `arn:aws:sts::${options.account}:assumed-role/${arn.slice(arn.lastIndexOf('/') + 1)}/${session}`,
+    sessionArn: options.sessionArnOf,
     admit: options.admit,
   });
   return {
@@ -62,7 +64,8 @@ export async function startFederatedSignIn(options: FederatedSignInOptions): Pro
       principalTag: PRINCIPAL_TAG,
       roleArnPattern,
       principalPlaceholder: CONSOLE_PRINCIPAL_PLACEHOLDER,
-      providerArn: `arn:aws:iam::${options.account}:oidc-provider/${new URL(provider.issuer).host}`,
+      // In the roles' account: the IAM OIDC provider of the issuer.
+      providerArn: roleArnPattern.replace(/:role\/.*$/, `:oidc-provider/${new URL(provider.issuer).host}`),
       stsEndpoint: sts.endpoint,
       sessionSeconds: PRINCIPAL_SESSION_SECONDS,
     }),

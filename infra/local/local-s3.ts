@@ -16,7 +16,7 @@
 // are path-style only; a body signed with its SHA-256 is held in memory to check it (at most
 // MAX_SIGNED_BODY_BYTES: larger ones go unsigned, as presigned uploads do, or in parts).
 import { mkdir } from 'node:fs/promises';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { IncomingMessage as Message, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, randomUUID } from 'node:crypto';
@@ -25,6 +25,8 @@ import S3rver from 's3rver';
 import type { CorsRule } from 's3rver';
 import { DomainError } from '../../shared/domain/errors.ts';
 import { SESSION_TOKEN_FIELD, SigV4Verifier, UNSIGNED_PAYLOAD } from './sigv4-verifier.ts';
+import { listen } from './listen.ts';
+import { escapeMarkup } from './markup.ts';
 import { readBody } from './request-body.ts';
 
 /**
@@ -423,15 +425,11 @@ function s3Error(req: IncomingMessage, res: ServerResponse, status: number, code
   const body =
     req.method === 'HEAD'
       ? ''
-      : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><RequestId>${requestId}</RequestId></Error>`;
+      : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeMarkup(message)}</Message><RequestId>${requestId}</RequestId></Error>`;
   // A refused request's body is not read: the connection is not reused.
   if (!req.complete) res.shouldKeepAlive = false;
   res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), 'x-amz-request-id': requestId });
   res.end(body);
-}
-
-function escapeXml(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function lowerCaseHeaders(req: IncomingMessage): Record<string, string | undefined> {
@@ -457,14 +455,4 @@ function replay(req: IncomingMessage, body: Buffer): IncomingMessage {
   again.push(null);
   again.complete = true;
   return again;
-}
-
-function listen(server: Server, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

@@ -15,9 +15,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { PRINCIPAL_TAG, SOURCE_IDENTITY_CLAIM, TAGS_CLAIM } from '../console-config.ts';
+import { closeServer, listen } from './listen.ts';
+import { escapeMarkup } from './markup.ts';
 import { readBody } from './request-body.ts';
 
 const TOKEN_SECONDS = 300;
@@ -141,10 +142,12 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     }
     const hidden = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method']
       .filter((k) => params.has(k))
-      .map((k) => `<input type="hidden" name="${k}" value="${escapeHtml(params.get(k)!)}">`)
+      .map((k) => `<input type="hidden" name="${k}" value="${escapeMarkup(params.get(k)!)}">`)
       .join('');
     const choices = officers
-      .map((o, i) => `<label><input type="radio" name="officer" value="${escapeHtml(o.id)}"${i === 0 ? ' required' : ''}> ${escapeHtml(o.id)} — ${escapeHtml(o.label)}</label>`)
+      .map(
+        (o, i) => `<label><input type="radio" name="officer" value="${escapeMarkup(o.id)}"${i === 0 ? ' required' : ''}> ${escapeMarkup(o.id)} — ${escapeMarkup(o.label)}</label>`,
+      )
       .join('<br>');
     page(
       res,
@@ -189,19 +192,8 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     json(res, 200, { access_token: randomBytes(24).toString('base64url'), token_type: 'Bearer', expires_in: TOKEN_SECONDS, id_token: idToken }, cors);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, options.host, () => resolve());
-  });
-  issuer = `http://${options.host}:${(server.address() as AddressInfo).port}`;
-  return {
-    issuer,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  issuer = `http://${options.host}:${(await listen(server, options.host)).port}`;
+  return { issuer, close: () => closeServer(server) };
 }
 
 async function form(req: IncomingMessage): Promise<URLSearchParams | undefined> {
@@ -217,7 +209,7 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 
 /** A page of the provider's own: no script, styles inline only, forms posted to itself (and its redirect after one to the client). */
 function page(res: ServerResponse, status: number, title: string, body: string, formTargets: string[] = []): void {
-  const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>body{font:16px sans-serif;max-width:40em;margin:2em auto}label{line-height:2}</style></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
+  const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeMarkup(title)}</title><style>body{font:16px sans-serif;max-width:40em;margin:2em auto}label{line-height:2}</style></head><body><main><h1>${escapeMarkup(title)}</h1>${body}</main></body></html>`;
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),
@@ -226,8 +218,4 @@ function page(res: ServerResponse, status: number, title: string, body: string, 
     'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${formTargets.join(' ')}; frame-ancestors 'none'; base-uri 'none'`,
   });
   res.end(html);
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&#39;', '"': '&quot;' })[c]!);
 }

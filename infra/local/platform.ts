@@ -273,13 +273,14 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     if (opts.signIn === 'oidc') {
       const federated = await startFederatedSignIn({
         host,
-        account: LOCAL_ACCOUNT,
         consoleUrls: consoleOrigins.map((origin) => `${origin}${CONSOLE_PATH}/`),
         // The people who sign in: named principals' officers, and a hall window's clerks.
         principals: () => PRINCIPALS.flatMap((p) => ((p.officers ?? p.clerks) ? [{ name: p.name, label: p.description, officers: p.officers ?? p.clerks ?? [] }] : [])),
-        admit: (session) => {
-          verifier.admit({ ...session, principal: session.principal, officer: session.sessionName });
-          s3.admit({ ...session, arn: officerSessionArn(session.principal, session.sessionName), access: s3Access(session.principal) });
+        roleArnOf: principalRoleArn,
+        sessionArnOf: officerSessionArn,
+        admit: ({ principal, sessionName, ...keys }) => {
+          verifier.admit({ principal, officer: sessionName, ...keys });
+          s3.admit({ ...keys, arn: officerSessionArn(principal, sessionName), access: s3Access(principal) });
         },
       });
       closers.unshift(() => federated.close());
@@ -402,7 +403,12 @@ function isRunning(pid: number): boolean {
  */
 export function principalArn(name: string): string {
   const p = PRINCIPALS.find((x) => x.name === name);
-  return p?.named || p?.clerks ? `arn:aws:iam::${LOCAL_ACCOUNT}:role/tongban-local-${name}` : `arn:aws:iam::${LOCAL_ACCOUNT}:user/${name}`;
+  return p?.named || p?.clerks ? principalRoleArn(name) : `arn:aws:iam::${LOCAL_ACCOUNT}:user/${name}`;
+}
+
+/** The role of principal `name` (`tongban-local-<name>`), whichever principal the name is. */
+export function principalRoleArn(name: string): string {
+  return `arn:aws:iam::${LOCAL_ACCOUNT}:role/tongban-local-${name}`;
 }
 
 /** The session ARN an officer's requests carry: the principal's role assumed with the officer's id as source identity and session name. */

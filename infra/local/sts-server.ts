@@ -18,11 +18,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { JWTPayload } from 'jose';
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
 import { OFFICER_ID_PATTERN } from '../../shared/contracts/directory.ts';
 import { PRINCIPAL_TAG, SOURCE_IDENTITY_CLAIM, TAGS_CLAIM } from '../console-config.ts';
+import { closeServer, listen } from './listen.ts';
+import { escapeMarkup } from './markup.ts';
 import { readBody } from './request-body.ts';
 
 /** STS's bounds: a session lasts 15 minutes at least, a web identity token is at most 20,000 characters. */
@@ -60,8 +61,8 @@ export interface StsOptions {
   provider: WebIdentityProvider;
   /** The role an ARN names, when it trusts the provider; none otherwise. */
   roleOf: (roleArn: string) => FederatedRole | undefined;
-  /** The session ARN STS reports for a session (`arn:aws:sts::<account>:assumed-role/<role>/<session>`). */
-  sessionArn: (roleArn: string, sessionName: string) => string;
+  /** The session ARN STS reports for a session of `principal`'s role (`arn:aws:sts::<account>:assumed-role/<role>/<session>`). */
+  sessionArn: (principal: string, sessionName: string) => string;
   /** Makes the issued credentials acceptable where they are used (the API gateway, S3). */
   admit: (session: IssuedSession) => void;
   now?: () => number;
@@ -93,19 +94,8 @@ export async function startLocalSts(options: StsOptions): Promise<RunningSts> {
       sendError(res, new StsError(500, 'InternalFailure', 'The request processing has failed because of an unknown error.', 'Receiver'));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://${options.host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const { port } = await listen(server, options.host);
+  return { endpoint: `http://${options.host}:${port}`, close: () => closeServer(server) };
 }
 
 async function answer(
@@ -170,11 +160,11 @@ async function answer(
   options.admit(session);
   const xml = `<AssumeRoleWithWebIdentityResponse xmlns="${NAMESPACE}">
   <AssumeRoleWithWebIdentityResult>
-    <SubjectFromWebIdentityToken>${escapeXml(String(claims.sub ?? ''))}</SubjectFromWebIdentityToken>
-    <Audience>${escapeXml(String(Array.isArray(claims.aud) ? claims.aud[0] : claims.aud))}</Audience>
+    <SubjectFromWebIdentityToken>${escapeMarkup(String(claims.sub ?? ''))}</SubjectFromWebIdentityToken>
+    <Audience>${escapeMarkup(String(Array.isArray(claims.aud) ? claims.aud[0] : claims.aud))}</Audience>
     <AssumedRoleUser>
-      <Arn>${escapeXml(options.sessionArn(roleArn, sessionName))}</Arn>
-      <AssumedRoleId>AROA${randomBytes(8).toString('hex').toUpperCase()}:${escapeXml(sessionName)}</AssumedRoleId>
+      <Arn>${escapeMarkup(options.sessionArn(role.principal, sessionName))}</Arn>
+      <AssumedRoleId>AROA${randomBytes(8).toString('hex').toUpperCase()}:${escapeMarkup(sessionName)}</AssumedRoleId>
     </AssumedRoleUser>
     <Credentials>
       <SessionToken>${session.sessionToken}</SessionToken>
@@ -182,8 +172,8 @@ async function answer(
       <Expiration>${new Date(session.expiresAt).toISOString()}</Expiration>
       <AccessKeyId>${session.accessKeyId}</AccessKeyId>
     </Credentials>
-    <SourceIdentity>${escapeXml(sourceIdentity)}</SourceIdentity>
-    <Provider>${escapeXml(new URL(options.provider.issuer).host)}</Provider>
+    <SourceIdentity>${escapeMarkup(sourceIdentity)}</SourceIdentity>
+    <Provider>${escapeMarkup(new URL(options.provider.issuer).host)}</Provider>
   </AssumeRoleWithWebIdentityResult>
   <ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata>
 </AssumeRoleWithWebIdentityResponse>`;
@@ -252,15 +242,11 @@ function sendError(res: ServerResponse, e: StsError): void {
   send(
     res,
     e.status,
-    `<ErrorResponse xmlns="${NAMESPACE}">\n  <Error>\n    <Type>${e.type}</Type>\n    <Code>${e.code}</Code>\n    <Message>${escapeXml(e.message)}</Message>\n  </Error>\n  <RequestId>${randomUUID()}</RequestId>\n</ErrorResponse>`,
+    `<ErrorResponse xmlns="${NAMESPACE}">\n  <Error>\n    <Type>${e.type}</Type>\n    <Code>${e.code}</Code>\n    <Message>${escapeMarkup(e.message)}</Message>\n  </Error>\n  <RequestId>${randomUUID()}</RequestId>\n</ErrorResponse>`,
   );
 }
 
 function send(res: ServerResponse, status: number, xml: string): void {
   res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(xml), 'access-control-allow-origin': '*', 'cache-control': 'no-store' });
   res.end(xml);
-}
-
-function escapeXml(s: string): string {
-  return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 }

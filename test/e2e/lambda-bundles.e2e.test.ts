@@ -129,10 +129,15 @@ describe('every Lambda bundle, as deployed, in an empty folder', () => {
     expect(jwks.keys.every((k: Json) => typeof k['tongban:spki'] === 'string')).toBe(true);
   });
 
-  it('platform and catalogue: health, the OpenAPI document and the published items', async () => {
+  it('platform and catalogue: health, the OpenAPI document, who calls, the departments and the published items', async () => {
     const health = await fetch(`${platform.endpoint}/health`);
     const openapi = await fetch(`${platform.endpoint}/v1/openapi.json`);
     const items = await as('portal').request('GET', '/v1/items?limit=50');
+    const me = await as('market', 'market.li').request('GET', '/v1/me');
+    const departments = await as('portal').request('GET', '/v1/departments');
+
+    expect(me.body).toMatchObject({ principal: 'market', role: 'department', officer: 'market.li', department: { id: DEPARTMENTS.market.id, name: DEPARTMENTS.market.name } });
+    expect((departments.body as Json).departments).toEqual(Object.values(DEPARTMENTS));
 
     expect(health.status).toBe(200);
     expect(((await health.json()) as Json).status).toBe('ok');

@@ -26,23 +26,19 @@ export function App({ config }: { config: ConsoleConfig }) {
   const [returned] = useState(() => (config.signIn.kind === 'oidc' ? oidcReturn() : undefined));
   const [expired, setExpired] = useState(false);
   const route = useRoute();
-  const signIn = useCallback((s: Session | undefined) => {
+  // Signed in (to the role's first screen), signed out (to the landing screen), or out because the session expired (to the sign-in, told so).
+  const signIn = useCallback((s: Session | undefined, expiredNow = false) => {
     saveSession(s);
     setSession(s);
-    setExpired(false);
-    go(s ? (homeOf(s.role) ?? '') : '');
+    setExpired(expiredNow);
+    go(s ? (homeOf(s.role) ?? '') : expiredNow ? 'sign-in' : '');
   }, []);
-  // Temporary credentials end the session when they expire: signed out, and told so.
+  // Temporary credentials end the session when they expire.
   useEffect(() => {
     if (session?.expiresAt === undefined) return;
-    const timer = setTimeout(() => {
-      saveSession(undefined);
-      setSession(undefined);
-      setExpired(true);
-      go('sign-in');
-    }, session.expiresAt - Date.now());
+    const timer = setTimeout(() => signIn(undefined, true), session.expiresAt - Date.now());
     return () => clearTimeout(timer);
-  }, [session]);
+  }, [session, signIn]);
   const platform = useMemo<Platform | undefined>(() => (session ? { config, session, api: apiClient(config.apiEndpoint, session) } : undefined), [config, session]);
   const screenName = route.path[0] ?? (session ? homeOf(session.role) : undefined) ?? 'public';
   const screen = SCREENS.find((s) => s.path === screenName);

@@ -10,6 +10,7 @@
 // Both posts are forms (application/x-www-form-urlencoded, no custom header): CORS "simple" requests,
 // which need no preflight, only the answer's Access-Control-Allow-Origin.
 import type { OidcConsoleSignIn } from '../../contracts/console-settings.ts';
+import { base64UrlOf, fromBase64, utf8Text } from '../../domain/bytes.ts';
 import { ApiError } from './api/client.ts';
 
 const PENDING_KEY = 'tongban.oidc.pending';
@@ -50,7 +51,7 @@ export async function beginOidcSignIn(signIn: OidcConsoleSignIn): Promise<void> 
     scope: signIn.scope,
     state: pending.state,
     nonce: pending.nonce,
-    code_challenge: base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)))),
+    code_challenge: base64UrlOf(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)))),
     code_challenge_method: 'S256',
   };
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
@@ -132,7 +133,7 @@ async function exchangeCode(signIn: OidcConsoleSignIn, code: string, verifier: s
 function checkedClaims(signIn: OidcConsoleSignIn, idToken: string, nonce: string): Record<string, unknown> {
   let claims: Record<string, unknown>;
   try {
-    claims = JSON.parse(new TextDecoder().decode(fromBase64url(idToken.split('.')[1] ?? ''))) as Record<string, unknown>;
+    claims = JSON.parse(utf8Text(fromBase64(idToken.split('.')[1] ?? ''))) as Record<string, unknown>;
   } catch {
     throw refusal('SIGN_IN_TOKEN_INVALID', '身份令牌格式错误', 'the ID token is not a JWT');
   }
@@ -188,21 +189,5 @@ function refusal(code: string, messageZh: string, message: string): ApiError {
 }
 
 function randomToken(bytes: number): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
-}
-
-function base64url(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64url(s: string): Uint8Array {
-  const b = atob(
-    s
-      .replace(/-/g, '+')
-      .replace(/_/g, '/')
-      .padEnd(Math.ceil(s.length / 4) * 4, '='),
-  );
-  return Uint8Array.from(b, (c) => c.charCodeAt(0));
+  return base64UrlOf(crypto.getRandomValues(new Uint8Array(bytes)));
 }

@@ -37,8 +37,11 @@ export function saveSession(session: Session | undefined): void {
   else sessionStorage.removeItem(KEY);
 }
 
+/** What a request is signed with: a session's key pair (and token), in its region. */
+export type SigningKeys = Pick<Session, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'region'>;
+
 /** A signer for `service` (execute-api for the API, s3 for the archive) with the session's credentials. */
-export function signer(session: Session, service: 'execute-api' | 's3'): AwsClient {
+export function signer(session: SigningKeys, service: 'execute-api' | 's3'): AwsClient {
   return new AwsClient({
     accessKeyId: session.accessKeyId,
     secretAccessKey: session.secretAccessKey,

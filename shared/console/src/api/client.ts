@@ -4,7 +4,7 @@
 // Chinese message, which the screens show as they are.
 import createClient from 'openapi-fetch';
 import type { paths } from './schema.gen.d.ts';
-import type { Session } from '../session.ts';
+import type { SigningKeys } from '../session.ts';
 import { signer } from '../session.ts';
 
 export type Api = ReturnType<typeof createClient<paths>>;
@@ -27,7 +27,7 @@ export class ApiError extends Error {
 }
 
 /** The signed client for a session; without one (public screens), unsigned. */
-export function apiClient(baseUrl: string, session: Session | undefined): Api {
+export function apiClient(baseUrl: string, session: SigningKeys | undefined): Api {
   const aws = session ? signer(session, 'execute-api') : undefined;
   return createClient<paths>({ baseUrl, fetch: (request: Request) => (aws ? aws.fetch(request) : fetch(request)) });
 }

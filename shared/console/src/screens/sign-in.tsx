@@ -99,7 +99,7 @@ export function OidcReturn({ config, params, onSignedIn }: { config: ConsoleConf
     const credentials = await completeOidcSignIn(config.signIn, params);
     const signed = { ...credentials, region: config.region };
     // The role and department are the platform's to say: the credentials name a role's session only.
-    const me = await must(apiClient(config.apiEndpoint, { ...signed, role: 'department' }).GET('/v1/me'));
+    const me = await must(apiClient(config.apiEndpoint, signed).GET('/v1/me'));
     const session: Session = {
       ...signed,
       principal: me.principal,

@@ -380,24 +380,44 @@ function TransferForm({ id, departments, onDone }: { id: string; departments: De
       onDone={onDone}
       send={() => must(api.POST('/v1/tickets/{id}/transfer', { params: { path: { id } }, body: { departmentId, reasons: reasons.trim() } })).then(() => undefined)}
     >
-      <label>
-        {t('接收部门', 'Department')}
-        <select value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
-          <option value="">{t('请选择', 'Choose one')}</option>
-          {departments
-            .filter((d) => d.id !== session.departmentId)
-            .map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-        </select>
-      </label>
+      <DepartmentChoice label={['接收部门', 'Department']} departments={departments} except={session.departmentId} value={departmentId} onChange={setDepartmentId} />
       <label>
         {t('转交理由', 'Why it is theirs')}
         <textarea value={reasons} onChange={(e) => setReasons(e.target.value)} rows={2} maxLength={500} />
       </label>
     </ActionForm>
+  );
+}
+
+/** A department chosen by name from the directory's, `except` the one a ticket already is with. */
+function DepartmentChoice({
+  label,
+  departments,
+  except,
+  value,
+  onChange,
+}: {
+  label: Pair;
+  departments: DepartmentRef[];
+  except: string | undefined;
+  value: string;
+  onChange: (id: string) => void;
+}) {
+  const t = useT();
+  return (
+    <label>
+      {t(...label)}
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{t('请选择', 'Choose one')}</option>
+        {departments
+          .filter((d) => d.id !== except)
+          .map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
+      </select>
+    </label>
   );
 }
 
@@ -416,19 +436,7 @@ function AssignForm({ ticket: x, departments, onDone }: { ticket: Ticket; depart
         must(api.POST('/v1/tickets/{id}/assign', { params: { path: { id: x.id } }, body: { departmentId, ...(note.trim() ? { note: note.trim() } : {}) } })).then(() => undefined)
       }
     >
-      <label>
-        {t('承办部门', 'Department')}
-        <select value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
-          <option value="">{t('请选择', 'Choose one')}</option>
-          {departments
-            .filter((d) => d.id !== x.departmentId)
-            .map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-        </select>
-      </label>
+      <DepartmentChoice label={['承办部门', 'Department']} departments={departments} except={x.departmentId} value={departmentId} onChange={setDepartmentId} />
       <label>
         {t('转办说明（可选）', 'Note (optional)')}
         <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={500} />
