@@ -373,7 +373,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       services: {
         ...endpoints,
         sfn: process.env.AWS_ENDPOINT_URL_SFN!,
-        lambda: process.env.AWS_ENDPOINT_URL_LAMBDA!,
+        lambda: process.env.AWS_ENDPOINT_URL_LAMBDA,
         eventbridge: process.env.AWS_ENDPOINT_URL_EVENTBRIDGE ?? caseEvents.bus.endpoint,
       },
       runtimeCredentials: runtime,

@@ -233,7 +233,7 @@ export class AwsMeter {
 
   private async item(table: string, key: Item): Promise<Item | undefined> {
     const out = await this.dynamo!.send(new GetItemCommand({ TableName: table, Key: key as never, ConsistentRead: true }));
-    return out.Item as Item | undefined;
+    return out.Item;
   }
 
   private shape(table: string): Promise<TableShape> {
@@ -244,7 +244,7 @@ export class AwsMeter {
         indexes: (Table?.GlobalSecondaryIndexes ?? []).map((ix) => ({
           name: ix.IndexName!,
           keys: (ix.KeySchema ?? []).map((k) => k.AttributeName!),
-          projection: (ix.Projection?.ProjectionType ?? 'ALL') as 'ALL' | 'KEYS_ONLY' | 'INCLUDE',
+          projection: ix.Projection?.ProjectionType ?? 'ALL',
           nonKeyAttributes: ix.Projection?.NonKeyAttributes ?? [],
         })),
       }));

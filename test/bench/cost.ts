@@ -133,10 +133,10 @@ export async function benchCost(): Promise<void> {
   const as = (name: string) => {
     const client = new ApiClient({ endpoint: platform.endpoint, region, credentials: actingKeys(platform.credentials, name) });
     const request = client.request.bind(client);
-    client.request = ((...args: Parameters<typeof request>) => {
+    client.request = (...args: Parameters<typeof request>) => {
       if (meter.counting) apiRequests++;
       return request(...args);
-    }) as typeof request;
+    };
     return client;
   };
   const logs = captureLogs();
@@ -306,7 +306,7 @@ async function tableShapes(dynamo: DynamoDBClient): Promise<Map<string, TableSha
       indexes: (Table?.GlobalSecondaryIndexes ?? []).map((ix) => ({
         name: ix.IndexName!,
         keys: (ix.KeySchema ?? []).map((k) => k.AttributeName!),
-        projection: (ix.Projection?.ProjectionType ?? 'ALL') as 'ALL' | 'KEYS_ONLY' | 'INCLUDE',
+        projection: ix.Projection?.ProjectionType ?? 'ALL',
         nonKeyAttributes: ix.Projection?.NonKeyAttributes ?? [],
       })),
     });
@@ -452,8 +452,8 @@ function captureLogs(): { start(): void; stop(): { bytes: number; events: number
   return {
     start: () => {
       counted = { bytes: 0, events: 0 };
-      process.stdout.write = counter(writes.out) as typeof process.stdout.write;
-      process.stderr.write = counter(writes.err) as typeof process.stderr.write;
+      process.stdout.write = counter(writes.out);
+      process.stderr.write = counter(writes.err);
     },
     stop: () => {
       process.stdout.write = writes.out;
