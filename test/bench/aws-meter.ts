@@ -197,13 +197,13 @@ export class AwsMeter {
         operation === 'BatchWriteItem'
           ? await Promise.all(
               Object.entries(input.RequestItems as Record<string, { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]>).flatMap(([table, requests]) =>
-                requests.map(async (r) => ({ table, key: r.DeleteRequest ? r.DeleteRequest.Key : pick(r.PutRequest!.Item, (await this.shape(table)).keys) })),
+                requests.map(async (r) => ({ table, key: r.DeleteRequest ? r.DeleteRequest.Key : pick(r.PutRequest!.Item, (await this.tableShape(table)).keys) })),
               ),
             )
           : [
               {
                 table: input.TableName as string,
-                key: operation === 'PutItem' ? pick(input.Item as Item, (await this.shape(input.TableName as string)).keys) : (input.Key as Item),
+                key: operation === 'PutItem' ? pick(input.Item as Item, (await this.tableShape(input.TableName as string)).keys) : (input.Key as Item),
               },
             ];
       const before = await Promise.all(writes.map((w) => this.item(w.table, w.key)));
@@ -212,7 +212,7 @@ export class AwsMeter {
       if (answer.status === 200) {
         const after = await Promise.all(writes.map((w) => this.item(w.table, w.key)));
         for (const [i, w] of writes.entries()) {
-          const u = writeUnits(await this.shape(w.table), before[i], after[i]);
+          const u = writeUnits(await this.tableShape(w.table), before[i], after[i]);
           d.itemWrites++;
           d.tableWriteUnits += u.table;
           d.indexWriteUnits += u.indexes;
@@ -236,7 +236,8 @@ export class AwsMeter {
     return out.Item;
   }
 
-  private shape(table: string): Promise<TableShape> {
+  /** A table's keys and indexes, as the DynamoDB stand-in describes it (uncounted). */
+  tableShape(table: string): Promise<TableShape> {
     let shape = this.shapes.get(table);
     if (!shape) {
       shape = this.dynamo!.send(new DescribeTableCommand({ TableName: table })).then(({ Table }) => ({

@@ -140,8 +140,9 @@ export async function benchCost(): Promise<void> {
     return client;
   };
   const logs = captureLogs();
+  logs.install();
   try {
-    const shapes = await tableShapes(dynamo);
+    const shapes = new Map(await Promise.all(Object.keys(TABLE_LAYOUTS).map(async (name) => [name, await meter.tableShape(name)] as const)));
     const keys =
       (await new KMSClient({ endpoint: meter.direct.get('kms')!, region, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }).send(new ListKeysCommand({}))).Keys
         ?.length ?? 0;
@@ -172,7 +173,7 @@ export async function benchCost(): Promise<void> {
     }
     report(results, keys);
   } finally {
-    logs.stop();
+    logs.uninstall();
     dynamo.destroy();
     s3.destroy();
     await platform.close();
@@ -296,24 +297,6 @@ async function snapshot(dynamo: DynamoDBClient, s3: S3Client, shapes: Map<string
   return { dynamoStorage, dynamoPitr, objects };
 }
 
-async function tableShapes(dynamo: DynamoDBClient): Promise<Map<string, TableShape>> {
-  const { DescribeTableCommand } = await import('@aws-sdk/client-dynamodb');
-  const shapes = new Map<string, TableShape>();
-  for (const name of Object.keys(TABLE_LAYOUTS)) {
-    const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: name }));
-    shapes.set(name, {
-      keys: (Table?.KeySchema ?? []).map((k) => k.AttributeName!),
-      indexes: (Table?.GlobalSecondaryIndexes ?? []).map((ix) => ({
-        name: ix.IndexName!,
-        keys: (ix.KeySchema ?? []).map((k) => k.AttributeName!),
-        projection: ix.Projection?.ProjectionType ?? 'ALL',
-        nonKeyAttributes: ix.Projection?.NonKeyAttributes ?? [],
-      })),
-    });
-  }
-  return shapes;
-}
-
 /** Dollars per 1,000 cases by line. */
 function price(c: PerCase, before: Snapshot, after: Snapshot, classes: ReadonlyMap<string, S3StorageClass>, keys: number): [string, number][] {
   const k = 1000 / CASES; // from this run's CASES cases to 1,000
@@ -432,33 +415,42 @@ function logRetentionDays(): number {
 }
 
 /**
- * The functions' log lines while on: what this process writes to stdout and stderr, counted, and the
- * JSON lines (the functions' structured logs) kept from the terminal.
+ * The functions' log lines: from `install` on, the JSON lines (the functions' structured logs) and
+ * Powertools' notes that metrics are off are kept from the terminal; between `start` and `stop`, what
+ * this process writes to stdout and stderr is counted (the notes aside: on AWS the metrics are on).
  */
-function captureLogs(): { start(): void; stop(): { bytes: number; events: number } } {
+function captureLogs(): { install(): void; start(): void; stop(): { bytes: number; events: number }; uninstall(): void } {
   const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
   let counted = { bytes: 0, events: 0 };
+  let counting = false;
   const counter =
     (write: typeof writes.out) =>
     (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      // Powertools' metrics, turned off embedded, say so at every run (on AWS they log their metrics instead).
       if (text.startsWith('No application metrics to publish')) return true;
-      counted.bytes += Buffer.byteLength(text);
-      counted.events += text.split('\n').filter((l) => l.trim() !== '').length;
+      if (counting) {
+        counted.bytes += Buffer.byteLength(text);
+        counted.events += text.split('\n').filter((l) => l.trim() !== '').length;
+      }
       if (text.trimStart().startsWith('{')) return true;
       return (write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
     };
   return {
-    start: () => {
-      counted = { bytes: 0, events: 0 };
+    install: () => {
       process.stdout.write = counter(writes.out);
       process.stderr.write = counter(writes.err);
     },
+    start: () => {
+      counted = { bytes: 0, events: 0 };
+      counting = true;
+    },
     stop: () => {
+      counting = false;
+      return counted;
+    },
+    uninstall: () => {
       process.stdout.write = writes.out;
       process.stderr.write = writes.err;
-      return counted;
     },
   };
 }
