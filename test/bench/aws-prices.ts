@@ -1,8 +1,10 @@
 // AWS public list prices the bench turns counted operations into dollars with: one module, so that a
 // price is written once and a change of price is one edit. US East (N. Virginia), USD, on-demand,
-// beyond every free tier, as read in December 2026 from the pricing pages named beside each group
-// (DynamoDB's on-demand page checked then: $0.625 per million write request units and $0.125 per million
-// read request units since the price cut of 1 November 2024). China regions bill in CNY at similar ratios.
+// beyond every free tier, as of December 2026, from the pricing pages named beside each group (DynamoDB
+// on demand: $0.625 per million write request units and $0.125 per million read request units since the
+// price cut of 1 November 2024; the units as its on-demand page defines them). Not read from AWS's price
+// list API here (no network): check a page before relying on a figure. China regions bill in CNY at
+// similar ratios.
 
 /** DynamoDB on demand, Standard table class — https://aws.amazon.com/dynamodb/pricing/on-demand/ */
 export const DYNAMODB = {
