@@ -97,6 +97,21 @@ export interface PlatformOptions {
    * (federated-sign-in.ts), as on AWS.
    */
   signIn?: 'local' | 'oidc';
+  /**
+   * What the bench's cost meter (test/bench/cost.ts) watches: `endpoint` is given each stand-in's
+   * endpoint before the functions are told it and answers the one they are to use instead (a counting
+   * proxy in front of it: every request a function or a presigned URL sends then passes there);
+   * `invoked` is told each run of every function, whatever starts it, with its handler's time.
+   */
+  observe?: PlatformObserver;
+}
+
+/** The AWS services whose stand-ins the functions reach through AWS_ENDPOINT_URL_<SERVICE>. */
+export type StandInService = 'dynamodb' | 's3' | 'kms' | 'sfn' | 'lambda' | 'eventbridge';
+
+export interface PlatformObserver {
+  endpoint(service: StandInService, url: string): Promise<string>;
+  invoked(name: LambdaName, ms: number): void;
 }
 
 export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
@@ -158,6 +173,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     const existing = await readCredentials(credentialsPath);
     const keys = existing ?? newKeys();
     const runtime = await runtimeCredentials(join(dataDir, RUNTIME_CREDENTIALS_FILE));
+    const seen = (service: StandInService, url: string) => opts.observe?.endpoint(service, url) ?? Promise.resolve(url);
     const [dynamo, s3, kms] = await Promise.all([
       // The cases and feedback tables' streams: the outboxes the relays read (infra/local/case-event-plumbing.ts).
       startDynalite(join(dataDir, 'dynamodb'), host, { streams: STREAM_TABLES.map((t) => LOCAL_TABLES[t]), region, account: LOCAL_ACCOUNT }),
@@ -169,6 +185,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       () => s3.close(),
       () => kms.close(),
     );
+    const endpoints = { dynamodb: await seen('dynamodb', dynamo.endpoint), s3: await seen('s3', s3.endpoint), kms: await seen('kms', kms.endpoint) };
 
     Object.assign(process.env, {
       AWS_REGION: region,
@@ -176,9 +193,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       // together, have on AWS); dynalite and the KMS signer accept any key.
       AWS_ACCESS_KEY_ID: runtime.accessKeyId,
       AWS_SECRET_ACCESS_KEY: runtime.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_KMS: kms.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+      AWS_ENDPOINT_URL_S3: endpoints.s3,
+      AWS_ENDPOINT_URL_KMS: endpoints.kms,
       ITEMS_TABLE: LOCAL_TABLES.items,
       DIRECTORY_TABLE: LOCAL_TABLES.directory,
       CASES_TABLE: LOCAL_TABLES.cases,
@@ -228,6 +245,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     // Likewise one source of the supervision rules (version 0, the shipped ones, until a load).
     const rules = new StoredRules({ store: new DynamoRuleCatalogueStore(db, LOCAL_TABLES.items) });
     const handlerOptions = { ...(opts.now ? { now: opts.now } : {}), calendar, rules };
+    // Observed: every function's runs timed, wherever the platform starts it from.
+    const functions = opts.observe ? observedFunctions(handlerOptions, opts.functions, opts.observe) : opts.functions;
     if (seeded) await seedPlatform({ directory, store, principalArn, calendar, ...(opts.now ? { now: opts.now } : {}) });
     else await refreshPrincipals(directory);
     // Every department has an active seal key in the local signer (also in data directories seeded
@@ -238,10 +257,10 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     await ensureArchiveKey(kmsClient, directory, opts.sealKeySpec ?? 'ECC_NIST_P256');
 
     // Joint handling: the definition the CDK app deploys, its Lambda steps run by the same handler.
-    const stepFunctions = await startJointHandling(dataDir, db, host, region, handlerOptions, opts.functions);
+    const stepFunctions = await startJointHandling(dataDir, db, host, region, handlerOptions, functions);
     closers.unshift(() => stepFunctions.close());
     const jointStateMachineArn = stepFunctions.stateMachineArn(LOCAL_JOINT_STATE_MACHINE);
-    Object.assign(process.env, { AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint, JOINT_STATE_MACHINE_ARN: jointStateMachineArn });
+    Object.assign(process.env, { AWS_ENDPOINT_URL_SFN: await seen('sfn', stepFunctions.endpoint), JOINT_STATE_MACHINE_ARN: jointStateMachineArn });
 
     // The functions other functions invoke through the Lambda API (their manifests' `invoked`
     // trigger), each under its local name, given to its invokers in the variable its manifest names.
@@ -252,10 +271,10 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       onAsyncError: (name, e) => console.warn(`${name}: ${e instanceof Error ? e.message : String(e)} (the sweep tries again)`),
     });
     closers.unshift(() => lambda.close());
-    process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.endpoint;
+    process.env.AWS_ENDPOINT_URL_LAMBDA = await seen('lambda', lambda.endpoint);
     for (const manifest of manifestsTriggeredBy('invoked')) process.env[manifest.trigger.variable] = localFunctionName(manifest.name);
 
-    const handlers = await loadHandlers(handlerOptions, opts.functions);
+    const handlers = await loadHandlers(handlerOptions, functions);
     // The console's sign-in offers the key pairs once they are written (below), or the federated sign-in once it runs.
     const published: { credentials?: CredentialsFile; federated?: RunningFederatedSignIn } = {};
     const verifier = new SigV4Verifier(localCredentials(keys), region);
@@ -291,7 +310,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     await allowConsoleOrigins({ endpoint: s3.endpoint, region, credentials: runtime }, LOCAL_ARCHIVE_BUCKET, consoleOrigins, ARCHIVE_BROWSER_CORS);
     // Built once every variable they read is set; the Lambda stand-in looks them up at each invocation.
     for (const manifest of manifestsTriggeredBy('invoked')) {
-      lambdaFunctions[localFunctionName(manifest.name)] = opts.functions?.[manifest.name] ?? asLocalFunction((await manifest.load())(handlerOptions));
+      lambdaFunctions[localFunctionName(manifest.name)] = functions?.[manifest.name] ?? asLocalFunction((await manifest.load())(handlerOptions));
     }
 
     const credentials: CredentialsFile = {
@@ -326,14 +345,16 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       db,
       streams: dynamo.streams,
       options: handlerOptions,
-      replaced: opts.functions,
-      rules: async (bus) => queueRules(bus, handlerOptions, opts.functions),
+      replaced: functions,
+      rules: async (bus) => queueRules(bus, handlerOptions, functions),
     });
+    // Set by the plumbing as the bus starts; its relay builds its client at its first event.
+    if (opts.observe) process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = await seen('eventbridge', caseEvents.bus.endpoint);
     closers.unshift(() => caseEvents.close());
-    const deliveries = await startQueueTicks(handlerOptions, opts.functions, opts.deliveryIntervalMs ?? DEFAULT_DELIVERY_INTERVAL_MS);
+    const deliveries = await startQueueTicks(handlerOptions, functions, opts.deliveryIntervalMs ?? DEFAULT_DELIVERY_INTERVAL_MS);
     closers.unshift(deliveries.stop);
 
-    const sweeper = await startSweeper(handlerOptions, opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS, opts.functions, region);
+    const sweeper = await startSweeper(handlerOptions, opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS, functions, region);
     // Stopped first: no sweep writes into stores that are closing.
     closers.unshift(sweeper.stop);
     // Executions the last run left RUNNING go on (from their start: their steps are idempotent).
@@ -349,7 +370,12 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       stepFunctions,
       jointStateMachineArn,
       region,
-      services: { dynamodb: dynamo.endpoint, s3: s3.endpoint, kms: kms.endpoint, sfn: stepFunctions.endpoint, lambda: lambda.endpoint, eventbridge: caseEvents.bus.endpoint },
+      services: {
+        ...endpoints,
+        sfn: process.env.AWS_ENDPOINT_URL_SFN!,
+        lambda: process.env.AWS_ENDPOINT_URL_LAMBDA,
+        eventbridge: process.env.AWS_ENDPOINT_URL_EVENTBRIDGE ?? caseEvents.bus.endpoint,
+      },
       runtimeCredentials: runtime,
       caseEvents: { drained: () => caseEvents.drained(), bus: caseEvents.bus, deliver: deliveries.run },
       sweep: sweeper.run,
@@ -438,6 +464,29 @@ async function refreshPrincipals(directory: DynamoDirectory): Promise<void> {
 /** The name a function has in the embedded platform (the CDK app: tongban-<stage>-…, generated). */
 export function localFunctionName(name: LambdaName): string {
   return `tongban-local-${name}`;
+}
+
+/**
+ * Every function, each timed at every run for `observer`: the one `replaced` gives, or this process's
+ * own handler, built at its first run (once every variable it reads is set, as the platform builds them).
+ */
+function observedFunctions(options: HandlerOptions, replaced: PlatformOptions['functions'], observer: PlatformObserver): Record<LambdaName, LocalFunction> {
+  const observed = {} as Record<LambdaName, LocalFunction>;
+  for (const manifest of Object.values(MANIFESTS)) {
+    let built: Promise<LocalFunction> | undefined;
+    observed[manifest.name] = async (event) => {
+      const handler = await (built ??= replaced?.[manifest.name]
+        ? Promise.resolve(replaced[manifest.name]!)
+        : manifest.load().then((make) => asLocalFunction((make as (o: HandlerOptions) => EventHandler)(options))));
+      const t0 = performance.now();
+      try {
+        return await handler(event);
+      } finally {
+        observer.invoked(manifest.name, performance.now() - t0);
+      }
+    };
+  }
+  return observed;
 }
 
 /** A handler as the stand-ins call it: with the event they were given (each handler checks its own). */

@@ -108,9 +108,9 @@ export async function benchCases(as: (principal: string) => ApiClient): Promise<
   );
 }
 
-/** Uploads a small PDF through a presigned slot; answers the material as a filing names it. */
-export async function upload(channel: ApiClient, content: string): Promise<Json> {
-  const bytes = Buffer.from(`%PDF-1.7\n${content}\n%%EOF\n`);
+/** Uploads a PDF through a presigned slot — a small one around `content`, or `content`'s bytes as they are; answers the material as a filing names it. */
+export async function upload(channel: ApiClient, content: string | Buffer): Promise<Json> {
+  const bytes = typeof content === 'string' ? Buffer.from(`%PDF-1.7\n${content}\n%%EOF\n`) : content;
   const announced = { contentType: 'application/pdf', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
   const slot = await channel.request('POST', '/v1/materials/uploads', { body: announced });
   if (slot.status !== 201) throw new Error(`POST /v1/materials/uploads answered ${slot.status}: ${JSON.stringify(slot.body)}`);

@@ -8,7 +8,7 @@
 //   - the events of one case from filing to archive (accepted, decided, sealed, notices, archived);
 //   - the requests each event costs (DynamoDB requests on the events table, counted at the client;
 //     PutEvents; queue messages) and the AWS cost of events and deliveries per 1,000 cases at public
-//     prices (us-east-1 list prices, December 2026; China regions bill in CNY at similar ratios).
+//     prices (us-east-1 list prices: test/bench/aws-prices.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ import type { ApiClient } from '../../shared/cli/api-client.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
 import { fileWithRequiredMaterials, signedClients } from '../support/signed-clients.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
+import { DYNAMODB, EVENTBRIDGE, LAMBDA, SQS } from './aws-prices.ts';
 import { table } from './figures.ts';
 
 const RATE = Number(process.env.BENCH_EVENT_RATE ?? 20);
@@ -28,11 +29,16 @@ const SECONDS = Number(process.env.BENCH_EVENT_SECONDS ?? 15);
 const FOOD = SEED_ITEMS.find((g) => g.implementationCode.endsWith('000117001000'))!;
 const APPLICANT = { kind: 'person', residentId: `53010219800101001${residentIdCheckChar('53010219800101001')}`, name: '张三', phone: '13800138000' };
 
-// Public prices (USD): EventBridge custom events $1.00 per million (64 KB chunks), archive $0.10 per GB
-// archived; SQS standard $0.40 per million requests; Lambda arm64 $0.0000133334 per GB-second and $0.20
-// per million requests; DynamoDB on demand $0.625 per million write units, $0.125 per million read
-// units; DynamoDB Streams reads by Lambda are free.
-const PRICE = { putEvent: 1.0e-6, archiveGb: 0.1, sqsRequest: 0.4e-6, lambdaGbSecond: 0.0000133334, lambdaRequest: 0.2e-6, write: 0.625e-6, read: 0.125e-6 };
+// DynamoDB Streams reads by Lambda are free.
+const PRICE = {
+  putEvent: EVENTBRIDGE.event,
+  archiveGb: EVENTBRIDGE.archiveGb,
+  sqsRequest: SQS.request,
+  lambdaGbSecond: LAMBDA.gbSecond,
+  lambdaRequest: LAMBDA.request,
+  write: DYNAMODB.writeUnit,
+  read: DYNAMODB.readUnit,
+};
 
 async function file(client: ApiClient): Promise<string> {
   const res = await fileWithRequiredMaterials(client, FOOD, APPLICANT);

@@ -15,12 +15,13 @@ import { startPlatform } from '../../infra/local/platform.ts';
 import { DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import { ApiClient } from '../../shared/cli/api-client.ts';
 import { jointExecutionName } from '../../shared/contracts/joint-workflow.ts';
+import { STEP_FUNCTIONS } from './aws-prices.ts';
 import { percentiles, table } from './figures.ts';
 import { upload } from './cases.ts';
 
 const RUNS = Number(process.env.BENCH_JOINT_RUNS ?? 30);
-/** US$ per state transition of a Standard workflow (public price: $0.025 per 1,000, beyond the free tier). */
-const PRICE_PER_TRANSITION = 0.025 / 1000;
+/** US$ per state transition of a Standard workflow (aws-prices.ts). */
+const PRICE_PER_TRANSITION = STEP_FUNCTIONS.transition;
 const JOINT = SEED_ITEMS.find((g) => g.implementationCode.endsWith('000199001000'))!;
 const CO_DEPARTMENTS = [DEPARTMENTS.health, DEPARTMENTS.fire, DEPARTMENTS.housing, DEPARTMENTS.police];
 const PRINCIPAL_OF: Record<string, string> = {
@@ -50,7 +51,7 @@ export async function benchJoint(): Promise<void> {
       const { transitions } = await runCase(platform, as, code);
       rows.push([String(n), String(transitions), `$${(transitions * PRICE_PER_TRANSITION * 1000).toFixed(3)}`]);
     }
-    console.log('\njoint handling: state transitions per case (every opinion on time), Step Functions Standard at $0.025 per 1,000 transitions');
+    console.log(`\njoint handling: state transitions per case (every opinion on time), Step Functions Standard at $${STEP_FUNCTIONS.transition * 1000} per 1,000 transitions`);
     table(rows, ['co-departments', 'transitions', 'US$ per 1,000 cases']);
 
     // 2. the last opinion → opinions complete, with the seeded item

@@ -27,12 +27,18 @@
 //   - 好差评 (issue 18): p50/p95 of each evaluations route on the embedded platform (test/bench/evaluations.ts)
 //   - 咨询投诉 (issue 18): p50/p95 of each tickets route on the embedded platform (test/bench/tickets.ts)
 //   - the web console (issue 20): its download (gzip), build time and time to interactive (test/bench/console.ts)
+//   - the AWS cost of a case (issue 21): per 1,000 single-department and joint cases, small files and 2 MB of
+//     materials, by service at public prices, 10 years' storage included, against the budgets; DynamoDB writes
+//     per transition, Step Functions transitions per joint case — every request counted at the wire (test/bench/cost.ts)
 // Environment: BENCH_REQUESTS (default 300) requests per latency figure, BENCH_STARTS (default 3),
 // BENCH_FILING_SECONDS (default 30) and BENCH_CONCURRENCY (default 16) for the filing rate,
 // BENCH_CASES (default 10000) cases in the table for the queue figures, BENCH_JOINT_RUNS (default 30)
 // joint cases for the last-opinion figures, BENCH_SEAL_RUNS (default 30) decided cases per kind and
 // BENCH_SEALS (default 300) seals per seal-rate figure, BENCH_ARCHIVE_MB (default 1024) MB of files
-// in the archived case, BENCH_ANCHOR_CASES (default 10000) changed case heads anchored in one run.
+// in the archived case, BENCH_ANCHOR_CASES (default 10000) changed case heads anchored in one run,
+// BENCH_COST_CASES (default 20) cases of each kind priced. BENCH_ONLY=<name> runs test/bench/<name>.ts alone
+// (one of the parts run in a process of their own: seals, archive, calendar, anchors, events, supervision,
+// statistics, evaluations, tickets, console, cost).
 import { actingKeys } from '../support/acting-keys.ts';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -51,6 +57,9 @@ import { percentiles, table, timeEach } from './figures.ts';
 const ROOT = new URL('../..', import.meta.url).pathname;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 const STARTS = Number(process.env.BENCH_STARTS ?? 3);
+/** The parts run in a process of their own, each of which BENCH_ONLY may name. */
+const OWN_PROCESS = ['seals', 'archive', 'calendar', 'anchors', 'events', 'supervision', 'statistics', 'evaluations', 'tickets', 'console', 'cost'] as const;
+const ONLY = process.env.BENCH_ONLY;
 
 interface Started {
   endpoint: string;
@@ -61,6 +70,12 @@ interface Started {
 async function main(): Promise<void> {
   const t0 = performance.now();
   console.log(`Tongban benchmark · node ${process.version} · ${availableParallelism()} CPUs, load average ${load()} · ${new Date().toISOString()}\n`);
+  if (ONLY !== undefined) {
+    if (!(OWN_PROCESS as readonly string[]).includes(ONLY)) throw new Error(`BENCH_ONLY=${ONLY}: one of ${OWN_PROCESS.join(', ')}`);
+    await runScript(join(ROOT, `test/bench/${ONLY}.ts`));
+    console.log(`\nload average now ${load()}`);
+    return;
+  }
 
   // 1. npm start → ready
   const first: number[] = [];
@@ -154,6 +169,8 @@ async function main(): Promise<void> {
   await runScript(join(ROOT, 'test/bench/tickets.ts'));
   // 8h. the web console (issue 20): its download, its build, its time to interactive in Chromium, in a process of its own
   await runScript(join(ROOT, 'test/bench/console.ts'));
+  // 8i. the AWS cost of a case (issue 21): every request of single-department and joint cases counted at the wire, priced, in a process of its own
+  await runScript(join(ROOT, 'test/bench/cost.ts'));
 
   // 9. the artifacts: each Lambda bundle as synthesised (size, load in a fresh process), the packed CLI
   await benchBundles();
