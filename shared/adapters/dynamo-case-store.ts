@@ -4,8 +4,13 @@
 // DynamoDB writes: an action (`append`) is two — the entry, which decides, and the head, which only
 // follows (a head that fails to follow an action is rolled forward by the next read of the case; one
 // that fails after a filing fails the filing, whose retry completes it). A filing is three: the idempotency record, the first entry and the head. A replayed filing
-// writes nothing unless the first one stopped before its head. (Each head write also updates the
-// head's entries in the indexes, which AWS bills as index writes.)
+// writes nothing unless the first one stopped before its head. (A head write also updates the head's
+// entries in the indexes where it moves them — they hold keys alone — which AWS bills as index writes.)
+// A joint case's task items and its finding items are written before the head only where the action
+// moves them in their lists (case-items.ts listingItems).
+// Listings read the indexes, then the heads of the page's cases, one GetItem each, side by side
+// (eventually consistent, like the index): BatchGetItem would save round trips at the price of a grant
+// more for every function that lists, and costs the same read units.
 // An action under an idempotency key writes two more: its key taken before the entry (none when the
 // key is held at that version already) and settled on the entry after it; a replay writes nothing.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -56,13 +61,14 @@ import {
   tokenItem,
   tokenKey,
 } from './case-items.ts';
-import type { ShardReader } from './case-listings.ts';
+import type { HeadReader, ShardReader } from './case-listings.ts';
 import {
   caseList,
   channelCasesQuery,
   departmentQueueQuery,
   departmentShards,
   jointTaskQueueQuery,
+  listedHeads,
   shardedQueuePage,
   supervisionList,
   supervisionQuery,
@@ -164,7 +170,7 @@ export class DynamoCaseStore implements CaseStore {
     // The entry is written: the action has happened. A head that fails to follow must not turn that
     // into an error the caller would retry into a conflict.
     if (key) await this.settleActionKey(key, entry.n).catch((e: unknown) => this.onKeyLag(entry.caseNo, entry.n, e));
-    await this.moveHead(state).catch((e: unknown) => this.onHeadLag(state.caseNo, state.version, e));
+    await this.moveHead(state, previous).catch((e: unknown) => this.onHeadLag(state.caseNo, state.version, e));
   }
 
   async get(caseNo: string): Promise<CaseState | undefined> {
@@ -256,11 +262,11 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async departmentQueue(departmentId: string, status: CaseStatus, page: CasePage): Promise<CaseList> {
-    return shardedQueuePage(departmentQueueQuery(departmentId, status, page), this.readShard);
+    return shardedQueuePage(departmentQueueQuery(departmentId, status, page), this.readShard, this.readHead);
   }
 
   async jointTaskQueue(departmentId: string, page: CasePage): Promise<CaseList> {
-    return shardedQueuePage(jointTaskQueueQuery(departmentId, page), this.readShard);
+    return shardedQueuePage(jointTaskQueueQuery(departmentId, page), this.readShard, this.readHead);
   }
 
   async putTaskToken(caseNo: string, departmentId: string, token: string): Promise<void> {
@@ -351,11 +357,11 @@ export class DynamoCaseStore implements CaseStore {
 
   async channelCases(channelId: string, applicantId: string | undefined, page: CasePage): Promise<CaseList> {
     const query = channelCasesQuery(channelId, applicantId, page);
-    return query ? caseList(await queryIndexPage(this.db, { tableName: this.tableName, ...query })) : { cases: [] };
+    return query ? caseList(await queryIndexPage(this.db, { tableName: this.tableName, ...query }), this.readHead) : { cases: [] };
   }
 
   async listSupervision(kind: SupervisionKind, page: CasePage): Promise<SupervisionList> {
-    return supervisionList(await queryIndexPage(this.db, { tableName: this.tableName, ...supervisionQuery(kind, page) }));
+    return supervisionList(await queryIndexPage(this.db, { tableName: this.tableName, ...supervisionQuery(kind, page) }), this.readHead);
   }
 
   async *sweepCandidates(departmentId: string, status: SweepStatus, before: string): AsyncIterable<CaseState> {
@@ -378,7 +384,7 @@ export class DynamoCaseStore implements CaseStore {
               ...(start ? { ExclusiveStartKey: start } : {}),
             }),
           );
-          for (const item of out.Items ?? []) yield item.state as CaseState;
+          for (const { head } of await listedHeads(out.Items ?? [], ix, this.readHead)) yield head.state as CaseState;
           start = out.LastEvaluatedKey;
         } while (start);
       }
@@ -401,27 +407,44 @@ export class DynamoCaseStore implements CaseStore {
     return { items: out.Items ?? [], stopped: out.LastEvaluatedKey !== undefined };
   };
 
-  /** Moves the projections forward: the joint task and finding items first, then the head (which says they are done). */
-  private async moveHead(state: CaseState): Promise<void> {
+  /** One head, as a listing reads it: eventually consistent, like the index that listed it. */
+  private readonly readHead: HeadReader = async (key) => (await this.db.send(new GetCommand({ TableName: this.tableName, Key: key }))).Item;
+
+  /**
+   * Moves the projections forward: the joint task and finding items first, then the head (which says
+   * they are done). From `previous` (an action's), only the task and finding items the action moved,
+   * and the head on condition it still holds `previous`: a head further behind (its writer stopped
+   * before it) is moved with every item, as without `previous`.
+   */
+  private async moveHead(state: CaseState, previous?: CaseState): Promise<void> {
+    if (previous) {
+      const { first, head } = listingItems(state, undefined, previous);
+      await Promise.all(first.map((item) => this.putProjection(item, state.version)));
+      if (await this.putProjection(head, state.version, previous.version)) return;
+    }
     const { first, head } = listingItems(state);
     await Promise.all(first.map((item) => this.putProjection(item, state.version)));
     await this.putProjection(head, state.version);
   }
 
-  private async putProjection(item: Item, version: number): Promise<void> {
+  /** Puts a projection at `version` over an older one (over exactly `from`, when given); false when it was not. */
+  private async putProjection(item: Item, version: number, from?: number): Promise<boolean> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: item,
-          ConditionExpression: 'attribute_not_exists(pk) OR #v < :v',
+          ...(from === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk) OR #v < :v', ExpressionAttributeValues: { ':v': version } }
+            : { ConditionExpression: '#v = :from', ExpressionAttributeValues: { ':from': from } }),
           ExpressionAttributeNames: { '#v': 'version' },
-          ExpressionAttributeValues: { ':v': version },
         }),
       );
+      return true;
     } catch (e) {
-      // Someone already moved it to this version or past it: nothing to do.
+      // Someone already moved it to this version or past it (or, from `from`, it is elsewhere): nothing written.
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      return false;
     }
   }
 }
