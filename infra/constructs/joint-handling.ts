@@ -120,7 +120,7 @@ export function jointHandlingDefinition(scope: Construct, fn: IFunction): IChain
   withRetry(awaitOpinion);
   awaitOpinion.addCatch(checkTask, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
   awaitOpinion.addCatch(branchDone, { errors: [JOINT_TASK_ENDED], resultPath: JsonPath.DISCARD });
-  awaitOpinion.next(branchDone);
+  // The opinion resumed the wait: the branch ends here (no state of its own to count).
   const escalate = step(JOINT_STATES.escalate, payload('escalate', branchInput), { resultPath: JsonPath.DISCARD });
   escalate.next(checkTask);
   const recordMissing = step(JOINT_STATES.recordMissing, payload('record-missing', branchInput), { resultPath: JsonPath.DISCARD });
@@ -143,12 +143,14 @@ export function jointHandlingDefinition(scope: Construct, fn: IFunction): IChain
     resultSelector: { branches: JsonPath.listAt('$.Payload.branches') },
     resultPath: '$.dispatch',
   });
-  // Each item, `{ caseNo, departmentId }`, is its branch's input as it is (no ItemSelector).
+  // Each item, `{ caseNo, departmentId, Payload: <its first check> }`, is its branch's input as it is
+  // (no ItemSelector): the branch starts at NextStep, as if it had just checked.
   const opinions = new AllAtOnceMap(scope, JOINT_STATES.opinions, { itemsPath: '$.dispatch.branches', resultPath: JsonPath.DISCARD });
-  opinions.itemProcessor(checkTask);
+  opinions.itemProcessor(nextStep);
   for (const state of [dispatch, opinions]) state.addCatch(recordFailure, { errors: [Errors.ALL], resultPath: FAILURE_PATH });
 
-  return Chain.start(dispatch).next(opinions).next(new Succeed(scope, JOINT_STATES.opinionsComplete));
+  // The Map's end is the execution's (a Succeed after it would be one more transition, billed).
+  return Chain.start(dispatch).next(opinions);
 }
 
 /**

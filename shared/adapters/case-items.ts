@@ -12,11 +12,13 @@
 //                                                 and the keys that list it; moved forward after each
 //                                                 entry, never backwards, and rolled forward by any
 //                                                 reader that finds it behind (from the entries' changes).
-//   CASE#<caseNo>           / TASK#<departmentId> a co-department's joint task, projected for its queue
-//                                                 like the head (written before it, so a head that is
-//                                                 up to date means the tasks are too).
-//   CASE#<caseNo>           / FINDING#<kind>#<due> a supervision finding (case-findings.ts), projected for
-//                                                 its supervision list like a task item.
+//   CASE#<caseNo>           / TASK#<departmentId> a co-department's joint task in its queue: its index
+//                                                 keys and the version that last moved them, nothing
+//                                                 more (a listing reads the head); written before the
+//                                                 head, and only when its keys change, so a head that is
+//                                                 up to date means the tasks are too.
+//   CASE#<caseNo>           / FINDING#<kind>#<due> a supervision finding (case-findings.ts) on its
+//                                                 supervision list, small like a task item.
 //   CASE#<caseNo>           / TOKEN#<departmentId> the workflow's callback token for that co-department's
 //                                                 opinion (the newest wait's; not part of the history).
 //   IDEM#<channelId>#<key>  / IDEM                a filing's idempotency record: written once, on
@@ -32,7 +34,8 @@
 //                                                 the entry, which carries the key (`actionKey`).
 //   SWEEP                   / CALENDAR            the calendar versions the sweep last applied.
 //
-// Index keys of the head (CASES_TABLE.indexes; all sort keys are ASCII, so DynamoDB's byte order and
+// Index keys of the head (CASES_TABLE.indexes, each holding its keys alone: a listing reads the heads it
+// lists, and keeps those that still list it; all sort keys are ASCII, so DynamoDB's byte order and
 // JavaScript's string order agree):
 //   departmentQueue  DEPT#<departmentId>#<shard 0-7>   <status>#<due date or ~>#<caseNo>
 //                    (a joint task: DEPT#<co-department>#<shard>, `opinion#<due or ~>#<caseNo>` while it
@@ -233,7 +236,7 @@ export function entryItem(previous: CaseState | undefined, state: CaseState, ent
   const item: Item = { pk: caseKey(entry.caseNo), sk: entryKey(entry.n), entry, changes: stateChanges(previous, state), [ENTRY_EVENT]: caseEvent(state, entry) };
   const bySystem = entry.actor.name === SYSTEM_CALLER.name && entry.actor.role === SYSTEM_CALLER.role;
   const limit = ITEM_LIMIT_BYTES - (bySystem ? 0 : FOLLOW_UP_RESERVE_BYTES);
-  // The head and the joint task and finding items carry the whole state: the largest of them all.
+  // The head carries the whole state (the joint task and finding items only keys).
   const bytes = Math.max(itemBytes(item), itemBytes(headItem(state)));
   if (bytes > limit) {
     throw tooLarge(
@@ -345,12 +348,40 @@ export function queueShard(caseNo: string): number {
 }
 
 /**
- * The items that list a state, each carrying it and its version: the joint task and finding items,
- * written first, then the head, written last (a head that is up to date says they are too). The head
- * is queued for anchoring by `changedAt`, the time it is written (the writer's clock, now).
+ * The items that list a state: the joint task and finding items, written first, then the head, written
+ * last (a head that is up to date says they are too). With `previous`, the state the head holds now,
+ * `first` has only the task and finding items that `state` lists otherwise than `previous` (new, or
+ * moved): the others stand as they are. The head is queued for anchoring by `changedAt`, the time it is
+ * written (the writer's clock, now).
  */
-export function listingItems(state: CaseState, changedAt: string = new Date().toISOString()): { first: Item[]; head: Item } {
-  return { first: [...taskItems(state), ...findingItems(state)], head: headItem(state, changedAt) };
+export function listingItems(state: CaseState, changedAt: string = new Date().toISOString(), previous?: CaseState): { first: Item[]; head: Item } {
+  const listed = (s: CaseState) => [...taskItems(s), ...findingItems(s)];
+  const before = new Set(previous ? listed(previous).map(listingOf) : []);
+  return { first: listed(state).filter((item) => !before.has(listingOf(item))), head: headItem(state, changedAt) };
+}
+
+/** Where an item is listed: its sort key and its index keys (its version aside). */
+function listingOf(item: Item): string {
+  const { version: _version, ...keys } = item;
+  return canonicalJson(keys);
+}
+
+/** The key of the head of the case an index entry (a head, a task or a finding item) lists. */
+export function listedHeadKey(entry: Item): ItemKey {
+  return { pk: entry.pk as string, sk: HEAD };
+}
+
+/**
+ * Whether `head` still lists the case where the index entry `entry` (keys only) says it is: the head,
+ * or the task or finding item of its state with that sort key, has the same keys in `index`. An index
+ * is read eventually consistent, and a head moves on: an entry its head no longer backs is passed over.
+ */
+export function stillListed(entry: Item, head: Item | undefined, index: { partitionKey: string; sortKey: string }): boolean {
+  if (!head) return false;
+  const same = (item: Item | undefined) => item !== undefined && item[index.partitionKey] === entry[index.partitionKey] && item[index.sortKey] === entry[index.sortKey];
+  if (entry.sk === HEAD) return same(head);
+  const state = head.state as CaseState;
+  return same([...taskItems(state), ...findingItems(state)].find((item) => item.sk === entry.sk));
 }
 
 /** The head: the newest state and the index keys it is listed under. */
@@ -373,6 +404,7 @@ export function headItem(state: CaseState, changedAt: string = new Date().toISOS
 /**
  * A joint case's task items, one per co-department, listed in that co-department's queue: open while
  * the task is pending or escalated on a case still awaiting opinions (by its due date), ended after.
+ * Keys only: the queue's listing reads the case's head.
  */
 function taskItems(state: CaseState): Item[] {
   return (state.jointTasks ?? []).map((task) => {
@@ -382,7 +414,6 @@ function taskItems(state: CaseState): Item[] {
       pk: caseKey(state.caseNo),
       sk: taskKey(task.departmentId),
       version: state.version,
-      state,
       [indexes.departmentQueue.partitionKey]: departmentShardKey(task.departmentId, queueShard(state.caseNo)),
       [indexes.departmentQueue.sortKey]: sortKey,
     };
@@ -391,14 +422,13 @@ function taskItems(state: CaseState): Item[] {
 
 /**
  * A case's supervision findings, one item each, listed on the finding's supervision list by its due
- * day; like the task items, each carries the newest state and moves forward with the head.
+ * day; like the task items, keys only, moved forward with the head where their keys change.
  */
 function findingItems(state: CaseState): Item[] {
   return (state.findings ?? []).map((finding) => ({
     pk: caseKey(state.caseNo),
     sk: findingKey(finding.kind, finding.due),
     version: state.version,
-    state,
     [indexes.supervision.partitionKey]: `SUPERVISION#${finding.kind}`,
     [indexes.supervision.sortKey]: `${finding.due}#${state.caseNo}`,
   }));

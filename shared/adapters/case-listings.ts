@@ -1,14 +1,17 @@
 // The case store's listings over the cases table's items (case-items.ts), as both case stores read
 // them: which index partition and sort-key range each listing reads, how a department's queue is
-// merged from its shards, and the cursors. Both stores answer the same pages, in the same order, with
-// the same cursors; they differ only in how they read an index.
+// merged from its shards, the cursors, and the cases of a page: the indexes hold their keys alone, so a
+// page's cases are read from their heads (one GetItem each, side by side, eventually consistent like
+// the index itself), each kept where its head still lists it there (stillListed: a case that moved on
+// since the index was written is not shown where it no longer is). Both stores answer the same pages,
+// in the same order, with the same cursors; they differ only in how they read an index and a head.
 import type { CaseState, CaseStatus } from '../domain/cases/case-record.ts';
 import { CASE_STATUSES } from '../domain/cases/case-record.ts';
 import type { CaseList, CasePage, SupervisionKind, SupervisionList, SweepStatus } from '../domain/cases/case-store.ts';
 import { MAX_CASE_PAGE_SIZE, SUPERVISION_KINDS } from '../domain/cases/case-store.ts';
 import { isCaseNo } from '../domain/identifiers/case-number.ts';
-import type { Item } from './case-items.ts';
-import { HEAD, LISTED_SORT_KEY, NO_DATE, OPEN_TASK, SHARDS, caseKey, departmentShardKey, taskKey } from './case-items.ts';
+import type { Item, ItemKey } from './case-items.ts';
+import { HEAD, LISTED_SORT_KEY, NO_DATE, OPEN_TASK, SHARDS, caseKey, departmentShardKey, listedHeadKey, stillListed, taskKey } from './case-items.ts';
 import type { IndexPage, IndexQuery } from './page-cursor.ts';
 import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
@@ -34,6 +37,15 @@ export interface ShardPage {
 /** Reads one shard of the department queue index: partition `partition`, sort keys starting with `prefix`, after `start`, at most `limit`. */
 export type ShardReader = (partition: string, prefix: string, start: Record<string, string> | undefined, limit: number) => Promise<ShardPage>;
 
+/** Reads one head by its key (eventually consistent will do: the index it was listed by is too). */
+export type HeadReader = (key: ItemKey) => Promise<Item | undefined>;
+
+/** The heads of the cases an index's entries list, in their order, each where it still lists its entry there. */
+export async function listedHeads(entries: readonly Item[], index: { partitionKey: string; sortKey: string }, readHead: HeadReader): Promise<{ entry: Item; head: Item }[]> {
+  const heads = await Promise.all(entries.map((entry) => readHead(listedHeadKey(entry))));
+  return entries.flatMap((entry, i) => (stillListed(entry, heads[i], index) ? [{ entry, head: heads[i]! }] : []));
+}
+
 export function departmentQueueQuery(departmentId: string, status: CaseStatus, page: CasePage): QueueQuery {
   if (!CASE_STATUSES.includes(status)) throw new RangeError(`unknown case status ${String(status)}`);
   return { departmentId, prefix: `${status}#`, itemSortKey: HEAD, page };
@@ -51,7 +63,7 @@ export function jointTaskQueueQuery(departmentId: string, page: CasePage): Queue
  * 1 MB page) is known only up to its last key, so the page stops there too. A page reads up to
  * N × limit index entries to return `limit`.
  */
-export async function shardedQueuePage(q: QueueQuery, readShard: ShardReader): Promise<CaseList> {
+export async function shardedQueuePage(q: QueueQuery, readShard: ShardReader, readHead: HeadReader): Promise<CaseList> {
   checkPage(q.page);
   const ix = indexes.departmentQueue;
   const fingerprint = JSON.stringify({ index: ix.name, departmentId: q.departmentId, prefix: q.prefix });
@@ -76,7 +88,7 @@ export async function shardedQueuePage(q: QueueQuery, readShard: ShardReader): P
   const taken = merged.filter((i) => known === undefined || sortKeyOf(i) <= known).slice(0, q.page.limit);
   const more = taken.length < merged.length || shards.some((s) => s.stopped);
   const last = taken.at(-1);
-  const cases = taken.map((i) => i.state as CaseState);
+  const cases = (await listedHeads(taken, ix, readHead)).map(({ head }) => head.state as CaseState);
   return more && last ? { cases, nextCursor: encodeCursor(sortKeyOf(last), fingerprint) } : { cases };
 }
 
@@ -100,17 +112,17 @@ function listingQuery(index: IndexQuery['index'], partition: string, sortPrefix:
   return { table: CASES_TABLE, index, partition, ...(sortPrefix !== undefined ? { sortPrefix } : {}), itemPrefix: 'CASE#', listedSortKey: LISTED_SORT_KEY, page };
 }
 
-/** The cases of a listing's page. */
-export function caseList({ items, nextCursor }: IndexPage): CaseList {
-  const cases = items.map((i) => i.state as CaseState);
+/** The cases of a channel listing's page. */
+export async function caseList({ items, nextCursor }: IndexPage, readHead: HeadReader): Promise<CaseList> {
+  const cases = (await listedHeads(items, indexes.channelCases, readHead)).map(({ head }) => head.state as CaseState);
   return nextCursor ? { cases, nextCursor } : { cases };
 }
 
 /** A supervision list's page: each case with the date it passed, read from its sort key. */
-export function supervisionList({ items, nextCursor }: IndexPage): SupervisionList {
-  const cases = items.map((i) => {
-    const passed = String(i[indexes.supervision.sortKey]).split('#')[0]!;
-    return { state: i.state as CaseState, ...(passed !== NO_DATE ? { passedDeadline: passed } : {}) };
+export async function supervisionList({ items, nextCursor }: IndexPage, readHead: HeadReader): Promise<SupervisionList> {
+  const cases = (await listedHeads(items, indexes.supervision, readHead)).map(({ entry, head }) => {
+    const passed = String(entry[indexes.supervision.sortKey]).split('#')[0]!;
+    return { state: head.state as CaseState, ...(passed !== NO_DATE ? { passedDeadline: passed } : {}) };
   });
   return nextCursor ? { cases, nextCursor } : { cases };
 }

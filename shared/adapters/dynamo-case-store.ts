@@ -4,10 +4,29 @@
 // DynamoDB writes: an action (`append`) is two — the entry, which decides, and the head, which only
 // follows (a head that fails to follow an action is rolled forward by the next read of the case; one
 // that fails after a filing fails the filing, whose retry completes it). A filing is three: the idempotency record, the first entry and the head. A replayed filing
-// writes nothing unless the first one stopped before its head. (Each head write also updates the
-// head's entries in the indexes, which AWS bills as index writes.)
+// writes nothing unless the first one stopped before its head. (A head write also updates the head's
+// entries in the indexes where it moves them — they hold keys alone — which AWS bills as index writes.)
+// A joint case's task items and its finding items are written before the head only where the action
+// moves them in their lists (case-items.ts listingItems).
+// Listings read the indexes, then the heads of the page's cases, one GetItem each, side by side
+// (eventually consistent, like the index): BatchGetItem would save round trips at the price of a grant
+// more for every function that lists, and costs the same read units.
 // An action under an idempotency key writes two more: its key taken before the entry (none when the
 // key is held at that version already) and settled on the entry after it; a replay writes nothing.
+//
+// Not done yet (issue 21's "about one write per transition", 2.2 writes a transition here): the head
+// as the one conditional write of a transition (on its version), carrying the entries not yet paged
+// out (`pending`, at most a few and a byte bound; a page item `PAGE#<last n>` holds them once the list
+// is full, written before the head that drops them: a page repeats only committed entries, so a page a
+// losing writer leaves is true, and readers merge pages, `EVT#` items of the old layout and the head's
+// list by n). The relay would take the head's stream record (the pending entry n = the head's version;
+// a roll-forward of an old-layout head carries none). Open points before it can land: the filing's
+// first entry holds the whole first state, so a head carrying it doubles the state's bytes (the size
+// check must allow for it, or the first entry stays an item of its own: 3 writes for a filing); an
+// action needs the old pending list (an UpdateItem with list_append, and the list's size kept on the
+// head); old writers still running during a deployment could write an `EVT#n` beside a head that holds
+// another n (a deployment must drain them); the stream filters, the embedded stream and the relay's
+// tests change with it.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -56,13 +75,14 @@ import {
   tokenItem,
   tokenKey,
 } from './case-items.ts';
-import type { ShardReader } from './case-listings.ts';
+import type { HeadReader, ShardReader } from './case-listings.ts';
 import {
   caseList,
   channelCasesQuery,
   departmentQueueQuery,
   departmentShards,
   jointTaskQueueQuery,
+  listedHeads,
   shardedQueuePage,
   supervisionList,
   supervisionQuery,
@@ -164,7 +184,7 @@ export class DynamoCaseStore implements CaseStore {
     // The entry is written: the action has happened. A head that fails to follow must not turn that
     // into an error the caller would retry into a conflict.
     if (key) await this.settleActionKey(key, entry.n).catch((e: unknown) => this.onKeyLag(entry.caseNo, entry.n, e));
-    await this.moveHead(state).catch((e: unknown) => this.onHeadLag(state.caseNo, state.version, e));
+    await this.moveHead(state, previous).catch((e: unknown) => this.onHeadLag(state.caseNo, state.version, e));
   }
 
   async get(caseNo: string): Promise<CaseState | undefined> {
@@ -256,11 +276,11 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async departmentQueue(departmentId: string, status: CaseStatus, page: CasePage): Promise<CaseList> {
-    return shardedQueuePage(departmentQueueQuery(departmentId, status, page), this.readShard);
+    return shardedQueuePage(departmentQueueQuery(departmentId, status, page), this.readShard, this.readHead);
   }
 
   async jointTaskQueue(departmentId: string, page: CasePage): Promise<CaseList> {
-    return shardedQueuePage(jointTaskQueueQuery(departmentId, page), this.readShard);
+    return shardedQueuePage(jointTaskQueueQuery(departmentId, page), this.readShard, this.readHead);
   }
 
   async putTaskToken(caseNo: string, departmentId: string, token: string): Promise<void> {
@@ -351,11 +371,11 @@ export class DynamoCaseStore implements CaseStore {
 
   async channelCases(channelId: string, applicantId: string | undefined, page: CasePage): Promise<CaseList> {
     const query = channelCasesQuery(channelId, applicantId, page);
-    return query ? caseList(await queryIndexPage(this.db, { tableName: this.tableName, ...query })) : { cases: [] };
+    return query ? caseList(await queryIndexPage(this.db, { tableName: this.tableName, ...query }), this.readHead) : { cases: [] };
   }
 
   async listSupervision(kind: SupervisionKind, page: CasePage): Promise<SupervisionList> {
-    return supervisionList(await queryIndexPage(this.db, { tableName: this.tableName, ...supervisionQuery(kind, page) }));
+    return supervisionList(await queryIndexPage(this.db, { tableName: this.tableName, ...supervisionQuery(kind, page) }), this.readHead);
   }
 
   async *sweepCandidates(departmentId: string, status: SweepStatus, before: string): AsyncIterable<CaseState> {
@@ -378,7 +398,7 @@ export class DynamoCaseStore implements CaseStore {
               ...(start ? { ExclusiveStartKey: start } : {}),
             }),
           );
-          for (const item of out.Items ?? []) yield item.state as CaseState;
+          for (const { head } of await listedHeads(out.Items ?? [], ix, this.readHead)) yield head.state as CaseState;
           start = out.LastEvaluatedKey;
         } while (start);
       }
@@ -401,27 +421,44 @@ export class DynamoCaseStore implements CaseStore {
     return { items: out.Items ?? [], stopped: out.LastEvaluatedKey !== undefined };
   };
 
-  /** Moves the projections forward: the joint task and finding items first, then the head (which says they are done). */
-  private async moveHead(state: CaseState): Promise<void> {
+  /** One head, as a listing reads it: eventually consistent, like the index that listed it. */
+  private readonly readHead: HeadReader = async (key) => (await this.db.send(new GetCommand({ TableName: this.tableName, Key: key }))).Item;
+
+  /**
+   * Moves the projections forward: the joint task and finding items first, then the head (which says
+   * they are done). From `previous` (an action's), only the task and finding items the action moved,
+   * and the head on condition it still holds `previous`: a head further behind (its writer stopped
+   * before it) is moved with every item, as without `previous`.
+   */
+  private async moveHead(state: CaseState, previous?: CaseState): Promise<void> {
+    if (previous) {
+      const { first, head } = listingItems(state, undefined, previous);
+      await Promise.all(first.map((item) => this.putProjection(item, state.version)));
+      if (await this.putProjection(head, state.version, previous.version)) return;
+    }
     const { first, head } = listingItems(state);
     await Promise.all(first.map((item) => this.putProjection(item, state.version)));
     await this.putProjection(head, state.version);
   }
 
-  private async putProjection(item: Item, version: number): Promise<void> {
+  /** Puts a projection at `version` over an older one (over exactly `from`, when given); false when it was not. */
+  private async putProjection(item: Item, version: number, from?: number): Promise<boolean> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: item,
-          ConditionExpression: 'attribute_not_exists(pk) OR #v < :v',
+          ...(from === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk) OR #v < :v', ExpressionAttributeValues: { ':v': version } }
+            : { ConditionExpression: '#v = :from', ExpressionAttributeValues: { ':from': from } }),
           ExpressionAttributeNames: { '#v': 'version' },
-          ExpressionAttributeValues: { ':v': version },
         }),
       );
+      return true;
     } catch (e) {
-      // Someone already moved it to this version or past it: nothing to do.
+      // Someone already moved it to this version or past it (or, from `from`, it is elsewhere): nothing written.
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      return false;
     }
   }
 }

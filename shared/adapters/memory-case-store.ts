@@ -2,7 +2,8 @@
 // milliseconds). It keeps the DynamoDB store's items (case-items.ts) in a map and writes them on the
 // same conditions — an entry or an idempotency record only where there is none (CASE_VERSION_CONFLICT,
 // the holder's filing; an action's key), a projection only over an older version — and reads them with the same
-// listings (case-listings.ts): the same pages in the same order, with the same cursors and refusals.
+// listings (case-listings.ts): the same pages in the same order, with the same cursors and refusals;
+// its indexes hold what the table's do (keys alone), so its listings read the heads as the table's do.
 // An index page that is full carries a cursor, as DynamoDB's Limit does; there is no 1 MB page. No
 // write fails here, so a head never lags its newest entry (unless a test removes it). Items are copied on the way in and out, as
 // a real store serialises them.
@@ -47,13 +48,14 @@ import {
   tokenItem,
   tokenKey,
 } from './case-items.ts';
-import type { ShardReader, SortKeyRange } from './case-listings.ts';
+import type { HeadReader, ShardReader, SortKeyRange } from './case-listings.ts';
 import {
   caseList,
   channelCasesQuery,
   departmentQueueQuery,
   departmentShards,
   jointTaskQueueQuery,
+  listedHeads,
   shardedQueuePage,
   supervisionList,
   supervisionQuery,
@@ -63,7 +65,7 @@ import type { IndexPage, IndexQuery } from './page-cursor.ts';
 import { indexPage, openIndexQuery } from './page-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
 
-type IndexKeys = { partitionKey: string; sortKey: string };
+type IndexKeys = { partitionKey: string; sortKey: string; projection?: 'keys-only' };
 
 export class MemoryCaseStore implements CaseStore {
   readonly #items = new Map<string, Item>();
@@ -96,7 +98,7 @@ export class MemoryCaseStore implements CaseStore {
     if (key) this.#takeActionKey(key, entry);
     if (!this.#putNew(key ? keyedEntryItem(checked, key) : checked)) throw caseVersionConflict(entry.caseNo, entry.n);
     if (key) await this.settleActionKey(key, entry.n);
-    this.#moveHead(state);
+    this.#moveHead(state, previous);
   }
 
   async get(caseNo: string): Promise<CaseState | undefined> {
@@ -142,11 +144,11 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   async departmentQueue(departmentId: string, status: CaseStatus, page: CasePage): Promise<CaseList> {
-    return shardedQueuePage(departmentQueueQuery(departmentId, status, page), this.#readShard);
+    return shardedQueuePage(departmentQueueQuery(departmentId, status, page), this.#readShard, this.#readHead);
   }
 
   async jointTaskQueue(departmentId: string, page: CasePage): Promise<CaseList> {
-    return shardedQueuePage(jointTaskQueueQuery(departmentId, page), this.#readShard);
+    return shardedQueuePage(jointTaskQueueQuery(departmentId, page), this.#readShard, this.#readHead);
   }
 
   async putTaskToken(caseNo: string, departmentId: string, token: string): Promise<void> {
@@ -190,18 +192,19 @@ export class MemoryCaseStore implements CaseStore {
 
   async channelCases(channelId: string, applicantId: string | undefined, page: CasePage): Promise<CaseList> {
     const query = channelCasesQuery(channelId, applicantId, page);
-    return query ? caseList(this.#indexPage(query)) : { cases: [] };
+    return query ? caseList(this.#indexPage(query), this.#readHead) : { cases: [] };
   }
 
   async listSupervision(kind: SupervisionKind, page: CasePage): Promise<SupervisionList> {
-    return supervisionList(this.#indexPage(supervisionQuery(kind, page)));
+    return supervisionList(this.#indexPage(supervisionQuery(kind, page)), this.#readHead);
   }
 
   async *sweepCandidates(departmentId: string, status: SweepStatus, before: string): AsyncIterable<CaseState> {
     const ranges = sweepRanges(status, before);
     for (const partition of departmentShards(departmentId)) {
       for (const range of ranges) {
-        for (const item of this.#index(CASES_TABLE.indexes.departmentQueue, partition, range)) yield item.state as CaseState;
+        const ix = CASES_TABLE.indexes.departmentQueue;
+        for (const { head } of await listedHeads(this.#index(ix, partition, range), ix, this.#readHead)) yield head.state as CaseState;
       }
     }
   }
@@ -235,14 +238,22 @@ export class MemoryCaseStore implements CaseStore {
     return indexPage(items, lastKey, fingerprint);
   }
 
-  /** The items an index lists in `partition`, with sort keys in `range`, in sort-key order. */
+  /** The entries an index lists in `partition`, with sort keys in `range`, in sort-key order: what it projects of each item. */
   #index(index: IndexKeys, partition: string, range?: SortKeyRange): Item[] {
     const inRange = (sk: string) => !range || ('prefix' in range ? sk.startsWith(range.prefix) : sk >= range.between[0] && sk <= range.between[1]);
+    const { partitionKey, sortKey } = CASES_TABLE;
+    const projected = (i: Item): Item =>
+      index.projection === 'keys-only'
+        ? { [partitionKey]: i[partitionKey], [sortKey]: i[sortKey], [index.partitionKey]: i[index.partitionKey], [index.sortKey]: i[index.sortKey] }
+        : structuredClone(i);
     return [...this.#items.values()]
       .filter((i) => i[index.partitionKey] === partition && typeof i[index.sortKey] === 'string' && inRange(i[index.sortKey] as string))
       .sort((a, b) => ((a[index.sortKey] as string) < (b[index.sortKey] as string) ? -1 : 1))
-      .map((i) => structuredClone(i));
+      .map(projected);
   }
+
+  /** One head, as the listings read it. */
+  readonly #readHead: HeadReader = async (key) => this.#get(key);
 
   /** Up to `limit` of the items after the start key's position; a full page ends with its last key, as DynamoDB's does. */
   #limited(index: IndexKeys, items: Item[], start: Record<string, string> | undefined, limit: number): { items: Item[]; lastKey?: Item } {
@@ -266,13 +277,22 @@ export class MemoryCaseStore implements CaseStore {
       .map((i) => structuredClone(i));
   }
 
-  /** Moves the projections forward, never back: the joint task and finding items, then the head. */
-  #moveHead(state: CaseState): void {
-    const { first, head } = listingItems(state);
-    for (const item of [...first, head]) {
+  /**
+   * Moves the projections forward, never back: the joint task and finding items, then the head; from
+   * `previous`, only the items the action moved, while the head still holds `previous` (as DynamoCaseStore).
+   */
+  #moveHead(state: CaseState, previous?: CaseState): void {
+    const older = (item: Item) => {
       const current = this.#items.get(keyOf(item as ItemKey));
-      if (!current || (current.version as number) < state.version) this.#put(item);
+      return !current || (current.version as number) < state.version;
+    };
+    if (previous) {
+      const { first, head } = listingItems(state, undefined, previous);
+      for (const item of first) if (older(item)) this.#put(item);
+      if (this.#items.get(keyOf(head as ItemKey))?.version === previous.version) return this.#put(head);
     }
+    const { first, head } = listingItems(state);
+    for (const item of [...first, head]) if (older(item)) this.#put(item);
   }
 
   #get(key: ItemKey): Item | undefined {

@@ -34,8 +34,11 @@ export const DIRECTORY_TABLE = {
 
 /**
  * Cases (see dynamo-case-store.ts for the items and their keys) and the e-licences they issue
- * (dynamo-licence-store.ts). The case indexes are read from the head item only, the licence index
- * from licence items only; each is sparse where its attributes are absent.
+ * (dynamo-licence-store.ts). The case indexes list heads (and a joint case's task items and its finding
+ * items, case-items.ts), the licence index licence items; each is sparse where its attributes are absent.
+ * The case indexes hold their keys alone: a listing reads the heads of the page it lists
+ * (case-listings.ts), so a head write costs an index write only where it moves the head in a list (a new
+ * status, a new due date), not each time the state changes, and the state is not kept three times more.
  */
 export const CASES_TABLE = {
   partitionKey: 'pk',
@@ -48,11 +51,11 @@ export const CASES_TABLE = {
   departmentQueueShards: 8,
   indexes: {
     /** A department's cases by status, then due date, then case number (`<status>#<due>#<caseNo>`). */
-    departmentQueue: { name: 'departmentQueue', partitionKey: 'deptPk', sortKey: 'deptSk' },
+    departmentQueue: { name: 'departmentQueue', partitionKey: 'deptPk', sortKey: 'deptSk', projection: 'keys-only' },
     /** A channel's cases (`CH#<channelId>`) by applicant, then filing time (`<applicantId>#<receivedAt>#<caseNo>`). */
-    channelCases: { name: 'channelCases', partitionKey: 'chPk', sortKey: 'chSk' },
+    channelCases: { name: 'channelCases', partitionKey: 'chPk', sortKey: 'chSk', projection: 'keys-only' },
     /** Cases marked overdue or in violation (`SUPERVISION#<kind>`), by deadline (`<deadline>#<caseNo>`). */
-    supervision: { name: 'supervision', partitionKey: 'supPk', sortKey: 'supSk' },
+    supervision: { name: 'supervision', partitionKey: 'supPk', sortKey: 'supSk', projection: 'keys-only' },
     /** E-licences by holder (`HOLDER#<resident ID or credit code>`), newest first by `<issuedOn>#<licence id>`. */
     licenceHolder: { name: 'licenceHolder', partitionKey: 'holderPk', sortKey: 'holderSk' },
     /**

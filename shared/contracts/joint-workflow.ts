@@ -3,18 +3,22 @@
 // send the joint function (functions/joint/handler.ts) and what that function answers. The embedded
 // runtime (infra/local/stepfunctions-server.ts) runs the same definition against the same handler.
 //
-//   Dispatch ─▶ Opinions (Map, one branch per co-department, all at once) ─▶ OpinionsComplete
-//      │            branch: CheckTask ─▶ NextStep ─┬─ wait ───────▶ AwaitOpinion ──(opinion)──▶ BranchDone
-//      │                       ▲                   │                 │ States.Timeout ─▶ CheckTask
-//      │                       │                   │                 │ JointTaskEnded ─▶ BranchDone
-//      │                       └──── Escalate ◀────┼─ escalate
-//      │                                           ├─ record-missing ─▶ RecordMissing ─▶ BranchDone
-//      │                                           └─ done ─────────▶ BranchDone
+//   Dispatch ─▶ Opinions (Map, one branch per co-department, all at once; the execution ends with it)
+//      │            branch: NextStep ─┬─ wait ───────▶ AwaitOpinion ──(opinion)──▶ the branch ends
+//      │                       ▲      │                 │ States.Timeout ─▶ CheckTask ─▶ NextStep
+//      │                       │      │                 │ JointTaskEnded ─▶ BranchDone
+//      │        CheckTask ◀── Escalate ◀─┼─ escalate
+//      │                                 ├─ record-missing ─▶ RecordMissing ─▶ BranchDone
+//      │                                 └─ done ─────────▶ BranchDone
 //      └─ any error left after the retries (Dispatch, Opinions) ─▶ RecordFailure ─▶ JointHandlingFailed
 //
 // The branch is a loop driven by the case's own record: CheckTask reads the co-department's task and
 // says what comes next (joint-handling.ts in the domain), so a replayed or restarted execution does
-// exactly what the record calls for and nothing twice.
+// exactly what the record calls for and nothing twice. Dispatch answers each branch's first CheckTask
+// answer with it (it has just read the case), so a branch starts at NextStep; an opinion that resumes
+// the wait ends the branch, and the Map ends the execution: with every opinion in on time, 2 + 2 × n
+// state transitions for n co-departments (Dispatch, Opinions, and NextStep and AwaitOpinion per
+// branch), what a Standard workflow is billed by.
 
 /** State names: the definition's, the tests' and the embedded runtime's (local handlers are keyed by them). */
 export const JOINT_STATES = {
@@ -26,7 +30,6 @@ export const JOINT_STATES = {
   escalate: 'Escalate',
   recordMissing: 'RecordMissing',
   branchDone: 'BranchDone',
-  opinionsComplete: 'OpinionsComplete',
   recordFailure: 'RecordFailure',
   failed: 'JointHandlingFailed',
 } as const;
@@ -51,10 +54,18 @@ export type JointStepEvent =
   | { step: 'record-missing'; caseNo: string; departmentId: string }
   | { step: 'fail'; caseNo: string; failure: { Error?: string; Cause?: string } };
 
+/**
+ * A branch as Dispatch answers it: its input, and where CheckTask would keep its answer
+ * (CHECK_RESULT_PATH), what CheckTask would answer now — the branch starts at NextStep.
+ */
+export interface DispatchedBranch extends JointBranchInput {
+  Payload: CheckResult;
+}
+
 /** `dispatch`: the branches to run, one per co-department. */
 export interface DispatchResult {
   caseNo: string;
-  branches: JointBranchInput[];
+  branches: DispatchedBranch[];
 }
 
 /**

@@ -119,12 +119,12 @@ describe('joint handling (test configuration)', () => {
       expect(machine.Definition).toBeUndefined();
     });
 
-    it('has the states of the contract, starting at Dispatch, in JSONPath', () => {
+    it('has the states of the contract, starting at Dispatch, in JSONPath; a branch starts at NextStep with the answer Dispatch gave it', () => {
       expect(definition.StartAt).toBe(JOINT_STATES.dispatch);
       expect(definition.QueryLanguage).toBeUndefined();
       const names = [...Object.keys(states()), ...Object.keys(branch())];
       expect(names.sort()).toEqual(Object.values(JOINT_STATES).sort());
-      expect((states()[JOINT_STATES.opinions]!.ItemProcessor as { StartAt: string }).StartAt).toBe(JOINT_STATES.checkTask);
+      expect((states()[JOINT_STATES.opinions]!.ItemProcessor as { StartAt: string }).StartAt).toBe(JOINT_STATES.nextStep);
     });
 
     it('dispatches with the case number, keeps the branches under $.dispatch and runs them all at once, each item as its branch input', () => {
@@ -138,11 +138,12 @@ describe('joint handling (test configuration)', () => {
         Next: JOINT_STATES.opinions,
       });
       const opinions = states()[JOINT_STATES.opinions]!;
-      expect(opinions).toMatchObject({ Type: 'Map', ItemsPath: '$.dispatch.branches', MaxConcurrency: 0, ResultPath: null, Next: JOINT_STATES.opinionsComplete });
+      // The Map ends the execution: no state after it to count.
+      expect(opinions).toMatchObject({ Type: 'Map', ItemsPath: '$.dispatch.branches', MaxConcurrency: 0, ResultPath: null, End: true });
+      expect(opinions.Next).toBeUndefined();
       expect(opinions.ItemSelector).toBeUndefined();
       expect(opinions.Parameters).toBeUndefined();
       expect(opinions.Iterator).toBeUndefined();
-      expect(states()[JOINT_STATES.opinionsComplete]).toEqual({ Type: 'Succeed' });
     });
 
     it('checks the task, and goes on as CheckTask says: wait, escalate, record the opinion missing, or done', () => {
@@ -166,7 +167,7 @@ describe('joint handling (test configuration)', () => {
       expect(branch()[JOINT_STATES.branchDone]).toEqual({ Type: 'Succeed' });
     });
 
-    it('waits for the opinion with a task token, at most waitSeconds: a timeout checks again, an ended task ends the branch, never retried', () => {
+    it('waits for the opinion with a task token, at most waitSeconds, and ends the branch when it comes: a timeout checks again, an ended task ends the branch, never retried', () => {
       const wait = branch()[JOINT_STATES.awaitOpinion]!;
       expect(wait.Resource).toMatch(/lambda:invoke\.waitForTaskToken$/);
       expect(wait).toMatchObject({
@@ -176,8 +177,10 @@ describe('joint handling (test configuration)', () => {
         },
         TimeoutSecondsPath: WAIT_SECONDS_PATH,
         ResultPath: null,
-        Next: JOINT_STATES.branchDone,
+        // The opinion resumed it: the branch ends with it.
+        End: true,
       });
+      expect(wait.Next).toBeUndefined();
       expect(wait.TimeoutSeconds).toBeUndefined();
       expect(wait.HeartbeatSeconds).toBeUndefined();
       expect(wait.Catch).toEqual([

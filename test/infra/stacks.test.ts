@@ -224,7 +224,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       });
     });
 
-    it('lays out the cases table and its indexes as table-layout.ts says, exposed as DataStack.casesTable (the anchor queue holds its keys alone)', () => {
+    it('lays out the cases table and its indexes as table-layout.ts says, exposed as DataStack.casesTable (the case lists and the anchor queue hold their keys alone)', () => {
       const casesId = built.data.getLogicalId(built.data.casesTable.node.defaultChild as CfnElement);
       const cases = resources(data, 'AWS::DynamoDB::Table').find(([id]) => id === casesId)?.[1];
       expect(props(cases)).toMatchObject({
@@ -238,7 +238,7 @@ describe('the Tongban CDK app (test configuration)', () => {
             { AttributeName: ix.partitionKey, KeyType: 'HASH' },
             { AttributeName: ix.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: ix.name === 'anchorQueue' ? 'KEYS_ONLY' : 'ALL' },
+          Projection: { ProjectionType: ix.name === 'licenceHolder' ? 'ALL' : 'KEYS_ONLY' },
         })),
       });
       expect(Object.values(CASES_TABLE.indexes).map((ix) => [ix.name, ix.partitionKey, ix.sortKey])).toEqual([

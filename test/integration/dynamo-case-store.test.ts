@@ -4,7 +4,7 @@
 // idempotency record and after a head that could not be written, a head left behind by a crash rolled
 // forward on read, and a shard that stops early at DynamoDB's 1 MB page.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
@@ -17,10 +17,10 @@ import { verifyCaseHistory } from '../../shared/domain/cases/case-history.ts';
 import type { Applicant, CaseState, JsonValue } from '../../shared/domain/cases/case-record.ts';
 import type { FilingRequest, FilingResult } from '../../shared/domain/cases/case-service.ts';
 import { CaseService } from '../../shared/domain/cases/case-service.ts';
-import { FOOD, LI, MARKET, MARKET_DEPUTY, PORTAL, SHOP, ZHANG } from '../support/case-fixtures.ts';
+import { FIRE, FOOD, HEALTH, JOINT, LI, MARKET, MARKET_DEPUTY, POLICE, PORTAL, SHOP, ZHANG } from '../support/case-fixtures.ts';
 import { act, actSealed, allPages, application, caseStoreContract, file, on } from '../support/case-store-contract.ts';
 import { sealNoticesCommand } from '../support/notice-seals.ts';
-import { SYSTEM_CALLER } from '../../shared/domain/cases/case-lifecycle.ts';
+import { SYSTEM_CALLER, applyCaseCommand } from '../../shared/domain/cases/case-lifecycle.ts';
 import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
 import { seededCatalogue } from '../support/memory-catalogue.ts';
 import type { MemoryItemStore } from '../support/memory-item-store.ts';
@@ -235,6 +235,60 @@ describe('DynamoCaseStore: actions', () => {
 });
 
 describe('DynamoCaseStore: what a case takes in the table', () => {
+  it("keeps a joint case's task items to their keys, writes one only when an action moves it in its queue, and lists from the head", async () => {
+    // Prepare: a joint case accepted and dispatched (health and fire each get a task)
+    const fresh = await freshStore('cases-task-items');
+    const filed = await file({ store: fresh, by: PORTAL, key: 'tasks-1', app: application(ZHANG, JOINT), date: '2026-09-01', guide: JOINT });
+    const caseNo = filed.state.caseNo;
+    await actSealed(fresh, caseNo, { action: 'accept' }, on('2026-09-01', MARKET, 1));
+    const dispatched = await act(fresh, caseNo, { action: 'dispatch' }, on('2026-09-01', SYSTEM_CALLER, 2));
+    const task = async (departmentId: string) =>
+      (await db.send(new GetCommand({ TableName: 'cases-task-items', Key: { pk: `CASE#${caseNo}`, sk: `TASK#${departmentId}` } }))).Item!;
+
+    // Act: health answers (its task leaves its open queue; fire's stays where it is)
+    const answered = await act(fresh, caseNo, { action: 'opinion', outcome: 'agree' }, on('2026-09-02', HEALTH));
+
+    // Assess: each task item is its keys and a version, written when it moved: fire's at dispatch, health's at its answer
+    const [health, fire] = [await task(HEALTH.departmentId!), await task(FIRE.departmentId!)];
+    expect(Object.keys(fire).sort()).toEqual(['deptPk', 'deptSk', 'pk', 'sk', 'version']);
+    expect([fire.version, health.version]).toEqual([dispatched.version, answered.version]);
+    expect(health.deptSk).toMatch(/^opinion-ended#/);
+    // The queue shows the newest state, read from the head
+    expect((await fresh.jointTaskQueue(FIRE.departmentId!, { limit: 10 })).cases).toEqual([answered]);
+    expect((await fresh.jointTaskQueue(HEALTH.departmentId!, { limit: 10 })).cases).toEqual([]);
+    // An index entry its head does not back (health's task as it stood before the answer) is passed over
+    await db.send(
+      new PutCommand({
+        TableName: 'cases-task-items',
+        Item: { ...health, sk: `TASK#${POLICE.departmentId}`, deptPk: fire.deptPk.replace(FIRE.departmentId!, POLICE.departmentId!), deptSk: fire.deptSk },
+      }),
+    );
+    expect((await fresh.jointTaskQueue(POLICE.departmentId!, { limit: 10 })).cases).toEqual([]);
+  });
+
+  it('moves every task item with the head when the head was further behind than the action read it (a writer stopped before it)', async () => {
+    // Prepare: a dispatched joint case whose head is put back to the acceptance, as a writer that stopped before moving it leaves it
+    const fresh = await freshStore('cases-task-lag');
+    const filed = await file({ store: fresh, by: PORTAL, key: 'lag-1', app: application(ZHANG, JOINT), date: '2026-09-01', guide: JOINT });
+    const caseNo = filed.state.caseNo;
+    const accepted = await actSealed(fresh, caseNo, { action: 'accept' }, on('2026-09-01', MARKET, 1));
+    const dispatched = applyCaseCommand(accepted, { action: 'dispatch' }, on('2026-09-01', SYSTEM_CALLER, 2));
+    await fresh.append(dispatched.state, dispatched.entry, accepted);
+    for (const sk of ['HEAD', `TASK#${HEALTH.departmentId}`, `TASK#${FIRE.departmentId}`])
+      await db.send(new DeleteCommand({ TableName: 'cases-task-lag', Key: { pk: `CASE#${caseNo}`, sk } }));
+    await fresh['moveHead'](accepted);
+
+    // Act: an opinion written on the dispatched state, the head still at the acceptance
+    const answered = applyCaseCommand(dispatched.state, { action: 'opinion', outcome: 'agree' }, on('2026-09-02', FIRE));
+    await fresh.append(answered.state, answered.entry, dispatched.state);
+
+    // Assess: the head and both task items are at the opinion; health's task is listed, fire's is not
+    const head = await db.send(new GetCommand({ TableName: 'cases-task-lag', Key: { pk: `CASE#${caseNo}`, sk: 'HEAD' } }));
+    expect(head.Item!.version).toBe(answered.state.version);
+    expect((await fresh.jointTaskQueue(HEALTH.departmentId!, { limit: 10 })).cases).toEqual([answered.state]);
+    expect((await fresh.jointTaskQueue(FIRE.departmentId!, { limit: 10 })).cases).toEqual([]);
+  });
+
   it("keeps the whole state in the head only: an action's entry holds what it changed, not the form", async () => {
     // Prepare: a form of 60,000 bytes in UTF-8, then an action that does not touch it
     const fresh = await freshStore('cases-changes');

@@ -22,7 +22,7 @@ import { startLocalStepFunctions } from '../../infra/local/stepfunctions-server.
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { S3MaterialStore } from '../../shared/adapters/s3-material-store.ts';
 import { SfnJointWorkflow } from '../../shared/adapters/sfn-joint-workflow.ts';
-import { JOINT_STATES, jointExecutionName } from '../../shared/contracts/joint-workflow.ts';
+import { JOINT_STATES, JOINT_TASK_ENDED, jointExecutionName } from '../../shared/contracts/joint-workflow.ts';
 import type { JointStepEvent } from '../../shared/contracts/joint-workflow.ts';
 import { payloadDigest } from '../../shared/domain/cases/case-history.ts';
 import { applyCaseCommand, fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
@@ -60,6 +60,8 @@ let serviceWith: (caseStore: CaseStore) => CaseService;
 let client: SFNClient;
 /** Every call the state machine made to the joint function, and a way to make the next ones fail. */
 const calls: JointStepEvent[] = [];
+/** The cases of the waits that found their task ended already. */
+const endedAwaits: string[] = [];
 let failNext: { step: JointStepEvent['step']; times: number } | undefined;
 let failAlso: { step: JointStepEvent['step']; times: number } | undefined;
 let stop: () => Promise<void>;
@@ -103,7 +105,12 @@ beforeAll(async () => {
             throw new Error(`injected: the ${step.step} step crashed`);
           }
         }
-        return handler(step);
+        try {
+          return await handler(step);
+        } catch (e) {
+          if (step.step === 'await' && (e as Error).name === JOINT_TASK_ENDED) endedAwaits.push(step.caseNo);
+          throw e;
+        }
       },
     },
     // The retries' waits are the definition's (2 s, backoff 2): shortened here, counted all the same.
@@ -196,14 +203,18 @@ const bothWaiting = (caseNo: string) =>
     return s;
   });
 
-/** How often the branches of the case ran CheckTask, and AwaitOpinion. */
+/** How often the branches of the case ran CheckTask. */
 const checksOf = (caseNo: string) => calls.filter((c) => c.step === 'check' && c.caseNo === caseNo).length;
-const awaitsOf = (caseNo: string) => calls.filter((c) => c.step === 'await' && c.caseNo === caseNo).length;
+/** How often an AwaitOpinion of the case found its task ended already (JointTaskEnded). */
+const endedAwaitsOf = (caseNo: string) => endedAwaits.filter((c) => c === caseNo).length;
 /**
  * The transitions of a run of both branches without escalation or retry, from the steps invoked:
- * Dispatch, the Map and OpinionsComplete; per branch a NextStep after each CheckTask, and BranchDone.
+ * Dispatch and the Map; per branch its first NextStep (Dispatch answered its first check) and its first
+ * AwaitOpinion; each wait that runs out adds a CheckTask and a NextStep, then an AwaitOpinion, or
+ * BranchDone when that check finds the opinion in (three each); a wait that finds its task ended goes
+ * on to BranchDone (one more).
  */
-const transitionsOf = (caseNo: string) => 3 + 2 * checksOf(caseNo) + awaitsOf(caseNo) + 2;
+const transitionsOf = (caseNo: string) => 6 + 3 * checksOf(caseNo) + endedAwaitsOf(caseNo);
 
 const types = async (caseNo: string) => (await historyUpTo(store, caseNo, Infinity)).map((e) => (e.type === 'file' ? 'file' : `${e.type}:${e.actor.name}`));
 
@@ -223,11 +234,10 @@ describe('the joint-handling workflow on aws-local-stepfunctions, with the synth
     expect(afterLast.status).toBe('opinions-complete');
     expect(execution.status).toBe('SUCCEEDED');
     expect(await types(caseNo)).toEqual(['file', 'accept:market', 'dispatch:system', 'opinion:health', 'opinion:fire']);
-    // Dispatch, the Map, each branch's CheckTask, NextStep, AwaitOpinion and BranchDone (2 × 4),
-    // OpinionsComplete = 11 when every opinion comes within the first wait. A wait that runs out first
-    // (at most 2 s here) adds a CheckTask and a NextStep, and an AwaitOpinion unless that check finds
-    // the opinion in: counted from the steps the state machine invoked.
-    expect(transitionsOf(caseNo)).toBe(11 + 2 * (checksOf(caseNo) - 2) + (awaitsOf(caseNo) - 2));
+    // Dispatch, the Map, each branch's NextStep and AwaitOpinion (2 × 2) = 6 when every opinion comes
+    // within the first wait. A wait that runs out first (at most 2 s here) adds a CheckTask and a
+    // NextStep, then an AwaitOpinion, or BranchDone when that check finds the opinion in: counted from
+    // the steps the state machine invoked.
     expect(execution.stateTransitions).toBe(transitionsOf(caseNo));
   });
 
@@ -371,9 +381,10 @@ describe('the joint-handling workflow on aws-local-stepfunctions, with the synth
     expect(dispatchCalls).toHaveLength(2);
     expect(replay).toEqual({
       caseNo,
+      // Each with what it does first: wait (at most JOINT_MAX_WAIT_SECONDS here).
       branches: [
-        { caseNo, departmentId: HEALTH_ID },
-        { caseNo, departmentId: FIRE_ID },
+        { caseNo, departmentId: HEALTH_ID, Payload: { next: 'wait', waitSeconds: 2 } },
+        { caseNo, departmentId: FIRE_ID, Payload: { next: 'wait', waitSeconds: 2 } },
       ],
     });
     expect((await historyUpTo(store, caseNo, Infinity)).slice(0, before.length)).toEqual(before);

@@ -3,7 +3,8 @@
 // them; every decision is read from the case's own record here, so a step that runs twice — a Lambda
 // retry, a replayed execution after a restart — changes nothing the second time:
 //
-// - dispatch: gives every co-department its task, due in its own working days (once);
+// - dispatch: gives every co-department its task, due in its own working days (once), and says what
+//   each branch does first (as check would);
 // - check: what one co-department's branch does next — wait (until the end of its due day, then of the
 //   case's statutory deadline day), escalate (its due day has passed: the task is marked, the history
 //   records it, the co-department is reminded), record it missing (the statutory deadline has passed),
@@ -116,14 +117,17 @@ export class JointHandling {
   }
 
   /**
-   * Gives each co-department its task (once) and answers one branch per co-department. A case that is
+   * Gives each co-department its task (once) and answers one branch per co-department, with what the
+   * branch does first (as `check` would answer it). A case that is
    * no longer accepted before it was dispatched (withdrawn) has no branches: nothing to wait for.
    */
   async dispatch(caseNo: string): Promise<DispatchResult> {
     const grace = this.deps.graceDays !== undefined ? { graceDays: this.deps.graceDays } : {};
     const state = await this.applySystem(caseNo, (s) => (s.status === 'accepted' && !s.jointTasks && s.coDepartmentIds.length > 0 ? { action: 'dispatch', ...grace } : undefined));
     if (state.coDepartmentIds.length === 0) throw new Error(`case ${caseNo} is not a joint case: it has no co-departments`);
-    const branches = (state.jointTasks ?? []).map((t) => ({ caseNo, departmentId: t.departmentId }));
+    // Each with what its first check would answer now, from the state just read: the branch starts waiting.
+    const now = this.now();
+    const branches = (state.jointTasks ?? []).map((t) => ({ caseNo, departmentId: t.departmentId, Payload: branchStep(state, t.departmentId, now, this.maxWaitSeconds) }));
     return { caseNo, branches };
   }
 
