@@ -57,17 +57,7 @@ import {
   tokenKey,
 } from './case-items.ts';
 import type { ShardReader } from './case-listings.ts';
-import {
-  caseList,
-  channelCasesQuery,
-  departmentQueueQuery,
-  departmentShards,
-  jointTaskQueueQuery,
-  shardedQueuePage,
-  supervisionList,
-  supervisionQuery,
-  sweepRanges,
-} from './case-listings.ts';
+import { channelCasesQuery, departmentQueueQuery, departmentShards, jointTaskQueueQuery, shardedPage, supervisionList, supervisionQuery, sweepRanges } from './case-listings.ts';
 import { queryIndexPage } from './query-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
 
@@ -256,11 +246,11 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async departmentQueue(departmentId: string, status: CaseStatus, page: CasePage): Promise<CaseList> {
-    return shardedQueuePage(departmentQueueQuery(departmentId, status, page), this.readShard);
+    return shardedPage(departmentQueueQuery(departmentId, status, page), this.readShard);
   }
 
   async jointTaskQueue(departmentId: string, page: CasePage): Promise<CaseList> {
-    return shardedQueuePage(jointTaskQueueQuery(departmentId, page), this.readShard);
+    return shardedPage(jointTaskQueueQuery(departmentId, page), this.readShard);
   }
 
   async putTaskToken(caseNo: string, departmentId: string, token: string): Promise<void> {
@@ -351,7 +341,7 @@ export class DynamoCaseStore implements CaseStore {
 
   async channelCases(channelId: string, applicantId: string | undefined, page: CasePage): Promise<CaseList> {
     const query = channelCasesQuery(channelId, applicantId, page);
-    return query ? caseList(await queryIndexPage(this.db, { tableName: this.tableName, ...query })) : { cases: [] };
+    return query ? shardedPage(query, this.readShard) : { cases: [] };
   }
 
   async listSupervision(kind: SupervisionKind, page: CasePage): Promise<SupervisionList> {
@@ -385,15 +375,15 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  /** One shard's page of the department queue index. */
-  private readonly readShard: ShardReader = async (pk, prefix, start, limit) => {
+  /** One shard's page of a sharded listing index (an empty prefix: the whole shard). */
+  private readonly readShard: ShardReader = async (index, pk, prefix, start, limit) => {
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
-        IndexName: ix.name,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': ix.partitionKey, '#sk': ix.sortKey },
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        IndexName: index.name,
+        KeyConditionExpression: prefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, ...(prefix ? { '#sk': index.sortKey } : {}) },
+        ExpressionAttributeValues: { ':pk': pk, ...(prefix ? { ':prefix': prefix } : {}) },
         Limit: limit,
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),

@@ -48,17 +48,7 @@ import {
   tokenKey,
 } from './case-items.ts';
 import type { ShardReader, SortKeyRange } from './case-listings.ts';
-import {
-  caseList,
-  channelCasesQuery,
-  departmentQueueQuery,
-  departmentShards,
-  jointTaskQueueQuery,
-  shardedQueuePage,
-  supervisionList,
-  supervisionQuery,
-  sweepRanges,
-} from './case-listings.ts';
+import { channelCasesQuery, departmentQueueQuery, departmentShards, jointTaskQueueQuery, shardedPage, supervisionList, supervisionQuery, sweepRanges } from './case-listings.ts';
 import type { IndexPage, IndexQuery } from './page-cursor.ts';
 import { indexPage, openIndexQuery } from './page-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
@@ -142,11 +132,11 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   async departmentQueue(departmentId: string, status: CaseStatus, page: CasePage): Promise<CaseList> {
-    return shardedQueuePage(departmentQueueQuery(departmentId, status, page), this.#readShard);
+    return shardedPage(departmentQueueQuery(departmentId, status, page), this.#readShard);
   }
 
   async jointTaskQueue(departmentId: string, page: CasePage): Promise<CaseList> {
-    return shardedQueuePage(jointTaskQueueQuery(departmentId, page), this.#readShard);
+    return shardedPage(jointTaskQueueQuery(departmentId, page), this.#readShard);
   }
 
   async putTaskToken(caseNo: string, departmentId: string, token: string): Promise<void> {
@@ -190,7 +180,7 @@ export class MemoryCaseStore implements CaseStore {
 
   async channelCases(channelId: string, applicantId: string | undefined, page: CasePage): Promise<CaseList> {
     const query = channelCasesQuery(channelId, applicantId, page);
-    return query ? caseList(this.#indexPage(query)) : { cases: [] };
+    return query ? shardedPage(query, this.#readShard) : { cases: [] };
   }
 
   async listSupervision(kind: SupervisionKind, page: CasePage): Promise<SupervisionList> {
@@ -221,9 +211,9 @@ export class MemoryCaseStore implements CaseStore {
     if (!this.#items.delete(keyOf({ pk: caseKey(caseNo), sk: entryKey(n) }))) throw new Error(`no entry ${n} of case ${caseNo}`);
   }
 
-  /** One shard's page of the department queue index. */
-  readonly #readShard: ShardReader = async (partition, prefix, start, limit) => {
-    const { items, lastKey } = this.#limited(CASES_TABLE.indexes.departmentQueue, this.#index(CASES_TABLE.indexes.departmentQueue, partition, { prefix }), start, limit);
+  /** One shard's page of a sharded listing index. */
+  readonly #readShard: ShardReader = async (index, partition, prefix, start, limit) => {
+    const { items, lastKey } = this.#limited(index, this.#index(index, partition, { prefix }), start, limit);
     return { items, stopped: lastKey !== undefined };
   };
 
