@@ -27,6 +27,9 @@
 //   - 好差评 (issue 18): p50/p95 of each evaluations route on the embedded platform (test/bench/evaluations.ts)
 //   - 咨询投诉 (issue 18): p50/p95 of each tickets route on the embedded platform (test/bench/tickets.ts)
 //   - the web console (issue 20): its download (gzip), build time and time to interactive (test/bench/console.ts)
+//   - hot keys (issue 21): a day of filings (1,000/s peak, 80 % to one department, one channel) replayed
+//     through the cases table's key functions, each key family's busiest partition before and after
+//     issue 21's shards against 1,000 WU/s and 3,000 RU/s (test/bench/key-load.ts, a process of its own)
 // Environment: BENCH_REQUESTS (default 300) requests per latency figure, BENCH_STARTS (default 3),
 // BENCH_FILING_SECONDS (default 30) and BENCH_CONCURRENCY (default 16) for the filing rate,
 // BENCH_CASES (default 10000) cases in the table for the queue figures, BENCH_JOINT_RUNS (default 30)
@@ -154,6 +157,9 @@ async function main(): Promise<void> {
   await runScript(join(ROOT, 'test/bench/tickets.ts'));
   // 8h. the web console (issue 20): its download, its build, its time to interactive in Chromium, in a process of its own
   await runScript(join(ROOT, 'test/bench/console.ts'));
+
+  // 8i. hot keys (issue 21): a day of filings through the key functions, each key's peak, in a process of its own
+  await runScript(join(ROOT, 'test/bench/key-load.ts'));
 
   // 9. the artifacts: each Lambda bundle as synthesised (size, load in a fresh process), the packed CLI
   await benchBundles();
