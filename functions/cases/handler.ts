@@ -52,7 +52,8 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
     store: new DynamoCaseStore(db, requiredEnv('CASES_TABLE'), {
       onHeadLag: (caseNo, version, error) => logger.warn('case head lags its newest entry; the next read rolls it forward', { caseNo, version, error }),
     }),
-    items: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE')),
+    // Every filing reads its item: the newest version may be 2 s old here (dynamo-item-store.ts says why that is safe).
+    items: new DynamoItemStore(db, requiredEnv('ITEMS_TABLE'), undefined, { latestMaxAgeMs: 2000 }),
     materials,
     calendar,
     workflow: new SfnJointWorkflow(sfnClient(), requiredEnv('JOINT_STATE_MACHINE_ARN')),

@@ -37,15 +37,15 @@
 // Index keys of the head (CASES_TABLE.indexes, each holding its keys alone: a listing reads the heads it
 // lists, and keeps those that still list it; all sort keys are ASCII, so DynamoDB's byte order and
 // JavaScript's string order agree):
-//   departmentQueue  DEPT#<departmentId>#<shard 0-7>   <status>#<due date or ~>#<caseNo>
+//   departmentQueue  DEPT#<departmentId>#<shard 0-127>  <status>#<due date or ~>#<caseNo>
 //                    (a joint task: DEPT#<co-department>#<shard>, `opinion#<due or ~>#<caseNo>` while it
 //                    is open, `opinion-ended#<case updated on>#<caseNo>` after; no case status starts so)
-//   channelCases     CH#<channelId>                    <applicantId>#<receivedAt>#<caseNo>
+//   channelCases     CH#<channelId>#<shard 0-127>       <applicantId>#<receivedAt>#<caseNo>
+//                    (the shard a hash of the applicant's id; heads written before issue 21: CH#<channelId>)
 //   supervision      SUPERVISION#<overdue|violation>   <deadline or ~>#<caseNo>   (sparse)
 //                    (a finding item: SUPERVISION#<finding kind>, `<due>#<caseNo>`)
-//   anchorQueue      ANCHOR#<shard 0-7>                <changed at>#<caseNo>#<version>#<entry hash>
+//   anchorQueue      ANCHOR#<shard 0-31>               <changed at>#<caseNo>#<version>#<entry hash>
 //                    (the head alone, keys only: anchor-keys.ts)
-import { createHash } from 'node:crypto';
 import { IDEMPOTENCY_KEY_HEADER } from '../contracts/headers.ts';
 import { findingsAwaited } from '../domain/cases/case-findings.ts';
 import { followUps } from '../domain/cases/case-follow-ups.ts';
@@ -58,6 +58,7 @@ import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
 import { ITEM_LIMIT_BYTES, itemBytes } from './dynamo-item-size.ts';
 import { anchorQueueKeys } from './anchor-keys.ts';
+import { hashShard, shardedKey } from './shard-keys.ts';
 import { tooLarge } from '../domain/errors.ts';
 import { SYSTEM_CALLER } from '../domain/cases/case-commands.ts';
 import { caseEvent } from '../domain/events/case-event.ts';
@@ -85,7 +86,10 @@ export const entryKey = (n: number) => `${ENTRY_PREFIX}${String(n).padStart(10, 
 export const LAST_ENTRY = `${ENTRY_PREFIX}~`;
 /** Entries read at a time where a store reads a whole history (a check, an archive bundle): small items, so memory stays small. */
 export const HISTORY_PAGE = 100;
-export const departmentShardKey = (departmentId: string, shard: number) => `DEPT#${departmentId}#${shard}`;
+export const departmentShardKey = (departmentId: string, shard: number) => shardedKey(`DEPT#${departmentId}`, shard);
+/** A channel's cases before issue 21, all under one key: read as one more shard (table-layout.ts, channelCasesShards). */
+export const legacyChannelKey = (channelId: string) => `CH#${channelId}`;
+export const channelShardKey = (channelId: string, shard: number) => shardedKey(legacyChannelKey(channelId), shard);
 export const tokenKey = (departmentId: string) => `TOKEN#${departmentId}`;
 export const taskKey = (departmentId: string) => `TASK#${departmentId}`;
 const findingKey = (kind: string, due: string) => `FINDING#${kind}#${due}`;
@@ -344,7 +348,12 @@ export function tokenItem(caseNo: string, departmentId: string, token: string): 
 
 /** The shard of a case in its department's queue: stable, and spread evenly by the hash. */
 export function queueShard(caseNo: string): number {
-  return createHash('sha256').update(caseNo).digest().readUInt32BE(0) % SHARDS;
+  return hashShard(caseNo, SHARDS);
+}
+
+/** The shard of an applicant's cases in a channel's list: all of an applicant's in one. */
+export function channelShard(applicantId: string): number {
+  return hashShard(`applicant#${applicantId}`, CASES_TABLE.channelCasesShards);
 }
 
 /**
@@ -394,7 +403,7 @@ export function headItem(state: CaseState, changedAt: string = new Date().toISOS
     state,
     [indexes.departmentQueue.partitionKey]: departmentShardKey(state.departmentId, queueShard(state.caseNo)),
     [indexes.departmentQueue.sortKey]: `${state.status}#${queueDate(state)}#${state.caseNo}`,
-    [indexes.channelCases.partitionKey]: `CH#${state.channelId}`,
+    [indexes.channelCases.partitionKey]: channelShardKey(state.channelId, channelShard(applicantIdOf(state.applicant))),
     [indexes.channelCases.sortKey]: `${applicantIdOf(state.applicant)}#${state.receivedAt}#${state.caseNo}`,
     ...(supervision ? { [indexes.supervision.partitionKey]: `SUPERVISION#${supervision.kind}`, [indexes.supervision.sortKey]: `${supervision.deadline}#${state.caseNo}` } : {}),
     ...anchorQueueKeys(state, changedAt),

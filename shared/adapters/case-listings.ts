@@ -1,18 +1,20 @@
 // The case store's listings over the cases table's items (case-items.ts), as both case stores read
-// them: which index partition and sort-key range each listing reads, how a department's queue is
-// merged from its shards, the cursors, and the cases of a page: the indexes hold their keys alone, so a
-// page's cases are read from their heads (one GetItem each, side by side, eventually consistent like
-// the index itself), each kept where its head still lists it there (stillListed: a case that moved on
-// since the index was written is not shown where it no longer is). Both stores answer the same pages,
-// in the same order, with the same cursors; they differ only in how they read an index and a head.
+// them: which index partitions and sort-key range each listing reads, how a sharded listing (a
+// department's queue, a channel's cases) is merged from its shards, the cursors, and the cases of a
+// page: the indexes hold their keys alone, so a page's cases are read from their heads (one GetItem
+// each, side by side, eventually consistent like the index itself), each kept where its head still
+// lists it there (stillListed: a case that moved on since the index was written is not shown where it
+// no longer is). Both stores answer the same pages, in the same order, with the same cursors; they
+// differ only in how they read an index and a head.
 import type { CaseState, CaseStatus } from '../domain/cases/case-record.ts';
 import { CASE_STATUSES } from '../domain/cases/case-record.ts';
 import type { CaseList, CasePage, SupervisionKind, SupervisionList, SweepStatus } from '../domain/cases/case-store.ts';
 import { MAX_CASE_PAGE_SIZE, SUPERVISION_KINDS } from '../domain/cases/case-store.ts';
 import { isCaseNo } from '../domain/identifiers/case-number.ts';
 import type { Item, ItemKey } from './case-items.ts';
-import { HEAD, LISTED_SORT_KEY, NO_DATE, OPEN_TASK, SHARDS, caseKey, departmentShardKey, listedHeadKey, stillListed, taskKey } from './case-items.ts';
+import { HEAD, LISTED_SORT_KEY, NO_DATE, OPEN_TASK, SHARDS, caseKey, channelShard, channelShardKey, legacyChannelKey, listedHeadKey, stillListed, taskKey } from './case-items.ts';
 import type { IndexPage, IndexQuery } from './page-cursor.ts';
+import { allShards } from './shard-keys.ts';
 import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
 
@@ -20,11 +22,21 @@ const { indexes } = CASES_TABLE;
 const APPLICANT_ID = /^[0-9A-Za-z]{1,64}$/;
 const SWEEP_STATUSES: readonly string[] = ['received', 'supplement-requested', 'accepted', 'opinions-complete', 'decided', 'refused', 'withdrawn'] satisfies SweepStatus[];
 
-/** A department queue's listing: the sort-key prefix of its kind (a status's cases, or open joint tasks) and the sort key of the items it lists. */
-export interface QueueQuery {
-  departmentId: string;
+/**
+ * A listing merged from the shards of an index (case-items.ts: a department's queue, a channel's
+ * cases): the partitions to read — every shard, and a key written before the shards where there is
+ * one —, the sort-key prefix of its kind, the sort key of the items it lists (a head, a joint task
+ * item), what its cursors are bound to, and the shape of the sort keys a cursor may hold (each ends
+ * with `#<caseNo>`, which makes it unique).
+ */
+export interface ShardedQuery {
+  index: { name: string; partitionKey: string; sortKey: string };
+  partitions: string[];
   prefix: string;
   itemSortKey: string;
+  fingerprint: string;
+  /** What a sort key holds between the prefix and `#<caseNo>`. */
+  middle: RegExp;
   page: CasePage;
 }
 
@@ -34,8 +46,8 @@ export interface ShardPage {
   stopped: boolean;
 }
 
-/** Reads one shard of the department queue index: partition `partition`, sort keys starting with `prefix`, after `start`, at most `limit`. */
-export type ShardReader = (partition: string, prefix: string, start: Record<string, string> | undefined, limit: number) => Promise<ShardPage>;
+/** Reads one shard of a listing index: partition `partition`, sort keys starting with `prefix`, after `start`, at most `limit`. */
+export type ShardReader = (index: ShardedQuery['index'], partition: string, prefix: string, start: Record<string, string> | undefined, limit: number) => Promise<ShardPage>;
 
 /** Reads one head by its key (eventually consistent will do: the index it was listed by is too). */
 export type HeadReader = (key: ItemKey) => Promise<Item | undefined>;
@@ -46,36 +58,53 @@ export async function listedHeads(entries: readonly Item[], index: { partitionKe
   return entries.flatMap((entry, i) => (stillListed(entry, heads[i], index) ? [{ entry, head: heads[i]! }] : []));
 }
 
-export function departmentQueueQuery(departmentId: string, status: CaseStatus, page: CasePage): QueueQuery {
+const DAY_OR_NONE = /^(?:\d{4}-\d{2}-\d{2}|~)$/;
+
+export function departmentQueueQuery(departmentId: string, status: CaseStatus, page: CasePage): ShardedQuery {
   if (!CASE_STATUSES.includes(status)) throw new RangeError(`unknown case status ${String(status)}`);
-  return { departmentId, prefix: `${status}#`, itemSortKey: HEAD, page };
+  return queueQuery(departmentId, `${status}#`, HEAD, page);
 }
 
-export function jointTaskQueueQuery(departmentId: string, page: CasePage): QueueQuery {
-  return { departmentId, prefix: `${OPEN_TASK}#`, itemSortKey: taskKey(departmentId), page };
+export function jointTaskQueueQuery(departmentId: string, page: CasePage): ShardedQuery {
+  return queueQuery(departmentId, `${OPEN_TASK}#`, taskKey(departmentId), page);
+}
+
+function queueQuery(departmentId: string, prefix: string, itemSortKey: string, page: CasePage): ShardedQuery {
+  const index = indexes.departmentQueue;
+  // The department's shards: a multiple of the 8 of before issue 21, so its old keys are among them.
+  const fingerprint = JSON.stringify({ index: index.name, departmentId, prefix });
+  return { index, partitions: departmentShards(departmentId), prefix, itemSortKey, fingerprint, middle: DAY_OR_NONE, page };
 }
 
 /**
- * Reads the department's N shards in parallel, each from the cursor's position, and merges them by
- * sort key. The cursor is the sort key of the last case returned (`<prefix><due>#<caseNo>`, unique
- * because it ends with the case number): every shard resumes after that key, so a page holds the
- * `limit` smallest keys after it over all shards. A shard that stopped early (DynamoDB's Limit or its
- * 1 MB page) is known only up to its last key, so the page stops there too. A page reads up to
- * N × limit index entries to return `limit`.
+ * Rows each shard is asked for: a page's share of a shard, twice over and three more (the smallest
+ * shard's share of a page rarely falls below it: a page comes back short now and then, never wrong),
+ * at most the page. Reading `limit` from every one of N shards would read N pages to return one.
  */
-export async function shardedQueuePage(q: QueueQuery, readShard: ShardReader, readHead: HeadReader): Promise<CaseList> {
+export function shardLimit(limit: number, shards: number): number {
+  return Math.min(limit, Math.ceil((2 * limit) / shards) + 3);
+}
+
+/**
+ * Reads the listing's shards in parallel, each from the cursor's position, and merges them by sort
+ * key. The cursor is the sort key of the last case returned (`<prefix>…#<caseNo>`, unique because it
+ * ends with the case number): every shard resumes after that key, so a page holds the smallest keys
+ * after it over all shards. A shard that stopped early (its share, shardLimit, or DynamoDB's 1 MB
+ * page) is known only up to its last key, so the page stops there too: it may hold fewer than `limit`,
+ * never one out of order, and the next page goes on from its last.
+ */
+export async function shardedPage(q: ShardedQuery, readShard: ShardReader, readHead: HeadReader): Promise<CaseList> {
   checkPage(q.page);
-  const ix = indexes.departmentQueue;
-  const fingerprint = JSON.stringify({ index: ix.name, departmentId: q.departmentId, prefix: q.prefix });
-  const after = q.page.cursor ? decodeQueueCursor(q.page.cursor, fingerprint, q.prefix) : undefined;
+  const ix = q.index;
+  const after = q.page.cursor ? decodeShardedCursor(q.page.cursor, q) : undefined;
+  const limit = shardLimit(q.page.limit, q.partitions.length);
   const shards = await Promise.all(
-    Array.from({ length: SHARDS }, (_, shard) => {
-      const pk = departmentShardKey(q.departmentId, shard);
+    q.partitions.map((pk) => {
       // A position, not necessarily an entry of this shard: the shard resumes after it.
       const start = after
         ? { [ix.partitionKey]: pk, [ix.sortKey]: after.sortKey, [CASES_TABLE.partitionKey]: caseKey(after.caseNo), [CASES_TABLE.sortKey]: q.itemSortKey }
         : undefined;
-      return readShard(pk, q.prefix, start, q.page.limit);
+      return readShard(ix, pk, q.prefix, start, limit);
     }),
   );
   const sortKeyOf = (item: Item) => item[ix.sortKey] as string;
@@ -89,17 +118,34 @@ export async function shardedQueuePage(q: QueueQuery, readShard: ShardReader, re
   const more = taken.length < merged.length || shards.some((s) => s.stopped);
   const last = taken.at(-1);
   const cases = (await listedHeads(taken, ix, readHead)).map(({ head }) => head.state as CaseState);
-  return more && last ? { cases, nextCursor: encodeCursor(sortKeyOf(last), fingerprint) } : { cases };
+  return more && last ? { cases, nextCursor: encodeCursor(sortKeyOf(last), q.fingerprint) } : { cases };
 }
 
-/** A channel's cases by applicant, then filing time; undefined when the applicant id names nobody. */
-export function channelCasesQuery(channelId: string, applicantId: string | undefined, page: CasePage): IndexQuery | undefined {
+/**
+ * A channel's cases by applicant, then filing time; undefined when the applicant id names nobody. One
+ * applicant's are in one shard; the whole channel's in every shard. Both read the channel's key of
+ * before issue 21 too (table-layout.ts, channelCasesShards).
+ */
+export function channelCasesQuery(channelId: string, applicantId: string | undefined, page: CasePage): ShardedQuery | undefined {
   checkPage(page);
   // Applicant ids (resident ID, credit code) are letters and digits: anything else names nobody,
   // and must not widen the prefix.
   if (applicantId !== undefined && !APPLICANT_ID.test(applicantId)) return undefined;
-  return listingQuery(indexes.channelCases, `CH#${channelId}`, applicantId === undefined ? undefined : `${applicantId}#`, page);
+  const index = indexes.channelCases;
+  const shards = applicantId === undefined ? allShards(legacyChannelKey(channelId), CASES_TABLE.channelCasesShards) : [channelShardKey(channelId, channelShard(applicantId))];
+  return {
+    index,
+    partitions: [...shards, legacyChannelKey(channelId)],
+    prefix: applicantId === undefined ? '' : `${applicantId}#`,
+    itemSortKey: HEAD,
+    fingerprint: JSON.stringify({ index: index.name, channelId, applicantId: applicantId ?? null }),
+    middle: applicantId === undefined ? APPLICANT_AND_INSTANT : INSTANT,
+    page,
+  };
 }
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T[0-9:.]{1,20}Z$/;
+const APPLICANT_AND_INSTANT = new RegExp(`^[0-9A-Za-z]{1,64}#${INSTANT.source.slice(1)}`);
 
 export function supervisionQuery(kind: SupervisionKind, page: CasePage): IndexQuery {
   checkPage(page);
@@ -110,12 +156,6 @@ export function supervisionQuery(kind: SupervisionKind, page: CasePage): IndexQu
 /** One page of a listing index whose items are heads or finding items (each carries the newest state). */
 function listingQuery(index: IndexQuery['index'], partition: string, sortPrefix: string | undefined, page: CasePage): IndexQuery {
   return { table: CASES_TABLE, index, partition, ...(sortPrefix !== undefined ? { sortPrefix } : {}), itemPrefix: 'CASE#', listedSortKey: LISTED_SORT_KEY, page };
-}
-
-/** The cases of a channel listing's page. */
-export async function caseList({ items, nextCursor }: IndexPage, readHead: HeadReader): Promise<CaseList> {
-  const cases = (await listedHeads(items, indexes.channelCases, readHead)).map(({ head }) => head.state as CaseState);
-  return nextCursor ? { cases, nextCursor } : { cases };
 }
 
 /** A supervision list's page: each case with the date it passed, read from its sort key. */
@@ -147,7 +187,7 @@ export function sweepRanges(status: SweepStatus, before: string): SortKeyRange[]
 
 /** The department queue index's partitions of a department, one per shard. */
 export function departmentShards(departmentId: string): string[] {
-  return Array.from({ length: SHARDS }, (_, shard) => departmentShardKey(departmentId, shard));
+  return allShards(`DEPT#${departmentId}`, SHARDS);
 }
 
 function checkPage(page: CasePage): void {
@@ -156,13 +196,12 @@ function checkPage(page: CasePage): void {
   }
 }
 
-/** A department queue's cursor: a sort key `<prefix><date or ~>#<caseNo>` of the queried kind. */
-function decodeQueueCursor(cursor: string, fingerprint: string, prefix: string): { sortKey: string; caseNo: string } {
-  const k = openCursor(cursor, fingerprint);
-  if (typeof k !== 'string' || k.length > 256 || !k.startsWith(prefix)) throw badCursor();
-  const [, date, caseNo, ...rest] = k.split('#');
-  if (rest.length > 0 || date === undefined || caseNo === undefined) throw badCursor();
-  if (date !== NO_DATE && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw badCursor();
-  if (!isCaseNo(caseNo)) throw badCursor();
+/** A listing's cursor: a sort key `<prefix><middle>#<caseNo>` of the queried listing. */
+function decodeShardedCursor(cursor: string, q: ShardedQuery): { sortKey: string; caseNo: string } {
+  const k = openCursor(cursor, q.fingerprint);
+  if (typeof k !== 'string' || k.length > 256 || !k.startsWith(q.prefix)) throw badCursor();
+  const cut = k.lastIndexOf('#');
+  const caseNo = k.slice(cut + 1);
+  if (cut < q.prefix.length || !q.middle.test(k.slice(q.prefix.length, cut)) || !isCaseNo(caseNo)) throw badCursor();
   return { sortKey: k, caseNo };
 }

@@ -77,13 +77,12 @@ import {
 } from './case-items.ts';
 import type { HeadReader, ShardReader } from './case-listings.ts';
 import {
-  caseList,
   channelCasesQuery,
   departmentQueueQuery,
   departmentShards,
   jointTaskQueueQuery,
   listedHeads,
-  shardedQueuePage,
+  shardedPage,
   supervisionList,
   supervisionQuery,
   sweepRanges,
@@ -276,11 +275,11 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async departmentQueue(departmentId: string, status: CaseStatus, page: CasePage): Promise<CaseList> {
-    return shardedQueuePage(departmentQueueQuery(departmentId, status, page), this.readShard, this.readHead);
+    return shardedPage(departmentQueueQuery(departmentId, status, page), this.readShard, this.readHead);
   }
 
   async jointTaskQueue(departmentId: string, page: CasePage): Promise<CaseList> {
-    return shardedQueuePage(jointTaskQueueQuery(departmentId, page), this.readShard, this.readHead);
+    return shardedPage(jointTaskQueueQuery(departmentId, page), this.readShard, this.readHead);
   }
 
   async putTaskToken(caseNo: string, departmentId: string, token: string): Promise<void> {
@@ -371,7 +370,7 @@ export class DynamoCaseStore implements CaseStore {
 
   async channelCases(channelId: string, applicantId: string | undefined, page: CasePage): Promise<CaseList> {
     const query = channelCasesQuery(channelId, applicantId, page);
-    return query ? caseList(await queryIndexPage(this.db, { tableName: this.tableName, ...query }), this.readHead) : { cases: [] };
+    return query ? shardedPage(query, this.readShard, this.readHead) : { cases: [] };
   }
 
   async listSupervision(kind: SupervisionKind, page: CasePage): Promise<SupervisionList> {
@@ -405,15 +404,15 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  /** One shard's page of the department queue index. */
-  private readonly readShard: ShardReader = async (pk, prefix, start, limit) => {
+  /** One shard's page of a sharded listing index (an empty prefix: the whole shard). */
+  private readonly readShard: ShardReader = async (index, pk, prefix, start, limit) => {
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
-        IndexName: ix.name,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': ix.partitionKey, '#sk': ix.sortKey },
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        IndexName: index.name,
+        KeyConditionExpression: prefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, ...(prefix ? { '#sk': index.sortKey } : {}) },
+        ExpressionAttributeValues: { ':pk': pk, ...(prefix ? { ':prefix': prefix } : {}) },
         Limit: limit,
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),

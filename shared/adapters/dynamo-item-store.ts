@@ -3,6 +3,20 @@
 // item (`ITEM#<code>` / `HEAD`) is a projection of the newest version for the listing indexes; it is
 // moved forward after the version write, and any reader that finds it behind rolls it forward, so a
 // crash between the two writes loses nothing (no transactions needed: dynalite has none).
+//
+// Reads kept in the function's memory (issue 21: every filing reads its item, and a busy item's
+// partition would take every filing's read). What may be kept, and for how long:
+//   - a version (`V#<n>`) never changes once written (its write is conditional on none being there):
+//     every version read, by `version()` or as the newest by `latest()`, is kept, in a bounded cache
+//     (the `versions` newest used, 256 by default: a version is a service guide of a few KB, up to the
+//     400 KB item limit, so at most a few MB in practice). A version not found is not kept: it may be
+//     written next.
+//   - which version is the newest is what changes: `latest()` reads it consistently, unless the store is
+//     made with `latestMaxAgeMs`, when an answer that old or younger is given again. Only the filing's
+//     reader (the cases function) sets it (2 s): a filing then sees a suspension, a termination or a
+//     new published version up to that long after it is written — as a filing that started that much
+//     earlier would have — while planned suspensions take effect by their date whatever the cache holds
+//     (the record holds the date). The catalogue, which writes versions on what it reads, never sets it.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -15,16 +29,38 @@ import { ITEMS_TABLE } from './table-layout.ts';
 
 const { indexes } = ITEMS_TABLE;
 
+/** What a DynamoItemStore keeps of its reads (see the header). */
+export interface ItemReadCache {
+  /** Versions kept, the most recently used (default 256). */
+  versions?: number;
+  /** How old an answer of `latest()` may be given again, in ms (default 0: every call reads). */
+  latestMaxAgeMs?: number;
+  /** The clock, in ms (default Date.now). */
+  now?: () => number;
+}
+
 export class DynamoItemStore implements ItemStore {
+  readonly #versions = new Map<string, ItemRecord>();
+  readonly #latest = new Map<string, { record: ItemRecord; at: number }>();
+  readonly #maxVersions: number;
+  readonly #latestMaxAgeMs: number;
+  readonly #now: () => number;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     /** Told when the head could not follow a written version (the next read rolls it forward). */
     private readonly onHeadLag: (code: string, version: number, error: unknown) => void = (code, version, error) =>
       console.warn(JSON.stringify({ level: 'WARN', message: 'item head lags its newest version', code, version, error: String(error) })),
-  ) {}
+    cache: ItemReadCache = {},
+  ) {
+    this.#maxVersions = cache.versions ?? 256;
+    this.#latestMaxAgeMs = cache.latestMaxAgeMs ?? 0;
+    this.#now = cache.now ?? Date.now;
+  }
 
   async append(record: ItemRecord, published: ItemRecord | undefined): Promise<void> {
+    this.#latest.delete(record.code);
     try {
       await this.db.send(
         new PutCommand({
@@ -43,6 +79,20 @@ export class DynamoItemStore implements ItemStore {
   }
 
   async latest(code: string): Promise<ItemRecord | undefined> {
+    const kept = this.#latestMaxAgeMs > 0 ? this.#latest.get(code) : undefined;
+    if (kept && this.#now() - kept.at <= this.#latestMaxAgeMs) return structuredClone(kept.record);
+    const at = this.#now();
+    const record = await this.readLatest(code);
+    if (record) {
+      this.keep(record);
+      if (this.#latestMaxAgeMs > 0) this.#latest.set(code, { record, at });
+      // Bounded like the versions: the codes read least recently go first.
+      if (this.#latest.size > this.#maxVersions) this.#latest.delete(this.#latest.keys().next().value!);
+    }
+    return record && structuredClone(record);
+  }
+
+  private async readLatest(code: string): Promise<ItemRecord | undefined> {
     const [newest, head] = await Promise.all([
       this.db.send(
         new QueryCommand({
@@ -77,8 +127,27 @@ export class DynamoItemStore implements ItemStore {
   }
 
   async version(code: string, n: number): Promise<ItemRecord | undefined> {
+    const key = `${code}#${n}`;
+    const kept = this.#versions.get(key);
+    if (kept) {
+      // Used again: it moves to the newest end of the map (insertion order), the last to go.
+      this.#versions.delete(key);
+      this.#versions.set(key, kept);
+      return structuredClone(kept);
+    }
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: itemKey(code), sk: versionKey(n) }, ConsistentRead: true }));
-    return out.Item ? toRecord(out.Item) : undefined;
+    if (!out.Item) return undefined;
+    const record = toRecord(out.Item);
+    this.keep(record);
+    return structuredClone(record);
+  }
+
+  /** Keeps a version read (it never changes), dropping the least recently used beyond the bound. */
+  private keep(record: ItemRecord): void {
+    const key = `${record.code}#${record.version}`;
+    this.#versions.delete(key);
+    this.#versions.set(key, record);
+    if (this.#versions.size > this.#maxVersions) this.#versions.delete(this.#versions.keys().next().value!);
   }
 
   async list(query: ItemQuery, page: { limit: number; cursor?: string }): Promise<{ heads: ItemHead[]; nextCursor?: string }> {

@@ -50,13 +50,12 @@ import {
 } from './case-items.ts';
 import type { HeadReader, ShardReader, SortKeyRange } from './case-listings.ts';
 import {
-  caseList,
   channelCasesQuery,
   departmentQueueQuery,
   departmentShards,
   jointTaskQueueQuery,
   listedHeads,
-  shardedQueuePage,
+  shardedPage,
   supervisionList,
   supervisionQuery,
   sweepRanges,
@@ -144,11 +143,11 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   async departmentQueue(departmentId: string, status: CaseStatus, page: CasePage): Promise<CaseList> {
-    return shardedQueuePage(departmentQueueQuery(departmentId, status, page), this.#readShard, this.#readHead);
+    return shardedPage(departmentQueueQuery(departmentId, status, page), this.#readShard, this.#readHead);
   }
 
   async jointTaskQueue(departmentId: string, page: CasePage): Promise<CaseList> {
-    return shardedQueuePage(jointTaskQueueQuery(departmentId, page), this.#readShard, this.#readHead);
+    return shardedPage(jointTaskQueueQuery(departmentId, page), this.#readShard, this.#readHead);
   }
 
   async putTaskToken(caseNo: string, departmentId: string, token: string): Promise<void> {
@@ -192,7 +191,7 @@ export class MemoryCaseStore implements CaseStore {
 
   async channelCases(channelId: string, applicantId: string | undefined, page: CasePage): Promise<CaseList> {
     const query = channelCasesQuery(channelId, applicantId, page);
-    return query ? caseList(this.#indexPage(query), this.#readHead) : { cases: [] };
+    return query ? shardedPage(query, this.#readShard, this.#readHead) : { cases: [] };
   }
 
   async listSupervision(kind: SupervisionKind, page: CasePage): Promise<SupervisionList> {
@@ -224,9 +223,9 @@ export class MemoryCaseStore implements CaseStore {
     if (!this.#items.delete(keyOf({ pk: caseKey(caseNo), sk: entryKey(n) }))) throw new Error(`no entry ${n} of case ${caseNo}`);
   }
 
-  /** One shard's page of the department queue index. */
-  readonly #readShard: ShardReader = async (partition, prefix, start, limit) => {
-    const { items, lastKey } = this.#limited(CASES_TABLE.indexes.departmentQueue, this.#index(CASES_TABLE.indexes.departmentQueue, partition, { prefix }), start, limit);
+  /** One shard's page of a sharded listing index. */
+  readonly #readShard: ShardReader = async (index, partition, prefix, start, limit) => {
+    const { items, lastKey } = this.#limited(index, this.#index(index, partition, { prefix }), start, limit);
     return { items, stopped: lastKey !== undefined };
   };
 

@@ -45,14 +45,23 @@ export const CASES_TABLE = {
   sortKey: 'sk',
   /**
    * Shards of a department's queue: its partition key is `DEPT#<departmentId>#<shard>`, the shard a
-   * hash of the case number, so a big department's queue is not one hot key. Changing the number
-   * moves every case to another shard: it needs a rewrite of the heads.
+   * hash of the case number, so a big department's queue is not one hot key (800 filings/s to one
+   * department: test/bench/key-load.ts). A head written under another number of shards stays where it
+   * is until its next write: readers query every shard of the current number, so a number that is a
+   * multiple of the old (8 before issue 21) reads the old keys too, and no case is lost from a list.
    */
-  departmentQueueShards: 8,
+  departmentQueueShards: 128,
+  /**
+   * Shards of a channel's cases: `CH#<channelId>#<shard>`, the shard a hash of the applicant's id, so
+   * one applicant's cases are in one shard (the applicant's list is one query) and a channel through
+   * which every filing comes is not one hot key. Heads written before issue 21 are under
+   * `CH#<channelId>` alone: readers query it too, as one more shard, until every such head is rewritten.
+   */
+  channelCasesShards: 128,
   indexes: {
     /** A department's cases by status, then due date, then case number (`<status>#<due>#<caseNo>`). */
     departmentQueue: { name: 'departmentQueue', partitionKey: 'deptPk', sortKey: 'deptSk', projection: 'keys-only' },
-    /** A channel's cases (`CH#<channelId>`) by applicant, then filing time (`<applicantId>#<receivedAt>#<caseNo>`). */
+    /** A channel's cases (`CH#<channelId>#<shard>`, see channelCasesShards) by applicant, then filing time (`<applicantId>#<receivedAt>#<caseNo>`). */
     channelCases: { name: 'channelCases', partitionKey: 'chPk', sortKey: 'chSk', projection: 'keys-only' },
     /** Cases marked overdue or in violation (`SUPERVISION#<kind>`), by deadline (`<deadline>#<caseNo>`). */
     supervision: { name: 'supervision', partitionKey: 'supPk', sortKey: 'supSk', projection: 'keys-only' },
@@ -65,8 +74,13 @@ export const CASES_TABLE = {
      */
     anchorQueue: { name: 'anchorQueue', partitionKey: 'anchorPk', sortKey: 'anchorSk', projection: 'keys-only' },
   },
-  /** Shards of the anchor queue (`ANCHOR#<shard>`, the shard a hash of the case number): no hot key. */
-  anchorQueueShards: 8,
+  /**
+   * Shards of the anchor queue (`ANCHOR#<shard>`, the shard a hash of the case number): no hot key.
+   * Every head write moves its entry (its sort key holds the time), so the index takes two writes per
+   * head write; 32 (8 before issue 21: a multiple, so the old keys are among those read) keeps each
+   * under the limit at 1,000 filings/s (test/bench/key-load.ts).
+   */
+  anchorQueueShards: 32,
 } as const;
 
 /**

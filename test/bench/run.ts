@@ -30,6 +30,9 @@
 //   - the AWS cost of a case (issue 21): per 1,000 single-department and joint cases, small files and 2 MB of
 //     materials, by service at public prices, 10 years' storage included, against the budgets; DynamoDB writes
 //     per transition, Step Functions transitions per joint case — every request counted at the wire (test/bench/cost.ts)
+//   - hot keys (issue 21): a day of filings (1,000/s peak, 80 % to one department, one channel) replayed
+//     through the cases table's key functions, each key family's busiest partition before and after
+//     issue 21's shards against 1,000 WU/s and 3,000 RU/s (test/bench/key-load.ts, a process of its own)
 // Environment: BENCH_REQUESTS (default 300) requests per latency figure, BENCH_STARTS (default 3),
 // BENCH_FILING_SECONDS (default 30) and BENCH_CONCURRENCY (default 16) for the filing rate,
 // BENCH_CASES (default 10000) cases in the table for the queue figures, BENCH_JOINT_RUNS (default 30)
@@ -171,6 +174,9 @@ async function main(): Promise<void> {
   await runScript(join(ROOT, 'test/bench/console.ts'));
   // 8i. the AWS cost of a case (issue 21): every request of single-department and joint cases counted at the wire, priced, in a process of its own
   await runScript(join(ROOT, 'test/bench/cost.ts'));
+
+  // 8j. hot keys (issue 21): a day of filings through the key functions, each key's peak, in a process of its own
+  await runScript(join(ROOT, 'test/bench/key-load.ts'));
 
   // 9. the artifacts: each Lambda bundle as synthesised (size, load in a fresh process), the packed CLI
   await benchBundles();

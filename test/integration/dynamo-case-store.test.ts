@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
 import { queueShard } from '../../shared/adapters/case-items.ts';
+import { shardLimit } from '../../shared/adapters/case-listings.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
+import { CASES_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
@@ -17,7 +19,7 @@ import { verifyCaseHistory } from '../../shared/domain/cases/case-history.ts';
 import type { Applicant, CaseState, JsonValue } from '../../shared/domain/cases/case-record.ts';
 import type { FilingRequest, FilingResult } from '../../shared/domain/cases/case-service.ts';
 import { CaseService } from '../../shared/domain/cases/case-service.ts';
-import { FIRE, FOOD, HEALTH, JOINT, LI, MARKET, MARKET_DEPUTY, POLICE, PORTAL, SHOP, ZHANG } from '../support/case-fixtures.ts';
+import { FIRE, FOOD, HEALTH, JOINT, LI, MARKET, MARKET_DEPUTY, POLICE, PORTAL, SHOP, ZHANG, residentId } from '../support/case-fixtures.ts';
 import { act, actSealed, allPages, application, caseStoreContract, file, on } from '../support/case-store-contract.ts';
 import { sealNoticesCommand } from '../support/notice-seals.ts';
 import { SYSTEM_CALLER, applyCaseCommand } from '../../shared/domain/cases/case-lifecycle.ts';
@@ -479,25 +481,63 @@ describe('DynamoCaseStore: actions under an idempotency key, through the case se
 });
 
 describe('DynamoCaseStore: listings', () => {
-  it('keeps the queue in order when a shard stops early at DynamoDB’s 1 MB page', async () => {
-    // Prepare: 40 received cases of about 300 KB each (a large form), filed over ten days: 40 cases
-    // on 8 shards put at least 5 on one, and a query of that shard returns 4 (1 MB) whatever its limit
+  it("lists a channel's cases from every shard and from the key of before the shards, in order, each once", async () => {
+    // Prepare: 12 cases of 4 applicants; 5 of their heads moved back under `CH#<channel>` alone, as a
+    // table written before issue 21 holds them
+    const fresh = await freshStore('cases-channel-legacy');
+    const applicants = [ZHANG, LI, SHOP, { ...ZHANG, residentId: residentId('53010219700101001') }] as Applicant[];
+    const filed: CaseState[] = [];
+    for (let i = 0; i < 12; i++) {
+      filed.push((await file({ store: fresh, by: PORTAL, key: `legacy-${i}`, app: application(applicants[i % 4]!), date: '2026-11-23', minute: i })).state);
+    }
+    const ix = CASES_TABLE.indexes.channelCases;
+    for (const s of filed.slice(0, 5)) {
+      await db.send(
+        new UpdateCommand({
+          TableName: 'cases-channel-legacy',
+          Key: { pk: `CASE#${s.caseNo}`, sk: 'HEAD' },
+          UpdateExpression: 'SET #pk = :old',
+          ExpressionAttributeNames: { '#pk': ix.partitionKey },
+          ExpressionAttributeValues: { ':old': `CH#${PORTAL.channelId!}` },
+        }),
+      );
+    }
+    const applicantId = (s: CaseState) => (s.applicant.kind === 'person' ? s.applicant.residentId : s.applicant.creditCode);
+    const order = (list: CaseState[]) => list.map((s) => `${applicantId(s)}#${s.receivedAt}#${s.caseNo}`).sort();
+    const keyOf = (s: CaseState) => `${applicantId(s)}#${s.receivedAt}#${s.caseNo}`;
+
+    // Act
+    const everyone = await allPages((page) => fresh.channelCases(PORTAL.channelId!, undefined, page), 2);
+    const zhang = await allPages((page) => fresh.channelCases(PORTAL.channelId!, ZHANG.residentId, page), 1);
+
+    // Assess
+    expect(everyone.cases.map(keyOf)).toEqual(order(filed));
+    expect(zhang.cases.map(keyOf)).toEqual(order(filed.filter((s) => applicantId(s) === ZHANG.residentId)));
+    expect(zhang.cases.some((s) => filed.slice(0, 5).some((old) => old.caseNo === s.caseNo))).toBe(true);
+  });
+
+  it('keeps the queue in order when shards stop early, at their share of a page (as at DynamoDB’s 1 MB page)', async () => {
+    // Prepare: received cases of about 100 KB each (a large form), filed over ten days until one shard
+    // of the 128 holds 3: a page of 2 asks each shard for 2 (shardLimit), so that shard stops early
     const fresh = await freshStore('cases-fat-queue');
-    const big = { 说明: 'x'.repeat(300_000) };
+    const big = { 说明: 'x'.repeat(100_000) };
     const days = ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06', '2026-11-09', '2026-11-10', '2026-11-11', '2026-11-12', '2026-11-13'];
     const received: CaseState[] = [];
-    for (let i = 0; i < 40; i++) {
-      received.push((await file({ store: fresh, by: PORTAL, key: `fat-${i}`, app: application(ZHANG, FOOD, big), date: days[i % days.length]!, minute: i })).state);
-    }
     const perShard = new Map<number, number>();
-    for (const s of received) perShard.set(queueShard(s.caseNo), (perShard.get(queueShard(s.caseNo)) ?? 0) + 1);
-    expect(Math.max(...perShard.values())).toBeGreaterThan(4);
+    for (let i = 0; Math.max(0, ...perShard.values()) < 3; i++) {
+      if (i === 300) throw new Error('300 cases and no shard holds 3: the shards are not a hash');
+      const s = (await file({ store: fresh, by: PORTAL, key: `fat-${i}`, app: application(ZHANG, FOOD, big), date: days[i % days.length]!, minute: i % 60 })).state;
+      received.push(s);
+      perShard.set(queueShard(s.caseNo), (perShard.get(queueShard(s.caseNo)) ?? 0) + 1);
+    }
+    expect(shardLimit(2, 128)).toBe(2);
     const expected = [...received].sort((a, b) => (`${a.deemedAcceptedOn!}#${a.caseNo}` < `${b.deemedAcceptedOn!}#${b.caseNo}` ? -1 : 1));
 
     // Act
-    const pages = await allPages((page) => fresh.departmentQueue(DEPARTMENTS.market.id, 'received', page), 20);
+    const pages = await allPages((page) => fresh.departmentQueue(DEPARTMENTS.market.id, 'received', page), 2);
 
-    // Assess
+    // Assess: every case once, in order, no page over its limit
     expect(pages.cases.map((s) => s.caseNo)).toEqual(expected.map((s) => s.caseNo));
+    expect(pages.pages.every((p) => p.length <= 2)).toBe(true);
   });
 });

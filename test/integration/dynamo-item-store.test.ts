@@ -193,6 +193,61 @@ describe('DynamoItemStore', () => {
   });
 });
 
+describe('DynamoItemStore: reads kept in memory', () => {
+  it('keeps each version read, bounded to the most recently used, and never a version not found', async () => {
+    // Prepare: an item with three versions (draft, submitted, published), and a store keeping two
+    const published = await publish('950000000001');
+    const cached = new DynamoItemStore(db, LOCAL_TABLES.items, undefined, { versions: 2 });
+    const key = (n: number) => ({ pk: `ITEM#${published.code}`, sk: `V#${String(n).padStart(10, '0')}` });
+    const [v1, v2, v3] = await Promise.all([1, 2, 3].map(async (n) => (await db.send(new GetCommand({ TableName: LOCAL_TABLES.items, Key: key(n) }))).Item!));
+    expect(await cached.version(published.code, 4)).toBeUndefined();
+    expect((await cached.version(published.code, 1))?.version).toBe(1);
+    expect((await cached.version(published.code, 3))?.version).toBe(3);
+    expect((await cached.version(published.code, 1))?.version).toBe(1); // used again: 3 is now the least recent
+
+    // Act: the versions leave the table (as only a test can do); one more is read, and so 3 goes
+    await Promise.all([1, 2, 3].map((n) => db.send(new DeleteCommand({ TableName: LOCAL_TABLES.items, Key: key(n) }))));
+    await db.send(new PutCommand({ TableName: LOCAL_TABLES.items, Item: v2 }));
+    const second = await cached.version(published.code, 2);
+    const [first, third] = [await cached.version(published.code, 1), await cached.version(published.code, 3)];
+    await Promise.all([v1, v3].map((item) => db.send(new PutCommand({ TableName: LOCAL_TABLES.items, Item: item }))));
+
+    // Assess: 1 and 2 from memory, 3 read again (and gone), a version not found read again once written
+    expect([first?.version, second?.version, third]).toEqual([1, 2, undefined]);
+    expect(await store.version(published.code, 1)).toEqual(first);
+    // A copy each time: changing what a read returned changes nothing kept
+    first!.guide.name = 'changed';
+    expect((await cached.version(published.code, 1))?.guide.name).not.toBe('changed');
+  });
+
+  it('gives the newest version again only within latestMaxAgeMs, and at once after its own write', async () => {
+    // Prepare: a published item read by a filing's store (2 s) on a clock the test moves
+    const published = await publish('950000000002');
+    let clock = 1_000_000;
+    const filing = new DynamoItemStore(db, LOCAL_TABLES.items, undefined, { latestMaxAgeMs: 2000, now: () => clock });
+    expect((await filing.latest(published.code))?.publicState).toBe('published');
+
+    // Act: the item is suspended at once (through another store, as the catalogue function does)
+    await catalogue.suspend(market, published.code, published.version, { kind: 'emergency', reason: '系统维护', notice: '因系统维护暂停办理' });
+    clock += 2000;
+    const within = await filing.latest(published.code);
+    clock += 1;
+    const after = await filing.latest(published.code);
+
+    // Assess: the store that keeps nothing sees it at once; the filing's within 2 s, then for sure
+    expect((await store.latest(published.code))?.publicState).toBe('suspended');
+    expect(within?.publicState).toBe('published');
+    expect(after?.publicState).toBe('suspended');
+    // A store's own write is never hidden from it by what it kept (the catalogue itself never keeps the newest: it writes on what it reads)
+    const resumed = await catalogue.resume(market, published.code, after!.version);
+    expect((await filing.latest(published.code))?.version).toBe(after!.version); // within 2 s of its read
+    clock += 2001;
+    const own = new CatalogueService({ store: filing, directory: async () => directory, calendar: officialCalendar, now });
+    const again = await own.suspend(market, published.code, resumed.version, { kind: 'emergency', reason: '再次维护', notice: '因系统维护暂停办理' });
+    expect((await filing.latest(published.code))?.version).toBe(again.version);
+  });
+});
+
 describe('DynamoDirectory', () => {
   it('stores the directory as one validated record and reads it back', async () => {
     const dir = new DynamoDirectory(db, LOCAL_TABLES.directory);

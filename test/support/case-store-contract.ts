@@ -464,22 +464,22 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
 
       // Well-formed cursors bound to the right query, with a position that is not one of its keys
       const queueQuery = JSON.stringify({ index: 'departmentQueue', departmentId: DEPARTMENTS.market.id, status: 'accepted' });
-      const channelQuery = JSON.stringify({ index: 'channelCases', pk: `CH#${PORTAL_ID}` });
+      const channelQuery = JSON.stringify({ index: 'channelCases', channelId: PORTAL_ID, applicantId: null });
+      const zhangQuery = JSON.stringify({ index: 'channelCases', channelId: PORTAL_ID, applicantId: ZHANG_ID });
       const forge = (q: string, k: unknown) => Buffer.from(JSON.stringify({ q, k })).toString('base64url');
       const forged = [
-        fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, 'received#2026-11-30#20261123AAAAAAAAAA') }),
-        fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, 'accepted#2026-11-30#x#y') }),
-        fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, 'accepted#soon#20261123AAAAAAAAAA') }),
-        fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, { deptSk: 'accepted#2026-11-30#A' }) }),
-        fresh.channelCases(PORTAL_ID, undefined, { limit: 5, cursor: forge(channelQuery, { pk: 'CASE#A', sk: 'HEAD', chPk: `CH#${HALL_ID}`, chSk: 'A#B#C' }) }),
-        fresh.channelCases(PORTAL_ID, undefined, {
-          limit: 5,
-          cursor: forge(channelQuery, { pk: 'CASE#A', sk: 'EVT#0000000001', chPk: `CH#${PORTAL_ID}`, chSk: 'A#B#C' }),
-        }),
-        fresh.channelCases(PORTAL_ID, undefined, { limit: 5, cursor: forge(channelQuery, { pk: 'CASE#A', sk: 'HEAD', chPk: `CH#${PORTAL_ID}`, chSk: 7 }) }),
-        fresh.channelCases(PORTAL_ID, undefined, { limit: 5, cursor: forge(channelQuery, { pk: 'x' }) }),
+        () => fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, 'received#2026-11-30#20261123AAAAAAAAAA') }),
+        () => fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, 'accepted#2026-11-30#x#y') }),
+        () => fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, 'accepted#soon#20261123AAAAAAAAAA') }),
+        () => fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 5, cursor: forge(queueQuery, { deptSk: 'accepted#2026-11-30#A' }) }),
+        () => fresh.channelCases(PORTAL_ID, undefined, { limit: 5, cursor: forge(channelQuery, { pk: 'CASE#A', sk: 'HEAD', chPk: `CH#${PORTAL_ID}`, chSk: 'A#B#C' }) }),
+        () => fresh.channelCases(PORTAL_ID, undefined, { limit: 5, cursor: forge(channelQuery, `${LI_ID}#2026-11-23T02:00:00.000Z#case/1`) }),
+        () => fresh.channelCases(PORTAL_ID, undefined, { limit: 5, cursor: forge(channelQuery, `${LI_ID}#yesterday#20261123AAAAAAAAAA`) }),
+        () => fresh.channelCases(PORTAL_ID, undefined, { limit: 5, cursor: forge(channelQuery, `${LI_ID}#a#2026-11-23T02:00:00.000Z#20261123AAAAAAAAAA`) }),
+        () => fresh.channelCases(PORTAL_ID, ZHANG_ID, { limit: 5, cursor: forge(zhangQuery, `${LI_ID}#2026-11-23T02:00:00.000Z#20261123AAAAAAAAAA`) }),
+        () => fresh.channelCases(PORTAL_ID, undefined, { limit: 5, cursor: forge(channelQuery, 7) }),
       ];
-      for (const call of forged) expect(await rejection(call)).toMatchObject({ code: 'INVALID_CURSOR', field: 'cursor' });
+      for (const [i, call] of forged.entries()) expect({ i, ...(await rejection(call())) }).toMatchObject({ i, code: 'INVALID_CURSOR', field: 'cursor' });
     });
 
     it('lists a case on a supervision list once the sweep marks it, by the deadline it passed, and not before', async () => {

@@ -18,6 +18,8 @@ import { FOOD, MARKET, PORTAL, SHOP } from './case-fixtures.ts';
 export interface SealedCase {
   state: CaseState;
   history: CaseHistoryEntry[];
+  /** The state after each entry of the history. */
+  states: CaseState[];
   /** Each material's bytes, by its name. */
   files: Map<string, Buffer>;
 }
@@ -55,10 +57,12 @@ export async function sealedFoodCase(opts: {
     on('2026-10-09', PORTAL),
   );
   const history: CaseHistoryEntry[] = [filed.entry];
+  const states: CaseState[] = [filed.state];
   let state = filed.state;
   const apply = (command: CaseCommand, ctx: CaseContext) => {
     const next = applyCaseCommand(state, command, ctx);
     history.push(next.entry);
+    states.push(next.state);
     state = next.state;
   };
   apply({ action: 'accept' }, on('2026-10-09', MARKET, 1));
@@ -73,7 +77,7 @@ export async function sealedFoodCase(opts: {
   const document = canonicalize(decisionDocument(state, undefined));
   const seal = await opts.seal(document, '2026-10-12T02:00:01.000Z');
   apply({ action: 'seal', results: { decision: { document, seal }, sealedAt: '2026-10-12T02:00:01.000Z' } }, on('2026-10-12', SYSTEM_CALLER, 1));
-  return { state, history, files };
+  return { state, history, states, files };
 }
 
 /** The context of an action by `actor` on `date` at 02:`minute` UTC (10:`minute` China time). */

@@ -1,0 +1,287 @@
+// Hot keys (issue 21, point 3): a day of filings replayed through the cases table's key functions, and
+// each key family's busiest partition against DynamoDB's per-partition limits (1,000 write units/s,
+// 3,000 read units/s), before issue 21's keys and after.
+//
+// The load: filings through one channel (the portal), 80 % to one department, peaking at 1,000/s at
+// 10:30 and 15:00 China time (two office-hour humps, a quiet night: BENCH_KEY_PEAK sets the peak). Each
+// case lives the life of test/support/sealed-case.ts — filed, accepted, its notice sealed, decided, its
+// decision sealed — and is archived: six head writes. Its filing is written in its second; its
+// acceptance and decision at times of day drawn from the same profile (officers work the hours the
+// public files, and in a steady state each day's transitions match a day's filings), each follow-up
+// (a seal, the archive) 1-5 s after the action that owes it.
+//
+// Each write's keys come from the real builders (headItem, entryItem of case-items.ts, with each case's
+// number, department and applicant in the template state), its write units from the real items' sizes
+// (dynamo-item-size.ts), a head of each step of the template life measured once: a put on the base
+// table is ceil(size/1 KB); on each index, an entry whose keys stay is rewritten (one write of the
+// projected size + 100 bytes), one whose keys change is deleted and put (two), as AWS bills them. The
+// before column runs the same writes through the keys of before (`oldKeys` below, a copy of the key
+// functions at 7064de4): 8 department shards, one channel key, 8 anchor shards.
+//
+// Reads, at stated rates scaled by the same profile: a department's queue page (20 cases) 50 times a
+// second at the peak for the busy department, and for each other 2; an applicant's own cases on the
+// channel 200 times a second; the whole channel's list once a second. Each through the real query
+// builders (departmentQueueQuery, channelCasesQuery, shardLimit), eventually consistent (0.5 unit per
+// 4 KB of items read per partition). The item read by every filing: the newest version of its item
+// (a consistent Query and a consistent Get of its head), every one of the busy department's filings on
+// one item (the worst case); after, through the functions' cache (dynamo-item-store.ts): at most one
+// read per function instance per 2 s, with instances = filings/s × 0.2 s.
+//
+// Sampled: one case in BENCH_KEY_SAMPLE (default 200) is simulated and counted that many times, and
+// units are bucketed per hour: a peak is the busiest hour's mean per second (the profile's humps are
+// hours wide, so the peak hour's mean is within a few % of the peak second's; the sampling's noise
+// per shard and second or minute would swamp the figure, and what remains per hour still adds
+// 10-25 % to the busiest of 128 shards; DynamoDB's burst capacity absorbs seconds above the mean).
+import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { entryItem, headItem, itemBytes } from '../../shared/adapters/case-items.ts';
+import { channelCasesQuery, departmentQueueQuery, shardLimit } from '../../shared/adapters/case-listings.ts';
+import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE } from '../../shared/adapters/table-layout.ts';
+import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
+import { SYSTEM_CALLER, applyCaseCommand } from '../../shared/domain/cases/case-lifecycle.ts';
+import type { CaseState } from '../../shared/domain/cases/case-record.ts';
+import { sealDocument } from '../../shared/domain/seals/seal.ts';
+import { FOOD, MARKET, archivedRecord } from '../support/case-fixtures.ts';
+import { seededCatalogue } from '../support/memory-catalogue.ts';
+import { sealedFoodCase } from '../support/sealed-case.ts';
+import { table } from './figures.ts';
+
+const PEAK = Number(process.env.BENCH_KEY_PEAK ?? 1000);
+const SAMPLE = Number(process.env.BENCH_KEY_SAMPLE ?? 200);
+const HOT_SHARE = 0.8;
+const OTHER_DEPARTMENTS = 40;
+const CHANNEL = 'portal';
+const LIMITS = { wu: 1000, ru: 3000 };
+const MINUTES = 24 * 60;
+/** Minutes per bucket of the figures. */
+const BUCKET = 60;
+/** Reads per second at the peak (see the header). */
+const READS = { hotQueue: 50, otherQueue: 2, applicant: 200, wholeChannel: 1 };
+const PAGE = 20;
+/** Seconds a filing holds a function instance, and how old the cached newest version may be. */
+const FILING_SECONDS = 0.2;
+const LATEST_MAX_AGE_S = 2;
+
+/** Filings per second at minute m of the day (China time): two office-hour humps and a quiet night. */
+function rate(minute: number): number {
+  const h = minute / 60;
+  const hump = (at: number, width: number) => Math.exp(-((h - at) ** 2) / (2 * width ** 2));
+  return PEAK * Math.min(1, Math.max(0.01, hump(10.5, 1.2), hump(15, 1.4)));
+}
+
+/** The index keys of a head as they were before issue 21 (case-items.ts and anchor-keys.ts at 7064de4). */
+function oldKeys(state: CaseState, item: Record<string, unknown>): Record<string, unknown> {
+  const shard = (text: string) => createHash('sha256').update(text).digest().readUInt32BE(0) % 8;
+  const ix = CASES_TABLE.indexes;
+  return {
+    ...item,
+    [ix.departmentQueue.partitionKey]: `DEPT#${state.departmentId}#${shard(state.caseNo)}`,
+    [ix.channelCases.partitionKey]: `CH#${state.channelId}`,
+    [ix.anchorQueue.partitionKey]: `ANCHOR#${shard(`anchor#${state.caseNo}`)}`,
+  };
+}
+
+const wu = (bytes: number) => Math.ceil(bytes / 1024);
+const ru = (bytes: number) => Math.max(1, Math.ceil(bytes / 4096)) * 0.5;
+const INDEXES: IndexLayout[] = Object.values(CASES_TABLE.indexes);
+
+/** An index entry's size as AWS bills it: its projected attributes, the keys of table and index, 100 bytes. */
+function indexEntryBytes(item: Record<string, unknown>, ix: IndexLayout): number {
+  if (ix.projection !== 'keys-only') return itemBytes(item) + 100;
+  const keys = [CASES_TABLE.partitionKey, CASES_TABLE.sortKey, ix.partitionKey, ix.sortKey];
+  return itemBytes(Object.fromEntries(keys.map((k) => [k, item[k]]))) + 100;
+}
+
+/** Per key family, per partition, write units in each minute of the day. */
+class Load {
+  readonly #minutes = new Map<string, Map<string, Float64Array>>();
+  add(family: string, partition: string, minute: number, units: number): void {
+    let byPartition = this.#minutes.get(family);
+    if (!byPartition) this.#minutes.set(family, (byPartition = new Map()));
+    let m = byPartition.get(partition);
+    if (!m) byPartition.set(partition, (m = new Float64Array(MINUTES / BUCKET)));
+    m[Math.floor((minute % MINUTES) / BUCKET)]! += units;
+  }
+  /** Each family's busiest partition, its busiest bucket's units per second, and how many partitions the family has. */
+  peaks(): Map<string, { partition: string; perSecond: number; partitions: number }> {
+    const out = new Map<string, { partition: string; perSecond: number; partitions: number }>();
+    for (const [family, byPartition] of this.#minutes) {
+      let best = { partition: '', perSecond: 0, partitions: byPartition.size };
+      for (const [partition, m] of byPartition) {
+        const peak = Math.max(...m) / (60 * BUCKET);
+        if (peak > best.perSecond) best = { ...best, partition, perSecond: peak };
+      }
+      out.set(family, best);
+    }
+    return out;
+  }
+}
+
+/** The family of a partition key: its prefix, with the busy department and channel named. */
+function family(index: string, pk: string): string {
+  return `${index} ${pk.replace(/^(DEPT|CH|ANCHOR|SUPERVISION)#([^#]*).*$/, (_, kind: string, id: string) => (kind === 'ANCHOR' ? 'ANCHOR#<shard>' : `${kind}#${id}…`))}`;
+}
+
+export async function benchKeyLoad(): Promise<void> {
+  const t0 = performance.now();
+  // The template life: the sealed food case, then archived.
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const life = await sealedFoodCase({
+    caseNo: '20261123BENCH00001',
+    seal: (document, sealedAt) =>
+      sealDocument(Buffer.from(document), { keyId: 'bench', department: MARKET.departmentId!, seal: 'seal-1', sealedAt }, { sign: async (_k, m) => sign('sha256', m, privateKey) }),
+  });
+  const archived = applyCaseCommand(
+    life.state,
+    { action: 'archive', archive: archivedRecord(life.state.caseNo, '2026-10-12') },
+    {
+      actor: SYSTEM_CALLER,
+      at: '2026-10-12T02:05:00.000Z',
+      today: '2026-10-12',
+      calendar: officialCalendar,
+    },
+  );
+  const states = [...life.states, archived.state];
+  const entries = [...life.history, archived.entry];
+  const changedAt = '2026-10-12T02:05:00.000Z';
+  const heads = states.map((s) => headItem(s, changedAt));
+  const entrySizes = states.map((s, i) => itemBytes(entryItem(i === 0 ? undefined : states[i - 1], s, entries[i]!)));
+  // Write units by step, measured on the template's items once (another case's keys differ by a few bytes at most).
+  const tableUnits = heads.map((h, step) => wu(entrySizes[step]!) + wu(itemBytes(h)));
+  const indexUnits = heads.map((h) => Object.fromEntries(INDEXES.map((ix) => [ix.name, wu(indexEntryBytes(h, ix))])));
+  // When each step is written: the filing (0), an officer's action at a time of the profile (accept 1, decide 3), a follow-up after its action (2, 4, 5).
+  const officer = new Set([1, 3]);
+
+  // A cumulative profile to draw officers' times from.
+  const cumulative: number[] = [];
+  for (let m = 0, sum = 0; m < MINUTES; m++) cumulative.push((sum += rate(m)));
+  const dayTotal = cumulative.at(-1)! * 60;
+  const drawMinute = () => {
+    const x = Math.random() * cumulative.at(-1)!;
+    let lo = 0;
+    let hi = MINUTES - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+
+  const before = new Load();
+  const after = new Load();
+  let cases = 0;
+  let writes = 0;
+  let busiestCase = { partition: '', minute: 0, units: 0 };
+  for (let minute = 0; minute < MINUTES; minute++) {
+    const sampled = Math.round((rate(minute) * 60) / SAMPLE + Math.random() - 0.5);
+    for (let c = 0; c < sampled; c++) {
+      cases++;
+      const caseNo = `20261123${randomBytes(5).toString('hex').toUpperCase()}`;
+      const departmentId = Math.random() < HOT_SHARE ? MARKET.departmentId! : `dept-${Math.floor(Math.random() * OTHER_DEPARTMENTS)}`;
+      const residentId = `5301${String(Math.floor(Math.random() * 1e13)).padStart(13, '0')}X`;
+      let at = minute;
+      let previous: [Record<string, unknown>, Record<string, unknown>] | undefined;
+      const caseMinutes = new Map<number, number>();
+      for (const [step, template] of states.entries()) {
+        at = step === 0 ? minute : officer.has(step) ? drawMinute() : at; // follow-ups: within seconds, the same minute
+        const state = { ...template, caseNo, departmentId, channelId: CHANNEL, applicant: { ...template.applicant, kind: 'person', residentId } } as CaseState;
+        const newItem = headItem(state, changedAt);
+        const items: [Record<string, unknown>, Record<string, unknown>] = [oldKeys(state, newItem), newItem];
+        for (const [k, load] of [before, after].entries()) {
+          const item = items[k]!;
+          const old = previous?.[k];
+          // The base table: the entry and the head, in the case's own partition (its busiest minute kept, not every minute).
+          if (k === 1) caseMinutes.set(at, (caseMinutes.get(at) ?? 0) + tableUnits[step]!);
+          for (const ix of INDEXES) {
+            const pk = item[ix.partitionKey] as string | undefined;
+            const oldPk = old?.[ix.partitionKey] as string | undefined;
+            const moved = old !== undefined && (oldPk !== pk || old[ix.sortKey] !== item[ix.sortKey]);
+            if (oldPk !== undefined && (pk === undefined || moved)) load.add(family(ix.name, oldPk), oldPk, at, SAMPLE * indexUnits[step - 1]![ix.name]!);
+            if (pk !== undefined) load.add(family(ix.name, pk), pk, at, SAMPLE * indexUnits[step]![ix.name]!);
+          }
+        }
+        previous = items;
+        writes++;
+      }
+      for (const [m, units] of caseMinutes) if (units > busiestCase.units) busiestCase = { partition: `CASE#${caseNo}`, minute: m, units };
+    }
+  }
+
+  // Reads, at the stated rates scaled by the profile.
+  const reads = { before: new Load(), after: new Load() };
+  const listed = itemBytes(heads[0]!) + 100;
+  const applicantCases = 2;
+  for (let minute = 0; minute < MINUTES; minute++) {
+    const scale = (rate(minute) / PEAK) * 60;
+    const queue = (departmentId: string, perSecond: number) => {
+      const q = departmentQueueQuery(departmentId, 'received', { limit: PAGE });
+      for (const pk of q.partitions) reads.after.add(`departmentQueue DEPT#${departmentId}…`, pk, minute, scale * perSecond * ru(shardLimit(PAGE, q.partitions.length) * listed));
+      for (let s = 0; s < 8; s++) reads.before.add(`departmentQueue DEPT#${departmentId}…`, `DEPT#${departmentId}#${s}`, minute, scale * perSecond * ru(PAGE * listed));
+    };
+    queue(MARKET.departmentId!, READS.hotQueue);
+    queue('dept-0', READS.otherQueue);
+    // An applicant's own cases: spread over the shards by the applicant (sampled applicants, each read counted for its share).
+    const samples = 64;
+    for (let i = 0; i < samples; i++) {
+      const applicant = `5301${String(Math.floor(Math.random() * 1e13)).padStart(13, '0')}X`;
+      const q = channelCasesQuery(CHANNEL, applicant, { limit: PAGE })!;
+      const each = (scale * READS.applicant) / samples;
+      const [own, legacy] = q.partitions;
+      reads.after.add(`channelCases CH#${CHANNEL}…`, own!, minute, each * ru(applicantCases * listed));
+      reads.after.add(`channelCases CH#${CHANNEL}…`, legacy!, minute, each * ru(0));
+      reads.before.add(`channelCases CH#${CHANNEL}…`, `CH#${CHANNEL}`, minute, each * ru(applicantCases * listed));
+    }
+    const whole = channelCasesQuery(CHANNEL, undefined, { limit: PAGE })!;
+    for (const pk of whole.partitions)
+      reads.after.add(`channelCases CH#${CHANNEL}…`, pk, minute, scale * READS.wholeChannel * ru(shardLimit(PAGE, whole.partitions.length) * listed));
+    reads.before.add(`channelCases CH#${CHANNEL}…`, `CH#${CHANNEL}`, minute, scale * READS.wholeChannel * ru(PAGE * listed));
+  }
+
+  // The item read by every filing (the items table): the busy department's filings all on one item.
+  const { items } = await seededCatalogue(() => new Date('2026-09-01T02:00:00.000Z'));
+  const newest = (await items.latest(FOOD.implementationCode))!;
+  const itemRead = ru(itemBytes({ pk: 'ITEM#x', sk: 'V#0000000001', ...newest })) * 2 + ru(1024) * 2; // consistent: 1 unit per 4 KB
+  const hotFilings = PEAK * HOT_SHARE;
+  const instances = PEAK * FILING_SECONDS;
+
+  const rows: string[][] = [];
+  const w = { before: before.peaks(), after: after.peaks() };
+  const r = { before: reads.before.peaks(), after: reads.after.peaks() };
+  const families = [...new Set([...w.before.keys(), ...w.after.keys(), ...r.before.keys(), ...r.after.keys()])].sort();
+  const fmt = (x: number | undefined, limit: number) => (x === undefined ? '–' : `${x.toFixed(0)}${x > limit ? ' ✗' : ''}`);
+  for (const f of families) {
+    rows.push([
+      f,
+      String(w.after.get(f)?.partitions ?? r.after.get(f)?.partitions ?? '–'),
+      fmt(w.before.get(f)?.perSecond, LIMITS.wu),
+      fmt(w.after.get(f)?.perSecond, LIMITS.wu),
+      fmt(r.before.get(f)?.perSecond, LIMITS.ru),
+      fmt(r.after.get(f)?.perSecond, LIMITS.ru),
+      (w.after.get(f) ?? r.after.get(f))!.partition,
+    ]);
+  }
+  // A case's own partition: its writes in its busiest minute, as if all in one second (an upper bound).
+  rows.push(['table CASE#<caseNo> (a case: entries, head)', String(cases * SAMPLE), String(busiestCase.units), String(busiestCase.units), '–', '–', busiestCase.partition]);
+  rows.push([
+    'items ITEM#<code> (newest version, per filing)',
+    '1',
+    '–',
+    '–',
+    fmt(hotFilings * itemRead, LIMITS.ru),
+    fmt(Math.min(hotFilings, instances / LATEST_MAX_AGE_S) * itemRead, LIMITS.ru),
+    `ITEM#${FOOD.implementationCode}`,
+  ]);
+  console.log(
+    `\nhot keys: a day of ${(dayTotal / 1e6).toFixed(1)} M filings (peak ${PEAK}/s, ${HOT_SHARE * 100} % to ${MARKET.departmentId}, all through ${CHANNEL}), ${states.length} head writes a case; ` +
+      `${cases} cases sampled (1 in ${SAMPLE}), ${writes} head writes replayed; busiest partition of each key family, busiest hour's mean units/s (limits ${LIMITS.wu} WU/s, ${LIMITS.ru} RU/s; ✗ over)`,
+  );
+  console.log(
+    `  head sizes by step (bytes): ${heads.map((h) => itemBytes(h)).join(', ')}; reads/s at the peak: queue pages ${READS.hotQueue} (busy department), applicant lists ${READS.applicant}, whole channel ${READS.wholeChannel}`,
+  );
+  table(rows, ['key family', 'partitions', 'WU/s before', 'WU/s after', 'RU/s before', 'RU/s after', 'busiest partition after']);
+  console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s, load average ${loadavg()[0]!.toFixed(2)})`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchKeyLoad();
