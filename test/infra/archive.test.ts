@@ -421,7 +421,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       ).toEqual([]);
     });
 
-    it('may exactly list the bucket and its versions, read the bundles under bundles/, the anchor journals under anchors/ and the sealed statistics under statistics/ (object, version, retention, legal hold, attributes), and decrypt with the archive key through S3', () => {
+    it('may exactly list the bucket and its versions, read the bundles under bundles/ (and restore one from Deep Archive), the anchor journals under anchors/ and the sealed statistics under statistics/ (object, version, retention, legal hold, attributes), and decrypt with the archive key through S3', () => {
       // Act
       const granted = (t.principalsJson.Resources[t.principalsId(built.principals.archiveRead!)]!.Properties!.PolicyDocument as { Statement: Statement[] }).Statement.map((st) =>
         normal(t, st),
@@ -430,18 +430,24 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(ARCHIVE_BUNDLES_PREFIX).toBe('bundles/');
       expect(granted).toEqual([
         { effect: 'Allow', actions: ['s3:ListBucket', 's3:ListBucketVersions'], resources: [t.bucketArn] },
+        // The bundles: read, and restored from Deep Archive (where the lifecycle rule moves them) before a read.
+        {
+          effect: 'Allow',
+          actions: ['s3:GetObject', 's3:GetObjectAttributes', 's3:GetObjectLegalHold', 's3:GetObjectRetention', 's3:GetObjectVersion', 's3:RestoreObject'],
+          resources: [`${t.bucketArn}/bundles/*`],
+        },
         {
           effect: 'Allow',
           actions: ['s3:GetObject', 's3:GetObjectAttributes', 's3:GetObjectLegalHold', 's3:GetObjectRetention', 's3:GetObjectVersion'],
-          // The same reading of all three (one statement, as CDK merges them).
-          resources: [`${t.bucketArn}/anchors/*`, `${t.bucketArn}/bundles/*`, `${t.bucketArn}/statistics/*`],
+          // The same reading of both (one statement, as CDK merges them).
+          resources: [`${t.bucketArn}/anchors/*`, `${t.bucketArn}/statistics/*`],
         },
         // Through S3 alone, in any partition (amazonaws.com.cn in China).
         { effect: 'Allow', actions: ['kms:Decrypt'], resources: [t.archiveKeyArn], condition: VIA_S3 },
       ]);
       expect(ARCHIVE_AUDITOR_ACCESS).toEqual({
         bucket: ['s3:ListBucket', 's3:ListBucketVersions'],
-        bundles: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
+        bundles: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes', 's3:RestoreObject'],
         anchors: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
         statistics: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
         key: ['kms:Decrypt'],
