@@ -32,7 +32,6 @@ import { acknowledgeResolvedWildcards } from './nag.ts';
 import { OWN_POLICY_REASON } from './nag-packs.ts';
 import { s3ViaService } from './tongban-function.ts';
 
-
 /** What the role may read of each source object version (Object Lock buckets: also its retention and legal hold). */
 export const REPLICATION_SOURCE_ACTIONS = ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'] as const;
 export const REPLICATION_LOCK_ACTIONS = ['s3:GetObjectRetention', 's3:GetObjectLegalHold'] as const;

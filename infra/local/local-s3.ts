@@ -240,7 +240,7 @@ async function front(req: IncomingMessage, res: ServerResponse, f: Front): Promi
     const { bucket, key } = resource as Required<Resource>;
     const storageClass = await f.cold.storageClassOf(bucket, key);
     if (method === 'POST') {
-      const body = (await readBody(req, MAX_SIGNED_BODY_BYTES)) as Buffer | 'too-large';
+      const body = await readBody(req, MAX_SIGNED_BODY_BYTES);
       if (body === 'too-large') return s3Error(req, res, 400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
       if (storageClass === undefined && !(await f.exists(bucket, key))) return s3Error(req, res, 404, 'NoSuchKey', 'The specified key does not exist.');
       if (storageClass === undefined || !COLD_STORAGE_CLASSES.includes(storageClass)) {

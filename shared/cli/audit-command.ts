@@ -194,7 +194,9 @@ async function restoreBundle(store: S3ArchiveStore, key: string, storageClass: s
     return FETCH_NOT_READY;
   }
   if (answer === 'in-progress') {
-    console.log(`归档包 ${key} 存于 ${storageClass} 存储，恢复正在进行中${hours === undefined ? '' : `（${TIER_ZH[tier]}恢复最长 ${hours} 小时）`}；完成后再次运行 tongban audit fetch ${key} 即可下载。`);
+    console.log(
+      `归档包 ${key} 存于 ${storageClass} 存储，恢复正在进行中${hours === undefined ? '' : `（${TIER_ZH[tier]}恢复最长 ${hours} 小时）`}；完成后再次运行 tongban audit fetch ${key} 即可下载。`,
+    );
     console.log(`restore in progress (${storageClass}); fetch again once it is done`);
     return FETCH_NOT_READY;
   }

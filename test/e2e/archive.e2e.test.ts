@@ -266,7 +266,11 @@ describe('every ended case archived, and an auditor verifying it alone', () => {
     expect(first.out).toContain('恢复后的副本保留 7 天');
     expect(fetchedFirst).toBe(false);
     expect(second.code, second.err).toBe(0);
-    expect(createHash('sha256').update(await readFile(out)).digest('hex')).toBe(decided.archive.sha256);
+    expect(
+      createHash('sha256')
+        .update(await readFile(out))
+        .digest('hex'),
+    ).toBe(decided.archive.sha256);
     // A usage error: a tier S3 has not for Deep Archive
     expect((await cli('audit', 'fetch', coldKey, '--as', 'auditor', '--tier', 'Fast')).code).toBe(2);
   });

@@ -20,12 +20,7 @@ import {
   replicaBucketName,
   replicaKeyAliasName,
 } from '../../infra/config.ts';
-import {
-  REPLICATION_BUCKET_ACTIONS,
-  REPLICATION_DESTINATION_ACTIONS,
-  REPLICATION_LOCK_ACTIONS,
-  REPLICATION_SOURCE_ACTIONS,
-} from '../../infra/constructs/bucket-replication.ts';
+import { REPLICATION_BUCKET_ACTIONS, REPLICATION_DESTINATION_ACTIONS, REPLICATION_LOCK_ACTIONS, REPLICATION_SOURCE_ACTIONS } from '../../infra/constructs/bucket-replication.ts';
 import { KEY_GUARDED_ACTIONS, KEY_GUARD_SID } from '../../infra/constructs/key-policy.ts';
 import { BACKUP_KEY_ACTIONS, BACKUP_MANAGED_POLICIES, DAILY_BACKUP_SCHEDULE, VAULT_LOCK_CHANGEABLE_DAYS } from '../../infra/constructs/table-backup.ts';
 import { ARCHIVED_CASE_FILE_RULES, ARCHIVE_DENIED_ACTIONS, ARCHIVE_NEVER_DELETED_SID, DataStack } from '../../infra/stacks/data-stack.ts';
@@ -247,8 +242,7 @@ describe('backup and the second region (test configuration)', () => {
       expect(statements).toHaveLength(8);
       const granted = statements.flatMap((s) => s.actions);
       expect(statements.filter((s) => s.actions.includes('s3:ReplicateDelete')).map((s) => s.resource)).toEqual([[replicaObjects('materials', 'cases/')]]);
-      for (const denied of ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject', 's3:ObjectOwnerOverrideToBucketOwner'])
-        expect(granted).not.toContain(denied);
+      for (const denied of ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject', 's3:ObjectOwnerOverrideToBucketOwner']) expect(granted).not.toContain(denied);
       const role = data.find(([id]) => id === idOf(built.data, built.data.replication.role))![1];
       expect(flattenDeep(role.Properties!.AssumeRolePolicyDocument)).toMatchObject({ Statement: [{ Action: 'sts:AssumeRole', Principal: { Service: 's3.amazonaws.com' } }] });
     });

@@ -390,7 +390,12 @@ describe('the cold storage classes: read once restored', () => {
       missingRestore: '404 NoSuchKey',
     });
     expect(asked).toBe('requested');
-    expect(during).toEqual({ availability: { state: 'restoring', storageClass: 'DEEP_ARCHIVE' }, head: 'ongoing-request="true"', again: '409 RestoreAlreadyInProgress', read: '403 InvalidObjectState' });
+    expect(during).toEqual({
+      availability: { state: 'restoring', storageClass: 'DEEP_ARCHIVE' },
+      head: 'ongoing-request="true"',
+      again: '409 RestoreAlreadyInProgress',
+      read: '403 InvalidObjectState',
+    });
     expect(after.availability).toMatchObject({ state: 'restored', storageClass: 'DEEP_ARCHIVE' });
     expect(Date.parse((after.availability as { until: string }).until) - (Date.now() + offset - 2 * 86_400_000)).toBeGreaterThan(86_400_000);
     expect(after.read).toBe('deep bundle');
