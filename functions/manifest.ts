@@ -54,7 +54,7 @@ export type TableGrants = Partial<Record<Exclude<TableName, 'events' | 'statisti
 
 /** The areas of the materials bucket (shared/adapters/bucket-layout.ts). */
 export type MaterialsArea = 'uploads' | 'cases';
-export type MaterialsAction = 's3:PutObject' | 's3:GetObject' | 's3:ListBucket';
+export type MaterialsAction = 's3:PutObject' | 's3:GetObject' | 's3:ListBucket' | 's3:DeleteObject';
 
 /** A function's grant on one area of the materials bucket, and why it must end in a wildcard (its cdk-nag acknowledgement). */
 export interface MaterialsGrant {

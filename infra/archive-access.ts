@@ -13,14 +13,15 @@ export { STATISTICS_PREFIX as ARCHIVE_STATISTICS_PREFIX } from '../shared/domain
 /**
  * What an auditor may do in the e-archive, and nothing more: the policy `tongban-<stage>-archive-read`
  * of the role of every `auditor` principal with a `trustedAccount`. List the bucket, its versions
- * included; read the bundles under `bundles/`, the anchor journals and proofs under `anchors/` and the sealed statistics under `statistics/`, any
+ * included; read the bundles under `bundles/` and restore one the archive moved to Deep Archive
+ * (s3:RestoreObject: a temporary readable copy, the bundle itself unchanged), the anchor journals and proofs under `anchors/` and the sealed statistics under `statistics/`, any
  * version of them, their retention, legal hold and attributes; decrypt them, with the archive key alone and only through S3 (kms:ViaService). No put,
  * no delete, no other bucket or key; no kms:GetPublicKey (each bundle carries the public keys that
  * verify it). Its API routes stay those of the auditor role.
  */
 export const ARCHIVE_AUDITOR_ACCESS = {
   bucket: ['s3:ListBucket', 's3:ListBucketVersions'],
-  bundles: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
+  bundles: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes', 's3:RestoreObject'],
   anchors: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
   statistics: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
   key: ['kms:Decrypt'],

@@ -19,15 +19,17 @@ export const archive = {
   },
   calendar: ['dynamodb:Query'],
   // shared/adapters/s3-case-files.ts lists what an ended case keeps under `cases/<caseNo>/`
-  // (ListObjectsV2 with that prefix), heads each object it listed and reads it: nothing else, nothing
-  // under `uploads/`. It heads only objects it has just listed, so it needs no 404: its listing is
-  // conditioned on the area's prefix.
+  // (ListObjectsV2 with that prefix), heads each object it listed and reads it; once the bundle is
+  // written and checked it deletes them (DeleteObjects: a delete marker over each current version —
+  // s3:DeleteObject, not s3:DeleteObjectVersion: no version is destroyed; the bucket's lifecycle rules
+  // expire the hidden ones days later). Nothing else, nothing under `uploads/`. It heads only objects it
+  // has just listed, so it needs no 404: its listing is conditioned on the area's prefix.
   materials: {
     areas: {
       cases: {
-        actions: ['s3:GetObject', 's3:ListBucket'],
+        actions: ['s3:GetObject', 's3:ListBucket', 's3:DeleteObject'],
         wildcardReason:
-          "The archive function packs into an ended case's bundle every object the case keeps under cases/<case number>/ (materials, superseded versions, opinion attachments); the case is only known when it ends, so the cases/ prefix is the only stable part of the key. The grant is read only (s3:GetObject), on this bucket only, and its listing of the bucket is conditioned on the same prefix (s3:prefix cases/*): no put, no delete, nothing under uploads/.",
+          "The archive function packs into an ended case's bundle every object the case keeps under cases/<case number>/ (materials, superseded versions, opinion attachments) and, once the bundle is written and read back checked, deletes those working copies (the bundle is the record); the case is only known when it ends, so the cases/ prefix is the only stable part of the key. The grant is s3:GetObject and s3:DeleteObject (a delete marker in this versioned bucket: no s3:DeleteObjectVersion, so no version is destroyed; the lifecycle rules expire hidden versions after days), on this bucket only, and its listing of the bucket is conditioned on the same prefix (s3:prefix cases/*): no put, nothing under uploads/.",
       },
     },
   },

@@ -4,9 +4,13 @@
 // - the archive bucket: every object (bundles, anchor journals), with its Object Lock retention and
 //   legal hold (S3 replicates both when both buckets have Object Lock on);
 // - the materials bucket: `cases/` only (the materials of filed cases; `uploads/` expire in days).
-// Delete markers are not replicated (nothing here deletes; a replica must not follow a mistake),
-// so the role holds no s3:ReplicateDelete. Each replica is encrypted with a key of the replica
-// region (SSE-KMS objects only: every object here is), and stored STANDARD_IA: read only to restore.
+// The archive's delete markers are not replicated (nothing deletes there; a replica must not follow a
+// mistake): the role holds s3:ReplicateDelete on the materials replica alone, whose `cases/` the
+// archive function deletes once a case is archived (the bundle is the record; the replica's lifecycle
+// rules then expire the hidden versions, as the source's do). Each replica is encrypted with a key of
+// the replica region (SSE-KMS objects only: every object here is), in the storage class its source
+// names: the archive's in Glacier Deep Archive at once (read only to recover: DataStack's header says
+// why), the materials' STANDARD_IA (read only to restore, no retrieval delay).
 //
 // The destinations are named, not referenced: a stack cannot refer to another region's resources.
 // The bucket names are deterministic (config.ts: replicaBucketName, from the stage, the deploying
@@ -21,15 +25,12 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
+import type { Bucket, CfnBucket, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { replicaBucketName, replicaKeyAliasName } from '../config.ts';
 import { acknowledgeResolvedWildcards } from './nag.ts';
 import { OWN_POLICY_REASON } from './nag-packs.ts';
 import { s3ViaService } from './tongban-function.ts';
-
-/** The storage class of every replica: infrequent access (read only to restore), no retrieval delay. */
-export const REPLICA_STORAGE_CLASS = 'STANDARD_IA';
 
 /** What the role may read of each source object version (Object Lock buckets: also its retention and legal hold). */
 export const REPLICATION_SOURCE_ACTIONS = ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'] as const;
@@ -48,6 +49,10 @@ export interface ReplicatedBucket {
   key: IKey;
   /** Object Lock on: replicate each object's retention and legal hold. */
   objectLock: boolean;
+  /** The storage class of its replicas. */
+  storageClass: StorageClass;
+  /** Replicate delete markers (the replica's objects are hidden as the source's are); else never. */
+  deletes: boolean;
   /** Replicate only the objects under this prefix (`cases/`); unset, every object. */
   prefix?: string;
   /** The cdk-nag reason for the role's wildcard on the objects it reads (`<bucket>/*`, or `<bucket>/<prefix>*`). */
@@ -84,7 +89,12 @@ export class BucketReplication extends Construct {
 
       this.role.addToPolicy(new PolicyStatement({ actions: [...REPLICATION_BUCKET_ACTIONS], resources: [source.bucket.bucketArn] }));
       this.role.addToPolicy(new PolicyStatement({ actions: [...REPLICATION_SOURCE_ACTIONS, ...(source.objectLock ? REPLICATION_LOCK_ACTIONS : [])], resources: [sourceObjects] }));
-      this.role.addToPolicy(new PolicyStatement({ actions: [...REPLICATION_DESTINATION_ACTIONS], resources: [`${destinationArn}/${source.prefix ?? ''}*`] }));
+      this.role.addToPolicy(
+        new PolicyStatement({
+          actions: [...REPLICATION_DESTINATION_ACTIONS, ...(source.deletes ? ['s3:ReplicateDelete'] : [])],
+          resources: [`${destinationArn}/${source.prefix ?? ''}*`],
+        }),
+      );
       this.role.addToPolicy(
         new PolicyStatement({ actions: ['kms:Decrypt'], resources: [source.key.keyArn], conditions: { StringEquals: { 'kms:ViaService': s3ViaService(this) } } }),
       );
@@ -101,7 +111,7 @@ export class BucketReplication extends Construct {
       wildcards.push({ objects: sourceObjects, reason: source.wildcardReason });
       wildcards.push({
         objects: `${destinationArn}/${source.prefix ?? ''}*`,
-        reason: `The replica of ${source.name} receives every object replicated from its source, under the same keys, which only the source knows; the role may write replicas and their tags there, and delete nothing`,
+        reason: `The replica of ${source.name} receives every object replicated from its source, under the same keys, which only the source knows; the role may write replicas and their tags there${source.deletes ? ', and the delete markers of the source (no version is deleted)' : ', and delete nothing'}`,
       });
 
       const cfn = source.bucket.node.defaultChild as CfnBucket;
@@ -110,11 +120,11 @@ export class BucketReplication extends Construct {
         status: 'Enabled',
         priority: 1,
         filter: { prefix: source.prefix ?? '' },
-        deleteMarkerReplication: { status: 'Disabled' },
+        deleteMarkerReplication: { status: source.deletes ? 'Enabled' : 'Disabled' },
         sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
         destination: {
           bucket: destinationArn,
-          storageClass: REPLICA_STORAGE_CLASS,
+          storageClass: source.storageClass.value,
           encryptionConfiguration: { replicaKmsKeyId: `arn:${stack.partition}:kms:${props.replicaRegion}:${stack.account}:${alias}` },
         },
       };

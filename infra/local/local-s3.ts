@@ -11,6 +11,14 @@
 // write-once bundles, anchor journals and statistics documents rely on it). CORS is the bucket's, as on
 // S3: s3rver answers a preflight from the bucket's rules, and the front's own refusals of a browser's
 // request carry the headers those rules give, so that a page can read why (an expired link).
+// It holds an object written with a cold storage class (x-amz-storage-class GLACIER or DEEP_ARCHIVE,
+// which s3rver keeps with it) as S3 does: a GetObject is refused with 403 InvalidObjectState until a
+// RestoreObject (POST ?restore, s3:RestoreObject) has completed, a second restore while one is under
+// way is 409 RestoreAlreadyInProgress, a restore of an object in another class is InvalidObjectState,
+// and a HeadObject says where a restore stands (x-amz-restore). A restore completes
+// `restoreDelaySeconds` after it was asked for (default 0: at once), by its clock, and is
+// kept the days it asked for; restores are held in memory (a restart forgets them). There is no
+// lifecycle: an object is cold only when it was written so.
 // Gaps: no versioning, no Object Lock, no stored checksums, no bucket policies — the adapters are
 // written so that what matters is also checked without them (e.g. checksums by hashing); requests
 // are path-style only; a body signed with its SHA-256 is held in memory to check it (at most
@@ -70,7 +78,14 @@ export interface S3Options {
   identities?: readonly S3Identity[];
   /** The clock signatures are checked against, in ms (default the system's: a test moves it on to present a presigned URL after it expired). */
   now?: () => number;
+  /** Seconds a RestoreObject of a cold object takes (default 0: done at once). */
+  restoreDelaySeconds?: number;
+  /** The clock restores complete and expire by, in ms (default `now`): a test moves it on without moving the signatures' (s3rver checks those against the system's). */
+  restoreClock?: () => number;
 }
+
+/** The storage classes whose objects are read only once restored (S3's InvalidObjectState otherwise). */
+export const COLD_STORAGE_CLASSES: readonly string[] = ['GLACIER', 'DEEP_ARCHIVE'];
 
 /** The embedded S3 endpoint on a free port, persisted under `directory`, with `buckets` created if missing. */
 export interface RunningS3 {
@@ -102,8 +117,20 @@ export async function startS3(directory: string, host = '127.0.0.1', buckets: st
   const exists = (bucket: string, key: string) => s3rver.store.existsObject(bucket, key);
   const cors = async (bucket: string, origin: string, method: string) => (await s3rver.store.getSubresource(bucket, undefined, 'cors'))?.matchRule(origin, method);
   const writes = new KeyQueue();
+  const cold = new ColdObjects(
+    async (bucket, key) => {
+      try {
+        const metadata = await s3rver.store.getMetadata(bucket, key);
+        return metadata['x-amz-storage-class'];
+      } catch {
+        return undefined;
+      }
+    },
+    options.restoreClock ?? options.now ?? Date.now,
+    (options.restoreDelaySeconds ?? 0) * 1000,
+  );
   const server = createServer((req, res) => {
-    front(req, res, { verifier, byKey, forward, exists, cors, writes, partition, ownHost: () => `${host}:${(server.address() as AddressInfo).port}` }).catch((e: unknown) => {
+    front(req, res, { verifier, byKey, forward, exists, cors, writes, cold, partition, ownHost: () => `${host}:${(server.address() as AddressInfo).port}` }).catch((e: unknown) => {
       console.error('embedded S3 failure', e);
       if (!res.headersSent) s3Error(req, res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
       else res.destroy();
@@ -146,6 +173,8 @@ interface Front {
   cors: (bucket: string, origin: string, method: string) => Promise<CorsRule | undefined>;
   /** The conditional writes of each key, one at a time. */
   writes: KeyQueue;
+  /** The objects held in a cold storage class, and their restores. */
+  cold: ColdObjects;
   partition: string;
   ownHost: () => string;
 }
@@ -206,6 +235,30 @@ async function front(req: IncomingMessage, res: ServerResponse, f: Front): Promi
     }
   }
 
+  // A cold object: read only once restored; its restore is the front's (s3rver has none).
+  if (resource.key !== undefined && (method === 'GET' || method === 'HEAD' || (method === 'POST' && query.has('restore')))) {
+    const { bucket, key } = resource as Required<Resource>;
+    const storageClass = await f.cold.storageClassOf(bucket, key);
+    if (method === 'POST') {
+      const body = await readBody(req, MAX_SIGNED_BODY_BYTES);
+      if (body === 'too-large') return s3Error(req, res, 400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+      if (storageClass === undefined && !(await f.exists(bucket, key))) return s3Error(req, res, 404, 'NoSuchKey', 'The specified key does not exist.');
+      if (storageClass === undefined || !COLD_STORAGE_CLASSES.includes(storageClass)) {
+        return s3Error(req, res, 403, 'InvalidObjectState', "Restore is not allowed for the object's current storage class");
+      }
+      const days = Number(/<Days>(\d+)<\/Days>/.exec(body.toString('utf8'))?.[1] ?? '1');
+      const answer = f.cold.restore(bucket, key, days);
+      if (answer === 'in-progress') return s3Error(req, res, 409, 'RestoreAlreadyInProgress', 'Object restore is already in progress');
+      res.writeHead(answer === 'started' ? 202 : 200, { 'content-length': 0, 'x-amz-request-id': randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase() });
+      return void res.end();
+    }
+    if (storageClass !== undefined && COLD_STORAGE_CLASSES.includes(storageClass)) {
+      const restore = f.cold.restoreOf(bucket, key);
+      if (restore) res.setHeader('x-amz-restore', restore.header);
+      if (method === 'GET' && restore?.ready !== true) return s3Error(req, res, 403, 'InvalidObjectState', "The operation is not valid for the object's storage class");
+    }
+  }
+
   // The body: checked against a signed SHA-256 before s3rver sees any of it; unsigned bodies stream.
   const payloadHash = presigned ? UNSIGNED_PAYLOAD : headers['x-amz-content-sha256']!;
   let forwarded: IncomingMessage = req;
@@ -257,6 +310,39 @@ function createsObject(method: string, resource: Resource, query: URLSearchParam
   const subresources = [...query.keys()].filter((k) => !PLAIN_PARAMETERS.has(k) && !/^(?:response-|x-amz-)/i.test(k));
   if (method === 'PUT') return subresources.length === 0 && !query.has('uploadId') && headers['x-amz-copy-source'] === undefined;
   return method === 'POST' && subresources.length === 0 && query.has('uploadId');
+}
+
+/** The restores of cold objects (RestoreObject), by bucket and key: when each is ready, until when it is kept. */
+export class ColdObjects {
+  private readonly restores = new Map<string, { readyAt: number; days: number }>();
+
+  constructor(
+    readonly storageClassOf: (bucket: string, key: string) => Promise<string | undefined>,
+    private readonly now: () => number,
+    private readonly delayMs: number,
+  ) {}
+
+  /** Asks for a restore of `days`: `started`, `in-progress` (S3's 409), or `extended` (a restored copy kept longer: 200). */
+  restore(bucket: string, key: string, days: number): 'started' | 'in-progress' | 'extended' {
+    const current = this.restoreOf(bucket, key);
+    if (current && !current.ready) return 'in-progress';
+    this.restores.set(`${bucket}/${key}`, { readyAt: current ? this.now() : this.now() + this.delayMs, days });
+    return current ? 'extended' : 'started';
+  }
+
+  /** Where the object's restore stands (S3's x-amz-restore header), if one was asked for and has not expired. */
+  restoreOf(bucket: string, key: string): { ready: boolean; header: string } | undefined {
+    const restore = this.restores.get(`${bucket}/${key}`);
+    if (!restore) return undefined;
+    const now = this.now();
+    if (now < restore.readyAt) return { ready: false, header: 'ongoing-request="true"' };
+    const expiry = restore.readyAt + restore.days * 86_400_000;
+    if (now >= expiry) {
+      this.restores.delete(`${bucket}/${key}`);
+      return undefined;
+    }
+    return { ready: true, header: `ongoing-request="false", expiry-date="${new Date(expiry).toUTCString()}"` };
+  }
 }
 
 /** Runs the tasks of each key one after the other (and those of different keys side by side). */

@@ -29,11 +29,14 @@ declare module 's3rver' {
     callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
     logger: { close(): void };
     /**
-     * Its filesystem store (the front asks it whether a key exists, for a conditional write, and for a
-     * bucket's CORS configuration, to put S3's CORS headers on its own refusals).
+     * Its filesystem store (the front asks it whether a key exists, for a conditional write, an
+     * object's metadata, for its storage class, and a bucket's CORS configuration, to put S3's CORS
+     * headers on its own refusals).
      */
     store: {
       existsObject(bucket: string, key: string): Promise<boolean>;
+      /** The object's stored headers (content-type, x-amz-storage-class, x-amz-meta-…); rejects when there is no object. */
+      getMetadata(bucket: string, key: string): Promise<Record<string, string | undefined>>;
       getSubresource(bucket: string, key: undefined, type: 'cors'): Promise<{ matchRule(origin: string, method: string): CorsRule | undefined } | null>;
     };
   }

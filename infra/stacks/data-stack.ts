@@ -24,13 +24,34 @@
 // rolls back (its PutBucketPolicy is refused), unless the root user has first put the current policy
 // without the ARCHIVE_POLICY_LOCKED_SID statement; the deployment then puts the new one, lock
 // included. (Created with the bucket, or added to a deployed one, the policy goes in: the deny takes
-// effect once it is there.) The policy is retained with the bucket. The bucket's one lifecycle rule
-// aborts unfinished multipart uploads (an archive function that died mid-upload leaves parts nobody
-// completes) and expires nothing: CloudFormation sets it with the bucket, before the policy exists,
-// and from then on the policy's deny of s3:PutLifecycleConfiguration (the way S3 itself would expire
-// objects) keeps anyone from adding a rule that would. (A bucket deployed before this rule refuses it:
-// the root user's policy procedure above applies, or the rule is left out there; the archive function
-// also aborts each upload it fails.)
+// effect once it is there.) The policy is retained with the bucket. The bucket's lifecycle rules
+// (ARCHIVE_LIFECYCLE_RULES) expire nothing: one aborts unfinished multipart uploads (an archive
+// function that died mid-upload leaves parts nobody completes), one moves each bundle to the cold
+// storage class ARCHIVE_COLD_STORAGE_CLASS ARCHIVE_COLD_AFTER_DAYS days after it was written (a
+// transition keeps the object, its version, its Object Lock retention and legal hold: only where its
+// bytes rest changes). CloudFormation sets them with the bucket, before the policy exists, and from
+// then on the policy's deny of s3:PutLifecycleConfiguration (the way S3 itself would expire objects)
+// keeps anyone from adding a rule that would, or removing these. (A bucket deployed before a rule
+// refuses it: the root user's policy procedure above applies, or the rule is left out there; the
+// archive function also aborts each upload it fails.)
+//
+// Why Glacier Deep Archive, not Glacier Instant Retrieval (public us-east-1 prices): a bundle is kept
+// ten years or more (RETENTION_YEARS: 10, 30, 100) and read by an auditor rarely, never by the
+// platform after its check. Per GB-month Standard costs $0.023, Glacier Instant Retrieval $0.004 (90
+// days' minimum, 128 KB minimum size, $0.03/GB to read), Deep Archive $0.00099 (180 days' minimum,
+// 40 KB of index per object, 8 KB of it at the Standard price; a read needs a restore first:
+// Standard tier within 12 hours at $0.02/GB, Bulk within 48 hours at $0.0025/GB). Ten years of a 2 MB
+// bundle: $5.39 per 1,000 cases in Standard, $0.94 in Instant Retrieval, $0.23 in Deep Archive (the
+// transition $0.05 per 1,000 objects, $0.02 for Instant Retrieval). An auditor's fetch of a bundle is
+// planned, not urgent: `tongban audit fetch` asks for the restore and says when it will be ready
+// (shared/cli/audit-command.ts), a few cents per GB. So Deep Archive, after ARCHIVE_COLD_AFTER_DAYS in
+// Standard: the archive function reads each bundle back and checks it in the run that writes it, and
+// a run that must read it again (Lambda's retries within hours, the sweep's daily retry, a
+// dead-letter redrive within the queue's 14 days, a platform officer's retry) does so within that
+// window; after it, a bundle is read only once restored. The anchor journals and statistics
+// documents (small, read by every anchor and statistics check) stay in Standard: the rule takes
+// `bundles/` alone. The replica (ReplicaStack) receives each object in Deep Archive at once
+// (BucketReplication: the replication rule's storage class): it is read only to recover.
 //
 // With the web console configured (config `console`), the materials bucket takes the console's presigned
 // uploads and downloads (CORS: PUT and GET from its origin alone, MATERIALS_CORS) and the archive bucket
@@ -59,8 +80,8 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import type { CorsRule, IBucket } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
+import type { CorsRule, IBucket, LifecycleRule } from 'aws-cdk-lib/aws-s3';
 import type { DataResources } from '../constructs/tongban-function.ts';
 import type { Construct } from 'constructs';
 import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, FEEDBACK_TABLE, ITEMS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE } from '../../shared/adapters/table-layout.ts';
@@ -73,6 +94,7 @@ import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { SealKeySpecName, TongbanConfig } from '../config.ts';
 import { ARCHIVE_SEAL_SIGNERS, DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BREAK_GLASS_ROLE_NAME, DEFAULT_SEAL_KEY_SPEC, SEAL_KEY_PUBLISHERS, functionRoleName } from '../config.ts';
 import { consoleOrigin } from '../console-config.ts';
+import { ARCHIVE_BUNDLES_PREFIX } from '../archive-access.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { ArchiveSealKey } from '../constructs/archive-keys.ts';
 import { platformKey } from '../constructs/platform-key.ts';
@@ -138,6 +160,41 @@ export const ARCHIVE_DENIED_ACTIONS = [
 /** The Sid of that statement. */
 export const ARCHIVE_NEVER_DELETED_SID = 'ArchiveRecordsAreNeverDeleted';
 
+/** The storage class each bundle moves to (the archive bucket's lifecycle rule; the replica's replication rule): why Deep Archive, in this file's header. */
+export const ARCHIVE_COLD_STORAGE_CLASS = StorageClass.DEEP_ARCHIVE;
+
+/** Days a bundle stays in S3 Standard after it is written before it moves to ARCHIVE_COLD_STORAGE_CLASS: the window in which a rerun of its archiving reads it back without a restore. */
+export const ARCHIVE_COLD_AFTER_DAYS = 30;
+
+/**
+ * The archive bucket's lifecycle rules, set with the bucket, before its policy denies
+ * s3:PutLifecycleConfiguration to everyone (so nobody adds or removes one after): none expires
+ * anything. Unfinished multipart uploads are aborted; bundles move to the cold storage class.
+ */
+export const ARCHIVE_LIFECYCLE_RULES: readonly LifecycleRule[] = [
+  { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(INCOMPLETE_MULTIPART_UPLOAD_ABORT_DAYS) },
+  {
+    id: 'bundles-to-deep-archive',
+    prefix: ARCHIVE_BUNDLES_PREFIX,
+    transitions: [{ storageClass: ARCHIVE_COLD_STORAGE_CLASS, transitionAfter: Duration.days(ARCHIVE_COLD_AFTER_DAYS) }],
+  },
+];
+
+/**
+ * The rules that remove a case's working copies under `cases/` once the archive function has deleted
+ * them (its bundle written and checked): the versions the delete markers hide after
+ * MATERIALS_BUCKET.archivedCaseFileVersionDays, then the markers left alone. The materials bucket's,
+ * and its replica's (delete markers replicate there: BucketReplication).
+ */
+export const ARCHIVED_CASE_FILE_RULES: readonly LifecycleRule[] = [
+  {
+    id: 'expire-archived-case-files',
+    prefix: MATERIALS_BUCKET.casesPrefix,
+    noncurrentVersionExpiration: Duration.days(MATERIALS_BUCKET.archivedCaseFileVersionDays),
+  },
+  { id: 'remove-archived-case-file-markers', prefix: MATERIALS_BUCKET.casesPrefix, expiredObjectDeleteMarker: true },
+];
+
 /** The archive bucket's policy statement (also its replica's, ReplicaStack): ARCHIVE_DENIED_ACTIONS to every principal, on `bucket` and every object in it. */
 export function archiveNeverDeleted(bucket: IBucket): PolicyStatement {
   return new PolicyStatement({
@@ -191,7 +248,8 @@ export class DataStack extends Stack {
   readonly feedbackTable: Table;
   /**
    * Application materials (see bucket-layout.ts): uploads by presigned PUT under `uploads/`, copied
-   * under `cases/` when a case is filed. SSE-KMS with the data key, TLS only, versioned.
+   * under `cases/` when a case is filed, deleted from there once the case is archived (the bundle is
+   * the record; the hidden versions expire after days). SSE-KMS with the data key, TLS only, versioned.
    */
   readonly materialsBucket: Bucket;
   /** Receives the materials and archive buckets' server access logs (SSE-S3: S3 cannot deliver them to SSE-KMS). */
@@ -203,7 +261,8 @@ export class DataStack extends Stack {
   /**
    * The e-archive: one BagIt bundle per ended case under `bundles/`, written once, each with its own
    * Object Lock retention (COMPLIANCE). SSE-KMS with the archive key, TLS only, versioned, never
-   * deleted (bucket policy), no lifecycle rule but the abort of unfinished multipart uploads.
+   * deleted (bucket policy); its lifecycle rules (ARCHIVE_LIFECYCLE_RULES) abort unfinished multipart
+   * uploads and move bundles to Deep Archive after ARCHIVE_COLD_AFTER_DAYS, and expire nothing.
    */
   readonly archiveBucket: Bucket;
   /** The operations trail: every management event and the archive bucket's data events, into its own locked bucket. */
@@ -362,6 +421,8 @@ export class DataStack extends Stack {
           prefix: MATERIALS_BUCKET.uploadsPrefix,
           expiredObjectDeleteMarker: true,
         },
+        // A case's working copies, once its bundle is the record (deleted by the archive function).
+        ...ARCHIVED_CASE_FILE_RULES,
         {
           id: 'abort-incomplete-multipart-uploads',
           abortIncompleteMultipartUploadAfter: Duration.days(MATERIALS_BUCKET.incompleteMultipartUploadAbortDays),
@@ -392,9 +453,9 @@ export class DataStack extends Stack {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: asIBucket(this.accessLogsBucket),
       serverAccessLogsPrefix: ARCHIVE_ACCESS_LOGS_PREFIX,
-      // Nothing archived ever expires: the one rule aborts unfinished multipart uploads, set with the
-      // bucket, before its policy denies s3:PutLifecycleConfiguration to everyone.
-      lifecycleRules: [{ id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(INCOMPLETE_MULTIPART_UPLOAD_ABORT_DAYS) }],
+      // Nothing archived ever expires: the rules abort unfinished multipart uploads and move bundles to
+      // the cold class, set with the bucket, before its policy denies s3:PutLifecycleConfiguration to everyone.
+      lifecycleRules: [...ARCHIVE_LIFECYCLE_RULES],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.archiveBucket.addToResourcePolicy(archiveNeverDeleted(asIBucket(this.archiveBucket)));
@@ -496,6 +557,8 @@ export class DataStack extends Stack {
           bucket: this.archiveBucket,
           key: this.archiveKey,
           objectLock: true,
+          storageClass: ARCHIVE_COLD_STORAGE_CLASS,
+          deletes: false,
           wildcardReason:
             'Replication reads every object of the archive bucket (bundles, anchor journals) under keys only the archive and sweep functions make; the role reads each version, its tags, retention and legal hold for replication alone, and writes nothing here',
         },
@@ -505,6 +568,9 @@ export class DataStack extends Stack {
           key: this.dataKey,
           objectLock: false,
           prefix: MATERIALS_BUCKET.casesPrefix,
+          storageClass: StorageClass.INFREQUENT_ACCESS,
+          // The archive function's deletes of an archived case's working copies: the replica drops them too.
+          deletes: true,
           wildcardReason:
             'Replication reads the materials of filed cases under cases/, keyed by case numbers issued at filing; the role reads each version and its tags for replication alone (uploads/, which expire, are not replicated), and writes nothing here',
         },

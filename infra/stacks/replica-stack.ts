@@ -2,7 +2,10 @@
 // its account the deploying one): what the data stack's region must not be the only holder of.
 // - the archive replica: Object Lock on (each replicated bundle keeps its COMPLIANCE retention and
 //   legal hold), versioned, the archive bucket's own policy (nothing is ever deleted), no lifecycle;
-// - the materials replica: versioned, receives the materials bucket's `cases/`;
+//   every object arrives in Glacier Deep Archive (the replication rule's storage class: DataStack);
+// - the materials replica: versioned, receives the materials bucket's `cases/` and the delete markers
+//   the archive function puts over an archived case's working copies; its lifecycle rules expire the
+//   versions they hide, as the source's do (ARCHIVED_CASE_FILE_RULES);
 // - each with a KMS key of its own made in this region (aliases `alias/tongban-<stage>-archive-replica`,
 //   `…-materials-replica`: the data stack names them so), rotated;
 // - the vault `tongban-<stage>-backup-replica` receiving the copies of the tables' daily backups
@@ -20,7 +23,7 @@ import type { Construct } from 'constructs';
 import { replicaBucketName, replicaKeyAliasName } from '../config.ts';
 import { guardKeys } from '../constructs/key-policy.ts';
 import { LockedVault } from '../constructs/table-backup.ts';
-import { ARCHIVE_ACCESS_LOGS_PREFIX, MATERIALS_ACCESS_LOGS_PREFIX, MIN_TLS_VERSION, accessLogsBucket, archiveNeverDeleted } from './data-stack.ts';
+import { ARCHIVED_CASE_FILE_RULES, ARCHIVE_ACCESS_LOGS_PREFIX, MATERIALS_ACCESS_LOGS_PREFIX, MIN_TLS_VERSION, accessLogsBucket, archiveNeverDeleted } from './data-stack.ts';
 import { platformKey } from '../constructs/platform-key.ts';
 
 export interface ReplicaStackProps extends StackProps {
@@ -88,6 +91,7 @@ export class ReplicaStack extends Stack {
       encryptionKey: this.materialsReplicaKey,
       serverAccessLogsBucket: logs,
       serverAccessLogsPrefix: MATERIALS_ACCESS_LOGS_PREFIX,
+      lifecycleRules: [...ARCHIVED_CASE_FILE_RULES],
     });
 
     this.backupVault = new LockedVault(this, 'Backup', { stage: props.stage, replica: true, retentionDays: props.backupRetentionDays });

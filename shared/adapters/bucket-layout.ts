@@ -5,7 +5,12 @@
 // opinion's attachment under `uploads/<its credit code>/<uuid>`. When a case is filed (supplemented,
 // given an opinion), the platform copies the objects it references under `cases/<caseNo>/…`
 // (server-side copy), so an object still under `uploads/` after a few days is one no case took up:
-// the lifecycle rules expire it. Nothing under `cases/` ever expires. A browser (the console) PUTs
+// the lifecycle rules expire it. What a case keeps under `cases/<caseNo>/` is its working copy: once
+// the case's bundle is written, read back and checked (the archive function), the bundle is the
+// record, and the archive function deletes the case's objects (DeleteObjects: a delete marker over
+// each, free of charge); the lifecycle rules remove the versions so hidden after
+// archivedCaseFileVersionDays (a mistaken delete can be undone until then) and the markers left
+// alone. Nothing else deletes under `cases/`. A browser (the console) PUTs
 // uploads and GETs a case's files through presigned URLs: the CORS the bucket needs for it is here too.
 import { CASES_PREFIX, UPLOADS_PREFIX } from '../domain/materials/material-vault.ts';
 import { SIGV4_REQUEST_HEADERS } from '../contracts/cors.ts';
@@ -22,6 +27,13 @@ export const MATERIALS_BUCKET = {
   unreferencedUploadExpiryDays: 3,
   /** Days S3 keeps a noncurrent (overwritten or expired) version under `uploads/`. */
   unreferencedNoncurrentVersionExpiryDays: 1,
+  /**
+   * Days S3 keeps a version under `cases/` once it is noncurrent — the archive function deleted it
+   * after the case's bundle was written and checked (nothing else deletes there): the bundle is the
+   * record, and this long the working copy can still be restored (a delete marker removed) if ever a
+   * case was archived by mistake.
+   */
+  archivedCaseFileVersionDays: 7,
   /** Days after which S3 aborts an incomplete multipart upload, anywhere in the bucket. */
   incompleteMultipartUploadAbortDays: 1,
 } as const;

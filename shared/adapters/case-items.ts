@@ -34,6 +34,9 @@
 //                                                 the entry, which carries the key (`actionKey`).
 //   SWEEP                   / CALENDAR            the calendar versions the sweep last applied.
 //
+// The two idempotency records expire (`expiresAt`, the table's TTL) IDEMPOTENCY_RECORD_DAYS after they
+// are written; every other item is kept with the case.
+//
 // Index keys of the head (CASES_TABLE.indexes, each holding its keys alone: a listing reads the heads it
 // lists, and keeps those that still list it; all sort keys are ASCII, so DynamoDB's byte order and
 // JavaScript's string order agree):
@@ -55,7 +58,7 @@ import { caseStateDigest, isEntryIntact } from '../domain/cases/case-history.ts'
 import { canonicalJson } from '../domain/items/record-hash.ts';
 import { isCaseNo } from '../domain/identifiers/case-number.ts';
 import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
-import { CASES_TABLE } from './table-layout.ts';
+import { CASES_TABLE, TTL_ATTRIBUTE, expiresAfter } from './table-layout.ts';
 import { ITEM_LIMIT_BYTES, itemBytes } from './dynamo-item-size.ts';
 import { anchorQueueKeys } from './anchor-keys.ts';
 import { hashShard, shardedKey } from './shard-keys.ts';
@@ -122,11 +125,33 @@ export function actionKeyItemKey({ caseNo, caller, idempotencyKey }: ActionKey):
   return { pk: caseKey(caseNo), sk: `${ACTION_KEY_PREFIX}${caller}#${idempotencyKey}` };
 }
 
-/** An action key's record as an item (under 1 KB: a key is at most 128 characters, a digest 64). */
-export function actionKeyItem(record: ActionKeyRecord): Item {
+/**
+ * Days an idempotency record (a filing's, an action's) is kept: DynamoDB deletes it by TTL after them
+ * (within a day or two more). A retry is a client that lost an answer — a channel retries a filing
+ * within its retry window of hours (24 at most), and a dead-letter redrive within the queue's 14
+ * days — so 30 days outlast every retry. A request sent again after that with the same key is a new
+ * request: an action is checked against the case as it then is (an action already done is refused
+ * by the case's state: 409, not done twice); a filing naming an uploaded file is refused, since the
+ * upload it names expired long before (MATERIALS_BUCKET.unreferencedUploadExpiryDays: 422
+ * MATERIAL_NOT_UPLOADED); only a filing naming no upload at all (every material a licence) would file
+ * a second case, answered 201 without `Idempotent-Replayed` — never taken for the first.
+ */
+export const IDEMPOTENCY_RECORD_DAYS = 30;
+
+/** An action key's record as an item (under 1 KB: a key is at most 128 characters, a digest 64), expiring IDEMPOTENCY_RECORD_DAYS after `at` (when it is taken). */
+export function actionKeyItem(record: ActionKeyRecord, at: string = new Date().toISOString()): Item {
   const { caseNo, caller, idempotencyKey, requestDigest, base, entry } = record;
   if (!Number.isSafeInteger(base) || base < 1) throw new Error(`case store: ${base} is not a version an action can be written on`);
-  return { ...actionKeyItemKey(record), caseNo, caller, idempotencyKey, requestDigest, base, ...(entry !== undefined ? { written: entry } : {}) };
+  return {
+    ...actionKeyItemKey(record),
+    caseNo,
+    caller,
+    idempotencyKey,
+    requestDigest,
+    base,
+    ...(entry !== undefined ? { written: entry } : {}),
+    [TTL_ATTRIBUTE]: expiresAfter(at, IDEMPOTENCY_RECORD_DAYS),
+  };
 }
 
 /** The record an action key's item holds. */
@@ -163,19 +188,19 @@ export function entryActionKeyOf(caseNo: string, item: Item | undefined): Action
   return mark && { caseNo, caller: mark.caller, idempotencyKey: mark.idempotencyKey };
 }
 
-/** A filing's idempotency record, checked to hold the first state and entry of its case, filed by its channel. */
+/** A filing's idempotency record, checked to hold the first state and entry of its case, filed by its channel; expiring IDEMPOTENCY_RECORD_DAYS after the filing. */
 export function filingItem(record: FilingRecord): Item {
   const key = idempotencyRecordKey(record.channelId, record.idempotencyKey);
   checkFirst(record);
   const { channelId, idempotencyKey, requestDigest, caseNo, state, entry } = record;
   if (state.caseNo !== caseNo) throw new Error(`case store: the filing of case ${caseNo} holds case ${state.caseNo}`);
   if (state.channelId !== channelId) throw new Error(`case store: case ${caseNo} is filed by ${state.channelId}, not by ${channelId}`);
-  return { ...key, channelId, idempotencyKey, requestDigest, caseNo, state, entry };
+  return { ...key, channelId, idempotencyKey, requestDigest, caseNo, state, entry, [TTL_ATTRIBUTE]: expiresAfter(state.receivedAt, IDEMPOTENCY_RECORD_DAYS) };
 }
 
 /** The filing record an idempotency item holds. */
 export function filingOf(item: Item): FilingRecord {
-  const { pk: _pk, sk: _sk, ...record } = item;
+  const { pk: _pk, sk: _sk, [TTL_ATTRIBUTE]: _expiresAt, ...record } = item;
   return record as unknown as FilingRecord;
 }
 

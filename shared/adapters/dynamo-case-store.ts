@@ -352,7 +352,7 @@ export class DynamoCaseStore implements CaseStore {
     if (key.held) return;
     const { held: _held, entry: _entry, ...record } = key;
     try {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: actionKeyItem(record), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: actionKeyItem(record, entry.at), ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (e) {
       if (e instanceof ConditionalCheckFailedException) throw caseVersionConflict(entry.caseNo, entry.n);
       throw e;

@@ -41,11 +41,10 @@ import { CHAINED_ENTRY_EVENT, chainedEntrySortKey } from './dynamo-chained-recor
 import { EVALUATION_PARTITION_PREFIX } from './dynamo-evaluation-store.ts';
 import { TICKET_PARTITION_PREFIX } from './dynamo-ticket-store.ts';
 import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
-import { EVENTS_TABLE } from './table-layout.ts';
+import { EVENTS_TABLE, expiresAfter } from './table-layout.ts';
 
 /** How long the feed and the delivered markers are kept. */
 export const FEED_DAYS = 7;
-const DAY_SECONDS = 86_400;
 const DUE = 'DUE';
 const { due } = EVENTS_TABLE.indexes;
 
@@ -60,7 +59,7 @@ const deliveryKey = (kind: 'Q' | 'D' | 'F', subscriptionId: string, key: string,
   sk: `${kind}#${key}#${version10(version)}`,
 });
 const markerKey = (subscriptionId: string, key: string) => ({ pk: dlv(subscriptionId), sk: `P#${key}` });
-const expiresAt = (at: string) => Math.floor(Date.parse(at) / 1000) + FEED_DAYS * DAY_SECONDS;
+const expiresAt = (at: string) => expiresAfter(at, FEED_DAYS);
 /** The smallest string after `s`. */
 const after = (s: string) => `${s}\u0000`;
 

@@ -186,7 +186,7 @@ export class MemoryCaseStore implements CaseStore {
     }
     if (key.held) return;
     const { held: _held, entry: _entry, ...record } = key;
-    if (!this.#putNew(actionKeyItem(record))) throw caseVersionConflict(entry.caseNo, entry.n);
+    if (!this.#putNew(actionKeyItem(record, entry.at))) throw caseVersionConflict(entry.caseNo, entry.n);
   }
 
   async channelCases(channelId: string, applicantId: string | undefined, page: CasePage): Promise<CaseList> {

@@ -3,7 +3,9 @@
 // retention until `retainUntil` and a legal hold for permanent records; written once — it looks first,
 // and the final request carries `If-None-Match: *`, so two writers cannot both succeed — and a failed
 // upload is aborted, leaving nothing. The whole bundle's SHA-256 is computed on the way and kept as
-// object metadata. Memory: one part at a time. (s3rver, the embedded store, ignores Object Lock and
+// object metadata. A bundle the lifecycle rule has moved to Deep Archive is read once restored: the
+// store tells where it stands (availability) and asks for the restore (restore), for the auditor's CLI.
+// Memory: one part at a time. (s3rver, the embedded store, ignores Object Lock and
 // conditional writes; the look-first check still holds there.)
 import {
   AbortMultipartUploadCommand,
@@ -13,6 +15,7 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  RestoreObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { CompletedPart, S3Client } from '@aws-sdk/client-s3';
@@ -21,6 +24,19 @@ import type { Readable } from 'node:stream';
 import type { ArchiveStore, BundleListing, BundleWrite, StoredBundle } from '../domain/archive/archive-store.ts';
 import { BundleExistsError } from '../domain/archive/archive-store.ts';
 import { badCursor } from './page-cursor.ts';
+
+/** The storage classes S3 reads an object of only once it is restored (RestoreObject). */
+const COLD_CLASSES = new Set(['GLACIER', 'DEEP_ARCHIVE']);
+
+/** A restore's speed, and price: for Deep Archive, Standard within 12 hours, Bulk within 48 (Glacier Flexible Retrieval also Expedited, in minutes). */
+export type RestoreTier = 'Standard' | 'Bulk' | 'Expedited';
+
+/** Whether a bundle can be read now (S3ArchiveStore.availability). */
+export type BundleAvailability =
+  | { state: 'available'; storageClass: string }
+  | { state: 'cold'; storageClass: string }
+  | { state: 'restoring'; storageClass: string }
+  | { state: 'restored'; storageClass: string; until?: string };
 
 /** Bytes per uploaded part (S3: at least 5 MiB but the last, at most 10,000 parts: bundles to 80 GiB). */
 export const ARCHIVE_PART_BYTES = 8 * 1024 * 1024;
@@ -111,6 +127,45 @@ export class S3ArchiveStore implements ArchiveStore {
       throw e;
     }
     return { key, size, sha256: whole.digest('hex') };
+  }
+
+  /**
+   * Whether the bundle under `key` can be read now: S3 Standard (`available`), or in a cold class
+   * (Glacier, Deep Archive: the archive bucket's lifecycle rule moves bundles there) — `cold` with no
+   * restore, `restoring` while one is under way, `restored` (readable) until the restored copy
+   * expires. Undefined when there is no object.
+   */
+  async availability(key: string): Promise<BundleAvailability | undefined> {
+    let out;
+    try {
+      out = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+    } catch (e) {
+      const name = (e as { name?: string }).name;
+      if (name === 'NotFound' || name === 'NoSuchKey') return undefined;
+      throw e;
+    }
+    const storageClass = out.StorageClass ?? 'STANDARD';
+    if (!COLD_CLASSES.has(storageClass)) return { state: 'available', storageClass };
+    const restore = out.Restore ?? '';
+    if (/ongoing-request="true"/.test(restore)) return { state: 'restoring', storageClass };
+    const until = /expiry-date="([^"]+)"/.exec(restore)?.[1];
+    if (/ongoing-request="false"/.test(restore)) return { state: 'restored', storageClass, ...(until ? { until: new Date(until).toISOString() } : {}) };
+    return { state: 'cold', storageClass };
+  }
+
+  /**
+   * Asks S3 to restore a cold bundle for `days` at `tier`: `requested`, `in-progress` (one was asked
+   * for already: S3's RestoreAlreadyInProgress), or `restored` (a restored copy is there: its days
+   * are extended).
+   */
+  async restore(key: string, tier: RestoreTier, days: number): Promise<'requested' | 'in-progress' | 'restored'> {
+    try {
+      const out = await this.s3.send(new RestoreObjectCommand({ Bucket: this.bucket, Key: key, RestoreRequest: { Days: days, GlacierJobParameters: { Tier: tier } } }));
+      return out.$metadata.httpStatusCode === 200 ? 'restored' : 'requested';
+    } catch (e) {
+      if ((e as { name?: string }).name === 'RestoreAlreadyInProgress') return 'in-progress';
+      throw e;
+    }
   }
 
   async *read(key: string): AsyncIterable<Uint8Array> {

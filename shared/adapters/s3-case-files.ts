@@ -1,7 +1,9 @@
 // CaseFiles on the materials bucket: every object a case keeps under `cases/<caseNo>/` (current
 // materials, the versions a supplement replaced, opinion attachments), listed with their size and type,
-// and each read as a stream.
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+// each read as a stream, and discarded once the case's bundle is the record: one DeleteObjects per
+// 1,000 keys (free of charge), a delete marker over each — the bucket is versioned, and its lifecycle
+// rules remove the hidden versions after MATERIALS_BUCKET.archivedCaseFileVersionDays (bucket-layout.ts).
+import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import type { CaseFiles, KeptFile } from '../domain/archive/archive-store.ts';
@@ -25,6 +27,20 @@ export class S3CaseFiles implements CaseFiles {
       token = out.NextContinuationToken;
     } while (token);
     return files;
+  }
+
+  async discard(caseNo: string): Promise<number> {
+    let discarded = 0;
+    // Each page listed is deleted before the next is asked for: a listing starts again from the first key left.
+    for (;;) {
+      const out = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${CASES_PREFIX}${caseNo}/`, MaxKeys: 1000 }));
+      const keys = (out.Contents ?? []).map((o) => ({ Key: o.Key! }));
+      if (keys.length === 0) return discarded;
+      const deleted = await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys, Quiet: true } }));
+      const failed = deleted.Errors ?? [];
+      if (failed.length > 0) throw new Error(`could not discard ${failed.length} of case ${caseNo}'s files: ${failed.map((f) => `${f.Key} ${f.Code}`).join(', ')}`);
+      discarded += keys.length;
+    }
   }
 
   async *open(key: string): AsyncIterable<Uint8Array> {

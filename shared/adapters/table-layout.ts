@@ -32,6 +32,14 @@ export const DIRECTORY_TABLE = {
   maxSealsPerPart: 240,
 } as const;
 
+/** DynamoDB's TTL attribute (epoch seconds) of every table whose items expire: the cases and events tables'. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/** An item's TTL: `days` after `at` (an ISO time), in epoch seconds. */
+export function expiresAfter(at: string, days: number): number {
+  return Math.floor(Date.parse(at) / 1000) + days * 86_400;
+}
+
 /**
  * Cases (see dynamo-case-store.ts for the items and their keys) and the e-licences they issue
  * (dynamo-licence-store.ts). The case indexes list heads (and a joint case's task items and its finding
@@ -43,6 +51,8 @@ export const DIRECTORY_TABLE = {
 export const CASES_TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
+  /** The idempotency records of filings and actions expire (case-items.ts: IDEMPOTENCY_RECORD_DAYS); nothing else here does. */
+  ttlAttribute: TTL_ATTRIBUTE,
   /**
    * Shards of a department's queue: its partition key is `DEPT#<departmentId>#<shard>`, the shard a
    * hash of the case number, so a big department's queue is not one hot key (800 filings/s to one
@@ -93,7 +103,7 @@ export const CASES_TABLE = {
 export const EVENTS_TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  ttlAttribute: 'expiresAt',
+  ttlAttribute: TTL_ATTRIBUTE,
   indexes: {
     /** `DUE` / `<next attempt ISO>#<subscription id>#<caseNo>`: the pairs whose head delivery is due by then (sparse). */
     due: { name: 'due', partitionKey: 'duePk', sortKey: 'dueSk' },

@@ -2,7 +2,12 @@
 // - list [--department <code>] [--item <code>] [--from <date>] [--to <date>]: the bundles, by the day
 //   their case ended, read straight from the archive bucket (on AWS with the auditor's own role:
 //   --profile and --bucket or TONGBAN_ARCHIVE_BUCKET; embedded, --as auditor uses the local archive);
-// - fetch <bundle key> [--out <file>]: downloads one bundle;
+// - fetch <bundle key> [--out <file>] [--tier Standard|Bulk] [--days <n>]: downloads one bundle. A
+//   bundle the archive has moved to Deep Archive (30 days after it was written) is read once restored:
+//   the first fetch asks S3 for the restore (RestoreObject, tier Standard: within 12 hours; Bulk:
+//   within 48, cheaper), says when it will be ready and exits 3; a fetch while it runs says so and
+//   exits 3; once restored (kept --days, 7 unless told) the fetch downloads it. The same for an object
+//   S3 answers InvalidObjectState for (a replica, an object moved to a cold class otherwise);
 // - verify <bundle.tar> [--jwks <published jwks.json>]: its four-property check, offline — no network,
 //   no credentials. Prints the report (--json: as JSON) and exits 0 when every property holds, 1 when
 //   any fails, 2 on a usage error. With --jwks (the platform's published keys, fetched once from
@@ -12,11 +17,12 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { S3ArchiveStore } from '../adapters/s3-archive-store.ts';
+import type { RestoreTier } from '../adapters/s3-archive-store.ts';
 import { LocalCredentialsSchema } from '../contracts/local-credentials.ts';
 import type { BundleListing } from '../domain/archive/archive-store.ts';
 import { BUNDLES_PREFIX } from '../domain/archive/case-archiving.ts';
@@ -48,7 +54,20 @@ export interface AuditOptions {
   profile?: string;
   region?: string;
   credentials?: string;
+  tier?: string;
+  days?: string;
 }
+
+/** `audit fetch`'s exit status when the bundle is not readable yet: its restore was requested, or is under way. */
+export const FETCH_NOT_READY = 3;
+
+/** Hours a restore takes at most, by storage class and tier (S3's published retrieval times). */
+const RESTORE_HOURS: Record<string, Partial<Record<RestoreTier, number>>> = {
+  DEEP_ARCHIVE: { Standard: 12, Bulk: 48 },
+  GLACIER: { Expedited: 0.1, Standard: 5, Bulk: 12 },
+};
+
+const TIER_ZH: Record<RestoreTier, string> = { Standard: '标准', Bulk: '批量', Expedited: '加急' };
 
 /** `audit anchors <command> <caseNo>`: the case number, and the API the history is read from. */
 export interface AuditAnchors {
@@ -142,15 +161,55 @@ async function listBundles(o: AuditOptions): Promise<number> {
 
 async function fetchBundle(key: string | undefined, o: AuditOptions): Promise<number> {
   if (!key || !key.startsWith(BUNDLES_PREFIX) || !key.endsWith('.tar')) throw new UsageError('audit fetch needs a bundle key (bundles/…/<caseNo>.tar, as audit list prints it)');
+  const tier = (o.tier ?? 'Standard') as RestoreTier;
+  if (!['Standard', 'Bulk', 'Expedited'].includes(tier)) throw new UsageError('--tier is Standard (Deep Archive: within 12 hours) or Bulk (within 48 hours, cheaper)');
+  const days = o.days !== undefined ? positiveInt(o.days, '--days') : 7;
   const store = await archiveOf(o);
-  if (!(await store.find(key))) {
+  const availability = await store.availability(key);
+  if (!availability) {
     console.error(`tongban: no bundle ${key}`);
     return 1;
   }
+  if (availability.state === 'cold' || availability.state === 'restoring') return restoreBundle(store, key, availability.storageClass, tier, days);
   const out = o.out ?? basename(key);
-  await pipeline(Readable.from(store.read(key)), createWriteStream(out, { flags: 'wx' }));
+  try {
+    await pipeline(Readable.from(store.read(key)), createWriteStream(out, { flags: 'wx' }));
+  } catch (e) {
+    // S3 holds it in a cold class its head did not say (or moved it since): restored first.
+    if ((e as { name?: string }).name !== 'InvalidObjectState') throw e;
+    await rm(out, { force: true });
+    return restoreBundle(store, key, availability.storageClass === 'STANDARD' ? 'DEEP_ARCHIVE' : availability.storageClass, tier, days);
+  }
   console.log(`${key} → ${out} (${(await stat(out)).size} bytes); check it: tongban audit verify ${out} --jwks <published jwks.json>`);
   return 0;
+}
+
+/** Asks for a cold bundle's restore (or finds it under way) and says, in Chinese and English, when to fetch again. */
+async function restoreBundle(store: S3ArchiveStore, key: string, storageClass: string, tier: RestoreTier, days: number): Promise<number> {
+  const answer = await store.restore(key, tier, days);
+  const hours = RESTORE_HOURS[storageClass]?.[tier];
+  const within = hours === undefined ? '' : hours < 1 ? '，预计数分钟内完成' : `，预计 ${hours} 小时内完成（${chinaTime(new Date(Date.now() + hours * 3_600_000))} 前）`;
+  if (answer === 'restored') {
+    console.log(`${key}: 已恢复，再次运行 tongban audit fetch 即可下载 / restored: fetch it again`);
+    return FETCH_NOT_READY;
+  }
+  if (answer === 'in-progress') {
+    console.log(
+      `归档包 ${key} 存于 ${storageClass} 存储，恢复正在进行中${hours === undefined ? '' : `（${TIER_ZH[tier]}恢复最长 ${hours} 小时）`}；完成后再次运行 tongban audit fetch ${key} 即可下载。`,
+    );
+    console.log(`restore in progress (${storageClass}); fetch again once it is done`);
+    return FETCH_NOT_READY;
+  }
+  console.log(
+    `归档包 ${key} 已转入 ${storageClass} 存储，需先恢复方可下载：已申请${TIER_ZH[tier]}恢复（${tier}）${within}；恢复后的副本保留 ${days} 天，届时再次运行 tongban audit fetch ${key} 即可下载。`,
+  );
+  console.log(`restore requested (${storageClass}, tier ${tier}${hours === undefined ? '' : `, within ${hours} h`}, kept ${days} days): fetch again once it is done`);
+  return FETCH_NOT_READY;
+}
+
+/** An instant as China's wall clock reads it (UTC+8), to the minute. */
+function chinaTime(at: Date): string {
+  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 async function verifyBundle(file: string | undefined, jwksPath: string | undefined, json: boolean): Promise<number> {

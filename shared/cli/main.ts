@@ -254,7 +254,9 @@ Archive (auditors):
   audit list  [--department <code>] [--item <code>] [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>]
                                   the bundles by the day their case ended (read from the archive bucket:
                                   --as auditor embedded; on AWS --profile and --bucket <ArchiveBucketName>)
-  audit fetch <bundle key> [--out <file>]                       download one bundle
+  audit fetch <bundle key> [--out <file>] [--tier Standard|Bulk] [--days <n>]
+                                  download one bundle; one the archive moved to Deep Archive is restored
+                                  first: asks for the restore, says when it will be ready (exit 3)
   audit verify <bundle.tar> [--jwks <file>]               offline, no credentials:
                                   the four-property check (authenticity, integrity, usability, security)
                                   of an archive bundle: every seal and the history chain, every file
@@ -350,6 +352,7 @@ export async function main(argv: string[]): Promise<number> {
         seal: { type: 'string' },
         to: { type: 'string' },
         out: { type: 'string' },
+        tier: { type: 'string' },
         opinion: { type: 'string' },
         bucket: { type: 'string' },
         url: { type: 'string' },

@@ -213,7 +213,7 @@ describe('every ended case archived, and an auditor verifying it alone', () => {
     const unsigned = await fetch(`${endpoint}/${bucket}/${bundleKey}`, { method: 'PUT', body: 'x' });
     const unsignedBody = await unsigned.text();
     const afterwards = Buffer.from(await (await auditor.send(new GetObjectCommand({ Bucket: bucket, Key: bundleKey }))).Body!.transformToByteArray());
-    const material = Buffer.from(await (await client(platform.runtime).send(new GetObjectCommand({ Bucket: LOCAL_MATERIALS_BUCKET, Key: kept }))).Body!.transformToByteArray());
+    const material = await refusal(client(platform.runtime).send(new GetObjectCommand({ Bucket: LOCAL_MATERIALS_BUCKET, Key: kept })));
     auditor.destroy();
 
     // Assess
@@ -235,9 +235,44 @@ describe('every ended case archived, and an auditor verifying it alone', () => {
       unknownKey: '403 InvalidAccessKeyId',
     });
     expect([unsigned.status, /<Code>AccessDenied<\/Code>/.test(unsignedBody)]).toEqual([403, true]);
-    // Nothing changed: the bundle and the material are the bytes the case recorded
+    // Nothing changed: the bundle is the bytes the case recorded
     expect(afterwards.equals(fetched)).toBe(true);
-    expect(material.equals(REAL_PDF)).toBe(true);
+    // The material's working copy went once the case was archived (the bundle holds it: byte for byte, below)
+    expect(material).toBe('404 NoSuchKey');
+  });
+
+  it('has the auditor fetch a bundle in Deep Archive in two steps: the first asks for its restore and says, in Chinese, when it will be ready; the next downloads it', async () => {
+    // Prepare: the decided case's bundle as the archive's lifecycle rule leaves it after 30 days, in Deep
+    // Archive (the embedded S3 has no lifecycle: written so, under a key of its own; its restores complete at once)
+    const { endpoint, bucket } = platform.credentials.archive!;
+    const runtime = new S3Client({ endpoint, region: platform.credentials.region, forcePathStyle: true, credentials: platform.runtime, maxAttempts: 1 });
+    const bytes = await readFile(join(dataDir, 'bundle.tar'));
+    const coldKey = (decided.archive.bundleKey as string).replace(/\.tar$/, '-deep.tar');
+    await runtime.send(new PutObjectCommand({ Bucket: bucket, Key: coldKey, Body: bytes, ContentType: 'application/x-tar', StorageClass: 'DEEP_ARCHIVE' }));
+    runtime.destroy();
+    const out = join(dataDir, 'deep.tar');
+
+    // Act
+    const first = await cli('audit', 'fetch', coldKey, '--as', 'auditor', '--out', out);
+    const fetchedFirst = await readFile(out).then(
+      () => true,
+      () => false,
+    );
+    const second = await cli('audit', 'fetch', coldKey, '--as', 'auditor', '--out', out);
+
+    // Assess
+    expect(first.code, first.err).toBe(3);
+    expect(first.out).toContain(`归档包 ${coldKey} 已转入 DEEP_ARCHIVE 存储，需先恢复方可下载：已申请标准恢复（Standard），预计 12 小时内完成`);
+    expect(first.out).toContain('恢复后的副本保留 7 天');
+    expect(fetchedFirst).toBe(false);
+    expect(second.code, second.err).toBe(0);
+    expect(
+      createHash('sha256')
+        .update(await readFile(out))
+        .digest('hex'),
+    ).toBe(decided.archive.sha256);
+    // A usage error: a tier S3 has not for Deep Archive
+    expect((await cli('audit', 'fetch', coldKey, '--as', 'auditor', '--tier', 'Fast')).code).toBe(2);
   });
 
   it('archives a case once: the sweep finds nothing more to do, and the case says where its bundle is', async () => {

@@ -273,9 +273,12 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       });
       expect(bucket.Properties!.ObjectLockConfiguration).toBeUndefined();
-      // Its one rule aborts unfinished multipart uploads (test/infra/records.test.ts).
+      // Its rules abort unfinished multipart uploads and move bundles to Deep Archive (test/infra/records.test.ts): none expires anything.
       const rules = (bucket.Properties!.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
-      expect(rules.map((r) => Object.keys(r).sort())).toEqual([['AbortIncompleteMultipartUpload', 'Id', 'Status']]);
+      expect(rules.map((r) => Object.keys(r).sort())).toEqual([
+        ['AbortIncompleteMultipartUpload', 'Id', 'Status'],
+        ['Id', 'Prefix', 'Status', 'Transitions'],
+      ]);
     });
 
     it('is SSE-KMS with a bucket key and a key of its own: symmetric, rotated yearly, aliased alias/tongban-<stage>-archive, retained, not the data key', () => {
@@ -418,7 +421,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       ).toEqual([]);
     });
 
-    it('may exactly list the bucket and its versions, read the bundles under bundles/, the anchor journals under anchors/ and the sealed statistics under statistics/ (object, version, retention, legal hold, attributes), and decrypt with the archive key through S3', () => {
+    it('may exactly list the bucket and its versions, read the bundles under bundles/ (and restore one from Deep Archive), the anchor journals under anchors/ and the sealed statistics under statistics/ (object, version, retention, legal hold, attributes), and decrypt with the archive key through S3', () => {
       // Act
       const granted = (t.principalsJson.Resources[t.principalsId(built.principals.archiveRead!)]!.Properties!.PolicyDocument as { Statement: Statement[] }).Statement.map((st) =>
         normal(t, st),
@@ -427,18 +430,24 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(ARCHIVE_BUNDLES_PREFIX).toBe('bundles/');
       expect(granted).toEqual([
         { effect: 'Allow', actions: ['s3:ListBucket', 's3:ListBucketVersions'], resources: [t.bucketArn] },
+        // The bundles: read, and restored from Deep Archive (where the lifecycle rule moves them) before a read.
+        {
+          effect: 'Allow',
+          actions: ['s3:GetObject', 's3:GetObjectAttributes', 's3:GetObjectLegalHold', 's3:GetObjectRetention', 's3:GetObjectVersion', 's3:RestoreObject'],
+          resources: [`${t.bucketArn}/bundles/*`],
+        },
         {
           effect: 'Allow',
           actions: ['s3:GetObject', 's3:GetObjectAttributes', 's3:GetObjectLegalHold', 's3:GetObjectRetention', 's3:GetObjectVersion'],
-          // The same reading of all three (one statement, as CDK merges them).
-          resources: [`${t.bucketArn}/anchors/*`, `${t.bucketArn}/bundles/*`, `${t.bucketArn}/statistics/*`],
+          // The same reading of both (one statement, as CDK merges them).
+          resources: [`${t.bucketArn}/anchors/*`, `${t.bucketArn}/statistics/*`],
         },
         // Through S3 alone, in any partition (amazonaws.com.cn in China).
         { effect: 'Allow', actions: ['kms:Decrypt'], resources: [t.archiveKeyArn], condition: VIA_S3 },
       ]);
       expect(ARCHIVE_AUDITOR_ACCESS).toEqual({
         bucket: ['s3:ListBucket', 's3:ListBucketVersions'],
-        bundles: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
+        bundles: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes', 's3:RestoreObject'],
         anchors: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
         statistics: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold', 's3:GetObjectAttributes'],
         key: ['kms:Decrypt'],
@@ -608,6 +617,8 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
             (a) => `${a} ${dataKey}`,
           ),
           `s3:GetObject ${materials}/cases/*`,
+          // Discarding an archived case's working copies: a delete marker each (no version is destroyed).
+          `s3:DeleteObject ${materials}/cases/*`,
           `s3:ListBucket ${materials} {"StringLike":{"s3:prefix":"cases/*"}}`,
           `s3:ListBucket ${t.bucketArn}`,
           ...['s3:PutObject', 's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:GetObject', 's3:AbortMultipartUpload'].map((a) => `${a} ${t.bucketArn}/bundles/*`),
@@ -626,7 +637,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
         items: { actions: ['dynamodb:GetItem'] },
         directory: { actions: ['dynamodb:GetItem'] },
       });
-      expect(MATERIALS_ACCESS.archive).toEqual({ cases: ['s3:GetObject', 's3:ListBucket'] });
+      expect(MATERIALS_ACCESS.archive).toEqual({ cases: ['s3:GetObject', 's3:ListBucket', 's3:DeleteObject'] });
       expect(ARCHIVE_WRITER_ACCESS).toEqual({
         bucket: ['s3:ListBucket'],
         bundles: ['s3:PutObject', 's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:GetObject', 's3:AbortMultipartUpload'],
@@ -634,12 +645,13 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       });
     });
 
-    it('may delete nothing, use no wildcard action, no index, no other bucket, key or function, and read the public keys of the seal keys and the archive seal key, nothing else of theirs', () => {
+    it('may delete nothing but the working copies under cases/ of the materials bucket (a delete marker, never a version), use no wildcard action, no index, no other bucket, key or function, and read the public keys of the seal keys and the archive seal key, nothing else of theirs', () => {
       // Act
       const grants = t.grantsOf(ARCHIVE_ROLE);
       const actions = grants.map((g) => g.split(' ')[0]!);
       // Assess
-      expect(actions.filter((a) => /delete|\*|Bypass|Lifecycle|Acl|Tagging|Version|Update|Scan|Batch|Transact/i.test(a))).toEqual([]);
+      expect(grants.filter((g) => /delete/i.test(g))).toEqual([`s3:DeleteObject ${arn(built.data.materialsBucket)}/cases/*`]);
+      expect(actions.filter((a) => /\*|Bypass|Lifecycle|Acl|Tagging|Version|Update|Scan|Batch|Transact/i.test(a))).toEqual([]);
       expect(actions.filter((a) => a.startsWith('lambda:') || a.startsWith('states:') || a === 'kms:Verify')).toEqual([]);
       expect(grants.filter((g) => g.startsWith('kms:GetPublicKey ')).sort()).toEqual(
         [
@@ -763,7 +775,8 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(acks.find((a) => a.id.endsWith('/bundles/*]'))?.reason).toBe(ARCHIVE_WRITER_BUNDLES_WILDCARD_REASON);
       expect(acks.find((a) => a.id.endsWith('/cases/*]'))?.reason).toBe(ARCHIVE_CASE_FILES_WILDCARD_REASON);
       expect(ARCHIVE_WRITER_BUNDLES_WILDCARD_REASON).toMatch(/no delete/);
-      expect(ARCHIVE_CASE_FILES_WILDCARD_REASON).toMatch(/no put, no delete/);
+      expect(ARCHIVE_CASE_FILES_WILDCARD_REASON).toMatch(/no s3:DeleteObjectVersion/);
+      expect(ARCHIVE_CASE_FILES_WILDCARD_REASON).toMatch(/no put/);
       expect(t.apiJson.Resources[t.apiId(built.api.archive.function.role!)]!.Metadata?.cdk_nag).toBeUndefined();
     });
   });

@@ -20,16 +20,10 @@ import {
   replicaBucketName,
   replicaKeyAliasName,
 } from '../../infra/config.ts';
-import {
-  REPLICATION_BUCKET_ACTIONS,
-  REPLICATION_DESTINATION_ACTIONS,
-  REPLICATION_LOCK_ACTIONS,
-  REPLICATION_SOURCE_ACTIONS,
-  REPLICA_STORAGE_CLASS,
-} from '../../infra/constructs/bucket-replication.ts';
+import { REPLICATION_BUCKET_ACTIONS, REPLICATION_DESTINATION_ACTIONS, REPLICATION_LOCK_ACTIONS, REPLICATION_SOURCE_ACTIONS } from '../../infra/constructs/bucket-replication.ts';
 import { KEY_GUARDED_ACTIONS, KEY_GUARD_SID } from '../../infra/constructs/key-policy.ts';
 import { BACKUP_KEY_ACTIONS, BACKUP_MANAGED_POLICIES, DAILY_BACKUP_SCHEDULE, VAULT_LOCK_CHANGEABLE_DAYS } from '../../infra/constructs/table-backup.ts';
-import { ARCHIVE_DENIED_ACTIONS, ARCHIVE_NEVER_DELETED_SID, DataStack } from '../../infra/stacks/data-stack.ts';
+import { ARCHIVED_CASE_FILE_RULES, ARCHIVE_DENIED_ACTIONS, ARCHIVE_NEVER_DELETED_SID, DataStack } from '../../infra/stacks/data-stack.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { flattenDeep } from '../support/cfn-values.ts';
 import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
@@ -187,11 +181,11 @@ describe('backup and the second region (test configuration)', () => {
       return flattenDeep(props.ReplicationConfiguration) as { Role: string; Rules: Json[] };
     };
 
-    it('replicates every object of the archive bucket, and cases/ of the materials bucket, to their replicas with the replicas’ keys by alias ARN, SSE-KMS objects, no delete markers', () => {
+    it('replicates every object of the archive bucket into Deep Archive, and cases/ of the materials bucket into Standard-IA with its delete markers, to their replicas with the replicas’ keys by alias ARN, SSE-KMS objects; no delete marker of the archive', () => {
       const role = `<${idOf(built.data, built.data.replication.role)}.Arn>`;
-      for (const [bucket, name, prefix] of [
-        [built.data.archiveBucket, 'archive', ''],
-        [built.data.materialsBucket, 'materials', MATERIALS_BUCKET.casesPrefix],
+      for (const [bucket, name, prefix, storageClass, deletes] of [
+        [built.data.archiveBucket, 'archive', '', 'DEEP_ARCHIVE', 'Disabled'],
+        [built.data.materialsBucket, 'materials', MATERIALS_BUCKET.casesPrefix, 'STANDARD_IA', 'Enabled'],
       ] as const) {
         expect(ruleOf(bucket), name).toEqual({
           Role: role,
@@ -201,11 +195,11 @@ describe('backup and the second region (test configuration)', () => {
               Status: 'Enabled',
               Priority: 1,
               Filter: { Prefix: prefix },
-              DeleteMarkerReplication: { Status: 'Disabled' },
+              DeleteMarkerReplication: { Status: deletes },
               SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
               Destination: {
                 Bucket: `${HERE}:s3:::${replicaBucketName('test', name, ACCOUNT, REPLICA_REGION)}`,
-                StorageClass: REPLICA_STORAGE_CLASS,
+                StorageClass: storageClass,
                 EncryptionConfiguration: { ReplicaKmsKeyID: `${HERE}:kms:${REPLICA_REGION}:${ACCOUNT}:${replicaKeyAliasName('test', name)}` },
               },
             },
@@ -215,7 +209,7 @@ describe('backup and the second region (test configuration)', () => {
       expect(MATERIALS_BUCKET.casesPrefix).toBe('cases/');
     });
 
-    it("lets the replication role read what replication reads (the archive's retention and legal hold too), decrypt through S3 in its region, write replicas and tags into the replicas alone, encrypt with their keys alone; no delete", () => {
+    it("lets the replication role read what replication reads (the archive's retention and legal hold too), decrypt through S3 in its region, write replicas and tags into the replicas alone, encrypt with their keys alone; delete markers into the materials replica alone", () => {
       const policy = data.find(([id]) => id === idOf(built.data, built.data.replication.role.node.findChild('DefaultPolicy')))![1];
       const statements = statementsOf(policy).map((s) => ({ actions: actions(s), resource: [flattenDeep(s.Resource)].flat().sort(), condition: flattenDeep(s.Condition) }));
       const archive = `<${idOf(built.data, built.data.archiveBucket)}.Arn>`;
@@ -234,7 +228,8 @@ describe('backup and the second region (test configuration)', () => {
           { actions: [...REPLICATION_BUCKET_ACTIONS].sort(), resource: [archive, materials].sort(), condition: undefined },
           { actions: [...REPLICATION_SOURCE_ACTIONS, ...REPLICATION_LOCK_ACTIONS].sort(), resource: [`${archive}/*`], condition: undefined },
           { actions: [...REPLICATION_SOURCE_ACTIONS].sort(), resource: [`${materials}/cases/*`], condition: undefined },
-          { actions: [...REPLICATION_DESTINATION_ACTIONS].sort(), resource: [replicaObjects('archive', ''), replicaObjects('materials', 'cases/')].sort(), condition: undefined },
+          { actions: [...REPLICATION_DESTINATION_ACTIONS].sort(), resource: [replicaObjects('archive', '')], condition: undefined },
+          { actions: [...REPLICATION_DESTINATION_ACTIONS, 's3:ReplicateDelete'].sort(), resource: [replicaObjects('materials', 'cases/')], condition: undefined },
           {
             actions: ['kms:Decrypt'],
             resource: [`<${idOf(built.data, built.data.archiveKey)}.Arn>`, `<${idOf(built.data, built.data.dataKey)}.Arn>`].sort(),
@@ -244,10 +239,10 @@ describe('backup and the second region (test configuration)', () => {
           encrypt('materials'),
         ]),
       );
-      expect(statements).toHaveLength(7);
+      expect(statements).toHaveLength(8);
       const granted = statements.flatMap((s) => s.actions);
-      for (const denied of ['s3:ReplicateDelete', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject', 's3:ObjectOwnerOverrideToBucketOwner'])
-        expect(granted).not.toContain(denied);
+      expect(statements.filter((s) => s.actions.includes('s3:ReplicateDelete')).map((s) => s.resource)).toEqual([[replicaObjects('materials', 'cases/')]]);
+      for (const denied of ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject', 's3:ObjectOwnerOverrideToBucketOwner']) expect(granted).not.toContain(denied);
       const role = data.find(([id]) => id === idOf(built.data, built.data.replication.role))![1];
       expect(flattenDeep(role.Properties!.AssumeRolePolicyDocument)).toMatchObject({ Statement: [{ Action: 'sts:AssumeRole', Principal: { Service: 's3.amazonaws.com' } }] });
     });
@@ -303,6 +298,14 @@ describe('backup and the second region (test configuration)', () => {
           ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { KMSMasterKeyID: `<${idOf(built.replica, built.replica.materialsReplicaKey)}.Arn>` } }],
         },
       });
+      // The archive function's deletes of an archived case's files replicate here: the hidden versions expire as in the source.
+      expect(m.Properties!.LifecycleConfiguration).toEqual({
+        Rules: [
+          { Id: 'expire-archived-case-files', Status: 'Enabled', Prefix: 'cases/', NoncurrentVersionExpiration: { NoncurrentDays: MATERIALS_BUCKET.archivedCaseFileVersionDays } },
+          { Id: 'remove-archived-case-file-markers', Status: 'Enabled', Prefix: 'cases/', ExpiredObjectDeleteMarker: true },
+        ],
+      });
+      expect(ARCHIVED_CASE_FILE_RULES.map((r) => r.id)).toEqual(['expire-archived-case-files', 'remove-archived-case-file-markers']);
       const logs = bucket(built.replica.accessLogsBucket);
       expect(logs.DeletionPolicy).toBe('Retain');
       expect(flattenDeep(logs.Properties)).toMatchObject({

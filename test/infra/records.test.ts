@@ -14,7 +14,7 @@ import { MANIFESTS } from '../../functions/manifests.ts';
 import { MIN_LOG_RETENTION_DAYS } from '../../infra/config.ts';
 import { INCOMPLETE_MULTIPART_UPLOAD_ABORT_DAYS, TRAIL_ACCESS_LOGS_PREFIX } from '../../infra/constructs/operations-trail.ts';
 import { API_ENDPOINT_ACCESS_MODE, API_SECURITY_POLICY } from '../../infra/constructs/tongban-api.ts';
-import { ARCHIVE_DENIED_ACTIONS, ARCHIVE_NEVER_DELETED_SID, ARCHIVE_POLICY_LOCKED_SID, ARCHIVE_WRITTEN_ONCE_SID } from '../../infra/stacks/data-stack.ts';
+import { ARCHIVE_COLD_AFTER_DAYS, ARCHIVE_DENIED_ACTIONS, ARCHIVE_NEVER_DELETED_SID, ARCHIVE_POLICY_LOCKED_SID, ARCHIVE_WRITTEN_ONCE_SID } from '../../infra/stacks/data-stack.ts';
 import type { CfnJson, CfnResource, CfnStatement } from '../support/cfn-values.ts';
 import { flatten } from '../support/cfn-values.ts';
 import { CHANNELS, DEPARTMENTS } from '../support/directory-fixtures.ts';
@@ -262,15 +262,24 @@ describe('the archive bucket', () => {
     expect([policy.DeletionPolicy, policy.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
   });
 
-  it('keeps denying deletes and lifecycle rules, and has one lifecycle rule of its own, set with the bucket: the abort of unfinished multipart uploads, expiring nothing', () => {
+  it('keeps denying deletes and lifecycle changes to everyone, and has its lifecycle rules set with the bucket: the abort of unfinished multipart uploads, and bundles/ to Deep Archive after 30 days, expiring nothing', () => {
     // Act
     const never = policyOf(archiveId()).find((s) => s.Sid === ARCHIVE_NEVER_DELETED_SID)!;
+    const rules = (data.Resources[archiveId()]!.Properties!.LifecycleConfiguration as { Rules: Json[] }).Rules;
     // Assess
     expect([never.Action].flat().sort()).toEqual([...ARCHIVE_DENIED_ACTIONS].sort());
     expect(ARCHIVE_DENIED_ACTIONS).toContain('s3:PutLifecycleConfiguration');
+    expect(never.Principal).toEqual({ AWS: '*' });
+    expect(never.Condition).toBeUndefined();
     expect(data.Resources[archiveId()]!.Properties!.LifecycleConfiguration).toEqual({
-      Rules: [{ Id: 'abort-incomplete-multipart-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: INCOMPLETE_MULTIPART_UPLOAD_ABORT_DAYS }, Status: 'Enabled' }],
+      Rules: [
+        { Id: 'abort-incomplete-multipart-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: INCOMPLETE_MULTIPART_UPLOAD_ABORT_DAYS }, Status: 'Enabled' },
+        { Id: 'bundles-to-deep-archive', Prefix: 'bundles/', Transitions: [{ StorageClass: 'DEEP_ARCHIVE', TransitionInDays: ARCHIVE_COLD_AFTER_DAYS }], Status: 'Enabled' },
+      ],
     });
+    expect(ARCHIVE_COLD_AFTER_DAYS).toBe(30);
+    // Nothing in them expires an object or a version, and the anchor journals and statistics stay in Standard.
+    expect(JSON.stringify(rules)).not.toMatch(/Expiration|ExpiredObjectDeleteMarker/);
   });
 
   it('gives every bucket of the data stack an abort-multipart rule: the archive, access logs, trail and materials buckets', () => {

@@ -224,7 +224,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       });
     });
 
-    it('lays out the cases table and its indexes as table-layout.ts says, exposed as DataStack.casesTable (the case lists and the anchor queue hold their keys alone)', () => {
+    it('lays out the cases table and its indexes as table-layout.ts says, exposed as DataStack.casesTable (the case lists and the anchor queue hold their keys alone), its idempotency records expiring by TTL (expiresAt, as the events table)', () => {
       const casesId = built.data.getLogicalId(built.data.casesTable.node.defaultChild as CfnElement);
       const cases = resources(data, 'AWS::DynamoDB::Table').find(([id]) => id === casesId)?.[1];
       expect(props(cases)).toMatchObject({
@@ -232,6 +232,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           { AttributeName: CASES_TABLE.partitionKey, KeyType: 'HASH' },
           { AttributeName: CASES_TABLE.sortKey, KeyType: 'RANGE' },
         ],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
         GlobalSecondaryIndexes: Object.values(CASES_TABLE.indexes).map((ix) => ({
           IndexName: ix.name,
           KeySchema: [
@@ -307,7 +308,7 @@ describe('the Tongban CDK app (test configuration)', () => {
         expect(policyStatements(built.data.materialsBucket).filter((st) => st.Effect !== 'Deny')).toEqual([]);
       });
 
-      it('expires uploads/ after 3 days and their noncurrent versions after 1, aborts incomplete multipart uploads after 1 day, keeps cases/', () => {
+      it('expires uploads/ after 3 days and their noncurrent versions after 1, the versions under cases/ the archive function hid after 7, aborts incomplete multipart uploads after 1 day', () => {
         expect(MATERIALS_BUCKET).toMatchObject({
           uploadsPrefix: 'uploads/',
           casesPrefix: 'cases/',
@@ -318,6 +319,9 @@ describe('the Tongban CDK app (test configuration)', () => {
         expect((props(bucket(built.data.materialsBucket)).LifecycleConfiguration as { Rules: Cfn[] }).Rules).toEqual([
           { Id: 'expire-unreferenced-uploads', Status: 'Enabled', Prefix: 'uploads/', ExpirationInDays: 3, NoncurrentVersionExpiration: { NoncurrentDays: 1 } },
           { Id: 'remove-expired-upload-markers', Status: 'Enabled', Prefix: 'uploads/', ExpiredObjectDeleteMarker: true },
+          // A current object under cases/ never expires: only what the archive function deleted (its case archived).
+          { Id: 'expire-archived-case-files', Status: 'Enabled', Prefix: 'cases/', NoncurrentVersionExpiration: { NoncurrentDays: 7 } },
+          { Id: 'remove-archived-case-file-markers', Status: 'Enabled', Prefix: 'cases/', ExpiredObjectDeleteMarker: true },
           { Id: 'abort-incomplete-multipart-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
         ]);
       });
@@ -695,7 +699,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           ).not.toContain(forbidden);
         expect(holdersOf(MATERIALS_ACCESS)).toEqual({
           cases: { uploads: ['s3:PutObject', 's3:GetObject', 's3:ListBucket'], cases: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'] },
-          archive: { cases: ['s3:GetObject', 's3:ListBucket'] },
+          archive: { cases: ['s3:GetObject', 's3:ListBucket', 's3:DeleteObject'] },
         });
         expect(MATERIALS_LIST_ANY).toEqual(['cases']);
       });

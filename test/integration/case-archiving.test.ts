@@ -3,7 +3,7 @@
 // seal and archive keys. Each bundle is read back from the archive and checked as an auditor would.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -24,7 +24,7 @@ import { S3ArchiveStore } from '../../shared/adapters/s3-archive-store.ts';
 import { S3CaseFiles } from '../../shared/adapters/s3-case-files.ts';
 import { S3MaterialStore } from '../../shared/adapters/s3-material-store.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
-import type { ArchiveStore } from '../../shared/domain/archive/archive-store.ts';
+import type { ArchiveStore, CaseFiles } from '../../shared/domain/archive/archive-store.ts';
 import { auditBundle } from '../../shared/domain/archive/bundle-audit.ts';
 import { BAG_PATHS, noticePaths } from '../../shared/domain/archive/bag-assessment.ts';
 import { readTar } from '../../shared/domain/archive/tar.ts';
@@ -185,6 +185,52 @@ describe('archiving an ended case', () => {
     expect(JSON.parse(inBundle.get(noticePaths(notice).seal)!)).toEqual(notice.seal);
     expect(inBundle.get(BAG_PATHS.manifest)).toContain(`  ${noticePaths(notice).document}\n`);
     expect((await historyUpTo(store, caseNo, Infinity)).map((e) => e.type)).toEqual(['file', 'refuse', 'seal-notices', 'archive']);
+  });
+
+  it("discards the case's working copies under cases/ once its bundle is read back and checked, not before; a run stopped after discarding part of them finishes on the next", async () => {
+    const caseNo = await refusedCase();
+    const kept = async () => ((await s3.send(new ListObjectsV2Command({ Bucket: MATERIALS, Prefix: `cases/${caseNo}/` }))).Contents ?? []).map((o) => o.Key!);
+    const before = await kept();
+    const files = new S3CaseFiles(s3, MATERIALS);
+    // A run that stops once the first file is gone (the function timed out, say), before the case records `archive`
+    let discards = 0;
+    const stopping: CaseFiles = {
+      list: (c) => files.list(c),
+      open: (k) => files.open(k),
+      discard: async () => {
+        discards++;
+        await s3.send(new DeleteObjectCommand({ Bucket: MATERIALS, Key: before[0]! }));
+        throw new Error('Task timed out');
+      },
+    };
+
+    await expect(archiving({ files: stopping }).archive(caseNo)).rejects.toThrow(/timed out/);
+    const halfway = await kept();
+    const done = await archiving().archive(caseNo);
+
+    expect(before.length).toBeGreaterThan(1);
+    expect(discards).toBe(1);
+    expect(halfway).toEqual(before.slice(1));
+    expect(done.archive).toMatchObject({ state: 'archived' });
+    expect(await kept()).toEqual([]);
+    // The bundle holds every file the case kept, the one discarded first included
+    const audit = await auditBundle(archive.read(bundleKey(done)), { scan: { ran: false, scanner: 'test', infected: [] }, publishedJwks: await published.jwks() });
+    expect(audit.report.passed).toBe(true);
+    expect(await files.discard(caseNo)).toBe(0);
+  });
+
+  it('keeps the working copies of a case whose bundle fails its check', async () => {
+    const caseNo = await refusedCase();
+    const before = (await new S3CaseFiles(s3, MATERIALS).list(caseNo)).map((f) => f.key);
+    const kept = (await store.get(caseNo))!.materials;
+    const first = Object.values(kept)[0] as Extract<CaseMaterial, { kind: 'upload' }>;
+    const original = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: MATERIALS, Key: first.objectKey }))).Body!.transformToByteArray());
+    await s3.send(new PutObjectCommand({ Bucket: MATERIALS, Key: first.objectKey, Body: Buffer.concat([original, Buffer.from(' ')]), ContentType: 'application/pdf' }));
+
+    const failed = await archiving().archive(caseNo);
+
+    expect(failed.archive).toMatchObject({ state: 'failed' });
+    expect((await new S3CaseFiles(s3, MATERIALS).list(caseNo)).map((f) => f.key)).toEqual(before);
   });
 
   it('leaves the case not archived when the write fails, and archives it on the next run', async () => {

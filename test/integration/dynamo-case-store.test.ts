@@ -8,8 +8,9 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanComm
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
-import { queueShard } from '../../shared/adapters/case-items.ts';
+import { IDEMPOTENCY_RECORD_DAYS, queueShard } from '../../shared/adapters/case-items.ts';
 import { shardLimit } from '../../shared/adapters/case-listings.ts';
+import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { CASES_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
@@ -477,6 +478,28 @@ describe('DynamoCaseStore: actions under an idempotency key, through the case se
     expect(record.pk).toBe(`CASE#${filed.caseNo}`);
     expect(record.sk).toBe(`IDEM#${MARKET.name}#${longest}`);
     expect(Buffer.byteLength(JSON.stringify(record), 'utf8')).toBeLessThan(1024);
+  });
+
+  it('lets both idempotency records expire by TTL (expiresAt) IDEMPOTENCY_RECORD_DAYS after they are written, and nothing else of the case', async () => {
+    // Prepare / Act
+    const fresh = await freshStore('cases-key-ttl');
+    at('2026-11-23');
+    const filed = await serviceOn(fresh).file(PORTAL, 'ttl-1', request(PORTAL, ZHANG));
+    at('2026-11-24');
+    await serviceOn(fresh).perform(MARKET, filed.caseNo, { action: 'accept' }, 'ttl-2');
+    const written = (await db.send(new ScanCommand({ TableName: 'cases-key-ttl' }))).Items ?? [];
+
+    // Assess: 30 days from the filing and from the action, in epoch seconds; the case's own items keep no TTL
+    const expiring = Object.fromEntries(written.filter((i) => i.expiresAt !== undefined).map((i) => [`${i.pk as string} ${i.sk as string}`, i.expiresAt as number]));
+    const seconds = (iso: string) => Date.parse(iso) / 1000 + IDEMPOTENCY_RECORD_DAYS * 86_400;
+    const accepted = (await historyUpTo(fresh, filed.caseNo, Infinity)).find((e) => e.type === 'accept')!;
+    expect(expiring).toEqual({
+      [`IDEM#${CHANNELS.portal.id}#ttl-1 IDEM`]: Math.floor(seconds(filed.case.receivedAt)),
+      [`CASE#${filed.caseNo} IDEM#${MARKET.name}#ttl-2`]: Math.floor(seconds(accepted.at)),
+    });
+    // A replay after the record expired names uploads that expired long before: refused, no second case.
+    expect(IDEMPOTENCY_RECORD_DAYS).toBeGreaterThan(MATERIALS_BUCKET.unreferencedUploadExpiryDays);
+    expect(await fresh.filing(CHANNELS.portal.id, 'ttl-1')).not.toHaveProperty('expiresAt');
   });
 });
 

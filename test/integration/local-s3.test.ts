@@ -10,6 +10,7 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  RestoreObjectCommand,
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
@@ -24,6 +25,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Identity } from '../../infra/local/local-s3.ts';
 import { requiredPermissions, startS3 } from '../../infra/local/local-s3.ts';
+import { S3ArchiveStore } from '../../shared/adapters/s3-archive-store.ts';
 
 const REGION = 'cn-north-1';
 const ARCHIVE = 'test-archive';
@@ -305,5 +307,99 @@ describe('conditional writes (If-None-Match: *)', () => {
     // Assess
     expect(result).toBe('done');
     expect(await text(await writer.send(new GetObjectCommand({ Bucket: OTHER, Key: 'bundles/c.tar' })))).toBe('bundle c, again');
+  });
+});
+
+describe('the cold storage classes: read once restored', () => {
+  // A stand-in of its own, whose restore clock a test moves on, and whose restores take 12 hours
+  const RESTORE_HOURS = 12;
+  let offset = 0;
+  let cold: { endpoint: string; close: () => Promise<void> };
+  const at = (identity: S3Identity) => {
+    const c = new S3Client({
+      endpoint: cold.endpoint,
+      region: REGION,
+      forcePathStyle: true,
+      credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey },
+      maxAttempts: 1,
+    });
+    clients.push(c);
+    return c;
+  };
+  const AUDITOR: S3Identity = {
+    ...READER,
+    accessKeyId: 'AKLTAUDITOR004',
+    access: [
+      { actions: ['s3:ListBucket'], bucket: ARCHIVE },
+      { actions: ['s3:GetObject', 's3:RestoreObject'], bucket: ARCHIVE, keyPrefix: 'bundles/' },
+    ],
+  };
+
+  beforeAll(async () => {
+    cold = await startS3(join(dir, 'cold'), '127.0.0.1', [ARCHIVE], {
+      region: REGION,
+      identities: [WRITER, READER, AUDITOR],
+      restoreClock: () => Date.now() + offset,
+      restoreDelaySeconds: RESTORE_HOURS * 3600,
+    });
+    await at(WRITER).send(new PutObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/deep.tar', Body: 'deep bundle', StorageClass: 'DEEP_ARCHIVE' }));
+    await at(WRITER).send(new PutObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/warm.tar', Body: 'warm bundle' }));
+  });
+
+  afterAll(async () => cold?.close());
+
+  it('refuses a read of a Deep Archive object until its restore is done, with S3’s codes at each step; the store says where it stands', async () => {
+    // Prepare
+    const store = new S3ArchiveStore(at(AUDITOR), ARCHIVE);
+    const restore = (c: S3Client, key = 'bundles/deep.tar') =>
+      outcome(c.send(new RestoreObjectCommand({ Bucket: ARCHIVE, Key: key, RestoreRequest: { Days: 2, GlacierJobParameters: { Tier: 'Standard' } } })));
+
+    // Act: before, while and after the restore (the clock moved on 12 hours), and 2 days after
+    const before = {
+      availability: await store.availability('bundles/deep.tar'),
+      read: await outcome(at(AUDITOR).send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/deep.tar' }))),
+      readerRestores: await restore(at(READER)),
+      warmRestore: await restore(at(AUDITOR), 'bundles/warm.tar'),
+      missingRestore: await restore(at(AUDITOR), 'bundles/none.tar'),
+    };
+    const asked = await store.restore('bundles/deep.tar', 'Standard', 2);
+    const during = {
+      availability: await store.availability('bundles/deep.tar'),
+      head: (await at(AUDITOR).send(new HeadObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/deep.tar' }))).Restore,
+      again: await restore(at(AUDITOR)),
+      read: await outcome(at(AUDITOR).send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/deep.tar' }))),
+    };
+    offset += RESTORE_HOURS * 3_600_000;
+    const afterwards = new S3ArchiveStore(at(AUDITOR), ARCHIVE);
+    const after = {
+      availability: await afterwards.availability('bundles/deep.tar'),
+      read: await text(await at(AUDITOR).send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/deep.tar' }))),
+    };
+    offset += 2 * 86_400_000;
+    const expired = {
+      availability: await new S3ArchiveStore(at(AUDITOR), ARCHIVE).availability('bundles/deep.tar'),
+      read: await outcome(at(AUDITOR).send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/deep.tar' }))),
+    };
+
+    // Assess
+    expect(before).toEqual({
+      availability: { state: 'cold', storageClass: 'DEEP_ARCHIVE' },
+      read: '403 InvalidObjectState',
+      readerRestores: '403 AccessDenied',
+      warmRestore: '403 InvalidObjectState',
+      missingRestore: '404 NoSuchKey',
+    });
+    expect(asked).toBe('requested');
+    expect(during).toEqual({
+      availability: { state: 'restoring', storageClass: 'DEEP_ARCHIVE' },
+      head: 'ongoing-request="true"',
+      again: '409 RestoreAlreadyInProgress',
+      read: '403 InvalidObjectState',
+    });
+    expect(after.availability).toMatchObject({ state: 'restored', storageClass: 'DEEP_ARCHIVE' });
+    expect(Date.parse((after.availability as { until: string }).until) - (Date.now() + offset - 2 * 86_400_000)).toBeGreaterThan(86_400_000);
+    expect(after.read).toBe('deep bundle');
+    expect(expired).toEqual({ availability: { state: 'cold', storageClass: 'DEEP_ARCHIVE' }, read: '403 InvalidObjectState' });
+    expect(await new S3ArchiveStore(at(AUDITOR), ARCHIVE).availability('bundles/warm.tar')).toEqual({ state: 'available', storageClass: 'STANDARD' });
   });
 });

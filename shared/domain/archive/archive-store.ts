@@ -1,5 +1,6 @@
 // Ports of archiving: where bundles are written once and read back (the archive bucket, with Object
-// Lock on AWS), and where a case's kept files are read from (the materials bucket's `cases/<caseNo>/`).
+// Lock on AWS), and where a case's kept files are read from, and discarded once the bundle is the
+// record (the materials bucket's `cases/<caseNo>/`).
 
 export interface BundleWrite {
   /** Locked until then (S3 Object Lock, compliance mode). */
@@ -54,6 +55,12 @@ export interface CaseFiles {
   /** Every file kept under the case (`cases/<caseNo>/`), current and superseded. */
   list(caseNo: string): Promise<KeptFile[]>;
   open(key: string): AsyncIterable<Uint8Array>;
+  /**
+   * Discards every file kept under the case, once its bundle is written and checked (the bundle is the
+   * record): the store hides them (S3: a delete marker over each; its lifecycle rules remove the hidden
+   * versions days later). Safe to repeat: a case with nothing left is nothing to do. The number discarded.
+   */
+  discard(caseNo: string): Promise<number>;
 }
 
 /** Starts a case's archiving (the archive function), without waiting for it. */

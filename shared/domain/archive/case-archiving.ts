@@ -4,9 +4,11 @@
 // (10 or 30 years; permanent: 100 years and a legal hold), with the four-property check made on the
 // way. A bundle that fails the check is not completed (the upload is aborted): the case records
 // `archive-failed` with the findings, visibly, and a later run tries again. A stored bundle is read back
-// and checked again as an auditor would before the case records `archive`. Safe to run again at any
-// time: an archived case is answered as it is; a bundle an interrupted run stored is found under its
-// key, checked and recorded, never written twice.
+// and checked again as an auditor would; then the case's working copies of its files are discarded
+// (the bundle is the record: nothing of a case stored twice) and the case records `archive`. Safe to
+// run again at any time: an archived case is answered as it is; a bundle an interrupted run stored is
+// found under its key, checked, its files discarded (what an interrupted run left) and recorded, never
+// written twice. Nothing is discarded before the bundle has passed its read-back check.
 import type { ServiceGuide } from '../../contracts/service-item.ts';
 import type { CalendarSource } from '../calendar/calendar-source.ts';
 import type { CaseArchive, CaseState } from '../cases/case-record.ts';
@@ -143,6 +145,9 @@ export class CaseArchiving {
         { property: 'integrity', code: 'CHECKSUM_MISMATCH', path: key, message: `the stored bundle reads back as SHA-256 ${sha256}, written as ${stored.sha256}` },
       ]);
     }
+    // The bundle is the record now: the working copies go (before the record, so that a run stopped
+    // between the two discards what is left when it runs again; after it, no run would).
+    await this.deps.files.discard(caseNo);
     const archive: Extract<CaseArchive, { state: 'archived' }> = {
       state: 'archived',
       bundleKey: key,
