@@ -532,7 +532,7 @@ export const ROUTES = [
     params: CaseNoParamsSchema,
     query: CaseMaterialQuerySchema,
     response: CaseMaterialLinkSchema,
-    errors: ['CASE_NOT_FOUND', 'CASE_READ_FORBIDDEN', 'CASE_HISTORY_BROKEN', 'CASE_MATERIAL_NOT_FOUND', 'CASE_MATERIAL_IS_LICENCE'],
+    errors: ['CASE_NOT_FOUND', 'CASE_READ_FORBIDDEN', 'CASE_HISTORY_BROKEN', 'CASE_MATERIAL_NOT_FOUND', 'CASE_MATERIAL_IS_LICENCE', 'CASE_MATERIAL_ARCHIVED'],
   },
   caseAction(
     'acceptCase',

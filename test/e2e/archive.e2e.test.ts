@@ -107,6 +107,11 @@ describe('every ended case archived, and an auditor verifying it alone', () => {
     expect(decided.archive.retainUntil.slice(0, 4)).toBe('2126');
     expect(refused.archive).toMatchObject({ state: 'archived', bundleKey: `bundles/${MARKET}/${REGISTRATION.implementationCode}/2026-09-01/${b}.tar` });
     const history = (await as('market').request('GET', `/v1/cases/${a}/history`)).body as Json;
+    // The working copies went with the archiving: the department is told where the file is, not sent to a missing object
+    const material = await as('market').request('GET', `/v1/cases/${a}/material`, { query: { name: FIRST_MATERIAL } });
+    const refusal = (material.body as Json).error;
+    expect([material.status, refusal.code, refusal.field]).toEqual([409, 'CASE_MATERIAL_ARCHIVED', 'caseNo']);
+    expect(refusal.messageZh).toContain(decided.archive.bundleKey);
     expect(history.entries.map((e: Json) => e.type).slice(-3)).toEqual(['decide', 'seal', 'archive']);
     expect(history.check).toEqual({ ok: true });
   });

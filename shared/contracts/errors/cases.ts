@@ -20,6 +20,8 @@ export const CASE_ERRORS = {
   // Reading a file the case keeps (case-files.ts): none of that name, or a material given as an e-licence (免提交), which has no file.
   CASE_MATERIAL_NOT_FOUND: 'not-found',
   CASE_MATERIAL_IS_LICENCE: 'not-found',
+  // Reading a file of an archived case: the working copies are gone once the bundle is checked (case-archiving.ts); the bundle is the record.
+  CASE_MATERIAL_ARCHIVED: 'conflict',
   CASE_DEPARTMENT_FORBIDDEN: 'forbidden',
   CASE_CHANNEL_FORBIDDEN: 'forbidden',
   CASE_CO_DEPARTMENT_FORBIDDEN: 'forbidden',

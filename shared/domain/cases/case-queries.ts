@@ -6,7 +6,7 @@
 import type { Caller } from '../access/caller.ts';
 import { requireRole } from '../access/caller.ts';
 import type { DomainError } from '../errors.ts';
-import { forbidden, notFound } from '../errors.ts';
+import { conflict, forbidden, notFound } from '../errors.ts';
 import { HistoryChainCheck } from './case-history.ts';
 import type { CaseState, CaseStatus } from './case-record.ts';
 import type { CaseList, CasePage, CaseStore, SupervisionKind } from './case-store.ts';
@@ -64,6 +64,16 @@ export class CaseQueries<D extends CaseReadingDeps = CaseReadingDeps> {
   async materialLink(caller: Caller, caseNo: string, ref: CaseFileRef): Promise<CaseMaterialLink> {
     const state = await this.get(caller, caseNo);
     const { objectKey, contentType, size, sha256 } = keptFile(state, ref);
+    // Once archived, the bundle is the record: the working copies are deleted (case-archiving.ts), and a
+    // link would answer 404. Say where the file is instead.
+    if (state.archive?.state === 'archived') {
+      throw conflict(
+        'CASE_MATERIAL_ARCHIVED',
+        `办件 ${caseNo} 已归档，材料“${ref.name}”只保存在电子档案 ${state.archive.bundleKey} 中：请向档案管理（审计）人员调阅`,
+        `case ${caseNo} is archived: its file "${ref.name}" is kept only in the archive bundle ${state.archive.bundleKey}, which auditors fetch (tongban audit fetch)`,
+        'caseNo',
+      );
+    }
     const filename = safeFileName(ref.name, contentType);
     const link = await this.deps.materials.readLink(objectKey, { contentType, filename });
     return { caseNo, name: ref.name, ...(ref.opinion !== undefined ? { opinion: ref.opinion } : {}), contentType, size, sha256, filename, ...link };
