@@ -30,6 +30,14 @@ export function functionEntry(name: string): string {
 
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
+/**
+ * Packages a bundle takes from a module of ours instead: the SDK's default credential chain, whose
+ * every source but the environment is dead code on Lambda (shared/adapters/lambda-credentials.ts).
+ */
+export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': join(PROJECT_ROOT, 'shared/adapters/lambda-credentials.ts'),
+};
+
 /** The esbuild options, in esbuild's own terms; the CDK options below are derived from these. */
 export const LAMBDA_ESBUILD_OPTIONS = {
   bundle: true,
@@ -42,6 +50,7 @@ export const LAMBDA_ESBUILD_OPTIONS = {
   mainFields: ['module', 'main'],
   banner: { js: ESM_REQUIRE_BANNER },
   external: [],
+  alias: LAMBDA_ALIASES,
 } as const satisfies BuildOptions;
 
 /** The same options for `NodejsFunction` (which writes `index.mjs` for ESM). */
@@ -54,6 +63,7 @@ export const LAMBDA_BUNDLING: BundlingOptions = {
   mainFields: [...LAMBDA_ESBUILD_OPTIONS.mainFields],
   banner: LAMBDA_ESBUILD_OPTIONS.banner.js,
   externalModules: [...LAMBDA_ESBUILD_OPTIONS.external],
+  esbuildArgs: { '--alias': Object.entries(LAMBDA_ESBUILD_OPTIONS.alias).map(([from, to]) => `${from}=${to}`) },
   // esbuild is a dev dependency: bundle with it, and fail rather than fall back to Docker.
   forceDockerBundling: false,
 };

@@ -14,6 +14,7 @@ import { SHIPPED_CALENDAR_YEARS, calendarYearSchema } from '../../shared/domain/
 import { callerView } from '../../shared/domain/access/caller.ts';
 import { RuleCatalogueService } from '../../shared/domain/supervision/rule-catalogue-service.ts';
 import type { HandlerOptions } from '../manifest.ts';
+import { PLATFORM_ROUTES } from '../../shared/contracts/platform-routes.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { storedCalendar } from '../http/calendar.ts';
 import { observability } from '../http/observability.ts';
@@ -45,6 +46,7 @@ export function platformHandler(options: Partial<HandlerOptions> = {}) {
 
   return apiHandler(
     'platform',
+    PLATFORM_ROUTES,
     {
       health: async () => {
         const today = chinaDate(now());
