@@ -9,6 +9,9 @@ import { RULE_CATALOGUE_LOAD_ERRORS, RuleCatalogueDocumentSchema, RuleCatalogueL
 import type { RouteSpec } from './route-spec.ts';
 import { ANY_ROLE } from './route-spec.ts';
 
+/** The API's version: the OpenAPI document's and the health answer's. */
+export const API_VERSION = '0.1.0';
+
 export const HealthSchema = z
   .object({
     status: z.enum(['ok', 'degraded']).meta({ description: '`degraded`: the stored calendar could not be read (the last one read, or the shipped one, is counted on)' }),

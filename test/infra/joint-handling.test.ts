@@ -381,7 +381,6 @@ describe('joint handling (test configuration)', () => {
       expect(Object.keys(variables).sort()).toEqual([
         'CASES_TABLE',
         'ITEMS_TABLE',
-        'NODE_OPTIONS',
         'POWERTOOLS_LOG_LEVEL',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',
