@@ -7,7 +7,8 @@
 //   stack trace is first printed (functions/http/stack-traces.ts), not Node at every cold start
 //   (NODE_OPTIONS=--enable-source-maps: 10-15 ms of each init).
 // - The SDK's default credential chain is replaced by the environment's credentials, all Lambda gives a
-//   function (LAMBDA_ALIASES, shared/adapters/lambda-credentials.ts): about 90 KiB less per bundle.
+//   function (LAMBDA_ALIASES, shared/adapters/lambda-credentials.ts): about 90 KiB less per bundle; and
+//   `semver`, CommonJS esbuild cannot shake, by the one comparison the X-Ray SDK's packages make (28 KiB).
 // - The `createRequire` banner gives the ESM bundle a `require`, for CommonJS dependencies that
 //   call `require('node:…')` at run time (esbuild cannot rewrite those into imports).
 // - Nothing is external, the AWS SDK included: the bundle carries the SDK versions the tests ran
@@ -36,10 +37,12 @@ export const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; 
 
 /**
  * Packages a bundle takes from a module of ours instead: the SDK's default credential chain, whose
- * every source but the environment is dead code on Lambda (shared/adapters/lambda-credentials.ts).
+ * every source but the environment is dead code on Lambda (shared/adapters/lambda-credentials.ts), and
+ * `semver`, of which the X-Ray SDK's packages call `gte` alone (shared/adapters/semver-gte.ts).
  */
 export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': join(PROJECT_ROOT, 'shared/adapters/lambda-credentials.ts'),
+  semver: join(PROJECT_ROOT, 'shared/adapters/semver-gte.ts'),
 };
 
 /** The esbuild options, in esbuild's own terms; the CDK options below are derived from these. */
