@@ -2,10 +2,48 @@
 // supervision lists and the e-licences. Listed in the route table (routes.ts); the function's bundle
 // imports these alone.
 import * as z from 'zod';
-import { AcceptRequestSchema, CorrectRequestSchema, CaseHistorySchema, CaseListSchema, CaseMaterialLinkSchema, CaseMaterialQuerySchema, CaseNoParamsSchema, CaseStateSchema, CaseHistoryQuerySchema, ChannelCasesQuerySchema, DecideRequestSchema, FilingRequestSchema, FilingResultSchema, JointTaskListSchema, JointTaskQueueQuerySchema, OpinionRequestSchema, PauseRequestSchema, ExtendRequestSchema, DeliverRequestSchema, PreReviewRequestSchema, QueueQuerySchema, ReasonsRequestSchema, ResumeRequestSchema, SupervisionListSchema, SupervisionParamsSchema, SupervisionQuerySchema, SupplementRequestRequestSchema, SupplementSchema, WithdrawRequestSchema } from './cases.ts';
+import {
+  AcceptRequestSchema,
+  CorrectRequestSchema,
+  CaseHistorySchema,
+  CaseListSchema,
+  CaseMaterialLinkSchema,
+  CaseMaterialQuerySchema,
+  CaseNoParamsSchema,
+  CaseStateSchema,
+  CaseHistoryQuerySchema,
+  ChannelCasesQuerySchema,
+  DecideRequestSchema,
+  FilingRequestSchema,
+  FilingResultSchema,
+  JointTaskListSchema,
+  JointTaskQueueQuerySchema,
+  OpinionRequestSchema,
+  PauseRequestSchema,
+  ExtendRequestSchema,
+  DeliverRequestSchema,
+  PreReviewRequestSchema,
+  QueueQuerySchema,
+  ReasonsRequestSchema,
+  ResumeRequestSchema,
+  SupervisionListSchema,
+  SupervisionParamsSchema,
+  SupervisionQuerySchema,
+  SupplementRequestRequestSchema,
+  SupplementSchema,
+  WithdrawRequestSchema,
+} from './cases.ts';
 import type { ErrorCode } from './error-codes.ts';
 import { ACTION_IDEMPOTENCY_KEY_HEADER, CASE_ENTRY_HEADER, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from './headers.ts';
-import { AmendLicenceRequestSchema, LicenceIdParamsSchema, LicenceListQuerySchema, LicenceListSchema, LicenceReadQuerySchema, LicenceViewSchema, RevokeLicenceRequestSchema } from './licences.ts';
+import {
+  AmendLicenceRequestSchema,
+  LicenceIdParamsSchema,
+  LicenceListQuerySchema,
+  LicenceListSchema,
+  LicenceReadQuerySchema,
+  LicenceViewSchema,
+  RevokeLicenceRequestSchema,
+} from './licences.ts';
 import { caseViewSchema } from './supervision-findings.ts';
 import type { RouteSpec } from './route-spec.ts';
 

@@ -2,7 +2,22 @@
 // route table (routes.ts); the function's bundle imports these alone.
 import * as z from 'zod';
 import type { ErrorCode } from './error-codes.ts';
-import { CreateItemRequestSchema, EditItemRequestSchema, ItemCodeParamsSchema, ItemListSchema, ItemVersionParamsSchema, ItemVersionSchema, ListItemsQuerySchema, PublicStateSchema, ReviewRequestSchema, ServiceGuideSchema, SuspendRequestSchema, SuspensionSchema, TerminateRequestSchema, VersionedActionRequestSchema } from './service-item.ts';
+import {
+  CreateItemRequestSchema,
+  EditItemRequestSchema,
+  ItemCodeParamsSchema,
+  ItemListSchema,
+  ItemVersionParamsSchema,
+  ItemVersionSchema,
+  ListItemsQuerySchema,
+  PublicStateSchema,
+  ReviewRequestSchema,
+  ServiceGuideSchema,
+  SuspendRequestSchema,
+  SuspensionSchema,
+  TerminateRequestSchema,
+  VersionedActionRequestSchema,
+} from './service-item.ts';
 import type { RouteSpec } from './route-spec.ts';
 import { ANY_ROLE } from './route-spec.ts';
 

@@ -1,6 +1,18 @@
 // The routes the `events` function serves: the webhook subscriptions, their parked deliveries and the
 // event feed. Listed in the route table (routes.ts); the function's bundle imports these alone.
-import { CreateSubscriptionRequestSchema, CreatedSubscriptionSchema, EventFeedQuerySchema, EventFeedSchema, FailureListSchema, FailuresQuerySchema, RedeliverRequestSchema, RedeliverResultSchema, RemovedSubscriptionSchema, SubscriptionIdParamsSchema, SubscriptionListSchema } from './subscriptions.ts';
+import {
+  CreateSubscriptionRequestSchema,
+  CreatedSubscriptionSchema,
+  EventFeedQuerySchema,
+  EventFeedSchema,
+  FailureListSchema,
+  FailuresQuerySchema,
+  RedeliverRequestSchema,
+  RedeliverResultSchema,
+  RemovedSubscriptionSchema,
+  SubscriptionIdParamsSchema,
+  SubscriptionListSchema,
+} from './subscriptions.ts';
 import type { RouteSpec } from './route-spec.ts';
 
 /** The routes of the `events` function, in the route table's order. */

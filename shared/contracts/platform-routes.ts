@@ -3,9 +3,22 @@
 // arrangements and the supervision rules. Listed in the route table (routes.ts); the function's bundle
 // imports these alone.
 import * as z from 'zod';
-import { CALENDAR_LOAD_ERRORS, CalendarLoadResultSchema, CalendarOverviewSchema, CalendarYearDocumentSchema, CalendarYearParamsSchema, CalendarYearViewSchema } from './calendar.ts';
+import {
+  CALENDAR_LOAD_ERRORS,
+  CalendarLoadResultSchema,
+  CalendarOverviewSchema,
+  CalendarYearDocumentSchema,
+  CalendarYearParamsSchema,
+  CalendarYearViewSchema,
+} from './calendar.ts';
 import { CallerViewSchema, DepartmentListSchema } from './directory.ts';
-import { RULE_CATALOGUE_LOAD_ERRORS, RuleCatalogueDocumentSchema, RuleCatalogueLoadResultSchema, RuleCatalogueVersionsSchema, RulesInForceViewSchema } from './supervision-rules.ts';
+import {
+  RULE_CATALOGUE_LOAD_ERRORS,
+  RuleCatalogueDocumentSchema,
+  RuleCatalogueLoadResultSchema,
+  RuleCatalogueVersionsSchema,
+  RulesInForceViewSchema,
+} from './supervision-rules.ts';
 import type { RouteSpec } from './route-spec.ts';
 import { ANY_ROLE } from './route-spec.ts';
 

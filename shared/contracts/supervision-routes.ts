@@ -1,6 +1,15 @@
 // The routes the `supervision` function serves: the supervision findings (监察预警) and their answers.
 // Listed in the route table (routes.ts); the function's bundle imports these alone.
-import { FindingCloseRequestSchema, FindingIdParamsSchema, FindingListEntrySchema, FindingListQuerySchema, FindingListSchema, FindingResponseRequestSchema, FindingReturnRequestSchema, FindingViewSchema } from './supervision-findings.ts';
+import {
+  FindingCloseRequestSchema,
+  FindingIdParamsSchema,
+  FindingListEntrySchema,
+  FindingListQuerySchema,
+  FindingListSchema,
+  FindingResponseRequestSchema,
+  FindingReturnRequestSchema,
+  FindingViewSchema,
+} from './supervision-findings.ts';
 import type { RouteSpec } from './route-spec.ts';
 
 /** The routes of the `supervision` function, in the route table's order. */

@@ -252,9 +252,13 @@ describe('construction', () => {
     const catalogueOps = Object.fromEntries(routesOf('catalogue').map((r) => [r.operationId, answer])) as unknown as OperationsOf<'catalogue'>;
     const [health] = routesOf('platform');
     // Act / Assess: a platform route handed to the catalogue (JavaScript, or a cast)
-    expect(() => apiHandler('catalogue', [...routesOf('catalogue'), health] as unknown as ReturnType<typeof routesOf<'catalogue'>>, { ...catalogueOps, health: answer } as unknown as OperationsOf<'catalogue'>)).toThrow(
-      /function catalogue is given route health, which the route table gives the platform function/,
-    );
+    expect(() =>
+      apiHandler(
+        'catalogue',
+        [...routesOf('catalogue'), health] as unknown as ReturnType<typeof routesOf<'catalogue'>>,
+        { ...catalogueOps, health: answer } as unknown as OperationsOf<'catalogue'>,
+      ),
+    ).toThrow(/function catalogue is given route health, which the route table gives the platform function/);
     // Act / Assess: the catalogue's operations with one of its routes left out of its list
     expect(() => apiHandler('catalogue', routesOf('catalogue').slice(1), catalogueOps)).toThrow(/function catalogue has operations without their routes: listItems/);
   });
@@ -698,7 +702,10 @@ describe('schema validation', () => {
       routesOf('platform').map((r) => [r.operationId, async (req: ApiRequest) => (r.operationId === 'loadCalendarYear' ? loads.push(req.body) : undefined)]),
     );
     // Built at run time from the route table: typed as the function's operations.
-    const handler = apiHandler('platform', routesOf('platform'), ops as unknown as OperationsOf<'platform'>, { directory: async () => directory, bodyRules: { loadCalendarYear: calendarYearSchema } });
+    const handler = apiHandler('platform', routesOf('platform'), ops as unknown as OperationsOf<'platform'>, {
+      directory: async () => directory,
+      bodyRules: { loadCalendarYear: calendarYearSchema },
+    });
     const load = (body: CalendarYearData) =>
       handler(apiEvent({ method: 'PUT', resource: '/v1/calendar/{year}', pathParameters: { year: '2027' }, userArn: ARNS.reviewer, body }), lambdaContext());
     const noQingming = statutoryArrangement(2027);
