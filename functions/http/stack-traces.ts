@@ -45,6 +45,7 @@ export function sourceMappedStacks(moduleUrl: string): boolean {
   Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) => {
     const lines = frames.map((frame, i) => {
       const entry = entryAt(frame);
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a CallSite's own toString is the frame as V8 prints it (@types/node does not declare it).
       if (!entry) return `    at ${frame.toString()}`;
       // A frame's function by its name in our code: the name its caller called (the minified one otherwise), as Node's own mapping does.
       const called: unknown = Reflect.get(entryAt(frames[i + 1]) ?? {}, 'name');

@@ -46,6 +46,7 @@ import {
 } from './licences.ts';
 import { caseViewSchema } from './supervision-findings.ts';
 import type { RouteSpec } from './route-spec.ts';
+import { IDEMPOTENCY_KEY_ERRORS } from './route-spec.ts';
 
 export const UploadSlotRequestSchema = z
   .object({
@@ -156,10 +157,7 @@ export const CASE_ROUTES = [
     response: FilingResultSchema,
     successStatus: 201,
     errors: [
-      'IDEMPOTENCY_KEY_REQUIRED',
-      'IDEMPOTENCY_KEY_INVALID',
-      'IDEMPOTENCY_KEY_UNSIGNED',
-      'IDEMPOTENCY_KEY_REUSED',
+      ...IDEMPOTENCY_KEY_ERRORS,
       'CASE_CHANNEL_FORBIDDEN',
       'CASE_ITEM_NOT_PUBLISHED',
       'CASE_ITEM_SUSPENDED',

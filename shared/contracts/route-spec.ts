@@ -41,3 +41,11 @@ export interface RouteSpec<F extends FunctionName = FunctionName> {
 
 /** Every role: a route any signed caller may call. */
 export const ANY_ROLE = ['platform', 'department', 'channel', 'auditor'] as const;
+
+/** What a required Idempotency-Key (a filing's) is refused for: missing, malformed, unsigned, or used before for another request. */
+export const IDEMPOTENCY_KEY_ERRORS = [
+  'IDEMPOTENCY_KEY_REQUIRED',
+  'IDEMPOTENCY_KEY_INVALID',
+  'IDEMPOTENCY_KEY_UNSIGNED',
+  'IDEMPOTENCY_KEY_REUSED',
+] as const satisfies readonly ErrorCode[];

@@ -11,6 +11,7 @@ import { ApplicantSchema } from './cases.ts';
 import type { HeaderSpec } from './headers.ts';
 import { IDEMPOTENCY_KEY_HEADER } from './headers.ts';
 import type { RouteSpec } from './route-spec.ts';
+import { IDEMPOTENCY_KEY_ERRORS } from './route-spec.ts';
 import { CASE_NO_PATTERN, TICKET_ID_PATTERN } from './case-vocabulary.ts';
 import { isIsoDate } from './iso-date.ts';
 import { CreditCodeSchema, ImplementationCodeSchema } from './service-item.ts';
@@ -349,10 +350,7 @@ export const TICKET_ROUTES = [
     response: TicketReceiptSchema,
     successStatus: 201,
     errors: [
-      'IDEMPOTENCY_KEY_REQUIRED',
-      'IDEMPOTENCY_KEY_INVALID',
-      'IDEMPOTENCY_KEY_UNSIGNED',
-      'IDEMPOTENCY_KEY_REUSED',
+      ...IDEMPOTENCY_KEY_ERRORS,
       'TICKET_FORBIDDEN',
       'TICKET_ITEM_UNKNOWN',
       'TICKET_CASE_UNKNOWN',
