@@ -22,6 +22,7 @@ import { openActions } from '../../shared/domain/cases/case-lifecycle.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { ACTION_IDEMPOTENCY_KEY_HEADER, CASE_ENTRY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '../../shared/contracts/headers.ts';
 import { checkUploadRequest } from '../../shared/domain/materials/upload-policy.ts';
+import { CASE_ROUTES } from '../../shared/contracts/cases-routes.ts';
 import { Answer, apiHandler } from '../http/api-handler.ts';
 import { observability } from '../http/observability.ts';
 import { storedCalendar } from '../http/calendar.ts';
@@ -82,6 +83,7 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
 
   return apiHandler(
     'cases',
+    CASE_ROUTES,
     {
       createUploadSlot: async ({ caller, body }) => {
         checkUploadRequest(body, config.maxUploadBytes);

@@ -3,6 +3,7 @@ import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-cli
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoItemStore } from '../../shared/adapters/dynamo-item-store.ts';
 import { CatalogueService } from '../../shared/domain/items/catalogue-service.ts';
+import { CATALOGUE_ROUTES } from '../../shared/contracts/catalogue-routes.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { observability } from '../http/observability.ts';
 import { storedCalendar } from '../http/calendar.ts';
@@ -28,6 +29,7 @@ export function catalogueHandler(options: { now?: () => Date; calendar?: Calenda
 
   return apiHandler(
     'catalogue',
+    CATALOGUE_ROUTES,
     {
       listItems: ({ caller, query }) => {
         const { department, type, state, limit, cursor } = query;

@@ -5,7 +5,7 @@ import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoEvaluationStore } from '../../shared/adapters/dynamo-evaluation-store.ts';
 import { ACTION_IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '../../shared/contracts/headers.ts';
-import { MAX_RECTIFICATION_DAYS } from '../../shared/contracts/evaluations.ts';
+import { MAX_RECTIFICATION_DAYS, EVALUATION_ROUTES } from '../../shared/contracts/evaluations.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 import type { Rated } from '../../shared/domain/evaluations/evaluation-service.ts';
 import { EvaluationService } from '../../shared/domain/evaluations/evaluation-service.ts';
@@ -33,6 +33,7 @@ export function evaluationsHandler(options: { now?: () => Date; calendar?: Calen
 
   return apiHandler(
     'evaluations',
+    EVALUATION_ROUTES,
     {
       evaluateCase: async ({ caller, params, body, headers }) => rated(await evaluations.rateCase(caller, params.caseNo, body, headers[ACTION_IDEMPOTENCY_KEY_HEADER.key])),
       evaluateWindow: async ({ caller, body, headers }) => rated(await evaluations.rateWindow(caller, body, headers[ACTION_IDEMPOTENCY_KEY_HEADER.key])),

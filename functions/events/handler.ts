@@ -5,6 +5,7 @@ import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-cli
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoEventStore } from '../../shared/adapters/dynamo-event-store.ts';
 import { SubscriptionService } from '../../shared/domain/events/subscriptions.ts';
+import { EVENT_ROUTES } from '../../shared/contracts/events-routes.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { observability } from '../http/observability.ts';
 import { endpointPolicy } from '../http/webhook-settings.ts';
@@ -22,6 +23,7 @@ export function eventsHandler(options: { now?: () => Date } = {}) {
   });
   return apiHandler(
     'events',
+    EVENT_ROUTES,
     {
       createSubscription: ({ caller, body }) => subscriptions.create(caller, body),
       listSubscriptions: ({ caller }) => subscriptions.list(caller),

@@ -1,13 +1,13 @@
 // The edge every API function shares: find the route, check the caller, validate the request with
 // the route's own schemas, run the operation, turn the outcome into an HTTP response. Handlers
-// only supply the operations.
+// only supply their routes (their own list, <function>-routes.ts: a function's bundle carries its own
+// routes' schemas, not the whole table's) and the operations.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
 // zod's Chinese messages alone: the package's `locales` namespace would bring every language into the bundle.
 import zhCN from 'zod/v4/locales/zh-CN.js';
 import type { Directory } from '../../shared/contracts/directory.ts';
-import type { FunctionName, ROUTES, RouteSpec } from '../../shared/contracts/routes.ts';
-import { routesOf } from '../../shared/contracts/routes.ts';
+import type { FunctionName, RouteOf, RouteSpec } from '../../shared/contracts/routes.ts';
 import { refusalOf } from '../../shared/contracts/free-form-json.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { requireRole, resolveCaller } from '../../shared/domain/access/caller.ts';
@@ -30,8 +30,6 @@ export interface ApiRequest {
   requestId: string;
 }
 
-/** The routes of function `F`, each with its own schemas' types. */
-type RouteOf<F extends FunctionName> = Extract<(typeof ROUTES)[number], { function: F }>;
 /** What the edge hands an operation for the part `K` of route `R`: its schema's output, parsed. */
 type Parsed<R, K extends 'params' | 'query' | 'body'> = R extends { readonly [P in K]: infer S extends z.ZodType }
   ? z.output<S>
@@ -75,19 +73,31 @@ export interface ApiHandlerOptions<F extends FunctionName> {
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-export function apiHandler<F extends FunctionName>(fn: F, operations: NoInfer<OperationsOf<F>>, options: NoInfer<ApiHandlerOptions<F>> = {}): ApiHandler {
-  const routes = routesOf(fn);
+/**
+ * The handler of the API function `fn`: `routes` are the routes it serves (its own list, every one of
+ * them: an operation without its route is refused here), `operations` one per route. A request for
+ * any other route is answered 404 ROUTE_NOT_FOUND.
+ */
+export function apiHandler<F extends FunctionName>(
+  fn: F,
+  routes: readonly RouteOf<NoInfer<F>>[],
+  operations: NoInfer<OperationsOf<F>>,
+  options: NoInfer<ApiHandlerOptions<F>> = {},
+): ApiHandler {
   const bodyRules: Partial<Record<string, z.ZodType>> = options.bodyRules ?? {};
   // Looked up by the route's operation id at run time (the types have paired each with its route).
   const operationOf = (operationId: string): unknown => Reflect.get(operations, operationId);
-  for (const r of routes) {
+  for (const r of routes as readonly RouteSpec[]) {
+    if (r.function !== fn) throw new Error(`function ${fn} is given route ${r.operationId}, which the route table gives the ${r.function} function`);
     if (typeof operationOf(r.operationId) !== 'function') throw new Error(`function ${fn} has no operation for route ${r.operationId}`);
   }
+  const unrouted = Object.keys(operations).filter((id) => !routes.some((r) => r.operationId === id));
+  if (unrouted.length > 0) throw new Error(`function ${fn} has operations without their routes: ${unrouted.join(', ')}`);
 
   const { logger, metrics } = observability(fn);
   const base = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
-    const route = routes.find((r) => r.method === event.httpMethod && r.path === event.resource);
+    const route = (routes as readonly RouteSpec[]).find((r) => r.method === event.httpMethod && r.path === event.resource);
     if (!route) {
       return errorResponse(gatewayError('ROUTE_NOT_FOUND', `no route ${event.httpMethod} ${event.resource}`), requestId);
     }
@@ -155,7 +165,7 @@ export class Answer {
 }
 
 function answered(route: RouteSpec, answer: Answer): APIGatewayProxyResult {
-  const declared = new Set((route.responseHeaders ?? []).map((h) => h.key));
+  const declared = new Set<string>((route.responseHeaders ?? []).map((h) => h.key));
   const undeclared = Object.keys(answer.headers).filter((k) => !declared.has(k));
   if (undeclared.length > 0) throw new Error(`route ${route.operationId} does not declare the response headers ${undeclared.join(', ')}`);
   const response = jsonResponse(route.successStatus ?? 200, answer.body);

@@ -2,7 +2,8 @@
 // headers: with the console served from an origin of its own (CONSOLE_ORIGIN, set on AWS when the
 // console is configured), the CORS headers that let its signed calls read the answer.
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { CONSOLE_ORIGIN_VARIABLE, corsExposedHeaders } from '../../shared/contracts/cors.ts';
+import { CONSOLE_ORIGIN_VARIABLE } from '../../shared/contracts/cors.ts';
+import { RESPONSE_HEADERS } from '../../shared/contracts/headers.ts';
 import type { GatewayError, GatewayErrorCode } from '../../shared/contracts/gateway-errors.ts';
 import { GATEWAY_ERRORS } from '../../shared/contracts/gateway-errors.ts';
 import type { ErrorCode, ErrorKind } from '../../shared/domain/errors.ts';
@@ -78,8 +79,11 @@ export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxy
   };
 }
 
-/** The response headers a route sets that the console may read (the CORS-safelisted ones it reads anyway). */
-const EXPOSED_HEADERS = corsExposedHeaders().join(', ');
+/**
+ * The response headers a route sets that the console may read (the CORS-safelisted ones it reads
+ * anyway): from the headers' registry, not the route table, which a function's bundle does not carry.
+ */
+const EXPOSED_HEADERS = RESPONSE_HEADERS.map((h) => h.name).join(', ');
 
 /**
  * The CORS headers of an answer to the console's origin, `CONSOLE_ORIGIN` (one origin, so the answer

@@ -22,6 +22,11 @@ import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { traceAwsClients } from '../../shared/adapters/aws-clients.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { sourceMappedStacks } from './stack-traces.ts';
+
+// In a bundle, stack traces name our TypeScript, read from the bundle's source map once one is printed
+// (stack-traces.ts: not at load, as NODE_OPTIONS=--enable-source-maps would).
+sourceMappedStacks(import.meta.url);
 
 export interface Observability {
   logger: Logger;

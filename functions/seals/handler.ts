@@ -8,6 +8,7 @@ import { DynamoLicenceStore } from '../../shared/adapters/dynamo-licence-store.t
 import { KmsPublishedKeys } from '../../shared/adapters/kms-published-keys.ts';
 import { chinaDate } from '../../shared/domain/calendar/china-date.ts';
 import { checkSealedDocument } from '../../shared/domain/seals/document-check.ts';
+import { SEAL_ROUTES } from '../../shared/contracts/seals-routes.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { observability } from '../http/observability.ts';
 
@@ -27,6 +28,7 @@ export function sealsHandler(options: { now?: () => Date } = {}) {
 
   return apiHandler(
     'seals',
+    SEAL_ROUTES,
     {
       sealKeys: () => published.jwks(),
       verifySeal: async ({ body }) => {

@@ -8,7 +8,7 @@ import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { evaluationsOf, findingsByRule, publishedItemCount } from '../../shared/adapters/dynamo-statistics-sources.ts';
 import { DynamoStatisticsStore } from '../../shared/adapters/dynamo-statistics-store.ts';
-import { CSV_CONTENT_TYPE } from '../../shared/contracts/statistics.ts';
+import { CSV_CONTENT_TYPE, STATISTICS_ROUTES } from '../../shared/contracts/statistics.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 import { StatisticsCheck } from '../../shared/domain/statistics/statistics-check.ts';
 import { publicCsv } from '../../shared/domain/statistics/statistics-csv.ts';
@@ -49,6 +49,7 @@ export function statisticsHandler(options: { now?: () => Date; calendar?: Calend
   });
   return apiHandler(
     'statistics',
+    STATISTICS_ROUTES,
     {
       getStatistics: ({ caller, query }) => service.figures(caller, query),
       checkStatistics: ({ query }) => check.page(query),

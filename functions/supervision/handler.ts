@@ -5,6 +5,7 @@ import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoFindingStore } from '../../shared/adapters/dynamo-finding-store.ts';
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 import { FindingService } from '../../shared/domain/supervision/finding-service.ts';
+import { SUPERVISION_ROUTES } from '../../shared/contracts/supervision-routes.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { storedCalendar } from '../http/calendar.ts';
 import { observability } from '../http/observability.ts';
@@ -22,6 +23,7 @@ export function supervisionHandler(options: { now?: () => Date; calendar?: Calen
 
   return apiHandler(
     'supervision',
+    SUPERVISION_ROUTES,
     {
       listFindings: ({ caller, query }) => findings.list(caller, query),
       getFinding: ({ caller, params }) => findings.get(caller, params.id),

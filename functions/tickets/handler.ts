@@ -9,6 +9,7 @@ import { DynamoTicketStore } from '../../shared/adapters/dynamo-ticket-store.ts'
 import type { CalendarSource } from '../../shared/domain/calendar/calendar-source.ts';
 import { TicketService } from '../../shared/domain/tickets/ticket-service.ts';
 import { StoredCaseCorrections, StoredLicenceAmendments, StoredTicketSubjects } from '../../shared/domain/tickets/ticket-subjects.ts';
+import { TICKET_ROUTES } from '../../shared/contracts/tickets.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { storedCalendar } from '../http/calendar.ts';
 import { observability } from '../http/observability.ts';
@@ -39,6 +40,7 @@ export function ticketsHandler(options: { now?: () => Date; calendar?: CalendarS
 
   return apiHandler(
     'tickets',
+    TICKET_ROUTES,
     {
       fileTicket: ({ caller, headers, body }) => tickets.file(caller, headers['idempotency-key'], body),
       listTickets: ({ caller, query }) => tickets.list(caller, query),

@@ -11,7 +11,7 @@ import { ActorSchema } from './directory.ts';
 import { CASE_NO_PATTERN } from './case-vocabulary.ts';
 import { ACTION_IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from './headers.ts';
 import { isIsoDate } from './iso-date.ts';
-import type { RouteSpec } from './routes.ts';
+import type { RouteSpec } from './route-spec.ts';
 
 /** The five levels of 国办发〔2019〕51号, best first. */
 export const EVALUATION_LEVELS = ['very-satisfied', 'satisfied', 'basic', 'dissatisfied', 'very-dissatisfied'] as const;
@@ -356,4 +356,4 @@ export const EVALUATION_ROUTES = [
     response: EvaluationEntrySchema,
     errors: [...ACT_ERRORS],
   },
-] as const satisfies readonly RouteSpec[];
+] as const satisfies readonly RouteSpec<'evaluations'>[];

@@ -82,3 +82,9 @@ export const IDEMPOTENT_REPLAYED_HEADER = {
   key: 'idempotent-replayed',
   description: '`true` when an earlier attempt with this Idempotency-Key did the action (nothing was done again): the body is the case as it now stands',
 } as const satisfies ResponseHeaderSpec;
+
+/**
+ * Every response header a route may set (a route's `responseHeaders` are among these): what the API
+ * functions expose to the console's origin, each function alike, whichever routes it serves.
+ */
+export const RESPONSE_HEADERS = [CASE_ENTRY_HEADER, IDEMPOTENT_REPLAYED_HEADER] as const;

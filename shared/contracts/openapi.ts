@@ -3,9 +3,10 @@
 import * as z from 'zod';
 import type { ErrorCode } from './error-codes.ts';
 import type { RouteSpec } from './routes.ts';
+import { API_VERSION } from './platform-routes.ts';
 import { ROUTES } from './routes.ts';
 
-export const API_VERSION = '0.1.0';
+export { API_VERSION };
 
 export interface OpenApiDocument {
   openapi: '3.1.0';

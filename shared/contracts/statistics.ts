@@ -4,7 +4,7 @@
 import * as z from 'zod';
 import type { EvaluationLevel } from './evaluations.ts';
 import { EVALUATION_LEVELS } from './evaluations.ts';
-import type { RouteSpec } from './routes.ts';
+import type { RouteSpec } from './route-spec.ts';
 
 const PERIOD = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -226,4 +226,4 @@ export const STATISTICS_ROUTES = [
     response: StatisticsDocumentSchema,
     errors: ['STATISTICS_DOCUMENT_NOT_FOUND'],
   },
-] as const satisfies readonly RouteSpec[];
+] as const satisfies readonly RouteSpec<'statistics'>[];

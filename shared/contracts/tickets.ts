@@ -10,7 +10,8 @@ import { EVALUATION_LEVEL_ZH, EVALUATION_LEVELS } from './evaluations.ts';
 import { ApplicantSchema } from './cases.ts';
 import type { HeaderSpec } from './headers.ts';
 import { IDEMPOTENCY_KEY_HEADER } from './headers.ts';
-import type { RouteSpec } from './routes.ts';
+import type { RouteSpec } from './route-spec.ts';
+import { IDEMPOTENCY_KEY_ERRORS } from './route-spec.ts';
 import { CASE_NO_PATTERN, TICKET_ID_PATTERN } from './case-vocabulary.ts';
 import { isIsoDate } from './iso-date.ts';
 import { CreditCodeSchema, ImplementationCodeSchema } from './service-item.ts';
@@ -349,10 +350,7 @@ export const TICKET_ROUTES = [
     response: TicketReceiptSchema,
     successStatus: 201,
     errors: [
-      'IDEMPOTENCY_KEY_REQUIRED',
-      'IDEMPOTENCY_KEY_INVALID',
-      'IDEMPOTENCY_KEY_UNSIGNED',
-      'IDEMPOTENCY_KEY_REUSED',
+      ...IDEMPOTENCY_KEY_ERRORS,
       'TICKET_FORBIDDEN',
       'TICKET_ITEM_UNKNOWN',
       'TICKET_CASE_UNKNOWN',
@@ -444,4 +442,4 @@ export const TICKET_ROUTES = [
     response: TicketAsReadSchema,
     errors: TICKET_ACTION_ERRORS,
   },
-] as const satisfies readonly RouteSpec[];
+] as const satisfies readonly RouteSpec<'tickets'>[];

@@ -562,7 +562,6 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
         POWERTOOLS_SERVICE_NAME: 'tongban',
         POWERTOOLS_METRICS_NAMESPACE: 'Tongban',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
         CASES_TABLE: ref(built.data.casesTable),
         ITEMS_TABLE: ref(built.data.itemsTable),
         DIRECTORY_TABLE: ref(built.data.directoryTable),

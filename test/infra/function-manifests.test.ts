@@ -160,7 +160,7 @@ describe('function manifests', () => {
 
   /** The environment the manifest says the function gets, beside Powertools' and Node's. */
   const declaredEnvironment = (m: FunctionManifest): string[] => {
-    const variables = new Set<string>(['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS']);
+    const variables = new Set<string>(['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL']);
     const tableVariable = {
       items: 'ITEMS_TABLE',
       directory: 'DIRECTORY_TABLE',

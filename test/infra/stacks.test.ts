@@ -420,7 +420,6 @@ describe('the Tongban CDK app (test configuration)', () => {
               POWERTOOLS_SERVICE_NAME: 'tongban',
               POWERTOOLS_METRICS_NAMESPACE: 'Tongban',
               POWERTOOLS_LOG_LEVEL: 'INFO',
-              NODE_OPTIONS: '--enable-source-maps',
             },
           },
         });
@@ -535,7 +534,7 @@ describe('the Tongban CDK app (test configuration)', () => {
         const f = props(resources(template).find(([id]) => id === stack.getLogicalId(functionOf(fn).node.defaultChild as CfnElement))?.[1]);
         return Object.fromEntries(Object.entries((f.Environment as { Variables: Record<string, unknown> }).Variables).map(([k, v]) => [k, acrossStacks(v)]));
       };
-      const POWERTOOLS = { POWERTOOLS_SERVICE_NAME: 'tongban', POWERTOOLS_METRICS_NAMESPACE: 'Tongban', POWERTOOLS_LOG_LEVEL: 'INFO', NODE_OPTIONS: '--enable-source-maps' };
+      const POWERTOOLS = { POWERTOOLS_SERVICE_NAME: 'tongban', POWERTOOLS_METRICS_NAMESPACE: 'Tongban', POWERTOOLS_LOG_LEVEL: 'INFO' };
       const NEVER = [
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',

@@ -81,7 +81,7 @@ function catalogue(overrides: Record<string, Operation> = {}, within: Directory 
     };
   }
   // Built at run time from the route table: typed as the function's operations.
-  const handler = apiHandler('catalogue', { ...operations, ...overrides } as unknown as OperationsOf<'catalogue'>, { directory: async () => within });
+  const handler = apiHandler('catalogue', routesOf('catalogue'), { ...operations, ...overrides } as unknown as OperationsOf<'catalogue'>, { directory: async () => within });
   const call = (init: ApiEventInit) => handler(apiEvent(init), lambdaContext('tongban-catalogue'));
   return { calls, call };
 }
@@ -106,7 +106,7 @@ describe("declared headers: the filing's Idempotency-Key, checked at the edge on
       routesOf('cases').map((r) => [r.operationId, async (req: ApiRequest) => (r.operationId === 'fileCase' ? keys.push(req.headers['idempotency-key']!) : undefined)]),
     );
     // Built at run time from the route table: typed as the function's operations.
-    const handler = apiHandler('cases', ops as unknown as OperationsOf<'cases'>, { directory: async () => directory });
+    const handler = apiHandler('cases', routesOf('cases'), ops as unknown as OperationsOf<'cases'>, { directory: async () => directory });
     const file = (headers: Record<string, string>, signed = SIGNED_WITH_KEY) =>
       handler(
         apiEvent({ method: 'POST', resource: '/v1/cases', userArn: ARNS.portal, headers: { authorization: signed, ...headers }, body: FILING }),
@@ -188,7 +188,7 @@ describe("a case action's optional Idempotency-Key, and the headers of its answe
       ]),
     );
     // Built at run time from the route table: typed as the function's operations.
-    const handler = apiHandler('cases', ops as unknown as OperationsOf<'cases'>, { directory: async () => directory });
+    const handler = apiHandler('cases', routesOf('cases'), ops as unknown as OperationsOf<'cases'>, { directory: async () => directory });
     const pause = (headers: Record<string, string>) =>
       handler(
         apiEvent({
@@ -244,7 +244,23 @@ describe('construction', () => {
   it('refuses to build a handler that lacks an operation for one of its routes', () => {
     // Act / Assess
     // What the types refuse at compile time is refused at run time too (a handler built from JavaScript).
-    expect(() => apiHandler('catalogue', {} as OperationsOf<'catalogue'>, { directory: async () => directory })).toThrow(/no operation for route listItems/);
+    expect(() => apiHandler('catalogue', routesOf('catalogue'), {} as OperationsOf<'catalogue'>, { directory: async () => directory })).toThrow(/no operation for route listItems/);
+  });
+
+  it("refuses another function's route, and an operation whose route it is not given: a function serves its own routes, all of them", () => {
+    const answer = async () => ({});
+    const catalogueOps = Object.fromEntries(routesOf('catalogue').map((r) => [r.operationId, answer])) as unknown as OperationsOf<'catalogue'>;
+    const [health] = routesOf('platform');
+    // Act / Assess: a platform route handed to the catalogue (JavaScript, or a cast)
+    expect(() =>
+      apiHandler(
+        'catalogue',
+        [...routesOf('catalogue'), health] as unknown as ReturnType<typeof routesOf<'catalogue'>>,
+        { ...catalogueOps, health: answer } as unknown as OperationsOf<'catalogue'>,
+      ),
+    ).toThrow(/function catalogue is given route health, which the route table gives the platform function/);
+    // Act / Assess: the catalogue's operations with one of its routes left out of its list
+    expect(() => apiHandler('catalogue', routesOf('catalogue').slice(1), catalogueOps)).toThrow(/function catalogue has operations without their routes: listItems/);
   });
 });
 
@@ -492,7 +508,7 @@ describe('values the stores cannot keep', () => {
     const filed: unknown[] = [];
     const ops = Object.fromEntries(routesOf('cases').map((r) => [r.operationId, async (req: ApiRequest) => (r.operationId === 'fileCase' ? filed.push(req.body) : undefined)]));
     // Built at run time from the route table: typed as the function's operations.
-    const handler = apiHandler('cases', ops as unknown as OperationsOf<'cases'>, { directory: async () => directory });
+    const handler = apiHandler('cases', routesOf('cases'), ops as unknown as OperationsOf<'cases'>, { directory: async () => directory });
     const file = (body: string) =>
       handler(
         apiEvent({
@@ -686,7 +702,10 @@ describe('schema validation', () => {
       routesOf('platform').map((r) => [r.operationId, async (req: ApiRequest) => (r.operationId === 'loadCalendarYear' ? loads.push(req.body) : undefined)]),
     );
     // Built at run time from the route table: typed as the function's operations.
-    const handler = apiHandler('platform', ops as unknown as OperationsOf<'platform'>, { directory: async () => directory, bodyRules: { loadCalendarYear: calendarYearSchema } });
+    const handler = apiHandler('platform', routesOf('platform'), ops as unknown as OperationsOf<'platform'>, {
+      directory: async () => directory,
+      bodyRules: { loadCalendarYear: calendarYearSchema },
+    });
     const load = (body: CalendarYearData) =>
       handler(apiEvent({ method: 'PUT', resource: '/v1/calendar/{year}', pathParameters: { year: '2027' }, userArn: ARNS.reviewer, body }), lambdaContext());
     const noQingming = statutoryArrangement(2027);
@@ -768,7 +787,7 @@ describe('outcomes of the operation', () => {
     // Prepare
     const calls: string[] = [];
     const operations = Object.fromEntries(routesOf('catalogue').map((r) => [r.operationId, async () => calls.push(r.operationId)]));
-    const handler = apiHandler('catalogue', operations as unknown as OperationsOf<'catalogue'>, {
+    const handler = apiHandler('catalogue', routesOf('catalogue'), operations as unknown as OperationsOf<'catalogue'>, {
       directory: async () => {
         throw new Error('connect ECONNREFUSED 10.0.0.12:443');
       },

@@ -48,7 +48,7 @@ function platformEdge() {
     routesOf('platform').map((r) => [r.operationId, async (req: ApiRequest) => (r.operationId === 'loadSupervisionRules' ? loads.push(req.body) : undefined)]),
   );
   // Built at run time from the route table: typed as the function's operations.
-  const handler = apiHandler('platform', ops as unknown as OperationsOf<'platform'>, { directory: async () => directory });
+  const handler = apiHandler('platform', routesOf('platform'), ops as unknown as OperationsOf<'platform'>, { directory: async () => directory });
   const load = (body: unknown, userArn = REVIEWER) => handler(apiEvent({ method: 'PUT', resource: '/v1/supervision/rules', userArn, body }), lambdaContext());
   return { loads, load };
 }
