@@ -30,10 +30,12 @@ declare module 's3rver' {
     logger: { close(): void };
     /**
      * Its filesystem store (the front asks it whether a key exists, for a conditional write, and for a
-     * bucket's CORS configuration, to put S3's CORS headers on its own refusals).
+     * bucket's CORS configuration, to put S3's CORS headers on its own refusals), and where it keeps
+     * an object's files (`<key>._S3rver_<resource>`: the front keeps the object's checksum beside them).
      */
     store: {
       existsObject(bucket: string, key: string): Promise<boolean>;
+      getResourcePath(bucket: string, key: string, resource: string): string;
       getSubresource(bucket: string, key: undefined, type: 'cors'): Promise<{ matchRule(origin: string, method: string): CorsRule | undefined } | null>;
     };
   }
