@@ -14,7 +14,7 @@ import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { AttributeValueLike } from '../../shared/adapters/dynamo-item-size.ts';
 import { ITEM_LIMIT_BYTES, attributeItemBytes } from '../../shared/adapters/dynamo-item-size.ts';
 import type { LocalDynamoStream, LocalStream, StoredStreamRecord, StreamsHook } from './dynamodb-streams.ts';
-import { STREAMS_OPTION, hookDynaliteStreams } from './dynamodb-streams.ts';
+import { Appends, STREAMS_OPTION, hookDynaliteStreams } from './dynamodb-streams.ts';
 import type { DynaliteThreadInput, DynaliteThreadValue, REMOTE_STREAM_METHODS } from './local-dynamodb-thread.ts';
 import type { StandInThread } from './stand-in-thread.ts';
 import { startStandInThread } from './stand-in-thread.ts';
@@ -252,8 +252,7 @@ class ThreadStream implements LocalDynamoStream {
   readonly arn: string;
   readonly region: string;
   closed = false;
-  private waiters: (() => void)[] = [];
-  private readonly listeners = new Set<(record: StoredStreamRecord) => void>();
+  private readonly appends = new Appends();
 
   constructor(
     described: DynaliteThreadValue['streams'][number],
@@ -287,30 +286,21 @@ class ThreadStream implements LocalDynamoStream {
   }
 
   nextAppend(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return this.closed ? Promise.resolve() : this.appends.next();
   }
 
   onAppend(listener: (record: StoredStreamRecord) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.appends.listen(listener);
   }
 
   /** An append in the thread (told in commit order, after the write). */
   appended(record: StoredStreamRecord): void {
-    this.wake();
-    for (const l of this.listeners) l(record);
+    this.appends.tell(record);
   }
 
   close(): void {
     this.closed = true;
-    this.wake();
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
+    this.appends.wake();
   }
 }
 

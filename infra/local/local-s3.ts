@@ -21,7 +21,7 @@
 // Gaps: no versioning, no Object Lock, no other checksum algorithms (CRC32…, multipart composite
 // checksums), no bucket policies — the adapters are written so that what matters is also checked
 // without them (a checksum by hashing where none is answered); requests
-// are path-style only; a body signed with its SHA-256 is held in memory to check it (at most
+// are path-style only; a body signed with its SHA-256, or written with a checksum, is held in memory to check it (at most
 // MAX_SIGNED_BODY_BYTES: larger ones go unsigned, as presigned uploads do, or in parts).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
