@@ -1,12 +1,13 @@
 // The embedded platform's own figures (issue 21, point 5), `npm start`'s command in a process of its
 // own on a fresh data directory, driven over signed HTTP from this one:
-//   - filings per second at BENCH_CONCURRENCY (default 8) for BENCH_FILING_SECONDS (default 20), each
+//   - filings per second at BENCH_EMBEDDED_CONCURRENCY (default 8) for BENCH_EMBEDDED_SECONDS (default 20), each
 //     worker naming the two materials it uploaded once (pre-uploaded), with the platform's CPU time per
 //     filing (its process tree's, from /proc: the stand-ins' threads and processes included)
 //   - a case read (GET /v1/cases/{caseNo}), p50/p95, alone and while those filings run
 //   - the platform's RSS (its process tree's) after every BENCH_EMBEDDED_STEP filings up to
 //     BENCH_EMBEDDED_FILINGS (default 10,000), and the slope
-// Figures, never assertions. Run alone: node --import tsx test/bench/embedded.ts
+// BENCH_PLATFORM_NODE_ARGS gives the platform's node options (e.g. --cpu-prof --cpu-prof-dir=/tmp/p: a
+// profile per thread). Figures, never assertions. Run alone: node --import tsx test/bench/embedded.ts
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -17,8 +18,8 @@ import { startPlatformProcess } from '../support/platform-process.ts';
 import { application, upload } from './cases.ts';
 import { percentiles, table, timeConcurrent, timeEach } from './figures.ts';
 
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const FILING_SECONDS = Number(process.env.BENCH_FILING_SECONDS ?? 20);
+const CONCURRENCY = Number(process.env.BENCH_EMBEDDED_CONCURRENCY ?? 8);
+const FILING_SECONDS = Number(process.env.BENCH_EMBEDDED_SECONDS ?? 20);
 const FILINGS = Number(process.env.BENCH_EMBEDDED_FILINGS ?? 10_000);
 const STEP = Number(process.env.BENCH_EMBEDDED_STEP ?? 1_000);
 const READS = Number(process.env.BENCH_REQUESTS ?? 300);

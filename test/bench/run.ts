@@ -27,12 +27,16 @@
 //   - 好差评 (issue 18): p50/p95 of each evaluations route on the embedded platform (test/bench/evaluations.ts)
 //   - 咨询投诉 (issue 18): p50/p95 of each tickets route on the embedded platform (test/bench/tickets.ts)
 //   - the web console (issue 20): its download (gzip), build time and time to interactive (test/bench/console.ts)
+//   - the embedded platform (issue 21): filings/s at concurrency 8 with pre-uploaded materials, the platform's
+//     CPU ms per filing, a case read's p50 alone and while filings run, its RSS as BENCH_EMBEDDED_FILINGS
+//     (default 10000) filings go on (test/bench/embedded.ts)
 // Environment: BENCH_REQUESTS (default 300) requests per latency figure, BENCH_STARTS (default 3),
 // BENCH_FILING_SECONDS (default 30) and BENCH_CONCURRENCY (default 16) for the filing rate,
 // BENCH_CASES (default 10000) cases in the table for the queue figures, BENCH_JOINT_RUNS (default 30)
 // joint cases for the last-opinion figures, BENCH_SEAL_RUNS (default 30) decided cases per kind and
 // BENCH_SEALS (default 300) seals per seal-rate figure, BENCH_ARCHIVE_MB (default 1024) MB of files
-// in the archived case, BENCH_ANCHOR_CASES (default 10000) changed case heads anchored in one run.
+// in the archived case, BENCH_ANCHOR_CASES (default 10000) changed case heads anchored in one run,
+// BENCH_EMBEDDED_CONCURRENCY (8), BENCH_EMBEDDED_SECONDS (20), BENCH_EMBEDDED_FILINGS (10000) for the embedded platform's figures.
 import { actingKeys } from '../support/acting-keys.ts';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -154,6 +158,8 @@ async function main(): Promise<void> {
   await runScript(join(ROOT, 'test/bench/tickets.ts'));
   // 8h. the web console (issue 20): its download, its build, its time to interactive in Chromium, in a process of its own
   await runScript(join(ROOT, 'test/bench/console.ts'));
+  // 8i. the embedded platform (issue 21): filings/s, CPU per filing, reads while filing, RSS as filings go on, in a process of its own
+  await runScript(join(ROOT, 'test/bench/embedded.ts'));
 
   // 9. the artifacts: each Lambda bundle as synthesised (size, load in a fresh process), the packed CLI
   await benchBundles();
