@@ -49,6 +49,7 @@ export async function startStandInThread<V>(entry: URL, input: unknown): Promise
   const listeners = new Map<string, ((payload: unknown) => void)[]>();
   let nextId = 0;
   let ended: Error | undefined;
+  let closing = false;
   const fail = (e: Error) => {
     ended ??= e;
     for (const p of pending.values()) p.reject(e);
@@ -73,6 +74,8 @@ export async function startStandInThread<V>(entry: URL, input: unknown): Promise
     });
     worker.on('exit', (code) => {
       const e = new Error(`stand-in thread ${entry.pathname} ended (exit code ${code})`);
+      // Unasked: what it served is gone (its endpoint refuses connections) until the platform starts again.
+      if (!closing) console.error(`${e.message}: the platform cannot go on without it; stop it and start it again`);
       fail(e);
       reject(e);
     });
@@ -89,8 +92,12 @@ export async function startStandInThread<V>(entry: URL, input: unknown): Promise
     call,
     on: (name, listener) => listeners.set(name, [...(listeners.get(name) ?? []), listener]),
     close: async () => {
-      if (!ended) await call('close');
-      await worker.terminate();
+      closing = true;
+      try {
+        if (!ended) await call('close');
+      } finally {
+        await worker.terminate();
+      }
     },
   };
 }
