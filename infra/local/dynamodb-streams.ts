@@ -183,8 +183,7 @@ export class LocalStream implements LocalDynamoStream {
   private readonly now: () => number;
   private meta: Promise<StreamMeta>;
   private queue: Promise<unknown> = Promise.resolve();
-  private listeners = new Set<(r: StoredStreamRecord) => void>();
-  private waiters: (() => void)[] = [];
+  private readonly appends = new Appends();
   private trimming: Promise<number> | undefined;
   private arnValue = '';
   closed = false;
@@ -261,10 +260,7 @@ export class LocalStream implements LocalDynamoStream {
     const nextMeta: StreamMeta = { ...meta, last: sequence };
     await this.store.db.batch([itemOp, { type: 'put', key: this.recordPrefix + sequence, value: record }, { type: 'put', key: this.metaKey, value: nextMeta }]);
     this.meta = Promise.resolve(nextMeta);
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
-    for (const l of this.listeners) l(record);
+    this.appends.tell(record);
   }
 
   private keyNames(): Promise<string[]> {
@@ -287,13 +283,11 @@ export class LocalStream implements LocalDynamoStream {
   }
 
   nextAppend(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return this.closed ? Promise.resolve() : this.appends.next();
   }
 
   onAppend(listener: (record: StoredStreamRecord) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.appends.listen(listener);
   }
 
   async loadCheckpoint(consumer: string): Promise<string | undefined> {
@@ -329,11 +323,39 @@ export class LocalStream implements LocalDynamoStream {
   /** Stops appends and reads; wakes the waiting mappings. Awaits a trim in progress. */
   async close(): Promise<void> {
     this.closed = true;
+    this.appends.wake();
+    await this.trimming?.catch(() => undefined);
+    await this.queue;
+  }
+}
+
+/** A stream's appends as its readers wait for them: the next one (`next`), each one (`listen`). */
+export class Appends {
+  private waiters: (() => void)[] = [];
+  private readonly listeners = new Set<(record: StoredStreamRecord) => void>();
+
+  /** Resolves at the next append, or at `wake()`. */
+  next(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Calls `listener` after each append; answers the function that removes it. */
+  listen(listener: (record: StoredStreamRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Tells the waiting readers and the listeners of an append. */
+  tell(record: StoredStreamRecord): void {
+    this.wake();
+    for (const l of this.listeners) l(record);
+  }
+
+  /** Resolves every `next()` waiting (an append, or the stream's close). */
+  wake(): void {
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w();
-    await this.trimming?.catch(() => undefined);
-    await this.queue;
   }
 }
 

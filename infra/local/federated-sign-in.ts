@@ -26,7 +26,7 @@ export interface FederatedSignInOptions {
   consoleUrls: readonly string[];
   /** The named principals, each with its officers and a label for the sign-in page. */
   principals: () => readonly { name: string; label: string; officers: readonly string[] }[];
-  admit: (session: IssuedSession) => void;
+  admit: (session: IssuedSession) => void | Promise<void>;
 }
 
 export interface RunningFederatedSignIn {

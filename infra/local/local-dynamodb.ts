@@ -13,8 +13,11 @@ import { CASES_TABLE, DIRECTORY_TABLE, EVENTS_TABLE, FEEDBACK_TABLE, ITEMS_TABLE
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import type { AttributeValueLike } from '../../shared/adapters/dynamo-item-size.ts';
 import { ITEM_LIMIT_BYTES, attributeItemBytes } from '../../shared/adapters/dynamo-item-size.ts';
-import type { LocalDynamoStream, LocalStream, StreamsHook } from './dynamodb-streams.ts';
-import { STREAMS_OPTION, hookDynaliteStreams } from './dynamodb-streams.ts';
+import type { LocalDynamoStream, LocalStream, StoredStreamRecord, StreamsHook } from './dynamodb-streams.ts';
+import { Appends, STREAMS_OPTION, hookDynaliteStreams } from './dynamodb-streams.ts';
+import type { DynaliteThreadInput, DynaliteThreadValue, REMOTE_STREAM_METHODS } from './local-dynamodb-thread.ts';
+import type { StandInThread } from './stand-in-thread.ts';
+import { startStandInThread } from './stand-in-thread.ts';
 
 export const LOCAL_TABLES = {
   items: 'tongban-local-items',
@@ -181,6 +184,7 @@ export interface LocalDynalite {
 export async function startDynalite(path: string | undefined, host = '127.0.0.1', options: DynaliteOptions = {}): Promise<LocalDynalite> {
   if (path) await mkdir(path, { recursive: true });
   countItemSizesAsAws();
+  closeQueryIterators();
   hookDynaliteStreams();
   let streams = new Map<string, LocalStream>();
   const hook: StreamsHook = {
@@ -219,6 +223,87 @@ export async function startDynalite(path: string | undefined, host = '127.0.0.1'
   };
 }
 
+/**
+ * startDynalite in a worker thread of its own (stand-in-thread.ts), off the caller's event loop: the
+ * same endpoint, and streams whose reads and checkpoints are made in that thread (`path` as startDynalite's).
+ * The embedded platform runs it so; the integration tests call startDynalite in their own thread.
+ */
+export async function startDynaliteThread(path: string | undefined, host = '127.0.0.1', options: DynaliteOptions = {}): Promise<LocalDynalite> {
+  const input: DynaliteThreadInput = { path, host, options };
+  const thread = await startStandInThread<DynaliteThreadValue>(new URL('./local-dynamodb-thread.ts', import.meta.url), input);
+  const streams = new Map(thread.value.streams.map((s) => [s.tableName, new ThreadStream(s, thread)]));
+  thread.on('append', (payload) => {
+    const { table, record } = payload as { table: string; record: StoredStreamRecord };
+    streams.get(table)?.appended(record);
+  });
+  return {
+    endpoint: thread.value.endpoint,
+    streams,
+    close: async () => {
+      for (const stream of streams.values()) stream.close();
+      await thread.close();
+    },
+  };
+}
+
+/** A table's stream in dynalite's thread, as the platform's mappings read it: calls across, appends told back. */
+class ThreadStream implements LocalDynamoStream {
+  readonly tableName: string;
+  readonly arn: string;
+  readonly region: string;
+  closed = false;
+  private readonly appends = new Appends();
+
+  constructor(
+    described: DynaliteThreadValue['streams'][number],
+    private readonly thread: StandInThread<DynaliteThreadValue>,
+  ) {
+    ({ tableName: this.tableName, arn: this.arn, region: this.region } = described);
+  }
+
+  private remote<T>(method: (typeof REMOTE_STREAM_METHODS)[number], ...args: unknown[]): Promise<T> {
+    return this.thread.call<T>('stream', this.tableName, method, args);
+  }
+
+  read(afterSequence: string | undefined, limit: number): Promise<StoredStreamRecord[]> {
+    return this.remote('read', afterSequence, limit);
+  }
+
+  lastSequence(): Promise<string | undefined> {
+    return this.remote('lastSequence');
+  }
+
+  loadCheckpoint(consumer: string): Promise<string | undefined> {
+    return this.remote('loadCheckpoint', consumer);
+  }
+
+  saveCheckpoint(consumer: string, sequence: string): Promise<void> {
+    return this.remote('saveCheckpoint', consumer, sequence);
+  }
+
+  trim(): Promise<number> {
+    return this.closed ? Promise.resolve(0) : this.remote('trim');
+  }
+
+  nextAppend(): Promise<void> {
+    return this.closed ? Promise.resolve() : this.appends.next();
+  }
+
+  onAppend(listener: (record: StoredStreamRecord) => void): () => void {
+    return this.appends.listen(listener);
+  }
+
+  /** An append in the thread (told in commit order, after the write). */
+  appended(record: StoredStreamRecord): void {
+    this.appends.tell(record);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.appends.wake();
+  }
+}
+
 /** dynalite's db module, as its validations and actions call it (`db.itemSize(item)`). */
 interface DynaliteDb {
   itemSize: (item: Record<string, AttributeValueLike>, ...rest: unknown[]) => number;
@@ -242,4 +327,62 @@ function countItemSizesAsAws(): void {
   const own = db.itemSize;
   db.itemSize = (item, ...rest) => (rest.length === 0 ? attributeItemBytes(item) : own(item, ...rest));
   counting = true;
+}
+
+/** A LevelDB iterator (abstract-level 3), as dynalite's value streams hold one. */
+interface LevelIterator {
+  close(): Promise<void>;
+}
+
+/** dynalite's db module, as its Query and Scan actions and its server call it. */
+interface DynaliteQueryModule {
+  create: (options: Record<string, unknown>) => { db: { values: (options: unknown) => LevelIterator } };
+  queryTable: (...args: unknown[]) => unknown;
+}
+
+let closingIterators = false;
+
+/**
+ * Makes dynalite close the LevelDB iterator of each Query and Scan once it has answered. It reads
+ * them through a stream over `db.values()` that it stops reading at the page's end (Limit, 1 MB)
+ * and then "destroys" with `iterator.return()`, which abstract-level 3 iterators do not have: each
+ * such query left its iterator open, and every open iterator pins a LevelDB snapshot — memory (the
+ * memtables and tables it holds) grew with every query, without bound. Here the iterators a
+ * queryTable call opens (synchronously, as it starts) are closed after its callback. Once per process.
+ */
+function closeQueryIterators(): void {
+  if (closingIterators) return;
+  const db = requireHere('dynalite/db') as DynaliteQueryModule;
+  let opening: LevelIterator[] | undefined;
+  const create = db.create;
+  db.create = (options) => {
+    const store = create(options);
+    const values = store.db.values.bind(store.db);
+    store.db.values = (o) => {
+      const iterator = values(o);
+      opening?.push(iterator);
+      return iterator;
+    };
+    return store;
+  };
+  const queryTable = db.queryTable;
+  db.queryTable = (...args) => {
+    const opened: LevelIterator[] = [];
+    const cb = args[7] as (...result: unknown[]) => void;
+    let answered = false;
+    const closing = (...result: unknown[]) => {
+      if (!answered) {
+        answered = true;
+        for (const iterator of opened) void iterator.close().catch(() => undefined);
+      }
+      cb(...result);
+    };
+    opening = opened;
+    try {
+      return queryTable(...args.slice(0, 7), closing);
+    } finally {
+      opening = undefined;
+    }
+  };
+  closingIterators = true;
 }

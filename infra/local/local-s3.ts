@@ -19,11 +19,21 @@
 // `restoreDelaySeconds` after it was asked for (default 0: at once), by its clock, and is
 // kept the days it asked for; restores are held in memory (a restart forgets them). There is no
 // lifecycle: an object is cold only when it was written so.
-// Gaps: no versioning, no Object Lock, no stored checksums, no bucket policies — the adapters are
-// written so that what matters is also checked without them (e.g. checksums by hashing); requests
-// are path-style only; a body signed with its SHA-256 is held in memory to check it (at most
+// Checksums, as S3 keeps them for SHA-256 (s3rver keeps none): a PutObject with x-amz-checksum-sha256
+// (header, or a presigned URL's query) is refused with 400 BadDigest unless its body has that digest,
+// and the digest is kept beside the object; a CopyObject gives the copy its source's digest (or, with
+// x-amz-checksum-algorithm SHA256, the one it computes); a HeadObject or whole GetObject with
+// x-amz-checksum-mode ENABLED answers it (x-amz-checksum-sha256, FULL_OBJECT). A kept digest names
+// the MD5 of the bytes it was computed from and is answered only while s3rver holds those bytes,
+// so an overwrite, a delete or a write that failed never leaves a wrong one behind.
+// Gaps: no versioning, no Object Lock, no other checksum algorithms (CRC32…, multipart composite
+// checksums), no bucket policies — the adapters are written so that what matters is also checked
+// without them (a checksum by hashing where none is answered); requests
+// are path-style only; a body signed with its SHA-256, or written with a checksum, is held in memory to check it (at most
 // MAX_SIGNED_BODY_BYTES: larger ones go unsigned, as presigned uploads do, or in parts).
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { dirname } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { IncomingMessage as Message, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,6 +46,8 @@ import { SESSION_TOKEN_FIELD, SigV4Verifier, UNSIGNED_PAYLOAD } from './sigv4-ve
 import { listen } from './listen.ts';
 import { escapeMarkup } from './markup.ts';
 import { readBody } from './request-body.ts';
+import type { S3ThreadInput, S3ThreadOptions } from './local-s3-thread.ts';
+import { startStandInThread } from './stand-in-thread.ts';
 
 /**
  * s3rver's own key pair: the front hands s3rver every request it lets through under this key id
@@ -90,8 +102,11 @@ export const COLD_STORAGE_CLASSES: readonly string[] = ['GLACIER', 'DEEP_ARCHIVE
 /** The embedded S3 endpoint on a free port, persisted under `directory`, with `buckets` created if missing. */
 export interface RunningS3 {
   endpoint: string;
-  /** Accepts a temporary key pair (an STS session of an identity's role) until it expires, with that identity's access. */
-  admit(session: S3Identity & { sessionToken: string; expiresAt: number }): void;
+  /**
+   * Accepts a temporary key pair (an STS session of an identity's role) until it expires, with that
+   * identity's access: at once in process; once the promise resolves when the endpoint runs in a thread (startS3Thread).
+   */
+  admit(session: S3Identity & { sessionToken: string; expiresAt: number }): void | Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -129,12 +144,15 @@ export async function startS3(directory: string, host = '127.0.0.1', buckets: st
     options.restoreClock ?? options.now ?? Date.now,
     (options.restoreDelaySeconds ?? 0) * 1000,
   );
+  const checksums = keptChecksums((bucket, key, resource) => s3rver.store.getResourcePath(bucket, key, resource));
   const server = createServer((req, res) => {
-    front(req, res, { verifier, byKey, forward, exists, cors, writes, cold, partition, ownHost: () => `${host}:${(server.address() as AddressInfo).port}` }).catch((e: unknown) => {
-      console.error('embedded S3 failure', e);
-      if (!res.headersSent) s3Error(req, res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
-      else res.destroy();
-    });
+    front(req, res, { verifier, byKey, forward, exists, cors, writes, cold, checksums, partition, ownHost: () => `${host}:${(server.address() as AddressInfo).port}` }).catch(
+      (e: unknown) => {
+        console.error('embedded S3 failure', e);
+        if (!res.headersSent) s3Error(req, res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
+        else res.destroy();
+      },
+    );
   });
   await listen(server, host);
   const { port } = server.address() as AddressInfo;
@@ -163,6 +181,21 @@ export async function startS3(directory: string, host = '127.0.0.1', buckets: st
   };
 }
 
+/**
+ * startS3 in a worker thread of its own (stand-in-thread.ts), off the caller's event loop: the same
+ * endpoint; `admit` crosses to the thread (await it before the session's first request). The
+ * embedded platform runs it so; the integration tests call startS3 in their own thread.
+ */
+export async function startS3Thread(directory: string, host = '127.0.0.1', buckets: string[] = [], options: S3ThreadOptions = {}): Promise<RunningS3> {
+  const input: S3ThreadInput = { directory, host, buckets, options };
+  const thread = await startStandInThread<{ endpoint: string }>(new URL('./local-s3-thread.ts', import.meta.url), input);
+  return {
+    endpoint: thread.value.endpoint,
+    admit: (session) => thread.call('admit', session),
+    close: () => thread.close(),
+  };
+}
+
 interface Front {
   verifier: SigV4Verifier;
   byKey: Map<string, S3Identity>;
@@ -175,6 +208,7 @@ interface Front {
   writes: KeyQueue;
   /** The objects held in a cold storage class, and their restores. */
   cold: ColdObjects;
+  checksums: KeptChecksums;
   partition: string;
   ownHost: () => string;
 }
@@ -259,10 +293,16 @@ async function front(req: IncomingMessage, res: ServerResponse, f: Front): Promi
     }
   }
 
-  // The body: checked against a signed SHA-256 before s3rver sees any of it; unsigned bodies stream.
+  // The body: checked against a signed SHA-256 before s3rver sees any of it; unsigned bodies stream,
+  // unless they come with a checksum to check (x-amz-checksum-sha256).
   const payloadHash = presigned ? UNSIGNED_PAYLOAD : headers['x-amz-content-sha256']!;
+  const copySource = headers['x-amz-copy-source'];
+  const objectRequest = resource.key !== undefined && ![...query.keys()].some((k) => !PLAIN_PARAMETERS.has(k) && !/^(?:response-|x-amz-)/i.test(k));
+  const checksum =
+    method === 'PUT' && objectRequest && copySource === undefined ? (headers['x-amz-checksum-sha256'] ?? query.get('x-amz-checksum-sha256') ?? undefined) : undefined;
   let forwarded: IncomingMessage = req;
-  if (/^[0-9a-fA-F]{64}$/.test(payloadHash)) {
+  let received: Buffer | undefined;
+  if (/^[0-9a-fA-F]{64}$/.test(payloadHash) || (checksum !== undefined && payloadHash === UNSIGNED_PAYLOAD)) {
     const body = await readBody(req, MAX_SIGNED_BODY_BYTES);
     if (body === 'too-large')
       return s3Error(
@@ -272,13 +312,37 @@ async function front(req: IncomingMessage, res: ServerResponse, f: Front): Promi
         'EntityTooLarge',
         `A body signed with its SHA-256 may be at most ${MAX_SIGNED_BODY_BYTES} bytes here: sign it UNSIGNED-PAYLOAD or upload it in parts`,
       );
-    if (createHash('sha256').update(body).digest('hex') !== payloadHash.toLowerCase()) {
+    if (payloadHash !== UNSIGNED_PAYLOAD && createHash('sha256').update(body).digest('hex') !== payloadHash.toLowerCase()) {
       return s3Error(req, res, 400, 'XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
+    received = body;
     forwarded = replay(req, body);
   } else if (payloadHash !== UNSIGNED_PAYLOAD) {
     // STREAMING-…: aws-chunked bodies, which s3rver would store with their chunk framing.
     return s3Error(req, res, 501, 'NotImplemented', `x-amz-content-sha256 ${payloadHash} is not supported by the embedded S3; sign the body's SHA-256 or UNSIGNED-PAYLOAD`);
+  }
+
+  // The object's SHA-256: checked and kept with a PutObject that gives one, passed on to a copy, answered when asked for.
+  const { bucket, key } = resource as Required<Resource>;
+  let keepChecksum = async () => {};
+  if (checksum !== undefined && received !== undefined) {
+    const digest = { sha256: createHash('sha256').update(received).digest('base64'), md5: createHash('md5').update(received).digest('hex') };
+    if (digest.sha256 !== checksum) return s3Error(req, res, 400, 'BadDigest', 'The SHA256 you specified did not match the calculated checksum.');
+    keepChecksum = () => f.checksums.keep(bucket, key, digest);
+  } else if (method === 'PUT' && objectRequest && copySource !== undefined) {
+    const source = resourceOf(`/${decodeURIComponent(copySource.split('?')[0]!).replace(/^\//, '')}`);
+    const computed = headers['x-amz-checksum-algorithm']?.toUpperCase() === 'SHA256';
+    keepChecksum = async () => {
+      if ('invalid' in source || source.bucket === undefined || source.key === undefined) return; // s3rver refuses the copy
+      const digest = await f.checksums.of(source.bucket, source.key, computed);
+      if (digest) await f.checksums.keep(bucket, key, digest);
+    };
+  } else if ((method === 'HEAD' || method === 'GET') && objectRequest && headers['x-amz-checksum-mode']?.toUpperCase() === 'ENABLED' && headers['range'] === undefined) {
+    const digest = await f.checksums.of(bucket, key, false);
+    if (digest) {
+      res.setHeader('x-amz-checksum-sha256', digest.sha256);
+      res.setHeader('x-amz-checksum-type', 'FULL_OBJECT');
+    }
   }
 
   // Handed to s3rver as its own account, addressed to this endpoint (path-style), the request verified.
@@ -294,14 +358,62 @@ async function front(req: IncomingMessage, res: ServerResponse, f: Front): Promi
     // S3 takes `*` alone on a write (an ETag is for reads).
     if (condition !== '*')
       return s3Error(req, res, 501, 'NotImplemented', 'A header you provided implies functionality that is not implemented: If-None-Match takes * alone on a write');
-    const { bucket, key } = resource as Required<Resource>;
     return f.writes.run(`${bucket}/${key}`, async () => {
       if (await f.exists(bucket, key)) return s3Error(forwarded, res, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+      await keepChecksum();
       await f.forward(forwarded, res);
       if (!res.writableFinished) await Promise.race([once(res, 'finish'), once(res, 'close')]);
     });
   }
+  // Kept before s3rver writes (a HEAD right after the answer finds it); it holds only for these bytes.
+  await keepChecksum();
   await f.forward(forwarded, res);
+}
+
+/** An object's SHA-256 (base64, as S3 answers it) and the MD5 (hex) of the bytes it was computed from. */
+interface KeptChecksum {
+  sha256: string;
+  md5: string;
+}
+
+interface KeptChecksums {
+  /** Keeps `digest` for the object under the key (it holds while s3rver's bytes there have its MD5). */
+  keep(bucket: string, key: string, digest: KeptChecksum): Promise<void>;
+  /** The object's kept digest while it holds; with `compute`, else the one computed from its bytes. */
+  of(bucket: string, key: string, compute: boolean): Promise<KeptChecksum | undefined>;
+}
+
+/** The checksums beside s3rver's files (`<key>._S3rver_sha256.json`), checked against the MD5 s3rver keeps of the object (`<key>._S3rver_object.md5`). */
+function keptChecksums(pathOf: (bucket: string, key: string, resource: string) => string): KeptChecksums {
+  const readOr = (path: string) => readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' || e.code === 'ENOTDIR' ? undefined : Promise.reject(e)));
+  return {
+    keep: (bucket, key, digest) =>
+      writeFile(pathOf(bucket, key, 'sha256.json'), JSON.stringify(digest)).catch(async (e: NodeJS.ErrnoException) => {
+        // A new key's directories are s3rver's to make; made here first when the checksum comes before them.
+        if (e.code !== 'ENOENT') throw e;
+        const path = pathOf(bucket, key, 'sha256.json');
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, JSON.stringify(digest));
+      }),
+    of: async (bucket, key, compute) => {
+      const [kept, md5] = await Promise.all([readOr(pathOf(bucket, key, 'sha256.json')), readOr(pathOf(bucket, key, 'object.md5'))]);
+      const digest = kept === undefined ? undefined : (JSON.parse(kept) as KeptChecksum);
+      if (digest && md5 !== undefined && digest.md5 === md5.trim()) return digest;
+      if (!compute) return undefined;
+      const sha256 = createHash('sha256');
+      const md5Hash = createHash('md5');
+      try {
+        for await (const chunk of createReadStream(pathOf(bucket, key, 'object'))) {
+          sha256.update(chunk as Buffer);
+          md5Hash.update(chunk as Buffer);
+        }
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw e;
+      }
+      return { sha256: sha256.digest('base64'), md5: md5Hash.digest('hex') };
+    },
+  };
 }
 
 /** A request that creates an object under its key: a PutObject (not a copy, not a subresource) or a CompleteMultipartUpload. */

@@ -1,7 +1,7 @@
-// The embedded deployment: DynamoDB (dynalite), S3 (s3rver), KMS (the local signer) and Step Functions
-// (aws-local-stepfunctions running the joint-handling definition the CDK app synthesises) and Lambda
-// (the Invoke API, for the sealing and archive functions) in this
-// process, all persisting under one data directory, the same Lambda handlers behind a local API
+// The embedded deployment: DynamoDB (dynalite) and S3 (s3rver), each in a worker thread of its own,
+// KMS (the local signer) and Step Functions (aws-local-stepfunctions running the joint-handling
+// definition the CDK app synthesises) and Lambda (the Invoke API, for the sealing and archive
+// functions) in this process, all persisting under one data directory, the same Lambda handlers behind a local API
 // Gateway, and sample data on first start. Joint-handling executions still running when the platform
 // stopped are run again from their start when it starts (every step is idempotent). The handlers find the local services through the
 // standard AWS_ENDPOINT_URL_<SERVICE> variables, exactly as they would find any other endpoint.
@@ -37,9 +37,9 @@ import { startFederatedSignIn } from './federated-sign-in.ts';
 import { consoleDist } from '../console-build.ts';
 import type { LocalFunction } from './lambda-server.ts';
 import { startLocalKms } from './kms-server.ts';
-import { LOCAL_TABLES, ensureTables, startDynalite } from './local-dynamodb.ts';
+import { LOCAL_TABLES, ensureTables, startDynaliteThread } from './local-dynamodb.ts';
 import type { S3Identity } from './local-s3.ts';
-import { startS3 } from './local-s3.ts';
+import { startS3Thread } from './local-s3.ts';
 import { allowConsoleOrigins, gatewayOrigins } from './console-cors.ts';
 import { ARCHIVE_BROWSER_CORS, MATERIALS_BROWSER_CORS } from '../../shared/adapters/bucket-layout.ts';
 import { ARCHIVE_ANCHORS_PREFIX, ARCHIVE_AUDITOR_ACCESS, ARCHIVE_BUNDLES_PREFIX, ARCHIVE_STATISTICS_PREFIX } from '../archive-access.ts';
@@ -176,8 +176,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     const seen = (service: StandInService, url: string) => opts.observe?.endpoint(service, url) ?? Promise.resolve(url);
     const [dynamo, s3, kms] = await Promise.all([
       // The cases and feedback tables' streams: the outboxes the relays read (infra/local/case-event-plumbing.ts).
-      startDynalite(join(dataDir, 'dynamodb'), host, { streams: STREAM_TABLES.map((t) => LOCAL_TABLES[t]), region, account: LOCAL_ACCOUNT }),
-      startS3(join(dataDir, 's3'), host, [LOCAL_MATERIALS_BUCKET, LOCAL_ARCHIVE_BUCKET], { region, identities: s3Identities(runtime, keys) }),
+      // dynalite and s3rver in worker threads of their own, off the handlers' event loop (stand-in-thread.ts).
+      startDynaliteThread(join(dataDir, 'dynamodb'), host, { streams: STREAM_TABLES.map((t) => LOCAL_TABLES[t]), region, account: LOCAL_ACCOUNT }),
+      startS3Thread(join(dataDir, 's3'), host, [LOCAL_MATERIALS_BUCKET, LOCAL_ARCHIVE_BUCKET], { region, identities: s3Identities(runtime, keys) }),
       startLocalKms({ dataDir: join(dataDir, 'kms'), host }),
     ]);
     closers.push(
@@ -297,9 +298,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
         principals: () => PRINCIPALS.flatMap((p) => ((p.officers ?? p.clerks) ? [{ name: p.name, label: p.description, officers: p.officers ?? p.clerks ?? [] }] : [])),
         roleArnOf: principalRoleArn,
         sessionArnOf: officerSessionArn,
-        admit: ({ principal, sessionName, ...keys }) => {
+        admit: async ({ principal, sessionName, ...keys }) => {
           verifier.admit({ principal, officer: sessionName, ...keys });
-          s3.admit({ ...keys, arn: officerSessionArn(principal, sessionName), access: s3Access(principal) });
+          await s3.admit({ ...keys, arn: officerSessionArn(principal, sessionName), access: s3Access(principal) });
         },
       });
       closers.unshift(() => federated.close());

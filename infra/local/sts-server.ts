@@ -64,7 +64,7 @@ export interface StsOptions {
   /** The session ARN STS reports for a session of `principal`'s role (`arn:aws:sts::<account>:assumed-role/<role>/<session>`). */
   sessionArn: (principal: string, sessionName: string) => string;
   /** Makes the issued credentials acceptable where they are used (the API gateway, S3). */
-  admit: (session: IssuedSession) => void;
+  admit: (session: IssuedSession) => void | Promise<void>;
   now?: () => number;
 }
 
@@ -157,7 +157,7 @@ async function answer(
     sessionToken: randomBytes(96).toString('base64'),
     expiresAt: Math.floor(now() / 1000) * 1000 + duration * 1000,
   };
-  options.admit(session);
+  await options.admit(session);
   const xml = `<AssumeRoleWithWebIdentityResponse xmlns="${NAMESPACE}">
   <AssumeRoleWithWebIdentityResult>
     <SubjectFromWebIdentityToken>${escapeMarkup(String(claims.sub ?? ''))}</SubjectFromWebIdentityToken>

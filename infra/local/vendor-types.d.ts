@@ -31,12 +31,14 @@ declare module 's3rver' {
     /**
      * Its filesystem store (the front asks it whether a key exists, for a conditional write, an
      * object's metadata, for its storage class, and a bucket's CORS configuration, to put S3's CORS
-     * headers on its own refusals).
+     * headers on its own refusals), and where it keeps an object's files (`<key>._S3rver_<resource>`:
+     * the front keeps the object's checksum beside them).
      */
     store: {
       existsObject(bucket: string, key: string): Promise<boolean>;
       /** The object's stored headers (content-type, x-amz-storage-class, x-amz-meta-…); rejects when there is no object. */
       getMetadata(bucket: string, key: string): Promise<Record<string, string | undefined>>;
+      getResourcePath(bucket: string, key: string, resource: string): string;
       getSubresource(bucket: string, key: undefined, type: 'cors'): Promise<{ matchRule(origin: string, method: string): CorsRule | undefined } | null>;
     };
   }

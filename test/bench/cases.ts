@@ -122,7 +122,7 @@ export async function upload(channel: ApiClient, content: string | Buffer): Prom
 }
 
 /** A filing of 食品经营许可证核发; the applicant varies with i (999 resident IDs). */
-function application(materials: Json, i: number): Json {
+export function application(materials: Json, i: number): Json {
   const first17 = `53010219800101${String((i % 999) + 1).padStart(3, '0')}`;
   return {
     itemCode: FOOD.implementationCode,

@@ -33,6 +33,9 @@
 //   - hot keys (issue 21): a day of filings (1,000/s peak, 80 % to one department, one channel) replayed
 //     through the cases table's key functions, each key family's busiest partition before and after
 //     issue 21's shards against 1,000 WU/s and 3,000 RU/s (test/bench/key-load.ts, a process of its own)
+//   - the embedded platform (issue 21): filings/s at concurrency 8 with pre-uploaded materials, the platform's
+//     CPU ms per filing, a case read's p50 alone and while filings run, its RSS as BENCH_EMBEDDED_FILINGS
+//     (default 10000) filings go on (test/bench/embedded.ts)
 // Environment: BENCH_REQUESTS (default 300) requests per latency figure, BENCH_STARTS (default 3),
 // BENCH_FILING_SECONDS (default 30) and BENCH_CONCURRENCY (default 16) for the filing rate,
 // BENCH_CASES (default 10000) cases in the table for the queue figures, BENCH_JOINT_RUNS (default 30)
@@ -41,7 +44,8 @@
 // in the archived case, BENCH_ANCHOR_CASES (default 10000) changed case heads anchored in one run,
 // BENCH_COST_CASES (default 20) cases of each kind priced. BENCH_ONLY=<name> runs test/bench/<name>.ts alone
 // (one of the parts run in a process of their own: seals, archive, calendar, anchors, events, supervision,
-// statistics, evaluations, tickets, console, cost).
+// statistics, evaluations, tickets, console, cost, key-load, embedded).
+// BENCH_EMBEDDED_CONCURRENCY (8), BENCH_EMBEDDED_SECONDS (20), BENCH_EMBEDDED_FILINGS (10000) for the embedded platform's figures.
 import { actingKeys } from '../support/acting-keys.ts';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -61,7 +65,21 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 const STARTS = Number(process.env.BENCH_STARTS ?? 3);
 /** The parts run in a process of their own, each of which BENCH_ONLY may name. */
-const OWN_PROCESS = ['seals', 'archive', 'calendar', 'anchors', 'events', 'supervision', 'statistics', 'evaluations', 'tickets', 'console', 'cost'] as const;
+const OWN_PROCESS = [
+  'seals',
+  'archive',
+  'calendar',
+  'anchors',
+  'events',
+  'supervision',
+  'statistics',
+  'evaluations',
+  'tickets',
+  'console',
+  'cost',
+  'key-load',
+  'embedded',
+] as const;
 const ONLY = process.env.BENCH_ONLY;
 
 interface Started {
@@ -177,6 +195,9 @@ async function main(): Promise<void> {
 
   // 8j. hot keys (issue 21): a day of filings through the key functions, each key's peak, in a process of its own
   await runScript(join(ROOT, 'test/bench/key-load.ts'));
+
+  // 8k. the embedded platform (issue 21): filings/s, CPU per filing, reads while filing, RSS as filings go on, in a process of its own
+  await runScript(join(ROOT, 'test/bench/embedded.ts'));
 
   // 9. the artifacts: each Lambda bundle as synthesised (size, load in a fresh process), the packed CLI
   await benchBundles();

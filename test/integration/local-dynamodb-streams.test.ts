@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalDynalite } from '../../infra/local/local-dynamodb.ts';
-import { startDynalite, untilActive } from '../../infra/local/local-dynamodb.ts';
+import { startDynalite, startDynaliteThread, untilActive } from '../../infra/local/local-dynamodb.ts';
 import type { LocalDynamoStream, StreamMapping, StreamMappingFailure } from '../../infra/local/dynamodb-streams.ts';
 import { startStreamMapping } from '../../infra/local/dynamodb-streams.ts';
 
@@ -24,8 +24,13 @@ const RELAY_FILTER = '{"eventName":["INSERT"],"dynamodb":{"Keys":{"sk":{"S":[{"p
 
 const opened: { dynamo: LocalDynalite; client: DynamoDBClient; mappings: StreamMapping[] }[] = [];
 
-async function open(path?: string, create = true): Promise<{ dynamo: LocalDynalite; client: DynamoDBClient; stream: LocalDynamoStream; mappings: StreamMapping[] }> {
-  const dynamo = await startDynalite(path, '127.0.0.1', { streams: [CASES], region: 'cn-north-1' });
+/** dynalite with a stream on CASES, in this thread or (`thread`, as the embedded platform runs it) in a worker thread of its own. */
+async function open(
+  path?: string,
+  create = true,
+  thread = false,
+): Promise<{ dynamo: LocalDynalite; client: DynamoDBClient; stream: LocalDynamoStream; mappings: StreamMapping[] }> {
+  const dynamo = await (thread ? startDynaliteThread : startDynalite)(path, '127.0.0.1', { streams: [CASES], region: 'cn-north-1' });
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
   if (create)
     for (const TableName of [CASES, OTHER]) {
@@ -314,6 +319,33 @@ describe('DynamoDB Streams on the embedded DynamoDB', () => {
     const sequences = kept.map((r) => r.SequenceNumber);
     expect([...sequences].sort()).toEqual(sequences);
     expect(left).toEqual([]);
+  });
+});
+
+describe('DynamoDB Streams of dynalite in a worker thread (startDynaliteThread)', () => {
+  it('hands a mapping in this thread every record, in order, woken by the appends told across, and keeps its checkpoint there', async () => {
+    // Prepare
+    const path = await mkdtemp(join(tmpdir(), 'streams-thread-'));
+    const first = await open(path, true, true);
+    const seen = recorder();
+    const appended: string[] = [];
+    first.stream.onAppend((r) => appended.push(r.Keys.sk!.S!));
+    const mapping = startStreamMapping({ stream: first.stream, id: 'relay', handler: seen.handler });
+    first.mappings.push(mapping);
+
+    // Act
+    for (const sk of ['EVT#1', 'EVT#2', 'EVT#3']) await put(first.client, 'C', sk);
+    await put(first.client, 'O', 'EVT#9', {}, OTHER);
+    await mapping.drained();
+    await closeAll();
+    const again = await open(path, false, true);
+
+    // Assess
+    expect(seen.keys().flat()).toEqual(['C/EVT#1', 'C/EVT#2', 'C/EVT#3']);
+    expect(appended).toEqual(['EVT#1', 'EVT#2', 'EVT#3']);
+    expect(first.stream.closed).toBe(true);
+    expect(again.stream.arn).toBe(first.stream.arn);
+    expect(await again.stream.loadCheckpoint('relay')).toBe(await again.stream.lastSequence());
   });
 });
 

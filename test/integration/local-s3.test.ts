@@ -1,8 +1,11 @@
 // The embedded S3 endpoint (s3rver behind its verifying front) over the real S3 protocol, with the
 // SDK's own signer: each key pair gets what its grants allow and no more, every signature is
 // checked — header or presigned — and a body must be the one it was signed with; a write with
-// If-None-Match: * never lands over an existing key. Refusals are S3's XML.
+// If-None-Match: * never lands over an existing key; a SHA-256 checksum given with a write is checked,
+// kept and answered as S3 does. Refusals are S3's XML. The same endpoint in a worker thread
+// (startS3Thread, as the embedded platform runs it) serves and admits sessions across the boundary.
 import {
+  CopyObjectCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
@@ -24,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Identity } from '../../infra/local/local-s3.ts';
-import { requiredPermissions, startS3 } from '../../infra/local/local-s3.ts';
+import { requiredPermissions, startS3, startS3Thread } from '../../infra/local/local-s3.ts';
 import { S3ArchiveStore } from '../../shared/adapters/s3-archive-store.ts';
 
 const REGION = 'cn-north-1';
@@ -401,5 +404,85 @@ describe('the cold storage classes: read once restored', () => {
     expect(after.read).toBe('deep bundle');
     expect(expired).toEqual({ availability: { state: 'cold', storageClass: 'DEEP_ARCHIVE' }, read: '403 InvalidObjectState' });
     expect(await new S3ArchiveStore(at(AUDITOR), ARCHIVE).availability('bundles/warm.tar')).toEqual({ state: 'available', storageClass: 'STANDARD' });
+  });
+});
+
+describe('checksums (x-amz-checksum-sha256)', () => {
+  const sha256 = (body: string) => createHash('sha256').update(body).digest('base64');
+
+  it('keeps the SHA-256 a write gives and answers it to a HEAD or GET that asks, as S3 does', async () => {
+    // Prepare
+    const writer = client(WRITER);
+    await writer.send(new PutObjectCommand({ Bucket: OTHER, Key: 'sums/a.pdf', Body: 'material a', ChecksumSHA256: sha256('material a') }));
+
+    // Act
+    const asked = await writer.send(new HeadObjectCommand({ Bucket: OTHER, Key: 'sums/a.pdf', ChecksumMode: 'ENABLED' }));
+    const notAsked = await writer.send(new HeadObjectCommand({ Bucket: OTHER, Key: 'sums/a.pdf' }));
+    const read = await writer.send(new GetObjectCommand({ Bucket: OTHER, Key: 'sums/a.pdf', ChecksumMode: 'ENABLED' }));
+
+    // Assess
+    expect(asked.ChecksumSHA256).toBe(sha256('material a'));
+    expect(notAsked.ChecksumSHA256).toBeUndefined();
+    expect(read.ChecksumSHA256).toBe(sha256('material a'));
+    expect(await text(read)).toBe('material a');
+  });
+
+  it('refuses a body whose SHA-256 is not the one given with 400 BadDigest, storing nothing', async () => {
+    // Prepare
+    const writer = client(WRITER);
+
+    // Act
+    const result = await outcome(writer.send(new PutObjectCommand({ Bucket: OTHER, Key: 'sums/b.pdf', Body: 'material b', ChecksumSHA256: sha256('something else') })));
+
+    // Assess
+    expect(result).toBe('400 BadDigest');
+    expect(await outcome(writer.send(new HeadObjectCommand({ Bucket: OTHER, Key: 'sums/b.pdf' })))).toBe('404 NotFound');
+  });
+
+  it("gives a copy its source's SHA-256, and answers none once the object is overwritten without one", async () => {
+    // Prepare
+    const writer = client(WRITER);
+    await writer.send(new PutObjectCommand({ Bucket: OTHER, Key: 'sums/c.pdf', Body: 'material c', ChecksumSHA256: sha256('material c') }));
+    await writer.send(new PutObjectCommand({ Bucket: OTHER, Key: 'sums/d.pdf', Body: 'material d' }));
+
+    // Act
+    await writer.send(new CopyObjectCommand({ Bucket: OTHER, Key: 'sums/c-copy.pdf', CopySource: `${OTHER}/sums/c.pdf` }));
+    await writer.send(new CopyObjectCommand({ Bucket: OTHER, Key: 'sums/d-copy.pdf', CopySource: `${OTHER}/sums/d.pdf`, ChecksumAlgorithm: 'SHA256' }));
+    await writer.send(new PutObjectCommand({ Bucket: OTHER, Key: 'sums/c.pdf', Body: 'material c, replaced' }));
+
+    // Assess
+    const head = async (key: string) => (await writer.send(new HeadObjectCommand({ Bucket: OTHER, Key: key, ChecksumMode: 'ENABLED' }))).ChecksumSHA256;
+    expect(await head('sums/c-copy.pdf')).toBe(sha256('material c'));
+    expect(await head('sums/d-copy.pdf')).toBe(sha256('material d'));
+    expect(await head('sums/c.pdf')).toBeUndefined();
+  });
+});
+
+describe('in a worker thread (startS3Thread)', () => {
+  it('serves signed requests, and accepts a session once admitted across the thread boundary', async () => {
+    // Prepare
+    const threadDir = await mkdtemp(join(tmpdir(), 'tongban-local-s3-thread-'));
+    const s3 = await startS3Thread(threadDir, '127.0.0.1', [ARCHIVE], { region: REGION, identities: [WRITER] });
+    const session = { accessKeyId: 'ASIASESSION00001', secretAccessKey: 'session-secret', sessionToken: 'token-1' };
+    const at = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => {
+      const c = new S3Client({ endpoint: s3.endpoint, region: REGION, forcePathStyle: true, credentials, maxAttempts: 1 });
+      clients.push(c);
+      return c;
+    };
+    try {
+      await at(WRITER).send(new PutObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/t.tar', Body: 'in a thread' }));
+      const before = await outcome(at(session).send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/t.tar' })));
+
+      // Act
+      await s3.admit({ ...session, arn: READER.arn, access: READER.access, expiresAt: Date.now() + 60_000 });
+
+      // Assess
+      expect(before).toBe('403 InvalidAccessKeyId');
+      expect(await text(await at(session).send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/t.tar' })))).toBe('in a thread');
+      expect(await outcome(at(session).send(new PutObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/u.tar', Body: 'no' })))).toBe('403 AccessDenied');
+    } finally {
+      await s3.close();
+      await rm(threadDir, { recursive: true, force: true });
+    }
   });
 });

@@ -68,11 +68,15 @@ describe('S3MaterialStore', () => {
   });
 
   it('finds another file of the same size uploaded in place of the announced one (checksum)', async () => {
-    // s3rver does not enforce the signed checksum, so the platform's own check must catch it
+    // The slot's upload of other bytes is refused, as S3 refuses it (the signed checksum); another
+    // file put under the key without a checksum (a store that keeps none) is caught by the platform's own check.
     const other = Buffer.from(pdf.toString('latin1').replace('PDF', 'XYZ'), 'latin1');
     const announced = { contentType: 'application/pdf', size: pdf.length, sha256: sha256(pdf) };
     const slot = await store.createUploadSlot('kunming-portal', announced);
-    await upload(slot, other);
+    const refused = await upload(slot, other);
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: slot.objectKey, Body: other, ContentType: 'application/pdf' }));
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('<Code>BadDigest</Code>');
     expect(await rejection(store.verify(slot.objectKey, announced))).toMatchObject({ code: 'MATERIAL_CHECKSUM_MISMATCH' });
   });
 

@@ -21,11 +21,18 @@ export interface PlatformProcess {
 const ROOT = new URL('../..', import.meta.url).pathname;
 
 /**
+ * `nodeArgs` go before the script (a benchmark profiles the platform with --cpu-prof).
  * `clockStart` pins the platform's clock to an instant (it then runs on): date rules are tested on
  * known days, whatever the day the suite runs.
  */
-export async function startPlatformProcess(dataDir: string, clockStart?: string, timeoutMs = 60_000, env: Record<string, string> = {}): Promise<PlatformProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
+export async function startPlatformProcess(
+  dataDir: string,
+  clockStart?: string,
+  timeoutMs = 60_000,
+  env: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
+): Promise<PlatformProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'infra/local/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', TONGBAN_DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'ERROR', ...(clockStart ? { TONGBAN_CLOCK_START: clockStart } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
