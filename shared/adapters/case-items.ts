@@ -40,10 +40,10 @@
 // Index keys of the head (CASES_TABLE.indexes, each holding its keys alone: a listing reads the heads it
 // lists, and keeps those that still list it; all sort keys are ASCII, so DynamoDB's byte order and
 // JavaScript's string order agree):
-//   departmentQueue  DEPT#<departmentId>#<shard 0-127>  <status>#<due date or ~>#<caseNo>
+//   departmentQueue  DEPT#<departmentId>#<shard 0-31>   <status>#<due date or ~>#<caseNo>
 //                    (a joint task: DEPT#<co-department>#<shard>, `opinion#<due or ~>#<caseNo>` while it
 //                    is open, `opinion-ended#<case updated on>#<caseNo>` after; no case status starts so)
-//   channelCases     CH#<channelId>#<shard 0-127>       <applicantId>#<receivedAt>#<caseNo>
+//   channelCases     CH#<channelId>#<shard 0-31>        <applicantId>#<receivedAt>#<caseNo>
 //                    (the shard a hash of the applicant's id; heads written before issue 21: CH#<channelId>)
 //   supervision      SUPERVISION#<overdue|violation>   <deadline or ~>#<caseNo>   (sparse)
 //                    (a finding item: SUPERVISION#<finding kind>, `<due>#<caseNo>`)

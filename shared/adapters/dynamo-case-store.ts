@@ -91,6 +91,8 @@ import { queryIndexPage } from './query-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
 
 const ix = CASES_TABLE.indexes.departmentQueue;
+/** Shards of a department whose first sweep page is read side by side. */
+const SWEEP_SHARD_READS = 16;
 
 export interface DynamoCaseStoreOptions {
   /** Told when the head could not follow a written entry (the next read rolls it forward). */
@@ -383,23 +385,33 @@ export class DynamoCaseStore implements CaseStore {
         ? { condition: '#pk = :pk AND #sk BETWEEN :lo AND :hi', values: { ':lo': range.between[0], ':hi': range.between[1] } }
         : { condition: '#pk = :pk AND begins_with(#sk, :lo)', values: { ':lo': range.prefix } },
     );
-    for (const pk of departmentShards(departmentId)) {
-      for (const range of ranges) {
-        let start: Record<string, unknown> | undefined;
-        do {
-          const out: QueryCommandOutput = await this.db.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: ix.name,
-              KeyConditionExpression: range.condition,
-              ExpressionAttributeNames: { '#pk': ix.partitionKey, '#sk': ix.sortKey },
-              ExpressionAttributeValues: { ':pk': pk, ...range.values },
-              ...(start ? { ExclusiveStartKey: start } : {}),
-            }),
-          );
-          for (const { head } of await listedHeads(out.Items ?? [], ix, this.readHead)) yield head.state as CaseState;
-          start = out.LastEvaluatedKey;
-        } while (start);
+    const page = (pk: string, range: (typeof ranges)[number], start: Record<string, unknown> | undefined) =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: ix.name,
+          KeyConditionExpression: range.condition,
+          ExpressionAttributeNames: { '#pk': ix.partitionKey, '#sk': ix.sortKey },
+          ExpressionAttributeValues: { ':pk': pk, ...range.values },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+    // Most of a department's shards hold no candidate: their first pages are asked for side by side,
+    // SWEEP_SHARD_READS at a time, not one shard after another (a round trip each, per range and
+    // department); a shard with more pages goes on alone. Memory: one page per shard of the group.
+    const shards = departmentShards(departmentId);
+    for (const range of ranges) {
+      for (let i = 0; i < shards.length; i += SWEEP_SHARD_READS) {
+        const group = shards.slice(i, i + SWEEP_SHARD_READS);
+        const firsts = await Promise.all(group.map((pk) => page(pk, range, undefined)));
+        for (const [n, pk] of group.entries()) {
+          let out: QueryCommandOutput = firsts[n]!;
+          for (;;) {
+            for (const { head } of await listedHeads(out.Items ?? [], ix, this.readHead)) yield head.state as CaseState;
+            if (!out.LastEvaluatedKey) break;
+            out = await page(pk, range, out.LastEvaluatedKey);
+          }
+        }
       }
     }
   }

@@ -60,14 +60,14 @@ export const CASES_TABLE = {
    * is until its next write: readers query every shard of the current number, so a number that is a
    * multiple of the old (8 before issue 21) reads the old keys too, and no case is lost from a list.
    */
-  departmentQueueShards: 128,
+  departmentQueueShards: 32,
   /**
    * Shards of a channel's cases: `CH#<channelId>#<shard>`, the shard a hash of the applicant's id, so
    * one applicant's cases are in one shard (the applicant's list is one query) and a channel through
    * which every filing comes is not one hot key. Heads written before issue 21 are under
    * `CH#<channelId>` alone: readers query it too, as one more shard, until every such head is rewritten.
    */
-  channelCasesShards: 128,
+  channelCasesShards: 32,
   indexes: {
     /** A department's cases by status, then due date, then case number (`<status>#<due>#<caseNo>`). */
     departmentQueue: { name: 'departmentQueue', partitionKey: 'deptPk', sortKey: 'deptSk', projection: 'keys-only' },
