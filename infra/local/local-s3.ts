@@ -32,7 +32,10 @@
 // are path-style only; a body signed with its SHA-256, or written with a checksum, is held in memory to check it (at most
 // MAX_SIGNED_BODY_BYTES: larger ones go unsigned, as presigned uploads do, or in parts).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import FilesystemStore from 's3rver/lib/stores/filesystem.js';
 import { dirname } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { IncomingMessage as Message, createServer } from 'node:http';
@@ -110,7 +113,41 @@ export interface RunningS3 {
   close: () => Promise<void>;
 }
 
+const WRITES_BEFORE_ANSWERING = Symbol('tongban: s3rver writes objects before answering');
+
+/**
+ * S3 reads what it has written (strong read-after-write consistency), but s3rver 3.7.1 answers a
+ * PutObject once it has handed the bytes to the file's write stream, not once they are in the file (for
+ * a body held in memory, at once): a GetObject right after could read a short or empty object — the
+ * archive's read-back of a bundle it had just written did, under load. Its store's putObject is replaced,
+ * once per process (each thread that runs s3rver), by one that answers after the file is written.
+ */
+function writeObjectsBeforeAnswering(): void {
+  const store = FilesystemStore.prototype as FilesystemStore & { [WRITES_BEFORE_ANSWERING]?: true };
+  if (store[WRITES_BEFORE_ANSWERING]) return;
+  store[WRITES_BEFORE_ANSWERING] = true;
+  store.putObject = async function (this: FilesystemStore, object) {
+    const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
+    await mkdir(dirname(objectPath), { recursive: true });
+    const md5 = createHash('md5');
+    let size = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        md5.update(chunk);
+        size += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    // Resolves once the write stream has finished: every byte is in the file.
+    await pipeline(Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content, counted, createWriteStream(objectPath));
+    const digest = md5.digest('hex');
+    await this.putMetadata(object.bucket, object.key, object.metadata, digest);
+    return { size, md5: digest };
+  };
+}
+
 export async function startS3(directory: string, host = '127.0.0.1', buckets: string[] = [], options: S3Options = {}): Promise<RunningS3> {
+  writeObjectsBeforeAnswering();
   await mkdir(directory, { recursive: true });
   const region = options.region ?? 'cn-north-1';
   const identities = options.identities ?? [{ ...S3RVER_CREDENTIALS, arn: 'arn:aws:iam::000000000000:user/s3rver', access: 'full' as const }];

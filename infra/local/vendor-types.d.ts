@@ -49,3 +49,13 @@ declare module 's3rver' {
     exposeHeaders: string[];
   }
 }
+
+declare module 's3rver/lib/stores/filesystem.js' {
+  import type { Readable } from 'node:stream';
+  /** s3rver's object store on disk: the one method local-s3.ts replaces (writeObjectsBeforeAnswering) and what it calls. */
+  export default class FilesystemStore {
+    getResourcePath(bucket: string, key: string, resource: string): string;
+    putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5: string): Promise<void>;
+    putObject(object: { bucket: string; key: string; content: Buffer | Readable; metadata: Record<string, string> }): Promise<{ size: number; md5: string }>;
+  }
+}

@@ -15,6 +15,8 @@
 import type { AttributeValueLike } from '../../shared/adapters/dynamo-item-size.ts';
 import { attributeItemBytes } from '../../shared/adapters/dynamo-item-size.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
+import { BUNDLES_PREFIX } from '../../shared/domain/archive/case-archiving.ts';
+import { ARCHIVE_COLD_AFTER_DAYS } from '../../infra/stacks/data-stack.ts';
 import type { S3StorageClass } from './aws-prices.ts';
 import { DAYS_PER_MONTH, DYNAMODB, GB, S3 } from './aws-prices.ts';
 
@@ -123,13 +125,24 @@ export type BucketRole = 'materials' | 'archive';
  * Where an object written as `storageClass` lives and for how long within `horizonDays`, as the data
  * stack's lifecycle rules keep it (infra/stacks/data-stack.ts, from shared/adapters/bucket-layout.ts):
  * an upload no longer current after `unreferencedUploadExpiryDays` and its noncurrent version gone
- * `unreferencedNoncurrentVersionExpiryDays` later; a case's kept copy under `cases/` and everything
- * in the archive (bundles: Object Lock for their retention, which the horizon does not outlast) for the
- * whole horizon. A rule the layout gains (a transition, an expiry of kept copies) belongs here.
+ * `unreferencedNoncurrentVersionExpiryDays` later; a case's working copy under `cases/` is deleted when
+ * the case is archived, so it is not among the objects a batch leaves (the 7 days its hidden version is
+ * kept are not counted); everything in the archive (Object Lock for its retention, which the horizon
+ * does not outlast) for the whole horizon, a bundle in Deep Archive from ARCHIVE_COLD_AFTER_DAYS after
+ * it is written.
+ * A rule the layout gains (a transition, an expiry of kept copies) belongs here.
  */
 export function objectStays(bucket: BucketRole, key: string, storageClass: S3StorageClass, horizonDays: number): Stay[] {
   if (bucket === 'materials' && key.startsWith(MATERIALS_BUCKET.uploadsPrefix)) {
     return [{ storageClass, days: Math.min(horizonDays, MATERIALS_BUCKET.unreferencedUploadExpiryDays + MATERIALS_BUCKET.unreferencedNoncurrentVersionExpiryDays) }];
+  }
+  // A bundle: in its written class until the archive bucket's lifecycle rule moves it to Deep Archive
+  // (ARCHIVE_LIFECYCLE_RULES), there for the rest of the horizon.
+  if (bucket === 'archive' && key.startsWith(BUNDLES_PREFIX) && storageClass === 'STANDARD' && horizonDays > ARCHIVE_COLD_AFTER_DAYS) {
+    return [
+      { storageClass, days: ARCHIVE_COLD_AFTER_DAYS },
+      { storageClass: 'DEEP_ARCHIVE', days: horizonDays - ARCHIVE_COLD_AFTER_DAYS },
+    ];
   }
   return [{ storageClass, days: horizonDays }];
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { DAYS_PER_MONTH, S3 } from '../../test/bench/aws-prices.ts';
 import type { Item, TableShape } from '../../test/bench/aws-units.ts';
+import { ARCHIVE_COLD_AFTER_DAYS } from '../../infra/stacks/data-stack.ts';
 import { objectStays, objectStorageDollars, readUnits, refusedWriteUnits, storageDollars, storedItemBytes, writeUnits } from '../../test/bench/aws-units.ts';
 
 // Keys pk, sk; index `all` (ALL) on aPk/aSk, `keys` (KEYS_ONLY) on kPk/kSk, `sparse` (ALL) on sPk/sSk.
@@ -100,7 +101,7 @@ describe('S3 storage by class and lifecycle', () => {
     expect(objectStorageDollars(1024, [{ storageClass: 'STANDARD', days: 1 }])).toBeCloseTo(month(kb, 1, S3.STANDARD.gbMonth), 15);
   });
 
-  it('keeps an upload until the lifecycle expires it and its noncurrent version, a kept copy and a bundle for the whole horizon', () => {
+  it('keeps an upload until the lifecycle expires it and its noncurrent version, a copy still listed for the whole horizon, and a bundle in Standard until the lifecycle moves it to Deep Archive', () => {
     const horizon = 3652.5;
 
     expect(objectStays('materials', `${MATERIALS_BUCKET.uploadsPrefix}portal/1`, 'STANDARD', horizon)).toEqual([
@@ -108,5 +109,11 @@ describe('S3 storage by class and lifecycle', () => {
     ]);
     expect(objectStays('materials', `${MATERIALS_BUCKET.casesPrefix}2026/1`, 'STANDARD', horizon)).toEqual([{ storageClass: 'STANDARD', days: horizon }]);
     expect(objectStays('archive', 'bundles/x.tar', 'DEEP_ARCHIVE', horizon)).toEqual([{ storageClass: 'DEEP_ARCHIVE', days: horizon }]);
+    expect(objectStays('archive', 'bundles/x.tar', 'STANDARD', horizon)).toEqual([
+      { storageClass: 'STANDARD', days: ARCHIVE_COLD_AFTER_DAYS },
+      { storageClass: 'DEEP_ARCHIVE', days: horizon - ARCHIVE_COLD_AFTER_DAYS },
+    ]);
+    // Anchor journals and statistics documents stay where they were written.
+    expect(objectStays('archive', 'anchors/x.json', 'STANDARD', horizon)).toEqual([{ storageClass: 'STANDARD', days: horizon }]);
   });
 });
