@@ -33,7 +33,7 @@
 // MAX_SIGNED_BODY_BYTES: larger ones go unsigned, as presigned uploads do, or in parts).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import FilesystemStore from 's3rver/lib/stores/filesystem.js';
 import { dirname } from 'node:path';
@@ -49,6 +49,7 @@ import { SESSION_TOKEN_FIELD, SigV4Verifier, UNSIGNED_PAYLOAD } from './sigv4-ve
 import { listen } from './listen.ts';
 import { escapeMarkup } from './markup.ts';
 import { readBody } from './request-body.ts';
+import { hashingTap } from '../../shared/adapters/hashing-tap.ts';
 import type { S3ThreadInput, S3ThreadOptions } from './local-s3-thread.ts';
 import { startStandInThread } from './stand-in-thread.ts';
 
@@ -130,19 +131,12 @@ function writeObjectsBeforeAnswering(): void {
     const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
     await mkdir(dirname(objectPath), { recursive: true });
     const md5 = createHash('md5');
-    let size = 0;
-    const counted = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        md5.update(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
+    const tap = hashingTap(md5);
     // Resolves once the write stream has finished: every byte is in the file.
-    await pipeline(Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content, counted, createWriteStream(objectPath));
+    await pipeline(Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content, tap.stream, createWriteStream(objectPath));
     const digest = md5.digest('hex');
     await this.putMetadata(object.bucket, object.key, object.metadata, digest);
-    return { size, md5: digest };
+    return { size: tap.size(), md5: digest };
   };
 }
 

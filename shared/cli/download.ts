@@ -6,10 +6,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { CaseMaterialLink } from '../domain/cases/case-files.ts';
+import { hashingTap } from '../adapters/hashing-tap.ts';
 import { ApiRefusal } from './api-client.ts';
 
 /** Where the file went and what it is, once its bytes matched the record. */
@@ -24,18 +25,12 @@ export async function download(link: CaseMaterialLink, path: string): Promise<Do
   const res = await fetch(link.url);
   if (!res.ok || !res.body) throw new ApiRefusal({ status: res.status, body: `reading "${link.name}" was refused by the storage: ${await res.text()}` });
   const hash = createHash('sha256');
-  let size = 0;
-  const count = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    },
-  });
+  const tap = hashingTap(hash);
   const partial = join(dirname(path), `.${randomUUID()}.part`);
   try {
-    await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), count, createWriteStream(partial, { flags: 'wx' }));
+    await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), tap.stream, createWriteStream(partial, { flags: 'wx' }));
     const sha256 = hash.digest('hex');
+    const size = tap.size();
     if (sha256 !== link.sha256 || size !== link.size) throw new DownloadMismatch(link, { size, sha256 });
     await rename(partial, path);
     return { path, size, sha256 };
