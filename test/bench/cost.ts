@@ -146,7 +146,7 @@ export async function benchCost(): Promise<void> {
     const keys =
       (await new KMSClient({ endpoint: meter.direct.get('kms')!, region, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }).send(new ListKeysCommand({}))).Keys
         ?.length ?? 0;
-    const results: { kind: Kind; rows: [string, number][]; total: number; perCase: PerCase }[] = [];
+    const results: Result[] = [];
     for (const kind of KINDS) {
       await runCase(platform, as, cases, kind); // warm-up, uncounted
       await platform.caseEvents.drained();
@@ -169,7 +169,8 @@ export async function benchCost(): Promise<void> {
       const after = await snapshot(dynamo, s3, shapes, now);
       const perCase: PerCase = { api: apiRequests / CASES, transitions: transitions / CASES, entries: entries / CASES, m, logged };
       const rows = price(perCase, before, after, meter.objectClasses, keys);
-      results.push({ kind, rows, total: rows.reduce((n, [, v]) => n + v, 0), perCase });
+      const storage = [...after.dynamoByKind].map(([k, v]) => [k, ((v - (before.dynamoByKind.get(k) ?? 0)) * 1000) / CASES] as [string, number]);
+      results.push({ kind, rows, total: rows.reduce((n, [, v]) => n + v, 0), perCase, storage });
     }
     report(results, keys);
   } finally {
@@ -180,6 +181,15 @@ export async function benchCost(): Promise<void> {
     await meter.close();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+interface Result {
+  kind: Kind;
+  rows: [string, number][];
+  total: number;
+  perCase: PerCase;
+  /** DynamoDB storage and PITR for the horizon, dollars per 1,000 cases, by item kind. */
+  storage: [string, number][];
 }
 
 interface PerCase {
@@ -259,6 +269,8 @@ interface Snapshot {
   /** GB-month-weighted dollars of the items kept (storage, PITR), for the horizon from now. */
   dynamoStorage: number;
   dynamoPitr: number;
+  /** Storage and PITR dollars by item kind (`<table> <key prefixes>`, tables without `tongban-local-`). */
+  dynamoByKind: Map<string, number>;
   /** Objects by `<bucket role>/<key>` and their sizes. */
   objects: Map<string, { bucket: BucketRole; key: string; size: number }>;
 }
@@ -267,6 +279,7 @@ interface Snapshot {
 async function snapshot(dynamo: DynamoDBClient, s3: S3Client, shapes: Map<string, TableShape>, now: () => Date): Promise<Snapshot> {
   let dynamoStorage = 0;
   let dynamoPitr = 0;
+  const dynamoByKind = new Map<string, number>();
   const nowSeconds = now().getTime() / 1000;
   for (const [tableName, shape] of shapes) {
     const ttl = TABLE_LAYOUTS[tableName]?.ttlAttribute;
@@ -276,8 +289,12 @@ async function snapshot(dynamo: DynamoDBClient, s3: S3Client, shapes: Map<string
       for (const item of (page.Items ?? []) as Item[]) {
         const expires = ttl && item[ttl]?.N !== undefined ? Number(item[ttl].N) : undefined;
         const days = expires === undefined ? HORIZON_DAYS : Math.min(HORIZON_DAYS, Math.max(0, (expires - nowSeconds) / 86400));
-        dynamoStorage += storageDollars(storedItemBytes(shape, item), days, DYNAMODB.storageGbMonth);
-        dynamoPitr += storageDollars(storedItemBytes({ keys: shape.keys, indexes: [] }, item), days, DYNAMODB.pitrGbMonth);
+        const stored = storageDollars(storedItemBytes(shape, item), days, DYNAMODB.storageGbMonth);
+        const pitr = storageDollars(storedItemBytes({ keys: shape.keys, indexes: [] }, item), days, DYNAMODB.pitrGbMonth);
+        dynamoStorage += stored;
+        dynamoPitr += pitr;
+        const kind = `${tableName.replace('tongban-local-', '')} ${itemKind(item)}`;
+        dynamoByKind.set(kind, (dynamoByKind.get(kind) ?? 0) + stored + pitr);
       }
       start = page.LastEvaluatedKey;
     } while (start);
@@ -294,7 +311,13 @@ async function snapshot(dynamo: DynamoDBClient, s3: S3Client, shapes: Map<string
       token = page.NextContinuationToken;
     } while (token);
   }
-  return { dynamoStorage, dynamoPitr, objects };
+  return { dynamoStorage, dynamoPitr, dynamoByKind, objects };
+}
+
+/** An item's kind: the leading word of its partition and sort keys (`CASE#…`, `EVT#…` → `CASE EVT`). */
+function itemKind(item: Item): string {
+  const word = (v: Item[string] | undefined) => (v?.S ?? v?.N ?? '').split('#')[0]!.replace(/[0-9].*$/, '');
+  return `${word(item.pk)} ${word(item.sk)}`.trim();
 }
 
 /** Dollars per 1,000 cases by line. */
@@ -354,7 +377,7 @@ function price(c: PerCase, before: Snapshot, after: Snapshot, classes: ReadonlyM
   ];
 }
 
-function report(results: { kind: Kind; rows: [string, number][]; total: number; perCase: PerCase }[], keys: number): void {
+function report(results: Result[], keys: number): void {
   console.log(
     `\nAWS cost per 1,000 cases (us-east-1 list prices, test/bench/aws-prices.ts; ${CASES} cases of each kind measured, every request at the wire; Lambda time measured on this machine; ${keys} KMS keys)`,
   );
@@ -400,7 +423,14 @@ function report(results: { kind: Kind; rows: [string, number][]; total: number; 
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, v]) => `${name} ${(v.runs / CASES).toFixed(1)}×${(v.ms / v.runs).toFixed(0)} ms`)
       .join(', ');
-    console.log(`  kind ${i + 1} (${r.kind.label}), per case:\n    item writes by table: ${tables}\n    requests: ${requests}\n    function runs: ${functions}`);
+    const storage = r.storage
+      .filter(([, v]) => v >= 0.005)
+      .sort(([, a], [, b]) => b - a)
+      .map(([k, v]) => `${k} $${v.toFixed(2)}`)
+      .join(', ');
+    console.log(
+      `  kind ${i + 1} (${r.kind.label}), per case:\n    item writes by table: ${tables}\n    requests: ${requests}\n    function runs: ${functions}\n    DynamoDB storage + PITR per 1,000 cases by item kind: ${storage}`,
+    );
   }
 }
 
