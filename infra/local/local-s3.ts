@@ -318,6 +318,8 @@ async function front(req: IncomingMessage, res: ServerResponse, f: Front): Promi
       return void res.end();
     }
     if (storageClass !== undefined && COLD_STORAGE_CLASSES.includes(storageClass)) {
+      // As S3 does for every class but Standard.
+      res.setHeader('x-amz-storage-class', storageClass);
       const restore = f.cold.restoreOf(bucket, key);
       if (restore) res.setHeader('x-amz-restore', restore.header);
       if (method === 'GET' && restore?.ready !== true) return s3Error(req, res, 403, 'InvalidObjectState', "The operation is not valid for the object's storage class");

@@ -68,12 +68,15 @@ export const MATERIALS_BROWSER_CORS: BrowserCors = {
 
 /**
  * What an auditor's browser does in the archive bucket from the console: list and read bundles, anchor
- * journals and statistics documents (GET, HEAD), each request signed (SigV4 headers) with the auditor's
- * own credentials; the object-lock headers exposed, so the console can show them.
+ * journals and statistics documents (GET, HEAD), and ask for the restore of a bundle the lifecycle moved
+ * to Deep Archive (POST `?restore`: the auditor's role may, on `bundles/` only), each request signed
+ * (SigV4 headers) with the auditor's own credentials; the object-lock headers exposed, so the console
+ * can show them, and the storage class and restore headers, so it can say where a restore stands.
  */
 export const ARCHIVE_BROWSER_CORS: BrowserCors = {
-  methods: ['GET', 'HEAD'],
-  headers: [...SIGV4_REQUEST_HEADERS.map((h) => h.toLowerCase()), 'range', 'x-amz-checksum-mode', 'x-amz-object-attributes'],
+  methods: ['GET', 'HEAD', 'POST'],
+  // content-type: a restore request's XML body.
+  headers: [...SIGV4_REQUEST_HEADERS.map((h) => h.toLowerCase()), 'range', 'x-amz-checksum-mode', 'x-amz-object-attributes', 'content-type'],
   exposedHeaders: [
     'ETag',
     'x-amz-version-id',
@@ -81,6 +84,8 @@ export const ARCHIVE_BROWSER_CORS: BrowserCors = {
     'x-amz-object-lock-mode',
     'x-amz-object-lock-retain-until-date',
     'x-amz-object-lock-legal-hold',
+    'x-amz-storage-class',
+    'x-amz-restore',
     'Content-Disposition',
     'Content-Range',
   ],

@@ -4,7 +4,7 @@
 // and decides, and sees the timeline and the sealed decision; a co-department gives its opinion on a
 // joint case; the reviewer publishes an item. What the console did is checked through the API, each
 // screen against axe-core (no serious or critical violation), and kept as a screenshot.
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -225,6 +225,44 @@ describe('the console, a case from the window to the sealed decision', () => {
     await expect(report.locator('tr[data-property=integrity]').getAttribute('data-passed')).resolves.toBe('false');
     expect(await report.locator('[data-finding]').count()).toBeGreaterThan(0);
     await expectAccessible(page, '11-auditor-tampered');
+    await context.close();
+  });
+
+  it('the auditor meets a bundle in Deep Archive: the console says so, asks for its restore, and verifies it once restored', async () => {
+    // Prepare: the case's bundle as the archive's lifecycle rule leaves it after 30 days, in Deep Archive
+    // (the embedded S3 has no lifecycle: written so, under a key of its own; its restores complete at once)
+    const bundleKey = ((await as('market').request('GET', `/v1/cases/${caseNo}`)).body as { archive: { bundleKey: string } }).archive.bundleKey;
+    const { endpoint, bucket } = platform.credentials.archive!;
+    const s3 = new S3Client({ endpoint, region: platform.credentials.region, forcePathStyle: true, credentials: platform.runtime });
+    const bytes = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: bundleKey }))).Body!.transformToByteArray();
+    const coldKey = bundleKey.replace(/\.tar$/, '-deep.tar');
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: coldKey, Body: bytes, ContentType: 'application/x-tar', StorageClass: 'DEEP_ARCHIVE' }));
+    const { context, page } = await signedInPage(browser, platform.endpoint, 'auditor.zhang');
+    await page.getByLabel('部门（统一社会信用代码）').fill(DEPARTMENTS.market.id);
+    await page.getByRole('button', { name: '查找' }).click();
+    const fetchCold = page.getByRole('button', { name: `取回并检测 ${caseNo}-deep` });
+    const cold = page.getByTestId('cold-bundle');
+
+    // Act: fetch it — S3 refuses to read it (InvalidObjectState) — then ask for its restore
+    await fetchCold.click();
+    await cold.waitFor();
+    const first = { state: await cold.getAttribute('data-state'), text: await cold.textContent() };
+    await expectAccessible(page, '12-auditor-cold-bundle');
+    await page.getByRole('button', { name: '申请恢复（标准，保留 7 天）' }).click();
+    await expect.poll(() => cold.getAttribute('data-state')).toBe('requested');
+    const requested = await cold.textContent();
+    const restore = (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: coldKey }))).Restore;
+    await fetchCold.click();
+    const report = page.getByTestId('audit-report');
+    await report.waitFor({ timeout: 60_000 });
+
+    // Assess: cold at first, with no report; the restore asked for in S3 as the CLI asks; then verified
+    expect(first).toEqual({ state: 'cold', text: expect.stringContaining(`归档包 ${caseNo}-deep 已转入 DEEP_ARCHIVE 存储，需先恢复方可取回。`) });
+    expect(requested).toContain('已申请恢复，预计 12 小时内完成');
+    expect(restore).toMatch(/ongoing-request="false", expiry-date=/);
+    await expect(report.getAttribute('data-passed')).resolves.toBe('true');
+    await expect(cold.count()).resolves.toBe(0);
+    s3.destroy();
     await context.close();
   });
 });

@@ -4,6 +4,10 @@
 // needed): the four-property report (真实性 authenticity, 完整性 integrity, 可用性 usability, 安全性
 // security) and each seal's result, the bundle's keys checked against the platform's published keys.
 // A bundle file from elsewhere (a copy on disk) is verified the same way.
+// A bundle the archive's lifecycle moved to Deep Archive (30 days after it was written) is read only once
+// restored: S3 answers its GET 403 InvalidObjectState. The screen then says where its restore stands
+// (HEAD: x-amz-restore) and offers to ask for one (POST ?restore, as `tongban audit fetch` does: Standard
+// tier, within 12 hours, the copy kept 7 days); once restored, the same button fetches and verifies it.
 import { useState } from 'react';
 import { useT } from '../i18n.tsx';
 import { usePlatform } from '../platform.tsx';
@@ -21,6 +25,18 @@ interface Listed {
 }
 
 const PAGE = 100;
+/** The restore the console asks for: as `tongban audit fetch`'s defaults. */
+const RESTORE_DAYS = 7;
+const RESTORE_TIER = 'Standard';
+/** Hours S3 takes at most for a Standard restore, by storage class. */
+const RESTORE_HOURS: Record<string, number> = { DEEP_ARCHIVE: 12, GLACIER: 5 };
+
+/** A bundle S3 will not read yet: cold (no restore asked for), being restored, or its restore just asked for. */
+interface Cold {
+  bundle: Listed;
+  storageClass: string;
+  state: 'cold' | 'restoring' | 'requested';
+}
 const PROPERTY_NAMES: Record<string, [string, string]> = {
   authenticity: ['真实性', 'Authenticity'],
   integrity: ['完整性', 'Integrity'],
@@ -44,8 +60,10 @@ export function Archive() {
   const [listing, setListing] = useState<{ bundles: Listed[]; next?: string } | undefined>();
   const [audit, setAudit] = useState<{ name: string; result: BundleAudit } | undefined>();
   const [progress, setProgress] = useState<number | undefined>();
+  const [cold, setCold] = useState<Cold | undefined>();
   const list = useAction();
   const check = useAction();
+  const restore = useAction();
   const archive = config.archive;
 
   const s3 = () => {
@@ -73,22 +91,54 @@ export function Archive() {
       setListing((prev) => ({ bundles: token && prev ? [...prev.bundles, ...bundles] : bundles, ...(next ? { next } : {}) }));
     });
 
-  const verify = (name: string, body: () => Promise<ReadableStream<Uint8Array>>) =>
-    check.run(async () => {
-      setAudit(undefined);
-      setProgress(0);
-      const [{ auditBundleBytes }, jwks] = await Promise.all([import('../../../domain/archive/browser-audit.ts'), api.GET('/v1/.well-known/jwks.json')]);
-      if (!jwks.data) throw new Error(t('无法读取平台公布的印章公钥', 'Cannot read the published seal keys'));
-      const result = await auditBundleBytes(await body(), { publishedJwks: jwks.data, onProgress: setProgress });
-      setAudit({ name, result });
-    });
+  /** Verifies a bundle's bytes here, against the platform's published keys. */
+  const verifyBytes = async (name: string, body: ReadableStream<Uint8Array>) => {
+    setProgress(0);
+    const [{ auditBundleBytes }, jwks] = await Promise.all([import('../../../domain/archive/browser-audit.ts'), api.GET('/v1/.well-known/jwks.json')]);
+    if (!jwks.data) throw new Error(t('无法读取平台公布的印章公钥', 'Cannot read the published seal keys'));
+    const result = await auditBundleBytes(body, { publishedJwks: jwks.data, onProgress: setProgress });
+    setAudit({ name, result });
+  };
+
+  const objectUrl = (key: string) => `${s3().base}/${key.split('/').map(encodeURIComponent).join('/')}`;
 
   const fetchAndVerify = (b: Listed) =>
-    verify(b.key, async () => {
-      const { aws, base } = s3();
-      const res = await aws.fetch(`${base}/${b.key.split('/').map(encodeURIComponent).join('/')}`);
+    check.run(async () => {
+      setAudit(undefined);
+      setCold(undefined);
+      const { aws } = s3();
+      const res = await aws.fetch(objectUrl(b.key));
+      if (res.status === 403) {
+        const refusal = await res.text();
+        if (/<Code>InvalidObjectState<\/Code>/.test(refusal)) {
+          // In Deep Archive: where does its restore stand?
+          const head = await aws.fetch(objectUrl(b.key), { method: 'HEAD' });
+          const storageClass = head.headers.get('x-amz-storage-class') ?? 'DEEP_ARCHIVE';
+          setCold({ bundle: b, storageClass, state: /ongoing-request="true"/.test(head.headers.get('x-amz-restore') ?? '') ? 'restoring' : 'cold' });
+          return;
+        }
+      }
       if (!res.ok || !res.body) throw new Error(`${t('档案库拒绝了请求', 'The archive refused')}: HTTP ${res.status}`);
-      return res.body;
+      await verifyBytes(b.key, res.body);
+    });
+
+  const askRestore = (c: Cold) =>
+    restore.run(async () => {
+      const { aws } = s3();
+      const body = `<RestoreRequest xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Days>${RESTORE_DAYS}</Days><GlacierJobParameters><Tier>${RESTORE_TIER}</Tier></GlacierJobParameters></RestoreRequest>`;
+      const res = await aws.fetch(`${objectUrl(c.bundle.key)}?restore`, { method: 'POST', body, headers: { 'content-type': 'application/xml' } });
+      // 202: asked; 200: a restored copy is there already (fetch it); 409 RestoreAlreadyInProgress: under way.
+      if (res.status === 200) return void (await fetchAndVerify(c.bundle));
+      if (res.status === 409 && /RestoreAlreadyInProgress/.test(await res.text())) return setCold({ ...c, state: 'restoring' });
+      if (res.status !== 202) throw new Error(`${t('档案库拒绝了恢复请求', 'The archive refused the restore')}: HTTP ${res.status}`);
+      setCold({ ...c, state: 'requested' });
+    });
+
+  const verifyFile = (f: File) =>
+    check.run(async () => {
+      setAudit(undefined);
+      setCold(undefined);
+      await verifyBytes(f.name, f.stream());
     });
 
   return (
@@ -177,7 +227,7 @@ export function Archive() {
           accept=".tar,application/x-tar"
           onChange={(e) => {
             const f = e.target.files?.[0];
-            if (f) void verify(f.name, async () => f.stream());
+            if (f) void verifyFile(f);
           }}
         />
       </label>
@@ -187,8 +237,38 @@ export function Archive() {
         </p>
       ) : null}
       {check.error ? <ErrorNote error={check.error} /> : null}
+      {cold ? <ColdBundle cold={cold} busy={restore.busy} onRestore={() => void askRestore(cold)} /> : null}
+      {restore.error ? <ErrorNote error={restore.error} /> : null}
       {audit ? <Report name={audit.name} audit={audit.result} /> : null}
     </main>
+  );
+}
+
+/** Where a cold bundle stands, and the button that asks for its restore. */
+function ColdBundle({ cold, busy, onRestore }: { cold: Cold; busy: boolean; onRestore: () => void }) {
+  const t = useT();
+  const hours = RESTORE_HOURS[cold.storageClass];
+  const within = hours === undefined ? '' : t(`，预计 ${hours} 小时内完成`, `, within ${hours} h`);
+  return (
+    <section role="status" data-testid="cold-bundle" data-state={cold.state}>
+      <p>
+        {t(
+          `归档包 ${cold.bundle.caseNo} 已转入 ${cold.storageClass} 存储，需先恢复方可取回。`,
+          `Bundle ${cold.bundle.caseNo} is in ${cold.storageClass}: it must be restored before it can be fetched.`,
+        )}
+      </p>
+      {cold.state === 'cold' ? (
+        <button type="button" disabled={busy} onClick={onRestore}>
+          {t(`申请恢复（标准，保留 ${RESTORE_DAYS} 天）`, `Ask for its restore (Standard, kept ${RESTORE_DAYS} days)`)}
+        </button>
+      ) : (
+        <p>
+          {cold.state === 'requested' ? t('已申请恢复', 'Restore requested') : t('正在恢复', 'Restore in progress')}
+          {within}
+          {t(`。恢复后再点击"取回并检测"；恢复的副本保留 ${RESTORE_DAYS} 天。`, `. Fetch and verify it again once restored; the restored copy is kept ${RESTORE_DAYS} days.`)}
+        </p>
+      )}
+    </section>
   );
 }
 
