@@ -360,6 +360,57 @@ describe('DynamoCaseStore: what a case takes in the table', () => {
     expect((await caseItems(table, caseNo)).get(`TASK#${loser.departmentId}`)!.deptSk).toMatch(/^opinion#/);
   });
 
+  it("pages the head's entries out once they are 8: the history, the outbox and the head's check read across pages and head", async () => {
+    // Prepare: accepted, then paused and resumed 6 times (14 entries)
+    const table = 'cases-pages';
+    const fresh = await freshStore(table);
+    const filed = await file({ store: fresh, by: PORTAL, key: 'pages-1', app: application(ZHANG), date: '2026-11-23' });
+    const caseNo = filed.state.caseNo;
+    let state = await act(fresh, caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    for (let i = 0; i < 6; i++) {
+      await act(fresh, caseNo, { action: 'pause', procedure: 'hearing', reason: `第${i + 1}次听证`, expectedDays: 5 }, on('2026-11-24', MARKET, 2 * i));
+      state = await act(fresh, caseNo, { action: 'resume' }, on('2026-11-24', MARKET, 2 * i + 1));
+    }
+
+    // Act
+    const items = await caseItems(table, caseNo);
+    const history = await historyUpTo(fresh, caseNo, Infinity);
+    const outbox = await new DynamoCaseOutbox(db, table).entries(caseNo, 3, 14);
+
+    // Assess: pages of committed entries before the head, the head's entries after them, at most 8, its newest its own
+    const pages = [...items.keys()].filter((sk) => sk.startsWith('PAGE#'));
+    const pending = (items.get('HEAD')!.pending as EntryRecord[]).map((r) => r.entry.n);
+    expect(pages.length).toBeGreaterThan(0);
+    expect(pending.length).toBeLessThanOrEqual(8);
+    expect(pending.at(-1)).toBe(14);
+    expect([...items.keys()].filter((sk) => sk.startsWith('EVT#'))).toEqual([]);
+    expect(history.map((e) => e.n)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+    expect(verifyCaseHistory(history, state)).toEqual({ ok: true });
+    expect(outbox.map((e) => e.event?.id)).toEqual(Array.from({ length: 12 }, (_, i) => `${caseNo}.${i + 3}`));
+    expect(await fresh.get(caseNo)).toEqual(state);
+  });
+
+  it('finds a head whose entries were altered or cut: the case is broken there', async () => {
+    // Prepare: accepted and paused; then, in turn, entry 2's content altered and entry 2 removed from the head's entries
+    const table = 'cases-head-tampered';
+    const fresh = await freshStore(table);
+    const filed = await file({ store: fresh, by: PORTAL, key: 'tamper-1', app: application(ZHANG), date: '2026-11-23' });
+    const caseNo = filed.state.caseNo;
+    await act(fresh, caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    await act(fresh, caseNo, { action: 'pause', procedure: 'hearing', reason: '听证', expectedDays: 5 }, on('2026-11-24', MARKET));
+    const head = (await caseItems(table, caseNo)).get('HEAD')!;
+    const [one, two, three] = head.pending as EntryRecord[];
+    const put = (pending: EntryRecord[]) => db.send(new PutCommand({ TableName: table, Item: { ...head, pending } }));
+
+    // Act / Assess: altered
+    await put([one!, { ...two!, entry: { ...two!.entry, on: '2026-11-30' } }, three!]);
+    expect((await fresh.read(caseNo))?.broken).toEqual({ n: 2, reason: "entry 2's content does not match its hash" });
+    // Cut out of the middle
+    await put([one!, three!]);
+    expect((await fresh.read(caseNo))?.broken).toEqual({ n: 2, reason: 'entry 2 is missing or not chained to the one before it' });
+    expect(await rejection(fresh.get(caseNo))).toMatchObject({ code: 'CASE_HISTORY_BROKEN' });
+  });
+
   it("keeps the whole state in the head only: an action's entry holds what it changed, not the form", async () => {
     // Prepare: a form of 60,000 bytes in UTF-8, then an action that does not touch it
     const fresh = await freshStore('cases-changes');
