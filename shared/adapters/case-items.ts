@@ -329,7 +329,7 @@ export const PENDING_ENTRIES = 8;
  * head is read whole by every read of its case, so what it carries of the history stays small (a
  * filing's first entry with its first state may exceed it alone: it is then paged out by the first action).
  */
-export const PENDING_BYTES = 12 * 1024;
+export const PENDING_BYTES = 16 * 1024;
 
 /** What a history entry record holds of entry n, checked to be it. */
 function entryRecord(previous: CaseState | undefined, state: CaseState, entry: CaseHistoryEntry, key?: ActionKey): EntryRecord {

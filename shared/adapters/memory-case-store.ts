@@ -1,12 +1,14 @@
 // CaseStore in memory, for what needs a case store but not DynamoDB (the service's tests, in
 // milliseconds). It keeps the DynamoDB store's items (case-items.ts) in a map and writes them on the
-// same conditions — an entry or an idempotency record only where there is none (CASE_VERSION_CONFLICT,
-// the holder's filing; an action's key), a projection only over an older version — and reads them with the same
+// same conditions — a filing's head or an idempotency record only where there is none (the holder's
+// filing; an action's key), an action's head only over the version it was decided on
+// (CASE_VERSION_CONFLICT), a projection only over an older version — and reads them with the same
 // listings (case-listings.ts): the same pages in the same order, with the same cursors and refusals;
 // its indexes hold what the table's do (keys alone), so its listings read the heads as the table's do.
 // An index page that is full carries a cursor, as DynamoDB's Limit does; there is no 1 MB page. No
-// write fails here, so a head never lags its newest entry (unless a test removes it). Items are copied on the way in and out, as
-// a real store serialises them.
+// write fails here. Cases of the layout before issue 21 (entry items, a head that may lag them) are
+// read as DynamoCaseStore reads them. Items are copied on the way in and out, as a real store
+// serialises them.
 import type { CaseHistoryEntry, CaseState, CaseStatus, CaseTransition } from '../domain/cases/case-record.ts';
 import type {
   ActionKey,
