@@ -100,8 +100,12 @@ import { CASES_TABLE } from './table-layout.ts';
 const ix = CASES_TABLE.indexes.departmentQueue;
 /** Shards of a department whose first sweep page is read side by side. */
 const SWEEP_SHARD_READS = 16;
-/** Heads kept from the reads and writes of a store, for the actions that follow their reads (a head's pending entries). */
-const HEADS_KEPT = 256;
+/**
+ * Heads kept from the reads and writes of a store, for the actions that follow their reads (a head's
+ * pending entries): a request reads a case, then acts on it, so a few suffice — and a head may be
+ * 400 KB, so a few at most (12.8 MB).
+ */
+const HEADS_KEPT = 32;
 
 export interface DynamoCaseStoreOptions {
   /** Told when the head could not follow a written entry (the next read rolls it forward). */
