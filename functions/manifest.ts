@@ -93,12 +93,23 @@ export interface ArchiveGrant {
   key: readonly string[];
 }
 
+/** What a `stream` trigger hands its function: inserted items whose sort key starts so, and (`head`) every write of the item with that sort key. */
+export interface StreamFilter {
+  eventName: 'INSERT';
+  sortKeyPrefix: string;
+  head?: string;
+}
+
 /**
- * The filter criteria pattern of a `stream` trigger (Lambda's event filtering syntax): the CDK app
- * puts it on the event source mapping, the embedded platform's mapping applies the same.
+ * The filter criteria patterns of a `stream` trigger (Lambda's event filtering syntax; a record passes
+ * when one of them matches): the CDK app puts them on the event source mapping, the embedded
+ * platform's mapping applies the same.
  */
-export function streamFilterPattern(filter: { eventName: 'INSERT'; sortKeyPrefix: string }) {
-  return { eventName: [filter.eventName], dynamodb: { Keys: { sk: { S: [{ prefix: filter.sortKeyPrefix }] } } } };
+export function streamFilterPatterns(filter: StreamFilter) {
+  return [
+    { eventName: [filter.eventName], dynamodb: { Keys: { sk: { S: [{ prefix: filter.sortKeyPrefix }] } } } },
+    ...(filter.head !== undefined ? [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { sk: { S: [filter.head] } } } }] : []),
+  ];
 }
 
 /** What a function may do on the platform's case event bus (the relay publishes to it). */
@@ -135,7 +146,7 @@ export type Trigger =
   | { kind: 'schedule' }
   | { kind: 'state-machine' }
   | { kind: 'invoked'; invokers: readonly string[]; variable: string; invocation: 'RequestResponse' | 'Event' }
-  | { kind: 'stream'; table: StreamTable; filter: { eventName: 'INSERT'; sortKeyPrefix: string } }
+  | { kind: 'stream'; table: StreamTable; filter: StreamFilter }
   | { kind: 'queue'; feed: QueueFeed; tickMinutes: number; maxReceives: number };
 
 /** The tables with a stream (NEW_IMAGE): their history entries are the outbox of the platform's events. */

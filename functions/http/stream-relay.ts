@@ -23,6 +23,11 @@ export interface StreamRelayOptions {
   eventAttribute: string;
   /** The metric counting the events published. */
   metric: string;
+  /**
+   * Items with this sort key whose writes (INSERT or MODIFY) carry an entry: `entry` gives its event
+   * from the item written, or undefined where the write carries none (not an outbox record).
+   */
+  head?: { sortKey: string; entry: (image: Record<string, unknown>) => unknown };
 }
 
 export function streamRelay(o: StreamRelayOptions) {
@@ -32,13 +37,19 @@ export function streamRelay(o: StreamRelayOptions) {
   );
   /** A history entry written (the event source mapping filters the same way; checked again here). */
   const isEntryInsert = (record: DynamoDBRecord) => record.eventName === 'INSERT' && (record.dynamodb?.Keys?.sk?.S ?? '').startsWith(o.entryPrefix);
-  const outboxRecord = (record: DynamoDBRecord): OutboxRecord => {
+  const outboxRecord = (record: DynamoDBRecord): OutboxRecord | undefined => {
     const image = record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined;
+    const position = record.dynamodb?.SequenceNumber ?? '';
+    if (o.head && (record.eventName === 'INSERT' || record.eventName === 'MODIFY') && record.dynamodb?.Keys?.sk?.S === o.head.sortKey) {
+      const event = image && o.head.entry(unmarshall(image));
+      return event === undefined ? undefined : { position, event };
+    }
+    if (!isEntryInsert(record)) return undefined;
     const held = image?.[o.eventAttribute];
-    return { position: record.dynamodb?.SequenceNumber ?? '', event: held === undefined ? undefined : unmarshall({ e: held }).e };
+    return { position, event: held === undefined ? undefined : unmarshall({ e: held }).e };
   };
   return observed(o.name, async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    const records = (event.Records ?? []).filter(isEntryInsert).map(outboxRecord);
+    const records = (event.Records ?? []).map(outboxRecord).filter((r): r is OutboxRecord => r !== undefined);
     const result = await relayEvents(records, bus);
     for (const skipped of result.passedOver) logger.warn('stream record passed over', skipped);
     if (result.error !== undefined) logger.error('publishing to the event bus failed: handed over again', { error: result.error as Error, from: result.stoppedAt });

@@ -1,14 +1,16 @@
 // The relay: each history entry written to the cases table holds its case event (the outbox); the
-// table's stream hands the new entries to this function, which puts their events on the platform's
-// case event bus, in order. Nothing else: it reads no table and writes none.
-import { ENTRY_PREFIX } from '../../shared/adapters/case-items.ts';
+// table's stream hands the new entries to this function — each action's head write, carrying its
+// entry, and the entry items of the layout before issue 21 — which puts their events on the
+// platform's case event bus, in order. Nothing else: it reads no table and writes none.
+import { ENTRY_PREFIX, HEAD } from '../../shared/adapters/case-items.ts';
 import type { EventFunctionManifest } from '../manifest.ts';
 
 export const relay = {
   name: 'relay',
   description: "publishes each new case history entry's event to the case event bus (the cases table's stream)",
-  // New entries only: an entry is written once (INSERT), and nothing else of the table is an event.
-  trigger: { kind: 'stream', table: 'cases', filter: { eventName: 'INSERT', sortKeyPrefix: ENTRY_PREFIX } },
+  // New entries only: a head written by a transition carries its entry (n = the head's version); an
+  // entry item of the old layout is written once (INSERT). Nothing else of the table is an event.
+  trigger: { kind: 'stream', table: 'cases', filter: { eventName: 'INSERT', sortKeyPrefix: ENTRY_PREFIX, head: HEAD } },
   // PutEvents on the platform's case event bus alone.
   bus: ['events:PutEvents'],
   limits: {

@@ -37,7 +37,7 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { AlarmSpec, FunctionManifest, StreamTable } from '../../functions/manifest.ts';
-import { queueFeedSources, streamFilterPattern } from '../../functions/manifest.ts';
+import { queueFeedSources, streamFilterPatterns } from '../../functions/manifest.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
 import { FUNCTION_MANIFESTS, LAMBDA_NAMES } from '../../functions/manifests.ts';
 import { ROUTES } from '../../shared/contracts/routes.ts';
@@ -132,7 +132,7 @@ export class CaseFunctions {
             retryAttempts: manifest.limits.retryAttempts ?? 10,
             maxRecordAge: Duration.hours(manifest.limits.maxEventAgeHours ?? 24),
             onFailure: new SqsDlq(deadLetters),
-            filters: [FilterCriteria.filter(streamFilterPattern(trigger.filter))],
+            filters: streamFilterPatterns(trigger.filter).map((pattern) => FilterCriteria.filter(pattern)),
           }),
         );
         built[name] = { function: fn, deadLetters, alarms: {} };

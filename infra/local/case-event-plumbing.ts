@@ -7,7 +7,7 @@
 // written before a stop is relayed and dispatched after the restart, at least once.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HandlerOptions } from '../../functions/manifest.ts';
-import { CASE_EVENT_BUS_VARIABLE, streamFilterPattern } from '../../functions/manifest.ts';
+import { CASE_EVENT_BUS_VARIABLE, streamFilterPatterns } from '../../functions/manifest.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
 import { manifestsTriggeredBy } from '../../functions/manifests.ts';
 import type { LocalDynamoStream, StreamHandler, StreamMapping } from './dynamodb-streams.ts';
@@ -74,7 +74,7 @@ export async function startCaseEventPlumbing(opts: CaseEventPlumbingOptions): Pr
           id: manifest.name,
           handler,
           batchSize: 100,
-          filters: [streamFilterPattern(manifest.trigger.filter)],
+          filters: streamFilterPatterns(manifest.trigger.filter),
           reportBatchItemFailures: true,
           bisectBatchOnFunctionError: true,
           maximumRetryAttempts: manifest.limits.retryAttempts ?? 10,

@@ -1,22 +1,31 @@
 // The items of the cases table, as both case stores keep them (DynamoCaseStore in the table,
 // MemoryCaseStore in a map), built and checked here once:
 //
-//   CASE#<caseNo>           / EVT#<n, 10 digits>  history entry n, what it changed of the state (the
-//                                                 filing's: the whole first state) and its `event` (the
-//                                                 CloudEvent the relay publishes: the entry is the
-//                                                 outbox). Written once, on condition it does not exist:
-//                                                 the serialisation point of every action on the case.
-//                                                 (Entries written before they held what changed hold the
-//                                                 whole state after them; before events, no `event`.)
-//   CASE#<caseNo>           / HEAD                the newest state, whole — the one place it is kept —
-//                                                 and the keys that list it; moved forward after each
-//                                                 entry, never backwards, and rolled forward by any
-//                                                 reader that finds it behind (from the entries' changes).
+//   CASE#<caseNo>           / HEAD                the newest state, whole — the one place it is kept —,
+//                                                 the keys that list it, and the history entries not yet
+//                                                 paged out (`pending`, oldest first, the newest the
+//                                                 head's version's; each its entry, what it changed of the
+//                                                 state — the filing's: the whole first state, the
+//                                                 application as filed —, its `event`, the CloudEvent the
+//                                                 relay publishes: the head is the outbox, and its action's
+//                                                 key). Written once per transition, on condition of its
+//                                                 version: the serialisation point of every action.
+//   CASE#<caseNo>           / PAGE#<n, 10 digits> history entries paged out of the head, up to entry n
+//                                                 (`entries`): written before the head that drops them,
+//                                                 they repeat committed entries only (a page may repeat
+//                                                 entries another page or the head holds: the same ones).
+//   CASE#<caseNo>           / EVT#<n, 10 digits>  history entry n, as cases were kept before issue 21:
+//                                                 an item per entry (written first, on condition it did
+//                                                 not exist: then the serialisation point), the head
+//                                                 written after it and rolled forward by any reader that
+//                                                 finds it behind (from the entries' changes). Still
+//                                                 read; no longer written. (Entries written before they
+//                                                 held what changed hold the whole state after them;
+//                                                 before events, no `event`.)
 //   CASE#<caseNo>           / TASK#<departmentId> a co-department's joint task in its queue: its index
 //                                                 keys and the version that last moved them, nothing
 //                                                 more (a listing reads the head); written before the
-//                                                 head, and only when its keys change, so a head that is
-//                                                 up to date means the tasks are too.
+//                                                 head, and only when its keys change.
 //   CASE#<caseNo>           / FINDING#<kind>#<due> a supervision finding (case-findings.ts) on its
 //                                                 supervision list, small like a task item.
 //   CASE#<caseNo>           / TOKEN#<departmentId> the workflow's callback token for that co-department's
@@ -31,7 +40,7 @@
 //                                                 written on (`base`) and, once known, the entry it
 //                                                 wrote (`written`). Taken on condition it does not
 //                                                 exist (or is still where its taker read it), before
-//                                                 the entry, which carries the key (`actionKey`).
+//                                                 the head, whose entry carries the key (`actionKey`).
 //   SWEEP                   / CALENDAR            the calendar versions the sweep last applied.
 //
 // The two idempotency records expire (`expiresAt`, the table's TTL) IDEMPOTENCY_RECORD_DAYS after they
@@ -263,17 +272,8 @@ export function applyChanges(previous: CaseState | undefined, changes: StateChan
  */
 export function entryItem(previous: CaseState | undefined, state: CaseState, entry: CaseHistoryEntry): Item {
   const item: Item = { pk: caseKey(entry.caseNo), sk: entryKey(entry.n), entry, changes: stateChanges(previous, state), [ENTRY_EVENT]: caseEvent(state, entry) };
-  const bySystem = entry.actor.name === SYSTEM_CALLER.name && entry.actor.role === SYSTEM_CALLER.role;
-  const limit = ITEM_LIMIT_BYTES - (bySystem ? 0 : FOLLOW_UP_RESERVE_BYTES);
   // The head carries the whole state (the joint task and finding items only keys).
-  const bytes = Math.max(itemBytes(item), itemBytes(headItem(state)));
-  if (bytes > limit) {
-    throw tooLarge(
-      'CASE_TOO_LARGE',
-      `办件记录已达容量上限（本次办理后为 ${bytes} 字节，上限 ${limit} 字节），无法再记录此操作`,
-      `case ${entry.caseNo}: entry ${entry.n} would leave a case record of ${bytes} bytes, over the ${limit} an action may use (DynamoDB's ${ITEM_LIMIT_BYTES}, less room for what must follow)`,
-    );
-  }
+  checkFits(entry, Math.max(itemBytes(item), itemBytes(headItem(state))));
   return item;
 }
 
@@ -285,6 +285,12 @@ export function firstEntryItem(first: CaseTransition): Item {
 
 /** An action's entry, checked: entry n (2 or more) of the case, leading from `previous` to `state`. */
 export function actionEntryItem(previous: CaseState, state: CaseState, entry: CaseHistoryEntry): Item {
+  checkAction(previous, state, entry);
+  return entryItem(previous, state, entry);
+}
+
+/** Checks an action's state and entry: entry n (2 or more) of the case, leading from `previous` to `state`. */
+function checkAction(previous: CaseState, state: CaseState, entry: CaseHistoryEntry): void {
   if (state.caseNo !== entry.caseNo || state.version !== entry.n || state.hash !== entry.hash || !isCaseNo(entry.caseNo)) {
     throw new Error(`case store: the state (case ${state.caseNo}, version ${state.version}) is not the one entry ${entry.n} of case ${entry.caseNo} records`);
   }
@@ -292,7 +298,168 @@ export function actionEntryItem(previous: CaseState, state: CaseState, entry: Ca
   if (previous.caseNo !== entry.caseNo || previous.version !== entry.n - 1 || previous.hash !== entry.previousHash) {
     throw new Error(`case store: entry ${entry.n} of case ${entry.caseNo} does not follow the state given as the one before it (version ${previous.version})`);
   }
-  return entryItem(previous, state, entry);
+}
+
+/**
+ * What the history keeps of an entry, wherever it is kept (in the head's `pending` list, a page item,
+ * or — the layout before issue 21 — an `EVT#` item of its own): the entry, what it changed of the
+ * state before it (the filing's: the whole first state, the application as filed), its event (the
+ * outbox the relay publishes) and the key its action was written under, if any.
+ */
+export interface EntryRecord {
+  entry: CaseHistoryEntry;
+  changes?: StateChanges;
+  /** Entries written before they held what changed hold the whole state after them. */
+  state?: CaseState;
+  [ENTRY_EVENT]?: unknown;
+  [ENTRY_ACTION_KEY]?: { caller: string; idempotencyKey: string };
+}
+
+/** The head's attribute holding the entries not yet paged out, oldest first: its newest is the head's version's. */
+export const PENDING = 'pending';
+/** Sort-key prefix of a history page: `PAGE#<its last entry's n, 10 digits>`, the entries it holds in `entries`. */
+export const PAGE_PREFIX = 'PAGE#';
+export const pageKey = (n: number) => `${PAGE_PREFIX}${String(n).padStart(10, '0')}`;
+/** Sorts after every page key. */
+export const LAST_PAGE = `${PAGE_PREFIX}~`;
+/** Entries a head carries at most: the next action pages them out first. */
+export const PENDING_ENTRIES = 8;
+/**
+ * Bytes the head's pending entries may take with the next one before that action pages them out: a
+ * head is read whole by every read of its case, so what it carries of the history stays small (a
+ * filing's first entry with its first state may exceed it alone: it is then paged out by the first action).
+ */
+export const PENDING_BYTES = 16 * 1024;
+
+/** What a history entry record holds of entry n, checked to be it. */
+function entryRecord(previous: CaseState | undefined, state: CaseState, entry: CaseHistoryEntry, key?: ActionKey): EntryRecord {
+  if (key) actionKeyItemKey(key);
+  return {
+    entry,
+    changes: stateChanges(previous, state),
+    [ENTRY_EVENT]: caseEvent(state, entry),
+    ...(key ? { [ENTRY_ACTION_KEY]: { caller: key.caller, idempotencyKey: key.idempotencyKey } } : {}),
+  };
+}
+
+/** The entries a head carries (none for a head of the layout before issue 21, whose entries are `EVT#` items). */
+export function pendingOf(head: Item | undefined): EntryRecord[] {
+  return (head?.[PENDING] as EntryRecord[] | undefined) ?? [];
+}
+
+/** The limit an entry's writes must keep under: a person's leaves FOLLOW_UP_RESERVE_BYTES for what the platform writes after it. */
+function limitFor(entry: CaseHistoryEntry): number {
+  const bySystem = entry.actor.name === SYSTEM_CALLER.name && entry.actor.role === SYSTEM_CALLER.role;
+  return ITEM_LIMIT_BYTES - (bySystem ? 0 : FOLLOW_UP_RESERVE_BYTES);
+}
+
+function checkFits(entry: CaseHistoryEntry, bytes: number): void {
+  const limit = limitFor(entry);
+  if (bytes > limit) {
+    throw tooLarge(
+      'CASE_TOO_LARGE',
+      `办件记录已达容量上限（本次办理后为 ${bytes} 字节，上限 ${limit} 字节），无法再记录此操作`,
+      `case ${entry.caseNo}: entry ${entry.n} would leave a case record of ${bytes} bytes, over the ${limit} an action may use (DynamoDB's ${ITEM_LIMIT_BYTES}, less room for what must follow)`,
+    );
+  }
+}
+
+/**
+ * A filing's head: the first state, listed, carrying the first entry (with the whole first state: the
+ * application as filed is kept in the history, not only in the state that later actions change).
+ * Refused (CASE_TOO_LARGE) when the head, as it will be written, would not fit.
+ */
+export function filingHeadItem(first: CaseTransition, changedAt?: string): Item {
+  checkFirst(first);
+  const head = { ...headItem(first.state, changedAt), [PENDING]: [entryRecord(undefined, first.state, first.entry)] };
+  checkFits(first.entry, itemBytes(head));
+  return head;
+}
+
+/**
+ * An action's writes: the head at `state`, carrying `before`'s pending entries and the new one — or,
+ * when they are PENDING_ENTRIES already, would pass PENDING_BYTES or would not let the head fit, only
+ * the new one, the others paged out first into `page` (committed entries only: a page written by a
+ * writer that then loses the head's race is still true). `before` is the head the action was decided on
+ * (at `previous`'s version). Refused (CASE_TOO_LARGE) before anything is written when the head, as it
+ * will be written, would not fit.
+ */
+export function actionWrites(
+  before: Item | undefined,
+  previous: CaseState,
+  state: CaseState,
+  entry: CaseHistoryEntry,
+  key?: ActionKey,
+  changedAt?: string,
+): { page?: Item; head: Item } {
+  checkAction(previous, state, entry);
+  const record = entryRecord(previous, state, entry, key);
+  const pending = pendingOf(before);
+  const head = headItem(state, changedAt);
+  const all = { ...head, [PENDING]: [...pending, record] };
+  const full = pending.length >= PENDING_ENTRIES || itemBytes({ [PENDING]: all[PENDING] }) > PENDING_BYTES || itemBytes(all) > limitFor(entry);
+  if (!full || pending.length === 0) {
+    checkFits(entry, itemBytes(all));
+    return { head: all };
+  }
+  const alone = { ...head, [PENDING]: [record] };
+  checkFits(entry, itemBytes(alone));
+  return { page: { pk: caseKey(entry.caseNo), sk: pageKey(pending.at(-1)!.entry.n), entries: pending }, head: alone };
+}
+
+/** Entry `n`'s record among a case's history, if it is there. */
+export function recordAt(records: Iterable<EntryRecord>, n: number): EntryRecord | undefined {
+  for (const record of records) if (record.entry.n === n) return record;
+  return undefined;
+}
+
+/**
+ * The state a head of this layout holds, checked against the entries it carries: the newest must be
+ * the head's version's, record the state's hash and digest, and each must be intact and chained to the
+ * one before it. Where they disagree — the state edited, an entry removed or altered — the case is
+ * broken there. Undefined for a head that carries no entries (the layout before issue 21: its newest
+ * entry is an item of its own).
+ */
+export function stateOfHead(head: Item): CaseRead | undefined {
+  const pending = pendingOf(head);
+  const state = head.state as CaseState;
+  const last = pending.at(-1)?.entry;
+  if (!last) return undefined;
+  for (const [i, { entry }] of pending.entries()) {
+    if (!isEntryIntact(entry)) return broken(state, entry.n, `entry ${entry.n}'s content does not match its hash`);
+    const before = pending[i - 1]?.entry;
+    if (before && (entry.n !== before.n + 1 || entry.previousHash !== before.hash))
+      return broken(state, before.n + 1, `entry ${before.n + 1} is missing or not chained to the one before it`);
+  }
+  if (state.version > last.n)
+    return broken(state, last.n + 1, `the state is at version ${state.version}; the history ends at entry ${last.n}: entries from ${last.n + 1} on are missing`);
+  if (state.version !== last.n || state.hash !== last.hash) return broken(state, last.n, `the state (version ${state.version}) does not end at entry ${last.n}`);
+  if (caseStateDigest(state) !== last.stateDigest) return broken(state, last.n, `the current state does not match the state entry ${last.n} recorded`);
+  return { state };
+}
+
+/**
+ * A case's history as its items hold it, oldest first, each entry once: the `EVT#` items of the layout
+ * before issue 21, then the pages, then the head's pending entries (a page may repeat entries the head
+ * still carries, or another page holds: they are the same committed entries). Each source in its own
+ * order; entries at or before `after` are left out.
+ */
+export function* mergedHistory(sources: Iterable<Iterable<EntryRecord>>, after = 0): Generator<EntryRecord> {
+  let last = after;
+  for (const source of sources) {
+    for (const record of source) {
+      if (record.entry.n <= last) continue;
+      last = record.entry.n;
+      yield record;
+    }
+  }
+}
+
+/** The records a page item or an entry item (of the layout before issue 21) holds. */
+export function recordsOf(item: Item): EntryRecord[] {
+  if ((item.sk as string).startsWith(PAGE_PREFIX)) return item.entries as EntryRecord[];
+  const { pk: _pk, sk: _sk, ...record } = item;
+  return [record as unknown as EntryRecord];
 }
 
 /**

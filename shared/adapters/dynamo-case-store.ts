@@ -1,32 +1,35 @@
 // CaseStore on DynamoDB, without transactions (dynalite has none); the items of the cases table and
 // their index keys are case-items.ts', the listings' queries case-listings.ts'.
 //
-// DynamoDB writes: an action (`append`) is two — the entry, which decides, and the head, which only
-// follows (a head that fails to follow an action is rolled forward by the next read of the case; one
-// that fails after a filing fails the filing, whose retry completes it). A filing is three: the idempotency record, the first entry and the head. A replayed filing
-// writes nothing unless the first one stopped before its head. (A head write also updates the head's
-// entries in the indexes where it moves them — they hold keys alone — which AWS bills as index writes.)
-// A joint case's task items and its finding items are written before the head only where the action
-// moves them in their lists (case-items.ts listingItems).
+// DynamoDB writes (issue 21: about one a transition): the head is a transition's one conditional write
+// — a filing's on condition there is none (attribute_not_exists), an action's on condition it still
+// holds the version the action was decided on. It carries the newest state, its index keys and the
+// history entries not yet paged out (`pending`, case-items.ts: at most PENDING_ENTRIES and
+// PENDING_BYTES, its newest the head's version's). An action that finds the list full first writes
+// those entries as a page item (`PAGE#<last n>`), then the head with only its own: a page repeats
+// committed entries only, so a page a losing writer leaves is still true, and readers merge the `EVT#`
+// items of the layout before issue 21, the pages and the head's list by n. So a filing is two writes
+// (its idempotency record, then the head), an action one, and one more each PENDING_ENTRIES or so.
+// (A head write also updates the head's entries in the indexes where it moves them — they hold keys
+// alone — which AWS bills as index writes.) A joint case's task items and its finding items are
+// written before the head only where the action moves them in their lists (case-items.ts
+// listingItems); an action that loses the head puts those it moved back where the winning head lists
+// them (a writer stopped between them and its head leaves them moved until the next action moves them).
+// The head an action is decided on is the one this store read for it (kept per case for the action
+// that follows the read), or read again: a head holds one list at each version, only one writer's wins.
+// Reading a case is one consistent GetItem of the head: its state checked against its newest entry.
 // Listings read the indexes, then the heads of the page's cases, one GetItem each, side by side
 // (eventually consistent, like the index): BatchGetItem would save round trips at the price of a grant
 // more for every function that lists, and costs the same read units.
-// An action under an idempotency key writes two more: its key taken before the entry (none when the
+// An action under an idempotency key writes two more: its key taken before the head (none when the
 // key is held at that version already) and settled on the entry after it; a replay writes nothing.
 //
-// Not done yet (issue 21's "about one write per transition", 2.2 writes a transition here): the head
-// as the one conditional write of a transition (on its version), carrying the entries not yet paged
-// out (`pending`, at most a few and a byte bound; a page item `PAGE#<last n>` holds them once the list
-// is full, written before the head that drops them: a page repeats only committed entries, so a page a
-// losing writer leaves is true, and readers merge pages, `EVT#` items of the old layout and the head's
-// list by n). The relay would take the head's stream record (the pending entry n = the head's version;
-// a roll-forward of an old-layout head carries none). Open points before it can land: the filing's
-// first entry holds the whole first state, so a head carrying it doubles the state's bytes (the size
-// check must allow for it, or the first entry stays an item of its own: 3 writes for a filing); an
-// action needs the old pending list (an UpdateItem with list_append, and the list's size kept on the
-// head); old writers still running during a deployment could write an `EVT#n` beside a head that holds
-// another n (a deployment must drain them); the stream filters, the embedded stream and the relay's
-// tests change with it.
+// Cases of the layout before issue 21 (an `EVT#<n>` item per entry, written first and deciding, the
+// head after it) are read as they were — the newest entry item, the head rolled forward from the
+// entries after it when it lags — and an action on one writes its head as above, carrying its own
+// entry: the history is their entry items, then the head's list. Writers of that layout still running
+// during a deployment could write an `EVT#n` beside a head that carries another n: a deployment must
+// let them drain (the old functions' in-flight requests) before the new ones write.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -47,30 +50,34 @@ import type {
 } from '../domain/cases/case-store.ts';
 import { caseVersionConflict, intactState } from '../domain/cases/case-store.ts';
 import { isCaseNo } from '../domain/identifiers/case-number.ts';
-import type { Item } from './case-items.ts';
+import type { EntryRecord, Item } from './case-items.ts';
 import {
   CALENDAR_APPLIED_KEY,
-  ENTRY_ACTION_KEY,
   ENTRY_PREFIX,
   HEAD,
   HISTORY_PAGE,
   LAST_ENTRY,
-  actionEntryItem,
+  LAST_PAGE,
   actionKeyItem,
   actionKeyItemKey,
   actionKeyOf,
+  actionWrites,
   caseKey,
   caseNumberTaken,
   entryActionKeyOf,
   entryKey,
+  filingHeadItem,
   filingItem,
   filingOf,
-  firstEntryItem,
   historyCursor,
   historyCursorEntry,
   idempotencyRecordKey,
-  keyedEntryItem,
   listingItems,
+  mergedHistory,
+  pageKey,
+  pendingOf,
+  recordsOf,
+  stateOfHead,
   stateOfItems,
   tokenItem,
   tokenKey,
@@ -93,6 +100,12 @@ import { CASES_TABLE } from './table-layout.ts';
 const ix = CASES_TABLE.indexes.departmentQueue;
 /** Shards of a department whose first sweep page is read side by side. */
 const SWEEP_SHARD_READS = 16;
+/**
+ * Heads kept from the reads and writes of a store, for the actions that follow their reads (a head's
+ * pending entries): a request reads a case, then acts on it, so a few suffice — and a head may be
+ * 400 KB, so a few at most (12.8 MB).
+ */
+const HEADS_KEPT = 32;
 
 export interface DynamoCaseStoreOptions {
   /** Told when the head could not follow a written entry (the next read rolls it forward). */
@@ -111,6 +124,8 @@ export class DynamoCaseStore implements CaseStore {
   private readonly onHeadLag: (caseNo: string, version: number, error: unknown) => void;
   private readonly onKeyLag: (caseNo: string, n: number, error: unknown) => void;
   private readonly readOnly: boolean;
+  /** The newest HEADS_KEPT heads this store read or wrote, by case number, oldest first. */
+  private readonly heads = new Map<string, Item>();
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -150,42 +165,47 @@ export class DynamoCaseStore implements CaseStore {
 
   async completeFiling(first: CaseTransition): Promise<void> {
     const { state, entry } = first;
+    // The one write of a filing's case: its head, listed, carrying its first entry.
+    const head = filingHeadItem(first);
     try {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: firstEntryItem(first), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: head, ConditionExpression: 'attribute_not_exists(pk)' }));
+      this.remember(head);
     } catch (e) {
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
       // Written already — by a concurrent retry of this filing, unless two filings drew the same case number.
-      const existing = await this.db.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { pk: caseKey(state.caseNo), sk: entryKey(1) },
-          ProjectionExpression: '#e',
-          ExpressionAttributeNames: { '#e': 'entry' },
-          ConsistentRead: true,
-        }),
-      );
-      if ((existing.Item?.entry as CaseHistoryEntry | undefined)?.hash !== entry.hash) throw caseNumberTaken(state.caseNo, e);
+      if ((await this.record(state.caseNo, 1))?.entry.hash !== entry.hash) throw caseNumberTaken(state.caseNo, e);
     }
-    // Not swallowed, unlike after an action: a case without a head is in no queue and no sweep, and
-    // nobody would read it to roll the head forward. The caller's retry writes it.
-    await this.moveHead(state);
   }
 
   async append(state: CaseState, entry: CaseHistoryEntry, previous: CaseState, key?: ActionKeyClaim): Promise<void> {
-    const checked = actionEntryItem(previous, state, entry);
+    const { page, head } = actionWrites(await this.headAt(previous), previous, state, entry, key);
     // Under an idempotency key: taken for this entry once the entry is known to fit, and carried by it.
-    const item = key ? keyedEntryItem(checked, key) : checked;
     if (key) await this.takeActionKey(key, entry);
+    // Committed entries only (the head at `previous` carries them): true whoever wins the head.
+    if (page) await this.db.send(new PutCommand({ TableName: this.tableName, Item: page }));
+    const { first } = listingItems(state, undefined, previous);
+    await Promise.all(first.map((item) => this.putProjection(item, state.version)));
     try {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      // The action's serialisation point: the head, on condition it still holds `previous`.
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: head,
+          ConditionExpression: '#v = :from',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ':from': previous.version },
+        }),
+      );
+      this.remember(head);
     } catch (e) {
-      if (e instanceof ConditionalCheckFailedException) throw caseVersionConflict(entry.caseNo, entry.n);
-      throw e;
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      // Someone acted first: the task and finding items this action moved are put back where the winner's state lists them.
+      if (first.length > 0) await this.restoreProjections(state.caseNo, new Set(first.map((item) => item.sk as string)));
+      throw caseVersionConflict(entry.caseNo, entry.n);
     }
-    // The entry is written: the action has happened. A head that fails to follow must not turn that
-    // into an error the caller would retry into a conflict.
+    // The head is written: the action has happened. A key that fails to settle must not turn that
+    // into an error the caller would retry into a conflict (the entry carries the key).
     if (key) await this.settleActionKey(key, entry.n).catch((e: unknown) => this.onKeyLag(entry.caseNo, entry.n, e));
-    await this.moveHead(state, previous).catch((e: unknown) => this.onHeadLag(state.caseNo, state.version, e));
   }
 
   async get(caseNo: string): Promise<CaseState | undefined> {
@@ -195,76 +215,156 @@ export class DynamoCaseStore implements CaseStore {
   async read(caseNo: string): Promise<CaseRead | undefined> {
     if (!isCaseNo(caseNo)) return undefined;
     const pk = caseKey(caseNo);
-    const newestEntry = () =>
-      this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :evt)',
-          ExpressionAttributeValues: { ':pk': pk, ':evt': ENTRY_PREFIX },
-          ScanIndexForward: false,
-          Limit: 1,
-          ConsistentRead: true,
-        }),
-      );
-    const [newest, head] = await Promise.all([
-      newestEntry(),
-      this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk, sk: HEAD }, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'state' }, ConsistentRead: true }),
-      ),
-    ]);
-    const headVersion = (head.Item?.state as CaseState | undefined)?.version ?? 0;
-    // Read side by side, the head may have moved after the entry query looked: an entry is written
-    // before its head, so asked again now, the history reaches the head unless it is really cut short.
-    let last = newest.Items?.[0];
-    if (headVersion > ((last?.entry as CaseHistoryEntry | undefined)?.n ?? 0)) last = (await newestEntry()).Items?.[0];
-    // The entries after the head, when it lags its newest entry (a writer stopped before moving it).
+    const head = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: HEAD }, ConsistentRead: true }))).Item;
+    // One read: a head that carries its newest entries says all there is to say.
+    const read = head && stateOfHead(head);
+    if (read) {
+      if (!read.broken) this.remember(head);
+      return read;
+    }
+    // A case of the layout before issue 21 (its entries `EVT#` items, the head written after them), or
+    // none: its newest entry, and the entries after its head when the head lags (a writer stopped
+    // before moving it). An entry is written before its head, so read after the head, the entries
+    // reach it unless the history is really cut short.
+    const newest = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :evt)',
+        ExpressionAttributeValues: { ':pk': pk, ':evt': ENTRY_PREFIX },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const headVersion = (head?.state as CaseState | undefined)?.version ?? 0;
+    const last = newest.Items?.[0];
     const newer: Item[] = [];
     if (last && headVersion < (last.entry as CaseHistoryEntry).n) {
       for await (const item of this.entryItems(caseNo, headVersion, ['entry', 'changes', 'state'])) newer.push(item);
     }
-    const read = stateOfItems(head.Item, newer, last);
-    if (!this.readOnly && read && !read.broken && read.state.version > headVersion) {
+    const old = stateOfItems(head, newer, last);
+    if (!this.readOnly && old && !old.broken && old.state.version > headVersion) {
       // A reader that finds the head behind finishes the writer's job; failing to is no reason to fail the read.
-      await this.moveHead(read.state).catch((e: unknown) => this.onHeadLag(caseNo, read.state.version, e));
+      await this.moveHead(old.state).catch((e: unknown) => this.onHeadLag(caseNo, old.state.version, e));
     }
-    return read;
+    return old;
   }
 
   async historyPage(caseNo: string, page: CasePage): Promise<{ entries: CaseHistoryEntry[]; nextCursor?: string }> {
     const after = historyCursorEntry(caseNo, page.cursor);
     if (!isCaseNo(caseNo)) return { entries: [] };
-    const out = await this.db.send(this.entryQuery(caseNo, after, ['entry'], page.limit));
-    const entries = (out.Items ?? []).map((i) => i.entry as CaseHistoryEntry);
-    const last = entries.at(-1);
-    return out.LastEvaluatedKey && last ? { entries, nextCursor: historyCursor(caseNo, last.n) } : { entries };
+    const entries: CaseHistoryEntry[] = [];
+    for await (const { entry } of this.history(caseNo, after)) {
+      if (entries.length === page.limit) return { entries, nextCursor: historyCursor(caseNo, entries.at(-1)!.n) };
+      entries.push(entry);
+    }
+    return { entries };
   }
 
   async *entries(caseNo: string): AsyncIterable<CaseHistoryEntry> {
     if (!isCaseNo(caseNo)) return;
-    for await (const item of this.entryItems(caseNo, 0, ['entry'])) yield item.entry as CaseHistoryEntry;
+    for await (const { entry } of this.history(caseNo)) yield entry;
   }
 
-  /** The case's entry items after entry `after`, oldest first, a page of HISTORY_PAGE at a time. */
-  private async *entryItems(caseNo: string, after: number, attributes: string[]): AsyncIterable<Item> {
+  /**
+   * The case's history after entry `after`, oldest first, as its items hold it (case-items.ts
+   * mergedHistory): the head read first — a page holds only entries a head carried, so the pages read
+   * after it reach its pending entries — then the `EVT#` items of the layout before issue 21 and the
+   * pages, a page of HISTORY_PAGE items at a time, then the head's pending entries. Queries only (the
+   * outbox's readers hold no GetItem grant).
+   */
+  async *history(caseNo: string, after = 0): AsyncIterable<EntryRecord> {
+    const pk = caseKey(caseNo);
+    const heads = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk = :head',
+        ExpressionAttributeValues: { ':pk': pk, ':head': HEAD },
+        ConsistentRead: true,
+      }),
+    );
+    let last = after;
+    const fresh = function* (records: Iterable<EntryRecord>) {
+      for (const record of mergedHistory([records], last)) {
+        last = record.entry.n;
+        yield record;
+      }
+    };
+    for await (const item of this.entryItems(caseNo, after, undefined)) yield* fresh(recordsOf(item));
+    for await (const item of this.pageItems(caseNo, after)) yield* fresh(recordsOf(item));
+    yield* fresh(pendingOf(heads.Items?.[0]));
+  }
+
+  /** Entry `n`'s record, wherever the case keeps it. */
+  private async record(caseNo: string, n: number): Promise<EntryRecord | undefined> {
+    for await (const record of this.history(caseNo, n - 1)) return record.entry.n === n ? record : undefined;
+    return undefined;
+  }
+
+  /** The case's entry items (the layout before issue 21) after entry `after`, oldest first, a page of HISTORY_PAGE at a time. */
+  private async *entryItems(caseNo: string, after: number, attributes: string[] | undefined): AsyncIterable<Item> {
+    yield* this.itemsBetween(caseNo, entryKey(after + 1), LAST_ENTRY, attributes);
+  }
+
+  /** The case's history pages that hold entries after `after`, oldest first. */
+  private async *pageItems(caseNo: string, after: number): AsyncIterable<Item> {
+    yield* this.itemsBetween(caseNo, pageKey(after + 1), LAST_PAGE, undefined);
+  }
+
+  private async *itemsBetween(caseNo: string, from: string, to: string, attributes: string[] | undefined): AsyncIterable<Item> {
     let start: Record<string, unknown> | undefined;
     do {
-      const out: QueryCommandOutput = await this.db.send(this.entryQuery(caseNo, after, attributes, HISTORY_PAGE, start));
+      const out: QueryCommandOutput = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': caseKey(caseNo), ':from': from, ':to': to },
+          ...(attributes
+            ? {
+                ProjectionExpression: ['sk', ...attributes].map((_, i) => `#a${i}`).join(', '),
+                ExpressionAttributeNames: Object.fromEntries(['sk', ...attributes].map((a, i) => [`#a${i}`, a])),
+              }
+            : {}),
+          ConsistentRead: true,
+          Limit: HISTORY_PAGE,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
       yield* out.Items ?? [];
       start = out.LastEvaluatedKey;
     } while (start);
   }
 
-  private entryQuery(caseNo: string, after: number, attributes: string[], limit: number, start?: Record<string, unknown>): QueryCommand {
-    return new QueryCommand({
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': caseKey(caseNo), ':from': entryKey(after + 1), ':to': LAST_ENTRY },
-      ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
-      ExpressionAttributeNames: Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a])),
-      ConsistentRead: true,
-      Limit: limit,
-      ...(start ? { ExclusiveStartKey: start } : {}),
-    });
+  /**
+   * The head an action on `previous` was decided on: the one this store last read or wrote at that
+   * version (a head holds one list of pending entries at each version: only one writer's head wins
+   * it), or read again.
+   */
+  private async headAt(previous: CaseState): Promise<Item | undefined> {
+    const known = this.heads.get(previous.caseNo);
+    if (known && known.version === previous.version && (known.state as CaseState).hash === previous.hash) return known;
+    return (await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(previous.caseNo), sk: HEAD }, ConsistentRead: true }))).Item;
+  }
+
+  /** Keeps the head just read or written, for the action that follows the read (the newest HEADS_KEPT cases). */
+  private remember(head: Item): void {
+    const caseNo = (head.state as CaseState).caseNo;
+    this.heads.delete(caseNo);
+    this.heads.set(caseNo, head);
+    if (this.heads.size > HEADS_KEPT) this.heads.delete(this.heads.keys().next().value!);
+  }
+
+  /**
+   * After losing the head to another action: the task and finding items (`sks`) this action moved are
+   * put where the head that won lists them (its writer's puts of them may have failed on the loser's,
+   * at the same version).
+   */
+  private async restoreProjections(caseNo: string, sks: Set<string>): Promise<void> {
+    const head = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(caseNo), sk: HEAD }, ConsistentRead: true }))).Item;
+    if (!head) return;
+    const state = head.state as CaseState;
+    const { first } = listingItems(state);
+    await Promise.all(first.filter((item) => sks.has(item.sk as string)).map((item) => this.putProjection(item, state.version, true)));
   }
 
   async calendarApplied(): Promise<Record<string, number> | undefined> {
@@ -301,16 +401,8 @@ export class DynamoCaseStore implements CaseStore {
 
   async entryActionKey(caseNo: string, n: number): Promise<ActionKey | undefined> {
     if (!isCaseNo(caseNo)) return undefined;
-    const out = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: caseKey(caseNo), sk: entryKey(n) },
-        ProjectionExpression: '#k',
-        ExpressionAttributeNames: { '#k': ENTRY_ACTION_KEY },
-        ConsistentRead: true,
-      }),
-    );
-    return entryActionKeyOf(caseNo, out.Item);
+    const record = await this.record(caseNo, n);
+    return entryActionKeyOf(caseNo, record as Item | undefined);
   }
 
   async settleActionKey(record: ActionKeyRecord, n: number): Promise<void> {
@@ -436,38 +528,31 @@ export class DynamoCaseStore implements CaseStore {
   private readonly readHead: HeadReader = async (key) => (await this.db.send(new GetCommand({ TableName: this.tableName, Key: key }))).Item;
 
   /**
-   * Moves the projections forward: the joint task and finding items first, then the head (which says
-   * they are done). From `previous` (an action's), only the task and finding items the action moved,
-   * and the head on condition it still holds `previous`: a head further behind (its writer stopped
-   * before it) is moved with every item, as without `previous`.
+   * Rolls a head of the layout before issue 21 forward to `state` (its entries, written before it, are
+   * `EVT#` items): the joint task and finding items first, then the head (which says they are done),
+   * each over an older version only. It carries no entries: they stay where they are.
    */
-  private async moveHead(state: CaseState, previous?: CaseState): Promise<void> {
-    if (previous) {
-      const { first, head } = listingItems(state, undefined, previous);
-      await Promise.all(first.map((item) => this.putProjection(item, state.version)));
-      if (await this.putProjection(head, state.version, previous.version)) return;
-    }
+  private async moveHead(state: CaseState): Promise<void> {
     const { first, head } = listingItems(state);
     await Promise.all(first.map((item) => this.putProjection(item, state.version)));
     await this.putProjection(head, state.version);
   }
 
-  /** Puts a projection at `version` over an older one (over exactly `from`, when given); false when it was not. */
-  private async putProjection(item: Item, version: number, from?: number): Promise<boolean> {
+  /** Puts a projection at `version` over an older one (or, `orSame`, one at that version too); false when it was not. */
+  private async putProjection(item: Item, version: number, orSame = false): Promise<boolean> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: item,
-          ...(from === undefined
-            ? { ConditionExpression: 'attribute_not_exists(pk) OR #v < :v', ExpressionAttributeValues: { ':v': version } }
-            : { ConditionExpression: '#v = :from', ExpressionAttributeValues: { ':from': from } }),
+          ConditionExpression: `attribute_not_exists(pk) OR #v ${orSame ? '<=' : '<'} :v`,
           ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ':v': version },
         }),
       );
       return true;
     } catch (e) {
-      // Someone already moved it to this version or past it (or, from `from`, it is elsewhere): nothing written.
+      // Someone already moved it to this version or past it: nothing written.
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
       return false;
     }

@@ -15,8 +15,8 @@
 // (<key>: the record's, shared/domain/events/platform-event.ts — a case number as it always was,
 // `evaluation:<id>` or `ticket:<id>`; <n>: the version in 10 digits.) No transactions (dynalite has
 // none): a delivery moves by a put and a delete, and the router finishes the move it finds
-// interrupted. The outbox: each history entry item of the cases table (CASE#<caseNo> / EVT#<n>) and of
-// the feedback table (EVAL#<id> / H#<n>, TICKET#<id> / H#<n>) carries its event (`event`); entries
+// interrupted. The outbox: each history entry of the cases table (CASE#<caseNo> / HEAD's pending
+// entries, PAGE#<n> and, before issue 21, EVT#<n>: dynamo-case-store.ts) and of the feedback table (EVAL#<id> / H#<n>, TICKET#<id> / H#<n>) carries its event (`event`); entries
 // written before events existed have none.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -36,7 +36,9 @@ import type {
   Subscription,
   SubscriptionSet,
 } from '../domain/events/ports.ts';
-import { ENTRY_EVENT, caseKey, entryKey } from './case-items.ts';
+import { ENTRY_EVENT } from './case-items.ts';
+import { DynamoCaseStore } from './dynamo-case-store.ts';
+import { isCaseNo } from '../domain/identifiers/case-number.ts';
 import { CHAINED_ENTRY_EVENT, chainedEntrySortKey } from './dynamo-chained-records.ts';
 import { EVALUATION_PARTITION_PREFIX } from './dynamo-evaluation-store.ts';
 import { TICKET_PARTITION_PREFIX } from './dynamo-ticket-store.ts';
@@ -377,15 +379,23 @@ async function outboxEntries(
   return entries;
 }
 
-/** The case history entries as the outbox (the cases table's `CASE#<caseNo>` / `EVT#<n>` items, their `event`). */
+/** The case history entries as the outbox (wherever the case keeps them: its head's pending entries, its pages, its `EVT#<n>` items; their `event`). */
 export class DynamoCaseOutbox implements EventOutbox {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly casesTable: string,
-  ) {}
+  private readonly cases: DynamoCaseStore;
+
+  constructor(db: DynamoDBDocumentClient, casesTable: string) {
+    this.cases = new DynamoCaseStore(db, casesTable, { readOnly: true });
+  }
 
   async entries(caseNo: string, from: number, to: number): Promise<OutboxEntry[]> {
-    return outboxEntries(this.db, { table: this.casesTable, pk: caseKey(caseNo), from, to, sortKey: entryKey, attribute: ENTRY_EVENT });
+    const entries: OutboxEntry[] = [];
+    if (!isCaseNo(caseNo)) return entries;
+    for await (const record of this.cases.history(caseNo, from - 1)) {
+      if (record.entry.n > to) break;
+      const event = record[ENTRY_EVENT] as PlatformEvent | undefined;
+      entries.push(event ? { version: record.entry.n, event } : { version: record.entry.n });
+    }
+    return entries;
   }
 }
 

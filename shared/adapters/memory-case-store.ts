@@ -1,12 +1,14 @@
 // CaseStore in memory, for what needs a case store but not DynamoDB (the service's tests, in
 // milliseconds). It keeps the DynamoDB store's items (case-items.ts) in a map and writes them on the
-// same conditions — an entry or an idempotency record only where there is none (CASE_VERSION_CONFLICT,
-// the holder's filing; an action's key), a projection only over an older version — and reads them with the same
+// same conditions — a filing's head or an idempotency record only where there is none (the holder's
+// filing; an action's key), an action's head only over the version it was decided on
+// (CASE_VERSION_CONFLICT), a projection only over an older version — and reads them with the same
 // listings (case-listings.ts): the same pages in the same order, with the same cursors and refusals;
 // its indexes hold what the table's do (keys alone), so its listings read the heads as the table's do.
 // An index page that is full carries a cursor, as DynamoDB's Limit does; there is no 1 MB page. No
-// write fails here, so a head never lags its newest entry (unless a test removes it). Items are copied on the way in and out, as
-// a real store serialises them.
+// write fails here. Cases of the layout before issue 21 (entry items, a head that may lag them) are
+// read as DynamoCaseStore reads them. Items are copied on the way in and out, as a real store
+// serialises them.
 import type { CaseHistoryEntry, CaseState, CaseStatus, CaseTransition } from '../domain/cases/case-record.ts';
 import type {
   ActionKey,
@@ -23,27 +25,33 @@ import type {
 } from '../domain/cases/case-store.ts';
 import { caseVersionConflict, intactState } from '../domain/cases/case-store.ts';
 import { isCaseNo } from '../domain/identifiers/case-number.ts';
-import type { Item, ItemKey } from './case-items.ts';
+import type { EntryRecord, Item, ItemKey } from './case-items.ts';
 import {
   CALENDAR_APPLIED_KEY,
   ENTRY_PREFIX,
   HEAD,
-  actionEntryItem,
+  PAGE_PREFIX,
+  PENDING,
   actionKeyItem,
   actionKeyItemKey,
   actionKeyOf,
+  actionWrites,
   caseKey,
   caseNumberTaken,
   entryActionKeyOf,
   entryKey,
+  filingHeadItem,
   filingItem,
   filingOf,
-  firstEntryItem,
   historyCursor,
   historyCursorEntry,
   idempotencyRecordKey,
-  keyedEntryItem,
   listingItems,
+  mergedHistory,
+  pendingOf,
+  recordAt,
+  recordsOf,
+  stateOfHead,
   stateOfItems,
   tokenItem,
   tokenKey,
@@ -84,20 +92,20 @@ export class MemoryCaseStore implements CaseStore {
 
   async completeFiling(first: CaseTransition): Promise<void> {
     const { state, entry } = first;
-    if (!this.#putNew(firstEntryItem(first))) {
-      // Written already — by a retry of this filing, unless two filings drew the same case number.
-      const existing = this.#get({ pk: caseKey(state.caseNo), sk: entryKey(1) });
-      if ((existing?.entry as CaseHistoryEntry | undefined)?.hash !== entry.hash) throw caseNumberTaken(state.caseNo, undefined);
-    }
-    this.#moveHead(state);
+    // Written already — by a retry of this filing, unless two filings drew the same case number.
+    if (!this.#putNew(filingHeadItem(first)) && this.#record(state.caseNo, 1)?.entry.hash !== entry.hash) throw caseNumberTaken(state.caseNo, undefined);
   }
 
   async append(state: CaseState, entry: CaseHistoryEntry, previous: CaseState, key?: ActionKeyClaim): Promise<void> {
-    const checked = actionEntryItem(previous, state, entry);
+    const before = this.#get({ pk: caseKey(state.caseNo), sk: HEAD });
+    const { page, head } = actionWrites(before, previous, state, entry, key);
     if (key) this.#takeActionKey(key, entry);
-    if (!this.#putNew(key ? keyedEntryItem(checked, key) : checked)) throw caseVersionConflict(entry.caseNo, entry.n);
+    // As DynamoCaseStore: the head decides, on condition it still holds `previous`.
+    if (before?.version !== previous.version) throw caseVersionConflict(entry.caseNo, entry.n);
+    if (page) this.#put(page);
+    for (const item of listingItems(state, undefined, previous).first) if (this.#older(item, state.version)) this.#put(item);
+    this.#put(head);
     if (key) await this.settleActionKey(key, entry.n);
-    this.#moveHead(state, previous);
   }
 
   async get(caseNo: string): Promise<CaseState | undefined> {
@@ -107,22 +115,25 @@ export class MemoryCaseStore implements CaseStore {
   async read(caseNo: string): Promise<CaseRead | undefined> {
     if (!isCaseNo(caseNo)) return undefined;
     const head = this.#get({ pk: caseKey(caseNo), sk: HEAD });
+    const read = head && stateOfHead(head);
+    if (read) return read;
+    // The layout before issue 21: the head, and the entry items after it.
     const headVersion = (head?.state as CaseState | undefined)?.version ?? 0;
     const entries = this.#entries(caseNo);
-    const read = stateOfItems(
+    const old = stateOfItems(
       head,
       entries.filter((i) => (i.entry as CaseHistoryEntry).n > headVersion),
       entries.at(-1),
     );
-    if (read && !read.broken && read.state.version > headVersion) this.#moveHead(read.state);
-    return read;
+    if (old && !old.broken && old.state.version > headVersion) this.#moveHead(old.state);
+    return old;
   }
 
   async historyPage(caseNo: string, page: CasePage): Promise<{ entries: CaseHistoryEntry[]; nextCursor?: string }> {
     const after = historyCursorEntry(caseNo, page.cursor);
     if (!isCaseNo(caseNo)) return { entries: [] };
-    const entries = this.#entries(caseNo)
-      .map((i) => i.entry as CaseHistoryEntry)
+    const entries = this.#history(caseNo)
+      .map((r) => r.entry)
       .filter((e) => e.n > after)
       .slice(0, page.limit);
     // A full page carries a cursor, as DynamoDB's Limit does.
@@ -131,7 +142,7 @@ export class MemoryCaseStore implements CaseStore {
 
   async *entries(caseNo: string): AsyncIterable<CaseHistoryEntry> {
     if (!isCaseNo(caseNo)) return;
-    yield* this.#entries(caseNo).map((i) => i.entry as CaseHistoryEntry);
+    yield* this.#history(caseNo).map((r) => r.entry);
   }
 
   async calendarApplied(): Promise<Record<string, number> | undefined> {
@@ -166,7 +177,7 @@ export class MemoryCaseStore implements CaseStore {
 
   async entryActionKey(caseNo: string, n: number): Promise<ActionKey | undefined> {
     if (!isCaseNo(caseNo)) return undefined;
-    return entryActionKeyOf(caseNo, this.#get({ pk: caseKey(caseNo), sk: entryKey(n) }));
+    return entryActionKeyOf(caseNo, this.#record(caseNo, n) as Item | undefined);
   }
 
   async settleActionKey(record: ActionKeyRecord, n: number): Promise<void> {
@@ -218,9 +229,19 @@ export class MemoryCaseStore implements CaseStore {
     this.#put({ ...head, state: change(head.state as CaseState) });
   }
 
-  /** Deletes history entry n of a case, as someone with direct access to the table could: for tests. */
+  /** Deletes history entry n of a case wherever it is kept, as someone with direct access to the table could: for tests. */
   deleteEntry(caseNo: string, n: number): void {
-    if (!this.#items.delete(keyOf({ pk: caseKey(caseNo), sk: entryKey(n) }))) throw new Error(`no entry ${n} of case ${caseNo}`);
+    const pk = caseKey(caseNo);
+    let found = this.#items.delete(keyOf({ pk, sk: entryKey(n) }));
+    for (const item of [...this.#items.values()].filter((i) => i.pk === pk && (i.sk === HEAD || (i.sk as string).startsWith(PAGE_PREFIX)))) {
+      const attribute = item.sk === HEAD ? PENDING : 'entries';
+      const records = (item[attribute] as EntryRecord[] | undefined) ?? [];
+      const kept = records.filter((r) => r.entry.n !== n);
+      if (kept.length === records.length) continue;
+      found = true;
+      this.#put({ ...item, [attribute]: kept });
+    }
+    if (!found) throw new Error(`no entry ${n} of case ${caseNo}`);
   }
 
   /** One shard's page of a sharded listing index. */
@@ -267,31 +288,39 @@ export class MemoryCaseStore implements CaseStore {
     };
   }
 
-  /** The case's history items (an entry and what it changed each), oldest first. */
+  /** The case's entry items (the layout before issue 21: an entry and what it changed each), oldest first. */
   #entries(caseNo: string): Item[] {
+    return this.#partition(caseNo, ENTRY_PREFIX);
+  }
+
+  /** The case's history as DynamoCaseStore reads it: its `EVT#` items, its pages, its head's pending entries, each entry once. */
+  #history(caseNo: string): EntryRecord[] {
+    const head = this.#get({ pk: caseKey(caseNo), sk: HEAD });
+    return [...mergedHistory([...this.#entries(caseNo).map(recordsOf), ...this.#partition(caseNo, PAGE_PREFIX).map(recordsOf), pendingOf(head)])];
+  }
+
+  #record(caseNo: string, n: number): EntryRecord | undefined {
+    return recordAt(this.#history(caseNo), n);
+  }
+
+  /** The case's items whose sort keys start with `prefix`, in sort-key order. */
+  #partition(caseNo: string, prefix: string): Item[] {
     const pk = caseKey(caseNo);
     return [...this.#items.values()]
-      .filter((i) => i.pk === pk && (i.sk as string).startsWith(ENTRY_PREFIX))
+      .filter((i) => i.pk === pk && (i.sk as string).startsWith(prefix))
       .sort((a, b) => ((a.sk as string) < (b.sk as string) ? -1 : 1))
       .map((i) => structuredClone(i));
   }
 
-  /**
-   * Moves the projections forward, never back: the joint task and finding items, then the head; from
-   * `previous`, only the items the action moved, while the head still holds `previous` (as DynamoCaseStore).
-   */
-  #moveHead(state: CaseState, previous?: CaseState): void {
-    const older = (item: Item) => {
-      const current = this.#items.get(keyOf(item as ItemKey));
-      return !current || (current.version as number) < state.version;
-    };
-    if (previous) {
-      const { first, head } = listingItems(state, undefined, previous);
-      for (const item of first) if (older(item)) this.#put(item);
-      if (this.#items.get(keyOf(head as ItemKey))?.version === previous.version) return this.#put(head);
-    }
+  #older(item: Item, version: number): boolean {
+    const current = this.#items.get(keyOf(item as ItemKey));
+    return !current || (current.version as number) < version;
+  }
+
+  /** Rolls a head of the layout before issue 21 forward, never back (as DynamoCaseStore): the joint task and finding items, then the head. */
+  #moveHead(state: CaseState): void {
     const { first, head } = listingItems(state);
-    for (const item of [...first, head]) if (older(item)) this.#put(item);
+    for (const item of [...first, head]) if (this.#older(item, state.version)) this.#put(item);
   }
 
   #get(key: ItemKey): Item | undefined {

@@ -5,9 +5,10 @@
 // write (with a client of its own, not counted) and prices the change as DynamoDB does — the table's
 // write by the larger of the two images (1 unit per KB, at least 1), and each index by what it must
 // change of its entry (a put or a delete each, by the entry's size: its keys and what it projects, plus
-// 100 bytes; nothing where neither its keys nor what it projects changed). Two cases: a single-department
-// one (file, accept, pause, resume, decide) and a joint one with 2 co-departments (file, accept, the
-// workflow's dispatch and its two waits' tokens, the two opinions, decide). Filings go through the case
+// 100 bytes; nothing where neither its keys nor what it projects changed). Three cases: a single-department
+// one (file, accept, pause, resume, decide), a joint one with 2 co-departments (file, accept, the
+// workflow's dispatch and its two waits' tokens, the two opinions, decide), and a single-department one
+// paused and resumed 10 times (23 transitions: the head's entries paged out as they fill). Filings go through the case
 // service (its catalogue and files in memory: only the case store sends commands); the actions' states
 // are made by the real case lifecycle, as the service makes them.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -180,6 +181,19 @@ export async function countCaseWrites(): Promise<void> {
     sum('single-department case');
     row('file again (replay, same key)', await measure(file(FOOD, 'bench-writes-1')), 0);
     Object.assign(total, { transitions: 0, writes: 0, tableUnits: 0, indexUnits: 0 });
+
+    // A longer case: the head's entries are paged out as they fill (the page writes counted with the actions that make them).
+    row('file (new case)', await measure(file(FOOD, 'bench-writes-3')), 1);
+    row('accept', await measure(act(MARKET, { action: 'accept' }, 1)), 1);
+    const pauses = async () => {
+      for (let i = 0; i < 10; i++) {
+        await act(MARKET, { action: 'pause', procedure: 'site-inspection', reason: `核查经营场所 ${i + 1}`, expectedDays: 10 }, 2 + 2 * i)();
+        await act(MARKET, { action: 'resume' }, 3 + 2 * i)();
+      }
+    };
+    row('10 pauses and resumes', await measure(pauses), 20);
+    row('decide', await measure(act(MARKET, { action: 'decide', outcome: 'approved' }, 30)), 1);
+    sum('single-department case paused 10 times');
 
     row('joint: file (new case)', await measure(file(JOINT, 'bench-writes-2')), 1);
     row('joint: accept', await measure(act(MARKET, { action: 'accept' }, 10)), 1);

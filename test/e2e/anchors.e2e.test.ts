@@ -137,10 +137,7 @@ const later = (at: string) => new Date(Date.parse(at) + 3_600_000).toISOString()
  */
 async function rewrite(caseNo: string, from: number): Promise<void> {
   const items = await itemsOf(caseNo);
-  const entries = items
-    .filter((i) => String(i.sk).startsWith('EVT#'))
-    .map((i) => i.entry as CaseHistoryEntry)
-    .sort((a, b) => a.n - b.n);
+  const entries = [...new Map(items.flatMap(recordsIn).map((r) => [(r.entry as CaseHistoryEntry).n, r.entry as CaseHistoryEntry])).values()].sort((a, b) => a.n - b.n);
   const renamed = new Map<string, string>();
   let previous: string | undefined;
   let changedAt = '';
@@ -162,10 +159,31 @@ async function rewrite(caseNo: string, from: number): Promise<void> {
     // A sealed notice names its entry's hash under the department's seal: a forger cannot seal it again,
     // so leaves it as it was (its own check would then show it names a hash the history no longer holds).
     if (item.state?.notices) forged.state.notices = item.state.notices;
-    if (item.changes?.set?.notices) forged.changes.set.notices = item.changes.set.notices;
-    if (item.changes?.append?.notices) forged.changes.append.notices = item.changes.append.notices;
-    if (String(forged.sk) === `EVT#${String(from).padStart(10, '0')}`) forged.entry.at = changedAt;
+    const records = recordsIn(item);
+    for (const [i, record] of recordsIn(forged).entries()) {
+      if (records[i]!.changes?.set?.notices) record.changes.set.notices = records[i]!.changes.set.notices;
+      if (records[i]!.changes?.append?.notices) record.changes.append.notices = records[i]!.changes.append.notices;
+      if (record.entry.n === from) record.entry.at = changedAt;
+    }
     await db.send(new PutCommand({ TableName: LOCAL_TABLES.cases, Item: forged }));
+  }
+}
+
+/** The history entries an item of the case holds (each its entry, what it changed, its event): the head's pending ones, a page's, an entry item's (the layout before issue 21). */
+function recordsIn(item: Json): Json[] {
+  const sk = String(item.sk);
+  if (sk === 'HEAD') return item.pending ?? [];
+  if (sk.startsWith('PAGE#')) return item.entries;
+  return sk.startsWith('EVT#') ? [item] : [];
+}
+
+/** Changes entry `n` of the case in place, in every item that holds it. */
+async function editEntry(caseNo: string, n: number, change: (entry: Json) => Json): Promise<void> {
+  for (const item of await itemsOf(caseNo)) {
+    const records = recordsIn(item).filter((r) => r.entry.n === n);
+    if (records.length === 0) continue;
+    for (const record of records) record.entry = change(record.entry);
+    await db.send(new PutCommand({ TableName: LOCAL_TABLES.cases, Item: item }));
   }
 }
 
@@ -216,8 +234,7 @@ describe('anchor journals: a rewrite of any history after its journal is found a
   });
 
   it('finds a middle entry edited in place: the chain breaks there', async () => {
-    const [item] = (await itemsOf(edited)).filter((i) => i.sk === 'EVT#0000000002');
-    await db.send(new PutCommand({ TableName: LOCAL_TABLES.cases, Item: { ...item, entry: { ...item!.entry, at: later(item!.entry.at as string) } } }));
+    await editEntry(edited, 2, (entry) => ({ ...entry, at: later(entry.at as string) }));
 
     expect((await historyOf(edited)).check).toMatchObject({ ok: false, n: 2 });
     const verified = await tongban('audit', 'anchors', 'verify', edited, '--as', 'auditor', '--jwks', jwksPath);

@@ -99,6 +99,8 @@ describe('case events (test configuration)', () => {
       });
       expect((p.FilterCriteria as { Filters: { Pattern: string }[] }).Filters.map((f) => JSON.parse(f.Pattern) as unknown)).toEqual([
         { eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix }] } } } },
+        // The cases table's heads: each transition's one write carries its entry
+        ...(name === 'relay' ? [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { sk: { S: ['HEAD'] } } } }] : []),
       ]);
       const queueId = apiId(relay().deadLetters);
       expect(flatten((p.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination)).toBe(`<${queueId}.Arn>`);

@@ -4,7 +4,7 @@
 // catalogue service.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DeleteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +55,21 @@ caseServiceContract('DynamoDB and S3', async (now) => {
             }),
           );
         },
-        deleteEntry: async (caseNo, n) => void (await db.send(new DeleteCommand({ TableName: table, Key: { pk: `CASE#${caseNo}`, sk: `EVT#${String(n).padStart(10, '0')}` } }))),
+        // Where the entry is kept: among the head's pending entries, or (the layout before issue 21) an item of its own.
+        deleteEntry: async (caseNo, n) => {
+          const head = (await db.send(new GetCommand({ TableName: table, Key: { pk: `CASE#${caseNo}`, sk: 'HEAD' } }))).Item;
+          const at = ((head?.pending as { entry: { n: number } }[] | undefined) ?? []).findIndex((r) => r.entry.n === n);
+          if (at < 0) await db.send(new DeleteCommand({ TableName: table, Key: { pk: `CASE#${caseNo}`, sk: `EVT#${String(n).padStart(10, '0')}` } }));
+          else
+            await db.send(
+              new UpdateCommand({
+                TableName: table,
+                Key: { pk: `CASE#${caseNo}`, sk: 'HEAD' },
+                UpdateExpression: `REMOVE #p[${at}]`,
+                ExpressionAttributeNames: { '#p': 'pending' },
+              }),
+            );
+        },
       };
     },
     // Through a presigned slot of the channel, as its client would.

@@ -8,7 +8,18 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanComm
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
-import { IDEMPOTENCY_RECORD_DAYS, queueShard } from '../../shared/adapters/case-items.ts';
+import type { EntryRecord } from '../../shared/adapters/case-items.ts';
+import {
+  ENTRY_ACTION_KEY,
+  IDEMPOTENCY_RECORD_DAYS,
+  actionEntryItem,
+  applyChanges,
+  firstEntryItem,
+  keyedEntryItem,
+  listingItems,
+  queueShard,
+} from '../../shared/adapters/case-items.ts';
+import { DynamoCaseOutbox } from '../../shared/adapters/dynamo-event-store.ts';
 import { shardLimit } from '../../shared/adapters/case-listings.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
@@ -109,21 +120,18 @@ describe('DynamoCaseStore: filing through the case service', () => {
     await expectFirstEntryOnly(fresh, winner!);
     expect(await fresh.get(caseNo)).toEqual(winner!.case);
     const written = (await db.send(new ScanCommand({ TableName: 'cases-idempotent-burst' }))).Items ?? [];
-    expect(written.map((i) => `${i.pk as string} ${i.sk as string}`).sort()).toEqual(
-      [`CASE#${caseNo} EVT#0000000001`, `CASE#${caseNo} HEAD`, `IDEM#${CHANNELS.portal.id}#burst-1 IDEM`].sort(),
-    );
+    expect(written.map((i) => `${i.pk as string} ${i.sk as string}`).sort()).toEqual([`CASE#${caseNo} HEAD`, `IDEM#${CHANNELS.portal.id}#burst-1 IDEM`].sort());
     expect((await fresh.channelCases(CHANNELS.portal.id, undefined, { limit: 100 })).cases.map((c) => c.caseNo)).toEqual([caseNo]);
   });
 
   it('lets a retry finish a filing whose writer stopped after the idempotency record', async () => {
-    // Prepare: file, then take away the first entry and the head, as if the writer had crashed
-    // right after the idempotency record (the only write that decides a filing)
+    // Prepare: file, then take away the head (which carries the first entry), as if the writer had
+    // crashed right after the idempotency record (the only write that decides a filing)
     const service = serviceOn(store);
     at('2026-11-23');
     const app = request(PORTAL, SHOP);
     const first = await service.file(PORTAL, 'crash-1', app);
     const caseKey = `CASE#${first.caseNo}`;
-    await db.send(new DeleteCommand({ TableName: LOCAL_TABLES.cases, Key: { pk: caseKey, sk: 'EVT#0000000001' } }));
     await db.send(new DeleteCommand({ TableName: LOCAL_TABLES.cases, Key: { pk: caseKey, sk: 'HEAD' } }));
     expect(await store.get(first.caseNo)).toBeUndefined();
 
@@ -141,7 +149,7 @@ describe('DynamoCaseStore: filing through the case service', () => {
 
   it('fails a filing whose head cannot be written, and lets its retry complete it into the queues', async () => {
     // Prepare: a client whose first write of a head fails (as a throttled PutItem would, after the
-    // SDK's own retries); the idempotency record and the first entry go through
+    // SDK's own retries); the idempotency record goes through
     const flaky = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     let failures = 1;
     flaky.middlewareStack.add(
@@ -177,13 +185,42 @@ describe('DynamoCaseStore: filing through the case service', () => {
   });
 });
 
-describe('DynamoCaseStore: actions', () => {
+/**
+ * Rewrites a case as the layout before issue 21 held it, with that layout's item functions: an `EVT#`
+ * item per entry (case-items.ts entryItem: the entry, what it changed, its event, its action's key)
+ * and a head without entries (listingItems); its pages gone.
+ */
+async function toOldLayout(s: DynamoCaseStore, table: string, caseNo: string): Promise<void> {
+  const records: EntryRecord[] = [];
+  for await (const record of s.history(caseNo)) records.push(record);
+  const states: CaseState[] = [];
+  for (const record of records) states.push(applyChanges(states.at(-1), record.changes!));
+  for (const [i, record] of records.entries()) {
+    const item = i === 0 ? firstEntryItem({ state: states[0]!, entry: record.entry }) : actionEntryItem(states[i - 1]!, states[i]!, record.entry);
+    const key = record[ENTRY_ACTION_KEY];
+    await db.send(new PutCommand({ TableName: table, Item: key ? keyedEntryItem(item, { caseNo, ...key }) : item }));
+  }
+  const pages = await db.send(
+    new ScanCommand({ TableName: table, FilterExpression: 'pk = :pk AND begins_with(sk, :page)', ExpressionAttributeValues: { ':pk': `CASE#${caseNo}`, ':page': 'PAGE#' } }),
+  );
+  for (const page of pages.Items ?? []) await db.send(new DeleteCommand({ TableName: table, Key: { pk: page.pk, sk: page.sk } }));
+  await db.send(new PutCommand({ TableName: table, Item: listingItems(states.at(-1)!).head }));
+}
+
+/** Every item of the case, by sort key. */
+async function caseItems(table: string, caseNo: string): Promise<Map<string, Record<string, unknown>>> {
+  const out = await db.send(new ScanCommand({ TableName: table, FilterExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CASE#${caseNo}` } }));
+  return new Map((out.Items ?? []).map((i) => [i.sk as string, i]));
+}
+
+describe('DynamoCaseStore: cases of the layout before issue 21 (an item per entry, the head after them)', () => {
   it('rolls a head deleted behind its newest entry forward when the case is read', async () => {
     // Prepare: accept, then delete the head as if the writer had crashed between its two writes;
     // the department's queue (read from the head) then misses the case
     const fresh = await freshStore('cases-roll-forward');
     const filed = await file({ store: fresh, by: PORTAL, key: 'roll-1', app: application(ZHANG), date: '2026-11-23' });
     const accepted = await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    await toOldLayout(fresh, 'cases-roll-forward', filed.state.caseNo);
     await db.send(new DeleteCommand({ TableName: 'cases-roll-forward', Key: { pk: `CASE#${filed.state.caseNo}`, sk: 'HEAD' } }));
     expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 10 })).cases).toEqual([]);
 
@@ -202,6 +239,7 @@ describe('DynamoCaseStore: actions', () => {
     const fresh = await freshStore('cases-read-only');
     const filed = await file({ store: fresh, by: PORTAL, key: 'read-only-1', app: application(ZHANG), date: '2026-11-23' });
     const accepted = await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    await toOldLayout(fresh, 'cases-read-only', filed.state.caseNo);
     await db.send(new DeleteCommand({ TableName: 'cases-read-only', Key: { pk: `CASE#${filed.state.caseNo}`, sk: 'HEAD' } }));
     const lags: number[] = [];
     const reader = new DynamoCaseStore(db, 'cases-read-only', { readOnly: true, onHeadLag: (_c, version) => lags.push(version) });
@@ -223,6 +261,7 @@ describe('DynamoCaseStore: actions', () => {
     const filed = await file({ store: fresh, by: PORTAL, key: 'older-1', app: application(ZHANG), date: '2026-11-23' });
     const accepted = await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
     const decided = await act(fresh, filed.state.caseNo, { action: 'decide', outcome: 'approved' }, on('2026-11-24', MARKET));
+    await toOldLayout(fresh, 'cases-head-older', filed.state.caseNo);
     await db.send(new DeleteCommand({ TableName: 'cases-head-older', Key: { pk: `CASE#${filed.state.caseNo}`, sk: 'HEAD' } }));
     await fresh['moveHead'](accepted);
     expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 10 })).cases).toEqual([accepted]);
@@ -234,6 +273,35 @@ describe('DynamoCaseStore: actions', () => {
     // Assess
     expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 10 })).cases).toEqual([]);
     expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'decided', { limit: 10 })).cases).toEqual([decided]);
+  });
+
+  it('acts on a case of the old layout: its head then carries the new entries; history, queue and outbox read its entry items and them', async () => {
+    // Prepare: filed and accepted, then rewritten as the old layout holds it
+    const table = 'cases-old-layout';
+    const fresh = await freshStore(table);
+    const filed = await file({ store: fresh, by: PORTAL, key: 'old-1', app: application(ZHANG), date: '2026-11-23' });
+    const caseNo = filed.state.caseNo;
+    await act(fresh, caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    await toOldLayout(fresh, table, caseNo);
+    const before = await caseItems(table, caseNo);
+
+    // Act
+    const reader = new DynamoCaseStore(db, table);
+    await act(reader, caseNo, { action: 'pause', procedure: 'hearing', reason: '听证', expectedDays: 5 }, on('2026-11-24', MARKET));
+    const resumed = await act(reader, caseNo, { action: 'resume' }, on('2026-11-25', MARKET));
+
+    // Assess: the entry items stay, the head carries entries 3 and 4, and every reader sees entries 1 to 4 in order
+    expect([...before.keys()].filter((sk) => sk.startsWith('EVT#'))).toEqual(['EVT#0000000001', 'EVT#0000000002']);
+    expect(before.get('HEAD')!.pending).toBeUndefined();
+    const after = await caseItems(table, caseNo);
+    expect((after.get('HEAD')!.pending as EntryRecord[]).map((r) => r.entry.n)).toEqual([3, 4]);
+    const history = await historyUpTo(fresh, caseNo, Infinity);
+    expect(history.map((e) => e.type)).toEqual(['file', 'accept', 'pause', 'resume']);
+    expect(verifyCaseHistory(history, resumed)).toEqual({ ok: true });
+    expect(await fresh.get(caseNo)).toEqual(resumed);
+    expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 10 })).cases).toEqual([resumed]);
+    const outbox = await new DynamoCaseOutbox(db, table).entries(caseNo, 1, 4);
+    expect(outbox.map((e) => [e.version, e.event?.id])).toEqual([1, 2, 3, 4].map((n) => [n, `${caseNo}.${n}`]));
   });
 });
 
@@ -269,27 +337,78 @@ describe('DynamoCaseStore: what a case takes in the table', () => {
     expect((await fresh.jointTaskQueue(POLICE.departmentId!, { limit: 10 })).cases).toEqual([]);
   });
 
-  it('moves every task item with the head when the head was further behind than the action read it (a writer stopped before it)', async () => {
-    // Prepare: a dispatched joint case whose head is put back to the acceptance, as a writer that stopped before moving it leaves it
-    const fresh = await freshStore('cases-task-lag');
-    const filed = await file({ store: fresh, by: PORTAL, key: 'lag-1', app: application(ZHANG, JOINT), date: '2026-09-01', guide: JOINT });
+  it('puts the task items a losing action moved back where the winning head lists them', async () => {
+    // Prepare: a dispatched joint case; health and fire answer on the same version, each moving its own task
+    const table = 'cases-task-race';
+    const fresh = await freshStore(table);
+    const filed = await file({ store: fresh, by: PORTAL, key: 'race-1', app: application(ZHANG, JOINT), date: '2026-09-01', guide: JOINT });
     const caseNo = filed.state.caseNo;
-    const accepted = await actSealed(fresh, caseNo, { action: 'accept' }, on('2026-09-01', MARKET, 1));
-    const dispatched = applyCaseCommand(accepted, { action: 'dispatch' }, on('2026-09-01', SYSTEM_CALLER, 2));
-    await fresh.append(dispatched.state, dispatched.entry, accepted);
-    for (const sk of ['HEAD', `TASK#${HEALTH.departmentId}`, `TASK#${FIRE.departmentId}`])
-      await db.send(new DeleteCommand({ TableName: 'cases-task-lag', Key: { pk: `CASE#${caseNo}`, sk } }));
-    await fresh['moveHead'](accepted);
+    await actSealed(fresh, caseNo, { action: 'accept' }, on('2026-09-01', MARKET, 1));
+    const dispatched = await act(fresh, caseNo, { action: 'dispatch' }, on('2026-09-01', SYSTEM_CALLER, 2));
+    const answers = [HEALTH, FIRE].map((by) => applyCaseCommand(dispatched, { action: 'opinion', outcome: 'agree' }, on('2026-09-02', by)));
 
-    // Act: an opinion written on the dispatched state, the head still at the acceptance
-    const answered = applyCaseCommand(dispatched.state, { action: 'opinion', outcome: 'agree' }, on('2026-09-02', FIRE));
-    await fresh.append(answered.state, answered.entry, dispatched.state);
+    // Act: each on a store of its own (as two functions would), side by side
+    const results = await Promise.allSettled(answers.map((a) => new DynamoCaseStore(db, table).append(a.state, a.entry, dispatched)));
 
-    // Assess: the head and both task items are at the opinion; health's task is listed, fire's is not
-    const head = await db.send(new GetCommand({ TableName: 'cases-task-lag', Key: { pk: `CASE#${caseNo}`, sk: 'HEAD' } }));
-    expect(head.Item!.version).toBe(answered.state.version);
-    expect((await fresh.jointTaskQueue(HEALTH.departmentId!, { limit: 10 })).cases).toEqual([answered.state]);
-    expect((await fresh.jointTaskQueue(FIRE.departmentId!, { limit: 10 })).cases).toEqual([]);
+    // Assess: one won; the winner's task is answered, the loser's still open in its queue, as the head says
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const won = results.findIndex((r) => r.status === 'fulfilled');
+    const [winner, loser] = won === 0 ? [HEALTH, FIRE] : [FIRE, HEALTH];
+    expect(await fresh.get(caseNo)).toEqual(answers[won]!.state);
+    expect((await fresh.jointTaskQueue(loser.departmentId!, { limit: 10 })).cases).toEqual([answers[won]!.state]);
+    expect((await fresh.jointTaskQueue(winner.departmentId!, { limit: 10 })).cases).toEqual([]);
+    expect((await caseItems(table, caseNo)).get(`TASK#${loser.departmentId}`)!.deptSk).toMatch(/^opinion#/);
+  });
+
+  it("pages the head's entries out once they are 8: the history, the outbox and the head's check read across pages and head", async () => {
+    // Prepare: accepted, then paused and resumed 6 times (14 entries)
+    const table = 'cases-pages';
+    const fresh = await freshStore(table);
+    const filed = await file({ store: fresh, by: PORTAL, key: 'pages-1', app: application(ZHANG), date: '2026-11-23' });
+    const caseNo = filed.state.caseNo;
+    let state = await act(fresh, caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    for (let i = 0; i < 6; i++) {
+      await act(fresh, caseNo, { action: 'pause', procedure: 'hearing', reason: `第${i + 1}次听证`, expectedDays: 5 }, on('2026-11-24', MARKET, 2 * i));
+      state = await act(fresh, caseNo, { action: 'resume' }, on('2026-11-24', MARKET, 2 * i + 1));
+    }
+
+    // Act
+    const items = await caseItems(table, caseNo);
+    const history = await historyUpTo(fresh, caseNo, Infinity);
+    const outbox = await new DynamoCaseOutbox(db, table).entries(caseNo, 3, 14);
+
+    // Assess: pages of committed entries before the head, the head's entries after them, at most 8, its newest its own
+    const pages = [...items.keys()].filter((sk) => sk.startsWith('PAGE#'));
+    const pending = (items.get('HEAD')!.pending as EntryRecord[]).map((r) => r.entry.n);
+    expect(pages.length).toBeGreaterThan(0);
+    expect(pending.length).toBeLessThanOrEqual(8);
+    expect(pending.at(-1)).toBe(14);
+    expect([...items.keys()].filter((sk) => sk.startsWith('EVT#'))).toEqual([]);
+    expect(history.map((e) => e.n)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+    expect(verifyCaseHistory(history, state)).toEqual({ ok: true });
+    expect(outbox.map((e) => e.event?.id)).toEqual(Array.from({ length: 12 }, (_, i) => `${caseNo}.${i + 3}`));
+    expect(await fresh.get(caseNo)).toEqual(state);
+  });
+
+  it('finds a head whose entries were altered or cut: the case is broken there', async () => {
+    // Prepare: accepted and paused; then, in turn, entry 2's content altered and entry 2 removed from the head's entries
+    const table = 'cases-head-tampered';
+    const fresh = await freshStore(table);
+    const filed = await file({ store: fresh, by: PORTAL, key: 'tamper-1', app: application(ZHANG), date: '2026-11-23' });
+    const caseNo = filed.state.caseNo;
+    await act(fresh, caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    await act(fresh, caseNo, { action: 'pause', procedure: 'hearing', reason: '听证', expectedDays: 5 }, on('2026-11-24', MARKET));
+    const head = (await caseItems(table, caseNo)).get('HEAD')!;
+    const [one, two, three] = head.pending as EntryRecord[];
+    const put = (pending: EntryRecord[]) => db.send(new PutCommand({ TableName: table, Item: { ...head, pending } }));
+
+    // Act / Assess: altered
+    await put([one!, { ...two!, entry: { ...two!.entry, on: '2026-11-30' } }, three!]);
+    expect((await fresh.read(caseNo))?.broken).toEqual({ n: 2, reason: "entry 2's content does not match its hash" });
+    // Cut out of the middle
+    await put([one!, three!]);
+    expect((await fresh.read(caseNo))?.broken).toEqual({ n: 2, reason: 'entry 2 is missing or not chained to the one before it' });
+    expect(await rejection(fresh.get(caseNo))).toMatchObject({ code: 'CASE_HISTORY_BROKEN' });
   });
 
   it("keeps the whole state in the head only: an action's entry holds what it changed, not the form", async () => {
@@ -302,15 +421,22 @@ describe('DynamoCaseStore: what a case takes in the table', () => {
     // Act
     const items = await db.send(new ScanCommand({ TableName: 'cases-changes' }));
 
-    // Assess: the filing's entry holds the first state, the acceptance's only what it changed
+    // Assess: the filing's entry holds the first state (the application as filed: paged out with it
+    // by the acceptance, the head's entries then over PENDING_BYTES), the acceptance's only what it changed
     const item = (sk: string) => items.Items!.find((i) => i.pk === `CASE#${filed.state.caseNo}` && i.sk === sk)!;
-    const bytes = (i: Record<string, unknown>) => Buffer.byteLength(JSON.stringify(i), 'utf8');
-    expect(item('EVT#0000000001').changes.set.form).toEqual(form);
-    expect(item('EVT#0000000002').state).toBeUndefined();
-    expect(Object.keys(item('EVT#0000000002').changes.set)).not.toContain('form');
-    expect(Object.keys(item('EVT#0000000002').changes.set)).toEqual(expect.arrayContaining(['status', 'acceptance', 'version', 'hash']));
-    expect(bytes(item('EVT#0000000002'))).toBeLessThan(4096);
+    const bytes = (i: unknown) => Buffer.byteLength(JSON.stringify(i), 'utf8');
+    const [first] = item('PAGE#0000000001').entries as EntryRecord[];
+    const [second, ...more] = item('HEAD').pending as EntryRecord[];
+    expect(first!.changes!.set.form).toEqual(form);
+    expect(more).toEqual([]);
+    expect(second!.entry.n).toBe(2);
+    expect(second!.state).toBeUndefined();
+    expect(Object.keys(second!.changes!.set)).not.toContain('form');
+    expect(Object.keys(second!.changes!.set)).toEqual(expect.arrayContaining(['status', 'acceptance', 'version', 'hash']));
+    expect(bytes(second)).toBeLessThan(4096);
     expect(item('HEAD').state).toEqual(accepted);
+    // The head: the state once, and the entry
+    expect(bytes(item('HEAD'))).toBeLessThan(bytes(accepted) + 8192);
   });
 
   it('writes what an entry adds to a list, not the list again: the second pause, the second sealed notice; the state reads back whole', async () => {
@@ -325,18 +451,20 @@ describe('DynamoCaseStore: what a case takes in the table', () => {
     const sealed = await act(fresh, caseNo, sealNoticesCommand(paused, '2026-11-26T02:01:00.000Z'), on('2026-11-26', SYSTEM_CALLER, 1));
 
     // Act
-    const items = await db.send(new ScanCommand({ TableName: 'cases-append' }));
-    const item = (n: number) => items.Items!.find((i) => i.pk === `CASE#${caseNo}` && i.sk === `EVT#${String(n).padStart(10, '0')}`)!;
-    // A reader finding the head behind rolls it forward from the entries' changes
+    const records: EntryRecord[] = [];
+    for await (const record of fresh.history(caseNo)) records.push(record);
+    const item = (n: number) => records.find((r) => r.entry.n === n)!;
+    // Rewritten as the old layout, a reader finding its head behind rolls it forward from the entries' changes
+    await toOldLayout(fresh, 'cases-append', caseNo);
     await db.send(new DeleteCommand({ TableName: 'cases-append', Key: { pk: `CASE#${caseNo}`, sk: 'HEAD' } }));
     const read = await fresh.get(caseNo);
 
     // Assess: entry 7 (the second pause) appends to `pauses`, entry 8 to `notices`
-    expect(item(7).changes.append.pauses).toEqual([sealed.pauses[1]]);
-    expect(item(7).changes.set).not.toHaveProperty('pauses');
-    expect(item(8).changes.append.notices).toEqual([sealed.notices![2]]);
-    expect(item(8).changes.set).not.toHaveProperty('notices');
-    expect(item(8).changes.unset).toEqual(['noticesDue']);
+    expect(item(7).changes!.append!.pauses).toEqual([sealed.pauses[1]]);
+    expect(item(7).changes!.set).not.toHaveProperty('pauses');
+    expect(item(8).changes!.append!.notices).toEqual([sealed.notices![2]]);
+    expect(item(8).changes!.set).not.toHaveProperty('notices');
+    expect(item(8).changes!.unset).toEqual(['noticesDue']);
     expect(sealed.notices!.map((n) => n.kind)).toEqual(['acceptance', 'special-procedure', 'special-procedure']);
     expect(read).toEqual(sealed);
   });
@@ -347,6 +475,7 @@ describe('DynamoCaseStore: what a case takes in the table', () => {
     const fresh = await freshStore('cases-changes-altered');
     const filed = await file({ store: fresh, by: PORTAL, key: 'altered-1', app: application(ZHANG), date: '2026-11-23' });
     await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    await toOldLayout(fresh, 'cases-changes-altered', filed.state.caseNo);
     await db.send(new DeleteCommand({ TableName: 'cases-changes-altered', Key: { pk: `CASE#${filed.state.caseNo}`, sk: 'HEAD' } }));
     await fresh['moveHead'](filed.state);
     await db.send(
@@ -398,11 +527,11 @@ function flakyStore(table: string, fails: (sk: string, kind: 'put' | 'update') =
 
 describe('DynamoCaseStore: actions under an idempotency key, through the case service', () => {
   it('lets a retry do an action whose writer stopped after taking its key, before its entry, once', async () => {
-    // Prepare: the first write of an entry fails after the key was taken
+    // Prepare: the first write of a head (the action's entry) fails after the key was taken
     const fresh = await freshStore('cases-key-before-entry');
     at('2026-11-23');
     const filed = await serviceOn(fresh).file(PORTAL, 'key-entry-1', request(PORTAL, ZHANG));
-    const { store: flaky, destroy } = flakyStore('cases-key-before-entry', (sk, kind) => kind === 'put' && sk.startsWith('EVT#'));
+    const { store: flaky, destroy } = flakyStore('cases-key-before-entry', (sk, kind) => kind === 'put' && sk === 'HEAD');
     const key = { caseNo: filed.caseNo, caller: MARKET.name, idempotencyKey: 'accept-1' };
 
     // Act

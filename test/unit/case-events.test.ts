@@ -7,7 +7,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { actionEntryItem, firstEntryItem } from '../../shared/adapters/case-items.ts';
+import { actionEntryItem, actionWrites, filingHeadItem, firstEntryItem, pendingOf } from '../../shared/adapters/case-items.ts';
 import { EventBridgeEventBus } from '../../shared/adapters/eventbridge-event-bus.ts';
 import { CASE_EVENT_BUS_SOURCE, CaseEventSchema, MAX_CASE_EVENT_BYTES } from '../../shared/contracts/case-events.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
@@ -93,9 +93,13 @@ describe('a case event', () => {
     expect(() => caseEvent(first.state, accepted.entry)).toThrow(/not the one entry 2/);
   });
 
-  it("is kept in the entry's item (the outbox), for the filing and for every action", () => {
+  it("is kept with its entry (the outbox), for the filing and for every action: in the head's pending entries, as in an entry item of the old layout", () => {
     const first = filed();
     const accepted = applyCaseCommand(first.state, { action: 'accept' }, on('2026-10-08', MARKET));
+    const filingHead = filingHeadItem(first);
+    const { head } = actionWrites(filingHead, first.state, accepted.state, accepted.entry);
+    expect(pendingOf(filingHead).map((r) => r.event)).toEqual([caseEvent(first.state, first.entry)]);
+    expect(pendingOf(head).map((r) => r.event)).toEqual([caseEvent(first.state, first.entry), caseEvent(accepted.state, accepted.entry)]);
     expect(firstEntryItem(first).event).toEqual(caseEvent(first.state, first.entry));
     expect(actionEntryItem(first.state, accepted.state, accepted.entry).event).toEqual(caseEvent(accepted.state, accepted.entry));
   });
@@ -218,7 +222,7 @@ describe('EventBridgeEventBus on AWS', () => {
 describe('the relay function', () => {
   const client = mock;
 
-  it('publishes the new entries of the stream and answers the first it could not publish (ReportBatchItemFailures)', async () => {
+  it("publishes the new entries of the stream — each head write's own entry, and the entry items of the old layout — and answers the first it could not publish (ReportBatchItemFailures)", async () => {
     vi.stubEnv('CASE_EVENT_BUS_NAME', 'tongban-test-cases');
     vi.stubEnv('AWS_REGION', 'cn-north-1');
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
@@ -229,13 +233,18 @@ describe('the relay function', () => {
       eventName,
       dynamodb: { SequenceNumber: seq, Keys: marshall({ pk: item.pk, sk: item.sk }), NewImage: marshall(item, { removeUndefinedValues: true }) as never },
     });
+    const pending = all.map((event, i) => ({ entry: { n: i + 1 }, event }));
     const stream = {
       Records: [
+        // An entry item of the layout before issue 21
         record('100', { pk: 'CASE#X', sk: 'EVT#0000000001', event: all[0] }),
-        // The head moving is no event.
-        record('101', { pk: 'CASE#X', sk: 'HEAD', state: {} }, 'MODIFY'),
-        record('102', { pk: 'CASE#X', sk: 'EVT#0000000002', event: all[1] }),
-        record('103', { pk: 'CASE#X', sk: 'EVT#0000000003', event: all[2] }),
+        // A head of that layout rolled forward carries no entry: no event.
+        record('101', { pk: 'CASE#X', sk: 'HEAD', version: 1, state: {} }, 'MODIFY'),
+        // Heads carrying their entries: the one of the head's version is the write's (the others were published before).
+        record('102', { pk: 'CASE#X', sk: 'HEAD', version: 2, state: {}, pending: pending.slice(0, 2) }, 'MODIFY'),
+        // A page repeats committed entries: no event.
+        record('103', { pk: 'CASE#X', sk: 'PAGE#0000000002', entries: pending.slice(0, 2) }),
+        record('104', { pk: 'CASE#X', sk: 'HEAD', version: 3, state: {}, pending: pending.slice(2) }, 'MODIFY'),
       ],
     } as unknown as DynamoDBStreamEvent;
     client.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ EventId: 'a' }, { ErrorCode: 'InternalFailure' }, { EventId: 'c' }] });

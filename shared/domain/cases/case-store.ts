@@ -1,8 +1,9 @@
-// Port: where cases live. A case is its history: each entry is written once, with a condition that it
-// does not exist yet, and that conditional write is the action's serialisation point — of two actions
-// on the same version exactly one wins (CASE_VERSION_CONFLICT for the other). The newest state is also
-// projected onto a head for the listing queries. Nothing here needs transactions (dynalite has none):
-// every write stands alone, and a projection left behind by a crash is completed by the next reader.
+// Port: where cases live. A case is its history: each entry is written once, with a condition that
+// entry n is not written yet (the DynamoDB store: that the case's head, which carries its newest
+// entries and state, still holds version n - 1), and that conditional write is the action's
+// serialisation point — of two actions on the same version exactly one wins (CASE_VERSION_CONFLICT for
+// the other). Nothing here needs transactions (dynalite has none): every write stands alone, and what
+// a crash leaves behind is completed by the next reader or writer.
 // A filing is the case service's steps in order (claimFiling, then completeFiling), each safe to take
 // again, so that a retry finishes whatever an earlier attempt left. An action under its caller's
 // idempotency key takes the key with its entry (append), and the service reads the key, and the key an
@@ -99,8 +100,8 @@ export interface CaseStore {
   filingComplete(caseNo: string): Promise<boolean>;
 
   /**
-   * Writes a claimed filing's case: its first entry (from then on `get` reads it), then its head (from
-   * then on it is listed). Safe to repeat (by the filer, or a retry that finds the filing unfinished).
+   * Writes a claimed filing's case: its first entry and head (from then on `get` reads it and it is
+   * listed). Safe to repeat (by the filer, or a retry that finds the filing unfinished).
    * Fails when the head cannot be written — nobody would read a case in no queue to roll its head
    * forward, so the caller's retry must — and when the case number already holds another case.
    */
