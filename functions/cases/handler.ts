@@ -68,7 +68,6 @@ export function casesHandler(options: { now?: () => Date; calendar?: CalendarSou
     onSealLag: (caseNo, error) => logger.error('a decided case was not sealed; the sweep seals it', { caseNo, error }),
     archiver: new LambdaArchiveStarter(lambdaClient(), requiredEnv('ARCHIVE_FUNCTION_NAME')),
     onArchiveLag: (caseNo, error) => logger.error('the archiving of an ended case did not start; the sweep starts it', { caseNo, error }),
-    onReleaseLag: (caseNo, uploads, error) => logger.warn('uploads a case took into its keeping were not deleted; they expire as unused ones do', { caseNo, uploads, error }),
     ...config,
     ...(options.now ? { now: options.now } : {}),
   });

@@ -28,15 +28,12 @@ export const cases = {
   // - checks that an upload is the announced file (HeadObject, GetObject: s3:GetObject on `uploads/*`);
   // - keeps a filed case's materials by server-side copy to `cases/<caseNo>/…` (CopyObject: s3:GetObject
   //   on the source under `uploads/`, s3:PutObject on the target under `cases/`), conditional
-  //   (If-None-Match: *) so a retried filing does not copy twice, a HeadObject of the target
-  //   (s3:GetObject on `cases/*`) when the upload is gone;
-  // - releases the uploads once the entry naming their copies is written (DeleteObjects: s3:DeleteObject
-  //   on `uploads/*`): a delete marker over each, so each material is kept once; the hidden version
-  //   expires by the lifecycle rule, and no version is destroyed (no s3:DeleteObjectVersion);
+  //   (If-None-Match: *) so a retried filing does not copy twice, with a HeadObject of the target
+  //   (s3:GetObject on `cases/*`) only when the upload is gone;
   // - presigns GETs of a case's kept files under `cases/` for those who may read the case (the read
   //   links of GET /v1/cases/{caseNo}/material: a link reads with the signer's permissions, so it is
   //   s3:GetObject on `cases/*` that lets it read, and nothing outside `cases/`).
-  // No delete under `cases/` (materials are evidence, and the bucket versions them), no ACL or tagging actions.
+  // No delete (materials are evidence, and the bucket versions them), no ACL or tagging actions.
   //
   // s3:ListBucket on the whole bucket (listAnywhere): without it S3 answers a HeadObject or CopyObject
   // of a missing key with 403 AccessDenied instead of 404 NotFound / NoSuchKey, and the adapter tells
@@ -47,14 +44,14 @@ export const cases = {
   materials: {
     areas: {
       uploads: {
-        actions: ['s3:PutObject', 's3:GetObject', 's3:ListBucket', 's3:DeleteObject'],
+        actions: ['s3:PutObject', 's3:GetObject', 's3:ListBucket'],
         wildcardReason:
-          "Presigned uploads of application materials (a channel's) and of opinion attachments (a co-department's): for each upload the cases function chooses a new random key, uploads/<channel id or department credit code>/<random UUID>, signs a PUT for exactly that key with its own credentials, later reads that object to check it is the announced file and to copy it into a case, and deletes it once the case's entry naming the copy is written (each material kept once); no key is known beforehand, so the uploads/ prefix is the only stable part of it. The grant is s3:PutObject, s3:GetObject and s3:DeleteObject (a delete marker in this versioned bucket: no s3:DeleteObjectVersion, so no version is destroyed; the lifecycle rule expires the hidden one a day later), no ACL, on this bucket only; the lifecycle rule expires whatever no case takes up under uploads/.",
+          "Presigned uploads of application materials (a channel's) and of opinion attachments (a co-department's): for each upload the cases function chooses a new random key, uploads/<channel id or department credit code>/<random UUID>, signs a PUT for exactly that key with its own credentials, and later reads that object to check it is the announced file and to copy it into a case; no key is known beforehand, so the uploads/ prefix is the only stable part of it. The grant is s3:PutObject and s3:GetObject (no delete, no ACL), on this bucket only; the lifecycle rule expires whatever no case takes up under uploads/.",
       },
       cases: {
         actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
         wildcardReason:
-          "Materials a filed case keeps: the cases function copies each upload a case references, server-side, to cases/<case number>/<upload id> when the case is filed or supplemented, after checking whether the copy is already there, and presigns 5-minute GETs of those files for the case's department, co-departments and filing channel (the read links, which read with the function's permissions); the case number is only issued at filing, so the cases/ prefix is the only stable part of the key. The grant is s3:GetObject (HeadObject of the copy, the read links) and s3:PutObject (the copy target), no delete, on this bucket only; the bucket is versioned, so nothing kept there can be lost by an overwrite.",
+          "Materials a filed case keeps: the cases function copies each upload a case references, server-side, to cases/<case number>/<upload id> when the case is filed or supplemented, on condition that no copy is there yet, and presigns 5-minute GETs of those files for the case's department, co-departments and filing channel (the read links, which read with the function's permissions); the case number is only issued at filing, so the cases/ prefix is the only stable part of the key. The grant is s3:GetObject (HeadObject of the copy, the read links) and s3:PutObject (the copy target), no delete, on this bucket only; the bucket is versioned, so nothing kept there can be lost by an overwrite.",
       },
     },
     listAnywhere: true,

@@ -248,8 +248,7 @@ export class DataStack extends Stack {
   readonly feedbackTable: Table;
   /**
    * Application materials (see bucket-layout.ts): uploads by presigned PUT under `uploads/`, copied
-   * under `cases/` when a case is filed (the upload then deleted: one copy while the case is live),
-   * deleted from there once the case is archived (the bundle is
+   * under `cases/` when a case is filed, deleted from there once the case is archived (the bundle is
    * the record; the hidden versions expire after days). SSE-KMS with the data key, TLS only, versioned.
    */
   readonly materialsBucket: Bucket;
@@ -410,8 +409,7 @@ export class DataStack extends Stack {
       serverAccessLogsPrefix: MATERIALS_ACCESS_LOGS_PREFIX,
       lifecycleRules: [
         {
-          // An upload no case has taken up (a filed case copies its materials under cases/ and then
-          // deletes the uploads; their hidden versions go after the noncurrent days).
+          // An upload no case has taken up (a filed case copies its materials under cases/).
           id: 'expire-unreferenced-uploads',
           prefix: MATERIALS_BUCKET.uploadsPrefix,
           expiration: Duration.days(MATERIALS_BUCKET.unreferencedUploadExpiryDays),

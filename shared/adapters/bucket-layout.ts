@@ -4,11 +4,8 @@
 // A channel uploads a material with a presigned PUT under `uploads/<channelId>/<uuid>`, a department an
 // opinion's attachment under `uploads/<its credit code>/<uuid>`. When a case is filed (supplemented,
 // given an opinion), the platform copies the objects it references under `cases/<caseNo>/…`
-// (server-side copy) and, once the case's entry is written, deletes them under `uploads/` (a delete
-// marker; the hidden version expires unreferencedNoncurrentVersionExpiryDays later): a material is
-// kept once while its case is live (s3-material-store.ts says why by copy, not in place). So an
-// object still under `uploads/` after a few days is one no case took up (or one a filing that stopped
-// between writing its case and deleting it left): the lifecycle rules expire it. What a case keeps under `cases/<caseNo>/` is its working copy: once
+// (server-side copy), so an object still under `uploads/` after a few days is one no case took up:
+// the lifecycle rules expire it. What a case keeps under `cases/<caseNo>/` is its working copy: once
 // the case's bundle is written, read back and checked (the archive function), the bundle is the
 // record, and the archive function deletes the case's objects (DeleteObjects: a delete marker over
 // each, free of charge); the lifecycle rules remove the versions so hidden after
@@ -28,11 +25,7 @@ export const MATERIALS_BUCKET = {
    * has this long between uploading a material and filing the case that references it.
    */
   unreferencedUploadExpiryDays: 3,
-  /**
-   * Days S3 keeps a noncurrent version under `uploads/`: overwritten, expired, or deleted once a case
-   * took it up (S3 counts from the delete and removes it at the next midnight UTC after: one to two
-   * days in all, the only time a filed material is stored twice).
-   */
+  /** Days S3 keeps a noncurrent (overwritten or expired) version under `uploads/`. */
   unreferencedNoncurrentVersionExpiryDays: 1,
   /**
    * Days S3 keeps a version under `cases/` once it is noncurrent — the archive function deleted it

@@ -5,27 +5,21 @@
 // is streamed, never read whole into memory. A case's file is read through a presigned GET that
 // pins the answer's type and disposition (the bytes never pass through the function).
 //
-// One copy per material while its case is live: a filing (a supplement, an opinion's attachments)
-// copies each upload it names to `cases/<caseNo>/…` (one conditional CopyObject, server-side) and,
-// once its entry is written, deletes the upload (`release`: one DeleteObjects). In the versioned
-// bucket the delete hides the upload's version, and the lifecycle rule removes it
-// MATERIALS_BUCKET.unreferencedNoncurrentVersionExpiryDays later (S3 counts from the delete and
-// rounds up to the next midnight UTC: one to two days), instead of the upload living its three days
-// and then one more hidden, beside the case's copy. The checksum is checked once, in `verify`, from
-// the SHA-256 S3 took the upload with (HeadObject); the copy carries it, and only the PDF and OFD
-// format checks read a file whole. Why copy and release rather than the case naming the upload where
-// it lies (no copy; the expiry rule filtered by a tag the filing sets): the tag costs a PUT-class
-// request per material (PutObjectTagging), as the copy does, so it saves no request, only the hidden
-// version's day or two; and it gives up what the `cases/<caseNo>/` prefix guarantees — the archive
-// function's grants (read and delete under `cases/` alone), the replication of live cases' files to the
-// replica region (a rule by prefix; live replication acts as an object is written, so a tag
-// set at filing would not reliably make the upload replicate: every upload would have to), the expiry
-// that no tag change can race (an upload tagged in the hour S3 expires it), and an upload that two
-// cases name (a tag holds no count: the first archived would delete the other's file). Released
-// uploads make that last case plain instead: an upload serves one case, and a second filing naming it
-// is refused MATERIAL_NOT_UPLOADED, as for an expired one (the CLI and the console upload each
-// filing's files afresh).
-import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
+// Keeping a material: one conditional CopyObject (server-side, `If-None-Match: *`) to
+// `cases/<caseNo>/…`: a retry finds the copy in place (412) without asking first (no HeadObject) and
+// never writes a second version of it; the copy carries the upload's SHA-256, which `verify` checked
+// from S3's stored checksum (HeadObject) — the one check; only the PDF and OFD format checks read a
+// file whole. The upload stays until its lifecycle rule expires it (MATERIALS_BUCKET,
+// bucket-layout.ts), because a channel may name one upload in several filings within those days (each
+// case keeps its own copy; the benches and the fuzzing file so). Deleting it once filed would store a
+// material once at the cost of that rule; keeping it costs, for a case with 2 MB of materials, about
+// $0.006 per 1,000 cases (Standard, four days). Naming the upload where it lies, without a copy, would
+// need the expiry to spare filed uploads by a tag the filing sets (PutObjectTagging: a PUT-class
+// request, priced as the copy, so no request saved) and a count of the cases naming an upload (a tag
+// holds none: the first case archived would delete the other's file; S3 has no conditional tagging),
+// and it would give up what the `cases/<caseNo>/` prefix guarantees: the archive function's grants,
+// the replication of live cases' files to the second region and the working copies' lifecycle.
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { randomUUID } from 'node:crypto';
@@ -180,33 +174,13 @@ export class S3MaterialStore implements MaterialVault {
       } catch (e) {
         const code = (e as { name?: string }).name;
         if (code === 'PreconditionFailed') return; // in place already
-        // The upload is gone: released once an earlier attempt had copied it (then the copy is in place), or expired.
+        // The upload is gone (expired): the copy may be in place already (S3 may answer the missing source first).
         if (code === 'NoSuchKey') {
           if (await this.exists(caseKey)) return;
-          throw invalid(
-            'MATERIAL_NOT_UPLOADED',
-            'materials',
-            '材料已过期或尚未上传，请重新上传',
-            `upload ${uploadKey} is gone (expired, or taken by another case?); upload it again`,
-          );
+          throw invalid('MATERIAL_NOT_UPLOADED', 'materials', '材料已过期或尚未上传，请重新上传', `upload ${uploadKey} is gone (expired?); upload it again`);
         }
         if (attempt >= 3) throw e;
       }
-    }
-  }
-
-  /**
-   * One DeleteObjects per 1,000 uploads (free of charge): a delete marker over each (the bucket is
-   * versioned; the lifecycle rule removes the hidden version after
-   * MATERIALS_BUCKET.unreferencedNoncurrentVersionExpiryDays, bucket-layout.ts). A key already gone
-   * takes a marker too, and S3 reports no error for it.
-   */
-  async release(uploadKeys: readonly string[]): Promise<void> {
-    for (let i = 0; i < uploadKeys.length; i += 1000) {
-      const keys = uploadKeys.slice(i, i + 1000).map((Key) => ({ Key }));
-      const out = await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys, Quiet: true } }));
-      const failed = out.Errors ?? [];
-      if (failed.length > 0) throw new Error(`could not release ${failed.length} upload(s): ${failed.map((f) => `${f.Key} ${f.Code}`).join(', ')}`);
     }
   }
 

@@ -124,10 +124,8 @@ export type BucketRole = 'materials' | 'archive';
 /**
  * Where an object written as `storageClass` lives and for how long within `horizonDays`, as the data
  * stack's lifecycle rules keep it (infra/stacks/data-stack.ts, from shared/adapters/bucket-layout.ts):
- * an upload no case took up no longer current after `unreferencedUploadExpiryDays` and its noncurrent
- * version gone `unreferencedNoncurrentVersionExpiryDays` later (one a case took up is deleted once the
- * case's entry is written, so it is not among the objects a batch leaves: the day or two its hidden
- * version is kept is not counted); a case's working copy under `cases/` is deleted when
+ * an upload no longer current after `unreferencedUploadExpiryDays` and its noncurrent version gone
+ * `unreferencedNoncurrentVersionExpiryDays` later; a case's working copy under `cases/` is deleted when
  * the case is archived, so it is not among the objects a batch leaves (the 7 days its hidden version is
  * kept are not counted); everything in the archive (Object Lock for its retention, which the horizon
  * does not outlast) for the whole horizon, a bundle in Deep Archive from ARCHIVE_COLD_AFTER_DAYS after

@@ -1,11 +1,9 @@
 // The case figures of issue 3, through a running embedded platform over signed HTTP:
 //   - filings per second sustained for BENCH_FILING_SECONDS at BENCH_CONCURRENCY, and their latency
 //   - with BENCH_CASES cases filed: a department's queue query (first and a later page) and a filing
-// Every filing carries a fresh Idempotency-Key and its own two materials, each uploaded through a
-// presigned slot (an upload serves one case: the filing releases it). Those of the timed filings are
-// uploaded before the clock starts (BENCH_PREUPLOADED sets per worker; a worker that runs out uploads
-// its next set inline, and the count is printed); the fill's are uploaded as it goes. The cases table is
-// filled by filings only, never written directly.
+// Every filing carries a fresh Idempotency-Key. Each worker uploads its two materials once, through a
+// presigned slot, and names the same uploads in all its filings (a channel may: the platform copies
+// an upload into each case's keeping). The cases table is filled by filings only, never written directly.
 import { createHash, randomUUID } from 'node:crypto';
 import { SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import type { ApiClient } from '../../shared/cli/api-client.ts';
@@ -18,8 +16,6 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const CASES = Number(process.env.BENCH_CASES ?? 10_000);
 /** The later page the queue is also timed at: after this many pages of 20. */
 const LATER_PAGE = 50;
-/** Material sets each worker uploads before the timed filings. */
-const PREUPLOADED = Number(process.env.BENCH_PREUPLOADED ?? 40);
 
 // 食品经营许可证核发 (market): 食品经营许可申请书 and 营业执照 are required and not tolerable.
 const FOOD = SEED_ITEMS.find((g) => g.implementationCode.endsWith('000117001000'))!;
@@ -29,19 +25,22 @@ type Json = Record<string, unknown>;
 
 export async function benchCases(as: (principal: string) => ApiClient): Promise<void> {
   const market = as('market');
-  // Worker w files as channel w mod 2, with the uploads it made beforehand.
+  // Worker w files as channel w mod 2, with the two uploads it made beforehand.
   const workers = await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, w) => {
       const channel = as(CHANNELS[w % CHANNELS.length]!);
-      return { channel, uploads: await preuploaded(channel, PREUPLOADED, `worker ${w}`) };
+      const materials = {
+        食品经营许可申请书: await upload(channel, `申请书 ${w}`),
+        营业执照: await upload(channel, `营业执照 ${w}`),
+      };
+      return { channel, materials };
     }),
   );
   let filed = 0;
   let refused = 0;
   let firstRefusal: string | undefined;
-  const fileAs = async (worker: { channel: ApiClient; uploads: Preuploaded }, i: number): Promise<void> => {
-    const materials = await worker.uploads.next();
-    const res = await worker.channel.request('POST', '/v1/cases', { body: application(materials, i), headers: { 'Idempotency-Key': randomUUID() } });
+  const fileAs = async (worker: { channel: ApiClient; materials: Json }, i: number): Promise<void> => {
+    const res = await worker.channel.request('POST', '/v1/cases', { body: application(worker.materials, i), headers: { 'Idempotency-Key': randomUUID() } });
     if (res.status === 201) filed++;
     else {
       refused++;
@@ -61,10 +60,9 @@ export async function benchCases(as: (principal: string) => ApiClient): Promise<
   );
   const rateFiled = filed - before.filed;
   const rateRefused = refused - before.refused;
-  const inline = workers.reduce((n, w) => n + w.uploads.inline, 0);
   console.log(
     `\nfilings, POST /v1/cases at concurrency ${CONCURRENCY} for ${FILING_SECONDS} s (signed, fresh Idempotency-Key each; ` +
-      `each with its two PDFs, uploaded before the clock started${inline > 0 ? `, but for ${inline} sets uploaded inline` : ''})`,
+      `each worker reuses the two PDFs it uploaded once, ${workers.length * 2} uploads in all)`,
   );
   table(
     [[`${(rateFiled / (rate.ms / 1000)).toFixed(1)}`, String(rateFiled), String(rateRefused), ...percentiles(rate.times)]],
@@ -108,31 +106,6 @@ export async function benchCases(as: (principal: string) => ApiClient): Promise<
     ],
     ['', 'p50', 'p95', 'p99', 'max'],
   );
-}
-
-/** Material sets (the two PDFs a filing names) uploaded ahead, then one uploaded as each is asked for. */
-export interface Preuploaded {
-  next(): Promise<Json>;
-  /** Sets uploaded as they were asked for, the ones ahead used up. */
-  readonly inline: number;
-}
-
-/** `n` material sets of `channel` uploaded now, labelled `label`; more uploaded as `next` needs them. */
-export async function preuploaded(channel: ApiClient, n: number, label: string): Promise<Preuploaded> {
-  let made = 0;
-  const set = async (): Promise<Json> => {
-    const k = made++;
-    return { 食品经营许可申请书: await upload(channel, `申请书 ${label} ${k}`), 营业执照: await upload(channel, `营业执照 ${label} ${k}`) };
-  };
-  const ahead: Json[] = [];
-  for (let i = 0; i < n; i++) ahead.push(await set());
-  let inline = 0;
-  return {
-    next: async () => ahead.shift() ?? (inline++, set()),
-    get inline() {
-      return inline;
-    },
-  };
 }
 
 /** Uploads a PDF through a presigned slot — a small one around `content`, or `content`'s bytes as they are; answers the material as a filing names it. */

@@ -1,13 +1,11 @@
 // The embedded platform's own figures (issue 21, point 5), `npm start`'s command in a process of its
 // own on a fresh data directory, driven over signed HTTP from this one:
 //   - filings per second at BENCH_EMBEDDED_CONCURRENCY (default 8) for BENCH_EMBEDDED_SECONDS (default 20), each
-//     filing naming its own two materials, uploaded before the clock starts (BENCH_EMBEDDED_PREUPLOADED
-//     sets per worker; one that runs out uploads inline, counted), with the platform's CPU time per
+//     worker naming the two materials it uploaded once (pre-uploaded), with the platform's CPU time per
 //     filing (its process tree's, from /proc: the stand-ins' threads and processes included)
 //   - a case read (GET /v1/cases/{caseNo}), p50/p95, alone and while those filings run
 //   - the platform's RSS (its process tree's) after every BENCH_EMBEDDED_STEP filings up to
-//     BENCH_EMBEDDED_FILINGS (default 10,000), and the slope (these filings upload their materials as
-//     they go: each step's filings/s and CPU include two uploads per filing)
+//     BENCH_EMBEDDED_FILINGS (default 10,000), and the slope
 // BENCH_PLATFORM_NODE_ARGS gives the platform's node options (e.g. --cpu-prof --cpu-prof-dir=/tmp/p: a
 // profile per thread). Figures, never assertions. Run alone: node --import tsx test/bench/embedded.ts
 import { randomUUID } from 'node:crypto';
@@ -17,7 +15,7 @@ import { join } from 'node:path';
 import { ApiClient } from '../../shared/cli/api-client.ts';
 import { actingKeys } from '../support/acting-keys.ts';
 import { startPlatformProcess } from '../support/platform-process.ts';
-import { application, preuploaded } from './cases.ts';
+import { application, upload } from './cases.ts';
 import { percentiles, table, timeConcurrent, timeEach } from './figures.ts';
 
 const CONCURRENCY = Number(process.env.BENCH_EMBEDDED_CONCURRENCY ?? 8);
@@ -25,10 +23,10 @@ const FILING_SECONDS = Number(process.env.BENCH_EMBEDDED_SECONDS ?? 20);
 const FILINGS = Number(process.env.BENCH_EMBEDDED_FILINGS ?? 10_000);
 const STEP = Number(process.env.BENCH_EMBEDDED_STEP ?? 1_000);
 const READS = Number(process.env.BENCH_REQUESTS ?? 300);
-/** Material sets each worker uploads before the timed filings (an upload serves one case). */
-const PREUPLOADED = Number(process.env.BENCH_EMBEDDED_PREUPLOADED ?? 60);
 /** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
 const TICKS = 100;
+
+type Json = Record<string, unknown>;
 
 const load = () =>
   loadavg()
@@ -50,17 +48,16 @@ async function main(): Promise<void> {
     const workers = await Promise.all(
       Array.from({ length: CONCURRENCY }, async (_, w) => {
         const channel = channels[w % channels.length]!;
-        return { channel, uploads: await preuploaded(channel, PREUPLOADED, `worker ${w}`) };
+        return { channel, materials: { 食品经营许可申请书: await upload(channel, `申请书 ${w}`), 营业执照: await upload(channel, `营业执照 ${w}`) } };
       }),
     );
     let filed = 0;
     let refused = 0;
     let firstRefusal: string | undefined;
     const file = async (w: number, i: number): Promise<string | undefined> => {
-      const { channel, uploads } = workers[w]!;
-      const materials = await uploads.next();
+      const { channel, materials } = workers[w]!;
       const res = await channel
-        .request('POST', '/v1/cases', { body: application(materials, i), headers: { 'Idempotency-Key': randomUUID() } })
+        .request('POST', '/v1/cases', { body: application(materials as Json, i), headers: { 'Idempotency-Key': randomUUID() } })
         .catch((e: unknown) => ({ status: 0, body: { error: e instanceof Error ? `${e.message} (${String(e.cause)})` : String(e) } }));
       if (res.status === 201) {
         filed++;
@@ -100,10 +97,7 @@ async function main(): Promise<void> {
     ]);
     const cpu1 = await treeCpuMs(platform.pid);
     const n = filed - filed0;
-    const inline = workers.reduce((k, w) => k + w.uploads.inline, 0);
-    console.log(
-      `\nfilings at concurrency ${CONCURRENCY} for ${FILING_SECONDS} s, pre-uploaded materials${inline > 0 ? ` (but ${inline} sets uploaded inline)` : ''}, one case reader beside them (load average ${load()})`,
-    );
+    console.log(`\nfilings at concurrency ${CONCURRENCY} for ${FILING_SECONDS} s, pre-uploaded materials, one case reader beside them (load average ${load()})`);
     table(
       [[(n / (rate.ms / 1000)).toFixed(1), String(n), String(refused), ((cpu1 - cpu0) / Math.max(1, n)).toFixed(1), ...percentiles(rate.times)]],
       ['filings/s', 'filed', 'not 201', 'CPU ms/filing', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],

@@ -360,9 +360,9 @@ describe('filing refusals over HTTP', () => {
     );
     const asked = (await as('portal').request('GET', `/v1/cases/${caseNo}`)).body as Json;
 
-    // Act: each beside uploads of its own (an upload serves one case: the filing above took its own)
-    const random = await file({ ...body, materials: { ...(await application()).materials, [APPLICATION]: notPdf } });
-    const encrypted = await file({ ...body, materials: { ...(await application()).materials, [BUSINESS_LICENCE]: locked } });
+    // Act
+    const random = await file({ ...body, materials: { ...body.materials, [APPLICATION]: notPdf } });
+    const encrypted = await file({ ...body, materials: { ...body.materials, [BUSINESS_LICENCE]: locked } });
     const supplement = await as('portal').request('POST', `/v1/cases/${caseNo}/supplement`, { body: { materials: { [APPLICATION]: locked } } });
 
     // Assess

@@ -670,20 +670,13 @@ describe('the Tongban CDK app (test configuration)', () => {
         });
       });
 
-      it('lets the cases function read and write objects under uploads/ and cases/ only, list the bucket, and delete under uploads/ alone (a marker: no version)', () => {
+      it('lets the cases function read and write objects under uploads/ and cases/ only, list the bucket, and delete nothing', () => {
         const grants = grantsOf('cases');
         const s3 = grants.filter((g) => g.action.startsWith('s3:'));
         const uploads = `${materialsArn()}/${MATERIALS_BUCKET.uploadsPrefix}*`;
         const cases = `${materialsArn()}/${MATERIALS_BUCKET.casesPrefix}*`;
         expect(s3.map((g) => `${g.action} ${g.resource}`).sort()).toEqual(
-          [
-            `s3:PutObject ${uploads}`,
-            `s3:GetObject ${uploads}`,
-            `s3:DeleteObject ${uploads}`,
-            `s3:GetObject ${cases}`,
-            `s3:PutObject ${cases}`,
-            `s3:ListBucket ${materialsArn()}`,
-          ].sort(),
+          [`s3:PutObject ${uploads}`, `s3:GetObject ${uploads}`, `s3:GetObject ${cases}`, `s3:PutObject ${cases}`, `s3:ListBucket ${materialsArn()}`].sort(),
         );
         // Listing: the bucket itself, unconditioned (so that a missing key is a 404, not a 403).
         for (const g of s3) expect(g.condition, g.action).toBeUndefined();
@@ -698,13 +691,13 @@ describe('the Tongban CDK app (test configuration)', () => {
             elsewhere,
           ).toBe(false);
         }
-        for (const forbidden of [...NEVER.filter((a) => a !== 's3:DeleteObject'), 's3:GetObjectVersion', 's3:PutObjectTagging', 's3:ListBucketVersions'])
+        for (const forbidden of [...NEVER, 's3:GetObjectVersion', 's3:PutObjectTagging', 's3:ListBucketVersions'])
           expect(
             grants.map((g) => g.action),
             forbidden,
           ).not.toContain(forbidden);
         expect(holdersOf(MATERIALS_ACCESS)).toEqual({
-          cases: { uploads: ['s3:PutObject', 's3:GetObject', 's3:ListBucket', 's3:DeleteObject'], cases: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'] },
+          cases: { uploads: ['s3:PutObject', 's3:GetObject', 's3:ListBucket'], cases: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'] },
           archive: { cases: ['s3:GetObject', 's3:ListBucket', 's3:DeleteObject'] },
         });
         expect(MATERIALS_LIST_ANY).toEqual(['cases']);
@@ -741,7 +734,6 @@ describe('the Tongban CDK app (test configuration)', () => {
             's3:PutObject',
             's3:GetObject',
             's3:ListBucket',
-            's3:DeleteObject',
             'states:StartExecution',
             'states:SendTaskSuccess',
             'lambda:InvokeFunction',

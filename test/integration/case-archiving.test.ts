@@ -304,7 +304,6 @@ describe('archiving an ended case', () => {
           if (!(e instanceof DomainError && ACCEPTABLE_ARCHIVE_FINDINGS.includes(e.code))) throw e;
         }),
       keep: (from, to) => kept.keep(from, to),
-      release: (keys) => kept.release(keys),
       readLink: (key, file) => kept.readLink(key, file),
     };
     const earlier = new CaseService({ store, items: itemStore, materials: earlierIntake, calendar: officialCalendar, now });

@@ -2,7 +2,7 @@
 // protocol: a presigned PUT carrying the announced type, size and checksum, then the platform's own
 // check that the object is that file; a kept file read through its presigned GET, its answer's type and
 // disposition pinned, refused altered or after it expired.
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -157,7 +157,7 @@ describe('S3MaterialStore: read links', () => {
   });
 });
 
-describe('S3MaterialStore: one copy per material', () => {
+describe('S3MaterialStore: keeping a material', () => {
   /** The store on a client of its own that records each command it sends. */
   function counted(): { store: S3MaterialStore; sent: string[] } {
     const sent: string[] = [];
@@ -172,55 +172,66 @@ describe('S3MaterialStore: one copy per material', () => {
     return { store: new S3MaterialStore(c, BUCKET), sent };
   }
 
-  it('keeps an upload by one conditional copy carrying its SHA-256, releases the upload, and finds the copy in place when kept again', async () => {
-    // Prepare
-    const bytes = Buffer.from(`%PDF-1.7\n${randomUUID()}\n%%EOF\n`);
+  async function uploaded(bytes: Buffer) {
     const announced = { contentType: 'application/pdf', size: bytes.length, sha256: sha256(bytes) };
     const slot = await store.createUploadSlot('kunming-portal', announced);
     await upload(slot, bytes);
+    return { slot, announced };
+  }
+
+  it('keeps an upload by one conditional copy carrying its SHA-256, and a retry makes the one request and no second copy', async () => {
+    // Prepare
+    const bytes = Buffer.from(`%PDF-1.7\n${randomUUID()}\n%%EOF\n`);
+    const { slot, announced } = await uploaded(bytes);
     const caseKey = `cases/2026112300000000AB/${slot.objectKey.split('/').at(-1)}`;
     const { store: s, sent } = counted();
 
     // Act
     await s.keep(slot.objectKey, caseKey);
-    const keeping = [...sent];
-    await s.release([slot.objectKey]);
-    const released = sent.length;
-    await s.keep(slot.objectKey, caseKey); // a retry after the release
-    const retried = sent.slice(released);
-    await s.release([slot.objectKey]); // again: nothing left to release
+    await s.keep(slot.objectKey, caseKey); // a retried filing
 
-    // Assess: the retry's copy is refused, the copy being in place (412; S3 may answer the gone upload first, 404, and the copy is looked for)
-    expect(keeping).toEqual(['CopyObjectCommand']);
-    expect(sent.slice(0, released)).toEqual(['CopyObjectCommand', 'DeleteObjectsCommand']);
-    expect([['CopyObjectCommand'], ['CopyObjectCommand', 'HeadObjectCommand']]).toContainEqual(retried);
-    expect(await rejection(store.verify(slot.objectKey, announced, 'materials.x'))).toMatchObject({ code: 'MATERIAL_NOT_UPLOADED' });
+    // Assess: no HeadObject before either copy; the upload stays (another filing may name it)
+    expect(sent).toEqual(['CopyObjectCommand', 'CopyObjectCommand']);
     const kept = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: caseKey, ChecksumMode: 'ENABLED' }));
     expect(Buffer.from(await kept.Body!.transformToByteArray())).toEqual(bytes);
     expect(kept.ChecksumSHA256).toBe(Buffer.from(announced.sha256, 'hex').toString('base64'));
+    await expect(store.verify(slot.objectKey, announced, 'materials.x')).resolves.toBeUndefined();
   });
 
-  it('does not copy over a case key that holds a file already (a second version of it), and refuses an upload that is gone with no copy', async () => {
+  it('keeps one upload for two cases, each its own copy', async () => {
     // Prepare
-    const [a, b] = [Buffer.from(`%PDF-1.7\na ${randomUUID()}\n%%EOF\n`), Buffer.from(`%PDF-1.7\nb ${randomUUID()}\n%%EOF\n`)];
-    const slots = await Promise.all(
-      [a, b].map(async (bytes) => {
-        const slot = await store.createUploadSlot('kunming-portal', { contentType: 'application/pdf', size: bytes.length, sha256: sha256(bytes) });
-        await upload(slot, bytes);
-        return slot;
-      }),
-    );
-    const caseKey = `cases/2026112300000000CD/${slots[0]!.objectKey.split('/').at(-1)}`;
+    const bytes = Buffer.from(`%PDF-1.7\nshared ${randomUUID()}\n%%EOF\n`);
+    const { slot } = await uploaded(bytes);
+    const id = slot.objectKey.split('/').at(-1)!;
 
     // Act
-    await store.keep(slots[0]!.objectKey, caseKey);
-    await store.keep(slots[1]!.objectKey, caseKey);
-    await store.release([slots[1]!.objectKey]);
-    const gone = await rejection(store.keep(slots[1]!.objectKey, 'cases/2026112300000000CD/other'));
+    await store.keep(slot.objectKey, `cases/2026112300000000EF/${id}`);
+    await store.keep(slot.objectKey, `cases/2026112300000000GH/${id}`);
+
+    // Assess
+    for (const caseNo of ['2026112300000000EF', '2026112300000000GH']) {
+      const kept = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: `cases/${caseNo}/${id}` }));
+      expect(Buffer.from(await kept.Body!.transformToByteArray())).toEqual(bytes);
+    }
+  });
+
+  it('does not copy over a case key that holds a file already, finds the copy once the upload has expired, and refuses an expired upload with no copy', async () => {
+    // Prepare
+    const [a, b] = [Buffer.from(`%PDF-1.7\na ${randomUUID()}\n%%EOF\n`), Buffer.from(`%PDF-1.7\nb ${randomUUID()}\n%%EOF\n`)];
+    const [first, second] = [await uploaded(a), await uploaded(b)];
+    const caseKey = `cases/2026112300000000CD/${first.slot.objectKey.split('/').at(-1)}`;
+
+    // Act
+    await store.keep(first.slot.objectKey, caseKey);
+    await store.keep(second.slot.objectKey, caseKey);
+    for (const { slot } of [first, second]) await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: slot.objectKey })); // expired
+    const afterExpiry = await store.keep(first.slot.objectKey, caseKey).then(() => 'kept');
+    const gone = await rejection(store.keep(second.slot.objectKey, 'cases/2026112300000000CD/other'));
 
     // Assess
     const kept = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: caseKey }));
     expect(Buffer.from(await kept.Body!.transformToByteArray())).toEqual(a);
+    expect(afterExpiry).toBe('kept');
     expect(gone).toMatchObject({ code: 'MATERIAL_NOT_UPLOADED', field: 'materials' });
   });
 });

@@ -28,7 +28,7 @@ import { BUILDING, FIRE, FOOD, HALL, HEALTH, HOUSING, HUKOU, JOINT, LI, MARKET, 
 import { CHANNELS, DEPARTMENTS } from './directory-fixtures.ts';
 import { sha256 } from './case-materials.ts';
 import { rejection } from './refusal.ts';
-import { caseVersionConflict, historyUpTo } from '../../shared/domain/cases/case-store.ts';
+import { historyUpTo } from '../../shared/domain/cases/case-store.ts';
 
 export type Upload = Extract<CaseMaterial, { kind: 'upload' }>;
 
@@ -114,12 +114,6 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
 
   const upload = (owner: string, body: Buffer) => platform.upload(owner, body);
   const stored = (key: string) => platform.stored(key);
-  /** Whether the upload a material names is still there (not released). */
-  const uploaded = async (m: CaseMaterial) =>
-    platform.vault.verify((m as Upload).objectKey, m as Upload, 'x').then(
-      () => true,
-      (e: DomainError) => (e.code === 'MATERIAL_NOT_UPLOADED' ? false : Promise.reject(e)),
-    );
 
   /** An application for `guide` with the named materials (default: the required ones) uploaded by `by`'s channel. */
   async function application(by: Caller, guide: ServiceGuide, applicant: Applicant, names?: string[]): Promise<FilingRequest> {
@@ -512,6 +506,23 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
       expect((await s.store.get(portal.caseNo))?.channelId).toBe(PORTAL_ID);
     });
 
+    it('lets a channel name one upload in two filings: each case keeps its own copy', async () => {
+      // Prepare
+      const s = await stand('idempotency-one-upload-two-cases');
+      at('2026-11-23');
+      const request = await application(PORTAL, FOOD, SHOP);
+
+      // Act
+      const first = await s.service.file(PORTAL, 'one-upload-1', request);
+      const second = await s.service.file(PORTAL, 'one-upload-2', { ...request, applicant: ZHANG });
+
+      // Assess
+      expect(second.caseNo).not.toBe(first.caseNo);
+      for (const material of Object.values(request.materials)) {
+        for (const caseNo of [first.caseNo, second.caseNo]) expect((await stored(keptKey(caseNo, material))).sha256).toBe((material as Upload).sha256);
+      }
+    });
+
     it('makes no case readable while its files are not kept, and lets a retry finish the same case', async () => {
       // Prepare: the first copy into the case's keeping fails (the key is taken by then)
       const s = await stand('idempotency-keep-fails');
@@ -535,57 +546,6 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
       expect(retry).toMatchObject({ caseNo: claimed!.caseNo, replayed: true, case: claimed!.state });
       expect(await s.service.get(PORTAL, retry.caseNo)).toEqual(claimed!.state);
       for (const material of Object.values(request.materials)) expect((await stored(keptKey(retry.caseNo, material))).sha256).toBe((material as Upload).sha256);
-      for (const material of Object.values(request.materials)) expect(await uploaded(material)).toBe(false);
-    });
-
-    it('keeps each material once: the uploads are released once the case is written, and a filing naming one again is refused, filing nothing', async () => {
-      // Prepare
-      const s = await stand('idempotency-released');
-      at('2026-11-23');
-      const request = await application(PORTAL, FOOD, SHOP);
-      const before = await Promise.all(Object.values(request.materials).map(uploaded));
-
-      // Act
-      const filed = await s.service.file(PORTAL, 'released-1', request);
-      const again = await s.service.file(PORTAL, 'released-1', request);
-      const reused = await rejection(s.service.file(PORTAL, 'released-2', { ...request, applicant: ZHANG }));
-
-      // Assess
-      expect(before.every(Boolean)).toBe(true);
-      expect(again).toEqual({ ...filed, replayed: true });
-      for (const material of Object.values(request.materials)) {
-        expect(await uploaded(material)).toBe(false);
-        expect((await stored(keptKey(filed.caseNo, material))).sha256).toBe((material as Upload).sha256);
-      }
-      expect(reused).toMatchObject({ code: 'MATERIAL_NOT_UPLOADED' });
-      expect(await s.store.filing(PORTAL_ID, 'released-2')).toBeUndefined();
-      expect((await s.service.channelCases(PORTAL, undefined, page)).cases.map((c) => c.caseNo)).toEqual([filed.caseNo]);
-    });
-
-    it('answers a filing whose uploads could not be released, and reports them (they expire as unused ones do)', async () => {
-      // Prepare
-      const { store } = await platform.caseStore('idempotency-release-fails');
-      const lags: [string, readonly string[]][] = [];
-      const service = new CaseService({
-        store,
-        items: platform.items,
-        materials: platform.vault,
-        calendar: officialCalendar,
-        now,
-        onReleaseLag: (caseNo, keys) => lags.push([caseNo, keys]),
-      });
-      at('2026-11-23');
-      const request = await application(PORTAL, FOOD, SHOP);
-      vi.spyOn(platform.vault, 'release').mockRejectedValueOnce(new Error('delete failed'));
-
-      // Act
-      const filed = await service.file(PORTAL, 'release-fails-1', request);
-
-      // Assess
-      expect(filed.replayed).toBe(false);
-      expect(await service.get(PORTAL, filed.caseNo)).toEqual(filed.case);
-      expect(lags).toEqual([[filed.caseNo, Object.values(request.materials).map((m) => (m as Upload).objectKey)]]);
-      for (const material of Object.values(request.materials)) expect(await uploaded(material)).toBe(true);
     });
 
     it('refuses an idempotency key that cannot be a key (the edge refuses it first, with its code: test/unit/api-handler.test.ts)', async () => {
@@ -907,30 +867,6 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
       s = await stand('supplement');
     });
 
-    it("releases a supplement's upload only once its entry is written: one that lost the race for it is taken on its retry", async () => {
-      // Prepare
-      const s = await stand('supplement-lost');
-      at('2026-11-23');
-      const filed = await s.service.file(PORTAL, 'supplement-lost', await application(PORTAL, FOOD, SHOP));
-      at('2026-11-24');
-      await s.service.act(MARKET, filed.caseNo, { action: 'request-supplement', problems: [{ material: '经营场所平面布局图', problem: '未标注食品处理区面积' }] });
-      const plan = await upload(PORTAL_ID, pdf('经营场所平面布局图（修订）'));
-      vi.spyOn(s.store, 'append').mockRejectedValueOnce(caseVersionConflict(filed.caseNo, 3));
-
-      // Act
-      at('2026-11-26');
-      const lost = await rejection(s.service.act(PORTAL, filed.caseNo, { action: 'supplement', materials: { 经营场所平面布局图: plan } }));
-      const keptAfterLoss = await uploaded(plan);
-      const retried = await s.service.act(PORTAL, filed.caseNo, { action: 'supplement', materials: { 经营场所平面布局图: plan } });
-
-      // Assess
-      expect(lost).toMatchObject({ code: 'CASE_VERSION_CONFLICT' });
-      expect(keptAfterLoss).toBe(true);
-      expect(retried.materials['经营场所平面布局图']).toEqual({ ...plan, objectKey: keptKey(filed.caseNo, plan) });
-      expect(await uploaded(plan)).toBe(false);
-      expect((await stored(keptKey(filed.caseNo, plan))).sha256).toBe(plan.sha256);
-    });
-
     it('takes a supplement with a newly uploaded file into the case, then accepts it', async () => {
       // Prepare: filed Monday 23 November; the department asks on the 24th for a better floor plan
       at('2026-11-23');
@@ -957,7 +893,6 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
       expect(await stored(planKey)).toEqual({ size: plan.size, contentType: 'application/pdf', sha256: plan.sha256 });
       const original = filed.case.materials['经营场所平面布局图'] as Upload;
       expect((await stored(original.objectKey)).sha256).toBe(original.sha256); // the first plan stays kept
-      expect(await uploaded(plan)).toBe(false); // released once the entry was written
       expect(accepted).toMatchObject({ status: 'accepted', acceptance: { on: '2026-11-27', mode: 'normal' }, deadlines: { promised: '2026-12-11', statutory: '2026-12-25' } });
       const history = await s.service.history(PORTAL, filed.caseNo);
       expect(history.entries.map((e) => e.type)).toEqual(['file', 'request-supplement', 'supplement', 'accept']);

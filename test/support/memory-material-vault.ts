@@ -2,8 +2,7 @@
 // only the announced bytes through a slot, so the bytes are simply kept, with the slot's content
 // type); `verify` refuses as S3MaterialStore does, in its order and with its codes — not uploaded,
 // another size, another type, another checksum, then the bytes' format (material-inspection.ts) —
-// `keep` copies an upload into a case's keeping, leaving a copy already in place as it is, and
-// `release` deletes uploads (a key already gone is no error). A read
+// and `keep` copies an upload into a case's keeping, leaving a copy already in place as it is. A read
 // link is a `memory:` URL that `read` answers as S3 answers a presigned GET: the bytes, with the type
 // and name the link pins.
 import { randomUUID } from 'node:crypto';
@@ -74,12 +73,7 @@ export class MemoryMaterialVault implements MaterialVault {
   async keep(uploadKey: string, caseKey: string): Promise<void> {
     if (this.#objects.has(caseKey)) return;
     const upload = this.#objects.get(uploadKey);
-    if (!upload)
-      throw invalid('MATERIAL_NOT_UPLOADED', 'materials', '材料已过期或尚未上传，请重新上传', `upload ${uploadKey} is gone (expired, or taken by another case?); upload it again`);
+    if (!upload) throw invalid('MATERIAL_NOT_UPLOADED', 'materials', '材料已过期或尚未上传，请重新上传', `upload ${uploadKey} is gone (expired?); upload it again`);
     this.#objects.set(caseKey, { bytes: Buffer.from(upload.bytes), contentType: upload.contentType });
-  }
-
-  async release(uploadKeys: readonly string[]): Promise<void> {
-    for (const key of uploadKeys) this.#objects.delete(key);
   }
 }

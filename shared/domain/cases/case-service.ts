@@ -63,11 +63,6 @@ export interface CaseServiceDeps {
   onSealLag?: (caseNo: string, error: unknown) => void;
   /** Told when an ended case's archiving could not be started: the sweep starts it. */
   onArchiveLag?: (caseNo: string, error: unknown) => void;
-  /**
-   * Told when uploads a written entry took into its case's keeping could not be released: the action
-   * stands, and the uploads expire as unused ones do (MATERIALS_BUCKET, bucket-layout.ts).
-   */
-  onReleaseLag?: (caseNo: string, uploadKeys: readonly string[], error: unknown) => void;
 }
 
 /** An action on a case as a route asks for it: the command, and the version it was decided on (optional). */
@@ -96,9 +91,9 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
    * checked by the edge, IDEMPOTENCY_KEY_HEADER). The same key with the same request answers the first
    * filing again, `replayed: true`, however the catalogue changed since: its checks are not run again
    * (also under concurrent retries exactly one case is made); with another request it is refused with
-   * IDEMPOTENCY_KEY_REUSED. Taking the key decides the filing; then the materials are kept, then
-   * the case is written, and then the uploads are released: a readable case never names a file that
-   * is not in place, and a retry after a failure at any step finishes the same case.
+   * IDEMPOTENCY_KEY_REUSED. Taking the key decides the filing; then the materials are kept, and then
+   * the case is written: a readable case never names a file that is not in place, and a retry after a
+   * failure at any step finishes the same case.
    */
   async file(caller: Caller, idempotencyKey: string, request: FilingRequest): Promise<FilingResult> {
     requireRole(caller, 'channel');
@@ -141,15 +136,10 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
     return transition;
   }
 
-  /**
-   * Before the case becomes readable, its files are in its keeping (idempotent, like the store's
-   * writes); once it is written, the uploads they were copied from are released.
-   */
+  /** Before the case becomes readable, its files are in its keeping (idempotent, like the store's writes). */
   private async completeFiling(first: CaseTransition): Promise<void> {
-    const { caseNo, channelId, materials } = first.state;
-    await this.keepMaterials(caseNo, channelId, materials);
+    await this.keepMaterials(first.state.caseNo, first.state.channelId, first.state.materials);
     await this.deps.store.completeFiling(first);
-    await this.release(caseNo, uploadKeysOf(caseNo, channelId, materials));
   }
 
   async act(caller: Caller, caseNo: string, request: ActionRequest): Promise<CaseState> {
@@ -167,17 +157,16 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
   async perform(caller: Caller, caseNo: string, request: ActionRequest, idempotencyKey?: string): Promise<ActionResult> {
     if (idempotencyKey !== undefined) return this.performOnce(caller, caseNo, request, idempotencyKey);
     const state = await this.existing(caseNo);
-    const { next, command, uploads } = await this.prepare(caller, state, request);
+    const { next, command } = await this.prepare(caller, state, request);
     const recorded = await this.append(caseNo, state, next, command, caller, request.baseVersion);
-    await this.release(caseNo, uploads);
     return { case: await this.followUp(recorded, command, caller), entry: recorded.version, replayed: false };
   }
 
   /**
    * The action's next state and entry on `state`, with every check that may refuse it, its files kept:
-   * what is left is to write it, and then to release `uploads`, the uploads its files were copied from.
+   * what is left is to write it.
    */
-  private async prepare(caller: Caller, state: CaseState, request: ActionRequest): Promise<{ next: CaseTransition; command: CaseCommand; uploads: string[] }> {
+  private async prepare(caller: Caller, state: CaseState, request: ActionRequest): Promise<{ next: CaseTransition; command: CaseCommand }> {
     const { baseVersion, ...command } = request;
     const { caseNo } = state;
     const ctx = await this.context(caller);
@@ -196,7 +185,6 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
         'baseVersion',
       );
     }
-    let uploads: string[] = [];
     if (Object.keys(supplied).length > 0) {
       // The uploader: the filing channel for a supplement, the co-department for its attachments.
       const owner = bringsMaterials ? state.channelId : caller.departmentId!;
@@ -205,12 +193,10 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
       if (bringsMaterials) await this.checkLicences(state, supplied, field, ctx.today);
       // Kept before the entry is written: a case never names a file that is not in place. If another
       // action wins the race for this entry, the copies stay under cases/<caseNo>/ named by no entry
-      // (they do not expire; a command retried after the conflict copies its files again), and the
-      // uploads stay too (released only once an entry naming them is written).
+      // (they do not expire; a command retried after the conflict copies its files again).
       await this.keepMaterials(caseNo, owner, kept);
-      uploads = uploadKeysOf(caseNo, owner, kept);
     }
-    return { next, command: withKept, uploads };
+    return { next, command: withKept };
   }
 
   /**
@@ -251,7 +237,7 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
         held = undefined;
       }
       if (tried !== undefined && state.version > tried && (!applyAgain || ++lost >= OPINION_ATTEMPTS)) throw caseVersionConflict(caseNo, tried + 1);
-      let prepared: { next: CaseTransition; command: CaseCommand; uploads: string[] };
+      let prepared: { next: CaseTransition; command: CaseCommand };
       try {
         prepared = await this.prepare(caller, state, request);
       } catch (e) {
@@ -260,7 +246,7 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
         if (e instanceof DomainError && (await keyMoved(store.actionKey(key), held))) continue;
         throw e;
       }
-      const { next, command, uploads } = prepared;
+      const { next, command } = prepared;
       try {
         await store.append(next.state, next.entry, state, { ...key, requestDigest, base: state.version, held: held !== undefined });
       } catch (e) {
@@ -268,7 +254,6 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
         tried = state.version;
         continue;
       }
-      await this.release(caseNo, uploads);
       return { case: await this.followUp(next.state, command, caller), entry: next.entry.n, replayed: false };
     }
     throw caseVersionConflict(caseNo, (tried ?? 0) + 1);
@@ -426,22 +411,16 @@ export class CaseService extends CaseQueries<CaseServiceDeps> {
     await Promise.all(uploads.map(({ field, material: m }) => this.deps.materials.verify(m.objectKey, m, `${field}.objectKey`)));
   }
 
-  /**
-   * The uploads a written entry took into its case's keeping, released: each material is then kept
-   * once. One that is not (a failure, a crash before it) expires as an unused upload does.
-   */
-  private async release(caseNo: string, uploads: readonly string[]): Promise<void> {
-    if (uploads.length === 0) return;
-    try {
-      await this.deps.materials.release(uploads);
-    } catch (e) {
-      (this.deps.onReleaseLag ?? (() => undefined))(caseNo, uploads, e);
-    }
-  }
-
   /** Copies each upload the materials name (kept keys, cases/<caseNo>/…) from `owner`'s uploads. */
   private async keepMaterials(caseNo: string, owner: string, materials: Record<string, CaseMaterial>): Promise<void> {
-    await Promise.all(Object.values(materials).flatMap((m) => (m.kind === 'upload' ? [this.deps.materials.keep(uploadKeyOf(m.objectKey, caseNo, owner), m.objectKey)] : [])));
+    await Promise.all(
+      Object.values(materials)
+        .filter((m) => m.kind === 'upload')
+        .map((m) => {
+          const kept = m;
+          return this.deps.materials.keep(uploadKeyOf(kept.objectKey, caseNo, owner), kept.objectKey);
+        }),
+    );
   }
 }
 
@@ -470,11 +449,6 @@ function asSent<R extends object>(request: R): R {
 
 function sameKey(a: ActionKey | undefined, b: ActionKey): boolean {
   return a !== undefined && a.caseNo === b.caseNo && a.caller === b.caller && a.idempotencyKey === b.idempotencyKey;
-}
-
-/** The uploads that kept materials (cases/<caseNo>/…) were copied from, `owner`'s. */
-function uploadKeysOf(caseNo: string, owner: string, kept: Record<string, CaseMaterial>): string[] {
-  return Object.values(kept).flatMap((m) => (m.kind === 'upload' ? [uploadKeyOf(m.objectKey, caseNo, owner)] : []));
 }
 
 /** The materials as the case records them: each upload under the case's own key. */

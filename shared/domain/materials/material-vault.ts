@@ -1,14 +1,10 @@
 // Port: where application materials are kept. A channel uploads a file under its own prefix
 // (`uploads/<channelId>/<id>`; a department — the attachments of a co-department's opinion — under its
 // credit code, which no channel id can be: channel ids start with a lower-case letter); a case that names it takes it into its own keeping
-// (`cases/<caseNo>/<id>`), from where nothing expires it, and once the case's entry naming it is
-// written the upload is released (deleted): each material is kept once while its case is live. The
-// key of the kept copy is a function of the upload's key and the case number, and back, so a filing
-// that stopped half-way can be finished from the case's record alone (the copy in place, the upload
-// no longer needed). So an upload serves one case: a second filing naming an upload another has taken
-// finds it gone (MATERIAL_NOT_UPLOADED, as for an expired one). Those who may read the case read a
-// kept file through a short-lived link to the store (`readLink`), never through the platform: files
-// run to tens of megabytes.
+// (`cases/<caseNo>/<id>`), from where nothing expires it. The key of the kept copy is a function of
+// the upload's key and the case number, and back, so a filing that stopped half-way can be finished
+// from the case's record alone. Those who may read the case read a kept file through a short-lived
+// link to the store (`readLink`), never through the platform: files run to tens of megabytes.
 import type { CaseMaterial } from '../cases/case-record.ts';
 import { DomainError, forbidden, invalid } from '../errors.ts';
 import type { UploadRequest } from './upload-policy.ts';
@@ -30,16 +26,8 @@ export interface MaterialVault {
    * encrypted; otherwise a MATERIAL_* refusal (UNREADABLE, ENCRYPTED: material-inspection.ts) naming `field`.
    */
   verify(objectKey: string, expected: UploadRequest, field: string): Promise<void>;
-  /**
-   * Copies an upload into a case's keeping. Idempotent: a copy already in place is left as it is,
-   * also when the upload is gone by then (released by an earlier attempt); with neither, MATERIAL_NOT_UPLOADED.
-   */
+  /** Copies an upload into a case's keeping. Idempotent: a copy already in place is left as it is. */
   keep(uploadKey: string, caseKey: string): Promise<void>;
-  /**
-   * Deletes uploads a written entry has taken into its case's keeping (`keep`): each then lives on as
-   * its case's copy alone. Idempotent: an upload already gone is no error.
-   */
-  release(uploadKeys: readonly string[]): Promise<void>;
   /**
    * A link reading the file a case keeps under `caseKey` for a few minutes, answered as `contentType`
    * (whatever the stored object says) and to be shown inline as `filename`. Whoever holds it reads the
