@@ -140,7 +140,9 @@ export class S3MaterialStore implements MaterialVault {
    * of one filing, answered by one process, then copy once and find the copy in place after. Each copy
    * is conditional (`If-None-Match: *`): S3 refuses it (412) when the copy is in place already, so a
    * retry neither asks first (no HeadObject) nor writes a second version of it; a copy racing another
-   * process's to the same key is answered 409 and tried again.
+   * process's to the same key is answered 409 and tried again. Where S3 answers that it does not take
+   * the condition on a copy (501 NotImplemented: an endpoint or region without it), this store looks
+   * before each copy instead (HeadObject), as it did before conditional copies.
    */
   keep(uploadKey: string, caseKey: string): Promise<void> {
     const previous = this.keeping.get(caseKey) ?? Promise.resolve();
@@ -155,10 +157,14 @@ export class S3MaterialStore implements MaterialVault {
   }
 
   private readonly keeping = new Map<string, Promise<void>>();
+  /** Whether copies carry `If-None-Match: *`: until S3 answers it does not take it. */
+  private conditionalCopies = true;
 
   private async keepOnce(uploadKey: string, caseKey: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
+      const conditional = this.conditionalCopies;
       try {
+        if (!conditional && (await this.exists(caseKey))) return;
         // Server-side: the bytes never pass through the function, whatever their size (up to 5 GB). The
         // copy carries the upload's SHA-256, which verify checked: nothing reads the bytes again here.
         await this.s3.send(
@@ -167,13 +173,18 @@ export class S3MaterialStore implements MaterialVault {
             Key: caseKey,
             CopySource: `${this.bucket}/${uploadKey.split('/').map(encodeURIComponent).join('/')}`,
             ChecksumAlgorithm: 'SHA256',
-            IfNoneMatch: '*',
+            ...(conditional ? { IfNoneMatch: '*' } : {}),
           }),
         );
         return;
       } catch (e) {
         const code = (e as { name?: string }).name;
         if (code === 'PreconditionFailed') return; // in place already
+        if (code === 'NotImplemented' && conditional) {
+          this.conditionalCopies = false;
+          attempt--;
+          continue;
+        }
         // The upload is gone (expired): the copy may be in place already (S3 may answer the missing source first).
         if (code === 'NoSuchKey') {
           if (await this.exists(caseKey)) return;
