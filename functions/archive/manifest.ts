@@ -19,7 +19,8 @@ export const archive = {
   },
   calendar: ['dynamodb:Query'],
   // shared/adapters/s3-case-files.ts lists what an ended case keeps under `cases/<caseNo>/`
-  // (ListObjectsV2 with that prefix), heads each object it listed and reads it; once the bundle is
+  // (ListObjectsV2 with that prefix), heads each object it listed whose type the case does not record
+  // (a version a supplement replaced) and reads it; once the bundle is
   // written and checked it deletes them (DeleteObjects: a delete marker over each current version —
   // s3:DeleteObject, not s3:DeleteObjectVersion: no version is destroyed; the bucket's lifecycle rules
   // expire the hidden ones days later). Nothing else, nothing under `uploads/`. It heads only objects it

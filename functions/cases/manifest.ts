@@ -27,8 +27,9 @@ export const cases = {
   // - presigns PUTs under `uploads/` (s3:PutObject; the URL authorises that one signed request only);
   // - checks that an upload is the announced file (HeadObject, GetObject: s3:GetObject on `uploads/*`);
   // - keeps a filed case's materials by server-side copy to `cases/<caseNo>/…` (CopyObject: s3:GetObject
-  //   on the source under `uploads/`, s3:PutObject on the target under `cases/`), after a HeadObject of
-  //   the target (s3:GetObject on `cases/*`) so a retried filing does not copy twice;
+  //   on the source under `uploads/`, s3:PutObject on the target under `cases/`), conditional
+  //   (If-None-Match: *) so a retried filing does not copy twice, with a HeadObject of the target
+  //   (s3:GetObject on `cases/*`) only when the upload is gone;
   // - presigns GETs of a case's kept files under `cases/` for those who may read the case (the read
   //   links of GET /v1/cases/{caseNo}/material: a link reads with the signer's permissions, so it is
   //   s3:GetObject on `cases/*` that lets it read, and nothing outside `cases/`).
@@ -50,7 +51,7 @@ export const cases = {
       cases: {
         actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
         wildcardReason:
-          "Materials a filed case keeps: the cases function copies each upload a case references, server-side, to cases/<case number>/<upload id> when the case is filed or supplemented, after checking whether the copy is already there, and presigns 5-minute GETs of those files for the case's department, co-departments and filing channel (the read links, which read with the function's permissions); the case number is only issued at filing, so the cases/ prefix is the only stable part of the key. The grant is s3:GetObject (HeadObject of the copy, the read links) and s3:PutObject (the copy target), no delete, on this bucket only; the bucket is versioned, so nothing kept there can be lost by an overwrite.",
+          "Materials a filed case keeps: the cases function copies each upload a case references, server-side, to cases/<case number>/<upload id> when the case is filed or supplemented, on condition that no copy is there yet, and presigns 5-minute GETs of those files for the case's department, co-departments and filing channel (the read links, which read with the function's permissions); the case number is only issued at filing, so the cases/ prefix is the only stable part of the key. The grant is s3:GetObject (HeadObject of the copy, the read links) and s3:PutObject (the copy target), no delete, on this bucket only; the bucket is versioned, so nothing kept there can be lost by an overwrite.",
       },
     },
     listAnywhere: true,

@@ -7,6 +7,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import type { CheckResult, DispatchResult, JointStepEvent } from '../../shared/contracts/joint-workflow.ts';
+import { JOINT_MAX_WAIT_LIMIT_SECONDS } from '../../shared/contracts/joint-workflow.ts';
 import { JointHandling } from '../../shared/domain/cases/joint-handling.ts';
 import { MAX_JOINT_GRACE_DAYS } from '../../shared/domain/cases/case-lifecycle.ts';
 import { observability, observed } from '../http/observability.ts';
@@ -20,7 +21,7 @@ export type JointStepResult = DispatchResult | CheckResult | { departmentId: str
 
 export function jointHandler(options: { now?: () => Date; calendar?: CalendarSource } = {}) {
   // JOINT_MAX_WAIT_SECONDS: the longest single wait for an opinion (default 7 days).
-  const wait = wholeNumberSetting(process.env, 'JOINT_MAX_WAIT_SECONDS', 1, 365 * 24 * 3600);
+  const wait = wholeNumberSetting(process.env, 'JOINT_MAX_WAIT_SECONDS', 1, JOINT_MAX_WAIT_LIMIT_SECONDS);
   // JOINT_GRACE_DAYS: working days a silent co-department is awaited after its due day (default 2).
   const grace = wholeNumberSetting(process.env, 'JOINT_GRACE_DAYS', 0, MAX_JOINT_GRACE_DAYS);
   const joint = new JointHandling({

@@ -5,10 +5,11 @@
 // what ARCHIVE_AUDITOR_ACCESS grants (list the archive, read its bundles), anyone else nothing.
 // Refusals are S3's own XML errors (AccessDenied, SignatureDoesNotMatch, …). s3rver runs in this
 // process without a port of its own: the front hands it each request it lets through.
-// It also does the conditional write s3rver ignores: a PutObject or CompleteMultipartUpload with
+// It also does the conditional write s3rver ignores: a PutObject, CopyObject or CompleteMultipartUpload with
 // `If-None-Match: *` is refused with S3's 412 PreconditionFailed when the key exists — the check and
 // the write it admits one step per key, so two writers of a key cannot both succeed (the archive's
-// write-once bundles, anchor journals and statistics documents rely on it). CORS is the bucket's, as on
+// write-once bundles, anchor journals and statistics documents rely on it, and the copy of a material
+// into its case's keeping). CORS is the bucket's, as on
 // S3: s3rver answers a preflight from the bucket's rules, and the front's own refusals of a browser's
 // request carry the headers those rules give, so that a page can read why (an expired link).
 // It holds an object written with a cold storage class (x-amz-storage-class GLACIER or DEEP_ARCHIVE,
@@ -387,7 +388,7 @@ async function front(req: IncomingMessage, res: ServerResponse, f: Front): Promi
     forwarded.headers.authorization = headers['authorization']!.replace(/Credential=[^/]+/, `Credential=${S3RVER_CREDENTIALS.accessKeyId}`);
   }
   const condition = headers['if-none-match'];
-  if (condition !== undefined && createsObject(method, resource, query, headers)) {
+  if (condition !== undefined && createsObject(method, resource, query)) {
     // S3 takes `*` alone on a write (an ETag is for reads).
     if (condition !== '*')
       return s3Error(req, res, 501, 'NotImplemented', 'A header you provided implies functionality that is not implemented: If-None-Match takes * alone on a write');
@@ -449,11 +450,14 @@ function keptChecksums(pathOf: (bucket: string, key: string, resource: string) =
   };
 }
 
-/** A request that creates an object under its key: a PutObject (not a copy, not a subresource) or a CompleteMultipartUpload. */
-function createsObject(method: string, resource: Resource, query: URLSearchParams, headers: Record<string, string | undefined>): boolean {
+/**
+ * A request that creates an object under its key: a PutObject or CopyObject (not a subresource, not a
+ * part: UploadPart and UploadPartCopy take no condition) or a CompleteMultipartUpload.
+ */
+function createsObject(method: string, resource: Resource, query: URLSearchParams): boolean {
   if (resource.bucket === undefined || resource.key === undefined) return false;
   const subresources = [...query.keys()].filter((k) => !PLAIN_PARAMETERS.has(k) && !/^(?:response-|x-amz-)/i.test(k));
-  if (method === 'PUT') return subresources.length === 0 && !query.has('uploadId') && headers['x-amz-copy-source'] === undefined;
+  if (method === 'PUT') return subresources.length === 0 && !query.has('uploadId');
   return method === 'POST' && subresources.length === 0 && query.has('uploadId');
 }
 

@@ -44,7 +44,7 @@
 //   SWEEP                   / CALENDAR            the calendar versions the sweep last applied.
 //
 // The two idempotency records expire (`expiresAt`, the table's TTL) IDEMPOTENCY_RECORD_DAYS after they
-// are written; every other item is kept with the case.
+// are written, a callback token TASK_TOKEN_DAYS after; every other item is kept with the case.
 //
 // Index keys of the head (CASES_TABLE.indexes, each holding its keys alone: a listing reads the heads it
 // lists, and keeps those that still list it; all sort keys are ASCII, so DynamoDB's byte order and
@@ -532,10 +532,17 @@ function checkFirst({ state, entry }: CaseTransition): void {
   }
 }
 
-/** A co-department's callback token for a case. */
-export function tokenItem(caseNo: string, departmentId: string, token: string): Item {
+/**
+ * Days a callback token is kept after it is written (`expiresAt`): a token answers only while its
+ * execution runs, and a Standard execution runs at most a year (Step Functions' limit; its longest
+ * wait is at most JOINT_MAX_WAIT_LIMIT_SECONDS, 365 days, too), so no live wait outlasts its token's item.
+ */
+export const TASK_TOKEN_DAYS = 366;
+
+/** A co-department's callback token for a case, expiring TASK_TOKEN_DAYS after `writtenAt` (by default now: TTL counts real time). */
+export function tokenItem(caseNo: string, departmentId: string, token: string, writtenAt = new Date().toISOString()): Item {
   if (!isCaseNo(caseNo)) throw new Error(`case store: ${JSON.stringify(caseNo)} is not a case number`);
-  return { pk: caseKey(caseNo), sk: tokenKey(departmentId), token };
+  return { pk: caseKey(caseNo), sk: tokenKey(departmentId), token, [TTL_ATTRIBUTE]: expiresAfter(writtenAt, TASK_TOKEN_DAYS) };
 }
 
 /** The shard of a case in its department's queue: stable, and spread evenly by the hash. */

@@ -1,5 +1,6 @@
 // CaseFiles on the materials bucket: every object a case keeps under `cases/<caseNo>/` (current
-// materials, the versions a supplement replaced, opinion attachments), listed with their size and type,
+// materials, the versions a supplement replaced, opinion attachments), listed with their size and type
+// (a HeadObject only for a file whose type the case does not record: a version a supplement replaced),
 // each read as a stream, and discarded once the case's bundle is the record: one DeleteObjects per
 // 1,000 keys (free of charge), a delete marker over each — the bucket is versioned, and its lifecycle
 // rules remove the hidden versions after MATERIALS_BUCKET.archivedCaseFileVersionDays (bucket-layout.ts).
@@ -15,12 +16,17 @@ export class S3CaseFiles implements CaseFiles {
     private readonly bucket: string,
   ) {}
 
-  async list(caseNo: string): Promise<KeptFile[]> {
+  async list(caseNo: string, types: ReadonlyMap<string, string> = new Map()): Promise<KeptFile[]> {
     const files: KeptFile[] = [];
     let token: string | undefined;
     do {
       const out = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${CASES_PREFIX}${caseNo}/`, ...(token ? { ContinuationToken: token } : {}) }));
       for (const o of out.Contents ?? []) {
+        const recorded = types.get(o.Key!);
+        if (recorded !== undefined) {
+          files.push({ key: o.Key!, size: o.Size ?? 0, contentType: recorded });
+          continue;
+        }
         const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: o.Key! }));
         files.push({ key: o.Key!, size: head.ContentLength ?? o.Size ?? 0, contentType: head.ContentType ?? 'application/octet-stream' });
       }

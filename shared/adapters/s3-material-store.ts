@@ -4,6 +4,21 @@
 // may use it. Where the store keeps no checksum (s3rver), the object is hashed on the same read; it
 // is streamed, never read whole into memory. A case's file is read through a presigned GET that
 // pins the answer's type and disposition (the bytes never pass through the function).
+//
+// Keeping a material: one conditional CopyObject (server-side, `If-None-Match: *`) to
+// `cases/<caseNo>/…`: a retry finds the copy in place (412) without asking first (no HeadObject) and
+// never writes a second version of it; the copy carries the upload's SHA-256, which `verify` checked
+// from S3's stored checksum (HeadObject) — the one check; only the PDF and OFD format checks read a
+// file whole. The upload stays until its lifecycle rule expires it (MATERIALS_BUCKET,
+// bucket-layout.ts), because a channel may name one upload in several filings within those days (each
+// case keeps its own copy; the benches and the fuzzing file so). Deleting it once filed would store a
+// material once at the cost of that rule; keeping it costs, for a case with 2 MB of materials, about
+// $0.006 per 1,000 cases (Standard, four days). Naming the upload where it lies, without a copy, would
+// need the expiry to spare filed uploads by a tag the filing sets (PutObjectTagging: a PUT-class
+// request, priced as the copy, so no request saved) and a count of the cases naming an upload (a tag
+// holds none: the first case archived would delete the other's file; S3 has no conditional tagging),
+// and it would give up what the `cases/<caseNo>/` prefix guarantees: the archive function's grants,
+// the replication of live cases' files to the second region and the working copies' lifecycle.
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -122,9 +137,12 @@ export class S3MaterialStore implements MaterialVault {
 
   /**
    * Copies run one at a time per target key in this process (a chain per key): concurrent retries
-   * of one filing, answered by one process, then copy once and find the copy in place after. S3
-   * itself takes concurrent copies to one key (the last wins, with the same bytes); a store that
-   * refuses them (s3rver copies plain files) is never asked to.
+   * of one filing, answered by one process, then copy once and find the copy in place after. Each copy
+   * is conditional (`If-None-Match: *`): S3 refuses it (412) when the copy is in place already, so a
+   * retry neither asks first (no HeadObject) nor writes a second version of it; a copy racing another
+   * process's to the same key is answered 409 and tried again. Where S3 answers that it does not take
+   * the condition on a copy (501 NotImplemented: an endpoint or region without it), this store looks
+   * before each copy instead (HeadObject), as it did before conditional copies.
    */
   keep(uploadKey: string, caseKey: string): Promise<void> {
     const previous = this.keeping.get(caseKey) ?? Promise.resolve();
@@ -139,27 +157,39 @@ export class S3MaterialStore implements MaterialVault {
   }
 
   private readonly keeping = new Map<string, Promise<void>>();
+  /** Whether copies carry `If-None-Match: *`: until S3 answers it does not take it. */
+  private conditionalCopies = true;
 
   private async keepOnce(uploadKey: string, caseKey: string): Promise<void> {
-    if (await this.exists(caseKey)) return;
-    // Another process may copy the same object at the same time: a failed copy is checked and tried again.
     for (let attempt = 1; ; attempt++) {
+      const conditional = this.conditionalCopies;
       try {
-        // Server-side: the bytes never pass through the function, whatever their size (up to 5 GB).
+        if (!conditional && (await this.exists(caseKey))) return;
+        // Server-side: the bytes never pass through the function, whatever their size (up to 5 GB). The
+        // copy carries the upload's SHA-256, which verify checked: nothing reads the bytes again here.
         await this.s3.send(
           new CopyObjectCommand({
             Bucket: this.bucket,
             Key: caseKey,
             CopySource: `${this.bucket}/${uploadKey.split('/').map(encodeURIComponent).join('/')}`,
             ChecksumAlgorithm: 'SHA256',
+            ...(conditional ? { IfNoneMatch: '*' } : {}),
           }),
         );
         return;
       } catch (e) {
-        if ((e as { name?: string }).name === 'NoSuchKey') {
+        const code = (e as { name?: string }).name;
+        if (code === 'PreconditionFailed') return; // in place already
+        if (code === 'NotImplemented' && conditional) {
+          this.conditionalCopies = false;
+          attempt--;
+          continue;
+        }
+        // The upload is gone (expired): the copy may be in place already (S3 may answer the missing source first).
+        if (code === 'NoSuchKey') {
+          if (await this.exists(caseKey)) return;
           throw invalid('MATERIAL_NOT_UPLOADED', 'materials', '材料已过期或尚未上传，请重新上传', `upload ${uploadKey} is gone (expired?); upload it again`);
         }
-        if (await this.exists(caseKey)) return;
         if (attempt >= 3) throw e;
       }
     }

@@ -104,6 +104,8 @@ export const WAIT_SECONDS_PATH = '$.Payload.waitSeconds';
 
 /** Longest single wait of AwaitOpinion by default (7 days), far below any timer limit of a runtime. */
 export const DEFAULT_JOINT_MAX_WAIT_SECONDS = 7 * 24 * 3600;
+/** The most JOINT_MAX_WAIT_SECONDS may be set to (365 days: a Standard execution runs at most a year). */
+export const JOINT_MAX_WAIT_LIMIT_SECONDS = 365 * 24 * 3600;
 /** Timeout of the Lambda steps as the state machine counts it (from scheduling: a cold start included). */
 export const JOINT_STEP_TIMEOUT_SECONDS = 60;
 /**

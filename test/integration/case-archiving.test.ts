@@ -195,7 +195,7 @@ describe('archiving an ended case', () => {
     // A run that stops once the first file is gone (the function timed out, say), before the case records `archive`
     let discards = 0;
     const stopping: CaseFiles = {
-      list: (c) => files.list(c),
+      list: (c, types) => files.list(c, types),
       open: (k) => files.open(k),
       discard: async () => {
         discards++;
@@ -217,6 +217,23 @@ describe('archiving an ended case', () => {
     const audit = await auditBundle(archive.read(bundleKey(done)), { scan: { ran: false, scanner: 'test', infected: [] }, publishedJwks: await published.jwks() });
     expect(audit.report.passed).toBe(true);
     expect(await files.discard(caseNo)).toBe(0);
+  });
+
+  it("lists a case's files with the types the case recorded, asking the store only for the others' (the versions a supplement replaced)", async () => {
+    // Prepare: two files of one case, stored as PDFs; the case records one of them as a PNG
+    const prefix = `cases/20261123LISTTYPES0/`;
+    for (const id of ['named', 'replaced']) {
+      await s3.send(new PutObjectCommand({ Bucket: MATERIALS, Key: `${prefix}${id}`, Body: `%PDF-1.7 ${id}`, ContentType: 'application/pdf' }));
+    }
+
+    // Act
+    const listed = await new S3CaseFiles(s3, MATERIALS).list('20261123LISTTYPES0', new Map([[`${prefix}named`, 'image/png']]));
+
+    // Assess: the recorded type for the one named (no HeadObject made for it), the stored one for the other
+    expect(listed).toEqual([
+      { key: `${prefix}named`, size: '%PDF-1.7 named'.length, contentType: 'image/png' },
+      { key: `${prefix}replaced`, size: '%PDF-1.7 replaced'.length, contentType: 'application/pdf' },
+    ]);
   });
 
   it('keeps the working copies of a case whose bundle fails its check', async () => {

@@ -300,6 +300,26 @@ describe('conditional writes (If-None-Match: *)', () => {
     expect(await text(await writer.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'bundles/multipart.tar' })))).toBe('parts of bundles/multipart.tar');
   });
 
+  it('copies to a new key once and refuses to copy over it with 412 PreconditionFailed, one of simultaneous copies winning', async () => {
+    // Prepare
+    const writer = client(WRITER);
+    await writer.send(new PutObjectCommand({ Bucket: OTHER, Key: 'copies/source.pdf', Body: 'the source' }));
+    await writer.send(new PutObjectCommand({ Bucket: OTHER, Key: 'copies/other.pdf', Body: 'another source' }));
+    const copy = (key: string, from: string) => outcome(writer.send(new CopyObjectCommand({ Bucket: OTHER, Key: key, CopySource: `${OTHER}/${from}`, IfNoneMatch: '*' })));
+
+    // Act
+    const first = await copy('copies/kept.pdf', 'copies/source.pdf');
+    const again = await copy('copies/kept.pdf', 'copies/other.pdf');
+    const raced = await Promise.all(['copies/source.pdf', 'copies/other.pdf', 'copies/source.pdf'].map((from) => copy('copies/raced.pdf', from)));
+
+    // Assess
+    expect({ first, again }).toEqual({ first: 'done', again: '412 PreconditionFailed' });
+    expect(await text(await writer.send(new GetObjectCommand({ Bucket: OTHER, Key: 'copies/kept.pdf' })))).toBe('the source');
+    expect([...raced].sort()).toEqual(['412 PreconditionFailed', '412 PreconditionFailed', 'done']);
+    const winner = ['copies/source.pdf', 'copies/other.pdf', 'copies/source.pdf'][raced.indexOf('done')]!;
+    expect(await text(await writer.send(new GetObjectCommand({ Bucket: OTHER, Key: 'copies/raced.pdf' })))).toBe(winner === 'copies/source.pdf' ? 'the source' : 'another source');
+  });
+
   it('still overwrites without the header (S3 does; the archive bucket policy refuses it on AWS)', async () => {
     // Prepare
     const writer = client(WRITER);

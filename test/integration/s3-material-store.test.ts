@@ -2,7 +2,7 @@
 // protocol: a presigned PUT carrying the announced type, size and checksum, then the platform's own
 // check that the object is that file; a kept file read through its presigned GET, its answer's type and
 // disposition pinned, refused altered or after it expired.
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -154,6 +154,85 @@ describe('S3MaterialStore: read links', () => {
     expect(statuses).toEqual({ withinItsTime: 200 });
     expect(expired.status).toBe(403);
     expect(await expired.text()).toContain('<Code>AccessDenied</Code><Message>Request has expired</Message>');
+  });
+});
+
+describe('S3MaterialStore: keeping a material', () => {
+  /** The store on a client of its own that records each command it sends. */
+  function counted(): { store: S3MaterialStore; sent: string[] } {
+    const sent: string[] = [];
+    const c = new S3Client({ endpoint: (client.config.endpoint as unknown as string) ?? '', region: 'cn-north-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+    c.middlewareStack.add(
+      (next, context) => async (args) => {
+        sent.push(context.commandName!);
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    return { store: new S3MaterialStore(c, BUCKET), sent };
+  }
+
+  async function uploaded(bytes: Buffer) {
+    const announced = { contentType: 'application/pdf', size: bytes.length, sha256: sha256(bytes) };
+    const slot = await store.createUploadSlot('kunming-portal', announced);
+    await upload(slot, bytes);
+    return { slot, announced };
+  }
+
+  it('keeps an upload by one conditional copy carrying its SHA-256, and a retry makes the one request and no second copy', async () => {
+    // Prepare
+    const bytes = Buffer.from(`%PDF-1.7\n${randomUUID()}\n%%EOF\n`);
+    const { slot, announced } = await uploaded(bytes);
+    const caseKey = `cases/2026112300000000AB/${slot.objectKey.split('/').at(-1)}`;
+    const { store: s, sent } = counted();
+
+    // Act
+    await s.keep(slot.objectKey, caseKey);
+    await s.keep(slot.objectKey, caseKey); // a retried filing
+
+    // Assess: no HeadObject before either copy; the upload stays (another filing may name it)
+    expect(sent).toEqual(['CopyObjectCommand', 'CopyObjectCommand']);
+    const kept = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: caseKey, ChecksumMode: 'ENABLED' }));
+    expect(Buffer.from(await kept.Body!.transformToByteArray())).toEqual(bytes);
+    expect(kept.ChecksumSHA256).toBe(Buffer.from(announced.sha256, 'hex').toString('base64'));
+    await expect(store.verify(slot.objectKey, announced, 'materials.x')).resolves.toBeUndefined();
+  });
+
+  it('keeps one upload for two cases, each its own copy', async () => {
+    // Prepare
+    const bytes = Buffer.from(`%PDF-1.7\nshared ${randomUUID()}\n%%EOF\n`);
+    const { slot } = await uploaded(bytes);
+    const id = slot.objectKey.split('/').at(-1)!;
+
+    // Act
+    await store.keep(slot.objectKey, `cases/2026112300000000EF/${id}`);
+    await store.keep(slot.objectKey, `cases/2026112300000000GH/${id}`);
+
+    // Assess
+    for (const caseNo of ['2026112300000000EF', '2026112300000000GH']) {
+      const kept = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: `cases/${caseNo}/${id}` }));
+      expect(Buffer.from(await kept.Body!.transformToByteArray())).toEqual(bytes);
+    }
+  });
+
+  it('does not copy over a case key that holds a file already, finds the copy once the upload has expired, and refuses an expired upload with no copy', async () => {
+    // Prepare
+    const [a, b] = [Buffer.from(`%PDF-1.7\na ${randomUUID()}\n%%EOF\n`), Buffer.from(`%PDF-1.7\nb ${randomUUID()}\n%%EOF\n`)];
+    const [first, second] = [await uploaded(a), await uploaded(b)];
+    const caseKey = `cases/2026112300000000CD/${first.slot.objectKey.split('/').at(-1)}`;
+
+    // Act
+    await store.keep(first.slot.objectKey, caseKey);
+    await store.keep(second.slot.objectKey, caseKey);
+    for (const { slot } of [first, second]) await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: slot.objectKey })); // expired
+    const afterExpiry = await store.keep(first.slot.objectKey, caseKey).then(() => 'kept');
+    const gone = await rejection(store.keep(second.slot.objectKey, 'cases/2026112300000000CD/other'));
+
+    // Assess
+    const kept = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: caseKey }));
+    expect(Buffer.from(await kept.Body!.transformToByteArray())).toEqual(a);
+    expect(afterExpiry).toBe('kept');
+    expect(gone).toMatchObject({ code: 'MATERIAL_NOT_UPLOADED', field: 'materials' });
   });
 });
 

@@ -506,6 +506,23 @@ export function caseServiceContract(name: string, start: (now: () => Date) => Pr
       expect((await s.store.get(portal.caseNo))?.channelId).toBe(PORTAL_ID);
     });
 
+    it('lets a channel name one upload in two filings: each case keeps its own copy', async () => {
+      // Prepare
+      const s = await stand('idempotency-one-upload-two-cases');
+      at('2026-11-23');
+      const request = await application(PORTAL, FOOD, SHOP);
+
+      // Act
+      const first = await s.service.file(PORTAL, 'one-upload-1', request);
+      const second = await s.service.file(PORTAL, 'one-upload-2', { ...request, applicant: ZHANG });
+
+      // Assess
+      expect(second.caseNo).not.toBe(first.caseNo);
+      for (const material of Object.values(request.materials)) {
+        for (const caseNo of [first.caseNo, second.caseNo]) expect((await stored(keptKey(caseNo, material))).sha256).toBe((material as Upload).sha256);
+      }
+    });
+
     it('makes no case readable while its files are not kept, and lets a retry finish the same case', async () => {
       // Prepare: the first copy into the case's keeping fails (the key is taken by then)
       const s = await stand('idempotency-keep-fails');

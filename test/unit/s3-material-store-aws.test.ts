@@ -1,7 +1,7 @@
 // What only AWS shows: S3 keeps the upload's SHA-256 and returns it on HeadObject (ChecksumMode
 // ENABLED), so the platform compares it without hashing the object, and reads only what the format
 // check needs (a ranged GET of an image's signature). Mocked; s3rver has no checksums.
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -68,5 +68,26 @@ describe('S3MaterialStore on AWS', () => {
   it('lets an access denial surface as a failure, not as "not uploaded"', async () => {
     mock.on(HeadObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
     await expect(new S3MaterialStore(s3, 'materials').verify('uploads/p/1', announced)).rejects.toThrow('Access Denied');
+  });
+
+  it('copies on condition (If-None-Match: *), and where S3 does not take the condition on a copy (501), looks before each copy instead', async () => {
+    // Prepare: the first conditional copy answered NotImplemented; no copy in place
+    const notImplemented = Object.assign(new Error('A header you provided implies functionality that is not implemented'), { name: 'NotImplemented' });
+    mock.on(CopyObjectCommand).rejectsOnce(notImplemented).resolves({});
+    mock.on(HeadObjectCommand).rejects(Object.assign(new Error('Not Found'), { name: 'NotFound' }));
+    const store = new S3MaterialStore(s3, 'materials');
+
+    // Act
+    await store.keep('uploads/p/1', 'cases/20261123A1B2C3D4E5/1');
+    await store.keep('uploads/p/2', 'cases/20261123A1B2C3D4E5/2');
+
+    // Assess
+    const copies = mock.commandCalls(CopyObjectCommand).map((c) => [c.args[0].input.Key, c.args[0].input.IfNoneMatch]);
+    expect(copies).toEqual([
+      ['cases/20261123A1B2C3D4E5/1', '*'],
+      ['cases/20261123A1B2C3D4E5/1', undefined],
+      ['cases/20261123A1B2C3D4E5/2', undefined],
+    ]);
+    expect(mock.commandCalls(HeadObjectCommand).map((c) => c.args[0].input.Key)).toEqual(['cases/20261123A1B2C3D4E5/1', 'cases/20261123A1B2C3D4E5/2']);
   });
 });

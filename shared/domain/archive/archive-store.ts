@@ -52,8 +52,11 @@ export interface KeptFile {
 }
 
 export interface CaseFiles {
-  /** Every file kept under the case (`cases/<caseNo>/`), current and superseded. */
-  list(caseNo: string): Promise<KeptFile[]>;
+  /**
+   * Every file kept under the case (`cases/<caseNo>/`), current and superseded; the type of a file whose
+   * key `types` names is taken from it (the case recorded it), the others' asked of the store.
+   */
+  list(caseNo: string, types?: ReadonlyMap<string, string>): Promise<KeptFile[]>;
   open(key: string): AsyncIterable<Uint8Array>;
   /**
    * Discards every file kept under the case, once its bundle is written and checked (the bundle is the

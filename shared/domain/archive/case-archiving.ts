@@ -181,7 +181,10 @@ export class CaseArchiving {
 
   /** Every file the case keeps, current materials by name, opinion attachments by department, superseded versions by key. */
   private async materials(state: CaseState): Promise<BundleMaterial[]> {
-    const kept = await this.deps.files.list(state.caseNo);
+    // The types the case records: the store is asked only those of the versions a supplement replaced.
+    const recorded = [...Object.values(state.materials), ...(state.jointTasks ?? []).flatMap((t) => Object.values(t.opinion?.attachments ?? {}))];
+    const types = new Map(recorded.flatMap((m) => (m.kind === 'upload' ? [[m.objectKey, m.contentType] as const] : [])));
+    const kept = await this.deps.files.list(state.caseNo, types);
     const byKey = new Map(kept.map((f) => [f.key, f]));
     const out: BundleMaterial[] = [];
     const used = new Set<string>();
