@@ -14,7 +14,8 @@ import { isCaseNo } from '../domain/identifiers/case-number.ts';
 import type { Item, ItemKey } from './case-items.ts';
 import { HEAD, LISTED_SORT_KEY, NO_DATE, OPEN_TASK, SHARDS, caseKey, channelShard, channelShardKey, legacyChannelKey, listedHeadKey, stillListed, taskKey } from './case-items.ts';
 import type { IndexPage, IndexQuery } from './page-cursor.ts';
-import { allShards } from './shard-keys.ts';
+import type { ShardRows } from './shard-keys.ts';
+import { allShards, mergeShardRows, shardLimit } from './shard-keys.ts';
 import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
 
@@ -41,10 +42,7 @@ export interface ShardedQuery {
 }
 
 /** One shard's page: its items from the start key on, in sort-key order, and whether it stopped before its end (a LastEvaluatedKey). */
-export interface ShardPage {
-  items: Item[];
-  stopped: boolean;
-}
+export type ShardPage = ShardRows<Item>;
 
 /** Reads one shard of a listing index: partition `partition`, sort keys starting with `prefix`, after `start`, at most `limit`. */
 export type ShardReader = (index: ShardedQuery['index'], partition: string, prefix: string, start: Record<string, string> | undefined, limit: number) => Promise<ShardPage>;
@@ -77,15 +75,6 @@ function queueQuery(departmentId: string, prefix: string, itemSortKey: string, p
 }
 
 /**
- * Rows each shard is asked for: a page's share of a shard, twice over and three more (the smallest
- * shard's share of a page rarely falls below it: a page comes back short now and then, never wrong),
- * at most the page. Reading `limit` from every one of N shards would read N pages to return one.
- */
-export function shardLimit(limit: number, shards: number): number {
-  return Math.min(limit, Math.ceil((2 * limit) / shards) + 3);
-}
-
-/**
  * Reads the listing's shards in parallel, each from the cursor's position, and merges them by sort
  * key. The cursor is the sort key of the last case returned (`<prefix>…#<caseNo>`, unique because it
  * ends with the case number): every shard resumes after that key, so a page holds the smallest keys
@@ -108,14 +97,7 @@ export async function shardedPage(q: ShardedQuery, readShard: ShardReader, readH
     }),
   );
   const sortKeyOf = (item: Item) => item[ix.sortKey] as string;
-  let known: string | undefined;
-  for (const shard of shards) {
-    const last = shard.items.at(-1);
-    if (shard.stopped && last && (known === undefined || sortKeyOf(last) < known)) known = sortKeyOf(last);
-  }
-  const merged = shards.flatMap((s) => s.items).sort((a, b) => (sortKeyOf(a) < sortKeyOf(b) ? -1 : 1));
-  const taken = merged.filter((i) => known === undefined || sortKeyOf(i) <= known).slice(0, q.page.limit);
-  const more = taken.length < merged.length || shards.some((s) => s.stopped);
+  const { items: taken, more } = mergeShardRows(shards, sortKeyOf, q.page.limit);
   const last = taken.at(-1);
   const cases = (await listedHeads(taken, ix, readHead)).map(({ head }) => head.state as CaseState);
   return more && last ? { cases, nextCursor: encodeCursor(sortKeyOf(last), q.fingerprint) } : { cases };

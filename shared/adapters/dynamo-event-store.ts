@@ -4,13 +4,17 @@
 //   SUBS#<channel|department>#<ownerId> / SUBS     the owner's subscriptions (≤ 10) and their revision:
 //                                                  written on condition the revision is the one read
 //   ROUTED#<key>           / ROUTED                the newest version of the record routed (watermark)
-//   FEED#<kind>#<ownerId>  / <routedAt>#<key>#<n>  an event in the owner's feed (expiresAt: 7 days)
+//   FEED#<kind>#<ownerId>#<shard> / <routedAt>#<key>#<n>
+//                                                  an event in the owner's feed (expiresAt: 7 days), in
+//                                                  the shard of its record's key (shard-keys.ts; a feed
+//                                                  of before issue 21: FEED#<kind>#<ownerId>, read too)
 //   DLV#<subscriptionId>   / Q#<key>#<n>           a pending delivery
 //                          / D#<key>#<n>           a delivered marker (expiresAt: 7 days)
 //                          / F#<key>#<n>           a parked delivery (the failures list)
 //                          / P#<key>               the pair's marker: when its first pending delivery is
 //                                                  due and who holds it (the `due` index:
-//                                                  DUE / <due>#<subscriptionId>#<key>)
+//                                                  DUE#<shard> / <due>#<subscriptionId>#<key>, the shard
+//                                                  a hash of the pair; `DUE` before issue 21, read too)
 //
 // (<key>: the record's, shared/domain/events/platform-event.ts — a case number as it always was,
 // `evaluation:<id>` or `ticket:<id>`; <n>: the version in 10 digits.) No transactions (dynalite has
@@ -41,17 +45,16 @@ import { CHAINED_ENTRY_EVENT, chainedEntrySortKey } from './dynamo-chained-recor
 import { EVALUATION_PARTITION_PREFIX } from './dynamo-evaluation-store.ts';
 import { TICKET_PARTITION_PREFIX } from './dynamo-ticket-store.ts';
 import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
+import { dueShardKey, duePartitions, feedPartitions, feedShardKey, mergeShardRows, shardLimit } from './shard-keys.ts';
 import { EVENTS_TABLE, expiresAfter } from './table-layout.ts';
 
 /** How long the feed and the delivered markers are kept. */
 export const FEED_DAYS = 7;
-const DUE = 'DUE';
 const { due } = EVENTS_TABLE.indexes;
 
 const ownerKey = (o: Owner) => `${o.kind}#${o.id}`;
 const subsKey = (o: Owner) => ({ pk: `SUBS#${ownerKey(o)}`, sk: 'SUBS' });
 const routedKey = (key: string) => ({ pk: `ROUTED#${key}`, sk: 'ROUTED' });
-const feedPk = (o: Owner) => `FEED#${ownerKey(o)}`;
 const version10 = (n: number) => String(n).padStart(10, '0');
 const dlv = (subscriptionId: string) => `DLV#${subscriptionId}`;
 const deliveryKey = (kind: 'Q' | 'D' | 'F', subscriptionId: string, key: string, version: number) => ({
@@ -99,9 +102,17 @@ export class DynamoEventStore implements EventStore {
   }
 
   async addToFeed(owner: Owner, event: PlatformEvent, routedAt: string): Promise<void> {
-    const sk = `${routedAt}#${eventKey(event)}#${version10(event.data.version)}`;
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: feedPk(owner), sk, event, expiresAt: expiresAt(routedAt) } }));
+    const key = eventKey(event);
+    const sk = `${routedAt}#${key}#${version10(event.data.version)}`;
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: feedShardKey(ownerKey(owner), key), sk, event, expiresAt: expiresAt(routedAt) } }));
   }
+
+  /**
+   * The owner's feed after `position`, before `until`: every shard (and the feed's key of before the
+   * shards) read from the position side by side, each for its share of the page, merged by sort key
+   * (`<routedAt>#<key>#<n>`, unique: a record's events are in one shard). The cursor is the last sort
+   * key returned, or the position when none is.
+   */
 
   async feed(owner: Owner, query: { cursor?: string; since?: string; until: string; limit: number }): Promise<{ events: PlatformEvent[]; cursor: string; more: boolean }> {
     const fingerprint = `feed#${ownerKey(owner)}`;
@@ -113,18 +124,25 @@ export class DynamoEventStore implements EventStore {
     } else position = query.since ?? '0';
     // Items routed after the position, before `until` (a key `<until>#…` sorts after `until`: not read).
     if (position >= query.until) return { events: [], cursor: encodeCursor(position, fingerprint), more: false };
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-        ExpressionAttributeValues: { ':pk': feedPk(owner), ':lo': after(position), ':hi': query.until },
-        Limit: query.limit,
-        ConsistentRead: true,
+    const partitions = feedPartitions(ownerKey(owner));
+    const limit = shardLimit(query.limit, partitions.length);
+    const shards = await Promise.all(
+      partitions.map(async (pk) => {
+        const out = await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+            ExpressionAttributeValues: { ':pk': pk, ':lo': after(position), ':hi': query.until },
+            Limit: limit,
+            ConsistentRead: true,
+          }),
+        );
+        return { items: out.Items ?? [], stopped: out.LastEvaluatedKey !== undefined };
       }),
     );
-    const items = out.Items ?? [];
+    const { items, more } = mergeShardRows(shards, (i) => i.sk as string, query.limit);
     const last = items.at(-1)?.sk as string | undefined;
-    return { events: items.map((i) => i.event as PlatformEvent), cursor: encodeCursor(last ?? position, fingerprint), more: out.LastEvaluatedKey !== undefined };
+    return { events: items.map((i) => i.event as PlatformEvent), cursor: encodeCursor(last ?? position, fingerprint), more };
   }
 
   async addPending(delivery: PendingDelivery): Promise<void> {
@@ -233,7 +251,15 @@ export class DynamoEventStore implements EventStore {
     // A leased pair is due again only once its lease has run out.
     const dueAt = lease ? lease.until : nextAt;
     return this.conditionalPut(
-      { ...markerKey(subscriptionId, key), owner, nextAt, rev, ...(lease ? { lease } : {}), [due.partitionKey]: DUE, [due.sortKey]: `${dueAt}#${subscriptionId}#${key}` },
+      {
+        ...markerKey(subscriptionId, key),
+        owner,
+        nextAt,
+        rev,
+        ...(lease ? { lease } : {}),
+        [due.partitionKey]: dueShardKey(subscriptionId, key),
+        [due.sortKey]: `${dueAt}#${subscriptionId}#${key}`,
+      },
       expected === 'absent' ? { expression: 'attribute_not_exists(pk)' } : { expression: '#rev = :rev', names: { '#rev': 'rev' }, values: { ':rev': expected } },
     );
   }
@@ -256,19 +282,27 @@ export class DynamoEventStore implements EventStore {
     }
   }
 
+  /** The due pairs, soonest first: every shard of the `due` index (and `DUE`, its key of before the shards) read for its share, merged. */
   async duePairs(now: string, limit: number): Promise<{ subscriptionId: string; key: string }[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: due.name,
-        KeyConditionExpression: '#pk = :pk AND #sk < :hi',
-        ExpressionAttributeNames: { '#pk': due.partitionKey, '#sk': due.sortKey },
-        // `<now>#…` sorts before `<now>$`: due at `now` included.
-        ExpressionAttributeValues: { ':pk': DUE, ':hi': `${now}$` },
-        Limit: limit,
+    const partitions = duePartitions();
+    const perShard = shardLimit(limit, partitions.length);
+    const shards = await Promise.all(
+      partitions.map(async (pk) => {
+        const out = await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: due.name,
+            KeyConditionExpression: '#pk = :pk AND #sk < :hi',
+            ExpressionAttributeNames: { '#pk': due.partitionKey, '#sk': due.sortKey },
+            // `<now>#…` sorts before `<now>$`: due at `now` included.
+            ExpressionAttributeValues: { ':pk': pk, ':hi': `${now}$` },
+            Limit: perShard,
+          }),
+        );
+        return { items: out.Items ?? [], stopped: out.LastEvaluatedKey !== undefined };
       }),
     );
-    return (out.Items ?? []).flatMap((i) => {
+    return mergeShardRows(shards, (i) => i[due.sortKey] as string, limit).items.flatMap((i) => {
       const pk = i.pk as string;
       const sk = i.sk as string;
       return pk.startsWith('DLV#') && sk.startsWith('P#') ? [{ subscriptionId: pk.slice(4), key: sk.slice(2) }] : [];

@@ -104,8 +104,20 @@ export const EVENTS_TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: TTL_ATTRIBUTE,
+  /**
+   * Shards of an owner's feed: `FEED#<kind>#<ownerId>#<shard>`, the shard a hash of the record's key,
+   * so a channel through which every filing comes (6,000 events/s at 1,000 filings/s) is not one hot
+   * key (test/bench/key-load.ts). A feed written before issue 21 is under `FEED#<kind>#<ownerId>`
+   * alone: readers read it too, as one more shard (its items expire within FEED_DAYS anyway).
+   */
+  feedShards: 32,
+  /**
+   * Shards of the `due` index: `DUE#<shard>`, the shard a hash of the (subscription, record) pair; the
+   * sweep reads them all, and `DUE`, the key of before issue 21, as one more.
+   */
+  dueShards: 32,
   indexes: {
-    /** `DUE` / `<next attempt ISO>#<subscription id>#<caseNo>`: the pairs whose head delivery is due by then (sparse). */
+    /** `DUE#<shard>` (see dueShards) / `<next attempt ISO>#<subscription id>#<caseNo>`: the pairs whose head delivery is due by then (sparse). */
     due: { name: 'due', partitionKey: 'duePk', sortKey: 'dueSk' },
   },
 } as const;
@@ -145,10 +157,26 @@ export const SUPERVISION_TABLE = {
  * `FACT#<day>#<departmentId>` / `<eventId>`: an event's fact (put once); `CHANGED` / `<day>#<departmentId>`:
  * the buckets to roll up (a token per mark); `SUM#<departmentId>` / `<day>#<part>`: a day's summary;
  * `DOCUMENT` / `<yyyy-mm>`: a month's sealed document. No index: every read is by partition.
+ * The facts and the marks are sharded (factShards, changedShards): `FACT#<day>#<departmentId>#<shard>`,
+ * `CHANGED#<shard>`.
  */
 export const STATISTICS_TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
+  /**
+   * Shards of a bucket's facts: `FACT#<day>#<departmentId>#<shard>`, the shard a hash of the event id
+   * (so a replay finds its fact where it was put), so a department's busy day (4,800 facts/s at 1,000
+   * filings/s, 80 % to one department: test/bench/key-load.ts) is not one hot key. Facts put before
+   * issue 21 are under `FACT#<day>#<departmentId>` alone: readers read it too, as one more shard.
+   */
+  factShards: 16,
+  /**
+   * Shards of the changed marks: `CHANGED#<shard>` / `<day>#<departmentId>`, each mark put in a shard
+   * drawn at random, so the mark of a busy bucket (one item, put with each of its facts) is as many
+   * items; the roll-up reads every shard and `CHANGED`, the key of before issue 21, and settles each
+   * mark of a bucket it read.
+   */
+  changedShards: 16,
   indexes: {},
 } as const;
 

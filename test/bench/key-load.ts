@@ -35,7 +35,8 @@
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { entryItem, headItem, itemBytes } from '../../shared/adapters/case-items.ts';
-import { channelCasesQuery, departmentQueueQuery, shardLimit } from '../../shared/adapters/case-listings.ts';
+import { channelCasesQuery, departmentQueueQuery } from '../../shared/adapters/case-listings.ts';
+import { shardLimit } from '../../shared/adapters/shard-keys.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
 import { CASES_TABLE } from '../../shared/adapters/table-layout.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
 import { IDEMPOTENCY_RECORD_DAYS, queueShard } from '../../shared/adapters/case-items.ts';
-import { shardLimit } from '../../shared/adapters/case-listings.ts';
+import { shardLimit } from '../../shared/adapters/shard-keys.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { CASES_TABLE } from '../../shared/adapters/table-layout.ts';

@@ -4,7 +4,7 @@
 // on 127.0.0.1. Signatures are checked with the `standardwebhooks` library. The schedule's clock is
 // injected and advanced; nothing sleeps.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
@@ -211,6 +211,60 @@ describe('the DynamoDB event store', () => {
     expect(((await failure(store.feed({ kind: 'channel', id: 'other' }, { cursor: first.cursor, until: '2026-11-23T04:00:00.000Z', limit: 2 }))) as { code: string }).code).toBe(
       'INVALID_CURSOR',
     );
+  });
+
+  it('merges a feed from its shards and its key of before the shards, in order, over pages of any size', async () => {
+    const merged: Owner = { kind: 'channel', id: 'shard-channel' };
+    // 40 cases' first events routed a millisecond apart (spread over the shards by case), and 6 put under the old key `FEED#channel#<id>`.
+    const routed: { id: string; at: string }[] = [];
+    for (let i = 0; i < 46; i++) {
+      const [e] = caseEvents(newCaseNo(), { channelId: 'shard-channel', departmentId: MARKET }, 1) as [CaseEvent];
+      const at = new Date(Date.parse('2026-11-23T05:00:00.000Z') + i).toISOString();
+      if (i % 8 === 3) await db.send(new PutCommand({ TableName: EVENTS_TABLE, Item: { pk: 'FEED#channel#shard-channel', sk: `${at}#${e.subject}#0000000001`, event: e } }));
+      else await store.addToFeed(merged, e, at);
+      routed.push({ id: e.id, at });
+    }
+    const partitions = new Set(
+      (await db.send(new ScanCommand({ TableName: EVENTS_TABLE }))).Items!.filter((i) => String(i.pk).startsWith('FEED#channel#shard-channel')).map((i) => i.pk),
+    );
+    expect(partitions.size).toBeGreaterThan(10);
+    for (const limit of [3, 100]) {
+      const read: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 100; pages++) {
+        const page = await store.feed(merged, { ...(cursor ? { cursor } : {}), until: '2026-11-23T06:00:00.000Z', limit });
+        expect(page.events.length).toBeLessThanOrEqual(limit);
+        read.push(...page.events.map((e) => e.id));
+        cursor = page.cursor;
+        if (!page.more) break;
+      }
+      expect(read).toEqual(routed.map((r) => r.id));
+    }
+    // `until` still bounds every shard: the first 10 only.
+    expect((await store.feed(merged, { until: routed[10]!.at, limit: 100 })).events.map((e) => e.id)).toEqual(routed.slice(0, 10).map((r) => r.id));
+  });
+
+  it('lists due pairs from the shards of the `due` index and its `DUE` key of before the shards, soonest first', async () => {
+    const sub = 'sub_0000000000000000000000d1';
+    const due = Array.from({ length: 30 }, (_, i) => ({ key: newCaseNo(), nextAt: new Date(Date.parse('2026-11-20T01:00:00.000Z') + i * 1000).toISOString() }));
+    for (const [i, d] of due.entries()) {
+      const marker = { subscriptionId: sub, owner, key: d.key, nextAt: d.nextAt, rev: 1 };
+      if (i % 5 === 2) {
+        await db.send(
+          new PutCommand({
+            TableName: EVENTS_TABLE,
+            Item: { pk: `DLV#${sub}`, sk: `P#${d.key}`, owner, nextAt: d.nextAt, rev: 1, duePk: 'DUE', dueSk: `${d.nextAt}#${sub}#${d.key}` },
+          }),
+        );
+      } else expect(await store.putPairMarker(marker, 'absent')).toBe(true);
+    }
+    const pairs = (await store.duePairs('2026-11-20T01:00:29.000Z', 100)).filter((p) => p.subscriptionId === sub);
+    expect(pairs).toEqual(due.map((d) => ({ subscriptionId: sub, key: d.key })));
+    // A page of 12: the 12 soonest or fewer, never one out of order.
+    const twelve = (await store.duePairs('2026-11-20T01:00:29.000Z', 12)).filter((p) => p.subscriptionId === sub);
+    expect(twelve.length).toBeGreaterThan(0);
+    expect(twelve).toEqual(due.slice(0, twelve.length).map((d) => ({ subscriptionId: sub, key: d.key })));
+    for (const d of due) await db.send(new DeleteCommand({ TableName: EVENTS_TABLE, Key: { pk: `DLV#${sub}`, sk: `P#${d.key}` } }));
   });
 
   it('adds a pending delivery once, moves it to delivered or parked by a put and a delete, and lists due pairs by the `due` index', async () => {
