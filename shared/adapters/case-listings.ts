@@ -12,10 +12,9 @@ import type { CaseList, CasePage, SupervisionKind, SupervisionList, SweepStatus 
 import { MAX_CASE_PAGE_SIZE, SUPERVISION_KINDS } from '../domain/cases/case-store.ts';
 import { isCaseNo } from '../domain/identifiers/case-number.ts';
 import type { Item, ItemKey } from './case-items.ts';
-import { HEAD, LISTED_SORT_KEY, NO_DATE, OPEN_TASK, SHARDS, caseKey, channelShard, channelShardKey, legacyChannelKey, listedHeadKey, stillListed, taskKey } from './case-items.ts';
-import type { IndexPage, IndexQuery } from './page-cursor.ts';
+import { HEAD, NO_DATE, OPEN_TASK, SHARDS, caseKey, findingKey, channelShard, channelShardKey, legacyChannelKey, listedHeadKey, stillListed, taskKey } from './case-items.ts';
 import type { ShardRows } from './shard-keys.ts';
-import { allShards, mergeShardRows, shardLimit } from './shard-keys.ts';
+import { allShards, mergeShardRows, shardLimit, supervisionPartitions } from './shard-keys.ts';
 import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
 
@@ -34,7 +33,8 @@ export interface ShardedQuery {
   index: { name: string; partitionKey: string; sortKey: string };
   partitions: string[];
   prefix: string;
-  itemSortKey: string;
+  /** The table sort key of the item an index sort key lists (a head's, a task item's, a finding item's). */
+  itemSortKey: string | ((indexSortKey: string) => string);
   fingerprint: string;
   /** What a sort key holds between the prefix and `#<caseNo>`. */
   middle: RegExp;
@@ -83,6 +83,13 @@ function queueQuery(departmentId: string, prefix: string, itemSortKey: string, p
  * never one out of order, and the next page goes on from its last.
  */
 export async function shardedPage(q: ShardedQuery, readShard: ShardReader, readHead: HeadReader): Promise<CaseList> {
+  const { listed, nextCursor } = await shardedEntries(q, readShard, readHead);
+  const cases = listed.map(({ head }) => head.state as CaseState);
+  return nextCursor ? { cases, nextCursor } : { cases };
+}
+
+/** shardedPage's entries, each with its head, and the next page's cursor. */
+async function shardedEntries(q: ShardedQuery, readShard: ShardReader, readHead: HeadReader): Promise<{ listed: { entry: Item; head: Item }[]; nextCursor?: string }> {
   checkPage(q.page);
   const ix = q.index;
   const after = q.page.cursor ? decodeShardedCursor(q.page.cursor, q) : undefined;
@@ -91,7 +98,12 @@ export async function shardedPage(q: ShardedQuery, readShard: ShardReader, readH
     q.partitions.map((pk) => {
       // A position, not necessarily an entry of this shard: the shard resumes after it.
       const start = after
-        ? { [ix.partitionKey]: pk, [ix.sortKey]: after.sortKey, [CASES_TABLE.partitionKey]: caseKey(after.caseNo), [CASES_TABLE.sortKey]: q.itemSortKey }
+        ? {
+            [ix.partitionKey]: pk,
+            [ix.sortKey]: after.sortKey,
+            [CASES_TABLE.partitionKey]: caseKey(after.caseNo),
+            [CASES_TABLE.sortKey]: typeof q.itemSortKey === 'string' ? q.itemSortKey : q.itemSortKey(after.sortKey),
+          }
         : undefined;
       return readShard(ix, pk, q.prefix, start, limit);
     }),
@@ -99,8 +111,8 @@ export async function shardedPage(q: ShardedQuery, readShard: ShardReader, readH
   const sortKeyOf = (item: Item) => item[ix.sortKey] as string;
   const { items: taken, more } = mergeShardRows(shards, sortKeyOf, q.page.limit);
   const last = taken.at(-1);
-  const cases = (await listedHeads(taken, ix, readHead)).map(({ head }) => head.state as CaseState);
-  return more && last ? { cases, nextCursor: encodeCursor(sortKeyOf(last), q.fingerprint) } : { cases };
+  const listed = await listedHeads(taken, ix, readHead);
+  return more && last ? { listed, nextCursor: encodeCursor(sortKeyOf(last), q.fingerprint) } : { listed };
 }
 
 /**
@@ -129,20 +141,31 @@ export function channelCasesQuery(channelId: string, applicantId: string | undef
 const INSTANT = /^\d{4}-\d{2}-\d{2}T[0-9:.]{1,20}Z$/;
 const APPLICANT_AND_INSTANT = new RegExp(`^[0-9A-Za-z]{1,64}#${INSTANT.source.slice(1)}`);
 
-export function supervisionQuery(kind: SupervisionKind, page: CasePage): IndexQuery {
+/**
+ * A supervision list by deadline (`<deadline or ~>#<caseNo>`), merged from its shards and its key of
+ * before issue 21 (shard-keys.ts): heads on the overdue and violation lists, finding items
+ * (`FINDING#<kind>#<due>`) on a finding kind's.
+ */
+export function supervisionQuery(kind: SupervisionKind, page: CasePage): ShardedQuery {
   checkPage(page);
   if (!SUPERVISION_KINDS.includes(kind)) throw new RangeError(`unknown supervision list ${String(kind)}`);
-  return listingQuery(indexes.supervision, `SUPERVISION#${kind}`, undefined, page);
-}
-
-/** One page of a listing index whose items are heads or finding items (each carries the newest state). */
-function listingQuery(index: IndexQuery['index'], partition: string, sortPrefix: string | undefined, page: CasePage): IndexQuery {
-  return { table: CASES_TABLE, index, partition, ...(sortPrefix !== undefined ? { sortPrefix } : {}), itemPrefix: 'CASE#', listedSortKey: LISTED_SORT_KEY, page };
+  const index = indexes.supervision;
+  const marked = kind === 'overdue' || kind === 'violation';
+  return {
+    index,
+    partitions: supervisionPartitions(kind),
+    prefix: '',
+    itemSortKey: marked ? HEAD : (sortKey) => findingKey(kind, sortKey.split('#')[0]!),
+    fingerprint: JSON.stringify({ index: index.name, kind }),
+    middle: DAY_OR_NONE,
+    page,
+  };
 }
 
 /** A supervision list's page: each case with the date it passed, read from its sort key. */
-export async function supervisionList({ items, nextCursor }: IndexPage, readHead: HeadReader): Promise<SupervisionList> {
-  const cases = (await listedHeads(items, indexes.supervision, readHead)).map(({ entry, head }) => {
+export async function supervisionList(q: ShardedQuery, readShard: ShardReader, readHead: HeadReader): Promise<SupervisionList> {
+  const { listed, nextCursor } = await shardedEntries(q, readShard, readHead);
+  const cases = listed.map(({ entry, head }) => {
     const passed = String(entry[indexes.supervision.sortKey]).split('#')[0]!;
     return { state: head.state as CaseState, ...(passed !== NO_DATE ? { passedDeadline: passed } : {}) };
   });

@@ -7,7 +7,7 @@
 // (mergeShardRows; case-listings.ts for the case lists). The figures that chose each N:
 // test/bench/key-load.ts.
 import { createHash } from 'node:crypto';
-import { EVENTS_TABLE, STATISTICS_TABLE } from './table-layout.ts';
+import { CASES_TABLE, EVENTS_TABLE, STATISTICS_TABLE } from './table-layout.ts';
 
 /** The shard, 0 to `shards` − 1, of `text`: stable, and spread evenly by the hash. */
 export function hashShard(text: string, shards: number): number {
@@ -85,3 +85,9 @@ export const factPartitions = (day: string, departmentId: string) => shardsAndLe
 
 /** The partitions of the changed marks: `CHANGED#<shard>` (a mark's shard is drawn at random) and `CHANGED`. */
 export const changedPartitions = () => shardsAndLegacy('CHANGED', STATISTICS_TABLE.changedShards);
+
+/** A case's partition on a supervision list (`overdue`, `violation`, a finding kind): the shard of its case number (cases table, supervisionShards). */
+export const supervisionShardKey = (kind: string, caseNo: string) => shardedKey(`SUPERVISION#${kind}`, hashShard(caseNo, CASES_TABLE.supervisionShards));
+
+/** The partitions a supervision list is read from: its shards and its key of before issue 21. */
+export const supervisionPartitions = (kind: string) => shardsAndLegacy(`SUPERVISION#${kind}`, CASES_TABLE.supervisionShards);

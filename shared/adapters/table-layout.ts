@@ -73,7 +73,7 @@ export const CASES_TABLE = {
     departmentQueue: { name: 'departmentQueue', partitionKey: 'deptPk', sortKey: 'deptSk', projection: 'keys-only' },
     /** A channel's cases (`CH#<channelId>#<shard>`, see channelCasesShards) by applicant, then filing time (`<applicantId>#<receivedAt>#<caseNo>`). */
     channelCases: { name: 'channelCases', partitionKey: 'chPk', sortKey: 'chSk', projection: 'keys-only' },
-    /** Cases marked overdue or in violation (`SUPERVISION#<kind>`), by deadline (`<deadline>#<caseNo>`). */
+    /** Cases marked overdue or in violation, and finding items (`SUPERVISION#<kind>#<shard>`, see supervisionShards), by deadline (`<deadline>#<caseNo>`). */
     supervision: { name: 'supervision', partitionKey: 'supPk', sortKey: 'supSk', projection: 'keys-only' },
     /** E-licences by holder (`HOLDER#<resident ID or credit code>`), newest first by `<issuedOn>#<licence id>`. */
     licenceHolder: { name: 'licenceHolder', partitionKey: 'holderPk', sortKey: 'holderSk' },
@@ -91,6 +91,12 @@ export const CASES_TABLE = {
    * under the limit at 1,000 filings/s (test/bench/key-load.ts).
    */
   anchorQueueShards: 32,
+  /**
+   * Shards of each supervision list: `SUPERVISION#<kind>#<shard>`, the shard a hash of the case number,
+   * so the sweep marking a day's late cases at once is not one hot key. Entries written before issue 21
+   * are under `SUPERVISION#<kind>` alone: readers query it too, as one more shard.
+   */
+  supervisionShards: 16,
 } as const;
 
 /**

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { anchorShard, anchorShardKey } from '../../shared/adapters/anchor-keys.ts';
 import { HEAD, caseKey, channelShard, channelShardKey, departmentShardKey, headItem, legacyChannelKey, queueShard } from '../../shared/adapters/case-items.ts';
 import type { HeadReader, ShardReader, ShardedQuery } from '../../shared/adapters/case-listings.ts';
-import { channelCasesQuery, departmentQueueQuery, departmentShards, shardedPage } from '../../shared/adapters/case-listings.ts';
+import { channelCasesQuery, departmentQueueQuery, departmentShards, shardedPage, supervisionQuery } from '../../shared/adapters/case-listings.ts';
 import {
   allShards,
   changedPartitions,
@@ -20,6 +20,7 @@ import {
   mergeShardRows,
   parseShardedKey,
   shardLimit,
+  supervisionShardKey,
 } from '../../shared/adapters/shard-keys.ts';
 import { CASES_TABLE, EVENTS_TABLE, STATISTICS_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { CaseState } from '../../shared/domain/cases/case-record.ts';
@@ -87,6 +88,12 @@ describe('sharded keys', () => {
     expect(factShardKey('2026-11-23', 'd1', 'e-1')).toBe(`FACT#2026-11-23#d1#${hashShard('e-1', STATISTICS_TABLE.factShards)}`);
     expect(factPartitions('2026-11-23', 'd1')).toEqual([...allShards('FACT#2026-11-23#d1', STATISTICS_TABLE.factShards), 'FACT#2026-11-23#d1']);
     expect(changedPartitions()).toEqual([...allShards('CHANGED', STATISTICS_TABLE.changedShards), 'CHANGED']);
+    // A case's head and finding items are in its case number's shard of each supervision list.
+    expect(supervisionShardKey('overdue', caseNos[3]!)).toBe(`SUPERVISION#overdue#${hashShard(caseNos[3]!, CASES_TABLE.supervisionShards)}`);
+    expect(supervisionQuery('procedure-overrun', { limit: 5 }).partitions).toEqual([
+      ...allShards('SUPERVISION#procedure-overrun', CASES_TABLE.supervisionShards),
+      'SUPERVISION#procedure-overrun',
+    ]);
   });
 
   it('merges shards’ rows by sort key, stopping where a shard that stopped early is known to', () => {
