@@ -91,3 +91,9 @@ export const supervisionShardKey = (kind: string, caseNo: string) => shardedKey(
 
 /** The partitions a supervision list is read from: its shards and its key of before issue 21. */
 export const supervisionPartitions = (kind: string) => shardsAndLegacy(`SUPERVISION#${kind}`, CASES_TABLE.supervisionShards);
+
+/** The partition of a (subscription, record) pair's deliveries and marker (events table, deliveryShards): the shard of the record's key. */
+export const deliveryShardKey = (subscriptionId: string, key: string) => shardedKey(`DLV#${subscriptionId}`, hashShard(key, EVENTS_TABLE.deliveryShards));
+
+/** The partitions of a subscription's deliveries: its shards and its key of before issue 21. */
+export const deliveryPartitions = (subscriptionId: string) => shardsAndLegacy(`DLV#${subscriptionId}`, EVENTS_TABLE.deliveryShards);

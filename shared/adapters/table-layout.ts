@@ -119,9 +119,20 @@ export const EVENTS_TABLE = {
   feedShards: 32,
   /**
    * Shards of the `due` index: `DUE#<shard>`, the shard a hash of the (subscription, record) pair; the
-   * sweep reads them all, and `DUE`, the key of before issue 21, as one more.
+   * sweep reads them all (a few entries each, once a minute), and `DUE`, the key of before issue 21, as
+   * one more. Every event delivered moves its pair's marker four times (put, leased, released), each an
+   * index write: 128 keeps each shard under the limit with a subscription to a busy channel and one
+   * to a busy department (test/bench/key-load.ts).
    */
-  dueShards: 32,
+  dueShards: 128,
+  /**
+   * Shards of a subscription's deliveries: `DLV#<subscriptionId>#<shard>`, the shard a hash of the
+   * record's key, so all of a (subscription, record) pair — its pending, delivered and parked
+   * deliveries and its marker — is in one partition, and a subscription to a busy channel (every
+   * event: eight write units or so each) is not one hot key. The pairs under `DLV#<subscriptionId>`
+   * alone (before issue 21) are moved into their shards (dynamo-event-store.ts).
+   */
+  deliveryShards: 64,
   indexes: {
     /** `DUE#<shard>` (see dueShards) / `<next attempt ISO>#<subscription id>#<caseNo>`: the pairs whose head delivery is due by then (sparse). */
     due: { name: 'due', partitionKey: 'duePk', sortKey: 'dueSk' },
