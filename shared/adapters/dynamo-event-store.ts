@@ -340,6 +340,7 @@ export class DynamoEventStore implements EventStore {
       return subscription.startsWith('DLV#') && sk.startsWith('P#') ? [{ subscriptionId: subscription.slice(4), key: sk.slice(2) }] : [];
     });
     // Pairs still under a subscription's key of before issue 21, due or not: moved into their shards, a page a run.
+    if (!(await this.legacyPairsMayRemain())) return pairs;
     const legacy = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
