@@ -49,7 +49,18 @@ import { CHAINED_ENTRY_EVENT, chainedEntrySortKey } from './dynamo-chained-recor
 import { EVALUATION_PARTITION_PREFIX } from './dynamo-evaluation-store.ts';
 import { TICKET_PARTITION_PREFIX } from './dynamo-ticket-store.ts';
 import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
-import { deliveryPartitions, deliveryShardKey, dueShardKey, duePartitions, feedPartitions, feedShardKey, mergeShardRows, parseShardedKey, shardLimit } from './shard-keys.ts';
+import {
+  deliveryPartitions,
+  deliveryShardKey,
+  dueShardKey,
+  duePartitions,
+  feedPartitions,
+  feedShardKey,
+  mergeShardRows,
+  parseShardedKey,
+  queryShards,
+  shardLimit,
+} from './shard-keys.ts';
 import { EVENTS_TABLE, expiresAfter } from './table-layout.ts';
 
 /** How long the feed and the delivered markers are kept. */
@@ -126,7 +137,6 @@ export class DynamoEventStore implements EventStore {
    * (`<routedAt>#<key>#<n>`, unique: a record's events are in one shard). The cursor is the last sort
    * key returned, or the position when none is.
    */
-
   async feed(owner: Owner, query: { cursor?: string; since?: string; until: string; limit: number }): Promise<{ events: PlatformEvent[]; cursor: string; more: boolean }> {
     const fingerprint = `feed#${ownerKey(owner)}`;
     let position: string;
@@ -139,20 +149,13 @@ export class DynamoEventStore implements EventStore {
     if (position >= query.until) return { events: [], cursor: encodeCursor(position, fingerprint), more: false };
     const partitions = feedPartitions(ownerKey(owner));
     const limit = shardLimit(query.limit, partitions.length);
-    const shards = await Promise.all(
-      partitions.map(async (pk) => {
-        const out = await this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-            ExpressionAttributeValues: { ':pk': pk, ':lo': after(position), ':hi': query.until },
-            Limit: limit,
-            ConsistentRead: true,
-          }),
-        );
-        return { items: out.Items ?? [], stopped: out.LastEvaluatedKey !== undefined };
-      }),
-    );
+    const shards = await queryShards(this.db, partitions, (pk) => ({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+      ExpressionAttributeValues: { ':pk': pk, ':lo': after(position), ':hi': query.until },
+      Limit: limit,
+      ConsistentRead: true,
+    }));
     const { items, more } = mergeShardRows(shards, (i) => i.sk as string, query.limit);
     const last = items.at(-1)?.sk as string | undefined;
     return { events: items.map((i) => i.event as PlatformEvent), cursor: encodeCursor(last ?? position, fingerprint), more };
@@ -237,22 +240,15 @@ export class DynamoEventStore implements EventStore {
     }
     const partitions = deliveryPartitions(subscriptionId);
     const limit = shardLimit(page.limit, partitions.length);
-    const shards = await Promise.all(
-      partitions.map(async (pk) => {
-        const out = await this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': pk, ':prefix': 'F#' },
-            Limit: limit,
-            ConsistentRead: true,
-            // A position, not necessarily an item of this partition: it resumes after it.
-            ...(after ? { ExclusiveStartKey: { pk, sk: after } } : {}),
-          }),
-        );
-        return { items: out.Items ?? [], stopped: out.LastEvaluatedKey !== undefined };
-      }),
-    );
+    const shards = await queryShards(this.db, partitions, (pk) => ({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': 'F#' },
+      Limit: limit,
+      ConsistentRead: true,
+      // A position, not necessarily an item of this partition: it resumes after it.
+      ...(after ? { ExclusiveStartKey: { pk, sk: after } } : {}),
+    }));
     const { items, more } = mergeShardRows(shards, (i) => i.sk as string, page.limit);
     const lastSk = items.at(-1)?.sk as string | undefined;
     return more && lastSk ? { items: items.map(parkedOf), nextCursor: encodeCursor(lastSk, fingerprint) } : { items: items.map(parkedOf) };
@@ -317,22 +313,15 @@ export class DynamoEventStore implements EventStore {
   async duePairs(now: string, limit: number): Promise<{ subscriptionId: string; key: string }[]> {
     const partitions = duePartitions();
     const perShard = shardLimit(limit, partitions.length);
-    const shards = await Promise.all(
-      partitions.map(async (pk) => {
-        const out = await this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: due.name,
-            KeyConditionExpression: '#pk = :pk AND #sk < :hi',
-            ExpressionAttributeNames: { '#pk': due.partitionKey, '#sk': due.sortKey },
-            // `<now>#…` sorts before `<now>$`: due at `now` included.
-            ExpressionAttributeValues: { ':pk': pk, ':hi': `${now}$` },
-            Limit: perShard,
-          }),
-        );
-        return { items: out.Items ?? [], stopped: out.LastEvaluatedKey !== undefined };
-      }),
-    );
+    const shards = await queryShards(this.db, partitions, (pk) => ({
+      TableName: this.tableName,
+      IndexName: due.name,
+      KeyConditionExpression: '#pk = :pk AND #sk < :hi',
+      ExpressionAttributeNames: { '#pk': due.partitionKey, '#sk': due.sortKey },
+      // `<now>#…` sorts before `<now>$`: due at `now` included.
+      ExpressionAttributeValues: { ':pk': pk, ':hi': `${now}$` },
+      Limit: perShard,
+    }));
     const pairs = mergeShardRows(shards, (i) => i[due.sortKey] as string, limit).items.flatMap((i) => {
       const pk = i.pk as string;
       const sk = i.sk as string;
@@ -341,17 +330,7 @@ export class DynamoEventStore implements EventStore {
     });
     // Pairs still under a subscription's key of before issue 21, due or not: moved into their shards, a page a run.
     if (!(await this.legacyPairsMayRemain())) return pairs;
-    const legacy = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: due.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': due.partitionKey },
-        ExpressionAttributeValues: { ':pk': LEGACY_DUE },
-        Limit: limit,
-      }),
-    );
-    for (const i of legacy.Items ?? []) {
+    for (const i of await this.legacyDue(limit)) {
       const pk = i.pk as string;
       const sk = i.sk as string;
       if (pk.startsWith('DLV#') && sk.startsWith('P#') && parseShardedKey(pk) === undefined) await this.moveLegacyPair(pk.slice(4), sk.slice(2));
@@ -407,6 +386,12 @@ export class DynamoEventStore implements EventStore {
     if (this.legacyEmpty) return false;
     if (Date.now() - this.legacyLookedAt < LEGACY_LOOK_MS) return true;
     this.legacyLookedAt = Date.now();
+    this.legacyEmpty = (await this.legacyDue(1)).length === 0;
+    return !this.legacyEmpty;
+  }
+
+  /** The first `limit` markers listed under the `due` index's key of before issue 21, due or not. */
+  private async legacyDue(limit: number): Promise<Record<string, unknown>[]> {
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -414,11 +399,10 @@ export class DynamoEventStore implements EventStore {
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': due.partitionKey },
         ExpressionAttributeValues: { ':pk': LEGACY_DUE },
-        Limit: 1,
+        Limit: limit,
       }),
     );
-    this.legacyEmpty = (out.Items ?? []).length === 0;
-    return !this.legacyEmpty;
+    return out.Items ?? [];
   }
 
   async dropSubscriptionDeliveries(subscriptionId: string, limit: number): Promise<number> {

@@ -20,7 +20,7 @@ import type { StatisticsFact } from '../domain/statistics/statistics-fact.ts';
 import type { SummaryRow } from '../domain/statistics/statistics-figures.ts';
 import type { Bucket, ChangedBucket, DaySummary, StatisticsStore, StoredDocument } from '../domain/statistics/statistics-ports.ts';
 import { ITEM_LIMIT_BYTES, itemBytes } from './dynamo-item-size.ts';
-import { changedPartitions, factPartitions, factShardKey, mergeShardRows, shardedKey } from './shard-keys.ts';
+import { changedPartitions, factPartitions, factShardKey, mergeShardRows, queryShards, shardedKey } from './shard-keys.ts';
 import { STATISTICS_TABLE } from './table-layout.ts';
 
 /** The most of a summary's rows (as JSON) one item holds: well under the item limit. */
@@ -72,14 +72,13 @@ export class DynamoStatisticsStore implements StatisticsStore {
    * stays, and rolls it up once more.
    */
   async changedBuckets(limit: number): Promise<ChangedBucket[]> {
-    const shards = await Promise.all(
-      changedPartitions().map(async (pk) => {
-        const out = await this.db.send(
-          new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, Limit: limit, ConsistentRead: true }),
-        );
-        return { items: out.Items ?? [], stopped: out.LastEvaluatedKey !== undefined };
-      }),
-    );
+    const shards = await queryShards(this.db, changedPartitions(), (pk) => ({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      Limit: limit,
+      ConsistentRead: true,
+    }));
     const buckets = new Map<string, [string, string][]>();
     for (const i of mergeShardRows(shards, (m) => m.sk as string, Number.MAX_SAFE_INTEGER).items) {
       const sk = i.sk as string;

@@ -7,6 +7,8 @@
 // (mergeShardRows; case-listings.ts for the case lists). The figures that chose each N:
 // test/bench/key-load.ts.
 import { createHash } from 'node:crypto';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { CASES_TABLE, EVENTS_TABLE, STATISTICS_TABLE } from './table-layout.ts';
 
 /** The shard, 0 to `shards` − 1, of `text`: stable, and spread evenly by the hash. */
@@ -58,6 +60,16 @@ export function mergeShardRows<T>(shards: readonly ShardRows<T>[], sortKeyOf: (r
   const merged = shards.flatMap((s) => s.items).sort((a, b) => (sortKeyOf(a) < sortKeyOf(b) ? -1 : 1));
   const items = merged.filter((i) => known === undefined || sortKeyOf(i) <= known).slice(0, limit);
   return { items, more: items.length < merged.length || shards.some((s) => s.stopped) };
+}
+
+/** One query per partition (`query(pk)`, its Limit a share of the page: shardLimit), side by side: the shards' rows as mergeShardRows takes them. */
+export function queryShards(db: DynamoDBDocumentClient, partitions: readonly string[], query: (pk: string) => QueryCommandInput): Promise<ShardRows<Record<string, unknown>>[]> {
+  return Promise.all(
+    partitions.map(async (pk) => {
+      const out = await db.send(new QueryCommand(query(pk)));
+      return { items: out.Items ?? [], stopped: out.LastEvaluatedKey !== undefined };
+    }),
+  );
 }
 
 /** `<base>#0` to `<base>#<shards − 1>`, then `<base>` itself: a list's shards and its key of before issue 21, read as one more shard. */
