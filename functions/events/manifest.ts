@@ -1,5 +1,6 @@
 // The events function: webhook subscriptions, their failures and redelivery, the event feed (the
 // events of cases, evaluations and tickets).
+import { EVENTS_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { ApiFunctionManifest } from '../manifest.ts';
 
 export const events = {
@@ -10,8 +11,9 @@ export const events = {
     // shared/adapters/dynamo-event-store.ts: an owner's subscriptions (GetItem, conditional PutItem),
     // its parked deliveries (Query, GetItem) and feed (Query); a redelivery writes the pending delivery
     // and the pair's marker, then deletes the parked one; a removal deletes the subscription's pending
-    // and parked deliveries and markers (DeleteItem).
-    events: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'] },
+    // and parked deliveries and markers (DeleteItem). A redelivery's new marker first looks whether pairs
+    // remain under a subscription's key of before issue 21 (Query on the `due` index, until it is empty).
+    events: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], indexes: [EVENTS_TABLE.indexes.due.name] },
     // Resolves callers.
     directory: { actions: ['dynamodb:GetItem'] },
   },

@@ -54,8 +54,9 @@
 //                    is open, `opinion-ended#<case updated on>#<caseNo>` after; no case status starts so)
 //   channelCases     CH#<channelId>#<shard 0-31>        <applicantId>#<receivedAt>#<caseNo>
 //                    (the shard a hash of the applicant's id; heads written before issue 21: CH#<channelId>)
-//   supervision      SUPERVISION#<overdue|violation>   <deadline or ~>#<caseNo>   (sparse)
-//                    (a finding item: SUPERVISION#<finding kind>, `<due>#<caseNo>`)
+//   supervision      SUPERVISION#<overdue|violation>#<shard>   <deadline or ~>#<caseNo>   (sparse)
+//                    (a finding item: SUPERVISION#<finding kind>#<shard>, `<due>#<caseNo>`; the shard a
+//                    hash of the case number, shard-keys.ts)
 //   anchorQueue      ANCHOR#<shard 0-31>               <changed at>#<caseNo>#<version>#<entry hash>
 //                    (the head alone, keys only: anchor-keys.ts)
 import { IDEMPOTENCY_KEY_HEADER } from '../contracts/headers.ts';
@@ -70,7 +71,7 @@ import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
 import { CASES_TABLE, TTL_ATTRIBUTE, expiresAfter } from './table-layout.ts';
 import { ITEM_LIMIT_BYTES, itemBytes } from './dynamo-item-size.ts';
 import { anchorQueueKeys } from './anchor-keys.ts';
-import { hashShard, shardedKey } from './shard-keys.ts';
+import { hashShard, shardedKey, supervisionShardKey } from './shard-keys.ts';
 import { tooLarge } from '../domain/errors.ts';
 import { SYSTEM_CALLER } from '../domain/cases/case-commands.ts';
 import { caseEvent } from '../domain/events/case-event.ts';
@@ -104,9 +105,7 @@ export const legacyChannelKey = (channelId: string) => `CH#${channelId}`;
 export const channelShardKey = (channelId: string, shard: number) => shardedKey(legacyChannelKey(channelId), shard);
 export const tokenKey = (departmentId: string) => `TOKEN#${departmentId}`;
 export const taskKey = (departmentId: string) => `TASK#${departmentId}`;
-const findingKey = (kind: string, due: string) => `FINDING#${kind}#${due}`;
-/** The items the listing indexes hold: heads, and finding items on the supervision lists. */
-export const LISTED_SORT_KEY = /^(?:HEAD|FINDING#[a-z-]+#\d{4}-\d{2}-\d{2})$/;
+export const findingKey = (kind: string, due: string) => `FINDING#${kind}#${due}`;
 
 /** `IDEM#<channelId>#<key>`: a channel id has no `#`, so the first `#` after it ends it whatever the key holds. */
 export function idempotencyRecordKey(channelId: string, idempotencyKey: string): ItemKey {
@@ -604,7 +603,9 @@ export function headItem(state: CaseState, changedAt: string = new Date().toISOS
     [indexes.departmentQueue.sortKey]: `${state.status}#${queueDate(state)}#${state.caseNo}`,
     [indexes.channelCases.partitionKey]: channelShardKey(state.channelId, channelShard(applicantIdOf(state.applicant))),
     [indexes.channelCases.sortKey]: `${applicantIdOf(state.applicant)}#${state.receivedAt}#${state.caseNo}`,
-    ...(supervision ? { [indexes.supervision.partitionKey]: `SUPERVISION#${supervision.kind}`, [indexes.supervision.sortKey]: `${supervision.deadline}#${state.caseNo}` } : {}),
+    ...(supervision
+      ? { [indexes.supervision.partitionKey]: supervisionShardKey(supervision.kind, state.caseNo), [indexes.supervision.sortKey]: `${supervision.deadline}#${state.caseNo}` }
+      : {}),
     ...anchorQueueKeys(state, changedAt),
   };
 }
@@ -637,7 +638,7 @@ function findingItems(state: CaseState): Item[] {
     pk: caseKey(state.caseNo),
     sk: findingKey(finding.kind, finding.due),
     version: state.version,
-    [indexes.supervision.partitionKey]: `SUPERVISION#${finding.kind}`,
+    [indexes.supervision.partitionKey]: supervisionShardKey(finding.kind, state.caseNo),
     [indexes.supervision.sortKey]: `${finding.due}#${state.caseNo}`,
   }));
 }

@@ -12,9 +12,9 @@ import type { CaseList, CasePage, SupervisionKind, SupervisionList, SweepStatus 
 import { MAX_CASE_PAGE_SIZE, SUPERVISION_KINDS } from '../domain/cases/case-store.ts';
 import { isCaseNo } from '../domain/identifiers/case-number.ts';
 import type { Item, ItemKey } from './case-items.ts';
-import { HEAD, LISTED_SORT_KEY, NO_DATE, OPEN_TASK, SHARDS, caseKey, channelShard, channelShardKey, legacyChannelKey, listedHeadKey, stillListed, taskKey } from './case-items.ts';
-import type { IndexPage, IndexQuery } from './page-cursor.ts';
-import { allShards } from './shard-keys.ts';
+import { HEAD, NO_DATE, OPEN_TASK, SHARDS, caseKey, findingKey, channelShard, channelShardKey, legacyChannelKey, listedHeadKey, stillListed, taskKey } from './case-items.ts';
+import type { ShardRows } from './shard-keys.ts';
+import { allShards, mergeShardRows, shardLimit, supervisionPartitions } from './shard-keys.ts';
 import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
 
@@ -33,7 +33,8 @@ export interface ShardedQuery {
   index: { name: string; partitionKey: string; sortKey: string };
   partitions: string[];
   prefix: string;
-  itemSortKey: string;
+  /** The table sort key of the item an index sort key lists (a head's, a task item's, a finding item's). */
+  itemSortKey: string | ((indexSortKey: string) => string);
   fingerprint: string;
   /** What a sort key holds between the prefix and `#<caseNo>`. */
   middle: RegExp;
@@ -41,10 +42,7 @@ export interface ShardedQuery {
 }
 
 /** One shard's page: its items from the start key on, in sort-key order, and whether it stopped before its end (a LastEvaluatedKey). */
-export interface ShardPage {
-  items: Item[];
-  stopped: boolean;
-}
+export type ShardPage = ShardRows<Item>;
 
 /** Reads one shard of a listing index: partition `partition`, sort keys starting with `prefix`, after `start`, at most `limit`. */
 export type ShardReader = (index: ShardedQuery['index'], partition: string, prefix: string, start: Record<string, string> | undefined, limit: number) => Promise<ShardPage>;
@@ -77,15 +75,6 @@ function queueQuery(departmentId: string, prefix: string, itemSortKey: string, p
 }
 
 /**
- * Rows each shard is asked for: a page's share of a shard, twice over and three more (the smallest
- * shard's share of a page rarely falls below it: a page comes back short now and then, never wrong),
- * at most the page. Reading `limit` from every one of N shards would read N pages to return one.
- */
-export function shardLimit(limit: number, shards: number): number {
-  return Math.min(limit, Math.ceil((2 * limit) / shards) + 3);
-}
-
-/**
  * Reads the listing's shards in parallel, each from the cursor's position, and merges them by sort
  * key. The cursor is the sort key of the last case returned (`<prefix>…#<caseNo>`, unique because it
  * ends with the case number): every shard resumes after that key, so a page holds the smallest keys
@@ -94,6 +83,13 @@ export function shardLimit(limit: number, shards: number): number {
  * never one out of order, and the next page goes on from its last.
  */
 export async function shardedPage(q: ShardedQuery, readShard: ShardReader, readHead: HeadReader): Promise<CaseList> {
+  const { listed, nextCursor } = await shardedEntries(q, readShard, readHead);
+  const cases = listed.map(({ head }) => head.state as CaseState);
+  return nextCursor ? { cases, nextCursor } : { cases };
+}
+
+/** shardedPage's entries, each with its head, and the next page's cursor. */
+async function shardedEntries(q: ShardedQuery, readShard: ShardReader, readHead: HeadReader): Promise<{ listed: { entry: Item; head: Item }[]; nextCursor?: string }> {
   checkPage(q.page);
   const ix = q.index;
   const after = q.page.cursor ? decodeShardedCursor(q.page.cursor, q) : undefined;
@@ -102,23 +98,21 @@ export async function shardedPage(q: ShardedQuery, readShard: ShardReader, readH
     q.partitions.map((pk) => {
       // A position, not necessarily an entry of this shard: the shard resumes after it.
       const start = after
-        ? { [ix.partitionKey]: pk, [ix.sortKey]: after.sortKey, [CASES_TABLE.partitionKey]: caseKey(after.caseNo), [CASES_TABLE.sortKey]: q.itemSortKey }
+        ? {
+            [ix.partitionKey]: pk,
+            [ix.sortKey]: after.sortKey,
+            [CASES_TABLE.partitionKey]: caseKey(after.caseNo),
+            [CASES_TABLE.sortKey]: typeof q.itemSortKey === 'string' ? q.itemSortKey : q.itemSortKey(after.sortKey),
+          }
         : undefined;
       return readShard(ix, pk, q.prefix, start, limit);
     }),
   );
   const sortKeyOf = (item: Item) => item[ix.sortKey] as string;
-  let known: string | undefined;
-  for (const shard of shards) {
-    const last = shard.items.at(-1);
-    if (shard.stopped && last && (known === undefined || sortKeyOf(last) < known)) known = sortKeyOf(last);
-  }
-  const merged = shards.flatMap((s) => s.items).sort((a, b) => (sortKeyOf(a) < sortKeyOf(b) ? -1 : 1));
-  const taken = merged.filter((i) => known === undefined || sortKeyOf(i) <= known).slice(0, q.page.limit);
-  const more = taken.length < merged.length || shards.some((s) => s.stopped);
+  const { items: taken, more } = mergeShardRows(shards, sortKeyOf, q.page.limit);
   const last = taken.at(-1);
-  const cases = (await listedHeads(taken, ix, readHead)).map(({ head }) => head.state as CaseState);
-  return more && last ? { cases, nextCursor: encodeCursor(sortKeyOf(last), q.fingerprint) } : { cases };
+  const listed = await listedHeads(taken, ix, readHead);
+  return more && last ? { listed, nextCursor: encodeCursor(sortKeyOf(last), q.fingerprint) } : { listed };
 }
 
 /**
@@ -147,20 +141,31 @@ export function channelCasesQuery(channelId: string, applicantId: string | undef
 const INSTANT = /^\d{4}-\d{2}-\d{2}T[0-9:.]{1,20}Z$/;
 const APPLICANT_AND_INSTANT = new RegExp(`^[0-9A-Za-z]{1,64}#${INSTANT.source.slice(1)}`);
 
-export function supervisionQuery(kind: SupervisionKind, page: CasePage): IndexQuery {
+/**
+ * A supervision list by deadline (`<deadline or ~>#<caseNo>`), merged from its shards and its key of
+ * before issue 21 (shard-keys.ts): heads on the overdue and violation lists, finding items
+ * (`FINDING#<kind>#<due>`) on a finding kind's.
+ */
+export function supervisionQuery(kind: SupervisionKind, page: CasePage): ShardedQuery {
   checkPage(page);
   if (!SUPERVISION_KINDS.includes(kind)) throw new RangeError(`unknown supervision list ${String(kind)}`);
-  return listingQuery(indexes.supervision, `SUPERVISION#${kind}`, undefined, page);
-}
-
-/** One page of a listing index whose items are heads or finding items (each carries the newest state). */
-function listingQuery(index: IndexQuery['index'], partition: string, sortPrefix: string | undefined, page: CasePage): IndexQuery {
-  return { table: CASES_TABLE, index, partition, ...(sortPrefix !== undefined ? { sortPrefix } : {}), itemPrefix: 'CASE#', listedSortKey: LISTED_SORT_KEY, page };
+  const index = indexes.supervision;
+  const marked = kind === 'overdue' || kind === 'violation';
+  return {
+    index,
+    partitions: supervisionPartitions(kind),
+    prefix: '',
+    itemSortKey: marked ? HEAD : (sortKey) => findingKey(kind, sortKey.split('#')[0]!),
+    fingerprint: JSON.stringify({ index: index.name, kind }),
+    middle: DAY_OR_NONE,
+    page,
+  };
 }
 
 /** A supervision list's page: each case with the date it passed, read from its sort key. */
-export async function supervisionList({ items, nextCursor }: IndexPage, readHead: HeadReader): Promise<SupervisionList> {
-  const cases = (await listedHeads(items, indexes.supervision, readHead)).map(({ entry, head }) => {
+export async function supervisionList(q: ShardedQuery, readShard: ShardReader, readHead: HeadReader): Promise<SupervisionList> {
+  const { listed, nextCursor } = await shardedEntries(q, readShard, readHead);
+  const cases = listed.map(({ entry, head }) => {
     const passed = String(entry[indexes.supervision.sortKey]).split('#')[0]!;
     return { state: head.state as CaseState, ...(passed !== NO_DATE ? { passedDeadline: passed } : {}) };
   });

@@ -94,7 +94,6 @@ import {
   supervisionQuery,
   sweepRanges,
 } from './case-listings.ts';
-import { queryIndexPage } from './query-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
 
 const ix = CASES_TABLE.indexes.departmentQueue;
@@ -468,7 +467,7 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async listSupervision(kind: SupervisionKind, page: CasePage): Promise<SupervisionList> {
-    return supervisionList(await queryIndexPage(this.db, { tableName: this.tableName, ...supervisionQuery(kind, page) }), this.readHead);
+    return supervisionList(supervisionQuery(kind, page), this.readShard, this.readHead);
   }
 
   async *sweepCandidates(departmentId: string, status: SweepStatus, before: string): AsyncIterable<CaseState> {

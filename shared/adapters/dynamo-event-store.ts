@@ -4,13 +4,21 @@
 //   SUBS#<channel|department>#<ownerId> / SUBS     the owner's subscriptions (≤ 10) and their revision:
 //                                                  written on condition the revision is the one read
 //   ROUTED#<key>           / ROUTED                the newest version of the record routed (watermark)
-//   FEED#<kind>#<ownerId>  / <routedAt>#<key>#<n>  an event in the owner's feed (expiresAt: 7 days)
-//   DLV#<subscriptionId>   / Q#<key>#<n>           a pending delivery
+//   FEED#<kind>#<ownerId>#<shard> / <routedAt>#<key>#<n>
+//                                                  an event in the owner's feed (expiresAt: 7 days), in
+//                                                  the shard of its record's key (shard-keys.ts; a feed
+//                                                  of before issue 21: FEED#<kind>#<ownerId>, read too)
+//   DLV#<subscriptionId>#<shard>                    a pair's deliveries, in the shard of its record's key
+//                          / Q#<key>#<n>           a pending delivery
 //                          / D#<key>#<n>           a delivered marker (expiresAt: 7 days)
 //                          / F#<key>#<n>           a parked delivery (the failures list)
 //                          / P#<key>               the pair's marker: when its first pending delivery is
 //                                                  due and who holds it (the `due` index:
-//                                                  DUE / <due>#<subscriptionId>#<key>)
+//                                                  DUE#<shard> / <due>#<subscriptionId>#<key>, the shard
+//                                                  a hash of the pair; `DUE` before issue 21, read too)
+// Before issue 21 a subscription's deliveries were under DLV#<subscriptionId> alone: a pair found
+// there (by the sweep, through `DUE`, or when a new delivery of it comes) is moved into its shard; what
+// is parked there is listed, found and dropped there too.
 //
 // (<key>: the record's, shared/domain/events/platform-event.ts — a case number as it always was,
 // `evaluation:<id>` or `ticket:<id>`; <n>: the version in 10 digits.) No transactions (dynalite has
@@ -43,25 +51,40 @@ import { CHAINED_ENTRY_EVENT, chainedEntrySortKey } from './dynamo-chained-recor
 import { EVALUATION_PARTITION_PREFIX } from './dynamo-evaluation-store.ts';
 import { TICKET_PARTITION_PREFIX } from './dynamo-ticket-store.ts';
 import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
+import {
+  deliveryPartitions,
+  deliveryShardKey,
+  dueShardKey,
+  duePartitions,
+  feedPartitions,
+  feedShardKey,
+  mergeShardRows,
+  parseShardedKey,
+  queryShards,
+  shardLimit,
+} from './shard-keys.ts';
 import { EVENTS_TABLE, expiresAfter } from './table-layout.ts';
 
 /** How long the feed and the delivered markers are kept. */
 export const FEED_DAYS = 7;
-const DUE = 'DUE';
 const { due } = EVENTS_TABLE.indexes;
 
 const ownerKey = (o: Owner) => `${o.kind}#${o.id}`;
 const subsKey = (o: Owner) => ({ pk: `SUBS#${ownerKey(o)}`, sk: 'SUBS' });
 const routedKey = (key: string) => ({ pk: `ROUTED#${key}`, sk: 'ROUTED' });
-const feedPk = (o: Owner) => `FEED#${ownerKey(o)}`;
 const version10 = (n: number) => String(n).padStart(10, '0');
-const dlv = (subscriptionId: string) => `DLV#${subscriptionId}`;
+/** A subscription's deliveries before issue 21: one partition (now the pairs' moved into their shards). */
+const legacyDlv = (subscriptionId: string) => `DLV#${subscriptionId}`;
 const deliveryKey = (kind: 'Q' | 'D' | 'F', subscriptionId: string, key: string, version: number) => ({
-  pk: dlv(subscriptionId),
+  pk: deliveryShardKey(subscriptionId, key),
   sk: `${kind}#${key}#${version10(version)}`,
 });
-const markerKey = (subscriptionId: string, key: string) => ({ pk: dlv(subscriptionId), sk: `P#${key}` });
+const markerKey = (subscriptionId: string, key: string) => ({ pk: deliveryShardKey(subscriptionId, key), sk: `P#${key}` });
+/** How long a store trusts that no pair is left under a subscription's key of before issue 21 before it looks again (it stops looking once none is). */
+const LEGACY_LOOK_MS = 60_000;
 const expiresAt = (at: string) => expiresAfter(at, FEED_DAYS);
+/** The `due` index's partition before issue 21. */
+const LEGACY_DUE = 'DUE';
 /** The smallest string after `s`. */
 const after = (s: string) => `${s}\u0000`;
 
@@ -70,6 +93,10 @@ function isConditionFailure(e: unknown): boolean {
 }
 
 export class DynamoEventStore implements EventStore {
+  /** Set once no pair is left under a subscription's key of before issue 21 (legacyPairsMayRemain). */
+  private legacyEmpty = false;
+  private legacyLookedAt = -Infinity;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -101,10 +128,17 @@ export class DynamoEventStore implements EventStore {
   }
 
   async addToFeed(owner: Owner, event: PlatformEvent, routedAt: string): Promise<void> {
-    const sk = `${routedAt}#${eventKey(event)}#${version10(event.data.version)}`;
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: feedPk(owner), sk, event, expiresAt: expiresAt(routedAt) } }));
+    const key = eventKey(event);
+    const sk = `${routedAt}#${key}#${version10(event.data.version)}`;
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: feedShardKey(ownerKey(owner), key), sk, event, expiresAt: expiresAt(routedAt) } }));
   }
 
+  /**
+   * The owner's feed after `position`, before `until`: every shard (and the feed's key of before the
+   * shards) read from the position side by side, each for its share of the page, merged by sort key
+   * (`<routedAt>#<key>#<n>`, unique: a record's events are in one shard). The cursor is the last sort
+   * key returned, or the position when none is.
+   */
   async feed(owner: Owner, query: { cursor?: string; since?: string; until: string; limit: number }): Promise<{ events: PlatformEvent[]; cursor: string; more: boolean }> {
     const fingerprint = `feed#${ownerKey(owner)}`;
     let position: string;
@@ -115,18 +149,18 @@ export class DynamoEventStore implements EventStore {
     } else position = query.since ?? '0';
     // Items routed after the position, before `until` (a key `<until>#…` sorts after `until`: not read).
     if (position >= query.until) return { events: [], cursor: encodeCursor(position, fingerprint), more: false };
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-        ExpressionAttributeValues: { ':pk': feedPk(owner), ':lo': after(position), ':hi': query.until },
-        Limit: query.limit,
-        ConsistentRead: true,
-      }),
-    );
-    const items = out.Items ?? [];
+    const partitions = feedPartitions(ownerKey(owner));
+    const limit = shardLimit(query.limit, partitions.length);
+    const shards = await queryShards(this.db, partitions, (pk) => ({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+      ExpressionAttributeValues: { ':pk': pk, ':lo': after(position), ':hi': query.until },
+      Limit: limit,
+      ConsistentRead: true,
+    }));
+    const { items, more } = mergeShardRows(shards, (i) => i.sk as string, query.limit);
     const last = items.at(-1)?.sk as string | undefined;
-    return { events: items.map((i) => i.event as PlatformEvent), cursor: encodeCursor(last ?? position, fingerprint), more: out.LastEvaluatedKey !== undefined };
+    return { events: items.map((i) => i.event as PlatformEvent), cursor: encodeCursor(last ?? position, fingerprint), more };
   }
 
   async addPending(delivery: PendingDelivery): Promise<void> {
@@ -142,7 +176,7 @@ export class DynamoEventStore implements EventStore {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': dlv(subscriptionId), ':prefix': `Q#${key}#` },
+        ExpressionAttributeValues: { ':pk': deliveryShardKey(subscriptionId, key), ':prefix': `Q#${key}#` },
         Limit: limit,
         ConsistentRead: true,
       }),
@@ -191,36 +225,44 @@ export class DynamoEventStore implements EventStore {
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: deliveryKey('Q', subscriptionId, key, version) }));
   }
 
+  /** Deletes the parked delivery in its shard, and under the subscription's key of before issue 21, where it may still be. */
   async dropParked(subscriptionId: string, key: string, version: number): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: deliveryKey('F', subscriptionId, key, version) }));
+    const shardKey = deliveryKey('F', subscriptionId, key, version);
+    await Promise.all([shardKey, { ...shardKey, pk: legacyDlv(subscriptionId) }].map((Key) => this.db.send(new DeleteCommand({ TableName: this.tableName, Key }))));
   }
 
+  /** The subscription's parked deliveries by record and version: every shard (and its key of before issue 21) read for its share of the page, merged. */
   async parked(subscriptionId: string, page: PageRequest): Promise<{ items: ParkedDelivery[]; nextCursor?: string }> {
     const fingerprint = `parked#${subscriptionId}`;
-    let start: Record<string, string> | undefined;
+    let after: string | undefined;
     if (page.cursor !== undefined) {
       const sk = openCursor(page.cursor, fingerprint);
       if (typeof sk !== 'string' || !/^F#(?:(?:evaluation|ticket):[0-9a-f]{32}|[0-9A-Za-z-]{1,64})#\d{10}$/.test(sk)) throw badCursor();
-      start = { pk: dlv(subscriptionId), sk };
+      after = sk;
     }
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': dlv(subscriptionId), ':prefix': 'F#' },
-        Limit: page.limit,
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    const items = (out.Items ?? []).map(parkedOf);
-    const lastSk = out.LastEvaluatedKey?.sk as string | undefined;
-    return lastSk ? { items, nextCursor: encodeCursor(lastSk, fingerprint) } : { items };
+    const partitions = deliveryPartitions(subscriptionId);
+    const limit = shardLimit(page.limit, partitions.length);
+    const shards = await queryShards(this.db, partitions, (pk) => ({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': 'F#' },
+      Limit: limit,
+      ConsistentRead: true,
+      // A position, not necessarily an item of this partition: it resumes after it.
+      ...(after ? { ExclusiveStartKey: { pk, sk: after } } : {}),
+    }));
+    const { items, more } = mergeShardRows(shards, (i) => i.sk as string, page.limit);
+    const lastSk = items.at(-1)?.sk as string | undefined;
+    return more && lastSk ? { items: items.map(parkedOf), nextCursor: encodeCursor(lastSk, fingerprint) } : { items: items.map(parkedOf) };
   }
 
   async parkedOne(subscriptionId: string, key: string, version: number): Promise<ParkedDelivery | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: deliveryKey('F', subscriptionId, key, version), ConsistentRead: true }));
-    return out.Item ? parkedOf(out.Item) : undefined;
+    const shardKey = deliveryKey('F', subscriptionId, key, version);
+    for (const Key of [shardKey, { ...shardKey, pk: legacyDlv(subscriptionId) }]) {
+      const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }));
+      if (out.Item) return parkedOf(out.Item);
+    }
+    return undefined;
   }
 
   async pairMarker(subscriptionId: string, key: string): Promise<PairMarker | undefined> {
@@ -234,10 +276,21 @@ export class DynamoEventStore implements EventStore {
     const { subscriptionId, key, owner, nextAt, lease, rev } = marker;
     // A leased pair is due again only once its lease has run out.
     const dueAt = lease ? lease.until : nextAt;
-    return this.conditionalPut(
-      { ...markerKey(subscriptionId, key), owner, nextAt, rev, ...(lease ? { lease } : {}), [due.partitionKey]: DUE, [due.sortKey]: `${dueAt}#${subscriptionId}#${key}` },
+    const put = await this.conditionalPut(
+      {
+        ...markerKey(subscriptionId, key),
+        owner,
+        nextAt,
+        rev,
+        ...(lease ? { lease } : {}),
+        [due.partitionKey]: dueShardKey(subscriptionId, key),
+        [due.sortKey]: `${dueAt}#${subscriptionId}#${key}`,
+      },
       expected === 'absent' ? { expression: 'attribute_not_exists(pk)' } : { expression: '#rev = :rev', names: { '#rev': 'rev' }, values: { ':rev': expected } },
     );
+    // A new pair may have deliveries still under the subscription's key of before issue 21: moved first, so they go out in order.
+    if (put && expected === 'absent' && (await this.legacyPairsMayRemain())) await this.moveLegacyPair(subscriptionId, key);
+    return put;
   }
 
   async deletePairMarker(subscriptionId: string, key: string, expected: number): Promise<boolean> {
@@ -258,26 +311,113 @@ export class DynamoEventStore implements EventStore {
     }
   }
 
+  /** The due pairs, soonest first: every shard of the `due` index (and `DUE`, its key of before the shards) read for its share, merged. */
   async duePairs(now: string, limit: number): Promise<{ subscriptionId: string; key: string }[]> {
+    const partitions = duePartitions();
+    const perShard = shardLimit(limit, partitions.length);
+    const shards = await queryShards(this.db, partitions, (pk) => ({
+      TableName: this.tableName,
+      IndexName: due.name,
+      KeyConditionExpression: '#pk = :pk AND #sk < :hi',
+      ExpressionAttributeNames: { '#pk': due.partitionKey, '#sk': due.sortKey },
+      // `<now>#…` sorts before `<now>$`: due at `now` included.
+      ExpressionAttributeValues: { ':pk': pk, ':hi': `${now}$` },
+      Limit: perShard,
+    }));
+    const pairs = mergeShardRows(shards, (i) => i[due.sortKey] as string, limit).items.flatMap((i) => {
+      const pk = i.pk as string;
+      const sk = i.sk as string;
+      const subscription = parseShardedKey(pk)?.base ?? pk;
+      return subscription.startsWith('DLV#') && sk.startsWith('P#') ? [{ subscriptionId: subscription.slice(4), key: sk.slice(2) }] : [];
+    });
+    // Pairs still under a subscription's key of before issue 21, due or not: moved into their shards, a page a run.
+    if (!(await this.legacyPairsMayRemain())) return pairs;
+    for (const i of await this.legacyDue(limit)) {
+      const pk = i.pk as string;
+      const sk = i.sk as string;
+      if (pk.startsWith('DLV#') && sk.startsWith('P#') && parseShardedKey(pk) === undefined) await this.moveLegacyPair(pk.slice(4), sk.slice(2));
+    }
+    return pairs;
+  }
+
+  /**
+   * Moves a pair's items from the subscription's key of before issue 21 into the pair's shard: its
+   * delivered and parked markers, then its pending deliveries (a pending one is never in the shard
+   * without the markers that say it was done), each put there and deleted here; then its marker, put
+   * unless the shard holds one already (a new delivery's, which now finds every pending one), and
+   * deleted here. A run stopped halfway leaves the rest where it was, for the next run.
+   */
+  private async moveLegacyPair(subscriptionId: string, key: string): Promise<void> {
+    const from = legacyDlv(subscriptionId);
+    const to = deliveryShardKey(subscriptionId, key);
+    for (const kind of ['D', 'F', 'Q']) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out: QueryCommandOutput = await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': from, ':prefix': `${kind}#${key}#` },
+            ConsistentRead: true,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...item, pk: to } }));
+          await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: from, sk: item.sk as string } }));
+        }
+        start = out.LastEvaluatedKey;
+      } while (start);
+    }
+    const marker = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: from, sk: `P#${key}` }, ConsistentRead: true }))).Item;
+    if (!marker) return;
+    const { lease, nextAt } = marker as { lease?: PairMarker['lease']; nextAt: string };
+    await this.conditionalPut(
+      { ...marker, pk: to, [due.partitionKey]: dueShardKey(subscriptionId, key), [due.sortKey]: `${lease ? lease.until : nextAt}#${subscriptionId}#${key}` },
+      { expression: 'attribute_not_exists(pk)' },
+    );
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: from, sk: `P#${key}` } }));
+  }
+
+  /**
+   * Whether a pair may remain under a subscription's key of before issue 21: until the `due` index's
+   * key of before (`DUE`, where every such pair's marker is listed) is seen empty — looked at once a
+   * LEGACY_LOOK_MS at most; once empty it stays so (nothing is written there any more).
+   */
+  private async legacyPairsMayRemain(): Promise<boolean> {
+    if (this.legacyEmpty) return false;
+    if (Date.now() - this.legacyLookedAt < LEGACY_LOOK_MS) return true;
+    this.legacyLookedAt = Date.now();
+    this.legacyEmpty = (await this.legacyDue(1)).length === 0;
+    return !this.legacyEmpty;
+  }
+
+  /** The first `limit` markers listed under the `due` index's key of before issue 21, due or not. */
+  private async legacyDue(limit: number): Promise<Record<string, unknown>[]> {
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: due.name,
-        KeyConditionExpression: '#pk = :pk AND #sk < :hi',
-        ExpressionAttributeNames: { '#pk': due.partitionKey, '#sk': due.sortKey },
-        // `<now>#…` sorts before `<now>$`: due at `now` included.
-        ExpressionAttributeValues: { ':pk': DUE, ':hi': `${now}$` },
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': due.partitionKey },
+        ExpressionAttributeValues: { ':pk': LEGACY_DUE },
         Limit: limit,
       }),
     );
-    return (out.Items ?? []).flatMap((i) => {
-      const pk = i.pk as string;
-      const sk = i.sk as string;
-      return pk.startsWith('DLV#') && sk.startsWith('P#') ? [{ subscriptionId: pk.slice(4), key: sk.slice(2) }] : [];
-    });
+    return out.Items ?? [];
   }
 
   async dropSubscriptionDeliveries(subscriptionId: string, limit: number): Promise<number> {
+    let dropped = 0;
+    for (const pk of deliveryPartitions(subscriptionId)) {
+      dropped += await this.dropPartition(pk, limit - dropped);
+      if (dropped >= limit) break;
+    }
+    return dropped;
+  }
+
+  /** Deletes up to `limit` pending deliveries, parked ones and markers of one partition of a subscription's deliveries. */
+  private async dropPartition(pk: string, limit: number): Promise<number> {
     let dropped = 0;
     let start: Record<string, unknown> | undefined;
     do {
@@ -285,7 +425,7 @@ export class DynamoEventStore implements EventStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': dlv(subscriptionId) },
+          ExpressionAttributeValues: { ':pk': pk },
           ProjectionExpression: 'pk, sk',
           Limit: 100,
           ...(start ? { ExclusiveStartKey: start } : {}),

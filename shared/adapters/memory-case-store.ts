@@ -68,8 +68,6 @@ import {
   supervisionQuery,
   sweepRanges,
 } from './case-listings.ts';
-import type { IndexPage, IndexQuery } from './page-cursor.ts';
-import { indexPage, openIndexQuery } from './page-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
 
 type IndexKeys = { partitionKey: string; sortKey: string; projection?: 'keys-only' };
@@ -206,7 +204,7 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   async listSupervision(kind: SupervisionKind, page: CasePage): Promise<SupervisionList> {
-    return supervisionList(this.#indexPage(supervisionQuery(kind, page)), this.#readHead);
+    return supervisionList(supervisionQuery(kind, page), this.#readShard, this.#readHead);
   }
 
   async *sweepCandidates(departmentId: string, status: SweepStatus, before: string): AsyncIterable<CaseState> {
@@ -249,14 +247,6 @@ export class MemoryCaseStore implements CaseStore {
     const { items, lastKey } = this.#limited(index, this.#index(index, partition, { prefix }), start, limit);
     return { items, stopped: lastKey !== undefined };
   };
-
-  /** One page of a listing index, its cursor checked against the query as DynamoCaseStore checks it. */
-  #indexPage(q: IndexQuery): IndexPage {
-    const { fingerprint, start } = openIndexQuery(q);
-    const listed = this.#index(q.index, q.partition, q.sortPrefix !== undefined ? { prefix: q.sortPrefix } : undefined);
-    const { items, lastKey } = this.#limited(q.index, listed, start, q.page.limit);
-    return indexPage(items, lastKey, fingerprint);
-  }
 
   /** The entries an index lists in `partition`, with sort keys in `range`, in sort-key order: what it projects of each item. */
   #index(index: IndexKeys, partition: string, range?: SortKeyRange): Item[] {

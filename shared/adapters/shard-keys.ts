@@ -1,9 +1,15 @@
-// Sharded partition keys of the list indexes: a list that many writers feed (a big department's queue,
-// a channel's cases, the anchor queue) is spread over N partitions `<base>#<shard>`, the shard a hash
-// of something stable of each listed item (its case number, its applicant), so that no one partition
-// takes more than DynamoDB's 1,000 write units/s and 3,000 read units/s. Readers query every shard and
-// merge (case-listings.ts). The figures that chose each N: test/bench/key-load.ts.
+// Sharded partition keys: a list that many writers feed (a big department's queue, a channel's cases,
+// the anchor queue, an owner's event feed, the deliveries' `due` index, a busy day's statistics facts)
+// is spread over N partitions `<base>#<shard>`, the shard a hash of something stable of each listed
+// item (its case number, its applicant, its record, its event id), so that no one partition takes
+// more than DynamoDB's 1,000 write units/s and 3,000 read units/s. Readers query every shard — and
+// the list's key of before the shards, where there was one, as one more — and merge by sort key
+// (mergeShardRows; case-listings.ts for the case lists). The figures that chose each N:
+// test/bench/key-load.ts.
 import { createHash } from 'node:crypto';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { CASES_TABLE, EVENTS_TABLE, STATISTICS_TABLE } from './table-layout.ts';
 
 /** The shard, 0 to `shards` − 1, of `text`: stable, and spread evenly by the hash. */
 export function hashShard(text: string, shards: number): number {
@@ -23,3 +29,83 @@ export function parseShardedKey(key: string): { base: string; shard: number } | 
 export function allShards(base: string, shards: number): string[] {
   return Array.from({ length: shards }, (_, shard) => shardedKey(base, shard));
 }
+
+/**
+ * Rows each shard is asked for: a page's share of a shard, twice over and three more (the smallest
+ * shard's share of a page rarely falls below it: a page comes back short now and then, never wrong),
+ * at most the page. Reading `limit` from every one of N shards would read N pages to return one.
+ */
+export function shardLimit(limit: number, shards: number): number {
+  return Math.min(limit, Math.ceil((2 * limit) / shards) + 3);
+}
+
+/** One shard's rows from a position on, in sort-key order, and whether it stopped before its end (its share, or DynamoDB's 1 MB page). */
+export interface ShardRows<T> {
+  items: T[];
+  stopped: boolean;
+}
+
+/**
+ * Merges the shards' rows of one list, each read from the same position, by sort key: at most `limit`,
+ * the smallest keys over all shards. A shard that stopped early is known only up to its last key, so
+ * the page stops there too: it may hold fewer than `limit`, never one out of order, and the next page
+ * goes on from its last key (sort keys must be unique over the shards). `more`: rows may follow.
+ */
+export function mergeShardRows<T>(shards: readonly ShardRows<T>[], sortKeyOf: (row: T) => string, limit: number): { items: T[]; more: boolean } {
+  let known: string | undefined;
+  for (const shard of shards) {
+    const last = shard.items.at(-1);
+    if (shard.stopped && last && (known === undefined || sortKeyOf(last) < known)) known = sortKeyOf(last);
+  }
+  const merged = shards.flatMap((s) => s.items).sort((a, b) => (sortKeyOf(a) < sortKeyOf(b) ? -1 : 1));
+  const items = merged.filter((i) => known === undefined || sortKeyOf(i) <= known).slice(0, limit);
+  return { items, more: items.length < merged.length || shards.some((s) => s.stopped) };
+}
+
+/** One query per partition (`query(pk)`, its Limit a share of the page: shardLimit), side by side: the shards' rows as mergeShardRows takes them. */
+export function queryShards(db: DynamoDBDocumentClient, partitions: readonly string[], query: (pk: string) => QueryCommandInput): Promise<ShardRows<Record<string, unknown>>[]> {
+  return Promise.all(
+    partitions.map(async (pk) => {
+      const out = await db.send(new QueryCommand(query(pk)));
+      return { items: out.Items ?? [], stopped: out.LastEvaluatedKey !== undefined };
+    }),
+  );
+}
+
+/** `<base>#0` to `<base>#<shards − 1>`, then `<base>` itself: a list's shards and its key of before issue 21, read as one more shard. */
+export function shardsAndLegacy(base: string, shards: number): string[] {
+  return [...allShards(base, shards), base];
+}
+
+/** The partition of an event in an owner's feed (`<kind>#<ownerId>`): the shard of the record's key (events table, feedShards). */
+export const feedShardKey = (owner: string, recordKey: string) => shardedKey(`FEED#${owner}`, hashShard(recordKey, EVENTS_TABLE.feedShards));
+
+/** The partitions an owner's feed is read from: its shards and its key of before issue 21. */
+export const feedPartitions = (owner: string) => shardsAndLegacy(`FEED#${owner}`, EVENTS_TABLE.feedShards);
+
+/** The `due` index partition of a (subscription, record) pair's marker (events table, dueShards). */
+export const dueShardKey = (subscriptionId: string, key: string) => shardedKey('DUE', hashShard(`${subscriptionId}#${key}`, EVENTS_TABLE.dueShards));
+
+/** The `due` index partitions the sweep reads: its shards and `DUE`. */
+export const duePartitions = () => shardsAndLegacy('DUE', EVENTS_TABLE.dueShards);
+
+/** The partition of a fact of a bucket (statistics table, factShards): the shard of its event id. */
+export const factShardKey = (day: string, departmentId: string, eventId: string) => shardedKey(`FACT#${day}#${departmentId}`, hashShard(eventId, STATISTICS_TABLE.factShards));
+
+/** The partitions a bucket's facts are read from: its shards and its key of before issue 21. */
+export const factPartitions = (day: string, departmentId: string) => shardsAndLegacy(`FACT#${day}#${departmentId}`, STATISTICS_TABLE.factShards);
+
+/** The partitions of the changed marks: `CHANGED#<shard>` (a mark's shard is drawn at random) and `CHANGED`. */
+export const changedPartitions = () => shardsAndLegacy('CHANGED', STATISTICS_TABLE.changedShards);
+
+/** A case's partition on a supervision list (`overdue`, `violation`, a finding kind): the shard of its case number (cases table, supervisionShards). */
+export const supervisionShardKey = (kind: string, caseNo: string) => shardedKey(`SUPERVISION#${kind}`, hashShard(caseNo, CASES_TABLE.supervisionShards));
+
+/** The partitions a supervision list is read from: its shards and its key of before issue 21. */
+export const supervisionPartitions = (kind: string) => shardsAndLegacy(`SUPERVISION#${kind}`, CASES_TABLE.supervisionShards);
+
+/** The partition of a (subscription, record) pair's deliveries and marker (events table, deliveryShards): the shard of the record's key. */
+export const deliveryShardKey = (subscriptionId: string, key: string) => shardedKey(`DLV#${subscriptionId}`, hashShard(key, EVENTS_TABLE.deliveryShards));
+
+/** The partitions of a subscription's deliveries: its shards and its key of before issue 21. */
+export const deliveryPartitions = (subscriptionId: string) => shardsAndLegacy(`DLV#${subscriptionId}`, EVENTS_TABLE.deliveryShards);

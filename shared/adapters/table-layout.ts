@@ -73,7 +73,7 @@ export const CASES_TABLE = {
     departmentQueue: { name: 'departmentQueue', partitionKey: 'deptPk', sortKey: 'deptSk', projection: 'keys-only' },
     /** A channel's cases (`CH#<channelId>#<shard>`, see channelCasesShards) by applicant, then filing time (`<applicantId>#<receivedAt>#<caseNo>`). */
     channelCases: { name: 'channelCases', partitionKey: 'chPk', sortKey: 'chSk', projection: 'keys-only' },
-    /** Cases marked overdue or in violation (`SUPERVISION#<kind>`), by deadline (`<deadline>#<caseNo>`). */
+    /** Cases marked overdue or in violation, and finding items (`SUPERVISION#<kind>#<shard>`, see supervisionShards), by deadline (`<deadline>#<caseNo>`). */
     supervision: { name: 'supervision', partitionKey: 'supPk', sortKey: 'supSk', projection: 'keys-only' },
     /** E-licences by holder (`HOLDER#<resident ID or credit code>`), newest first by `<issuedOn>#<licence id>`. */
     licenceHolder: { name: 'licenceHolder', partitionKey: 'holderPk', sortKey: 'holderSk' },
@@ -91,6 +91,12 @@ export const CASES_TABLE = {
    * under the limit at 1,000 filings/s (test/bench/key-load.ts).
    */
   anchorQueueShards: 32,
+  /**
+   * Shards of each supervision list: `SUPERVISION#<kind>#<shard>`, the shard a hash of the case number,
+   * so the sweep marking a day's late cases at once is not one hot key. Entries written before issue 21
+   * are under `SUPERVISION#<kind>` alone: readers query it too, as one more shard.
+   */
+  supervisionShards: 16,
 } as const;
 
 /**
@@ -104,8 +110,31 @@ export const EVENTS_TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: TTL_ATTRIBUTE,
+  /**
+   * Shards of an owner's feed: `FEED#<kind>#<ownerId>#<shard>`, the shard a hash of the record's key,
+   * so a channel through which every filing comes (6,000 events/s at 1,000 filings/s) is not one hot
+   * key (test/bench/key-load.ts). A feed written before issue 21 is under `FEED#<kind>#<ownerId>`
+   * alone: readers read it too, as one more shard (its items expire within FEED_DAYS anyway).
+   */
+  feedShards: 32,
+  /**
+   * Shards of the `due` index: `DUE#<shard>`, the shard a hash of the (subscription, record) pair; the
+   * sweep reads them all (a few entries each, once a minute), and `DUE`, the key of before issue 21, as
+   * one more. Every event delivered moves its pair's marker four times (put, leased, released), each an
+   * index write: 128 keeps each shard under the limit with a subscription to a busy channel and one
+   * to a busy department (test/bench/key-load.ts).
+   */
+  dueShards: 128,
+  /**
+   * Shards of a subscription's deliveries: `DLV#<subscriptionId>#<shard>`, the shard a hash of the
+   * record's key, so all of a (subscription, record) pair — its pending, delivered and parked
+   * deliveries and its marker — is in one partition, and a subscription to a busy channel (every
+   * event: eight write units or so each) is not one hot key. The pairs under `DLV#<subscriptionId>`
+   * alone (before issue 21) are moved into their shards (dynamo-event-store.ts).
+   */
+  deliveryShards: 64,
   indexes: {
-    /** `DUE` / `<next attempt ISO>#<subscription id>#<caseNo>`: the pairs whose head delivery is due by then (sparse). */
+    /** `DUE#<shard>` (see dueShards) / `<next attempt ISO>#<subscription id>#<caseNo>`: the pairs whose head delivery is due by then (sparse). */
     due: { name: 'due', partitionKey: 'duePk', sortKey: 'dueSk' },
   },
 } as const;
@@ -145,10 +174,27 @@ export const SUPERVISION_TABLE = {
  * `FACT#<day>#<departmentId>` / `<eventId>`: an event's fact (put once); `CHANGED` / `<day>#<departmentId>`:
  * the buckets to roll up (a token per mark); `SUM#<departmentId>` / `<day>#<part>`: a day's summary;
  * `DOCUMENT` / `<yyyy-mm>`: a month's sealed document. No index: every read is by partition.
+ * The facts and the marks are sharded (factShards, changedShards): `FACT#<day>#<departmentId>#<shard>`,
+ * `CHANGED#<shard>`.
  */
 export const STATISTICS_TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
+  /**
+   * Shards of a bucket's facts: `FACT#<day>#<departmentId>#<shard>`, the shard a hash of the event id
+   * (so a replay finds its fact where it was put), so a department's busy day (4,800 facts/s at 1,000
+   * filings/s, 80 % to one department: test/bench/key-load.ts) is not one hot key. Few: every roll-up
+   * and check of a bucket reads them all. Facts put before
+   * issue 21 are under `FACT#<day>#<departmentId>` alone: readers read it too, as one more shard.
+   */
+  factShards: 8,
+  /**
+   * Shards of the changed marks: `CHANGED#<shard>` / `<day>#<departmentId>`, each mark put in a shard
+   * drawn at random, so the mark of a busy bucket (one item, put with each of its facts) is as many
+   * items; the roll-up reads every shard and `CHANGED`, the key of before issue 21, and settles each
+   * mark of a bucket it read.
+   */
+  changedShards: 8,
   indexes: {},
 } as const;
 

@@ -1,6 +1,6 @@
-// Hot keys (issue 21, point 3): a day of filings replayed through the cases table's key functions, and
-// each key family's busiest partition against DynamoDB's per-partition limits (1,000 write units/s,
-// 3,000 read units/s), before issue 21's keys and after.
+// Hot keys (issue 21, point 3): a day of filings replayed through the key functions of the cases,
+// events and statistics tables, and each key family's busiest partition against DynamoDB's
+// per-partition limits (1,000 write units/s, 3,000 read units/s), before issue 21's keys and after.
 //
 // The load: filings through one channel (the portal), 80 % to one department, peaking at 1,000/s at
 // 10:30 and 15:00 China time (two office-hour humps, a quiet night: BENCH_KEY_PEAK sets the peak). Each
@@ -18,9 +18,19 @@
 // before column runs the same writes through the keys of before (`oldKeys` below, a copy of the key
 // functions at 7064de4): 8 department shards, one channel key, 8 anchor shards.
 //
+// Each step's event, as the router and the tally write it (shard-keys.ts for the keys after; before:
+// FEED#<owner>, DLV#<subscription>, DUE, FACT#<day>#<dept>, CHANGED): a feed item for the channel and
+// one for the department; one subscription for each (the channel's, every department's), its receiver
+// answering at once — a pending delivery put and deleted, a delivered marker, the pair's marker put,
+// leased and deleted (four writes on the `due` index); the step's fact, if it counts one
+// (statisticsFact), and its bucket's mark. Each item's units from its real size. Supervision: OVERDUE_SHARE
+// of the cases marked overdue by the sweep's pass after midnight, assumed to take an hour (a shorter
+// pass puts the same entries in fewer seconds: the before column grows as the pass shortens).
+//
 // Reads, at stated rates scaled by the same profile: a department's queue page (20 cases) 50 times a
 // second at the peak for the busy department, and for each other 2; an applicant's own cases on the
-// channel 200 times a second; the whole channel's list once a second. Each through the real query
+// channel 200 times a second; the whole channel's list once a second; each feed (the channel's, the busy
+// department's) by a consumer keeping up with it, pages of 100 events, consistent reads. Each through the real query
 // builders (departmentQueueQuery, channelCasesQuery, shardLimit), eventually consistent (0.5 unit per
 // 4 KB of items read per partition). The item read by every filing: the newest version of its item
 // (a consistent Query and a consistent Get of its head), every one of the busy department's filings on
@@ -32,12 +42,15 @@
 // hours wide, so the peak hour's mean is within a few % of the peak second's; the sampling's noise
 // per shard and second or minute would swamp the figure, and what remains per hour still adds
 // 10-25 % to the busiest of 128 shards; DynamoDB's burst capacity absorbs seconds above the mean).
-import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, randomInt, sign } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { entryItem, headItem, itemBytes } from '../../shared/adapters/case-items.ts';
-import { channelCasesQuery, departmentQueueQuery, shardLimit } from '../../shared/adapters/case-listings.ts';
+import { channelCasesQuery, departmentQueueQuery } from '../../shared/adapters/case-listings.ts';
+import { deliveryShardKey, dueShardKey, factShardKey, feedPartitions, feedShardKey, shardLimit, shardedKey, supervisionShardKey } from '../../shared/adapters/shard-keys.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
-import { CASES_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, STATISTICS_TABLE } from '../../shared/adapters/table-layout.ts';
+import { caseEvent } from '../../shared/domain/events/case-event.ts';
+import { statisticsFact } from '../../shared/domain/statistics/statistics-fact.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { SYSTEM_CALLER, applyCaseCommand } from '../../shared/domain/cases/case-lifecycle.ts';
 import type { CaseState } from '../../shared/domain/cases/case-record.ts';
@@ -62,6 +75,10 @@ const PAGE = 20;
 /** Seconds a filing holds a function instance, and how old the cached newest version may be. */
 const FILING_SECONDS = 0.2;
 const LATEST_MAX_AGE_S = 2;
+/** Events a feed page holds (MAX_EVENTS_PAGE), and the share of cases the sweep marks overdue, all in the hour after midnight. */
+const FEED_PAGE = 100;
+const OVERDUE_SHARE = 0.05;
+const DAY = '2026-11-23';
 
 /** Filings per second at minute m of the day (China time): two office-hour humps and a quiet night. */
 function rate(minute: number): number {
@@ -150,6 +167,34 @@ export async function benchKeyLoad(): Promise<void> {
   // Write units by step, measured on the template's items once (another case's keys differ by a few bytes at most).
   const tableUnits = heads.map((h, step) => wu(entrySizes[step]!) + wu(itemBytes(h)));
   const indexUnits = heads.map((h) => Object.fromEntries(INDEXES.map((ix) => [ix.name, wu(indexEntryBytes(h, ix))])));
+  // Each step's event (routed to the channel and to the department: a feed item each; one subscription
+  // each, its receiver answering at once: a pending delivery put and deleted, the pair's marker put,
+  // leased and deleted — four writes on the `due` index, its entry moving with the lease —, a delivered
+  // marker) and its fact (statistics: the fact, and its bucket's changed mark).
+  const stepEvents = states.map((s, i) => {
+    const event = caseEvent(s, entries[i]!);
+    const fact = statisticsFact({ id: event.id, action: entries[i]!.type, on: DAY }, s, 'online', officialCalendar);
+    const eventBytes = itemBytes({ event });
+    const marker = itemBytes({
+      pk: 'DLV#sub_000000000000000000000000',
+      sk: `P#${s.caseNo}`,
+      owner: { kind: 'department', id: s.departmentId },
+      nextAt: changedAt,
+      rev: 3,
+      lease: { id: randomBytes(16).toString('hex'), until: changedAt },
+      duePk: 'DUE#31',
+      dueSk: `${changedAt}#sub_000000000000000000000000#${s.caseNo}`,
+    });
+    return {
+      feed: wu(eventBytes + 100),
+      deliveries: 2 * wu(eventBytes + 250) + 3 * wu(marker) + wu(200),
+      due: 4 * wu(marker),
+      fact: fact ? wu(itemBytes({ pk: `FACT#${DAY}#${s.departmentId}#15`, sk: fact.eventId, fact })) : 0,
+      feedBytes: eventBytes + 100,
+    };
+  });
+  const overdueEntry = wu(indexEntryBytes(headItem({ ...states[1]!, supervision: 'overdue', supervisionDeadline: DAY }, changedAt), CASES_TABLE.indexes.supervision));
+
   // When each step is written: the filing (0), an officer's action at a time of the profile (accept 1, decide 3), a follow-up after its action (2, 4, 5).
   const officer = new Set([1, 3]);
 
@@ -204,6 +249,30 @@ export async function benchKeyLoad(): Promise<void> {
         }
         previous = items;
         writes++;
+        const ev = stepEvents[step]!;
+        for (const owner of [`channel#${CHANNEL}`, `department#${departmentId}`]) {
+          const label = owner.startsWith('channel') || departmentId === MARKET.departmentId ? owner : 'department#<other>';
+          before.add(`events FEED#${label}…`, `FEED#${owner}`, at, SAMPLE * ev.feed);
+          after.add(`events FEED#${label}…`, feedShardKey(owner, caseNo), at, SAMPLE * ev.feed);
+          const sub = `sub_${owner}`;
+          before.add(`events due DUE…`, 'DUE', at, SAMPLE * ev.due);
+          after.add(`events due DUE…`, dueShardKey(sub, caseNo), at, SAMPLE * ev.due);
+          before.add(`events DLV#<subscription of ${label}>…`, `DLV#${sub}`, at, SAMPLE * ev.deliveries);
+          after.add(`events DLV#<subscription of ${label}>…`, deliveryShardKey(sub, caseNo), at, SAMPLE * ev.deliveries);
+        }
+        if (ev.fact > 0) {
+          const label = departmentId === MARKET.departmentId ? departmentId : '<other>';
+          before.add(`statistics FACT#<day>#${label}…`, `FACT#${DAY}#${departmentId}`, at, SAMPLE * ev.fact);
+          after.add(`statistics FACT#<day>#${label}…`, factShardKey(DAY, departmentId, `${caseNo}.${states[step]!.version}`), at, SAMPLE * ev.fact);
+          before.add('statistics CHANGED…', 'CHANGED', at, SAMPLE * wu(200));
+          after.add('statistics CHANGED…', shardedKey('CHANGED', randomInt(STATISTICS_TABLE.changedShards)), at, SAMPLE * wu(200));
+        }
+      }
+      // Marked overdue by the sweep's pass after midnight (assumed to take an hour), OVERDUE_SHARE of cases.
+      if (Math.random() < OVERDUE_SHARE) {
+        const m = randomInt(60);
+        before.add('supervision SUPERVISION#overdue…', 'SUPERVISION#overdue', m, SAMPLE * overdueEntry);
+        after.add('supervision SUPERVISION#overdue…', supervisionShardKey('overdue', caseNo), m, SAMPLE * overdueEntry);
       }
       for (const [m, units] of caseMinutes) if (units > busiestCase.units) busiestCase = { partition: `CASE#${caseNo}`, minute: m, units };
     }
@@ -232,6 +301,18 @@ export async function benchKeyLoad(): Promise<void> {
       reads.after.add(`channelCases CH#${CHANNEL}…`, own!, minute, each * ru(applicantCases * listed));
       reads.after.add(`channelCases CH#${CHANNEL}…`, legacy!, minute, each * ru(0));
       reads.before.add(`channelCases CH#${CHANNEL}…`, `CH#${CHANNEL}`, minute, each * ru(applicantCases * listed));
+    }
+    // A feed read by a consumer keeping up with it, FEED_PAGE events a page, consistent reads (1 unit per 4 KB).
+    const eventsPerCase = states.length;
+    for (const [owner, share] of [
+      [`channel#${CHANNEL}`, 1],
+      [`department#${MARKET.departmentId!}`, HOT_SHARE],
+    ] as const) {
+      const pages = (rate(minute) * eventsPerCase * share * 60) / FEED_PAGE;
+      const bytes = stepEvents[0]!.feedBytes;
+      const partitions = feedPartitions(owner);
+      for (const pk of partitions) reads.after.add(`events FEED#${owner}…`, pk, minute, pages * 2 * ru(shardLimit(FEED_PAGE, partitions.length) * bytes));
+      reads.before.add(`events FEED#${owner}…`, `FEED#${owner}`, minute, pages * 2 * ru(FEED_PAGE * bytes));
     }
     const whole = channelCasesQuery(CHANNEL, undefined, { limit: PAGE })!;
     for (const pk of whole.partitions)

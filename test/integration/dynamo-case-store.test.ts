@@ -20,7 +20,7 @@ import {
   queueShard,
 } from '../../shared/adapters/case-items.ts';
 import { DynamoCaseOutbox } from '../../shared/adapters/dynamo-event-store.ts';
-import { shardLimit } from '../../shared/adapters/case-listings.ts';
+import { shardLimit, supervisionShardKey } from '../../shared/adapters/shard-keys.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { CASES_TABLE } from '../../shared/adapters/table-layout.ts';
@@ -666,6 +666,47 @@ describe('DynamoCaseStore: listings', () => {
     expect(everyone.cases.map(keyOf)).toEqual(order(filed));
     expect(zhang.cases.map(keyOf)).toEqual(order(filed.filter((s) => applicantId(s) === ZHANG.residentId)));
     expect(zhang.cases.some((s) => filed.slice(0, 5).some((old) => old.caseNo === s.caseNo))).toBe(true);
+  });
+
+  it('lists a supervision list from every shard and from the key of before the shards, by deadline, each once', async () => {
+    // Prepare: 10 cases accepted over 5 days and marked overdue on one day; 4 of their heads moved
+    // back under `SUPERVISION#overdue` alone, as a table written before issue 21 holds them
+    const fresh = await freshStore('cases-supervision-legacy');
+    const days = ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06'];
+    const marked: CaseState[] = [];
+    for (let i = 0; i < 10; i++) {
+      const filed = await file({ store: fresh, by: PORTAL, key: `sup-legacy-${i}`, app: application(ZHANG), date: days[i % 5]!, minute: i });
+      await act(fresh, filed.state.caseNo, { action: 'accept' }, on(days[i % 5]!, MARKET, 30 + i));
+      marked.push(await act(fresh, filed.state.caseNo, { action: 'mark-overdue' }, on('2026-11-25', SYSTEM_CALLER, i)));
+    }
+    const ix = CASES_TABLE.indexes.supervision;
+    for (const s of marked.slice(0, 4)) {
+      await db.send(
+        new UpdateCommand({
+          TableName: 'cases-supervision-legacy',
+          Key: { pk: `CASE#${s.caseNo}`, sk: 'HEAD' },
+          UpdateExpression: 'SET #pk = :old',
+          ExpressionAttributeNames: { '#pk': ix.partitionKey },
+          ExpressionAttributeValues: { ':old': 'SUPERVISION#overdue' },
+        }),
+      );
+    }
+    const shards = new Set(marked.slice(4).map((s) => supervisionShardKey('overdue', s.caseNo)));
+    expect(shards.size).toBeGreaterThan(1);
+
+    // Act
+    const pages: { caseNo: string; passed?: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await fresh.listSupervision('overdue', { limit: 3, ...(cursor ? { cursor } : {}) });
+      expect(page.cases.length).toBeLessThanOrEqual(3);
+      pages.push(...page.cases.map((c) => ({ caseNo: c.state.caseNo, ...(c.passedDeadline ? { passed: c.passedDeadline } : {}) })));
+      cursor = page.nextCursor;
+    } while (cursor);
+
+    // Assess
+    const expected = marked.map((s) => ({ caseNo: s.caseNo, passed: s.supervisionDeadline! })).sort((a, b) => (`${a.passed}#${a.caseNo}` < `${b.passed}#${b.caseNo}` ? -1 : 1));
+    expect(pages).toEqual(expected);
   });
 
   it('keeps the queue in order when shards stop early, at their share of a page (as at DynamoDB’s 1 MB page)', async () => {

@@ -3,7 +3,7 @@
 // mark made during a roll-up surviving it, summaries split over items and read back whole, the
 // figures of a period, the findings counted by rule from the supervision table's index.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
 import { DynamoStatisticsStore, SUMMARY_PART_BYTES } from '../../shared/adapters/dynamo-statistics-store.ts';
@@ -18,6 +18,7 @@ import { caseEvent } from '../../shared/domain/events/case-event.ts';
 import { StatisticsKeeper } from '../../shared/domain/statistics/statistics-keeper.ts';
 import { StatisticsService } from '../../shared/domain/statistics/statistics-service.ts';
 import { statisticsFact } from '../../shared/domain/statistics/statistics-fact.ts';
+import type { StatisticsFact } from '../../shared/domain/statistics/statistics-fact.ts';
 import { addUp, summarise } from '../../shared/domain/statistics/statistics-figures.ts';
 import type { SummaryRow } from '../../shared/domain/statistics/statistics-figures.ts';
 import { FOOD, HALL, MARKET, PORTAL, REVIEWER } from '../support/case-fixtures.ts';
@@ -161,6 +162,38 @@ describe('the statistics store and keeper', () => {
     const [now] = await store.changedBuckets(100);
     await store.settle(now!);
     expect(await store.changedBuckets(100)).toEqual([]);
+  });
+
+  it('reads the facts and marks kept before the shards (one fact each, though a replay put it again in its shard), and spreads a bucket’s facts over its shards', async () => {
+    const bucket = { day: '2026-11-04', departmentId: 'LEGACY' };
+    const fact = (n: number): StatisticsFact => ({
+      eventId: `20261104000000${String(n).padStart(4, '0')}.1`,
+      on: bucket.day,
+      departmentId: bucket.departmentId,
+      itemCode: 'X',
+      channelId: 'portal',
+      counts: { received: 1 },
+    });
+    // Facts 0-9 and a mark under the keys of before issue 21; 3 of them replayed since (put again, in their shards); 10-39 put now.
+    for (let n = 0; n < 10; n++) await db.send(new PutCommand({ TableName: TABLE, Item: { pk: `FACT#${bucket.day}#${bucket.departmentId}`, sk: fact(n).eventId, fact: fact(n) } }));
+    await db.send(new PutCommand({ TableName: TABLE, Item: { pk: 'CHANGED', sk: `${bucket.day}#${bucket.departmentId}`, token: 'old' } }));
+    for (const n of [2, 5, 9]) expect(await store.putFact(fact(n))).toBe('stored');
+    for (let n = 10; n < 40; n++) expect(await store.putFact(fact(n))).toBe('stored');
+    expect(await store.putFact(fact(20))).toBe('duplicate');
+    await store.markChanged(bucket);
+    const facts: StatisticsFact[] = [];
+    for await (const f of store.facts(bucket)) facts.push(f);
+    expect(facts.map((f) => f.eventId).sort()).toEqual(Array.from({ length: 40 }, (_, n) => fact(n).eventId));
+    expect(await store.fact(bucket, fact(3).eventId)).toEqual(fact(3));
+    expect(await store.fact(bucket, fact(30).eventId)).toEqual(fact(30));
+    expect(await store.fact(bucket, 'none')).toBeUndefined();
+    const shards = await db.send(new ScanCommand({ TableName: TABLE }));
+    expect(new Set(shards.Items!.filter((i) => String(i.pk).startsWith(`FACT#${bucket.day}#${bucket.departmentId}#`)).map((i) => i.pk)).size).toBeGreaterThan(5);
+    // The old mark and the new one: one bucket, both cleared by its settling.
+    const changed = (await store.changedBuckets(100)).filter((b) => b.departmentId === bucket.departmentId);
+    expect(changed.map((b) => b.day)).toEqual([bucket.day]);
+    await store.settle(changed[0]!);
+    expect((await store.changedBuckets(100)).filter((b) => b.departmentId === bucket.departmentId)).toEqual([]);
   });
 
   it('splits a large summary over items, reads it back whole, and drops the parts a shorter one leaves', async () => {

@@ -4,7 +4,7 @@
 // on 127.0.0.1. Signatures are checked with the `standardwebhooks` library. The schedule's clock is
 // injected and advanced; nothing sleeps.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
@@ -15,6 +15,8 @@ import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/loc
 import type { ApiHandler } from '../../functions/http/api-handler.ts';
 import { caseKey, entryKey } from '../../shared/adapters/case-items.ts';
 import { DynamoCaseOutbox, DynamoEventStore } from '../../shared/adapters/dynamo-event-store.ts';
+import { deliveryShardKey, shardLimit } from '../../shared/adapters/shard-keys.ts';
+import { EVENTS_TABLE as EVENTS_LAYOUT } from '../../shared/adapters/table-layout.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import type { CaseEvent } from '../../shared/contracts/case-events.ts';
 import { RETRY_BACKOFF_SECONDS } from '../../shared/domain/events/delivery-schedule.ts';
@@ -213,6 +215,64 @@ describe('the DynamoDB event store', () => {
     );
   });
 
+  it('merges a feed from its shards and its key of before the shards, in order, over pages of any size', async () => {
+    const merged: Owner = { kind: 'channel', id: 'shard-channel' };
+    // 40 cases' first events routed a millisecond apart (spread over the shards by case), and 6 put under the old key `FEED#channel#<id>`.
+    const routed: { id: string; at: string }[] = [];
+    for (let i = 0; i < 46; i++) {
+      const [e] = caseEvents(newCaseNo(), { channelId: 'shard-channel', departmentId: MARKET }, 1) as [CaseEvent];
+      const at = new Date(Date.parse('2026-11-23T05:00:00.000Z') + i).toISOString();
+      if (i % 8 === 3) await db.send(new PutCommand({ TableName: EVENTS_TABLE, Item: { pk: 'FEED#channel#shard-channel', sk: `${at}#${e.subject}#0000000001`, event: e } }));
+      else await store.addToFeed(merged, e, at);
+      routed.push({ id: e.id, at });
+    }
+    const partitions = new Set(
+      (await db.send(new ScanCommand({ TableName: EVENTS_TABLE }))).Items!.filter((i) => String(i.pk).startsWith('FEED#channel#shard-channel')).map((i) => i.pk),
+    );
+    expect(partitions.size).toBeGreaterThan(10);
+    for (const limit of [3, 100]) {
+      const read: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 100; pages++) {
+        const page = await store.feed(merged, { ...(cursor ? { cursor } : {}), until: '2026-11-23T06:00:00.000Z', limit });
+        expect(page.events.length).toBeLessThanOrEqual(limit);
+        read.push(...page.events.map((e) => e.id));
+        cursor = page.cursor;
+        if (!page.more) break;
+      }
+      expect(read).toEqual(routed.map((r) => r.id));
+    }
+    // `until` still bounds every shard: the first 10 only.
+    expect((await store.feed(merged, { until: routed[10]!.at, limit: 100 })).events.map((e) => e.id)).toEqual(routed.slice(0, 10).map((r) => r.id));
+  });
+
+  it('lists due pairs from the shards of the `due` index and its `DUE` key of before the shards, soonest first', async () => {
+    const sub = 'sub_0000000000000000000000d1';
+    // A store that has not yet seen the `DUE` key empty (a store stops looking at it once it has).
+    const fresh = new DynamoEventStore(db, EVENTS_TABLE);
+    const due = Array.from({ length: 30 }, (_, i) => ({ key: newCaseNo(), nextAt: new Date(Date.parse('2026-11-20T01:00:00.000Z') + i * 1000).toISOString() }));
+    // The markers of before first (a table holds them when the shards come), then the new ones.
+    for (const d of due.filter((_, i) => i % 5 === 2)) {
+      const Item = { pk: `DLV#${sub}`, sk: `P#${d.key}`, owner, nextAt: d.nextAt, rev: 1, duePk: 'DUE', dueSk: `${d.nextAt}#${sub}#${d.key}` };
+      await db.send(new PutCommand({ TableName: EVENTS_TABLE, Item }));
+    }
+    for (const d of due.filter((_, i) => i % 5 !== 2)) expect(await fresh.putPairMarker({ subscriptionId: sub, owner, key: d.key, nextAt: d.nextAt, rev: 1 }, 'absent')).toBe(true);
+    const pairs = due.map((d) => ({ subscriptionId: sub, key: d.key }));
+    // The old key holds 6 (the 3rd, 8th… 28th), more than its share of a page (5 of 100 over 129 partitions): the page stops at its 5th, the 23rd.
+    expect(shardLimit(100, EVENTS_LAYOUT.dueShards + 1)).toBe(5);
+    expect((await fresh.duePairs('2026-11-20T01:00:29.000Z', 100)).filter((p) => p.subscriptionId === sub)).toEqual(pairs.slice(0, 23));
+    // The sweep moved the markers of before into their shards: now every one, soonest first; a page of 12, the 12 soonest or fewer.
+    expect((await fresh.duePairs('2026-11-20T01:00:29.000Z', 100)).filter((p) => p.subscriptionId === sub)).toEqual(pairs);
+    const twelve = (await fresh.duePairs('2026-11-20T01:00:29.000Z', 12)).filter((p) => p.subscriptionId === sub);
+    expect(twelve.length).toBeGreaterThan(0);
+    expect(twelve).toEqual(pairs.slice(0, twelve.length));
+    for (const d of due) {
+      expect(await fresh.pairMarker(sub, d.key)).toMatchObject({ nextAt: d.nextAt, rev: 1 });
+      expect((await db.send(new GetCommand({ TableName: EVENTS_TABLE, Key: { pk: `DLV#${sub}`, sk: `P#${d.key}` } }))).Item).toBeUndefined();
+      expect(await fresh.deletePairMarker(sub, d.key, 1)).toBe(true);
+    }
+  });
+
   it('adds a pending delivery once, moves it to delivered or parked by a put and a delete, and lists due pairs by the `due` index', async () => {
     const caseNo = newCaseNo();
     const sub = 'sub_0000000000000000000000a1';
@@ -227,7 +287,7 @@ describe('the DynamoDB event store', () => {
     ]);
     await store.markDelivered(pending, clock.toISOString());
     expect(await store.deliveryState(sub, caseNo, 1)).toEqual({ delivered: true });
-    const item = await db.send(new GetCommand({ TableName: EVENTS_TABLE, Key: { pk: `DLV#${sub}`, sk: `D#${caseNo}#0000000001` } }));
+    const item = await db.send(new GetCommand({ TableName: EVENTS_TABLE, Key: { pk: deliveryShardKey(sub, caseNo), sk: `D#${caseNo}#0000000001` } }));
     expect(item.Item?.expiresAt).toBe(Math.floor(clock.getTime() / 1000) + 7 * 86_400);
     await store.park({ subscriptionId: sub, owner, event: e2, attempts: 8, lastError: 'HTTP 500', parkedAt: clock.toISOString() });
     expect(await store.pendingOfPair(sub, caseNo, 10)).toEqual([]);
@@ -244,6 +304,67 @@ describe('the DynamoDB event store', () => {
     expect(await store.deletePairMarker(sub, caseNo, 2)).toBe(true);
     expect(await store.dropSubscriptionDeliveries(sub, 10)).toBe(1);
     expect((await store.parked(sub, { limit: 10 })).items).toEqual([]);
+  });
+
+  it('moves a pair kept under a subscription’s key of before the shards into its shard — when a new delivery comes, or the sweep meets it — so its deliveries go out in order; lists and drops what was parked there', async () => {
+    const sub = 'sub_0000000000000000000000e1';
+    const legacy = `DLV#${sub}`;
+    const at = '2026-11-20T02:00:00.000Z';
+    const pendingOf = (e: CaseEvent): PendingDelivery => ({ subscriptionId: sub, owner, event: e, attempts: 0, nextAt: at, queuedAt: at });
+    const putLegacy = async (item: Record<string, unknown>) => db.send(new PutCommand({ TableName: EVENTS_TABLE, Item: { pk: legacy, ...item } }));
+    const legacyMarker = (key: string) => ({ sk: `P#${key}`, owner, nextAt: at, rev: 4, duePk: 'DUE', dueSk: `${at}#${sub}#${key}` });
+    // A: versions 1 and 2 pending under the old key, with their marker; version 3 is routed now.
+    const a = newCaseNo();
+    const [a1, a2, a3] = caseEvents(a, { channelId: PORTAL, departmentId: MARKET }, 3) as [CaseEvent, CaseEvent, CaseEvent];
+    for (const e of [a1, a2]) await putLegacy({ sk: `Q#${a}#${String(e.data.version).padStart(10, '0')}`, ...pendingOf(e) });
+    await putLegacy(legacyMarker(a));
+    // B: version 1 pending under the old key, due; nothing new comes. C: version 1 parked under the old key.
+    const b = newCaseNo();
+    const [b1] = caseEvents(b, { channelId: PORTAL, departmentId: MARKET }, 1) as [CaseEvent];
+    await putLegacy({ sk: `Q#${b}#0000000001`, ...pendingOf(b1) });
+    await putLegacy(legacyMarker(b));
+    const c = newCaseNo();
+    const [c1] = caseEvents(c, { channelId: PORTAL, departmentId: MARKET }, 1) as [CaseEvent];
+    await putLegacy({ sk: `F#${c}#0000000001`, subscriptionId: sub, owner, event: c1, attempts: 8, lastError: 'HTTP 500', parkedAt: at });
+    const fresh = new DynamoEventStore(db, EVENTS_TABLE);
+
+    // A new delivery of A, as the router adds it: the pair's deliveries are all in its shard, in order.
+    await fresh.addPending(pendingOf(a3));
+    expect(await fresh.putPairMarker({ subscriptionId: sub, owner, key: a, nextAt: at, rev: 1 }, 'absent')).toBe(true);
+    expect((await fresh.pendingOfPair(sub, a, 10)).map((d) => d.event.id)).toEqual([a1.id, a2.id, a3.id]);
+    expect(await fresh.pairMarker(sub, a)).toMatchObject({ rev: 1 });
+    // The sweep meets B: moved, due, its delivery in its shard.
+    expect(await fresh.duePairs('2026-11-20T02:00:00.000Z', 100)).toContainEqual({ subscriptionId: sub, key: b });
+    expect(await fresh.pairMarker(sub, b)).toMatchObject({ nextAt: at, rev: 4 });
+    expect((await fresh.pendingOfPair(sub, b, 10)).map((d) => d.event.id)).toEqual([b1.id]);
+    const left = await db.send(new QueryCommand({ TableName: EVENTS_TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': legacy } }));
+    expect(left.Items!.map((i) => i.sk)).toEqual([`F#${c}#0000000001`]);
+    // C, parked under the old key: listed, found, and dropped.
+    expect((await fresh.parked(sub, { limit: 10 })).items.map((p) => p.event.id)).toEqual([c1.id]);
+    expect((await fresh.parkedOne(sub, c, 1))?.event.id).toBe(c1.id);
+    await fresh.dropParked(sub, c, 1);
+    expect((await fresh.parked(sub, { limit: 10 })).items).toEqual([]);
+    expect(await fresh.dropSubscriptionDeliveries(sub, 100)).toBe(6);
+  });
+
+  it('pages a subscription’s parked deliveries over its shards, in order by record and version', async () => {
+    const sub = 'sub_0000000000000000000000f1';
+    const parked: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const [e] = caseEvents(newCaseNo(), { channelId: PORTAL, departmentId: MARKET }, 1) as [CaseEvent];
+      await store.park({ subscriptionId: sub, owner, event: e, attempts: 8, lastError: 'HTTP 500', parkedAt: clock.toISOString() });
+      parked.push(e.id);
+    }
+    const read: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.parked(sub, { limit: 7, ...(cursor ? { cursor } : {}) });
+      expect(page.items.length).toBeLessThanOrEqual(7);
+      read.push(...page.items.map((p) => p.event.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(read).toEqual(parked);
+    expect(await store.dropSubscriptionDeliveries(sub, 100)).toBe(25);
   });
 
   it('reads the outbox: entries with their events, and those without (written before events existed)', async () => {

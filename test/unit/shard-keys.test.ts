@@ -6,9 +6,23 @@ import { describe, expect, it } from 'vitest';
 import { anchorShard, anchorShardKey } from '../../shared/adapters/anchor-keys.ts';
 import { HEAD, caseKey, channelShard, channelShardKey, departmentShardKey, headItem, legacyChannelKey, queueShard } from '../../shared/adapters/case-items.ts';
 import type { HeadReader, ShardReader, ShardedQuery } from '../../shared/adapters/case-listings.ts';
-import { channelCasesQuery, departmentQueueQuery, departmentShards, shardLimit, shardedPage } from '../../shared/adapters/case-listings.ts';
-import { allShards, hashShard, parseShardedKey } from '../../shared/adapters/shard-keys.ts';
-import { CASES_TABLE } from '../../shared/adapters/table-layout.ts';
+import { channelCasesQuery, departmentQueueQuery, departmentShards, shardedPage, supervisionQuery } from '../../shared/adapters/case-listings.ts';
+import {
+  allShards,
+  changedPartitions,
+  duePartitions,
+  dueShardKey,
+  factPartitions,
+  factShardKey,
+  feedPartitions,
+  feedShardKey,
+  hashShard,
+  mergeShardRows,
+  parseShardedKey,
+  shardLimit,
+  supervisionShardKey,
+} from '../../shared/adapters/shard-keys.ts';
+import { CASES_TABLE, EVENTS_TABLE, STATISTICS_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { CaseState } from '../../shared/domain/cases/case-record.ts';
 import { fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
@@ -60,6 +74,37 @@ describe('sharded keys', () => {
     expect(channelCasesQuery(PORTAL.channelId!, undefined, { limit: 5 })!.partitions).toHaveLength(CASES_TABLE.channelCasesShards + 1);
     // The queue's shards include those of before issue 21 (8: DEPT#<id>#0-7).
     expect(departmentShards(state.departmentId).slice(0, 8)).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((s) => `DEPT#${state.departmentId}#${s}`));
+  });
+
+  it('puts an event in its record’s feed shard, a pair’s marker in its `due` shard, a fact in its event’s shard; each list reads every shard and its key of before', () => {
+    // A record's events are in one shard of each feed; records spread over all of them.
+    expect(feedShardKey('channel#portal', caseNos[0]!)).toBe(feedShardKey('channel#portal', caseNos[0]!));
+    expect(new Set(caseNos.slice(0, 2000).map((n) => feedShardKey('channel#portal', n)))).toEqual(new Set(allShards('FEED#channel#portal', EVENTS_TABLE.feedShards)));
+    expect(feedPartitions('department#d1')).toEqual([...allShards('FEED#department#d1', EVENTS_TABLE.feedShards), 'FEED#department#d1']);
+    expect(parseShardedKey(feedShardKey('department#d1', 'evaluation:ab'))?.base).toBe('FEED#department#d1');
+    expect(new Set(caseNos.slice(0, 2000).map((n) => dueShardKey('sub_1', n)))).toEqual(new Set(allShards('DUE', EVENTS_TABLE.dueShards)));
+    expect(duePartitions()).toEqual([...allShards('DUE', EVENTS_TABLE.dueShards), 'DUE']);
+    // A replayed event finds its fact where it was put: the shard is its id's.
+    expect(factShardKey('2026-11-23', 'd1', 'e-1')).toBe(`FACT#2026-11-23#d1#${hashShard('e-1', STATISTICS_TABLE.factShards)}`);
+    expect(factPartitions('2026-11-23', 'd1')).toEqual([...allShards('FACT#2026-11-23#d1', STATISTICS_TABLE.factShards), 'FACT#2026-11-23#d1']);
+    expect(changedPartitions()).toEqual([...allShards('CHANGED', STATISTICS_TABLE.changedShards), 'CHANGED']);
+    // A case's head and finding items are in its case number's shard of each supervision list.
+    expect(supervisionShardKey('overdue', caseNos[3]!)).toBe(`SUPERVISION#overdue#${hashShard(caseNos[3]!, CASES_TABLE.supervisionShards)}`);
+    expect(supervisionQuery('procedure-overrun', { limit: 5 }).partitions).toEqual([
+      ...allShards('SUPERVISION#procedure-overrun', CASES_TABLE.supervisionShards),
+      'SUPERVISION#procedure-overrun',
+    ]);
+  });
+
+  it('merges shards’ rows by sort key, stopping where a shard that stopped early is known to', () => {
+    const rows = (keys: string[], stopped: boolean) => ({ items: keys.map((k) => ({ k })), stopped });
+    const by = (r: { k: string }) => r.k;
+    // Whole shards: the smallest keys over all, up to the limit.
+    expect(mergeShardRows([rows(['a', 'd'], false), rows(['b', 'c', 'e'], false)], by, 3)).toEqual({ items: [{ k: 'a' }, { k: 'b' }, { k: 'c' }], more: true });
+    expect(mergeShardRows([rows(['a', 'd'], false), rows([], false)], by, 3)).toEqual({ items: [{ k: 'a' }, { k: 'd' }], more: false });
+    // A shard stopped at `b`: what lies after `b` in it is unknown, so the page ends at `b`.
+    expect(mergeShardRows([rows(['a', 'b'], true), rows(['c'], false)], by, 3)).toEqual({ items: [{ k: 'a' }, { k: 'b' }], more: true });
+    expect(mergeShardRows([rows(['a', 'x'], true), rows(['b', 'c'], true)], by, 10)).toEqual({ items: [{ k: 'a' }, { k: 'b' }, { k: 'c' }], more: true });
   });
 
   it('asks each shard for its share of a page, never more than the page', () => {
