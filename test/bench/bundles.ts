@@ -2,16 +2,17 @@
 // its size, gzipped size (about what the uploaded zip weighs) and the time its handler module takes to
 // load in a fresh Node process from an empty folder, as a cold start does — and the packed CLI: the
 // .tgz, its one file, and `tongban --help` as a whole process. Loads are run one at a time (BENCH_LOADS
-// each, default 5; min, median, max), with the template's environment resolved to placeholder
-// resources: loading connects to nothing. Tracing is on there, as on AWS (the X-Ray SDK is loaded);
-// the median load with tracing off, as the embedded platform runs the handlers, is printed beside it.
+// each, default 5; min, median, max of the wall clock, and the median CPU time, which other processes
+// on a shared machine disturb less), with the template's environment resolved to placeholder
+// resources: loading connects to nothing. Tracing is on there, as on AWS; the median load with
+// tracing off, as the embedded platform runs the handlers, is printed beside it.
 // Then what each bundle is made of (issue 21): an esbuild build of the same entry with the same options
 // and a metafile, its inputs' bytes in the minified output summed by package (by folder for ours), the
 // largest first. Budgets (issue 21): every bundle ≤ 500 KiB minified, its load ≤ 100 ms here.
 import { build } from 'esbuild';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -49,6 +50,7 @@ export async function benchBundles(): Promise<void> {
       const bundle = await readFile(join(fn.assetDir, 'index.mjs'));
       const environment = resolvedEnvironment(fn, synth, counterparts);
       const loads: number[] = [];
+      const cpu: number[] = [];
       const untraced: number[] = [];
       for (let i = 0; i < LOADS; i++) {
         for (const [times, env] of [
@@ -57,18 +59,23 @@ export async function benchBundles(): Promise<void> {
         ] as const) {
           const runtime = await startFunction(fn, env, extra);
           times.push(runtime.loadMs);
+          if (times === loads) cpu.push(runtime.loadCpuMs);
           await runtime.stop();
         }
       }
       const [min, median, max] = minMedianMax(loads);
-      rows.push([fn.name, kib(bundle.length), kib(gzipSync(bundle).length), min, median, max, minMedianMax(untraced)[1]]);
+      rows.push([fn.name, kib(bundle.length), kib(gzipSync(bundle).length), min, median, max, minMedianMax(cpu)[1], minMedianMax(untraced)[1]]);
       if (bundle.length > BUDGET_KIB * 1024 || Number(median) > BUDGET_LOAD_MS) over.push(fn.name);
     }
   } finally {
     removeSynthOutputs();
   }
-  console.log(`\nLambda bundles as the CDK synthesis builds them (synth with bundling: ${(synthMs / 1000).toFixed(1)} s); handler load in a fresh process, ${LOADS} runs`);
-  table(rows, ['function', 'index.mjs KiB', 'gzip KiB', 'load min ms', 'median', 'max', 'median, tracing off']);
+  console.log(
+    `\nLambda bundles as the CDK synthesis builds them (synth with bundling: ${(synthMs / 1000).toFixed(1)} s); handler load in a fresh process, ${LOADS} runs; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  table(rows, ['function', 'index.mjs KiB', 'gzip KiB', 'load min ms', 'median', 'max', 'CPU ms, median', 'median, tracing off']);
   console.log(`  budget: ≤ ${BUDGET_KIB} KiB and a median load ≤ ${BUDGET_LOAD_MS} ms each; over it: ${over.length === 0 ? 'none' : over.join(', ')}`);
 
   console.log(`\nwhat each bundle is made of: KiB of the minified output by package (ours by folder), the ${TOP} largest`);
