@@ -9,7 +9,6 @@
 // Then what each bundle is made of (issue 21): an esbuild build of the same entry with the same options
 // and a metafile, its inputs' bytes in the minified output summed by package (by folder for ours), the
 // largest first. Budgets (issue 21): every bundle ≤ 500 KiB minified, its load ≤ 100 ms here.
-import { build } from 'esbuild';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -17,9 +16,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { packCli } from '../../infra/cli-packaging.ts';
-import { LAMBDA_ESBUILD_OPTIONS, functionEntry } from '../../infra/lambda-bundling.ts';
 import { LAMBDA_NAMES } from '../../functions/manifests.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
+import { bundleOutput } from '../support/bundle-output.ts';
 import { deployedFunctions, embeddedCounterparts, localServiceEnvironment, resolvedEnvironment, startFunction } from '../support/deployed-functions.ts';
 import { CDK_JSON, removeSynthOutputs, synthApp } from '../support/synth-app.ts';
 import { table } from './figures.ts';
@@ -123,16 +122,7 @@ export async function benchBundles(): Promise<void> {
  * scoped or not — or, for our own code, by its first two folders (`shared/contracts`), largest first.
  */
 export async function bundleContributors(name: LambdaName): Promise<{ outputBytes: number; contributors: [string, number][] }> {
-  const result = await build({
-    ...LAMBDA_ESBUILD_OPTIONS,
-    entryPoints: [functionEntry(name)],
-    outfile: join(tmpdir(), 'index.mjs'),
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);
-  if (!output) throw new Error(`esbuild wrote no bundle for the ${name} function`);
+  const output = await bundleOutput(name);
   const by = new Map<string, number>();
   for (const [path, input] of Object.entries(output.inputs)) {
     const what = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path.split('/').slice(0, 2).join('/');

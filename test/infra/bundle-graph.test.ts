@@ -8,13 +8,10 @@
 //     tracer, functions/http/xray-tracer.ts);
 //   - sm-crypto (CommonJS, which esbuild cannot shake: 41 KiB), where seals are only made, never checked
 //     (shared/domain/seals/sm2-verify.ts is its one importer).
-import { build } from 'esbuild';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LAMBDA_ESBUILD_OPTIONS, functionEntry } from '../../infra/lambda-bundling.ts';
 import { LAMBDA_NAMES } from '../../functions/manifests.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
+import { bundleOutput } from '../support/bundle-output.ts';
 
 const FORBIDDEN: [string, RegExp][] = [
   ['a function manifest', /functions\/[^/]+\/manifest\.ts$/],
@@ -28,17 +25,7 @@ const VERIFIERS: readonly LambdaName[] = ['seals', 'archive'];
 const SM_CRYPTO = /node_modules\/sm-crypto\//;
 
 async function bundleInputs(name: LambdaName): Promise<string[]> {
-  const { metafile } = await build({
-    ...LAMBDA_ESBUILD_OPTIONS,
-    entryPoints: [functionEntry(name)],
-    outfile: join(tmpdir(), 'index.mjs'),
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  // What is in the output: the metafile's inputs list every module esbuild read, shaken out or not.
-  const output = Object.values(metafile.outputs).find((o) => o.entryPoint !== undefined)!;
-  return Object.entries(output.inputs)
+  return Object.entries((await bundleOutput(name)).inputs)
     .filter(([, input]) => input.bytesInOutput > 0)
     .map(([path]) => path);
 }
