@@ -4,9 +4,7 @@
 import { FEEDBACK_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { TicketKind } from '../../shared/contracts/tickets.ts';
 import type { ApiFunctionManifest } from '../manifest.ts';
-
-/** The variables that give the tickets function its working days to answer, by kind (functions/tickets/handler.ts reads them). */
-export const TICKET_DAYS_VARIABLES: Readonly<Record<TicketKind, string>> = { consultation: 'CONSULTATION_DAYS', complaint: 'COMPLAINT_DAYS', correction: 'CORRECTION_DAYS' };
+import { TICKET_DAYS_VARIABLES } from './config.ts';
 
 export const tickets = {
   name: 'tickets',

@@ -13,8 +13,8 @@ let documentClient: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
 
 /**
- * What traces an SDK client's calls (Powertools' tracer: a subsegment per call); none until set — and
- * never set where tracing is off (functions/http/observability.ts loads no tracer there).
+ * What traces an SDK client's calls (functions/http/xray-tracer.ts: a subsegment per call); none until
+ * set — and never set where tracing is off (functions/http/observability.ts builds no tracer there).
  */
 let capture: <T>(client: T) => T = (client) => client;
 

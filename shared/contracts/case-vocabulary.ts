@@ -94,3 +94,9 @@ export const NOTICE_TITLE_ZH: Readonly<Record<NoticeKind, string>> = {
   extension: '延期通知书',
   'special-procedure': '特别程序告知书',
 };
+
+/**
+ * The most versions a licence has (its first issue and its amendments); shared/domain/licences/licence.ts
+ * holds it to this, licences.ts's schemas too. Here, without zod, so the domain's licences stay light.
+ */
+export const MAX_LICENCE_VERSION = 100;

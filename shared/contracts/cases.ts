@@ -3,37 +3,14 @@
 // domain's (shared/domain/cases), which answers with specific error codes.
 import * as z from 'zod';
 import { ActorSchema } from './directory.ts';
-import type { JsonValue } from './case-vocabulary.ts';
 import { FREE_FORM_LIMITS, checkFreeForm, checkKeys, freeFormRecord } from './free-form-json.ts';
 import { CASE_NO_PATTERN, CASE_STATUSES, FINDING_KINDS, MAX_CASE_PAGE_SIZE, NOTICE_KINDS, SPECIAL_PROCEDURES, SUPERVISION_KINDS, TICKET_ID_PATTERN } from './case-vocabulary.ts';
 import { FORM_FIELD_PREFIX, MAX_CORRECTION_FIELDS } from './case-vocabulary.ts';
+import { ApplicantSchema, JsonValueSchema, SealSchema } from './case-parts.ts';
+
+export { ApplicantSchema, JsonValueSchema, SealSchema };
 
 const text = (max: number) => z.string().max(max);
-export const JsonValueSchema: z.ZodType<JsonValue> = z
-  .lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValueSchema), z.record(z.string(), JsonValueSchema)]))
-  .meta({ id: 'JsonValue' });
-
-export const ApplicantSchema = z
-  .discriminatedUnion('kind', [
-    z
-      .object({
-        kind: z.literal('person'),
-        residentId: text(18).meta({ description: '居民身份证号码 (GB 11643, checked with its check character and birth date)' }),
-        name: text(100),
-        phone: text(20),
-      })
-      .strict(),
-    z
-      .object({
-        kind: z.literal('organisation'),
-        creditCode: text(18).meta({ description: '统一社会信用代码 (GB 32100, checked with its check characters)' }),
-        name: text(200),
-        contact: z.object({ name: text(100), phone: text(20) }).strict(),
-      })
-      .strict(),
-  ])
-  .meta({ id: 'Applicant' });
-
 export const UploadedMaterialSchema = z
   .object({
     kind: z.literal('upload'),
@@ -118,18 +95,6 @@ export const JointTaskSchema = z
       .optional(),
   })
   .meta({ id: 'JointTask' });
-
-/** A seal: a detached JWS (flattened serialisation without its payload). */
-export const SealSchema = z
-  .object({
-    protected: z
-      .string()
-      .max(8192)
-      .meta({ description: 'BASE64URL of the protected header (alg, kid, b64:false, tongban:department, tongban:seal, tongban:sealedAt, tongban:digest)' }),
-    signature: z.string().max(1024).meta({ description: 'BASE64URL of R‖S' }),
-  })
-  .strict()
-  .meta({ id: 'Seal' });
 
 export const SealedDocumentSchema = z
   .object({

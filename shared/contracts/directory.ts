@@ -3,7 +3,16 @@
 // to a role. It is configuration: cdk.json context on AWS, seeded data locally; both end up as the
 // same record in the directory table.
 import * as z from 'zod';
-import { CreditCodeSchema } from './service-item.ts';
+
+/**
+ * 18 characters of the unified social credit code alphabet; the checksum is checked by the domain.
+ * Here rather than with the service guides (service-item.ts, which re-exports it): every API function
+ * loads the directory, and a contract module's schemas are all built as it loads.
+ */
+export const CreditCodeSchema = z
+  .string()
+  .regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, '统一社会信用代码应为18位 (18 characters of 0-9 and A-Y without I O S V Z)')
+  .meta({ description: '统一社会信用代码 (GB 32100-2015), 18 characters', example: '11350100MB0000001N' });
 
 export const RoleSchema = z.enum(['platform', 'department', 'channel', 'auditor']);
 export type Role = z.infer<typeof RoleSchema>;

@@ -2,12 +2,11 @@
 // requests and answers. Shapes and sizes only; identifiers' check characters, who may see and amend
 // which licence and what a seal proves are the domain's (shared/domain/licences, shared/domain/seals).
 import * as z from 'zod';
-import { MAX_CASE_PAGE_SIZE } from './case-vocabulary.ts';
-import { JsonValueSchema, SealSchema } from './cases.ts';
+import { MAX_CASE_PAGE_SIZE, MAX_LICENCE_VERSION } from './case-vocabulary.ts';
+import { JsonValueSchema, SealSchema } from './case-parts.ts';
 import { FREE_FORM_LIMITS, freeFormRecord } from './free-form-json.ts';
 
-/** The most versions a licence has (its first issue and its amendments); shared/domain/licences/licence.ts holds it to this. */
-export const MAX_LICENCE_VERSION = 100;
+export { MAX_LICENCE_VERSION };
 
 const date = z.iso.date();
 

@@ -3,14 +3,12 @@
 // Structural checks live here; rules that need context (the caller's department, the list of
 // known departments) live in shared/domain/items.
 import * as z from 'zod';
+import { CreditCodeSchema } from './directory.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
-/** 18 characters of the unified social credit code alphabet; the checksum is checked by the domain. */
-export const CreditCodeSchema = z
-  .string()
-  .regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, '统一社会信用代码应为18位 (18 characters of 0-9 and A-Y without I O S V Z)')
-  .meta({ description: '统一社会信用代码 (GB 32100-2015), 18 characters', example: '11350100MB0000001N' });
+// The credit code is the directory's (every API function reads the directory; few need the guides).
+export { CreditCodeSchema };
 
 export const ImplementationCodeSchema = z
   .string()

@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { ActorSchema } from './directory.ts';
 import type { EvaluationLevel } from './evaluations.ts';
 import { EVALUATION_LEVEL_ZH, EVALUATION_LEVELS } from './evaluations.ts';
-import { ApplicantSchema } from './cases.ts';
+import { ApplicantSchema } from './case-parts.ts';
 import type { HeaderSpec } from './headers.ts';
 import { IDEMPOTENCY_KEY_HEADER } from './headers.ts';
 import type { RouteSpec } from './route-spec.ts';

@@ -14,6 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SubsegmentDocument } from '../../functions/http/xray-tracer.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
 import type { RunningPlatform } from '../../infra/local/platform.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
@@ -36,7 +37,8 @@ const REGISTRATION = SEED_ITEMS.find((g) => g.resultLicenceType === 'YYZZ')!;
 let dataDir: string;
 let platform: RunningPlatform;
 let xray: Socket;
-let segments = 0;
+/** What the bundles sent the X-Ray daemon: one subsegment a datagram (functions/http/xray-tracer.ts). */
+const segments: SubsegmentDocument[] = [];
 let deployed: DeployedFunction[];
 /** The async hooks each bundle enabled as it loaded with tracing off. */
 const untracedHooks = new Map<LambdaName, number>();
@@ -58,9 +60,9 @@ beforeAll(async () => {
   const functions = Object.fromEntries(LAMBDA_NAMES.map((name) => [name, (event: unknown) => runtime(name).invoke(event)]));
   platform = await startPlatform({ dataDir, port: 0, sweepIntervalMs: 0, functions });
 
-  // Active tracing: the X-Ray SDK sends its segments to the daemon's UDP address — here a socket on loopback.
+  // Active tracing: each function sends its subsegments to the daemon's UDP address — here a socket on loopback.
   xray = createSocket('udp4');
-  xray.on('message', () => segments++);
+  xray.on('message', (message) => segments.push(JSON.parse(message.toString().split('\n')[1]!)));
   await new Promise<void>((resolve) => xray.bind(0, '127.0.0.1', resolve));
 
   const counterparts = embeddedCounterparts(synth, platform);
@@ -70,7 +72,7 @@ beforeAll(async () => {
   const failed = started.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
   // And each bundle loaded once more with tracing off, as the embedded platform runs the handlers: the
-  // async hooks it enables as it loads (the X-Ray SDK's), then stopped.
+  // async hooks it enables as it loads (none: the X-Ray SDK, which enabled one, is not bundled), then stopped.
   for (const fn of deployed) {
     const untraced = await startFunction(fn, { ...resolvedEnvironment(fn, synth, counterparts), POWERTOOLS_TRACE_ENABLED: 'false' }, extra);
     untracedHooks.set(fn.name, untraced.asyncHooks);
@@ -105,10 +107,9 @@ describe('every Lambda bundle, as deployed, in an empty folder', () => {
     }
   });
 
-  it('loads the X-Ray SDK only where tracing is on: with it off, the bundle enables no async hook', () => {
-    // Assess: traced as on AWS, the SDK's context tracking is on; with POWERTOOLS_TRACE_ENABLED=false the
-    // bundle keeps the tracer's code unevaluated (a dynamic import), and the process has no hook to pay for.
-    expect(deployed.filter((fn) => runtime(fn.name).asyncHooks === 0).map((fn) => fn.name)).toEqual([]);
+  it('enables no async hook as it loads, tracing on or off (the X-Ray SDK is not bundled)', () => {
+    // Assess: traced as on AWS, and with POWERTOOLS_TRACE_ENABLED=false: no hook for the process to pay for.
+    expect(Object.fromEntries(deployed.map((fn) => [fn.name, runtime(fn.name).asyncHooks]))).toEqual(Object.fromEntries(deployed.map((fn) => [fn.name, 0])));
     expect(Object.fromEntries(deployed.map((fn) => [fn.name, untracedHooks.get(fn.name)]))).toEqual(Object.fromEntries(deployed.map((fn) => [fn.name, 0])));
   });
 
@@ -342,9 +343,21 @@ describe('every Lambda bundle, as deployed, in an empty folder', () => {
     expect(answers).toEqual(expected);
   });
 
-  it('ran every function from its bundle, traced through the X-Ray SDK to the daemon address Lambda gives it', () => {
+  it('ran every function from its bundle, traced to the daemon address Lambda gives it: each invocation, and each AWS call under it', () => {
     // Nothing above was answered by the platform's own handlers: each bundle's process ran invocations.
     expect(LAMBDA_NAMES.filter((name) => runtime(name).endedCount() === 0)).toEqual([]);
-    expect(segments).toBeGreaterThan(0);
+    // Each function sent its invocations' subsegments, under its service name, the first one a cold start.
+    const invocations = segments.filter((s) => s.name === '## index.handler');
+    const services = new Set(invocations.map((s) => s.annotations?.Service));
+    expect(LAMBDA_NAMES.filter((name) => !services.has(`tongban-${name}`))).toEqual([]);
+    expect(LAMBDA_NAMES.filter((name) => !invocations.some((s) => s.annotations?.Service === `tongban-${name}` && s.annotations.ColdStart === true))).toEqual([]);
+    // The AWS calls, each under the invocation that made it (same trace), by service and operation.
+    const byId = new Map(invocations.map((s) => [s.id, s]));
+    const calls = segments.filter((s) => s.namespace === 'aws');
+    expect(calls.filter((s) => byId.get(s.parent_id)?.trace_id !== s.trace_id)).toEqual([]);
+    const operations = new Set(calls.map((s) => `${s.name}.${s.aws?.operation}`));
+    for (const op of ['DynamoDB.PutItem', 'DynamoDB.Query', 'S3.PutObject', 'S3.GetObject', 'Lambda.Invoke', 'SFN.StartExecution', 'KMS.Sign'])
+      expect([op, operations.has(op)]).toEqual([op, true]);
+    expect(calls.every((s) => s.end_time! >= s.start_time && typeof s.aws?.region === 'string')).toBe(true);
   });
 });

@@ -208,13 +208,14 @@ export interface FunctionRuntime {
   /** The bundle's files and their total size in bytes. */
   files: string[];
   bundleBytes: number;
-  /** How long importing the handler module took in the child process. */
+  /** How long importing the handler module took in the child process: wall clock, and CPU (user + system). */
   loadMs: number;
+  loadCpuMs: number;
   /** What the module exports, the handler's `typeof`, and the packages the task folder could resolve (none, or the test is void). */
   exports: string[];
   handlerType: string;
   resolvable: string[];
-  /** How many async hooks the bundle enabled while it loaded (the X-Ray SDK's context tracking enables one). */
+  /** How many async hooks the bundle enabled while it loaded (none: the X-Ray SDK's context tracking, which enabled one, is not bundled). */
   asyncHooks: number;
   /** One invocation, as Lambda runs it: the handler's answer, or an error with its errorType and errorMessage. */
   invoke(event: unknown): Promise<unknown>;
@@ -287,7 +288,7 @@ export async function startFunction(fn: DeployedFunction, environment: Record<st
   child.stderr!.on('data', keep);
 
   type Message =
-    | { type: 'ready'; loadMs: number; exports: string[]; handlerType: string; resolvable: string[]; asyncHooks: number }
+    | { type: 'ready'; loadMs: number; loadCpuMs: number; exports: string[]; handlerType: string; resolvable: string[]; asyncHooks: number }
     | { type: 'load-failed'; errorType: string; errorMessage: string; resolvable: string[] }
     | { type: 'result'; id: number; result: unknown }
     | { type: 'error'; id: number; errorType: string; errorMessage: string };
@@ -330,6 +331,7 @@ export async function startFunction(fn: DeployedFunction, environment: Record<st
     files,
     bundleBytes,
     loadMs: ready.loadMs,
+    loadCpuMs: ready.loadCpuMs,
     exports: ready.exports,
     handlerType: ready.handlerType,
     resolvable: ready.resolvable,

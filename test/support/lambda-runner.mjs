@@ -2,7 +2,7 @@
 // `node lambda-runner.mjs <task dir> <handler>` (forked, with an IPC channel), from a folder of its
 // own, like /var/runtime beside /var/task. It loads the handler module the way the runtime does
 // (`index.handler` → index.mjs, .js or .cjs in the task folder), tells its parent how long the load
-// took and how many async hooks it enabled, then runs one invocation per message it is sent, one at a
+// took (wall clock and CPU) and how many async hooks it enabled, then runs one invocation per message it is sent, one at a
 // time, with a Lambda context. Only Node's built-ins: nothing here may lend the bundle a package.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -45,12 +45,23 @@ asyncHooks.createHook = (callbacks) => {
 
 const file = ['.mjs', '.js', '.cjs'].map((ext) => join(taskDir, moduleName + ext)).find((f) => existsSync(f));
 const started = performance.now();
+const cpu = process.cpuUsage();
 let handler;
 try {
   if (!file) throw new Error(`Cannot find module '${moduleName}' in ${taskDir}`);
   const loaded = await import(pathToFileURL(file).href);
   handler = loaded[exportName];
-  process.send({ type: 'ready', loadMs: performance.now() - started, exports: Object.keys(loaded), handlerType: typeof handler, resolvable, asyncHooks: hooksEnabled });
+  const loadMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  process.send({
+    type: 'ready',
+    loadMs,
+    loadCpuMs: (used.user + used.system) / 1000,
+    exports: Object.keys(loaded),
+    handlerType: typeof handler,
+    resolvable,
+    asyncHooks: hooksEnabled,
+  });
 } catch (e) {
   process.send({ type: 'load-failed', errorType: e?.name ?? 'Error', errorMessage: e?.message ?? String(e), resolvable }, () => process.exit(1));
 }

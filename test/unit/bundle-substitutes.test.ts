@@ -1,20 +1,21 @@
 // The modules a Lambda bundle takes in place of a package (LAMBDA_ALIASES, infra/lambda-bundling.ts):
-// the credentials from the environment, as the SDK's default chain answers on Lambda, and the one
-// comparison of `semver` the X-Ray SDK's packages make.
+// the credentials from the environment, as the SDK's default chain answers on Lambda, and an
+// event-stream codec that refuses (the bundles' own run, test/e2e/lambda-bundles.e2e.test.ts, shows every
+// SDK client they build still works without the real one).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LAMBDA_ALIASES, PROJECT_ROOT } from '../../infra/lambda-bundling.ts';
 import { defaultProvider } from '../../shared/adapters/lambda-credentials.ts';
-import { gte } from '../../shared/adapters/semver-gte.ts';
+import { EventStreamSerde, eventStreamSerdeProvider, resolveEventStreamSerdeConfig } from '../../shared/adapters/no-event-streams.ts';
 
 afterEach(() => {
   vi.unstubAllEnvs();
 });
 
 describe('the modules bundled in place of packages', () => {
-  it('are the credential chain and semver, each by a module of ours', () => {
+  it('are the credential chain and the event-stream codec, each by a module of ours', () => {
     expect(Object.fromEntries(Object.entries(LAMBDA_ALIASES).map(([from, to]) => [from, to.slice(PROJECT_ROOT.length)]))).toEqual({
       '@aws-sdk/credential-provider-node': 'shared/adapters/lambda-credentials.ts',
-      semver: 'shared/adapters/semver-gte.ts',
+      '@smithy/core/event-streams': 'shared/adapters/no-event-streams.ts',
     });
   });
 
@@ -30,12 +31,13 @@ describe('the modules bundled in place of packages', () => {
     await expect(defaultProvider({})()).rejects.toMatchObject({ name: 'CredentialsProviderError' });
   });
 
-  it('compare release versions as semver.gte does, and refuse what is none', () => {
-    expect(gte('22.11.0', '8.0.0')).toBe(true);
-    expect(gte('v8.0.0', '8.0.0')).toBe(true);
-    expect(gte('7.10.1', '8.0.0')).toBe(false);
-    expect(gte('3.1164.0', '3.1169.0')).toBe(false);
-    expect(gte('3.10.0', '3.9.9')).toBe(true);
-    expect(() => gte('22', '8.0.0')).toThrow(TypeError);
+  it('configure a client as the SDK does, and refuse an event-stream operation, saying why', () => {
+    // Arrange: a client's config as the S3 and Lambda clients resolve it.
+    const config = resolveEventStreamSerdeConfig({ eventStreamSerdeProvider });
+
+    // Act / Assess
+    expect(config.eventStreamMarshaller).toMatchObject({ serialize: expect.any(Function), deserialize: expect.any(Function) });
+    expect(() => (config.eventStreamMarshaller as { deserialize(): unknown }).deserialize()).toThrow(/event-stream codec/);
+    expect(() => new EventStreamSerde()).toThrow(/no Tongban function calls an event-stream operation/);
   });
 });

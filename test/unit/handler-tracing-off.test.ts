@@ -1,10 +1,10 @@
 // Where tracing is off (POWERTOOLS_TRACE_ENABLED=false, as the embedded platform sets it) a handler
-// loads without the X-Ray SDK (functions/http/observability.ts): the SDK's context tracking turns on
-// async hooks for the whole process, which every promise pays for. Each handler is loaded alone, as its
-// bundle loads it, with Lambda's environment but tracing off; whether the SDK was evaluated is read
-// from Node's module cache (the SDK is CommonJS: loading it, even through an import, puts it there).
-// This file runs in a process of its own (vitest's forks pool), so nothing else has loaded the SDK;
-// its last test loads a handler with tracing on, to show the check sees the SDK when it is loaded.
+// builds no tracer and its SDK clients are untraced (functions/http/observability.ts). Tracing on or
+// off, no handler loads the X-Ray SDK (the functions trace with functions/http/xray-tracer.ts): its
+// context tracking turned on async hooks for the whole process, which every promise paid for. Each
+// handler is loaded alone, as its bundle loads it, with Lambda's environment; whether the SDK was
+// evaluated is read from Node's module cache (the SDK is CommonJS: loading it, even through an import,
+// puts it there). This file runs in a process of its own (vitest's forks pool).
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LAMBDA_NAMES } from '../../functions/manifests.ts';
@@ -36,15 +36,17 @@ describe.each(LAMBDA_NAMES)('the %s function, tracing off', (name) => {
 });
 
 describe('a function with tracing on', () => {
-  it('loads the X-Ray SDK (the check above sees it when it is loaded)', async () => {
+  it('traces with its own tracer, still without the X-Ray SDK', async () => {
     // Prepare
     stubLambdaHandlerEnv('seals', true);
-    const before = xraySdkLoaded();
 
     // Act
     await import('../../functions/seals/handler.ts');
+    const { observability } = await import('../../functions/http/observability.ts');
+    const { XRayTracer } = await import('../../functions/http/xray-tracer.ts');
 
     // Assess
-    expect([before, xraySdkLoaded()]).toEqual([false, true]);
+    expect(observability('seals').tracer).toBeInstanceOf(XRayTracer);
+    expect(xraySdkLoaded()).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
 // Every function's AWS SDK clients are traced by its own tracer (functions/http/observability.ts):
 // a handler module sets its tracer before it builds its clients, so each call is an X-Ray subsegment.
-// Each handler is loaded alone, as its Lambda bundle loads it, with tracing on as on Lambda. The
-// tracer is loaded only where tracing is on, by the Tracer's own rule (handler-tracing-off.test.ts:
-// elsewhere the X-Ray SDK is not loaded at all).
+// Each handler is loaded alone, as its Lambda bundle loads it, with tracing on as on Lambda. A tracer
+// is built only where tracing is on, by Powertools' Tracer's own rule (handler-tracing-off.test.ts);
+// what it sends is tested in xray-tracer.test.ts and, from the bundles, in lambda-bundles.e2e.
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tracingEnabled } from '../../functions/http/observability.ts';

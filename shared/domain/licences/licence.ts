@@ -13,7 +13,7 @@ import type { Caller } from '../access/caller.ts';
 import { requireRole } from '../access/caller.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { FREE_FORM_LIMITS } from '../../contracts/free-form-json.ts';
-import { MAX_LICENCE_VERSION } from '../../contracts/licences.ts';
+import { MAX_LICENCE_VERSION } from '../../contracts/case-vocabulary.ts';
 import { assertIsoDate } from '../calendar/china-date.ts';
 import type { Applicant, JsonValue } from '../cases/case-record.ts';
 import { conflict, forbidden, invalid } from '../errors.ts';

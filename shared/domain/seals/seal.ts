@@ -21,11 +21,11 @@
 // Signatures are R‖S, 32 bytes each, for both (the JOSE form); KMS answers DER.
 //
 // Verification (verifySeal) needs only the document, the seal and the public key (JWKS): no platform,
-// and no Node either — ES256 by @noble/curves, SM2 by sm-crypto, SHA-256 by @noble/hashes, bytes as
+// and no Node either — ES256 by @noble/curves, SM2 by sm-crypto (sm2-verify.ts), SHA-256 by @noble/hashes, bytes as
 // Uint8Array — so that a web browser verifies seals with this very code (the console's audit).
 import { p256 } from '@noble/curves/p256';
-import smCrypto from 'sm-crypto';
-import { base64UrlOf, concatBytes, fromBase64, hexOf, utf8Bytes, utf8Text } from '../bytes.ts';
+import { sm2Verify } from './sm2-verify.ts';
+import { base64UrlOf, concatBytes, fromBase64, utf8Bytes, utf8Text } from '../bytes.ts';
 import { sha256, sha256Hex } from '../sha256.ts';
 
 /** The largest message KMS signs as it is (MessageType RAW). */
@@ -180,11 +180,6 @@ function p256Verify(input: Uint8Array, signature: Uint8Array, point: Uint8Array)
     // R or S out of range, or a point off the curve: no valid signature.
     return false;
   }
-}
-
-/** SM2 verification of R‖S over `input` (SM3 with Z of the default ID), by sm-crypto. */
-function sm2Verify(input: Uint8Array, signature: Uint8Array, point: Uint8Array): boolean {
-  return smCrypto.sm2.doVerifySignature([...input], hexOf(signature), hexOf(point), { der: false, hash: true });
 }
 
 /**

@@ -1,0 +1,49 @@
+// What each Lambda bundle may not carry (infra/lambda-bundling.ts), read from esbuild's metafile of the
+// same entry with the deployed options (the inputs with bytes in the output):
+//   - a function manifest (functions/<name>/manifest.ts): each loads its handler by a dynamic import,
+//     so a bundle that reaches one reaches its own entry dynamically, and esbuild then wraps every
+//     module for lazy start and keeps what it would shake (the tickets bundle, whose config imported
+//     its manifest, carried every DynamoDB command: 558 KiB instead of 502);
+//   - the packages LAMBDA_ALIASES replaces, and the X-Ray SDK (the functions trace with their own
+//     tracer, functions/http/xray-tracer.ts);
+//   - sm-crypto (CommonJS, which esbuild cannot shake: 41 KiB), where seals are only made, never checked
+//     (shared/domain/seals/sm2-verify.ts is its one importer).
+import { describe, expect, it } from 'vitest';
+import { LAMBDA_NAMES } from '../../functions/manifests.ts';
+import type { LambdaName } from '../../functions/manifests.ts';
+import { bundleOutput } from '../support/bundle-output.ts';
+
+const FORBIDDEN: [string, RegExp][] = [
+  ['a function manifest', /functions\/[^/]+\/manifest\.ts$/],
+  ['the SDK credential chain', /node_modules\/@aws-sdk\/credential-provider-node\//],
+  ['the event-stream codec', /node_modules\/@smithy\/core\/dist-es\/submodules\/event-streams\//],
+  ['the X-Ray SDK', /node_modules\/(aws-xray-sdk-core|cls-hooked|@aws-lambda-powertools\/tracer)\//],
+];
+
+/** The functions that check seals (a case's bundle, a published key's seal); the others only make them. */
+const VERIFIERS: readonly LambdaName[] = ['seals', 'archive'];
+const SM_CRYPTO = /node_modules\/sm-crypto\//;
+
+async function bundleInputs(name: LambdaName): Promise<string[]> {
+  return Object.entries((await bundleOutput(name)).inputs)
+    .filter(([, input]) => input.bytesInOutput > 0)
+    .map(([path]) => path);
+}
+
+describe.each(LAMBDA_NAMES)('the %s bundle', (name) => {
+  it('reaches no manifest, nor a package bundled in its place or left out, nor sm-crypto unless it checks seals', async () => {
+    // Act
+    const inputs = await bundleInputs(name);
+
+    // Assess
+    expect(inputs).toContain(`functions/${name}/handler.ts`);
+    const forbidden: [string, RegExp][] = VERIFIERS.includes(name) ? FORBIDDEN : [...FORBIDDEN, ['sm-crypto', SM_CRYPTO]];
+    expect(forbidden.flatMap(([what, path]) => inputs.filter((i) => path.test(i)).map((i) => `${what}: ${i}`))).toEqual([]);
+  });
+});
+
+describe('the bundles that check seals', () => {
+  it.each(VERIFIERS)('%s carries sm-crypto (the check above would see it)', async (name) => {
+    expect((await bundleInputs(name)).some((i) => SM_CRYPTO.test(i))).toBe(true);
+  });
+});
