@@ -4,6 +4,7 @@
 // layout before issue 21.
 import type { EntryRecord } from '../../shared/adapters/case-items.ts';
 import { ENTRY_EVENT, ENTRY_PREFIX, HEAD, PENDING } from '../../shared/adapters/case-items.ts';
+import { unpackHead } from '../../shared/adapters/head-packing.ts';
 import { streamRelay } from '../http/stream-relay.ts';
 
 export function relayHandler() {
@@ -21,7 +22,8 @@ export function relayHandler() {
  * carries none (rolled forward in the layout before issue 21: its entries are items of their own).
  */
 function recordOfHead(image: Record<string, unknown>): EntryRecord | undefined {
-  return ((image[PENDING] as EntryRecord[] | undefined) ?? []).find((r) => r.entry.n === image.version);
+  const head = unpackHead(image);
+  return ((head[PENDING] as EntryRecord[] | undefined) ?? []).find((r) => r.entry.n === head.version);
 }
 
 export const handler = relayHandler();

@@ -2,9 +2,10 @@
 // stand-ins: dynalite for the items, directory and cases tables, s3rver for the materials (uploaded
 // through the presigned slots, kept by server-side copy), the catalogue seeded through the real
 // catalogue service.
+import { editHead, readHead } from '../support/case-heads.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,30 +46,16 @@ caseServiceContract('DynamoDB and S3', async (now) => {
         store: new DynamoCaseStore(db, table),
         // The head: the one place the newest state is kept (and what the queue lists).
         damage: async (caseNo, field, value) => {
-          await db.send(
-            new UpdateCommand({
-              TableName: table,
-              Key: { pk: `CASE#${caseNo}`, sk: 'HEAD' },
-              UpdateExpression: 'SET #state.#field = :bad',
-              ExpressionAttributeNames: { '#state': 'state', '#field': field },
-              ExpressionAttributeValues: { ':bad': value },
-            }),
-          );
+          await editHead(db, table, caseNo, (head) => {
+            (head.state as Record<string, unknown>)[field] = value;
+          });
         },
         // Where the entry is kept: among the head's pending entries, or (the layout before issue 21) an item of its own.
         deleteEntry: async (caseNo, n) => {
-          const head = (await db.send(new GetCommand({ TableName: table, Key: { pk: `CASE#${caseNo}`, sk: 'HEAD' } }))).Item;
+          const head = await readHead(db, table, caseNo);
           const at = ((head?.pending as { entry: { n: number } }[] | undefined) ?? []).findIndex((r) => r.entry.n === n);
           if (at < 0) await db.send(new DeleteCommand({ TableName: table, Key: { pk: `CASE#${caseNo}`, sk: `EVT#${String(n).padStart(10, '0')}` } }));
-          else
-            await db.send(
-              new UpdateCommand({
-                TableName: table,
-                Key: { pk: `CASE#${caseNo}`, sk: 'HEAD' },
-                UpdateExpression: `REMOVE #p[${at}]`,
-                ExpressionAttributeNames: { '#p': 'pending' },
-              }),
-            );
+          else await editHead(db, table, caseNo, (h) => void (h.pending as unknown[]).splice(at, 1));
         },
       };
     },
