@@ -4,7 +4,7 @@
 // layout before issue 21.
 import type { EntryRecord } from '../../shared/adapters/case-items.ts';
 import { ENTRY_EVENT, ENTRY_PREFIX, HEAD, PENDING } from '../../shared/adapters/case-items.ts';
-import { unpackHead } from '../../shared/adapters/head-packing.ts';
+import { unpackCaseItem } from '../../shared/adapters/case-item-packing.ts';
 import { streamRelay } from '../http/stream-relay.ts';
 
 export function relayHandler() {
@@ -22,7 +22,7 @@ export function relayHandler() {
  * carries none (rolled forward in the layout before issue 21: its entries are items of their own).
  */
 function recordOfHead(image: Record<string, unknown>): EntryRecord | undefined {
-  const head = unpackHead(image);
+  const head = unpackCaseItem(image);
   return ((head[PENDING] as EntryRecord[] | undefined) ?? []).find((r) => r.entry.n === head.version);
 }
 

@@ -17,7 +17,7 @@
 // them (a writer stopped between them and its head leaves them moved until the next action moves them).
 // The head an action is decided on is the one this store read for it (kept per case for the action
 // that follows the read), or read again: a head holds one list at each version, only one writer's wins.
-// The head is written packed (its state and entries compressed into one attribute, head-packing.ts)
+// The head is written packed (its state and entries compressed into one attribute, case-item-packing.ts)
 // and unpacked wherever this store reads it.
 // Reading a case is one consistent GetItem of the head: its state checked against its newest entry.
 // Listings read the indexes, then the heads of the page's cases, one GetItem each, side by side
@@ -96,7 +96,7 @@ import {
   supervisionQuery,
   sweepRanges,
 } from './case-listings.ts';
-import { packHead, unpackHead } from './head-packing.ts';
+import { packCaseItem, unpackCaseItem } from './case-item-packing.ts';
 import { CASES_TABLE } from './table-layout.ts';
 
 const ix = CASES_TABLE.indexes.departmentQueue;
@@ -170,7 +170,7 @@ export class DynamoCaseStore implements CaseStore {
     // The one write of a filing's case: its head, listed, carrying its first entry.
     const head = filingHeadItem(first);
     try {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: packHead(head), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: packCaseItem(head), ConditionExpression: 'attribute_not_exists(pk)' }));
       this.remember(head);
     } catch (e) {
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
@@ -184,7 +184,7 @@ export class DynamoCaseStore implements CaseStore {
     // Under an idempotency key: taken for this entry once the entry is known to fit, and carried by it.
     if (key) await this.takeActionKey(key, entry);
     // Committed entries only (the head at `previous` carries them): true whoever wins the head.
-    if (page) await this.db.send(new PutCommand({ TableName: this.tableName, Item: page }));
+    if (page) await this.db.send(new PutCommand({ TableName: this.tableName, Item: packCaseItem(page) }));
     const { first } = listingItems(state, undefined, previous);
     await Promise.all(first.map((item) => this.putProjection(item, state.version)));
     try {
@@ -192,7 +192,7 @@ export class DynamoCaseStore implements CaseStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: packHead(head),
+          Item: packCaseItem(head),
           ConditionExpression: '#v = :from',
           ExpressionAttributeNames: { '#v': 'version' },
           ExpressionAttributeValues: { ':from': previous.version },
@@ -217,7 +217,7 @@ export class DynamoCaseStore implements CaseStore {
   async read(caseNo: string): Promise<CaseRead | undefined> {
     if (!isCaseNo(caseNo)) return undefined;
     const pk = caseKey(caseNo);
-    const head = unpackHead((await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: HEAD }, ConsistentRead: true }))).Item);
+    const head = unpackCaseItem((await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: HEAD }, ConsistentRead: true }))).Item);
     // One read: a head that carries its newest entries says all there is to say.
     const read = head && stateOfHead(head);
     if (read) {
@@ -294,7 +294,7 @@ export class DynamoCaseStore implements CaseStore {
     };
     for await (const item of this.entryItems(caseNo, after, undefined)) yield* fresh(recordsOf(item));
     for await (const item of this.pageItems(caseNo, after)) yield* fresh(recordsOf(item));
-    yield* fresh(pendingOf(unpackHead(heads.Items?.[0])));
+    yield* fresh(pendingOf(unpackCaseItem(heads.Items?.[0])));
   }
 
   /** Entry `n`'s record, wherever the case keeps it. */
@@ -310,7 +310,7 @@ export class DynamoCaseStore implements CaseStore {
 
   /** The case's history pages that hold entries after `after`, oldest first. */
   private async *pageItems(caseNo: string, after: number): AsyncIterable<Item> {
-    yield* this.itemsBetween(caseNo, pageKey(after + 1), LAST_PAGE, undefined);
+    for await (const item of this.itemsBetween(caseNo, pageKey(after + 1), LAST_PAGE, undefined)) yield unpackCaseItem(item);
   }
 
   private async *itemsBetween(caseNo: string, from: string, to: string, attributes: string[] | undefined): AsyncIterable<Item> {
@@ -345,7 +345,7 @@ export class DynamoCaseStore implements CaseStore {
   private async headAt(previous: CaseState): Promise<Item | undefined> {
     const known = this.heads.get(previous.caseNo);
     if (known && known.version === previous.version && (known.state as CaseState).hash === previous.hash) return known;
-    return unpackHead((await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(previous.caseNo), sk: HEAD }, ConsistentRead: true }))).Item);
+    return unpackCaseItem((await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(previous.caseNo), sk: HEAD }, ConsistentRead: true }))).Item);
   }
 
   /** Keeps the head just read or written, for the action that follows the read (the newest HEADS_KEPT cases). */
@@ -362,7 +362,7 @@ export class DynamoCaseStore implements CaseStore {
    * at the same version).
    */
   private async restoreProjections(caseNo: string, sks: Set<string>): Promise<void> {
-    const head = unpackHead((await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(caseNo), sk: HEAD }, ConsistentRead: true }))).Item);
+    const head = unpackCaseItem((await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(caseNo), sk: HEAD }, ConsistentRead: true }))).Item);
     if (!head) return;
     const state = head.state as CaseState;
     const { first } = listingItems(state);
@@ -527,7 +527,7 @@ export class DynamoCaseStore implements CaseStore {
   };
 
   /** One head, as a listing reads it: eventually consistent, like the index that listed it. */
-  private readonly readHead: HeadReader = async (key) => unpackHead((await this.db.send(new GetCommand({ TableName: this.tableName, Key: key }))).Item);
+  private readonly readHead: HeadReader = async (key) => unpackCaseItem((await this.db.send(new GetCommand({ TableName: this.tableName, Key: key }))).Item);
 
   /**
    * Rolls a head of the layout before issue 21 forward to `state` (its entries, written before it, are
@@ -546,7 +546,7 @@ export class DynamoCaseStore implements CaseStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: packHead(item),
+          Item: packCaseItem(item),
           ConditionExpression: `attribute_not_exists(pk) OR #v ${orSame ? '<=' : '<'} :v`,
           ExpressionAttributeNames: { '#v': 'version' },
           ExpressionAttributeValues: { ':v': version },

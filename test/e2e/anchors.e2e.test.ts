@@ -7,7 +7,7 @@
 // check passes. `tongban audit anchors verify`, run as a process, finds each one and names the case,
 // the version and the journal; the README's sha256sum-and-openssl commands, run as they are by `sh`,
 // pass on the untouched case and fail on the rewritten ones.
-import { packHead, unpackHead } from '../../shared/adapters/head-packing.ts';
+import { packCaseItem, unpackCaseItem } from '../../shared/adapters/case-item-packing.ts';
 import { withDefaultOfficer } from '../support/acting-keys.ts';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -127,7 +127,7 @@ async function itemsOf(caseNo: string): Promise<Json[]> {
     new QueryCommand({ TableName: LOCAL_TABLES.cases, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CASE#${caseNo}` }, ConsistentRead: true }),
   );
   // The head unpacked, as the store reads it (it is written back packed).
-  return (out.Items ?? []).map(unpackHead);
+  return (out.Items ?? []).map(unpackCaseItem);
 }
 
 const later = (at: string) => new Date(Date.parse(at) + 3_600_000).toISOString();
@@ -167,7 +167,7 @@ async function rewrite(caseNo: string, from: number): Promise<void> {
       if (records[i]!.changes?.append?.notices) record.changes.append.notices = records[i]!.changes.append.notices;
       if (record.entry.n === from) record.entry.at = changedAt;
     }
-    await db.send(new PutCommand({ TableName: LOCAL_TABLES.cases, Item: packHead(forged) }));
+    await db.send(new PutCommand({ TableName: LOCAL_TABLES.cases, Item: packCaseItem(forged) }));
   }
 }
 
@@ -185,7 +185,7 @@ async function editEntry(caseNo: string, n: number, change: (entry: Json) => Jso
     const records = recordsIn(item).filter((r) => r.entry.n === n);
     if (records.length === 0) continue;
     for (const record of records) record.entry = change(record.entry);
-    await db.send(new PutCommand({ TableName: LOCAL_TABLES.cases, Item: packHead(item) }));
+    await db.send(new PutCommand({ TableName: LOCAL_TABLES.cases, Item: packCaseItem(item) }));
   }
 }
 

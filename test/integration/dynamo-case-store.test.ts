@@ -3,7 +3,7 @@
 // case service under concurrent retries (nothing else in the table), after a crash after the
 // idempotency record and after a head that could not be written, a head left behind by a crash rolled
 // forward on read, and a shard that stops early at DynamoDB's 1 MB page.
-import { packHead, unpackHead } from '../../shared/adapters/head-packing.ts';
+import { packCaseItem, unpackCaseItem } from '../../shared/adapters/case-item-packing.ts';
 import { itemBytes } from '../../shared/adapters/dynamo-item-size.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -212,8 +212,8 @@ async function toOldLayout(s: DynamoCaseStore, table: string, caseNo: string): P
 /** Every item of the case, by sort key. */
 async function caseItems(table: string, caseNo: string): Promise<Map<string, Record<string, unknown>>> {
   const out = await db.send(new ScanCommand({ TableName: table, FilterExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CASE#${caseNo}` } }));
-  // The head unpacked, as the store reads it (head-packing.ts).
-  return new Map((out.Items ?? []).map((i) => [i.sk as string, unpackHead(i)]));
+  // The head unpacked, as the store reads it (case-item-packing.ts).
+  return new Map((out.Items ?? []).map((i) => [i.sk as string, unpackCaseItem(i)]));
 }
 
 describe('DynamoCaseStore: cases of the layout before issue 21 (an item per entry, the head after them)', () => {
@@ -403,7 +403,7 @@ describe('DynamoCaseStore: what a case takes in the table', () => {
     await act(fresh, caseNo, { action: 'pause', procedure: 'hearing', reason: '听证', expectedDays: 5 }, on('2026-11-24', MARKET));
     const head = (await caseItems(table, caseNo)).get('HEAD')!;
     const [one, two, three] = head.pending as EntryRecord[];
-    const put = (pending: EntryRecord[]) => db.send(new PutCommand({ TableName: table, Item: packHead({ ...head, pending }) }));
+    const put = (pending: EntryRecord[]) => db.send(new PutCommand({ TableName: table, Item: packCaseItem({ ...head, pending }) }));
 
     // Act / Assess: altered
     await put([one!, { ...two!, entry: { ...two!.entry, on: '2026-11-30' } }, three!]);
@@ -427,7 +427,7 @@ describe('DynamoCaseStore: what a case takes in the table', () => {
     // Assess: the filing's entry holds the first state (the application as filed: paged out with it
     // by the acceptance, the head's entries then over PENDING_BYTES), the acceptance's only what it changed
     const stored = (sk: string) => items.Items!.find((i) => i.pk === `CASE#${filed.state.caseNo}` && i.sk === sk)!;
-    const item = (sk: string) => unpackHead(stored(sk));
+    const item = (sk: string) => unpackCaseItem(stored(sk));
     const bytes = (i: unknown) => Buffer.byteLength(JSON.stringify(i), 'utf8');
     const [first] = item('PAGE#0000000001').entries as EntryRecord[];
     const [second, ...more] = item('HEAD').pending as EntryRecord[];

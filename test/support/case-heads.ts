@@ -1,15 +1,15 @@
 // A case's head as a test reads or alters it in the cases table: unpacked as the store unpacks it
-// (shared/adapters/head-packing.ts), and packed again when written back — to damage a case where it is
+// (shared/adapters/case-item-packing.ts), and packed again when written back — to damage a case where it is
 // kept and see the store find it.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Item } from '../../shared/adapters/case-items.ts';
 import { HEAD, caseKey } from '../../shared/adapters/case-items.ts';
-import { packHead, unpackHead } from '../../shared/adapters/head-packing.ts';
+import { packCaseItem, unpackCaseItem } from '../../shared/adapters/case-item-packing.ts';
 
 /** The case's head, unpacked (undefined when there is none). */
 export async function readHead(db: DynamoDBDocumentClient, table: string, caseNo: string): Promise<Item | undefined> {
-  return unpackHead((await db.send(new GetCommand({ TableName: table, Key: { pk: caseKey(caseNo), sk: HEAD }, ConsistentRead: true }))).Item);
+  return unpackCaseItem((await db.send(new GetCommand({ TableName: table, Key: { pk: caseKey(caseNo), sk: HEAD }, ConsistentRead: true }))).Item);
 }
 
 /** Changes the case's head in place with `edit` (on its unpacked form) and writes it back packed. */
@@ -17,5 +17,5 @@ export async function editHead(db: DynamoDBDocumentClient, table: string, caseNo
   const head = await readHead(db, table, caseNo);
   if (!head) throw new Error(`test: case ${caseNo} has no head in ${table}`);
   edit(head);
-  await db.send(new PutCommand({ TableName: table, Item: packHead(head) }));
+  await db.send(new PutCommand({ TableName: table, Item: packCaseItem(head) }));
 }

@@ -2,7 +2,7 @@
 // entry and the state after it, kept in the entry's item (the outbox), and the relay that hands the
 // outbox to the bus in order — stopping where the bus stopped taking them, passing over what holds no
 // event. What only AWS shows (PutEvents taking part of a batch) is asserted on the requests sent.
-import { PACKED, packHead } from '../../shared/adapters/head-packing.ts';
+import { PACKED, packCaseItem } from '../../shared/adapters/case-item-packing.ts';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
@@ -236,7 +236,7 @@ describe('the relay function', () => {
     });
     const pending = all.map((event, i) => ({ entry: { n: i + 1 }, event }));
     const packedRecord = (seq: string, item: Record<string, unknown>) => {
-      const image = marshall(packHead(item), { removeUndefinedValues: true });
+      const image = marshall(packCaseItem(item), { removeUndefinedValues: true });
       image[PACKED] = { B: Buffer.from(image[PACKED]!.B!).toString('base64') } as never;
       return { eventName: 'MODIFY', dynamodb: { SequenceNumber: seq, Keys: marshall({ pk: item.pk, sk: item.sk }), NewImage: image as never } };
     };
@@ -250,7 +250,7 @@ describe('the relay function', () => {
         record('102', { pk: 'CASE#X', sk: 'HEAD', version: 2, state: {}, pending: pending.slice(0, 2) }, 'MODIFY'),
         // A page repeats committed entries: no event.
         record('103', { pk: 'CASE#X', sk: 'PAGE#0000000002', entries: pending.slice(0, 2) }),
-        // A head as the store writes it, packed (head-packing.ts), its binary attribute base64 as Lambda's event JSON carries it.
+        // A head as the store writes it, packed (case-item-packing.ts), its binary attribute base64 as Lambda's event JSON carries it.
         packedRecord('104', { pk: 'CASE#X', sk: 'HEAD', version: 3, state: {}, pending: pending.slice(2) }),
       ],
     } as unknown as DynamoDBStreamEvent;
