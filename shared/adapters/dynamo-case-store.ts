@@ -217,7 +217,7 @@ export class DynamoCaseStore implements CaseStore {
   async read(caseNo: string): Promise<CaseRead | undefined> {
     if (!isCaseNo(caseNo)) return undefined;
     const pk = caseKey(caseNo);
-    const head = unpackCaseItem((await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: HEAD }, ConsistentRead: true }))).Item);
+    const head = await this.head(caseNo);
     // One read: a head that carries its newest entries says all there is to say.
     const read = head && stateOfHead(head);
     if (read) {
@@ -345,7 +345,12 @@ export class DynamoCaseStore implements CaseStore {
   private async headAt(previous: CaseState): Promise<Item | undefined> {
     const known = this.heads.get(previous.caseNo);
     if (known && known.version === previous.version && (known.state as CaseState).hash === previous.hash) return known;
-    return unpackCaseItem((await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(previous.caseNo), sk: HEAD }, ConsistentRead: true }))).Item);
+    return this.head(previous.caseNo);
+  }
+
+  /** The case's head, read consistently and unpacked (undefined when there is none). */
+  private async head(caseNo: string): Promise<Item | undefined> {
+    return unpackCaseItem((await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(caseNo), sk: HEAD }, ConsistentRead: true }))).Item);
   }
 
   /** Keeps the head just read or written, for the action that follows the read (the newest HEADS_KEPT cases). */
@@ -362,7 +367,7 @@ export class DynamoCaseStore implements CaseStore {
    * at the same version).
    */
   private async restoreProjections(caseNo: string, sks: Set<string>): Promise<void> {
-    const head = unpackCaseItem((await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(caseNo), sk: HEAD }, ConsistentRead: true }))).Item);
+    const head = await this.head(caseNo);
     if (!head) return;
     const state = head.state as CaseState;
     const { first } = listingItems(state);
