@@ -169,7 +169,10 @@ export async function benchCost(): Promise<void> {
       const after = await snapshot(dynamo, s3, shapes, now);
       const perCase: PerCase = { api: apiRequests / CASES, transitions: transitions / CASES, entries: entries / CASES, m, logged };
       const rows = price(perCase, before, after, meter.objectClasses, keys);
-      const storage = [...after.dynamoByKind].map(([k, v]) => [k, ((v - (before.dynamoByKind.get(k) ?? 0)) * 1000) / CASES] as [string, number]);
+      const storage = [...after.dynamoByKind].map(([k, v]) => {
+        const was = before.dynamoByKind.get(k);
+        return [k, ((v.dollars - (was?.dollars ?? 0)) * 1000) / CASES, (v.bytes - (was?.bytes ?? 0)) / CASES] as [string, number, number];
+      });
       results.push({ kind, rows, total: rows.reduce((n, [, v]) => n + v, 0), perCase, storage });
     }
     report(results, keys);
@@ -188,8 +191,8 @@ interface Result {
   rows: [string, number][];
   total: number;
   perCase: PerCase;
-  /** DynamoDB storage and PITR for the horizon, dollars per 1,000 cases, by item kind. */
-  storage: [string, number][];
+  /** DynamoDB storage and PITR for the horizon by item kind: dollars per 1,000 cases, and bytes stored a case (items and index entries). */
+  storage: [string, number, number][];
 }
 
 interface PerCase {
@@ -269,8 +272,8 @@ interface Snapshot {
   /** GB-month-weighted dollars of the items kept (storage, PITR), for the horizon from now. */
   dynamoStorage: number;
   dynamoPitr: number;
-  /** Storage and PITR dollars by item kind (`<table> <key prefixes>`, tables without `tongban-local-`). */
-  dynamoByKind: Map<string, number>;
+  /** Storage and PITR dollars, and bytes stored (items and index entries), by item kind (`<table> <key prefixes>`, tables without `tongban-local-`). */
+  dynamoByKind: Map<string, { dollars: number; bytes: number }>;
   /** Objects by `<bucket role>/<key>` and their sizes. */
   objects: Map<string, { bucket: BucketRole; key: string; size: number }>;
 }
@@ -279,7 +282,7 @@ interface Snapshot {
 async function snapshot(dynamo: DynamoDBClient, s3: S3Client, shapes: Map<string, TableShape>, now: () => Date): Promise<Snapshot> {
   let dynamoStorage = 0;
   let dynamoPitr = 0;
-  const dynamoByKind = new Map<string, number>();
+  const dynamoByKind = new Map<string, { dollars: number; bytes: number }>();
   const nowSeconds = now().getTime() / 1000;
   for (const [tableName, shape] of shapes) {
     const ttl = TABLE_LAYOUTS[tableName]?.ttlAttribute;
@@ -289,12 +292,14 @@ async function snapshot(dynamo: DynamoDBClient, s3: S3Client, shapes: Map<string
       for (const item of (page.Items ?? []) as Item[]) {
         const expires = ttl && item[ttl]?.N !== undefined ? Number(item[ttl].N) : undefined;
         const days = expires === undefined ? HORIZON_DAYS : Math.min(HORIZON_DAYS, Math.max(0, (expires - nowSeconds) / 86400));
-        const stored = storageDollars(storedItemBytes(shape, item), days, DYNAMODB.storageGbMonth);
+        const bytes = storedItemBytes(shape, item);
+        const stored = storageDollars(bytes, days, DYNAMODB.storageGbMonth);
         const pitr = storageDollars(storedItemBytes({ keys: shape.keys, indexes: [] }, item), days, DYNAMODB.pitrGbMonth);
         dynamoStorage += stored;
         dynamoPitr += pitr;
         const kind = `${tableName.replace('tongban-local-', '')} ${itemKind(item)}`;
-        dynamoByKind.set(kind, (dynamoByKind.get(kind) ?? 0) + stored + pitr);
+        const sofar = dynamoByKind.get(kind) ?? { dollars: 0, bytes: 0 };
+        dynamoByKind.set(kind, { dollars: sofar.dollars + stored + pitr, bytes: sofar.bytes + bytes });
       }
       start = page.LastEvaluatedKey;
     } while (start);
@@ -426,10 +431,10 @@ function report(results: Result[], keys: number): void {
     const storage = r.storage
       .filter(([, v]) => v >= 0.005)
       .sort(([, a], [, b]) => b - a)
-      .map(([k, v]) => `${k} $${v.toFixed(2)}`)
+      .map(([k, v, bytes]) => `${k} $${v.toFixed(2)} (${(bytes / 1000).toFixed(1)} KB)`)
       .join(', ');
     console.log(
-      `  kind ${i + 1} (${r.kind.label}), per case:\n    item writes by table: ${tables}\n    requests: ${requests}\n    function runs: ${functions}\n    DynamoDB storage + PITR per 1,000 cases by item kind: ${storage}`,
+      `  kind ${i + 1} (${r.kind.label}), per case:\n    item writes by table: ${tables}\n    requests: ${requests}\n    function runs: ${functions}\n    DynamoDB storage + PITR per 1,000 cases by item kind (bytes stored a case, index entries included): ${storage}`,
     );
   }
 }
