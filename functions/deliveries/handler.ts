@@ -13,11 +13,12 @@ import { HttpWebhookSender } from '../../shared/adapters/http-webhook-sender.ts'
 import type { RunReport } from '../../shared/domain/events/event-router.ts';
 import { EventRouter } from '../../shared/domain/events/event-router.ts';
 import type { WebhookSender } from '../../shared/domain/events/ports.ts';
+import { tracedWebhooks } from '../http/traced-webhooks.ts';
 import { observability, observed } from '../http/observability.ts';
 import { endpointPolicy } from '../http/webhook-settings.ts';
 import { queueWork } from '../http/queue-work.ts';
 
-const { logger, metrics } = observability('deliveries');
+const { logger, metrics, tracer } = observability('deliveries');
 
 export interface DeliveriesHandlerOptions {
   now?: () => Date;
@@ -28,10 +29,12 @@ export interface DeliveriesHandlerOptions {
 export function deliveriesHandler(options: DeliveriesHandlerOptions = {}) {
   const db = dynamoDocumentClient();
   const store = new DynamoEventStore(db, requiredEnv('EVENTS_TABLE'));
+  const sender = options.sender ?? new HttpWebhookSender(endpointPolicy(process.env));
   const router = new EventRouter({
     store,
     outbox: new PlatformOutbox(new DynamoCaseOutbox(db, requiredEnv('CASES_TABLE')), new DynamoFeedbackOutbox(db, requiredEnv('FEEDBACK_TABLE'))),
-    sender: options.sender ?? new HttpWebhookSender(endpointPolicy(process.env)),
+    // Traced, each attempt a subsegment of its own (the SDK's calls are traced by their clients).
+    sender: tracer ? tracedWebhooks(tracer, sender) : sender,
     ...(options.now ? { now: options.now } : {}),
     onParked: (p) =>
       logger.error('a webhook delivery failed every attempt and was parked: the owner sees it in its failures (GET /v1/subscriptions/{id}/failures)', {

@@ -8,7 +8,11 @@
 //   - a subsegment per AWS SDK call (namespace `aws`: service, operation, region, request id,
 //     retries, table or bucket, HTTP status; error, throttle or fault as the status says), whose id
 //     is sent on in the request's own trace header, so Step Functions, Lambda and EventBridge link
-//     what they do to the call that asked for it.
+//     what they do to the call that asked for it;
+//   - a subsegment per outgoing HTTP request to anything else the function calls (namespace `remote`,
+//     named after the host: method, URL without its query, status; error, throttle or fault), which
+//     the deliveries function wraps around each webhook attempt (`traceRemote`). No trace header is
+//     sent to such a host: it is not AWS and need not learn the platform's trace ids.
 // Each subsegment is sent as its own UDP datagram to AWS_XRAY_DAEMON_ADDRESS when it ends, as the SDK
 // streams them; an invocation ends only once its datagrams are handed to the socket. An unsampled
 // invocation (`Sampled=0`) sends nothing and leaves the SDK's own trace header alone.
@@ -38,10 +42,10 @@ export interface SubsegmentDocument {
   name: string;
   start_time: number;
   end_time?: number;
-  namespace?: 'aws';
+  namespace?: 'aws' | 'remote';
   annotations?: Record<string, string | number | boolean>;
   aws?: Record<string, string | number>;
-  http?: { response: { status?: number; content_length?: number } };
+  http?: { request?: { method: string; url: string }; response?: { status?: number; content_length?: number } };
   error?: true;
   fault?: true;
   throttle?: true;
@@ -185,6 +189,43 @@ export class XRayTracer {
       { step: 'build', name: XRAY_MIDDLEWARE },
     );
     return client;
+  }
+
+  /**
+   * Traces `run`, one HTTP request to a host that is not AWS, as a subsegment of the open invocation:
+   * named after the host, its method and URL (scheme, host and path: a query or credentials in the URL
+   * are left out), and what `outcome` reads of `run`'s result — the status answered, or the error when
+   * no answer came (a fault, as X-Ray counts a remote call that failed). `run` throwing is recorded as
+   * a fault and thrown on. Outside a sampled invocation, `run` alone.
+   */
+  async traceRemote<T>(
+    request: { method: string; url: string },
+    run: () => Promise<T>,
+    outcome: (result: T) => { status?: number | undefined; error?: string | undefined },
+  ): Promise<T> {
+    const open = this.open;
+    if (!open) return run();
+    const url = new URL(request.url);
+    const doc = this.subsegment(url.host, open.header.root, open.doc.id);
+    doc.namespace = 'remote';
+    const http = { request: { method: request.method, url: `${url.protocol}//${url.host}${url.pathname}` } };
+    const failed = (message: string, name = 'Error') => Object.assign(doc, { http, fault: true, cause: { exceptions: [{ id: segmentId(), type: name, message, remote: true }] } });
+    try {
+      const result = await run();
+      const { status, error } = outcome(result);
+      if (status === undefined) failed(error ?? 'no answer');
+      else
+        Object.assign(doc, {
+          http: { ...http, response: { status } },
+          ...(status === 429 ? { throttle: true, error: true } : status >= 500 ? { fault: true } : status >= 400 ? { error: true } : {}),
+        });
+      this.send(doc);
+      return result;
+    } catch (e) {
+      failed(exception(e).message, exception(e).type);
+      this.send(doc);
+      throw e;
+    }
   }
 
   private subsegment(name: string, traceId: string, parentId: string): SubsegmentDocument {

@@ -72,7 +72,7 @@ export class HttpWebhookSender implements WebhookSender {
           if (read > MAX_RESPONSE_BYTES) res.destroy();
         });
         const status = res.statusCode ?? 0;
-        const finish = () => done(status >= 200 && status < 300 ? { ok: true, status } : { ok: false, error: `HTTP ${status}` });
+        const finish = () => done(status >= 200 && status < 300 ? { ok: true, status } : { ok: false, error: `HTTP ${status}`, status });
         res.on('end', finish);
         res.on('close', finish);
         res.on('error', finish);

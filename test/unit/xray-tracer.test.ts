@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SubsegmentDocument } from '../../functions/http/xray-tracer.ts';
 import { XRayTracer, daemonAddress, parseTraceHeader } from '../../functions/http/xray-tracer.ts';
+import { tracedWebhooks } from '../../functions/http/traced-webhooks.ts';
+import { HttpWebhookSender } from '../../shared/adapters/http-webhook-sender.ts';
 
 const ROOT = '1-67890abc-0123456789abcdef01234567';
 const LAMBDA_SEGMENT = '53995c3f42cd8ad8';
@@ -133,6 +135,73 @@ describe('the X-Ray tracer', () => {
     expect(refused).not.toHaveProperty('fault');
     expect(throttled).toMatchObject({ throttle: true, error: true });
     expect(invocation).toMatchObject({ name: '## index.handler', fault: true, cause: { exceptions: [{ type: 'TypeError', message: 'broken' }] } });
+  });
+
+  it('traces each webhook attempt as a remote subsegment: its host, method, URL without the query, and status, or why no answer came', async () => {
+    // Arrange: a receiver on loopback answering 204, then 503; a port nobody listens on; the sender as the deliveries function wraps it.
+    const statuses = [204, 503];
+    const hookHeaders: IncomingHttpHeaders[] = [];
+    const receiver = createServer((req, res) => {
+      hookHeaders.push(req.headers);
+      req.resume().on('end', () => res.writeHead(statuses.shift()!).end());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const { tracer } = traced('1');
+    const sender = tracedWebhooks(tracer, new HttpWebhookSender({ allowLoopback: true }, 2_000));
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/tongban`;
+    const request = (url: string) => ({ url, body: '{}', headers: { 'content-type': 'application/json' } });
+
+    try {
+      // Act
+      tracer.startInvocation();
+      const outcomes = [await sender.send(request(`${hook}?token=secret`)), await sender.send(request(hook)), await sender.send(request(`http://127.0.0.1:${closedPort}/hooks`))];
+      await tracer.endInvocation();
+
+      // Assess: the outcomes are the sender's; a subsegment each, under the invocation.
+      expect(outcomes).toEqual([
+        { ok: true, status: 204 },
+        { ok: false, error: 'HTTP 503', status: 503 },
+        { ok: false, error: expect.stringMatching(/^ECONNREFUSED/) },
+      ]);
+      const [ok, failed, refused, invocation] = await arrived(4);
+      const host = new URL(hook).host;
+      expect(ok).toMatchObject({
+        name: host,
+        namespace: 'remote',
+        parent_id: invocation!.id,
+        trace_id: ROOT,
+        http: { request: { method: 'POST', url: hook }, response: { status: 204 } },
+      });
+      expect(ok).not.toHaveProperty('error');
+      expect(ok).not.toHaveProperty('fault');
+      expect(failed).toMatchObject({ name: host, fault: true, http: { response: { status: 503 } } });
+      expect(refused).toMatchObject({ name: `127.0.0.1:${closedPort}`, fault: true, cause: { exceptions: [{ message: expect.stringMatching(/^ECONNREFUSED/), remote: true }] } });
+      expect(refused!.http).not.toHaveProperty('response');
+      // The receiver is not AWS: it is told no trace id.
+      expect(hookHeaders.map((h) => h['x-amzn-trace-id'])).toEqual([undefined, undefined]);
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
+  });
+
+  it('sends no webhook subsegment outside a sampled invocation', async () => {
+    // Arrange
+    const { tracer } = traced('0');
+    const sent: string[] = [];
+    const sender = tracedWebhooks(tracer, { send: async (r) => (sent.push(r.url), { ok: true, status: 200 }) });
+
+    // Act
+    tracer.startInvocation();
+    const outcome = await sender.send({ url: 'https://hooks.example.com/x', body: '{}', headers: {} });
+    await tracer.endInvocation();
+
+    // Assess
+    expect([outcome, sent]).toEqual([{ ok: true, status: 200 }, ['https://hooks.example.com/x']]);
+    expect(received).toEqual([]);
   });
 
   it('sends nothing for an unsampled invocation, and leaves the SDK’s own trace header', async () => {

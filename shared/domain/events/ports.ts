@@ -140,8 +140,8 @@ export interface WebhookRequest {
   body: string;
 }
 
-/** What an attempt got: a 2xx answer, or why not (`HTTP 500`, `timeout after 10 s`, `ECONNREFUSED`…). */
-export type SendOutcome = { ok: true; status: number } | { ok: false; error: string };
+/** What an attempt got: a 2xx answer, or why not (`HTTP 500`, `timeout after 10 s`, `ECONNREFUSED`…), with the status where the receiver answered. */
+export type SendOutcome = { ok: true; status: number } | { ok: false; error: string; status?: number };
 
 export interface WebhookSender {
   send(request: WebhookRequest): Promise<SendOutcome>;
