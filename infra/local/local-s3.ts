@@ -141,6 +141,73 @@ function writeObjectsBeforeAnswering(): void {
   };
 }
 
+/** The methods of s3rver's store that read and change a bucket's own facts (rememberBucketFacts). */
+interface BucketFactsStore {
+  getBucket(bucket: string): Promise<unknown>;
+  putBucket(bucket: string): Promise<unknown>;
+  deleteBucket(bucket: string): Promise<unknown>;
+  getSubresource(bucket: string, key: string | undefined, type: string): Promise<unknown>;
+  putSubresource(bucket: string, key: string | undefined, resource: { type: string }): Promise<unknown>;
+  deleteSubresource(bucket: string, key: string | undefined, type: string): Promise<unknown>;
+}
+
+/**
+ * Keeps in memory what s3rver reads from disk for a bucket at every request — that it exists (a stat),
+ * its website configuration (a file read, by its website middleware) and its CORS configuration (a
+ * file read, by its CORS middleware and the front) — once read, and forgets it when the store puts or
+ * deletes it (this process is the only writer of its directory). The embedded platform's S3 spent about
+ * an eighth of its CPU there. An object's own subresources (an ACL, tags) are read as before.
+ */
+function rememberBucketFacts(store: BucketFactsStore): void {
+  const buckets = new Map<string, Promise<unknown>>();
+  const configs = new Map<string, Promise<unknown>>();
+  const remembered = <T>(map: Map<string, Promise<T>>, name: string, read: () => Promise<T>) => {
+    let kept = map.get(name);
+    if (!kept) {
+      kept = read();
+      map.set(name, kept);
+      // A failed read is not kept: asked again next time. (None, a bucket or configuration that is not there, is.)
+      kept.catch(() => map.get(name) === kept && map.delete(name));
+    }
+    return kept;
+  };
+  const forget = (bucket: string) => {
+    buckets.delete(bucket);
+    for (const name of configs.keys()) if (name.startsWith(`${bucket}/`)) configs.delete(name);
+  };
+  const [getBucket, putBucket, deleteBucket] = [store.getBucket.bind(store), store.putBucket.bind(store), store.deleteBucket.bind(store)];
+  const [getSubresource, putSubresource, deleteSubresource] = [store.getSubresource.bind(store), store.putSubresource.bind(store), store.deleteSubresource.bind(store)];
+  store.getBucket = (bucket) => remembered(buckets, bucket, () => getBucket(bucket));
+  store.putBucket = async (bucket) => {
+    forget(bucket);
+    return putBucket(bucket);
+  };
+  store.deleteBucket = async (bucket) => {
+    forget(bucket);
+    try {
+      return await deleteBucket(bucket);
+    } finally {
+      forget(bucket);
+    }
+  };
+  store.getSubresource = (bucket, key, type) =>
+    key === undefined ? remembered(configs, `${bucket}/${type}`, () => getSubresource(bucket, key, type)) : getSubresource(bucket, key, type);
+  store.putSubresource = async (bucket, key, resource) => {
+    try {
+      return await putSubresource(bucket, key, resource);
+    } finally {
+      if (key === undefined) configs.delete(`${bucket}/${resource.type}`);
+    }
+  };
+  store.deleteSubresource = async (bucket, key, type) => {
+    try {
+      return await deleteSubresource(bucket, key, type);
+    } finally {
+      if (key === undefined) configs.delete(`${bucket}/${type}`);
+    }
+  };
+}
+
 export async function startS3(directory: string, host = '127.0.0.1', buckets: string[] = [], options: S3Options = {}): Promise<RunningS3> {
   writeObjectsBeforeAnswering();
   await mkdir(directory, { recursive: true });
@@ -158,6 +225,7 @@ export async function startS3(directory: string, host = '127.0.0.1', buckets: st
   // Path-style only (vhostBuckets off): the bucket is the first segment of the path, as the front reads it.
   const s3rver = new S3rver({ directory, silent: true, vhostBuckets: false, configureBuckets: buckets.map((name) => ({ name })) });
   await s3rver.configureBuckets();
+  rememberBucketFacts(s3rver.store as unknown as BucketFactsStore);
   const forward = s3rver.callback();
   const partition = region.startsWith('cn-') ? 'aws-cn' : 'aws';
 

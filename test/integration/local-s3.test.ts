@@ -7,11 +7,15 @@
 import {
   CopyObjectCommand,
   CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteBucketCorsCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutBucketCorsCommand,
   PutObjectCommand,
   RestoreObjectCommand,
   S3Client,
@@ -330,6 +334,34 @@ describe('conditional writes (If-None-Match: *)', () => {
     // Assess
     expect(result).toBe('done');
     expect(await text(await writer.send(new GetObjectCommand({ Bucket: OTHER, Key: 'bundles/c.tar' })))).toBe('bundle c, again');
+  });
+});
+
+describe("a bucket's own facts, kept in memory once read (rememberBucketFacts)", () => {
+  it('answers a CORS preflight by the rules the bucket has after each change, and a bucket made or removed as it now is', async () => {
+    // Prepare
+    const writer = client(WRITER);
+    /** Whether a preflight from `origin` is allowed (its answer carries Access-Control-Allow-Origin). */
+    const preflight = async (origin: string) =>
+      (await fetch(`${endpoint}/${OTHER}/bundles/c.tar`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET' } })).headers.has(
+        'access-control-allow-origin',
+      );
+    const corsFor = (origin: string) => new PutBucketCorsCommand({ Bucket: OTHER, CORSConfiguration: { CORSRules: [{ AllowedOrigins: [origin], AllowedMethods: ['GET'] }] } });
+    const head = (bucket: string) => outcome(writer.send(new HeadBucketCommand({ Bucket: bucket })));
+
+    // Act and assess: each answer read after the change before it (and each read twice: the second from memory).
+    await writer.send(corsFor('https://one.example'));
+    expect([await preflight('https://one.example'), await preflight('https://one.example'), await preflight('https://two.example')]).toEqual([true, true, false]);
+    await writer.send(corsFor('https://two.example'));
+    expect([await preflight('https://one.example'), await preflight('https://two.example'), await preflight('https://two.example')]).toEqual([false, true, true]);
+    await writer.send(new DeleteBucketCorsCommand({ Bucket: OTHER }));
+    expect([await preflight('https://two.example'), await preflight('https://two.example')]).toEqual([false, false]);
+
+    expect([await head('test-made'), await head('test-made')]).toEqual(['404 NotFound', '404 NotFound']);
+    await writer.send(new CreateBucketCommand({ Bucket: 'test-made' }));
+    expect([await head('test-made'), await head('test-made')]).toEqual(['done', 'done']);
+    await writer.send(new DeleteBucketCommand({ Bucket: 'test-made' }));
+    expect(await head('test-made')).toBe('404 NotFound');
   });
 });
 
