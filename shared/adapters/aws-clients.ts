@@ -1,6 +1,8 @@
 // AWS SDK clients, built once per module. Endpoints come from the SDK's own configuration
 // (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_KMS…): the embedded runtime points
-// them at its local stand-ins, and no code here knows whether it runs locally.
+// them at its local stand-ins, and no code here knows whether it runs locally. Each client goes
+// without the SDK's logger middleware (`capture`): no client is given a logger, yet that middleware
+// walked every call's input and output through the operation's schema to filter them for one.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -16,11 +18,20 @@ let s3: S3Client | undefined;
  * What traces an SDK client's calls (functions/http/xray-tracer.ts: a subsegment per call); none until
  * set — and never set where tracing is off (functions/http/observability.ts builds no tracer there).
  */
-let capture: <T>(client: T) => T = (client) => client;
+let trace: <T>(client: T) => T = (client) => client;
+
+/** The name of the SDK's middleware that logs each call to the client's logger (there is none). */
+export const SDK_LOGGER_MIDDLEWARE = 'loggerMiddleware';
+
+/** A client as every client here is built: without the SDK's logger middleware, then traced (when tracing is on). */
+function capture<T>(client: T): T {
+  (client as { middlewareStack: { remove(name: string): boolean } }).middlewareStack.remove(SDK_LOGGER_MIDDLEWARE);
+  return trace(client);
+}
 
 /** Traces every client built from now on (each function sets its tracer as it starts). */
 export function traceAwsClients(tracer: { captureAWSv3Client<T>(client: T): T }): void {
-  capture = (client) => tracer.captureAWSv3Client(client);
+  trace = (client) => tracer.captureAWSv3Client(client);
 }
 
 /** S3, by path when S3_FORCE_PATH_STYLE=true (stores that serve buckets by path, such as s3rver). */
