@@ -80,7 +80,7 @@ const deliveryKey = (kind: 'Q' | 'D' | 'F', subscriptionId: string, key: string,
   sk: `${kind}#${key}#${version10(version)}`,
 });
 const markerKey = (subscriptionId: string, key: string) => ({ pk: deliveryShardKey(subscriptionId, key), sk: `P#${key}` });
-/** How long a store trusts that no pair is left under a subscription's key of before issue 21 before it looks again (it stops looking once none is). */
+/** How long a store trusts what it last saw under the `due` index's key of before issue 21 (a pair left there, or none) before it looks again. */
 const LEGACY_LOOK_MS = 60_000;
 const expiresAt = (at: string) => expiresAfter(at, FEED_DAYS);
 /** The `due` index's partition before issue 21. */
@@ -93,13 +93,15 @@ function isConditionFailure(e: unknown): boolean {
 }
 
 export class DynamoEventStore implements EventStore {
-  /** Set once no pair is left under a subscription's key of before issue 21 (legacyPairsMayRemain). */
-  private legacyEmpty = false;
+  /** Whether a pair was left under a subscription's key of before issue 21 when last looked (legacyPairsMayRemain). */
+  private legacyLeft = true;
   private legacyLookedAt = -Infinity;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Milliseconds since the epoch, for when to look at the keys of before issue 21 again (tests move it). */
+    private readonly clock: () => number = Date.now,
   ) {}
 
   async subscriptions(owner: Owner): Promise<SubscriptionSet> {
@@ -382,14 +384,16 @@ export class DynamoEventStore implements EventStore {
   /**
    * Whether a pair may remain under a subscription's key of before issue 21: until the `due` index's
    * key of before (`DUE`, where every such pair's marker is listed) is seen empty — looked at once a
-   * LEGACY_LOOK_MS at most; once empty it stays so (nothing is written there any more).
+   * LEGACY_LOOK_MS at most, and again after it was seen empty: while a deployment replaces the
+   * functions, one still running the code of before can write a pair there after this process saw it
+   * empty, and that pair is then moved within a LEGACY_LOOK_MS (its deliveries in order unless a new
+   * one of the same pair came in that minute). A look is one Query of one key, a minute at most.
    */
   private async legacyPairsMayRemain(): Promise<boolean> {
-    if (this.legacyEmpty) return false;
-    if (Date.now() - this.legacyLookedAt < LEGACY_LOOK_MS) return true;
-    this.legacyLookedAt = Date.now();
-    this.legacyEmpty = (await this.legacyDue(1)).length === 0;
-    return !this.legacyEmpty;
+    if (this.clock() - this.legacyLookedAt < LEGACY_LOOK_MS) return this.legacyLeft;
+    this.legacyLookedAt = this.clock();
+    this.legacyLeft = (await this.legacyDue(1)).length > 0;
+    return this.legacyLeft;
   }
 
   /** The first `limit` markers listed under the `due` index's key of before issue 21, due or not. */

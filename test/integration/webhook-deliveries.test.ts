@@ -347,6 +347,45 @@ describe('the DynamoDB event store', () => {
     expect(await fresh.dropSubscriptionDeliveries(sub, 100)).toBe(6);
   });
 
+  it('still moves a pair written under the key of before the shards after the store saw none left there (a function of before, during a deployment), at its next look a minute on', async () => {
+    const sub = 'sub_0000000000000000000000e2';
+    const at = '2026-11-20T02:00:00.000Z';
+    let now = Date.parse('2026-11-20T02:00:00.000Z');
+    const store = new DynamoEventStore(db, EVENTS_TABLE, () => now);
+    // Nothing under the old `DUE` key (what earlier tests left there, moved by the store's first look, then none).
+    await store.duePairs(at, 100);
+    now += 60_000;
+    await store.duePairs(at, 100);
+    const listedOld = async () =>
+      (await db.send(new QueryCommand({ TableName: EVENTS_TABLE, IndexName: 'due', KeyConditionExpression: 'duePk = :pk', ExpressionAttributeValues: { ':pk': 'DUE' } }))).Items!;
+    expect(await listedOld()).toEqual([]);
+    // Then a function of before writes a pair there, as it did: its delivery and its marker under DLV#<sub>, listed under DUE.
+    const caseNo = newCaseNo();
+    const [e1] = caseEvents(caseNo, { channelId: PORTAL, departmentId: MARKET }, 1) as [CaseEvent];
+    await db.send(
+      new PutCommand({
+        TableName: EVENTS_TABLE,
+        Item: { pk: `DLV#${sub}`, sk: `Q#${caseNo}#0000000001`, subscriptionId: sub, owner, event: e1, attempts: 0, nextAt: at, queuedAt: at },
+      }),
+    );
+    await db.send(
+      new PutCommand({ TableName: EVENTS_TABLE, Item: { pk: `DLV#${sub}`, sk: `P#${caseNo}`, owner, nextAt: at, rev: 1, duePk: 'DUE', dueSk: `${at}#${sub}#${caseNo}` } }),
+    );
+
+    // Within the minute the store trusts what it saw (the pair stays where it is); a minute on, it looks again and moves it.
+    now += 30_000;
+    await store.duePairs(at, 100);
+    expect(await listedOld()).toHaveLength(1);
+    now += 30_000;
+    await store.duePairs(at, 100);
+
+    expect(await listedOld()).toEqual([]);
+    expect(await store.pairMarker(sub, caseNo)).toMatchObject({ nextAt: at, rev: 1 });
+    expect((await store.pendingOfPair(sub, caseNo, 10)).map((d) => d.event.id)).toEqual([e1.id]);
+    expect(await store.duePairs(at, 100)).toContainEqual({ subscriptionId: sub, key: caseNo });
+    expect(await store.dropSubscriptionDeliveries(sub, 100)).toBe(2);
+  });
+
   it('pages a subscription’s parked deliveries over its shards, in order by record and version', async () => {
     const sub = 'sub_0000000000000000000000f1';
     const parked: string[] = [];
