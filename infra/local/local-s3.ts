@@ -27,6 +27,8 @@
 // x-amz-checksum-mode ENABLED answers it (x-amz-checksum-sha256, FULL_OBJECT). A kept digest names
 // the MD5 of the bytes it was computed from and is answered only while s3rver holds those bytes,
 // so an overwrite, a delete or a write that failed never leaves a wrong one behind.
+// A bucket's own facts (that it exists, its CORS and website configurations), which s3rver reads from
+// disk at every request, are kept in memory once read and forgotten when put or deleted (rememberBucketFacts).
 // Gaps: no versioning, no Object Lock, no other checksum algorithms (CRC32…, multipart composite
 // checksums), no bucket policies — the adapters are written so that what matters is also checked
 // without them (a checksum by hashing where none is answered); requests
