@@ -27,6 +27,8 @@
 // x-amz-checksum-mode ENABLED answers it (x-amz-checksum-sha256, FULL_OBJECT). A kept digest names
 // the MD5 of the bytes it was computed from and is answered only while s3rver holds those bytes,
 // so an overwrite, a delete or a write that failed never leaves a wrong one behind.
+// ListObjectsV2 is answered by the front from s3rver's store: s3rver makes its continuation tokens
+// with DES, which OpenSSL 3 refuses, so every truncated V2 listing of its own was a 500.
 // A bucket's own facts (that it exists, its CORS and website configurations), which s3rver reads from
 // disk at every request, are kept in memory once read and forgotten when put or deleted (rememberBucketFacts).
 // Gaps: no versioning, no Object Lock, no other checksum algorithms (CRC32…, multipart composite
@@ -232,6 +234,8 @@ export async function startS3(directory: string, host = '127.0.0.1', buckets: st
   const partition = region.startsWith('cn-') ? 'aws-cn' : 'aws';
 
   const exists = (bucket: string, key: string) => s3rver.store.existsObject(bucket, key);
+  const listingStore = s3rver.store as unknown as { getBucket(bucket: string): Promise<unknown>; listObjects(bucket: string, options: ListOptions): Promise<Listing> };
+  const list = async (bucket: string, options: ListOptions) => ((await listingStore.getBucket(bucket)) ? listingStore.listObjects(bucket, options) : null);
   const cors = async (bucket: string, origin: string, method: string) => (await s3rver.store.getSubresource(bucket, undefined, 'cors'))?.matchRule(origin, method);
   const writes = new KeyQueue();
   const cold = new ColdObjects(
@@ -248,7 +252,7 @@ export async function startS3(directory: string, host = '127.0.0.1', buckets: st
   );
   const checksums = keptChecksums((bucket, key, resource) => s3rver.store.getResourcePath(bucket, key, resource));
   const server = createServer((req, res) => {
-    front(req, res, { verifier, byKey, forward, exists, cors, writes, cold, checksums, partition, ownHost: () => `${host}:${(server.address() as AddressInfo).port}` }).catch(
+    front(req, res, { verifier, byKey, forward, exists, cors, writes, cold, checksums, list, partition, ownHost: () => `${host}:${(server.address() as AddressInfo).port}` }).catch(
       (e: unknown) => {
         console.error('embedded S3 failure', e);
         if (!res.headersSent) s3Error(req, res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
@@ -311,6 +315,8 @@ interface Front {
   /** The objects held in a cold storage class, and their restores. */
   cold: ColdObjects;
   checksums: KeptChecksums;
+  /** s3rver's store's listing of a bucket (null when there is no such bucket). */
+  list: (bucket: string, options: ListOptions) => Promise<Listing | null>;
   partition: string;
   ownHost: () => string;
 }
@@ -369,6 +375,12 @@ async function front(req: IncomingMessage, res: ServerResponse, f: Front): Promi
         `User: ${identity.arn} is not authorized to perform: ${need.action} on resource: "${arn}" because no identity-based policy allows the ${need.action} action`,
       );
     }
+  }
+
+  // ListObjectsV2 is the front's: s3rver makes its continuation tokens with DES, which OpenSSL 3
+  // (Node 17 on) refuses, so its every truncated V2 listing failed with 500 InternalError.
+  if (method === 'GET' && resource.bucket !== undefined && resource.key === undefined && query.get('list-type') === '2' && !hasSubresource(query)) {
+    return listObjectsV2(req, res, f, resource.bucket, query);
   }
 
   // A cold object: read only once restored; its restore is the front's (s3rver has none).
@@ -472,6 +484,84 @@ async function front(req: IncomingMessage, res: ServerResponse, f: Front): Promi
   // Kept before s3rver writes (a HEAD right after the answer finds it); it holds only for these bytes.
   await keepChecksum();
   await f.forward(forwarded, res);
+}
+
+/** What s3rver's store takes to list a bucket. */
+interface ListOptions {
+  prefix?: string;
+  delimiter?: string;
+  startAfter?: string;
+  maxKeys: number;
+}
+/** What s3rver's store answers a listing. */
+interface Listing {
+  objects: { key: string; size: number; lastModifiedDate: Date; metadata: Record<string, string | undefined> }[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+}
+
+/** A bucket-level query parameter that names a subresource (?cors, ?versions…): not a listing of objects. */
+function hasSubresource(query: URLSearchParams): boolean {
+  const listing = new Set(['list-type', 'prefix', 'delimiter', 'max-keys', 'start-after', 'continuation-token', 'fetch-owner', 'encoding-type']);
+  return [...query.keys()].some((name) => !listing.has(name) && !name.startsWith('X-Amz-') && !name.startsWith('x-amz-'));
+}
+
+const CONTINUATION = 'tongban-s3:';
+
+/**
+ * ListObjectsV2 (GET /<bucket>?list-type=2), answered from s3rver's store as S3 answers it: prefix,
+ * delimiter and common prefixes, start-after, max-keys (at most 1,000 a page; S3's InvalidArgument
+ * outside 0…2147483647), and a continuation token when the page is truncated — opaque to the client
+ * (here the last key of the page, encoded), refused as S3 refuses one it did not make. Each object's
+ * storage class is the one it was written with.
+ */
+async function listObjectsV2(req: IncomingMessage, res: ServerResponse, f: Front, bucket: string, query: URLSearchParams): Promise<void> {
+  const maxKeysText = query.get('max-keys') ?? '1000';
+  if (!/^\d+$/.test(maxKeysText) || Number(maxKeysText) > 2147483647) {
+    return s3Error(req, res, 400, 'InvalidArgument', 'Argument maxKeys must be an integer between 0 and 2147483647');
+  }
+  const token = query.get('continuation-token');
+  let startAfter = query.get('start-after') ?? undefined;
+  if (token !== null) {
+    const decoded = Buffer.from(token, 'base64url').toString('utf8');
+    if (!decoded.startsWith(CONTINUATION)) return s3Error(req, res, 400, 'InvalidArgument', 'The continuation token provided is incorrect');
+    startAfter = decoded.slice(CONTINUATION.length);
+  }
+  const prefix = query.get('prefix') ?? '';
+  const delimiter = query.get('delimiter') ?? '';
+  const maxKeys = Math.min(1000, Number(maxKeysText));
+  const listing =
+    maxKeys === 0
+      ? { objects: [], commonPrefixes: [], isTruncated: false }
+      : await f.list(bucket, { maxKeys, ...(prefix && { prefix }), ...(delimiter && { delimiter }), ...(startAfter && { startAfter }) });
+  if (listing === null) return s3Error(req, res, 404, 'NoSuchBucket', 'The specified bucket does not exist');
+  const last = listing.objects.at(-1)?.key;
+  const element = (name: string, value: string | number | boolean) => `<${name}>${escapeMarkup(String(value))}</${name}>`;
+  const body = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
+    element('Name', bucket),
+    element('Prefix', prefix),
+    ...(delimiter ? [element('Delimiter', delimiter)] : []),
+    element('MaxKeys', maxKeysText),
+    element('KeyCount', listing.objects.length + listing.commonPrefixes.length),
+    element('IsTruncated', listing.isTruncated),
+    ...(token !== null ? [element('ContinuationToken', token)] : []),
+    ...(token === null && startAfter ? [element('StartAfter', startAfter)] : []),
+    ...(listing.isTruncated && last !== undefined ? [element('NextContinuationToken', Buffer.from(`${CONTINUATION}${last}`, 'utf8').toString('base64url'))] : []),
+    ...listing.objects.map(
+      (o) =>
+        `<Contents>${element('Key', o.key)}${element('LastModified', o.lastModifiedDate.toISOString())}${element('ETag', o.metadata['etag'] ?? '')}${element('Size', o.size)}${element('StorageClass', o.metadata['x-amz-storage-class'] ?? 'STANDARD')}</Contents>`,
+    ),
+    ...listing.commonPrefixes.map((p) => `<CommonPrefixes>${element('Prefix', p)}</CommonPrefixes>`),
+    '</ListBucketResult>',
+  ].join('');
+  res.writeHead(200, {
+    'content-type': 'application/xml',
+    'content-length': Buffer.byteLength(body),
+    'x-amz-request-id': randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase(),
+  });
+  res.end(body);
 }
 
 /** An object's SHA-256 (base64, as S3 answers it) and the MD5 (hex) of the bytes it was computed from. */

@@ -14,6 +14,8 @@ export class S3CaseFiles implements CaseFiles {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
+    /** Keys listed and deleted at a time by `discard` (S3's most: 1,000; tests page with fewer). */
+    private readonly discardPage = 1000,
   ) {}
 
   async list(caseNo: string, types: ReadonlyMap<string, string> = new Map()): Promise<KeptFile[]> {
@@ -37,15 +39,17 @@ export class S3CaseFiles implements CaseFiles {
 
   async discard(caseNo: string): Promise<number> {
     let discarded = 0;
-    // Each page listed is deleted before the next is asked for: a listing starts again from the first key left.
+    // Each page listed is deleted before the next is asked for: a listing starts again from the first key
+    // left. A listing that was whole (not truncated) is the last: nothing is asked again once it is deleted.
     for (;;) {
-      const out = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${CASES_PREFIX}${caseNo}/`, MaxKeys: 1000 }));
+      const out = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${CASES_PREFIX}${caseNo}/`, MaxKeys: this.discardPage }));
       const keys = (out.Contents ?? []).map((o) => ({ Key: o.Key! }));
       if (keys.length === 0) return discarded;
       const deleted = await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys, Quiet: true } }));
       const failed = deleted.Errors ?? [];
       if (failed.length > 0) throw new Error(`could not discard ${failed.length} of case ${caseNo}'s files: ${failed.map((f) => `${f.Key} ${f.Code}`).join(', ')}`);
       discarded += keys.length;
+      if (!out.IsTruncated) return discarded;
     }
   }
 

@@ -219,6 +219,27 @@ describe('archiving an ended case', () => {
     expect(await files.discard(caseNo)).toBe(0);
   });
 
+  it("discards a case's files a page at a time, and asks for no listing after a whole one", async () => {
+    // Prepare: five files of one case; a store that lists and deletes two at a time, its listings counted
+    const caseNo = '20261123DISCARDPG0';
+    for (let i = 0; i < 5; i++) await s3.send(new PutObjectCommand({ Bucket: MATERIALS, Key: `cases/${caseNo}/file-${i}`, Body: `file ${i}` }));
+    let listings = 0;
+    s3.middlewareStack.add(
+      (next, context) => (args) => {
+        if (context.commandName === 'ListObjectsV2Command') listings++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countListings' },
+    );
+
+    // Act
+    const discarded = await new S3CaseFiles(s3, MATERIALS, 2).discard(caseNo).finally(() => s3.middlewareStack.remove('countListings'));
+    const left = (await s3.send(new ListObjectsV2Command({ Bucket: MATERIALS, Prefix: `cases/${caseNo}/` }))).KeyCount;
+
+    // Assess: pages of 2, 2 and 1 — the third whole, so not listed again
+    expect([discarded, left, listings]).toEqual([5, 0, 3]);
+  });
+
   it("lists a case's files with the types the case recorded, asking the store only for the others' (the versions a supplement replaced)", async () => {
     // Prepare: two files of one case, stored as PDFs; the case records one of them as a PNG
     const prefix = `cases/20261123LISTTYPES0/`;

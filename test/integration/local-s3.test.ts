@@ -337,6 +337,47 @@ describe('conditional writes (If-None-Match: *)', () => {
   });
 });
 
+describe("listing a bucket (ListObjectsV2, the front's: s3rver's continuation tokens need DES, which OpenSSL 3 refuses)", () => {
+  it("pages with continuation tokens, from start-after, with common prefixes under a delimiter, and names each object's storage class", async () => {
+    // Prepare: 5 objects under list/, one of them Deep Archive, and 2 under list/sub/
+    const writer = client(WRITER);
+    const keys = ['list/a', 'list/b & c', 'list/d', 'list/e', 'list/f', 'list/sub/1', 'list/sub/2'];
+    for (const Key of keys) await writer.send(new PutObjectCommand({ Bucket: OTHER, Key, Body: Key, ...(Key === 'list/d' ? { StorageClass: 'DEEP_ARCHIVE' } : {}) }));
+
+    // Act: pages of 2 over the whole prefix; one page after start-after; the prefix by delimiter
+    const pages: { keys: string[]; truncated: boolean | undefined; count: number | undefined }[] = [];
+    let token: string | undefined;
+    do {
+      const out = await writer.send(new ListObjectsV2Command({ Bucket: OTHER, Prefix: 'list/', MaxKeys: 2, ...(token ? { ContinuationToken: token } : {}) }));
+      pages.push({ keys: (out.Contents ?? []).map((o) => o.Key!), truncated: out.IsTruncated, count: out.KeyCount });
+      token = out.NextContinuationToken;
+    } while (token);
+    const after = await writer.send(new ListObjectsV2Command({ Bucket: OTHER, Prefix: 'list/', StartAfter: 'list/e' }));
+    const delimited = await writer.send(new ListObjectsV2Command({ Bucket: OTHER, Prefix: 'list/', Delimiter: '/' }));
+    const forged = await outcome(writer.send(new ListObjectsV2Command({ Bucket: OTHER, ContinuationToken: 'bm90IG91cnM' })));
+    const noBucket = await outcome(writer.send(new ListObjectsV2Command({ Bucket: 'test-none' })));
+
+    // Assess
+    expect(pages).toEqual([
+      { keys: ['list/a', 'list/b & c'], truncated: true, count: 2 },
+      { keys: ['list/d', 'list/e'], truncated: true, count: 2 },
+      { keys: ['list/f', 'list/sub/1'], truncated: true, count: 2 },
+      { keys: ['list/sub/2'], truncated: false, count: 1 },
+    ]);
+    expect((after.Contents ?? []).map((o) => o.Key)).toEqual(['list/f', 'list/sub/1', 'list/sub/2']);
+    expect((delimited.Contents ?? []).map((o) => [o.Key, o.StorageClass, o.Size])).toEqual([
+      ['list/a', 'STANDARD', 6],
+      ['list/b & c', 'STANDARD', 10],
+      ['list/d', 'DEEP_ARCHIVE', 6],
+      ['list/e', 'STANDARD', 6],
+      ['list/f', 'STANDARD', 6],
+    ]);
+    expect(delimited.CommonPrefixes).toEqual([{ Prefix: 'list/sub/' }]);
+    expect(delimited.Contents![0]!.ETag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect([forged, noBucket]).toEqual(['400 InvalidArgument', '404 NoSuchBucket']);
+  });
+});
+
 describe("a bucket's own facts, kept in memory once read (rememberBucketFacts)", () => {
   it('answers a CORS preflight by the rules the bucket has after each change, and a bucket made or removed as it now is', async () => {
     // Prepare
