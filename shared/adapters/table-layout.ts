@@ -122,7 +122,9 @@ export const EVENTS_TABLE = {
    * sweep reads them all (a few entries each, once a minute), and `DUE`, the key of before issue 21, as
    * one more. Every event delivered moves its pair's marker four times (put, leased, released), each an
    * index write: 128 keeps each shard under the limit with a subscription to a busy channel and one
-   * to a busy department (test/bench/key-load.ts).
+   * to a busy department (test/bench/key-load.ts), and with up to four to the channel. Not 64: one more
+   * subscription to the channel would take it over (for a saving of 64 queries a tick). Ten
+   * subscriptions to each (MAX_SUBSCRIPTIONS) would be over the limit even at 128.
    */
   dueShards: 128,
   /**

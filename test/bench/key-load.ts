@@ -72,7 +72,8 @@ import {
   supervisionShardKey,
 } from '../../shared/adapters/shard-keys.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
-import { CASES_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, EVENTS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE } from '../../shared/adapters/table-layout.ts';
+import { MAX_SUBSCRIPTIONS } from '../../shared/contracts/subscriptions.ts';
 import { caseEvent } from '../../shared/domain/events/case-event.ts';
 import { statisticsFact } from '../../shared/domain/statistics/statistics-fact.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
@@ -287,6 +288,8 @@ export async function benchKeyLoad(): Promise<void> {
 
   const before = new Load();
   const after = new Load();
+  /** The `due` index's writes of one subscription to the channel, and of one to the busy department, all shards together. */
+  const dueBySubscription = new Load();
   let cases = 0;
   let writes = 0;
   let busiestCase = { partition: '', minute: 0, units: 0 };
@@ -327,6 +330,7 @@ export async function benchKeyLoad(): Promise<void> {
           after.add(`events FEED#${label}…`, feedShardKey(owner, caseNo), at, SAMPLE * ev.feed);
           const sub = `sub_${owner}`;
           before.add(`events due DUE…`, 'DUE', at, SAMPLE * ev.due);
+          if (label !== 'department#<other>') dueBySubscription.add(label, 'DUE', at, SAMPLE * ev.due);
           after.add(`events due DUE…`, dueShardKey(sub, caseNo), at, SAMPLE * ev.due);
           before.add(`events DLV#<subscription of ${label}>…`, `DLV#${sub}`, at, SAMPLE * ev.deliveries);
           after.add(`events DLV#<subscription of ${label}>…`, deliveryShardKey(sub, caseNo), at, SAMPLE * ev.deliveries);
@@ -482,6 +486,17 @@ export async function benchKeyLoad(): Promise<void> {
       `reads/s at the peak: the busy department's list ${READS.hotFindings}, the open list ${READS.openFindings}; the escalation pass ${ESCALATION.pages} pages of ${ESCALATION.page} a minute`,
   );
   table(rows, ['key family', 'partitions', 'WU/s before', 'WU/s after', 'RU/s before', 'RU/s after', 'busiest partition after']);
+  // The `due` index's headroom: every subscription of an owner puts its own markers on it, and an owner may have MAX_SUBSCRIPTIONS.
+  const dueOf = dueBySubscription.peaks();
+  const channelDue = dueOf.get(`channel#${CHANNEL}`)?.perSecond ?? 0;
+  const departmentDue = dueOf.get(`department#${MARKET.departmentId!}`)?.perSecond ?? 0;
+  const perShard = (shards: number, channelSubs: number, departmentSubs: number) => ((channelSubs * channelDue + departmentSubs * departmentDue) / shards).toFixed(0);
+  console.log(
+    `  due index: a subscription to the channel writes ${channelDue.toFixed(0)} WU/s on it at the peak, one to the busy department ${departmentDue.toFixed(0)} (all shards); ` +
+      `the mean shard with one of each: ${perShard(EVENTS_TABLE.dueShards, 1, 1)} WU/s over ${EVENTS_TABLE.dueShards} shards, ${perShard(EVENTS_TABLE.dueShards / 2, 1, 1)} over ${EVENTS_TABLE.dueShards / 2}; ` +
+      `with two to the channel: ${perShard(EVENTS_TABLE.dueShards, 2, 1)} and ${perShard(EVENTS_TABLE.dueShards / 2, 2, 1)}; ` +
+      `with ${MAX_SUBSCRIPTIONS} to each (the most an owner may have): ${perShard(EVENTS_TABLE.dueShards, MAX_SUBSCRIPTIONS, MAX_SUBSCRIPTIONS)} and ${perShard(EVENTS_TABLE.dueShards / 2, MAX_SUBSCRIPTIONS, MAX_SUBSCRIPTIONS)}`,
+  );
   console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s, load average ${loadavg()[0]!.toFixed(2)})`);
 }
 
