@@ -15,7 +15,8 @@ import type { Item, ItemKey } from './case-items.ts';
 import { HEAD, NO_DATE, OPEN_TASK, SHARDS, caseKey, findingKey, channelShard, channelShardKey, legacyChannelKey, listedHeadKey, stillListed, taskKey } from './case-items.ts';
 import type { ShardRows } from './shard-keys.ts';
 import { allShards, mergeShardRows, shardLimit, supervisionPartitions } from './shard-keys.ts';
-import { badCursor, encodeCursor, openCursor } from './page-cursor.ts';
+import type { IndexQuery } from './page-cursor.ts';
+import { badCursor, encodeCursor, openCursor, openIndexStartKey } from './page-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
 
 const { indexes } = CASES_TABLE;
@@ -39,6 +40,11 @@ export interface ShardedQuery {
   /** What a sort key holds between the prefix and `#<caseNo>`. */
   middle: RegExp;
   page: CasePage;
+  /**
+   * The one index query the listing was before its shards, where its cursors were start keys of that
+   * query (page-cursor.ts): a cursor a client held from then goes on from the sort key it holds.
+   */
+  before?: Omit<IndexQuery, 'page'>;
 }
 
 /** One shard's page: its items from the start key on, in sort-key order, and whether it stopped before its end (a LastEvaluatedKey). */
@@ -127,14 +133,16 @@ export function channelCasesQuery(channelId: string, applicantId: string | undef
   if (applicantId !== undefined && !APPLICANT_ID.test(applicantId)) return undefined;
   const index = indexes.channelCases;
   const shards = applicantId === undefined ? allShards(legacyChannelKey(channelId), CASES_TABLE.channelCasesShards) : [channelShardKey(channelId, channelShard(applicantId))];
+  const prefix = applicantId === undefined ? '' : `${applicantId}#`;
   return {
     index,
     partitions: [...shards, legacyChannelKey(channelId)],
-    prefix: applicantId === undefined ? '' : `${applicantId}#`,
+    prefix,
     itemSortKey: HEAD,
     fingerprint: JSON.stringify({ index: index.name, channelId, applicantId: applicantId ?? null }),
     middle: applicantId === undefined ? APPLICANT_AND_INSTANT : INSTANT,
     page,
+    before: listingBefore(index, legacyChannelKey(channelId), applicantId === undefined ? undefined : prefix),
   };
 }
 
@@ -159,7 +167,16 @@ export function supervisionQuery(kind: SupervisionKind, page: CasePage): Sharded
     fingerprint: JSON.stringify({ index: index.name, kind }),
     middle: DAY_OR_NONE,
     page,
+    before: listingBefore(index, `SUPERVISION#${kind}`, undefined),
   };
+}
+
+/** The table sort keys the listings held before issue 21: a head's, or a finding item's (`FINDING#<kind>#<due>`). */
+const LISTED_BEFORE = /^(?:HEAD|FINDING#[a-z-]+#\d{4}-\d{2}-\d{2})$/;
+
+/** A listing's one index query of before issue 21 (case-listings.ts at 7064de4): its key alone, a sort-key prefix. */
+function listingBefore(index: ShardedQuery['index'], partition: string, sortPrefix: string | undefined): Omit<IndexQuery, 'page'> {
+  return { table: CASES_TABLE, index, partition, ...(sortPrefix !== undefined ? { sortPrefix } : {}), itemPrefix: 'CASE#', listedSortKey: LISTED_BEFORE };
 }
 
 /** A supervision list's page: each case with the date it passed, read from its sort key. */
@@ -201,9 +218,19 @@ function checkPage(page: CasePage): void {
   }
 }
 
-/** A listing's cursor: a sort key `<prefix><middle>#<caseNo>` of the queried listing. */
+/**
+ * A listing's cursor: a sort key `<prefix><middle>#<caseNo>` of the queried listing; or, for a listing
+ * that was one index query before issue 21, a start key of that query, whose index sort key is taken
+ * for the position (every shard goes on after it, the old key among them).
+ */
 function decodeShardedCursor(cursor: string, q: ShardedQuery): { sortKey: string; caseNo: string } {
-  const k = openCursor(cursor, q.fingerprint);
+  let k: unknown;
+  try {
+    k = openCursor(cursor, q.fingerprint);
+  } catch (e) {
+    if (!q.before) throw e;
+    k = openIndexStartKey(cursor, q.before)[q.index.sortKey];
+  }
   if (typeof k !== 'string' || k.length > 256 || !k.startsWith(q.prefix)) throw badCursor();
   const cut = k.lastIndexOf('#');
   const caseNo = k.slice(cut + 1);

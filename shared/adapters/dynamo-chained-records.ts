@@ -21,7 +21,9 @@ import type { PlatformEvent } from '../contracts/platform-events.ts';
 import { isEntryIntact, stateDigest } from '../domain/cases/case-history.ts';
 import { ITEM_LIMIT_BYTES, itemBytes } from './dynamo-item-size.ts';
 import type { IndexQuery } from './page-cursor.ts';
-import { queryIndexPage } from './query-cursor.ts';
+import { encodeShardedPosition, openShardedPosition } from './page-cursor.ts';
+import { indexQueryInput, queryIndexPage, startKeyRefused } from './query-cursor.ts';
+import { mergeShardRows, queryShards, shardLimit } from './shard-keys.ts';
 
 const HEAD = 'HEAD';
 /** The sort key prefix of the history entries (what the feedback relay's stream filter admits). */
@@ -86,6 +88,11 @@ export interface ChainedKind<R extends ChainedRecord, E extends ChainedEntry> {
 
 /** One index page of heads: the index, its partition and the rest of an index query. */
 export type ChainedPageQuery = Omit<IndexQuery, 'table' | 'itemPrefix' | 'listedSortKey' | 'page'> & { page: { limit: number; cursor?: string | undefined } };
+
+/** One page of heads merged from a list's shards: `partitions`, every one read; `partition`, the list's key of before the shards (among them). */
+export type ChainedShardedQuery = ChainedPageQuery & { partitions: readonly string[] };
+
+const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' };
 
 export interface DynamoChainedRecordsOptions {
   /** Told when the head could not follow a written entry (the next read rolls it forward). */
@@ -191,7 +198,7 @@ export class DynamoChainedRecords<R extends ChainedRecord, E extends ChainedEntr
     const { limit, cursor } = q.page;
     const { items, nextCursor } = await queryIndexPage(this.db, {
       tableName: this.tableName,
-      table: { partitionKey: 'pk', sortKey: 'sk' },
+      table: TABLE_KEYS,
       itemPrefix: this.kind.prefix,
       listedSortKey: HEAD,
       ...q,
@@ -199,6 +206,39 @@ export class DynamoChainedRecords<R extends ChainedRecord, E extends ChainedEntr
     });
     const records = items.map((i) => i[this.kind.attribute] as R);
     return nextCursor ? { records, nextCursor } : { records };
+  }
+
+  /**
+   * A page of the heads a list sharded over index partitions lists (shard-keys.ts): every partition read
+   * from the cursor's position for its share of the page, side by side, and merged by sort key (each
+   * ends with the record's id, so it is unique over the shards). `partition` is the list's key of before
+   * the shards, read as one more, and what the cursors are bound to: a cursor of it alone, from before
+   * the shards, goes on from its position over them all (openShardedPosition).
+   */
+  async shardedPage(q: ChainedShardedQuery): Promise<{ records: R[]; nextCursor?: string }> {
+    const { limit, cursor } = q.page;
+    const shape = { ...q, tableName: this.tableName, table: TABLE_KEYS, itemPrefix: this.kind.prefix, listedSortKey: HEAD };
+    const idOf = (sortKey: string) => sortKey.slice(sortKey.lastIndexOf('#') + 1);
+    const position = cursor !== undefined ? openShardedPosition(cursor, shape, (sk) => sk.includes('#') && this.kind.idPattern.test(idOf(sk))) : undefined;
+    const ix = q.index;
+    const shards = await queryShards(
+      this.db,
+      q.partitions,
+      (pk) =>
+        indexQueryInput(
+          shape,
+          pk,
+          shardLimit(limit, q.partitions.length),
+          // A position, not necessarily a head of this partition: the partition resumes after it.
+          position !== undefined ? { pk: this.key(idOf(position)), sk: HEAD, [ix.partitionKey]: pk, [ix.sortKey]: position } : undefined,
+        ),
+      ix.sortKey,
+    ).catch((e: unknown) => {
+      throw position !== undefined ? startKeyRefused(e) : e;
+    });
+    const { items, next } = mergeShardRows(shards, (i) => i[ix.sortKey] as string, limit, q.newestFirst ? 'descending' : 'ascending');
+    const records = items.map((i) => i[this.kind.attribute] as R);
+    return next !== undefined ? { records, nextCursor: encodeShardedPosition(next, shape) } : { records };
   }
 
   private key(id: string): string {

@@ -5,11 +5,16 @@
 //   WATCH        / DAY#<task>        the day a daily pass of the watch function last finished.
 //
 // Index keys of the head (SUPERVISION_TABLE.indexes; ASCII, so DynamoDB's byte order is JavaScript's):
-//   findingsByDepartment  DEPT#<departmentId | platform>   <raisedOn>#<id>
-//   findingsByRule        RULE#<rule>                      <raisedOn>#<id>
-//   findingsBySubject     CASE#<caseNo> | ITEM#<code>      <raisedOn>#<id>
-//   findingsByState       STATE#<state>                    <raisedOn>#<id>
-//   findingsDue           DUE                              <dueOn>#<id>     (open and returned only)
+//   findingsByDepartment  DEPT#<departmentId | platform>#<shard>   <raisedOn>#<id>
+//   findingsByRule        RULE#<rule>#<shard>                      <raisedOn>#<id>
+//   findingsBySubject     CASE#<caseNo> | ITEM#<code>              <raisedOn>#<id>
+//   findingsByState       STATE#<state>#<shard>                    <raisedOn>#<id>
+//   findingsDue           DUE#<shard>                              <dueOn>#<id>     (open and returned only)
+// The shard is a hash of the finding id (findingShardKey, SUPERVISION_TABLE.findingShards): a night's
+// findings raised at once are not one hot key per list. Every list but the subject's reads its shards
+// and its key of before issue 21 (where heads not rewritten since stay) and merges them by sort key,
+// which ends with the id; its cursor is the last sort key returned, and a cursor from before the shards
+// goes on from the position it held (dynamo-chained-records.ts, shardedPage).
 // The head also carries `rule`, `severity`, `state`, `departmentId` (absent: the platform's), `raisedOn`
 // and `dueOn` as attributes of their own: the lists' filters and the statistics' counts read them.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -20,10 +25,11 @@ import { conflict, tooLarge } from '../domain/errors.ts';
 import type { Finding, FindingHistoryEntry } from '../domain/supervision/finding.ts';
 import { awaitingAnswer, ownerOf, subjectKey } from '../domain/supervision/finding.ts';
 import type { FindingPage, FindingSelection, FindingStore, PassPlace } from '../domain/supervision/finding-store.ts';
-import type { ChainedKind, ChainedPageQuery, DynamoChainedRecordsOptions } from './dynamo-chained-records.ts';
+import type { ChainedKind, ChainedPageQuery, ChainedShardedQuery, DynamoChainedRecordsOptions } from './dynamo-chained-records.ts';
 import { DynamoChainedStore, chainedHeadItem } from './dynamo-chained-records.ts';
 import { daySpan, dueSpan, equalityFilter } from './head-list-query.ts';
 import type { IndexQuery } from './page-cursor.ts';
+import { findingPartitions, findingShardKey } from './shard-keys.ts';
 import { SUPERVISION_TABLE } from './table-layout.ts';
 
 const { indexes } = SUPERVISION_TABLE;
@@ -45,17 +51,17 @@ const FINDINGS: ChainedKind<Finding, FindingHistoryEntry> = {
       ...(finding.departmentId !== undefined ? { departmentId: finding.departmentId } : {}),
       raisedOn: finding.raisedOn,
       dueOn: finding.dueOn,
-      [indexes.findingsByDepartment.partitionKey]: `DEPT#${owner}`,
+      [indexes.findingsByDepartment.partitionKey]: findingShardKey(`DEPT#${owner}`, finding.id),
       [indexes.findingsByDepartment.sortKey]: listed,
-      [indexes.findingsByRule.partitionKey]: `RULE#${finding.rule}`,
+      [indexes.findingsByRule.partitionKey]: findingShardKey(`RULE#${finding.rule}`, finding.id),
       [indexes.findingsByRule.sortKey]: listed,
       [indexes.findingsBySubject.partitionKey]: subjectKey(finding.subject),
       [indexes.findingsBySubject.sortKey]: listed,
-      [indexes.findingsByState.partitionKey]: `STATE#${finding.state}`,
+      [indexes.findingsByState.partitionKey]: findingShardKey(`STATE#${finding.state}`, finding.id),
       [indexes.findingsByState.sortKey]: listed,
       // Escalated ones have nothing more to wait for: the due list holds those that can still escalate or fall late.
       ...(awaitingAnswer(finding) && finding.state !== 'escalated'
-        ? { [indexes.findingsDue.partitionKey]: 'DUE', [indexes.findingsDue.sortKey]: `${finding.dueOn}#${finding.id}` }
+        ? { [indexes.findingsDue.partitionKey]: findingShardKey('DUE', finding.id), [indexes.findingsDue.sortKey]: `${finding.dueOn}#${finding.id}` }
         : {}),
     };
   },
@@ -80,18 +86,13 @@ export class DynamoFindingStore extends DynamoChainedStore<'finding', Finding, F
     // The criteria the index does not key, as a filter on the heads' own attributes.
     const filter = equalityFilter({ owner: selection.filter.department, rule: selection.filter.rule, state: selection.filter.state });
     const sortBetween = daySpan(selection, 'day');
-    return this.page({
-      index,
-      partition,
-      ...(sortBetween ? { sortBetween } : {}),
-      ...(filter ? { filter } : {}),
-      newestFirst: selection.oldestFirst !== true,
-      page,
-    });
+    const q = { index, partition, ...(sortBetween ? { sortBetween } : {}), ...(filter ? { filter } : {}), newestFirst: selection.oldestFirst !== true, page };
+    // A subject's list is one partition (a few findings); the others are sharded.
+    return index === indexes.findingsBySubject ? this.page(q) : this.page({ ...q, partitions: findingPartitions(partition) });
   }
 
   async due(through: string, page: { limit: number; cursor?: string | undefined }): Promise<FindingPage> {
-    return this.page({ index: indexes.findingsDue, partition: 'DUE', sortBetween: dueSpan(through), page });
+    return this.page({ index: indexes.findingsDue, partition: 'DUE', partitions: findingPartitions('DUE'), sortBetween: dueSpan(through), page });
   }
 
   async dayDone(task: string): Promise<string | undefined> {
@@ -114,8 +115,9 @@ export class DynamoFindingStore extends DynamoChainedStore<'finding', Finding, F
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: 'WATCH', sk: `PLACE#${task}`, ...place, at: new Date().toISOString() } }));
   }
 
-  private async page(q: ChainedPageQuery): Promise<FindingPage> {
-    const { records, nextCursor } = await this.records.page(q);
+  /** A page of one index partition, or merged from a list's shards (`partitions`). */
+  private async page(q: ChainedPageQuery | ChainedShardedQuery): Promise<FindingPage> {
+    const { records, nextCursor } = await ('partitions' in q ? this.records.shardedPage(q) : this.records.page(q));
     return nextCursor ? { findings: records, nextCursor } : { findings: records };
   }
 }

@@ -1,7 +1,7 @@
 // What the statistics read beside their own table: how many items a department has listed in the
 // catalogue (the items table's catalogueByDepartment index, counted), and the supervision findings it
-// was given in a period, by rule (the supervision table's findingsByDepartment index: `DEPT#<id>` /
-// `<raisedOn>#<findingId>`, each head carrying its `rule`), and the 好差评 of its services rated in a
+// was given in a period, by rule (the supervision table's findingsByDepartment index: `DEPT#<id>#<shard>`
+// and `DEPT#<id>` / `<raisedOn>#<findingId>`, each head carrying its `rule`), and the 好差评 of its services rated in a
 // period (the feedback table's byDepartment index: `DEPT#<id>#EVAL` / `<ratedOn>#<id>`, each head
 // carrying what the statistics count — read a page at a time, counted as read).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -10,6 +10,7 @@ import type { EvaluationLevel } from '../contracts/evaluations.ts';
 import type { EvaluationFiguresByItem } from '../domain/statistics/evaluation-figures.ts';
 import { EvaluationTally } from '../domain/statistics/evaluation-figures.ts';
 import { departmentPartition } from './dynamo-evaluation-store.ts';
+import { findingPartitions } from './shard-keys.ts';
 import { FEEDBACK_TABLE, ITEMS_TABLE, SUPERVISION_TABLE } from './table-layout.ts';
 
 type Key = Record<string, unknown>;
@@ -37,29 +38,32 @@ export async function publishedItemCount(db: DynamoDBDocumentClient, itemsTable:
   return count;
 }
 
-/** Findings the department must answer, raised from `from` to `to` (China dates, inclusive), by rule. */
+/** Findings the department must answer, raised from `from` to `to` (China dates, inclusive), by rule: over the list's shards and its key of before them. */
 export async function findingsByRule(db: DynamoDBDocumentClient, supervisionTable: string, departmentId: string, from: string, to: string): Promise<Record<string, number>> {
   const ix = SUPERVISION_TABLE.indexes.findingsByDepartment;
   const counts: Record<string, number> = {};
-  let start: Key | undefined;
-  do {
-    const out = await db.send(
-      new QueryCommand({
-        TableName: supervisionTable,
-        IndexName: ix.name,
-        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-        ExpressionAttributeNames: { '#pk': ix.partitionKey, '#sk': ix.sortKey, '#rule': 'rule' },
-        ExpressionAttributeValues: { ':pk': `DEPT#${departmentId}`, ':from': `${from}#`, ':to': `${to}#~` },
-        ProjectionExpression: '#rule',
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      const rule = item.rule as string;
-      counts[rule] = (counts[rule] ?? 0) + 1;
-    }
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const count = async (pk: string) => {
+    let start: Key | undefined;
+    do {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: supervisionTable,
+          IndexName: ix.name,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#pk': ix.partitionKey, '#sk': ix.sortKey, '#rule': 'rule' },
+          ExpressionAttributeValues: { ':pk': pk, ':from': `${from}#`, ':to': `${to}#~` },
+          ProjectionExpression: '#rule',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const rule = item.rule as string;
+        counts[rule] = (counts[rule] ?? 0) + 1;
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+  };
+  await Promise.all(findingPartitions(`DEPT#${departmentId}`).map(count));
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 }
 

@@ -83,17 +83,20 @@ export interface IndexPage {
   nextCursor?: string;
 }
 
-/** The query's fingerprint, and the start key its cursor holds, checked against this very query. */
-export function openIndexQuery(q: IndexQuery): { fingerprint: string; start?: Record<string, string> } {
-  const fingerprint = JSON.stringify({
+/** What a query's cursors are bound to: its index, partition, sort-key prefix or range, and filter. */
+function indexQueryFingerprint(q: Omit<IndexQuery, 'page'>): string {
+  return JSON.stringify({
     index: q.index.name,
     pk: q.partition,
     sortPrefix: q.sortPrefix,
     ...(q.sortBetween ? { sortBetween: q.sortBetween } : {}),
     ...(q.filter ? { filter: q.filter.values } : {}),
   });
-  if (!q.page.cursor) return { fingerprint };
-  const start = openHeadStartKey(q.page.cursor, fingerprint, {
+}
+
+/** The start key a cursor of `q` holds, checked against this very query. */
+export function openIndexStartKey(cursor: string, q: Omit<IndexQuery, 'page'>): Record<string, string> {
+  return openHeadStartKey(cursor, indexQueryFingerprint(q), {
     table: q.table,
     index: q.index,
     partition: q.partition,
@@ -102,7 +105,33 @@ export function openIndexQuery(q: IndexQuery): { fingerprint: string; start?: Re
     itemPrefix: q.itemPrefix,
     listedSortKey: q.listedSortKey,
   });
-  return { fingerprint, start };
+}
+
+/** The query's fingerprint, and the start key its cursor holds, checked against this very query. */
+export function openIndexQuery(q: IndexQuery): { fingerprint: string; start?: Record<string, string> } {
+  const fingerprint = indexQueryFingerprint(q);
+  if (!q.page.cursor) return { fingerprint };
+  return { fingerprint, start: openIndexStartKey(q.page.cursor, q) };
+}
+
+/**
+ * A list merged from shards (shard-keys.ts) whose key of before issue 21, `q.partition`, is read as
+ * one more shard: its cursors are bound to the same query as that key's alone were, and hold a
+ * position (the index sort key of the last row a page returned, which `isPosition` accepts). A cursor
+ * a client held from before the shards holds a start key of that key alone: it is taken for the
+ * position its sort key says, so the client's paging goes on over every shard from there.
+ */
+export function openShardedPosition(cursor: string, q: Omit<IndexQuery, 'page'>, isPosition: (sortKey: string) => boolean): string {
+  const k = openCursor(cursor, indexQueryFingerprint(q));
+  const position = typeof k === 'string' ? k : openIndexStartKey(cursor, q)[q.index.sortKey]!;
+  if (position.length > 1024 || !isPosition(position) || !position.startsWith(q.sortPrefix ?? '')) throw badCursor();
+  if (q.sortBetween && (position < q.sortBetween[0] || position > q.sortBetween[1])) throw badCursor();
+  return position;
+}
+
+/** A cursor of a list merged from shards (openShardedPosition): its position. */
+export function encodeShardedPosition(position: string, q: Omit<IndexQuery, 'page'>): string {
+  return encodeCursor(position, indexQueryFingerprint(q));
 }
 
 /** The items read, and a cursor holding the last key read when the query stopped before its end. */

@@ -1,15 +1,16 @@
 // Sharded partition keys: a list that many writers feed (a big department's queue, a channel's cases,
-// the anchor queue, an owner's event feed, the deliveries' `due` index, a busy day's statistics facts)
-// is spread over N partitions `<base>#<shard>`, the shard a hash of something stable of each listed
-// item (its case number, its applicant, its record, its event id), so that no one partition takes
-// more than DynamoDB's 1,000 write units/s and 3,000 read units/s. Readers query every shard — and
-// the list's key of before the shards, where there was one, as one more — and merge by sort key
-// (mergeShardRows; case-listings.ts for the case lists). The figures that chose each N:
+// the anchor queue, an owner's event feed, the deliveries' `due` index, a busy day's statistics facts,
+// the supervision findings lists) is spread over N partitions `<base>#<shard>`, the shard a hash of
+// something stable of each listed item (its case number, its applicant, its record, its event id, its
+// finding id), so that no one partition takes more than DynamoDB's 1,000 write units/s and 3,000 read
+// units/s. Readers query every shard — and the list's key of before the shards, where there was one,
+// as one more — and merge by sort key, in either order (mergeShardRows; case-listings.ts for the case
+// lists, dynamo-chained-records.ts for the findings). The figures that chose each N:
 // test/bench/key-load.ts.
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { CASES_TABLE, EVENTS_TABLE, STATISTICS_TABLE } from './table-layout.ts';
+import { CASES_TABLE, EVENTS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE } from './table-layout.ts';
 
 /** The shard, 0 to `shards` − 1, of `text`: stable, and spread evenly by the hash. */
 export function hashShard(text: string, shards: number): number {
@@ -43,31 +44,59 @@ export function shardLimit(limit: number, shards: number): number {
 export interface ShardRows<T> {
   items: T[];
   stopped: boolean;
+  /**
+   * The sort key where a stopped shard stopped (its LastEvaluatedKey's), when it may lie beyond its last
+   * row: a query with a filter reads rows it does not return. Absent: its last row's.
+   */
+  stoppedAt?: string | undefined;
 }
 
 /**
- * Merges the shards' rows of one list, each read from the same position, by sort key: at most `limit`,
- * the smallest keys over all shards. A shard that stopped early is known only up to its last key, so
- * the page stops there too: it may hold fewer than `limit`, never one out of order, and the next page
- * goes on from its last key (sort keys must be unique over the shards). `more`: rows may follow.
+ * Merges the shards' rows of one list, each read from the same position, by sort key (ascending, or
+ * descending for a list read newest first): at most `limit`, the first keys over all shards. A shard
+ * that stopped early is known only up to where it stopped, so the page stops there too: it may hold
+ * fewer than `limit`, never one out of order (sort keys must be unique over the shards). `more`: rows
+ * may follow; `next`: the sort key the next page goes on after (the last row's, or where the page
+ * stopped when a filtered shard stopped past its rows), when rows may follow.
  */
-export function mergeShardRows<T>(shards: readonly ShardRows<T>[], sortKeyOf: (row: T) => string, limit: number): { items: T[]; more: boolean } {
+export function mergeShardRows<T>(
+  shards: readonly ShardRows<T>[],
+  sortKeyOf: (row: T) => string,
+  limit: number,
+  order: 'ascending' | 'descending' = 'ascending',
+): { items: T[]; more: boolean; next?: string } {
+  const first = (a: string, b: string) => (order === 'ascending' ? a < b : a > b);
   let known: string | undefined;
   for (const shard of shards) {
     const last = shard.items.at(-1);
-    if (shard.stopped && last && (known === undefined || sortKeyOf(last) < known)) known = sortKeyOf(last);
+    const at = shard.stoppedAt ?? (last !== undefined ? sortKeyOf(last) : undefined);
+    if (shard.stopped && at !== undefined && (known === undefined || first(at, known))) known = at;
   }
-  const merged = shards.flatMap((s) => s.items).sort((a, b) => (sortKeyOf(a) < sortKeyOf(b) ? -1 : 1));
-  const items = merged.filter((i) => known === undefined || sortKeyOf(i) <= known).slice(0, limit);
-  return { items, more: items.length < merged.length || shards.some((s) => s.stopped) };
+  const merged = shards.flatMap((s) => s.items).sort((a, b) => (first(sortKeyOf(a), sortKeyOf(b)) ? -1 : 1));
+  const items = merged.filter((i) => known === undefined || !first(known, sortKeyOf(i))).slice(0, limit);
+  const more = items.length < merged.length || shards.some((s) => s.stopped);
+  if (!more) return { items, more };
+  const last = items.at(-1);
+  const next = items.length === limit || known === undefined ? (last !== undefined ? sortKeyOf(last) : undefined) : known;
+  return next !== undefined ? { items, more, next } : { items, more };
 }
 
-/** One query per partition (`query(pk)`, its Limit a share of the page: shardLimit), side by side: the shards' rows as mergeShardRows takes them. */
-export function queryShards(db: DynamoDBDocumentClient, partitions: readonly string[], query: (pk: string) => QueryCommandInput): Promise<ShardRows<Record<string, unknown>>[]> {
+/**
+ * One query per partition (`query(pk)`, its Limit a share of the page: shardLimit), side by side: the
+ * shards' rows as mergeShardRows takes them; with `sortKey` (the queried key's sort attribute), where
+ * each stopped shard stopped.
+ */
+export function queryShards(
+  db: DynamoDBDocumentClient,
+  partitions: readonly string[],
+  query: (pk: string) => QueryCommandInput,
+  sortKey?: string,
+): Promise<ShardRows<Record<string, unknown>>[]> {
   return Promise.all(
     partitions.map(async (pk) => {
       const out = await db.send(new QueryCommand(query(pk)));
-      return { items: out.Items ?? [], stopped: out.LastEvaluatedKey !== undefined };
+      const stoppedAt = sortKey !== undefined ? (out.LastEvaluatedKey?.[sortKey] as string | undefined) : undefined;
+      return { items: out.Items ?? [], stopped: out.LastEvaluatedKey !== undefined, ...(stoppedAt !== undefined ? { stoppedAt } : {}) };
     }),
   );
 }
@@ -109,3 +138,12 @@ export const deliveryShardKey = (subscriptionId: string, key: string) => sharded
 
 /** The partitions of a subscription's deliveries: its shards and its key of before issue 21. */
 export const deliveryPartitions = (subscriptionId: string) => shardsAndLegacy(`DLV#${subscriptionId}`, EVENTS_TABLE.deliveryShards);
+
+/**
+ * A finding's partition on a sharded findings list (`DEPT#<owner>`, `RULE#<rule>`, `STATE#<state>`,
+ * `DUE`: supervision table, findingShards): the shard of its id, the same on every list and all its life.
+ */
+export const findingShardKey = (base: string, findingId: string) => shardedKey(base, hashShard(findingId, SUPERVISION_TABLE.findingShards));
+
+/** The partitions a findings list is read from: its shards and its key of before issue 21. */
+export const findingPartitions = (base: string) => shardsAndLegacy(base, SUPERVISION_TABLE.findingShards);

@@ -122,7 +122,9 @@ export const EVENTS_TABLE = {
    * sweep reads them all (a few entries each, once a minute), and `DUE`, the key of before issue 21, as
    * one more. Every event delivered moves its pair's marker four times (put, leased, released), each an
    * index write: 128 keeps each shard under the limit with a subscription to a busy channel and one
-   * to a busy department (test/bench/key-load.ts).
+   * to a busy department (test/bench/key-load.ts), and with up to four to the channel. Not 64: one more
+   * subscription to the channel would take it over (for a saving of 64 queries a tick). Ten
+   * subscriptions to each (MAX_SUBSCRIPTIONS) would be over the limit even at 128.
    */
   dueShards: 128,
   /**
@@ -151,18 +153,29 @@ export const EVENTS_TABLE = {
 export const SUPERVISION_TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
+  /**
+   * Shards of the findings lists by department, rule, state and due day: `<key>#<shard>`, the shard a
+   * hash of the finding id (so a finding's entries stay in one shard all its life), so that the watch
+   * raising the findings of a night's overdue marks at once (one finding per marked case, 80 % to one
+   * department, all under one rule, one state and the due list: test/bench/key-load.ts) is not one hot
+   * key. Few: every list page reads them all. The list by subject (a case, an item) is not sharded:
+   * a subject has a few findings at most. Heads written before issue 21 are under the key alone
+   * (`DEPT#<owner>`, `RULE#<rule>`, `STATE#<state>`, `DUE`) until their next write: readers query it
+   * too, as one more shard.
+   */
+  findingShards: 8,
   indexes: {
-    /** `DEPT#<departmentId>` (`DEPT#platform` for what the platform's reviewers owe) / `<raisedOn>#<findingId>`. */
+    /** `DEPT#<departmentId>#<shard>` (`DEPT#platform#<shard>` for what the platform's reviewers owe) / `<raisedOn>#<findingId>`. */
     findingsByDepartment: { name: 'findingsByDepartment', partitionKey: 'fdPk', sortKey: 'fdSk' },
-    /** `RULE#<ruleId>` / `<raisedOn>#<findingId>`. */
+    /** `RULE#<ruleId>#<shard>` / `<raisedOn>#<findingId>`. */
     findingsByRule: { name: 'findingsByRule', partitionKey: 'frPk', sortKey: 'frSk' },
-    /** `CASE#<caseNo>` or `ITEM#<code>` / `<raisedOn>#<findingId>`. */
+    /** `CASE#<caseNo>` or `ITEM#<code>` / `<raisedOn>#<findingId>` (not sharded). */
     findingsBySubject: { name: 'findingsBySubject', partitionKey: 'fsPk', sortKey: 'fsSk' },
-    /** `STATE#<state>` / `<raisedOn>#<findingId>`: the platform's lists by state alone (escalated: 督办). */
+    /** `STATE#<state>#<shard>` / `<raisedOn>#<findingId>`: the platform's lists by state alone (escalated: 督办). */
     findingsByState: { name: 'findingsByState', partitionKey: 'fstPk', sortKey: 'fstSk' },
     /**
-     * `DUE` / `<dueOn>#<findingId>`: the findings awaiting an answer that can still escalate or fall
-     * late (open, returned: sparse; an escalated one has nothing more to wait for), for the escalation pass.
+     * `DUE#<shard>` / `<dueOn>#<findingId>`: the findings awaiting an answer that can still escalate or
+     * fall late (open, returned: sparse; an escalated one has nothing more to wait for), for the escalation pass.
      */
     findingsDue: { name: 'findingsDue', partitionKey: 'duePk', sortKey: 'dueSk' },
   },

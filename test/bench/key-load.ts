@@ -1,5 +1,5 @@
 // Hot keys (issue 21, point 3): a day of filings replayed through the key functions of the cases,
-// events and statistics tables, and each key family's busiest partition against DynamoDB's
+// events, statistics and supervision tables, and each key family's busiest partition against DynamoDB's
 // per-partition limits (1,000 write units/s, 3,000 read units/s), before issue 21's keys and after.
 //
 // The load: filings through one channel (the portal), 80 % to one department, peaking at 1,000/s at
@@ -27,6 +27,15 @@
 // of the cases marked overdue by the sweep's pass after midnight, assumed to take an hour (a shorter
 // pass puts the same entries in fewer seconds: the before column grows as the pass shortens).
 //
+// Findings (the supervision table): the rules in force (DEFAULT_RULE_CATALOGUE) evaluated as the watch
+// evaluates them on each case event — on every state of the template life, which raises none (a case on
+// time), and on the overdue-marked state, whose event raises one (promised-deadline-passed). Each is
+// raised by the watch in the same hour as its mark, answered by its department and closed by the platform
+// at times drawn from the profile (in a steady state, each day's answers match a day's raisings): three
+// head writes (finding-lifecycle.ts, dynamo-finding-store.ts's headItem), each rewriting or moving the
+// head's entry on each of the five indexes, which hold the head whole. Before: the lists' keys without
+// their shards (DEPT#<owner>, RULE#<rule>, STATE#<state>, DUE).
+//
 // Reads, at stated rates scaled by the same profile: a department's queue page (20 cases) 50 times a
 // second at the peak for the busy department, and for each other 2; an applicant's own cases on the
 // channel 200 times a second; the whole channel's list once a second; each feed (the channel's, the busy
@@ -35,7 +44,10 @@
 // 4 KB of items read per partition). The item read by every filing: the newest version of its item
 // (a consistent Query and a consistent Get of its head), every one of the busy department's filings on
 // one item (the worst case); after, through the functions' cache (dynamo-item-store.ts): at most one
-// read per function instance per 2 s, with instances = filings/s × 0.2 s.
+// read per function instance per 2 s, with instances = filings/s × 0.2 s. Findings lists, pages of 20
+// whole heads: the busy department's 10 times a second at the peak, the platform's open list twice; the
+// escalation pass at its bound all day (50 pages of 100 of the due list a minute: a backlog it never
+// gets through), an upper bound.
 //
 // Sampled: one case in BENCH_KEY_SAMPLE (default 200) is simulated and counted that many times, and
 // units are bucketed per hour: a peak is the busiest hour's mean per second (the profile's humps are
@@ -46,16 +58,33 @@ import { createHash, generateKeyPairSync, randomBytes, randomInt, sign } from 'n
 import { loadavg } from 'node:os';
 import { entryItem, headItem, itemBytes } from '../../shared/adapters/case-items.ts';
 import { channelCasesQuery, departmentQueueQuery } from '../../shared/adapters/case-listings.ts';
-import { deliveryShardKey, dueShardKey, factShardKey, feedPartitions, feedShardKey, shardLimit, shardedKey, supervisionShardKey } from '../../shared/adapters/shard-keys.ts';
+import { headItem as findingHead } from '../../shared/adapters/dynamo-finding-store.ts';
+import {
+  deliveryShardKey,
+  dueShardKey,
+  factShardKey,
+  feedPartitions,
+  feedShardKey,
+  findingPartitions,
+  parseShardedKey,
+  shardLimit,
+  shardedKey,
+  supervisionShardKey,
+} from '../../shared/adapters/shard-keys.ts';
 import type { IndexLayout } from '../../shared/adapters/table-layout.ts';
-import { CASES_TABLE, STATISTICS_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, EVENTS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE } from '../../shared/adapters/table-layout.ts';
+import { MAX_SUBSCRIPTIONS } from '../../shared/contracts/subscriptions.ts';
 import { caseEvent } from '../../shared/domain/events/case-event.ts';
 import { statisticsFact } from '../../shared/domain/statistics/statistics-fact.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { SYSTEM_CALLER, applyCaseCommand } from '../../shared/domain/cases/case-lifecycle.ts';
 import type { CaseState } from '../../shared/domain/cases/case-record.ts';
 import { sealDocument } from '../../shared/domain/seals/seal.ts';
-import { FOOD, MARKET, archivedRecord } from '../support/case-fixtures.ts';
+import { DEFAULT_RULE_CATALOGUE, rulesById } from '../../shared/domain/supervision/default-rules.ts';
+import { findingId, newFinding } from '../../shared/domain/supervision/finding.ts';
+import { applyFindingCommand, raiseFinding } from '../../shared/domain/supervision/finding-lifecycle.ts';
+import { caseOccurrences } from '../../shared/domain/supervision/rule-evaluation.ts';
+import { FOOD, MARKET, REVIEWER, archivedRecord } from '../support/case-fixtures.ts';
 import { seededCatalogue } from '../support/memory-catalogue.ts';
 import { sealedFoodCase } from '../support/sealed-case.ts';
 import { table } from './figures.ts';
@@ -70,7 +99,7 @@ const MINUTES = 24 * 60;
 /** Minutes per bucket of the figures. */
 const BUCKET = 60;
 /** Reads per second at the peak (see the header). */
-const READS = { hotQueue: 50, otherQueue: 2, applicant: 200, wholeChannel: 1 };
+const READS = { hotQueue: 50, otherQueue: 2, applicant: 200, wholeChannel: 1, hotFindings: 10, openFindings: 2 };
 const PAGE = 20;
 /** Seconds a filing holds a function instance, and how old the cached newest version may be. */
 const FILING_SECONDS = 0.2;
@@ -78,6 +107,8 @@ const LATEST_MAX_AGE_S = 2;
 /** Events a feed page holds (MAX_EVENTS_PAGE), and the share of cases the sweep marks overdue, all in the hour after midnight. */
 const FEED_PAGE = 100;
 const OVERDUE_SHARE = 0.05;
+/** The escalation pass's bound (finding-service.ts): pages of findings due, and findings a page. */
+const ESCALATION = { pages: 50, page: 100 };
 const DAY = '2026-11-23';
 
 /** Filings per second at minute m of the day (China time): two office-hour humps and a quiet night. */
@@ -140,6 +171,30 @@ function family(index: string, pk: string): string {
   return `${index} ${pk.replace(/^(DEPT|CH|ANCHOR|SUPERVISION)#([^#]*).*$/, (_, kind: string, id: string) => (kind === 'ANCHOR' ? 'ANCHOR#<shard>' : `${kind}#${id}…`))}`;
 }
 
+const FINDING_INDEXES: IndexLayout[] = Object.values(SUPERVISION_TABLE.indexes);
+
+/** A finding head's index keys as they were before issue 21: each sharded list's key without its shard. */
+function legacyFindingKeys(head: Record<string, unknown>): Record<string, unknown> {
+  const item = { ...head };
+  for (const ix of FINDING_INDEXES) {
+    const pk = item[ix.partitionKey] as string | undefined;
+    if (pk !== undefined && ix !== SUPERVISION_TABLE.indexes.findingsBySubject) item[ix.partitionKey] = parseShardedKey(pk)!.base;
+  }
+  return item;
+}
+
+/** The family of a findings list: the index and its key, the busy department named, a subject as `<caseNo>`. */
+function findingFamily(ix: IndexLayout, department: string): string {
+  const key = {
+    findingsByDepartment: `DEPT#${department}`,
+    findingsByRule: 'RULE#<rule>',
+    findingsBySubject: 'CASE#<caseNo>',
+    findingsByState: 'STATE#<state>',
+    findingsDue: 'DUE',
+  }[ix.name];
+  return `findings ${ix.name} ${key}…`;
+}
+
 export async function benchKeyLoad(): Promise<void> {
   const t0 = performance.now();
   // The template life: the sealed food case, then archived.
@@ -193,7 +248,24 @@ export async function benchKeyLoad(): Promise<void> {
       feedBytes: eventBytes + 100,
     };
   });
-  const overdueEntry = wu(indexEntryBytes(headItem({ ...states[1]!, supervision: 'overdue', supervisionDeadline: DAY }, changedAt), CASES_TABLE.indexes.supervision));
+  const overdueState: CaseState = { ...states[1]!, supervision: 'overdue', supervisionDeadline: DAY };
+  const overdueEntry = wu(indexEntryBytes(headItem(overdueState, changedAt), CASES_TABLE.indexes.supervision));
+
+  // Findings (the supervision table): what the rules in force raise on the template life, evaluated as
+  // the watch does on each of its events (none: the life is on time), and on an overdue-marked case (the
+  // mark's event). Each finding lives raised → answered by its department → closed by the platform; its
+  // heads are measured once, each step's index entries (every index holds the whole head) from their size.
+  const rules = rulesById(DEFAULT_RULE_CATALOGUE);
+  const onTime = states.reduce((n, s) => n + caseOccurrences(DEFAULT_RULE_CATALOGUE, s, DAY).length, 0);
+  const findingLives = caseOccurrences(DEFAULT_RULE_CATALOGUE, overdueState, DAY).map((occurrence) => {
+    const ctx = { at: changedAt, today: DAY };
+    const raised = raiseFinding(newFinding(occurrence, rules.get(occurrence.rule)!, 0, { date: '2026-11-30' }), { ...ctx, actor: SYSTEM_CALLER }).finding;
+    const answered = applyFindingCommand(raised, { action: 'respond', kind: 'explain', text: '申请人补正材料延误，已督促承办人按期办结' }, { ...ctx, actor: MARKET }).finding;
+    const closed = applyFindingCommand(answered, { action: 'close', note: '说明属实' }, { ...ctx, actor: REVIEWER }).finding;
+    const life = [raised, answered, closed];
+    return { occurrence, life, units: life.map((f) => Object.fromEntries(FINDING_INDEXES.map((ix) => [ix.name, wu(indexEntryBytes(findingHead(f), ix))]))) };
+  });
+  const findingHeadBytes = findingLives.length > 0 ? itemBytes(findingHead(findingLives[0]!.life[0]!)) : 0;
 
   // When each step is written: the filing (0), an officer's action at a time of the profile (accept 1, decide 3), a follow-up after its action (2, 4, 5).
   const officer = new Set([1, 3]);
@@ -216,6 +288,8 @@ export async function benchKeyLoad(): Promise<void> {
 
   const before = new Load();
   const after = new Load();
+  /** The `due` index's writes of one subscription to the channel, and of one to the busy department, all shards together. */
+  const dueBySubscription = new Load();
   let cases = 0;
   let writes = 0;
   let busiestCase = { partition: '', minute: 0, units: 0 };
@@ -256,6 +330,7 @@ export async function benchKeyLoad(): Promise<void> {
           after.add(`events FEED#${label}…`, feedShardKey(owner, caseNo), at, SAMPLE * ev.feed);
           const sub = `sub_${owner}`;
           before.add(`events due DUE…`, 'DUE', at, SAMPLE * ev.due);
+          if (label !== 'department#<other>') dueBySubscription.add(label, 'DUE', at, SAMPLE * ev.due);
           after.add(`events due DUE…`, dueShardKey(sub, caseNo), at, SAMPLE * ev.due);
           before.add(`events DLV#<subscription of ${label}>…`, `DLV#${sub}`, at, SAMPLE * ev.deliveries);
           after.add(`events DLV#<subscription of ${label}>…`, deliveryShardKey(sub, caseNo), at, SAMPLE * ev.deliveries);
@@ -269,10 +344,34 @@ export async function benchKeyLoad(): Promise<void> {
         }
       }
       // Marked overdue by the sweep's pass after midnight (assumed to take an hour), OVERDUE_SHARE of cases.
+      // The watch raises its findings from the mark's event, in the same hour; the department answers and
+      // the platform closes each at times of the profile (in a steady state, each day's answers match a day's raisings).
       if (Math.random() < OVERDUE_SHARE) {
         const m = randomInt(60);
         before.add('supervision SUPERVISION#overdue…', 'SUPERVISION#overdue', m, SAMPLE * overdueEntry);
         after.add('supervision SUPERVISION#overdue…', supervisionShardKey('overdue', caseNo), m, SAMPLE * overdueEntry);
+        for (const { occurrence, life, units } of findingLives) {
+          const subject = { kind: 'case' as const, caseNo };
+          const id = findingId({ ...occurrence, subject });
+          const heads = life.map((f): Record<string, unknown> => findingHead({ ...f, id, subject, departmentId }));
+          const label = departmentId === MARKET.departmentId ? departmentId : '<other>';
+          const minutes = [m, drawMinute(), drawMinute()];
+          for (const [k, load] of [before, after].entries()) {
+            let old: Record<string, unknown> | undefined;
+            for (const [step, head] of heads.entries()) {
+              const item = k === 0 ? legacyFindingKeys(head) : head;
+              for (const ix of FINDING_INDEXES) {
+                const fam = findingFamily(ix, label);
+                const pk = item[ix.partitionKey] as string | undefined;
+                const oldPk = old?.[ix.partitionKey] as string | undefined;
+                const moved = old !== undefined && (oldPk !== pk || old[ix.sortKey] !== item[ix.sortKey]);
+                if (oldPk !== undefined && (pk === undefined || moved)) load.add(fam, oldPk, minutes[step]!, SAMPLE * units[step - 1]![ix.name]!);
+                if (pk !== undefined) load.add(fam, pk, minutes[step]!, SAMPLE * units[step]![ix.name]!);
+              }
+              old = item;
+            }
+          }
+        }
       }
       for (const [m, units] of caseMinutes) if (units > busiestCase.units) busiestCase = { partition: `CASE#${caseNo}`, minute: m, units };
     }
@@ -314,10 +413,30 @@ export async function benchKeyLoad(): Promise<void> {
       for (const pk of partitions) reads.after.add(`events FEED#${owner}…`, pk, minute, pages * 2 * ru(shardLimit(FEED_PAGE, partitions.length) * bytes));
       reads.before.add(`events FEED#${owner}…`, `FEED#${owner}`, minute, pages * 2 * ru(FEED_PAGE * bytes));
     }
+    // Findings lists, pages of PAGE whole heads: the busy department's, and the platform's open ones.
+    for (const [fam, base, perSecond] of [
+      [`findings findingsByDepartment DEPT#${MARKET.departmentId!}…`, `DEPT#${MARKET.departmentId!}`, READS.hotFindings],
+      ['findings findingsByState STATE#<state>…', 'STATE#open', READS.openFindings],
+    ] as const) {
+      const partitions = findingPartitions(base);
+      for (const pk of partitions) reads.after.add(fam, pk, minute, scale * perSecond * ru(shardLimit(PAGE, partitions.length) * findingHeadBytes));
+      reads.before.add(fam, base, minute, scale * perSecond * ru(PAGE * findingHeadBytes));
+    }
     const whole = channelCasesQuery(CHANNEL, undefined, { limit: PAGE })!;
     for (const pk of whole.partitions)
       reads.after.add(`channelCases CH#${CHANNEL}…`, pk, minute, scale * READS.wholeChannel * ru(shardLimit(PAGE, whole.partitions.length) * listed));
     reads.before.add(`channelCases CH#${CHANNEL}…`, `CH#${CHANNEL}`, minute, scale * READS.wholeChannel * ru(PAGE * listed));
+  }
+
+  // The escalation pass at its bound all day (a tick a minute, each reading ESCALATION.pages pages of the
+  // due list: a backlog of late findings it never gets through), eventually consistent.
+  {
+    const partitions = findingPartitions('DUE');
+    for (let minute = 0; minute < MINUTES; minute++) {
+      for (const pk of partitions)
+        reads.after.add('findings findingsDue DUE…', pk, minute, ESCALATION.pages * ru(shardLimit(ESCALATION.page, partitions.length) * findingHeadBytes));
+      reads.before.add('findings findingsDue DUE…', 'DUE', minute, ESCALATION.pages * ru(ESCALATION.page * findingHeadBytes));
+    }
   }
 
   // The item read by every filing (the items table): the busy department's filings all on one item.
@@ -361,7 +480,23 @@ export async function benchKeyLoad(): Promise<void> {
   console.log(
     `  head sizes by step (bytes): ${heads.map((h) => itemBytes(h)).join(', ')}; reads/s at the peak: queue pages ${READS.hotQueue} (busy department), applicant lists ${READS.applicant}, whole channel ${READS.wholeChannel}`,
   );
+  console.log(
+    `  findings: ${onTime} raised on a case's life on time; ${findingLives.length} on a case marked overdue (${findingLives.map((f) => f.occurrence.rule).join(', ')}), ${OVERDUE_SHARE * 100} % of cases, ` +
+      `raised in the hour after midnight, answered and closed in office hours; a finding's head ${findingHeadBytes} bytes (each of its ${FINDING_INDEXES.length} indexes holds it whole); ` +
+      `reads/s at the peak: the busy department's list ${READS.hotFindings}, the open list ${READS.openFindings}; the escalation pass ${ESCALATION.pages} pages of ${ESCALATION.page} a minute`,
+  );
   table(rows, ['key family', 'partitions', 'WU/s before', 'WU/s after', 'RU/s before', 'RU/s after', 'busiest partition after']);
+  // The `due` index's headroom: every subscription of an owner puts its own markers on it, and an owner may have MAX_SUBSCRIPTIONS.
+  const dueOf = dueBySubscription.peaks();
+  const channelDue = dueOf.get(`channel#${CHANNEL}`)?.perSecond ?? 0;
+  const departmentDue = dueOf.get(`department#${MARKET.departmentId!}`)?.perSecond ?? 0;
+  const perShard = (shards: number, channelSubs: number, departmentSubs: number) => ((channelSubs * channelDue + departmentSubs * departmentDue) / shards).toFixed(0);
+  console.log(
+    `  due index: a subscription to the channel writes ${channelDue.toFixed(0)} WU/s on it at the peak, one to the busy department ${departmentDue.toFixed(0)} (all shards); ` +
+      `the mean shard with one of each: ${perShard(EVENTS_TABLE.dueShards, 1, 1)} WU/s over ${EVENTS_TABLE.dueShards} shards, ${perShard(EVENTS_TABLE.dueShards / 2, 1, 1)} over ${EVENTS_TABLE.dueShards / 2}; ` +
+      `with two to the channel: ${perShard(EVENTS_TABLE.dueShards, 2, 1)} and ${perShard(EVENTS_TABLE.dueShards / 2, 2, 1)}; ` +
+      `with ${MAX_SUBSCRIPTIONS} to each (the most an owner may have): ${perShard(EVENTS_TABLE.dueShards, MAX_SUBSCRIPTIONS, MAX_SUBSCRIPTIONS)} and ${perShard(EVENTS_TABLE.dueShards / 2, MAX_SUBSCRIPTIONS, MAX_SUBSCRIPTIONS)}`,
+  );
   console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s, load average ${loadavg()[0]!.toFixed(2)})`);
 }
 

@@ -22,6 +22,7 @@ import {
   queueShard,
 } from '../../shared/adapters/case-items.ts';
 import { DynamoCaseOutbox } from '../../shared/adapters/dynamo-event-store.ts';
+import { queryIndexPage } from '../../shared/adapters/query-cursor.ts';
 import { shardLimit, supervisionShardKey } from '../../shared/adapters/shard-keys.ts';
 import { MATERIALS_BUCKET } from '../../shared/adapters/bucket-layout.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
@@ -42,6 +43,7 @@ import { seededCatalogue } from '../support/memory-catalogue.ts';
 import type { MemoryItemStore } from '../support/memory-item-store.ts';
 import { MemoryMaterialVault } from '../support/memory-material-vault.ts';
 import { realPdf } from '../support/pdf-fixtures.ts';
+import type { CaseList, CasePage } from '../../shared/domain/cases/case-store.ts';
 import { historyUpTo } from '../../shared/domain/cases/case-store.ts';
 import { rejection } from '../support/refusal.ts';
 
@@ -640,6 +642,35 @@ describe('DynamoCaseStore: actions under an idempotency key, through the case se
   });
 });
 
+/**
+ * A page of a listing's key of before issue 21 read as the store read it then (one index query, its
+ * cursor a start key: case-listings.ts at 7064de4): the cursor a client holds, and the sort key it stopped at.
+ */
+async function legacyPage(tableName: string, index: { name: string; partitionKey: string; sortKey: string }, partition: string, limit: number) {
+  const page = await queryIndexPage(db, {
+    tableName,
+    table: CASES_TABLE,
+    index,
+    partition,
+    itemPrefix: 'CASE#',
+    listedSortKey: /^(?:HEAD|FINDING#[a-z-]+#\d{4}-\d{2}-\d{2})$/,
+    page: { limit },
+  });
+  expect(page.items).toHaveLength(limit);
+  return { cursor: page.nextCursor!, sortKey: page.items.at(-1)![index.sortKey] as string };
+}
+
+/** Every case a listing answers from `cursor` on, page by page. */
+async function pagesFrom(list: (page: CasePage) => Promise<CaseList>, limit: number, cursor: string | undefined): Promise<CaseState[]> {
+  const cases: CaseState[] = [];
+  do {
+    const page = await list({ limit, ...(cursor ? { cursor } : {}) });
+    cases.push(...page.cases);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return cases;
+}
+
 describe('DynamoCaseStore: listings', () => {
   it("lists a channel's cases from every shard and from the key of before the shards, in order, each once", async () => {
     // Prepare: 12 cases of 4 applicants; 5 of their heads moved back under `CH#<channel>` alone, as a
@@ -666,14 +697,23 @@ describe('DynamoCaseStore: listings', () => {
     const order = (list: CaseState[]) => list.map((s) => `${applicantId(s)}#${s.receivedAt}#${s.caseNo}`).sort();
     const keyOf = (s: CaseState) => `${applicantId(s)}#${s.receivedAt}#${s.caseNo}`;
 
+    // A client's cursor from before the shards: a page of `CH#<channel>` alone, as the store read it then.
+    const held = await legacyPage('cases-channel-legacy', ix, `CH#${PORTAL.channelId!}`, 2);
+
     // Act
     const everyone = await allPages((page) => fresh.channelCases(PORTAL.channelId!, undefined, page), 2);
     const zhang = await allPages((page) => fresh.channelCases(PORTAL.channelId!, ZHANG.residentId, page), 1);
+    const afterHeld = await pagesFrom((page) => fresh.channelCases(PORTAL.channelId!, undefined, page), 3, held.cursor);
+    const elsewhere = await rejection(fresh.channelCases(PORTAL.channelId!, ZHANG.residentId, { limit: 3, cursor: held.cursor }));
 
     // Assess
     expect(everyone.cases.map(keyOf)).toEqual(order(filed));
     expect(zhang.cases.map(keyOf)).toEqual(order(filed.filter((s) => applicantId(s) === ZHANG.residentId)));
     expect(zhang.cases.some((s) => filed.slice(0, 5).some((old) => old.caseNo === s.caseNo))).toBe(true);
+    // The held cursor goes on after the case it stopped at, over every shard (the old key among them).
+    expect(afterHeld.map(keyOf)).toEqual(order(filed).filter((k) => k > held.sortKey));
+    expect(afterHeld.some((c) => !filed.slice(0, 5).some((old) => old.caseNo === c.caseNo))).toBe(true);
+    expect(elsewhere.code).toBe('INVALID_CURSOR');
   });
 
   it('lists a supervision list from every shard and from the key of before the shards, by deadline, each once', async () => {
@@ -702,19 +742,31 @@ describe('DynamoCaseStore: listings', () => {
     const shards = new Set(marked.slice(4).map((s) => supervisionShardKey('overdue', s.caseNo)));
     expect(shards.size).toBeGreaterThan(1);
 
+    // A client's cursor from before the shards: a page of `SUPERVISION#overdue` alone, as the store read it then.
+    const held = await legacyPage('cases-supervision-legacy', ix, 'SUPERVISION#overdue', 2);
+    const list = async (cursor: string | undefined) => {
+      const pages: { caseNo: string; passed?: string }[] = [];
+      do {
+        const page = await fresh.listSupervision('overdue', { limit: 3, ...(cursor ? { cursor } : {}) });
+        expect(page.cases.length).toBeLessThanOrEqual(3);
+        pages.push(...page.cases.map((c) => ({ caseNo: c.state.caseNo, ...(c.passedDeadline ? { passed: c.passedDeadline } : {}) })));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return pages;
+    };
+
     // Act
-    const pages: { caseNo: string; passed?: string }[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await fresh.listSupervision('overdue', { limit: 3, ...(cursor ? { cursor } : {}) });
-      expect(page.cases.length).toBeLessThanOrEqual(3);
-      pages.push(...page.cases.map((c) => ({ caseNo: c.state.caseNo, ...(c.passedDeadline ? { passed: c.passedDeadline } : {}) })));
-      cursor = page.nextCursor;
-    } while (cursor);
+    const pages = await list(undefined);
+    const afterHeld = await list(held.cursor);
+    const elsewhere = await rejection(fresh.listSupervision('violation', { limit: 3, cursor: held.cursor }));
 
     // Assess
     const expected = marked.map((s) => ({ caseNo: s.caseNo, passed: s.supervisionDeadline! })).sort((a, b) => (`${a.passed}#${a.caseNo}` < `${b.passed}#${b.caseNo}` ? -1 : 1));
     expect(pages).toEqual(expected);
+    // The held cursor goes on after the case it stopped at, over every shard (the old key among them).
+    expect(afterHeld).toEqual(expected.filter((c) => `${c.passed}#${c.caseNo}` > held.sortKey));
+    expect(afterHeld.some((c) => !marked.slice(0, 4).some((old) => old.caseNo === c.caseNo))).toBe(true);
+    expect(elsewhere.code).toBe('INVALID_CURSOR');
   });
 
   it('keeps the queue in order when shards stop early, at their share of a page (as at DynamoDB’s 1 MB page)', async () => {

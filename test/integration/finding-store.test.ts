@@ -1,17 +1,23 @@
 // Supervision findings on dynalite over the real DynamoDB wire protocol, through the finding service:
 // one finding however many concurrent raisings of an occurrence, the lifecycle with its hash-chained
 // history, a concurrent action refused, a head left behind rolled forward, an edited finding found, the
-// lists by department, rule, state, case and period with cursors, and the escalation pass.
+// lists by department, rule, state, case and period with cursors — over the lists' shards and their
+// keys of before them, a cursor of before the shards going on over them all —, and the escalation pass.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoFindingStore, headItem } from '../../shared/adapters/dynamo-finding-store.ts';
+import { queryIndexPage } from '../../shared/adapters/query-cursor.ts';
+import { hashShard, parseShardedKey } from '../../shared/adapters/shard-keys.ts';
+import { SUPERVISION_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { FindingListQuery } from '../../shared/contracts/supervision-findings.ts';
 import type { RuleOccurrence } from '../../shared/contracts/supervision-rules.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
+import { dayNumber, fromDayNumber } from '../../shared/domain/calendar/china-date.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { DEFAULT_RULE_CATALOGUE, rulesById } from '../../shared/domain/supervision/default-rules.ts';
 import type { Finding } from '../../shared/domain/supervision/finding.ts';
+import { subjectKey } from '../../shared/domain/supervision/finding.ts';
 import { FindingService } from '../../shared/domain/supervision/finding-service.ts';
 import { HOUSING, MARKET, REVIEWER } from '../support/case-fixtures.ts';
 import { rejection } from '../support/refusal.ts';
@@ -54,6 +60,21 @@ function occurrence(rule: RuleOccurrence['rule'], over: Partial<RuleOccurrence> 
 
 async function raise(occ: RuleOccurrence) {
   return service.raise(occ, rules.get(occ.rule)!, 0);
+}
+
+/** The head of a finding as written before issue 21: each sharded list's key without its shard. */
+function legacyHead(finding: Finding): Record<string, unknown> {
+  const item = headItem(finding);
+  for (const ix of [
+    SUPERVISION_TABLE.indexes.findingsByDepartment,
+    SUPERVISION_TABLE.indexes.findingsByRule,
+    SUPERVISION_TABLE.indexes.findingsByState,
+    SUPERVISION_TABLE.indexes.findingsDue,
+  ]) {
+    const key = item[ix.partitionKey] as string | undefined;
+    if (key !== undefined) item[ix.partitionKey] = parseShardedKey(key)!.base;
+  }
+  return item;
 }
 
 async function items(id: string): Promise<string[]> {
@@ -211,6 +232,94 @@ describe('lists', () => {
     expect(answered.ids).toEqual([raisedIds[4]]);
     // On 2026-11-06 the first (due 2026-11-05) is late; the yellow and red alike.
     expect(late.findings.filter((f) => f.late).map((f) => f.id)).toEqual([raisedIds[0]]);
+  });
+
+  it('lists over the shards and the keys of before them, each finding once and in order, and goes on from a cursor of before the shards', async () => {
+    // Prepare: 23 findings of a department of their own over 23 days; 7 of them answered; 8 left under the
+    // lists' keys of before issue 21 (DEPT#<owner>, RULE#<rule>, STATE#<state>, DUE), as heads written then.
+    const departmentId = 'dept-shard-test';
+    const found: { id: string; raisedOn: string; legacy: boolean }[] = [];
+    for (let i = 0; i < 23; i++) {
+      const date = fromDayNumber(dayNumber('2026-09-01') + i);
+      day(date);
+      const { finding } = await raise(occurrence('statutory-deadline-passed', { departmentId, on: date, occurrence: `s${i}` }));
+      if (i % 3 === 0) await service.respond({ name: 'dept-shard', role: 'department', departmentId }, finding.id, { kind: 'explain', text: '说明' });
+      found.push({ id: finding.id, raisedOn: date, legacy: i % 3 === 1 });
+    }
+    for (const f of found.filter((f) => f.legacy)) await db.send(new PutCommand({ TableName: LOCAL_TABLES.supervision, Item: legacyHead((await store.read(f.id))!.finding) }));
+    const newestFirst = [...found].reverse().map((f) => f.id);
+    const open = new Set(found.filter((_, i) => i % 3 !== 0).map((f) => f.id));
+    const all = async (q: Partial<FindingListQuery>, limit: number, cursor?: string) => {
+      const ids: string[] = [];
+      do {
+        const page = await service.list(REVIEWER, { limit, ...q, ...(cursor ? { cursor } : {}) });
+        ids.push(...page.findings.map((f) => f.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return ids;
+    };
+    // A client's cursor from before the shards: a page of the department's key alone, as the store read it then.
+    const ix = SUPERVISION_TABLE.indexes.findingsByDepartment;
+    const legacyPage = await queryIndexPage(db, {
+      tableName: LOCAL_TABLES.supervision,
+      table: { partitionKey: 'pk', sortKey: 'sk' },
+      index: ix,
+      partition: `DEPT#${departmentId}`,
+      itemPrefix: 'FINDING#',
+      listedSortKey: 'HEAD',
+      newestFirst: true,
+      page: { limit: 2 },
+    });
+    const held = legacyPage.items.at(-1)![ix.sortKey] as string;
+
+    // Act
+    const pages = await Promise.all([1, 2, 5, 50].map((limit) => all({ department: departmentId }, limit)));
+    const openOnes = await all({ department: departmentId, state: 'open' }, 2);
+    const oldestFirstOpen: string[] = [];
+    let next: string | undefined;
+    do {
+      const page = await store.list({ by: { state: 'open' }, from: '2026-09-01', to: '2026-09-23', filter: {}, oldestFirst: true }, { limit: 3, cursor: next });
+      oldestFirstOpen.push(...page.findings.map((f) => f.id));
+      next = page.nextCursor;
+    } while (next);
+    const afterOldCursor = await all({ department: departmentId }, 4, legacyPage.nextCursor);
+
+    // Assess
+    for (const ids of pages) expect(ids).toEqual(newestFirst);
+    expect(openOnes).toEqual(newestFirst.filter((id) => open.has(id)));
+    expect(oldestFirstOpen).toEqual(found.map((f) => f.id).filter((id) => open.has(id)));
+    expect(legacyPage.items.map((i) => (i.finding as Finding).id)).toEqual(newestFirst.filter((id) => found.find((f) => f.id === id)!.legacy).slice(0, 2));
+    expect(afterOldCursor).toEqual(
+      found
+        .filter((f) => `${f.raisedOn}#${f.id}` < held)
+        .reverse()
+        .map((f) => f.id),
+    );
+    expect((await rejection(service.list(REVIEWER, { limit: 2, department: MARKET.departmentId!, cursor: legacyPage.nextCursor! }))).code).toBe('INVALID_CURSOR');
+  });
+
+  it("keeps a finding's heads in its id's shard of each list, and moves a head of before the shards into them at its next write", async () => {
+    // Prepare
+    day('2026-11-23');
+    const { finding } = await raise(occurrence('statutory-deadline-passed'));
+    await db.send(new PutCommand({ TableName: LOCAL_TABLES.supervision, Item: legacyHead(finding) }));
+    const head = async () => (await db.send(new GetCommand({ TableName: LOCAL_TABLES.supervision, Key: { pk: `FINDING#${finding.id}`, sk: 'HEAD' }, ConsistentRead: true }))).Item!;
+    const before = await head();
+
+    // Act
+    await service.respond(MARKET, finding.id, { kind: 'explain', text: '说明' });
+    const after = await head();
+
+    // Assess
+    expect([before.fdPk, before.frPk, before.fstPk, before.duePk]).toEqual([`DEPT#${MARKET.departmentId!}`, 'RULE#statutory-deadline-passed', 'STATE#open', 'DUE']);
+    const shard = hashShard(finding.id, SUPERVISION_TABLE.findingShards);
+    expect([after.fdPk, after.frPk, after.fstPk, after.duePk, after.fsPk]).toEqual([
+      `DEPT#${MARKET.departmentId!}#${shard}`,
+      `RULE#statutory-deadline-passed#${shard}`,
+      `STATE#answered#${shard}`,
+      undefined,
+      subjectKey(finding.subject),
+    ]);
   });
 
   it('refuses a cursor of another query, another department for a department, and an unfiltered list for the platform', async () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
 import { DynamoStatisticsStore, SUMMARY_PART_BYTES } from '../../shared/adapters/dynamo-statistics-store.ts';
 import { evaluationsOf, findingsByRule, publishedItemCount } from '../../shared/adapters/dynamo-statistics-sources.ts';
+import { findingShardKey } from '../../shared/adapters/shard-keys.ts';
 import type { CaseEvent } from '../../shared/contracts/case-events.ts';
 import type { Caller } from '../../shared/domain/access/caller.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
@@ -224,7 +225,8 @@ describe('the statistics store and keeper', () => {
   });
 
   it('counts the findings a department was given in a period by rule, and the items it lists', async () => {
-    // Finding heads with the attributes the findings store writes (issue 17 plan, part C).
+    // Finding heads with the attributes the findings store writes (issue 17 plan, part C): in their shards
+    // of the department's list, and f2 under its key of before the shards (a head written before issue 21).
     const head = (id: string, rule: string, departmentId: string, raisedOn: string) => ({
       pk: `FINDING#${id}`,
       sk: 'HEAD',
@@ -234,7 +236,7 @@ describe('the statistics store and keeper', () => {
       departmentId,
       raisedOn,
       dueOn: raisedOn,
-      fdPk: `DEPT#${departmentId}`,
+      fdPk: id === 'f2' ? `DEPT#${departmentId}` : findingShardKey(`DEPT#${departmentId}`, id),
       fdSk: `${raisedOn}#${id}`,
       frPk: `RULE#${rule}`,
       frSk: `${raisedOn}#${id}`,

@@ -16,13 +16,15 @@ import {
   factShardKey,
   feedPartitions,
   feedShardKey,
+  findingPartitions,
+  findingShardKey,
   hashShard,
   mergeShardRows,
   parseShardedKey,
   shardLimit,
   supervisionShardKey,
 } from '../../shared/adapters/shard-keys.ts';
-import { CASES_TABLE, EVENTS_TABLE, STATISTICS_TABLE } from '../../shared/adapters/table-layout.ts';
+import { CASES_TABLE, EVENTS_TABLE, STATISTICS_TABLE, SUPERVISION_TABLE } from '../../shared/adapters/table-layout.ts';
 import type { CaseState } from '../../shared/domain/cases/case-record.ts';
 import { fileCase } from '../../shared/domain/cases/case-lifecycle.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
@@ -90,6 +92,9 @@ describe('sharded keys', () => {
     expect(changedPartitions()).toEqual([...allShards('CHANGED', STATISTICS_TABLE.changedShards), 'CHANGED']);
     // A case's head and finding items are in its case number's shard of each supervision list.
     expect(supervisionShardKey('overdue', caseNos[3]!)).toBe(`SUPERVISION#overdue#${hashShard(caseNos[3]!, CASES_TABLE.supervisionShards)}`);
+    // A finding is in its id's shard of every sharded findings list, all its life.
+    expect(findingShardKey('RULE#promised-deadline-passed', 'ab12')).toBe(`RULE#promised-deadline-passed#${hashShard('ab12', SUPERVISION_TABLE.findingShards)}`);
+    expect(findingPartitions('DUE')).toEqual([...allShards('DUE', SUPERVISION_TABLE.findingShards), 'DUE']);
     expect(supervisionQuery('procedure-overrun', { limit: 5 }).partitions).toEqual([
       ...allShards('SUPERVISION#procedure-overrun', CASES_TABLE.supervisionShards),
       'SUPERVISION#procedure-overrun',
@@ -100,11 +105,27 @@ describe('sharded keys', () => {
     const rows = (keys: string[], stopped: boolean) => ({ items: keys.map((k) => ({ k })), stopped });
     const by = (r: { k: string }) => r.k;
     // Whole shards: the smallest keys over all, up to the limit.
-    expect(mergeShardRows([rows(['a', 'd'], false), rows(['b', 'c', 'e'], false)], by, 3)).toEqual({ items: [{ k: 'a' }, { k: 'b' }, { k: 'c' }], more: true });
+    expect(mergeShardRows([rows(['a', 'd'], false), rows(['b', 'c', 'e'], false)], by, 3)).toEqual({ items: [{ k: 'a' }, { k: 'b' }, { k: 'c' }], more: true, next: 'c' });
     expect(mergeShardRows([rows(['a', 'd'], false), rows([], false)], by, 3)).toEqual({ items: [{ k: 'a' }, { k: 'd' }], more: false });
     // A shard stopped at `b`: what lies after `b` in it is unknown, so the page ends at `b`.
-    expect(mergeShardRows([rows(['a', 'b'], true), rows(['c'], false)], by, 3)).toEqual({ items: [{ k: 'a' }, { k: 'b' }], more: true });
-    expect(mergeShardRows([rows(['a', 'x'], true), rows(['b', 'c'], true)], by, 10)).toEqual({ items: [{ k: 'a' }, { k: 'b' }, { k: 'c' }], more: true });
+    expect(mergeShardRows([rows(['a', 'b'], true), rows(['c'], false)], by, 3)).toEqual({ items: [{ k: 'a' }, { k: 'b' }], more: true, next: 'b' });
+    expect(mergeShardRows([rows(['a', 'x'], true), rows(['b', 'c'], true)], by, 10)).toEqual({ items: [{ k: 'a' }, { k: 'b' }, { k: 'c' }], more: true, next: 'c' });
+  });
+
+  it('merges newest first, and goes on from where a filtered shard stopped past its rows', () => {
+    const rows = (keys: string[], stopped: boolean, stoppedAt?: string) => ({ items: keys.map((k) => ({ k })), stopped, ...(stoppedAt ? { stoppedAt } : {}) });
+    const by = (r: { k: string }) => r.k;
+    // Descending: the largest keys first; a shard stopped at `d` ends the page at `d`.
+    expect(mergeShardRows([rows(['e', 'd'], true), rows(['f', 'c', 'a'], false)], by, 10, 'descending')).toEqual({
+      items: [{ k: 'f' }, { k: 'e' }, { k: 'd' }],
+      more: true,
+      next: 'd',
+    });
+    // A shard whose filter dropped every row it read, stopped at `c`: the page holds what is known up to `c`
+    // and the next goes on after `c`, not after the page's last row (`b`), and not from nothing when the page is empty.
+    expect(mergeShardRows([rows([], true, 'c'), rows(['b', 'd'], false)], by, 10)).toEqual({ items: [{ k: 'b' }], more: true, next: 'c' });
+    expect(mergeShardRows([rows([], true, 'c'), rows(['d'], false)], by, 10)).toEqual({ items: [], more: true, next: 'c' });
+    expect(mergeShardRows([rows(['x'], true, 'y'), rows(['a', 'b'], false)], by, 2)).toEqual({ items: [{ k: 'a' }, { k: 'b' }], more: true, next: 'b' });
   });
 
   it('asks each shard for its share of a page, never more than the page', () => {
