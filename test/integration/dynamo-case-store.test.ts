@@ -213,6 +213,24 @@ async function toOldLayout(s: DynamoCaseStore, table: string, caseNo: string): P
   await db.send(new PutCommand({ TableName: table, Item: listingItems(states.at(-1)!).head }));
 }
 
+/**
+ * A joint case filed, accepted and dispatched on 1 September 2026 (health and fire each get a task), on
+ * a cases table of its own, through `through` (a store on it, made from the table by default).
+ */
+async function dispatchedJoint(
+  table: string,
+  key: string,
+  through?: (table: string) => DynamoCaseStore,
+): Promise<{ fresh: DynamoCaseStore; caseNo: string; dispatched: CaseState }> {
+  const made = await freshStore(table);
+  const fresh = through ? through(table) : made;
+  const filed = await file({ store: fresh, by: PORTAL, key, app: application(ZHANG, JOINT), date: '2026-09-01', guide: JOINT });
+  const caseNo = filed.state.caseNo;
+  await actSealed(fresh, caseNo, { action: 'accept' }, on('2026-09-01', MARKET, 1));
+  const dispatched = await act(fresh, caseNo, { action: 'dispatch' }, on('2026-09-01', SYSTEM_CALLER, 2));
+  return { fresh, caseNo, dispatched };
+}
+
 /** Every item of the case, by sort key. */
 async function caseItems(table: string, caseNo: string): Promise<Map<string, Record<string, unknown>>> {
   const out = await db.send(new ScanCommand({ TableName: table, FilterExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CASE#${caseNo}` } }));
@@ -316,15 +334,10 @@ describe('DynamoCaseStore: what a case takes in the table', () => {
   it("writes a joint case's task item at its wait (its keys and token), puts it again when its task ends, and not as the case moves on", async () => {
     // Prepare: a joint case accepted and dispatched (health and fire each get a task); each branch's wait keeps its token
     const table = 'cases-task-items';
-    await freshStore(table);
     // The commands the store sends: the functions that write cases hold GetItem, PutItem and Query alone (functions/manifest.ts)
     const sent = new Set<string>();
     const watched = { send: (command: { constructor: { name: string } }) => (sent.add(command.constructor.name), db.send(command as GetCommand)) };
-    const fresh = new DynamoCaseStore(watched as unknown as DynamoDBDocumentClient, table);
-    const filed = await file({ store: fresh, by: PORTAL, key: 'tasks-1', app: application(ZHANG, JOINT), date: '2026-09-01', guide: JOINT });
-    const caseNo = filed.state.caseNo;
-    await actSealed(fresh, caseNo, { action: 'accept' }, on('2026-09-01', MARKET, 1));
-    const dispatched = await act(fresh, caseNo, { action: 'dispatch' }, on('2026-09-01', SYSTEM_CALLER, 2));
+    const { fresh, caseNo, dispatched } = await dispatchedJoint(table, 'tasks-1', (t) => new DynamoCaseStore(watched as unknown as DynamoDBDocumentClient, t));
     const afterDispatch = await caseItems(table, caseNo);
     const waitedAt = Math.floor(Date.now() / 1000);
     for (const dept of [HEALTH, FIRE]) await fresh.putTaskToken(dispatched, dept.departmentId!, `token-${dept.departmentId}`);
@@ -373,11 +386,7 @@ describe('DynamoCaseStore: what a case takes in the table', () => {
   it('moves the task items and reads the tokens of a joint case dispatched before its wait kept them (TASK# keys only, TOKEN#)', async () => {
     // Prepare: dispatched and waited on as before: task items of keys alone written by the dispatch, a TOKEN# item per wait
     const table = 'cases-old-tasks';
-    const fresh = await freshStore(table);
-    const filed = await file({ store: fresh, by: PORTAL, key: 'old-tasks-1', app: application(ZHANG, JOINT), date: '2026-09-01', guide: JOINT });
-    const caseNo = filed.state.caseNo;
-    await actSealed(fresh, caseNo, { action: 'accept' }, on('2026-09-01', MARKET, 1));
-    const dispatched = await act(fresh, caseNo, { action: 'dispatch' }, on('2026-09-01', SYSTEM_CALLER, 2));
+    const { fresh, caseNo, dispatched } = await dispatchedJoint(table, 'old-tasks-1');
     for (const dept of [HEALTH, FIRE]) {
       const { expiresAt: _expiresAt, token: _token, ...keys } = taskTokenItem(dispatched, dept.departmentId!, 'x');
       await db.send(new PutCommand({ TableName: table, Item: keys }));
@@ -413,11 +422,7 @@ describe('DynamoCaseStore: what a case takes in the table', () => {
     // Prepare: dispatched; health's first wait kept token-1. The opinion's store, once it has read health's
     // task item, lets a second wait (a replayed execution's) keep token-2 before it puts the item
     const table = 'cases-task-token-race';
-    const fresh = await freshStore(table);
-    const filed = await file({ store: fresh, by: PORTAL, key: 'token-race-1', app: application(ZHANG, JOINT), date: '2026-09-01', guide: JOINT });
-    const caseNo = filed.state.caseNo;
-    await actSealed(fresh, caseNo, { action: 'accept' }, on('2026-09-01', MARKET, 1));
-    const dispatched = await act(fresh, caseNo, { action: 'dispatch' }, on('2026-09-01', SYSTEM_CALLER, 2));
+    const { fresh, caseNo, dispatched } = await dispatchedJoint(table, 'token-race-1');
     await fresh.putTaskToken(dispatched, HEALTH.departmentId!, 'token-1');
     let meddled = false;
     const meddling = {
@@ -445,11 +450,7 @@ describe('DynamoCaseStore: what a case takes in the table', () => {
   it('puts the task items a losing action moved back where the winning head lists them', async () => {
     // Prepare: a dispatched joint case; health and fire answer on the same version, each moving its own task
     const table = 'cases-task-race';
-    const fresh = await freshStore(table);
-    const filed = await file({ store: fresh, by: PORTAL, key: 'race-1', app: application(ZHANG, JOINT), date: '2026-09-01', guide: JOINT });
-    const caseNo = filed.state.caseNo;
-    await actSealed(fresh, caseNo, { action: 'accept' }, on('2026-09-01', MARKET, 1));
-    const dispatched = await act(fresh, caseNo, { action: 'dispatch' }, on('2026-09-01', SYSTEM_CALLER, 2));
+    const { fresh, caseNo, dispatched } = await dispatchedJoint(table, 'race-1');
     for (const dept of [HEALTH, FIRE]) await fresh.putTaskToken(dispatched, dept.departmentId!, `token-${dept.departmentId}`);
     const answers = [HEALTH, FIRE].map((by) => applyCaseCommand(dispatched, { action: 'opinion', outcome: 'agree' }, on('2026-09-02', by)));
 
