@@ -8,8 +8,8 @@ export const joint = {
   description: 'joint-handling steps (dispatch, check, await, escalate, record-missing, fail), run by the joint-handling state machine',
   trigger: { kind: 'state-machine' },
   // One case at a time, through the case store: gets and queries that case's records (its own
-  // partition, no index), records the joint actions on it (entries and head), stores a branch's task
-  // token.
+  // partition, no index), records the joint actions on it (entries and head), puts a branch's task
+  // item (the co-department's task in its open-task list, and the wait's task token).
   tables: { cases: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] } },
   calendar: ['dynamodb:Query'],
   // Well under the steps' task timeout.

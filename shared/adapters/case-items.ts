@@ -22,14 +22,27 @@
 //                                                 read; no longer written. (Entries written before they
 //                                                 held what changed hold the whole state after them;
 //                                                 before events, no `event`.)
-//   CASE#<caseNo>           / TASK#<departmentId> a co-department's joint task in its queue: its index
-//                                                 keys and the version that last moved them, nothing
-//                                                 more (a listing reads the head); written before the
-//                                                 head, and only when its keys change.
+//   CASE#<caseNo>           / TASK#<departmentId> a co-department's joint task in its queue, and the
+//                                                 workflow's callback token for its opinion: the index
+//                                                 keys of its place in the co-department's open-task
+//                                                 list while the task is open (none once it has ended:
+//                                                 there is no list of ended tasks), the version that
+//                                                 last set them (a listing reads the head), and the
+//                                                 newest wait's token. Written by the workflow's wait
+//                                                 (taskTokenItem: the dispatch writes the head alone),
+//                                                 and by an action only where it moves an open task or
+//                                                 ends it (before the head; put over the item as read,
+//                                                 its token carried over: no UpdateItem), so a
+//                                                 joint case takes one write per wait and one per task
+//                                                 that ends, not per day the case moves on.
+//                                                 (Items of before: written by the dispatch, keys only,
+//                                                 an ended one under `opinion-ended#<day>#<caseNo>`,
+//                                                 which nothing lists; still read, moved like these.)
 //   CASE#<caseNo>           / FINDING#<kind>#<due> a supervision finding (case-findings.ts) on its
 //                                                 supervision list, small like a task item.
 //   CASE#<caseNo>           / TOKEN#<departmentId> the workflow's callback token for that co-department's
-//                                                 opinion (the newest wait's; not part of the history).
+//                                                 opinion, as kept before the task item held it: still
+//                                                 read where the task item holds none; no longer written.
 //   IDEM#<channelId>#<key>  / IDEM                a filing's idempotency record: written once, on
 //                                                 condition it does not exist, the serialisation point
 //                                                 of filing. It holds the case number, the request's
@@ -44,14 +57,15 @@
 //   SWEEP                   / CALENDAR            the calendar versions the sweep last applied.
 //
 // The two idempotency records expire (`expiresAt`, the table's TTL) IDEMPOTENCY_RECORD_DAYS after they
-// are written, a callback token TASK_TOKEN_DAYS after; every other item is kept with the case.
+// are written, a task item holding a callback token TASK_TOKEN_DAYS after the token was kept, a task
+// item ENDED_TASK_DAYS after its task ended; every other item is kept with the case.
 //
 // Index keys of the head (CASES_TABLE.indexes, each holding its keys alone: a listing reads the heads it
 // lists, and keeps those that still list it; all sort keys are ASCII, so DynamoDB's byte order and
 // JavaScript's string order agree):
 //   departmentQueue  DEPT#<departmentId>#<shard 0-31>   <status>#<due date or ~>#<caseNo>
-//                    (a joint task: DEPT#<co-department>#<shard>, `opinion#<due or ~>#<caseNo>` while it
-//                    is open, `opinion-ended#<case updated on>#<caseNo>` after; no case status starts so)
+//                    (a joint task item: DEPT#<co-department>#<shard>, `opinion#<due or ~>#<caseNo>` while
+//                    its task is open, nothing after; no case status starts so)
 //   channelCases     CH#<channelId>#<shard 0-31>        <applicantId>#<receivedAt>#<caseNo>
 //                    (the shard a hash of the applicant's id; heads written before issue 21: CH#<channelId>)
 //   supervision      SUPERVISION#<overdue|violation>#<shard>   <deadline or ~>#<caseNo>   (sparse)
@@ -62,7 +76,7 @@
 import { IDEMPOTENCY_KEY_HEADER } from '../contracts/headers.ts';
 import { findingsAwaited } from '../domain/cases/case-findings.ts';
 import { followUps } from '../domain/cases/case-follow-ups.ts';
-import type { Applicant, CaseHistoryEntry, CaseState, CaseTransition } from '../domain/cases/case-record.ts';
+import type { Applicant, CaseHistoryEntry, CaseState, CaseTransition, JointTask } from '../domain/cases/case-record.ts';
 import type { ActionKey, ActionKeyRecord, CaseRead, FilingRecord, SupervisionKind } from '../domain/cases/case-store.ts';
 import { caseStateDigest, isEntryIntact } from '../domain/cases/case-history.ts';
 import { canonicalJson } from '../domain/items/record-hash.ts';
@@ -85,9 +99,8 @@ export type Item = Record<string, unknown>;
 export const HEAD = 'HEAD';
 /** The sweep's note of the calendar versions it last brought every open case in line with. */
 export const CALENDAR_APPLIED_KEY = { pk: 'SWEEP', sk: 'CALENDAR' } as const;
-/** Sort-key prefixes of joint task items in the department queue index (no case status starts so). */
+/** Sort-key prefix of open joint task items in the department queue index (no case status starts so). */
 export const OPEN_TASK = 'opinion';
-const ENDED_TASK = 'opinion-ended';
 export const ENTRY_PREFIX = 'EVT#';
 /** Sorts after every ISO date: cases without a date come last. */
 export const NO_DATE = '~';
@@ -104,7 +117,8 @@ export const departmentShardKey = (departmentId: string, shard: number) => shard
 export const legacyChannelKey = (channelId: string) => `CH#${channelId}`;
 export const channelShardKey = (channelId: string, shard: number) => shardedKey(legacyChannelKey(channelId), shard);
 export const tokenKey = (departmentId: string) => `TOKEN#${departmentId}`;
-export const taskKey = (departmentId: string) => `TASK#${departmentId}`;
+const TASK_PREFIX = 'TASK#';
+export const taskKey = (departmentId: string) => `${TASK_PREFIX}${departmentId}`;
 export const findingKey = (kind: string, due: string) => `FINDING#${kind}#${due}`;
 
 /** `IDEM#<channelId>#<key>`: a channel id has no `#`, so the first `#` after it ends it whatever the key holds. */
@@ -538,10 +552,59 @@ function checkFirst({ state, entry }: CaseTransition): void {
  */
 export const TASK_TOKEN_DAYS = 366;
 
-/** A co-department's callback token for a case, expiring TASK_TOKEN_DAYS after `writtenAt` (by default now: TTL counts real time). */
+/**
+ * Days a task item is kept after its task ended (`expiresAt`, set as it leaves the open-task list): its
+ * token is read once more, by the opinion that ended it, right after the head is written; then nothing
+ * reads it. As long as an action's idempotency record, so a replayed opinion finds what the first found.
+ */
+export const ENDED_TASK_DAYS = IDEMPOTENCY_RECORD_DAYS;
+
+/**
+ * A co-department's callback token for a case as it was kept before the task item held it (`TOKEN#`),
+ * expiring TASK_TOKEN_DAYS after `writtenAt`: read still, written no longer (tests build the layout of
+ * before with it).
+ */
 export function tokenItem(caseNo: string, departmentId: string, token: string, writtenAt = new Date().toISOString()): Item {
   if (!isCaseNo(caseNo)) throw new Error(`case store: ${JSON.stringify(caseNo)} is not a case number`);
   return { pk: caseKey(caseNo), sk: tokenKey(departmentId), token, [TTL_ATTRIBUTE]: expiresAfter(writtenAt, TASK_TOKEN_DAYS) };
+}
+
+/**
+ * The task item the workflow's wait for `departmentId`'s opinion writes: the task's listing as `state`
+ * has it (its open-task list's keys while open, at `state`'s version) and the wait's callback token,
+ * expiring TASK_TOKEN_DAYS after `writtenAt` (by default now: TTL counts real time) — each wait keeps
+ * its own, so an open task's item outlives every live wait. Written over an item of `state`'s version
+ * or older only; into a newer one, the token alone (withTaskToken).
+ */
+export function taskTokenItem(state: CaseState, departmentId: string, token: string, writtenAt = new Date().toISOString()): Item {
+  if (!isCaseNo(state.caseNo)) throw new Error(`case store: ${JSON.stringify(state.caseNo)} is not a case number`);
+  if (typeof token !== 'string' || token.length === 0) throw new Error(`case store: no callback token for ${departmentId} on case ${state.caseNo}`);
+  const task = state.jointTasks?.find((t) => t.departmentId === departmentId);
+  if (!task) throw new Error(`case store: case ${state.caseNo} has no joint task for ${departmentId}`);
+  const { [TTL_ATTRIBUTE]: _ended, ...listing } = taskItem(state, task);
+  return { ...listing, token, [TTL_ATTRIBUTE]: expiresAfter(writtenAt, TASK_TOKEN_DAYS) };
+}
+
+/** Whether an item is a joint task item (`TASK#<departmentId>`): written over the item as read, so that the token a wait keeps there is carried over. */
+export function isTaskItem(item: Item): boolean {
+  return (item.sk as string).startsWith(TASK_PREFIX);
+}
+
+/**
+ * A task item's listing as an action writes it (listingItems) over `current`, the item as read: the
+ * token a wait keeps there carried over — with its expiry while the task is open; an ended task's item
+ * expires ENDED_TASK_DAYS after it ended, token and all.
+ */
+export function carriedTaskItem(listing: Item, current: Item | undefined): Item {
+  if (current?.token === undefined) return listing;
+  const open = listing[indexes.departmentQueue.partitionKey] !== undefined;
+  const expiresAt = open ? current[TTL_ATTRIBUTE] : listing[TTL_ATTRIBUTE];
+  return { ...listing, token: current.token, ...(expiresAt !== undefined ? { [TTL_ATTRIBUTE]: expiresAt } : {}) };
+}
+
+/** A wait's token (taskTokenItem) put into `current`, a task item a newer version has moved or ended: its listing stands. */
+export function withTaskToken(current: Item, waited: Item): Item {
+  return { ...current, token: waited.token, [TTL_ATTRIBUTE]: waited[TTL_ATTRIBUTE] };
 }
 
 /** The shard of a case in its department's queue: stable, and spread evenly by the hash. */
@@ -557,19 +620,24 @@ export function channelShard(applicantId: string): number {
 /**
  * The items that list a state: the joint task and finding items, written first, then the head, written
  * last (a head that is up to date says they are too). With `previous`, the state the head holds now,
- * `first` has only the task and finding items that `state` lists otherwise than `previous` (new, or
- * moved): the others stand as they are. The head is queued for anchoring by `changedAt`, the time it is
- * written (the writer's clock, now).
+ * `first` has only the task and finding items that `state` lists otherwise than `previous` (moved in
+ * their lists, ended, or new): the others stand as they are — and no task that `previous` does not
+ * have: the dispatch's tasks are put in their lists by the workflow's waits (taskTokenItem), each with
+ * its callback token, one write each, not two. The head is queued for anchoring by `changedAt`, the
+ * time it is written (the writer's clock, now), and an ended task's item expires ENDED_TASK_DAYS after it.
+ * A task item is put over the item as read (carriedTaskItem: the token a wait keeps there carried over).
  */
 export function listingItems(state: CaseState, changedAt: string = new Date().toISOString(), previous?: CaseState): { first: Item[]; head: Item } {
-  const listed = (s: CaseState) => [...taskItems(s), ...findingItems(s)];
+  const listed = (s: CaseState) => [...taskItems(s, changedAt), ...findingItems(s)];
   const before = new Set(previous ? listed(previous).map(listingOf) : []);
-  return { first: listed(state).filter((item) => !before.has(listingOf(item))), head: headItem(state, changedAt) };
+  const known = new Set(previous ? (previous.jointTasks ?? []).map((t) => taskKey(t.departmentId)) : undefined);
+  const dispatched = (item: Item) => previous !== undefined && isTaskItem(item) && !known.has(item.sk as string);
+  return { first: listed(state).filter((item) => !before.has(listingOf(item)) && !dispatched(item)), head: headItem(state, changedAt) };
 }
 
-/** Where an item is listed: its sort key and its index keys (its version aside). */
+/** Where an item is listed: its sort key and its index keys (its version and expiry aside). */
 function listingOf(item: Item): string {
-  const { version: _version, ...keys } = item;
+  const { version: _version, [TTL_ATTRIBUTE]: _expiresAt, ...keys } = item;
   return canonicalJson(keys);
 }
 
@@ -588,7 +656,7 @@ export function stillListed(entry: Item, head: Item | undefined, index: { partit
   const same = (item: Item | undefined) => item !== undefined && item[index.partitionKey] === entry[index.partitionKey] && item[index.sortKey] === entry[index.sortKey];
   if (entry.sk === HEAD) return same(head);
   const state = head.state as CaseState;
-  return same([...taskItems(state), ...findingItems(state)].find((item) => item.sk === entry.sk));
+  return same([...taskItems(state, state.updatedAt), ...findingItems(state)].find((item) => item.sk === entry.sk));
 }
 
 /** The head: the newest state and the index keys it is listed under. */
@@ -611,22 +679,24 @@ export function headItem(state: CaseState, changedAt: string = new Date().toISOS
 }
 
 /**
- * A joint case's task items, one per co-department, listed in that co-department's queue: open while
- * the task is pending or escalated on a case still awaiting opinions (by its due date), ended after.
- * Keys only: the queue's listing reads the case's head.
+ * A joint case's task items, one per co-department, listed in that co-department's open-task list by
+ * due date while the task is pending or escalated on a case still awaiting opinions; an ended one is
+ * in no list, and expires ENDED_TASK_DAYS after `changedAt`. Keys only: the queue's listing reads the
+ * case's head.
  */
-function taskItems(state: CaseState): Item[] {
-  return (state.jointTasks ?? []).map((task) => {
-    const open = state.status === 'accepted' && (task.status === 'pending' || task.status === 'escalated');
-    const sortKey = open ? `${OPEN_TASK}#${task.dueOn ?? NO_DATE}#${state.caseNo}` : `${ENDED_TASK}#${state.updatedAt.slice(0, 10)}#${state.caseNo}`;
-    return {
-      pk: caseKey(state.caseNo),
-      sk: taskKey(task.departmentId),
-      version: state.version,
-      [indexes.departmentQueue.partitionKey]: departmentShardKey(task.departmentId, queueShard(state.caseNo)),
-      [indexes.departmentQueue.sortKey]: sortKey,
-    };
-  });
+function taskItems(state: CaseState, changedAt: string): Item[] {
+  return (state.jointTasks ?? []).map((task) => taskItem(state, task, changedAt));
+}
+
+function taskItem(state: CaseState, task: JointTask, changedAt: string = state.updatedAt): Item {
+  const open = state.status === 'accepted' && (task.status === 'pending' || task.status === 'escalated');
+  const item = { pk: caseKey(state.caseNo), sk: taskKey(task.departmentId), version: state.version };
+  if (!open) return { ...item, [TTL_ATTRIBUTE]: expiresAfter(changedAt, ENDED_TASK_DAYS) };
+  return {
+    ...item,
+    [indexes.departmentQueue.partitionKey]: departmentShardKey(task.departmentId, queueShard(state.caseNo)),
+    [indexes.departmentQueue.sortKey]: `${OPEN_TASK}#${task.dueOn ?? NO_DATE}#${state.caseNo}`,
+  };
 }
 
 /**

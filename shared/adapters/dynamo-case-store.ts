@@ -13,8 +13,13 @@
 // (A head write also updates the head's entries in the indexes where it moves them — they hold keys
 // alone — which AWS bills as index writes.) A joint case's task items and its finding items are
 // written before the head only where the action moves them in their lists (case-items.ts
-// listingItems); an action that loses the head puts those it moved back where the winning head lists
-// them (a writer stopped between them and its head leaves them moved until the next action moves them).
+// listingItems: a task item is put as its task moves or ends, over the item as read and on condition it
+// is still so, carrying the token a wait keeps there — no function may hold UpdateItem on this table
+// (functions/manifest.ts); the dispatch's new tasks are put in their lists by the workflow's waits,
+// each with its callback token: one write per wait, one per task that ends; a read more each); an
+// action that loses the head puts those it moved back where the
+// winning head lists them (a writer stopped between them and its head leaves them moved until the next
+// action moves them).
 // The head an action is decided on is the one this store read for it (kept per case for the action
 // that follows the read), or read again: a head holds one list at each version, only one writer's wins.
 // The head is written packed (its state and entries compressed into one attribute, case-item-packing.ts)
@@ -81,8 +86,12 @@ import {
   recordsOf,
   stateOfHead,
   stateOfItems,
-  tokenItem,
+  carriedTaskItem,
+  isTaskItem,
+  taskKey,
+  taskTokenItem,
   tokenKey,
+  withTaskToken,
 } from './case-items.ts';
 import type { HeadReader, ShardReader } from './case-listings.ts';
 import {
@@ -391,14 +400,42 @@ export class DynamoCaseStore implements CaseStore {
     return shardedPage(jointTaskQueueQuery(departmentId, page), this.readShard, this.readHead);
   }
 
-  async putTaskToken(caseNo: string, departmentId: string, token: string): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: tokenItem(caseNo, departmentId, token) }));
+  async putTaskToken(state: CaseState, departmentId: string, token: string): Promise<void> {
+    const item = taskTokenItem(state, departmentId, token);
+    try {
+      // The task's listing as `state` has it, over an item of that version or older only.
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk) OR #v <= :v',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ':v': state.version },
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      // A newer action has moved or ended the task since `state`: its listing stands; the token is put into it.
+      await this.putOverTaskItem(item, (current) => (current && (current.version as number) > state.version ? withTaskToken(current, item) : item));
+    }
   }
 
   async taskToken(caseNo: string, departmentId: string): Promise<string | undefined> {
     if (!isCaseNo(caseNo)) return undefined;
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(caseNo), sk: tokenKey(departmentId) }, ConsistentRead: true }));
-    return out.Item?.token as string | undefined;
+    const token = async (sk: string) =>
+      (
+        await this.db.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: { pk: caseKey(caseNo), sk },
+            ProjectionExpression: '#tk',
+            ExpressionAttributeNames: { '#tk': 'token' },
+            ConsistentRead: true,
+          }),
+        )
+      ).Item?.token as string | undefined;
+    // The task item holds the newest wait's; a wait of before kept its own item (TOKEN#).
+    return (await token(taskKey(departmentId))) ?? (await token(tokenKey(departmentId)));
   }
 
   async actionKey(key: ActionKey): Promise<ActionKeyRecord | undefined> {
@@ -545,8 +582,13 @@ export class DynamoCaseStore implements CaseStore {
     await this.putProjection(head, state.version);
   }
 
-  /** Puts a projection at `version` over an older one (or, `orSame`, one at that version too); false when it was not. */
+  /**
+   * Puts a projection at `version` over an older one (or, `orSame`, one at that version too): a finding
+   * item as it is, a task item over the item as read, carrying the token a wait keeps there
+   * (case-items.ts carriedTaskItem). False when it was not written.
+   */
   private async putProjection(item: Item, version: number, orSame = false): Promise<boolean> {
+    if (isTaskItem(item)) return this.putOverTaskItem(item, (current) => (newer(current, version, orSame) ? undefined : carriedTaskItem(item, current)));
     try {
       await this.db.send(
         new PutCommand({
@@ -564,4 +606,48 @@ export class DynamoCaseStore implements CaseStore {
       return false;
     }
   }
+
+  /**
+   * Puts what `next` makes of a task item as read (consistently; nothing when it answers undefined), on
+   * condition the item is still as read — its version and token —, reading it again when a writer came
+   * in between (a wait keeping its token, an action moving the task): a put, never an UpdateItem, loses
+   * no token. False when `next` wrote nothing.
+   */
+  private async putOverTaskItem(item: Item, next: (current: Item | undefined) => Item | undefined): Promise<boolean> {
+    const key = { pk: item.pk, sk: item.sk };
+    for (let attempt = 1; ; attempt++) {
+      const current = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))).Item;
+      const written = next(current);
+      if (!written) return false;
+      try {
+        await this.db.send(new PutCommand({ TableName: this.tableName, Item: written, ...stillAsRead(current) }));
+        return true;
+      } catch (e) {
+        // Each retry follows a write of someone else's: a few at most (a wait, an action) before one holds.
+        if (!(e instanceof ConditionalCheckFailedException) || attempt === TASK_ITEM_ATTEMPTS) throw e;
+      }
+    }
+  }
+}
+
+/** Puts of a task item over the item as read before giving up (each lost to a write in between). */
+const TASK_ITEM_ATTEMPTS = 5;
+
+/** Whether an item as read is at `version` or newer (`orSame`: newer only): a projection at `version` is not put over it. */
+function newer(current: Item | undefined, version: number, orSame: boolean): boolean {
+  const at = current?.version as number | undefined;
+  return at !== undefined && (orSame ? at > version : at >= version);
+}
+
+/** A put's condition that the item is still as read: none there, or the same version and token. */
+function stillAsRead(current: Item | undefined): {
+  ConditionExpression: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+} {
+  if (!current) return { ConditionExpression: 'attribute_not_exists(pk)' };
+  const names = { '#v': 'version', '#tk': 'token' };
+  if (current.token === undefined)
+    return { ConditionExpression: '#v = :v AND attribute_not_exists(#tk)', ExpressionAttributeNames: names, ExpressionAttributeValues: { ':v': current.version } };
+  return { ConditionExpression: '#v = :v AND #tk = :tk', ExpressionAttributeNames: names, ExpressionAttributeValues: { ':v': current.version, ':tk': current.token } };
 }

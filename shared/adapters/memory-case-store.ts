@@ -53,8 +53,12 @@ import {
   recordsOf,
   stateOfHead,
   stateOfItems,
-  tokenItem,
+  carriedTaskItem,
+  isTaskItem,
+  taskKey,
+  taskTokenItem,
   tokenKey,
+  withTaskToken,
 } from './case-items.ts';
 import type { HeadReader, ShardReader, SortKeyRange } from './case-listings.ts';
 import {
@@ -101,7 +105,7 @@ export class MemoryCaseStore implements CaseStore {
     // As DynamoCaseStore: the head decides, on condition it still holds `previous`.
     if (before?.version !== previous.version) throw caseVersionConflict(entry.caseNo, entry.n);
     if (page) this.#put(page);
-    for (const item of listingItems(state, undefined, previous).first) if (this.#older(item, state.version)) this.#put(item);
+    for (const item of listingItems(state, undefined, previous).first) if (this.#older(item, state.version)) this.#project(item);
     this.#put(head);
     if (key) await this.settleActionKey(key, entry.n);
   }
@@ -159,13 +163,17 @@ export class MemoryCaseStore implements CaseStore {
     return shardedPage(jointTaskQueueQuery(departmentId, page), this.#readShard, this.#readHead);
   }
 
-  async putTaskToken(caseNo: string, departmentId: string, token: string): Promise<void> {
-    this.#put(tokenItem(caseNo, departmentId, token));
+  async putTaskToken(state: CaseState, departmentId: string, token: string): Promise<void> {
+    const item = taskTokenItem(state, departmentId, token);
+    // As DynamoCaseStore: the task's listing as `state` has it over that version or older; over a newer one, the token alone.
+    const current = this.#get(item as ItemKey);
+    this.#put(current && (current.version as number) > state.version ? withTaskToken(current, item) : item);
   }
 
   async taskToken(caseNo: string, departmentId: string): Promise<string | undefined> {
     if (!isCaseNo(caseNo)) return undefined;
-    return this.#get({ pk: caseKey(caseNo), sk: tokenKey(departmentId) })?.token as string | undefined;
+    const token = (sk: string) => this.#get({ pk: caseKey(caseNo), sk })?.token as string | undefined;
+    return token(taskKey(departmentId)) ?? token(tokenKey(departmentId));
   }
 
   async actionKey(key: ActionKey): Promise<ActionKeyRecord | undefined> {
@@ -310,7 +318,12 @@ export class MemoryCaseStore implements CaseStore {
   /** Rolls a head of the layout before issue 21 forward, never back (as DynamoCaseStore): the joint task and finding items, then the head. */
   #moveHead(state: CaseState): void {
     const { first, head } = listingItems(state);
-    for (const item of [...first, head]) if (this.#older(item, state.version)) this.#put(item);
+    for (const item of [...first, head]) if (this.#older(item, state.version)) this.#project(item);
+  }
+
+  /** Writes a projection as DynamoCaseStore does: a finding item or a head as it is, a task item carrying the token its item holds. */
+  #project(item: Item): void {
+    this.#put(isTaskItem(item) ? carriedTaskItem(item, this.#get(item as ItemKey)) : item);
   }
 
   #get(key: ItemKey): Item | undefined {

@@ -1,16 +1,20 @@
 // DynamoDB writes per case transition, counted, not assumed: an in-process DynamoCaseStore on a
-// dynalite of its own, whose client counts every write command it sends (PutItem, UpdateItem,
-// DeleteItem, BatchWriteItem, TransactWriteItems; conditional writes that fail count too, as AWS bills
-// them), and the write units AWS would bill for each: the bench reads the item before and after every
-// write (with a client of its own, not counted) and prices the change as DynamoDB does — the table's
-// write by the larger of the two images (1 unit per KB, at least 1), and each index by what it must
-// change of its entry (a put or a delete each, by the entry's size: its keys and what it projects, plus
-// 100 bytes; nothing where neither its keys nor what it projects changed). Three cases: a single-department
-// one (file, accept, pause, resume, decide), a joint one with 2 co-departments (file, accept, the
-// workflow's dispatch and its two waits' tokens, the two opinions, decide), and a single-department one
-// paused and resumed 10 times (23 transitions: the head's entries paged out as they fill). Filings go through the case
-// service (its catalogue and files in memory: only the case store sends commands); the actions' states
-// are made by the real case lifecycle, as the service makes them.
+// dynalite of its own, whose client counts every item it writes — a PutItem, UpdateItem or DeleteItem
+// one each, a BatchWriteItem or TransactWriteItems one per item it writes (its puts, updates and
+// deletes; a transaction's ConditionCheck writes nothing and is not counted); conditional writes that
+// fail count too, as AWS bills them — and the write units AWS would bill for each: the bench reads the
+// item before and after every write (with a client of its own, not counted) and prices the change as
+// DynamoDB does — the table's write by the larger of the two images (1 unit per KB, at least 1), and
+// each index by what it must change of its entry (a put or a delete each, by the entry's size: its keys
+// and what it projects, plus 100 bytes; nothing where neither its keys nor what it projects changed).
+// Four cases: a single-department one (file, accept, pause, resume, decide), a joint one with 2
+// co-departments (file, accept, the workflow's dispatch and its two waits keeping their callback
+// tokens, the two opinions, decide) all on one morning, the same joint case with its steps on
+// different days (each opinion on a day of its own, the decision on a later one: what a listing keyed
+// by a day costs when the day moves), and a single-department one paused and resumed 10 times (23
+// transitions: the head's entries paged out as they fill). Filings go through the case service (its
+// catalogue and files in memory: only the case store sends commands); the actions' states are made by
+// the real case lifecycle, as the service makes them; the waits are the joint handling's own step.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -41,6 +45,34 @@ const KB = 1024;
 const INDEX_ENTRY_OVERHEAD = 100;
 
 type Image = Record<string, AttributeValue> | undefined;
+type Written = { table: string | undefined; key: Record<string, unknown> };
+
+/**
+ * The items a write command writes, each with its table and key (as the input holds it: marshalled or
+ * not): one for PutItem, UpdateItem and DeleteItem, one per put or delete of a BatchWriteItem, one per
+ * put, update or delete of a TransactWriteItems (a ConditionCheck writes nothing).
+ */
+export function writtenItems(name: string, input: Record<string, unknown>): Written[] {
+  type Request = { PutRequest?: { Item: Record<string, unknown> }; DeleteRequest?: { Key: Record<string, unknown> } };
+  type Action = { TableName?: string; Item?: Record<string, unknown>; Key?: Record<string, unknown> };
+  switch (name) {
+    case 'PutItemCommand':
+    case 'UpdateItemCommand':
+    case 'DeleteItemCommand':
+      return [{ table: input.TableName as string | undefined, key: (input.Item ?? input.Key) as Record<string, unknown> }];
+    case 'BatchWriteItemCommand':
+      return Object.entries((input.RequestItems ?? {}) as Record<string, Request[]>).flatMap(([table, requests]) =>
+        requests.map((r) => ({ table, key: (r.PutRequest?.Item ?? r.DeleteRequest?.Key)! })),
+      );
+    case 'TransactWriteItemsCommand':
+      return ((input.TransactItems ?? []) as Record<string, Action | undefined>[]).flatMap((t) => {
+        const action = t.Put ?? t.Update ?? t.Delete;
+        return action ? [{ table: action.TableName, key: (action.Item ?? action.Key)! }] : [];
+      });
+    default:
+      return [];
+  }
+}
 
 /** Write units of one write that turned `before` into `after` (the same item when a condition failed). */
 export function writeUnits(before: Image, after: Image, indexes: readonly IndexLayout[]): { table: number; indexes: number } {
@@ -74,6 +106,7 @@ export async function countCaseWrites(): Promise<void> {
   const looker = new DynamoDBClient(endpoint);
   const indexes = Object.values(CASES_TABLE.indexes) as IndexLayout[];
   const sent = new Map<string, number>();
+  let itemsWritten = 0;
   const units = { table: 0, indexes: 0 };
   const look = async (key: Record<string, AttributeValue>): Promise<Image> =>
     (await looker.send(new GetItemCommand({ TableName: LOCAL_TABLES.cases, Key: key, ConsistentRead: true }))).Item;
@@ -82,17 +115,21 @@ export async function countCaseWrites(): Promise<void> {
     (next, context) => async (args) => {
       const name = context.commandName!;
       sent.set(name, (sent.get(name) ?? 0) + 1);
-      const input = args.input as { TableName?: string; Item?: Record<string, AttributeValue>; Key?: Record<string, AttributeValue> };
-      if (!WRITES.has(name) || input.TableName !== LOCAL_TABLES.cases || !(input.Item ?? input.Key)) return next(args);
-      const source = (input.Item ?? input.Key)!;
+      const written = WRITES.has(name) ? writtenItems(name, args.input as Record<string, unknown>) : [];
+      itemsWritten += written.length;
       // The document client marshals its input in a step of its own, which may come after this one.
       const attribute = (value: unknown): AttributeValue => (typeof value === 'string' ? { S: value } : (value as AttributeValue));
-      const key = { [CASES_TABLE.partitionKey]: attribute(source[CASES_TABLE.partitionKey]), [CASES_TABLE.sortKey]: attribute(source[CASES_TABLE.sortKey]) };
-      const before = await look(key);
+      const keys = written
+        .filter((w) => w.table === LOCAL_TABLES.cases)
+        .map(({ key }) => ({ [CASES_TABLE.partitionKey]: attribute(key[CASES_TABLE.partitionKey]), [CASES_TABLE.sortKey]: attribute(key[CASES_TABLE.sortKey]) }));
+      if (keys.length === 0) return next(args);
+      const before = await Promise.all(keys.map(look));
       const settle = async () => {
-        const used = writeUnits(before, await look(key), indexes);
-        units.table += used.table;
-        units.indexes += used.indexes;
+        for (const [i, key] of keys.entries()) {
+          const used = writeUnits(before[i], await look(key), indexes);
+          units.table += used.table;
+          units.indexes += used.indexes;
+        }
       };
       try {
         const out = await next(args);
@@ -115,16 +152,20 @@ export async function countCaseWrites(): Promise<void> {
     const service = new CaseService({ store, items, materials: vault, calendar: officialCalendar, now: () => clock });
     const joint = new JointHandling({ store, calendar: officialCalendar, now: () => clock });
     const at = (minute: number) => (clock = new Date(`2026-11-23T02:${String(minute).padStart(2, '0')}:00.000Z`));
-    const on = (actor: Caller, minute: number): CaseContext => ({ actor, at: at(minute).toISOString(), today: '2026-11-23', calendar: officialCalendar });
+    const on = (actor: Caller, minute: number, day = '2026-11-23'): CaseContext => {
+      clock = new Date(`${day}T02:${String(minute).padStart(2, '0')}:00.000Z`);
+      return { actor, at: clock.toISOString(), today: day, calendar: officialCalendar };
+    };
 
     /** What `run` sent: writes, their write units, and every command by name. */
     const measure = async (run: () => Promise<unknown>) => {
       sent.clear();
+      itemsWritten = 0;
       units.table = units.indexes = 0;
       await run();
       const all = [...sent.entries()];
       return {
-        writes: all.filter(([name]) => WRITES.has(name)).reduce((n, [, k]) => n + k, 0),
+        writes: itemsWritten,
         tableUnits: units.table,
         indexUnits: units.indexes,
         commands: all.map(([name, k]) => `${k} ${name.replace(/Command$/, '')}`).join(', '),
@@ -146,9 +187,9 @@ export async function countCaseWrites(): Promise<void> {
       caseNo = (await service.file(PORTAL, key, requestOf(guide))).caseNo;
     };
     // As the case service acts: read the case, apply the command, record it.
-    const act = (actor: Caller, command: CaseCommand, minute: number) => async () => {
+    const act = (actor: Caller, command: CaseCommand, minute: number, day?: string) => async () => {
       const current = await store.get(caseNo);
-      const next = applyCaseCommand(current!, command, on(actor, minute));
+      const next = applyCaseCommand(current!, command, on(actor, minute, day));
       await store.append(next.state, next.entry, current!);
     };
 
@@ -195,15 +236,21 @@ export async function countCaseWrites(): Promise<void> {
     row('decide', await measure(act(MARKET, { action: 'decide', outcome: 'approved' }, 30)), 1);
     sum('single-department case paused 10 times');
 
-    row('joint: file (new case)', await measure(file(JOINT, 'bench-writes-2')), 1);
-    row('joint: accept', await measure(act(MARKET, { action: 'accept' }, 10)), 1);
-    row('joint: dispatch (workflow)', await measure(() => joint.dispatch(caseNo)), 1);
-    const branches = [HEALTH, FIRE].map((d) => ({ caseNo, departmentId: d.departmentId! }));
-    row('joint: 2 waits keep their tokens (workflow)', await measure(() => Promise.all(branches.map((b, i) => joint.awaitOpinion(b, `token-${i}`)))), 0);
-    row('joint: opinion (health)', await measure(act(HEALTH, { action: 'opinion', outcome: 'agree' }, 11)), 1);
-    row('joint: opinion (fire): opinions complete', await measure(act(FIRE, { action: 'opinion', outcome: 'agree' }, 12)), 1);
-    row('joint: decide', await measure(act(MARKET, { action: 'decide', outcome: 'approved' }, 13)), 1);
-    sum('joint case, 2 co-departments');
+    const jointCase = async (key: string, days: { opinions: [string, string]; decide: string }) => {
+      row('joint: file (new case)', await measure(file(JOINT, key)), 1);
+      row('joint: accept', await measure(act(MARKET, { action: 'accept' }, 10)), 1);
+      row('joint: dispatch (workflow)', await measure(() => joint.dispatch(caseNo)), 1);
+      const branches = [HEALTH, FIRE].map((d) => ({ caseNo, departmentId: d.departmentId! }));
+      row('joint: 2 waits keep their tokens (workflow)', await measure(() => Promise.all(branches.map((b, i) => joint.awaitOpinion(b, `token-${i}`)))), 0);
+      row(`joint: opinion (health), ${days.opinions[0].slice(5)}`, await measure(act(HEALTH, { action: 'opinion', outcome: 'agree' }, 11, days.opinions[0])), 1);
+      row(`joint: opinion (fire): opinions complete, ${days.opinions[1].slice(5)}`, await measure(act(FIRE, { action: 'opinion', outcome: 'agree' }, 12, days.opinions[1])), 1);
+      row(`joint: decide, ${days.decide.slice(5)}`, await measure(act(MARKET, { action: 'decide', outcome: 'approved' }, 13, days.decide)), 1);
+    };
+    await jointCase('bench-writes-2', { opinions: ['2026-11-23', '2026-11-23'], decide: '2026-11-23' });
+    sum('joint case, 2 co-departments, one morning');
+    // The same with a day or more between the steps, as joint cases are handled.
+    await jointCase('bench-writes-4', { opinions: ['2026-11-24', '2026-11-25'], decide: '2026-11-27' });
+    sum('joint case, 2 co-departments, over five days');
 
     console.log(
       '\nDynamoDB writes and write units per case transition (counted on DynamoCaseStore against dynalite; units priced from each item before and after its write; the action rows include the read of the case)',

@@ -279,6 +279,13 @@ describe('the console, joint handling and the catalogue', () => {
     await expect
       .poll(async () => ((await as('market').request('GET', `/v1/cases/${caseNo}`)).body as { jointTasks?: unknown[] }).jointTasks?.length ?? 0, { timeout: 30_000 })
       .toBe(2);
+    // Its branch's wait for the opinion lists the task in the co-department's queue (a moment after the dispatch).
+    const listing = as(coDepartment === DEPARTMENTS.health.id ? 'health' : 'fire');
+    await expect
+      .poll(async () => ((await listing.request('GET', '/v1/queue/opinions')).body as { tasks?: { caseNo: string }[] }).tasks?.some((t) => t.caseNo === caseNo), {
+        timeout: 30_000,
+      })
+      .toBe(true);
 
     const { context, page } = await signedInPage(browser, platform.endpoint, officer);
     await page.getByRole('link', { name: '协办任务' }).click();

@@ -106,6 +106,9 @@ describe('a joint case: one filing, opinions from two co-departments, one decisi
   });
 
   it("puts the task in each co-department's queue, and in nobody else's", async () => {
+    // Listed by the branch's wait for the opinion, as it keeps its callback token (a moment after the dispatch)
+    const listed = async (who: 'health' | 'fire') => ((await as(who).request('GET', '/v1/queue/opinions')).body as Json).tasks?.length ?? 0;
+    for (const who of ['health', 'fire'] as const) await expect.poll(() => listed(who), { timeout: 30_000 }).toBe(1);
     const health = await as('health').request('GET', '/v1/queue/opinions');
     const fire = await as('fire').request('GET', '/v1/queue/opinions');
     const police = await as('police').request('GET', '/v1/queue/opinions');

@@ -12,14 +12,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLES, ensureTables, startDynalite } from '../../infra/local/local-dynamodb.ts';
 import type { EntryRecord } from '../../shared/adapters/case-items.ts';
 import {
+  ENDED_TASK_DAYS,
   ENTRY_ACTION_KEY,
   IDEMPOTENCY_RECORD_DAYS,
+  TASK_TOKEN_DAYS,
   actionEntryItem,
   applyChanges,
   firstEntryItem,
   keyedEntryItem,
   listingItems,
   queueShard,
+  taskTokenItem,
+  tokenItem,
 } from '../../shared/adapters/case-items.ts';
 import { DynamoCaseOutbox } from '../../shared/adapters/dynamo-event-store.ts';
 import { queryIndexPage } from '../../shared/adapters/query-cursor.ts';
@@ -211,6 +215,24 @@ async function toOldLayout(s: DynamoCaseStore, table: string, caseNo: string): P
   await db.send(new PutCommand({ TableName: table, Item: listingItems(states.at(-1)!).head }));
 }
 
+/**
+ * A joint case filed, accepted and dispatched on 1 September 2026 (health and fire each get a task), on
+ * a cases table of its own, through `through` (a store on it, made from the table by default).
+ */
+async function dispatchedJoint(
+  table: string,
+  key: string,
+  through?: (table: string) => DynamoCaseStore,
+): Promise<{ fresh: DynamoCaseStore; caseNo: string; dispatched: CaseState }> {
+  const made = await freshStore(table);
+  const fresh = through ? through(table) : made;
+  const filed = await file({ store: fresh, by: PORTAL, key, app: application(ZHANG, JOINT), date: '2026-09-01', guide: JOINT });
+  const caseNo = filed.state.caseNo;
+  await actSealed(fresh, caseNo, { action: 'accept' }, on('2026-09-01', MARKET, 1));
+  const dispatched = await act(fresh, caseNo, { action: 'dispatch' }, on('2026-09-01', SYSTEM_CALLER, 2));
+  return { fresh, caseNo, dispatched };
+}
+
 /** Every item of the case, by sort key. */
 async function caseItems(table: string, caseNo: string): Promise<Map<string, Record<string, unknown>>> {
   const out = await db.send(new ScanCommand({ TableName: table, FilterExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CASE#${caseNo}` } }));
@@ -311,45 +333,127 @@ describe('DynamoCaseStore: cases of the layout before issue 21 (an item per entr
 });
 
 describe('DynamoCaseStore: what a case takes in the table', () => {
-  it("keeps a joint case's task items to their keys, writes one only when an action moves it in its queue, and lists from the head", async () => {
-    // Prepare: a joint case accepted and dispatched (health and fire each get a task)
-    const fresh = await freshStore('cases-task-items');
-    const filed = await file({ store: fresh, by: PORTAL, key: 'tasks-1', app: application(ZHANG, JOINT), date: '2026-09-01', guide: JOINT });
-    const caseNo = filed.state.caseNo;
-    await actSealed(fresh, caseNo, { action: 'accept' }, on('2026-09-01', MARKET, 1));
-    const dispatched = await act(fresh, caseNo, { action: 'dispatch' }, on('2026-09-01', SYSTEM_CALLER, 2));
-    const task = async (departmentId: string) =>
-      (await db.send(new GetCommand({ TableName: 'cases-task-items', Key: { pk: `CASE#${caseNo}`, sk: `TASK#${departmentId}` } }))).Item!;
+  it("writes a joint case's task item at its wait (its keys and token), puts it again when its task ends, and not as the case moves on", async () => {
+    // Prepare: a joint case accepted and dispatched (health and fire each get a task); each branch's wait keeps its token
+    const table = 'cases-task-items';
+    // The commands the store sends: the functions that write cases hold GetItem, PutItem and Query alone (functions/manifest.ts)
+    const sent = new Set<string>();
+    const watched = { send: (command: { constructor: { name: string } }) => (sent.add(command.constructor.name), db.send(command as GetCommand)) };
+    const { fresh, caseNo, dispatched } = await dispatchedJoint(table, 'tasks-1', (t) => new DynamoCaseStore(watched as unknown as DynamoDBDocumentClient, t));
+    const afterDispatch = await caseItems(table, caseNo);
+    const waitedAt = Math.floor(Date.now() / 1000);
+    for (const dept of [HEALTH, FIRE]) await fresh.putTaskToken(dispatched, dept.departmentId!, `token-${dept.departmentId}`);
+    const task = async (departmentId: string) => (await caseItems(table, caseNo)).get(`TASK#${departmentId}`)!;
+    const waited = await task(HEALTH.departmentId!);
 
-    // Act: health answers (its task leaves its open queue; fire's stays where it is)
+    // Act: health answers (its task leaves its open queue; fire's stays where it is), then fire, then the lead decides two days later
+    const answeredAt = Math.floor(Date.now() / 1000);
     const answered = await act(fresh, caseNo, { action: 'opinion', outcome: 'agree' }, on('2026-09-02', HEALTH));
-
-    // Assess: each task item is its keys and a version, written when it moved: fire's at dispatch, health's at its answer
     const [health, fire] = [await task(HEALTH.departmentId!), await task(FIRE.departmentId!)];
-    expect(Object.keys(fire).sort()).toEqual(['deptPk', 'deptSk', 'pk', 'sk', 'version']);
-    expect([fire.version, health.version]).toEqual([dispatched.version, answered.version]);
-    expect(health.deptSk).toMatch(/^opinion-ended#/);
+    await act(fresh, caseNo, { action: 'opinion', outcome: 'agree' }, on('2026-09-03', FIRE));
+    const ended = await caseItems(table, caseNo);
+    await act(fresh, caseNo, { action: 'decide', outcome: 'approved' }, on('2026-09-07', MARKET));
+
+    // Assess: puts, gets and queries only (no UpdateItem, which no function may hold on the cases table)
+    expect([...sent].filter((name) => !['GetCommand', 'PutCommand', 'QueryCommand'].includes(name))).toEqual([]);
+    expect(sent.has('PutCommand')).toBe(true);
+    // The dispatch wrote the head alone; each wait one item, its keys, version and token, expiring TASK_TOKEN_DAYS on
+    expect([...afterDispatch.keys()].filter((sk) => sk.startsWith('TASK#') || sk.startsWith('TOKEN#'))).toEqual([]);
+    expect(Object.keys(fire).sort()).toEqual(['deptPk', 'deptSk', 'expiresAt', 'pk', 'sk', 'token', 'version']);
+    expect([fire.version, fire.deptSk, fire.token]).toEqual([dispatched.version, expect.stringMatching(/^opinion#/), `token-${FIRE.departmentId}`]);
+    expect(waited.expiresAt).toBeGreaterThanOrEqual(waitedAt + TASK_TOKEN_DAYS * 86_400);
+    expect(waited.expiresAt).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + TASK_TOKEN_DAYS * 86_400);
+    // Health's answer took its item out of every list, kept its token, and lets it expire ENDED_TASK_DAYS after the answer (TTL counts real time)
+    expect(Object.keys(health).sort()).toEqual(['expiresAt', 'pk', 'sk', 'token', 'version']);
+    expect([health.version, health.token]).toEqual([answered.version, `token-${HEALTH.departmentId}`]);
+    expect(health.expiresAt).toBeGreaterThanOrEqual(answeredAt + ENDED_TASK_DAYS * 86_400);
+    expect(health.expiresAt).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + ENDED_TASK_DAYS * 86_400);
+    expect(await fresh.taskToken(caseNo, HEALTH.departmentId!)).toBe(`token-${HEALTH.departmentId}`);
+    // The decision days later wrote no task item (an ended task is in no list that moves with the day)
+    const decided = await caseItems(table, caseNo);
+    for (const dept of [HEALTH, FIRE]) expect(decided.get(`TASK#${dept.departmentId}`)).toEqual(ended.get(`TASK#${dept.departmentId}`));
     // The queue shows the newest state, read from the head
-    expect((await fresh.jointTaskQueue(FIRE.departmentId!, { limit: 10 })).cases).toEqual([answered]);
+    expect((await fresh.jointTaskQueue(FIRE.departmentId!, { limit: 10 })).cases).toEqual([]);
     expect((await fresh.jointTaskQueue(HEALTH.departmentId!, { limit: 10 })).cases).toEqual([]);
-    // An index entry its head does not back (health's task as it stood before the answer) is passed over
+    // An index entry its head does not back (a task item under another co-department's keys) is passed over
     await db.send(
       new PutCommand({
-        TableName: 'cases-task-items',
-        Item: { ...health, sk: `TASK#${POLICE.departmentId}`, deptPk: fire.deptPk.replace(FIRE.departmentId!, POLICE.departmentId!), deptSk: fire.deptSk },
+        TableName: table,
+        Item: { ...fire, sk: `TASK#${POLICE.departmentId}`, deptPk: (fire.deptPk as string).replace(FIRE.departmentId!, POLICE.departmentId!), deptSk: fire.deptSk },
       }),
     );
     expect((await fresh.jointTaskQueue(POLICE.departmentId!, { limit: 10 })).cases).toEqual([]);
   });
 
+  it('moves the task items and reads the tokens of a joint case dispatched before its wait kept them (TASK# keys only, TOKEN#)', async () => {
+    // Prepare: dispatched and waited on as before: task items of keys alone written by the dispatch, a TOKEN# item per wait
+    const table = 'cases-old-tasks';
+    const { fresh, caseNo, dispatched } = await dispatchedJoint(table, 'old-tasks-1');
+    for (const dept of [HEALTH, FIRE]) {
+      const { expiresAt: _expiresAt, token: _token, ...keys } = taskTokenItem(dispatched, dept.departmentId!, 'x');
+      await db.send(new PutCommand({ TableName: table, Item: keys }));
+      await db.send(new PutCommand({ TableName: table, Item: tokenItem(caseNo, dept.departmentId!, `old-token-${dept.departmentId}`) }));
+    }
+    // An ended task of before, in the list of ended tasks by the case's day, which nothing reads
+    const { expiresAt: _e, token: _t, ...police } = taskTokenItem(dispatched, HEALTH.departmentId!, 'x');
+    const oldEnded = { ...police, sk: `TASK#${POLICE.departmentId}`, deptSk: `opinion-ended#2026-09-01#${caseNo}` };
+    await db.send(new PutCommand({ TableName: table, Item: oldEnded }));
+    const listed = await Promise.all([HEALTH, FIRE].map((d) => fresh.jointTaskQueue(d.departmentId!, { limit: 10 })));
+
+    // Act: health answers; fire's wait times out and the next one keeps its token the new way; then fire answers
+    const answered = await act(fresh, caseNo, { action: 'opinion', outcome: 'agree' }, on('2026-09-02', HEALTH));
+    const healthToken = await fresh.taskToken(caseNo, HEALTH.departmentId!);
+    const fireOld = await fresh.taskToken(caseNo, FIRE.departmentId!);
+    await fresh.putTaskToken(answered, FIRE.departmentId!, 'new-token-fire');
+    const fireListed = await fresh.jointTaskQueue(FIRE.departmentId!, { limit: 10 });
+    const fireNew = await fresh.taskToken(caseNo, FIRE.departmentId!);
+    await act(fresh, caseNo, { action: 'opinion', outcome: 'agree' }, on('2026-09-03', FIRE));
+
+    // Assess: listed as before; health's item left its list; the tokens read where each wait kept them; the old ended item untouched
+    expect(listed.map((l) => l.cases.map((c) => c.caseNo))).toEqual([[caseNo], [caseNo]]);
+    expect((await fresh.jointTaskQueue(HEALTH.departmentId!, { limit: 10 })).cases).toEqual([]);
+    expect([healthToken, fireOld, fireNew]).toEqual([`old-token-${HEALTH.departmentId}`, `old-token-${FIRE.departmentId}`, 'new-token-fire']);
+    expect(fireListed.cases.map((c) => c.caseNo)).toEqual([caseNo]);
+    expect((await fresh.jointTaskQueue(FIRE.departmentId!, { limit: 10 })).cases).toEqual([]);
+    const items = await caseItems(table, caseNo);
+    expect(items.get(`TASK#${HEALTH.departmentId}`)!.deptSk).toBeUndefined();
+    expect(items.get(`TASK#${POLICE.departmentId}`)).toEqual(oldEnded);
+  });
+
+  it("carries a token a wait keeps while an opinion ends its task: the opinion's put, made over the item as read, is made again", async () => {
+    // Prepare: dispatched; health's first wait kept token-1. The opinion's store, once it has read health's
+    // task item, lets a second wait (a replayed execution's) keep token-2 before it puts the item
+    const table = 'cases-task-token-race';
+    const { fresh, caseNo, dispatched } = await dispatchedJoint(table, 'token-race-1');
+    await fresh.putTaskToken(dispatched, HEALTH.departmentId!, 'token-1');
+    let meddled = false;
+    const meddling = {
+      send: async (command: GetCommand) => {
+        const out = await db.send(command);
+        if (!meddled && command instanceof GetCommand && command.input.Key?.sk === `TASK#${HEALTH.departmentId}`) {
+          meddled = true;
+          await fresh.putTaskToken(dispatched, HEALTH.departmentId!, 'token-2');
+        }
+        return out;
+      },
+    };
+    const answering = new DynamoCaseStore(meddling as unknown as DynamoDBDocumentClient, table);
+
+    // Act
+    await act(answering, caseNo, { action: 'opinion', outcome: 'agree' }, on('2026-09-02', HEALTH));
+
+    // Assess: the second wait's token is the one the opinion finds; the task is in no list
+    expect(meddled).toBe(true);
+    expect(await fresh.taskToken(caseNo, HEALTH.departmentId!)).toBe('token-2');
+    expect((await caseItems(table, caseNo)).get(`TASK#${HEALTH.departmentId}`)!.deptSk).toBeUndefined();
+    expect((await fresh.jointTaskQueue(HEALTH.departmentId!, { limit: 10 })).cases).toEqual([]);
+  });
+
   it('puts the task items a losing action moved back where the winning head lists them', async () => {
     // Prepare: a dispatched joint case; health and fire answer on the same version, each moving its own task
     const table = 'cases-task-race';
-    const fresh = await freshStore(table);
-    const filed = await file({ store: fresh, by: PORTAL, key: 'race-1', app: application(ZHANG, JOINT), date: '2026-09-01', guide: JOINT });
-    const caseNo = filed.state.caseNo;
-    await actSealed(fresh, caseNo, { action: 'accept' }, on('2026-09-01', MARKET, 1));
-    const dispatched = await act(fresh, caseNo, { action: 'dispatch' }, on('2026-09-01', SYSTEM_CALLER, 2));
+    const { fresh, caseNo, dispatched } = await dispatchedJoint(table, 'race-1');
+    for (const dept of [HEALTH, FIRE]) await fresh.putTaskToken(dispatched, dept.departmentId!, `token-${dept.departmentId}`);
     const answers = [HEALTH, FIRE].map((by) => applyCaseCommand(dispatched, { action: 'opinion', outcome: 'agree' }, on('2026-09-02', by)));
 
     // Act: each on a store of its own (as two functions would), side by side
@@ -362,7 +466,10 @@ describe('DynamoCaseStore: what a case takes in the table', () => {
     expect(await fresh.get(caseNo)).toEqual(answers[won]!.state);
     expect((await fresh.jointTaskQueue(loser.departmentId!, { limit: 10 })).cases).toEqual([answers[won]!.state]);
     expect((await fresh.jointTaskQueue(winner.departmentId!, { limit: 10 })).cases).toEqual([]);
-    expect((await caseItems(table, caseNo)).get(`TASK#${loser.departmentId}`)!.deptSk).toMatch(/^opinion#/);
+    const items = await caseItems(table, caseNo);
+    expect(items.get(`TASK#${loser.departmentId}`)!.deptSk).toMatch(/^opinion#/);
+    // Both tokens kept: the winner's for its resumption, the loser's for its wait
+    for (const dept of [HEALTH, FIRE]) expect(items.get(`TASK#${dept.departmentId}`)!.token).toBe(`token-${dept.departmentId}`);
   });
 
   it("pages the head's entries out once they are 8: the history, the outbox and the head's check read across pages and head", async () => {

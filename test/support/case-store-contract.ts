@@ -682,6 +682,9 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       for (const [i, day] of days.entries()) caseNos.push(await joint(fresh, `joint-${i}`, day, i * 2));
       for (const [i, caseNo] of caseNos.slice(0, 4).entries()) await act(fresh, caseNo, { action: 'dispatch' }, on(days[i]!, SYSTEM_CALLER, 30));
       const dispatched = await Promise.all(caseNos.slice(0, 4).map((n) => fresh.get(n)));
+      // A dispatched task is listed by the workflow's wait for it, which keeps its token
+      expect((await fresh.jointTaskQueue(HEALTH.departmentId!, { limit: 100 })).cases).toEqual([]);
+      for (const state of dispatched) for (const dept of [HEALTH, FIRE]) await fresh.putTaskToken(state!, dept.departmentId!, `token-${dept.departmentId}`);
       const dueOf = (s: CaseState | undefined, dept: string) => s!.jointTasks!.find((t) => t.departmentId === dept)!.dueOn!;
       const byHealthDue = [...dispatched].sort((a, b) => (dueOf(a, HEALTH.departmentId!) < dueOf(b, HEALTH.departmentId!) ? -1 : 1)).map((s) => s!.caseNo);
       expect(new Set(caseNos.slice(0, 4).map(queueShard)).size).toBeGreaterThan(1);
@@ -706,22 +709,46 @@ export function caseStoreContract(name: string, makeStore: () => Promise<CaseSto
       expect(candidates).toEqual([caseNos[4]]);
     });
 
-    it('keeps the newest callback token per case and co-department, apart from the history', async () => {
+    it('keeps the newest callback token per case and co-department in its task item, apart from the history', async () => {
       const fresh = await makeStore();
       const caseNo = await joint(fresh, 'joint-token', '2026-09-02');
+      const dispatched = await act(fresh, caseNo, { action: 'dispatch' }, on('2026-09-02', SYSTEM_CALLER, 30));
       const before = await historyUpTo(fresh, caseNo, Infinity);
 
-      await fresh.putTaskToken(caseNo, HEALTH.departmentId!, 'token-1');
-      await fresh.putTaskToken(caseNo, HEALTH.departmentId!, 'token-2');
-      await fresh.putTaskToken(caseNo, FIRE.departmentId!, 'token-fire');
+      await fresh.putTaskToken(dispatched, HEALTH.departmentId!, 'token-1');
+      await fresh.putTaskToken(dispatched, HEALTH.departmentId!, 'token-2');
+      await fresh.putTaskToken(dispatched, FIRE.departmentId!, 'token-fire');
 
       expect(await fresh.taskToken(caseNo, HEALTH.departmentId!)).toBe('token-2');
       expect(await fresh.taskToken(caseNo, FIRE.departmentId!)).toBe('token-fire');
       expect(await fresh.taskToken(caseNo, MARKET.departmentId!)).toBeUndefined();
       expect(await fresh.taskToken('not a case', HEALTH.departmentId!)).toBeUndefined();
       expect(await historyUpTo(fresh, caseNo, Infinity)).toEqual(before);
-      // Filed, accepted and its 受理通知书 sealed: no entry for a token
-      expect((await fresh.get(caseNo))!.version).toBe(3);
+      // Filed, accepted, its 受理通知书 sealed and dispatched: no entry for a token
+      expect((await fresh.get(caseNo))!.version).toBe(4);
+      // A wait is kept only for a task the case has
+      await expect(fresh.putTaskToken(dispatched, MARKET.departmentId!, 'token-lead')).rejects.toThrow(/no joint task/);
+    });
+
+    it("keeps a task's token as its opinion ends it, and a late wait's token without listing the task again", async () => {
+      // Prepare: dispatched; fire's wait keeps its token; health's wait reads the case, then health answers first
+      const fresh = await makeStore();
+      const caseNo = await joint(fresh, 'joint-late-wait', '2026-09-02');
+      const dispatched = await act(fresh, caseNo, { action: 'dispatch' }, on('2026-09-02', SYSTEM_CALLER, 30));
+      await fresh.putTaskToken(dispatched, FIRE.departmentId!, 'token-fire');
+      const answered = await act(fresh, caseNo, { action: 'opinion', outcome: 'agree' }, on('2026-09-03', HEALTH));
+
+      // Act: health's wait keeps its token on the state it read (the task still open there); fire answers
+      await fresh.putTaskToken(dispatched, HEALTH.departmentId!, 'token-health-late');
+      const complete = await act(fresh, caseNo, { action: 'opinion', outcome: 'agree' }, on('2026-09-04', FIRE));
+
+      // Assess: neither is listed (the newer state's place stands: none); both tokens are there for whoever ended the task
+      expect(answered.jointTasks!.find((t) => t.departmentId === HEALTH.departmentId)!.status).toBe('answered');
+      expect(complete.status).toBe('opinions-complete');
+      expect((await fresh.jointTaskQueue(HEALTH.departmentId!, { limit: 100 })).cases).toEqual([]);
+      expect((await fresh.jointTaskQueue(FIRE.departmentId!, { limit: 100 })).cases).toEqual([]);
+      expect(await fresh.taskToken(caseNo, HEALTH.departmentId!)).toBe('token-health-late');
+      expect(await fresh.taskToken(caseNo, FIRE.departmentId!)).toBe('token-fire');
     });
   });
 }

@@ -189,15 +189,18 @@ export interface CaseStore {
   /**
    * A co-department's open joint tasks (pending or escalated, on cases still awaiting opinions), soonest
    * due first (tasks without a due date last), as the cases they belong to. Eventually consistent, like
-   * every listing.
+   * every listing; a dispatched task is listed once the workflow's wait has kept its token (putTaskToken).
    */
   jointTaskQueue(departmentId: string, page: CasePage): Promise<CaseList>;
 
   /**
    * Keeps the callback token of the workflow's wait for a co-department's opinion (the newest one
-   * replaces the one before). Not part of the case's history: a token is the workflow's, not the case's.
+   * replaces the one before), and with it the task's place in the co-department's open-task list as
+   * `state` (the case as the wait read it) has it — a newer state's place stands where an action has
+   * written one since: the workflow's wait is what lists a dispatched task. Not part of the case's
+   * history: a token is the workflow's, not the case's.
    */
-  putTaskToken(caseNo: string, departmentId: string, token: string): Promise<void>;
+  putTaskToken(state: CaseState, departmentId: string, token: string): Promise<void>;
 
   /** The newest callback token kept for the co-department's opinion, if any. */
   taskToken(caseNo: string, departmentId: string): Promise<string | undefined>;

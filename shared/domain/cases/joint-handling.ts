@@ -9,7 +9,9 @@
 //   case's statutory deadline day), escalate (its due day has passed: the task is marked, the history
 //   records it, the co-department is reminded), record it missing (the statutory deadline has passed),
 //   or nothing (its opinion is in, or the case has moved on);
-// - await: keeps the callback token of the branch's wait, so that the opinion can resume it;
+// - await: keeps the callback token of the branch's wait, so that the opinion can resume it, in the
+//   task's item, which lists the task in the co-department's open tasks (the dispatch writes the head
+//   alone: one write per co-department, not one for the list and one for the token);
 // - fail: records on the case that its joint handling failed for good.
 //
 // The case moves to opinions-complete with the last task that ends (case-lifecycle.ts), whether that
@@ -152,14 +154,15 @@ export class JointHandling {
   }
 
   /**
-   * Keeps the wait's callback token for the opinion to resume, then looks at the task again: an opinion
-   * that came in before the token was kept would find no token to resume, so the branch must not wait
-   * for it (JointTaskEnded). The opinion is written before its token is read, and the token before the
-   * task is read here, so one of the two always sees the other.
+   * Keeps the wait's callback token for the opinion to resume — and with it the task's place in the
+   * co-department's open-task list, as the case read first has it —, then looks at the task again: an
+   * opinion that came in before the token was kept would find no token to resume, so the branch must
+   * not wait for it (JointTaskEnded). The opinion is written before its token is read, and the token
+   * before the task is read the second time here, so one of the two always sees the other.
    */
   async awaitOpinion(branch: Branch, token: string): Promise<void> {
     if (typeof token !== 'string' || token.length === 0) throw new Error(`await ${branch.caseNo}/${branch.departmentId}: no task token`);
-    await this.deps.store.putTaskToken(branch.caseNo, branch.departmentId, token);
+    await this.deps.store.putTaskToken(await this.existing(branch.caseNo), branch.departmentId, token);
     const step = branchStep(await this.existing(branch.caseNo), branch.departmentId, this.now(), this.maxWaitSeconds);
     if (step.next === 'done') throw new JointTaskEnded(branch, 'opinion in, or the case moved on');
   }
