@@ -176,7 +176,19 @@ export function actionKeyItem(record: ActionKeyRecord, at: string = new Date().t
   };
 }
 
-/** The record an action key's item holds. */
+/**
+ * The attribute that marks a released key's record (CaseStore.releaseActionKey): it binds nothing, and
+ * the key may be taken again by a put over it — no function may delete an item of the cases table.
+ */
+export const RELEASED_KEY = 'released';
+
+/** A pending key's record, released (expiring IDEMPOTENCY_RECORD_DAYS after `at`, as any key's record). */
+export function releasedActionKeyItem(record: ActionKeyRecord, at?: string): Item {
+  const { entry: _entry, ...pending } = record;
+  return { ...actionKeyItem(pending, at), [RELEASED_KEY]: true };
+}
+
+/** The record an action key's item holds (a released one's included: readers check RELEASED_KEY first). */
 export function actionKeyOf(item: Item): ActionKeyRecord {
   const written = item.written as number | undefined;
   return {

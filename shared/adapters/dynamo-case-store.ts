@@ -39,7 +39,7 @@
 // let them drain (the old functions' in-flight requests) before the new ones write.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { CaseHistoryEntry, CaseState, CaseStatus, CaseTransition } from '../domain/cases/case-record.ts';
 import type {
@@ -67,6 +67,8 @@ import {
   LAST_PAGE,
   actionKeyItem,
   actionKeyItemKey,
+  RELEASED_KEY,
+  releasedActionKeyItem,
   actionKeyOf,
   actionWrites,
   caseKey,
@@ -440,7 +442,7 @@ export class DynamoCaseStore implements CaseStore {
 
   async actionKey(key: ActionKey): Promise<ActionKeyRecord | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: actionKeyItemKey(key), ConsistentRead: true }));
-    return out.Item && actionKeyOf(out.Item);
+    return out.Item && !out.Item[RELEASED_KEY] ? actionKeyOf(out.Item) : undefined;
   }
 
   async entryActionKey(caseNo: string, n: number): Promise<ActionKey | undefined> {
@@ -449,15 +451,20 @@ export class DynamoCaseStore implements CaseStore {
     return entryActionKeyOf(caseNo, record as Item | undefined);
   }
 
+  // Settled and released by a put over the record, as everything on this table is written: the functions
+  // that write cases hold PutItem, never UpdateItem or DeleteItem (functions/manifest.ts).
   async settleActionKey(record: ActionKeyRecord, n: number): Promise<void> {
+    // Put back as it is (its expiry that of its taking), with its entry.
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: actionKeyItemKey(record), ConsistentRead: true }));
+    const item = out.Item;
+    if (!item || item[RELEASED_KEY] || item.base !== n - 1 || (item.written !== undefined && item.written !== n)) return;
     await this.ifStillSo(() =>
       this.db.send(
-        new UpdateCommand({
+        new PutCommand({
           TableName: this.tableName,
-          Key: actionKeyItemKey(record),
-          UpdateExpression: 'SET #w = :n',
-          ConditionExpression: '#b = :b AND (attribute_not_exists(#w) OR #w = :n)',
-          ExpressionAttributeNames: { '#b': 'base', '#w': 'written' },
+          Item: { ...item, written: n },
+          ConditionExpression: '#b = :b AND (attribute_not_exists(#w) OR #w = :n) AND attribute_not_exists(#r)',
+          ExpressionAttributeNames: { '#b': 'base', '#w': 'written', '#r': RELEASED_KEY },
           ExpressionAttributeValues: { ':b': n - 1, ':n': n },
         }),
       ),
@@ -467,9 +474,9 @@ export class DynamoCaseStore implements CaseStore {
   async releaseActionKey(record: ActionKeyRecord): Promise<void> {
     await this.ifStillSo(() =>
       this.db.send(
-        new DeleteCommand({
+        new PutCommand({
           TableName: this.tableName,
-          Key: actionKeyItemKey(record),
+          Item: releasedActionKeyItem(record),
           ConditionExpression: '#b = :b AND attribute_not_exists(#w)',
           ExpressionAttributeNames: { '#b': 'base', '#w': 'written' },
           ExpressionAttributeValues: { ':b': record.base },
@@ -490,7 +497,15 @@ export class DynamoCaseStore implements CaseStore {
     if (key.held) return;
     const { held: _held, entry: _entry, ...record } = key;
     try {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: actionKeyItem(record, entry.at), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: actionKeyItem(record, entry.at),
+          // A released record binds nothing: taken as if there were none.
+          ConditionExpression: 'attribute_not_exists(pk) OR attribute_exists(#r)',
+          ExpressionAttributeNames: { '#r': RELEASED_KEY },
+        }),
+      );
     } catch (e) {
       if (e instanceof ConditionalCheckFailedException) throw caseVersionConflict(entry.caseNo, entry.n);
       throw e;

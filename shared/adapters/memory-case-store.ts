@@ -35,6 +35,8 @@ import {
   actionKeyItem,
   actionKeyItemKey,
   actionKeyOf,
+  RELEASED_KEY,
+  releasedActionKeyItem,
   actionWrites,
   caseKey,
   caseNumberTaken,
@@ -178,7 +180,7 @@ export class MemoryCaseStore implements CaseStore {
 
   async actionKey(key: ActionKey): Promise<ActionKeyRecord | undefined> {
     const item = this.#get(actionKeyItemKey(key));
-    return item && actionKeyOf(item);
+    return item && !item[RELEASED_KEY] ? actionKeyOf(item) : undefined;
   }
 
   async entryActionKey(caseNo: string, n: number): Promise<ActionKey | undefined> {
@@ -193,7 +195,7 @@ export class MemoryCaseStore implements CaseStore {
 
   async releaseActionKey(record: ActionKeyRecord): Promise<void> {
     const current = await this.actionKey(record);
-    if (current?.base === record.base && current.entry === undefined) this.#items.delete(keyOf(actionKeyItemKey(record)));
+    if (current?.base === record.base && current.entry === undefined) this.#put(releasedActionKeyItem(record));
   }
 
   /** As DynamoCaseStore takes it: a new record where there is none, or the one held at the entry's base. */
@@ -203,7 +205,9 @@ export class MemoryCaseStore implements CaseStore {
     }
     if (key.held) return;
     const { held: _held, entry: _entry, ...record } = key;
-    if (!this.#putNew(actionKeyItem(record, entry.at))) throw caseVersionConflict(entry.caseNo, entry.n);
+    // A released record binds nothing: taken as if there were none.
+    if (this.#get(actionKeyItemKey(record))?.[RELEASED_KEY]) this.#put(actionKeyItem(record, entry.at));
+    else if (!this.#putNew(actionKeyItem(record, entry.at))) throw caseVersionConflict(entry.caseNo, entry.n);
   }
 
   async channelCases(channelId: string, applicantId: string | undefined, page: CasePage): Promise<CaseList> {

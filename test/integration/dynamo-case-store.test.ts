@@ -619,19 +619,25 @@ describe('DynamoCaseStore: what a case takes in the table', () => {
 /**
  * A case store on `table` whose client fails, once, the first write that `fails` picks out (by its
  * sort key and whether it puts an item or updates one), as a throttled request would after the SDK's
- * own retries; told of an action key left unsettled.
+ * own retries; told of an action key left unsettled. `sent`: the name of every command it sent.
  */
-function flakyStore(table: string, fails: (sk: string, kind: 'put' | 'update') => boolean, onKeyLag?: () => void): { store: DynamoCaseStore; destroy: () => void } {
+function flakyStore(
+  table: string,
+  fails: (sk: string, kind: 'put' | 'update', item: Record<string, unknown> | undefined) => boolean,
+  onKeyLag?: () => void,
+): { store: DynamoCaseStore; destroy: () => void; sent: Set<string> } {
   const flaky = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   let failures = 1;
+  const sent = new Set<string>();
   flaky.middlewareStack.add(
-    (next) => async (args) => {
+    (next, context) => async (args) => {
+      sent.add(context.commandName!);
       // Before or after the document client's marshalling, whichever this step sees
-      const input = args.input as { Item?: { sk?: string | { S?: string } }; Key?: { sk?: string | { S?: string } }; UpdateExpression?: string };
+      const input = args.input as { Item?: { sk?: string | { S?: string } } & Record<string, unknown>; Key?: { sk?: string | { S?: string } }; UpdateExpression?: string };
       const sk = input.Item?.sk ?? input.Key?.sk;
       const name = typeof sk === 'object' ? sk.S : sk;
       const kind = input.Item ? 'put' : input.UpdateExpression ? 'update' : undefined;
-      if (name !== undefined && kind !== undefined && fails(name, kind) && failures-- > 0) {
+      if (name !== undefined && kind !== undefined && fails(name, kind, input.Item) && failures-- > 0) {
         throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
       }
       return next(args);
@@ -639,7 +645,11 @@ function flakyStore(table: string, fails: (sk: string, kind: 'put' | 'update') =
     { step: 'initialize', name: 'failOnce' },
   );
   const options = onKeyLag ? { onKeyLag } : {};
-  return { store: new DynamoCaseStore(DynamoDBDocumentClient.from(flaky, { marshallOptions: { removeUndefinedValues: true } }), table, options), destroy: () => flaky.destroy() };
+  return {
+    store: new DynamoCaseStore(DynamoDBDocumentClient.from(flaky, { marshallOptions: { removeUndefinedValues: true } }), table, options),
+    destroy: () => flaky.destroy(),
+    sent,
+  };
 }
 
 describe('DynamoCaseStore: actions under an idempotency key, through the case service', () => {
@@ -685,7 +695,8 @@ describe('DynamoCaseStore: actions under an idempotency key, through the case se
     const lags: number[] = [];
     const { store: flaky, destroy } = flakyStore(
       'cases-key-unsettled',
-      (sk, kind) => kind === 'update' && sk.startsWith('IDEM#'),
+      // The settlement: a put of the key's record with its entry (the take before it has none)
+      (sk, kind, item) => kind === 'put' && sk.startsWith('IDEM#') && item?.written !== undefined,
       () => lags.push(1),
     );
     const key = { caseNo: filed.caseNo, caller: MARKET.name, idempotencyKey: 'accept-2' };
@@ -707,6 +718,44 @@ describe('DynamoCaseStore: actions under an idempotency key, through the case se
     expect(retry).toEqual({ case: paused, entry: 2, replayed: true });
     expect(await fresh.actionKey(key)).toMatchObject({ base: 1, entry: 2 });
     expect((await historyUpTo(fresh, filed.caseNo, Infinity)).map((e) => e.type)).toEqual(['file', 'accept', 'pause']);
+  });
+
+  it('takes, releases and settles keys with puts alone (the functions hold GetItem, PutItem and Query on the cases table): a retry whose key another action made stale does its action once', async () => {
+    // Prepare: the market's pause under a key fails after the key was taken; the deputy then pauses and resumes the case
+    const fresh = await freshStore('cases-key-puts');
+    at('2026-11-23');
+    const filed = await serviceOn(fresh).file(PORTAL, 'key-puts-1', request(PORTAL, ZHANG));
+    at('2026-11-24');
+    await serviceOn(fresh).act(MARKET, filed.caseNo, { action: 'accept' });
+    const { store: flaky, destroy, sent } = flakyStore('cases-key-puts', (sk, kind) => kind === 'put' && sk === 'HEAD');
+    const pause = { action: 'pause' as const, procedure: 'hearing' as const, reason: '听证', expectedDays: 10 };
+    const key = { caseNo: filed.caseNo, caller: MARKET.name, idempotencyKey: 'pause-puts' };
+
+    // Act: the retry finds its key pending at version 2, whose entry 3 is the deputy's: released, taken again at 4, settled
+    at('2026-11-25');
+    const failed = await serviceOn(flaky)
+      .perform(MARKET, filed.caseNo, pause, 'pause-puts')
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+    const stale = await fresh.actionKey(key);
+    await serviceOn(fresh).act(MARKET_DEPUTY, filed.caseNo, pause);
+    await serviceOn(fresh).act(MARKET_DEPUTY, filed.caseNo, { action: 'resume' });
+    at('2026-11-26');
+    const retry = await serviceOn(flaky).perform(MARKET, filed.caseNo, pause, 'pause-puts');
+    const again = await serviceOn(flaky).perform(MARKET, filed.caseNo, pause, 'pause-puts');
+    destroy();
+
+    // Assess
+    expect(failed?.message).toBe('throttled');
+    expect(stale).toMatchObject({ base: 2 });
+    expect(retry).toMatchObject({ entry: 5, replayed: false, case: { version: 5 } });
+    expect(again).toEqual({ ...retry, replayed: true });
+    expect(await fresh.actionKey(key)).toMatchObject({ base: 4, entry: 5 });
+    expect((await historyUpTo(fresh, filed.caseNo, Infinity)).map((e) => e.type)).toEqual(['file', 'accept', 'pause', 'resume', 'pause']);
+    expect([...sent].filter((name) => !['GetItemCommand', 'PutItemCommand', 'QueryCommand'].includes(name))).toEqual([]);
+    expect(sent.has('PutItemCommand')).toBe(true);
   });
 
   it('keeps a key record under 1 KB, in the case it belongs to', async () => {

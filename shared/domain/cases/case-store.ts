@@ -129,8 +129,9 @@ export interface CaseStore {
   settleActionKey(record: ActionKeyRecord, n: number): Promise<void>;
 
   /**
-   * Removes a pending record still at its base, so that the key binds nothing: only once entry base + 1
-   * is known to be another action's (no attempt with the key can write any more); otherwise nothing.
+   * Releases a pending record still at its base, so that the key binds nothing (it reads as free, and
+   * may be taken again): only once entry base + 1 is known to be another action's (no attempt with the
+   * key can write any more); otherwise nothing.
    */
   releaseActionKey(record: ActionKeyRecord): Promise<void>;
 
