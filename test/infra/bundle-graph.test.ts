@@ -6,6 +6,8 @@
 //     its manifest, carried every DynamoDB command: 558 KiB instead of 502);
 //   - the packages LAMBDA_ALIASES replaces, and the X-Ray SDK (the functions trace with their own
 //     tracer, functions/http/xray-tracer.ts);
+//   - the SDK's Lambda client (71 KiB for the one Invoke the cases and sweep functions make: they
+//     invoke through shared/adapters/lambda-invoker.ts);
 //   - sm-crypto (CommonJS, which esbuild cannot shake: 41 KiB), where seals are only made, never checked
 //     (shared/domain/seals/sm2-verify.ts is its one importer).
 import { describe, expect, it } from 'vitest';
@@ -18,6 +20,7 @@ const FORBIDDEN: [string, RegExp][] = [
   ['the SDK credential chain', /node_modules\/@aws-sdk\/credential-provider-node\//],
   ['the event-stream codec', /node_modules\/@smithy\/core\/dist-es\/submodules\/event-streams\//],
   ['the X-Ray SDK', /node_modules\/(aws-xray-sdk-core|cls-hooked|@aws-lambda-powertools\/tracer)\//],
+  ['the SDK Lambda client', /node_modules\/@aws-sdk\/client-lambda\//],
 ];
 
 /** The functions that check seals (a case's bundle, a published key's seal); the others only make them. */
