@@ -1,5 +1,5 @@
 // The AWS SDK clients as the Lambda bundles take them (infra/lambda-bundling.ts aliases each package to
-// its copy here): the package unchanged but for its schemas (`dist-es/schemas/schemas_*.js`), whose
+// its copy here): the package's code unchanged but for its schemas (`dist-es/schemas/schemas_*.js`), whose
 // trait objects name their keys by constant (`{ [_hH]: _xaa }`) in the SDK and by literal here
 // (`{ "httpHeader": _xaa }`), the same object.
 //
@@ -9,6 +9,8 @@
 // literal keys it keeps the schemas of the commands the bundle sends. Known upstream (aws-sdk-js-v3
 // issue 7607; smithy-typescript's pull request 1889 makes the code generator write literal keys): once
 // the SDK ships that, this module has nothing left to rewrite and can go.
+//
+// The copy's package.json keeps only what esbuild and the client read of it (packageEssentials).
 //
 // The copies are made once per package version (and per REWRITE_VERSION) under `.build/node_modules`,
 // so the bundles' metafiles still name them `node_modules/@aws-sdk/<client>/…` and their bare imports
@@ -21,7 +23,7 @@ import { join } from 'node:path';
 export const LEAN_SDK_CLIENTS = ['@aws-sdk/client-s3', '@aws-sdk/client-dynamodb', '@aws-sdk/client-kms', '@aws-sdk/client-sfn', '@aws-sdk/client-eventbridge'] as const;
 
 /** Bumped when the rewrite changes, so copies made by an older one are made again. */
-const REWRITE_VERSION = 1;
+const REWRITE_VERSION = 2;
 const STAMP = '.lean-sdk-client';
 const SCHEMA_FILE = /^schemas_\d+\.js$/;
 
@@ -33,6 +35,16 @@ export function withLiteralKeys(source: string): string {
   const strings = new Map<string, string>();
   for (const [, name, literal] of source.matchAll(/^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm)) strings.set(name!, literal!);
   return source.replace(/\[(_\w+)\]:/g, (key, name: string) => strings.get(name)?.concat(':') ?? key);
+}
+
+/**
+ * What the copy's package.json keeps: what esbuild reads to resolve it (main fields, sideEffects) and
+ * what the client reads of it (`version`, in its user agent). The client imports the whole file, and
+ * esbuild bundles all of it: 2-2.5 KiB of each client's dependencies and scripts, in every bundle.
+ */
+export function packageEssentials(packageJson: string): Record<string, unknown> {
+  const all = JSON.parse(packageJson) as Record<string, unknown>;
+  return Object.fromEntries(['name', 'version', 'main', 'module', 'types', 'sideEffects'].filter((k) => k in all).map((k) => [k, all[k]]));
 }
 
 /** Where the bundles take `pkg` from under `root`: its lean copy's folder, made first if missing or stale. */
@@ -47,7 +59,7 @@ export function leanSdkClient(root: string, pkg: string): string {
   mkdirSync(join(target, '..'), { recursive: true });
   const making = mkdtempSync(`${target}.making-`);
   try {
-    cpSync(join(source, 'package.json'), join(making, 'package.json'));
+    writeFileSync(join(making, 'package.json'), JSON.stringify(packageEssentials(readFileSync(join(source, 'package.json'), 'utf8'))));
     cpSync(join(source, 'dist-es'), join(making, 'dist-es'), { recursive: true });
     const schemas = join(making, 'dist-es', 'schemas');
     if (existsSync(schemas))

@@ -1,7 +1,7 @@
 // The SDK clients' lean copies the Lambda bundles are built from (infra/lean-sdk-clients.ts): every
 // schema of every copied client is the SDK's own, value for value (each module bundled alone and
 // imported, its exports walked side by side, thunks called, classes matched by name); no computed key
-// is left in them; and esbuild, given the copy, leaves out the schemas of the commands a bundle does not
+// is left in them; their package.json keeps what is read of it; and esbuild, given the copy, leaves out the schemas of the commands a bundle does not
 // send, which it keeps from the SDK's own package.
 import { build } from 'esbuild';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -61,6 +61,13 @@ describe.each(LEAN_SDK_CLIENTS)('the lean copy of %s', (pkg) => {
       expect(difference(lean, original, file)).toBeUndefined();
       expect(readFileSync(join(copy, 'dist-es', 'schemas', file), 'utf8')).not.toMatch(/\[_\w+\]:/);
     }
+  });
+
+  it('keeps of package.json what esbuild and the client read: the same name, version, main fields and sideEffects', () => {
+    const original = JSON.parse(readFileSync(join(PROJECT_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const kept = JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8')) as Record<string, unknown>;
+
+    expect(kept).toEqual({ name: pkg, version: original.version, main: original.main, module: original.module, types: original.types, sideEffects: false });
   });
 });
 
