@@ -23,7 +23,7 @@ const zodNamespace = {
 const contractsOnly = 'shared/contracts must not import shared/domain: move what both need into shared/contracts, which the domain imports.';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.tongban/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.tongban/', '.build/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -8,8 +8,7 @@
 // more. The grants-match test (test/infra/function-manifests.test.ts) checks that each synthesised
 // role holds exactly what its manifest says.
 import { ITEMS_TABLE } from '../shared/adapters/table-layout.ts';
-import { CASE_EVENT_BUS_SOURCE } from '../shared/contracts/case-events.ts';
-import { PLATFORM_EVENT_BUS_SOURCES } from '../shared/contracts/platform-events.ts';
+import { CASE_EVENT_BUS_SOURCE, PLATFORM_EVENT_BUS_SOURCES } from '../shared/contracts/event-bus-sources.ts';
 import type { FunctionName } from '../shared/contracts/routes.ts';
 import type { TicketKind } from '../shared/contracts/tickets.ts';
 import type { CalendarSource } from '../shared/domain/calendar/calendar-source.ts';

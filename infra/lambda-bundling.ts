@@ -10,6 +10,8 @@
 //   function (LAMBDA_ALIASES, shared/adapters/lambda-credentials.ts): about 90 KiB less per bundle; and
 //   the SDK's event-stream codec, which no Tongban function calls, by a module that refuses to
 //   (shared/adapters/no-event-streams.ts): 15 KiB.
+// - The SDK clients are bundled from copies whose generated schemas esbuild can tree-shake
+//   (infra/lean-sdk-clients.ts, made under .build/ at the first bundling): 40-60 KiB per bundle.
 // - No X-Ray SDK: functions trace with a tracer of their own (functions/http/xray-tracer.ts).
 // - The `createRequire` banner gives the ESM bundle a `require`, for CommonJS dependencies that
 //   call `require('node:…')` at run time (esbuild cannot rewrite those into imports).
@@ -25,6 +27,7 @@ import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { leanSdkClientAliases } from './lean-sdk-clients.ts';
 
 /** The repository root (holds package.json, package-lock.json and functions/). */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -40,11 +43,13 @@ export const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; 
 /**
  * Packages a bundle takes from a module of ours instead: the SDK's default credential chain, whose
  * every source but the environment is dead code on Lambda (shared/adapters/lambda-credentials.ts), and
- * the SDK's event-stream codec, for operations Tongban never calls (shared/adapters/no-event-streams.ts).
+ * the SDK's event-stream codec, for operations Tongban never calls (shared/adapters/no-event-streams.ts);
+ * and the SDK clients, taken from their copies whose schemas esbuild can shake (infra/lean-sdk-clients.ts).
  */
 export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': join(PROJECT_ROOT, 'shared/adapters/lambda-credentials.ts'),
   '@smithy/core/event-streams': join(PROJECT_ROOT, 'shared/adapters/no-event-streams.ts'),
+  ...leanSdkClientAliases(PROJECT_ROOT),
 };
 
 /** The esbuild options, in esbuild's own terms; the CDK options below are derived from these. */

@@ -17,6 +17,7 @@ import { tracedWebhooks } from '../http/traced-webhooks.ts';
 import { observability, observed } from '../http/observability.ts';
 import { endpointPolicy } from '../http/webhook-settings.ts';
 import { queueWork } from '../http/queue-work.ts';
+import { PLATFORM_EVENTS_READING } from '../http/platform-events-reading.ts';
 
 const { logger, metrics, tracer } = observability('deliveries');
 
@@ -61,7 +62,7 @@ export function deliveriesHandler(options: DeliveriesHandlerOptions = {}) {
     } = queueWork(
       event,
       (messageId, reason) => logger.error('a queue record is neither an event nor a tick: left to the dead-letter queue', { messageId, reason }),
-      'platform-events',
+      PLATFORM_EVENTS_READING,
     );
     // Per record, in version order (a later version routes the earlier ones anyway); records side by side.
     await Promise.all(

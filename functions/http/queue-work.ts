@@ -4,14 +4,13 @@
 // failed (the queue gives it again, then keeps it in its dead-letter queue). One reading for every
 // consumer of the events: the statistics and the watch read the case events (`case-events`, by case
 // number), the deliveries every event (`platform-events`, by key: the case number, `evaluation:<id>`,
-// `ticket:<id>`).
+// `ticket:<id>`). The case events' reading is here; the platform events' is in
+// platform-events-reading.ts, so the functions that read case events only do not bundle, nor build at
+// load, the schemas of the evaluations' and tickets' events.
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod';
 import type { CaseEvent } from '../../shared/contracts/case-events.ts';
 import { CaseEventSchema } from '../../shared/contracts/case-events.ts';
-import type { PlatformEvent } from '../../shared/contracts/platform-events.ts';
-import { PlatformEventSchema } from '../../shared/contracts/platform-events.ts';
-import { eventKey } from '../../shared/domain/events/platform-event.ts';
 import type { QueueFeed } from '../manifest.ts';
 import { queueFeedSources } from '../manifest.ts';
 
@@ -23,18 +22,25 @@ export interface QueueWork<E = CaseEvent> {
   failures: string[];
 }
 
-/** A feed's reading: the sources its rule takes, the schema of its events, the key they are grouped by. */
-const READINGS = {
-  'case-events': { schema: CaseEventSchema, noun: 'a case event', key: (e: CaseEvent) => e.subject },
-  'platform-events': { schema: PlatformEventSchema, noun: 'an event of the platform', key: (e: PlatformEvent) => eventKey(e) },
-} as const;
+/** A feed's reading: the feed (whose sources its rule takes), the schema of its events, the key they are grouped by. */
+export interface QueueReading<E> {
+  feed: QueueFeed;
+  schema: z.ZodType<E>;
+  noun: string;
+  key: (e: E) => string;
+}
 
-export function queueWork(event: SQSEvent, onBad: (messageId: string, reason: string) => void): QueueWork;
-export function queueWork(event: SQSEvent, onBad: (messageId: string, reason: string) => void, feed: 'platform-events'): QueueWork<PlatformEvent>;
-export function queueWork(event: SQSEvent, onBad: (messageId: string, reason: string) => void, feed: QueueFeed = 'case-events'): QueueWork<PlatformEvent> {
-  const reading = READINGS[feed] as { schema: z.ZodType<PlatformEvent>; noun: string; key: (e: PlatformEvent) => string };
-  const sources = queueFeedSources(feed);
-  const work: QueueWork<PlatformEvent> = { cases: new Map(), ticks: [], failures: [] };
+/** The `case-events` feed's reading: case events, by case number. */
+export const CASE_EVENTS_READING: QueueReading<CaseEvent> = { feed: 'case-events', schema: CaseEventSchema, noun: 'a case event', key: (e) => e.subject };
+
+/** The batch's events by record (read as `reading` says: case events unless told), its ticks and its failures. */
+export function queueWork<E = CaseEvent>(
+  event: SQSEvent,
+  onBad: (messageId: string, reason: string) => void,
+  reading: QueueReading<E> = CASE_EVENTS_READING as unknown as QueueReading<E>,
+): QueueWork<E> {
+  const sources = queueFeedSources(reading.feed);
+  const work: QueueWork<E> = { cases: new Map(), ticks: [], failures: [] };
   for (const record of event.Records) {
     const w = workOf(record, sources, reading);
     if (w.kind === 'bad') {
@@ -50,9 +56,9 @@ export function queueWork(event: SQSEvent, onBad: (messageId: string, reason: st
 }
 
 /** What a record holds: an event, a tick, or nothing a consumer can handle. */
-type Work = { kind: 'event'; event: PlatformEvent } | { kind: 'tick' } | { kind: 'bad'; reason: string };
+type Work<E> = { kind: 'event'; event: E } | { kind: 'tick' } | { kind: 'bad'; reason: string };
 
-function workOf(record: SQSRecord, sources: readonly string[], reading: { schema: z.ZodType<PlatformEvent>; noun: string }): Work {
+function workOf<E>(record: SQSRecord, sources: readonly string[], reading: QueueReading<E>): Work<E> {
   let body: unknown;
   try {
     body = JSON.parse(record.body);

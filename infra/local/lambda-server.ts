@@ -1,5 +1,5 @@
 // Local stand-in for the Lambda Invoke API (REST JSON: `POST /2015-03-31/functions/<name>/invocations`),
-// so the unmodified `@aws-sdk/client-lambda` reaches functions of the embedded runtime with nothing
+// so the functions' Lambda calls (shared/adapters/lambda-invoker.ts) reach functions of the embedded runtime with nothing
 // but an endpoint override (AWS_ENDPOINT_URL_LAMBDA). It runs the named function's handler in this
 // process with the request body as its event and answers as Lambda does: RequestResponse → 200 with
 // the result as JSON, or, when the handler throws, 200 with `X-Amz-Function-Error: Unhandled` and

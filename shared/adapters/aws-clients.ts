@@ -8,8 +8,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaInvoker } from './lambda-invoker.ts';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
@@ -73,17 +73,18 @@ export function kmsClient(): KMSClient {
   return kms;
 }
 
-let lambda: LambdaClient | undefined;
+let lambda: LambdaInvoker | undefined;
 
 /**
  * Lambda, for the sealing function the cases function and the sweep invoke (AWS_ENDPOINT_URL_LAMBDA
  * locally: the embedded runtime's stand-in). Sealing makes one KMS call per document and a few
  * DynamoDB writes. The answer is awaited 6 s at most, well inside the cases function's 10 s, so a slow
  * sealing never turns a recorded decision into a gateway timeout: the decision is answered without
- * its results, and the sealing (which goes on) or the sweep seals it. No SDK retry.
+ * its results, and the sealing (which goes on) or the sweep seals it. No retry. Its one call, Invoke, is
+ * a signed request of our own (shared/adapters/lambda-invoker.ts), not the SDK's Lambda client.
  */
-export function lambdaClient(): LambdaClient {
-  lambda ??= capture(new LambdaClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 1000, requestTimeout: 6000 } }));
+export function lambdaClient(): LambdaInvoker {
+  lambda ??= capture(new LambdaInvoker({ connectionTimeoutMs: 1000, requestTimeoutMs: 6000 }));
   return lambda;
 }
 

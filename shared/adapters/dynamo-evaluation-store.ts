@@ -14,7 +14,6 @@
 // count: `level`, `itemCode`, `excluded`, `answered` and `rectifiedOnTime` (never the record: a
 // month's reviews are read by these attributes alone).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EvaluationState } from '../contracts/evaluations.ts';
 import { EVALUATION_ID_PATTERN } from '../contracts/evaluations.ts';
 import { conflict, tooLarge } from '../domain/errors.ts';
 import { evaluationEvent } from '../domain/events/feedback-event.ts';
@@ -26,15 +25,13 @@ import { DynamoChainedStore, chainedHeadItem } from './dynamo-chained-records.ts
 import { daySpan, dueSpan, equalityFilter } from './head-list-query.ts';
 import type { IndexQuery } from './page-cursor.ts';
 import { FEEDBACK_TABLE } from './table-layout.ts';
+import { channelPartition, departmentPartition, statePartition } from './evaluation-partitions.ts';
 
 const { indexes } = FEEDBACK_TABLE;
 /** The due list's partition: the evaluations a department owes its answer to. */
 export const EVALUATIONS_DUE = 'DUE#EVAL';
 
-/** The partition of a channel's, a department's and a state's evaluations. */
-export const channelPartition = (channelId: string) => `CH#${channelId}#EVAL`;
-export const departmentPartition = (departmentId: string) => `DEPT#${departmentId}#EVAL`;
-export const statePartition = (state: EvaluationState) => `STATE#EVAL#${state}`;
+export { channelPartition, departmentPartition, statePartition } from './evaluation-partitions.ts';
 
 /** Evaluations as chained records: their partitions, and what their heads carry for the lists, the late pass and the statistics. */
 /** The partitions' prefix (the events' outbox reads the entries there: dynamo-event-store.ts). */

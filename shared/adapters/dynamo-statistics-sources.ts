@@ -6,10 +6,10 @@
 // carrying what the statistics count — read a page at a time, counted as read).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { EvaluationLevel } from '../contracts/evaluations.ts';
+import type { EvaluationLevel } from '../contracts/evaluation-levels.ts';
 import type { EvaluationFiguresByItem } from '../domain/statistics/evaluation-figures.ts';
 import { EvaluationTally } from '../domain/statistics/evaluation-figures.ts';
-import { departmentPartition } from './dynamo-evaluation-store.ts';
+import { departmentPartition } from './evaluation-partitions.ts';
 import { findingPartitions } from './shard-keys.ts';
 import { FEEDBACK_TABLE, ITEMS_TABLE, SUPERVISION_TABLE } from './table-layout.ts';
 

@@ -6,13 +6,13 @@
 // - the archive function (functions/archive): started without waiting (Event); Lambda retries a failed
 //   run twice and then hands it to the function's dead-letter queue, and the sweep starts it again for
 //   any ended case not archived yet.
-import { InvokeCommand } from '@aws-sdk/client-lambda';
-import type { LambdaClient } from '@aws-sdk/client-lambda';
+// Both through shared/adapters/lambda-invoker.ts (one signed request), not the SDK's Lambda client.
 import type { ArchiveStarter } from '../domain/archive/archive-store.ts';
 import type { CaseSealer } from '../domain/cases/case-sealing.ts';
 import type { CaseState } from '../domain/cases/case-record.ts';
 import type { LicenceSealer } from '../domain/licences/licence-sealing.ts';
 import type { IssuedLicence } from '../domain/licences/licence-store.ts';
+import type { LambdaInvoker } from './lambda-invoker.ts';
 
 /** What a case function is invoked with. */
 export interface CaseFunctionEvent {
@@ -25,8 +25,8 @@ export interface LicenceSealingEvent {
 export type SealingEvent = CaseFunctionEvent | LicenceSealingEvent;
 export type ArchivingEvent = CaseFunctionEvent;
 
-function invoke(lambda: LambdaClient, functionName: string, event: CaseFunctionEvent | LicenceSealingEvent, type: 'RequestResponse' | 'Event') {
-  return lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: type, Payload: Buffer.from(JSON.stringify(event)) }));
+function invoke(lambda: LambdaInvoker, functionName: string, event: CaseFunctionEvent | LicenceSealingEvent, type: 'RequestResponse' | 'Event') {
+  return lambda.invoke({ FunctionName: functionName, InvocationType: type, Payload: Buffer.from(JSON.stringify(event)) });
 }
 
 /** The answer of an awaited invocation, or its error as one Error saying what failed. */
@@ -47,7 +47,7 @@ function answerOf(out: { Payload?: Uint8Array | undefined; FunctionError?: strin
 
 export class LambdaCaseSealer implements CaseSealer {
   constructor(
-    private readonly lambda: LambdaClient,
+    private readonly lambda: LambdaInvoker,
     private readonly functionName: string,
   ) {}
 
@@ -58,7 +58,7 @@ export class LambdaCaseSealer implements CaseSealer {
 
 export class LambdaLicenceSealer implements LicenceSealer {
   constructor(
-    private readonly lambda: LambdaClient,
+    private readonly lambda: LambdaInvoker,
     private readonly functionName: string,
   ) {}
 
@@ -69,7 +69,7 @@ export class LambdaLicenceSealer implements LicenceSealer {
 
 export class LambdaArchiveStarter implements ArchiveStarter {
   constructor(
-    private readonly lambda: LambdaClient,
+    private readonly lambda: LambdaInvoker,
     private readonly functionName: string,
   ) {}
 

@@ -14,8 +14,7 @@ import { CASE_NO_PATTERN, CASE_STATUSES } from './case-vocabulary.ts';
 export const CASE_EVENT_TYPE_PREFIX = 'cn.tongban.case.';
 /** The CloudEvents `source` of every case event (a URI-reference). */
 export const CASE_EVENT_SOURCE = '/tongban/cases';
-/** The EventBridge `Source` the relay puts case events on the bus with (`aws.` is reserved). */
-export const CASE_EVENT_BUS_SOURCE = 'tongban.cases';
+export { CASE_EVENT_BUS_SOURCE } from './event-bus-sources.ts';
 /** A case event's JSON is at most this many UTF-8 bytes (EventBridge takes 256 KB an entry; ours are small). */
 export const MAX_CASE_EVENT_BYTES = 8 * 1024;
 

@@ -12,21 +12,12 @@ import { CASE_NO_PATTERN } from './case-vocabulary.ts';
 import { ACTION_IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from './headers.ts';
 import { isIsoDate } from './iso-date.ts';
 import type { RouteSpec } from './route-spec.ts';
+import { EVALUATION_LEVELS } from './evaluation-levels.ts';
 
-/** The five levels of 国办发〔2019〕51号, best first. */
-export const EVALUATION_LEVELS = ['very-satisfied', 'satisfied', 'basic', 'dissatisfied', 'very-dissatisfied'] as const;
-export type EvaluationLevel = (typeof EVALUATION_LEVELS)[number];
-
-export const EVALUATION_LEVEL_ZH: Readonly<Record<EvaluationLevel, string>> = {
-  'very-satisfied': '非常满意',
-  satisfied: '满意',
-  basic: '基本满意',
-  dissatisfied: '不满意',
-  'very-dissatisfied': '非常不满意',
-};
-
-/** The bad reviews (差评): each is owed a rectification. */
-export const BAD_LEVELS: readonly EvaluationLevel[] = ['dissatisfied', 'very-dissatisfied'];
+// The levels live in their own module, which holds no schema: the statistics read them without
+// building this module's schemas (zod builds each at load).
+export { BAD_LEVELS, EVALUATION_LEVELS, EVALUATION_LEVEL_ZH } from './evaluation-levels.ts';
+export type { EvaluationLevel } from './evaluation-levels.ts';
 
 /** What an applicant may rate besides the level, each 1 (worst) to 5 (best). */
 export const EVALUATION_DIMENSIONS = ['efficiency', 'attitude', 'guidance', 'result'] as const;

@@ -20,8 +20,7 @@ export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
 export const FEEDBACK_EVENT_TYPE_PREFIX: Readonly<Record<FeedbackKind, string>> = { evaluation: 'cn.tongban.evaluation.', ticket: 'cn.tongban.ticket.' };
 /** The CloudEvents `source` of each kind's events (a URI-reference). */
 export const FEEDBACK_EVENT_SOURCE = { evaluation: '/tongban/evaluations', ticket: '/tongban/tickets' } as const satisfies Readonly<Record<FeedbackKind, string>>;
-/** The EventBridge `Source` the feedback relay puts evaluation and ticket events on the bus with. */
-export const FEEDBACK_EVENT_BUS_SOURCE = 'tongban.feedback';
+export { FEEDBACK_EVENT_BUS_SOURCE } from './event-bus-sources.ts';
 /** The CloudEvents types of the feedback events: each kind's prefix and each of its entry types. */
 export const FEEDBACK_EVENT_TYPES: readonly string[] = [
   ...EVALUATION_ACTIONS.map((a) => `${FEEDBACK_EVENT_TYPE_PREFIX.evaluation}${a}`),

@@ -2,8 +2,8 @@
 // item and channel, for the department itself, the platform role and auditors — and the public
 // figures (no personal data, no case numbers) with the month's sealed document.
 import * as z from 'zod';
-import type { EvaluationLevel } from './evaluations.ts';
-import { EVALUATION_LEVELS } from './evaluations.ts';
+import type { EvaluationLevel } from './evaluation-levels.ts';
+import { EVALUATION_LEVELS } from './evaluation-levels.ts';
 import type { RouteSpec } from './route-spec.ts';
 
 const PERIOD = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;

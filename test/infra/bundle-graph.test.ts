@@ -6,6 +6,12 @@
 //     its manifest, carried every DynamoDB command: 558 KiB instead of 502);
 //   - the packages LAMBDA_ALIASES replaces, and the X-Ray SDK (the functions trace with their own
 //     tracer, functions/http/xray-tracer.ts);
+//   - the SDK's Lambda client (71 KiB for the one Invoke the cases and sweep functions make: they
+//     invoke through shared/adapters/lambda-invoker.ts);
+//   - where a function reads no evaluation or ticket (the tally: case events, and evaluations' figures
+//     from their index attributes), the feedback events' and tickets' contract modules, whose schemas
+//     zod builds at load (queue-work.ts takes the platform events' reading from its own module, the
+//     statistics read the evaluation levels and partitions from modules without schemas);
 //   - sm-crypto (CommonJS, which esbuild cannot shake: 41 KiB), where seals are only made, never checked
 //     (shared/domain/seals/sm2-verify.ts is its one importer).
 import { describe, expect, it } from 'vitest';
@@ -18,6 +24,7 @@ const FORBIDDEN: [string, RegExp][] = [
   ['the SDK credential chain', /node_modules\/@aws-sdk\/credential-provider-node\//],
   ['the event-stream codec', /node_modules\/@smithy\/core\/dist-es\/submodules\/event-streams\//],
   ['the X-Ray SDK', /node_modules\/(aws-xray-sdk-core|cls-hooked|@aws-lambda-powertools\/tracer)\//],
+  ['the SDK Lambda client', /node_modules\/@aws-sdk\/client-lambda\//],
 ];
 
 /** The functions that check seals (a case's bundle, a published key's seal); the others only make them. */
@@ -45,5 +52,14 @@ describe.each(LAMBDA_NAMES)('the %s bundle', (name) => {
 describe('the bundles that check seals', () => {
   it.each(VERIFIERS)('%s carries sm-crypto (the check above would see it)', async (name) => {
     expect((await bundleInputs(name)).some((i) => SM_CRYPTO.test(i))).toBe(true);
+  });
+});
+
+describe('the bundles of functions that read no evaluation or ticket', () => {
+  it.each(['tally'] as const)('%s carries neither the feedback events’ nor the tickets’ contracts, nor the evaluation store', async (name) => {
+    const inputs = await bundleInputs(name);
+
+    expect(inputs).toContain('shared/contracts/case-events.ts');
+    expect(inputs.filter((i) => /shared\/(contracts\/(feedback-events|platform-events|tickets|evaluations)|adapters\/dynamo-evaluation-store)\.ts$/.test(i))).toEqual([]);
   });
 });

@@ -6,7 +6,6 @@
 // JWKS built here from the keys' public keys as KMS gives them.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
@@ -26,6 +25,7 @@ import { DynamoLicenceStore } from '../../shared/adapters/dynamo-licence-store.t
 import { KmsSealSigner } from '../../shared/adapters/kms-seal-signer.ts';
 import type { CaseFunctionEvent } from '../../shared/adapters/lambda-case-functions.ts';
 import { LambdaCaseSealer } from '../../shared/adapters/lambda-case-functions.ts';
+import { LambdaInvoker } from '../../shared/adapters/lambda-invoker.ts';
 import { S3MaterialStore } from '../../shared/adapters/s3-material-store.ts';
 import type { SealKey } from '../../shared/contracts/directory.ts';
 import type { ServiceGuide } from '../../shared/contracts/service-item.ts';
@@ -904,7 +904,7 @@ describe('CaseService: filing with an e-licence instead of a material (免提交
 
 describe('LambdaCaseSealer: the sealing function through the Lambda Invoke API', () => {
   let s: Stand;
-  let lambda: LambdaClient;
+  let lambda: LambdaInvoker;
   let closeLambda: () => Promise<void>;
   const FUNCTION = 'tongban-test-sealing';
 
@@ -920,7 +920,7 @@ describe('LambdaCaseSealer: the sealing function through the Lambda Invoke API',
         },
       },
     });
-    lambda = new LambdaClient({ endpoint: local.endpoint, region: REGION, credentials: CREDENTIALS, maxAttempts: 1 });
+    lambda = new LambdaInvoker({ endpoint: local.endpoint, region: REGION, credentials: CREDENTIALS });
     closeLambda = async () => {
       lambda.destroy();
       await local.close();

@@ -5,11 +5,9 @@
 import { actingKeys } from './acting-keys.ts';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { Checksum, SourceData } from '@smithy/types';
-import type { Hash, Hmac } from 'node:crypto';
-import { createHash, createHmac } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import type { CredentialsFile } from '../../infra/local/platform.ts';
+import { NodeSha256 } from '../../shared/adapters/node-sha256.ts';
 
 /** Who a request is sent as: a principal of the credentials file, or a way of getting the signature wrong. */
 export type Signer =
@@ -116,32 +114,4 @@ async function sign(target: FuzzTarget, req: RawRequest, headers: Record<string,
     s.kind === 'expired' ? { signingDate: new Date(Date.now() - 20 * 60 * 1000) } : {},
   );
   return { ...(signed.headers as Record<string, string>), ...unsigned };
-}
-
-/** SHA-256 (and its HMAC) from node:crypto for the signer: the bodies signed run to 400 KB, which the pure-JavaScript hash takes long over. */
-class NodeSha256 implements Checksum {
-  private hash: Hash | Hmac;
-
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.start();
-  }
-
-  update(data: Uint8Array): void {
-    this.hash.update(data);
-  }
-
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-
-  reset(): void {
-    this.hash = this.start();
-  }
-
-  private start(): Hash | Hmac {
-    if (this.secret === undefined) return createHash('sha256');
-    const s = this.secret;
-    const key = typeof s === 'string' ? Buffer.from(s, 'utf8') : ArrayBuffer.isView(s) ? Buffer.from(s.buffer, s.byteOffset, s.byteLength) : Buffer.from(s);
-    return createHmac('sha256', key);
-  }
 }

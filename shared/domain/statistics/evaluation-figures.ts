@@ -3,8 +3,8 @@
 // item, with the share of good ones (非常满意, 满意, 基本满意: 好评率) and how its bad ones were answered:
 // on time, late, or still awaited past their due day. A review whose appeal was upheld no longer counts
 // (it is shown apart as upheld). Read from the evaluations themselves, never the cases.
-import type { EvaluationLevel } from '../../contracts/evaluations.ts';
-import { BAD_LEVELS, EVALUATION_LEVELS } from '../../contracts/evaluations.ts';
+import type { EvaluationLevel } from '../../contracts/evaluation-levels.ts';
+import { BAD_LEVELS, EVALUATION_LEVELS } from '../../contracts/evaluation-levels.ts';
 
 /** What the statistics read of one evaluation. */
 export interface EvaluationTallyRow {
