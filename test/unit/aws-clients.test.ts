@@ -9,7 +9,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { SDK_LOGGER_MIDDLEWARE, dynamoDocumentClient, eventBridgeClient, kmsClient, lambdaClient, s3Client, sfnClient } from '../../shared/adapters/aws-clients.ts';
+import { SDK_LOGGER_MIDDLEWARE, dynamoDocumentClient, eventBridgeClient, kmsClient, s3Client, sfnClient } from '../../shared/adapters/aws-clients.ts';
 
 const names = (client: { middlewareStack: { identify(): string[] } }) => client.middlewareStack.identify().map((entry) => entry.split(' ')[0]);
 
