@@ -18,6 +18,7 @@
 //   - tracing: a middleware stack of the shape functions/http/xray-tracer.ts hooks into, so the call is
 //     a subsegment (`Lambda`, operation `Invoke`) whose id goes out in X-Amzn-Trace-Id (added before
 //     the request is signed; SigV4 leaves that header unsigned, for the SDK's clients too).
+// An answer is read up to MAX_ANSWER_BYTES (Lambda's payload limit), and refused past it.
 // Not kept: the SDK's FIPS and dual-stack endpoints, and its user-agent headers; Tongban uses neither.
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -165,7 +166,14 @@ export class LambdaInvoker {
       req.once('error', reject);
       req.once('response', (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let read = 0;
+        res.on('data', (chunk: Buffer) => {
+          read += chunk.length;
+          // Lambda answers at most its payload limit: more is no answer of Lambda's, and is not held.
+          if (read > MAX_ANSWER_BYTES)
+            return res.destroy(Object.assign(new Error(`the answer from ${request.hostname} is over ${MAX_ANSWER_BYTES} bytes`), { name: 'ResponseTooLarge' }));
+          chunks.push(chunk);
+        });
         res.once('error', reject);
         res.once('end', () => {
           const headers: Record<string, string> = {};
@@ -177,6 +185,9 @@ export class LambdaInvoker {
     });
   }
 }
+
+/** The most of an answer read: Lambda's synchronous payload limit (6 MB) and room for its error envelope. */
+export const MAX_ANSWER_BYTES = 6 * 1024 * 1024 + 64 * 1024;
 
 /** Lambda's error answer (REST JSON: the type in `x-amzn-ErrorType`, the message in the body) as the SDK throws it. */
 function lambdaError(status: number, headers: Record<string, string>, body: Uint8Array, $metadata: InvokeOutput['$metadata']): Error {

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SubsegmentDocument } from '../../functions/http/xray-tracer.ts';
 import { XRayTracer } from '../../functions/http/xray-tracer.ts';
-import { LambdaInvoker } from '../../shared/adapters/lambda-invoker.ts';
+import { LambdaInvoker, MAX_ANSWER_BYTES } from '../../shared/adapters/lambda-invoker.ts';
 
 const REGION = 'cn-north-1';
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'SESSION' };
@@ -159,6 +159,22 @@ describe('LambdaInvoker', () => {
 
     // Assess
     expect(late).toMatchObject({ name: 'TimeoutError', message: 'no answer from 127.0.0.1 within 100 ms' });
+  });
+
+  it('refuses an answer over Lambda’s payload limit rather than hold it', async () => {
+    // Arrange: an answer one byte over what it reads
+    answer = { status: 200, body: 'x'.repeat(MAX_ANSWER_BYTES + 1) };
+    const invoker = new LambdaInvoker({ endpoint, region: REGION, credentials: CREDENTIALS });
+
+    // Act
+    const refused = await invoker.invoke({ FunctionName: 'f', InvocationType: 'RequestResponse', Payload: payload({}) }).catch((e: unknown) => e);
+    answer = { status: 200, body: 'x'.repeat(MAX_ANSWER_BYTES) };
+    const whole = await invoker.invoke({ FunctionName: 'f', InvocationType: 'RequestResponse', Payload: payload({}) });
+    invoker.destroy();
+
+    // Assess
+    expect(refused).toMatchObject({ name: 'ResponseTooLarge' });
+    expect(whole.Payload?.byteLength).toBe(MAX_ANSWER_BYTES);
   });
 
   it('asks for credentials once while they hold, and again when they are about to expire', async () => {
