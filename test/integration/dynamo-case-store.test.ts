@@ -84,6 +84,15 @@ async function freshStore(table: string): Promise<DynamoCaseStore> {
   return new DynamoCaseStore(db, table);
 }
 
+/** A store on a table of its own holding one case, filed by the portal for Zhang and accepted by the market on 23 November. */
+async function acceptedCase(table: string, key: string) {
+  const fresh = await freshStore(table);
+  const filed = await file({ store: fresh, by: PORTAL, key, app: application(ZHANG), date: '2026-11-23' });
+  const caseNo = filed.state.caseNo;
+  const accepted = await act(fresh, caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+  return { fresh, filed, caseNo, accepted };
+}
+
 let contractTables = 0;
 caseStoreContract('DynamoCaseStore', () => freshStore(`cases-contract-${++contractTables}`));
 
@@ -244,9 +253,7 @@ describe('DynamoCaseStore: cases of the layout before issue 21 (an item per entr
   it('rolls a head deleted behind its newest entry forward when the case is read', async () => {
     // Prepare: accept, then delete the head as if the writer had crashed between its two writes;
     // the department's queue (read from the head) then misses the case
-    const fresh = await freshStore('cases-roll-forward');
-    const filed = await file({ store: fresh, by: PORTAL, key: 'roll-1', app: application(ZHANG), date: '2026-11-23' });
-    const accepted = await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    const { fresh, filed, accepted } = await acceptedCase('cases-roll-forward', 'roll-1');
     await toOldLayout(fresh, 'cases-roll-forward', filed.state.caseNo);
     await db.send(new DeleteCommand({ TableName: 'cases-roll-forward', Key: { pk: `CASE#${filed.state.caseNo}`, sk: 'HEAD' } }));
     expect((await fresh.departmentQueue(DEPARTMENTS.market.id, 'accepted', { limit: 10 })).cases).toEqual([]);
@@ -263,9 +270,7 @@ describe('DynamoCaseStore: cases of the layout before issue 21 (an item per entr
 
   it('answers the newest state to a read-only reader without moving the head (its role may not write)', async () => {
     // Prepare: accept, then delete the head as if the writer had crashed between its two writes
-    const fresh = await freshStore('cases-read-only');
-    const filed = await file({ store: fresh, by: PORTAL, key: 'read-only-1', app: application(ZHANG), date: '2026-11-23' });
-    const accepted = await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    const { fresh, filed, accepted } = await acceptedCase('cases-read-only', 'read-only-1');
     await toOldLayout(fresh, 'cases-read-only', filed.state.caseNo);
     await db.send(new DeleteCommand({ TableName: 'cases-read-only', Key: { pk: `CASE#${filed.state.caseNo}`, sk: 'HEAD' } }));
     const lags: number[] = [];
@@ -284,9 +289,7 @@ describe('DynamoCaseStore: cases of the layout before issue 21 (an item per entr
 
   it('rolls a head left at an older version forward, and never moves it back', async () => {
     // Prepare: after the decision, put the head back to the accepted state by hand
-    const fresh = await freshStore('cases-head-older');
-    const filed = await file({ store: fresh, by: PORTAL, key: 'older-1', app: application(ZHANG), date: '2026-11-23' });
-    const accepted = await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    const { fresh, filed, accepted } = await acceptedCase('cases-head-older', 'older-1');
     const decided = await act(fresh, filed.state.caseNo, { action: 'decide', outcome: 'approved' }, on('2026-11-24', MARKET));
     await toOldLayout(fresh, 'cases-head-older', filed.state.caseNo);
     await db.send(new DeleteCommand({ TableName: 'cases-head-older', Key: { pk: `CASE#${filed.state.caseNo}`, sk: 'HEAD' } }));
@@ -305,10 +308,7 @@ describe('DynamoCaseStore: cases of the layout before issue 21 (an item per entr
   it('acts on a case of the old layout: its head then carries the new entries; history, queue and outbox read its entry items and them', async () => {
     // Prepare: filed and accepted, then rewritten as the old layout holds it
     const table = 'cases-old-layout';
-    const fresh = await freshStore(table);
-    const filed = await file({ store: fresh, by: PORTAL, key: 'old-1', app: application(ZHANG), date: '2026-11-23' });
-    const caseNo = filed.state.caseNo;
-    await act(fresh, caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    const { fresh, caseNo } = await acceptedCase(table, 'old-1');
     await toOldLayout(fresh, table, caseNo);
     const before = await caseItems(table, caseNo);
 
@@ -475,10 +475,8 @@ describe('DynamoCaseStore: what a case takes in the table', () => {
   it("pages the head's entries out once they are 8: the history, the outbox and the head's check read across pages and head", async () => {
     // Prepare: accepted, then paused and resumed 6 times (14 entries)
     const table = 'cases-pages';
-    const fresh = await freshStore(table);
-    const filed = await file({ store: fresh, by: PORTAL, key: 'pages-1', app: application(ZHANG), date: '2026-11-23' });
-    const caseNo = filed.state.caseNo;
-    let state = await act(fresh, caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    const { fresh, caseNo, accepted } = await acceptedCase(table, 'pages-1');
+    let state = accepted;
     for (let i = 0; i < 6; i++) {
       await act(fresh, caseNo, { action: 'pause', procedure: 'hearing', reason: `第${i + 1}次听证`, expectedDays: 5 }, on('2026-11-24', MARKET, 2 * i));
       state = await act(fresh, caseNo, { action: 'resume' }, on('2026-11-24', MARKET, 2 * i + 1));
@@ -505,10 +503,7 @@ describe('DynamoCaseStore: what a case takes in the table', () => {
   it('finds a head whose entries were altered or cut: the case is broken there', async () => {
     // Prepare: accepted and paused; then, in turn, entry 2's content altered and entry 2 removed from the head's entries
     const table = 'cases-head-tampered';
-    const fresh = await freshStore(table);
-    const filed = await file({ store: fresh, by: PORTAL, key: 'tamper-1', app: application(ZHANG), date: '2026-11-23' });
-    const caseNo = filed.state.caseNo;
-    await act(fresh, caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    const { fresh, caseNo } = await acceptedCase(table, 'tamper-1');
     await act(fresh, caseNo, { action: 'pause', procedure: 'hearing', reason: '听证', expectedDays: 5 }, on('2026-11-24', MARKET));
     const head = (await caseItems(table, caseNo)).get('HEAD')!;
     const [one, two, three] = head.pending as EntryRecord[];
@@ -589,9 +584,7 @@ describe('DynamoCaseStore: what a case takes in the table', () => {
   it('finds a lagging entry whose changes were altered: the case is broken there, not rolled forward', async () => {
     // Prepare: accepted, the head put back to the filing (as if its writer had stopped), and the
     // acceptance's changes altered in the table (its hashed entry left as it was)
-    const fresh = await freshStore('cases-changes-altered');
-    const filed = await file({ store: fresh, by: PORTAL, key: 'altered-1', app: application(ZHANG), date: '2026-11-23' });
-    await act(fresh, filed.state.caseNo, { action: 'accept' }, on('2026-11-23', MARKET, 5));
+    const { fresh, filed } = await acceptedCase('cases-changes-altered', 'altered-1');
     await toOldLayout(fresh, 'cases-changes-altered', filed.state.caseNo);
     await db.send(new DeleteCommand({ TableName: 'cases-changes-altered', Key: { pk: `CASE#${filed.state.caseNo}`, sk: 'HEAD' } }));
     await fresh['moveHead'](filed.state);
