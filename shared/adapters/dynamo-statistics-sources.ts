@@ -5,36 +5,27 @@
 // period (the feedback table's byDepartment index: `DEPT#<id>#EVAL` / `<ratedOn>#<id>`, each head
 // carrying what the statistics count — read a page at a time, counted as read).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EvaluationLevel } from '../contracts/evaluation-levels.ts';
 import type { EvaluationFiguresByItem } from '../domain/statistics/evaluation-figures.ts';
 import { EvaluationTally } from '../domain/statistics/evaluation-figures.ts';
 import { departmentPartition } from './evaluation-partitions.ts';
+import { queryPages } from './query-cursor.ts';
 import { findingPartitions } from './shard-keys.ts';
 import { FEEDBACK_TABLE, ITEMS_TABLE, SUPERVISION_TABLE } from './table-layout.ts';
-
-type Key = Record<string, unknown>;
 
 /** Items listed (published or suspended) by the department now. */
 export async function publishedItemCount(db: DynamoDBDocumentClient, itemsTable: string, departmentId: string): Promise<number> {
   const ix = ITEMS_TABLE.indexes.catalogueByDepartment;
   let count = 0;
-  let start: Key | undefined;
-  do {
-    const out = await db.send(
-      new QueryCommand({
-        TableName: itemsTable,
-        IndexName: ix.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': ix.partitionKey },
-        ExpressionAttributeValues: { ':pk': `LISTED#${departmentId}` },
-        Select: 'COUNT',
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
+  for await (const out of queryPages(db, {
+    TableName: itemsTable,
+    IndexName: ix.name,
+    KeyConditionExpression: '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': ix.partitionKey },
+    ExpressionAttributeValues: { ':pk': `LISTED#${departmentId}` },
+    Select: 'COUNT',
+  }))
     count += out.Count ?? 0;
-    start = out.LastEvaluatedKey;
-  } while (start);
   return count;
 }
 
@@ -43,25 +34,19 @@ export async function findingsByRule(db: DynamoDBDocumentClient, supervisionTabl
   const ix = SUPERVISION_TABLE.indexes.findingsByDepartment;
   const counts: Record<string, number> = {};
   const count = async (pk: string) => {
-    let start: Key | undefined;
-    do {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: supervisionTable,
-          IndexName: ix.name,
-          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#pk': ix.partitionKey, '#sk': ix.sortKey, '#rule': 'rule' },
-          ExpressionAttributeValues: { ':pk': pk, ':from': `${from}#`, ':to': `${to}#~` },
-          ProjectionExpression: '#rule',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
+    for await (const out of queryPages(db, {
+      TableName: supervisionTable,
+      IndexName: ix.name,
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#pk': ix.partitionKey, '#sk': ix.sortKey, '#rule': 'rule' },
+      ExpressionAttributeValues: { ':pk': pk, ':from': `${from}#`, ':to': `${to}#~` },
+      ProjectionExpression: '#rule',
+    })) {
       for (const item of out.Items ?? []) {
         const rule = item.rule as string;
         counts[rule] = (counts[rule] ?? 0) + 1;
       }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    }
   };
   await Promise.all(findingPartitions(`DEPT#${departmentId}`).map(count));
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
@@ -79,19 +64,14 @@ export async function evaluationsOf(
   const ix = FEEDBACK_TABLE.indexes.byDepartment;
   const tally = new EvaluationTally(today);
   const counted = ['level', 'itemCode', 'excluded', 'answered', 'rectifiedOnTime', 'dueOn', 'dueProvisional'] as const;
-  let start: Key | undefined;
-  do {
-    const out = await db.send(
-      new QueryCommand({
-        TableName: feedbackTable,
-        IndexName: ix.name,
-        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-        ExpressionAttributeNames: { '#pk': ix.partitionKey, '#sk': ix.sortKey, ...Object.fromEntries(counted.map((a, i) => [`#a${i}`, a])) },
-        ExpressionAttributeValues: { ':pk': departmentPartition(departmentId), ':from': `${from}#`, ':to': `${to}#~` },
-        ProjectionExpression: counted.map((_, i) => `#a${i}`).join(', '),
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
+  for await (const out of queryPages(db, {
+    TableName: feedbackTable,
+    IndexName: ix.name,
+    KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+    ExpressionAttributeNames: { '#pk': ix.partitionKey, '#sk': ix.sortKey, ...Object.fromEntries(counted.map((a, i) => [`#a${i}`, a])) },
+    ExpressionAttributeValues: { ':pk': departmentPartition(departmentId), ':from': `${from}#`, ':to': `${to}#~` },
+    ProjectionExpression: counted.map((_, i) => `#a${i}`).join(', '),
+  })) {
     for (const item of out.Items ?? []) {
       tally.add({
         level: item.level as EvaluationLevel,
@@ -103,7 +83,6 @@ export async function evaluationsOf(
         dueProvisional: item.dueProvisional === true,
       });
     }
-    start = out.LastEvaluatedKey;
-  } while (start);
+  }
   return tally.figures();
 }

@@ -1,7 +1,8 @@
 // One page of a DynamoDB index query, its cursor checked against the query before DynamoDB sees it
 // (page-cursor.ts), and the Query input of one partition of such a query (shared with the lists merged
-// from shards: dynamo-chained-records.ts).
-import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+// from shards: dynamo-chained-records.ts); and every page of a query, for the readers that count a
+// whole partition (queryPages).
+import type { DynamoDBDocumentClient, QueryCommandInput, QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { IndexPage, IndexQuery } from './page-cursor.ts';
 import { badCursor, indexPage, openIndexQuery } from './page-cursor.ts';
@@ -43,4 +44,14 @@ export async function queryIndexPage(db: DynamoDBDocumentClient, q: IndexPageQue
     throw start ? startKeyRefused(e) : e;
   });
   return indexPage(out.Items ?? [], out.LastEvaluatedKey, fingerprint);
+}
+
+/** Every page of `input`, in turn, each asked for after the one before: one page in memory at a time. */
+export async function* queryPages(db: DynamoDBDocumentClient, input: QueryCommandInput): AsyncIterable<QueryCommandOutput> {
+  let start: QueryCommandInput['ExclusiveStartKey'];
+  do {
+    const out = await db.send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    yield out;
+    start = out.LastEvaluatedKey;
+  } while (start);
 }
