@@ -5,10 +5,10 @@
 // said it signed, and compared in constant time.
 import { HttpRequest } from '@smithy/protocol-http';
 import { ALGORITHM_IDENTIFIER, SignatureV4, createScope, getCanonicalHeaders } from '@smithy/signature-v4';
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { Hash, Hmac } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { GatewayErrorCode } from '../../shared/contracts/gateway-errors.ts';
 import { gatewayError } from '../../functions/http/http-errors.ts';
+import { NodeSha256 } from '../../shared/adapters/node-sha256.ts';
 import type { DomainError } from '../../shared/domain/errors.ts';
 
 /** API Gateway and S3 refuse signatures more than 15 minutes off the server clock (either way). */
@@ -178,36 +178,6 @@ export class SigV4Verifier {
     });
     return signer.signatureOf(request, getCanonicalHeaders(request, undefined, new Set(Object.keys(signed))), payloadHash, signingDate, this.region, this.service);
   }
-}
-
-/**
- * SHA-256 and HMAC-SHA-256 as the SDK's signer asks for them, from node:crypto (native) rather than
- * @aws-crypto/sha256-js (plain JavaScript): every request to a stand-in is checked with them.
- */
-class NodeSha256 {
-  private readonly hash: Hash | Hmac;
-
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(bytes(data));
-  }
-
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-
-  reset(): void {
-    throw new Error('NodeSha256 is used once');
-  }
-}
-
-function bytes(data: string | ArrayBuffer | ArrayBufferView): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
 }
 
 /** The SDK's signer, asked for the signature of a canonical request it builds itself (its own rules). */

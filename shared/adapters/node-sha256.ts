@@ -1,6 +1,7 @@
 // SHA-256 and its HMAC for the SDK's SigV4 signer (@smithy/signature-v4), on Node's crypto: the
-// Lambda invoker signs with it (lambda-invoker.ts), and so do the tests' signed HTTP clients, whose
-// bodies run to 400 KB, which the pure-JavaScript hash takes long over.
+// Lambda invoker signs with it (lambda-invoker.ts), the embedded stand-ins check every request's
+// signature with it (infra/local/sigv4-verifier.ts), and the tests' signed HTTP clients sign bodies of
+// up to 400 KB with it, which the pure-JavaScript hash takes long over.
 import type { Checksum, SourceData } from '@smithy/types';
 import type { Hash, Hmac } from 'node:crypto';
 import { createHash, createHmac } from 'node:crypto';
@@ -13,7 +14,7 @@ export class NodeSha256 implements Checksum {
     this.hash = this.start();
   }
 
-  update(data: Uint8Array): void {
+  update(data: Uint8Array | string): void {
     this.hash.update(data);
   }
 
