@@ -333,8 +333,7 @@ export class DynamoEventStore implements EventStore {
       return subscription.startsWith('DLV#') && sk.startsWith('P#') ? [{ subscriptionId: subscription.slice(4), key: sk.slice(2) }] : [];
     });
     // Pairs still under a subscription's key of before issue 21, due or not: moved into their shards, a page a run.
-    if (!(await this.legacyPairsMayRemain())) return pairs;
-    for (const i of await this.legacyDue(limit)) {
+    for (const i of await this.legacyPairs(limit)) {
       const pk = i.pk as string;
       const sk = i.sk as string;
       if (pk.startsWith('DLV#') && sk.startsWith('P#') && parseShardedKey(pk) === undefined) await this.moveLegacyPair(pk.slice(4), sk.slice(2));
@@ -394,6 +393,19 @@ export class DynamoEventStore implements EventStore {
     this.legacyLookedAt = this.clock();
     this.legacyLeft = (await this.legacyDue(1)).length > 0;
     return this.legacyLeft;
+  }
+
+  /**
+   * The first `limit` markers under the `due` index's key of before issue 21, where a pair may remain
+   * there (legacyPairsMayRemain's rule): read in one Query, which is also the look it keeps (none when it
+   * saw none within LEGACY_LOOK_MS).
+   */
+  private async legacyPairs(limit: number): Promise<Record<string, unknown>[]> {
+    if (!this.legacyLeft && this.clock() - this.legacyLookedAt < LEGACY_LOOK_MS) return [];
+    const found = await this.legacyDue(limit);
+    this.legacyLookedAt = this.clock();
+    this.legacyLeft = found.length > 0;
+    return found;
   }
 
   /** The first `limit` markers listed under the `due` index's key of before issue 21, due or not. */
