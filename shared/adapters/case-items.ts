@@ -422,9 +422,11 @@ export function actionWrites(
   const pending = pendingOf(before);
   const head = headItem(state, changedAt);
   const all = { ...head, [PENDING]: [...pending, record] };
-  const full = pending.length >= PENDING_ENTRIES || itemBytes({ [PENDING]: all[PENDING] }) > PENDING_BYTES || itemBytes(all) > limitFor(entry);
+  // Each measured once (a walk of the whole state), and only as far as the decision needs it.
+  const allBytes = pending.length >= PENDING_ENTRIES || itemBytes({ [PENDING]: all[PENDING] }) > PENDING_BYTES ? undefined : itemBytes(all);
+  const full = allBytes === undefined || allBytes > limitFor(entry);
   if (!full || pending.length === 0) {
-    checkFits(entry, itemBytes(all));
+    checkFits(entry, allBytes ?? itemBytes(all));
     return { head: all };
   }
   const alone = { ...head, [PENDING]: [record] };
@@ -456,9 +458,17 @@ export function stateOfHead(head: Item): CaseRead | undefined {
     if (before && (entry.n !== before.n + 1 || entry.previousHash !== before.hash))
       return broken(state, before.n + 1, `entry ${before.n + 1} is missing or not chained to the one before it`);
   }
+  return endsAt(state, last);
+}
+
+/**
+ * Whether `state` is the one the case's newest entry `last` recorded (its version, hash and digest; `last`
+ * itself checked intact by the caller): the case read, or where it breaks.
+ */
+function endsAt(state: CaseState, last: CaseHistoryEntry, lastIntact = true): CaseRead {
   if (state.version > last.n)
     return broken(state, last.n + 1, `the state is at version ${state.version}; the history ends at entry ${last.n}: entries from ${last.n + 1} on are missing`);
-  if (state.version !== last.n || state.hash !== last.hash) return broken(state, last.n, `the state (version ${state.version}) does not end at entry ${last.n}`);
+  if (state.version !== last.n || state.hash !== last.hash || !lastIntact) return broken(state, last.n, `the state (version ${state.version}) does not end at entry ${last.n}`);
   if (caseStateDigest(state) !== last.stateDigest) return broken(state, last.n, `the current state does not match the state entry ${last.n} recorded`);
   return { state };
 }
@@ -499,15 +509,8 @@ export function stateOfItems(head: Item | undefined, newer: readonly Item[], new
   const headState = head?.state as CaseState | undefined;
   if (!newest) return headState && broken(headState, 1, 'the case has a head but no history entries');
   const last = newest.entry as CaseHistoryEntry;
-  if (headState) {
-    if (headState.version > last.n)
-      return broken(headState, last.n + 1, `the state is at version ${headState.version}; the history ends at entry ${last.n}: entries from ${last.n + 1} on are missing`);
-    if (headState.version === last.n) {
-      if (headState.hash !== last.hash || !isEntryIntact(last)) return broken(headState, last.n, `the state (version ${headState.version}) does not end at entry ${last.n}`);
-      if (caseStateDigest(headState) !== last.stateDigest) return broken(headState, last.n, `the current state does not match the state entry ${last.n} recorded`);
-      return { state: headState };
-    }
-  }
+  // A head at or past the newest entry says all there is: it is the state that entry recorded, or the case breaks there.
+  if (headState && headState.version >= last.n) return endsAt(headState, last, headState.version > last.n || isEntryIntact(last));
   let state = headState;
   for (const item of newer) {
     const entry = item.entry as CaseHistoryEntry;
