@@ -148,6 +148,8 @@ function writeObjectsBeforeAnswering(): void {
 /** The methods of s3rver's store that read and change a bucket's own facts (rememberBucketFacts). */
 interface BucketFactsStore {
   getBucket(bucket: string): Promise<unknown>;
+  /** (Not a fact it keeps: the front's ListObjectsV2 reads through it.) */
+  listObjects(bucket: string, options: ListOptions): Promise<Listing>;
   putBucket(bucket: string): Promise<unknown>;
   deleteBucket(bucket: string): Promise<unknown>;
   getSubresource(bucket: string, key: string | undefined, type: string): Promise<unknown>;
@@ -234,8 +236,8 @@ export async function startS3(directory: string, host = '127.0.0.1', buckets: st
   const partition = region.startsWith('cn-') ? 'aws-cn' : 'aws';
 
   const exists = (bucket: string, key: string) => s3rver.store.existsObject(bucket, key);
-  const listingStore = s3rver.store as unknown as { getBucket(bucket: string): Promise<unknown>; listObjects(bucket: string, options: ListOptions): Promise<Listing> };
-  const list = async (bucket: string, options: ListOptions) => ((await listingStore.getBucket(bucket)) ? listingStore.listObjects(bucket, options) : null);
+  const store = s3rver.store as unknown as BucketFactsStore;
+  const list = async (bucket: string, options: ListOptions) => ((await store.getBucket(bucket)) ? store.listObjects(bucket, options) : null);
   const cors = async (bucket: string, origin: string, method: string) => (await s3rver.store.getSubresource(bucket, undefined, 'cors'))?.matchRule(origin, method);
   const writes = new KeyQueue();
   const cold = new ColdObjects(
@@ -379,7 +381,7 @@ async function front(req: IncomingMessage, res: ServerResponse, f: Front): Promi
 
   // ListObjectsV2 is the front's: s3rver makes its continuation tokens with DES, which OpenSSL 3
   // (Node 17 on) refuses, so its every truncated V2 listing failed with 500 InternalError.
-  if (method === 'GET' && resource.bucket !== undefined && resource.key === undefined && query.get('list-type') === '2' && !hasSubresource(query)) {
+  if (method === 'GET' && resource.bucket !== undefined && resource.key === undefined && query.get('list-type') === '2' && subresourceOf(query) === undefined) {
     return listObjectsV2(req, res, f, resource.bucket, query);
   }
 
@@ -397,7 +399,7 @@ async function front(req: IncomingMessage, res: ServerResponse, f: Front): Promi
       const days = Number(/<Days>(\d+)<\/Days>/.exec(body.toString('utf8'))?.[1] ?? '1');
       const answer = f.cold.restore(bucket, key, days);
       if (answer === 'in-progress') return s3Error(req, res, 409, 'RestoreAlreadyInProgress', 'Object restore is already in progress');
-      res.writeHead(answer === 'started' ? 202 : 200, { 'content-length': 0, 'x-amz-request-id': randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase() });
+      res.writeHead(answer === 'started' ? 202 : 200, { 'content-length': 0, 'x-amz-request-id': requestId() });
       return void res.end();
     }
     if (storageClass !== undefined && COLD_STORAGE_CLASSES.includes(storageClass)) {
@@ -413,7 +415,7 @@ async function front(req: IncomingMessage, res: ServerResponse, f: Front): Promi
   // unless they come with a checksum to check (x-amz-checksum-sha256).
   const payloadHash = presigned ? UNSIGNED_PAYLOAD : headers['x-amz-content-sha256']!;
   const copySource = headers['x-amz-copy-source'];
-  const objectRequest = resource.key !== undefined && ![...query.keys()].some((k) => !PLAIN_PARAMETERS.has(k) && !/^(?:response-|x-amz-)/i.test(k));
+  const objectRequest = resource.key !== undefined && subresourceOf(query) === undefined;
   const checksum =
     method === 'PUT' && objectRequest && copySource === undefined ? (headers['x-amz-checksum-sha256'] ?? query.get('x-amz-checksum-sha256') ?? undefined) : undefined;
   let forwarded: IncomingMessage = req;
@@ -500,12 +502,6 @@ interface Listing {
   isTruncated: boolean;
 }
 
-/** A bucket-level query parameter that names a subresource (?cors, ?versions…): not a listing of objects. */
-function hasSubresource(query: URLSearchParams): boolean {
-  const listing = new Set(['list-type', 'prefix', 'delimiter', 'max-keys', 'start-after', 'continuation-token', 'fetch-owner', 'encoding-type']);
-  return [...query.keys()].some((name) => !listing.has(name) && !name.startsWith('X-Amz-') && !name.startsWith('x-amz-'));
-}
-
 const CONTINUATION = 'tongban-s3:';
 
 /**
@@ -559,7 +555,7 @@ async function listObjectsV2(req: IncomingMessage, res: ServerResponse, f: Front
   res.writeHead(200, {
     'content-type': 'application/xml',
     'content-length': Buffer.byteLength(body),
-    'x-amz-request-id': randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase(),
+    'x-amz-request-id': requestId(),
   });
   res.end(body);
 }
@@ -616,9 +612,9 @@ function keptChecksums(pathOf: (bucket: string, key: string, resource: string) =
  */
 function createsObject(method: string, resource: Resource, query: URLSearchParams): boolean {
   if (resource.bucket === undefined || resource.key === undefined) return false;
-  const subresources = [...query.keys()].filter((k) => !PLAIN_PARAMETERS.has(k) && !/^(?:response-|x-amz-)/i.test(k));
-  if (method === 'PUT') return subresources.length === 0 && !query.has('uploadId');
-  return method === 'POST' && subresources.length === 0 && query.has('uploadId');
+  const plain = subresourceOf(query) === undefined;
+  if (method === 'PUT') return plain && !query.has('uploadId');
+  return method === 'POST' && plain && query.has('uploadId');
 }
 
 /** The restores of cold objects (RestoreObject), by bucket and key: when each is ready, until when it is kept. */
@@ -704,6 +700,14 @@ interface Permission {
 }
 
 /** Query parameters that select no subresource: listing, reading and signing parameters. */
+/** The first query parameter of a request that names a subresource (?cors, ?versions, ?restore…), if any: not a listing's, a part's or a response override. */
+function subresourceOf(query: URLSearchParams): string | undefined {
+  return [...query.keys()].find((k) => !PLAIN_PARAMETERS.has(k) && !/^(?:response-|x-amz-)/i.test(k));
+}
+
+/** A request id as S3 writes them (16 upper-case hex digits). */
+const requestId = () => randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
+
 const PLAIN_PARAMETERS = new Set([
   'prefix',
   'delimiter',
@@ -735,7 +739,7 @@ const IAM_SPELLING: Record<string, string> = { Cors: 'CORS', Acl: 'Acl' };
  */
 export function requiredPermissions(method: string, resource: Resource, query: URLSearchParams, headers: Record<string, string | undefined>): Permission[] {
   const { bucket, key } = resource;
-  const sub = [...query.keys()].find((k) => !PLAIN_PARAMETERS.has(k) && !/^(?:response-|x-amz-)/i.test(k));
+  const sub = subresourceOf(query);
   const named = (prefix: string) => `s3:${prefix}${sub === undefined ? '' : pascal(sub)}`;
   if (bucket === undefined) return [{ action: method === 'GET' ? 's3:ListAllMyBuckets' : `s3:${method}Service` }];
   if (key === undefined) {
@@ -816,14 +820,14 @@ function signatureRefusal(e: DomainError, presigned: boolean): [number, string, 
 }
 
 function s3Error(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string): void {
-  const requestId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
+  const id = requestId();
   const body =
     req.method === 'HEAD'
       ? ''
-      : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeMarkup(message)}</Message><RequestId>${requestId}</RequestId></Error>`;
+      : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeMarkup(message)}</Message><RequestId>${id}</RequestId></Error>`;
   // A refused request's body is not read: the connection is not reused.
   if (!req.complete) res.shouldKeepAlive = false;
-  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), 'x-amz-request-id': requestId });
+  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), 'x-amz-request-id': id });
   res.end(body);
 }
 
