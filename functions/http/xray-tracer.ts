@@ -113,6 +113,7 @@ export class XRayTracer {
   private open: { header: TraceHeader; doc: SubsegmentDocument } | undefined;
   private readonly sending = new Set<Promise<void>>();
   private socket: Socket | undefined;
+  private daemon: { host: string; port: number } | undefined;
 
   constructor(
     readonly serviceName: string,
@@ -235,11 +236,13 @@ export class XRayTracer {
   /** Ends `doc` and hands it to the daemon (UDP: a lost datagram loses a subsegment, never a request). */
   private send(doc: SubsegmentDocument): void {
     doc.end_time = now();
-    const { host, port } = daemonAddress(this.env.AWS_XRAY_DAEMON_ADDRESS);
     if (!this.socket) {
+      // The daemon's address is the process's: read once, with the socket.
+      this.daemon = daemonAddress(this.env.AWS_XRAY_DAEMON_ADDRESS);
       this.socket = createSocket('udp4');
       this.socket.unref();
     }
+    const { host, port } = this.daemon!;
     const sent = new Promise<void>((resolve) => this.socket!.send(DAEMON_HEADER + JSON.stringify(doc), port, host, () => resolve()));
     this.sending.add(sent);
     void sent.then(() => this.sending.delete(sent));

@@ -182,10 +182,10 @@ export function actionKeyItem(record: ActionKeyRecord, at: string = new Date().t
  */
 export const RELEASED_KEY = 'released';
 
-/** A pending key's record, released (expiring IDEMPOTENCY_RECORD_DAYS after `at`, as any key's record). */
-export function releasedActionKeyItem(record: ActionKeyRecord, at?: string): Item {
+/** A pending key's record, released (expiring IDEMPOTENCY_RECORD_DAYS from now, as a key's record taken now). */
+export function releasedActionKeyItem(record: ActionKeyRecord): Item {
   const { entry: _entry, ...pending } = record;
-  return { ...actionKeyItem(pending, at), [RELEASED_KEY]: true };
+  return { ...actionKeyItem(pending), [RELEASED_KEY]: true };
 }
 
 /** The record an action key's item holds (a released one's included: readers check RELEASED_KEY first). */

@@ -31,8 +31,6 @@ const { indexes } = FEEDBACK_TABLE;
 /** The due list's partition: the evaluations a department owes its answer to. */
 export const EVALUATIONS_DUE = 'DUE#EVAL';
 
-export { channelPartition, departmentPartition, statePartition } from './evaluation-partitions.ts';
-
 /** Evaluations as chained records: their partitions, and what their heads carry for the lists, the late pass and the statistics. */
 /** The partitions' prefix (the events' outbox reads the entries there: dynamo-event-store.ts). */
 export const EVALUATION_PARTITION_PREFIX = 'EVAL#';
