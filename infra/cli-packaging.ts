@@ -15,7 +15,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { ESM_REQUIRE_BANNER, PROJECT_ROOT } from './lambda-bundling.ts';
+import { ESM_REQUIRE_BANNER, PROJECT_ROOT } from './project-paths.ts';
 
 export const CLI_PACKAGE_NAME = 'tongban-cli';
 /** The oldest Node the packed CLI runs on (the project's own engines field). */

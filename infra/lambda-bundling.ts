@@ -26,19 +26,17 @@ import type { BuildOptions } from 'esbuild';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { leanSdkClientAliases } from './lean-sdk-clients.ts';
 
-/** The repository root (holds package.json, package-lock.json and functions/). */
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { ESM_REQUIRE_BANNER, PROJECT_ROOT } from './project-paths.ts';
+
+export { ESM_REQUIRE_BANNER, PROJECT_ROOT };
 export const DEPS_LOCK_FILE = join(PROJECT_ROOT, 'package-lock.json');
 
 /** The handler module of a function: `functions/<name>/handler.ts`, exporting `handler`. */
 export function functionEntry(name: string): string {
   return join(PROJECT_ROOT, 'functions', name, 'handler.ts');
 }
-
-export const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /**
  * Packages a bundle takes from a module of ours instead: the SDK's default credential chain, whose
