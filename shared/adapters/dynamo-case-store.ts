@@ -108,6 +108,7 @@ import {
   sweepRanges,
 } from './case-listings.ts';
 import { packCaseItem, unpackCaseItem } from './case-item-packing.ts';
+import { queryPages } from './query-cursor.ts';
 import { CASES_TABLE } from './table-layout.ts';
 
 const ix = CASES_TABLE.indexes.departmentQueue;
@@ -325,27 +326,20 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   private async *itemsBetween(caseNo: string, from: string, to: string, attributes: string[] | undefined): AsyncIterable<Item> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': caseKey(caseNo), ':from': from, ':to': to },
-          ...(attributes
-            ? {
-                ProjectionExpression: ['sk', ...attributes].map((_, i) => `#a${i}`).join(', '),
-                ExpressionAttributeNames: Object.fromEntries(['sk', ...attributes].map((a, i) => [`#a${i}`, a])),
-              }
-            : {}),
-          ConsistentRead: true,
-          Limit: HISTORY_PAGE,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
+    for await (const out of queryPages(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': caseKey(caseNo), ':from': from, ':to': to },
+      ...(attributes
+        ? {
+            ProjectionExpression: ['sk', ...attributes].map((_, i) => `#a${i}`).join(', '),
+            ExpressionAttributeNames: Object.fromEntries(['sk', ...attributes].map((a, i) => [`#a${i}`, a])),
+          }
+        : {}),
+      ConsistentRead: true,
+      Limit: HISTORY_PAGE,
+    }))
       yield* out.Items ?? [];
-      start = out.LastEvaluatedKey;
-    } while (start);
   }
 
   /**
