@@ -62,6 +62,8 @@ const MONTHLY_CASES = Number(process.env.BENCH_COST_MONTHLY_CASES ?? 100_000);
 /** Storage is counted for ten years. */
 const HORIZON_DAYS = 10 * 365.25;
 const MATERIALS_BYTES = 2 * 1024 * 1024;
+/** The online keeping of a case's items after archiving that the report's "what if" line assumes (not a setting of the platform: nothing is decided). */
+const ONLINE_DAYS_AFTER_ARCHIVE = 365;
 
 /**
  * What AWS logs itself, estimated (bytes of one log event each, typical sizes): Lambda's START, END and
@@ -173,7 +175,9 @@ export async function benchCost(): Promise<void> {
         const was = before.dynamoByKind.get(k);
         return [k, ((v.dollars - (was?.dollars ?? 0)) * 1000) / CASES, (v.bytes - (was?.bytes ?? 0)) / CASES] as [string, number, number];
       });
-      results.push({ kind, rows, total: rows.reduce((n, [, v]) => n + v, 0), perCase, storage });
+      const stored = rows.filter(([label]) => (STORAGE_LINES as readonly string[]).includes(label)).reduce((n, [, v]) => n + v, 0);
+      const onlineCapped = ((after.dynamoOnlineCapped - before.dynamoOnlineCapped) * 1000) / CASES;
+      results.push({ kind, rows, total: rows.reduce((n, [, v]) => n + v, 0), perCase, storage, stored, onlineCapped });
     }
     report(results, keys);
   } finally {
@@ -193,6 +197,9 @@ interface Result {
   perCase: PerCase;
   /** DynamoDB storage and PITR for the horizon by item kind: dollars per 1,000 cases, and bytes stored a case (items and index entries). */
   storage: [string, number, number][];
+  /** Dollars per 1,000 cases of the storage lines alone (DynamoDB, PITR, S3), and of DynamoDB storage and PITR with a case's items kept online ONLINE_DAYS_AFTER_ARCHIVE. */
+  stored: number;
+  onlineCapped: number;
 }
 
 interface PerCase {
@@ -272,6 +279,12 @@ interface Snapshot {
   /** GB-month-weighted dollars of the items kept (storage, PITR), for the horizon from now. */
   dynamoStorage: number;
   dynamoPitr: number;
+  /**
+   * The same storage and PITR dollars if a case's own items in the cases table (`CASE#…`: its head, its
+   * history pages, its task and finding items) were kept online ONLINE_DAYS_AFTER_ARCHIVE at most, the
+   * archive bundle keeping the case after that: a records decision not taken (see report()).
+   */
+  dynamoOnlineCapped: number;
   /** Storage and PITR dollars, and bytes stored (items and index entries), by item kind (`<table> <key prefixes>`, tables without `tongban-local-`). */
   dynamoByKind: Map<string, { dollars: number; bytes: number }>;
   /** Objects by `<bucket role>/<key>` and their sizes. */
@@ -282,6 +295,7 @@ interface Snapshot {
 async function snapshot(dynamo: DynamoDBClient, s3: S3Client, shapes: Map<string, TableShape>, now: () => Date): Promise<Snapshot> {
   let dynamoStorage = 0;
   let dynamoPitr = 0;
+  let dynamoOnlineCapped = 0;
   const dynamoByKind = new Map<string, { dollars: number; bytes: number }>();
   const nowSeconds = now().getTime() / 1000;
   for (const [tableName, shape] of shapes) {
@@ -297,6 +311,9 @@ async function snapshot(dynamo: DynamoDBClient, s3: S3Client, shapes: Map<string
         const pitr = storageDollars(storedItemBytes({ keys: shape.keys, indexes: [] }, item), days, DYNAMODB.pitrGbMonth);
         dynamoStorage += stored;
         dynamoPitr += pitr;
+        const caseOwn = tableName === LOCAL_TABLES.cases && String(item.pk?.S).startsWith('CASE#');
+        const onlineDays = caseOwn ? Math.min(days, ONLINE_DAYS_AFTER_ARCHIVE) : days;
+        dynamoOnlineCapped += caseOwn ? ((stored + pitr) * onlineDays) / Math.max(days, 1e-9) : stored + pitr;
         const kind = `${tableName.replace('tongban-local-', '')} ${itemKind(item)}`;
         const sofar = dynamoByKind.get(kind) ?? { dollars: 0, bytes: 0 };
         dynamoByKind.set(kind, { dollars: sofar.dollars + stored + pitr, bytes: sofar.bytes + bytes });
@@ -316,8 +333,11 @@ async function snapshot(dynamo: DynamoDBClient, s3: S3Client, shapes: Map<string
       token = page.NextContinuationToken;
     } while (token);
   }
-  return { dynamoStorage, dynamoPitr, dynamoByKind, objects };
+  return { dynamoStorage, dynamoPitr, dynamoOnlineCapped, dynamoByKind, objects };
 }
+
+/** The lines of price() that are storage kept for the horizon (the rest is paid per request or per month). */
+const STORAGE_LINES = ['DynamoDB storage, 10 years', 'DynamoDB point-in-time recovery, 10 years', 'S3 storage, 10 years'] as const;
 
 /** An item's kind: the leading word of its partition and sort keys (`CASE#…`, `EVT#…` → `CASE EVT`). */
 function itemKind(item: Item): string {
@@ -366,10 +386,10 @@ function price(c: PerCase, before: Snapshot, after: Snapshot, classes: ReadonlyM
     ['Lambda duration (GB-s, measured here)', gbSeconds * LAMBDA.gbSecond * k],
     ['DynamoDB write units (with indexes)', (m.dynamo.tableWriteUnits + m.dynamo.indexWriteUnits) * DYNAMODB.writeUnit * k],
     ['DynamoDB read units', m.dynamo.readUnits * DYNAMODB.readUnit * k],
-    ['DynamoDB storage, 10 years', (after.dynamoStorage - before.dynamoStorage) * k],
-    ['DynamoDB point-in-time recovery, 10 years', (after.dynamoPitr - before.dynamoPitr) * k],
+    [STORAGE_LINES[0], (after.dynamoStorage - before.dynamoStorage) * k],
+    [STORAGE_LINES[1], (after.dynamoPitr - before.dynamoPitr) * k],
     ['S3 requests', (s3Requests + s3Retrieval) * k],
-    ['S3 storage, 10 years', s3Storage * k],
+    [STORAGE_LINES[2], s3Storage * k],
     ['Step Functions transitions', c.transitions * CASES * STEP_FUNCTIONS.transition * k],
     ['KMS requests', kmsRequests * k],
     [`KMS keys (${keys} seal and archive keys, ${MONTHLY_CASES.toLocaleString('en')} cases a month)`, ((keys * KMS.keyMonth) / MONTHLY_CASES) * 1000],
@@ -391,6 +411,15 @@ function report(results: Result[], keys: number): void {
   lines.push(['total', ...results.map((r) => usd(r.total))]);
   lines.push(['budget', ...results.map((r) => `$${r.kind.budget.toFixed(2)}`)]);
   lines.push(['within budget', ...results.map((r) => (r.total <= r.kind.budget ? 'yes' : 'NO'))]);
+  // What the budgets would take, from this run's figures: decisions the platform has not taken, printed, not made.
+  lines.push(['per request and month alone (every line but storage)', ...results.map((r) => usd(r.total - r.stored))]);
+  lines.push([
+    `total if a case's items left DynamoDB ${ONLINE_DAYS_AFTER_ARCHIVE} days after archiving (not decided)`,
+    ...results.map((r) => {
+      const dynamoStored = r.rows.filter(([label]) => label === STORAGE_LINES[0] || label === STORAGE_LINES[1]).reduce((n, [, v]) => n + v, 0);
+      return usd(r.total - dynamoStored + r.onlineCapped);
+    }),
+  ]);
   table(lines, ['', ...results.map((r) => r.kind.label.replace('departments', 'depts').replace(' of materials', ''))]);
 
   console.log('\nper case, as counted');
