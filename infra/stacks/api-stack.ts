@@ -20,6 +20,7 @@ import { ArnFormat, CfnOutput, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -144,5 +145,12 @@ export class ApiStack extends Stack {
   /** A function of the stack by name: an API function, the sweep, the joint, sealing or archive function. */
   lambda(name: LambdaName): NodejsFunction {
     return this.built[name].function;
+  }
+
+  /** A function's dead-letter queue (a scheduled, `Event`-invoked, stream or queue function has one), its schedule's rule and its alarms. */
+  failuresOf(name: LambdaName): { deadLetters: Queue; schedule?: Rule; alarms: Record<string, Alarm> } {
+    const { deadLetters, schedule, alarms } = this.built[name];
+    if (deadLetters === undefined) throw new Error(`the ${name} function has no dead-letter queue`);
+    return { deadLetters, ...(schedule ? { schedule } : {}), alarms };
   }
 }
