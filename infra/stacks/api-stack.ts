@@ -1,10 +1,12 @@
 // The API stack of one deployment: a composition of
 // - the functions (infra/constructs/case-functions.ts), each built from its manifest
 //   (functions/<name>/manifest.ts: what starts it, its grants, environment and limits): the API
-//   functions; the case sweep, run by a schedule; the joint-handling steps, run by the joint-handling
-//   state machine; the sealing function, the only one that signs with the seal keys, and the archive
-//   function, the only one that writes the e-archive and signs with the archive seal key, both invoked
-//   by the cases function and the sweep alone;
+//   functions; the case sweep, the anchoring of the case heads and the monthly statistics publication,
+//   each run by a schedule of its own; the joint-handling steps, run by the joint-handling state
+//   machine; the sealing function, the only one that signs with the seal keys, and the archive function,
+//   which writes the case bundles to the e-archive, both invoked by the cases function and the sweep
+//   alone (the anchoring and the publication write the anchor journals and the statistics documents
+//   there; the three alone sign with the archive seal key);
 // - the REST API with its WAF (infra/constructs/tongban-api.ts), built from the route table, answering
 //   the web console's CORS preflight when the console is configured;
 // - the operations: the API's 5xx and latency alarms (infra/constructs/platform-alarms.ts; each
