@@ -129,7 +129,8 @@ export type EventHandler = (event: never) => Promise<unknown>;
 /**
  * What starts the function:
  * - `api`: API Gateway, for the routes whose `function` is this one (shared/contracts/routes.ts);
- * - `schedule`: an EventBridge schedule (a run never outlasts its interval);
+ * - `schedule`: an EventBridge schedule, every `everyMinutes` (absent: the deployment's `sweepIntervalMinutes`);
+ *   a run never outlasts its interval;
  * - `state-machine`: the joint-handling state machine, for each of its Lambda steps;
  * - `invoked`: other functions, by name (`variable` gives it to them), synchronously or not;
  *   `invokers` are the only functions that may;
@@ -142,7 +143,7 @@ export type EventHandler = (event: never) => Promise<unknown>;
  */
 export type Trigger =
   | { kind: 'api' }
-  | { kind: 'schedule' }
+  | { kind: 'schedule'; everyMinutes?: number }
   | { kind: 'state-machine' }
   | { kind: 'invoked'; invokers: readonly string[]; variable: string; invocation: 'RequestResponse' | 'Event' }
   | { kind: 'stream'; table: StreamTable; filter: StreamFilter }

@@ -82,7 +82,7 @@ export function buildTongbanApp(app: App): TongbanApp {
     // One resource and method per route (and each function's role and alarms): the template outgrows
     // CDK's 80 % warning of CloudFormation's 1 MB. Unindented, it is the same template in fewer bytes.
     suppressTemplateIndentation: true,
-    description: `Tongban ${config.stage}: API Gateway, Lambda functions, WAF, directory, case sweep schedule, joint-handling state machine, sealing function, archive function, alarms and dashboard`,
+    description: `Tongban ${config.stage}: API Gateway, Lambda functions, WAF, directory, the schedules (case sweep, anchoring, statistics publication), joint-handling state machine, sealing function, archive function, alarms and dashboard`,
   });
   const principals = new PrincipalsStack(app, `Tongban-${config.stage}-Principals`, {
     config,

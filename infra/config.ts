@@ -296,12 +296,12 @@ export const ARCHIVE_FUNCTION = 'archive';
 
 /**
  * The function that seals each anchor journal of the case heads (shared/domain/anchors) with the same
- * archive seal key: the sweep. The key's policy names its role beside the archive function's.
+ * archive seal key: the anchoring function. The key's policy names its role beside the archive function's.
  */
-export const ANCHOR_FUNCTION = 'sweep';
+export const ANCHOR_FUNCTION = 'anchoring';
 
-/** The function that seals each month's statistics document with the archive seal key: the tally. */
-export const STATISTICS_FUNCTION = 'tally';
+/** The function that seals each month's statistics document with the archive seal key: the publication function. */
+export const STATISTICS_FUNCTION = 'publication';
 
 /**
  * The functions whose roles may read the public keys of the seal keys and the archive seal key, and no

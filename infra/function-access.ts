@@ -33,11 +33,11 @@ export const ARCHIVE_WRITER_ACCESS: { bucket: ArchiveGrant['bucket']; bundles: r
   bundles: MANIFESTS.archive.archive.areas.bundles.actions,
   key: MANIFESTS.archive.archive.key,
 };
-/** The sweep's grants in the e-archive: the anchor journals (its manifest's `archive`, without the acknowledgement). */
+/** The anchoring function's grants in the e-archive: the anchor journals (its manifest's `archive`, without the acknowledgement). */
 export const ANCHOR_WRITER_ACCESS: { bucket: ArchiveGrant['bucket']; anchors: readonly string[]; key: ArchiveGrant['key'] } = {
-  bucket: MANIFESTS.sweep.archive.bucket,
-  anchors: MANIFESTS.sweep.archive.areas.anchors.actions,
-  key: MANIFESTS.sweep.archive.key,
+  bucket: MANIFESTS.anchoring.archive.bucket,
+  anchors: MANIFESTS.anchoring.archive.areas.anchors.actions,
+  key: MANIFESTS.anchoring.archive.key,
 };
 
 export const SEALING_INVOKERS: readonly string[] = MANIFESTS.sealing.trigger.invokers;

@@ -2,15 +2,11 @@
 // (shared/domain/statistics): each event's fact kept once (a replayed event is a no-op) and its bucket
 // (day, department) marked changed; on the tick (`{"tick":true}`, every minute) the changed buckets'
 // summaries made again from their facts. A record whose fact could not be kept is reported failed and
-// given again by the queue, then kept in its dead-letter queue.
+// given again by the queue, then kept in its dead-letter queue. (The month's sealed statistics
+// document, made from these summaries: functions/publication.)
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { dynamoDocumentClient, kmsClient, requiredEnv, s3Client } from '../../shared/adapters/aws-clients.ts';
-import { evaluationsOf, publishedItemCount } from '../../shared/adapters/dynamo-statistics-sources.ts';
-import { KmsSealSigner } from '../../shared/adapters/kms-seal-signer.ts';
-import { S3AnchorArchive } from '../../shared/adapters/s3-anchor-archive.ts';
-import { StatisticsPublication } from '../../shared/domain/statistics/statistics-publication.ts';
-import { StatisticsService } from '../../shared/domain/statistics/statistics-service.ts';
+import { dynamoDocumentClient, requiredEnv } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseStore } from '../../shared/adapters/dynamo-case-store.ts';
 import { DynamoDirectory } from '../../shared/adapters/dynamo-directory.ts';
 import { DynamoStatisticsStore } from '../../shared/adapters/dynamo-statistics-store.ts';
@@ -36,24 +32,6 @@ export function tallyHandler(options: { now?: () => Date; calendar?: CalendarSou
     directory: () => directory.load(),
     calendar: options.calendar ?? storedCalendar(db, logger),
   });
-  const itemsTable = requiredEnv('ITEMS_TABLE');
-  const feedbackTable = requiredEnv('FEEDBACK_TABLE');
-  const publication = new StatisticsPublication({
-    statistics: new StatisticsService({
-      store,
-      directory: () => directory.load(),
-      publishedItems: (departmentId) => publishedItemCount(db, itemsTable, departmentId),
-      findingsByRule: () => Promise.resolve({}),
-      // The month's document publishes each department's 好差评 results with its figures.
-      evaluations: (departmentId, from, to, today) => evaluationsOf(db, feedbackTable, departmentId, from, to, today),
-      ...(options.now ? { now: options.now } : {}),
-    }),
-    store,
-    archive: new S3AnchorArchive(s3Client(), requiredEnv('ARCHIVE_BUCKET')),
-    signer: new KmsSealSigner(kmsClient()),
-    archiveKey: async () => (await directory.load()).archiveKey,
-    now: options.now ?? (() => new Date()),
-  });
 
   return observed('tally', async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const { cases, ticks, failures } = queueWork(event, (messageId, reason) =>
@@ -61,7 +39,6 @@ export function tallyHandler(options: { now?: () => Date; calendar?: CalendarSou
     );
     const counted = { stored: 0, duplicate: 0, nothing: 0 };
     let buckets = 0;
-    let publicationFailures = 0;
     await Promise.all(
       [...cases.values()].flat().map(async ({ record, event: caseEvent }) => {
         try {
@@ -82,20 +59,11 @@ export function tallyHandler(options: { now?: () => Date; calendar?: CalendarSou
       } catch (error) {
         logger.error('the changed statistics could not be rolled up: the next tick tries again', { messageId: record.messageId, error });
         failures.push(record.messageId);
-        continue;
-      }
-      try {
-        const month = await publication.publishDue();
-        if (month) logger.info("the month's sealed statistics document was published", { month });
-      } catch (error) {
-        publicationFailures++;
-        logger.error("the month's sealed statistics document could not be published: the next tick tries again", { error });
       }
     }
     metrics.addMetric('FactsKept', MetricUnit.Count, counted.stored);
     metrics.addMetric('FactsReplayed', MetricUnit.Count, counted.duplicate);
     metrics.addMetric('BucketsRolledUp', MetricUnit.Count, buckets);
-    metrics.addMetric('PublicationFailures', MetricUnit.Count, publicationFailures);
     return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
   });
 }

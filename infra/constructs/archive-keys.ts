@@ -1,14 +1,14 @@
 // The archive seal key (电子档案): one asymmetric KMS key (SIGN_VERIFY, of the spec `sealKeySpec`
 // gives: ECC_NIST_P256 or SM2), alias `alias/tongban-<stage>-archive-seal`, retained forever. The
 // archive function seals each archive bundle's tag manifest with it; a bundle carries the public keys
-// of every seal inside it, this one's included, so an auditor verifies a bundle offline. The sweep
-// seals each anchor journal of the case heads with it (shared/domain/anchors), verified with the
-// published keys.
+// of every seal inside it, this one's included, so an auditor verifies a bundle offline. The anchoring
+// function seals each anchor journal of the case heads with it (shared/domain/anchors), the publication
+// function each month's statistics document (shared/domain/statistics), verified with the published keys.
 //
 // Its policy follows the seal keys' pattern (infra/constructs/seal-keys.ts): the default statement
 // gives the account kms:*, so that IAM policies apply, and Deny statements (key-policy.ts), which no
 // IAM policy can outweigh, keep the key's use to the roles named:
-// - kms:Sign: denied to every principal but the archive function's and the sweep's roles;
+// - kms:Sign: denied to every principal but the archive, anchoring and publication functions' roles;
 // - kms:GetPublicKey: denied to every principal but the seals function's role (the JWKS publishes the
 //   archive key too) and the archive function's (it writes the public keys into each bundle);
 // - kms:Verify: denied to everyone: bundles are verified offline.
@@ -34,7 +34,7 @@ export interface ArchiveSealKeyProps {
   stage: string;
   /** config.sealKeySpec. */
   keySpec: SealKeySpecName;
-  /** The ARNs of the only roles that may sign with the key: the archive function's and the sweep's (config.ts: ARCHIVE_SEAL_SIGNERS). */
+  /** The ARNs of the only roles that may sign with the key: the archive, anchoring and publication functions' (config.ts: ARCHIVE_SEAL_SIGNERS). */
   signerRoleArns: readonly string[];
   /** The ARNs of the only roles that may read its public key: the archive function's and the seals function's. */
   publisherRoleArns: readonly string[];
@@ -55,7 +55,7 @@ export class ArchiveSealKey extends Construct {
     this.keySpec = props.keySpec;
     this.key = new Key(this, 'Key', {
       alias: archiveSealAliasName(props.stage),
-      description: `Tongban ${props.stage}: archive seal, ${props.keySpec}: seals each archive bundle's tag manifest and each anchor journal; signed with by the archive and sweep functions alone; its public key is read by the seals function alone (it publishes it)`,
+      description: `Tongban ${props.stage}: archive seal, ${props.keySpec}: seals each archive bundle's tag manifest, each anchor journal and each month's statistics document; signed with by the archive, anchoring and publication functions alone; its public key is read by the seals function alone (it publishes it)`,
       keySpec: KMS_KEY_SPEC[props.keySpec],
       keyUsage: KeyUsage.SIGN_VERIFY,
       removalPolicy: RemovalPolicy.RETAIN,

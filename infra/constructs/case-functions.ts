@@ -13,8 +13,9 @@
 //   its dead-letter queue) fed by a rule on the platform's event bus (the case events, or every event:
 //   the manifest's feed) and by a schedule's
 //   tick, each target retried by EventBridge for a day, then kept in the same dead-letter queue;
-// - `schedule` (the sweep): an EventBridge rule runs it every `sweepIntervalMinutes`, one run at a
-//   time, a run never longer than the interval; a failed run is retried (EventBridge retries delivering
+// - `schedule` (the sweep, the anchoring, the publication): an EventBridge rule of its own runs each
+//   every `everyMinutes` of its trigger (absent: the deployment's `sweepIntervalMinutes`), a run never
+//   longer than the interval; a failed run is retried (EventBridge retries delivering
 //   the event, Lambda a run that threw) and then kept in the dead-letter queue: both EventBridge's and
 //   the function's asynchronous-invocation DLQ are that one queue. An event older than the interval is
 //   dropped there too: the next scheduled run has taken its place.
@@ -89,7 +90,8 @@ export class CaseFunctions {
     for (const name of buildOrder()) {
       const manifest = FUNCTION_MANIFESTS[name];
       const { trigger } = manifest;
-      const interval = Duration.minutes(config.sweepIntervalMinutes);
+      const minutes = trigger.kind === 'schedule' ? (trigger.everyMinutes ?? config.sweepIntervalMinutes) : config.sweepIntervalMinutes;
+      const interval = Duration.minutes(minutes);
       if (trigger.kind === 'state-machine') {
         const fn = build(name);
         const handling = new JointHandling(scope, 'JointHandling', { stage: config.stage, jointFunction: fn, logRetention: context.retention });
@@ -170,7 +172,6 @@ export class CaseFunctions {
         tick.addTarget(target(RuleTargetInput.fromObject({ tick: true })));
         built[name] = { function: fn, deadLetters, queue, alarms: {} };
       } else {
-        const minutes = config.sweepIntervalMinutes;
         const deadLetters = deadLetterQueue(scope, name);
         const fn = build(name, {
           description: `${manifest.description}, every ${minutes} min`,

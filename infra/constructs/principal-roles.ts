@@ -51,7 +51,7 @@ export const ARCHIVE_BUNDLES_WILDCARD_REASON =
 
 /** Why the auditors' grant under anchors/ ends in a wildcard: its cdk-nag acknowledgement (AwsSolutions-IAM5). */
 export const ARCHIVE_ANCHORS_WILDCARD_REASON =
-  "Auditors check case histories against the anchor journals: the sweep writes each journal under anchors/journals/<day>/<window end>.json (its parts and seal beside it) and each anchored case's proof under anchors/cases/<case number>/<window end>.txt as heads change, so no key is known beforehand and the anchors/ prefix is the only stable part of it. The grant is read only (s3:GetObject, s3:GetObjectVersion, s3:GetObjectRetention, s3:GetObjectLegalHold, s3:GetObjectAttributes): no put, no delete, on the archive bucket alone, whose own policy denies every delete and whose objects are held under Object Lock (COMPLIANCE).";
+  "Auditors check case histories against the anchor journals: the anchoring function writes each journal under anchors/journals/<day>/<window end>.json (its parts and seal beside it) and each anchored case's proof under anchors/cases/<case number>/<window end>.txt as heads change, so no key is known beforehand and the anchors/ prefix is the only stable part of it. The grant is read only (s3:GetObject, s3:GetObjectVersion, s3:GetObjectRetention, s3:GetObjectLegalHold, s3:GetObjectAttributes): no put, no delete, on the archive bucket alone, whose own policy denies every delete and whose objects are held under Object Lock (COMPLIANCE).";
 
 const ROUTE_TABLE: readonly RouteSpec[] = ROUTES;
 

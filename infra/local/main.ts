@@ -1,8 +1,8 @@
 // `npm start`: the embedded platform on 127.0.0.1:3000 (PORT overrides), data under ./.tongban
 // (TONGBAN_DATA_DIR overrides). TONGBAN_CLOCK_START=<ISO instant> starts the platform clock at that
 // instant (it then runs at normal speed): for demonstrations and tests of date rules; signatures are
-// still checked against real time. TONGBAN_SWEEP_INTERVAL_SECONDS sets how often the case sweep runs
-// (default 60; 0 turns the timer off). TONGBAN_SEAL_KEY_SPEC=SM2 gives departments that have no seal
+// still checked against real time. TONGBAN_SWEEP_INTERVAL_SECONDS sets how often the scheduled functions
+// run — the case sweep, the anchoring, the statistics publication — (default 60; 0 turns their timers off). TONGBAN_SEAL_KEY_SPEC=SM2 gives departments that have no seal
 // yet an SM2 seal key (SM2-SM3, as in the China regions) instead of ECC_NIST_P256 (ES256).
 // TONGBAN_SIGN_IN=oidc signs the console's people in as on AWS — through stand-ins of the government's
 // identity provider (OpenID Connect) and of STS — instead of offering the principals' key pairs.
@@ -25,7 +25,7 @@ if (clockStart !== undefined && Number.isNaN(clockStart)) {
 }
 const sweepSeconds = process.env.TONGBAN_SWEEP_INTERVAL_SECONDS;
 if (sweepSeconds !== undefined && !/^\d+$/.test(sweepSeconds)) {
-  console.error(`TONGBAN_SWEEP_INTERVAL_SECONDS must be a whole number of seconds (0 turns the sweep timer off), got ${sweepSeconds}`);
+  console.error(`TONGBAN_SWEEP_INTERVAL_SECONDS must be a whole number of seconds (0 turns the schedules' timers off), got ${sweepSeconds}`);
   process.exit(2);
 }
 const sealKeySpec = process.env.TONGBAN_SEAL_KEY_SPEC;
@@ -51,7 +51,7 @@ try {
     dataDir: process.env.TONGBAN_DATA_DIR ?? '.tongban',
     port,
     ...(now ? { now } : {}),
-    ...(sweepSeconds !== undefined ? { sweepIntervalMs: Number(sweepSeconds) * 1000 } : {}),
+    ...(sweepSeconds !== undefined ? { scheduleIntervalMs: Number(sweepSeconds) * 1000 } : {}),
     ...(sealKeySpec !== undefined ? { sealKeySpec } : {}),
     ...(signIn !== undefined ? { signIn } : {}),
   });

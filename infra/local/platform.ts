@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import type { LocalCredentials } from '../../shared/contracts/local-credentials.ts';
 import { LocalCredentialsSchema } from '../../shared/contracts/local-credentials.ts';
 import type { FunctionName } from '../../shared/contracts/routes.ts';
-import type { LambdaName } from '../../functions/manifests.ts';
+import type { LambdaName, ScheduledName, ScheduledRun } from '../../functions/manifests.ts';
 import { MANIFESTS, manifestsTriggeredBy } from '../../functions/manifests.ts';
 import type { EventHandler, HandlerOptions } from '../../functions/manifest.ts';
 import { STREAM_TABLES, queueFeedSources } from '../../functions/manifest.ts';
@@ -29,7 +29,6 @@ import { CalendarService } from '../../shared/domain/calendar/calendar-service.t
 import { SHIPPED_CALENDAR_YEARS } from '../../shared/domain/calendar/official-calendar.ts';
 import { StoredRules } from '../../shared/domain/supervision/rule-source.ts';
 import type { ApiHandler } from '../../functions/http/api-handler.ts';
-import type { SweepRun } from '../../functions/sweep/handler.ts';
 import { LOCAL_ACCOUNT, startApiGateway } from './api-gateway.ts';
 import { CONSOLE_PATH, consoleSite } from './console-site.ts';
 import type { RunningFederatedSignIn } from './federated-sign-in.ts';
@@ -76,10 +75,11 @@ export interface PlatformOptions {
   /** The platform clock (default: the system clock); signatures are always checked against real time. */
   now?: () => Date;
   /**
-   * How often the case sweep (deemed acceptance, overdue and violation marks) runs, in milliseconds;
-   * it also runs once at start. 0 turns the timer off (tests then call `sweep()`). Default 60 s.
+   * How often each scheduled function (the case sweep, the anchoring, the statistics publication) runs,
+   * in milliseconds: one interval for all, or each its own by name (those not named: the default); each
+   * also runs once at start. 0 turns a timer off (tests then call `scheduled.<name>()`). Default 60 s.
    */
-  sweepIntervalMs?: number;
+  scheduleIntervalMs?: number | Partial<Record<ScheduledName, number>>;
   /** How often the deliveries function makes the webhook retries that are due, in milliseconds; 0: only `caseEvents.deliver()`. Default 5 s. */
   deliveryIntervalMs?: number;
   /** The departments' seal keys: ECC_NIST_P256 (ES256, the default) or SM2 (SM2-SM3, as in the China regions). */
@@ -114,10 +114,10 @@ export interface PlatformObserver {
   invoked(name: LambdaName, ms: number): void;
 }
 
-export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
+export const DEFAULT_SCHEDULE_INTERVAL_MS = 60_000;
 /** How often the embedded deliveries function's tick (the retries due) runs; on AWS, every minute. */
 export const DEFAULT_DELIVERY_INTERVAL_MS = 5_000;
-/** How far behind now the embedded sweep's anchor journals end (ANCHOR_LAG_SECONDS overrides). */
+/** How far behind now the embedded anchoring's journals end (ANCHOR_LAG_SECONDS overrides). */
 export const EMBEDDED_ANCHOR_LAG_SECONDS = 5;
 
 /**
@@ -155,8 +155,8 @@ export interface RunningPlatform {
    * (its endpoint, a replay); `deliver()` runs the deliveries function's tick now (the retries due).
    */
   caseEvents: { drained(): Promise<void>; bus: LocalEventBridge; deliver(): Promise<void> };
-  /** Runs the case sweep now (waiting for a run the timer started, if one is under way). */
-  sweep(): Promise<SweepRun>;
+  /** Runs a scheduled function now, by name (waiting for a run its timer started, if one is under way): `scheduled.scheduled.sweep()`. */
+  scheduled: ScheduledRuns;
   close(): Promise<void>;
 }
 
@@ -227,7 +227,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     // A data directory made before an index existed keeps its tables as they were (dynalite adds no index).
     if (missingIndexes.length > 0) {
       console.warn(
-        `${dataDir} was made before the indexes ${missingIndexes.join(', ')}: what reads them fails (the sweep's anchor journals: ${LOCAL_TABLES.cases}/anchorQueue); start with a new data directory (TONGBAN_DATA_DIR) to have them`,
+        `${dataDir} was made before the indexes ${missingIndexes.join(', ')}: what reads them fails (the anchoring's journals: ${LOCAL_TABLES.cases}/anchorQueue); start with a new data directory (TONGBAN_DATA_DIR) to have them`,
       );
     }
     const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
@@ -355,9 +355,11 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     const deliveries = await startQueueTicks(handlerOptions, functions, opts.deliveryIntervalMs ?? DEFAULT_DELIVERY_INTERVAL_MS);
     closers.unshift(deliveries.stop);
 
-    const sweeper = await startSweeper(handlerOptions, opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS, functions, region);
-    // Stopped first: no sweep writes into stores that are closing.
-    closers.unshift(sweeper.stop);
+    const interval = opts.scheduleIntervalMs;
+    const intervalOf = (name: ScheduledName) => (typeof interval === 'number' ? interval : (interval?.[name] ?? DEFAULT_SCHEDULE_INTERVAL_MS));
+    const schedules = await startSchedules(handlerOptions, intervalOf, functions, region);
+    // Stopped first: no scheduled run writes into stores that are closing.
+    closers.unshift(schedules.stop);
     // Executions the last run left RUNNING go on (from their start: their steps are idempotent).
     const resumed = await stepFunctions.resumeRunning();
     if (resumed > 0) console.log(`joint handling: ${resumed} execution(s) resumed`);
@@ -379,7 +381,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       },
       runtimeCredentials: runtime,
       caseEvents: { drained: () => caseEvents.drained(), bus: caseEvents.bus, deliver: deliveries.run },
-      sweep: sweeper.run,
+      scheduled: schedules.runs,
       close: () => closeAll(closers),
     };
   } catch (e) {
@@ -547,51 +549,74 @@ async function startJointHandling(
   return stepFunctions;
 }
 
+/** Runs each scheduled function now, by name (waiting for a run its timer started, if one is under way). */
+export type ScheduledRuns = { [N in ScheduledName]: () => Promise<ScheduledRun<N>> };
+
 /**
- * The embedded stand-in for the EventBridge schedule: the same sweep handler, on a timer. Runs never
- * overlap: a tick while one is under way waits for the next, and `run()` joins the one under way.
+ * The embedded stand-in for the EventBridge schedules: each `schedule` function's handler on a timer
+ * of its own, every `intervalOf(name)` (embedded time is compressed: by default every schedule at the same interval).
+ * A function's runs never overlap: a tick while one is under way waits for the next, and its `run()`
+ * joins the one under way. What a run answers in `failed` (a list, or a message) is told on the console.
  */
-async function startSweeper(
+async function startSchedules(
   options: HandlerOptions,
-  intervalMs: number,
+  intervalOf: (name: ScheduledName) => number,
   replacedFunctions: PlatformOptions['functions'],
   region: string,
-): Promise<{ run: () => Promise<SweepRun>; stop: () => Promise<void> }> {
-  const [manifest] = manifestsTriggeredBy('schedule');
-  if (manifest === undefined) throw new Error('no function is run by a schedule');
-  const sweep = replacedFunctions?.[manifest.name] ?? asLocalFunction((await manifest.load())(options));
-  // The sweep's answer (functions/sweep/handler.ts).
-  const handler = async () => (await sweep(scheduledEvent(region))) as SweepRun;
-  let current: Promise<SweepRun> | undefined;
-  const run = () => {
-    current ??= handler().finally(() => {
-      current = undefined;
-    });
-    return current;
-  };
-  const tick = () => {
-    run().then(
-      (report) => {
-        if (report.failed.length > 0) console.warn(`case sweep: ${report.failed.length} case(s) could not be moved; the next run tries again`);
-        if ('failed' in report.anchoring) console.warn(`case sweep: anchoring the case heads failed: ${report.anchoring.failed}; the next run tries again`);
-      },
-      (e: unknown) => console.warn(`case sweep failed: ${e instanceof Error ? e.message : String(e)}; the next run tries again`),
-    );
-  };
-  const timer = intervalMs > 0 ? setInterval(tick, intervalMs) : undefined;
-  timer?.unref();
-  if (timer) tick();
+): Promise<{ runs: ScheduledRuns; stop: () => Promise<void> }> {
+  const manifests = manifestsTriggeredBy('schedule');
+  const schedules = await Promise.all(
+    manifests.map(async (manifest) => {
+      const fn = replacedFunctions?.[manifest.name] ?? asLocalFunction((await manifest.load())(options));
+      let current: Promise<unknown> | undefined;
+      const run = () => {
+        current ??= fn(scheduledEvent(region, manifest.name)).finally(() => {
+          current = undefined;
+        });
+        return current;
+      };
+      const tick = () => {
+        run().then(
+          (answer) => {
+            const problem = failureOf(answer);
+            if (problem !== undefined) console.warn(`${manifest.name}: ${problem}; the next run tries again`);
+          },
+          (e: unknown) => console.warn(`${manifest.name} failed: ${e instanceof Error ? e.message : String(e)}; the next run tries again`),
+        );
+      };
+      const intervalMs = intervalOf(manifest.name as ScheduledName);
+      const timer = intervalMs > 0 ? setInterval(tick, intervalMs) : undefined;
+      timer?.unref();
+      if (timer) tick();
+      return {
+        name: manifest.name,
+        run,
+        stop: async () => {
+          if (timer) clearInterval(timer);
+          await current?.catch(() => undefined);
+        },
+      };
+    }),
+  );
   return {
-    run,
+    // Each handler's answer is its own (functions/<name>/handler.ts): ScheduledRun<name>.
+    runs: Object.fromEntries(schedules.map((s) => [s.name, s.run])) as ScheduledRuns,
     stop: async () => {
-      if (timer) clearInterval(timer);
-      await current?.catch(() => undefined);
+      await Promise.all(schedules.map((s) => s.stop()));
     },
   };
 }
 
-/** The event an EventBridge schedule gives the sweep (which reads none of it). */
-function scheduledEvent(region: string) {
+/** What a scheduled run says failed: `failed`, a message or the items it could not move. */
+function failureOf(answer: unknown): string | undefined {
+  const failed = (answer as { failed?: unknown } | undefined)?.failed;
+  if (typeof failed === 'string') return failed;
+  if (Array.isArray(failed) && failed.length > 0) return `${failed.length} item(s) could not be handled`;
+  return undefined;
+}
+
+/** The event an EventBridge schedule gives a scheduled function (which reads none of it). */
+function scheduledEvent(region: string, name: string) {
   return {
     version: '0',
     id: randomUUID(),
@@ -600,7 +625,7 @@ function scheduledEvent(region: string) {
     account: LOCAL_ACCOUNT,
     time: new Date().toISOString(),
     region,
-    resources: [`arn:${partitionOf(region)}:events:${region}:${LOCAL_ACCOUNT}:rule/tongban-local-sweep`],
+    resources: [`arn:${partitionOf(region)}:events:${region}:${LOCAL_ACCOUNT}:rule/tongban-local-${name}`],
     detail: {},
   };
 }

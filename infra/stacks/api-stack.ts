@@ -1,10 +1,12 @@
 // The API stack of one deployment: a composition of
 // - the functions (infra/constructs/case-functions.ts), each built from its manifest
 //   (functions/<name>/manifest.ts: what starts it, its grants, environment and limits): the API
-//   functions; the case sweep, run by a schedule; the joint-handling steps, run by the joint-handling
-//   state machine; the sealing function, the only one that signs with the seal keys, and the archive
-//   function, the only one that writes the e-archive and signs with the archive seal key, both invoked
-//   by the cases function and the sweep alone;
+//   functions; the case sweep, the anchoring of the case heads and the monthly statistics publication,
+//   each run by a schedule of its own; the joint-handling steps, run by the joint-handling state
+//   machine; the sealing function, the only one that signs with the seal keys, and the archive function,
+//   which writes the case bundles to the e-archive, both invoked by the cases function and the sweep
+//   alone (the anchoring and the publication write the anchor journals and the statistics documents
+//   there; the three alone sign with the archive seal key);
 // - the REST API with its WAF (infra/constructs/tongban-api.ts), built from the route table, answering
 //   the web console's CORS preflight when the console is configured;
 // - the operations: the API's 5xx and latency alarms (infra/constructs/platform-alarms.ts; each
@@ -20,6 +22,7 @@ import { ArnFormat, CfnOutput, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -144,5 +147,12 @@ export class ApiStack extends Stack {
   /** A function of the stack by name: an API function, the sweep, the joint, sealing or archive function. */
   lambda(name: LambdaName): NodejsFunction {
     return this.built[name].function;
+  }
+
+  /** A function's dead-letter queue (a scheduled, `Event`-invoked, stream or queue function has one), its schedule's rule and its alarms. */
+  failuresOf(name: LambdaName): { deadLetters: Queue; schedule?: Rule; alarms: Record<string, Alarm> } {
+    const { deadLetters, schedule, alarms } = this.built[name];
+    if (deadLetters === undefined) throw new Error(`the ${name} function has no dead-letter queue`);
+    return { deadLetters, ...(schedule ? { schedule } : {}), alarms };
   }
 }

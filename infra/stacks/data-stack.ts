@@ -560,7 +560,7 @@ export class DataStack extends Stack {
           storageClass: ARCHIVE_COLD_STORAGE_CLASS,
           deletes: false,
           wildcardReason:
-            'Replication reads every object of the archive bucket (bundles, anchor journals) under keys only the archive and sweep functions make; the role reads each version, its tags, retention and legal hold for replication alone, and writes nothing here',
+            'Replication reads every object of the archive bucket (bundles, anchor journals, statistics documents) under keys only the archive, anchoring and publication functions make; the role reads each version, its tags, retention and legal hold for replication alone, and writes nothing here',
         },
         {
           name: 'materials',

@@ -1,7 +1,7 @@
 // The anchoring figures of issue 15 (run in a process of its own: `node --import tsx test/bench/anchors.ts`;
 // run.ts does): BENCH_ANCHOR_CASES (default 10,000) case heads written as the case store writes them
 // (case-items.ts: listingItems, each with its anchor queue keys) to dynalite, then one anchoring run
-// (the sweep's last step) over them on the real local stand-ins — dynalite, s3rver, the local KMS
+// (what each run of the anchoring function does) over them on the real local stand-ins — dynalite, s3rver, the local KMS
 // signer — every request counted at its client:
 //   - DynamoDB requests of the run, and the read units AWS would bill for them (the index's items as
 //     DynamoDB sizes them, names and values, 0.5 unit per 4 KB a page: a GSI query reads eventually

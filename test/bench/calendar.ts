@@ -24,7 +24,7 @@ const FOOD = SEED_ITEMS.find((g) => g.implementationCode.endsWith('000117001000'
 export async function benchCalendar(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tongban-bench-calendar-'));
   const clock = new Date('2026-12-07T02:00:00Z');
-  const platform = await startPlatform({ dataDir, port: 0, sweepIntervalMs: 0, now: () => clock });
+  const platform = await startPlatform({ dataDir, port: 0, scheduleIntervalMs: 0, now: () => clock });
   try {
     const as = (name: string) => {
       const p = actingKeys(platform.credentials, name);
@@ -48,7 +48,7 @@ export async function benchCalendar(): Promise<void> {
         if (accepted.status !== 200) throw new Error(`accept answered ${accepted.status}`);
       },
     );
-    await platform.sweep(); // the calendar as it stands noted: the next run is after a change only
+    await platform.scheduled.sweep(); // the calendar as it stands noted: the next run is after a change only
 
     // Act
     const t0 = performance.now();
@@ -56,7 +56,7 @@ export async function benchCalendar(): Promise<void> {
     const loadMs = performance.now() - t0;
     if (loaded.status !== 200) throw new Error(`PUT /v1/calendar/2027 answered ${loaded.status}: ${JSON.stringify(loaded.body)}`);
     const t1 = performance.now();
-    const report = await platform.sweep();
+    const report = await platform.scheduled.sweep();
     const sweepMs = performance.now() - t1;
     const versions = (await as('portal').request('GET', '/v1/calendar')).body as { years: { year: number; version: number; loadedBy: string }[] };
 

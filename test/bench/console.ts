@@ -59,7 +59,7 @@ async function sizes(dist: string): Promise<void> {
 
 async function timeToInteractive(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'tongban-bench-console-platform-'));
-  const platform = await startPlatform({ dataDir: dir, port: 0, sweepIntervalMs: 0 });
+  const platform = await startPlatform({ dataDir: dir, port: 0, scheduleIntervalMs: 0 });
   const browser = await launchBrowser();
   try {
     const signInReady: number[] = [];

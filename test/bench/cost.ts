@@ -23,8 +23,8 @@
 // BENCH_COST_MONTHLY_CASES cases a month (default 100,000); EventBridge events and their archive; SQS
 // requests of the queue functions (send, receive, delete per event); CloudWatch Logs: what the functions
 // log at the deployed level (INFO), counted here, and estimates for what AWS logs itself (below).
-// Not counted: data transfer, AWS Backup copies, CloudTrail, alarms, the sweep's schedule and anchoring
-// (fixed per minute, not per case), free tiers, Lambda init time.
+// Not counted: data transfer, AWS Backup copies, CloudTrail, alarms, the scheduled functions' runs (the
+// sweep, the anchoring, the publication: fixed per interval, not per case), free tiers, Lambda init time.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -126,7 +126,7 @@ export async function benchCost(): Promise<void> {
   const now = () => new Date(Date.now() + offset);
   // The functions log as deployed (infra/constructs/tongban-function.ts): what they write is counted.
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-  const platform = await startPlatform({ dataDir, port: 0, sweepIntervalMs: 0, deliveryIntervalMs: 0, now, observe: meter.observer });
+  const platform = await startPlatform({ dataDir, port: 0, scheduleIntervalMs: 0, deliveryIntervalMs: 0, now, observe: meter.observer });
   const region = platform.region;
   const dynamo = new DynamoDBClient({ endpoint: meter.direct.get('dynamodb')!, region, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
   const s3 = new S3Client({ endpoint: meter.direct.get('s3')!, region, forcePathStyle: true, credentials: platform.runtimeCredentials });

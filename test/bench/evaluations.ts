@@ -28,7 +28,7 @@ function ok(res: ApiResponse, what: string): ApiResponse {
 
 export async function benchEvaluations(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'tongban-bench-evaluations-'));
-  const platform = await startPlatform({ dataDir: dir, port: 0, sweepIntervalMs: 0 });
+  const platform = await startPlatform({ dataDir: dir, port: 0, scheduleIntervalMs: 0 });
   try {
     const as = signedClients(() => platform);
     const cases: string[] = [];

@@ -50,7 +50,7 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 
 export async function benchEvents(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'tongban-bench-events-'));
-  const platform = await startPlatform({ dataDir: dir, port: 0, sweepIntervalMs: 0 });
+  const platform = await startPlatform({ dataDir: dir, port: 0, scheduleIntervalMs: 0 });
   const receiver = await startReceiver();
   const as = signedClients(() => platform);
   // Requests the functions of this process send to the events table, by command.

@@ -37,7 +37,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 export async function benchJoint(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tongban-bench-joint-'));
   const offset = new Date('2026-09-01T02:00:00Z').getTime() - Date.now();
-  const platform = await startPlatform({ dataDir, port: 0, sweepIntervalMs: 0, now: () => new Date(Date.now() + offset) });
+  const platform = await startPlatform({ dataDir, port: 0, scheduleIntervalMs: 0, now: () => new Date(Date.now() + offset) });
   try {
     const as = (name: string) => {
       const p = actingKeys(platform.credentials, name);

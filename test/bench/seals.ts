@@ -36,7 +36,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 export async function benchSeals(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tongban-bench-seals-'));
-  const platform = await startPlatform({ dataDir, port: 0, sweepIntervalMs: 0 });
+  const platform = await startPlatform({ dataDir, port: 0, scheduleIntervalMs: 0 });
   // Every KMS request of this process's functions goes through this one client.
   const kmsCalls = new Map<string, number>();
   kmsClient().middlewareStack.add(

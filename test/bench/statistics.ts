@@ -41,7 +41,7 @@ const APPLICANT = { kind: 'person', residentId: `53010219800101001${residentIdCh
 
 export async function benchStatistics(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'tongban-bench-statistics-'));
-  const platform = await startPlatform({ dataDir: dir, port: 0, sweepIntervalMs: 0 });
+  const platform = await startPlatform({ dataDir: dir, port: 0, scheduleIntervalMs: 0 });
   try {
     const as = signedClients(() => platform);
     const raw = new DynamoDBClient({ endpoint: platform.services.dynamodb, region: platform.region, credentials: platform.runtimeCredentials });

@@ -31,7 +31,7 @@ function ok(res: ApiResponse, what: string): ApiResponse {
 
 export async function benchTickets(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'tongban-bench-tickets-'));
-  const platform = await startPlatform({ dataDir: dir, port: 0, sweepIntervalMs: 0 });
+  const platform = await startPlatform({ dataDir: dir, port: 0, scheduleIntervalMs: 0 });
   try {
     const as = signedClients(() => platform);
     const file = async (body: object) =>

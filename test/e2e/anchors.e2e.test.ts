@@ -50,7 +50,7 @@ beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   process.env.ANCHOR_LAG_SECONDS = '0';
   dataDir = await mkdtemp(join(tmpdir(), 'tongban-anchors-e2e-'));
-  platform = await startPlatform({ dataDir, port: 0, now: () => clock, sweepIntervalMs: 0 });
+  platform = await startPlatform({ dataDir, port: 0, now: () => clock, scheduleIntervalMs: 0 });
   const raw = new DynamoDBClient({ endpoint: platform.services.dynamodb, region: platform.region, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   db = DynamoDBDocumentClient.from(raw);
   archive = new S3AnchorArchive(
@@ -196,26 +196,26 @@ describe('anchor journals: a rewrite of any history after its journal is found a
   let whole: string;
   let journal: string;
 
-  it('journals the heads a sweep finds changed: sealed, in the archive bucket, a proof per case', async () => {
+  it('journals the heads an anchoring run finds changed: sealed, in the archive bucket, a proof per case', async () => {
     untouched = await aCase();
     edited = await aCase(true);
     fromSecond = await aCase(true);
     whole = await aCase();
 
-    const report = await platform.sweep();
+    const report = await platform.scheduled.anchoring();
 
-    expect('failed' in report.anchoring ? report.anchoring.failed : undefined).toBeUndefined();
-    const written = 'journal' in report.anchoring ? report.anchoring.journal : undefined;
+    expect('failed' in report ? report.failed : undefined).toBeUndefined();
+    const written = 'journal' in report ? report.journal : undefined;
     expect(written?.count).toBeGreaterThanOrEqual(4);
     journal = written!.key;
     expect((await archive.list(JOURNALS_PREFIX, { limit: 100 })).keys).toEqual(expect.arrayContaining([journal, journalSealKey(journal)]));
     const parsed = parseJournal((await archive.get(journal))!);
     expect(parsed.count).toBe(written!.count);
     for (const caseNo of [untouched, edited, fromSecond, whole]) expect((await archive.list(caseProofsPrefix(caseNo), { limit: 10 })).keys).toHaveLength(1);
-    // Nothing changed since: the next sweep writes no journal.
-    const again = await platform.sweep();
-    expect(again.anchoring).not.toHaveProperty('failed');
-    expect(again.anchoring).not.toHaveProperty('journal');
+    // Nothing changed since: the next anchoring run writes no journal.
+    const again = await platform.scheduled.anchoring();
+    expect(again).not.toHaveProperty('failed');
+    expect(again).not.toHaveProperty('journal');
   });
 
   it('verifies an untouched case with `tongban audit anchors verify` and with the README commands', async () => {

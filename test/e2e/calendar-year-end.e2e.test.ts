@@ -65,7 +65,7 @@ describe('across the year end without the 2027 arrangement', () => {
     cases.e = (await file(FOOD, SHOP)).caseNo; // nobody answers: due Dec 22-25, Mon 28 Dec
     day('2026-12-22');
 
-    const report = await env.platform.sweep();
+    const report = await env.platform.scheduled.sweep();
 
     expect(report).toMatchObject({ markedOverdue: 1, failed: [] });
     expect(await listed('overdue')).toEqual([cases.a]);
@@ -100,7 +100,7 @@ describe('across the year end without the 2027 arrangement', () => {
   });
 
   it('has the sweep deem, mark and go on on 4 Jan, and no provisional date makes a case late', async () => {
-    const report = await env.platform.sweep();
+    const report = await env.platform.scheduled.sweep();
 
     // E (filed 21 Dec, due 28 Dec) deemed accepted as of 21 Dec; G overdue (promised 28 Dec, official).
     expect(report).toMatchObject({ today: '2027-01-04', deemedAccepted: 1, markedOverdue: 1, markedViolation: 0, failed: [] });
@@ -109,7 +109,7 @@ describe('across the year end without the 2027 arrangement', () => {
 
     // Wed 6 Jan: A is past its statutory deadline (5 Jan), but that date is provisional.
     day('2027-01-06');
-    const later = await env.platform.sweep();
+    const later = await env.platform.scheduled.sweep();
     expect(later).toMatchObject({ markedViolation: 0, failed: [] });
     expect(await listed('violation')).toEqual([]);
   });
@@ -140,7 +140,7 @@ describe('across the year end without the 2027 arrangement', () => {
     const byDepartment = await runCli(env.platform.credentialsPath, 'calendar', 'load', file, '--as', 'market');
     const refused = await as('reviewer').request('PUT', '/v1/calendar/2027', { body: worked });
     const loaded = await runCli(env.platform.credentialsPath, 'calendar', 'load', file, '--as', 'reviewer');
-    const report = await env.platform.sweep();
+    const report = await env.platform.scheduled.sweep();
     const listed2 = await runCli(env.platform.credentialsPath, 'calendar', 'list', '--as', 'portal');
     const shown = await runCli(env.platform.credentialsPath, 'calendar', 'show', '2027', '--as', 'auditor');
     const health = (await (await fetch(`${env.platform.endpoint}/health`)).json()) as Json;

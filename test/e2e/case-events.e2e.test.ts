@@ -63,7 +63,7 @@ describe('case events on the embedded platform (in process)', () => {
   beforeAll(async () => {
     process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
     dataDir = await mkdtemp(join(tmpdir(), 'tongban-events-e2e-'));
-    platform = await startPlatform({ dataDir, port: 0, now: () => clock, sweepIntervalMs: 0, deliveryIntervalMs: 0 });
+    platform = await startPlatform({ dataDir, port: 0, now: () => clock, scheduleIntervalMs: 0, deliveryIntervalMs: 0 });
   });
   afterAll(async () => {
     await platform?.close();

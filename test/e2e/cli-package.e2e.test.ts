@@ -42,7 +42,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'tongban-cli-package-'));
   user = join(work, 'user');
   await mkdir(user);
-  platform = await startPlatform({ dataDir: join(work, 'platform'), port: 0, sweepIntervalMs: 0 });
+  platform = await startPlatform({ dataDir: join(work, 'platform'), port: 0, scheduleIntervalMs: 0 });
 }, 120_000);
 
 afterAll(async () => {

@@ -4,9 +4,9 @@
 // node_modules anywhere above it), with only the environment its template gives it (references
 // resolved to the embedded platform's counterparts) plus Lambda's own variables. The embedded
 // platform then serves the API, runs the joint-handling state machine, the Lambda Invoke API and the
-// sweep with these processes instead of its own handlers, and a case goes from filing through
-// sealing to the archive (and its licence corrected: sealed anew), a joint case through both opinions, and the sweep runs: every function
-// answers from its bundle. A package that escapes a bundle fails here, not on AWS.
+// scheduled functions with these processes instead of its own handlers, and a case goes from filing through
+// sealing to the archive (and its licence corrected: sealed anew), a joint case through both opinions, and
+// the sweep, the anchoring and the publication run: every function answers from its bundle. A package that escapes a bundle fails here, not on AWS.
 import { randomUUID } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
@@ -58,7 +58,7 @@ beforeAll(async () => {
   // endpoints their environment names are known).
   dataDir = await mkdtemp(join(tmpdir(), 'tongban-bundles-'));
   const functions = Object.fromEntries(LAMBDA_NAMES.map((name) => [name, (event: unknown) => runtime(name).invoke(event)]));
-  platform = await startPlatform({ dataDir, port: 0, sweepIntervalMs: 0, functions });
+  platform = await startPlatform({ dataDir, port: 0, scheduleIntervalMs: 0, functions });
 
   // Active tracing: each function sends its subsegments to the daemon's UDP address — here a socket on loopback.
   xray = createSocket('udp4');
@@ -218,14 +218,20 @@ describe('every Lambda bundle, as deployed, in an empty folder', () => {
   });
 
   it('sweep: a scheduled run through the sweep bundle answers its report and publishes its metrics', async () => {
-    const report = (await platform.sweep()) as unknown as Json;
+    const report = (await platform.scheduled.sweep()) as unknown as Json;
 
     expect(report).toMatchObject({ deemedAccepted: expect.any(Number), markedOverdue: expect.any(Number), failed: [] });
-    // Its anchoring read the anchor queue and the archive bucket without failing (with the deployed lag of 16 minutes no head is old enough for a journal yet).
-    expect(report.anchoring).toEqual({});
     // EMF, as CloudWatch reads it from the function's output
     expect(runtime('sweep').output()).toMatch(/"SweepFailures":0/);
-    expect(runtime('sweep').output()).toMatch(/"AnchoringFailures":0/);
+  });
+
+  it('anchoring: a scheduled run through the anchoring bundle reads the anchor queue and the archive bucket, and publishes its metrics', async () => {
+    const report = (await platform.scheduled.anchoring()) as unknown as Json;
+
+    // Without failing (with the deployed lag of 16 minutes no head is old enough for a journal yet).
+    expect(report).toEqual({});
+    expect(runtime('anchoring').output()).toMatch(/"AnchoringFailures":0/);
+    expect(runtime('anchoring').output()).toMatch(/"AnchoredHeads":0/);
   });
 
   it("relay, deliveries and events: every step of the portal's cases reaches its feed and a subscription is kept, through the bundles", async () => {
@@ -273,6 +279,18 @@ describe('every Lambda bundle, as deployed, in an empty folder', () => {
     const csv = await fetch(`${platform.endpoint}/v1/public/statistics?period=${month}&format=csv`);
     expect(csv.status).toBe(200);
     expect(await csv.text()).toMatch(/^period,departmentId,/);
+  });
+
+  it('publication: a scheduled run through the publication bundle seals the month before, once due, into the archive bucket', async () => {
+    const run = (await platform.scheduled.publication()) as unknown as Json;
+
+    // From a month's second day (China time) the month before is due: sealed with the archive seal key
+    // (KMS) and written to the archive bucket (S3) by the bundle's own clients; on the first, nothing is.
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const before = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 2, 1)).toISOString().slice(0, 7);
+    expect(run).toEqual(today.endsWith('-01') ? {} : { published: before });
+    expect(runtime('publication').output()).toMatch(/"PublicationFailures":0/);
+    expect((await fetch(`${platform.endpoint}/v1/public/statistics/documents/${before}`)).status).toBe(today.endsWith('-01') ? 404 : 200);
   });
 
   it('evaluations: the decided case rated through the evaluations bundle (its due day on the calendar), listed by its department', async () => {

@@ -163,10 +163,10 @@ describe('the clock rules of the 行政许可法, as a department and a channel 
 
     // Act: nothing found on a due day itself (Wed 18 Nov); the sweep of Mon 23 Nov finds all three
     day('2026-11-18');
-    await env.platform.sweep();
+    await env.platform.scheduled.sweep();
     const onDueDays = [...mine(await listed('pre-review-late')), ...mine(await listed('procedure-overrun')), ...mine(await listed('materials-late'))];
     day('2026-11-23');
-    const report = await env.platform.sweep();
+    const report = await env.platform.scheduled.sweep();
     const cliList = await cli('supervision', 'procedure-overrun', '--as', 'reviewer');
     const byDepartment = await cli('supervision', 'materials-late', '--as', 'market');
     const seen = (await as('portal').request('GET', `/v1/cases/${pending}`)).body as Json;

@@ -2,7 +2,8 @@
 // November 2026: cases of three departments filed through the portal and at the hall window, accepted,
 // refused, withdrawn, sent back for supplements, paused, extended, approved, denied, some decided after
 // their promised deadline (the sweep marks them). The tally function keeps each event's fact as the
-// bus hands it over and rolls the days up on its tick; the month's figures then equal a recomputation
+// bus hands it over and rolls the days up on its tick (the publication function seals the month once
+// it is over); the month's figures then equal a recomputation
 // written here from the case records (each case and its history read through the API), the check
 // route agrees, the public figures (JSON and CSV) hold none of the applicants' names, IDs or case
 // numbers, and replaying every event on the bus changes no figure.
@@ -175,7 +176,7 @@ describe('statistics of a month on the embedded platform', () => {
     // Act: November, day by day: the sweep (it marks the late cases), the filings, the steps.
     for (const day of WORKING) {
       env.day(day);
-      await env.platform.sweep();
+      await env.platform.scheduled.sweep();
       for (const f of FIXTURES.filter((x) => x.filedOn === day)) f.caseNo = await file(f);
       for (const f of FIXTURES) {
         for (const [offset, action, body] of STEPS[f.scenario]!) if (f.caseNo && after(f.filedOn, offset) === day) await act(f, action, body);
@@ -282,13 +283,16 @@ describe('statistics of a month on the embedded platform', () => {
     expect((await fetch(`${env.platform.endpoint}/v1/public/statistics/documents/2026-11`)).status).toBe(404);
     const unsealed = JSON.parse((await publicGet('period=2026-11')).text) as Json;
     expect(unsealed.sealed).toBe(false);
-    // Act: the tick on 2 December (the month ended a day ago, every day rolled up) publishes it; a second tick changes nothing.
+    // Act: on 2 December (the month ended a day ago) the tally's tick rolls the days up, which publishes
+    // nothing itself; the publication run then publishes it; a second run changes nothing.
     env.day('2026-12-02');
     await env.platform.caseEvents.deliver();
+    expect((await fetch(`${env.platform.endpoint}/v1/public/statistics/documents/2026-11`)).status).toBe(404);
+    expect(await env.platform.scheduled.publication()).toEqual({ published: '2026-11' });
     const res = await fetch(`${env.platform.endpoint}/v1/public/statistics/documents/2026-11`);
     expect(res.status).toBe(200);
     const answer = (await res.json()) as Json;
-    await env.platform.caseEvents.deliver();
+    expect(await env.platform.scheduled.publication()).toEqual({});
     expect(await (await fetch(`${env.platform.endpoint}/v1/public/statistics/documents/2026-11`)).json()).toEqual(answer);
 
     // Assess: the document is the month's public figures; the public route now answers them, sealed.

@@ -119,8 +119,8 @@ describe('supervision findings on the embedded platform', () => {
     const before = await Promise.all(cases.map(async (c) => (await findingsOf(c)).map((f) => `${f.id as string}:${f.version as number}`)));
 
     // Act
-    await env.platform.sweep();
-    await env.platform.sweep();
+    await env.platform.scheduled.sweep();
+    await env.platform.scheduled.sweep();
     const { replayed } = await env.platform.caseEvents.bus.replay({ bus: LOCAL_CASE_EVENT_BUS, from: new Date(0), to: new Date(Date.now() + 60_000) });
     await env.platform.caseEvents.drained();
     const after = await Promise.all(cases.map(async (c) => (await findingsOf(c)).map((f) => `${f.id as string}:${f.version as number}`)));

@@ -53,7 +53,7 @@ const ok = (res: ApiResponse, status = 200) => {
 const settled = () => env.platform.caseEvents.drained();
 /** The sweep, then what its entries start. */
 async function sweep(): Promise<void> {
-  await env.platform.sweep();
+  await env.platform.scheduled.sweep();
   await settled();
 }
 /** The watch function's tick (the escalations and the items' daily pass), as its schedule would put it on its queue. */

@@ -22,8 +22,9 @@ let clock = new Date('2026-11-23T02:00:00Z');
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   dataDir = await mkdtemp(join(tmpdir(), 'tongban-sweep-e2e-'));
-  // A short interval so the timer itself is what moves the cases; tests wait for what it does.
-  platform = await startPlatform({ dataDir, port: 0, now: () => clock, sweepIntervalMs: 100 });
+  // A short interval so the timer itself is what moves the cases; tests wait for what it does. The
+  // other scheduled functions' timers off: the anchoring and the publication are tested on their own.
+  platform = await startPlatform({ dataDir, port: 0, now: () => clock, scheduleIntervalMs: { sweep: 100, anchoring: 0, publication: 0 } });
 });
 
 afterAll(async () => {
@@ -67,7 +68,7 @@ describe('the sweep timer of the embedded platform', () => {
 
     // Act
     clock = new Date('2026-11-30T15:00:00Z'); // 23:00 on Mon 30 Nov in China
-    const report = await platform.sweep();
+    const report = await platform.scheduled.sweep();
 
     // Assess
     expect(report.deemedAccepted).toBe(0);
@@ -94,8 +95,8 @@ describe('the sweep timer of the embedded platform', () => {
       async () => (await as('reviewer').request('GET', '/v1/supervision/overdue')).body as Json,
       (l) => (l.cases as Json[] | undefined)?.some((c) => c.caseNo === caseNo) ?? false,
     );
-    await platform.sweep(); // joins the run that marked it, if it is still finishing
-    const again = await platform.sweep();
+    await platform.scheduled.sweep(); // joins the run that marked it, if it is still finishing
+    const again = await platform.scheduled.sweep();
 
     // Assess
     expect((listed.cases as Json[]).find((c) => c.caseNo === caseNo)).toMatchObject({ supervision: 'overdue', status: 'accepted', deadlines: { promised: '2026-12-07' } });

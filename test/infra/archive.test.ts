@@ -2,7 +2,8 @@
 // retention, versioned, SSE-KMS with a key of its own, TLS only, private, logged, retained, and a
 // policy that denies every delete to everyone — no grant anywhere that could delete from it; the
 // auditors' read-only access to its bundles and anchor journals; the archive seal key, whose policy
-// lets only the archive function and the sweep (anchor journals) sign and only the seals function read
+// lets only the archive function, the anchoring (anchor journals) and the publication (statistics documents)
+// sign and only the seals function read
 // the public key; the archive function (its
 // role's exact statements, environment, who may invoke it, its asynchronous invocation, dead-letter
 // queue and alarms); the seals function publishing the archive seal key, the directory naming it; the
@@ -75,9 +76,10 @@ const CONFIG = {
 const AUDITOR_ROLES = ['tongban-test-auditor', 'tongban-test-provincial-auditor'];
 const ARCHIVE_ROLE = 'tongban-test-archive-function';
 const SEALS_ROLE = 'tongban-test-seals-function';
-/** The sweep writes the anchor journals under anchors/ and seals them with the archive seal key. */
-const SWEEP_ROLE = 'tongban-test-sweep-function';
-const TALLY_ROLE = 'tongban-test-tally-function';
+/** The anchoring function writes the anchor journals under anchors/ and seals them with the archive seal key. */
+const ANCHORING_ROLE = 'tongban-test-anchoring-function';
+/** The publication function writes the month's statistics documents under statistics/ and seals them with it. */
+const PUBLICATION_ROLE = 'tongban-test-publication-function';
 /** kms:ViaService of a KMS call S3 makes on the caller's behalf: amazonaws.com, or amazonaws.com.cn in China. */
 const VIA_S3 = { StringEquals: { 'kms:ViaService': 's3.<AWS::Region>.<AWS::URLSuffix>' } };
 
@@ -377,7 +379,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(t.statements().some(({ statement }) => t.resourcesOf(statement).some((r) => r.includes(t.bucketId)) && statement.Effect === 'Allow')).toBe(true);
     });
 
-    it("name the archive bucket and its key in the auditors' policy, the archive function's role, the sweep's, the tally's and the replication role's (test/infra/backup.test.ts) alone, the archive seal key in the archive function's (Sign, GetPublicKey), the sweep's and the tally's (Sign) and the seals function's (GetPublicKey) alone", () => {
+    it("name the archive bucket and its key in the auditors' policy, the archive function's role, the anchoring's, the publication's and the replication role's (test/infra/backup.test.ts) alone, the archive seal key in the archive function's (Sign, GetPublicKey), the anchoring's and the publication's (Sign) and the seals function's (GetPublicKey) alone", () => {
       // Act
       const naming = (arn: (r: string) => boolean) =>
         t
@@ -390,17 +392,17 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       // Assess
       const auditors = AUDITOR_ROLES.map(t.roleId).join(',');
       const archive = t.roleId(ARCHIVE_ROLE);
-      const sweep = t.roleId(SWEEP_ROLE);
-      const tally = t.roleId(TALLY_ROLE);
+      const anchoring = t.roleId(ANCHORING_ROLE);
+      const publication = t.roleId(PUBLICATION_ROLE);
       const replication = built.data.getLogicalId(built.data.replication.role.node.defaultChild as CfnElement);
-      expect(new Set(bucketOrKey.map((n) => n.split(' ')[0]))).toEqual(new Set([auditors, archive, sweep, tally, replication]));
+      expect(new Set(bucketOrKey.map((n) => n.split(' ')[0]))).toEqual(new Set([auditors, archive, anchoring, publication, replication]));
       expect(sealKey.sort()).toEqual(
-        [`${archive} kms:Sign`, `${archive} kms:GetPublicKey`, `${sweep} kms:Sign`, `${tally} kms:Sign`, `${t.roleId(SEALS_ROLE)} kms:GetPublicKey`].sort(),
+        [`${archive} kms:Sign`, `${archive} kms:GetPublicKey`, `${anchoring} kms:Sign`, `${publication} kms:Sign`, `${t.roleId(SEALS_ROLE)} kms:GetPublicKey`].sort(),
       );
-      // The tally's part: the statistics documents alone, no bundle, no journal.
-      expect(t.grantsOf(TALLY_ROLE).filter((g) => g.includes(t.bucketId) && (g.includes('/bundles/') || g.includes('/anchors/')))).toEqual([]);
-      // The sweep's part: the anchor journals alone, no bundle.
-      expect(t.grantsOf(SWEEP_ROLE).filter((g) => g.includes(t.bucketId) && g.includes('/bundles/'))).toEqual([]);
+      // The publication's part: the statistics documents alone, no bundle, no journal.
+      expect(t.grantsOf(PUBLICATION_ROLE).filter((g) => g.includes(t.bucketId) && (g.includes('/bundles/') || g.includes('/anchors/')))).toEqual([]);
+      // The anchoring's part: the anchor journals alone, no bundle, no statistics document.
+      expect(t.grantsOf(ANCHORING_ROLE).filter((g) => g.includes(t.bucketId) && (g.includes('/bundles/') || g.includes('/statistics/')))).toEqual([]);
     });
   });
 
@@ -482,8 +484,8 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
     it('acknowledge the bundles/*, anchors/* and statistics/* wildcards (AwsSolutions-IAM5) with their reasons, on their policy alone, and nothing else there', () => {
       // Act
       const acks = t.principalsJson.Resources[t.principalsId(built.principals.archiveRead!)]!.Metadata?.cdk_nag?.rules_to_suppress ?? [];
-      // The archive function's own bundles/* acknowledgement and the sweep's anchors/*: below and in stacks.test.ts.
-      const writers = [built.api.archive.function, built.api.lambda('sweep'), built.api.lambda('tally')].map((f) => t.apiId(f.role!.node.findChild('DefaultPolicy')));
+      // The archive function's own bundles/* acknowledgement, the anchoring's anchors/* and the publication's statistics/*: below and in stacks.test.ts.
+      const writers = [built.api.archive.function, built.api.lambda('anchoring'), built.api.lambda('publication')].map((f) => t.apiId(f.role!.node.findChild('DefaultPolicy')));
       const elsewhere = [...Object.entries(t.apiJson.Resources).filter(([id]) => !writers.includes(id)), ...Object.entries(t.principalsJson.Resources)]
         .flatMap(([, r]) => r.Metadata?.cdk_nag?.rules_to_suppress ?? [])
         .filter((a) => a.id.includes('ArchiveBucket'));
@@ -677,7 +679,12 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
         const resource = g.split(' ')[1]!;
         expect(resource === '*' ? g.startsWith('xray:') : own.includes(resource) || known.some((k) => resource === k || resource.startsWith(`${k}/`)), g).toBe(true);
       }
-      expect(holdersOf(ARCHIVE_SEAL_KEY_ACCESS)).toEqual({ seals: ['kms:GetPublicKey'], sweep: ['kms:Sign'], archive: ['kms:Sign', 'kms:GetPublicKey'], tally: ['kms:Sign'] });
+      expect(holdersOf(ARCHIVE_SEAL_KEY_ACCESS)).toEqual({
+        seals: ['kms:GetPublicKey'],
+        anchoring: ['kms:Sign'],
+        archive: ['kms:Sign', 'kms:GetPublicKey'],
+        publication: ['kms:Sign'],
+      });
     });
 
     it('is invoked by the cases function and the sweep alone (lambda:InvokeFunction on it, unqualified), which are given its name as ARCHIVE_FUNCTION_NAME', () => {
@@ -822,13 +829,17 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       expect(key.Properties!.Description).toContain('archive seal');
     });
 
-    it("keeps the account's administration and denies kms:Sign to any principal but the archive function's and the sweep's roles, kms:GetPublicKey to any but the seals and archive functions' roles, kms:Verify to all", () => {
+    it("keeps the account's administration and denies kms:Sign to any principal but the archive, anchoring and publication functions' roles, kms:GetPublicKey to any but the seals and archive functions' roles, kms:Verify to all", () => {
       // Arrange
       const archive = roleArn('tongban-test-archive-function');
-      const sweep = roleArn('tongban-test-sweep-function');
+      const anchoring = roleArn('tongban-test-anchoring-function');
+      const publication = roleArn('tongban-test-publication-function');
       const seals = roleArn('tongban-test-seals-function');
       const others = [
         roleArn('Admin'),
+        // The sweep and the tally sealed the journals and the statistics documents before the anchoring and publication functions did.
+        roleArn('tongban-test-sweep-function'),
+        roleArn('tongban-test-tally-function'),
         roleArn('tongban-test-sealing-function'),
         roleArn('tongban-test-auditor'),
         'arn:<AWS::Partition>:iam::<AWS::AccountId>:root',
@@ -849,12 +860,13 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
       // And the key guard every key carries (test/infra/backup.test.ts).
       expect(policy.filter((st) => st.Effect === 'Deny').map((st) => st.Sid)).toEqual([...Object.values(ARCHIVE_SEAL_KEY_STATEMENT_IDS), KEY_GUARD_SID]);
       expect(keyPolicyDenies(policy, 'kms:Sign', archive)).toBe(false);
-      expect(keyPolicyDenies(policy, 'kms:Sign', sweep)).toBe(false);
+      expect(keyPolicyDenies(policy, 'kms:Sign', anchoring)).toBe(false);
+      expect(keyPolicyDenies(policy, 'kms:Sign', publication)).toBe(false);
       for (const other of [seals, ...others]) expect(keyPolicyDenies(policy, 'kms:Sign', other), other).toBe(true);
       expect(keyPolicyDenies(policy, 'kms:GetPublicKey', seals)).toBe(false);
       expect(keyPolicyDenies(policy, 'kms:GetPublicKey', archive)).toBe(false);
-      for (const other of [sweep, ...others]) expect(keyPolicyDenies(policy, 'kms:GetPublicKey', other), other).toBe(true);
-      for (const anyone of [archive, sweep, seals, ...others]) expect(keyPolicyDenies(policy, 'kms:Verify', anyone), anyone).toBe(true);
+      for (const other of [anchoring, publication, ...others]) expect(keyPolicyDenies(policy, 'kms:GetPublicKey', other), other).toBe(true);
+      for (const anyone of [archive, anchoring, publication, seals, ...others]) expect(keyPolicyDenies(policy, 'kms:Verify', anyone), anyone).toBe(true);
       expect(keyPolicyDenies(policy, 'kms:PutKeyPolicy', others[0]!)).toBe(false);
     });
 
@@ -903,7 +915,7 @@ describe('the e-archive (test configuration: two auditors the stack makes roles 
     };
 
     it("keeps the archive function's role name from the principals", () => {
-      expect(FIXED_ROLE_FUNCTIONS).toEqual(['sealing', 'seals', 'archive', 'sweep', 'tally']);
+      expect(FIXED_ROLE_FUNCTIONS).toEqual(['sealing', 'seals', 'archive', 'anchoring', 'publication']);
       expect(problem({ ...CONFIG, principals: [{ name: 'archive-function', role: 'auditor', trustedAccount: 'self' }] })).toMatch(
         /the role name tongban-test-archive-function is the one of a platform function \(the seal or archive keys' policies name it\): choose another principal name/,
       );

@@ -13,7 +13,10 @@
 //     zod builds at load (queue-work.ts takes the platform events' reading from its own module, the
 //     statistics read the evaluation levels and partitions from modules without schemas);
 //   - sm-crypto (CommonJS, which esbuild cannot shake: 41 KiB), where seals are only made, never checked
-//     (shared/domain/seals/sm2-verify.ts is its one importer).
+//     (shared/domain/seals/sm2-verify.ts is its one importer);
+//   - the S3 and KMS clients (with S3's XML, checksums and middleware about 110 KiB) in the sweep and the
+//     tally: their archive work (the anchor journals, the month's statistics document) is the anchoring
+//     and publication functions' (issue 21: each bundle within 500 KiB).
 import { describe, expect, it } from 'vitest';
 import { LAMBDA_NAMES } from '../../functions/manifests.ts';
 import type { LambdaName } from '../../functions/manifests.ts';
@@ -61,5 +64,24 @@ describe('the bundles of functions that read no evaluation or ticket', () => {
 
     expect(inputs).toContain('shared/contracts/case-events.ts');
     expect(inputs.filter((i) => /shared\/(contracts\/(feedback-events|platform-events|tickets|evaluations)|adapters\/dynamo-evaluation-store)\.ts$/.test(i))).toEqual([]);
+  });
+});
+
+describe('the bundles of the sweep and the tally, whose archive work is a function of its own', () => {
+  it.each(['sweep', 'tally'] as const)('%s carries neither the S3 nor the KMS client', async (name) => {
+    const inputs = await bundleInputs(name);
+
+    expect(inputs.filter((i) => /node_modules\/@aws-sdk\/(client-s3|client-kms|middleware-sdk-s3)\//.test(i))).toEqual([]);
+  });
+
+  it.each([
+    ['anchoring', 'shared/adapters/s3-anchor-archive.ts'],
+    ['publication', 'shared/adapters/s3-anchor-archive.ts'],
+  ] as const)('%s carries them (the check above would see them)', async (name, archive) => {
+    const inputs = await bundleInputs(name);
+
+    expect(inputs).toContain(archive);
+    expect(inputs.some((i) => /node_modules\/@aws-sdk\/client-s3\//.test(i))).toBe(true);
+    expect(inputs.some((i) => /node_modules\/@aws-sdk\/client-kms\//.test(i))).toBe(true);
   });
 });

@@ -204,7 +204,7 @@ describe('function manifests', () => {
       [dataId(data.archiveSealKey), 'archive-seal-key'],
       [apiId(built.api.joint.stateMachine), 'joint'],
       [apiId(built.api.joint.key), 'joint-key'],
-      [apiId(built.api.sweep.deadLetters), 'dead-letters:sweep'],
+      ...manifestsTriggeredBy('schedule').map((m) => [apiId(built.api.failuresOf(m.name).deadLetters), `dead-letters:${m.name}`] as [string, string]),
       [apiId(built.api.archive.deadLetters), 'dead-letters:archive'],
       [apiId(built.api.relay.deadLetters), 'dead-letters:relay'],
       [apiId(built.api.feedbackRelay.deadLetters), 'dead-letters:feedback-relay'],

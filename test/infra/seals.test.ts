@@ -287,7 +287,7 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
 
   describe('grants', () => {
     it('let the sealing function alone sign, with the active keys only and ECDSA_SHA_256 only; nobody may verify', () => {
-      // Act: the seal keys (the archive function and the sweep sign with the archive seal key alone: archive.test.ts).
+      // Act: the seal keys (the archive, anchoring and publication functions sign with the archive seal key alone: archive.test.ts).
       const sign = t.holders('kms:Sign').filter((h) => !h.resources.includes(t.archiveSealKeyArn));
       // Assess
       expect(sign).toEqual([
@@ -299,8 +299,13 @@ describe('seals (test configuration: the market rotated seal-1 to seal-2, housin
       ]);
       expect(t.holders('kms:Verify')).toEqual([]);
       const byRole = (a: { roles: string[] }, b: { roles: string[] }) => (a.roles[0]! < b.roles[0]! ? -1 : 1);
-      expect(t.holders('kms:Sign').filter((h) => h.resources.includes(t.archiveSealKeyArn))).toEqual(
-        (['archive', 'sweep', 'tally'] as const)
+      expect(
+        t
+          .holders('kms:Sign')
+          .filter((h) => h.resources.includes(t.archiveSealKeyArn))
+          .sort(byRole),
+      ).toEqual(
+        (['archive', 'anchoring', 'publication'] as const)
           .map((fn) => ({ roles: [t.roleId(fn)], resources: [t.archiveSealKeyArn], condition: { StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } } }))
           .sort(byRole),
       );
@@ -574,14 +579,14 @@ describe('SM2 seals', () => {
     for (const [, k] of t.sealKeys()) expect(k.Properties!.KeyUsage).toBe('SIGN_VERIFY');
   });
 
-  it("lets the sealing function sign with the active keys' algorithms only (KMS takes SM2DSA for an SM2 key alone, ECDSA_SHA_256 for a P-256 key); the archive function and the sweep with the (SM2) archive seal key by SM2DSA", () => {
+  it("lets the sealing function sign with the active keys' algorithms only (KMS takes SM2DSA for an SM2 key alone, ECDSA_SHA_256 for a P-256 key); the archive, anchoring and publication functions with the (SM2) archive seal key by SM2DSA", () => {
     const held = t.holders('kms:Sign');
     expect(held.filter((h) => !h.resources.includes(t.archiveSealKeyArn))).toEqual([
       { roles: [t.roleId('sealing')], resources: [SEAL_KEYS], condition: { ...BY_SEAL_ALIAS, StringEquals: { 'kms:SigningAlgorithm': ['ECDSA_SHA_256', 'SM2DSA'] } } },
     ]);
     expect(held.filter((h) => h.resources.includes(t.archiveSealKeyArn))).toEqual(
       expect.arrayContaining(
-        (['archive', 'sweep', 'tally'] as const).map((fn) => ({
+        (['archive', 'anchoring', 'publication'] as const).map((fn) => ({
           roles: [t.roleId(fn)],
           resources: [t.archiveSealKeyArn],
           condition: { StringEquals: { 'kms:SigningAlgorithm': 'SM2DSA' } },

@@ -22,6 +22,7 @@ import { CONFIG_CONTEXT_KEY, DEFAULT_SWEEP_INTERVAL_MINUTES, DOCUMENTATION_ACCOU
 import { FUNCTION_NAMES, MATERIALS_ACCESS, MATERIALS_LIST_ANY, MATERIALS_MAX_BYTES, SCHEDULED_FUNCTION_NAMES, TABLE_ACCESS } from '../../infra/function-access.ts';
 import { assertNoWildcardOverreach, invokeResourcePath, routesInvokableBy, signsInAtConsole } from '../../infra/constructs/principal-roles.ts';
 import { CALENDAR_WARNING_DAYS } from '../../functions/sweep/manifest.ts';
+import { PUBLICATION_INTERVAL_MINUTES } from '../../functions/publication/manifest.ts';
 import { MANIFESTS, manifestsTriggeredBy } from '../../functions/manifests.ts';
 import { ARCHIVE_ACCESS_LOGS_PREFIX, MATERIALS_ACCESS_LOGS_PREFIX } from '../../infra/stacks/data-stack.ts';
 import { INCOMPLETE_MULTIPART_UPLOAD_ABORT_DAYS, TRAIL_ACCESS_LOGS_PREFIX } from '../../infra/constructs/operations-trail.ts';
@@ -39,7 +40,6 @@ import { apiResourcePaths, flattenDeep } from '../support/cfn-values.ts';
 
 // Facts of the manifests (functions/<name>/manifest.ts) the assertions below name.
 const CASES_WILDCARD_REASON = MANIFESTS.cases.materials.areas.cases.wildcardReason;
-const SWEEP_RETRY_ATTEMPTS = MANIFESTS.sweep.limits.retryAttempts;
 const UPLOADS_WILDCARD_REASON = MANIFESTS.cases.materials.areas.uploads.wildcardReason;
 
 type Cfn = Record<string, unknown>;
@@ -376,9 +376,9 @@ describe('the Tongban CDK app (test configuration)', () => {
   });
 
   describe('functions', () => {
-    it('has one Node 22 arm64 traced function per function of the route table, the sweep, the joint, the sealing, the archive function and the relays', () => {
+    it('has one Node 22 arm64 traced function per function of the route table, the sweep, the anchoring, the joint, the sealing, the archive function, the relays, the queue functions and the publication', () => {
       expect(FUNCTION_NAMES).toEqual([...new Set(ROUTE_TABLE.map((r) => r.function))]);
-      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'joint', 'sealing', 'archive', 'relay', 'feedback-relay', 'deliveries', 'watch', 'tally']);
+      expect(SCHEDULED_FUNCTION_NAMES).toEqual(['sweep', 'anchoring', 'joint', 'sealing', 'archive', 'relay', 'feedback-relay', 'deliveries', 'watch', 'tally', 'publication']);
       const fns = resources(api, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'));
       expect(fns).toHaveLength(FUNCTION_NAMES.length + SCHEDULED_FUNCTION_NAMES.length);
       const sweepId = built.api.getLogicalId(built.api.sweep.function.node.defaultChild as CfnElement);
@@ -390,6 +390,8 @@ describe('the Tongban CDK app (test configuration)', () => {
       const deliveriesId = built.api.getLogicalId(built.api.lambda('deliveries').node.defaultChild as CfnElement);
       const watchId = built.api.getLogicalId(built.api.lambda('watch').node.defaultChild as CfnElement);
       const tallyId = built.api.getLogicalId(built.api.lambda('tally').node.defaultChild as CfnElement);
+      const anchoringId = built.api.getLogicalId(built.api.lambda('anchoring').node.defaultChild as CfnElement);
+      const publicationId = built.api.getLogicalId(built.api.lambda('publication').node.defaultChild as CfnElement);
       for (const [id, fn] of fns) {
         expect(props(fn), id).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -400,9 +402,10 @@ describe('the Tongban CDK app (test configuration)', () => {
           // the joint function well within its steps' task timeout; the sealing function a few reads,
           // signatures and writes; the archive function a whole case's bundle, up to Lambda's 15 minutes;
           // each relay a batch of 100 stream records, ten PutEvents calls; the deliveries function a batch of
-          // events and their webhook attempts (10 s each at most); the watch function a batch of cases, or its daily passes; the tally a batch of facts, or a tick's roll-ups.
+          // events and their webhook attempts (10 s each at most); the watch function a batch of cases, or its daily passes; the tally a batch of facts, or a tick's roll-ups;
+          // the anchoring a journal within its interval, as the sweep; the publication a month's document.
           Timeout:
-            id === sweepId || id === watchId
+            id === sweepId || id === watchId || id === anchoringId
               ? 300
               : id === jointId || id === sealingId
                 ? 20
@@ -410,7 +413,7 @@ describe('the Tongban CDK app (test configuration)', () => {
                   ? 900
                   : id === relayId || id === feedbackRelayId
                     ? 30
-                    : id === deliveriesId || id === tallyId
+                    : id === deliveriesId || id === tallyId || id === publicationId
                       ? 120
                       : 10,
           Handler: 'index.handler',
@@ -505,8 +508,8 @@ describe('the Tongban CDK app (test configuration)', () => {
       const tableArn = (t: 'items' | 'directory' | 'cases' | 'supervision') =>
         `<${logicalId({ items: built.data.itemsTable, directory: built.data.directoryTable, cases: built.data.casesTable, supervision: built.data.supervisionTable }[t], built.data)}.Arn>`;
       const tableRef = (t: Table) => `<${logicalId(t, built.data)}>`;
-      type Fn = 'catalogue' | 'platform' | 'cases' | 'sweep';
-      const functionOf = (fn: Fn) => (fn === 'sweep' ? built.api.sweep.function : built.api.functions[fn]);
+      type Fn = 'catalogue' | 'platform' | 'cases' | 'sweep' | 'anchoring';
+      const functionOf = (fn: Fn) => built.api.lambda(fn);
       /** Every (action, resource) a function's role is allowed, resources as text across the stacks. */
       const grantsOf = (fn: Fn) => {
         const roleId = logicalId(functionOf(fn).role!, built.api);
@@ -612,7 +615,7 @@ describe('the Tongban CDK app (test configuration)', () => {
       it('passes deemedAcceptanceDays, when configured, as DEEMED_ACCEPTANCE_DAYS to the cases function alone', () => {
         const three = synth({ ...TEST_CONFIG, deemedAcceptanceDays: 3 });
         const variables = (fn: Fn) => {
-          const f = fn === 'sweep' ? three.api.sweep.function : three.api.functions[fn];
+          const f = three.api.lambda(fn);
           const p = props(resources(Template.fromStack(three.api)).find(([id]) => id === three.api.getLogicalId(f.node.defaultChild as CfnElement))?.[1]);
           return (p.Environment as { Variables: Record<string, unknown> }).Variables;
         };
@@ -766,8 +769,6 @@ describe('the Tongban CDK app (test configuration)', () => {
       describe('case sweep', () => {
         const sweepId = () => logicalId(built.api.sweep.function, built.api);
         const queueId = () => logicalId(built.api.sweep.deadLetters, built.api);
-        /** The rules that target the sweep. */
-        const sweepRules = () => resources(api, 'AWS::Events::Rule').filter(([, r]) => JSON.stringify(props(r).Targets).includes(sweepId()));
 
         it('is not an API function: no route, no method integrates it', () => {
           expect(FUNCTION_NAMES as readonly string[]).not.toContain('sweep');
@@ -775,7 +776,7 @@ describe('the Tongban CDK app (test configuration)', () => {
           expect(resources(api, 'AWS::ApiGateway::Method').filter(([, m]) => JSON.stringify(props(m)).includes(sweepId()))).toEqual([]);
         });
 
-        it('runs functions/sweep/handler.ts on Node 22 arm64, traced, one at a time, with CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE (its calendar), ARCHIVE_BUCKET (its anchor journals) and the Powertools variables', () => {
+        it("runs functions/sweep/handler.ts on Node 22 arm64, traced, one at a time, with CASES_TABLE, DIRECTORY_TABLE, ITEMS_TABLE (its calendar) and the Powertools variables (no ARCHIVE_BUCKET: the anchor journals are the anchoring function's)", () => {
           const fn = props(resources(api).find(([id]) => id === sweepId())?.[1]);
           expect(fn).toMatchObject({
             Runtime: 'nodejs22.x',
@@ -795,7 +796,6 @@ describe('the Tongban CDK app (test configuration)', () => {
             JOINT_STATE_MACHINE_ARN: `<${logicalId(built.api.joint.stateMachine, built.api)}>`,
             SEALING_FUNCTION_NAME: `<${logicalId(built.api.sealing, built.api)}>`,
             ARCHIVE_FUNCTION_NAME: `<${logicalId(built.api.archive.function, built.api)}>`,
-            ARCHIVE_BUCKET: `<${logicalId(built.data.archiveBucket, built.data)}>`,
           });
           // Its own log group, kept as long as the others.
           const logGroup = (fn.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
@@ -808,19 +808,56 @@ describe('the Tongban CDK app (test configuration)', () => {
           expect(apiGroups).not.toContain(logGroup);
         });
 
-        it('may get, put and query cases (the table, and the departmentQueue and anchorQueue indexes alone), get the directory, query the calendar partition of items, use the data key, send to its dead-letter queue, start joint handling, invoke the sealing and archive functions, write and read anchors/ of the archive bucket (its key through S3) and sign with the archive seal key; nothing else', () => {
+        it('may get, put and query cases (the table, and the departmentQueue index alone), get the directory, query the calendar partition of items, use the data key, send to its dead-letter queue, start joint handling, invoke the sealing and archive functions; nothing of the archive bucket, its key or the archive seal key; nothing else', () => {
           expect(dynamoGrantsOf('sweep')).toEqual(
             [
               'dynamodb:GetItem cases',
               'dynamodb:PutItem cases',
               'dynamodb:Query cases',
               'dynamodb:Query cases/index/departmentQueue',
-              'dynamodb:Query cases/index/anchorQueue',
               'dynamodb:GetItem directory',
               'dynamodb:Query items[CALENDAR]',
             ].sort(),
           );
           const grants = grantsOf('sweep');
+          expect(
+            grants
+              .filter((g) => g.action.startsWith('kms:'))
+              .map((g) => `${g.action} ${g.resource}`)
+              .sort(),
+          ).toEqual([...TABLE_WRITE_KEY.map((a) => `${a} ${keyArn()}`), `kms:Decrypt ${workflowKeyArn()}`, `kms:GenerateDataKey ${workflowKeyArn()}`].sort());
+          expect(grants.filter((g) => g.action.startsWith('s3:'))).toEqual([]);
+          expect(grants.filter((g) => g.action.startsWith('sqs:')).map((g) => `${g.action} ${g.resource}`)).toEqual([`sqs:SendMessage <${queueId()}.Arn>`]);
+          expect(new Set(grants.map((g) => g.action))).toEqual(
+            new Set([
+              'logs:CreateLogStream',
+              'logs:PutLogEvents',
+              'xray:PutTraceSegments',
+              'xray:PutTelemetryRecords',
+              'dynamodb:GetItem',
+              'dynamodb:PutItem',
+              'dynamodb:Query',
+              'sqs:SendMessage',
+              'states:StartExecution',
+              'lambda:InvokeFunction',
+              ...TABLE_WRITE_KEY,
+            ]),
+          );
+          for (const forbidden of NEVER)
+            expect(
+              grants.map((g) => g.action),
+              forbidden,
+            ).not.toContain(forbidden);
+          for (const g of grants.filter((x) => !x.action.startsWith('xray:'))) expect(g.resource, g.action).not.toBe('*');
+          // Of the items table, the calendar partition alone.
+          expect(grants.filter((g) => g.resource.includes(tableArn('items'))).map((g) => [g.action, calendarPartitionOf(g.condition)])).toEqual([['dynamodb:Query', 'CALENDAR']]);
+        });
+
+        it('leaves the anchor journals to the anchoring function: get and put the anchor hint, query the anchorQueue index, get the directory, use the data key, send to its dead-letter queue, write and read anchors/ of the archive bucket (its key through S3) and sign with the archive seal key; nothing else', () => {
+          expect(dynamoGrantsOf('anchoring')).toEqual(
+            ['dynamodb:GetItem cases', 'dynamodb:PutItem cases', 'dynamodb:Query cases/index/anchorQueue', 'dynamodb:GetItem directory'].sort(),
+          );
+          const grants = grantsOf('anchoring');
           const archiveBucket = `<${logicalId(built.data.archiveBucket, built.data)}.Arn>`;
           const archiveKey = `<${logicalId(built.data.archiveKey, built.data)}.Arn>`;
           const archiveSealKey = `<${logicalId(built.data.archiveSealKey, built.data)}.Arn>`;
@@ -829,16 +866,7 @@ describe('the Tongban CDK app (test configuration)', () => {
               .filter((g) => g.action.startsWith('kms:'))
               .map((g) => `${g.action} ${g.resource}`)
               .sort(),
-          ).toEqual(
-            [
-              ...TABLE_WRITE_KEY.map((a) => `${a} ${keyArn()}`),
-              `kms:Decrypt ${workflowKeyArn()}`,
-              `kms:GenerateDataKey ${workflowKeyArn()}`,
-              `kms:Decrypt ${archiveKey}`,
-              `kms:GenerateDataKey ${archiveKey}`,
-              `kms:Sign ${archiveSealKey}`,
-            ].sort(),
-          );
+          ).toEqual([...TABLE_WRITE_KEY.map((a) => `${a} ${keyArn()}`), `kms:Decrypt ${archiveKey}`, `kms:GenerateDataKey ${archiveKey}`, `kms:Sign ${archiveSealKey}`].sort());
           // The archive key through S3 alone; the archive seal key with its algorithm alone.
           for (const g of grants.filter((x) => x.resource === archiveKey)) expect(JSON.stringify(g.condition), g.action).toContain('kms:ViaService');
           expect(JSON.stringify(grants.find((g) => g.resource === archiveSealKey)?.condition)).toContain('"kms:SigningAlgorithm":"ECDSA_SHA_256"');
@@ -855,7 +883,9 @@ describe('the Tongban CDK app (test configuration)', () => {
               `s3:GetObject ${archiveBucket}/anchors/*`,
             ].sort(),
           );
-          expect(grants.filter((g) => g.action.startsWith('sqs:')).map((g) => `${g.action} ${g.resource}`)).toEqual([`sqs:SendMessage <${queueId()}.Arn>`]);
+          expect(grants.filter((g) => g.action.startsWith('sqs:')).map((g) => `${g.action} ${g.resource}`)).toEqual([
+            `sqs:SendMessage <${logicalId(built.api.failuresOf('anchoring').deadLetters, built.api)}.Arn>`,
+          ]);
           expect(new Set(grants.map((g) => g.action))).toEqual(
             new Set([
               'logs:CreateLogStream',
@@ -866,8 +896,6 @@ describe('the Tongban CDK app (test configuration)', () => {
               'dynamodb:PutItem',
               'dynamodb:Query',
               'sqs:SendMessage',
-              'states:StartExecution',
-              'lambda:InvokeFunction',
               's3:ListBucket',
               's3:PutObject',
               's3:PutObjectRetention',
@@ -882,41 +910,64 @@ describe('the Tongban CDK app (test configuration)', () => {
               forbidden,
             ).not.toContain(forbidden);
           for (const g of grants.filter((x) => !x.action.startsWith('xray:'))) expect(g.resource, g.action).not.toBe('*');
-          // Of the items table, the calendar partition alone.
-          expect(grants.filter((g) => g.resource.includes(tableArn('items'))).map((g) => [g.action, calendarPartitionOf(g.condition)])).toEqual([['dynamodb:Query', 'CALENDAR']]);
+          expect(environmentOf('anchoring')).toEqual({
+            ...POWERTOOLS,
+            CASES_TABLE: tableRef(built.data.casesTable),
+            DIRECTORY_TABLE: tableRef(built.data.directoryTable),
+            ARCHIVE_BUCKET: `<${logicalId(built.data.archiveBucket, built.data)}>`,
+          });
         });
 
-        it('is run by a schedule rule at the configured rate, with retries and the dead-letter queue; Lambda retries and keeps failed runs there too', () => {
-          // The sweep's own (the deliveries function's feed and tick: test/infra/case-events.test.ts).
-          const rules = sweepRules();
-          expect(rules).toHaveLength(1);
-          const rule = props(rules[0]![1]);
+        it('is run by a schedule rule at the configured rate, with retries and the dead-letter queue; Lambda retries and keeps failed runs there too; so is each other scheduled function, by a rule of its own (the anchoring at the same rate, the publication hourly)', () => {
+          expect(manifestsTriggeredBy('schedule').map((m) => m.name)).toEqual(['sweep', 'anchoring', 'publication']);
           expect(DEFAULT_SWEEP_INTERVAL_MINUTES).toBe(15);
-          expect(rule.ScheduleExpression).toBe('rate(15 minutes)');
-          expect(rule.State).toBe('ENABLED');
-          expect(rule.Targets).toEqual([
-            {
-              Id: expect.any(String),
-              Arn: { 'Fn::GetAtt': [sweepId(), 'Arn'] },
-              DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId(), 'Arn'] } },
-              RetryPolicy: { MaximumRetryAttempts: SWEEP_RETRY_ATTEMPTS, MaximumEventAgeInSeconds: 900 },
-            },
-          ]);
-          // Only this rule may invoke the sweep.
-          const permissions = resources(api, 'AWS::Lambda::Permission').filter(([, p]) => JSON.stringify(props(p).FunctionName).includes(sweepId()));
-          expect(permissions.map(([, p]) => props(p))).toEqual([
-            {
-              Action: 'lambda:InvokeFunction',
-              FunctionName: { 'Fn::GetAtt': [sweepId(), 'Arn'] },
-              Principal: 'events.amazonaws.com',
-              SourceArn: { 'Fn::GetAtt': [rules[0]![0], 'Arn'] },
-            },
-          ]);
-          // A run that throws: Lambda retries, then drops the event into the function's dead-letter queue.
-          const invokeConfigs = resources(api, 'AWS::Lambda::EventInvokeConfig').filter(([, c]) => JSON.stringify(props(c).FunctionName).includes(sweepId()));
-          expect(invokeConfigs.map(([, c]) => props(c))).toEqual([
-            { FunctionName: { Ref: sweepId() }, Qualifier: '$LATEST', MaximumRetryAttempts: SWEEP_RETRY_ATTEMPTS, MaximumEventAgeInSeconds: 900 },
-          ]);
+          expect(PUBLICATION_INTERVAL_MINUTES).toBe(60);
+          for (const [name, expression, seconds] of [
+            ['sweep', 'rate(15 minutes)', 900],
+            ['anchoring', 'rate(15 minutes)', 900],
+            ['publication', 'rate(1 hour)', 3600],
+          ] as const) {
+            const fnId = logicalId(built.api.lambda(name), built.api);
+            const { deadLetters, schedule } = built.api.failuresOf(name);
+            // Its own rule (the deliveries function's feed and tick: test/infra/case-events.test.ts).
+            const rules = resources(api, 'AWS::Events::Rule').filter(([, r]) => JSON.stringify(props(r).Targets).includes(fnId));
+            expect(
+              rules.map(([id]) => id),
+              name,
+            ).toEqual([logicalId(schedule!, built.api)]);
+            const rule = props(rules[0]![1]);
+            expect(rule.ScheduleExpression, name).toBe(expression);
+            expect(rule.State).toBe('ENABLED');
+            expect(rule.Targets, name).toEqual([
+              {
+                Id: expect.any(String),
+                Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+                DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(deadLetters, built.api), 'Arn'] } },
+                RetryPolicy: { MaximumRetryAttempts: MANIFESTS[name].limits.retryAttempts, MaximumEventAgeInSeconds: seconds },
+              },
+            ]);
+            // Only this rule may invoke the function.
+            const permissions = resources(api, 'AWS::Lambda::Permission').filter(([, p]) => JSON.stringify(props(p).FunctionName).includes(fnId));
+            expect(
+              permissions.map(([, p]) => props(p)),
+              name,
+            ).toEqual([
+              {
+                Action: 'lambda:InvokeFunction',
+                FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+                Principal: 'events.amazonaws.com',
+                SourceArn: { 'Fn::GetAtt': [rules[0]![0], 'Arn'] },
+              },
+            ]);
+            // A run that throws: Lambda retries, then drops the event into the function's dead-letter queue.
+            const invokeConfigs = resources(api, 'AWS::Lambda::EventInvokeConfig').filter(([, c]) => JSON.stringify(props(c).FunctionName).includes(fnId));
+            expect(
+              invokeConfigs.map(([, c]) => props(c)),
+              name,
+            ).toEqual([{ FunctionName: { Ref: fnId }, Qualifier: '$LATEST', MaximumRetryAttempts: MANIFESTS[name].limits.retryAttempts, MaximumEventAgeInSeconds: seconds }]);
+            // One run at a time.
+            expect(props(resources(api).find(([id]) => id === fnId)?.[1]).ReservedConcurrentExecutions, name).toBe(1);
+          }
         });
 
         it('takes its rate and timeout from sweepIntervalMinutes', () => {
@@ -931,6 +982,13 @@ describe('the Tongban CDK app (test configuration)', () => {
             template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: expression });
             const fn = props(resources(template).find(([id]) => id === other.api.getLogicalId(other.api.sweep.function.node.defaultChild as CfnElement))?.[1]);
             expect(fn.Timeout, String(minutes)).toBe(timeout);
+            // The anchoring runs at the sweep's rate; the publication hourly whatever the sweep's.
+            const ruleOf = (name: 'anchoring' | 'publication') =>
+              props(resources(template).find(([id]) => id === other.api.getLogicalId(other.api.failuresOf(name).schedule!.node.defaultChild as CfnElement))?.[1]);
+            expect(ruleOf('anchoring').ScheduleExpression, String(minutes)).toBe(expression);
+            expect(ruleOf('publication').ScheduleExpression, String(minutes)).toBe('rate(1 hour)');
+            const anchoring = props(resources(template).find(([id]) => id === other.api.getLogicalId(other.api.lambda('anchoring').node.defaultChild as CfnElement))?.[1]);
+            expect(anchoring.Timeout, String(minutes)).toBe(timeout);
             // Events keep no longer than Lambda (6 h) and EventBridge (24 h) allow.
             template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumEventAgeInSeconds: Math.max(60, Math.min(minutes * 60, 6 * 3600)) });
             template.hasResourceProperties('AWS::Events::Rule', {
@@ -939,41 +997,47 @@ describe('the Tongban CDK app (test configuration)', () => {
           }
         });
 
-        it("keeps failed runs in an encrypted, TLS-only queue that only the rule (and the function's role) may send to", () => {
+        it("keeps failed runs in an encrypted, TLS-only queue that only the rule (and the function's role) may send to; so does each other scheduled function, in a queue of its own", () => {
           // And the archive function's (test/infra/archive.test.ts) and the relays' (test/infra/case-events.test.ts).
           const consumers = manifestsTriggeredBy('queue').flatMap((m) => Object.values(built.api.lambdaQueues(m.name)));
           const others = [built.api.archive.deadLetters, built.api.relay.deadLetters, built.api.feedbackRelay.deadLetters, ...consumers].map((q) => logicalId(q, built.api));
-          const queue = resources(api, 'AWS::SQS::Queue').filter(([id]) => !others.includes(id));
-          expect(queue.map(([id]) => id)).toEqual([queueId()]);
-          expect(props(queue[0]![1])).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
-          const [policy, ...more] = resources(api, 'AWS::SQS::QueuePolicy').filter(([, p]) => JSON.stringify(props(p).Queues).includes(queueId()));
-          expect(more).toEqual([]);
-          const statements = (props(policy![1]).PolicyDocument as { Statement: Cfn[] }).Statement;
-          expect(statements).toEqual(
-            expect.arrayContaining([
-              expect.objectContaining({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-              expect.objectContaining({
-                Effect: 'Allow',
-                Principal: { Service: 'events.amazonaws.com' },
-                Action: 'sqs:SendMessage',
-                Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [sweepRules()[0]![0], 'Arn'] } } },
-              }),
-            ]),
-          );
-          expect(statements).toHaveLength(2);
+          const scheduled = manifestsTriggeredBy('schedule').map((m) => built.api.failuresOf(m.name));
+          expect(logicalId(scheduled[0]!.deadLetters, built.api)).toBe(queueId());
+          const queues = resources(api, 'AWS::SQS::Queue').filter(([id]) => !others.includes(id));
+          expect(queues.map(([id]) => id).sort()).toEqual(scheduled.map((s) => logicalId(s.deadLetters, built.api)).sort());
+          for (const { deadLetters, schedule } of scheduled) {
+            const id = logicalId(deadLetters, built.api);
+            expect(props(queues.find(([q]) => q === id)![1]), id).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+            const [policy, ...more] = resources(api, 'AWS::SQS::QueuePolicy').filter(([, p]) => JSON.stringify(props(p).Queues).includes(id));
+            expect(more).toEqual([]);
+            const statements = (props(policy![1]).PolicyDocument as { Statement: Cfn[] }).Statement;
+            expect(statements, id).toEqual(
+              expect.arrayContaining([
+                expect.objectContaining({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+                expect.objectContaining({
+                  Effect: 'Allow',
+                  Principal: { Service: 'events.amazonaws.com' },
+                  Action: 'sqs:SendMessage',
+                  Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [logicalId(schedule!, built.api), 'Arn'] } } },
+                }),
+              ]),
+            );
+            expect(statements).toHaveLength(2);
+          }
         });
 
-        it("alarms on the function's errors, on SweepFailures and AnchoringFailures (namespace Tongban, service tongban) and on messages in the dead-letter queue", () => {
+        it("alarms on the function's errors, on SweepFailures (namespace Tongban, service tongban) and on messages in the dead-letter queue; the anchoring function on AnchoringFailures, the publication on PublicationFailures (each over its interval)", () => {
           const alarms = Object.fromEntries(resources(api, 'AWS::CloudWatch::Alarm').map(([, a]) => [props(a).AlarmName as string, props(a)]));
           // And joint handling's (test/infra/joint-handling.test.ts), the archive function's (test/infra/archive.test.ts) and the relays' (test/infra/case-events.test.ts);
           // beside the manifests', the platform's own (test/infra/operations.test.ts): the API's, every function's throttles, and the errors of those whose manifest has none.
           const platformOwn =
-            /^tongban-test-(api-5xx|api-latency|[a-z-]+-throttles|(cases|catalogue|evaluations|events|platform|seals|statistics|supervision|tickets|sealing|joint|relay|feedback-relay)-errors)$/;
+            /^tongban-test-(api-5xx|api-latency|[a-z-]+-throttles|(cases|catalogue|evaluations|events|platform|seals|statistics|supervision|tickets|sealing|joint|relay|feedback-relay|anchoring|publication)-errors)$/;
           expect(
             Object.keys(alarms)
               .filter((name) => !platformOwn.test(name))
               .sort(),
           ).toEqual([
+            'tongban-test-anchoring-dead-letters',
             'tongban-test-anchoring-failed',
             'tongban-test-archive-dead-letters',
             'tongban-test-archive-errors',
@@ -986,6 +1050,7 @@ describe('the Tongban CDK app (test configuration)', () => {
             'tongban-test-findings-escalated',
             'tongban-test-follow-up-given-up',
             'tongban-test-joint-handling-failed',
+            'tongban-test-publication-dead-letters',
             'tongban-test-relay-dead-letters',
             'tongban-test-statistics-publication-failed',
             'tongban-test-sweep-dead-letters',
@@ -1023,7 +1088,19 @@ describe('the Tongban CDK app (test configuration)', () => {
             Period: 900,
             Dimensions: [{ Name: 'service', Value: 'tongban' }],
           });
-          expect(readFileSync(join(ROOT, 'functions/sweep/handler.ts'), 'utf8')).toContain("'AnchoringFailures'");
+          expect(readFileSync(join(ROOT, 'functions/anchoring/handler.ts'), 'utf8')).toContain("'AnchoringFailures'");
+          expect(readFileSync(join(ROOT, 'functions/sweep/handler.ts'), 'utf8')).not.toContain('AnchoringFailures');
+          // One datapoint an hour: the publication's interval.
+          expect(alarms['tongban-test-statistics-publication-failed']).toMatchObject({
+            ...aboveZero,
+            Namespace: 'Tongban',
+            MetricName: 'PublicationFailures',
+            Statistic: 'Maximum',
+            Period: 3600,
+            Dimensions: [{ Name: 'service', Value: 'tongban' }],
+          });
+          expect(readFileSync(join(ROOT, 'functions/publication/handler.ts'), 'utf8')).toContain("'PublicationFailures'");
+          expect(readFileSync(join(ROOT, 'functions/tally/handler.ts'), 'utf8')).not.toContain('PublicationFailures');
           expect(readFileSync(join(ROOT, 'functions/http/observability.ts'), 'utf8')).toContain("new Metrics({ namespace: 'Tongban', serviceName: 'tongban' })");
           expect(alarms['tongban-test-sweep-dead-letters']).toMatchObject({
             ...aboveZero,
@@ -1545,8 +1622,8 @@ describe('the Tongban CDK app (test configuration)', () => {
     });
 
     it("acknowledges the cases function's uploads/* and cases/* grants, each with its reason, on that policy alone", () => {
-      const policyOf = (fn: 'catalogue' | 'platform' | 'cases' | 'sweep') =>
-        (fn === 'sweep' ? built.api.sweep.function : built.api.functions[fn]).role!.node.findChild('DefaultPolicy').node.defaultChild as CfnElement;
+      const policyOf = (fn: 'catalogue' | 'platform' | 'cases' | 'sweep' | 'anchoring') =>
+        built.api.lambda(fn).role!.node.findChild('DefaultPolicy').node.defaultChild as CfnElement;
       const suppressions = (el: CfnElement) =>
         (resources(api).find(([id]) => id === built.api.getLogicalId(el))?.[1] as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }).Metadata
           ?.cdk_nag?.rules_to_suppress ?? [];
@@ -1562,17 +1639,19 @@ describe('the Tongban CDK app (test configuration)', () => {
       expect(CASES_WILDCARD_REASON).toMatch(/no delete/);
       // The X-Ray acknowledgement stays, and the other functions acknowledge nothing in the bucket.
       expect(suppressions(policyOf('cases')).map((a) => a.id)).toContain('AwsSolutions-IAM5[Resource::*]');
-      for (const fn of ['catalogue', 'platform', 'sweep'] as const) expect(bucketAcks(policyOf(fn)), fn).toEqual([]);
-      // The sweep acknowledges X-Ray's Resource * and its anchor journals (anchors/* of the archive bucket,
-      // with its manifest's reason) and nothing else on its policy, and its runtime (L1) on its function alone.
-      const sweepAcks = suppressions(policyOf('sweep'));
-      expect(sweepAcks.map((a) => a.id.replace(/^AwsSolutions-IAM5\[Resource::.*ArchiveBucket[^/]*/, 'IAM5 ArchiveBucket'))).toEqual([
+      for (const fn of ['catalogue', 'platform', 'sweep', 'anchoring'] as const) expect(bucketAcks(policyOf(fn)), fn).toEqual([]);
+      // The sweep acknowledges X-Ray's Resource * alone on its policy (it writes nothing to the archive).
+      expect(suppressions(policyOf('sweep')).map((a) => a.id)).toEqual(['AwsSolutions-IAM5[Resource::*]']);
+      // The anchoring function acknowledges X-Ray's Resource * and its anchor journals (anchors/* of the archive
+      // bucket, with its manifest's reason) and nothing else on its policy, and its runtime (L1) on its function alone.
+      const anchoringAcks = suppressions(policyOf('anchoring'));
+      expect(anchoringAcks.map((a) => a.id.replace(/^AwsSolutions-IAM5\[Resource::.*ArchiveBucket[^/]*/, 'IAM5 ArchiveBucket'))).toEqual([
         'AwsSolutions-IAM5[Resource::*]',
         'IAM5 ArchiveBucket/anchors/*]',
       ]);
-      expect(sweepAcks[1]!.reason).toBe(MANIFESTS.sweep.archive.areas.anchors.wildcardReason);
-      expect(sweepAcks[1]!.reason).toMatch(/only stable part/);
-      expect(sweepAcks[1]!.reason).toMatch(/no delete/);
+      expect(anchoringAcks[1]!.reason).toBe(MANIFESTS.anchoring.archive.areas.anchors.wildcardReason);
+      expect(anchoringAcks[1]!.reason).toMatch(/only stable part/);
+      expect(anchoringAcks[1]!.reason).toMatch(/no delete/);
       const acknowledgedOn = (id: string) =>
         resources(api)
           .filter(([, r]) => JSON.stringify((r as { Metadata?: unknown }).Metadata ?? {}).includes(`"${id}"`))

@@ -1,5 +1,5 @@
 // The embedded platform in this process with a clock the test moves (10:00 in China on the day set),
-// the sweep timer off (the test runs the sweep): for end-to-end tests of date rules.
+// the schedules' timers off (the test runs the sweep and the other scheduled functions): for end-to-end tests of date rules.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ export async function startClockedPlatform(prefix: string, startDay: string): Pr
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   let clock = new Date(`${startDay}T10:00:00+08:00`);
   const dataDir = await mkdtemp(join(tmpdir(), prefix));
-  const platform = await startPlatform({ dataDir, port: 0, now: () => clock, sweepIntervalMs: 0 });
+  const platform = await startPlatform({ dataDir, port: 0, now: () => clock, scheduleIntervalMs: 0 });
   return {
     platform,
     dataDir,

@@ -2,8 +2,9 @@
 // (RFC 8785), sealed with the platform's archive seal key like the anchor journals, written once to the
 // archive bucket under `statistics/<yyyy-mm>.json` with its seal beside it (`….seal.json`, the same
 // detached JWS: README, verify with OpenSSL), and kept in the statistics table, from which the public
-// route answers that month ever after. Made by the tally's tick once the month has ended a day ago and
-// none of its days waits for a roll-up; never rewritten: a retry takes what the archive holds.
+// route answers that month ever after. Made by the publication function's hourly run once the month
+// has ended a day ago and none of its days waits for a roll-up; never rewritten: a retry takes what the
+// archive holds.
 import type { AnchorArchive } from '../anchors/anchor-ports.ts';
 import { ARCHIVE_SEAL } from '../archive/case-bundle.ts';
 import { chinaDate, dayNumber, fromDayNumber } from '../calendar/china-date.ts';
