@@ -155,7 +155,7 @@ export interface RunningPlatform {
    * (its endpoint, a replay); `deliver()` runs the deliveries function's tick now (the retries due).
    */
   caseEvents: { drained(): Promise<void>; bus: LocalEventBridge; deliver(): Promise<void> };
-  /** Runs a scheduled function now, by name (waiting for a run its timer started, if one is under way): `scheduled.scheduled.sweep()`. */
+  /** Runs a scheduled function now, by name (waiting for a run its timer started, if one is under way): `scheduled.sweep()`. */
   scheduled: ScheduledRuns;
   close(): Promise<void>;
 }
