@@ -17,18 +17,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLES } from '../../infra/local/local-dynamodb.ts';
 import type { RunningPlatform } from '../../infra/local/platform.ts';
-import { LOCAL_ARCHIVE_BUCKET, startPlatform } from '../../infra/local/platform.ts';
+import { startPlatform } from '../../infra/local/platform.ts';
 import { SEED_ITEMS } from '../../infra/local/seed-data.ts';
-import { S3AnchorArchive } from '../../shared/adapters/s3-anchor-archive.ts';
+import type { S3AnchorArchive } from '../../shared/adapters/s3-anchor-archive.ts';
 import { JOURNALS_PREFIX, caseProofsPrefix, journalSealKey, parseJournal } from '../../shared/domain/anchors/anchor-journal.ts';
 import { hashCaseEntry } from '../../shared/domain/cases/case-history.ts';
 import type { CaseHistoryEntry } from '../../shared/domain/cases/case-record.ts';
 import { SHOP } from '../support/case-fixtures.ts';
+import { platformArchive } from '../support/platform-archive.ts';
 import { signedClients, uploadPdf } from '../support/signed-clients.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -53,10 +53,7 @@ beforeAll(async () => {
   platform = await startPlatform({ dataDir, port: 0, now: () => clock, scheduleIntervalMs: 0 });
   const raw = new DynamoDBClient({ endpoint: platform.services.dynamodb, region: platform.region, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   db = DynamoDBDocumentClient.from(raw);
-  archive = new S3AnchorArchive(
-    new S3Client({ endpoint: platform.services.s3, region: platform.region, forcePathStyle: true, credentials: platform.runtimeCredentials }),
-    LOCAL_ARCHIVE_BUCKET,
-  );
+  archive = platformArchive(platform);
   jwksPath = join(dataDir, 'jwks.json');
   await writeFile(jwksPath, await (await fetch(`${platform.endpoint}/v1/.well-known/jwks.json`)).text());
 });

@@ -15,6 +15,7 @@ import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id
 import { CASE_LIMITS } from '../../shared/domain/cases/case-limits.ts';
 import type { PlatformProcess } from '../support/platform-process.ts';
 import { startPlatformProcess } from '../support/platform-process.ts';
+import { eventually } from '../support/eventually.ts';
 import { signedClients, uploadPdf } from '../support/signed-clients.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -48,15 +49,6 @@ async function file(form: Record<string, unknown>) {
       materials: Object.fromEntries(await Promise.all(FOOD.materials.filter((m) => m.required).map(async (m) => [m.name, await uploadPdf(as('portal'), m.name)] as const))),
     },
   });
-}
-
-/** Reads until `done` holds; after 30 s answers the last value read (the assertions then say what it was). */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const until = Date.now() + 30_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > until) return value;
-  }
 }
 
 /** The platform's resident memory now, in bytes (VmRSS). */

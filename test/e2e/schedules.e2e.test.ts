@@ -7,15 +7,16 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifestsTriggeredBy } from '../../functions/manifests.ts';
 import type { RunningPlatform } from '../../infra/local/platform.ts';
-import { LOCAL_ARCHIVE_BUCKET, startPlatform } from '../../infra/local/platform.ts';
+import { startPlatform } from '../../infra/local/platform.ts';
 import { SEED_ITEMS } from '../../infra/local/seed-data.ts';
-import { S3AnchorArchive } from '../../shared/adapters/s3-anchor-archive.ts';
+import type { S3AnchorArchive } from '../../shared/adapters/s3-anchor-archive.ts';
 import { JOURNALS_PREFIX, caseProofsPrefix } from '../../shared/domain/anchors/anchor-journal.ts';
 import { SHOP } from '../support/case-fixtures.ts';
+import { platformArchive } from '../support/platform-archive.ts';
+import { eventually } from '../support/eventually.ts';
 import { signedClients, uploadPdf } from '../support/signed-clients.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -34,10 +35,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'tongban-schedules-e2e-'));
   // Every schedule's timer at a short interval: the timers alone run the functions.
   platform = await startPlatform({ dataDir, port: 0, now: () => clock, scheduleIntervalMs: 200 });
-  archive = new S3AnchorArchive(
-    new S3Client({ endpoint: platform.services.s3, region: platform.region, forcePathStyle: true, credentials: platform.runtimeCredentials }),
-    LOCAL_ARCHIVE_BUCKET,
-  );
+  archive = platformArchive(platform);
 });
 
 afterAll(async () => {
@@ -46,16 +44,6 @@ afterAll(async () => {
 });
 
 const as = signedClients(() => platform);
-
-/** Polls `read` until `done` holds (the timers run every 200 ms); fails after 30 s with the last value. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const until = Date.now() + 30_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > until) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('the timers of the embedded platform run every scheduled function', () => {
   it('has a run hook for each scheduled function, and no other', () => {

@@ -14,16 +14,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_CASE_EVENT_BUS } from '../../infra/local/case-event-plumbing.ts';
-import { LOCAL_ARCHIVE_BUCKET } from '../../infra/local/platform.ts';
-import { S3AnchorArchive } from '../../shared/adapters/s3-anchor-archive.ts';
 import { CHANNELS, DEPARTMENTS, SEED_ITEMS } from '../../infra/local/seed-data.ts';
 import { officialCalendar } from '../../shared/domain/calendar/official-calendar.ts';
 import { LegalClock } from '../../shared/domain/cases/legal-clock.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
 import { useClockedPlatform } from '../support/clocked-platform.ts';
+import { platformArchive } from '../support/platform-archive.ts';
 import { runCli, signedClients, uploadPdf } from '../support/signed-clients.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -302,10 +300,7 @@ describe('statistics of a month on the embedded platform', () => {
     expect(sealed).toEqual({ ...unsealed, sealed: true });
     expect(document.statistics).toEqual({ period: '2026-11', from: '2026-11-01', to: '2026-11-30', departments: unsealed.departments });
     // The archive holds the same bytes and seal.
-    const archive = new S3AnchorArchive(
-      new S3Client({ endpoint: env.platform.services.s3, region: env.platform.region, forcePathStyle: true, credentials: env.platform.runtimeCredentials }),
-      LOCAL_ARCHIVE_BUCKET,
-    );
+    const archive = platformArchive(env.platform);
     expect((await archive.get('statistics/2026-11.json'))?.toString('utf8')).toBe(answer.document);
     expect(JSON.parse((await archive.get('statistics/2026-11.seal.json'))!.toString('utf8'))).toEqual(answer.seal);
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningPlatform } from '../../infra/local/platform.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
 import { SEED_ITEMS } from '../../infra/local/seed-data.ts';
+import { eventually } from '../support/eventually.ts';
 import { signedClients, uploadPdf } from '../support/signed-clients.ts';
 import { residentIdCheckChar } from '../../shared/domain/identifiers/resident-id.ts';
 
@@ -33,16 +34,6 @@ afterAll(async () => {
 });
 
 const as = signedClients(() => platform);
-
-/** Polls `read` until `done` holds (the timer runs every 100 ms); fails after 15 s with the last value. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const until = Date.now() + 15_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > until) return value;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 const upload = (content: string) => uploadPdf(as('portal'), content);
 
@@ -78,7 +69,7 @@ describe('the sweep timer of the embedded platform', () => {
   it('deems it accepted from the next day on, dated back to the receipt, and says so in the history', async () => {
     // Act
     clock = new Date('2026-11-30T16:00:00Z'); // 00:00 on Tue 1 Dec in China
-    const state = await eventually(getCase, (c) => c.status === 'accepted');
+    const state = await eventually(getCase, (c) => c.status === 'accepted', 15_000);
 
     // Assess: accepted as of 23 Nov, so promised 10 working days → Mon 7 Dec, statutory 20 → Mon 21 Dec
     expect(state.acceptance).toEqual({ on: '2026-11-23', mode: 'deemed' });
@@ -94,6 +85,7 @@ describe('the sweep timer of the embedded platform', () => {
     const listed = await eventually(
       async () => (await as('reviewer').request('GET', '/v1/supervision/overdue')).body as Json,
       (l) => (l.cases as Json[] | undefined)?.some((c) => c.caseNo === caseNo) ?? false,
+      15_000,
     );
     await platform.scheduled.sweep(); // joins the run that marked it, if it is still finishing
     const again = await platform.scheduled.sweep();
